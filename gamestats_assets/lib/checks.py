@@ -1,0 +1,172 @@
+"""Asset-check factories: each states one property a table must hold and reports its numbers as metadata.
+
+A check reads exactly the partitions of its run (it shares its asset's partitions), so a daily table is
+checked day by day and the Dagster UI plots the metadata over time. Checks that guard a publish are built
+with ``blocking=True``: a failure stops every downstream step of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check found: whether the property holds and the numbers that show it."""
+
+    passed: bool
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+FrameRule = Callable[[pl.DataFrame], Outcome]
+
+
+def frame_check(
+    asset: dg.AssetsDefinition,
+    name: str,
+    rule: FrameRule,
+    *,
+    description: str,
+    blocking: bool = False,
+) -> dg.AssetChecksDefinition:
+    """A check named ``name`` on ``asset`` that applies ``rule`` to the asset's rows of this run."""
+
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=blocking,
+        partitions_def=asset.partitions_def,
+    )
+    def _check(frame: pl.DataFrame) -> dg.AssetCheckResult:
+        outcome = rule(frame)
+        return dg.AssetCheckResult(passed=outcome.passed, metadata=dict(outcome.metadata))
+
+    return _check
+
+
+def required_columns(schema: Mapping[str, pl.DataType]) -> FrameRule:
+    """Every named column is present with the given type."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        missing = sorted(set(schema) - set(frame.columns))
+        mistyped = sorted(c for c, t in schema.items() if c in frame.columns and frame.schema[c] != t)
+        return Outcome(
+            passed=not missing and not mistyped,
+            metadata={"missing_columns": ", ".join(missing), "mistyped_columns": ", ".join(mistyped)},
+        )
+
+    return rule
+
+
+def not_null(columns: Sequence[str]) -> FrameRule:
+    """No row has a null in any of ``columns``."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        nulls = {c: int(frame[c].null_count()) if c in frame.columns else -1 for c in columns}
+        return Outcome(
+            passed=all(n == 0 for n in nulls.values()),
+            metadata={"rows": frame.height, **{f"nulls_{c}": n for c, n in nulls.items()}},
+        )
+
+    return rule
+
+
+def unique(columns: Sequence[str]) -> FrameRule:
+    """No two rows share the same values of ``columns``."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        duplicates = frame.height - frame.select(columns).unique().height if frame.height else 0
+        return Outcome(passed=duplicates == 0, metadata={"rows": frame.height, "duplicate_rows": duplicates})
+
+    return rule
+
+
+def keys_valid(columns: Sequence[str]) -> FrameRule:
+    """The key ``columns`` are present, never null and unique together."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            return Outcome(passed=False, metadata={"missing_columns": ", ".join(missing)})
+        nulls = not_null(columns)(frame)
+        duplicates = unique(columns)(frame)
+        return Outcome(
+            passed=nulls.passed and duplicates.passed,
+            metadata={**nulls.metadata, **duplicates.metadata},
+        )
+
+    return rule
+
+
+def row_count_between(min_rows: int, max_rows: int | None = None) -> FrameRule:
+    """The number of rows lies in ``[min_rows, max_rows]``."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        ok = frame.height >= min_rows and (max_rows is None or frame.height <= max_rows)
+        return Outcome(passed=ok, metadata={"rows": frame.height, "min_rows": min_rows, "max_rows": max_rows})
+
+    return rule
+
+
+def values_between(column: str, low: float | None, high: float | None) -> FrameRule:
+    """Every non-null value of ``column`` lies in ``[low, high]`` (an open side when None)."""
+
+    def rule(frame: pl.DataFrame) -> Outcome:
+        values = frame[column].drop_nulls()
+        below = int((values < low).sum()) if low is not None else 0
+        above = int((values > high).sum()) if high is not None else 0
+        return Outcome(
+            passed=below == 0 and above == 0,
+            metadata={
+                "rows": frame.height,
+                "below_low": below,
+                "above_high": above,
+                "min": float(values.min()) if len(values) else None,
+                "max": float(values.max()) if len(values) else None,
+            },
+        )
+
+    return rule
+
+
+def reconciliation_check(
+    asset: dg.AssetsDefinition,
+    other: dg.AssetsDefinition,
+    name: str,
+    measure: Callable[[pl.DataFrame], float],
+    *,
+    other_measure: Callable[[pl.DataFrame], float] | None = None,
+    description: str,
+    tolerance: float = 1e-6,
+    blocking: bool = False,
+) -> dg.AssetChecksDefinition:
+    """A check that ``measure`` of ``asset`` equals ``other_measure`` (default: ``measure``) of ``other``.
+
+    Both are read for the partitions of this run; the difference must stay within ``tolerance``
+    relative to the larger magnitude.
+    """
+    measure_other = other_measure or measure
+
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        description=description,
+        blocking=blocking,
+        partitions_def=asset.partitions_def,
+        additional_ins={"other_frame": dg.AssetIn(other.key)},
+    )
+    def _check(frame: pl.DataFrame, other_frame: pl.DataFrame) -> dg.AssetCheckResult:
+        ours, theirs = float(measure(frame)), float(measure_other(other_frame))
+        scale = max(abs(ours), abs(theirs), 1.0)
+        return dg.AssetCheckResult(
+            passed=abs(ours - theirs) <= tolerance * scale,
+            metadata={"value": ours, "other_value": theirs, "difference": ours - theirs},
+        )
+
+    return _check

@@ -1,0 +1,10 @@
+"""Partition definitions shared by every domain: one daily calendar, started in one place."""
+
+import dagster as dg
+
+from gamestats_assets.lib.settings import Settings
+
+daily_partitions = dg.DailyPartitionsDefinition(start_date=Settings.from_env().start_date)
+
+previous_day = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+"""Maps a daily partition to the day before it: the input of a table that reads its own yesterday."""

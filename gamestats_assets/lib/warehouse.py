@@ -1,0 +1,95 @@
+"""The warehouse: DuckDB as the SQL engine inside a step, and ``warehouse.duckdb`` as the analysts' database.
+
+Inside a step, ``query`` runs SQL over polars frames in an in-memory DuckDB (Arrow, zero copy), so no step
+ever holds the warehouse file. The warehouse file has one writer at a time: the assets that write it run
+in the ``duckdb_writer`` pool (limit 1); readers open it read-only. Lake tables reach DuckDB through Arrow
+(``deltalake``), never through a DuckDB extension, which could not be downloaded here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+
+DUCKDB_POOL = "duckdb_writer"
+
+
+def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
+    """Run ``sql`` over ``frames``, each visible under its keyword name, and return the result."""
+    with duckdb.connect() as conn:
+        for name, frame in frames.items():
+            conn.register(name, frame.to_arrow())
+        return conn.sql(sql).pl()
+
+
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse file, for analysts and checks."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _quoted(*names: str) -> str:
+    return ".".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
+def write_table(
+    conn: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    frame: pl.DataFrame,
+    partition_column: str | None = None,
+    values: Sequence | None = None,
+) -> None:
+    """Write ``frame`` as ``schema.table``: whole-table replace, or replace of ``values`` of ``partition_column``.
+
+    Runs in one transaction, so readers see the previous table or the new one.
+    """
+    target = _quoted(schema, table)
+    conn.register("incoming", frame.to_arrow())
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        if partition_column is None:
+            conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming")
+        else:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming LIMIT 0")
+            conn.execute(f"DELETE FROM {target} WHERE {_quoted(partition_column)} IN (SELECT UNNEST(?))", [list(values)])
+            conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming")
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.unregister("incoming")
+
+
+def build_warehouse_table(source: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """An asset copying ``source``'s partitions of the run into ``warehouse.duckdb`` as ``<domain>.<table>``."""
+    domain, table = source.key.path[0], source.key.path[-1]
+    partitions_def = source.partitions_def
+    column = source.specs_by_key[source.key].metadata.get(PARTITION_COLUMN) if partitions_def else None
+
+    @dg.asset(
+        key=[domain, "warehouse", table],
+        ins={"frame": dg.AssetIn(source.key)},
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        kinds={"duckdb"},
+        pool=DUCKDB_POOL,
+        group_name=domain,
+        description=f"{domain}.{table} in warehouse.duckdb: {source.key.to_user_string()} for ad-hoc SQL, "
+        "same rows and grain.",
+    )
+    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource, frame: pl.DataFrame):
+        values = partition_values(partitions_def, context.partition_keys) if partitions_def else None
+        with warehouse.get_connection() as conn:
+            write_table(conn, domain, table, frame, column, values)
+        return dg.MaterializeResult(metadata={"dagster/row_count": frame.height})
+
+    return _mirror

@@ -1,0 +1,69 @@
+"""Shared fixtures: a real PostgreSQL database per test session, and an isolated data folder per test.
+
+PostgreSQL is the service on 127.0.0.1:5432 when one answers (CI and developer machines), or else the
+embedded server, as on a user's fresh machine; ``GAMESTATS_TEST_PG_URL`` names another admin URL.
+Each session works in a database of its own, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from gamestats_assets.lib import embedded_postgres
+
+SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def _service_answers(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def admin_url(tmp_path_factory) -> str:
+    """An admin URL of a running PostgreSQL: the service if it answers, else an embedded server."""
+    if _service_answers(SERVICE_URL):
+        yield SERVICE_URL
+        return
+    pgdata = tmp_path_factory.mktemp("embedded") / "pg"
+    url = embedded_postgres.start(pgdata)
+    yield url
+    embedded_postgres.stop(pgdata)
+
+
+@pytest.fixture(scope="session")
+def pg_url(admin_url: str) -> str:
+    """The URL of a fresh database for this test session."""
+    name = f"gamestats_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder that the platform's settings point to for this test."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("GAMESTATS_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def platform_env(data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder plus GAMESTATS_PG_URL pointing at the session's database."""
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    return data_dir

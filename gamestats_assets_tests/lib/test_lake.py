@@ -1,0 +1,176 @@
+"""The lake writes exactly the partitions of a run: one key, a daily range in one run, dynamic keys, reruns."""
+
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+import pytest
+from deltalake import DeltaTable
+
+from gamestats_assets.lib.lake import DeltaLakeIOManager, LakePartitionError, partition_predicate
+from gamestats_assets.lib.partitions import previous_day
+
+DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+MATCHES = dg.DynamicPartitionsDefinition(name="test_match")
+
+
+@dg.asset(
+    key=["t", "etl", "daily"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date"},
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def daily_rows(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    """Three rows per day; the value is the day of month times the run's multiplier tag."""
+    factor = int(context.run.tags.get("factor", "1"))
+    days = [dt.date.fromisoformat(k) for k in context.partition_keys]
+    return pl.DataFrame(
+        {"date": [d for d in days for _ in range(3)], "row": [i for _ in days for i in range(3)],
+         "value": [d.day * factor for d in days for _ in range(3)]}
+    )
+
+
+@dg.asset(
+    key=["t", "std", "daily_doubled"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date"},
+    ins={"rows": dg.AssetIn(["t", "etl", "daily"])},
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def daily_doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
+    """The upstream rows of this run's days, value doubled, with the days it was given recorded."""
+    context.add_output_metadata({"days_read": sorted({d.isoformat() for d in rows["date"]})})
+    return rows.with_columns(value=pl.col("value") * 2)
+
+
+@dg.asset(
+    key=["t", "cons", "running_total"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date"},
+    ins={
+        "today": dg.AssetIn(["t", "etl", "daily"]),
+        "yesterday": dg.AssetIn(["t", "cons", "running_total"], partition_mapping=previous_day),
+    },
+)
+def running_total(context: dg.AssetExecutionContext, today: pl.DataFrame, yesterday: pl.DataFrame) -> pl.DataFrame:
+    """Yesterday's running total plus today's sum: reads its own previous partition."""
+    previous = yesterday["total"].sum() if yesterday.height else 0
+    day = dt.date.fromisoformat(context.partition_key)
+    return pl.DataFrame({"date": [day], "total": [previous + today["value"].sum()]})
+
+
+@dg.asset(
+    key=["t", "etl", "match"],
+    partitions_def=MATCHES,
+    io_manager_key="lake",
+    metadata={"partition_column": "match_id"},
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def match_rows(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    """Two rows per match id of the run."""
+    keys = context.partition_keys
+    return pl.DataFrame({"match_id": [k for k in keys for _ in range(2)], "kills": [len(k) for k in keys for _ in range(2)]})
+
+
+@pytest.fixture
+def lake(tmp_path) -> DeltaLakeIOManager:
+    return DeltaLakeIOManager(root=str(tmp_path / "lake"))
+
+
+def run(assets, lake, instance, **kwargs) -> dg.ExecuteInProcessResult:
+    return dg.materialize(assets, resources={"lake": lake}, instance=instance, **kwargs)
+
+
+def range_tags(start: str, end: str, **extra: str) -> dict[str, str]:
+    return {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end, **extra}
+
+
+def table(lake: DeltaLakeIOManager, *path: str) -> pl.DataFrame:
+    return pl.read_delta(lake.table_uri(dg.AssetKey(list(path))))
+
+
+def test_one_partition_replaces_only_itself_and_rerun_changes_nothing(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_rows], lake, instance, tags=range_tags("2026-01-01", "2026-01-03"))
+    run([daily_rows], lake, instance, partition_key="2026-01-02", tags={"factor": "10"})
+    first = table(lake, "t", "etl", "daily")
+    run([daily_rows], lake, instance, partition_key="2026-01-02", tags={"factor": "10"})
+    again = table(lake, "t", "etl", "daily")
+
+    by_day = dict(first.group_by("date").agg(pl.col("value").sum()).iter_rows())
+    assert by_day == {dt.date(2026, 1, 1): 3, dt.date(2026, 1, 2): 60, dt.date(2026, 1, 3): 9}
+    assert first.height == again.height == 9
+    assert again.sort("date", "row").equals(first.sort("date", "row"))
+
+
+def test_single_run_backfill_writes_each_day_of_the_range_in_one_commit(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_rows], lake, instance, partition_key="2026-01-09")
+    result = run([daily_rows, daily_doubled], lake, instance, tags=range_tags("2026-01-02", "2026-01-06"))
+
+    assert len({r.run_id for r in [result]}) == 1
+    raw, doubled = table(lake, "t", "etl", "daily"), table(lake, "t", "std", "daily_doubled")
+    assert sorted(raw["date"].unique()) == [dt.date(2026, 1, d) for d in (2, 3, 4, 5, 6, 9)]
+    assert sorted(doubled["date"].unique()) == [dt.date(2026, 1, d) for d in range(2, 7)]
+    assert doubled.height == 15
+    versions = [h["operation"] for h in DeltaTable(lake.table_uri(dg.AssetKey(["t", "std", "daily_doubled"]))).history()]
+    assert len(versions) == 1
+    days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
+    assert days_read == [f"2026-01-0{d}" for d in range(2, 7)]
+
+
+def test_downstream_reads_exactly_the_partitions_it_asks_for(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_rows], lake, instance, tags=range_tags("2026-01-01", "2026-01-05"))
+    result = run([daily_rows, daily_doubled], lake, instance, partition_key="2026-01-03",
+                 selection=[daily_doubled])
+    days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
+    assert days_read == ["2026-01-03"]
+
+
+def test_several_dynamic_keys_in_one_run_write_exactly_those_keys(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("test_match", ["m-a", "m-bb", "m-ccc", "m-dddd"])
+    run([match_rows], lake, instance, partition_key="m-dddd")
+    run([match_rows], lake, instance, tags=range_tags("m-a", "m-ccc"))
+    run([match_rows], lake, instance, tags=range_tags("m-a", "m-ccc"))
+
+    matches = table(lake, "t", "etl", "match")
+    assert matches.group_by("match_id").len().sort("match_id").rows() == [
+        ("m-a", 2), ("m-bb", 2), ("m-ccc", 2), ("m-dddd", 2)
+    ]
+
+
+def test_self_dependent_table_reads_its_own_previous_day(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_rows], lake, instance, tags=range_tags("2026-01-01", "2026-01-03"))
+    for day in ("2026-01-01", "2026-01-02", "2026-01-03"):
+        run([daily_rows, running_total], lake, instance, partition_key=day, selection=[running_total])
+    totals = table(lake, "t", "cons", "running_total").sort("date")
+    assert totals["total"].to_list() == [3, 3 + 6, 3 + 6 + 9]
+
+
+def test_rows_outside_the_run_partitions_are_refused(tmp_path):
+    from gamestats_assets.lib.lake import write_partitions
+
+    frame = pl.DataFrame({"date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)], "v": [1, 2]})
+    with pytest.raises(LakePartitionError, match="outside this run"):
+        write_partitions(str(tmp_path / "t"), frame, "date", [dt.date(2026, 1, 1)], physical_partitioning=True)
+
+
+def test_an_emptied_partition_loses_its_old_rows(tmp_path):
+    from gamestats_assets.lib.lake import write_partitions
+
+    uri = str(tmp_path / "t")
+    days = [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    write_partitions(uri, pl.DataFrame({"date": days, "v": [1, 2]}), "date", days, physical_partitioning=True)
+    write_partitions(uri, pl.DataFrame({"date": [], "v": []}, schema={"date": pl.Date, "v": pl.Int64}), "date",
+                     [days[1]], physical_partitioning=True)
+    assert pl.read_delta(uri)["date"].to_list() == [days[0]]
+
+
+def test_partition_predicate_quotes_names_and_values():
+    assert partition_predicate('we"ird', ["a'b", dt.date(2026, 1, 1)]) == "\"we\"\"ird\" IN ('a''b', '2026-01-01')"
