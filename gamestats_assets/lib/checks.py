@@ -5,8 +5,6 @@ checked day by day and the Dagster UI plots the metadata over time. Checks that 
 with ``blocking=True``: a failure stops every downstream step of the run.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any

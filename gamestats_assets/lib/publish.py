@@ -9,8 +9,6 @@ For each ``PublishSpec`` it builds
   partitions equal the lake's.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum

@@ -6,8 +6,6 @@ in the ``duckdb_writer`` pool (limit 1); readers open it read-only. Lake tables 
 (``deltalake``), never through a DuckDB extension, which could not be downloaded here.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from pathlib import Path
 
