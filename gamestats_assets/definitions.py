@@ -12,6 +12,11 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""
 
 
+EXECUTOR = dg.multiprocess_executor.configured({"max_concurrent": 2, "start_method": {"forkserver": {}}})
+"""Steps in parallel, one per core; forkserver starts each step's process from a warm parent
+(bench/dagster_overhead.py measured it about 2.7× faster than spawn)."""
+
+
 def with_publish_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
     """Published (PostgreSQL) assets carry the daily freshness policy."""
     if "postgres" in spec.kinds:
@@ -29,6 +34,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=merged.schedules,
         sensors=merged.sensors,
         resources=build_resources(settings),
+        executor=EXECUTOR,
     )
 
 

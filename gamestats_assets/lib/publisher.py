@@ -8,7 +8,8 @@ always quoted identifiers, values never enter SQL text.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -69,11 +70,28 @@ def copy_rows(conn: psycopg.Connection, table: str | sql.Composed, frame: pl.Dat
         target, sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
     )
     with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        for batch in frame.iter_slices(COPY_BATCH_ROWS):
-            buffer = io.BytesIO()
-            batch.write_csv(buffer, include_header=False, datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
-            copy.write(buffer.getbuffer())
+        for chunk in csv_chunks(frame):
+            copy.write(chunk)
     return frame.height
+
+
+def csv_chunks(frame: pl.DataFrame) -> Iterator[memoryview]:
+    """``frame`` as CSV, batch by batch; the next batch is encoded while the server ingests this one."""
+
+    def encode(batch: pl.DataFrame) -> memoryview:
+        buffer = io.BytesIO()
+        batch.write_csv(buffer, include_header=False)
+        return buffer.getbuffer()
+
+    with ThreadPoolExecutor(max_workers=1) as encoder:
+        pending = None
+        for batch in frame.iter_slices(COPY_BATCH_ROWS):
+            upcoming = encoder.submit(encode, batch)
+            if pending is not None:
+                yield pending.result()
+            pending = upcoming
+        if pending is not None:
+            yield pending.result()
 
 
 def publish_partitions(
