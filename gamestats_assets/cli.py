@@ -38,7 +38,14 @@ def recent_days(count: int, end: dt.date) -> list[str]:
 @click.option("--users", default=None, type=int, help="Synthetic users per source (GAMESTATS_USERS).")
 @click.option("--seed", default=None, type=int, help="Seed of the synthetic sources (GAMESTATS_SEED).")
 def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -> None:
-    """Generate data, materialize every domain for the last few days, publish, and summarize."""
+    """Generate data, materialize every domain for the last few days, publish, and summarize.
+
+    The synthetic populations are anchored on the first day shown (unless GAMESTATS_ANCHOR_DATE is set),
+    so new users install during the days the demo covers and their retention can be measured.
+    """
+    end = dt.date.fromisoformat(end_date) if end_date else dt.date.today() - dt.timedelta(days=1)
+    keys = recent_days(days, end)
+    os.environ.setdefault("GAMESTATS_ANCHOR_DATE", keys[0])
     if users is not None:
         os.environ["GAMESTATS_USERS"] = str(users)
     if seed is not None:
@@ -51,8 +58,6 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
         from gamestats_assets.definitions import defs
         from gamestats_assets.lib.runner import materialize_recent
 
-        end = dt.date.fromisoformat(end_date) if end_date else dt.date.today() - dt.timedelta(days=1)
-        keys = recent_days(days, end)
         console.print(f"[bold]gamestats demo[/]: {keys[0]} .. {keys[-1]}, data in {settings.data_dir}, "
                       f"PostgreSQL {redact(prepared.pg_url)}")
         with dg.DagsterInstance.get() as instance, console.status("materializing") as status:
@@ -106,7 +111,7 @@ def dev(port: int, host: str) -> None:
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
                "-h", host, "-p", str(port)]
     try:
-        subprocess.run(command, cwd=PROJECT_ROOT, check=False)
+        subprocess.run(command, cwd=prepared.settings.dagster_home, check=False)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,5 +1,5 @@
 """The domains of the lakehouse, one folder each; ``DOMAINS`` lists their definitions."""
 
-import dagster as dg
+from gamestats_assets.defs import demo_data
 
-DOMAINS: list[dg.Definitions] = []
+DOMAINS = [demo_data.defs]

@@ -9,7 +9,7 @@ from gamestats_assets.lib.partitions import daily_partitions
 
 def build_daily_schedule(
     domain: str, assets: Sequence[dg.AssetsDefinition], hour: int = 6
-) -> tuple[dg.UnresolvedAssetJobDefinition, dg.ScheduleDefinition]:
+):
     """A job over ``domain``'s daily assets (with their checks) and a schedule running it for yesterday
     at ``hour``:00 UTC."""
     daily_keys = [key for asset in assets if asset.partitions_def == daily_partitions for key in asset.keys]

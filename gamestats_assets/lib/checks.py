@@ -12,6 +12,8 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.lib.quarantine import quarantined
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -165,6 +167,31 @@ def reconciliation_check(
         return dg.AssetCheckResult(
             passed=abs(ours - theirs) <= tolerance * scale,
             metadata={"value": ours, "other_value": theirs, "difference": ours - theirs},
+        )
+
+    return _check
+
+
+def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksDefinition:
+    """A check on ``asset`` that counts the input its partitions sent to quarantine (files and records).
+
+    Anything quarantined is a warning, not an error: the good rows are published, and the reasons wait
+    in ``quarantine/<domain>/<partition>/`` for someone to look.
+    """
+    @dg.asset_check(
+        asset=asset,
+        name="nothing_quarantined",
+        description=f"No landing file or record of the partition was quarantined (see quarantine/{domain}/).",
+        partitions_def=asset.partitions_def,
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        keys = context.partition_keys if asset.partitions_def else ["unpartitioned"]
+        counts = [quarantined(domain, key) for key in keys]
+        files, records = sum(c["files"] for c in counts), sum(c["records"] for c in counts)
+        return dg.AssetCheckResult(
+            passed=files == 0 and records == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"quarantined_files": files, "quarantined_records": records},
         )
 
     return _check

@@ -21,6 +21,8 @@ class Settings:
     - ``GAMESTATS_LAKE_URI`` (default ``<data_dir>/lake``): where the Delta tables live; an ``s3://``,
       ``az://`` or ``gs://`` URI puts them on object storage (credentials from the usual environment).
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
+    - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
+      on; their new users install in the days after it.
     """
 
     data_dir: Path
@@ -29,17 +31,20 @@ class Settings:
     lake_uri: str
     seed: int
     users: int
+    anchor_date: str
 
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("GAMESTATS_DATA_DIR", "data")).expanduser().resolve()
+        start_date = os.environ.get("GAMESTATS_START_DATE", DEFAULT_START_DATE)
         return cls(
             data_dir=data_dir,
             pg_url=os.environ.get("GAMESTATS_PG_URL") or None,
-            start_date=os.environ.get("GAMESTATS_START_DATE", DEFAULT_START_DATE),
+            start_date=start_date,
             lake_uri=os.environ.get("GAMESTATS_LAKE_URI") or str(data_dir / "lake"),
             seed=int(os.environ.get("GAMESTATS_SEED", "42")),
             users=int(os.environ.get("GAMESTATS_USERS", "2000")),
+            anchor_date=os.environ.get("GAMESTATS_ANCHOR_DATE", start_date),
         )
 
     def landing_dir(self, domain: str) -> Path:

@@ -1,0 +1,15 @@
+"""demo_data: taxonomy-driven synthetic product-analytics events, from taxonomy to PostgreSQL."""
+
+import dagster as dg
+
+from gamestats_assets.defs.demo_data.assets import ASSETS
+from gamestats_assets.defs.demo_data.checks import CHECKS
+from gamestats_assets.defs.demo_data.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
+from gamestats_assets.defs.demo_data.schedules import daily_job, daily_schedule
+
+defs = dg.Definitions(
+    assets=[*ASSETS, *PUBLISH_ASSETS],
+    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
+    jobs=[daily_job],
+    schedules=[daily_schedule],
+)

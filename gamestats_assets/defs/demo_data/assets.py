@@ -1,0 +1,274 @@
+"""The demo_data domain: taxonomy → rules → users → daily ThinkingData logs → typed tables.
+
+The landing asset writes each day's synthetic log into ``landing/demo_data/<day>/`` unless a user dropped
+files there (a real export is processed exactly like synthetic data). ETL parses the
+day's files line by line; a line that is not valid ThinkingData is quarantined with its reason, a file
+that is not text at all is quarantined whole.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.generator.api import (
+    PopulationConfig,
+    ProductInfo,
+    RuleSet,
+    build_rules,
+    build_users,
+    day_file_name,
+    generate_day,
+)
+from gamestats_assets.generator.measures import conversion, retention
+from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.partitions import daily_partitions
+from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
+from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+from gamestats_assets.lib.stats import with_wilson
+from gamestats_assets.sources.thinkingdata import ThinkingDataFormatError, lines_frame, parse_line
+
+DOMAIN = "demo_data"
+DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
+SYNTHETIC_PREFIX = "synthetic-"
+
+
+class TaxonomyConfig(dg.Config):
+    """Which taxonomy to generate from (XLSX, or the ``_events.csv`` of a CSV pair) and what it describes."""
+
+    taxonomy: str = DEFAULT_TAXONOMY
+    industry: str = "game"
+    platform: str = "mobile"
+
+
+def rules_of(event_rules: pl.DataFrame) -> RuleSet:
+    return RuleSet.from_dict(json.loads(event_rules["rules_json"][0]))
+
+
+@lake_asset(DOMAIN, "reference", "event_rules")
+def event_rules(config: TaxonomyConfig) -> pl.DataFrame:
+    """The rule set inferred from the taxonomy: one row holding the taxonomy's name and hash, the product
+    it describes, and the rules as JSON (constraints, relationships, sequences, funnels, segment profiles)."""
+    path = Path(config.taxonomy)
+    path = path if path.is_absolute() else PROJECT_ROOT / path
+    rules = build_rules(path, ProductInfo(industry=config.industry, platform=config.platform))
+    return pl.DataFrame({
+        "taxonomy": [path.name],
+        "taxonomy_sha256": [hashlib.sha256(path.read_bytes()).hexdigest()],
+        "industry": [config.industry],
+        "platform": [config.platform],
+        "rules_json": [json.dumps(rules.to_dict(), sort_keys=True)],
+    })
+
+
+@lake_asset(DOMAIN, "reference", "users", ins={"event_rules": dg.AssetIn(event_rules.key)})
+def users(event_rules: pl.DataFrame) -> pl.DataFrame:
+    """The synthetic population: one row per user (key ``account_id``) with segment, lifecycle dates,
+    preset device properties and user properties, plus the ``anchor_date`` and ``seed`` it was built from.
+
+    Size, seed and anchor come from ``GAMESTATS_USERS``, ``GAMESTATS_SEED`` and ``GAMESTATS_ANCHOR_DATE``.
+    """
+    settings = Settings.from_env()
+    anchor = dt.date.fromisoformat(settings.anchor_date)
+    population = build_users(rules_of(event_rules), PopulationConfig(users=settings.users, seed=settings.seed, anchor=anchor))
+    return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(settings.seed, dtype=pl.Int64))
+
+
+@dg.asset(
+    key=[DOMAIN, "landing", "event_logs"],
+    group_name=DOMAIN,
+    kinds={"file"},
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)},
+)
+def event_logs(context: dg.AssetExecutionContext, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.MaterializeResult:
+    """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
+    or user_set update. When the folder holds files a user dropped in (a real export), those are the day's
+    data and nothing is generated; otherwise the day is (re)generated as ``synthetic-YYYYMMDD.jsonl``,
+    the same bytes for the same population, seed and day."""
+    rules = rules_of(event_rules)
+    generated, files = 0, []
+    for key in context.partition_keys:
+        folder = Settings.from_env().landing_dir(DOMAIN) / key
+        folder.mkdir(parents=True, exist_ok=True)
+        if not any(not p.name.startswith(SYNTHETIC_PREFIX) for p in folder.glob("*.jsonl")):
+            day = dt.date.fromisoformat(key)
+            lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
+            (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+            generated += 1
+        files += sorted(folder.glob("*.jsonl"))
+    return dg.MaterializeResult(metadata={
+        "days_generated": generated,
+        "files": len(files),
+        "bytes": sum(f.stat().st_size for f in files),
+    })
+
+
+def valid_lines(path: Path, partition: str) -> tuple[list[tuple[int, str]], list[Reject]]:
+    """The valid ThinkingData lines of one landing file (with their line numbers) and the rejects.
+
+    A file that is not UTF-8 text is quarantined whole.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        quarantine_file(path, DOMAIN, partition, f"not UTF-8 text: {error}")
+        return [], []
+    good, rejects = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            parse_line(line, number)
+            good.append((number, line))
+        except ThinkingDataFormatError as error:
+            rejects.append(Reject(path.name, number, str(error), line))
+    return good, rejects
+
+
+def parse_day(partition: str) -> pl.DataFrame:
+    """One day's landing files as typed rows; rejected lines quarantined."""
+    folder = Settings.from_env().landing_dir(DOMAIN) / partition
+    frames, rejects = [], []
+    for path in sorted(folder.glob("*.jsonl")):
+        good, file_rejects = valid_lines(path, partition)
+        rejects += file_rejects
+        if good:
+            frames.append(lines_frame(line for _, line in good).with_columns(
+                source_file=pl.lit(path.name),
+                line_number=pl.Series([number for number, _ in good], dtype=pl.Int64),
+            ))
+    quarantine_records(rejects, DOMAIN, partition, "events")
+    if not frames:
+        return pl.DataFrame(schema={"#type": pl.String, "#time": pl.Datetime("ms"), "date": pl.Date,
+                                    "source_file": pl.String, "line_number": pl.Int64})
+    return pl.concat(frames, how="diagonal_relaxed").with_columns(date=pl.lit(dt.date.fromisoformat(partition)))
+
+
+@lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs])
+def events(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    """The day's log lines parsed and typed: one row per line (key ``date``, ``source_file``,
+    ``line_number``), root keys (``#type``, ``#account_id``, ``#time``, ``#event_name`` ...) and every
+    property as its own column. Lines that are not valid ThinkingData go to quarantine with their reason."""
+    frame = pl.concat([parse_day(key) for key in context.partition_keys], how="diagonal_relaxed")
+    context.add_output_metadata({"lines": frame.height})
+    return frame
+
+
+ROOT_COLUMNS = {
+    "#type": "event_type",
+    "#account_id": "account_id",
+    "#distinct_id": "distinct_id",
+    "#event_name": "event_name",
+    "#time": "event_time",
+    "#uuid": "uuid",
+    "#ip": "ip",
+}
+
+
+@lake_asset(
+    DOMAIN,
+    "cons",
+    "events",
+    partitions_def=daily_partitions,
+    partition_column="date",
+    ins={"etl_events": dg.AssetIn(events.key), "users": dg.AssetIn(users.key)},
+)
+def cons_events(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+    """Every event of the day in a fixed shape for analysts: one row per log line (key ``date``,
+    ``source_file``, ``line_number``) with the user's segment and the properties as one JSON object."""
+    present = [c for c in ROOT_COLUMNS if c in etl_events.columns]
+    property_columns = [c for c in etl_events.columns if c not in ROOT_COLUMNS and c not in ("date", "source_file", "line_number")]
+    properties = (
+        pl.struct(property_columns).struct.json_encode() if property_columns else pl.lit("{}")
+    )
+    shaped = etl_events.select(
+        "date", "source_file", "line_number",
+        *[pl.col(c).alias(ROOT_COLUMNS[c]) for c in present],
+        properties.alias("properties"),
+    )
+    for column in ROOT_COLUMNS.values():
+        if column not in shaped.columns:
+            shaped = shaped.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    return (
+        shaped.with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
+        .join(users.select("account_id", "segment"), on="account_id", how="left")
+        .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
+    )
+
+
+@lake_asset(
+    DOMAIN,
+    "cons",
+    "daily_activity",
+    partitions_def=daily_partitions,
+    partition_column="date",
+    ins={"day_events": dg.AssetIn(cons_events.key), "users": dg.AssetIn(users.key)},
+)
+def daily_activity(day_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+    """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
+    track events, user_set updates, and users who installed that day."""
+    activity = day_events.group_by("date", "segment").agg(
+        pl.col("account_id").filter(pl.col("event_type") == "track").n_unique().alias("active_users"),
+        (pl.col("event_type") == "track").sum().alias("track_events"),
+        (pl.col("event_type") == "user_set").sum().alias("user_updates"),
+    )
+    installs = users.group_by(pl.col("install_date").alias("date"), "segment").agg(pl.len().alias("new_users"))
+    grid = day_events.select("date").unique().join(users.select("segment").unique(), how="cross")
+    return (
+        grid.join(activity, on=["date", "segment"], how="left")
+        .join(installs, on=["date", "segment"], how="left")
+        .select(
+            "date",
+            "segment",
+            *[pl.col(c).fill_null(0).cast(pl.Int64) for c in ("active_users", "track_events", "user_updates", "new_users")],
+        )
+        .sort("date", "segment")
+    )
+
+
+def all_days(key: dg.AssetKey) -> dg.AssetIn:
+    return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
+
+
+@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": all_days(events.key), "users": dg.AssetIn(users.key)})
+def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+    """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
+    installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
+    and 95 % Wilson intervals."""
+    measured = retention(etl_events, users)
+    for lag in ("d1", "d7"):
+        if f"cohort_{lag}" not in measured.columns:
+            measured = measured.with_columns(pl.lit(0, dtype=pl.UInt32).alias(f"cohort_{lag}"), pl.lit(None, dtype=pl.Float64).alias(lag))
+        measured = measured.with_columns(
+            pl.col(f"cohort_{lag}").fill_null(0).cast(pl.Int64),
+            (pl.col(lag).fill_null(0.0) * pl.col(f"cohort_{lag}").fill_null(0)).round().cast(pl.Int64).alias(f"retained_{lag}"),
+        )
+        measured = with_wilson(measured, f"retained_{lag}", f"cohort_{lag}", lag)
+    return measured.select(
+        "segment",
+        *[c for lag in ("d1", "d7") for c in (f"cohort_{lag}", f"retained_{lag}", lag, f"{lag}_ci_low", f"{lag}_ci_high")],
+    )
+
+
+@lake_asset(
+    DOMAIN,
+    "cons",
+    "conversion",
+    ins={"etl_events": all_days(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
+)
+def conversion_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame) -> pl.DataFrame:
+    """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
+    once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
+    interval."""
+    measured = conversion(etl_events, users, rules_of(event_rules)).with_columns(
+        pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
+    )
+    return with_wilson(measured, "converted_users", "active_users", "conversion")
+
+
+ASSETS = [event_rules, users, event_logs, events, cons_events, daily_activity, retention_by_segment, conversion_by_segment]

@@ -1,0 +1,78 @@
+"""Checks of the demo_data domain: what was generated measured against what was asked."""
+
+import math
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.demo_data.assets import (
+    DOMAIN,
+    event_rules,
+    events,
+    retention_by_segment,
+    rules_of,
+    users,
+)
+from gamestats_assets.generator.api import PopulationConfig
+from gamestats_assets.generator.measures import (
+    constraint_violations,
+    lifecycle_violations,
+    segment_mix,
+    sequence_violations,
+)
+from gamestats_assets.lib.checks import quarantine_check
+
+
+@dg.asset_check(asset=users, name="segment_mix_as_configured", additional_ins={"event_rules": dg.AssetIn(event_rules.key)})
+def segment_mix_as_configured(users: pl.DataFrame, event_rules: pl.DataFrame) -> dg.AssetCheckResult:
+    """Each segment's share of the population is within three standard errors (at least one user) of
+    its configured ratio."""
+    config = PopulationConfig(users=users.height, seed=int(users["seed"][0]), anchor=users["anchor_date"][0])
+    mix = segment_mix(users, rules_of(event_rules), config)
+    tolerance = mix.select(
+        pl.max_horizontal(3 * (pl.col("target") * (1 - pl.col("target")) / users.height).sqrt(), pl.lit(1 / users.height))
+    ).to_series()
+    off = mix.filter(pl.col("difference") > tolerance)
+    return dg.AssetCheckResult(
+        passed=off.is_empty(),
+        metadata={"users": users.height, **{f"share_{r['segment']}": round(r["realized"], 4) for r in mix.iter_rows(named=True)},
+                  **{f"target_{r['segment']}": r["target"] for r in mix.iter_rows(named=True)}},
+    )
+
+
+@dg.asset_check(
+    asset=events,
+    name="no_sequence_lifecycle_or_constraint_violations",
+    blocking=True,
+    partitions_def=events.partitions_def,
+    additional_ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)},
+)
+def no_violations(events: pl.DataFrame, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.AssetCheckResult:
+    """No event comes before its prerequisite step, none is outside what the user's lifecycle stage
+    allows, and no property breaks its constraint (e.g. a carrier of another country)."""
+    rules = rules_of(event_rules)
+    counts = {
+        "sequence_violations": sequence_violations(events, rules),
+        "lifecycle_violations": lifecycle_violations(events, users, rules),
+        "constraint_violations": constraint_violations(events, rules),
+    }
+    return dg.AssetCheckResult(passed=not any(counts.values()), metadata={"lines": events.height, **counts})
+
+
+@dg.asset_check(asset=retention_by_segment, name="new_user_retention_near_target", additional_ins={"event_rules": dg.AssetIn(event_rules.key)})
+def retention_near_target(retention_by_segment: pl.DataFrame, event_rules: pl.DataFrame) -> dg.AssetCheckResult:
+    """NEW users' realized D1 and D7 retention: the configured target lies inside the 95 % Wilson
+    interval of the realized rate (a cohort too small to measure passes, with its size shown)."""
+    rules = rules_of(event_rules)
+    new = retention_by_segment.filter(pl.col("segment") == "NEW")
+    metadata, passed = {}, True
+    for lag, target in (("d1", rules.retention_d1), ("d7", rules.retention_d7)):
+        row = new.row(0, named=True) if new.height else {f"cohort_{lag}": 0, lag: None, f"{lag}_ci_low": 0.0, f"{lag}_ci_high": 1.0}
+        inside = row[f"{lag}_ci_low"] <= target <= row[f"{lag}_ci_high"]
+        passed &= inside or row[f"cohort_{lag}"] == 0
+        metadata |= {f"{lag}_target": target, f"{lag}_realized": row[lag] if row[lag] is None or not math.isnan(row[lag]) else None,
+                     f"{lag}_cohort": row[f"cohort_{lag}"], f"{lag}_ci": f"[{row[f'{lag}_ci_low']:.3f}, {row[f'{lag}_ci_high']:.3f}]"}
+    return dg.AssetCheckResult(passed=passed, metadata=metadata)
+
+
+CHECKS = [segment_mix_as_configured, no_violations, retention_near_target, quarantine_check(events, DOMAIN)]

@@ -1,0 +1,1 @@
+"""Lineage 2M data code: pure polars functions from landing JSONL through ETL, STD and CONS to KPIs."""

@@ -1,0 +1,99 @@
+"""Numbers behind the L2M asset checks: each function measures one property that must hold.
+
+They return plain numbers (for check metadata); the threshold that passes is stated in each docstring.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.defs.l2m.transforms.reference import KNOWN_COUNTRIES, OTHER_COUNTRY
+
+REVENUE_TOLERANCE_USD = 1e-6
+
+
+def recharge_reconciliation(etl_recharge: pl.DataFrame, cons_recharge: pl.DataFrame) -> dict[str, float]:
+    """Payments and USD revenue in ETL recharge vs CONS l2m_recharge. Passes when ``payment_gap`` is 0 and
+    ``revenue_gap_usd`` is below ``REVENUE_TOLERANCE_USD``."""
+    etl_revenue = float(etl_recharge["amount_usd"].sum())
+    cons_revenue = float(cons_recharge["daily_rev_usd"].sum())
+    return {
+        "etl_payments": etl_recharge.height,
+        "cons_payments": int(cons_recharge["payments"].sum()),
+        "payment_gap": etl_recharge.height - int(cons_recharge["payments"].sum()),
+        "etl_revenue_usd": etl_revenue,
+        "cons_revenue_usd": cons_revenue,
+        "revenue_gap_usd": abs(etl_revenue - cons_revenue),
+    }
+
+
+def dau_reconciliation(std_active: pl.DataFrame, daily_kpis: pl.DataFrame) -> dict[str, int]:
+    """Distinct users of STD active vs the day's DAU summed over countries and servers (a user has one
+    country and one server a day). Passes when ``gap`` is 0."""
+    users = std_active["user_id"].n_unique()
+    dau = int(daily_kpis["dau"].sum())
+    return {"std_active_users": users, "kpi_dau": dau, "gap": users - dau}
+
+
+def duplicate_active_users(active: pl.DataFrame) -> int:
+    """Rows of an active table beyond one per (date, user_id). Passes when 0."""
+    return active.height - active.select("date", "user_id").n_unique()
+
+
+def cumulative_revenue_violations(previous: pl.DataFrame | None, recharge: pl.DataFrame,
+                                  cumulative: pl.DataFrame) -> dict[str, int]:
+    """Users breaking ``cumulative = previous + today``: ``mismatched`` (off by more than the tolerance),
+    ``decreasing`` (below yesterday), ``dropped`` (in yesterday's table, missing today). Passes when all 0."""
+    before = (pl.DataFrame(schema={"user_id": pl.Utf8, "cumulative_revenue_usd": pl.Float64})
+              if previous is None else previous.select("user_id", "cumulative_revenue_usd"))
+    expected = (before.join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="full", coalesce=True)
+                .select("user_id", (pl.col("cumulative_revenue_usd").fill_null(0.0)
+                                    + pl.col("daily_rev_usd").fill_null(0.0)).alias("expected")))
+    compared = (expected.join(cumulative.select("user_id", "cumulative_revenue_usd"), on="user_id", how="full",
+                              coalesce=True)
+                .join(before.rename({"cumulative_revenue_usd": "yesterday"}), on="user_id", how="left"))
+    return {
+        "mismatched": compared.filter(
+            ((pl.col("cumulative_revenue_usd") - pl.col("expected")).abs() > REVENUE_TOLERANCE_USD)
+            | pl.col("cumulative_revenue_usd").is_null() | pl.col("expected").is_null()).height,
+        "decreasing": compared.filter(pl.col("cumulative_revenue_usd") < pl.col("yesterday")).height,
+        "dropped": compared.filter(pl.col("yesterday").is_not_null() & pl.col("cumulative_revenue_usd").is_null())
+        .height,
+    }
+
+
+def unknown_country_rows(frame: pl.DataFrame) -> int:
+    """Rows whose ``country_code`` is neither a known country nor 'Other' (null included). Passes when 0."""
+    allowed = [*KNOWN_COUNTRIES, OTHER_COUNTRY]
+    return frame.filter(~pl.col("country_code").is_in(allowed).fill_null(False)).height
+
+
+def planted_farm_accounts(truth_path: Path) -> pl.DataFrame:
+    """The emitter's planted farms (``planted_bot_farms.json``) as rows: farm_id, user_id, ip_pattern."""
+    document = json.loads(Path(truth_path).read_text())
+    return pl.DataFrame(
+        [{"farm_id": farm["farm_id"], "user_id": account, "ip_pattern": json.dumps(farm["ip_pattern"])}
+         for farm in document["farms"] for account in farm["account_ids"]],
+        schema={"farm_id": pl.Int64, "user_id": pl.Utf8, "ip_pattern": pl.Utf8},
+    )
+
+
+def bot_detection_scores(detected: pl.DataFrame, planted: pl.DataFrame, active: pl.DataFrame) -> dict[str, float]:
+    """Precision and recall of the day's farmer detection against the planted accounts active that day.
+
+    precision = detected ∩ planted / detected; recall = detected ∩ planted / planted-and-active.
+    Passes when both are at least 0.9 on synthetic data.
+    """
+    truth = set(planted.join(active.select("user_id"), on="user_id", how="semi")["user_id"].to_list())
+    found = set(detected["user_id"].to_list())
+    hits = len(found & truth)
+    return {
+        "detected": len(found),
+        "planted_active": len(truth),
+        "true_positives": hits,
+        "precision": hits / len(found) if found else 1.0,
+        "recall": hits / len(truth) if truth else 1.0,
+    }

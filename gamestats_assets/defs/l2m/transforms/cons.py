@@ -1,0 +1,161 @@
+"""CONS: the L2M business tables published to PostgreSQL (schema ``l2m``).
+
+Daily tables carry ``date`` (the partition day) first; ``l2m_guild_info`` is an unpartitioned snapshot.
+Country is the profile's country mapped to TH, VN, ID, PH, SG, MY or 'Other'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from gamestats_assets.defs.l2m.transforms import reference
+from gamestats_assets.defs.l2m.transforms.etl import EconomySource
+from gamestats_assets.defs.l2m.transforms.vip import FREE_TIER, vip_tier
+
+
+def l2m_active(std_active: pl.DataFrame, user_profile: pl.DataFrame) -> pl.DataFrame:
+    """Active users of the day with their profile: country (known or 'Other'), registration date and whether
+    they registered that day (``is_new_user``). A user without a profile line counts as 'Other', not new.
+
+    Grain: (date, user_id). Inputs: STD active and the ETL user profile of the same day.
+    """
+    profile = user_profile.select("user_id", "country_code", "register_date")
+    return (std_active.join(profile, on="user_id", how="left")
+            .select("date", "user_id", "server_id", "level",
+                    reference.country_group(pl.col("country_code")).alias("country_code"),
+                    "register_date",
+                    (pl.col("register_date") == pl.col("date")).fill_null(False).alias("is_new_user"))
+            .sort("user_id"))
+
+
+def l2m_recharge(etl_recharge: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:
+    """Revenue per paying user and day: ``payments`` (count) and ``daily_rev_usd`` (sum of amount_usd), with
+    the user's server and country from ``l2m_active``.
+
+    Grain: (date, user_id). Inputs: ETL recharge and CONS l2m_active of the same day.
+    """
+    per_user = etl_recharge.group_by("date", "user_id").agg(
+        pl.len().cast(pl.Int64).alias("payments"), pl.col("amount_usd").sum().alias("daily_rev_usd"),
+    )
+    dims = active.select("user_id", "server_id", "country_code")
+    return (per_user.join(dims, on="user_id", how="left")
+            .select("date", "user_id", "server_id",
+                    reference.country_group(pl.col("country_code")).alias("country_code"),
+                    "payments", "daily_rev_usd")
+            .sort("user_id"))
+
+
+def l2m_cumulative_revenue(previous: pl.DataFrame | None, recharge: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Lifetime revenue of every user who has ever paid, as of the end of ``day``.
+
+    ``cumulative_revenue_usd(day) = cumulative_revenue_usd(day - 1) + daily_rev_usd(day)``; ``first_charge_date``
+    and ``last_charge_date`` are the first and latest days with a payment; ``vip_tier`` follows ``vip.vip_tier``.
+    ``previous`` is this table's partition of ``day - 1`` (None or empty on the first partition).
+
+    Grain: (date, user_id). Inputs: its own previous partition and CONS l2m_recharge of the day.
+    """
+    if previous is not None and previous.height:
+        dates = previous["date"].unique().to_list()
+        if dates != [day - dt.timedelta(days=1)]:
+            raise ValueError(f"previous cumulative revenue must be the partition of {day - dt.timedelta(days=1)}, "
+                             f"got {dates}")
+    schema = {"user_id": pl.Utf8, "first_charge_date": pl.Date, "last_charge_date": pl.Date,
+              "cumulative_revenue_usd": pl.Float64}
+    before = pl.DataFrame(schema=schema) if previous is None else previous.select(list(schema))
+    today = recharge.select("user_id", "daily_rev_usd")
+    return (before.join(today, on="user_id", how="full", coalesce=True)
+            .select(
+                pl.lit(day, pl.Date).alias("date"), "user_id",
+                pl.col("first_charge_date").fill_null(pl.lit(day, pl.Date)),
+                pl.when(pl.col("daily_rev_usd").is_not_null()).then(pl.lit(day, pl.Date))
+                .otherwise(pl.col("last_charge_date")).alias("last_charge_date"),
+                pl.col("daily_rev_usd").fill_null(0.0),
+                (pl.col("cumulative_revenue_usd").fill_null(0.0) + pl.col("daily_rev_usd").fill_null(0.0))
+                .alias("cumulative_revenue_usd"),
+            )
+            .with_columns(vip_tier=vip_tier(pl.col("cumulative_revenue_usd")))
+            .sort("user_id"))
+
+
+def user_dimensions(active: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
+    """Per active user: server, country and VIP tier (Free when the user never paid)."""
+    tiers = cumulative.select("user_id", "vip_tier")
+    return (active.select("user_id", "server_id", "country_code")
+            .join(tiers, on="user_id", how="left")
+            .with_columns(pl.col("vip_tier").fill_null(FREE_TIER)))
+
+
+def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.DataFrame,
+                 cumulative: pl.DataFrame, items: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Economy of the day per segment: users, total ``measure`` and events by server, country, VIP tier and
+    ``key`` (item_id with its name and group for items, reason_id for diamonds).
+
+    Grain: (date, server_id, country_code, vip_tier, key). Inputs: the ETL table of ``source``, CONS
+    l2m_active and l2m_cumulative_revenue of the same day (and the items reference for items).
+    """
+    dims = user_dimensions(active, cumulative).drop("server_id")
+    segment = ["date", "server_id", "country_code", "vip_tier", source.key]
+    frame = (etl_economy.join(dims, on="user_id", how="left")
+             .with_columns(reference.country_group(pl.col("country_code")).alias("country_code"),
+                           pl.col("vip_tier").fill_null(FREE_TIER))
+             .group_by(segment)
+             .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
+                  pl.col("events").sum()))
+    if source.key == "item_id":
+        names = reference.items() if items is None else items
+        frame = (frame.join(names, on="item_id", how="left")
+                 .with_columns(pl.col("item_name").fill_null("unknown"), pl.col("item_group").fill_null("unknown")))
+        segment += ["item_name", "item_group"]
+    return frame.select(*segment, "users", source.measure, "events").sort(segment)
+
+
+def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
+                           money_spend: pl.DataFrame, logout: pl.DataFrame) -> pl.DataFrame:
+    """Health of each server on the day: DAU, new users, paying users, revenue (USD), ARPU, average and
+    highest level, diamonds gained and spent, and average online minutes per active user.
+
+    Grain: (date, server_id). Inputs: CONS l2m_active and l2m_recharge, ETL money_gain, money_spend, logout.
+    """
+    users = (active.select("date", "user_id", "server_id", "level", "is_new_user")
+             .join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="left")
+             .join(money_gain.group_by("user_id").agg(pl.col("amount").sum().alias("gained")), on="user_id",
+                   how="left")
+             .join(money_spend.group_by("user_id").agg(pl.col("amount").sum().alias("spent")), on="user_id",
+                   how="left")
+             .join(logout.group_by("user_id").agg(pl.col("online_seconds").sum()), on="user_id", how="left"))
+    return (users.group_by("date", "server_id")
+            .agg(pl.len().cast(pl.Int64).alias("dau"),
+                 pl.col("is_new_user").sum().cast(pl.Int64).alias("new_users"),
+                 pl.col("daily_rev_usd").is_not_null().sum().cast(pl.Int64).alias("paying_users"),
+                 pl.col("daily_rev_usd").sum().alias("revenue_usd"),
+                 pl.col("level").mean().alias("avg_level"),
+                 pl.col("level").max().alias("max_level"),
+                 pl.col("gained").sum().cast(pl.Int64).alias("diamonds_gained"),
+                 pl.col("spent").sum().cast(pl.Int64).alias("diamonds_spent"),
+                 (pl.col("online_seconds").sum() / 60.0 / pl.len()).alias("avg_online_minutes"))
+            .with_columns(arpu_usd=pl.col("revenue_usd") / pl.col("dau"))
+            .select("date", "server_id", "dau", "new_users", "paying_users", "revenue_usd", "arpu_usd",
+                    "avg_level", "max_level", "diamonds_gained", "diamonds_spent", "avg_online_minutes")
+            .sort("server_id"))
+
+
+def l2m_guild_info(clan_changes: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Latest clan membership of every user who ever changed clan: the clan of their latest join or leave,
+    ``is_member`` false after a leave, ``clan_role`` of the latest join, ``updated_at`` its time.
+
+    The latest event wins whatever order days arrive in, so the snapshot can be rebuilt from all ETL
+    clan_change partitions or updated from ``previous`` (this snapshot) and new days. Grain: user_id.
+    """
+    changes = clan_changes.select(
+        "user_id", "server_id", "clan_id", "clan_name",
+        pl.when(pl.col("action") == "join").then(pl.col("clan_role")).alias("clan_role"),
+        (pl.col("action") == "join").alias("is_member"),
+        pl.col("event_time").alias("updated_at"),
+    )
+    if previous is not None:
+        changes = pl.concat([previous.select(changes.columns), changes])
+    return (changes.sort("updated_at", "user_id", "clan_id", "is_member")
+            .unique("user_id", keep="last")
+            .sort("user_id"))

@@ -1,0 +1,128 @@
+"""ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
+
+Every function takes the day's landing folder (``<data_dir>/landing/l2m/<YYYY-MM-DD>``) and the day, and
+returns ``Parsed(frame, rejects)``; every frame has ``date`` (pl.Date, the partition day) first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.defs.l2m.transforms import reference
+from gamestats_assets.defs.l2m.transforms.landing import Parsed, read_events, read_profiles
+
+DIAMOND = "diamond"
+
+
+def _dated(frame: pl.DataFrame, day: dt.date, columns: list[str | pl.Expr]) -> pl.DataFrame:
+    return frame.select(pl.lit(day, pl.Date).alias("date"), *columns)
+
+
+def etl_login(day_dir: Path, day: dt.date) -> Parsed:
+    """One row per login event. Grain: event_uuid."""
+    parsed = read_events(day_dir, "login", day, roots=("#ip", "#uuid"))
+    frame = _dated(parsed.frame, day, [
+        "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id",
+        pl.col("#os").alias("os"), pl.col("#device_model").alias("device_model"),
+    ]).sort("event_time", "event_uuid")
+    return Parsed(frame, parsed.rejects)
+
+
+def etl_logout(day_dir: Path, day: dt.date) -> Parsed:
+    """One row per logout event with the session's online seconds. Grain: event_uuid."""
+    parsed = read_events(day_dir, "logout", day, roots=("#ip", "#uuid"))
+    frame = _dated(parsed.frame, day, [
+        "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id", "online_seconds",
+    ]).sort("event_time", "event_uuid")
+    return Parsed(frame, parsed.rejects)
+
+
+def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None) -> Parsed:
+    """One row per payment: ``amount`` in the paid currency and ``amount_usd = amount * usd_per_unit``,
+    both from one scan of the landing file. Grain: order_id (the event's ``#uuid``).
+
+    A payment in a currency missing from the rates reference is rejected, never counted as zero.
+    """
+    rates = reference.currency_rates() if rates is None else rates
+    parsed = read_events(
+        day_dir, "recharge", day, roots=("#ip", "#uuid"),
+        required=("user_id", "server_id", "level", "amount", "currency"),
+        rules=[(~pl.col("currency").is_in(rates["currency"].implode()),
+                pl.format("unknown currency {}", pl.col("currency")))],
+    )
+    frame = _dated(parsed.frame.join(rates, on="currency", how="left"), day, [
+        "event_time", pl.col("event_uuid").alias("order_id"), "user_id", "server_id", "level", "ip",
+        "country_code", "payment_method", "currency", "amount", "usd_per_unit",
+        (pl.col("amount") * pl.col("usd_per_unit")).alias("amount_usd"),
+    ]).sort("event_time", "order_id")
+    return Parsed(frame, parsed.rejects)
+
+
+@dataclass(frozen=True)
+class EconomySource:
+    """An economy log aggregated per user and key: what it counts, by what, and which money it keeps."""
+
+    event: str
+    key: str
+    measure: str
+    diamonds_only: bool
+
+    def describe(self) -> str:
+        kept = "diamond rows only (adena and other money types are out of scope), " if self.diamonds_only else ""
+        return (f"{self.event}: {kept}per (date, user_id, server_id, {self.key}): sum of {self.measure}, "
+                f"number of events, highest level seen")
+
+
+ITEM_GAIN = EconomySource("item_gain", "item_id", "quantity", diamonds_only=False)
+ITEM_SPEND = EconomySource("item_spend", "item_id", "quantity", diamonds_only=False)
+MONEY_GAIN = EconomySource("money_gain", "reason_id", "amount", diamonds_only=True)
+MONEY_SPEND = EconomySource("money_spend", "reason_id", "amount", diamonds_only=True)
+ECONOMY_SOURCES = (ITEM_GAIN, ITEM_SPEND, MONEY_GAIN, MONEY_SPEND)
+
+
+def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> Parsed:
+    """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
+
+    Grain: (date, user_id, server_id, key). Columns: date, user_id, server_id, key, level, measure, events.
+    """
+    required = ("user_id", "server_id", "level", source.key, source.measure)
+    if source.diamonds_only:
+        required += ("money_type",)
+    parsed = read_events(day_dir, source.event, day, required=required)
+    rows = parsed.frame.lazy()
+    if source.diamonds_only:
+        rows = rows.filter(pl.col("money_type") == DIAMOND)
+    frame = (rows.group_by("user_id", "server_id", source.key)
+             .agg(pl.col("level").max(), pl.col(source.measure).sum(), pl.len().cast(pl.Int64).alias("events"))
+             .select(pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", source.key, "level",
+                     source.measure, "events")
+             .sort("user_id", "server_id", source.key)
+             .collect())
+    return Parsed(frame, parsed.rejects)
+
+
+def etl_user_profile(day_dir: Path, day: dt.date) -> Parsed:
+    """The user-profile dimension as of the day: one row per user seen in the day's user_set lines (the last
+    one wins). Grain: (date, user_id). ``country_code`` is the raw code; CONS maps it to a known country or
+    'Other'."""
+    parsed = read_profiles(day_dir, day)
+    frame = _dated(parsed.frame.sort("event_time", "user_id").unique("user_id", keep="last"), day,
+                   ["user_id", "server_id", "country_code", "register_date"]).sort("user_id")
+    return Parsed(frame, parsed.rejects)
+
+
+def etl_clan_change(day_dir: Path, day: dt.date) -> Parsed:
+    """One row per clan membership change (``action`` join or leave). Grain: event_uuid."""
+    parsed = read_events(
+        day_dir, "clan_change", day, roots=("#uuid",),
+        required=("user_id", "server_id", "level", "action", "clan_id"),
+        rules=[(~pl.col("action").is_in(["join", "leave"]), pl.format("unknown clan action {}", pl.col("action")))],
+    )
+    frame = _dated(parsed.frame, day, [
+        "event_time", "event_uuid", "user_id", "server_id", "action", "clan_id", "clan_name", "clan_role",
+    ]).sort("event_time", "event_uuid")
+    return Parsed(frame, parsed.rejects)

@@ -1,0 +1,515 @@
+"""Synthetic Lineage 2M logs: one day of a game's ThinkingData JSONL, deterministic for a seed and a date.
+
+The user base is stable: ``n_users`` veterans registered in 2017-2018, plus ``NEW_USER_SHARE * n_users``
+registrations every day from ``FIRST_REGISTRATION_DAY``. Every user's country, server, device, home IP,
+engagement, payer propensity and level curve are hashes of ``(seed, user number)``, so they are the same
+whichever day is generated; the day's activity is drawn from ``(seed, date)``. About ``n_users`` users are
+active on a day.
+
+Planted effect: bot farms, groups of accounts that stay at level 1, log in from one /24 subnet or from a
+handful of addresses, and farm items and diamonds; some farms also pay ("PU farmers"). The truth is
+written beside the logs as ``planted_bot_farms.json``.
+
+Files of a day, in ``<landing>/<YYYY-MM-DD>/``: one ``<event_name>.jsonl`` per event (``login``,
+``logout``, ``recharge``, ``item_gain``, ``item_spend``, ``money_gain``, ``money_spend``,
+``clan_change``) and ``user_profile.jsonl`` (``#type`` user_set: country_code, register_date, server_id of
+each active user).
+
+Codes: ``money_type`` is ``diamond`` or ``adena``; money ``reason_id`` 101 daily quest, 102 achievement,
+103 purchase, 104 event reward, 105 market sale (gain) and 201 shop, 202 summon, 203 enhancement,
+204 teleport, 205 market purchase (spend).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+ITEMS_CSV = Path(__file__).resolve().parents[3] / "data" / "reference" / "l2m" / "items.csv"
+
+FIRST_REGISTRATION_DAY = dt.date(2019, 1, 1)
+VETERAN_REGISTRATION_START = dt.date(2017, 1, 1)
+VETERAN_REGISTRATION_DAYS = (FIRST_REGISTRATION_DAY - VETERAN_REGISTRATION_START).days
+NEW_USER_SHARE = 0.04
+COHORT_WINDOW_DAYS = 60
+BOT_SHARE = 0.008
+BOT_ID_BASE = 9_000_000_000
+TRUTH_FILE = "planted_bot_farms.json"
+
+COUNTRIES = ["TH", "VN", "ID", "PH", "SG", "MY", "US", "KR", "JP", "AU"]
+COUNTRY_WEIGHTS = [0.25, 0.25, 0.15, 0.12, 0.05, 0.08, 0.04, 0.03, 0.02, 0.01]
+CURRENCY_OF_COUNTRY = {"TH": "THB", "VN": "VND", "ID": "IDR", "PH": "PHP", "SG": "SGD", "MY": "MYR"}
+FIRST_OCTETS = {"TH": 49, "VN": 113, "ID": 36, "PH": 112, "SG": 103, "MY": 60, "US": 98, "KR": 211, "JP": 126,
+                "AU": 101}
+PRICE_POINTS = {
+    "USD": [0.99, 4.99, 9.99, 19.99, 49.99, 99.99],
+    "THB": [35.0, 179.0, 349.0, 699.0, 1700.0, 3500.0],
+    "VND": [25000.0, 119000.0, 249000.0, 499000.0, 1199000.0, 2499000.0],
+    "IDR": [15000.0, 79000.0, 159000.0, 309000.0, 799000.0, 1599000.0],
+    "PHP": [55.0, 279.0, 559.0, 1090.0, 2790.0, 5590.0],
+    "SGD": [1.48, 6.98, 14.98, 28.98, 72.98, 148.98],
+    "MYR": [4.9, 22.9, 45.9, 91.9, 229.9, 459.9],
+}
+PRICE_WEIGHTS = [0.35, 0.25, 0.18, 0.12, 0.07, 0.03]
+PAYMENT_METHODS = ["GOOGLE_PLAY", "APP_STORE", "CREDIT_CARD", "E_WALLET", "CARRIER_BILLING"]
+DEVICE_MODELS = ["SM-G991B", "SM-A525F", "Redmi Note 11", "OPPO A96", "vivo Y33s", "iPhone14,5", "iPhone15,2"]
+MONEY_GAIN_REASONS = [101, 102, 103, 104, 105]
+MONEY_SPEND_REASONS = [201, 202, 203, 204, 205]
+FARM_COUNTRIES = ["VN", "PH", "TH", "ID"]
+
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes derived from the one scale knob, the number of users active on a day."""
+
+    n_users: int
+
+    @property
+    def veterans(self) -> int:
+        return self.n_users
+
+    @property
+    def new_per_day(self) -> int:
+        return max(1, round(self.n_users * NEW_USER_SHARE))
+
+    @property
+    def servers(self) -> int:
+        return max(4, min(40, self.n_users // 25_000))
+
+    @property
+    def subnets(self) -> int:
+        return max(64, self.n_users // 16)
+
+    @property
+    def clans_per_server(self) -> int:
+        return max(5, self.n_users // (50 * self.servers))
+
+    @property
+    def farms(self) -> int:
+        return max(3, round(self.n_users * BOT_SHARE / 24))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a bijective scramble of uint64 values."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _hash_uniform(seed: int, stream: int, keys: np.ndarray) -> np.ndarray:
+    """A uniform [0, 1) value per key, a pure function of (seed, stream, key)."""
+    salt = _mix(np.array([(seed * 0x9E3779B97F4A7C15 + stream) & _MASK64], dtype=np.uint64))
+    h = _mix(keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ salt)
+    return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def _pick(u: np.ndarray, weights: list[float]) -> np.ndarray:
+    """Index into ``weights`` for each uniform value ``u`` (inverse CDF)."""
+    cdf = np.cumsum(weights) / np.sum(weights)
+    return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
+
+
+def _rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, day.toordinal(), stream]))
+
+
+def _day_index(day: dt.date) -> int:
+    return (day - FIRST_REGISTRATION_DAY).days
+
+
+def _recent_retention(age: np.ndarray) -> np.ndarray:
+    """Probability that a user registered ``age`` days ago is active today (1 on the day of registration)."""
+    return np.where(age == 0, 1.0, 0.12 + 0.33 * np.exp(-(np.maximum(age, 1) - 1) / 5.0))
+
+
+def _recent_level(growth: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Level of a recent user at the end of their ``age``-th day: grows with the square root of age."""
+    return np.minimum(75, np.floor(growth * np.sqrt(age + 1.0))).astype(np.int64)
+
+
+def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray]:
+    """The day's active non-bot users with their stable attributes, ordered by user number."""
+    today = _day_index(day)
+    first_cohort = max(0, today - COHORT_WINDOW_DAYS)
+    veterans = np.arange(scale.veterans, dtype=np.int64)
+    cohort_days = np.arange(first_cohort, today + 1, dtype=np.int64)
+    recent = (scale.veterans + cohort_days[:, None] * scale.new_per_day
+              + np.arange(scale.new_per_day, dtype=np.int64)[None, :]).ravel()
+    numbers = np.concatenate([veterans, recent])
+    registered = np.concatenate([
+        (_hash_uniform(seed, 1, veterans) * VETERAN_REGISTRATION_DAYS).astype(np.int64) - VETERAN_REGISTRATION_DAYS,
+        np.repeat(cohort_days, scale.new_per_day),
+    ])
+    age = today - registered
+    engagement = _hash_uniform(seed, 2, numbers)
+    is_veteran = numbers < scale.veterans
+    p_active = np.where(is_veteran, 0.3 + 0.6 * engagement,
+                        np.minimum(1.0, _recent_retention(age) * (0.5 + engagement)))
+    p_active = np.where(age == 0, 1.0, p_active)
+    active = _hash_uniform(seed, 1_000 + today, numbers) < p_active
+    numbers, registered, age, engagement, is_veteran = (
+        a[active] for a in (numbers, registered, age, engagement, is_veteran))
+
+    level_u = _hash_uniform(seed, 3, numbers)
+    quitter = ~is_veteran & (level_u < 0.05)
+    growth = 4.0 + 10.0 * level_u
+    level_end = np.where(is_veteran, 25 + (55 * level_u).astype(np.int64), _recent_level(growth, age))
+    level_start = np.where(is_veteran, level_end, np.where(age > 0, _recent_level(growth, age - 1), 1))
+    level_end = np.where(quitter, 1, level_end)
+    level_start = np.where(quitter, 1, np.minimum(level_start, level_end))
+
+    country = _pick(_hash_uniform(seed, 4, numbers), COUNTRY_WEIGHTS)
+    subnet = (_hash_uniform(seed, 5, numbers) * scale.subnets).astype(np.int64)
+    payer_u = _hash_uniform(seed, 8, numbers)
+    return {
+        "number": numbers,
+        "register_day": registered,
+        "server_id": 1001 + (_hash_uniform(seed, 6, numbers) * scale.servers).astype(np.int64),
+        "country": country,
+        "ip_a": np.array([FIRST_OCTETS[c] for c in COUNTRIES], dtype=np.int64)[country],
+        "ip_b": subnet // 256 % 256,
+        "ip_c": subnet % 256,
+        "ip_d": 1 + (_hash_uniform(seed, 7, numbers) * 254).astype(np.int64),
+        "level_start": level_start,
+        "level_end": level_end,
+        "gain_rate": np.where(quitter, 6.0, 2.5 + 5.0 * engagement),
+        "pay_probability": np.where(payer_u < 0.003, 0.6, np.where(payer_u < 0.06, 0.25, 0.0)),
+        "price_shift": np.where(payer_u < 0.003, 2, 0),
+        "farm": np.full(numbers.size, -1, dtype=np.int64),
+    }
+
+
+@dataclass(frozen=True)
+class Farm:
+    """One planted bot farm: its accounts log in from one /24 subnet, or from a handful of addresses."""
+
+    farm_id: int
+    server_id: int
+    country: int
+    size: int
+    pays: bool
+    subnet: tuple[int, int, int]
+    addresses: tuple[tuple[int, int, int, int], ...]
+
+    @property
+    def account_numbers(self) -> np.ndarray:
+        return BOT_ID_BASE + self.farm_id * 1_000 + np.arange(self.size, dtype=np.int64)
+
+    @property
+    def ip_pattern(self) -> str | list[str]:
+        if not self.addresses:
+            return "{}.{}.{}.0/24".format(*self.subnet)
+        return [".".join(map(str, address)) for address in self.addresses]
+
+
+def planted_farms(seed: int, n_users: int) -> list[Farm]:
+    """The bot farms of a user base: a function of the seed and the scale only, the same every day.
+
+    Half the farms use one /24 subnet (any host), half 2-5 fixed addresses in different subnets.
+    """
+    scale = Scale(n_users)
+    ids = np.arange(scale.farms, dtype=np.int64)
+    u = [_hash_uniform(seed, 100 + k, ids) for k in range(8)]
+    farms = []
+    for f in range(scale.farms):
+        subnet = (45 + int(u[6][f] * 20), int(u[7][f] * 256), f % 256)
+        n_addresses = 0 if u[4][f] < 0.5 else 2 + int(u[5][f] * 4)
+        address_u = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(n_addresses)]
+        farms.append(Farm(
+            farm_id=f,
+            server_id=1001 + int(u[0][f] * scale.servers),
+            country=COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))]),
+            size=8 + int(u[2][f] * 33),
+            pays=bool(u[3][f] < 0.3),
+            subnet=subnet,
+            addresses=tuple((subnet[0], subnet[1], (subnet[2] + 64 * k) % 256, 1 + int(a * 254))
+                            for k, a in enumerate(address_u)),
+        ))
+    return farms
+
+
+def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarray]:
+    """Every farm account, active every day at level 1; its login address is drawn per day."""
+    numbers = np.concatenate([f.account_numbers for f in farms])
+    farm = np.concatenate([np.full(f.size, i) for i, f in enumerate(farms)])
+    n = numbers.size
+    rng = _rng(seed, day, 50)
+    address = np.array([[*f.subnet, 0] for f in farms], dtype=np.int64)[farm]
+    address[:, 3] = rng.integers(1, 255, size=n)
+    for i, f in enumerate(farms):
+        if f.addresses:
+            members = np.flatnonzero(farm == i)
+            address[members] = np.array(f.addresses)[rng.integers(0, len(f.addresses), size=members.size)]
+
+    def per_farm(values: list) -> np.ndarray:
+        return np.array(values, dtype=np.int64)[farm]
+
+    return {
+        "number": numbers,
+        "register_day": -30 - farm % 60,
+        "server_id": per_farm([f.server_id for f in farms]),
+        "country": per_farm([f.country for f in farms]),
+        "ip_a": address[:, 0],
+        "ip_b": address[:, 1],
+        "ip_c": address[:, 2],
+        "ip_d": address[:, 3],
+        "level_start": np.ones(n, dtype=np.int64),
+        "level_end": np.ones(n, dtype=np.int64),
+        "gain_rate": np.full(n, 30.0),
+        "pay_probability": np.where(per_farm([f.pays for f in farms]) == 1, 0.5, 0.0),
+        "price_shift": np.zeros(n, dtype=np.int64),
+        "farm": farm,
+    }
+
+
+def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm]) -> pl.DataFrame:
+    """All users active on ``day``: normal users then bots, with the attributes every event carries."""
+    normal, bots = _normal_users(seed, day, scale), _bot_users(seed, day, farms)
+    cols = {k: np.concatenate([normal[k], bots[k]]) for k in normal}
+    number = cols["number"]
+    os_u = _hash_uniform(seed, 9, number)
+    model = np.where(os_u < 0.75, (os_u / 0.75 * 5).astype(np.int64), 5 + ((os_u - 0.75) / 0.25 * 2).astype(np.int64))
+    epoch_offset = (FIRST_REGISTRATION_DAY - dt.date(1970, 1, 1)).days
+    device = (_mix(number.astype(np.uint64) ^ np.uint64(seed)) >> np.uint64(16)).astype(np.int64)
+    return pl.DataFrame({
+        "user_id": pl.Series(number).cast(pl.Utf8).str.zfill(10),
+        "register_date": pl.Series(cols["register_day"] + epoch_offset).cast(pl.Int32).cast(pl.Date),
+        "server_id": cols["server_id"],
+        "country_code": np.array(COUNTRIES)[cols["country"]],
+        "currency": np.array([CURRENCY_OF_COUNTRY.get(c, "USD") for c in COUNTRIES])[cols["country"]],
+        "ip": pl.select(pl.concat_str([pl.lit(pl.Series(cols[k])) for k in ("ip_a", "ip_b", "ip_c", "ip_d")],
+                                      separator=".")).to_series(),
+        "device_id": pl.Series(device).cast(pl.Utf8).str.zfill(15),
+        "os": np.where(os_u < 0.75, "android", "ios"),
+        "device_model": np.array(DEVICE_MODELS)[model],
+        **{k: cols[k] for k in ("level_start", "level_end", "gain_rate", "pay_probability", "price_shift", "farm",
+                                "ip_a", "ip_b", "ip_c", "ip_d")},
+    })
+
+
+def _uuids(rng: np.random.Generator, n: int) -> pl.Series:
+    """Version-4 UUID strings drawn from ``rng``."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    binary = pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), n, [None, pa.py_buffer(raw.tobytes())])
+    hexed = pl.Series(pl.from_arrow(binary)).cast(pl.Binary).bin.encode("hex")
+    return pl.select(pl.concat_str([hexed.str.slice(0, 8), hexed.str.slice(8, 4), hexed.str.slice(12, 4),
+                                    hexed.str.slice(16, 4), hexed.str.slice(20, 12)], separator="-")).to_series()
+
+
+def _track_events(
+    users: pl.DataFrame, rows: np.ndarray, event_name: str, day: dt.date, rng: np.random.Generator,
+    properties: dict[str, pl.Series | np.ndarray], times_ms: np.ndarray | None = None,
+    ips: pl.Series | None = None,
+) -> pl.DataFrame:
+    """ThinkingData track lines for the users at ``rows`` (indices into ``users``), sorted by time; ``#ip`` is
+    the user's home address unless ``ips`` gives one per row."""
+    n = rows.size
+    if times_ms is None:
+        times_ms = rng.integers(0, _DAY_MS, size=n)
+    order = np.argsort(times_ms, kind="stable")
+    level_span = (users["level_end"].to_numpy() - users["level_start"].to_numpy())[rows]
+    level = users["level_start"].to_numpy()[rows] + np.floor(rng.random(n) * (level_span + 1)).astype(np.int64)
+    who = users.select("user_id", "device_id", "ip", "server_id")[rows[order]]
+    if ips is not None:
+        who = who.with_columns(ip=ips[order])
+    midnight = dt.datetime.combine(day, dt.time())
+    return pl.DataFrame({
+        "#type": pl.repeat("track", n, eager=True),
+        "#account_id": who["user_id"],
+        "#distinct_id": who["device_id"],
+        "#time": (pl.Series(times_ms[order]).cast(pl.Duration("ms")) + midnight)
+        .dt.strftime("%Y-%m-%d %H:%M:%S%.3f"),
+        "#event_name": pl.repeat(event_name, n, eager=True),
+        "#ip": who["ip"],
+        "#uuid": _uuids(rng, n),
+    }).with_columns(properties=pl.struct(
+        server_id=who["server_id"], level=pl.Series(level[order]),
+        **{k: pl.Series(v)[order] if isinstance(v, pl.Series) else pl.Series(v[order]) for k, v in properties.items()},
+    ))
+
+
+def _session_ips(users: pl.DataFrame, rows: np.ndarray, farms: list[Farm], rng: np.random.Generator) -> pl.Series:
+    """The address of each session: home for most sessions of normal users, a random mobile address in the
+    user's country for 20%; for bots a host of the farm's subnet or one of its addresses, drawn per session."""
+    parts = np.stack([users[k].to_numpy()[rows] for k in ("ip_a", "ip_b", "ip_c", "ip_d")], axis=1)
+    farm = users["farm"].to_numpy()[rows]
+    mobile = (farm < 0) & (rng.random(rows.size) < 0.2)
+    parts[mobile, 1:] = rng.integers(0, 256, size=(mobile.sum(), 3))
+    bots = np.flatnonzero(farm >= 0)
+    n_addresses = np.array([len(f.addresses) for f in farms])[farm[bots]]
+    addresses = np.zeros((len(farms), 5, 4), dtype=np.int64)
+    for i, f in enumerate(farms):
+        addresses[i, :len(f.addresses)] = np.array(f.addresses, dtype=np.int64).reshape(-1, 4)
+    pick = (rng.random(bots.size) * np.maximum(n_addresses, 1)).astype(np.int64)
+    host = rng.integers(1, 255, size=bots.size)
+    parts[bots] = np.where((n_addresses > 0)[:, None], addresses[farm[bots], pick],
+                           np.column_stack([parts[bots, :3], host]))
+    return pl.select(pl.concat_str([pl.lit(pl.Series(parts[:, k])) for k in range(4)], separator=".")).to_series()
+
+
+def _sessions(users: pl.DataFrame, day: dt.date, seed: int, farms: list[Farm]) -> dict[str, pl.DataFrame]:
+    """Login and logout pairs: 1 + Poisson(0.8) sessions a day (bots 3), about 40 minutes long."""
+    rng = _rng(seed, day, 10)
+    is_bot = users["farm"].to_numpy() >= 0
+    counts = np.where(is_bot, 3, 1 + rng.poisson(0.8, size=users.height))
+    rows = np.repeat(np.arange(users.height), counts)
+    start = rng.integers(0, _DAY_MS - 60_000, size=rows.size)
+    length = np.minimum(60_000 + rng.exponential(40 * 60_000, size=rows.size).astype(np.int64), _DAY_MS - 1 - start)
+    ips = _session_ips(users, rows, farms, rng)
+    os_, model = users["os"].to_numpy()[rows], users["device_model"].to_numpy()[rows]
+    login = _track_events(users, rows, "login", day, _rng(seed, day, 11),
+                          {"device_id": users["device_id"][rows], "#os": os_, "#device_model": model},
+                          times_ms=start, ips=ips)
+    logout = _track_events(users, rows, "logout", day, _rng(seed, day, 12),
+                           {"device_id": users["device_id"][rows], "online_seconds": length // 1000},
+                           times_ms=start + length, ips=ips)
+    return {"login": login, "logout": logout}
+
+
+def _recharges(users: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
+    rng = _rng(seed, day, 20)
+    pays = rng.random(users.height) < users["pay_probability"].to_numpy()
+    counts = np.where(pays, 1 + rng.poisson(0.4, size=users.height), 0)
+    rows = np.repeat(np.arange(users.height), counts)
+    tier = np.minimum(_pick(rng.random(rows.size), PRICE_WEIGHTS) + users["price_shift"].to_numpy()[rows], 5)
+    currency = users["currency"].to_numpy()[rows]
+    amount = np.array([PRICE_POINTS[c][t] for c, t in zip(currency.tolist(), tier.tolist(), strict=True)],
+                      dtype=np.float64)
+    return _track_events(users, rows, "recharge", day, rng, {
+        "amount": amount,
+        "currency": currency,
+        "payment_method": np.array(PAYMENT_METHODS)[_pick(rng.random(rows.size), [0.5, 0.25, 0.1, 0.1, 0.05])],
+        "country_code": users["country_code"].to_numpy()[rows],
+    })
+
+
+def _items(users: pl.DataFrame, day: dt.date, seed: int, items: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Item gains (reason 301-304) and spends (401-404); bots gain crafting materials and hardly spend."""
+    item_ids = items["item_id"].to_numpy()
+    materials = items.filter(pl.col("item_group") == "crafting_material")["item_id"].to_numpy()
+    is_bot = users["farm"].to_numpy() >= 0
+    out = {}
+    for stream, (event, rate, bot_rate, first_reason) in enumerate([("item_gain", 1.0, 1.0, 301),
+                                                                     ("item_spend", 0.4, 0.05, 401)]):
+        rng = _rng(seed, day, 30 + stream)
+        counts = rng.poisson(users["gain_rate"].to_numpy() * np.where(is_bot, bot_rate, rate))
+        rows = np.repeat(np.arange(users.height), counts)
+        bot_rows = is_bot[rows]
+        popular = np.minimum((rng.power(0.6, rows.size) * item_ids.size).astype(np.int64), item_ids.size - 1)
+        out[event] = _track_events(users, rows, event, day, rng, {
+            "item_id": np.where(bot_rows, materials[rng.integers(0, materials.size, rows.size)], item_ids[popular]),
+            "quantity": 1 + rng.poisson(np.where(bot_rows, 4.0, 1.5)),
+            "reason_id": first_reason + rng.integers(0, 4, rows.size),
+        })
+    return out
+
+
+def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFrame]:
+    """Diamond and adena gains and spends; bots gain diamonds six times a day."""
+    is_bot = users["farm"].to_numpy() >= 0
+    out = {}
+    for stream, (event, reasons, rate, bot_rate) in enumerate([("money_gain", MONEY_GAIN_REASONS, 1.6, 6.0),
+                                                                ("money_spend", MONEY_SPEND_REASONS, 1.3, 1.0)]):
+        rng = _rng(seed, day, 40 + stream)
+        counts = rng.poisson(np.where(is_bot, bot_rate, rate), size=users.height)
+        rows = np.repeat(np.arange(users.height), counts)
+        adena = rng.random(rows.size) < 0.15
+        out[event] = _track_events(users, rows, event, day, rng, {
+            "money_type": np.where(adena, "adena", "diamond"),
+            "amount": np.where(adena, 1_000 * (1 + rng.poisson(20, rows.size)), 10 * (1 + rng.poisson(5, rows.size))),
+            "reason_id": np.array(reasons)[_pick(rng.random(rows.size), [0.3, 0.15, 0.2, 0.2, 0.15])],
+        })
+    return out
+
+
+def _clan_changes(users: pl.DataFrame, day: dt.date, seed: int, scale: Scale) -> pl.DataFrame:
+    """About 1% of active users join (75%) or leave (25%) a clan of their server."""
+    rng = _rng(seed, day, 60)
+    rows = np.flatnonzero(rng.random(users.height) < 0.01)
+    server = users["server_id"].to_numpy()[rows]
+    number = rng.integers(1, scale.clans_per_server + 1, rows.size)
+    joins = rng.random(rows.size) < 0.75
+    roles = np.array(["member", "elite", "leader"])[_pick(rng.random(rows.size), [0.85, 0.12, 0.03])]
+    return _track_events(users, rows, "clan_change", day, rng, {
+        "action": np.where(joins, "join", "leave"),
+        "clan_id": server * 10_000 + number,
+        "clan_name": pl.select(pl.format("Clan {}-{}", pl.lit(pl.Series(server)), pl.lit(pl.Series(number))))
+        .to_series(),
+        "clan_role": pl.Series(roles).zip_with(pl.Series(joins), pl.Series([None], dtype=pl.Utf8)),
+    })
+
+
+def _profiles(users: pl.DataFrame, login: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
+    """One user_set line per active user, stamped at the user's first login of the day."""
+    first_login = login.group_by("#account_id").agg(pl.col("#time").min(), pl.col("#ip").first())
+    profiles = (users.select("user_id", "device_id", "server_id", "country_code", "register_date")
+                .join(first_login, left_on="user_id", right_on="#account_id", how="inner")
+                .sort("#time", "user_id"))
+    return profiles.select(
+        pl.lit("user_set").alias("#type"), pl.col("user_id").alias("#account_id"),
+        pl.col("device_id").alias("#distinct_id"), "#time", "#ip",
+        pl.lit(_uuids(_rng(seed, day, 70), profiles.height)).alias("#uuid"),
+        pl.struct("country_code", pl.col("register_date").dt.strftime("%Y-%m-%d"), "server_id").alias("properties"),
+    )
+
+
+def iter_day(day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The landing frames of one day as (file stem, frame), one at a time; each row is one JSONL line."""
+    if day < FIRST_REGISTRATION_DAY:
+        raise ValueError(f"the L2M emitter starts on {FIRST_REGISTRATION_DAY}, not {day}")
+    scale = Scale(n_users)
+    farms = planted_farms(seed, n_users)
+    users = _users_frame(seed, day, scale, farms)
+    sessions = _sessions(users, day, seed, farms)
+    yield "user_profile", _profiles(users, sessions["login"], day, seed)
+    yield from sessions.items()
+    del sessions
+    yield "recharge", _recharges(users, day, seed)
+    yield from _items(users, day, seed, pl.read_csv(ITEMS_CSV, schema_overrides={"item_id": pl.Int64})).items()
+    yield from _money(users, day, seed).items()
+    yield "clan_change", _clan_changes(users, day, seed, scale)
+
+
+def generate_day(day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, pl.DataFrame]:
+    """The landing frames of one day, keyed by file stem."""
+    return dict(iter_day(day, seed=seed, n_users=n_users))
+
+
+def truth_document(day: dt.date, *, seed: int, n_users: int) -> dict:
+    """The planted bot farms as written to ``planted_bot_farms.json``."""
+    return {
+        "date": day.isoformat(),
+        "seed": seed,
+        "n_users": n_users,
+        "farms": [{
+            "farm_id": f.farm_id,
+            "server_id": f.server_id,
+            "pays": f.pays,
+            "ip_pattern": f.ip_pattern,
+            "account_ids": [f"{n:010d}" for n in f.account_numbers.tolist()],
+        } for f in planted_farms(seed, n_users)],
+    }
+
+
+def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
+    """Write one day of L2M landing files into ``landing_dir/<YYYY-MM-DD>/``; return lines per file."""
+    folder = Path(landing_dir) / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for stem, frame in iter_day(day, seed=seed, n_users=n_users):
+        frame.write_ndjson(folder / f"{stem}.jsonl")
+        counts[f"{stem}.jsonl"] = frame.height
+    (folder / TRUTH_FILE).write_text(json.dumps(truth_document(day, seed=seed, n_users=n_users), indent=1) + "\n")
+    return counts

@@ -1,0 +1,37 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, generate_days
+from gamestats_assets.sources.thinkingdata import lines_frame
+
+TAXONOMIES = Path(__file__).resolve().parents[2] / "data" / "taxonomies"
+ANCHOR = date(2024, 1, 1)
+SEED = 11
+
+
+@pytest.fixture(scope="session")
+def rpg_rules():
+    return build_rules(TAXONOMIES / "mobile_rpg.xlsx", ProductInfo("game", "mobile"))
+
+
+@pytest.fixture(scope="session")
+def rpg_config():
+    return PopulationConfig(users=1500, seed=SEED, anchor=ANCHOR)
+
+
+@pytest.fixture(scope="session")
+def rpg_users(rpg_rules, rpg_config):
+    return build_users(rpg_rules, rpg_config)
+
+
+@pytest.fixture(scope="session")
+def rpg_days(rpg_rules, rpg_users):
+    """Nine generated days of the mobile RPG: {date: lines}."""
+    return dict(generate_days(rpg_rules, rpg_users, ANCHOR, 9, SEED, ANCHOR))
+
+
+@pytest.fixture(scope="session")
+def rpg_events(rpg_days):
+    return lines_frame([line for lines in rpg_days.values() for line in lines])
