@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import dagster as dg
 
-from gamestats_assets.defs import DOMAINS
+from gamestats_assets.defs import demo_data, l2m
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
+
+DOMAINS = [demo_data.defs, l2m.defs]
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""

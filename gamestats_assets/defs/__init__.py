@@ -1,5 +1,1 @@
-"""The domains of the lakehouse, one folder each; ``DOMAINS`` lists their definitions."""
-
-from gamestats_assets.defs import demo_data
-
-DOMAINS = [demo_data.defs]
+"""The domains of the lakehouse, one folder each with the same files: assets, checks, publish, schedules."""

@@ -15,6 +15,7 @@ from gamestats_assets.generator.hashing import uniform
 from gamestats_assets.generator.rules import RuleSet, Segment, Stage
 
 _WEEKEND_FACTOR = {"saas": 0.35, "ecommerce": 1.15, "game": 1.1}
+_LEDGER_BLOCK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,24 @@ def retention_probability(rules: RuleSet, days_since_install: np.ndarray) -> np.
 
 def activity_probability(rules: RuleSet, users: UserArrays, day: int, anchor: int) -> np.ndarray:
     """P(user active on ``day``) for every user: install day always, then by segment, weekday and churn state."""
+    return activity_probabilities(rules, users, np.array([day]), anchor)[0]
+
+
+def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, anchor: int) -> np.ndarray:
+    """P(active) of every user (columns) on each of ``days`` (rows, date ordinals); see activity_probability."""
+    day = np.asarray(days, dtype=np.int64)[:, None]
     k = day - users.install
-    weekend = date.fromordinal(int(day)).weekday() >= 5
-    factor = _WEEKEND_FACTOR.get(rules.product.industry, 1.0) if weekend else 1.0
-    base = np.zeros(len(users.index))
+    weekend_factor = _WEEKEND_FACTOR.get(rules.product.industry, 1.0)
+    factor = np.array([weekend_factor if date.fromordinal(int(d)).weekday() >= 5 else 1.0 for d in day[:, 0]])
+    fade = np.array([np.exp(-(int(d) - anchor) / 7.0) for d in day[:, 0]])[:, None]
+    base = np.zeros(k.shape)
     for segment, profile in rules.segments.items():
-        base[users.segment == segment.value] = min(profile.daily_activity * factor, 1.0)
+        base[:, users.segment == segment.value] = np.minimum(profile.daily_activity * factor, 1.0)[:, None]
     probability = base * users.engagement.clip(0.5, 1.5) ** 0.3
     is_new = users.segment == Segment.NEW.value
     probability = np.where(is_new, retention_probability(rules, k), probability)
     fading = users.segment == Segment.CHURNING.value
-    probability = np.where(fading & (day >= anchor), probability * np.exp(-(day - anchor) / 7.0), probability)
+    probability = np.where(fading & (day >= anchor), probability * fade, probability)
     away = (day >= users.churn) & (day < users.comeback)
     probability = np.where(away, 0.0, probability)
     probability = np.where(day == users.comeback, 1.0, probability)
@@ -86,7 +94,13 @@ def activity_probability(rules: RuleSet, users: UserArrays, day: int, anchor: in
 
 def active_on(rules: RuleSet, users: UserArrays, seed: int, day: int, anchor: int) -> np.ndarray:
     """Which users are active on ``day`` (a date ordinal)."""
-    return uniform(seed, "active", users.index, day) < activity_probability(rules, users, day, anchor)
+    return active_on_days(rules, users, seed, np.array([day]), anchor)[0]
+
+
+def active_on_days(rules: RuleSet, users: UserArrays, seed: int, days: np.ndarray, anchor: int) -> np.ndarray:
+    """Which users (columns) are active on each of ``days`` (rows, date ordinals)."""
+    day = np.asarray(days, dtype=np.int64)[:, None]
+    return uniform(seed, "active", users.index, day) < activity_probabilities(rules, users, days, anchor)
 
 
 def stage_on(users: UserArrays, day: int) -> np.ndarray:
@@ -112,11 +126,14 @@ class ActivityLedger:
         """(active days, active days at ADVANCED stage) before ``day``, counting from the day after install."""
         if day < self.day:
             raise ValueError("an ActivityLedger only moves forward; use a fresh one for an earlier day")
+        block_days = max(1, _LEDGER_BLOCK_CELLS // max(len(self.users.index), 1))
         while self.day < day:
-            active = active_on(self.rules, self.users, self.seed, self.day, self.anchor) & (self.day > self.users.install)
-            self.active_days += active
-            self.advanced_days += active & (self.day >= self.users.advanced)
-            self.day += 1
+            days = np.arange(self.day, min(day, self.day + block_days))
+            after_install = days[:, None] > self.users.install
+            active = active_on_days(self.rules, self.users, self.seed, days, self.anchor) & after_install
+            self.active_days += active.sum(axis=0)
+            self.advanced_days += (active & (days[:, None] >= self.users.advanced)).sum(axis=0)
+            self.day = int(days[-1]) + 1
         return self.active_days.copy(), self.advanced_days.copy()
 
 

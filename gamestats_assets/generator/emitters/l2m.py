@@ -4,7 +4,8 @@ The user base is stable: ``n_users`` veterans registered in 2017-2018, plus ``NE
 registrations every day from ``FIRST_REGISTRATION_DAY``. Every user's country, server, device, home IP,
 engagement, payer propensity and level curve are hashes of ``(seed, user number)``, so they are the same
 whichever day is generated; the day's activity is drawn from ``(seed, date)``. About ``n_users`` users are
-active on a day.
+active on a day. Countries: TH, VN, ID, PH, SG, MY, plus US, KR, JP and AU (which reports group as 'Other');
+payments are in the country's currency at app-store price points (USD outside the six).
 
 Planted effect: bot farms, groups of accounts that stay at level 1, log in from one /24 subnet or from a
 handful of addresses, and farm items and diamonds; some farms also pay ("PU farmers"). The truth is

@@ -22,12 +22,11 @@ def l2m_active(std_active: pl.DataFrame, user_profile: pl.DataFrame) -> pl.DataF
     Grain: (date, user_id). Inputs: STD active and the ETL user profile of the same day.
     """
     profile = user_profile.select("user_id", "country_code", "register_date")
-    return (std_active.join(profile, on="user_id", how="left")
+    return (std_active.join(profile, on="user_id", how="left", maintain_order="left")
             .select("date", "user_id", "server_id", "level",
                     reference.country_group(pl.col("country_code")).alias("country_code"),
                     "register_date",
-                    (pl.col("register_date") == pl.col("date")).fill_null(False).alias("is_new_user"))
-            .sort("user_id"))
+                    (pl.col("register_date") == pl.col("date")).fill_null(False).alias("is_new_user")))
 
 
 def l2m_recharge(etl_recharge: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:

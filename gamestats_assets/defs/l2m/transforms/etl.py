@@ -1,7 +1,8 @@
 """ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
 
 Every function takes the day's landing folder (``<data_dir>/landing/l2m/<YYYY-MM-DD>``) and the day, and
-returns ``Parsed(frame, rejects)``; every frame has ``date`` (pl.Date, the partition day) first.
+returns ``Parsed(frame, rejects)``; every frame has ``date`` (pl.Date, the partition day) first. Rows keep the
+order of the landing files, so a rerun gives identical frames.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def etl_login(day_dir: Path, day: dt.date) -> Parsed:
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id",
         pl.col("#os").alias("os"), pl.col("#device_model").alias("device_model"),
-    ]).sort("event_time", "event_uuid")
+    ])
     return Parsed(frame, parsed.rejects)
 
 
@@ -37,7 +38,7 @@ def etl_logout(day_dir: Path, day: dt.date) -> Parsed:
     parsed = read_events(day_dir, "logout", day, roots=("#ip", "#uuid"))
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id", "online_seconds",
-    ]).sort("event_time", "event_uuid")
+    ])
     return Parsed(frame, parsed.rejects)
 
 
@@ -54,11 +55,11 @@ def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None)
         rules=[(~pl.col("currency").is_in(rates["currency"].implode()),
                 pl.format("unknown currency {}", pl.col("currency")))],
     )
-    frame = _dated(parsed.frame.join(rates, on="currency", how="left"), day, [
+    frame = _dated(parsed.frame.join(rates, on="currency", how="left", maintain_order="left"), day, [
         "event_time", pl.col("event_uuid").alias("order_id"), "user_id", "server_id", "level", "ip",
         "country_code", "payment_method", "currency", "amount", "usd_per_unit",
         (pl.col("amount") * pl.col("usd_per_unit")).alias("amount_usd"),
-    ]).sort("event_time", "order_id")
+    ])
     return Parsed(frame, parsed.rejects)
 
 
@@ -96,11 +97,10 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> Parsed:
     rows = parsed.frame.lazy()
     if source.diamonds_only:
         rows = rows.filter(pl.col("money_type") == DIAMOND)
-    frame = (rows.group_by("user_id", "server_id", source.key)
+    frame = (rows.group_by("user_id", "server_id", source.key, maintain_order=True)
              .agg(pl.col("level").max(), pl.col(source.measure).sum(), pl.len().cast(pl.Int64).alias("events"))
              .select(pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", source.key, "level",
                      source.measure, "events")
-             .sort("user_id", "server_id", source.key)
              .collect())
     return Parsed(frame, parsed.rejects)
 
@@ -110,8 +110,8 @@ def etl_user_profile(day_dir: Path, day: dt.date) -> Parsed:
     one wins). Grain: (date, user_id). ``country_code`` is the raw code; CONS maps it to a known country or
     'Other'."""
     parsed = read_profiles(day_dir, day)
-    frame = _dated(parsed.frame.sort("event_time", "user_id").unique("user_id", keep="last"), day,
-                   ["user_id", "server_id", "country_code", "register_date"]).sort("user_id")
+    frame = _dated(parsed.frame.unique("user_id", keep="last", maintain_order=True), day,
+                   ["user_id", "server_id", "country_code", "register_date"])
     return Parsed(frame, parsed.rejects)
 
 
@@ -124,5 +124,5 @@ def etl_clan_change(day_dir: Path, day: dt.date) -> Parsed:
     )
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "action", "clan_id", "clan_name", "clan_role",
-    ]).sort("event_time", "event_uuid")
+    ])
     return Parsed(frame, parsed.rejects)

@@ -48,20 +48,19 @@ def detect_farmers(login: pl.DataFrame, active: pl.DataFrame, item_gain: pl.Data
     gain events, items and diamonds gained, revenue. Grain: (date, user_id). Inputs: ETL login, item_gain,
     money_gain; CONS l2m_active and l2m_recharge of the same day.
     """
+    level_one = active.filter(pl.col("level") <= MAX_FARMING_LEVEL).select("date", "user_id", "server_id", "level")
     gains = pl.concat([
-        item_gain.group_by("user_id").agg(pl.col("events").sum().alias("gain_events"),
-                                          pl.col("quantity").sum().alias("items_gained"),
-                                          pl.lit(0, pl.Int64).alias("diamonds_gained")),
-        money_gain.group_by("user_id").agg(pl.col("events").sum().alias("gain_events"),
-                                           pl.lit(0, pl.Int64).alias("items_gained"),
-                                           pl.col("amount").sum().alias("diamonds_gained")),
+        item_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
+            pl.col("events").sum().alias("gain_events"), pl.col("quantity").sum().alias("items_gained"),
+            pl.lit(0, pl.Int64).alias("diamonds_gained")),
+        money_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
+            pl.col("events").sum().alias("gain_events"), pl.lit(0, pl.Int64).alias("items_gained"),
+            pl.col("amount").sum().alias("diamonds_gained")),
     ]).group_by("user_id").agg(pl.all().sum())
-    candidates = (active.filter(pl.col("level") <= MAX_FARMING_LEVEL)
-                  .select("date", "user_id", "server_id", "level")
-                  .join(gains, on="user_id", how="inner")
+    candidates = (level_one.join(gains, on="user_id", how="inner")
                   .filter(pl.col("gain_events") >= MIN_GAIN_EVENTS))
-    addresses = (login.select("user_id", "ip").unique()
-                 .join(candidates.select("user_id"), on="user_id", how="semi")
+    addresses = (login.join(candidates, on="user_id", how="semi")
+                 .select("user_id", "ip").unique()
                  .with_columns(subnet=subnet_of(pl.col("ip"))))
     clusters = _connected_clusters(addresses.select("user_id", "subnet").unique())
     farms = (addresses.join(clusters, on="user_id")

@@ -12,7 +12,7 @@ reason, raw text) for the asset to quarantine.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -93,18 +93,6 @@ def _read_file_by_lines(path: Path, schema: dict) -> Parsed:
     return Parsed(pl.concat([empty, *frames], how="vertical_relaxed"), rejects)
 
 
-def _read_file(path: Path, schema: dict) -> Parsed:
-    """Read one JSONL file with an explicit schema.
-
-    Rows carry ``_line`` (1-based line number) when the slow path ran, else ``_record`` (0-based index among
-    the non-blank lines), which ``_locate`` turns into line numbers for the few rows that are rejected.
-    """
-    try:
-        return Parsed(pl.read_ndjson(path, schema=schema, row_index_name="_record"), [])
-    except pl.exceptions.PolarsError:
-        return _read_file_by_lines(path, schema)
-
-
 def _locate(path: Path, rows: pl.DataFrame) -> dict[int, tuple[int, str]]:
     """Line number and raw text of the rejected ``rows`` (by ``_line`` or ``_record``), keyed the same."""
     by_record = "_record" in rows.columns
@@ -123,13 +111,13 @@ def _locate(path: Path, rows: pl.DataFrame) -> dict[int, tuple[int, str]]:
     return found
 
 
-def _validated(parsed: Parsed, path: Path, day: dt.date, required: Sequence[str], event_name: str | None,
-               rules: Sequence[Rule]) -> Parsed:
-    """Flatten rows, type ``#time`` and reject rows of another event, missing a required field, outside
-    ``day`` or breaking one of ``rules``."""
-    flat = parsed.frame.unnest("properties").rename(
-        {k: v for k, v in ROOT_COLUMNS.items() if k in parsed.frame.columns}
-    ).with_columns(event_time=pl.col("#time").str.to_datetime(TIME_FORMAT, time_unit="ms", strict=False))
+def _flagged(rows: pl.LazyFrame, day: dt.date, required: Sequence[str], event_name: str | None,
+             rules: Sequence[Rule]) -> pl.LazyFrame:
+    """Flatten rows, type ``#time`` and give ``_reason`` to rows of another event, missing a required field,
+    outside ``day`` or breaking one of ``rules`` (null for good rows)."""
+    flat = (rows.unnest("properties")
+            .rename(ROOT_COLUMNS, strict=False)
+            .with_columns(event_time=pl.col("#time").str.to_datetime(TIME_FORMAT, time_unit="ms", strict=False)))
     checks = [(pl.col(c).is_null(), f"missing {c}") for c in required]
     checks += [(pl.col("event_time").is_null(), "#time not yyyy-MM-dd HH:mm:ss.SSS"),
                (pl.col("event_time").dt.date() != day, f"#time not on partition day {day}")]
@@ -137,16 +125,30 @@ def _validated(parsed: Parsed, path: Path, day: dt.date, required: Sequence[str]
         checks.insert(0, (pl.col("#event_name").ne_missing(event_name), f"#event_name is not {event_name}"))
     checks += rules
     reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
-    flat = flat.with_columns(_reason=reason)
-    position = "_record" if "_record" in flat.columns else "_line"
-    bad = flat.filter(pl.col("_reason").is_not_null()).select(position, "_reason")
-    rejects = list(parsed.rejects)
+    return flat.with_columns(_reason=reason).drop("#time", "#event_name", strict=False)
+
+
+def _read_file(path: Path, schema: dict, flag: Callable[[pl.LazyFrame], pl.LazyFrame]) -> Parsed:
+    """Read and validate one JSONL file: one streaming scan with an explicit schema, or the slow path when a
+    line cannot be parsed. Returns the good rows and the rejects (with line numbers and raw text).
+
+    Rows are positioned by ``_record`` (0-based index among non-blank lines) after the scan, by ``_line``
+    after the slow path; ``_locate`` turns either into line numbers for the few rejected rows.
+    """
+    try:
+        frame = flag(pl.scan_ndjson(path, schema=schema, row_index_name="_record")).collect(engine="streaming")
+        parse_rejects = []
+    except pl.exceptions.PolarsError:
+        slow = _read_file_by_lines(path, schema)
+        frame, parse_rejects = flag(slow.frame.lazy()).collect(), slow.rejects
+    position = "_record" if "_record" in frame.columns else "_line"
+    bad = frame.filter(pl.col("_reason").is_not_null()).select(position, "_reason")
+    rejects = list(parse_rejects)
     if bad.height:
         located = _locate(path, bad)
         rejects += [Reject(source=path.name, line=located[key][0], reason=why, raw=located[key][1])
                     for key, why in bad.iter_rows()]
-    good = flat.filter(pl.col("_reason").is_null()).drop("_reason", position, "#time", "#event_name", strict=False)
-    return Parsed(good, rejects)
+    return Parsed(frame.filter(pl.col("_reason").is_null()).drop("_reason", position), rejects)
 
 
 def read_source(
@@ -157,17 +159,18 @@ def read_source(
     """Rows of every ``<stem>*.jsonl`` in ``day_dir``: root columns renamed (``user_id``, ``ip``,
     ``event_uuid``), properties flattened, ``event_time`` typed; only rows of ``day``."""
     schema = _schema(properties, roots)
-    frames, rejects = [], []
     event_name = stem if "#event_name" in roots else None
+
+    def flag(rows: pl.LazyFrame) -> pl.LazyFrame:
+        return _flagged(rows, day, required, event_name, rules)
+
+    empty = flag(pl.LazyFrame(schema=schema)).drop("_reason").collect()
+    frames, rejects = [empty], []
     for path in sorted(Path(day_dir).glob(f"{stem}*.jsonl")):
-        parsed = _validated(_read_file(path, schema), path, day, required, event_name, rules)
+        parsed = _read_file(path, schema, flag)
         frames.append(parsed.frame)
         rejects += parsed.rejects
-    if not frames:
-        empty = _validated(Parsed(pl.DataFrame(schema=schema).with_columns(_line=pl.lit(None, pl.Int64)), []),
-                           Path(day_dir) / f"{stem}.jsonl", day, required, event_name, rules)
-        frames.append(empty.frame)
-    return Parsed(pl.concat(frames, how="vertical"), rejects)
+    return Parsed(pl.concat(frames, how="vertical_relaxed"), rejects)
 
 
 def read_events(day_dir: Path, event_name: str, day: dt.date, *, roots: Sequence[str] = (),

@@ -19,8 +19,7 @@ def std_active(
     """
     sources = [login, logout, recharge, item_gain, item_spend, money_gain, money_spend]
     union = pl.concat([s.lazy().select("date", "user_id", "server_id", "level") for s in sources])
-    return (union.group_by("date", "user_id")
-            .agg(pl.col("server_id").sort_by("level", "server_id", descending=[True, False]).first(),
+    return (union.group_by("date", "user_id", maintain_order=True)
+            .agg(pl.col("server_id").filter(pl.col("level") == pl.col("level").max()).min(),
                  pl.col("level").max())
-            .sort("user_id")
             .collect())

@@ -1,0 +1,15 @@
+"""l2m: the Lineage 2M KPI pipeline, ETL → STD → CONS, published to PostgreSQL schema l2m."""
+
+import dagster as dg
+
+from gamestats_assets.defs.l2m.assets import ASSETS
+from gamestats_assets.defs.l2m.checks import CHECKS
+from gamestats_assets.defs.l2m.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
+from gamestats_assets.defs.l2m.schedules import daily_job, daily_schedule
+
+defs = dg.Definitions(
+    assets=[*ASSETS, *PUBLISH_ASSETS],
+    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
+    jobs=[daily_job],
+    schedules=[daily_schedule],
+)

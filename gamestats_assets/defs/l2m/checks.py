@@ -1,0 +1,83 @@
+"""Checks between the l2m layers; the ones that guard the publish are blocking."""
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.l2m.assets import (
+    DOMAIN,
+    ECONOMY,
+    ETL,
+    day_folder,
+    farmers_detected,
+    l2m_active,
+    l2m_daily_kpis,
+    l2m_recharge,
+    std_active,
+)
+from gamestats_assets.defs.l2m.transforms import checks
+from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
+from gamestats_assets.lib.checks import Outcome, frame_check, quarantine_check
+
+BOT_DETECTION_FLOOR = 0.9
+
+
+@dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
+                partitions_def=l2m_recharge.partitions_def, additional_ins={"etl_recharge": dg.AssetIn(ETL["recharge"].key)})
+def recharge_totals_equal_etl(l2m_recharge: pl.DataFrame, etl_recharge: pl.DataFrame) -> dg.AssetCheckResult:
+    """CONS l2m_recharge holds every ETL payment and the same USD revenue (to 1e-6)."""
+    numbers = checks.recharge_reconciliation(etl_recharge, l2m_recharge)
+    return dg.AssetCheckResult(
+        passed=numbers["payment_gap"] == 0 and numbers["revenue_gap_usd"] < checks.REVENUE_TOLERANCE_USD, metadata=numbers
+    )
+
+
+@dg.asset_check(asset=l2m_daily_kpis, name="dau_equals_std_active_users", blocking=True,
+                partitions_def=l2m_daily_kpis.partitions_def, additional_ins={"std_active": dg.AssetIn(std_active.key)})
+def dau_equals_std_active_users(l2m_daily_kpis: pl.DataFrame, std_active: pl.DataFrame) -> dg.AssetCheckResult:
+    """DAU summed over countries and servers equals the distinct users of STD active."""
+    numbers = checks.dau_reconciliation(std_active, l2m_daily_kpis)
+    return dg.AssetCheckResult(passed=numbers["gap"] == 0, metadata=numbers)
+
+
+@dg.asset_check(asset=farmers_detected, name="bot_detection_precision_and_recall", partitions_def=farmers_detected.partitions_def,
+                additional_ins={"active": dg.AssetIn(l2m_active.key)})
+def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, farmers_detected: pl.DataFrame,
+                                       active: pl.DataFrame) -> dg.AssetCheckResult:
+    """On synthetic days, the detected farmers against the planted truth: precision and recall both at
+    least 0.9. Days without planted truth (real logs) are reported as not scored."""
+    truths = [day_folder(key) / TRUTH_FILE for key in context.partition_keys]
+    if not all(path.exists() for path in truths):
+        return dg.AssetCheckResult(passed=True, metadata={"scored": False})
+    planted = pl.concat([checks.planted_farm_accounts(path) for path in truths]).unique("user_id")
+    scores = checks.bot_detection_scores(farmers_detected, planted, active)
+    return dg.AssetCheckResult(
+        passed=scores["precision"] >= BOT_DETECTION_FLOOR and scores["recall"] >= BOT_DETECTION_FLOOR,
+        metadata={"scored": True, **scores},
+    )
+
+
+def no_duplicate_users(frame: pl.DataFrame) -> Outcome:
+    duplicates = checks.duplicate_active_users(frame)
+    return Outcome(passed=duplicates == 0, metadata={"rows": frame.height, "duplicate_user_days": duplicates})
+
+
+def country_known(frame: pl.DataFrame) -> Outcome:
+    unknown = checks.unknown_country_rows(frame)
+    return Outcome(passed=unknown == 0, metadata={"rows": frame.height, "unknown_country_rows": unknown})
+
+
+COUNTRY_CHECKS = [
+    frame_check(asset, "country_known_or_other", country_known, blocking=True,
+                description="Every row's country_code is TH, VN, ID, PH, SG, MY or 'Other'.")
+    for asset in (l2m_active, l2m_recharge, *ECONOMY.values(), l2m_daily_kpis)
+]
+
+CHECKS = [
+    recharge_totals_equal_etl,
+    dau_equals_std_active_users,
+    bot_detection_precision_and_recall,
+    frame_check(std_active, "no_user_twice_a_day", no_duplicate_users, blocking=True,
+                description="STD active has one row per user and day."),
+    *COUNTRY_CHECKS,
+    quarantine_check(std_active, DOMAIN),
+]

@@ -1,0 +1,88 @@
+"""The demo_data domain materialized for real: generated days, dropped-in files, corrupt input, reruns."""
+
+import datetime as dt
+import json
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.postgres import connect
+from gamestats_assets.lib.settings import Settings
+
+DAYS = ["2026-03-02", "2026-03-03"]
+
+
+@pytest.fixture
+def demo_env(platform_env, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_USERS", "150")
+    monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", DAYS[0])
+    return platform_env
+
+
+def run(defs, keys, partition_key=None, **kwargs):
+    job = defs.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(asset_selection=keys, partition_key=partition_key,
+                                  instance=dg.DagsterInstance.ephemeral(), **kwargs)
+
+
+def keys(*names):
+    return [dg.AssetKey(n.split("/")) for n in names]
+
+
+REFERENCE = keys("demo_data/reference/event_rules", "demo_data/reference/users")
+DAILY = keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events",
+             "demo_data/cons/daily_activity", "demo_data/postgres/events", "demo_data/postgres/daily_activity")
+
+
+def published_events(pg_url, day):
+    with connect(pg_url) as conn:
+        return conn.execute("SELECT count(*), count(DISTINCT (source_file, line_number)) FROM demo_data.events "
+                            "WHERE date = %s", (dt.date.fromisoformat(day),)).fetchone()
+
+
+def test_days_generate_publish_and_rerun_without_duplicates(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    first = run(defs, DAILY, DAYS[0])
+    assert first.success
+    checks = {e.asset_check_evaluation_data.asset_check_key.name: e.asset_check_evaluation_data
+              for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks["no_sequence_lifecycle_or_constraint_violations"].passed
+    assert checks["postgres_matches_lake"].passed
+    rows, distinct = published_events(pg_url, DAYS[0])
+    landing = demo_env / "landing" / "demo_data" / DAYS[0] / "synthetic-20260302.jsonl"
+    assert rows == distinct == sum(1 for line in landing.read_text().splitlines() if line)
+
+    before = landing.read_bytes()
+    assert run(defs, DAILY, DAYS[0]).success
+    assert landing.read_bytes() == before
+    assert published_events(pg_url, DAYS[0]) == (rows, distinct)
+
+
+def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quarantined(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    folder = demo_env / "landing" / "demo_data" / DAYS[1]
+    folder.mkdir(parents=True)
+    good = {"#type": "track", "#account_id": "player'1", "#time": "2026-03-03 10:00:00.000",
+            "#event_name": "login", "#uuid": "u-1", "properties": {"#os": "iOS", "level": 3}}
+    (folder / "export.jsonl").write_text(
+        json.dumps(good) + "\n{broken json\n" + json.dumps({**good, "#uuid": "u-2", "#time": "not a time"}) + "\n"
+    )
+    (folder / "garbage.jsonl").write_bytes(b"\xff\xfe\x00binary")
+
+    result = run(defs, DAILY, DAYS[1], raise_on_error=False)
+
+    assert not (folder / "synthetic-20260303.jsonl").exists()
+    quarantine = demo_env / "quarantine" / "demo_data" / DAYS[1]
+    assert json.loads((quarantine / "garbage.jsonl.reason.json").read_text())["reason"].startswith("not UTF-8")
+    rejects = [json.loads(line) for line in (quarantine / "events.rejects.jsonl").read_text().splitlines()]
+    assert [r["line"] for r in rejects] == [2, 3]
+    warning = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+               and e.asset_check_evaluation_data.asset_check_key.name == "nothing_quarantined"][0]
+    assert not warning.passed and warning.metadata["quarantined_records"].value == 2
+    with connect(pg_url) as conn:
+        assert conn.execute("SELECT account_id, event_name, properties->>'level' FROM demo_data.events WHERE date = %s",
+                            (dt.date(2026, 3, 3),)).fetchall() == [("player'1", "login", "3")]

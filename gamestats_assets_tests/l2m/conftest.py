@@ -1,0 +1,44 @@
+"""Small generated L2M days, their landing files and every table computed from them (once per session)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from gamestats_assets.defs.l2m.transforms import day as day_tables
+from gamestats_assets.generator.emitters import l2m
+
+SEED = 11
+N_USERS = 2_000
+FIRST_DAY = dt.date(2024, 3, 1)
+DAYS = [FIRST_DAY + dt.timedelta(days=i) for i in range(8)]
+
+
+@dataclass
+class GeneratedDays:
+    landing: Path
+    tables: dict[dt.date, dict[str, pl.DataFrame]]
+    rejects: dict[dt.date, dict[str, list]]
+
+    def day_dir(self, day: dt.date) -> Path:
+        return self.landing / day.isoformat()
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedDays:
+    landing = tmp_path_factory.mktemp("landing") / "l2m"
+    tables, rejects = {}, {}
+    previous, history = None, None
+    for day in DAYS:
+        l2m.emit_day(landing, day, seed=SEED, n_users=N_USERS)
+        etl = day_tables.etl_tables(landing / day.isoformat(), day)
+        derived = day_tables.derived_tables(etl.tables, day, previous_cumulative=previous, active_history=history)
+        tables[day] = {**etl.tables, **derived}
+        rejects[day] = etl.rejects
+        previous = derived["l2m_cumulative_revenue"]
+        history = derived["l2m_active"] if history is None else pl.concat([history, derived["l2m_active"]])
+    return GeneratedDays(landing, tables, rejects)

@@ -1,0 +1,128 @@
+"""ETL → STD → CONS invariants on generated days: the numbers the asset checks guard."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from gamestats_assets.defs.l2m.transforms import checks, cons, day as day_tables, vip
+from gamestats_assets_tests.l2m.conftest import DAYS
+
+DAILY_TABLES = ["etl_login", "etl_logout", "etl_recharge", "etl_item_gain", "etl_item_spend", "etl_money_gain",
+                "etl_money_spend", "etl_user_profile", "etl_clan_change", "std_active", "l2m_active",
+                "l2m_recharge", "l2m_cumulative_revenue", "l2m_item_gain", "l2m_item_spend", "l2m_money_gain",
+                "l2m_money_spend", "l2m_server_performance", "l2m_farmers_performance", "l2m_daily_kpis",
+                "l2m_retention"]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_daily_tables_hold_only_their_day_as_pl_date(generated, day):
+    for name in DAILY_TABLES:
+        frame = generated.tables[day][name]
+        assert frame.schema["date"] == pl.Date, name
+        assert frame["date"].unique().to_list() in ([day], []), name
+
+
+def test_generated_days_have_no_rejects(generated):
+    assert all(not r for per_day in generated.rejects.values() for r in per_day.values())
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_recharge_totals_agree_between_etl_and_cons(generated, day):
+    t = generated.tables[day]
+    gaps = checks.recharge_reconciliation(t["etl_recharge"], t["l2m_recharge"])
+    assert gaps["payment_gap"] == 0 and gaps["revenue_gap_usd"] < checks.REVENUE_TOLERANCE_USD
+    assert gaps["etl_payments"] > 0
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_std_active_users_equal_dau_and_nobody_is_active_twice(generated, day):
+    t = generated.tables[day]
+    assert checks.dau_reconciliation(t["std_active"], t["l2m_daily_kpis"])["gap"] == 0
+    assert checks.duplicate_active_users(t["std_active"]) == 0
+    assert checks.duplicate_active_users(t["l2m_active"]) == 0
+    assert t["l2m_active"].height == t["std_active"].height
+
+
+def test_std_active_is_the_union_of_the_seven_sources_with_the_highest_level(generated):
+    t = generated.tables[DAYS[0]]
+    union = pl.concat([t[f"etl_{s}"].select("user_id", "level") for s in
+                       ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")])
+    expected = union.group_by("user_id").agg(pl.col("level").max()).sort("user_id")
+    assert t["std_active"].select("user_id", "level").sort("user_id").equals(expected)
+
+
+def test_cumulative_revenue_is_previous_plus_today_and_never_decreases(generated):
+    previous = None
+    for day in DAYS:
+        t = generated.tables[day]
+        violations = checks.cumulative_revenue_violations(previous, t["l2m_recharge"], t["l2m_cumulative_revenue"])
+        assert violations == {"mismatched": 0, "decreasing": 0, "dropped": 0}, day
+        previous = t["l2m_cumulative_revenue"]
+    assert previous.height > generated.tables[DAYS[0]]["l2m_cumulative_revenue"].height
+
+
+def test_cumulative_revenue_refuses_a_previous_partition_that_is_not_yesterday(generated):
+    first, third = DAYS[0], DAYS[2]
+    with pytest.raises(ValueError, match="previous cumulative revenue"):
+        cons.l2m_cumulative_revenue(generated.tables[first]["l2m_cumulative_revenue"],
+                                    generated.tables[third]["l2m_recharge"], third)
+
+
+@pytest.mark.parametrize("name", ["l2m_active", "l2m_recharge", "l2m_item_gain", "l2m_item_spend",
+                                  "l2m_money_gain", "l2m_money_spend", "l2m_daily_kpis"])
+def test_every_cons_country_is_known_or_other(generated, name):
+    for day in DAYS:
+        assert checks.unknown_country_rows(generated.tables[day][name]) == 0
+    countries = set(pl.concat([generated.tables[d][name] for d in DAYS])["country_code"].to_list())
+    assert "Other" in countries and "TH" in countries
+
+
+def test_economy_cons_keeps_every_etl_unit(generated):
+    t = generated.tables[DAYS[1]]
+    for event, measure in [("item_gain", "quantity"), ("item_spend", "quantity"), ("money_gain", "amount"),
+                           ("money_spend", "amount")]:
+        assert t[f"l2m_{event}"][measure].sum() == t[f"etl_{event}"][measure].sum(), event
+        assert t[f"l2m_{event}"]["events"].sum() == t[f"etl_{event}"]["events"].sum(), event
+        assert set(t[f"l2m_{event}"]["vip_tier"].unique().to_list()) <= set(vip.TIERS)
+    assert t["l2m_item_gain"].filter(pl.col("item_name") == "unknown").is_empty()
+
+
+def test_vip_tiers_in_economy_tables_come_from_cumulative_revenue(generated):
+    t = generated.tables[DAYS[-1]]
+    payers = t["l2m_cumulative_revenue"]
+    assert (payers["vip_tier"] != vip.FREE_TIER).all()
+    dims = cons.user_dimensions(t["l2m_active"], payers)
+    assert dims.filter(pl.col("user_id").is_in(payers["user_id"].implode()))["vip_tier"].ne(vip.FREE_TIER).all()
+
+
+def test_server_performance_adds_up_to_the_day(generated):
+    t = generated.tables[DAYS[2]]
+    perf = t["l2m_server_performance"]
+    assert perf["dau"].sum() == t["l2m_active"].height
+    assert perf["paying_users"].sum() == t["l2m_recharge"].height
+    assert abs(perf["revenue_usd"].sum() - t["l2m_recharge"]["daily_rev_usd"].sum()) < 1e-6
+    assert perf["diamonds_spent"].sum() == t["etl_money_spend"]["amount"].sum()
+
+
+def test_guild_info_keeps_the_latest_change_whatever_order_days_arrive_in(generated):
+    changes = [generated.tables[d]["etl_clan_change"] for d in DAYS]
+    rebuilt = cons.l2m_guild_info(pl.concat(changes))
+    backwards = None
+    for frame in reversed(changes):
+        backwards = cons.l2m_guild_info(frame, backwards)
+    assert rebuilt.equals(backwards)
+    assert rebuilt["user_id"].is_unique().all()
+    latest = pl.concat(changes).sort("event_time").unique("user_id", keep="last")
+    assert rebuilt.height == latest.height
+    assert set(rebuilt.filter("is_member")["user_id"]) == set(latest.filter(pl.col("action") == "join")["user_id"])
+
+
+def test_rerunning_a_day_gives_identical_tables(generated):
+    day = DAYS[1]
+    etl = day_tables.etl_tables(generated.day_dir(day), day)
+    derived = day_tables.derived_tables(
+        etl.tables, day, previous_cumulative=generated.tables[DAYS[0]]["l2m_cumulative_revenue"],
+        active_history=generated.tables[DAYS[0]]["l2m_active"])
+    for name, frame in {**etl.tables, **derived}.items():
+        assert frame.equals(generated.tables[day][name]), name

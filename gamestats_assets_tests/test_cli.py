@@ -1,0 +1,144 @@
+"""The ``gamestats`` command as a user runs it: the demo end to end on both PostgreSQL paths, the UI
+launching a partition run through the webserver's GraphQL API, and a clear error for a wrong server."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import polars as pl
+import psycopg
+import pytest
+
+from gamestats_assets.lib import embedded_postgres
+
+GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
+DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
+PUBLISHED = ["demo_data.events", "demo_data.daily_activity", "demo_data.retention", "demo_data.conversion"]
+
+
+def gamestats(args, env, timeout=600, **kwargs):
+    return subprocess.run([*GAMESTATS, *args], env=env, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def environment(data_dir: Path, pg_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
+    env["GAMESTATS_DATA_DIR"] = str(data_dir)
+    if pg_url:
+        env["GAMESTATS_PG_URL"] = pg_url
+    return env
+
+
+def row_counts(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PUBLISHED}
+
+
+@pytest.fixture(scope="module")
+def demo_on_url(pg_url, tmp_path_factory):
+    """`gamestats demo` on a tiny scale against GAMESTATS_PG_URL; its data folder and output."""
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    result = gamestats(DEMO, environment(data_dir, pg_url))
+    return data_dir, result
+
+
+def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
+    data_dir, result = demo_on_url
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Published tables" in result.stdout
+    for table in PUBLISHED:
+        assert table in result.stdout
+    counts = row_counts(pg_url)
+    assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
+    assert f"{counts['demo_data.events']:,}" in result.stdout
+    assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
+
+
+def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):
+    data_dir = tmp_path / "data"
+    result = gamestats(DEMO, environment(data_dir, None))
+    assert result.returncode == 0, result.stdout + result.stderr
+    pgdata = data_dir / "postgres"
+    assert not embedded_postgres.is_running(pgdata)
+    url = embedded_postgres.start(pgdata)
+    try:
+        counts = row_counts(url)
+        assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
+    finally:
+        embedded_postgres.stop(pgdata)
+
+
+def test_an_unreachable_server_names_the_setting_to_fix(tmp_path):
+    result = gamestats(DEMO, environment(tmp_path / "data", "postgresql://ops:hunter2@127.0.0.1:1/gamestats"))
+    assert result.returncode != 0
+    assert "GAMESTATS_PG_URL" in result.stderr and "hunter2" not in result.stderr + result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def graphql(port: int, query: str, variables: dict) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
+                                     data=json.dumps({"query": query, "variables": variables}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]
+
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+  }
+}"""
+STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+FAILURES = """
+query Failures($id: ID!) {
+  logsForRun(runId: $id) {
+    ... on EventConnection { events { ... on ExecutionStepFailureEvent { error { message } }
+                                      ... on RunFailureEvent { message } } }
+  }
+}"""
+
+
+def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, pg_url):
+    data_dir, _ = demo_on_url
+    port = free_port()
+    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, pg_url),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "webserver did not start"
+                time.sleep(1)
+        selection = [{"path": ["demo_data", "landing", "event_logs"]}, {"path": ["demo_data", "etl", "events"]}]
+        launched = graphql(port, LAUNCH, {"params": {
+            "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",
+                         "jobName": "__ASSET_JOB", "assetSelection": selection, "assetCheckSelection": []},
+            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2026-03-01"}]},
+        }})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+        deadline = time.monotonic() + 240
+        while (status := graphql(port, STATUS, {"id": run_id})["runOrError"]["status"]) not in ("SUCCESS", "FAILURE", "CANCELED"):
+            assert time.monotonic() < deadline, f"run still {status}"
+            time.sleep(2)
+        assert status == "SUCCESS", graphql(port, FAILURES, {"id": run_id})
+    finally:
+        os.killpg(server.pid, 2)
+        server.wait(timeout=60)
+    events = pl.read_delta(str(data_dir / "lake" / "demo_data" / "etl" / "events"))
+    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-01", "2026-03-02", "2026-03-03"]

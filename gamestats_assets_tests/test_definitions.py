@@ -1,0 +1,33 @@
+"""The code location loads, and every definition follows the project's conventions."""
+
+import dagster as dg
+
+from gamestats_assets.definitions import PUBLISHED_FRESHNESS, defs
+
+
+def test_code_location_loads():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_every_asset_is_documented_and_keyed_domain_layer_table():
+    graph = defs.resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        assert len(key.path) == 3, key
+        assert node.group_name == key.path[0], key
+        assert node.description and len(node.description) > 40, key
+        assert node.kinds, key
+
+
+def test_published_assets_have_freshness_and_the_postgres_pool():
+    graph = defs.resolve_asset_graph()
+    published = [graph.get(k) for k in graph.materializable_asset_keys if "postgres" in graph.get(k).kinds]
+    assert published
+    for node in published:
+        assert node.freshness_policy == PUBLISHED_FRESHNESS, node.key
+        assert node.pools == {"postgres_writer"}, node.key
+
+
+def test_each_domain_has_a_daily_schedule():
+    schedules = {s.name for s in defs.schedules}
+    assert "demo_data_daily_schedule" in schedules
