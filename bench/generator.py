@@ -1,7 +1,8 @@
 """Generator throughput: 7 days × 10 000 users of the mobile RPG taxonomy written as JSONL.
 
 Prints one JSON object: events (lines written), seconds (generation + writing, population excluded),
-events_per_s, bytes, and the population build time.
+events_per_s, bytes, the population build time, and the polars thread count (``POLARS_MAX_THREADS=1``
+measures one core).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+import polars as pl
 
 from gamestats_assets.generator.api import ProductInfo, PopulationConfig, build_rules, build_users, write_days
 
@@ -36,6 +39,7 @@ def main(users: int = 10_000, days: int = 7, seed: int = 7) -> dict:
         "users": users,
         "days": days,
         "population_seconds": round(population_s, 3),
+        "polars_threads": pl.thread_pool_size(),
     }
     print(json.dumps(result))
     return result

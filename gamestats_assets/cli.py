@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from gamestats_assets.generator.cli import generate
 from gamestats_assets.lib import embedded_postgres
 from gamestats_assets.lib.instance import prepare, release
 from gamestats_assets.lib.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
@@ -156,6 +157,9 @@ def db_status() -> None:
     else:
         running = embedded_postgres.is_running(settings.postgres_dir)
         console.print(f"embedded PostgreSQL in {settings.postgres_dir}: {'running' if running else 'stopped'}")
+
+
+main.add_command(generate)
 
 
 def _prepare_or_exit(settings: Settings):

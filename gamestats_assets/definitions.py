@@ -14,9 +14,14 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""
 
 
-EXECUTOR = dg.multiprocess_executor.configured({"max_concurrent": 2, "start_method": {"forkserver": {}}})
-"""Steps in parallel, one per core; forkserver starts each step's process from a warm parent
-(bench/dagster_overhead.py measured it about 2.7× faster than spawn)."""
+EXECUTORS = {
+    "in_process": dg.in_process_executor,
+    "multiprocess": dg.multiprocess_executor.configured({"start_method": {"forkserver": {}}}),
+}
+"""Steps of a run in one process (the default: polars already uses every core inside a step, and a
+process per step costs about a second each, see bench/l2m_pipeline.py), or one process per step, started
+from a warm forkserver, for machines with cores to spare. Runs themselves go in parallel through the
+run queue."""
 
 
 def with_publish_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
@@ -36,7 +41,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=merged.schedules,
         sensors=merged.sensors,
         resources=build_resources(settings),
-        executor=EXECUTOR,
+        executor=EXECUTORS[settings.executor],
     )
 
 

@@ -68,13 +68,14 @@ _TAG_WEIGHTS = {
 }
 _TAG_STAGES = {"monetization": Stage.ACTIVE, "social": Stage.ACTIVE, "advanced": Stage.ADVANCED}
 _SEGMENT_SHAPES = {
-    # ratio, daily activity, sessions/day, events/session, rate multiplier, share of a property's range
-    Segment.NEW: (0.15, 1.0, 1.6, 8.0, 1.0, (0.0, 0.05)),
-    Segment.ACTIVE: (0.35, 0.6, 2.0, 10.0, 1.0, (0.05, 0.35)),
-    Segment.POWER: (0.08, 0.92, 3.5, 16.0, 2.5, (0.35, 1.0)),
-    Segment.CHURNING: (0.15, 0.35, 1.2, 6.0, 0.5, (0.03, 0.25)),
-    Segment.CHURNED: (0.20, 0.5, 1.0, 5.0, 0.3, (0.0, 0.15)),
-    Segment.RETURNING: (0.07, 0.5, 1.5, 8.0, 0.8, (0.05, 0.3)),
+    # ratio, daily activity, sessions/day, events/session, rate multiplier, share of a property's range,
+    # payer share
+    Segment.NEW: (0.15, 1.0, 1.6, 8.0, 1.0, (0.0, 0.05), 0.02),
+    Segment.ACTIVE: (0.35, 0.6, 2.0, 10.0, 1.0, (0.05, 0.35), 0.08),
+    Segment.POWER: (0.08, 0.92, 3.5, 16.0, 2.5, (0.35, 1.0), 0.35),
+    Segment.CHURNING: (0.15, 0.35, 1.2, 6.0, 0.5, (0.03, 0.25), 0.04),
+    Segment.CHURNED: (0.20, 0.5, 1.0, 5.0, 0.3, (0.0, 0.15), 0.02),
+    Segment.RETURNING: (0.07, 0.5, 1.5, 8.0, 0.8, (0.05, 0.3), 0.05),
 }
 _HOUR_WEIGHTS = {
     "game": (3, 2, 1, 1, 1, 1, 2, 3, 4, 4, 4, 5, 7, 6, 5, 5, 6, 7, 8, 10, 12, 13, 11, 7),
@@ -121,6 +122,7 @@ class OfflineAnalyzer:
             funnels=funnels,
             updates=updates,
             segments=self._segments(taxonomy, values, events, funnels, updates, relationships, weights),
+            purchase_events=tuple(dict.fromkeys(u.event for u in updates if _PURCHASE.search(u.event))),
             hour_weights=tuple(float(w) for w in _HOUR_WEIGHTS.get(product.industry, _HOUR_WEIGHTS["game"])),
         )
 
@@ -368,7 +370,7 @@ class OfflineAnalyzer:
         later_steps = {step for f in funnels for step in f.steps[1:]} | {d for f in funnels for d in f.dropout if d}
         planned = {u.event for u in updates}
         profiles = {}
-        for segment, (ratio, activity, sessions, per_session, multiplier, band) in _SEGMENT_SHAPES.items():
+        for segment, (ratio, activity, sessions, per_session, multiplier, band, payers) in _SEGMENT_SHAPES.items():
             ranges = {}
             for name in sorted(progress):
                 rule = values[name]
@@ -392,7 +394,7 @@ class OfflineAnalyzer:
             probabilities = {name: round(p / total, 6) for name, p in probabilities.items()}
             typical = tuple(sorted(probabilities, key=lambda n: (-probabilities[n], n))[:2])
             profiles[segment] = SegmentProfile(
-                segment, ratio, activity, sessions, per_session, multiplier, ranges, typical, probabilities
+                segment, ratio, activity, sessions, per_session, multiplier, ranges, typical, probabilities, payers
             )
         return profiles
 

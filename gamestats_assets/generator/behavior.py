@@ -20,7 +20,10 @@ _LEDGER_BLOCK_CELLS = 2_000_000
 
 @dataclass(frozen=True)
 class UserArrays:
-    """The population's columns that behavior needs, as numpy arrays (days as ordinals)."""
+    """The population's columns that behavior needs, as numpy arrays (days as ordinals).
+
+    Populations built before payers existed have no ``payer`` column: every user may buy.
+    """
 
     index: np.ndarray
     segment: np.ndarray
@@ -30,6 +33,7 @@ class UserArrays:
     advanced: np.ndarray
     tutorial_completed: np.ndarray
     engagement: np.ndarray
+    payer: np.ndarray
 
     @classmethod
     def from_frame(cls, users: pl.DataFrame) -> UserArrays:
@@ -47,6 +51,7 @@ class UserArrays:
             advanced=days("advanced_date"),
             tutorial_completed=users["tutorial_completed"].to_numpy(),
             engagement=users["engagement"].to_numpy(),
+            payer=users["payer"].to_numpy() if "payer" in users.columns else np.ones(users.height, dtype=bool),
         )
 
 
@@ -75,7 +80,7 @@ def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, 
     k = day - users.install
     weekend_factor = _WEEKEND_FACTOR.get(rules.product.industry, 1.0)
     factor = np.array([weekend_factor if date.fromordinal(int(d)).weekday() >= 5 else 1.0 for d in day[:, 0]])
-    fade = np.array([np.exp(-(int(d) - anchor) / 7.0) for d in day[:, 0]])[:, None]
+    fade = np.array([np.exp(-max(int(d) - anchor, 0) / 7.0) for d in day[:, 0]])[:, None]
     base = np.zeros(k.shape)
     for segment, profile in rules.segments.items():
         base[:, users.segment == segment.value] = np.minimum(profile.daily_activity * factor, 1.0)[:, None]
@@ -112,19 +117,21 @@ def stage_on(users: UserArrays, day: int) -> np.ndarray:
 class ActivityLedger:
     """Active days since install (install day excluded) before a day, per user, at ACTIVE and ADVANCED stage.
 
-    Counting starts at the earliest install; a ledger moves forward only, so one ledger serves the days
-    of a run in order and a fresh one serves any single day, with the same counts.
+    Counting starts at the earliest install (nothing is counted before it); a ledger moves forward only,
+    so one ledger serves the days of a run in order and a fresh one serves any single day, with the same
+    counts.
     """
 
     def __init__(self, rules: RuleSet, users: UserArrays, seed: int, anchor: int):
         self.rules, self.users, self.seed, self.anchor = rules, users, seed, anchor
-        self.day = int(users.install.min()) if len(users.index) else anchor
+        self.start = int(users.install.min()) if len(users.index) else anchor
+        self.day = self.start
         self.active_days = np.zeros(len(users.index), dtype=np.int64)
         self.advanced_days = np.zeros(len(users.index), dtype=np.int64)
 
     def counts_before(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """(active days, active days at ADVANCED stage) before ``day``, counting from the day after install."""
-        if day < self.day:
+        if day < self.day and self.day > self.start:
             raise ValueError("an ActivityLedger only moves forward; use a fresh one for an earlier day")
         block_days = max(1, _LEDGER_BLOCK_CELLS // max(len(self.users.index), 1))
         while self.day < day:

@@ -7,6 +7,7 @@ day's lines depend only on (rules, users, seed, anchor, date).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -72,6 +73,20 @@ def day_records(context: DayContext, day: date) -> pl.DataFrame:
     return _records(context, day, timed.sort(["user", "ms", "seq"]), counts_before, rng)
 
 
+@dataclass(frozen=True)
+class _TimedArrays:
+    """The day's timed rows (sorted by user, ms, seq) as aligned arrays, with their running property values."""
+
+    user: np.ndarray
+    code: np.ndarray
+    planned: np.ndarray
+    ms: np.ndarray
+    duration: np.ndarray
+    occurrence: np.ndarray
+    running: dict[str, np.ndarray]
+    times: pl.Series
+
+
 def _records(context: DayContext, day: date, timed: pl.DataFrame, counts_before: dict[str, np.ndarray],
              rng: np.random.Generator) -> pl.DataFrame:
     """Track records of the timed rows and the user_set records they cause, sorted by (ms, position).
@@ -79,47 +94,70 @@ def _records(context: DayContext, day: date, timed: pl.DataFrame, counts_before:
     A row's track record has position ``2 * row`` and its user_set record ``2 * row + 1``, so an update
     follows the event that caused it.
     """
-    user = timed["user"].to_numpy()
-    code = timed["code"].to_numpy()
-    planned = timed["planned"].to_numpy()
-    ms = timed["ms"].to_numpy()
+    user, code, planned = timed["user"].to_numpy(), timed["code"].to_numpy(), timed["planned"].to_numpy()
     occurrence = occurrences(context, user, code, planned, counts_before)
-    running = running_values(context, user, code, occurrence, counts_before)
-    times = time_texts(day, ms)
-    duration = timed["duration"].fill_null(0).to_numpy()
-    track_uuids = uuids(context.seed, day, len(timed), "track")
-    parts = []
-    for event_code in np.unique(code):
-        rows = np.flatnonzero(code == event_code)
-        event = context.event_names[event_code]
-        values = event_property_values(context, event, rows, user, occurrence, duration, running, rng)
-        parts.append(_part(rows, 2 * rows, True, int(event_code), user, ms, times, track_uuids.gather(rows), values))
-    for event_code, names in updated_properties(context).items():
-        rows = np.flatnonzero(planned & (code == event_code))
-        if len(rows):
-            values = {name: running[name][rows] for name in names}
-            update_uuids = uuids(context.seed, day, len(rows), f"update:{event_code}")
-            parts.append(_part(rows, 2 * rows + 1, False, None, user, ms, times, update_uuids, values))
-    rows = first_profile_rows(context, day.toordinal(), user, code)
-    if len(rows):
-        values = profile_values(context, rows, user, running)
-        parts.append(_part(rows, 2 * rows + 1, False, None, user, ms, times, uuids(context.seed, day, len(rows), "profile"), values))
+    arrays = _TimedArrays(
+        user=user, code=code, planned=planned, ms=timed["ms"].to_numpy(),
+        duration=timed["duration"].fill_null(0).to_numpy(), occurrence=occurrence,
+        running=running_values(context, user, code, occurrence, counts_before),
+        times=time_texts(day, timed["ms"].to_numpy()),
+    )
+    parts = _track_records(context, day, arrays, rng) + _update_records(context, day, arrays)
+    parts += _profile_records(context, day, arrays)
     return pl.concat(parts, how="vertical").sort(["ms", "position"])
 
 
-def _part(rows: np.ndarray, position: np.ndarray, track: bool, event_code: int | None, user: np.ndarray,
-          ms: np.ndarray, times: pl.Series, record_uuids: pl.Series, values: PropertyValues) -> pl.DataFrame:
-    """Records for ``rows`` of one kind (one event's tracks, or one cause of user_set), properties encoded."""
-    row_times = times.gather(rows)
+def _track_records(
+    context: DayContext, day: date, arrays: _TimedArrays, rng: np.random.Generator
+) -> list[pl.DataFrame]:
+    """One track record per timed row, with the event's own properties, grouped by event code."""
+    track_uuids = uuids(context.seed, day, len(arrays.user), "track")
+    parts = []
+    for event_code in np.unique(arrays.code):
+        rows = np.flatnonzero(arrays.code == event_code)
+        values = event_property_values(
+            context, context.event_names[event_code], rows, arrays.user, arrays.occurrence, arrays.duration,
+            arrays.running, rng,
+        )
+        parts.append(_part(arrays, rows, True, int(event_code), track_uuids.gather(rows), values))
+    return parts
+
+
+def _update_records(context: DayContext, day: date, arrays: _TimedArrays) -> list[pl.DataFrame]:
+    """One user_set record per planned row: the properties its event changed, with their new values."""
+    parts = []
+    for event_code, names in updated_properties(context).items():
+        rows = np.flatnonzero(arrays.planned & (arrays.code == event_code))
+        if len(rows):
+            values = {name: arrays.running[name][rows] for name in names}
+            record_uuids = uuids(context.seed, day, len(rows), f"update:{event_code}")
+            parts.append(_part(arrays, rows, False, None, record_uuids, values))
+    return parts
+
+
+def _profile_records(context: DayContext, day: date, arrays: _TimedArrays) -> list[pl.DataFrame]:
+    """The full-profile user_set record of each user registering today (at the profile event)."""
+    rows = first_profile_rows(context, day.toordinal(), arrays.user, arrays.code)
+    if not len(rows):
+        return []
+    values = profile_values(context, rows, arrays.user, arrays.running)
+    return [_part(arrays, rows, False, None, uuids(context.seed, day, len(rows), "profile"), values)]
+
+
+def _part(arrays: _TimedArrays, rows: np.ndarray, track: bool, event_code: int | None, record_uuids: pl.Series,
+          values: PropertyValues) -> pl.DataFrame:
+    """Records (``RECORD_COLUMNS``) for ``rows`` of one kind, their properties encoded as JSON members;
+    a ``None`` value stands for the row's own moment."""
+    row_times = arrays.times.gather(rows)
     columns = [
         row_times.alias(name) if column is None else pl.Series(name, column, strict=False)
         for name, column in values.items()
     ]
     properties = pl.DataFrame(columns) if columns else pl.DataFrame(height=len(rows))
     return pl.DataFrame({
-        "ms": ms[rows],
-        "position": position,
-        "user": user[rows],
+        "ms": arrays.ms[rows],
+        "position": 2 * rows + (0 if track else 1),
+        "user": arrays.user[rows],
         "track": np.full(len(rows), track),
         "code": pl.repeat(event_code, len(rows), dtype=pl.Int64, eager=True),
         "time": row_times,

@@ -96,6 +96,34 @@ def conversion(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl.
     ).sort("segment")
 
 
+def payer_share(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
+    """Per segment: active users, ``payers`` (active users who did a purchase event), their share
+    (``realized``), the configured ``target`` payer share, and ``unflagged_payers`` (buyers whose population
+    ``payer`` flag is false, which must be 0)."""
+    targets = pl.DataFrame({
+        "segment": [segment.value for segment in rules.segments],
+        "target": [profile.payer_share for profile in rules.segments.values()],
+    })
+    payer = pl.col("payer") if "payer" in users.columns else pl.lit(True).alias("payer")
+    flags = users.select("account_id", "segment", payer)
+    per_user = (
+        events.filter(pl.col("#type") == "track")
+        .group_by("#account_id")
+        .agg(pl.col("#event_name").is_in(list(rules.purchase_events)).any().alias("bought"))
+        .join(flags, left_on="#account_id", right_on="account_id")
+    )
+    return (
+        per_user.group_by("segment")
+        .agg(
+            pl.len().alias("active_users"), pl.col("bought").sum().alias("payers"),
+            pl.col("bought").mean().alias("realized"),
+            (pl.col("bought") & ~pl.col("payer")).sum().alias("unflagged_payers"),
+        )
+        .join(targets, on="segment", how="left")
+        .sort("segment")
+    )
+
+
 def sequence_violations(events: pl.DataFrame, rules: RuleSet) -> int:
     """Track events whose prerequisite (previous funnel or onboarding step) the same user had not done before."""
     tracks = _tracks(events)

@@ -145,7 +145,8 @@ class UpdateRule:
 
 @dataclass(frozen=True)
 class SegmentProfile:
-    """How one segment behaves: share, property ranges, session shape, typical sequence, event mix."""
+    """How one segment behaves: share, property ranges, session shape, typical sequence, event mix, and
+    ``payer_share``, the share of its users who ever buy (only they do the rule set's purchase events)."""
 
     segment: Segment
     ratio: float
@@ -156,11 +157,15 @@ class SegmentProfile:
     property_ranges: dict[str, tuple[float, float]]
     typical_sequence: tuple[str, ...]
     event_probabilities: dict[str, float]
+    payer_share: float = 1.0
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Everything the generators need to know about a product, inferred once from its taxonomy."""
+    """Everything the generators need to know about a product, inferred once from its taxonomy.
+
+    ``purchase_events`` are the planned events that only payers do (see ``SegmentProfile.payer_share``).
+    """
 
     taxonomy: str
     product: ProductInfo
@@ -176,6 +181,7 @@ class RuleSet:
     retention_d7: float = 0.15
     tutorial_completion: float = 0.85
     hour_weights: tuple[float, ...] = field(default_factory=tuple)
+    purchase_events: tuple[str, ...] = ()
 
     def prerequisites(self) -> dict[str, tuple[str, ...]]:
         """For each event that must follow another: the events one of which must come before it."""
@@ -232,6 +238,7 @@ class RuleSet:
                 UpdateRule(**{**u, "operation": Operation(u["operation"])}) for u in data["updates"]
             ),
             segments={Segment(name): _profile(profile) for name, profile in data["segments"].items()},
+            purchase_events=tuple(data.get("purchase_events", ())),
             retention_d1=data["retention_d1"],
             retention_d7=data["retention_d7"],
             tutorial_completion=data["tutorial_completion"],
@@ -256,6 +263,7 @@ def _profile(data: dict[str, Any]) -> SegmentProfile:
         property_ranges={name: (low, high) for name, (low, high) in data["property_ranges"].items()},
         typical_sequence=tuple(data["typical_sequence"]),
         event_probabilities=dict(data["event_probabilities"]),
+        payer_share=data.get("payer_share", 1.0),
     )
 
 

@@ -41,7 +41,9 @@ def gated_rows(context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, 
     return rows.filter(pl.Series(keep)).drop("session_stage").sort(ROW_ORDER)
 
 
-def timed_rows(context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, stage: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
+def timed_rows(
+    context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, stage: np.ndarray, rng: np.random.Generator
+) -> pl.DataFrame:
     """Gated rows with their moment ``ms`` (after midnight), session ``duration`` and a row number ``seq``.
 
     Events of a session follow each other after exponential gaps; sessions of a user never overlap.

@@ -34,7 +34,7 @@ class UnitRows:
 
     def add(
         self, user: np.ndarray, session: np.ndarray, region: float, key: float | np.ndarray,
-        step: int | float, code: int | np.ndarray, planned: bool = False,
+        step: int, code: int | np.ndarray, planned: bool = False,
     ) -> None:
         """Rows for ``user``/``session`` pairs; scalar key, step and code apply to all of them."""
         count = len(user)
@@ -51,7 +51,8 @@ class UnitRows:
 
     def frame(self) -> pl.DataFrame:
         """The rows as one frame with a ``unit`` number per row."""
-        return pl.DataFrame({name: np.concatenate(parts) for name, parts in self.columns.items()}).with_row_index("unit")
+        columns = {name: np.concatenate(parts) for name, parts in self.columns.items()}
+        return pl.DataFrame(columns).with_row_index("unit")
 
 
 def session_edge_rows(context: DayContext, sessions: pl.DataFrame, rows: UnitRows) -> None:
@@ -76,7 +77,9 @@ def onboarding_rows(context: DayContext, day: int, sessions: pl.DataFrame, rows:
         rows.add(users[reached], np.zeros(reached.sum()), region, 0.0, step, context.codes[event])
 
 
-def free_rows(context: DayContext, sessions: pl.DataFrame, stage: np.ndarray, rng: np.random.Generator, rows: UnitRows) -> None:
+def free_rows(
+    context: DayContext, sessions: pl.DataFrame, stage: np.ndarray, rng: np.random.Generator, rows: UnitRows
+) -> None:
     """Per session: the segment's typical sequence at its start, then a Poisson number of units drawn from
     the segment's event mix, both limited to events the session's stage allows."""
     rules, arrays = context.rules, context.arrays

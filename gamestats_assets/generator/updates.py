@@ -52,7 +52,8 @@ def event_plans(rules: RuleSet, users: pl.DataFrame, arrays: UserArrays, seed: i
 
     A fitted plan's rate makes the target property reach the user's ``target.<property>`` (drawn from the
     segment's range) after the active days expected by the anchor date; other rates are the rule's rate
-    scaled by the segment's multiplier and the user's engagement.
+    scaled by the segment's multiplier and the user's engagement. Purchase events have rate 0 for
+    non-payers, so only payers ever do them.
     """
     multiplier = np.ones(len(arrays.index))
     activity = np.ones(len(arrays.index))
@@ -72,6 +73,8 @@ def event_plans(rules: RuleSet, users: pl.DataFrame, arrays: UserArrays, seed: i
             rate = gap / (mean_amount * expected_days ** first.exponent)
         else:
             rate = first.rate * multiplier * arrays.engagement
+        if event in rules.purchase_events:
+            rate = np.where(arrays.payer, rate, 0.0)
         amounts = {}
         for update in event_rules:
             source = update.amount_property

@@ -142,9 +142,9 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     """The population: one row per user with ids, segment, lifecycle dates, presets and user properties.
 
     Columns: user_index, account_id, distinct_id, segment, install_date, churn_date, return_date,
-    advanced_date, tutorial_completed, engagement, ip, family, the ``#`` presets, one column per static
-    or initial user property (progress properties hold their value at install), and ``target.<property>``
-    for properties whose growth is fitted to the segment's range.
+    advanced_date, tutorial_completed, payer (the user ever buys), engagement, ip, family, the ``#``
+    presets, one column per static or initial user property (progress properties hold their value at
+    install), and ``target.<property>`` for properties whose growth is fitted to the segment's range.
     """
     seed = config.seed
     counts = _segment_counts(segment_ratios(rules, config), config.users)
@@ -154,6 +154,7 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     dates = _lifecycle_dates(segments, config, index)
     is_new = segments == Segment.NEW.value
     tutorial_completed = ~is_new | (uniform(seed, "tutorial", index) < rules.tutorial_completion)
+    payer = uniform(seed, "payer", index) < _payer_shares(rules, segments)
 
     country_rule = rules.values.get("country")
     if country_rule is not None and country_rule.generator == "choice":
@@ -172,11 +173,39 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
         "return_date": _to_dates(dates["return"]),
         "advanced_date": _to_dates(dates["advanced"]),
         "tutorial_completed": tutorial_completed,
+        "payer": payer,
         "engagement": np.round(np.exp((uniform(seed, "engagement", index) - 0.5) * 0.8), 4),
         **_presets(rules, seed, index, countries),
     }
     columns.update(_user_properties(rules, seed, index, segments, countries, dates["install"]))
+    _clear_purchases(rules, columns, payer)
     return pl.DataFrame(columns)
+
+
+def _payer_shares(rules: RuleSet, segments: np.ndarray) -> np.ndarray:
+    """Per user, the payer share of the user's segment (0 for segments without a profile)."""
+    shares = np.zeros(len(segments))
+    for segment, profile in rules.segments.items():
+        shares[segments == segment.value] = profile.payer_share
+    return shares
+
+
+def purchased_properties(rules: RuleSet) -> list[str]:
+    """User properties that purchase events increment (e.g. total_spent, total_orders)."""
+    purchases = set(rules.purchase_events)
+    return list(dict.fromkeys(
+        u.property for u in rules.updates if u.event in purchases and u.operation == Operation.INCREMENT
+    ))
+
+
+def _clear_purchases(rules: RuleSet, columns: dict[str, object], payer: np.ndarray) -> None:
+    """Non-payers have bought nothing: their purchase-driven properties (and fitted targets) sit at the floor."""
+    for name in purchased_properties(rules):
+        floor = rules.values[name].low
+        for column in (name, f"target.{name}"):
+            if column in columns and floor is not None:
+                values = np.asarray(columns[column])
+                columns[column] = np.where(payer, values, floor).astype(values.dtype)
 
 
 def _uuid(high: int, low: int) -> str:

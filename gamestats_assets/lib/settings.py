@@ -23,6 +23,7 @@ class Settings:
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
     - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
+    - ``GAMESTATS_EXECUTOR`` (``in_process`` or ``multiprocess``): how a run executes its steps.
     """
 
     data_dir: Path
@@ -32,6 +33,7 @@ class Settings:
     seed: int
     users: int
     anchor_date: str
+    executor: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,6 +47,7 @@ class Settings:
             seed=int(os.environ.get("GAMESTATS_SEED", "42")),
             users=int(os.environ.get("GAMESTATS_USERS", "2000")),
             anchor_date=os.environ.get("GAMESTATS_ANCHOR_DATE", start_date),
+            executor=os.environ.get("GAMESTATS_EXECUTOR", "in_process"),
         )
 
     def landing_dir(self, domain: str) -> Path:

@@ -1,10 +1,12 @@
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import polars as pl
 
 from gamestats_assets.generator import measures
-from gamestats_assets.generator.api import generate_day, write_days
+from gamestats_assets.generator.api import build_users, generate_day, write_days
+from gamestats_assets.generator.rules import RuleSet, Segment
 from gamestats_assets.sources.thinkingdata import parse_lines
 
 from .conftest import ANCHOR, SEED
@@ -94,3 +96,40 @@ def test_write_days_writes_one_file_per_day(tmp_path, rpg_rules, rpg_users):
     written = write_days(rpg_rules, rpg_users.head(200), ANCHOR, 2, SEED, ANCHOR, tmp_path)
     assert [path.name for path, _, _ in written] == ["20240101.jsonl", "20240102.jsonl"]
     assert all(path.read_text().count("\n") == lines for path, lines, _ in written)
+
+
+def test_only_payers_buy_and_the_realized_payer_share_matches_the_segment_target(rpg_rules, rpg_users, rpg_events):
+    """Of the users active in the nine days, the share who bought is the segment's payer share.
+
+    ACTIVE and POWER payers buy almost every few days, so nearly every active payer buys within nine days and
+    the realized share estimates the payer share: it must lie within three binomial standard errors
+    (sqrt(p(1-p)/n) for n active users, about ±0.035 for ACTIVE and ±0.13 for POWER at 1 500 users).
+    Payers of the other segments spend less and may not buy within the window, so there the share can only
+    fall short of the target, never exceed it by more than three standard errors.
+    """
+    shares = measures.payer_share(rpg_events, rpg_users, rpg_rules)
+    assert shares["unflagged_payers"].sum() == 0
+    for row in shares.iter_rows(named=True):
+        tolerance = 3 * (row["target"] * (1 - row["target"]) / row["active_users"]) ** 0.5
+        assert row["realized"] <= row["target"] + tolerance, row
+        if row["segment"] in ("ACTIVE", "POWER"):
+            assert row["realized"] >= row["target"] - tolerance, row
+    active_and_power = shares.filter(pl.col("segment").is_in(["ACTIVE", "POWER"]))
+    assert active_and_power["realized"].max() < 0.5
+
+
+def test_payer_share_is_configurable_per_segment_and_defaults_to_everyone_in_older_rule_sets(rpg_rules, rpg_config):
+    segments = {segment: replace(profile, payer_share=0.0) for segment, profile in rpg_rules.segments.items()}
+    segments[Segment.POWER] = replace(segments[Segment.POWER], payer_share=1.0)
+    rules = replace(rpg_rules, segments=segments)
+    users = build_users(rules, rpg_config)
+    shares = dict(users.group_by("segment").agg(pl.col("payer").mean()).rows())
+    assert shares.pop("POWER") == 1.0 and set(shares.values()) == {0.0}
+    assert RuleSet.from_dict(rules.to_dict()).segments[Segment.POWER].payer_share == 1.0
+    assert users.filter(~pl.col("payer"))["total_spent"].max() == rules.values["total_spent"].low
+    older = rules.to_dict()
+    del older["purchase_events"]
+    for profile in older["segments"].values():
+        del profile["payer_share"]
+    restored = RuleSet.from_dict(older)
+    assert restored.purchase_events == () and {p.payer_share for p in restored.segments.values()} == {1.0}

@@ -1,0 +1,143 @@
+"""L2M end to end: one day at scale, landing → ETL → STD → CONS → PostgreSQL, through Dagster.
+
+Emits the day's landing files first (not timed), then runs the ``l2m_daily`` selection for that day on a
+temporary instance, publishing into a fresh PostgreSQL database, with the in-process executor (default)
+or the project's multiprocess one. Peak memory is the largest sum of RSS over this process and all its descendants,
+sampled every 100 ms. Prints one JSON object.
+
+    python bench/l2m_pipeline.py --users 1000000
+PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dagster as dg
+import psutil
+import psycopg
+
+DAY = dt.date(2026, 11, 20)
+SERVICE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def admin_url() -> str:
+    if os.environ.get("GAMESTATS_PG_URL"):
+        return os.environ["GAMESTATS_PG_URL"]
+    try:
+        psycopg.connect(SERVICE_URL, connect_timeout=3).close()
+        return SERVICE_URL
+    except psycopg.OperationalError:
+        from gamestats_assets.lib import embedded_postgres
+
+        return embedded_postgres.start(Path(tempfile.mkdtemp()) / "pg")
+
+
+class PeakMemory:
+    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen."""
+
+    def __init__(self) -> None:
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.1):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mib = max(self.peak_mib, total / 2**20)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def l2m_daily_job(executor: dg.ExecutorDefinition) -> dg.JobDefinition:
+    """The project's l2m daily selection, run with ``executor``."""
+    from gamestats_assets.definitions import defs
+
+    selection = defs.resolve_job_def("l2m_daily").asset_layer.selected_asset_keys
+    job = dg.define_asset_job("l2m_bench", selection=dg.AssetSelection.assets(*selection), executor_def=executor)
+    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("l2m_bench")
+
+
+def in_process_job() -> dg.JobDefinition:
+    return l2m_daily_job(dg.in_process_executor)
+
+
+def multiprocess_job() -> dg.JobDefinition:
+    from gamestats_assets.definitions import EXECUTORS
+
+    return l2m_daily_job(EXECUTORS["multiprocess"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=1_000_000)
+    parser.add_argument("--executor", choices=["in_process", "multiprocess"], default="in_process")
+    args = parser.parse_args()
+    database = "gamestats_bench_l2m"
+    admin = admin_url()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {database}")
+    with tempfile.TemporaryDirectory(prefix="l2m_pipeline_") as data_dir:
+        os.environ.update({
+            "GAMESTATS_DATA_DIR": data_dir,
+            "GAMESTATS_PG_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{database}")),
+            "GAMESTATS_USERS": str(args.users),
+        })
+        from gamestats_assets.generator.emitters.l2m import emit_day
+        from gamestats_assets.lib.settings import Settings
+
+        started = time.perf_counter()
+        emit_day(Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
+        emit_seconds = time.perf_counter() - started
+        landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
+        with dg.instance_for_test() as instance, PeakMemory() as memory:
+            started = time.perf_counter()
+            job = in_process_job if args.executor == "in_process" else multiprocess_job
+            result = dg.execute_job(dg.reconstructable(job), instance=instance,
+                                    tags={"dagster/partition": DAY.isoformat()})
+            pipeline_seconds = time.perf_counter() - started
+        with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
+            active = conn.execute("SELECT count(*) FROM l2m.l2m_active").fetchone()[0]
+            economy = conn.execute("SELECT sum(events)::bigint FROM (SELECT events FROM l2m.l2m_item_gain UNION ALL "
+                                   "SELECT events FROM l2m.l2m_item_spend UNION ALL SELECT events FROM l2m.l2m_money_gain "
+                                   "UNION ALL SELECT events FROM l2m.l2m_money_spend) e").fetchone()[0]
+        steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
+                 if e.event_type_value == "STEP_SUCCESS"}
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    print(json.dumps({
+        "benchmark": "l2m_pipeline",
+        "users": args.users,
+        "executor": args.executor,
+        "success": result.success,
+        "active_users_published": active,
+        "economy_events": economy,
+        "landing_bytes": landing_bytes,
+        "seconds_emit_not_counted": round(emit_seconds, 1),
+        "seconds_landing_to_postgres": round(pipeline_seconds, 1),
+        "peak_memory_mib": round(memory.peak_mib),
+        "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
+    }))
+
+
+if __name__ == "__main__":
+    main()
