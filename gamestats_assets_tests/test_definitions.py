@@ -31,3 +31,11 @@ def test_published_assets_have_freshness_and_the_postgres_pool():
 def test_each_domain_has_a_daily_schedule():
     schedules = {s.name for s in defs.schedules}
     assert "demo_data_daily_schedule" in schedules
+
+
+def test_cons_tables_reach_the_warehouse_through_the_single_writer_pool():
+    graph = defs.resolve_asset_graph()
+    cons = {k.path[0] + "/" + k.path[2] for k in graph.materializable_asset_keys if k.path[1] == "cons"}
+    warehouse = {k: graph.get(k) for k in graph.materializable_asset_keys if k.path[1] == "warehouse"}
+    assert {k.path[0] + "/" + k.path[2] for k in warehouse} == cons
+    assert all(node.pools == {"duckdb_writer"} and node.kinds == {"duckdb"} for node in warehouse.values())

@@ -91,3 +91,8 @@ def build_warehouse_table(source: dg.AssetsDefinition) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata={"dagster/row_count": frame.height})
 
     return _mirror
+
+
+def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """A warehouse copy of every CONS table among ``assets``."""
+    return [build_warehouse_table(a) for a in assets if a.key.path[1] == "cons"]

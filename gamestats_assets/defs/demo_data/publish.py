@@ -1,7 +1,9 @@
-"""The demo_data tables published to PostgreSQL schema ``demo_data``."""
+"""The demo_data tables published to PostgreSQL schema ``demo_data``, and copied into
+the DuckDB warehouse for ad-hoc SQL."""
 
-from gamestats_assets.defs.demo_data.assets import conversion_by_segment, cons_events, daily_activity, retention_by_segment
+from gamestats_assets.defs.demo_data.assets import ASSETS, conversion_by_segment, cons_events, daily_activity, retention_by_segment
 from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.warehouse import build_warehouse_tables
 
 SPECS = [
     PublishSpec(cons_events, "demo_data.events", ("date", "source_file", "line_number"), sum_column="line_number"),
@@ -11,3 +13,5 @@ SPECS = [
 ]
 
 PUBLISH_ASSETS, PUBLISH_CHECKS = build_publish_definitions(SPECS)
+
+WAREHOUSE_ASSETS = build_warehouse_tables(ASSETS)

@@ -1,6 +1,8 @@
-"""The l2m CONS tables, KPIs and snapshots published to PostgreSQL schema ``l2m``."""
+"""The l2m CONS tables, KPIs and snapshots published to PostgreSQL schema ``l2m``, and copied into
+the DuckDB warehouse for ad-hoc SQL."""
 
 from gamestats_assets.defs.l2m.assets import (
+    ASSETS,
     ECONOMY,
     l2m_active,
     l2m_cumulative_revenue,
@@ -13,6 +15,7 @@ from gamestats_assets.defs.l2m.assets import (
     l2m_server_performance,
 )
 from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.warehouse import build_warehouse_tables
 
 
 def spec(asset, key_columns, sum_column=None, mode=PublishMode.PARTITION) -> PublishSpec:
@@ -34,3 +37,5 @@ SPECS = [
 ]
 
 PUBLISH_ASSETS, PUBLISH_CHECKS = build_publish_definitions(SPECS)
+
+WAREHOUSE_ASSETS = build_warehouse_tables(ASSETS)
