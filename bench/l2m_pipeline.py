@@ -16,27 +16,14 @@ import os
 import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psutil
 import psycopg
+from common import admin_url
 
 DAY = dt.date(2026, 11, 20)
-SERVICE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def admin_url() -> str:
-    if os.environ.get("GAMESTATS_PG_URL"):
-        return os.environ["GAMESTATS_PG_URL"]
-    try:
-        psycopg.connect(SERVICE_URL, connect_timeout=3).close()
-        return SERVICE_URL
-    except psycopg.OperationalError:
-        from gamestats_assets.lib import embedded_postgres
-
-        return embedded_postgres.start(Path(tempfile.mkdtemp()) / "pg")
 
 
 class PeakMemory:

@@ -9,22 +9,19 @@ PostgreSQL: GAMESTATS_PG_URL, else the service on 127.0.0.1:5432, else the embed
 import argparse
 import datetime as dt
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-import psycopg
+from common import admin_url
 
-from gamestats_assets.lib import embedded_postgres
 from gamestats_assets.lib.lake import read_partitions, write_partitions
 from gamestats_assets.lib.postgres import connect
 from gamestats_assets.lib.publisher import publish_partitions
 
 DAY = dt.date(2026, 11, 20)
-SERVICE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def partition(rows: int) -> pl.DataFrame:
@@ -42,21 +39,11 @@ def partition(rows: int) -> pl.DataFrame:
     })
 
 
-def server_url() -> str:
-    if os.environ.get("GAMESTATS_PG_URL"):
-        return os.environ["GAMESTATS_PG_URL"]
-    try:
-        psycopg.connect(SERVICE_URL, connect_timeout=3).close()
-        return SERVICE_URL
-    except psycopg.OperationalError:
-        return embedded_postgres.start(Path(tempfile.mkdtemp()) / "pg")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=5_000_000)
     args = parser.parse_args()
-    url = server_url()
+    url = admin_url()
     with tempfile.TemporaryDirectory() as lake, connect(url) as conn:
         uri = str(Path(lake) / "economy")
         write_partitions(uri, partition(args.rows), "date", [DAY], physical_partitioning=True)

@@ -1,9 +1,11 @@
-"""The decorator for lake tables, so every domain declares them the same way."""
+"""The decorators for lake tables and landing folders, so every domain declares them the same way."""
 
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+
+from gamestats_assets.lib.partitions import daily_partitions
 
 
 def lake_asset(
@@ -33,5 +35,19 @@ def lake_asset(
         partitions_def=partitions_def,
         backfill_policy=backfill_policy or (dg.BackfillPolicy.single_run() if partitions_def else None),
         metadata={**(metadata or {}), **({"partition_column": partition_column} if partition_column else {})},
+        **kwargs,
+    )
+
+
+def landing_asset(domain: str, name: str, **kwargs: Any):
+    """``dg.asset`` for ``[domain, "landing", name]``: a day's source files in ``landing/<domain>/<day>/``
+    (kind ``file``, daily, a range of days in one run). It returns a ``MaterializeResult``; the ETL
+    assets that read the folder depend on it."""
+    return dg.asset(
+        key=[domain, "landing", name],
+        group_name=domain,
+        kinds={"file"},
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
         **kwargs,
     )

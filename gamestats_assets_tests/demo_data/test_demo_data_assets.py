@@ -4,7 +4,6 @@ import datetime as dt
 import json
 
 import dagster as dg
-import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions

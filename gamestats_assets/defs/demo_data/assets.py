@@ -24,7 +24,7 @@ from gamestats_assets.generator.api import (
     generate_day,
 )
 from gamestats_assets.generator.measures import conversion, retention
-from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.assets import lake_asset, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
@@ -77,14 +77,7 @@ def users(event_rules: pl.DataFrame) -> pl.DataFrame:
     return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(settings.seed, dtype=pl.Int64))
 
 
-@dg.asset(
-    key=[DOMAIN, "landing", "event_logs"],
-    group_name=DOMAIN,
-    kinds={"file"},
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)},
-)
+@landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
 def event_logs(context: dg.AssetExecutionContext, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.MaterializeResult:
     """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
     or user_set update. When the folder holds files a user dropped in (a real export), those are the day's

@@ -16,7 +16,7 @@ import polars as pl
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farmers, kpis, std
 from gamestats_assets.defs.l2m.transforms.landing import Parsed
 from gamestats_assets.generator.emitters.l2m import TRUTH_FILE, emit_day
-from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.assets import lake_asset, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, previous_day
 from gamestats_assets.lib.quarantine import quarantine_records
 from gamestats_assets.lib.settings import Settings
@@ -34,13 +34,7 @@ def days_of(context: dg.AssetExecutionContext) -> list[dt.date]:
     return [dt.date.fromisoformat(key) for key in context.partition_keys]
 
 
-@dg.asset(
-    key=[DOMAIN, "landing", "logs"],
-    group_name=DOMAIN,
-    kinds={"file"},
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-)
+@landing_asset(DOMAIN, "logs")
 def landing_logs(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The day's game logs in ``landing/l2m/<day>/``: ThinkingData JSONL, one file per log type
     (login, logout, recharge, item and diamond gain/spend, clan changes, user profiles). A day with no
