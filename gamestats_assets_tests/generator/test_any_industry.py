@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from gamestats_assets.generator import measures
 from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, generate_days
-from gamestats_assets.generator.cli import generate
+from gamestats_assets.cli import main
 from gamestats_assets.sources.thinkingdata import lines_frame, read_records
 
 from .conftest import TAXONOMIES
@@ -53,8 +53,8 @@ def test_a_new_taxonomy_generates_valid_logs_without_code_changes(tmp_path):
 
 
 def test_cli_writes_one_file_per_day(tmp_path):
-    result = CliRunner().invoke(generate, [
-        "--taxonomy", str(TAXONOMIES / "ecommerce_events.csv"), "--users", "150", "--days", "2",
+    result = CliRunner().invoke(main, [
+        "generate", "--taxonomy", str(TAXONOMIES / "ecommerce_events.csv"), "--users", "150", "--days", "2",
         "--start", "2024-02-01", "--seed", "3", "--out", str(tmp_path), "--industry", "ecommerce",
     ])
     assert result.exit_code == 0, result.output
