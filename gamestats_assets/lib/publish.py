@@ -137,7 +137,7 @@ def build_publish_definitions(
         checks.append(
             frame_check(
                 spec.source,
-                f"{publisher.split_table(spec.table)[1]}_keys_unique_and_not_null",
+                "publish_keys_unique_and_not_null",
                 keys_valid(spec.key_columns),
                 description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, "
                 "never null, unique.",

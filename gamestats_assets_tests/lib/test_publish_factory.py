@@ -71,7 +71,7 @@ def test_publish_assets_write_the_run_partitions_and_reconcile(resources, pg_url
     result = dg.materialize(everything, resources=resources, instance=instance, tags={
         "dagster/asset_partition_range_start": "2026-01-01", "dagster/asset_partition_range_end": "2026-01-03"})
     assert result.success
-    assert check_results(result) == {"scores_keys_unique_and_not_null": True, "postgres_matches_lake": True}
+    assert check_results(result) == {"publish_keys_unique_and_not_null": True, "postgres_matches_lake": True}
     assert len(published(pg_url)) == 6
 
     again = dg.materialize(everything, resources=resources, instance=instance, partition_key="2026-01-02")
@@ -87,7 +87,7 @@ def test_a_failed_blocking_check_keeps_bad_rows_out_of_postgres(resources, pg_ur
 
     result = dg.materialize(everything, resources=resources, instance=instance, partition_key="2026-01-02",
                             tags={"duplicate": "yes"}, raise_on_error=False)
-    assert check_results(result) == {"scores_keys_unique_and_not_null": False}
+    assert check_results(result) == {"publish_keys_unique_and_not_null": False}
     assert not result.asset_materializations_for_node("t_pubf__postgres__scores")
     assert published(pg_url) == before
 
