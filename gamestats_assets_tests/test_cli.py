@@ -142,3 +142,14 @@ def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, pg_ur
         server.wait(timeout=60)
     events = pl.read_delta(str(data_dir / "lake" / "demo_data" / "etl" / "events"))
     assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-01", "2026-03-02", "2026-03-03"]
+
+
+def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
+    env = environment(tmp_path / "data", None)
+    started = gamestats(["db", "start"], env)
+    assert started.returncode == 0, started.stderr
+    assert "001_schemas.sql" in started.stdout
+    assert "running" in gamestats(["db", "status"], env).stdout
+    assert "stopped" in gamestats(["db", "stop"], env).stdout
+    assert "stopped" in gamestats(["db", "status"], env).stdout
+    assert not embedded_postgres.is_running(tmp_path / "data" / "postgres")

@@ -1,6 +1,7 @@
 """The code location loads, and every definition follows the project's conventions."""
 
 import dagster as dg
+import pytest
 
 from gamestats_assets.definitions import PUBLISHED_FRESHNESS, defs
 
@@ -39,3 +40,16 @@ def test_cons_tables_reach_the_warehouse_through_the_single_writer_pool():
     warehouse = {k: graph.get(k) for k in graph.materializable_asset_keys if k.path[1] == "warehouse"}
     assert {k.path[0] + "/" + k.path[2] for k in warehouse} == cons
     assert all(node.pools == {"duckdb_writer"} and node.kinds == {"duckdb"} for node in warehouse.values())
+
+
+def test_the_executor_is_chosen_by_setting(monkeypatch):
+    from gamestats_assets.definitions import build_definitions
+    from gamestats_assets.lib.settings import Settings
+
+    monkeypatch.setenv("GAMESTATS_EXECUTOR", "multiprocess")
+    assert build_definitions(Settings.from_env()).executor.name == "multiprocess"
+    monkeypatch.setenv("GAMESTATS_EXECUTOR", "in_process")
+    assert build_definitions(Settings.from_env()).executor.name == "in_process"
+    monkeypatch.setenv("GAMESTATS_EXECUTOR", "celery")
+    with pytest.raises(ValueError, match="GAMESTATS_EXECUTOR must be one of in_process, multiprocess"):
+        Settings.from_env()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_START_DATE = "2019-01-01"
+EXECUTORS = ("in_process", "multiprocess")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("GAMESTATS_DATA_DIR", "data")).expanduser().resolve()
+        executor = os.environ.get("GAMESTATS_EXECUTOR", "in_process")
+        if executor not in EXECUTORS:
+            raise ValueError(f"GAMESTATS_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {executor!r}")
         start_date = os.environ.get("GAMESTATS_START_DATE", DEFAULT_START_DATE)
         return cls(
             data_dir=data_dir,
@@ -47,7 +51,7 @@ class Settings:
             seed=int(os.environ.get("GAMESTATS_SEED", "42")),
             users=int(os.environ.get("GAMESTATS_USERS", "2000")),
             anchor_date=os.environ.get("GAMESTATS_ANCHOR_DATE", start_date),
-            executor=os.environ.get("GAMESTATS_EXECUTOR", "in_process"),
+            executor=executor,
         )
 
     def landing_dir(self, domain: str) -> Path:
