@@ -25,7 +25,7 @@ from gamestats_assets.generator.api import (
 )
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset, landing_asset
-from gamestats_assets.lib.partitions import daily_partitions
+from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
 from gamestats_assets.lib.stats import with_wilson
@@ -224,11 +224,7 @@ def daily_activity(day_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFram
     )
 
 
-def all_days(key: dg.AssetKey) -> dg.AssetIn:
-    return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
-
-
-@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": all_days(events.key), "users": dg.AssetIn(users.key)})
+@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
 def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
@@ -252,7 +248,7 @@ def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.Da
     DOMAIN,
     "cons",
     "conversion",
-    ins={"etl_events": all_days(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
+    ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
 )
 def conversion_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key ``segment``): of the users active at least

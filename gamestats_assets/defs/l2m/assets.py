@@ -17,7 +17,7 @@ from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farmers, kpi
 from gamestats_assets.defs.l2m.transforms.landing import Parsed
 from gamestats_assets.generator.emitters.l2m import TRUTH_FILE, emit_day
 from gamestats_assets.lib.assets import lake_asset, landing_asset
-from gamestats_assets.lib.partitions import daily_partitions, previous_day
+from gamestats_assets.lib.partitions import daily_partitions, every_partition, previous_day
 from gamestats_assets.lib.quarantine import quarantine_records
 from gamestats_assets.lib.settings import Settings
 
@@ -217,17 +217,13 @@ def l2m_retention(context: dg.AssetExecutionContext, active: pl.DataFrame) -> pl
     return pl.concat([kpis.l2m_retention(active, day) for day in days_of(context)], how="vertical_relaxed")
 
 
-def all_days(key: dg.AssetKey) -> dg.AssetIn:
-    return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
-
-
-@lake_asset(DOMAIN, "cons", "l2m_guild_info", ins={"changes": all_days(etl_key("clan_change"))})
+@lake_asset(DOMAIN, "cons", "l2m_guild_info", ins={"changes": every_partition(etl_key("clan_change"))})
 def l2m_guild_info(changes: pl.DataFrame) -> pl.DataFrame:
     """l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far."""
     return cons.l2m_guild_info(changes)
 
 
-@lake_asset(DOMAIN, "cons", "l2m_farmers_snapshot", ins={"detected": all_days(farmers_detected.key)})
+@lake_asset(DOMAIN, "cons", "l2m_farmers_snapshot", ins={"detected": every_partition(farmers_detected.key)})
 def l2m_farmers_snapshot(detected: pl.DataFrame) -> pl.DataFrame:
     """l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its evidence:
     shared IPs and subnet, days detected, level, farmed amounts, payments."""

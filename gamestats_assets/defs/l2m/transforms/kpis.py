@@ -11,8 +11,9 @@ import datetime as dt
 
 import polars as pl
 
+from gamestats_assets.lib.stats import wilson_interval
+
 RETENTION_DAYS = (1, 7, 30)
-WILSON_Z = 1.959963984540054
 """Two-sided 95% normal quantile."""
 
 
@@ -82,16 +83,6 @@ def l2m_daily_kpis(active: pl.DataFrame, recharge: pl.DataFrame, cumulative: pl.
             .sort("country_code", "server_id"))
 
 
-def wilson_interval(successes: pl.Expr, n: pl.Expr, z: float = WILSON_Z) -> tuple[pl.Expr, pl.Expr]:
-    """Wilson score interval of a proportion ``successes / n`` (95% by default): ``(centre ± half) / (1 + z²/n)``
-    with ``centre = p + z²/(2n)`` and ``half = z·sqrt(p(1-p)/n + z²/(4n²))``."""
-    p = successes / n
-    denominator = 1 + z**2 / n
-    centre = p + z**2 / (2 * n)
-    half = z * (p * (1 - p) / n + z**2 / (4 * n**2)).sqrt()
-    return ((centre - half) / denominator).alias("ci_low"), ((centre + half) / denominator).alias("ci_high")
-
-
 def retention_rate() -> pl.Expr:
     """Dn retention of a registration cohort: users registered on day C and active on day C + n, divided by
     the users registered on day C (the cohort size)."""
@@ -113,6 +104,7 @@ def l2m_retention(active: pl.DataFrame, day: dt.date) -> pl.DataFrame:
                        pl.col("date").replace_strict(cohort_dates, return_dtype=pl.Int64).alias("day_n")))
     retained = cohorts.join(today.with_columns(retained=pl.lit(True)), on="user_id", how="left")
     ci_low, ci_high = wilson_interval(pl.col("retained_users"), pl.col("cohort_size"))
+    ci_low, ci_high = ci_low.alias("ci_low"), ci_high.alias("ci_high")
     return (retained.group_by("cohort_date", "day_n")
             .agg(pl.len().cast(pl.Int64).alias("cohort_size"),
                  pl.col("retained").fill_null(False).sum().cast(pl.Int64).alias("retained_users"))
