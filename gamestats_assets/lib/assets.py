@@ -1,11 +1,9 @@
-"""The decorators for lake tables and landing folders, so every domain declares them the same way."""
+"""The decorator for lake tables, so every domain declares them the same way."""
 
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-
-from gamestats_assets.lib.partitions import daily_partitions
 
 
 def lake_asset(
@@ -38,16 +36,3 @@ def lake_asset(
         **kwargs,
     )
 
-
-def landing_asset(domain: str, name: str, **kwargs: Any):
-    """``dg.asset`` for ``[domain, "landing", name]``: a day's source files in ``landing/<domain>/<day>/``
-    (kind ``file``, daily, a range of days in one run). It returns a ``MaterializeResult``; the ETL
-    assets that read the folder depend on it."""
-    return dg.asset(
-        key=[domain, "landing", name],
-        group_name=domain,
-        kinds={"file"},
-        partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        **kwargs,
-    )

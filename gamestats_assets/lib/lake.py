@@ -72,6 +72,8 @@ def write_partitions(
         raise LakePartitionError(
             f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
         )
+    if table_exists(uri, storage_options):
+        frame = conform_to_table(frame, pl.scan_delta(uri, storage_options=storage_options).collect_schema())
     predicate = partition_predicate(column, values)
     if frame.height == 0 and table_exists(uri, storage_options):
         DeltaTable(uri, storage_options=storage_options).delete(predicate)
@@ -85,6 +87,26 @@ def write_partitions(
         schema_mode="merge",
         storage_options=storage_options,
     )
+
+
+def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
+    """``frame`` with its columns cast to the ``existing`` table's types where that loses nothing (all-null columns,
+    narrower integers); ``LakePartitionError`` naming the column where a cast would change values, so a
+    day of decimals is never truncated into yesterday's integer column. New columns are added."""
+    for name, dtype in existing.items():
+        if name not in frame.columns or frame.schema[name] == dtype:
+            continue
+        try:
+            cast = frame[name].cast(dtype, strict=True)
+        except pl.exceptions.PolarsError:
+            cast = None
+        if cast is None or not cast.cast(frame.schema[name]).equals(frame[name], check_names=False):
+            raise LakePartitionError(
+                f"column {name!r} is {frame.schema[name]} in this run but {dtype} in the table: "
+                "values would change; fix the type upstream or migrate the table"
+            )
+        frame = frame.with_columns(cast)
+    return frame
 
 
 def replace_table(uri: str, frame: pl.DataFrame, storage_options: dict[str, str] | None = None) -> None:

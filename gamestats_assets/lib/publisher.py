@@ -115,10 +115,14 @@ def publish_partitions(
 
 
 def replace_snapshot(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int:
-    """Replace every row of ``table`` by ``frame`` atomically (TRUNCATE and COPY in one transaction)."""
+    """Replace every row of ``table`` by ``frame`` atomically (DELETE and COPY in one transaction).
+
+    DELETE rather than TRUNCATE: readers keep reading the previous rows while the new ones load, and a
+    reader's snapshot taken before the swap never sees an empty table.
+    """
     frame = aligned(conn, table, frame)
     with conn.transaction():
-        conn.execute(sql.SQL("TRUNCATE {}").format(qualified(table)))
+        conn.execute(sql.SQL("DELETE FROM {}").format(qualified(table)))
         return copy_rows(conn, table, frame)
 
 

@@ -1,26 +1,45 @@
-"""The operator contract: every setting the platform reads from the environment, read in one place."""
+"""The operator contract: every setting the platform reads, read in one place.
+
+A setting comes from the environment; failing that, from ``<data_dir>/settings.json``, where
+``gamestats demo`` records the choices a data folder was built with (its first day, its synthetic
+population), so that ``gamestats dev`` and later runs keep working on the same history; failing that,
+from its default.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_START_DATE = "2019-01-01"
 EXECUTORS = ("in_process", "multiprocess")
+SOURCES = ("synthetic", "files")
+SAVED_SETTINGS = "settings.json"
+SAVED_NAMES = ("GAMESTATS_START_DATE", "GAMESTATS_ANCHOR_DATE", "GAMESTATS_USERS", "GAMESTATS_SEED")
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the platform keeps its data and which PostgreSQL it talks to.
+    """Where the platform keeps its data, which PostgreSQL it talks to, and where data comes from.
 
     - ``GAMESTATS_DATA_DIR`` (default ``./data``): landing files, the Delta lake, the DuckDB warehouse,
       quarantined inputs and the embedded PostgreSQL server's data.
     - ``GAMESTATS_PG_URL``: the PostgreSQL to publish to and to hold Dagster's instance storage;
       unset means the embedded server under ``<data_dir>/postgres``.
-    - ``GAMESTATS_START_DATE``: the first daily partition.
+    - ``GAMESTATS_START_DATE``: the first daily partition, where each table's history begins.
     - ``GAMESTATS_LAKE_URI`` (default ``<data_dir>/lake``): where the Delta tables live; an ``s3://``,
       ``az://`` or ``gs://`` URI puts them on object storage (credentials from the usual environment).
+    - ``GAMESTATS_SOURCE``: ``synthetic`` (default) generates a day whose landing folder is empty;
+      ``files`` never generates, and an empty folder is an error.
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
     - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
@@ -31,6 +50,7 @@ class Settings:
     pg_url: str | None
     start_date: str
     lake_uri: str
+    source: str
     seed: int
     users: int
     anchor_date: str
@@ -39,19 +59,22 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("GAMESTATS_DATA_DIR", "data")).expanduser().resolve()
-        executor = os.environ.get("GAMESTATS_EXECUTOR", "in_process")
-        if executor not in EXECUTORS:
-            raise ValueError(f"GAMESTATS_EXECUTOR must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-        start_date = os.environ.get("GAMESTATS_START_DATE", DEFAULT_START_DATE)
+        saved = read_saved(data_dir)
+
+        def setting(name: str, default: str) -> str:
+            return os.environ.get(name) or saved.get(name) or default
+
+        start_date = setting("GAMESTATS_START_DATE", DEFAULT_START_DATE)
         return cls(
             data_dir=data_dir,
             pg_url=os.environ.get("GAMESTATS_PG_URL") or None,
             start_date=start_date,
             lake_uri=os.environ.get("GAMESTATS_LAKE_URI") or str(data_dir / "lake"),
-            seed=int(os.environ.get("GAMESTATS_SEED", "42")),
-            users=int(os.environ.get("GAMESTATS_USERS", "2000")),
-            anchor_date=os.environ.get("GAMESTATS_ANCHOR_DATE", start_date),
-            executor=executor,
+            source=_choice("GAMESTATS_SOURCE", setting("GAMESTATS_SOURCE", "synthetic"), SOURCES),
+            seed=int(setting("GAMESTATS_SEED", "42")),
+            users=int(setting("GAMESTATS_USERS", "2000")),
+            anchor_date=setting("GAMESTATS_ANCHOR_DATE", start_date),
+            executor=_choice("GAMESTATS_EXECUTOR", setting("GAMESTATS_EXECUTOR", "in_process"), EXECUTORS),
         )
 
     def landing_dir(self, domain: str) -> Path:
@@ -72,6 +95,19 @@ class Settings:
     @property
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
+
+
+def read_saved(data_dir: Path) -> dict[str, str]:
+    """The settings recorded in ``<data_dir>/settings.json``, empty if none were."""
+    path = data_dir / SAVED_SETTINGS
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def save(data_dir: Path, values: Mapping[str, str]) -> None:
+    """Record ``values`` (only the names in ``SAVED_NAMES``) in ``<data_dir>/settings.json``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    kept = {name: str(value) for name, value in values.items() if name in SAVED_NAMES}
+    (data_dir / SAVED_SETTINGS).write_text(json.dumps(kept, indent=2, sort_keys=True) + "\n")
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -85,3 +85,28 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
     with connect(pg_url) as conn:
         assert conn.execute("SELECT account_id, event_name, properties->>'level' FROM demo_data.events WHERE date = %s",
                             (dt.date(2026, 3, 3),)).fetchall() == [("player'1", "login", "3")]
+
+
+def test_a_real_export_replaces_an_earlier_synthetic_day(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    assert run(defs, DAILY, DAYS[0]).success
+    folder = demo_env / "landing" / "demo_data" / DAYS[0]
+    record = {"#type": "track", "#account_id": "real-1", "#time": "2026-03-02 08:00:00.000", "#event_name": "login"}
+    (folder / "export.jsonl").write_text(json.dumps(record) + "\n")
+
+    assert run(defs, DAILY, DAYS[0]).success
+
+    assert [p.name for p in folder.iterdir()] == ["export.jsonl"]
+    assert published_events(pg_url, DAYS[0]) == (1, 1)
+
+
+def test_files_only_source_refuses_a_day_without_files(demo_env, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    result = run(defs, DAILY, "2026-03-05", raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "No source files in" in failure.step_failure_data.error.message
+    assert "2026-03-05" in failure.step_failure_data.error.message
+    assert not (demo_env / "landing" / "demo_data" / "2026-03-05").exists()

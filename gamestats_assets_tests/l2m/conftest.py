@@ -23,6 +23,7 @@ class GeneratedDays:
     landing: Path
     tables: dict[dt.date, dict[str, pl.DataFrame]]
     rejects: dict[dt.date, dict[str, list]]
+    snapshots: dict[str, pl.DataFrame]
 
     def day_dir(self, day: dt.date) -> Path:
         return self.landing / day.isoformat()
@@ -31,14 +32,8 @@ class GeneratedDays:
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedDays:
     landing = tmp_path_factory.mktemp("landing") / "l2m"
-    tables, rejects = {}, {}
-    previous, history = None, None
     for day in DAYS:
         l2m.emit_day(landing, day, seed=SEED, n_users=N_USERS)
-        etl = day_tables.etl_tables(landing / day.isoformat(), day)
-        derived = day_tables.derived_tables(etl.tables, day, previous_cumulative=previous, active_history=history)
-        tables[day] = {**etl.tables, **derived}
-        rejects[day] = etl.rejects
-        previous = derived["l2m_cumulative_revenue"]
-        history = derived["l2m_active"] if history is None else pl.concat([history, derived["l2m_active"]])
-    return GeneratedDays(landing, tables, rejects)
+    computed = day_tables.days_tables(landing, DAYS)
+    return GeneratedDays(landing, {d: t.tables for d, t in computed.days.items()},
+                         {d: t.rejects for d, t in computed.days.items()}, computed.snapshots)

@@ -9,10 +9,10 @@ from gamestats_assets.defs.l2m.transforms import checks, cons, day as day_tables
 from gamestats_assets_tests.l2m.conftest import DAYS
 
 DAILY_TABLES = ["etl_login", "etl_logout", "etl_recharge", "etl_item_gain", "etl_item_spend", "etl_money_gain",
-                "etl_money_spend", "etl_user_profile", "etl_clan_change", "std_active", "l2m_active",
-                "l2m_recharge", "l2m_cumulative_revenue", "l2m_item_gain", "l2m_item_spend", "l2m_money_gain",
-                "l2m_money_spend", "l2m_server_performance", "l2m_farmers_performance", "l2m_daily_kpis",
-                "l2m_retention"]
+                "etl_money_spend", "etl_user_profile", "etl_clan_change", "std_active", "std_user_profile",
+                "l2m_active", "l2m_recharge", "l2m_cumulative_revenue", "l2m_item_gain", "l2m_item_spend",
+                "l2m_money_gain", "l2m_money_spend", "l2m_server_performance", "l2m_farmers_performance",
+                "l2m_daily_kpis", "l2m_retention"]
 
 
 @pytest.mark.parametrize("day", DAYS)
@@ -31,8 +31,52 @@ def test_generated_days_have_no_rejects(generated):
 def test_recharge_totals_agree_between_etl_and_cons(generated, day):
     t = generated.tables[day]
     gaps = checks.recharge_reconciliation(t["etl_recharge"], t["l2m_recharge"])
-    assert gaps["payment_gap"] == 0 and gaps["revenue_gap_usd"] < checks.REVENUE_TOLERANCE_USD
+    assert gaps["payment_gap"] == 0 and gaps["revenue_gap_usd"] <= gaps["revenue_tolerance_usd"]
     assert gaps["etl_payments"] > 0
+
+
+def _payments(rows: list[tuple[str, int, float]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"user_id": pl.Utf8, "server_id": pl.Int64, "amount_usd": pl.Float64},
+                        orient="row").with_columns(date=pl.lit(DAYS[0]))
+
+
+def test_revenue_gap_is_judged_relative_to_the_day_s_revenue():
+    etl = _payments([("a", 1, 1e9), ("b", 1, 0.3)])
+    close = pl.DataFrame({"payments": [2], "daily_rev_usd": [1e9 + 0.3 + 1e-4]})
+    far = pl.DataFrame({"payments": [2], "daily_rev_usd": [1e9 + 2.3]})
+    gaps = checks.recharge_reconciliation(etl, close)
+    assert gaps["revenue_tolerance_usd"] == pytest.approx(1e-9 * (1e9 + 0.3))
+    assert checks.REVENUE_TOLERANCE_USD < gaps["revenue_gap_usd"] <= gaps["revenue_tolerance_usd"]
+    gaps = checks.recharge_reconciliation(etl, far)
+    assert gaps["revenue_gap_usd"] > gaps["revenue_tolerance_usd"]
+    assert checks.revenue_tolerance_usd(0.5) == checks.REVENUE_RELATIVE_TOLERANCE
+
+
+def test_recharge_server_is_the_server_of_the_largest_payment_smallest_on_ties():
+    payments = _payments([("a", 2, 5.0), ("a", 1, 9.0), ("a", 3, 9.0), ("b", 4, 1.0), ("b", 7, 3.0)])
+    active = pl.DataFrame({"user_id": ["a", "b"], "server_id": [3, 4], "country_code": ["TH", "US"]})
+    recharge = cons.l2m_recharge(payments, active)
+    assert recharge.select("user_id", "server_id", "country_code", "payments", "daily_rev_usd").rows() == [
+        ("a", 1, "TH", 3, 23.0), ("b", 7, "Other", 2, 4.0)]
+
+
+def test_server_performance_revenue_per_server_equals_recharge_per_server(generated):
+    t = generated.tables[DAYS[2]]
+    per_server = t["l2m_recharge"].group_by("server_id").agg(pl.len().alias("payers"), pl.col("daily_rev_usd").sum())
+    compared = t["l2m_server_performance"].join(per_server, on="server_id", how="full", coalesce=True)
+    assert (compared["paying_users"] == compared["payers"].fill_null(0)).all()
+    assert ((compared["revenue_usd"] - compared["daily_rev_usd"].fill_null(0.0)).abs() < 1e-9).all()
+
+
+def test_a_server_with_payments_and_no_active_user_has_zero_dau_and_null_arpu():
+    active = pl.DataFrame({"date": [DAYS[0]], "user_id": ["a"], "server_id": [1], "level": [50],
+                           "is_new_user": [False]})
+    recharge = pl.DataFrame({"date": [DAYS[0]], "user_id": ["a"], "server_id": [2], "daily_rev_usd": [4.0]})
+    money = pl.DataFrame(schema={"user_id": pl.Utf8, "amount": pl.Int64})
+    logout = pl.DataFrame({"user_id": ["a"], "online_seconds": [600]})
+    perf = cons.l2m_server_performance(active, recharge, money, money, logout)
+    assert perf.select("server_id", "dau", "paying_users", "revenue_usd", "arpu_usd").rows() == [
+        (1, 1, 0, 0.0, 0.0), (2, 0, 1, 4.0, None)]
 
 
 @pytest.mark.parametrize("day", DAYS)
@@ -118,11 +162,19 @@ def test_guild_info_keeps_the_latest_change_whatever_order_days_arrive_in(genera
     assert set(rebuilt.filter("is_member")["user_id"]) == set(latest.filter(pl.col("action") == "join")["user_id"])
 
 
+def test_snapshots_cover_every_day_given(generated):
+    changes = pl.concat([generated.tables[d]["etl_clan_change"] for d in DAYS])
+    detected = pl.concat([generated.tables[d]["farmers_detected"] for d in DAYS])
+    guilds, farms = generated.snapshots["l2m_guild_info"], generated.snapshots["l2m_farmers_snapshot"]
+    assert guilds.height == changes["user_id"].n_unique() > generated.tables[DAYS[0]]["etl_clan_change"].height
+    assert farms["last_detected_date"].max() == DAYS[-1] and farms["first_detected_date"].min() == DAYS[0]
+    assert farms.height == detected["user_id"].n_unique()
+
+
 def test_rerunning_a_day_gives_identical_tables(generated):
     day = DAYS[1]
     etl = day_tables.etl_tables(generated.day_dir(day), day)
-    derived = day_tables.derived_tables(
-        etl.tables, day, previous_cumulative=generated.tables[DAYS[0]]["l2m_cumulative_revenue"],
-        active_history=generated.tables[DAYS[0]]["l2m_active"])
+    derived = day_tables.derived_tables(etl.tables, day, yesterday=generated.tables[DAYS[0]],
+                                        active_history=generated.tables[DAYS[0]]["l2m_active"])
     for name, frame in {**etl.tables, **derived}.items():
         assert frame.equals(generated.tables[day][name]), name

@@ -7,7 +7,8 @@ import json
 
 import polars as pl
 
-from gamestats_assets.defs.l2m.transforms import etl
+from gamestats_assets.defs.l2m.transforms import etl, landing
+from gamestats_assets.generator.emitters import l2m
 
 DAY = dt.date(2024, 3, 1)
 
@@ -77,3 +78,16 @@ def test_money_tables_keep_diamonds_only_grouped_by_reason(tmp_path):
 def test_a_day_without_files_gives_empty_typed_tables(tmp_path):
     parsed = etl.etl_recharge(tmp_path, DAY)
     assert parsed.frame.is_empty() and parsed.frame.schema["amount_usd"] == pl.Float64
+
+
+def test_files_no_source_reads_are_listed_as_unclaimed(tmp_path):
+    claimed = ["login.jsonl", "login_part2.jsonl", "user_profile.jsonl", "money_gain.jsonl", l2m.TRUTH_FILE]
+    unclaimed = ["Login.jsonl", "events.jsonl", "login.jsonl.gz", "logins.json"]
+    for name in claimed + unclaimed:
+        (tmp_path / name).write_text("")
+    assert [p.name for p in landing.unclaimed_files(tmp_path)] == sorted(unclaimed)
+    assert landing.unclaimed_files(tmp_path / "missing") == []
+
+
+def test_every_file_the_emitter_writes_is_claimed(generated):
+    assert landing.unclaimed_files(generated.day_dir(DAY)) == []

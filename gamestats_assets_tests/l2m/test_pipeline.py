@@ -72,6 +72,7 @@ def backfilled(pg_url, tmp_path_factory):
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", pg_url)
         patch.setenv("GAMESTATS_USERS", "1500")
+        patch.setenv("GAMESTATS_START_DATE", DAYS[0].isoformat())
         defs = build_definitions(Settings.from_env())
         result = run(defs, l2m_keys(defs, partitioned=True), tags={
             "dagster/asset_partition_range_start": DAYS[0].isoformat(),
@@ -114,6 +115,16 @@ def test_rerunning_a_day_changes_nothing(backfilled, pg_url):
     assert [(n, c) for n, c, _ in after] == [(n, c) for n, c, _ in before]
     for (_, _, x), (_, _, y) in zip(after, before, strict=True):
         assert x == pytest.approx(y)
+
+
+def test_a_day_whose_previous_day_was_never_built_is_refused(backfilled):
+    _, defs, _, _ = backfilled
+    late = (DAYS[-1] + dt.timedelta(days=5)).isoformat()
+    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=l2m_keys(defs, partitioned=True), partition_key=late,
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure and "cumulative" in e.step_key)
+    assert "never materialized: backfill from 2026-02-01" in failure.step_failure_data.error.message
 
 
 def test_the_daily_schedule_runs_yesterday():

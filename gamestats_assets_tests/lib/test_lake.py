@@ -174,3 +174,15 @@ def test_an_emptied_partition_loses_its_old_rows(tmp_path):
 
 def test_partition_predicate_quotes_names_and_values():
     assert partition_predicate('we"ird', ["a'b", dt.date(2026, 1, 1)]) == "\"we\"\"ird\" IN ('a''b', '2026-01-01')"
+
+
+def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_path):
+    from gamestats_assets.lib.lake import write_partitions
+
+    uri, d1, d2 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    write_partitions(uri, pl.DataFrame({"date": [d1], "x": [1]}), "date", [d1], physical_partitioning=True)
+    with pytest.raises(LakePartitionError, match="'x' is Float64 in this run but Int64 in the table"):
+        write_partitions(uri, pl.DataFrame({"date": [d2], "x": [1.75]}), "date", [d2], physical_partitioning=True)
+    write_partitions(uri, pl.DataFrame({"date": [d2], "x": [None], "y": ["new"]}), "date", [d2], physical_partitioning=True)
+    table = pl.read_delta(uri).sort("date")
+    assert table.schema["x"] == pl.Int64 and table["x"].to_list() == [1, None] and table["y"].to_list() == [None, "new"]

@@ -24,7 +24,8 @@ from gamestats_assets.generator.api import (
     generate_day,
 )
 from gamestats_assets.generator.measures import conversion, retention
-from gamestats_assets.lib.assets import lake_asset, landing_asset
+from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
@@ -80,19 +81,27 @@ def users(event_rules: pl.DataFrame) -> pl.DataFrame:
 @landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
 def event_logs(context: dg.AssetExecutionContext, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.MaterializeResult:
     """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
-    or user_set update. When the folder holds files a user dropped in (a real export), those are the day's
-    data and nothing is generated; otherwise the day is (re)generated as ``synthetic-YYYYMMDD.jsonl``,
-    the same bytes for the same population, seed and day."""
+    or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
+    synthetic file beside them is removed; a day without them is (re)generated as
+    ``synthetic-YYYYMMDD.jsonl`` (the same bytes for the same population, seed and day) unless
+    ``GAMESTATS_SOURCE=files``."""
+    settings = Settings.from_env()
     rules = rules_of(event_rules)
     generated, files = 0, []
     for key in context.partition_keys:
-        folder = Settings.from_env().landing_dir(DOMAIN) / key
-        folder.mkdir(parents=True, exist_ok=True)
-        if not any(not p.name.startswith(SYNTHETIC_PREFIX) for p in folder.glob("*.jsonl")):
-            day = dt.date.fromisoformat(key)
+        folder = settings.landing_dir(DOMAIN) / key
+        synthetic = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
+        delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in folder.glob("*.jsonl"))
+        if delivered:
+            for stale in synthetic:
+                stale.unlink()
+        day = dt.date.fromisoformat(key)
+
+        def write_day(folder=folder, day=day) -> None:
             lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
             (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-            generated += 1
+
+        generated += ensure_day(folder, delivered, write_day, settings)
         files += sorted(folder.glob("*.jsonl"))
     return dg.MaterializeResult(metadata={
         "days_generated": generated,
@@ -123,7 +132,31 @@ def valid_lines(path: Path, partition: str) -> tuple[list[tuple[int, str]], list
     return good, rejects
 
 
-def parse_day(partition: str) -> pl.DataFrame:
+PROPERTY_TYPES = {"string": pl.String, "boolean": pl.Boolean, "datetime": pl.String}
+
+
+def property_schema(rules: RuleSet) -> dict[str, pl.DataType]:
+    """The lake type of each taxonomy property: whole numbers as Int64, other numbers as Float64, booleans,
+    and strings (datetimes stay as the text the source wrote), so every day's table has the same types."""
+    return {
+        name: (pl.Int64 if rule.integer else pl.Float64) if rule.type == "number" else PROPERTY_TYPES.get(rule.type, pl.String)
+        for name, rule in rules.values.items()
+    }
+
+
+def typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with its taxonomy properties cast to their types; a value that is not of its type is an
+    error naming the property, never a silent null."""
+    for name, dtype in schema.items():
+        if name in frame.columns and frame.schema[name] != dtype:
+            try:
+                frame = frame.with_columns(pl.col(name).cast(dtype, strict=True))
+            except pl.exceptions.PolarsError as error:
+                raise ValueError(f"property {name!r} holds values that are not {dtype}: {error}") from None
+    return frame
+
+
+def parse_day(partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """One day's landing files as typed rows; rejected lines quarantined."""
     folder = Settings.from_env().landing_dir(DOMAIN) / partition
     frames, rejects = [], []
@@ -131,7 +164,7 @@ def parse_day(partition: str) -> pl.DataFrame:
         good, file_rejects = valid_lines(path, partition)
         rejects += file_rejects
         if good:
-            frames.append(lines_frame(line for _, line in good).with_columns(
+            frames.append(typed(lines_frame(line for _, line in good), schema).with_columns(
                 source_file=pl.lit(path.name),
                 line_number=pl.Series([number for number, _ in good], dtype=pl.Int64),
             ))
@@ -142,12 +175,15 @@ def parse_day(partition: str) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal_relaxed").with_columns(date=pl.lit(dt.date.fromisoformat(partition)))
 
 
-@lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs])
-def events(context: dg.AssetExecutionContext) -> pl.DataFrame:
+@lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
+            ins={"event_rules": dg.AssetIn(event_rules.key)})
+def events(context: dg.AssetExecutionContext, event_rules: pl.DataFrame) -> pl.DataFrame:
     """The day's log lines parsed and typed: one row per line (key ``date``, ``source_file``,
     ``line_number``), root keys (``#type``, ``#account_id``, ``#time``, ``#event_name`` ...) and every
-    property as its own column. Lines that are not valid ThinkingData go to quarantine with their reason."""
-    frame = pl.concat([parse_day(key) for key in context.partition_keys], how="diagonal_relaxed")
+    property as its own column, typed from the taxonomy. Lines that are not valid ThinkingData go to
+    quarantine with their reason."""
+    schema = property_schema(rules_of(event_rules))
+    frame = pl.concat([parse_day(key, schema) for key in context.partition_keys], how="diagonal_relaxed")
     context.add_output_metadata({"lines": frame.height})
     return frame
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -504,13 +506,45 @@ def truth_document(day: dt.date, *, seed: int, n_users: int) -> dict:
     }
 
 
-def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
-    """Write one day of L2M landing files into ``landing_dir/<YYYY-MM-DD>/``; return lines per file."""
-    folder = Path(landing_dir) / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_day(folder: Path, day: dt.date, *, seed: int, n_users: int) -> dict[str, int]:
+    """Write the day's JSONL files and truth file into the existing ``folder``; return lines per file."""
     counts = {}
     for stem, frame in iter_day(day, seed=seed, n_users=n_users):
         frame.write_ndjson(folder / f"{stem}.jsonl")
         counts[f"{stem}.jsonl"] = frame.height
     (folder / TRUTH_FILE).write_text(json.dumps(truth_document(day, seed=seed, n_users=n_users), indent=1) + "\n")
+    return counts
+
+
+def _swap_in(staged: Path, folder: Path) -> None:
+    """Put the complete ``staged`` folder at ``folder`` by renames; an existing ``folder`` is renamed aside
+    first, put back if the new one cannot be renamed in, and deleted once the new one is in place."""
+    if not folder.exists():
+        staged.rename(folder)
+        return
+    replaced = staged.with_name(f"{staged.name}.replaced")
+    folder.rename(replaced)
+    try:
+        staged.rename(folder)
+    except OSError:
+        replaced.rename(folder)
+        raise
+    shutil.rmtree(replaced)
+
+
+def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
+    """Write one day of L2M landing files into ``landing_dir/<YYYY-MM-DD>/``; return lines per file.
+
+    The files are written into a hidden sibling folder (``.<YYYY-MM-DD>.<random>.partial``) that is renamed
+    into place once complete, replacing any earlier folder of the day, so the day folder is either absent, the
+    previous one or complete; a failure removes the partial folder.
+    """
+    folder = Path(landing_dir) / day.isoformat()
+    staged = Path(landing_dir) / f".{day.isoformat()}.{uuid.uuid4().hex}.partial"
+    staged.mkdir(parents=True)
+    try:
+        counts = _write_day(staged, day, seed=seed, n_users=n_users)
+        _swap_in(staged, folder)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     return counts

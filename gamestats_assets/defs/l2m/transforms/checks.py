@@ -13,11 +13,22 @@ import polars as pl
 from gamestats_assets.defs.l2m.transforms.reference import KNOWN_COUNTRIES, OTHER_COUNTRY
 
 REVENUE_TOLERANCE_USD = 1e-6
+"""Absolute tolerance, in USD, between one user's cumulative revenue and yesterday's plus today's."""
+
+REVENUE_RELATIVE_TOLERANCE = 1e-9
+"""Relative tolerance between two sums of the same day's revenue added up in different orders."""
+
+
+def revenue_tolerance_usd(total_usd: float) -> float:
+    """The largest gap, in USD, accepted between two sums of ``total_usd`` of revenue:
+    ``REVENUE_RELATIVE_TOLERANCE * max(1, |total_usd|)``. Floating-point sums drift with their size and order
+    (ETL sums payments, CONS sums per-user subtotals), so the tolerance grows with the total."""
+    return REVENUE_RELATIVE_TOLERANCE * max(1.0, abs(total_usd))
 
 
 def recharge_reconciliation(etl_recharge: pl.DataFrame, cons_recharge: pl.DataFrame) -> dict[str, float]:
     """Payments and USD revenue in ETL recharge vs CONS l2m_recharge. Passes when ``payment_gap`` is 0 and
-    ``revenue_gap_usd`` is below ``REVENUE_TOLERANCE_USD``."""
+    ``revenue_gap_usd`` is at most ``revenue_tolerance_usd`` (``revenue_tolerance_usd`` of the ETL revenue)."""
     etl_revenue = float(etl_recharge["amount_usd"].sum())
     cons_revenue = float(cons_recharge["daily_rev_usd"].sum())
     return {
@@ -27,6 +38,7 @@ def recharge_reconciliation(etl_recharge: pl.DataFrame, cons_recharge: pl.DataFr
         "etl_revenue_usd": etl_revenue,
         "cons_revenue_usd": cons_revenue,
         "revenue_gap_usd": abs(etl_revenue - cons_revenue),
+        "revenue_tolerance_usd": revenue_tolerance_usd(etl_revenue),
     }
 
 

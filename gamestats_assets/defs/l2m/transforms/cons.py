@@ -12,14 +12,16 @@ import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import reference
 from gamestats_assets.defs.l2m.transforms.etl import EconomySource
+from gamestats_assets.defs.l2m.transforms.std import previous_partition
 from gamestats_assets.defs.l2m.transforms.vip import FREE_TIER, vip_tier
 
 
 def l2m_active(std_active: pl.DataFrame, user_profile: pl.DataFrame) -> pl.DataFrame:
-    """Active users of the day with their profile: country (known or 'Other'), registration date and whether
-    they registered that day (``is_new_user``). A user without a profile line counts as 'Other', not new.
+    """Active users of the day with their profile as of that day: country (known or 'Other'), registration
+    date and whether they registered that day (``is_new_user``). A user never seen in a user_set line counts
+    as 'Other', with a null registration date, not new.
 
-    Grain: (date, user_id). Inputs: STD active and the ETL user profile of the same day.
+    Grain: (date, user_id). Inputs: STD active and STD user_profile (carried forward) of the same day.
     """
     profile = user_profile.select("user_id", "country_code", "register_date")
     return (std_active.join(profile, on="user_id", how="left", maintain_order="left")
@@ -29,16 +31,26 @@ def l2m_active(std_active: pl.DataFrame, user_profile: pl.DataFrame) -> pl.DataF
                     (pl.col("register_date") == pl.col("date")).fill_null(False).alias("is_new_user")))
 
 
+def payment_server() -> pl.Expr:
+    """The server a user's payments of the day are attributed to: the server of their largest payment in USD
+    (the smallest server id on ties). An aggregation over one user's ETL recharge rows."""
+    largest = pl.col("amount_usd") == pl.col("amount_usd").max()
+    return pl.col("server_id").filter(largest).min().alias("server_id")
+
+
 def l2m_recharge(etl_recharge: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:
-    """Revenue per paying user and day: ``payments`` (count) and ``daily_rev_usd`` (sum of amount_usd), with
-    the user's server and country from ``l2m_active``.
+    """Revenue per paying user and day: ``payments`` (count) and ``daily_rev_usd`` (sum of amount_usd).
+
+    Attribution: ``server_id`` follows the payments (``payment_server``: the server of the user's largest
+    payment of the day), not the server of the user's highest level; ``country_code`` is the user's profile
+    country from ``l2m_active``.
 
     Grain: (date, user_id). Inputs: ETL recharge and CONS l2m_active of the same day.
     """
     per_user = etl_recharge.group_by("date", "user_id").agg(
-        pl.len().cast(pl.Int64).alias("payments"), pl.col("amount_usd").sum().alias("daily_rev_usd"),
+        payment_server(), pl.len().cast(pl.Int64).alias("payments"), pl.col("amount_usd").sum().alias("daily_rev_usd"),
     )
-    dims = active.select("user_id", "server_id", "country_code")
+    dims = active.select("user_id", "country_code")
     return (per_user.join(dims, on="user_id", how="left")
             .select("date", "user_id", "server_id",
                     reference.country_group(pl.col("country_code")).alias("country_code"),
@@ -55,11 +67,7 @@ def l2m_cumulative_revenue(previous: pl.DataFrame | None, recharge: pl.DataFrame
 
     Grain: (date, user_id). Inputs: its own previous partition and CONS l2m_recharge of the day.
     """
-    if previous is not None and previous.height:
-        dates = previous["date"].unique().to_list()
-        if dates != [day - dt.timedelta(days=1)]:
-            raise ValueError(f"previous cumulative revenue must be the partition of {day - dt.timedelta(days=1)}, "
-                             f"got {dates}")
+    previous = previous_partition(previous, day, "cumulative revenue")
     schema = {"user_id": pl.Utf8, "first_charge_date": pl.Date, "last_charge_date": pl.Date,
               "cumulative_revenue_usd": pl.Float64}
     before = pl.DataFrame(schema=schema) if previous is None else previous.select(list(schema))
@@ -110,15 +118,11 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
     return frame.select(*segment, "users", source.measure, "events").sort(segment)
 
 
-def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
-                           money_spend: pl.DataFrame, logout: pl.DataFrame) -> pl.DataFrame:
-    """Health of each server on the day: DAU, new users, paying users, revenue (USD), ARPU, average and
-    highest level, diamonds gained and spent, and average online minutes per active user.
-
-    Grain: (date, server_id). Inputs: CONS l2m_active and l2m_recharge, ETL money_gain, money_spend, logout.
-    """
+def _server_activity(active: pl.DataFrame, money_gain: pl.DataFrame, money_spend: pl.DataFrame,
+                     logout: pl.DataFrame) -> pl.DataFrame:
+    """Per (date, server_id) of l2m_active: DAU, new users, average and highest level, diamonds gained and
+    spent, and average online minutes per active user."""
     users = (active.select("date", "user_id", "server_id", "level", "is_new_user")
-             .join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="left")
              .join(money_gain.group_by("user_id").agg(pl.col("amount").sum().alias("gained")), on="user_id",
                    how="left")
              .join(money_spend.group_by("user_id").agg(pl.col("amount").sum().alias("spent")), on="user_id",
@@ -127,14 +131,33 @@ def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_g
     return (users.group_by("date", "server_id")
             .agg(pl.len().cast(pl.Int64).alias("dau"),
                  pl.col("is_new_user").sum().cast(pl.Int64).alias("new_users"),
-                 pl.col("daily_rev_usd").is_not_null().sum().cast(pl.Int64).alias("paying_users"),
-                 pl.col("daily_rev_usd").sum().alias("revenue_usd"),
                  pl.col("level").mean().alias("avg_level"),
                  pl.col("level").max().alias("max_level"),
                  pl.col("gained").sum().cast(pl.Int64).alias("diamonds_gained"),
                  pl.col("spent").sum().cast(pl.Int64).alias("diamonds_spent"),
-                 (pl.col("online_seconds").sum() / 60.0 / pl.len()).alias("avg_online_minutes"))
-            .with_columns(arpu_usd=pl.col("revenue_usd") / pl.col("dau"))
+                 (pl.col("online_seconds").sum() / 60.0 / pl.len()).alias("avg_online_minutes")))
+
+
+def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
+                           money_spend: pl.DataFrame, logout: pl.DataFrame) -> pl.DataFrame:
+    """Health of each server on the day: DAU, new users, paying users, revenue (USD), ARPU (revenue / DAU,
+    null when DAU is 0), average and highest level, diamonds gained and spent, and average online minutes per
+    active user.
+
+    Attribution: activity counts on the user's server in l2m_active (the server of their highest level);
+    paying users and revenue count on the payment server of l2m_recharge (the server of the user's largest
+    payment), so revenue per server equals l2m_recharge's. A server with payments but no active user has
+    DAU 0.
+
+    Grain: (date, server_id). Inputs: CONS l2m_active and l2m_recharge, ETL money_gain, money_spend, logout.
+    """
+    revenue = recharge.group_by("date", "server_id").agg(
+        pl.len().cast(pl.Int64).alias("paying_users"), pl.col("daily_rev_usd").sum().alias("revenue_usd"))
+    return (_server_activity(active, money_gain, money_spend, logout)
+            .join(revenue, on=["date", "server_id"], how="full", coalesce=True)
+            .with_columns(pl.col("dau", "new_users", "paying_users", "diamonds_gained", "diamonds_spent").fill_null(0),
+                          pl.col("revenue_usd").fill_null(0.0))
+            .with_columns(arpu_usd=pl.when(pl.col("dau") > 0).then(pl.col("revenue_usd") / pl.col("dau")))
             .select("date", "server_id", "dau", "new_users", "paying_users", "revenue_usd", "arpu_usd",
                     "avg_level", "max_level", "diamonds_gained", "diamonds_spent", "avg_online_minutes")
             .sort("server_id"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import reference
-from gamestats_assets.defs.l2m.transforms.landing import Parsed, read_events, read_profiles
+from gamestats_assets.defs.l2m.transforms.landing import PROFILE_PROPERTIES, Parsed, read_events, read_profiles
 
 DIAMOND = "diamond"
 
@@ -106,13 +106,14 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> Parsed:
 
 
 def etl_user_profile(day_dir: Path, day: dt.date) -> Parsed:
-    """The user-profile dimension as of the day: one row per user seen in the day's user_set lines (the last
-    one wins). Grain: (date, user_id). ``country_code`` is the raw code; CONS maps it to a known country or
-    'Other'."""
+    """The day's user_set lines per user: each property (server_id, country_code, register_date) is its
+    latest non-null value of the day by ``#time``, null when no line of the day set it. Grain: (date, user_id).
+    ``country_code`` is the raw code; CONS maps it to a known country or 'Other'."""
     parsed = read_profiles(day_dir, day)
-    frame = _dated(parsed.frame.unique("user_id", keep="last", maintain_order=True), day,
-                   ["user_id", "server_id", "country_code", "register_date"])
-    return Parsed(frame, parsed.rejects)
+    latest = (parsed.frame.sort("event_time", maintain_order=True)
+              .group_by("user_id", maintain_order=True)
+              .agg(pl.col(name).drop_nulls().last() for name in PROFILE_PROPERTIES))
+    return Parsed(_dated(latest, day, ["user_id", "server_id", "country_code", "register_date"]), parsed.rejects)
 
 
 def etl_clan_change(day_dir: Path, day: dt.date) -> Parsed:

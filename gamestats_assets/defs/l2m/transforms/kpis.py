@@ -14,7 +14,7 @@ import polars as pl
 from gamestats_assets.lib.stats import wilson_interval
 
 RETENTION_DAYS = (1, 7, 30)
-"""Two-sided 95% normal quantile."""
+"""The n of the Dn retention rates measured each day: D1, D7 and D30."""
 
 
 def user_day(active: pl.DataFrame, recharge: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
@@ -73,6 +73,9 @@ DAILY_METRICS = (dau, nru, pu, npu, nnpu, revenue_usd, arpu_usd, arppu_usd)
 
 def l2m_daily_kpis(active: pl.DataFrame, recharge: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
     """DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU of the day per country and server.
+
+    Attribution: each user counts once, on their country and server in l2m_active, together with all their
+    payments of the day (l2m_server_performance puts revenue on the payment server instead).
 
     Grain: (date, country_code, server_id). Inputs: CONS l2m_active, l2m_recharge and l2m_cumulative_revenue of
     the same day.

@@ -6,18 +6,21 @@ that name (``user_profile*.jsonl`` the user_set lines). Root keys ``#account_id`
 
 Nothing is dropped silently: a line that is not valid JSON of the expected types, lacks a required field,
 names another event, or whose time falls outside the partition day becomes a ``Reject`` (file, line,
-reason, raw text) for the asset to quarantine.
+reason, raw text) for the asset to quarantine, and a file of the day folder that no source reads is listed
+by ``unclaimed_files``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import polars as pl
 
+from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
 from gamestats_assets.lib.quarantine import Reject
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
@@ -151,6 +154,23 @@ def _read_file(path: Path, schema: dict, flag: Callable[[pl.LazyFrame], pl.LazyF
     return Parsed(frame.filter(pl.col("_reason").is_null()).drop("_reason", position), rejects)
 
 
+def source_pattern(stem: str) -> str:
+    """The file names a source reads in a day folder: ``<stem>*.jsonl`` (case-sensitive)."""
+    return f"{stem}*.jsonl"
+
+
+def unclaimed_files(day_dir: Path) -> list[Path]:
+    """Every entry of ``day_dir`` that no ETL source reads, sorted: names matching no ``source_pattern`` of a
+    known stem (the events of ``EVENT_PROPERTIES`` and ``PROFILE_STEM``), except the emitter's truth file
+    ``TRUTH_FILE``. Empty when the folder does not exist."""
+    folder = Path(day_dir)
+    if not folder.is_dir():
+        return []
+    patterns = [source_pattern(stem) for stem in (*EVENT_PROPERTIES, PROFILE_STEM)]
+    return sorted(path for path in folder.iterdir()
+                  if path.name != TRUTH_FILE and not any(fnmatch.fnmatchcase(path.name, p) for p in patterns))
+
+
 def read_source(
     day_dir: Path, stem: str, day: dt.date, properties: Mapping[str, pl.DataType], *,
     required: Sequence[str], roots: Sequence[str] = ("#account_id", "#time", "#event_name"),
@@ -166,7 +186,7 @@ def read_source(
 
     empty = flag(pl.LazyFrame(schema=schema)).drop("_reason").collect()
     frames, rejects = [empty], []
-    for path in sorted(Path(day_dir).glob(f"{stem}*.jsonl")):
+    for path in sorted(Path(day_dir).glob(source_pattern(stem))):
         parsed = _read_file(path, schema, flag)
         frames.append(parsed.frame)
         rejects += parsed.rejects
@@ -182,11 +202,12 @@ def read_events(day_dir: Path, event_name: str, day: dt.date, *, roots: Sequence
 
 
 def read_profiles(day_dir: Path, day: dt.date) -> Parsed:
-    """user_set lines of ``day``: the user-profile properties of each active user, ``register_date`` typed."""
+    """user_set lines of ``day``, ``register_date`` typed. A line carries only the properties that changed,
+    so any property may be null; a present ``register_date`` must be ``yyyy-MM-dd``."""
+    register_date = pl.col("register_date")
     parsed = read_source(
-        day_dir, PROFILE_STEM, day, PROFILE_PROPERTIES, required=("user_id", "country_code", "register_date"),
-        roots=("#account_id", "#time"),
-        rules=[(pl.col("register_date").str.to_date("%Y-%m-%d", strict=False).is_null(),
+        day_dir, PROFILE_STEM, day, PROFILE_PROPERTIES, required=("user_id",), roots=("#account_id", "#time"),
+        rules=[(register_date.is_not_null() & register_date.str.to_date("%Y-%m-%d", strict=False).is_null(),
                 "register_date not yyyy-MM-dd")],
     )
     return Parsed(parsed.frame.with_columns(pl.col("register_date").str.to_date("%Y-%m-%d")), parsed.rejects)

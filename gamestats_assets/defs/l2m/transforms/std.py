@@ -1,11 +1,16 @@
-"""STD: the day's active users, the union of the seven ETL sources."""
+"""STD: the day's active users (the union of the seven ETL sources) and the carried-forward user profile."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import polars as pl
 
 SOURCES = ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")
 """The seven ETL tables whose users are active, in the order ``std_active`` takes them."""
+
+PROFILE_SCHEMA = {"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.Utf8, "register_date": pl.Date}
+"""The columns of the user profile after ``date``: the user and the properties carried forward."""
 
 
 def std_active(
@@ -23,3 +28,35 @@ def std_active(
             .agg(pl.col("server_id").filter(pl.col("level") == pl.col("level").max()).min(),
                  pl.col("level").max())
             .collect())
+
+
+def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) -> pl.DataFrame | None:
+    """``previous`` when it holds rows of ``day - 1`` only, None when it is None or empty (the first
+    partition). Raises ValueError when it holds another day: a self-dependent table must follow yesterday."""
+    if previous is None or previous.is_empty():
+        return None
+    yesterday = day - dt.timedelta(days=1)
+    dates = previous["date"].unique().to_list()
+    if dates != [yesterday]:
+        raise ValueError(f"previous {table} must be the partition of {yesterday}, got {dates}")
+    return previous
+
+
+def std_user_profile(previous: pl.DataFrame | None, today: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """The user-profile dimension as of the end of ``day``: every user ever seen in a user_set line, with
+    server_id, country_code (the raw code) and register_date.
+
+    ThinkingData sends user_set only when a property changes, so each property is its latest known value:
+    ``previous`` (this table's partition of ``day - 1``; None or empty on the first partition) re-dated to
+    ``day``, overwritten by the non-null values of ``today`` (ETL user_profile of ``day``). A null in
+    ``today`` keeps the known value.
+
+    Grain: (date, user_id). Inputs: its own previous partition and ETL user_profile of the day.
+    """
+    previous = previous_partition(previous, day, "user profile")
+    columns = list(PROFILE_SCHEMA)
+    before = pl.DataFrame(schema=PROFILE_SCHEMA) if previous is None else previous.select(columns)
+    merged = before.join(today.select(columns), on="user_id", how="full", coalesce=True, suffix="_today")
+    return (merged.select(pl.lit(day, pl.Date).alias("date"), "user_id",
+                          *(pl.coalesce(f"{name}_today", name).alias(name) for name in columns[1:]))
+            .sort("user_id"))
