@@ -68,7 +68,8 @@ def run(landing: Path, users: int, seed: int) -> dict:
     t["etl_user_profile"] = timed("etl_user_profile", lambda: etl.etl_user_profile(day_dir, DAY).frame)
     t["etl_clan_change"] = timed("etl_clan_change", lambda: etl.etl_clan_change(day_dir, DAY).frame)
     t["std_active"] = timed("std_active", lambda: std.std_active(*(t[f"etl_{s}"] for s in std.SOURCES)))
-    t["l2m_active"] = timed("l2m_active", lambda: cons.l2m_active(t["std_active"], t["etl_user_profile"]))
+    t["std_user_profile"] = timed("std_user_profile", lambda: std.std_user_profile(None, t["etl_user_profile"], DAY))
+    t["l2m_active"] = timed("l2m_active", lambda: cons.l2m_active(t["std_active"], t["std_user_profile"]))
     t["l2m_recharge"] = timed("l2m_recharge", lambda: cons.l2m_recharge(t["etl_recharge"], t["l2m_active"]))
     t["l2m_cumulative_revenue"] = timed("l2m_cumulative_revenue",
                                         lambda: cons.l2m_cumulative_revenue(None, t["l2m_recharge"], DAY))

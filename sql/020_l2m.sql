@@ -1,9 +1,11 @@
 -- Lineage 2M: published CONS tables, KPI tables and snapshots (schema l2m).
 -- Columns mirror the polars frames of gamestats_assets/defs/l2m/transforms, in the same order.
--- Daily tables: `date` is the partition day (publish = DELETE WHERE date + COPY); snapshots are replaced whole.
+-- Daily tables: `date` is the partition day (publish = DELETE WHERE date + COPY); their primary keys start with
+-- `date`, so that delete needs no other index. Snapshots are replaced whole.
 CREATE SCHEMA IF NOT EXISTS l2m;
 
--- Active users of the day (union of the seven ETL sources) with country, registration date, new-user flag. Grain: (date, user_id).
+-- Active users of the day (union of the seven ETL sources) with country, registration date (from the carried-forward
+-- user profile), new-user flag. Grain: (date, user_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_active (
     date date NOT NULL,
     user_id text NOT NULL,
@@ -14,9 +16,9 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_active (
     is_new_user boolean,
     PRIMARY KEY (date, user_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_active_date_idx ON l2m.l2m_active (date);
 
--- Payments and USD revenue per paying user and day. Grain: (date, user_id).
+-- Payments and USD revenue per paying user and day; server_id is the server of the user's largest payment of the day.
+-- Grain: (date, user_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_recharge (
     date date NOT NULL,
     user_id text NOT NULL,
@@ -26,7 +28,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_recharge (
     daily_rev_usd double precision,
     PRIMARY KEY (date, user_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_recharge_date_idx ON l2m.l2m_recharge (date);
 
 -- Lifetime USD revenue of every user who ever paid, as of the day, with VIP tier. Grain: (date, user_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_cumulative_revenue (
@@ -39,7 +40,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_cumulative_revenue (
     vip_tier text,
     PRIMARY KEY (date, user_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_cumulative_revenue_date_idx ON l2m.l2m_cumulative_revenue (date);
 
 -- Key-item gains per server, country, VIP tier and item. Grain: (date, server_id, country_code, vip_tier, item_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_item_gain (
@@ -55,7 +55,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_item_gain (
     events bigint,
     PRIMARY KEY (date, server_id, country_code, vip_tier, item_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_item_gain_date_idx ON l2m.l2m_item_gain (date);
 
 -- Key-item spends per server, country, VIP tier and item. Grain: (date, server_id, country_code, vip_tier, item_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_item_spend (
@@ -71,7 +70,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_item_spend (
     events bigint,
     PRIMARY KEY (date, server_id, country_code, vip_tier, item_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_item_spend_date_idx ON l2m.l2m_item_spend (date);
 
 -- Diamond gains per server, country, VIP tier and reason. Grain: (date, server_id, country_code, vip_tier, reason_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_money_gain (
@@ -85,7 +83,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_money_gain (
     events bigint,
     PRIMARY KEY (date, server_id, country_code, vip_tier, reason_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_money_gain_date_idx ON l2m.l2m_money_gain (date);
 
 -- Diamond spends per server, country, VIP tier and reason. Grain: (date, server_id, country_code, vip_tier, reason_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_money_spend (
@@ -99,9 +96,9 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_money_spend (
     events bigint,
     PRIMARY KEY (date, server_id, country_code, vip_tier, reason_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_money_spend_date_idx ON l2m.l2m_money_spend (date);
 
--- Daily health of each server. Grain: (date, server_id).
+-- Daily health of each server: activity on the user's l2m_active server, paying users and revenue on the payment
+-- server of l2m_recharge. Grain: (date, server_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_server_performance (
     date date NOT NULL,
     server_id bigint NOT NULL,
@@ -117,7 +114,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_server_performance (
     avg_online_minutes double precision,
     PRIMARY KEY (date, server_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_server_performance_date_idx ON l2m.l2m_server_performance (date);
 
 -- What each detected bot farm did on the day. Grain: (date, farm_key).
 CREATE TABLE IF NOT EXISTS l2m.l2m_farmers_performance (
@@ -133,7 +129,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_farmers_performance (
     revenue_usd double precision,
     PRIMARY KEY (date, farm_key)
 );
-CREATE INDEX IF NOT EXISTS l2m_farmers_performance_date_idx ON l2m.l2m_farmers_performance (date);
 
 -- DAU, NRU, PU, NPU, NNPU, revenue, ARPU, ARPPU per day, country and server. Grain: (date, country_code, server_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_daily_kpis (
@@ -150,7 +145,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_daily_kpis (
     arppu_usd double precision,
     PRIMARY KEY (date, country_code, server_id)
 );
-CREATE INDEX IF NOT EXISTS l2m_daily_kpis_date_idx ON l2m.l2m_daily_kpis (date);
 
 -- D1/D7/D30 retention of registration cohorts, measured on the day, with Wilson 95% interval. Grain: (date, day_n).
 CREATE TABLE IF NOT EXISTS l2m.l2m_retention (
@@ -164,7 +158,6 @@ CREATE TABLE IF NOT EXISTS l2m.l2m_retention (
     ci_high double precision,
     PRIMARY KEY (date, day_n)
 );
-CREATE INDEX IF NOT EXISTS l2m_retention_date_idx ON l2m.l2m_retention (date);
 
 -- Snapshot: latest clan membership per user. Grain: (user_id).
 CREATE TABLE IF NOT EXISTS l2m.l2m_guild_info (

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 import re
 
+import pytest
+
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.l2m.conftest import DAYS, N_USERS, SEED
 
 ROOT_KEYS = {"#type", "#account_id", "#distinct_id", "#time", "#ip", "#uuid", "properties"}
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$")
+EMITTER_ITER_DAY = l2m.iter_day
 
 
 def test_same_seed_and_date_give_the_same_bytes_whatever_else_was_generated(generated, tmp_path):
@@ -76,3 +79,38 @@ def test_truth_lists_every_farm_account_with_its_ip_pattern(generated):
         else:
             assert used <= set(farm["ip_pattern"])
     assert any(f["pays"] for f in truth["farms"]) or len(truth["farms"]) < 5
+
+
+def _failing_after_first_file(day, **kwargs):
+    yield next(EMITTER_ITER_DAY(day, **kwargs))
+    raise RuntimeError("emitter crashed")
+
+
+def test_a_crash_leaves_no_day_folder_and_no_partial_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(l2m, "iter_day", _failing_after_first_file)
+    with pytest.raises(RuntimeError, match="emitter crashed"):
+        l2m.emit_day(tmp_path, DAYS[0], seed=SEED, n_users=200)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crash_while_re_emitting_keeps_the_previous_day_whole(tmp_path, monkeypatch):
+    counts = l2m.emit_day(tmp_path, DAYS[0], seed=SEED, n_users=200)
+    folder = tmp_path / DAYS[0].isoformat()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    monkeypatch.setattr(l2m, "iter_day", _failing_after_first_file)
+    with pytest.raises(RuntimeError, match="emitter crashed"):
+        l2m.emit_day(tmp_path, DAYS[0], seed=SEED + 1, n_users=200)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert set(before) == {*counts, l2m.TRUTH_FILE}
+    assert [p.name for p in tmp_path.iterdir()] == [DAYS[0].isoformat()]
+
+
+def test_re_emitting_replaces_the_whole_day_folder(tmp_path):
+    folder = tmp_path / DAYS[0].isoformat()
+    l2m.emit_day(tmp_path, DAYS[0], seed=SEED, n_users=200)
+    (folder / "stale.jsonl").write_text("{}\n")
+    first_login = (folder / "login.jsonl").read_bytes()
+    l2m.emit_day(tmp_path, DAYS[0], seed=SEED + 1, n_users=200)
+    assert not (folder / "stale.jsonl").exists()
+    assert (folder / "login.jsonl").read_bytes() != first_login
+    assert [p.name for p in tmp_path.iterdir()] == [DAYS[0].isoformat()]

@@ -9,6 +9,7 @@ import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import etl, landing
 from gamestats_assets.generator.emitters import l2m
+from gamestats_assets_tests.l2m.conftest import DAYS
 
 DAY = dt.date(2024, 3, 1)
 
@@ -90,4 +91,4 @@ def test_files_no_source_reads_are_listed_as_unclaimed(tmp_path):
 
 
 def test_every_file_the_emitter_writes_is_claimed(generated):
-    assert landing.unclaimed_files(generated.day_dir(DAY)) == []
+    assert landing.unclaimed_files(generated.day_dir(DAYS[0])) == []

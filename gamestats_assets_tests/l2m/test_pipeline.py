@@ -123,8 +123,9 @@ def test_a_day_whose_previous_day_was_never_built_is_refused(backfilled):
     result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
         asset_selection=l2m_keys(defs, partitioned=True), partition_key=late,
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    failure = next(e for e in result.all_events if e.is_step_failure and "cumulative" in e.step_key)
-    assert "never materialized: backfill from 2026-02-01" in failure.step_failure_data.error.message
+    refused = {e.step_key for e in result.all_events if e.is_step_failure
+               and "never materialized: backfill from 2026-02-01" in e.step_failure_data.error.message}
+    assert refused == {"l2m__std__user_profile"}
 
 
 def test_the_daily_schedule_runs_yesterday():
@@ -135,3 +136,13 @@ def test_the_daily_schedule_runs_yesterday():
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0))
     [request] = list(schedule.evaluate_tick(context).run_requests)
     assert request.partition_key == "2026-11-20"
+
+
+def test_a_file_no_log_type_claims_is_quarantined_with_its_reason(backfilled):
+    data_dir, defs, _, _ = backfilled
+    day = DAYS[2].isoformat()
+    (data_dir / "landing" / "l2m" / day / "events.jsonl").write_text('{"#type": "track"}\n')
+    run(defs, [dg.AssetKey(["l2m", "landing", "logs"])], partition_key=day)
+    reason = json.loads((data_dir / "quarantine" / "l2m" / day / "events.jsonl.reason.json").read_text())
+    assert reason["reason"].startswith("no l2m source reads this file")
+    assert not (data_dir / "landing" / "l2m" / day / "events.jsonl").exists()

@@ -24,10 +24,11 @@ BOT_DETECTION_FLOOR = 0.9
 @dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
                 partitions_def=l2m_recharge.partitions_def, additional_ins={"etl_recharge": dg.AssetIn(ETL["recharge"].key)})
 def recharge_totals_equal_etl(l2m_recharge: pl.DataFrame, etl_recharge: pl.DataFrame) -> dg.AssetCheckResult:
-    """CONS l2m_recharge holds every ETL payment and the same USD revenue (to 1e-6)."""
+    """CONS l2m_recharge holds every ETL payment and the same USD revenue (to a billionth of the total)."""
     numbers = checks.recharge_reconciliation(etl_recharge, l2m_recharge)
     return dg.AssetCheckResult(
-        passed=numbers["payment_gap"] == 0 and numbers["revenue_gap_usd"] < checks.REVENUE_TOLERANCE_USD, metadata=numbers
+        passed=numbers["payment_gap"] == 0 and numbers["revenue_gap_usd"] <= numbers["revenue_tolerance_usd"],
+        metadata=numbers,
     )
 
 
