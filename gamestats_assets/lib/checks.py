@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.quarantine import quarantined
+from gamestats_assets.lib.quarantine import quarantined, rejected_records
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,35 @@ def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksD
             passed=files == 0 and records == 0,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={"quarantined_files": files, "quarantined_records": records},
+        )
+
+    return _check
+
+
+def reject_share_check(
+    asset: dg.AssetsDefinition, domain: str, source: str, max_share: float = 0.01
+) -> dg.AssetChecksDefinition:
+    """A blocking check that at most ``max_share`` of the records ``asset`` read from ``source`` were
+    rejected: a format change that breaks most lines stops the run instead of publishing a near-empty day.
+
+    The asset's rows stand in for the records read; for tables that aggregate lines the share is
+    overstated, never understated.
+    """
+
+    @dg.asset_check(
+        asset=asset,
+        name="few_records_rejected",
+        description=f"At most {max_share:.0%} of the {source} records of the partition were rejected "
+        f"(see quarantine/{domain}/<day>/{source}.rejects.jsonl).",
+        blocking=True,
+        partitions_def=asset.partitions_def,
+    )
+    def _check(context: dg.AssetCheckExecutionContext, frame: pl.DataFrame) -> dg.AssetCheckResult:
+        rejected = sum(rejected_records(domain, key, source) for key in context.partition_keys)
+        share = rejected / (frame.height + rejected) if rejected else 0.0
+        return dg.AssetCheckResult(
+            passed=share <= max_share,
+            metadata={"rows": frame.height, "rejected_records": rejected, "rejected_share": round(share, 6)},
         )
 
     return _check

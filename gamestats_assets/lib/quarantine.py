@@ -65,3 +65,9 @@ def quarantined(domain: str, partition: str, settings: Settings | None = None) -
     files = sum(1 for p in folder.glob("*.reason.json"))
     records = sum(sum(1 for _ in p.open()) for p in folder.glob("*.rejects.jsonl"))
     return {"files": files, "records": records}
+
+
+def rejected_records(domain: str, partition: str, source: str, settings: Settings | None = None) -> int:
+    """How many records of ``source`` the partition rejected."""
+    path = partition_folder(domain, partition, settings) / f"{source}.rejects.jsonl"
+    return sum(1 for _ in path.open()) if path.exists() else 0

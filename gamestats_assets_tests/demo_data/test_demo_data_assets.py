@@ -67,9 +67,9 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
     folder.mkdir(parents=True)
     good = {"#type": "track", "#account_id": "player'1", "#time": "2026-03-03 10:00:00.000",
             "#event_name": "login", "#uuid": "u-1", "properties": {"#os": "iOS", "level": 3}}
-    (folder / "export.jsonl").write_text(
-        json.dumps(good) + "\n{broken json\n" + json.dumps({**good, "#uuid": "u-2", "#time": "not a time"}) + "\n"
-    )
+    more = [json.dumps({**good, "#account_id": f"p{i}", "#uuid": f"u-{i + 3}"}) for i in range(200)]
+    (folder / "export.jsonl").write_text("\n".join(
+        [json.dumps(good), "{broken json", json.dumps({**good, "#uuid": "u-2", "#time": "not a time"}), *more]) + "\n")
     (folder / "garbage.jsonl").write_bytes(b"\xff\xfe\x00binary")
 
     result = run(defs, DAILY, DAYS[1], raise_on_error=False)
@@ -83,8 +83,22 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
                and e.asset_check_evaluation_data.asset_check_key.name == "nothing_quarantined"][0]
     assert not warning.passed and warning.metadata["quarantined_records"].value == 2
     with connect(pg_url) as conn:
-        assert conn.execute("SELECT account_id, event_name, properties->>'level' FROM demo_data.events WHERE date = %s",
-                            (dt.date(2026, 3, 3),)).fetchall() == [("player'1", "login", "3")]
+        rows = conn.execute("SELECT account_id, event_name, properties->>'level' FROM demo_data.events WHERE date = %s "
+                            "ORDER BY line_number", (dt.date(2026, 3, 3),)).fetchall()
+    assert len(rows) == 201 and rows[0] == ("player'1", "login", "3")
+
+
+def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    folder = demo_env / "landing" / "demo_data" / "2026-03-04"
+    folder.mkdir(parents=True)
+    (folder / "export.jsonl").write_text('{"#type": "track"}\n' * 5)
+    result = run(defs, DAILY, "2026-03-04", raise_on_error=False)
+    failed = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+              and not e.asset_check_evaluation_data.passed]
+    assert "few_records_rejected" in {f.asset_check_key.name for f in failed}
+    assert not result.asset_materializations_for_node("demo_data__postgres__events")
 
 
 def test_a_real_export_replaces_an_earlier_synthetic_day(demo_env, pg_url):

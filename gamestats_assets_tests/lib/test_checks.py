@@ -61,3 +61,28 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
     assert evaluations["has_rows"].passed
     assert not evaluations["amount_matches_etl"].passed
     assert evaluations["amount_matches_etl"].metadata["difference"].value == -2.5
+
+
+def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
+    from gamestats_assets.lib.checks import reject_share_check
+    from gamestats_assets.lib.quarantine import Reject, quarantine_records
+
+    daily = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+
+    @dg.asset(partitions_def=daily, io_manager_key="lake", metadata={"partition_column": "date"})
+    def logins(context: dg.AssetExecutionContext) -> pl.DataFrame:
+        """Two parsed logins a day."""
+        import datetime as dt
+
+        return pl.DataFrame({"date": [dt.date.fromisoformat(context.partition_key)] * 2, "user": ["a", "b"]})
+
+    check = reject_share_check(logins, "t_dom", "logins", max_share=0.25)
+    quarantine_records([Reject("logins.jsonl", n, "bad", "{") for n in range(3)], "t_dom", "2026-01-02", "logins")
+    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake"))}
+    instance = dg.DagsterInstance.ephemeral()
+    bad = dg.materialize([logins, check], resources=resources, instance=instance, partition_key="2026-01-02",
+                         raise_on_error=False)
+    good = dg.materialize([logins, check], resources=resources, instance=instance, partition_key="2026-01-03")
+    [evaluation] = [e.asset_check_evaluation_data for e in bad.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert not evaluation.passed and evaluation.metadata["rejected_share"].value == 0.6
+    assert good.success

@@ -8,6 +8,7 @@ import polars as pl
 from gamestats_assets.defs.demo_data.assets import (
     DOMAIN,
     SYNTHETIC_PREFIX,
+    cons_events,
     event_rules,
     events,
     retention_by_segment,
@@ -21,7 +22,13 @@ from gamestats_assets.generator.measures import (
     segment_mix,
     sequence_violations,
 )
-from gamestats_assets.lib.checks import quarantine_check
+from gamestats_assets.lib.checks import (
+    frame_check,
+    quarantine_check,
+    reconciliation_check,
+    reject_share_check,
+    required_columns,
+)
 
 
 @dg.asset_check(asset=users, name="segment_mix_as_configured", additional_ins={"event_rules": dg.AssetIn(event_rules.key)})
@@ -80,4 +87,20 @@ def retention_near_target(retention_by_segment: pl.DataFrame, event_rules: pl.Da
     return dg.AssetCheckResult(passed=passed, metadata=metadata)
 
 
-CHECKS = [segment_mix_as_configured, no_violations, retention_near_target, quarantine_check(events, DOMAIN)]
+CHECKS = [
+    segment_mix_as_configured,
+    no_violations,
+    retention_near_target,
+    quarantine_check(events, DOMAIN),
+    reject_share_check(events, DOMAIN, "events"),
+    frame_check(
+        events, "root_keys_typed",
+        required_columns({"#type": pl.String, "#time": pl.Datetime("us"), "date": pl.Date, "source_file": pl.String,
+                          "line_number": pl.Int64}),
+        blocking=True, description="Every line has its type, a parsed time, its day, file and line number.",
+    ),
+    reconciliation_check(
+        cons_events, events, "every_line_kept", lambda frame: frame.height, blocking=True,
+        description="cons/events has exactly one row per line of etl/events.",
+    ),
+]

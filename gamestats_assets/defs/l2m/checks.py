@@ -1,5 +1,7 @@
 """Checks between the l2m layers; the ones that guard the publish are blocking."""
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
@@ -16,7 +18,14 @@ from gamestats_assets.defs.l2m.assets import (
 )
 from gamestats_assets.defs.l2m.transforms import checks
 from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
-from gamestats_assets.lib.checks import Outcome, frame_check, quarantine_check
+from gamestats_assets.lib.checks import (
+    Outcome,
+    frame_check,
+    quarantine_check,
+    reject_share_check,
+    row_count_between,
+    values_between,
+)
 
 BOT_DETECTION_FLOOR = 0.9
 
@@ -43,6 +52,32 @@ def dau_equals_std_active_users(l2m_daily_kpis: pl.DataFrame, std_active: pl.Dat
     numbers = {name: sum(day[name] for day in per_day) for name in ("std_active_users", "kpi_dau")}
     days_off = sum(1 for day in per_day if day["gap"] != 0)
     return dg.AssetCheckResult(passed=days_off == 0, metadata={**numbers, "days_with_a_gap": days_off})
+
+
+TRAILING_WEEK = dg.TimeWindowPartitionMapping(start_offset=-7, end_offset=-1, allow_nonexistent_upstream_partitions=True)
+DAU_DROP_FLOOR = 0.5
+"""A day's DAU below half the median of the seven days before it is flagged."""
+
+
+@dg.asset_check(asset=l2m_daily_kpis, name="dau_not_halved", partitions_def=l2m_daily_kpis.partitions_def,
+                additional_ins={"trailing": dg.AssetIn(std_active.key, partition_mapping=TRAILING_WEEK)})
+def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.AssetCheckResult:
+    """Each day's DAU is at least half the median DAU of the seven days before it (when at least three of
+    them are known): a sudden drop usually means missing or broken logs, not a game event."""
+    history = pl.concat([
+        trailing.group_by("date").agg(pl.len().alias("dau")),
+        l2m_daily_kpis.group_by("date").agg(pl.col("dau").sum()),
+    ], how="vertical_relaxed").unique("date", keep="last")
+    flagged, metadata = [], {}
+    for day, dau in l2m_daily_kpis.group_by("date").agg(pl.col("dau").sum()).sort("date").iter_rows():
+        prior = history.filter(pl.col("date").is_between(day - dt.timedelta(days=7), day - dt.timedelta(days=1)))["dau"]
+        median = prior.median() if prior.len() >= 3 else None
+        metadata[f"dau_{day}"] = int(dau)
+        metadata[f"trailing_median_{day}"] = float(median) if median is not None else None
+        if median is not None and dau < DAU_DROP_FLOOR * median:
+            flagged.append(day.isoformat())
+    return dg.AssetCheckResult(passed=not flagged, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={**metadata, "days_flagged": ", ".join(flagged)})
 
 
 @dg.asset_check(asset=farmers_detected, name="bot_detection_precision_and_recall", partitions_def=farmers_detected.partitions_def,
@@ -84,6 +119,12 @@ CHECKS = [
     bot_detection_precision_and_recall,
     frame_check(std_active, "no_user_twice_a_day", no_duplicate_users, blocking=True,
                 description="STD active has one row per user and day."),
+    frame_check(std_active, "has_active_users", row_count_between(1), blocking=True,
+                description="The day has at least one active user: an empty day is never published."),
+    frame_check(l2m_recharge, "revenue_never_negative", values_between("daily_rev_usd", 0, None), blocking=True,
+                description="No user's daily revenue in USD is negative."),
+    dau_not_halved,
+    *[reject_share_check(asset, DOMAIN, name) for name, asset in ETL.items()],
     *COUNTRY_CHECKS,
     quarantine_check(std_active, DOMAIN),
 ]
