@@ -31,7 +31,8 @@ def test_published_assets_have_freshness_and_the_postgres_pool():
 
 def test_each_domain_has_a_daily_schedule():
     schedules = {s.name for s in defs.schedules}
-    assert "demo_data_daily_schedule" in schedules
+    assert {"demo_data_daily_schedule", "demo_data_snapshots_schedule", "l2m_daily_schedule",
+            "l2m_snapshots_schedule"} <= schedules
 
 
 def test_cons_tables_reach_the_warehouse_through_the_single_writer_pool():

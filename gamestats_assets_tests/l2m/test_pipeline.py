@@ -136,6 +136,11 @@ def test_the_daily_schedule_runs_yesterday():
     context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0))
     [request] = list(schedule.evaluate_tick(context).run_requests)
     assert request.partition_key == "2026-11-20"
+    snapshots = defs.resolve_schedule_def("l2m_snapshots_schedule")
+    assert snapshots.cron_schedule == "30 6 * * *"
+    selected = defs.resolve_job_def("l2m_snapshots").asset_layer.selected_asset_keys
+    assert dg.AssetKey(["l2m", "postgres", "l2m_guild_info"]) in selected
+    assert dg.AssetKey(["l2m", "cons", "l2m_farmers_snapshot"]) in selected
 
 
 def test_a_file_no_log_type_claims_is_quarantined_with_its_reason(backfilled):

@@ -5,11 +5,11 @@ import dagster as dg
 from gamestats_assets.defs.demo_data.assets import ASSETS
 from gamestats_assets.defs.demo_data.checks import CHECKS
 from gamestats_assets.defs.demo_data.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.demo_data.schedules import daily_job, daily_schedule
+from gamestats_assets.defs.demo_data.schedules import JOBS, SCHEDULES
 
 defs = dg.Definitions(
     assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS],
     asset_checks=[*CHECKS, *PUBLISH_CHECKS],
-    jobs=[daily_job],
-    schedules=[daily_schedule],
+    jobs=JOBS,
+    schedules=SCHEDULES,
 )

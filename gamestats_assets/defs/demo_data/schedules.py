@@ -1,7 +1,7 @@
-"""Every morning, yesterday's demo_data partitions."""
+"""Every morning, yesterday's demo_data partitions, then its snapshots."""
 
 from gamestats_assets.defs.demo_data.assets import ASSETS
 from gamestats_assets.defs.demo_data.publish import PUBLISH_ASSETS, WAREHOUSE_ASSETS
-from gamestats_assets.lib.automation import build_daily_schedule
+from gamestats_assets.lib.automation import build_daily_schedules
 
-daily_job, daily_schedule = build_daily_schedule("demo_data", [*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS])
+JOBS, SCHEDULES = build_daily_schedules("demo_data", [*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS])
