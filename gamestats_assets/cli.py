@@ -18,7 +18,7 @@ from gamestats_assets.lib.instance import prepare, release
 from gamestats_assets.lib.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
 from gamestats_assets.lib.publisher import partition_totals
 from gamestats_assets.lib.runner import RunOutcome
-from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+from gamestats_assets.lib.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 
 console = Console()
 
@@ -28,29 +28,50 @@ def main() -> None:
     """gamestats: a game-analytics lakehouse on Dagster, Delta Lake, DuckDB and PostgreSQL."""
 
 
-def recent_days(count: int, end: dt.date) -> list[str]:
-    """The ``count`` days ending with ``end``, oldest first, as partition keys."""
-    return [(end - dt.timedelta(days=offset)).isoformat() for offset in range(count - 1, -1, -1)]
+MAX_DEMO_DAYS = 31
+
+
+def demo_days(count: int, end: dt.date, overrides: dict[str, str]) -> list[str]:
+    """The days the demo materializes, oldest first, as partition keys; records the data folder's settings.
+
+    A new data folder begins its history (``GAMESTATS_START_DATE``) and anchors its synthetic population
+    on the first of the ``count`` days ending with ``end``, and remembers that in its ``settings.json``.
+    A folder demoed before keeps its history, so the demo covers every day from its start to ``end``:
+    tables that carry yesterday into today (cumulative revenue, user profiles) need each day.
+    """
+    data_dir = Settings.from_env().data_dir
+    first = (end - dt.timedelta(days=count - 1)).isoformat()
+    recorded = {"GAMESTATS_START_DATE": first, "GAMESTATS_ANCHOR_DATE": first, **read_saved(data_dir)}
+    recorded.update({name: os.environ[name] for name in SAVED_NAMES if os.environ.get(name)})
+    recorded.update(overrides)
+    os.environ.update(overrides)
+    save(data_dir, recorded)
+    start = dt.date.fromisoformat(Settings.from_env().start_date)
+    span = (end - start).days + 1
+    if span < 1 or span > MAX_DEMO_DAYS:
+        raise click.ClickException(
+            f"{data_dir} holds a history starting {start}, {span} days to {end}; the demo builds at most "
+            f"{MAX_DEMO_DAYS} days. Use a new GAMESTATS_DATA_DIR, or backfill with gamestats dev."
+        )
+    return [(start + dt.timedelta(days=offset)).isoformat() for offset in range(span)]
 
 
 @main.command()
-@click.option("--days", default=3, show_default=True, help="How many recent days to materialize.")
+@click.option("--days", default=3, show_default=True, help="How many recent days a new data folder starts with.")
 @click.option("--end", "end_date", default=None, help="Last day (YYYY-MM-DD); default yesterday.")
 @click.option("--users", default=None, type=int, help="Synthetic users per source (GAMESTATS_USERS).")
 @click.option("--seed", default=None, type=int, help="Seed of the synthetic sources (GAMESTATS_SEED).")
 def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -> None:
     """Generate data, materialize every domain for the last few days, publish, and summarize.
 
-    The synthetic populations are anchored on the first day shown (unless GAMESTATS_ANCHOR_DATE is set),
-    so new users install during the days the demo covers and their retention can be measured.
+    A new data folder starts its history, and anchors the synthetic populations, on the first day shown,
+    so new users install during the days the demo covers and their retention can be measured; later
+    demos on the same folder continue that history up to the last day.
     """
     end = dt.date.fromisoformat(end_date) if end_date else dt.date.today() - dt.timedelta(days=1)
-    keys = recent_days(days, end)
-    os.environ.setdefault("GAMESTATS_ANCHOR_DATE", keys[0])
-    if users is not None:
-        os.environ["GAMESTATS_USERS"] = str(users)
-    if seed is not None:
-        os.environ["GAMESTATS_SEED"] = str(seed)
+    overrides = {name: str(value) for name, value in (("GAMESTATS_USERS", users), ("GAMESTATS_SEED", seed))
+                 if value is not None}
+    keys = demo_days(days, end, overrides)
     settings = Settings.from_env()
     prepared = _prepare_or_exit(settings)
     try:
@@ -67,6 +88,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                 failed_checks = sum(1 for passed in outcome.checks.values() if not passed)
                 console.print(f"  {outcome.label:<12} {mark} in {outcome.seconds:5.1f}s  "
                               f"checks {len(outcome.checks) - failed_checks}/{len(outcome.checks)} passed"
+                              + (f" ({len(outcome.warnings)} warnings)" if outcome.warnings else "")
                               + (f"  failed steps: {', '.join(outcome.failed_steps)}" if outcome.failed_steps else ""))
                 status.update(f"materializing (last: {outcome.label})")
 
@@ -74,7 +96,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
         _print_summary(defs, prepared.pg_url, outcomes)
     finally:
         release(prepared)
-    if not all(o.success and all(o.checks.values()) for o in outcomes):
+    if not all(o.success and not o.failed_errors for o in outcomes):
         sys.exit(1)
 
 
@@ -117,6 +139,29 @@ def dev(port: int, host: str) -> None:
         pass
     finally:
         release(prepared)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+def dagster(arguments: tuple[str, ...]) -> None:
+    """Run the Dagster CLI on the gamestats instance, e.g.
+    ``gamestats dagster asset materialize --select 'group:l2m' --partition 2026-11-20``.
+
+    PostgreSQL is started (if embedded) and migrated first, and ``-m gamestats_assets.definitions`` is
+    added where the command takes a code location, so its runs appear in ``gamestats dev``.
+    """
+    prepared = _prepare_or_exit(Settings.from_env())
+    location = ["-m", "gamestats_assets.definitions"] if arguments[:2] in LOCATION_COMMANDS else []
+    try:
+        completed = subprocess.run([sys.executable, "-m", "dagster", *arguments, *location],
+                                   cwd=prepared.settings.dagster_home, check=False)
+    finally:
+        release(prepared)
+    sys.exit(completed.returncode)
+
+
+LOCATION_COMMANDS = {("asset", "materialize"), ("asset", "list"), ("job", "launch"), ("job", "list"),
+                     ("definitions", "validate")}
 
 
 @main.group()

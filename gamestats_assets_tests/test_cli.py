@@ -49,6 +49,8 @@ def demo_on_url(pg_url, tmp_path_factory):
 def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
     data_dir, result = demo_on_url
     assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((data_dir / "settings.json").read_text()) == {
+        "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_START_DATE": "2026-03-02", "GAMESTATS_USERS": "150"}
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout
@@ -128,7 +130,7 @@ def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, pg_ur
         launched = graphql(port, LAUNCH, {"params": {
             "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",
                          "jobName": "__ASSET_JOB", "assetSelection": selection, "assetCheckSelection": []},
-            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2026-03-01"}]},
+            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2026-03-04"}]},
         }})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         run_id = launched["run"]["runId"]
@@ -141,7 +143,7 @@ def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, pg_ur
         os.killpg(server.pid, 2)
         server.wait(timeout=60)
     events = pl.read_delta(str(data_dir / "lake" / "demo_data" / "etl" / "events"))
-    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-02", "2026-03-03", "2026-03-04"]
 
 
 def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
@@ -153,3 +155,15 @@ def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
     assert "stopped" in gamestats(["db", "stop"], env).stdout
     assert "stopped" in gamestats(["db", "status"], env).stdout
     assert not embedded_postgres.is_running(tmp_path / "data" / "postgres")
+
+
+def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, pg_url):
+    data_dir, _ = demo_on_url
+    with psycopg.connect(pg_url) as conn:
+        runs_before = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+    result = gamestats(["dagster", "asset", "materialize", "--select", "demo_data/landing/event_logs",
+                        "--partition", "2026-03-05"], environment(data_dir, pg_url))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (data_dir / "landing" / "demo_data" / "2026-03-05" / "synthetic-20260305.jsonl").exists()
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before + 1

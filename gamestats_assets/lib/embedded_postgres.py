@@ -10,6 +10,9 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import shutil
+import subprocess
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -46,13 +49,30 @@ def start(pgdata: Path) -> str:
     module = _server_module()
     if not is_running(pgdata):
         _forget(module, pgdata)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        server = module.get_server(pgdata, cleanup_mode=None)
+    server = _server(module, pgdata)
     admin_url = server.get_uri("postgres")
     _ensure_database(admin_url, DATABASE)
     socket_folder = conninfo_to_dict(admin_url)["host"]
     return f"postgresql://postgres@/{DATABASE}?host={quote(str(socket_folder), safe='/')}"
+
+
+def _server(module, pgdata: Path):
+    """The wheel's server handle, started if needed. A first start that fails midway (initdb or pg_ctl
+    interrupted) is cleaned up and tried once more; a second failure raises."""
+
+    def get():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return module.get_server(pgdata, cleanup_mode=None)
+
+    try:
+        return get()
+    except subprocess.CalledProcessError:
+        _forget(module, pgdata)
+        if not (pgdata / "PG_VERSION").exists():
+            shutil.rmtree(pgdata, ignore_errors=True)
+        time.sleep(1)
+        return get()
 
 
 def stop(pgdata: Path) -> bool:
@@ -61,7 +81,11 @@ def stop(pgdata: Path) -> bool:
         return False
     module = _server_module()
     _forget(module, pgdata.resolve())
-    module.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_system_user())
+    try:
+        module.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_system_user())
+    except subprocess.CalledProcessError:
+        if is_running(pgdata):
+            raise
     return True
 
 

@@ -11,7 +11,8 @@ import dagster as dg
 
 @dataclass
 class RunOutcome:
-    """One run: what it covered, whether it succeeded, its failed steps and its check results."""
+    """One run: what it covered, whether it succeeded, its failed steps and its check results
+    (``warnings``: the failed checks of WARN severity, which flag but do not stop anything)."""
 
     label: str
     run_id: str
@@ -19,6 +20,11 @@ class RunOutcome:
     seconds: float
     failed_steps: list[str] = field(default_factory=list)
     checks: dict[dg.AssetCheckKey, bool] = field(default_factory=dict)
+    warnings: set[dg.AssetCheckKey] = field(default_factory=set)
+
+    @property
+    def failed_errors(self) -> list[dg.AssetCheckKey]:
+        return [key for key, passed in self.checks.items() if not passed and key not in self.warnings]
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ def execute(
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.asset_check_evaluation_data
             outcome.checks[evaluation.asset_check_key] = evaluation.passed
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN:
+                outcome.warnings.add(evaluation.asset_check_key)
     return outcome
 
 
