@@ -240,7 +240,8 @@ def cons_events(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
 )
 def daily_activity(day_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
-    track events, user_set updates, and users who installed that day."""
+    track events, user_set updates, and the population's users whose install date is that day (users of
+    a dropped-in export who are not in the population count under a null segment, never as new)."""
     activity = day_events.group_by("date", "segment").agg(
         pl.col("account_id").filter(pl.col("event_type") == "track").n_unique().alias("active_users"),
         (pl.col("event_type") == "track").sum().alias("track_events"),
