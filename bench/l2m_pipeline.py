@@ -88,6 +88,7 @@ def main() -> None:
             "GAMESTATS_DATA_DIR": data_dir,
             "GAMESTATS_PG_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{database}")),
             "GAMESTATS_USERS": str(args.users),
+            "GAMESTATS_START_DATE": DAY.isoformat(),
         })
         from gamestats_assets.generator.emitters.l2m import emit_day
         from gamestats_assets.lib.settings import Settings
