@@ -7,7 +7,6 @@ in the ``duckdb_writer`` pool (limit 1); readers open it read-only. Lake tables 
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -25,11 +24,6 @@ def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
         for name, frame in frames.items():
             conn.register(name, frame.to_arrow())
         return conn.sql(sql).pl()
-
-
-def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse file, for analysts and checks."""
-    return duckdb.connect(str(path), read_only=True)
 
 
 def _quoted(*names: str) -> str:

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import dagster as dg
+import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.warehouse import DUCKDB_POOL, build_warehouse_table, open_read_only, query
+from gamestats_assets.lib.warehouse import DUCKDB_POOL, build_warehouse_table, query
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
@@ -37,7 +38,7 @@ def test_warehouse_table_replaces_only_the_run_partitions(tmp_path):
     dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-02",
                    tags={"scale": "10"})
 
-    with open_read_only(path) as conn:
+    with duckdb.connect(str(path), read_only=True) as conn:
         rows = conn.sql('SELECT date, player, kills FROM t_wh.kills ORDER BY date, player').fetchall()
     assert rows == [(dt.date(2026, 1, 1), "o'neil", 1), (dt.date(2026, 1, 1), "zed", 1),
                     (dt.date(2026, 1, 2), "o'neil", 20), (dt.date(2026, 1, 2), "zed", 1)]

@@ -147,8 +147,8 @@ def carried_forward(
     context: dg.AssetExecutionContext,
     previous: pl.DataFrame,
     step: Callable[[pl.DataFrame | None, dt.date], pl.DataFrame],
-) -> list[tuple[pl.DataFrame | None, pl.DataFrame]]:
-    """(yesterday, today) for each day of the run, where ``today = step(yesterday, day)``: the first day
+) -> list[tuple[dt.date, pl.DataFrame | None, pl.DataFrame]]:
+    """(day, yesterday, today) for each day of the run, where ``today = step(yesterday, day)``: the first day
     continues the lake's previous partition (refused if that was never built), each next day the one
     computed before it."""
     days = days_of(context)
@@ -157,7 +157,7 @@ def carried_forward(
     pairs = []
     for day in days:
         today = step(yesterday if yesterday is not None and yesterday.height else None, day)
-        pairs.append((yesterday, today))
+        pairs.append((day, yesterday, today))
         yesterday = today
     return pairs
 
@@ -178,7 +178,7 @@ def std_user_profile(context: dg.AssetExecutionContext, profile: pl.DataFrame, p
     pairs = carried_forward(
         context, previous, lambda yesterday, day: std.std_user_profile(yesterday, profile.filter(pl.col("date") == day), day)
     )
-    return pl.concat([today for _, today in pairs], how="vertical_relaxed")
+    return pl.concat([today for _, _, today in pairs], how="vertical_relaxed")
 
 
 l2m_active = daily_table(
@@ -217,12 +217,11 @@ def l2m_cumulative_revenue(context: dg.AssetExecutionContext, recharge: pl.DataF
         lambda yesterday, day: cons.l2m_cumulative_revenue(yesterday, recharge.filter(pl.col("date") == day), day),
     )
     violations: dict[str, int] = {}
-    for yesterday, cumulative in pairs:
-        today = recharge.filter(pl.col("date") == cumulative["date"][0]) if cumulative.height else recharge.clear()
+    for day, yesterday, cumulative in pairs:
+        today = recharge.filter(pl.col("date") == day)
         for name, count in checks.cumulative_revenue_violations(yesterday, today, cumulative).items():
             violations[name] = violations.get(name, 0) + count
-    computed = [cumulative for _, cumulative in pairs]
-    frame = pl.concat(computed, how="vertical_relaxed")
+    frame = pl.concat([cumulative for _, _, cumulative in pairs], how="vertical_relaxed")
     yield dg.Output(frame)
     yield dg.AssetCheckResult(check_name="equals_previous_plus_today", passed=not any(violations.values()),
                               metadata={"user_days": frame.height, **violations})
@@ -231,7 +230,7 @@ def l2m_cumulative_revenue(context: dg.AssetExecutionContext, recharge: pl.DataF
 ECONOMY = {
     source.event: daily_table(
         "cons", f"l2m_{source.event}",
-        partial(lambda day, s, table, active, cumulative: cons.cons_economy(s, table, active, cumulative), s=source),
+        lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
         {"table": etl_key(source.event), "active": l2m_active.key, "cumulative": l2m_cumulative_revenue.key},
         f"l2m_{source.event}: {source.measure} per (date, server_id, country_code, vip_tier, {source.key}), "
         "enriched with the payer's country and VIP tier.",
