@@ -21,7 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from gamestats_assets.defs.l2m.transforms import etl
 from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets.generator.emitters import l2m
