@@ -6,8 +6,9 @@
 -- columns, keys and indexes; a table already partitioned is left as it is. A domain's DDL calls it right
 -- after creating a daily table:
 --     SELECT public.gamestats_partition_table('lol', 'item_build_stats', 'date');
--- public.gamestats_partition_name(table, value) names the partition of a value, the one rule the
--- migration and every publish share.
+-- The partitions live beside the domain's schema, in <schema>_partitions, so that the domain's schema lists
+-- only the published tables. public.gamestats_partition_name(table, value) names the partition of a value,
+-- the one rule the migration and every publish share.
 
 CREATE OR REPLACE FUNCTION public.gamestats_partition_name(table_name text, partition_value text)
 RETURNS text
@@ -26,6 +27,7 @@ SET datestyle = 'ISO, YMD'
 AS $$
 DECLARE
     previous text := left(table_name, 40) || '_unpartitioned';
+    partition_schema text := table_schema || '_partitions';
     partition_value text;
 BEGIN
     IF EXISTS (
@@ -33,6 +35,7 @@ BEGIN
     ) THEN
         RETURN;
     END IF;
+    EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', partition_schema);
     EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', table_schema, table_name, previous);
     EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING ALL) PARTITION BY LIST (%I)',
                    table_schema, table_name, table_schema, previous, partition_column);
@@ -40,7 +43,7 @@ BEGIN
         EXECUTE format('SELECT DISTINCT %I::text FROM %I.%I', partition_column, table_schema, previous)
     LOOP
         EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES IN (%L)',
-                       table_schema, public.gamestats_partition_name(table_name, partition_value),
+                       partition_schema, public.gamestats_partition_name(table_name, partition_value),
                        table_schema, table_name, partition_value);
     END LOOP;
     EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I', table_schema, table_name, table_schema, previous);

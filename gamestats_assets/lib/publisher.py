@@ -18,6 +18,10 @@ from psycopg import sql
 
 from gamestats_assets.lib import copy_encoding
 
+PARTITION_SCHEMA_SUFFIX = "_partitions"
+"""The partitions of ``schema.table`` live in ``<schema>_partitions`` (``sql/070``), so that the domain's schema
+lists only its published tables."""
+
 
 class PublishError(RuntimeError):
     """A frame does not fit the table it is published to."""
@@ -139,7 +143,7 @@ def exchange_partitions(
 ) -> int:
     """Publish each of ``partition_values`` by loading a new table and exchanging it for the old partition.
 
-    In one transaction: every new partition is created, loaded (``COPY FREEZE``) and indexed while readers
+    In one transaction: every new partition is created (in ``<schema>_partitions``), loaded (``COPY FREEZE``) and indexed while readers
     keep reading the table untouched; then the table is locked, each old partition dropped and its new one
     attached under the same name. Readers see the old rows or the new, never a mix, and wait only for the
     exchange itself (milliseconds), not for the load. A failure anywhere rolls everything back.
@@ -148,6 +152,7 @@ def exchange_partitions(
     if column != partition_column:
         raise PublishError(f"{table} is partitioned in PostgreSQL by {column!r}, not by {partition_column!r}")
     schema, name = split_table(table)
+    partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
     parts = frame.partition_by(partition_column, as_dict=True, maintain_order=False)
     with conn.transaction():
         staged = [
@@ -160,15 +165,17 @@ def exchange_partitions(
             if conn.execute(
                 "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = %s AND c.relname = %s",
-                (schema, canonical),
+                (partition_schema, canonical),
             ).fetchone():
-                conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(schema, canonical)))
+                conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(partition_schema, canonical)))
             conn.execute(
-                sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(schema, staging), sql.Identifier(canonical))
+                sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                    sql.Identifier(partition_schema, staging), sql.Identifier(canonical)
+                )
             )
             conn.execute(
                 sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
-                    qualified(table), sql.Identifier(schema, canonical), sql.Literal(value)
+                    qualified(table), sql.Identifier(partition_schema, canonical), sql.Literal(value)
                 )
             )
     return frame.height
@@ -191,7 +198,7 @@ def stage_partition(
     """
     schema, name = split_table(table)
     staging = f"{name[:40]}_staging_{uuid.uuid4().hex[:12]}"
-    target = sql.Identifier(schema, staging)
+    target = sql.Identifier(f"{schema}{PARTITION_SCHEMA_SUFFIX}", staging)
     conn.execute(
         sql.SQL(
             "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE "

@@ -24,7 +24,7 @@ def plays(pg_url):
     """t_part.plays with rows on two days, converted to a partitioned table by the project's helper."""
     apply_migrations(pg_url)
     with connect(pg_url) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS t_part CASCADE")
+        conn.execute("DROP SCHEMA IF EXISTS t_part, t_part_partitions CASCADE")
         conn.execute("CREATE SCHEMA t_part")
         conn.execute('CREATE TABLE t_part.plays (date date NOT NULL, player text NOT NULL, "points ""x""" bigint, '
                      "PRIMARY KEY (date, player))")
@@ -55,8 +55,11 @@ def test_the_helper_partitions_a_table_keeping_its_rows_keys_and_indexes(plays):
         assert partitions(conn) == [("plays_p20260101",), ("plays_p20260102",)]
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("INSERT INTO t_part.plays VALUES ('2026-01-01', 'a', 9)")
-        indexes = conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'plays_p20260101'").fetchone()[0]
+        indexes = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 't_part_partitions' "
+                               "AND tablename = 'plays_p20260101'").fetchone()[0]
         assert indexes == 2
+        listed = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 't_part'")
+        assert listed.fetchall() == [("plays",)]
         conn.execute("SELECT public.gamestats_partition_table('t_part', 'plays', 'date')")
         assert rows(conn) == [(D1, "a", 1), (D1, "b", 2), (D2, "a", 3)]
 
@@ -72,7 +75,7 @@ def test_publishing_exchanges_exactly_the_run_partitions_and_reruns_are_idempote
         publish_partitions(conn, "t_part.plays", frame(D3, [], []), "date", [D3])
         assert rows(conn) == [(D1, "c", 7), (D2, "x", 1), (D2, "y", 2)]
         assert partitions(conn) == [("plays_p20260101",), ("plays_p20260102",), ("plays_p20260103",)]
-        primary = conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 't_part.plays_p20260102'::regclass "
+        primary = conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 't_part_partitions.plays_p20260102'::regclass "
                                "AND contype = 'p'").fetchone()[0]
         assert primary == 1
 
@@ -85,7 +88,7 @@ def test_a_failed_exchange_leaves_the_previous_partition_and_no_staging_table(pl
         with pytest.raises(PublishError, match="outside the partitions"):
             publish_partitions(conn, "t_part.plays", frame(D2, ["x"], [1]), "date", [D1])
         assert rows(conn) == [(D1, "a", 1), (D1, "b", 2), (D2, "a", 3)]
-        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 't_part'").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname LIKE 't_part%'").fetchone()[0]
         assert tables == 3
 
 
