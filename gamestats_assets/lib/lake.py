@@ -27,6 +27,8 @@ import polars as pl
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
+from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
+
 PARTITION_COLUMN = "partition_column"
 COMMIT_ATTEMPTS = 5
 
@@ -228,6 +230,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                 "dagster/row_count": obj.height,
                 "dagster/uri": uri,
                 "lake/version": DeltaTable(uri, storage_options=options).version(),
+                WORKER_METADATA: step_worker(),
             }
         )
 

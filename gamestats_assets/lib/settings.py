@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_START_DATE = "2019-01-01"
-EXECUTORS = ("in_process", "multiprocess")
+EXECUTORS = ("in_process", "multiprocess", "celery")
 SOURCES = ("synthetic", "files")
 SAVED_SETTINGS = "settings.json"
 SAVED_NAMES = ("GAMESTATS_START_DATE", "GAMESTATS_ANCHOR_DATE", "GAMESTATS_USERS", "GAMESTATS_SEED")
@@ -43,7 +43,14 @@ class Settings:
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
     - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
-    - ``GAMESTATS_EXECUTOR`` (``in_process`` or ``multiprocess``): how a run executes its steps.
+    - ``GAMESTATS_EXECUTOR`` (``in_process``, ``multiprocess`` or ``celery``): how a run executes its steps;
+      ``celery`` sends each step to Celery workers (``gamestats worker``), see ``lib/celery_workers.py``.
+    - ``GAMESTATS_CELERY_BROKER`` (default ``redis://127.0.0.1:6379/0``): the Celery broker, a Redis
+      (``redis://``) or RabbitMQ (``amqp://``) URL; ``GAMESTATS_CELERY_QUEUE`` (default ``gamestats``): the
+      queue a deployment's runs and workers share.
+    - ``GAMESTATS_LAKE_SHARED`` (``true``/``false``, default false): a local ``GAMESTATS_LAKE_URI`` is a
+      shared filesystem mounted at the same path on every Celery worker (NFS, EFS); without it a run on
+      Celery refuses a local lake, which workers on other machines could not reach.
     """
 
     data_dir: Path
@@ -55,6 +62,9 @@ class Settings:
     users: int
     anchor_date: str
     executor: str
+    celery_broker: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "gamestats"
+    lake_shared: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,6 +85,10 @@ class Settings:
             users=int(setting("GAMESTATS_USERS", "2000")),
             anchor_date=setting("GAMESTATS_ANCHOR_DATE", start_date),
             executor=_choice("GAMESTATS_EXECUTOR", setting("GAMESTATS_EXECUTOR", "in_process"), EXECUTORS),
+            celery_broker=os.environ.get("GAMESTATS_CELERY_BROKER") or cls.celery_broker,
+            celery_queue=os.environ.get("GAMESTATS_CELERY_QUEUE") or cls.celery_queue,
+            lake_shared=_choice("GAMESTATS_LAKE_SHARED", os.environ.get("GAMESTATS_LAKE_SHARED") or "false",
+                                ("true", "false")) == "true",
         )
 
     def landing_dir(self, domain: str) -> Path:
