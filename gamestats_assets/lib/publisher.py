@@ -153,7 +153,11 @@ def exchange_partitions(
         raise PublishError(f"{table} is partitioned in PostgreSQL by {column!r}, not by {partition_column!r}")
     schema, name = split_table(table)
     partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
-    parts = frame.partition_by(partition_column, as_dict=True, maintain_order=False)
+    parts = (
+        {(partition_values[0],): frame}
+        if len(partition_values) == 1
+        else frame.partition_by(partition_column, as_dict=True, maintain_order=False)
+    )
     with conn.transaction():
         staged = [
             (value, stage_partition(conn, table, partition_column, value, parts.get((value,), frame.clear())))
