@@ -5,7 +5,10 @@ from the lake and publish it into a table partitioned by day (load a new table, 
 partition), once into an empty partition and once replacing the 5 M rows already there. The limit it is
 held against is measured in the same run on the same server: a plain ``COPY`` of the same rows, already
 encoded in memory, into an unindexed, unpartitioned table (``raw_copy_rows_per_second``, binary and CSV).
-``publish_to_copy_ratio`` = publish rate / raw binary COPY rate (target ≥ 0.75).
+``publish_to_copy_ratio`` = publish rate / raw binary COPY rate (target ≥ 0.75). What separates the two:
+the lake read, encoding the rows while the server ingests them (on a machine whose cores are busy, the
+client's encoding competes with the server's parsing; ``load_average_1min`` says how busy it was), and
+``COPY FREEZE`` (see ``publisher.stage_partition``).
 The table has no secondary index: with one partition per day, the date index that made the old
 ``DELETE`` fast has no use. Prints one JSON object.
 PostgreSQL: GAMESTATS_PG_URL, else the service on 127.0.0.1:5432, else the embedded server; the benchmark
@@ -15,6 +18,7 @@ works in a database of its own, dropped at the end.
 import argparse
 import datetime as dt
 import json
+import os
 import tempfile
 import time
 import uuid
@@ -32,6 +36,7 @@ from gamestats_assets.lib.postgres import apply_migrations, connect
 from gamestats_assets.lib.publisher import column_types, publish_partitions
 
 DAY = dt.date(2026, 11, 20)
+TARGET_RATIO = 0.75
 COLUMNS = ("date date NOT NULL, user_id bigint, item_id integer, amount bigint, price_usd double precision, "
            "event_time timestamp, server text")
 
@@ -107,6 +112,7 @@ def main() -> None:
         in_postgres = conn.execute("SELECT count(*) FROM bench.economy").fetchone()[0]
     (first_s, read_s), (replace_s, _) = timings
     raw_rate = args.rows / raw_binary_s
+    ratios = {"empty_partition": published / first_s / raw_rate, "replacing_partition": published / replace_s / raw_rate}
     print(json.dumps({
         "benchmark": "publish_throughput",
         "rows": published,
@@ -116,11 +122,15 @@ def main() -> None:
         "seconds_lake_read": round(read_s, 2),
         "seconds_publish_empty_partition": round(first_s, 2),
         "rows_per_second_publish_empty_partition": round(published / first_s),
-        "publish_to_copy_ratio_empty_partition": round(published / first_s / raw_rate, 3),
+        "publish_to_copy_ratio_empty_partition": round(ratios["empty_partition"], 3),
         "seconds_publish_replacing_partition": round(replace_s, 2),
         "rows_per_second_publish_replacing_partition": round(published / replace_s),
-        "publish_to_copy_ratio_replacing_partition": round(published / replace_s / raw_rate, 3),
-        "target_publish_to_copy_ratio": 0.75,
+        "publish_to_copy_ratio_replacing_partition": round(ratios["replacing_partition"], 3),
+        "seconds_raw_copy_binary": round(raw_binary_s, 2),
+        "target_publish_to_copy_ratio": TARGET_RATIO,
+        "target_met": all(ratio >= TARGET_RATIO for ratio in ratios.values()),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "cores": os.cpu_count(),
     }))
 
 

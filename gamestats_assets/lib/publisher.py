@@ -198,7 +198,9 @@ def stage_partition(
     """A new table shaped like ``table``'s partitions holding ``rows`` (all of partition ``value``), with the
     table's indexes and constraints built after the load, ready to attach; returns its name.
 
-    A CHECK constraint equal to the partition's bound lets ``ATTACH`` skip scanning the rows.
+    A CHECK constraint equal to the partition's bound lets ``ATTACH`` skip scanning the rows. The rows are
+    loaded frozen (``COPY FREEZE``): a repeatable-read reader whose snapshot predates the exchange then sees
+    the new rows rather than an empty partition; it costs the load about a fifth of its speed here.
     """
     schema, name = split_table(table)
     staging = f"{name[:40]}_staging_{uuid.uuid4().hex[:12]}"

@@ -77,6 +77,8 @@ def two_workers(celery_env: Path):
         yield workers
     finally:
         for worker in workers:
+            worker.terminate()
+        for worker in workers:
             stop(worker)
 
 
