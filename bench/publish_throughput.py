@@ -112,7 +112,8 @@ def main() -> None:
         in_postgres = conn.execute("SELECT count(*) FROM bench.economy").fetchone()[0]
     (first_s, read_s), (replace_s, _) = timings
     raw_rate = args.rows / raw_binary_s
-    ratios = {"empty_partition": published / first_s / raw_rate, "replacing_partition": published / replace_s / raw_rate}
+    ratios = {"empty_partition": published / first_s / raw_rate,
+              "replacing_partition": published / replace_s / raw_rate}
     print(json.dumps({
         "benchmark": "publish_throughput",
         "rows": published,

@@ -198,7 +198,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         return "/".join([self.root.rstrip("/"), *asset_key.path])
 
     def options(self) -> dict[str, str] | None:
-        """The storage options of the root: from the environment (``object_store_options``), then ``storage_options``."""
+        """The root's storage options: from the environment (``object_store_options``), then ``storage_options``."""
         return {**object_store_options(self.root), **self.storage_options} or None
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:

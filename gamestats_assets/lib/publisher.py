@@ -143,10 +143,11 @@ def exchange_partitions(
 ) -> int:
     """Publish each of ``partition_values`` by loading a new table and exchanging it for the old partition.
 
-    In one transaction: every new partition is created (in ``<schema>_partitions``), loaded (``COPY FREEZE``) and indexed while readers
-    keep reading the table untouched; then the table is locked, each old partition dropped and its new one
-    attached under the same name. Readers see the old rows or the new, never a mix, and wait only for the
-    exchange itself (milliseconds), not for the load. A failure anywhere rolls everything back.
+    In one transaction: every new partition is created (in ``<schema>_partitions``), loaded and indexed
+    while readers keep reading the table untouched; then the table is locked, each old partition dropped
+    and its new one attached under the same name. Readers see the old rows or the new, never a mix, and
+    wait only for the exchange itself (milliseconds), not for the load. A failure anywhere rolls
+    everything back.
     """
     column = partitioned_by(conn, table)
     if column != partition_column:

@@ -75,8 +75,8 @@ def test_publishing_exchanges_exactly_the_run_partitions_and_reruns_are_idempote
         publish_partitions(conn, "t_part.plays", frame(D3, [], []), "date", [D3])
         assert rows(conn) == [(D1, "c", 7), (D2, "x", 1), (D2, "y", 2)]
         assert partitions(conn) == [("plays_p20260101",), ("plays_p20260102",), ("plays_p20260103",)]
-        primary = conn.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 't_part_partitions.plays_p20260102'::regclass "
-                               "AND contype = 'p'").fetchone()[0]
+        primary = conn.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'p' "
+                               "AND conrelid = 't_part_partitions.plays_p20260102'::regclass").fetchone()[0]
         assert primary == 1
 
 
@@ -171,8 +171,8 @@ def test_binary_copy_stores_what_csv_would(pg_url):
 
 def test_every_daily_published_table_of_l2m_and_demo_data_is_partitioned_by_its_column(pg_url):
     apply_migrations(pg_url)
-    daily = [spec for spec in [*L2M_SPECS, *DEMO_DATA_SPECS]
-             if spec.mode is PublishMode.PARTITION and isinstance(spec.partitions_def, dg.TimeWindowPartitionsDefinition)]
+    daily = [spec for spec in [*L2M_SPECS, *DEMO_DATA_SPECS] if spec.mode is PublishMode.PARTITION
+             and isinstance(spec.partitions_def, dg.TimeWindowPartitionsDefinition)]
     assert len(daily) >= 12
     with connect(pg_url) as conn:
         assert {spec.table: partitioned_by(conn, spec.table) for spec in daily} == {
