@@ -8,8 +8,9 @@ so runs, logs and checks show in the UI as with any executor.
 A worker may sit on another machine: it reaches the lake, the serving PostgreSQL and the Dagster instance
 by itself. Before sending anything, the executor refuses a configuration it knows a remote worker cannot
 reach (``unreachable_by_workers``): a lake on a local path (unless ``GAMESTATS_LAKE_SHARED=true`` says the
-path is a shared mount), the embedded PostgreSQL or one reached over a Unix socket, and an instance kept
-in local files.
+path is a shared mount), a data folder not declared shared (``GAMESTATS_DATA_SHARED=true``: landing files
+written by one step are read by another), the embedded PostgreSQL or one reached over a Unix socket, and
+an instance kept in local files.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def unreachable_by_workers(settings: Settings, instance: dg.DagsterInstance) -> 
             f"the lake is the local path {settings.lake_uri}: put it on object storage "
             "(GAMESTATS_LAKE_URI=s3://bucket/prefix), or, if that path is a shared filesystem mounted at the "
             "same place on every worker, say so with GAMESTATS_LAKE_SHARED=true"
+        )
+    if not settings.data_shared:
+        problems.append(
+            f"the data folder {settings.data_dir} (landing files, quarantine, DuckDB warehouse) is local to "
+            "this machine, while one step writes landing files that another reads: mount it at the same path "
+            "on every worker and say so with GAMESTATS_DATA_SHARED=true"
         )
     if settings.pg_url is None:
         problems.append(

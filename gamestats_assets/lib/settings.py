@@ -27,6 +27,10 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _flag(name: str) -> bool:
+    return _choice(name, os.environ.get(name) or "false", ("true", "false")) == "true"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the platform keeps its data, which PostgreSQL it talks to, and where data comes from.
@@ -51,6 +55,9 @@ class Settings:
     - ``GAMESTATS_LAKE_SHARED`` (``true``/``false``, default false): a local ``GAMESTATS_LAKE_URI`` is a
       shared filesystem mounted at the same path on every Celery worker (NFS, EFS); without it a run on
       Celery refuses a local lake, which workers on other machines could not reach.
+    - ``GAMESTATS_DATA_SHARED`` (``true``/``false``, default false): the data folder (landing files,
+      quarantine, DuckDB warehouse) is a shared filesystem mounted at the same path on every Celery worker;
+      without it a run on Celery refuses to start, since one step writes landing files that another reads.
     """
 
     data_dir: Path
@@ -65,6 +72,7 @@ class Settings:
     celery_broker: str = "redis://127.0.0.1:6379/0"
     celery_queue: str = "gamestats"
     lake_shared: bool = False
+    data_shared: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -87,8 +95,8 @@ class Settings:
             executor=_choice("GAMESTATS_EXECUTOR", setting("GAMESTATS_EXECUTOR", "in_process"), EXECUTORS),
             celery_broker=os.environ.get("GAMESTATS_CELERY_BROKER") or cls.celery_broker,
             celery_queue=os.environ.get("GAMESTATS_CELERY_QUEUE") or cls.celery_queue,
-            lake_shared=_choice("GAMESTATS_LAKE_SHARED", os.environ.get("GAMESTATS_LAKE_SHARED") or "false",
-                                ("true", "false")) == "true",
+            lake_shared=_flag("GAMESTATS_LAKE_SHARED"),
+            data_shared=_flag("GAMESTATS_DATA_SHARED"),
         )
 
     def landing_dir(self, domain: str) -> Path:

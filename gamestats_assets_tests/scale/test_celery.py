@@ -40,6 +40,7 @@ def celery_env(platform_env: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch)
         "GAMESTATS_CELERY_QUEUE": f"gamestats-test-{uuid.uuid4().hex[:8]}",
         "GAMESTATS_LAKE_URI": str(platform_env / "lake"),
         "GAMESTATS_LAKE_SHARED": "true",
+        "GAMESTATS_DATA_SHARED": "true",
         "DAGSTER_HOME": "",
         "GAMESTATS_DAGSTER_PG_URL": "",
     }.items():
@@ -148,14 +149,18 @@ def test_what_remote_workers_cannot_reach_is_named_with_its_setting(tmp_path):
     problems = unreachable_by_workers(local, dg.DagsterInstance.ephemeral())
     assert [p.split(":")[0] for p in problems] == [
         f"the lake is the local path {tmp_path / 'lake'}",
+        f"the data folder {settings.data_dir} (landing files, quarantine, DuckDB warehouse) is local to this "
+        "machine, while one step writes landing files that another reads",
         "PostgreSQL is the embedded server in this machine's data folder",
         "the Dagster instance keeps its runs in local files (InMemoryRunStorage)",
     ]
     assert unix_socket("postgresql://postgres@/gamestats?host=/tmp/pg")
     assert unix_socket("postgresql:///gamestats")
     assert not unix_socket("postgresql://u:p@db.internal:5432/gamestats")
-    shared = Settings(**{**local.__dict__, "lake_shared": True, "pg_url": "postgresql://postgres@/g?host=/run/pg"})
+    shared = Settings(**{**local.__dict__, "lake_shared": True, "data_shared": True,
+                         "pg_url": "postgresql://postgres@/g?host=/run/pg"})
     assert "Unix socket" in unreachable_by_workers(shared, dg.DagsterInstance.ephemeral())[0]
-    s3 = Settings(**{**local.__dict__, "lake_uri": "s3://bucket/lake", "pg_url": "postgresql://u@db:5432/g"})
+    s3 = Settings(**{**local.__dict__, "lake_uri": "s3://bucket/lake", "data_shared": True,
+                     "pg_url": "postgresql://u@db:5432/g"})
     assert len(unreachable_by_workers(s3, dg.DagsterInstance.ephemeral())) == 1
     assert issubclass(UnreachableByWorkers, dg.DagsterError)
