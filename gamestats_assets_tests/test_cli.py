@@ -60,6 +60,14 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
     assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
 
 
+def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_on_url):
+    data_dir, result = demo_on_url
+    assert " - DEBUG - " not in result.stdout + result.stderr and "STEP_OUTPUT" not in result.stdout + result.stderr
+    [log] = list((data_dir / "logs").glob("demo-*.log"))
+    assert f"Dagster's event log: {log}" in result.stdout.replace("\n", "")
+    assert "STEP_SUCCESS" in log.read_text() and "ASSET_CHECK_EVALUATION" in log.read_text()
+
+
 def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):
     data_dir = tmp_path / "data"
     result = gamestats(DEMO, environment(data_dir, None))

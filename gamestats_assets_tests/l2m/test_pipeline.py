@@ -32,7 +32,8 @@ def run(defs, keys, **kwargs):
 
 
 def raw_kpis(landing):
-    """DAU, payers and USD revenue per day, straight from the landing lines."""
+    """DAU, payers and USD revenue per day, straight from the landing lines: a user is active with any line
+    of the seven activity logs, whatever its item or money type."""
     rates = {row["currency"]: float(row["usd_per_unit"]) for row in csv.DictReader((REFERENCE_DIR / "currency_rates.csv").open())}
     active, payers, revenue = defaultdict(set), defaultdict(set), defaultdict(float)
     for day in DAYS:
@@ -40,8 +41,6 @@ def raw_kpis(landing):
             for line in (landing / day.isoformat() / f"{name}.jsonl").read_text().splitlines():
                 record = json.loads(line)
                 properties = record["properties"]
-                if name.startswith("money") and properties["money_type"] != "diamond":
-                    continue
                 active[day].add(record["#account_id"])
                 if name == "recharge":
                     payers[day].add(record["#account_id"])
