@@ -24,7 +24,8 @@ from gamestats_assets.lib.settings import Settings
 from gamestats_assets_tests.scale.celery_job import SOURCES, TABLE, days_job
 from gamestats_assets_tests.scale.conftest import stop
 
-BROKER = "redis://127.0.0.1:6379/0"
+BROKER = os.environ.get("GAMESTATS_TEST_CELERY_BROKER", "redis://127.0.0.1:6379/0")
+"""Redis by default; ``GAMESTATS_TEST_CELERY_BROKER=amqp://guest@127.0.0.1:5672//`` runs the test on RabbitMQ."""
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RANGE = {"dagster/asset_partition_range_start": "2026-01-01", "dagster/asset_partition_range_end": "2026-01-03"}
 LAKE_TABLES = [("etl", source) for source in SOURCES] + [("cons", "source_totals")]
