@@ -14,11 +14,12 @@ import polars as pl
 import psycopg
 import pytest
 
+from gamestats_assets.defs.demo_data.publish import SPECS as DEMO_DATA_SPECS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
-PUBLISHED = ["demo_data.events", "demo_data.daily_activity", "demo_data.retention", "demo_data.conversion"]
+PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
 
 
 def gamestats(args, env, timeout=600, **kwargs):
