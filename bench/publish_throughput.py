@@ -3,8 +3,9 @@
 Writes a synthetic partition to a Delta table, then times what the publish asset does: read the partition
 from the lake and publish it into a table partitioned by day (load a new table, exchange it for the
 partition), once into an empty partition and once replacing the 5 M rows already there. The limit it is
-held against is measured in the same run on the same server: a plain ``COPY`` of the same rows, already
-encoded in memory, into an unindexed, unpartitioned table (``raw_copy_rows_per_second``, binary and CSV).
+held against is measured in the same run on the same server, right before each publish (a shared
+machine's load drifts): a plain ``COPY`` of the same rows, already encoded in memory, into an unindexed,
+unpartitioned table (``raw_copy_rows_per_second``, binary; CSV once, for comparison).
 ``publish_to_copy_ratio`` = publish rate / raw binary COPY rate (target ≥ 0.75). What separates the two:
 the lake read, encoding the rows while the server ingests them (on a machine whose cores are busy, the
 client's encoding competes with the server's parsing; ``load_average_1min`` says how busy it was), and
@@ -37,6 +38,7 @@ from gamestats_assets.lib.publisher import column_types, publish_partitions
 
 DAY = dt.date(2026, 11, 20)
 TARGET_RATIO = 0.75
+CASES = ("empty_partition", "replacing_partition")
 COLUMNS = ("date date NOT NULL, user_id bigint, item_id integer, amount bigint, price_usd double precision, "
            "event_time timestamp, server text")
 
@@ -97,39 +99,35 @@ def main() -> None:
         uri = str(Path(lake) / "economy")
         write_partitions(uri, rows, "date", [DAY], physical_partitioning=True)
         conn.execute("CREATE SCHEMA bench")
-        raw_binary_s = raw_copy_seconds(conn, rows, "binary")
         raw_csv_s = raw_copy_seconds(conn, rows, "csv")
         conn.execute(f"CREATE TABLE bench.economy ({COLUMNS})")
         conn.execute("SELECT public.gamestats_partition_table('bench', 'economy', 'date')")
-        timings = []
-        for _attempt in ("empty partition", "replacing the partition"):
+        measured = {}
+        for case in CASES:
+            raw_s = raw_copy_seconds(conn, rows, "binary")
             started = time.perf_counter()
             frame = read_partitions(uri, "date", [DAY]).collect()
             read_s = time.perf_counter() - started
             published = publish_partitions(conn, "bench.economy", frame, "date", [DAY])
-            timings.append((time.perf_counter() - started, read_s))
+            measured[case] = (time.perf_counter() - started, read_s, raw_s)
             del frame
         in_postgres = conn.execute("SELECT count(*) FROM bench.economy").fetchone()[0]
-    (first_s, read_s), (replace_s, _) = timings
-    raw_rate = args.rows / raw_binary_s
-    ratios = {"empty_partition": published / first_s / raw_rate,
-              "replacing_partition": published / replace_s / raw_rate}
-    print(json.dumps({
-        "benchmark": "publish_throughput",
-        "rows": published,
-        "rows_in_postgres_after_republish": in_postgres,
-        "raw_copy_rows_per_second_binary": round(raw_rate),
-        "raw_copy_rows_per_second_csv": round(args.rows / raw_csv_s),
-        "seconds_lake_read": round(read_s, 2),
-        "seconds_publish_empty_partition": round(first_s, 2),
-        "rows_per_second_publish_empty_partition": round(published / first_s),
-        "publish_to_copy_ratio_empty_partition": round(ratios["empty_partition"], 3),
-        "seconds_publish_replacing_partition": round(replace_s, 2),
-        "rows_per_second_publish_replacing_partition": round(published / replace_s),
-        "publish_to_copy_ratio_replacing_partition": round(ratios["replacing_partition"], 3),
-        "seconds_raw_copy_binary": round(raw_binary_s, 2),
+    figures = {"benchmark": "publish_throughput", "rows": published,
+               "rows_in_postgres_after_republish": in_postgres,
+               "raw_copy_rows_per_second_csv": round(args.rows / raw_csv_s)}
+    ratios = []
+    for case, (publish_s, read_s, raw_s) in measured.items():
+        ratios.append(raw_s / publish_s)
+        figures |= {
+            f"raw_copy_rows_per_second_binary_{case}": round(args.rows / raw_s),
+            f"seconds_lake_read_{case}": round(read_s, 2),
+            f"seconds_publish_{case}": round(publish_s, 2),
+            f"rows_per_second_publish_{case}": round(published / publish_s),
+            f"publish_to_copy_ratio_{case}": round(raw_s / publish_s, 3),
+        }
+    print(json.dumps(figures | {
         "target_publish_to_copy_ratio": TARGET_RATIO,
-        "target_met": all(ratio >= TARGET_RATIO for ratio in ratios.values()),
+        "target_met": all(ratio >= TARGET_RATIO for ratio in ratios),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "cores": os.cpu_count(),
     }))
