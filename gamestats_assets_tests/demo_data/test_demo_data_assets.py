@@ -98,7 +98,7 @@ def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):
     failed = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
               and not e.asset_check_evaluation_data.passed]
     assert "few_records_rejected" in {f.asset_check_key.name for f in failed}
-    assert not result.asset_materializations_for_node("demo_data__postgres__events")
+    assert not result.asset_materializations_for_node("demo_data__postgres__partitions")
 
 
 def test_a_real_export_replaces_an_earlier_synthetic_day(demo_env, pg_url):
