@@ -52,6 +52,8 @@ def process_gone(pid: int, recorded_at: float) -> str | None:
             return f"process {pid} exited; its pid now belongs to a newer process"
     except psutil.NoSuchProcess:
         return f"process {pid} no longer exists"
+    except psutil.AccessDenied:
+        return None  # another user's process, alive
     return None
 
 

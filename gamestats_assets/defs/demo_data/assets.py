@@ -212,11 +212,26 @@ def properties_json(rows: pl.DataFrame) -> pl.Expr:
     return pl.struct(columns).struct.json_encode() if columns else pl.lit("{}")
 
 
+SHAPED_SCHEMA = {"date": pl.Date, "source_file": pl.String, "line_number": pl.Int64,
+                 **dict.fromkeys(ROOT_COLUMNS.values(), pl.String), "properties": pl.String}
+
+
+def shape_day(rows: pl.DataFrame) -> pl.DataFrame:
+    """One day's etl rows as key columns, the root keys under analyst names (null where the day has none)
+    and the properties JSON."""
+    present = [c for c in ROOT_COLUMNS if c in rows.columns]
+    shaped = rows.select(*KEY_COLUMNS, *[pl.col(c).alias(ROOT_COLUMNS[c]) for c in present],
+                         properties_json(rows).alias("properties"))
+    return shaped.with_columns(
+        pl.lit(None, dtype=pl.String).alias(column) for column in ROOT_COLUMNS.values() if column not in shaped.columns
+    )
+
+
 def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
     """Each account's profile (segment, install date) as known on each of ``days`` (key ``date``,
     ``account_id``): a day's tables never change when later days arrive."""
     frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
-    return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "first_date": pl.Date, "date": pl.Date})
+    return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})
 
 
 @lake_asset(
@@ -234,17 +249,8 @@ def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users:
     keys (a rerun of a day gives the same bytes, whatever later days added)."""
     run_days = partition_values(daily_partitions, context.partition_keys)
     etl_events = history.filter(pl.col("date").is_in(run_days)).collect() if history.collect_schema() else pl.DataFrame()
-    days = []
-    for rows in (etl_events.partition_by("date", maintain_order=True) if etl_events.height else []):
-        present = [c for c in ROOT_COLUMNS if c in rows.columns]
-        shaped = rows.select(*KEY_COLUMNS, *[pl.col(c).alias(ROOT_COLUMNS[c]) for c in present],
-                             properties_json(rows).alias("properties"))
-        days.append(shaped.with_columns(
-            pl.lit(None, dtype=pl.String).alias(column) for column in ROOT_COLUMNS.values() if column not in shaped.columns
-        ))
-    shaped = pl.concat(days, how="diagonal_relaxed") if days else pl.DataFrame(
-        schema={"date": pl.Date, "source_file": pl.String, "line_number": pl.Int64,
-                **dict.fromkeys(ROOT_COLUMNS.values(), pl.String), "properties": pl.String})
+    days = [shape_day(rows) for rows in (etl_events.partition_by("date", maintain_order=True) if etl_events.height else [])]
+    shaped = pl.concat(days, how="diagonal_relaxed") if days else pl.DataFrame(schema=SHAPED_SCHEMA)
     profiles = profiles_by_day(history, users, shaped["date"].unique().sort().to_list())
     return (
         shaped.with_columns(pl.col("event_time").cast(pl.Datetime("ms")))

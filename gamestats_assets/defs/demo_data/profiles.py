@@ -43,7 +43,6 @@ def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
             "account_id",
             pl.coalesce("own_segment", "population_segment", pl.lit(UNKNOWN_SEGMENT)).alias("segment"),
             pl.coalesce("population_install_date", "first_date").alias("install_date"),
-            "first_date",
         )
         .collect()
     )
