@@ -17,6 +17,7 @@ from enum import Enum
 
 import dagster as dg
 import polars as pl
+import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
@@ -118,8 +119,17 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
     def _publish(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
         postgres: PostgresResource = context.resources.postgres
-        with postgres.connection() as conn, conn.transaction():
-            written = {spec.asset_key: write(conn, context, spec, frames[input_name(spec)]) for spec in selected}
+        written = {}
+        with postgres.connection() as conn:
+            try:
+                with conn.transaction():
+                    for spec in selected:
+                        written[spec.asset_key] = write(conn, context, spec, frames[input_name(spec)])
+            except psycopg.Error as error:
+                failed = selected[len(written)].table
+                raise publisher.PublishError(
+                    f"{failed} could not be published, so none of {[s.table for s in selected]} changed: {error}"
+                ) from error
         for key, rows in written.items():
             yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows, "rows_written": rows})
 

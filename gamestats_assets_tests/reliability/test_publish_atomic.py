@@ -67,7 +67,8 @@ def test_one_table_postgres_refuses_leaves_every_table_of_the_day_unchanged(reso
 
     assert not failed.success
     failure = next(e for e in failed.all_events if e.is_step_failure)
-    assert "0x00" in str(failure.step_failure_data.error)
+    message = str(failure.step_failure_data.error)
+    assert "t_atomic.accounts could not be published" in message and "0x00" in message
     assert published(pg_url) == before
     materialized = {e.asset_key for e in failed.get_asset_materialization_events()}
     assert materialized == {accounts.key, scores.key}
