@@ -16,18 +16,15 @@ PROFILE_SCHEMA = {"account_id": pl.String, "segment": pl.String, "install_date":
 
 def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
     """Each account of ``history`` (etl/events rows): the day of its first line and the last segment its
-    own ``user_set`` lines set (null if none)."""
-    columns = history.collect_schema().names()
-    if "#account_id" not in columns:
-        return pl.LazyFrame(schema={"account_id": pl.String, "first_date": pl.Date, "own_segment": pl.String})
+    own ``user_set`` lines set (null if none), read from the properties as delivered."""
     lines = history.filter(pl.col("#account_id").is_not_null())
     first = lines.group_by(pl.col("#account_id").alias("account_id")).agg(pl.col("date").min().alias("first_date"))
-    if SEGMENT_PROPERTY not in columns:
-        return first.with_columns(own_segment=pl.lit(None, dtype=pl.String))
     own = (
-        lines.filter((pl.col("#type") == "user_set") & pl.col(SEGMENT_PROPERTY).is_not_null())
+        lines.filter(pl.col("#type") == "user_set")
+        .with_columns(pl.col("properties").str.json_path_match(f"$.{SEGMENT_PROPERTY}").alias("own_segment"))
+        .filter(pl.col("own_segment").is_not_null())
         .group_by(pl.col("#account_id").alias("account_id"))
-        .agg(pl.col(SEGMENT_PROPERTY).cast(pl.String).sort_by("#time", "line_number").last().alias("own_segment"))
+        .agg(pl.col("own_segment").sort_by("#time", "line_number").last())
     )
     return first.join(own, on="account_id", how="left")
 

@@ -5,19 +5,10 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.assets import (
-    DOMAIN,
-    ECONOMY,
-    ETL,
-    day_folder,
-    farmers_detected,
-    l2m_active,
-    l2m_daily_kpis,
-    l2m_recharge,
-    std_active,
-)
+from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder
 from gamestats_assets.defs.l2m.transforms import checks
-from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
+from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
@@ -28,6 +19,13 @@ from gamestats_assets.lib.checks import (
 )
 
 BOT_DETECTION_FLOOR = 0.9
+
+std_active = TABLE_ASSETS["std/active"]
+farmers_detected = TABLE_ASSETS["std/farmers_detected"]
+l2m_active = TABLE_ASSETS["cons/l2m_active"]
+l2m_recharge = TABLE_ASSETS["cons/l2m_recharge"]
+l2m_daily_kpis = TABLE_ASSETS["cons/l2m_daily_kpis"]
+ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
 
 
 @dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
@@ -82,11 +80,11 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
 
 @dg.asset_check(asset=farmers_detected, name="bot_detection_precision_and_recall", partitions_def=farmers_detected.partitions_def,
                 additional_ins={"active": dg.AssetIn(l2m_active.key)})
-def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, farmers_detected: pl.DataFrame,
-                                       active: pl.DataFrame) -> dg.AssetCheckResult:
+def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                                       farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On synthetic days, the detected farmers against the planted truth: precision and recall both at
     least 0.9. Days without planted truth (real logs) are reported as not scored."""
-    truths = [day_folder(key) / TRUTH_FILE for key in context.partition_keys]
+    truths = [day_folder(platform, key) / TRUTH_FILE for key in context.partition_keys]
     if not all(path.exists() for path in truths):
         return dg.AssetCheckResult(passed=True, metadata={"scored": False})
     planted = pl.concat([checks.planted_farm_accounts(path) for path in truths]).unique("user_id")
@@ -110,7 +108,7 @@ def country_known(frame: pl.DataFrame) -> Outcome:
 COUNTRY_CHECKS = [
     frame_check(asset, "country_known_or_other", country_known, blocking=True,
                 description="Every row's country_code is TH, VN, ID, PH, SG, MY or 'Other'.")
-    for asset in (l2m_active, l2m_recharge, *ECONOMY.values(), l2m_daily_kpis)
+    for asset in (l2m_active, l2m_recharge, *ECONOMY, l2m_daily_kpis)
 ]
 
 CHECKS = [
