@@ -17,8 +17,8 @@ import dagster as dg
 import psutil
 import psycopg
 import pytest
-from psycopg import sql
 from dagster._core.launcher import WorkerStatus
+from psycopg import sql
 
 from gamestats_assets.lib.postgres import dagster_storage_url
 from gamestats_assets.lib.run_health import LocalRunLauncher
@@ -47,11 +47,11 @@ def instance_db(admin_url):
 
 @pytest.fixture
 def env(tmp_path, instance_db, monkeypatch):
+    """The environment of the ``gamestats`` commands; this process opens the same instance."""
     monkeypatch.setenv("GAMESTATS_DAGSTER_PG_URL", dagster_storage_url(instance_db))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "data" / "dagster"))
-    pg_url = instance_db
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
-    return environment | {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": pg_url,
+    return environment | {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": instance_db,
                           "GAMESTATS_USERS": "40", "GAMESTATS_START_DATE": DAY, "GAMESTATS_ANCHOR_DATE": DAY,
                           "COLUMNS": "300"}
 
