@@ -1,8 +1,10 @@
 """A run process killed with SIGKILL inside a PostgreSQL publish step blocks nothing: the dead run is
 detected, marked failed and its ``postgres_writer`` slot freed, and the next run completes.
 
-The kill is placed deterministically: the test holds a lock on the published table, so the run waits
-inside its publish step (seen in ``pg_stat_activity``) when it is killed.
+The day's lake tables are built in this process first; the killed run and the next one are
+``gamestats dagster asset materialize`` processes publishing them. The kill is placed deterministically:
+the test holds a lock on the published table, so the run waits inside its publish step (seen in
+``pg_stat_activity``) when it is killed.
 """
 
 import os
@@ -20,14 +22,16 @@ import pytest
 from dagster._core.launcher import WorkerStatus
 from psycopg import sql
 
-from gamestats_assets.lib.postgres import dagster_storage_url
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.instance import prepare
 from gamestats_assets.lib.run_health import LocalRunLauncher
+from gamestats_assets.lib.settings import Settings
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DAY = "2026-03-02"
-REFERENCE = "demo_data/reference/event_rules,demo_data/reference/users"
-DAILY = ",".join(["demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events",
-                  "demo_data/cons/daily_activity", "demo_data/postgres/events", "demo_data/postgres/daily_activity"])
+REFERENCE = ["demo_data/reference/event_rules", "demo_data/reference/users"]
+LAKE = ["demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events", "demo_data/cons/daily_activity"]
+PUBLISH = "demo_data/postgres/events,demo_data/postgres/daily_activity"
 WAITING_PUBLISH = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
                      AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "demo_data"."events"%'"""
 LIMIT_SECONDS = 300
@@ -47,18 +51,26 @@ def instance_db(admin_url):
 
 @pytest.fixture
 def env(tmp_path, instance_db, monkeypatch):
-    """The environment of the ``gamestats`` commands; this process opens the same instance."""
-    monkeypatch.setenv("GAMESTATS_DAGSTER_PG_URL", dagster_storage_url(instance_db))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "data" / "dagster"))
+    """The environment of the ``gamestats`` commands, with the day's lake tables built on the same
+    instance by this process."""
+    settings = {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": instance_db,
+                "GAMESTATS_USERS": "40", "GAMESTATS_START_DATE": DAY, "GAMESTATS_ANCHOR_DATE": DAY}
+    for name, value in {**settings, "DAGSTER_HOME": "", "GAMESTATS_DAGSTER_PG_URL": ""}.items():
+        monkeypatch.setenv(name, value)
+    prepare(Settings.from_env())
+    job = build_definitions(Settings.from_env()).resolve_implicit_global_asset_job_def()
+    with dg.DagsterInstance.get() as instance:
+        for selection, partition in ((REFERENCE, None), (LAKE, DAY)):
+            keys = [dg.AssetKey(name.split("/")) for name in selection]
+            assert job.execute_in_process(asset_selection=keys, partition_key=partition, instance=instance).success
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
-    return environment | {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": instance_db,
-                          "GAMESTATS_USERS": "40", "GAMESTATS_START_DATE": DAY, "GAMESTATS_ANCHOR_DATE": DAY,
-                          "COLUMNS": "300"}
+    return environment | settings | {"COLUMNS": "300"}
 
 
-def materialize(select, env, partition=None):
-    """``gamestats dagster asset materialize`` in its own process group, stopped if it outlives the limit."""
-    args = ["dagster", "asset", "materialize", "--select", select, *(["--partition", partition] if partition else [])]
+def publish(env):
+    """``gamestats dagster asset materialize`` of the day's publish in its own process group, stopped if it
+    outlives the limit."""
+    args = ["dagster", "asset", "materialize", "--select", PUBLISH, "--partition", DAY]
     process = subprocess.Popen([*GAMESTATS, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
     try:
@@ -84,7 +96,7 @@ def kill_inside_publish(env, pg_url):
     """Start the day's run, wait until it is blocked inside the publish step, SIGKILL its process."""
     with psycopg.connect(pg_url) as lock:
         lock.execute("LOCK TABLE demo_data.events IN ACCESS EXCLUSIVE MODE")
-        wrapper = subprocess.Popen([*GAMESTATS, "dagster", "asset", "materialize", "--select", DAILY, "--partition", DAY],
+        wrapper = subprocess.Popen([*GAMESTATS, "dagster", "asset", "materialize", "--select", PUBLISH, "--partition", DAY],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             deadline = time.monotonic() + LIMIT_SECONDS
@@ -106,11 +118,8 @@ def kill_inside_publish(env, pg_url):
 
 def test_a_run_killed_in_a_publish_step_is_failed_its_slot_freed_and_the_next_run_completes(env):
     pg_url = env["GAMESTATS_PG_URL"]
-    returncode, output = materialize(REFERENCE, env)
-    assert returncode == 0, output
-
     kill_inside_publish(env, pg_url)
-    (killed_id, killed_status), = runs(pg_url)[1:]
+    killed_id, killed_status = runs(pg_url)[-1]
     assert killed_status == "STARTED" and held_slots(pg_url) == 1
 
     with dg.DagsterInstance.get() as instance:
@@ -120,7 +129,7 @@ def test_a_run_killed_in_a_publish_step_is_failed_its_slot_freed_and_the_next_ru
         assert instance.run_monitoring_enabled and instance.run_monitoring_max_resume_run_attempts == 0
         assert instance.run_monitoring_settings["free_slots_after_run_end_seconds"] > 0
 
-    returncode, output = materialize(DAILY, env, DAY)
+    returncode, output = publish(env)
 
     assert returncode == 0, output
     assert f"run {killed_id} had lost its process" in output
