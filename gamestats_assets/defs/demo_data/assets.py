@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
 from gamestats_assets.generator.api import (
     PopulationConfig,
     ProductInfo,
@@ -24,7 +25,6 @@ from gamestats_assets.generator.api import (
     generate_day,
     property_types,
 )
-from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata

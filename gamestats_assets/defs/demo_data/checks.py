@@ -90,8 +90,6 @@ def retention_near_target(retention_by_segment: pl.DataFrame, event_rules: pl.Da
 
 def active_accounts_per_day(etl_events: pl.DataFrame) -> pl.DataFrame:
     """The distinct accounts with at least one track event, per day (``date``, ``accounts``)."""
-    if "#account_id" not in etl_events.columns:
-        return pl.DataFrame(schema={"date": pl.Date, "accounts": pl.UInt32})
     return (
         etl_events.filter((pl.col("#type") == "track") & pl.col("#account_id").is_not_null())
         .group_by("date").agg(pl.col("#account_id").n_unique().alias("accounts"))
