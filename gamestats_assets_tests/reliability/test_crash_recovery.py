@@ -12,15 +12,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psutil
 import psycopg
 import pytest
 from dagster._core.launcher import WorkerStatus
-from psycopg import sql
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.instance import prepare
@@ -36,17 +33,6 @@ WAITING_PUBLISH = """SELECT count(*) FROM pg_stat_activity WHERE datname = curre
                      AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "demo_data"."events"%'"""
 LIMIT_SECONDS = 300
 """A safety stop for a run that waits forever, not a timing assertion."""
-
-
-@pytest.fixture
-def instance_db(admin_url):
-    """A database of this test's own, so the instance's run history holds only this test's runs."""
-    name = f"gamestats_crash_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 parameters, and key=value conninfo strings."""
 
 import os
+import signal
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -54,3 +55,24 @@ def test_db_status_prints_no_password(pg_url, tmp_path, form):
     assert "up, PostgreSQL" in status.stdout
     assert SECRET not in status.stdout + status.stderr
     assert "password=***" in status.stdout
+
+
+def test_the_demo_banner_prints_no_password(instance_db, tmp_path):
+    """The demo's first line names the server; the demo is stopped once it has printed it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
+    env |= {"COLUMNS": "300", "GAMESTATS_DATA_DIR": str(tmp_path / "data"),
+            "GAMESTATS_PG_URL": f"{instance_db}?password={SECRET}"}
+    demo = subprocess.Popen([*GAMESTATS, "demo", "--days", "1", "--end", "2026-03-02", "--users", "20"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        printed = []
+        for line in demo.stdout:
+            printed.append(line)
+            if line.startswith("gamestats demo") or "Error" in line:
+                break
+    finally:
+        os.killpg(demo.pid, signal.SIGKILL)
+        demo.wait()
+    banner = "".join(printed)
+    assert banner.startswith("gamestats demo"), banner
+    assert "password=***" in banner and SECRET not in banner
