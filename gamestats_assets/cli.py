@@ -87,6 +87,8 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                       f"PostgreSQL {redact(prepared.pg_url)}")
         console.print(f"Dagster's event log: {event_log}")
         with dg.DagsterInstance.get() as instance, console.status("materializing") as status:
+            _fail_dead_runs(instance)
+
             def report(outcome: RunOutcome) -> None:
                 mark = "[green]ok[/]" if outcome.success else "[red]failed[/]"
                 failed_checks = sum(1 for passed in outcome.checks.values() if not passed)
@@ -155,16 +157,34 @@ def dagster(arguments: tuple[str, ...]) -> None:
     ``gamestats dagster asset materialize --select 'group:l2m' --partition 2026-11-20``.
 
     PostgreSQL is started (if embedded) and migrated first, and ``-m gamestats_assets.definitions`` is
-    added where the command takes a code location, so its runs appear in ``gamestats dev``.
+    added where the command takes a code location, so its runs appear in ``gamestats dev``. Before a run
+    starts, runs whose process died are marked failed and their pool slots freed (no daemon needed).
     """
     prepared = _prepare_or_exit(Settings.from_env())
     location = ["-m", "gamestats_assets.definitions"] if arguments[:2] in LOCATION_COMMANDS else []
     try:
+        if arguments[:2] in RUN_COMMANDS:
+            import dagster as dg
+
+            with dg.DagsterInstance.get() as instance:
+                _fail_dead_runs(instance)
         completed = subprocess.run([sys.executable, "-m", "dagster", *arguments, *location],
                                    cwd=prepared.settings.dagster_home, check=False)
     finally:
         release(prepared)
     sys.exit(completed.returncode)
+
+
+RUN_COMMANDS = {("asset", "materialize"), ("job", "execute"), ("job", "launch"), ("job", "backfill")}
+
+
+def _fail_dead_runs(instance) -> None:
+    """Runs whose process died are marked failed and their pool slots freed, so a new run never waits
+    for them (``gamestats dev``'s daemon does the same through run monitoring)."""
+    from gamestats_assets.lib.run_health import fail_dead_runs
+
+    for run_id in fail_dead_runs(instance):
+        console.print(f"run {run_id} had lost its process: marked failed, its pool slots freed")
 
 
 LOCATION_COMMANDS = {("asset", "materialize"), ("asset", "list"), ("job", "launch"), ("job", "list"),
