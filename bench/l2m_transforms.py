@@ -79,7 +79,7 @@ def run(landing: Path, users: int, seed: int) -> dict:
     t["l2m_server_performance"] = timed("l2m_server_performance", lambda: cons.l2m_server_performance(
         t["l2m_active"], t["l2m_recharge"], t["etl_money_gain"], t["etl_money_spend"], t["etl_logout"]))
     t["farmers_detected"] = timed("farmers_detected", lambda: farmers.detect_farmers(
-        t["etl_login"], t["l2m_active"], t["etl_item_gain"], t["etl_money_gain"], t["l2m_recharge"]))
+        t["etl_login"], t["etl_logout"], t["l2m_active"], t["etl_item_gain"], t["etl_money_gain"], t["l2m_recharge"]))
     t["l2m_farmers_performance"] = timed("l2m_farmers_performance",
                                          lambda: farmers.l2m_farmers_performance(t["farmers_detected"]))
     t["l2m_farmers_snapshot"] = timed("l2m_farmers_snapshot",

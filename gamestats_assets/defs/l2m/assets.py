@@ -248,12 +248,14 @@ l2m_server_performance = daily_table(
 )
 farmers_detected = daily_table(
     "std", "farmers_detected",
-    lambda day, login, active, item_gain, money_gain, recharge: farmers.detect_farmers(
-        login, active, item_gain, money_gain, recharge),
-    {"login": etl_key("login"), "active": l2m_active.key, "item_gain": etl_key("item_gain"),
-     "money_gain": etl_key("money_gain"), "recharge": l2m_recharge.key},
-    "Accounts detected as bot farmers on the day (key date, user_id): accounts sharing an IP or /24 subnet "
-    "with other level-1 accounts that farm items and diamonds, with the evidence per account.",
+    lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
+        login, logout, active, item_gain, money_gain, recharge),
+    {"login": etl_key("login"), "logout": etl_key("logout"), "active": l2m_active.key,
+     "item_gain": etl_key("item_gain"), "money_gain": etl_key("money_gain"), "recharge": l2m_recharge.key},
+    "Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script "
+    "(grinding, round the clock, machine-regular sessions) linked into farms by shared devices or networks, "
+    "each with its farm, the signals that flagged it, a score and the evidence (definition in "
+    "transforms/farmers.py).",
 )
 l2m_farmers_performance = daily_table(
     "cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),

@@ -65,7 +65,7 @@ def derived_tables(t: Mapping[str, pl.DataFrame], day: dt.date,
     out["l2m_server_performance"] = cons.l2m_server_performance(
         active, recharge, t["etl_money_gain"], t["etl_money_spend"], t["etl_logout"])
     out["farmers_detected"] = detected = farmers.detect_farmers(
-        t["etl_login"], active, t["etl_item_gain"], t["etl_money_gain"], recharge)
+        t["etl_login"], t["etl_logout"], active, t["etl_item_gain"], t["etl_money_gain"], recharge)
     out["l2m_farmers_performance"] = farmers.l2m_farmers_performance(detected)
     out["l2m_daily_kpis"] = kpis.l2m_daily_kpis(active, recharge, cumulative)
     window = active if active_history is None else pl.concat([active_history, active])

@@ -1,22 +1,55 @@
-"""Bot-farm ("farmer") detection: accounts farming at level 1 that cluster on shared network addresses.
+"""Bot-farm ("farmer") detection: accounts that farm like a script and share an operator's infrastructure.
 
 Definition, per day:
-1. A *level-1 farmer candidate* is an active account whose highest level of the day is at most
-   ``MAX_FARMING_LEVEL`` (1) and that gained items or diamonds at least ``MIN_GAIN_EVENTS`` (10) times.
-2. Candidates are linked when they logged in from the same /24 subnet (IPv4 ``a.b.c.*``; any other address
-   stands for itself). Linked candidates form clusters (connected components), which catch both a farm on one
-   subnet and a farm rotating a handful of addresses that its accounts share.
-3. A cluster of at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm; its accounts are farmers. The farm
-   key is the smallest /24 of the cluster, written ``a.b.c.0/24``.
+
+1. Behaviour (``farm_signals``): an account is a *candidate* when it grinds (gains items or diamonds far
+   more often than the day's typical player), plays round the clock, or keeps a machine's timetable, and
+   did not register that day. ``parked_low_level`` adds that it does so at level 10 or below.
+2. Links between two candidates, the strong signals that one operator runs both:
+
+   - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
+     never with several heavy players at once; farms reuse phones and emulator images across accounts.
+   - ``shared_network``: they logged in from the same IP address or the same /24 subnet (IPv4; any other
+     address stands for itself) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain
+     events within a factor ``GAIN_RATIO_TOLERANCE`` (1.6), and at least one farming signal in common.
+     A carrier NAT address or a campus network puts many players on one address, but those players
+     differ (levels, how much they play, how); a farm's accounts on one network run the same script.
+     Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
+     accounts meet in, so the whole pool ends in one farm, not one farm per /24.
+
+   Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
+   account gains and spends, not to whom it gives, so there is nothing to follow.
+3. The accounts linked directly or through others form a graph; each connected component (networkx) of
+   at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A component
+   this small or smaller is a household or a pair of friends, not an operator.
+
+Each farmer carries its farm (``farm_key``: ``farm-`` and the smallest account id of the farm), the
+signals that flagged it (``signals``: the links it took part in and its behaviour signals) and a
+``score`` in [0, 1] for reviewers, ``1 - prod(1 - SIGNAL_WEIGHTS[s])`` over its signals: the more
+independent evidence, the closer to 1. The score orders the review; the farm rule above decides.
 """
 
 from __future__ import annotations
 
+import math
+
+import networkx as nx
 import polars as pl
 
-MAX_FARMING_LEVEL = 1
-MIN_GAIN_EVENTS = 10
+from gamestats_assets.defs.l2m.transforms.farm_signals import (
+    BEHAVIOUR_SIGNALS,
+    FARMING_SIGNALS,
+    account_activity,
+    behaviour_signals,
+)
+
 MIN_FARM_ACCOUNTS = 5
+LEVEL_TOLERANCE = 3
+GAIN_RATIO_TOLERANCE = 1.6
+LINK_SIGNALS = ("shared_device", "shared_network")
+SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "grinding": 0.3, "round_the_clock": 0.3,
+                  "machine_regular": 0.4, "parked_low_level": 0.3}
+"""How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
 
 
 def subnet_of(ip: pl.Expr) -> pl.Expr:
@@ -25,58 +58,107 @@ def subnet_of(ip: pl.Expr) -> pl.Expr:
         ip.str.replace(r"\.\d+$", ".0/24")).otherwise(ip)
 
 
-def _connected_clusters(edges: pl.DataFrame) -> pl.DataFrame:
-    """Cluster label (the smallest subnet reachable) per user_id, by label propagation over (user_id, subnet)."""
-    labels = edges.group_by("user_id").agg(pl.col("subnet").min().alias("farm_key"))
-    while True:
-        per_subnet = (edges.join(labels, on="user_id")
-                      .group_by("subnet").agg(pl.col("farm_key").min()))
-        updated = (edges.join(per_subnet, on="subnet")
-                   .group_by("user_id").agg(pl.col("farm_key").min()))
-        changed = labels.join(updated, on="user_id", suffix="_new").filter(
-            pl.col("farm_key") != pl.col("farm_key_new")).height
-        labels = updated
-        if not changed:
-            return labels
+def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day."""
+    seen = pl.concat([login.select("user_id", "ip", "device_id"), logout.select("user_id", "ip", "device_id")])
+    return (seen.join(candidates, on="user_id", how="semi").unique()
+            .with_columns(subnet=subnet_of(pl.col("ip"))))
 
 
-def detect_farmers(login: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
+def _pairs(addresses: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Pairs of distinct accounts (user_a < user_b) that share a value of ``column``."""
+    shared = addresses.select("user_id", column).drop_nulls().unique()
+    return (shared.join(shared, on=column, suffix="_b")
+            .filter(pl.col("user_id") < pl.col("user_id_b"))
+            .select(pl.col("user_id").alias("user_a"), pl.col("user_id_b").alias("user_b")).unique())
+
+
+def _alike(pairs: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The ``pairs`` whose two accounts behave alike (see ``shared_network`` in the module docstring)."""
+    traits = candidates.select("user_id", "level", "gain_events", *FARMING_SIGNALS)
+    both = (pairs.join(traits, left_on="user_a", right_on="user_id")
+            .join(traits, left_on="user_b", right_on="user_id", suffix="_b"))
+    low = pl.min_horizontal("gain_events", "gain_events_b").cast(pl.Float64)
+    high = pl.max_horizontal("gain_events", "gain_events_b").cast(pl.Float64)
+    return both.filter(
+        ((pl.col("level") - pl.col("level_b")).abs() <= LEVEL_TOLERANCE)
+        & (high <= GAIN_RATIO_TOLERANCE * low)
+        & pl.any_horizontal([pl.col(s) & pl.col(f"{s}_b") for s in FARMING_SIGNALS])
+    ).select("user_a", "user_b")
+
+
+def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The links between candidates, one row per (user_a, user_b, signal); see the module docstring."""
+    return pl.concat([
+        _pairs(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
+        _alike(_pairs(addresses, "subnet"), candidates).with_columns(signal=pl.lit("shared_network")),
+    ])
+
+
+def farms_of(links: pl.DataFrame) -> pl.DataFrame:
+    """The farm of every account in a connected component of at least ``MIN_FARM_ACCOUNTS`` accounts of
+    the ``links`` graph: (user_id, farm_key), ``farm_key`` = ``farm-<smallest user_id>``."""
+    graph = nx.Graph()
+    graph.add_edges_from(links.select("user_a", "user_b").iter_rows())
+    rows = [(user, f"farm-{min(component)}")
+            for component in nx.connected_components(graph) if len(component) >= MIN_FARM_ACCOUNTS
+            for user in component]
+    return pl.DataFrame(rows, schema={"user_id": pl.Utf8, "farm_key": pl.Utf8}, orient="row")
+
+
+def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
+    """``signals`` (comma-separated, in ``SIGNAL_WEIGHTS`` order) and ``score`` from the boolean signal
+    columns of ``frame``."""
+    names = list(SIGNAL_WEIGHTS)
+    return frame.with_columns(
+        signals=pl.concat_str([pl.when(pl.col(s)).then(pl.lit(s)) for s in names], separator=",", ignore_nulls=True),
+        score=1.0 - pl.sum_horizontal([pl.when(pl.col(s)).then(math.log1p(-SIGNAL_WEIGHTS[s])).otherwise(0.0)
+                                       for s in names]).exp(),
+    )
+
+
+def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
                    money_gain: pl.DataFrame, recharge: pl.DataFrame) -> pl.DataFrame:
-    """The day's farmer accounts with their evidence (see the module docstring for the definition).
+    """The day's farmer accounts with their farm, signals, score and evidence (definition in the module
+    docstring).
 
-    Evidence per account: its farm (key, accounts, subnets, addresses), level, distinct login addresses,
-    gain events, items and diamonds gained, revenue. Grain: (date, user_id). Inputs: ETL login, item_gain,
-    money_gain; CONS l2m_active and l2m_recharge of the same day.
+    Evidence per account: its farm (key, accounts, subnets, addresses, devices), level, distinct login
+    addresses and devices, sessions, online seconds, gain events, items and diamonds gained, revenue.
+    Grain: (date, user_id). Inputs: ETL login, logout, item_gain, money_gain; CONS l2m_active and
+    l2m_recharge of the same day.
     """
-    level_one = active.filter(pl.col("level") <= MAX_FARMING_LEVEL).select("date", "user_id", "server_id", "level")
-    gains = pl.concat([
-        item_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
-            pl.col("events").sum().alias("gain_events"), pl.col("quantity").sum().alias("items_gained"),
-            pl.lit(0, pl.Int64).alias("diamonds_gained")),
-        money_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
-            pl.col("events").sum().alias("gain_events"), pl.lit(0, pl.Int64).alias("items_gained"),
-            pl.col("amount").sum().alias("diamonds_gained")),
-    ]).group_by("user_id").agg(pl.all().sum())
-    candidates = (level_one.join(gains, on="user_id", how="inner")
-                  .filter(pl.col("gain_events") >= MIN_GAIN_EVENTS))
-    addresses = (login.join(candidates, on="user_id", how="semi")
-                 .select("user_id", "ip").unique()
-                 .with_columns(subnet=subnet_of(pl.col("ip"))))
-    clusters = _connected_clusters(addresses.select("user_id", "subnet").unique())
-    farms = (addresses.join(clusters, on="user_id")
-             .group_by("farm_key")
-             .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("farm_accounts"),
-                  pl.col("subnet").n_unique().cast(pl.Int64).alias("farm_subnets"),
-                  pl.col("ip").n_unique().cast(pl.Int64).alias("farm_ips"))
-             .filter(pl.col("farm_accounts") >= MIN_FARM_ACCOUNTS))
-    login_ips = addresses.group_by("user_id").agg(pl.col("ip").n_unique().cast(pl.Int64).alias("login_ips"))
-    return (candidates.join(clusters, on="user_id")
-            .join(farms, on="farm_key", how="inner")
-            .join(login_ips, on="user_id", how="left")
+    accounts = behaviour_signals(account_activity(active, logout, item_gain, money_gain))
+    candidates = accounts.filter(pl.col("candidate"))
+    addresses = candidate_addresses(login, logout, candidates)
+    links = candidate_links(addresses, candidates)
+    members = farms_of(links)
+    linked = (pl.concat([links.select(pl.col("user_a").alias("user_id"), "signal"),
+                         links.select(pl.col("user_b").alias("user_id"), "signal")])
+              .unique()
+              .with_columns(pl.lit(True).alias("present"))
+              .pivot(on="signal", index="user_id", values="present", on_columns=list(LINK_SIGNALS)))
+    member_addresses = addresses.join(members, on="user_id")
+    farms = member_addresses.group_by("farm_key").agg(
+        pl.col("user_id").n_unique().cast(pl.Int64).alias("farm_accounts"),
+        pl.col("subnet").n_unique().cast(pl.Int64).alias("farm_subnets"),
+        pl.col("ip").n_unique().cast(pl.Int64).alias("farm_ips"),
+        pl.col("device_id").n_unique().cast(pl.Int64).alias("farm_devices"),
+    )
+    per_account = member_addresses.group_by("user_id").agg(
+        pl.col("ip").n_unique().cast(pl.Int64).alias("login_ips"),
+        pl.col("device_id").n_unique().cast(pl.Int64).alias("login_devices"),
+    )
+    flagged = (candidates.join(members, on="user_id")
+               .join(linked, on="user_id", how="left")
+               .with_columns(pl.col(LINK_SIGNALS).fill_null(False)))
+    return (_signal_list_and_score(flagged)
+            .join(farms, on="farm_key")
+            .join(per_account, on="user_id", how="left")
             .join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="left")
-            .select("date", "user_id", "server_id", "farm_key", "farm_accounts", "farm_subnets", "farm_ips",
-                    "level", "login_ips", "gain_events", "items_gained", "diamonds_gained",
-                    pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"))
+            .select("date", "user_id", "server_id", "farm_key", "signals", "score",
+                    "farm_accounts", "farm_subnets", "farm_ips", "farm_devices", "level", "login_ips",
+                    "login_devices", "sessions", "online_seconds", "gain_events", "items_gained",
+                    "diamonds_gained", pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"))
             .sort("user_id"))
 
 
@@ -94,7 +176,8 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
 
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
-    and the evidence of its latest detection. Grain: user_id. Input: ``detect_farmers`` of all days."""
+    and its latest detection's farm, signals, score and evidence. Grain: user_id. Input: ``detect_farmers``
+    of all days."""
     latest = farmers.sort("date", "user_id").unique("user_id", keep="last")
     history = farmers.group_by("user_id").agg(
         pl.col("date").min().alias("first_detected_date"), pl.col("date").max().alias("last_detected_date"),
@@ -102,7 +185,8 @@ def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
         pl.col("revenue_usd").sum().alias("total_revenue_usd"),
     )
     return (latest.join(history, on="user_id")
-            .select("user_id", "server_id", "farm_key", "first_detected_date", "last_detected_date",
-                    "days_detected", "farm_accounts", "farm_subnets", "farm_ips", "level", "login_ips",
-                    "gain_events", "items_gained", "diamonds_gained", "total_revenue_usd")
+            .select("user_id", "server_id", "farm_key", "signals", "score", "first_detected_date",
+                    "last_detected_date", "days_detected", "farm_accounts", "farm_subnets", "farm_ips",
+                    "farm_devices", "level", "login_ips", "gain_events", "items_gained", "diamonds_gained",
+                    "total_revenue_usd")
             .sort("user_id"))
