@@ -11,11 +11,15 @@ Definition, per day:
      never with several heavy players at once; farms reuse phones and emulator images across accounts.
    - ``shared_network``: they logged in from the same IP address or the same /24 subnet (IPv4; any other
      address stands for itself) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain
-     events within a factor ``GAIN_RATIO_TOLERANCE`` (1.6), and at least one farming signal in common.
-     A carrier NAT address or a campus network puts many players on one address, but those players
-     differ (levels, how much they play, how); a farm's accounts on one network run the same script.
+     events within a factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at
+     least two farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
+     puts many players on one network, heavy players among them, but those players differ (levels, how
+     much and how they play); a farm's accounts on one network run the same script at the same level.
      Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
      accounts meet in, so the whole pool ends in one farm, not one farm per /24.
+   - ``identical_behaviour``: both keep a machine's timetable and their day is the same to the unit:
+     sessions, gain events, items and diamonds gained, distinct items. A script run on many accounts
+     repeats itself exactly; people do not, whatever network they are on.
 
    Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
    account gains and spends, not to whom it gives, so there is nothing to follow.
@@ -46,8 +50,8 @@ from gamestats_assets.defs.l2m.transforms.farm_signals import (
 MIN_FARM_ACCOUNTS = 5
 LEVEL_TOLERANCE = 3
 GAIN_RATIO_TOLERANCE = 1.6
-LINK_SIGNALS = ("shared_device", "shared_network")
-SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "grinding": 0.3, "round_the_clock": 0.3,
+LINK_SIGNALS = ("shared_device", "shared_network", "identical_behaviour")
+SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "grinding": 0.3, "round_the_clock": 0.3,
                   "machine_regular": 0.4, "parked_low_level": 0.3}
 """How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
 
@@ -75,7 +79,7 @@ def _pairs(addresses: pl.DataFrame, column: str) -> pl.DataFrame:
 
 def _alike(pairs: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """The ``pairs`` whose two accounts behave alike (see ``shared_network`` in the module docstring)."""
-    traits = candidates.select("user_id", "level", "gain_events", *FARMING_SIGNALS)
+    traits = candidates.select("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
     both = (pairs.join(traits, left_on="user_a", right_on="user_id")
             .join(traits, left_on="user_b", right_on="user_id", suffix="_b"))
     low = pl.min_horizontal("gain_events", "gain_events_b").cast(pl.Float64)
@@ -83,15 +87,23 @@ def _alike(pairs: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     return both.filter(
         ((pl.col("level") - pl.col("level_b")).abs() <= LEVEL_TOLERANCE)
         & (high <= GAIN_RATIO_TOLERANCE * low)
-        & pl.any_horizontal([pl.col(s) & pl.col(f"{s}_b") for s in FARMING_SIGNALS])
+        & ((pl.col("parked_low_level") & pl.col("parked_low_level_b"))
+           | (pl.sum_horizontal([pl.col(s) & pl.col(f"{s}_b") for s in FARMING_SIGNALS]) >= 2))
     ).select("user_a", "user_b")
+
+
+BEHAVIOUR_FINGERPRINT = ("sessions", "gain_events", "items_gained", "diamonds_gained", "distinct_items")
+"""What must be equal, to the unit, for two machine-regular accounts to count as one script."""
 
 
 def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """The links between candidates, one row per (user_a, user_b, signal); see the module docstring."""
+    fingerprints = (candidates.filter(pl.col("machine_regular"))
+                    .select("user_id", fingerprint=pl.concat_str(BEHAVIOUR_FINGERPRINT, separator="/")))
     return pl.concat([
         _pairs(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
         _alike(_pairs(addresses, "subnet"), candidates).with_columns(signal=pl.lit("shared_network")),
+        _pairs(fingerprints, "fingerprint").with_columns(signal=pl.lit("identical_behaviour")),
     ])
 
 
