@@ -9,8 +9,8 @@ Definition, per day:
 
    - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
      never with several heavy players at once; farms reuse phones and emulator images across accounts.
-   - ``shared_network``: they logged in from the same IP address or the same /24 subnet (IPv4; any other
-     address stands for itself) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain
+   - ``shared_network``: they logged in from the same IP address or the same network (an IPv4 /24, an
+     IPv6 /64) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain
      events within a factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at
      least two farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
      puts many players on one network, heavy players among them, but those players differ (levels, how
@@ -35,6 +35,7 @@ independent evidence, the closer to 1. The score orders the review; the farm rul
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 import networkx as nx
@@ -56,17 +57,40 @@ SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behavi
 """How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
 
 
+IPV6_PREFIX = 64
+"""An IPv6 subscriber or server gets a /64 (a whole block of addresses), as an IPv4 one gets an address in a /24."""
+
+
 def subnet_of(ip: pl.Expr) -> pl.Expr:
     """The /24 network of an IPv4 address as ``a.b.c.0/24``; other addresses unchanged."""
     return pl.when(ip.str.contains(r"^\d+\.\d+\.\d+\.\d+$")).then(
         ip.str.replace(r"\.\d+$", ".0/24")).otherwise(ip)
 
 
+def _ipv6_network(ip: str) -> str:
+    """The /64 of an IPv6 address (``2001:db8:1:2::/64``); anything unreadable stands for itself."""
+    try:
+        return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    except ValueError:
+        return ip
+
+
+def network_of(ips: pl.Series) -> pl.Series:
+    """The network of each address: an IPv4 address's /24 (``subnet_of``), an IPv6 address's /64, any other
+    text itself. IPv6 spellings vary (``::`` compression), so they are parsed, once per distinct address."""
+    v6 = ips.filter(ips.str.contains(":")).unique()
+    networks = pl.Series(ips.name, [_ipv6_network(ip) for ip in v6.to_list()], dtype=pl.Utf8)
+    frame = pl.DataFrame({"ip": ips})
+    return frame.select(pl.when(pl.col("ip").str.contains(":"))
+                        .then(pl.col("ip").replace_strict(v6, networks, default=pl.col("ip")))
+                        .otherwise(subnet_of(pl.col("ip")))).to_series().alias("subnet")
+
+
 def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day."""
     seen = pl.concat([login.select("user_id", "ip", "device_id"), logout.select("user_id", "ip", "device_id")])
-    return (seen.join(candidates, on="user_id", how="semi").unique()
-            .with_columns(subnet=subnet_of(pl.col("ip"))))
+    addresses = seen.join(candidates, on="user_id", how="semi").unique()
+    return addresses.with_columns(network_of(addresses["ip"]))
 
 
 def _pairs(addresses: pl.DataFrame, column: str) -> pl.DataFrame:
