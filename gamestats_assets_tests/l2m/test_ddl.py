@@ -1,4 +1,4 @@
-"""sql/020_l2m.sql matches the published frames: same columns, same order, matching types, keys."""
+"""The l2m DDL in sql/ matches the published frames: same columns, same order, matching types, keys."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import polars as pl
 import pytest
 
+from gamestats_assets.lib.postgres import migration_files
 from gamestats_assets.lib.settings import SQL_DIR
 from gamestats_assets_tests.l2m.conftest import DAYS
 
@@ -19,7 +20,8 @@ PG_TYPE = {pl.Date: "date", pl.Int64: "bigint", pl.Float64: "double precision", 
 
 
 def _sql() -> str:
-    return (SQL_DIR / "020_l2m.sql").read_text()
+    """Every DDL file that touches schema l2m, in the order they apply: a later CREATE replaces an earlier one."""
+    return "\n".join(path.read_text() for path in migration_files(SQL_DIR) if "l2m." in path.read_text())
 
 
 def _tables() -> dict[str, tuple[list[tuple[str, str]], list[str]]]:

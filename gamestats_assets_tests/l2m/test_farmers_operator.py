@@ -1,0 +1,69 @@
+"""Bot-farm detection judged on logs the project never generated: ``operator_logs`` writes two days of an
+operator's game (other address plans, farm sizes and crowds), read through the same ETL as any dropped-in
+export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from gamestats_assets.defs.l2m.transforms import day as day_tables
+from gamestats_assets.defs.l2m.transforms import farm_truth, farmers
+from gamestats_assets_tests.l2m.operator_logs import DECOY_KINDS, FARM_KINDS, OperatorGame
+
+
+@pytest.fixture(scope="module")
+def operator_days(tmp_path_factory):
+    landing = tmp_path_factory.mktemp("operator") / "l2m"
+    game = OperatorGame(seed=7)
+    days = [game.start + dt.timedelta(days=i) for i in range(2)]
+    for day in days:
+        game.write_day(landing, day)
+    computed = day_tables.days_tables(landing, days)
+    kinds = pl.DataFrame({"user_id": list(game.truth), "kind": list(game.truth.values())})
+    return computed, days, kinds
+
+
+def test_every_line_of_the_operator_logs_is_read(operator_days):
+    computed, days, _ = operator_days
+    for day in days:
+        assert not any(computed.days[day].rejects.values())
+        assert computed.days[day].tables["l2m_active"].height > 1_000
+
+
+@pytest.mark.parametrize("offset", [0, 1])
+def test_every_operator_farm_kind_is_found_and_no_crowd_is_flagged(operator_days, offset):
+    computed, days, kinds = operator_days
+    t = computed.days[days[offset]].tables
+    farms = kinds.filter(pl.col("kind").is_in(FARM_KINDS)).with_columns(group_id=pl.lit(0, pl.Int64))
+    decoys = kinds.filter(pl.col("kind").is_in(DECOY_KINDS)).with_columns(group_id=pl.lit(0, pl.Int64))
+    scores = farm_truth.detection_scores(t["farmers_detected"], farms.select("kind", "group_id", "user_id"),
+                                         decoys.select("kind", "group_id", "user_id"), t["l2m_active"])
+    assert set(scores["kind"]) == {*FARM_KINDS, "all"}
+    assert farm_truth.detection_passes(scores), scores.to_dicts()
+    flagged = t["farmers_detected"].join(kinds, on="user_id", how="left")
+    assert flagged.filter(pl.col("kind").is_null()).height == 0, "an ordinary player was flagged"
+
+
+def test_each_operator_farm_is_one_farm(operator_days):
+    computed, days, kinds = operator_days
+    detected = computed.days[days[0]].tables["farmers_detected"].join(kinds, on="user_id")
+    per_kind = detected.group_by("kind").agg(pl.col("farm_key").n_unique().alias("farms"))
+    assert per_kind["farms"].to_list() == [1] * len(FARM_KINDS)
+    phones = detected.filter(pl.col("kind") == "device_sharing")
+    assert phones["signals"].str.contains("shared_device").all()
+    assert (phones["level"] > 10).all(), "found without the low-level signal"
+    v6 = detected.filter(pl.col("kind") == "ipv6_block")
+    assert v6["signals"].str.contains("shared_network").all()
+
+
+def test_the_household_behind_one_address_has_heavy_players_yet_stays_clean(operator_days):
+    computed, days, kinds = operator_days
+    t = computed.days[days[0]].tables
+    accounts = farmers.behaviour_signals(farmers.account_activity(
+        t["l2m_active"], t["etl_logout"], t["etl_item_gain"], t["etl_money_gain"]))
+    household = accounts.join(kinds.filter(pl.col("kind") == "household_nat"), on="user_id")
+    assert household["candidate"].sum() >= 5
+    assert t["farmers_detected"].join(household, on="user_id", how="semi").height == 0
