@@ -36,23 +36,20 @@ PARKED_MAX_LEVEL = 10
 
 FARMING_SIGNALS = ("grinding", "round_the_clock", "machine_regular")
 """The signals that make an account a farming candidate on their own."""
-BEHAVIOUR_SIGNALS = (*FARMING_SIGNALS, "parked_low_level")
 
 _HOUR_MS = 3_600_000
 
 
 def _gains(item_gain: pl.DataFrame, money_gain: pl.DataFrame) -> pl.DataFrame:
-    """Per user: gain events (items and diamonds), items and diamonds gained, distinct items gained."""
+    """Per user: gain events (items and diamonds), items and diamonds gained."""
     items = item_gain.group_by("user_id").agg(
-        pl.col("events").sum().alias("item_events"), pl.col("quantity").sum().alias("items_gained"),
-        pl.col("item_id").n_unique().cast(pl.Int64).alias("distinct_items"))
+        pl.col("events").sum().alias("item_events"), pl.col("quantity").sum().alias("items_gained"))
     money = money_gain.group_by("user_id").agg(
         pl.col("events").sum().alias("money_events"), pl.col("amount").sum().alias("diamonds_gained"))
     return (items.join(money, on="user_id", how="full", coalesce=True)
             .select("user_id",
                     (pl.col("item_events").fill_null(0) + pl.col("money_events").fill_null(0)).alias("gain_events"),
-                    pl.col("items_gained").fill_null(0), pl.col("diamonds_gained").fill_null(0),
-                    pl.col("distinct_items").fill_null(0)))
+                    pl.col("items_gained").fill_null(0), pl.col("diamonds_gained").fill_null(0)))
 
 
 def _cv(values: pl.Expr) -> pl.Expr:
@@ -60,43 +57,62 @@ def _cv(values: pl.Expr) -> pl.Expr:
     return pl.when(values.mean() > 0).then(values.std(ddof=0) / values.mean())
 
 
-def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
-    """Per user, from the day's logouts (a logout closes one session and carries its length): sessions,
-    online seconds, the spread of session lengths and of the gaps between session starts, and the
-    hours of the day the sessions cover."""
-    sessions = logout.select(
+def _session_rows(logout: pl.DataFrame) -> pl.DataFrame:
+    """One row per session from the day's logouts (a logout closes one session and carries its length):
+    user_id, online seconds, start and end in milliseconds after midnight."""
+    time = pl.col("event_time")
+    return logout.select(
         "user_id", pl.col("online_seconds").clip(lower_bound=0),
-        end_ms=pl.col("event_time").dt.hour().cast(pl.Int64) * _HOUR_MS
-        + pl.col("event_time").dt.minute().cast(pl.Int64) * 60_000
-        + pl.col("event_time").dt.second().cast(pl.Int64) * 1_000
-        + pl.col("event_time").dt.millisecond().cast(pl.Int64),
+        end_ms=time.dt.hour().cast(pl.Int64) * _HOUR_MS + time.dt.minute().cast(pl.Int64) * 60_000
+        + time.dt.second().cast(pl.Int64) * 1_000 + time.dt.millisecond().cast(pl.Int64),
     ).with_columns(start_ms=(pl.col("end_ms") - pl.col("online_seconds") * 1_000).clip(lower_bound=0))
-    per_user = sessions.group_by("user_id").agg(
-        pl.len().cast(pl.Int64).alias("sessions"),
-        pl.col("online_seconds").sum().alias("online_seconds"),
-        _cv(pl.col("online_seconds").cast(pl.Float64)).alias("session_length_cv"),
-        _cv(pl.col("start_ms").sort().diff().drop_nulls().cast(pl.Float64)).alias("session_gap_cv"),
-    )
+
+
+def _regularity(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Per user with at least ``REGULAR_MIN_SESSIONS`` sessions: the variation of session lengths and of
+    the gaps between consecutive session starts."""
+    ordered = sessions.sort("user_id", "start_ms")
+    same_user = pl.col("user_id") == pl.col("user_id").shift(1)
+    return (ordered.with_columns(gap=pl.when(same_user).then(pl.col("start_ms") - pl.col("start_ms").shift(1)))
+            .group_by("user_id").agg(_cv(pl.col("online_seconds").cast(pl.Float64)).alias("session_length_cv"),
+                                     _cv(pl.col("gap").drop_nulls().cast(pl.Float64)).alias("session_gap_cv")))
+
+
+def _hours_covered(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Per user: the distinct clock hours its sessions touch."""
+    return (sessions.select("user_id", hour=pl.int_ranges(pl.col("start_ms") // _HOUR_MS,
+                                                           pl.col("end_ms") // _HOUR_MS + 1))
+            .explode("hour")
+            .group_by("user_id").agg(pl.col("hour").n_unique().cast(pl.Int64).alias("hours_covered")))
+
+
+def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
+    """Per user: sessions, online seconds, the variation of session lengths and start gaps (users with
+    enough sessions to tell) and the hours of the day the sessions cover (users who could reach
+    ``ROUND_THE_CLOCK_HOURS``)."""
+    sessions = _session_rows(logout)
+    per_user = sessions.group_by("user_id").agg(pl.len().cast(pl.Int64).alias("sessions"),
+                                                pl.col("online_seconds").sum().alias("online_seconds"))
+    many = per_user.filter(pl.col("sessions") >= REGULAR_MIN_SESSIONS).select("user_id")
     # A session of L hours touches at most L + 2 clock hours, so only these users can reach the threshold.
-    could_cover = per_user.filter(pl.col("online_seconds") / 3_600 + 2 * pl.col("sessions") >= ROUND_THE_CLOCK_HOURS)
-    hours = (sessions.join(could_cover, on="user_id", how="semi")
-             .select("user_id", hour=pl.int_ranges(pl.col("start_ms") // _HOUR_MS, pl.col("end_ms") // _HOUR_MS + 1))
-             .explode("hour")
-             .group_by("user_id").agg(pl.col("hour").n_unique().cast(pl.Int64).alias("hours_covered")))
-    return per_user.join(hours, on="user_id", how="left").with_columns(pl.col("hours_covered").fill_null(0))
+    could_cover = per_user.filter(
+        pl.col("online_seconds") / 3_600 + 2 * pl.col("sessions") >= ROUND_THE_CLOCK_HOURS).select("user_id")
+    return (per_user.join(_regularity(sessions.join(many, on="user_id", how="semi")), on="user_id", how="left")
+            .join(_hours_covered(sessions.join(could_cover, on="user_id", how="semi")), on="user_id", how="left")
+            .with_columns(pl.col("hours_covered").fill_null(0)))
 
 
 def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.DataFrame,
                      money_gain: pl.DataFrame) -> pl.DataFrame:
     """One row per active account of the day with what the behaviour signals read: level, whether it
     registered that day, sessions, online seconds, session-length and start-gap variation, hours covered,
-    gain events, items, diamonds and distinct items gained. Grain: (date, user_id). Inputs: CONS l2m_active,
+    gain events, items and diamonds gained. Grain: (date, user_id). Inputs: CONS l2m_active,
     ETL logout, item_gain and money_gain of the day."""
     return (active.select("date", "user_id", "server_id", "level", "is_new_user")
             .join(_sessions(logout), on="user_id", how="left")
             .join(_gains(item_gain, money_gain), on="user_id", how="left")
             .with_columns(pl.col("sessions", "online_seconds", "hours_covered", "gain_events", "items_gained",
-                                 "diamonds_gained", "distinct_items").fill_null(0)))
+                                 "diamonds_gained").fill_null(0)))
 
 
 def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,7 @@ Definition, per day:
      Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
      accounts meet in, so the whole pool ends in one farm, not one farm per /24.
    - ``identical_behaviour``: both keep a machine's timetable and their day is the same to the unit:
-     sessions, gain events, items and diamonds gained, distinct items. A script run on many accounts
+     sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many accounts
      repeats itself exactly; people do not, whatever network they are on.
 
    Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
@@ -42,7 +42,6 @@ import networkx as nx
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms.farm_signals import (
-    BEHAVIOUR_SIGNALS,
     FARMING_SIGNALS,
     account_activity,
     behaviour_signals,
@@ -93,41 +92,65 @@ def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: p
     return addresses.with_columns(network_of(addresses["ip"]))
 
 
-def _pairs(addresses: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Pairs of distinct accounts (user_a < user_b) that share a value of ``column``."""
-    shared = addresses.select("user_id", column).drop_nulls().unique()
-    return (shared.join(shared, on=column, suffix="_b")
-            .filter(pl.col("user_id") < pl.col("user_id_b"))
-            .select(pl.col("user_id").alias("user_a"), pl.col("user_id_b").alias("user_b")).unique())
+def _shared(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Links (user_a, user_b) that join every group of accounts sharing a value of ``column``: each
+    account to the group's smallest account id, which connects the group with one link per account."""
+    shared = frame.select("user_id", column).drop_nulls().unique()
+    return (shared.with_columns(user_a=pl.col("user_id").min().over(column))
+            .filter(pl.col("user_a") != pl.col("user_id"))
+            .select("user_a", pl.col("user_id").alias("user_b")).unique())
 
 
-def _alike(pairs: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """The ``pairs`` whose two accounts behave alike (see ``shared_network`` in the module docstring)."""
-    traits = candidates.select("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
-    both = (pairs.join(traits, left_on="user_a", right_on="user_id")
-            .join(traits, left_on="user_b", right_on="user_id", suffix="_b"))
-    low = pl.min_horizontal("gain_events", "gain_events_b").cast(pl.Float64)
-    high = pl.max_horizontal("gain_events", "gain_events_b").cast(pl.Float64)
-    return both.filter(
-        ((pl.col("level") - pl.col("level_b")).abs() <= LEVEL_TOLERANCE)
-        & (high <= GAIN_RATIO_TOLERANCE * low)
-        & ((pl.col("parked_low_level") & pl.col("parked_low_level_b"))
-           | (pl.sum_horizontal([pl.col(s) & pl.col(f"{s}_b") for s in FARMING_SIGNALS]) >= 2))
-    ).select("user_a", "user_b")
+NETWORK_NEIGHBOURS = 10
+"""On one network, each candidate is compared with the next this many candidates in gain-events order:
+accounts that behave alike sit next to each other in that order, and a crowd of thousands behind a carrier
+network is compared in linear time, not pair by pair."""
 
 
-BEHAVIOUR_FINGERPRINT = ("sessions", "gain_events", "items_gained", "diamonds_gained", "distinct_items")
-"""What must be equal, to the unit, for two machine-regular accounts to count as one script."""
+def _alike_on_network(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """Links (user_a, user_b) between candidates on one network that behave alike (see ``shared_network``
+    in the module docstring), among each candidate's ``NETWORK_NEIGHBOURS`` next in gain-events order."""
+    traits = ("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
+    rows = (addresses.select("user_id", "subnet").unique()
+            .join(candidates.select(traits), on="user_id")
+            .sort("subnet", "gain_events", "user_id"))
+    pairs = []
+    for k in range(1, NETWORK_NEIGHBOURS + 1):
+        other = {name: pl.col(name).shift(-k) for name in ("subnet", *traits)}
+        low = pl.col("gain_events").cast(pl.Float64)
+        alike = ((other["subnet"] == pl.col("subnet"))
+                 & ((pl.col("level") - other["level"]).abs() <= LEVEL_TOLERANCE)
+                 & (other["gain_events"] <= GAIN_RATIO_TOLERANCE * low)
+                 & ((pl.col("parked_low_level") & other["parked_low_level"])
+                    | (pl.sum_horizontal([pl.col(s) & other[s] for s in FARMING_SIGNALS]) >= 2)))
+        pairs.append(rows.select(pl.col("user_id").alias("user_a"), other["user_id"].alias("user_b"),
+                                 alike.fill_null(False).alias("alike")).filter("alike").drop("alike"))
+    return pl.concat(pairs).unique()
 
 
-def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+BEHAVIOUR_FINGERPRINT = ("sessions", "gain_events", "items_gained", "diamonds_gained", "item_mix")
+"""What must be equal, to the unit, for two machine-regular accounts to count as one script; ``item_mix``
+lists every item gained with its quantity."""
+
+
+def _fingerprints(candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
+    """(user_id, fingerprint) of the machine-regular candidates: ``BEHAVIOUR_FINGERPRINT`` as one text."""
+    regular = candidates.filter(pl.col("machine_regular"))
+    mix = (item_gain.join(regular, on="user_id", how="semi")
+           .group_by("user_id", "item_id").agg(pl.col("quantity").sum())
+           .sort("user_id", "item_id")
+           .group_by("user_id", maintain_order=True)
+           .agg(pl.format("{}x{}", "item_id", "quantity").str.join(" ").alias("item_mix")))
+    return (regular.join(mix, on="user_id", how="left")
+            .select("user_id", fingerprint=pl.concat_str(BEHAVIOUR_FINGERPRINT, separator="/", ignore_nulls=True)))
+
+
+def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
     """The links between candidates, one row per (user_a, user_b, signal); see the module docstring."""
-    fingerprints = (candidates.filter(pl.col("machine_regular"))
-                    .select("user_id", fingerprint=pl.concat_str(BEHAVIOUR_FINGERPRINT, separator="/")))
     return pl.concat([
-        _pairs(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
-        _alike(_pairs(addresses, "subnet"), candidates).with_columns(signal=pl.lit("shared_network")),
-        _pairs(fingerprints, "fingerprint").with_columns(signal=pl.lit("identical_behaviour")),
+        _shared(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
+        _alike_on_network(addresses, candidates).with_columns(signal=pl.lit("shared_network")),
+        _shared(_fingerprints(candidates, item_gain), "fingerprint").with_columns(signal=pl.lit("identical_behaviour")),
     ])
 
 
@@ -166,7 +189,7 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
     accounts = behaviour_signals(account_activity(active, logout, item_gain, money_gain))
     candidates = accounts.filter(pl.col("candidate"))
     addresses = candidate_addresses(login, logout, candidates)
-    links = candidate_links(addresses, candidates)
+    links = candidate_links(addresses, candidates, item_gain)
     members = farms_of(links)
     linked = (pl.concat([links.select(pl.col("user_a").alias("user_id"), "signal"),
                          links.select(pl.col("user_b").alias("user_id"), "signal")])
