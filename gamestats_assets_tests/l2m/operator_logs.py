@@ -9,7 +9,9 @@ address ranges (carrier-grade NAT in 100.64.0.0/10, IPv6), other farm sizes, oth
 - ``proxy_rotation``: a pool of five proxy subnets rotated per session, accounts at levels 1-3;
 - ``device_sharing``: residential addresses, no two in one /24, three phones shared by fifteen accounts,
   one script at level 14 repeating the same day exactly;
-- ``ipv6_block``: eight accounts on one IPv6 /64 at level 2.
+- ``ipv6_block``: eight accounts on one IPv6 /64 at level 2;
+- ``daily_proxy``: sixteen accounts at level 4, each taking one proxy subnet of a pool of five for the
+  whole day, another the next day, so that on one day no subnet holds more than a few of them.
 
 Legitimate crowds: a carrier NAT pool (a few dozen addresses in one /24 shared by a third of the players),
 a household of fifty varied players behind one address, new players' starter mail, night-long auto-hunt.
@@ -29,7 +31,7 @@ STARTER_MAIL = list(range(90001, 90016))
 MODELS = ["SM-S918B", "SM-A546E", "2201117TG", "CPH2487", "V2207", "iPhone15,3", "iPhone14,7", "Pixel 7",
           "RMX3630", "TECNO KI5q"]
 SERVERS = [21, 22, 23, 24, 25, 26]
-FARM_KINDS = ("datacenter", "proxy_rotation", "device_sharing", "ipv6_block")
+FARM_KINDS = ("datacenter", "proxy_rotation", "device_sharing", "ipv6_block", "daily_proxy")
 DECOY_KINDS = ("household_nat", "starter_mail", "auto_hunt")
 
 
@@ -50,6 +52,7 @@ class Account:
     night_hunter: bool = False
     carrier: bool = False
     pool: list[str] = field(default_factory=list)
+    proxy_of_day: str = ""
 
 
 @dataclass
@@ -125,6 +128,10 @@ class OperatorGame:
         for n in range(8):
             self.accounts.append(self._player(f"v6_{n:02d}", old, kind="ipv6_block", level=2, server=26,
                                               home_ip="2001:db8:4f1:7::", carrier=False))
+        daily_pool = [f"{a}.{rng.randint(0, 255)}.{rng.randint(0, 255)}" for a in (37, 62, 89, 141, 213)]
+        for n in range(16):
+            self.accounts.append(self._player(f"dp_{n:02d}", old, kind="daily_proxy", level=4, server=21,
+                                              pool=daily_pool, carrier=False))
 
     def write_day(self, landing: Path, day: dt.date) -> None:
         """Write the day's JSONL files into ``landing/<day>/``; new players registered that day join."""
@@ -137,6 +144,8 @@ class OperatorGame:
                 self.truth[self.accounts[-1].user_id] = "starter_mail"
         lines = Lines()
         for account in self.accounts:
+            if account.kind == "daily_proxy":
+                account.proxy_of_day = self.rng.choice(account.pool)
             if account.registered > day:
                 continue
             if account.kind == "player" and account.registered < day and self.rng.random() > 0.72:
@@ -150,6 +159,8 @@ class OperatorGame:
 
     def _address(self, account: Account) -> str:
         rng = self.rng
+        if account.proxy_of_day:
+            return f"{account.proxy_of_day}.{rng.randint(1, 254)}"
         if account.pool:
             return f"{rng.choice(account.pool)}.{rng.randint(1, 254)}"
         if account.kind == "datacenter":
@@ -165,7 +176,7 @@ class OperatorGame:
         rng = self.rng
         if account.kind == "device_sharing":
             return [(day_start + dt.timedelta(hours=1 + 3 * k, minutes=7), 170 * 60) for k in range(8)]
-        if account.kind in ("datacenter", "proxy_rotation", "ipv6_block"):
+        if account.kind in ("datacenter", "proxy_rotation", "ipv6_block", "daily_proxy"):
             starts = sorted(rng.uniform(0, 23) for _ in range(rng.randint(4, 8)))
             return [(day_start + dt.timedelta(hours=h), rng.randint(1_800, 7_200)) for h in starts]
         sessions = []

@@ -175,6 +175,7 @@ def test_rerunning_a_day_gives_identical_tables(generated):
     day = DAYS[1]
     etl = day_tables.etl_tables(generated.day_dir(day), day)
     derived = day_tables.derived_tables(etl.tables, day, yesterday=generated.tables[DAYS[0]],
-                                        active_history=generated.tables[DAYS[0]]["l2m_active"])
+                                        active_history=generated.tables[DAYS[0]]["l2m_active"],
+                                        login_history=generated.tables[DAYS[0]]["etl_login"])
     for name, frame in {**etl.tables, **derived}.items():
         assert frame.equals(generated.tables[day][name]), name

@@ -246,17 +246,39 @@ l2m_server_performance = daily_table(
     "l2m_server_performance: per (date, server_id) active users, payers, revenue, diamonds gained and spent, "
     "and play time.",
 )
-farmers_detected = daily_table(
-    "std", "farmers_detected",
-    lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
-        login, logout, active, item_gain, money_gain, recharge),
-    {"login": etl_key("login"), "logout": etl_key("logout"), "active": l2m_active.key,
-     "item_gain": etl_key("item_gain"), "money_gain": etl_key("money_gain"), "recharge": l2m_recharge.key},
-    "Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script "
-    "(grinding, round the clock, machine-regular sessions) linked into farms by shared devices or networks, "
-    "each with its farm, the signals that flagged it, a score and the evidence (definition in "
-    "transforms/farmers.py).",
+LOGIN_HISTORY = dg.TimeWindowPartitionMapping(start_offset=-farmers.HISTORY_DAYS, end_offset=0,
+                                              allow_nonexistent_upstream_partitions=True)
+"""Farmer detection on day D reads ETL login of D-6 .. D (devices and networks shared over time)."""
+
+
+@lake_asset(
+    DOMAIN, "std", "farmers_detected",
+    partitions_def=daily_partitions, partition_column="date",
+    ins={"logins": dg.AssetIn(etl_key("login"), partition_mapping=LOGIN_HISTORY),
+         **{name: dg.AssetIn(key) for name, key in {
+             "logout": etl_key("logout"), "active": l2m_active.key, "item_gain": etl_key("item_gain"),
+             "money_gain": etl_key("money_gain"), "recharge": l2m_recharge.key}.items()}},
 )
+def farmers_detected(context: dg.AssetExecutionContext, logins: pl.LazyFrame, logout: pl.DataFrame,
+                     active: pl.DataFrame, item_gain: pl.DataFrame, money_gain: pl.DataFrame,
+                     recharge: pl.DataFrame) -> pl.DataFrame:
+    """Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script
+    (grinding, round the clock, machine-regular sessions) linked into farms by devices or networks shared
+    over the last week, or by identical days, each with its farm, the signals that flagged it, a score and
+    the evidence (definition in transforms/farmers.py)."""
+    frames = []
+    for day in days_of(context):
+        def of_day(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.filter(pl.col("date") == day)
+
+        earlier = logins.filter(pl.col("date").is_between(day - dt.timedelta(days=farmers.HISTORY_DAYS),
+                                                          day - dt.timedelta(days=1)))
+        frames.append(farmers.detect_farmers(
+            logins.filter(pl.col("date") == day).collect(), of_day(logout), of_day(active), of_day(item_gain),
+            of_day(money_gain), of_day(recharge), earlier))
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 l2m_farmers_performance = daily_table(
     "cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
     {"detected": farmers_detected.key},

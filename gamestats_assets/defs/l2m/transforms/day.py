@@ -49,10 +49,12 @@ def etl_tables(day_dir: Path, day: dt.date) -> DayTables:
 
 def derived_tables(t: Mapping[str, pl.DataFrame], day: dt.date,
                    yesterday: Mapping[str, pl.DataFrame] | None = None,
-                   active_history: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+                   active_history: pl.DataFrame | None = None,
+                   login_history: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
     """STD and daily CONS tables of the day from its ETL tables. ``yesterday`` holds the tables of ``day - 1``
     (its std_user_profile and l2m_cumulative_revenue are carried forward; None on the first day);
-    ``active_history`` the l2m_active of earlier days (for retention)."""
+    ``active_history`` the l2m_active of earlier days (for retention); ``login_history`` the ETL login of
+    the ``farmers.HISTORY_DAYS`` before (for farmer detection)."""
     yesterday = yesterday or {}
     out = {"std_active": std.std_active(*(t[f"etl_{name}"] for name in std.SOURCES))}
     out["std_user_profile"] = std.std_user_profile(yesterday.get("std_user_profile"), t["etl_user_profile"], day)
@@ -65,7 +67,8 @@ def derived_tables(t: Mapping[str, pl.DataFrame], day: dt.date,
     out["l2m_server_performance"] = cons.l2m_server_performance(
         active, recharge, t["etl_money_gain"], t["etl_money_spend"], t["etl_logout"])
     out["farmers_detected"] = detected = farmers.detect_farmers(
-        t["etl_login"], t["etl_logout"], active, t["etl_item_gain"], t["etl_money_gain"], recharge)
+        t["etl_login"], t["etl_logout"], active, t["etl_item_gain"], t["etl_money_gain"], recharge,
+        None if login_history is None else login_history.lazy())
     out["l2m_farmers_performance"] = farmers.l2m_farmers_performance(detected)
     out["l2m_daily_kpis"] = kpis.l2m_daily_kpis(active, recharge, cumulative)
     window = active if active_history is None else pl.concat([active_history, active])
@@ -84,13 +87,17 @@ def snapshot_tables(days: Sequence[Mapping[str, pl.DataFrame]]) -> dict[str, pl.
 
 def days_tables(landing_dir: Path, days: Sequence[dt.date]) -> DaysTables:
     """Every table of the consecutive ``days`` read from ``landing_dir/<YYYY-MM-DD>``: each day gets
-    yesterday's tables and the l2m_active of all earlier days; the snapshots cover all ``days``."""
+    yesterday's tables, the l2m_active of all earlier days and the ETL login of the
+    ``farmers.HISTORY_DAYS`` before; the snapshots cover all ``days``."""
     out: dict[dt.date, DayTables] = {}
-    yesterday, history = None, None
+    yesterday, history, logins = None, None, []
     for day in days:
         etl_day = etl_tables(Path(landing_dir) / day.isoformat(), day)
-        derived = derived_tables(etl_day.tables, day, yesterday=yesterday, active_history=history)
+        earlier = pl.concat(logins[-farmers.HISTORY_DAYS:]) if logins else None
+        derived = derived_tables(etl_day.tables, day, yesterday=yesterday, active_history=history,
+                                 login_history=earlier)
         out[day] = DayTables({**etl_day.tables, **derived}, etl_day.rejects)
         yesterday = derived
         history = derived["l2m_active"] if history is None else pl.concat([history, derived["l2m_active"]])
+        logins.append(etl_day.tables["etl_login"])
     return DaysTables(out, snapshot_tables([d.tables for d in out.values()]))

@@ -5,7 +5,9 @@ Definition, per day:
 1. Behaviour (``farm_signals``): an account is a *candidate* when it grinds (gains items or diamonds far
    more often than the day's typical player), plays round the clock, or keeps a machine's timetable, and
    did not register that day. ``parked_low_level`` adds that it does so at level 10 or below.
-2. Links between two candidates, the strong signals that one operator runs both:
+2. Links between two candidates, the strong signals that one operator runs both. Devices and networks
+   count over the day and the ``HISTORY_DAYS`` (6) before it, so a farm whose accounts take a different
+   proxy of its pool each day is linked through the proxies they took in turn:
 
    - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
      never with several heavy players at once; farms reuse phones and emulator images across accounts.
@@ -85,10 +87,20 @@ def network_of(ips: pl.Series) -> pl.Series:
                         .otherwise(subnet_of(pl.col("ip")))).to_series().alias("subnet")
 
 
-def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day."""
-    seen = pl.concat([login.select("user_id", "ip", "device_id"), logout.select("user_id", "ip", "device_id")])
-    addresses = seen.join(candidates, on="user_id", how="semi").unique()
+HISTORY_DAYS = 6
+"""How many days before the day the network and device links look back."""
+
+
+def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame,
+                        earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
+    """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day, and logged in
+    from on the ``earlier_logins`` (the ``HISTORY_DAYS`` before it; None when there are none)."""
+    columns = ("user_id", "ip", "device_id")
+    seen = [login.select(columns), logout.select(columns)]
+    if earlier_logins is not None:
+        seen.append(earlier_logins.join(candidates.lazy().select("user_id"), on="user_id", how="semi")
+                    .select(columns).unique().collect())
+    addresses = pl.concat(seen).join(candidates, on="user_id", how="semi").unique()
     return addresses.with_columns(network_of(addresses["ip"]))
 
 
@@ -177,18 +189,21 @@ def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
-                   money_gain: pl.DataFrame, recharge: pl.DataFrame) -> pl.DataFrame:
+                   money_gain: pl.DataFrame, recharge: pl.DataFrame,
+                   earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
     """The day's farmer accounts with their farm, signals, score and evidence (definition in the module
     docstring).
 
-    Evidence per account: its farm (key, accounts, subnets, addresses, devices), level, distinct login
-    addresses and devices, sessions, online seconds, gain events, items and diamonds gained, revenue.
+    Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
+    used over the day and the ``HISTORY_DAYS`` before), level, distinct addresses and devices it used
+    over the same days, sessions, online seconds, gain events, items and diamonds gained, revenue.
     Grain: (date, user_id). Inputs: ETL login, logout, item_gain, money_gain; CONS l2m_active and
-    l2m_recharge of the same day.
+    l2m_recharge of the same day; ``earlier_logins``, ETL login of the ``HISTORY_DAYS`` before (lazy, read
+    only for the day's candidates).
     """
     accounts = behaviour_signals(account_activity(active, logout, item_gain, money_gain))
     candidates = accounts.filter(pl.col("candidate"))
-    addresses = candidate_addresses(login, logout, candidates)
+    addresses = candidate_addresses(login, logout, candidates, earlier_logins)
     links = candidate_links(addresses, candidates, item_gain)
     members = farms_of(links)
     linked = (pl.concat([links.select(pl.col("user_a").alias("user_id"), "signal"),
