@@ -56,7 +56,8 @@ def test_detected_accounts_carry_their_farm_signals_and_score(generated):
     assert ((detected["score"] > 0) & (detected["score"] <= 1)).all()
     signals = detected["signals"].str.split(",")
     assert signals.list.eval(pl.element().is_in(list(farmers.LINK_SIGNALS)).any()).explode().all()
-    assert signals.list.eval(pl.element().is_in(["grinding", "round_the_clock", "machine_regular"]).any()).explode().all()
+    farming = ["grinding", "round_the_clock", "machine_regular"]
+    assert signals.list.eval(pl.element().is_in(farming).any()).explode().all()
     assert set(signals.explode().unique()) <= set(farmers.SIGNAL_WEIGHTS)
 
 

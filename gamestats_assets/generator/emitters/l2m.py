@@ -5,7 +5,9 @@ registrations every day from ``FIRST_REGISTRATION_DAY``. Every user's country, s
 engagement, payer propensity and level curve are hashes of ``(seed, user number)``, so they are the same
 whichever day is generated; the day's activity is drawn from ``(seed, date)``. About ``n_users`` users are
 active on a day. Countries: TH, VN, ID, PH, SG, MY, plus US, KR, JP and AU (which reports group as 'Other');
-payments are in the country's currency at app-store price points (USD outside the six).
+payments are in the country's currency at app-store price points (USD outside the six). A player gets
+starter rewards by mail on the day it registers (``STARTER_ITEM_EVENTS`` items, ``STARTER_DIAMOND_EVENTS``
+diamond rewards).
 
 Planted effect: bot farms of three kinds (``Farm``): one /24 subnet at level 1; a pool of proxy subnets,
 parked at levels 1-3; distinct residential addresses sharing a few devices and keeping one schedule, the

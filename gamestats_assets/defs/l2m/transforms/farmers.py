@@ -12,22 +12,22 @@ Definition, per day:
    - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
      never with several heavy players at once; farms reuse phones and emulator images across accounts.
    - ``shared_network``: they logged in from the same IP address or the same network (an IPv4 /24, an
-     IPv6 /64) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain
-     events within a factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at
-     least two farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
+     IPv6 /64) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain events within a
+     factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at least two
+     farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
      puts many players on one network, heavy players among them, but those players differ (levels, how
      much and how they play); a farm's accounts on one network run the same script at the same level.
      Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
      accounts meet in, so the whole pool ends in one farm, not one farm per /24.
    - ``identical_behaviour``: both keep a machine's timetable and their day is the same to the unit:
-     sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many accounts
-     repeats itself exactly; people do not, whatever network they are on.
+     sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many
+     accounts repeats itself exactly; people do not, whatever network they are on.
 
    Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
    account gains and spends, not to whom it gives, so there is nothing to follow.
 3. The accounts linked directly or through others form a graph; each connected component (networkx) of
-   at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A component
-   this small or smaller is a household or a pair of friends, not an operator.
+   at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A smaller
+   component is a household or a few friends, not an operator.
 
 Each farmer carries its farm (``farm_key``: ``farm-`` and the smallest account id of the farm), the
 signals that flagged it (``signals``: the links it took part in and its behaviour signals) and a
@@ -53,8 +53,8 @@ MIN_FARM_ACCOUNTS = 5
 LEVEL_TOLERANCE = 3
 GAIN_RATIO_TOLERANCE = 1.6
 LINK_SIGNALS = ("shared_device", "shared_network", "identical_behaviour")
-SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "grinding": 0.3, "round_the_clock": 0.3,
-                  "machine_regular": 0.4, "parked_low_level": 0.3}
+SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "grinding": 0.3,
+                  "round_the_clock": 0.3, "machine_regular": 0.4, "parked_low_level": 0.3}
 """How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
 
 
@@ -95,12 +95,11 @@ def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: p
                         earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
     """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day, and logged in
     from on the ``earlier_logins`` (the ``HISTORY_DAYS`` before it; None when there are none)."""
-    columns = ("user_id", "ip", "device_id")
-    seen = [login.select(columns), logout.select(columns)]
+    columns, users = ("user_id", "ip", "device_id"), candidates.select("user_id")
+    seen = [frame.select(columns).join(users, on="user_id", how="semi") for frame in (login, logout)]
     if earlier_logins is not None:
-        seen.append(earlier_logins.join(candidates.lazy().select("user_id"), on="user_id", how="semi")
-                    .select(columns).unique().collect())
-    addresses = pl.concat(seen).join(candidates, on="user_id", how="semi").unique()
+        seen.append(earlier_logins.select(columns).join(users.lazy(), on="user_id", how="semi").collect())
+    addresses = pl.concat(seen).unique()
     return addresses.with_columns(network_of(addresses["ip"]))
 
 
@@ -162,7 +161,8 @@ def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain
     return pl.concat([
         _shared(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
         _alike_on_network(addresses, candidates).with_columns(signal=pl.lit("shared_network")),
-        _shared(_fingerprints(candidates, item_gain), "fingerprint").with_columns(signal=pl.lit("identical_behaviour")),
+        _shared(_fingerprints(candidates, item_gain), "fingerprint")
+        .with_columns(signal=pl.lit("identical_behaviour")),
     ])
 
 
