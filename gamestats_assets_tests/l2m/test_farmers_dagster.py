@@ -32,10 +32,10 @@ def runs(pg_url, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("farmers") / "data"
         for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url,
-                            "GAMESTATS_USERS": "1500", "GAMESTATS_START_DATE": DROPPED.isoformat()}.items():
+                            "GAMESTATS_USERS": "600", "GAMESTATS_START_DATE": DROPPED.isoformat()}.items():
             patch.setenv(name, value)
         settings = Settings.from_env()
-        OperatorGame(seed=3, start=DROPPED).write_day(settings.landing_dir("l2m"), DROPPED)
+        OperatorGame(seed=3, players=600, start=DROPPED).write_day(settings.landing_dir("l2m"), DROPPED)
         defs = build_definitions(settings)
         graph = defs.resolve_asset_graph()
         upstream = dg.AssetSelection.assets(DETECTED).upstream().resolve(graph)
@@ -74,7 +74,7 @@ def test_flagged_accounts_carry_farm_signals_and_score_in_the_lake_and_postgres(
     assert snapshot.success
     lake = pl.read_delta(str(data_dir / "lake" / "l2m" / "std" / "farmers_detected"))
     assert set(lake["date"].unique()) == {DROPPED, SYNTHETIC}
-    assert lake.filter(pl.col("date") == DROPPED)["user_id"].str.contains(r"^(dc|px|rs|v6)_").all()
+    assert lake.filter(pl.col("date") == DROPPED)["user_id"].str.contains(r"^(dc|px|rs|v6|dp)_").all()
     with connect(pg_url) as conn:
         rows = conn.execute("SELECT user_id, farm_key, signals, score FROM l2m.l2m_farmers_snapshot").fetchall()
     assert len(rows) == lake["user_id"].n_unique()

@@ -8,7 +8,7 @@ account a *candidate*: ``farmers`` joins candidates into farms through shared in
 
 Behaviour signals of an account on a day, each a property of that account alone:
 
-- ``grinding``: it gained items or diamonds at least ``GRIND_FACTOR`` (3) times as often as the day's
+- ``grinding``: it gained items or diamonds at least ``GRIND_FACTOR`` (2) times as often as the day's
   median gaining account. Relative to the day, so it holds for any game's economy and any season.
 - ``round_the_clock``: its sessions cover at least ``ROUND_THE_CLOCK_HOURS`` (20) distinct hours of the day.
   People sleep; a long auto-hunt session of a real player covers an evening and a night, not a whole day.
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import polars as pl
 
-GRIND_FACTOR = 3.0
+GRIND_FACTOR = 2.0
 ROUND_THE_CLOCK_HOURS = 20
 REGULAR_MIN_SESSIONS = 4
 REGULAR_MAX_CV = 0.05
