@@ -1,7 +1,6 @@
 """Benchmark: L2M farmer detection on one day at scale, alone and with its week of login history.
 
-Emits ``--days`` consecutive days (not timed), reads the last day's ETL inputs and its l2m_active and
-l2m_recharge, then times ``detect_farmers`` without history (the first day of a history) and with the
+Emits ``--days`` consecutive days and computes their tables (not timed), then times ``detect_farmers`` without history (the first day of a history) and with the
 logins of the days before (every later day), and scores both against the planted truth. Prints one JSON
 object.
 
@@ -19,7 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.defs.l2m.transforms import cons, etl, farm_truth, farmers, std
+from gamestats_assets.defs.l2m.transforms import etl, farm_truth, farmers
+from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 FIRST_DAY = dt.date(2024, 3, 1)
@@ -38,15 +38,12 @@ def main() -> None:
         for day in days:
             l2m.emit_day(Path(landing), day, seed=args.seed, n_users=args.users)
         folder = Path(landing) / days[-1].isoformat()
-        t = {f"etl_{name}": parse(folder, days[-1]).frame for name, parse in {
-            "login": etl.etl_login, "logout": etl.etl_logout, "recharge": etl.etl_recharge,
-            **{source.event: lambda d, day, s=source: etl.etl_economy(s, d, day) for source in etl.ECONOMY_SOURCES},
-            "user_profile": etl.etl_user_profile}.items()}
-        earlier = pl.concat([etl.etl_login(Path(landing) / day.isoformat(), day).frame for day in days[:-1]])
-        profile = std.std_user_profile(None, t["etl_user_profile"], days[-1])
-        active = cons.l2m_active(std.std_active(*(t[f"etl_{s}"] for s in std.SOURCES)), profile)
-        recharge = cons.l2m_recharge(t["etl_recharge"], active)
-        inputs = (t["etl_login"], t["etl_logout"], active, t["etl_item_gain"], t["etl_money_gain"], recharge)
+        run = run_in_memory(Path(landing), days)
+        t = run.days[days[-1]]
+        earlier = pl.concat([run.days[day]["etl_login"] for day in days[:-1]])
+        active = t["l2m_active"]
+        inputs = (t["etl_login"], t["etl_logout"], active, t["etl_item_gain"], etl.diamonds(t["etl_money_gain"]),
+                  t["l2m_recharge"])
         truth = folder / l2m.TRUTH_FILE
         results = {}
         for name, history in {"without_history": None, "with_history": earlier.lazy()}.items():

@@ -28,7 +28,7 @@ def accounts_of(farm: l2m.Farm) -> list[str]:
 def test_every_farm_kind_is_found_and_no_decoy_is_flagged(generated, day):
     t = generated.tables[day]
     farms, decoys = truth(generated, day)
-    scores = farm_truth.detection_scores(t["farmers_detected"], farms, decoys, t["l2m_active"])
+    scores = farm_truth.detection_scores(t["std_farmers_detected"], farms, decoys, t["l2m_active"])
     assert set(scores["kind"]) == {*l2m.FARM_KINDS, "all"}
     assert decoys["kind"].unique().sort().to_list() == sorted(l2m.DECOY_KINDS)
     assert (scores["planted"] > 0).all()
@@ -39,17 +39,17 @@ def test_every_farm_kind_is_found_and_no_decoy_is_flagged(generated, day):
 def test_a_farm_with_only_some_kinds_found_does_not_pass(generated):
     t = generated.tables[DAYS[0]]
     farms, decoys = truth(generated, DAYS[0])
-    missed = t["farmers_detected"].join(farms.filter(pl.col("kind") == "proxy_pool"), on="user_id", how="anti")
+    missed = t["std_farmers_detected"].join(farms.filter(pl.col("kind") == "proxy_pool"), on="user_id", how="anti")
     scores = farm_truth.detection_scores(missed, farms, decoys, t["l2m_active"])
     assert scores.filter(pl.col("kind") == "proxy_pool")["recall"][0] == 0.0
     assert not farm_truth.detection_passes(scores)
-    with_decoy = pl.concat([t["farmers_detected"], t["farmers_detected"].head(1).with_columns(
+    with_decoy = pl.concat([t["std_farmers_detected"], t["std_farmers_detected"].head(1).with_columns(
         user_id=pl.lit(decoys["user_id"][0]))])
     assert farm_truth.detection_scores(with_decoy, farms, decoys, t["l2m_active"])["decoys_flagged"][0] == 1
 
 
 def test_detected_accounts_carry_their_farm_signals_and_score(generated):
-    detected = generated.tables[DAYS[0]]["farmers_detected"]
+    detected = generated.tables[DAYS[0]]["std_farmers_detected"]
     assert detected.height > 0
     assert (detected["farm_accounts"] >= farmers.MIN_FARM_ACCOUNTS).all()
     assert detected["farm_key"].str.starts_with("farm-").all()
@@ -63,7 +63,7 @@ def test_detected_accounts_carry_their_farm_signals_and_score(generated):
 
 def test_a_proxy_pool_farm_is_one_farm_across_its_subnets(generated):
     farm = farm_of_kind("proxy_pool")
-    found = generated.tables[DAYS[0]]["farmers_detected"].filter(pl.col("user_id").is_in(accounts_of(farm)))
+    found = generated.tables[DAYS[0]]["std_farmers_detected"].filter(pl.col("user_id").is_in(accounts_of(farm)))
     assert found["farm_key"].n_unique() == 1
     assert found["farm_subnets"][0] == len(farm.networks) > 1
     assert set(found["level"]) <= {1, 2, 3} and found["level"].max() > 1
@@ -72,7 +72,7 @@ def test_a_proxy_pool_farm_is_one_farm_across_its_subnets(generated):
 def test_a_residential_farm_is_linked_by_its_devices_and_its_identical_days(generated):
     farm = farm_of_kind("residential")
     for day in DAYS[:2]:
-        found = generated.tables[day]["farmers_detected"].filter(pl.col("user_id").is_in(accounts_of(farm)))
+        found = generated.tables[day]["std_farmers_detected"].filter(pl.col("user_id").is_in(accounts_of(farm)))
         assert found.height == farm.size and found["farm_key"].n_unique() == 1
         assert found["farm_subnets"][0] == farm.size
         assert found["farm_devices"][0] == farm.devices
@@ -81,7 +81,7 @@ def test_a_residential_farm_is_linked_by_its_devices_and_its_identical_days(gene
 
 
 def test_farmers_performance_and_snapshot_add_up(generated):
-    daily = [generated.tables[d]["farmers_detected"] for d in DAYS]
+    daily = [generated.tables[d]["std_farmers_detected"] for d in DAYS]
     perf = generated.tables[DAYS[0]]["l2m_farmers_performance"]
     assert perf["accounts"].sum() == daily[0].height
     assert perf["revenue_usd"].sum() == pytest.approx(daily[0]["revenue_usd"].sum())

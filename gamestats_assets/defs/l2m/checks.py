@@ -5,19 +5,10 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.assets import (
-    DOMAIN,
-    ECONOMY,
-    ETL,
-    day_folder,
-    farmers_detected,
-    l2m_active,
-    l2m_daily_kpis,
-    l2m_recharge,
-    std_active,
-)
+from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder
 from gamestats_assets.defs.l2m.transforms import checks, farm_truth
-from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
+from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
@@ -26,6 +17,14 @@ from gamestats_assets.lib.checks import (
     row_count_between,
     values_between,
 )
+
+std_active = TABLE_ASSETS["std/active"]
+farmers_detected = TABLE_ASSETS["std/farmers_detected"]
+l2m_active = TABLE_ASSETS["cons/l2m_active"]
+l2m_recharge = TABLE_ASSETS["cons/l2m_recharge"]
+l2m_daily_kpis = TABLE_ASSETS["cons/l2m_daily_kpis"]
+ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
+
 
 @dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
                 partitions_def=l2m_recharge.partitions_def, additional_ins={"etl_recharge": dg.AssetIn(ETL["recharge"].key)})
@@ -79,13 +78,13 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
 
 @dg.asset_check(asset=farmers_detected, name="bot_detection_precision_and_recall", partitions_def=farmers_detected.partitions_def,
                 additional_ins={"active": dg.AssetIn(l2m_active.key)})
-def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, farmers_detected: pl.DataFrame,
-                                       active: pl.DataFrame) -> dg.AssetCheckResult:
+def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                                       farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On days with planted truth (synthetic logs), the detected farmers against it: for every farm kind
     recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``).
     Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never
     as a pass."""
-    paths = farm_truth.truth_paths([day_folder(key) for key in context.partition_keys], TRUTH_FILE)
+    paths = farm_truth.truth_paths([day_folder(platform, key) for key in context.partition_keys], TRUTH_FILE)
     if paths is None:
         return dg.AssetCheckResult(
             passed=False, severity=dg.AssetCheckSeverity.WARN, description="not evaluated: no planted truth",
@@ -113,7 +112,7 @@ def country_known(frame: pl.DataFrame) -> Outcome:
 COUNTRY_CHECKS = [
     frame_check(asset, "country_known_or_other", country_known, blocking=True,
                 description="Every row's country_code is TH, VN, ID, PH, SG, MY or 'Other'.")
-    for asset in (l2m_active, l2m_recharge, *ECONOMY.values(), l2m_daily_kpis)
+    for asset in (l2m_active, l2m_recharge, *ECONOMY, l2m_daily_kpis)
 ]
 
 CHECKS = [

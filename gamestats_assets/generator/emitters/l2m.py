@@ -40,6 +40,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from gamestats_assets.sources.l2m import TRUTH_FILE
+
 ITEMS_CSV = Path(__file__).resolve().parents[3] / "data" / "reference" / "l2m" / "items.csv"
 
 FIRST_REGISTRATION_DAY = dt.date(2019, 1, 1)
@@ -49,7 +51,6 @@ NEW_USER_SHARE = 0.04
 COHORT_WINDOW_DAYS = 60
 BOT_SHARE = 0.008
 BOT_ID_BASE = 9_000_000_000
-TRUTH_FILE = "planted_bot_farms.json"
 FARM_KINDS = ("subnet", "proxy_pool", "residential")
 DECOY_KINDS = ("nat_crowd", "starter_burst", "auto_hunt")
 DECOY_ID_BASE = 8_000_000_000
