@@ -4,8 +4,8 @@ benchmark are all built from ``TABLES``.
 Each ``Table`` names its layer, its function (whose docstring defines it), its inputs by reference
 (``"<layer>/<name>"``) and how it relates to days:
 - ``etl``: ``compute(day_dir, day)`` reads the day's landing files into a ``ReadResult``;
-- ``daily``: ``compute(day, **inputs)``, every input restricted to the day, and each of its ``lookback`` inputs
-  a lazy frame of its source's rows of the day and the days before (farmer detection);
+- ``daily``: ``compute(day, **inputs)``, every input restricted to the day, except those named in ``history``,
+  which hold that many days before the day as well;
 - ``carried``: ``compute(yesterday, day, **inputs)`` continues its own previous day (None on the first day);
 - ``window``: ``compute(day, **inputs)``, inputs holding the days ``window`` days back (retention);
 - ``snapshot``: ``compute(**inputs)`` over every day.
@@ -39,11 +39,10 @@ class Table:
     inputs: Mapping[str, str] = field(default_factory=dict)
     kind: Kind = "daily"
     window: int = 0
+    history: Mapping[str, int] = field(default_factory=dict)
+    """Inputs of a daily table read with the days before: parameter → how many days back."""
     invariant: Callable[..., dict[str, int]] | None = None
     """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
-    lookback: Mapping[str, tuple[str, int]] = field(default_factory=dict)
-    """For a daily table: ``param: (ref, n)``, an input holding the source's rows of the day and the ``n`` days
-    before it (those that exist), as a lazy frame."""
 
     @property
     def ref(self) -> str:
@@ -111,16 +110,16 @@ TABLES: list[Table] = [
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
            "money_spend": "etl/money_spend", "logout": "etl/logout"}),
     Table("std", "farmers_detected",
-          lambda day, logins, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
-              logins.filter(pl.col("date") == day).collect(), logout, active, item_gain, etl.diamonds(money_gain),
-              recharge, logins.filter(pl.col("date") < day)),
+          lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
+              login.filter(pl.col("date") == day), logout, active, item_gain, etl.diamonds(money_gain), recharge,
+              login.filter(pl.col("date") < day).lazy()),
           "Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script "
           "(grinding, round the clock, machine-regular sessions) linked into farms by devices or networks shared "
           "over the last week, or by identical days, each with its farm, the signals that flagged it, a score and "
           "the evidence (definition in transforms/farmers.py).",
-          {"logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
+          {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
            "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"},
-          lookback={"logins": ("etl/login", farmers.HISTORY_DAYS)}),
+          history={"login": farmers.HISTORY_DAYS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"}),
@@ -186,11 +185,11 @@ def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable
                            for param, ref in table.inputs.items()}
                 tables[table.frame_name] = table.compute(day, **history)
             else:
-                lookback = {param: pl.concat([run.days[d][BY_REF[ref].frame_name] for d in sorted(run.days)
-                                              if day - dt.timedelta(days=n) <= d < day]
-                                             + [tables[BY_REF[ref].frame_name]]).lazy()
-                            for param, (ref, n) in table.lookback.items()}
-                tables[table.frame_name] = table.compute(day, **frames, **lookback)
+                earlier = {param: [run.days[day - dt.timedelta(days=n)][BY_REF[table.inputs[param]].frame_name]
+                                   for n in range(days_back, 0, -1) if day - dt.timedelta(days=n) in run.days]
+                           for param, days_back in table.history.items()}
+                tables[table.frame_name] = table.compute(
+                    day, **{**frames, **{p: pl.concat([*e, frames[p]]) for p, e in earlier.items()}})
             on_table(table, day)
         run.days[day], run.rejects[day] = tables, rejects
     for table in TABLES:
