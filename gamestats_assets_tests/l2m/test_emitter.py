@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+import polars as pl
 import pytest
 
 from gamestats_assets.generator.emitters import l2m
@@ -53,10 +54,11 @@ def test_user_base_is_stable_across_days(generated):
 
 
 def test_registrations_of_a_day_are_active_that_day(generated):
+    starters = sum(g.size for g in l2m.planted_decoys(SEED, N_USERS) if g.kind == "starter_burst")
     for day in DAYS:
         profile = generated.tables[day]["etl_user_profile"]
         assert profile.filter(profile["register_date"] > day).is_empty()
-        assert profile.filter(profile["register_date"] == day).height == round(N_USERS * l2m.NEW_USER_SHARE)
+        assert profile.filter(profile["register_date"] == day).height == round(N_USERS * l2m.NEW_USER_SHARE) + starters
 
 
 def test_economy_volume_scales_to_about_ten_rows_per_active_user():
@@ -66,19 +68,48 @@ def test_economy_volume_scales_to_about_ten_rows_per_active_user():
     assert 8 * active < economy < 13 * active
 
 
-def test_truth_lists_every_farm_account_with_its_ip_pattern(generated):
+def _within(ip: str, pattern: str) -> bool:
+    return ip.startswith(pattern.removesuffix("0/24")) if pattern.endswith("/24") else ip == pattern
+
+
+def test_truth_lists_every_farm_and_decoy_account_with_its_addresses(generated):
     truth = json.loads((generated.day_dir(DAYS[0]) / l2m.TRUTH_FILE).read_text())
     farms = l2m.planted_farms(SEED, N_USERS)
     assert [f["farm_id"] for f in truth["farms"]] == [f.farm_id for f in farms]
+    assert {f["kind"] for f in truth["farms"]} == set(l2m.FARM_KINDS)
+    assert {g["kind"] for g in truth["decoys"]} == set(l2m.DECOY_KINDS)
     logins = generated.tables[DAYS[0]]["etl_login"]
-    for farm in truth["farms"]:
-        used = set(logins.filter(logins["user_id"].is_in(farm["account_ids"]))["ip"].to_list())
-        if isinstance(farm["ip_pattern"], str):
-            prefix = farm["ip_pattern"].removesuffix("0/24")
-            assert all(ip.startswith(prefix) for ip in used)
-        else:
-            assert used <= set(farm["ip_pattern"])
+    for group in truth["farms"] + truth["decoys"]:
+        patterns = group["ip_pattern"] if isinstance(group["ip_pattern"], list) else [group["ip_pattern"]]
+        used = logins.filter(logins["user_id"].is_in(group["account_ids"]))
+        assert used["user_id"].n_unique() == len(group["account_ids"])
+        assert all(any(_within(ip, p) for p in patterns) for ip in used["ip"].to_list()), group["kind"]
     assert any(f["pays"] for f in truth["farms"]) or len(truth["farms"]) < 5
+
+
+def test_residential_farm_accounts_share_devices_and_repeat_the_same_day(generated):
+    farm = next(f for f in l2m.planted_farms(SEED, N_USERS) if f.kind == "residential")
+    accounts = [f"{n:010d}" for n in farm.account_numbers.tolist()]
+    days = []
+    for day in DAYS[:2]:
+        t = generated.tables[day]
+        logins = t["etl_login"].filter(pl.col("user_id").is_in(accounts))
+        assert logins["device_id"].n_unique() == farm.devices
+        assert logins.with_columns(net=pl.col("ip").str.replace(r"\.\d+$", ""))["net"].n_unique() == farm.size
+        gains = t["etl_item_gain"].filter(pl.col("user_id").is_in(accounts)).group_by("user_id").agg(
+            pl.col("events").sum(), pl.col("quantity").sum())
+        assert gains.select("events", "quantity").n_unique() == 1
+        days.append(gains.drop("user_id").unique())
+    assert days[0].equals(days[1])
+
+
+def test_starter_burst_decoys_are_new_every_day(generated):
+    first, second = (json.loads((generated.day_dir(d) / l2m.TRUTH_FILE).read_text()) for d in DAYS[:2])
+    starters = [{a for g in doc["decoys"] if g["kind"] == "starter_burst" for a in g["account_ids"]}
+                for doc in (first, second)]
+    assert starters[0] and not starters[0] & starters[1]
+    active = generated.tables[DAYS[1]]["l2m_active"].filter(pl.col("user_id").is_in(list(starters[1])))
+    assert active.height == len(starters[1]) and active["is_new_user"].all()
 
 
 def _failing_after_first_file(day, **kwargs):

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder
-from gamestats_assets.defs.l2m.transforms import checks
+from gamestats_assets.defs.l2m.transforms import checks, farm_truth
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
@@ -17,8 +17,6 @@ from gamestats_assets.lib.checks import (
     row_count_between,
     values_between,
 )
-
-BOT_DETECTION_FLOOR = 0.9
 
 std_active = TABLE_ASSETS["std/active"]
 farmers_detected = TABLE_ASSETS["std/farmers_detected"]
@@ -82,17 +80,23 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
                 additional_ins={"active": dg.AssetIn(l2m_active.key)})
 def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
                                        farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
-    """On synthetic days, the detected farmers against the planted truth: precision and recall both at
-    least 0.9. Days without planted truth (real logs) are reported as not scored."""
-    truths = [day_folder(platform, key) / TRUTH_FILE for key in context.partition_keys]
-    if not all(path.exists() for path in truths):
-        return dg.AssetCheckResult(passed=True, metadata={"scored": False})
-    planted = pl.concat([checks.planted_farm_accounts(path) for path in truths]).unique("user_id")
-    scores = checks.bot_detection_scores(farmers_detected, planted, active)
+    """On days with planted truth (synthetic logs), the detected farmers against it: for every farm kind
+    recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``).
+    Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never
+    as a pass."""
+    paths = farm_truth.truth_paths([day_folder(platform, key) for key in context.partition_keys], TRUTH_FILE)
+    if paths is None:
+        return dg.AssetCheckResult(
+            passed=False, severity=dg.AssetCheckSeverity.WARN, description="not evaluated: no planted truth",
+            metadata={"evaluated": False, "days": len(context.partition_keys)})
+    farms = pl.concat([farm_truth.planted_farm_accounts(path) for path in paths]).unique("user_id")
+    decoys = pl.concat([farm_truth.planted_decoy_accounts(path) for path in paths]).unique("user_id")
+    scores = farm_truth.detection_scores(farmers_detected, farms, decoys, active)
+    metadata = {f"{row['kind']}_{name}": row[name] for row in scores.iter_rows(named=True)
+                for name in ("planted", "detected", "recall", "recall_ci_low", "precision", "precision_ci_low")}
     return dg.AssetCheckResult(
-        passed=scores["precision"] >= BOT_DETECTION_FLOOR and scores["recall"] >= BOT_DETECTION_FLOOR,
-        metadata={"scored": True, **scores},
-    )
+        passed=farm_truth.detection_passes(scores),
+        metadata={"evaluated": True, "decoys_flagged": int(scores["decoys_flagged"][0]), **metadata})
 
 
 def no_duplicate_users(frame: pl.DataFrame) -> Outcome:

@@ -5,10 +5,15 @@ registrations every day from ``FIRST_REGISTRATION_DAY``. Every user's country, s
 engagement, payer propensity and level curve are hashes of ``(seed, user number)``, so they are the same
 whichever day is generated; the day's activity is drawn from ``(seed, date)``. About ``n_users`` users are
 active on a day. Countries: TH, VN, ID, PH, SG, MY, plus US, KR, JP and AU (which reports group as 'Other');
-payments are in the country's currency at app-store price points (USD outside the six).
+payments are in the country's currency at app-store price points (USD outside the six). A player gets
+starter rewards by mail on the day it registers (``STARTER_ITEM_EVENTS`` items, ``STARTER_DIAMOND_EVENTS``
+diamond rewards).
 
-Planted effect: bot farms, groups of accounts that stay at level 1, log in from one /24 subnet or from a
-handful of addresses, and farm items and diamonds; some farms also pay ("PU farmers"). The truth is
+Planted effect: bot farms of three kinds (``Farm``): one /24 subnet at level 1; a pool of proxy subnets,
+parked at levels 1-3; distinct residential addresses sharing a few devices and keeping one schedule, the
+same gains and item mix every day. Some farms also pay ("PU farmers"). Beside them, decoys (``DecoyGroup``):
+legitimate players that look like a farm to a careless eye (a carrier NAT crowd, new players with
+starter rewards on one campus network, night-long auto-hunt players on one carrier subnet). The truth is
 written beside the logs as ``planted_bot_farms.json``.
 
 Files of a day, in ``<landing>/<YYYY-MM-DD>/``: one ``<event_name>.jsonl`` per event (``login``,
@@ -46,6 +51,25 @@ NEW_USER_SHARE = 0.04
 COHORT_WINDOW_DAYS = 60
 BOT_SHARE = 0.008
 BOT_ID_BASE = 9_000_000_000
+FARM_KINDS = ("subnet", "proxy_pool", "residential")
+DECOY_KINDS = ("nat_crowd", "starter_burst", "auto_hunt")
+DECOY_ID_BASE = 8_000_000_000
+DECOY_GROUP_SIZE = {"nat_crowd": 60, "starter_burst": 30, "auto_hunt": 30}
+USERS_PER_DECOY_GROUP = 50_000
+STARTER_ITEM_EVENTS = 12
+STARTER_DIAMOND_EVENTS = 3
+
+HOME, FIXED, SUBNET_HOST, POOL_HOST = 0, 1, 2, 3
+"""How a user's session addresses are drawn (``ip_mode``): the home address, 20 % of sessions from a random
+mobile address of the country; always the home address; a random host of the home /24; a random host of a
+random /24 of the farm's proxy pool."""
+HUMAN, SCRIPTED, SCHEDULED, AUTO_HUNT = 0, 1, 2, 3
+"""How a user's sessions are laid out (``session_plan``): a person's 1 + Poisson(0.8) sessions of about 40
+minutes at random times; a bot script's 3-6 sessions of about 100 minutes at random times; a scheduler's
+``SCHEDULED_SESSIONS`` sessions of exactly ``SCHEDULED_LENGTH_MS``, one every four hours from the farm's
+offset; a real auto-hunt player's night session (until 6-9 h) and evening session (18-21 h to midnight)."""
+SCHEDULED_SESSIONS = 6
+SCHEDULED_LENGTH_MS = 230 * 60_000
 
 COUNTRIES = ["TH", "VN", "ID", "PH", "SG", "MY", "US", "KR", "JP", "AU"]
 COUNTRY_WEIGHTS = [0.25, 0.25, 0.15, 0.12, 0.05, 0.08, 0.04, 0.03, 0.02, 0.01]
@@ -190,101 +214,238 @@ def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray
         "pay_probability": np.where(payer_u < 0.003, 0.6, np.where(payer_u < 0.06, 0.25, 0.0)),
         "price_shift": np.where(payer_u < 0.003, 2, 0),
         "farm": np.full(numbers.size, -1, dtype=np.int64),
+        **_plain_columns(numbers),
+    }
+
+
+def _plain_columns(numbers: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns of an ordinary player that planted accounts override: home addresses, human sessions,
+    Poisson gains of any item, its own device."""
+    n = numbers.size
+    return {
+        "money_rate": np.full(n, 1.6),
+        "exact_gains": np.zeros(n, dtype=bool),
+        "ip_mode": np.full(n, HOME, dtype=np.int64),
+        "session_plan": np.full(n, HUMAN, dtype=np.int64),
+        "plan_offset_ms": np.zeros(n, dtype=np.int64),
+        "device_key": numbers,
+        "farm_items": np.full(n, -1, dtype=np.int64),
     }
 
 
 @dataclass(frozen=True)
 class Farm:
-    """One planted bot farm: its accounts log in from one /24 subnet, or from a handful of addresses."""
+    """One planted bot farm of one ``kind``:
+
+    - ``subnet``: every account on one /24 (a random host per session), parked at level 1, scripted sessions;
+    - ``proxy_pool``: each session from a random host of a random /24 of the farm's pool of 3-6 proxy
+      subnets, accounts parked at levels 1-3, scripted sessions;
+    - ``residential``: each account on its own residential address (no two in one /24), the accounts
+      sharing a few devices, all on the same schedule with the same gains and item mix every day.
+    """
 
     farm_id: int
+    kind: str
     server_id: int
     country: int
     size: int
     pays: bool
-    subnet: tuple[int, int, int]
-    addresses: tuple[tuple[int, int, int, int], ...]
+    level: int
+    networks: tuple[tuple[int, int, int], ...]
+    hosts: tuple[int, ...]
+    devices: int
+    offset_ms: int
 
     @property
     def account_numbers(self) -> np.ndarray:
         return BOT_ID_BASE + self.farm_id * 1_000 + np.arange(self.size, dtype=np.int64)
 
     @property
+    def levels(self) -> np.ndarray:
+        """Each account's level, the same every day."""
+        if self.kind == "proxy_pool":
+            return 1 + np.arange(self.size, dtype=np.int64) % 3
+        return np.full(self.size, self.level, dtype=np.int64)
+
+    @property
     def ip_pattern(self) -> str | list[str]:
-        if not self.addresses:
-            return "{}.{}.{}.0/24".format(*self.subnet)
-        return [".".join(map(str, address)) for address in self.addresses]
+        if self.kind == "subnet":
+            return "{}.{}.{}.0/24".format(*self.networks[0])
+        if self.kind == "proxy_pool":
+            return ["{}.{}.{}.0/24".format(*network) for network in self.networks]
+        return ["{}.{}.{}.{}".format(*network, host) for network, host in zip(self.networks, self.hosts, strict=True)]
 
 
 def planted_farms(seed: int, n_users: int) -> list[Farm]:
-    """The bot farms of a user base: a function of the seed and the scale only, the same every day.
-
-    Half the farms use one /24 subnet (any host), half 2-5 fixed addresses in different subnets.
-    """
+    """The bot farms of a user base, the kinds in turn: a function of the seed and the scale only, the
+    same every day."""
     scale = Scale(n_users)
     ids = np.arange(scale.farms, dtype=np.int64)
     u = [_hash_uniform(seed, 100 + k, ids) for k in range(8)]
     farms = []
     for f in range(scale.farms):
-        subnet = (45 + int(u[6][f] * 20), int(u[7][f] * 256), f % 256)
-        n_addresses = 0 if u[4][f] < 0.5 else 2 + int(u[5][f] * 4)
-        address_u = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(n_addresses)]
+        kind = FARM_KINDS[f % len(FARM_KINDS)]
+        size = 8 + int(u[2][f] * 33)
+        country = COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))])
+        per_farm = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(3 * size)]
+        hosts: tuple[int, ...] = ()
+        if kind == "subnet":
+            networks = ((45 + int(u[6][f] * 20), int(u[7][f] * 256), f % 256),)
+        elif kind == "proxy_pool":
+            networks = tuple((45 + int(per_farm[3 * k] * 20), int(per_farm[3 * k + 1] * 256),
+                              int(per_farm[3 * k + 2] * 256)) for k in range(3 + int(u[5][f] * 4)))
+        else:
+            octet, first_c = FIRST_OCTETS[COUNTRIES[country]], int(u[7][f] * 256)
+            networks = tuple((octet, int(per_farm[k] * 256), (first_c + k) % 256) for k in range(size))
+            hosts = tuple(1 + int(per_farm[size + k] * 254) for k in range(size))
         farms.append(Farm(
-            farm_id=f,
-            server_id=1001 + int(u[0][f] * scale.servers),
-            country=COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))]),
-            size=8 + int(u[2][f] * 33),
-            pays=bool(u[3][f] < 0.3),
-            subnet=subnet,
-            addresses=tuple((subnet[0], subnet[1], (subnet[2] + 64 * k) % 256, 1 + int(a * 254))
-                            for k, a in enumerate(address_u)),
+            farm_id=f, kind=kind, server_id=1001 + int(u[0][f] * scale.servers), country=country, size=size,
+            pays=bool(u[3][f] < 0.3), level=1 if kind != "residential" else 2 + int(u[4][f] * 20),
+            networks=networks, hosts=hosts, devices=max(2, size // 5) if kind == "residential" else 0,
+            offset_ms=int(u[6][f] * 10 * 60_000),
         ))
     return farms
 
 
+@dataclass(frozen=True)
+class DecoyGroup:
+    """Legitimate players that a careless detector takes for a farm, planted so that it is caught:
+
+    - ``nat_crowd``: many varied players (levels 5-80, a third of them heavy grinders) behind one carrier
+      NAT address;
+    - ``starter_burst``: players registering that day on one campus /24, each receiving the same starter
+      rewards at level 1;
+    - ``auto_hunt``: real players at levels 30-80 on one carrier /24 who leave auto-hunt running through
+      the night and evening and gain a lot.
+    """
+
+    group_id: int
+    kind: str
+    country: int
+    network: tuple[int, int, int]
+
+    @property
+    def size(self) -> int:
+        return DECOY_GROUP_SIZE[self.kind]
+
+    def account_numbers(self, day: dt.date) -> np.ndarray:
+        """The group's accounts on ``day``: the same every day, except starter-burst players, who are new."""
+        base = DECOY_ID_BASE + self.group_id * 1_000_000
+        if self.kind == "starter_burst":
+            base += 1_000 + _day_index(day) * self.size
+        return base + np.arange(self.size, dtype=np.int64)
+
+    @property
+    def ip_pattern(self) -> str:
+        if self.kind == "nat_crowd":
+            return "{}.{}.{}.1".format(*self.network)
+        return "{}.{}.{}.0/24".format(*self.network)
+
+
+def planted_decoys(seed: int, n_users: int) -> list[DecoyGroup]:
+    """The decoy groups of a user base: one of each kind per ``USERS_PER_DECOY_GROUP`` users (at least one)."""
+    per_kind = max(1, n_users // USERS_PER_DECOY_GROUP)
+    ids = np.arange(per_kind * len(DECOY_KINDS), dtype=np.int64)
+    u = [_hash_uniform(seed, 400 + k, ids) for k in range(3)]
+    groups = []
+    for g in ids.tolist():
+        country = _pick(u[0][g:g + 1], COUNTRY_WEIGHTS)[0]
+        groups.append(DecoyGroup(group_id=g, kind=DECOY_KINDS[g % len(DECOY_KINDS)], country=int(country),
+                                 network=(FIRST_OCTETS[COUNTRIES[country]], int(u[1][g] * 256), int(u[2][g] * 256))))
+    return groups
+
+
 def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarray]:
-    """Every farm account, active every day at level 1; its login address is drawn per day."""
+    """Every farm account, active every day at its farm's levels, with its kind's addresses and plan."""
     numbers = np.concatenate([f.account_numbers for f in farms])
     farm = np.concatenate([np.full(f.size, i) for i, f in enumerate(farms)])
-    n = numbers.size
-    rng = _rng(seed, day, 50)
-    address = np.array([[*f.subnet, 0] for f in farms], dtype=np.int64)[farm]
-    address[:, 3] = rng.integers(1, 255, size=n)
+    slot = np.concatenate([np.arange(f.size) for f in farms])
+    kind = np.array([FARM_KINDS.index(f.kind) for f in farms])[farm]
+    residential = kind == FARM_KINDS.index("residential")
+    network = np.array([f.networks[0] for f in farms], dtype=np.int64)[farm]
+    host = _rng(seed, day, 50).integers(1, 255, size=numbers.size)
     for i, f in enumerate(farms):
-        if f.addresses:
+        if f.kind == "residential":
             members = np.flatnonzero(farm == i)
-            address[members] = np.array(f.addresses)[rng.integers(0, len(f.addresses), size=members.size)]
+            network[members] = np.array(f.networks, dtype=np.int64)
+            host[members] = np.array(f.hosts, dtype=np.int64)
+    levels = np.concatenate([f.levels for f in farms])
 
     def per_farm(values: list) -> np.ndarray:
         return np.array(values, dtype=np.int64)[farm]
 
+    device_slot = slot % np.maximum(per_farm([f.devices for f in farms]), 1)
     return {
         "number": numbers,
         "register_day": -30 - farm % 60,
         "server_id": per_farm([f.server_id for f in farms]),
         "country": per_farm([f.country for f in farms]),
-        "ip_a": address[:, 0],
-        "ip_b": address[:, 1],
-        "ip_c": address[:, 2],
-        "ip_d": address[:, 3],
-        "level_start": np.ones(n, dtype=np.int64),
-        "level_end": np.ones(n, dtype=np.int64),
-        "gain_rate": np.full(n, 30.0),
+        "ip_a": network[:, 0],
+        "ip_b": network[:, 1],
+        "ip_c": network[:, 2],
+        "ip_d": host,
+        "level_start": levels,
+        "level_end": levels,
+        "gain_rate": np.where(residential, 24.0, 30.0),
         "pay_probability": np.where(per_farm([f.pays for f in farms]) == 1, 0.5, 0.0),
-        "price_shift": np.zeros(n, dtype=np.int64),
+        "price_shift": np.zeros(numbers.size, dtype=np.int64),
         "farm": farm,
+        "money_rate": np.full(numbers.size, 6.0),
+        "exact_gains": residential,
+        "ip_mode": np.select([residential, kind == FARM_KINDS.index("proxy_pool")], [FIXED, POOL_HOST], SUBNET_HOST),
+        "session_plan": np.where(residential, SCHEDULED, SCRIPTED),
+        "plan_offset_ms": per_farm([f.offset_ms for f in farms]),
+        "device_key": np.where(residential, BOT_ID_BASE + farm * 1_000 + 900 + device_slot, numbers),
+        "farm_items": np.where(residential, farm, -1),
     }
 
 
-def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm]) -> pl.DataFrame:
-    """All users active on ``day``: normal users then bots, with the attributes every event carries."""
-    normal, bots = _normal_users(seed, day, scale), _bot_users(seed, day, farms)
-    cols = {k: np.concatenate([normal[k], bots[k]]) for k in normal}
-    number = cols["number"]
-    os_u = _hash_uniform(seed, 9, number)
+def _decoy_users(seed: int, day: dt.date, decoys: list[DecoyGroup]) -> dict[str, np.ndarray]:
+    """Every decoy account of the day (see ``DecoyGroup``): ordinary players in every way but where they
+    connect from and how much they play."""
+    numbers = np.concatenate([g.account_numbers(day) for g in decoys])
+    group = np.concatenate([np.full(g.size, i) for i, g in enumerate(decoys)])
+    kind = np.array([DECOY_KINDS.index(g.kind) for g in decoys])[group]
+    nat, starter, hunter = (kind == DECOY_KINDS.index(k) for k in DECOY_KINDS)
+    network = np.array([g.network for g in decoys], dtype=np.int64)[group]
+    n = numbers.size
+    u_level, u_gain, u_server = (_hash_uniform(seed, 500 + k, numbers) for k in range(3))
+    veteran_level = np.where(hunter, 30 + (50 * u_level).astype(np.int64), 5 + (75 * u_level).astype(np.int64))
+    heavy = nat & (u_gain < 1 / 3)
+    return {
+        "number": numbers,
+        "register_day": np.where(starter, _day_index(day), -200 - (u_level * 400).astype(np.int64)),
+        "server_id": 1001 + (u_server * Scale(USERS_PER_DECOY_GROUP).servers).astype(np.int64),
+        "country": np.array([g.country for g in decoys], dtype=np.int64)[group],
+        "ip_a": network[:, 0],
+        "ip_b": network[:, 1],
+        "ip_c": network[:, 2],
+        "ip_d": np.where(nat, 1, 1 + (_hash_uniform(seed, 503, numbers) * 254).astype(np.int64)),
+        "level_start": np.where(starter, 1, veteran_level),
+        "level_end": np.where(starter, 3 + numbers % 6, veteran_level),
+        "gain_rate": np.where(hunter | heavy, 20.0 + 25.0 * u_gain, 2.5 + 5.0 * u_gain),
+        "pay_probability": np.full(n, 0.06),
+        "price_shift": np.zeros(n, dtype=np.int64),
+        "farm": np.full(n, -1, dtype=np.int64),
+        "money_rate": np.where(hunter | heavy, 4.0, 1.6),
+        "exact_gains": np.zeros(n, dtype=bool),
+        "ip_mode": np.where(nat, FIXED, SUBNET_HOST),
+        "session_plan": np.where(hunter, AUTO_HUNT, HUMAN),
+        "plan_offset_ms": np.zeros(n, dtype=np.int64),
+        "device_key": numbers,
+        "farm_items": np.full(n, -1, dtype=np.int64),
+    }
+
+
+def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm], decoys: list[DecoyGroup]) -> pl.DataFrame:
+    """All users active on ``day``: normal users, bots, then decoys, with the attributes every event carries."""
+    parts = [_normal_users(seed, day, scale), _bot_users(seed, day, farms), _decoy_users(seed, day, decoys)]
+    cols = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+    number, device_key = cols["number"], cols["device_key"]
+    os_u = _hash_uniform(seed, 9, device_key)
     model = np.where(os_u < 0.75, (os_u / 0.75 * 5).astype(np.int64), 5 + ((os_u - 0.75) / 0.25 * 2).astype(np.int64))
     epoch_offset = (FIRST_REGISTRATION_DAY - dt.date(1970, 1, 1)).days
-    device = (_mix(number.astype(np.uint64) ^ np.uint64(seed)) >> np.uint64(16)).astype(np.int64)
+    device = (_mix(device_key.astype(np.uint64) ^ np.uint64(seed)) >> np.uint64(16)).astype(np.int64)
     return pl.DataFrame({
         "user_id": pl.Series(number).cast(pl.Utf8).str.zfill(10),
         "register_date": pl.Series(cols["register_day"] + epoch_offset).cast(pl.Int32).cast(pl.Date),
@@ -296,8 +457,10 @@ def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm]) -> pl
         "device_id": pl.Series(device).cast(pl.Utf8).str.zfill(15),
         "os": np.where(os_u < 0.75, "android", "ios"),
         "device_model": np.array(DEVICE_MODELS)[model],
+        "is_new": cols["register_day"] == _day_index(day),
         **{k: cols[k] for k in ("level_start", "level_end", "gain_rate", "pay_probability", "price_shift", "farm",
-                                "ip_a", "ip_b", "ip_c", "ip_d")},
+                                "ip_a", "ip_b", "ip_c", "ip_d", "money_rate", "exact_gains", "ip_mode",
+                                "session_plan", "plan_offset_ms", "farm_items")},
     })
 
 
@@ -345,32 +508,54 @@ def _track_events(
 
 
 def _session_ips(users: pl.DataFrame, rows: np.ndarray, farms: list[Farm], rng: np.random.Generator) -> pl.Series:
-    """The address of each session: home for most sessions of normal users, a random mobile address in the
-    user's country for 20%; for bots a host of the farm's subnet or one of its addresses, drawn per session."""
+    """The address of each session, drawn by the user's ``ip_mode`` (see ``HOME``)."""
     parts = np.stack([users[k].to_numpy()[rows] for k in ("ip_a", "ip_b", "ip_c", "ip_d")], axis=1)
-    farm = users["farm"].to_numpy()[rows]
-    mobile = (farm < 0) & (rng.random(rows.size) < 0.2)
+    mode = users["ip_mode"].to_numpy()[rows]
+    mobile = (mode == HOME) & (rng.random(rows.size) < 0.2)
     parts[mobile, 1:] = rng.integers(0, 256, size=(mobile.sum(), 3))
-    bots = np.flatnonzero(farm >= 0)
-    n_addresses = np.array([len(f.addresses) for f in farms])[farm[bots]]
-    addresses = np.zeros((len(farms), 5, 4), dtype=np.int64)
-    for i, f in enumerate(farms):
-        addresses[i, :len(f.addresses)] = np.array(f.addresses, dtype=np.int64).reshape(-1, 4)
-    pick = (rng.random(bots.size) * np.maximum(n_addresses, 1)).astype(np.int64)
-    host = rng.integers(1, 255, size=bots.size)
-    parts[bots] = np.where((n_addresses > 0)[:, None], addresses[farm[bots], pick],
-                           np.column_stack([parts[bots, :3], host]))
+    hosted = (mode == SUBNET_HOST) | (mode == POOL_HOST)
+    parts[hosted, 3] = rng.integers(1, 255, size=hosted.sum())
+    pooled = np.flatnonzero(mode == POOL_HOST)
+    if pooled.size:
+        pool_sizes = np.array([len(f.networks) for f in farms])
+        pools = np.zeros((len(farms), pool_sizes.max(), 3), dtype=np.int64)
+        for i, f in enumerate(farms):
+            if f.kind == "proxy_pool":
+                pools[i, :len(f.networks)] = np.array(f.networks, dtype=np.int64)
+        farm = users["farm"].to_numpy()[rows[pooled]]
+        pick = (rng.random(pooled.size) * pool_sizes[farm]).astype(np.int64)
+        parts[pooled, :3] = pools[farm, pick]
     return pl.select(pl.concat_str([pl.lit(pl.Series(parts[:, k])) for k in range(4)], separator=".")).to_series()
 
 
-def _sessions(users: pl.DataFrame, day: dt.date, seed: int, farms: list[Farm]) -> dict[str, pl.DataFrame]:
-    """Login and logout pairs: 1 + Poisson(0.8) sessions a day (bots 3), about 40 minutes long."""
-    rng = _rng(seed, day, 10)
-    is_bot = users["farm"].to_numpy() >= 0
-    counts = np.where(is_bot, 3, 1 + rng.poisson(0.8, size=users.height))
+def _session_times(users: pl.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(user row, start ms, length ms) of every session of the day, laid out by each user's
+    ``session_plan`` (see ``HUMAN``) and cut at midnight."""
+    plan = users["session_plan"].to_numpy()
+    counts = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT],
+                       [3 + rng.integers(0, 4, size=plan.size), SCHEDULED_SESSIONS, 2],
+                       1 + rng.poisson(0.8, size=plan.size))
     rows = np.repeat(np.arange(users.height), counts)
+    nth = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    plan = plan[rows]
     start = rng.integers(0, _DAY_MS - 60_000, size=rows.size)
-    length = np.minimum(60_000 + rng.exponential(40 * 60_000, size=rows.size).astype(np.int64), _DAY_MS - 1 - start)
+    length = 60_000 + rng.exponential(40 * 60_000, size=rows.size).astype(np.int64)
+    scripted = 10 * 60_000 + rng.exponential(90 * 60_000, size=rows.size).astype(np.int64)
+    night_end = (6 + 3 * rng.random(rows.size)) * 3_600_000
+    evening_start = rng.integers(18 * 3_600_000, 21 * 3_600_000, size=rows.size)
+    scheduled_start = users["plan_offset_ms"].to_numpy()[rows] + nth * (_DAY_MS // SCHEDULED_SESSIONS)
+    hunt_start = np.where(nth == 0, rng.integers(0, 60_000, size=rows.size), evening_start)
+    start = np.select([plan == SCHEDULED, plan == AUTO_HUNT], [scheduled_start, hunt_start], start)
+    length = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT],
+                       [scripted, np.full(rows.size, SCHEDULED_LENGTH_MS),
+                        np.where(nth == 0, night_end.astype(np.int64) - start, _DAY_MS)], length)
+    return rows, start, np.minimum(length, _DAY_MS - 1 - start)
+
+
+def _sessions(users: pl.DataFrame, day: dt.date, seed: int, farms: list[Farm]) -> dict[str, pl.DataFrame]:
+    """Login and logout pairs, one per session of ``_session_times``."""
+    rng = _rng(seed, day, 10)
+    rows, start, length = _session_times(users, rng)
     ips = _session_ips(users, rows, farms, rng)
     os_, model = users["os"].to_numpy()[rows], users["device_model"].to_numpy()[rows]
     login = _track_events(users, rows, "login", day, _rng(seed, day, 11),
@@ -399,41 +584,68 @@ def _recharges(users: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
     })
 
 
+def _gain_counts(users: pl.DataFrame, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Events per user: ``rate`` exactly for accounts with ``exact_gains`` (a script), Poisson otherwise."""
+    return np.where(users["exact_gains"].to_numpy(), np.rint(rate).astype(np.int64), rng.poisson(rate))
+
+
 def _items(users: pl.DataFrame, day: dt.date, seed: int, items: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Item gains (reason 301-304) and spends (401-404); bots gain crafting materials and hardly spend."""
+    """Item gains (reason 301-304) and spends (401-404). Bots gain crafting materials and hardly spend; a
+    residential farm's accounts cycle through the same three materials in the same quantities. A player
+    registering that day also receives ``STARTER_ITEM_EVENTS`` starter items by mail (reason 304)."""
     item_ids = items["item_id"].to_numpy()
     materials = items.filter(pl.col("item_group") == "crafting_material")["item_id"].to_numpy()
     is_bot = users["farm"].to_numpy() >= 0
+    farm_items = users["farm_items"].to_numpy()
     out = {}
     for stream, (event, rate, bot_rate, first_reason) in enumerate([("item_gain", 1.0, 1.0, 301),
                                                                      ("item_spend", 0.4, 0.05, 401)]):
         rng = _rng(seed, day, 30 + stream)
-        counts = rng.poisson(users["gain_rate"].to_numpy() * np.where(is_bot, bot_rate, rate))
+        counts = _gain_counts(users, users["gain_rate"].to_numpy() * np.where(is_bot, bot_rate, rate), rng)
+        if event == "item_gain":
+            counts = counts + np.where(users["is_new"].to_numpy(), STARTER_ITEM_EVENTS, 0)
         rows = np.repeat(np.arange(users.height), counts)
-        bot_rows = is_bot[rows]
+        nth = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        bot_rows, scripted = is_bot[rows], farm_items[rows] >= 0
+        starter = (event == "item_gain") & users["is_new"].to_numpy()[rows] & (nth < STARTER_ITEM_EVENTS)
         popular = np.minimum((rng.power(0.6, rows.size) * item_ids.size).astype(np.int64), item_ids.size - 1)
+        item = np.where(bot_rows, materials[rng.integers(0, materials.size, rows.size)], item_ids[popular])
+        item = np.where(scripted, materials[(farm_items[rows] * 7 + nth % 3) % materials.size], item)
+        item = np.where(starter, item_ids[nth % item_ids.size], item)
+        quantity = np.where(scripted | starter, 5, 1 + rng.poisson(np.where(bot_rows, 4.0, 1.5)))
         out[event] = _track_events(users, rows, event, day, rng, {
-            "item_id": np.where(bot_rows, materials[rng.integers(0, materials.size, rows.size)], item_ids[popular]),
-            "quantity": 1 + rng.poisson(np.where(bot_rows, 4.0, 1.5)),
-            "reason_id": first_reason + rng.integers(0, 4, rows.size),
+            "item_id": item,
+            "quantity": quantity,
+            "reason_id": np.where(starter, first_reason + 3, first_reason + rng.integers(0, 4, rows.size)),
         })
     return out
 
 
 def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFrame]:
-    """Diamond and adena gains and spends; bots gain diamonds six times a day."""
+    """Diamond and adena gains and spends; bots gain diamonds six times a day, residential farms exactly so
+    and always the same amount; a player registering that day gets ``STARTER_DIAMOND_EVENTS`` starter
+    diamond rewards (reason 104)."""
     is_bot = users["farm"].to_numpy() >= 0
+    exact = users["exact_gains"].to_numpy()
     out = {}
-    for stream, (event, reasons, rate, bot_rate) in enumerate([("money_gain", MONEY_GAIN_REASONS, 1.6, 6.0),
-                                                                ("money_spend", MONEY_SPEND_REASONS, 1.3, 1.0)]):
+    for stream, (event, reasons, bot_rate) in enumerate([("money_gain", MONEY_GAIN_REASONS, None),
+                                                         ("money_spend", MONEY_SPEND_REASONS, 1.0)]):
         rng = _rng(seed, day, 40 + stream)
-        counts = rng.poisson(np.where(is_bot, bot_rate, rate), size=users.height)
+        rate = users["money_rate"].to_numpy() if bot_rate is None else np.where(is_bot, bot_rate, 1.3)
+        counts = _gain_counts(users, rate, rng)
+        if event == "money_gain":
+            counts = counts + np.where(users["is_new"].to_numpy(), STARTER_DIAMOND_EVENTS, 0)
         rows = np.repeat(np.arange(users.height), counts)
-        adena = rng.random(rows.size) < 0.15
+        nth = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        starter = (event == "money_gain") & users["is_new"].to_numpy()[rows] & (nth < STARTER_DIAMOND_EVENTS)
+        fixed = exact[rows] | starter
+        adena = (rng.random(rows.size) < 0.15) & ~fixed
+        reason = np.array(reasons)[_pick(rng.random(rows.size), [0.3, 0.15, 0.2, 0.2, 0.15])]
         out[event] = _track_events(users, rows, event, day, rng, {
             "money_type": np.where(adena, "adena", "diamond"),
-            "amount": np.where(adena, 1_000 * (1 + rng.poisson(20, rows.size)), 10 * (1 + rng.poisson(5, rows.size))),
-            "reason_id": np.array(reasons)[_pick(rng.random(rows.size), [0.3, 0.15, 0.2, 0.2, 0.15])],
+            "amount": np.where(fixed, 60, np.where(adena, 1_000 * (1 + rng.poisson(20, rows.size)),
+                                                   10 * (1 + rng.poisson(5, rows.size)))),
+            "reason_id": np.where(starter, 104, reason),
         })
     return out
 
@@ -475,7 +687,7 @@ def iter_day(day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> Iterator[
         raise ValueError(f"the L2M emitter starts on {FIRST_REGISTRATION_DAY}, not {day}")
     scale = Scale(n_users)
     farms = planted_farms(seed, n_users)
-    users = _users_frame(seed, day, scale, farms)
+    users = _users_frame(seed, day, scale, farms, planted_decoys(seed, n_users))
     sessions = _sessions(users, day, seed, farms)
     yield "user_profile", _profiles(users, sessions["login"], day, seed)
     yield from sessions.items()
@@ -492,18 +704,25 @@ def generate_day(day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[
 
 
 def truth_document(day: dt.date, *, seed: int, n_users: int) -> dict:
-    """The planted bot farms as written to ``planted_bot_farms.json``."""
+    """The planted bot farms and decoy groups of the day as written to ``planted_bot_farms.json``."""
     return {
         "date": day.isoformat(),
         "seed": seed,
         "n_users": n_users,
         "farms": [{
             "farm_id": f.farm_id,
+            "kind": f.kind,
             "server_id": f.server_id,
             "pays": f.pays,
             "ip_pattern": f.ip_pattern,
             "account_ids": [f"{n:010d}" for n in f.account_numbers.tolist()],
         } for f in planted_farms(seed, n_users)],
+        "decoys": [{
+            "group_id": g.group_id,
+            "kind": g.kind,
+            "ip_pattern": g.ip_pattern,
+            "account_ids": [f"{n:010d}" for n in g.account_numbers(day).tolist()],
+        } for g in planted_decoys(seed, n_users)],
     }
 
 

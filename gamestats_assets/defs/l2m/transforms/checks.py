@@ -5,9 +5,6 @@ They return plain numbers (for check metadata); the threshold that passes is sta
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms.reference import KNOWN_COUNTRIES, OTHER_COUNTRY
@@ -81,31 +78,3 @@ def unknown_country_rows(frame: pl.DataFrame) -> int:
     """Rows whose ``country_code`` is neither a known country nor 'Other' (null included). Passes when 0."""
     allowed = [*KNOWN_COUNTRIES, OTHER_COUNTRY]
     return frame.filter(~pl.col("country_code").is_in(allowed).fill_null(False)).height
-
-
-def planted_farm_accounts(truth_path: Path) -> pl.DataFrame:
-    """The emitter's planted farms (``planted_bot_farms.json``) as rows: farm_id, user_id, ip_pattern."""
-    document = json.loads(Path(truth_path).read_text())
-    return pl.DataFrame(
-        [{"farm_id": farm["farm_id"], "user_id": account, "ip_pattern": json.dumps(farm["ip_pattern"])}
-         for farm in document["farms"] for account in farm["account_ids"]],
-        schema={"farm_id": pl.Int64, "user_id": pl.Utf8, "ip_pattern": pl.Utf8},
-    )
-
-
-def bot_detection_scores(detected: pl.DataFrame, planted: pl.DataFrame, active: pl.DataFrame) -> dict[str, float]:
-    """Precision and recall of the day's farmer detection against the planted accounts active that day.
-
-    precision = detected ∩ planted / detected; recall = detected ∩ planted / planted-and-active.
-    Passes when both are at least 0.9 on synthetic data.
-    """
-    truth = set(planted.join(active.select("user_id"), on="user_id", how="semi")["user_id"].to_list())
-    found = set(detected["user_id"].to_list())
-    hits = len(found & truth)
-    return {
-        "detected": len(found),
-        "planted_active": len(truth),
-        "true_positives": hits,
-        "precision": hits / len(found) if found else 1.0,
-        "recall": hits / len(truth) if truth else 1.0,
-    }

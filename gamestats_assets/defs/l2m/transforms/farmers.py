@@ -1,22 +1,65 @@
-"""Bot-farm ("farmer") detection: accounts farming at level 1 that cluster on shared network addresses.
+"""Bot-farm ("farmer") detection: accounts that farm like a script and share an operator's infrastructure.
 
 Definition, per day:
-1. A *level-1 farmer candidate* is an active account whose highest level of the day is at most
-   ``MAX_FARMING_LEVEL`` (1) and that gained items or diamonds at least ``MIN_GAIN_EVENTS`` (10) times.
-2. Candidates are linked when they logged in from the same /24 subnet (IPv4 ``a.b.c.*``; any other address
-   stands for itself). Linked candidates form clusters (connected components), which catch both a farm on one
-   subnet and a farm rotating a handful of addresses that its accounts share.
-3. A cluster of at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm; its accounts are farmers. The farm
-   key is the smallest /24 of the cluster, written ``a.b.c.0/24``.
+
+1. Behaviour (``farm_signals``): an account is a *candidate* when it grinds (gains items or diamonds far
+   more often than the day's typical player), plays round the clock, or keeps a machine's timetable, and
+   did not register that day. ``parked_low_level`` adds that it does so at level 10 or below.
+2. Links between two candidates, the strong signals that one operator runs both. Devices and networks
+   count over the day and the ``HISTORY_DAYS`` (6) before it, so a farm whose accounts take a different
+   proxy of its pool each day is linked through the proxies they took in turn:
+
+   - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
+     never with several heavy players at once; farms reuse phones and emulator images across accounts.
+   - ``shared_network``: they logged in from the same IP address or the same network (an IPv4 /24, an
+     IPv6 /64) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain events within a
+     factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at least two
+     farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
+     puts many players on one network, heavy players among them, but those players differ (levels, how
+     much and how they play); a farm's accounts on one network run the same script at the same level.
+     Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
+     accounts meet in, so the whole pool ends in one farm, not one farm per /24.
+   - ``identical_behaviour``: both keep a machine's timetable and their day is the same to the unit:
+     sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many
+     accounts repeats itself exactly; people do not, whatever network they are on.
+
+   Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
+   account gains and spends, not to whom it gives, so there is nothing to follow.
+3. The accounts linked directly or through others form a graph; each connected component (networkx) of
+   at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A smaller
+   component is a household or a few friends, not an operator.
+
+Each farmer carries its farm (``farm_key``: ``farm-`` and the smallest account id of the farm), the
+signals that flagged it (``signals``: the links it took part in and its behaviour signals) and a
+``score`` in [0, 1] for reviewers, ``1 - prod(1 - SIGNAL_WEIGHTS[s])`` over its signals: the more
+independent evidence, the closer to 1. The score orders the review; the farm rule above decides.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
+
+import networkx as nx
 import polars as pl
 
-MAX_FARMING_LEVEL = 1
-MIN_GAIN_EVENTS = 10
+from gamestats_assets.defs.l2m.transforms.farm_signals import (
+    FARMING_SIGNALS,
+    account_activity,
+    behaviour_signals,
+)
+
 MIN_FARM_ACCOUNTS = 5
+LEVEL_TOLERANCE = 3
+GAIN_RATIO_TOLERANCE = 1.6
+LINK_SIGNALS = ("shared_device", "shared_network", "identical_behaviour")
+SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "grinding": 0.3,
+                  "round_the_clock": 0.3, "machine_regular": 0.4, "parked_low_level": 0.3}
+"""How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
+
+
+IPV6_PREFIX = 64
+"""An IPv6 subscriber or server gets a /64 (a whole block of addresses), as an IPv4 one gets an address in a /24."""
 
 
 def subnet_of(ip: pl.Expr) -> pl.Expr:
@@ -25,58 +68,171 @@ def subnet_of(ip: pl.Expr) -> pl.Expr:
         ip.str.replace(r"\.\d+$", ".0/24")).otherwise(ip)
 
 
-def _connected_clusters(edges: pl.DataFrame) -> pl.DataFrame:
-    """Cluster label (the smallest subnet reachable) per user_id, by label propagation over (user_id, subnet)."""
-    labels = edges.group_by("user_id").agg(pl.col("subnet").min().alias("farm_key"))
-    while True:
-        per_subnet = (edges.join(labels, on="user_id")
-                      .group_by("subnet").agg(pl.col("farm_key").min()))
-        updated = (edges.join(per_subnet, on="subnet")
-                   .group_by("user_id").agg(pl.col("farm_key").min()))
-        changed = labels.join(updated, on="user_id", suffix="_new").filter(
-            pl.col("farm_key") != pl.col("farm_key_new")).height
-        labels = updated
-        if not changed:
-            return labels
+def _ipv6_network(ip: str) -> str:
+    """The /64 of an IPv6 address (``2001:db8:1:2::/64``); anything unreadable stands for itself."""
+    try:
+        return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    except ValueError:
+        return ip
 
 
-def detect_farmers(login: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
-                   money_gain: pl.DataFrame, recharge: pl.DataFrame) -> pl.DataFrame:
-    """The day's farmer accounts with their evidence (see the module docstring for the definition).
+def network_of(ips: pl.Series) -> pl.Series:
+    """The network of each address: an IPv4 address's /24 (``subnet_of``), an IPv6 address's /64, any other
+    text itself. IPv6 spellings vary (``::`` compression), so they are parsed, once per distinct address."""
+    v6 = ips.filter(ips.str.contains(":")).unique()
+    networks = pl.Series(ips.name, [_ipv6_network(ip) for ip in v6.to_list()], dtype=pl.Utf8)
+    frame = pl.DataFrame({"ip": ips})
+    return frame.select(pl.when(pl.col("ip").str.contains(":"))
+                        .then(pl.col("ip").replace_strict(v6, networks, default=pl.col("ip")))
+                        .otherwise(subnet_of(pl.col("ip")))).to_series().alias("subnet")
 
-    Evidence per account: its farm (key, accounts, subnets, addresses), level, distinct login addresses,
-    gain events, items and diamonds gained, revenue. Grain: (date, user_id). Inputs: ETL login, item_gain,
-    money_gain; CONS l2m_active and l2m_recharge of the same day.
+
+HISTORY_DAYS = 6
+"""How many days before the day the network and device links look back."""
+
+
+def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame,
+                        earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
+    """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day, and logged in
+    from on the ``earlier_logins`` (the ``HISTORY_DAYS`` before it; None when there are none)."""
+    columns, users = ("user_id", "ip", "device_id"), candidates.select("user_id")
+    seen = [frame.select(columns).join(users, on="user_id", how="semi") for frame in (login, logout)]
+    if earlier_logins is not None:
+        seen.append(earlier_logins.select(columns).join(users.lazy(), on="user_id", how="semi").collect())
+    addresses = pl.concat(seen).unique()
+    return addresses.with_columns(network_of(addresses["ip"]))
+
+
+def _shared(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Links (user_a, user_b) that join every group of accounts sharing a value of ``column``: each
+    account to the group's smallest account id, which connects the group with one link per account."""
+    shared = frame.select("user_id", column).drop_nulls().unique()
+    return (shared.with_columns(user_a=pl.col("user_id").min().over(column))
+            .filter(pl.col("user_a") != pl.col("user_id"))
+            .select("user_a", pl.col("user_id").alias("user_b")).unique())
+
+
+NETWORK_NEIGHBOURS = 10
+"""On one network, each candidate is compared with the next this many candidates in gain-events order:
+accounts that behave alike sit next to each other in that order, and a crowd of thousands behind a carrier
+network is compared in linear time, not pair by pair."""
+
+
+def _alike_on_network(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """Links (user_a, user_b) between candidates on one network that behave alike (see ``shared_network``
+    in the module docstring), among each candidate's ``NETWORK_NEIGHBOURS`` next in gain-events order."""
+    traits = ("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
+    rows = (addresses.select("user_id", "subnet").unique()
+            .join(candidates.select(traits), on="user_id")
+            .sort("subnet", "gain_events", "user_id"))
+    pairs = []
+    for k in range(1, NETWORK_NEIGHBOURS + 1):
+        other = {name: pl.col(name).shift(-k) for name in ("subnet", *traits)}
+        low = pl.col("gain_events").cast(pl.Float64)
+        alike = ((other["subnet"] == pl.col("subnet"))
+                 & ((pl.col("level") - other["level"]).abs() <= LEVEL_TOLERANCE)
+                 & (other["gain_events"] <= GAIN_RATIO_TOLERANCE * low)
+                 & ((pl.col("parked_low_level") & other["parked_low_level"])
+                    | (pl.sum_horizontal([pl.col(s) & other[s] for s in FARMING_SIGNALS]) >= 2)))
+        pairs.append(rows.select(pl.col("user_id").alias("user_a"), other["user_id"].alias("user_b"),
+                                 alike.fill_null(False).alias("alike")).filter("alike").drop("alike"))
+    return pl.concat(pairs).unique()
+
+
+BEHAVIOUR_FINGERPRINT = ("sessions", "gain_events", "items_gained", "diamonds_gained", "item_mix")
+"""What must be equal, to the unit, for two machine-regular accounts to count as one script; ``item_mix``
+lists every item gained with its quantity."""
+
+
+def _fingerprints(candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
+    """(user_id, fingerprint) of the machine-regular candidates: ``BEHAVIOUR_FINGERPRINT`` as one text."""
+    regular = candidates.filter(pl.col("machine_regular"))
+    mix = (item_gain.join(regular, on="user_id", how="semi")
+           .group_by("user_id", "item_id").agg(pl.col("quantity").sum())
+           .sort("user_id", "item_id")
+           .group_by("user_id", maintain_order=True)
+           .agg(pl.format("{}x{}", "item_id", "quantity").str.join(" ").alias("item_mix")))
+    return (regular.join(mix, on="user_id", how="left")
+            .select("user_id", fingerprint=pl.concat_str(BEHAVIOUR_FINGERPRINT, separator="/", ignore_nulls=True)))
+
+
+def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
+    """The links between candidates, one row per (user_a, user_b, signal); see the module docstring."""
+    return pl.concat([
+        _shared(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
+        _alike_on_network(addresses, candidates).with_columns(signal=pl.lit("shared_network")),
+        _shared(_fingerprints(candidates, item_gain), "fingerprint")
+        .with_columns(signal=pl.lit("identical_behaviour")),
+    ])
+
+
+def farms_of(links: pl.DataFrame) -> pl.DataFrame:
+    """The farm of every account in a connected component of at least ``MIN_FARM_ACCOUNTS`` accounts of
+    the ``links`` graph: (user_id, farm_key), ``farm_key`` = ``farm-<smallest user_id>``."""
+    graph = nx.Graph()
+    graph.add_edges_from(links.select("user_a", "user_b").iter_rows())
+    rows = [(user, f"farm-{min(component)}")
+            for component in nx.connected_components(graph) if len(component) >= MIN_FARM_ACCOUNTS
+            for user in component]
+    return pl.DataFrame(rows, schema={"user_id": pl.Utf8, "farm_key": pl.Utf8}, orient="row")
+
+
+def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
+    """``signals`` (comma-separated, in ``SIGNAL_WEIGHTS`` order) and ``score`` from the boolean signal
+    columns of ``frame``."""
+    names = list(SIGNAL_WEIGHTS)
+    return frame.with_columns(
+        signals=pl.concat_str([pl.when(pl.col(s)).then(pl.lit(s)) for s in names], separator=",", ignore_nulls=True),
+        score=1.0 - pl.sum_horizontal([pl.when(pl.col(s)).then(math.log1p(-SIGNAL_WEIGHTS[s])).otherwise(0.0)
+                                       for s in names]).exp(),
+    )
+
+
+def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
+                   money_gain: pl.DataFrame, recharge: pl.DataFrame,
+                   earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
+    """The day's farmer accounts with their farm, signals, score and evidence (definition in the module
+    docstring).
+
+    Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
+    used over the day and the ``HISTORY_DAYS`` before), level, distinct addresses and devices it used
+    over the same days, sessions, online seconds, gain events, items and diamonds gained, revenue.
+    Grain: (date, user_id). Inputs: ETL login, logout, item_gain, money_gain; CONS l2m_active and
+    l2m_recharge of the same day; ``earlier_logins``, ETL login of the ``HISTORY_DAYS`` before (lazy, read
+    only for the day's candidates).
     """
-    level_one = active.filter(pl.col("level") <= MAX_FARMING_LEVEL).select("date", "user_id", "server_id", "level")
-    gains = pl.concat([
-        item_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
-            pl.col("events").sum().alias("gain_events"), pl.col("quantity").sum().alias("items_gained"),
-            pl.lit(0, pl.Int64).alias("diamonds_gained")),
-        money_gain.join(level_one, on="user_id", how="semi").group_by("user_id").agg(
-            pl.col("events").sum().alias("gain_events"), pl.lit(0, pl.Int64).alias("items_gained"),
-            pl.col("amount").sum().alias("diamonds_gained")),
-    ]).group_by("user_id").agg(pl.all().sum())
-    candidates = (level_one.join(gains, on="user_id", how="inner")
-                  .filter(pl.col("gain_events") >= MIN_GAIN_EVENTS))
-    addresses = (login.join(candidates, on="user_id", how="semi")
-                 .select("user_id", "ip").unique()
-                 .with_columns(subnet=subnet_of(pl.col("ip"))))
-    clusters = _connected_clusters(addresses.select("user_id", "subnet").unique())
-    farms = (addresses.join(clusters, on="user_id")
-             .group_by("farm_key")
-             .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("farm_accounts"),
-                  pl.col("subnet").n_unique().cast(pl.Int64).alias("farm_subnets"),
-                  pl.col("ip").n_unique().cast(pl.Int64).alias("farm_ips"))
-             .filter(pl.col("farm_accounts") >= MIN_FARM_ACCOUNTS))
-    login_ips = addresses.group_by("user_id").agg(pl.col("ip").n_unique().cast(pl.Int64).alias("login_ips"))
-    return (candidates.join(clusters, on="user_id")
-            .join(farms, on="farm_key", how="inner")
-            .join(login_ips, on="user_id", how="left")
+    accounts = behaviour_signals(account_activity(active, logout, item_gain, money_gain))
+    candidates = accounts.filter(pl.col("candidate"))
+    addresses = candidate_addresses(login, logout, candidates, earlier_logins)
+    links = candidate_links(addresses, candidates, item_gain)
+    members = farms_of(links)
+    linked = (pl.concat([links.select(pl.col("user_a").alias("user_id"), "signal"),
+                         links.select(pl.col("user_b").alias("user_id"), "signal")])
+              .unique()
+              .with_columns(pl.lit(True).alias("present"))
+              .pivot(on="signal", index="user_id", values="present", on_columns=list(LINK_SIGNALS)))
+    member_addresses = addresses.join(members, on="user_id")
+    farms = member_addresses.group_by("farm_key").agg(
+        pl.col("user_id").n_unique().cast(pl.Int64).alias("farm_accounts"),
+        pl.col("subnet").n_unique().cast(pl.Int64).alias("farm_subnets"),
+        pl.col("ip").n_unique().cast(pl.Int64).alias("farm_ips"),
+        pl.col("device_id").n_unique().cast(pl.Int64).alias("farm_devices"),
+    )
+    per_account = member_addresses.group_by("user_id").agg(
+        pl.col("ip").n_unique().cast(pl.Int64).alias("login_ips"),
+        pl.col("device_id").n_unique().cast(pl.Int64).alias("login_devices"),
+    )
+    flagged = (candidates.join(members, on="user_id")
+               .join(linked, on="user_id", how="left")
+               .with_columns(pl.col(LINK_SIGNALS).fill_null(False)))
+    return (_signal_list_and_score(flagged)
+            .join(farms, on="farm_key")
+            .join(per_account, on="user_id", how="left")
             .join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="left")
-            .select("date", "user_id", "server_id", "farm_key", "farm_accounts", "farm_subnets", "farm_ips",
-                    "level", "login_ips", "gain_events", "items_gained", "diamonds_gained",
-                    pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"))
+            .select("date", "user_id", "server_id", "farm_key", "signals", "score",
+                    "farm_accounts", "farm_subnets", "farm_ips", "farm_devices", "level", "login_ips",
+                    "login_devices", "sessions", "online_seconds", "gain_events", "items_gained",
+                    "diamonds_gained", pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"))
             .sort("user_id"))
 
 
@@ -94,7 +250,8 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
 
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
-    and the evidence of its latest detection. Grain: user_id. Input: ``detect_farmers`` of all days."""
+    and its latest detection's farm, signals, score and evidence. Grain: user_id. Input: ``detect_farmers``
+    of all days."""
     latest = farmers.sort("date", "user_id").unique("user_id", keep="last")
     history = farmers.group_by("user_id").agg(
         pl.col("date").min().alias("first_detected_date"), pl.col("date").max().alias("last_detected_date"),
@@ -102,7 +259,8 @@ def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
         pl.col("revenue_usd").sum().alias("total_revenue_usd"),
     )
     return (latest.join(history, on="user_id")
-            .select("user_id", "server_id", "farm_key", "first_detected_date", "last_detected_date",
-                    "days_detected", "farm_accounts", "farm_subnets", "farm_ips", "level", "login_ips",
-                    "gain_events", "items_gained", "diamonds_gained", "total_revenue_usd")
+            .select("user_id", "server_id", "farm_key", "signals", "score", "first_detected_date",
+                    "last_detected_date", "days_detected", "farm_accounts", "farm_subnets", "farm_ips",
+                    "farm_devices", "level", "login_ips", "gain_events", "items_gained", "diamonds_gained",
+                    "total_revenue_usd")
             .sort("user_id"))

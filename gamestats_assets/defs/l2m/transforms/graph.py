@@ -110,12 +110,16 @@ TABLES: list[Table] = [
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
            "money_spend": "etl/money_spend", "logout": "etl/logout"}),
     Table("std", "farmers_detected",
-          lambda day, login, active, item_gain, money_gain, recharge: farmers.detect_farmers(
-              login, active, item_gain, etl.diamonds(money_gain), recharge),
-          "Accounts detected as bot farmers on the day (key date, user_id): accounts sharing an IP or /24 subnet "
-          "with other low-level accounts that farm items and diamonds, with the evidence per account.",
-          {"login": "etl/login", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
-           "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"}),
+          lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
+              login.filter(pl.col("date") == day), logout, active, item_gain, etl.diamonds(money_gain), recharge,
+              login.filter(pl.col("date") < day).lazy()),
+          "Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script "
+          "(grinding, round the clock, machine-regular sessions) linked into farms by devices or networks shared "
+          "over the last week, or by identical days, each with its farm, the signals that flagged it, a score and "
+          "the evidence (definition in transforms/farmers.py).",
+          {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
+           "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"},
+          history={"login": farmers.HISTORY_DAYS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"}),
@@ -133,8 +137,9 @@ TABLES: list[Table] = [
           "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
           {"changes": "etl/clan_change"}, kind="snapshot"),
     Table("cons", "l2m_farmers_snapshot", lambda detected: farmers.l2m_farmers_snapshot(detected),
-          "l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its evidence: shared "
-          "IPs and subnet, days detected, level, farmed amounts, payments.",
+          "l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its latest farm, "
+          "signals and score, and its evidence: shared networks and devices, days detected, level, farmed "
+          "amounts, payments.",
           {"detected": "std/farmers_detected"}, kind="snapshot"),
 ]
 

@@ -1,0 +1,135 @@
+"""What one account did on one day, and the behaviour signals of bot farming read from it.
+
+A bot farm is many accounts run by one operator to harvest items and diamonds for resale. Its accounts
+share the operator's infrastructure (devices, proxy networks) and run the same script, so each one plays
+far more than its level suggests, around the clock or on a machine's timetable. A player can look like
+that alone (a grinder, an auto-hunt session through the night), which is why these signals only make an
+account a *candidate*: ``farmers`` joins candidates into farms through shared infrastructure.
+
+Behaviour signals of an account on a day, each a property of that account alone:
+
+- ``grinding``: it gained items or diamonds at least ``GRIND_FACTOR`` (2) times as often as the day's
+  median gaining account. Relative to the day, so it holds for any game's economy and any season.
+- ``round_the_clock``: its sessions cover at least ``ROUND_THE_CLOCK_HOURS`` (20) distinct hours of the day.
+  People sleep; a long auto-hunt session of a real player covers an evening and a night, not a whole day.
+- ``machine_regular``: at least ``REGULAR_MIN_SESSIONS`` (4) sessions whose lengths, or the gaps between
+  whose starts, vary by at most ``REGULAR_MAX_CV`` (5 %, coefficient of variation). Human sessions vary
+  by tens of percent; a scheduler does not.
+- ``parked_low_level``: it is at level ``PARKED_MAX_LEVEL`` (10) or below on a day it shows one of the
+  signals above, and it did not register that day. Farm accounts stay at the lowest levels, where the
+  farmed zones are and where an account banned costs the operator nothing; real players who play that
+  much level up, and new players are low only on their first day (when the starter rewards arrive).
+
+An account registered on the day is never a candidate: every new player gets the same starter rewards at
+the same level, which would make a crowd of new players look like one script.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+GRIND_FACTOR = 2.0
+ROUND_THE_CLOCK_HOURS = 20
+REGULAR_MIN_SESSIONS = 4
+REGULAR_MAX_CV = 0.05
+PARKED_MAX_LEVEL = 10
+
+FARMING_SIGNALS = ("grinding", "round_the_clock", "machine_regular")
+"""The signals that make an account a farming candidate on their own."""
+
+_HOUR_MS = 3_600_000
+
+
+def _gains(item_gain: pl.DataFrame, money_gain: pl.DataFrame) -> pl.DataFrame:
+    """Per user: gain events (items and diamonds), items and diamonds gained."""
+    items = item_gain.group_by("user_id").agg(
+        pl.col("events").sum().alias("item_events"), pl.col("quantity").sum().alias("items_gained"))
+    money = money_gain.group_by("user_id").agg(
+        pl.col("events").sum().alias("money_events"), pl.col("amount").sum().alias("diamonds_gained"))
+    return (items.join(money, on="user_id", how="full", coalesce=True)
+            .select("user_id",
+                    (pl.col("item_events").fill_null(0) + pl.col("money_events").fill_null(0)).alias("gain_events"),
+                    pl.col("items_gained").fill_null(0), pl.col("diamonds_gained").fill_null(0)))
+
+
+def _cv(values: pl.Expr) -> pl.Expr:
+    """Coefficient of variation (population standard deviation over mean); null when the mean is 0."""
+    return pl.when(values.mean() > 0).then(values.std(ddof=0) / values.mean())
+
+
+def _session_rows(logout: pl.DataFrame) -> pl.DataFrame:
+    """One row per session from the day's logouts (a logout closes one session and carries its length):
+    user_id, online seconds, start and end in milliseconds after midnight."""
+    time = pl.col("event_time")
+    return logout.select(
+        "user_id", pl.col("online_seconds").clip(lower_bound=0),
+        end_ms=time.dt.hour().cast(pl.Int64) * _HOUR_MS + time.dt.minute().cast(pl.Int64) * 60_000
+        + time.dt.second().cast(pl.Int64) * 1_000 + time.dt.millisecond().cast(pl.Int64),
+    ).with_columns(start_ms=(pl.col("end_ms") - pl.col("online_seconds") * 1_000).clip(lower_bound=0))
+
+
+def _regularity(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Per user with at least ``REGULAR_MIN_SESSIONS`` sessions: the variation of session lengths and of
+    the gaps between consecutive session starts."""
+    ordered = sessions.sort("user_id", "start_ms")
+    same_user = pl.col("user_id") == pl.col("user_id").shift(1)
+    return (ordered.with_columns(gap=pl.when(same_user).then(pl.col("start_ms") - pl.col("start_ms").shift(1)))
+            .group_by("user_id").agg(_cv(pl.col("online_seconds").cast(pl.Float64)).alias("session_length_cv"),
+                                     _cv(pl.col("gap").drop_nulls().cast(pl.Float64)).alias("session_gap_cv")))
+
+
+def _hours_covered(sessions: pl.DataFrame) -> pl.DataFrame:
+    """Per user: the distinct clock hours its sessions touch."""
+    return (sessions.select("user_id", hour=pl.int_ranges(pl.col("start_ms") // _HOUR_MS,
+                                                           pl.col("end_ms") // _HOUR_MS + 1))
+            .explode("hour")
+            .group_by("user_id").agg(pl.col("hour").n_unique().cast(pl.Int64).alias("hours_covered")))
+
+
+def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
+    """Per user: sessions, online seconds, the variation of session lengths and start gaps (users with
+    enough sessions to tell) and the hours of the day the sessions cover (users who could reach
+    ``ROUND_THE_CLOCK_HOURS``)."""
+    sessions = _session_rows(logout)
+    per_user = sessions.group_by("user_id").agg(pl.len().cast(pl.Int64).alias("sessions"),
+                                                pl.col("online_seconds").sum().alias("online_seconds"))
+    many = per_user.filter(pl.col("sessions") >= REGULAR_MIN_SESSIONS).select("user_id")
+    # A session of L hours touches at most L + 2 clock hours, so only these users can reach the threshold.
+    could_cover = per_user.filter(
+        pl.col("online_seconds") / 3_600 + 2 * pl.col("sessions") >= ROUND_THE_CLOCK_HOURS).select("user_id")
+    return (per_user.join(_regularity(sessions.join(many, on="user_id", how="semi")), on="user_id", how="left")
+            .join(_hours_covered(sessions.join(could_cover, on="user_id", how="semi")), on="user_id", how="left")
+            .with_columns(pl.col("hours_covered").fill_null(0)))
+
+
+def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.DataFrame,
+                     money_gain: pl.DataFrame) -> pl.DataFrame:
+    """One row per active account of the day with what the behaviour signals read: level, whether it
+    registered that day, sessions, online seconds, session-length and start-gap variation, hours covered,
+    gain events, items and diamonds gained. Grain: (date, user_id). Inputs: CONS l2m_active,
+    ETL logout, item_gain and money_gain of the day."""
+    return (active.select("date", "user_id", "server_id", "level", "is_new_user")
+            .join(_sessions(logout), on="user_id", how="left")
+            .join(_gains(item_gain, money_gain), on="user_id", how="left")
+            .with_columns(pl.col("sessions", "online_seconds", "hours_covered", "gain_events", "items_gained",
+                                 "diamonds_gained").fill_null(0)))
+
+
+def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:
+    """``activity`` with one boolean column per behaviour signal (see the module docstring) and
+    ``candidate``: not registered that day and at least one of ``FARMING_SIGNALS``."""
+    gaining = activity.filter(pl.col("gain_events") > 0)["gain_events"]
+    median_gain = float(gaining.median()) if gaining.len() else 0.0
+    regular = (pl.col("sessions") >= REGULAR_MIN_SESSIONS) & (
+        (pl.col("session_length_cv") <= REGULAR_MAX_CV) | (pl.col("session_gap_cv") <= REGULAR_MAX_CV)
+    ).fill_null(False)
+    flagged = activity.with_columns(
+        grinding=(pl.col("gain_events") >= GRIND_FACTOR * max(median_gain, 1.0)),
+        round_the_clock=pl.col("hours_covered") >= ROUND_THE_CLOCK_HOURS,
+        machine_regular=regular,
+    )
+    farming = pl.any_horizontal(FARMING_SIGNALS) & ~pl.col("is_new_user")
+    return flagged.with_columns(
+        parked_low_level=farming & (pl.col("level") <= PARKED_MAX_LEVEL),
+        candidate=farming,
+    )
