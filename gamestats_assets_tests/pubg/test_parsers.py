@@ -124,6 +124,7 @@ def test_both_kill_formats_become_one_frame_and_t_may_sit_anywhere():
     assert kills["finisher_account_id"].to_list() == [None, "account.a", None]
     assert parsed.other_events["event_type"].to_list() == ["LogSomethingNew", None]
     assert json.loads(parsed.other_events["raw"][0]) == unknown
+    assert parsed.other_events["reason"].to_list() == [None, None]
 
 
 def test_jsonl_lines_that_are_not_json_are_returned_not_dropped(tmp_path):

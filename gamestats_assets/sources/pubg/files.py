@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -45,25 +46,26 @@ def read_document(path: Path) -> Any:
         raise PubgFormatError(f"{path}: not a JSON document ({error})") from error
 
 
-def read_records(path: Path) -> tuple[list[Any], list[RejectedLine]]:
-    """The records of a file holding either one JSON array or one JSON value a line (JSONL).
+def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
+    """The records of a file holding either one JSON array or one JSON value a line (JSONL), each as its
+    raw JSON text, undecoded.
 
-    An array must parse whole (``PubgFormatError`` otherwise); in JSONL each unreadable line is returned
-    as a ``RejectedLine`` with its number, and the readable ones are kept.
+    An array must be valid JSON as a whole (``PubgFormatError`` otherwise); in JSONL each line that is not
+    JSON is returned as a ``RejectedLine`` with its number, and the readable ones are kept.
     """
     data = read_bytes(path)
     if data.lstrip()[:1] == b"[":
         try:
-            return orjson.loads(data), []
-        except orjson.JSONDecodeError as error:
+            return [bytes(raw) for raw in msgspec.json.decode(data, type=list[msgspec.Raw])], []
+        except msgspec.DecodeError as error:
             raise PubgFormatError(f"{path}: not a JSON array ({error})") from error
     records, rejected = [], []
     for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(orjson.loads(line))
-        except orjson.JSONDecodeError as error:
+            records.append(bytes(msgspec.json.decode(line, type=msgspec.Raw)))
+        except msgspec.DecodeError as error:
             rejected.append(RejectedLine(number, f"not JSON: {error}", line.decode("utf-8", "replace")))
     if not records and rejected:
         raise PubgFormatError(f"{path}: no line is JSON (first error: {rejected[0].reason})")

@@ -7,7 +7,9 @@ Events of the types below become typed frames, one per table; every other event,
 Kills come in two formats: ``LogPlayerKill`` (older matches and tournament servers: the causer at the top
 level, or in ``killerDamageInfo`` in later versions) and ``LogPlayerKillV2`` (``dBNOMaker``, ``finisher``,
 ``killer`` with their ``*DamageInfo``); both become one ``kills`` frame. Coordinates are in centimetres.
-Each frame is built in one pass per event type by polars from a declared nested schema.
+Each event is decoded once, straight into a typed record holding only the fields some table uses (msgspec
+skips the rest without building Python objects); each frame is then built by polars from its declared
+nested schema. An event whose fields do not have the documented types is kept as a raw row with the reason.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 import polars as pl
 
 from gamestats_assets.sources.pubg.files import PubgFormatError, RejectedLine, read_records
@@ -243,6 +245,7 @@ OTHER_EVENTS_SCHEMA = {
     "event_time": pl.Datetime("us", "UTC"),
     "elapsed_s": pl.Float64,
     "raw": pl.String,
+    "reason": pl.String,
 }
 
 
@@ -261,32 +264,55 @@ class ParsedTelemetry:
         return self.tables[table]
 
 
-def _event_type(event: Any) -> str | None:
-    if isinstance(event, Mapping):
-        value = event.get("_T")
-        return value if isinstance(value, str) else None
-    return None
+def _python_type(dtype: pl.DataType, name: str) -> Any:
+    """The msgspec type that decodes JSON into what ``dtype`` holds (structs as optional-field records)."""
+    if isinstance(dtype, pl.Struct):
+        return msgspec.defstruct(
+            name, [(f.name, _python_type(f.dtype, f"{name}_{f.name}") | None, None) for f in dtype.fields],
+            omit_defaults=True,
+        )
+    if isinstance(dtype, pl.List):
+        return list[_python_type(dtype.inner, name)]
+    return {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}[dtype]
 
 
-def _time(event: Any) -> str | None:
-    return event.get("_D") if isinstance(event, Mapping) else None
+def _event_record_type() -> Any:
+    """One record type with every field any table reads (the tables agree on each field's type)."""
+    fields: dict[str, pl.DataType] = {}
+    for table in EVENT_TABLES:
+        for name, dtype in table.schema.items():
+            if fields.setdefault(name, dtype) != dtype:
+                raise TypeError(f"telemetry field {name!r} is declared with two types")
+    fields.pop("_T", None)
+    members = [(name, _python_type(dtype, name) | None, None) for name, dtype in fields.items()]
+    return msgspec.defstruct(
+        "TelemetryEvent",
+        [("event_type", str | None, None), ("event_time", str | None, None), *members],
+        rename={"event_type": "_T", "event_time": "_D"},
+        omit_defaults=True,
+    )
 
 
-def _elapsed(start: pl.Expr | Any) -> pl.Expr:
-    return ((pl.col("event_time") - start).dt.total_microseconds() / 1e6).alias("elapsed_s")
+TelemetryEvent = _event_record_type()
+_DECODE_EVENT = msgspec.json.Decoder(TelemetryEvent, strict=False)
+_DECODE_HEAD = msgspec.json.Decoder(
+    msgspec.defstruct("TelemetryHead", [("event_type", Any, None), ("event_time", Any, None)],
+                      rename={"event_type": "_T", "event_time": "_D"}),
+)
 
 
 def _parse_times(column: pl.Expr) -> pl.Expr:
     return column.str.to_datetime(TIME_FORMAT, time_unit="us", time_zone="UTC", strict=False)
 
 
-def _match_start(events: Sequence[Any], by_type: Mapping[str | None, list[int]]) -> Any:
-    """The ``_D`` of the first ``LogMatchStart``, else of the first event that has one; None if no event does."""
-    for index in by_type.get("LogMatchStart") or range(len(events)):
-        value = _time(events[index])
-        if isinstance(value, str):
-            return pl.select(_parse_times(pl.lit(value))).item()
-    return None
+def _elapsed(start: Any) -> pl.Expr:
+    if start is None:
+        return pl.lit(None, pl.Float64).alias("elapsed_s")
+    return ((pl.col("event_time") - start).dt.total_microseconds() / 1e6).alias("elapsed_s")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def build_table(table: EventTable, events: Sequence[Mapping[str, Any]], indices: list[int], match_id: str,
@@ -300,7 +326,7 @@ def build_table(table: EventTable, events: Sequence[Mapping[str, Any]], indices:
             pl.col("_T").alias("event_type"),
             _parse_times(pl.col("_D")).alias("event_time"),
         )
-        .with_columns(_elapsed(start) if start is not None else pl.lit(None, pl.Float64).alias("elapsed_s"))
+        .with_columns(_elapsed(start))
         .select(*EVENT_COLUMNS, *table.columns())
     )
 
@@ -310,57 +336,101 @@ def empty_table(table: EventTable) -> pl.DataFrame:
     return build_table(table, [], [], "", None)
 
 
-def other_events_frame(events: Sequence[Any], indices: list[int], match_id: str, start: Any) -> pl.DataFrame:
-    """The raw rows of the events at ``indices``: type (null when ``_T`` is missing), time and the event as JSON."""
-    frame = pl.DataFrame(
-        {
-            "match_id": [match_id] * len(indices),
-            "event_index": indices,
-            "event_type": [_event_type(events[i]) for i in indices],
-            "event_time": [t if isinstance(t := _time(events[i]), str) else None for i in indices],
-            "raw": [orjson.dumps(events[i]).decode() for i in indices],
-        },
-        schema={"match_id": pl.String, "event_index": pl.Int64, "event_type": pl.String, "event_time": pl.String,
-                "raw": pl.String},
-    ).with_columns(_parse_times(pl.col("event_time")).alias("event_time"))
-    elapsed = _elapsed(start) if start is not None else pl.lit(None, pl.Float64).alias("elapsed_s")
-    return frame.with_columns(elapsed).select(list(OTHER_EVENTS_SCHEMA))
+QUICK_TYPE = r'"_T"\s*:\s*"([^"\\]*)"'
+QUICK_TIME = r'"_D"\s*:\s*"([^"\\]*)"'
+"""The first ``"_T"``/``"_D"`` string of an event's text: routes the events no table reads (kept raw, so
+nothing rests on it) without decoding them; events of the typed tables are decoded in full."""
 
 
-def parse_events(events: Sequence[Any], match_id: str, rejected: Iterable[RejectedLine] = ()) -> ParsedTelemetry:
-    """The frames of one match's telemetry ``events`` (already decoded JSON values)."""
-    by_type: dict[str | None, list[int]] = {}
-    for index, event in enumerate(events):
-        by_type.setdefault(_event_type(event), []).append(index)
-    start = _match_start(events, by_type)
+def _raw_rows(frame: pl.DataFrame, match_id: str, start: Any) -> pl.DataFrame:
+    """Raw rows (``OTHER_EVENTS_SCHEMA``) from ``event_index``, ``event_type``, ``event_time`` (text), ``raw``,
+    ``reason``."""
+    return frame.with_columns(
+        pl.lit(match_id).alias("match_id"),
+        _parse_times(pl.col("event_time")).alias("event_time"),
+    ).with_columns(_elapsed(start)).select(list(OTHER_EVENTS_SCHEMA))
 
-    grouped: dict[str, list[int]] = {}
-    other: list[int] = []
-    for event_type, indices in by_type.items():
-        table = TABLE_BY_TYPE.get(event_type) if event_type else None
+
+def parse_records(records: Sequence[bytes], match_id: str, rejected: Iterable[RejectedLine] = ()) -> ParsedTelemetry:
+    """The frames of one match's telemetry, given each event's raw JSON text.
+
+    Events no table reads are routed by their ``_T`` text and kept raw; the others are decoded into typed
+    records. An event whose ``_T`` is missing or not a string, or whose fields do not have the documented
+    types, is kept raw with the reason.
+    """
+    text = (
+        pl.DataFrame({"raw": pl.Series(records, dtype=pl.Binary).cast(pl.String)})
+        .with_row_index("event_index")
+        .with_columns(
+            pl.col("event_index").cast(pl.Int64),
+            pl.col("raw").str.extract(QUICK_TYPE, 1).alias("event_type"),
+            pl.col("raw").str.extract(QUICK_TIME, 1).alias("event_time"),
+        )
+    )
+    routed = pl.col("event_type").is_not_null() & ~pl.col("event_type").is_in(list(TABLE_BY_TYPE))
+    unread = text.filter(routed).with_columns(pl.lit(None, pl.String).alias("reason"))
+
+    by_table: dict[str, list[tuple[int, Any]]] = {table.name: [] for table in EVENT_TABLES}
+    raw_rows: list[tuple[int, str | None, str | None, str | None]] = []
+    start_text = None
+    candidates = text.filter(~routed)
+    for index, raw in zip(candidates["event_index"], candidates["raw"]):
+        try:
+            event = _DECODE_EVENT.decode(raw)
+        except msgspec.DecodeError as error:
+            head = _head(raw)
+            raw_rows.append((index, _text(head.event_type) if head else None,
+                             _text(head.event_time) if head else None, f"fields not as documented: {error}"))
+            continue
+        table = TABLE_BY_TYPE.get(event.event_type) if event.event_type else None
         if table is None:
-            other.extend(indices)
-        else:
-            grouped.setdefault(table.name, []).extend(indices)
-    tables = {}
-    for table in EVENT_TABLES:
-        indices = sorted(grouped.get(table.name, []))
-        tables[table.name] = build_table(table, [events[i] for i in indices], indices, match_id, start)
+            raw_rows.append((index, event.event_type, event.event_time, None))
+            continue
+        if start_text is None and event.event_type == "LogMatchStart":
+            start_text = event.event_time
+        by_table[table.name].append((index, event))
+    failed = pl.DataFrame(raw_rows, schema={"event_index": pl.Int64, "event_type": pl.String,
+                                            "event_time": pl.String, "reason": pl.String}, orient="row")
+    failed = failed.join(candidates.select("event_index", "raw"), on="event_index")
+    start_text = start_text or text["event_time"].drop_nulls().first()
+    start = pl.select(_parse_times(pl.lit(start_text, pl.String))).item() if start_text else None
 
-    other_events = other_events_frame(events, sorted(other), match_id, start)
-    counts = pl.DataFrame(
-        {"match_id": [match_id] * len(by_type), "event_type": list(by_type), "events": [len(v) for v in by_type.values()]},
-        schema={"match_id": pl.String, "event_type": pl.String, "events": pl.Int64},
-    ).sort("event_type", nulls_last=True)
-    return ParsedTelemetry(match_id, tables, other_events, counts, list(rejected))
+    tables = {
+        table.name: build_table(table, msgspec.to_builtins([e for _, e in by_table[table.name]]),
+                                [i for i, _ in by_table[table.name]], match_id, start)
+        for table in EVENT_TABLES
+    }
+    other_events = _raw_rows(
+        pl.concat([unread.select(failed.columns), failed]).sort("event_index"), match_id, start
+    )
+    typed_counts = [table_frame.group_by("event_type").agg(pl.len().cast(pl.Int64).alias("events"))
+                    for table_frame in tables.values()]
+    event_counts = (
+        pl.concat([other_events.group_by("event_type").agg(pl.len().cast(pl.Int64).alias("events")), *typed_counts])
+        .with_columns(pl.lit(match_id).alias("match_id"))
+        .select("match_id", "event_type", "events")
+        .sort("event_type", nulls_last=True)
+    )
+    return ParsedTelemetry(match_id, tables, other_events, event_counts, list(rejected))
+
+
+def _head(raw: bytes) -> Any:
+    try:
+        return _DECODE_HEAD.decode(raw)
+    except msgspec.DecodeError:
+        return None
+
+
+def parse_events(events: Sequence[Any], match_id: str) -> ParsedTelemetry:
+    """The frames of telemetry ``events`` given as decoded JSON values."""
+    return parse_records([msgspec.json.encode(event) for event in events], match_id)
 
 
 def read_telemetry(path: Path, match_id: str | None = None) -> ParsedTelemetry:
     """The telemetry in ``path`` (a JSON array or JSONL, plain or gzip) of ``match_id``, by default the file
     name up to its first dot (``<match id>.json[.gz]``). ``PubgFormatError`` if it holds no events."""
     records, rejected = read_records(path)
-    if not isinstance(records, list):
-        raise PubgFormatError(f"{path}: telemetry must be a JSON array of events or one event a line")
-    if records and not any(_event_type(event) for event in records[:1000]):
-        raise PubgFormatError(f"{path}: no event with a '_T' type among the first records; not telemetry")
-    return parse_events(records, match_id or Path(path).name.split(".")[0], rejected)
+    parsed = parse_records(records, match_id or Path(path).name.split(".")[0], rejected)
+    if records and parsed.event_counts.filter(pl.col("event_type").is_not_null()).height == 0:
+        raise PubgFormatError(f"{path}: no record has a '_T' event type; not telemetry")
+    return parsed
