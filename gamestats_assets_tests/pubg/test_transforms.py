@@ -84,10 +84,11 @@ def test_circle_tracking_and_summaries(parsed):
     assert (aggregates["time_outside_zone_s"] >= 0).all()
     stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
     usage = extractors.item_usage(telemetry["item_uses"], telemetry["throwables"])
-    table = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, True)
+    table = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, match.match)
     assert table.height == 100 and table["placement"].null_count() == 0
     assert table.filter(pl.col("placement") == 1)["player_name"].len() >= 1
-    without = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, False)
+    without = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates,
+                                        match.match.clear())
     assert without["killsteals"].null_count() == 100 and without.columns == table.columns
     career = summaries.career_stats(table)
     assert career.height == 100 and (career["killsteal_rate_ci_low"] <= career["killsteal_rate_ci_high"]).all()
@@ -97,7 +98,7 @@ def test_circle_tracking_and_summaries(parsed):
 def test_real_match_without_telemetry_summarises(path):
     match = read_match(path)
     empty = pl.DataFrame(schema={"match_id": pl.String, "account_id": pl.String})
-    table = summaries.match_summaries(match.participants, match.rosters, empty, empty, empty, False)
+    table = summaries.match_summaries(match.participants, match.rosters, empty, empty, empty, empty)
     assert table.height == match.participants.height
     assert table["placement"].null_count() == 0
     assert (table.group_by("team_id").agg(pl.col("placement").n_unique())["placement"] == 1).all()

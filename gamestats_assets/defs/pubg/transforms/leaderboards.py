@@ -20,6 +20,8 @@ SCOPES = {
 }
 """Leaderboard scopes and the columns that key each (``round``: that round's matches only; the others
 accumulate every round)."""
+ALL = "all"
+"""The value of a scope column a scope does not split by (a season board's ``division_id``, ...)."""
 
 
 def placement_points(placement: pl.Expr) -> pl.Expr:
@@ -84,7 +86,8 @@ def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
     """The leaderboards of ``entity`` (a team, a player) for every scope of ``SCOPES``: one row per (scope,
     scope key, entity) with matches, points, kills, wins, average placement, last six placements (oldest
     first), rank, and ``rank_change`` since the previous round (positive = climbed; null for a round scope
-    and for an entity with no match before the latest round)."""
+    and for an entity with no match before the latest round). A scope column the scope does not split by
+    holds ``ALL``."""
     boards = []
     for scope, keys in SCOPES.items():
         now = _standings(results, keys, entity)
@@ -97,7 +100,7 @@ def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
                 (pl.col("_before") - pl.col("rank")).alias("rank_change")).drop("_before")
         for column in ("season_id", "division_id", "group_id", "round_id"):
             if column not in keys:
-                now = now.with_columns(pl.lit(None, pl.String).alias(column))
+                now = now.with_columns(pl.lit(ALL).alias(column))
         boards.append(now.with_columns(pl.lit(scope).alias("scope")))
     return pl.concat(boards, how="diagonal").select(
         "scope", "season_id", "division_id", "group_id", "round_id", *entity, "rank", "rank_change", "points",
@@ -159,7 +162,7 @@ def player_weapon_mix(player_results: pl.DataFrame, distribution: pl.DataFrame) 
             pl.format("{}:{}", "weapon_category", "kills").str.join(",").alias("weapon_kills"))
         for column in ("season_id", "division_id", "group_id", "round_id"):
             if column not in keys:
-                mix = mix.with_columns(pl.lit(None, pl.String).alias(column))
+                mix = mix.with_columns(pl.lit(ALL).alias(column))
         mixes.append(mix.with_columns(pl.lit(scope).alias("scope")))
     return pl.concat(mixes, how="diagonal").select(
         "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "weapon_kills")

@@ -18,27 +18,43 @@ SUMMARY_TELEMETRY_COLUMNS = {
 
 
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
-                    usage: pl.DataFrame, circle: pl.DataFrame, has_telemetry: bool) -> pl.DataFrame:
+                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_matches: pl.DataFrame) -> pl.DataFrame:
     """One row per match and participant (match_id, account_id): player name, team, ``placement`` (the
     rank of the player's roster), ``kills`` and ``damage_dealt`` as the match object states them, and from
     telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
-    distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone. Without
-    telemetry (``has_telemetry`` false) the telemetry columns are null, not zero."""
+    distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
+    ``has_telemetry``: the match's id is in ``telemetry_matches`` (the matches whose telemetry was parsed);
+    without telemetry the telemetry columns are null, not zero."""
+    keys = ["match_id", "account_id"]
     base = participants.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
         "match_id", "account_id", pl.col("name").alias("player_name"), "team_id", "roster_id", "placement",
         "kills", "damage_dealt")
-    keys = ["match_id", "account_id"]
-    if has_telemetry:
-        joined = (base.join(advanced.select(*keys, "killsteals", "throwable_damage", "damage_received"), on=keys, how="left")
-                  .join(usage, on=keys, how="left").join(circle.drop("zone_samples"), on=keys, how="left")
-                  .with_columns(pl.col("killsteals", "heals_used", "boosts_used", "throwables_used", "smokes_thrown")
-                                .fill_null(0),
-                                pl.col("throwable_damage", "damage_received").fill_null(0.0)))
-    else:
-        joined = base.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in SUMMARY_TELEMETRY_COLUMNS.items())
-    return joined.with_columns(pl.lit(has_telemetry).alias("has_telemetry")).select(
-        *base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry").cast(SUMMARY_TELEMETRY_COLUMNS).sort(keys)
+    with_ids = telemetry_matches.select("match_id").unique().with_columns(pl.lit(True).alias("has_telemetry"))
+    counts = ["killsteals", "heals_used", "boosts_used", "throwables_used", "smokes_thrown"]
+    joined = (
+        base.join(with_ids, on="match_id", how="left")
+        .with_columns(pl.col("has_telemetry").fill_null(False))
+        .join(_columns(advanced, keys, ["killsteals", "throwable_damage", "damage_received"]), on=keys, how="left")
+        .join(_columns(usage, keys, ["heals_used", "boosts_used", "throwables_used", "smokes_thrown"]), on=keys, how="left")
+        .join(_columns(circle, keys, [c for c in SUMMARY_TELEMETRY_COLUMNS if c.endswith("_m") or c.startswith("time_")]),
+              on=keys, how="left")
+        .cast(SUMMARY_TELEMETRY_COLUMNS)
+    )
+    filled = [pl.col(c).fill_null(0) for c in counts] + [pl.col(c).fill_null(0.0) for c in ("throwable_damage", "damage_received")]
+    return (
+        joined.with_columns(filled)
+        .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
+                      for c in SUMMARY_TELEMETRY_COLUMNS)
+        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry")
+        .sort(keys)
+    )
+
+
+def _columns(frame: pl.DataFrame, keys: list[str], columns: list[str]) -> pl.DataFrame:
+    """``frame``'s ``keys`` and ``columns``, with null columns where ``frame`` lacks them (an empty input)."""
+    return frame.with_columns(pl.lit(None).alias(c) for c in [*keys, *columns] if c not in frame.columns).select(
+        pl.col(keys).cast(pl.String), *columns)
 
 
 def career_stats(summaries: pl.DataFrame) -> pl.DataFrame:
