@@ -126,7 +126,7 @@ MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and p
                             description=f"The match objects' {name}: one row per {MATCH_TABLE_GRAIN[name]}.")
           for name in MATCH_TABLES},
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
-    deps=[landing_match_files],
+    deps=[landing_match_files], can_subset=True,
 )
 def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
     """Each match object parsed once into its match, participants and rosters. ``matches`` also records
@@ -144,13 +144,11 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
             frames["matches"].append(parsed.match)
             frames["participants"].append(parsed.participants)
             frames["rosters"].append(parsed.rosters)
-    results = {}
-    for name, schema in MATCH_TABLES.items():
-        frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=schema)
+    for name in context.op_execution_context.selected_output_names:
+        frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
             frame = frame.with_columns(pl.lit(discovered_by).alias("discovered_by"))
-        results[name] = frame
-    return tuple(results[name] for name in MATCH_TABLES)
+        yield dg.Output(frame, output_name=name)
 
 
 TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts"]
@@ -164,7 +162,7 @@ EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events":
                             + ("event type and match" if name == "event_counts" else "event (match_id, event_index)"))
           for name in TELEMETRY_TABLES},
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
-    deps=[landing_match_files],
+    deps=[landing_match_files], can_subset=True,
 )
 def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
@@ -186,7 +184,8 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource)
     empty = {table.name: empty_table(table) for table in EVENT_TABLES}
     empty["other_events"] = pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)
     empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
-    return tuple(pl.concat(parts[name]) if parts[name] else empty[name] for name in TELEMETRY_TABLES)
+    for name in context.op_execution_context.selected_output_names:
+        yield dg.Output(pl.concat(parts[name]) if parts[name] else empty[name], output_name=name)
 
 
 def etl(name: str) -> dg.AssetKey:

@@ -32,10 +32,11 @@ def placement_points(placement: pl.Expr) -> pl.Expr:
 def team_match_results(context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
                        rosters: pl.DataFrame, tournament_players: pl.DataFrame) -> pl.DataFrame:
     """One row per tournament match and team (match_id, team_name): placement (its roster's rank), kills
-    (sum of its players' kills in the match object), placement, kill and total points.
+    (sum of its players' kills in the match object), placement, kill and total points. A tournament match
+    counts once its round is known (by date, or set by an override).
 
     A roster belongs to the tournament team most of its players are on."""
-    tournament = context.filter(pl.col("is_tournament_match"))
+    tournament = context.filter(pl.col("is_tournament_match") & pl.col("round_id").is_not_null())
     members = (
         participants.join(tournament.select("match_id"), on="match_id")
         .join(tournament_players.select("account_id", "team_name"), on="account_id", how="left")
@@ -120,7 +121,8 @@ def standings_history(results: pl.DataFrame) -> pl.DataFrame:
                             .select(*keys, "round_id"), on=[*keys, "round_id"])
         upto = upto.filter(*(pl.col(k) == round_row[k] for k in keys))
         rows.append(_standings(upto, keys, ("team_name",)).with_columns(
-            pl.lit(round_row["round_id"]).alias("round_id"), pl.lit(round_row["round_started_at"]).alias("round_started_at")))
+            pl.lit(round_row["round_id"], pl.String).alias("round_id"),
+            pl.lit(round_row["round_started_at"]).alias("round_started_at")))
     if not rows:
         return pl.DataFrame(schema={"season_id": pl.String, "division_id": pl.String, "group_id": pl.String,
                                     "round_id": pl.String, "team_name": pl.String, "rank": pl.Int64,

@@ -68,7 +68,8 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
     1. ``mixed_division``: the tournament players in the match do not all share one division and group;
        not a tournament match.
     2. ``remake_candidate``: fewer than ``MIN_TEAMS`` rosters in the lobby; not a tournament match.
-    3. The round is the season's round whose date is the match's start date (UTC); ``unscheduled`` when none.
+    3. The round is the season's round whose date is the match's start date (UTC), kept for a remake
+       candidate too; ``unscheduled`` when there is none.
     4. ``confirmed``: the nearest slot of that round, division and group on the match's map starting within
        ``SLOT_TOLERANCE`` of the match, not claimed by a nearer match; otherwise ``unscheduled`` (still a
        tournament match of its round).
@@ -106,8 +107,7 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
         pl.col("status").is_in(["confirmed", "unscheduled"]).alias("is_tournament_match"),
         pl.when(pl.col("_mixed")).then(None).otherwise(pl.col("division_id")).alias("division_id"),
         pl.when(pl.col("_mixed")).then(None).otherwise(pl.col("group_id")).alias("group_id"),
-        pl.when(pl.col("_mixed") | (pl.col("teams") < MIN_TEAMS)).then(None).otherwise(pl.col("round_id"))
-        .alias("round_id"),
+        pl.when(pl.col("_mixed")).then(None).otherwise(pl.col("round_id")).alias("round_id"),
     )
     return apply_overrides(automatic, overrides).select(list(CONTEXT_SCHEMA)).cast(CONTEXT_SCHEMA).sort("match_id")
 

@@ -1,0 +1,136 @@
+"""The pubg code location end to end: a synthetic tournament and a dropped real match, from landing through
+the lake to PostgreSQL, with real Dagster runs, real Delta tables and a real database."""
+
+import shutil
+
+import dagster as dg
+import polars as pl
+import psycopg
+import pytest
+
+from gamestats_assets.defs.pubg import assets as pubg
+from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
+from gamestats_assets.defs.pubg.checks import CHECKS
+from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
+from gamestats_assets.defs.pubg.sensors import SENSORS
+from gamestats_assets.lib.resources import build_resources
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES
+
+EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
+SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {"divisions": ["Pro"], "rounds": 1,
+                                                                     "matches_per_round": 1}}}}
+
+
+def run_matches(instance, resources, keys):
+    """One run over every match key (a single-run backfill of the per-match job)."""
+    selected = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
+    ordered = instance.get_dynamic_partitions("pubg_match")
+    return dg.materialize(EVERYTHING, selection=selected, instance=instance, resources=resources,
+                          tags={"dagster/asset_partition_range_start": ordered[0],
+                                "dagster/asset_partition_range_end": ordered[-1], "discovered_by": "landing"},
+                          raise_on_error=False) if keys else None
+
+
+def run_snapshots(instance, resources):
+    selected = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is None for key in asset.keys
+                if key.path[1] != "landing"]
+    return dg.materialize(EVERYTHING, selection=selected, instance=instance, resources=resources, raise_on_error=False)
+
+
+def failed_checks(result):
+    return [e.asset_check_evaluation_data.asset_check_key.name for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+            and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pg_url):
+    monkeypatch = pytest.MonkeyPatch()
+    data_dir = tmp_path_factory.mktemp("pubg_data")
+    monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    resources = build_resources(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    landing = data_dir / "landing" / "pubg"
+    (landing / "matches").mkdir(parents=True)
+    shutil.copy(MATCH_FILES[0], landing / "matches" / "dropped by a user.json")
+    (landing / "matches" / "notes.json").write_text('{"hello": "not a match"}')
+
+    root = dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources, run_config=SMALL)
+    assert root.success
+    context = dg.build_sensor_context(instance=instance, resources=resources)
+    sensor_result = SENSORS[0](context)
+    keys = sorted(LANDING.find(resources["platform"]))
+    instance.add_dynamic_partitions("pubg_match", keys)
+    matches_run = run_matches(instance, resources, keys)
+    snapshots_run = run_snapshots(instance, resources)
+    yield {"data_dir": data_dir, "resources": resources, "instance": instance, "keys": keys, "sensor": sensor_result,
+           "matches_run": matches_run, "snapshots_run": snapshots_run, "pg_url": pg_url}
+    monkeypatch.undo()
+
+
+def rows(pg_url, query, *params):
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def test_landing_sensor_adds_a_partition_per_match_and_requests_one_run(built):
+    result = built["sensor"]
+    assert len(built["keys"]) == 4
+    added = [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
+    assert sorted(added) == built["keys"]
+    assert len(result.run_requests) == 1
+    assert result.run_requests[0].tags["discovered_by"] == "landing"
+
+
+def test_matches_runs_and_publishes_every_table(built):
+    assert built["matches_run"].success, failed_checks(built["matches_run"])
+    assert built["snapshots_run"].success, failed_checks(built["snapshots_run"])
+    assert failed_checks(built["matches_run"]) == [] and failed_checks(built["snapshots_run"]) == []
+    url = built["pg_url"]
+    assert rows(url, "SELECT count(*), min(discovered_by) FROM pubg.matches")[0] == (4, "landing")
+    for table in ("match_summaries", "player_match_weapon_distribution", "player_advanced_career_stats",
+                  "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
+                  "tournament_team_standings_history", "team_leaderboards", "player_leaderboards"):
+        assert rows(url, f"SELECT count(*) FROM pubg.{table}")[0][0] > 0, table
+    statuses = dict(rows(url, "SELECT status, count(*) FROM pubg.tournament_matches GROUP BY status"))
+    assert statuses == {"confirmed": 1, "remake_candidate": 2}
+    top = rows(url, "SELECT team_name, rank, points FROM pubg.team_leaderboards WHERE scope = 'group' "
+                    "ORDER BY rank LIMIT 1")[0]
+    assert top[1] == 1 and top[2] >= 10
+
+
+def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetry_columns(built):
+    url = built["pg_url"]
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    count, with_telemetry, killsteals = rows(
+        url, "SELECT count(*), count(*) FILTER (WHERE has_telemetry), count(killsteals) FROM pubg.match_summaries "
+        "WHERE match_id = %s", real_id)[0]
+    assert (count, with_telemetry, killsteals) == (91, 0, 0)
+    quarantined = list((built["data_dir"] / "quarantine" / "pubg" / "unkeyed").glob("notes.json*"))
+    assert len(quarantined) == 2
+
+
+def test_rerunning_a_match_duplicates_nothing(built):
+    url = built["pg_url"]
+    before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
+    again = run_matches(built["instance"], built["resources"], built["keys"])
+    assert again.success
+    assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
+    assert rows(url, "SELECT count(*) FROM pubg.matches")[0][0] == 4
+    lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "cons" / "match_summaries"))
+    assert lake.height == before
+
+
+def test_an_override_wins_on_the_next_build(built):
+    url = built["pg_url"]
+    remake = rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE status = 'remake_candidate' "
+                       "ORDER BY match_id LIMIT 1")[0][0]
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason) "
+                     "VALUES (%s, 'unscheduled', true, 'played as a full match')", (remake,))
+    assert run_snapshots(built["instance"], built["resources"]).success
+    status, counted, overridden = rows(url, "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches "
+                                            "WHERE match_id = %s", remake)[0]
+    assert (status, counted, overridden) == ("unscheduled", True, True)
