@@ -68,11 +68,14 @@ def files_of(platform: PlatformResource, key: str, kind: str) -> list[Path]:
 
 
 class SyntheticTournamentConfig(dg.Config):
-    """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches."""
+    """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
+    telemetry events of each lobby (full-size matches have 35 000 to 45 000)."""
 
     divisions: list[str] = ["Pro", "Challenger"]
     rounds: int = 2
     matches_per_round: int = 6
+    min_events: int = 35_000
+    max_events: int = 45_000
 
 
 @dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
@@ -86,7 +89,8 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
                               divisions=tuple(config.divisions), rounds=config.rounds,
-                              matches_per_round=config.matches_per_round)
+                              matches_per_round=config.matches_per_round,
+                              event_range=(config.min_events, config.max_events))
     written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
     context.log.info(f"wrote {len(written)} synthetic matches of {season.season_id}")
     return dg.MaterializeResult(metadata={"season_id": season.season_id, "matches_written": len(written),

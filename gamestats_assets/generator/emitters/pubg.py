@@ -90,6 +90,9 @@ class MatchPlan:
     kill_format: str = "LogPlayerKillV2"
     custom: bool = False
     kind: str = "public"
+    event_range: tuple[int, int] = (35_000, 45_000)
+    """The telemetry is filled with loot, equip and fire events up to a total drawn from this range (a
+    range below the simulated events' count adds none)."""
 
 
 @dataclass
@@ -463,7 +466,7 @@ class _Simulation:
     def _fill(self, end: float) -> None:
         """Loot pickups, equips, missed shots and fire counts of living players, up to the match's event total."""
         rng = self.rng
-        target = rng.randint(35_000, 45_000)
+        target = rng.randint(*self.plan.event_range)
         accounts = sorted(self.players)
         kinds = ("LogItemPickup", "LogItemPickup", "LogPlayerAttack", "LogPlayerAttack", "LogItemEquip",
                  "LogWeaponFireCount")
@@ -550,7 +553,8 @@ def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
     return _Simulation(plan, seed).run()
 
 
-def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: int = 25) -> MatchPlan:
+def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: int = 25,
+                      event_range: tuple[int, int] = (35_000, 45_000)) -> MatchPlan:
     """A public squad match of ``teams`` random teams of 4 (100 players for 25 teams)."""
     rng = random.Random(stable_key(f"{seed}/plan/{match_id}"))
     lobby = tuple(
@@ -558,7 +562,7 @@ def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: 
             Player(f"account.{stable_key(f'{seed}/{match_id}/{n}/{k}'):032x}"[:40], f"Player_{rng.randrange(10**6):06d}")
             for k in range(4)))
         for n in range(teams))
-    return MatchPlan(match_id, created_at, rng.choice(sorted(MAP_SIZE_CM)), lobby)
+    return MatchPlan(match_id, created_at, rng.choice(sorted(MAP_SIZE_CM)), lobby, event_range=event_range)
 
 
 def write_match(emitted: EmittedMatch, landing: Path) -> tuple[Path, Path]:
@@ -602,12 +606,13 @@ class Tournament:
 
 
 def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = ("Pro", "Challenger"),
-                     rounds: int = 2, matches_per_round: int = 6, teams_per_group: int = 16) -> Tournament:
+                     rounds: int = 2, matches_per_round: int = 6, teams_per_group: int = 16,
+                     event_range: tuple[int, int] = (35_000, 45_000)) -> Tournament:
     """A season of ``divisions`` (one group ``A`` each, ``teams_per_group`` teams of 4), ``rounds`` rounds
     on consecutive days from ``first_day``, ``matches_per_round`` scheduled slots a group and round (19:00
     UTC, every 45 minutes, maps in rotation), all of them played; plus, in round 1, a remake lobby of 6
     teams at the first slot of the first division, a warm-up lobby of 4 teams an hour before it, and a
-    lobby mixing the first two divisions at 23:30."""
+    lobby mixing the first two divisions at 23:30. Every lobby's telemetry is filled to ``event_range``."""
     season_id = f"S{first_day:%Y}-{seed % 1000:03d}"
     maps = sorted(MAP_SIZE_CM)
     teams = tuple(
@@ -630,7 +635,7 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
                                  "map_name": map_name})
                 match_id = deterministic_id(seed, season_id, slot_id)
                 plans.append(MatchPlan(match_id, at + dt.timedelta(minutes=2), map_name, lobby, "LogPlayerKill",
-                                       True, "scheduled"))
+                                       True, "scheduled", event_range))
                 expected[match_id] = {"status": "confirmed", "slot_id": slot_id, "division_id": division,
                                       "group_id": "A", "round_id": f"{season_id}-R{number}"}
     first = [t for t in teams if t.division == divisions[0]]
@@ -647,7 +652,7 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
                          {"status": "mixed_division"}))
     for kind, at, lobby, map_name, context in specials:
         match_id = deterministic_id(seed, season_id, kind)
-        plans.append(MatchPlan(match_id, at, map_name, lobby, "LogPlayerKill", True, kind))
+        plans.append(MatchPlan(match_id, at, map_name, lobby, "LogPlayerKill", True, kind, event_range))
         expected[match_id] = context
     return Tournament(season_id, tuple(divisions), teams, tuple(round_rows), tuple(schedule), tuple(plans), expected)
 
