@@ -215,3 +215,31 @@ CREATE TABLE IF NOT EXISTS pubg.players (
     player_id text PRIMARY KEY,
     added_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Tracked players' damage events, one row per event, tracked player and role (dealt or taken).
+CREATE TABLE IF NOT EXISTS pubg.player_damage_events (
+    match_id text NOT NULL,
+    event_index bigint NOT NULL,
+    elapsed_s double precision,
+    attacker_account_id text,
+    victim_account_id text,
+    damage_causer_name text,
+    weapon_category text,
+    damage_type_category text,
+    damage_reason text,
+    damage double precision,
+    account_id text NOT NULL,
+    role text NOT NULL,
+    PRIMARY KEY (match_id, event_index, account_id, role)
+);
+
+-- Per match and tracked player: the detailed rows extracted for them (by a match's run or their backfill).
+CREATE TABLE IF NOT EXISTS pubg.player_backfill_status (
+    match_id text NOT NULL,
+    player_id text NOT NULL,
+    status text,
+    damage_event_rows bigint,
+    circle_position_rows bigint,
+    updated_at timestamptz,
+    PRIMARY KEY (match_id, player_id)
+);

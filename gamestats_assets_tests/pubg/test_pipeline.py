@@ -1,6 +1,7 @@
 """The pubg code location end to end: a synthetic tournament and a dropped real match, from landing through
 the lake to PostgreSQL, with real Dagster runs, real Delta tables and a real database."""
 
+import datetime as dt
 import shutil
 
 import dagster as dg
@@ -12,7 +13,7 @@ from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
-from gamestats_assets.defs.pubg.sensors import SENSORS
+from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES
@@ -52,6 +53,7 @@ def built(tmp_path_factory, pg_url):
     data_dir = tmp_path_factory.mktemp("pubg_data")
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
     resources = build_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     landing = data_dir / "landing" / "pubg"
@@ -138,3 +140,33 @@ def test_an_override_wins_on_the_next_build(built):
     status, counted, overridden = rows(url, "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches "
                                             "WHERE match_id = %s", remake)[0]
     assert (status, counted, overridden) == ("unscheduled", True, True)
+
+
+def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without_duplicates(built):
+    url, instance, resources = built["pg_url"], built["instance"], built["resources"]
+    player, match_id = rows(url, "SELECT account_id, match_id FROM pubg.match_summaries WHERE has_telemetry "
+                                 "AND kills > 0 ORDER BY account_id LIMIT 1")[0]
+    played = sorted(r[0] for r in rows(url, "SELECT match_id FROM pubg.match_summaries WHERE account_id = %s", player))
+    assert rows(url, "SELECT count(*) FROM pubg.player_damage_events")[0][0] == 0
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s)", (player,))
+    sensor = SENSORS[1]
+    definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS], sensors=[sensor], resources=resources)
+    context = dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions)
+    [request] = sensor(context).run_requests
+    partitions = {(ap.asset_key, ap.partition_key) for ap in request.asset_graph_subset.iterate_asset_partitions()}
+    assert {key for _, key in partitions} == set(played) and {k for k, _ in partitions} == set(TRACKED_TARGET)
+
+    for _ in range(2):
+        for key in played:
+            assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
+                                  partition_key=key).success
+    damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (event_index, role)) FROM pubg.player_damage_events "
+                       "GROUP BY account_id")
+    lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "etl" / "telemetry_damage"))
+    expected = lake.filter((pl.col("attacker_account_id") == player)).height + lake.filter(
+        pl.col("victim_account_id") == player).height
+    assert damage == [(player, expected, expected)]
+    assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 1
+    status = rows(url, "SELECT match_id, status FROM pubg.player_backfill_status WHERE player_id = %s ORDER BY 1", player)
+    assert status == [(key, "extracted") for key in played]

@@ -258,6 +258,40 @@ def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
 MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE_SPECS}
 
 
+@lake_asset(DOMAIN, "cons", "player_backfill_status", partitions_def=pubg_match_partitions,
+            partition_column="match_id",
+            ins={"participants": dg.AssetIn(etl("participants")),
+                 "damage": dg.AssetIn(cons("tracked_damage_events")),
+                 "circle": dg.AssetIn(cons("player_circle_positions"))})
+def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
+                           damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
+    """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
+    tracked player who played the match, with the damage-event and circle-sample rows extracted for them
+    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run."""
+    tracked = roster(DOMAIN, platform, postgres)
+    played = participants.filter(pl.col("account_id").is_in(tracked)).select(
+        "match_id", pl.col("account_id").alias("player_id"))
+    damage_rows = damage.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("damage_event_rows"))
+    circle_rows = circle.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("circle_position_rows"))
+    keys = ["match_id", "player_id"]
+    return (
+        played.join(damage_rows, on=keys, how="left").join(circle_rows, on=keys, how="left")
+        .with_columns(pl.col("damage_event_rows", "circle_position_rows").fill_null(0),
+                      pl.lit("extracted").alias("status"),
+                      pl.lit(dt.datetime.now(dt.UTC)).dt.cast_time_unit("us").alias("updated_at"))
+        .select(*keys, "status", "damage_event_rows", "circle_position_rows", "updated_at")
+        .sort(keys)
+    )
+
+
+TRACKED_TABLES = [MATCH_TABLE_ASSETS["tracked_damage_events"], MATCH_TABLE_ASSETS["player_circle_positions"],
+                  player_backfill_status]
+"""The per-match tables that hold detail for tracked players only: what a newly tracked player's backfill
+rebuilds."""
+
+
 def tournament_definitions(platform: PlatformResource) -> list[dict]:
     """Every organiser's file in ``landing/pubg/tournament/`` (one season each)."""
     folder = platform.landing_dir(DOMAIN) / TOURNAMENT
@@ -368,6 +402,7 @@ def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
 
 ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
+    player_backfill_status,
     *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_scheduled_matches, team_match_results,
     team_leaderboards, tournament_team_standings_history, player_leaderboards, player_advanced_career_stats,
 ]

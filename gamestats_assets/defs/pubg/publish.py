@@ -19,6 +19,8 @@ SPECS = [
     spec(MATCH["player_match_weapon_distribution"], "player_match_weapon_distribution",
          ("match_id", "account_id", "weapon_category"), sum_column="damage_dealt"),
     spec(MATCH["player_circle_positions"], "player_circle_positions", ("match_id", "account_id", "sample_s")),
+    spec(MATCH["tracked_damage_events"], "player_damage_events", ("match_id", "event_index", "account_id", "role")),
+    spec(pubg.player_backfill_status, "player_backfill_status", ("match_id", "player_id")),
     spec(pubg.player_advanced_career_stats, "player_advanced_career_stats", ("account_id",), SNAPSHOT, "kills"),
     spec(pubg.TOURNAMENT_FRAME_ASSETS["tournament_rounds"], "tournament_rounds", ("season_id", "round_id"), SNAPSHOT),
     spec(pubg.tournament_scheduled_matches, "tournament_scheduled_matches", ("slot_id",), SNAPSHOT),
