@@ -150,7 +150,7 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     assert rows(url, "SELECT count(*) FROM pubg.player_damage_events")[0][0] == 0
     with psycopg.connect(url) as conn:
         conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s)", (player,))
-    sensor = SENSORS[1]
+    sensor = SENSORS[-1]
     definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS], sensors=[sensor], resources=resources)
     context = dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions)
     [request] = sensor(context).run_requests
