@@ -1,8 +1,10 @@
 """The pubg tables published to PostgreSQL schema ``pubg``: per-match tables by match, tournament and career
-tables as snapshots, ``matches`` insert-if-absent (the first discovery path wins)."""
+tables as snapshots, ``matches`` insert-if-absent (the first discovery path wins); and every cons table
+copied into the DuckDB warehouse for ad-hoc SQL."""
 
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.warehouse import build_warehouse_tables
 
 
 def spec(asset, table, key_columns, mode=PublishMode.PARTITION, sum_column=None) -> PublishSpec:
@@ -35,3 +37,5 @@ SPECS = [
 ]
 
 PUBLISH_ASSETS, PUBLISH_CHECKS = build_publish_definitions(SPECS)
+
+WAREHOUSE_ASSETS = build_warehouse_tables([asset for asset in pubg.ASSETS if len(asset.keys) == 1])

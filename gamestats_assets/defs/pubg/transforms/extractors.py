@@ -231,6 +231,12 @@ def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.Dat
     )
 
 
+def tracked_circle_positions(samples: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
+    """The ``circle_samples`` of tracked players only: one row per (match_id, account_id, sample_s) for each
+    account on the roster, with position, distance from the next zone's centre and edge, outside flag."""
+    return samples.filter(pl.col("account_id").is_in(list(tracked)))
+
+
 def circle_aggregates(samples: pl.DataFrame) -> pl.DataFrame:
     """Per player and match (match_id, account_id): average, largest and smallest distance from the next
     zone's centre and edge over the samples of ``circle_samples``, and ``time_outside_zone_s``, the summed
