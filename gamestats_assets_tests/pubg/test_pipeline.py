@@ -157,10 +157,11 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     partitions = {(ap.asset_key, ap.partition_key) for ap in request.asset_graph_subset.iterate_asset_partitions()}
     assert {key for _, key in partitions} == set(played) and {k for k, _ in partitions} == set(TRACKED_TARGET)
 
+    ordered = [key for key in instance.get_dynamic_partitions("pubg_match") if key in played]
     for _ in range(2):
-        for key in played:
-            assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
-                                  partition_key=key).success
+        assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
+                              tags={"dagster/asset_partition_range_start": ordered[0],
+                                    "dagster/asset_partition_range_end": ordered[-1]}).success
     damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (event_index, role)) FROM pubg.player_damage_events "
                        "GROUP BY account_id")
     lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "etl" / "telemetry_damage"))
