@@ -16,7 +16,7 @@ from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
-from gamestats_assets_tests.pubg.conftest import MATCH_FILES
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
@@ -171,3 +171,19 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 1
     status = rows(url, "SELECT match_id, status FROM pubg.player_backfill_status WHERE player_id = %s ORDER BY 1", player)
     assert status == [(key, "extracted") for key in played]
+
+
+def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(built):
+    """Last in this module: it adds a file to the shared landing folder."""
+    instance, resources = built["instance"], built["resources"]
+    first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    telemetry = built["data_dir"] / "landing" / "pubg" / "telemetry"
+    shutil.copy(TELEMETRY_FILES[-1], telemetry / f"{real_id}.jsonl")
+    later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
+    [request] = later.run_requests
+    assert request.partition_key == real_id and later.dynamic_partitions_requests == []
+    assert run_matches(instance, resources, [real_id]).success
+    with_telemetry = rows(built["pg_url"], "SELECT bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s",
+                          real_id)[0][0]
+    assert with_telemetry is True

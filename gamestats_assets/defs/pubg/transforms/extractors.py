@@ -165,9 +165,16 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
     - ``damage_dealt``: damage to players of other teams; ``throwable_damage``: the part of it by causers
       of category Throwable (grenades, molotovs, C4, ...); ``damage_received``: all damage taken, from
       players, the zone or the environment.
-    Every participant of the match has a row (zeros when the telemetry has nothing of theirs).
+    Every participant of the match has a row (zeros when the telemetry has nothing of theirs), and so does
+    every player the telemetry credits with a kill, a knock or damage, even one the match object lacks.
     """
-    players = participants.select("match_id", "account_id")
+    actors = [
+        kills.select("match_id", pl.col("killer_account_id").alias("account_id")),
+        knocks.select("match_id", pl.col("attacker_account_id").alias("account_id")),
+        damage.select("match_id", pl.col("attacker_account_id").alias("account_id")),
+    ]
+    players = (pl.concat([participants.select("match_id", "account_id"), *actors])
+               .filter(pl.col("account_id").is_not_null()).unique(maintain_order=True))
     dealt = with_weapon_category(damage.filter(_enemy())).group_by(
         "match_id", pl.col("attacker_account_id").alias("account_id")).agg(
         pl.col("damage").sum().alias("damage_dealt"),
