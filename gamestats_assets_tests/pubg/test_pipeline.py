@@ -25,14 +25,16 @@ SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
 the full-size stream is tested in test_emitter and measured in bench/pubg."""
 
 
-def run_matches(instance, resources, keys):
+PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
+
+
+def run_matches(instance, resources):
     """One run over every match key (a single-run backfill of the per-match job)."""
-    selected = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
     ordered = instance.get_dynamic_partitions("pubg_match")
-    return dg.materialize(EVERYTHING, selection=selected, instance=instance, resources=resources,
+    return dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
                           tags={"dagster/asset_partition_range_start": ordered[0],
                                 "dagster/asset_partition_range_end": ordered[-1], "discovered_by": "landing"},
-                          raise_on_error=False) if keys else None
+                          raise_on_error=False)
 
 
 def run_snapshots(instance, resources):
@@ -67,7 +69,7 @@ def built(tmp_path_factory, pg_url):
     sensor_result = SENSORS[0](context)
     keys = sorted(LANDING.find(resources["platform"]))
     instance.add_dynamic_partitions("pubg_match", keys)
-    matches_run = run_matches(instance, resources, keys)
+    matches_run = run_matches(instance, resources)
     snapshots_run = run_snapshots(instance, resources)
     yield {"data_dir": data_dir, "resources": resources, "instance": instance, "keys": keys, "sensor": sensor_result,
            "matches_run": matches_run, "snapshots_run": snapshots_run, "pg_url": pg_url}
@@ -119,8 +121,7 @@ def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetr
 def test_rerunning_a_match_duplicates_nothing(built):
     url = built["pg_url"]
     before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
-    selected = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
-    again = dg.materialize(EVERYTHING, selection=selected, instance=built["instance"], resources=built["resources"],
+    again = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=built["instance"], resources=built["resources"],
                            partition_key=built["keys"][0])
     assert again.success
     assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
@@ -183,7 +184,8 @@ def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(buil
     later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
     [request] = later.run_requests
     assert request.partition_key == real_id and later.dynamic_partitions_requests == []
-    assert run_matches(instance, resources, [real_id]).success
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key=real_id).success
     with_telemetry = rows(built["pg_url"], "SELECT bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s",
                           real_id)[0][0]
     assert with_telemetry is True

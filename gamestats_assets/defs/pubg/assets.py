@@ -24,7 +24,7 @@ from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.quarantine import quarantine_file
+from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.tracking import roster
 from gamestats_assets.sources.pubg.files import PubgFormatError
@@ -181,6 +181,9 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource)
             except PubgFormatError as error:
                 quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
                 continue
+            quarantine_records(platform.quarantine_dir,
+                               [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
+                               DOMAIN, key, TELEMETRY)
             for table in EVENT_TABLES:
                 parts[table.name].append(parsed[table.name])
             parts["other_events"].append(parsed.other_events)
