@@ -174,6 +174,35 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     assert status == [(key, "extracted") for key in played]
 
 
+API_QUERIES = {
+    "team_leaderboard": ("SELECT rank, rank_change, team_name, points, kills, wins, avg_placement, last_placements "
+                         "FROM pubg.team_leaderboards WHERE scope = %s AND season_id = %s AND division_id = %s "
+                         "AND group_id = %s AND round_id = %s ORDER BY rank, team_name"),
+    "player_leaderboard": ("SELECT rank, rank_change, player_name, team_name, points, kills, weapon_kills "
+                           "FROM pubg.player_leaderboards WHERE scope = %s AND season_id = %s AND division_id = %s "
+                           "AND group_id = %s AND round_id = %s ORDER BY rank, player_name"),
+    "recent_matches": ("SELECT m.match_id, m.created_at, m.map_name, s.placement, s.kills, s.damage_dealt "
+                       "FROM pubg.match_summaries s JOIN pubg.matches m USING (match_id) WHERE s.account_id = %s "
+                       "ORDER BY m.created_at DESC LIMIT 20"),
+    "rounds": "SELECT round_id, name, date FROM pubg.tournament_rounds WHERE season_id = %s ORDER BY date",
+    "schedule": ("SELECT slot_id, match_number, scheduled_at, map_name, match_id, status "
+                 "FROM pubg.tournament_scheduled_matches WHERE round_id = %s ORDER BY scheduled_at"),
+}
+"""The API's responses, one SELECT each."""
+
+
+def test_each_api_response_is_one_select(built):
+    url = built["pg_url"]
+    season, round_id = rows(url, "SELECT season_id, round_id FROM pubg.tournament_rounds LIMIT 1")[0]
+    group = ("group", season, "Pro", "A", "all")
+    assert len(rows(url, API_QUERIES["team_leaderboard"], *group)) == 16
+    players = rows(url, API_QUERIES["player_leaderboard"], *group)
+    assert len(players) == 64 and any(p[-1] for p in players)
+    player = rows(url, "SELECT account_id FROM pubg.match_summaries WHERE has_telemetry LIMIT 1")[0][0]
+    assert rows(url, API_QUERIES["recent_matches"], player)
+    assert rows(url, API_QUERIES["rounds"], season) and rows(url, API_QUERIES["schedule"], round_id)
+
+
 def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(built):
     """Last in this module: it adds a file to the shared landing folder."""
     instance, resources = built["instance"], built["resources"]
