@@ -201,7 +201,7 @@ class _Simulation:
 
     # --- the match ------------------------------------------------------------------------------------
     def run(self) -> EmittedMatch:
-        plan, rng = self.plan, self.rng
+        plan = self.plan
         self.emit(0.0, "LogMatchDefinition", {"MatchId": f"match.bro.custom.{plan.match_id}", "PingQuality": "",
                                              "SeasonState": "progress"})
         for account in self.players:
@@ -222,7 +222,7 @@ class _Simulation:
 
     def _land(self) -> None:
         rng = self.rng
-        for team_id, team in enumerate(self.plan.teams, start=1):
+        for team in self.plan.teams:
             tx, ty = rng.uniform(0.15, 0.85) * self.size, rng.uniform(0.15, 0.85) * self.size
             for player in team.players:
                 spot = (tx + rng.uniform(-4000, 4000), ty + rng.uniform(-4000, 4000), 300.0)
