@@ -69,10 +69,12 @@ def files_of(platform: PlatformResource, key: str, kind: str) -> list[Path]:
 
 class SyntheticTournamentConfig(dg.Config):
     """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
-    telemetry events of each lobby (full-size matches have 35 000 to 45 000)."""
+    telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
+    matches a division plus a remake, a warm-up and a mixed lobby (15 full-size matches), keeps
+    ``gamestats demo`` within a few minutes; more rounds show rank changes between rounds."""
 
     divisions: list[str] = ["Pro", "Challenger"]
-    rounds: int = 2
+    rounds: int = 1
     matches_per_round: int = 6
     min_events: int = 35_000
     max_events: int = 45_000
