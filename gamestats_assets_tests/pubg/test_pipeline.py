@@ -145,15 +145,20 @@ def test_an_override_wins_on_the_next_build(built):
 
 def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without_duplicates(built):
     url, instance, resources = built["pg_url"], built["instance"], built["resources"]
-    player, match_id = rows(url, "SELECT account_id, match_id FROM pubg.match_summaries WHERE has_telemetry "
-                                 "AND kills > 0 ORDER BY account_id LIMIT 1")[0]
+    seeded = set(resources["platform"].roster_path("pubg").read_text().split()[1:])
+    assert len(seeded) == 4 and rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_damage_events")[0][0] == 4
+    player = rows(url, "SELECT account_id FROM pubg.match_summaries WHERE has_telemetry AND kills > 0 "
+                       "AND NOT account_id = ANY(%s) ORDER BY account_id LIMIT 1", list(seeded))[0][0]
     played = sorted(r[0] for r in rows(url, "SELECT match_id FROM pubg.match_summaries WHERE account_id = %s", player))
-    assert rows(url, "SELECT count(*) FROM pubg.player_damage_events")[0][0] == 0
-    with psycopg.connect(url) as conn:
-        conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s)", (player,))
+    assert rows(url, "SELECT count(*) FROM pubg.player_damage_events WHERE account_id = %s", player)[0][0] == 0
     sensor = SENSORS[-1]
     definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS], sensors=[sensor], resources=resources)
-    context = dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions)
+    first = sensor(dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions))
+    assert len(first.run_requests) == len(seeded)
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s)", (player,))
+    context = dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions,
+                                      cursor=first.cursor)
     [request] = sensor(context).run_requests
     partitions = {(ap.asset_key, ap.partition_key) for ap in request.asset_graph_subset.iterate_asset_partitions()}
     assert {key for _, key in partitions} == set(played) and {k for k, _ in partitions} == set(TRACKED_TARGET)
@@ -163,13 +168,13 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
         assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
                               tags={"dagster/asset_partition_range_start": ordered[0],
                                     "dagster/asset_partition_range_end": ordered[-1]}).success
-    damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (event_index, role)) FROM pubg.player_damage_events "
-                       "GROUP BY account_id")
+    damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (match_id, event_index, role)) "
+                       "FROM pubg.player_damage_events WHERE account_id = %s GROUP BY account_id", player)
     lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "etl" / "telemetry_damage"))
     expected = lake.filter((pl.col("attacker_account_id") == player)).height + lake.filter(
         pl.col("victim_account_id") == player).height
     assert damage == [(player, expected, expected)]
-    assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 1
+    assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 5
     status = rows(url, "SELECT match_id, status FROM pubg.player_backfill_status WHERE player_id = %s ORDER BY 1", player)
     assert status == [(key, "extracted") for key in played]
 

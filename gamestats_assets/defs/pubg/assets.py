@@ -85,8 +85,10 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
                          platform: PlatformResource) -> dg.MaterializeResult:
     """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as a user would drop it: the
     organiser's file in ``landing/pubg/tournament/``, every lobby's match object and telemetry in
-    ``landing/pubg/matches`` and ``landing/pubg/telemetry``, and the planted truth in ``landing/pubg/truth``.
-    Files already there are kept. With ``GAMESTATS_SOURCE=files`` it writes nothing."""
+    ``landing/pubg/matches`` and ``landing/pubg/telemetry``, and the planted truth in ``landing/pubg/truth``;
+    and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking the first team's players,
+    so the tracked-player tables have rows. Files already there are kept. With ``GAMESTATS_SOURCE=files`` it
+    writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
@@ -94,6 +96,11 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
                               matches_per_round=config.matches_per_round,
                               event_range=(config.min_events, config.max_events))
     written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
+    roster_path = platform.roster_path(DOMAIN)
+    if not roster_path.exists():
+        roster_path.parent.mkdir(parents=True, exist_ok=True)
+        tracked = [player.account_id for player in season.teams[0].players]
+        roster_path.write_text("player_id\n" + "".join(f"{account}\n" for account in tracked))
     context.log.info(f"wrote {len(written)} synthetic matches of {season.season_id}")
     return dg.MaterializeResult(metadata={"season_id": season.season_id, "matches_written": len(written),
                                           "lobbies": len(season.plans)})
