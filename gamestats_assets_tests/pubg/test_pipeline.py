@@ -118,14 +118,15 @@ def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetr
     assert len(quarantined) == 2
 
 
-def test_rerunning_a_match_duplicates_nothing(built):
+def test_rerunning_a_match_duplicates_nothing_and_the_first_discovery_stays(built):
     url = built["pg_url"]
     before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
     again = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=built["instance"], resources=built["resources"],
-                           partition_key=built["keys"][0])
+                           partition_key=built["keys"][0], tags={"discovered_by": "api"})
     assert again.success
     assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
     assert rows(url, "SELECT count(*) FROM pubg.matches")[0][0] == 4
+    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", built["keys"][0]) == [("landing",)]
     lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "cons" / "match_summaries"))
     assert lake.height == before
 
