@@ -61,10 +61,13 @@ def landing_index(platform: PlatformResource) -> dict[str, list]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def files_of(platform: PlatformResource, key: str, kind: str) -> list[Path]:
-    """The landing files of ``kind`` (matches or telemetry) holding match ``key``."""
-    return sorted(platform.landing_dir(DOMAIN) / entry for entry, (_, found) in landing_index(platform).items()
-                  if found == key and entry.startswith(f"{kind}/"))
+def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]:
+    """Match id → its landing files of ``kind`` (matches or telemetry)."""
+    grouped: dict[str, list[Path]] = {}
+    for entry, (_, key) in sorted(landing_index(platform).items()):
+        if key is not None and entry.startswith(f"{kind}/"):
+            grouped.setdefault(key, []).append(platform.landing_dir(DOMAIN) / entry)
+    return grouped
 
 
 class SyntheticTournamentConfig(dg.Config):
@@ -118,8 +121,8 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
                       else f"not a telemetry file: name it <match id>{{{','.join(TELEMETRY_SUFFIXES)}}}")
             quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
             unkeyed += 1
-    found = {key: (len(files_of(platform, key, MATCHES)), len(files_of(platform, key, TELEMETRY)))
-             for key in context.partition_keys}
+    match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
+    found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),
@@ -147,8 +150,9 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
     match object that does not parse is quarantined with the reason and the match gets no rows."""
     discovered_by = context.run.tags.get("discovered_by", "landing")
     frames = {name: [] for name in MATCH_TABLES}
+    match_files = files_by_key(platform, MATCHES)
     for key in context.partition_keys:
-        for path in files_of(platform, key, MATCHES)[:1]:
+        for path in match_files.get(key, [])[:1]:
             try:
                 parsed = read_match(path)
             except PubgFormatError as error:
@@ -183,8 +187,9 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource)
     counts every event by type. A match without telemetry (yet) gets no rows; a telemetry file that does not
     parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TELEMETRY_TABLES}
+    telemetry_files = files_by_key(platform, TELEMETRY)
     for key in context.partition_keys:
-        for path in files_of(platform, key, TELEMETRY)[:1]:
+        for path in telemetry_files.get(key, [])[:1]:
             try:
                 parsed = read_telemetry(path, match_id=key)
             except PubgFormatError as error:
