@@ -7,7 +7,6 @@ once, into the etl tables; every per-match cons table is one function of ``trans
 tournament tables (context, schedule, leaderboards) and career stats are recomputed over all matches.
 """
 
-
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
