@@ -55,12 +55,16 @@ class PeakMemory:
         self._thread.join()
 
 
-def fresh_database() -> str:
-    admin = admin_url()
-    name = f"bench_pubg_{uuid.uuid4().hex[:8]}"
+def fresh_database(admin: str, name: str) -> str:
+    """A new database ``name`` on the server of ``admin``; its URL."""
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+
+
+def drop_database(admin: str, name: str) -> None:
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
@@ -94,7 +98,8 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench_pubg_"))
     os.environ["GAMESTATS_DATA_DIR"] = str(data_dir)
-    os.environ["GAMESTATS_PG_URL"] = fresh_database()
+    admin, database = admin_url(), f"bench_pubg_{uuid.uuid4().hex[:8]}"
+    os.environ["GAMESTATS_PG_URL"] = fresh_database(admin, database)
     from gamestats_assets.defs.pubg import assets as pubg
     from gamestats_assets.defs.pubg.checks import CHECKS
     from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
@@ -138,6 +143,7 @@ def main() -> None:
         "peak_rss_mib": round(memory.peak_mib, 1), "success": result.success,
         "load_average_1m": round(os.getloadavg()[0], 2),
     }))
+    drop_database(admin, database)
 
 
 if __name__ == "__main__":
