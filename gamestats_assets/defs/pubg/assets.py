@@ -1,0 +1,423 @@
+"""The pubg domain: one dynamic partition per match id, from landing files to per-match tables, and the
+tournament tables over every match.
+
+Landing: match objects in ``landing/pubg/matches/`` (any name; the id is read from the file) and telemetry
+in ``landing/pubg/telemetry/<match id>.json[.gz]``. Each match object and each telemetry file is parsed
+once, into the etl tables; every per-match cons table is one function of ``transforms`` over those; the
+tournament tables (context, schedule, leaderboards) and career stats are recomputed over all matches.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
+from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
+from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
+from gamestats_assets.lib.landing import landing_asset
+from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
+from gamestats_assets.lib.postgres import PostgresResource
+from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.tracking import roster
+from gamestats_assets.sources.pubg.files import PubgFormatError
+from gamestats_assets.sources.pubg.match import MATCH_SCHEMA, PARTICIPANT_SCHEMA, ROSTER_SCHEMA, read_match
+from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES, OTHER_EVENTS_SCHEMA, empty_table, read_telemetry
+
+DOMAIN = "pubg"
+MATCHES, TELEMETRY, TOURNAMENT = "matches", "telemetry", "tournament"
+TELEMETRY_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz")
+UNKEYED = "unkeyed"
+"""The quarantine partition of landing files that hold no match."""
+
+
+def landing_key(path: Path) -> str | None:
+    """The match id of a landing file: read from a match object; a telemetry file's name up to its first dot
+    (``<match id>.json[.gz]``). None for a file that is neither."""
+    if path.parent.name == TELEMETRY:
+        return path.name.split(".")[0] if path.name.endswith(TELEMETRY_SUFFIXES) else None
+    try:
+        return read_match(path).match_id
+    except (PubgFormatError, OSError):
+        return None
+
+
+LANDING = keyed_files(DOMAIN, pubg_match_partitions, dg.AssetKey([DOMAIN, "landing", "match_files"]),
+                      (MATCHES, TELEMETRY), landing_key)
+"""The matches in landing/pubg/ and the fingerprints of their files."""
+
+
+def landing_index(platform: PlatformResource) -> dict[str, list]:
+    """``kind/file name`` → [fingerprint, match id] of every landing file, as the discovery last read them."""
+    LANDING.find(platform)
+    path = Path(platform.data_dir) / "state" / "landing_keys" / f"{DOMAIN}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]:
+    """Match id → its landing files of ``kind`` (matches or telemetry)."""
+    grouped: dict[str, list[Path]] = {}
+    for entry, (_, key) in sorted(landing_index(platform).items()):
+        if key is not None and entry.startswith(f"{kind}/"):
+            grouped.setdefault(key, []).append(platform.landing_dir(DOMAIN) / entry)
+    return grouped
+
+
+class SyntheticTournamentConfig(dg.Config):
+    """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
+    telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
+    matches a division plus a remake, a warm-up and a mixed lobby (15 full-size matches), keeps
+    ``gamestats demo`` within a few minutes; more rounds show rank changes between rounds."""
+
+    divisions: list[str] = ["Pro", "Challenger"]
+    rounds: int = 1
+    matches_per_round: int = 6
+    min_events: int = 35_000
+    max_events: int = 45_000
+
+
+@dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
+def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTournamentConfig,
+                         platform: PlatformResource) -> dg.MaterializeResult:
+    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as a user would drop it: the
+    organiser's file in ``landing/pubg/tournament/``, every lobby's match object and telemetry in
+    ``landing/pubg/matches`` and ``landing/pubg/telemetry``, and the planted truth in ``landing/pubg/truth``;
+    and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking the first team's players,
+    so the tracked-player tables have rows. Files already there are kept. With ``GAMESTATS_SOURCE=files`` it
+    writes nothing."""
+    if not platform.generates:
+        return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
+    season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
+                              divisions=tuple(config.divisions), rounds=config.rounds,
+                              matches_per_round=config.matches_per_round,
+                              event_range=(config.min_events, config.max_events))
+    written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
+    roster_path = platform.roster_path(DOMAIN)
+    if not roster_path.exists():
+        roster_path.parent.mkdir(parents=True, exist_ok=True)
+        tracked = [player.account_id for player in season.teams[0].players]
+        roster_path.write_text("player_id\n" + "".join(f"{account}\n" for account in tracked))
+    context.log.info(f"wrote {len(written)} synthetic matches of {season.season_id}")
+    return dg.MaterializeResult(metadata={"season_id": season.season_id, "matches_written": len(written),
+                                          "lobbies": len(season.plans)})
+
+
+@landing_asset(DOMAIN, "match_files", partitions_def=pubg_match_partitions)
+def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
+    """The landing files of each match of the run: its match object and, once it arrived, its telemetry.
+    Files in landing/pubg/ that hold no match are moved to ``quarantine/pubg/unkeyed/`` with the reason."""
+    unkeyed = 0
+    for entry, (_, key) in landing_index(platform).items():
+        path = platform.landing_dir(DOMAIN) / entry
+        if key is None and path.exists():
+            reason = ("not a PUBG match object (JSON:API data.type 'match')" if entry.startswith(MATCHES)
+                      else f"not a telemetry file: name it <match id>{{{','.join(TELEMETRY_SUFFIXES)}}}")
+            quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
+            unkeyed += 1
+    match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
+    found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
+    return dg.MaterializeResult(metadata={
+        **fingerprint_metadata(LANDING, platform, context.partition_keys),
+        "matches_with_match_object": sum(1 for m, _ in found.values() if m),
+        "matches_with_telemetry": sum(1 for _, t in found.values() if t),
+        "files_quarantined": unkeyed,
+    })
+
+
+MATCH_TABLES = {"matches": MATCH_SCHEMA, "participants": PARTICIPANT_SCHEMA, "rosters": ROSTER_SCHEMA}
+MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and participant (match_id, account_id)",
+                     "rosters": "match and roster (match_id, roster_id)"}
+
+
+@dg.multi_asset(
+    outs={name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"},
+                            metadata={"partition_column": "match_id"},
+                            description=f"The match objects' {name}: one row per {MATCH_TABLE_GRAIN[name]}.")
+          for name in MATCH_TABLES},
+    partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
+    deps=[landing_match_files], can_subset=True,
+)
+def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
+    """Each match object parsed once into its match, participants and rosters. ``matches`` also records
+    ``discovered_by`` (the path that found the match: landing, api or tournament, from the run's tags). A
+    match object that does not parse is quarantined with the reason and the match gets no rows."""
+    discovered_by = context.run.tags.get("discovered_by", "landing")
+    frames = {name: [] for name in MATCH_TABLES}
+    match_files = files_by_key(platform, MATCHES)
+    for key in context.partition_keys:
+        for path in match_files.get(key, [])[:1]:
+            try:
+                parsed = read_match(path)
+            except PubgFormatError as error:
+                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+                continue
+            frames["matches"].append(parsed.match)
+            frames["participants"].append(parsed.participants)
+            frames["rosters"].append(parsed.rosters)
+    for name in context.op_execution_context.selected_output_names:
+        frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=MATCH_TABLES[name])
+        if name == "matches":
+            frame = frame.with_columns(pl.lit(discovered_by).alias("discovered_by"))
+        yield dg.Output(frame, output_name=name)
+
+
+TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts"]
+EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events": pl.Int64}
+
+
+@dg.multi_asset(
+    outs={name: dg.AssetOut(key=[DOMAIN, "etl", f"telemetry_{name}"], io_manager_key="lake", kinds={"delta"},
+                            metadata={"partition_column": "match_id"},
+                            description=f"Telemetry {name} of each match (see sources.pubg.telemetry): one row per "
+                            + ("event type and match" if name == "event_counts" else "event (match_id, event_index)"))
+          for name in TELEMETRY_TABLES},
+    partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
+    deps=[landing_match_files], can_subset=True,
+)
+def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource):
+    """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
+    whose fields are not as documented, are kept raw in ``telemetry_other_events``; ``telemetry_event_counts``
+    counts every event by type. A match without telemetry (yet) gets no rows; a telemetry file that does not
+    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one."""
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TELEMETRY_TABLES}
+    telemetry_files = files_by_key(platform, TELEMETRY)
+    for key in context.partition_keys:
+        for path in telemetry_files.get(key, [])[:1]:
+            try:
+                parsed = read_telemetry(path, match_id=key)
+            except PubgFormatError as error:
+                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+                continue
+            quarantine_records(platform.quarantine_dir,
+                               [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
+                               DOMAIN, key, TELEMETRY)
+            for table in EVENT_TABLES:
+                parts[table.name].append(parsed[table.name])
+            parts["other_events"].append(parsed.other_events)
+            parts["event_counts"].append(parsed.event_counts)
+    empty = {table.name: empty_table(table) for table in EVENT_TABLES}
+    empty["other_events"] = pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)
+    empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
+    for name in context.op_execution_context.selected_output_names:
+        yield dg.Output(pl.concat(parts[name]) if parts[name] else empty[name], output_name=name)
+
+
+def etl(name: str) -> dg.AssetKey:
+    return dg.AssetKey([DOMAIN, "etl", name])
+
+
+def cons(name: str) -> dg.AssetKey:
+    return dg.AssetKey([DOMAIN, "cons", name])
+
+
+@dataclass(frozen=True)
+class MatchTable:
+    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, in order);
+    ``tracked`` tables also get the tracked players' account ids, last."""
+
+    name: str
+    compute: Callable[..., pl.DataFrame]
+    inputs: Sequence[dg.AssetKey]
+    tracked: bool = False
+
+
+MATCH_TABLE_SPECS = [
+    MatchTable("landings", extractors.landings, [etl("telemetry_landings")]),
+    MatchTable("kill_positions", extractors.kill_positions, [etl("telemetry_kills")]),
+    MatchTable("weapon_kill_events", extractors.weapon_kill_events, [etl("telemetry_kills")]),
+    MatchTable("tracked_damage_events", extractors.damage_events, [etl("telemetry_damage")], tracked=True),
+    MatchTable("item_usage", extractors.item_usage, [etl("telemetry_item_uses"), etl("telemetry_throwables")]),
+    MatchTable("killsteals", extractors.killsteals, [etl("telemetry_kills"), etl("telemetry_knocks"),
+                                                     etl("telemetry_damage"), etl("participants")]),
+    MatchTable("advanced_stats", extractors.advanced_stats, [etl("telemetry_kills"), etl("telemetry_knocks"),
+                                                             etl("telemetry_damage"), etl("participants")]),
+    MatchTable("circle_samples", extractors.circle_samples, [etl("telemetry_positions"), etl("telemetry_game_states")]),
+    MatchTable("player_circle_stats", extractors.circle_aggregates, [cons("circle_samples")]),
+    MatchTable("player_circle_positions", extractors.tracked_circle_positions, [cons("circle_samples")], tracked=True),
+    MatchTable("knock_outcomes", combat.knock_outcomes, [etl("telemetry_knocks"), etl("telemetry_kills"),
+                                                         etl("telemetry_revives")]),
+    MatchTable("knock_summaries", combat.knock_summaries, [cons("knock_outcomes")]),
+    MatchTable("fights", combat.fights, [etl("telemetry_damage"), etl("telemetry_knocks"), etl("telemetry_kills")]),
+    MatchTable("player_match_weapon_distribution", combat.weapon_distribution,
+               [etl("telemetry_damage"), etl("telemetry_kills"), etl("telemetry_knocks")]),
+    MatchTable("match_summaries", summaries.match_summaries,
+               [etl("participants"), etl("rosters"), cons("advanced_stats"), cons("item_usage"),
+                cons("player_circle_stats"), etl("telemetry_event_counts")]),
+]
+"""Every per-match table: its function (whose docstring defines it) and what it reads."""
+
+
+def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
+    """The lake table ``pubg/cons/<name>`` partitioned by match, computed by ``spec.compute``."""
+    names = [f"input_{i}" for i in range(len(spec.inputs))]
+
+    @lake_asset(DOMAIN, "cons", spec.name, partitions_def=pubg_match_partitions, partition_column="match_id",
+                ins={name: dg.AssetIn(key) for name, key in zip(names, spec.inputs, strict=True)},
+                description=(spec.compute.__doc__ or spec.name).strip())
+    def _table(context: dg.AssetExecutionContext, platform: PlatformResource, postgres: PostgresResource,
+               **frames: pl.DataFrame) -> pl.DataFrame:
+        arguments = [frames[name] for name in names]
+        if spec.tracked:
+            arguments.append(roster(DOMAIN, platform, postgres))
+        return spec.compute(*arguments)
+
+    return _table
+
+
+MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE_SPECS}
+
+
+@lake_asset(DOMAIN, "cons", "player_backfill_status", partitions_def=pubg_match_partitions,
+            partition_column="match_id",
+            ins={"participants": dg.AssetIn(etl("participants")),
+                 "damage": dg.AssetIn(cons("tracked_damage_events")),
+                 "circle": dg.AssetIn(cons("player_circle_positions"))})
+def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
+                           damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
+    """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
+    tracked player who played the match, with the damage-event and circle-sample rows extracted for them
+    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run."""
+    tracked = roster(DOMAIN, platform, postgres)
+    played = participants.filter(pl.col("account_id").is_in(tracked)).select(
+        "match_id", pl.col("account_id").alias("player_id"))
+    damage_rows = damage.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("damage_event_rows"))
+    circle_rows = circle.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("circle_position_rows"))
+    keys = ["match_id", "player_id"]
+    return (
+        played.join(damage_rows, on=keys, how="left").join(circle_rows, on=keys, how="left")
+        .with_columns(pl.col("damage_event_rows", "circle_position_rows").fill_null(0),
+                      pl.lit("extracted").alias("status"),
+                      pl.lit(dt.datetime.now(dt.UTC)).dt.cast_time_unit("us").alias("updated_at"))
+        .select(*keys, "status", "damage_event_rows", "circle_position_rows", "updated_at")
+        .sort(keys)
+    )
+
+
+TRACKED_TABLES = [MATCH_TABLE_ASSETS["tracked_damage_events"], MATCH_TABLE_ASSETS["player_circle_positions"],
+                  player_backfill_status]
+"""The per-match tables that hold detail for tracked players only: what a newly tracked player's backfill
+rebuilds."""
+
+
+def tournament_definitions(platform: PlatformResource) -> list[dict]:
+    """Every organiser's file in ``landing/pubg/tournament/`` (one season each)."""
+    folder = platform.landing_dir(DOMAIN) / TOURNAMENT
+    return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+
+
+TOURNAMENT_FRAMES = {
+    "tournament_players": (tournament.roster_frame, "one row per season and player (season_id, account_id)"),
+    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id)"),
+    "tournament_schedule": (tournament.schedule_frame, "one row per scheduled match slot (slot_id)"),
+}
+
+
+def build_tournament_frame(name: str, build: Callable[[dict], pl.DataFrame], grain: str) -> dg.AssetsDefinition:
+    @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
+                description=f"The organisers' files in landing/pubg/tournament/: {grain}.")
+    def _frame(platform: PlatformResource) -> pl.DataFrame:
+        definitions = tournament_definitions(platform)
+        empty = build({"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []})
+        return pl.concat([build(d) for d in definitions]) if definitions else empty
+
+    return _frame
+
+
+TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, *spec) for name, spec in TOURNAMENT_FRAMES.items()}
+
+
+@lake_asset(DOMAIN, "cons", "tournament_match_context",
+            ins={"matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
+                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players")),
+                 "rounds": dg.AssetIn(cons("tournament_rounds")), "schedule": dg.AssetIn(cons("tournament_schedule"))})
+def tournament_match_context(postgres: PostgresResource, matches: pl.DataFrame, participants: pl.DataFrame,
+                             rosters: pl.DataFrame, players: pl.DataFrame, rounds: pl.DataFrame,
+                             schedule: pl.DataFrame) -> pl.DataFrame:
+    """The tournament context of every match with tournament players: one row per match_id (season,
+    division, group, round, slot, status, whether it counts). The rules are those of
+    ``transforms.tournament.match_context``; the rows of PostgreSQL ``pubg.tournament_match_overrides`` win
+    and are applied whenever this table is rebuilt."""
+    with postgres.connection() as conn:
+        rows = conn.execute(
+            "SELECT match_id, division_id, group_id, round_id, slot_id, status, is_tournament_match, reason "
+            "FROM pubg.tournament_match_overrides ORDER BY updated_at").fetchall()
+    overrides = pl.DataFrame(rows, schema=tournament.OVERRIDE_SCHEMA, orient="row")
+    return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
+
+
+@lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
+            ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
+                 "match_context": dg.AssetIn(cons("tournament_match_context")),
+                 "matches": every_partition(etl("matches"))})
+def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataFrame,
+                                 matches: pl.DataFrame) -> pl.DataFrame:
+    """Every schedule slot with the match that confirmed it: one row per slot_id (status pending until one
+    did)."""
+    return tournament.scheduled_matches(schedule, match_context, matches)
+
+
+@lake_asset(DOMAIN, "cons", "team_match_results",
+            ins={"match_context": dg.AssetIn(cons("tournament_match_context")),
+                 "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
+                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
+def team_match_results(match_context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
+                       rosters: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
+    """Each tournament match's teams with placement, kills and points: one row per (match_id, team_name)."""
+    return leaderboards.team_match_results(match_context, matches, participants, rosters, players)
+
+
+@lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))})
+def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
+    """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
+    with rank, rank change since the previous round, points (see ``transforms.leaderboards`` for the points
+    table), kills, wins, average placement and the last six placements."""
+    return leaderboards.leaderboard(results, ("team_name",))
+
+
+@lake_asset(DOMAIN, "cons", "tournament_team_standings_history",
+            ins={"results": dg.AssetIn(cons("team_match_results"))})
+def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
+    """Each team's cumulative group standing after every round: one row per (season_id, division_id,
+    group_id, round_id, team_name)."""
+    return leaderboards.standings_history(results)
+
+
+@lake_asset(DOMAIN, "cons", "player_leaderboards",
+            ins={"results": dg.AssetIn(cons("team_match_results")),
+                 "match_summaries": every_partition(cons("match_summaries")),
+                 "distribution": every_partition(cons("player_match_weapon_distribution")),
+                 "players": dg.AssetIn(cons("tournament_players"))})
+def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
+                        players: pl.DataFrame) -> pl.DataFrame:
+    """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
+    account_id) with rank, rank change, points (kill points + team placement points), kills, wins, average
+    placement, last six placements and ``weapon_kills`` (kills by weapon category)."""
+    player_results = leaderboards.player_match_results(results, match_summaries, players)
+    board = leaderboards.leaderboard(player_results, ("account_id", "player_name", "team_name"))
+    mix = leaderboards.player_weapon_mix(player_results, distribution)
+    return board.join(mix, on=["scope", "season_id", "division_id", "group_id", "round_id", "account_id"],
+                      how="left", nulls_equal=True)
+
+
+@lake_asset(DOMAIN, "cons", "player_advanced_career_stats",
+            ins={"match_summaries": every_partition(cons("match_summaries"))})
+def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
+    """Each player's career over every match in the lake: one row per account_id (see
+    ``transforms.summaries.career_stats``; killsteal rate with its Wilson interval)."""
+    return summaries.career_stats(match_summaries)
+
+
+ASSETS = [
+    synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
+    player_backfill_status,
+    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_scheduled_matches, team_match_results,
+    team_leaderboards, tournament_team_standings_history, player_leaderboards, player_advanced_career_stats,
+]

@@ -1,0 +1,106 @@
+"""The pubg sensors:
+- landing files: a match whose files appear or change in landing/pubg/ is run again (a match processed
+  before its telemetry arrived is reprocessed when it lands);
+- API discovery: every 10 minutes the recent matches of the tracked players, every minute (with a higher run
+  priority) those of the tournament players; new matches are downloaded into landing, added as partitions in
+  batches and run, tagged with who found them (``discovered_by``: ``api`` or ``tournament``; the first
+  discovery is the one ``pubg.matches`` keeps). Without ``GAMESTATS_PUBG_API_KEY`` they skip, saying so;
+- newly tracked players: one Dagster backfill over the matches of their last ``BACKFILL_DAYS`` days,
+  rebuilding the tracked-player tables of those matches only.
+"""
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.pubg.assets import DOMAIN, LANDING, TRACKED_TABLES, etl, tournament_definitions
+from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS
+from gamestats_assets.defs.pubg.schedules import JOBS
+from gamestats_assets.lib.lake import read_partitions
+from gamestats_assets.lib.partitions import pubg_match_partitions
+from gamestats_assets.lib.postgres import PostgresResource
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.sources.pubg.client import API_KEY_ENV, BASE_URL, PubgClient
+
+API_URL_ENV = "GAMESTATS_PUBG_API_URL"
+"""Where the PUBG API answers (default the public API); a test points it at a local server."""
+
+BACKFILL_DAYS = 180
+
+
+def lake_table(key: dg.AssetKey) -> str:
+    return "/".join([Settings.from_env().lake_uri.rstrip("/"), *key.path])
+
+
+def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform: PlatformResource,
+                      today: dt.date | None = None) -> list[str]:
+    """The match ids in the lake that ``player`` (an account id) played in the last ``BACKFILL_DAYS`` days."""
+    since = dt.datetime.combine((today or dt.date.today()) - dt.timedelta(days=BACKFILL_DAYS), dt.time(), dt.UTC)
+    participants = read_partitions(lake_table(etl("participants")), None, None)
+    matches = read_partitions(lake_table(etl("matches")), None, None)
+    if not participants.collect_schema() or not matches.collect_schema():
+        return []
+    played = (participants.filter(pl.col("account_id") == player).select("match_id")
+              .join(matches.filter(pl.col("created_at") >= since).select("match_id"), on="match_id"))
+    return sorted(played.collect()["match_id"].unique().to_list())
+
+
+def tracked_players(platform: PlatformResource) -> list[str]:
+    """The account ids on the pubg roster (``pubg.players`` and ``reference/pubg/players.csv``)."""
+    return roster(DOMAIN, platform, PostgresResource())
+
+
+def tournament_players(platform: PlatformResource) -> list[str]:
+    """The account ids on every tournament team of the organisers' files in landing/pubg/tournament/."""
+    return sorted({player["account_id"] for definition in tournament_definitions(platform)
+                   for team in definition["teams"] for player in team["players"]})
+
+
+def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], list[str]]):
+    """A ``discover`` that asks the API for the recent matches of ``players_of(platform)``, downloads the
+    matches no partition holds yet (match object and telemetry) into landing, and returns them. The cursor
+    is the set of match ids the API listed last time (it lists the last 14 days only, so it stays small)."""
+
+    def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
+        players = players_of(platform)
+        if not players:
+            return Discovered(keys=[], cursor=context.cursor)
+        client = PubgClient(base_url=os.environ.get(API_URL_ENV) or BASE_URL)
+        try:
+            listed = {m for ids in client.recent_matches(account_ids=players).values() for m in ids}
+            seen = set(json.loads(context.cursor)) if context.cursor else set()
+            existing = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
+            new = sorted(listed - seen - existing)
+            for match_id in new:
+                client.download(match_id, platform.landing_dir(DOMAIN))
+        finally:
+            client.close()
+        return Discovered(keys=new, cursor=json.dumps(sorted(listed)), tags={"discovered_by": discovered_by})
+
+    return discover
+
+
+TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
+    asset.key for asset in PUBLISH_ASSETS
+    if asset.key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")]
+
+DISCOVERIES = [LANDING]
+SENSORS = [
+    build_landing_sensor(LANDING, JOBS["pubg_match"]),
+    build_discovery_sensor(
+        "pubg_api_discovery", api_discover("api", tracked_players), JOBS["pubg_match"], pubg_match_partitions,
+        description="Every 10 minutes: new matches of the tracked players, from the PUBG API.",
+        minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV),
+    build_discovery_sensor(
+        "pubg_tournament_discovery", api_discover("tournament", tournament_players), JOBS["pubg_match"],
+        pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
+        "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV),
+    build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
+]

@@ -1,0 +1,1 @@
+"""PUBG table functions: pure polars functions, one per table, each with its definition in its docstring."""

@@ -1,0 +1,170 @@
+"""Tournament results, standings and leaderboards under one points table.
+
+Points table: the PUBG Esports standard scoring (PUBG Global Championship and PUBG Nations Cup since
+2021): placement points 1st 10, 2nd 6, 3rd 5, 4th 4, 5th 3, 6th 2, 7th and 8th 1, 9th and below 0, plus
+1 point per kill. Only tournament matches (``is_tournament_match``) count.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+PLACEMENT_POINTS = {1: 10, 2: 6, 3: 5, 4: 4, 5: 3, 6: 2, 7: 1, 8: 1}
+KILL_POINTS = 1
+LAST_PLACEMENTS = 6
+SCOPES = {
+    "season": ("season_id",),
+    "division": ("season_id", "division_id"),
+    "group": ("season_id", "division_id", "group_id"),
+    "round": ("season_id", "division_id", "group_id", "round_id"),
+}
+"""Leaderboard scopes and the columns that key each (``round``: that round's matches only; the others
+accumulate every round)."""
+ALL = "all"
+"""The value of a scope column a scope does not split by (a season board's ``division_id``, ...)."""
+
+
+def placement_points(placement: pl.Expr) -> pl.Expr:
+    """Points for a placement under ``PLACEMENT_POINTS`` (0 below 8th)."""
+    return placement.replace_strict(PLACEMENT_POINTS, default=0, return_dtype=pl.Int64)
+
+
+def team_match_results(context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
+                       rosters: pl.DataFrame, tournament_players: pl.DataFrame) -> pl.DataFrame:
+    """One row per tournament match and team (match_id, team_name): placement (its roster's rank), kills
+    (sum of its players' kills in the match object), placement, kill and total points. A tournament match
+    counts once its round is known (by date, or set by an override).
+
+    A roster belongs to the tournament team most of its players are on."""
+    tournament = context.filter(pl.col("is_tournament_match") & pl.col("round_id").is_not_null())
+    members = (
+        participants.join(tournament.select("match_id"), on="match_id")
+        .join(tournament_players.select("account_id", "team_name"), on="account_id", how="left")
+    )
+    team_of_roster = (members.filter(pl.col("team_name").is_not_null())
+                      .group_by("match_id", "roster_id", "team_name").agg(pl.len().alias("_n"))
+                      .sort("_n", "team_name", descending=[True, False]).unique(["match_id", "roster_id"], keep="first"))
+    kills = members.group_by("match_id", "roster_id").agg(pl.col("kills").sum().cast(pl.Int64))
+    return (
+        team_of_roster.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
+                            on=["match_id", "roster_id"])
+        .join(kills, on=["match_id", "roster_id"])
+        .join(tournament.select("match_id", "season_id", "division_id", "group_id", "round_id"), on="match_id")
+        .join(matches.select("match_id", "created_at"), on="match_id")
+        .with_columns(placement_points(pl.col("placement")).alias("placement_points"),
+                      (pl.col("kills") * KILL_POINTS).alias("kill_points"))
+        .with_columns((pl.col("placement_points") + pl.col("kill_points")).alias("points"))
+        .select("match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name",
+                "placement", "kills", "placement_points", "kill_points", "points")
+        .sort("match_id", "placement")
+    )
+
+
+def _standings(results: pl.DataFrame, keys: tuple[str, ...], entity: tuple[str, ...]) -> pl.DataFrame:
+    """Totals and rank of each ``entity`` within ``keys`` over ``results`` (rank by points, then wins, then
+    kills, then average placement; equal on all four share a rank)."""
+    ordered = results.sort("created_at")
+    totals = ordered.group_by(*keys, *entity).agg(
+        pl.col("match_id").n_unique().cast(pl.Int64).alias("matches"),
+        pl.col("points").sum().cast(pl.Int64).alias("points"),
+        pl.col("kills").sum().cast(pl.Int64).alias("kills"),
+        (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"),
+        pl.col("placement").mean().alias("avg_placement"),
+        pl.col("placement").tail(LAST_PLACEMENTS).cast(pl.String).str.join(",").alias("last_placements"),
+    )
+    order = pl.struct(-pl.col("points"), -pl.col("wins"), -pl.col("kills"), pl.col("avg_placement"))
+    return totals.with_columns(order.rank("min").over(list(keys)).cast(pl.Int64).alias("rank"))
+
+
+def _previous_round(results: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
+    """``results`` without the latest round of each scope (by the round's first match)."""
+    round_start = results.group_by(*keys, "round_id").agg(pl.col("created_at").min().alias("_start"))
+    latest = round_start.sort("_start").group_by(list(keys)).agg(pl.col("round_id").last().alias("_latest"))
+    return results.join(latest, on=list(keys)).filter(pl.col("round_id") != pl.col("_latest")).drop("_latest")
+
+
+def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
+    """The leaderboards of ``entity`` (a team, a player) for every scope of ``SCOPES``: one row per (scope,
+    scope key, entity) with matches, points, kills, wins, average placement, last six placements (oldest
+    first), rank, and ``rank_change`` since the previous round (positive = climbed; null for a round scope
+    and for an entity with no match before the latest round). A scope column the scope does not split by
+    holds ``ALL``."""
+    boards = []
+    for scope, keys in SCOPES.items():
+        now = _standings(results, keys, entity)
+        if scope == "round":
+            now = now.with_columns(pl.lit(None, pl.Int64).alias("rank_change"))
+        else:
+            before = _standings(_previous_round(results, keys), keys, entity).select(
+                *keys, *entity, pl.col("rank").alias("_before"))
+            now = now.join(before, on=[*keys, *entity], how="left").with_columns(
+                (pl.col("_before") - pl.col("rank")).alias("rank_change")).drop("_before")
+        for column in ("season_id", "division_id", "group_id", "round_id"):
+            if column not in keys:
+                now = now.with_columns(pl.lit(ALL).alias(column))
+        boards.append(now.with_columns(pl.lit(scope).alias("scope")))
+    return pl.concat(boards, how="diagonal").select(
+        "scope", "season_id", "division_id", "group_id", "round_id", *entity, "rank", "rank_change", "points",
+        "matches", "kills", "wins", "avg_placement", "last_placements",
+    ).sort("scope", "season_id", "division_id", "group_id", "round_id", "rank", *entity, nulls_last=True)
+
+
+def standings_history(results: pl.DataFrame) -> pl.DataFrame:
+    """``tournament_team_standings_history``: each team's cumulative standing in its group after every
+    round (season, division, group, round, team_name): points, kills, wins, rank and change since the round
+    before."""
+    keys = SCOPES["group"]
+    round_start = results.group_by(*keys, "round_id").agg(pl.col("created_at").min().alias("round_started_at"))
+    rows = []
+    for round_row in round_start.iter_rows(named=True):
+        upto = results.join(round_start.filter(pl.col("round_started_at") <= round_row["round_started_at"])
+                            .select(*keys, "round_id"), on=[*keys, "round_id"])
+        upto = upto.filter(*(pl.col(k) == round_row[k] for k in keys))
+        rows.append(_standings(upto, keys, ("team_name",)).with_columns(
+            pl.lit(round_row["round_id"], pl.String).alias("round_id"),
+            pl.lit(round_row["round_started_at"]).alias("round_started_at")))
+    if not rows:
+        return pl.DataFrame(schema={"season_id": pl.String, "division_id": pl.String, "group_id": pl.String,
+                                    "round_id": pl.String, "team_name": pl.String, "rank": pl.Int64,
+                                    "rank_change": pl.Int64, "points": pl.Int64, "matches": pl.Int64,
+                                    "kills": pl.Int64, "wins": pl.Int64, "avg_placement": pl.Float64})
+    history = pl.concat(rows).sort("round_started_at")
+    previous = pl.col("rank").shift(1).over(*keys, "team_name", order_by="round_started_at")
+    return history.with_columns((previous - pl.col("rank")).alias("rank_change")).select(
+        *keys, "round_id", "team_name", "rank", "rank_change", "points", "matches", "kills", "wins", "avg_placement",
+    ).sort(*keys, "round_id", "rank", "team_name")
+
+
+def player_match_results(team_results: pl.DataFrame, summaries: pl.DataFrame,
+                         tournament_players: pl.DataFrame) -> pl.DataFrame:
+    """One row per tournament match and tournament player (match_id, account_id): their team's placement,
+    their kills and damage, points = their kill points + their team's placement points."""
+    players = summaries.select("match_id", "account_id", "player_name", "kills", "damage_dealt").join(
+        tournament_players.select("account_id", "team_name"), on="account_id")
+    return players.join(team_results.drop("kills", "kill_points", "points"), on=["match_id", "team_name"]).select(
+        "match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name", "account_id",
+        "player_name", "placement", "kills", "damage_dealt",
+        (pl.col("kills") * KILL_POINTS + pl.col("placement_points")).alias("points"),
+    )
+
+
+def player_weapon_mix(player_results: pl.DataFrame, distribution: pl.DataFrame) -> pl.DataFrame:
+    """Each player's kills by weapon category for every scope of ``SCOPES``: one row per (scope, scope key,
+    account_id) with ``weapon_kills`` as ``category:kills`` pairs, most kills first (``AR:5,SR:2``)."""
+    mixes = []
+    for scope, keys in SCOPES.items():
+        per_category = (
+            player_results.select(*keys, "match_id", "account_id")
+            .join(distribution.select("match_id", "account_id", "weapon_category", "kills"), on=["match_id", "account_id"])
+            .group_by(*keys, "account_id", "weapon_category").agg(pl.col("kills").sum())
+            .filter(pl.col("kills") > 0)
+            .sort("kills", "weapon_category", descending=[True, False])
+        )
+        mix = per_category.group_by(*keys, "account_id", maintain_order=True).agg(
+            pl.format("{}:{}", "weapon_category", "kills").str.join(",").alias("weapon_kills"))
+        for column in ("season_id", "division_id", "group_id", "round_id"):
+            if column not in keys:
+                mix = mix.with_columns(pl.lit(ALL).alias(column))
+        mixes.append(mix.with_columns(pl.lit(scope).alias("scope")))
+    return pl.concat(mixes, how="diagonal").select(
+        "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "weapon_kills")

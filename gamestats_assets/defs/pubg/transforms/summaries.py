@@ -1,0 +1,88 @@
+"""Match-level tables: matches, participants with placement, match_summaries, career stats."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from gamestats_assets.lib.stats import wilson_interval
+
+SUMMARY_TELEMETRY_COLUMNS = {
+    "killsteals": pl.Int64, "heals_used": pl.Int64, "boosts_used": pl.Int64, "throwables_used": pl.Int64,
+    "smokes_thrown": pl.Int64, "throwable_damage": pl.Float64, "damage_received": pl.Float64,
+    "avg_distance_from_center_m": pl.Float64, "max_distance_from_center_m": pl.Float64,
+    "min_distance_from_center_m": pl.Float64, "avg_distance_from_edge_m": pl.Float64,
+    "max_distance_from_edge_m": pl.Float64, "min_distance_from_edge_m": pl.Float64,
+    "time_outside_zone_s": pl.Float64,
+}
+"""The columns of match_summaries that come from telemetry (null for a match whose telemetry is missing)."""
+
+
+def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
+                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_matches: pl.DataFrame) -> pl.DataFrame:
+    """One row per match and participant (match_id, account_id): player name, team, ``placement`` (the
+    rank of the player's roster), ``kills`` and ``damage_dealt`` as the match object states them, and from
+    telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
+    distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
+    ``has_telemetry``: the match's id is in ``telemetry_matches`` (the matches whose telemetry was parsed);
+    without telemetry the telemetry columns are null, not zero."""
+    keys = ["match_id", "account_id"]
+    base = participants.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
+                             on=["match_id", "roster_id"], how="left").select(
+        "match_id", "account_id", pl.col("name").alias("player_name"), "team_id", "roster_id", "placement",
+        "kills", "damage_dealt")
+    with_ids = telemetry_matches.select("match_id").unique().with_columns(pl.lit(True).alias("has_telemetry"))
+    counts = ["killsteals", "heals_used", "boosts_used", "throwables_used", "smokes_thrown"]
+    joined = (
+        base.join(with_ids, on="match_id", how="left")
+        .with_columns(pl.col("has_telemetry").fill_null(False))
+        .join(_columns(advanced, keys, ["killsteals", "throwable_damage", "damage_received"]), on=keys, how="left")
+        .join(_columns(usage, keys, ["heals_used", "boosts_used", "throwables_used", "smokes_thrown"]), on=keys, how="left")
+        .join(_columns(circle, keys, [c for c in SUMMARY_TELEMETRY_COLUMNS if c.endswith("_m") or c.startswith("time_")]),
+              on=keys, how="left")
+        .cast(SUMMARY_TELEMETRY_COLUMNS)
+    )
+    filled = [pl.col(c).fill_null(0) for c in counts] + [pl.col(c).fill_null(0.0) for c in ("throwable_damage", "damage_received")]
+    return (
+        joined.with_columns(filled)
+        .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
+                      for c in SUMMARY_TELEMETRY_COLUMNS)
+        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry")
+        .sort(keys)
+    )
+
+
+def _columns(frame: pl.DataFrame, keys: list[str], columns: list[str]) -> pl.DataFrame:
+    """``frame``'s ``keys`` and ``columns``, with null columns where ``frame`` lacks them (an empty input)."""
+    return frame.with_columns(pl.lit(None).alias(c) for c in [*keys, *columns] if c not in frame.columns).select(
+        pl.col(keys).cast(pl.String), *columns)
+
+
+def career_stats(summaries: pl.DataFrame) -> pl.DataFrame:
+    """Each player's career over every match in the lake: one row per ``account_id``.
+
+    Matches, wins (placement 1), kills and damage (match object), and over the matches with telemetry:
+    killsteals, throwable damage, damage received, heals and boosts used. ``killsteal_rate`` is killsteals
+    per kill with its 95 % Wilson interval and sample size (``kills``); ``avg_placement`` over all matches.
+    """
+    with_telemetry = pl.col("has_telemetry")
+    stats = summaries.group_by("account_id").agg(
+        pl.col("player_name").sort_by("match_id").last(),
+        pl.len().cast(pl.Int64).alias("matches"),
+        with_telemetry.sum().cast(pl.Int64).alias("matches_with_telemetry"),
+        (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"),
+        pl.col("placement").mean().alias("avg_placement"),
+        pl.col("kills").sum().cast(pl.Int64).alias("kills"),
+        pl.col("kills").filter(with_telemetry).sum().cast(pl.Int64).alias("kills_with_telemetry"),
+        pl.col("damage_dealt").sum().alias("damage_dealt"),
+        pl.col("killsteals").filter(with_telemetry).sum().cast(pl.Int64).alias("killsteals"),
+        pl.col("throwable_damage").filter(with_telemetry).sum().alias("throwable_damage"),
+        pl.col("damage_received").filter(with_telemetry).sum().alias("damage_received"),
+        pl.col("heals_used").filter(with_telemetry).sum().cast(pl.Int64).alias("heals_used"),
+        pl.col("boosts_used").filter(with_telemetry).sum().cast(pl.Int64).alias("boosts_used"),
+    )
+    trials = pl.col("kills_with_telemetry").cast(pl.Float64)
+    low, high = wilson_interval(pl.col("killsteals").cast(pl.Float64), trials)
+    return stats.with_columns(
+        pl.when(trials > 0).then(pl.col("killsteals") / trials).alias("killsteal_rate"),
+        low.alias("killsteal_rate_ci_low"), high.alias("killsteal_rate_ci_high"),
+    ).sort("account_id")

@@ -1,0 +1,1 @@
+"""PUBG API formats: the JSON:API match object, the telemetry event array, the weapon categories."""

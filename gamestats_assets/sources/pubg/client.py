@@ -1,0 +1,86 @@
+"""The live PUBG API client, on the platform's rate-limited HTTP client.
+
+- ``players``: ``GET /shards/{shard}/players?filter[playerIds]=...`` or ``filter[playerNames]=...`` (at most
+  10 a request): each player's recent match ids (``relationships.matches``, the last 14 days). A limited
+  endpoint: 10 requests a minute per key by default.
+- ``match``: ``GET /shards/{shard}/matches/{id}``, not rate-limited; no key needed but sent anyway.
+- ``telemetry``: the file at the match's telemetry URL (CDN, gzip), not rate-limited.
+The key comes from ``GAMESTATS_PUBG_API_KEY`` (``Authorization: Bearer <key>``) and is never logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from gamestats_assets.lib.http import ApiClient, EndpointLimit
+from gamestats_assets.sources.pubg.match import parse_match
+
+API_KEY_ENV = "GAMESTATS_PUBG_API_KEY"
+BASE_URL = "https://api.pubg.com"
+PLAYERS_PER_REQUEST = 10
+LIMITED_PER_MINUTE = 10
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class PubgClient:
+    """Players, matches and telemetry of one shard (``steam`` by default)."""
+
+    shard: str = "steam"
+    base_url: str = BASE_URL
+    requests_per_minute: int = LIMITED_PER_MINUTE
+    api: ApiClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.api = ApiClient(
+            "PUBG", self.base_url, API_KEY_ENV, key_format="Bearer {key}",
+            headers={"Accept": "application/vnd.api+json"},
+            limits=[EndpointLimit(f"/shards/{self.shard}/players", ((self.requests_per_minute, 60.0),))],
+        )
+
+    def close(self) -> None:
+        self.api.close()
+
+    def recent_matches(self, account_ids: Iterable[str] = (), names: Iterable[str] = ()) -> dict[str, list[str]]:
+        """Account id → the ids of its recent matches, for players given by account id and/or by name."""
+        found: dict[str, list[str]] = {}
+        for by, values in (("playerIds", sorted(set(account_ids))), ("playerNames", sorted(set(names)))):
+            for chunk in _chunks(values, PLAYERS_PER_REQUEST):
+                answer = self.api.get_json(f"/shards/{self.shard}/players", {f"filter[{by}]": ",".join(chunk)})
+                for player in answer.get("data") or []:
+                    matches = ((player.get("relationships") or {}).get("matches") or {}).get("data") or []
+                    found[player["id"]] = [m["id"] for m in matches if m.get("type") == "match"]
+        return found
+
+    def match(self, match_id: str) -> dict[str, Any]:
+        """The match object (JSON:API document) of ``match_id``."""
+        return self.api.get_json(f"/shards/{self.shard}/matches/{match_id}")
+
+    def telemetry(self, url: str) -> bytes:
+        """The telemetry file at ``url`` (a JSON array of events), gunzipped."""
+        return self.api.get_bytes(url)
+
+    def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
+        """Write the match object to ``landing/matches/<id>.json`` and its telemetry to
+        ``landing/telemetry/<id>.json``; return both paths (None for telemetry not fetched or not offered)."""
+        document = self.match(match_id)
+        parsed = parse_match(document, origin=f"PUBG match {match_id}")
+        match_path = landing / "matches" / f"{parsed.match_id}.json"
+        match_path.parent.mkdir(parents=True, exist_ok=True)
+        match_path.write_bytes(orjson.dumps(document))
+        url = parsed.match["telemetry_url"][0]
+        if not with_telemetry or not url:
+            return match_path, None
+        telemetry_path = landing / "telemetry" / f"{parsed.match_id}.json"
+        telemetry_path.parent.mkdir(parents=True, exist_ok=True)
+        telemetry_path.write_bytes(self.telemetry(url))
+        return match_path, telemetry_path

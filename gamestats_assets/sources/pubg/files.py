@@ -1,0 +1,72 @@
+"""Reading PUBG files as delivered: ``*.json`` or gzip-compressed, detected by content, not by name."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import orjson
+
+GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class PubgFormatError(ValueError):
+    """A file that is not a PUBG match object or telemetry; the message says why."""
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    """One line of a JSONL telemetry file that is not a JSON object."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM."""
+    data = Path(path).read_bytes()
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise PubgFormatError(f"{path}: broken gzip stream ({error})") from error
+    return data.removeprefix(UTF8_BOM)
+
+
+def read_document(path: Path) -> Any:
+    """The single JSON document in ``path`` (plain or gzip)."""
+    try:
+        return orjson.loads(read_bytes(path))
+    except orjson.JSONDecodeError as error:
+        raise PubgFormatError(f"{path}: not a JSON document ({error})") from error
+
+
+def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
+    """The records of a file holding either one JSON array or one JSON value a line (JSONL), each as its
+    raw JSON text, undecoded.
+
+    An array must be valid JSON as a whole (``PubgFormatError`` otherwise); in JSONL each line that is not
+    JSON is returned as a ``RejectedLine`` with its number, and the readable ones are kept.
+    """
+    data = read_bytes(path)
+    if data.lstrip()[:1] == b"[":
+        try:
+            return [bytes(raw) for raw in msgspec.json.decode(data, type=list[msgspec.Raw])], []
+        except msgspec.DecodeError as error:
+            raise PubgFormatError(f"{path}: not a JSON array ({error})") from error
+    records, rejected = [], []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(bytes(msgspec.json.decode(line, type=msgspec.Raw)))
+        except msgspec.DecodeError as error:
+            rejected.append(RejectedLine(number, f"not JSON: {error}", line.decode("utf-8", "replace")))
+    if not records and rejected:
+        raise PubgFormatError(f"{path}: no line is JSON (first error: {rejected[0].reason})")
+    return records, rejected

@@ -1,0 +1,174 @@
+"""The PUBG API match object (``GET /shards/{shard}/matches/{id}``), a JSON:API document.
+
+``data`` is the match (``id``, ``attributes``: ``createdAt``, ``duration`` in seconds, ``gameMode``,
+``mapName``, ``matchType``, ``isCustomMatch``, ``seasonState``, ``shardId``, ``titleId``). ``included``
+holds ``participant`` objects (``attributes.stats``: the player's end-of-match statistics), ``roster``
+objects (a team: ``attributes.stats.rank`` and ``teamId``, ``won`` as the string ``"true"``/``"false"``,
+``relationships.participants``) and the ``asset`` whose ``attributes.URL`` is the telemetry file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from gamestats_assets.sources.pubg.files import PubgFormatError, read_document
+
+PARTICIPANT_STATS = {
+    "kills": ("kills", pl.Int64),
+    "DBNOs": ("dbnos", pl.Int64),
+    "assists": ("assists", pl.Int64),
+    "boosts": ("boosts", pl.Int64),
+    "heals": ("heals", pl.Int64),
+    "revives": ("revives", pl.Int64),
+    "damageDealt": ("damage_dealt", pl.Float64),
+    "headshotKills": ("headshot_kills", pl.Int64),
+    "killPlace": ("kill_place", pl.Int64),
+    "killStreaks": ("kill_streaks", pl.Int64),
+    "longestKill": ("longest_kill", pl.Float64),
+    "roadKills": ("road_kills", pl.Int64),
+    "teamKills": ("team_kills", pl.Int64),
+    "vehicleDestroys": ("vehicle_destroys", pl.Int64),
+    "weaponsAcquired": ("weapons_acquired", pl.Int64),
+    "walkDistance": ("walk_distance", pl.Float64),
+    "rideDistance": ("ride_distance", pl.Float64),
+    "swimDistance": ("swim_distance", pl.Float64),
+    "timeSurvived": ("time_survived", pl.Float64),
+    "winPlace": ("win_place", pl.Int64),
+    "deathType": ("death_type", pl.String),
+}
+"""Participant statistics kept from ``attributes.stats``: API name → (column, type)."""
+
+MATCH_SCHEMA = {
+    "match_id": pl.String,
+    "created_at": pl.Datetime("us", "UTC"),
+    "map_name": pl.String,
+    "game_mode": pl.String,
+    "match_type": pl.String,
+    "is_custom_match": pl.Boolean,
+    "season_state": pl.String,
+    "shard_id": pl.String,
+    "title_id": pl.String,
+    "duration_s": pl.Int64,
+    "telemetry_url": pl.String,
+    "participants": pl.Int64,
+    "rosters": pl.Int64,
+}
+PARTICIPANT_SCHEMA = {
+    "match_id": pl.String,
+    "participant_id": pl.String,
+    "roster_id": pl.String,
+    "team_id": pl.Int64,
+    "account_id": pl.String,
+    "name": pl.String,
+    **{column: dtype for column, dtype in PARTICIPANT_STATS.values()},
+}
+ROSTER_SCHEMA = {
+    "match_id": pl.String,
+    "roster_id": pl.String,
+    "team_id": pl.Int64,
+    "rank": pl.Int64,
+    "won": pl.Boolean,
+    "participants": pl.Int64,
+}
+
+
+@dataclass(frozen=True)
+class ParsedMatch:
+    """One match object as three frames: the match (one row), its participants, its rosters (teams)."""
+
+    match: pl.DataFrame
+    participants: pl.DataFrame
+    rosters: pl.DataFrame
+
+    @property
+    def match_id(self) -> str:
+        return self.match["match_id"][0]
+
+
+def _included(document: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
+    return [item for item in document.get("included") or [] if isinstance(item, Mapping) and item.get("type") == kind]
+
+
+def _won(value: Any) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    return str(value).lower() == "true"
+
+
+def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
+    """The frames of a JSON:API match document; ``PubgFormatError`` naming ``origin`` if it is not one."""
+    data = document.get("data") if isinstance(document, Mapping) else None
+    if not isinstance(data, Mapping) or data.get("type") != "match" or not data.get("id"):
+        raise PubgFormatError(f"{origin}: no JSON:API match (expected data.type 'match' with an id)")
+    if not isinstance(document.get("included"), list):
+        raise PubgFormatError(f"{origin}: match {data['id']} has no 'included' list")
+    match_id = str(data["id"])
+    attributes = data.get("attributes") or {}
+
+    roster_of: dict[str, str] = {}
+    rosters = []
+    for roster in _included(document, "roster"):
+        stats = (roster.get("attributes") or {}).get("stats") or {}
+        members = ((roster.get("relationships") or {}).get("participants") or {}).get("data") or []
+        for member in members:
+            roster_of[member["id"]] = roster["id"]
+        rosters.append(
+            {
+                "match_id": match_id,
+                "roster_id": roster["id"],
+                "team_id": stats.get("teamId"),
+                "rank": stats.get("rank"),
+                "won": _won((roster.get("attributes") or {}).get("won")),
+                "participants": len(members),
+            }
+        )
+    team_of = {row["roster_id"]: row["team_id"] for row in rosters}
+
+    participants = []
+    for participant in _included(document, "participant"):
+        stats = (participant.get("attributes") or {}).get("stats") or {}
+        roster_id = roster_of.get(participant["id"])
+        participants.append(
+            {
+                "match_id": match_id,
+                "participant_id": participant["id"],
+                "roster_id": roster_id,
+                "team_id": team_of.get(roster_id),
+                "account_id": stats.get("playerId"),
+                "name": stats.get("name"),
+                **{column: stats.get(name) for name, (column, _) in PARTICIPANT_STATS.items()},
+            }
+        )
+
+    telemetry = [a for a in _included(document, "asset") if (a.get("attributes") or {}).get("name") == "telemetry"]
+    match = {
+        "match_id": match_id,
+        "created_at": attributes.get("createdAt"),
+        "map_name": attributes.get("mapName"),
+        "game_mode": attributes.get("gameMode"),
+        "match_type": attributes.get("matchType"),
+        "is_custom_match": attributes.get("isCustomMatch"),
+        "season_state": attributes.get("seasonState"),
+        "shard_id": attributes.get("shardId"),
+        "title_id": attributes.get("titleId"),
+        "duration_s": attributes.get("duration"),
+        "telemetry_url": telemetry[0]["attributes"].get("URL") if telemetry else None,
+        "participants": len(participants),
+        "rosters": len(rosters),
+    }
+    match_frame = pl.DataFrame([match], schema={**MATCH_SCHEMA, "created_at": pl.String}, strict=False)
+    return ParsedMatch(
+        match=match_frame.with_columns(pl.col("created_at").str.to_datetime(time_unit="us", time_zone="UTC")),
+        participants=pl.DataFrame(participants, schema=PARTICIPANT_SCHEMA, strict=False),
+        rosters=pl.DataFrame(rosters, schema=ROSTER_SCHEMA, strict=False),
+    )
+
+
+def read_match(path: Path) -> ParsedMatch:
+    """The match object in ``path`` (``*.json`` or gzip, any name: the id is read from the file)."""
+    return parse_match(read_document(path), origin=str(path))

@@ -1,0 +1,226 @@
+"""The pubg code location end to end: a synthetic tournament and a dropped real match, from landing through
+the lake to PostgreSQL, with real Dagster runs, real Delta tables and a real database."""
+
+import datetime as dt
+import shutil
+
+import dagster as dg
+import polars as pl
+import psycopg
+import pytest
+
+from gamestats_assets.defs.pubg import assets as pubg
+from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
+from gamestats_assets.defs.pubg.checks import CHECKS
+from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
+from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
+from gamestats_assets.lib.resources import build_resources
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
+
+EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
+SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
+    "divisions": ["Pro"], "rounds": 1, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}
+"""Three lobbies (a scheduled match, a remake, a warm-up) with only their simulated events, to stay quick;
+the full-size stream is tested in test_emitter and measured in bench/pubg."""
+
+
+PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
+
+
+def run_matches(instance, resources):
+    """One run over every match key (a single-run backfill of the per-match job)."""
+    ordered = instance.get_dynamic_partitions("pubg_match")
+    return dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          tags={"dagster/asset_partition_range_start": ordered[0],
+                                "dagster/asset_partition_range_end": ordered[-1], "discovered_by": "landing"},
+                          raise_on_error=False)
+
+
+def run_snapshots(instance, resources):
+    selected = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is None for key in asset.keys
+                if key.path[1] != "landing"]
+    return dg.materialize(EVERYTHING, selection=selected, instance=instance, resources=resources, raise_on_error=False)
+
+
+def failed_checks(result):
+    return [e.asset_check_evaluation_data.asset_check_key.name for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+            and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, pg_url):
+    monkeypatch = pytest.MonkeyPatch()
+    data_dir = tmp_path_factory.mktemp("pubg_data")
+    monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
+    resources = build_resources(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    landing = data_dir / "landing" / "pubg"
+    (landing / "matches").mkdir(parents=True)
+    shutil.copy(MATCH_FILES[0], landing / "matches" / "dropped by a user.json")
+    (landing / "matches" / "notes.json").write_text('{"hello": "not a match"}')
+
+    root = dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources, run_config=SMALL)
+    assert root.success
+    context = dg.build_sensor_context(instance=instance, resources=resources)
+    sensor_result = SENSORS[0](context)
+    keys = sorted(LANDING.find(resources["platform"]))
+    instance.add_dynamic_partitions("pubg_match", keys)
+    matches_run = run_matches(instance, resources)
+    snapshots_run = run_snapshots(instance, resources)
+    yield {"data_dir": data_dir, "resources": resources, "instance": instance, "keys": keys, "sensor": sensor_result,
+           "matches_run": matches_run, "snapshots_run": snapshots_run, "pg_url": pg_url}
+    monkeypatch.undo()
+
+
+def rows(pg_url, query, *params):
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def test_landing_sensor_adds_a_partition_per_match_and_requests_one_run(built):
+    result = built["sensor"]
+    assert len(built["keys"]) == 4
+    added = [key for request in result.dynamic_partitions_requests for key in request.partition_keys]
+    assert sorted(added) == built["keys"]
+    assert len(result.run_requests) == 1
+    assert result.run_requests[0].tags["discovered_by"] == "landing"
+
+
+def test_matches_runs_and_publishes_every_table(built):
+    assert built["matches_run"].success, failed_checks(built["matches_run"])
+    assert built["snapshots_run"].success, failed_checks(built["snapshots_run"])
+    assert failed_checks(built["matches_run"]) == [] and failed_checks(built["snapshots_run"]) == []
+    url = built["pg_url"]
+    assert rows(url, "SELECT count(*), min(discovered_by) FROM pubg.matches")[0] == (4, "landing")
+    for table in ("match_summaries", "player_match_weapon_distribution", "player_advanced_career_stats",
+                  "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
+                  "tournament_team_standings_history", "team_leaderboards", "player_leaderboards"):
+        assert rows(url, f"SELECT count(*) FROM pubg.{table}")[0][0] > 0, table
+    statuses = dict(rows(url, "SELECT status, count(*) FROM pubg.tournament_matches GROUP BY status"))
+    assert statuses == {"confirmed": 1, "remake_candidate": 2}
+    top = rows(url, "SELECT team_name, rank, points FROM pubg.team_leaderboards WHERE scope = 'group' "
+                    "ORDER BY rank LIMIT 1")[0]
+    assert top[1] == 1 and top[2] >= 10
+
+
+def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetry_columns(built):
+    url = built["pg_url"]
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    count, with_telemetry, killsteals = rows(
+        url, "SELECT count(*), count(*) FILTER (WHERE has_telemetry), count(killsteals) FROM pubg.match_summaries "
+        "WHERE match_id = %s", real_id)[0]
+    assert (count, with_telemetry, killsteals) == (91, 0, 0)
+    quarantined = list((built["data_dir"] / "quarantine" / "pubg" / "unkeyed").glob("notes.json*"))
+    assert len(quarantined) == 2
+
+
+def test_rerunning_a_match_duplicates_nothing_and_the_first_discovery_stays(built):
+    url = built["pg_url"]
+    before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
+    again = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=built["instance"], resources=built["resources"],
+                           partition_key=built["keys"][0], tags={"discovered_by": "api"})
+    assert again.success
+    assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
+    assert rows(url, "SELECT count(*) FROM pubg.matches")[0][0] == 4
+    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", built["keys"][0]) == [("landing",)]
+    lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "cons" / "match_summaries"))
+    assert lake.height == before
+
+
+def test_an_override_wins_on_the_next_build(built):
+    url = built["pg_url"]
+    remake = rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE status = 'remake_candidate' "
+                       "ORDER BY match_id LIMIT 1")[0][0]
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason) "
+                     "VALUES (%s, 'unscheduled', true, 'played as a full match')", (remake,))
+    assert run_snapshots(built["instance"], built["resources"]).success
+    status, counted, overridden = rows(url, "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches "
+                                            "WHERE match_id = %s", remake)[0]
+    assert (status, counted, overridden) == ("unscheduled", True, True)
+
+
+def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without_duplicates(built):
+    url, instance, resources = built["pg_url"], built["instance"], built["resources"]
+    seeded = set(resources["platform"].roster_path("pubg").read_text().split()[1:])
+    assert len(seeded) == 4 and rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_damage_events")[0][0] == 4
+    player = rows(url, "SELECT account_id FROM pubg.match_summaries WHERE has_telemetry AND kills > 0 "
+                       "AND NOT account_id = ANY(%s) ORDER BY account_id LIMIT 1", list(seeded))[0][0]
+    played = sorted(r[0] for r in rows(url, "SELECT match_id FROM pubg.match_summaries WHERE account_id = %s", player))
+    assert rows(url, "SELECT count(*) FROM pubg.player_damage_events WHERE account_id = %s", player)[0][0] == 0
+    sensor = SENSORS[-1]
+    definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS], sensors=[sensor], resources=resources)
+    first = sensor(dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions))
+    assert len(first.run_requests) == len(seeded)
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s)", (player,))
+    context = dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions,
+                                      cursor=first.cursor)
+    [request] = sensor(context).run_requests
+    partitions = {(ap.asset_key, ap.partition_key) for ap in request.asset_graph_subset.iterate_asset_partitions()}
+    assert {key for _, key in partitions} == set(played) and {k for k, _ in partitions} == set(TRACKED_TARGET)
+
+    ordered = [key for key in instance.get_dynamic_partitions("pubg_match") if key in played]
+    for _ in range(2):
+        assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
+                              tags={"dagster/asset_partition_range_start": ordered[0],
+                                    "dagster/asset_partition_range_end": ordered[-1]}).success
+    damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (match_id, event_index, role)) "
+                       "FROM pubg.player_damage_events WHERE account_id = %s GROUP BY account_id", player)
+    lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "etl" / "telemetry_damage"))
+    expected = lake.filter((pl.col("attacker_account_id") == player)).height + lake.filter(
+        pl.col("victim_account_id") == player).height
+    assert damage == [(player, expected, expected)]
+    assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 5
+    status = rows(url, "SELECT match_id, status FROM pubg.player_backfill_status WHERE player_id = %s ORDER BY 1", player)
+    assert status == [(key, "extracted") for key in played]
+
+
+API_QUERIES = {
+    "team_leaderboard": ("SELECT rank, rank_change, team_name, points, kills, wins, avg_placement, last_placements "
+                         "FROM pubg.team_leaderboards WHERE scope = %s AND season_id = %s AND division_id = %s "
+                         "AND group_id = %s AND round_id = %s ORDER BY rank, team_name"),
+    "player_leaderboard": ("SELECT rank, rank_change, player_name, team_name, points, kills, weapon_kills "
+                           "FROM pubg.player_leaderboards WHERE scope = %s AND season_id = %s AND division_id = %s "
+                           "AND group_id = %s AND round_id = %s ORDER BY rank, player_name"),
+    "recent_matches": ("SELECT m.match_id, m.created_at, m.map_name, s.placement, s.kills, s.damage_dealt "
+                       "FROM pubg.match_summaries s JOIN pubg.matches m USING (match_id) WHERE s.account_id = %s "
+                       "ORDER BY m.created_at DESC LIMIT 20"),
+    "rounds": "SELECT round_id, name, date FROM pubg.tournament_rounds WHERE season_id = %s ORDER BY date",
+    "schedule": ("SELECT slot_id, match_number, scheduled_at, map_name, match_id, status "
+                 "FROM pubg.tournament_scheduled_matches WHERE round_id = %s ORDER BY scheduled_at"),
+}
+"""The API's responses, one SELECT each."""
+
+
+def test_each_api_response_is_one_select(built):
+    url = built["pg_url"]
+    season, round_id = rows(url, "SELECT season_id, round_id FROM pubg.tournament_rounds LIMIT 1")[0]
+    group = ("group", season, "Pro", "A", "all")
+    assert len(rows(url, API_QUERIES["team_leaderboard"], *group)) == 16
+    players = rows(url, API_QUERIES["player_leaderboard"], *group)
+    assert len(players) == 64 and any(p[-1] for p in players)
+    player = rows(url, "SELECT account_id FROM pubg.match_summaries WHERE has_telemetry LIMIT 1")[0][0]
+    assert rows(url, API_QUERIES["recent_matches"], player)
+    assert rows(url, API_QUERIES["rounds"], season) and rows(url, API_QUERIES["schedule"], round_id)
+
+
+def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(built):
+    """Last in this module: it adds a file to the shared landing folder."""
+    instance, resources = built["instance"], built["resources"]
+    first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    telemetry = built["data_dir"] / "landing" / "pubg" / "telemetry"
+    shutil.copy(TELEMETRY_FILES[-1], telemetry / f"{real_id}.jsonl")
+    later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
+    [request] = later.run_requests
+    assert request.partition_key == real_id and later.dynamic_partitions_requests == []
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key=real_id).success
+    with_telemetry = rows(built["pg_url"], "SELECT bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s",
+                          real_id)[0][0]
+    assert with_telemetry is True

@@ -1,0 +1,95 @@
+"""Tournament context rules (mixed divisions, remakes, unscheduled matches, overrides) and leaderboards."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from gamestats_assets.defs.pubg.transforms import leaderboards, tournament
+from gamestats_assets.generator.emitters.pubg import MatchPlan, build_tournament
+
+
+def lobby_frames(plans):
+    """Match-object frames of lobbies as the parser returns them, placements in team order, 1 kill each."""
+    matches, participants, rosters = [], [], []
+    for plan in plans:
+        matches.append({"match_id": plan.match_id, "created_at": plan.created_at, "map_name": plan.map_name})
+        for rank, team in enumerate(plan.teams, start=1):
+            rosters.append({"match_id": plan.match_id, "roster_id": f"r{rank}", "rank": rank})
+            for player in team.players:
+                participants.append({"match_id": plan.match_id, "account_id": player.account_id,
+                                     "roster_id": f"r{rank}", "kills": 1, "name": player.name})
+    return pl.DataFrame(matches), pl.DataFrame(participants), pl.DataFrame(rosters)
+
+
+@pytest.fixture(scope="module")
+def season():
+    built = build_tournament(11, dt.date(2026, 3, 2), rounds=2, matches_per_round=2)
+    definition = built.definition()
+    return built, definition, tournament.roster_frame(definition), tournament.rounds_frame(definition), \
+        tournament.schedule_frame(definition)
+
+
+NO_OVERRIDES = pl.DataFrame(schema=tournament.OVERRIDE_SCHEMA)
+
+
+def context_of(season, plans, overrides=NO_OVERRIDES):
+    _, _, players, rounds, schedule = season
+    matches, participants, rosters = lobby_frames(plans)
+    return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
+
+
+def test_each_lobby_gets_its_expected_context(season):
+    built = season[0]
+    context = context_of(season, built.plans)
+    assert context.height == len(built.plans)
+    for row in context.iter_rows(named=True):
+        expected = built.expected_context[row["match_id"]]
+        assert row["status"] == expected["status"], (row, expected)
+        for column in ("slot_id", "division_id", "round_id"):
+            if column in expected:
+                assert row[column] == expected[column]
+    assert set(context["status"]) == {"confirmed", "remake_candidate", "mixed_division"}
+    assert context.filter(pl.col("status") == "mixed_division")["division_id"].to_list() == [None]
+
+
+def test_a_match_off_schedule_is_unscheduled_and_an_override_wins(season):
+    built = season[0]
+    scheduled = next(plan for plan in built.plans if plan.kind == "scheduled")
+    late = MatchPlan("late-1", scheduled.created_at + dt.timedelta(hours=2), scheduled.map_name, scheduled.teams)
+    other_day = MatchPlan("other-day", scheduled.created_at + dt.timedelta(days=30), scheduled.map_name, scheduled.teams)
+    context = context_of(season, [late, other_day])
+    assert context["status"].to_list() == ["unscheduled", "unscheduled"]
+    assert context.sort("match_id")["round_id"].to_list() == [built.rounds[0]["round_id"], None]
+
+    slot = built.schedule[-1]["slot_id"]
+    overrides = pl.DataFrame([{"match_id": "late-1", "slot_id": slot, "status": "confirmed", "reason": "delayed start"}])
+    overridden = context_of(season, [late], overrides).row(0, named=True)
+    assert (overridden["slot_id"], overridden["status"], overridden["overridden"]) == (slot, "confirmed", True)
+    assert overridden["override_reason"] == "delayed start" and overridden["is_tournament_match"]
+
+
+def test_leaderboards_and_standings(season):
+    built, _, players, rounds, schedule = season
+    context = context_of(season, built.plans)
+    matches, participants, rosters = lobby_frames(built.plans)
+    results = leaderboards.team_match_results(context, matches, participants, rosters, players)
+    confirmed = context.filter(pl.col("status") == "confirmed").height
+    assert results["match_id"].n_unique() == confirmed == 8
+    first = results.filter(pl.col("placement") == 1).row(0, named=True)
+    assert first["points"] == 10 + 4 and first["kill_points"] == 4
+
+    board = leaderboards.leaderboard(results, ("team_name",))
+    group = board.filter((pl.col("scope") == "group") & (pl.col("division_id") == "Pro"))
+    assert group.height == 16 and group["rank"].min() == 1
+    top = group.sort("rank").row(0, named=True)
+    assert top["matches"] == 4 and top["wins"] == 4 and top["last_placements"] == "1,1,1,1"
+    assert top["rank_change"] == 0
+    assert set(board["scope"]) == {"season", "division", "group", "round"}
+    assert board.filter(pl.col("scope") == "round")["rank_change"].null_count() == board.filter(pl.col("scope") == "round").height
+
+    history = leaderboards.standings_history(results)
+    assert history.filter(pl.col("division_id") == "Pro")["round_id"].n_unique() == 2
+    assert history.filter(pl.col("round_id") == built.rounds[0]["round_id"])["rank_change"].null_count() > 0
+    scheduled_table = tournament.scheduled_matches(schedule, context, matches)
+    assert scheduled_table.height == schedule.height and scheduled_table["match_id"].null_count() == 0

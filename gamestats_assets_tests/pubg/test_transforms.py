@@ -1,0 +1,114 @@
+"""Per-match transforms on a synthetic full-size match (whose truth is known) and on the real samples."""
+
+import polars as pl
+import pytest
+
+from gamestats_assets.defs.pubg.transforms import combat, extractors, summaries
+from gamestats_assets.sources.pubg.match import read_match
+from gamestats_assets.sources.pubg.telemetry import read_telemetry
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
+
+
+@pytest.fixture(scope="module")
+def parsed(public_match):
+    emitted, match_path, telemetry_path = public_match
+    return emitted, read_match(match_path), read_telemetry(telemetry_path)
+
+
+def test_planted_killsteals_are_found(parsed):
+    emitted, match, telemetry = parsed
+    found = extractors.killsteals(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
+    truth = {(k["killer_account_id"], k["victim_account_id"]) for k in emitted.planted_killsteals}
+    flagged = set(zip(found["killer_account_id"], found["victim_account_id"]))
+    assert truth, "the emitter planted no killsteal in this match"
+    recall = len(truth & flagged) / len(truth)
+    precision = len(truth & flagged) / len(flagged)
+    print(f"killsteals planted {len(truth)}, flagged {len(flagged)}, precision {precision:.2f}, recall {recall:.2f}")
+    assert recall == 1.0 and precision == 1.0
+
+
+def test_advanced_stats_agree_with_the_match_object(parsed):
+    _, match, telemetry = parsed
+    stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
+    joined = match.participants.join(stats, on=["match_id", "account_id"])
+    assert joined.height == 100
+    assert (joined["kills"] == joined["telemetry_kills"]).all()
+    assert ((joined["damage_dealt"] - joined["damage_dealt_right"]).abs() < 0.01).all()
+    assert (joined["killsteals"] <= joined["telemetry_kills"]).all()
+    assert joined["throwable_damage"].sum() > 0 and (joined["throwable_damage"] <= joined["damage_dealt_right"] + 1e-6).all()
+    usage = extractors.item_usage(telemetry["item_uses"], telemetry["throwables"])
+    with_usage = match.participants.join(usage, on=["match_id", "account_id"], how="left").fill_null(0)
+    assert (with_usage["heals"] == with_usage["heals_used"]).all()
+    assert (with_usage["boosts"] == with_usage["boosts_used"]).all()
+    assert usage["smokes_thrown"].sum() > 0
+
+
+def test_weapon_distribution_sums_to_player_totals(parsed):
+    _, match, telemetry = parsed
+    distribution = combat.weapon_distribution(telemetry["damage"], telemetry["kills"], telemetry["knocks"])
+    stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
+    totals = distribution.group_by("match_id", "account_id").agg(pl.col("kills", "knocks", "damage_dealt").sum())
+    joined = stats.join(totals, on=["match_id", "account_id"], how="left").fill_null(0)
+    assert (joined["telemetry_kills"] == joined["kills"]).all()
+    assert (joined["knocks"] == joined["knocks_right"]).all()
+    assert ((joined["damage_dealt"] - joined["damage_dealt_right"]).abs() < 1e-6).all()
+    assert set(distribution["weapon_category"]) >= {"AR", "Throwable"}
+
+
+def test_knock_outcomes_and_fights(parsed):
+    emitted, _, telemetry = parsed
+    outcomes = combat.knock_outcomes(telemetry["knocks"], telemetry["kills"], telemetry["revives"])
+    assert outcomes.height == telemetry["knocks"].height
+    assert outcomes.filter(pl.col("outcome") == "revived").height == telemetry["revives"].height
+    stolen = outcomes.filter(pl.col("finished_by_knocker_team") == False)  # noqa: E712
+    assert stolen.height == len(emitted.planted_killsteals)
+    assert (outcomes.filter(pl.col("outcome") == "finished")["time_to_finish_s"] > 0).all()
+    summary = combat.knock_summaries(outcomes)
+    assert summary["knocks"].sum() == outcomes.height
+
+    found = combat.fights(telemetry["damage"], telemetry["knocks"], telemetry["kills"])
+    assert found.height >= 20 and found["fight_id"].is_unique().all()
+    assert (found["team_a"] < found["team_b"]).all()
+    team_kills = telemetry["kills"].filter(pl.col("killer_team_id").is_not_null()
+                                           & (pl.col("killer_team_id") != pl.col("victim_team_id")))
+    assert (found["kills_by_a"] + found["kills_by_b"]).sum() <= team_kills.height
+    assert (found["kills_by_a"] + found["kills_by_b"]).sum() >= 0.8 * team_kills.height
+
+
+def test_circle_tracking_and_summaries(parsed):
+    _, match, telemetry = parsed
+    samples = extractors.circle_samples(telemetry["positions"], telemetry["game_states"])
+    aggregates = extractors.circle_aggregates(samples)
+    assert aggregates.height == 100
+    assert (aggregates["min_distance_from_center_m"] <= aggregates["avg_distance_from_center_m"]).all()
+    assert (aggregates["time_outside_zone_s"] >= 0).all()
+    stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
+    usage = extractors.item_usage(telemetry["item_uses"], telemetry["throwables"])
+    table = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, match.match)
+    assert table.height == 100 and table["placement"].null_count() == 0
+    assert table.filter(pl.col("placement") == 1)["player_name"].len() >= 1
+    without = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates,
+                                        match.match.clear())
+    assert without["killsteals"].null_count() == 100 and without.columns == table.columns
+    career = summaries.career_stats(table)
+    assert career.height == 100 and (career["killsteal_rate_ci_low"] <= career["killsteal_rate_ci_high"]).all()
+
+
+@pytest.mark.parametrize("path", MATCH_FILES, ids=lambda p: p.name)
+def test_real_match_without_telemetry_summarises(path):
+    match = read_match(path)
+    empty = pl.DataFrame(schema={"match_id": pl.String, "account_id": pl.String})
+    table = summaries.match_summaries(match.participants, match.rosters, empty, empty, empty, empty)
+    assert table.height == match.participants.height
+    assert table["placement"].null_count() == 0
+    assert (table.group_by("team_id").agg(pl.col("placement").n_unique())["placement"] == 1).all()
+
+
+def test_real_telemetry_excerpt_extracts():
+    telemetry = read_telemetry(TELEMETRY_FILES[-1])
+    outcomes = combat.knock_outcomes(telemetry["knocks"], telemetry["kills"], telemetry["revives"])
+    assert outcomes["outcome"].to_list() == ["unresolved"]
+    distribution = combat.weapon_distribution(telemetry["damage"], telemetry["kills"], telemetry["knocks"])
+    assert distribution["weapon_category"].to_list() == ["AR"]
+    assert distribution["knocks"].sum() == 1
+    assert distribution["damage_dealt"].sum() == pytest.approx(telemetry["damage"]["damage"].sum())
