@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import msgspec
@@ -211,13 +212,13 @@ class EventColumns:
         for index, frame in enumerate(frames):
             columns["frame_index"].extend([index] * len(frame.events))
         for attribute in EVENT_SCALARS:
-            columns[snake(attribute)].extend([getattr(e, attribute) for e in events])
-        columns["assisting_participant_ids"].extend([e.assistingParticipantIds for e in events])
-        positions = [e.position for e in events]
+            columns[snake(attribute)].extend(map(attrgetter(attribute), events))
+        columns["assisting_participant_ids"].extend(map(attrgetter("assistingParticipantIds"), events))
+        positions = list(map(attrgetter("position"), events))
         columns["position_x"].extend([p.x if p is not None else None for p in positions])
         columns["position_y"].extend([p.y if p is not None else None for p in positions])
         for attribute in EVENT_RAW_JSON:
-            raws = [getattr(e, attribute) for e in events]
+            raws = map(attrgetter(attribute), events)
             columns[snake(attribute)].extend([msgspec.json.format(bytes(r), indent=0).decode() if r else None for r in raws])
         columns["extra"].extend([None] * len(events))
 
@@ -265,12 +266,12 @@ class FrameColumns:
             states.extend(frame.participantFrames.values())
         columns["match_id"].extend([match_id] * len(states))
         for attribute in FRAME_FIELDS:
-            columns[snake(attribute)].extend([getattr(s, attribute) for s in states])
-        positions = [s.position for s in states]
+            columns[snake(attribute)].extend(map(attrgetter(attribute), states))
+        positions = list(map(attrgetter("position"), states))
         columns["position_x"].extend([p.x if p is not None else None for p in positions])
         columns["position_y"].extend([p.y if p is not None else None for p in positions])
         for nested, attributes in (("damageStats", FRAME_DAMAGE), ("championStats", FRAME_CHAMPION)):
-            stats = [getattr(s, nested) for s in states]
+            stats = list(map(attrgetter(nested), states))
             for attribute in attributes:
                 columns[snake(attribute)].extend([getattr(x, attribute) if x is not None else None for x in stats])
 
