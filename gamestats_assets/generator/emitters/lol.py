@@ -105,14 +105,14 @@ class PlantedEffect:
 
 
 PLANTED = (
-    PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", 1.4, "win log-odds"),
-    PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", 1.4, "win log-odds"),
-    PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", 1.4, "win log-odds"),
-    PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", 1.4, "win log-odds"),
+    PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", 2.0, "win log-odds"),
     PlantedEffect("skill_max_order", "Ezreal", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
     PlantedEffect("skill_max_order", "Zed", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
     PlantedEffect("skill_max_order", "Jinx", "Q>W>E", "dpm", 1.3, "DPM multiplier"),
-    PlantedEffect("first_objective", "team", "RIFTHERALD", "win_rate", 0.9, "win log-odds"),
+    PlantedEffect("first_objective", "team", "first herald", "win_rate", 0.9, "win log-odds"),
     PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
                   "log death rate per ward per minute"),
 )

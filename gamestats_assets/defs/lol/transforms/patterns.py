@@ -3,17 +3,20 @@
 ``correlations`` tests every pair of numeric player variables per position (Pearson and Spearman).
 ``discovered_patterns`` runs four families of tests and keeps only effects with Benjamini–Hochberg
 q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games on each side of the comparison:
-- ``first_core_item``: a champion's win rate when a core item is completed first, against the same
-  champion's games with another first core item (two-proportion z-test);
-- ``skill_max_order``: a champion's DPM with a skill max order, against its games with other orders
-  (Welch's t-test);
+- ``first_core_item``: per champion, whether its win rate depends on the first core item completed
+  (chi-square over the items it was built with), reported as the best item against its other games;
+- ``skill_max_order``: per champion, whether its DPM depends on the skill max order (Welch's t-test for two
+  orders, Alexander–Govern for more), reported as the best order against its other games;
 - ``first_objective``: the win rate of the team that takes an objective first, against 50 % (binomial test);
 - ``vision_deaths``: per position, the slope of deaths per 10 minutes on vision per minute (least squares,
   t-test of the slope).
-The q-values are computed over every test of the four families together.
+One test per champion (not one per item) keeps mirrored comparisons (an item's gain is its alternatives'
+loss) from counting twice. The q-values are computed over every test of the four families together.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -90,46 +93,53 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     ).fill_nan(None).sort("team_position", "variable_x", "variable_y")
 
 
+def best_condition_rows(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
+                        test: Callable[[list[np.ndarray]], float]) -> pl.DataFrame:
+    """One test per champion of whether ``metric`` differs across its ``condition`` groups (groups with at
+    least ``MIN_GAMES`` games, two or more of them), reported as the group with the highest mean against the
+    champion's other tested games."""
+    rows = []
+    known = players.filter(pl.col(condition).is_not_null() & pl.col("champion_name").is_not_null()
+                           & pl.col(metric).is_not_null())
+    for (champion,), games in known.group_by("champion_name"):
+        groups = games.group_by(condition).agg(pl.col(metric).cast(pl.Float64)).filter(
+            pl.col(metric).list.len() >= MIN_GAMES)
+        if groups.height < 2:
+            continue
+        values = [np.asarray(v) for v in groups[metric].to_list()]
+        best = int(np.argmax([v.mean() for v in values]))
+        others = np.concatenate([v for i, v in enumerate(values) if i != best])
+        rows.append({"pattern_type": pattern_type, "subject": champion, "condition": groups[condition][best],
+                     "metric": "win_rate" if metric == "win" else metric,
+                     "effect": values[best].mean() - others.mean(), "value_with": values[best].mean(),
+                     "baseline": others.mean(), "n": len(values[best]), "n_baseline": len(others),
+                     "p_value": test(values)})
+    return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
+
+
+def independence_p(groups: list[np.ndarray]) -> float:
+    """Chi-square test that the win rate is the same in every group (wins × losses contingency table)."""
+    table = np.array([[g.sum(), len(g) - g.sum()] for g in groups])
+    if (table.sum(axis=0) == 0).any():
+        return 1.0
+    return float(stats.chi2_contingency(table, correction=False).pvalue)
+
+
+def mean_difference_p(groups: list[np.ndarray]) -> float:
+    """Welch's t-test for two groups; Alexander–Govern (unequal variances) for more."""
+    if len(groups) == 2:
+        return float(stats.ttest_ind(groups[0], groups[1], equal_var=False).pvalue)
+    return float(stats.alexandergovern(*groups).pvalue)
+
+
 def first_core_item_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × first core item: win rate with it vs the champion's other first core items."""
-    built = players.filter(pl.col("core_1").is_not_null() & pl.col("champion_name").is_not_null())
-    groups = built.group_by("champion_name", "core_1").agg(pl.len().alias("n"), pl.col("win").sum().alias("w"))
-    totals = built.group_by("champion_name").agg(pl.len().alias("n_all"), pl.col("win").sum().alias("w_all"))
-    table = groups.join(totals, on="champion_name").with_columns(
-        (pl.col("n_all") - pl.col("n")).alias("n_baseline"), (pl.col("w_all") - pl.col("w")).alias("w_baseline"))
-    n1, w1 = table["n"].to_numpy().astype(float), table["w"].to_numpy().astype(float)
-    n0, w0 = table["n_baseline"].to_numpy().astype(float), table["w_baseline"].to_numpy().astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p1, p0, pooled = w1 / n1, w0 / n0, (w1 + w0) / (n1 + n0)
-        z = (p1 - p0) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
-    return pl.DataFrame({
-        "pattern_type": "first_core_item", "subject": table["champion_name"], "condition": table["core_1"],
-        "metric": "win_rate", "effect": p1 - p0, "value_with": p1, "baseline": p0, "n": table["n"].cast(pl.Int64),
-        "n_baseline": table["n_baseline"].cast(pl.Int64), "p_value": 2 * stats.norm.sf(np.abs(z)),
-    }, schema=PATTERNS_SCHEMA)
+    """Per champion: does the win rate depend on the first core item? (chi-square over its first items)."""
+    return best_condition_rows(players, "first_core_item", "core_1", "win", independence_p)
 
 
 def skill_max_order_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × skill max order: DPM with it vs the champion's other max orders (Welch's t-test)."""
-    known = players.filter(pl.col("max_order").is_not_null() & pl.col("champion_name").is_not_null()
-                           & pl.col("dpm").is_not_null())
-    moments = [pl.len().alias("n"), pl.col("dpm").sum().alias("s"), (pl.col("dpm") ** 2).sum().alias("ss")]
-    groups = known.group_by("champion_name", "max_order").agg(*moments)
-    totals = known.group_by("champion_name").agg(*[m.name.suffix("_all") for m in moments])
-    table = groups.join(totals, on="champion_name")
-    n1, s1, ss1 = (table[c].to_numpy().astype(float) for c in ("n", "s", "ss"))
-    n0, s0, ss0 = (table[f"{c}_all"].to_numpy().astype(float) - x for c, x in (("n", n1), ("s", s1), ("ss", ss1)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        m1, m0 = s1 / n1, s0 / n0
-        v1, v0 = (ss1 - n1 * m1**2) / (n1 - 1), (ss0 - n0 * m0**2) / (n0 - 1)
-        se2 = v1 / n1 + v0 / n0
-        t = (m1 - m0) / np.sqrt(se2)
-        df = se2**2 / ((v1 / n1) ** 2 / (n1 - 1) + (v0 / n0) ** 2 / (n0 - 1))
-    return pl.DataFrame({
-        "pattern_type": "skill_max_order", "subject": table["champion_name"], "condition": table["max_order"],
-        "metric": "dpm", "effect": m1 - m0, "value_with": m1, "baseline": m0, "n": n1.astype(np.int64),
-        "n_baseline": n0.astype(np.int64), "p_value": 2 * stats.t.sf(np.abs(t), df),
-    }, schema=PATTERNS_SCHEMA)
+    """Per champion: does DPM depend on the skill max order? (Welch / Alexander–Govern over its orders)."""
+    return best_condition_rows(players, "skill_max_order", "max_order", "dpm", mean_difference_p)
 
 
 def first_objective_tests(first_objectives: pl.DataFrame) -> pl.DataFrame:

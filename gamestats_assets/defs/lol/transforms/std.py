@@ -245,3 +245,15 @@ def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchas
         )
         .sort("match_id", "participant_id")
     )
+
+
+def participant_facts(players: pl.DataFrame, purchases: pl.DataFrame) -> pl.DataFrame:
+    """The warehouse's participant fact table: one row per player of a game with its match file (key match_id,
+    participant_id), the ``participant_games`` columns plus ``completed_items``, every completed item with its
+    id, name and completion minute (``completed_at_min``), in completion order."""
+    completions = (purchases.sort("completed_at")
+                   .group_by("match_id", "participant_id", maintain_order=True)
+                   .agg(pl.struct("item_id", "item_name", (pl.col("completed_at") / FRAME_MINUTES)
+                                  .alias("completed_at_min")).alias("completed_items")))
+    return players.join(completions, on=["match_id", "participant_id"], how="left").with_columns(
+        pl.col("completed_items").fill_null(pl.lit([], dtype=completions.schema["completed_items"])))
