@@ -32,5 +32,5 @@ def planted() -> PlantedGames:
     matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
     timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
     std = std_tables(matches.matches, matches.participants, timelines.events, timelines.frames)
-    cons = cons_tables(std, matches.matches, timelines.events, timelines.frames)
+    cons = cons_tables(std)
     return PlantedGames(matches, timelines, std, cons)

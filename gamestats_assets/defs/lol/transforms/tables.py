@@ -17,20 +17,21 @@ def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Dat
     purchases = std.item_purchases(events, ddragon.items())
     skills = std.skill_orders(events)
     vision = std.vision_deaths(events, participants, matches)
+    players = std.participant_games(participants, matches, purchases, skills, vision, ddragon.champions())
     return {
         "item_purchases": purchases,
         "skill_orders": skills,
         "first_objectives": std.first_objectives(events, participants),
         "vision_deaths": vision,
         "team_coordination": std.team_coordination(events, frames),
-        "participant_games": std.participant_games(participants, matches, purchases, skills, vision,
-                                                   ddragon.champions()),
+        "participant_games": players,
+        "participant_facts": std.participant_facts(players, purchases),
+        "game_states": win_model.game_states(events, frames, matches),
     }
 
 
-def cons_tables(tables: dict[str, pl.DataFrame], matches: pl.DataFrame, events: pl.DataFrame,
-                frames: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Every CONS table from the STD tables (and, for the win model, the ETL frames), by table name."""
+def cons_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every CONS table from the STD tables, by table name."""
     players = tables["participant_games"]
     return {
         "item_build_stats": cons.item_build_stats(players),
@@ -39,5 +40,5 @@ def cons_tables(tables: dict[str, pl.DataFrame], matches: pl.DataFrame, events: 
         "vision_stats": cons.vision_stats(players),
         "correlations": patterns.correlations(players),
         "discovered_patterns": patterns.discovered_patterns(players, tables["first_objectives"]),
-        "win_model": win_model.win_model(events, frames, matches),
+        "win_model": win_model.win_model(tables["game_states"]),
     }

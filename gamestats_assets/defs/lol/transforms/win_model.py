@@ -2,8 +2,8 @@
 
 Features are blue minus red at minute ``m``: total gold (thousands) and xp (thousands) from the participant
 frame of minute ``m``, and champion kills, dragons, heralds and towers taken before ``m`` minutes. The
-target is a blue win. A game is held out for evaluation when a stable hash of its match id falls in the last
-fifth, so the split does not change between runs; accuracy (threshold 0.5) and AUC are measured on it.
+target is a blue win. A game is held out for evaluation when its game id is a multiple of five, so the split does not
+change between runs; accuracy (threshold 0.5) and AUC are measured on it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ MODEL_SCHEMA = {"minute": pl.Int32, "term": pl.String, "coefficient": pl.Float64
 
 
 def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame, minute: int) -> pl.DataFrame:
-    """One row per match with a known winner and a frame at ``minute``: the features and ``blue_win``."""
+    """The game state at ``minute``: one row per match with a known winner and a frame at that minute, with
+    the features, ``blue_win`` and ``held_out``."""
     sign = pl.when(pl.col("team_id") == 100).then(1).otherwise(-1)
     at_minute = frames.filter(pl.col("frame_index") == minute).with_columns(TEAM_OF_PARTICIPANT.alias("team_id"))
     economy = at_minute.group_by("match_id").agg((sign * pl.col("total_gold")).sum().truediv(1000).alias("gold_diff_k"),
@@ -44,8 +45,20 @@ def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame
     return (economy.join(counts, on="match_id", how="left").fill_null(0)
             .join(matches.filter(pl.col("winning_team_id").is_not_null())
                   .select("match_id", (pl.col("winning_team_id") == 100).alias("blue_win")), on="match_id")
-            .with_columns((pl.col("match_id").hash(seed=7) % HELD_OUT_SHARE == 0).alias("held_out"))
+            .with_columns(pl.lit(minute, dtype=pl.Int32).alias("minute"), held_out())
+            .select("match_id", "minute", *FEATURES, "blue_win", "held_out")
             .sort("match_id"))
+
+
+def held_out() -> pl.Expr:
+    """Whether a game is held out: its game id (the number after the platform) modulo ``HELD_OUT_SHARE`` is 0."""
+    game_id = pl.col("match_id").str.split("_").list.last().cast(pl.Int64, strict=False).fill_null(0)
+    return (game_id % HELD_OUT_SHARE == 0).alias("held_out")
+
+
+def game_states(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
+    """STD ``game_states``: the state of every game at each of ``MINUTES``, key (match_id, minute)."""
+    return pl.concat([game_state(events, frames, matches, minute) for minute in MINUTES])
 
 
 def auc(truth: np.ndarray, score: np.ndarray) -> float:
@@ -57,13 +70,13 @@ def auc(truth: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def win_model(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """The fitted models: one row per (minute, term) with coefficient, standard error and p, and the model's
-    n_train, n_test, held-out accuracy and AUC. A minute with fewer than ``MIN_GAMES`` training games, or
-    only one outcome, is left out."""
+def win_model(states: pl.DataFrame) -> pl.DataFrame:
+    """The fitted models on ``game_states``: one row per (minute, term) with coefficient, standard error and
+    p, and the model's n_train, n_test, held-out accuracy and AUC. A minute with fewer than ``MIN_GAMES``
+    training games, or only one outcome, is left out."""
     rows = []
     for minute in MINUTES:
-        state = game_state(events, frames, matches, minute)
+        state = states.filter(pl.col("minute") == minute)
         train, test = state.filter(~pl.col("held_out")), state.filter(pl.col("held_out"))
         if train.height < MIN_GAMES or train["blue_win"].n_unique() < 2 or test.height == 0:
             continue
