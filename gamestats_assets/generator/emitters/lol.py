@@ -358,34 +358,38 @@ def add_objectives(timeline: Timeline, rng: random.Random, players: list[Player]
 
 def participant_frames(rng: random.Random, players: list[Player], frame_count: int, duration_ms: int,
                        takes: list[tuple[int, str, int]]) -> list[dict[str, dict]]:
-    """Ten participant frames per frame: linear gold, xp and damage with noise; positions near the lane,
-    and for the taking team near the pit in the frame closest to a monster take (with probability 0.7 each)."""
-    gathered = {}
+    """Ten participant frames per frame: linear gold, xp and damage with a few percent of noise; positions
+    within 600 units of the lane, and for the taking team at the pit in the frame closest to a monster take
+    (with probability 0.7 each)."""
+    gathered: dict[int, list[tuple[tuple[int, int], int]]] = {}
     for at, kind, team in takes:
         if kind in PIT:
             gathered.setdefault(round(at / FRAME_MS), []).append((PIT[kind], team))
+    homes = {}
+    for p in players:
+        x, y = LANE_SPOTS[p.position]
+        homes[p.participant_id] = (14800 - x, 14800 - y) if p.team_id == 200 else (x, y)
+    noise = rng.random
     frames = []
     for index in range(frame_count):
         minutes = min(index * FRAME_MS, duration_ms) / 60_000
         states = {}
         for p in players:
-            x, y = LANE_SPOTS[p.position]
-            if p.team_id == 200:
-                x, y = 14800 - x, 14800 - y
-            for (px, py), team in gathered.get(index, []):
-                if team == p.team_id and rng.random() < 0.7:
-                    x, y = px, py
-            gold = int(500 + p.gold_per_min * minutes * rng.uniform(0.95, 1.05))
-            xp = int(420 * minutes * rng.uniform(0.95, 1.05))
-            damage = int(p.dpm * minutes * rng.uniform(0.97, 1.03))
+            x, y = homes[p.participant_id]
+            for spot, team in gathered.get(index, ()):
+                if team == p.team_id and noise() < 0.7:
+                    x, y = spot
+            gold = int(500 + p.gold_per_min * minutes * (0.95 + 0.1 * noise()))
+            xp = int(420 * minutes * (0.95 + 0.1 * noise()))
+            damage = int(p.dpm * minutes * (0.97 + 0.06 * noise()))
             states[str(p.participant_id)] = {
-                "participantId": p.participant_id, "totalGold": gold, "currentGold": int(gold * 0.1), "xp": xp,
+                "participantId": p.participant_id, "totalGold": gold, "currentGold": gold // 10, "xp": xp,
                 "level": min(18, 1 + xp // 900), "minionsKilled": int(6 * minutes) if p.position != "UTILITY" else 0,
                 "jungleMinionsKilled": int(4 * minutes) if p.position == "JUNGLE" else 0, "goldPerSecond": 0,
                 "timeEnemySpentControlled": 0,
-                "position": {"x": int(x + rng.gauss(0, 600)), "y": int(y + rng.gauss(0, 600))},
+                "position": {"x": int(x + 1200 * noise() - 600), "y": int(y + 1200 * noise() - 600)},
                 "damageStats": {"totalDamageDoneToChampions": damage, "totalDamageDone": damage * 6,
-                                "totalDamageTaken": int(damage * 0.9)},
+                                "totalDamageTaken": damage * 9 // 10},
             }
         frames.append(states)
     return frames

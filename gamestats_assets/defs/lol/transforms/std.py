@@ -26,7 +26,8 @@ def resolved_shop_actions(events: pl.DataFrame) -> pl.DataFrame:
     ``ITEM_UNDO`` reverts the participant's most recent shop action that is still in force (the shop's undo
     stack: several undos in a row revert several actions). Matched like brackets: with ``depth`` the running
     count of actions minus undos, an undo cancels the latest earlier action whose depth equals the undo's
-    depth plus one.
+    depth plus one. ``seq`` numbers the actions in (match, participant, event) order, so it is sorted within
+    every group the as-of joins use.
     """
     shop = (
         events.filter(pl.col("type").is_in(SHOP_ACTIONS) & pl.col("participant_id").is_not_null())
@@ -40,7 +41,7 @@ def resolved_shop_actions(events: pl.DataFrame) -> pl.DataFrame:
     undos = shop.filter(pl.col("type") == "ITEM_UNDO").with_columns((pl.col("depth") + 1).alias("depth"))
     cancelled = undos.select("match_id", "participant_id", "depth", "seq").join_asof(
         actions.select("match_id", "participant_id", "depth", "seq", pl.col("seq").alias("cancelled_seq")),
-        on="seq", by=["match_id", "participant_id", "depth"], strategy="backward",
+        on="seq", by=["match_id", "participant_id", "depth"], strategy="backward", check_sortedness=False,
     )["cancelled_seq"].drop_nulls()
     return actions.filter(~pl.col("seq").is_in(cancelled.implode())).drop("depth")
 
@@ -63,7 +64,8 @@ def item_purchases(events: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     ).sort("seq")
     sales = actions.filter(pl.col("type") == "ITEM_SOLD").select(
         "match_id", "participant_id", "item_id", "seq", pl.col("timestamp").alias("sold_at")).sort("seq")
-    completed = completed.join_asof(sales, on="seq", by=["match_id", "participant_id", "item_id"], strategy="forward")
+    completed = completed.join_asof(sales, on="seq", by=["match_id", "participant_id", "item_id"], strategy="forward",
+                                    check_sortedness=False)
     core = completed.filter(pl.col("is_core").fill_null(False))
     earlier_core = core.group_by("match_id", "participant_id").agg(pl.col("item_id").alias("path_items"))
     completed = completed.join(earlier_core, on=["match_id", "participant_id"], how="left")
