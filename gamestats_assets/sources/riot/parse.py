@@ -6,26 +6,23 @@ timeline without either takes the platform of its match file in the same batch, 
 (``<match id>_timeline.json``). A file that cannot be read is returned as a ``Reject`` with the reason,
 never dropped.
 
-Events decode strictly into typed structs (the fast path); a file whose events carry a field the schema does
-not know is decoded again losslessly, the unknown fields kept as JSON in the ``extra`` column. Every event
-type is kept, known or not.
+Timelines are read in batches by Arrow (``timeline.py``); an event's fields the schema does not know are kept
+as JSON in the ``extra`` column. Every event type is kept, known or not.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 
 import msgspec
 import polars as pl
 import pyarrow as pa
 
-from gamestats_assets.sources.riot import schema
+from gamestats_assets.sources.riot import schema, timeline
+from gamestats_assets.sources.riot.timeline import snake
 
 GZIP_MAGIC = b"\x1f\x8b"
 TRUTH_FILE = "planted_effects.json"
@@ -35,33 +32,9 @@ DURATION_IN_SECONDS_SINCE = (11, 20)
 added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
 
 
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-EVENT_SCALARS = [f for f in schema.Event.__struct_fields__
-                 if f not in ("position", "assistingParticipantIds", "victimDamageDealt", "victimDamageReceived")]
-EVENT_RAW_JSON = ["victimDamageDealt", "victimDamageReceived"]
-KNOWN_EVENT_FIELDS = frozenset(schema.Event.__struct_fields__)
-
-EVENTS_SCHEMA = {
-    "match_id": pl.String, "event_index": pl.Int32, "frame_index": pl.Int32,
-    **{snake(f): (pl.String if schema.Event.__annotations__[f].startswith("str") else pl.Int64) for f in EVENT_SCALARS},
-    "assisting_participant_ids": pl.List(pl.Int64), "position_x": pl.Int64, "position_y": pl.Int64,
-    **{snake(f): pl.String for f in EVENT_RAW_JSON},
-    "extra": pl.String,
-}
+EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch.empty()).schema)
 """``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
-
-FRAME_FIELDS = ["level", "xp", "totalGold", "currentGold", "goldPerSecond", "minionsKilled", "jungleMinionsKilled",
-                "timeEnemySpentControlled"]
-FRAME_DAMAGE = list(schema.DamageStats.__struct_fields__)
-FRAME_CHAMPION = list(schema.ChampionStats.__struct_fields__)
-FRAMES_SCHEMA = {
-    "match_id": pl.String, "frame_index": pl.Int32, "timestamp": pl.Int64, "participant_id": pl.Int32,
-    **{snake(f): pl.Int64 for f in FRAME_FIELDS}, "position_x": pl.Int64, "position_y": pl.Int64,
-    **{snake(f): pl.Int64 for f in FRAME_DAMAGE}, **{snake(f): pl.Int64 for f in FRAME_CHAMPION},
-}
+FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch.empty()).schema)
 """``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index, participant_id)."""
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
@@ -148,8 +121,6 @@ def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
 
 
 MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
-TIMELINE_DECODER = msgspec.json.Decoder(schema.TimelineDocument)
-LOOSE_TIMELINE_DECODER = msgspec.json.Decoder(schema.LooseTimelineDocument)
 
 
 def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
@@ -200,94 +171,7 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
     return ParsedMatches(matches, pl.DataFrame(participant_columns, schema=PARTICIPANTS_SCHEMA), rejects)
 
 
-def columnar(columns: dict[str, list], table_schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Python column lists → a polars frame of ``table_schema``, converted by Arrow (much faster than polars'
-    own conversion for list columns)."""
-    arrow_schema = pl.DataFrame(schema=table_schema).to_arrow().schema
-    arrays = [pa.array(columns[name], type=arrow_schema.field(name).type) for name in table_schema]
-    return pl.from_arrow(pa.Table.from_arrays(arrays, schema=arrow_schema))
-
-
-class EventColumns:
-    """Column lists of the events table, filled one timeline at a time."""
-
-    def __init__(self) -> None:
-        self.columns: dict[str, list] = {name: [] for name in EVENTS_SCHEMA if name != "event_index"}
-
-    def add_typed(self, match_id: str, frames: Sequence[schema.Frame]) -> None:
-        events = [event for frame in frames for event in frame.events]
-        columns = self.columns
-        columns["match_id"].extend([match_id] * len(events))
-        for index, frame in enumerate(frames):
-            columns["frame_index"].extend([index] * len(frame.events))
-        for attribute in EVENT_SCALARS:
-            columns[snake(attribute)].extend(map(attrgetter(attribute), events))
-        columns["assisting_participant_ids"].extend(map(attrgetter("assistingParticipantIds"), events))
-        positions = list(map(attrgetter("position"), events))
-        columns["position_x"].extend([p.x if p is not None else None for p in positions])
-        columns["position_y"].extend([p.y if p is not None else None for p in positions])
-        for attribute in EVENT_RAW_JSON:
-            raws = map(attrgetter(attribute), events)
-            columns[snake(attribute)].extend([msgspec.json.format(bytes(r), indent=0).decode() if r else None for r in raws])
-        columns["extra"].extend([None] * len(events))
-
-    def add_loose(self, match_id: str, frames: Sequence[schema.LooseFrame]) -> None:
-        columns = self.columns
-        for index, frame in enumerate(frames):
-            for event in frame.events:
-                columns["match_id"].append(match_id)
-                columns["frame_index"].append(index)
-                for attribute in EVENT_SCALARS:
-                    value = event.get(attribute)
-                    columns[snake(attribute)].append(value if not isinstance(value, (dict, list)) else json.dumps(value))
-                assists = event.get("assistingParticipantIds")
-                columns["assisting_participant_ids"].append(assists if isinstance(assists, list) else None)
-                position = event.get("position") if isinstance(event.get("position"), dict) else {}
-                columns["position_x"].append(position.get("x"))
-                columns["position_y"].append(position.get("y"))
-                for attribute in EVENT_RAW_JSON:
-                    value = event.get(attribute)
-                    columns[snake(attribute)].append(json.dumps(value, separators=(",", ":")) if value is not None else None)
-                extra = {k: v for k, v in event.items() if k not in KNOWN_EVENT_FIELDS}
-                columns["extra"].append(json.dumps(extra) if extra else None)
-
-    def frame(self) -> pl.DataFrame:
-        table = columnar(self.columns, {k: v for k, v in EVENTS_SCHEMA.items() if k != "event_index"})
-        return table.with_columns(pl.int_range(pl.len(), dtype=pl.Int32).over("match_id").alias("event_index")).select(
-            list(EVENTS_SCHEMA))
-
-
-class FrameColumns:
-    """Column lists of the participant-frames table."""
-
-    def __init__(self) -> None:
-        self.columns: dict[str, list] = {name: [] for name in FRAMES_SCHEMA}
-
-    def add(self, match_id: str, frames: Sequence[schema.Frame | schema.LooseFrame]) -> None:
-        columns = self.columns
-        states: list[schema.ParticipantFrame] = []
-        for index, frame in enumerate(frames):
-            keys = list(frame.participantFrames)
-            columns["frame_index"].extend([index] * len(keys))
-            columns["timestamp"].extend([frame.timestamp] * len(keys))
-            columns["participant_id"].extend([int(k) for k in keys])
-            states.extend(frame.participantFrames.values())
-        columns["match_id"].extend([match_id] * len(states))
-        for attribute in FRAME_FIELDS:
-            columns[snake(attribute)].extend(map(attrgetter(attribute), states))
-        positions = list(map(attrgetter("position"), states))
-        columns["position_x"].extend([p.x if p is not None else None for p in positions])
-        columns["position_y"].extend([p.y if p is not None else None for p in positions])
-        for nested, attributes in (("damageStats", FRAME_DAMAGE), ("championStats", FRAME_CHAMPION)):
-            stats = list(map(attrgetter(nested), states))
-            for attribute in attributes:
-                columns[snake(attribute)].extend([getattr(x, attribute) if x is not None else None for x in stats])
-
-    def frame(self) -> pl.DataFrame:
-        return columnar(self.columns, FRAMES_SCHEMA)
-
-
-def timeline_match_id(document: schema.TimelineDocument | schema.LooseTimelineDocument, info, name: str,
+def timeline_match_id(document: timeline.TimelineDocument, info: timeline.TimelineInfo, name: str,
                       platform_by_game: dict[int, str]) -> str | None:
     if document.metadata and document.metadata.matchId:
         return document.metadata.matchId
@@ -303,22 +187,16 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
     """Timeline files (name, JSON bytes) → ``timeline_events`` and ``participant_frames``.
 
     ``platform_by_game`` (game id → platform id, from the batch's match files) names the match of a timeline
-    that has neither the metadata wrapper nor a platform id.
+    that has neither the metadata wrapper nor a platform id. The batch is read at once; if Arrow refuses it
+    (a known field with a value of the wrong type), each file is read alone and the bad ones rejected.
     """
     platform_by_game = platform_by_game or {}
-    events, frames = EventColumns(), FrameColumns()
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
+    readable: list[tuple[str, str, list[timeline.RawFrame], bool]] = []
     for name, data in documents:
         try:
-            try:
-                document = TIMELINE_DECODER.decode(data)
-                loose = False
-            except msgspec.ValidationError as error:
-                if "unknown field" not in str(error).lower():
-                    raise
-                document = LOOSE_TIMELINE_DECODER.decode(data)
-                loose = True
+            document = timeline.DECODER.decode(data)
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             rejects.append(Reject(name, f"not a match-v5 MatchTimelineDto: {error}"))
             continue
@@ -335,9 +213,26 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
             rejects.append(Reject(name, f"duplicate of {seen[match_id]} (match {match_id})"))
             continue
         seen[match_id] = name
-        (events.add_loose if loose else events.add_typed)(match_id, info.frames)
-        frames.add(match_id, info.frames)
-    return ParsedTimelines(events.frame(), frames.frame(), rejects)
+        readable.append((name, match_id, info.frames, b"\n" in data))
+    try:
+        events, frames = timeline_tables(readable)
+    except (pa.ArrowInvalid, pl.exceptions.PolarsError):
+        parts = []
+        for one in readable:
+            try:
+                parts.append(timeline_tables([one]))
+            except (pa.ArrowInvalid, pl.exceptions.PolarsError) as error:
+                rejects.append(Reject(one[0], f"events or participant frames not in the match-v5 shape: {error}"))
+        events = pl.concat([e for e, _ in parts], how="diagonal_relaxed") if parts else timeline_tables([])[0]
+        frames = pl.concat([f for _, f in parts]) if parts else timeline_tables([])[1]
+    return ParsedTimelines(events, frames, rejects)
+
+
+def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    batch = timeline.Batch.empty()
+    for _, match_id, frames, multiline in readable:
+        batch.add(match_id, frames, multiline)
+    return timeline.events_table(batch), timeline.frames_table(batch)
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
