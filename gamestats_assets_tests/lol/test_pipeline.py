@@ -71,6 +71,8 @@ def test_synthetic_days_are_published(synthetic, pg_url):
         assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 600
     assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0}
     assert check_metadata(snapshots, "planted_patterns_found")["planted"] == 9
+    [model] = [m for m in snapshots.asset_materializations_for_node("lol__cons__win_model")]
+    assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
 
 
 def test_rerunning_a_day_duplicates_nothing(synthetic, pg_url):

@@ -205,15 +205,25 @@ STD = [item_purchases, skill_orders, first_objectives, vision_deaths, team_coord
 
 
 def snapshot_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, dg.AssetKey],
-                   description: str) -> dg.AssetsDefinition:
-    """The CONS table ``lol/cons/<name>``: ``compute`` over every partition of its STD inputs."""
+                   description: str, summary: Callable[[pl.DataFrame], dict] | None = None) -> dg.AssetsDefinition:
+    """The CONS table ``lol/cons/<name>``: ``compute`` over every partition of its STD inputs, with
+    ``summary(table)`` as the materialization's metadata."""
 
     @lake_asset(DOMAIN, "cons", name, ins={param: every_partition(key) for param, key in inputs.items()},
                 description=description)
-    def _table(**frames: pl.DataFrame) -> pl.DataFrame:
-        return compute(**{p: f.drop("date") for p, f in frames.items()})
+    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame) -> pl.DataFrame:
+        table = compute(**{p: f.drop("date") for p, f in frames.items()})
+        context.add_output_metadata({"dagster/row_count": table.height, **(summary(table) if summary else {})})
+        return table
 
     return _table
+
+
+def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
+    """Held-out accuracy and AUC of each minute's win model, and its test size."""
+    quality = model.group_by("minute").agg(pl.col("accuracy", "auc", "n_test").first()).sort("minute")
+    return {f"{measure}_{row['minute']}min": row[measure] for row in quality.iter_rows(named=True)
+            for measure in ("accuracy", "auc", "n_test")}
 
 
 PLAYERS = {"players": std_key("participant_games")}
@@ -226,8 +236,10 @@ CONS = [
     snapshot_table("vision_stats", cons.vision_stats, PLAYERS, cons.vision_stats.__doc__),
     snapshot_table("correlations", patterns.correlations, PLAYERS, patterns.correlations.__doc__),
     snapshot_table("discovered_patterns", patterns.discovered_patterns,
-                   {**PLAYERS, "first_objectives": std_key("first_objectives")}, patterns.discovered_patterns.__doc__),
-    snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states")}, win_model.win_model.__doc__),
+                   {**PLAYERS, "first_objectives": std_key("first_objectives")}, patterns.discovered_patterns.__doc__,
+                   lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD}),
+    snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states")}, win_model.win_model.__doc__,
+                   model_quality),
 ]
 CONS_BY_NAME = {asset.key.path[-1]: asset for asset in CONS}
 
