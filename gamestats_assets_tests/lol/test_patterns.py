@@ -11,7 +11,7 @@ from gamestats_assets.generator.emitters import lol
 
 def test_planted_patterns_are_found_and_little_else(planted):
     """Benjamini–Hochberg bounds the expected share of false discoveries (here about 4 %), not every draw's:
-    on other seeds of the same emitter one of ten reported patterns, or two of eleven, were unplanted."""
+    with other seeds one or two chance findings among ten or eleven reported patterns have been seen."""
     patterns = planted.cons["discovered_patterns"]
     result = truth.score(patterns, lol.truth())
     assert result["recall"] >= 0.9, result
