@@ -1,0 +1,101 @@
+"""lol analysis at scale: the whole chain from the lake's ETL tables (purchase sequences, skill orders,
+objectives, vision → stats → correlations → patterns → win model) for ``--matches`` games.
+
+``--chunk`` synthetic games are generated and parsed into Delta ETL tables once (not timed). The timed part
+runs as the pipeline does: day by day, each day's ETL tables are read from the lake (here the same chunk,
+re-keyed with fresh match ids, so the 100 000 games are ``matches / chunk`` copies of the chunk's games) and
+turned into the STD tables; then the CONS tables are computed over all STD rows. Peak memory is this
+process's maximum resident set; CPU seconds (all threads) are reported beside the wall time. Correlation
+throughput is timed separately on the full player table.
+Prints one JSON object.
+
+    python bench/lol/analysis.py --matches 100000 --chunk 5000
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import tempfile
+import time
+
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms import patterns
+from gamestats_assets.defs.lol.transforms.tables import cons_tables, std_tables
+from gamestats_assets.generator.emitters.lol import generate_day
+from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
+
+DAY = dt.date(2026, 11, 20)
+ETL_TABLES = ("matches", "participants", "timeline_events", "participant_frames")
+
+
+def write_chunk(lake: str, seed: int, chunk: int) -> None:
+    games = list(generate_day(seed, DAY, chunk))
+    matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
+    timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
+    for name, frame in zip(ETL_TABLES, (matches.matches, matches.participants, timelines.events, timelines.frames),
+                           strict=True):
+        frame.write_delta(os.path.join(lake, name), mode="overwrite")
+
+
+def day_tables(lake: str, copy: int) -> dict[str, pl.DataFrame]:
+    """The chunk's ETL tables read from the lake, with match ids re-keyed for copy number ``copy``."""
+    rekey = pl.col("match_id") + f"{copy:03d}"
+    tables = {name: pl.read_delta(os.path.join(lake, name)).with_columns(rekey) for name in ETL_TABLES}
+    return tables
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--matches", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    copies = max(1, args.matches // args.chunk)
+    with tempfile.TemporaryDirectory() as lake:
+        started = time.perf_counter()
+        write_chunk(lake, args.seed, args.chunk)
+        prepared = time.perf_counter() - started
+        memory_before = peak_rss_mib()
+
+        started, cpu_started = time.perf_counter(), time.process_time()
+        std_parts: dict[str, list[pl.DataFrame]] = {}
+        for copy in range(copies):
+            etl = day_tables(lake, copy)
+            for name, frame in std_tables(etl["matches"], etl["participants"], etl["timeline_events"],
+                                          etl["participant_frames"]).items():
+                std_parts.setdefault(name, []).append(frame)
+        std = {name: pl.concat(parts) for name, parts in std_parts.items()}
+        std_s = time.perf_counter() - started
+        started = time.perf_counter()
+        cons = cons_tables(std)
+        cons_s = time.perf_counter() - started
+        analysis_cpu = time.process_time() - cpu_started
+
+        players = std["participant_games"]
+        started = time.perf_counter()
+        correlations = patterns.correlations(players)
+        correlation_s = time.perf_counter() - started
+    win = cons["win_model"].group_by("minute").agg(pl.col("accuracy", "auc").first()).sort("minute")
+    print(json.dumps({
+        "benchmark": "lol_analysis", "matches": copies * args.chunk, "distinct_games": args.chunk,
+        "players": players.height, "prepare_chunk_s": round(prepared, 1), "std_s": round(std_s, 1),
+        "cons_s": round(cons_s, 1), "analysis_wall_s": round(std_s + cons_s, 1),
+        "analysis_cpu_s": round(analysis_cpu, 1),
+        "peak_rss_mib": round(peak_rss_mib()), "rss_before_analysis_mib": round(memory_before),
+        "correlation_pairs": correlations.height, "correlation_rows": players.height,
+        "correlation_s": round(correlation_s, 2),
+        "correlation_pairs_per_minute": round(correlations.height / correlation_s * 60),
+        "discovered_patterns": cons["discovered_patterns"].height,
+        "win_model": win.to_dicts(), "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""lol parsing throughput: Riot match-v5 timelines → the lake's timeline_events and participant_frames.
+
+Generates ``--matches`` synthetic games in memory first (not timed: the emitter's JSON is fed straight to
+the parser, as from landing files already read), then times parsing every timeline and match and writing
+the four ETL tables to Delta in a temporary folder. Prints one JSON object: events per second for parsing
+alone and for parsing plus the lake write, by the wall clock and per CPU-second of this process (all its
+threads), which a machine shared with other work does not distort.
+
+    python bench/lol/parse_events.py --matches 5000
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+
+import polars as pl
+
+from gamestats_assets.generator.emitters.lol import generate_day
+from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
+
+DAY = dt.date(2026, 11, 20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--matches", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    games = list(generate_day(args.seed, DAY, args.matches))
+    generated = time.perf_counter() - started
+    timeline_bytes = sum(len(timeline) for _, _, timeline in games)
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
+    timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
+    parsed, parsed_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    with tempfile.TemporaryDirectory() as lake:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for name, frame in (("matches", matches.matches), ("participants", matches.participants),
+                            ("timeline_events", timelines.events), ("participant_frames", timelines.frames)):
+            frame.with_columns(pl.lit(DAY).alias("date")).write_delta(os.path.join(lake, name), mode="overwrite")
+        written, written_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    events = timelines.events.height
+    print(json.dumps({
+        "benchmark": "lol_parse_events", "matches": args.matches, "timeline_events": events,
+        "participant_frames": timelines.frames.height, "timeline_mb": round(timeline_bytes / 2**20, 1),
+        "generate_s": round(generated, 2), "parse_s": round(parsed, 2), "lake_write_s": round(written, 2),
+        "events_per_s_parse": round(events / parsed), "events_per_s_into_lake": round(events / (parsed + written)),
+        "timeline_mb_per_s": round(timeline_bytes / 2**20 / parsed, 1),
+        "parse_cpu_s": round(parsed_cpu, 2), "lake_write_cpu_s": round(written_cpu, 2),
+        "events_per_cpu_s_into_lake": round(events / (parsed_cpu + written_cpu)), "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }))
+
+
+if __name__ == "__main__":
+    main()

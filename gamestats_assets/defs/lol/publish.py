@@ -1,0 +1,23 @@
+"""The lol CONS statistics published to PostgreSQL schema ``lol`` (snapshots), and every CONS table, the
+participant fact table of compound queries among them, copied into the DuckDB warehouse."""
+
+from gamestats_assets.defs.lol.assets import CONS, CONS_BY_NAME, participant_facts
+from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.warehouse import build_warehouse_tables
+
+KEYS = {
+    "item_build_stats": ("champion_id", "depth", "core_path"),
+    "skill_order_stats": ("champion_id", "max_order"),
+    "objective_stats": ("objective",),
+    "vision_stats": ("team_position", "vision_band"),
+    "correlations": ("team_position", "variable_x", "variable_y"),
+    "discovered_patterns": ("pattern_type", "subject", "condition"),
+    "win_model": ("minute", "term"),
+}
+"""Each published table's grain."""
+
+SPECS = [PublishSpec(CONS_BY_NAME[name], f"lol.{name}", key, PublishMode.SNAPSHOT) for name, key in KEYS.items()]
+
+PUBLISH_ASSETS, PUBLISH_CHECKS = build_publish_definitions(SPECS)
+
+WAREHOUSE_ASSETS = build_warehouse_tables([*CONS, participant_facts])

@@ -1,0 +1,170 @@
+"""Compound queries over the participant fact table: a champion's games that meet every condition, against
+the same champion's other games.
+
+``gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm`` answers "the
+average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
+interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
+intervals and a two-proportion z-test). Names are matched case-insensitively against Data Dragon; an unknown
+name is an error that lists the closest known names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import duckdb
+import polars as pl
+from scipy import stats
+
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.stats import Z_95
+from gamestats_assets.sources.riot import ddragon
+
+METRICS = ("dpm", "kda", "win", "kills", "deaths", "assists", "gold_per_min", "cs_per_min", "vision_per_min",
+           "deaths_per_10", "minutes")
+FACTS_TABLE = ("lol", "participant_facts")
+
+
+class UnknownName(ValueError):
+    """A champion, item or metric name that is not known, with the closest known names."""
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    n: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True)
+class CompoundResult:
+    champion: str
+    completed: tuple[str, ...]
+    metric: str
+    meeting: GroupSummary
+    others: GroupSummary
+    p_value: float | None
+
+    def lines(self) -> list[str]:
+        def show(label: str, group: GroupSummary) -> str:
+            if group.mean is None:
+                return f"{label}: n={group.n}, no games"
+            return f"{label}: {self.metric} {group.mean:.3f} (95% CI {group.ci_low:.3f}–{group.ci_high:.3f}), n={group.n}"
+        condition = " and ".join(self.completed) or "no condition"
+        p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
+        return [show(f"{self.champion} with {condition} completed", self.meeting),
+                show(f"{self.champion}, other games", self.others), f"p = {p}"]
+
+
+def resolve(name: str, known: Sequence[str], what: str) -> str:
+    """The known name equal to ``name`` ignoring case, or ``UnknownName`` with the closest matches."""
+    by_folded = {k.casefold(): k for k in known}
+    if name.casefold() in by_folded:
+        return by_folded[name.casefold()]
+    close = difflib.get_close_matches(name.casefold(), list(by_folded), n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(by_folded[c]) for c in close)}?" if close else ""
+    raise UnknownName(f"unknown {what} {name!r}{hint}")
+
+
+def summarize(values: pl.Series, metric: str) -> GroupSummary:
+    n = values.len()
+    if n == 0:
+        return GroupSummary(0, None, None, None)
+    mean = float(values.mean())
+    if metric == "win":
+        denominator = 1 + Z_95**2 / n
+        centre = (mean + Z_95**2 / (2 * n)) / denominator
+        half = Z_95 * math.sqrt(mean * (1 - mean) / n + Z_95**2 / (4 * n**2)) / denominator
+        return GroupSummary(n, mean, centre - half, centre + half)
+    if n < 2:
+        return GroupSummary(n, mean, None, None)
+    half = float(stats.t.ppf(0.975, n - 1)) * float(values.std()) / math.sqrt(n)
+    return GroupSummary(n, mean, mean - half, mean + half)
+
+
+def difference_p(meeting: pl.Series, others: pl.Series, metric: str) -> float | None:
+    if meeting.len() < 2 or others.len() < 2:
+        return None
+    if metric == "win":
+        n1, n0, w1, w0 = meeting.len(), others.len(), float(meeting.sum()), float(others.sum())
+        pooled = (w1 + w0) / (n1 + n0)
+        if pooled in (0.0, 1.0):
+            return 1.0
+        z = (w1 / n1 - w0 / n0) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+        return float(2 * stats.norm.sf(abs(z)))
+    result = stats.ttest_ind(meeting.to_numpy(), others.to_numpy(), equal_var=False)
+    return None if math.isnan(result.pvalue) else float(result.pvalue)
+
+
+def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str], metric: str) -> CompoundResult:
+    """``metric`` for ``champion``'s games in ``facts`` (the participant fact table) where every item of
+    ``completed`` was completed, beside the champion's other games, with the difference's p-value."""
+    metric = resolve(metric, METRICS, "metric")
+    champions = ddragon.champions()
+    names = champions["champion_name"].to_list() + champions["champion_key"].to_list()
+    champion_name = resolve(champion, names, "champion")
+    champion_id = champions.filter((pl.col("champion_name") == champion_name) | (pl.col("champion_key") == champion_name))[
+        "champion_id"][0]
+    items = ddragon.items()
+    item_ids = []
+    for item in completed:
+        item_name = resolve(item, items["item_name"].unique().to_list(), "item")
+        item_ids.append(items.filter(item_name=item_name)["item_id"].to_list())
+    games = facts.filter(pl.col("champion_id") == champion_id).with_columns(
+        pl.col("completed_items").list.eval(pl.element().struct.field("item_id")).alias("completed_ids"))
+    meets = pl.all_horizontal(
+        [pl.lit(True)] + [pl.col("completed_ids").list.eval(pl.element().is_in(ids)).list.any() for ids in item_ids])
+    games = games.with_columns(meets.alias("meets"), pl.col(metric).cast(pl.Float64).alias("value")).filter(
+        pl.col("value").is_not_null())
+    meeting, others = games.filter("meets")["value"], games.filter(~pl.col("meets"))["value"]
+    resolved = tuple(items.filter(pl.col("item_id").is_in(ids))["item_name"][0] for ids in item_ids)
+    return CompoundResult(
+        champion_name, resolved, metric, summarize(meeting, metric), summarize(others, metric),
+        difference_p(meeting, others, metric),
+    )
+
+
+def read_facts(warehouse_path: Path, champion_id: int | None = None) -> pl.DataFrame:
+    """The participant fact table from the DuckDB warehouse, opened read-only (only one champion's rows
+    when ``champion_id`` is given)."""
+    if not warehouse_path.exists():
+        raise click.ClickException(f"no warehouse at {warehouse_path}: run the lol pipeline first (gamestats demo)")
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        table = ".".join(f'"{part}"' for part in FACTS_TABLE)
+        exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                              list(FACTS_TABLE)).fetchall()[0][0]
+        if not exists:
+            raise click.ClickException(f"{warehouse_path} has no {'.'.join(FACTS_TABLE)}: materialize lol first")
+        if champion_id is None:
+            return conn.sql(f"SELECT * FROM {table}").pl()
+        return conn.sql(f"SELECT * FROM {table} WHERE champion_id = ?", params=[champion_id]).pl()
+
+
+@click.group(name="lol")
+def lol_cli() -> None:
+    """League of Legends analytics."""
+
+
+@lol_cli.command("query")
+@click.option("--champion", required=True, help="Champion name (Data Dragon), e.g. Ezreal.")
+@click.option("--completed", default="", help="Comma-separated item names that must all be completed.")
+@click.option("--metric", default="dpm", show_default=True, help=f"One of: {', '.join(METRICS)}.")
+def query_command(champion: str, completed: str, metric: str) -> None:
+    """Mean, n and 95 % CI of METRIC for CHAMPION's games with every COMPLETED item, against its other games."""
+    items = [name.strip() for name in completed.split(",") if name.strip()]
+    try:
+        champions = ddragon.champions()
+        name = resolve(champion, champions["champion_name"].to_list() + champions["champion_key"].to_list(), "champion")
+        champion_id = champions.filter((pl.col("champion_name") == name) | (pl.col("champion_key") == name))[
+            "champion_id"][0]
+        result = compound_query(read_facts(Settings.from_env().warehouse_path, champion_id), champion, items, metric)
+    except UnknownName as error:
+        raise click.ClickException(str(error)) from error
+    for line in result.lines():
+        click.echo(line)

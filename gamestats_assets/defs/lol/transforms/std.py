@@ -1,0 +1,261 @@
+"""STD tables of the lol domain: one function per table, from the ETL tables of a day's games.
+
+Inputs are the ETL frames of ``sources/riot/parse.py`` (``matches``, ``participants``, ``timeline_events``,
+``participant_frames``) and the Data Dragon tables of ``sources/riot/ddragon.py``. Everything is keyed by
+``match_id``. A game whose timeline arrived without its match file still gets its timeline-only rows
+(purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+SHOP_ACTIONS = ("ITEM_PURCHASED", "ITEM_SOLD", "ITEM_UNDO")
+SKILL_LETTERS = {1: "Q", 2: "W", 3: "E", 4: "R"}
+BASIC_SKILL_MAX = 5
+COORDINATION_RADIUS = 2500
+"""Map units (the Rift is about 14 800 wide): a teammate this close to an objective's take is 'there'."""
+OBJECTIVES = {"DRAGON": "dragon", "RIFTHERALD": "herald", "BARON_NASHOR": "baron", "TOWER": "tower"}
+FRAME_MINUTES = 60_000
+TEAM_OF_PARTICIPANT = pl.when(pl.col("participant_id") <= 5).then(100).otherwise(200)
+
+
+def resolved_shop_actions(events: pl.DataFrame) -> pl.DataFrame:
+    """Purchases and sales that were not undone, one row per action (key match_id, event_index).
+
+    ``ITEM_UNDO`` reverts the participant's most recent shop action that is still in force (the shop's undo
+    stack: several undos in a row revert several actions). Matched like brackets: with ``depth`` the running
+    count of actions minus undos, an undo cancels the latest earlier action whose depth equals the undo's
+    depth plus one. ``seq`` numbers the actions in (match, participant, event) order, so it is sorted within
+    every group the as-of joins use.
+    """
+    shop = (
+        events.filter(pl.col("type").is_in(SHOP_ACTIONS) & pl.col("participant_id").is_not_null())
+        .select("match_id", "event_index", "type", "timestamp", "participant_id", "item_id", "before_id", "after_id")
+        .sort("match_id", "participant_id", "event_index")
+        .with_columns(pl.int_range(pl.len()).alias("seq"))
+        .with_columns(pl.when(pl.col("type") == "ITEM_UNDO").then(-1).otherwise(1).cum_sum()
+                      .over("match_id", "participant_id").alias("depth"))
+    )
+    actions = shop.filter(pl.col("type") != "ITEM_UNDO")
+    undos = shop.filter(pl.col("type") == "ITEM_UNDO").with_columns((pl.col("depth") + 1).alias("depth"))
+    cancelled = undos.select("match_id", "participant_id", "depth", "seq").join_asof(
+        actions.select("match_id", "participant_id", "depth", "seq", pl.col("seq").alias("cancelled_seq")),
+        on="seq", by=["match_id", "participant_id", "depth"], strategy="backward", check_sortedness=False,
+    )["cancelled_seq"].drop_nulls()
+    return actions.filter(~pl.col("seq").is_in(cancelled.implode())).drop("depth")
+
+
+def item_purchases(events: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    """Completed items bought, in order: one row per (match_id, participant_id, completed_at, item_id).
+
+    A purchase counts when it was not undone and the item is completed: legendary, mythic, or upgraded boots
+    (components and starters are resolved away). Items missing from Data Dragon are kept with a null name and
+    tier. ``core_rank`` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
+    time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. ``sold_at`` is the
+    first later sale of the same item, if any.
+    """
+    actions = resolved_shop_actions(events)
+    purchases = actions.filter(pl.col("type") == "ITEM_PURCHASED").join(
+        items.select("item_id", "item_name", "tier", "is_core", "upgrade_of",
+                     pl.col("components").list.len().alias("n_components")), on="item_id", how="left")
+    completed = purchases.filter(
+        pl.col("is_core") | ((pl.col("tier") == "boots") & (pl.col("n_components") > 0)) | pl.col("tier").is_null()
+    ).sort("seq")
+    sales = actions.filter(pl.col("type") == "ITEM_SOLD").select(
+        "match_id", "participant_id", "item_id", "seq", pl.col("timestamp").alias("sold_at")).sort("seq")
+    completed = completed.join_asof(sales, on="seq", by=["match_id", "participant_id", "item_id"], strategy="forward",
+                                    check_sortedness=False)
+    core = completed.filter(pl.col("is_core").fill_null(False))
+    earlier_core = core.group_by("match_id", "participant_id").agg(pl.col("item_id").alias("path_items"))
+    completed = completed.join(earlier_core, on=["match_id", "participant_id"], how="left")
+    is_upgrade = pl.col("upgrade_of").is_not_null() & pl.col("path_items").list.contains(pl.col("upgrade_of"))
+    on_path = pl.col("is_core").fill_null(False) & ~is_upgrade.fill_null(False)
+    return (
+        completed.with_columns(
+            pl.when(on_path).then(on_path.cast(pl.Int32).cum_sum().over("match_id", "participant_id", order_by="seq"))
+            .alias("core_rank"))
+        .select("match_id", "participant_id", "item_id", "item_name", "tier", "is_core", "core_rank",
+                pl.col("timestamp").alias("completed_at"), "sold_at", pl.col("event_index"))
+        .sort("match_id", "participant_id", "completed_at")
+    )
+
+
+def skill_orders(events: pl.DataFrame) -> pl.DataFrame:
+    """Skill level-up order and max order: one row per (match_id, participant_id).
+
+    ``skill_sequence`` lists the skills in the order points went in (``QWEQQR...``, evolutions excluded).
+    ``max_order`` ranks Q, W and E: skills that reached 5 points first come first, by when they did; the
+    others follow by points at the end (more first), then by when their last point went in.
+    """
+    levels = events.filter(
+        (pl.col("type") == "SKILL_LEVEL_UP") & (pl.col("level_up_type").fill_null("NORMAL") == "NORMAL")
+        & pl.col("skill_slot").is_between(1, 4)
+    ).select("match_id", "participant_id", "event_index", "timestamp",
+             pl.col("skill_slot").replace_strict(SKILL_LETTERS, return_dtype=pl.String).alias("skill"))
+    sequences = levels.sort("event_index").group_by("match_id", "participant_id").agg(
+        pl.col("skill").str.join("").alias("skill_sequence"))
+    per_skill = (
+        levels.filter(pl.col("skill") != "R").sort("event_index")
+        .group_by("match_id", "participant_id", "skill")
+        .agg(pl.len().alias("points"), pl.col("timestamp").get(BASIC_SKILL_MAX - 1, null_on_oob=True).alias("maxed_at"),
+             pl.col("timestamp").last().alias("last_at"))
+    )
+    orders = (
+        per_skill.sort(pl.col("maxed_at").is_null(), "maxed_at", pl.col("points"), "last_at",
+                       descending=[False, False, True, False], nulls_last=True)
+        .group_by("match_id", "participant_id", maintain_order=True)
+        .agg(pl.col("skill").str.join(">").alias("max_order"))
+    )
+    return sequences.join(orders, on=["match_id", "participant_id"], how="left").sort("match_id", "participant_id")
+
+
+def objective_takes(events: pl.DataFrame) -> pl.DataFrame:
+    """Every elite monster and tower taken: one row per event (key match_id, event_index) with the taking team.
+
+    Monsters name their team in ``killerTeamId`` (or through the killer's participant id); a BUILDING_KILL's
+    ``teamId`` is the team that lost the tower, so the taker is the other one.
+    """
+    monsters = events.filter(pl.col("type") == "ELITE_MONSTER_KILL").select(
+        "match_id", "event_index", "timestamp", "position_x", "position_y",
+        pl.col("monster_type").replace_strict(OBJECTIVES, default=pl.col("monster_type").str.to_lowercase())
+        .alias("objective"),
+        pl.coalesce("killer_team_id", pl.when(pl.col("killer_id").is_between(1, 10))
+                    .then(pl.when(pl.col("killer_id") <= 5).then(100).otherwise(200))).alias("team_id"))
+    towers = events.filter((pl.col("type") == "BUILDING_KILL") & (pl.col("building_type") == "TOWER_BUILDING")).select(
+        "match_id", "event_index", "timestamp", "position_x", "position_y", pl.lit("tower").alias("objective"),
+        (300 - pl.col("team_id")).alias("team_id"))
+    return pl.concat([monsters, towers]).sort("match_id", "event_index")
+
+
+def first_objectives(events: pl.DataFrame, participants: pl.DataFrame) -> pl.DataFrame:
+    """First objectives per team: one row per (match_id, team_id) for each team of a game with a timeline.
+
+    ``first_<objective>`` is true when this team took the game's first dragon / herald / baron / tower, false
+    when the other team did, null when nobody took one; ``<objective>s`` counts the team's takes. ``win`` comes
+    from the match file (null without it).
+    """
+    takes = objective_takes(events).filter(pl.col("objective").is_in(list(OBJECTIVES.values())))
+    teams = events.select("match_id").unique().join(pl.DataFrame({"team_id": [100, 200]}), how="cross")
+    first = takes.sort("event_index").group_by("match_id", "objective").agg(pl.col("team_id").first().alias("first_team"))
+    counts = takes.group_by("match_id", "team_id", "objective").len()
+    columns = []
+    for objective in OBJECTIVES.values():
+        teams = teams.join(first.filter(objective=objective).select("match_id", pl.col("first_team").alias(objective)),
+                           on="match_id", how="left").join(
+            counts.filter(objective=objective).select("match_id", "team_id", pl.col("len").alias(f"{objective}s")),
+            on=["match_id", "team_id"], how="left")
+        columns += [(pl.col(objective) == pl.col("team_id")).alias(f"first_{objective}"),
+                    pl.col(f"{objective}s").fill_null(0).cast(pl.Int32)]
+    wins = participants.group_by("match_id", "team_id").agg(pl.col("win").first())
+    return (teams.select("match_id", pl.col("team_id").cast(pl.Int64), *columns)
+            .join(wins, on=["match_id", "team_id"], how="left").sort("match_id", "team_id"))
+
+
+def game_minutes(matches: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """Game length in minutes per match: the match file's duration, else the timeline's last event."""
+    from_timeline = events.group_by("match_id").agg((pl.col("timestamp").max() / FRAME_MINUTES).alias("timeline_min"))
+    return from_timeline.join(matches.select("match_id", (pl.col("game_duration_s") / 60).alias("match_min")),
+                              on="match_id", how="full", coalesce=True).select(
+        "match_id", pl.coalesce("match_min", "timeline_min").alias("minutes"))
+
+
+def vision_deaths(events: pl.DataFrame, participants: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
+    """Vision and deaths per player: one row per (match_id, participant_id) of a game with a timeline.
+
+    ``vision_per_min`` = (wards placed + enemy wards killed) / game minutes; ``deaths_per_10`` = deaths
+    (CHAMPION_KILL victims) per 10 game minutes. ``team_position`` from the match file (null without it).
+    """
+    placed = events.filter(type="WARD_PLACED").group_by("match_id", pl.col("creator_id").alias("participant_id")).agg(
+        pl.len().alias("wards_placed"))
+    killed = events.filter(type="WARD_KILL").group_by("match_id", pl.col("killer_id").alias("participant_id")).agg(
+        pl.len().alias("wards_killed"))
+    deaths = events.filter(type="CHAMPION_KILL").group_by("match_id", pl.col("victim_id").alias("participant_id")).agg(
+        pl.len().alias("deaths"))
+    players = events.filter(pl.col("participant_id").is_between(1, 10)).select("match_id", "participant_id").unique()
+    minutes = game_minutes(matches, events)
+    table = players
+    for counts in (placed, killed, deaths):
+        table = table.join(counts, on=["match_id", "participant_id"], how="left")
+    return (
+        table.join(minutes, on="match_id", how="left")
+        .join(participants.select("match_id", "participant_id", "team_position"), on=["match_id", "participant_id"],
+              how="left")
+        .with_columns(pl.col("wards_placed", "wards_killed", "deaths").fill_null(0).cast(pl.Int32))
+        .with_columns(((pl.col("wards_placed") + pl.col("wards_killed")) / pl.col("minutes")).alias("vision_per_min"),
+                      (pl.col("deaths") * 10 / pl.col("minutes")).alias("deaths_per_10"))
+        .select("match_id", "participant_id", "team_position", "minutes", "wards_placed", "wards_killed",
+                "vision_per_min", "deaths", "deaths_per_10")
+        .sort("match_id", "participant_id")
+    )
+
+
+def team_coordination(events: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFrame:
+    """Teammates present at each objective take: one row per take (key match_id, event_index).
+
+    ``teammates_near`` counts the taking team's players within ``COORDINATION_RADIUS`` of the take's position
+    in the participant frame nearest in time (frames are a minute apart, so this is presence around the take).
+    """
+    takes = objective_takes(events).filter(pl.col("position_x").is_not_null() & pl.col("team_id").is_not_null())
+    nearest = takes.with_columns((pl.col("timestamp") / FRAME_MINUTES).round().cast(pl.Int32).alias("frame_index"))
+    positions = frames.select("match_id", "frame_index", "participant_id",
+                              pl.col("position_x").alias("px"), pl.col("position_y").alias("py")).with_columns(
+        TEAM_OF_PARTICIPANT.alias("team_id"))
+    distance = ((pl.col("px") - pl.col("position_x")) ** 2 + (pl.col("py") - pl.col("position_y")) ** 2).sqrt()
+    near = nearest.join(positions, on=["match_id", "frame_index", "team_id"], how="left").group_by(
+        "match_id", "event_index").agg((distance <= COORDINATION_RADIUS).sum().cast(pl.Int32).alias("teammates_near"))
+    return (nearest.join(near, on=["match_id", "event_index"], how="left")
+            .select("match_id", "event_index", "objective", "team_id", "timestamp", "teammates_near")
+            .sort("match_id", "event_index"))
+
+
+def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchases: pl.DataFrame,
+                      skills: pl.DataFrame, vision: pl.DataFrame, champions: pl.DataFrame) -> pl.DataFrame:
+    """One row per player of a game with its match file (key match_id, participant_id): the facts the stats use.
+
+    ``kda`` = (kills + assists) / max(deaths, 1); ``dpm`` = damage to champions per game minute;
+    ``gold_per_min``, ``cs_per_min`` (lane and jungle minions) likewise; ``core_1..3`` the first three core
+    items by completion (names; null when fewer were completed); ``max_order`` from the skill order;
+    ``vision_per_min`` and ``deaths_per_10`` from the timeline (null when it is missing). ``champion_name``
+    comes from Data Dragon: null for an id it does not know.
+    """
+    minutes = pl.col("game_duration_s") / 60
+    path = (purchases.filter(pl.col("core_rank").is_between(1, 3))
+            .group_by("match_id", "participant_id")
+            .agg(*[pl.col("item_name").filter(pl.col("core_rank") == rank).first().alias(f"core_{rank}")
+                   for rank in (1, 2, 3)],
+                 *[pl.col("item_id").filter(pl.col("core_rank") == rank).first().alias(f"core_{rank}_id")
+                   for rank in (1, 2, 3)]))
+    return (
+        participants.join(matches.select("match_id", "game_duration_s", "game_start", "patch"), on="match_id")
+        .join(champions.select("champion_id", pl.col("champion_name").alias("dd_champion_name")), on="champion_id",
+              how="left")
+        .join(path, on=["match_id", "participant_id"], how="left")
+        .join(skills.select("match_id", "participant_id", "max_order"), on=["match_id", "participant_id"], how="left")
+        .join(vision.select("match_id", "participant_id", "vision_per_min", "deaths_per_10"),
+              on=["match_id", "participant_id"], how="left")
+        .select(
+            "match_id", "participant_id", "puuid", "team_id", "team_position", "champion_id",
+            pl.col("dd_champion_name").alias("champion_name"), "win", "kills", "deaths", "assists",
+            ((pl.col("kills") + pl.col("assists")) / pl.max_horizontal(pl.col("deaths"), 1)).alias("kda"),
+            (pl.col("total_damage_dealt_to_champions") / minutes).alias("dpm"),
+            (pl.col("gold_earned") / minutes).alias("gold_per_min"),
+            ((pl.col("total_minions_killed").fill_null(0) + pl.col("neutral_minions_killed").fill_null(0)) / minutes)
+            .alias("cs_per_min"),
+            "vision_per_min", "deaths_per_10", "max_order", "core_1", "core_2", "core_3", "core_1_id", "core_2_id",
+            "core_3_id", (pl.col("game_duration_s") / 60).alias("minutes"), "game_start", "patch",
+        )
+        .sort("match_id", "participant_id")
+    )
+
+
+def participant_facts(players: pl.DataFrame, purchases: pl.DataFrame) -> pl.DataFrame:
+    """The warehouse's participant fact table: one row per player of a game with its match file (key match_id,
+    participant_id), the ``participant_games`` columns plus ``completed_items``, every completed item with its
+    id, name and completion minute (``completed_at_min``), in completion order."""
+    completions = (purchases.sort("completed_at")
+                   .group_by("match_id", "participant_id", maintain_order=True)
+                   .agg(pl.struct("item_id", "item_name", (pl.col("completed_at") / FRAME_MINUTES)
+                                  .alias("completed_at_min")).alias("completed_items")))
+    return players.join(completions, on=["match_id", "participant_id"], how="left").with_columns(
+        pl.col("completed_items").fill_null(pl.lit([], dtype=completions.schema["completed_items"])))

@@ -1,0 +1,44 @@
+"""The whole lol analysis as two functions of frames: ETL → STD tables, STD → CONS tables.
+
+The Dagster assets call the same table functions one by one; tests and benchmarks call these two.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
+from gamestats_assets.sources.riot import ddragon
+
+
+def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame,
+               frames: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Every STD table of a set of games, by table name."""
+    purchases = std.item_purchases(events, ddragon.items())
+    skills = std.skill_orders(events)
+    vision = std.vision_deaths(events, participants, matches)
+    players = std.participant_games(participants, matches, purchases, skills, vision, ddragon.champions())
+    return {
+        "item_purchases": purchases,
+        "skill_orders": skills,
+        "first_objectives": std.first_objectives(events, participants),
+        "vision_deaths": vision,
+        "team_coordination": std.team_coordination(events, frames),
+        "participant_games": players,
+        "participant_facts": std.participant_facts(players, purchases),
+        "game_states": win_model.game_states(events, frames, matches),
+    }
+
+
+def cons_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every CONS table from the STD tables, by table name."""
+    players = tables["participant_games"]
+    return {
+        "item_build_stats": cons.item_build_stats(players),
+        "skill_order_stats": cons.skill_order_stats(players),
+        "objective_stats": cons.objective_stats(tables["first_objectives"], tables["team_coordination"]),
+        "vision_stats": cons.vision_stats(players),
+        "correlations": patterns.correlations(players),
+        "discovered_patterns": patterns.discovered_patterns(players, tables["first_objectives"]),
+        "win_model": win_model.win_model(tables["game_states"]),
+    }

@@ -1,0 +1,94 @@
+"""Win probability from the game state at 10 and 15 minutes (logistic regression, statsmodels).
+
+Features are blue minus red at minute ``m``: total gold (thousands) and xp (thousands) from the participant
+frame of minute ``m``, and champion kills, dragons, heralds and towers taken before ``m`` minutes. The
+target is a blue win. A game is held out for evaluation when its game id is a multiple of five, so the split does not
+change between runs; accuracy (threshold 0.5) and AUC are measured on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import statsmodels.api as sm
+from scipy import stats
+
+from gamestats_assets.defs.lol.transforms.std import TEAM_OF_PARTICIPANT, objective_takes
+
+MINUTES = (10, 15)
+FEATURES = ("gold_diff_k", "xp_diff_k", "kills_diff", "dragons_diff", "heralds_diff", "towers_diff")
+HELD_OUT_SHARE = 5
+"""One game in this many is held out."""
+MIN_GAMES = 40
+
+MODEL_SCHEMA = {"minute": pl.Int32, "term": pl.String, "coefficient": pl.Float64, "std_error": pl.Float64,
+                "p_value": pl.Float64, "n_train": pl.Int64, "n_test": pl.Int64, "accuracy": pl.Float64,
+                "auc": pl.Float64}
+
+
+def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame, minute: int) -> pl.DataFrame:
+    """The game state at ``minute``: one row per match with a known winner and a frame at that minute, with
+    the features, ``blue_win`` and ``held_out``."""
+    sign = pl.when(pl.col("team_id") == 100).then(1).otherwise(-1)
+    at_minute = frames.filter(pl.col("frame_index") == minute).with_columns(TEAM_OF_PARTICIPANT.alias("team_id"))
+    economy = at_minute.group_by("match_id").agg((sign * pl.col("total_gold")).sum().truediv(1000).alias("gold_diff_k"),
+                                                  (sign * pl.col("xp")).sum().truediv(1000).alias("xp_diff_k"))
+    before = pl.col("timestamp") < minute * 60_000
+    kills = events.filter((pl.col("type") == "CHAMPION_KILL") & before & pl.col("killer_id").is_between(1, 10)).select(
+        "match_id", pl.lit("kill").alias("objective"),
+        pl.when(pl.col("killer_id") <= 5).then(100).otherwise(200).alias("team_id"))
+    takes = pl.concat([kills, objective_takes(events).filter(before).select("match_id", "objective", "team_id")],
+                      how="vertical_relaxed")
+    counts = takes.group_by("match_id").agg(
+        *[(sign * (pl.col("objective") == objective)).sum().alias(f"{name}_diff")
+          for objective, name in (("kill", "kills"), ("dragon", "dragons"), ("herald", "heralds"), ("tower", "towers"))])
+    return (economy.join(counts, on="match_id", how="left").fill_null(0)
+            .join(matches.filter(pl.col("winning_team_id").is_not_null())
+                  .select("match_id", (pl.col("winning_team_id") == 100).alias("blue_win")), on="match_id")
+            .with_columns(pl.lit(minute, dtype=pl.Int32).alias("minute"), held_out())
+            .select("match_id", "minute", *FEATURES, "blue_win", "held_out")
+            .sort("match_id"))
+
+
+def held_out() -> pl.Expr:
+    """Whether a game is held out: its game id (the number after the platform) modulo ``HELD_OUT_SHARE`` is 0."""
+    game_id = pl.col("match_id").str.split("_").list.last().cast(pl.Int64, strict=False).fill_null(0)
+    return (game_id % HELD_OUT_SHARE == 0).alias("held_out")
+
+
+def game_states(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
+    """STD ``game_states``: the state of every game at each of ``MINUTES``, key (match_id, minute)."""
+    return pl.concat([game_state(events, frames, matches, minute) for minute in MINUTES])
+
+
+def auc(truth: np.ndarray, score: np.ndarray) -> float:
+    """Area under the ROC curve (Mann–Whitney: the chance a random win scores above a random loss)."""
+    positives, negatives = truth.sum(), (~truth).sum()
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    ranks = stats.rankdata(score)
+    return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def win_model(states: pl.DataFrame) -> pl.DataFrame:
+    """The fitted models on ``game_states``: one row per (minute, term) with coefficient, standard error and
+    p, and the model's n_train, n_test, held-out accuracy and AUC. A minute with fewer than ``MIN_GAMES``
+    training games, or only one outcome, is left out."""
+    rows = []
+    for minute in MINUTES:
+        state = states.filter(pl.col("minute") == minute)
+        train, test = state.filter(~pl.col("held_out")), state.filter(pl.col("held_out"))
+        if train.height < MIN_GAMES or train["blue_win"].n_unique() < 2 or test.height == 0:
+            continue
+        features = [f for f in FEATURES if train[f].n_unique() > 1]
+        x_train = sm.add_constant(train.select(features).to_numpy().astype(float), has_constant="add")
+        fit = sm.Logit(train["blue_win"].cast(pl.Float64).to_numpy(), x_train).fit(disp=0, maxiter=200)
+        x_test = sm.add_constant(test.select(features).to_numpy().astype(float), has_constant="add")
+        predicted = fit.predict(x_test)
+        truth = test["blue_win"].to_numpy()
+        accuracy, area = float(((predicted >= 0.5) == truth).mean()), auc(truth, predicted)
+        for term, coefficient, error, p in zip(["const", *features], fit.params, fit.bse, fit.pvalues, strict=True):
+            rows.append({"minute": minute, "term": term, "coefficient": coefficient, "std_error": error,
+                         "p_value": p, "n_train": train.height, "n_test": test.height, "accuracy": accuracy,
+                         "auc": area})
+    return pl.DataFrame(rows, schema=MODEL_SCHEMA)

@@ -1,0 +1,486 @@
+"""Synthetic League of Legends games in Riot's match-v5 format, with planted effects and their truth.
+
+One day is ``n_matches`` ranked games on EUW1 (queue 420, patch 12.21, Data Dragon names), each written as
+``<match id>.json`` (``MatchDto`` with the ``metadata`` wrapper, ``gameDuration`` in seconds) and
+``<match id>_timeline.json`` (``MatchTimelineDto``: a frame every 60 s with the events since the previous one
+and ten participant frames with position, gold, xp and cumulative damage). Output is deterministic for a
+seed and a day; match ids are ``EUW1_<day ordinal><4-digit game number>``.
+
+A game: five positions, each with a pool of four champions; two teams with a latent strength (which also
+raises their gold and xp); per player a first core item among three mythics, two later legendaries, a
+skill max order among two, wards at a vision rate and deaths at a death rate. Purchases include starter
+items, components then the completed item (components destroyed), boots, ITEM_UNDO of a mistaken purchase
+(sometimes of a core item), ITEM_SOLD of the starter, and Manamune turning into Muramana. Dragons, barons
+and towers go to either team at random; kills pick a random enemy killer.
+
+Planted effects (``PLANTED``, written as ``planted_effects.json`` beside the games):
+- ``first_core_item``: four champions whose planted first core item adds to their team's win log-odds;
+- ``skill_max_order``: three champions whose planted max order multiplies their damage per minute;
+- ``first_objective``: the team that kills the first Rift Herald gets added win log-odds;
+- ``vision_deaths``: for UTILITY players only, each extra ward per minute lowers the death rate.
+Nothing else depends on winning, items, skill orders or vision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import msgspec
+
+from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.parse import TRUTH_FILE
+
+PLATFORM = "EUW1"
+GAME_VERSION = "12.21.474.6036"
+QUEUE_RANKED_SOLO = 420
+FRAME_MS = 60_000
+TEAMS = (100, 200)
+POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
+SKILLS = {"Q": 1, "W": 2, "E": 3, "R": 4}
+
+ROSTER = {
+    "TOP": ("Darius", "Garen", "Fiora", "Sett"),
+    "JUNGLE": ("LeeSin", "Graves", "Kayn", "Hecarim"),
+    "MIDDLE": ("Ahri", "Zed", "Syndra", "Yasuo"),
+    "BOTTOM": ("Ezreal", "Jinx", "Caitlyn", "Kaisa"),
+    "UTILITY": ("Thresh", "Lulu", "Leona", "Nautilus"),
+}
+"""The champion pool of each position (Data Dragon keys)."""
+
+CLASS_OF = {"Darius": "fighter", "Garen": "fighter", "Fiora": "fighter", "Sett": "fighter",
+            "LeeSin": "fighter", "Graves": "marksman", "Kayn": "assassin", "Hecarim": "fighter",
+            "Ahri": "mage", "Zed": "assassin", "Syndra": "mage", "Yasuo": "marksman",
+            "Ezreal": "ezreal", "Jinx": "marksman", "Caitlyn": "marksman", "Kaisa": "marksman",
+            "Thresh": "tank_support", "Lulu": "enchanter", "Leona": "tank_support", "Nautilus": "tank_support"}
+
+BUILDS = {
+    "fighter": (("Goredrinker", "Stridebreaker", "Trinity Force"),
+                ("Black Cleaver", "Sterak's Gage", "Death's Dance", "Spirit Visage"), "Doran's Blade"),
+    "assassin": (("Duskblade of Draktharr", "Eclipse", "Prowler's Claw"),
+                 ("Edge of Night", "Serylda's Grudge", "Serpent's Fang", "Death's Dance"), "Doran's Blade"),
+    "mage": (("Luden's Tempest", "Everfrost", "Liandry's Anguish"),
+             ("Zhonya's Hourglass", "Rabadon's Deathcap", "Void Staff", "Shadowflame"), "Doran's Ring"),
+    "marksman": (("Kraken Slayer", "Galeforce", "Immortal Shieldbow"),
+                 ("Infinity Edge", "Rapid Firecannon", "Bloodthirster", "Lord Dominik's Regards"), "Doran's Blade"),
+    "ezreal": (("Trinity Force", "Divine Sunderer", "Eclipse"),
+               ("Manamune", "Serylda's Grudge", "Black Cleaver", "Lord Dominik's Regards"), "Doran's Blade"),
+    "tank_support": (("Locket of the Iron Solari", "Sunfire Aegis", "Imperial Mandate"),
+                     ("Knight's Vow", "Zeke's Convergence", "Thornmail", "Redemption"), "Steel Shoulderguards"),
+    "enchanter": (("Moonstone Renewer", "Shurelya's Battlesong", "Imperial Mandate"),
+                  ("Ardent Censer", "Staff of Flowing Water", "Redemption", "Mikael's Blessing"), "Spellthief's Edge"),
+}
+"""Per champion class: the three first-core mythics, the later legendaries, the starter item."""
+
+BOOTS = {"fighter": "Plated Steelcaps", "assassin": "Ionian Boots of Lucidity", "mage": "Sorcerer's Shoes",
+         "marksman": "Berserker's Greaves", "ezreal": "Ionian Boots of Lucidity",
+         "tank_support": "Mercury's Treads", "enchanter": "Ionian Boots of Lucidity"}
+MAX_ORDERS = {"fighter": ("Q>E>W", "Q>W>E"), "assassin": ("Q>E>W", "Q>W>E"), "mage": ("Q>W>E", "Q>E>W"),
+              "marksman": ("Q>W>E", "Q>E>W"), "ezreal": ("Q>E>W", "Q>W>E"),
+              "tank_support": ("Q>W>E", "E>Q>W"), "enchanter": ("E>Q>W", "Q>E>W")}
+
+DRAGONS = ("FIRE_DRAGON", "WATER_DRAGON", "EARTH_DRAGON", "AIR_DRAGON", "HEXTECH_DRAGON", "CHEMTECH_DRAGON")
+PIT = {"DRAGON": (9866, 4414), "RIFTHERALD": (4942, 10395), "BARON_NASHOR": (4942, 10395)}
+LANE_SPOTS = {"TOP": (2500, 12000), "JUNGLE": (5000, 7000), "MIDDLE": (7400, 7400), "BOTTOM": (12000, 2500),
+              "UTILITY": (11500, 3000)}
+TOWERS = [("TOP_LANE", "OUTER_TURRET"), ("MID_LANE", "OUTER_TURRET"), ("BOT_LANE", "OUTER_TURRET"),
+          ("TOP_LANE", "INNER_TURRET"), ("MID_LANE", "INNER_TURRET"), ("BOT_LANE", "INNER_TURRET"),
+          ("TOP_LANE", "BASE_TURRET"), ("MID_LANE", "BASE_TURRET"), ("BOT_LANE", "BASE_TURRET")]
+
+
+@dataclass(frozen=True)
+class PlantedEffect:
+    """One planted effect: which pattern it is, on whom, under which condition, and how large."""
+
+    pattern_type: str
+    subject: str
+    condition: str
+    metric: str
+    size: float
+    unit: str
+
+
+PLANTED = (
+    PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("skill_max_order", "Ezreal", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
+    PlantedEffect("skill_max_order", "Zed", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
+    PlantedEffect("skill_max_order", "Jinx", "Q>W>E", "dpm", 1.3, "DPM multiplier"),
+    PlantedEffect("first_objective", "team", "first herald", "win_rate", 0.9, "win log-odds"),
+    PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
+                  "log death rate per ward per minute"),
+)
+
+ITEM_WIN = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "first_core_item"}
+ORDER_DPM = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "skill_max_order"}
+HERALD_WIN = next(e.size for e in PLANTED if e.pattern_type == "first_objective")
+VISION_DEATHS = next(e for e in PLANTED if e.pattern_type == "vision_deaths")
+VISION_RATE = {"UTILITY": (1.3, 0.35)}
+"""Wards (placed and killed) per minute, mean and spread; other positions use ``OTHER_VISION``."""
+OTHER_VISION = (0.5, 0.15)
+DEATHS_PER_MINUTE = 0.2
+DPM_BY_POSITION = {"TOP": 620, "JUNGLE": 480, "MIDDLE": 720, "BOTTOM": 700, "UTILITY": 260}
+
+
+class Names:
+    """Data Dragon ids for the emitter's item and champion names."""
+
+    def __init__(self) -> None:
+        items = ddragon.items()
+        self.item_id = dict(zip(items["item_name"], items["item_id"], strict=True))
+        self.components = dict(zip(items["item_id"], items["components"], strict=True))
+        self.gold = dict(zip(items["item_id"], items["gold_total"], strict=True))
+        champions = ddragon.champions()
+        self.champion_id = dict(zip(champions["champion_key"], champions["champion_id"], strict=True))
+
+
+@dataclass
+class Player:
+    participant_id: int
+    team_id: int
+    position: str
+    champion: str
+    first_core: str
+    later_core: tuple[str, str]
+    max_order: str
+    vision_per_min: float
+    deaths: int
+    dpm: float
+    gold_per_min: float
+
+
+class Timeline:
+    """Events of one game, collected in any order and bucketed into 60 s frames at the end."""
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+
+    def add(self, timestamp: float, event_type: str, **fields) -> None:
+        self.events.append({"timestamp": int(timestamp), "type": event_type, **fields})
+
+
+def truth() -> list[dict]:
+    """The planted effects as JSON-ready records."""
+    return [asdict(effect) for effect in PLANTED]
+
+
+def game_rng(seed: int, day: dt.date, number: int) -> random.Random:
+    return random.Random(f"lol/{seed}/{day.isoformat()}/{number}")
+
+
+def match_id_for(day: dt.date, number: int) -> str:
+    return f"{PLATFORM}_{day.toordinal()}{number:04d}"
+
+
+def draw_players(rng: random.Random, minutes: float, strength: dict[int, float]) -> list[Player]:
+    players: list[Player] = []
+    for position_index, position in enumerate(POSITIONS):
+        champions = rng.sample(ROSTER[position], 2)
+        for team_index, team_id in enumerate(TEAMS):
+            champion = champions[team_index]
+            build_class = CLASS_OF[champion]
+            firsts, laters, _ = BUILDS[build_class]
+            max_order = rng.choice(MAX_ORDERS[build_class])
+            mean, spread = VISION_RATE.get(position, OTHER_VISION)
+            vision = max(0.05, rng.gauss(mean, spread))
+            death_rate = DEATHS_PER_MINUTE
+            if position == VISION_DEATHS.subject:
+                death_rate *= math.exp(VISION_DEATHS.size * (vision - mean))
+            dpm = DPM_BY_POSITION[position] * math.exp(rng.gauss(0, 0.2)) * ORDER_DPM.get((champion, max_order), 1.0)
+            players.append(Player(
+                participant_id=team_index * 5 + position_index + 1, team_id=team_id, position=position,
+                champion=champion, first_core=rng.choice(firsts), later_core=tuple(rng.sample(laters, 2)),
+                max_order=max_order, vision_per_min=vision, deaths=poisson(rng, death_rate * minutes), dpm=dpm,
+                gold_per_min=rng.gauss(390, 25) + 25 * strength[team_id],
+            ))
+    return sorted(players, key=lambda p: p.participant_id)
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's method, split for large means)."""
+    count = 0
+    while mean > 30:
+        count += round(rng.gauss(30, math.sqrt(30)))
+        mean -= 30
+    limit, product = math.exp(-mean), rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return max(count, 0)
+
+
+def add_purchases(timeline: Timeline, rng: random.Random, player: Player, duration_ms: int, names: Names) -> list[int]:
+    """The player's shopping: starter, boots, three core items with their components, an undo or two,
+    the starter sold, Manamune's transformation. Returns the item ids held at the end (item0..item6)."""
+    pid = player.participant_id
+    build_class = CLASS_OF[player.champion]
+    starter = names.item_id[BUILDS[build_class][2]]
+    potion = names.item_id["Health Potion"]
+    timeline.add(rng.uniform(1000, 15000), "ITEM_PURCHASED", participantId=pid, itemId=starter)
+    timeline.add(rng.uniform(15000, 20000), "ITEM_PURCHASED", participantId=pid, itemId=potion)
+    held = [starter]
+    if rng.random() < 0.15:
+        wrong = rng.choice(BUILDS[build_class][0])
+        at = rng.uniform(200_000, 400_000)
+        timeline.add(at, "ITEM_PURCHASED", participantId=pid, itemId=names.item_id[wrong])
+        timeline.add(at + 1500, "ITEM_UNDO", participantId=pid, beforeId=names.item_id[wrong], afterId=0,
+                     goldGain=names.gold[names.item_id[wrong]])
+    boots_at = rng.uniform(300_000, 480_000)
+    timeline.add(boots_at, "ITEM_PURCHASED", participantId=pid, itemId=names.item_id["Boots"])
+    final_boots = names.item_id[BOOTS[build_class]]
+    timeline.add(boots_at + rng.uniform(180_000, 360_000), "ITEM_PURCHASED", participantId=pid, itemId=final_boots)
+    timeline.add(boots_at + 360_000, "ITEM_DESTROYED", participantId=pid, itemId=names.item_id["Boots"])
+    held.append(final_boots)
+    minutes_per_item = 60_000 * 60 * 3300 / (player.gold_per_min * 60)
+    completed_at = rng.uniform(480_000, 720_000)
+    for name in (player.first_core, *player.later_core):
+        if completed_at >= duration_ms - 10_000:
+            break
+        item = names.item_id[name]
+        for component in names.components[item]:
+            bought = completed_at - rng.uniform(30_000, 200_000)
+            timeline.add(bought, "ITEM_PURCHASED", participantId=pid, itemId=component)
+            if rng.random() < 0.08:
+                timeline.add(bought + 2000, "ITEM_UNDO", participantId=pid, beforeId=component, afterId=0,
+                             goldGain=names.gold[component])
+                timeline.add(bought + 4000, "ITEM_PURCHASED", participantId=pid, itemId=component)
+            timeline.add(completed_at, "ITEM_DESTROYED", participantId=pid, itemId=component)
+        timeline.add(completed_at, "ITEM_PURCHASED", participantId=pid, itemId=item)
+        held.append(item)
+        if name == "Manamune" and completed_at + 400_000 < duration_ms:
+            timeline.add(completed_at + 400_000, "ITEM_DESTROYED", participantId=pid, itemId=item)
+            timeline.add(completed_at + 400_000, "ITEM_PURCHASED", participantId=pid, itemId=names.item_id["Muramana"])
+            held[-1] = names.item_id["Muramana"]
+        completed_at += minutes_per_item * rng.uniform(0.12, 0.16)
+    if rng.random() < 0.6 and duration_ms > 1_500_000:
+        timeline.add(rng.uniform(1_200_000, duration_ms - 60_000), "ITEM_SOLD", participantId=pid, itemId=starter)
+        held.remove(starter)
+    return (held + [0] * 6)[:6] + [names.item_id["Oracle Lens" if player.position == "UTILITY" else "Stealth Ward"]]
+
+
+def add_skills(timeline: Timeline, rng: random.Random, player: Player, duration_ms: int) -> int:
+    """Level-ups: R at 6, 11 and 16; the first three levels take each basic skill once, then the max order.
+    Returns the final level."""
+    final_level = min(18, 6 + int(duration_ms / 60_000 / 3) + rng.randint(-1, 1))
+    first, second, third = player.max_order.split(">")
+    opening = [first, second, third]
+    rng.shuffle(opening)
+    counts = {"Q": 0, "W": 0, "E": 0, "R": 0}
+    for level in range(1, final_level + 1):
+        at = 5_000 if level == 1 else duration_ms * ((level - 1) / 18) ** 1.3
+        if level in (6, 11, 16):
+            skill = "R"
+        elif level <= 3:
+            skill = opening[level - 1]
+        else:
+            skill = next(s for s in (first, second, third) if counts[s] < 5)
+        counts[skill] += 1
+        if level > 1:
+            timeline.add(at, "LEVEL_UP", participantId=player.participant_id, level=level)
+        timeline.add(at + 10, "SKILL_LEVEL_UP", participantId=player.participant_id, skillSlot=SKILLS[skill],
+                     levelUpType="NORMAL")
+    return final_level
+
+
+def add_vision(timeline: Timeline, rng: random.Random, player: Player, duration_ms: int) -> tuple[int, int]:
+    minutes = duration_ms / 60_000
+    actions = poisson(rng, player.vision_per_min * minutes)
+    placed = sum(rng.random() < 0.75 for _ in range(actions))
+    for _ in range(placed):
+        timeline.add(rng.uniform(60_000, duration_ms), "WARD_PLACED", creatorId=player.participant_id,
+                     wardType=rng.choice(("YELLOW_TRINKET", "SIGHT_WARD", "CONTROL_WARD")))
+    for _ in range(actions - placed):
+        timeline.add(rng.uniform(60_000, duration_ms), "WARD_KILL", killerId=player.participant_id,
+                     wardType=rng.choice(("YELLOW_TRINKET", "CONTROL_WARD")))
+    return placed, actions - placed
+
+
+def add_kills(timeline: Timeline, rng: random.Random, players: list[Player], duration_ms: int) -> dict[int, list[int]]:
+    """One CHAMPION_KILL per death: a random enemy kills, up to three of the killer's teammates assist.
+    Returns kills and assists per participant."""
+    tally = {p.participant_id: [0, 0] for p in players}
+    for victim in players:
+        enemies = [p for p in players if p.team_id != victim.team_id]
+        for _ in range(victim.deaths):
+            killer = rng.choice(enemies)
+            helpers = [p.participant_id for p in enemies if p is not killer and rng.random() < 0.3][:3]
+            x, y = LANE_SPOTS[victim.position]
+            timeline.add(rng.uniform(90_000, duration_ms - 5_000), "CHAMPION_KILL", killerId=killer.participant_id,
+                         victimId=victim.participant_id, assistingParticipantIds=helpers, bounty=300,
+                         killStreakLength=0, shutdownBounty=0,
+                         position={"x": int(x + rng.gauss(0, 800)), "y": int(y + rng.gauss(0, 800))})
+            tally[killer.participant_id][0] += 1
+            for helper in helpers:
+                tally[helper][1] += 1
+    return tally
+
+
+def add_objectives(timeline: Timeline, rng: random.Random, players: list[Player], duration_ms: int,
+                   herald_team: int | None) -> list[tuple[int, str, int]]:
+    """Dragons, heralds, barons and towers; the first herald goes to ``herald_team``, the rest at random.
+    Returns (timestamp, monster or TOWER, taking team) of every take."""
+    takes: list[tuple[int, str, int]] = []
+
+    def monster(at: float, monster_type: str, team: int, sub_type: str | None = None) -> None:
+        killer = rng.choice([p for p in players if p.team_id == team and p.position in ("JUNGLE", "BOTTOM", "MIDDLE")])
+        x, y = PIT[monster_type]
+        fields = {"monsterSubType": sub_type} if sub_type else {}
+        timeline.add(at, "ELITE_MONSTER_KILL", killerId=killer.participant_id, killerTeamId=team,
+                     monsterType=monster_type, assistingParticipantIds=[], position={"x": x, "y": y}, **fields)
+        takes.append((int(at), monster_type, team))
+
+    at = rng.uniform(300_000, 420_000)
+    while at < duration_ms - 30_000:
+        monster(at, "DRAGON", rng.choice(TEAMS), rng.choice(DRAGONS))
+        at += rng.uniform(300_000, 480_000)
+    if herald_team is not None:
+        monster(rng.uniform(480_000, 780_000), "RIFTHERALD", herald_team)
+        if rng.random() < 0.5:
+            monster(rng.uniform(840_000, 1_140_000), "RIFTHERALD", rng.choice(TEAMS))
+    if duration_ms > 1_300_000 and rng.random() < 0.7:
+        monster(rng.uniform(1_230_000, duration_ms - 20_000), "BARON_NASHOR", rng.choice(TEAMS))
+    for lane, tower in rng.sample(TOWERS, rng.randint(3, 8)):
+        team = rng.choice(TEAMS)
+        at = rng.uniform(600_000, duration_ms - 10_000)
+        killer = rng.choice([p for p in players if p.team_id == team])
+        timeline.add(at, "BUILDING_KILL", buildingType="TOWER_BUILDING", killerId=killer.participant_id,
+                     teamId=300 - team, laneType=lane, towerType=tower, assistingParticipantIds=[],
+                     position={"x": 7000, "y": 7000})
+        takes.append((int(at), "TOWER", team))
+    return takes
+
+
+def participant_frames(rng: random.Random, players: list[Player], frame_count: int, duration_ms: int,
+                       takes: list[tuple[int, str, int]]) -> list[dict[str, dict]]:
+    """Ten participant frames per frame: linear gold, xp and damage with a few percent of noise; positions
+    within 600 units of the lane, and for the taking team at the pit in the frame closest to a monster take
+    (with probability 0.7 each)."""
+    gathered: dict[int, list[tuple[tuple[int, int], int]]] = {}
+    for at, kind, team in takes:
+        if kind in PIT:
+            gathered.setdefault(round(at / FRAME_MS), []).append((PIT[kind], team))
+    homes = {}
+    for p in players:
+        x, y = LANE_SPOTS[p.position]
+        homes[p.participant_id] = (14800 - x, 14800 - y) if p.team_id == 200 else (x, y)
+    noise = rng.random
+    frames = []
+    for index in range(frame_count):
+        minutes = min(index * FRAME_MS, duration_ms) / 60_000
+        states = {}
+        for p in players:
+            x, y = homes[p.participant_id]
+            for spot, team in gathered.get(index, ()):
+                if team == p.team_id and noise() < 0.7:
+                    x, y = spot
+            gold = int(500 + p.gold_per_min * minutes * (0.95 + 0.1 * noise()))
+            xp = int(420 * minutes * (0.95 + 0.1 * noise()))
+            damage = int(p.dpm * minutes * (0.97 + 0.06 * noise()))
+            states[str(p.participant_id)] = {
+                "participantId": p.participant_id, "totalGold": gold, "currentGold": gold // 10, "xp": xp,
+                "level": min(18, 1 + xp // 900), "minionsKilled": int(6 * minutes) if p.position != "UTILITY" else 0,
+                "jungleMinionsKilled": int(4 * minutes) if p.position == "JUNGLE" else 0, "goldPerSecond": 0,
+                "timeEnemySpentControlled": 0,
+                "position": {"x": int(x + 1200 * noise() - 600), "y": int(y + 1200 * noise() - 600)},
+                "damageStats": {"totalDamageDoneToChampions": damage, "totalDamageDone": damage * 6,
+                                "totalDamageTaken": damage * 9 // 10},
+            }
+        frames.append(states)
+    return frames
+
+
+def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[str, dict, dict]:
+    """One game: its match id, MatchDto and MatchTimelineDto (as dictionaries)."""
+    rng = game_rng(seed, day, number)
+    match_id = match_id_for(day, number)
+    game_id = int(match_id.split("_")[1])
+    duration_ms = int(rng.uniform(22, 38) * 60_000)
+    minutes = duration_ms / 60_000
+    strength = {team: rng.gauss(0, 0.5) for team in TEAMS}
+    players = draw_players(rng, minutes, strength)
+    herald_team = rng.choice(TEAMS) if rng.random() < 0.85 else None
+    blue_log_odds = strength[100] - strength[200]
+    if herald_team is not None:
+        blue_log_odds += HERALD_WIN if herald_team == 100 else -HERALD_WIN
+    for p in players:
+        effect = ITEM_WIN.get((p.champion, p.first_core), 0.0)
+        blue_log_odds += effect if p.team_id == 100 else -effect
+    winner = 100 if rng.random() < 1 / (1 + math.exp(-blue_log_odds)) else 200
+
+    timeline = Timeline()
+    timeline.add(0, "PAUSE_END", realTimestamp=0)
+    items, levels, vision = {}, {}, {}
+    for p in players:
+        items[p.participant_id] = add_purchases(timeline, rng, p, duration_ms, names)
+        levels[p.participant_id] = add_skills(timeline, rng, p, duration_ms)
+        vision[p.participant_id] = add_vision(timeline, rng, p, duration_ms)
+    tally = add_kills(timeline, rng, players, duration_ms)
+    takes = add_objectives(timeline, rng, players, duration_ms, herald_team)
+    timeline.add(duration_ms, "GAME_END", gameId=game_id, winningTeam=winner, realTimestamp=0)
+
+    frame_count = duration_ms // FRAME_MS + 2
+    frames = [{"events": [], "participantFrames": {}, "timestamp": index * FRAME_MS} for index in range(frame_count)]
+    frames[-1]["timestamp"] = duration_ms
+    for event in sorted(timeline.events, key=lambda e: e["timestamp"]):
+        frames[min(-(-event["timestamp"] // FRAME_MS), frame_count - 1)]["events"].append(event)
+    for frame, states in zip(frames, participant_frames(rng, players, frame_count, duration_ms, takes), strict=True):
+        frame["participantFrames"] = states
+
+    start_ms = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000) + rng.randint(0, 86_400_000 - duration_ms - 120_000)
+    puuids = [f"synthetic-{seed}-{game_id}-{p.participant_id}" for p in players]
+    teams = [{"teamId": team, "win": team == winner, "bans": [],
+              "objectives": {"riftHerald": {"first": herald_team == team,
+                                            "kills": sum(1 for _, k, t in takes if k == "RIFTHERALD" and t == team)}}}
+             for team in TEAMS]
+    participants = [{
+        "participantId": p.participant_id, "puuid": puuids[p.participant_id - 1],
+        "summonerName": f"Player{game_id % 100000}{p.participant_id}", "riotIdGameName": f"Player{p.participant_id}",
+        "riotIdTagline": "EUW", "championId": names.champion_id[p.champion], "championName": p.champion,
+        "teamId": p.team_id, "teamPosition": p.position, "individualPosition": p.position, "win": p.team_id == winner,
+        "kills": tally[p.participant_id][0], "deaths": p.deaths, "assists": tally[p.participant_id][1],
+        "champLevel": levels[p.participant_id], "goldEarned": int(500 + p.gold_per_min * minutes),
+        "totalDamageDealtToChampions": int(p.dpm * minutes), "visionScore": int(sum(vision[p.participant_id]) * 1.5),
+        "wardsPlaced": vision[p.participant_id][0], "wardsKilled": vision[p.participant_id][1],
+        "timePlayed": duration_ms // 1000, **{f"item{i}": item for i, item in enumerate(items[p.participant_id])},
+    } for p in players]
+    match = {
+        "metadata": {"dataVersion": "2", "matchId": match_id, "participants": puuids},
+        "info": {"gameCreation": start_ms - 60_000, "gameStartTimestamp": start_ms,
+                 "gameEndTimestamp": start_ms + duration_ms, "gameDuration": duration_ms // 1000, "gameId": game_id,
+                 "gameMode": "CLASSIC", "gameType": "MATCHED_GAME", "gameVersion": GAME_VERSION, "mapId": 11,
+                 "platformId": PLATFORM, "queueId": QUEUE_RANKED_SOLO, "participants": participants, "teams": teams},
+    }
+    timeline_document = {
+        "metadata": {"dataVersion": "2", "matchId": match_id, "participants": puuids},
+        "info": {"frameInterval": FRAME_MS, "gameId": game_id, "frames": frames,
+                 "participants": [{"participantId": p.participant_id, "puuid": puuids[p.participant_id - 1]}
+                                  for p in players]},
+    }
+    return match_id, match, timeline_document
+
+
+def generate_day(seed: int, day: dt.date, n_matches: int) -> Iterator[tuple[str, bytes, bytes]]:
+    """The day's games as (match id, MatchDto JSON, MatchTimelineDto JSON)."""
+    names = Names()
+    for number in range(n_matches):
+        match_id, match, timeline = generate_match(seed, day, number, names)
+        yield match_id, msgspec.json.encode(match), msgspec.json.encode(timeline)
+
+
+def emit_day(landing_dir: Path, day: dt.date, seed: int, n_matches: int) -> list[Path]:
+    """Write the day's games into ``landing_dir/<day>/`` (and the planted truth beside them); return the files."""
+    folder = landing_dir / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for match_id, match, timeline in generate_day(seed, day, n_matches):
+        for name, data in ((f"{match_id}.json", match), (f"{match_id}_timeline.json", timeline)):
+            (folder / name).write_bytes(data)
+            written.append(folder / name)
+    (folder / TRUTH_FILE).write_text(msgspec.json.format(msgspec.json.encode(truth()), indent=2).decode())
+    return written

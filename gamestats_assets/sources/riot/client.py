@@ -1,0 +1,143 @@
+"""The live Riot API client: Riot ID → puuid → match ids → match and timeline files in landing.
+
+Routing follows Riot's rules: account-v1 and match-v5 are served by the regional hosts (``americas``,
+``europe``, ``asia``, ``sea``), chosen from the platform (``EUW1`` → europe). Requests carry the key from
+``GAMESTATS_RIOT_API_KEY`` in ``X-Riot-Token`` and are spaced by the development key's limits (20 requests
+a second and 100 every two minutes per routing host); 429 answers wait for ``Retry-After``. ``base_url``
+replaces every host (tests serve recorded answers from a local server).
+
+Landing files are written as Riot delivered them: ``<day>/<match id>.json`` and
+``<day>/<match id>_timeline.json``, the day being the game's UTC start date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import msgspec
+
+from gamestats_assets.lib.http import ApiClient, EndpointLimit
+
+API_KEY_ENV = "GAMESTATS_RIOT_API_KEY"
+DEVELOPMENT_KEY_LIMITS = (EndpointLimit("", ((20, 1.0), (100, 120.0))),)
+REGION_OF_PLATFORM = {
+    **dict.fromkeys(("NA1", "BR1", "LA1", "LA2"), "americas"),
+    **dict.fromkeys(("EUW1", "EUN1", "TR1", "RU", "ME1"), "europe"),
+    **dict.fromkeys(("KR", "JP1"), "asia"),
+    **dict.fromkeys(("OC1", "PH2", "SG2", "TH2", "TW2", "VN2"), "sea"),
+}
+MATCH_IDS_PAGE = 100
+
+
+class MatchStart(msgspec.Struct):
+    gameStartTimestamp: int | None = None
+    gameCreation: int | None = None
+
+
+class MatchHead(msgspec.Struct):
+    info: MatchStart | None = None
+
+
+def region_of(platform: str) -> str:
+    """The regional routing value of a platform id (``EUW1`` → ``europe``); ValueError for an unknown one."""
+    try:
+        return REGION_OF_PLATFORM[platform.upper()]
+    except KeyError:
+        raise ValueError(f"unknown Riot platform {platform!r}; known: {', '.join(sorted(REGION_OF_PLATFORM))}") from None
+
+
+def split_riot_id(riot_id: str) -> tuple[str, str]:
+    """``Name#TAG`` → (game name, tag line)."""
+    name, separator, tag = riot_id.rpartition("#")
+    if not separator or not name or not tag:
+        raise ValueError(f"not a Riot ID: {riot_id!r} (expected Name#TAG)")
+    return name, tag
+
+
+def game_day(match_json: bytes) -> dt.date:
+    """The UTC day a match started (``info.gameStartTimestamp``, else ``gameCreation``)."""
+    head = msgspec.json.decode(match_json, type=MatchHead)
+    start = head.info and (head.info.gameStartTimestamp or head.info.gameCreation)
+    if not start:
+        raise ValueError("match without gameStartTimestamp or gameCreation")
+    return dt.datetime.fromtimestamp(start / 1000, dt.UTC).date()
+
+
+@dataclass
+class RiotClient:
+    """Riot's account-v1 and match-v5 on one regional host."""
+
+    region: str
+    base_url: str | None = None
+    _api: ApiClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._api = ApiClient(name=f"Riot {self.region}",
+                              base_url=self.base_url or f"https://{self.region}.api.riotgames.com",
+                              api_key_env=API_KEY_ENV, auth_header="X-Riot-Token",
+                              limits=DEVELOPMENT_KEY_LIMITS)
+
+    def close(self) -> None:
+        self._api.close()
+
+    def puuid(self, riot_id: str) -> str:
+        """The puuid of a Riot ID (``Name#TAG``)."""
+        name, tag = split_riot_id(riot_id)
+        account = self._api.get_json(f"/riot/account/v1/accounts/by-riot-id/{quote(name)}/{quote(tag)}")
+        return account["puuid"]
+
+    def match_ids(self, puuid: str, since: dt.datetime, until: dt.datetime | None = None) -> list[str]:
+        """Every match id of ``puuid`` that started in [since, until), newest first, following the pages."""
+        params = {"startTime": int(since.timestamp()), "count": MATCH_IDS_PAGE}
+        if until is not None:
+            params["endTime"] = int(until.timestamp())
+        ids: list[str] = []
+        while True:
+            page = self._api.get_json(f"/lol/match/v5/matches/by-puuid/{quote(puuid)}/ids",
+                                      {**params, "start": len(ids)})
+            ids.extend(page)
+            if len(page) < MATCH_IDS_PAGE:
+                return ids
+
+    def match(self, match_id: str) -> bytes:
+        """The MatchDto JSON of ``match_id``, as Riot sent it."""
+        return self._api.get_bytes(f"/lol/match/v5/matches/{quote(match_id)}")
+
+    def timeline(self, match_id: str) -> bytes:
+        """The MatchTimelineDto JSON of ``match_id``, as Riot sent it."""
+        return self._api.get_bytes(f"/lol/match/v5/matches/{quote(match_id)}/timeline")
+
+
+def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str]) -> dt.date | None:
+    """Write ``match_id``'s match and timeline into ``landing_dir/<game day>/`` unless ``known`` has it;
+    return the day written (None when skipped). The timeline is written first and the match last, so a
+    match file always has its timeline beside it."""
+    if match_id in known:
+        return None
+    match = client.match(match_id)
+    day = game_day(match)
+    folder = landing_dir / day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
+    (folder / f"{match_id}.json").write_bytes(match)
+    known.add(match_id)
+    return day
+
+
+def landed_match_ids(landing_dir: Path) -> set[str]:
+    """The match ids that already have a match file in landing."""
+    return {p.name.split(".", 1)[0] for p in landing_dir.glob("*/*.json*") if not p.name.split(".", 1)[0].endswith(
+        "_timeline")}
+
+
+def land_player_games(client: RiotClient, player: str, landing_dir: Path, since: dt.datetime,
+                      until: dt.datetime | None = None) -> list[dt.date]:
+    """Land every game of ``player`` (a Riot ID ``Name#TAG`` or a puuid) started in [since, until) that
+    landing does not have yet; return the days that received files, sorted."""
+    puuid = client.puuid(player) if "#" in player else player
+    known = landed_match_ids(landing_dir)
+    days = {land_match(client, match_id, landing_dir, known) for match_id in client.match_ids(puuid, since, until)}
+    return sorted(day for day in days if day is not None)

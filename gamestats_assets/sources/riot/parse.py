@@ -1,0 +1,247 @@
+"""Riot match-v5 files → columnar tables: matches, participants, timeline events, participant frames.
+
+Every table keys games by ``match_id`` as Riot writes it (``<platformId>_<gameId>``, e.g. ``EUW1_5688332868``):
+``metadata.matchId`` when the wrapper is there, else built from ``info.platformId`` and ``info.gameId``; a
+timeline without either takes the platform of its match file in the same batch, or of its file name
+(``<match id>_timeline.json``). A file that cannot be read is returned as a ``Reject`` with the reason,
+never dropped.
+
+Timelines are read in batches by Arrow (``timeline.py``); an event's fields the schema does not know are kept
+as JSON in the ``extra`` column. Every event type is kept, known or not.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import polars as pl
+import pyarrow as pa
+
+from gamestats_assets.sources.riot import schema, timeline
+from gamestats_assets.sources.riot.timeline import snake
+
+GZIP_MAGIC = b"\x1f\x8b"
+TRUTH_FILE = "planted_effects.json"
+"""What the synthetic emitter planted, written beside a day's games; not a Riot document."""
+DURATION_IN_SECONDS_SINCE = (11, 20)
+"""Before patch 11.20 ``gameDuration`` was in milliseconds; from 11.20 on it is in seconds, and the same patch
+added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
+
+
+EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch.empty()).schema)
+"""``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
+FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch.empty()).schema)
+"""``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index, participant_id)."""
+
+PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
+PARTICIPANTS_SCHEMA = {
+    "match_id": pl.String,
+    **{snake(f): (pl.String if schema.Participant.__annotations__[f].startswith("str")
+                  else pl.Boolean if schema.Participant.__annotations__[f].startswith("bool") else pl.Int64)
+       for f in PARTICIPANT_FIELDS},
+}
+"""``lol/etl/participants``: one row per player of a match (``ParticipantDto``), key (match_id, participant_id)."""
+
+MATCHES_SCHEMA = {
+    "match_id": pl.String, "platform_id": pl.String, "game_id": pl.Int64, "game_creation": pl.Datetime("ms", "UTC"),
+    "game_start": pl.Datetime("ms", "UTC"), "game_duration_raw": pl.Int64, "duration_unit": pl.String,
+    "game_duration_s": pl.Float64, "game_version": pl.String, "patch": pl.String, "queue_id": pl.Int64,
+    "map_id": pl.Int64, "game_mode": pl.String, "game_type": pl.String, "winning_team_id": pl.Int64,
+    "participants": pl.Int32, "has_metadata": pl.Boolean, "source_file": pl.String,
+}
+"""``lol/etl/matches``: one row per match (``MatchDto.info``), key match_id."""
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A file that could not be read, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass
+class ParsedMatches:
+    matches: pl.DataFrame
+    participants: pl.DataFrame
+    rejects: list[Reject] = field(default_factory=list)
+
+
+@dataclass
+class ParsedTimelines:
+    events: pl.DataFrame
+    frames: pl.DataFrame
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def read_document(path: Path) -> bytes:
+    """The JSON bytes of a landing file, gunzipped when the file is gzip (whatever its name says)."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+
+
+def is_timeline_name(name: str) -> bool:
+    """Whether a landing file name is a timeline (``<match id>_timeline.json[.gz]``)."""
+    return name.split(".", 1)[0].endswith("_timeline")
+
+
+def match_id_from_name(name: str, game_id: int | None) -> str | None:
+    """``<platform>_<gameId>`` from a file name like ``EUW1_123_timeline.json`` when its game id agrees."""
+    stem = name.split(".", 1)[0].removesuffix("_timeline")
+    platform, _, number = stem.rpartition("_")
+    if platform and number.isdigit() and (game_id is None or int(number) == game_id):
+        return stem
+    return None
+
+
+def patch_of(version: str | None) -> tuple[int, int] | None:
+    if not version:
+        return None
+    parts = version.split(".")
+    try:
+        return int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
+    """``gameDuration`` in seconds, and the unit the file used (``ms`` or ``s``)."""
+    if info.gameDuration is None:
+        return None, None
+    if info.gameEndTimestamp is not None:
+        return float(info.gameDuration), "s"
+    patch = patch_of(info.gameVersion)
+    if patch is not None and patch >= DURATION_IN_SECONDS_SINCE:
+        return float(info.gameDuration), "s"
+    return info.gameDuration / 1000.0, "ms"
+
+
+MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
+
+
+def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
+    """Match files (name, JSON bytes) → ``matches`` and ``participants``; unreadable or duplicate files rejected."""
+    match_rows: list[dict] = []
+    participant_columns: dict[str, list] = {name: [] for name in PARTICIPANTS_SCHEMA}
+    rejects: list[Reject] = []
+    seen: dict[str, str] = {}
+    for name, data in documents:
+        try:
+            document = MATCH_DECODER.decode(data)
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            rejects.append(Reject(name, f"not a match-v5 MatchDto: {error}"))
+            continue
+        info = document.info or document
+        if info.frames or not info.participants:
+            rejects.append(Reject(name, "a timeline, or a MatchDto without participants: a match file needs "
+                                        "info.participants and no frames"))
+            continue
+        match_id = (document.metadata.matchId if document.metadata and document.metadata.matchId
+                    else f"{info.platformId}_{info.gameId}" if info.platformId and info.gameId is not None
+                    else match_id_from_name(name, info.gameId))
+        if match_id is None:
+            rejects.append(Reject(name, "no match id: no metadata.matchId, no info.platformId/gameId"))
+            continue
+        if match_id in seen:
+            rejects.append(Reject(name, f"duplicate of {seen[match_id]} (match {match_id})"))
+            continue
+        seen[match_id] = name
+        seconds, unit = duration_seconds(info)
+        winners = [team.teamId for team in info.teams or [] if team.win]
+        patch = patch_of(info.gameVersion)
+        match_rows.append({
+            "match_id": match_id, "platform_id": info.platformId or match_id.rpartition("_")[0],
+            "game_id": info.gameId, "game_creation": info.gameCreation, "game_start": info.gameStartTimestamp,
+            "game_duration_raw": info.gameDuration, "duration_unit": unit, "game_duration_s": seconds,
+            "game_version": info.gameVersion, "patch": f"{patch[0]}.{patch[1]}" if patch else None,
+            "queue_id": info.queueId, "map_id": info.mapId, "game_mode": info.gameMode, "game_type": info.gameType,
+            "winning_team_id": winners[0] if len(winners) == 1 else None, "participants": len(info.participants),
+            "has_metadata": document.metadata is not None, "source_file": name,
+        })
+        participant_columns["match_id"].extend([match_id] * len(info.participants))
+        for attribute in PARTICIPANT_FIELDS:
+            participant_columns[snake(attribute)].extend([getattr(p, attribute) for p in info.participants])
+    matches = pl.DataFrame(match_rows, schema={k: (pl.Int64 if isinstance(v, pl.Datetime) else v)
+                                               for k, v in MATCHES_SCHEMA.items()})
+    matches = matches.with_columns(pl.col("game_creation", "game_start").cast(pl.Datetime("ms", "UTC")))
+    return ParsedMatches(matches, pl.DataFrame(participant_columns, schema=PARTICIPANTS_SCHEMA), rejects)
+
+
+def timeline_match_id(document: timeline.TimelineDocument, info: timeline.TimelineInfo, name: str,
+                      platform_by_game: dict[int, str]) -> str | None:
+    if document.metadata and document.metadata.matchId:
+        return document.metadata.matchId
+    if info.platformId and info.gameId is not None:
+        return f"{info.platformId}_{info.gameId}"
+    if info.gameId is not None and info.gameId in platform_by_game:
+        return f"{platform_by_game[info.gameId]}_{info.gameId}"
+    return match_id_from_name(name, info.gameId)
+
+
+def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str] | None = None
+                    ) -> ParsedTimelines:
+    """Timeline files (name, JSON bytes) → ``timeline_events`` and ``participant_frames``.
+
+    ``platform_by_game`` (game id → platform id, from the batch's match files) names the match of a timeline
+    that has neither the metadata wrapper nor a platform id. The batch is read at once; if Arrow refuses it
+    (a known field with a value of the wrong type), each file is read alone and the bad ones rejected.
+    """
+    platform_by_game = platform_by_game or {}
+    rejects: list[Reject] = []
+    seen: dict[str, str] = {}
+    readable: list[tuple[str, str, list[timeline.RawFrame], bool]] = []
+    for name, data in documents:
+        try:
+            document = timeline.DECODER.decode(data)
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            rejects.append(Reject(name, f"not a match-v5 MatchTimelineDto: {error}"))
+            continue
+        info = document.info or document
+        if info.frames is None:
+            rejects.append(Reject(name, "MatchTimelineDto without frames (is it a match file?)"))
+            continue
+        match_id = timeline_match_id(document, info, name, platform_by_game)
+        if match_id is None:
+            rejects.append(Reject(name, "no match id: no metadata.matchId, no platformId, no match file of game "
+                                        f"{info.gameId} and no '<platform>_<gameId>_timeline' file name"))
+            continue
+        if match_id in seen:
+            rejects.append(Reject(name, f"duplicate of {seen[match_id]} (match {match_id})"))
+            continue
+        seen[match_id] = name
+        readable.append((name, match_id, info.frames, b"\n" in data))
+    try:
+        events, frames = timeline_tables(readable)
+    except (pa.ArrowInvalid, pl.exceptions.PolarsError):
+        parts = []
+        for one in readable:
+            try:
+                parts.append(timeline_tables([one]))
+            except (pa.ArrowInvalid, pl.exceptions.PolarsError) as error:
+                rejects.append(Reject(one[0], f"events or participant frames not in the match-v5 shape: {error}"))
+        events = pl.concat([e for e, _ in parts], how="diagonal_relaxed") if parts else timeline_tables([])[0]
+        frames = pl.concat([f for _, f in parts]) if parts else timeline_tables([])[1]
+    return ParsedTimelines(events, frames, rejects)
+
+
+def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    batch = timeline.Batch.empty()
+    for _, match_id, frames, multiline in readable:
+        batch.add(match_id, frames, multiline)
+    return timeline.events_table(batch), timeline.frames_table(batch)
+
+
+def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
+    """Every ``*.json`` / ``*.json.gz`` file of a landing folder, matches first so their platforms name
+    info-only timelines."""
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith((".json", ".json.gz"))
+                   and p.name != TRUTH_FILE)
+    match_files = [(p.name, read_document(p)) for p in paths if not is_timeline_name(p.name)]
+    matches = parse_matches(match_files)
+    platforms = dict(zip(matches.matches["game_id"].to_list(), matches.matches["platform_id"].to_list(), strict=True))
+    timelines = parse_timelines(((p.name, read_document(p)) for p in paths if is_timeline_name(p.name)), platforms)
+    return matches, timelines

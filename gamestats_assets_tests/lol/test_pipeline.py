@@ -1,0 +1,112 @@
+"""The lol domain run by Dagster for real: synthetic days backfilled in one run and published, a rerun that
+duplicates nothing, and real files dropped into a day's landing folder with GAMESTATS_SOURCE=files."""
+
+import datetime as dt
+import gzip
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from deltalake import DeltaTable
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.postgres import connect
+from gamestats_assets.lib.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
+DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
+PUBLISHED = ("item_build_stats", "skill_order_stats", "objective_stats", "vision_stats", "correlations",
+             "discovered_patterns", "win_model")
+
+
+def lol_keys(defs, partitioned: bool):
+    graph = defs.resolve_asset_graph()
+    return [k for k in graph.materializable_asset_keys
+            if k.path[0] == "lol" and (graph.get(k).partitions_def is not None) == partitioned]
+
+
+def run(defs, keys, instance, **kwargs):
+    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=keys, instance=instance, **kwargs)
+
+
+def check_metadata(result, name):
+    [evaluation] = [e.asset_check_evaluation_data for e in result.all_events
+                    if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                    and e.asset_check_evaluation_data.asset_check_key.name == name]
+    return {k: v.value for k, v in evaluation.metadata.items()}
+
+
+def lake_rows(data_dir: Path, table: str) -> int:
+    return DeltaTable(str(data_dir / "lake" / "lol" / "etl" / table)).to_pyarrow_table().num_rows
+
+
+@pytest.fixture(scope="module")
+def synthetic(pg_url, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        data_dir = tmp_path_factory.mktemp("lol") / "data"
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        patch.setenv("GAMESTATS_USERS", "300")
+        patch.setenv("GAMESTATS_START_DATE", DAYS[0].isoformat())
+        defs = build_definitions(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        daily = run(defs, lol_keys(defs, partitioned=True), instance, tags={
+            "dagster/asset_partition_range_start": DAYS[0].isoformat(),
+            "dagster/asset_partition_range_end": DAYS[-1].isoformat()})
+        snapshots = run(defs, lol_keys(defs, partitioned=False), instance)
+        yield data_dir, defs, instance, daily, snapshots
+
+
+def test_synthetic_days_are_published(synthetic, pg_url):
+    data_dir, _, _, daily, snapshots = synthetic
+    assert daily.success and snapshots.success
+    assert lake_rows(data_dir, "matches") == 60
+    with connect(pg_url) as conn:
+        for table in PUBLISHED:
+            assert conn.execute(f"SELECT count(*) FROM lol.{table}").fetchone()[0] > 0, table
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
+        assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 600
+    assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0}
+    assert check_metadata(snapshots, "planted_patterns_found")["planted"] == 9
+    [model] = [m for m in snapshots.asset_materializations_for_node("lol__cons__win_model")]
+    assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
+
+
+def test_rerunning_a_day_duplicates_nothing(synthetic, pg_url):
+    data_dir, defs, instance, *_ = synthetic
+    before = {t: lake_rows(data_dir, t) for t in ("matches", "timeline_events", "participant_frames")}
+    assert run(defs, lol_keys(defs, partitioned=True), instance, partition_key=DAYS[1].isoformat()).success
+    assert run(defs, lol_keys(defs, partitioned=False), instance).success
+    assert {t: lake_rows(data_dir, t) for t in before} == before
+
+
+def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, monkeypatch):
+    day = "2026-02-10"
+    folder = data_dir / "landing" / "lol" / day
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "ESPORTSTMNT01_2693492.json", folder)
+    shutil.copy(FIXTURES / "ESPORTSTMNT01_2693492_timeline.json", folder)
+    (folder / "JP1_323466834_timeline.json.gz").write_bytes(
+        gzip.compress((FIXTURES / "match_v5_ranked_timeline.json").read_bytes()))
+    (folder / "notes.txt").write_text("not a game")
+    (folder / "EUW1_1.json").write_text("{broken")
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
+    defs = build_definitions(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    result = run(defs, lol_keys(defs, partitioned=True), instance, partition_key=day)
+    assert result.success
+    assert lake_rows(data_dir, "matches") == 1
+    events = DeltaTable(str(data_dir / "lake" / "lol" / "etl" / "timeline_events")).to_pyarrow_table()
+    assert set(events.column("match_id").to_pylist()) == {"ESPORTSTMNT01_2693492", "JP1_323466834"}
+    assert events.num_rows == 910 + 1280
+    assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1}
+    quarantined = sorted(p.name for p in (data_dir / "quarantine" / "lol" / day).iterdir())
+    assert quarantined == ["EUW1_1.json", "EUW1_1.json.reason.json", "notes.txt", "notes.txt.reason.json"]
+    assert not (folder / "planted_effects.json").exists()
+    empty = run(defs, lol_keys(defs, partitioned=True), instance, partition_key="2026-02-11", raise_on_error=False)
+    assert not empty.success

@@ -1,0 +1,127 @@
+"""The live Riot client and the lol sensors against a local server that serves the recorded match-v5 answers.
+
+The match and timeline are the real recorded responses of JP1_323466834; the account and match-id list
+answers (not among the recordings) are written here in the documented account-v1 and match-v5 shapes.
+"""
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from gamestats_assets.definitions import defs
+from gamestats_assets.defs.lol import sensors
+from gamestats_assets.lib.http import ApiError
+from gamestats_assets.lib.postgres import PostgresResource
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.sources.riot.client import RiotClient, land_player_games, region_of
+from gamestats_assets.sources.riot.parse import parse_folder
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
+MATCH_ID = "JP1_323466834"
+PUUID = json.loads((FIXTURES / "match_v5_ranked.json").read_text())["metadata"]["participants"][0]
+GAME_DAY = "2021-08-16"
+
+
+class RecordedRiot(BaseHTTPRequestHandler):
+    """Answers like asia.api.riotgames.com for one player and one game; counts requests; wants the key."""
+
+    requests: list[str] = []
+
+    def do_GET(self):
+        type(self).requests.append(self.path)
+        if self.headers.get("X-Riot-Token") != "test-key":
+            return self.answer(403, b'{"status": {"message": "Forbidden", "status_code": 403}}')
+        path = self.path.split("?")[0]
+        routes = {
+            "/riot/account/v1/accounts/by-riot-id/Faker%20Jr/JP1": json.dumps(
+                {"puuid": PUUID, "gameName": "Faker Jr", "tagLine": "JP1"}).encode(),
+            f"/lol/match/v5/matches/by-puuid/{PUUID}/ids": json.dumps(
+                [MATCH_ID] if "start=0" in self.path else []).encode(),
+            f"/lol/match/v5/matches/{MATCH_ID}": (FIXTURES / "match_v5_ranked.json").read_bytes(),
+            f"/lol/match/v5/matches/{MATCH_ID}/timeline": (FIXTURES / "match_v5_ranked_timeline.json").read_bytes(),
+        }
+        if path not in routes:
+            return self.answer(404, b'{"status": {"message": "Data not found", "status_code": 404}}')
+        self.answer(200, routes[path])
+
+    def answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def riot(monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedRiot)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    RecordedRiot.requests = []
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("GAMESTATS_RIOT_BASE_URL", url)
+    monkeypatch.setenv("GAMESTATS_RIOT_API_KEY", "test-key")
+    yield url
+    server.shutdown()
+
+
+def test_riot_id_to_landing_files_that_parse(riot, tmp_path):
+    client = RiotClient(region_of("JP1"), base_url=riot)
+    days = land_player_games(client, "Faker Jr#JP1", tmp_path, dt.datetime(2021, 8, 1, tzinfo=dt.UTC))
+    assert days == [dt.date(2021, 8, 16)]
+    folder = tmp_path / GAME_DAY
+    assert sorted(p.name for p in folder.iterdir()) == [f"{MATCH_ID}.json", f"{MATCH_ID}_timeline.json"]
+    matches, timelines = parse_folder(folder)
+    assert matches.matches["match_id"].to_list() == [MATCH_ID] and timelines.events.height == 1280
+    again = land_player_games(client, "Faker Jr#JP1", tmp_path, dt.datetime(2021, 8, 1, tzinfo=dt.UTC))
+    assert again == [] and sum("/matches/JP1" in r for r in RecordedRiot.requests) == 2
+
+
+def test_a_refused_key_names_the_variable(riot, monkeypatch, tmp_path):
+    monkeypatch.setenv("GAMESTATS_RIOT_API_KEY", "wrong")
+    with pytest.raises(ApiError, match="HTTP 403, the API refused the key: check GAMESTATS_RIOT_API_KEY"):
+        RiotClient("asia", base_url=riot).puuid("Faker Jr#JP1")
+
+
+def tick(sensor, platform, pg_url, cursor=None):
+    resources = {"platform": platform, "postgres": PostgresResource(url=pg_url)}
+    context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), cursor=cursor, resources=resources,
+                                      definitions=defs)
+    return sensor(context)
+
+
+def sensor_named(name):
+    return next(s for s in sensors.SENSORS if s.name == name)
+
+
+def test_discovery_lands_the_tracked_summoners_games_and_runs_their_days(riot, platform_env, pg_url, monkeypatch):
+    platform = PlatformResource.from_settings(Settings.from_env())
+    platform.roster_path("lol").parent.mkdir(parents=True)
+    platform.roster_path("lol").write_text("player_id\nJP1/Faker Jr#JP1\n")
+    cursor = json.dumps({"checked_at": "2021-08-15T00:00:00+00:00"})
+    result = tick(sensor_named("lol_riot_discovery"), platform, pg_url, cursor)
+    assert [r.partition_key for r in result.run_requests] == [GAME_DAY]
+    assert (platform.landing_dir("lol") / GAME_DAY / f"{MATCH_ID}_timeline.json").exists()
+    monkeypatch.delenv("GAMESTATS_RIOT_API_KEY")
+    skipped = tick(sensor_named("lol_riot_discovery"), platform, pg_url, cursor)
+    assert "GAMESTATS_RIOT_API_KEY is not set" in skipped.skip_message
+
+
+def test_a_newly_tracked_summoner_is_backfilled(riot, platform_env, pg_url, monkeypatch):
+    monkeypatch.setattr(sensors, "BACKFILL_DAYS", (dt.date.today() - dt.date(2021, 8, 10)).days)
+    platform = PlatformResource.from_settings(Settings.from_env())
+    platform.roster_path("lol").parent.mkdir(parents=True)
+    platform.roster_path("lol").write_text("player_id\nJP1/Faker Jr#JP1\n")
+    result = tick(sensor_named("lol_newly_tracked_players"), platform, pg_url)
+    [request] = result.run_requests
+    partitions = {key.partition_key for key in request.asset_graph_subset.iterate_asset_partitions()}
+    assert partitions == {GAME_DAY}
+    assert json.loads(result.cursor) == ["JP1/Faker Jr#JP1"]
