@@ -18,7 +18,7 @@ def test_header_of_a_ranked_doubles_party():
     assert goals == {"GabCas": (0, 1, 2, 3, 563), "Krusmir": (0, 3, 2, 5, 606),
                      "COZMIC Savagee": (1, 2, 0, 5, 400), "TTVTTVTTVBTW1": (1, 0, 2, 3, 334)}
     assert [name for name, _ in header.goal_scorers] == ["COZMIC Savagee", "Krusmir", "Krusmir",
-                                                         "COZMIC Savagee", "Krusmir", "GabCas")
+                                                         "COZMIC Savagee", "Krusmir", "GabCas"]
 
 
 def test_a_zero_score_is_absent_from_the_header_and_read_as_zero():
@@ -45,7 +45,7 @@ def test_training_map_against_a_bot(parsed_replay):
 
 def test_one_player_replay_has_one_car_that_touches_the_ball(parsed_replay):
     replay = parsed_replay("5_GOALS_6_KICKOFFS")
-    assert replay.cars["player_id"].unique().to_list() == ["76561198018756583")
+    assert replay.cars["player_id"].unique().to_list() == ["76561198018756583"]
     assert replay.hits.height > 0
     assert set(replay.hits["player_id"]) == {"76561198018756583"}
 
