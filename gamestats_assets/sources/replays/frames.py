@@ -11,6 +11,7 @@ Hits are not in the frames: a hit is a frame where the ball's velocity jumps by 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ HIT_DISTANCE = 300.0
 """uu between ball and car centres within which a car can have touched the ball (ball radius 93 uu plus a
 car's half-length and the distance covered in one frame at supersonic speed)."""
 BOOST_BYTE_MAX = 255.0
+SMALL_PAD, BIG_PAD = 12.0, 100.0
+"""Boost a small and a big pad give (0-100 scale)."""
 
 BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32,
                "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
@@ -48,6 +51,8 @@ class ReplayFrames:
     """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100)."""
     hits: pl.DataFrame
     """One row per detected touch: ``frame, time, player_id, team, ball_x, ball_y, ball_z``."""
+    pickups: pl.DataFrame
+    """One row per boost pad picked up: ``frame, player_id, pad_amount`` (12 small, 100 big)."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
@@ -77,10 +82,11 @@ def _ball_table(frames_data: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=BALL_SCHEMA, orient="row")
 
 
-def _car_table(frames_data: dict[str, Any], humans: set[str]) -> pl.DataFrame:
-    """Car states; a car without an online id (a split-screen id, which online games give bots) is a bot
-    unless the header names a human of that name."""
+def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Car states, and the player id of each network remote id. A car without an online id (a split-screen
+    id, which online games give bots) is a bot unless the header names a human of that name."""
     rows = []
+    ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
         for index, state in enumerate(states["frames"]):
@@ -89,11 +95,23 @@ def _car_table(frames_data: dict[str, Any], humans: set[str]) -> pl.DataFrame:
                 continue
             name = data["player_name"] or ""
             player_id = player_id_of(online_id, name, online_id is None and name not in humans)
+            ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
             body = data["rigid_body"]
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
                          data["boost_amount"] * 100.0 / BOOST_BYTE_MAX))
-    return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
+
+
+def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
+    """Boost pads picked up by a car the frames know, with the pad's amount."""
+    amounts = {pad["pad_id"]: BIG_PAD if pad["size"] == "Big" else SMALL_PAD for pad in data["boost_pads"]}
+    rows = [(event["frame"], ids[key], amounts.get(event["pad_id"], SMALL_PAD))
+            for event in data["boost_pad_events"]
+            if "PickedUp" in event["kind"] and event.get("player")
+            and (key := json.dumps(event["player"], sort_keys=True)) in ids]
+    return pl.DataFrame(rows, schema={"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64},
+                        orient="row")
 
 
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
@@ -133,5 +151,6 @@ def read_frames(path: Path) -> ReplayFrames:
     header = header_from_meta(data["meta"])
     humans = {p.name for p in header.players if not p.is_bot}
     ball = _ball_table(data["frame_data"])
-    cars = _car_table(data["frame_data"], humans)
-    return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars))
+    cars, ids = _car_table(data["frame_data"], humans)
+    return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
+                        pickups=_pickup_table(data, ids))
