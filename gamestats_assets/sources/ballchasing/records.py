@@ -35,8 +35,9 @@ STAT_SCHEMA = {
 
 FEATURES = {
     "positional": ("time_defensive_third_share", "time_neutral_third_share", "time_offensive_third_share",
-                   "avg_distance_to_ball", "avg_distance_to_mates", "position_variance"),
-    "mechanical": ("aerial_rate", "save_rate", "shot_accuracy", "boost_collected_per_minute",
+                   "time_behind_ball_share", "avg_distance_to_ball", "avg_distance_to_mates",
+                   "position_variance"),
+    "mechanical": ("aerial_rate", "time_high_air_share", "save_rate", "shot_accuracy", "boost_collected_per_minute",
                    "boost_wasted_share", "time_zero_boost_share"),
     "game_sense": ("time_first_man_share", "time_second_man_share", "time_third_man_share",
                    "challenge_win_rate"),
@@ -44,11 +45,13 @@ FEATURES = {
 """The features every source is asked for, by category. Definitions (the same for every source):
 
 - ``time_*_third_share``: share of the player's time in the defensive / neutral / offensive third of the
-  pitch (thirds along the long axis, seen from the player's own goal).
+  pitch (thirds along the long axis, seen from the player's own goal); ``time_behind_ball_share``: share
+  of time between the ball and the player's own goal.
 - ``avg_distance_to_ball``, ``avg_distance_to_mates``: mean distance (uu) to the ball and to teammates.
 - ``position_variance``: mean of the variances of the player's x and y positions (uu²), how much of the
   pitch the player covers.
-- ``aerial_rate``: share of the player's touches made in the air (ball above 300 uu); ``save_rate``: saves
+- ``aerial_rate``: share of the player's touches made in the air (ball above 300 uu);
+  ``time_high_air_share``: share of time in the air above the crossbar (642 uu); ``save_rate``: saves
   per shot the opponents took; ``shot_accuracy``: goals per shot.
 - ``boost_collected_per_minute``: boost collected (0-100 scale) per minute played;
   ``boost_wasted_share``: boost collected beyond the full tank (overfill) per boost collected;

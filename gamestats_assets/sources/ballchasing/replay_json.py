@@ -51,6 +51,9 @@ def _team_goals(team: dict[str, Any]) -> int:
 def _player_stats(stats: dict[str, Any], team_size: int, played_seconds: float | None) -> tuple[StatValue, ...]:
     core, boost = stats.get("core", {}), stats.get("boost", {})
     positioning, demo = stats.get("positioning", {}), stats.get("demo", {})
+    movement = stats.get("movement", {})
+    heights = [movement.get(f"time_{name}") for name in ("ground", "low_air", "high_air")]
+    sides = [positioning.get("time_behind_ball"), positioning.get("time_infront_ball")]
     thirds = [positioning.get(f"time_{name}_third") for name in ("defensive", "neutral", "offensive")]
     time_on_pitch = sum(thirds) if all(t is not None for t in thirds) else None
     no_thirds = "the replay has no positioning stats"
@@ -62,6 +65,9 @@ def _player_stats(stats: dict[str, Any], team_size: int, played_seconds: float |
         ratio("time_defensive_third_share", thirds[0], time_on_pitch, no_thirds),
         ratio("time_neutral_third_share", thirds[1], time_on_pitch, no_thirds),
         ratio("time_offensive_third_share", thirds[2], time_on_pitch, no_thirds),
+        ratio("time_behind_ball_share", sides[0], sum(sides) if None not in sides else None, no_thirds),
+        ratio("time_high_air_share", heights[2], sum(heights) if None not in heights else None,
+              "the replay has no movement stats"),
         StatValue("avg_distance_to_ball", positioning.get("avg_distance_to_ball"))
         if positioning.get("avg_distance_to_ball") is not None else missing("avg_distance_to_ball", no_thirds),
         StatValue("avg_distance_to_mates", positioning.get("avg_distance_to_mates"))

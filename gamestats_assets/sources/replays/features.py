@@ -2,7 +2,7 @@
 
 Definitions are those of ``records.FEATURES``; here is how frames give them:
 - time is weighted by each frame's duration (the next frame's time minus its own);
-- the pitch is 10 240 uu long; a player's thirds are read along y from their own goal (team 0 defends
+- the pitch is 10 240 uu long and the crossbar 642 uu high; a player's thirds are read along y from their own goal (team 0 defends
   y < 0, team 1 defends y > 0), split at ±10 240/6 uu;
 - a player's rotation role in a frame comes from the order of the team's cars along the same axis: the
   car furthest up-field is first man, the furthest back third man, any other second man;
@@ -25,6 +25,7 @@ from gamestats_assets.sources.replays.header import ReplayHeader
 SOURCE = "replay"
 HALF_LENGTH = 5120.0
 THIRD_EDGE = HALF_LENGTH / 3
+CROSSBAR = 642.0
 AERIAL_HEIGHT = 300.0
 """uu above which a touch is aerial (ball centre well above a car's reach on the ground)."""
 CONTEST_SECONDS = 1.0
@@ -37,8 +38,9 @@ def _timed_cars(frames: ReplayFrames) -> pl.DataFrame:
     ball = frames.ball.sort("frame").with_columns(
         dt=(pl.col("time").shift(-1) - pl.col("time")).fill_null(0.0).clip(0.0, 1.0)
     ).select("frame", "dt", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
+    own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
     return frames.cars.join(ball, on="frame").with_columns(
-        y_own=pl.when(pl.col("team") == 0).then(pl.col("y")).otherwise(-pl.col("y")),
+        y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own,
         to_ball=((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
                  + (pl.col("z") - pl.col("bz")) ** 2).sqrt(),
     )
@@ -52,6 +54,8 @@ def _positional(cars: pl.DataFrame) -> pl.DataFrame:
         defensive=pl.col("dt").filter(pl.col("y_own") < -THIRD_EDGE).sum(),
         neutral=pl.col("dt").filter(pl.col("y_own").abs() <= THIRD_EDGE).sum(),
         offensive=pl.col("dt").filter(pl.col("y_own") > THIRD_EDGE).sum(),
+        behind_ball=pl.col("dt").filter(pl.col("y_own") < pl.col("ball_y_own")).sum(),
+        high_air=pl.col("dt").filter(pl.col("z") > CROSSBAR).sum(),
         to_ball=(pl.col("to_ball") * pl.col("dt")).sum() / pl.col("dt").sum(),
         variance=(pl.col("x").var() + pl.col("y").var()) / 2,
         zero_boost=pl.col("dt").filter(pl.col("boost") < ZERO_BOOST).sum(),
@@ -123,7 +127,8 @@ def _player_stats(row: dict, header: ReplayHeader, team: int, shots_against: int
     if not seconds:
         features = [missing(stat, NO_CAR) for stat in (
             "time_defensive_third_share", "time_neutral_third_share", "time_offensive_third_share",
-            "avg_distance_to_ball", "avg_distance_to_mates", "position_variance", "aerial_rate",
+            "time_behind_ball_share", "time_high_air_share", "avg_distance_to_ball", "avg_distance_to_mates",
+            "position_variance", "aerial_rate",
             "boost_collected_per_minute", "boost_wasted_share", "time_zero_boost_share", "time_first_man_share",
             "time_second_man_share", "time_third_man_share", "challenge_win_rate")]
     else:
@@ -132,6 +137,8 @@ def _player_stats(row: dict, header: ReplayHeader, team: int, shots_against: int
             ratio("time_defensive_third_share", row["defensive"], seconds, NO_CAR),
             ratio("time_neutral_third_share", row["neutral"], seconds, NO_CAR),
             ratio("time_offensive_third_share", row["offensive"], seconds, NO_CAR),
+            ratio("time_behind_ball_share", row["behind_ball"], seconds, NO_CAR),
+            ratio("time_high_air_share", row["high_air"], seconds, NO_CAR),
             StatValue("avg_distance_to_ball", row["to_ball"]),
             StatValue("avg_distance_to_mates", row["to_mates"]) if row.get("to_mates") is not None
             else missing("avg_distance_to_mates", alone),
