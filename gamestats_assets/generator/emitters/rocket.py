@@ -9,7 +9,7 @@ skill, and, for ``WEAKNESS_SHARE`` of the players, one planted weakness: that sk
 written beside the replays as ``planted_weaknesses.json``.
 
 A day (drawn from the seed and the date): each player is active with probability ``ACTIVE_SHARE`` and
-queues a few games; players in the same playlist are matched by level; each game becomes one
+queues a few games; in each round of the queue, players of the same playlist are matched by level; each game becomes one
 ``synthetic/ballchasing/<id>.json`` in the format of ``GET /replays/{id}`` (stats groups core, boost, movement,
 positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
 
@@ -122,7 +122,7 @@ def _player_stats(rng: np.random.Generator, player: Player, level: float, team_s
     noise = lambda: float(rng.normal(0, 0.15))  # noqa: E731
     minutes = seconds / 60
     behind = _sigmoid(0.9 + 0.5 * player.skill("positioning", level) + noise())
-    high_air = _sigmoid(-4.0 + 0.6 * player.skill("aerials", level) + noise())
+    high_air = _sigmoid(-3.5 + 0.8 * player.skill("aerials", level) + noise())
     low_air = 0.3 + noise() / 5
     boost_skill = player.skill("boost_management", level)
     bcpm = max(120.0, 380 + 40 * boost_skill + 30 * noise())
@@ -169,9 +169,9 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
     team_size = PLAYLISTS[playlist]
     seconds = 300.0 + (float(rng.exponential(60)) if rng.random() < 0.2 else 0.0)
     levels = {p.number: p.level_on(day, anchor) for team in teams for p in team}
-    shots = [[int(rng.poisson(max(0.3, 1.6 + 0.2 * p.skill("shooting", levels[p.number])))) for p in team]
+    shots = [[int(rng.poisson(max(0.5, 2.5 + 0.2 * p.skill("shooting", levels[p.number])))) for p in team]
              for team in teams]
-    goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 0.7 * p.skill("shooting", levels[p.number]))))
+    goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 1.0 * p.skill("shooting", levels[p.number]))))
               for p, s in zip(team, team_shots, strict=True)] for team, team_shots in zip(teams, shots, strict=True)]
     sides = []
     for side in (0, 1):
@@ -181,7 +181,7 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
         for index, player in enumerate(teams[side]):
             level = levels[player.number]
             saves = int(rng.binomial(opponents_shots - opponents_goals,
-                                     _sigmoid(-0.5 + 0.7 * player.skill("saves", level)) / team_size))
+                                     _sigmoid(0.0 + 1.0 * player.skill("saves", level)) / team_size))
             assists = int(rng.binomial(team_goals - goals[side][index], 0.5)) if team_size > 1 else 0
             players.append({
                 "start_time": 0, "end_time": seconds, "name": player.name,
@@ -209,18 +209,16 @@ def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date
     players = population(seed, n_players)
     games = []
     for playlist, team_size in PLAYLISTS.items():
-        queue = []
-        for player in players:
-            if player.playlist == playlist and rng.random() < ACTIVE_SHARE:
-                queue += [player] * (1 + int(rng.poisson(GAMES_PER_ACTIVE_DAY - 1)))
-        order = np.argsort([p.level_on(day, anchor) + rng.normal(0, 3) for p in queue])
-        queue = [queue[i] for i in order]
+        games_of = {p.number: 1 + int(rng.poisson(GAMES_PER_ACTIVE_DAY - 1))
+                    for p in players if p.playlist == playlist and rng.random() < ACTIVE_SHARE}
         lobby = 2 * team_size
-        for start in range(0, len(queue) - lobby + 1, lobby):
-            group = queue[start:start + lobby]
-            if len({p.number for p in group}) < lobby:
-                continue
-            games.append(_replay_document(rng, day, anchor, playlist, (group[0::2], group[1::2])))
+        for round_number in range(max(games_of.values(), default=0)):
+            queue = [p for p in players if games_of.get(p.number, 0) > round_number]
+            order = np.argsort([p.level_on(day, anchor) + rng.normal(0, 3) for p in queue])
+            queue = [queue[i] for i in order]
+            for start in range(0, len(queue) - lobby + 1, lobby):
+                group = queue[start:start + lobby]
+                games.append(_replay_document(rng, day, anchor, playlist, (group[0::2], group[1::2])))
     return games
 
 
