@@ -149,6 +149,7 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold, cross_val_predict
+    from threadpoolctl import threadpool_limits
 
     usable = scores.filter(pl.col("z").is_not_null())
     if planted is None or planted.height == 0 or usable.height == 0:
@@ -168,8 +169,9 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
     groups = labelled["player_id"].to_numpy()
     model = CalibratedClassifierCV(LogisticRegression(), method="sigmoid", cv=3)
     folds = min(5, len(set(groups)))
-    probability = cross_val_predict(model, features, labels, groups=groups, cv=GroupKFold(n_splits=folds),
-                                    method="predict_proba")[:, 1]
+    with threadpool_limits(1):
+        probability = cross_val_predict(model, features, labels, groups=groups, cv=GroupKFold(n_splits=folds),
+                                        method="predict_proba")[:, 1]
     deciles = np.minimum((probability * 10).astype(int), 9)
     calibration = [{"bin": int(b), "predicted": float(probability[deciles == b].mean()),
                     "observed": float(labels[deciles == b].mean()), "n": int((deciles == b).sum())}
