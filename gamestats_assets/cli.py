@@ -77,7 +77,8 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
     try:
         import dagster as dg
 
-        from gamestats_assets.definitions import defs
+        from gamestats_assets.definitions import DISCOVERIES, defs
+        from gamestats_assets.lib.resources import PlatformResource
         from gamestats_assets.lib.runner import materialize_recent
 
         console.print(f"[bold]gamestats demo[/]: {keys[0]} .. {keys[-1]}, data in {settings.data_dir}, "
@@ -92,7 +93,8 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                               + (f"  failed steps: {', '.join(outcome.failed_steps)}" if outcome.failed_steps else ""))
                 status.update(f"materializing (last: {outcome.label})")
 
-            outcomes = materialize_recent(defs, instance, keys, on_run=report)
+            outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, PlatformResource.from_settings(settings),
+                                          on_run=report)
         _print_summary(defs, prepared.pg_url, outcomes)
     finally:
         release(prepared)

@@ -8,7 +8,10 @@ from gamestats_assets.defs import demo_data, l2m
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 
-DOMAINS = [demo_data.defs, l2m.defs]
+DOMAINS = [demo_data, l2m]
+"""Every domain package: its ``defs`` and the ``DISCOVERIES`` that find its partitions in landing."""
+
+DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""
@@ -33,7 +36,7 @@ def with_publish_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The definitions of every domain in ``DOMAINS`` on the resources chosen from ``settings``."""
-    merged = dg.Definitions.merge(*DOMAINS)
+    merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
     return dg.Definitions(
         assets=dg.map_asset_specs(with_publish_policy, list(merged.assets or [])),
         asset_checks=merged.asset_checks,

@@ -19,7 +19,8 @@ from psycopg import sql
 from gamestats_assets.lib import embedded_postgres
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+"""Real sample files copied into the repository, each folder with a SOURCES.md naming origin and licence."""
 
 
 def _service_answers(url: str) -> bool:

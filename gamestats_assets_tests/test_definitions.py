@@ -54,3 +54,33 @@ def test_the_executor_is_chosen_by_setting(monkeypatch):
     monkeypatch.setenv("GAMESTATS_EXECUTOR", "celery")
     with pytest.raises(ValueError, match="GAMESTATS_EXECUTOR must be one of in_process, multiprocess"):
         Settings.from_env()
+
+
+def test_every_asset_is_in_a_job_of_its_domain_and_in_the_demo_plan():
+    from gamestats_assets.definitions import DISCOVERIES
+    from gamestats_assets.lib.runner import plan
+
+    graph = defs.resolve_asset_graph()
+    in_jobs = set()
+    for job in defs.jobs:
+        in_jobs |= set(defs.resolve_job_def(job.name).asset_layer.selected_asset_keys)
+    materializable = set(graph.materializable_asset_keys)
+    assert materializable - in_jobs == set()
+    assert plan(defs, DISCOVERIES).keys == materializable
+
+
+def test_a_dynamic_partitions_definition_without_discovery_is_refused():
+    from gamestats_assets.lib.runner import plan
+
+    @dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name="t_orphan"))
+    def orphan() -> None:
+        """An asset of dynamic partitions that nothing discovers."""
+
+    with pytest.raises(ValueError, match="no discovery finds the keys of dynamic partitions"):
+        plan(dg.Definitions(assets=[orphan]))
+
+
+def test_each_domain_with_landing_files_has_a_landing_sensor_running_by_default():
+    sensors = {s.name: s for s in defs.sensors}
+    for domain in ("demo_data", "l2m"):
+        assert sensors[f"{domain}_landing_sensor"].default_status == dg.DefaultSensorStatus.RUNNING

@@ -1,7 +1,7 @@
 """Optional LLM analyzers: ask a chat model for the rule set instead of inferring it offline.
 
-Two HTTP shapes are supported with the standard library only: OpenAI-style chat completions
-(``POST {base_url}/chat/completions``) and Anthropic-style messages (``POST {base_url}/messages``).
+Two HTTP shapes are supported, both through the platform's API client (``lib.http``): OpenAI-style chat
+completions (``POST {base_url}/chat/completions``) and Anthropic-style messages (``POST {base_url}/messages``).
 The model is shown the taxonomy, the product and the offline rule set as the JSON shape to return.
 Replies that are not a valid rule set are retried (3 tries in all); requests are spaced by a minimum
 interval; results are cached on disk by taxonomy hash, provider, model and product.
@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import threading
-import time
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from gamestats_assets.generator.analyzer import OfflineAnalyzer
 from gamestats_assets.generator.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.taxonomy import Taxonomy
+from gamestats_assets.lib.http import ApiClient, ApiError, EndpointLimit
 
 ATTEMPTS = 3
 
@@ -42,10 +39,16 @@ class LLMProvider:
     min_interval_s: float = 1.0
     timeout_s: float = 120.0
     name = "llm"
+    path = ""
+    auth_header = "Authorization"
+    key_format = "{key}"
+    extra_headers: ClassVar[dict[str, str]] = {}
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._last_request = 0.0
+        spacing = [EndpointLimit("", ((1, self.min_interval_s),))] if self.min_interval_s > 0 else []
+        self._client = ApiClient(self.name, self.base_url, self.api_key_env, auth_header=self.auth_header,
+                                 key_format=self.key_format, limits=spacing, headers=self.extra_headers,
+                                 timeout_s=self.timeout_s)
 
     def analyze(self, taxonomy: Taxonomy, product: ProductInfo) -> RuleSet:
         """The model's RuleSet for the taxonomy, from the cache when this exact question was asked before."""
@@ -93,28 +96,10 @@ class LLMProvider:
         )
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        api_key = os.environ.get(self.api_key_env, "")
-        if not api_key:
-            raise LLMError(f"{self.name}: set {self.api_key_env} to use this provider")
-        with self._lock:
-            wait = self._last_request + self.min_interval_s - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self._last_request = time.monotonic()
-        request = urllib.request.Request(
-            self._url(), data=json.dumps(body).encode(), headers=self._headers(api_key), method="POST"
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            raise LLMError(f"{self.name}: HTTP {error.code} from {self._url()}: {error.read()[:300]!r}") from error
-
-    def _url(self) -> str:
-        raise NotImplementedError
-
-    def _headers(self, api_key: str) -> dict[str, str]:
-        raise NotImplementedError
+            return self._client.post_json(self.path, body)
+        except ApiError as error:
+            raise LLMError(str(error)) from error
 
     def _request_body(self, prompt: str) -> dict[str, Any]:
         raise NotImplementedError
@@ -131,12 +116,8 @@ class OpenAIProvider(LLMProvider):
     base_url: str = "https://api.openai.com/v1"
     api_key_env: str = "OPENAI_API_KEY"
     name = "openai"
-
-    def _url(self) -> str:
-        return f"{self.base_url.rstrip('/')}/chat/completions"
-
-    def _headers(self, api_key: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
+    path = "/chat/completions"
+    key_format = "Bearer {key}"
 
     def _request_body(self, prompt: str) -> dict[str, Any]:
         return {"model": self.model, "messages": [{"role": "user", "content": prompt}], "temperature": 0}
@@ -154,12 +135,9 @@ class AnthropicProvider(LLMProvider):
     api_key_env: str = "ANTHROPIC_API_KEY"
     max_tokens: int = 16000
     name = "anthropic"
-
-    def _url(self) -> str:
-        return f"{self.base_url.rstrip('/')}/messages"
-
-    def _headers(self, api_key: str) -> dict[str, str]:
-        return {"x-api-key": api_key, "anthropic-version": "2023-06-01", "content-type": "application/json"}
+    path = "/messages"
+    auth_header = "x-api-key"
+    extra_headers: ClassVar[dict[str, str]] = {"anthropic-version": "2023-06-01"}
 
     def _request_body(self, prompt: str) -> dict[str, Any]:
         return {"model": self.model, "max_tokens": self.max_tokens, "messages": [{"role": "user", "content": prompt}]}

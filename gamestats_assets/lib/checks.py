@@ -13,6 +13,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.lib.quarantine import quarantined, rejected_records
+from gamestats_assets.lib.resources import PlatformResource
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,9 @@ def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksD
         description=f"No landing file or record of the partition was quarantined (see quarantine/{domain}/).",
         partitions_def=asset.partitions_def,
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource) -> dg.AssetCheckResult:
         keys = context.partition_keys if asset.partitions_def else ["unpartitioned"]
-        counts = [quarantined(domain, key) for key in keys]
+        counts = [quarantined(platform.quarantine_dir, domain, key) for key in keys]
         files, records = sum(c["files"] for c in counts), sum(c["records"] for c in counts)
         return dg.AssetCheckResult(
             passed=files == 0 and records == 0,
@@ -215,8 +216,8 @@ def reject_share_check(
         blocking=True,
         partitions_def=asset.partitions_def,
     )
-    def _check(context: dg.AssetCheckExecutionContext, frame: pl.DataFrame) -> dg.AssetCheckResult:
-        rejected = sum(rejected_records(domain, key, source) for key in context.partition_keys)
+    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource, frame: pl.DataFrame) -> dg.AssetCheckResult:
+        rejected = sum(rejected_records(platform.quarantine_dir, domain, key, source) for key in context.partition_keys)
         share = rejected / (frame.height + rejected) if rejected else 0.0
         return dg.AssetCheckResult(
             passed=share <= max_share,

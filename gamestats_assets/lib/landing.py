@@ -1,4 +1,4 @@
-"""Landing folders: where each day's source files arrive, and what happens when a day has none.
+"""Landing: where a domain's source files arrive, and what happens when a partition has none.
 
 ``GAMESTATS_SOURCE=synthetic`` (the default) fills an empty day from the domain's emitter;
 ``GAMESTATS_SOURCE=files`` never invents data: a day without files fails with the folder it looked in.
@@ -11,24 +11,26 @@ from typing import Any
 import dagster as dg
 
 from gamestats_assets.lib.partitions import daily_partitions
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.resources import PlatformResource
 
 
-def landing_asset(domain: str, name: str, **kwargs: Any):
-    """``dg.asset`` for ``[domain, "landing", name]``: a day's source files in ``landing/<domain>/<day>/``
-    (kind ``file``, daily, a range of days in one run). It returns a ``MaterializeResult``; the ETL
-    assets that read the folder depend on it."""
+def landing_asset(domain: str, name: str, *, partitions_def: dg.PartitionsDefinition | None = daily_partitions,
+                  **kwargs: Any):
+    """``dg.asset`` for ``[domain, "landing", name]``: the source files of a partition as they were delivered
+    (kind ``file``; a range of keys in one run). Day-keyed domains keep them in ``landing/<domain>/<day>/``,
+    match-keyed ones in ``landing/<domain>/<kind>/`` with the key inside the file. It returns a
+    ``MaterializeResult``; the ETL assets that read the files depend on it."""
     return dg.asset(
         key=[domain, "landing", name],
         group_name=domain,
         kinds={"file"},
-        partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         **kwargs,
     )
 
 
-def ensure_day(folder: Path, delivered: bool, generate: Callable[[], None], settings: Settings) -> bool:
+def ensure_day(folder: Path, delivered: bool, generate: Callable[[], None], platform: PlatformResource) -> bool:
     """Make sure ``folder`` holds the day's source files; return whether they were generated.
 
     Delivered files are kept as they are. Otherwise a synthetic source generates the day, and a
@@ -36,9 +38,9 @@ def ensure_day(folder: Path, delivered: bool, generate: Callable[[], None], sett
     """
     if delivered:
         return False
-    if settings.source != "synthetic":
+    if not platform.generates:
         raise dg.Failure(
-            description=f"No source files in {folder} (GAMESTATS_SOURCE={settings.source}): deliver the day's "
+            description=f"No source files in {folder} (GAMESTATS_SOURCE={platform.source}): deliver the day's "
             "files there, or set GAMESTATS_SOURCE=synthetic to generate them."
         )
     folder.mkdir(parents=True, exist_ok=True)

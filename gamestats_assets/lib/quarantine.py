@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from gamestats_assets.lib.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -27,13 +26,15 @@ class Reject:
     raw: str
 
 
-def partition_folder(domain: str, partition: str, settings: Settings | None = None) -> Path:
-    return (settings or Settings.from_env()).quarantine_dir / domain / partition
+def partition_folder(root: Path, domain: str, partition: str) -> Path:
+    """``<root>/<domain>/<partition>``: where a partition's quarantined input waits (``root`` is the data
+    folder's ``quarantine/``)."""
+    return Path(root) / domain / partition
 
 
-def quarantine_file(path: Path, domain: str, partition: str, reason: str, settings: Settings | None = None) -> Path:
+def quarantine_file(root: Path, path: Path, domain: str, partition: str, reason: str) -> Path:
     """Move ``path`` into quarantine with ``reason`` recorded beside it; return its new path."""
-    folder = partition_folder(domain, partition, settings)
+    folder = partition_folder(root, domain, partition)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
     shutil.move(str(path), target)
@@ -44,11 +45,11 @@ def quarantine_file(path: Path, domain: str, partition: str, reason: str, settin
 
 
 def quarantine_records(
-    rejects: Iterable[Reject], domain: str, partition: str, source: str, settings: Settings | None = None
+    root: Path, rejects: Iterable[Reject], domain: str, partition: str, source: str
 ) -> int:
     """Write the partition's rejected records of ``source`` (replacing an earlier run's); return how many."""
     rows = [json.dumps(asdict(r)) for r in rejects]
-    target = partition_folder(domain, partition, settings) / f"{source}.rejects.jsonl"
+    target = partition_folder(root, domain, partition) / f"{source}.rejects.jsonl"
     if not rows:
         target.unlink(missing_ok=True)
         return 0
@@ -57,9 +58,9 @@ def quarantine_records(
     return len(rows)
 
 
-def quarantined(domain: str, partition: str, settings: Settings | None = None) -> dict[str, int]:
+def quarantined(root: Path, domain: str, partition: str) -> dict[str, int]:
     """What a partition has in quarantine: whole files and single records."""
-    folder = partition_folder(domain, partition, settings)
+    folder = partition_folder(root, domain, partition)
     if not folder.exists():
         return {"files": 0, "records": 0}
     files = sum(1 for p in folder.glob("*.reason.json"))
@@ -67,7 +68,7 @@ def quarantined(domain: str, partition: str, settings: Settings | None = None) -
     return {"files": files, "records": records}
 
 
-def rejected_records(domain: str, partition: str, source: str, settings: Settings | None = None) -> int:
+def rejected_records(root: Path, domain: str, partition: str, source: str) -> int:
     """How many records of ``source`` the partition rejected."""
-    path = partition_folder(domain, partition, settings) / f"{source}.rejects.jsonl"
+    path = partition_folder(root, domain, partition) / f"{source}.rejects.jsonl"
     return sum(1 for _ in path.open()) if path.exists() else 0

@@ -1,20 +1,67 @@
 """The resources every domain uses, chosen once from the settings."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from gamestats_assets.lib.lake import DeltaLakeIOManager
 from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+
+
+class PlatformResource(dg.ConfigurableResource):
+    """Where the platform keeps its files and where data comes from, as the settings chose them.
+
+    Assets take it instead of reading the environment at run time, so a test runs any asset with
+    ``build_asset_context(partition_key=..., resources=build_resources(settings))``.
+    """
+
+    data_dir: str
+    source: str = "synthetic"
+    seed: int = 42
+    users: int = 2000
+    start_date: str
+    anchor_date: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PlatformResource:
+        return cls(data_dir=str(settings.data_dir), source=settings.source, seed=settings.seed,
+                   users=settings.users, start_date=settings.start_date, anchor_date=settings.anchor_date)
+
+    @property
+    def generates(self) -> bool:
+        """Whether an empty landing partition is filled by the domain's synthetic emitter."""
+        return self.source == "synthetic"
+
+    def landing_dir(self, domain: str) -> Path:
+        """``<data_dir>/landing/<domain>``: where the domain's source files arrive."""
+        return Path(self.data_dir) / "landing" / domain
+
+    def reference_dir(self, domain: str) -> Path:
+        """``data/reference/<domain>`` of the project: small reference files shipped with the code."""
+        return PROJECT_ROOT / "data" / "reference" / domain
+
+    def roster_path(self, domain: str) -> Path:
+        """``<data_dir>/reference/<domain>/players.csv``: the players a domain tracks, one per line."""
+        return Path(self.data_dir) / "reference" / domain / "players.csv"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        """``<data_dir>/quarantine``: input that could not be read, with the reasons."""
+        return Path(self.data_dir) / "quarantine"
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
-    """The lake IO manager, the DuckDB warehouse and the serving PostgreSQL for ``settings``.
+    """The platform's folders, the lake IO manager, the DuckDB warehouse and the serving PostgreSQL.
 
     PostgreSQL's URL is read at run time (``GAMESTATS_PG_URL`` or the embedded server), so no credential
     ever appears in a run's configuration.
     """
     return {
+        "platform": PlatformResource.from_settings(settings),
         "lake": DeltaLakeIOManager(root=settings.lake_uri),
         "warehouse": DuckDBResource(database=str(settings.warehouse_path)),
         "postgres": PostgresResource(),

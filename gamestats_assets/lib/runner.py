@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
+
+from gamestats_assets.lib.discovery import PartitionDiscovery
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.sensors import DEFAULT_BATCH, key_batches
 
 
 @dataclass
@@ -29,21 +33,40 @@ class RunOutcome:
 
 @dataclass(frozen=True)
 class Plan:
-    """The asset keys in three waves: unpartitioned roots, daily assets (one run per day), and the
-    unpartitioned assets that read daily ones."""
+    """The asset keys in waves: unpartitioned roots, daily assets (one run per day), the assets of each
+    dynamic partitions definition (runs over the keys found in landing), and the unpartitioned assets
+    that read partitioned ones."""
 
     before: frozenset[dg.AssetKey]
     daily: frozenset[dg.AssetKey]
+    dynamic: dict[str, frozenset[dg.AssetKey]]
     after: frozenset[dg.AssetKey]
 
+    @property
+    def keys(self) -> frozenset[dg.AssetKey]:
+        return self.before | self.daily | self.after | frozenset().union(*self.dynamic.values())
 
-def plan(defs: dg.Definitions) -> Plan:
+
+def plan(defs: dg.Definitions, discoveries: Sequence[PartitionDiscovery] = ()) -> Plan:
+    """Every materializable asset of ``defs`` in its wave; a dynamic partitions definition that no discovery
+    finds keys for is an error, so no asset can fall out of the demo."""
     graph = defs.resolve_asset_graph()
     keys = set(graph.materializable_asset_keys)
-    daily = {k for k in keys if isinstance(graph.get(k).partitions_def, dg.TimeWindowPartitionsDefinition)}
-    after = {k for k in keys - daily if graph.get_ancestor_asset_keys(k) & daily}
-    before = keys - daily - after - {k for k in keys if graph.get(k).partitions_def is not None}
-    return Plan(frozenset(before), frozenset(daily), frozenset(after))
+    partitions = {k: graph.get(k).partitions_def for k in keys}
+    daily = {k for k, p in partitions.items() if isinstance(p, dg.TimeWindowPartitionsDefinition)}
+    dynamic: dict[str, set[dg.AssetKey]] = {}
+    for key, partitions_def in partitions.items():
+        if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
+            dynamic.setdefault(partitions_def.name, set()).add(key)
+        elif partitions_def is not None and key not in daily:
+            raise ValueError(f"{key.to_user_string()}: the demo has no wave for {type(partitions_def).__name__}")
+    undiscovered = set(dynamic) - {getattr(d.partitions_def, "name", None) for d in discoveries}
+    if undiscovered:
+        raise ValueError(f"no discovery finds the keys of dynamic partitions {sorted(undiscovered)}")
+    partitioned = daily | set().union(*dynamic.values())
+    after = {k for k in keys - partitioned if graph.get_ancestor_asset_keys(k) & partitioned}
+    before = keys - partitioned - after
+    return Plan(frozenset(before), frozenset(daily), {n: frozenset(k) for n, k in dynamic.items()}, frozenset(after))
 
 
 def execute(
@@ -52,12 +75,13 @@ def execute(
     keys: Iterable[dg.AssetKey],
     label: str,
     partition_key: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> RunOutcome:
     """Materialize ``keys`` (and their checks) in one run on ``instance``; never raises for a failed step."""
     job = defs.resolve_implicit_global_asset_job_def()
     started = time.monotonic()
     result = job.execute_in_process(
-        instance=instance, asset_selection=sorted(keys), partition_key=partition_key, raise_on_error=False
+        instance=instance, asset_selection=sorted(keys), partition_key=partition_key, tags=tags, raise_on_error=False
     )
     outcome = RunOutcome(label=label, run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)
     for event in result.all_events:
@@ -75,19 +99,36 @@ def materialize_recent(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     days: list[str],
+    discoveries: Sequence[PartitionDiscovery],
+    platform: PlatformResource,
     on_run: Callable[[RunOutcome], None] = lambda outcome: None,
 ) -> list[RunOutcome]:
-    """Materialize everything: the unpartitioned roots, then each of ``days``, then what reads the days."""
-    waves = plan(defs)
-    runs: list[tuple[str, frozenset[dg.AssetKey], str | None]] = []
+    """Materialize everything: the unpartitioned roots, then each of ``days``, then every dynamic key the
+    discoveries find in landing (added to the instance, run in batches), then what reads the partitions."""
+    waves = plan(defs, discoveries)
+    runs: list[tuple[str, frozenset[dg.AssetKey], str | None, dict[str, str] | None]] = []
     if waves.before:
-        runs.append(("reference", waves.before, None))
-    runs += [(day, waves.daily, day) for day in days] if waves.daily else []
+        runs.append(("reference", waves.before, None, None))
+    runs += [(day, waves.daily, day, None) for day in days] if waves.daily else []
+    outcomes = [_run(defs, instance, run, on_run) for run in runs]
+    for discovery in discoveries:
+        if not isinstance(discovery.partitions_def, dg.DynamicPartitionsDefinition):
+            continue
+        name = discovery.partitions_def.name
+        keys = sorted(discovery.find(platform))
+        instance.add_dynamic_partitions(name, [k for k in keys if not instance.has_dynamic_partition(name, k)])
+        ordered = instance.get_dynamic_partitions(name)
+        for first, last in key_batches(ordered, keys, DEFAULT_BATCH):
+            tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+            label = f"{name} {first[:8]}" + (f"..{last[:8]}" if last != first else "")
+            outcomes.append(_run(defs, instance, (label, waves.dynamic[name], None, tags), on_run))
     if waves.after:
-        runs.append(("snapshots", waves.after, None))
-    outcomes = []
-    for label, keys, partition_key in runs:
-        outcome = execute(defs, instance, keys, label, partition_key)
-        on_run(outcome)
-        outcomes.append(outcome)
+        outcomes.append(_run(defs, instance, ("snapshots", waves.after, None, None), on_run))
     return outcomes
+
+
+def _run(defs, instance, run, on_run) -> RunOutcome:
+    label, keys, partition_key, tags = run
+    outcome = execute(defs, instance, keys, label, partition_key, tags)
+    on_run(outcome)
+    return outcome

@@ -81,7 +81,7 @@ def test_anthropic_provider_gives_up_after_three_tries(model_server, taxonomy, m
     with pytest.raises(LLMError, match="3 tries"):
         provider.analyze(taxonomy, ProductInfo("saas", "web"))
     assert [path for path, _, _ in model.requests] == ["/v1/messages"] * 3
-    assert model.requests[0][1]["X-Api-Key"] == "test-key"
+    assert {name.lower(): value for name, value in model.requests[0][1].items()}["x-api-key"] == "test-key"
 
 
 def test_rate_limit_spaces_requests(model_server, taxonomy, monkeypatch):

@@ -66,6 +66,8 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
 def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
     from gamestats_assets.lib.checks import reject_share_check
     from gamestats_assets.lib.quarantine import Reject, quarantine_records
+    from gamestats_assets.lib.resources import PlatformResource
+    from gamestats_assets.lib.settings import Settings
 
     daily = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
@@ -77,8 +79,9 @@ def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_d
         return pl.DataFrame({"date": [dt.date.fromisoformat(context.partition_key)] * 2, "user": ["a", "b"]})
 
     check = reject_share_check(logins, "t_dom", "logins", max_share=0.25)
-    quarantine_records([Reject("logins.jsonl", n, "bad", "{") for n in range(3)], "t_dom", "2026-01-02", "logins")
-    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake"))}
+    quarantine_records(data_dir / "quarantine", [Reject("logins.jsonl", n, "bad", "{") for n in range(3)], "t_dom", "2026-01-02", "logins")
+    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")),
+                 "platform": PlatformResource.from_settings(Settings.from_env())}
     instance = dg.DagsterInstance.ephemeral()
     bad = dg.materialize([logins, check], resources=resources, instance=instance, partition_key="2026-01-02",
                          raise_on_error=False)

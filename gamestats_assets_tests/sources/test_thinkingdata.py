@@ -1,6 +1,5 @@
 import json
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,9 @@ from gamestats_assets.sources.thinkingdata import (
     track_record,
     user_set_record,
 )
+from gamestats_assets_tests.conftest import FIXTURES
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "thinkingdata"
+SAMPLES = FIXTURES / "thinkingdata"
 
 
 def test_official_samples_parse_unchanged():

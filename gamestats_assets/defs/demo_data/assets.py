@@ -25,16 +25,20 @@ from gamestats_assets.generator.api import (
 )
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
+from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
-from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.settings import PROJECT_ROOT
 from gamestats_assets.lib.stats import with_wilson
 from gamestats_assets.sources.thinkingdata import ThinkingDataFormatError, lines_frame, parse_line
 
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
 SYNTHETIC_PREFIX = "synthetic-"
+LANDING = day_folders(DOMAIN, daily_partitions, dg.AssetKey([DOMAIN, "landing", "event_logs"]))
+"""The days in landing/demo_data/ and the fingerprints of their files."""
 
 
 class TaxonomyConfig(dg.Config):
@@ -66,30 +70,29 @@ def event_rules(config: TaxonomyConfig) -> pl.DataFrame:
 
 
 @lake_asset(DOMAIN, "reference", "users", ins={"event_rules": dg.AssetIn(event_rules.key)})
-def users(event_rules: pl.DataFrame) -> pl.DataFrame:
+def users(platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame:
     """The synthetic population: one row per user (key ``account_id``) with segment, lifecycle dates,
     preset device properties and user properties, plus the ``anchor_date`` and ``seed`` it was built from.
 
     Size, seed and anchor come from ``GAMESTATS_USERS``, ``GAMESTATS_SEED`` and ``GAMESTATS_ANCHOR_DATE``.
     """
-    settings = Settings.from_env()
-    anchor = dt.date.fromisoformat(settings.anchor_date)
-    population = build_users(rules_of(event_rules), PopulationConfig(users=settings.users, seed=settings.seed, anchor=anchor))
-    return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(settings.seed, dtype=pl.Int64))
+    anchor = dt.date.fromisoformat(platform.anchor_date)
+    population = build_users(rules_of(event_rules), PopulationConfig(users=platform.users, seed=platform.seed, anchor=anchor))
+    return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(platform.seed, dtype=pl.Int64))
 
 
 @landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
-def event_logs(context: dg.AssetExecutionContext, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.MaterializeResult:
+def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame,
+               users: pl.DataFrame) -> dg.MaterializeResult:
     """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
     synthetic file beside them is removed; a day without them is (re)generated as
     ``synthetic-YYYYMMDD.jsonl`` (the same bytes for the same population, seed and day) unless
     ``GAMESTATS_SOURCE=files``."""
-    settings = Settings.from_env()
     rules = rules_of(event_rules)
     generated, files = 0, []
     for key in context.partition_keys:
-        folder = settings.landing_dir(DOMAIN) / key
+        folder = platform.landing_dir(DOMAIN) / key
         synthetic = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
         delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in folder.glob("*.jsonl"))
         if delivered:
@@ -101,16 +104,17 @@ def event_logs(context: dg.AssetExecutionContext, event_rules: pl.DataFrame, use
             lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
             (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
 
-        generated += ensure_day(folder, delivered, write_day, settings)
+        generated += ensure_day(folder, delivered, write_day, platform)
         files += sorted(folder.glob("*.jsonl"))
     return dg.MaterializeResult(metadata={
+        **fingerprint_metadata(LANDING, platform, context.partition_keys),
         "days_generated": generated,
         "files": len(files),
         "bytes": sum(f.stat().st_size for f in files),
     })
 
 
-def valid_lines(path: Path, partition: str) -> tuple[list[tuple[int, str]], list[Reject]]:
+def valid_lines(platform: PlatformResource, path: Path, partition: str) -> tuple[list[tuple[int, str]], list[Reject]]:
     """The valid ThinkingData lines of one landing file (with their line numbers) and the rejects.
 
     A file that is not UTF-8 text is quarantined whole.
@@ -118,7 +122,7 @@ def valid_lines(path: Path, partition: str) -> tuple[list[tuple[int, str]], list
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        quarantine_file(path, DOMAIN, partition, f"not UTF-8 text: {error}")
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, f"not UTF-8 text: {error}")
         return [], []
     good, rejects = [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -156,19 +160,19 @@ def typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return frame
 
 
-def parse_day(partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def parse_day(platform: PlatformResource, partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """One day's landing files as typed rows; rejected lines quarantined."""
-    folder = Settings.from_env().landing_dir(DOMAIN) / partition
+    folder = platform.landing_dir(DOMAIN) / partition
     frames, rejects = [], []
     for path in sorted(folder.glob("*.jsonl")):
-        good, file_rejects = valid_lines(path, partition)
+        good, file_rejects = valid_lines(platform, path, partition)
         rejects += file_rejects
         if good:
             frames.append(typed(lines_frame(line for _, line in good), schema).with_columns(
                 source_file=pl.lit(path.name),
                 line_number=pl.Series([number for number, _ in good], dtype=pl.Int64),
             ))
-    quarantine_records(rejects, DOMAIN, partition, "events")
+    quarantine_records(platform.quarantine_dir, rejects, DOMAIN, partition, "events")
     if not frames:
         return pl.DataFrame(schema={"#type": pl.String, "#time": pl.Datetime("ms"), "date": pl.Date,
                                     "source_file": pl.String, "line_number": pl.Int64})
@@ -177,13 +181,13 @@ def parse_day(partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
             ins={"event_rules": dg.AssetIn(event_rules.key)})
-def events(context: dg.AssetExecutionContext, event_rules: pl.DataFrame) -> pl.DataFrame:
+def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame:
     """The day's log lines parsed and typed: one row per line (key ``date``, ``source_file``,
     ``line_number``), root keys (``#type``, ``#account_id``, ``#time``, ``#event_name`` ...) and every
     property as its own column, typed from the taxonomy. Lines that are not valid ThinkingData go to
     quarantine with their reason."""
     schema = property_schema(rules_of(event_rules))
-    frame = pl.concat([parse_day(key, schema) for key in context.partition_keys], how="diagonal_relaxed")
+    frame = pl.concat([parse_day(platform, key, schema) for key in context.partition_keys], how="diagonal_relaxed")
     context.add_output_metadata({"lines": frame.height})
     return frame
 

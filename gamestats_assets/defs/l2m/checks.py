@@ -18,6 +18,7 @@ from gamestats_assets.defs.l2m.assets import (
 )
 from gamestats_assets.defs.l2m.transforms import checks
 from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
+from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
@@ -82,11 +83,11 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
 
 @dg.asset_check(asset=farmers_detected, name="bot_detection_precision_and_recall", partitions_def=farmers_detected.partitions_def,
                 additional_ins={"active": dg.AssetIn(l2m_active.key)})
-def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, farmers_detected: pl.DataFrame,
-                                       active: pl.DataFrame) -> dg.AssetCheckResult:
+def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                                       farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On synthetic days, the detected farmers against the planted truth: precision and recall both at
     least 0.9. Days without planted truth (real logs) are reported as not scored."""
-    truths = [day_folder(key) / TRUTH_FILE for key in context.partition_keys]
+    truths = [day_folder(platform, key) / TRUTH_FILE for key in context.partition_keys]
     if not all(path.exists() for path in truths):
         return dg.AssetCheckResult(passed=True, metadata={"scored": False})
     planted = pl.concat([checks.planted_farm_accounts(path) for path in truths]).unique("user_id")

@@ -1,7 +1,8 @@
-"""Every morning, yesterday's l2m partitions, then its snapshots."""
+"""The l2m jobs per partitions definition, and every morning yesterday's partitions, then the snapshots."""
 
 from gamestats_assets.defs.l2m.assets import ASSETS
 from gamestats_assets.defs.l2m.publish import PUBLISH_ASSETS, WAREHOUSE_ASSETS
-from gamestats_assets.lib.automation import build_daily_schedules
+from gamestats_assets.lib.automation import build_jobs, build_schedules
 
-JOBS, SCHEDULES = build_daily_schedules("l2m", [*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS])
+JOBS = build_jobs("l2m", [*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS])
+SCHEDULES = build_schedules(JOBS)

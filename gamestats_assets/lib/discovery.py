@@ -1,0 +1,131 @@
+"""Discovery: which partitions the landing folders hold, and a fingerprint of each one's files.
+
+A ``PartitionDiscovery`` answers "which keys are in landing, and did their files change?": the landing
+sensor runs keys that are new or whose fingerprint changed, and ``gamestats demo`` runs every key it finds.
+Day-keyed domains land ``landing/<domain>/<YYYY-MM-DD>/``; match-keyed ones land
+``landing/<domain>/<kind>/<file>`` and read the key from inside the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from gamestats_assets.lib.resources import PlatformResource
+
+Fingerprints = dict[str, str]
+"""Partition key → fingerprint of the landing files that make up the partition."""
+
+
+@dataclass(frozen=True)
+class PartitionDiscovery:
+    """How a domain's partitions are found in landing: ``find(platform)`` gives every key present with the
+    fingerprint of its files, ``domain`` names the landing folder it looks in, and ``landing_key`` the asset
+    that processes them (it records the fingerprints it saw, see ``fingerprint_metadata``)."""
+
+    domain: str
+    partitions_def: dg.PartitionsDefinition
+    find: Callable[[PlatformResource], Fingerprints]
+    landing_key: dg.AssetKey
+
+
+FINGERPRINTS_METADATA = "landing_fingerprints"
+
+
+def fingerprint_metadata(discovery: PartitionDiscovery, platform: PlatformResource, keys: Iterable[str]) -> dict:
+    """Materialization metadata of a landing asset: the fingerprints of the files of ``keys`` it processed,
+    so the landing sensor never reruns a partition for files the run itself wrote (synthetic days)."""
+    found = discovery.find(platform)
+    return {FINGERPRINTS_METADATA: dg.MetadataValue.json({key: found.get(key) for key in keys})}
+
+
+def processed_fingerprint(instance: dg.DagsterInstance, landing_key: dg.AssetKey, key: str) -> str | None:
+    """The fingerprint the latest materialization of ``landing_key`` for partition ``key`` recorded."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=landing_key, asset_partitions=[key]), limit=1, ascending=False).records
+    materialization = records[0].asset_materialization if records else None
+    recorded = materialization.metadata.get(FINGERPRINTS_METADATA) if materialization else None
+    return recorded.value.get(key) if recorded is not None else None
+
+
+def files_fingerprint(paths: Iterable[Path]) -> str:
+    """A digest of the files' names, sizes and modification times: it changes when any file is added,
+    removed, replaced or rewritten."""
+    digest = hashlib.sha1()
+    for path in sorted(paths):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def landing_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` a source may read: regular files whose names do not start with a dot."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def day_folders(
+    domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey
+) -> PartitionDiscovery:
+    """Discovery of a day-keyed domain: every ``landing/<domain>/<YYYY-MM-DD>/`` folder holding files, for
+    days the partitions definition has."""
+
+    def find(platform: PlatformResource) -> Fingerprints:
+        root = platform.landing_dir(domain)
+        found = {}
+        for folder in sorted(root.iterdir()) if root.is_dir() else []:
+            try:
+                dt.date.fromisoformat(folder.name)
+            except ValueError:
+                continue
+            files = landing_files(folder)
+            if files and partitions_def.has_partition_key(folder.name):
+                found[folder.name] = files_fingerprint(files)
+        return found
+
+    return PartitionDiscovery(domain, partitions_def, find, landing_key)
+
+
+def keyed_files(
+    domain: str,
+    partitions_def: dg.DynamicPartitionsDefinition,
+    landing_key: dg.AssetKey,
+    kinds: Iterable[str],
+    key_of: Callable[[Path], str | None],
+) -> PartitionDiscovery:
+    """Discovery of a match-keyed domain: the files of ``landing/<domain>/<kind>/`` for each of ``kinds``,
+    grouped by the key ``key_of(path)`` reads from the file (None: not a file of this source; the landing
+    asset quarantines it). Keys read before are remembered by file fingerprint in
+    ``<data_dir>/state/landing_keys/<domain>.json``, so an unchanged file is never read twice."""
+    kinds = tuple(kinds)
+
+    def find(platform: PlatformResource) -> Fingerprints:
+        index_path = Path(platform.data_dir) / "state" / "landing_keys" / f"{domain}.json"
+        index = json.loads(index_path.read_text()) if index_path.exists() else {}
+        fresh, grouped = {}, {}
+        for kind in kinds:
+            for path in landing_files(platform.landing_dir(domain) / kind):
+                stamp = files_fingerprint([path])
+                entry = f"{kind}/{path.name}"
+                key = index[entry][1] if entry in index and index[entry][0] == stamp else key_of(path)
+                fresh[entry] = [stamp, key]
+                if key is not None:
+                    grouped.setdefault(key, []).append((entry, stamp))
+        if fresh != index:
+            index_path.parent.mkdir(parents=True, exist_ok=True)
+            index_path.write_text(json.dumps(fresh, sort_keys=True))
+        return {key: hashlib.sha1(repr(sorted(files)).encode()).hexdigest() for key, files in grouped.items()}
+
+    return PartitionDiscovery(domain, partitions_def, find, landing_key)
+
+
+def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
+    """The keys of ``found`` that are new or whose fingerprint differs from ``seen``, sorted."""
+    return sorted(key for key, fingerprint in found.items() if seen.get(key) != fingerprint)

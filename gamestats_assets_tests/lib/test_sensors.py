@@ -1,0 +1,106 @@
+"""Discovery sensors: what they find in landing, the partitions they add and the runs they request."""
+
+import json
+
+import dagster as dg
+
+from gamestats_assets.lib.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.sensors import build_discovery_sensor, build_landing_sensor, key_batches, landing_discover
+from gamestats_assets.lib.settings import Settings
+
+DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+MATCHES = dg.DynamicPartitionsDefinition(name="t_match")
+
+
+@dg.asset(key=["t", "landing", "files"], partitions_def=DAILY)
+def day_files() -> None:
+    """A day's files."""
+
+
+@dg.asset(key=["t", "landing", "matches"], partitions_def=MATCHES)
+def match_files() -> None:
+    """A match's files."""
+
+
+DAY_JOB = dg.define_asset_job("t_daily", selection=[day_files.key])
+MATCH_JOB = dg.define_asset_job("t_match", selection=[match_files.key])
+
+
+def evaluate(sensor, instance, cursor=None):
+    platform = PlatformResource.from_settings(Settings.from_env())
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"platform": platform},
+                                      definitions=dg.Definitions(assets=[day_files, match_files],
+                                                                 jobs=[DAY_JOB, MATCH_JOB], sensors=[sensor]))
+    return sensor(context)
+
+
+def test_key_batches_cover_exactly_the_wanted_keys_in_bounded_ranges():
+    ordered = list("abcdefgh")
+    assert key_batches(ordered, ["b", "c", "d", "g"], 2) == [("b", "c"), ("d", "d"), ("g", "g")]
+    assert key_batches(ordered, ["h", "a"], 10) == [("a", "a"), ("h", "h")]
+
+
+def test_the_landing_sensor_runs_new_and_changed_days_once(data_dir):
+    sensor = build_landing_sensor(day_folders("t", DAILY, day_files.key), DAY_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    (data_dir / "landing" / "t" / "2026-01-02").mkdir(parents=True)
+    (data_dir / "landing" / "t" / "2026-01-03").mkdir(parents=True)
+    (data_dir / "landing" / "t" / "not-a-day").mkdir(parents=True)
+    (data_dir / "landing" / "t" / "not-a-day" / "x.jsonl").write_text("{}\n")
+    (data_dir / "landing" / "t" / "2026-01-02" / "a.jsonl").write_text("{}\n")
+    (data_dir / "landing" / "t" / "2026-01-03" / "a.jsonl").write_text("{}\n")
+
+    first = evaluate(sensor, instance)
+    assert [r.partition_key_range for r in first.run_requests] == [dg.PartitionKeyRange("2026-01-02", "2026-01-03")]
+    assert first.run_requests[0].tags["discovered_by"] == "landing"
+    assert evaluate(sensor, instance, first.cursor).run_requests == []
+
+    (data_dir / "landing" / "t" / "2026-01-03" / "b.jsonl").write_text("{}\n")
+    changed = evaluate(sensor, instance, first.cursor)
+    assert [r.partition_key for r in changed.run_requests] == ["2026-01-03"]
+
+
+def test_a_day_the_landing_asset_already_processed_as_it_is_is_not_run_again(data_dir):
+    discovery = day_folders("t", DAILY, day_files.key)
+    sensor = build_landing_sensor(discovery, DAY_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    (data_dir / "landing" / "t" / "2026-01-02").mkdir(parents=True)
+    (data_dir / "landing" / "t" / "2026-01-02" / "a.jsonl").write_text("{}\n")
+    found = discovery.find(PlatformResource.from_settings(Settings.from_env()))
+    instance.report_runless_asset_event(dg.AssetMaterialization(
+        day_files.key, partition="2026-01-02", metadata={FINGERPRINTS_METADATA: dg.MetadataValue.json(found)}))
+    assert evaluate(sensor, instance).run_requests == []
+
+
+def test_match_files_add_dynamic_partitions_and_runs_over_batches_of_keys(data_dir):
+    folder = data_dir / "landing" / "t" / "matches"
+    folder.mkdir(parents=True)
+    for n in range(5):
+        (folder / f"file{n}.json").write_text(json.dumps({"id": f"m{n}"}))
+    (folder / "unknown.bin").write_bytes(b"\x00")
+
+    def key_of(path):
+        try:
+            return json.loads(path.read_text())["id"]
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    discovery = keyed_files("t", MATCHES, match_files.key, ["matches"], key_of)
+    sensor = build_discovery_sensor("t_matches", landing_discover(discovery), MATCH_JOB, MATCHES,
+                                    description="test", batch=2)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("t_match", ["m0"])
+    result = evaluate(sensor, instance)
+    [addition] = result.dynamic_partitions_requests
+    assert list(addition.partition_keys) == ["m1", "m2", "m3", "m4"]
+    assert [r.partition_key_range for r in result.run_requests] == [
+        dg.PartitionKeyRange("m0", "m1"), dg.PartitionKeyRange("m2", "m3"), dg.PartitionKeyRange("m4", "m4")]
+
+
+def test_an_api_sensor_without_its_key_skips_with_the_reason(data_dir, monkeypatch):
+    monkeypatch.delenv("T_API_KEY", raising=False)
+    sensor = build_discovery_sensor("t_api", lambda context, platform: None, MATCH_JOB, MATCHES,
+                                    description="test", api_key_env="T_API_KEY")
+    skipped = evaluate(sensor, dg.DagsterInstance.ephemeral())
+    assert isinstance(skipped, dg.SkipReason) and "T_API_KEY is not set" in skipped.skip_message

@@ -1,0 +1,100 @@
+"""Tracked players: the roster from PostgreSQL and the roster file, and one backfill per newly tracked player."""
+
+import json
+
+import dagster as dg
+import polars as pl
+import pytest
+from dagster._core.definitions.events import AssetKeyPartitionKey
+from dagster._core.utils import make_new_backfill_id
+from dagster._daemon.sensor import _submit_backfill_request
+from deltalake import DeltaTable
+
+from gamestats_assets.lib.lake import DeltaLakeIOManager
+from gamestats_assets.lib.postgres import PostgresResource, connect
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
+
+DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+PLAYER_DAYS = {"alice": ["2026-01-02", "2026-01-03"], "bob": ["2026-01-05"]}
+
+
+@dg.asset(key=["t", "etl", "player_games"], partitions_def=DAILY, io_manager_key="lake",
+          metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
+def player_games(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    """One row per tracked player and day of the run."""
+    import datetime as dt
+
+    return pl.DataFrame({"date": [dt.date.fromisoformat(k) for k in context.partition_keys for _ in PLAYER_DAYS],
+                         "player": [p for _ in context.partition_keys for p in PLAYER_DAYS]})
+
+
+SENSOR = build_tracked_player_sensor("t_dom", lambda player, context, platform: PLAYER_DAYS[player], [player_games.key])
+
+
+@pytest.fixture
+def tracked(platform_env, pg_url):
+    with connect(pg_url) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS t_dom")
+        conn.execute("DROP TABLE IF EXISTS t_dom.players")
+        conn.execute("CREATE TABLE t_dom.players (player_id text PRIMARY KEY)")
+    platform = PlatformResource.from_settings(Settings.from_env())
+    platform.roster_path("t_dom").parent.mkdir(parents=True)
+    return platform, PostgresResource(url=pg_url)
+
+
+def tick(instance, platform, postgres, cursor):
+    resources = {"platform": platform, "postgres": postgres, "lake": DeltaLakeIOManager(root="unused")}
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources,
+                                      definitions=dg.Definitions(assets=[player_games], sensors=[SENSOR],
+                                                                 resources=resources))
+    return SENSOR(context)
+
+
+def test_the_roster_joins_the_players_table_and_the_roster_file(tracked, pg_url):
+    platform, postgres = tracked
+    platform.roster_path("t_dom").write_text("player_id\nbob\n\n")
+    with connect(pg_url) as conn:
+        conn.execute("INSERT INTO t_dom.players VALUES ('alice'), ('Robert''); DROP TABLE x;--')")
+    assert roster("t_dom", platform, postgres) == ["Robert'); DROP TABLE x;--", "alice", "bob"]
+
+
+def test_adding_a_player_launches_one_backfill_over_exactly_their_partitions(tracked, pg_url, tmp_path):
+    platform, postgres = tracked
+    instance = dg.DagsterInstance.ephemeral()
+    platform.roster_path("t_dom").write_text("player_id\nalice\n")
+    result = tick(instance, platform, postgres, None)
+    [request] = result.run_requests
+    assert request.requires_backfill_daemon() and request.tags[PLAYER_TAG] == "alice"
+    assert set(request.asset_graph_subset.iterate_asset_partitions()) == {
+        AssetKeyPartitionKey(player_games.key, day) for day in PLAYER_DAYS["alice"]}
+    _submit_backfill_request(make_new_backfill_id(), request, instance)
+    [backfill] = instance.get_backfills()
+    assert backfill.tags[PLAYER_TAG] == "alice"
+    assert tick(instance, platform, postgres, result.cursor).run_requests == []
+
+    with connect(pg_url) as conn:
+        conn.execute("INSERT INTO t_dom.players VALUES ('bob')")
+    second = tick(instance, platform, postgres, result.cursor)
+    assert [r.tags[PLAYER_TAG] for r in second.run_requests] == ["bob"]
+    assert json.loads(second.cursor) == ["alice", "bob"]
+
+
+def test_removing_and_re_adding_a_player_backfills_again_without_duplicate_rows(tracked, tmp_path):
+    platform, postgres = tracked
+    instance = dg.DagsterInstance.ephemeral()
+    lake = DeltaLakeIOManager(root=str(tmp_path / "lake"))
+    platform.roster_path("t_dom").write_text("player_id\nalice\n")
+    cursors = [tick(instance, platform, postgres, None)]
+    platform.roster_path("t_dom").write_text("player_id\n")
+    cursors.append(tick(instance, platform, postgres, cursors[-1].cursor))
+    platform.roster_path("t_dom").write_text("player_id\nalice\n")
+    cursors.append(tick(instance, platform, postgres, cursors[-1].cursor))
+    assert [len(c.run_requests) for c in cursors] == [1, 0, 1]
+    days = PLAYER_DAYS["alice"]
+    for _ in range(2):
+        dg.materialize([player_games], resources={"lake": lake}, instance=instance,
+                       tags={"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]})
+    rows = pl.from_arrow(DeltaTable(lake.table_uri(player_games.key)).to_pyarrow_table())
+    assert rows.height == len(days) * len(PLAYER_DAYS) and rows.n_unique() == rows.height
