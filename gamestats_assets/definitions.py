@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import dagster as dg
 
-from gamestats_assets.defs import demo_data, l2m
+from gamestats_assets.defs import demo_data, l2m, rocket
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 
-DOMAINS = [demo_data, l2m]
+DOMAINS = [demo_data, l2m, rocket]
 """Every domain package: its ``defs`` and the ``DISCOVERIES`` that find its partitions in landing."""
 
 DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]

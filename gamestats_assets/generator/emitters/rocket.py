@@ -35,7 +35,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.packs import CATALOGUE_FILE, SKILL_PACK_CATEGORIES, read_catalogue
+from gamestats_assets.defs.rocket.transforms.packs import (
+    CATALOGUE_FILE,
+    SKILL_PACK_CATEGORIES,
+    pack_categories,
+    read_catalogue,
+)
 from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "data" / "reference" / "rocket" / CATALOGUE_FILE
@@ -226,21 +231,21 @@ def generate_sessions(day: dt.date, *, seed: int, n_players: int, anchor: dt.dat
                       catalogue: pl.DataFrame) -> list[dict]:
     """The day's training sessions: packs mostly from the weakest skill's categories, near the player's rank."""
     rng = _day_rng(seed, day, 2)
-    packs = catalogue.filter(pl.col("difficulty_index").is_not_null()).explode("categories")
+    packs = pack_categories(catalogue.filter(pl.col("difficulty_index").is_not_null()))
     sessions = []
     for player in population(seed, n_players):
         if rng.random() >= ACTIVE_SHARE * TRAINING_SHARE:
             continue
         level = player.level_on(day, anchor)
         weakest = min(SKILLS, key=lambda skill: player.skill(skill, level))
-        categories = SKILL_PACK_CATEGORIES[weakest] if rng.random() < 0.7 else tuple(packs["categories"].unique())
-        near = packs.filter(pl.col("categories").is_in(categories)
+        categories = SKILL_PACK_CATEGORIES[weakest] if rng.random() < 0.7 else tuple(packs["category"].unique())
+        near = packs.filter(pl.col("category").is_in(categories)
                             & ((pl.col("difficulty_index") - level).abs() <= 16))
         pool = near if near.height else packs
         for _ in range(1 + int(rng.integers(0, 2))):
             pack = pool.row(int(rng.integers(0, pool.height)), named=True)
             attempts = int(rng.integers(10, 60))
-            skill = player.skill(weakest, level) if pack["categories"] in SKILL_PACK_CATEGORIES[weakest] else 0.0
+            skill = player.skill(weakest, level) if pack["category"] in SKILL_PACK_CATEGORIES[weakest] else 0.0
             chance = _sigmoid(0.08 * (level - pack["difficulty_index"]) + 0.5 * skill
                               + 0.02 * (day - anchor).days)
             started = dt.datetime.combine(day, dt.time(), dt.UTC) + dt.timedelta(seconds=int(rng.integers(0, 86_400)))

@@ -34,8 +34,9 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
 """Keywords (lower-case substrings of a tag or the name) that put a pack in a skill category."""
 
 SCHEMA = {"code": pl.String, "name": pl.String, "creator": pl.String, "difficulty": pl.String,
-          "difficulty_index": pl.Int32, "tags": pl.List(pl.String), "shots": pl.Int32,
-          "categories": pl.List(pl.String)}
+          "difficulty_index": pl.Int32, "tags": pl.String, "shots": pl.Int32, "categories": pl.String}
+SEPARATOR = ";"
+"""Joins a pack's tags and categories into one text column, so the table stays flat for PostgreSQL."""
 
 
 def difficulty_index(difficulty: str | None) -> int | None:
@@ -59,8 +60,15 @@ def categories_of(name: str, tags: list[str]) -> list[str]:
     return found or ["general"]
 
 
+def pack_categories(packs: pl.DataFrame) -> pl.DataFrame:
+    """One row per pack and skill category it trains (``code``, ``category``, difficulty columns)."""
+    return (packs.with_columns(category=pl.col("categories").str.split(SEPARATOR)).explode("category")
+            .drop("categories"))
+
+
 def read_catalogue(path: Path) -> pl.DataFrame:
-    """The catalogue as ``training_packs`` rows (``SCHEMA``), one per pack code."""
+    """The catalogue as ``training_packs`` rows (``SCHEMA``), one per pack code; tags and categories
+    joined by ``SEPARATOR``."""
     document = json.loads(path.read_text(encoding="utf-8-sig"))
     rows = []
     for pack in document["packs"]:
@@ -69,7 +77,8 @@ def read_catalogue(path: Path) -> pl.DataFrame:
         rows.append({
             "code": str(pack["code"]), "name": name, "creator": pack.get("creator"),
             "difficulty": pack.get("difficulty"), "difficulty_index": difficulty_index(pack.get("difficulty")),
-            "tags": tags, "shots": pack.get("shotCount"), "categories": categories_of(name, tags),
+            "tags": SEPARATOR.join(tags), "shots": pack.get("shotCount"),
+            "categories": SEPARATOR.join(categories_of(name, tags)),
         })
     return pl.DataFrame(rows, schema=SCHEMA).unique("code", keep="first", maintain_order=True)
 

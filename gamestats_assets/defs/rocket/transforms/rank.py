@@ -2,7 +2,8 @@
 
 Each player (bots aside, with a known rank) is a row of their history's mean of every feature stat
 (``records.FEATURES`` plus the core counts), one column per stat, missing where the player's sources lack
-it (the regressor handles missing values natively), and the share of their matches in each playlist. A
+it (the regressor handles missing values natively), and the share of their matches in each playlist (a column with fewer than two distinct values among the
+training players says nothing and is left out). A
 seeded ``HOLDOUT_SHARE`` of the players is held out; a gradient-boosted regressor learns from the others.
 The error is the mean absolute error in divisions on the held-out players, beside the error of the
 baseline that predicts the training players' mean rank for everyone. The model trains on one thread:
@@ -45,10 +46,12 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0) -> tuple[pl.DataFrame, 
     if features.height < MIN_PLAYERS:
         return pl.DataFrame(schema=schema), {"mae_divisions": None, "baseline_mae_divisions": None,
                                              "reason": f"fewer than {MIN_PLAYERS} ranked players"}
-    columns = [c for c in features.columns if c not in ("player_id", "rank_index")]
-    x = features.select(columns).cast(pl.Float64).to_numpy()
     y = features["rank_index"].cast(pl.Float64).to_numpy()
     held_out = np.random.default_rng(seed).random(len(y)) < HOLDOUT_SHARE
+    training = features.filter(pl.Series(~held_out))
+    columns = [c for c in features.columns if c not in ("player_id", "rank_index")
+               and training[c].drop_nulls().drop_nans().n_unique() > 1]
+    x = features.select(columns).cast(pl.Float64).to_numpy()
     model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.05, random_state=seed)
     with threadpool_limits(1):
         model.fit(x[~held_out], y[~held_out])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.packs import SKILL_PACK_CATEGORIES
+from gamestats_assets.defs.rocket.transforms.packs import SKILL_PACK_CATEGORIES, pack_categories
 
 SKILLS_PER_PLAYER = 2
 PACKS_PER_SKILL = 3
@@ -28,8 +28,7 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
         [(skill, category) for skill, categories in SKILL_PACK_CATEGORIES.items() for category in categories],
         schema={"skill": pl.String, "category": pl.String}, orient="row")
     candidates = (
-        packs.filter(pl.col("difficulty_index").is_not_null())
-        .explode("categories").rename({"categories": "category"})
+        pack_categories(packs.filter(pl.col("difficulty_index").is_not_null()))
         .join(skill_categories, on="category")
         .select("skill", "code", "name", "difficulty", "difficulty_index")
         .unique(["skill", "code"])

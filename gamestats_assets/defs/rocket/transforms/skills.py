@@ -31,7 +31,7 @@ SKILL_INDICATORS: dict[str, tuple[tuple[str, int], ...]] = {
     "challenges": (("challenge_win_rate", 1),),
 }
 """The stats each skill is read from, each with +1 if more is better and −1 if less is better."""
-MIN_MATCHES = 5
+MIN_MATCHES = 3
 MIN_PEERS = 10
 FALSE_DISCOVERY_RATE = 0.05
 MAD_TO_SD = 1.4826

@@ -1,0 +1,117 @@
+"""The rocket domain run by Dagster for real: a synthetic day and a day of dropped real files in one
+single-run backfill, the snapshots, PostgreSQL's tables, and a rerun that changes nothing."""
+
+import datetime as dt
+import json
+import shutil
+
+import dagster as dg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.postgres import connect
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
+
+SYNTHETIC_DAY, FILES_DAY = dt.date(2026, 3, 1), dt.date(2026, 3, 2)
+SAVES_MATCH_ID = "aed9f119430be68d4b9d829d8cb0af8a"
+TABLES = ("users", "matches", "player_stats", "training_sessions", "training_packs", "player_weaknesses",
+          "rank_predictions", "recommendations")
+
+
+def rocket_keys(defs, partitioned: bool):
+    graph = defs.resolve_asset_graph()
+    return [k for k in graph.materializable_asset_keys
+            if k.path[0] == "rocket" and (graph.get(k).partitions_def is not None) == partitioned]
+
+
+def run(defs, keys, instance, **kwargs):
+    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=keys, instance=instance, **kwargs)
+    assert result.success
+    return result
+
+
+def published(pg_url, query, params=()):
+    with connect(pg_url) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def drop_real_files(folder):
+    """The real samples as a user would drop them: a raw replay, the same game as ballchasing JSON, other
+    ballchasing and carball files, and a file that is not a replay."""
+    folder.mkdir(parents=True)
+    shutil.copy(REPLAYS / "0_SAVES.replay", folder)
+    same_game = json.loads((BALLCHASING / "replay.json").read_text())
+    same_game["rocket_league_id"] = SAVES_MATCH_ID.upper()
+    (folder / "ballchasing").mkdir()
+    (folder / "ballchasing" / "same_game.json").write_text(json.dumps(same_game))
+    shutil.copy(BALLCHASING / "replay-summary-w-bot.json", folder / "ballchasing")
+    shutil.copy(CARBALL / "015827654AB94CC4973A30897DACCAB3game.json", folder)
+    (folder / "readme.txt").write_text("not a replay")
+
+
+@pytest.fixture(scope="module")
+def backfilled(pg_url, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        data_dir = tmp_path_factory.mktemp("rocket") / "data"
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        patch.setenv("GAMESTATS_USERS", "120")
+        drop_real_files(data_dir / "landing" / "rocket" / FILES_DAY.isoformat())
+        defs = build_definitions(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        result = run(defs, rocket_keys(defs, partitioned=True), instance, tags={
+            "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
+            "dagster/asset_partition_range_end": FILES_DAY.isoformat()})
+        snapshots = run(defs, rocket_keys(defs, partitioned=False), instance)
+        yield data_dir, defs, instance, result, snapshots
+
+
+def failed_checks(result):
+    return {e.asset_check_evaluation_data.asset_check_key.name for e in result.all_events
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed}
+
+
+def test_both_days_and_the_snapshots_publish_every_table(backfilled, pg_url):
+    _, _, _, result, snapshots = backfilled
+    # the real carball sample credits two goals to a team whose score is 1, and a file was quarantined
+    assert failed_checks(result) == {"team_scores_equal_player_goals", "nothing_quarantined"}
+    assert failed_checks(snapshots) == set()
+    for table in TABLES:
+        assert published(pg_url, f"SELECT count(*) FROM rocket.{table}")[0][0] > 0, table
+    days = published(pg_url, "SELECT DISTINCT date FROM rocket.player_stats ORDER BY 1")
+    assert [d for (d,) in days] == [SYNTHETIC_DAY, FILES_DAY]
+
+
+def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(backfilled, pg_url):
+    data_dir, *_ = backfilled
+    rows = published(pg_url, "SELECT match_id, source, sources, ballchasing_id FROM rocket.matches WHERE date = %s "
+                             "ORDER BY match_id", (FILES_DAY,))
+    by_id = {match_id: (source, sources) for match_id, source, sources, _ in rows}
+    assert len(rows) == 3
+    assert by_id[SAVES_MATCH_ID] == ("replay", "ballchasing,replay")
+    assert by_id["015827654ab94cc4973a30897daccab3"] == ("carball", "carball")
+    goals = published(pg_url, "SELECT value FROM rocket.player_stats WHERE match_id = %s AND player_id = %s "
+                              "AND stat_type = 'goals'", (SAVES_MATCH_ID, "bot:Roundhouse"))
+    assert goals == [(1.0,)]
+    quarantined = list((data_dir / "quarantine" / "rocket" / FILES_DAY.isoformat()).glob("readme.txt*"))
+    assert len(quarantined) == 2
+
+
+def test_player_stats_is_partitioned_by_month_in_postgresql(backfilled, pg_url):
+    kind = published(pg_url, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "WHERE n.nspname = 'rocket' AND c.relname = 'player_stats'")
+    assert kind == [("p",)]
+    holders = published(pg_url, "SELECT DISTINCT tableoid::regclass::text FROM rocket.player_stats")
+    assert holders == [("rocket.player_stats_2026_03",)]
+
+
+def test_rerunning_the_days_changes_nothing(backfilled, pg_url):
+    _, defs, instance, _, _ = backfilled
+    totals = ("SELECT (SELECT count(*) FROM rocket.matches), (SELECT count(*) FROM rocket.player_stats), "
+              "(SELECT sum(value) FROM rocket.player_stats), (SELECT count(*) FROM rocket.users)")
+    before = published(pg_url, totals)
+    run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=FILES_DAY.isoformat())
+    run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+    assert published(pg_url, totals) == before
