@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
-from gamestats_assets.defs.rocket.transforms.packs import read_catalogue
+from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
 from gamestats_assets.generator.emitters.rocket import (
     CATALOGUE,
     DEFAULT_PLAYERS,

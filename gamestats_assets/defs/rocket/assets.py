@@ -15,7 +15,7 @@ import polars as pl
 
 from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
-from gamestats_assets.defs.rocket.transforms.packs import CATALOGUE_FILE, read_catalogue
+from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
 from gamestats_assets.generator.emitters.rocket import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import PartitionDiscovery, files_fingerprint, fingerprint_metadata

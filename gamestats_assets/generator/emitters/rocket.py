@@ -30,12 +30,13 @@ import math
 import shutil
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.packs import (
+from gamestats_assets.sources.ballchasing.training_packs import (
     CATALOGUE_FILE,
     SKILL_PACK_CATEGORIES,
     pack_categories,
@@ -94,8 +95,9 @@ def _name(rng: np.random.Generator) -> str:
     return "".join(parts).capitalize() + str(int(rng.integers(0, 1000)))
 
 
-def population(seed: int, n_players: int) -> list[Player]:
-    """The players of a seed: the same list whichever day is generated."""
+@cache
+def population(seed: int, n_players: int) -> tuple[Player, ...]:
+    """The players of a seed: the same whichever day is generated (computed once per process)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
     players = []
     for number in range(n_players):
@@ -110,7 +112,7 @@ def population(seed: int, n_players: int) -> list[Player]:
             offsets={skill: float(rng.normal(0, SKILL_SPREAD)) for skill in SKILLS},
             weakness=SKILLS[int(rng.integers(0, len(SKILLS)))] if weak else None,
         ))
-    return players
+    return tuple(players)
 
 
 def _sigmoid(x: float) -> float:

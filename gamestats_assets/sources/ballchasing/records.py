@@ -141,8 +141,7 @@ def players_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
 
 def stats_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
     """One row per player, parsed match and stat (``STAT_SCHEMA``), nulls with their reason."""
-    rows = [{"match_id": m.match_id, "player_id": p.player_id, "category": CATEGORY_OF.get(s.stat_type, "core"),
-             "stat_type": s.stat_type, "value": s.value, "numerator": s.numerator, "denominator": s.denominator,
-             "null_reason": s.null_reason}
+    rows = [(m.match_id, p.player_id, CATEGORY_OF.get(s.stat_type, "core"), s.stat_type, s.value, s.numerator,
+             s.denominator, s.null_reason)
             for m in matches for p in m.players for s in p.stats]
-    return pl.DataFrame(rows, schema=STAT_SCHEMA)
+    return pl.DataFrame(rows, schema=STAT_SCHEMA, orient="row")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.packs import SKILL_PACK_CATEGORIES, pack_categories
+from gamestats_assets.sources.ballchasing.training_packs import SKILL_PACK_CATEGORIES, pack_categories
 
 SKILLS_PER_PLAYER = 2
 PACKS_PER_SKILL = 3

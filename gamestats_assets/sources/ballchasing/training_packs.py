@@ -1,4 +1,4 @@
-"""The training-pack catalogue: real custom training packs, each mapped to the skills it trains.
+"""The training-pack catalogue format: real custom training packs, each mapped to the skills it trains.
 
 The catalogue file (``data/reference/rocket/training_packs.json``, ``{"packs": [...]}``, starting with a
 UTF-8 byte-order mark) lists code, name, creator, difficulty (a rank metal or null), tags and shot count.
