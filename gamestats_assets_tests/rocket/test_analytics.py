@@ -1,5 +1,5 @@
 """Weakness detection, rank prediction and recommendations on synthetic data at the emitter's default scale
-(``DEFAULT_PLAYERS`` players, ten days), scored against the planted truth."""
+(``DEFAULT_PLAYERS`` players, eight days), scored against the planted truth."""
 
 import datetime as dt
 
@@ -18,13 +18,13 @@ from gamestats_assets.generator.emitters.rocket import (
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 
 ANCHOR = dt.date(2026, 1, 1)
-DAYS = 10
+DAYS = 8
 SEED = 42
 
 
 @pytest.fixture(scope="module")
 def history():
-    """Ten days of the default population through the daily tables, and the planted truth."""
+    """Eight days of the default population through the daily tables, and the planted truth."""
     stats, users, raw_sessions = [], [], []
     catalogue = read_catalogue(CATALOGUE)
     for offset in range(DAYS):
