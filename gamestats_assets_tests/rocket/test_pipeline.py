@@ -57,7 +57,7 @@ def backfilled(pg_url, tmp_path_factory):
         data_dir = tmp_path_factory.mktemp("rocket") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", pg_url)
-        patch.setenv("GAMESTATS_USERS", "80")
+        patch.setenv("GAMESTATS_USERS", "120")
         drop_real_files(data_dir / "landing" / "rocket" / FILES_DAY.isoformat())
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
