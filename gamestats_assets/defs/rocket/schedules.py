@@ -5,4 +5,7 @@ from gamestats_assets.defs.rocket.publish import PUBLISH_ASSETS, WAREHOUSE_ASSET
 from gamestats_assets.lib.automation import build_jobs, build_schedules
 
 JOBS = build_jobs("rocket", [*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS])
+DAILY_KEYS = [key for asset in (*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS) if asset.partitions_def is not None
+              for key in asset.keys]
+"""The daily tables: what a newly tracked player's backfill rebuilds over the days of their history."""
 SCHEDULES = build_schedules(JOBS)
