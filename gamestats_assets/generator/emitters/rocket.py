@@ -2,9 +2,9 @@
 population of ranked players, deterministic for a seed and a date.
 
 Population (a pure function of the seed and the population size): each player has a rank level (in
-divisions, see ``ranks``), an improvement rate (divisions per day, mostly positive, so ranks rise over
-time from ``anchor``), a preferred playlist (ranked duels, doubles or standard), a small personal offset per
-skill, and, for ``WEAKNESS_SHARE`` of the players, one planted weakness: that skill is
+divisions, see ``ranks``), an improvement rate (divisions per day at first, mostly positive, so ranks
+rise over time from ``anchor``, more slowly as months pass), a preferred playlist (ranked duels, doubles
+or standard), a small personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted weakness: that skill is
 ``WEAKNESS_DROP`` standard deviations below what the player's rank implies. The planted weaknesses are
 written beside the replays as ``planted_weaknesses.json``.
 
@@ -62,6 +62,7 @@ LEVEL_MEAN, LEVEL_SD = 42.0, 14.0
 ACTIVE_SHARE = 0.75
 GAMES_PER_ACTIVE_DAY = 3.0
 TRAINING_SHARE = 0.35
+IMPROVEMENT_DAYS = 120.0
 SYLLABLES = ("ka", "zu", "mi", "ro", "ven", "tor", "lex", "sha", "qui", "dro", "fen", "bo", "nyx", "ar", "el")
 
 
@@ -80,8 +81,12 @@ class Player:
     weakness: str | None
 
     def level_on(self, day: dt.date, anchor: dt.date) -> float:
-        """Rank level (divisions) on ``day``: the base level plus the improvement since ``anchor``."""
-        return float(np.clip(self.base_level + self.improvement * (day - anchor).days, 0, MAX_DIVISION_INDEX))
+        """Rank level (divisions) on ``day``: the base level plus the improvement since ``anchor``, which
+        slows as a player approaches their ceiling (``improvement × τ × (1 − e^(−days/τ))``, τ =
+        ``IMPROVEMENT_DAYS``), so a distant anchor does not push everyone to the top rank."""
+        days = max((day - anchor).days, 0)
+        gain = self.improvement * IMPROVEMENT_DAYS * (1 - math.exp(-days / IMPROVEMENT_DAYS))
+        return float(np.clip(self.base_level + gain, 0, MAX_DIVISION_INDEX))
 
     def skill(self, name: str, level: float) -> float:
         """Latent skill in standard deviations of the population: what the level implies, the personal
