@@ -4,14 +4,14 @@ population of ranked players, deterministic for a seed and a date.
 Population (a pure function of the seed and the population size): each player has a rank level (in
 divisions, see ``ranks``), an improvement rate (divisions per day at first, mostly positive, so ranks
 rise over time from ``anchor``, more slowly as months pass), a preferred playlist (ranked duels, doubles
-or standard), a small personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted weakness: that skill is
-``WEAKNESS_DROP`` standard deviations below what the player's rank implies. The planted weaknesses are
-written beside the replays as ``planted_weaknesses.json``.
+or standard), a small personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted
+weakness: that skill is ``WEAKNESS_DROP`` standard deviations below what the player's rank implies. The
+planted weaknesses are written beside the replays as ``planted_weaknesses.json``.
 
 A day (drawn from the seed and the date): each player is active with probability ``ACTIVE_SHARE`` and
-queues a few games; in each round of the queue, players of the same playlist are matched by level; each game becomes one
-``synthetic/ballchasing/<id>.json`` in the format of ``GET /replays/{id}`` (stats groups core, boost, movement,
-positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
+queues a few games; in each round of the queue, players of the same playlist are matched by level; each
+game becomes one ``synthetic/ballchasing/<id>.json`` in the format of ``GET /replays/{id}`` (stats groups
+core, boost, movement, positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
 
 - shooting: goals per shot; saves: saves per opponent shot; aerials: time in high air;
 - boost_management: boost overfill and time at zero boost; positioning: time behind the ball;
@@ -131,7 +131,9 @@ def _day_rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
 def _player_stats(rng: np.random.Generator, player: Player, level: float, team_size: int, seconds: float,
                   shots: int, goals: int, saves: int, assists: int, shots_against: int) -> dict:
     """The five ballchasing stats groups of one player in one game."""
-    noise = lambda: float(rng.normal(0, 0.15))  # noqa: E731
+    def noise() -> float:
+        return float(rng.normal(0, 0.15))
+
     minutes = seconds / 60
     behind = _sigmoid(0.9 + 0.5 * player.skill("positioning", level) + noise())
     high_air = _sigmoid(-3.5 + 0.8 * player.skill("aerials", level) + noise())

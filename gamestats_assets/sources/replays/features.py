@@ -2,8 +2,8 @@
 
 Definitions are those of ``records.FEATURES``; here is how frames give them:
 - time is weighted by each frame's duration (the next frame's time minus its own);
-- the pitch is 10 240 uu long and the crossbar 642 uu high; a player's thirds are read along y from their own goal (team 0 defends
-  y < 0, team 1 defends y > 0), split at ±10 240/6 uu;
+- the pitch is 10 240 uu long and the crossbar 642 uu high; a player's thirds are read along y from their
+  own goal (team 0 defends y < 0, team 1 defends y > 0), split at ±10 240/6 uu;
 - a player's rotation role in a frame comes from the order of the team's cars along the same axis: the
   car furthest up-field is first man, the furthest back third man, any other second man;
 - touches, contests and boost pickups come from ``frames.detect_hits`` and the pad pickup events.

@@ -2,8 +2,8 @@
 
 Each player (bots aside, with a known rank) is a row of their history's mean of every feature stat
 (``records.FEATURES`` plus the core counts), one column per stat, missing where the player's sources lack
-it (the regressor handles missing values natively), and the share of their matches in each playlist (a column with fewer than two distinct values among the
-training players says nothing and is left out). A
+it (the regressor handles missing values natively), and the share of their matches in each playlist; a
+column with fewer than two distinct values among the training players says nothing and is left out. A
 seeded ``HOLDOUT_SHARE`` of the players is held out; a gradient-boosted regressor learns from the others.
 The error is the mean absolute error in divisions on the held-out players, beside the error of the
 baseline that predicts the training players' mean rank for everyone. The model trains on one thread:
