@@ -35,6 +35,9 @@ MIN_MATCHES = 3
 MIN_PEERS = 10
 FALSE_DISCOVERY_RATE = 0.05
 MAD_TO_SD = 1.4826
+MIN_CLASS_ROWS = 15
+"""Rows of each class (planted weak or not) the classifier needs: five folds of calibrated cross-validation
+with three inner folds each need at least that many of the rarer class."""
 
 
 def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Expr:
@@ -157,9 +160,9 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
                                    probability_reason=pl.lit("no planted truth to train the classifier on")), {}
     labelled = usable.join(planted, on="player_id").with_columns(
         label=(pl.col("skill") == pl.col("weakness").fill_null("")).cast(pl.Int8))
-    if labelled["label"].n_unique() < 2:
-        return scores.with_columns(weakness_probability=pl.lit(None, pl.Float64),
-                                   probability_reason=pl.lit("the truth has a single class")), {}
+    if min(labelled["label"].sum(), labelled.height - labelled["label"].sum()) < MIN_CLASS_ROWS:
+        return scores.with_columns(weakness_probability=pl.lit(None, pl.Float64), probability_reason=pl.lit(
+            f"fewer than {MIN_CLASS_ROWS} scored skills planted weak (or not) to train the classifier on")), {}
     features = np.column_stack([
         labelled["z"].to_numpy(),
         labelled["indicators"].str.count_matches(",").to_numpy() + 1,
