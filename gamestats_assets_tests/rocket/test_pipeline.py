@@ -1,5 +1,6 @@
-"""The rocket domain run by Dagster for real: a synthetic day and a day of dropped real files in one
-single-run backfill, the snapshots, PostgreSQL's tables, and a rerun that changes nothing."""
+"""The rocket domain run by Dagster for real: a synthetic day and a day of dropped real files (with the
+synthetic games beside them) in one single-run backfill, the snapshots, PostgreSQL's tables, a rerun that
+changes nothing, and a files-only day that generates nothing."""
 
 import datetime as dt
 import json
@@ -9,6 +10,8 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.defs.rocket.assets import landing_replays
+from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.postgres import connect
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
@@ -84,13 +87,15 @@ def test_both_days_and_the_snapshots_publish_every_table(backfilled, pg_url):
     assert [d for (d,) in days] == [SYNTHETIC_DAY, FILES_DAY]
 
 
-def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(backfilled, pg_url):
+def test_real_files_make_one_match_per_game_beside_the_synthetic_ones_and_the_bad_file_is_quarantined(
+        backfilled, pg_url):
     data_dir, *_ = backfilled
     rows = published(pg_url, "SELECT match_id, source, sources, ballchasing_id FROM rocket.matches WHERE date = %s "
                              "ORDER BY match_id", (FILES_DAY,))
     by_id = {match_id: (source, sources) for match_id, source, sources, _ in rows}
-    assert len(rows) == 3
+    assert len(rows) > 3
     assert by_id[SAVES_MATCH_ID] == ("replay", "ballchasing,replay")
+    assert by_id["532ec8a04eac87d42fdb0f89d698f53d"] == ("ballchasing", "ballchasing")
     assert by_id["015827654ab94cc4973a30897daccab3"] == ("carball", "carball")
     goals = published(pg_url, "SELECT value FROM rocket.player_stats WHERE match_id = %s AND player_id = %s "
                               "AND stat_type = 'goals'", (SAVES_MATCH_ID, "bot:Roundhouse"))
@@ -116,3 +121,18 @@ def test_rerunning_a_day_changes_nothing(backfilled, pg_url):
     (matches_after, stats_after, total_after, seen_after), = published(pg_url, totals)
     assert (matches_after, stats_after, seen_after) == (matches, stats, seen)
     assert total_after == pytest.approx(total)
+
+
+def test_with_files_only_a_day_is_read_as_dropped_and_nothing_is_generated(platform_env, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    settings = Settings.from_env()
+    day = dt.date(2026, 3, 3)
+    folder = settings.landing_dir("rocket") / day.isoformat()
+    folder.mkdir(parents=True)
+    shutil.copy(REPLAYS / "0_SAVES.replay", folder)
+    context = dg.build_asset_context(partition_key=day.isoformat(), resources=build_resources(settings))
+    landing_replays(context)
+    assert [p.name for p in folder.rglob("*") if p.is_file()] == ["0_SAVES.replay"]
+    empty_day = dt.date(2026, 3, 4)
+    with pytest.raises(dg.Failure, match="GAMESTATS_SOURCE=files"):
+        landing_replays(dg.build_asset_context(partition_key=empty_day.isoformat(), resources=build_resources(settings)))

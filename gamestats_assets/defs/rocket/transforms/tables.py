@@ -65,7 +65,7 @@ def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
     """``matches``: one row per game (key ``match_id``) from its best source, with ``sources`` (every source
     that knows it), ``ballchasing_id``, ``result`` (``blue``, ``orange`` or ``draw``: the team with more goals)
     and ``goals`` (both teams)."""
-    ranked = _priority(etl_matches.rename({"source": "source"})).sort("match_id", "priority")
+    ranked = _priority(etl_matches).sort("match_id", "priority")
     known = ranked.group_by("match_id").agg(
         sources=pl.col("source").unique().sort().str.join(","),
         any_ballchasing_id=pl.col("ballchasing_id").drop_nulls().first(),
