@@ -23,11 +23,10 @@ from gamestats_assets.defs.rocket.assets import (
 from gamestats_assets.defs.rocket.transforms import skills
 from gamestats_assets.lib.checks import frame_check, quarantine_check, values_between
 from gamestats_assets.lib.partitions import every_partition
+from gamestats_assets.lib.stats import wilson_interval
 
 TRUTH_FLOOR = 0.8
 """Recall and precision the weakness detection must reach on planted truth."""
-MIN_TESTABLE_PLANTED = 20
-"""Planted weaknesses of players with enough history to be tested, below which recall says nothing."""
 
 
 def _goal_gaps(matches_frame: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
@@ -73,22 +72,32 @@ def recommendations_name_real_packs(recommendations: pl.DataFrame, packs: pl.Dat
                                metadata={"recommendations": recommendations.height, "unknown_codes": unknown.height})
 
 
+def _upper_bound(successes: int, trials: int) -> float:
+    """The upper end of the 95 % Wilson interval of ``successes / trials``."""
+    frame = pl.DataFrame({"k": [float(successes)], "n": [float(trials)]})
+    _, high = wilson_interval(pl.col("k"), pl.col("n"))
+    return float(frame.select(high).item())
+
+
 @dg.asset_check(asset=player_weaknesses, name="planted_weaknesses_found",
                 additional_ins={"planted": every_partition(etl_key("planted_weaknesses"))})
 def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFrame) -> dg.AssetCheckResult:
     """On synthetic data, the detection finds the planted weaknesses with recall and precision of at least
-    ``TRUTH_FLOOR``; without planted truth (real files only), or with too few planted weaknesses among the
-    players with enough history to be tested, there is nothing to score and it passes, saying so."""
+    ``TRUTH_FLOOR``. Falling short is an error when the evidence says so (the 95 % Wilson upper bound of
+    recall or precision below the floor), a warning when the history is too short to tell; without
+    planted truth (real files only) there is nothing to score."""
     if planted.height == 0:
         return dg.AssetCheckResult(passed=True, metadata={"truth": "no planted truth in landing"})
     scores = skills.truth_scores(player_weaknesses, planted.unique("player_id").select("player_id", "weakness"))
-    if scores["planted"] < MIN_TESTABLE_PLANTED:
-        return dg.AssetCheckResult(passed=True, metadata={
-            **scores, "truth": f"fewer than {MIN_TESTABLE_PLANTED} planted weaknesses testable: too little history"})
-    recall, precision = scores["recall"], scores["precision"]
+    recall, precision = scores["recall"] or 0.0, scores["precision"] or 0.0
+    upper_recall = _upper_bound(scores["true_positives"], scores["planted"])
+    upper_precision = _upper_bound(scores["true_positives"], scores["found"])
+    passed = recall >= TRUTH_FLOOR and precision >= TRUTH_FLOOR
+    conclusive = min(upper_recall, upper_precision) < TRUTH_FLOOR
     return dg.AssetCheckResult(
-        passed=recall is not None and precision is not None and recall >= TRUTH_FLOOR and precision >= TRUTH_FLOOR,
-        metadata={key: value for key, value in scores.items()},
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR if conclusive else dg.AssetCheckSeverity.WARN,
+        metadata={**scores, "recall_ci_high": upper_recall, "precision_ci_high": upper_precision},
     )
 
 
