@@ -1,4 +1,5 @@
-"""Benchmark: one L2M day at scale, landing JSONL → every ETL, STD and CONS table in memory.
+"""Benchmark: one L2M day at scale, landing JSONL → every ETL, STD and CONS table in memory, computed from
+the same table declaration as the assets (``defs/l2m/transforms/graph.py``).
 
 Emits the day in a child process (so its memory is not counted against the transforms), then times each
 stage. Prints one JSON object: wall seconds per stage, row counts, landing size, CPU seconds of the
@@ -20,9 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
-
-from gamestats_assets.defs.l2m.transforms import cons, etl, farmers, kpis, std
+from gamestats_assets.defs.l2m.transforms import etl
+from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 DAY = dt.date(2024, 3, 5)
@@ -51,43 +51,16 @@ def run(landing: Path, users: int, seed: int) -> dict:
         raise RuntimeError(f"emitter failed with exit code {emitter.exitcode}")
     seconds["emit"] = time.perf_counter() - start
     day_dir = landing / DAY.isoformat()
-    t: dict[str, pl.DataFrame] = {}
     cpu_before = _cpu_seconds()
+    began = [time.perf_counter()]
 
-    def timed(stage: str, compute):
-        began = time.perf_counter()
-        result = compute()
-        seconds[stage] = time.perf_counter() - began
-        return result
+    def timed(table, day) -> None:
+        now = time.perf_counter()
+        seconds[table.frame_name] = now - began[0]
+        began[0] = now
 
-    t["etl_login"] = timed("etl_login", lambda: etl.etl_login(day_dir, DAY).frame)
-    t["etl_logout"] = timed("etl_logout", lambda: etl.etl_logout(day_dir, DAY).frame)
-    t["etl_recharge"] = timed("etl_recharge", lambda: etl.etl_recharge(day_dir, DAY).frame)
-    for source in etl.ECONOMY_SOURCES:
-        t[f"etl_{source.event}"] = timed(f"etl_{source.event}", lambda s=source: etl.etl_economy(s, day_dir, DAY).frame)
-    t["etl_user_profile"] = timed("etl_user_profile", lambda: etl.etl_user_profile(day_dir, DAY).frame)
-    t["etl_clan_change"] = timed("etl_clan_change", lambda: etl.etl_clan_change(day_dir, DAY).frame)
-    t["std_active"] = timed("std_active", lambda: std.std_active(*(t[f"etl_{s}"] for s in std.SOURCES)))
-    t["std_user_profile"] = timed("std_user_profile", lambda: std.std_user_profile(None, t["etl_user_profile"], DAY))
-    t["l2m_active"] = timed("l2m_active", lambda: cons.l2m_active(t["std_active"], t["std_user_profile"]))
-    t["l2m_recharge"] = timed("l2m_recharge", lambda: cons.l2m_recharge(t["etl_recharge"], t["l2m_active"]))
-    t["l2m_cumulative_revenue"] = timed("l2m_cumulative_revenue",
-                                        lambda: cons.l2m_cumulative_revenue(None, t["l2m_recharge"], DAY))
-    for source in etl.ECONOMY_SOURCES:
-        t[f"l2m_{source.event}"] = timed(f"l2m_{source.event}", lambda s=source: cons.cons_economy(
-            s, t[f"etl_{s.event}"], t["l2m_active"], t["l2m_cumulative_revenue"]))
-    t["l2m_server_performance"] = timed("l2m_server_performance", lambda: cons.l2m_server_performance(
-        t["l2m_active"], t["l2m_recharge"], t["etl_money_gain"], t["etl_money_spend"], t["etl_logout"]))
-    t["farmers_detected"] = timed("farmers_detected", lambda: farmers.detect_farmers(
-        t["etl_login"], t["l2m_active"], t["etl_item_gain"], t["etl_money_gain"], t["l2m_recharge"]))
-    t["l2m_farmers_performance"] = timed("l2m_farmers_performance",
-                                         lambda: farmers.l2m_farmers_performance(t["farmers_detected"]))
-    t["l2m_farmers_snapshot"] = timed("l2m_farmers_snapshot",
-                                      lambda: farmers.l2m_farmers_snapshot(t["farmers_detected"]))
-    t["l2m_guild_info"] = timed("l2m_guild_info", lambda: cons.l2m_guild_info(t["etl_clan_change"]))
-    t["l2m_daily_kpis"] = timed("l2m_daily_kpis", lambda: kpis.l2m_daily_kpis(
-        t["l2m_active"], t["l2m_recharge"], t["l2m_cumulative_revenue"]))
-    t["l2m_retention"] = timed("l2m_retention", lambda: kpis.l2m_retention(t["l2m_active"], DAY))
+    computed = run_in_memory(landing, [DAY], on_table=timed)
+    t = {**computed.days[DAY], **computed.snapshots}
 
     etl_stages = [k for k in seconds if k.startswith("etl_")]
     return {

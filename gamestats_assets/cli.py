@@ -81,8 +81,10 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
         from gamestats_assets.lib.resources import PlatformResource
         from gamestats_assets.lib.runner import materialize_recent
 
+        event_log = settings.data_dir / "logs" / f"demo-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
         console.print(f"[bold]gamestats demo[/]: {keys[0]} .. {keys[-1]}, data in {settings.data_dir}, "
                       f"PostgreSQL {redact(prepared.pg_url)}")
+        console.print(f"Dagster's event log: {event_log}")
         with dg.DagsterInstance.get() as instance, console.status("materializing") as status:
             def report(outcome: RunOutcome) -> None:
                 mark = "[green]ok[/]" if outcome.success else "[red]failed[/]"
@@ -91,10 +93,12 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                               f"checks {len(outcome.checks) - failed_checks}/{len(outcome.checks)} passed"
                               + (f" ({len(outcome.warnings)} warnings)" if outcome.warnings else "")
                               + (f"  failed steps: {', '.join(outcome.failed_steps)}" if outcome.failed_steps else ""))
+                for step, error in outcome.errors.items():
+                    console.print(f"    [red]{step}[/]: {error}", highlight=False)
                 status.update(f"materializing (last: {outcome.label})")
 
             outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, PlatformResource.from_settings(settings),
-                                          on_run=report)
+                                          on_run=report, event_log=event_log)
         _print_summary(defs, prepared.pg_url, outcomes)
     finally:
         release(prepared)

@@ -14,11 +14,12 @@ import polars as pl
 import psycopg
 import pytest
 
+from gamestats_assets.defs.demo_data.publish import SPECS as DEMO_DATA_SPECS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
-PUBLISHED = ["demo_data.events", "demo_data.daily_activity", "demo_data.retention", "demo_data.conversion"]
+PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
 
 
 def gamestats(args, env, timeout=600, **kwargs):
@@ -58,6 +59,14 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
     assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
     assert f"{counts['demo_data.events']:,}" in result.stdout
     assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
+
+
+def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_on_url):
+    data_dir, result = demo_on_url
+    assert " - DEBUG - " not in result.stdout + result.stderr and "STEP_OUTPUT" not in result.stdout + result.stderr
+    [log] = list((data_dir / "logs").glob("demo-*.log"))
+    assert f"Dagster's event log: {log}" in result.stdout.replace("\n", "")
+    assert "STEP_SUCCESS" in log.read_text() and "ASSET_CHECK_EVALUATION" in log.read_text()
 
 
 def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):

@@ -84,3 +84,19 @@ def test_each_domain_with_landing_files_has_a_landing_sensor_running_by_default(
     sensors = {s.name: s for s in defs.sensors}
     for domain in ("demo_data", "l2m"):
         assert sensors[f"{domain}_landing_sensor"].default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
+    """Settings reach assets as resources, so any asset runs with ``build_asset_context``."""
+    import datetime as dt
+
+    from gamestats_assets.defs.l2m.assets import TABLE_ASSETS
+    from gamestats_assets.generator.emitters.l2m import emit_day
+    from gamestats_assets.lib.resources import build_resources
+    from gamestats_assets.lib.settings import Settings
+
+    emit_day(data_dir / "landing" / "l2m", dt.date(2026, 1, 5), seed=1, n_users=50)
+    resources = build_resources(Settings.from_env())
+    context = dg.build_asset_context(partition_key="2026-01-05", resources={"platform": resources["platform"]})
+    frame = TABLE_ASSETS["etl/login"](context)
+    assert frame.height > 0 and set(frame["date"]) == {dt.date(2026, 1, 5)}

@@ -22,6 +22,7 @@ from gamestats_assets.generator.logs import day_lines, generate_lines
 from gamestats_assets.generator.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.taxonomy import read_taxonomy
 from gamestats_assets.generator.users import PopulationConfig, build_users
+from gamestats_assets.sources.thinkingdata import PRESET_PROPERTIES
 
 __all__ = [
     "PopulationConfig",
@@ -32,6 +33,7 @@ __all__ = [
     "day_file_name",
     "generate_day",
     "generate_days",
+    "property_types",
     "with_retention",
     "write_days",
 ]
@@ -40,6 +42,20 @@ __all__ = [
 def build_rules(taxonomy_path: str | Path, product: ProductInfo | None = None, provider: Analyzer | None = None) -> RuleSet:
     """The RuleSet of the taxonomy at ``taxonomy_path`` (XLSX or ``_events.csv``), offline unless a provider is given."""
     return analyze(read_taxonomy(taxonomy_path), product, provider)
+
+
+POLARS_TYPES = {"string": pl.String, "boolean": pl.Boolean, "datetime": pl.String}
+
+
+def property_types(rules: RuleSet) -> dict[str, pl.DataType]:
+    """The type each property is read as: ThinkingData's presets, and the taxonomy's properties (whole numbers
+    as Int64, other numbers as Float64, booleans, and strings; datetimes stay as the text the source wrote),
+    so every day has the same types."""
+    return {
+        **PRESET_PROPERTIES,
+        **{name: (pl.Int64 if rule.integer else pl.Float64) if rule.type == "number" else POLARS_TYPES.get(rule.type, pl.String)
+           for name, rule in rules.values.items()},
+    }
 
 
 def with_retention(rules: RuleSet, d1: float, d7: float) -> RuleSet:

@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.quarantine import quarantined, rejected_records
+from gamestats_assets.lib.quarantine import quarantined, read_counts, rejected_share
 from gamestats_assets.lib.resources import PlatformResource
 
 
@@ -198,30 +198,38 @@ def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksD
     return _check
 
 
-def reject_share_check(
-    asset: dg.AssetsDefinition, domain: str, source: str, max_share: float = 0.01
-) -> dg.AssetChecksDefinition:
-    """A blocking check that at most ``max_share`` of the records ``asset`` read from ``source`` were
-    rejected: a format change that breaks most lines stops the run instead of publishing a near-empty day.
+MAX_REJECTED_SHARE = 0.01
+"""A partition where more than 1 % of a source's lines were rejected is not published."""
 
-    The asset's rows stand in for the records read; for tables that aggregate lines the share is
-    overstated, never understated.
-    """
+
+def reject_share_check(
+    asset: dg.AssetsDefinition, domain: str, source: str, max_share: float = MAX_REJECTED_SHARE
+) -> dg.AssetChecksDefinition:
+    """A blocking check that at most ``max_share`` of the lines ``asset`` read from ``source`` were rejected,
+    counted in lines (not in the rows of a table that aggregates them): a format change that breaks most
+    lines stops the run instead of publishing a near-empty day."""
 
     @dg.asset_check(
         asset=asset,
         name="few_records_rejected",
-        description=f"At most {max_share:.0%} of the {source} records of the partition were rejected "
-        f"(see quarantine/{domain}/<day>/{source}.rejects.jsonl).",
+        description=f"At most {max_share:.0%} of the {source} lines of the partition were rejected "
+        f"(see quarantine/{domain}/<partition>/{source}.rejects.jsonl).",
         blocking=True,
         partitions_def=asset.partitions_def,
     )
-    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource, frame: pl.DataFrame) -> dg.AssetCheckResult:
-        rejected = sum(rejected_records(platform.quarantine_dir, domain, key, source) for key in context.partition_keys)
-        share = rejected / (frame.height + rejected) if rejected else 0.0
+    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource) -> dg.AssetCheckResult:
+        keys = context.partition_keys if asset.partitions_def else ["unpartitioned"]
+        counts = [read_counts(platform.quarantine_dir, domain, key, source) for key in keys]
+        lines = sum(c.get("lines", 0) for c in counts)
+        rejected = sum(c.get("rejected", 0) for c in counts)
+        worst = max((rejected_share(c) for c in counts), default=0.0)
         return dg.AssetCheckResult(
-            passed=share <= max_share,
-            metadata={"rows": frame.height, "rejected_records": rejected, "rejected_share": round(share, 6)},
+            passed=worst <= max_share,
+            metadata={"lines_read": lines, "rejected_lines": rejected,
+                      "duplicate_lines": sum(c.get("duplicates", 0) for c in counts),
+                      "conflicting_lines": sum(c.get("conflicts", 0) for c in counts),
+                      "rejected_share": round(rejected / lines, 6) if lines else 0.0,
+                      "worst_partition_share": round(worst, 6)},
         )
 
     return _check

@@ -68,7 +68,29 @@ def quarantined(root: Path, domain: str, partition: str) -> dict[str, int]:
     return {"files": files, "records": records}
 
 
-def rejected_records(root: Path, domain: str, partition: str, source: str) -> int:
-    """How many records of ``source`` the partition rejected."""
-    path = partition_folder(root, domain, partition) / f"{source}.rejects.jsonl"
-    return sum(1 for _ in path.open()) if path.exists() else 0
+def record_read(root: Path, domain: str, partition: str, source: str, counts: dict[str, int]) -> None:
+    """Keep what reading ``source`` for a partition counted (lines, rejected, duplicates ...) beside its
+    quarantine, so checks measure rejects against lines read, and a rerun replaces them."""
+    folder = partition_folder(root, domain, partition)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{source}.read.json").write_text(json.dumps(counts, sort_keys=True))
+
+
+def read_counts(root: Path, domain: str, partition: str, source: str) -> dict[str, int]:
+    """What ``record_read`` kept for a partition's ``source``; empty when it was never read."""
+    path = partition_folder(root, domain, partition) / f"{source}.read.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def rejected_share(counts: dict[str, int]) -> float:
+    """The share of the lines read that were rejected (0 when nothing was read)."""
+    lines = counts.get("lines", 0)
+    return counts.get("rejected", 0) / lines if lines else 0.0
+
+
+def over_reject_limit(root: Path, domain: str, max_share: float) -> set[str]:
+    """The partitions of ``domain`` where some source rejected more than ``max_share`` of its lines: they
+    are not published, and snapshots built over all partitions leave them out."""
+    folder = Path(root) / domain
+    return {path.parent.name for path in folder.glob("*/*.read.json")
+            if rejected_share(json.loads(path.read_text())) > max_share} if folder.is_dir() else set()

@@ -1,41 +1,64 @@
-"""ThinkingData JSONL: the line format written by the emitters and read by the parsers.
+"""ThinkingData JSONL: the line format the emitters write and the one reader every domain reads it with.
 
 A line is one JSON object. Root keys start with ``#``: ``#type``, ``#account_id`` and/or ``#distinct_id``,
 ``#time`` (``yyyy-MM-dd HH:mm:ss.SSS``, milliseconds optional on input), ``#event_name`` for track events,
 ``#ip``, ``#uuid``. Everything else sits in ``properties``, including preset properties such as ``#os``,
 ``#device_model``, ``#app_version``, ``#country`` and ``#network_type``.
+
+``read_files`` reads a partition's files of one source with a ``LineSchema`` (the properties a domain
+takes, typed): one streaming parse with an explicit schema, every line checked by vectorised rules, and
+- a line that cannot be read or breaks a rule is a ``Reject`` with its file, line number, reason and raw
+  text, never dropped silently and never the reason to drop its file;
+- a file that is not text at all (binary, or mostly not UTF-8) is returned as unreadable, to be
+  quarantined whole; gzip content is read whatever the file is called; a UTF-8 BOM is skipped;
+- the same record delivered twice (the same ``#uuid``, or the same content when a line has none) counts
+  once; different records under one ``#uuid`` are a conflict, and all of them are rejected;
+- values PostgreSQL cannot store (NUL characters), absurdly long texts and empty ids are rejected.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 
 import polars as pl
 
-RECORD_TYPES = (
-    "track",
-    "user_set",
-    "user_setOnce",
-    "user_add",
-    "user_unset",
-    "user_append",
-    "user_del",
-)
-ROOT_KEYS = ("#type", "#account_id", "#distinct_id", "#time", "#event_name", "#ip", "#uuid", "properties")
+from gamestats_assets.lib.quarantine import Reject
+
+RECORD_TYPES = ("track", "user_set", "user_setOnce", "user_add", "user_unset", "user_append", "user_del")
+ROOT_COLUMNS = ("#type", "#account_id", "#distinct_id", "#time", "#event_name", "#ip", "#uuid")
+ID_COLUMNS = ("#account_id", "#distinct_id", "#uuid", "#ip", "#event_name")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 POLARS_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.3f"
-_TIME_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{3})?$")
+MAX_ID_CHARS = 256
+"""The longest id (account, device, event, IP) accepted; longer is a broken or hostile line."""
+MAX_TEXT_CHARS = 65_536
+"""The longest text value accepted in any other column."""
+BINARY_SAMPLE_BYTES = 64 << 10
+GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+NUL = b"\x00"
+BLOCK_BYTES = 16 << 20
 
+PRESET_PROPERTIES: dict[str, pl.DataType] = {
+    **{name: pl.Utf8() for name in ("#os", "#os_version", "#device_model", "#manufacturer", "#app_version",
+                                    "#network_type", "#carrier", "#country", "#country_code", "#province", "#city",
+                                    "#lib", "#lib_version", "#browser", "#browser_version", "#device_id",
+                                    "#system_language", "#bundle_id")},
+    "#zone_offset": pl.Float64(),
+    "#screen_width": pl.Int64(),
+    "#screen_height": pl.Int64(),
+}
+"""ThinkingData's preset properties (inside ``properties``, names starting with ``#``) and their types."""
 
-class ThinkingDataFormatError(ValueError):
-    """A line that is not a valid ThinkingData record; the message names the line and the problem."""
+Rule = tuple[pl.Expr, str | pl.Expr]
+"""A validation rule over the parsed rows: (true when the row is bad, reason text or expression)."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +76,7 @@ def format_time(moment: datetime) -> str:
 
 
 def track_record(
-    identity: Identity,
-    event_name: str,
-    moment: datetime,
-    properties: Mapping[str, Any],
-    uuid: str,
+    identity: Identity, event_name: str, moment: datetime, properties: Mapping[str, Any], uuid: str
 ) -> dict[str, Any]:
     """A ``track`` record for one event, with the root keys first and the event's properties nested."""
     return {
@@ -72,9 +91,7 @@ def track_record(
     }
 
 
-def user_set_record(
-    identity: Identity, moment: datetime, properties: Mapping[str, Any], uuid: str
-) -> dict[str, Any]:
+def user_set_record(identity: Identity, moment: datetime, properties: Mapping[str, Any], uuid: str) -> dict[str, Any]:
     """A ``user_set`` record that overwrites the given user properties."""
     return {
         "#type": "user_set",
@@ -91,99 +108,305 @@ def encode_record(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def validate_record(record: Any, line_number: int) -> dict[str, Any]:
-    """The record itself if it follows the ThinkingData rules; otherwise ThinkingDataFormatError."""
+@dataclass(frozen=True)
+class LineSchema:
+    """What a domain takes from ThinkingData lines.
 
-    def fail(problem: str) -> ThinkingDataFormatError:
-        return ThinkingDataFormatError(f"line {line_number}: {problem}")
-
-    if not isinstance(record, dict):
-        raise fail(f"expected a JSON object, got {type(record).__name__}")
-    record_type = record.get("#type")
-    if record_type not in RECORD_TYPES:
-        raise fail(f"'#type' is {record_type!r}, expected one of {', '.join(RECORD_TYPES)}")
-    unknown = [key for key in record if key not in ROOT_KEYS]
-    if unknown:
-        raise fail(f"unknown root keys {unknown} (only {', '.join(ROOT_KEYS)} may sit at the root)")
-    if not record.get("#account_id") and not record.get("#distinct_id"):
-        raise fail("needs a non-empty '#account_id' or '#distinct_id'")
-    for key in ("#account_id", "#distinct_id", "#ip", "#uuid", "#event_name"):
-        if key in record and not isinstance(record[key], str):
-            raise fail(f"'{key}' must be a string, got {type(record[key]).__name__}")
-    moment = record.get("#time")
-    if not isinstance(moment, str) or not _TIME_PATTERN.match(moment):
-        raise fail(f"'#time' is {moment!r}, expected 'yyyy-MM-dd HH:mm:ss.SSS'")
-    try:
-        datetime.strptime(moment[:19], "%Y-%m-%d %H:%M:%S")
-    except ValueError as error:
-        raise fail(f"'#time' {moment!r} is not a real moment: {error}") from error
-    if record_type == "track" and not record.get("#event_name"):
-        raise fail("a track record needs a non-empty '#event_name'")
-    properties = record.get("properties", {})
-    if not isinstance(properties, dict):
-        raise fail(f"'properties' must be an object, got {type(properties).__name__}")
-    return record
-
-
-def parse_line(text: str, line_number: int) -> dict[str, Any]:
-    """The validated record on one line of a ThinkingData file."""
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ThinkingDataFormatError(f"line {line_number}: not valid JSON ({error.msg} at column {error.colno})") from error
-    return validate_record(record, line_number)
-
-
-def parse_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """Validated records of a ThinkingData JSONL stream; blank lines are skipped, numbering starts at 1."""
-    for line_number, text in enumerate(lines, start=1):
-        if text.strip():
-            yield parse_line(text, line_number)
-
-
-def read_records(path: str | Path) -> list[dict[str, Any]]:
-    """All validated records of one ThinkingData JSONL file; errors name the file and line."""
-    path = Path(path)
-    with path.open(encoding="utf-8") as handle:
-        try:
-            return list(parse_lines(handle))
-        except ThinkingDataFormatError as error:
-            raise ThinkingDataFormatError(f"{path}: {error}") from error
-
-
-def records_frame(records: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
-    """One row per record: the root keys as columns (``#time`` parsed) and every property as its own column.
-
-    Property columns are named as in the records (presets keep their ``#``); a property missing from a
-    record is null in that row.
+    - ``properties``: the typed properties, flattened into columns of the same names;
+    - ``event_name``: when set, only track lines of that event belong to the source (others are rejected);
+    - ``record_types``: the ``#type`` values the source accepts;
+    - ``required``: columns (root keys or properties) that must hold a non-empty value;
+    - ``rules``: the domain's own checks, over the flattened columns (``_time`` is the typed ``#time``);
+    - ``raw_properties``: also keep the ``properties`` object as delivered, as JSON text in ``properties``
+      (so properties the schema does not name are kept too).
     """
-    rows = []
-    for record in records:
-        row = {key: record.get(key) for key in ROOT_KEYS if key != "properties"}
-        row.update(record.get("properties", {}))
-        rows.append(row)
-    frame = pl.DataFrame(rows, infer_schema_length=None)
-    return frame.with_columns(
-        pl.col("#time").str.to_datetime(POLARS_TIME_FORMAT, strict=False)
-        .fill_null(pl.col("#time").str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False))
-        .alias("#time")
-    )
+
+    properties: Mapping[str, pl.DataType]
+    event_name: str | None = None
+    record_types: tuple[str, ...] = RECORD_TYPES
+    required: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    raw_properties: bool = False
+
+    def parse_schema(self) -> dict[str, pl.DataType]:
+        nested = pl.Utf8() if self.raw_properties else pl.Struct(dict(self.properties))
+        return {**{root: pl.Utf8() for root in ROOT_COLUMNS}, "properties": nested}
+
+    def empty(self) -> pl.DataFrame:
+        """The columns ``read_files`` returns, with no rows."""
+        frame = pl.DataFrame(schema={"_file": pl.Utf8, "_record": pl.Int64, **self.parse_schema()})
+        return _flatten(frame, self).with_columns(pl.lit(None, pl.Datetime("ms")).alias("#time"))
 
 
-def lines_frame(lines: Iterable[str]) -> pl.DataFrame:
-    """ThinkingData lines as one frame, read column-wise (fast), shaped like records_frame."""
-    payload = "\n".join(line for line in lines if line.strip()).encode("utf-8")
-    if not payload:
-        return pl.DataFrame(schema={"#type": pl.String, "#time": pl.Datetime("ms")})
-    frame = pl.read_ndjson(io.BytesIO(payload), infer_schema_length=None)
-    if "properties" in frame.columns:
-        frame = frame.unnest("properties")
-    return frame.with_columns(pl.col("#time").str.to_datetime(POLARS_TIME_FORMAT, time_unit="ms"))
+@dataclass
+class ReadStats:
+    """Counts of one read: files, non-blank lines, rejected lines, repeated deliveries of a record
+    (counted once) and lines rejected as conflicting records under one ``#uuid``."""
+
+    files: int = 0
+    lines: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"files": self.files, "lines": self.lines, "rejected": self.rejected,
+                "duplicates": self.duplicates, "conflicts": self.conflicts}
 
 
-def read_frame(paths: Iterable[str | Path]) -> pl.DataFrame:
-    """The lines of several generated ThinkingData files as one frame (see lines_frame), in file order."""
-    lines: list[str] = []
-    for path in paths:
-        lines.extend(Path(path).read_text(encoding="utf-8").splitlines())
-    return lines_frame(lines)
+class ReadResult(NamedTuple):
+    """The good rows, the rejected lines, the counts, and the files that are not text (to quarantine)."""
+
+    frame: pl.DataFrame
+    rejects: list[Reject]
+    stats: ReadStats
+    unreadable: list[tuple[Path, str]]
+
+
+def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> ReadResult:
+    """Every line of ``paths`` (one source's files of a partition) read with ``schema``; with ``day``, a
+    line whose ``#time`` falls on another day is rejected. Rows keep file order and carry ``_file`` and
+    ``_record`` (the 1-based number of the line among the file's non-blank lines); ``#time`` is typed
+    (milliseconds), the other root keys are text."""
+    sources: dict[str, Path | bytes] = {}
+    unreadable = []
+    for path in sorted(paths):
+        data, problem = _content(path)
+        if problem is not None:
+            unreadable.append((path, problem))
+        else:
+            sources[path.name] = data if data is not None else path
+    return _read_sources(sources, schema, day, unreadable)
+
+
+def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
+    """``read_files`` over lines held in memory (generated lines, a test's lines)."""
+    return _read_sources({name: data}, schema, day, [])
+
+
+def _read_sources(sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
+                  unreadable: list[tuple[Path, str]]) -> ReadResult:
+    frames, rejects, stats = [schema.empty()], [], ReadStats(files=len(sources))
+    for name, source in sources.items():
+        frame, file_rejects, lines = _read_one(name, source, schema, day)
+        stats.lines += lines
+        frames.append(frame)
+        rejects += file_rejects
+    frame, duplicates, conflicts = _deduplicated(pl.concat(frames, how="vertical_relaxed"))
+    for name in sorted({file for file, _, _ in conflicts}):
+        mine = {record: reason for file, record, reason in conflicts if file == name}
+        located = _locate(sources[name], set(mine))
+        rejects += [Reject(name, located[r][0], reason, located[r][1]) for r, reason in sorted(mine.items())]
+    stats.duplicates, stats.conflicts, stats.rejected = duplicates, len(conflicts), len(rejects)
+    return ReadResult(frame, rejects, stats, unreadable)
+
+
+def _content(path: Path) -> tuple[bytes | None, str | None]:
+    """(bytes to read instead of the file, or None to stream the file; why it is not text, or None)."""
+    with path.open("rb") as handle:
+        head = handle.read(BINARY_SAMPLE_BYTES)
+    data = None
+    if head[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(path.read_bytes())
+        except (OSError, EOFError) as error:
+            return None, f"a broken gzip file: {error}"
+        head = data[:BINARY_SAMPLE_BYTES]
+    if head.startswith(UTF8_BOM):
+        data = (data if data is not None else path.read_bytes())[len(UTF8_BOM):]
+        head = head[len(UTF8_BOM):]
+    problem = _not_text(head)
+    return data, problem
+
+
+def _not_text(head: bytes) -> str | None:
+    """Why a file whose first bytes are ``head`` is not line-oriented text, or None: NUL bytes, or most of
+    its lines not UTF-8. A few undecodable lines are the lines' problem, not the file's."""
+    if b"\x00" in head:
+        return f"not text: a NUL byte at offset {head.index(NUL)}"
+    lines = [line for line in head.split(b"\n")[:-1] if line.strip()] or [head]
+    undecodable = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable += 1
+    if undecodable * 2 > len(lines):
+        return f"not UTF-8 text: {undecodable} of the first {len(lines)} lines cannot be decoded"
+    return None
+
+
+def _read_one(name: str, source: Path | bytes, schema: LineSchema, day: date | None) -> tuple[pl.DataFrame, list[Reject], int]:
+    """One file's rows flagged by the rules: (good rows, rejects, non-blank lines)."""
+    parse_schema = schema.parse_schema()
+    try:
+        parsed = (pl.scan_ndjson(source, schema=parse_schema, row_index_name="_record", row_index_offset=1)
+                  .collect(engine="streaming"))
+        parse_rejects: list[Reject] = []
+    except pl.exceptions.PolarsError:
+        parsed, parse_rejects = _parse_by_blocks(name, source, parse_schema)
+    parsed = parsed.with_columns(pl.col("_record").cast(pl.Int64), _file=pl.lit(name))
+    lines = parsed.height + len(parse_rejects)
+    typed, decode_rejects = _typed_properties(parsed, schema)
+    flagged = _flag(_flatten(typed, schema), schema, day)
+    bad = decode_rejects + list(flagged.filter(pl.col("_reason").is_not_null()).select("_record", "_reason").iter_rows())
+    rejects = list(parse_rejects)
+    if bad:
+        located = _locate(source, {record for record, _ in bad})
+        rejects += [Reject(name, located[record][0], reason, located[record][1]) for record, reason in bad]
+    good = flagged.filter(pl.col("_reason").is_null()).select(schema.empty().columns)
+    return good, sorted(rejects, key=lambda r: r.line), lines
+
+
+def _stream(source: Path | bytes) -> BinaryIO:
+    return source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+
+
+def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes]]]:
+    """Blocks of (line number, record number, raw line) over the non-blank lines of ``source``."""
+    line_no = record = 0
+    with _stream(source) as handle:
+        while block := handle.read(BLOCK_BYTES) + handle.readline():
+            numbered = []
+            for raw in block.split(b"\n")[:-1] if block.endswith(b"\n") else block.split(b"\n"):
+                line_no += 1
+                if raw.strip():
+                    record += 1
+                    numbered.append((line_no, record, raw.rstrip(b"\r")))
+            if numbered:
+                yield numbered
+
+
+def _parse_by_blocks(name: str, source: Path | bytes, parse_schema: dict) -> tuple[pl.DataFrame, list[Reject]]:
+    """The slow path for a file with unreadable lines: parse block by block, bisecting failing blocks down to
+    the single lines that cannot be read."""
+    frames, rejects = [], []
+
+    def parse(lines: list[tuple[int, int, bytes]]) -> None:
+        try:
+            frame = pl.read_ndjson(b"\n".join(raw for _, _, raw in lines), schema=parse_schema)
+            frames.append(frame.with_columns(_record=pl.Series([r for _, r, _ in lines], dtype=pl.Int64)))
+            return
+        except pl.exceptions.PolarsError as error:
+            if len(lines) == 1:
+                line, _, raw = lines[0]
+                reason = "cannot be read: " + str(error).strip().splitlines()[0]
+                rejects.append(Reject(name, line, reason, raw.decode("utf-8", "replace")))
+                return
+        half = len(lines) // 2
+        parse(lines[:half])
+        parse(lines[half:])
+
+    for block in _numbered_lines(source):
+        parse(block)
+    empty = pl.DataFrame(schema={**parse_schema, "_record": pl.Int64})
+    return pl.concat([empty, *frames], how="vertical_relaxed"), rejects
+
+
+def _typed_properties(parsed: pl.DataFrame, schema: LineSchema) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """With ``raw_properties``, the typed properties decoded from the raw JSON text into ``_typed``; a line
+    whose property does not have its type is rejected (found by bisection), never turned into a null."""
+    if not schema.raw_properties:
+        return parsed, []
+    dtype = pl.Struct(dict(schema.properties))
+    holds_nul = pl.col("properties").str.contains("\x00", literal=True).fill_null(False)
+    rejects = [(record, "properties hold a NUL character, which cannot be stored")
+               for record in parsed.filter(holds_nul)["_record"].to_list()]
+    parsed = parsed.filter(~holds_nul)
+
+    def decode(rows: pl.DataFrame) -> list[pl.DataFrame]:
+        try:
+            return [rows.with_columns(_typed=pl.col("properties").str.json_decode(dtype))]
+        except pl.exceptions.PolarsError as error:
+            if rows.height == 1:
+                reason = "a property does not have its type: " + str(error).strip().splitlines()[0]
+                rejects.append((rows["_record"][0], reason))
+                return []
+            half = rows.height // 2
+            return decode(rows.slice(0, half)) + decode(rows.slice(half))
+
+    typed = pl.concat([parsed.head(0).with_columns(_typed=pl.lit(None, dtype)), *decode(parsed)], how="vertical_relaxed")
+    return typed, rejects
+
+
+def _flatten(frame: pl.DataFrame, schema: LineSchema) -> pl.DataFrame:
+    """Properties as their own columns (the typed ones; the raw JSON text stays in ``properties``)."""
+    if schema.raw_properties:
+        if "_typed" not in frame.columns:
+            frame = frame.with_columns(_typed=pl.lit(None, pl.Struct(dict(schema.properties))))
+        return frame.unnest("_typed")
+    return frame.unnest("properties")
+
+
+def _flag(frame: pl.DataFrame, schema: LineSchema, day: date | None) -> pl.DataFrame:
+    """The rows with ``#time`` typed and ``_reason`` set for each row that breaks a rule (null if none)."""
+    frame = frame.with_columns(
+        _time=pl.col("#time").str.to_datetime(POLARS_TIME_FORMAT, time_unit="ms", strict=False)
+        .fill_null(pl.col("#time").str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="ms", strict=False)))
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8 and not name.startswith("_")]
+    present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
+    checks: list[Rule] = [
+        (~pl.col("#type").is_in(schema.record_types).fill_null(False),
+         pl.format("'#type' is {}, expected one of {}", pl.col("#type").fill_null("missing"),
+                   pl.lit(", ".join(schema.record_types)))),
+        (~(present("#account_id") | present("#distinct_id")), "needs a non-empty '#account_id' or '#distinct_id'"),
+        (pl.col("_time").is_null(),
+         pl.format("'#time' is {}, expected 'yyyy-MM-dd HH:mm:ss.SSS'", pl.col("#time").fill_null("missing"))),
+        ((pl.col("#type") == "track") & ~present("#event_name"), "a track record needs a non-empty '#event_name'"),
+    ]
+    if schema.event_name is not None:
+        checks.append((pl.col("#event_name").ne_missing(schema.event_name), f"#event_name is not {schema.event_name}"))
+    if day is not None:
+        checks.append((pl.col("_time").dt.date() != day, f"#time not on partition day {day}"))
+    checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
+                f"{name} holds a NUL character, which cannot be stored") for name in texts]
+    checks += [(pl.col(name).str.len_chars().fill_null(0) > (MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS),
+                f"{name} is longer than {MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS} characters")
+               for name in texts]
+    checks += [(~present(name) if frame.schema.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
+               for name in schema.required]
+    checks += list(schema.rules)
+    reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
+    return frame.with_columns(_reason=reason).with_columns(pl.col("_time").alias("#time")).drop("_time")
+
+
+def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str]]:
+    """Line number and raw text of each of ``records`` (record numbers among non-blank lines)."""
+    found: dict[int, tuple[int, str]] = {}
+    for block in _numbered_lines(source):
+        for line, record, raw in block:
+            if record in records:
+                found[record] = (line, raw.decode("utf-8", "replace"))
+        if len(found) == len(records):
+            break
+    return found
+
+
+def _deduplicated(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[tuple[str, int, str]]]:
+    """(rows with each record once, repeated deliveries dropped, (file, record, reason) of conflicting records).
+
+    A record's key is its ``#type``, ``#event_name`` and ``#uuid``, or its whole content when it has no
+    ``#uuid``. Rows of one key with the same
+    content are one record delivered more than once: the first is kept. Rows of one key with different
+    contents are a conflict: none can be trusted, all are rejected."""
+    content = [c for c in frame.columns if c not in ("_file", "_record")]
+    keyed = frame.with_columns(
+        _content=pl.struct(content).hash(),
+    ).with_columns(_key=pl.when(pl.col("#uuid").is_not_null())
+                   .then(pl.concat_str(pl.col("#type").fill_null(""), pl.col("#event_name").fill_null(""),
+                                       pl.col("#uuid"), separator="\x1f"))
+                   .otherwise(pl.col("_content").cast(pl.Utf8)))
+    repeated = keyed.filter(pl.col("_key").is_duplicated())
+    if repeated.is_empty():
+        return frame, 0, []
+    versions = repeated.group_by("_key").agg(pl.col("_content").n_unique().alias("versions"))
+    conflicting = versions.filter(pl.col("versions") > 1)["_key"]
+    conflicts = keyed.filter(pl.col("_key").is_in(conflicting.implode()))
+    rejects = [
+        (file, record, f"conflict: {count} different records share #uuid {uuid}")
+        for file, record, uuid, count in conflicts.join(versions, on="_key")
+        .select("_file", "_record", "#uuid", "versions").iter_rows()
+    ]
+    kept = keyed.filter(~pl.col("_key").is_in(conflicting.implode())).unique("_key", keep="first", maintain_order=True)
+    duplicates = keyed.height - conflicts.height - kept.height
+    return kept.drop("_key", "_content"), duplicates, rejects

@@ -76,7 +76,7 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
 
     assert not (folder / "synthetic-20260303.jsonl").exists()
     quarantine = demo_env / "quarantine" / "demo_data" / DAYS[1]
-    assert json.loads((quarantine / "garbage.jsonl.reason.json").read_text())["reason"].startswith("not UTF-8")
+    assert json.loads((quarantine / "garbage.jsonl.reason.json").read_text())["reason"].startswith("not text")
     rejects = [json.loads(line) for line in (quarantine / "events.rejects.jsonl").read_text().splitlines()]
     assert [r["line"] for r in rejects] == [2, 3]
     warning = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
@@ -93,12 +93,26 @@ def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):
     assert run(defs, REFERENCE).success
     folder = demo_env / "landing" / "demo_data" / "2026-03-04"
     folder.mkdir(parents=True)
-    (folder / "export.jsonl").write_text('{"#type": "track"}\n' * 5)
+    good = {"#type": "track", "#account_id": "a", "#time": "2026-03-04 10:00:00.000", "#event_name": "login"}
+    (folder / "export.jsonl").write_text(json.dumps(good) + "\n" + '{"#type": "track"}\n' * 5)
     result = run(defs, DAILY, "2026-03-04", raise_on_error=False)
     failed = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
               and not e.asset_check_evaluation_data.passed]
-    assert "few_records_rejected" in {f.asset_check_key.name for f in failed}
+    [share] = [f for f in failed if f.asset_check_key.name == "few_records_rejected"]
+    assert share.metadata["lines_read"].value == 6 and share.metadata["rejected_lines"].value == 5
     assert not result.asset_materializations_for_node("demo_data__postgres__events")
+
+
+def test_a_day_whose_delivered_lines_are_all_rejected_fails_loudly(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    folder = demo_env / "landing" / "demo_data" / "2026-03-04"
+    folder.mkdir(parents=True)
+    (folder / "export.jsonl").write_text('{"#type": "track"}\n' * 5)
+    result = run(defs, DAILY, "2026-03-04", raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "demo_data__etl__events"
+    assert "every line delivered for 2026-03-04 was rejected" in failure.step_failure_data.error.message
 
 
 def test_a_real_export_replaces_an_earlier_synthetic_day(demo_env, pg_url):

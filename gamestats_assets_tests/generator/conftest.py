@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 
 from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, generate_days
-from gamestats_assets.sources.thinkingdata import lines_frame
 
 TAXONOMIES = Path(__file__).resolve().parents[2] / "data" / "taxonomies"
 ANCHOR = date(2024, 1, 1)
@@ -33,5 +32,7 @@ def rpg_days(rpg_rules, rpg_users):
 
 
 @pytest.fixture(scope="session")
-def rpg_events(rpg_days):
-    return lines_frame([line for lines in rpg_days.values() for line in lines])
+def rpg_events(rpg_days, rpg_rules):
+    from .events import events_frame
+
+    return events_frame([line for lines in rpg_days.values() for line in lines], rpg_rules)

@@ -7,16 +7,16 @@ import polars as pl
 from gamestats_assets.generator import measures
 from gamestats_assets.generator.api import build_users, generate_day, write_days
 from gamestats_assets.generator.rules import RuleSet, Segment
-from gamestats_assets.sources.thinkingdata import parse_lines
 
 from .conftest import ANCHOR, SEED
+from .events import events_frame
 
 
-def test_every_line_is_valid_thinkingdata(rpg_days):
+def test_every_line_is_valid_thinkingdata(rpg_days, rpg_rules):
     for day, lines in rpg_days.items():
-        records = list(parse_lines(lines))
-        assert records and {r["#type"] for r in records} == {"track", "user_set"}
-        assert all(r["#time"].startswith(day.isoformat()) for r in records)
+        records = events_frame(lines, rpg_rules)
+        assert records.height == len(lines) and set(records["#type"]) == {"track", "user_set"}
+        assert set(records["#time"].dt.date()) == {day}
 
 
 def test_lines_are_in_time_order_within_a_day(rpg_days):

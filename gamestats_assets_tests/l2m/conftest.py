@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import day as day_tables
+from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 SEED = 11
@@ -34,6 +34,5 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedDays:
     landing = tmp_path_factory.mktemp("landing") / "l2m"
     for day in DAYS:
         l2m.emit_day(landing, day, seed=SEED, n_users=N_USERS)
-    computed = day_tables.days_tables(landing, DAYS)
-    return GeneratedDays(landing, {d: t.tables for d, t in computed.days.items()},
-                         {d: t.rejects for d, t in computed.days.items()}, computed.snapshots)
+    computed = run_in_memory(landing, DAYS)
+    return GeneratedDays(landing, computed.days, computed.rejects, computed.snapshots)

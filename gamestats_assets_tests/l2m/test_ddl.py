@@ -1,61 +1,53 @@
-"""sql/020_l2m.sql matches the published frames: same columns, same order, matching types, keys."""
+"""The l2m tables in PostgreSQL, as the migrations in sql/ create them, match the published frames: same
+columns, same order, matching types, and a primary key the frame respects."""
 
 from __future__ import annotations
-
-import re
 
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.settings import SQL_DIR
+from gamestats_assets.defs.l2m.publish import SPECS
+from gamestats_assets.lib.postgres import apply_migrations, connect
+from gamestats_assets.lib.publish import PublishMode
 from gamestats_assets_tests.l2m.conftest import DAYS
 
-PUBLISHED = ["l2m_active", "l2m_recharge", "l2m_cumulative_revenue", "l2m_item_gain", "l2m_item_spend",
-             "l2m_money_gain", "l2m_money_spend", "l2m_server_performance", "l2m_farmers_performance",
-             "l2m_daily_kpis", "l2m_retention", "l2m_guild_info", "l2m_farmers_snapshot"]
-SNAPSHOTS = {"l2m_guild_info", "l2m_farmers_snapshot"}
+PUBLISHED = {spec.table.split(".")[1]: spec for spec in SPECS}
 PG_TYPE = {pl.Date: "date", pl.Int64: "bigint", pl.Float64: "double precision", pl.Utf8: "text",
-           pl.Boolean: "boolean", pl.Datetime: "timestamp"}
+           pl.Boolean: "boolean", pl.Datetime: "timestamp without time zone"}
+COLUMNS = """SELECT column_name, data_type FROM information_schema.columns
+WHERE table_schema = 'l2m' AND table_name = %s ORDER BY ordinal_position"""
+PRIMARY_KEY = """SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)"""
 
 
-def _sql() -> str:
-    return (SQL_DIR / "020_l2m.sql").read_text()
-
-
-def _tables() -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
-    tables = {}
-    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS l2m\.(\w+) \((.*?)\n\);", _sql(), re.S):
-        lines = [line.strip().rstrip(",") for line in body.strip().splitlines()]
-        key = re.match(r"PRIMARY KEY \((.*)\)", lines[-1]).group(1).split(", ")
-        columns = [re.match(r"(\w+) (.+?)( NOT NULL)?$", line).groups()[:2] for line in lines[:-1]]
-        tables[name] = (columns, key)
-    return tables
+@pytest.fixture(scope="module")
+def database(pg_url):
+    apply_migrations(pg_url)
+    return pg_url
 
 
 def _frame(generated, name: str) -> pl.DataFrame:
-    if name in SNAPSHOTS:
+    if PUBLISHED[name].mode is PublishMode.SNAPSHOT:
         return generated.snapshots[name]
     return generated.tables[DAYS[1]][name]
 
 
-@pytest.mark.parametrize("name", PUBLISHED)
-def test_ddl_columns_and_types_match_the_frame(generated, name):
-    columns, key = _tables()[name]
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_ddl_columns_and_types_match_the_frame(generated, database, name):
+    with connect(database) as conn:
+        columns = conn.execute(COLUMNS, (name,)).fetchall()
+        key = [row[0] for row in conn.execute(PRIMARY_KEY, (f"l2m.{name}",)).fetchall()]
     frame = _frame(generated, name)
     assert frame.height > 0
     assert [c for c, _ in columns] == frame.columns
     assert [t for _, t in columns] == [PG_TYPE[dtype.base_type()] for dtype in frame.schema.values()]
+    assert set(key) == set(PUBLISHED[name].key_columns)
     assert frame.select(key).is_duplicated().sum() == 0
-    if name not in SNAPSHOTS:
-        assert key[0] == "date"
 
 
-def test_no_index_repeats_a_primary_key_prefix():
-    tables = _tables()
-    for table, columns in re.findall(r"CREATE (?:UNIQUE )?INDEX .*? ON l2m\.(\w+) \((.*?)\);", _sql()):
-        key = tables[table][1]
-        assert columns.split(", ") != key[:len(columns.split(", "))], table
-
-
-def test_every_published_table_has_ddl():
-    assert set(_tables()) == set(PUBLISHED)
+def test_every_table_of_the_schema_is_published(database):
+    with connect(database) as conn:
+        tables = {name for (name,) in conn.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'l2m'::regnamespace AND relkind IN ('r', 'p') "
+            "AND NOT relispartition").fetchall()}
+    assert tables - {"players"} == set(PUBLISHED)

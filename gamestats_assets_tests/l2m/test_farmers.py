@@ -14,13 +14,13 @@ from gamestats_assets_tests.l2m.conftest import DAYS
 def test_detection_precision_and_recall_reach_ninety_percent(generated, day):
     t = generated.tables[day]
     planted = checks.planted_farm_accounts(generated.day_dir(day) / l2m.TRUTH_FILE)
-    scores = checks.bot_detection_scores(t["farmers_detected"], planted, t["l2m_active"])
+    scores = checks.bot_detection_scores(t["std_farmers_detected"], planted, t["l2m_active"])
     assert scores["planted_active"] > 0
     assert scores["precision"] >= 0.9 and scores["recall"] >= 0.9, scores
 
 
 def test_detected_accounts_carry_their_evidence(generated):
-    detected = generated.tables[DAYS[0]]["farmers_detected"]
+    detected = generated.tables[DAYS[0]]["std_farmers_detected"]
     assert (detected["level"] <= farmers.MAX_FARMING_LEVEL).all()
     assert (detected["gain_events"] >= farmers.MIN_GAIN_EVENTS).all()
     assert (detected["farm_accounts"] >= farmers.MIN_FARM_ACCOUNTS).all()
@@ -28,7 +28,7 @@ def test_detected_accounts_carry_their_evidence(generated):
 
 
 def test_a_farm_rotating_addresses_in_several_subnets_is_one_cluster(generated):
-    detected = generated.tables[DAYS[0]]["farmers_detected"]
+    detected = generated.tables[DAYS[0]]["std_farmers_detected"]
     rotating = [f for f in l2m.planted_farms(11, 2_000) if len({a[:3] for a in f.addresses}) > 1]
     assert rotating
     for farm in rotating:
@@ -38,7 +38,7 @@ def test_a_farm_rotating_addresses_in_several_subnets_is_one_cluster(generated):
 
 
 def test_farmers_performance_and_snapshot_add_up(generated):
-    daily = [generated.tables[d]["farmers_detected"] for d in DAYS]
+    daily = [generated.tables[d]["std_farmers_detected"] for d in DAYS]
     perf = generated.tables[DAYS[0]]["l2m_farmers_performance"]
     assert perf["accounts"].sum() == daily[0].height
     assert perf["revenue_usd"].sum() == pytest.approx(daily[0]["revenue_usd"].sum())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import checks, cons, day as day_tables, vip
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, vip
+from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets_tests.l2m.conftest import DAYS
 
 DAILY_TABLES = ["etl_login", "etl_logout", "etl_recharge", "etl_item_gain", "etl_item_spend", "etl_money_gain",
@@ -72,7 +73,7 @@ def test_a_server_with_payments_and_no_active_user_has_zero_dau_and_null_arpu():
     active = pl.DataFrame({"date": [DAYS[0]], "user_id": ["a"], "server_id": [1], "level": [50],
                            "is_new_user": [False]})
     recharge = pl.DataFrame({"date": [DAYS[0]], "user_id": ["a"], "server_id": [2], "daily_rev_usd": [4.0]})
-    money = pl.DataFrame(schema={"user_id": pl.Utf8, "amount": pl.Int64})
+    money = pl.DataFrame(schema={"user_id": pl.Utf8, "money_type": pl.Utf8, "amount": pl.Int64})
     logout = pl.DataFrame({"user_id": ["a"], "online_seconds": [600]})
     perf = cons.l2m_server_performance(active, recharge, money, money, logout)
     assert perf.select("server_id", "dau", "paying_users", "revenue_usd", "arpu_usd").rows() == [
@@ -122,12 +123,13 @@ def test_every_cons_country_is_known_or_other(generated, name):
     assert "Other" in countries and "TH" in countries
 
 
-def test_economy_cons_keeps_every_etl_unit(generated):
+def test_economy_cons_keeps_every_etl_unit_of_key_items_and_diamonds(generated):
     t = generated.tables[DAYS[1]]
     for event, measure in [("item_gain", "quantity"), ("item_spend", "quantity"), ("money_gain", "amount"),
                            ("money_spend", "amount")]:
-        assert t[f"l2m_{event}"][measure].sum() == t[f"etl_{event}"][measure].sum(), event
-        assert t[f"l2m_{event}"]["events"].sum() == t[f"etl_{event}"]["events"].sum(), event
+        kept = etl.diamonds(t[f"etl_{event}"]) if event.startswith("money") else t[f"etl_{event}"]
+        assert t[f"l2m_{event}"][measure].sum() == kept[measure].sum(), event
+        assert t[f"l2m_{event}"]["events"].sum() == kept["events"].sum(), event
         assert set(t[f"l2m_{event}"]["vip_tier"].unique().to_list()) <= set(vip.TIERS)
     assert t["l2m_item_gain"].filter(pl.col("item_name") == "unknown").is_empty()
 
@@ -146,7 +148,7 @@ def test_server_performance_adds_up_to_the_day(generated):
     assert perf["dau"].sum() == t["l2m_active"].height
     assert perf["paying_users"].sum() == t["l2m_recharge"].height
     assert abs(perf["revenue_usd"].sum() - t["l2m_recharge"]["daily_rev_usd"].sum()) < 1e-6
-    assert perf["diamonds_spent"].sum() == t["etl_money_spend"]["amount"].sum()
+    assert perf["diamonds_spent"].sum() == etl.diamonds(t["etl_money_spend"])["amount"].sum()
 
 
 def test_guild_info_keeps_the_latest_change_whatever_order_days_arrive_in(generated):
@@ -164,7 +166,7 @@ def test_guild_info_keeps_the_latest_change_whatever_order_days_arrive_in(genera
 
 def test_snapshots_cover_every_day_given(generated):
     changes = pl.concat([generated.tables[d]["etl_clan_change"] for d in DAYS])
-    detected = pl.concat([generated.tables[d]["farmers_detected"] for d in DAYS])
+    detected = pl.concat([generated.tables[d]["std_farmers_detected"] for d in DAYS])
     guilds, farms = generated.snapshots["l2m_guild_info"], generated.snapshots["l2m_farmers_snapshot"]
     assert guilds.height == changes["user_id"].n_unique() > generated.tables[DAYS[0]]["etl_clan_change"].height
     assert farms["last_detected_date"].max() == DAYS[-1] and farms["first_detected_date"].min() == DAYS[0]
@@ -172,9 +174,6 @@ def test_snapshots_cover_every_day_given(generated):
 
 
 def test_rerunning_a_day_gives_identical_tables(generated):
-    day = DAYS[1]
-    etl = day_tables.etl_tables(generated.day_dir(day), day)
-    derived = day_tables.derived_tables(etl.tables, day, yesterday=generated.tables[DAYS[0]],
-                                        active_history=generated.tables[DAYS[0]]["l2m_active"])
-    for name, frame in {**etl.tables, **derived}.items():
-        assert frame.equals(generated.tables[day][name]), name
+    again = run_in_memory(generated.landing, DAYS[:2])
+    for name, frame in again.days[DAYS[1]].items():
+        assert frame.equals(generated.tables[DAYS[1]][name]), name

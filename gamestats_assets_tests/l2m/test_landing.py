@@ -7,7 +7,8 @@ import json
 
 import polars as pl
 
-from gamestats_assets.defs.l2m.transforms import etl, landing
+from gamestats_assets.defs.l2m.transforms import etl
+from gamestats_assets.sources import l2m as landing
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.l2m.conftest import DAYS
 
@@ -17,7 +18,8 @@ DAY = dt.date(2024, 3, 1)
 def _line(event: str, time: str = "2024-03-01 10:00:00.000", user: str = "u1", **properties) -> str:
     props = {"server_id": 1001, "level": 5, **properties}
     return json.dumps({"#type": "track", "#account_id": user, "#distinct_id": "d", "#time": time,
-                       "#event_name": event, "#ip": "1.2.3.4", "#uuid": f"uuid-{user}-{time}", "properties": props})
+                       "#event_name": event, "#ip": "1.2.3.4", "#uuid": f"uuid-{user}-{time}-{sorted(props.items())}",
+                       "properties": props})
 
 
 def test_bad_lines_become_rejects_and_good_lines_survive(tmp_path):
@@ -40,7 +42,8 @@ def test_bad_lines_become_rejects_and_good_lines_survive(tmp_path):
     assert set(reasons) == {2, 3, 5, 6, 7, 9}
     assert reasons[5] == "missing item_id"
     assert "partition day" in reasons[6]
-    assert reasons[7] == reasons[9] == "#event_name is not item_gain"
+    assert reasons[7] == "#event_name is not item_gain"
+    assert reasons[9] == "a track record needs a non-empty '#event_name'"
     assert all(r.source == "item_gain.jsonl" and r.raw == lines[r.line - 1] for r in parsed.rejects)
 
 
@@ -65,14 +68,16 @@ def test_unknown_currency_is_rejected_not_counted_as_zero(tmp_path):
     assert [(r.line, r.reason) for r in parsed.rejects] == [(2, "unknown currency XXX")]
 
 
-def test_money_tables_keep_diamonds_only_grouped_by_reason(tmp_path):
+def test_money_tables_keep_every_money_type_and_the_economy_takes_diamonds(tmp_path):
     lines = [_line("money_spend", user="a", money_type="diamond", amount=10, reason_id=201),
              _line("money_spend", user="a", money_type="diamond", amount=30, reason_id=201),
              _line("money_spend", user="a", money_type="adena", amount=5000, reason_id=201),
              _line("money_spend", user="a", money_type="diamond", amount=7, reason_id=202)]
     (tmp_path / "money_spend.jsonl").write_text("\n".join(lines) + "\n")
     parsed = etl.etl_economy(etl.MONEY_SPEND, tmp_path, DAY)
-    assert parsed.frame.select("reason_id", "amount", "events").rows() == [(201, 40, 2), (202, 7, 1)]
+    assert parsed.frame.select("money_type", "reason_id", "amount", "events").rows() == [
+        ("diamond", 201, 40, 2), ("adena", 201, 5000, 1), ("diamond", 202, 7, 1)]
+    assert etl.diamonds(parsed.frame).select("reason_id", "amount").rows() == [(201, 40), (202, 7)]
     assert parsed.rejects == []
 
 
@@ -83,7 +88,8 @@ def test_a_day_without_files_gives_empty_typed_tables(tmp_path):
 
 def test_files_no_source_reads_are_listed_as_unclaimed(tmp_path):
     claimed = ["login.jsonl", "login_part2.jsonl", "user_profile.jsonl", "money_gain.jsonl", l2m.TRUTH_FILE]
-    unclaimed = ["Login.jsonl", "events.jsonl", "login.jsonl.gz", "logins.json"]
+    claimed.append("login.jsonl.gz")
+    unclaimed = ["Login.jsonl", "events.jsonl", "logins.json"]
     for name in claimed + unclaimed:
         (tmp_path / name).write_text("")
     assert [p.name for p in landing.unclaimed_files(tmp_path)] == sorted(unclaimed)

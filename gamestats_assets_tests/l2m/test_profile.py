@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import day as day_tables
+from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets.defs.l2m.transforms import etl, std
 
 DAYS = [dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2024, 3, 3)]
@@ -80,13 +80,13 @@ def test_a_profile_seen_only_on_day_one_still_describes_the_user_on_day_three(tm
         _user_set(DAYS[0], "a", country_code="TH", register_date=DAYS[0].isoformat(), server_id=1001)])
     _write_lines(tmp_path / DAYS[1].isoformat() / "user_profile.jsonl", [
         _user_set(DAYS[1], "b", country_code="PH", register_date="2022-06-30", server_id=1001)])
-    computed = day_tables.days_tables(tmp_path, DAYS)
-    active = {day: computed.days[day].tables["l2m_active"].sort("user_id") for day in DAYS}
+    computed = run_in_memory(tmp_path, DAYS)
+    active = {day: computed.days[day]["l2m_active"].sort("user_id") for day in DAYS}
     columns = ["user_id", "country_code", "register_date", "is_new_user"]
     assert active[DAYS[0]].select(columns).rows() == [("a", "TH", DAYS[0], True), ("b", "Other", None, False)]
     assert active[DAYS[1]].select(columns).rows() == [("a", "TH", DAYS[0], False),
                                                       ("b", "PH", dt.date(2022, 6, 30), False)]
     assert active[DAYS[2]].select(columns).rows() == [("a", "TH", DAYS[0], False),
                                                       ("b", "PH", dt.date(2022, 6, 30), False)]
-    assert computed.days[DAYS[2]].tables["l2m_daily_kpis"]["nru"].sum() == 0
-    assert computed.days[DAYS[0]].tables["l2m_daily_kpis"]["nru"].sum() == 1
+    assert computed.days[DAYS[2]]["l2m_daily_kpis"]["nru"].sum() == 0
+    assert computed.days[DAYS[0]]["l2m_daily_kpis"]["nru"].sum() == 1

@@ -65,7 +65,7 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
 
 def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
     from gamestats_assets.lib.checks import reject_share_check
-    from gamestats_assets.lib.quarantine import Reject, quarantine_records
+    from gamestats_assets.lib.quarantine import record_read
     from gamestats_assets.lib.resources import PlatformResource
     from gamestats_assets.lib.settings import Settings
 
@@ -79,7 +79,8 @@ def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_d
         return pl.DataFrame({"date": [dt.date.fromisoformat(context.partition_key)] * 2, "user": ["a", "b"]})
 
     check = reject_share_check(logins, "t_dom", "logins", max_share=0.25)
-    quarantine_records(data_dir / "quarantine", [Reject("logins.jsonl", n, "bad", "{") for n in range(3)], "t_dom", "2026-01-02", "logins")
+    record_read(data_dir / "quarantine", "t_dom", "2026-01-02", "logins", {"lines": 5, "rejected": 3})
+    record_read(data_dir / "quarantine", "t_dom", "2026-01-03", "logins", {"lines": 200, "rejected": 2})
     resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")),
                  "platform": PlatformResource.from_settings(Settings.from_env())}
     instance = dg.DagsterInstance.ephemeral()
@@ -88,4 +89,5 @@ def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_d
     good = dg.materialize([logins, check], resources=resources, instance=instance, partition_key="2026-01-03")
     [evaluation] = [e.asset_check_evaluation_data for e in bad.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     assert not evaluation.passed and evaluation.metadata["rejected_share"].value == 0.6
+    assert evaluation.metadata["lines_read"].value == 5
     assert good.success

@@ -1,36 +1,53 @@
+"""The one ThinkingData reader: real samples, every rule a line can break, and what is delivered badly."""
+
+import datetime as dt
+import gzip
 import json
 from datetime import datetime
 
+import polars as pl
 import pytest
 
 from gamestats_assets.sources.thinkingdata import (
+    MAX_ID_CHARS,
     Identity,
-    ThinkingDataFormatError,
+    LineSchema,
     encode_record,
-    lines_frame,
-    parse_line,
-    parse_lines,
-    read_records,
+    read_bytes,
+    read_files,
     track_record,
     user_set_record,
 )
 from gamestats_assets_tests.conftest import FIXTURES
 
 SAMPLES = FIXTURES / "thinkingdata"
+ANY = LineSchema({}, raw_properties=True)
+LOGIN = LineSchema({"level": pl.Int64, "name": pl.Utf8}, event_name="login", record_types=("track",),
+                   required=("#account_id", "level"))
+
+
+def line(uuid="u1", account="a", time="2024-01-01 10:00:00.000", level=3, name="x", event="login") -> str:
+    return json.dumps({"#type": "track", "#account_id": account, "#time": time, "#event_name": event,
+                       "#uuid": uuid, "properties": {"level": level, "name": name}}, ensure_ascii=False)
+
+
+def lines(*texts: str) -> bytes:
+    return ("\n".join(texts) + "\n").encode()
 
 
 def test_official_samples_parse_unchanged():
-    records = read_records(SAMPLES / "samples_from_official_docs.jsonl")
-    assert [r["#type"] for r in records] == ["track", "user_set"]
-    assert records[0]["#event_name"] == "test"
-    assert records[0]["properties"] == {"argString": "abc", "argNum": 123, "argBool": True}
+    read = read_files([SAMPLES / "samples_from_official_docs.jsonl"], ANY)
+    assert read.rejects == [] and read.frame["#type"].to_list() == ["track", "user_set"]
+    assert read.frame["#event_name"][0] == "test"
+    assert json.loads(read.frame["properties"][0]) == {"argString": "abc", "argNum": 123, "argBool": True}
 
 
 def test_real_game_log_record_parses():
     example = json.loads((SAMPLES / "real_game_log_item_thinkingdata_example.json").read_text())
-    record = parse_line(json.dumps(example["after_thinkingdata_track"]), 1)
-    assert record["#event_name"] == "t_log_item"
-    assert record["properties"]["item_id"] == 10203101
+    read = read_bytes(lines(json.dumps(example["after_thinkingdata_track"])),
+                      LineSchema({"item_id": pl.Int64}, raw_properties=True))
+    assert read.rejects == [] and read.frame["#event_name"][0] == "t_log_item"
+    assert read.frame["item_id"][0] == 10203101
 
 
 def test_built_lines_round_trip_with_millisecond_time():
@@ -38,26 +55,64 @@ def test_built_lines_round_trip_with_millisecond_time():
     moment = datetime(2024, 1, 2, 3, 4, 5, 678000)
     track = encode_record(track_record(identity, "login", moment, {"#os": "iOS", "n": 1}, "u-1"))
     profile = encode_record(user_set_record(identity, moment, {"level": 3}, "u-2"))
-    records = list(parse_lines([track, profile]))
-    assert records[0]["#time"] == "2024-01-02 03:04:05.678"
-    assert records[0]["properties"]["#os"] == "iOS"
-    frame = lines_frame([track, profile])
-    assert frame["#time"].dt.millisecond().to_list() == [678, 678]
-    assert frame["level"].to_list() == [None, 3]
+    read = read_bytes(lines(track, profile), LineSchema({"#os": pl.Utf8, "n": pl.Int64, "level": pl.Int64}))
+    assert read.frame["#time"].dt.millisecond().to_list() == [678, 678]
+    assert read.frame["level"].to_list() == [None, 3] and read.frame["#os"].to_list() == ["iOS", None]
 
 
 @pytest.mark.parametrize(
-    ("line", "problem"),
+    ("bad", "reason"),
     [
-        ("{not json", "not valid JSON"),
-        ('{"#type":"track","#account_id":"a","#time":"2024-01-01 00:00:00.000"}', "#event_name"),
-        ('{"#type":"nope","#account_id":"a","#time":"2024-01-01 00:00:00.000"}', "'#type'"),
-        ('{"#type":"user_set","#time":"2024-01-01 00:00:00.000"}', "#account_id"),
-        ('{"#type":"user_set","#account_id":"a","#time":"2024/01/01"}', "'#time'"),
-        ('{"#type":"user_set","#account_id":"a","#time":"2024-01-01 00:00:00.000","level":1}', "unknown root keys"),
+        ("{not json", "cannot be read"),
+        ('{"#type":"track","#account_id":"a","#time":"2024-01-01 00:00:00.000"}', "'#event_name'"),
+        ('{"#type":"nope","#account_id":"a","#time":"2024-01-01 00:00:00.000"}', "'#type' is nope"),
+        ('{"#type":"track","#event_name":"login","#time":"2024-01-01 00:00:00.000"}', "non-empty '#account_id'"),
+        ('{"#type":"track","#event_name":"login","#account_id":"a","#time":"2024/01/01"}', "'#time' is 2024/01/01"),
+        (line(level="three"), "cannot be read"),
+        (line(account=""), "non-empty '#account_id'"),
+        (line(name="nul\u0000byte"), "name holds a NUL character"),
+        (line(account="x" * (MAX_ID_CHARS + 1)), f"longer than {MAX_ID_CHARS}"),
+        (line(event="logout"), "#event_name is not login"),
+        (line(time="2024-01-02 10:00:00.000"), "#time not on partition day 2024-01-01"),
     ],
 )
-def test_malformed_lines_name_line_and_problem(line, problem):
-    good = '{"#type":"user_set","#account_id":"a","#time":"2024-01-01 00:00:00.000","properties":{}}'
-    with pytest.raises(ThinkingDataFormatError, match=rf"line 2: .*{problem}"):
-        list(parse_lines([good, line]))
+def test_a_bad_line_is_rejected_alone_with_its_line_number_and_reason(bad, reason):
+    read = read_bytes(lines(line("u0"), "", bad, line("u9")), LOGIN, name="login.jsonl", day=dt.date(2024, 1, 1))
+    assert read.frame["#uuid"].to_list() == ["u0", "u9"]
+    [reject] = read.rejects
+    assert (reject.source, reject.line, reject.raw) == ("login.jsonl", 3, bad) and reason in reject.reason
+    assert read.stats.lines == 3 and read.stats.rejected == 1
+
+
+def test_the_same_record_delivered_twice_counts_once_and_a_conflict_is_rejected_whole(tmp_path):
+    (tmp_path / "login.jsonl").write_text("\n".join([line("u1"), line("u2"), line("u3", level=4)]) + "\n")
+    (tmp_path / "login_redelivered.jsonl").write_text("\n".join([line("u1"), line("u2"), line("u3", level=5)]) + "\n")
+    read = read_files(sorted(tmp_path.iterdir()), LOGIN)
+    assert read.frame["#uuid"].to_list() == ["u1", "u2"]
+    assert read.stats.duplicates == 2 and read.stats.conflicts == 2
+    assert sorted((r.source, r.line) for r in read.rejects) == [("login.jsonl", 3), ("login_redelivered.jsonl", 3)]
+    assert all("2 different records share #uuid u3" in r.reason for r in read.rejects)
+
+
+def test_gzip_under_any_name_is_read_and_a_redelivered_gzip_counts_once(tmp_path):
+    (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2")))
+    (tmp_path / "login_2.jsonl").write_bytes(gzip.compress(lines(line("u1"), line("u2"))))
+    read = read_files(sorted(tmp_path.iterdir()), LOGIN)
+    assert read.frame.height == 2 and read.stats.duplicates == 2 and read.rejects == []
+
+
+def test_a_bom_is_skipped_and_its_first_record_kept(tmp_path):
+    (tmp_path / "login.jsonl").write_bytes(b"\xef\xbb\xbf" + lines(line("u1"), line("u2")))
+    read = read_files([tmp_path / "login.jsonl"], LOGIN)
+    assert read.rejects == [] and read.frame["#uuid"].to_list() == ["u1", "u2"]
+
+
+def test_binary_content_is_unreadable_whole_but_one_bad_line_only_rejects_that_line(tmp_path):
+    (tmp_path / "login.jsonl").write_bytes(bytes(range(256)) * 64)
+    (tmp_path / "login_latin1.jsonl").write_bytes(lines(line("u1"), line("u2", name="é")).replace("é".encode(), b"\xe9"))
+    read = read_files(sorted(tmp_path.iterdir()), LOGIN)
+    [(path, reason)] = read.unreadable
+    assert path.name == "login.jsonl" and "not text" in reason
+    assert read.frame["#uuid"].to_list() == ["u1"]
+    [reject] = read.rejects
+    assert reject.line == 2 and reject.source == "login_latin1.jsonl"

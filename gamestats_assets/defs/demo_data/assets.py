@@ -22,17 +22,18 @@ from gamestats_assets.generator.api import (
     build_users,
     day_file_name,
     generate_day,
+    property_types,
 )
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
-from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
+from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.settings import PROJECT_ROOT
 from gamestats_assets.lib.stats import with_wilson
-from gamestats_assets.sources.thinkingdata import ThinkingDataFormatError, lines_frame, parse_line
+from gamestats_assets.sources.thinkingdata import LineSchema, read_files
 
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
@@ -93,8 +94,11 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
     generated, files = 0, []
     for key in context.partition_keys:
         folder = platform.landing_dir(DOMAIN) / key
+        for path in unclaimed_files(folder):
+            quarantine_file(platform.quarantine_dir, path, DOMAIN, key,
+                            "not a ThinkingData export: name it *.jsonl or *.jsonl.gz")
         synthetic = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
-        delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in folder.glob("*.jsonl"))
+        delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in day_files(folder))
         if delivered:
             for stale in synthetic:
                 stale.unlink()
@@ -104,8 +108,8 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
             lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
             (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
 
-        generated += ensure_day(folder, delivered, write_day, platform)
-        files += sorted(folder.glob("*.jsonl"))
+        generated += ensure_day(folder, delivered, write_day, platform, DOMAIN)
+        files += day_files(folder)
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys),
         "days_generated": generated,
@@ -114,79 +118,49 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
     })
 
 
-def valid_lines(platform: PlatformResource, path: Path, partition: str) -> tuple[list[tuple[int, str]], list[Reject]]:
-    """The valid ThinkingData lines of one landing file (with their line numbers) and the rejects.
-
-    A file that is not UTF-8 text is quarantined whole.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, f"not UTF-8 text: {error}")
-        return [], []
-    good, rejects = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            parse_line(line, number)
-            good.append((number, line))
-        except ThinkingDataFormatError as error:
-            rejects.append(Reject(path.name, number, str(error), line))
-    return good, rejects
+DAY_PATTERNS = ("*.jsonl", "*.jsonl.gz")
+"""The files of a day folder that are read: ThinkingData JSONL, plain or gzipped."""
 
 
-PROPERTY_TYPES = {"string": pl.String, "boolean": pl.Boolean, "datetime": pl.String}
+def day_files(folder: Path) -> list[Path]:
+    """The day's ThinkingData files, sorted."""
+    return sorted({p for pattern in DAY_PATTERNS for p in folder.glob(pattern) if p.is_file()})
 
 
-def property_schema(rules: RuleSet) -> dict[str, pl.DataType]:
-    """The lake type of each taxonomy property: whole numbers as Int64, other numbers as Float64, booleans,
-    and strings (datetimes stay as the text the source wrote), so every day's table has the same types."""
-    return {
-        name: (pl.Int64 if rule.integer else pl.Float64) if rule.type == "number" else PROPERTY_TYPES.get(rule.type, pl.String)
-        for name, rule in rules.values.items()
-    }
-
-
-def typed(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with its taxonomy properties cast to their types; a value that is not of its type is an
-    error naming the property, never a silent null."""
-    for name, dtype in schema.items():
-        if name in frame.columns and frame.schema[name] != dtype:
-            try:
-                frame = frame.with_columns(pl.col(name).cast(dtype, strict=True))
-            except pl.exceptions.PolarsError as error:
-                raise ValueError(f"property {name!r} holds values that are not {dtype}: {error}") from None
-    return frame
+def unclaimed_files(folder: Path) -> list[Path]:
+    """The files of a day folder that are not ThinkingData files (hidden files aside)."""
+    if not folder.is_dir():
+        return []
+    claimed = set(day_files(folder))
+    return sorted(p for p in folder.iterdir() if p not in claimed and not p.name.startswith("."))
 
 
 def parse_day(platform: PlatformResource, partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """One day's landing files as typed rows; rejected lines quarantined."""
+    """One day's landing files as typed rows (the ThinkingData reader with the taxonomy's property types and
+    the properties as delivered); rejected lines and unreadable files quarantined, the lines read counted. A
+    day whose files held no readable line fails."""
     folder = platform.landing_dir(DOMAIN) / partition
-    frames, rejects = [], []
-    for path in sorted(folder.glob("*.jsonl")):
-        good, file_rejects = valid_lines(platform, path, partition)
-        rejects += file_rejects
-        if good:
-            frames.append(typed(lines_frame(line for _, line in good), schema).with_columns(
-                source_file=pl.lit(path.name),
-                line_number=pl.Series([number for number, _ in good], dtype=pl.Int64),
-            ))
-    quarantine_records(platform.quarantine_dir, rejects, DOMAIN, partition, "events")
-    if not frames:
-        return pl.DataFrame(schema={"#type": pl.String, "#time": pl.Datetime("ms"), "date": pl.Date,
-                                    "source_file": pl.String, "line_number": pl.Int64})
-    return pl.concat(frames, how="diagonal_relaxed").with_columns(date=pl.lit(dt.date.fromisoformat(partition)))
+    read = read_files(day_files(folder), LineSchema(schema, raw_properties=True))
+    for path, reason in read.unreadable:
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, reason)
+    quarantine_records(platform.quarantine_dir, read.rejects, DOMAIN, partition, "events")
+    record_read(platform.quarantine_dir, DOMAIN, partition, "events", read.stats.as_dict())
+    if (read.stats.lines or read.unreadable) and read.frame.height == 0:
+        raise dg.Failure(description=f"every line delivered for {partition} was rejected or unreadable: see "
+                         f"{platform.quarantine_dir / DOMAIN / partition}")
+    return (read.frame.rename({"_file": "source_file", "_record": "line_number"})
+            .with_columns(pl.col("#time").cast(pl.Datetime("us")), date=pl.lit(dt.date.fromisoformat(partition))))
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
             ins={"event_rules": dg.AssetIn(event_rules.key)})
 def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame:
-    """The day's log lines parsed and typed: one row per line (key ``date``, ``source_file``,
-    ``line_number``), root keys (``#type``, ``#account_id``, ``#time``, ``#event_name`` ...) and every
-    property as its own column, typed from the taxonomy. Lines that are not valid ThinkingData go to
-    quarantine with their reason."""
-    schema = property_schema(rules_of(event_rules))
+    """The day's log lines parsed and typed: one row per record (key ``date``, ``source_file``,
+    ``line_number``: the record's number among the file's non-blank lines), root keys (``#type``,
+    ``#account_id``, ``#time``, ``#event_name`` ...), every taxonomy property as its own typed column, and
+    ``properties``, the properties as delivered (JSON text, including any the taxonomy does not name). Lines
+    that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once."""
+    schema = property_types(rules_of(event_rules))
     frame = pl.concat([parse_day(platform, key, schema) for key in context.partition_keys], how="diagonal_relaxed")
     context.add_output_metadata({"lines": frame.height})
     return frame
@@ -212,21 +186,14 @@ ROOT_COLUMNS = {
     ins={"etl_events": dg.AssetIn(events.key), "users": dg.AssetIn(users.key)},
 )
 def cons_events(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """Every event of the day in a fixed shape for analysts: one row per log line (key ``date``,
-    ``source_file``, ``line_number``) with the user's segment and the properties as one JSON object."""
-    present = [c for c in ROOT_COLUMNS if c in etl_events.columns]
-    property_columns = [c for c in etl_events.columns if c not in ROOT_COLUMNS and c not in ("date", "source_file", "line_number")]
-    properties = (
-        pl.struct(property_columns).struct.json_encode() if property_columns else pl.lit("{}")
-    )
+    """Every event of the day in a fixed shape for analysts: one row per record (key ``date``,
+    ``source_file``, ``line_number``) with the user's segment and the properties as delivered (one JSON
+    object, exactly the keys the line had)."""
     shaped = etl_events.select(
         "date", "source_file", "line_number",
-        *[pl.col(c).alias(ROOT_COLUMNS[c]) for c in present],
-        properties.alias("properties"),
+        *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
+        pl.col("properties").fill_null("{}"),
     )
-    for column in ROOT_COLUMNS.values():
-        if column not in shaped.columns:
-            shaped = shaped.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     return (
         shaped.with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
         .join(users.select("account_id", "segment"), on="account_id", how="left")

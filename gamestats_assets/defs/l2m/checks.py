@@ -5,19 +5,9 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.assets import (
-    DOMAIN,
-    ECONOMY,
-    ETL,
-    day_folder,
-    farmers_detected,
-    l2m_active,
-    l2m_daily_kpis,
-    l2m_recharge,
-    std_active,
-)
+from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder
 from gamestats_assets.defs.l2m.transforms import checks
-from gamestats_assets.generator.emitters.l2m import TRUTH_FILE
+from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
     Outcome,
@@ -29,6 +19,13 @@ from gamestats_assets.lib.checks import (
 )
 
 BOT_DETECTION_FLOOR = 0.9
+
+std_active = TABLE_ASSETS["std/active"]
+farmers_detected = TABLE_ASSETS["std/farmers_detected"]
+l2m_active = TABLE_ASSETS["cons/l2m_active"]
+l2m_recharge = TABLE_ASSETS["cons/l2m_recharge"]
+l2m_daily_kpis = TABLE_ASSETS["cons/l2m_daily_kpis"]
+ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
 
 
 @dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
@@ -111,7 +108,7 @@ def country_known(frame: pl.DataFrame) -> Outcome:
 COUNTRY_CHECKS = [
     frame_check(asset, "country_known_or_other", country_known, blocking=True,
                 description="Every row's country_code is TH, VN, ID, PH, SG, MY or 'Other'.")
-    for asset in (l2m_active, l2m_recharge, *ECONOMY.values(), l2m_daily_kpis)
+    for asset in (l2m_active, l2m_recharge, *ECONOMY, l2m_daily_kpis)
 ]
 
 CHECKS = [

@@ -35,6 +35,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from gamestats_assets.sources.l2m import TRUTH_FILE
+
 ITEMS_CSV = Path(__file__).resolve().parents[3] / "data" / "reference" / "l2m" / "items.csv"
 
 FIRST_REGISTRATION_DAY = dt.date(2019, 1, 1)
@@ -44,7 +46,6 @@ NEW_USER_SHARE = 0.04
 COHORT_WINDOW_DAYS = 60
 BOT_SHARE = 0.008
 BOT_ID_BASE = 9_000_000_000
-TRUTH_FILE = "planted_bot_farms.json"
 
 COUNTRIES = ["TH", "VN", "ID", "PH", "SG", "MY", "US", "KR", "JP", "AU"]
 COUNTRY_WEIGHTS = [0.25, 0.25, 0.15, 0.12, 0.05, 0.08, 0.04, 0.03, 0.02, 0.01]

@@ -11,7 +11,7 @@ import datetime as dt
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import reference
-from gamestats_assets.defs.l2m.transforms.etl import EconomySource
+from gamestats_assets.defs.l2m.transforms.etl import EconomySource, diamonds
 from gamestats_assets.defs.l2m.transforms.std import previous_partition
 from gamestats_assets.defs.l2m.transforms.vip import FREE_TIER, vip_tier
 
@@ -97,23 +97,25 @@ def user_dimensions(active: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFr
 def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.DataFrame,
                  cumulative: pl.DataFrame, items: pl.DataFrame | None = None) -> pl.DataFrame:
     """Economy of the day per segment: users, total ``measure`` and events by server, country, VIP tier and
-    ``key`` (item_id with its name and group for items, reason_id for diamonds).
+    ``key``: the key progression items (item_id with its name and group, from the items reference) or the
+    diamonds by reason_id. Other items and money types count for activity, not here.
 
     Grain: (date, server_id, country_code, vip_tier, key). Inputs: the ETL table of ``source``, CONS
     l2m_active and l2m_cumulative_revenue of the same day (and the items reference for items).
     """
     dims = user_dimensions(active, cumulative).drop("server_id")
     segment = ["date", "server_id", "country_code", "vip_tier", source.key]
-    frame = (etl_economy.join(dims, on="user_id", how="left")
+    names = reference.items() if items is None else items
+    kept = (diamonds(etl_economy).drop("money_type") if source.money
+            else etl_economy.join(names.select("item_id"), on="item_id", how="semi"))
+    frame = (kept.join(dims, on="user_id", how="left")
              .with_columns(reference.country_group(pl.col("country_code")).alias("country_code"),
                            pl.col("vip_tier").fill_null(FREE_TIER))
              .group_by(segment)
              .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
                   pl.col("events").sum()))
-    if source.key == "item_id":
-        names = reference.items() if items is None else items
-        frame = (frame.join(names, on="item_id", how="left")
-                 .with_columns(pl.col("item_name").fill_null("unknown"), pl.col("item_group").fill_null("unknown")))
+    if not source.money:
+        frame = frame.join(names, on="item_id", how="left")
         segment += ["item_name", "item_group"]
     return frame.select(*segment, "users", source.measure, "events").sort(segment)
 
@@ -122,6 +124,7 @@ def _server_activity(active: pl.DataFrame, money_gain: pl.DataFrame, money_spend
                      logout: pl.DataFrame) -> pl.DataFrame:
     """Per (date, server_id) of l2m_active: DAU, new users, average and highest level, diamonds gained and
     spent, and average online minutes per active user."""
+    money_gain, money_spend = diamonds(money_gain), diamonds(money_spend)
     users = (active.select("date", "user_id", "server_id", "level", "is_new_user")
              .join(money_gain.group_by("user_id").agg(pl.col("amount").sum().alias("gained")), on="user_id",
                    how="left")

@@ -1,8 +1,10 @@
 """ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
 
 Every function takes the day's landing folder (``<data_dir>/landing/l2m/<YYYY-MM-DD>``) and the day, and
-returns ``Parsed(frame, rejects)``; every frame has ``date`` (pl.Date, the partition day) first. Rows keep the
-order of the landing files, so a rerun gives identical frames.
+returns the reader's ``ReadResult`` (frame, rejects, counts, unreadable files); every frame has ``date``
+(pl.Date, the partition day) first. Rows keep the order of the landing files, so a rerun gives identical
+frames. The seven activity sources keep every line, whatever its item or money type: the economy filters
+(key items, diamonds) belong to the CONS economy tables.
 """
 
 from __future__ import annotations
@@ -14,35 +16,33 @@ from pathlib import Path
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import reference
-from gamestats_assets.defs.l2m.transforms.landing import PROFILE_PROPERTIES, Parsed, read_events, read_profiles
-
-DIAMOND = "diamond"
-
+from gamestats_assets.sources.l2m import PROFILE_PROPERTIES, read_events, read_profiles
+from gamestats_assets.sources.thinkingdata import ReadResult
 
 def _dated(frame: pl.DataFrame, day: dt.date, columns: list[str | pl.Expr]) -> pl.DataFrame:
     return frame.select(pl.lit(day, pl.Date).alias("date"), *columns)
 
 
-def etl_login(day_dir: Path, day: dt.date) -> Parsed:
+def etl_login(day_dir: Path, day: dt.date) -> ReadResult:
     """One row per login event. Grain: event_uuid."""
-    parsed = read_events(day_dir, "login", day, roots=("#ip", "#uuid"))
+    parsed = read_events(day_dir, "login", day)
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id",
         pl.col("#os").alias("os"), pl.col("#device_model").alias("device_model"),
     ])
-    return Parsed(frame, parsed.rejects)
+    return parsed._replace(frame=frame)
 
 
-def etl_logout(day_dir: Path, day: dt.date) -> Parsed:
+def etl_logout(day_dir: Path, day: dt.date) -> ReadResult:
     """One row per logout event with the session's online seconds. Grain: event_uuid."""
-    parsed = read_events(day_dir, "logout", day, roots=("#ip", "#uuid"))
+    parsed = read_events(day_dir, "logout", day)
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id", "online_seconds",
     ])
-    return Parsed(frame, parsed.rejects)
+    return parsed._replace(frame=frame)
 
 
-def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None) -> Parsed:
+def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None) -> ReadResult:
     """One row per payment: ``amount`` in the paid currency and ``amount_usd = amount * usd_per_unit``,
     both from one scan of the landing file. Grain: order_id (the event's ``#uuid``).
 
@@ -50,8 +50,8 @@ def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None)
     """
     rates = reference.currency_rates() if rates is None else rates
     parsed = read_events(
-        day_dir, "recharge", day, roots=("#ip", "#uuid"),
-        required=("user_id", "server_id", "level", "amount", "currency"),
+        day_dir, "recharge", day,
+        required=("#account_id", "server_id", "level", "amount", "currency"),
         rules=[(~pl.col("currency").is_in(rates["currency"].implode()),
                 pl.format("unknown currency {}", pl.col("currency")))],
     )
@@ -60,52 +60,61 @@ def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None)
         "country_code", "payment_method", "currency", "amount", "usd_per_unit",
         (pl.col("amount") * pl.col("usd_per_unit")).alias("amount_usd"),
     ])
-    return Parsed(frame, parsed.rejects)
+    return parsed._replace(frame=frame)
 
 
 @dataclass(frozen=True)
 class EconomySource:
-    """An economy log aggregated per user and key: what it counts, by what, and which money it keeps."""
+    """An economy log aggregated per user and key: what it counts and by what. ``money`` sources also key
+    by ``money_type``: ETL keeps every money type (a user gaining only adena is active), and CONS keeps
+    diamonds."""
 
     event: str
     key: str
     measure: str
-    diamonds_only: bool
+    money: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ("money_type", self.key) if self.money else (self.key,)
 
     def describe(self) -> str:
-        kept = "diamond rows only (adena and other money types are out of scope), " if self.diamonds_only else ""
-        return (f"{self.event}: {kept}per (date, user_id, server_id, {self.key}): sum of {self.measure}, "
-                f"number of events, highest level seen")
+        return (f"{self.event}: every line of the day per (date, user_id, server_id, {', '.join(self.keys)}): sum "
+                f"of {self.measure}, number of events, highest level seen")
 
 
-ITEM_GAIN = EconomySource("item_gain", "item_id", "quantity", diamonds_only=False)
-ITEM_SPEND = EconomySource("item_spend", "item_id", "quantity", diamonds_only=False)
-MONEY_GAIN = EconomySource("money_gain", "reason_id", "amount", diamonds_only=True)
-MONEY_SPEND = EconomySource("money_spend", "reason_id", "amount", diamonds_only=True)
+ITEM_GAIN = EconomySource("item_gain", "item_id", "quantity", money=False)
+ITEM_SPEND = EconomySource("item_spend", "item_id", "quantity", money=False)
+MONEY_GAIN = EconomySource("money_gain", "reason_id", "amount", money=True)
+MONEY_SPEND = EconomySource("money_spend", "reason_id", "amount", money=True)
+DIAMOND = "diamond"
+
+
+def diamonds(money: pl.DataFrame) -> pl.DataFrame:
+    """The diamond rows of an ETL money table: the money the economy tables and server figures count."""
+    return money.filter(pl.col("money_type") == DIAMOND)
+
+
 ECONOMY_SOURCES = (ITEM_GAIN, ITEM_SPEND, MONEY_GAIN, MONEY_SPEND)
 
 
-def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> Parsed:
+def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResult:
     """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
 
-    Grain: (date, user_id, server_id, key). Columns: date, user_id, server_id, key, level, measure, events.
+    Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events.
     """
-    required = ("user_id", "server_id", "level", source.key, source.measure)
-    if source.diamonds_only:
-        required += ("money_type",)
+    required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     parsed = read_events(day_dir, source.event, day, required=required)
-    rows = parsed.frame.lazy()
-    if source.diamonds_only:
-        rows = rows.filter(pl.col("money_type") == DIAMOND)
-    frame = (rows.group_by("user_id", "server_id", source.key, maintain_order=True)
+    frame = (parsed.frame.lazy()
+             .group_by("user_id", "server_id", *source.keys, maintain_order=True)
              .agg(pl.col("level").max(), pl.col(source.measure).sum(), pl.len().cast(pl.Int64).alias("events"))
-             .select(pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", source.key, "level",
+             .select(pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level",
                      source.measure, "events")
              .collect())
-    return Parsed(frame, parsed.rejects)
+    return parsed._replace(frame=frame)
 
 
-def etl_user_profile(day_dir: Path, day: dt.date) -> Parsed:
+def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
     """The day's user_set lines per user: each property (server_id, country_code, register_date) is its
     latest non-null value of the day by ``#time``, null when no line of the day set it. Grain: (date, user_id).
     ``country_code`` is the raw code; CONS maps it to a known country or 'Other'."""
@@ -113,17 +122,17 @@ def etl_user_profile(day_dir: Path, day: dt.date) -> Parsed:
     latest = (parsed.frame.sort("event_time", maintain_order=True)
               .group_by("user_id", maintain_order=True)
               .agg(pl.col(name).drop_nulls().last() for name in PROFILE_PROPERTIES))
-    return Parsed(_dated(latest, day, ["user_id", "server_id", "country_code", "register_date"]), parsed.rejects)
+    return parsed._replace(frame=_dated(latest, day, ["user_id", "server_id", "country_code", "register_date"]))
 
 
-def etl_clan_change(day_dir: Path, day: dt.date) -> Parsed:
+def etl_clan_change(day_dir: Path, day: dt.date) -> ReadResult:
     """One row per clan membership change (``action`` join or leave). Grain: event_uuid."""
     parsed = read_events(
-        day_dir, "clan_change", day, roots=("#uuid",),
-        required=("user_id", "server_id", "level", "action", "clan_id"),
+        day_dir, "clan_change", day,
+        required=("#account_id", "server_id", "level", "action", "clan_id"),
         rules=[(~pl.col("action").is_in(["join", "leave"]), pl.format("unknown clan action {}", pl.col("action")))],
     )
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "action", "clan_id", "clan_name", "clan_role",
     ])
-    return Parsed(frame, parsed.rejects)
+    return parsed._replace(frame=frame)

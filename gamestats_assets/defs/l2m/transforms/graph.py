@@ -1,0 +1,189 @@
+"""The L2M tables and their inputs, declared once: the Dagster assets, the in-memory runs of tests and the
+benchmark are all built from ``TABLES``.
+
+Each ``Table`` names its layer, its function (whose docstring defines it), its inputs by reference
+(``"<layer>/<name>"``) and how it relates to days:
+- ``etl``: ``compute(day_dir, day)`` reads the day's landing files into a ``ReadResult``;
+- ``daily``: ``compute(day, **inputs)``, every input restricted to the day;
+- ``carried``: ``compute(yesterday, day, **inputs)`` continues its own previous day (None on the first day);
+- ``window``: ``compute(day, **inputs)``, inputs holding the days ``window`` days back (retention);
+- ``snapshot``: ``compute(**inputs)`` over every day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farmers, kpis, std
+from gamestats_assets.lib.quarantine import Reject
+
+Kind = Literal["etl", "daily", "carried", "window", "snapshot"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One L2M table: ``[l2m, layer, name]`` in the lake, computed by ``compute`` from ``inputs``."""
+
+    layer: str
+    name: str
+    compute: Callable[..., pl.DataFrame]
+    description: str
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    kind: Kind = "daily"
+    window: int = 0
+    invariant: Callable[..., dict[str, int]] | None = None
+    """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.layer}/{self.name}"
+
+    @property
+    def frame_name(self) -> str:
+        """The table's name in an in-memory run: ``etl_login``, ``std_active``, ``l2m_active``."""
+        return self.name if self.layer == "cons" else f"{self.layer}_{self.name}"
+
+
+ETL_TABLES = [
+    Table("etl", "login", etl.etl_login, "Logins: one row per login event (key event_uuid) with user, server, level, "
+          "IP, device.", kind="etl"),
+    Table("etl", "logout", etl.etl_logout, "Logouts: one row per logout event (key event_uuid) with user, server, "
+          "level and play time.", kind="etl"),
+    Table("etl", "recharge", etl.etl_recharge, "Recharges: one row per payment (key order_id), amount in the paid "
+          "currency and in USD from the currency rates reference, converted in the same scan.", kind="etl"),
+    *[Table("etl", source.event, partial(etl.etl_economy, source), source.describe(), kind="etl")
+      for source in etl.ECONOMY_SOURCES],
+    Table("etl", "user_profile", etl.etl_user_profile, "User profiles (user_set lines): one row per (date, user_id) "
+          "with country code and registration date.", kind="etl"),
+    Table("etl", "clan_change", etl.etl_clan_change, "Clan (guild) membership changes: one row per change event "
+          "(key event_uuid).", kind="etl"),
+]
+
+TABLES: list[Table] = [
+    *ETL_TABLES,
+    Table("std", "active", lambda day, **sources: std.std_active(*(sources[s] for s in std.SOURCES)),
+          "Active users: the union of every line of the seven activity sources, one row per (date, user_id) with "
+          "the highest level seen that day and its server.",
+          {source: f"etl/{source}" for source in std.SOURCES}),
+    Table("std", "user_profile", lambda yesterday, day, profile: std.std_user_profile(yesterday, profile, day),
+          "The user-profile dimension as of the end of the day (key date, user_id): every user ever seen in a "
+          "user_set line with server, country code and registration date, each the latest value known. Reads its "
+          "own previous day, since the game sends user_set only when a property changes.",
+          {"profile": "etl/user_profile"}, kind="carried"),
+    Table("cons", "l2m_active", lambda day, active, profile: cons.l2m_active(active, profile),
+          "l2m_active: one row per (date, user_id) active that day, with server, level, country (TH, VN, ID, PH, SG, "
+          "MY or Other), registration date and whether the user is new.",
+          {"active": "std/active", "profile": "std/user_profile"}),
+    Table("cons", "l2m_recharge", lambda day, recharge, active: cons.l2m_recharge(recharge, active),
+          "l2m_recharge: one row per (date, user_id) who paid: payments and daily revenue in USD, with server and "
+          "country.", {"recharge": "etl/recharge", "active": "cons/l2m_active"}),
+    Table("cons", "l2m_cumulative_revenue",
+          lambda yesterday, day, recharge: cons.l2m_cumulative_revenue(yesterday, recharge, day),
+          "l2m_cumulative_revenue: lifetime revenue in USD of every user who has ever paid, as of the end of the day "
+          "(key date, user_id), with first and last charge dates and VIP tier. Reads its own previous day; a run "
+          "over several days carries each day into the next. History begins at the first daily partition "
+          "(GAMESTATS_START_DATE): a later day whose previous day was never materialized is refused, since its "
+          "totals would silently restart at zero.",
+          {"recharge": "cons/l2m_recharge"}, kind="carried",
+          invariant=lambda yesterday, today, recharge: checks.cumulative_revenue_violations(yesterday, recharge, today)),
+    *[Table("cons", f"l2m_{source.event}",
+            lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
+            f"l2m_{source.event}: {source.measure} of the {'diamonds' if source.money else 'key items'} per (date, "
+            f"server_id, country_code, vip_tier, {source.key}), with the users' country and VIP tier.",
+            {"table": f"etl/{source.event}", "active": "cons/l2m_active", "cumulative": "cons/l2m_cumulative_revenue"})
+      for source in etl.ECONOMY_SOURCES],
+    Table("cons", "l2m_server_performance",
+          lambda day, active, recharge, money_gain, money_spend, logout: cons.l2m_server_performance(
+              active, recharge, money_gain, money_spend, logout),
+          "l2m_server_performance: per (date, server_id) active users, payers, revenue, diamonds gained and spent, "
+          "and play time.",
+          {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
+           "money_spend": "etl/money_spend", "logout": "etl/logout"}),
+    Table("std", "farmers_detected",
+          lambda day, login, active, item_gain, money_gain, recharge: farmers.detect_farmers(
+              login, active, item_gain, etl.diamonds(money_gain), recharge),
+          "Accounts detected as bot farmers on the day (key date, user_id): accounts sharing an IP or /24 subnet "
+          "with other low-level accounts that farm items and diamonds, with the evidence per account.",
+          {"login": "etl/login", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
+           "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"}),
+    Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
+          "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
+          "items and diamonds.", {"detected": "std/farmers_detected"}),
+    Table("cons", "l2m_daily_kpis",
+          lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
+          "l2m_daily_kpis: per (date, country_code, server_id) DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU in "
+          "USD (definitions in transforms/kpis.py).",
+          {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "cumulative": "cons/l2m_cumulative_revenue"}),
+    Table("cons", "l2m_retention", lambda day, active: kpis.l2m_retention(active, day),
+          "l2m_retention: D1, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
+          "days before, how many are active on the day, the rate and its Wilson 95 % interval. Reads only the days "
+          "it measures and their cohort days.",
+          {"active": "cons/l2m_active"}, kind="window", window=max(kpis.RETENTION_DAYS)),
+    Table("cons", "l2m_guild_info", lambda changes: cons.l2m_guild_info(changes),
+          "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
+          {"changes": "etl/clan_change"}, kind="snapshot"),
+    Table("cons", "l2m_farmers_snapshot", lambda detected: farmers.l2m_farmers_snapshot(detected),
+          "l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its evidence: shared "
+          "IPs and subnet, days detected, level, farmed amounts, payments.",
+          {"detected": "std/farmers_detected"}, kind="snapshot"),
+]
+
+BY_REF = {table.ref: table for table in TABLES}
+
+
+def window_days(table: Table, day: dt.date) -> list[dt.date]:
+    """The days a window table reads for ``day``: those its function measures (retention: day and each cohort
+    day), within ``table.window`` days back."""
+    return sorted({day - dt.timedelta(days=n) for n in (0, *kpis.RETENTION_DAYS) if n <= table.window})
+
+
+@dataclass
+class MemoryRun:
+    """The tables of consecutive days computed in memory: frames by ``frame_name`` for each day, the rejects
+    of each ETL table, and the snapshots over all days."""
+
+    days: dict[dt.date, dict[str, pl.DataFrame]] = field(default_factory=dict)
+    rejects: dict[dt.date, dict[str, list[Reject]]] = field(default_factory=dict)
+    snapshots: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable[[Table, dt.date | None], None]
+                  = lambda table, day: None) -> MemoryRun:
+    """Every table of ``TABLES`` for the consecutive ``days`` read from ``landing_dir/<YYYY-MM-DD>``, in
+    declaration order, each kind fed as its asset is; ``on_table`` is called after each table (benchmarks)."""
+    run = MemoryRun()
+    for day in days:
+        tables, rejects = {}, {}
+        yesterday = run.days.get(day - dt.timedelta(days=1), {})
+        for table in TABLES:
+            if table.kind == "snapshot":
+                continue
+            frames = {param: tables[BY_REF[ref].frame_name] for param, ref in table.inputs.items()}
+            if table.kind == "etl":
+                result = table.compute(Path(landing_dir) / day.isoformat(), day)
+                tables[table.frame_name], rejects[table.frame_name] = result.frame, result.rejects
+            elif table.kind == "carried":
+                tables[table.frame_name] = table.compute(yesterday.get(table.frame_name), day, **frames)
+            elif table.kind == "window":
+                history = {param: pl.concat([run.days[d][BY_REF[ref].frame_name] for d in window_days(table, day)
+                                             if d in run.days] + [frames[param]])
+                           for param, ref in table.inputs.items()}
+                tables[table.frame_name] = table.compute(day, **history)
+            else:
+                tables[table.frame_name] = table.compute(day, **frames)
+            on_table(table, day)
+        run.days[day], run.rejects[day] = tables, rejects
+    for table in TABLES:
+        if table.kind == "snapshot":
+            inputs = {param: pl.concat([t[BY_REF[ref].frame_name] for t in run.days.values()])
+                      for param, ref in table.inputs.items()}
+            run.snapshots[table.frame_name] = table.compute(**inputs)
+            on_table(table, None)
+    return run
