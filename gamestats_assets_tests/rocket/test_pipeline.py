@@ -1,6 +1,6 @@
-"""The rocket domain run by Dagster for real: a synthetic day and a day of dropped real files (with the
-synthetic games beside them) in one single-run backfill, the snapshots, PostgreSQL's tables, a rerun that
-changes nothing, and a files-only day that generates nothing."""
+"""The rocket domain run by Dagster for real: a synthetic day and a day of dropped real files in one
+single-run backfill, the snapshots, PostgreSQL's tables, a rerun that changes nothing, and a files-only
+day that generates nothing."""
 
 import datetime as dt
 import json
@@ -71,29 +71,30 @@ def backfilled(pg_url, tmp_path_factory):
         yield data_dir, defs, instance, result, snapshots
 
 
-def failed_checks(result):
+def failed_checks(result, severity=None):
     return {e.asset_check_evaluation_data.asset_check_key.name for e in result.all_events
-            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed}
+            if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+            and severity in (None, e.asset_check_evaluation_data.severity)}
 
 
 def test_both_days_and_the_snapshots_publish_every_table(backfilled, pg_url):
     _, _, _, result, snapshots = backfilled
     # the real carball sample credits two goals to a team whose score is 1, and a file was quarantined
     assert failed_checks(result) == {"team_scores_equal_player_goals", "nothing_quarantined"}
-    assert failed_checks(snapshots) == set()
+    # one day of 120 players is too little history to score the planted truth: a warning, not an error
+    assert failed_checks(snapshots, dg.AssetCheckSeverity.ERROR) == set()
     for table in TABLES:
         assert published(pg_url, f"SELECT count(*) FROM rocket.{table}")[0][0] > 0, table
     days = published(pg_url, "SELECT DISTINCT date FROM rocket.player_stats ORDER BY 1")
     assert [d for (d,) in days] == [SYNTHETIC_DAY, FILES_DAY]
 
 
-def test_real_files_make_one_match_per_game_beside_the_synthetic_ones_and_the_bad_file_is_quarantined(
-        backfilled, pg_url):
+def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(backfilled, pg_url):
     data_dir, *_ = backfilled
     rows = published(pg_url, "SELECT match_id, source, sources, ballchasing_id FROM rocket.matches WHERE date = %s "
                              "ORDER BY match_id", (FILES_DAY,))
     by_id = {match_id: (source, sources) for match_id, source, sources, _ in rows}
-    assert len(rows) > 3
+    assert len(rows) == 3
     assert by_id[SAVES_MATCH_ID] == ("replay", "ballchasing,replay")
     assert by_id["532ec8a04eac87d42fdb0f89d698f53d"] == ("ballchasing", "ballchasing")
     assert by_id["015827654ab94cc4973a30897daccab3"] == ("carball", "carball")
