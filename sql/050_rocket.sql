@@ -1,7 +1,10 @@
 -- Rocket League replay analytics (schema rocket). Columns mirror the polars frames of
--- gamestats_assets/defs/rocket/transforms. Daily tables: `date` is the day the games were played (publish =
--- DELETE WHERE date + COPY); snapshots are replaced whole.
+-- gamestats_assets/defs/rocket/transforms. Daily tables are declaratively partitioned by `date` (the day the
+-- games were played), one LIST partition per day in rocket_partitions, named and exchanged by the publisher
+-- (see sql/070_partitioned_daily_tables.sql): publishing a day loads a new partition and swaps it in.
+-- Snapshots are replaced whole.
 CREATE SCHEMA IF NOT EXISTS rocket;
+CREATE SCHEMA IF NOT EXISTS rocket_partitions;
 
 -- Players seen on a day, with their latest name and rank. Grain: (date, player_id).
 CREATE TABLE IF NOT EXISTS rocket.users (
@@ -19,7 +22,7 @@ CREATE TABLE IF NOT EXISTS rocket.users (
     first_played_at timestamptz,
     last_played_at timestamptz,
     PRIMARY KEY (date, player_id)
-);
+) PARTITION BY LIST (date);
 
 -- One row per game, from its most detailed source (replay > carball > ballchasing). Grain: (date, match_id).
 CREATE TABLE IF NOT EXISTS rocket.matches (
@@ -40,11 +43,9 @@ CREATE TABLE IF NOT EXISTS rocket.matches (
     goals integer,
     result text,
     PRIMARY KEY (date, match_id)
-);
+) PARTITION BY LIST (date);
 
--- Long-form stats per player and match, with rank percentiles. Declaratively partitioned by month on `date`
--- (a day's publish deletes and copies inside one month's partition); a default partition takes days outside
--- the monthly range. Grain: (date, match_id, player_id, stat_type).
+-- Long-form stats per player and match, with rank percentiles. Grain: (date, match_id, player_id, stat_type).
 CREATE TABLE IF NOT EXISTS rocket.player_stats (
     date date NOT NULL,
     time timestamptz,
@@ -65,21 +66,7 @@ CREATE TABLE IF NOT EXISTS rocket.player_stats (
     source text,
     rank_percentile double precision,
     PRIMARY KEY (date, match_id, player_id, stat_type)
-) PARTITION BY RANGE (date);
-
-DO $$
-DECLARE
-    month date := date '2015-01-01';
-BEGIN
-    WHILE month < date '2031-01-01' LOOP
-        EXECUTE format(
-            'CREATE TABLE IF NOT EXISTS rocket.%I PARTITION OF rocket.player_stats FOR VALUES FROM (%L) TO (%L)',
-            'player_stats_' || to_char(month, 'YYYY_MM'), month, month + interval '1 month');
-        month := month + interval '1 month';
-    END LOOP;
-END
-$$;
-CREATE TABLE IF NOT EXISTS rocket.player_stats_default PARTITION OF rocket.player_stats DEFAULT;
+) PARTITION BY LIST (date);
 
 -- Training sessions of a day with success rate, its Wilson interval and improvement. Grain: (date, session_id).
 CREATE TABLE IF NOT EXISTS rocket.training_sessions (
@@ -97,7 +84,7 @@ CREATE TABLE IF NOT EXISTS rocket.training_sessions (
     success_ci_high double precision,
     improvement double precision,
     PRIMARY KEY (date, session_id)
-);
+) PARTITION BY LIST (date);
 
 -- The training-pack catalogue with skill categories (';'-joined). Snapshot. Grain: code.
 CREATE TABLE IF NOT EXISTS rocket.training_packs (

@@ -105,12 +105,13 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
     assert len(quarantined) == 2
 
 
-def test_player_stats_is_partitioned_by_month_in_postgresql(backfilled, pg_url):
-    kind = published(pg_url, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                             "WHERE n.nspname = 'rocket' AND c.relname = 'player_stats'")
-    assert kind == [("p",)]
-    holders = published(pg_url, "SELECT DISTINCT tableoid::regclass::text FROM rocket.player_stats")
-    assert holders == [("rocket.player_stats_2026_03",)]
+def test_daily_tables_are_partitioned_by_day_in_postgresql(backfilled, pg_url):
+    for table in ("users", "matches", "player_stats", "training_sessions"):
+        kind = published(pg_url, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                 "WHERE n.nspname = 'rocket' AND c.relname = %s", (table,))
+        assert kind == [("p",)], table
+    holders = published(pg_url, "SELECT DISTINCT tableoid::regclass::text FROM rocket.player_stats ORDER BY 1")
+    assert holders == [("rocket_partitions.player_stats_p20260301",), ("rocket_partitions.player_stats_p20260302",)]
 
 
 def test_rerunning_a_day_changes_nothing(backfilled, pg_url):
