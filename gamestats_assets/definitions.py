@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import dagster as dg
 
-from gamestats_assets.defs import demo_data, l2m, lol, pubg
+from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
 from gamestats_assets.lib.celery_workers import celery_executor
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 
-DOMAINS = [demo_data, l2m, lol, pubg]
+DOMAINS = [demo_data, l2m, lol, pubg, rocket]
 """Every domain package: its ``defs`` and the ``DISCOVERIES`` that find its partitions in landing."""
 
 DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]

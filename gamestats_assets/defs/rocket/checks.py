@@ -1,0 +1,129 @@
+"""Checks of the rocket tables: the issue's invariants, and the planted truth found on synthetic data.
+
+Goal consistency is a warning, not a blocker: real replays can disagree with themselves (a carball
+analysis of a game joined late, an offline kickoff test whose header credits goals to nobody), and those
+games are still worth publishing; the check lists them. Referential integrity, percentile ranges and pack
+codes guard the publish.
+"""
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.rocket.assets import (
+    DOMAIN,
+    etl_key,
+    match_players,
+    matches,
+    player_stats,
+    player_weaknesses,
+    rank_predictions,
+    recommendations,
+    training_packs,
+)
+from gamestats_assets.defs.rocket.transforms import skills
+from gamestats_assets.lib.checks import frame_check, quarantine_check, values_between
+from gamestats_assets.lib.partitions import every_partition
+from gamestats_assets.lib.stats import wilson_interval
+
+TRUTH_FLOOR = 0.8
+"""Recall and precision the weakness detection must reach on planted truth."""
+
+
+def _goal_gaps(matches_frame: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
+    """Per match and team, the team's score beside the sum of its players' goals, where they differ."""
+    per_team = players.group_by("match_id", "team").agg(player_goals=pl.col("goals").sum())
+    scores = pl.concat([
+        matches_frame.select("match_id", pl.lit(0, pl.Int8).alias("team"), pl.col("score_team_0").alias("score")),
+        matches_frame.select("match_id", pl.lit(1, pl.Int8).alias("team"), pl.col("score_team_1").alias("score")),
+    ])
+    return (scores.join(per_team, on=["match_id", "team"], how="left")
+            .with_columns(pl.col("player_goals").fill_null(0))
+            .filter(pl.col("score") != pl.col("player_goals")))
+
+
+@dg.asset_check(asset=matches, name="team_scores_equal_player_goals", partitions_def=matches.partitions_def,
+                additional_ins={"players": dg.AssetIn(match_players.key)})
+def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame) -> dg.AssetCheckResult:
+    """Each team's score equals its players' goals, so a match's goals equal the sum of its players' goals
+    (warning: real files can disagree; the metadata lists the matches that do)."""
+    gaps = _goal_gaps(matches, players)
+    return dg.AssetCheckResult(
+        passed=gaps.height == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"matches": matches.height, "teams_disagreeing": gaps.height,
+                  "matches_disagreeing": dg.MetadataValue.json(sorted(set(gaps["match_id"]))[:20])},
+    )
+
+
+@dg.asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
+                partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
+def stats_reference_published_matches(player_stats: pl.DataFrame, matches: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every ``player_stats.match_id`` is a match of ``matches``."""
+    orphans = player_stats.join(matches, on="match_id", how="anti")
+    return dg.AssetCheckResult(passed=orphans.height == 0,
+                               metadata={"rows": player_stats.height, "orphan_rows": orphans.height})
+
+
+@dg.asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
+                additional_ins={"packs": dg.AssetIn(training_packs.key)})
+def recommendations_name_real_packs(recommendations: pl.DataFrame, packs: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every recommended pack code is in the training-pack catalogue."""
+    unknown = recommendations.join(packs.select(pl.col("code").alias("pack_code")), on="pack_code", how="anti")
+    return dg.AssetCheckResult(passed=unknown.height == 0,
+                               metadata={"recommendations": recommendations.height, "unknown_codes": unknown.height})
+
+
+def _upper_bound(successes: int, trials: int) -> float:
+    """The upper end of the 95 % Wilson interval of ``successes / trials``."""
+    frame = pl.DataFrame({"k": [float(successes)], "n": [float(trials)]})
+    _, high = wilson_interval(pl.col("k"), pl.col("n"))
+    return float(frame.select(high).item())
+
+
+@dg.asset_check(asset=player_weaknesses, name="planted_weaknesses_found",
+                additional_ins={"planted": every_partition(etl_key("planted_weaknesses"))})
+def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFrame) -> dg.AssetCheckResult:
+    """On synthetic data, the detection finds the planted weaknesses with recall and precision of at least
+    ``TRUTH_FLOOR``. Falling short is an error when the evidence says so (the 95 % Wilson upper bound of
+    recall or precision below the floor), a warning when the history is too short to tell; without
+    planted truth (real files only) there is nothing to score."""
+    if planted.height == 0:
+        return dg.AssetCheckResult(passed=True, metadata={"truth": "no planted truth in landing"})
+    scores = skills.truth_scores(player_weaknesses, planted.unique("player_id").select("player_id", "weakness"))
+    recall, precision = scores["recall"] or 0.0, scores["precision"] or 0.0
+    upper_recall = _upper_bound(scores["true_positives"], scores["planted"])
+    upper_precision = _upper_bound(scores["true_positives"], scores["found"])
+    passed = recall >= TRUTH_FLOOR and precision >= TRUTH_FLOOR
+    conclusive = min(upper_recall, upper_precision) < TRUTH_FLOOR
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR if conclusive else dg.AssetCheckSeverity.WARN,
+        metadata={**scores, "recall_ci_high": upper_recall, "precision_ci_high": upper_precision},
+    )
+
+
+@dg.asset_check(asset=rank_predictions, name="rank_prediction_beats_population_mean")
+def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    """On held-out players the regressor's mean absolute error (divisions) is below the population-mean
+    baseline's."""
+    record = context.instance.get_latest_materialization_event(rank_predictions.key)
+    metadata = record.asset_materialization.metadata if record and record.asset_materialization else {}
+    model, baseline = metadata.get("mae_divisions"), metadata.get("baseline_mae_divisions")
+    if model is None or baseline is None or model.value is None:
+        return dg.AssetCheckResult(passed=True, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"reason": "too few ranked players to train and hold out"})
+    return dg.AssetCheckResult(passed=model.value < baseline.value,
+                               metadata={"mae_divisions": model.value, "baseline_mae_divisions": baseline.value})
+
+
+CHECKS = [
+    team_scores_equal_player_goals,
+    stats_reference_published_matches,
+    recommendations_name_real_packs,
+    planted_weaknesses_found,
+    rank_prediction_beats_population_mean,
+    frame_check(player_stats, "rank_percentiles_in_range", values_between("rank_percentile", 0, 100),
+                description="Every rank percentile lies in [0, 100].", blocking=True),
+    frame_check(player_weaknesses, "skill_percentiles_in_range", values_between("rank_percentile", 0, 100),
+                description="Every skill percentile lies in [0, 100].", blocking=True),
+    quarantine_check(matches, DOMAIN),
+]

@@ -1,0 +1,86 @@
+"""A day's landing folder (``landing/rocket/<YYYY-MM-DD>/``, searched recursively) read into parsed matches.
+
+Files are recognised by their format, not their place, so a user can drop them anywhere in the day:
+- ``*.replay``: a raw replay (header and frames);
+- ``*.json`` with ``rocket_league_id``: a ballchasing replay, or a ballchasing list page (``list``);
+- ``*.json`` with ``gameMetadata``: a carball analysis;
+- ``training_sessions*.jsonl``: training-session logs; ``planted_weaknesses.json``: the emitter's truth.
+Anything else, or a file of a known kind that does not parse, is returned as rejected with the reason,
+for the caller to quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.sources.ballchasing.carball import parse_carball_json
+from gamestats_assets.sources.ballchasing.records import ParsedMatch
+from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets.sources.replays.features import replay_match
+from gamestats_assets.sources.replays.frames import read_frames
+
+TRUTH_FILE = "planted_weaknesses.json"
+SESSIONS_PREFIX = "training_sessions"
+SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": pl.String,
+                  "started_at": pl.String, "duration_seconds": pl.Int64, "attempts": pl.Int64,
+                  "successes": pl.Int64}
+
+
+@dataclass
+class LandingDay:
+    """What a day's folder holds: matches from every source, training sessions, truth, rejected files."""
+
+    matches: list[ParsedMatch] = field(default_factory=list)
+    sessions: list[pl.DataFrame] = field(default_factory=list)
+    truth: list[dict] = field(default_factory=list)
+    rejected: list[tuple[Path, str]] = field(default_factory=list)
+
+    def sessions_frame(self) -> pl.DataFrame:
+        """Every training-session line of the day (``SESSION_SCHEMA``)."""
+        return pl.concat([pl.DataFrame(schema=SESSION_SCHEMA), *self.sessions], how="vertical_relaxed")
+
+
+def _json_matches(document: object) -> list[ParsedMatch]:
+    if isinstance(document, dict) and "gameMetadata" in document:
+        return [parse_carball_json(document)]
+    if isinstance(document, dict) and isinstance(document.get("list"), list):
+        return [parse_replay_json(entry) for entry in document["list"]]
+    if isinstance(document, dict) and "rocket_league_id" in document:
+        return [parse_replay_json(document)]
+    raise ValueError("JSON that is neither a ballchasing replay, a ballchasing list nor a carball analysis")
+
+
+def _sessions(path: Path) -> pl.DataFrame:
+    frame = pl.read_ndjson(path, schema=SESSION_SCHEMA)
+    if frame["player_id"].is_null().any() or frame["pack_code"].is_null().any():
+        raise ValueError("training-session lines without player_id or pack_code")
+    return frame
+
+
+def read_day(folder: Path) -> LandingDay:
+    """Every file under ``folder`` (hidden and partial files aside), parsed or rejected with its reason."""
+    day = LandingDay()
+    if not folder.exists():
+        return day
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        try:
+            if path.suffix == ".replay":
+                day.matches.append(replay_match(read_frames(path)))
+            elif path.name == TRUTH_FILE:
+                day.truth.append(json.loads(path.read_text()))
+            elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
+                day.sessions.append(_sessions(path))
+            elif path.suffix == ".json":
+                day.matches.extend(_json_matches(json.loads(path.read_text(encoding="utf-8-sig"))))
+            else:
+                day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
+                                           ".json, or training_sessions*.jsonl"))
+        except (ValueError, KeyError, TypeError, pl.exceptions.PolarsError) as error:
+            day.rejected.append((path, f"{type(error).__name__}: {error}"))
+    return day

@@ -1,0 +1,316 @@
+"""Synthetic Rocket League data: one day of ballchasing.com replay JSON and training-session logs for a
+population of ranked players, deterministic for a seed and a date.
+
+Population (a pure function of the seed and the population size): each player has a rank level (in
+divisions, see ``ranks``), an improvement rate (divisions per day at first, mostly positive, so ranks
+rise over time from ``anchor``, more slowly as months pass), a preferred playlist (ranked duels, doubles
+or standard), a small personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted
+weakness: that skill is ``WEAKNESS_DROP`` standard deviations below what the player's rank implies. The
+planted weaknesses are written beside the replays as ``planted_weaknesses.json``.
+
+A day (drawn from the seed and the date): each player is active with probability ``ACTIVE_SHARE`` and
+queues a few games; in each round of the queue, players of the same playlist are matched by level; each
+game becomes one ``synthetic/ballchasing/<id>.json`` in the format of ``GET /replays/{id}`` (stats groups
+core, boost, movement, positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
+
+- shooting: goals per shot; saves: saves per opponent shot; aerials: time in high air;
+- boost_management: boost overfill and time at zero boost; positioning: time behind the ball;
+- rotation: distance to teammates.
+
+Active players also train with probability ``TRAINING_SHARE``: ``training_sessions.jsonl`` lines (player,
+real pack code from the catalogue, start, duration, attempts, successes), packs mostly from the categories
+of their weakest skill at a difficulty near their rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import shutil
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from gamestats_assets.sources.ballchasing.training_packs import (
+    CATALOGUE_FILE,
+    SKILL_PACK_CATEGORIES,
+    pack_categories,
+    read_catalogue,
+)
+from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "data" / "reference" / "rocket" / CATALOGUE_FILE
+TRUTH_FILE = "planted_weaknesses.json"
+SESSIONS_FILE = "training_sessions.jsonl"
+REPLAY_FOLDER = "ballchasing"
+SYNTHETIC_FOLDER = "synthetic"
+DEFAULT_PLAYERS = 500
+
+SKILLS = ("shooting", "saves", "aerials", "boost_management", "positioning", "rotation")
+PLAYLISTS = {"ranked-duels": 1, "ranked-doubles": 2, "ranked-standard": 3}
+PLAYLIST_WEIGHTS = (0.15, 0.35, 0.5)
+PLATFORMS = ("epic", "steam", "ps4", "xbox")
+WEAKNESS_SHARE = 0.3
+WEAKNESS_DROP = 2.5
+SKILL_SPREAD = 0.35
+LEVEL_MEAN, LEVEL_SD = 42.0, 14.0
+ACTIVE_SHARE = 0.75
+GAMES_PER_ACTIVE_DAY = 3.0
+TRAINING_SHARE = 0.35
+IMPROVEMENT_DAYS = 120.0
+SYLLABLES = ("ka", "zu", "mi", "ro", "ven", "tor", "lex", "sha", "qui", "dro", "fen", "bo", "nyx", "ar", "el")
+
+
+@dataclass(frozen=True)
+class Player:
+    """One synthetic player: identity, rank trajectory and latent skills."""
+
+    number: int
+    player_id: str
+    name: str
+    platform: str
+    base_level: float
+    improvement: float
+    playlist: str
+    offsets: dict[str, float]
+    weakness: str | None
+
+    def level_on(self, day: dt.date, anchor: dt.date) -> float:
+        """Rank level (divisions) on ``day``: the base level plus the improvement since ``anchor``, which
+        slows as a player approaches their ceiling (``improvement × τ × (1 − e^(−days/τ))``, τ =
+        ``IMPROVEMENT_DAYS``), so a distant anchor does not push everyone to the top rank."""
+        days = max((day - anchor).days, 0)
+        gain = self.improvement * IMPROVEMENT_DAYS * (1 - math.exp(-days / IMPROVEMENT_DAYS))
+        return float(np.clip(self.base_level + gain, 0, MAX_DIVISION_INDEX))
+
+    def skill(self, name: str, level: float) -> float:
+        """Latent skill in standard deviations of the population: what the level implies, the personal
+        offset, and the planted drop."""
+        drop = WEAKNESS_DROP if self.weakness == name else 0.0
+        return (level - LEVEL_MEAN) / LEVEL_SD + self.offsets[name] - drop
+
+
+def _name(rng: np.random.Generator) -> str:
+    parts = rng.choice(SYLLABLES, size=int(rng.integers(2, 4)))
+    return "".join(parts).capitalize() + str(int(rng.integers(0, 1000)))
+
+
+@cache
+def population(seed: int, n_players: int) -> tuple[Player, ...]:
+    """The players of a seed: the same whichever day is generated (computed once per process)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
+    players = []
+    for number in range(n_players):
+        platform = PLATFORMS[int(rng.integers(0, len(PLATFORMS)))]
+        online_id = f"{rng.integers(0, 2**63):032x}"[:32] if platform == "epic" else str(76561198000000000 + number)
+        weak = rng.random() < WEAKNESS_SHARE
+        players.append(Player(
+            number=number, player_id=online_id, name=_name(rng), platform=platform,
+            base_level=float(np.clip(rng.normal(LEVEL_MEAN, LEVEL_SD), 0, MAX_DIVISION_INDEX - 4)),
+            improvement=float(rng.normal(0.15, 0.1)),
+            playlist=list(PLAYLISTS)[int(rng.choice(len(PLAYLISTS), p=PLAYLIST_WEIGHTS))],
+            offsets={skill: float(rng.normal(0, SKILL_SPREAD)) for skill in SKILLS},
+            weakness=SKILLS[int(rng.integers(0, len(SKILLS)))] if weak else None,
+        ))
+    return tuple(players)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _day_rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, day.toordinal(), stream]))
+
+
+def _player_stats(rng: np.random.Generator, player: Player, level: float, team_size: int, seconds: float,
+                  shots: int, goals: int, saves: int, assists: int, shots_against: int) -> dict:
+    """The five ballchasing stats groups of one player in one game."""
+    def noise() -> float:
+        return float(rng.normal(0, 0.15))
+
+    minutes = seconds / 60
+    behind = _sigmoid(0.9 + 0.5 * player.skill("positioning", level) + noise())
+    high_air = _sigmoid(-3.5 + 0.8 * player.skill("aerials", level) + noise())
+    low_air = 0.3 + noise() / 5
+    boost_skill = player.skill("boost_management", level)
+    bcpm = max(120.0, 380 + 40 * boost_skill + 30 * noise())
+    collected = bcpm * minutes
+    overfill_share = _sigmoid(-1.3 - 0.5 * boost_skill + noise())
+    zero_boost = _sigmoid(-2.0 - 0.5 * boost_skill + noise())
+    defensive = 0.42 + noise() / 4
+    offensive = 0.25 + noise() / 4
+    most_back = min(0.9, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
+    most_forward = min(0.9 - most_back, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
+    positioning = {
+        "avg_distance_to_ball": round(2600 - 150 * player.skill("positioning", level) + 100 * noise()),
+        "time_defensive_third": round(defensive * seconds, 2),
+        "time_neutral_third": round((1 - defensive - offensive) * seconds, 2),
+        "time_offensive_third": round(offensive * seconds, 2),
+        "time_defensive_half": round((defensive + (1 - defensive - offensive) / 2) * seconds, 2),
+        "time_offensive_half": round((offensive + (1 - defensive - offensive) / 2) * seconds, 2),
+        "time_behind_ball": round(behind * seconds, 2), "time_infront_ball": round((1 - behind) * seconds, 2),
+        "time_most_back": round(most_back * seconds, 2), "time_most_forward": round(most_forward * seconds, 2),
+    }
+    if team_size > 1:
+        positioning["avg_distance_to_mates"] = round(2600 + 350 * player.skill("rotation", level) + 150 * noise())
+    return {
+        "core": {"shots": shots, "shots_against": shots_against, "goals": goals, "goals_against": 0,
+                 "saves": saves, "assists": assists,
+                 "score": 100 * goals + 50 * assists + 50 * saves + 20 * shots + int(rng.integers(0, 120)),
+                 "mvp": False, "shooting_percentage": round(100 * goals / shots, 2) if shots else 0},
+        "boost": {"bpm": round(bcpm), "bcpm": round(bcpm, 3), "avg_amount": round(45 + 10 * noise(), 2),
+                  "amount_collected": round(collected),
+                  "amount_overfill": round(collected * overfill_share / (1 - overfill_share)),
+                  "time_zero_boost": round(zero_boost * seconds, 2),
+                  "percent_zero_boost": round(100 * zero_boost, 4)},
+        "movement": {"avg_speed": round(1450 + 60 * noise()), "total_distance": round(1450 * seconds),
+                     "time_ground": round((1 - low_air - high_air) * seconds, 2),
+                     "time_low_air": round(low_air * seconds, 2), "time_high_air": round(high_air * seconds, 2)},
+        "positioning": positioning,
+        "demo": {"inflicted": int(rng.poisson(0.7)), "taken": int(rng.poisson(0.7))},
+    }
+
+
+def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, playlist: str,
+                     teams: tuple[list[Player], list[Player]]) -> dict:
+    """One game between two teams as a ballchasing ``GET /replays/{id}`` document."""
+    team_size = PLAYLISTS[playlist]
+    seconds = 300.0 + (float(rng.exponential(60)) if rng.random() < 0.2 else 0.0)
+    levels = {p.number: p.level_on(day, anchor) for team in teams for p in team}
+    shots = [[int(rng.poisson(max(0.5, 2.5 + 0.2 * p.skill("shooting", levels[p.number])))) for p in team]
+             for team in teams]
+    goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 1.0 * p.skill("shooting", levels[p.number]))))
+              for p, s in zip(team, team_shots, strict=True)] for team, team_shots in zip(teams, shots, strict=True)]
+    sides = []
+    for side in (0, 1):
+        opponents_shots, opponents_goals = sum(shots[1 - side]), sum(goals[1 - side])
+        team_goals = sum(goals[side])
+        players = []
+        for index, player in enumerate(teams[side]):
+            level = levels[player.number]
+            saves = int(rng.binomial(opponents_shots - opponents_goals,
+                                     _sigmoid(0.0 + 1.0 * player.skill("saves", level)) / team_size))
+            assists = int(rng.binomial(team_goals - goals[side][index], 0.5)) if team_size > 1 else 0
+            players.append({
+                "start_time": 0, "end_time": seconds, "name": player.name,
+                "id": {"platform": player.platform, "id": player.player_id},
+                "rank": rank_document(round(level)),
+                "stats": _player_stats(rng, player, level, team_size, seconds, shots[side][index],
+                                       goals[side][index], saves, assists, opponents_shots),
+            })
+        sides.append({"color": ("blue", "orange")[side], "players": players,
+                      "stats": {"core": {"goals": team_goals, "shots": sum(shots[side])}}})
+    rl_id = "".join(f"{int(b):02X}" for b in rng.integers(0, 256, 16))
+    played_at = dt.datetime.combine(day, dt.time(), dt.UTC) + dt.timedelta(seconds=int(rng.integers(0, 86_400)))
+    return {
+        "id": str(uuid.UUID(bytes=bytes(int(b) for b in rng.integers(0, 256, 16)), version=4)),
+        "rocket_league_id": rl_id, "status": "ok", "title": f"{day.isoformat()} {playlist}",
+        "map_code": "stadium_p", "match_type": "Online", "team_size": team_size, "playlist_id": playlist,
+        "duration": round(seconds), "overtime": seconds > 300, "date": played_at.isoformat(),
+        "blue": sides[0], "orange": sides[1],
+    }
+
+
+def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date) -> list[dict]:
+    """The day's games as ballchasing replay documents."""
+    rng = _day_rng(seed, day, 1)
+    players = population(seed, n_players)
+    games = []
+    for playlist, team_size in PLAYLISTS.items():
+        games_of = {p.number: 1 + int(rng.poisson(GAMES_PER_ACTIVE_DAY - 1))
+                    for p in players if p.playlist == playlist and rng.random() < ACTIVE_SHARE}
+        lobby = 2 * team_size
+        for round_number in range(max(games_of.values(), default=0)):
+            queue = [p for p in players if games_of.get(p.number, 0) > round_number]
+            order = np.argsort([p.level_on(day, anchor) + rng.normal(0, 3) for p in queue])
+            queue = [queue[i] for i in order]
+            for start in range(0, len(queue) - lobby + 1, lobby):
+                group = queue[start:start + lobby]
+                games.append(_replay_document(rng, day, anchor, playlist, (group[0::2], group[1::2])))
+    return games
+
+
+def generate_sessions(day: dt.date, *, seed: int, n_players: int, anchor: dt.date,
+                      catalogue: pl.DataFrame) -> list[dict]:
+    """The day's training sessions: packs mostly from the weakest skill's categories, near the player's rank."""
+    rng = _day_rng(seed, day, 2)
+    packs = pack_categories(catalogue.filter(pl.col("difficulty_index").is_not_null()))
+    sessions = []
+    for player in population(seed, n_players):
+        if rng.random() >= ACTIVE_SHARE * TRAINING_SHARE:
+            continue
+        level = player.level_on(day, anchor)
+        weakest = min(SKILLS, key=lambda skill: player.skill(skill, level))
+        categories = SKILL_PACK_CATEGORIES[weakest] if rng.random() < 0.7 else tuple(packs["category"].unique())
+        near = packs.filter(pl.col("category").is_in(categories)
+                            & ((pl.col("difficulty_index") - level).abs() <= 16))
+        pool = near if near.height else packs
+        for _ in range(1 + int(rng.integers(0, 2))):
+            pack = pool.row(int(rng.integers(0, pool.height)), named=True)
+            attempts = int(rng.integers(10, 60))
+            skill = player.skill(weakest, level) if pack["category"] in SKILL_PACK_CATEGORIES[weakest] else 0.0
+            chance = _sigmoid(0.08 * (level - pack["difficulty_index"]) + 0.5 * skill
+                              + 0.02 * (day - anchor).days)
+            started = dt.datetime.combine(day, dt.time(), dt.UTC) + dt.timedelta(seconds=int(rng.integers(0, 86_400)))
+            sessions.append({
+                "session_id": str(uuid.UUID(bytes=bytes(int(b) for b in rng.integers(0, 256, 16)), version=4)),
+                "player_id": player.player_id, "pack_code": pack["code"], "started_at": started.isoformat(),
+                "duration_seconds": int(attempts * rng.uniform(8, 20)),
+                "attempts": attempts, "successes": int(rng.binomial(attempts, chance)),
+            })
+    return sessions
+
+
+def truth_document(*, seed: int, n_players: int) -> dict:
+    """The planted weaknesses as written to ``planted_weaknesses.json``: every player, with their weakness
+    or null."""
+    return {"seed": seed, "n_players": n_players, "skills": list(SKILLS),
+            "players": [{"player_id": p.player_id, "weakness": p.weakness} for p in population(seed, n_players)]}
+
+
+def _swap_in(staged: Path, folder: Path) -> None:
+    """Put the complete ``staged`` folder at ``folder`` by renames, the earlier one removed once replaced."""
+    if not folder.exists():
+        staged.rename(folder)
+        return
+    replaced = staged.with_name(f"{staged.name}.replaced")
+    folder.rename(replaced)
+    try:
+        staged.rename(folder)
+    except OSError:
+        replaced.rename(folder)
+        raise
+    shutil.rmtree(replaced)
+
+
+def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int = DEFAULT_PLAYERS,
+             anchor: dt.date | None = None) -> dict[str, int]:
+    """Write one day into ``landing_dir/<YYYY-MM-DD>/synthetic/`` (replays under ``ballchasing/``, training
+    sessions, planted truth); return counts.
+
+    The emitter owns only ``synthetic/``: files a user dropped elsewhere in the day's folder are left alone.
+    The folder is written beside its final place and renamed in when complete, replacing an earlier one.
+    """
+    anchor = anchor or day
+    day_folder = Path(landing_dir) / day.isoformat()
+    day_folder.mkdir(parents=True, exist_ok=True)
+    staged = day_folder / f".{SYNTHETIC_FOLDER}.{uuid.uuid4().hex}.partial"
+    (staged / REPLAY_FOLDER).mkdir(parents=True)
+    try:
+        replays = generate_replays(day, seed=seed, n_players=n_players, anchor=anchor)
+        for document in replays:
+            (staged / REPLAY_FOLDER / f"{document['id']}.json").write_text(json.dumps(document))
+        sessions = generate_sessions(day, seed=seed, n_players=n_players, anchor=anchor,
+                                     catalogue=read_catalogue(CATALOGUE))
+        (staged / SESSIONS_FILE).write_text("".join(json.dumps(s) + "\n" for s in sessions))
+        (staged / TRUTH_FILE).write_text(json.dumps(truth_document(seed=seed, n_players=n_players)) + "\n")
+        _swap_in(staged, day_folder / SYNTHETIC_FOLDER)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return {"replays": len(replays), "training_sessions": len(sessions)}

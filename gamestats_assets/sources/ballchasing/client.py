@@ -1,0 +1,91 @@
+"""The live ballchasing.com API: list a player's replays page by page, fetch each, land it as a file.
+
+On the platform's ``ApiClient``: the token (``GAMESTATS_BALLCHASING_TOKEN``) goes in the ``Authorization``
+header as is; requests are spaced to the API's limits for a regular account (2 a second, 500 an hour; a
+patron has more, ``limits`` takes others); 429 is retried after ``Retry-After``. ``GET /replays`` answers
+``{count, list, next}`` where ``next`` is the full URL of the next page; ``GET /replays/{id}`` the replay
+with its stats. A fetched replay lands as ``landing/rocket/<day played, UTC>/ballchasing/<id>.json``, the
+same file a user would drop, so the daily pipeline reads it like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gamestats_assets.lib.http import ApiClient, EndpointLimit
+
+BASE_URL = "https://ballchasing.com/api"
+TOKEN_ENV = "GAMESTATS_BALLCHASING_TOKEN"
+URL_ENV = "GAMESTATS_BALLCHASING_URL"
+REGULAR_LIMITS = (EndpointLimit("", ((2, 1.0), (500, 3600.0))),)
+PAGE_SIZE = 200
+LANDING_FOLDER = "ballchasing"
+
+
+def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS) -> ApiClient:
+    """A client of the ballchasing API at ``base_url`` with the token from ``GAMESTATS_BALLCHASING_TOKEN``."""
+    return ApiClient(name="ballchasing", base_url=base_url, api_key_env=TOKEN_ENV, auth_header="Authorization",
+                     key_format="{key}", limits=limits)
+
+
+def player_filter(player_id: str) -> str:
+    """ballchasing's ``player-id`` filter for a player id: ``<platform>:<id>`` is passed as is, a bare
+    Steam id (17 digits) gets ``steam:``, anything else is taken as an Epic id."""
+    if ":" in player_id:
+        return player_id
+    return f"steam:{player_id}" if player_id.isdigit() and len(player_id) == 17 else f"epic:{player_id}"
+
+
+def list_replays(client: ApiClient, params: Mapping[str, Any], max_pages: int = 50) -> Iterator[dict]:
+    """Every list entry of ``GET /replays`` with ``params``, following ``next`` for up to ``max_pages``."""
+    page = client.get_json("/replays", {"count": PAGE_SIZE, **params})
+    for _ in range(max_pages):
+        yield from page.get("list", [])
+        if not page.get("next"):
+            return
+        page = client.get_json(page["next"])
+
+
+def played_day(entry: Mapping[str, Any]) -> dt.date:
+    """The UTC day a replay was played, from its ``date``."""
+    return dt.datetime.fromisoformat(entry["date"]).astimezone(dt.UTC).date()
+
+
+def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
+    """Fetch the full replay of a list entry and write it under its day's ``ballchasing/`` folder (through a
+    temporary name, renamed when complete); return the day and the file."""
+    day = played_day(entry)
+    folder = landing_dir / day.isoformat() / LANDING_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{entry['id']}.json"
+    partial = folder / f".{entry['id']}.json.partial"
+    partial.write_text(json.dumps(client.get_json(f"/replays/{entry['id']}")))
+    partial.rename(target)
+    return day, target
+
+
+def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *, after: dt.datetime | None = None,
+                        max_pages: int = 50) -> dict[str, list[Path]]:
+    """Land every replay of ``player_id`` played after ``after`` (all when None) not landed yet; return the
+    files written per day."""
+    params = {"player-id": player_filter(player_id)}
+    if after is not None:
+        params["replay-date-after"] = after.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    landed: dict[str, list[Path]] = {}
+    for entry in list_replays(client, params, max_pages):
+        if (landing_dir / played_day(entry).isoformat() / LANDING_FOLDER / f"{entry['id']}.json").exists():
+            continue
+        day, path = land_replay(client, landing_dir, entry)
+        landed.setdefault(day.isoformat(), []).append(path)
+    return landed
+
+
+def client_from_env() -> ApiClient:
+    """The client of the API at ``GAMESTATS_BALLCHASING_URL`` (default ballchasing.com: a test or a proxy
+    sets another)."""
+    return ballchasing_client(os.environ.get(URL_ENV, BASE_URL))

@@ -1,0 +1,147 @@
+"""The one shape every Rocket League source is read into: a match, its players, their stats (long form).
+
+Raw replays, ballchasing.com replay JSON and carball analysis JSON all become a ``ParsedMatch``, so the
+tables downstream do not care where a match came from. A match is keyed by the game's own replay id
+(``match_id``: ballchasing's ``rocket_league_id``, the raw header's ``Id``, carball's ``gameMetadata.id``,
+lower-cased), so the same game known under two sources is one match.
+
+A stat a source cannot provide is still a row, with a null value and the reason (``null_reason``), so a
+reader sees that it is missing and why instead of a silently absent or invented number. A rate carries its
+numerator and denominator, so its sample size and confidence interval can be computed downstream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+MATCH_SCHEMA = {
+    "match_id": pl.String, "ballchasing_id": pl.String, "source": pl.String, "title": pl.String,
+    "playlist": pl.String, "map_code": pl.String, "played_at": pl.Datetime("us", "UTC"),
+    "duration": pl.Float64, "overtime": pl.Boolean, "team_size": pl.Int32,
+    "score_team_0": pl.Int32, "score_team_1": pl.Int32,
+}
+PLAYER_SCHEMA = {
+    "match_id": pl.String, "player_id": pl.String, "name": pl.String, "platform": pl.String,
+    "team": pl.Int8, "is_bot": pl.Boolean, "rank_tier": pl.Int32, "rank_division": pl.Int32,
+    "score": pl.Int32, "goals": pl.Int32, "assists": pl.Int32, "saves": pl.Int32, "shots": pl.Int32,
+}
+STAT_SCHEMA = {
+    "match_id": pl.String, "player_id": pl.String, "category": pl.String, "stat_type": pl.String,
+    "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64, "null_reason": pl.String,
+}
+
+FEATURES = {
+    "positional": ("time_defensive_third_share", "time_neutral_third_share", "time_offensive_third_share",
+                   "time_behind_ball_share", "avg_distance_to_ball", "avg_distance_to_mates",
+                   "position_variance"),
+    "mechanical": ("aerial_rate", "time_high_air_share", "save_rate", "shot_accuracy", "boost_collected_per_minute",
+                   "boost_wasted_share", "time_zero_boost_share"),
+    "game_sense": ("time_first_man_share", "time_second_man_share", "time_third_man_share",
+                   "challenge_win_rate"),
+}
+"""The features every source is asked for, by category. Definitions (the same for every source):
+
+- ``time_*_third_share``: share of the player's time in the defensive / neutral / offensive third of the
+  pitch (thirds along the long axis, seen from the player's own goal); ``time_behind_ball_share``: share
+  of time between the ball and the player's own goal.
+- ``avg_distance_to_ball``, ``avg_distance_to_mates``: mean distance (uu) to the ball and to teammates.
+- ``position_variance``: mean of the variances of the player's x and y positions (uu²), how much of the
+  pitch the player covers.
+- ``aerial_rate``: share of the player's touches made in the air (ball above 300 uu);
+  ``time_high_air_share``: share of time in the air above the crossbar (642 uu); ``save_rate``: saves
+  per shot the opponents took; ``shot_accuracy``: goals per shot.
+- ``boost_collected_per_minute``: boost collected (0-100 scale) per minute played;
+  ``boost_wasted_share``: boost collected beyond the full tank (overfill) per boost collected;
+  ``time_zero_boost_share``: share of time at zero boost.
+- ``time_first/second/third_man_share``: share of time as the teammate furthest forward / in between /
+  furthest back (a second man exists only in teams of three or more).
+- ``challenge_win_rate``: of the contests the player entered (the player touches the ball within one
+  second of an opponent's touch, or the reverse), the share the player's team touched next.
+"""
+CATEGORY_OF = {stat: category for category, stats in FEATURES.items() for stat in stats}
+
+
+@dataclass(frozen=True)
+class StatValue:
+    """One stat of a player in a match: a value, or None with the reason it is missing."""
+
+    stat_type: str
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    null_reason: str | None = None
+
+
+def ratio(stat_type: str, numerator: float | None, denominator: float | None, reason_if_empty: str) -> StatValue:
+    """``numerator / denominator`` as a rate with both parts kept; null with ``reason_if_empty`` when the
+    denominator is zero or either part is unknown."""
+    if numerator is None or denominator is None or denominator == 0:
+        return StatValue(stat_type, None, numerator, denominator, reason_if_empty)
+    return StatValue(stat_type, float(numerator) / float(denominator), float(numerator), float(denominator))
+
+
+def missing(stat_type: str, reason: str) -> StatValue:
+    """A stat the source cannot provide, with the reason."""
+    return StatValue(stat_type, None, None, None, reason)
+
+
+@dataclass(frozen=True)
+class ParsedPlayer:
+    """A player's line in a match: identity, team, rank (when the source has it), scoreboard, stats."""
+
+    player_id: str
+    name: str
+    platform: str
+    team: int
+    is_bot: bool
+    score: int = 0
+    goals: int = 0
+    assists: int = 0
+    saves: int = 0
+    shots: int = 0
+    rank_tier: int | None = None
+    rank_division: int | None = None
+    stats: tuple[StatValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedMatch:
+    """A match as one source knows it."""
+
+    match_id: str
+    source: str
+    playlist: str
+    map_code: str
+    played_at: dt.datetime
+    team_size: int
+    score_team_0: int
+    score_team_1: int
+    duration: float | None = None
+    overtime: bool | None = None
+    ballchasing_id: str | None = None
+    title: str | None = None
+    players: tuple[ParsedPlayer, ...] = field(default_factory=tuple)
+
+
+def matches_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
+    """One row per parsed match (``MATCH_SCHEMA``)."""
+    rows = [{name: getattr(m, name) for name in MATCH_SCHEMA} for m in matches]
+    return pl.DataFrame(rows, schema=MATCH_SCHEMA)
+
+
+def players_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
+    """One row per player and parsed match (``PLAYER_SCHEMA``)."""
+    rows = [{"match_id": m.match_id, **{name: getattr(p, name) for name in PLAYER_SCHEMA if name != "match_id"}}
+            for m in matches for p in m.players]
+    return pl.DataFrame(rows, schema=PLAYER_SCHEMA)
+
+
+def stats_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
+    """One row per player, parsed match and stat (``STAT_SCHEMA``), nulls with their reason."""
+    rows = [(m.match_id, p.player_id, CATEGORY_OF.get(s.stat_type, "core"), s.stat_type, s.value, s.numerator,
+             s.denominator, s.null_reason)
+            for m in matches for p in m.players for s in p.stats]
+    return pl.DataFrame(rows, schema=STAT_SCHEMA, orient="row")

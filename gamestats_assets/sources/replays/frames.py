@@ -1,0 +1,156 @@
+"""The network frames of a raw ``.replay`` file as tables: ball and car states per frame, and ball hits.
+
+subtr-actor replays the network stream into a state per frame (its ``get_replay_frames_data``), for every
+car that was ever in the game: a player who joins late or leaves early simply has no state in the frames
+where they were absent, so bots, leavers and joiners need no special case. Units are the game's: unreal
+units (uu) for positions, uu/s for velocities, and boost as the game's byte 0-255, converted to 0-100.
+
+Hits are not in the frames: a hit is a frame where the ball's velocity jumps by more than
+``HIT_VELOCITY_JUMP`` uu/s while a car is within ``HIT_DISTANCE`` uu of it; the nearest car is the hitter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import subtr_actor
+
+from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
+
+HIT_VELOCITY_JUMP = 250.0
+"""uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
+frame at 30 fps, a bounce changes one component, which the distance rule filters out)."""
+HIT_DISTANCE = 300.0
+"""uu between ball and car centres within which a car can have touched the ball (ball radius 93 uu plus a
+car's half-length and the distance covered in one frame at supersonic speed)."""
+BOOST_BYTE_MAX = 255.0
+SMALL_PAD, BIG_PAD = 12.0, 100.0
+"""Boost a small and a big pad give (0-100 scale)."""
+
+BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32,
+               "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
+               "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64}
+CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "team": pl.Int8,
+              "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
+              "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64}
+
+
+@dataclass(frozen=True)
+class ReplayFrames:
+    """A parsed replay: its header and its frames as tables (``ball``, ``cars``, ``hits``)."""
+
+    header: ReplayHeader
+    ball: pl.DataFrame
+    """One row per frame: ``frame, time, seconds_remaining, x, y, z, vx, vy, vz`` (velocity null while
+    the ball sleeps before kickoff)."""
+    cars: pl.DataFrame
+    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100)."""
+    hits: pl.DataFrame
+    """One row per detected touch: ``frame, time, player_id, team, ball_x, ball_y, ball_z``."""
+    pickups: pl.DataFrame
+    """One row per boost pad picked up: ``frame, player_id, pad_amount`` (12 small, 100 big)."""
+
+
+def _online_id(remote_id: dict[str, Any]) -> str | None:
+    """The online id inside a network remote id (``{"Steam": "7656..."}``, ``{"PsyNet": {"online_id": ..}}``);
+    None for split-screen and bot ids, which have none."""
+    kind, value = next(iter(remote_id.items()))
+    if kind == "SplitScreen":
+        return None
+    if isinstance(value, dict):
+        return str(value.get("online_id")) if value.get("online_id") is not None else None
+    return str(value)
+
+
+def _vector(body: dict[str, Any], key: str) -> tuple[float | None, float | None, float | None]:
+    value = body.get(key)
+    return (value["x"], value["y"], value["z"]) if value else (None, None, None)
+
+
+def _ball_table(frames_data: dict[str, Any]) -> pl.DataFrame:
+    metadata = frames_data["metadata_frames"]
+    rows = []
+    for index, (state, meta) in enumerate(zip(frames_data["ball_data"]["frames"], metadata, strict=False)):
+        body = (state.get("Data") or {}).get("rigid_body") if isinstance(state, dict) else None
+        location = _vector(body, "location") if body else (None, None, None)
+        velocity = _vector(body, "linear_velocity") if body else (None, None, None)
+        rows.append((index, meta["time"], meta["seconds_remaining"], *location, *velocity))
+    return pl.DataFrame(rows, schema=BALL_SCHEMA, orient="row")
+
+
+def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Car states, and the player id of each network remote id. A car without an online id (a split-screen
+    id, which online games give bots) is a bot unless the header names a human of that name."""
+    rows = []
+    ids: dict[str, str] = {}
+    for remote_id, states in frames_data["players"]:
+        online_id = _online_id(remote_id)
+        for index, state in enumerate(states["frames"]):
+            data = state.get("Data") if isinstance(state, dict) else None
+            if not data:
+                continue
+            name = data["player_name"] or ""
+            player_id = player_id_of(online_id, name, online_id is None and name not in humans)
+            ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
+            body = data["rigid_body"]
+            rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
+                         *_vector(body, "location"), *_vector(body, "linear_velocity"),
+                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX))
+    return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
+
+
+def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
+    """Boost pads picked up by a car the frames know, with the pad's amount."""
+    amounts = {pad["pad_id"]: BIG_PAD if pad["size"] == "Big" else SMALL_PAD for pad in data["boost_pads"]}
+    rows = [(event["frame"], ids[key], amounts.get(event["pad_id"], SMALL_PAD))
+            for event in data["boost_pad_events"]
+            if "PickedUp" in event["kind"] and event.get("player")
+            and (key := json.dumps(event["player"], sort_keys=True)) in ids]
+    return pl.DataFrame(rows, schema={"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64},
+                        orient="row")
+
+
+def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
+    """Touches: frames where the ball's velocity jumps by more than ``HIT_VELOCITY_JUMP`` with a car within
+    ``HIT_DISTANCE``, credited to the nearest car."""
+    jumps = (
+        ball.sort("frame")
+        .with_columns(
+            jump=((pl.col("vx") - pl.col("vx").shift(1)) ** 2 + (pl.col("vy") - pl.col("vy").shift(1)) ** 2
+                  + (pl.col("vz") - pl.col("vz").shift(1)) ** 2).sqrt(),
+            prev_x=pl.col("x").shift(1), prev_y=pl.col("y").shift(1), prev_z=pl.col("z").shift(1),
+        )
+        .filter(pl.col("jump") > HIT_VELOCITY_JUMP)
+        .select("frame", "time", pl.col("prev_x").alias("ball_x"), pl.col("prev_y").alias("ball_y"),
+                pl.col("prev_z").alias("ball_z"))
+    )
+    candidates = (
+        jumps.join(cars.select("frame", "player_id", "team", "x", "y", "z").with_columns(pl.col("frame") + 1),
+                   on="frame")
+        .with_columns(distance=((pl.col("x") - pl.col("ball_x")) ** 2 + (pl.col("y") - pl.col("ball_y")) ** 2
+                                + (pl.col("z") - pl.col("ball_z")) ** 2).sqrt())
+        .filter(pl.col("distance") <= HIT_DISTANCE)
+    )
+    return (
+        candidates.sort("frame", "distance")
+        .unique("frame", keep="first", maintain_order=True)
+        .select("frame", "time", "player_id", "team", "ball_x", "ball_y", "ball_z")
+    )
+
+
+def read_frames(path: Path) -> ReplayFrames:
+    """Header and network frames of the replay at ``path``; ``ReplayParseError`` when it cannot be read."""
+    try:
+        data = subtr_actor.get_replay_frames_data(str(path))
+    except Exception as error:
+        raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
+    header = header_from_meta(data["meta"])
+    humans = {p.name for p in header.players if not p.is_bot}
+    ball = _ball_table(data["frame_data"])
+    cars, ids = _car_table(data["frame_data"], humans)
+    return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
+                        pickups=_pickup_table(data, ids))

@@ -1,0 +1,125 @@
+"""The header of a raw Rocket League ``.replay`` file: match id, map, playlist, date, scores, players, goals.
+
+Read with subtr-actor (Python bindings of a replay processor built on the Rust boxcars parser). The header
+is the game's own end-of-match summary (``PlayerStats``, ``Goals``, ``Team0Score``...): it lists the players
+who were in the game at its end, bots included (``bBot``), and omits a team's score when it is zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import subtr_actor
+
+
+class ReplayParseError(ValueError):
+    """A file that is not a readable Rocket League replay, with the reason."""
+
+
+PLAYLISTS = {
+    1: "unranked-duels", 2: "unranked-doubles", 3: "unranked-standard", 4: "unranked-chaos",
+    6: "private", 7: "season", 8: "offline", 10: "ranked-duels", 11: "ranked-doubles",
+    12: "ranked-solo-standard", 13: "ranked-standard", 15: "snowday", 16: "rocketlabs", 17: "hoops",
+    18: "rumble", 19: "workshop", 20: "training-editor", 21: "custom-training", 22: "tournament",
+    23: "dropshot", 27: "ranked-hoops", 28: "ranked-rumble", 29: "ranked-dropshot", 30: "ranked-snowday",
+}
+"""Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree."""
+
+
+@dataclass(frozen=True)
+class HeaderPlayer:
+    """One player line of the header's end-of-match scoreboard."""
+
+    player_id: str
+    name: str
+    platform: str
+    team: int
+    is_bot: bool
+    score: int
+    goals: int
+    assists: int
+    saves: int
+    shots: int
+
+
+@dataclass(frozen=True)
+class ReplayHeader:
+    """A replay's header: what the game itself recorded about the match."""
+
+    match_id: str
+    map_code: str
+    playlist: str
+    match_type: str
+    played_at: dt.datetime
+    team_size: int
+    score_team_0: int
+    score_team_1: int
+    num_frames: int
+    record_fps: float
+    players: tuple[HeaderPlayer, ...]
+    goal_scorers: tuple[tuple[str, int], ...]
+    """(player name, team) of each goal, in order."""
+
+
+def player_id_of(online_id: str | None, name: str, is_bot: bool) -> str:
+    """The id a player is known by across sources: the platform's online id, or ``bot:<name>`` for a bot
+    (bots have online id 0) and ``name:<name>`` for a human the file gives no online id."""
+    if is_bot:
+        return f"bot:{name}"
+    if online_id and online_id != "0":
+        return online_id
+    return f"name:{name}"
+
+
+def _header_player(line: dict[str, Any]) -> HeaderPlayer:
+    name = str(line.get("Name") or "")
+    is_bot = bool(line.get("bBot", False))
+    platform = (line.get("Platform") or {}).get("value", "OnlinePlatform_Unknown")
+    return HeaderPlayer(
+        player_id=player_id_of(str(line.get("OnlineID", "")), name, is_bot),
+        name=name,
+        platform=platform.removeprefix("OnlinePlatform_").lower(),
+        team=int(line.get("Team", 0)),
+        is_bot=is_bot,
+        score=int(line.get("Score", 0)),
+        goals=int(line.get("Goals", 0)),
+        assists=int(line.get("Assists", 0)),
+        saves=int(line.get("Saves", 0)),
+        shots=int(line.get("Shots", 0)),
+    )
+
+
+def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
+    """The header out of subtr-actor's ``replay_meta`` (its ``all_headers`` pairs and ``game_type``)."""
+    headers = dict(meta["all_headers"])
+    missing = [k for k in ("Id", "Date", "MapName") if k not in headers]
+    if missing:
+        raise ReplayParseError(f"replay header lacks {', '.join(missing)}")
+    playlist_id = (meta.get("game_type") or {}).get("playlist_id")
+    return ReplayHeader(
+        match_id=str(headers["Id"]).lower(),
+        map_code=str(headers["MapName"]),
+        playlist=PLAYLISTS.get(playlist_id, f"playlist-{playlist_id}"),
+        match_type=str(headers.get("MatchType", "")),
+        played_at=dt.datetime.strptime(str(headers["Date"]), "%Y-%m-%d %H-%M-%S"),
+        team_size=int(headers.get("TeamSize", 0)),
+        score_team_0=int(headers.get("Team0Score", 0)),
+        score_team_1=int(headers.get("Team1Score", 0)),
+        num_frames=int(headers.get("NumFrames", 0)),
+        record_fps=float(headers.get("RecordFPS", 30.0)),
+        players=tuple(_header_player(p) for p in headers.get("PlayerStats", [])),
+        goal_scorers=tuple((str(g.get("PlayerName", "")), int(g.get("PlayerTeam", 0)))
+                           for g in headers.get("Goals", [])),
+    )
+
+
+def read_header(path: Path) -> ReplayHeader:
+    """The header of the replay at ``path``; ``ReplayParseError`` when the file is not a readable replay."""
+    try:
+        meta = subtr_actor.get_replay_meta(str(path))["replay_meta"]
+    except Exception as error:
+        raise ReplayParseError(f"{path.name}: not a readable replay ({error})") from error
+    return header_from_meta(meta)

@@ -1,0 +1,57 @@
+"""Features of raw replays computed from frames: definitions hold on the real sample replays."""
+
+import polars as pl
+import pytest
+
+from gamestats_assets.sources.ballchasing.records import FEATURES, stats_frame
+from gamestats_assets.sources.replays.features import replay_match
+
+
+def features_of(parsed_replay, stem: str) -> tuple[object, dict[str, dict[str, float | None]]]:
+    match = replay_match(parsed_replay(stem))
+    stats = stats_frame([match])
+    table = {pid: dict(group.select("stat_type", "value").iter_rows())
+             for (pid,), group in stats.group_by("player_id")}
+    return match, table
+
+
+def test_doubles_features_follow_their_definitions(parsed_replay):
+    match, table = features_of(parsed_replay, "XBOX_PARTY")
+    assert match.source == "replay" and len(table) == 4
+    for player in match.players:
+        mine = table[player.player_id]
+        thirds = mine["time_defensive_third_share"] + mine["time_neutral_third_share"] + mine["time_offensive_third_share"]
+        assert thirds == pytest.approx(1.0)
+        assert mine["time_first_man_share"] + mine["time_third_man_share"] == pytest.approx(1.0)
+        assert mine["time_second_man_share"] is None
+        assert mine["shot_accuracy"] == pytest.approx(player.goals / player.shots)
+        assert 0 <= mine["aerial_rate"] <= 1 and 0 <= mine["boost_wasted_share"] <= 1
+        assert 500 < mine["avg_distance_to_ball"] < 6000
+    gabcas = next(p for p in match.players if p.name == "GabCas")
+    opponents_shots = sum(p.shots for p in match.players if p.team != gabcas.team)
+    assert table[gabcas.player_id]["save_rate"] == pytest.approx(gabcas.saves / opponents_shots)
+    mates = {p.team: [] for p in match.players}
+    for p in match.players:
+        mates[p.team].append(table[p.player_id]["avg_distance_to_mates"])
+    assert all(a == pytest.approx(b) for a, b in mates.values())
+
+
+def test_a_lone_player_has_no_teammate_features_and_says_why(parsed_replay):
+    match = replay_match(parsed_replay("5_GOALS_6_KICKOFFS"))
+    stats = stats_frame([match])
+    features = {stat for group in FEATURES.values() for stat in group}
+    assert features <= set(stats["stat_type"])
+    nulls = dict(stats.filter(pl.col("value").is_null()).select("stat_type", "null_reason").iter_rows())
+    assert "teammate" in nulls["avg_distance_to_mates"] and "teammate" in nulls["time_first_man_share"]
+    assert stats.filter(pl.col("stat_type") == "aerial_rate")["value"].item() is not None
+
+
+def test_bots_and_leavers_keep_the_scoreboard_players(parsed_replay):
+    replay = parsed_replay("BOTS_JOINING_AND_LEAVING")
+    match = replay_match(replay)
+    assert {p.player_id for p in match.players} == {p.player_id for p in replay.header.players}
+    assert sum(p.goals for p in match.players if p.team == 0) == match.score_team_0
+    bot = next(p for p in match.players if p.is_bot)
+    goose = dict(stats_frame([match]).filter(pl.col("player_id") == bot.player_id)
+                 .select("stat_type", "value").iter_rows())
+    assert goose["time_defensive_third_share"] is not None

@@ -1,0 +1,60 @@
+"""Daily tables from landing files: one match per game across sources, players, long-form stats."""
+
+import datetime as dt
+import json
+import shutil
+
+import polars as pl
+
+from gamestats_assets.defs.rocket.transforms import tables
+from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
+
+DAY = dt.date(2026, 1, 5)
+SAVES_MATCH_ID = "aed9f119430be68d4b9d829d8cb0af8a"
+
+
+def build(folder):
+    landing = read_day(folder)
+    etl = tables.etl_tables(landing.matches, DAY)
+    best = tables.matches(etl["matches"])
+    players = tables.match_players(etl["match_players"], best)
+    return landing, etl, best, players, tables.player_stats(etl["match_stats"], players, best)
+
+
+def test_a_replay_dropped_under_two_sources_is_one_match(tmp_path):
+    shutil.copy(REPLAYS / "0_SAVES.replay", tmp_path / "0_SAVES.replay")
+    document = json.loads((BALLCHASING / "replay.json").read_text())
+    document["rocket_league_id"] = SAVES_MATCH_ID.upper()
+    (tmp_path / "uploads").mkdir()
+    (tmp_path / "uploads" / "same_game.json").write_text(json.dumps(document))
+    landing, etl, best, players, stats = build(tmp_path)
+    assert etl["matches"].height == 2 and best.height == 1
+    match = best.row(0, named=True)
+    assert (match["match_id"], match["source"], match["sources"]) == (SAVES_MATCH_ID, "replay", "ballchasing,replay")
+    assert match["ballchasing_id"] == document["id"]
+    assert (match["score_team_0"], match["score_team_1"], match["result"]) == (0, 1, "orange")
+    assert set(players["source"]) == {"replay"} and players.height == 2
+    assert stats.filter(pl.col("match_id") != SAVES_MATCH_ID).height == 0
+
+
+def test_every_source_in_one_day_with_an_unknown_file_rejected(tmp_path):
+    shutil.copy(BALLCHASING / "replay.json", tmp_path)
+    shutil.copy(BALLCHASING / "replay-list.json", tmp_path)
+    shutil.copy(CARBALL / "015827654AB94CC4973A30897DACCAB3game.json", tmp_path)
+    (tmp_path / "notes.txt").write_text("not a replay")
+    (tmp_path / "broken.json").write_text("{")
+    landing, etl, best, players, stats = build(tmp_path)
+    assert {p.name for p, _ in landing.rejected} == {"notes.txt", "broken.json"}
+    assert set(best["source"]) == {"ballchasing", "carball"}
+    assert best["match_id"].is_unique().all() and best.height == 52
+    assert stats["rank_percentile"].drop_nulls().is_between(0, 100).all()
+    assert stats.join(best, on="match_id", how="anti").height == 0
+    rates = stats.filter(pl.col("stat_type") == "shot_accuracy", pl.col("value").is_not_null())
+    assert (rates["ci_low"] <= rates["value"] + 1e-9).all() and (rates["value"] <= rates["ci_high"] + 1e-9).all()
+    assert (rates["sample_size"] > 0).all()
+    users = tables.users(players, best)
+    assert users["player_id"].is_unique().all()
+    ranked = users.filter(pl.col("rank_tier").is_not_null())
+    assert ranked.height > 0 and set(ranked["rank_band"]) <= {"bronze", "silver", "gold", "platinum", "diamond",
+                                                              "champion", "grand-champion", "supersonic-legend", "unranked"}
