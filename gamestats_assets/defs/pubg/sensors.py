@@ -88,8 +88,8 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
 
 
 TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
-    asset.key for asset in PUBLISH_ASSETS
-    if asset.key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")]
+    key for asset in PUBLISH_ASSETS for key in asset.keys
+    if key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")]
 
 DISCOVERIES = [LANDING]
 SENSORS = [
