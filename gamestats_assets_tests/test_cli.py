@@ -40,14 +40,14 @@ def row_counts(url: str) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_on_url(pg_url, tmp_path_factory):
+def demo_on_url(module_pg_url, tmp_path_factory):
     """`gamestats demo` on a tiny scale against GAMESTATS_PG_URL; its data folder and output."""
     data_dir = tmp_path_factory.mktemp("demo") / "data"
-    result = gamestats(DEMO, environment(data_dir, pg_url))
+    result = gamestats(DEMO, environment(data_dir, module_pg_url))
     return data_dir, result
 
 
-def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
+def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     data_dir, result = demo_on_url
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((data_dir / "settings.json").read_text()) == {
@@ -55,7 +55,7 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, pg_url):
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout
-    counts = row_counts(pg_url)
+    counts = row_counts(module_pg_url)
     assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
     assert f"{counts['demo_data.events']:,}" in result.stdout
     assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
@@ -121,10 +121,10 @@ query Failures($id: ID!) {
 }"""
 
 
-def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, pg_url):
+def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, module_pg_url):
     data_dir, _ = demo_on_url
     port = free_port()
-    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, pg_url),
+    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, module_pg_url),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -166,13 +166,13 @@ def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
     assert not embedded_postgres.is_running(tmp_path / "data" / "postgres")
 
 
-def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, pg_url):
+def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, module_pg_url):
     data_dir, _ = demo_on_url
-    with psycopg.connect(pg_url) as conn:
+    with psycopg.connect(module_pg_url) as conn:
         runs_before = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
     result = gamestats(["dagster", "asset", "materialize", "--select", "demo_data/landing/event_logs",
-                        "--partition", "2026-03-05"], environment(data_dir, pg_url))
+                        "--partition", "2026-03-05"], environment(data_dir, module_pg_url))
     assert result.returncode == 0, result.stderr[-2000:]
     assert (data_dir / "landing" / "demo_data" / "2026-03-05" / "synthetic-20260305.jsonl").exists()
-    with psycopg.connect(pg_url) as conn:
+    with psycopg.connect(module_pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before + 1

@@ -107,7 +107,8 @@ def start_worker(settings: Settings, name: str, concurrency: int, loglevel: str 
     """Run a Celery worker for ``settings``' broker and queue in this process, until it is stopped.
 
     The project's definitions are loaded first, so a broken code location fails here and not on the first
-    step, and the worker's forked processes start with them already imported.
+    step. Steps run in this process (``solo`` pool for one at a time, ``threads`` for more), never in forked
+    pool processes: a process forked after polars started its thread pool can deadlock in its first query.
     """
     import gamestats_assets.definitions  # noqa: F401 - loaded for the reasons above
 
@@ -118,6 +119,7 @@ def start_worker(settings: Settings, name: str, concurrency: int, loglevel: str 
         "--queues", settings.celery_queue,
         "--hostname", name,
         "--concurrency", str(concurrency),
+        "--pool", "solo" if concurrency == 1 else "threads",
         "--prefetch-multiplier", "1",
         "--loglevel", loglevel,
         "--without-gossip",

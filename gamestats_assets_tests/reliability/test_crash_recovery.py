@@ -30,7 +30,7 @@ REFERENCE = ["demo_data/reference/event_rules", "demo_data/reference/users"]
 LAKE = ["demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events", "demo_data/cons/daily_activity"]
 PUBLISH = "demo_data/postgres/events,demo_data/postgres/daily_activity"
 WAITING_PUBLISH = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-                     AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "demo_data"."events"%'"""
+                     AND wait_event_type = 'Lock' AND query LIKE '%"demo_data"."events"%'"""
 LIMIT_SECONDS = 300
 """A safety stop for a run that waits forever, not a timing assertion."""
 
