@@ -168,7 +168,7 @@ def dagster(arguments: tuple[str, ...]) -> None:
     """
     command = as_dg(list(arguments))
     if command != list(arguments):
-        console.print(f"running dg {' '.join(command)}", highlight=False)
+        console.print(f"running dg {shlex.join(command)}", highlight=False, soft_wrap=True)
     prepared = _prepare_or_exit(Settings.from_env())
     try:
         returncode = run_dg(command)
