@@ -139,10 +139,13 @@ DG = [sys.executable, "-m", "dagster_dg_cli.cli"]
 def run_dg(arguments: list[str]) -> int:
     """Run ``dg`` from the project folder, where ``pyproject.toml``'s ``[tool.dg]`` makes it find the code
     location, on the instance ``prepare`` set up (``DAGSTER_HOME``, ``GAMESTATS_DAGSTER_PG_URL``)."""
-    try:
-        return subprocess.run([*DG, *arguments], cwd=PROJECT_ROOT, check=False).returncode
-    except KeyboardInterrupt:
-        return 130
+    process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached dg too (same process group): wait while it stops its webserver and daemon.
+            continue
 
 
 @main.command()
