@@ -1,4 +1,5 @@
-"""The ``gamestats`` command: run the demo, open the Dagster UI, manage the embedded PostgreSQL."""
+"""The ``gamestats`` command: run the demo, open the Dagster UI, manage the embedded PostgreSQL, start a
+Celery worker."""
 
 from __future__ import annotations
 
@@ -221,6 +222,24 @@ def as_dg(arguments: list[str]) -> list[str]:
         else:
             kept.append(argument)
     return [*replacement, *kept]
+
+
+@main.command()
+@click.option("--name", default="gamestats@%h", show_default=True, help="Worker node name (%h: host name).")
+@click.option("--concurrency", default=1, show_default=True, help="Steps this worker runs at once.")
+def worker(name: str, concurrency: int) -> None:
+    """Start a Celery worker that runs the steps of runs on GAMESTATS_EXECUTOR=celery.
+
+    It takes steps from GAMESTATS_CELERY_QUEUE on GAMESTATS_CELERY_BROKER and reaches the lake, PostgreSQL
+    and the Dagster instance with its own environment, which must name the same ones as the runs'.
+    """
+    from gamestats_assets.lib.celery_workers import start_worker
+
+    prepared = _prepare_or_exit(Settings.from_env())
+    try:
+        start_worker(prepared.settings, name=name, concurrency=concurrency)
+    finally:
+        release(prepared)
 
 
 @main.group()

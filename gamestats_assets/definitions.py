@@ -9,6 +9,7 @@ from types import ModuleType
 import dagster as dg
 
 from gamestats_assets import defs as defs_folder
+from gamestats_assets.lib.celery_workers import celery_executor
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 
@@ -38,11 +39,13 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours
 EXECUTORS = {
     "in_process": dg.in_process_executor,
     "multiprocess": dg.multiprocess_executor.configured({"start_method": {"forkserver": {}}}),
+    "celery": celery_executor,
 }
 """Steps of a run in one process (the default: polars already uses every core inside a step, and a
 process per step costs about a second each, see bench/l2m_pipeline.py), or one process per step, started
 from a warm forkserver, for machines with cores to spare. Runs themselves go in parallel through the
-run queue."""
+run queue. On ``celery``, each step runs on a Celery worker (``gamestats worker``), on this machine or
+others (lib/celery_workers.py)."""
 
 
 def with_publish_policy(spec: dg.AssetSpec) -> dg.AssetSpec:

@@ -63,7 +63,9 @@ def test_the_executor_is_chosen_by_setting(monkeypatch):
     monkeypatch.setenv("GAMESTATS_EXECUTOR", "in_process")
     assert build_definitions(Settings.from_env()).executor.name == "in_process"
     monkeypatch.setenv("GAMESTATS_EXECUTOR", "celery")
-    with pytest.raises(ValueError, match="GAMESTATS_EXECUTOR must be one of in_process, multiprocess"):
+    assert build_definitions(Settings.from_env()).executor.name == "celery"
+    monkeypatch.setenv("GAMESTATS_EXECUTOR", "spark")
+    with pytest.raises(ValueError, match="GAMESTATS_EXECUTOR must be one of in_process, multiprocess, celery"):
         Settings.from_env()
 
 

@@ -4,20 +4,66 @@ Each asset's table lives at ``<root>/<key path>``. A partitioned asset names its
 definition metadata (``partition_column``); the column holds the partition key as a ``date`` for daily
 partitions and as a string for dynamic ones. A run over one key, a range of daily keys or several dynamic
 keys replaces exactly those keys with a predicate overwrite in one Delta commit, and nothing else.
+
+The root may be a local folder or object storage (``s3://bucket/prefix``; credentials, region and a custom
+endpoint from the usual AWS variables, see ``object_store_options``). Concurrent writers to one table are
+safe on every store: delta-rs commits a version by creating its log file only if it does not exist yet
+(an atomic rename locally, a conditional ``PUT`` with ``If-None-Match: *`` on S3, which AWS S3 and the
+common S3-compatible stores honour), so two writers can never both commit the same version. A writer that
+loses that race to a commit touching the same files gets ``CommitFailedError`` and replays its whole write
+on the new version (``COMMIT_ATTEMPTS``): a partition write replaces the partition whole, so the last
+writer's rows win and no one sees a mix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dagster as dg
 import polars as pl
 from deltalake import DeltaTable, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
+
+from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 
 PARTITION_COLUMN = "partition_column"
+COMMIT_ATTEMPTS = 5
+
+AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
+"""The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
+
+
+def object_store_options(uri: str) -> dict[str, str]:
+    """Storage options for ``uri`` read from the environment at the moment of use, so that no credential
+    ever sits in a run's configuration: for ``s3://`` the usual AWS variables (``AWS_DEFAULT_REGION`` and
+    ``AWS_ENDPOINT_URL_S3`` as fallbacks), and plain HTTP allowed when the endpoint is ``http://``
+    (an S3-compatible server inside a cluster). Other URIs: none (local paths need none; ``az://`` and
+    ``gs://`` read their own variables)."""
+    if not uri.startswith(("s3://", "s3a://")):
+        return {}
+    environment = {
+        **{name: os.environ.get(fallback, "") for name, fallback in
+           (("AWS_REGION", "AWS_DEFAULT_REGION"), ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"))},
+        **{name: os.environ[name] for name in AWS_VARIABLES if os.environ.get(name)},
+    }
+    options = {name: value for name, value in environment.items() if value}
+    if options.get("AWS_ENDPOINT_URL", "").startswith("http://"):
+        options["AWS_ALLOW_HTTP"] = "true"
+    return options
+
+
+def committed(write: Callable[[], None]) -> None:
+    """Run ``write`` (one whole Delta write), replaying it when a concurrent writer committed first."""
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            write()
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
 
 
 class LakePartitionError(ValueError):
@@ -72,21 +118,27 @@ def write_partitions(
         raise LakePartitionError(
             f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
         )
-    if table_exists(uri, storage_options):
-        frame = conform_to_table(frame, pl.scan_delta(uri, storage_options=storage_options).collect_schema())
     predicate = partition_predicate(column, values)
-    if frame.height == 0 and table_exists(uri, storage_options):
-        DeltaTable(uri, storage_options=storage_options).delete(predicate)
-        return
-    write_deltalake(
-        uri,
-        frame.to_arrow(),
-        mode="overwrite",
-        predicate=predicate,
-        partition_by=[column] if physical_partitioning else None,
-        schema_mode="merge",
-        storage_options=storage_options,
-    )
+
+    def write() -> None:
+        exists = table_exists(uri, storage_options)
+        rows = frame
+        if exists:
+            rows = conform_to_table(frame, pl.scan_delta(uri, storage_options=storage_options).collect_schema())
+        if rows.height == 0 and exists:
+            DeltaTable(uri, storage_options=storage_options).delete(predicate)
+            return
+        write_deltalake(
+            uri,
+            rows.to_arrow(),
+            mode="overwrite",
+            predicate=predicate,
+            partition_by=[column] if physical_partitioning else None,
+            schema_mode="merge",
+            storage_options=storage_options,
+        )
+
+    committed(write)
 
 
 def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
@@ -111,7 +163,9 @@ def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
 
 def replace_table(uri: str, frame: pl.DataFrame, storage_options: dict[str, str] | None = None) -> None:
     """Replace the whole table by ``frame`` in one commit; readers see the old or the new, never a mix."""
-    write_deltalake(uri, frame.to_arrow(), mode="overwrite", schema_mode="overwrite", storage_options=storage_options)
+    committed(lambda: write_deltalake(
+        uri, frame.to_arrow(), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
+    ))
 
 
 def read_partitions(
@@ -143,11 +197,15 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     def table_uri(self, asset_key: dg.AssetKey) -> str:
         return "/".join([self.root.rstrip("/"), *asset_key.path])
 
+    def options(self) -> dict[str, str] | None:
+        """The root's storage options: from the environment (``object_store_options``), then ``storage_options``."""
+        return {**object_store_options(self.root), **self.storage_options} or None
+
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
         if obj is None:
             return
         uri = self.table_uri(context.asset_key)
-        options = self.storage_options or None
+        options = self.options()
         if context.has_asset_partitions:
             partitions_def = context.asset_partitions_def
             column = context.definition_metadata.get(PARTITION_COLUMN)
@@ -172,6 +230,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                 "dagster/row_count": obj.height,
                 "dagster/uri": uri,
                 "lake/version": DeltaTable(uri, storage_options=options).version(),
+                WORKER_METADATA: step_worker(),
             }
         )
 
@@ -182,7 +241,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         values = None
         if context.has_asset_partitions and column is not None:
             values = partition_values(context.asset_partitions_def, context.asset_partition_keys)
-        scan = read_partitions(uri, column, values, self.storage_options or None)
+        scan = read_partitions(uri, column, values, self.options())
         if context.dagster_type.typing_type is pl.LazyFrame:
             return scan
         return scan.collect()

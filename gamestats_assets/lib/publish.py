@@ -20,13 +20,15 @@ from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
 from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.postgres import PostgresResource
+from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 
 POSTGRES_POOL = "postgres_writer"
 
 
 class PublishMode(Enum):
     PARTITION = "partition"
-    """Delete the run's partitions and COPY the new rows."""
+    """Replace the run's partitions: exchange each for a newly loaded one when the table is partitioned in
+    PostgreSQL (``sql/070``), else delete their rows and COPY the new ones."""
     SNAPSHOT = "snapshot"
     """Replace the whole table."""
     INSERT_IF_ABSENT = "insert_if_absent"
@@ -93,7 +95,9 @@ def build_publish_asset(spec: PublishSpec) -> dg.AssetsDefinition:
                 rows = publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
             else:
                 rows = publisher.replace_snapshot(conn, spec.table, frame)
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "rows_written": rows})
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": rows, "rows_written": rows, WORKER_METADATA: step_worker()}
+        )
 
     return _publish
 

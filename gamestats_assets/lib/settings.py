@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_START_DATE = "2019-01-01"
-EXECUTORS = ("in_process", "multiprocess")
+EXECUTORS = ("in_process", "multiprocess", "celery")
 SOURCES = ("synthetic", "files")
 SAVED_SETTINGS = "settings.json"
 SAVED_NAMES = ("GAMESTATS_START_DATE", "GAMESTATS_ANCHOR_DATE", "GAMESTATS_USERS", "GAMESTATS_SEED")
@@ -25,6 +25,10 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _flag(name: str) -> bool:
+    return _choice(name, os.environ.get(name) or "false", ("true", "false")) == "true"
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,17 @@ class Settings:
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
     - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
-    - ``GAMESTATS_EXECUTOR`` (``in_process`` or ``multiprocess``): how a run executes its steps.
+    - ``GAMESTATS_EXECUTOR`` (``in_process``, ``multiprocess`` or ``celery``): how a run executes its steps;
+      ``celery`` sends each step to Celery workers (``gamestats worker``), see ``lib/celery_workers.py``.
+    - ``GAMESTATS_CELERY_BROKER`` (default ``redis://127.0.0.1:6379/0``): the Celery broker, a Redis
+      (``redis://``) or RabbitMQ (``amqp://``) URL; ``GAMESTATS_CELERY_QUEUE`` (default ``gamestats``): the
+      queue a deployment's runs and workers share.
+    - ``GAMESTATS_LAKE_SHARED`` (``true``/``false``, default false): a local ``GAMESTATS_LAKE_URI`` is a
+      shared filesystem mounted at the same path on every Celery worker (NFS, EFS); without it a run on
+      Celery refuses a local lake, which workers on other machines could not reach.
+    - ``GAMESTATS_DATA_SHARED`` (``true``/``false``, default false): the data folder (landing files,
+      quarantine, DuckDB warehouse) is a shared filesystem mounted at the same path on every Celery worker;
+      without it a run on Celery refuses to start, since one step writes landing files that another reads.
     """
 
     data_dir: Path
@@ -55,6 +69,10 @@ class Settings:
     users: int
     anchor_date: str
     executor: str
+    celery_broker: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "gamestats"
+    lake_shared: bool = False
+    data_shared: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,6 +93,10 @@ class Settings:
             users=int(setting("GAMESTATS_USERS", "2000")),
             anchor_date=setting("GAMESTATS_ANCHOR_DATE", start_date),
             executor=_choice("GAMESTATS_EXECUTOR", setting("GAMESTATS_EXECUTOR", "in_process"), EXECUTORS),
+            celery_broker=os.environ.get("GAMESTATS_CELERY_BROKER") or cls.celery_broker,
+            celery_queue=os.environ.get("GAMESTATS_CELERY_QUEUE") or cls.celery_queue,
+            lake_shared=_flag("GAMESTATS_LAKE_SHARED"),
+            data_shared=_flag("GAMESTATS_DATA_SHARED"),
         )
 
     def landing_dir(self, domain: str) -> Path:

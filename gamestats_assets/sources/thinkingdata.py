@@ -36,6 +36,8 @@ ROOT_COLUMNS = ("#type", "#account_id", "#distinct_id", "#time", "#event_name", 
 ID_COLUMNS = ("#account_id", "#distinct_id", "#uuid", "#ip", "#event_name")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 POLARS_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.3f"
+READ_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
+"""``#time`` as read: seconds, with or without the milliseconds."""
 MAX_ID_CHARS = 256
 """The longest id (account, device, event, IP) accepted; longer is a broken or hostile line."""
 MAX_TEXT_CHARS = 65_536
@@ -118,7 +120,9 @@ class LineSchema:
     - ``required``: columns (root keys or properties) that must hold a non-empty value;
     - ``rules``: the domain's own checks, over the flattened columns (``_time`` is the typed ``#time``);
     - ``raw_properties``: also keep the ``properties`` object as delivered, as JSON text in ``properties``
-      (so properties the schema does not name are kept too).
+      (so properties the schema does not name are kept too);
+    - ``keep_roots``: the root keys kept as columns (all are read and checked; the others are dropped
+      inside the streaming read, which keeps large sources small).
     """
 
     properties: Mapping[str, pl.DataType]
@@ -127,15 +131,26 @@ class LineSchema:
     required: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     raw_properties: bool = False
+    keep_roots: tuple[str, ...] = ROOT_COLUMNS
+
+    @property
+    def read_roots(self) -> tuple[str, ...]:
+        """The root keys read: those kept, those the rules and the deduplication need, and ``#distinct_id``
+        only when it is kept or may stand in for a missing ``#account_id``."""
+        needed = {*self.keep_roots, "#type", "#time", "#event_name", "#uuid", "#account_id"}
+        if "#account_id" not in self.required:
+            needed.add("#distinct_id")
+        return tuple(root for root in ROOT_COLUMNS if root in needed)
 
     def parse_schema(self) -> dict[str, pl.DataType]:
         nested = pl.Utf8() if self.raw_properties else pl.Struct(dict(self.properties))
-        return {**{root: pl.Utf8() for root in ROOT_COLUMNS}, "properties": nested}
+        return {**{root: pl.Utf8() for root in self.read_roots}, "properties": nested}
 
     def empty(self) -> pl.DataFrame:
         """The columns ``read_files`` returns, with no rows."""
-        frame = pl.DataFrame(schema={"_file": pl.Utf8, "_record": pl.Int64, **self.parse_schema()})
-        return _flatten(frame, self).with_columns(pl.lit(None, pl.Datetime("ms")).alias("#time"))
+        frame = pl.DataFrame(schema={"_file": pl.Categorical, "_record": pl.Int64, **self.parse_schema()})
+        frame = _flatten(frame, self).with_columns(pl.lit(None, pl.Datetime("ms")).alias("#time"))
+        return frame.drop(*(root for root in self.read_roots if root not in self.keep_roots))
 
 
 @dataclass
@@ -186,7 +201,8 @@ def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: dat
 
 def _read_sources(sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
                   unreadable: list[tuple[Path, str]]) -> ReadResult:
-    frames, rejects, stats = [schema.empty()], [], ReadStats(files=len(sources))
+    keyed = schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean))
+    frames, rejects, stats = [keyed], [], ReadStats(files=len(sources))
     for name, source in sources.items():
         frame, file_rejects, lines = _read_one(name, source, schema, day)
         stats.lines += lines
@@ -237,25 +253,38 @@ def _not_text(head: bytes) -> str | None:
 
 
 def _read_one(name: str, source: Path | bytes, schema: LineSchema, day: date | None) -> tuple[pl.DataFrame, list[Reject], int]:
-    """One file's rows flagged by the rules: (good rows, rejects, non-blank lines)."""
+    """One file's rows flagged by the rules: (good rows, rejects, non-blank lines). The parse, the flattening
+    and the rules run as one streaming query; a file with unreadable lines takes the slow path."""
     parse_schema = schema.parse_schema()
+    parse_rejects: list[Reject] = []
+    decode_rejects: list[tuple[int, str]] = []
+    output = [*schema.empty().columns, "_reason", "_key", "_anonymous"]
+    scan = pl.scan_ndjson(source, schema=parse_schema, row_index_name="_record", row_index_offset=1)
     try:
-        parsed = (pl.scan_ndjson(source, schema=parse_schema, row_index_name="_record", row_index_offset=1)
-                  .collect(engine="streaming"))
-        parse_rejects: list[Reject] = []
+        if schema.raw_properties:
+            parsed = scan.collect(engine="streaming")
+        else:
+            flagged = (_flag(_flatten(_numbered(scan, name), schema), schema, day).select(output)
+                       .collect(engine="streaming"))
     except pl.exceptions.PolarsError:
         parsed, parse_rejects = _parse_by_blocks(name, source, parse_schema)
-    parsed = parsed.with_columns(pl.col("_record").cast(pl.Int64), _file=pl.lit(name))
-    lines = parsed.height + len(parse_rejects)
-    typed, decode_rejects = _typed_properties(parsed, schema)
-    flagged = _flag(_flatten(typed, schema), schema, day)
+        if not schema.raw_properties:
+            flagged = _flag(_flatten(_numbered(parsed.lazy(), name), schema), schema, day).select(output).collect()
+    if schema.raw_properties:
+        typed, decode_rejects = _typed_properties(_numbered(parsed.lazy(), name).collect(), schema)
+        flagged = _flag(_flatten(typed.lazy(), schema), schema, day).select(output).collect()
+    lines = flagged.height + len(parse_rejects) + len(decode_rejects)
     bad = decode_rejects + list(flagged.filter(pl.col("_reason").is_not_null()).select("_record", "_reason").iter_rows())
     rejects = list(parse_rejects)
     if bad:
         located = _locate(source, {record for record, _ in bad})
         rejects += [Reject(name, located[record][0], reason, located[record][1]) for record, reason in bad]
-    good = flagged.filter(pl.col("_reason").is_null()).select(schema.empty().columns)
+    good = flagged.filter(pl.col("_reason").is_null()).select(*schema.empty().columns, "_key", "_anonymous")
     return good, sorted(rejects, key=lambda r: r.line), lines
+
+
+def _numbered(rows: pl.LazyFrame, name: str) -> pl.LazyFrame:
+    return rows.with_columns(pl.col("_record").cast(pl.Int64), _file=pl.lit(name, pl.Categorical))
 
 
 def _stream(source: Path | bytes) -> BinaryIO:
@@ -329,27 +358,28 @@ def _typed_properties(parsed: pl.DataFrame, schema: LineSchema) -> tuple[pl.Data
     return typed, rejects
 
 
-def _flatten(frame: pl.DataFrame, schema: LineSchema) -> pl.DataFrame:
+def _flatten(frame: pl.DataFrame | pl.LazyFrame, schema: LineSchema) -> pl.DataFrame | pl.LazyFrame:
     """Properties as their own columns (the typed ones; the raw JSON text stays in ``properties``)."""
     if schema.raw_properties:
-        if "_typed" not in frame.columns:
+        if "_typed" not in frame.collect_schema().names():
             frame = frame.with_columns(_typed=pl.lit(None, pl.Struct(dict(schema.properties))))
         return frame.unnest("_typed")
     return frame.unnest("properties")
 
 
-def _flag(frame: pl.DataFrame, schema: LineSchema, day: date | None) -> pl.DataFrame:
+def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyFrame:
     """The rows with ``#time`` typed and ``_reason`` set for each row that breaks a rule (null if none)."""
-    frame = frame.with_columns(
-        _time=pl.col("#time").str.to_datetime(POLARS_TIME_FORMAT, time_unit="ms", strict=False)
-        .fill_null(pl.col("#time").str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="ms", strict=False)))
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8 and not name.startswith("_")]
+    frame = frame.with_columns(_time=pl.col("#time").str.to_datetime(READ_TIME_FORMAT, time_unit="ms", strict=False))
+    columns = frame.collect_schema()
+    kept = set(schema.empty().columns)
+    texts = [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
+    identified = present("#account_id") | (present("#distinct_id") if "#distinct_id" in columns else pl.lit(False))
     checks: list[Rule] = [
         (~pl.col("#type").is_in(schema.record_types).fill_null(False),
          pl.format("'#type' is {}, expected one of {}", pl.col("#type").fill_null("missing"),
                    pl.lit(", ".join(schema.record_types)))),
-        (~(present("#account_id") | present("#distinct_id")), "needs a non-empty '#account_id' or '#distinct_id'"),
+        (~identified, "needs a non-empty '#account_id' or '#distinct_id'"),
         (pl.col("_time").is_null(),
          pl.format("'#time' is {}, expected 'yyyy-MM-dd HH:mm:ss.SSS'", pl.col("#time").fill_null("missing"))),
         ((pl.col("#type") == "track") & ~present("#event_name"), "a track record needs a non-empty '#event_name'"),
@@ -363,11 +393,13 @@ def _flag(frame: pl.DataFrame, schema: LineSchema, day: date | None) -> pl.DataF
     checks += [(pl.col(name).str.len_chars().fill_null(0) > (MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS),
                 f"{name} is longer than {MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS} characters")
                for name in texts]
-    checks += [(~present(name) if frame.schema.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
+    checks += [(~present(name) if columns.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
                for name in schema.required]
     checks += list(schema.rules)
     reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
-    return frame.with_columns(_reason=reason).with_columns(pl.col("_time").alias("#time")).drop("_time")
+    return (frame.with_columns(_reason=reason, _key=pl.struct("#type", "#event_name", "#uuid").hash(),
+                               _anonymous=pl.col("#uuid").is_null())
+            .with_columns(pl.col("_time").alias("#time")).drop("_time"))
 
 
 def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str]]:
@@ -386,27 +418,25 @@ def _deduplicated(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[tuple[st
     """(rows with each record once, repeated deliveries dropped, (file, record, reason) of conflicting records).
 
     A record's key is its ``#type``, ``#event_name`` and ``#uuid``, or its whole content when it has no
-    ``#uuid``. Rows of one key with the same
-    content are one record delivered more than once: the first is kept. Rows of one key with different
-    contents are a conflict: none can be trusted, all are rejected."""
-    content = [c for c in frame.columns if c not in ("_file", "_record")]
-    keyed = frame.with_columns(
-        _content=pl.struct(content).hash(),
-    ).with_columns(_key=pl.when(pl.col("#uuid").is_not_null())
-                   .then(pl.concat_str(pl.col("#type").fill_null(""), pl.col("#event_name").fill_null(""),
-                                       pl.col("#uuid"), separator="\x1f"))
-                   .otherwise(pl.col("_content").cast(pl.Utf8)))
-    repeated = keyed.filter(pl.col("_key").is_duplicated())
-    if repeated.is_empty():
-        return frame, 0, []
-    versions = repeated.group_by("_key").agg(pl.col("_content").n_unique().alias("versions"))
-    conflicting = versions.filter(pl.col("versions") > 1)["_key"]
-    conflicts = keyed.filter(pl.col("_key").is_in(conflicting.implode()))
-    rejects = [
-        (file, record, f"conflict: {count} different records share #uuid {uuid}")
-        for file, record, uuid, count in conflicts.join(versions, on="_key")
-        .select("_file", "_record", "#uuid", "versions").iter_rows()
-    ]
-    kept = keyed.filter(~pl.col("_key").is_in(conflicting.implode())).unique("_key", keep="first", maintain_order=True)
-    duplicates = keyed.height - conflicts.height - kept.height
-    return kept.drop("_key", "_content"), duplicates, rejects
+    ``#uuid``. Rows of one key with the same content are one record delivered more than once: the first is
+    kept. Rows of one key with different contents are a conflict: none can be trusted, all are rejected.
+    The read hashes the keys as it goes (``_key``), so a day without repeats costs one pass over them."""
+    repeated_rows = frame["_key"].is_duplicated()
+    if not repeated_rows.any():
+        return frame.drop("_key", "_anonymous"), 0, []
+    content = [c for c in frame.columns if c not in ("_file", "_record", "_key", "_anonymous")]
+    candidates = (frame.filter(repeated_rows)
+                  .with_columns(_content=pl.struct(content).hash())
+                  .with_columns(_key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key"))))
+    versions = candidates.group_by("_key").agg(pl.col("_content").n_unique().alias("versions"))
+    conflicting = versions.filter(pl.col("versions") > 1)
+    conflicts = candidates.join(conflicting, on="_key", how="semi")
+    rejects = [(file, record, f"conflict: {count} different records share one #uuid")
+               for file, record, count in conflicts.join(versions, on="_key")
+               .select("_file", "_record", "versions").iter_rows()]
+    dropped = (candidates.join(conflicting, on="_key", how="anti")
+               .filter(~pl.col("_key").is_first_distinct())
+               .select("_file", "_record"))
+    gone = pl.concat([dropped, conflicts.select("_file", "_record")])
+    kept = frame.join(gone, on=["_file", "_record"], how="anti", maintain_order="left")
+    return kept.drop("_key", "_anonymous"), dropped.height, rejects

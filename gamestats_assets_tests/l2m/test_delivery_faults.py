@@ -75,7 +75,7 @@ def test_two_records_under_one_key_are_quarantined_never_summed_and_block_a_smal
     rejects = [json.loads(line) for line in
                (data_dir / "quarantine" / "l2m" / DAY.isoformat() / "recharge.rejects.jsonl").read_text().splitlines()]
     assert {r["source"] for r in rejects} == {"recharge.jsonl", "recharge_fix.jsonl"}
-    assert all("different records share #uuid" in r["reason"] for r in rejects)
+    assert all("different records share one #uuid" in r["reason"] for r in rejects)
     [share] = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
                and e.asset_check_evaluation_data.asset_check_key.name == "few_records_rejected"
                and e.asset_check_evaluation_data.asset_check_key.asset_key.path[-1] == "recharge"]

@@ -89,7 +89,7 @@ def range_tags(start: str, end: str, **extra: str) -> dict[str, str]:
 
 
 def table(lake: DeltaLakeIOManager, *path: str) -> pl.DataFrame:
-    return pl.read_delta(lake.table_uri(dg.AssetKey(list(path))))
+    return pl.read_delta(lake.table_uri(dg.AssetKey(list(path))), storage_options=lake.options())
 
 
 def test_one_partition_replaces_only_itself_and_rerun_changes_nothing(lake):
@@ -116,7 +116,8 @@ def test_single_run_backfill_writes_each_day_of_the_range_in_one_commit(lake):
     assert sorted(raw["date"].unique()) == [dt.date(2026, 1, d) for d in (2, 3, 4, 5, 6, 9)]
     assert sorted(doubled["date"].unique()) == [dt.date(2026, 1, d) for d in range(2, 7)]
     assert doubled.height == 15
-    versions = [h["operation"] for h in DeltaTable(lake.table_uri(dg.AssetKey(["t", "std", "daily_doubled"]))).history()]
+    doubled_uri = lake.table_uri(dg.AssetKey(["t", "std", "daily_doubled"]))
+    versions = [h["operation"] for h in DeltaTable(doubled_uri, storage_options=lake.options()).history()]
     assert len(versions) == 1
     days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
     assert days_read == [f"2026-01-0{d}" for d in range(2, 7)]

@@ -55,11 +55,11 @@ def test_publishing_one_day_leaves_the_other_days(scores):
 
 
 def test_a_publish_failing_midway_leaves_the_previous_rows(scores, monkeypatch):
-    import gamestats_assets.lib.publisher as publisher
+    from gamestats_assets.lib import copy_encoding
 
     with connect(scores) as conn:
         publish_partitions(conn, "t_pub.scores", frame(D1, ["a", "b"], [1.0, 2.0]), "date", [D1])
-    monkeypatch.setattr(publisher, "COPY_BATCH_ROWS", 2)
+    monkeypatch.setattr(copy_encoding, "COPY_BATCH_ROWS", 2)
     duplicate_in_third_batch = frame(D1, ["x", "y", "z", "x"], [1.0, 2.0, 3.0, 4.0])
     with connect(scores) as conn, pytest.raises(psycopg.errors.UniqueViolation):
         publish_partitions(conn, "t_pub.scores", duplicate_in_third_batch, "date", [D1])

@@ -150,7 +150,8 @@ def parse_day(platform: PlatformResource, partition: str, schema: dict[str, pl.D
         raise dg.Failure(description=f"every line delivered for {partition} was rejected or unreadable: see "
                          f"{platform.quarantine_dir / DOMAIN / partition}")
     return (read.frame.rename({"_file": "source_file", "_record": "line_number"})
-            .with_columns(pl.col("#time").cast(pl.Datetime("us")), date=pl.lit(dt.date.fromisoformat(partition))))
+            .with_columns(pl.col("source_file").cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
+                          date=pl.lit(dt.date.fromisoformat(partition))))
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],

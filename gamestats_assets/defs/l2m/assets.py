@@ -110,14 +110,29 @@ def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.Dat
     return frame
 
 
+def history_in(ref: str, days_back: int) -> dg.AssetIn:
+    """An input read lazily over the day and the ``days_back`` days before it (those that exist)."""
+    mapping = dg.TimeWindowPartitionMapping(start_offset=-days_back, end_offset=0,
+                                            allow_nonexistent_upstream_partitions=True)
+    return asset_in(ref, partition_mapping=mapping, dagster_type=pl.LazyFrame)
+
+
 def build_daily_asset(table: Table) -> dg.AssetsDefinition:
-    """``l2m/<layer>/<name>`` computed for each day of the run from the inputs' rows of that day."""
+    """``l2m/<layer>/<name>`` computed for each day of the run from the inputs' rows of that day (and, for
+    the inputs in ``history``, of the days before it)."""
+    ins = {param: history_in(ref, table.history[param]) if param in table.history else asset_in(ref)
+           for param, ref in table.inputs.items()}
 
     @lake_asset(DOMAIN, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
-                ins={param: asset_in(ref) for param, ref in table.inputs.items()}, description=table.asset_description)
-    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame) -> pl.DataFrame:
-        return with_headline(context, table, pl.concat([table.compute(day, **of_day(frames, day))
-                                                        for day in days_of(context)], how="vertical_relaxed"))
+                ins=ins, description=table.asset_description)
+    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+        def inputs(day: dt.date) -> dict[str, pl.DataFrame]:
+            return {param: frame.filter(pl.col("date").is_between(day - dt.timedelta(days=table.history[param]), day))
+                    .collect() if param in table.history else frame.filter(pl.col("date") == day)
+                    for param, frame in frames.items()}
+
+        return with_headline(context, table, pl.concat([table.compute(day, **inputs(day)) for day in days_of(context)],
+                                                       how="vertical_relaxed"))
 
     return _table
 

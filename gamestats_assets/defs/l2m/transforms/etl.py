@@ -104,7 +104,7 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
     Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
-    parsed = read_events(day_dir, source.event, day, required=required)
+    parsed = read_events(day_dir, source.event, day, required=required, keep_roots=("#account_id",))
     frame = (parsed.frame.lazy()
              .group_by("user_id", "server_id", *source.keys, maintain_order=True)
              .agg(pl.col("level").max(), pl.col(source.measure).sum(), pl.len().cast(pl.Int64).alias("events"))

@@ -4,7 +4,8 @@ benchmark are all built from ``TABLES``.
 Each ``Table`` names its layer, its function (whose docstring defines it), its inputs by reference
 (``"<layer>/<name>"``) and how it relates to days:
 - ``etl``: ``compute(day_dir, day)`` reads the day's landing files into a ``ReadResult``;
-- ``daily``: ``compute(day, **inputs)``, every input restricted to the day;
+- ``daily``: ``compute(day, **inputs)``, every input restricted to the day, except those named in ``history``,
+  which hold that many days before the day as well;
 - ``carried``: ``compute(yesterday, day, **inputs)`` continues its own previous day (None on the first day);
 - ``window``: ``compute(day, **inputs)``, inputs holding the days ``window`` days back (retention);
 - ``snapshot``: ``compute(**inputs)`` over every day.
@@ -39,6 +40,8 @@ class Table:
     inputs: Mapping[str, str] = field(default_factory=dict)
     kind: Kind = "daily"
     window: int = 0
+    history: Mapping[str, int] = field(default_factory=dict)
+    """Inputs of a daily table read with the days before: parameter → how many days back."""
     invariant: Callable[..., dict[str, int]] | None = None
     """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
     headline: Headline | None = None
@@ -246,7 +249,11 @@ def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable
                            for param, ref in table.inputs.items()}
                 tables[table.frame_name] = table.compute(day, **history)
             else:
-                tables[table.frame_name] = table.compute(day, **frames)
+                earlier = {param: [run.days[day - dt.timedelta(days=n)][BY_REF[table.inputs[param]].frame_name]
+                                   for n in range(days_back, 0, -1) if day - dt.timedelta(days=n) in run.days]
+                           for param, days_back in table.history.items()}
+                tables[table.frame_name] = table.compute(
+                    day, **{**frames, **{p: pl.concat([*e, frames[p]]) for p, e in earlier.items()}})
             on_table(table, day)
         run.days[day], run.rejects[day] = tables, rejects
     for table in TABLES:
