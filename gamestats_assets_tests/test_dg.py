@@ -61,9 +61,11 @@ def instance_env(own_pg_url, tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def dg_commands(instance_env) -> dict[str, subprocess.CompletedProcess]:
     """``dg check defs``, ``dg list defs --json`` and ``dg launch`` of the L2M daily KPIs of DAY with
-    everything upstream up to the published table, run side by side as three users of the instance would."""
+    everything upstream up to the published table (and the day's server performance), run side by side as
+    three users of the instance would."""
     commands = {"check": ["check", "defs"], "list": ["list", "defs", "--json"],
-                "launch": ["launch", "--assets", '+key:"l2m/postgres/l2m_daily_kpis"', "--partition", DAY]}
+                "launch": ["launch", "--assets", '+key:"l2m/postgres/l2m_daily_kpis",key:"l2m/cons/l2m_server_performance"',
+                           "--partition", DAY]}
     started = {name: subprocess.Popen([*DG, *args], cwd=PROJECT_ROOT, env=instance_env, text=True,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for name, args in commands.items()}
@@ -102,19 +104,25 @@ def test_dg_launch_of_a_day_publishes_it_on_the_gamestats_instance(dg_commands, 
     assert runs == 1
 
 
-def test_the_kpi_figures_of_the_materialization_equal_the_published_table(dg_commands, instance_env, own_pg_url,
-                                                                          monkeypatch):
-    launched = dg_commands["launch"]
-    assert launched.returncode == 0, launched.stderr[-3000:]
+def latest_figures(instance_env, monkeypatch, key: dg.AssetKey) -> dict:
+    """The metadata of the latest materialization of ``key``'s DAY partition, read from the instance."""
     for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
         monkeypatch.setenv(name, instance_env[name])
     with dg.DagsterInstance.get() as instance:
         [record] = instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=KPIS, asset_partitions=[DAY]), limit=1).records
-    figures = {name: value.value for name, value in record.asset_materialization.metadata.items()}
+            dg.AssetRecordsFilter(asset_key=key, asset_partitions=[DAY]), limit=1).records
+    return {name: value.value for name, value in record.asset_materialization.metadata.items()}
+
+
+def test_the_kpi_figures_of_the_materialization_equal_the_published_table(dg_commands, instance_env, own_pg_url,
+                                                                          monkeypatch):
+    launched = dg_commands["launch"]
+    assert launched.returncode == 0, launched.stderr[-3000:]
+    figures = latest_figures(instance_env, monkeypatch, KPIS)
     with psycopg.connect(own_pg_url) as conn:
         dau, nru, pu, npu, revenue = conn.execute(
-            "SELECT sum(dau)::bigint, sum(nru)::bigint, sum(pu)::bigint, sum(npu)::bigint, sum(revenue_usd)::float8 FROM l2m.l2m_daily_kpis WHERE date = %s",
+            "SELECT sum(dau)::bigint, sum(nru)::bigint, sum(pu)::bigint, sum(npu)::bigint, sum(revenue_usd)::float8 "
+            "FROM l2m.l2m_daily_kpis WHERE date = %s",
             (dt.date.fromisoformat(DAY),)).fetchone()
     assert (figures["dau"], figures["nru"], figures["pu"], figures["npu"]) == (dau, nru, pu, npu)
     assert figures["revenue_usd"] == pytest.approx(float(revenue))
@@ -124,6 +132,21 @@ def test_the_kpi_figures_of_the_materialization_equal_the_published_table(dg_com
     else:
         assert "arppu_usd" not in figures
 
+
+
+def test_the_server_figures_of_the_materialization_equal_the_lake_table(dg_commands, instance_env, monkeypatch):
+    launched = dg_commands["launch"]
+    assert launched.returncode == 0, launched.stderr[-3000:]
+    figures = latest_figures(instance_env, monkeypatch, dg.AssetKey(["l2m", "cons", "l2m_server_performance"]))
+    servers = pl.read_delta(os.path.join(instance_env["GAMESTATS_DATA_DIR"], "lake", "l2m", "cons",
+                                         "l2m_server_performance"))
+    assert figures["servers"] == servers.height > 0
+    for column in ("dau", "paying_users", "diamonds_gained", "diamonds_spent"):
+        assert figures[column] == servers[column].sum(), column
+    assert figures["revenue_usd"] == pytest.approx(servers["revenue_usd"].sum())
+    if figures["revenue_usd"]:
+        top_share = servers["revenue_usd"].max() / servers["revenue_usd"].sum()
+        assert figures["top_server_revenue_share"] == pytest.approx(top_share)
 
 @pytest.mark.parametrize(("given", "run_as"), [
     (["asset", "materialize", "--select", "group:l2m", "--partition", DAY, "-m", "gamestats_assets.definitions"],
