@@ -88,6 +88,8 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                       f"PostgreSQL {redact(prepared.pg_url)}")
         console.print(f"Dagster's event log: {event_log}")
         with dg.DagsterInstance.get() as instance, console.status("materializing") as status:
+            _fail_dead_runs(instance)
+
             def report(outcome: RunOutcome) -> None:
                 mark = "[green]ok[/]" if outcome.success else "[red]failed[/]"
                 failed_checks = sum(1 for passed in outcome.checks.values() if not passed)
@@ -168,13 +170,19 @@ def dagster(arguments: tuple[str, ...]) -> None:
     ``gamestats dagster launch --assets 'group:l2m' --partition 2026-11-20``.
 
     PostgreSQL is started (if embedded) and migrated first, so the runs appear in ``gamestats dev``. The
-    Dagster commands that ``dg`` supersedes are run as their ``dg`` equivalent (see ``as_dg``).
+    Dagster commands that ``dg`` supersedes are run as their ``dg`` equivalent (see ``as_dg``). Before a
+    ``dg launch``, runs whose process died are marked failed and their pool slots freed (no daemon needed).
     """
     command = as_dg(list(arguments))
     if command != list(arguments):
         console.print(f"running dg {shlex.join(command)}", highlight=False, soft_wrap=True)
     prepared = _prepare_or_exit(Settings.from_env())
     try:
+        if command[:1] == ["launch"]:
+            import dagster as dg
+
+            with dg.DagsterInstance.get() as instance:
+                _fail_dead_runs(instance)
         returncode = run_dg(command)
     finally:
         release(prepared)
@@ -222,6 +230,15 @@ def as_dg(arguments: list[str]) -> list[str]:
         else:
             kept.append(argument)
     return [*replacement, *kept]
+
+
+def _fail_dead_runs(instance) -> None:
+    """Runs whose process died are marked failed and their pool slots freed, so a new run never waits
+    for them (``gamestats dev``'s daemon does the same through run monitoring)."""
+    from gamestats_assets.lib.run_health import fail_dead_runs
+
+    for run_id in fail_dead_runs(instance):
+        console.print(f"run {run_id} had lost its process: marked failed, its pool slots freed")
 
 
 @main.command()

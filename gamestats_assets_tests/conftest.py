@@ -43,15 +43,26 @@ def admin_url(tmp_path_factory) -> str:
     embedded_postgres.stop(pgdata)
 
 
-@pytest.fixture(scope="session")
-def pg_url(admin_url: str) -> str:
-    """The URL of a fresh database for this test session."""
+def fresh_database(admin_url: str):
+    """A new database on the server of ``admin_url``: yields its URL, drops it afterwards."""
     name = f"gamestats_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def pg_url(admin_url: str) -> str:
+    """The URL of a fresh database for this test session."""
+    yield from fresh_database(admin_url)
+
+
+@pytest.fixture(scope="module")
+def module_pg_url(admin_url: str) -> str:
+    """The URL of a fresh database for one test module, for tests whose rows must not meet other modules'."""
+    yield from fresh_database(admin_url)
 
 
 @pytest.fixture

@@ -81,6 +81,8 @@ def stop(pgdata: Path) -> bool:
         return False
     module = _server_module()
     _forget(module, pgdata.resolve())
+    if _system_user() is not None:
+        module.utils.ensure_prefix_permissions(pgdata.resolve())
     try:
         module.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_system_user())
     except subprocess.CalledProcessError:

@@ -8,6 +8,7 @@ DDL lives in ``sql/`` as numbered files applied in order, each once, recorded in
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,13 +28,26 @@ class PostgresUnavailable(RuntimeError):
     """PostgreSQL could not be reached; the message names the setting to fix."""
 
 
+SECRET_KEYS = r"(?:ssl)?password"
+"""The libpq connection parameters that hold a secret: the password, and the passphrase of the client key."""
+CONNINFO_SECRET = re.compile(rf"(?<![\w.])({SECRET_KEYS}\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']\S*|(?=\s|$))", re.IGNORECASE)
+QUERY_SECRET = re.compile(rf"(?<![^&])({SECRET_KEYS}=)[^&#]*", re.IGNORECASE)
+
+
 def redact(url: str) -> str:
-    """``url`` with any password replaced by ``***``, safe to log."""
+    """``url`` with every password replaced by ``***``, safe to log.
+
+    Covers each way libpq takes one: a URL's ``user:password@`` (also before several hosts), its
+    ``?password=`` / ``&sslpassword=`` parameters, and ``password=...`` in a key=value conninfo string
+    (quoted or not).
+    """
+    if "://" not in url:
+        return CONNINFO_SECRET.sub(r"\1***", url)
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{hosts}", query=QUERY_SECRET.sub(r"\1***", parts.query)))
 
 
 def resolve_url(settings: Settings) -> str:
@@ -49,6 +63,8 @@ def dagster_storage_url(url: str) -> str:
     SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, under which dagster-postgres' event
     notifications fail; naming psycopg2 keeps the instance working.
     """
+    if "://" not in url:
+        raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got {redact(url)!r}")
     scheme, rest = url.split("://", 1)
     if scheme not in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got scheme {scheme!r}")
@@ -56,7 +72,9 @@ def dagster_storage_url(url: str) -> str:
 
 
 def libpq_url(url: str) -> str:
-    """``url`` without a SQLAlchemy driver suffix, as libpq (psycopg) takes it."""
+    """``url`` without a SQLAlchemy driver suffix, as libpq (psycopg) takes it; a conninfo string as is."""
+    if "://" not in url:
+        return url
     scheme, rest = url.split("://", 1)
     return f"{scheme.split('+', 1)[0]}://{rest}"
 

@@ -3,8 +3,10 @@
 For each ``PublishSpec`` it builds
 - a blocking check on the lake asset that its key columns are present, never null and unique, so a bad
   table stops the run before anything reaches PostgreSQL;
-- the publish asset ``[domain, "postgres", table]``, which writes the run's partitions in one transaction
-  (partition replace, snapshot replace, or insert-if-absent);
+- the publish asset ``[domain, "postgres", table]`` (partition replace, snapshot replace, or
+  insert-if-absent). The publish assets of a domain that share a partitions definition are one step
+  that writes all their tables in ONE PostgreSQL transaction (each table's write a savepoint in it), so
+  the published tables of a day agree with each other: if any table cannot be written, none changes;
 - a reconciliation check on the publish asset: PostgreSQL's rows (and a column sum) for the run's
   partitions equal the lake's.
 """
@@ -15,6 +17,7 @@ from enum import Enum
 
 import dagster as dg
 import polars as pl
+import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
@@ -70,43 +73,77 @@ def run_partition_values(context: dg.AssetExecutionContext | dg.AssetCheckExecut
     return partition_values(spec.partitions_def, context.partition_keys)
 
 
-def build_publish_asset(spec: PublishSpec) -> dg.AssetsDefinition:
-    """The asset that writes ``spec.source``'s rows of this run into PostgreSQL."""
-
-    @dg.asset(
-        key=spec.asset_key,
-        ins={"frame": dg.AssetIn(spec.source.key)},
-        partitions_def=spec.partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run() if spec.partitions_def else None,
-        kinds={"postgres"},
-        pool=POSTGRES_POOL,
-        group_name=spec.source.key.path[0],
-        description=f"{spec.table} in PostgreSQL: {spec.source.key.to_user_string()} as published, "
-        f"one row per {', '.join(spec.key_columns)} ({spec.mode.value} publish).",
-        metadata={"table": spec.table, "key_columns": ", ".join(spec.key_columns)},
-    )
-    def _publish(context: dg.AssetExecutionContext, postgres: PostgresResource, frame: pl.DataFrame):
-        with postgres.connection() as conn:
-            if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
-                rows = publisher.publish_partitions(
-                    conn, spec.table, frame, spec.partition_column, run_partition_values(context, spec)
-                )
-            elif spec.mode is PublishMode.INSERT_IF_ABSENT:
-                rows = publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
-            else:
-                rows = publisher.replace_snapshot(conn, spec.table, frame)
-        return dg.MaterializeResult(
-            metadata={"dagster/row_count": rows, "rows_written": rows, WORKER_METADATA: step_worker()}
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: pl.DataFrame) -> int:
+    """Write ``spec``'s rows of this run with its mode; nested in the caller's transaction (a savepoint)."""
+    if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
+        return publisher.publish_partitions(
+            conn, spec.table, frame, spec.partition_column, run_partition_values(context, spec)
         )
+    if spec.mode is PublishMode.INSERT_IF_ABSENT:
+        return publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
+    return publisher.replace_snapshot(conn, spec.table, frame)
+
+
+def input_name(spec: PublishSpec) -> str:
+    return "_".join(spec.source.key.path)
+
+
+def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
+    """One step that publishes every table of ``specs`` (one domain, one partitions definition) in ONE
+    PostgreSQL transaction: a day's tables change together or not at all, so a failure in any of them
+    (a value PostgreSQL refuses, a frame that does not fit its table) leaves every table as it was.
+    A run selecting only some of the tables publishes those, still in one transaction."""
+    partitions_def = specs[0].partitions_def
+    domain = specs[0].source.key.path[0]
+
+    @dg.multi_asset(
+        name=name,
+        specs=[
+            dg.AssetSpec(
+                spec.asset_key,
+                deps=[spec.source.key],
+                kinds={"postgres"},
+                group_name=domain,
+                description=f"{spec.table} in PostgreSQL: {spec.source.key.to_user_string()} as published, "
+                f"one row per {', '.join(spec.key_columns)} ({spec.mode.value} publish), in one transaction "
+                f"with the other tables of {name}.",
+                metadata={"table": spec.table, "key_columns": ", ".join(spec.key_columns)},
+            )
+            for spec in specs
+        ],
+        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        pool=POSTGRES_POOL,
+        can_subset=True,
+        required_resource_keys={"postgres"},
+    )
+    def _publish(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
+        selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
+        postgres: PostgresResource = context.resources.postgres
+        written = {}
+        with postgres.connection() as conn:
+            try:
+                with conn.transaction():
+                    for spec in selected:
+                        written[spec.asset_key] = write(conn, context, spec, frames[input_name(spec)])
+            except psycopg.Error as error:
+                failed = selected[len(written)].table
+                raise publisher.PublishError(
+                    f"{failed} could not be published, so none of {[s.table for s in selected]} changed: {error}"
+                ) from error
+        for key, rows in written.items():
+            yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows, "rows_written": rows,
+                                                                WORKER_METADATA: step_worker()})
 
     return _publish
 
 
-def build_reconciliation_check(spec: PublishSpec, publish_asset: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
+def build_reconciliation_check(spec: PublishSpec) -> dg.AssetChecksDefinition:
     """PostgreSQL holds the lake's rows for the run's partitions: same count, same ``sum_column`` total."""
 
     @dg.asset_check(
-        asset=publish_asset,
+        asset=spec.asset_key,
         name="postgres_matches_lake",
         description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) "
         "for the partitions of the run.",
@@ -130,14 +167,24 @@ def build_reconciliation_check(spec: PublishSpec, publish_asset: dg.AssetsDefini
     return _reconcile
 
 
+def step_name(domain: str, partitions_def: dg.PartitionsDefinition | None) -> str:
+    """``<domain>__postgres__<snapshots|partitions|dynamic partitions' name>``."""
+    if partitions_def is None:
+        return f"{domain}__postgres__snapshots"
+    if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
+        return f"{domain}__postgres__{partitions_def.name}"
+    return f"{domain}__postgres__partitions"
+
+
 def build_publish_definitions(
     specs: Sequence[PublishSpec],
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """Publish assets and their checks (blocking key check upstream, reconciliation after) for ``specs``."""
-    assets, checks = [], []
+    """Publish steps and their checks (blocking key check upstream, reconciliation after) for ``specs``:
+    one step per domain and partitions definition, writing all of its tables in one transaction."""
+    steps: dict[str, list[PublishSpec]] = {}
+    checks = []
     for spec in specs:
-        publish_asset = build_publish_asset(spec)
-        assets.append(publish_asset)
+        steps.setdefault(step_name(spec.source.key.path[0], spec.partitions_def), []).append(spec)
         checks.append(
             frame_check(
                 spec.source,
@@ -148,5 +195,5 @@ def build_publish_definitions(
                 blocking=True,
             )
         )
-        checks.append(build_reconciliation_check(spec, publish_asset))
-    return assets, checks
+        checks.append(build_reconciliation_check(spec))
+    return [build_publish_step(name, grouped) for name, grouped in steps.items()], checks

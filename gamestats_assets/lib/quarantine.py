@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
-
 @dataclass(frozen=True)
 class Reject:
     """One record that could not be read: where it was, why, and its raw text."""
@@ -33,15 +32,39 @@ def partition_folder(root: Path, domain: str, partition: str) -> Path:
 
 
 def quarantine_file(root: Path, path: Path, domain: str, partition: str, reason: str) -> Path:
-    """Move ``path`` into quarantine with ``reason`` recorded beside it; return its new path."""
+    """Move ``path`` into quarantine with ``reason`` recorded beside it; return its new path.
+
+    A file quarantined earlier under the same name is kept: the newcomer takes the first free name
+    ``<stem>.<n><suffix>`` (``recharge.2.jsonl``), and the record of its reason names where it came from.
+    """
     folder = partition_folder(root, domain, partition)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / path.name
+    target = reserve_name(folder, path.name)
     shutil.move(str(path), target)
-    record = {"file": path.name, "origin": str(path), "reason": reason,
+    record = {"file": path.name, "quarantined_as": target.name, "origin": str(path), "reason": reason,
               "quarantined_at": dt.datetime.now(dt.UTC).isoformat()}
     target.with_name(target.name + ".reason.json").write_text(json.dumps(record, indent=2))
     return target
+
+
+RESERVED_SUFFIXES = (".reason.json", ".rejects.jsonl", ".read.json")
+
+
+def reserve_name(folder: Path, name: str) -> Path:
+    """A path in ``folder`` for a file called ``name`` that no quarantined file, reason, rejects or read
+    counts file holds; created empty (exclusively, so two runs quarantining the same name never share it)."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    number = 0
+    while True:
+        number += 1
+        candidate = folder / (name if number == 1 else f"{stem}.{number}{suffix}")
+        if candidate.name.endswith(RESERVED_SUFFIXES) or Path(f"{candidate}.reason.json").exists():
+            continue
+        try:
+            candidate.open("x").close()
+        except FileExistsError:
+            continue
+        return candidate
 
 
 def quarantine_records(

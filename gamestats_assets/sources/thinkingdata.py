@@ -374,16 +374,17 @@ def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyF
     kept = set(schema.empty().columns)
     texts = [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
-    identified = present("#account_id") | (present("#distinct_id") if "#distinct_id" in columns else pl.lit(False))
     checks: list[Rule] = [
         (~pl.col("#type").is_in(schema.record_types).fill_null(False),
          pl.format("'#type' is {}, expected one of {}", pl.col("#type").fill_null("missing"),
                    pl.lit(", ".join(schema.record_types)))),
-        (~identified, "needs a non-empty '#account_id' or '#distinct_id'"),
         (pl.col("_time").is_null(),
          pl.format("'#time' is {}, expected 'yyyy-MM-dd HH:mm:ss.SSS'", pl.col("#time").fill_null("missing"))),
         ((pl.col("#type") == "track") & ~present("#event_name"), "a track record needs a non-empty '#event_name'"),
     ]
+    if "#distinct_id" in columns:
+        checks.insert(1, (~(present("#account_id") | present("#distinct_id")),
+                          "needs a non-empty '#account_id' or '#distinct_id'"))
     if schema.event_name is not None:
         checks.append((pl.col("#event_name").ne_missing(schema.event_name), f"#event_name is not {schema.event_name}"))
     if day is not None:

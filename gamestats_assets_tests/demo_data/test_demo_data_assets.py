@@ -100,7 +100,7 @@ def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):
               and not e.asset_check_evaluation_data.passed]
     [share] = [f for f in failed if f.asset_check_key.name == "few_records_rejected"]
     assert share.metadata["lines_read"].value == 6 and share.metadata["rejected_lines"].value == 5
-    assert not result.asset_materializations_for_node("demo_data__postgres__events")
+    assert not result.asset_materializations_for_node("demo_data__postgres__partitions")
 
 
 def test_a_day_whose_delivered_lines_are_all_rejected_fails_loudly(demo_env, pg_url):

@@ -88,7 +88,7 @@ def test_a_failed_blocking_check_keeps_bad_rows_out_of_postgres(resources, pg_ur
     result = dg.materialize(everything, resources=resources, instance=instance, partition_key="2026-01-02",
                             tags={"duplicate": "yes"}, raise_on_error=False)
     assert check_results(result) == {"publish_keys_unique_and_not_null": False}
-    assert not result.asset_materializations_for_node("t_pubf__postgres__scores")
+    assert not result.asset_materializations_for_node("t_pubf__postgres__partitions")
     assert published(pg_url) == before
 
 

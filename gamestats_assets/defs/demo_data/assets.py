@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
 from gamestats_assets.generator.api import (
     PopulationConfig,
     ProductInfo,
@@ -28,6 +29,7 @@ from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
+from gamestats_assets.lib.lake import partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
@@ -179,26 +181,37 @@ ROOT_COLUMNS = {
 }
 
 
+def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
+    """Each account's profile (segment, install date) as known on each of ``days`` (key ``date``,
+    ``account_id``): a day's tables never change when later days arrive."""
+    frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
+    return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})
+
+
 @lake_asset(
     DOMAIN,
     "cons",
     "events",
     partitions_def=daily_partitions,
     partition_column="date",
-    ins={"etl_events": dg.AssetIn(events.key), "users": dg.AssetIn(users.key)},
+    ins={"history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
-def cons_events(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
     """Every event of the day in a fixed shape for analysts: one row per record (key ``date``,
-    ``source_file``, ``line_number``) with the user's segment and the properties as delivered (one JSON
-    object, exactly the keys the line had)."""
-    shaped = etl_events.select(
+    ``source_file``, ``line_number``) with the user's segment (the export's own ``segment`` user property,
+    else the population's, else ``unknown``, as known on that day) and the properties as delivered (one
+    JSON object, exactly the keys the line had)."""
+    day_events = history.filter(pl.col("date").is_in(partition_values(daily_partitions, context.partition_keys)))
+    shaped = day_events.select(
         "date", "source_file", "line_number",
         *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
         pl.col("properties").fill_null("{}"),
-    )
+    ).collect()
+    profiles = profiles_by_day(history, users, shaped["date"].unique().sort().to_list())
     return (
         shaped.with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
-        .join(users.select("account_id", "segment"), on="account_id", how="left")
+        .join(profiles.select("date", "account_id", "segment"), on=["date", "account_id"], how="left")
+        .with_columns(pl.col("segment").fill_null(UNKNOWN_SEGMENT))
         .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
     )
 
@@ -207,7 +220,7 @@ DAILY_ACTIVITY_HEADLINE = Headline({
     "active_users": "users with at least one track event on the day, every segment",
     "track_events": "track events of the day",
     "user_updates": "user_set updates of the day",
-    "new_users": "users of the population whose install date is the day",
+    "new_users": "users whose install date is the day (for a dropped-in export's users, the day of their first line)",
 }, lambda day: {c: int(day.get_column(c).sum() or 0)
                 for c in ("active_users", "track_events", "user_updates", "new_users")})
 
@@ -239,19 +252,27 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     "daily_activity",
     partitions_def=daily_partitions,
     partition_column="date",
-    ins={"day_events": dg.AssetIn(cons_events.key), "users": dg.AssetIn(users.key)},
+    ins={"day_events": dg.AssetIn(cons_events.key), "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
-def daily_activity(context: dg.AssetExecutionContext, day_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def daily_activity(
+    context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
+) -> pl.DataFrame:
     """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
-    track events, user_set updates, and the population's users whose install date is that day (users of
-    a dropped-in export who are not in the population count under a null segment, never as new)."""
+    track events, user_set updates, and new users (whose install date is that day). Every account counts:
+    users of a dropped-in export under their own ``segment`` user property, else ``unknown``, installed on
+    the day of their first line."""
     activity = day_events.group_by("date", "segment").agg(
-        pl.col("account_id").filter(pl.col("event_type") == "track").n_unique().alias("active_users"),
+        pl.col("account_id").filter(pl.col("event_type") == "track").drop_nulls().n_unique().alias("active_users"),
         (pl.col("event_type") == "track").sum().alias("track_events"),
         (pl.col("event_type") == "user_set").sum().alias("user_updates"),
     )
-    installs = users.group_by(pl.col("install_date").alias("date"), "segment").agg(pl.len().alias("new_users"))
-    grid = day_events.select("date").unique().join(users.select("segment").unique(), how="cross")
+    days = day_events["date"].unique().sort().to_list()
+    installs = (
+        profiles_by_day(history, users, days).filter(pl.col("install_date") == pl.col("date"))
+        .group_by("date", "segment").agg(pl.len().alias("new_users"))
+    )
+    segments = pl.concat([users.select("segment"), activity.select("segment"), installs.select("segment")]).unique()
+    grid = pl.DataFrame({"date": days}, schema={"date": pl.Date}).join(segments, how="cross")
     frame = (
         grid.join(activity, on=["date", "segment"], how="left")
         .join(installs, on=["date", "segment"], how="left")
@@ -270,8 +291,9 @@ def daily_activity(context: dg.AssetExecutionContext, day_events: pl.DataFrame, 
 def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
-    and 95 % Wilson intervals."""
-    measured = retention(etl_events, users)
+    and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
+    ``unknown``) and the day of their first line as install date."""
+    measured = retention(etl_events, user_profiles(etl_events.lazy(), users))
     for lag in ("d1", "d7"):
         if f"cohort_{lag}" not in measured.columns:
             measured = measured.with_columns(pl.lit(0, dtype=pl.UInt32).alias(f"cohort_{lag}"), pl.lit(None, dtype=pl.Float64).alias(lag))
@@ -299,8 +321,8 @@ def conversion_by_segment(
 ) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
-    interval."""
-    measured = conversion(etl_events, users, rules_of(event_rules)).with_columns(
+    interval. Users of a dropped-in export count under their own segment, else ``unknown``."""
+    measured = conversion(etl_events, user_profiles(etl_events.lazy(), users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
     )
     frame = with_wilson(measured, "converted_users", "active_users", "conversion")

@@ -9,6 +9,7 @@ from gamestats_assets.defs.demo_data.assets import (
     DOMAIN,
     SYNTHETIC_PREFIX,
     cons_events,
+    daily_activity,
     event_rules,
     events,
     retention_by_segment,
@@ -87,6 +88,14 @@ def retention_near_target(retention_by_segment: pl.DataFrame, event_rules: pl.Da
     return dg.AssetCheckResult(passed=passed, metadata=metadata)
 
 
+def active_accounts_per_day(etl_events: pl.DataFrame) -> pl.DataFrame:
+    """The distinct accounts with at least one track event, per day (``date``, ``accounts``)."""
+    return (
+        etl_events.filter((pl.col("#type") == "track") & pl.col("#account_id").is_not_null())
+        .group_by("date").agg(pl.col("#account_id").n_unique().alias("accounts"))
+    )
+
+
 CHECKS = [
     segment_mix_as_configured,
     no_violations,
@@ -98,6 +107,12 @@ CHECKS = [
         required_columns({"#type": pl.String, "#time": pl.Datetime("us"), "date": pl.Date, "source_file": pl.String,
                           "line_number": pl.Int64}),
         blocking=True, description="Every line has its type, a parsed time, its day, file and line number.",
+    ),
+    reconciliation_check(
+        daily_activity, events, "every_active_account_counted", lambda frame: frame["active_users"].sum(),
+        other_measure=lambda frame: active_accounts_per_day(frame)["accounts"].sum(), blocking=True,
+        description="Each day's active users over all segments equal the distinct accounts with a track "
+        "event in etl/events: no user of the day, synthetic or from a dropped-in export, is left out.",
     ),
     reconciliation_check(
         cons_events, events, "every_line_kept", lambda frame: frame.height, blocking=True,

@@ -1,0 +1,51 @@
+"""Who each account is: its segment and install date, for synthetic users and for users of a real export.
+
+The synthetic population knows its users' segments and install dates. A dropped-in export knows its own:
+an account's segment is the last ``segment`` user property its ``user_set`` lines gave it, and its
+install date is the day of its first line (``user_set`` or event). An account has the population's
+segment unless its own lines set one, else ``unknown``; it has the population's install date, else the
+day of its first line. So every active account of the lake has exactly one segment and one install date.
+"""
+
+import polars as pl
+
+UNKNOWN_SEGMENT = "unknown"
+SEGMENT_PROPERTY = "segment"
+PROFILE_SCHEMA = {"account_id": pl.String, "segment": pl.String, "install_date": pl.Date}
+
+
+def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
+    """Each account of ``history`` (etl/events rows): the day of its first line and the last segment its
+    own ``user_set`` lines set (null if none), read from the properties as delivered."""
+    lines = history.filter(pl.col("#account_id").is_not_null())
+    first = lines.group_by(pl.col("#account_id").alias("account_id")).agg(pl.col("date").min().alias("first_date"))
+    own = (
+        lines.filter(pl.col("#type") == "user_set")
+        .with_columns(pl.col("properties").str.json_path_match(f"$.{SEGMENT_PROPERTY}").alias("own_segment"))
+        .filter(pl.col("own_segment").is_not_null())
+        .group_by(pl.col("#account_id").alias("account_id"))
+        .agg(pl.col("own_segment").sort_by("#time", "line_number").last())
+    )
+    return first.join(own, on="account_id", how="left")
+
+
+def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
+    """One row per account of the population or of ``history`` (key ``account_id``): its segment and
+    install date (see the module docstring)."""
+    population = users.lazy().select("account_id", pl.col("segment").alias("population_segment"),
+                                     pl.col("install_date").alias("population_install_date"))
+    return (
+        population.join(seen_accounts(history), on="account_id", how="full", coalesce=True)
+        .select(
+            "account_id",
+            pl.coalesce("own_segment", "population_segment", pl.lit(UNKNOWN_SEGMENT)).alias("segment"),
+            pl.coalesce("population_install_date", "first_date").alias("install_date"),
+        )
+        .collect()
+    )
+
+
+def until(history: pl.LazyFrame, last_day) -> pl.LazyFrame:
+    """The rows of ``history`` up to ``last_day``: what was known on that day, so a day's tables never
+    change when later days arrive."""
+    return history.filter(pl.col("date") <= last_day)
