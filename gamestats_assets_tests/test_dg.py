@@ -9,14 +9,11 @@ import os
 import shlex
 import subprocess
 import sys
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import polars as pl
 import psycopg
 import pytest
-from psycopg import sql
 
 from gamestats_assets.definitions import defs
 from gamestats_assets.lib.settings import PROJECT_ROOT
@@ -32,22 +29,11 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def own_pg_url(admin_url) -> str:
-    """A database of this module's own: the days it publishes stay out of other modules' tables."""
-    name = f"gamestats_dg_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture(scope="module")
-def instance_env(own_pg_url, tmp_path_factory) -> dict[str, str]:
+def instance_env(module_pg_url, tmp_path_factory) -> dict[str, str]:
     """The environment of a shell after ``eval "$(gamestats env)"``: a tiny synthetic population starting
-    on DAY, published to the module's database, which also holds the Dagster instance."""
+    on DAY, published to the module's own database (its day stays out of other modules' tables), which also holds the Dagster instance."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
-    env.update(GAMESTATS_DATA_DIR=str(tmp_path_factory.mktemp("dg") / "data"), GAMESTATS_PG_URL=own_pg_url,
+    env.update(GAMESTATS_DATA_DIR=str(tmp_path_factory.mktemp("dg") / "data"), GAMESTATS_PG_URL=module_pg_url,
                GAMESTATS_USERS="40", GAMESTATS_START_DATE=DAY)
     prepared = run([*GAMESTATS, "env"], env)
     assert prepared.returncode == 0, prepared.stderr
@@ -91,11 +77,11 @@ def test_dg_list_defs_lists_every_asset_of_the_code_location(dg_commands):
     assert "l2m/postgres/l2m_daily_kpis" in listed and "demo_data/cons/daily_activity" in listed
 
 
-def test_dg_launch_of_a_day_publishes_it_on_the_gamestats_instance(dg_commands, instance_env, own_pg_url):
+def test_dg_launch_of_a_day_publishes_it_on_the_gamestats_instance(dg_commands, instance_env, module_pg_url):
     launched = dg_commands["launch"]
     assert launched.returncode == 0, launched.stderr[-3000:]
     lake = pl.read_delta(os.path.join(instance_env["GAMESTATS_DATA_DIR"], "lake", "l2m", "cons", "l2m_daily_kpis"))
-    with psycopg.connect(own_pg_url) as conn:
+    with psycopg.connect(module_pg_url) as conn:
         published = conn.execute("SELECT count(*), sum(dau)::bigint FROM l2m.l2m_daily_kpis WHERE date = %s",
                                  (dt.date.fromisoformat(DAY),)).fetchone()
         [runs] = conn.execute("SELECT count(*) FROM runs WHERE status = 'SUCCESS' AND partition = %s", (DAY,)).fetchone()
@@ -114,12 +100,12 @@ def latest_figures(instance_env, monkeypatch, key: dg.AssetKey) -> dict:
     return {name: value.value for name, value in record.asset_materialization.metadata.items()}
 
 
-def test_the_kpi_figures_of_the_materialization_equal_the_published_table(dg_commands, instance_env, own_pg_url,
+def test_the_kpi_figures_of_the_materialization_equal_the_published_table(dg_commands, instance_env, module_pg_url,
                                                                           monkeypatch):
     launched = dg_commands["launch"]
     assert launched.returncode == 0, launched.stderr[-3000:]
     figures = latest_figures(instance_env, monkeypatch, KPIS)
-    with psycopg.connect(own_pg_url) as conn:
+    with psycopg.connect(module_pg_url) as conn:
         dau, nru, pu, npu, revenue = conn.execute(
             "SELECT sum(dau)::bigint, sum(nru)::bigint, sum(pu)::bigint, sum(npu)::bigint, sum(revenue_usd)::float8 "
             "FROM l2m.l2m_daily_kpis WHERE date = %s",
