@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import subprocess
 import sys
 from collections import Counter
@@ -134,48 +135,101 @@ def _print_summary(defs, pg_url: str, outcomes: list[RunOutcome]) -> None:
     console.print("Open the Dagster UI on the same instance with [bold]gamestats dev[/].")
 
 
+DG = [sys.executable, "-m", "dagster_dg_cli.cli"]
+"""The ``dg`` CLI of this Python environment."""
+
+
+def run_dg(arguments: list[str]) -> int:
+    """Run ``dg`` from the project folder, where ``pyproject.toml``'s ``[tool.dg]`` makes it find the code
+    location, on the instance ``prepare`` set up (``DAGSTER_HOME``, ``GAMESTATS_DAGSTER_PG_URL``)."""
+    process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reached dg too (same process group): wait while it stops its webserver and daemon.
+            continue
+
+
 @main.command()
 @click.option("--port", default=3000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def dev(port: int, host: str) -> None:
-    """Open the Dagster UI (webserver and daemon) on the gamestats instance."""
+    """Open the Dagster UI (webserver and daemon) on the gamestats instance: ``dg dev`` on it."""
     prepared = _prepare_or_exit(Settings.from_env())
-    command = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
-               "-h", host, "-p", str(port)]
     try:
-        subprocess.run(command, cwd=prepared.settings.dagster_home, check=False)
-    except KeyboardInterrupt:
-        pass
+        run_dg(["dev", "--host", host, "--port", str(port)])
     finally:
         release(prepared)
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def dagster(arguments: tuple[str, ...]) -> None:
-    """Run the Dagster CLI on the gamestats instance, e.g.
-    ``gamestats dagster asset materialize --select 'group:l2m' --partition 2026-11-20``.
+    """Run the ``dg`` CLI on the gamestats instance, e.g.
+    ``gamestats dagster launch --assets 'group:l2m' --partition 2026-11-20``.
 
-    PostgreSQL is started (if embedded) and migrated first, and ``-m gamestats_assets.definitions`` is
-    added where the command takes a code location, so its runs appear in ``gamestats dev``. Before a run
-    starts, runs whose process died are marked failed and their pool slots freed (no daemon needed).
+    PostgreSQL is started (if embedded) and migrated first, so the runs appear in ``gamestats dev``. The
+    Dagster commands that ``dg`` supersedes are run as their ``dg`` equivalent (see ``as_dg``). Before a
+    ``dg launch``, runs whose process died are marked failed and their pool slots freed (no daemon needed).
     """
+    command = as_dg(list(arguments))
+    if command != list(arguments):
+        console.print(f"running dg {shlex.join(command)}", highlight=False, soft_wrap=True)
     prepared = _prepare_or_exit(Settings.from_env())
-    location = ["-m", "gamestats_assets.definitions"] if arguments[:2] in LOCATION_COMMANDS else []
     try:
-        if arguments[:2] in RUN_COMMANDS:
+        if command[:1] == ["launch"]:
             import dagster as dg
 
             with dg.DagsterInstance.get() as instance:
                 _fail_dead_runs(instance)
-        completed = subprocess.run([sys.executable, "-m", "dagster", *arguments, *location],
-                                   cwd=prepared.settings.dagster_home, check=False)
+        returncode = run_dg(command)
     finally:
         release(prepared)
-    sys.exit(completed.returncode)
+    sys.exit(returncode)
 
 
-RUN_COMMANDS = {("asset", "materialize"), ("job", "execute"), ("job", "launch"), ("job", "backfill")}
+@main.command()
+def env() -> None:
+    """Prepare the gamestats instance and print the shell exports that point plain ``dg`` at it:
+    ``eval "$(gamestats env)"``, then ``dg dev``, ``dg launch ...`` from the project folder. An embedded
+    PostgreSQL is left running for them (``gamestats db stop`` stops it)."""
+    _prepare_or_exit(Settings.from_env())
+    for name in ("GAMESTATS_DATA_DIR", "DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
+        click.echo(f"export {name}={shlex.quote(os.environ[name])}")
+
+
+SUPERSEDED = {
+    ("asset", "materialize"): ["launch"],
+    ("job", "launch"): ["launch"],
+    ("job", "execute"): ["launch"],
+    ("asset", "list"): ["list", "defs"],
+    ("job", "list"): ["list", "defs"],
+    ("definitions", "validate"): ["check", "defs"],
+}
+"""Dagster CLI commands that ``dg`` supersedes, and the ``dg`` command doing the same."""
+LAUNCH_OPTIONS = {"--select": "--assets", "-j": "--job"}
+"""Options of the superseded run commands under their ``dg launch`` names."""
+LOCATION_OPTIONS = {"-m", "--module-name", "-f", "--python-file", "-w", "--workspace", "-d", "--working-directory"}
+"""Code-location options, with their value dropped: ``dg`` loads the project's code location."""
+
+
+def as_dg(arguments: list[str]) -> list[str]:
+    """``arguments`` as ``dg`` arguments: a superseded Dagster command (``asset materialize --select S``)
+    becomes its ``dg`` command (``launch --assets S``); anything else is passed to ``dg`` as it is."""
+    replacement = SUPERSEDED.get(tuple(arguments[:2]))
+    if replacement is None:
+        return arguments
+    kept: list[str] = []
+    rest = iter(arguments[2:])
+    for argument in rest:
+        if argument in LOCATION_OPTIONS:
+            next(rest, None)
+        elif replacement == ["launch"]:
+            kept.append(LAUNCH_OPTIONS.get(argument, argument))
+        else:
+            kept.append(argument)
+    return [*replacement, *kept]
 
 
 def _fail_dead_runs(instance) -> None:
@@ -185,10 +239,6 @@ def _fail_dead_runs(instance) -> None:
 
     for run_id in fail_dead_runs(instance):
         console.print(f"run {run_id} had lost its process: marked failed, its pool slots freed")
-
-
-LOCATION_COMMANDS = {("asset", "materialize"), ("asset", "list"), ("job", "launch"), ("job", "list"),
-                     ("definitions", "validate")}
 
 
 @main.command()

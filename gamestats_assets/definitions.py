@@ -1,15 +1,33 @@
-"""The code location: every domain's definitions, with the project-wide policy applied once."""
+"""The code location (``dg``'s ``code_location_target_module``): every domain package under ``defs/``, with
+the project-wide policy applied once."""
 
+import importlib
+import pkgutil
 from datetime import timedelta
+from types import ModuleType
 
 import dagster as dg
 
-from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
+from gamestats_assets import defs as defs_folder
 from gamestats_assets.lib.celery_workers import celery_executor
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 
-DOMAINS = [demo_data, l2m, lol, pubg, rocket]
+
+def load_domains() -> list[ModuleType]:
+    """Every package under ``defs/``, by name: a domain joins the code location by having a folder there
+    whose ``__init__`` exports ``defs`` and ``DISCOVERIES``."""
+    domains = [importlib.import_module(f"{defs_folder.__name__}.{module.name}")
+               for module in sorted(pkgutil.iter_modules(defs_folder.__path__), key=lambda m: m.name)
+               if module.ispkg]
+    for domain in domains:
+        missing = [name for name in ("defs", "DISCOVERIES") if not hasattr(domain, name)]
+        if missing:
+            raise ImportError(f"the domain package {domain.__name__} must export {' and '.join(missing)}")
+    return domains
+
+
+DOMAINS = load_domains()
 """Every domain package: its ``defs`` and the ``DISCOVERIES`` that find its partitions in landing."""
 
 DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]

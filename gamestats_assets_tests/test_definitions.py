@@ -10,6 +10,17 @@ def test_code_location_loads():
     dg.Definitions.validate_loadable(defs)
 
 
+def test_every_package_under_defs_is_a_domain_of_the_code_location():
+    from gamestats_assets.definitions import DISCOVERIES, DOMAINS
+    from gamestats_assets.lib.settings import PROJECT_ROOT
+
+    folders = {p.name for p in (PROJECT_ROOT / "gamestats_assets" / "defs").iterdir() if (p / "__init__.py").exists()}
+    assert {domain.__name__.rsplit(".", 1)[1] for domain in DOMAINS} == folders >= {"demo_data", "l2m"}
+    assert DISCOVERIES == [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]
+    groups = {defs.resolve_asset_graph().get(key).group_name for key in defs.resolve_asset_graph().materializable_asset_keys}
+    assert groups == folders
+
+
 def test_every_asset_is_documented_and_keyed_domain_layer_table():
     graph = defs.resolve_asset_graph()
     for key in graph.materializable_asset_keys:

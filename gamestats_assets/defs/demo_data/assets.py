@@ -28,6 +28,7 @@ from gamestats_assets.generator.api import (
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
+from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
 from gamestats_assets.lib.lake import partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
@@ -215,6 +216,36 @@ def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users:
     )
 
 
+DAILY_ACTIVITY_HEADLINE = Headline({
+    "active_users": "users with at least one track event on the day, every segment",
+    "track_events": "track events of the day",
+    "user_updates": "user_set updates of the day",
+    "new_users": "users whose install date is the day (for a dropped-in export's users, the day of their first line)",
+}, lambda day: {c: int(day.get_column(c).sum() or 0)
+                for c in ("active_users", "track_events", "user_updates", "new_users")})
+
+
+def retention_figures(by_segment: pl.DataFrame) -> Figures:
+    """D1 and D7 retention over every segment, from the segments' cohorts and retained users."""
+    return {name: value for lag in ("d1", "d7") for name, value in rate_figures(
+        lag, int(by_segment.get_column(f"retained_{lag}").sum() or 0),
+        int(by_segment.get_column(f"cohort_{lag}").sum() or 0)).items()}
+
+
+RETENTION_HEADLINE = Headline({
+    name: meaning for lag, days in (("d1", 1), ("d7", 7)) for name, meaning in rate_meanings(
+        lag, f"D{days} retention over every segment: the share of the users installed on a measured day who are "
+        f"active {days} day(s) later", "users installed on a day whose day " f"{days} is in the data",
+        f"of those, users active {days} day(s) after installing").items()
+}, retention_figures)
+
+CONVERSION_HEADLINE = Headline(rate_meanings(
+    "conversion", "conversion over every segment: the share of the active users who did the conversion event",
+    "users active at least once", "of those, users who did the conversion event"),
+    lambda by_segment: rate_figures("conversion", int(by_segment.get_column("converted_users").sum() or 0),
+                                    int(by_segment.get_column("active_users").sum() or 0)))
+
+
 @lake_asset(
     DOMAIN,
     "cons",
@@ -223,7 +254,9 @@ def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users:
     partition_column="date",
     ins={"day_events": dg.AssetIn(cons_events.key), "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
-def daily_activity(day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
+def daily_activity(
+    context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
+) -> pl.DataFrame:
     """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
     track events, user_set updates, and new users (whose install date is that day). Every account counts:
     users of a dropped-in export under their own ``segment`` user property, else ``unknown``, installed on
@@ -240,7 +273,7 @@ def daily_activity(day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.Da
     )
     segments = pl.concat([users.select("segment"), activity.select("segment"), installs.select("segment")]).unique()
     grid = pl.DataFrame({"date": days}, schema={"date": pl.Date}).join(segments, how="cross")
-    return (
+    frame = (
         grid.join(activity, on=["date", "segment"], how="left")
         .join(installs, on=["date", "segment"], how="left")
         .select(
@@ -250,10 +283,12 @@ def daily_activity(day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.Da
         )
         .sort("date", "segment")
     )
+    record_headline(context, DAILY_ACTIVITY_HEADLINE, frame, "date")
+    return frame
 
 
 @lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
-def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
@@ -267,10 +302,12 @@ def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.Da
             (pl.col(lag).fill_null(0.0) * pl.col(f"cohort_{lag}").fill_null(0)).round().cast(pl.Int64).alias(f"retained_{lag}"),
         )
         measured = with_wilson(measured, f"retained_{lag}", f"cohort_{lag}", lag)
-    return measured.select(
+    frame = measured.select(
         "segment",
         *[c for lag in ("d1", "d7") for c in (f"cohort_{lag}", f"retained_{lag}", lag, f"{lag}_ci_low", f"{lag}_ci_high")],
     )
+    record_headline(context, RETENTION_HEADLINE, frame)
+    return frame
 
 
 @lake_asset(
@@ -279,14 +316,20 @@ def retention_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.Da
     "conversion",
     ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
 )
-def conversion_by_segment(etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame) -> pl.DataFrame:
+def conversion_by_segment(
+    context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame
+) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
     interval. Users of a dropped-in export count under their own segment, else ``unknown``."""
     measured = conversion(etl_events, user_profiles(etl_events.lazy(), users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
     )
-    return with_wilson(measured, "converted_users", "active_users", "conversion")
+    frame = with_wilson(measured, "converted_users", "active_users", "conversion")
+    record_headline(context, CONVERSION_HEADLINE, frame)
+    return frame
 
 
-ASSETS = [event_rules, users, event_logs, events, cons_events, daily_activity, retention_by_segment, conversion_by_segment]
+ASSETS = [event_rules, users, event_logs, events, cons_events, describe_headline(daily_activity, DAILY_ACTIVITY_HEADLINE),
+          describe_headline(retention_by_segment, RETENTION_HEADLINE),
+          describe_headline(conversion_by_segment, CONVERSION_HEADLINE)]

@@ -16,6 +16,7 @@ from gamestats_assets.generator.emitters.l2m import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.checks import MAX_REJECTED_SHARE
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
+from gamestats_assets.lib.headline import record_headline
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitioned import carried_forward, days_of
 from gamestats_assets.lib.partitions import daily_partitions, every_partition, previous_day
@@ -69,7 +70,7 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     lines read are counted for the reject-share check; a source whose files held no readable line fails."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
-                deps=[landing_logs], description=table.description)
+                deps=[landing_logs], description=table.asset_description)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource) -> pl.DataFrame:
         frames, counts = [], {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0}
         for day in days_of(context):
@@ -101,6 +102,14 @@ def of_day(frames: dict[str, pl.DataFrame], day: dt.date) -> dict[str, pl.DataFr
     return {param: frame.filter(pl.col("date") == day) for param, frame in frames.items()}
 
 
+def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame``, after recording the table's headline figures (if it declares any) on its materialization:
+    each day's figures on that day's partition."""
+    if table.headline:
+        record_headline(context, table.headline, frame, "date" if table.kind != "snapshot" else None)
+    return frame
+
+
 def history_in(ref: str, days_back: int) -> dg.AssetIn:
     """An input read lazily over the day and the ``days_back`` days before it (those that exist)."""
     mapping = dg.TimeWindowPartitionMapping(start_offset=-days_back, end_offset=0,
@@ -115,14 +124,15 @@ def build_daily_asset(table: Table) -> dg.AssetsDefinition:
            for param, ref in table.inputs.items()}
 
     @lake_asset(DOMAIN, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
-                ins=ins, description=table.description)
+                ins=ins, description=table.asset_description)
     def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         def inputs(day: dt.date) -> dict[str, pl.DataFrame]:
             return {param: frame.filter(pl.col("date").is_between(day - dt.timedelta(days=table.history[param]), day))
                     .collect() if param in table.history else frame.filter(pl.col("date") == day)
                     for param, frame in frames.items()}
 
-        return pl.concat([table.compute(day, **inputs(day)) for day in days_of(context)], how="vertical_relaxed")
+        return with_headline(context, table, pl.concat([table.compute(day, **inputs(day)) for day in days_of(context)],
+                                                       how="vertical_relaxed"))
 
     return _table
 
@@ -140,13 +150,13 @@ def build_carried_asset(table: Table) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
                 ins={**{param: asset_in(ref) for param, ref in table.inputs.items()},
                      "previous": dg.AssetIn(key, partition_mapping=previous_day)},
-                check_specs=specs, description=table.description)
+                check_specs=specs, description=table.asset_description)
     def _table(context: dg.AssetExecutionContext, platform: PlatformResource, previous: pl.DataFrame,
                **frames: pl.DataFrame):
         pairs = carried_forward(context, previous,
                                 lambda yesterday, day: table.compute(yesterday, day, **of_day(frames, day)),
                                 dt.date.fromisoformat(platform.start_date))
-        frame = pl.concat([today for _, _, today in pairs], how="vertical_relaxed")
+        frame = with_headline(context, table, pl.concat([today for _, _, today in pairs], how="vertical_relaxed"))
         yield dg.Output(frame)
         if table.invariant:
             violations: dict[str, int] = {}
@@ -167,13 +177,13 @@ def build_window_asset(table: Table) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
                 ins={param: asset_in(ref, partition_mapping=window, dagster_type=pl.LazyFrame)
                      for param, ref in table.inputs.items()},
-                description=table.description)
+                description=table.asset_description)
     def _table(context: dg.AssetExecutionContext, **frames: pl.LazyFrame) -> pl.DataFrame:
         needed = sorted({d for day in days_of(context) for d in window_days(table, day)})
         read = {param: frame.filter(pl.col("date").is_in(needed)).collect() for param, frame in frames.items()}
-        return pl.concat([table.compute(day, **{p: f.filter(pl.col("date").is_in(window_days(table, day)))
-                                                for p, f in read.items()})
-                          for day in days_of(context)], how="vertical_relaxed")
+        return with_headline(context, table, pl.concat(
+            [table.compute(day, **{p: f.filter(pl.col("date").is_in(window_days(table, day))) for p, f in read.items()})
+             for day in days_of(context)], how="vertical_relaxed"))
 
     return _table
 
@@ -184,12 +194,13 @@ def build_snapshot_asset(table: Table) -> dg.AssetsDefinition:
 
     @lake_asset(DOMAIN, table.layer, table.name, ins={param: every_partition(asset_in(ref).key)
                                                       for param, ref in table.inputs.items()},
-                description=table.description)
-    def _table(platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
+                description=table.asset_description)
+    def _table(context: dg.AssetExecutionContext, platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
         blocked = [dt.date.fromisoformat(key) for key in over_reject_limit(platform.quarantine_dir, DOMAIN,
                                                                            MAX_REJECTED_SHARE)]
-        return table.compute(**{param: frame.filter(~pl.col("date").is_in(blocked)) if frame.height else frame
-                                for param, frame in frames.items()})
+        return with_headline(context, table, table.compute(
+            **{param: frame.filter(~pl.col("date").is_in(blocked)) if frame.height else frame
+               for param, frame in frames.items()}))
 
     return _table
 

@@ -23,6 +23,7 @@ from typing import Literal
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farmers, kpis, std
+from gamestats_assets.lib.headline import Figures, Headline, rate_figures, rate_meanings, ratio
 from gamestats_assets.lib.quarantine import Reject
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot"]
@@ -43,6 +44,13 @@ class Table:
     """Inputs of a daily table read with the days before: parameter → how many days back."""
     invariant: Callable[..., dict[str, int]] | None = None
     """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
+    headline: Headline | None = None
+    """The figures the table exists for, recorded on each partition's materialization and plotted by the UI."""
+
+    @property
+    def asset_description(self) -> str:
+        """The description, followed by what each headline figure means."""
+        return self.headline.describe(self.description) if self.headline else self.description
 
     @property
     def ref(self) -> str:
@@ -68,6 +76,66 @@ ETL_TABLES = [
     Table("etl", "clan_change", etl.etl_clan_change, "Clan (guild) membership changes: one row per change event "
           "(key event_uuid).", kind="etl"),
 ]
+
+
+
+def daily_kpi_figures(kpis_of_day: pl.DataFrame) -> Figures:
+    """The day's KPIs over every country and server: each user counts on one (country, server), so counts
+    and revenue add up, and ARPU and ARPPU are recomputed from the totals."""
+    dau, nru, pu, npu = (int(kpis_of_day.get_column(c).sum() or 0) for c in ("dau", "nru", "pu", "npu"))
+    revenue = float(kpis_of_day.get_column("revenue_usd").sum() or 0.0)
+    return {"dau": dau, "nru": nru, "pu": pu, "npu": npu, "revenue_usd": revenue,
+            "arpu_usd": ratio(revenue, dau), "arppu_usd": ratio(revenue, pu)}
+
+
+DAILY_KPIS_HEADLINE = Headline({
+    "dau": "daily active users: distinct users active on the day, every country and server",
+    "nru": "new registered users: active users whose registration date is the day",
+    "pu": "paying users: users with at least one payment on the day",
+    "npu": "new paying users: users whose first payment ever is on the day",
+    "revenue_usd": "the day's payments in USD",
+    "arpu_usd": "average revenue per user: revenue_usd / dau",
+    "arppu_usd": "average revenue per paying user: revenue_usd / pu (absent on a day nobody paid)",
+}, daily_kpi_figures)
+
+
+def retention_figures(retention_of_day: pl.DataFrame) -> Figures:
+    """D1, D7 and D30 retention measured on the day, each with its cohort size and Wilson interval; a Dn
+    whose cohort day is not in the lake has no figures."""
+    figures: dict[str, int | float | None] = {}
+    for row in retention_of_day.iter_rows(named=True):
+        figures.update(rate_figures(f"d{row['day_n']}", row["retained_users"], row["cohort_size"]))
+    return figures
+
+
+RETENTION_HEADLINE = Headline({
+    name: meaning for n in kpis.RETENTION_DAYS for name, meaning in rate_meanings(
+        f"d{n}", f"D{n} retention: the share of the users registered {n} day(s) before who are active on the day",
+        f"users registered {n} day(s) before (the cohort)", f"users of the D{n} cohort active on the day").items()
+}, retention_figures)
+
+
+def server_figures(servers_of_day: pl.DataFrame) -> Figures:
+    """The day's server totals (each active user on one server, each payer on one payment server) and how
+    concentrated revenue is."""
+    revenue = float(servers_of_day.get_column("revenue_usd").sum() or 0.0)
+    top = float(servers_of_day.get_column("revenue_usd").max() or 0.0)
+    return {"servers": servers_of_day.height,
+            **{c: int(servers_of_day.get_column(c).sum() or 0)
+               for c in ("dau", "paying_users", "diamonds_gained", "diamonds_spent")},
+            "revenue_usd": revenue, "top_server_revenue_share": ratio(top, revenue)}
+
+
+SERVER_PERFORMANCE_HEADLINE = Headline({
+    "servers": "servers with activity or payments on the day",
+    "dau": "active users over every server (each on the server of their highest level)",
+    "paying_users": "paying users over every server (each on the server of their largest payment)",
+    "revenue_usd": "the day's revenue in USD over every server",
+    "top_server_revenue_share": "the share of the day's revenue made on the best-earning server (absent without "
+                                "revenue)",
+    "diamonds_gained": "diamonds gained over every server",
+    "diamonds_spent": "diamonds spent over every server",
+}, server_figures)
 
 TABLES: list[Table] = [
     *ETL_TABLES,
@@ -108,7 +176,7 @@ TABLES: list[Table] = [
           "l2m_server_performance: per (date, server_id) active users, payers, revenue, diamonds gained and spent, "
           "and play time.",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
-           "money_spend": "etl/money_spend", "logout": "etl/logout"}),
+           "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE),
     Table("std", "farmers_detected",
           lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
               login.filter(pl.col("date") == day), logout, active, item_gain, etl.diamonds(money_gain), recharge,
@@ -127,12 +195,13 @@ TABLES: list[Table] = [
           lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
           "l2m_daily_kpis: per (date, country_code, server_id) DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU in "
           "USD (definitions in transforms/kpis.py).",
-          {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "cumulative": "cons/l2m_cumulative_revenue"}),
+          {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "cumulative": "cons/l2m_cumulative_revenue"},
+          headline=DAILY_KPIS_HEADLINE),
     Table("cons", "l2m_retention", lambda day, active: kpis.l2m_retention(active, day),
           "l2m_retention: D1, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
           "days before, how many are active on the day, the rate and its Wilson 95 % interval. Reads only the days "
           "it measures and their cohort days.",
-          {"active": "cons/l2m_active"}, kind="window", window=max(kpis.RETENTION_DAYS)),
+          {"active": "cons/l2m_active"}, kind="window", window=max(kpis.RETENTION_DAYS), headline=RETENTION_HEADLINE),
     Table("cons", "l2m_guild_info", lambda changes: cons.l2m_guild_info(changes),
           "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
           {"changes": "etl/clan_change"}, kind="snapshot"),
