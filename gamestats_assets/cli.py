@@ -79,9 +79,13 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
     try:
         import dagster as dg
 
-        from gamestats_assets.definitions import DISCOVERIES, defs
+        from gamestats_assets.definitions import DISCOVERIES, DOMAINS, defs
         from gamestats_assets.lib.resources import PlatformResource
         from gamestats_assets.lib.runner import materialize_recent
+
+        for domain in DOMAINS:
+            if hasattr(domain, "prepare_demo"):
+                domain.prepare_demo(PlatformResource.from_settings(settings), keys)
 
         event_log = settings.data_dir / "logs" / f"demo-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
         console.print(f"[bold]gamestats demo[/]: {keys[0]} .. {keys[-1]}, data in {settings.data_dir}, "

@@ -20,7 +20,7 @@ from pathlib import Path  # noqa: E402
 from gamestats_assets.sources.replays.features import replay_match  # noqa: E402
 from gamestats_assets.sources.replays.frames import read_frames  # noqa: E402
 
-REPLAYS = Path(__file__).resolve().parents[2] / "gamestats_assets_tests" / "fixtures" / "rocketleague" / "replays"
+REPLAYS = Path(__file__).resolve().parents[2] / "data" / "reference" / "rocket" / "replays"
 
 
 def main() -> None:

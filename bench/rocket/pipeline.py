@@ -28,6 +28,7 @@ from common import admin_url  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 FIXTURES = Path(__file__).resolve().parents[2] / "gamestats_assets_tests" / "fixtures" / "rocketleague"
+REPLAYS = Path(__file__).resolve().parents[2] / "data" / "reference" / "rocket" / "replays"
 
 
 def rocket_daily_job() -> dg.JobDefinition:
@@ -41,7 +42,7 @@ def drop_samples(folder: Path) -> int:
     target = folder / "samples"
     target.mkdir(parents=True)
     count = 0
-    for path in [*FIXTURES.glob("replays/*.replay"), FIXTURES / "ballchasing" / "replay.json",
+    for path in [*REPLAYS.glob("*.replay"), FIXTURES / "ballchasing" / "replay.json",
                  *FIXTURES.glob("carball/*.json")]:
         shutil.copy(path, target / path.name)
         count += 1

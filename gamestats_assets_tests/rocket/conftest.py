@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from gamestats_assets.lib.settings import PROJECT_ROOT
 from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rocketleague"
-REPLAYS = FIXTURES / "replays"
+REPLAYS = PROJECT_ROOT / "data" / "reference" / "rocket" / "replays"
+"""The real sample replays, shipped with the project so that `gamestats demo` drops them into landing."""
 BALLCHASING = FIXTURES / "ballchasing"
 CARBALL = FIXTURES / "carball"
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from gamestats_assets.defs.rocket.assets import ASSETS
+from gamestats_assets.defs.rocket.assets import ASSETS, prepare_demo
 from gamestats_assets.defs.rocket.checks import CHECKS
 from gamestats_assets.defs.rocket.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
 from gamestats_assets.defs.rocket.schedules import JOBS, SCHEDULES
@@ -16,4 +16,4 @@ defs = dg.Definitions(
     sensors=SENSORS,
 )
 
-__all__ = ["DISCOVERIES", "defs"]
+__all__ = ["DISCOVERIES", "defs", "prepare_demo"]

@@ -8,6 +8,7 @@ day. Each table is one function of ``transforms`` (whose docstring defines it).
 
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +25,7 @@ from gamestats_assets.lib.partitioned import days_of, per_partition
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file
 from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.settings import PROJECT_ROOT
 
 DOMAIN = "rocket"
 LANDING_KEY = dg.AssetKey([DOMAIN, "landing", "replays"])
@@ -60,6 +62,20 @@ replays where they like, and the emitter writes under ``synthetic/``)."""
 
 def day_folder(platform: PlatformResource, key: str) -> Path:
     return platform.landing_dir(DOMAIN) / key
+
+
+SAMPLE_REPLAYS = PROJECT_ROOT / "data" / "reference" / "rocket" / "replays"
+"""Real replay files shipped with the project (origin and licence in its SOURCES.md)."""
+
+
+def prepare_demo(platform: PlatformResource, days: list[str]) -> None:
+    """Drop the real sample replays into the demo's first day, as a user would, when that day holds no files
+    yet: the demo then shows real replays beside the synthetic days."""
+    folder = day_folder(platform, days[0])
+    if not day_files(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        for replay in sorted(SAMPLE_REPLAYS.glob("*.replay")):
+            shutil.copy(replay, folder / replay.name)
 
 
 @landing_asset(DOMAIN, "replays")
