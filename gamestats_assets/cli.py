@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from gamestats_assets.defs.lol.query import lol_cli
 from gamestats_assets.generator.cli import generate
 from gamestats_assets.lib import embedded_postgres
 from gamestats_assets.lib.instance import prepare, release
@@ -304,6 +305,7 @@ def db_status() -> None:
 
 
 main.add_command(generate)
+main.add_command(lol_cli)
 
 
 def _prepare_or_exit(settings: Settings):
