@@ -72,10 +72,11 @@ def landing_files(folder: Path) -> list[Path]:
 
 
 def day_folders(
-    domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey
+    domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey,
+    list_files: Callable[[Path], list[Path]] = landing_files,
 ) -> PartitionDiscovery:
-    """Discovery of a day-keyed domain: every ``landing/<domain>/<YYYY-MM-DD>/`` folder holding files, for
-    days the partitions definition has."""
+    """Discovery of a day-keyed domain: every ``landing/<domain>/<YYYY-MM-DD>/`` folder holding files (as
+    ``list_files`` lists them: by default the folder's own files), for days the partitions definition has."""
 
     def find(platform: PlatformResource) -> Fingerprints:
         root = platform.landing_dir(domain)
@@ -85,7 +86,7 @@ def day_folders(
                 dt.date.fromisoformat(folder.name)
             except ValueError:
                 continue
-            files = landing_files(folder)
+            files = list_files(folder)
             if files and partitions_def.has_partition_key(folder.name):
                 found[folder.name] = files_fingerprint(files)
         return found

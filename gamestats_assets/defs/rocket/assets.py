@@ -19,7 +19,7 @@ from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read
 from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
 from gamestats_assets.generator.emitters.rocket import emit_day
 from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import PartitionDiscovery, files_fingerprint, fingerprint_metadata
+from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitioned import days_of, per_partition
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
@@ -40,22 +40,8 @@ def day_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def find_days(platform: PlatformResource) -> dict[str, str]:
-    """Days in ``landing/rocket/`` with files (at any depth), and the fingerprint of their files."""
-    root = platform.landing_dir(DOMAIN)
-    found = {}
-    for folder in sorted(root.iterdir()) if root.is_dir() else []:
-        try:
-            dt.date.fromisoformat(folder.name)
-        except ValueError:
-            continue
-        files = day_files(folder)
-        if files and daily_partitions.has_partition_key(folder.name):
-            found[folder.name] = files_fingerprint(files)
-    return found
-
-
-LANDING = PartitionDiscovery(DOMAIN, daily_partitions, find_days, LANDING_KEY)
+LANDING = day_folders(DOMAIN, daily_partitions, LANDING_KEY, list_files=day_files)
+"""The days in landing/rocket/ with files at any depth, and the fingerprints of their files."""
 """The days in landing/rocket/ and the fingerprints of their files (subfolders included: users drop
 replays where they like, and the emitter writes under ``synthetic/``)."""
 

@@ -40,6 +40,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from gamestats_assets.generator.staging import swap_in
 from gamestats_assets.sources.l2m import TRUTH_FILE
 
 ITEMS_CSV = Path(__file__).resolve().parents[3] / "data" / "reference" / "l2m" / "items.csv"
@@ -736,22 +737,6 @@ def _write_day(folder: Path, day: dt.date, *, seed: int, n_users: int) -> dict[s
     return counts
 
 
-def _swap_in(staged: Path, folder: Path) -> None:
-    """Put the complete ``staged`` folder at ``folder`` by renames; an existing ``folder`` is renamed aside
-    first, put back if the new one cannot be renamed in, and deleted once the new one is in place."""
-    if not folder.exists():
-        staged.rename(folder)
-        return
-    replaced = staged.with_name(f"{staged.name}.replaced")
-    folder.rename(replaced)
-    try:
-        staged.rename(folder)
-    except OSError:
-        replaced.rename(folder)
-        raise
-    shutil.rmtree(replaced)
-
-
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
     """Write one day of L2M landing files into ``landing_dir/<YYYY-MM-DD>/``; return lines per file.
 
@@ -764,7 +749,7 @@ def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 1
     staged.mkdir(parents=True)
     try:
         counts = _write_day(staged, day, seed=seed, n_users=n_users)
-        _swap_in(staged, folder)
+        swap_in(staged, folder)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     return counts

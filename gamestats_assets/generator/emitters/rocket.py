@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from gamestats_assets.generator.staging import swap_in
 from gamestats_assets.sources.ballchasing.training_packs import (
     CATALOGUE_FILE,
     SKILL_PACK_CATEGORIES,
@@ -274,21 +275,6 @@ def truth_document(*, seed: int, n_players: int) -> dict:
             "players": [{"player_id": p.player_id, "weakness": p.weakness} for p in population(seed, n_players)]}
 
 
-def _swap_in(staged: Path, folder: Path) -> None:
-    """Put the complete ``staged`` folder at ``folder`` by renames, the earlier one removed once replaced."""
-    if not folder.exists():
-        staged.rename(folder)
-        return
-    replaced = staged.with_name(f"{staged.name}.replaced")
-    folder.rename(replaced)
-    try:
-        staged.rename(folder)
-    except OSError:
-        replaced.rename(folder)
-        raise
-    shutil.rmtree(replaced)
-
-
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int = DEFAULT_PLAYERS,
              anchor: dt.date | None = None) -> dict[str, int]:
     """Write one day into ``landing_dir/<YYYY-MM-DD>/synthetic/`` (replays under ``ballchasing/``, training
@@ -310,7 +296,7 @@ def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int =
                                      catalogue=read_catalogue(CATALOGUE))
         (staged / SESSIONS_FILE).write_text("".join(json.dumps(s) + "\n" for s in sessions))
         (staged / TRUTH_FILE).write_text(json.dumps(truth_document(seed=seed, n_players=n_players)) + "\n")
-        _swap_in(staged, day_folder / SYNTHETIC_FOLDER)
+        swap_in(staged, day_folder / SYNTHETIC_FOLDER)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     return {"replays": len(replays), "training_sessions": len(sessions)}
