@@ -1,10 +1,14 @@
-"""What the benchmarks share: a PostgreSQL server to measure against."""
+"""What the benchmarks share: a PostgreSQL server and a fresh database to measure against, and peak memory."""
 
 import os
 import tempfile
+import threading
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psutil
 import psycopg
+from psycopg import sql
 
 from gamestats_assets.lib import embedded_postgres
 
@@ -20,3 +24,45 @@ def admin_url() -> str:
         return SERVICE_URL
     except psycopg.OperationalError:
         return embedded_postgres.start(Path(tempfile.mkdtemp()) / "pg")
+
+
+def bench_database(admin: str, name: str) -> str:
+    """The database ``name`` on the server of ``admin``, dropped and created anew; its URL."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+
+
+def drop_database(admin: str, name: str) -> None:
+    """Drop the benchmark's database ``name`` on the server of ``admin``."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+class PeakMemory:
+    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen."""
+
+    def __init__(self) -> None:
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.1):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak_mib = max(self.peak_mib, total / 2**20)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -14,44 +14,13 @@ import datetime as dt
 import json
 import os
 import tempfile
-import threading
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
-import psutil
 import psycopg
-from common import admin_url
+from common import PeakMemory, admin_url, bench_database, drop_database
 
 DAY = dt.date(2026, 11, 20)
-
-
-class PeakMemory:
-    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen."""
-
-    def __init__(self) -> None:
-        self.peak_mib = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.1):
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                try:
-                    total += process.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak_mib = max(self.peak_mib, total / 2**20)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def l2m_daily_job(executor: dg.ExecutorDefinition) -> dg.JobDefinition:
@@ -78,15 +47,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--executor", choices=["in_process", "multiprocess"], default="in_process")
     args = parser.parse_args()
-    database = "gamestats_bench_l2m"
-    admin = admin_url()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {database}")
+    admin, database = admin_url(), "gamestats_bench_l2m"
+    pg_url = bench_database(admin, database)
     with tempfile.TemporaryDirectory(prefix="l2m_pipeline_") as data_dir:
         os.environ.update({
             "GAMESTATS_DATA_DIR": data_dir,
-            "GAMESTATS_PG_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{database}")),
+            "GAMESTATS_PG_URL": pg_url,
             "GAMESTATS_USERS": str(args.users),
             "GAMESTATS_START_DATE": DAY.isoformat(),
         })
@@ -110,8 +76,7 @@ def main() -> None:
                                    "UNION ALL SELECT events FROM l2m.l2m_money_spend) e").fetchone()[0]
         steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
                  if e.event_type_value == "STEP_SUCCESS"}
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    drop_database(admin, database)
     print(json.dumps({
         "benchmark": "l2m_pipeline",
         "users": args.users,

@@ -18,53 +18,15 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 os.environ["POLARS_MAX_THREADS"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import dagster as dg  # noqa: E402
-import psutil  # noqa: E402
-import psycopg  # noqa: E402
-from common import admin_url  # noqa: E402
-
-
-class PeakMemory:
-    """Samples this process's RSS in a background thread; ``peak_mib`` is the largest seen."""
-
-    def __init__(self) -> None:
-        self.peak_mib = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.1):
-            self.peak_mib = max(self.peak_mib, me.memory_info().rss / 2**20)
-
-    def __enter__(self) -> "PeakMemory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def fresh_database(admin: str, name: str) -> str:
-    """A new database ``name`` on the server of ``admin``; its URL."""
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
-
-
-def drop_database(admin: str, name: str) -> None:
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from common import PeakMemory, admin_url, bench_database, drop_database  # noqa: E402
 
 
 def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
@@ -99,7 +61,7 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bench_pubg_"))
     os.environ["GAMESTATS_DATA_DIR"] = str(data_dir)
     admin, database = admin_url(), f"bench_pubg_{uuid.uuid4().hex[:8]}"
-    os.environ["GAMESTATS_PG_URL"] = fresh_database(admin, database)
+    os.environ["GAMESTATS_PG_URL"] = bench_database(admin, database)
     from gamestats_assets.defs.pubg import assets as pubg
     from gamestats_assets.defs.pubg.checks import CHECKS
     from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS

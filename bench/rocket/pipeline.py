@@ -18,13 +18,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import admin_url  # noqa: E402
+from common import admin_url, bench_database, drop_database  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 FIXTURES = Path(__file__).resolve().parents[2] / "gamestats_assets_tests" / "fixtures" / "rocketleague"
@@ -53,15 +52,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--players", type=int, default=2000)
     args = parser.parse_args()
-    database = "gamestats_bench_rocket"
-    admin = admin_url()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {database}")
+    admin, database = admin_url(), "gamestats_bench_rocket"
+    pg_url = bench_database(admin, database)
     with tempfile.TemporaryDirectory(prefix="rocket_pipeline_") as data_dir:
         os.environ.update({
             "GAMESTATS_DATA_DIR": data_dir,
-            "GAMESTATS_PG_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{database}")),
+            "GAMESTATS_PG_URL": pg_url,
             "GAMESTATS_USERS": str(args.players),
             "GAMESTATS_START_DATE": DAY.isoformat(),
         })
@@ -84,8 +80,7 @@ def main() -> None:
             stats = conn.execute("SELECT count(*) FROM rocket.player_stats").fetchone()[0]
         steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
                  if e.event_type_value == "STEP_SUCCESS"}
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    drop_database(admin, database)
     print(json.dumps({
         "benchmark": "rocket_pipeline",
         "players": args.players,
