@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.defs.demo_data.publish import SPECS as DEMO_DATA_SPECS
+from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
@@ -59,6 +60,11 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
     assert f"{counts['demo_data.events']:,}" in result.stdout
     assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
+    replays = sorted(p.name for p in SAMPLE_REPLAYS.glob("*.replay"))
+    assert replays and sorted(p.name for p in (data_dir / "landing" / "rocket" / "2026-03-02").glob("*.replay")) == replays
+    with psycopg.connect(module_pg_url) as conn:
+        real = conn.execute("SELECT count(*) FROM rocket.matches WHERE date = '2026-03-02' AND source = 'replay'").fetchone()[0]
+    assert real == len(replays)
 
 
 def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_on_url):
