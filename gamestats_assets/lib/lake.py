@@ -30,6 +30,8 @@ from deltalake.exceptions import CommitFailedError, TableNotFoundError
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 
 PARTITION_COLUMN = "partition_column"
+INPUT_COLUMNS = "columns"
+"""The input metadata naming the only columns a step reads of an upstream table (``dg.AssetIn(metadata=...)``)."""
 COMMIT_ATTEMPTS = 5
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
@@ -188,7 +190,8 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     Daily tables are physically partitioned by their partition column, so a day's rewrite touches only
     that day's files; dynamic-partitioned tables (one key per match, per player) are not, to avoid a
-    directory per key. Inputs annotated ``pl.LazyFrame`` are returned as lazy scans.
+    directory per key. Inputs annotated ``pl.LazyFrame`` are returned as lazy scans, and an input whose
+    metadata names ``columns`` reads only those.
     """
 
     root: str
@@ -242,6 +245,9 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         if context.has_asset_partitions and column is not None:
             values = partition_values(context.asset_partitions_def, context.asset_partition_keys)
         scan = read_partitions(uri, column, values, self.options())
+        columns = (context.definition_metadata or {}).get(INPUT_COLUMNS)
+        if columns and scan.collect_schema().names():
+            scan = scan.select(columns)
         if context.dagster_type.typing_type is pl.LazyFrame:
             return scan
         return scan.collect()

@@ -21,12 +21,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+import duckdb
 import polars as pl
 
 from gamestats_assets.lib.quarantine import Reject
@@ -36,8 +37,8 @@ ROOT_COLUMNS = ("#type", "#account_id", "#distinct_id", "#time", "#event_name", 
 ID_COLUMNS = ("#account_id", "#distinct_id", "#uuid", "#ip", "#event_name")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 POLARS_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.3f"
-READ_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.f"
-"""``#time`` as read: seconds, with or without the milliseconds."""
+DUCKDB_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
+"""``#time`` as read: seconds, with or without the milliseconds (or microseconds)."""
 MAX_ID_CHARS = 256
 """The longest id (account, device, event, IP) accepted; longer is a broken or hostile line."""
 MAX_TEXT_CHARS = 65_536
@@ -47,6 +48,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 BLOCK_BYTES = 16 << 20
+PARSE_BATCH_ROWS = 1 << 20
+"""Rows parsed and checked at a time: the parse streams, so a file's text columns are never all in memory."""
+MAX_LINE_BYTES = 64 << 20
+"""The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 
 PRESET_PROPERTIES: dict[str, pl.DataType] = {
     **{name: pl.Utf8() for name in ("#os", "#os_version", "#device_model", "#manufacturer", "#app_version",
@@ -58,6 +63,24 @@ PRESET_PROPERTIES: dict[str, pl.DataType] = {
     "#screen_height": pl.Int64(),
 }
 """ThinkingData's preset properties (inside ``properties``, names starting with ``#``) and their types."""
+
+TEXT_PARSERS: dict[type[pl.DataType], tuple[Callable[[pl.Expr, pl.DataType], pl.Expr], str]] = {
+    pl.String: (lambda text, dtype: text, "a text"),
+    **{integer: (lambda text, dtype: text.str.to_integer(strict=False).cast(dtype, strict=False), "an integer")
+       for integer in (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)},
+    **{real: (lambda text, dtype: text.cast(dtype, strict=False), "a number") for real in (pl.Float32, pl.Float64)},
+    pl.Boolean: (lambda text, dtype: text.replace_strict({"true": True, "false": False}, default=None,
+                                                          return_dtype=pl.Boolean), "true or false"),
+}
+"""How a property's JSON value, read as text, becomes each type a ``LineSchema`` may give it, and what the
+reject says it expected: numbers written as JSON strings are taken, a value of another kind is not."""
+
+
+
+def _kind(dtype: pl.DataType | type[pl.DataType]) -> type[pl.DataType]:
+    """The class of a polars type, given as a class or an instance."""
+    return dtype if isinstance(dtype, type) else type(dtype)
+
 
 Rule = tuple[pl.Expr, str | pl.Expr]
 """A validation rule over the parsed rows: (true when the row is bad, reason text or expression)."""
@@ -114,7 +137,8 @@ def encode_record(record: Mapping[str, Any]) -> str:
 class LineSchema:
     """What a domain takes from ThinkingData lines.
 
-    - ``properties``: the typed properties, flattened into columns of the same names;
+    - ``properties``: the typed properties, flattened into columns of the same names (text, integer, float
+      and boolean properties; a value that is not of its type rejects its line);
     - ``event_name``: when set, only track lines of that event belong to the source (others are rejected);
     - ``record_types``: the ``#type`` values the source accepts;
     - ``required``: columns (root keys or properties) that must hold a non-empty value;
@@ -122,7 +146,7 @@ class LineSchema:
     - ``raw_properties``: also keep the ``properties`` object as delivered, as JSON text in ``properties``
       (so properties the schema does not name are kept too);
     - ``keep_roots``: the root keys kept as columns (all are read and checked; the others are dropped
-      inside the streaming read, which keeps large sources small).
+      after the checks, which keeps large sources small).
     """
 
     properties: Mapping[str, pl.DataType]
@@ -133,6 +157,13 @@ class LineSchema:
     raw_properties: bool = False
     keep_roots: tuple[str, ...] = ROOT_COLUMNS
 
+    def __post_init__(self) -> None:
+        if not self.raw_properties:
+            nested = [name for name, dtype in self.properties.items() if _kind(dtype) not in TEXT_PARSERS]
+            if nested:
+                raise ValueError(f"properties {nested} are not text, integer, float or boolean: read them with "
+                                 "raw_properties=True")
+
     @property
     def read_roots(self) -> tuple[str, ...]:
         """The root keys read: those kept, those the rules and the deduplication need, and ``#distinct_id``
@@ -142,15 +173,25 @@ class LineSchema:
             needed.add("#distinct_id")
         return tuple(root for root in ROOT_COLUMNS if root in needed)
 
-    def parse_schema(self) -> dict[str, pl.DataType]:
-        nested = pl.Utf8() if self.raw_properties else pl.Struct(dict(self.properties))
-        return {**{root: pl.Utf8() for root in self.read_roots}, "properties": nested}
+    def json_columns(self) -> dict[str, str]:
+        """The columns the JSON parse reads and their DuckDB types: every value as text, so that a value of the
+        wrong type is found line by line rather than failing its file (``properties`` a struct of texts, or
+        the object's JSON text with ``raw_properties``)."""
+        columns = {root: "VARCHAR" for root in self.read_roots}
+        if self.raw_properties:
+            columns["properties"] = "VARCHAR"
+        elif self.properties:
+            fields = ", ".join(f"{_quoted(name)} VARCHAR" for name in self.properties)
+            columns["properties"] = f"STRUCT({fields})"
+        return columns
 
     def empty(self) -> pl.DataFrame:
         """The columns ``read_files`` returns, with no rows."""
-        frame = pl.DataFrame(schema={"_file": pl.Categorical, "_record": pl.Int64, **self.parse_schema()})
-        frame = _flatten(frame, self).with_columns(pl.lit(None, pl.Datetime("ms")).alias("#time"))
-        return frame.drop(*(root for root in self.read_roots if root not in self.keep_roots))
+        roots = {root: pl.Datetime("ms") if root == "#time" else pl.Utf8() for root in ROOT_COLUMNS
+                 if root in self.keep_roots}
+        raw = {"properties": pl.Utf8()} if self.raw_properties else {}
+        return pl.DataFrame(schema={"_file": pl.Categorical, "_record": pl.Int64, **roots, **raw,
+                                    **self.properties})
 
 
 @dataclass
@@ -201,14 +242,15 @@ def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: dat
 
 def _read_sources(sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
                   unreadable: list[tuple[Path, str]]) -> ReadResult:
+    frames, rejects, stats = [], [], ReadStats(files=len(sources))
+    with duckdb.connect() as connection:
+        for name, source in sources.items():
+            frame, file_rejects, lines = _read_one(connection, name, source, schema, day)
+            stats.lines += lines
+            frames.append(frame)
+            rejects += file_rejects
     keyed = schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean))
-    frames, rejects, stats = [keyed], [], ReadStats(files=len(sources))
-    for name, source in sources.items():
-        frame, file_rejects, lines = _read_one(name, source, schema, day)
-        stats.lines += lines
-        frames.append(frame)
-        rejects += file_rejects
-    frame, duplicates, conflicts = _deduplicated(pl.concat(frames, how="vertical_relaxed"))
+    frame, duplicates, conflicts = _deduplicated(pl.concat([keyed, *frames], how="vertical_relaxed"))
     for name in sorted({file for file, _, _ in conflicts}):
         mine = {record: reason for file, record, reason in conflicts if file == name}
         located = _locate(sources[name], set(mine))
@@ -218,7 +260,7 @@ def _read_sources(sources: Mapping[str, Path | bytes], schema: LineSchema, day: 
 
 
 def _content(path: Path) -> tuple[bytes | None, str | None]:
-    """(bytes to read instead of the file, or None to stream the file; why it is not text, or None)."""
+    """(bytes to read instead of the file, or None to read the file itself; why it is not text, or None)."""
     with path.open("rb") as handle:
         head = handle.read(BINARY_SAMPLE_BYTES)
     data = None
@@ -252,39 +294,61 @@ def _not_text(head: bytes) -> str | None:
     return None
 
 
-def _read_one(name: str, source: Path | bytes, schema: LineSchema, day: date | None) -> tuple[pl.DataFrame, list[Reject], int]:
-    """One file's rows flagged by the rules: (good rows, rejects, non-blank lines). The parse, the flattening
-    and the rules run as one streaming query; a file with unreadable lines takes the slow path."""
-    parse_schema = schema.parse_schema()
-    parse_rejects: list[Reject] = []
-    decode_rejects: list[tuple[int, str]] = []
-    output = [*schema.empty().columns, "_reason", "_key", "_anonymous"]
-    scan = pl.scan_ndjson(source, schema=parse_schema, row_index_name="_record", row_index_offset=1)
+def _read_one(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes, schema: LineSchema,
+              day: date | None) -> tuple[pl.DataFrame, list[Reject], int]:
+    """One file's good rows, its rejects and its number of non-blank lines. The file is parsed in one
+    streaming pass, batch by batch, and only the good rows' kept columns stay in memory; a file with lines
+    that are not JSON objects takes the slow path, which finds them."""
+    columns = schema.json_columns()
     try:
-        if schema.raw_properties:
-            parsed = scan.collect(engine="streaming")
-        else:
-            flagged = (_flag(_flatten(_numbered(scan, name), schema), schema, day).select(output)
-                       .collect(engine="streaming"))
-    except pl.exceptions.PolarsError:
-        parsed, parse_rejects = _parse_by_blocks(name, source, parse_schema)
-        if not schema.raw_properties:
-            flagged = _flag(_flatten(_numbered(parsed.lazy(), name), schema), schema, day).select(output).collect()
-    if schema.raw_properties:
-        typed, decode_rejects = _typed_properties(_numbered(parsed.lazy(), name).collect(), schema)
-        flagged = _flag(_flatten(typed.lazy(), schema), schema, day).select(output).collect()
-    lines = flagged.height + len(parse_rejects) + len(decode_rejects)
-    bad = decode_rejects + list(flagged.filter(pl.col("_reason").is_not_null()).select("_record", "_reason").iter_rows())
+        parts = [_checked(batch, name, schema, day) for batch in _parsed_batches(connection, source, columns)]
+        parse_rejects: list[Reject] = []
+    except duckdb.Error:
+        parsed, parse_rejects = _parse_by_blocks(connection, name, source, columns)
+        parts = [_checked(parsed, name, schema, day)]
+    good = pl.concat([schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean)),
+                      *(frame for frame, _ in parts)], how="vertical_relaxed")
+    bad = [flag for _, flags in parts for flag in flags]
     rejects = list(parse_rejects)
     if bad:
         located = _locate(source, {record for record, _ in bad})
         rejects += [Reject(name, located[record][0], reason, located[record][1]) for record, reason in bad]
-    good = flagged.filter(pl.col("_reason").is_null()).select(*schema.empty().columns, "_key", "_anonymous")
-    return good, sorted(rejects, key=lambda r: r.line), lines
+    return good, sorted(rejects, key=lambda r: r.line), good.height + len(bad) + len(parse_rejects)
 
 
-def _numbered(rows: pl.LazyFrame, name: str) -> pl.LazyFrame:
-    return rows.with_columns(pl.col("_record").cast(pl.Int64), _file=pl.lit(name, pl.Categorical))
+def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
+             day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Parsed rows typed and checked: (the good rows' kept columns with their deduplication key, the
+    (record, reason) of each rejected row)."""
+    typed, decode_rejects = _typed_properties(parsed, schema)
+    flagged = (_flag(_flatten(typed.lazy(), schema), schema, day)
+               .with_columns(_file=pl.lit(name, pl.Categorical))
+               .select(*schema.empty().columns, "_reason", "_key", "_anonymous").collect())
+    failing = flagged.filter(pl.col("_reason").is_not_null())
+    good = flagged.filter(pl.col("_reason").is_null()) if failing.height else flagged
+    return good.drop("_reason"), decode_rejects + list(failing.select("_record", "_reason").iter_rows())
+
+
+def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
+                    columns: Mapping[str, str]) -> Iterable[pl.DataFrame]:
+    """The non-blank lines of ``source`` in file order, in batches numbered from 1 (``_record``)."""
+    first = 1
+    for batch in _parse(connection, source, columns).to_arrow_reader(PARSE_BATCH_ROWS):
+        frame = pl.from_arrow(batch)
+        yield frame.with_row_index("_record", offset=first).with_columns(pl.col("_record").cast(pl.Int64))
+        first += frame.height
+
+
+def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
+           columns: Mapping[str, str]) -> duckdb.DuckDBPyRelation:
+    """The non-blank lines of ``source`` in file order, ``columns`` as text and ``#time`` also parsed into
+    ``_time`` (null when it is not a ``#time``); reading it raises ``duckdb.Error`` when a line is not a JSON
+    object."""
+    lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
+                                 columns=dict(columns), format="newline_delimited", records="true",
+                                 maximum_object_size=MAX_LINE_BYTES)
+    formats = ", ".join(f"'{time_format}'" for time_format in DUCKDB_TIME_FORMATS)
+    return lines.project(f'*, try_strptime("#time", [{formats}]) AS _time')
 
 
 def _stream(source: Path | bytes) -> BinaryIO:
@@ -306,20 +370,21 @@ def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes
                 yield numbered
 
 
-def _parse_by_blocks(name: str, source: Path | bytes, parse_schema: dict) -> tuple[pl.DataFrame, list[Reject]]:
-    """The slow path for a file with unreadable lines: parse block by block, bisecting failing blocks down to
-    the single lines that cannot be read."""
+def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
+                     columns: Mapping[str, str]) -> tuple[pl.DataFrame, list[Reject]]:
+    """The slow path for a file with lines that are not JSON objects: parse block by block, bisecting failing
+    blocks down to the single lines that cannot be read."""
     frames, rejects = [], []
 
     def parse(lines: list[tuple[int, int, bytes]]) -> None:
         try:
-            frame = pl.read_ndjson(b"\n".join(raw for _, _, raw in lines), schema=parse_schema)
+            frame = _parse(connection, b"\n".join(raw for _, _, raw in lines), columns).pl()
             frames.append(frame.with_columns(_record=pl.Series([r for _, r, _ in lines], dtype=pl.Int64)))
             return
-        except pl.exceptions.PolarsError as error:
+        except duckdb.Error as error:
             if len(lines) == 1:
                 line, _, raw = lines[0]
-                reason = "cannot be read: " + str(error).strip().splitlines()[0]
+                reason = "cannot be read: " + str(error).strip().splitlines()[0].split(": ", 1)[-1]
                 rejects.append(Reject(name, line, reason, raw.decode("utf-8", "replace")))
                 return
         half = len(lines) // 2
@@ -328,7 +393,7 @@ def _parse_by_blocks(name: str, source: Path | bytes, parse_schema: dict) -> tup
 
     for block in _numbered_lines(source):
         parse(block)
-    empty = pl.DataFrame(schema={**parse_schema, "_record": pl.Int64})
+    empty = _parse(connection, b"", columns).pl().with_columns(_record=pl.lit(None, pl.Int64))
     return pl.concat([empty, *frames], how="vertical_relaxed"), rejects
 
 
@@ -358,18 +423,24 @@ def _typed_properties(parsed: pl.DataFrame, schema: LineSchema) -> tuple[pl.Data
     return typed, rejects
 
 
-def _flatten(frame: pl.DataFrame | pl.LazyFrame, schema: LineSchema) -> pl.DataFrame | pl.LazyFrame:
-    """Properties as their own columns (the typed ones; the raw JSON text stays in ``properties``)."""
+def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
+    """Properties as their own typed columns (with ``raw_properties`` the JSON text stays in ``properties``);
+    a property's text that is not of its type is kept in ``_text:<name>`` for the rule that rejects it."""
     if schema.raw_properties:
         if "_typed" not in frame.collect_schema().names():
             frame = frame.with_columns(_typed=pl.lit(None, pl.Struct(dict(schema.properties))))
         return frame.unnest("_typed")
-    return frame.unnest("properties")
+    if not schema.properties:
+        return frame
+    typed = {name: dtype for name, dtype in schema.properties.items() if _kind(dtype) is not pl.String}
+    return frame.unnest("properties").with_columns(
+        *(pl.col(name).alias(f"_text:{name}") for name in typed),
+        *(TEXT_PARSERS[_kind(dtype)][0](pl.col(name), dtype).alias(name) for name, dtype in typed.items()),
+    )
 
 
 def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyFrame:
     """The rows with ``#time`` typed and ``_reason`` set for each row that breaks a rule (null if none)."""
-    frame = frame.with_columns(_time=pl.col("#time").str.to_datetime(READ_TIME_FORMAT, time_unit="ms", strict=False))
     columns = frame.collect_schema()
     kept = set(schema.empty().columns)
     texts = [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
@@ -389,6 +460,9 @@ def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyF
         checks.append((pl.col("#event_name").ne_missing(schema.event_name), f"#event_name is not {schema.event_name}"))
     if day is not None:
         checks.append((pl.col("_time").dt.date() != day, f"#time not on partition day {day}"))
+    checks += [(pl.col(f"_text:{name}").is_not_null() & pl.col(name).is_null(),
+                pl.format(f"{name} is {{}}, expected {TEXT_PARSERS[_kind(dtype)][1]}", pl.col(f"_text:{name}")))
+               for name, dtype in schema.properties.items() if f"_text:{name}" in columns]
     checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
                 f"{name} holds a NUL character, which cannot be stored") for name in texts]
     checks += [(pl.col(name).str.len_chars().fill_null(0) > (MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS),
@@ -400,7 +474,12 @@ def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyF
     reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
     return (frame.with_columns(_reason=reason, _key=pl.struct("#type", "#event_name", "#uuid").hash(),
                                _anonymous=pl.col("#uuid").is_null())
-            .with_columns(pl.col("_time").alias("#time")).drop("_time"))
+            .with_columns(pl.col("_time").cast(pl.Datetime("ms")).alias("#time")).drop("_time"))
+
+
+def _quoted(name: str) -> str:
+    """``name`` as a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str]]:
@@ -422,9 +501,9 @@ def _deduplicated(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[tuple[st
     ``#uuid``. Rows of one key with the same content are one record delivered more than once: the first is
     kept. Rows of one key with different contents are a conflict: none can be trusted, all are rejected.
     The read hashes the keys as it goes (``_key``), so a day without repeats costs one pass over them."""
-    repeated_rows = frame["_key"].is_duplicated()
-    if not repeated_rows.any():
+    if frame["_key"].n_unique() == frame.height:
         return frame.drop("_key", "_anonymous"), 0, []
+    repeated_rows = frame["_key"].is_duplicated()
     content = [c for c in frame.columns if c not in ("_file", "_record", "_key", "_anonymous")]
     candidates = (frame.filter(repeated_rows)
                   .with_columns(_content=pl.struct(content).hash())

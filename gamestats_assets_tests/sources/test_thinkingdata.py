@@ -68,7 +68,10 @@ def test_built_lines_round_trip_with_millisecond_time():
         ('{"#type":"nope","#account_id":"a","#time":"2024-01-01 00:00:00.000"}', "'#type' is nope"),
         ('{"#type":"track","#event_name":"login","#time":"2024-01-01 00:00:00.000"}', "non-empty '#account_id'"),
         ('{"#type":"track","#event_name":"login","#account_id":"a","#time":"2024/01/01"}', "'#time' is 2024/01/01"),
-        (line(level="three"), "cannot be read"),
+        ("[1, 2]", "cannot be read"),
+        (line(level="three"), "level is three, expected an integer"),
+        (line(level=3.7), "level is 3.7, expected an integer"),
+        (line(level=True), "level is true, expected an integer"),
         (line(account=""), "non-empty '#account_id'"),
         (line(name="nul\u0000byte"), "name holds a NUL character"),
         (line(account="x" * (MAX_ID_CHARS + 1)), f"longer than {MAX_ID_CHARS}"),
@@ -82,6 +85,11 @@ def test_a_bad_line_is_rejected_alone_with_its_line_number_and_reason(bad, reaso
     [reject] = read.rejects
     assert (reject.source, reject.line, reject.raw) == ("login.jsonl", 3, bad) and reason in reject.reason
     assert read.stats.lines == 3 and read.stats.rejected == 1
+
+
+def test_a_number_written_as_a_json_string_is_read_as_its_number():
+    read = read_bytes(lines(line("u1", level="7")), LOGIN)
+    assert read.rejects == [] and read.frame["level"].to_list() == [7]
 
 
 def test_the_same_record_delivered_twice_counts_once_and_a_conflict_is_rejected_whole(tmp_path):

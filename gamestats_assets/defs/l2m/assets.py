@@ -6,6 +6,7 @@ A run over several days computes each day on its own and writes them in one lake
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +18,7 @@ from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.checks import MAX_REJECTED_SHARE
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
 from gamestats_assets.lib.headline import record_headline
+from gamestats_assets.lib.lake import INPUT_COLUMNS
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitioned import carried_forward, days_of
 from gamestats_assets.lib.partitions import daily_partitions, every_partition, previous_day
@@ -93,9 +95,11 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     return _etl
 
 
-def asset_in(ref: str, **kwargs) -> dg.AssetIn:
+def asset_in(ref: str, columns: Sequence[str] = (), **kwargs) -> dg.AssetIn:
+    """The input of the table ``ref``, reading only ``columns`` when given."""
     table = BY_REF[ref]
-    return dg.AssetIn([DOMAIN, table.layer, table.name], **kwargs)
+    return dg.AssetIn([DOMAIN, table.layer, table.name], metadata={INPUT_COLUMNS: list(columns)} if columns else None,
+                      **kwargs)
 
 
 def of_day(frames: dict[str, pl.DataFrame], day: dt.date) -> dict[str, pl.DataFrame]:
@@ -110,18 +114,18 @@ def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.Dat
     return frame
 
 
-def history_in(ref: str, days_back: int) -> dg.AssetIn:
+def history_in(ref: str, days_back: int, columns: Sequence[str] = ()) -> dg.AssetIn:
     """An input read lazily over the day and the ``days_back`` days before it (those that exist)."""
     mapping = dg.TimeWindowPartitionMapping(start_offset=-days_back, end_offset=0,
                                             allow_nonexistent_upstream_partitions=True)
-    return asset_in(ref, partition_mapping=mapping, dagster_type=pl.LazyFrame)
+    return asset_in(ref, columns, partition_mapping=mapping, dagster_type=pl.LazyFrame)
 
 
 def build_daily_asset(table: Table) -> dg.AssetsDefinition:
     """``l2m/<layer>/<name>`` computed for each day of the run from the inputs' rows of that day (and, for
     the inputs in ``history``, of the days before it)."""
-    ins = {param: history_in(ref, table.history[param]) if param in table.history else asset_in(ref)
-           for param, ref in table.inputs.items()}
+    ins = {param: history_in(ref, table.history[param], table.columns.get(param, ())) if param in table.history
+           else asset_in(ref, table.columns.get(param, ())) for param, ref in table.inputs.items()}
 
     @lake_asset(DOMAIN, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
                 ins=ins, description=table.asset_description)

@@ -91,6 +91,10 @@ HISTORY_DAYS = 6
 """How many days before the day the network and device links look back."""
 
 
+LOGIN_COLUMNS = ("date", "user_id", "ip", "device_id")
+"""The columns the detection reads of the logins (of the day and the days before)."""
+
+
 def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame,
                         earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
     """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day, and logged in

@@ -46,6 +46,8 @@ class Table:
     """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
     headline: Headline | None = None
     """The figures the table exists for, recorded on each partition's materialization and plotted by the UI."""
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Inputs of which the function reads only some columns: parameter → those columns (the rest is not read)."""
 
     @property
     def asset_description(self) -> str:
@@ -142,7 +144,8 @@ TABLES: list[Table] = [
     Table("std", "active", lambda day, **sources: std.std_active(*(sources[s] for s in std.SOURCES)),
           "Active users: the union of every line of the seven activity sources, one row per (date, user_id) with "
           "the highest level seen that day and its server.",
-          {source: f"etl/{source}" for source in std.SOURCES}),
+          {source: f"etl/{source}" for source in std.SOURCES},
+          columns={source: std.ACTIVE_COLUMNS for source in std.SOURCES}),
     Table("std", "user_profile", lambda yesterday, day, profile: std.std_user_profile(yesterday, profile, day),
           "The user-profile dimension as of the end of the day (key date, user_id): every user ever seen in a "
           "user_set line with server, country code and registration date, each the latest value known. Reads its "
@@ -176,7 +179,8 @@ TABLES: list[Table] = [
           "l2m_server_performance: per (date, server_id) active users, payers, revenue, diamonds gained and spent, "
           "and play time.",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
-           "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE),
+           "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE,
+          columns={"logout": ("date", "user_id", "online_seconds")}),
     Table("std", "farmers_detected",
           lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
               login.filter(pl.col("date") == day), logout, active, item_gain, etl.diamonds(money_gain), recharge,
@@ -187,7 +191,8 @@ TABLES: list[Table] = [
           "the evidence (definition in transforms/farmers.py).",
           {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
            "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"},
-          history={"login": farmers.HISTORY_DAYS}),
+          history={"login": farmers.HISTORY_DAYS},
+          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "event_time", "online_seconds")}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"}),

@@ -9,6 +9,9 @@ import polars as pl
 SOURCES = ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")
 """The seven ETL tables whose users are active, in the order ``std_active`` takes them."""
 
+ACTIVE_COLUMNS = ("date", "user_id", "server_id", "level")
+"""The columns ``std_active`` reads of each source."""
+
 PROFILE_SCHEMA = {"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.Utf8, "register_date": pl.Date}
 """The columns of the user profile after ``date``: the user and the properties carried forward."""
 
