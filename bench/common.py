@@ -1,4 +1,5 @@
-"""What the benchmarks share: a PostgreSQL server and a fresh database to measure against, and peak memory."""
+"""What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
+stored in it as the project's is, and peak memory."""
 
 import os
 import tempfile
@@ -66,3 +67,13 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def project_instance(pg_url: str):
+    """A temporary Dagster instance configured as the project's (``dagster.yaml``): runs and events stored in
+    the PostgreSQL database of ``pg_url``."""
+    import dagster as dg
+
+    from gamestats_assets.lib.postgres import dagster_storage_url
+
+    return dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": dagster_storage_url(pg_url)}}})

@@ -1,9 +1,10 @@
 """L2M end to end: one day at scale, landing → ETL → STD → CONS → PostgreSQL, through Dagster.
 
 Emits the day's landing files first (not timed), then runs the ``l2m_daily`` selection for that day on a
-temporary instance, publishing into a fresh PostgreSQL database, with the in-process executor (default)
-or the project's multiprocess one. Peak memory is the largest sum of RSS over this process and all its descendants,
-sampled every 100 ms. Prints one JSON object.
+temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``), publishing into a fresh
+PostgreSQL database, with the in-process executor (default) or the project's multiprocess one. Peak memory
+is the largest sum of RSS over this process and all its descendants, sampled every 100 ms. Prints one JSON
+object.
 
     python bench/l2m_pipeline.py --users 1000000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -18,7 +19,7 @@ import time
 
 import dagster as dg
 import psycopg
-from common import PeakMemory, admin_url, bench_database, drop_database
+from common import PeakMemory, admin_url, bench_database, drop_database, project_instance
 
 DAY = dt.date(2026, 11, 20)
 
@@ -63,7 +64,7 @@ def main() -> None:
         emit_day(Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
         emit_seconds = time.perf_counter() - started
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
-        with dg.instance_for_test() as instance, PeakMemory() as memory:
+        with project_instance(pg_url) as instance, PeakMemory() as memory:
             started = time.perf_counter()
             job = in_process_job if args.executor == "in_process" else multiprocess_job
             result = dg.execute_job(dg.reconstructable(job), instance=instance,

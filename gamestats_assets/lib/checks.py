@@ -202,34 +202,41 @@ MAX_REJECTED_SHARE = 0.01
 """A partition where more than 1 % of a source's lines were rejected is not published."""
 
 
-def reject_share_check(
-    asset: dg.AssetsDefinition, domain: str, source: str, max_share: float = MAX_REJECTED_SHARE
-) -> dg.AssetChecksDefinition:
-    """A blocking check that at most ``max_share`` of the lines ``asset`` read from ``source`` were rejected,
-    counted in lines (not in the rows of a table that aggregates them): a format change that breaks most
-    lines stops the run instead of publishing a near-empty day."""
-
-    @dg.asset_check(
-        asset=asset,
-        name="few_records_rejected",
+def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
+                        max_share: float = MAX_REJECTED_SHARE) -> dg.AssetChecksDefinition:
+    """Blocking checks, one per asset of ``sources`` (source name → the asset reading it), run as one step:
+    at most ``max_share`` of the lines the asset read from its source were rejected, counted in lines (not in
+    the rows of a table that aggregates them), so a format change that breaks most lines stops the run
+    instead of publishing a near-empty day."""
+    specs = {source: dg.AssetCheckSpec(
+        "few_records_rejected", asset=asset.key, blocking=True, partitions_def=asset.partitions_def,
         description=f"At most {max_share:.0%} of the {source} lines of the partition were rejected "
-        f"(see quarantine/{domain}/<partition>/{source}.rejects.jsonl).",
-        blocking=True,
-        partitions_def=asset.partitions_def,
-    )
-    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource) -> dg.AssetCheckResult:
-        keys = context.partition_keys if asset.partitions_def else ["unpartitioned"]
-        counts = [read_counts(platform.quarantine_dir, domain, key, source) for key in keys]
-        lines = sum(c.get("lines", 0) for c in counts)
-        rejected = sum(c.get("rejected", 0) for c in counts)
-        worst = max((rejected_share(c) for c in counts), default=0.0)
-        return dg.AssetCheckResult(
-            passed=worst <= max_share,
-            metadata={"lines_read": lines, "rejected_lines": rejected,
-                      "duplicate_lines": sum(c.get("duplicates", 0) for c in counts),
-                      "conflicting_lines": sum(c.get("conflicts", 0) for c in counts),
-                      "rejected_share": round(rejected / lines, 6) if lines else 0.0,
-                      "worst_partition_share": round(worst, 6)},
-        )
+                    f"(see quarantine/{domain}/<partition>/{source}.rejects.jsonl).",
+    ) for source, asset in sources.items()}
+    partitioned = any(asset.partitions_def for asset in sources.values())
+
+    @dg.multi_asset_check(name=f"{domain}__few_records_rejected", specs=list(specs.values()), can_subset=True)
+    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource):
+        keys = context.partition_keys if partitioned else ["unpartitioned"]
+        for source, spec in specs.items():
+            if spec.key in context.selected_asset_check_keys:
+                counts = [read_counts(platform.quarantine_dir, domain, key, source) for key in keys]
+                yield rejected_lines_result(spec, counts, max_share)
 
     return _check
+
+
+def rejected_lines_result(spec: dg.AssetCheckSpec, counts: Sequence[Mapping[str, int]],
+                          max_share: float) -> dg.AssetCheckResult:
+    """The reject-share check of ``spec`` over the read counts of the run's partitions."""
+    lines = sum(c.get("lines", 0) for c in counts)
+    rejected = sum(c.get("rejected", 0) for c in counts)
+    worst = max((rejected_share(c) for c in counts), default=0.0)
+    return dg.AssetCheckResult(
+        asset_key=spec.asset_key, check_name=spec.name, passed=worst <= max_share,
+        metadata={"lines_read": lines, "rejected_lines": rejected,
+                  "duplicate_lines": sum(c.get("duplicates", 0) for c in counts),
+                  "conflicting_lines": sum(c.get("conflicts", 0) for c in counts),
+                  "rejected_share": round(rejected / lines, 6) if lines else 0.0,
+                  "worst_partition_share": round(worst, 6)},
+    )

@@ -26,3 +26,13 @@ previous_day = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 def every_partition(key: dg.AssetKey) -> dg.AssetIn:
     """An input reading every partition of ``key``: how a snapshot reads the whole history of a daily table."""
     return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
+
+
+def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
+    """How step names built per partitions definition end: ``snapshots`` (unpartitioned), ``partitions``
+    (time windows) or the dynamic partitions' name."""
+    if partitions_def is None:
+        return "snapshots"
+    if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
+        return partitions_def.name
+    return "partitions"

@@ -2,13 +2,13 @@
 
 For each ``PublishSpec`` it builds
 - a blocking check on the lake asset that its key columns are present, never null and unique, so a bad
-  table stops the run before anything reaches PostgreSQL;
+  table stops the run before anything reaches PostgreSQL (the checks of one publish step run as one step);
 - the publish asset ``[domain, "postgres", table]`` (partition replace, snapshot replace, or
   insert-if-absent). The publish assets of a domain that share a partitions definition are one step
   that writes all their tables in ONE PostgreSQL transaction (each table's write a savepoint in it), so
   the published tables of a day agree with each other: if any table cannot be written, none changes;
 - a reconciliation check on the publish asset: PostgreSQL's rows (and a column sum) for the run's
-  partitions equal the lake's.
+  partitions equal the lake's (again one step per publish step).
 """
 
 from collections.abc import Sequence
@@ -20,8 +20,9 @@ import polars as pl
 import psycopg
 
 from gamestats_assets.lib import publisher
-from gamestats_assets.lib.checks import frame_check, keys_valid
+from gamestats_assets.lib.checks import keys_valid
 from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 
@@ -139,61 +140,89 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
     return _publish
 
 
-def build_reconciliation_check(spec: PublishSpec) -> dg.AssetChecksDefinition:
-    """PostgreSQL holds the lake's rows for the run's partitions: same count, same ``sum_column`` total."""
+def build_key_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
+    """One step of blocking checks, one per lake table of the publish step ``name``: its key columns are
+    present, never null and unique."""
 
-    @dg.asset_check(
-        asset=spec.asset_key,
-        name="postgres_matches_lake",
-        description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) "
-        "for the partitions of the run.",
-        partitions_def=spec.partitions_def,
-        additional_ins={"lake_frame": dg.AssetIn(spec.source.key)},
+    @dg.multi_asset_check(
+        name=f"{name}_keys",
+        specs=[dg.AssetCheckSpec(
+            "publish_keys_unique_and_not_null", asset=spec.source.key, blocking=True,
+            partitions_def=spec.partitions_def,
+            description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, never null, "
+                        "unique.",
+        ) for spec in specs],
+        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
+        can_subset=True,
     )
-    def _reconcile(context: dg.AssetCheckExecutionContext, postgres: PostgresResource, lake_frame: pl.DataFrame):
+    def _keys(context: dg.AssetCheckExecutionContext, **frames: pl.DataFrame):
+        for spec in specs:
+            if dg.AssetCheckKey(spec.source.key, "publish_keys_unique_and_not_null") not in context.selected_asset_check_keys:
+                continue
+            outcome = keys_valid(spec.key_columns)(frames[input_name(spec)])
+            yield dg.AssetCheckResult(asset_key=spec.source.key, check_name="publish_keys_unique_and_not_null",
+                                      passed=outcome.passed, metadata=dict(outcome.metadata))
+
+    return _keys
+
+
+def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
+    """One step of checks, one per table of the publish step ``name``: PostgreSQL holds the lake's rows for
+    the run's partitions, the same count and the same ``sum_column`` total."""
+
+    @dg.multi_asset_check(
+        name=f"{name}_reconciliation",
+        specs=[dg.AssetCheckSpec(
+            "postgres_matches_lake", asset=spec.asset_key, partitions_def=spec.partitions_def,
+            additional_deps=[spec.source.key],
+            description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) for the "
+                        "partitions of the run.",
+        ) for spec in specs],
+        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
+        required_resource_keys={"postgres"},
+        can_subset=True,
+    )
+    def _reconcile(context: dg.AssetCheckExecutionContext, **frames: pl.DataFrame):
+        postgres: PostgresResource = context.resources.postgres
         with postgres.connection() as conn:
-            pg_rows, pg_sum = publisher.partition_totals(
-                conn, spec.table, spec.partition_column, run_partition_values(context, spec), spec.sum_column
-            )
-        lake_rows = lake_frame.height
-        lake_sum = float(lake_frame[spec.sum_column].sum()) if spec.sum_column else None
-        sums_agree = spec.sum_column is None or abs((pg_sum or 0.0) - lake_sum) <= 1e-6 * max(1.0, abs(lake_sum))
-        rows_agree = pg_rows == lake_rows if spec.mode is not PublishMode.INSERT_IF_ABSENT else pg_rows >= lake_rows
-        return dg.AssetCheckResult(
-            passed=rows_agree and sums_agree,
-            metadata={"lake_rows": lake_rows, "postgres_rows": pg_rows, "lake_sum": lake_sum, "postgres_sum": pg_sum},
-        )
+            for spec in specs:
+                if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
+                    continue
+                yield reconciliation(conn, context, spec, frames[input_name(spec)])
 
     return _reconcile
 
 
+def reconciliation(conn, context: dg.AssetCheckExecutionContext, spec: PublishSpec,
+                   lake_frame: pl.DataFrame) -> dg.AssetCheckResult:
+    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for the run's partitions."""
+    pg_rows, pg_sum = publisher.partition_totals(
+        conn, spec.table, spec.partition_column, run_partition_values(context, spec), spec.sum_column
+    )
+    lake_rows = lake_frame.height
+    lake_sum = float(lake_frame[spec.sum_column].sum()) if spec.sum_column else None
+    sums_agree = spec.sum_column is None or abs((pg_sum or 0.0) - lake_sum) <= 1e-6 * max(1.0, abs(lake_sum))
+    rows_agree = pg_rows == lake_rows if spec.mode is not PublishMode.INSERT_IF_ABSENT else pg_rows >= lake_rows
+    return dg.AssetCheckResult(
+        asset_key=spec.asset_key, check_name="postgres_matches_lake", passed=rows_agree and sums_agree,
+        metadata={"lake_rows": lake_rows, "postgres_rows": pg_rows, "lake_sum": lake_sum, "postgres_sum": pg_sum},
+    )
+
+
 def step_name(domain: str, partitions_def: dg.PartitionsDefinition | None) -> str:
     """``<domain>__postgres__<snapshots|partitions|dynamic partitions' name>``."""
-    if partitions_def is None:
-        return f"{domain}__postgres__snapshots"
-    if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
-        return f"{domain}__postgres__{partitions_def.name}"
-    return f"{domain}__postgres__partitions"
+    return f"{domain}__postgres__{partitions_name(partitions_def)}"
 
 
 def build_publish_definitions(
     specs: Sequence[PublishSpec],
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """Publish steps and their checks (blocking key check upstream, reconciliation after) for ``specs``:
-    one step per domain and partitions definition, writing all of its tables in one transaction."""
+    """Publish steps and their checks for ``specs``: one step per domain and partitions definition, writing all
+    of its tables in one transaction, preceded by one step of blocking key checks and followed by one step of
+    reconciliation checks."""
     steps: dict[str, list[PublishSpec]] = {}
-    checks = []
     for spec in specs:
         steps.setdefault(step_name(spec.source.key.path[0], spec.partitions_def), []).append(spec)
-        checks.append(
-            frame_check(
-                spec.source,
-                "publish_keys_unique_and_not_null",
-                keys_valid(spec.key_columns),
-                description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, "
-                "never null, unique.",
-                blocking=True,
-            )
-        )
-        checks.append(build_reconciliation_check(spec))
-    return [build_publish_step(name, grouped) for name, grouped in steps.items()], checks
+    return ([build_publish_step(name, grouped) for name, grouped in steps.items()],
+            [check for name, grouped in steps.items()
+             for check in (build_key_checks(name, grouped), build_reconciliation_checks(name, grouped))])

@@ -14,6 +14,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
 
@@ -61,32 +62,44 @@ def write_table(
         conn.unregister("incoming")
 
 
-def build_warehouse_table(source: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    """An asset copying ``source``'s partitions of the run into ``warehouse.duckdb`` as ``<domain>.<table>``."""
-    domain, table = source.key.path[0], source.key.path[-1]
-    partitions_def = source.partitions_def
-    column = source.specs_by_key[source.key].metadata.get(PARTITION_COLUMN) if partitions_def else None
+def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    """One step copying the run's partitions of every table of ``sources`` (one domain, one partitions
+    definition) into ``warehouse.duckdb`` as ``<domain>.<table>``; a run selecting some of them copies those."""
+    domain, partitions_def = sources[0].key.path[0], sources[0].partitions_def
 
-    @dg.asset(
-        key=[domain, "warehouse", table],
-        ins={"frame": dg.AssetIn(source.key)},
+    def partition_column(source: dg.AssetsDefinition) -> str | None:
+        return source.specs_by_key[source.key].metadata.get(PARTITION_COLUMN) if partitions_def else None
+
+    mirrors = {dg.AssetKey([domain, "warehouse", source.key.path[-1]]): source for source in sources}
+
+    @dg.multi_asset(
+        name=f"{domain}__warehouse__{partitions_name(partitions_def)}",
+        specs=[dg.AssetSpec(key, deps=[source.key], kinds={"duckdb"}, group_name=domain,
+                            description=f"{domain}.{source.key.path[-1]} in warehouse.duckdb: "
+                                        f"{source.key.to_user_string()} for ad-hoc SQL, same rows and grain.")
+               for key, source in mirrors.items()],
+        ins={"_".join(source.key.path): dg.AssetIn(source.key) for source in sources},
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
-        kinds={"duckdb"},
         pool=DUCKDB_POOL,
-        group_name=domain,
-        description=f"{domain}.{table} in warehouse.duckdb: {source.key.to_user_string()} for ad-hoc SQL, "
-        "same rows and grain.",
+        can_subset=True,
     )
-    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource, frame: pl.DataFrame):
+    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource, **frames: pl.DataFrame):
         values = partition_values(partitions_def, context.partition_keys) if partitions_def else None
         with warehouse.get_connection() as conn:
-            write_table(conn, domain, table, frame, column, values)
-        return dg.MaterializeResult(metadata={"dagster/row_count": frame.height})
+            for key, source in mirrors.items():
+                if key in context.selected_asset_keys:
+                    frame = frames["_".join(source.key.path)]
+                    write_table(conn, domain, source.key.path[-1], frame, partition_column(source), values)
+                    yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": frame.height})
 
     return _mirror
 
 
 def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
-    """A warehouse copy of every CONS table among ``assets``."""
-    return [build_warehouse_table(a) for a in assets if a.key.path[1] == "cons"]
+    """A warehouse copy of every CONS table among ``assets``: one step per partitions definition."""
+    steps: dict[str, list[dg.AssetsDefinition]] = {}
+    for asset in assets:
+        if asset.key.path[1] == "cons":
+            steps.setdefault(partitions_name(asset.partitions_def), []).append(asset)
+    return [build_warehouse_step(sources) for sources in steps.values()]

@@ -64,7 +64,7 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
 
 
 def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
-    from gamestats_assets.lib.checks import reject_share_check
+    from gamestats_assets.lib.checks import reject_share_checks
     from gamestats_assets.lib.quarantine import record_read
     from gamestats_assets.lib.resources import PlatformResource
     from gamestats_assets.lib.settings import Settings
@@ -78,7 +78,7 @@ def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_d
 
         return pl.DataFrame({"date": [dt.date.fromisoformat(context.partition_key)] * 2, "user": ["a", "b"]})
 
-    check = reject_share_check(logins, "t_dom", "logins", max_share=0.25)
+    check = reject_share_checks("t_dom", {"logins": logins}, max_share=0.25)
     record_read(data_dir / "quarantine", "t_dom", "2026-01-02", "logins", {"lines": 5, "rejected": 3})
     record_read(data_dir / "quarantine", "t_dom", "2026-01-03", "logins", {"lines": 200, "rejected": 2})
     resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")),

@@ -8,7 +8,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.warehouse import DUCKDB_POOL, build_warehouse_table, query
+from gamestats_assets.lib.warehouse import DUCKDB_POOL, build_warehouse_tables, query
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
@@ -29,7 +29,7 @@ def test_query_runs_sql_over_frames():
 
 
 def test_warehouse_table_replaces_only_the_run_partitions(tmp_path):
-    mirror = build_warehouse_table(kills)
+    [mirror] = build_warehouse_tables([kills])
     path = tmp_path / "warehouse.duckdb"
     resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")), "warehouse": DuckDBResource(database=str(path))}
     instance = dg.DagsterInstance.ephemeral()

@@ -27,7 +27,7 @@ from gamestats_assets.lib.checks import (
     frame_check,
     quarantine_check,
     reconciliation_check,
-    reject_share_check,
+    reject_share_checks,
     required_columns,
 )
 
@@ -101,7 +101,7 @@ CHECKS = [
     no_violations,
     retention_near_target,
     quarantine_check(events, DOMAIN),
-    reject_share_check(events, DOMAIN, "events"),
+    reject_share_checks(DOMAIN, {"events": events}),
     frame_check(
         events, "root_keys_typed",
         required_columns({"#type": pl.String, "#time": pl.Datetime("us"), "date": pl.Date, "source_file": pl.String,

@@ -13,7 +13,7 @@ from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
     quarantine_check,
-    reject_share_check,
+    reject_share_checks,
     row_count_between,
     values_between,
 )
@@ -126,7 +126,7 @@ CHECKS = [
     frame_check(l2m_recharge, "revenue_never_negative", values_between("daily_rev_usd", 0, None), blocking=True,
                 description="No user's daily revenue in USD is negative."),
     dau_not_halved,
-    *[reject_share_check(asset, DOMAIN, name) for name, asset in ETL.items()],
+    reject_share_checks(DOMAIN, ETL),
     *COUNTRY_CHECKS,
     quarantine_check(std_active, DOMAIN),
 ]
