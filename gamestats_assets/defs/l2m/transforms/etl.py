@@ -101,13 +101,16 @@ ECONOMY_SOURCES = (ITEM_GAIN, ITEM_SPEND, MONEY_GAIN, MONEY_SPEND)
 def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResult:
     """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
 
-    Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events.
+    Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
+    rows in the order each key first appears in the landing files.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     parsed = read_events(day_dir, source.event, day, required=required, keep_roots=("#account_id",))
-    frame = (parsed.frame.lazy()
-             .group_by("user_id", "server_id", *source.keys, maintain_order=True)
-             .agg(pl.col("level").max(), pl.col(source.measure).sum(), pl.len().cast(pl.Int64).alias("events"))
+    frame = (parsed.frame.lazy().with_row_index("_first")
+             .group_by("user_id", "server_id", *source.keys)
+             .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
+                  pl.len().cast(pl.Int64).alias("events"))
+             .sort("_first")
              .select(pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level",
                      source.measure, "events")
              .collect())
