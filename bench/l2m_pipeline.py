@@ -3,8 +3,9 @@
 Emits the day's landing files first (not timed), then runs the ``l2m_daily`` selection for that day on a
 temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``), publishing into a fresh
 PostgreSQL database, with the in-process executor (default) or the project's multiprocess one. Peak memory
-is the largest sum of RSS over this process and all its descendants, sampled every 100 ms. Prints one JSON
-object.
+is the largest sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are
+those of the same processes. ``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
+read of the same landing files (``plain_read_seconds``), measured in the same run. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -43,6 +44,30 @@ def multiprocess_job() -> dg.JobDefinition:
     return l2m_daily_job(EXECUTORS["multiprocess"])
 
 
+def plain_read_seconds(day_dir) -> float:
+    """Seconds of one plain polars read of the day's landing files: each log type's files with an explicit
+    schema (root keys as text, ``properties`` a struct of the types the domain declares), nothing checked."""
+    import polars as pl
+
+    from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_PROPERTIES, PROFILE_STEM, source_files
+    from gamestats_assets.sources.thinkingdata import ROOT_COLUMNS
+
+    started = time.perf_counter()
+    for stem, properties in {**EVENT_PROPERTIES, PROFILE_STEM: PROFILE_PROPERTIES}.items():
+        schema = {**{root: pl.Utf8 for root in ROOT_COLUMNS}, "properties": pl.Struct(properties)}
+        for path in source_files(day_dir, stem):
+            pl.scan_ndjson(path, schema=schema).collect()
+    return time.perf_counter() - started
+
+
+def process_tree_cpu_seconds() -> float:
+    """CPU seconds (user and system) used so far by this process and its children."""
+    import psutil
+
+    me = psutil.Process()
+    return sum(sum(p.cpu_times()[:2]) for p in [me, *me.children(recursive=True)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=1_000_000)
@@ -64,12 +89,14 @@ def main() -> None:
         emit_day(Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
         emit_seconds = time.perf_counter() - started
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
+        read_seconds = plain_read_seconds(Settings.from_env().landing_dir("l2m") / DAY.isoformat())
         with project_instance(pg_url) as instance, PeakMemory() as memory:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), process_tree_cpu_seconds()
             job = in_process_job if args.executor == "in_process" else multiprocess_job
             result = dg.execute_job(dg.reconstructable(job), instance=instance,
                                     tags={"dagster/partition": DAY.isoformat()})
             pipeline_seconds = time.perf_counter() - started
+            pipeline_cpu_seconds = process_tree_cpu_seconds() - cpu_started
         with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
             active = conn.execute("SELECT count(*) FROM l2m.l2m_active").fetchone()[0]
             economy = conn.execute("SELECT sum(events)::bigint FROM (SELECT events FROM l2m.l2m_item_gain UNION ALL "
@@ -88,6 +115,9 @@ def main() -> None:
         "landing_bytes": landing_bytes,
         "seconds_emit_not_counted": round(emit_seconds, 1),
         "seconds_landing_to_postgres": round(pipeline_seconds, 1),
+        "cpu_seconds_landing_to_postgres": round(pipeline_cpu_seconds, 1),
+        "seconds_plain_polars_read": round(read_seconds, 1),
+        "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
         "peak_memory_mib": round(memory.peak_mib),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
     }))
