@@ -299,12 +299,11 @@ def _read_one(connection: duckdb.DuckDBPyConnection, name: str, source: Path | b
     """One file's good rows, its rejects and its number of non-blank lines. The file is parsed in one
     streaming pass, batch by batch, and only the good rows' kept columns stay in memory; a file with lines
     that are not JSON objects takes the slow path, which finds them."""
-    columns = schema.json_columns()
     try:
-        parts = [_checked(batch, name, schema, day) for batch in _parsed_batches(connection, source, columns)]
+        parts = [_checked(batch, name, schema, day) for batch in _parsed_batches(connection, source, schema)]
         parse_rejects: list[Reject] = []
     except duckdb.Error:
-        parsed, parse_rejects = _parse_by_blocks(connection, name, source, columns)
+        parsed, parse_rejects = _parse_by_blocks(connection, name, source, schema)
         parts = [_checked(parsed, name, schema, day)]
     good = pl.concat([schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean)),
                       *(frame for frame, _ in parts)], how="vertical_relaxed")
@@ -330,25 +329,27 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
 
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
-                    columns: Mapping[str, str]) -> Iterable[pl.DataFrame]:
+                    schema: LineSchema) -> Iterable[pl.DataFrame]:
     """The non-blank lines of ``source`` in file order, in batches numbered from 1 (``_record``)."""
     first = 1
-    for batch in _parse(connection, source, columns).to_arrow_reader(PARSE_BATCH_ROWS):
+    for batch in _parse(connection, source, schema).to_arrow_reader(PARSE_BATCH_ROWS):
         frame = pl.from_arrow(batch)
         yield frame.with_row_index("_record", offset=first).with_columns(pl.col("_record").cast(pl.Int64))
         first += frame.height
 
 
-def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
-           columns: Mapping[str, str]) -> duckdb.DuckDBPyRelation:
-    """The non-blank lines of ``source`` in file order, ``columns`` as text and ``#time`` also parsed into
-    ``_time`` (null when it is not a ``#time``); reading it raises ``duckdb.Error`` when a line is not a JSON
-    object."""
+def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: LineSchema) -> duckdb.DuckDBPyRelation:
+    """The non-blank lines of ``source`` in file order: the schema's ``json_columns`` as text, ``#time`` also
+    parsed into ``_time`` (null when it is not a ``#time``) and each record's deduplication key hashed from
+    its ``#type``, ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when it has no ``#uuid``, which
+    is dropped unless kept). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
     lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
-                                 columns=dict(columns), format="newline_delimited", records="true",
+                                 columns=schema.json_columns(), format="newline_delimited", records="true",
                                  maximum_object_size=MAX_LINE_BYTES)
     formats = ", ".join(f"'{time_format}'" for time_format in DUCKDB_TIME_FORMATS)
-    return lines.project(f'*, try_strptime("#time", [{formats}]) AS _time')
+    columns = "*" if "#uuid" in schema.keep_roots else '* EXCLUDE ("#uuid")'
+    return lines.project(f'{columns}, try_strptime("#time", [{formats}]) AS _time, '
+                         f'hash("#type", "#event_name", "#uuid") AS _key, "#uuid" IS NULL AS _anonymous')
 
 
 def _stream(source: Path | bytes) -> BinaryIO:
@@ -371,14 +372,14 @@ def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes
 
 
 def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
-                     columns: Mapping[str, str]) -> tuple[pl.DataFrame, list[Reject]]:
+                     schema: LineSchema) -> tuple[pl.DataFrame, list[Reject]]:
     """The slow path for a file with lines that are not JSON objects: parse block by block, bisecting failing
     blocks down to the single lines that cannot be read."""
     frames, rejects = [], []
 
     def parse(lines: list[tuple[int, int, bytes]]) -> None:
         try:
-            frame = _parse(connection, b"\n".join(raw for _, _, raw in lines), columns).pl()
+            frame = _parse(connection, b"\n".join(raw for _, _, raw in lines), schema).pl()
             frames.append(frame.with_columns(_record=pl.Series([r for _, r, _ in lines], dtype=pl.Int64)))
             return
         except duckdb.Error as error:
@@ -393,7 +394,7 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
 
     for block in _numbered_lines(source):
         parse(block)
-    empty = _parse(connection, b"", columns).pl().with_columns(_record=pl.lit(None, pl.Int64))
+    empty = _parse(connection, b"", schema).pl().with_columns(_record=pl.lit(None, pl.Int64))
     return pl.concat([empty, *frames], how="vertical_relaxed"), rejects
 
 
@@ -472,8 +473,7 @@ def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyF
                for name in schema.required]
     checks += list(schema.rules)
     reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
-    return (frame.with_columns(_reason=reason, _key=pl.struct("#type", "#event_name", "#uuid").hash(),
-                               _anonymous=pl.col("#uuid").is_null())
+    return (frame.with_columns(_reason=reason)
             .with_columns(pl.col("_time").cast(pl.Datetime("ms")).alias("#time")).drop("_time"))
 
 
