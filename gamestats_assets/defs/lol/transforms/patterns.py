@@ -76,21 +76,25 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     A constant variable gives null r.
     """
     rows = []
-    data = players.filter(pl.col("team_position").is_not_null()).with_columns(pl.col("win").cast(pl.Float64))
-    for (position,), group in data.group_by("team_position"):
-        matrix = group.select(CORRELATION_VARIABLES).drop_nulls().to_numpy().astype(float)
-        n = matrix.shape[0]
+    data = (players.lazy().filter(pl.col("team_position").is_not_null())
+            .select("team_position", *[pl.col(v).cast(pl.Float64) for v in CORRELATION_VARIABLES]).drop_nulls()
+            .collect())
+    ranks = data.with_columns(pl.col(CORRELATION_VARIABLES).rank("average").over("team_position"))
+    values, ranked = (frame.partition_by("team_position", as_dict=True) for frame in (data, ranks))
+    upper_x, upper_y = np.triu_indices(len(CORRELATION_VARIABLES), k=1)
+    for (position,), group in values.items():
+        n = group.height
         if n < 3:
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            pearson = np.corrcoef(matrix, rowvar=False)
-            spearman = np.corrcoef(stats.rankdata(matrix, axis=0), rowvar=False)
-        upper_x, upper_y = np.triu_indices(len(CORRELATION_VARIABLES), k=1)
+            pearson = np.corrcoef(group.drop("team_position").to_numpy(), rowvar=False)[upper_x, upper_y]
+            spearman = np.corrcoef(ranked[(position,)].drop("team_position").to_numpy(),
+                                   rowvar=False)[upper_x, upper_y]
         rows.append(pl.DataFrame({
             "team_position": position, "variable_x": [CORRELATION_VARIABLES[i] for i in upper_x],
             "variable_y": [CORRELATION_VARIABLES[j] for j in upper_y], "n": n,
-            "pearson_r": pearson[upper_x, upper_y], "pearson_p": correlation_p(pearson[upper_x, upper_y], n),
-            "spearman_r": spearman[upper_x, upper_y], "spearman_p": correlation_p(spearman[upper_x, upper_y], n),
+            "pearson_r": pearson, "pearson_p": correlation_p(pearson, n),
+            "spearman_r": spearman, "spearman_p": correlation_p(spearman, n),
         }))
     if not rows:
         return pl.DataFrame(schema={"team_position": pl.String, "variable_x": pl.String, "variable_y": pl.String,
