@@ -3,11 +3,13 @@ objectives, vision → stats → correlations → patterns → win model) for ``
 
 ``--chunk`` synthetic games are generated and parsed into Delta ETL tables once, a batch at a time (not
 timed). The timed part runs as the pipeline does: day by day, each day's ETL tables are read from the lake
-(here the same chunk, re-keyed with fresh match ids, so the 100 000 games are ``matches / chunk`` copies of
-the chunk's games) and turned into every STD table, of which the pipeline keeps in the lake what the CONS
-tables read (here: kept in memory, the others dropped); then the CONS tables are computed over all days.
+(here the same chunk each day, so the 100 000 games are ``matches / chunk`` copies of the chunk's games) and
+turned into every STD table, of which the pipeline keeps in the lake what the CONS tables read (here: kept in
+memory with match ids re-keyed for the copy, the others dropped); then the CONS tables are computed over all
+days.
 Reported: wall time and CPU seconds (all threads) of the analysis, the peak resident memory of the process
-while it runs, and correlation throughput timed separately on the full player table.
+while it runs (and before it starts, what the preparation left), and correlation throughput timed
+separately on the full player table.
 Prints one JSON object.
 
     python bench/lol/analysis.py --matches 100000 --chunk 5000
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+import psutil
 
 from gamestats_assets.defs.lol.transforms import patterns
 from gamestats_assets.defs.lol.transforms.tables import cons_tables, std_tables
@@ -51,10 +54,11 @@ def write_chunk(lake: str, seed: int, chunk: int) -> None:
             frame.write_delta(os.path.join(lake, name), mode="append")
 
 
-def day_tables(lake: str, copy: int) -> dict[str, pl.DataFrame]:
-    """The chunk's ETL tables read from the lake, with match ids re-keyed for copy number ``copy``."""
-    rekey = pl.col("match_id") + f"{copy:03d}"
-    return {name: pl.read_delta(os.path.join(lake, name)).with_columns(rekey) for name in ETL_TABLES}
+def day_tables(lake: str) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+    """The chunk's ETL tables in the lake: matches and participants read, events and participant frames as
+    scans, so each STD table reads only its columns."""
+    tables = {name: pl.scan_delta(os.path.join(lake, name)) for name in ETL_TABLES}
+    return {**tables, "matches": tables["matches"].collect(), "participants": tables["participants"].collect()}
 
 
 def main() -> None:
@@ -69,15 +73,17 @@ def main() -> None:
         write_chunk(lake, args.seed, args.chunk)
         prepared = time.perf_counter() - started
 
+        memory_before = psutil.Process().memory_info().rss / 2**20
         with PeakMemory() as memory:
             started, cpu_started = time.perf_counter(), time.process_time()
             std_parts: dict[str, list[pl.DataFrame]] = {}
             for copy in range(copies):
-                etl = day_tables(lake, copy)
+                etl = day_tables(lake)
                 for name, frame in std_tables(etl["matches"], etl["participants"], etl["timeline_events"],
                                               etl["participant_frames"]).items():
                     if name in CONS_INPUTS:
-                        std_parts.setdefault(name, []).append(frame)
+                        std_parts.setdefault(name, []).append(
+                            frame.with_columns(pl.col("match_id") + f"{copy:03d}"))
                 del etl
             std = {name: pl.concat(parts) for name, parts in std_parts.items()}
             del std_parts
@@ -97,6 +103,7 @@ def main() -> None:
         "players": players.height, "prepare_chunk_s": round(prepared, 1), "std_s": round(std_s, 1),
         "cons_s": round(cons_s, 1), "analysis_wall_s": round(std_s + cons_s, 1),
         "analysis_cpu_s": round(analysis_cpu, 1), "analysis_peak_rss_mib": round(memory.peak_mib),
+        "rss_before_analysis_mib": round(memory_before),
         "correlation_pairs": correlations.height, "correlation_rows": players.height,
         "correlation_s": round(correlation_s, 2),
         "correlation_pairs_per_minute": round(correlations.height / correlation_s * 60),
