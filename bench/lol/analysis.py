@@ -1,12 +1,15 @@
 """lol analysis at scale: the whole chain from the lake's ETL tables (purchase sequences, skill orders,
 objectives, vision → stats → correlations → patterns → win model) for ``--matches`` games.
 
-``--chunk`` synthetic games are generated and parsed into Delta ETL tables once (not timed). The timed part
-runs as the pipeline does: day by day, each day's ETL tables are read from the lake (here the same chunk,
-re-keyed with fresh match ids, so the 100 000 games are ``matches / chunk`` copies of the chunk's games) and
-turned into the STD tables; then the CONS tables are computed over all STD rows. Peak memory is this
-process's maximum resident set; CPU seconds (all threads) are reported beside the wall time. Correlation
-throughput is timed separately on the full player table.
+``--chunk`` synthetic games are generated and parsed into Delta ETL tables once, a batch at a time (not
+timed). The timed part runs as the pipeline does: day by day, each day's ETL tables are read from the lake
+(here the same chunk each day, so the 100 000 games are ``matches / chunk`` copies of the chunk's games) and
+turned into every STD table, of which the pipeline keeps in the lake what the CONS tables read (here: kept in
+memory with match ids re-keyed for the copy, the others dropped); then the CONS tables are computed over all
+days.
+Reported: wall time and CPU seconds (all threads) of the analysis, the peak resident memory of the process
+while it runs (and before it starts, what the preparation left), and correlation throughput timed
+separately on the full player table.
 Prints one JSON object.
 
     python bench/lol/analysis.py --matches 100000 --chunk 5000
@@ -16,39 +19,46 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import polars as pl
+import psutil
 
 from gamestats_assets.defs.lol.transforms import patterns
 from gamestats_assets.defs.lol.transforms.tables import cons_tables, std_tables
 from gamestats_assets.generator.emitters.lol import generate_day
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import PeakMemory  # noqa: E402
+
 DAY = dt.date(2026, 11, 20)
 ETL_TABLES = ("matches", "participants", "timeline_events", "participant_frames")
+CONS_INPUTS = ("participant_games", "first_objectives", "team_coordination", "game_states")
+"""The STD tables ``cons_tables`` reads."""
+BATCH = 500
+"""Games generated and parsed at a time while the chunk is written."""
 
 
 def write_chunk(lake: str, seed: int, chunk: int) -> None:
-    games = list(generate_day(seed, DAY, chunk))
-    matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
-    timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
-    for name, frame in zip(ETL_TABLES, (matches.matches, matches.participants, timelines.events, timelines.frames),
-                           strict=True):
-        frame.write_delta(os.path.join(lake, name), mode="overwrite")
+    games = generate_day(seed, DAY, chunk)
+    for start in range(0, chunk, BATCH):
+        batch = [next(games) for _ in range(min(BATCH, chunk - start))]
+        matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in batch])
+        timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in batch])
+        for name, frame in zip(ETL_TABLES, (matches.matches, matches.participants, timelines.events,
+                                            timelines.frames), strict=True):
+            frame.write_delta(os.path.join(lake, name), mode="append")
 
 
-def day_tables(lake: str, copy: int) -> dict[str, pl.DataFrame]:
-    """The chunk's ETL tables read from the lake, with match ids re-keyed for copy number ``copy``."""
-    rekey = pl.col("match_id") + f"{copy:03d}"
-    tables = {name: pl.read_delta(os.path.join(lake, name)).with_columns(rekey) for name in ETL_TABLES}
-    return tables
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def day_tables(lake: str) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+    """The chunk's ETL tables in the lake: matches and participants read, events and participant frames as
+    scans, so each STD table reads only its columns."""
+    tables = {name: pl.scan_delta(os.path.join(lake, name)) for name in ETL_TABLES}
+    return {**tables, "matches": tables["matches"].collect(), "participants": tables["participants"].collect()}
 
 
 def main() -> None:
@@ -62,21 +72,26 @@ def main() -> None:
         started = time.perf_counter()
         write_chunk(lake, args.seed, args.chunk)
         prepared = time.perf_counter() - started
-        memory_before = peak_rss_mib()
 
-        started, cpu_started = time.perf_counter(), time.process_time()
-        std_parts: dict[str, list[pl.DataFrame]] = {}
-        for copy in range(copies):
-            etl = day_tables(lake, copy)
-            for name, frame in std_tables(etl["matches"], etl["participants"], etl["timeline_events"],
-                                          etl["participant_frames"]).items():
-                std_parts.setdefault(name, []).append(frame)
-        std = {name: pl.concat(parts) for name, parts in std_parts.items()}
-        std_s = time.perf_counter() - started
-        started = time.perf_counter()
-        cons = cons_tables(std)
-        cons_s = time.perf_counter() - started
-        analysis_cpu = time.process_time() - cpu_started
+        memory_before = psutil.Process().memory_info().rss / 2**20
+        with PeakMemory() as memory:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            std_parts: dict[str, list[pl.DataFrame]] = {}
+            for copy in range(copies):
+                etl = day_tables(lake)
+                for name, frame in std_tables(etl["matches"], etl["participants"], etl["timeline_events"],
+                                              etl["participant_frames"]).items():
+                    if name in CONS_INPUTS:
+                        std_parts.setdefault(name, []).append(
+                            frame.with_columns(pl.col("match_id") + f"{copy:03d}"))
+                del etl
+            std = {name: pl.concat(parts) for name, parts in std_parts.items()}
+            del std_parts
+            std_s = time.perf_counter() - started
+            started = time.perf_counter()
+            cons = cons_tables(std)
+            cons_s = time.perf_counter() - started
+            analysis_cpu = time.process_time() - cpu_started
 
         players = std["participant_games"]
         started = time.perf_counter()
@@ -87,8 +102,8 @@ def main() -> None:
         "benchmark": "lol_analysis", "matches": copies * args.chunk, "distinct_games": args.chunk,
         "players": players.height, "prepare_chunk_s": round(prepared, 1), "std_s": round(std_s, 1),
         "cons_s": round(cons_s, 1), "analysis_wall_s": round(std_s + cons_s, 1),
-        "analysis_cpu_s": round(analysis_cpu, 1),
-        "peak_rss_mib": round(peak_rss_mib()), "rss_before_analysis_mib": round(memory_before),
+        "analysis_cpu_s": round(analysis_cpu, 1), "analysis_peak_rss_mib": round(memory.peak_mib),
+        "rss_before_analysis_mib": round(memory_before),
         "correlation_pairs": correlations.height, "correlation_rows": players.height,
         "correlation_s": round(correlation_s, 2),
         "correlation_pairs_per_minute": round(correlations.height / correlation_s * 60),

@@ -25,12 +25,17 @@ class PlantedGames:
     cons: dict[str, pl.DataFrame]
 
 
-@pytest.fixture(scope="session")
-def planted() -> PlantedGames:
-    games = [game for offset in range(2)
-             for game in lol.generate_day(SEED, FIRST_DAY + dt.timedelta(days=offset), MATCHES_PER_DAY)]
+def planted_games(seed: int, matches_per_day: int, days: int = 2) -> tuple[ParsedMatches, ParsedTimelines,
+                                                                         dict[str, pl.DataFrame]]:
+    """``days`` synthetic days from ``FIRST_DAY`` parsed as landing files would be, and their STD tables."""
+    games = [game for offset in range(days)
+             for game in lol.generate_day(seed, FIRST_DAY + dt.timedelta(days=offset), matches_per_day)]
     matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
     timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
-    std = std_tables(matches.matches, matches.participants, timelines.events, timelines.frames)
-    cons = cons_tables(std)
-    return PlantedGames(matches, timelines, std, cons)
+    return matches, timelines, std_tables(matches.matches, matches.participants, timelines.events, timelines.frames)
+
+
+@pytest.fixture(scope="session")
+def planted() -> PlantedGames:
+    matches, timelines, std = planted_games(SEED, MATCHES_PER_DAY)
+    return PlantedGames(matches, timelines, std, cons_tables(std))

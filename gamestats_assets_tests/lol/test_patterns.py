@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import polars as pl
 
+import numpy as np
+import pytest
+
 from gamestats_assets.defs.lol.transforms import truth
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD, benjamini_hochberg
+from gamestats_assets.defs.lol.transforms.patterns import (
+    MIN_GAMES,
+    Q_THRESHOLD,
+    benjamini_hochberg,
+    discovered_patterns,
+    exceedance_rejections,
+    skill_max_order_tests,
+)
 from gamestats_assets.generator.emitters import lol
+from gamestats_assets_tests.lol.conftest import planted_games
+
+PRECISION_MATCHES_PER_DAY = 600
+"""Two days of 600 games: enough for the planted win-rate effects (the weakest signal) to clear the
+false-share exceedance procedure; with 300 a day one of them is missed in about one seed in four."""
 
 
-def test_planted_patterns_are_found_and_little_else(planted):
-    """Benjamini–Hochberg bounds the expected share of false discoveries (here about 4 %), not every draw's:
-    with other seeds one or two chance findings among ten or eleven reported patterns have been seen."""
-    patterns = planted.cons["discovered_patterns"]
+@pytest.mark.parametrize("seed", [1, 2, 7])
+def test_planted_patterns_are_found_and_little_else(seed):
+    """Recall ≥ 0.9 and at most 10 % of reported patterns not planted, on seeds where Benjamini–Hochberg alone
+    reported 0 %, 10 % and 18 % chance findings."""
+    _, _, std = planted_games(seed, PRECISION_MATCHES_PER_DAY)
+    patterns = discovered_patterns(std["participant_games"], std["first_objectives"])
     result = truth.score(patterns, lol.truth())
-    assert result["recall"] >= 0.9, result
-    assert result["unexplained_share"] <= 0.10, (result, patterns)
+    assert result["recall"] >= 0.9, (result, patterns)
+    assert result["not_planted_share"] <= 0.10, (result, patterns)
     assert (patterns["q_value"] < Q_THRESHOLD).all()
     assert ((patterns["n"] >= MIN_GAMES) & (patterns["n_baseline"] >= MIN_GAMES)).all()
 
@@ -23,6 +40,36 @@ def test_planted_patterns_are_found_and_little_else(planted):
 def test_benjamini_hochberg_matches_the_definition():
     q = benjamini_hochberg([0.01, 0.04, 0.03, 0.5])
     assert [round(x, 6) for x in q] == [0.04, 0.053333, 0.053333, 0.5]
+
+
+def test_exceedance_procedure_matches_the_definition():
+    """m = 20 (NaN is no test), share 0.1, level 0.05: α_i = 0.05/(21 − i) for i ≤ 9 (Holm's), then
+    α_10 = 0.1/12 and α_11 = 0.1/11; the step-down stops at the first p above its α_i."""
+    p = np.array([0.0001, 0.0026, 0.0027, 0.0029, 0.0031, 0.0033, 0.0035, 0.0038, 0.0041, 0.0080, 0.0095,
+                  *[0.5] * 9, np.nan])
+    rejected = exceedance_rejections(p)
+    assert rejected[:10].all() and not rejected[10:].any()
+    assert exceedance_rejections(np.array([0.003, 0.0001, *[0.9] * 18])).tolist() == [False, True] + [False] * 18
+
+
+def test_truth_counts_a_mirrored_condition_as_not_planted():
+    patterns = pl.DataFrame({"pattern_type": ["first_core_item", "first_core_item", "first_objective"],
+                             "subject": ["Ezreal", "Darius", "team"],
+                             "condition": ["Trinity Force", "Goredrinker", "first dragon"],
+                             "effect": [0.2, -0.1, 0.05]})
+    result = truth.score(patterns, lol.truth())
+    assert (result["found"], result["not_planted"]) == (1, 2)
+
+
+def test_two_orders_are_one_comparison_reported_once():
+    """With two skill orders, 'A beats B' and 'B loses to A' are the same test: one row, the higher order, p as
+    the Welch test gives it."""
+    rng = np.random.default_rng(3)
+    players = pl.DataFrame({"champion_name": "Ezreal", "max_order": ["Q>E>W"] * 60 + ["Q>W>E"] * 60,
+                            "dpm": np.r_[rng.normal(900, 50, 60), rng.normal(700, 50, 60)]})
+    [row] = skill_max_order_tests(players).iter_rows(named=True)
+    assert (row["condition"], row["n"], row["n_baseline"]) == ("Q>E>W", 60, 60)
+    assert row["effect"] > 0 and row["p_value"] < 1e-10
 
 
 def test_correlations_per_position_show_the_planted_vision_effect(planted):

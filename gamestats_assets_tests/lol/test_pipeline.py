@@ -1,9 +1,13 @@
 """The lol domain run by Dagster for real: synthetic days backfilled in one run and published, a rerun that
-duplicates nothing, and real files dropped into a day's landing folder with GAMESTATS_SOURCE=files."""
+duplicates nothing, and real files dropped into a day's landing folder with GAMESTATS_SOURCE=files, run from
+Python and from the standard ``dagster asset materialize`` command line."""
 
 import datetime as dt
 import gzip
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -83,9 +87,8 @@ def test_rerunning_a_day_duplicates_nothing(synthetic, pg_url):
     assert {t: lake_rows(data_dir, t) for t in before} == before
 
 
-def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, monkeypatch):
-    day = "2026-02-10"
-    folder = data_dir / "landing" / "lol" / day
+def drop_real_files(folder: Path) -> None:
+    """As a user would: a match with its timeline, a gzipped timeline without its match, and two bad files."""
     folder.mkdir(parents=True)
     shutil.copy(FIXTURES / "ESPORTSTMNT01_2693492.json", folder)
     shutil.copy(FIXTURES / "ESPORTSTMNT01_2693492_timeline.json", folder)
@@ -93,6 +96,12 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
         gzip.compress((FIXTURES / "match_v5_ranked_timeline.json").read_bytes()))
     (folder / "notes.txt").write_text("not a game")
     (folder / "EUW1_1.json").write_text("{broken")
+
+
+def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, monkeypatch):
+    day = "2026-02-10"
+    folder = data_dir / "landing" / "lol" / day
+    drop_real_files(folder)
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
     monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
@@ -110,3 +119,29 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
     assert not (folder / "planted_effects.json").exists()
     empty = run(defs, lol_keys(defs, partitioned=True), instance, partition_key="2026-02-11", raise_on_error=False)
     assert not empty.success
+
+
+def test_dropped_files_are_processed_by_the_dagster_command_line(pg_url, tmp_path):
+    """``dagster asset materialize`` of a day's lol tables, in its own process on a Dagster home of its own,
+    with GAMESTATS_SOURCE=files: the dropped files are parsed into that day and nothing is generated."""
+    day = "2026-02-12"
+    data_dir, home = tmp_path / "data", tmp_path / "dagster_home"
+    home.mkdir()
+    drop_real_files(data_dir / "landing" / "lol" / day)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
+    env.update(GAMESTATS_DATA_DIR=str(data_dir), GAMESTATS_PG_URL=pg_url, GAMESTATS_SOURCE="files",
+               GAMESTATS_START_DATE="2026-02-01", DAGSTER_HOME=str(home))
+    defs = build_definitions(Settings.from_env())
+    selection = ",".join("/".join(key.path) for key in lol_keys(defs, partitioned=True))
+    result = subprocess.run([sys.executable, "-m", "dagster", "asset", "materialize", "-m", "gamestats_assets.definitions",
+                             "--select", selection, "--partition", day],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    matches = DeltaTable(str(data_dir / "lake" / "lol" / "etl" / "matches")).to_pyarrow_table()
+    assert matches.column("match_id").to_pylist() == ["ESPORTSTMNT01_2693492"]
+    assert [d.isoformat() for d in matches.column("date").to_pylist()] == [day]
+    assert lake_rows(data_dir, "timeline_events") == 910 + 1280
+    players = DeltaTable(str(data_dir / "lake" / "lol" / "std" / "participant_games")).to_pyarrow_table()
+    assert players.num_rows == 10
+    assert not (data_dir / "landing" / "lol" / day / "planted_effects.json").exists()
+    assert sorted(p.name for p in (data_dir / "landing" / "lol").iterdir()) == [day]

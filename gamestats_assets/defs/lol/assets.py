@@ -237,7 +237,9 @@ CONS = [
     snapshot_table("correlations", patterns.correlations, PLAYERS, patterns.correlations.__doc__),
     snapshot_table("discovered_patterns", patterns.discovered_patterns,
                    {**PLAYERS, "first_objectives": std_key("first_objectives")}, patterns.discovered_patterns.__doc__,
-                   lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD}),
+                   lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD,
+                                  "false_share_bound": patterns.FALSE_SHARE,
+                                  "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
     snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states")}, win_model.win_model.__doc__,
                    model_quality),
 ]

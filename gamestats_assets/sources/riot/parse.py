@@ -6,7 +6,7 @@ timeline without either takes the platform of its match file in the same batch, 
 (``<match id>_timeline.json``). A file that cannot be read is returned as a ``Reject`` with the reason,
 never dropped.
 
-Timelines are read in batches by Arrow (``timeline.py``); an event's fields the schema does not know are kept
+Timelines are read in batches by DuckDB's JSON reader (``timeline.py``); an event's fields the schema does not know are kept
 as JSON in the ``extra`` column. Every event type is kept, known or not.
 """
 
@@ -15,11 +15,12 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
+import duckdb
 import msgspec
 import polars as pl
-import pyarrow as pa
 
 from gamestats_assets.sources.riot import schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
@@ -32,9 +33,9 @@ DURATION_IN_SECONDS_SINCE = (11, 20)
 added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
 
 
-EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch.empty()).schema)
+EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch()).schema)
 """``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
-FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch.empty()).schema)
+FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch()).schema)
 """``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index, participant_id)."""
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
@@ -126,7 +127,8 @@ MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
 def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
     """Match files (name, JSON bytes) → ``matches`` and ``participants``; unreadable or duplicate files rejected."""
     match_rows: list[dict] = []
-    participant_columns: dict[str, list] = {name: [] for name in PARTICIPANTS_SCHEMA}
+    players: list[schema.Participant] = []
+    player_matches: list[str] = []
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
     for name, data in documents:
@@ -162,13 +164,15 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
             "winning_team_id": winners[0] if len(winners) == 1 else None, "participants": len(info.participants),
             "has_metadata": document.metadata is not None, "source_file": name,
         })
-        participant_columns["match_id"].extend([match_id] * len(info.participants))
-        for attribute in PARTICIPANT_FIELDS:
-            participant_columns[snake(attribute)].extend([getattr(p, attribute) for p in info.participants])
+        players.extend(info.participants)
+        player_matches.extend([match_id] * len(info.participants))
     matches = pl.DataFrame(match_rows, schema={k: (pl.Int64 if isinstance(v, pl.Datetime) else v)
                                                for k, v in MATCHES_SCHEMA.items()})
     matches = matches.with_columns(pl.col("game_creation", "game_start").cast(pl.Datetime("ms", "UTC")))
-    return ParsedMatches(matches, pl.DataFrame(participant_columns, schema=PARTICIPANTS_SCHEMA), rejects)
+    participants = pl.DataFrame({"match_id": player_matches, **{snake(attribute): list(map(attrgetter(attribute), players))
+                                                                 for attribute in PARTICIPANT_FIELDS}},
+                                schema=PARTICIPANTS_SCHEMA)
+    return ParsedMatches(matches, participants, rejects)
 
 
 def timeline_match_id(document: timeline.TimelineDocument, info: timeline.TimelineInfo, name: str,
@@ -187,7 +191,7 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
     """Timeline files (name, JSON bytes) → ``timeline_events`` and ``participant_frames``.
 
     ``platform_by_game`` (game id → platform id, from the batch's match files) names the match of a timeline
-    that has neither the metadata wrapper nor a platform id. The batch is read at once; if Arrow refuses it
+    that has neither the metadata wrapper nor a platform id. The batch is read at once; if the reader refuses it
     (a known field with a value of the wrong type), each file is read alone and the bad ones rejected.
     """
     platform_by_game = platform_by_game or {}
@@ -216,12 +220,12 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
         readable.append((name, match_id, info.frames, b"\n" in data))
     try:
         events, frames = timeline_tables(readable)
-    except (pa.ArrowInvalid, pl.exceptions.PolarsError):
+    except (duckdb.Error, pl.exceptions.PolarsError):
         parts = []
         for one in readable:
             try:
                 parts.append(timeline_tables([one]))
-            except (pa.ArrowInvalid, pl.exceptions.PolarsError) as error:
+            except (duckdb.Error, pl.exceptions.PolarsError) as error:
                 rejects.append(Reject(one[0], f"events or participant frames not in the match-v5 shape: {error}"))
         events = pl.concat([e for e, _ in parts], how="diagonal_relaxed") if parts else timeline_tables([])[0]
         frames = pl.concat([f for _, f in parts]) if parts else timeline_tables([])[1]
@@ -229,7 +233,7 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
 
 
 def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    batch = timeline.Batch.empty()
+    batch = timeline.Batch()
     for _, match_id, frames, multiline in readable:
         batch.add(match_id, frames, multiline)
     return timeline.events_table(batch), timeline.frames_table(batch)

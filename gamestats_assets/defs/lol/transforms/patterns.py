@@ -1,17 +1,24 @@
 """Why games are won: correlations between player variables, and patterns that survive multiple testing.
 
 ``correlations`` tests every pair of numeric player variables per position (Pearson and Spearman).
-``discovered_patterns`` runs four families of tests and keeps only effects with Benjamini–Hochberg
-q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games on each side of the comparison:
-- ``first_core_item``: per champion, whether its win rate depends on the first core item completed
-  (chi-square over the items it was built with), reported as the best item against its other games;
-- ``skill_max_order``: per champion, whether its DPM depends on the skill max order (Welch's t-test for two
-  orders, Alexander–Govern for more), reported as the best order against its other games;
+``discovered_patterns`` runs four families of tests, all two-sided:
+- ``first_core_item``: per champion, whether its win rate with one first core item differs from its win
+  rate in all its other games (two-proportion z-test per item, the most extreme item reported);
+- ``skill_max_order``: per champion, whether its DPM with one skill max order differs from its DPM in all
+  its other games (Welch's t-test per order, the most extreme order reported);
 - ``first_objective``: the win rate of the team that takes an objective first, against 50 % (binomial test);
 - ``vision_deaths``: per position, the slope of deaths per 10 minutes on vision per minute (least squares,
   t-test of the slope).
-One test per champion (not one per item) keeps mirrored comparisons (an item's gain is its alternatives'
-loss) from counting twice. The q-values are computed over every test of the four families together.
+A champion is one test, not one per condition: its p is the Bonferroni-adjusted p of its strongest
+comparison, so an item's gain and its alternatives' mirrored loss are never two findings.
+
+Benjamini–Hochberg bounds the *expected* share of false patterns; one published table can still exceed it
+(with about ten real effects among fifty tests, BH at 5 % lets one or two chance findings in about one
+table in eight). The table should hold what it says, so a pattern is reported only when the Lehmann–Romano
+step-down procedure rejects it over every test made, which keeps P(share of false patterns > 10 %) ≤ 5 %,
+and when its BH q (also over every test) is < ``Q_THRESHOLD``, with at least ``MIN_GAMES`` games on each
+side of its comparison. Tests are made only where both sides reach ``MIN_GAMES``: the family is every test
+made, whatever its outcome.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ from scipy import stats
 MIN_GAMES = 30
 """Fewest games on each side of a comparison (and fewest players for a position's slope)."""
 Q_THRESHOLD = 0.05
+"""Benjamini–Hochberg level every reported pattern also meets."""
+FALSE_SHARE = 0.10
+EXCEEDANCE_LEVEL = 0.05
+"""Reported patterns keep P(more than ``FALSE_SHARE`` of them are false) ≤ ``EXCEEDANCE_LEVEL``."""
 CORRELATION_VARIABLES = ("kills", "deaths", "assists", "kda", "dpm", "gold_per_min", "cs_per_min",
                          "vision_per_min", "deaths_per_10", "minutes", "win")
 
@@ -65,21 +76,25 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     A constant variable gives null r.
     """
     rows = []
-    data = players.filter(pl.col("team_position").is_not_null()).with_columns(pl.col("win").cast(pl.Float64))
-    for (position,), group in data.group_by("team_position"):
-        matrix = group.select(CORRELATION_VARIABLES).drop_nulls().to_numpy().astype(float)
-        n = matrix.shape[0]
+    data = (players.lazy().filter(pl.col("team_position").is_not_null())
+            .select("team_position", *[pl.col(v).cast(pl.Float64) for v in CORRELATION_VARIABLES]).drop_nulls()
+            .collect())
+    ranks = data.with_columns(pl.col(CORRELATION_VARIABLES).rank("average").over("team_position"))
+    values, ranked = (frame.partition_by("team_position", as_dict=True) for frame in (data, ranks))
+    upper_x, upper_y = np.triu_indices(len(CORRELATION_VARIABLES), k=1)
+    for (position,), group in values.items():
+        n = group.height
         if n < 3:
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            pearson = np.corrcoef(matrix, rowvar=False)
-            spearman = np.corrcoef(stats.rankdata(matrix, axis=0), rowvar=False)
-        upper_x, upper_y = np.triu_indices(len(CORRELATION_VARIABLES), k=1)
+            pearson = np.corrcoef(group.drop("team_position").to_numpy(), rowvar=False)[upper_x, upper_y]
+            spearman = np.corrcoef(ranked[(position,)].drop("team_position").to_numpy(),
+                                   rowvar=False)[upper_x, upper_y]
         rows.append(pl.DataFrame({
             "team_position": position, "variable_x": [CORRELATION_VARIABLES[i] for i in upper_x],
             "variable_y": [CORRELATION_VARIABLES[j] for j in upper_y], "n": n,
-            "pearson_r": pearson[upper_x, upper_y], "pearson_p": correlation_p(pearson[upper_x, upper_y], n),
-            "spearman_r": spearman[upper_x, upper_y], "spearman_p": correlation_p(spearman[upper_x, upper_y], n),
+            "pearson_r": pearson, "pearson_p": correlation_p(pearson, n),
+            "spearman_r": spearman, "spearman_p": correlation_p(spearman, n),
         }))
     if not rows:
         return pl.DataFrame(schema={"team_position": pl.String, "variable_x": pl.String, "variable_y": pl.String,
@@ -93,53 +108,70 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     ).fill_nan(None).sort("team_position", "variable_x", "variable_y")
 
 
-def best_condition_rows(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
-                        test: Callable[[list[np.ndarray]], float]) -> pl.DataFrame:
-    """One test per champion of whether ``metric`` differs across its ``condition`` groups (groups with at
-    least ``MIN_GAMES`` games, two or more of them), reported as the group with the highest mean against the
-    champion's other tested games."""
+def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
+                        contrast: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> pl.DataFrame:
+    """One test per champion: does ``metric`` differ between games with one of its conditions and its other games?
+
+    Every condition the champion has at least ``MIN_GAMES`` games with, and at least ``MIN_GAMES`` without,
+    is compared with all the champion's other games (``contrast`` gives a signed statistic and its two-sided
+    p). The champion's row is its most extreme comparison, with that p multiplied by the number of conditions
+    compared (Bonferroni: the p of the strongest of k comparisons); with exactly two conditions the two
+    comparisons are one and the same, so the p stands and the condition with the higher mean is reported.
+    """
     rows = []
     known = players.filter(pl.col(condition).is_not_null() & pl.col("champion_name").is_not_null()
                            & pl.col(metric).is_not_null())
     for (champion,), games in known.group_by("champion_name"):
-        groups = games.group_by(condition).agg(pl.col(metric).cast(pl.Float64)).filter(
-            pl.col(metric).list.len() >= MIN_GAMES)
-        if groups.height < 2:
+        labels = games[condition].to_numpy()
+        values = games[metric].cast(pl.Float64).to_numpy()
+        conditions, counts = np.unique(labels, return_counts=True)
+        tested = [c for c, n in zip(conditions, counts, strict=True)
+                  if n >= MIN_GAMES and len(labels) - n >= MIN_GAMES]
+        if not tested:
             continue
-        values = [np.asarray(v) for v in groups[metric].to_list()]
-        best = int(np.argmax([v.mean() for v in values]))
-        others = np.concatenate([v for i, v in enumerate(values) if i != best])
-        rows.append({"pattern_type": pattern_type, "subject": champion, "condition": groups[condition][best],
-                     "metric": "win_rate" if metric == "win" else metric,
-                     "effect": values[best].mean() - others.mean(), "value_with": values[best].mean(),
-                     "baseline": others.mean(), "n": len(values[best]), "n_baseline": len(others),
-                     "p_value": test(values)})
+        results = []
+        for name in tested:
+            with_condition = labels == name
+            statistic, p = contrast(values[with_condition], values[~with_condition])
+            results.append((name, with_condition, statistic, p))
+        strongest = max(results, key=lambda r: (round(abs(r[2]), 9), r[2]))
+        name, with_condition, _, p = strongest
+        comparisons = 1 if len(conditions) == 2 else len(tested)
+        value_with, baseline = values[with_condition].mean(), values[~with_condition].mean()
+        rows.append({"pattern_type": pattern_type, "subject": champion, "condition": name,
+                     "metric": "win_rate" if metric == "win" else metric, "effect": value_with - baseline,
+                     "value_with": value_with, "baseline": baseline, "n": int(with_condition.sum()),
+                     "n_baseline": int((~with_condition).sum()), "p_value": min(1.0, p * comparisons)})
     return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
 
 
-def independence_p(groups: list[np.ndarray]) -> float:
-    """Chi-square test that the win rate is the same in every group (wins × losses contingency table)."""
-    table = np.array([[g.sum(), len(g) - g.sum()] for g in groups])
-    if (table.sum(axis=0) == 0).any():
-        return 1.0
-    return float(stats.chi2_contingency(table, correction=False).pvalue)
+def proportion_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
+    """Two-proportion z-test of win rates (pooled variance; the chi-square test of the 2 × 2 table)."""
+    n1, n2 = len(with_condition), len(without)
+    pooled = (with_condition.sum() + without.sum()) / (n1 + n2)
+    error = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if error == 0:
+        return 0.0, 1.0
+    z = (with_condition.mean() - without.mean()) / error
+    return float(z), float(2 * stats.norm.sf(abs(z)))
 
 
-def mean_difference_p(groups: list[np.ndarray]) -> float:
-    """Welch's t-test for two groups; Alexander–Govern (unequal variances) for more."""
-    if len(groups) == 2:
-        return float(stats.ttest_ind(groups[0], groups[1], equal_var=False).pvalue)
-    return float(stats.alexandergovern(*groups).pvalue)
+def mean_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
+    """Welch's t-test of means (unequal variances)."""
+    result = stats.ttest_ind(with_condition, without, equal_var=False)
+    if np.isnan(result.statistic):
+        return 0.0, 1.0
+    return float(result.statistic), float(result.pvalue)
 
 
 def first_core_item_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Per champion: does the win rate depend on the first core item? (chi-square over its first items)."""
-    return best_condition_rows(players, "first_core_item", "core_1", "win", independence_p)
+    """Per champion: does its win rate depend on its first core item? (two-proportion z-tests, item vs the rest)."""
+    return condition_contrasts(players, "first_core_item", "core_1", "win", proportion_contrast)
 
 
 def skill_max_order_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Per champion: does DPM depend on the skill max order? (Welch / Alexander–Govern over its orders)."""
-    return best_condition_rows(players, "skill_max_order", "max_order", "dpm", mean_difference_p)
+    """Per champion: does its DPM depend on its skill max order? (Welch t-tests, order vs the rest)."""
+    return condition_contrasts(players, "skill_max_order", "max_order", "dpm", mean_contrast)
 
 
 def first_objective_tests(first_objectives: pl.DataFrame) -> pl.DataFrame:
@@ -172,19 +204,41 @@ def vision_deaths_tests(players: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
 
 
+def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, level: float = EXCEEDANCE_LEVEL
+                          ) -> np.ndarray:
+    """Which hypotheses the Lehmann–Romano step-down procedure rejects so that P(false share > ``share``) ≤
+    ``level`` (Lehmann & Romano 2005, "Generalizations of the familywise error rate", Theorem 3.1).
+
+    With the m p-values sorted, p_(i) is compared with α_i = (⌊share·i⌋ + 1)·level / (m + ⌊share·i⌋ + 1 − i);
+    hypotheses are rejected from the smallest p up to the first one above its α_i. NaN p is never rejected.
+    """
+    p = np.asarray(p_values, dtype=float)
+    rejected = np.zeros(p.shape, dtype=bool)
+    valid = np.flatnonzero(~np.isnan(p))
+    m = len(valid)
+    ordered = valid[np.argsort(p[valid], kind="stable")]
+    allowed = np.floor(share * np.arange(1, m + 1))
+    critical = (allowed + 1) * level / (m + allowed + 1 - np.arange(1, m + 1))
+    above = np.flatnonzero(p[ordered] > critical)
+    rejected[ordered[:above[0] if len(above) else m]] = True
+    return rejected
+
+
 def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """Every test of the four families with its q-value (over all of them), before any filtering."""
+    """Every test of the four families, before any filtering, with its Benjamini–Hochberg q-value and whether
+    the false-share exceedance procedure rejects it (both over all the tests together)."""
     tests = pl.concat([first_core_item_tests(players), skill_max_order_tests(players),
                        first_objective_tests(first_objectives), vision_deaths_tests(players)])
     tests = tests.filter((pl.col("n") >= MIN_GAMES) & (pl.col("n_baseline") >= MIN_GAMES)).fill_nan(None)
-    return tests.with_columns(pl.Series("q_value", benjamini_hochberg(tests["p_value"].fill_null(np.nan).to_numpy()),
-                                        dtype=pl.Float64)).fill_nan(None)
+    p_values = tests["p_value"].fill_null(np.nan).to_numpy()
+    return tests.with_columns(pl.Series("q_value", benjamini_hochberg(p_values), dtype=pl.Float64),
+                              pl.Series("rejected", exceedance_rejections(p_values), dtype=pl.Boolean)).fill_nan(None)
 
 
 def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """Patterns that hold: one row per (pattern_type, subject, condition) with q < ``Q_THRESHOLD`` and at least
-    ``MIN_GAMES`` games each side; effect = value with the condition − baseline (for ``vision_deaths``, the
-    slope), with n, p and q."""
-    return (all_tests(players, first_objectives).filter(pl.col("q_value") < Q_THRESHOLD)
-            .with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
+    """Patterns that hold: one row per (pattern_type, subject, condition) rejected by the false-share
+    exceedance procedure, with q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games each side; effect =
+    value with the condition − baseline (for ``vision_deaths``, the slope), with n, p and q."""
+    return (all_tests(players, first_objectives).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
+            .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
             .sort("q_value", "pattern_type", "subject", "condition"))

@@ -1,7 +1,8 @@
 """STD tables of the lol domain: one function per table, from the ETL tables of a day's games.
 
 Inputs are the ETL frames of ``sources/riot/parse.py`` (``matches``, ``participants``, ``timeline_events``,
-``participant_frames``) and the Data Dragon tables of ``sources/riot/ddragon.py``. Everything is keyed by
+``participant_frames``; events and frames also as lazy frames, whose filters then read only the columns a
+table uses) and the Data Dragon tables of ``sources/riot/ddragon.py``. Everything is keyed by
 ``match_id``. A game whose timeline arrived without its match file still gets its timeline-only rows
 (purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
 """
@@ -20,7 +21,7 @@ FRAME_MINUTES = 60_000
 TEAM_OF_PARTICIPANT = pl.when(pl.col("participant_id") <= 5).then(100).otherwise(200)
 
 
-def resolved_shop_actions(events: pl.DataFrame) -> pl.DataFrame:
+def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Purchases and sales that were not undone, one row per action (key match_id, event_index).
 
     ``ITEM_UNDO`` reverts the participant's most recent shop action that is still in force (the shop's undo
@@ -30,12 +31,13 @@ def resolved_shop_actions(events: pl.DataFrame) -> pl.DataFrame:
     every group the as-of joins use.
     """
     shop = (
-        events.filter(pl.col("type").is_in(SHOP_ACTIONS) & pl.col("participant_id").is_not_null())
+        events.lazy().filter(pl.col("type").is_in(SHOP_ACTIONS) & pl.col("participant_id").is_not_null())
         .select("match_id", "event_index", "type", "timestamp", "participant_id", "item_id", "before_id", "after_id")
         .sort("match_id", "participant_id", "event_index")
         .with_columns(pl.int_range(pl.len()).alias("seq"))
         .with_columns(pl.when(pl.col("type") == "ITEM_UNDO").then(-1).otherwise(1).cum_sum()
                       .over("match_id", "participant_id").alias("depth"))
+        .collect()
     )
     actions = shop.filter(pl.col("type") != "ITEM_UNDO")
     undos = shop.filter(pl.col("type") == "ITEM_UNDO").with_columns((pl.col("depth") + 1).alias("depth"))
@@ -88,18 +90,19 @@ def skill_orders(events: pl.DataFrame) -> pl.DataFrame:
     ``max_order`` ranks Q, W and E: skills that reached 5 points first come first, by when they did; the
     others follow by points at the end (more first), then by when their last point went in.
     """
-    levels = events.filter(
+    levels = events.lazy().filter(
         (pl.col("type") == "SKILL_LEVEL_UP") & (pl.col("level_up_type").fill_null("NORMAL") == "NORMAL")
         & pl.col("skill_slot").is_between(1, 4)
     ).select("match_id", "participant_id", "event_index", "timestamp",
              pl.col("skill_slot").replace_strict(SKILL_LETTERS, return_dtype=pl.String).alias("skill"))
-    sequences = levels.sort("event_index").group_by("match_id", "participant_id").agg(
-        pl.col("skill").str.join("").alias("skill_sequence"))
+    sequences = levels.group_by("match_id", "participant_id").agg(
+        pl.col("skill").sort_by("event_index").str.join("").alias("skill_sequence"))
+    in_order = pl.col("timestamp").sort_by("event_index")
     per_skill = (
-        levels.filter(pl.col("skill") != "R").sort("event_index")
+        levels.filter(pl.col("skill") != "R")
         .group_by("match_id", "participant_id", "skill")
-        .agg(pl.len().alias("points"), pl.col("timestamp").get(BASIC_SKILL_MAX - 1, null_on_oob=True).alias("maxed_at"),
-             pl.col("timestamp").last().alias("last_at"))
+        .agg(pl.len().alias("points"), in_order.get(BASIC_SKILL_MAX - 1, null_on_oob=True).alias("maxed_at"),
+             in_order.last().alias("last_at"))
     )
     orders = (
         per_skill.sort(pl.col("maxed_at").is_null(), "maxed_at", pl.col("points"), "last_at",
@@ -107,10 +110,10 @@ def skill_orders(events: pl.DataFrame) -> pl.DataFrame:
         .group_by("match_id", "participant_id", maintain_order=True)
         .agg(pl.col("skill").str.join(">").alias("max_order"))
     )
-    return sequences.join(orders, on=["match_id", "participant_id"], how="left").sort("match_id", "participant_id")
+    return sequences.join(orders, on=["match_id", "participant_id"], how="left").sort("match_id", "participant_id").collect()
 
 
-def objective_takes(events: pl.DataFrame) -> pl.DataFrame:
+def objective_takes(events: pl.LazyFrame) -> pl.LazyFrame:
     """Every elite monster and tower taken: one row per event (key match_id, event_index) with the taking team.
 
     Monsters name their team in ``killerTeamId`` (or through the killer's participant id); a BUILDING_KILL's
@@ -135,8 +138,9 @@ def first_objectives(events: pl.DataFrame, participants: pl.DataFrame) -> pl.Dat
     when the other team did, null when nobody took one; ``<objective>s`` counts the team's takes. ``win`` comes
     from the match file (null without it).
     """
+    events = events.lazy()
     takes = objective_takes(events).filter(pl.col("objective").is_in(list(OBJECTIVES.values())))
-    teams = events.select("match_id").unique().join(pl.DataFrame({"team_id": [100, 200]}), how="cross")
+    teams = events.select("match_id").unique().join(pl.LazyFrame({"team_id": [100, 200]}), how="cross")
     first = takes.sort("event_index").group_by("match_id", "objective").agg(pl.col("team_id").first().alias("first_team"))
     counts = takes.group_by("match_id", "team_id", "objective").len()
     columns = []
@@ -147,12 +151,12 @@ def first_objectives(events: pl.DataFrame, participants: pl.DataFrame) -> pl.Dat
             on=["match_id", "team_id"], how="left")
         columns += [(pl.col(objective) == pl.col("team_id")).alias(f"first_{objective}"),
                     pl.col(f"{objective}s").fill_null(0).cast(pl.Int32)]
-    wins = participants.group_by("match_id", "team_id").agg(pl.col("win").first())
+    wins = participants.lazy().group_by("match_id", "team_id").agg(pl.col("win").first())
     return (teams.select("match_id", pl.col("team_id").cast(pl.Int64), *columns)
-            .join(wins, on=["match_id", "team_id"], how="left").sort("match_id", "team_id"))
+            .join(wins, on=["match_id", "team_id"], how="left").sort("match_id", "team_id").collect())
 
 
-def game_minutes(matches: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+def game_minutes(matches: pl.LazyFrame, events: pl.LazyFrame) -> pl.LazyFrame:
     """Game length in minutes per match: the match file's duration, else the timeline's last event."""
     from_timeline = events.group_by("match_id").agg((pl.col("timestamp").max() / FRAME_MINUTES).alias("timeline_min"))
     return from_timeline.join(matches.select("match_id", (pl.col("game_duration_s") / 60).alias("match_min")),
@@ -166,6 +170,7 @@ def vision_deaths(events: pl.DataFrame, participants: pl.DataFrame, matches: pl.
     ``vision_per_min`` = (wards placed + enemy wards killed) / game minutes; ``deaths_per_10`` = deaths
     (CHAMPION_KILL victims) per 10 game minutes. ``team_position`` from the match file (null without it).
     """
+    events, participants, matches = events.lazy(), participants.lazy(), matches.lazy()
     placed = events.filter(type="WARD_PLACED").group_by("match_id", pl.col("creator_id").alias("participant_id")).agg(
         pl.len().alias("wards_placed"))
     killed = events.filter(type="WARD_KILL").group_by("match_id", pl.col("killer_id").alias("participant_id")).agg(
@@ -187,6 +192,7 @@ def vision_deaths(events: pl.DataFrame, participants: pl.DataFrame, matches: pl.
         .select("match_id", "participant_id", "team_position", "minutes", "wards_placed", "wards_killed",
                 "vision_per_min", "deaths", "deaths_per_10")
         .sort("match_id", "participant_id")
+        .collect()
     )
 
 
@@ -196,9 +202,9 @@ def team_coordination(events: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFram
     ``teammates_near`` counts the taking team's players within ``COORDINATION_RADIUS`` of the take's position
     in the participant frame nearest in time (frames are a minute apart, so this is presence around the take).
     """
-    takes = objective_takes(events).filter(pl.col("position_x").is_not_null() & pl.col("team_id").is_not_null())
+    takes = objective_takes(events.lazy()).filter(pl.col("position_x").is_not_null() & pl.col("team_id").is_not_null())
     nearest = takes.with_columns((pl.col("timestamp") / FRAME_MINUTES).round().cast(pl.Int32).alias("frame_index"))
-    positions = frames.select("match_id", "frame_index", "participant_id",
+    positions = frames.lazy().select("match_id", "frame_index", "participant_id",
                               pl.col("position_x").alias("px"), pl.col("position_y").alias("py")).with_columns(
         TEAM_OF_PARTICIPANT.alias("team_id"))
     distance = ((pl.col("px") - pl.col("position_x")) ** 2 + (pl.col("py") - pl.col("position_y")) ** 2).sqrt()
@@ -206,7 +212,7 @@ def team_coordination(events: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFram
         "match_id", "event_index").agg((distance <= COORDINATION_RADIUS).sum().cast(pl.Int32).alias("teammates_near"))
     return (nearest.join(near, on=["match_id", "event_index"], how="left")
             .select("match_id", "event_index", "objective", "team_id", "timestamp", "teammates_near")
-            .sort("match_id", "event_index"))
+            .sort("match_id", "event_index").collect())
 
 
 def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchases: pl.DataFrame,

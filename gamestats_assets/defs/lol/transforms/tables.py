@@ -11,9 +11,10 @@ from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
 from gamestats_assets.sources.riot import ddragon
 
 
-def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame,
-               frames: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Every STD table of a set of games, by table name."""
+def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame | pl.LazyFrame,
+               frames: pl.DataFrame | pl.LazyFrame) -> dict[str, pl.DataFrame]:
+    """Every STD table of a set of games, by table name. Events and frames may be lazy scans of the lake:
+    each table then reads only the columns it uses."""
     purchases = std.item_purchases(events, ddragon.items())
     skills = std.skill_orders(events)
     vision = std.vision_deaths(events, participants, matches)

@@ -30,6 +30,7 @@ def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame
     """The game state at ``minute``: one row per match with a known winner and a frame at that minute, with
     the features, ``blue_win`` and ``held_out``."""
     sign = pl.when(pl.col("team_id") == 100).then(1).otherwise(-1)
+    events, frames, matches = events.lazy(), frames.lazy(), matches.lazy()
     at_minute = frames.filter(pl.col("frame_index") == minute).with_columns(TEAM_OF_PARTICIPANT.alias("team_id"))
     economy = at_minute.group_by("match_id").agg((sign * pl.col("total_gold")).sum().truediv(1000).alias("gold_diff_k"),
                                                   (sign * pl.col("xp")).sum().truediv(1000).alias("xp_diff_k"))
@@ -47,7 +48,7 @@ def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame
                   .select("match_id", (pl.col("winning_team_id") == 100).alias("blue_win")), on="match_id")
             .with_columns(pl.lit(minute, dtype=pl.Int32).alias("minute"), held_out())
             .select("match_id", "minute", *FEATURES, "blue_win", "held_out")
-            .sort("match_id"))
+            .sort("match_id").collect())
 
 
 def held_out() -> pl.Expr:
