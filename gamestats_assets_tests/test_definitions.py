@@ -40,6 +40,14 @@ def test_published_assets_have_freshness_and_the_postgres_pool():
         assert node.pools == {"postgres_writer"}, node.key
 
 
+def test_no_job_splits_a_step_so_each_publish_step_is_one_transaction():
+    """Dagster splits a multi-asset step whose assets a check or another step must run between; a publish step
+    split in two would publish a day's tables in two transactions."""
+    for job in defs.resolve_all_job_defs():
+        steps = [node.name for node in job.graph.node_defs]
+        assert len(steps) == len(set(steps)), (job.name, sorted({s for s in steps if steps.count(s) > 1}))
+
+
 def test_each_domain_has_a_daily_schedule():
     schedules = {s.name for s in defs.schedules}
     assert {"demo_data_daily_schedule", "demo_data_snapshots_schedule", "l2m_daily_schedule",

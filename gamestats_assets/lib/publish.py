@@ -2,7 +2,7 @@
 
 For each ``PublishSpec`` it builds
 - a blocking check on the lake asset that its key columns are present, never null and unique, so a bad
-  table stops the run before anything reaches PostgreSQL (the checks of one publish step run as one step);
+  table stops the run before anything reaches PostgreSQL;
 - the publish asset ``[domain, "postgres", table]`` (partition replace, snapshot replace, or
   insert-if-absent). The publish assets of a domain that share a partitions definition are one step
   that writes all their tables in ONE PostgreSQL transaction (each table's write a savepoint in it), so
@@ -20,7 +20,7 @@ import polars as pl
 import psycopg
 
 from gamestats_assets.lib import publisher
-from gamestats_assets.lib.checks import keys_valid
+from gamestats_assets.lib.checks import frame_check, keys_valid
 from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
@@ -140,32 +140,6 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
     return _publish
 
 
-def build_key_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
-    """One step of blocking checks, one per lake table of the publish step ``name``: its key columns are
-    present, never null and unique."""
-
-    @dg.multi_asset_check(
-        name=f"{name}_keys",
-        specs=[dg.AssetCheckSpec(
-            "publish_keys_unique_and_not_null", asset=spec.source.key, blocking=True,
-            partitions_def=spec.partitions_def,
-            description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, never null, "
-                        "unique.",
-        ) for spec in specs],
-        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
-        can_subset=True,
-    )
-    def _keys(context: dg.AssetCheckExecutionContext, **frames: pl.DataFrame):
-        for spec in specs:
-            if dg.AssetCheckKey(spec.source.key, "publish_keys_unique_and_not_null") not in context.selected_asset_check_keys:
-                continue
-            outcome = keys_valid(spec.key_columns)(frames[input_name(spec)])
-            yield dg.AssetCheckResult(asset_key=spec.source.key, check_name="publish_keys_unique_and_not_null",
-                                      passed=outcome.passed, metadata=dict(outcome.metadata))
-
-    return _keys
-
-
 def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
     """One step of checks, one per table of the publish step ``name``: PostgreSQL holds the lake's rows for
     the run's partitions, the same count and the same ``sum_column`` total."""
@@ -218,11 +192,15 @@ def build_publish_definitions(
     specs: Sequence[PublishSpec],
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
     """Publish steps and their checks for ``specs``: one step per domain and partitions definition, writing all
-    of its tables in one transaction, preceded by one step of blocking key checks and followed by one step of
-    reconciliation checks."""
+    of its tables in one transaction; a blocking key check on each lake table before it (one per table, since a
+    check step over tables that depend on each other would split the publish step, and its transaction, in
+    Dagster's plan), and one step of reconciliation checks after it."""
     steps: dict[str, list[PublishSpec]] = {}
     for spec in specs:
         steps.setdefault(step_name(spec.source.key.path[0], spec.partitions_def), []).append(spec)
-    return ([build_publish_step(name, grouped) for name, grouped in steps.items()],
-            [check for name, grouped in steps.items()
-             for check in (build_key_checks(name, grouped), build_reconciliation_checks(name, grouped))])
+    checks = [check for name, grouped in steps.items() for check in (
+        *(frame_check(spec.source, "publish_keys_unique_and_not_null", keys_valid(spec.key_columns),
+                      description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, never "
+                                  "null, unique.", blocking=True) for spec in grouped),
+        build_reconciliation_checks(name, grouped))]
+    return [build_publish_step(name, grouped) for name, grouped in steps.items()], checks
