@@ -7,6 +7,7 @@ that is not text at all is quarantined whole.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -15,6 +16,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
+from gamestats_assets.generator import api as generator_api
 from gamestats_assets.generator.api import (
     PopulationConfig,
     ProductInfo,
@@ -22,12 +24,12 @@ from gamestats_assets.generator.api import (
     build_rules,
     build_users,
     day_file_name,
-    generate_day,
     property_types,
+    write_day,
 )
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
+from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
 from gamestats_assets.lib.lake import partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
@@ -85,16 +87,46 @@ def users(platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame
     return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(platform.seed, dtype=pl.Int64))
 
 
+@functools.cache
+def generator_code() -> str:
+    """A digest of the generator's code: a synthetic day written by other code is written again."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(generator_api.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.date) -> str:
+    """A digest of everything a synthetic day's bytes depend on: the rules, the population (with its seed
+    and anchor date), the day and the generator's code."""
+    digest = hashlib.sha256()
+    for part in (event_rules["rules_json"][0].encode(), users.hash_rows().to_numpy().tobytes(),
+                 day.isoformat().encode(), generator_code().encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def synthetic_stamp(platform: PlatformResource, key: str) -> Path:
+    """``<data_dir>/state/synthetic/demo_data/<day>.json``: the inputs a day's synthetic file was written
+    from, and the file's fingerprint once written."""
+    return Path(platform.data_dir) / "state" / "synthetic" / DOMAIN / f"{key}.json"
+
+
+def synthetic_stamp_text(inputs: str, path: Path) -> str:
+    return json.dumps({"inputs": inputs, "file": files_fingerprint([path])}, sort_keys=True)
+
+
 @landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
 def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame,
                users: pl.DataFrame) -> dg.MaterializeResult:
     """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
-    synthetic file beside them is removed; a day without them is (re)generated as
-    ``synthetic-YYYYMMDD.jsonl`` (the same bytes for the same population, seed and day) unless
-    ``GAMESTATS_SOURCE=files``."""
+    synthetic file beside them is removed; a day without them is generated as ``synthetic-YYYYMMDD.jsonl``
+    (the same bytes for the same population, seed and day) unless ``GAMESTATS_SOURCE=files``. A synthetic
+    file is written again only when what it depends on changed (rules, population, seed, day, generator
+    code: ``synthetic_inputs``) or the file itself did, as recorded in ``synthetic_stamp``."""
     rules = rules_of(event_rules)
-    generated, files = 0, []
+    generated, files = [], []
     for key in context.partition_keys:
         folder = platform.landing_dir(DOMAIN) / key
         for path in unclaimed_files(folder):
@@ -107,15 +139,22 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
                 stale.unlink()
         day = dt.date.fromisoformat(key)
 
-        def write_day(folder=folder, day=day) -> None:
-            lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
-            (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        def write_synthetic_day(folder=folder, day=day, key=key) -> None:
+            path, stamp = folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}", synthetic_stamp(platform, key)
+            inputs = synthetic_inputs(event_rules, users, day)
+            if path.exists() and stamp.exists() and stamp.read_text() == synthetic_stamp_text(inputs, path):
+                return
+            stamp.unlink(missing_ok=True)
+            write_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(synthetic_stamp_text(inputs, path))
+            generated.append(key)
 
-        generated += ensure_day(folder, delivered, write_day, platform, DOMAIN)
+        ensure_day(folder, delivered, write_synthetic_day, platform, DOMAIN)
         files += day_files(folder)
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys),
-        "days_generated": generated,
+        "days_generated": len(generated),
         "files": len(files),
         "bytes": sum(f.stat().st_size for f in files),
     })
@@ -255,12 +294,13 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     ins={"day_events": dg.AssetIn(cons_events.key), "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
 def daily_activity(
-    context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
+    context: dg.AssetExecutionContext, day_events: pl.LazyFrame, history: pl.LazyFrame, users: pl.DataFrame
 ) -> pl.DataFrame:
     """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
     track events, user_set updates, and new users (whose install date is that day). Every account counts:
     users of a dropped-in export under their own ``segment`` user property, else ``unknown``, installed on
     the day of their first line."""
+    day_events = day_events.select("date", "segment", "account_id", "event_type").collect()
     activity = day_events.group_by("date", "segment").agg(
         pl.col("account_id").filter(pl.col("event_type") == "track").drop_nulls().n_unique().alias("active_users"),
         (pl.col("event_type") == "track").sum().alias("track_events"),

@@ -1,0 +1,198 @@
+"""demo_data end to end: one synthetic day at scale, landing → ETL → CONS → PostgreSQL, through Dagster.
+
+First, not timed: the taxonomy's rules and the population (``demo_data/reference/*``) are materialized and
+the day's landing file is emitted by the landing asset. Then the ``demo_data_daily`` selection runs for that
+day on a temporary instance with the in-process executor, publishing into a fresh PostgreSQL database; its
+checks run as in production. Peak memory is the largest sum of RSS over this process and all its
+descendants, sampled every 100 ms; CPU seconds are this process tree's (user + system) during the run,
+and separately those of the PostgreSQL backends serving the benchmark's database (sampled, so a backend's
+last 100 ms may be missed).
+
+The reference read is one plain polars read of the same landing files with the explicit schema the
+ThinkingData reader parses with for demo_data (the root keys as text, ``properties`` as raw JSON text):
+``pl.scan_ndjson(files, schema=LineSchema(property_types(rules), raw_properties=True).parse_schema())
+.collect()``, timed right after the pipeline in this process. ``pipeline_to_read_ratio`` is the
+pipeline's seconds over that read's. Prints one JSON object.
+
+    python bench/demo_data_pipeline.py --users 100000
+PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import tempfile
+import threading
+import time
+
+import dagster as dg
+import polars as pl
+import psutil
+import psycopg
+from common import PeakMemory, admin_url, bench_database, drop_database
+
+DAY = dt.date(2026, 11, 20)
+ANCHOR = DAY - dt.timedelta(days=7)
+"""The population is defined a week before the measured day, so the day has returning users as well as new ones."""
+
+
+class BackendCpu:
+    """Samples the CPU seconds of the PostgreSQL backends connected to ``database`` every 100 ms; ``seconds``
+    is the sum over every backend seen of its last sample."""
+
+    def __init__(self, database: str) -> None:
+        self.marker = f" {database} "
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last.values())
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            for process in psutil.process_iter(["cmdline"]):
+                try:
+                    title = " ".join(process.info["cmdline"] or [])
+                    if title.startswith("postgres:") and self.marker in title:
+                        times = process.cpu_times()
+                        self.last[process.pid] = times.user + times.system
+                except psutil.Error:
+                    pass
+
+    def __enter__(self) -> "BackendCpu":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class StepCpu:
+    """CPU seconds of this process (every thread) per step of the in-process run, taken from ``time.process_time``
+    when the instance records each step's start and end."""
+
+    def __init__(self, instance: dg.DagsterInstance) -> None:
+        self.seconds: dict[str, float] = {}
+        started: dict[str, float] = {}
+        record = instance.handle_new_event
+
+        def timed(event, **kwargs):
+            step, kind = event.step_key, event.dagster_event.event_type_value if event.dagster_event else None
+            if kind == "STEP_START":
+                started[step] = time.process_time()
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in started:
+                self.seconds[step] = round(time.process_time() - started.pop(step), 2)
+            return record(event, **kwargs)
+
+        instance.handle_new_event = timed
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its waited-for children so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def selection_job(name: str, keys) -> dg.JobDefinition:
+    """A job over ``keys`` of the project's definitions, run in process."""
+    from gamestats_assets.definitions import defs
+
+    job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=dg.in_process_executor)
+    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(name)
+
+
+def emit_job() -> dg.JobDefinition:
+    """The rules, the population and the day's landing file."""
+    from gamestats_assets.defs.demo_data.assets import event_logs, event_rules, users
+
+    return selection_job("demo_data_emit", [event_rules.key, users.key, event_logs.key])
+
+
+def daily_job() -> dg.JobDefinition:
+    """The project's demo_data daily selection."""
+    from gamestats_assets.definitions import defs
+
+    return selection_job("demo_data_bench", defs.resolve_job_def("demo_data_daily").asset_layer.selected_asset_keys)
+
+
+def reference_read_seconds(files, schema: dict) -> tuple[float, int]:
+    """Seconds of one plain polars read of ``files`` with ``schema``, and the rows read."""
+    started = time.perf_counter()
+    rows = pl.scan_ndjson(files, schema=schema).collect().height
+    return time.perf_counter() - started, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=100_000)
+    args = parser.parse_args()
+    admin, database = admin_url(), "gamestats_bench_demo_data"
+    pg_url = bench_database(admin, database)
+    with tempfile.TemporaryDirectory(prefix="demo_data_pipeline_") as data_dir:
+        os.environ.update({
+            "GAMESTATS_DATA_DIR": data_dir,
+            "GAMESTATS_PG_URL": pg_url,
+            "GAMESTATS_USERS": str(args.users),
+            "GAMESTATS_START_DATE": ANCHOR.isoformat(),
+            "GAMESTATS_ANCHOR_DATE": ANCHOR.isoformat(),
+        })
+        from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files, rules_of
+        from gamestats_assets.generator.api import property_types
+        from gamestats_assets.lib.settings import Settings
+        from gamestats_assets.sources.thinkingdata import LineSchema
+
+        partition = {"dagster/partition": DAY.isoformat()}
+        with dg.instance_for_test() as instance:
+            started = time.perf_counter()
+            emitted = dg.execute_job(dg.reconstructable(emit_job), instance=instance, tags=partition)
+            emit_seconds = time.perf_counter() - started
+            files = day_files(Settings.from_env().landing_dir(DOMAIN) / DAY.isoformat())
+            landing_bytes = sum(f.stat().st_size for f in files)
+            step_cpu = StepCpu(instance)
+            cpu_before = tree_cpu_seconds()
+            with PeakMemory() as memory, BackendCpu(database) as backends:
+                started = time.perf_counter()
+                result = dg.execute_job(dg.reconstructable(daily_job), instance=instance, tags=partition)
+                pipeline_seconds = time.perf_counter() - started
+            cpu_seconds = tree_cpu_seconds() - cpu_before
+            failed_checks = sorted(
+                f"{e.event_specific_data.asset_key.to_user_string()}:{e.event_specific_data.check_name}"
+                for e in result.all_events
+                if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+            )
+            steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
+                     if e.event_type_value == "STEP_SUCCESS"}
+        rules = rules_of(pl.read_delta(f"{Settings.from_env().lake_uri}/demo_data/reference/event_rules"))
+        read_seconds, read_rows = reference_read_seconds(
+            files, LineSchema(property_types(rules), raw_properties=True).parse_schema())
+        with psycopg.connect(pg_url) as conn:
+            published = conn.execute("SELECT count(*) FROM demo_data.events WHERE date = %s", (DAY,)).fetchone()[0]
+    drop_database(admin, database)
+    print(json.dumps({
+        "benchmark": "demo_data_pipeline",
+        "users": args.users,
+        "day": DAY.isoformat(),
+        "success": emitted.success and result.success,
+        "failed_checks": failed_checks,
+        "events": read_rows,
+        "events_published": published,
+        "landing_bytes": landing_bytes,
+        "seconds_emit_not_counted": round(emit_seconds, 1),
+        "seconds_landing_to_postgres": round(pipeline_seconds, 1),
+        "cpu_seconds_process_tree": round(cpu_seconds, 1),
+        "cpu_seconds_postgres_backends": round(backends.seconds, 1),
+        "peak_memory_mib": round(memory.peak_mib),
+        "seconds_reference_read": round(read_seconds, 2),
+        "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 1),
+        "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
+        "cpu_seconds_by_step": dict(sorted(step_cpu.seconds.items(), key=lambda kv: -kv[1])[:8]),
+    }))
+
+
+if __name__ == "__main__":
+    main()
