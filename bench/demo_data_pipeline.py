@@ -12,7 +12,13 @@ The reference read is one plain polars read of the same landing files with the e
 ThinkingData reader parses with for demo_data (the root keys as text, ``properties`` as raw JSON text):
 ``pl.scan_ndjson(files, schema=LineSchema(property_types(rules), raw_properties=True).parse_schema())
 .collect()``, timed right after the pipeline in this process. ``pipeline_to_read_ratio`` is the
-pipeline's seconds over that read's. Prints one JSON object.
+pipeline's seconds over that read's.
+
+PostgreSQL's own part is measured after the run on the same rows: the day's ``demo_data/cons/events`` rows,
+binary-encoded beforehand, taken by one plain ``COPY`` into an unindexed, unpartitioned table shaped like
+``demo_data.events`` (``seconds_raw_copy_of_published_rows``, and the server backend's CPU seconds), and
+again with ``properties`` as ``text`` instead of ``jsonb`` (the difference is the server parsing the JSON).
+Prints one JSON object.
 
     python bench/demo_data_pipeline.py --users 100000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -127,6 +133,32 @@ def reference_read_seconds(files, schema: dict) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
+def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str) -> tuple[float, float]:
+    """(seconds, CPU seconds of the server's backend) for one plain binary COPY of ``frame``, encoded
+    beforehand, into an unindexed, unpartitioned table shaped like ``demo_data.events`` whose ``properties``
+    is ``properties_type``, in one transaction."""
+    from gamestats_assets.lib import copy_encoding
+    from gamestats_assets.lib.publisher import column_types
+
+    with psycopg.connect(pg_url) as conn:
+        backend = psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        conn.execute("CREATE TABLE public.raw_copy (LIKE demo_data.events)")
+        conn.execute(f"ALTER TABLE public.raw_copy ALTER COLUMN properties TYPE {properties_type}")
+        payload = copy_encoding.encode(frame, column_types(conn, "public.raw_copy"))
+        chunks = [bytes(chunk) for chunk in payload.chunks]
+        conn.commit()
+        cpu, started = sum(backend.cpu_times()[:2]), time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(f"COPY public.raw_copy ({', '.join(frame.columns)}) FROM STDIN "
+                                                  f"(FORMAT {payload.format})") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+        conn.commit()
+        seconds, cpu = time.perf_counter() - started, sum(backend.cpu_times()[:2]) - cpu
+        conn.execute("DROP TABLE public.raw_copy")
+        conn.commit()
+    return seconds, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100_000)
@@ -172,6 +204,10 @@ def main() -> None:
             files, LineSchema(property_types(rules), raw_properties=True).parse_schema())
         with psycopg.connect(pg_url) as conn:
             published = conn.execute("SELECT count(*) FROM demo_data.events WHERE date = %s", (DAY,)).fetchone()[0]
+        day_rows = pl.scan_delta(f"{Settings.from_env().lake_uri}/demo_data/cons/events").filter(pl.col("date") == DAY).collect()
+        copy_jsonb = raw_copy(pg_url, day_rows, "jsonb")
+        copy_text = raw_copy(pg_url, day_rows, "text")
+        del day_rows
     drop_database(admin, database)
     print(json.dumps({
         "benchmark": "demo_data_pipeline",
@@ -187,6 +223,10 @@ def main() -> None:
         "cpu_seconds_process_tree": round(cpu_seconds, 1),
         "cpu_seconds_postgres_backends": round(backends.seconds, 1),
         "peak_memory_mib": round(memory.peak_mib),
+        "seconds_raw_copy_of_published_rows": round(copy_jsonb[0], 1),
+        "cpu_seconds_postgres_raw_copy": round(copy_jsonb[1], 1),
+        "seconds_raw_copy_properties_as_text": round(copy_text[0], 1),
+        "cpu_seconds_postgres_raw_copy_properties_as_text": round(copy_text[1], 1),
         "seconds_reference_read": round(read_seconds, 2),
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 1),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
