@@ -328,12 +328,13 @@ def daily_activity(
 
 
 @lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
-def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
     ``unknown``) and the day of their first line as install date."""
-    measured = retention(etl_events, user_profiles(etl_events.lazy(), users))
+    lines = etl_events.select("#type", "#account_id", "#time").collect()
+    measured = retention(lines, user_profiles(etl_events, users))
     for lag in ("d1", "d7"):
         if f"cohort_{lag}" not in measured.columns:
             measured = measured.with_columns(pl.lit(0, dtype=pl.UInt32).alias(f"cohort_{lag}"), pl.lit(None, dtype=pl.Float64).alias(lag))
@@ -357,12 +358,13 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataF
     ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
 )
 def conversion_by_segment(
-    context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame
+    context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame, event_rules: pl.DataFrame
 ) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
     interval. Users of a dropped-in export count under their own segment, else ``unknown``."""
-    measured = conversion(etl_events, user_profiles(etl_events.lazy(), users), rules_of(event_rules)).with_columns(
+    lines = etl_events.select("#type", "#account_id", "#event_name").collect()
+    measured = conversion(lines, user_profiles(etl_events, users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
     )
     frame = with_wilson(measured, "converted_users", "active_users", "conversion")
