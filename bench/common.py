@@ -42,10 +42,12 @@ def drop_database(admin: str, name: str) -> None:
 
 
 class PeakMemory:
-    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen."""
+    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen, and
+    ``window_peak_mib`` the largest since the last ``new_window()``."""
 
     def __init__(self) -> None:
         self.peak_mib = 0.0
+        self.window_peak_mib = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -59,6 +61,10 @@ class PeakMemory:
                 except psutil.Error:
                     pass
             self.peak_mib = max(self.peak_mib, total / 2**20)
+            self.window_peak_mib = max(self.window_peak_mib, total / 2**20)
+
+    def new_window(self) -> None:
+        self.window_peak_mib = 0.0
 
     def __enter__(self) -> "PeakMemory":
         self._thread.start()

@@ -79,24 +79,27 @@ class BackendCpu:
         self._thread.join()
 
 
-class StepCpu:
-    """CPU seconds of this process (every thread) per step of the in-process run, taken from ``time.process_time``
-    when the instance records each step's start and end."""
+class StepCosts:
+    """Per step of the in-process run, taken when the instance records the step's start and end: CPU seconds of
+    this process (every thread, ``time.process_time``) and the peak memory of the process tree (``memory``)."""
 
-    def __init__(self, instance: dg.DagsterInstance) -> None:
-        self.seconds: dict[str, float] = {}
+    def __init__(self, instance: dg.DagsterInstance, memory: PeakMemory) -> None:
+        self.cpu_seconds: dict[str, float] = {}
+        self.peak_mib: dict[str, int] = {}
         started: dict[str, float] = {}
         record = instance.handle_new_event
 
-        def timed(event, **kwargs):
+        def measured(event, **kwargs):
             step, kind = event.step_key, event.dagster_event.event_type_value if event.dagster_event else None
             if kind == "STEP_START":
                 started[step] = time.process_time()
+                memory.new_window()
             elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in started:
-                self.seconds[step] = round(time.process_time() - started.pop(step), 2)
+                self.cpu_seconds[step] = round(time.process_time() - started.pop(step), 2)
+                self.peak_mib[step] = round(memory.window_peak_mib)
             return record(event, **kwargs)
 
-        instance.handle_new_event = timed
+        instance.handle_new_event = measured
 
 
 def tree_cpu_seconds() -> float:
@@ -186,9 +189,9 @@ def main() -> None:
             emit_seconds = time.perf_counter() - started
             files = day_files(Settings.from_env().landing_dir(DOMAIN) / DAY.isoformat())
             landing_bytes = sum(f.stat().st_size for f in files)
-            step_cpu = StepCpu(instance)
             cpu_before = tree_cpu_seconds()
             with PeakMemory() as memory, BackendCpu(database) as backends:
+                costs = StepCosts(instance, memory)
                 started = time.perf_counter()
                 result = dg.execute_job(dg.reconstructable(daily_job), instance=instance, tags=partition)
                 pipeline_seconds = time.perf_counter() - started
@@ -232,7 +235,8 @@ def main() -> None:
         "seconds_reference_read": round(read_seconds, 2),
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 1),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
-        "cpu_seconds_by_step": dict(sorted(step_cpu.seconds.items(), key=lambda kv: -kv[1])[:8]),
+        "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])[:8]),
+        "peak_memory_mib_by_step": dict(sorted(costs.peak_mib.items(), key=lambda kv: -kv[1])[:8]),
     }))
 
 
