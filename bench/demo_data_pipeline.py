@@ -32,52 +32,17 @@ import datetime as dt
 import json
 import os
 import tempfile
-import threading
 import time
 
 import dagster as dg
 import polars as pl
 import psutil
 import psycopg
-from common import PeakMemory, admin_url, bench_database, drop_database
+from common import BackendCpu, PeakMemory, admin_url, bench_database, drop_database
 
 DAY = dt.date(2026, 11, 20)
 ANCHOR = DAY - dt.timedelta(days=7)
 """The population is defined a week before the measured day, so the day has returning users as well as new ones."""
-
-
-class BackendCpu:
-    """Samples the CPU seconds of the PostgreSQL backends connected to ``database`` every 100 ms; ``seconds``
-    is the sum over every backend seen of its last sample."""
-
-    def __init__(self, database: str) -> None:
-        self.marker = f" {database} "
-        self.last: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.last.values())
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.1):
-            for process in psutil.process_iter(["cmdline"]):
-                try:
-                    title = " ".join(process.info["cmdline"] or [])
-                    if title.startswith("postgres:") and self.marker in title:
-                        times = process.cpu_times()
-                        self.last[process.pid] = times.user + times.system
-                except psutil.Error:
-                    pass
-
-    def __enter__(self) -> "BackendCpu":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 class StepCosts:
