@@ -1,5 +1,5 @@
 """What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
-stored in it as the project's is, and peak memory."""
+stored in it as the project's is, peak memory, and the CPU of the database's PostgreSQL backends."""
 
 import os
 import tempfile

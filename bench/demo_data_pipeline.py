@@ -2,8 +2,9 @@
 
 First, not timed: the taxonomy's rules and the population (``demo_data/reference/*``) are materialized and
 the day's landing file is emitted by the landing asset. Then the ``demo_data_daily`` selection runs for that
-day on a temporary instance with the in-process executor (default) or the project's multiprocess one,
-publishing into a fresh PostgreSQL database; its checks run as in production. Peak memory is the largest
+day on a temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``, in a database of its
+own), with the in-process executor (default) or the project's multiprocess one, publishing into a fresh
+PostgreSQL database; its checks run as in production. Peak memory is the largest
 sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are this process
 tree's (user + system) during the run, and separately those of the PostgreSQL backends serving the
 benchmark's database (sampled, so a backend's last 100 ms may be missed). In process, each step's CPU
@@ -38,7 +39,7 @@ import dagster as dg
 import polars as pl
 import psutil
 import psycopg
-from common import BackendCpu, PeakMemory, admin_url, bench_database, drop_database
+from common import BackendCpu, PeakMemory, admin_url, bench_database, drop_database, project_instance
 
 DAY = dt.date(2026, 11, 20)
 ANCHOR = DAY - dt.timedelta(days=7)
@@ -152,8 +153,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--executor", choices=["in_process", "multiprocess"], default="in_process")
     args = parser.parse_args()
-    admin, database = admin_url(), "gamestats_bench_demo_data"
-    pg_url = bench_database(admin, database)
+    admin, database, instance_database = admin_url(), "gamestats_bench_demo_data", "gamestats_bench_demo_data_instance"
+    pg_url, instance_url = bench_database(admin, database), bench_database(admin, instance_database)
     with tempfile.TemporaryDirectory(prefix="demo_data_pipeline_") as data_dir:
         os.environ.update({
             "GAMESTATS_DATA_DIR": data_dir,
@@ -168,7 +169,7 @@ def main() -> None:
         from gamestats_assets.sources.thinkingdata import LineSchema
 
         partition = {"dagster/partition": DAY.isoformat()}
-        with dg.instance_for_test() as instance:
+        with project_instance(instance_url) as instance:
             started = time.perf_counter()
             emitted = dg.execute_job(dg.reconstructable(emit_job), instance=instance, tags=partition)
             emit_seconds = time.perf_counter() - started
@@ -200,6 +201,7 @@ def main() -> None:
         copy_text = raw_copy(pg_url, day_rows, "text")
         del day_rows
     drop_database(admin, database)
+    drop_database(admin, instance_database)
     print(json.dumps({
         "benchmark": "demo_data_pipeline",
         "users": args.users,

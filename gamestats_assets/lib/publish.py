@@ -21,7 +21,7 @@ import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import keys_valid
-from gamestats_assets.lib.lake import INPUT_COLUMNS, PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
@@ -152,8 +152,7 @@ def build_key_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksD
             description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, never null, "
                         "unique.",
         ) for spec in specs],
-        ins={input_name(spec): dg.AssetIn(spec.source.key, metadata={INPUT_COLUMNS: list(spec.key_columns)})
-             for spec in specs},
+        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
         can_subset=True,
     )
     def _keys(context: dg.AssetCheckExecutionContext, **frames: pl.DataFrame):
@@ -179,8 +178,7 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
             description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) for the "
                         "partitions of the run.",
         ) for spec in specs],
-        ins={input_name(spec): dg.AssetIn(spec.source.key, metadata={INPUT_COLUMNS: [spec.sum_column or spec.key_columns[0]]})
-             for spec in specs},
+        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
         required_resource_keys={"postgres"},
         can_subset=True,
     )

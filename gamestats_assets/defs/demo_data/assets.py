@@ -31,7 +31,7 @@ from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
-from gamestats_assets.lib.lake import partition_values
+from gamestats_assets.lib.lake import INPUT_COLUMNS, partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
@@ -291,16 +291,16 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     "daily_activity",
     partitions_def=daily_partitions,
     partition_column="date",
-    ins={"day_events": dg.AssetIn(cons_events.key), "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+    ins={"day_events": dg.AssetIn(cons_events.key, metadata={INPUT_COLUMNS: ["date", "segment", "account_id", "event_type"]}),
+         "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
 def daily_activity(
-    context: dg.AssetExecutionContext, day_events: pl.LazyFrame, history: pl.LazyFrame, users: pl.DataFrame
+    context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
 ) -> pl.DataFrame:
     """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
     track events, user_set updates, and new users (whose install date is that day). Every account counts:
     users of a dropped-in export under their own ``segment`` user property, else ``unknown``, installed on
     the day of their first line."""
-    day_events = day_events.select("date", "segment", "account_id", "event_type").collect()
     activity = day_events.group_by("date", "segment").agg(
         pl.col("account_id").filter(pl.col("event_type") == "track").drop_nulls().n_unique().alias("active_users"),
         (pl.col("event_type") == "track").sum().alias("track_events"),
