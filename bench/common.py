@@ -1,5 +1,5 @@
 """What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
-stored in it as the project's is, and peak memory."""
+stored in it as the project's is, peak memory, and the CPU of the database's PostgreSQL backends."""
 
 import os
 import tempfile
@@ -41,32 +41,76 @@ def drop_database(admin: str, name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-class PeakMemory:
-    """Samples the RSS of this process tree in a background thread; ``peak_mib`` is the largest sum seen."""
+class Sampler:
+    """Calls ``sample()`` every 100 ms in a background thread while it is entered."""
 
     def __init__(self) -> None:
-        self.peak_mib = 0.0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> None:
-        me = psutil.Process()
+    def sample(self) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
         while not self._stop.wait(0.1):
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                try:
-                    total += process.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak_mib = max(self.peak_mib, total / 2**20)
+            self.sample()
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self):
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class PeakMemory(Sampler):
+    """Samples the RSS of this process tree; ``peak_mib`` is the largest sum seen, and ``window_peak_mib`` the
+    largest since the last ``new_window()``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.peak_mib = 0.0
+        self.window_peak_mib = 0.0
+        self._me = psutil.Process()
+
+    def sample(self) -> None:
+        total = 0
+        for process in [self._me, *self._me.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                pass
+        self.peak_mib = max(self.peak_mib, total / 2**20)
+        self.window_peak_mib = max(self.window_peak_mib, total / 2**20)
+
+    def new_window(self) -> None:
+        self.window_peak_mib = 0.0
+
+
+class BackendCpu(Sampler):
+    """Samples the CPU seconds of the PostgreSQL backends (on this machine) connected to ``database``;
+    ``seconds`` is the sum over every backend seen of its last sample, so a backend's last 100 ms may be
+    missed."""
+
+    def __init__(self, database: str) -> None:
+        super().__init__()
+        self._marker = f" {database} "
+        self._last: dict[int, float] = {}
+
+    @property
+    def seconds(self) -> float:
+        return sum(self._last.values())
+
+    def sample(self) -> None:
+        for process in psutil.process_iter(["cmdline"]):
+            try:
+                title = " ".join(process.info["cmdline"] or [])
+                if title.startswith("postgres:") and self._marker in title:
+                    times = process.cpu_times()
+                    self._last[process.pid] = times.user + times.system
+            except psutil.Error:
+                pass
 
 
 def project_instance(pg_url: str):

@@ -35,6 +35,7 @@ __all__ = [
     "generate_days",
     "property_types",
     "with_retention",
+    "write_day",
     "write_days",
 ]
 
@@ -76,6 +77,13 @@ def generate_days(
     for offset in range(days):
         day = start + timedelta(days=offset)
         yield day, generate_lines(context, day)
+
+
+def write_day(rules: RuleSet, users: pl.DataFrame, day: date, seed: int, anchor: date, path: str | Path) -> int:
+    """Writes the lines of ``generate_day`` to ``path``, one per line; returns how many."""
+    lines = day_lines(DayContext(rules, users, seed, anchor), day)
+    _write_lines(lines, Path(path))
+    return len(lines)
 
 
 def day_file_name(day: date) -> str:

@@ -15,9 +15,11 @@ from gamestats_assets.generator.users import PopulationConfig, segment_ratios
 
 
 def _tracks(events: pl.DataFrame) -> pl.DataFrame:
-    """Track rows in user then time then line order, with their line number as ``line``."""
+    """Track rows (account, time and event name) in user then time then line order, with their line number
+    as ``line``."""
     return (
-        events.with_row_index("line")
+        events.select("#type", "#account_id", "#time", "#event_name")
+        .with_row_index("line")
         .filter(pl.col("#type") == "track")
         .sort(["#account_id", "#time", "line"])
     )
@@ -126,17 +128,14 @@ def payer_share(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl
 
 def sequence_violations(events: pl.DataFrame, rules: RuleSet) -> int:
     """Track events whose prerequisite (previous funnel or onboarding step) the same user had not done before."""
-    tracks = _tracks(events)
-    violations = 0
+    counts = []
     for event, required in rules.prerequisites().items():
-        done_before = (
-            pl.col("#event_name").is_in(list(required)).cast(pl.Int64).cum_sum().over("#account_id")
-            - pl.col("#event_name").is_in(list(required)).cast(pl.Int64)
-        )
-        violations += tracks.with_columns(done_before.alias("done")).filter(
-            (pl.col("#event_name") == event) & (pl.col("done") == 0)
-        ).height
-    return violations
+        step = pl.col("#event_name").is_in(list(required)).cast(pl.Int64)
+        done_before = step.cum_sum().over("#account_id") - step
+        counts.append(((pl.col("#event_name") == event) & (done_before == 0)).sum())
+    if not counts:
+        return 0
+    return int(_tracks(events).select(pl.sum_horizontal(counts)).item())
 
 
 def _entry_stages(rules: RuleSet) -> dict[str, int]:
@@ -191,27 +190,27 @@ def lifecycle_violations(events: pl.DataFrame, users: pl.DataFrame, rules: RuleS
 def constraint_violations(events: pl.DataFrame, rules: RuleSet) -> int:
     """Property values outside their constraint (range, whole numbers, choices) or inconsistent with a
     dependency (e.g. a carrier not of the user's country, in properties or in the ``#carrier`` preset)."""
-    violations = 0
+    counts = []
     for name, rule in rules.values.items():
         if name not in events.columns:
             continue
-        column = pl.col(name)
-        present = events.filter(column.is_not_null())
+        column, numeric = pl.col(name), events.schema[name].is_numeric()
         if rule.generator == "range":
-            if not present.schema[name].is_numeric():
-                violations += present.height
+            if not numeric:
+                counts.append(column.is_not_null().sum())
                 continue
             bad = (column < rule.low) | (column > rule.high)
             if rule.integer:
                 bad = bad | (column.cast(pl.Float64) != column.cast(pl.Float64).floor())
-            violations += present.filter(bad).height
+            counts.append((column.is_not_null() & bad).sum())
         elif rule.generator == "choice":
             allowed = [str(choice) for choice in rule.choices]
             values = column.cast(pl.String)
-            if present.schema[name].is_numeric():
+            if numeric:
                 allowed = [float(choice) for choice in rule.choices]
                 values = column.cast(pl.Float64)
-            violations += present.filter(~values.is_in(allowed)).height
+            counts.append((column.is_not_null() & ~values.is_in(allowed)).sum())
+    violations = int(events.select(pl.sum_horizontal(counts)).item()) if counts else 0
     for dependency in rules.dependencies:
         pairs = [(dependency.source, dependency.target), ("#country_code", dependency.target)]
         if dependency.target == "carrier":

@@ -24,6 +24,7 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
+import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
@@ -33,6 +34,7 @@ PARTITION_COLUMN = "partition_column"
 INPUT_COLUMNS = "columns"
 """The input metadata naming the only columns a step reads of an upstream table (``dg.AssetIn(metadata=...)``)."""
 COMMIT_ATTEMPTS = 5
+WRITE_BATCH_ROWS = 100_000
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
@@ -66,6 +68,30 @@ def committed(write: Callable[[], None]) -> None:
         except CommitFailedError:
             if attempt == COMMIT_ATTEMPTS:
                 raise
+
+
+def arrow_stream(frame: pl.DataFrame) -> pa.RecordBatchReader:
+    """``frame`` as a stream of Arrow batches of at most ``WRITE_BATCH_ROWS`` rows, each converted as the
+    writer takes it: a table is written without a second whole copy of the frame in memory. Text travels
+    as Arrow string views (no copy) unless the frame has categorical columns, whose view-typed
+    dictionaries the Parquet writer does not take."""
+    categorical = any(holds_categories(dtype) for dtype in frame.schema.values())
+    level = pl.CompatLevel.oldest() if categorical else pl.CompatLevel.newest()
+    schema = frame.head(0).to_arrow(compat_level=level).schema
+    batches = (batch for rows in frame.iter_slices(WRITE_BATCH_ROWS)
+               for batch in rows.to_arrow(compat_level=level).to_batches())
+    return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def holds_categories(dtype: pl.DataType) -> bool:
+    """Whether ``dtype`` is or contains a categorical or enum type."""
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return True
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return holds_categories(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(holds_categories(field.dtype) for field in dtype.fields)
+    return False
 
 
 class LakePartitionError(ValueError):
@@ -132,7 +158,7 @@ def write_partitions(
             return
         write_deltalake(
             uri,
-            rows.to_arrow(),
+            arrow_stream(rows),
             mode="overwrite",
             predicate=predicate,
             partition_by=[column] if physical_partitioning else None,
@@ -166,7 +192,7 @@ def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
 def replace_table(uri: str, frame: pl.DataFrame, storage_options: dict[str, str] | None = None) -> None:
     """Replace the whole table by ``frame`` in one commit; readers see the old or the new, never a mix."""
     committed(lambda: write_deltalake(
-        uri, frame.to_arrow(), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
+        uri, arrow_stream(frame), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
     ))
 
 

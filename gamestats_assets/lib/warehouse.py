@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, arrow_stream, partition_values
 from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
@@ -41,17 +41,19 @@ def write_table(
 ) -> None:
     """Write ``frame`` as ``schema.table``: whole-table replace, or replace of ``values`` of ``partition_column``.
 
-    Runs in one transaction, so readers see the previous table or the new one.
+    Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
+    stream of Arrow batches (``lake.arrow_stream``), read once, so no second copy of the frame is made.
     """
     target = _quoted(schema, table)
-    conn.register("incoming", frame.to_arrow())
+    conn.register("incoming", arrow_stream(frame))
+    conn.register("incoming_columns", arrow_stream(frame.head(0)))
     try:
         conn.execute("BEGIN")
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
         if partition_column is None:
             conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming")
         else:
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming LIMIT 0")
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming_columns")
             conn.execute(f"DELETE FROM {target} WHERE {_quoted(partition_column)} IN (SELECT UNNEST(?))", [list(values)])
             conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming")
         conn.execute("COMMIT")
@@ -60,6 +62,7 @@ def write_table(
         raise
     finally:
         conn.unregister("incoming")
+        conn.unregister("incoming_columns")
 
 
 def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:

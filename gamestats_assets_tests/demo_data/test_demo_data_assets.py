@@ -60,6 +60,33 @@ def test_days_generate_publish_and_rerun_without_duplicates(demo_env, pg_url):
     assert published_events(pg_url, DAYS[0]) == (rows, distinct)
 
 
+def test_a_synthetic_day_is_written_again_only_when_what_it_depends_on_changed(demo_env, monkeypatch):
+    landing = demo_env / "landing" / "demo_data" / DAYS[0] / "synthetic-20260302.jsonl"
+
+    def land(defs):
+        result = run(defs, keys("demo_data/landing/event_logs"), DAYS[0])
+        [materialization] = result.asset_materializations_for_node("demo_data__landing__event_logs")
+        return materialization.metadata["days_generated"].value
+
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    assert land(defs) == 1
+    first, written = landing.read_bytes(), landing.stat().st_mtime_ns
+
+    assert land(defs) == 0
+    assert landing.stat().st_mtime_ns == written
+
+    landing.write_bytes(first[: len(first) // 2])
+    assert land(defs) == 1
+    assert landing.read_bytes() == first
+
+    monkeypatch.setenv("GAMESTATS_USERS", "120")
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    assert land(defs) == 1
+    assert landing.read_bytes() != first
+
+
 def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quarantined(demo_env, pg_url):
     defs = build_definitions(Settings.from_env())
     assert run(defs, REFERENCE).success

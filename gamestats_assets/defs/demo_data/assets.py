@@ -7,6 +7,7 @@ that is not text at all is quarantined whole.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -15,6 +16,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
+from gamestats_assets.generator import api as generator_api
 from gamestats_assets.generator.api import (
     PopulationConfig,
     ProductInfo,
@@ -22,14 +24,14 @@ from gamestats_assets.generator.api import (
     build_rules,
     build_users,
     day_file_name,
-    generate_day,
     property_types,
+    write_day,
 )
 from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
+from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
-from gamestats_assets.lib.lake import partition_values
+from gamestats_assets.lib.lake import INPUT_COLUMNS, partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
@@ -85,16 +87,46 @@ def users(platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame
     return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(platform.seed, dtype=pl.Int64))
 
 
+@functools.cache
+def generator_code() -> str:
+    """A digest of the generator's code: a synthetic day written by other code is written again."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(generator_api.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.date) -> str:
+    """A digest of everything a synthetic day's bytes depend on: the rules, the population (with its seed
+    and anchor date), the day and the generator's code."""
+    digest = hashlib.sha256()
+    for part in (event_rules["rules_json"][0].encode(), users.hash_rows().to_numpy().tobytes(),
+                 day.isoformat().encode(), generator_code().encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def synthetic_stamp(platform: PlatformResource, key: str) -> Path:
+    """``<data_dir>/state/synthetic/demo_data/<day>.json``: the inputs a day's synthetic file was written
+    from, and the file's fingerprint once written."""
+    return Path(platform.data_dir) / "state" / "synthetic" / DOMAIN / f"{key}.json"
+
+
+def synthetic_stamp_text(inputs: str, path: Path) -> str:
+    return json.dumps({"inputs": inputs, "file": files_fingerprint([path])}, sort_keys=True)
+
+
 @landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
 def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame,
                users: pl.DataFrame) -> dg.MaterializeResult:
     """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
-    synthetic file beside them is removed; a day without them is (re)generated as
-    ``synthetic-YYYYMMDD.jsonl`` (the same bytes for the same population, seed and day) unless
-    ``GAMESTATS_SOURCE=files``."""
+    synthetic file beside them is removed; a day without them is generated as ``synthetic-YYYYMMDD.jsonl``
+    (the same bytes for the same population, seed and day) unless ``GAMESTATS_SOURCE=files``. A synthetic
+    file is written again only when what it depends on changed (rules, population, seed, day, generator
+    code: ``synthetic_inputs``) or the file itself did, as recorded in ``synthetic_stamp``."""
     rules = rules_of(event_rules)
-    generated, files = 0, []
+    generated, files = [], []
     for key in context.partition_keys:
         folder = platform.landing_dir(DOMAIN) / key
         for path in unclaimed_files(folder):
@@ -107,15 +139,22 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
                 stale.unlink()
         day = dt.date.fromisoformat(key)
 
-        def write_day(folder=folder, day=day) -> None:
-            lines = generate_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0])
-            (folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        def write_synthetic_day(folder=folder, day=day, key=key) -> None:
+            path, stamp = folder / f"{SYNTHETIC_PREFIX}{day_file_name(day)}", synthetic_stamp(platform, key)
+            inputs = synthetic_inputs(event_rules, users, day)
+            if path.exists() and stamp.exists() and stamp.read_text() == synthetic_stamp_text(inputs, path):
+                return
+            stamp.unlink(missing_ok=True)
+            write_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(synthetic_stamp_text(inputs, path))
+            generated.append(key)
 
-        generated += ensure_day(folder, delivered, write_day, platform, DOMAIN)
+        ensure_day(folder, delivered, write_synthetic_day, platform, DOMAIN)
         files += day_files(folder)
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys),
-        "days_generated": generated,
+        "days_generated": len(generated),
         "files": len(files),
         "bytes": sum(f.stat().st_size for f in files),
     })
@@ -252,7 +291,8 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     "daily_activity",
     partitions_def=daily_partitions,
     partition_column="date",
-    ins={"day_events": dg.AssetIn(cons_events.key), "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+    ins={"day_events": dg.AssetIn(cons_events.key, metadata={INPUT_COLUMNS: ["date", "segment", "account_id", "event_type"]}),
+         "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
 def daily_activity(
     context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
@@ -288,12 +328,13 @@ def daily_activity(
 
 
 @lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
-def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
     ``unknown``) and the day of their first line as install date."""
-    measured = retention(etl_events, user_profiles(etl_events.lazy(), users))
+    lines = etl_events.select("#type", "#account_id", "#time").collect()
+    measured = retention(lines, user_profiles(etl_events, users))
     for lag in ("d1", "d7"):
         if f"cohort_{lag}" not in measured.columns:
             measured = measured.with_columns(pl.lit(0, dtype=pl.UInt32).alias(f"cohort_{lag}"), pl.lit(None, dtype=pl.Float64).alias(lag))
@@ -317,12 +358,13 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.DataF
     ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
 )
 def conversion_by_segment(
-    context: dg.AssetExecutionContext, etl_events: pl.DataFrame, users: pl.DataFrame, event_rules: pl.DataFrame
+    context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame, event_rules: pl.DataFrame
 ) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
     interval. Users of a dropped-in export count under their own segment, else ``unknown``."""
-    measured = conversion(etl_events, user_profiles(etl_events.lazy(), users), rules_of(event_rules)).with_columns(
+    lines = etl_events.select("#type", "#account_id", "#event_name").collect()
+    measured = conversion(lines, user_profiles(etl_events, users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
     )
     frame = with_wilson(measured, "converted_users", "active_users", "conversion")

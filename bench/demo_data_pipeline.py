@@ -1,0 +1,233 @@
+"""demo_data end to end: one synthetic day at scale, landing → ETL → CONS → PostgreSQL, through Dagster.
+
+First, not timed: the taxonomy's rules and the population (``demo_data/reference/*``) are materialized and
+the day's landing file is emitted by the landing asset. Then the ``demo_data_daily`` selection runs for that
+day on a temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``, in a database of its
+own), with the in-process executor (default) or the project's multiprocess one, publishing into a fresh
+PostgreSQL database; its checks run as in production. Peak memory is the largest
+sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are this process
+tree's (user + system) during the run, and separately those of the PostgreSQL backends serving the
+benchmark's database (sampled, so a backend's last 100 ms may be missed). In process, each step's CPU
+seconds and the peak memory while it ran are reported too (the machine is shared: CPU seconds vary less
+than wall times).
+
+The reference read is one plain polars read of the same landing files with the explicit schema the
+ThinkingData reader parses demo_data lines with: the root keys it reads as text and ``properties`` as the
+object's JSON text, ``pl.scan_ndjson(files, schema={**{root: pl.String for root in
+LineSchema(property_types(rules), raw_properties=True).read_roots}, "properties": pl.String}).collect()``,
+timed right after the pipeline in this process. ``pipeline_to_read_ratio`` is the pipeline's seconds over
+that read's.
+
+PostgreSQL's own part is measured after the run on the same rows: the day's ``demo_data/cons/events`` rows,
+binary-encoded beforehand, taken by one plain ``COPY`` into an unindexed, unpartitioned table shaped like
+``demo_data.events`` (``seconds_raw_copy_of_published_rows``, and the server backend's CPU seconds), and
+again with ``properties`` as ``text`` instead of ``jsonb`` (the difference is the server parsing the JSON).
+Prints one JSON object.
+
+    python bench/demo_data_pipeline.py --users 100000
+PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+
+import dagster as dg
+import polars as pl
+import psutil
+import psycopg
+from common import BackendCpu, PeakMemory, admin_url, bench_database, drop_database, project_instance
+
+DAY = dt.date(2026, 11, 20)
+ANCHOR = DAY - dt.timedelta(days=7)
+"""The population is defined a week before the measured day, so the day has returning users as well as new ones."""
+
+
+class StepCosts:
+    """Per step of the in-process run, taken when the instance records the step's start and end: CPU seconds of
+    this process (every thread, ``time.process_time``) and the peak memory of the process tree (``memory``)."""
+
+    def __init__(self, instance: dg.DagsterInstance, memory: PeakMemory) -> None:
+        self.cpu_seconds: dict[str, float] = {}
+        self.peak_mib: dict[str, int] = {}
+        started: dict[str, float] = {}
+        record = instance.handle_new_event
+
+        def measured(event, **kwargs):
+            step, kind = event.step_key, event.dagster_event.event_type_value if event.dagster_event else None
+            if kind == "STEP_START":
+                started[step] = time.process_time()
+                memory.new_window()
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in started:
+                self.cpu_seconds[step] = round(time.process_time() - started.pop(step), 2)
+                self.peak_mib[step] = round(memory.window_peak_mib)
+            return record(event, **kwargs)
+
+        instance.handle_new_event = measured
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds so far of this process, its live descendants and the children each has waited for."""
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
+def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_process_executor) -> dg.JobDefinition:
+    """A job over ``keys`` of the project's definitions, run with ``executor``."""
+    from gamestats_assets.definitions import defs
+
+    job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=executor)
+    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(name)
+
+
+def emit_job() -> dg.JobDefinition:
+    """The rules, the population and the day's landing file."""
+    from gamestats_assets.defs.demo_data.assets import event_logs, event_rules, users
+
+    return selection_job("demo_data_emit", [event_rules.key, users.key, event_logs.key])
+
+
+def daily_keys():
+    from gamestats_assets.definitions import defs
+
+    return defs.resolve_job_def("demo_data_daily").asset_layer.selected_asset_keys
+
+
+def in_process_job() -> dg.JobDefinition:
+    """The project's demo_data daily selection, its steps in this process."""
+    return selection_job("demo_data_bench", daily_keys())
+
+
+def multiprocess_job() -> dg.JobDefinition:
+    """The project's demo_data daily selection, a process per step (the project's multiprocess executor)."""
+    from gamestats_assets.definitions import EXECUTORS
+
+    return selection_job("demo_data_bench", daily_keys(), EXECUTORS["multiprocess"])
+
+
+def reference_read_seconds(files, schema: dict) -> tuple[float, int]:
+    """Seconds of one plain polars read of ``files`` with ``schema``, and the rows read."""
+    started = time.perf_counter()
+    rows = pl.scan_ndjson(files, schema=schema).collect().height
+    return time.perf_counter() - started, rows
+
+
+def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str) -> tuple[float, float]:
+    """(seconds, CPU seconds of the server's backend) for one plain binary COPY of ``frame``, encoded
+    beforehand, into an unindexed, unpartitioned table shaped like ``demo_data.events`` whose ``properties``
+    is ``properties_type``, in one transaction."""
+    from gamestats_assets.lib import copy_encoding
+    from gamestats_assets.lib.publisher import column_types
+
+    with psycopg.connect(pg_url) as conn:
+        backend = psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        conn.execute("CREATE TABLE public.raw_copy (LIKE demo_data.events)")
+        conn.execute(f"ALTER TABLE public.raw_copy ALTER COLUMN properties TYPE {properties_type}")
+        payload = copy_encoding.encode(frame, column_types(conn, "public.raw_copy"))
+        chunks = [bytes(chunk) for chunk in payload.chunks]
+        conn.commit()
+        cpu, started = sum(backend.cpu_times()[:2]), time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(f"COPY public.raw_copy ({', '.join(frame.columns)}) FROM STDIN "
+                                                  f"(FORMAT {payload.format})") as copy:
+            for chunk in chunks:
+                copy.write(chunk)
+        conn.commit()
+        seconds, cpu = time.perf_counter() - started, sum(backend.cpu_times()[:2]) - cpu
+        conn.execute("DROP TABLE public.raw_copy")
+        conn.commit()
+    return seconds, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--executor", choices=["in_process", "multiprocess"], default="in_process")
+    args = parser.parse_args()
+    admin, database, instance_database = admin_url(), "gamestats_bench_demo_data", "gamestats_bench_demo_data_instance"
+    pg_url, instance_url = bench_database(admin, database), bench_database(admin, instance_database)
+    with tempfile.TemporaryDirectory(prefix="demo_data_pipeline_") as data_dir:
+        os.environ.update({
+            "GAMESTATS_DATA_DIR": data_dir,
+            "GAMESTATS_PG_URL": pg_url,
+            "GAMESTATS_USERS": str(args.users),
+            "GAMESTATS_START_DATE": ANCHOR.isoformat(),
+            "GAMESTATS_ANCHOR_DATE": ANCHOR.isoformat(),
+        })
+        from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files, rules_of
+        from gamestats_assets.generator.api import property_types
+        from gamestats_assets.lib.settings import Settings
+        from gamestats_assets.sources.thinkingdata import LineSchema
+
+        partition = {"dagster/partition": DAY.isoformat()}
+        with project_instance(instance_url) as instance:
+            started = time.perf_counter()
+            emitted = dg.execute_job(dg.reconstructable(emit_job), instance=instance, tags=partition)
+            emit_seconds = time.perf_counter() - started
+            files = day_files(Settings.from_env().landing_dir(DOMAIN) / DAY.isoformat())
+            landing_bytes = sum(f.stat().st_size for f in files)
+            cpu_before = tree_cpu_seconds()
+            with PeakMemory() as memory, BackendCpu(database) as backends:
+                costs = StepCosts(instance, memory)
+                started = time.perf_counter()
+                job = in_process_job if args.executor == "in_process" else multiprocess_job
+                result = dg.execute_job(dg.reconstructable(job), instance=instance, tags=partition)
+                pipeline_seconds = time.perf_counter() - started
+            cpu_seconds = tree_cpu_seconds() - cpu_before
+            failed_checks = sorted(
+                f"{e.event_specific_data.asset_key.to_user_string()}:{e.event_specific_data.check_name}"
+                for e in result.all_events
+                if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+            )
+            steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
+                     if e.event_type_value == "STEP_SUCCESS"}
+        rules = rules_of(pl.read_delta(f"{Settings.from_env().lake_uri}/demo_data/reference/event_rules"))
+        roots = LineSchema(property_types(rules), raw_properties=True).read_roots
+        read_seconds, read_rows = reference_read_seconds(
+            files, {**{root: pl.String() for root in roots}, "properties": pl.String()})
+        with psycopg.connect(pg_url) as conn:
+            published = conn.execute("SELECT count(*) FROM demo_data.events WHERE date = %s", (DAY,)).fetchone()[0]
+        day_rows = pl.scan_delta(f"{Settings.from_env().lake_uri}/demo_data/cons/events").filter(pl.col("date") == DAY).collect()
+        copy_jsonb = raw_copy(pg_url, day_rows, "jsonb")
+        copy_text = raw_copy(pg_url, day_rows, "text")
+        del day_rows
+    drop_database(admin, database)
+    drop_database(admin, instance_database)
+    print(json.dumps({
+        "benchmark": "demo_data_pipeline",
+        "users": args.users,
+        "executor": args.executor,
+        "day": DAY.isoformat(),
+        "success": emitted.success and result.success,
+        "failed_checks": failed_checks,
+        "events": read_rows,
+        "events_published": published,
+        "landing_bytes": landing_bytes,
+        "seconds_emit_not_counted": round(emit_seconds, 1),
+        "seconds_landing_to_postgres": round(pipeline_seconds, 1),
+        "cpu_seconds_process_tree": round(cpu_seconds, 1),
+        "cpu_seconds_postgres_backends": round(backends.seconds, 1),
+        "peak_memory_mib": round(memory.peak_mib),
+        "seconds_raw_copy_of_published_rows": round(copy_jsonb[0], 1),
+        "cpu_seconds_postgres_raw_copy": round(copy_jsonb[1], 1),
+        "seconds_raw_copy_properties_as_text": round(copy_text[0], 1),
+        "cpu_seconds_postgres_raw_copy_properties_as_text": round(copy_text[1], 1),
+        "seconds_reference_read": round(read_seconds, 2),
+        "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 1),
+        "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
+        "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])[:8]),
+        "peak_memory_mib_by_step": dict(sorted(costs.peak_mib.items(), key=lambda kv: -kv[1])[:8]),
+    }))
+
+
+if __name__ == "__main__":
+    main()
