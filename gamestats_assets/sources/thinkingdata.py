@@ -158,11 +158,9 @@ class LineSchema:
     keep_roots: tuple[str, ...] = ROOT_COLUMNS
 
     def __post_init__(self) -> None:
-        if not self.raw_properties:
-            nested = [name for name, dtype in self.properties.items() if _kind(dtype) not in TEXT_PARSERS]
-            if nested:
-                raise ValueError(f"properties {nested} are not text, integer, float or boolean: read them with "
-                                 "raw_properties=True")
+        nested = [name for name, dtype in self.properties.items() if _kind(dtype) not in TEXT_PARSERS]
+        if nested:
+            raise ValueError(f"properties {nested} are not text, integer, float or boolean")
 
     @property
     def read_roots(self) -> tuple[str, ...]:
@@ -176,10 +174,10 @@ class LineSchema:
     def json_columns(self) -> dict[str, str]:
         """The columns the JSON parse reads and their DuckDB types: every value as text, so that a value of the
         wrong type is found line by line rather than failing its file (``properties`` a struct of texts, or
-        the object's JSON text with ``raw_properties``)."""
+        the object as JSON with ``raw_properties``)."""
         columns = {root: "VARCHAR" for root in self.read_roots}
         if self.raw_properties:
-            columns["properties"] = "VARCHAR"
+            columns["properties"] = "JSON"
         elif self.properties:
             fields = ", ".join(f"{_quoted(name)} VARCHAR" for name in self.properties)
             columns["properties"] = f"STRUCT({fields})"
@@ -319,13 +317,12 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
              day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """Parsed rows typed and checked: (the good rows' kept columns with their deduplication key, the
     (record, reason) of each rejected row)."""
-    typed, decode_rejects = _typed_properties(parsed, schema)
-    flagged = (_flag(_flatten(typed.lazy(), schema), schema, day)
+    flagged = (_flag(_flatten(parsed.lazy(), schema), schema, day)
                .with_columns(_file=pl.lit(name, pl.Categorical))
                .select(*schema.empty().columns, "_reason", "_key", "_anonymous").collect())
     failing = flagged.filter(pl.col("_reason").is_not_null())
     good = flagged.filter(pl.col("_reason").is_null()) if failing.height else flagged
-    return good.drop("_reason"), decode_rejects + list(failing.select("_record", "_reason").iter_rows())
+    return good.drop("_reason"), list(failing.select("_record", "_reason").iter_rows())
 
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
@@ -342,14 +339,21 @@ def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: 
     """The non-blank lines of ``source`` in file order: the schema's ``json_columns`` as text, ``#time`` also
     parsed into ``_time`` (null when it is not a ``#time``) and each record's deduplication key hashed from
     its ``#type``, ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when it has no ``#uuid``, which
-    is dropped unless kept). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
+    is dropped unless kept); with ``raw_properties``, the object's JSON text and its properties as texts
+    (``_typed``). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
     lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
                                  columns=schema.json_columns(), format="newline_delimited", records="true",
                                  maximum_object_size=MAX_LINE_BYTES)
     formats = ", ".join(f"'{time_format}'" for time_format in DUCKDB_TIME_FORMATS)
     columns = "*" if "#uuid" in schema.keep_roots else '* EXCLUDE ("#uuid")'
-    return lines.project(f'{columns}, try_strptime("#time", [{formats}]) AS _time, '
-                         f'hash("#type", "#event_name", "#uuid") AS _key, "#uuid" IS NULL AS _anonymous')
+    derived = [f'try_strptime("#time", [{formats}]) AS _time', 'hash("#type", "#event_name", "#uuid") AS _key',
+               '"#uuid" IS NULL AS _anonymous']
+    if schema.raw_properties:
+        columns += " REPLACE (CAST(properties AS VARCHAR) AS properties)"
+        if schema.properties:
+            texts = json.dumps({name: "VARCHAR" for name in schema.properties}).replace("'", "''")
+            derived.append(f"json_transform(properties, '{texts}') AS _typed")
+    return lines.project(", ".join([columns, *derived]))
 
 
 def _stream(source: Path | bytes) -> BinaryIO:
@@ -398,43 +402,14 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
     return pl.concat([empty, *frames], how="vertical_relaxed"), rejects
 
 
-def _typed_properties(parsed: pl.DataFrame, schema: LineSchema) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """With ``raw_properties``, the typed properties decoded from the raw JSON text into ``_typed``; a line
-    whose property does not have its type is rejected (found by bisection), never turned into a null."""
-    if not schema.raw_properties:
-        return parsed, []
-    dtype = pl.Struct(dict(schema.properties))
-    holds_nul = pl.col("properties").str.contains("\x00", literal=True).fill_null(False)
-    rejects = [(record, "properties hold a NUL character, which cannot be stored")
-               for record in parsed.filter(holds_nul)["_record"].to_list()]
-    parsed = parsed.filter(~holds_nul)
-
-    def decode(rows: pl.DataFrame) -> list[pl.DataFrame]:
-        try:
-            return [rows.with_columns(_typed=pl.col("properties").str.json_decode(dtype))]
-        except pl.exceptions.PolarsError as error:
-            if rows.height == 1:
-                reason = "a property does not have its type: " + str(error).strip().splitlines()[0]
-                rejects.append((rows["_record"][0], reason))
-                return []
-            half = rows.height // 2
-            return decode(rows.slice(0, half)) + decode(rows.slice(half))
-
-    typed = pl.concat([parsed.head(0).with_columns(_typed=pl.lit(None, dtype)), *decode(parsed)], how="vertical_relaxed")
-    return typed, rejects
-
-
 def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
     """Properties as their own typed columns (with ``raw_properties`` the JSON text stays in ``properties``);
     a property's text that is not of its type is kept in ``_text:<name>`` for the rule that rejects it."""
-    if schema.raw_properties:
-        if "_typed" not in frame.collect_schema().names():
-            frame = frame.with_columns(_typed=pl.lit(None, pl.Struct(dict(schema.properties))))
-        return frame.unnest("_typed")
     if not schema.properties:
         return frame
+    frame = frame.unnest("_typed" if schema.raw_properties else "properties")
     typed = {name: dtype for name, dtype in schema.properties.items() if _kind(dtype) is not pl.String}
-    return frame.unnest("properties").with_columns(
+    return frame.with_columns(
         *(pl.col(name).alias(f"_text:{name}") for name in typed),
         *(TEXT_PARSERS[_kind(dtype)][0](pl.col(name), dtype).alias(name) for name, dtype in typed.items()),
     )
