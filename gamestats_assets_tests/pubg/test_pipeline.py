@@ -16,6 +16,7 @@ from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
+from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
@@ -56,6 +57,7 @@ def built(tmp_path_factory, pg_url):
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
+    monkeypatch.setattr(pubg, "OTHER_EVENTS_BATCH", 3)
     resources = build_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     landing = data_dir / "landing" / "pubg"
@@ -105,6 +107,18 @@ def test_matches_runs_and_publishes_every_table(built):
     top = rows(url, "SELECT team_name, rank, points FROM pubg.team_leaderboards WHERE scope = 'group' "
                     "ORDER BY rank LIMIT 1")[0]
     assert top[1] == 1 and top[2] >= 10
+
+
+def test_every_telemetry_event_is_in_the_lake_once_typed_or_raw(built):
+    lake = built["data_dir"] / "lake" / "pubg" / "etl"
+    counts = pl.read_delta(str(lake / "telemetry_event_counts"))
+    typed = {table.name: pl.read_delta(str(lake / f"telemetry_{table.name}")) for table in EVENT_TABLES}
+    other = pl.read_delta(str(lake / "telemetry_other_events"))
+    assert sum(frame.height for frame in typed.values()) + other.height == counts["events"].sum()
+    assert set(other["match_id"]) == set(counts["match_id"]) and len(set(counts["match_id"])) == 3
+    events = pl.concat([frame.select("match_id", "event_index") for frame in [*typed.values(), other]])
+    assert events.is_unique().all()
+    assert other["raw"].str.json_path_match("$._T").equals(other["event_type"], check_names=False)
 
 
 def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetry_columns(built):

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from deltalake import ColumnProperties, WriterProperties
 
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
+from gamestats_assets.lib.lake import DeltaLakeIOManager, write_partitions
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
@@ -28,7 +30,13 @@ from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.tracking import roster
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import MATCH_SCHEMA, PARTICIPANT_SCHEMA, ROSTER_SCHEMA, read_match
-from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES, OTHER_EVENTS_SCHEMA, empty_table, read_telemetry
+from gamestats_assets.sources.pubg.telemetry import (
+    EVENT_TABLES,
+    OTHER_EVENTS_SCHEMA,
+    ParsedTelemetry,
+    empty_table,
+    read_telemetry,
+)
 
 DOMAIN = "pubg"
 MATCHES, TELEMETRY, TOURNAMENT = "matches", "telemetry", "tournament"
@@ -169,6 +177,25 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
 
 TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts"]
 EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events": pl.Int64}
+OTHER_EVENTS = "other_events"
+OTHER_EVENTS_BATCH = 10
+"""Matches whose raw ``telemetry_other_events`` rows are written in one commit: a run over many matches holds
+the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
+RAW_TEXT_WRITER = WriterProperties(column_properties={"raw": ColumnProperties(dictionary_enabled=False)})
+"""Raw event texts do not repeat: a Parquet dictionary over them costs time and saves nothing."""
+
+
+def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> ParsedTelemetry | None:
+    """The telemetry of match ``key`` in ``path``; its JSONL lines that are not JSON quarantined one by one.
+    None (the file quarantined with the reason) when it does not parse."""
+    try:
+        parsed = read_telemetry(path, match_id=key)
+    except PubgFormatError as error:
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+        return None
+    quarantine_records(platform.quarantine_dir, [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
+                       DOMAIN, key, TELEMETRY)
+    return parsed
 
 
 @dg.multi_asset(
@@ -180,32 +207,45 @@ EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events":
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
     deps=[landing_match_files], can_subset=True,
 )
-def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource):
+def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
+                  lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
     whose fields are not as documented, are kept raw in ``telemetry_other_events``; ``telemetry_event_counts``
     counts every event by type. A match without telemetry (yet) gets no rows; a telemetry file that does not
-    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one."""
-    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TELEMETRY_TABLES}
+    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one.
+
+    The raw rows, most of the telemetry's bytes, are written by this step itself, ``OTHER_EVENTS_BATCH``
+    matches a commit (each commit replaces exactly its matches), so that memory does not grow with the run;
+    the typed frames go to the lake through the IO manager, one commit per table."""
+    selected = set(context.op_execution_context.selected_output_names)
+    typed = {name: [] for name in TELEMETRY_TABLES if name != OTHER_EVENTS}
+    other_uri = lake.table_uri(etl(f"telemetry_{OTHER_EVENTS}"))
+    other_rows = 0
     telemetry_files = files_by_key(platform, TELEMETRY)
-    for key in context.partition_keys:
-        for path in telemetry_files.get(key, [])[:1]:
-            try:
-                parsed = read_telemetry(path, match_id=key)
-            except PubgFormatError as error:
-                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+    keys = context.partition_keys
+    for first in range(0, len(keys), OTHER_EVENTS_BATCH):
+        batch = keys[first:first + OTHER_EVENTS_BATCH]
+        raw = [pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)]
+        for key in batch:
+            parsed = next((parse_landed_telemetry(platform, key, path) for path in telemetry_files.get(key, [])[:1]), None)
+            if parsed is None:
                 continue
-            quarantine_records(platform.quarantine_dir,
-                               [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
-                               DOMAIN, key, TELEMETRY)
-            for table in EVENT_TABLES:
-                parts[table.name].append(parsed[table.name])
-            parts["other_events"].append(parsed.other_events)
-            parts["event_counts"].append(parsed.event_counts)
+            for name, frames in typed.items():
+                frames.append(parsed.event_counts if name == "event_counts" else parsed[name])
+            raw.append(parsed.other_events)
+        if OTHER_EVENTS in selected:
+            frame = pl.concat(raw)
+            write_partitions(other_uri, frame, "match_id", batch, physical_partitioning=False,
+                             storage_options=lake.options(), writer_properties=RAW_TEXT_WRITER)
+            other_rows += frame.height
     empty = {table.name: empty_table(table) for table in EVENT_TABLES}
-    empty["other_events"] = pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)
     empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
-    for name in context.op_execution_context.selected_output_names:
-        yield dg.Output(pl.concat(parts[name]) if parts[name] else empty[name], output_name=name)
+    for name in TELEMETRY_TABLES:
+        if name == OTHER_EVENTS and name in selected:
+            yield dg.MaterializeResult(asset_key=etl(f"telemetry_{name}"),
+                                       metadata={"dagster/row_count": other_rows, "dagster/uri": other_uri})
+        elif name in selected:
+            yield dg.Output(pl.concat(typed[name]) if typed[name] else empty[name], output_name=name)
 
 
 def etl(name: str) -> dg.AssetKey:
