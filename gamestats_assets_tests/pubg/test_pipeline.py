@@ -14,6 +14,7 @@ from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
+from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
@@ -224,17 +225,41 @@ def test_each_api_response_is_one_select(built):
 
 
 def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(built):
-    """Last in this module: it adds a file to the shared landing folder."""
-    instance, resources = built["instance"], built["resources"]
+    """Last but one in this module (the last two add files to the shared landing folder)."""
+    instance, resources, url = built["instance"], built["resources"], built["pg_url"]
+    landing = built["data_dir"] / "landing" / "pubg"
+    emitted = emit_match(public_match_plan("late-telemetry", dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 7,
+                                           event_range=(0, 0)), 7)
+    match_path, telemetry_path = write_match(emitted, landing)
+    held_back = telemetry_path.read_bytes()
+    telemetry_path.unlink()
     first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
-    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
-    telemetry = built["data_dir"] / "landing" / "pubg" / "telemetry"
-    shutil.copy(TELEMETRY_FILES[-1], telemetry / f"{real_id}.jsonl")
+    [request] = first.run_requests
+    assert request.partition_key == "late-telemetry" and first.dynamic_partitions_requests[0].partition_keys == [
+        "late-telemetry"]
+    instance.add_dynamic_partitions("pubg_match", ["late-telemetry"])
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key="late-telemetry").success
+    summary = "SELECT count(*), bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+    assert rows(url, summary, "late-telemetry") == [(100, False)]
+
+    telemetry_path.write_bytes(held_back)
     later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
     [request] = later.run_requests
-    assert request.partition_key == real_id and later.dynamic_partitions_requests == []
+    assert request.partition_key == "late-telemetry" and later.dynamic_partitions_requests == []
     assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
-                          partition_key=real_id).success
-    with_telemetry = rows(built["pg_url"], "SELECT bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s",
-                          real_id)[0][0]
-    assert with_telemetry is True
+                          partition_key="late-telemetry").success
+    assert rows(url, summary, "late-telemetry") == [(100, True)]
+
+
+def test_telemetry_of_another_match_is_blocked_before_publish(built):
+    """The real match object gets telemetry of another real match under its id: the kills and damage of its
+    players disagree, the blocking check fails and PostgreSQL keeps the rows it had."""
+    instance, resources, url = built["instance"], built["resources"], built["pg_url"]
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    shutil.copy(TELEMETRY_FILES[-1], built["data_dir"] / "landing" / "pubg" / "telemetry" / f"{real_id}.jsonl")
+    result = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                            partition_key=real_id, raise_on_error=False)
+    assert not result.success and failed_checks(result) == ["telemetry_agrees_with_match_object"]
+    summary = "SELECT count(*), bool_or(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+    assert rows(url, summary, real_id) == [(91, False)]
