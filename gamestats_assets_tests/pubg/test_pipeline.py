@@ -98,7 +98,8 @@ def test_matches_runs_and_publishes_every_table(built):
     assert built["snapshots_run"].success, failed_checks(built["snapshots_run"])
     assert failed_checks(built["matches_run"]) == [] and failed_checks(built["snapshots_run"]) == []
     url = built["pg_url"]
-    assert rows(url, "SELECT count(*), min(discovered_by) FROM pubg.matches")[0] == (4, "landing")
+    found_by = dict(rows(url, "SELECT discovered_by, count(*) FROM pubg.matches GROUP BY discovered_by"))
+    assert found_by == {"landing": 1, "tournament": 3}
     for table in ("match_summaries", "player_match_weapon_distribution", "player_advanced_career_stats",
                   "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
                   "tournament_team_standings_history", "team_leaderboards", "player_leaderboards"):
@@ -134,29 +135,36 @@ def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetr
 
 
 def test_rerunning_a_match_duplicates_nothing_and_the_first_discovery_stays(built):
-    url = built["pg_url"]
+    url, real_id = built["pg_url"], "f80126f4-9520-4c66-9198-57820d04bf00"
     before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
     again = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=built["instance"], resources=built["resources"],
-                           partition_key=built["keys"][0], tags={"discovered_by": "api"})
+                           partition_key=real_id, tags={"discovered_by": "tournament"})
     assert again.success
     assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
     assert rows(url, "SELECT count(*) FROM pubg.matches")[0][0] == 4
-    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", built["keys"][0]) == [("landing",)]
+    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", real_id) == [("landing",)]
+    assert rows(url, "SELECT count(*) FROM pubg.tournament_matches WHERE match_id = %s", real_id) == [(0,)]
     lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "cons" / "match_summaries"))
     assert lake.height == before
 
 
-def test_an_override_wins_on_the_next_build(built):
-    url = built["pg_url"]
+def test_an_override_wins_on_the_next_run_of_the_match(built):
+    url, instance, resources = built["pg_url"], built["instance"], built["resources"]
     remake = rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE status = 'remake_candidate' "
                        "ORDER BY match_id LIMIT 1")[0][0]
     with psycopg.connect(url) as conn:
         conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason) "
                      "VALUES (%s, 'unscheduled', true, 'played as a full match')", (remake,))
-    assert run_snapshots(built["instance"], built["resources"]).success
-    status, counted, overridden = rows(url, "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches "
-                                            "WHERE match_id = %s", remake)[0]
-    assert (status, counted, overridden) == ("unscheduled", True, True)
+    context = "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches WHERE match_id = %s"
+    assert run_snapshots(instance, resources).success
+    assert rows(url, context, remake) == [("remake_candidate", False, False)]
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key=remake).success
+    assert rows(url, context, remake) == [("unscheduled", True, True)]
+    played = "SELECT matches, count(*) FROM pubg.tournament_team_standings_history GROUP BY matches ORDER BY 1"
+    assert rows(url, played) == [(1, 16)]
+    assert run_snapshots(instance, resources).success
+    assert rows(url, played) == [(1, 10), (2, 6)]
 
 
 def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without_duplicates(built):

@@ -77,6 +77,31 @@ def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]
     return grouped
 
 
+DISCOVERY_FOLDER = "discoveries"
+LANDING_DISCOVERY = "landing"
+
+
+def record_discovery(platform: PlatformResource, match_id: str, discovered_by: str) -> None:
+    """Note in ``landing/pubg/discoveries/<match id>.json`` which path found the match, unless one already did
+    (the first discovery wins). Written before the match's files are, so that no run of the match, whichever
+    sensor requested it, can miss it."""
+    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x") as handle:
+            json.dump({"match_id": match_id, "discovered_by": discovered_by,
+                       "discovered_at": dt.datetime.now(dt.UTC).isoformat()}, handle)
+    except FileExistsError:
+        pass
+
+
+def first_discovery(platform: PlatformResource, match_id: str) -> str:
+    """The path that found ``match_id`` first: ``api`` or ``tournament`` as recorded, else ``landing`` (its
+    files were dropped into landing)."""
+    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
+
+
 class SyntheticTournamentConfig(dg.Config):
     """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
     telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
@@ -93,18 +118,21 @@ class SyntheticTournamentConfig(dg.Config):
 @dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
 def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTournamentConfig,
                          platform: PlatformResource) -> dg.MaterializeResult:
-    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as a user would drop it: the
-    organiser's file in ``landing/pubg/tournament/``, every lobby's match object and telemetry in
-    ``landing/pubg/matches`` and ``landing/pubg/telemetry``, and the planted truth in ``landing/pubg/truth``;
-    and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking the first team's players,
-    so the tracked-player tables have rows. Files already there are kept. With ``GAMESTATS_SOURCE=files`` it
-    writes nothing."""
+    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as the tournament discovery would
+    deliver it: the organiser's file in ``landing/pubg/tournament/``, every lobby's match object and
+    telemetry in ``landing/pubg/matches`` and ``landing/pubg/telemetry``, recorded as discovered by
+    ``tournament`` (it stands in for the PUBG API), and the planted truth in ``landing/pubg/truth``; and, when
+    there is no roster file yet, ``reference/pubg/players.csv`` tracking the first team's players, so the
+    tracked-player tables have rows. Files already there are kept. With ``GAMESTATS_SOURCE=files`` it writes
+    nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
                               divisions=tuple(config.divisions), rounds=config.rounds,
                               matches_per_round=config.matches_per_round,
                               event_range=(config.min_events, config.max_events))
+    for plan in season.plans:
+        record_discovery(platform, plan.match_id, tournament.TOURNAMENT_DISCOVERY)
     written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
     roster_path = platform.roster_path(DOMAIN)
     if not roster_path.exists():
@@ -153,9 +181,9 @@ MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and p
 )
 def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
     """Each match object parsed once into its match, participants and rosters. ``matches`` also records
-    ``discovered_by`` (the path that found the match: landing, api or tournament, from the run's tags). A
-    match object that does not parse is quarantined with the reason and the match gets no rows."""
-    discovered_by = context.run.tags.get("discovered_by", "landing")
+    ``discovered_by``, the path that found the match first (``first_discovery``: landing, api or
+    tournament). A match object that does not parse is quarantined with the reason and the match gets no
+    rows."""
     frames = {name: [] for name in MATCH_TABLES}
     match_files = files_by_key(platform, MATCHES)
     for key in context.partition_keys:
@@ -171,7 +199,8 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
     for name in context.op_execution_context.selected_output_names:
         frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
-            frame = frame.with_columns(pl.lit(discovered_by).alias("discovered_by"))
+            found_by = [first_discovery(platform, key) for key in frame["match_id"]]
+            frame = frame.with_columns(pl.Series("discovered_by", found_by, pl.String))
         yield dg.Output(frame, output_name=name)
 
 
@@ -360,42 +389,51 @@ TOURNAMENT_FRAMES = {
 }
 
 
-def build_tournament_frame(name: str, build: Callable[[dict], pl.DataFrame], grain: str) -> dg.AssetsDefinition:
+NO_TOURNAMENT = {"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []}
+
+
+def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
+    """The frame ``name`` of ``TOURNAMENT_FRAMES`` over every organiser's file (no rows when there is none)."""
+    build = TOURNAMENT_FRAMES[name][0]
+    return pl.concat([build(definition) for definition in tournament_definitions(platform)] or [build(NO_TOURNAMENT)])
+
+
+def build_tournament_frame(name: str, grain: str) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
                 description=f"The organisers' files in landing/pubg/tournament/: {grain}.")
     def _frame(platform: PlatformResource) -> pl.DataFrame:
-        definitions = tournament_definitions(platform)
-        empty = build({"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []})
-        return pl.concat([build(d) for d in definitions]) if definitions else empty
+        return tournament_frame(platform, name)
 
     return _frame
 
 
-TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, *spec) for name, spec in TOURNAMENT_FRAMES.items()}
+TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain) for name, (_, grain) in TOURNAMENT_FRAMES.items()}
 
 
-@lake_asset(DOMAIN, "cons", "tournament_match_context",
-            ins={"matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
-                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players")),
-                 "rounds": dg.AssetIn(cons("tournament_rounds")), "schedule": dg.AssetIn(cons("tournament_schedule"))})
-def tournament_match_context(postgres: PostgresResource, matches: pl.DataFrame, participants: pl.DataFrame,
-                             rosters: pl.DataFrame, players: pl.DataFrame, rounds: pl.DataFrame,
-                             schedule: pl.DataFrame) -> pl.DataFrame:
-    """The tournament context of every match with tournament players: one row per match_id (season,
-    division, group, round, slot, status, whether it counts). The rules are those of
-    ``transforms.tournament.match_context``; the rows of PostgreSQL ``pubg.tournament_match_overrides`` win
-    and are applied whenever this table is rebuilt."""
+@lake_asset(DOMAIN, "cons", "tournament_match_context", partitions_def=pubg_match_partitions,
+            partition_column="match_id", deps=[synthetic_tournament],
+            ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
+                 "rosters": dg.AssetIn(etl("rosters"))})
+def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
+                             participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
+    """The tournament context of each match the tournament discovery found first, assigned while the match is
+    processed: one row per match_id with tournament players (season, division, group, round, slot, status,
+    whether it counts). The rules are those of ``transforms.tournament.match_context`` over the organisers'
+    files in landing/pubg/tournament/ as they are now; the rows of PostgreSQL
+    ``pubg.tournament_match_overrides`` for the match win, applied on the match's next run."""
     with postgres.connection() as conn:
         rows = conn.execute(
             "SELECT match_id, division_id, group_id, round_id, slot_id, status, is_tournament_match, reason "
-            "FROM pubg.tournament_match_overrides ORDER BY updated_at").fetchall()
+            "FROM pubg.tournament_match_overrides WHERE match_id = ANY(%s) ORDER BY updated_at",
+            (matches["match_id"].to_list(),)).fetchall()
     overrides = pl.DataFrame(rows, schema=tournament.OVERRIDE_SCHEMA, orient="row")
+    players, rounds, schedule = (tournament_frame(platform, name) for name in TOURNAMENT_FRAMES)
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
 @lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
             ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
-                 "match_context": dg.AssetIn(cons("tournament_match_context")),
+                 "match_context": every_partition(cons("tournament_match_context")),
                  "matches": every_partition(etl("matches"))})
 def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataFrame,
                                  matches: pl.DataFrame) -> pl.DataFrame:
@@ -405,7 +443,7 @@ def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataF
 
 
 @lake_asset(DOMAIN, "cons", "team_match_results",
-            ins={"match_context": dg.AssetIn(cons("tournament_match_context")),
+            ins={"match_context": every_partition(cons("tournament_match_context")),
                  "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
                  "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
 def team_match_results(match_context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,

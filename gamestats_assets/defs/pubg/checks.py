@@ -7,8 +7,9 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
-from gamestats_assets.defs.pubg.transforms import quality
+from gamestats_assets.defs.pubg.transforms import quality, tournament
 from gamestats_assets.lib.checks import quarantine_check
+from gamestats_assets.lib.partitions import every_partition
 from gamestats_assets.lib.resources import PlatformResource
 
 MATCH = pubg.MATCH_TABLE_ASSETS
@@ -99,8 +100,20 @@ def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
+@dg.asset_check(asset=pubg.team_match_results, name="slots_confirmed_once", blocking=True,
+                additional_ins={"match_context": every_partition(pubg.cons("tournament_match_context"))},
+                description="No schedule slot is confirmed by two tournament matches (each would count in the "
+                "standings): an override in pubg.tournament_match_overrides settles which one was played for it.")
+def slots_confirmed_once(team_match_results: pl.DataFrame, match_context: pl.DataFrame) -> dg.AssetCheckResult:
+    twice = tournament.slots_confirmed_twice(match_context)
+    return dg.AssetCheckResult(passed=twice.height == 0, metadata={
+        "slots_confirmed_twice": twice.height,
+        "slots": "; ".join(f"{slot}: {ids}" for slot, ids in twice.iter_rows()),
+    })
+
+
 CHECKS = [
     telemetry_agrees_with_match_object, killsteals_at_most_kills, distribution_sums_to_player_totals,
     match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry, planted_killsteals_found,
-    weapon_ids_in_other, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    weapon_ids_in_other, slots_confirmed_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
 ]
