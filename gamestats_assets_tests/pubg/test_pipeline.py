@@ -106,6 +106,9 @@ def test_matches_runs_and_publishes_every_table(built):
         assert rows(url, f"SELECT count(*) FROM pubg.{table}")[0][0] > 0, table
     statuses = dict(rows(url, "SELECT status, count(*) FROM pubg.tournament_matches GROUP BY status"))
     assert statuses == {"confirmed": 1, "remake_candidate": 2}
+    [(late, reason)] = rows(url, "SELECT match_id, reason FROM pubg.tournament_match_overrides")
+    assert rows(url, "SELECT status, overridden FROM pubg.tournament_matches WHERE match_id = %s", late) == [
+        ("confirmed", True)] and "late" in reason
     top = rows(url, "SELECT team_name, rank, points FROM pubg.team_leaderboards WHERE scope = 'group' "
                     "ORDER BY rank LIMIT 1")[0]
     assert top[1] == 1 and top[2] >= 10

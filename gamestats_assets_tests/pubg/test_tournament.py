@@ -34,6 +34,12 @@ def season():
 NO_OVERRIDES = pl.DataFrame(schema=tournament.OVERRIDE_SCHEMA)
 
 
+def organiser_overrides(built):
+    """The season's planted corrections as rows of ``pubg.tournament_match_overrides``."""
+    return pl.DataFrame([{c: o.get(c) for c in tournament.OVERRIDE_SCHEMA} for o in built.overrides],
+                        schema=tournament.OVERRIDE_SCHEMA)
+
+
 def context_of(season, plans, overrides=NO_OVERRIDES, discovered_by="tournament"):
     _, _, players, rounds, schedule = season
     matches, participants, rosters = lobby_frames(plans, discovered_by)
@@ -42,14 +48,17 @@ def context_of(season, plans, overrides=NO_OVERRIDES, discovered_by="tournament"
 
 def test_each_lobby_gets_its_expected_context(season):
     built = season[0]
-    context = context_of(season, built.plans)
+    context = context_of(season, built.plans, organiser_overrides(built))
     assert context.height == len(built.plans)
     for row in context.iter_rows(named=True):
         expected = built.expected_context[row["match_id"]]
         assert row["status"] == expected["status"], (row, expected)
-        for column in ("slot_id", "division_id", "round_id"):
+        for column in ("slot_id", "division_id", "round_id", "overridden"):
             if column in expected:
                 assert row[column] == expected[column]
+    [late] = built.overrides
+    automatic = context_of(season, [p for p in built.plans if p.match_id == late["match_id"]]).row(0, named=True)
+    assert (automatic["status"], automatic["slot_id"], automatic["is_tournament_match"]) == ("unscheduled", None, True)
     assert set(context["status"]) == {"confirmed", "remake_candidate", "mixed_division"}
     assert context.filter(pl.col("status") == "mixed_division")["division_id"].to_list() == [None]
 
@@ -100,7 +109,7 @@ def test_a_match_off_schedule_is_unscheduled_and_an_override_wins(season):
 
 def test_leaderboards_and_standings(season):
     built, _, players, rounds, schedule = season
-    context = context_of(season, built.plans)
+    context = context_of(season, built.plans, organiser_overrides(built))
     matches, participants, rosters = lobby_frames(built.plans)
     results = leaderboards.team_match_results(context, matches, participants, rosters, players)
     confirmed = context.filter(pl.col("status") == "confirmed").height
