@@ -21,7 +21,7 @@ from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboar
 from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
-from gamestats_assets.lib.lake import DeltaLakeIOManager, write_partitions
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, write_partitions
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
@@ -295,13 +295,18 @@ def cons(name: str) -> dg.AssetKey:
 
 @dataclass(frozen=True)
 class MatchTable:
-    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, in order);
-    ``tracked`` tables also get the tracked players' account ids, last."""
+    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, or inputs
+    reading only some columns, in order); ``tracked`` tables also get the tracked players' account ids, last."""
 
     name: str
     compute: Callable[..., pl.DataFrame]
-    inputs: Sequence[dg.AssetKey]
+    inputs: Sequence[dg.AssetKey | dg.AssetIn]
     tracked: bool = False
+
+
+def columns_of(key: dg.AssetKey, *columns: str) -> dg.AssetIn:
+    """An input reading only ``columns`` of ``key``: what a table needs of a wide one."""
+    return dg.AssetIn(key, metadata={INPUT_COLUMNS: list(columns)})
 
 
 MATCH_TABLE_SPECS = [
@@ -314,7 +319,9 @@ MATCH_TABLE_SPECS = [
                                                      etl("telemetry_damage"), etl("participants")]),
     MatchTable("advanced_stats", extractors.advanced_stats, [etl("telemetry_kills"), etl("telemetry_knocks"),
                                                              etl("telemetry_damage"), etl("participants")]),
-    MatchTable("circle_samples", extractors.circle_samples, [etl("telemetry_positions"), etl("telemetry_game_states")]),
+    MatchTable("circle_samples", extractors.circle_samples,
+               [columns_of(etl("telemetry_positions"), "match_id", "player_account_id", "elapsed_s", "player_x",
+                           "player_y"), etl("telemetry_game_states")]),
     MatchTable("player_circle_stats", extractors.circle_aggregates, [cons("circle_samples")]),
     MatchTable("player_circle_positions", extractors.tracked_circle_positions, [cons("circle_samples")], tracked=True),
     MatchTable("knock_outcomes", combat.knock_outcomes, [etl("telemetry_knocks"), etl("telemetry_kills"),
@@ -335,7 +342,8 @@ def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
     names = [f"input_{i}" for i in range(len(spec.inputs))]
 
     @lake_asset(DOMAIN, "cons", spec.name, partitions_def=pubg_match_partitions, partition_column="match_id",
-                ins={name: dg.AssetIn(key) for name, key in zip(names, spec.inputs, strict=True)},
+                ins={name: key if isinstance(key, dg.AssetIn) else dg.AssetIn(key)
+                     for name, key in zip(names, spec.inputs, strict=True)},
                 description=(spec.compute.__doc__ or spec.name).strip())
     def _table(context: dg.AssetExecutionContext, platform: PlatformResource, postgres: PostgresResource,
                **frames: pl.DataFrame) -> pl.DataFrame:
