@@ -8,7 +8,8 @@ code location's own jobs with the in-process executor on an instance stored in P
 1. ``pubg_pubg_match`` over every match in ONE run, as a single-run backfill launches it: landing → etl →
    cons → checks (the blocking ones before publish) → PostgreSQL, and the DuckDB warehouse copies;
 2. ``pubg_snapshots``: career stats and the tournament tables over every match.
-Dagster's event log stays off the console, as ``gamestats demo`` keeps it. Prints one JSON object: wall and CPU seconds of each run and in all, peak memory (the largest RSS of this
+Dagster's event log stays off the console, as ``gamestats demo`` keeps it. Prints one JSON object: wall
+and CPU seconds of each run and in all, peak memory (the largest RSS of this
 process, sampled every 100 ms) and the rows published.
 
     python bench/pubg/backfill.py --matches 100

@@ -264,7 +264,8 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
         batch = keys[first:first + OTHER_EVENTS_BATCH]
         raw = [pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)]
         for key in batch:
-            parsed = next((parse_landed_telemetry(platform, key, path) for path in telemetry_files.get(key, [])[:1]), None)
+            paths = telemetry_files.get(key, [])[:1]
+            parsed = next((parse_landed_telemetry(platform, key, path) for path in paths), None)
             if parsed is None:
                 continue
             for name, frames in typed.items():

@@ -651,8 +651,9 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
                 expected[match_id] = {"status": "confirmed", "slot_id": slot_id, "division_id": division,
                                       "group_id": "A", "round_id": f"{season_id}-R{number}", "overridden": late}
                 if late:
+                    reason = f"started {LATE_START.seconds // 60} minutes late after a server restart"
                     overrides.append({"match_id": match_id, "slot_id": slot_id, "status": "confirmed",
-                                      "reason": f"started {LATE_START.seconds // 60} minutes late after a server restart"})
+                                      "reason": reason})
     first = [t for t in teams if t.division == divisions[0]]
     day1 = dt.datetime.combine(first_day, dt.time(19), dt.UTC)
     specials = [

@@ -311,7 +311,8 @@ def _decode(rows: pl.DataFrame, dtype: pl.Struct) -> tuple[pl.DataFrame, pl.Data
     that fails is each row decoded alone, to tell the bad ones from the good."""
     decode = pl.col("raw").str.json_decode(dtype).alias("_event")
     try:
-        return rows.with_columns(decode).unnest("_event"), rows.clear().with_columns(pl.lit(None, pl.String).alias("reason"))
+        none_bad = rows.clear().with_columns(pl.lit(None, pl.String).alias("reason"))
+        return rows.with_columns(decode).unnest("_event"), none_bad
     except pl.exceptions.ComputeError:
         checked = rows.with_columns(pl.Series("reason", [_decode_error(raw, dtype) for raw in rows["raw"]], pl.String))
     good = checked.filter(pl.col("reason").is_null()).drop("reason")
@@ -352,10 +353,11 @@ def parse_records(records: Sequence[bytes], match_id: str, rejected: Iterable[Re
                   or text["event_time"].drop_nulls().first())
     start = pl.select(_parse_times(pl.lit(start_text, pl.String))).item() if start_text else None
 
-    tables, kept_raw = {}, [text.filter(~pl.col("event_type").is_in(list(TABLE_BY_TYPE)) | pl.col("event_type").is_null())
-                           .with_columns(pl.lit(None, pl.String).alias("reason"))]
+    unread = ~pl.col("event_type").is_in(list(TABLE_BY_TYPE)) | pl.col("event_type").is_null()
+    tables, kept_raw = {}, [text.filter(unread).with_columns(pl.lit(None, pl.String).alias("reason"))]
     for table in EVENT_TABLES:
-        tables[table.name], bad = typed_frame(table, text.filter(pl.col("event_type").is_in(table.types)), match_id, start)
+        rows = text.filter(pl.col("event_type").is_in(table.types))
+        tables[table.name], bad = typed_frame(table, rows, match_id, start)
         kept_raw.append(bad)
     other_events = (
         pl.concat(kept_raw).sort("event_index")

@@ -22,7 +22,8 @@ TOLERANCE_TEXT = (f"kills exact; damage within max({DAMAGE_TOLERANCE_HP:g} HP, {
                   f"at least {MIN_AGREEING_SHARE:.0%} of a match's active players agreeing")
 
 
-def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame, telemetry_matches: pl.DataFrame) -> pl.DataFrame:
+def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
+                     telemetry_matches: pl.DataFrame) -> pl.DataFrame:
     """Each participant of a match with telemetry (match_id, account_id) with both sources' kills and damage,
     ``active`` (kills or damage in either) and whether their kills and their damage agree."""
     with_telemetry = telemetry_matches.select("match_id").unique()
@@ -43,7 +44,8 @@ def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame, telemet
     )
 
 
-def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame, telemetry_matches: pl.DataFrame) -> dict[str, Any]:
+def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
+                        telemetry_matches: pl.DataFrame) -> dict[str, Any]:
     """Per player, telemetry kills and damage against the match object's (``player_agreement``); per match,
     the share of active players who agree. ``disagreeing_matches`` lists the matches below
     ``MIN_AGREEING_SHARE``, whose telemetry-derived rows would be wrong."""
