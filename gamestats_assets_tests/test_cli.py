@@ -3,6 +3,7 @@ launching a partition run through the webserver's GraphQL API, and a clear error
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from gamestats_assets.lib import embedded_postgres
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
 PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
+PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"
 
 
 def gamestats(args, env, timeout=600, **kwargs):
@@ -42,8 +44,11 @@ def row_counts(url: str) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo_on_url(module_pg_url, tmp_path_factory):
-    """`gamestats demo` on a tiny scale against GAMESTATS_PG_URL; its data folder and output."""
+    """`gamestats demo` on a tiny scale against GAMESTATS_PG_URL, with a real PUBG match object dropped into
+    landing before it; its data folder and output."""
     data_dir = tmp_path_factory.mktemp("demo") / "data"
+    (data_dir / "landing" / "pubg" / "matches").mkdir(parents=True)
+    shutil.copy(PUBG_MATCH, data_dir / "landing" / "pubg" / "matches" / "dropped.json")
     result = gamestats(DEMO, environment(data_dir, module_pg_url))
     return data_dir, result
 
@@ -65,6 +70,22 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     with psycopg.connect(module_pg_url) as conn:
         real = conn.execute("SELECT count(*) FROM rocket.matches WHERE date = '2026-03-02' AND source = 'replay'").fetchone()[0]
     assert real == len(replays)
+
+
+def test_the_demo_builds_a_pubg_tournament_and_publishes_every_pubg_table(demo_on_url, module_pg_url):
+    assert demo_on_url[1].returncode == 0
+    with psycopg.connect(module_pg_url) as conn:
+        tables = [t for (t,) in conn.execute("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_schema = 'pubg' AND table_name <> 'players'")]
+        empty = [t for t in tables if conn.execute(f"SELECT count(*) FROM pubg.{t}").fetchone()[0] == 0]
+        lobbies = conn.execute("SELECT count(*) FROM pubg.tournament_matches WHERE status = 'confirmed' "
+                               "AND is_tournament_match AND teams = 16").fetchone()[0]
+        dropped = conn.execute("SELECT m.discovered_by, count(c.match_id) FROM pubg.matches m LEFT JOIN "
+                               "pubg.tournament_matches c USING (match_id) WHERE m.match_id = %s GROUP BY 1",
+                               (json.loads(PUBG_MATCH.read_text())["data"]["id"],)).fetchall()
+    assert len(tables) >= 14 and empty == []
+    assert lobbies >= 6
+    assert dropped == [("landing", 0)]
 
 
 def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_on_url):

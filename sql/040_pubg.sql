@@ -3,7 +3,7 @@
 -- replaced whole; `matches` is insert-if-absent, so the first discovery path to find a match is the one recorded.
 CREATE SCHEMA IF NOT EXISTS pubg;
 
--- One row per match, as its match object states it; discovered_by: landing, api or tournament.
+-- One row per match, as its match object states it; discovered_by: landing, api or tournament (the first).
 CREATE TABLE IF NOT EXISTS pubg.matches (
     match_id text PRIMARY KEY,
     created_at timestamptz,
@@ -122,7 +122,8 @@ CREATE TABLE IF NOT EXISTS pubg.tournament_scheduled_matches (
     status text
 );
 
--- The tournament context of every match with tournament players (automatic rules, then overrides).
+-- The tournament context of every tournament-discovered match with tournament players (automatic rules,
+-- then overrides), assigned when the match is processed.
 CREATE TABLE IF NOT EXISTS pubg.tournament_matches (
     match_id text PRIMARY KEY,
     season_id text,
@@ -139,7 +140,7 @@ CREATE TABLE IF NOT EXISTS pubg.tournament_matches (
 );
 
 -- Organisers' corrections of a match's tournament context; a null column keeps the automatic value.
--- Applied the next time the tournament tables are built.
+-- Applied on the match's next run.
 CREATE TABLE IF NOT EXISTS pubg.tournament_match_overrides (
     match_id text PRIMARY KEY,
     division_id text,

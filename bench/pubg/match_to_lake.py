@@ -1,32 +1,37 @@
-"""PUBG: seconds per full-size match from landing files to the lake (one core), and optionally to PostgreSQL.
+"""PUBG: seconds per full-size match from landing files to the lake, on one core.
 
-Emits ``--matches`` full-size public matches (100 players, 35 000-45 000 telemetry events; not timed) into
-a temporary landing folder, pins the process to one core (``POLARS_MAX_THREADS=1``, CPU affinity), then
-1. ``parse_and_transform``: the parsers and every per-match table function called directly, per match;
+Lands ``--matches`` full-size public matches (100 players, 35 000-45 000 telemetry events; emitted once and
+cached, see ``landing.py``; not timed) in a temporary data folder, pins the process to one core
+(``POLARS_MAX_THREADS=1``, CPU affinity), then measures
+1. ``parse_and_transform``: the parsers and every per-match table function called directly, on the first
+   ten matches;
 2. ``dagster``: one Dagster run of the ``pubg_match`` lake assets (landing → etl → cons) over all matches,
-   and with ``--publish`` the PostgreSQL publish assets and every check too.
-Peak memory is the largest RSS of this process, sampled every 100 ms. Prints one JSON object.
+   with the in-process executor, as a single-run backfill launches it, on an in-memory instance (what
+   Dagster's own event storage costs on top is measured by ``backfill.py``), its event log kept off the
+   console as ``gamestats demo`` keeps it.
+CPU seconds are this process's (``time.process_time``), the figure to trust on a busy machine; peak memory
+is the largest RSS of this process during the run, sampled every 100 ms. Prints one JSON object.
 
-    python bench/pubg/match_to_lake.py --matches 5
-    python bench/pubg/match_to_lake.py --matches 100 --publish
-PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+    python bench/pubg/match_to_lake.py --matches 20
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 os.environ["POLARS_MAX_THREADS"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dagster as dg  # noqa: E402
-from common import PeakMemory, admin_url, bench_database, drop_database  # noqa: E402
+from common import PeakMemory  # noqa: E402
+from landing import DEFAULT_CACHE, land_matches  # noqa: E402
+
+DIRECT_MATCHES = 10
 
 
 def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
@@ -52,52 +57,44 @@ def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--matches", type=int, default=5)
-    parser.add_argument("--publish", action="store_true", help="also publish to PostgreSQL and run the checks")
+    parser.add_argument("--matches", type=int, default=20)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where emitted matches are kept")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench_pubg_"))
     os.environ["GAMESTATS_DATA_DIR"] = str(data_dir)
-    admin, database = admin_url(), f"bench_pubg_{uuid.uuid4().hex[:8]}"
-    os.environ["GAMESTATS_PG_URL"] = bench_database(admin, database)
+    landing = data_dir / "landing" / "pubg"
+    land_matches(args.matches, landing, args.cache)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
     from gamestats_assets.defs.pubg import assets as pubg
-    from gamestats_assets.defs.pubg.checks import CHECKS
-    from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
-    from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
     from gamestats_assets.lib.resources import build_resources
+    from gamestats_assets.lib.runner import QUIET_CONSOLE
     from gamestats_assets.lib.settings import Settings
 
-    landing = data_dir / "landing" / "pubg"
-    paths, events = [], 0
-    for n in range(args.matches):
-        emitted = emit_match(public_match_plan(f"bench-{n:04d}", dt.datetime(2026, 5, 1, 18, tzinfo=dt.UTC), 7), 7)
-        events += len(emitted.events)
-        paths.append(write_match(emitted, landing))
-
+    pairs = [(landing / "matches" / f"{p.name.split('.')[0]}.json", p)
+             for p in sorted((landing / "telemetry").iterdir())][:DIRECT_MATCHES]
     started, cpu = time.perf_counter(), time.process_time()
-    for match_path, telemetry_path in paths:
+    for match_path, telemetry_path in pairs:
         parse_and_transform(match_path, telemetry_path)
-    direct = (time.perf_counter() - started) / len(paths), (time.process_time() - cpu) / len(paths)
+    direct = (time.perf_counter() - started) / len(pairs), (time.process_time() - cpu) / len(pairs)
 
     resources = build_resources(Settings.from_env())
+    selected = [key for asset in pubg.ASSETS if asset.partitions_def is not None for key in asset.keys]
     instance = dg.DagsterInstance.ephemeral()
     keys = sorted(pubg.LANDING.find(resources["platform"]))
     instance.add_dynamic_partitions("pubg_match", keys)
-    targets = [*pubg.ASSETS, *(PUBLISH_ASSETS if args.publish else [])]
-    selected = [k for a in targets if a.partitions_def is not None for k in a.keys]
-    checks = [*CHECKS, *PUBLISH_CHECKS] if args.publish else []
     with PeakMemory() as memory:
         started, cpu = time.perf_counter(), time.process_time()
-        result = dg.materialize([*pubg.ASSETS, *PUBLISH_ASSETS, *checks], selection=selected, instance=instance,
-                                resources=resources, tags={"dagster/asset_partition_range_start": keys[0],
-                                                           "dagster/asset_partition_range_end": keys[-1]})
+        result = dg.materialize(pubg.ASSETS, selection=selected, instance=instance, resources=resources,
+                                run_config=QUIET_CONSOLE, tags={"dagster/asset_partition_range_start": keys[0],
+                                                                "dagster/asset_partition_range_end": keys[-1]})
         wall, cpu_used = time.perf_counter() - started, time.process_time() - cpu
     print(json.dumps({
-        "benchmark": "pubg_match_to_lake" + ("_and_postgres" if args.publish else ""),
-        "matches": len(keys), "telemetry_events_per_match": round(events / len(keys)),
-        "cores": 1, "polars_threads": 1,
+        "benchmark": "pubg_match_to_lake",
+        "matches": len(keys), "cores": 1, "polars_threads": 1,
+        "parse_and_transform_matches": len(pairs),
         "parse_and_transform_seconds_per_match": round(direct[0], 3),
         "parse_and_transform_cpu_seconds_per_match": round(direct[1], 3),
         "dagster_run_seconds": round(wall, 2), "dagster_seconds_per_match": round(wall / len(keys), 3),
@@ -105,7 +102,6 @@ def main() -> None:
         "peak_rss_mib": round(memory.peak_mib, 1), "success": result.success,
         "load_average_1m": round(os.getloadavg()[0], 2),
     }))
-    drop_database(admin, database)
 
 
 if __name__ == "__main__":

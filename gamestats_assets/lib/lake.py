@@ -25,7 +25,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
@@ -133,8 +133,10 @@ def write_partitions(
     *,
     physical_partitioning: bool,
     storage_options: dict[str, str] | None = None,
+    writer_properties: WriterProperties | None = None,
 ) -> None:
-    """Replace the rows whose ``column`` is in ``values`` by ``frame``, in one commit.
+    """Replace the rows whose ``column`` is in ``values`` by ``frame``, in one commit (Parquet written with
+    ``writer_properties`` when given).
 
     Raises ``LakePartitionError`` when the frame lacks the column or holds rows of other partitions,
     so a bug upstream can never overwrite or leak into a partition it was not asked for.
@@ -164,6 +166,7 @@ def write_partitions(
             partition_by=[column] if physical_partitioning else None,
             schema_mode="merge",
             storage_options=storage_options,
+            writer_properties=writer_properties,
         )
 
     committed(write)

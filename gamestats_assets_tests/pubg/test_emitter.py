@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from gamestats_assets.generator.emitters.pubg import build_tournament, emit_match, public_match_plan
+from gamestats_assets.generator.emitters.pubg import LATE_START, build_tournament, emit_match, public_match_plan
 from gamestats_assets.sources.pubg.match import read_match
 from gamestats_assets.sources.pubg.telemetry import read_telemetry
 
@@ -61,3 +61,8 @@ def test_tournament_has_its_structure_and_special_lobbies():
     assert {team.division for team in mixed.teams} == {"Pro", "Challenger"}
     assert len(next(plan for plan in tournament.plans if plan.kind == "remake").teams) < 8
     assert len(next(plan for plan in tournament.plans if plan.kind == "warmup").teams) < 8
+    [late] = tournament.overrides
+    slot = next(slot for slot in definition["schedule"] if slot["slot_id"] == late["slot_id"])
+    played = next(plan for plan in tournament.plans if plan.match_id == late["match_id"]).created_at
+    assert played - dt.datetime.fromisoformat(slot["scheduled_at"]) == LATE_START > dt.timedelta(minutes=30)
+    assert tournament.expected_context[late["match_id"]]["overridden"]

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dagster as dg
 import pytest
 
+from gamestats_assets.defs.pubg.assets import first_discovery
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV, SENSORS
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.settings import Settings
@@ -102,6 +103,7 @@ def test_api_discovery_downloads_new_matches_and_requests_a_run(api, platform_en
     assert [key for r in result.dynamic_partitions_requests for key in r.partition_keys] == [MATCH_ID]
     landing = platform.landing_dir("pubg")
     assert (landing / "matches" / f"{MATCH_ID}.json").exists() and (landing / "telemetry" / f"{MATCH_ID}.json").exists()
+    assert first_discovery(platform, MATCH_ID) == "api"
     again = tick("pubg_api_discovery", platform, instance, result.cursor)
     assert again.run_requests in (None, [])
 

@@ -142,3 +142,17 @@ def test_a_file_without_events_is_refused(tmp_path):
     path.write_text('[{"a": 1}]')
     with pytest.raises(PubgFormatError, match="not telemetry"):
         read_telemetry(path)
+
+
+def test_an_event_whose_fields_are_not_as_documented_is_kept_raw_with_the_reason():
+    hit = {"_T": "LogPlayerTakeDamage", "_D": "2019-01-01T00:00:10.000Z", "attackId": 1, "attacker": CHARACTER,
+           "victim": VICTIM, "damage": 12.5, "damageCauserName": "WeapAK47_C"}
+    odd = {**hit, "_D": "2019-01-01T00:00:11.000Z", "attackId": 2, "damage": "lots"}
+    parsed = parse_events([hit, odd, {**hit, "attackId": 3}], "m1")
+
+    assert parsed["damage"]["attack_id"].to_list() == [1, 3]
+    assert parsed["damage"]["event_index"].to_list() == [0, 2]
+    [row] = parsed.other_events.to_dicts()
+    assert (row["event_index"], row["event_type"]) == (1, "LogPlayerTakeDamage")
+    assert row["reason"].startswith("fields not as documented") and json.loads(row["raw"]) == odd
+    assert dict(zip(parsed.event_counts["event_type"], parsed.event_counts["events"])) == {"LogPlayerTakeDamage": 3}

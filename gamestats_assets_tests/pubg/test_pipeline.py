@@ -14,8 +14,10 @@ from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
+from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
 from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
+from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
@@ -56,6 +58,7 @@ def built(tmp_path_factory, pg_url):
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
+    monkeypatch.setattr(pubg, "OTHER_EVENTS_BATCH", 3)
     resources = build_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     landing = data_dir / "landing" / "pubg"
@@ -95,16 +98,32 @@ def test_matches_runs_and_publishes_every_table(built):
     assert built["snapshots_run"].success, failed_checks(built["snapshots_run"])
     assert failed_checks(built["matches_run"]) == [] and failed_checks(built["snapshots_run"]) == []
     url = built["pg_url"]
-    assert rows(url, "SELECT count(*), min(discovered_by) FROM pubg.matches")[0] == (4, "landing")
+    found_by = dict(rows(url, "SELECT discovered_by, count(*) FROM pubg.matches GROUP BY discovered_by"))
+    assert found_by == {"landing": 1, "tournament": 3}
     for table in ("match_summaries", "player_match_weapon_distribution", "player_advanced_career_stats",
                   "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
                   "tournament_team_standings_history", "team_leaderboards", "player_leaderboards"):
         assert rows(url, f"SELECT count(*) FROM pubg.{table}")[0][0] > 0, table
     statuses = dict(rows(url, "SELECT status, count(*) FROM pubg.tournament_matches GROUP BY status"))
     assert statuses == {"confirmed": 1, "remake_candidate": 2}
+    [(late, reason)] = rows(url, "SELECT match_id, reason FROM pubg.tournament_match_overrides")
+    assert rows(url, "SELECT status, overridden FROM pubg.tournament_matches WHERE match_id = %s", late) == [
+        ("confirmed", True)] and "late" in reason
     top = rows(url, "SELECT team_name, rank, points FROM pubg.team_leaderboards WHERE scope = 'group' "
                     "ORDER BY rank LIMIT 1")[0]
     assert top[1] == 1 and top[2] >= 10
+
+
+def test_every_telemetry_event_is_in_the_lake_once_typed_or_raw(built):
+    lake = built["data_dir"] / "lake" / "pubg" / "etl"
+    counts = pl.read_delta(str(lake / "telemetry_event_counts"))
+    typed = {table.name: pl.read_delta(str(lake / f"telemetry_{table.name}")) for table in EVENT_TABLES}
+    other = pl.read_delta(str(lake / "telemetry_other_events"))
+    assert sum(frame.height for frame in typed.values()) + other.height == counts["events"].sum()
+    assert set(other["match_id"]) == set(counts["match_id"]) and len(set(counts["match_id"])) == 3
+    events = pl.concat([frame.select("match_id", "event_index") for frame in [*typed.values(), other]])
+    assert events.is_unique().all()
+    assert other["raw"].str.json_path_match("$._T").equals(other["event_type"], check_names=False)
 
 
 def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetry_columns(built):
@@ -119,29 +138,36 @@ def test_a_dropped_real_match_without_telemetry_is_summarised_with_null_telemetr
 
 
 def test_rerunning_a_match_duplicates_nothing_and_the_first_discovery_stays(built):
-    url = built["pg_url"]
+    url, real_id = built["pg_url"], "f80126f4-9520-4c66-9198-57820d04bf00"
     before = rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0]
     again = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=built["instance"], resources=built["resources"],
-                           partition_key=built["keys"][0], tags={"discovered_by": "api"})
+                           partition_key=real_id, tags={"discovered_by": "tournament"})
     assert again.success
     assert rows(url, "SELECT count(*) FROM pubg.match_summaries")[0][0] == before
     assert rows(url, "SELECT count(*) FROM pubg.matches")[0][0] == 4
-    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", built["keys"][0]) == [("landing",)]
+    assert rows(url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", real_id) == [("landing",)]
+    assert rows(url, "SELECT count(*) FROM pubg.tournament_matches WHERE match_id = %s", real_id) == [(0,)]
     lake = pl.read_delta(str(built["data_dir"] / "lake" / "pubg" / "cons" / "match_summaries"))
     assert lake.height == before
 
 
-def test_an_override_wins_on_the_next_build(built):
-    url = built["pg_url"]
+def test_an_override_wins_on_the_next_run_of_the_match(built):
+    url, instance, resources = built["pg_url"], built["instance"], built["resources"]
     remake = rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE status = 'remake_candidate' "
                        "ORDER BY match_id LIMIT 1")[0][0]
     with psycopg.connect(url) as conn:
         conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason) "
                      "VALUES (%s, 'unscheduled', true, 'played as a full match')", (remake,))
-    assert run_snapshots(built["instance"], built["resources"]).success
-    status, counted, overridden = rows(url, "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches "
-                                            "WHERE match_id = %s", remake)[0]
-    assert (status, counted, overridden) == ("unscheduled", True, True)
+    context = "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches WHERE match_id = %s"
+    assert run_snapshots(instance, resources).success
+    assert rows(url, context, remake) == [("remake_candidate", False, False)]
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key=remake).success
+    assert rows(url, context, remake) == [("unscheduled", True, True)]
+    played = "SELECT matches, count(*) FROM pubg.tournament_team_standings_history GROUP BY matches ORDER BY 1"
+    assert rows(url, played) == [(1, 16)]
+    assert run_snapshots(instance, resources).success
+    assert rows(url, played) == [(1, 10), (2, 6)]
 
 
 def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without_duplicates(built):
@@ -210,17 +236,41 @@ def test_each_api_response_is_one_select(built):
 
 
 def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(built):
-    """Last in this module: it adds a file to the shared landing folder."""
-    instance, resources = built["instance"], built["resources"]
+    """Last but one in this module (the last two add files to the shared landing folder)."""
+    instance, resources, url = built["instance"], built["resources"], built["pg_url"]
+    landing = built["data_dir"] / "landing" / "pubg"
+    emitted = emit_match(public_match_plan("late-telemetry", dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 7,
+                                           event_range=(0, 0)), 7)
+    match_path, telemetry_path = write_match(emitted, landing)
+    held_back = telemetry_path.read_bytes()
+    telemetry_path.unlink()
     first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
-    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
-    telemetry = built["data_dir"] / "landing" / "pubg" / "telemetry"
-    shutil.copy(TELEMETRY_FILES[-1], telemetry / f"{real_id}.jsonl")
+    [request] = first.run_requests
+    assert request.partition_key == "late-telemetry" and first.dynamic_partitions_requests[0].partition_keys == [
+        "late-telemetry"]
+    instance.add_dynamic_partitions("pubg_match", ["late-telemetry"])
+    assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                          partition_key="late-telemetry").success
+    summary = "SELECT count(*), bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+    assert rows(url, summary, "late-telemetry") == [(100, False)]
+
+    telemetry_path.write_bytes(held_back)
     later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
     [request] = later.run_requests
-    assert request.partition_key == real_id and later.dynamic_partitions_requests == []
+    assert request.partition_key == "late-telemetry" and later.dynamic_partitions_requests == []
     assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
-                          partition_key=real_id).success
-    with_telemetry = rows(built["pg_url"], "SELECT bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s",
-                          real_id)[0][0]
-    assert with_telemetry is True
+                          partition_key="late-telemetry").success
+    assert rows(url, summary, "late-telemetry") == [(100, True)]
+
+
+def test_telemetry_of_another_match_is_blocked_before_publish(built):
+    """The real match object gets telemetry of another real match under its id: the kills and damage of its
+    players disagree, the blocking check fails and PostgreSQL keeps the rows it had."""
+    instance, resources, url = built["instance"], built["resources"], built["pg_url"]
+    real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
+    shutil.copy(TELEMETRY_FILES[-1], built["data_dir"] / "landing" / "pubg" / "telemetry" / f"{real_id}.jsonl")
+    result = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
+                            partition_key=real_id, raise_on_error=False)
+    assert not result.success and failed_checks(result) == ["telemetry_agrees_with_match_object"]
+    summary = "SELECT count(*), bool_or(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+    assert rows(url, summary, real_id) == [(91, False)]

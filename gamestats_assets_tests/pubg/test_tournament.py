@@ -9,11 +9,12 @@ from gamestats_assets.defs.pubg.transforms import leaderboards, tournament
 from gamestats_assets.generator.emitters.pubg import MatchPlan, build_tournament
 
 
-def lobby_frames(plans):
+def lobby_frames(plans, discovered_by="tournament"):
     """Match-object frames of lobbies as the parser returns them, placements in team order, 1 kill each."""
     matches, participants, rosters = [], [], []
     for plan in plans:
-        matches.append({"match_id": plan.match_id, "created_at": plan.created_at, "map_name": plan.map_name})
+        matches.append({"match_id": plan.match_id, "created_at": plan.created_at, "map_name": plan.map_name,
+                        "discovered_by": discovered_by})
         for rank, team in enumerate(plan.teams, start=1):
             rosters.append({"match_id": plan.match_id, "roster_id": f"r{rank}", "rank": rank})
             for player in team.players:
@@ -33,24 +34,61 @@ def season():
 NO_OVERRIDES = pl.DataFrame(schema=tournament.OVERRIDE_SCHEMA)
 
 
-def context_of(season, plans, overrides=NO_OVERRIDES):
+def organiser_overrides(built):
+    """The season's planted corrections as rows of ``pubg.tournament_match_overrides``."""
+    return pl.DataFrame([{c: o.get(c) for c in tournament.OVERRIDE_SCHEMA} for o in built.overrides],
+                        schema=tournament.OVERRIDE_SCHEMA)
+
+
+def context_of(season, plans, overrides=NO_OVERRIDES, discovered_by="tournament"):
     _, _, players, rounds, schedule = season
-    matches, participants, rosters = lobby_frames(plans)
+    matches, participants, rosters = lobby_frames(plans, discovered_by)
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
 def test_each_lobby_gets_its_expected_context(season):
     built = season[0]
-    context = context_of(season, built.plans)
+    context = context_of(season, built.plans, organiser_overrides(built))
     assert context.height == len(built.plans)
     for row in context.iter_rows(named=True):
         expected = built.expected_context[row["match_id"]]
         assert row["status"] == expected["status"], (row, expected)
-        for column in ("slot_id", "division_id", "round_id"):
+        for column in ("slot_id", "division_id", "round_id", "overridden"):
             if column in expected:
                 assert row[column] == expected[column]
+    [late] = built.overrides
+    automatic = context_of(season, [p for p in built.plans if p.match_id == late["match_id"]]).row(0, named=True)
+    assert (automatic["status"], automatic["slot_id"], automatic["is_tournament_match"]) == ("unscheduled", None, True)
     assert set(context["status"]) == {"confirmed", "remake_candidate", "mixed_division"}
     assert context.filter(pl.col("status") == "mixed_division")["division_id"].to_list() == [None]
+
+
+def test_only_a_tournament_discovered_match_gets_a_context_each_on_its_own(season):
+    built = season[0]
+    for found_by in ("landing", "api"):
+        assert context_of(season, built.plans, discovered_by=found_by).height == 0
+    together = context_of(season, built.plans)
+    alone = pl.concat([context_of(season, [plan]) for plan in built.plans]).sort("match_id")
+    assert alone.equals(together)
+
+
+def test_a_second_match_for_one_slot_is_flagged_until_an_override_settles_it(season):
+    built = season[0]
+    scheduled = next(plan for plan in built.plans if plan.kind == "scheduled")
+    restarted = MatchPlan("restarted", scheduled.created_at + dt.timedelta(minutes=10), scheduled.map_name,
+                          scheduled.teams)
+    context = context_of(season, [scheduled, restarted])
+    assert context["status"].to_list() == ["confirmed", "confirmed"]
+    [twice] = tournament.slots_confirmed_twice(context).rows()
+    assert twice == (context["slot_id"][0], ", ".join(sorted([scheduled.match_id, "restarted"])))
+    aborted = pl.DataFrame([{"match_id": scheduled.match_id, "status": "remake_candidate",
+                             "is_tournament_match": False, "reason": "restarted after a server crash"}])
+    settled = context_of(season, [scheduled, restarted], aborted)
+    assert tournament.slots_confirmed_twice(settled).height == 0
+    schedule = season[4]
+    matches, _, _ = lobby_frames([scheduled, restarted])
+    slots = tournament.scheduled_matches(schedule, settled, matches).filter(pl.col("match_id").is_not_null())
+    assert slots["match_id"].to_list() == ["restarted"]
 
 
 def test_a_match_off_schedule_is_unscheduled_and_an_override_wins(season):
@@ -71,7 +109,7 @@ def test_a_match_off_schedule_is_unscheduled_and_an_override_wins(season):
 
 def test_leaderboards_and_standings(season):
     built, _, players, rounds, schedule = season
-    context = context_of(season, built.plans)
+    context = context_of(season, built.plans, organiser_overrides(built))
     matches, participants, rosters = lobby_frames(built.plans)
     results = leaderboards.team_match_results(context, matches, participants, rosters, players)
     confirmed = context.filter(pl.col("status") == "confirmed").height

@@ -3,7 +3,7 @@
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.pubg.transforms import combat, extractors, summaries
+from gamestats_assets.defs.pubg.transforms import combat, extractors, quality, summaries
 from gamestats_assets.sources.pubg.match import read_match
 from gamestats_assets.sources.pubg.telemetry import read_telemetry
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
@@ -112,3 +112,22 @@ def test_real_telemetry_excerpt_extracts():
     assert distribution["weapon_category"].to_list() == ["AR"]
     assert distribution["knocks"].sum() == 1
     assert distribution["damage_dealt"].sum() == pytest.approx(telemetry["damage"]["damage"].sum())
+
+
+def test_telemetry_agreement_tolerates_a_few_players_and_refuses_another_matchs_telemetry(parsed):
+    _, match, telemetry = parsed
+    stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
+    good = quality.telemetry_agreement(stats, match.participants, telemetry.event_counts)
+    assert (good["matches_checked"], good["matches_disagreeing"], good["lowest_agreeing_share"]) == (1, 0, 1.0)
+
+    first = pl.int_range(pl.len()) == 0
+    self_damage = match.participants.with_columns(
+        pl.when(first).then(pl.col("damage_dealt") + 50).otherwise(pl.col("damage_dealt")).alias("damage_dealt"))
+    one_off = quality.telemetry_agreement(stats, self_damage, telemetry.event_counts)
+    assert one_off["damage_mismatches"] == 1 and one_off["matches_disagreeing"] == 0
+
+    real = read_match(MATCH_FILES[0])
+    foreign = read_telemetry(TELEMETRY_FILES[-1], match_id=real.match_id)
+    wrong = extractors.advanced_stats(foreign["kills"], foreign["knocks"], foreign["damage"], real.participants)
+    numbers = quality.telemetry_agreement(wrong, real.participants, foreign.event_counts)
+    assert numbers["disagreeing_matches"] == real.match_id and numbers["lowest_agreeing_share"] < 0.1

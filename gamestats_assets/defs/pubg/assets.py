@@ -15,11 +15,13 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+from deltalake import WriterProperties
 
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, write_partitions
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
@@ -28,7 +30,13 @@ from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.tracking import roster
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import MATCH_SCHEMA, PARTICIPANT_SCHEMA, ROSTER_SCHEMA, read_match
-from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES, OTHER_EVENTS_SCHEMA, empty_table, read_telemetry
+from gamestats_assets.sources.pubg.telemetry import (
+    EVENT_TABLES,
+    OTHER_EVENTS_SCHEMA,
+    ParsedTelemetry,
+    empty_table,
+    read_telemetry,
+)
 
 DOMAIN = "pubg"
 MATCHES, TELEMETRY, TOURNAMENT = "matches", "telemetry", "tournament"
@@ -69,6 +77,31 @@ def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]
     return grouped
 
 
+DISCOVERY_FOLDER = "discoveries"
+LANDING_DISCOVERY = "landing"
+
+
+def record_discovery(platform: PlatformResource, match_id: str, discovered_by: str) -> None:
+    """Note in ``landing/pubg/discoveries/<match id>.json`` which path found the match, unless one already did
+    (the first discovery wins). Written before the match's files are, so that no run of the match, whichever
+    sensor requested it, can miss it."""
+    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x") as handle:
+            json.dump({"match_id": match_id, "discovered_by": discovered_by,
+                       "discovered_at": dt.datetime.now(dt.UTC).isoformat()}, handle)
+    except FileExistsError:
+        pass
+
+
+def first_discovery(platform: PlatformResource, match_id: str) -> str:
+    """The path that found ``match_id`` first: ``api`` or ``tournament`` as recorded, else ``landing`` (its
+    files were dropped into landing)."""
+    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
+
+
 class SyntheticTournamentConfig(dg.Config):
     """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
     telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
@@ -84,20 +117,30 @@ class SyntheticTournamentConfig(dg.Config):
 
 @dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
 def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTournamentConfig,
-                         platform: PlatformResource) -> dg.MaterializeResult:
-    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as a user would drop it: the
-    organiser's file in ``landing/pubg/tournament/``, every lobby's match object and telemetry in
-    ``landing/pubg/matches`` and ``landing/pubg/telemetry``, and the planted truth in ``landing/pubg/truth``;
-    and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking the first team's players,
-    so the tracked-player tables have rows. Files already there are kept. With ``GAMESTATS_SOURCE=files`` it
-    writes nothing."""
+                         platform: PlatformResource, postgres: PostgresResource) -> dg.MaterializeResult:
+    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as the tournament discovery would
+    deliver it: the organiser's file in ``landing/pubg/tournament/``, every lobby's match object and
+    telemetry in ``landing/pubg/matches`` and ``landing/pubg/telemetry``, recorded as discovered by
+    ``tournament`` (it stands in for the PUBG API), and the planted truth in ``landing/pubg/truth``; the
+    organiser's correction of the late lobby in PostgreSQL ``pubg.tournament_match_overrides``, as an
+    organiser would enter it; and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking
+    the first team's players, so the tracked-player tables have rows. Files and overrides already there are
+    kept. With ``GAMESTATS_SOURCE=files`` it writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
                               divisions=tuple(config.divisions), rounds=config.rounds,
                               matches_per_round=config.matches_per_round,
                               event_range=(config.min_events, config.max_events))
+    for plan in season.plans:
+        record_discovery(platform, plan.match_id, tournament.TOURNAMENT_DISCOVERY)
     written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
+    columns = list(tournament.OVERRIDE_SCHEMA)
+    with postgres.connection() as conn, conn.transaction():
+        for override in season.overrides:
+            conn.execute(f"INSERT INTO pubg.tournament_match_overrides ({', '.join(columns)}) VALUES "
+                         f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (match_id) DO NOTHING",
+                         [override.get(column) for column in columns])
     roster_path = platform.roster_path(DOMAIN)
     if not roster_path.exists():
         roster_path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +148,7 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
         roster_path.write_text("player_id\n" + "".join(f"{account}\n" for account in tracked))
     context.log.info(f"wrote {len(written)} synthetic matches of {season.season_id}")
     return dg.MaterializeResult(metadata={"season_id": season.season_id, "matches_written": len(written),
-                                          "lobbies": len(season.plans)})
+                                          "lobbies": len(season.plans), "overrides": len(season.overrides)})
 
 
 @landing_asset(DOMAIN, "match_files", partitions_def=pubg_match_partitions)
@@ -145,9 +188,9 @@ MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and p
 )
 def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
     """Each match object parsed once into its match, participants and rosters. ``matches`` also records
-    ``discovered_by`` (the path that found the match: landing, api or tournament, from the run's tags). A
-    match object that does not parse is quarantined with the reason and the match gets no rows."""
-    discovered_by = context.run.tags.get("discovered_by", "landing")
+    ``discovered_by``, the path that found the match first (``first_discovery``: landing, api or
+    tournament). A match object that does not parse is quarantined with the reason and the match gets no
+    rows."""
     frames = {name: [] for name in MATCH_TABLES}
     match_files = files_by_key(platform, MATCHES)
     for key in context.partition_keys:
@@ -163,12 +206,33 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
     for name in context.op_execution_context.selected_output_names:
         frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
-            frame = frame.with_columns(pl.lit(discovered_by).alias("discovered_by"))
+            found_by = [first_discovery(platform, key) for key in frame["match_id"]]
+            frame = frame.with_columns(pl.Series("discovered_by", found_by, pl.String))
         yield dg.Output(frame, output_name=name)
 
 
 TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts"]
 EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events": pl.Int64}
+OTHER_EVENTS = "other_events"
+OTHER_EVENTS_BATCH = 10
+"""Matches whose raw ``telemetry_other_events`` rows are written in one commit: a run over many matches holds
+the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
+RAW_TEXT_WRITER = WriterProperties(compression="ZSTD", compression_level=1)
+"""The raw events are most of the lake's bytes: zstd at level 1 stores them in half the space of the default
+snappy (about 1.4 against 3 MB a full-size match), for the same time."""
+
+
+def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> ParsedTelemetry | None:
+    """The telemetry of match ``key`` in ``path``; its JSONL lines that are not JSON quarantined one by one.
+    None (the file quarantined with the reason) when it does not parse."""
+    try:
+        parsed = read_telemetry(path, match_id=key)
+    except PubgFormatError as error:
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+        return None
+    quarantine_records(platform.quarantine_dir, [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
+                       DOMAIN, key, TELEMETRY)
+    return parsed
 
 
 @dg.multi_asset(
@@ -180,32 +244,46 @@ EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events":
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
     deps=[landing_match_files], can_subset=True,
 )
-def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource):
+def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
+                  lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
     whose fields are not as documented, are kept raw in ``telemetry_other_events``; ``telemetry_event_counts``
     counts every event by type. A match without telemetry (yet) gets no rows; a telemetry file that does not
-    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one."""
-    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in TELEMETRY_TABLES}
+    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one.
+
+    The raw rows, most of the telemetry's bytes, are written by this step itself, ``OTHER_EVENTS_BATCH``
+    matches a commit (each commit replaces exactly its matches), so that memory does not grow with the run;
+    the typed frames go to the lake through the IO manager, one commit per table."""
+    selected = set(context.op_execution_context.selected_output_names)
+    typed = {name: [] for name in TELEMETRY_TABLES if name != OTHER_EVENTS}
+    other_uri = lake.table_uri(etl(f"telemetry_{OTHER_EVENTS}"))
+    other_rows = 0
     telemetry_files = files_by_key(platform, TELEMETRY)
-    for key in context.partition_keys:
-        for path in telemetry_files.get(key, [])[:1]:
-            try:
-                parsed = read_telemetry(path, match_id=key)
-            except PubgFormatError as error:
-                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
+    keys = context.partition_keys
+    for first in range(0, len(keys), OTHER_EVENTS_BATCH):
+        batch = keys[first:first + OTHER_EVENTS_BATCH]
+        raw = [pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)]
+        for key in batch:
+            paths = telemetry_files.get(key, [])[:1]
+            parsed = next((parse_landed_telemetry(platform, key, path) for path in paths), None)
+            if parsed is None:
                 continue
-            quarantine_records(platform.quarantine_dir,
-                               [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
-                               DOMAIN, key, TELEMETRY)
-            for table in EVENT_TABLES:
-                parts[table.name].append(parsed[table.name])
-            parts["other_events"].append(parsed.other_events)
-            parts["event_counts"].append(parsed.event_counts)
+            for name, frames in typed.items():
+                frames.append(parsed.event_counts if name == "event_counts" else parsed[name])
+            raw.append(parsed.other_events)
+        if OTHER_EVENTS in selected:
+            frame = pl.concat(raw)
+            write_partitions(other_uri, frame, "match_id", batch, physical_partitioning=False,
+                             storage_options=lake.options(), writer_properties=RAW_TEXT_WRITER)
+            other_rows += frame.height
     empty = {table.name: empty_table(table) for table in EVENT_TABLES}
-    empty["other_events"] = pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)
     empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
-    for name in context.op_execution_context.selected_output_names:
-        yield dg.Output(pl.concat(parts[name]) if parts[name] else empty[name], output_name=name)
+    for name in TELEMETRY_TABLES:
+        if name == OTHER_EVENTS and name in selected:
+            yield dg.MaterializeResult(asset_key=etl(f"telemetry_{name}"),
+                                       metadata={"dagster/row_count": other_rows, "dagster/uri": other_uri})
+        elif name in selected:
+            yield dg.Output(pl.concat(typed[name]) if typed[name] else empty[name], output_name=name)
 
 
 def etl(name: str) -> dg.AssetKey:
@@ -218,13 +296,18 @@ def cons(name: str) -> dg.AssetKey:
 
 @dataclass(frozen=True)
 class MatchTable:
-    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, in order);
-    ``tracked`` tables also get the tracked players' account ids, last."""
+    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, or inputs
+    reading only some columns, in order); ``tracked`` tables also get the tracked players' account ids, last."""
 
     name: str
     compute: Callable[..., pl.DataFrame]
-    inputs: Sequence[dg.AssetKey]
+    inputs: Sequence[dg.AssetKey | dg.AssetIn]
     tracked: bool = False
+
+
+def columns_of(key: dg.AssetKey, *columns: str) -> dg.AssetIn:
+    """An input reading only ``columns`` of ``key``: what a table needs of a wide one."""
+    return dg.AssetIn(key, metadata={INPUT_COLUMNS: list(columns)})
 
 
 MATCH_TABLE_SPECS = [
@@ -237,7 +320,9 @@ MATCH_TABLE_SPECS = [
                                                      etl("telemetry_damage"), etl("participants")]),
     MatchTable("advanced_stats", extractors.advanced_stats, [etl("telemetry_kills"), etl("telemetry_knocks"),
                                                              etl("telemetry_damage"), etl("participants")]),
-    MatchTable("circle_samples", extractors.circle_samples, [etl("telemetry_positions"), etl("telemetry_game_states")]),
+    MatchTable("circle_samples", extractors.circle_samples,
+               [columns_of(etl("telemetry_positions"), "match_id", "player_account_id", "elapsed_s", "player_x",
+                           "player_y"), etl("telemetry_game_states")]),
     MatchTable("player_circle_stats", extractors.circle_aggregates, [cons("circle_samples")]),
     MatchTable("player_circle_positions", extractors.tracked_circle_positions, [cons("circle_samples")], tracked=True),
     MatchTable("knock_outcomes", combat.knock_outcomes, [etl("telemetry_knocks"), etl("telemetry_kills"),
@@ -258,7 +343,8 @@ def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
     names = [f"input_{i}" for i in range(len(spec.inputs))]
 
     @lake_asset(DOMAIN, "cons", spec.name, partitions_def=pubg_match_partitions, partition_column="match_id",
-                ins={name: dg.AssetIn(key) for name, key in zip(names, spec.inputs, strict=True)},
+                ins={name: key if isinstance(key, dg.AssetIn) else dg.AssetIn(key)
+                     for name, key in zip(names, spec.inputs, strict=True)},
                 description=(spec.compute.__doc__ or spec.name).strip())
     def _table(context: dg.AssetExecutionContext, platform: PlatformResource, postgres: PostgresResource,
                **frames: pl.DataFrame) -> pl.DataFrame:
@@ -320,42 +406,51 @@ TOURNAMENT_FRAMES = {
 }
 
 
-def build_tournament_frame(name: str, build: Callable[[dict], pl.DataFrame], grain: str) -> dg.AssetsDefinition:
+NO_TOURNAMENT = {"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []}
+
+
+def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
+    """The frame ``name`` of ``TOURNAMENT_FRAMES`` over every organiser's file (no rows when there is none)."""
+    build = TOURNAMENT_FRAMES[name][0]
+    return pl.concat([build(definition) for definition in tournament_definitions(platform)] or [build(NO_TOURNAMENT)])
+
+
+def build_tournament_frame(name: str, grain: str) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
                 description=f"The organisers' files in landing/pubg/tournament/: {grain}.")
     def _frame(platform: PlatformResource) -> pl.DataFrame:
-        definitions = tournament_definitions(platform)
-        empty = build({"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []})
-        return pl.concat([build(d) for d in definitions]) if definitions else empty
+        return tournament_frame(platform, name)
 
     return _frame
 
 
-TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, *spec) for name, spec in TOURNAMENT_FRAMES.items()}
+TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain) for name, (_, grain) in TOURNAMENT_FRAMES.items()}
 
 
-@lake_asset(DOMAIN, "cons", "tournament_match_context",
-            ins={"matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
-                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players")),
-                 "rounds": dg.AssetIn(cons("tournament_rounds")), "schedule": dg.AssetIn(cons("tournament_schedule"))})
-def tournament_match_context(postgres: PostgresResource, matches: pl.DataFrame, participants: pl.DataFrame,
-                             rosters: pl.DataFrame, players: pl.DataFrame, rounds: pl.DataFrame,
-                             schedule: pl.DataFrame) -> pl.DataFrame:
-    """The tournament context of every match with tournament players: one row per match_id (season,
-    division, group, round, slot, status, whether it counts). The rules are those of
-    ``transforms.tournament.match_context``; the rows of PostgreSQL ``pubg.tournament_match_overrides`` win
-    and are applied whenever this table is rebuilt."""
+@lake_asset(DOMAIN, "cons", "tournament_match_context", partitions_def=pubg_match_partitions,
+            partition_column="match_id", deps=[synthetic_tournament],
+            ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
+                 "rosters": dg.AssetIn(etl("rosters"))})
+def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
+                             participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
+    """The tournament context of each match the tournament discovery found first, assigned while the match is
+    processed: one row per match_id with tournament players (season, division, group, round, slot, status,
+    whether it counts). The rules are those of ``transforms.tournament.match_context`` over the organisers'
+    files in landing/pubg/tournament/ as they are now; the rows of PostgreSQL
+    ``pubg.tournament_match_overrides`` for the match win, applied on the match's next run."""
     with postgres.connection() as conn:
         rows = conn.execute(
             "SELECT match_id, division_id, group_id, round_id, slot_id, status, is_tournament_match, reason "
-            "FROM pubg.tournament_match_overrides ORDER BY updated_at").fetchall()
+            "FROM pubg.tournament_match_overrides WHERE match_id = ANY(%s) ORDER BY updated_at",
+            (matches["match_id"].to_list(),)).fetchall()
     overrides = pl.DataFrame(rows, schema=tournament.OVERRIDE_SCHEMA, orient="row")
+    players, rounds, schedule = (tournament_frame(platform, name) for name in TOURNAMENT_FRAMES)
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
 @lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
             ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
-                 "match_context": dg.AssetIn(cons("tournament_match_context")),
+                 "match_context": every_partition(cons("tournament_match_context")),
                  "matches": every_partition(etl("matches"))})
 def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataFrame,
                                  matches: pl.DataFrame) -> pl.DataFrame:
@@ -365,7 +460,7 @@ def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataF
 
 
 @lake_asset(DOMAIN, "cons", "team_match_results",
-            ins={"match_context": dg.AssetIn(cons("tournament_match_context")),
+            ins={"match_context": every_partition(cons("tournament_match_context")),
                  "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
                  "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
 def team_match_results(match_context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,

@@ -7,8 +7,9 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
-from gamestats_assets.defs.pubg.transforms import quality
+from gamestats_assets.defs.pubg.transforms import quality, tournament
 from gamestats_assets.lib.checks import quarantine_check
+from gamestats_assets.lib.partitions import every_partition
 from gamestats_assets.lib.resources import PlatformResource
 
 MATCH = pubg.MATCH_TABLE_ASSETS
@@ -16,17 +17,17 @@ TRUTH_FLOOR = 0.9
 """Planted killsteals: precision and recall must both reach this on synthetic data."""
 
 
-@dg.asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object",
+@dg.asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object", blocking=True,
                 partitions_def=pubg.pubg_match_partitions,
                 additional_ins={"participants": dg.AssetIn(pubg.etl("participants")),
                                 "event_counts": dg.AssetIn(pubg.etl("telemetry_event_counts"))},
-                description="Per player, telemetry kills equal the match object's kills and telemetry damage to "
-                "other teams equals damageDealt within max(1 HP, 1 %).")
+                description="Per player, telemetry kills and damage to other teams agree with the match object's "
+                f"kills and damageDealt ({quality.TOLERANCE_TEXT}); a match below that serves wrong telemetry "
+                "columns, so its run publishes nothing.")
 def telemetry_agrees_with_match_object(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
                                        event_counts: pl.DataFrame) -> dg.AssetCheckResult:
     numbers = quality.telemetry_agreement(advanced_stats, participants, event_counts)
-    return dg.AssetCheckResult(passed=numbers["kill_mismatches"] == 0 and numbers["damage_mismatches"] == 0,
-                               severity=dg.AssetCheckSeverity.WARN, metadata=numbers)
+    return dg.AssetCheckResult(passed=numbers["matches_disagreeing"] == 0, metadata=numbers)
 
 
 @dg.asset_check(asset=MATCH["advanced_stats"], name="killsteals_at_most_kills", blocking=True,
@@ -99,8 +100,20 @@ def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
+@dg.asset_check(asset=pubg.team_match_results, name="slots_confirmed_once", blocking=True,
+                additional_ins={"match_context": every_partition(pubg.cons("tournament_match_context"))},
+                description="No schedule slot is confirmed by two tournament matches (each would count in the "
+                "standings): an override in pubg.tournament_match_overrides settles which one was played for it.")
+def slots_confirmed_once(team_match_results: pl.DataFrame, match_context: pl.DataFrame) -> dg.AssetCheckResult:
+    twice = tournament.slots_confirmed_twice(match_context)
+    return dg.AssetCheckResult(passed=twice.height == 0, metadata={
+        "slots_confirmed_twice": twice.height,
+        "slots": "; ".join(f"{slot}: {ids}" for slot, ids in twice.iter_rows()),
+    })
+
+
 CHECKS = [
     telemetry_agrees_with_match_object, killsteals_at_most_kills, distribution_sums_to_player_totals,
     match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry, planted_killsteals_found,
-    weapon_ids_in_other, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    weapon_ids_in_other, slots_confirmed_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
 ]

@@ -2,9 +2,11 @@
 - landing files: a match whose files appear or change in landing/pubg/ is run again (a match processed
   before its telemetry arrived is reprocessed when it lands);
 - API discovery: every 10 minutes the recent matches of the tracked players, every minute (with a higher run
-  priority) those of the tournament players; new matches are downloaded into landing, added as partitions in
-  batches and run, tagged with who found them (``discovered_by``: ``api`` or ``tournament``; the first
-  discovery is the one ``pubg.matches`` keeps). Without ``GAMESTATS_PUBG_API_KEY`` they skip, saying so;
+  priority) those of the tournament players; new matches are recorded as found by them (``api`` or
+  ``tournament`` in ``landing/pubg/discoveries/``; the first discovery wins: ``pubg.matches`` keeps it, and
+  only a tournament-discovered match gets a tournament context), downloaded into landing, added as
+  partitions in batches and run, tagged with who found them. Without ``GAMESTATS_PUBG_API_KEY`` they skip,
+  saying so;
 - newly tracked players: one Dagster backfill over the matches of their last ``BACKFILL_DAYS`` days,
   rebuilding the tracked-player tables of those matches only.
 """
@@ -17,7 +19,14 @@ from collections.abc import Callable
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.pubg.assets import DOMAIN, LANDING, TRACKED_TABLES, etl, tournament_definitions
+from gamestats_assets.defs.pubg.assets import (
+    DOMAIN,
+    LANDING,
+    TRACKED_TABLES,
+    etl,
+    record_discovery,
+    tournament_definitions,
+)
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS
 from gamestats_assets.defs.pubg.schedules import JOBS
 from gamestats_assets.lib.lake import read_partitions
@@ -65,8 +74,9 @@ def tournament_players(platform: PlatformResource) -> list[str]:
 
 def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], list[str]]):
     """A ``discover`` that asks the API for the recent matches of ``players_of(platform)``, downloads the
-    matches no partition holds yet (match object and telemetry) into landing, and returns them. The cursor
-    is the set of match ids the API listed last time (it lists the last 14 days only, so it stays small)."""
+    matches no partition holds yet (match object and telemetry) into landing, recording first that
+    ``discovered_by`` found them, and returns them. The cursor is the set of match ids the API listed last
+    time (it lists the last 14 days only, so it stays small)."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         players = players_of(platform)
@@ -79,6 +89,7 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
             existing = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
             new = sorted(listed - seen - existing)
             for match_id in new:
+                record_discovery(platform, match_id, discovered_by)
                 client.download(match_id, platform.landing_dir(DOMAIN))
         finally:
             client.close()

@@ -579,6 +579,11 @@ def write_match(emitted: EmittedMatch, landing: Path) -> tuple[Path, Path]:
 
 
 # --- tournament -------------------------------------------------------------------------------------------
+LATE_START = dt.timedelta(minutes=40)
+"""How late the one late lobby of a season starts after its slot: beyond the 30 minutes within which a match
+confirms its slot by itself."""
+
+
 @dataclass(frozen=True)
 class Tournament:
     """A season's organisation and the lobbies played in it (as ``MatchPlan``s with their expected context)."""
@@ -590,6 +595,9 @@ class Tournament:
     schedule: tuple[dict[str, Any], ...]
     plans: tuple[MatchPlan, ...]
     expected_context: dict[str, dict[str, Any]]
+    overrides: tuple[dict[str, Any], ...] = ()
+    """The organiser's corrections (rows of ``pubg.tournament_match_overrides``); ``expected_context`` is the
+    context with them applied."""
 
     def definition(self) -> dict[str, Any]:
         """The organiser's file: season, divisions, groups, teams with rosters, rounds and the schedule."""
@@ -610,9 +618,11 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
                      event_range: tuple[int, int] = (35_000, 45_000)) -> Tournament:
     """A season of ``divisions`` (one group ``A`` each, ``teams_per_group`` teams of 4), ``rounds`` rounds
     on consecutive days from ``first_day``, ``matches_per_round`` scheduled slots a group and round (19:00
-    UTC, every 45 minutes, maps in rotation), all of them played; plus, in round 1, a remake lobby of 6
-    teams at the first slot of the first division, a warm-up lobby of 4 teams an hour before it, and a
-    lobby mixing the first two divisions at 23:30. Every lobby's telemetry is filled to ``event_range``."""
+    UTC, every 45 minutes, maps in rotation), all of them played, two minutes after the slot except the
+    last slot of round 1 of the first division, played ``LATE_START`` late, which the organiser confirms
+    for its slot with an override; plus, in round 1, a remake lobby of 6 teams at the first slot of the
+    first division, a warm-up lobby of 4 teams an hour before it, and a lobby mixing the first two
+    divisions at 23:30. Every lobby's telemetry is filled to ``event_range``."""
     season_id = f"S{first_day:%Y}-{seed % 1000:03d}"
     maps = sorted(MAP_SIZE_CM)
     teams = tuple(
@@ -620,7 +630,8 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
             Player(f"account.{stable_key(f'{seed}/{season_id}/{division}/{n}/{k}'):016x}{k:016x}",
                    f"{division[:3]}{n:02d}_p{k}") for k in range(4)), division, "A")
         for division in divisions for n in range(1, teams_per_group + 1))
-    round_rows, schedule, plans, expected = [], [], [], {}
+    round_rows, schedule, plans, expected, overrides = [], [], [], {}, []
+    late_slot = f"{season_id}-R1-{divisions[0]}-A-{matches_per_round}"
     for number in range(1, rounds + 1):
         day = first_day + dt.timedelta(days=number - 1)
         round_rows.append({"round_id": f"{season_id}-R{number}", "name": f"Round {number}", "date": day.isoformat()})
@@ -634,10 +645,15 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
                                  "group_id": "A", "match_number": slot, "scheduled_at": at.isoformat(),
                                  "map_name": map_name})
                 match_id = deterministic_id(seed, season_id, slot_id)
-                plans.append(MatchPlan(match_id, at + dt.timedelta(minutes=2), map_name, lobby, "LogPlayerKill",
-                                       True, "scheduled", event_range))
+                late = slot_id == late_slot
+                plans.append(MatchPlan(match_id, at + (LATE_START if late else dt.timedelta(minutes=2)), map_name,
+                                       lobby, "LogPlayerKill", True, "scheduled", event_range))
                 expected[match_id] = {"status": "confirmed", "slot_id": slot_id, "division_id": division,
-                                      "group_id": "A", "round_id": f"{season_id}-R{number}"}
+                                      "group_id": "A", "round_id": f"{season_id}-R{number}", "overridden": late}
+                if late:
+                    reason = f"started {LATE_START.seconds // 60} minutes late after a server restart"
+                    overrides.append({"match_id": match_id, "slot_id": slot_id, "status": "confirmed",
+                                      "reason": reason})
     first = [t for t in teams if t.division == divisions[0]]
     day1 = dt.datetime.combine(first_day, dt.time(19), dt.UTC)
     specials = [
@@ -654,7 +670,8 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
         match_id = deterministic_id(seed, season_id, kind)
         plans.append(MatchPlan(match_id, at, map_name, lobby, "LogPlayerKill", True, kind, event_range))
         expected[match_id] = context
-    return Tournament(season_id, tuple(divisions), teams, tuple(round_rows), tuple(schedule), tuple(plans), expected)
+    return Tournament(season_id, tuple(divisions), teams, tuple(round_rows), tuple(schedule), tuple(plans), expected,
+                      tuple(overrides))
 
 
 def write_tournament(tournament: Tournament, landing: Path, seed: int) -> list[str]:

@@ -7,9 +7,10 @@ Events of the types below become typed frames, one per table; every other event,
 Kills come in two formats: ``LogPlayerKill`` (older matches and tournament servers: the causer at the top
 level, or in ``killerDamageInfo`` in later versions) and ``LogPlayerKillV2`` (``dBNOMaker``, ``finisher``,
 ``killer`` with their ``*DamageInfo``); both become one ``kills`` frame. Coordinates are in centimetres.
-Each event is decoded once, straight into a typed record holding only the fields some table uses (msgspec
-skips the rest without building Python objects); each frame is then built by polars from its declared
-nested schema. An event whose fields do not have the documented types is kept as a raw row with the reason.
+The file is read once into one column of raw event texts; each event is routed by its ``_T`` text, and the
+events of each table are decoded together by polars (no Python object per event) into the table's declared
+nested schema, of which only the fields some column uses are read. An event whose fields do not have the
+documented types is kept as a raw row with the reason.
 """
 
 from __future__ import annotations
@@ -264,41 +265,11 @@ class ParsedTelemetry:
         return self.tables[table]
 
 
-def _python_type(dtype: pl.DataType, name: str) -> Any:
-    """The msgspec type that decodes JSON into what ``dtype`` holds (structs as optional-field records)."""
-    if isinstance(dtype, pl.Struct):
-        return msgspec.defstruct(
-            name, [(f.name, _python_type(f.dtype, f"{name}_{f.name}") | None, None) for f in dtype.fields],
-            omit_defaults=True,
-        )
-    if isinstance(dtype, pl.List):
-        return list[_python_type(dtype.inner, name)]
-    return {pl.String: str, pl.Int64: int, pl.Float64: float, pl.Boolean: bool}[dtype]
-
-
-def _event_record_type() -> Any:
-    """One record type with every field any table reads (the tables agree on each field's type)."""
-    fields: dict[str, pl.DataType] = {}
-    for table in EVENT_TABLES:
-        for name, dtype in table.schema.items():
-            if fields.setdefault(name, dtype) != dtype:
-                raise TypeError(f"telemetry field {name!r} is declared with two types")
-    fields.pop("_T", None)
-    members = [(name, _python_type(dtype, name) | None, None) for name, dtype in fields.items()]
-    return msgspec.defstruct(
-        "TelemetryEvent",
-        [("event_type", str | None, None), ("event_time", str | None, None), *members],
-        rename={"event_type": "_T", "event_time": "_D"},
-        omit_defaults=True,
-    )
-
-
-TelemetryEvent = _event_record_type()
-_DECODE_EVENT = msgspec.json.Decoder(TelemetryEvent, strict=False)
-_DECODE_HEAD = msgspec.json.Decoder(
-    msgspec.defstruct("TelemetryHead", [("event_type", Any, None), ("event_time", Any, None)],
-                      rename={"event_type": "_T", "event_time": "_D"}),
-)
+QUICK_TYPE = r'"_T"\s*:\s*"([^"\\]*)"'
+QUICK_TIME = r'"_D"\s*:\s*"([^"\\]*)"'
+"""An event's type and time: the first ``"_T"``/``"_D"`` string of its text, wherever it sits among its keys.
+Every event is routed to its table by it without being decoded; a typed event's decoded ``_T`` must agree."""
+TEXT_SCHEMA = {"event_index": pl.Int64, "raw": pl.String, "event_type": pl.String, "event_time": pl.String}
 
 
 def _parse_times(column: pl.Expr) -> pl.Expr:
@@ -311,114 +282,95 @@ def _elapsed(start: Any) -> pl.Expr:
     return ((pl.col("event_time") - start).dt.total_microseconds() / 1e6).alias("elapsed_s")
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def build_table(table: EventTable, events: Sequence[Mapping[str, Any]], indices: list[int], match_id: str,
-                start: Any) -> pl.DataFrame:
-    """The typed frame of ``table`` over ``events`` (all of its types), in file order."""
-    frame = pl.from_dicts(events, schema={"_T": pl.String, "_D": pl.String, **table.schema}, strict=False)
+def text_rows(records: Sequence[bytes]) -> pl.DataFrame:
+    """One row per event (``TEXT_SCHEMA``): its position in the file, its raw JSON text, and its ``_T`` and
+    ``_D`` read from the text."""
     return (
-        frame.with_columns(
-            pl.lit(match_id).alias("match_id"),
-            pl.Series("event_index", indices, dtype=pl.Int64),
-            pl.col("_T").alias("event_type"),
-            _parse_times(pl.col("_D")).alias("event_time"),
+        pl.DataFrame({"raw": pl.Series(records, dtype=pl.Binary).cast(pl.String)})
+        .with_row_index("event_index")
+        .select(
+            pl.col("event_index").cast(pl.Int64),
+            "raw",
+            pl.col("raw").str.extract(QUICK_TYPE, 1).alias("event_type"),
+            pl.col("raw").str.extract(QUICK_TIME, 1).alias("event_time"),
         )
+    )
+
+
+def _decode_error(raw: str, dtype: pl.Struct) -> str | None:
+    try:
+        pl.Series([raw]).str.json_decode(dtype)
+    except pl.exceptions.ComputeError as error:
+        return f"fields not as documented: {str(error).splitlines()[0]}"
+    return None
+
+
+def _decode(rows: pl.DataFrame, dtype: pl.Struct) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``rows`` with ``raw`` decoded into the fields of ``dtype`` (one column each), and the rows whose
+    fields do not have the documented types, with the reason. polars decodes all rows at once; only when
+    that fails is each row decoded alone, to tell the bad ones from the good."""
+    decode = pl.col("raw").str.json_decode(dtype).alias("_event")
+    try:
+        none_bad = rows.clear().with_columns(pl.lit(None, pl.String).alias("reason"))
+        return rows.with_columns(decode).unnest("_event"), none_bad
+    except pl.exceptions.ComputeError:
+        checked = rows.with_columns(pl.Series("reason", [_decode_error(raw, dtype) for raw in rows["raw"]], pl.String))
+    good = checked.filter(pl.col("reason").is_null()).drop("reason")
+    return good.with_columns(decode).unnest("_event"), checked.filter(pl.col("reason").is_not_null())
+
+
+def typed_frame(table: EventTable, rows: pl.DataFrame, match_id: str, start: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The frame of ``table`` from ``rows`` (``TEXT_SCHEMA``, the events routed to it), in file order; and
+    the rows it cannot hold, with the reason: fields not as documented, or a decoded ``_T`` that is not the
+    one the text was routed by (a nested object's ``_T`` came first)."""
+    decoded, bad = _decode(rows, pl.Struct({"_T": pl.String, **table.schema}))
+    own = pl.col("_T").eq_missing(pl.col("event_type"))
+    foreign = decoded.filter(~own).select(
+        *TEXT_SCHEMA, pl.format("its first _T is a nested object's, not its own ({})", pl.col("_T")).alias("reason"))
+    frame = (
+        decoded.filter(own)
+        .with_columns(pl.lit(match_id).alias("match_id"), _parse_times(pl.col("event_time")).alias("event_time"))
         .with_columns(_elapsed(start))
         .select(*EVENT_COLUMNS, *table.columns())
     )
+    return frame, pl.concat([bad, foreign])
 
 
 def empty_table(table: EventTable) -> pl.DataFrame:
     """The frame of ``table`` with no rows but all its columns and types."""
-    return build_table(table, [], [], "", None)
-
-
-QUICK_TYPE = r'"_T"\s*:\s*"([^"\\]*)"'
-QUICK_TIME = r'"_D"\s*:\s*"([^"\\]*)"'
-"""The first ``"_T"``/``"_D"`` string of an event's text: routes the events no table reads (kept raw, so
-nothing rests on it) without decoding them; events of the typed tables are decoded in full."""
-
-
-def _raw_rows(frame: pl.DataFrame, match_id: str, start: Any) -> pl.DataFrame:
-    """Raw rows (``OTHER_EVENTS_SCHEMA``) from ``event_index``, ``event_type``, ``event_time`` (text), ``raw``,
-    ``reason``."""
-    return frame.with_columns(
-        pl.lit(match_id).alias("match_id"),
-        _parse_times(pl.col("event_time")).alias("event_time"),
-    ).with_columns(_elapsed(start)).select(list(OTHER_EVENTS_SCHEMA))
+    return typed_frame(table, pl.DataFrame(schema=TEXT_SCHEMA), "", None)[0]
 
 
 def parse_records(records: Sequence[bytes], match_id: str, rejected: Iterable[RejectedLine] = ()) -> ParsedTelemetry:
     """The frames of one match's telemetry, given each event's raw JSON text.
 
-    Events no table reads are routed by their ``_T`` text and kept raw; the others are decoded into typed
-    records. An event whose ``_T`` is missing or not a string, or whose fields do not have the documented
-    types, is kept raw with the reason.
+    Each event is routed by its ``_T`` text; the events of a table are decoded together by polars into the
+    table's declared nested schema. Events no table reads, events without a string ``_T``, and events whose
+    fields do not have the documented types (with the reason) are kept raw in ``other_events``.
     """
-    text = (
-        pl.DataFrame({"raw": pl.Series(records, dtype=pl.Binary).cast(pl.String)})
-        .with_row_index("event_index")
-        .with_columns(
-            pl.col("event_index").cast(pl.Int64),
-            pl.col("raw").str.extract(QUICK_TYPE, 1).alias("event_type"),
-            pl.col("raw").str.extract(QUICK_TIME, 1).alias("event_time"),
-        )
-    )
-    routed = pl.col("event_type").is_not_null() & ~pl.col("event_type").is_in(list(TABLE_BY_TYPE))
-    unread = text.filter(routed).with_columns(pl.lit(None, pl.String).alias("reason"))
-
-    by_table: dict[str, list[tuple[int, Any]]] = {table.name: [] for table in EVENT_TABLES}
-    raw_rows: list[tuple[int, str | None, str | None, str | None]] = []
-    start_text = None
-    candidates = text.filter(~routed)
-    for index, raw in zip(candidates["event_index"], candidates["raw"]):
-        try:
-            event = _DECODE_EVENT.decode(raw)
-        except msgspec.DecodeError as error:
-            head = _head(raw)
-            raw_rows.append((index, _text(head.event_type) if head else None,
-                             _text(head.event_time) if head else None, f"fields not as documented: {error}"))
-            continue
-        table = TABLE_BY_TYPE.get(event.event_type) if event.event_type else None
-        if table is None:
-            raw_rows.append((index, event.event_type, event.event_time, None))
-            continue
-        if start_text is None and event.event_type == "LogMatchStart":
-            start_text = event.event_time
-        by_table[table.name].append((index, event))
-    failed = pl.DataFrame(raw_rows, schema={"event_index": pl.Int64, "event_type": pl.String,
-                                            "event_time": pl.String, "reason": pl.String}, orient="row")
-    failed = failed.join(candidates.select("event_index", "raw"), on="event_index")
-    start_text = start_text or text["event_time"].drop_nulls().first()
+    text = text_rows(records)
+    start_text = (text.filter(pl.col("event_type") == "LogMatchStart")["event_time"].drop_nulls().first()
+                  or text["event_time"].drop_nulls().first())
     start = pl.select(_parse_times(pl.lit(start_text, pl.String))).item() if start_text else None
 
-    tables = {
-        table.name: build_table(table, msgspec.to_builtins([e for _, e in by_table[table.name]]),
-                                [i for i, _ in by_table[table.name]], match_id, start)
-        for table in EVENT_TABLES
-    }
-    other_events = _raw_rows(
-        pl.concat([unread.select(failed.columns), failed]).sort("event_index"), match_id, start
+    unread = ~pl.col("event_type").is_in(list(TABLE_BY_TYPE)) | pl.col("event_type").is_null()
+    tables, kept_raw = {}, [text.filter(unread).with_columns(pl.lit(None, pl.String).alias("reason"))]
+    for table in EVENT_TABLES:
+        rows = text.filter(pl.col("event_type").is_in(table.types))
+        tables[table.name], bad = typed_frame(table, rows, match_id, start)
+        kept_raw.append(bad)
+    other_events = (
+        pl.concat(kept_raw).sort("event_index")
+        .with_columns(pl.lit(match_id).alias("match_id"), _parse_times(pl.col("event_time")).alias("event_time"))
+        .with_columns(_elapsed(start))
+        .select(list(OTHER_EVENTS_SCHEMA))
     )
-    typed_counts = [table_frame.group_by("event_type").agg(pl.len().cast(pl.Int64).alias("events"))
-                    for table_frame in tables.values()]
     event_counts = (
-        pl.concat([other_events.group_by("event_type").agg(pl.len().cast(pl.Int64).alias("events")), *typed_counts])
-        .with_columns(pl.lit(match_id).alias("match_id"))
-        .select("match_id", "event_type", "events")
+        text.group_by("event_type").agg(pl.len().cast(pl.Int64).alias("events"))
+        .select(pl.lit(match_id).alias("match_id"), "event_type", "events")
         .sort("event_type", nulls_last=True)
     )
     return ParsedTelemetry(match_id, tables, other_events, event_counts, list(rejected))
-
-
-def _head(raw: bytes) -> Any:
-    try:
-        return _DECODE_HEAD.decode(raw)
-    except msgspec.DecodeError:
-        return None
 
 
 def parse_events(events: Sequence[Any], match_id: str) -> ParsedTelemetry:

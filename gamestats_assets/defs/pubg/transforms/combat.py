@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.pubg.transforms.extractors import CM_PER_M, _enemy
+from gamestats_assets.defs.pubg.transforms.extractors import CM_PER_M, _enemy, _enemy_kill
 from gamestats_assets.sources.pubg.weapons import with_weapon_category
 
 FIGHT_GAP_S = 30.0
@@ -151,13 +151,13 @@ def _winner() -> pl.Expr:
 
 def weapon_distribution(damage: pl.DataFrame, kills: pl.DataFrame, knocks: pl.DataFrame) -> pl.DataFrame:
     """Each player's kills, knocks and damage to other teams by weapon category: one row per (match_id,
-    account_id, weapon_category). Kills are those credited to the player (``killer``), knocks those they
-    made, damage what they dealt to players of other teams; summed over categories they give the player's
-    totals in ``advanced_stats``."""
+    account_id, weapon_category). Kills are those of players of other teams credited to the player
+    (``killer``), knocks those they made, damage what they dealt to players of other teams; summed over
+    categories they give the player's totals in ``advanced_stats``."""
     dealt = with_weapon_category(damage.filter(_enemy())).group_by(
         "match_id", pl.col("attacker_account_id").alias("account_id"), "weapon_category").agg(
         pl.col("damage").sum().alias("damage_dealt"), pl.len().cast(pl.Int64).alias("hits"))
-    killed = with_weapon_category(kills.filter(pl.col("killer_account_id").is_not_null())).group_by(
+    killed = with_weapon_category(kills.filter(_enemy_kill())).group_by(
         "match_id", pl.col("killer_account_id").alias("account_id"), "weapon_category").agg(
         pl.len().cast(pl.Int64).alias("kills"))
     knocked = with_weapon_category(knocks.filter(pl.col("attacker_account_id").is_not_null())).group_by(

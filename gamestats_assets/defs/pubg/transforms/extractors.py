@@ -26,6 +26,12 @@ def _enemy() -> pl.Expr:
             & (pl.col("attacker_team_id") != pl.col("victim_team_id")))
 
 
+def _enemy_kill() -> pl.Expr:
+    """A kill credited to a player of a team other than the victim's: what the match object counts as
+    ``kills`` ("enemy players killed"; team kills and suicides are not)."""
+    return pl.col("killer_account_id").is_not_null() & (pl.col("killer_team_id") != pl.col("victim_team_id"))
+
+
 def landings(landing_events: pl.DataFrame) -> pl.DataFrame:
     """Where and when each player landed: one row per ``LogParachuteLanding`` (match_id, account_id)."""
     return landing_events.select(
@@ -160,7 +166,8 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
                    participants: pl.DataFrame) -> pl.DataFrame:
     """Per player and match (match_id, account_id), from telemetry:
 
-    - ``telemetry_kills``: kills credited to the player (``killer``); ``knocks``: players they knocked;
+    - ``telemetry_kills``: kills of players of other teams credited to the player (``killer``), as the
+      match object counts ``kills``; ``knocks``: players they knocked;
     - ``killsteals``: their kills that ``killsteals`` flags;
     - ``damage_dealt``: damage to players of other teams; ``throwable_damage``: the part of it by causers
       of category Throwable (grenades, molotovs, C4, ...); ``damage_received``: all damage taken, from
@@ -181,7 +188,7 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
         pl.col("damage").filter(pl.col("weapon_category") == THROWABLE_CATEGORY).sum().alias("throwable_damage"))
     received = damage.group_by("match_id", pl.col("victim_account_id").alias("account_id")).agg(
         pl.col("damage").sum().alias("damage_received"))
-    kill_counts = kills.filter(pl.col("killer_account_id").is_not_null()).group_by(
+    kill_counts = kills.filter(_enemy_kill()).group_by(
         "match_id", pl.col("killer_account_id").alias("account_id")).agg(pl.len().cast(pl.Int64).alias("telemetry_kills"))
     knock_counts = knocks.group_by("match_id", pl.col("attacker_account_id").alias("account_id")).agg(
         pl.len().cast(pl.Int64).alias("knocks"))

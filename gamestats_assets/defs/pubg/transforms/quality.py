@@ -10,25 +10,60 @@ from gamestats_assets.sources.pubg.weapons import weapon_category
 
 DAMAGE_TOLERANCE_HP = 1.0
 DAMAGE_TOLERANCE_SHARE = 0.01
-"""Telemetry damage agrees with the match object's ``damageDealt`` within 1 HP or 1 %, whichever is larger
-(the API rounds, and counts damage to knocked players as the telemetry does). Kills must agree exactly."""
+MIN_AGREEING_SHARE = 0.9
+"""The tolerance of ``telemetry_agreement``. A player agrees when their telemetry kills of players of other
+teams equal the match object's ``kills`` exactly and their telemetry damage to players of other teams is
+within max(1 HP, 1 %) of ``damageDealt`` (the API rounds; it counts damage to knocked players as the
+telemetry does). A match's telemetry agrees when at least 90 % of its active players (kills or damage in
+either source) agree: ``damageDealt`` subtracts the damage a player did to themself and may count damage to
+teammates, which enemy damage does not, so a few players can differ in a good match, while the telemetry of
+another match, or a truncated one, leaves most of them disagreeing."""
+TOLERANCE_TEXT = (f"kills exact; damage within max({DAMAGE_TOLERANCE_HP:g} HP, {DAMAGE_TOLERANCE_SHARE:.0%}); "
+                  f"at least {MIN_AGREEING_SHARE:.0%} of a match's active players agreeing")
 
 
-def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame, telemetry_matches: pl.DataFrame) -> dict[str, Any]:
-    """Players (of matches with telemetry) whose telemetry kills differ from the match object's ``kills``,
-    or whose telemetry damage to other teams differs from ``damageDealt`` beyond the tolerance."""
+def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
+                     telemetry_matches: pl.DataFrame) -> pl.DataFrame:
+    """Each participant of a match with telemetry (match_id, account_id) with both sources' kills and damage,
+    ``active`` (kills or damage in either) and whether their kills and their damage agree."""
     with_telemetry = telemetry_matches.select("match_id").unique()
-    joined = (participants.join(with_telemetry, on="match_id")
-              .join(advanced.select("match_id", "account_id", "telemetry_kills",
-                                    pl.col("damage_dealt").alias("telemetry_damage")),
-                    on=["match_id", "account_id"], how="left")
-              .with_columns(pl.col("telemetry_kills").fill_null(0), pl.col("telemetry_damage").fill_null(0.0)))
     tolerance = pl.max_horizontal(pl.lit(DAMAGE_TOLERANCE_HP), pl.col("damage_dealt").abs() * DAMAGE_TOLERANCE_SHARE)
-    kill_gaps = joined.filter(pl.col("kills") != pl.col("telemetry_kills"))
-    damage_gaps = joined.filter((pl.col("damage_dealt") - pl.col("telemetry_damage")).abs() > tolerance)
-    return {"players": joined.height, "kill_mismatches": kill_gaps.height, "damage_mismatches": damage_gaps.height,
-            "damage_tolerance": f"max({DAMAGE_TOLERANCE_HP} HP, {DAMAGE_TOLERANCE_SHARE:.0%})",
-            "largest_damage_gap": float((joined["damage_dealt"] - joined["telemetry_damage"]).abs().max() or 0.0)}
+    return (
+        participants.join(with_telemetry, on="match_id")
+        .join(advanced.select("match_id", "account_id", "telemetry_kills",
+                              pl.col("damage_dealt").alias("telemetry_damage")),
+              on=["match_id", "account_id"], how="left")
+        .select("match_id", "account_id", pl.col("kills").fill_null(0), pl.col("telemetry_kills").fill_null(0),
+                pl.col("damage_dealt").fill_null(0.0), pl.col("telemetry_damage").fill_null(0.0))
+        .with_columns(
+            ((pl.col("kills") > 0) | (pl.col("telemetry_kills") > 0) | (pl.col("damage_dealt") > 0)
+             | (pl.col("telemetry_damage") > 0)).alias("active"),
+            (pl.col("kills") == pl.col("telemetry_kills")).alias("kills_agree"),
+            ((pl.col("damage_dealt") - pl.col("telemetry_damage")).abs() <= tolerance).alias("damage_agrees"),
+        )
+    )
+
+
+def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
+                        telemetry_matches: pl.DataFrame) -> dict[str, Any]:
+    """Per player, telemetry kills and damage against the match object's (``player_agreement``); per match,
+    the share of active players who agree. ``disagreeing_matches`` lists the matches below
+    ``MIN_AGREEING_SHARE``, whose telemetry-derived rows would be wrong."""
+    players = player_agreement(advanced, participants, telemetry_matches)
+    per_match = (
+        players.filter(pl.col("active"))
+        .group_by("match_id").agg((pl.col("kills_agree") & pl.col("damage_agrees")).mean().alias("agreeing_share"))
+        .sort("agreeing_share", "match_id")
+    )
+    disagreeing = per_match.filter(pl.col("agreeing_share") < MIN_AGREEING_SHARE)["match_id"].to_list()
+    lowest = per_match["agreeing_share"].min()
+    return {"players": players.height, "active_players": int(players["active"].sum()),
+            "kill_mismatches": players.filter(~pl.col("kills_agree")).height,
+            "damage_mismatches": players.filter(~pl.col("damage_agrees")).height,
+            "matches_checked": per_match.height, "lowest_agreeing_share": 1.0 if lowest is None else float(lowest),
+            "disagreeing_matches": ", ".join(disagreeing), "matches_disagreeing": len(disagreeing),
+            "tolerance": TOLERANCE_TEXT,
+            "largest_damage_gap": float((players["damage_dealt"] - players["telemetry_damage"]).abs().max() or 0.0)}
 
 
 def distribution_totals(distribution: pl.DataFrame, advanced: pl.DataFrame) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The organiser's file (``landing/pubg/tournament/<season>.json``: season, divisions, groups, teams with
 their players, rounds with dates, the schedule of match slots) becomes the frames below; the rules of
-``match_context`` then place each match that has tournament players in it.
+``match_context`` then place each match the tournament discovery found (``discovered_by`` ``tournament``),
+match by match, when the match is processed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 import polars as pl
 
+TOURNAMENT_DISCOVERY = "tournament"
+"""``matches.discovered_by`` of the matches the tournament discovery found first: the only ones given a context."""
 MIN_TEAMS = 8
 """A lobby with fewer teams than this is a remake candidate, not a tournament match."""
 SLOT_TOLERANCE = dt.timedelta(minutes=30)
@@ -62,7 +65,9 @@ def schedule_frame(definition: dict[str, Any]) -> pl.DataFrame:
 def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl.DataFrame,
                   tournament_players: pl.DataFrame, rounds: pl.DataFrame, schedule: pl.DataFrame,
                   overrides: pl.DataFrame) -> pl.DataFrame:
-    """The tournament context of each match with at least one tournament player: one row per match_id.
+    """The tournament context of each tournament-discovered match (``discovered_by`` ``tournament``) with at
+    least one tournament player: one row per match_id. Each match is placed on its own, so a match's
+    context never depends on which other matches are processed with it.
 
     Rules, in order (the first that applies sets ``status``):
     1. ``mixed_division``: the tournament players in the match do not all share one division and group;
@@ -70,13 +75,17 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
     2. ``remake_candidate``: fewer than ``MIN_TEAMS`` rosters in the lobby; not a tournament match.
     3. The round is the season's round whose date is the match's start date (UTC), kept for a remake
        candidate too; ``unscheduled`` when there is none.
-    4. ``confirmed``: the nearest slot of that round, division and group on the match's map starting within
-       ``SLOT_TOLERANCE`` of the match, not claimed by a nearer match; otherwise ``unscheduled`` (still a
-       tournament match of its round).
+    4. ``confirmed``: a slot of that round, division and group on the match's map starts within
+       ``SLOT_TOLERANCE`` of the match (the nearest such slot); otherwise ``unscheduled`` (still a
+       tournament match of its round). Two matches confirming one slot are left for an override to settle
+       (``pubg`` check ``slots_confirmed_once``).
     5. A row of ``tournament_match_overrides`` for the match wins: its non-null columns replace the
        automatic ones and ``overridden`` is true.
     """
-    in_match = participants.select("match_id", "account_id").join(tournament_players, on="account_id")
+    discovered = matches.filter(pl.col("discovered_by") == TOURNAMENT_DISCOVERY).select("match_id", "created_at",
+                                                                                         "map_name")
+    in_match = (participants.join(discovered.select("match_id"), on="match_id").select("match_id", "account_id")
+                .join(tournament_players, on="account_id"))
     places = in_match.group_by("match_id").agg(
         pl.col("season_id").first(), pl.col("division_id").n_unique().alias("_divisions"),
         pl.col("group_id").n_unique().alias("_groups"), pl.col("division_id").first(), pl.col("group_id").first(),
@@ -84,21 +93,22 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
     teams = rosters.group_by("match_id").agg(pl.len().cast(pl.Int64).alias("teams"))
     frame = (
         places.join(teams, on="match_id", how="left")
-        .join(matches.select("match_id", "created_at", "map_name"), on="match_id", how="left")
+        .join(discovered, on="match_id", how="left")
         .with_columns(((pl.col("_divisions") > 1) | (pl.col("_groups") > 1)).alias("_mixed"),
                       pl.col("created_at").dt.date().alias("_date"))
         .join(rounds.select("season_id", "round_id", pl.col("date").alias("_date")), on=["season_id", "_date"], how="left")
     )
-    candidates = (
+    slots = (
         frame.filter(~pl.col("_mixed") & (pl.col("teams") >= MIN_TEAMS) & pl.col("round_id").is_not_null())
         .join(schedule.select("slot_id", "round_id", "division_id", "group_id", "map_name", "scheduled_at"),
               on=["round_id", "division_id", "group_id", "map_name"])
         .with_columns((pl.col("created_at") - pl.col("scheduled_at")).abs().alias("_offset"))
         .filter(pl.col("_offset") <= SLOT_TOLERANCE)
-        .sort("_offset", "match_id")
+        .sort("_offset", "slot_id")
+        .unique("match_id", keep="first")
+        .select("match_id", "slot_id")
     )
-    claimed = candidates.unique("slot_id", keep="first").unique("match_id", keep="first").select("match_id", "slot_id")
-    automatic = frame.join(claimed, on="match_id", how="left").with_columns(
+    automatic = frame.join(slots, on="match_id", how="left").with_columns(
         pl.when(pl.col("_mixed")).then(pl.lit("mixed_division"))
         .when(pl.col("teams") < MIN_TEAMS).then(pl.lit("remake_candidate"))
         .when(pl.col("slot_id").is_not_null()).then(pl.lit("confirmed"))
@@ -129,15 +139,31 @@ def apply_overrides(automatic: pl.DataFrame, overrides: pl.DataFrame) -> pl.Data
 
 
 def scheduled_matches(schedule: pl.DataFrame, context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """``tournament_scheduled_matches``: every schedule slot (slot_id) with the match that confirmed it
-    (null until one did), its start and status."""
-    confirmed = context.filter(pl.col("slot_id").is_not_null() & pl.col("is_tournament_match")).select(
-        "slot_id", "match_id", "status").unique("slot_id", keep="first")
+    """``tournament_scheduled_matches``: every schedule slot (slot_id) with the match that confirmed it (the
+    one nearest the slot's time when two did; null until one did), its start and status."""
+    confirmed = (
+        context.filter(pl.col("slot_id").is_not_null() & pl.col("is_tournament_match"))
+        .select("slot_id", "match_id", "status")
+        .join(matches.select("match_id", pl.col("created_at").alias("started_at")), on="match_id", how="left")
+        .join(schedule.select("slot_id", "scheduled_at"), on="slot_id")
+        .sort((pl.col("started_at") - pl.col("scheduled_at")).abs(), "match_id", nulls_last=True)
+        .unique("slot_id", keep="first")
+        .drop("scheduled_at")
+    )
     return (
         schedule.join(confirmed, on="slot_id", how="left")
-        .join(matches.select("match_id", pl.col("created_at").alias("started_at")), on="match_id", how="left")
         .with_columns(pl.col("status").fill_null("pending"))
         .select("slot_id", "season_id", "round_id", "division_id", "group_id", "match_number", "scheduled_at",
                 "map_name", "match_id", "started_at", "status")
         .sort("slot_id")
+    )
+
+
+def slots_confirmed_twice(context: pl.DataFrame) -> pl.DataFrame:
+    """The slots more than one tournament match confirms (slot_id, match_ids): each would count twice in the
+    standings until an override settles which match was played for it."""
+    return (
+        context.filter(pl.col("slot_id").is_not_null() & pl.col("is_tournament_match"))
+        .group_by("slot_id").agg(pl.col("match_id").sort().str.join(", ").alias("match_ids"), pl.len().alias("_n"))
+        .filter(pl.col("_n") > 1).drop("_n").sort("slot_id")
     )
