@@ -13,11 +13,14 @@ CPU seconds are this process's (``time.process_time``), the figure to trust on a
 is the largest RSS of this process during the run, sampled every 100 ms. Prints one JSON object.
 
     python bench/pubg/match_to_lake.py --matches 20
+PostgreSQL (the tracked players and tournament overrides some tables read): GAMESTATS_PG_URL (an admin URL),
+else the service on 127.0.0.1:5432, else the embedded server; a fresh database, dropped at the end.
 """
 
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -28,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dagster as dg  # noqa: E402
-from common import PeakMemory  # noqa: E402
+from common import PeakMemory, admin_url, bench_database, drop_database  # noqa: E402
 from landing import DEFAULT_CACHE, land_matches  # noqa: E402
 
 DIRECT_MATCHES = 10
+DATABASE = "gamestats_bench_pubg_lake"
 
 
 def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
@@ -62,7 +66,8 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench_pubg_"))
-    os.environ["GAMESTATS_DATA_DIR"] = str(data_dir)
+    admin = admin_url()
+    os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": bench_database(admin, DATABASE)})
     landing = data_dir / "landing" / "pubg"
     land_matches(args.matches, landing, args.cache)
     if hasattr(os, "sched_setaffinity"):
@@ -91,6 +96,8 @@ def main() -> None:
                                 run_config=QUIET_CONSOLE, tags={"dagster/asset_partition_range_start": keys[0],
                                                                 "dagster/asset_partition_range_end": keys[-1]})
         wall, cpu_used = time.perf_counter() - started, time.process_time() - cpu
+    drop_database(admin, DATABASE)
+    shutil.rmtree(data_dir)
     print(json.dumps({
         "benchmark": "pubg_match_to_lake",
         "matches": len(keys), "cores": 1, "polars_threads": 1,
