@@ -6,7 +6,8 @@ A line is one JSON object. Root keys start with ``#``: ``#type``, ``#account_id`
 ``#device_model``, ``#app_version``, ``#country`` and ``#network_type``.
 
 ``read_files`` reads a partition's files of one source with a ``LineSchema`` (the properties a domain
-takes, typed): one streaming parse with an explicit schema, every line checked by vectorised rules, and
+takes, typed): one streaming parse by DuckDB's JSON reader, every value read as text and typed and
+checked by vectorised rules, and
 - a line that cannot be read or breaks a rule is a ``Reject`` with its file, line number, reason and raw
   text, never dropped silently and never the reason to drop its file;
 - a file that is not text at all (binary, or mostly not UTF-8) is returned as unreadable, to be
