@@ -1,5 +1,6 @@
 """What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
-stored in it as the project's is, peak memory, and the CPU of the database's PostgreSQL backends."""
+stored in it as the project's is, jobs over a selection of the project's assets, peak memory, and the CPU of this
+process tree and of the database's PostgreSQL backends."""
 
 import os
 import tempfile
@@ -7,6 +8,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import dagster as dg
 import psutil
 import psycopg
 from psycopg import sql
@@ -116,8 +118,27 @@ class BackendCpu(Sampler):
 def project_instance(pg_url: str):
     """A temporary Dagster instance configured as the project's (``dagster.yaml``): runs and events stored in
     the PostgreSQL database of ``pg_url``."""
-    import dagster as dg
-
     from gamestats_assets.lib.postgres import dagster_storage_url
 
     return dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": dagster_storage_url(pg_url)}}})
+
+
+def tree_cpu_seconds() -> float:
+    """User + system CPU seconds so far of this process, its live descendants and the children each has waited for."""
+    me = psutil.Process()
+    total = 0.0
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            pass
+    return total
+
+
+def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_process_executor) -> dg.JobDefinition:
+    """A job over ``keys`` of the project's definitions, run with ``executor``."""
+    from gamestats_assets.definitions import defs
+
+    job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=executor)
+    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(name)

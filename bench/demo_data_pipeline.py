@@ -39,7 +39,16 @@ import dagster as dg
 import polars as pl
 import psutil
 import psycopg
-from common import BackendCpu, PeakMemory, admin_url, bench_database, drop_database, project_instance
+from common import (
+    BackendCpu,
+    PeakMemory,
+    admin_url,
+    bench_database,
+    drop_database,
+    project_instance,
+    selection_job,
+    tree_cpu_seconds,
+)
 
 DAY = dt.date(2026, 11, 20)
 ANCHOR = DAY - dt.timedelta(days=7)
@@ -67,27 +76,6 @@ class StepCosts:
             return record(event, **kwargs)
 
         instance.handle_new_event = measured
-
-
-def tree_cpu_seconds() -> float:
-    """User + system CPU seconds so far of this process, its live descendants and the children each has waited for."""
-    me = psutil.Process()
-    total = 0.0
-    for process in [me, *me.children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system + times.children_user + times.children_system
-        except psutil.Error:
-            pass
-    return total
-
-
-def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_process_executor) -> dg.JobDefinition:
-    """A job over ``keys`` of the project's definitions, run with ``executor``."""
-    from gamestats_assets.definitions import defs
-
-    job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=executor)
-    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(name)
 
 
 def emit_job() -> dg.JobDefinition:

@@ -20,28 +20,34 @@ import time
 
 import dagster as dg
 import psycopg
-from common import PeakMemory, admin_url, bench_database, drop_database, project_instance
+from common import (
+    PeakMemory,
+    admin_url,
+    bench_database,
+    drop_database,
+    project_instance,
+    selection_job,
+    tree_cpu_seconds,
+)
 
 DAY = dt.date(2026, 11, 20)
 
 
-def l2m_daily_job(executor: dg.ExecutorDefinition) -> dg.JobDefinition:
-    """The project's l2m daily selection, run with ``executor``."""
+def daily_keys():
+    """The assets of the project's ``l2m_daily`` job."""
     from gamestats_assets.definitions import defs
 
-    selection = defs.resolve_job_def("l2m_daily").asset_layer.selected_asset_keys
-    job = dg.define_asset_job("l2m_bench", selection=dg.AssetSelection.assets(*selection), executor_def=executor)
-    return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("l2m_bench")
+    return defs.resolve_job_def("l2m_daily").asset_layer.selected_asset_keys
 
 
 def in_process_job() -> dg.JobDefinition:
-    return l2m_daily_job(dg.in_process_executor)
+    return selection_job("l2m_bench", daily_keys())
 
 
 def multiprocess_job() -> dg.JobDefinition:
     from gamestats_assets.definitions import EXECUTORS
 
-    return l2m_daily_job(EXECUTORS["multiprocess"])
+    return selection_job("l2m_bench", daily_keys(), EXECUTORS["multiprocess"])
 
 
 def plain_read_seconds(day_dir) -> float:
@@ -58,14 +64,6 @@ def plain_read_seconds(day_dir) -> float:
         for path in source_files(day_dir, stem):
             pl.scan_ndjson(path, schema=schema).collect()
     return time.perf_counter() - started
-
-
-def process_tree_cpu_seconds() -> float:
-    """CPU seconds (user and system) used so far by this process and its children."""
-    import psutil
-
-    me = psutil.Process()
-    return sum(sum(p.cpu_times()[:2]) for p in [me, *me.children(recursive=True)])
 
 
 def main() -> None:
@@ -91,12 +89,12 @@ def main() -> None:
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
         read_seconds = plain_read_seconds(Settings.from_env().landing_dir("l2m") / DAY.isoformat())
         with project_instance(pg_url) as instance, PeakMemory() as memory:
-            started, cpu_started = time.perf_counter(), process_tree_cpu_seconds()
+            started, cpu_started = time.perf_counter(), tree_cpu_seconds()
             job = in_process_job if args.executor == "in_process" else multiprocess_job
             result = dg.execute_job(dg.reconstructable(job), instance=instance,
                                     tags={"dagster/partition": DAY.isoformat()})
             pipeline_seconds = time.perf_counter() - started
-            pipeline_cpu_seconds = process_tree_cpu_seconds() - cpu_started
+            pipeline_cpu_seconds = tree_cpu_seconds() - cpu_started
         with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
             active = conn.execute("SELECT count(*) FROM l2m.l2m_active").fetchone()[0]
             economy = conn.execute("SELECT sum(events)::bigint FROM (SELECT events FROM l2m.l2m_item_gain UNION ALL "

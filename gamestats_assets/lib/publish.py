@@ -200,7 +200,8 @@ def build_publish_definitions(
         steps.setdefault(step_name(spec.source.key.path[0], spec.partitions_def), []).append(spec)
     checks = [check for name, grouped in steps.items() for check in (
         *(frame_check(spec.source, "publish_keys_unique_and_not_null", keys_valid(spec.key_columns),
+                      columns=spec.key_columns, blocking=True,
                       description=f"Before publishing to {spec.table}: {', '.join(spec.key_columns)} present, never "
-                                  "null, unique.", blocking=True) for spec in grouped),
+                                  "null, unique.") for spec in grouped),
         build_reconciliation_checks(name, grouped))]
     return [build_publish_step(name, grouped) for name, grouped in steps.items()], checks

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake import DeltaLakeIOManager, LakePartitionError, partition_predicate
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, LakePartitionError, partition_predicate
 from gamestats_assets.lib.partitions import previous_day
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
@@ -43,6 +43,19 @@ def daily_doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.D
     """The upstream rows of this run's days, value doubled, with the days it was given recorded."""
     context.add_output_metadata({"days_read": sorted({d.isoformat() for d in rows["date"]})})
     return rows.with_columns(value=pl.col("value") * 2)
+
+
+@dg.asset(
+    key=["t", "std", "values_only"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date"},
+    ins={"rows": dg.AssetIn(["t", "etl", "daily"], metadata={INPUT_COLUMNS: ["date", "value"]})},
+)
+def values_only(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
+    """The upstream rows of the day as read through an input naming its columns."""
+    context.add_output_metadata({"columns_read": rows.columns})
+    return rows
 
 
 @dg.asset(
@@ -130,6 +143,15 @@ def test_downstream_reads_exactly_the_partitions_it_asks_for(lake):
                  selection=[daily_doubled])
     days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
     assert days_read == ["2026-01-03"]
+
+
+def test_an_input_naming_its_columns_reads_only_those(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_rows], lake, instance, tags=range_tags("2026-01-01", "2026-01-02"))
+    result = run([daily_rows, values_only], lake, instance, partition_key="2026-01-02", selection=[values_only])
+    assert result.asset_materializations_for_node("t__std__values_only")[0].metadata["columns_read"].value == [
+        "date", "value"]
+    assert table(lake, "t", "std", "values_only").sort("value").rows() == [(dt.date(2026, 1, 2), 2)] * 3
 
 
 def test_several_dynamic_keys_in_one_run_write_exactly_those_keys(lake):
