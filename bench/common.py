@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import dagster as dg
 import psutil
 import psycopg
+import yaml
 from psycopg import sql
 
 from gamestats_assets.lib import embedded_postgres
@@ -116,11 +117,14 @@ class BackendCpu(Sampler):
 
 
 def project_instance(pg_url: str):
-    """A temporary Dagster instance configured as the project's (``dagster.yaml``): runs and events stored in
+    """A temporary Dagster instance with the storage of the project's ``dagster.yaml``: runs and events stored in
     the PostgreSQL database of ``pg_url``."""
     from gamestats_assets.lib.postgres import dagster_storage_url
+    from gamestats_assets.lib.settings import PROJECT_ROOT
 
-    return dg.instance_for_test(overrides={"storage": {"postgres": {"postgres_url": dagster_storage_url(pg_url)}}})
+    os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(pg_url)
+    storage = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())["storage"]
+    return dg.instance_for_test(overrides={"storage": storage})
 
 
 def tree_cpu_seconds() -> float:

@@ -1,0 +1,63 @@
+"""Dagster's storage as ``dagster.yaml`` configures it: a run over many partitions stores every event over the
+few connections the process keeps, not one connection per statement."""
+
+import dagster as dg
+import pytest
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+
+from gamestats_assets.lib.instance import prepare
+from gamestats_assets.lib.settings import Settings
+
+PARTITIONS = dg.StaticPartitionsDefinition([f"match-{number:03d}" for number in range(60)])
+
+
+@dg.asset(partitions_def=PARTITIONS, backfill_policy=dg.BackfillPolicy.single_run())
+def per_match(context: dg.AssetExecutionContext) -> None:
+    """One materialization per partition of the run."""
+
+
+@dg.asset(partitions_def=PARTITIONS, backfill_policy=dg.BackfillPolicy.single_run(), deps=[per_match])
+def per_match_summary(context: dg.AssetExecutionContext) -> None:
+    """A second table over the same partitions."""
+
+
+@pytest.fixture
+def instance(data_dir, pg_url, monkeypatch):
+    """The gamestats instance (``dagster.yaml``, storage in the session's PostgreSQL) as the CLI prepares it."""
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
+    for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
+        monkeypatch.setenv(name, "")
+    prepare(Settings.from_env())
+    with dg.DagsterInstance.get() as opened:
+        yield opened
+
+
+@pytest.fixture
+def connections_opened():
+    """How many database connections the process opens while the test runs."""
+    opened = []
+
+    def count(*_) -> None:
+        opened.append(1)
+
+    event.listen(Pool, "connect", count)
+    yield opened
+    event.remove(Pool, "connect", count)
+
+
+def test_a_run_over_many_partitions_keeps_its_connections(instance, connections_opened):
+    keys = PARTITIONS.get_partition_keys()
+    job = dg.define_asset_job("per_match_job", selection=[per_match, per_match_summary])
+    result = dg.Definitions(assets=[per_match, per_match_summary], jobs=[job]).resolve_job_def(
+        "per_match_job").execute_in_process(instance=instance, tags={
+            "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]})
+
+    assert result.success
+    stored = instance.get_records_for_run(result.run_id, limit=10_000).records
+    materialized = [record.event_log_entry for record in stored
+                    if record.event_log_entry.dagster_event_type == dg.DagsterEventType.ASSET_MATERIALIZATION]
+    assert sorted(entry.dagster_event.partition for entry in materialized) == sorted(keys * 2)
+    assert len(stored) > 2 * len(keys)
+    assert len(connections_opened) <= 6, "one kept connection per storage, a few more while threads overlap"
