@@ -40,6 +40,16 @@ AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKE
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
 
 
+RUN_ROWS = "rows_in_run"
+
+
+def row_count_metadata(rows: int, partitions: int) -> dict[str, int]:
+    """A materialization's row count: ``dagster/row_count`` when it covers at most one partition; over several,
+    only the run's total as ``rows_in_run``, since Dagster records the same metadata on every partition of the
+    run and a per-partition count would be wrong on each."""
+    return {"dagster/row_count": rows} if partitions <= 1 else {RUN_ROWS: rows}
+
+
 def object_store_options(uri: str) -> dict[str, str]:
     """Storage options for ``uri`` read from the environment at the moment of use, so that no credential
     ever sits in a run's configuration: for ``s3://`` the usual AWS variables (``AWS_DEFAULT_REGION`` and
@@ -259,7 +269,8 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
             replace_table(uri, obj, storage_options=options)
         context.add_output_metadata(
             {
-                "dagster/row_count": obj.height,
+                **row_count_metadata(obj.height, len(context.asset_partition_keys) if context.has_asset_partitions
+                                     else 0),
                 "dagster/uri": uri,
                 "lake/version": DeltaTable(uri, storage_options=options).version(),
                 WORKER_METADATA: step_worker(),

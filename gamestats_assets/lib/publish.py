@@ -21,7 +21,7 @@ import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
-from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values, row_count_metadata
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
@@ -134,8 +134,9 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                     f"{failed} could not be published, so none of {[s.table for s in selected]} changed: {error}"
                 ) from error
         for key, rows in written.items():
-            yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows, "rows_written": rows,
-                                                                WORKER_METADATA: step_worker()})
+            partitions = len(context.partition_keys) if context.has_partition_key_range else 0
+            yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions),
+                                                                "rows_written": rows, WORKER_METADATA: step_worker()})
 
     return _publish
 

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake import PARTITION_COLUMN, arrow_stream, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, arrow_stream, partition_values, row_count_metadata
 from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
@@ -94,7 +94,8 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
                 if key in context.selected_asset_keys:
                     frame = frames["_".join(source.key.path)]
                     write_table(conn, domain, source.key.path[-1], frame, partition_column(source), values)
-                    yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": frame.height})
+                    yield dg.MaterializeResult(asset_key=key, metadata=row_count_metadata(
+                        frame.height, len(values) if values is not None else 0))
 
     return _mirror
 

@@ -7,7 +7,13 @@ import polars as pl
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, LakePartitionError, partition_predicate
+from gamestats_assets.lib.lake import (
+    INPUT_COLUMNS,
+    RUN_ROWS,
+    DeltaLakeIOManager,
+    LakePartitionError,
+    partition_predicate,
+)
 from gamestats_assets.lib.partitions import previous_day
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
@@ -134,6 +140,18 @@ def test_single_run_backfill_writes_each_day_of_the_range_in_one_commit(lake):
     assert len(versions) == 1
     days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
     assert days_read == [f"2026-01-0{d}" for d in range(2, 7)]
+
+
+def test_a_run_over_several_partitions_records_its_row_total_as_the_runs_not_each_partitions(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    one = run([daily_rows], lake, instance, partition_key="2026-01-02")
+    several = run([daily_rows], lake, instance, tags=range_tags("2026-01-03", "2026-01-05"))
+
+    [single] = one.asset_materializations_for_node("t__etl__daily")
+    assert single.metadata["dagster/row_count"].value == 3
+    per_day = several.asset_materializations_for_node("t__etl__daily")
+    assert [m.partition for m in per_day] == ["2026-01-03", "2026-01-04", "2026-01-05"]
+    assert all("dagster/row_count" not in m.metadata and m.metadata[RUN_ROWS].value == 9 for m in per_day)
 
 
 def test_downstream_reads_exactly_the_partitions_it_asks_for(lake):

@@ -129,8 +129,7 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource):
     bought = frames["timeline_events"].filter(pl.col("type") == "ITEM_PURCHASED").select("item_id")
     unknown_items = bought.join(ddragon.items(), on="item_id", how="anti")
     for name, frame in frames.items():
-        yield dg.Output(frame, output_name=name, metadata={"dagster/row_count": frame.height,
-                                                           "files_quarantined": quarantined})
+        yield dg.Output(frame, output_name=name, metadata={"files_quarantined": quarantined})
     counts = {
         "timelines_without_match": {"timelines_without_match": orphans},
         "unknown_champion_ids": {"unknown_champion_rows": unknown.height,

@@ -21,7 +21,7 @@ from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboar
 from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
-from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, write_partitions
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, row_count_metadata, write_partitions
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
@@ -281,7 +281,8 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
     for name in TELEMETRY_TABLES:
         if name == OTHER_EVENTS and name in selected:
             yield dg.MaterializeResult(asset_key=etl(f"telemetry_{name}"),
-                                       metadata={"dagster/row_count": other_rows, "dagster/uri": other_uri})
+                                       metadata={**row_count_metadata(other_rows, len(context.partition_keys)),
+                                                 "dagster/uri": other_uri})
         elif name in selected:
             yield dg.Output(pl.concat(typed[name]) if typed[name] else empty[name], output_name=name)
 
