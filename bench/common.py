@@ -120,10 +120,10 @@ def project_instance(pg_url: str):
     """A temporary Dagster instance with the storage of the project's ``dagster.yaml``: runs and events stored in
     the PostgreSQL database of ``pg_url``."""
     from gamestats_assets.lib.postgres import dagster_storage_url
-    from gamestats_assets.lib.settings import PROJECT_ROOT
+    from gamestats_assets.lib.settings import INSTANCE_CONFIG
 
     os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(pg_url)
-    storage = yaml.safe_load((PROJECT_ROOT / "dagster.yaml").read_text())["storage"]
+    storage = yaml.safe_load(INSTANCE_CONFIG.read_text())["storage"]
     return dg.instance_for_test(overrides={"storage": storage})
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gamestats_assets.lib import embedded_postgres
 from gamestats_assets.lib.postgres import apply_migrations, dagster_storage_url, resolve_url
-from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+from gamestats_assets.lib.settings import INSTANCE_CONFIG, Settings
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def prepare(settings: Settings) -> PreparedEnvironment:
     url = resolve_url(settings)
     apply_migrations(url)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PROJECT_ROOT / "dagster.yaml", settings.dagster_home / "dagster.yaml")
+    shutil.copyfile(INSTANCE_CONFIG, settings.dagster_home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(url)
     os.environ["GAMESTATS_DATA_DIR"] = str(settings.data_dir)

@@ -134,3 +134,6 @@ def save(data_dir: Path, values: Mapping[str, str]) -> None:
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = PROJECT_ROOT / "sql"
+INSTANCE_CONFIG = PROJECT_ROOT / "gamestats_assets" / "dagster.yaml"
+"""The Dagster instance's configuration, copied into ``DAGSTER_HOME``; kept in the package, not the project root,
+where ``dg dev`` would take it for a misplaced instance."""
