@@ -184,6 +184,7 @@ def read_ndjson(lines: list[bytes | msgspec.Raw], columns: Callable[[list[str]],
 
 
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
+EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())}).empty_table()).schema
 
 
 def unknown_fields(keys: list[str]) -> list[str]:
@@ -191,9 +192,12 @@ def unknown_fields(keys: list[str]) -> list[str]:
 
 
 def event_list_type(keys: list[str]) -> dict[str, str]:
-    """A line of event lists as one ``json`` column: a list of events with every typed field, and the
-    fields of ``keys`` the schema does not know as JSON."""
-    types = {**EVENT_TYPES, **dict.fromkeys(unknown_fields(keys), "JSON")}
+    """A line of event lists as one ``json`` column: a list of events with the typed fields among ``keys``
+    (``type`` always), and the fields of ``keys`` the schema does not know as JSON. A typed field no event of
+    the batch has is not read at all."""
+    present = set(keys) | {"type"}
+    types = {**{name: t for name, t in EVENT_TYPES.items() if name in present},
+             **dict.fromkeys(unknown_fields(keys), "JSON")}
     return {"json": "STRUCT(" + ", ".join(f"{quoted(name)} {t}" for name, t in types.items()) + ")[]"}
 
 
@@ -225,7 +229,8 @@ def events_table(batch: Batch) -> pl.DataFrame:
     structs, counts = event_structs(batch.event_lists)
     where = batch.per_frame(counts)
     unknown = unknown_fields(structs.column_names)
-    return pl.from_arrow(structs).select(
+    absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in structs.column_names]
+    return pl.from_arrow(structs).with_columns(absent).select(
         where["match_id"], batch.event_index(counts), where["frame_index"],
         *[pl.col(f).alias(snake(f)) for f in EVENT_SCALARS],
         pl.col("assistingParticipantIds").alias("assisting_participant_ids"),
