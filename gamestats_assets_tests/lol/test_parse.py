@@ -91,11 +91,14 @@ def test_gzip_and_unknown_event_types_and_fields_are_kept(tmp_path):
     document = json.loads((FIXTURES / "match_v5_ranked_timeline.json").read_text())
     document["info"]["frames"][3]["events"].append(
         {"type": "FEAT_OF_STRENGTH_X", "timestamp": 180500, "participantId": 4, "newField": {"a": 1}})
+    document["info"]["frames"][4]["events"][0]["laterField"] = [1, "x"]
     (tmp_path / "JP1_323466834_timeline.json.gz").write_bytes(gzip.compress(json.dumps(document).encode()))
     shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / "JP1_323466834.json")
     _, timelines = parse_folder(tmp_path)
     unknown = timelines.events.filter(type="FEAT_OF_STRENGTH_X").row(0, named=True)
     assert unknown["participant_id"] == 4 and json.loads(unknown["extra"]) == {"newField": {"a": 1}}
+    assert [json.loads(e) for e in timelines.events["extra"].drop_nulls()] == [{"newField": {"a": 1}},
+                                                                              {"laterField": [1, "x"]}]
     assert timelines.events.height == 1280 + 1
     with_damage = sum("victimDamageDealt" in e for f in document["info"]["frames"] for e in f["events"])
     assert timelines.events["victim_damage_dealt"].is_not_null().sum() == with_damage

@@ -159,6 +159,10 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+LINES_PER_WRITE = 4096
+"""Lines joined per write of the temporary file: no whole copy of a batch's text in memory."""
+
+
 def read_ndjson(lines: list[bytes | msgspec.Raw], columns: Callable[[list[str]], dict[str, str]],
                 census: str | None = None) -> pa.Table:
     """Newline-delimited JSON → one row per line, in line order, of the DuckDB-typed ``columns`` (a missing
@@ -167,7 +171,10 @@ def read_ndjson(lines: list[bytes | msgspec.Raw], columns: Callable[[list[str]],
     given none."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lines.ndjson"
-        path.write_bytes(b"\n".join(lines))
+        with path.open("wb") as file:
+            for start in range(0, len(lines), LINES_PER_WRITE):
+                file.write(b"\n".join(lines[start:start + LINES_PER_WRITE]))
+                file.write(b"\n")
         source = literal(str(path))
         with duckdb.connect(config={"preserve_insertion_order": True}) as connection:
             connection.sql("SET produce_arrow_string_view = true")
