@@ -123,3 +123,16 @@ def test_bad_files_are_rejected_with_a_reason():
     assert "not a match-v5 MatchDto" in reasons["broken.json"]
     assert "duplicate of a.json" in reasons["b.json"]
     assert "a timeline" in reasons["timeline.json"]
+
+
+def test_unknown_fields_are_found_beside_colons_in_strings_and_null_fields():
+    frames = [{"events": [{"type": "A:B", "timestamp": 1, "name": "x:y:z", "position": {"x": 1, "y": 2}}]},
+              {"events": []},
+              {"events": [{"type": "C", "timestamp": 2, "killerId": None, "novel": 5}]}]
+    document = {"metadata": {"matchId": "EUW1_1"}, "info": {"gameId": 1, "frames": frames}}
+    events = parse_timelines([("EUW1_1_timeline.json", json.dumps(document).encode())]).events
+    assert events.select("type", "name", "position_x", "killer_id", "extra", "frame_index").rows() == [
+        ("A:B", "x:y:z", 1, None, None, 0), ("C", None, None, None, '{"novel":5}', 2)]
+    only_known = parse_timelines([("EUW1_1_timeline.json", json.dumps({**document, "info": {
+        "gameId": 1, "frames": frames[:1]}}).encode())]).events
+    assert only_known.select("type", "name", "position_y", "extra").rows() == [("A:B", "x:y:z", 2, None)]

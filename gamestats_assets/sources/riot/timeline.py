@@ -6,16 +6,18 @@ are written as newline-delimited JSON, one frame's event list or one participant
 DuckDB's ``read_json`` against explicit types, in C++ over all cores; a value of the wrong type fails the
 read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source preserves row order), so each row is
 placed by its line alone. The event lists come back as one Arrow list of event structs whose fields are the
-columns, without a copy. Every event field is kept: a first pass lists the keys of every event, and fields
-the schema does not list are read as JSON and land in ``extra``; the damage lists of a champion kill are
-kept as JSON as delivered. Participant frames keep the fields of ``FRAME_FIELDS``.
+columns, without a copy. Every event field is kept: when the text's ``:`` count shows a field the typed read
+did not account for, a second pass lists the keys of every event, and fields the schema does not list are
+read as JSON and land in ``extra`` (``event_structs``); the damage lists of a champion kill are kept as JSON
+as delivered. Participant frames keep the fields of ``FRAME_FIELDS``.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -163,31 +165,41 @@ LINES_PER_WRITE = 4096
 """Lines joined per write of the temporary file: no whole copy of a batch's text in memory."""
 
 
-def read_ndjson(lines: list[bytes | msgspec.Raw], columns: Callable[[list[str]], dict[str, str]],
-                census: str | None = None) -> pa.Table:
-    """Newline-delimited JSON → one row per line, in line order, of the DuckDB-typed ``columns`` (a missing
-    field is null, a value of another type an error). With ``census`` (a JSON path) a first pass lists the
-    distinct keys of the objects that path selects in every line, and ``columns`` is given them; else it is
-    given none."""
+@contextmanager
+def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) -> Iterator[tuple[str, int]]:
+    """The lines written to a temporary newline-delimited JSON file: its path as a SQL literal, and (with
+    ``count_colons``) how many ``:`` bytes the text holds."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lines.ndjson"
+        colons = 0
         with path.open("wb") as file:
             for start in range(0, len(lines), LINES_PER_WRITE):
-                file.write(b"\n".join(lines[start:start + LINES_PER_WRITE]))
+                text = b"\n".join(lines[start:start + LINES_PER_WRITE])
+                colons += text.count(b":") if count_colons else 0
+                file.write(text)
                 file.write(b"\n")
-        source = literal(str(path))
-        with duckdb.connect(config={"preserve_insertion_order": True}) as connection:
-            connection.sql("SET produce_arrow_string_view = true")
-            keys = []
-            if census is not None and lines:
-                keys = [key for (key,) in connection.sql(
-                    f"SELECT DISTINCT unnest(flatten(json_keys(json, {literal(census)}))) "
-                    f"FROM read_ndjson_objects({source})").fetchall()]
-            types = columns(keys)
-            spec = "{" + ", ".join(f"{literal(name)}: {literal(t)}" for name, t in types.items()) + "}"
-            records = "false" if list(types) == ["json"] else "true"
-            return connection.sql(f"SELECT * FROM read_json({source}, format='newline_delimited', "
-                                  f"records={records}, columns={spec})").to_arrow_table()
+        yield literal(str(path)), colons
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(config={"preserve_insertion_order": True})
+    connection.sql("SET produce_arrow_string_view = true")
+    return connection
+
+
+def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:
+    """One row per line of ``source``, in line order, of the DuckDB-typed ``columns`` (a missing field is null,
+    a value of another type an error); a single column ``json`` is each line's whole value."""
+    spec = "{" + ", ".join(f"{literal(name)}: {literal(t)}" for name, t in columns.items()) + "}"
+    records = "false" if list(columns) == ["json"] else "true"
+    return connection.sql(f"SELECT * FROM read_json({source}, format='newline_delimited', records={records}, "
+                          f"columns={spec})").to_arrow_table()
+
+
+def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -> list[str]:
+    """The distinct keys of the objects the JSON ``path`` selects in every line of ``source``."""
+    return [key for (key,) in connection.sql(f"SELECT DISTINCT unnest(flatten(json_keys(json, {literal(path)}))) "
+                                             f"FROM read_ndjson_objects({source})").fetchall()]
 
 
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
@@ -208,18 +220,45 @@ def event_list_type(keys: list[str]) -> dict[str, str]:
     return {"json": "STRUCT(" + ", ".join(f"{quoted(name)} {t}" for name, t in types.items()) + ")[]"}
 
 
-def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pa.Table, np.ndarray]:
-    """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
-    many events each list holds."""
-    lists = read_ndjson(event_lists, event_list_type, census="$[*]").column("json")
-    if lists.null_count:
+def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
+    """The events of the ``json`` event lists, one row each in order, and how many each list holds."""
+    column = lists.column("json")
+    if column.null_count:
         raise ShapeError("a frame's events are not a list")
-    counts = np.concatenate([chunk.value_lengths().to_numpy(zero_copy_only=False) for chunk in lists.chunks]
+    counts = np.concatenate([chunk.value_lengths().to_numpy(zero_copy_only=False) for chunk in column.chunks]
                             or [np.zeros(0, dtype=np.int32)])
-    events = pa.chunked_array([chunk.flatten() for chunk in lists.chunks], type=lists.type.value_type)
+    events = pa.chunked_array([chunk.flatten() for chunk in column.chunks], type=column.type.value_type)
     if events.null_count:
         raise ShapeError("an event is not an object")
-    return pa.Table.from_struct_array(events), counts
+    return pl.from_arrow(pa.Table.from_struct_array(events)), counts
+
+
+def colons_read(events: pl.DataFrame) -> int:
+    """How many ``:`` the JSON text of ``events`` holds if nothing but what was read is in it: one per field
+    of an event and of its position, and those inside its text values (strings, damage lists as JSON)."""
+    fields = sum(events.height - events[name].null_count() for name in events.columns)
+    if "position" in events.columns:
+        position = events["position"]
+        fields += sum((position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy")
+    return fields + sum(events[name].str.count_matches(":", literal=True).sum()
+                        for name, dtype in events.schema.items() if dtype == pl.String)
+
+
+def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
+    """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
+    many events each list holds.
+
+    The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
+    ``:`` is otherwise only inside a string, so when the text holds exactly as many as the fields and text
+    values read account for, no event has a field the schema does not know (nor a null one). Otherwise a
+    second pass lists the keys of every event and the lists are read again with the unknown fields as JSON.
+    """
+    with ndjson_file(event_lists, count_colons=True) as (source, colons), connect() as connection:
+        events, counts = event_rows(read_typed(connection, source, event_list_type(list(EVENT_TYPES))))
+        if colons != colons_read(events):
+            keys = object_keys(connection, source, "$[*]") if event_lists else []
+            events, counts = event_rows(read_typed(connection, source, event_list_type(keys)))
+    return events, counts
 
 
 def extra_fields(unknown: list[str]) -> pl.Expr:
@@ -233,11 +272,11 @@ def extra_fields(unknown: list[str]) -> pl.Expr:
 
 def events_table(batch: Batch) -> pl.DataFrame:
     """The events of ``batch``: one row per event, key (match_id, event_index)."""
-    structs, counts = event_structs(batch.event_lists)
+    events, counts = event_structs(batch.event_lists)
     where = batch.per_frame(counts)
-    unknown = unknown_fields(structs.column_names)
-    absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in structs.column_names]
-    return pl.from_arrow(structs).with_columns(absent).select(
+    unknown = unknown_fields(events.columns)
+    absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in events.columns]
+    return events.with_columns(absent).select(
         where["match_id"], batch.event_index(counts), where["frame_index"],
         *[pl.col(f).alias(snake(f)) for f in EVENT_SCALARS],
         pl.col("assistingParticipantIds").alias("assisting_participant_ids"),
@@ -251,7 +290,8 @@ def events_table(batch: Batch) -> pl.DataFrame:
 def frames_table(batch: Batch) -> pl.DataFrame:
     """The participant frames of ``batch``: one row per participant per frame, key (match_id, frame_index,
     participant_id; the participant id is the frame's key for it)."""
-    table = read_ndjson(batch.states, lambda _: {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
+    with ndjson_file(batch.states) as (source, _), connect() as connection:
+        table = read_typed(connection, source, {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
     where = batch.per_frame(np.asarray(batch.frame_states, dtype=np.int64))
     stats = [(block, name) for block, names in (("damageStats", DAMAGE_STATS), ("championStats", CHAMPION_STATS))
              for name in names]
