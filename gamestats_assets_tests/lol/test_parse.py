@@ -136,3 +136,10 @@ def test_unknown_fields_are_found_beside_colons_in_strings_and_null_fields():
     only_known = parse_timelines([("EUW1_1_timeline.json", json.dumps({**document, "info": {
         "gameId": 1, "frames": frames[:1]}}).encode())]).events
     assert only_known.select("type", "name", "position_y", "extra").rows() == [("A:B", "x:y:z", 2, None)]
+
+
+def test_an_unknown_field_is_found_beside_an_escaped_colon():
+    document = (b'{"metadata":{"matchId":"EUW1_2"},"info":{"gameId":2,"frames":[{"events":'
+                b'[{"type":"A","name":"x\\u003ay","novel":1}]}]}}')
+    events = parse_timelines([("EUW1_2_timeline.json", document)]).events
+    assert events.select("name", "extra").rows() == [("x:y", '{"novel":1}')]

@@ -168,14 +168,15 @@ LINES_PER_WRITE = 4096
 @contextmanager
 def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) -> Iterator[tuple[str, int]]:
     """The lines written to a temporary newline-delimited JSON file: its path as a SQL literal, and (with
-    ``count_colons``) how many ``:`` bytes the text holds."""
+    ``count_colons``) how many ``:`` the text holds, written or escaped (``\\u003a``; any ``\\u003`` escape is
+    counted, which can only count too many)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lines.ndjson"
         colons = 0
         with path.open("wb") as file:
             for start in range(0, len(lines), LINES_PER_WRITE):
                 text = b"\n".join(lines[start:start + LINES_PER_WRITE])
-                colons += text.count(b":") if count_colons else 0
+                colons += text.count(b":") + text.count(b"\\u003") if count_colons else 0
                 file.write(text)
                 file.write(b"\n")
         yield literal(str(path)), colons
@@ -249,9 +250,10 @@ def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame,
     many events each list holds.
 
     The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
-    ``:`` is otherwise only inside a string, so when the text holds exactly as many as the fields and text
-    values read account for, no event has a field the schema does not know (nor a null one). Otherwise a
-    second pass lists the keys of every event and the lists are read again with the unknown fields as JSON.
+    ``:`` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
+    fields and text values read account for, and exactly as many only if no event has a field the schema
+    does not know (nor a null one). Otherwise a second pass lists the keys of every event and the lists are
+    read again with the unknown fields as JSON.
     """
     with ndjson_file(event_lists, count_colons=True) as (source, colons), connect() as connection:
         events, counts = event_rows(read_typed(connection, source, event_list_type(list(EVENT_TYPES))))
