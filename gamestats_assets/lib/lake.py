@@ -112,11 +112,11 @@ def physically_partitioned(partitions_def: dg.PartitionsDefinition, metadata: Ma
     """Whether a partitioned table's files are laid out in a folder per partition key.
 
     Daily tables are, so a day's rewrite touches only that day's files, unless their definition metadata sets
-    ``physical_partitioning`` to false: Delta's partitioned write costs about twice an unpartitioned one, and a
-    table written one day per run keeps one day per file anyway, whose column statistics confine a day's
-    read and replace to that day's files (a run over several days writes files holding several days, which a
-    later one-day replace rewrites without that day). Dynamic-partitioned tables (one key per match, per
-    player) never are, to avoid a folder per key.
+    ``physical_partitioning`` to false: Delta's partitioned write costs about twice the CPU of an
+    unpartitioned one, and a table written one day per run keeps one day per file anyway, whose column
+    statistics confine a day's read and replace to that day's files (a run over several days writes files
+    holding several days, which a later one-day replace rewrites without that day). Dynamic-partitioned
+    tables (one key per match, per player) never are, to avoid a folder per key.
     """
     if not isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
         return False
@@ -236,8 +236,8 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     """Stores polars frames as Delta tables under ``root``; partitioned writes replace exactly their keys.
 
     Daily tables are physically partitioned by their partition column unless their metadata says otherwise,
-    dynamic-partitioned ones are not (``physically_partitioned``). Inputs annotated ``pl.LazyFrame`` are returned as lazy scans, and an input whose
-    metadata names ``columns`` reads only those.
+    dynamic-partitioned ones are not (``physically_partitioned``). Inputs annotated ``pl.LazyFrame`` are
+    returned as lazy scans, and an input whose metadata names ``columns`` reads only those.
     """
 
     root: str

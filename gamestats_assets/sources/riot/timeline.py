@@ -204,7 +204,8 @@ def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -
 
 
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
-EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())}).empty_table()).schema
+EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())})
+                             .empty_table()).schema
 
 
 def unknown_fields(keys: list[str]) -> list[str]:
