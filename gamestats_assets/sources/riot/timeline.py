@@ -176,7 +176,8 @@ def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) ->
         with path.open("wb") as file:
             for start in range(0, len(lines), LINES_PER_WRITE):
                 text = b"\n".join(lines[start:start + LINES_PER_WRITE])
-                colons += text.count(b":") + text.count(b"\\u003") if count_colons else 0
+                if count_colons:
+                    colons += text.count(b":") + (text.count(b"\\u003") if b"\\" in text else 0)
                 file.write(text)
                 file.write(b"\n")
         yield literal(str(path)), colons
