@@ -2,7 +2,8 @@
 
 Generates ``--matches`` synthetic games in memory first (not timed: the emitter's JSON is fed straight to
 the parser, as from landing files already read), then times parsing every timeline and match and writing
-the four ETL tables to Delta in a temporary folder the way the pipeline's lake does (one day's partition). Prints one JSON object: events per second for parsing
+the four ETL tables to Delta in a temporary folder the way the pipeline's lake does (one day's partition, laid
+out as the ETL asset's definition says). Prints one JSON object: events per second for parsing
 alone and for parsing plus the lake write, by the wall clock and per CPU-second of this process (all its
 threads), which a machine shared with other work does not distort.
 
@@ -18,8 +19,10 @@ import time
 
 import polars as pl
 
+from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import write_partitions
+from gamestats_assets.lib.lake import physically_partitioned, write_partitions
+from gamestats_assets.lib.partitions import daily_partitions
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 DAY = dt.date(2026, 11, 20)
@@ -45,7 +48,7 @@ def main() -> None:
         for name, frame in (("matches", matches.matches), ("participants", matches.participants),
                             ("timeline_events", timelines.events), ("participant_frames", timelines.frames)):
             write_partitions(os.path.join(lake, name), frame.with_columns(pl.lit(DAY).alias("date")), "date", [DAY],
-                             physical_partitioning=True)
+                             physical_partitioning=physically_partitioned(daily_partitions, ETL_METADATA))
         written, written_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     events = timelines.events.height
     print(json.dumps({

@@ -9,6 +9,7 @@ from deltalake import DeltaTable
 
 from gamestats_assets.lib.lake import (
     INPUT_COLUMNS,
+    PHYSICAL_PARTITIONING,
     RUN_ROWS,
     DeltaLakeIOManager,
     LakePartitionError,
@@ -29,12 +30,40 @@ MATCHES = dg.DynamicPartitionsDefinition(name="test_match")
 )
 def daily_rows(context: dg.AssetExecutionContext) -> pl.DataFrame:
     """Three rows per day; the value is the day of month times the run's multiplier tag."""
+    return three_rows_a_day(context)
+
+
+def three_rows_a_day(context: dg.AssetExecutionContext) -> pl.DataFrame:
     factor = int(context.run.tags.get("factor", "1"))
     days = [dt.date.fromisoformat(k) for k in context.partition_keys]
     return pl.DataFrame(
         {"date": [d for d in days for _ in range(3)], "row": [i for _ in days for i in range(3)],
          "value": [d.day * factor for d in days for _ in range(3)]}
     )
+
+
+@dg.asset(
+    key=["t", "etl", "daily_unfoldered"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date", PHYSICAL_PARTITIONING: False},
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def daily_unfoldered(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    """``daily_rows`` in a daily table written without a folder per day."""
+    return three_rows_a_day(context)
+
+
+@dg.asset(
+    key=["t", "std", "unfoldered_doubled"],
+    partitions_def=DAILY,
+    io_manager_key="lake",
+    metadata={"partition_column": "date"},
+    ins={"rows": dg.AssetIn(["t", "etl", "daily_unfoldered"])},
+)
+def unfoldered_doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
+    """``daily_doubled`` over the table without a folder per day."""
+    return doubled(context, rows)
 
 
 @dg.asset(
@@ -47,6 +76,10 @@ def daily_rows(context: dg.AssetExecutionContext) -> pl.DataFrame:
 )
 def daily_doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
     """The upstream rows of this run's days, value doubled, with the days it was given recorded."""
+    return doubled(context, rows)
+
+
+def doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
     context.add_output_metadata({"days_read": sorted({d.isoformat() for d in rows["date"]})})
     return rows.with_columns(value=pl.col("value") * 2)
 
@@ -123,6 +156,26 @@ def test_one_partition_replaces_only_itself_and_rerun_changes_nothing(lake):
     assert by_day == {dt.date(2026, 1, 1): 3, dt.date(2026, 1, 2): 60, dt.date(2026, 1, 3): 9}
     assert first.height == again.height == 9
     assert again.sort("date", "row").equals(first.sort("date", "row"))
+
+
+def test_a_daily_table_without_day_folders_replaces_and_reads_exactly_its_days(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    run([daily_unfoldered], lake, instance, tags=range_tags("2026-01-01", "2026-01-03"))
+    run([daily_unfoldered], lake, instance, partition_key="2026-01-04")
+    run([daily_unfoldered], lake, instance, partition_key="2026-01-02", tags={"factor": "10"})
+    run([daily_unfoldered], lake, instance, partition_key="2026-01-04", tags={"factor": "10"})
+    result = run([daily_unfoldered, unfoldered_doubled], lake, instance, partition_key="2026-01-03",
+                 selection=[unfoldered_doubled])
+
+    rows = table(lake, "t", "etl", "daily_unfoldered")
+    by_day = dict(rows.group_by("date").agg(pl.col("value").sum()).iter_rows())
+    assert by_day == {dt.date(2026, 1, 1): 3, dt.date(2026, 1, 2): 60, dt.date(2026, 1, 3): 9, dt.date(2026, 1, 4): 120}
+    assert rows.height == 12
+    days_read = result.asset_materializations_for_node("t__std__unfoldered_doubled")[0].metadata["days_read"].value
+    assert days_read == ["2026-01-03"]
+    unfoldered = DeltaTable(lake.table_uri(dg.AssetKey(["t", "etl", "daily_unfoldered"])))
+    assert unfoldered.metadata().partition_columns == []
+    assert not any("date=" in path for path in unfoldered.file_uris())
 
 
 def test_single_run_backfill_writes_each_day_of_the_range_in_one_commit(lake):

@@ -91,11 +91,14 @@ def test_gzip_and_unknown_event_types_and_fields_are_kept(tmp_path):
     document = json.loads((FIXTURES / "match_v5_ranked_timeline.json").read_text())
     document["info"]["frames"][3]["events"].append(
         {"type": "FEAT_OF_STRENGTH_X", "timestamp": 180500, "participantId": 4, "newField": {"a": 1}})
+    document["info"]["frames"][4]["events"][0]["laterField"] = [1, "x"]
     (tmp_path / "JP1_323466834_timeline.json.gz").write_bytes(gzip.compress(json.dumps(document).encode()))
     shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / "JP1_323466834.json")
     _, timelines = parse_folder(tmp_path)
     unknown = timelines.events.filter(type="FEAT_OF_STRENGTH_X").row(0, named=True)
     assert unknown["participant_id"] == 4 and json.loads(unknown["extra"]) == {"newField": {"a": 1}}
+    assert [json.loads(e) for e in timelines.events["extra"].drop_nulls()] == [{"newField": {"a": 1}},
+                                                                              {"laterField": [1, "x"]}]
     assert timelines.events.height == 1280 + 1
     with_damage = sum("victimDamageDealt" in e for f in document["info"]["frames"] for e in f["events"])
     assert timelines.events["victim_damage_dealt"].is_not_null().sum() == with_damage
@@ -120,3 +123,23 @@ def test_bad_files_are_rejected_with_a_reason():
     assert "not a match-v5 MatchDto" in reasons["broken.json"]
     assert "duplicate of a.json" in reasons["b.json"]
     assert "a timeline" in reasons["timeline.json"]
+
+
+def test_unknown_fields_are_found_beside_colons_in_strings_and_null_fields():
+    frames = [{"events": [{"type": "A:B", "timestamp": 1, "name": "x:y:z", "position": {"x": 1, "y": 2}}]},
+              {"events": []},
+              {"events": [{"type": "C", "timestamp": 2, "killerId": None, "novel": 5}]}]
+    document = {"metadata": {"matchId": "EUW1_1"}, "info": {"gameId": 1, "frames": frames}}
+    events = parse_timelines([("EUW1_1_timeline.json", json.dumps(document).encode())]).events
+    assert events.select("type", "name", "position_x", "killer_id", "extra", "frame_index").rows() == [
+        ("A:B", "x:y:z", 1, None, None, 0), ("C", None, None, None, '{"novel":5}', 2)]
+    only_known = parse_timelines([("EUW1_1_timeline.json", json.dumps({**document, "info": {
+        "gameId": 1, "frames": frames[:1]}}).encode())]).events
+    assert only_known.select("type", "name", "position_y", "extra").rows() == [("A:B", "x:y:z", 2, None)]
+
+
+def test_an_unknown_field_is_found_beside_an_escaped_colon():
+    document = (b'{"metadata":{"matchId":"EUW1_2"},"info":{"gameId":2,"frames":[{"events":'
+                b'[{"type":"A","name":"x\\u003ay","novel":1}]}]}}')
+    events = parse_timelines([("EUW1_2_timeline.json", document)]).events
+    assert events.select("name", "extra").rows() == [("x:y", '{"novel":1}')]

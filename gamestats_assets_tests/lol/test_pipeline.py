@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 from deltalake import DeltaTable
 
@@ -45,6 +46,10 @@ def check_metadata(result, name):
 
 def lake_rows(data_dir: Path, table: str) -> int:
     return DeltaTable(str(data_dir / "lake" / "lol" / "etl" / table)).to_pyarrow_table().num_rows
+
+
+def rows_by_day(data_dir: Path, table: str) -> dict:
+    return dict(pl.read_delta(str(data_dir / "lake" / "lol" / "etl" / table)).group_by("date").len().iter_rows())
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +86,14 @@ def test_synthetic_days_are_published(synthetic, pg_url):
 
 def test_rerunning_a_day_duplicates_nothing(synthetic, pg_url):
     data_dir, defs, instance, *_ = synthetic
-    before = {t: lake_rows(data_dir, t) for t in ("matches", "timeline_events", "participant_frames")}
+    tables = ("matches", "participants", "timeline_events", "participant_frames")
+    before = {t: rows_by_day(data_dir, t) for t in tables}
     assert run(defs, lol_keys(defs, partitioned=True), instance, partition_key=DAYS[1].isoformat()).success
     assert run(defs, lol_keys(defs, partitioned=False), instance).success
-    assert {t: lake_rows(data_dir, t) for t in before} == before
+    assert {t: rows_by_day(data_dir, t) for t in tables} == before
+    assert all(set(before[t]) == set(DAYS) for t in tables)
+    assert all(DeltaTable(str(data_dir / "lake" / "lol" / "etl" / t)).metadata().partition_columns == []
+               for t in tables)
 
 
 def drop_real_files(folder: Path) -> None:

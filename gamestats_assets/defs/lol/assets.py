@@ -18,6 +18,7 @@ from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
 from gamestats_assets.generator.emitters.lol import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata, landing_files
+from gamestats_assets.lib.lake import PARTITION_COLUMN, PHYSICAL_PARTITIONING
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitioned import days_of, per_partition
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
@@ -89,13 +90,18 @@ CHECKED_ETL = {
 }
 
 
+ETL_METADATA = {PARTITION_COLUMN: "date", PHYSICAL_PARTITIONING: False}
+"""The ETL tables are daily but written without a folder per day: each is written whole for a day, and the
+unpartitioned write costs half (``physically_partitioned``)."""
+
+
 def etl_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "etl", name])
 
 
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=etl_key(name), io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
-                            metadata={"partition_column": "date"}, description=description)
+                            metadata=ETL_METADATA, description=description)
           for name, description in ETL_DESCRIPTIONS.items()},
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),

@@ -220,16 +220,20 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
         readable.append((name, match_id, info.frames, b"\n" in data))
     try:
         events, frames = timeline_tables(readable)
-    except (duckdb.Error, pl.exceptions.PolarsError):
+    except UNREADABLE:
         parts = []
         for one in readable:
             try:
                 parts.append(timeline_tables([one]))
-            except (duckdb.Error, pl.exceptions.PolarsError) as error:
+            except UNREADABLE as error:
                 rejects.append(Reject(one[0], f"events or participant frames not in the match-v5 shape: {error}"))
         events = pl.concat([e for e, _ in parts], how="diagonal_relaxed") if parts else timeline_tables([])[0]
         frames = pl.concat([f for _, f in parts]) if parts else timeline_tables([])[1]
     return ParsedTimelines(events, frames, rejects)
+
+
+UNREADABLE = (duckdb.Error, pl.exceptions.PolarsError, timeline.ShapeError)
+"""How the timeline reader refuses a batch holding a file whose events or participant frames are malformed."""
 
 
 def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:

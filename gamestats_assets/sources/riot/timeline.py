@@ -1,31 +1,34 @@
 """MatchTimelineDto → columns, vectorised: events and participant frames are parsed by DuckDB's JSON reader.
 
-msgspec walks each document once, keeping every event and participant frame as its raw JSON text
-(``msgspec.Raw``, no Python object per field); the raw texts of a whole batch are written as
-newline-delimited JSON and read by DuckDB's ``read_json`` against explicit columns, in C++ over all cores
-(flat records read several times faster there than in Arrow's or polars' JSON readers). Every event
-field is kept: a first pass lists the keys of every event, and fields the schema does not list are read
-as JSON and land in ``extra``. Participant frames keep the fields of ``FRAME_FIELDS``.
+msgspec walks each document once, keeping per frame the raw JSON text of its event list and of each
+participant frame (``msgspec.Raw``: no Python object per event or field). The raw texts of a whole batch
+are written as newline-delimited JSON, one frame's event list or one participant frame per line, and read by
+DuckDB's ``read_json`` against explicit types, in C++ over all cores; a value of the wrong type fails the
+read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source preserves row order), so each row is
+placed by its line alone. The event lists come back as one Arrow list of event structs whose fields are the
+columns, without a copy. Every event field is kept: when the text's ``:`` count shows a field the typed read
+did not account for, a second pass lists the keys of every event, and fields the schema does not list are
+read as JSON and land in ``extra`` (``event_structs``); the damage lists of a champion kill are kept as JSON
+as delivered. Participant frames keep the fields of ``FRAME_FIELDS``.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
-from collections.abc import Sequence
-from itertools import chain
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import duckdb
 import msgspec
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
-DAMAGE = pa.list_(pa.struct([("basic", pa.bool_()), ("magicDamage", pa.int64()), ("name", pa.string()),
-                             ("participantId", pa.int64()), ("physicalDamage", pa.int64()),
-                             ("spellName", pa.string()), ("spellSlot", pa.int64()), ("trueDamage", pa.int64()),
-                             ("type", pa.string())]))
 EVENT_FIELDS = {
     "type": pa.string(), "timestamp": pa.int64(), "realTimestamp": pa.int64(), "participantId": pa.int64(),
     "itemId": pa.int64(), "afterId": pa.int64(), "beforeId": pa.int64(), "goldGain": pa.int64(),
@@ -37,12 +40,11 @@ EVENT_FIELDS = {
     "transformType": pa.string(), "gameId": pa.int64(), "winningTeam": pa.int64(), "actualStartTime": pa.int64(),
     "featType": pa.int64(), "featValue": pa.int64(),
     "assistingParticipantIds": pa.list_(pa.int64()), "position": POSITION,
-    "victimDamageDealt": DAMAGE, "victimDamageReceived": DAMAGE,
 }
-"""Every field of the documented match-v5 event types (which are set depends on ``type``)."""
-EVENT_SCALARS = [f for f, t in EVENT_FIELDS.items()
-                 if f not in ("assistingParticipantIds", "position", "victimDamageDealt", "victimDamageReceived")]
+"""Every typed field of the documented match-v5 event types (which are set depends on ``type``)."""
+EVENT_SCALARS = [f for f in EVENT_FIELDS if f not in ("assistingParticipantIds", "position")]
 DAMAGE_FIELDS = ("victimDamageDealt", "victimDamageReceived")
+"""The damage lists of a ``CHAMPION_KILL`` (``VictimDamageDto``), kept as JSON text."""
 
 FRAME_SCALARS = ("participantId", "level", "xp", "totalGold", "currentGold", "goldPerSecond", "minionsKilled",
                  "jungleMinionsKilled", "timeEnemySpentControlled")
@@ -59,13 +61,17 @@ FRAME_FIELDS = {
 }
 
 
+class ShapeError(ValueError):
+    """Events or participant frames that are not in the match-v5 shape (a list of objects, objects)."""
+
+
 def snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 class RawFrame(msgspec.Struct):
     timestamp: int | None = None
-    events: list[msgspec.Raw] = []
+    events: msgspec.Raw = msgspec.Raw(b"[]")
     participantFrames: dict[str, msgspec.Raw] = {}
 
 
@@ -97,38 +103,46 @@ def one_line(raw: msgspec.Raw) -> bytes:
 
 @dataclass
 class Batch:
-    """Raw events and participant frames of a batch of timelines; per frame, where it is and how many events
-    and participant frames it holds."""
+    """Per frame of a batch of timelines: its raw event list, its match, index and timestamp, and how many
+    participant frames it holds; the raw participant frames and their participant ids."""
 
-    events: list[bytes | msgspec.Raw] = field(default_factory=list)
+    event_lists: list[bytes | msgspec.Raw] = field(default_factory=list)
     states: list[bytes | msgspec.Raw] = field(default_factory=list)
     state_participant: list[str] = field(default_factory=list)
     frame_match: list[str] = field(default_factory=list)
     frame_index: list[int] = field(default_factory=list)
     frame_timestamp: list[int | None] = field(default_factory=list)
-    frame_events: list[int] = field(default_factory=list)
     frame_states: list[int] = field(default_factory=list)
 
     def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
-        events = chain.from_iterable(frame.events for frame in frames)
+        event_lists = [frame.events for frame in frames]
         states = chain.from_iterable(frame.participantFrames.values() for frame in frames)
-        self.events.extend(map(one_line, events) if multiline else events)
+        self.event_lists.extend(map(one_line, event_lists) if multiline else event_lists)
         self.states.extend(map(one_line, states) if multiline else states)
         self.state_participant.extend(chain.from_iterable(frame.participantFrames for frame in frames))
         self.frame_match.extend([match_id] * len(frames))
         self.frame_index.extend(range(len(frames)))
         self.frame_timestamp.extend([frame.timestamp for frame in frames])
-        self.frame_events.extend([len(frame.events) for frame in frames])
         self.frame_states.extend([len(frame.participantFrames) for frame in frames])
 
-    def per_frame(self, counts: list[int]) -> pl.DataFrame:
+    def per_frame(self, counts: np.ndarray) -> pl.DataFrame:
         """``match_id``, ``frame_index`` and ``timestamp`` of each frame, repeated ``counts`` times."""
+        rows = pl.Series(np.repeat(np.arange(len(counts), dtype=np.uint32), counts))
         return pl.DataFrame({
-            "match_id": pl.Series(self.frame_match, dtype=pl.String),
-            "frame_index": pl.Series(self.frame_index, dtype=pl.Int32),
-            "timestamp": pl.Series(self.frame_timestamp, dtype=pl.Int64),
-            "repeat": pl.Series(counts, dtype=pl.Int64),
-        }).select(pl.exclude("repeat").repeat_by("repeat").explode())
+            "match_id": pl.Series(self.frame_match, dtype=pl.String).gather(rows),
+            "frame_index": pl.Series(self.frame_index, dtype=pl.Int32).gather(rows),
+            "timestamp": pl.Series(self.frame_timestamp, dtype=pl.Int64).gather(rows),
+        })
+
+    def event_index(self, counts: np.ndarray) -> pl.Series:
+        """The index of each event within its match, the frames holding ``counts`` events each (a match's
+        frames are consecutive, the first with index 0)."""
+        counts = counts.astype(np.int64)
+        first_of_frame = np.cumsum(counts) - counts
+        starts = np.asarray(self.frame_index, dtype=np.int64) == 0
+        first_of_match = first_of_frame[starts][np.cumsum(starts) - 1]
+        first = np.repeat(first_of_match, counts)
+        return pl.Series("event_index", (np.arange(len(first)) - first).astype(np.int32))
 
 
 def duckdb_type(data_type: pa.DataType) -> str:
@@ -147,60 +161,149 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def read_ndjson(lines: list[bytes | msgspec.Raw], fields: dict[str, pa.DataType], columns: list[str],
-                keep_unknown: bool) -> pl.DataFrame:
-    """Newline-delimited JSON objects → one row per line, in line order: the SQL ``columns`` over ``fields``
-    (a missing field is null), and with ``keep_unknown`` an ``extra`` column holding any other fields as a
-    JSON object (null when a line has none)."""
+LINES_PER_WRITE = 4096
+"""Lines joined per write of the temporary file: no whole copy of a batch's text in memory."""
+
+
+@contextmanager
+def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) -> Iterator[tuple[str, int]]:
+    """The lines written to a temporary newline-delimited JSON file: its path as a SQL literal, and (with
+    ``count_colons``) how many ``:`` the text holds, written or escaped (``\\u003a``; any ``\\u003`` escape is
+    counted, which can only count too many)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lines.ndjson"
-        path.write_bytes(b"\n".join(lines))
-        source = literal(str(path))
-        with duckdb.connect() as connection:
-            unknown = []
-            if keep_unknown and lines:
-                keys = connection.sql(f"SELECT DISTINCT unnest(json_keys(json)) FROM read_ndjson_objects({source})")
-                unknown = sorted(key for (key,) in keys.fetchall() if key not in fields)
-            types = {**{name: duckdb_type(t) for name, t in fields.items()}, **dict.fromkeys(unknown, "JSON")}
-            spec = "{" + ", ".join(f"{literal(name)}: {literal(t)}" for name, t in types.items()) + "}"
-            extra = (f"CASE WHEN {' OR '.join(f'{quoted(u)} IS NOT NULL' for u in unknown)} THEN json_object("
-                     + ", ".join(f"{literal(u)}, {quoted(u)}" for u in unknown) + ")::VARCHAR END"
-                     if unknown else "NULL::VARCHAR")
-            selected = [*columns, f"{extra} AS extra"] if keep_unknown else columns
-            query = (f"SELECT ordinality, {', '.join(selected)} FROM read_json({source}, "
-                     f"format='newline_delimited', columns={spec}) WITH ORDINALITY")
-            table = pl.from_arrow(connection.sql(query).to_arrow_table())
-    if not table["ordinality"].is_sorted():
-        table = table.sort("ordinality")
-    return table.drop("ordinality")
+        colons = 0
+        with path.open("wb") as file:
+            for start in range(0, len(lines), LINES_PER_WRITE):
+                text = b"\n".join(lines[start:start + LINES_PER_WRITE])
+                if count_colons:
+                    colons += text.count(b":") + (text.count(b"\\u003") if b"\\" in text else 0)
+                file.write(text)
+                file.write(b"\n")
+        yield literal(str(path)), colons
 
 
-EVENT_COLUMNS = [
-    *[f"{quoted(f)} AS {snake(f)}" for f in EVENT_SCALARS],
-    '"assistingParticipantIds" AS assisting_participant_ids',
-    'position.x AS position_x', 'position.y AS position_y',
-    *[f"to_json({quoted(f)})::VARCHAR AS {snake(f)}" for f in DAMAGE_FIELDS],
-]
-FRAME_COLUMNS = [
-    *[f"{quoted(f)} AS {snake(f)}" for f in FRAME_SCALARS if f != "participantId"],
-    'position.x AS position_x', 'position.y AS position_y',
-    *[f'"damageStats".{quoted(f)} AS {snake(f)}' for f in DAMAGE_STATS],
-    *[f'"championStats".{quoted(f)} AS {snake(f)}' for f in CHAMPION_STATS],
-]
+def connect() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(config={"preserve_insertion_order": True})
+    connection.sql("SET produce_arrow_string_view = true")
+    return connection
+
+
+def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:
+    """One row per line of ``source``, in line order, of the DuckDB-typed ``columns`` (a missing field is null,
+    a value of another type an error); a single column ``json`` is each line's whole value."""
+    spec = "{" + ", ".join(f"{literal(name)}: {literal(t)}" for name, t in columns.items()) + "}"
+    records = "false" if list(columns) == ["json"] else "true"
+    return connection.sql(f"SELECT * FROM read_json({source}, format='newline_delimited', records={records}, "
+                          f"columns={spec})").to_arrow_table()
+
+
+def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -> list[str]:
+    """The distinct keys of the objects the JSON ``path`` selects in every line of ``source``."""
+    return [key for (key,) in connection.sql(f"SELECT DISTINCT unnest(flatten(json_keys(json, {literal(path)}))) "
+                                             f"FROM read_ndjson_objects({source})").fetchall()]
+
+
+EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
+EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())})
+                             .empty_table()).schema
+
+
+def unknown_fields(keys: list[str]) -> list[str]:
+    return sorted(key for key in keys if key not in EVENT_TYPES)
+
+
+def event_list_type(keys: list[str]) -> dict[str, str]:
+    """A line of event lists as one ``json`` column: a list of events with the typed fields among ``keys``
+    (``type`` always), and the fields of ``keys`` the schema does not know as JSON. A typed field no event of
+    the batch has is not read at all."""
+    present = set(keys) | {"type"}
+    types = {**{name: t for name, t in EVENT_TYPES.items() if name in present},
+             **dict.fromkeys(unknown_fields(keys), "JSON")}
+    return {"json": "STRUCT(" + ", ".join(f"{quoted(name)} {t}" for name, t in types.items()) + ")[]"}
+
+
+def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
+    """The events of the ``json`` event lists, one row each in order, and how many each list holds."""
+    column = lists.column("json")
+    if column.null_count:
+        raise ShapeError("a frame's events are not a list")
+    counts = np.concatenate([chunk.value_lengths().to_numpy(zero_copy_only=False) for chunk in column.chunks]
+                            or [np.zeros(0, dtype=np.int32)])
+    events = pa.chunked_array([chunk.flatten() for chunk in column.chunks], type=column.type.value_type)
+    if events.null_count:
+        raise ShapeError("an event is not an object")
+    return pl.from_arrow(pa.Table.from_struct_array(events)), counts
+
+
+def colons_read(events: pl.DataFrame) -> int:
+    """How many ``:`` the JSON text of ``events`` holds if nothing but what was read is in it: one per field
+    of an event and of its position, and those inside its text values (strings, damage lists as JSON)."""
+    fields = sum(events.height - events[name].null_count() for name in events.columns)
+    if "position" in events.columns:
+        position = events["position"]
+        fields += sum((position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy")
+    return fields + sum(events[name].str.count_matches(":", literal=True).sum()
+                        for name, dtype in events.schema.items() if dtype == pl.String)
+
+
+def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
+    """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
+    many events each list holds.
+
+    The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
+    ``:`` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
+    fields and text values read account for, and exactly as many only if no event has a field the schema
+    does not know (nor a null one). Otherwise a second pass lists the keys of every event and the lists are
+    read again with the unknown fields as JSON.
+    """
+    with ndjson_file(event_lists, count_colons=True) as (source, colons), connect() as connection:
+        events, counts = event_rows(read_typed(connection, source, event_list_type(list(EVENT_TYPES))))
+        if colons != colons_read(events):
+            keys = object_keys(connection, source, "$[*]") if event_lists else []
+            events, counts = event_rows(read_typed(connection, source, event_list_type(keys)))
+    return events, counts
+
+
+def extra_fields(unknown: list[str]) -> pl.Expr:
+    """The ``unknown`` JSON fields of an event as one JSON object, null when it has none."""
+    if not unknown:
+        return pl.lit(None, dtype=pl.String)
+    pairs = [pl.lit(json.dumps(name, ensure_ascii=False) + ":") + pl.col(name) for name in unknown]
+    body = pl.concat_str(pairs, separator=",", ignore_nulls=True)
+    return pl.when(pl.any_horizontal(pl.col(unknown).is_not_null())).then(pl.lit("{") + body + pl.lit("}"))
 
 
 def events_table(batch: Batch) -> pl.DataFrame:
     """The events of ``batch``: one row per event, key (match_id, event_index)."""
-    where = batch.per_frame(batch.frame_events)
-    table = read_ndjson(batch.events, EVENT_FIELDS, EVENT_COLUMNS, keep_unknown=True)
-    return pl.concat([where.select("match_id", pl.int_range(pl.len(), dtype=pl.Int32).over("match_id")
-                                   .alias("event_index"), "frame_index"), table], how="horizontal")
+    events, counts = event_structs(batch.event_lists)
+    where = batch.per_frame(counts)
+    unknown = unknown_fields(events.columns)
+    absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in events.columns]
+    return events.with_columns(absent).select(
+        where["match_id"], batch.event_index(counts), where["frame_index"],
+        *[pl.col(f).alias(snake(f)) for f in EVENT_SCALARS],
+        pl.col("assistingParticipantIds").alias("assisting_participant_ids"),
+        pl.col("position").struct.field("x").alias("position_x"),
+        pl.col("position").struct.field("y").alias("position_y"),
+        *[pl.col(f).alias(snake(f)) for f in DAMAGE_FIELDS],
+        extra_fields(unknown).alias("extra"),
+    )
 
 
 def frames_table(batch: Batch) -> pl.DataFrame:
     """The participant frames of ``batch``: one row per participant per frame, key (match_id, frame_index,
     participant_id; the participant id is the frame's key for it)."""
-    where = batch.per_frame(batch.frame_states).with_columns(
-        pl.Series("participant_id", batch.state_participant, pl.String).cast(pl.Int32))
-    return pl.concat([where, read_ndjson(batch.states, FRAME_FIELDS, FRAME_COLUMNS, keep_unknown=False)],
-                     how="horizontal")
+    with ndjson_file(batch.states) as (source, _), connect() as connection:
+        table = read_typed(connection, source, {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
+    where = batch.per_frame(np.asarray(batch.frame_states, dtype=np.int64))
+    stats = [(block, name) for block, names in (("damageStats", DAMAGE_STATS), ("championStats", CHAMPION_STATS))
+             for name in names]
+    return pl.from_arrow(table).select(
+        where["match_id"], where["frame_index"], where["timestamp"],
+        pl.Series("participant_id", batch.state_participant, pl.String).cast(pl.Int32),
+        *[pl.col(f).alias(snake(f)) for f in FRAME_SCALARS if f != "participantId"],
+        pl.col("position").struct.field("x").alias("position_x"),
+        pl.col("position").struct.field("y").alias("position_y"),
+        *[pl.col(block).struct.field(name).alias(snake(name)) for block, name in stats],
+    )
