@@ -20,7 +20,10 @@ import pgpq.encoders
 import pgpq.schema
 import polars as pl
 
+from gamestats_assets.lib.lake import FrameStream, Rows
+
 COPY_BATCH_ROWS = 1 << 16
+"""Rows of a frame or a lazy query encoded at a time (a stream comes in its own batches)."""
 
 BINARY_TYPES: dict[str, pl.DataType] = {
     "int2": pl.Int16(),
@@ -49,17 +52,20 @@ class CopyPayload:
     chunks: Iterable[bytes | memoryview]
 
 
-def encode(rows: pl.DataFrame | pl.LazyFrame, column_types: dict[str, str]) -> CopyPayload:
+def encode(rows: Rows, column_types: dict[str, str]) -> CopyPayload:
     """``rows`` encoded for ``COPY`` into columns of ``column_types`` ({column: udt_name}), batch by batch (a
-    lazy query runs in batches and is never collected whole).
+    lazy query or a stream is never collected whole).
 
     Binary when every column's type is in ``BINARY_TYPES`` and the first batch's values cast to it without
     loss (a later batch whose values do not raises the cast's error); CSV otherwise, leaving type errors to
     the server, as any text ``COPY`` would.
     """
-    schema = rows.collect_schema() if isinstance(rows, pl.LazyFrame) else rows.schema
-    batches = iter(rows.collect_batches(chunk_size=COPY_BATCH_ROWS) if isinstance(rows, pl.LazyFrame)
-                   else rows.iter_slices(COPY_BATCH_ROWS))
+    if isinstance(rows, FrameStream):
+        schema, batches = rows.schema, iter(rows.batches())
+    elif isinstance(rows, pl.LazyFrame):
+        schema, batches = rows.collect_schema(), iter(rows.collect_batches(chunk_size=COPY_BATCH_ROWS))
+    else:
+        schema, batches = rows.schema, rows.iter_slices(COPY_BATCH_ROWS)
     first = next(batches, None)
     casts = binary_casts(schema, column_types)
     if casts is not None and first is not None:

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import dagster as dg
 import polars as pl
@@ -110,6 +111,19 @@ def as_stream(rows: Rows) -> FrameStream:
     if isinstance(rows, pl.LazyFrame):
         return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS))
     return rows
+
+
+def schema_of(rows: Rows) -> pl.Schema:
+    """The columns of ``rows`` and their types."""
+    return rows.schema if isinstance(rows, FrameStream) else rows.collect_schema()
+
+
+def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
+    """``change`` (a select, a filter) applied to ``rows``: at once to a frame or a lazy query, batch by batch to a
+    stream."""
+    if isinstance(rows, FrameStream):
+        return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()))
+    return change(rows)
 
 
 def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
@@ -297,6 +311,15 @@ def table_filesystem(uri: str, storage_options: dict[str, str] | None) -> pafs.F
     return pafs.PyFileSystem(DeltaStorageHandler(uri, storage_options))
 
 
+def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
+    """The Arrow schema ``frame``'s columns are stored with in a Delta table's files: Delta's types (microsecond
+    timestamps, signed integers ...) as delta-rs maps them, text kept in the frame's own Arrow layout."""
+    given = frame.to_arrow().schema
+    stored = pa.schema(DeltaSchema.from_arrow(given).to_arrow())
+    return pa.schema([given.field(field.name) if field.type in (pa.string(), pa.binary()) else field
+                      for field in stored])
+
+
 class PartitionFiles:
     """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
     partition value (a new one every ``PARTITION_FILE_ROWS`` rows), row groups of at most ``ROW_GROUP_ROWS``,
@@ -307,7 +330,7 @@ class PartitionFiles:
     def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
         self.filesystem = table_filesystem(uri, storage_options)
         self.column, self.run = column, uuid.uuid4().hex
-        self.file_schema = pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}).to_arrow().schema
+        self.file_schema = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
         self.open: dict[str, tuple[str, pq.ParquetWriter, int]] = {}
         self.adds: list[AddAction] = []
 
@@ -386,6 +409,38 @@ def read_partitions(
     return scan.filter(pl.col(column).is_in(list(values)))
 
 
+def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
+                 storage_options: dict[str, str] | None = None) -> FrameStream:
+    """The rows ``read_partitions`` selects, read a Parquet row group at a time and only as they are asked for: a
+    consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
+    as a lazy scan reading ahead does. The files are read as this lake writes them; a table with deletion vectors
+    or column mapping is streamed from its lazy scan instead."""
+    scan = read_partitions(uri, column, values, storage_options)
+    schema = scan.collect_schema()
+    if not schema:
+        return as_stream(scan)
+    table = DeltaTable(uri, storage_options=storage_options)
+    if set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}:
+        return as_stream(scan)
+    partitioned_by = table.metadata().partition_columns
+    files = pl.DataFrame(pa.table(table.get_add_actions(flatten=True)))
+    if column in partitioned_by and values is not None:
+        files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
+    filesystem = table_filesystem(uri, storage_options)
+
+    def batches() -> Iterator[pl.DataFrame]:
+        for file in files.iter_rows(named=True):
+            constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name) for name in partitioned_by]
+            for batch in pq.ParquetFile(unquote(file["path"]), filesystem=filesystem).iter_batches(ROW_GROUP_ROWS):
+                frame = pl.from_arrow(batch).with_columns(constants)
+                frame = frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
+                                     for name in schema).cast(schema)
+                yield frame if column in partitioned_by or values is None else frame.filter(
+                    pl.col(column).is_in(list(values)))
+
+    return FrameStream(schema, batches)
+
+
 class DeltaLakeIOManager(dg.ConfigurableIOManager):
     """Stores polars frames as Delta tables under ``root``; partitioned writes replace exactly their keys.
 
@@ -439,13 +494,20 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
             }
         )
 
-    def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
-        """The rows of ``asset``'s table for ``partition_keys`` (every row when it is unpartitioned) as a lazy scan,
-        for a step that reads a table without taking it as an input (a publish, a copy): the rows then travel
-        batch by batch instead of as one frame."""
+    def selection(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
+        """``asset``'s table, and its partition column and the values of ``partition_keys`` (None when unpartitioned):
+        what a step reads of a table it does not take as an input (a publish, a copy, a count)."""
         column = asset.specs_by_key[asset.key].metadata.get(PARTITION_COLUMN) if asset.partitions_def else None
         values = partition_values(asset.partitions_def, partition_keys) if column is not None else None
-        return read_partitions(self.table_uri(asset.key), column, values, self.options())
+        return self.table_uri(asset.key), column, values
+
+    def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
+        """The rows of ``asset``'s table for ``partition_keys`` (every row when it is unpartitioned) as a lazy scan."""
+        return read_partitions(*self.selection(asset, partition_keys), self.options())
+
+    def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> FrameStream:
+        """``scan``'s rows read a row group at a time, only as they are asked for (``read_batches``)."""
+        return read_batches(*self.selection(asset, partition_keys), self.options())
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

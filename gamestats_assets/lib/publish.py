@@ -21,7 +21,7 @@ import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
-from gamestats_assets.lib.lake import PARTITION_COLUMN, DeltaLakeIOManager, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, FrameStream, partition_values
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
@@ -74,7 +74,7 @@ def run_partition_values(context: dg.AssetExecutionContext | dg.AssetCheckExecut
     return partition_values(spec.partitions_def, context.partition_keys)
 
 
-def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: pl.LazyFrame) -> int:
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream) -> int:
     """Write ``spec``'s rows of this run with its mode; nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
         return publisher.publish_partitions(
@@ -85,11 +85,9 @@ def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: pl.
     return publisher.replace_snapshot(conn, spec.table, frame)
 
 
-def lake_rows(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec) -> pl.LazyFrame:
-    """The run's rows of ``spec``'s lake table as a lazy scan: published batch by batch and counted without
-    ever being loaded whole."""
-    lake: DeltaLakeIOManager = context.resources.lake
-    return lake.scan(spec.source, context.partition_keys if spec.partitions_def else None)
+def run_keys(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec) -> list[str] | None:
+    """The partition keys of the run (None for an unpartitioned table)."""
+    return context.partition_keys if spec.partitions_def else None
 
 
 def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
@@ -129,7 +127,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
             try:
                 with conn.transaction():
                     for spec in selected:
-                        written[spec.asset_key] = write(conn, context, spec, lake_rows(context, spec))
+                        rows = context.resources.lake.batches(spec.source, run_keys(context, spec))
+                        written[spec.asset_key] = write(conn, context, spec, rows)
             except psycopg.Error as error:
                 failed = selected[len(written)].table
                 raise publisher.PublishError(
@@ -163,7 +162,7 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
             for spec in specs:
                 if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
                     continue
-                yield reconciliation(conn, context, spec, lake_rows(context, spec))
+                yield reconciliation(conn, context, spec, context.resources.lake.scan(spec.source, run_keys(context, spec)))
 
     return _reconcile
 

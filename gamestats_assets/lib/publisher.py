@@ -2,8 +2,8 @@
 
 Every write is one transaction: readers see the previous rows or the new ones, never a mix, and a failure
 anywhere leaves the previous rows in place. Rows travel by ``COPY``, binary from Arrow where the column
-types allow (see ``copy_encoding``), batch by batch: a frame or a lazy query (``Rows``), which is never
-collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather than rows deleted.
+types allow (see ``copy_encoding``), batch by batch: a frame, a lazy query or a stream of the lake's rows
+(``lake.Rows``), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather than rows deleted.
 Table and column names are always quoted identifiers, values never enter SQL text.
 """
 
@@ -18,14 +18,11 @@ import psycopg
 from psycopg import sql
 
 from gamestats_assets.lib import copy_encoding
+from gamestats_assets.lib.lake import FrameStream, Rows, mapped, schema_of
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
 """The partitions of ``schema.table`` live in ``<schema>_partitions`` (``sql/070``), so that the domain's schema
 lists only its published tables."""
-
-
-Rows = pl.DataFrame | pl.LazyFrame
-"""What is published: a frame, or a lazy query over the lake run batch by batch as the rows are sent."""
 
 
 class PublishError(RuntimeError):
@@ -61,7 +58,7 @@ def table_columns(conn: psycopg.Connection, table: str) -> list[str]:
 def aligned(conn: psycopg.Connection, table: str, frame: Rows) -> Rows:
     """``frame`` with its columns in the table's order; ``PublishError`` naming any mismatch."""
     columns = table_columns(conn, table)
-    schema = frame.collect_schema()
+    schema = schema_of(frame)
     missing, extra = set(columns) - set(schema), set(schema) - set(columns)
     if missing or extra:
         raise PublishError(
@@ -70,7 +67,7 @@ def aligned(conn: psycopg.Connection, table: str, frame: Rows) -> Rows:
     nested = [c for c, t in schema.items() if t.is_nested()]
     if nested:
         raise PublishError(f"columns {nested} are nested; published tables hold flat columns only")
-    return frame.select(columns)
+    return mapped(frame, lambda rows: rows.select(columns))
 
 
 def column_types(conn: psycopg.Connection, table: str | sql.Composed) -> dict[str, str]:
@@ -93,7 +90,7 @@ def copy_rows(conn: psycopg.Connection, table: str | sql.Composed, frame: Rows, 
     payload = copy_encoding.encode(frame, column_types(conn, target))
     options = sql.SQL(payload.format + (", FREEZE" if freeze else ""))
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in frame.collect_schema()), options
+        target, sql.SQL(", ").join(sql.Identifier(c) for c in schema_of(frame)), options
     )
     with conn.cursor() as cursor:
         with cursor.copy(statement) as copy:
@@ -114,10 +111,19 @@ def publish_partitions(
     A table partitioned in PostgreSQL by ``partition_column`` gets each partition exchanged
     (``exchange_partitions``); any other table has the partitions' rows deleted and the new ones copied.
     """
+    outside = ~pl.col(partition_column).is_in(list(partition_values))
+
+    def within_partitions(rows: pl.DataFrame) -> pl.DataFrame:
+        stray = rows.filter(outside).height
+        if stray:
+            raise PublishError(f"{stray} rows fall outside the partitions being published")
+        return rows
+
     frame = aligned(conn, table, frame)
-    stray = frame.lazy().filter(~pl.col(partition_column).is_in(list(partition_values))).select(pl.len()).collect().item()
-    if stray:
-        raise PublishError(f"{stray} rows fall outside the partitions being published")
+    if isinstance(frame, FrameStream):
+        frame = mapped(frame, within_partitions)
+    else:
+        within_partitions(frame.lazy().filter(outside).collect())
     if partitioned_by(conn, table) is not None:
         return exchange_partitions(conn, table, frame, partition_column, partition_values)
     with conn.transaction():
@@ -163,7 +169,8 @@ def exchange_partitions(
     with conn.transaction():
         staged = []
         for value in partition_values:
-            part = frame if len(partition_values) == 1 else frame.filter(pl.col(partition_column) == value)
+            part = frame if len(partition_values) == 1 else mapped(frame, lambda rows, value=value: rows.filter(
+                pl.col(partition_column) == value))
             staging, copied = stage_partition(conn, table, partition_column, value, part)
             staged.append((value, staging))
             rows += copied
@@ -271,7 +278,7 @@ def insert_if_absent(conn: psycopg.Connection, table: str, frame: Rows, key_colu
     """
     frame = aligned(conn, table, frame)
     staging = sql.Identifier("staging_" + split_table(table)[1])
-    columns = sql.SQL(", ").join(sql.Identifier(c) for c in frame.collect_schema())
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in schema_of(frame))
     with conn.transaction():
         conn.execute(
             sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(staging, qualified(table))

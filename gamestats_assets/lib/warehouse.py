@@ -13,10 +13,13 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake import PARTITION_COLUMN, DeltaLakeIOManager, Rows, arrow_stream, partition_values
+from gamestats_assets.lib.lake import PARTITION_COLUMN, DeltaLakeIOManager, Rows, arrow_stream, as_stream, partition_values
 from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
+WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
+"""How a step's connection to ``warehouse.duckdb`` runs: a copy of a large table spills to disk rather than holding
+its uncommitted rows in memory, and is inserted in parallel (the rows of a copy have no order to keep)."""
 
 
 def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
@@ -46,8 +49,9 @@ def write_table(
     stream of Arrow batches (``lake.arrow_stream``), read once: a lazy scan of the lake is never collected whole.
     """
     target = _quoted(schema, table)
-    conn.register("incoming", arrow_stream(frame))
-    conn.register("incoming_columns", arrow_stream(frame.head(0)))
+    rows = as_stream(frame)
+    conn.register("incoming", arrow_stream(rows))
+    conn.register("incoming_columns", arrow_stream(pl.DataFrame(schema=rows.schema)))
     try:
         conn.execute("BEGIN")
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
@@ -94,7 +98,7 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
             for key, source in mirrors.items():
                 if key in context.selected_asset_keys:
                     rows = write_table(conn, domain, source.key.path[-1],
-                                       lake.scan(source, context.partition_keys if partitions_def else None),
+                                       lake.batches(source, context.partition_keys if partitions_def else None),
                                        partition_column(source), values)
                     yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": rows})
 
