@@ -26,6 +26,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -278,12 +279,19 @@ def commit_partition_files(
     storage_options: dict[str, str] | None,
 ) -> None:
     """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
-    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``),
-    then committed as the partitions' only files (new columns added to the table's schema)."""
+    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``; a
+    batch is written while the next is made), then committed as the partitions' only files (new columns added to
+    the table's schema)."""
     files = PartitionFiles(uri, frames.schema, column, storage_options)
     try:
-        for frame in frames.batches():
-            files.write(frame)
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = None
+            for frame in frames.batches():
+                if written is not None:
+                    written.result()
+                written = writer.submit(files.write, frame)
+            if written is not None:
+                written.result()
     finally:
         adds = files.close()
     schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
