@@ -15,7 +15,10 @@ on the new version (``COMMIT_ATTEMPTS``): a partition write replaces the partiti
 writer's rows win and no one sees a mix.
 
 Rows reach the writer batch by batch (``Rows``): a frame, a lazy query that is never collected whole, or a
-``FrameStream`` (a day too large to hold in memory), still in one commit per write.
+``FrameStream`` (a day too large to hold in memory), still in one commit per write. A physically partitioned
+table's files are written here as the rows come (``PartitionFiles``) and committed by delta-rs: its own
+partitioned writer holds every row of a partition until it writes them. Steps that send a table elsewhere read it
+back a row group at a time (``read_batches``).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ WRITE_BATCH_ROWS = 100_000
 ROW_GROUP_ROWS = 1 << 16
 """Rows per Parquet row group of a physically partitioned table: a reader streams a table a row group at a time."""
 PARTITION_FILE_ROWS = 1 << 20
+"""Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
@@ -192,8 +196,9 @@ def write_partitions(
     storage_options: dict[str, str] | None = None,
     writer_properties: WriterProperties | None = None,
 ) -> int:
-    """Replace the rows whose ``column`` is in ``values`` by ``rows``, in one commit (Parquet written with
-    ``writer_properties`` when given); return how many rows were written.
+    """Replace the rows whose ``column`` is in ``values`` by ``rows``, in one commit; return how many rows were
+    written. A physically partitioned table gets files of ``PartitionFiles``; any other is written by delta-rs, with
+    ``writer_properties`` when given.
 
     Raises ``LakePartitionError`` when the rows lack the column or hold rows of other partitions, so a bug
     upstream can never overwrite or leak into a partition it was not asked for; nothing is committed then.
@@ -421,18 +426,22 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
                  storage_options: dict[str, str] | None = None) -> FrameStream:
     """The rows ``read_partitions`` selects, read a Parquet row group at a time and only as they are asked for: a
     consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
-    as a lazy scan reading ahead does. The files are read as this lake writes them; a table with deletion vectors
-    or column mapping is streamed from its lazy scan instead."""
+    as a lazy scan reading ahead does. The files are read as this lake writes them; rows selected by a column the
+    files are not partitioned by (a match id), and a table with deletion vectors or column mapping, are streamed
+    from the lazy scan instead, which skips files by their statistics."""
     scan = read_partitions(uri, column, values, storage_options)
     schema = scan.collect_schema()
     if not schema:
         return as_stream(scan)
     table = DeltaTable(uri, storage_options=storage_options)
-    if set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}:
-        return as_stream(scan)
     partitioned_by = table.metadata().partition_columns
+    if (set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
+            or (values is not None and column not in partitioned_by)):
+        return as_stream(scan)
     files = pl.DataFrame(pa.table(table.get_add_actions(flatten=True)))
-    if column in partitioned_by and values is not None:
+    if files.is_empty():
+        return as_stream(scan)
+    if values is not None:
         files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
     filesystem = table_filesystem(uri, storage_options)
 
@@ -441,10 +450,8 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
             constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name) for name in partitioned_by]
             for batch in pq.ParquetFile(unquote(file["path"]), filesystem=filesystem).iter_batches(ROW_GROUP_ROWS):
                 frame = pl.from_arrow(batch).with_columns(constants)
-                frame = frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
-                                     for name in schema).cast(schema)
-                yield frame if column in partitioned_by or values is None else frame.filter(
-                    pl.col(column).is_in(list(values)))
+                yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
+                                   for name in schema).cast(schema)
 
     return FrameStream(schema, batches)
 

@@ -245,3 +245,17 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
         write_partitions(uri, FrameStream(pl.Schema({"date": pl.Date, "v": pl.Int64}), batches), "date", [day],
                          physical_partitioning=True)
     assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
+
+
+def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
+    from gamestats_assets.lib.lake import read_batches, read_partitions, write_partitions
+
+    uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
+    write_partitions(uri, pl.DataFrame({"date": [d1, d2, d3], "v": [1, 2, 3]}), "date", [d1, d2, d3],
+                     physical_partitioning=True)
+    write_partitions(uri, pl.DataFrame({"date": [d2], "v": [20], "note": ["new"]}), "date", [d2], physical_partitioning=True)
+    stream = read_batches(uri, "date", [d1, d2])
+    read = pl.concat(list(stream.batches())).sort("date")
+    assert read.schema == stream.schema == read_partitions(uri, "date", [d1, d2]).collect_schema()
+    assert read.rows() == [(d1, 1, None), (d2, 20, "new")]
+    assert pl.concat(list(read_batches(uri, None, None).batches())).height == 3
