@@ -115,7 +115,8 @@ def binary_chunks(batches: Iterable[pl.DataFrame], casts: list[pl.Expr], schema:
     yield encoder.write_header()
 
     def encode_batch(batch: pl.DataFrame) -> bytes:
-        return b"".join(encoder.write_batch(record_batch) for record_batch in batch.select(casts).to_arrow().to_batches())
+        typed = batch.select(casts).to_arrow()
+        return b"".join(encoder.write_batch(record_batch) for record_batch in typed.to_batches())
 
     yield from pipelined(batches, encode_batch)
     yield encoder.finish()

@@ -265,7 +265,8 @@ def write_pass(
             raised.append(error)
             raise
 
-    schema = stream.schema if existing is None else conform_to_table(pl.DataFrame(schema=stream.schema), existing).schema
+    schema = stream.schema if existing is None else conform_to_table(pl.DataFrame(schema=stream.schema),
+                                                                     existing).schema
     try:
         write(FrameStream(schema, conformed))
     except Exception:
@@ -509,7 +510,8 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
             }
         )
 
-    def selection(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
+    def selection(self, asset: dg.AssetsDefinition,
+                  partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
         """``asset``'s table, and its partition column and the values of ``partition_keys`` (None when unpartitioned):
         what a step reads of a table it does not take as an input (a publish, a copy, a count)."""
         column = asset.specs_by_key[asset.key].metadata.get(PARTITION_COLUMN) if asset.partitions_def else None

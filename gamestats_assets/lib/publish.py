@@ -162,7 +162,8 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
             for spec in specs:
                 if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
                     continue
-                yield reconciliation(conn, context, spec, context.resources.lake.scan(spec.source, run_keys(context, spec)))
+                scan = context.resources.lake.scan(spec.source, run_keys(context, spec))
+                yield reconciliation(conn, context, spec, scan)
 
     return _reconcile
 

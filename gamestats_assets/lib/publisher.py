@@ -3,7 +3,8 @@
 Every write is one transaction: readers see the previous rows or the new ones, never a mix, and a failure
 anywhere leaves the previous rows in place. Rows travel by ``COPY``, binary from Arrow where the column
 types allow (see ``copy_encoding``), batch by batch: a frame, a lazy query or a stream of the lake's rows
-(``lake.Rows``), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather than rows deleted.
+(``lake.Rows``), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather
+than rows deleted.
 Table and column names are always quoted identifiers, values never enter SQL text.
 """
 

@@ -13,7 +13,14 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake import PARTITION_COLUMN, DeltaLakeIOManager, Rows, arrow_stream, as_stream, partition_values
+from gamestats_assets.lib.lake import (
+    PARTITION_COLUMN,
+    DeltaLakeIOManager,
+    Rows,
+    arrow_stream,
+    as_stream,
+    partition_values,
+)
 from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
@@ -92,7 +99,8 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
         pool=DUCKDB_POOL,
         can_subset=True,
     )
-    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource, lake: dg.ResourceParam[DeltaLakeIOManager]):
+    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                lake: dg.ResourceParam[DeltaLakeIOManager]):
         values = partition_values(partitions_def, context.partition_keys) if partitions_def else None
         with warehouse.get_connection() as conn:
             for key, source in mirrors.items():

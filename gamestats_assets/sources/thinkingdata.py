@@ -290,11 +290,13 @@ class RecordStream:
                         yield given.drop("_key", "_anonymous", "_content")
                 if failing:
                     located = _locate(source, {record for record, _ in failing})
-                    rejects += [Reject(name, located[record][0], reason, located[record][1]) for record, reason in failing]
+                    rejects += [Reject(name, located[record][0], reason, located[record][1])
+                                for record, reason in failing]
         if records.restart:
             self._conflicting = records.conflicting
             raise RestartStream("records conflicting with rows already given: read again without them")
-        by_file = {name: sorted((r for r in rejects if r.source == name), key=lambda r: r.line) for name in self.sources}
+        by_file = {name: sorted((r for r in rejects if r.source == name), key=lambda r: r.line)
+                   for name in self.sources}
         conflicts = records.conflicts()
         for name in sorted({file for file, _, _ in conflicts}):
             mine = {record: reason for file, record, reason in conflicts if file == name}
@@ -554,7 +556,8 @@ class _Deduplication:
 
     def admit(self, batch: pl.DataFrame) -> pl.DataFrame:
         """The rows of ``batch`` to give: records not seen before in the pass and not conflicting."""
-        batch = batch.with_columns(_key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
+        batch = batch.with_columns(
+            _key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
         known = pl.col("_key").is_in(self.conflicting.implode())
         if self.conflicting.len() and batch.select(known.any()).item():
             self._reject(batch.filter(known))

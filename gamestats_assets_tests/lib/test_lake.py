@@ -253,7 +253,8 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
     uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [d1, d2, d3], "v": [1, 2, 3]}), "date", [d1, d2, d3],
                      physical_partitioning=True)
-    write_partitions(uri, pl.DataFrame({"date": [d2], "v": [20], "note": ["new"]}), "date", [d2], physical_partitioning=True)
+    write_partitions(uri, pl.DataFrame({"date": [d2], "v": [20], "note": ["new"]}), "date", [d2],
+                     physical_partitioning=True)
     stream = read_batches(uri, "date", [d1, d2])
     read = pl.concat(list(stream.batches())).sort("date")
     assert read.schema == stream.schema == read_partitions(uri, "date", [d1, d2]).collect_schema()
