@@ -424,13 +424,16 @@ def read_partitions(
 
 
 def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
-                 storage_options: dict[str, str] | None = None) -> FrameStream:
-    """The rows ``read_partitions`` selects, read a Parquet row group at a time and only as they are asked for: a
+                 storage_options: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> FrameStream:
+    """The rows ``read_partitions`` selects (only ``columns`` when given), read a Parquet row group at a time and
+    only as they are asked for: a
     consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
     as a lazy scan reading ahead does. The files are read as this lake writes them; rows selected by a column the
     files are not partitioned by (a match id), and a table with deletion vectors or column mapping, are streamed
     from the lazy scan instead, which skips files by their statistics."""
     scan = read_partitions(uri, column, values, storage_options)
+    if columns is not None and scan.collect_schema():
+        scan = scan.select(columns)
     schema = scan.collect_schema()
     if not schema:
         return as_stream(scan)
@@ -448,8 +451,11 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
 
     def batches() -> Iterator[pl.DataFrame]:
         for file in files.iter_rows(named=True):
-            constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name) for name in partitioned_by]
-            for batch in pq.ParquetFile(unquote(file["path"]), filesystem=filesystem).iter_batches(ROW_GROUP_ROWS):
+            constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name)
+                         for name in partitioned_by if name in schema]
+            parquet = pq.ParquetFile(unquote(file["path"]), filesystem=filesystem)
+            stored = [name for name in parquet.schema_arrow.names if name in schema]
+            for batch in parquet.iter_batches(ROW_GROUP_ROWS, columns=stored):
                 frame = pl.from_arrow(batch).with_columns(constants)
                 yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
                                    for name in schema).cast(schema)
@@ -522,9 +528,11 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         """The rows of ``asset``'s table for ``partition_keys`` (every row when it is unpartitioned) as a lazy scan."""
         return read_partitions(*self.selection(asset, partition_keys), self.options())
 
-    def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> FrameStream:
-        """``scan``'s rows read a row group at a time, only as they are asked for (``read_batches``)."""
-        return read_batches(*self.selection(asset, partition_keys), self.options())
+    def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
+                columns: Sequence[str] | None = None) -> FrameStream:
+        """``scan``'s rows (only ``columns`` when given) read a row group at a time, only as they are asked for
+        (``read_batches``)."""
+        return read_batches(*self.selection(asset, partition_keys), self.options(), columns)
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

@@ -33,7 +33,7 @@ from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
-from gamestats_assets.lib.lake import INPUT_COLUMNS, FrameStream, partition_values
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
@@ -249,22 +249,30 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
     partition_column="date",
     ins={"history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
-def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users: pl.DataFrame) -> pl.LazyFrame:
+def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
+                history: pl.LazyFrame, users: pl.DataFrame) -> FrameStream:
     """Every event of the day in a fixed shape for analysts: one row per record (key ``date``,
     ``source_file``, ``line_number``) with the user's segment (the export's own ``segment`` user property,
     else the population's, else ``unknown``, as known on that day) and the properties as delivered (one
-    JSON object, exactly the keys the line had). Written batch by batch: the day is never held whole."""
+    JSON object, exactly the keys the line had). The day's lines are read and written batch by batch: the day
+    is never held whole."""
     days = partition_values(daily_partitions, context.partition_keys)
     profiles = profiles_by_day(history, users, days).select("date", "account_id", "segment")
-    return (
-        history.filter(pl.col("date").is_in(days))
-        .select("date", "source_file", "line_number", *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
-                pl.col("properties").fill_null("{}"))
-        .with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
-        .join(profiles.lazy(), on=["date", "account_id"], how="left", maintain_order="left")
-        .with_columns(pl.col("segment").fill_null(UNKNOWN_SEGMENT))
-        .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
-    )
+
+    def shaped(lines: pl.DataFrame) -> pl.DataFrame:
+        return (
+            lines.select("date", "source_file", "line_number",
+                         *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
+                         pl.col("properties").fill_null("{}"))
+            .with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
+            .join(profiles, on=["date", "account_id"], how="left", maintain_order="left")
+            .with_columns(pl.col("segment").fill_null(UNKNOWN_SEGMENT))
+            .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
+        )
+
+    lines = lake.batches(events, context.partition_keys, ["date", "source_file", "line_number", *ROOT_COLUMNS,
+                                                          "properties"])
+    return mapped(lines, shaped)
 
 
 DAILY_ACTIVITY_HEADLINE = Headline({
