@@ -187,6 +187,16 @@ def lifecycle_violations(events: pl.DataFrame, users: pl.DataFrame, rules: RuleS
     return int(tracks.select(violation.fill_null(True).sum()).item())
 
 
+def constraint_columns(rules: RuleSet) -> set[str]:
+    """The property columns ``constraint_violations`` reads."""
+    columns = {name for name, rule in rules.values.items() if rule.generator in ("range", "choice")}
+    for dependency in rules.dependencies:
+        columns |= {dependency.source, dependency.target, "#country_code"}
+        if dependency.target == "carrier":
+            columns.add("#carrier")
+    return columns
+
+
 def constraint_violations(events: pl.DataFrame, rules: RuleSet) -> int:
     """Property values outside their constraint (range, whole numbers, choices) or inconsistent with a
     dependency (e.g. a carrier not of the user's country, in properties or in the ``#carrier`` preset)."""

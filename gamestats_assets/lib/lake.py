@@ -13,20 +13,37 @@ common S3-compatible stores honour), so two writers can never both commit the sa
 loses that race to a commit touching the same files gets ``CommitFailedError`` and replays its whole write
 on the new version (``COMMIT_ATTEMPTS``): a partition write replaces the partition whole, so the last
 writer's rows win and no one sees a mix.
+
+Rows reach the writer batch by batch (``Rows``): a frame, a lazy query that is never collected whole, or a
+``FrameStream`` (a day too large to hold in memory), still in one commit per write. A physically partitioned
+table's files are written here as the rows come (``PartitionFiles``) and committed by delta-rs: its own
+partitioned writer holds every row of a partition until it writes them. Steps that send a table elsewhere read it
+back a row group at a time (``read_batches``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import dagster as dg
 import polars as pl
 import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
+from deltalake.fs import DeltaStorageHandler
+from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 
@@ -38,6 +55,10 @@ INPUT_COLUMNS = "columns"
 """The input metadata naming the only columns a step reads of an upstream table (``dg.AssetIn(metadata=...)``)."""
 COMMIT_ATTEMPTS = 5
 WRITE_BATCH_ROWS = 100_000
+ROW_GROUP_ROWS = 1 << 16
+"""Rows per Parquet row group of a physically partitioned table: a reader streams a table a row group at a time."""
+PARTITION_FILE_ROWS = 1 << 20
+"""Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
@@ -72,27 +93,67 @@ def object_store_options(uri: str) -> dict[str, str]:
     return options
 
 
-def committed(write: Callable[[], None]) -> None:
-    """Run ``write`` (one whole Delta write), replaying it when a concurrent writer committed first."""
-    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+def committed(write: Callable[[], int]) -> int:
+    """Run ``write`` (one whole Delta write) and return what it returns, replaying it when a concurrent writer
+    committed first or its stream restarted."""
+    for _ in range(COMMIT_ATTEMPTS - 1):
         try:
-            write()
-            return
-        except CommitFailedError:
-            if attempt == COMMIT_ATTEMPTS:
-                raise
+            return write()
+        except (CommitFailedError, RestartStream):
+            continue
+    return write()
 
 
-def arrow_stream(frame: pl.DataFrame) -> pa.RecordBatchReader:
-    """``frame`` as a stream of Arrow batches of at most ``WRITE_BATCH_ROWS`` rows, each converted as the
-    writer takes it: a table is written without a second whole copy of the frame in memory. Text travels
-    as Arrow string views (no copy) unless the frame has categorical columns, whose view-typed
-    dictionaries the Parquet writer does not take."""
-    categorical = any(holds_categories(dtype) for dtype in frame.schema.values())
+@dataclass(frozen=True)
+class FrameStream:
+    """Rows too many to hold at once: their ``schema``, and ``batches()``, which starts a new pass over the rows
+    in frames of that schema each time it is called (a write may need a second pass, see ``RestartStream``)."""
+
+    schema: pl.Schema
+    batches: Callable[[], Iterable[pl.DataFrame]]
+
+
+Rows = pl.DataFrame | pl.LazyFrame | FrameStream
+"""What the lake writes: a frame; a lazy query, run batch by batch and never collected whole; or a stream."""
+
+
+class RestartStream(Exception):
+    """Raised by a stream when rows it gave must be taken back (it learned later in the pass that they do not
+    belong): the write is abandoned before its commit and done again from a new pass."""
+
+
+def as_stream(rows: Rows) -> FrameStream:
+    """``rows`` as a stream of frames of at most ``WRITE_BATCH_ROWS`` rows."""
+    if isinstance(rows, pl.DataFrame):
+        return FrameStream(rows.schema, lambda: rows.iter_slices(WRITE_BATCH_ROWS))
+    if isinstance(rows, pl.LazyFrame):
+        return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS))
+    return rows
+
+
+def schema_of(rows: Rows) -> pl.Schema:
+    """The columns of ``rows`` and their types."""
+    return rows.schema if isinstance(rows, FrameStream) else rows.collect_schema()
+
+
+def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
+    """``change`` (a select, a filter) applied to ``rows``: at once to a frame or a lazy query, batch by batch to a
+    stream."""
+    if isinstance(rows, FrameStream):
+        return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()))
+    return change(rows)
+
+
+def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
+    """``rows`` as a stream of Arrow batches, each converted as the reader takes it: a table is written without
+    a second whole copy of its rows in memory. Text travels as Arrow string views (no copy) unless a column is
+    categorical, whose view-typed dictionaries the Parquet writer does not take."""
+    stream = as_stream(rows)
+    categorical = any(holds_categories(dtype) for dtype in stream.schema.values())
     level = pl.CompatLevel.oldest() if categorical else pl.CompatLevel.newest()
-    schema = frame.head(0).to_arrow(compat_level=level).schema
-    batches = (batch for rows in frame.iter_slices(WRITE_BATCH_ROWS)
-               for batch in rows.to_arrow(compat_level=level).to_batches())
+    schema = pl.DataFrame(schema=stream.schema).to_arrow(compat_level=level).schema
+    batches = (batch if batch.schema == schema else batch.cast(schema)
+               for frame in stream.batches() for batch in frame.to_arrow(compat_level=level).to_batches())
     return pa.RecordBatchReader.from_batches(schema, batches)
 
 
@@ -155,49 +216,195 @@ def table_exists(uri: str, storage_options: dict[str, str] | None = None) -> boo
 
 def write_partitions(
     uri: str,
-    frame: pl.DataFrame,
+    rows: Rows,
     column: str,
     values: Sequence[Any],
     *,
     physical_partitioning: bool,
     storage_options: dict[str, str] | None = None,
     writer_properties: WriterProperties | None = None,
-) -> None:
-    """Replace the rows whose ``column`` is in ``values`` by ``frame``, in one commit (Parquet written with
-    ``writer_properties`` when given).
+) -> int:
+    """Replace the rows whose ``column`` is in ``values`` by ``rows``, in one commit; return how many rows were
+    written. A physically partitioned table gets files of ``PartitionFiles``; any other is written by delta-rs, with
+    ``writer_properties`` when given.
 
-    Raises ``LakePartitionError`` when the frame lacks the column or holds rows of other partitions,
-    so a bug upstream can never overwrite or leak into a partition it was not asked for.
+    Raises ``LakePartitionError`` when the rows lack the column or hold rows of other partitions, so a bug
+    upstream can never overwrite or leak into a partition it was not asked for; nothing is committed then.
     """
-    if column not in frame.columns:
-        raise LakePartitionError(f"frame has no partition column {column!r}; columns: {frame.columns}")
-    stray = frame.select(pl.col(column).unique()).filter(~pl.col(column).is_in(list(values)))
-    if stray.height:
-        raise LakePartitionError(
-            f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
-        )
+    stream = as_stream(rows)
+    if column not in stream.schema:
+        raise LakePartitionError(f"frame has no partition column {column!r}; columns: {stream.schema.names()}")
     predicate = partition_predicate(column, values)
 
-    def write() -> None:
+    def within_partitions(frame: pl.DataFrame) -> None:
+        stray = frame.select(pl.col(column).unique()).filter(~pl.col(column).is_in(list(values)))
+        if stray.height:
+            raise LakePartitionError(
+                f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
+            )
+
+    def write() -> int:
         exists = table_exists(uri, storage_options)
-        rows = frame
-        if exists:
-            rows = conform_to_table(frame, pl.scan_delta(uri, storage_options=storage_options).collect_schema())
-        if rows.height == 0 and exists:
-            DeltaTable(uri, storage_options=storage_options).delete(predicate)
-            return
-        write_deltalake(
+        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema() if exists else None
+        on_empty = (lambda: DeltaTable(uri, storage_options=storage_options).delete(predicate)) if exists else None
+        if physical_partitioning:
+            return write_pass(stream, existing, within_partitions, lambda frames: commit_partition_files(
+                uri, frames, column, values, existing, storage_options), on_empty)
+        return write_pass(stream, existing, within_partitions, lambda frames: write_deltalake(
             uri,
-            arrow_stream(rows),
+            arrow_stream(frames),
             mode="overwrite",
             predicate=predicate,
-            partition_by=[column] if physical_partitioning else None,
             schema_mode="merge",
             storage_options=storage_options,
             writer_properties=writer_properties,
-        )
+        ), on_empty)
 
-    committed(write)
+    return committed(write)
+
+
+def write_pass(
+    stream: FrameStream,
+    existing: pl.Schema | None,
+    check: Callable[[pl.DataFrame], None],
+    write: Callable[[FrameStream], Any],
+    on_empty: Callable[[], Any] | None = None,
+) -> int:
+    """One pass over ``stream`` handed to ``write``, each frame checked by ``check`` and conformed to the
+    ``existing`` table's schema (``conform_to_table``); a pass without rows calls ``on_empty`` instead, when
+    given. Returns the rows written. An error raised during the pass (by the stream or a check)
+    is raised as itself, not as the Delta writer's error that it caused, and nothing is committed."""
+    frames = iter(stream.batches())
+    first = next((frame for frame in frames if frame.height), None)
+    if first is None and on_empty is not None:
+        on_empty()
+        return 0
+    written, raised = 0, []
+
+    def conformed() -> Iterator[pl.DataFrame]:
+        nonlocal written
+        try:
+            for frame in itertools.chain([] if first is None else [first], frames):
+                check(frame)
+                frame = frame if existing is None else conform_to_table(frame, existing)
+                written += frame.height
+                yield frame
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    schema = stream.schema if existing is None else conform_to_table(pl.DataFrame(schema=stream.schema),
+                                                                     existing).schema
+    try:
+        write(FrameStream(schema, conformed))
+    except Exception:
+        if raised:
+            raise raised[0] from None
+        raise
+    return written
+
+
+def commit_partition_files(
+    uri: str,
+    frames: FrameStream,
+    column: str,
+    values: Sequence[Any],
+    existing: pl.Schema | None,
+    storage_options: dict[str, str] | None,
+) -> None:
+    """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
+    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``; a
+    batch is written while the next is made), then committed as the partitions' only files (new columns added to
+    the table's schema)."""
+    files = PartitionFiles(uri, frames.schema, column, storage_options)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            written = None
+            for frame in frames.batches():
+                if written is not None:
+                    written.result()
+                written = writer.submit(files.write, frame)
+            if written is not None:
+                written.result()
+    finally:
+        adds = files.close()
+    schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
+    if existing is None:
+        create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
+                                      storage_options=storage_options)
+        return
+    table = DeltaTable(uri, storage_options=storage_options)
+    table.create_write_transaction(
+        adds, mode="overwrite", schema=table.schema() if set(frames.schema) <= set(existing) else schema,
+        partition_by=[column], partition_filters=[(column, "in", [partition_text(value) for value in values])],
+    )
+
+
+def partition_text(value: Any) -> str:
+    """A partition value as the Delta log and the folder name hold it."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def table_filesystem(uri: str, storage_options: dict[str, str] | None) -> pafs.FileSystem:
+    """A table's folder as a filesystem: a local folder, or object storage through delta-rs's own store."""
+    if "://" not in uri:
+        os.makedirs(uri, exist_ok=True)
+        return pafs.SubTreeFileSystem(os.path.abspath(uri), pafs.LocalFileSystem())
+    return pafs.PyFileSystem(DeltaStorageHandler(uri, storage_options))
+
+
+def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
+    """The Arrow schema ``frame``'s columns are stored with in a Delta table's files: Delta's types (microsecond
+    timestamps, signed integers ...) as delta-rs maps them, text kept in the frame's own Arrow layout."""
+    given = frame.to_arrow().schema
+    stored = pa.schema(DeltaSchema.from_arrow(given).to_arrow())
+    return pa.schema([given.field(field.name) if field.type in (pa.string(), pa.binary()) else field
+                      for field in stored])
+
+
+class PartitionFiles:
+    """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
+    partition value (a new one every ``PARTITION_FILE_ROWS`` rows), row groups of at most ``ROW_GROUP_ROWS``,
+    snappy, without the partition column (Delta keeps partition values in the log). Memory holds one batch and
+    the open files' current row group, whatever the partition's size. ``close`` returns the files' add actions
+    (row counts as their statistics)."""
+
+    def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
+        self.filesystem = table_filesystem(uri, storage_options)
+        self.column, self.run = column, uuid.uuid4().hex
+        self.file_schema = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
+        self.open: dict[str, tuple[str, pq.ParquetWriter, int]] = {}
+        self.adds: list[AddAction] = []
+
+    def write(self, frame: pl.DataFrame) -> None:
+        parts = ({(frame[self.column][0],): frame} if frame[self.column].n_unique() == 1
+                 else frame.partition_by(self.column, as_dict=True))
+        for (value,), rows in parts.items():
+            text = partition_text(value)
+            path, writer, written = self.open.get(text) or self._new_file(text)
+            writer.write_table(rows.drop(self.column).to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
+            self.open[text] = (path, writer, written + rows.height)
+            if written + rows.height >= PARTITION_FILE_ROWS:
+                self._finish(text)
+
+    def close(self) -> list[AddAction]:
+        for text in list(self.open):
+            self._finish(text)
+        return self.adds
+
+    def _new_file(self, text: str) -> tuple[str, pq.ParquetWriter, int]:
+        path = f"{self.column}={text}/part-{len(self.adds) + len(self.open):05d}-{self.run}-c000.snappy.parquet"
+        self.filesystem.create_dir(path.rsplit("/", 1)[0])
+        return path, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy"), 0
+
+    def _finish(self, text: str) -> None:
+        path, writer, written = self.open.pop(text)
+        writer.close()
+        self.adds.append(AddAction(
+            path=path, size=self.filesystem.get_file_info(path).size, partition_values={self.column: text},
+            modification_time=int(dt.datetime.now(dt.UTC).timestamp() * 1000), data_change=True,
+            stats=json.dumps({"numRecords": written}),
+        ))
 
 
 def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
@@ -220,11 +427,13 @@ def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
     return frame
 
 
-def replace_table(uri: str, frame: pl.DataFrame, storage_options: dict[str, str] | None = None) -> None:
-    """Replace the whole table by ``frame`` in one commit; readers see the old or the new, never a mix."""
-    committed(lambda: write_deltalake(
-        uri, arrow_stream(frame), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
-    ))
+def replace_table(uri: str, rows: Rows, storage_options: dict[str, str] | None = None) -> int:
+    """Replace the whole table by ``rows`` in one commit; readers see the old or the new, never a mix. Returns
+    how many rows were written."""
+    stream = as_stream(rows)
+    return committed(lambda: write_pass(stream, None, lambda frame: None, lambda frames: write_deltalake(
+        uri, arrow_stream(frames), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
+    )))
 
 
 def read_partitions(
@@ -242,12 +451,53 @@ def read_partitions(
     return scan.filter(pl.col(column).is_in(list(values)))
 
 
+def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
+                 storage_options: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> FrameStream:
+    """The rows ``read_partitions`` selects (only ``columns`` when given), read a Parquet row group at a time and
+    only as they are asked for: a
+    consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
+    as a lazy scan reading ahead does. The files are read as this lake writes them; rows selected by a column the
+    files are not partitioned by (a match id), and a table with deletion vectors or column mapping, are streamed
+    from the lazy scan instead, which skips files by their statistics."""
+    scan = read_partitions(uri, column, values, storage_options)
+    if columns is not None and scan.collect_schema():
+        scan = scan.select(columns)
+    schema = scan.collect_schema()
+    if not schema:
+        return as_stream(scan)
+    table = DeltaTable(uri, storage_options=storage_options)
+    partitioned_by = table.metadata().partition_columns
+    if (set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
+            or (values is not None and column not in partitioned_by)):
+        return as_stream(scan)
+    files = pl.DataFrame(pa.table(table.get_add_actions(flatten=True)))
+    if files.is_empty():
+        return as_stream(scan)
+    if values is not None:
+        files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
+    filesystem = table_filesystem(uri, storage_options)
+
+    def batches() -> Iterator[pl.DataFrame]:
+        for file in files.iter_rows(named=True):
+            constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name)
+                         for name in partitioned_by if name in schema]
+            parquet = pq.ParquetFile(unquote(file["path"]), filesystem=filesystem)
+            stored = [name for name in parquet.schema_arrow.names if name in schema]
+            for batch in parquet.iter_batches(ROW_GROUP_ROWS, columns=stored):
+                frame = pl.from_arrow(batch).with_columns(constants)
+                yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
+                                   for name in schema).cast(schema)
+
+    return FrameStream(schema, batches)
+
+
 class DeltaLakeIOManager(dg.ConfigurableIOManager):
     """Stores polars frames as Delta tables under ``root``; partitioned writes replace exactly their keys.
 
     Daily tables are physically partitioned by their partition column unless their metadata says otherwise,
-    dynamic-partitioned ones are not (``physically_partitioned``). Inputs annotated ``pl.LazyFrame`` are
-    returned as lazy scans, and an input whose metadata names ``columns`` reads only those.
+    dynamic-partitioned ones are not (``physically_partitioned``). An output may be a frame, a lazy query or a
+    ``FrameStream`` (``Rows``), written batch by batch. Inputs annotated ``pl.LazyFrame`` are returned as lazy
+    scans, and an input whose metadata names ``columns`` reads only those.
     """
 
     root: str
@@ -260,7 +510,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         """The root's storage options: from the environment (``object_store_options``), then ``storage_options``."""
         return {**object_store_options(self.root), **self.storage_options} or None
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame | None) -> None:
+    def handle_output(self, context: dg.OutputContext, obj: Rows | None) -> None:
         if obj is None:
             return
         uri = self.table_uri(context.asset_key)
@@ -274,7 +524,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                     f"'{PARTITION_COLUMN}' in its metadata"
                 )
             values = partition_values(partitions_def, context.asset_partition_keys)
-            write_partitions(
+            rows = write_partitions(
                 uri,
                 obj,
                 column,
@@ -283,16 +533,33 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                 storage_options=options,
             )
         else:
-            replace_table(uri, obj, storage_options=options)
+            rows = replace_table(uri, obj, storage_options=options)
         context.add_output_metadata(
             {
-                **row_count_metadata(obj.height, len(context.asset_partition_keys) if context.has_asset_partitions
-                                     else 0),
+                **row_count_metadata(rows, len(context.asset_partition_keys) if context.has_asset_partitions else 0),
                 "dagster/uri": uri,
                 "lake/version": DeltaTable(uri, storage_options=options).version(),
                 WORKER_METADATA: step_worker(),
             }
         )
+
+    def selection(self, asset: dg.AssetsDefinition,
+                  partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
+        """``asset``'s table, and its partition column and the values of ``partition_keys`` (None when unpartitioned):
+        what a step reads of a table it does not take as an input (a publish, a copy, a count)."""
+        column = asset.specs_by_key[asset.key].metadata.get(PARTITION_COLUMN) if asset.partitions_def else None
+        values = partition_values(asset.partitions_def, partition_keys) if column is not None else None
+        return self.table_uri(asset.key), column, values
+
+    def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
+        """The rows of ``asset``'s table for ``partition_keys`` (every row when it is unpartitioned) as a lazy scan."""
+        return read_partitions(*self.selection(asset, partition_keys), self.options())
+
+    def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
+                columns: Sequence[str] | None = None) -> FrameStream:
+        """``scan``'s rows (only ``columns`` when given) read a row group at a time, only as they are asked for
+        (``read_batches``)."""
+        return read_batches(*self.selection(asset, partition_keys), self.options(), columns)
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

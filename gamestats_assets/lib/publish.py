@@ -21,7 +21,7 @@ import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
-from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values, row_count_metadata
+from gamestats_assets.lib.lake import PARTITION_COLUMN, FrameStream, partition_values, row_count_metadata
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
@@ -74,7 +74,7 @@ def run_partition_values(context: dg.AssetExecutionContext | dg.AssetCheckExecut
     return partition_values(spec.partitions_def, context.partition_keys)
 
 
-def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: pl.DataFrame) -> int:
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream) -> int:
     """Write ``spec``'s rows of this run with its mode; nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
         return publisher.publish_partitions(
@@ -85,8 +85,9 @@ def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: pl.
     return publisher.replace_snapshot(conn, spec.table, frame)
 
 
-def input_name(spec: PublishSpec) -> str:
-    return "_".join(spec.source.key.path)
+def run_keys(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec) -> list[str] | None:
+    """The partition keys of the run (None for an unpartitioned table)."""
+    return context.partition_keys if spec.partitions_def else None
 
 
 def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
@@ -112,14 +113,13 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
             )
             for spec in specs
         ],
-        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         pool=POSTGRES_POOL,
         can_subset=True,
-        required_resource_keys={"postgres"},
+        required_resource_keys={"postgres", "lake"},
     )
-    def _publish(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
+    def _publish(context: dg.AssetExecutionContext):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
         postgres: PostgresResource = context.resources.postgres
         written = {}
@@ -127,7 +127,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
             try:
                 with conn.transaction():
                     for spec in selected:
-                        written[spec.asset_key] = write(conn, context, spec, frames[input_name(spec)])
+                        rows = context.resources.lake.batches(spec.source, run_keys(context, spec))
+                        written[spec.asset_key] = write(conn, context, spec, rows)
             except psycopg.Error as error:
                 failed = selected[len(written)].table
                 raise publisher.PublishError(
@@ -153,29 +154,31 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
             description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) for the "
                         "partitions of the run.",
         ) for spec in specs],
-        ins={input_name(spec): dg.AssetIn(spec.source.key) for spec in specs},
-        required_resource_keys={"postgres"},
+        required_resource_keys={"postgres", "lake"},
         can_subset=True,
     )
-    def _reconcile(context: dg.AssetCheckExecutionContext, **frames: pl.DataFrame):
+    def _reconcile(context: dg.AssetCheckExecutionContext):
         postgres: PostgresResource = context.resources.postgres
         with postgres.connection() as conn:
             for spec in specs:
                 if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
                     continue
-                yield reconciliation(conn, context, spec, frames[input_name(spec)])
+                scan = context.resources.lake.scan(spec.source, run_keys(context, spec))
+                yield reconciliation(conn, context, spec, scan)
 
     return _reconcile
 
 
 def reconciliation(conn, context: dg.AssetCheckExecutionContext, spec: PublishSpec,
-                   lake_frame: pl.DataFrame) -> dg.AssetCheckResult:
-    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for the run's partitions."""
+                   lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for the run's partitions,
+    counted over a scan of the lake without loading its rows."""
     pg_rows, pg_sum = publisher.partition_totals(
         conn, spec.table, spec.partition_column, run_partition_values(context, spec), spec.sum_column
     )
-    lake_rows = lake_frame.height
-    lake_sum = float(lake_frame[spec.sum_column].sum()) if spec.sum_column else None
+    totals = lake_frame.select(pl.len(), *([pl.col(spec.sum_column).sum()] if spec.sum_column else [])).collect()
+    lake_rows = totals.item(0, 0)
+    lake_sum = float(totals.item(0, 1)) if spec.sum_column else None
     sums_agree = spec.sum_column is None or abs((pg_sum or 0.0) - lake_sum) <= 1e-6 * max(1.0, abs(lake_sum))
     rows_agree = pg_rows == lake_rows if spec.mode is not PublishMode.INSERT_IF_ABSENT else pg_rows >= lake_rows
     return dg.AssetCheckResult(

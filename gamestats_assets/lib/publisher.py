@@ -2,8 +2,10 @@
 
 Every write is one transaction: readers see the previous rows or the new ones, never a mix, and a failure
 anywhere leaves the previous rows in place. Rows travel by ``COPY``, binary from Arrow where the column
-types allow (see ``copy_encoding``); a table partitioned in PostgreSQL has its partitions exchanged rather
-than rows deleted. Table and column names are always quoted identifiers, values never enter SQL text.
+types allow (see ``copy_encoding``), batch by batch: a frame, a lazy query or a stream of the lake's rows
+(``lake.Rows``), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather
+than rows deleted.
+Table and column names are always quoted identifiers, values never enter SQL text.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from gamestats_assets.lib import copy_encoding
+from gamestats_assets.lib.lake import FrameStream, Rows, mapped, schema_of
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
 """The partitions of ``schema.table`` live in ``<schema>_partitions`` (``sql/070``), so that the domain's schema
@@ -53,18 +56,19 @@ def table_columns(conn: psycopg.Connection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def aligned(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+def aligned(conn: psycopg.Connection, table: str, frame: Rows) -> Rows:
     """``frame`` with its columns in the table's order; ``PublishError`` naming any mismatch."""
     columns = table_columns(conn, table)
-    missing, extra = set(columns) - set(frame.columns), set(frame.columns) - set(columns)
+    schema = schema_of(frame)
+    missing, extra = set(columns) - set(schema), set(schema) - set(columns)
     if missing or extra:
         raise PublishError(
             f"frame does not match {table}: missing {sorted(missing)}, unexpected {sorted(extra)}"
         )
-    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    nested = [c for c, t in schema.items() if t.is_nested()]
     if nested:
         raise PublishError(f"columns {nested} are nested; published tables hold flat columns only")
-    return frame.select(columns)
+    return mapped(frame, lambda rows: rows.select(columns))
 
 
 def column_types(conn: psycopg.Connection, table: str | sql.Composed) -> dict[str, str]:
@@ -78,9 +82,7 @@ def column_types(conn: psycopg.Connection, table: str | sql.Composed) -> dict[st
     )
 
 
-def copy_rows(
-    conn: psycopg.Connection, table: str | sql.Composed, frame: pl.DataFrame, *, freeze: bool = False
-) -> int:
+def copy_rows(conn: psycopg.Connection, table: str | sql.Composed, frame: Rows, *, freeze: bool = False) -> int:
     """COPY every row of ``frame`` into ``table`` (columns by name), binary where it can; return the count.
 
     ``freeze`` writes the rows already frozen, for a table created in the same transaction.
@@ -89,18 +91,19 @@ def copy_rows(
     payload = copy_encoding.encode(frame, column_types(conn, target))
     options = sql.SQL(payload.format + (", FREEZE" if freeze else ""))
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns), options
+        target, sql.SQL(", ").join(sql.Identifier(c) for c in schema_of(frame)), options
     )
-    with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        for chunk in payload.chunks:
-            copy.write(chunk)
-    return frame.height
+    with conn.cursor() as cursor:
+        with cursor.copy(statement) as copy:
+            for chunk in payload.chunks:
+                copy.write(chunk)
+        return cursor.rowcount
 
 
 def publish_partitions(
     conn: psycopg.Connection,
     table: str,
-    frame: pl.DataFrame,
+    frame: Rows,
     partition_column: str,
     partition_values: Sequence[Any],
 ) -> int:
@@ -109,10 +112,19 @@ def publish_partitions(
     A table partitioned in PostgreSQL by ``partition_column`` gets each partition exchanged
     (``exchange_partitions``); any other table has the partitions' rows deleted and the new ones copied.
     """
+    outside = ~pl.col(partition_column).is_in(list(partition_values))
+
+    def within_partitions(rows: pl.DataFrame) -> pl.DataFrame:
+        stray = rows.filter(outside).height
+        if stray:
+            raise PublishError(f"{stray} rows fall outside the partitions being published")
+        return rows
+
     frame = aligned(conn, table, frame)
-    stray = frame.filter(~pl.col(partition_column).is_in(list(partition_values)))
-    if stray.height:
-        raise PublishError(f"{stray.height} rows fall outside the partitions being published")
+    if isinstance(frame, FrameStream):
+        frame = mapped(frame, within_partitions)
+    else:
+        within_partitions(frame.lazy().filter(outside).collect())
     if partitioned_by(conn, table) is not None:
         return exchange_partitions(conn, table, frame, partition_column, partition_values)
     with conn.transaction():
@@ -137,7 +149,7 @@ def partitioned_by(conn: psycopg.Connection, table: str) -> str | None:
 def exchange_partitions(
     conn: psycopg.Connection,
     table: str,
-    frame: pl.DataFrame,
+    frame: Rows,
     partition_column: str,
     partition_values: Sequence[Any],
 ) -> int:
@@ -154,16 +166,15 @@ def exchange_partitions(
         raise PublishError(f"{table} is partitioned in PostgreSQL by {column!r}, not by {partition_column!r}")
     schema, name = split_table(table)
     partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
-    parts = (
-        {(partition_values[0],): frame}
-        if len(partition_values) == 1
-        else frame.partition_by(partition_column, as_dict=True, maintain_order=False)
-    )
+    rows = 0
     with conn.transaction():
-        staged = [
-            (value, stage_partition(conn, table, partition_column, value, parts.get((value,), frame.clear())))
-            for value in partition_values
-        ]
+        staged = []
+        for value in partition_values:
+            part = frame if len(partition_values) == 1 else mapped(frame, lambda rows, value=value: rows.filter(
+                pl.col(partition_column) == value))
+            staging, copied = stage_partition(conn, table, partition_column, value, part)
+            staged.append((value, staging))
+            rows += copied
         conn.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(qualified(table)))
         for value, staging in staged:
             canonical = partition_name(conn, name, value)
@@ -183,7 +194,7 @@ def exchange_partitions(
                     qualified(table), sql.Identifier(partition_schema, canonical), sql.Literal(value)
                 )
             )
-    return frame.height
+    return rows
 
 
 def partition_name(conn: psycopg.Connection, table_name: str, value: Any) -> str:
@@ -194,10 +205,10 @@ def partition_name(conn: psycopg.Connection, table_name: str, value: Any) -> str
 
 
 def stage_partition(
-    conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: pl.DataFrame
-) -> str:
+    conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: Rows
+) -> tuple[str, int]:
     """A new table shaped like ``table``'s partitions holding ``rows`` (all of partition ``value``), with the
-    table's indexes and constraints built after the load, ready to attach; returns its name.
+    table's indexes and constraints built after the load, ready to attach; returns its name and the rows loaded.
 
     A CHECK constraint equal to the partition's bound lets ``ATTACH`` skip scanning the rows. The rows are
     loaded frozen (``COPY FREEZE``): a repeatable-read reader whose snapshot predates the exchange then sees
@@ -219,10 +230,10 @@ def stage_partition(
             sql.Literal(value),
         )
     )
-    copy_rows(conn, target, rows, freeze=True)
+    copied = copy_rows(conn, target, rows, freeze=True)
     for statement in partition_index_statements(conn, table, target):
         conn.execute(statement)
-    return staging
+    return staging, copied
 
 
 def partition_index_statements(conn: psycopg.Connection, table: str, target: sql.Composable) -> list[sql.Composed]:
@@ -248,7 +259,7 @@ def partition_index_statements(conn: psycopg.Connection, table: str, target: sql
     return statements
 
 
-def replace_snapshot(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> int:
+def replace_snapshot(conn: psycopg.Connection, table: str, frame: Rows) -> int:
     """Replace every row of ``table`` by ``frame`` atomically (DELETE and COPY in one transaction).
 
     DELETE rather than TRUNCATE: readers keep reading the previous rows while the new ones load, and a
@@ -260,7 +271,7 @@ def replace_snapshot(conn: psycopg.Connection, table: str, frame: pl.DataFrame) 
         return copy_rows(conn, table, frame)
 
 
-def insert_if_absent(conn: psycopg.Connection, table: str, frame: pl.DataFrame, key_columns: Sequence[str]) -> int:
+def insert_if_absent(conn: psycopg.Connection, table: str, frame: Rows, key_columns: Sequence[str]) -> int:
     """Insert the rows whose key is not yet in ``table``; return how many were new.
 
     For tables that two paths race to fill: the conflict is resolved by the table's unique key on
@@ -268,7 +279,7 @@ def insert_if_absent(conn: psycopg.Connection, table: str, frame: pl.DataFrame, 
     """
     frame = aligned(conn, table, frame)
     staging = sql.Identifier("staging_" + split_table(table)[1])
-    columns = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in schema_of(frame))
     with conn.transaction():
         conn.execute(
             sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(staging, qualified(table))

@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 from gamestats_assets.lib.lake import DeltaLakeIOManager
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
+from gamestats_assets.lib.warehouse import WAREHOUSE_CONFIG
 
 
 class PlatformResource(dg.ConfigurableResource):
@@ -63,6 +64,6 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | d
     return {
         "platform": PlatformResource.from_settings(settings),
         "lake": DeltaLakeIOManager(root=settings.lake_uri),
-        "warehouse": DuckDBResource(database=str(settings.warehouse_path)),
+        "warehouse": DuckDBResource(database=str(settings.warehouse_path), connection_config=WAREHOUSE_CONFIG),
         "postgres": PostgresResource(),
     }

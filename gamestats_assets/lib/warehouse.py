@@ -13,10 +13,21 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake import PARTITION_COLUMN, arrow_stream, partition_values, row_count_metadata
+from gamestats_assets.lib.lake import (
+    PARTITION_COLUMN,
+    DeltaLakeIOManager,
+    Rows,
+    arrow_stream,
+    as_stream,
+    partition_values,
+    row_count_metadata,
+)
 from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
+WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
+"""How a step's connection to ``warehouse.duckdb`` runs: a copy of a large table spills to disk rather than holding
+its uncommitted rows in memory, and is inserted in parallel (the rows of a copy have no order to keep)."""
 
 
 def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
@@ -35,27 +46,29 @@ def write_table(
     conn: duckdb.DuckDBPyConnection,
     schema: str,
     table: str,
-    frame: pl.DataFrame,
+    frame: Rows,
     partition_column: str | None = None,
     values: Sequence | None = None,
-) -> None:
-    """Write ``frame`` as ``schema.table``: whole-table replace, or replace of ``values`` of ``partition_column``.
+) -> int:
+    """Write ``frame`` as ``schema.table``: whole-table replace, or replace of ``values`` of ``partition_column``;
+    return the rows written.
 
     Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
-    stream of Arrow batches (``lake.arrow_stream``), read once, so no second copy of the frame is made.
+    stream of Arrow batches (``lake.arrow_stream``), read once: a lazy scan of the lake is never collected whole.
     """
     target = _quoted(schema, table)
-    conn.register("incoming", arrow_stream(frame))
-    conn.register("incoming_columns", arrow_stream(frame.head(0)))
+    rows = as_stream(frame)
+    conn.register("incoming", arrow_stream(rows))
+    conn.register("incoming_columns", arrow_stream(pl.DataFrame(schema=rows.schema)))
     try:
         conn.execute("BEGIN")
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
         if partition_column is None:
-            conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming")
+            rows = conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming").fetchone()[0]
         else:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming_columns")
             conn.execute(f"DELETE FROM {target} WHERE {_quoted(partition_column)} IN (SELECT UNNEST(?))", [list(values)])
-            conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming")
+            rows = conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming").fetchone()[0]
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
@@ -63,6 +76,7 @@ def write_table(
     finally:
         conn.unregister("incoming")
         conn.unregister("incoming_columns")
+    return rows
 
 
 def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
@@ -81,21 +95,22 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
                             description=f"{domain}.{source.key.path[-1]} in warehouse.duckdb: "
                                         f"{source.key.to_user_string()} for ad-hoc SQL, same rows and grain.")
                for key, source in mirrors.items()],
-        ins={"_".join(source.key.path): dg.AssetIn(source.key) for source in sources},
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         pool=DUCKDB_POOL,
         can_subset=True,
     )
-    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource, **frames: pl.DataFrame):
+    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                lake: dg.ResourceParam[DeltaLakeIOManager]):
         values = partition_values(partitions_def, context.partition_keys) if partitions_def else None
         with warehouse.get_connection() as conn:
             for key, source in mirrors.items():
                 if key in context.selected_asset_keys:
-                    frame = frames["_".join(source.key.path)]
-                    write_table(conn, domain, source.key.path[-1], frame, partition_column(source), values)
+                    rows = write_table(conn, domain, source.key.path[-1],
+                                       lake.batches(source, context.partition_keys if partitions_def else None),
+                                       partition_column(source), values)
                     yield dg.MaterializeResult(asset_key=key, metadata=row_count_metadata(
-                        frame.height, len(values) if values is not None else 0))
+                        rows, len(values) if values is not None else 0))
 
     return _mirror
 

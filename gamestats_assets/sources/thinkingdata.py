@@ -15,6 +15,9 @@ checked by vectorised rules, and
 - the same record delivered twice (the same ``#uuid``, or the same content when a line has none) counts
   once; different records under one ``#uuid`` are a conflict, and all of them are rejected;
 - values PostgreSQL cannot store (NUL characters), absurdly long texts and empty ids are rejected.
+
+``stream_files`` gives the same rows batch by batch (a ``RecordStream``), for a partition too large to hold
+whole: the lake writes them as they come.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +33,9 @@ from typing import Any, BinaryIO, NamedTuple
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
+from gamestats_assets.lib.lake import RestartStream
 from gamestats_assets.lib.quarantine import Reject
 
 RECORD_TYPES = ("track", "user_set", "user_setOnce", "user_add", "user_unset", "user_append", "user_del")
@@ -49,9 +54,9 @@ GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 BLOCK_BYTES = 16 << 20
-PARSE_BATCH_ROWS = 1 << 20
+PARSE_BATCH_ROWS = 1 << 16
 """Rows parsed and checked at a time: the parse streams, so a file's text columns are never all in memory."""
-MAX_LINE_BYTES = 64 << 20
+MAX_LINE_BYTES = 16 << 20
 """The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 
 PRESET_PROPERTIES: dict[str, pl.DataType] = {
@@ -184,6 +189,13 @@ class LineSchema:
             columns["properties"] = f"STRUCT({fields})"
         return columns
 
+    def content_columns(self) -> list[str]:
+        """The kept columns that make a record's content, which tells a repeated delivery from a conflict: all
+        but ``_file`` and ``_record`` (with ``raw_properties``, the typed properties are read from the
+        ``properties`` text and add nothing to it)."""
+        typed = set(self.properties) if self.raw_properties else set()
+        return [name for name in self.empty().columns if name not in ("_file", "_record", *typed)]
+
     def empty(self) -> pl.DataFrame:
         """The columns ``read_files`` returns, with no rows."""
         roots = {root: pl.Datetime("ms") if root == "#time" else pl.Utf8() for root in ROOT_COLUMNS
@@ -223,6 +235,17 @@ def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = Non
     line whose ``#time`` falls on another day is rejected. Rows keep file order and carry ``_file`` and
     ``_record`` (the 1-based number of the line among the file's non-blank lines); ``#time`` is typed
     (milliseconds), the other root keys are text."""
+    return _whole(stream_files(paths, schema, day))
+
+
+def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
+    """``read_files`` over lines held in memory (generated lines, a test's lines)."""
+    return _whole(RecordStream({name: data}, schema, day, []))
+
+
+def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> RecordStream:
+    """``read_files`` as a ``RecordStream``: the same rows, rejects and counts, batch by batch, for a partition too
+    large to hold whole. Which files are not text is known at once (``unreadable``)."""
     sources: dict[str, Path | bytes] = {}
     unreadable = []
     for path in sorted(paths):
@@ -231,31 +254,67 @@ def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = Non
             unreadable.append((path, problem))
         else:
             sources[path.name] = data if data is not None else path
-    return _read_sources(sources, schema, day, unreadable)
+    return RecordStream(sources, schema, day, unreadable)
 
 
-def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
-    """``read_files`` over lines held in memory (generated lines, a test's lines)."""
-    return _read_sources({name: data}, schema, day, [])
+class RecordStream:
+    """The good rows of one source's files, batch by batch, for a consumer that writes them as they come.
+
+    Each iteration is one pass over the files in order: every batch of lines is parsed, typed and checked,
+    and its good rows (the columns of ``schema.empty()``) are given at once, less the repeated deliveries of
+    records already given. After a complete pass, ``rejects`` and ``stats`` are that pass's. A record found
+    conflicting (another record under its ``#uuid``) after a version of it was given cannot be taken back: the
+    pass reads on to find every conflict, then raises ``RestartStream``, and the next pass rejects them all
+    from the start (the lake's writer abandons the first pass's rows and writes the second's)."""
+
+    def __init__(self, sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
+                 unreadable: list[tuple[Path, str]]) -> None:
+        self.sources, self.schema, self.day, self.unreadable = sources, schema, day, unreadable
+        self.rejects: list[Reject] = []
+        self.stats = ReadStats(files=len(sources))
+        self._conflicting = pl.Series("_key", [], pl.UInt64)
+
+    def __iter__(self) -> Iterator[pl.DataFrame]:
+        records = _Deduplication(self._conflicting)
+        rejects, lines = [], 0
+        with duckdb.connect() as connection:
+            for name, source in self.sources.items():
+                failing: list[tuple[int, str]] = []
+                for parsed, unparsed in _file_batches(connection, name, source, self.schema):
+                    good, bad = _checked(parsed, name, self.schema, self.day)
+                    lines += good.height + len(bad) + len(unparsed)
+                    failing += bad
+                    rejects += unparsed
+                    given = records.admit(good)
+                    if given.height and not records.restart:
+                        yield given.drop("_key", "_anonymous", "_content")
+                if failing:
+                    located = _locate(source, {record for record, _ in failing})
+                    rejects += [Reject(name, located[record][0], reason, located[record][1])
+                                for record, reason in failing]
+        if records.restart:
+            self._conflicting = records.conflicting
+            raise RestartStream("records conflicting with rows already given: read again without them")
+        by_file = {name: sorted((r for r in rejects if r.source == name), key=lambda r: r.line)
+                   for name in self.sources}
+        conflicts = records.conflicts()
+        for name in sorted({file for file, _, _ in conflicts}):
+            mine = {record: reason for file, record, reason in conflicts if file == name}
+            located = _locate(self.sources[name], set(mine))
+            by_file[name] += [Reject(name, located[r][0], reason, located[r][1]) for r, reason in sorted(mine.items())]
+        self.rejects = [reject for name in self.sources for reject in by_file[name]]
+        self.stats = ReadStats(files=len(self.sources), lines=lines, rejected=len(self.rejects),
+                               duplicates=records.duplicates, conflicts=len(conflicts))
 
 
-def _read_sources(sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
-                  unreadable: list[tuple[Path, str]]) -> ReadResult:
-    frames, rejects, stats = [], [], ReadStats(files=len(sources))
-    with duckdb.connect() as connection:
-        for name, source in sources.items():
-            frame, file_rejects, lines = _read_one(connection, name, source, schema, day)
-            stats.lines += lines
-            frames.append(frame)
-            rejects += file_rejects
-    keyed = schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean))
-    frame, duplicates, conflicts = _deduplicated(pl.concat([keyed, *frames], how="vertical_relaxed"))
-    for name in sorted({file for file, _, _ in conflicts}):
-        mine = {record: reason for file, record, reason in conflicts if file == name}
-        located = _locate(sources[name], set(mine))
-        rejects += [Reject(name, located[r][0], reason, located[r][1]) for r, reason in sorted(mine.items())]
-    stats.duplicates, stats.conflicts, stats.rejected = duplicates, len(conflicts), len(rejects)
-    return ReadResult(frame, rejects, stats, unreadable)
+def _whole(stream: RecordStream) -> ReadResult:
+    """Every row of ``stream`` in one frame, with its rejects, counts and unreadable files."""
+    try:
+        frames = list(stream)
+    except RestartStream:
+        frames = list(stream)
+    return ReadResult(pl.concat([stream.schema.empty(), *frames], how="vertical_relaxed"), stream.rejects,
+                      stream.stats, stream.unreadable)
 
 
 def _content(path: Path) -> tuple[bytes | None, str | None]:
@@ -293,62 +352,66 @@ def _not_text(head: bytes) -> str | None:
     return None
 
 
-def _read_one(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes, schema: LineSchema,
-              day: date | None) -> tuple[pl.DataFrame, list[Reject], int]:
-    """One file's good rows, its rejects and its number of non-blank lines. The file is parsed in one
-    streaming pass, batch by batch, and only the good rows' kept columns stay in memory; a file with lines
-    that are not JSON objects takes the slow path, which finds them."""
+def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
+                  schema: LineSchema) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
+    """One file's non-blank lines parsed, batch by batch in file order (``_record`` numbered), each with the
+    rejects of its lines that cannot be read. The file is parsed in one streaming pass; when a line is not a
+    JSON object, the lines after those already given take the slow path, which finds the bad ones."""
+    given = 0
     try:
-        parts = [_checked(batch, name, schema, day) for batch in _parsed_batches(connection, source, schema)]
-        parse_rejects: list[Reject] = []
+        for batch in _parsed_batches(connection, source, schema):
+            given += batch.height
+            yield batch, []
     except duckdb.Error:
-        parsed, parse_rejects = _parse_by_blocks(connection, name, source, schema)
-        parts = [_checked(parsed, name, schema, day)]
-    good = pl.concat([schema.empty().with_columns(_key=pl.lit(None, pl.UInt64), _anonymous=pl.lit(None, pl.Boolean)),
-                      *(frame for frame, _ in parts)], how="vertical_relaxed")
-    bad = [flag for _, flags in parts for flag in flags]
-    rejects = list(parse_rejects)
-    if bad:
-        located = _locate(source, {record for record, _ in bad})
-        rejects += [Reject(name, located[record][0], reason, located[record][1]) for record, reason in bad]
-    return good, sorted(rejects, key=lambda r: r.line), good.height + len(bad) + len(parse_rejects)
+        yield from _parse_by_blocks(connection, name, source, schema, after=given)
 
 
 def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
              day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """Parsed rows typed and checked: (the good rows' kept columns with their deduplication key, the
-    (record, reason) of each rejected row)."""
+    """Parsed rows typed and checked: (the good rows' kept columns with the hash of their ``#type``,
+    ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when there is no ``#uuid``) and of their content
+    (``_content``), the (record, reason) of each rejected row)."""
     flagged = (_flag(_flatten(parsed.lazy(), schema), schema, day)
-               .with_columns(_file=pl.lit(name, pl.Categorical))
+               .with_columns(_file=pl.lit(name, pl.Categorical), _key=pl.struct("#type", "#event_name", "#uuid").hash(),
+                             _anonymous=pl.col("#uuid").is_null())
                .select(*schema.empty().columns, "_reason", "_key", "_anonymous").collect())
     failing = flagged.filter(pl.col("_reason").is_not_null())
     good = flagged.filter(pl.col("_reason").is_null()) if failing.height else flagged
-    return good.drop("_reason"), list(failing.select("_record", "_reason").iter_rows())
+    good = good.drop("_reason").with_columns(_content=pl.struct(schema.content_columns()).hash())
+    return good, list(failing.select("_record", "_reason").iter_rows())
 
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
                     schema: LineSchema) -> Iterable[pl.DataFrame]:
-    """The non-blank lines of ``source`` in file order, in batches numbered from 1 (``_record``)."""
-    first = 1
+    """The non-blank lines of ``source`` in file order, in batches of about ``PARSE_BATCH_ROWS`` numbered from 1
+    (``_record``)."""
+    first, pending, rows = 1, [], 0
     for batch in _parse(connection, source, schema).to_arrow_reader(PARSE_BATCH_ROWS):
-        frame = pl.from_arrow(batch)
-        yield frame.with_row_index("_record", offset=first).with_columns(pl.col("_record").cast(pl.Int64))
-        first += frame.height
+        pending.append(batch)
+        rows += batch.num_rows
+        if rows >= PARSE_BATCH_ROWS:
+            yield _numbered(pending, first)
+            first, pending, rows = first + rows, [], 0
+    if pending:
+        yield _numbered(pending, first)
+
+
+def _numbered(batches: list[pa.RecordBatch], first: int) -> pl.DataFrame:
+    """``batches`` as one frame, its rows numbered from ``first`` (``_record``)."""
+    frame = pl.from_arrow(pa.Table.from_batches(batches))
+    return frame.with_row_index("_record", offset=first).with_columns(pl.col("_record").cast(pl.Int64))
 
 
 def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: LineSchema) -> duckdb.DuckDBPyRelation:
-    """The non-blank lines of ``source`` in file order: the schema's ``json_columns`` as text, ``#time`` also
-    parsed into ``_time`` (null when it is not a ``#time``) and each record's deduplication key hashed from
-    its ``#type``, ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when it has no ``#uuid``, which
-    is dropped unless kept); with ``raw_properties``, the object's JSON text and its properties as texts
-    (``_typed``). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
+    """The non-blank lines of ``source`` in file order: the schema's ``json_columns`` as text, and ``#time`` also
+    parsed into ``_time`` (null when it is not a ``#time``); with ``raw_properties``, the object's JSON text and
+    its properties as texts (``_typed``). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
     lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
                                  columns=schema.json_columns(), format="newline_delimited", records="true",
                                  maximum_object_size=MAX_LINE_BYTES)
     formats = ", ".join(f"'{time_format}'" for time_format in DUCKDB_TIME_FORMATS)
-    columns = "*" if "#uuid" in schema.keep_roots else '* EXCLUDE ("#uuid")'
-    derived = [f'try_strptime("#time", [{formats}]) AS _time', 'hash("#type", "#event_name", "#uuid") AS _key',
-               '"#uuid" IS NULL AS _anonymous']
+    columns = "*"
+    derived = [f'try_strptime("#time", [{formats}]) AS _time']
     if schema.raw_properties:
         columns += " REPLACE (CAST(properties AS VARCHAR) AS properties)"
         if schema.properties:
@@ -376,13 +439,14 @@ def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes
                 yield numbered
 
 
-def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
-                     schema: LineSchema) -> tuple[pl.DataFrame, list[Reject]]:
-    """The slow path for a file with lines that are not JSON objects: parse block by block, bisecting failing
-    blocks down to the single lines that cannot be read."""
-    frames, rejects = [], []
+def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes, schema: LineSchema,
+                     after: int = 0) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
+    """The slow path for a file with lines that are not JSON objects, from the record after ``after`` on: parse
+    block by block, bisecting failing blocks down to the single lines that cannot be read; each block's
+    parsed lines with the rejects of the lines that cannot be read."""
+    empty = _parse(connection, b"", schema).pl().with_columns(_record=pl.lit(None, pl.Int64))
 
-    def parse(lines: list[tuple[int, int, bytes]]) -> None:
+    def parse(lines: list[tuple[int, int, bytes]], frames: list[pl.DataFrame], rejects: list[Reject]) -> None:
         try:
             frame = _parse(connection, b"\n".join(raw for _, _, raw in lines), schema).pl()
             frames.append(frame.with_columns(_record=pl.Series([r for _, r, _ in lines], dtype=pl.Int64)))
@@ -394,13 +458,15 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
                 rejects.append(Reject(name, line, reason, raw.decode("utf-8", "replace")))
                 return
         half = len(lines) // 2
-        parse(lines[:half])
-        parse(lines[half:])
+        parse(lines[:half], frames, rejects)
+        parse(lines[half:], frames, rejects)
 
     for block in _numbered_lines(source):
-        parse(block)
-    empty = _parse(connection, b"", schema).pl().with_columns(_record=pl.lit(None, pl.Int64))
-    return pl.concat([empty, *frames], how="vertical_relaxed"), rejects
+        block = [numbered for numbered in block if numbered[1] > after]
+        if block:
+            frames, rejects = [], []
+            parse(block, frames, rejects)
+            yield pl.concat([empty, *frames], how="vertical_relaxed"), rejects
 
 
 def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
@@ -470,29 +536,58 @@ def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str
     return found
 
 
-def _deduplicated(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[tuple[str, int, str]]]:
-    """(rows with each record once, repeated deliveries dropped, (file, record, reason) of conflicting records).
+class _Deduplication:
+    """Which rows of a pass are given, batch by batch: each record once.
 
     A record's key is its ``#type``, ``#event_name`` and ``#uuid``, or its whole content when it has no
     ``#uuid``. Rows of one key with the same content are one record delivered more than once: the first is
-    kept. Rows of one key with different contents are a conflict: none can be trusted, all are rejected.
-    The read hashes the keys as it goes (``_key``), so a day without repeats costs one pass over them."""
-    if frame["_key"].n_unique() == frame.height:
-        return frame.drop("_key", "_anonymous"), 0, []
-    repeated_rows = frame["_key"].is_duplicated()
-    content = [c for c in frame.columns if c not in ("_file", "_record", "_key", "_anonymous")]
-    candidates = (frame.filter(repeated_rows)
-                  .with_columns(_content=pl.struct(content).hash())
-                  .with_columns(_key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key"))))
-    versions = candidates.group_by("_key").agg(pl.col("_content").n_unique().alias("versions"))
-    conflicting = versions.filter(pl.col("versions") > 1)
-    conflicts = candidates.join(conflicting, on="_key", how="semi")
-    rejects = [(file, record, f"conflict: {count} different records share one #uuid")
-               for file, record, count in conflicts.join(versions, on="_key")
-               .select("_file", "_record", "versions").iter_rows()]
-    dropped = (candidates.join(conflicting, on="_key", how="anti")
-               .filter(~pl.col("_key").is_first_distinct())
-               .select("_file", "_record"))
-    gone = pl.concat([dropped, conflicts.select("_file", "_record")])
-    kept = frame.join(gone, on=["_file", "_record"], how="anti", maintain_order="left")
-    return kept.drop("_key", "_anonymous"), dropped.height, rejects
+    given, the others dropped (``duplicates``). Rows of one key with different contents are a conflict: none can
+    be trusted, all are rejected (``conflicts``); when a version was already given, ``restart`` is set, and
+    ``conflicting`` holds every conflicting key of the pass for the next. The keys of a batch are hashed in
+    the read, so a batch without repeats costs one lookup of its keys."""
+
+    def __init__(self, known_conflicts: pl.Series) -> None:
+        self.conflicting = known_conflicts
+        self.given = pl.DataFrame(schema={"_key": pl.UInt64, "_content": pl.UInt64})
+        self.rejected = pl.DataFrame(schema={"_file": pl.String, "_record": pl.Int64, "_key": pl.UInt64,
+                                             "_content": pl.UInt64})
+        self.duplicates = 0
+        self.restart = False
+
+    def admit(self, batch: pl.DataFrame) -> pl.DataFrame:
+        """The rows of ``batch`` to give: records not seen before in the pass and not conflicting."""
+        batch = batch.with_columns(
+            _key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
+        known = pl.col("_key").is_in(self.conflicting.implode())
+        if self.conflicting.len() and batch.select(known.any()).item():
+            self._reject(batch.filter(known))
+            batch = batch.filter(~known)
+        repeated = pl.col("_key").is_duplicated() | pl.col("_key").is_in(self.given["_key"].implode())
+        if not batch.select(repeated.any()).item():
+            self.given = pl.concat([self.given, batch.select("_key", "_content")])
+            return batch
+        versions = (batch.join(self.given, on="_key", how="left", suffix="_given")
+                    .with_columns(_given=pl.col("_content_given").is_not_null(),
+                                  _reference=pl.coalesce("_content_given", pl.col("_content").first().over("_key"))))
+        conflicting = versions.filter(pl.col("_content") != pl.col("_reference")).select("_key").unique()
+        clashing = pl.col("_key").is_in(conflicting["_key"].implode())
+        self._reject(versions.filter(clashing))
+        self.restart |= versions.select((clashing & pl.col("_given")).any()).item()
+        self.conflicting = pl.concat([self.conflicting, conflicting["_key"]])
+        kept = versions.filter(~clashing)
+        first = ~pl.col("_given") & pl.col("_key").is_first_distinct()
+        self.duplicates += kept.height - kept.select(first.sum()).item()
+        admitted = kept.filter(first).select(batch.columns)
+        self.given = pl.concat([self.given, admitted.select("_key", "_content")])
+        return admitted
+
+    def _reject(self, rows: pl.DataFrame) -> None:
+        self.rejected = pl.concat([self.rejected, rows.select(pl.col("_file").cast(pl.String), "_record", "_key",
+                                                             "_content")])
+
+    def conflicts(self) -> list[tuple[str, int, str]]:
+        """(file, record, reason) of every row of a conflicting record."""
+        versions = self.rejected.group_by("_key").agg(pl.col("_content").n_unique().alias("versions"))
+        return [(file, record, f"conflict: {count} different records share one #uuid")
+                for file, record, count in self.rejected.join(versions, on="_key")
+                .select("_file", "_record", "versions").iter_rows()]

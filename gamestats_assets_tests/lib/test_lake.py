@@ -280,3 +280,54 @@ def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_pat
     write_partitions(uri, pl.DataFrame({"date": [d2], "x": [None], "y": ["new"]}), "date", [d2], physical_partitioning=True)
     table = pl.read_delta(uri).sort("date")
     assert table.schema["x"] == pl.Int64 and table["x"].to_list() == [1, None] and table["y"].to_list() == [None, "new"]
+
+
+def test_a_stream_is_written_in_one_commit_and_a_restarted_stream_from_its_last_pass(tmp_path):
+    from gamestats_assets.lib.lake import FrameStream, RestartStream, write_partitions
+
+    uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
+    passes = []
+
+    def batches():
+        passes.append(len(passes) + 1)
+        yield pl.DataFrame({"date": [day, day], "v": [len(passes), 1]})
+        if len(passes) == 1:
+            raise RestartStream("the first pass gave a row it takes back")
+        yield pl.DataFrame({"date": [day], "v": [2]})
+
+    written = write_partitions(uri, FrameStream(pl.Schema({"date": pl.Date, "v": pl.Int64}), batches), "date", [day],
+                               physical_partitioning=True)
+    assert passes == [1, 2] and written == 3
+    assert sorted(pl.read_delta(uri)["v"].to_list()) == [1, 2, 2]
+    assert len(DeltaTable(uri).history()) == 1
+
+
+def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committed(tmp_path):
+    from gamestats_assets.lib.lake import FrameStream, write_partitions
+
+    uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
+    write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
+
+    def batches():
+        yield pl.DataFrame({"date": [day], "v": [2]})
+        raise ValueError("the source broke half way")
+
+    with pytest.raises(ValueError, match="half way"):
+        write_partitions(uri, FrameStream(pl.Schema({"date": pl.Date, "v": pl.Int64}), batches), "date", [day],
+                         physical_partitioning=True)
+    assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
+
+
+def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
+    from gamestats_assets.lib.lake import read_batches, read_partitions, write_partitions
+
+    uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
+    write_partitions(uri, pl.DataFrame({"date": [d1, d2, d3], "v": [1, 2, 3]}), "date", [d1, d2, d3],
+                     physical_partitioning=True)
+    write_partitions(uri, pl.DataFrame({"date": [d2], "v": [20], "note": ["new"]}), "date", [d2],
+                     physical_partitioning=True)
+    stream = read_batches(uri, "date", [d1, d2])
+    read = pl.concat(list(stream.batches())).sort("date")
+    assert read.schema == stream.schema == read_partitions(uri, "date", [d1, d2]).collect_schema()
+    assert read.rows() == [(d1, 1, None), (d2, 20, "new")]
+    assert pl.concat(list(read_batches(uri, None, None).batches())).height == 3

@@ -5,9 +5,12 @@ import gzip
 import json
 from datetime import datetime
 
+import duckdb
 import polars as pl
 import pytest
 
+from gamestats_assets.lib.lake import RestartStream
+from gamestats_assets.sources import thinkingdata
 from gamestats_assets.sources.thinkingdata import (
     MAX_ID_CHARS,
     Identity,
@@ -15,6 +18,7 @@ from gamestats_assets.sources.thinkingdata import (
     encode_record,
     read_bytes,
     read_files,
+    stream_files,
     track_record,
     user_set_record,
 )
@@ -124,3 +128,33 @@ def test_binary_content_is_unreadable_whole_but_one_bad_line_only_rejects_that_l
     assert read.frame["#uuid"].to_list() == ["u1"]
     [reject] = read.rejects
     assert reject.line == 2 and reject.source == "login_latin1.jsonl"
+
+
+def test_a_conflict_found_after_its_first_version_was_given_restarts_the_stream(tmp_path, monkeypatch):
+    monkeypatch.setattr(thinkingdata, "PARSE_BATCH_ROWS", 2)
+    (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2"), line("u3"), line("u1", level=9)))
+    stream = stream_files([tmp_path / "login.jsonl"], LOGIN)
+    with pytest.raises(RestartStream):
+        list(stream)
+    again = pl.concat(list(stream))
+    assert again["#uuid"].to_list() == ["u2", "u3"]
+    assert sorted(r.line for r in stream.rejects) == [1, 4] and stream.stats.conflicts == 2
+    assert read_files([tmp_path / "login.jsonl"], LOGIN).frame["#uuid"].to_list() == ["u2", "u3"]
+
+
+def test_a_record_delivered_again_in_a_later_batch_is_dropped_without_a_restart(tmp_path, monkeypatch):
+    monkeypatch.setattr(thinkingdata, "PARSE_BATCH_ROWS", 2)
+    (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2"), line("u3"), line("u1")))
+    stream = stream_files([tmp_path / "login.jsonl"], LOGIN)
+    assert pl.concat(list(stream))["#uuid"].to_list() == ["u1", "u2", "u3"]
+    assert stream.stats.duplicates == 1 and stream.rejects == []
+
+
+def test_the_slow_path_reads_on_after_the_lines_already_given():
+    data = lines(line("u1"), line("u2"), "{broken", line("u3"))
+    with duckdb.connect() as connection:
+        parsed = list(thinkingdata._parse_by_blocks(connection, "login.jsonl", data, LOGIN, after=2))
+    frame = pl.concat([frame for frame, _ in parsed])
+    [reject] = [reject for _, rejects in parsed for reject in rejects]
+    assert frame["_record"].to_list() == [4] and frame["#uuid"].to_list() == ["u3"]
+    assert (reject.line, reject.raw) == (3, "{broken")

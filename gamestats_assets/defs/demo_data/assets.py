@@ -9,7 +9,9 @@ that is not text at all is quarantined whole.
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -31,14 +33,14 @@ from gamestats_assets.generator.measures import conversion, retention
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
-from gamestats_assets.lib.lake import INPUT_COLUMNS, partition_values
+from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.settings import PROJECT_ROOT
 from gamestats_assets.lib.stats import with_wilson
-from gamestats_assets.sources.thinkingdata import LineSchema, read_files
+from gamestats_assets.sources.thinkingdata import LineSchema, stream_files
 
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
@@ -177,36 +179,48 @@ def unclaimed_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p not in claimed and not p.name.startswith("."))
 
 
-def parse_day(platform: PlatformResource, partition: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """One day's landing files as typed rows (the ThinkingData reader with the taxonomy's property types and
-    the properties as delivered); rejected lines and unreadable files quarantined, the lines read counted. A
-    day whose files held no readable line fails."""
+def parse_day(platform: PlatformResource, partition: str, schema: LineSchema) -> FrameStream:
+    """One day's landing files as typed rows, batch by batch (the ThinkingData reader with the taxonomy's
+    property types and the properties as delivered). Unreadable files are quarantined at once; at the end of
+    each complete pass the rejected lines are quarantined and the lines read counted. A day whose files held
+    no readable line fails."""
     folder = platform.landing_dir(DOMAIN) / partition
-    read = read_files(day_files(folder), LineSchema(schema, raw_properties=True))
-    for path, reason in read.unreadable:
+    stream = stream_files(day_files(folder), schema)
+    for path, reason in stream.unreadable:
         quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, reason)
-    quarantine_records(platform.quarantine_dir, read.rejects, DOMAIN, partition, "events")
-    record_read(platform.quarantine_dir, DOMAIN, partition, "events", read.stats.as_dict())
-    if (read.stats.lines or read.unreadable) and read.frame.height == 0:
-        raise dg.Failure(description=f"every line delivered for {partition} was rejected or unreadable: see "
-                         f"{platform.quarantine_dir / DOMAIN / partition}")
-    return (read.frame.rename({"_file": "source_file", "_record": "line_number"})
-            .with_columns(pl.col("source_file").cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
-                          date=pl.lit(dt.date.fromisoformat(partition))))
+    day = dt.date.fromisoformat(partition)
+
+    def typed(frame: pl.DataFrame) -> pl.DataFrame:
+        return (frame.rename({"_file": "source_file", "_record": "line_number"})
+                .with_columns(pl.col("source_file").cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
+                              date=pl.lit(day)))
+
+    def batches() -> Iterator[pl.DataFrame]:
+        rows = 0
+        for frame in stream:
+            rows += frame.height
+            yield typed(frame)
+        quarantine_records(platform.quarantine_dir, stream.rejects, DOMAIN, partition, "events")
+        record_read(platform.quarantine_dir, DOMAIN, partition, "events", stream.stats.as_dict())
+        if (stream.stats.lines or stream.unreadable) and rows == 0:
+            raise dg.Failure(description=f"every line delivered for {partition} was rejected or unreadable: see "
+                             f"{platform.quarantine_dir / DOMAIN / partition}")
+
+    return FrameStream(typed(schema.empty()).schema, batches)
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
             ins={"event_rules": dg.AssetIn(event_rules.key)})
-def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame:
+def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> FrameStream:
     """The day's log lines parsed and typed: one row per record (key ``date``, ``source_file``,
     ``line_number``: the record's number among the file's non-blank lines), root keys (``#type``,
     ``#account_id``, ``#time``, ``#event_name`` ...), every taxonomy property as its own typed column, and
     ``properties``, the properties as delivered (JSON text, including any the taxonomy does not name). Lines
-    that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once."""
-    schema = property_types(rules_of(event_rules))
-    frame = pl.concat([parse_day(platform, key, schema) for key in context.partition_keys], how="diagonal_relaxed")
-    context.add_output_metadata({"lines": frame.height})
-    return frame
+    that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once.
+    Written batch by batch as the lines are read: a day is never held whole."""
+    schema = LineSchema(property_types(rules_of(event_rules)), raw_properties=True)
+    days = [parse_day(platform, key, schema) for key in context.partition_keys]
+    return FrameStream(days[0].schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
 
 
 ROOT_COLUMNS = {
@@ -235,24 +249,30 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
     partition_column="date",
     ins={"history": every_partition(events.key), "users": dg.AssetIn(users.key)},
 )
-def cons_events(context: dg.AssetExecutionContext, history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
+def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
+                history: pl.LazyFrame, users: pl.DataFrame) -> FrameStream:
     """Every event of the day in a fixed shape for analysts: one row per record (key ``date``,
     ``source_file``, ``line_number``) with the user's segment (the export's own ``segment`` user property,
     else the population's, else ``unknown``, as known on that day) and the properties as delivered (one
-    JSON object, exactly the keys the line had)."""
-    day_events = history.filter(pl.col("date").is_in(partition_values(daily_partitions, context.partition_keys)))
-    shaped = day_events.select(
-        "date", "source_file", "line_number",
-        *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
-        pl.col("properties").fill_null("{}"),
-    ).collect()
-    profiles = profiles_by_day(history, users, shaped["date"].unique().sort().to_list())
-    return (
-        shaped.with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
-        .join(profiles.select("date", "account_id", "segment"), on=["date", "account_id"], how="left")
-        .with_columns(pl.col("segment").fill_null(UNKNOWN_SEGMENT))
-        .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
-    )
+    JSON object, exactly the keys the line had). The day's lines are read and written batch by batch: the day
+    is never held whole."""
+    days = partition_values(daily_partitions, context.partition_keys)
+    profiles = profiles_by_day(history, users, days).select("date", "account_id", "segment")
+
+    def shaped(lines: pl.DataFrame) -> pl.DataFrame:
+        return (
+            lines.select("date", "source_file", "line_number",
+                         *[pl.col(c).alias(name) for c, name in ROOT_COLUMNS.items()],
+                         pl.col("properties").fill_null("{}"))
+            .with_columns(pl.col("event_time").cast(pl.Datetime("ms")))
+            .join(profiles, on=["date", "account_id"], how="left", maintain_order="left")
+            .with_columns(pl.col("segment").fill_null(UNKNOWN_SEGMENT))
+            .select("date", "source_file", "line_number", *ROOT_COLUMNS.values(), "segment", "properties")
+        )
+
+    lines = lake.batches(events, context.partition_keys, ["date", "source_file", "line_number", *ROOT_COLUMNS,
+                                                          "properties"])
+    return mapped(lines, shaped)
 
 
 DAILY_ACTIVITY_HEADLINE = Headline({

@@ -12,6 +12,9 @@ import polars as pl
 UNKNOWN_SEGMENT = "unknown"
 SEGMENT_PROPERTY = "segment"
 PROFILE_SCHEMA = {"account_id": pl.String, "segment": pl.String, "install_date": pl.Date}
+SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
+"""First lines and own segments each scan the history for their own columns: one shared scan would hold the
+properties text of every line, where only the ``user_set`` lines' is read."""
 
 
 def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
@@ -41,7 +44,7 @@ def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
             pl.coalesce("own_segment", "population_segment", pl.lit(UNKNOWN_SEGMENT)).alias("segment"),
             pl.coalesce("population_install_date", "first_date").alias("install_date"),
         )
-        .collect()
+        .collect(optimizations=SEPARATE_SCANS)
     )
 
 
