@@ -54,8 +54,12 @@ GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 BLOCK_BYTES = 16 << 20
-PARSE_BATCH_ROWS = 1 << 16
-"""Rows parsed and checked at a time: the parse streams, so a file's text columns are never all in memory."""
+STREAM_BATCH_ROWS = 1 << 16
+"""Rows parsed, checked and given at a time by a stream (``stream_files``): a file's text columns are never all in
+memory."""
+WHOLE_BATCH_ROWS = 1 << 20
+"""Rows parsed and checked at a time by a read that keeps every row anyway (``read_files``): fewer, larger batches
+cost less per row."""
 MAX_LINE_BYTES = 16 << 20
 """The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 
@@ -235,17 +239,19 @@ def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = Non
     line whose ``#time`` falls on another day is rejected. Rows keep file order and carry ``_file`` and
     ``_record`` (the 1-based number of the line among the file's non-blank lines); ``#time`` is typed
     (milliseconds), the other root keys are text."""
-    return _whole(stream_files(paths, schema, day))
+    return _whole(stream_files(paths, schema, day, WHOLE_BATCH_ROWS))
 
 
 def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
     """``read_files`` over lines held in memory (generated lines, a test's lines)."""
-    return _whole(RecordStream({name: data}, schema, day, []))
+    return _whole(RecordStream({name: data}, schema, day, [], WHOLE_BATCH_ROWS))
 
 
-def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> RecordStream:
-    """``read_files`` as a ``RecordStream``: the same rows, rejects and counts, batch by batch, for a partition too
-    large to hold whole. Which files are not text is known at once (``unreadable``)."""
+def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None,
+                 batch_rows: int = STREAM_BATCH_ROWS) -> RecordStream:
+    """``read_files`` as a ``RecordStream``: the same rows, rejects and counts, batch by batch (of about
+    ``batch_rows`` lines), for a partition too large to hold whole. Which files are not text is known at once
+    (``unreadable``)."""
     sources: dict[str, Path | bytes] = {}
     unreadable = []
     for path in sorted(paths):
@@ -254,7 +260,7 @@ def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = N
             unreadable.append((path, problem))
         else:
             sources[path.name] = data if data is not None else path
-    return RecordStream(sources, schema, day, unreadable)
+    return RecordStream(sources, schema, day, unreadable, batch_rows)
 
 
 class RecordStream:
@@ -268,8 +274,9 @@ class RecordStream:
     from the start (the lake's writer abandons the first pass's rows and writes the second's)."""
 
     def __init__(self, sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
-                 unreadable: list[tuple[Path, str]]) -> None:
+                 unreadable: list[tuple[Path, str]], batch_rows: int = STREAM_BATCH_ROWS) -> None:
         self.sources, self.schema, self.day, self.unreadable = sources, schema, day, unreadable
+        self.batch_rows = batch_rows
         self.rejects: list[Reject] = []
         self.stats = ReadStats(files=len(sources))
         self._conflicting = pl.Series("_key", [], pl.UInt64)
@@ -280,7 +287,7 @@ class RecordStream:
         with duckdb.connect() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
-                for parsed, unparsed in _file_batches(connection, name, source, self.schema):
+                for parsed, unparsed in _file_batches(connection, name, source, self.schema, self.batch_rows):
                     good, bad = _checked(parsed, name, self.schema, self.day)
                     lines += good.height + len(bad) + len(unparsed)
                     failing += bad
@@ -353,13 +360,13 @@ def _not_text(head: bytes) -> str | None:
 
 
 def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
-                  schema: LineSchema) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
+                  schema: LineSchema, batch_rows: int) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
     """One file's non-blank lines parsed, batch by batch in file order (``_record`` numbered), each with the
     rejects of its lines that cannot be read. The file is parsed in one streaming pass; when a line is not a
     JSON object, the lines after those already given take the slow path, which finds the bad ones."""
     given = 0
     try:
-        for batch in _parsed_batches(connection, source, schema):
+        for batch in _parsed_batches(connection, source, schema, batch_rows):
             given += batch.height
             yield batch, []
     except duckdb.Error:
@@ -382,14 +389,14 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
 
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
-                    schema: LineSchema) -> Iterable[pl.DataFrame]:
-    """The non-blank lines of ``source`` in file order, in batches of about ``PARSE_BATCH_ROWS`` numbered from 1
+                    schema: LineSchema, batch_rows: int) -> Iterable[pl.DataFrame]:
+    """The non-blank lines of ``source`` in file order, in batches of about ``batch_rows`` numbered from 1
     (``_record``)."""
     first, pending, rows = 1, [], 0
-    for batch in _parse(connection, source, schema).to_arrow_reader(PARSE_BATCH_ROWS):
+    for batch in _parse(connection, source, schema).to_arrow_reader(batch_rows):
         pending.append(batch)
         rows += batch.num_rows
-        if rows >= PARSE_BATCH_ROWS:
+        if rows >= batch_rows:
             yield _numbered(pending, first)
             first, pending, rows = first + rows, [], 0
     if pending:
@@ -562,8 +569,8 @@ class _Deduplication:
         if self.conflicting.len() and batch.select(known.any()).item():
             self._reject(batch.filter(known))
             batch = batch.filter(~known)
-        repeated = pl.col("_key").is_duplicated() | pl.col("_key").is_in(self.given["_key"].implode())
-        if not batch.select(repeated.any()).item():
+        given_before = self.given.join(batch.select("_key"), on="_key", how="semi").height
+        if not given_before and batch["_key"].n_unique() == batch.height:
             self.given = pl.concat([self.given, batch.select("_key", "_content")])
             return batch
         versions = (batch.join(self.given, on="_key", how="left", suffix="_given")

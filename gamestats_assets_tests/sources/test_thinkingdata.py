@@ -130,10 +130,9 @@ def test_binary_content_is_unreadable_whole_but_one_bad_line_only_rejects_that_l
     assert reject.line == 2 and reject.source == "login_latin1.jsonl"
 
 
-def test_a_conflict_found_after_its_first_version_was_given_restarts_the_stream(tmp_path, monkeypatch):
-    monkeypatch.setattr(thinkingdata, "PARSE_BATCH_ROWS", 2)
+def test_a_conflict_found_after_its_first_version_was_given_restarts_the_stream(tmp_path):
     (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2"), line("u3"), line("u1", level=9)))
-    stream = stream_files([tmp_path / "login.jsonl"], LOGIN)
+    stream = stream_files([tmp_path / "login.jsonl"], LOGIN, batch_rows=2)
     with pytest.raises(RestartStream):
         list(stream)
     again = pl.concat(list(stream))
@@ -142,10 +141,9 @@ def test_a_conflict_found_after_its_first_version_was_given_restarts_the_stream(
     assert read_files([tmp_path / "login.jsonl"], LOGIN).frame["#uuid"].to_list() == ["u2", "u3"]
 
 
-def test_a_record_delivered_again_in_a_later_batch_is_dropped_without_a_restart(tmp_path, monkeypatch):
-    monkeypatch.setattr(thinkingdata, "PARSE_BATCH_ROWS", 2)
+def test_a_record_delivered_again_in_a_later_batch_is_dropped_without_a_restart(tmp_path):
     (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2"), line("u3"), line("u1")))
-    stream = stream_files([tmp_path / "login.jsonl"], LOGIN)
+    stream = stream_files([tmp_path / "login.jsonl"], LOGIN, batch_rows=2)
     assert pl.concat(list(stream))["#uuid"].to_list() == ["u1", "u2", "u3"]
     assert stream.stats.duplicates == 1 and stream.rejects == []
 
