@@ -315,7 +315,9 @@ def commit_partition_files(
     """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
     commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``; a
     batch is written while the next is made), then committed as the partitions' only files (new columns added to
-    the table's schema)."""
+    the table's schema). The files hold the partitions whole whatever the table's version, so a commit beaten by a
+    concurrent writer is made again on the new version without writing them again: the window in which another
+    writer can win is the commit's, not the files'."""
     files = PartitionFiles(uri, frames.schema, column, storage_options)
     try:
         with ThreadPoolExecutor(max_workers=1) as writer:
@@ -333,11 +335,17 @@ def commit_partition_files(
         create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
                                       storage_options=storage_options)
         return
-    table = DeltaTable(uri, storage_options=storage_options)
-    table.create_write_transaction(
-        adds, mode="overwrite", schema=table.schema() if set(frames.schema) <= set(existing) else schema,
-        partition_by=[column], partition_filters=[(column, "in", [partition_text(value) for value in values])],
-    )
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        table = DeltaTable(uri, storage_options=storage_options)
+        try:
+            table.create_write_transaction(
+                adds, mode="overwrite", schema=table.schema() if set(frames.schema) <= set(existing) else schema,
+                partition_by=[column], partition_filters=[(column, "in", [partition_text(value) for value in values])],
+            )
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
 
 
 def partition_text(value: Any) -> str:
