@@ -331,3 +331,24 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
     assert read.schema == stream.schema == read_partitions(uri, "date", [d1, d2]).collect_schema()
     assert read.rows() == [(d1, 1, None), (d2, 20, "new")]
     assert pl.concat(list(read_batches(uri, None, None).batches())).height == 3
+
+
+def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass_and_the_later_commit_wins(tmp_path):
+    from gamestats_assets.lib.lake import FrameStream, write_partitions
+
+    uri, day, other = str(tmp_path / "t"), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
+    write_partitions(uri, pl.DataFrame({"date": [day, other], "v": [0, 0]}), "date", [day, other],
+                     physical_partitioning=True)
+    passes = []
+
+    def batches():
+        passes.append(1)
+        yield pl.DataFrame({"date": [day], "v": [1]})
+        write_partitions(uri, pl.DataFrame({"date": [day, other], "v": [2, 2]}), "date", [day, other],
+                         physical_partitioning=True)
+
+    written = write_partitions(uri, FrameStream(pl.Schema({"date": pl.Date, "v": pl.Int64}), batches), "date", [day],
+                               physical_partitioning=True)
+
+    assert written == 1 and len(passes) == 1
+    assert pl.read_delta(uri).sort("date").rows() == [(day, 1), (other, 2)]
