@@ -25,6 +25,8 @@ from gamestats_assets.lib.lake import PARTITION_COLUMN, FrameStream, partition_v
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.sliced_load import SliceCuts, quantile_cuts
 
 POSTGRES_POOL = "postgres_writer"
 
@@ -74,15 +76,32 @@ def run_partition_values(context: dg.AssetExecutionContext | dg.AssetCheckExecut
     return partition_values(spec.partitions_def, context.partition_keys)
 
 
-def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream) -> int:
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream,
+          postgres: PostgresResource) -> int:
     """Write ``spec``'s rows of this run with its mode; nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
         return publisher.publish_partitions(
-            conn, spec.table, frame, spec.partition_column, run_partition_values(context, spec)
+            conn, spec.table, frame, spec.partition_column, run_partition_values(context, spec),
+            load_slices(context, spec, postgres),
         )
     if spec.mode is PublishMode.INSERT_IF_ABSENT:
         return publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
     return publisher.replace_snapshot(conn, spec.table, frame)
+
+
+def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, postgres: PostgresResource) -> SliceCuts | None:
+    """How the run's large partitions of ``spec`` are cut to be loaded over several connections at once: by the
+    first integer key column besides the partition column, into ``GAMESTATS_PUBLISH_CONNECTIONS`` ranges of about
+    equal rows (None when the table has no such column or one connection is set)."""
+    connections = Settings.from_env().publish_connections
+    scan = context.resources.lake.scan(spec.source, run_keys(context, spec))
+    schema = scan.collect_schema()
+    column = next((c for c in spec.key_columns if c != spec.partition_column and c in schema
+                   and schema[c].is_integer()), None)
+    if column is None or connections < 2:
+        return None
+    cuts = quantile_cuts(scan.select(spec.partition_column, column), spec.partition_column, column, connections)
+    return SliceCuts(column, cuts, postgres.connection) if cuts else None
 
 
 def run_keys(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec) -> list[str] | None:
@@ -128,7 +147,7 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                 with conn.transaction():
                     for spec in selected:
                         rows = context.resources.lake.batches(spec.source, run_keys(context, spec))
-                        written[spec.asset_key] = write(conn, context, spec, rows)
+                        written[spec.asset_key] = write(conn, context, spec, rows, postgres)
             except psycopg.Error as error:
                 failed = selected[len(written)].table
                 raise publisher.PublishError(

@@ -31,6 +31,15 @@ def _flag(name: str) -> bool:
     return _choice(name, os.environ.get(name) or "false", ("true", "false")) == "true"
 
 
+def _count(name: str, value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+DEFAULT_PUBLISH_CONNECTIONS = min(4, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the platform keeps its data, which PostgreSQL it talks to, and where data comes from.
@@ -58,6 +67,9 @@ class Settings:
     - ``GAMESTATS_DATA_SHARED`` (``true``/``false``, default false): the data folder (landing files,
       quarantine, DuckDB warehouse) is a shared filesystem mounted at the same path on every Celery worker;
       without it a run on Celery refuses to start, since one step writes landing files that another reads.
+    - ``GAMESTATS_PUBLISH_CONNECTIONS`` (default the machine's cores, at most 4): connections a large
+      partition is loaded into PostgreSQL over at once (``lib/sliced_load.py``); 1 loads every partition over
+      one.
     """
 
     data_dir: Path
@@ -73,6 +85,7 @@ class Settings:
     celery_queue: str = "gamestats"
     lake_shared: bool = False
     data_shared: bool = False
+    publish_connections: int = 1
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -97,6 +110,8 @@ class Settings:
             celery_queue=os.environ.get("GAMESTATS_CELERY_QUEUE") or cls.celery_queue,
             lake_shared=_flag("GAMESTATS_LAKE_SHARED"),
             data_shared=_flag("GAMESTATS_DATA_SHARED"),
+            publish_connections=_count("GAMESTATS_PUBLISH_CONNECTIONS",
+                                       os.environ.get("GAMESTATS_PUBLISH_CONNECTIONS") or str(DEFAULT_PUBLISH_CONNECTIONS)),
         )
 
     def landing_dir(self, domain: str) -> Path:

@@ -1,0 +1,173 @@
+"""Loading one large partition over several PostgreSQL connections at once.
+
+A partition's load is bound by one server process: parsing the rows (JSON into ``jsonb`` above all) and building
+the indexes run on one core. A large partition is therefore cut by ranges of an integer key column into slices,
+each loaded by its own connection in its own transaction, all at once (``load_concurrently``); the publisher
+then attaches the slices to a table partitioned by that column and exchanges it for the old partition like
+any other (``publisher.exchange_partitions``).
+
+The slices commit together: each waits, loaded and indexed, for the others, and if any fails every one rolls
+back. The rows are read once, in the calling thread, and handed to the slices' connections through short
+queues, so a slow connection holds back the reading rather than filling memory.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import psycopg
+
+from gamestats_assets.lib.lake import FrameStream, Rows, as_stream
+
+SLICED_LOAD_MIN_ROWS = 1 << 19
+"""Rows from which a partition is loaded in slices: below it, the extra connections and DDL cost more than the
+parallel load saves."""
+
+QUEUED_BATCHES = 2
+"""Batches waiting for each slice's connection."""
+
+WAKE_SECONDS = 0.2
+"""How often a thread waiting on a queue looks whether the load was abandoned."""
+
+Bound = tuple[int | None, int | None]
+"""A slice's range of the cutting column: ``low <= value < high``, None for no bound on that side."""
+
+
+@dataclass(frozen=True)
+class SliceCuts:
+    """How the run's large partitions are cut for loading: by ``column`` (an integer key column), each partition
+    value of ``cuts`` at its ascending cut points, over connections opened by ``connect``."""
+
+    column: str
+    cuts: dict[Any, list[int]]
+    connect: Callable[[], AbstractContextManager[psycopg.Connection]]
+
+    def bounds(self, value: Any) -> list[Bound]:
+        """The slices of partition ``value``: consecutive ranges from the first cut's left to the last's right
+        (a single unbounded range when it is not cut)."""
+        cuts = self.cuts.get(value, [])
+        return list(zip([None, *cuts], [*cuts, None]))
+
+
+def quantile_cuts(scan: pl.LazyFrame, partition_column: str, column: str, slices: int) -> dict[Any, list[int]]:
+    """For each partition of ``scan`` holding at least ``SLICED_LOAD_MIN_ROWS`` rows, the values of ``column``
+    cutting it into ``slices`` ranges of about equal rows (fewer when the column has few distinct values)."""
+    if slices < 2:
+        return {}
+    quantiles = [pl.col(column).quantile(i / slices, "lower").alias(f"cut_{i}") for i in range(1, slices)]
+    partitions = (scan.group_by(partition_column).agg(pl.len().alias("rows"), pl.col(column).min().alias("low"),
+                                                        *quantiles)
+                  .filter(pl.col("rows") >= SLICED_LOAD_MIN_ROWS).collect())
+    return {
+        row[partition_column]: sorted({int(row[f"cut_{i}"]) for i in range(1, slices)} - {row["low"]})
+        for row in partitions.iter_rows(named=True)
+    }
+
+
+def in_range(column: str, bound: Bound) -> pl.Expr:
+    """Whether ``column`` lies in ``bound``."""
+    low, high = bound
+    condition = pl.lit(True)
+    if low is not None:
+        condition &= pl.col(column) >= low
+    if high is not None:
+        condition &= pl.col(column) < high
+    return condition
+
+
+class LoadAbandoned(Exception):
+    """Another slice, or the reading of the rows, failed: this slice's load stops and rolls back."""
+
+
+class SlicedLoad:
+    """The shared state of one sliced load: the slices' queues, whether the load was abandoned, and the errors."""
+
+    def __init__(self, slices: int) -> None:
+        self.queues: list[queue.Queue] = [queue.Queue(QUEUED_BATCHES) for _ in range(slices)]
+        self.abandoned = threading.Event()
+        self.all_loaded = threading.Barrier(slices)
+        self.errors: list[BaseException] = []
+
+    def fail(self, error: BaseException) -> None:
+        self.errors.append(error)
+        self.abandoned.set()
+        self.all_loaded.abort()
+
+    def put(self, slice_index: int, batch: pl.DataFrame | None) -> None:
+        while not self.abandoned.is_set():
+            try:
+                self.queues[slice_index].put(batch, timeout=WAKE_SECONDS)
+                return
+            except queue.Full:
+                continue
+        raise LoadAbandoned
+
+    def batches(self, slice_index: int) -> Iterator[pl.DataFrame]:
+        while True:
+            try:
+                batch = self.queues[slice_index].get(timeout=WAKE_SECONDS)
+            except queue.Empty:
+                if self.abandoned.is_set():
+                    raise LoadAbandoned from None
+                continue
+            if batch is None:
+                return
+            yield batch
+
+    def first_error(self) -> BaseException | None:
+        """The error that made the load fail, rather than the others' reactions to it."""
+        causes = [e for e in self.errors if not isinstance(e, LoadAbandoned | threading.BrokenBarrierError)]
+        return (causes or self.errors or [None])[0]
+
+
+def load_concurrently(
+    rows: Rows,
+    column: str,
+    bounds: Sequence[Bound],
+    connect: Callable[[], AbstractContextManager[psycopg.Connection]],
+    load_slice: Callable[[psycopg.Connection, int, FrameStream], int],
+) -> list[int]:
+    """Load ``rows`` cut by ``column`` into ``bounds``, each slice by ``load_slice(connection, slice index, its
+    rows)`` in one transaction of its own connection, all at once; return each slice's rows loaded.
+
+    Every slice commits only once all are loaded; the first error (of a slice, or of reading ``rows``) rolls
+    every slice back and is raised.
+    """
+    stream = as_stream(rows)
+    load = SlicedLoad(len(bounds))
+    loaded = [0] * len(bounds)
+
+    def run(slice_index: int) -> None:
+        try:
+            with connect() as conn, conn.transaction():
+                loaded[slice_index] = load_slice(conn, slice_index, FrameStream(
+                    stream.schema, lambda: load.batches(slice_index)))
+                load.all_loaded.wait()
+        except BaseException as error:  # noqa: BLE001 - every failure abandons the load; raised below
+            load.fail(error)
+
+    threads = [threading.Thread(target=run, args=(i,), name=f"slice-{i}", daemon=True) for i in range(len(bounds))]
+    for thread in threads:
+        thread.start()
+    try:
+        for batch in stream.batches():
+            for slice_index, bound in enumerate(bounds):
+                part = batch.filter(in_range(column, bound))
+                if part.height:
+                    load.put(slice_index, part)
+        for slice_index in range(len(bounds)):
+            load.put(slice_index, None)
+    except BaseException as error:  # noqa: BLE001 - the slices roll back; raised below
+        load.fail(error)
+    for thread in threads:
+        thread.join()
+    error = load.first_error()
+    if error is not None:
+        raise error
+    return loaded
