@@ -21,7 +21,9 @@ that read's.
 PostgreSQL's own part is measured after the run on the same rows: the day's ``demo_data/cons/events`` rows,
 binary-encoded beforehand, taken by one plain ``COPY`` into an unindexed, unpartitioned table shaped like
 ``demo_data.events`` (``seconds_raw_copy_of_published_rows``, and the server backend's CPU seconds), and
-again with ``properties`` as ``text`` instead of ``jsonb`` (the difference is the server parsing the JSON).
+again with ``properties`` as ``text`` instead of ``jsonb`` (the difference is the server parsing the JSON), and
+over as many connections at once as the publish loads a large day over (``GAMESTATS_PUBLISH_CONNECTIONS``), each
+taking an equal share of the rows (``seconds_raw_copy_over_publish_connections``).
 Prints one JSON object.
 
     python bench/demo_data_pipeline.py --users 100000
@@ -34,6 +36,7 @@ import json
 import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import polars as pl
@@ -110,29 +113,42 @@ def reference_read_seconds(files, schema: dict) -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str) -> tuple[float, float]:
-    """(seconds, CPU seconds of the server's backend) for one plain binary COPY of ``frame``, encoded
-    beforehand, into an unindexed, unpartitioned table shaped like ``demo_data.events`` whose ``properties``
-    is ``properties_type``, in one transaction."""
+def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str, connections: int = 1) -> tuple[float, float]:
+    """(seconds, CPU seconds of the server's backends) for a plain binary COPY of ``frame``, encoded beforehand,
+    into an unindexed, unpartitioned table shaped like ``demo_data.events`` whose ``properties`` is
+    ``properties_type``, in one transaction; over ``connections`` at once, each taking an equal share of the rows
+    into a table of its own."""
     from gamestats_assets.lib import copy_encoding
     from gamestats_assets.lib.publisher import column_types
 
-    with psycopg.connect(pg_url) as conn:
-        backend = psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
-        conn.execute("CREATE TABLE public.raw_copy (LIKE demo_data.events)")
-        conn.execute(f"ALTER TABLE public.raw_copy ALTER COLUMN properties TYPE {properties_type}")
-        payload = copy_encoding.encode(frame, column_types(conn, "public.raw_copy"))
-        chunks = [bytes(chunk) for chunk in payload.chunks]
+    conns = [psycopg.connect(pg_url) for _ in range(connections)]
+    tables = [f"public.raw_copy_{i}" for i in range(connections)]
+    backends = [psutil.Process(conn.execute("SELECT pg_backend_pid()").fetchone()[0]) for conn in conns]
+    shares = [frame.slice(i * -(-frame.height // connections), -(-frame.height // connections))
+              for i in range(connections)]
+    payloads = []
+    for conn, table, share in zip(conns, tables, shares):
+        conn.execute(f"CREATE TABLE {table} (LIKE demo_data.events)")
+        conn.execute(f"ALTER TABLE {table} ALTER COLUMN properties TYPE {properties_type}")
+        payload = copy_encoding.encode(share, column_types(conn, table))
+        payloads.append((payload.format, [bytes(chunk) for chunk in payload.chunks]))
         conn.commit()
-        cpu, started = sum(backend.cpu_times()[:2]), time.perf_counter()
-        with conn.cursor() as cursor, cursor.copy(f"COPY public.raw_copy ({', '.join(frame.columns)}) FROM STDIN "
-                                                  f"(FORMAT {payload.format})") as copy:
-            for chunk in chunks:
+
+    def load(conn, table, payload) -> None:
+        with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN "
+                                                  f"(FORMAT {payload[0]})") as copy:
+            for chunk in payload[1]:
                 copy.write(chunk)
         conn.commit()
-        seconds, cpu = time.perf_counter() - started, sum(backend.cpu_times()[:2]) - cpu
-        conn.execute("DROP TABLE public.raw_copy")
+
+    cpu, started = sum(sum(b.cpu_times()[:2]) for b in backends), time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(load, conns, tables, payloads))
+    seconds, cpu = time.perf_counter() - started, sum(sum(b.cpu_times()[:2]) for b in backends) - cpu
+    for conn, table in zip(conns, tables):
+        conn.execute(f"DROP TABLE {table}")
         conn.commit()
+        conn.close()
     return seconds, cpu
 
 
@@ -187,6 +203,8 @@ def main() -> None:
         day_rows = pl.scan_delta(f"{Settings.from_env().lake_uri}/demo_data/cons/events").filter(pl.col("date") == DAY).collect()
         copy_jsonb = raw_copy(pg_url, day_rows, "jsonb")
         copy_text = raw_copy(pg_url, day_rows, "text")
+        connections = Settings.from_env().publish_connections
+        copy_jsonb_connections = raw_copy(pg_url, day_rows, "jsonb", connections)
         del day_rows
     drop_database(admin, database)
     drop_database(admin, instance_database)
@@ -207,6 +225,8 @@ def main() -> None:
         "peak_memory_mib": round(memory.peak_mib),
         "seconds_raw_copy_of_published_rows": round(copy_jsonb[0], 1),
         "cpu_seconds_postgres_raw_copy": round(copy_jsonb[1], 1),
+        "publish_connections": connections,
+        "seconds_raw_copy_over_publish_connections": round(copy_jsonb_connections[0], 1),
         "seconds_raw_copy_properties_as_text": round(copy_text[0], 1),
         "cpu_seconds_postgres_raw_copy_properties_as_text": round(copy_text[1], 1),
         "seconds_reference_read": round(read_seconds, 2),
