@@ -171,6 +171,8 @@ def exchange_partitions(
         raise PublishError(f"{table} is partitioned in PostgreSQL by {column!r}, not by {partition_column!r}")
     schema, name = split_table(table)
     partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
+    if slices is not None and not unique_keys_include(conn, table, slices.column):
+        slices = None
     rows = 0
     with conn.transaction():
         drop_orphan_slices(conn, table)
@@ -296,6 +298,16 @@ def stage_sliced_partition(conn: psycopg.Connection, table: str, partition_colum
     for statement in partition_index_statements(conn, table, target):
         conn.execute(statement)
     return staging, copied, slice_tables
+
+
+def unique_keys_include(conn: psycopg.Connection, table: str, column: str) -> bool:
+    """Whether every unique index of ``table`` includes ``column``, as PostgreSQL requires of a table partitioned
+    by it."""
+    return not conn.execute(
+        "SELECT 1 FROM pg_index i WHERE i.indrelid = %s::regclass AND i.indisunique AND NOT EXISTS ("
+        "SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = %s AND a.attnum = ANY(i.indkey))",
+        (qualified(table).as_string(conn), column),
+    ).fetchone()
 
 
 def slice_check(column: str, bound: Bound) -> sql.Composed:

@@ -99,6 +99,16 @@ def test_a_cut_partition_is_loaded_in_slices_and_exchanged_whole(lines):
         assert leftover_tables(conn) == []
 
 
+def test_a_table_with_a_unique_key_without_the_cutting_column_is_loaded_in_one_piece(lines):
+    with connect(lines) as conn:
+        conn.execute('CREATE UNIQUE INDEX lines_said_unique ON t_slice.lines (date, "said ""x""")')
+        publish_partitions(conn, TABLE, day_lines(D1, range(1000), "b"), "date", [D1], cut(lines, 500))
+        assert stored(conn) == (1000, sum(range(1000)), "b", "b")
+        children = conn.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                                "'t_slice_partitions.lines_p20260101'::regclass").fetchone()[0]
+        assert children == 0
+
+
 def test_a_reader_whose_snapshot_predates_the_exchange_sees_the_new_slices_rows(lines):
     with connect(lines) as reader, connect(lines) as publisher:
         with reader.transaction():
