@@ -8,8 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
+from gamestats_assets.sources.riot import timeline
 from gamestats_assets.sources.riot.parse import parse_folder, parse_matches, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
@@ -143,3 +145,9 @@ def test_an_unknown_field_is_found_beside_an_escaped_colon():
                 b'[{"type":"A","name":"x\\u003ay","novel":1}]}]}}')
     events = parse_timelines([("EUW1_2_timeline.json", document)]).events
     assert events.select("name", "extra").rows() == [("x:y", '{"novel":1}')]
+
+
+def test_the_timeline_reader_hands_text_over_as_string_views():
+    with timeline.connect() as connection:
+        exported = connection.sql("SELECT 'ITEM_PURCHASED' AS type").to_arrow_table()
+    assert exported.schema.field("type").type == pa.string_view()

@@ -183,10 +183,13 @@ def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) ->
         yield literal(str(path)), colons
 
 
+STRING_VIEWS = {"produce_arrow_string_view": True, "arrow_output_version": "1.4"}
+"""DuckDB settings that export text as Arrow string views, which polars takes without a copy (plain Arrow
+strings it copies one by one into its own views); DuckDB needs both."""
+
+
 def connect() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(config={"preserve_insertion_order": True})
-    connection.sql("SET produce_arrow_string_view = true")
-    return connection
+    return duckdb.connect(config={"preserve_insertion_order": True, **STRING_VIEWS})
 
 
 def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:
