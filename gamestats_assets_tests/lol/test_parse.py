@@ -147,6 +147,22 @@ def test_an_unknown_field_is_found_beside_an_escaped_colon():
     assert events.select("name", "extra").rows() == [("x:y", '{"novel":1}')]
 
 
+def test_a_timeline_whose_events_or_participant_frames_are_malformed_is_rejected_alone():
+    document = json.loads((FIXTURES / "match_v5_ranked_timeline.json").read_text())
+    bad_event, bad_frame = json.loads(json.dumps(document)), json.loads(json.dumps(document))
+    for bad, match_id in ((bad_event, "EUW1_7"), (bad_frame, "EUW1_8")):
+        bad["metadata"]["matchId"] = match_id
+    bad_event["info"]["frames"][2]["events"][0]["timestamp"] = "not a number"
+    bad_frame["info"]["frames"][5]["participantFrames"]["3"]["totalGold"] = {"gold": 1}
+    parsed = parse_timelines([("good.json", json.dumps(document).encode()),
+                              ("bad_event.json", json.dumps(bad_event).encode()),
+                              ("bad_frame.json", json.dumps(bad_frame).encode())])
+    assert sorted(r.file for r in parsed.rejects) == ["bad_event.json", "bad_frame.json"]
+    assert all("not in the match-v5 shape" in r.reason for r in parsed.rejects)
+    assert parsed.events["match_id"].unique().to_list() == ["JP1_323466834"] and parsed.events.height == 1280
+    assert parsed.frames["match_id"].unique().to_list() == ["JP1_323466834"]
+
+
 def test_the_timeline_reader_hands_text_over_as_string_views():
     with timeline.connect() as connection:
         exported = connection.sql("SELECT 'ITEM_PURCHASED' AS type").to_arrow_table()
