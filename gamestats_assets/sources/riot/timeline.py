@@ -241,13 +241,15 @@ def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
 
 def colons_read(events: pl.DataFrame) -> int:
     """How many ``:`` the JSON text of ``events`` holds if nothing but what was read is in it: one per field
-    of an event and of its position, and those inside its text values (strings, damage lists as JSON)."""
-    fields = sum(events.height - events[name].null_count() for name in events.columns)
+    of an event and of its position, and those inside its text values (strings, damage lists as JSON). The
+    counts are one ``select``, which polars computes column by column on every core."""
+    counts = [pl.col(name).is_not_null().sum() for name in events.columns]
     if "position" in events.columns:
-        position = events["position"]
-        fields += sum((position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy")
-    return fields + sum(events[name].str.count_matches(":", literal=True).sum()
-                        for name, dtype in events.schema.items() if dtype == pl.String)
+        position = pl.col("position")
+        counts += [(position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy"]
+    counts += [pl.col(name).str.count_matches(":", literal=True).sum()
+               for name, dtype in events.schema.items() if dtype == pl.String]
+    return sum(events.select(count.alias(str(i)) for i, count in enumerate(counts)).row(0))
 
 
 def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
