@@ -24,6 +24,7 @@ read it back a row group at a time (``read_batches``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -127,10 +128,26 @@ class RestartStream(Exception):
 def as_stream(rows: Rows) -> FrameStream:
     """``rows`` as a stream of frames of at most ``WRITE_BATCH_ROWS`` rows."""
     if isinstance(rows, pl.DataFrame):
-        return FrameStream(rows.schema, lambda: rows.iter_slices(WRITE_BATCH_ROWS))
+        return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
     if isinstance(rows, pl.LazyFrame):
         return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS))
     return rows
+
+
+def chunk_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+    """``frame`` in slices of at most ``rows`` rows, each ending where a chunk of one of its columns ends if it comes
+    first: a slice within one chunk of every column converts to Arrow without a copy, a slice across a chunk
+    boundary is copied whole (frames read from Arrow or DuckDB come in chunks of their record batches). Chunks
+    shorter than an eighth of ``rows`` are crossed, so that many small ones do not make as many small slices."""
+    ends = sorted({end for column in frame.get_columns() for end in itertools.accumulate(column.chunk_lengths())})
+    start = 0
+    while start < frame.height:
+        end = min(start + rows, frame.height)
+        chunk_end = ends[bisect.bisect_right(ends, start)]
+        if start + rows // 8 <= chunk_end < end:
+            end = chunk_end
+        yield frame.slice(start, end - start)
+        start = end
 
 
 def schema_of(rows: Rows) -> pl.Schema:

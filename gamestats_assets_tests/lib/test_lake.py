@@ -14,6 +14,7 @@ from gamestats_assets.lib.lake import (
     RUN_ROWS,
     DeltaLakeIOManager,
     LakePartitionError,
+    chunk_slices,
     partition_predicate,
     side_by_side,
 )
@@ -304,6 +305,21 @@ def test_writes_side_by_side_all_end_before_the_first_error_is_raised():
     with pytest.raises(ValueError, match="first write broke"):
         side_by_side([fails, after_the_failure])
     assert ended == ["second"]
+
+
+def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_ones(tmp_path):
+    from gamestats_assets.lib.lake import write_partitions
+
+    day = dt.date(2026, 1, 1)
+    parts = [pl.DataFrame({"date": [day] * n, "v": range(n)}) for n in (3, 250_000, 120_000)]
+    frame = pl.concat(parts, rechunk=False).with_columns(w=pl.Series(range(370_003)))
+    slices = list(chunk_slices(frame, 100_000))
+    assert [s.height for s in slices] == [100_000, 100_000, 50_003, 100_000, 20_000]
+    assert all(s.n_chunks("all") == [1, 1, 1] for s in slices[1:])
+    assert pl.concat(slices).equals(frame)
+    uri = str(tmp_path / "t")
+    assert write_partitions(uri, frame, "date", [day], physical_partitioning=False) == frame.height
+    assert pl.read_delta(uri).sort("w").equals(frame)
 
 
 def test_rows_outside_the_run_partitions_are_refused(tmp_path):
