@@ -2,8 +2,8 @@
 
 Generates ``--matches`` synthetic games in memory first (not timed: the emitter's JSON is fed straight to
 the parser, as from landing files already read), then times parsing every timeline and match and writing
-the four ETL tables to Delta in a temporary folder the way the pipeline's lake does (one day's partition, laid
-out as the ETL asset's definition says). Prints one JSON object: events per second for parsing
+the four ETL tables to Delta in a temporary folder the way the ETL asset does (one day's partition, laid out as
+its definition says, the tables side by side). Prints one JSON object: events per second for parsing
 alone and for parsing plus the lake write, by the wall clock and per CPU-second of this process (all its
 threads), which a machine shared with other work does not distort.
 
@@ -12,6 +12,7 @@ threads), which a machine shared with other work does not distort.
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
@@ -21,7 +22,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import physically_partitioned, write_partitions
+from gamestats_assets.lib.lake import physically_partitioned, side_by_side, write_partitions
 from gamestats_assets.lib.partitions import daily_partitions
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
@@ -45,10 +46,12 @@ def main() -> None:
     parsed, parsed_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     with tempfile.TemporaryDirectory() as lake:
         started, cpu_started = time.perf_counter(), time.process_time()
-        for name, frame in (("matches", matches.matches), ("participants", matches.participants),
-                            ("timeline_events", timelines.events), ("participant_frames", timelines.frames)):
-            write_partitions(os.path.join(lake, name), frame.with_columns(pl.lit(DAY).alias("date")), "date", [DAY],
-                             physical_partitioning=physically_partitioned(daily_partitions, ETL_METADATA))
+        side_by_side([
+            functools.partial(write_partitions, os.path.join(lake, name), frame.with_columns(pl.lit(DAY).alias("date")),
+                              "date", [DAY], physical_partitioning=physically_partitioned(daily_partitions, ETL_METADATA))
+            for name, frame in (("matches", matches.matches), ("participants", matches.participants),
+                                ("timeline_events", timelines.events), ("participant_frames", timelines.frames))
+        ])
         written, written_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     events = timelines.events.height
     print(json.dumps({

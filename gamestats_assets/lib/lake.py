@@ -17,13 +17,16 @@ writer's rows win and no one sees a mix.
 Rows reach the writer batch by batch (``Rows``): a frame, a lazy query that is never collected whole, or a
 ``FrameStream`` (a day too large to hold in memory), still in one commit per write. A physically partitioned
 table's files are written here as the rows come (``PartitionFiles``) and committed by delta-rs: its own
-partitioned writer holds every row of a partition until it writes them. Steps that send a table elsewhere read it
-back a row group at a time (``read_batches``).
+partitioned writer holds every row of a partition until it writes them. A step making several tables can write
+them side by side, each in its own commit (``DeltaLakeIOManager.write_assets``). Steps that send a table elsewhere
+read it back a row group at a time (``read_batches``).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -31,7 +34,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import dagster as dg
@@ -125,10 +128,26 @@ class RestartStream(Exception):
 def as_stream(rows: Rows) -> FrameStream:
     """``rows`` as a stream of frames of at most ``WRITE_BATCH_ROWS`` rows."""
     if isinstance(rows, pl.DataFrame):
-        return FrameStream(rows.schema, lambda: rows.iter_slices(WRITE_BATCH_ROWS))
+        return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
     if isinstance(rows, pl.LazyFrame):
         return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS))
     return rows
+
+
+def chunk_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+    """``frame`` in slices of at most ``rows`` rows, each ending where a chunk of one of its columns ends if it comes
+    first: a slice within one chunk of every column converts to Arrow without a copy, a slice across a chunk
+    boundary is copied whole (frames read from Arrow or DuckDB come in chunks of their record batches). Chunks
+    shorter than an eighth of ``rows`` are crossed, so that many small ones do not make as many small slices."""
+    ends = sorted({end for column in frame.get_columns() for end in itertools.accumulate(column.chunk_lengths())})
+    start = 0
+    while start < frame.height:
+        end = min(start + rows, frame.height)
+        chunk_end = ends[bisect.bisect_right(ends, start)]
+        if start + rows // 8 <= chunk_end < end:
+            end = chunk_end
+        yield frame.slice(start, end - start)
+        start = end
 
 
 def schema_of(rows: Rows) -> pl.Schema:
@@ -261,6 +280,18 @@ def write_partitions(
         ), on_empty)
 
     return committed(write)
+
+
+T = TypeVar("T")
+
+
+def side_by_side(writes: Sequence[Callable[[], T]]) -> list[T]:
+    """What each of ``writes`` (whole table writes) returns, in order, the writes run at once, each in a thread
+    of its own: delta-rs and pyarrow encode Parquet without holding the GIL, so tables written side by side take
+    about as long as the largest alone. The first error is raised once every write has ended."""
+    with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
+        running = [pool.submit(write) for write in writes]
+    return [write.result() for write in running]
 
 
 def write_pass(
@@ -521,35 +552,54 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Rows | None) -> None:
         if obj is None:
             return
-        uri = self.table_uri(context.asset_key)
+        partitioned = context.has_asset_partitions
+        context.add_output_metadata(self.write_asset(
+            context.asset_key, obj, context.definition_metadata, context.asset_partitions_def if partitioned else None,
+            context.asset_partition_keys if partitioned else None,
+        ))
+
+    def write_asset(self, asset_key: dg.AssetKey, rows: Rows, definition_metadata: Mapping[str, Any],
+                    partitions_def: dg.PartitionsDefinition | None, partition_keys: Sequence[str] | None
+                    ) -> dict[str, Any]:
+        """Write ``rows`` as the table of ``asset_key``: replace its ``partition_keys`` when it is partitioned, the
+        whole table otherwise. Returns the materialization's metadata."""
+        uri = self.table_uri(asset_key)
         options = self.options()
-        if context.has_asset_partitions:
-            partitions_def = context.asset_partitions_def
-            column = context.definition_metadata.get(PARTITION_COLUMN)
+        if partitions_def is not None and partition_keys is not None:
+            column = definition_metadata.get(PARTITION_COLUMN)
             if column is None:
                 raise LakePartitionError(
-                    f"{context.asset_key.to_user_string()} is partitioned but names no "
-                    f"'{PARTITION_COLUMN}' in its metadata"
+                    f"{asset_key.to_user_string()} is partitioned but names no '{PARTITION_COLUMN}' in its metadata"
                 )
-            values = partition_values(partitions_def, context.asset_partition_keys)
-            rows = write_partitions(
+            written = write_partitions(
                 uri,
-                obj,
+                rows,
                 column,
-                values,
-                physical_partitioning=physically_partitioned(partitions_def, context.definition_metadata),
+                partition_values(partitions_def, partition_keys),
+                physical_partitioning=physically_partitioned(partitions_def, definition_metadata),
                 storage_options=options,
             )
         else:
-            rows = replace_table(uri, obj, storage_options=options)
-        context.add_output_metadata(
-            {
-                **row_count_metadata(rows, len(context.asset_partition_keys) if context.has_asset_partitions else 0),
-                "dagster/uri": uri,
-                "lake/version": DeltaTable(uri, storage_options=options).version(),
-                WORKER_METADATA: step_worker(),
-            }
-        )
+            written = replace_table(uri, rows, storage_options=options)
+        return {
+            **row_count_metadata(written, len(partition_keys) if partition_keys is not None else 0),
+            "dagster/uri": uri,
+            "lake/version": DeltaTable(uri, storage_options=options).version(),
+            WORKER_METADATA: step_worker(),
+        }
+
+    def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
+                     ) -> dict[dg.AssetKey, dict[str, Any]]:
+        """Tables of the step's assets written side by side (``side_by_side``), each as ``handle_output`` writes
+        it, for the run's partition keys: the metadata of each materialization. A step yields them as
+        ``dg.MaterializeResult``; the IO manager writes one output after another."""
+        assets = context.assets_def
+        keys = context.partition_keys if assets.partitions_def is not None else None
+        metadata = {key: assets.specs_by_key[key].metadata for key in rows}
+        return dict(zip(rows, side_by_side([
+            functools.partial(self.write_asset, key, table, metadata[key], assets.partitions_def, keys)
+            for key, table in rows.items()
+        ]), strict=True))
 
     def selection(self, asset: dg.AssetsDefinition,
                   partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:

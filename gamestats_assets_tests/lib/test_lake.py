@@ -1,6 +1,7 @@
 """The lake writes exactly the partitions of a run: one key, a daily range in one run, dynamic keys, reruns."""
 
 import datetime as dt
+import threading
 
 import dagster as dg
 import polars as pl
@@ -13,7 +14,9 @@ from gamestats_assets.lib.lake import (
     RUN_ROWS,
     DeltaLakeIOManager,
     LakePartitionError,
+    chunk_slices,
     partition_predicate,
+    side_by_side,
 )
 from gamestats_assets.lib.partitions import previous_day
 
@@ -125,6 +128,24 @@ def match_rows(context: dg.AssetExecutionContext) -> pl.DataFrame:
     """Two rows per match id of the run."""
     keys = context.partition_keys
     return pl.DataFrame({"match_id": [k for k in keys for _ in range(2)], "kills": [len(k) for k in keys for _ in range(2)]})
+
+
+SIDE_BY_SIDE = {"side_foldered": True, "side_unfoldered": False}
+
+
+@dg.multi_asset(
+    outs={name: dg.AssetOut(key=["t", "etl", name], io_manager_key="lake",
+                            metadata={"partition_column": "date", PHYSICAL_PARTITIONING: foldered})
+          for name, foldered in SIDE_BY_SIDE.items()},
+    partitions_def=DAILY,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def side_by_side_rows(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager]):
+    """``daily_rows`` in two tables, a daily one with a folder per day and one without, written side by side by
+    the step itself."""
+    rows = three_rows_a_day(context)
+    for key, metadata in lake.write_assets(context, {dg.AssetKey(["t", "etl", n]): rows for n in SIDE_BY_SIDE}).items():
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
 
 
 @pytest.fixture
@@ -245,6 +266,60 @@ def test_self_dependent_table_reads_its_own_previous_day(lake):
         run([daily_rows, running_total], lake, instance, partition_key=day, selection=[running_total])
     totals = table(lake, "t", "cons", "running_total").sort("date")
     assert totals["total"].to_list() == [3, 3 + 6, 3 + 6 + 9]
+
+
+def test_tables_written_side_by_side_replace_their_partitions_as_the_io_manager_does(lake):
+    instance = dg.DagsterInstance.ephemeral()
+    results = {}
+    for node, assets in (("t__etl__daily", [daily_rows]), ("side_by_side_rows", [side_by_side_rows])):
+        ranged = run(assets, lake, instance, tags=range_tags("2026-01-01", "2026-01-03"))
+        single = run(assets, lake, instance, partition_key="2026-01-02", tags={"factor": "10"})
+        results[node] = (ranged.asset_materializations_for_node(node), single.asset_materializations_for_node(node))
+
+    expected = table(lake, "t", "etl", "daily").sort("date", "row")
+    for name, foldered in SIDE_BY_SIDE.items():
+        assert table(lake, "t", "etl", name).select(expected.columns).sort("date", "row").equals(expected)
+        partitioned_by = DeltaTable(lake.table_uri(dg.AssetKey(["t", "etl", name]))).metadata().partition_columns
+        assert partitioned_by == (["date"] if foldered else [])
+    (io_ranged, [io_single]), (ranged, single) = results["t__etl__daily"], results["side_by_side_rows"]
+    assert sorted((m.asset_key.path[-1], m.partition) for m in ranged) == [
+        (name, f"2026-01-0{d}") for name in sorted(SIDE_BY_SIDE) for d in (1, 2, 3)]
+    assert all(m.metadata[RUN_ROWS].value == io_ranged[0].metadata[RUN_ROWS].value == 9 for m in ranged)
+    assert [m.metadata["dagster/row_count"].value for m in single] == [io_single.metadata["dagster/row_count"].value] * 2
+    assert all(set(m.metadata) == set(io_single.metadata) for m in single)
+
+
+def test_writes_side_by_side_all_end_before_the_first_error_is_raised():
+    failed, ended = threading.Event(), []
+
+    def fails() -> int:
+        failed.set()
+        raise ValueError("the first write broke")
+
+    def after_the_failure() -> int:
+        failed.wait()
+        ended.append("second")
+        return 2
+
+    assert side_by_side([lambda: 1, lambda: 2]) == [1, 2]
+    with pytest.raises(ValueError, match="first write broke"):
+        side_by_side([fails, after_the_failure])
+    assert ended == ["second"]
+
+
+def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_ones(tmp_path):
+    from gamestats_assets.lib.lake import write_partitions
+
+    day = dt.date(2026, 1, 1)
+    parts = [pl.DataFrame({"date": [day] * n, "v": range(n)}) for n in (3, 250_000, 120_000)]
+    frame = pl.concat(parts, rechunk=False).with_columns(w=pl.Series(range(370_003)))
+    slices = list(chunk_slices(frame, 100_000))
+    assert [s.height for s in slices] == [100_000, 100_000, 50_003, 100_000, 20_000]
+    assert all(s.n_chunks("all") == [1, 1, 1] for s in slices[1:])
+    assert pl.concat(slices).equals(frame)
+    uri = str(tmp_path / "t")
+    assert write_partitions(uri, frame, "date", [day], physical_partitioning=False) == frame.height
+    assert pl.read_delta(uri).sort("w").equals(frame)
 
 
 def test_rows_outside_the_run_partitions_are_refused(tmp_path):

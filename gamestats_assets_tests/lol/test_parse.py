@@ -8,8 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
+from gamestats_assets.sources.riot import timeline
 from gamestats_assets.sources.riot.parse import parse_folder, parse_matches, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
@@ -143,3 +145,25 @@ def test_an_unknown_field_is_found_beside_an_escaped_colon():
                 b'[{"type":"A","name":"x\\u003ay","novel":1}]}]}}')
     events = parse_timelines([("EUW1_2_timeline.json", document)]).events
     assert events.select("name", "extra").rows() == [("x:y", '{"novel":1}')]
+
+
+def test_a_timeline_whose_events_or_participant_frames_are_malformed_is_rejected_alone():
+    document = json.loads((FIXTURES / "match_v5_ranked_timeline.json").read_text())
+    bad_event, bad_frame = json.loads(json.dumps(document)), json.loads(json.dumps(document))
+    for bad, match_id in ((bad_event, "EUW1_7"), (bad_frame, "EUW1_8")):
+        bad["metadata"]["matchId"] = match_id
+    bad_event["info"]["frames"][2]["events"][0]["timestamp"] = "not a number"
+    bad_frame["info"]["frames"][5]["participantFrames"]["3"]["totalGold"] = {"gold": 1}
+    parsed = parse_timelines([("good.json", json.dumps(document).encode()),
+                              ("bad_event.json", json.dumps(bad_event).encode()),
+                              ("bad_frame.json", json.dumps(bad_frame).encode())])
+    assert sorted(r.file for r in parsed.rejects) == ["bad_event.json", "bad_frame.json"]
+    assert all("not in the match-v5 shape" in r.reason for r in parsed.rejects)
+    assert parsed.events["match_id"].unique().to_list() == ["JP1_323466834"] and parsed.events.height == 1280
+    assert parsed.frames["match_id"].unique().to_list() == ["JP1_323466834"]
+
+
+def test_the_timeline_reader_hands_text_over_as_string_views():
+    with timeline.connect() as connection:
+        exported = connection.sql("SELECT 'ITEM_PURCHASED' AS type").to_arrow_table()
+    assert exported.schema.field("type").type == pa.string_view()

@@ -123,6 +123,10 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
     assert set(events.column("match_id").to_pylist()) == {"ESPORTSTMNT01_2693492", "JP1_323466834"}
     assert events.num_rows == 910 + 1280
     assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1}
+    etl = {m.asset_key.path[-1]: m.metadata for m in result.asset_materializations_for_node("etl_games")}
+    assert {name: metadata["dagster/row_count"].value for name, metadata in etl.items()} == {
+        name: lake_rows(data_dir, name) for name in ("matches", "participants", "timeline_events", "participant_frames")}
+    assert all(metadata["files_quarantined"].value == 1 for metadata in etl.values())
     quarantined = sorted(p.name for p in (data_dir / "quarantine" / "lol" / day).iterdir())
     assert quarantined == ["EUW1_1.json", "EUW1_1.json.reason.json", "notes.txt", "notes.txt.reason.json"]
     assert not (folder / "planted_effects.json").exists()

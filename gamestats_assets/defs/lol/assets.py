@@ -18,7 +18,7 @@ from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
 from gamestats_assets.generator.emitters.lol import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata, landing_files
-from gamestats_assets.lib.lake import PARTITION_COLUMN, PHYSICAL_PARTITIONING
+from gamestats_assets.lib.lake import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
 from gamestats_assets.lib.landing import ensure_day, landing_asset
 from gamestats_assets.lib.partitioned import days_of, per_partition
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
@@ -110,12 +110,13 @@ def etl_key(name: str) -> dg.AssetKey:
                                    description=f"Counts {check.replace('_', ' ')} (kept, see the definitions).")
                  for check, table in CHECKED_ETL.items()],
 )
-def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource):
-    """Parse each day's landing folder once into the four ETL tables. A file that cannot be read (not JSON,
-    not match-v5, a duplicate match, a timeline whose match id cannot be told) is quarantined with the
-    reason. Checks count timelines without their match file (their timeline rows are kept, the win-dependent
-    tables skip them) and champion and purchased item ids Data Dragon does not know (kept with a null name
-    downstream)."""
+def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
+              lake: dg.ResourceParam[DeltaLakeIOManager]):
+    """Parse each day's landing folder once into the four ETL tables, written side by side. A file that cannot
+    be read (not JSON, not match-v5, a duplicate match, a timeline whose match id cannot be told) is quarantined
+    with the reason. Checks count timelines without their match file (their timeline rows are kept, the
+    win-dependent tables skip them) and champion and purchased item ids Data Dragon does not know (kept with a
+    null name downstream)."""
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_DESCRIPTIONS}
     quarantined = 0
     for day in days_of(context):
@@ -134,8 +135,9 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource):
     unknown = frames["participants"].join(ddragon.champions(), on="champion_id", how="anti")
     bought = frames["timeline_events"].filter(pl.col("type") == "ITEM_PURCHASED").select("item_id")
     unknown_items = bought.join(ddragon.items(), on="item_id", how="anti")
-    for name, frame in frames.items():
-        yield dg.Output(frame, output_name=name, metadata={"files_quarantined": quarantined})
+    written = lake.write_assets(context, {etl_key(name): frame for name, frame in frames.items()})
+    for key, metadata in written.items():
+        yield dg.MaterializeResult(asset_key=key, metadata={**metadata, "files_quarantined": quarantined})
     counts = {
         "timelines_without_match": {"timelines_without_match": orphans},
         "unknown_champion_ids": {"unknown_champion_rows": unknown.height,

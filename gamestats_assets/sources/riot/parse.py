@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -237,10 +238,14 @@ UNREADABLE = (duckdb.Error, pl.exceptions.PolarsError, timeline.ShapeError)
 
 
 def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The events and participant frames of the decoded timelines, read side by side: DuckDB's reader and
+    polars release the GIL, so the one-threaded steps of each read run beside the other's."""
     batch = timeline.Batch()
     for _, match_id, frames, multiline in readable:
         batch.add(match_id, frames, multiline)
-    return timeline.events_table(batch), timeline.frames_table(batch)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        frames_read = beside.submit(timeline.frames_table, batch)
+        return timeline.events_table(batch), frames_read.result()
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:

@@ -183,10 +183,13 @@ def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) ->
         yield literal(str(path)), colons
 
 
+STRING_VIEWS = {"produce_arrow_string_view": True, "arrow_output_version": "1.4"}
+"""DuckDB settings that export text as Arrow string views, which polars takes without a copy (plain Arrow
+strings it copies one by one into its own views); DuckDB needs both."""
+
+
 def connect() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(config={"preserve_insertion_order": True})
-    connection.sql("SET produce_arrow_string_view = true")
-    return connection
+    return duckdb.connect(config={"preserve_insertion_order": True, **STRING_VIEWS})
 
 
 def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:
@@ -238,13 +241,15 @@ def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
 
 def colons_read(events: pl.DataFrame) -> int:
     """How many ``:`` the JSON text of ``events`` holds if nothing but what was read is in it: one per field
-    of an event and of its position, and those inside its text values (strings, damage lists as JSON)."""
-    fields = sum(events.height - events[name].null_count() for name in events.columns)
+    of an event and of its position, and those inside its text values (strings, damage lists as JSON). The
+    counts are one ``select``, which polars computes column by column on every core."""
+    counts = [pl.col(name).is_not_null().sum() for name in events.columns]
     if "position" in events.columns:
-        position = events["position"]
-        fields += sum((position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy")
-    return fields + sum(events[name].str.count_matches(":", literal=True).sum()
-                        for name, dtype in events.schema.items() if dtype == pl.String)
+        position = pl.col("position")
+        counts += [(position.is_not_null() & position.struct.field(axis).is_not_null()).sum() for axis in "xy"]
+    counts += [pl.col(name).str.count_matches(":", literal=True).sum()
+               for name, dtype in events.schema.items() if dtype == pl.String]
+    return sum(events.select(count.alias(str(i)) for i, count in enumerate(counts)).row(0))
 
 
 def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
