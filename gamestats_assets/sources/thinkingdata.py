@@ -284,7 +284,7 @@ class RecordStream:
     def __iter__(self) -> Iterator[pl.DataFrame]:
         records = _Deduplication(self._conflicting)
         rejects, lines = [], 0
-        with duckdb.connect() as connection:
+        with _connection() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
                 for parsed, unparsed in _file_batches(connection, name, source, self.schema, self.batch_rows):
@@ -359,6 +359,14 @@ def _not_text(head: bytes) -> str | None:
     return None
 
 
+def _connection() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that hands text over as Arrow string views, which polars takes without copying."""
+    connection = duckdb.connect()
+    connection.execute("SET arrow_output_version = '1.5'")
+    connection.execute("SET produce_arrow_string_view = true")
+    return connection
+
+
 def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
                   schema: LineSchema, batch_rows: int) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
     """One file's non-blank lines parsed, batch by batch in file order (``_record`` numbered), each with the
@@ -377,15 +385,23 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
              day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
     """Parsed rows typed and checked: (the good rows' kept columns with the hash of their ``#type``,
     ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when there is no ``#uuid``) and of their content
-    (``_content``), the (record, reason) of each rejected row)."""
-    flagged = (_flag(_flatten(parsed.lazy(), schema), schema, day)
-               .with_columns(_file=pl.lit(name, pl.Categorical), _key=pl.struct("#type", "#event_name", "#uuid").hash(),
-                             _anonymous=pl.col("#uuid").is_null())
-               .select(*schema.empty().columns, "_reason", "_key", "_anonymous").collect())
-    failing = flagged.filter(pl.col("_reason").is_not_null())
-    good = flagged.filter(pl.col("_reason").is_null()) if failing.height else flagged
-    good = good.drop("_reason").with_columns(_content=pl.struct(schema.content_columns()).hash())
-    return good, list(failing.select("_record", "_reason").iter_rows())
+    (``_content``), the (record, reason) of each rejected row). Which rows break a rule is found first; the
+    reasons are written only for those, so a batch without a bad line never builds them."""
+    frame = _flatten(parsed.lazy(), schema)
+    rules = _rules(frame.collect_schema(), schema, day)
+    rows = frame.with_columns(_bad=pl.any_horizontal([bad.fill_null(False) for bad, _ in rules])).collect()
+    failing: list[tuple[int, str]] = []
+    if rows["_bad"].any():
+        reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in rules])
+        failing = list(rows.filter("_bad").select("_record", reason.alias("_reason")).iter_rows())
+        rows = rows.filter(~pl.col("_bad"))
+    good = (rows.lazy()
+            .with_columns(pl.col("_time").cast(pl.Datetime("ms")).alias("#time"), _file=pl.lit(name, pl.Categorical),
+                          _key=pl.struct("#type", "#event_name", "#uuid").hash(), _anonymous=pl.col("#uuid").is_null())
+            .select(*schema.empty().columns, "_key", "_anonymous")
+            .with_columns(_content=pl.struct(schema.content_columns()).hash())
+            .collect())
+    return good, failing
 
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
@@ -489,9 +505,9 @@ def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
     )
 
 
-def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyFrame:
-    """The rows with ``#time`` typed and ``_reason`` set for each row that breaks a rule (null if none)."""
-    columns = frame.collect_schema()
+def _rules(columns: pl.Schema, schema: LineSchema, day: date | None) -> list[Rule]:
+    """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
+    the reason a row breaking it is rejected for: the line format's, then the schema's."""
     kept = set(schema.empty().columns)
     texts = [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
@@ -520,10 +536,7 @@ def _flag(frame: pl.LazyFrame, schema: LineSchema, day: date | None) -> pl.LazyF
                for name in texts]
     checks += [(~present(name) if columns.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
                for name in schema.required]
-    checks += list(schema.rules)
-    reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in checks])
-    return (frame.with_columns(_reason=reason)
-            .with_columns(pl.col("_time").cast(pl.Datetime("ms")).alias("#time")).drop("_time"))
+    return checks + list(schema.rules)
 
 
 def _quoted(name: str) -> str:

@@ -6,6 +6,9 @@ average DPM of Ezreal when Trinity Force and Muramana are both completed" with t
 interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
 intervals and a two-proportion z-test). Names are matched case-insensitively against Data Dragon; an unknown
 name is an error that lists the closest known names.
+
+scipy is imported by the functions that use it: it takes seconds to load, which every process loading the
+code location would pay otherwise.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from pathlib import Path
 import click
 import duckdb
 import polars as pl
-from scipy import stats
 
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.lib.stats import Z_95
@@ -73,6 +75,7 @@ def resolve(name: str, known: Sequence[str], what: str) -> str:
 
 
 def summarize(values: pl.Series, metric: str) -> GroupSummary:
+    from scipy import stats
     n = values.len()
     if n == 0:
         return GroupSummary(0, None, None, None)
@@ -89,6 +92,7 @@ def summarize(values: pl.Series, metric: str) -> GroupSummary:
 
 
 def difference_p(meeting: pl.Series, others: pl.Series, metric: str) -> float | None:
+    from scipy import stats
     if meeting.len() < 2 or others.len() < 2:
         return None
     if metric == "win":

@@ -86,6 +86,10 @@ def l2m_cumulative_revenue(previous: pl.DataFrame | None, recharge: pl.DataFrame
             .sort("user_id"))
 
 
+DIMENSION_COLUMNS = {"active": ("date", "user_id", "server_id", "country_code"), "cumulative": ("date", "user_id", "vip_tier")}
+"""The columns ``user_dimensions`` reads of l2m_active and l2m_cumulative_revenue."""
+
+
 def user_dimensions(active: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
     """Per active user: server, country and VIP tier (Free when the user never paid)."""
     tiers = cumulative.select("user_id", "vip_tier")
@@ -106,31 +110,32 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
     dims = user_dimensions(active, cumulative).drop("server_id")
     segment = ["date", "server_id", "country_code", "vip_tier", source.key]
     names = reference.items() if items is None else items
-    kept = (diamonds(etl_economy).drop("money_type") if source.money
-            else etl_economy.join(names.select("item_id"), on="item_id", how="semi"))
-    frame = (kept.join(dims, on="user_id", how="left")
+    rows = etl_economy.lazy()
+    kept = (diamonds(rows).drop("money_type") if source.money
+            else rows.join(names.lazy().select("item_id"), on="item_id", how="semi"))
+    frame = (kept.join(dims.lazy(), on="user_id", how="left")
              .with_columns(reference.country_group(pl.col("country_code")).alias("country_code"),
                            pl.col("vip_tier").fill_null(FREE_TIER))
              .group_by(segment)
              .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
                   pl.col("events").sum()))
     if not source.money:
-        frame = frame.join(names, on="item_id", how="left")
+        frame = frame.join(names.lazy(), on="item_id", how="left")
         segment += ["item_name", "item_group"]
-    return frame.select(*segment, "users", source.measure, "events").sort(segment)
+    return frame.select(*segment, "users", source.measure, "events").sort(segment).collect()
 
 
 def _server_activity(active: pl.DataFrame, money_gain: pl.DataFrame, money_spend: pl.DataFrame,
                      logout: pl.DataFrame) -> pl.DataFrame:
     """Per (date, server_id) of l2m_active: DAU, new users, average and highest level, diamonds gained and
     spent, and average online minutes per active user."""
-    money_gain, money_spend = diamonds(money_gain), diamonds(money_spend)
-    users = (active.select("date", "user_id", "server_id", "level", "is_new_user")
+    money_gain, money_spend = diamonds(money_gain.lazy()), diamonds(money_spend.lazy())
+    users = (active.lazy().select("date", "user_id", "server_id", "level", "is_new_user")
              .join(money_gain.group_by("user_id").agg(pl.col("amount").sum().alias("gained")), on="user_id",
                    how="left")
              .join(money_spend.group_by("user_id").agg(pl.col("amount").sum().alias("spent")), on="user_id",
                    how="left")
-             .join(logout.group_by("user_id").agg(pl.col("online_seconds").sum()), on="user_id", how="left"))
+             .join(logout.lazy().group_by("user_id").agg(pl.col("online_seconds").sum()), on="user_id", how="left"))
     return (users.group_by("date", "server_id")
             .agg(pl.len().cast(pl.Int64).alias("dau"),
                  pl.col("is_new_user").sum().cast(pl.Int64).alias("new_users"),
@@ -138,7 +143,8 @@ def _server_activity(active: pl.DataFrame, money_gain: pl.DataFrame, money_spend
                  pl.col("level").max().alias("max_level"),
                  pl.col("gained").sum().cast(pl.Int64).alias("diamonds_gained"),
                  pl.col("spent").sum().cast(pl.Int64).alias("diamonds_spent"),
-                 (pl.col("online_seconds").sum() / 60.0 / pl.len()).alias("avg_online_minutes")))
+                 (pl.col("online_seconds").sum() / 60.0 / pl.len()).alias("avg_online_minutes"))
+            .collect())
 
 
 def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,

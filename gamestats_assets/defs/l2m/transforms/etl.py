@@ -78,6 +78,11 @@ class EconomySource:
     def keys(self) -> tuple[str, ...]:
         return ("money_type", self.key) if self.money else (self.key,)
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns of the source's ETL table that its CONS table reads."""
+        return ("date", "user_id", "server_id", *self.keys, self.measure, "events")
+
     def describe(self) -> str:
         return (f"{self.event}: every line of the day per (date, user_id, server_id, {', '.join(self.keys)}): sum "
                 f"of {self.measure}, number of events, highest level seen")
@@ -90,8 +95,9 @@ MONEY_SPEND = EconomySource("money_spend", "reason_id", "amount", money=True)
 DIAMOND = "diamond"
 
 
-def diamonds(money: pl.DataFrame) -> pl.DataFrame:
-    """The diamond rows of an ETL money table: the money the economy tables and server figures count."""
+def diamonds(money: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """The diamond rows of an ETL money table (a frame or a lazy query): the money the economy tables and server
+    figures count."""
     return money.filter(pl.col("money_type") == DIAMOND)
 
 

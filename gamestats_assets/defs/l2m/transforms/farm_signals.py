@@ -42,14 +42,15 @@ _HOUR_MS = 3_600_000
 
 def _gains(item_gain: pl.DataFrame, money_gain: pl.DataFrame) -> pl.DataFrame:
     """Per user: gain events (items and diamonds), items and diamonds gained."""
-    items = item_gain.group_by("user_id").agg(
+    items = item_gain.lazy().group_by("user_id").agg(
         pl.col("events").sum().alias("item_events"), pl.col("quantity").sum().alias("items_gained"))
-    money = money_gain.group_by("user_id").agg(
+    money = money_gain.lazy().group_by("user_id").agg(
         pl.col("events").sum().alias("money_events"), pl.col("amount").sum().alias("diamonds_gained"))
     return (items.join(money, on="user_id", how="full", coalesce=True)
             .select("user_id",
                     (pl.col("item_events").fill_null(0) + pl.col("money_events").fill_null(0)).alias("gain_events"),
-                    pl.col("items_gained").fill_null(0), pl.col("diamonds_gained").fill_null(0)))
+                    pl.col("items_gained").fill_null(0), pl.col("diamonds_gained").fill_null(0))
+            .collect())
 
 
 def _cv(values: pl.Expr) -> pl.Expr:
@@ -91,8 +92,8 @@ def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
     enough sessions to tell) and the hours of the day the sessions cover (users who could reach
     ``ROUND_THE_CLOCK_HOURS``)."""
     sessions = _session_rows(logout)
-    per_user = sessions.group_by("user_id").agg(pl.len().cast(pl.Int64).alias("sessions"),
-                                                pl.col("online_seconds").sum().alias("online_seconds"))
+    per_user = sessions.lazy().group_by("user_id").agg(pl.len().cast(pl.Int64).alias("sessions"),
+                                                       pl.col("online_seconds").sum().alias("online_seconds")).collect()
     many = per_user.filter(pl.col("sessions") >= REGULAR_MIN_SESSIONS).select("user_id")
     # A session of L hours touches at most L + 2 clock hours, so only these users can reach the threshold.
     could_cover = per_user.filter(
@@ -108,11 +109,12 @@ def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.D
     registered that day, sessions, online seconds, session-length and start-gap variation, hours covered,
     gain events, items and diamonds gained. Grain: (date, user_id). Inputs: CONS l2m_active,
     ETL logout, item_gain and money_gain of the day."""
-    return (active.select("date", "user_id", "server_id", "level", "is_new_user")
-            .join(_sessions(logout), on="user_id", how="left")
-            .join(_gains(item_gain, money_gain), on="user_id", how="left")
+    return (active.lazy().select("date", "user_id", "server_id", "level", "is_new_user")
+            .join(_sessions(logout).lazy(), on="user_id", how="left", maintain_order="left")
+            .join(_gains(item_gain, money_gain).lazy(), on="user_id", how="left", maintain_order="left")
             .with_columns(pl.col("sessions", "online_seconds", "hours_covered", "gain_events", "items_gained",
-                                 "diamonds_gained").fill_null(0)))
+                                 "diamonds_gained").fill_null(0))
+            .collect())
 
 
 def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:

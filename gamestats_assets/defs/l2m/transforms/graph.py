@@ -171,7 +171,8 @@ TABLES: list[Table] = [
             lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
             f"l2m_{source.event}: {source.measure} of the {'diamonds' if source.money else 'key items'} per (date, "
             f"server_id, country_code, vip_tier, {source.key}), with the users' country and VIP tier.",
-            {"table": f"etl/{source.event}", "active": "cons/l2m_active", "cumulative": "cons/l2m_cumulative_revenue"})
+            {"table": f"etl/{source.event}", "active": "cons/l2m_active", "cumulative": "cons/l2m_cumulative_revenue"},
+            columns={"table": source.columns, **cons.DIMENSION_COLUMNS})
       for source in etl.ECONOMY_SOURCES],
     Table("cons", "l2m_server_performance",
           lambda day, active, recharge, money_gain, money_spend, logout: cons.l2m_server_performance(
@@ -192,7 +193,8 @@ TABLES: list[Table] = [
           {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
            "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"},
           history={"login": farmers.HISTORY_DAYS},
-          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "event_time", "online_seconds")}),
+          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "event_time", "online_seconds"),
+                   "item_gain": farmers.ITEM_GAIN_COLUMNS, "money_gain": farmers.MONEY_GAIN_COLUMNS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"}),

@@ -16,6 +16,12 @@ PROFILE_SCHEMA = {"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.
 """The columns of the user profile after ``date``: the user and the properties carried forward."""
 
 
+LEVEL_SHIFT = 1 << 32
+"""``std_active`` ranks each line by one integer, ``level * LEVEL_SHIFT + (LEVEL_SHIFT - 1 - server_id)``: the largest
+is the line of the highest level and, among those, of the smallest server. It holds while servers lie in
+``[0, LEVEL_SHIFT)`` and levels in ``[-LEVEL_SHIFT / 2, LEVEL_SHIFT / 2)``, neither missing."""
+
+
 def std_active(
     login: pl.DataFrame, logout: pl.DataFrame, recharge: pl.DataFrame, item_gain: pl.DataFrame,
     item_spend: pl.DataFrame, money_gain: pl.DataFrame, money_spend: pl.DataFrame,
@@ -23,14 +29,27 @@ def std_active(
     """Active users of the day: every user_id found in any of the seven ETL tables of the day.
 
     ``level`` is the highest level seen in any source; ``server_id`` the server of that highest level (the
-    smallest server id on ties). Grain: (date, user_id). Columns: date, user_id, server_id, level.
+    smallest server id on ties). Grain: (date, user_id). Columns: date, user_id, server_id, level; users in the
+    order they first appear in the sources.
+
+    Each user keeps the line of largest ``LEVEL_SHIFT`` rank when every line's level and server fit it (one
+    maximum per user); otherwise the servers at the user's highest level are compared.
     """
     sources = [login, logout, recharge, item_gain, item_spend, money_gain, money_spend]
-    union = pl.concat([s.lazy().select("date", "user_id", "server_id", "level") for s in sources])
-    return (union.group_by("date", "user_id", maintain_order=True)
-            .agg(pl.col("server_id").filter(pl.col("level") == pl.col("level").max()).min(),
-                 pl.col("level").max())
-            .collect())
+    union = pl.concat([s.lazy().select("date", "user_id", "server_id", "level") for s in sources]).with_row_index("_line")
+    level, server = pl.col("level"), pl.col("server_id")
+    ranked = union.select(
+        (level.null_count() + server.null_count() == 0) & (server.min() >= 0) & (server.max() < LEVEL_SHIFT)
+        & (level.min() >= -LEVEL_SHIFT // 2) & (level.max() < LEVEL_SHIFT // 2)).collect().item()
+    if ranked:
+        rank = (level * LEVEL_SHIFT + (LEVEL_SHIFT - 1 - server)).max()
+        per_user = (union.group_by("date", "user_id").agg(pl.col("_line").min(), rank.alias("_rank"))
+                    .with_columns(server_id=LEVEL_SHIFT - 1 - pl.col("_rank") % LEVEL_SHIFT,
+                                  level=pl.col("_rank") // LEVEL_SHIFT))
+    else:
+        per_user = union.group_by("date", "user_id").agg(
+            pl.col("_line").min(), server.filter(level == level.max()).min(), level.max())
+    return per_user.sort("_line").select("date", "user_id", "server_id", "level").collect()
 
 
 def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) -> pl.DataFrame | None:

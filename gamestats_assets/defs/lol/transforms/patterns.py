@@ -19,6 +19,9 @@ step-down procedure rejects it over every test made, which keeps P(share of fals
 and when its BH q (also over every test) is < ``Q_THRESHOLD``, with at least ``MIN_GAMES`` games on each
 side of its comparison. Tests are made only where both sides reach ``MIN_GAMES``: the family is every test
 made, whatever its outcome.
+
+scipy is imported by the tests that use it: it takes seconds to load, which every process loading the
+code location would pay otherwise.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from collections.abc import Callable
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 MIN_GAMES = 30
 """Fewest games on each side of a comparison (and fewest players for a position's slope)."""
@@ -63,6 +65,7 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
 
 def correlation_p(r: np.ndarray, n: int) -> np.ndarray:
     """Two-sided p of a correlation r on n pairs (t = r·√((n−2)/(1−r²)), n−2 degrees of freedom)."""
+    from scipy import stats
     with np.errstate(divide="ignore", invalid="ignore"):
         t = r * np.sqrt((n - 2) / np.clip(1 - r**2, 1e-300, None))
     return 2 * stats.t.sf(np.abs(t), n - 2)
@@ -147,6 +150,7 @@ def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str
 
 def proportion_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
     """Two-proportion z-test of win rates (pooled variance; the chi-square test of the 2 × 2 table)."""
+    from scipy import stats
     n1, n2 = len(with_condition), len(without)
     pooled = (with_condition.sum() + without.sum()) / (n1 + n2)
     error = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
@@ -158,6 +162,7 @@ def proportion_contrast(with_condition: np.ndarray, without: np.ndarray) -> tupl
 
 def mean_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
     """Welch's t-test of means (unequal variances)."""
+    from scipy import stats
     result = stats.ttest_ind(with_condition, without, equal_var=False)
     if np.isnan(result.statistic):
         return 0.0, 1.0
@@ -176,6 +181,7 @@ def skill_max_order_tests(players: pl.DataFrame) -> pl.DataFrame:
 
 def first_objective_tests(first_objectives: pl.DataFrame) -> pl.DataFrame:
     """Objective: win rate of the team that took it first vs 50 % (exact binomial test)."""
+    from scipy import stats
     known = first_objectives.filter(pl.col("win").is_not_null())
     rows = []
     for objective in ("dragon", "herald", "baron", "tower"):
@@ -191,6 +197,7 @@ def first_objective_tests(first_objectives: pl.DataFrame) -> pl.DataFrame:
 
 def vision_deaths_tests(players: pl.DataFrame) -> pl.DataFrame:
     """Position: least-squares slope of deaths per 10 minutes on vision per minute, with its t-test."""
+    from scipy import stats
     rows = []
     known = players.filter(pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null())
     for (position,), group in known.group_by("team_position"):

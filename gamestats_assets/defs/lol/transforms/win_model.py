@@ -4,14 +4,15 @@ Features are blue minus red at minute ``m``: total gold (thousands) and xp (thou
 frame of minute ``m``, and champion kills, dragons, heralds and towers taken before ``m`` minutes. The
 target is a blue win. A game is held out for evaluation when its game id is a multiple of five, so the split does not
 change between runs; accuracy (threshold 0.5) and AUC are measured on it.
+
+scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
+process loading the code location would pay otherwise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import statsmodels.api as sm
-from scipy import stats
 
 from gamestats_assets.defs.lol.transforms.std import TEAM_OF_PARTICIPANT, objective_takes
 
@@ -64,6 +65,7 @@ def game_states(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFram
 
 def auc(truth: np.ndarray, score: np.ndarray) -> float:
     """Area under the ROC curve (Mann–Whitney: the chance a random win scores above a random loss)."""
+    from scipy import stats
     positives, negatives = truth.sum(), (~truth).sum()
     if positives == 0 or negatives == 0:
         return float("nan")
@@ -75,6 +77,7 @@ def win_model(states: pl.DataFrame) -> pl.DataFrame:
     """The fitted models on ``game_states``: one row per (minute, term) with coefficient, standard error and
     p, and the model's n_train, n_test, held-out accuracy and AUC. A minute with fewer than ``MIN_GAMES``
     training games, or only one outcome, is left out."""
+    import statsmodels.api as sm
     rows = []
     for minute in MINUTES:
         state = states.filter(pl.col("minute") == minute)

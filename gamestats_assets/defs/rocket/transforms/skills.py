@@ -10,14 +10,15 @@ its z is that score standardised the same robust way against the peers' scores (
 together do not count twice); its ``rank_percentile`` is the player's percentile among the peers' scores,
 and its one-sided p-value is ``Φ(z)``. A weakness is a skill whose p-value survives the Benjamini–Hochberg
 correction at ``FALSE_DISCOVERY_RATE`` over every player and skill tested at once.
+
+scipy and statsmodels are imported by ``skill_scores``, which uses them: they take seconds to load, which
+every process loading the code location would pay otherwise.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.stats import norm
-from statsmodels.stats.multitest import multipletests
 
 from gamestats_assets.defs.rocket.transforms.tables import COUNT_RATES
 
@@ -81,6 +82,8 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
     """Per player and skill (key ``player_id, skill``): peer group, indicators used, combined z, rank
     percentile among peers, p-value, BH-adjusted p-value and ``is_weak``; a skill the player cannot be
     compared on has a null z and ``null_reason``."""
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
     direction = pl.DataFrame(
         [(skill, stat, sign) for skill, pairs in SKILL_INDICATORS.items() for stat, sign in pairs],
         schema={"skill": pl.String, "stat_type": pl.String, "direction": pl.Int8}, orient="row")
