@@ -107,13 +107,21 @@ def committed(write: Callable[[], int]) -> int:
     return write()
 
 
+Bound = tuple[int | None, int | None]
+"""A range of an integer column: ``low <= value < high``, None for no bound on that side."""
+
+
 @dataclass(frozen=True)
 class FrameStream:
     """Rows too many to hold at once: their ``schema``, and ``batches()``, which starts a new pass over the rows
-    in frames of that schema each time it is called (a write may need a second pass, see ``RestartStream``)."""
+    in frames of that schema each time it is called (a write may need a second pass, see ``RestartStream``).
+
+    ``within(column, bound)``, when the source can, is the same rows restricted to a range of an integer column,
+    read without decoding the rest (a lake table skips the row groups whose statistics lie outside it)."""
 
     schema: pl.Schema
     batches: Callable[[], Iterable[pl.DataFrame]]
+    within: Callable[[str, Bound], FrameStream] | None = None
 
 
 Rows = pl.DataFrame | pl.LazyFrame | FrameStream
@@ -130,7 +138,8 @@ def as_stream(rows: Rows) -> FrameStream:
     if isinstance(rows, pl.DataFrame):
         return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
     if isinstance(rows, pl.LazyFrame):
-        return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS))
+        return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS),
+                           lambda column, bound: as_stream(rows.filter(in_range(column, bound))))
     return rows
 
 
@@ -157,10 +166,31 @@ def schema_of(rows: Rows) -> pl.Schema:
 
 def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
     """``change`` (a select, a filter) applied to ``rows``: at once to a frame or a lazy query, batch by batch to a
-    stream."""
+    stream (and to its restrictions)."""
     if isinstance(rows, FrameStream):
-        return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()))
+        within = rows.within
+        return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()),
+                           None if within is None else lambda column, bound: mapped(within(column, bound), change))
     return change(rows)
+
+
+def in_range(column: str, bound: Bound) -> pl.Expr:
+    """Whether ``column`` lies in ``bound``."""
+    low, high = bound
+    condition = pl.lit(True)
+    if low is not None:
+        condition &= pl.col(column) >= low
+    if high is not None:
+        condition &= pl.col(column) < high
+    return condition
+
+
+def restricted(rows: Rows, column: str, bound: Bound) -> Rows:
+    """The rows of ``rows`` whose ``column`` lies in ``bound``: through the stream's ``within`` when it has one,
+    else filtered (a lazy scan then skips row groups by their statistics; a stream is read whole)."""
+    if isinstance(rows, FrameStream) and rows.within is not None:
+        return rows.within(column, bound)
+    return mapped(rows, lambda frame: frame.filter(in_range(column, bound)))
 
 
 def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
@@ -516,18 +546,39 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
         files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
     filesystem = table_filesystem(uri, storage_options)
 
-    def batches() -> Iterator[pl.DataFrame]:
+    def batches(column_range: tuple[str, Bound] | None = None) -> Iterator[pl.DataFrame]:
         for file in files.iter_rows(named=True):
             constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name)
                          for name in partitioned_by if name in schema]
             parquet = pq.ParquetFile(unquote(file["path"]), filesystem=filesystem)
             stored = [name for name in parquet.schema_arrow.names if name in schema]
-            for batch in parquet.iter_batches(ROW_GROUP_ROWS, columns=stored):
+            groups = None if column_range is None else overlapping_row_groups(parquet.metadata, *column_range)
+            for batch in parquet.iter_batches(ROW_GROUP_ROWS, row_groups=groups, columns=stored):
                 frame = pl.from_arrow(batch).with_columns(constants)
+                if column_range is not None:
+                    frame = frame.filter(in_range(*column_range))
                 yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
                                    for name in schema).cast(schema)
 
-    return FrameStream(schema, batches)
+    return FrameStream(schema, batches,
+                       lambda column, bound: FrameStream(schema, lambda: batches((column, bound))))
+
+
+def overlapping_row_groups(metadata: pq.FileMetaData, column: str, bound: Bound) -> list[int] | None:
+    """The row groups of a Parquet file that may hold values of ``column`` in ``bound``, by their statistics
+    (None, every row group, when the file does not store the column)."""
+    leaves = [i for i in range(metadata.num_columns) if metadata.schema.column(i).path == column]
+    if not leaves:
+        return None
+    low, high = bound
+    groups = []
+    for group in range(metadata.num_row_groups):
+        statistics = metadata.row_group(group).column(leaves[0]).statistics
+        if statistics is None or not statistics.has_min_max:
+            groups.append(group)
+        elif (low is None or statistics.max >= low) and (high is None or statistics.min < high):
+            groups.append(group)
+    return groups
 
 
 class DeltaLakeIOManager(dg.ConfigurableIOManager):

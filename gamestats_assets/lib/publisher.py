@@ -19,8 +19,8 @@ import psycopg
 from psycopg import sql
 
 from gamestats_assets.lib import copy_encoding
-from gamestats_assets.lib.lake import FrameStream, Rows, mapped, schema_of
-from gamestats_assets.lib.sliced_load import Bound, SliceCuts, load_concurrently
+from gamestats_assets.lib.lake import Bound, FrameStream, Rows, mapped, schema_of
+from gamestats_assets.lib.sliced_load import SliceCuts, load_concurrently
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
 """The partitions of ``schema.table`` live in ``<schema>_partitions`` (``sql/070``), so that the domain's schema

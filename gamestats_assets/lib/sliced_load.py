@@ -7,15 +7,15 @@ then attaches the slices to a table partitioned by that column and exchanges it 
 any other (``publisher.exchange_partitions``).
 
 The slices commit together: each waits, loaded and indexed, for the others, and if any fails every one rolls
-back. The rows are read once, in the calling thread, and handed to the slices' connections through short
-queues, so a slow connection holds back the reading rather than filling memory.
+back. Each slice reads its own range of the rows as its connection takes them (``lake.restricted``: a lake
+table's row groups outside the range are skipped by their statistics), so the slices load side by side
+whatever order the rows are stored in, and a slow connection holds back only its own reading.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -23,20 +23,11 @@ from typing import Any
 import polars as pl
 import psycopg
 
-from gamestats_assets.lib.lake import FrameStream, Rows, as_stream
+from gamestats_assets.lib.lake import Bound, FrameStream, Rows, as_stream, restricted
 
 SLICED_LOAD_MIN_ROWS = 1 << 19
 """Rows from which a partition is loaded in slices: below it, the extra connections and DDL cost more than the
 parallel load saves."""
-
-QUEUED_BATCHES = 2
-"""Batches waiting for each slice's connection."""
-
-WAKE_SECONDS = 0.2
-"""How often a thread waiting on a queue looks whether the load was abandoned."""
-
-Bound = tuple[int | None, int | None]
-"""A slice's range of the cutting column: ``low <= value < high``, None for no bound on that side."""
 
 
 @dataclass(frozen=True)
@@ -70,26 +61,15 @@ def quantile_cuts(scan: pl.LazyFrame, partition_column: str, column: str, slices
     }
 
 
-def in_range(column: str, bound: Bound) -> pl.Expr:
-    """Whether ``column`` lies in ``bound``."""
-    low, high = bound
-    condition = pl.lit(True)
-    if low is not None:
-        condition &= pl.col(column) >= low
-    if high is not None:
-        condition &= pl.col(column) < high
-    return condition
-
-
 class LoadAbandoned(Exception):
-    """Another slice, or the reading of the rows, failed: this slice's load stops and rolls back."""
+    """Another slice failed: this slice's load stops and rolls back."""
 
 
 class SlicedLoad:
-    """The shared state of one sliced load: the slices' queues, whether the load was abandoned, and the errors."""
+    """The shared state of one sliced load: whether it was abandoned, the barrier the loaded slices wait at, and
+    the errors."""
 
     def __init__(self, slices: int) -> None:
-        self.queues: list[queue.Queue] = [queue.Queue(QUEUED_BATCHES) for _ in range(slices)]
         self.abandoned = threading.Event()
         self.all_loaded = threading.Barrier(slices)
         self.errors: list[BaseException] = []
@@ -99,26 +79,18 @@ class SlicedLoad:
         self.abandoned.set()
         self.all_loaded.abort()
 
-    def put(self, slice_index: int, batch: pl.DataFrame | None) -> None:
-        while not self.abandoned.is_set():
-            try:
-                self.queues[slice_index].put(batch, timeout=WAKE_SECONDS)
-                return
-            except queue.Full:
-                continue
-        raise LoadAbandoned
+    def watched(self, rows: Rows) -> FrameStream:
+        """``rows`` as a stream that stops, raising ``LoadAbandoned``, at the first batch after the load is
+        abandoned."""
+        stream = as_stream(rows)
 
-    def batches(self, slice_index: int) -> Iterator[pl.DataFrame]:
-        while True:
-            try:
-                batch = self.queues[slice_index].get(timeout=WAKE_SECONDS)
-            except queue.Empty:
+        def batches():
+            for batch in stream.batches():
                 if self.abandoned.is_set():
-                    raise LoadAbandoned from None
-                continue
-            if batch is None:
-                return
-            yield batch
+                    raise LoadAbandoned
+                yield batch
+
+        return FrameStream(stream.schema, batches)
 
     def first_error(self) -> BaseException | None:
         """The error that made the load fail, rather than the others' reactions to it."""
@@ -136,18 +108,17 @@ def load_concurrently(
     """Load ``rows`` cut by ``column`` into ``bounds``, each slice by ``load_slice(connection, slice index, its
     rows)`` in one transaction of its own connection, all at once; return each slice's rows loaded.
 
-    Every slice commits only once all are loaded; the first error (of a slice, or of reading ``rows``) rolls
-    every slice back and is raised.
+    Every slice commits only once all are loaded; the first error of a slice rolls every slice back and is
+    raised.
     """
-    stream = as_stream(rows)
     load = SlicedLoad(len(bounds))
     loaded = [0] * len(bounds)
 
     def run(slice_index: int) -> None:
         try:
             with connect() as conn, conn.transaction():
-                loaded[slice_index] = load_slice(conn, slice_index, FrameStream(
-                    stream.schema, lambda: load.batches(slice_index)))
+                slice_rows = load.watched(restricted(rows, column, bounds[slice_index]))
+                loaded[slice_index] = load_slice(conn, slice_index, slice_rows)
                 load.all_loaded.wait()
         except BaseException as error:  # noqa: BLE001 - every failure abandons the load; raised below
             load.fail(error)
@@ -155,16 +126,6 @@ def load_concurrently(
     threads = [threading.Thread(target=run, args=(i,), name=f"slice-{i}", daemon=True) for i in range(len(bounds))]
     for thread in threads:
         thread.start()
-    try:
-        for batch in stream.batches():
-            for slice_index, bound in enumerate(bounds):
-                part = batch.filter(in_range(column, bound))
-                if part.height:
-                    load.put(slice_index, part)
-        for slice_index in range(len(bounds)):
-            load.put(slice_index, None)
-    except BaseException as error:  # noqa: BLE001 - the slices roll back; raised below
-        load.fail(error)
     for thread in threads:
         thread.join()
     error = load.first_error()

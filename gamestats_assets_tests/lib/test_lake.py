@@ -5,6 +5,7 @@ import threading
 
 import dagster as dg
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
@@ -406,6 +407,30 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
     assert read.schema == stream.schema == read_partitions(uri, "date", [d1, d2]).collect_schema()
     assert read.rows() == [(d1, 1, None), (d2, 20, "new")]
     assert pl.concat(list(read_batches(uri, None, None).batches())).height == 3
+
+
+def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(tmp_path):
+    from gamestats_assets.lib.lake import (
+        ROW_GROUP_ROWS, FrameStream, mapped, overlapping_row_groups, read_batches, restricted, write_partitions,
+    )
+
+    uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
+    numbers = pl.int_range(0, 3 * ROW_GROUP_ROWS, eager=True, dtype=pl.Int64)
+    write_partitions(uri, pl.DataFrame({"date": day, "n": numbers}), "date", [day], physical_partitioning=True)
+    [file] = DeltaTable(uri).file_uris()
+    metadata = pq.ParquetFile(file).metadata
+    assert overlapping_row_groups(metadata, "n", (ROW_GROUP_ROWS + 5, ROW_GROUP_ROWS + 10)) == [1]
+    assert overlapping_row_groups(metadata, "n", (None, ROW_GROUP_ROWS + 1)) == [0, 1]
+    assert overlapping_row_groups(metadata, "date", (0, 1)) is None
+
+    bound = (ROW_GROUP_ROWS - 3, 2 * ROW_GROUP_ROWS + 4)
+    wanted = list(range(*bound))
+    lake_stream = mapped(read_batches(uri, "date", [day]), lambda rows: rows.select("n"))
+    plain_stream = FrameStream(lake_stream.schema, lake_stream.batches)
+    for rows in (lake_stream, plain_stream, pl.scan_delta(uri).select("n")):
+        range_rows = restricted(rows, "n", bound)
+        frame = pl.concat(list(range_rows.batches())) if isinstance(range_rows, FrameStream) else range_rows.collect()
+        assert frame["n"].sort().to_list() == wanted
 
 
 def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass_and_the_later_commit_wins(tmp_path):

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.lib import sliced_load
-from gamestats_assets.lib.lake import DeltaLakeIOManager
+from gamestats_assets.lib.lake import WRITE_BATCH_ROWS, DeltaLakeIOManager
 from gamestats_assets.lib.postgres import PostgresResource, apply_migrations, connect
 from gamestats_assets.lib.publish import PublishSpec, build_publish_definitions
 from gamestats_assets.lib.publisher import PublishError, publish_partitions
@@ -131,6 +131,25 @@ def test_a_slice_that_fails_rolls_every_slice_back_and_keeps_the_previous_partit
         backends = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                                 "AND pid <> pg_backend_pid()").fetchone()[0]
         assert backends == 0
+
+
+def test_each_slice_reads_its_own_range_so_slices_load_side_by_side_whatever_the_rows_order(pg_url):
+    """Rows stored in the cutting column's order: every slice still gets rows before any slice has taken all of
+    its own (each waits, holding its first batch, for the others to get theirs)."""
+    rows = day_lines(D1, range(8 * WRITE_BATCH_ROWS))
+    all_started = threading.Barrier(2, timeout=30)
+
+    def load_slice(conn, index, slice_rows):
+        taken = 0
+        for batch in slice_rows.batches():
+            if not taken:
+                all_started.wait()
+            taken += batch.height
+        return taken
+
+    bounds = [(None, 4 * WRITE_BATCH_ROWS), (4 * WRITE_BATCH_ROWS, None)]
+    loaded = sliced_load.load_concurrently(rows.lazy(), "line", bounds, lambda: connect(pg_url), load_slice)
+    assert loaded == [4 * WRITE_BATCH_ROWS, 4 * WRITE_BATCH_ROWS]
 
 
 def test_slices_of_a_publish_that_failed_after_loading_are_dropped_by_the_next_publish(lines):
