@@ -107,8 +107,11 @@ def committed(write: Callable[[], int]) -> int:
     return write()
 
 
-Bound = tuple[int | None, int | None]
-"""A range of an integer column: ``low <= value < high``, None for no bound on that side."""
+Bound = tuple[Any, Any]
+"""A range of a column's values: ``low <= value < high``, None for no bound on that side."""
+
+Condition = Bound | frozenset
+"""Which values of a column to keep: a range (``Bound``), or a set of values."""
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,13 @@ class FrameStream:
     """Rows too many to hold at once: their ``schema``, and ``batches()``, which starts a new pass over the rows
     in frames of that schema each time it is called (a write may need a second pass, see ``RestartStream``).
 
-    ``within(column, bound)``, when the source can, is the same rows restricted to a range of an integer column,
-    read without decoding the rest (a lake table skips the row groups whose statistics lie outside it)."""
+    ``where(column, condition)``, when the source can, is the same rows restricted to the values of a column that
+    meet a ``Condition``, read without decoding the rest (a lake table skips the files of other partitions and the
+    row groups whose statistics show no such value)."""
 
     schema: pl.Schema
     batches: Callable[[], Iterable[pl.DataFrame]]
-    within: Callable[[str, Bound], FrameStream] | None = None
+    where: Callable[[str, Condition], FrameStream] | None = None
 
 
 Rows = pl.DataFrame | pl.LazyFrame | FrameStream
@@ -139,7 +143,7 @@ def as_stream(rows: Rows) -> FrameStream:
         return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
     if isinstance(rows, pl.LazyFrame):
         return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS),
-                           lambda column, bound: as_stream(rows.filter(in_range(column, bound))))
+                           lambda column, condition: as_stream(rows.filter(meets(column, condition))))
     return rows
 
 
@@ -168,29 +172,39 @@ def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
     """``change`` (a select, a filter) applied to ``rows``: at once to a frame or a lazy query, batch by batch to a
     stream (and to its restrictions)."""
     if isinstance(rows, FrameStream):
-        within = rows.within
+        where = rows.where
         return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()),
-                           None if within is None else lambda column, bound: mapped(within(column, bound), change))
+                           None if where is None else lambda column, condition: mapped(where(column, condition), change))
     return change(rows)
 
 
-def in_range(column: str, bound: Bound) -> pl.Expr:
-    """Whether ``column`` lies in ``bound``."""
-    low, high = bound
-    condition = pl.lit(True)
+def meets(column: str, condition: Condition) -> pl.Expr:
+    """Whether ``column``'s value meets ``condition``."""
+    if isinstance(condition, frozenset):
+        return pl.col(column).is_in(list(condition))
+    low, high = condition
+    kept = pl.lit(True)
     if low is not None:
-        condition &= pl.col(column) >= low
+        kept &= pl.col(column) >= low
     if high is not None:
-        condition &= pl.col(column) < high
-    return condition
+        kept &= pl.col(column) < high
+    return kept
 
 
-def restricted(rows: Rows, column: str, bound: Bound) -> Rows:
-    """The rows of ``rows`` whose ``column`` lies in ``bound``: through the stream's ``within`` when it has one,
-    else filtered (a lazy scan then skips row groups by their statistics; a stream is read whole)."""
-    if isinstance(rows, FrameStream) and rows.within is not None:
-        return rows.within(column, bound)
-    return mapped(rows, lambda frame: frame.filter(in_range(column, bound)))
+def may_meet(condition: Condition, smallest: Any, largest: Any) -> bool:
+    """Whether some value between ``smallest`` and ``largest`` (both included) may meet ``condition``."""
+    if isinstance(condition, frozenset):
+        return any(smallest <= value <= largest for value in condition)
+    low, high = condition
+    return (low is None or largest >= low) and (high is None or smallest < high)
+
+
+def restricted(rows: Rows, column: str, condition: Condition) -> Rows:
+    """The rows of ``rows`` whose ``column`` meets ``condition``: through the stream's ``where`` when it has one,
+    else filtered (a lazy scan then skips files and row groups by their statistics; a stream is read whole)."""
+    if isinstance(rows, FrameStream) and rows.where is not None:
+        return rows.where(column, condition)
+    return mapped(rows, lambda frame: frame.filter(meets(column, condition)))
 
 
 def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
@@ -546,37 +560,39 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
         files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
     filesystem = table_filesystem(uri, storage_options)
 
-    def batches(column_range: tuple[str, Bound] | None = None) -> Iterator[pl.DataFrame]:
+    def batches(restriction: tuple[str, Condition] | None = None) -> Iterator[pl.DataFrame]:
         for file in files.iter_rows(named=True):
+            if restriction is not None and restriction[0] in partitioned_by:
+                value = file[f"partition.{restriction[0]}"]
+                if value is None or not may_meet(restriction[1], value, value):
+                    continue
             constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name)
                          for name in partitioned_by if name in schema]
             parquet = pq.ParquetFile(unquote(file["path"]), filesystem=filesystem)
             stored = [name for name in parquet.schema_arrow.names if name in schema]
-            groups = None if column_range is None else overlapping_row_groups(parquet.metadata, *column_range)
+            groups = None if restriction is None else row_groups_meeting(parquet.metadata, *restriction)
             for batch in parquet.iter_batches(ROW_GROUP_ROWS, row_groups=groups, columns=stored):
                 frame = pl.from_arrow(batch).with_columns(constants)
-                if column_range is not None:
-                    frame = frame.filter(in_range(*column_range))
+                if restriction is not None:
+                    frame = frame.filter(meets(*restriction))
                 yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
                                    for name in schema).cast(schema)
 
     return FrameStream(schema, batches,
-                       lambda column, bound: FrameStream(schema, lambda: batches((column, bound))))
+                       lambda column, condition: FrameStream(schema, lambda: batches((column, condition))))
 
 
-def overlapping_row_groups(metadata: pq.FileMetaData, column: str, bound: Bound) -> list[int] | None:
-    """The row groups of a Parquet file that may hold values of ``column`` in ``bound``, by their statistics
-    (None, every row group, when the file does not store the column)."""
+def row_groups_meeting(metadata: pq.FileMetaData, column: str, condition: Condition) -> list[int] | None:
+    """The row groups of a Parquet file that may hold values of ``column`` meeting ``condition``, by their
+    statistics (None, every row group, when the file does not store the column)."""
     leaves = [i for i in range(metadata.num_columns) if metadata.schema.column(i).path == column]
     if not leaves:
         return None
-    low, high = bound
     groups = []
     for group in range(metadata.num_row_groups):
         statistics = metadata.row_group(group).column(leaves[0]).statistics
-        if statistics is None or not statistics.has_min_max:
-            groups.append(group)
-        elif (low is None or statistics.max >= low) and (high is None or statistics.min < high):
+        if (statistics is None or not statistics.has_min_max
+                or may_meet(condition, statistics.min, statistics.max)):
             groups.append(group)
     return groups
 

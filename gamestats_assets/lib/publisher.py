@@ -19,7 +19,7 @@ import psycopg
 from psycopg import sql
 
 from gamestats_assets.lib import copy_encoding
-from gamestats_assets.lib.lake import Bound, FrameStream, Rows, mapped, schema_of
+from gamestats_assets.lib.lake import Bound, FrameStream, Rows, mapped, restricted, schema_of
 from gamestats_assets.lib.sliced_load import SliceCuts, load_concurrently
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
@@ -178,8 +178,7 @@ def exchange_partitions(
         drop_orphan_slices(conn, table)
         staged = []
         for value in partition_values:
-            part = frame if len(partition_values) == 1 else mapped(frame, lambda rows, value=value: rows.filter(
-                pl.col(partition_column) == value))
+            part = frame if len(partition_values) == 1 else restricted(frame, partition_column, frozenset([value]))
             bounds = slices.bounds(value) if slices else []
             if len(bounds) > 1:
                 staging, copied, slice_tables = stage_sliced_partition(

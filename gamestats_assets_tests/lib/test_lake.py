@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -411,7 +412,7 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
 
 def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(tmp_path):
     from gamestats_assets.lib.lake import (
-        ROW_GROUP_ROWS, FrameStream, mapped, overlapping_row_groups, read_batches, restricted, write_partitions,
+        ROW_GROUP_ROWS, FrameStream, mapped, row_groups_meeting, read_batches, restricted, write_partitions,
     )
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
@@ -419,9 +420,9 @@ def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(t
     write_partitions(uri, pl.DataFrame({"date": day, "n": numbers}), "date", [day], physical_partitioning=True)
     [file] = DeltaTable(uri).file_uris()
     metadata = pq.ParquetFile(file).metadata
-    assert overlapping_row_groups(metadata, "n", (ROW_GROUP_ROWS + 5, ROW_GROUP_ROWS + 10)) == [1]
-    assert overlapping_row_groups(metadata, "n", (None, ROW_GROUP_ROWS + 1)) == [0, 1]
-    assert overlapping_row_groups(metadata, "date", (0, 1)) is None
+    assert row_groups_meeting(metadata, "n", (ROW_GROUP_ROWS + 5, ROW_GROUP_ROWS + 10)) == [1]
+    assert row_groups_meeting(metadata, "n", (None, ROW_GROUP_ROWS + 1)) == [0, 1]
+    assert row_groups_meeting(metadata, "date", (0, 1)) is None
 
     bound = (ROW_GROUP_ROWS - 3, 2 * ROW_GROUP_ROWS + 4)
     wanted = list(range(*bound))
@@ -431,6 +432,19 @@ def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(t
         range_rows = restricted(rows, "n", bound)
         frame = pl.concat(list(range_rows.batches())) if isinstance(range_rows, FrameStream) else range_rows.collect()
         assert frame["n"].sort().to_list() == wanted
+
+
+def test_the_rows_of_one_partition_of_a_lake_stream_are_read_from_its_files_alone(tmp_path):
+    from gamestats_assets.lib.lake import read_batches, restricted, write_partitions
+
+    uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
+    write_partitions(uri, pl.DataFrame({"date": [d1, d2, d2, d3], "v": [1, 2, 3, 4]}), "date", [d1, d2, d3],
+                     physical_partitioning=True)
+    for file in DeltaTable(uri).file_uris():
+        if "2026-01-02" not in file:
+            Path(file).unlink()
+    day = restricted(read_batches(uri, "date", [d1, d2, d3]), "date", frozenset([d2]))
+    assert pl.concat(list(day.batches())).sort("v").rows() == [(d2, 2), (d2, 3)]
 
 
 def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass_and_the_later_commit_wins(tmp_path):
