@@ -1,10 +1,11 @@
 """What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
-stored in it as the project's is, jobs over a selection of the project's assets, peak memory, and the CPU of this
+stored in it as the project's is, jobs over a selection of the project's assets, peak memory, per-step costs, and the CPU of this
 process tree and of the database's PostgreSQL backends."""
 
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -146,3 +147,26 @@ def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_proce
 
     job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=executor)
     return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def(name)
+
+
+class StepCosts:
+    """Per step of the in-process run, taken when the instance records the step's start and end: CPU seconds of
+    this process (every thread, ``time.process_time``) and the peak memory of the process tree (``memory``)."""
+
+    def __init__(self, instance: dg.DagsterInstance, memory: PeakMemory) -> None:
+        self.cpu_seconds: dict[str, float] = {}
+        self.peak_mib: dict[str, int] = {}
+        started: dict[str, float] = {}
+        record = instance.handle_new_event
+
+        def measured(event, **kwargs):
+            step, kind = event.step_key, event.dagster_event.event_type_value if event.dagster_event else None
+            if kind == "STEP_START":
+                started[step] = time.process_time()
+                memory.new_window()
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in started:
+                self.cpu_seconds[step] = round(time.process_time() - started.pop(step), 2)
+                self.peak_mib[step] = round(memory.window_peak_mib)
+            return record(event, **kwargs)
+
+        instance.handle_new_event = measured

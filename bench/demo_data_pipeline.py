@@ -45,6 +45,7 @@ import psycopg
 from common import (
     BackendCpu,
     PeakMemory,
+    StepCosts,
     admin_url,
     bench_database,
     drop_database,
@@ -56,29 +57,6 @@ from common import (
 DAY = dt.date(2026, 11, 20)
 ANCHOR = DAY - dt.timedelta(days=7)
 """The population is defined a week before the measured day, so the day has returning users as well as new ones."""
-
-
-class StepCosts:
-    """Per step of the in-process run, taken when the instance records the step's start and end: CPU seconds of
-    this process (every thread, ``time.process_time``) and the peak memory of the process tree (``memory``)."""
-
-    def __init__(self, instance: dg.DagsterInstance, memory: PeakMemory) -> None:
-        self.cpu_seconds: dict[str, float] = {}
-        self.peak_mib: dict[str, int] = {}
-        started: dict[str, float] = {}
-        record = instance.handle_new_event
-
-        def measured(event, **kwargs):
-            step, kind = event.step_key, event.dagster_event.event_type_value if event.dagster_event else None
-            if kind == "STEP_START":
-                started[step] = time.process_time()
-                memory.new_window()
-            elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and step in started:
-                self.cpu_seconds[step] = round(time.process_time() - started.pop(step), 2)
-                self.peak_mib[step] = round(memory.window_peak_mib)
-            return record(event, **kwargs)
-
-        instance.handle_new_event = measured
 
 
 def emit_job() -> dg.JobDefinition:

@@ -4,7 +4,8 @@ Emits the day's landing files first (not timed), then runs the ``l2m_daily`` sel
 temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``), publishing into a fresh
 PostgreSQL database, with the in-process executor (default) or the project's multiprocess one. Peak memory
 is the largest sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are
-those of the same processes. ``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
+those of the same processes; in process, each step's CPU seconds and the peak memory while it ran are reported
+too. ``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
 read of the same landing files (``plain_read_seconds``), measured in the same run. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
@@ -22,6 +23,7 @@ import dagster as dg
 import psycopg
 from common import (
     PeakMemory,
+    StepCosts,
     admin_url,
     bench_database,
     drop_database,
@@ -89,6 +91,7 @@ def main() -> None:
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
         read_seconds = plain_read_seconds(Settings.from_env().landing_dir("l2m") / DAY.isoformat())
         with project_instance(pg_url) as instance, PeakMemory() as memory:
+            costs = StepCosts(instance, memory)
             started, cpu_started = time.perf_counter(), tree_cpu_seconds()
             job = in_process_job if args.executor == "in_process" else multiprocess_job
             result = dg.execute_job(dg.reconstructable(job), instance=instance,
@@ -118,6 +121,8 @@ def main() -> None:
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
         "peak_memory_mib": round(memory.peak_mib),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
+        "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])[:8]),
+        "peak_memory_mib_by_step": dict(sorted(costs.peak_mib.items(), key=lambda kv: -kv[1])[:8]),
     }))
 
 
