@@ -112,16 +112,17 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
     the sums are put in that order: the two copies of the sums are never held beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
-    parsed = read_events(day_dir, source.event, day, required=required, keep_roots=("#account_id",))
-    lines, parsed = parsed.frame, parsed._replace(frame=None)
+    lines, rejects, stats, unreadable = read_events(day_dir, source.event, day, required=required,
+                                                    keep_roots=("#account_id",))
     sums = (lines.lazy().with_row_index("_first")
             .group_by("user_id", "server_id", *source.keys)
             .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
                  pl.len().cast(pl.Int64).alias("events"))
             .collect())
     del lines
-    return parsed._replace(frame=sums.sort("_first").select(
-        pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events"))
+    ordered = sums.sort("_first").select(
+        pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events")
+    return ReadResult(ordered, rejects, stats, unreadable)
 
 
 def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
