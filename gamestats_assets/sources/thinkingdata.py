@@ -35,6 +35,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from gamestats_assets.lib import duckdb_text
 from gamestats_assets.lib.lake import RestartStream
 from gamestats_assets.lib.quarantine import Reject
 
@@ -284,7 +285,7 @@ class RecordStream:
     def __iter__(self) -> Iterator[pl.DataFrame]:
         records = _Deduplication(self._conflicting)
         rejects, lines = [], 0
-        with _connection() as connection:
+        with duckdb_text.connect() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
                 for parsed, unparsed in _file_batches(connection, name, source, self.schema, self.batch_rows):
@@ -357,14 +358,6 @@ def _not_text(head: bytes) -> str | None:
     if undecodable * 2 > len(lines):
         return f"not UTF-8 text: {undecodable} of the first {len(lines)} lines cannot be decoded"
     return None
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that hands text over as Arrow string views, which polars takes without copying."""
-    connection = duckdb.connect()
-    connection.execute("SET arrow_output_version = '1.5'")
-    connection.execute("SET produce_arrow_string_view = true")
-    return connection
 
 
 def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import checks, cons, etl, vip
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, std, vip
 from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets_tests.l2m.conftest import DAYS
 
@@ -177,3 +177,20 @@ def test_rerunning_a_day_gives_identical_tables(generated):
     again = run_in_memory(generated.landing, DAYS[:2])
     for name, frame in again.days[DAYS[1]].items():
         assert frame.equals(generated.tables[DAYS[1]][name]), name
+
+
+@pytest.mark.parametrize("far_server", [7, std.LEVEL_SHIFT], ids=["ranked", "servers_beyond_the_rank"])
+def test_std_active_keeps_the_smallest_server_of_the_highest_level_in_first_appearance_order(far_server):
+    """The same answer whether every line fits the one-integer rank or a server lies beyond it."""
+    day = DAYS[0]
+
+    def lines(*rows):
+        return pl.DataFrame([(day, *row) for row in rows], orient="row",
+                            schema={"date": pl.Date, "user_id": pl.Utf8, "server_id": pl.Int64, "level": pl.Int64})
+
+    login = lines(("b", 9, 3), ("a", 4, 5))
+    logout = lines(("a", 2, 7), ("c", far_server, 1))
+    item_gain = lines(("a", 3, 7), ("b", 1, 3), ("b", 8, 2))
+    empty = lines()
+    active = std.std_active(login, logout, empty, item_gain, empty, empty, empty)
+    assert active.rows() == [(day, "b", 1, 3), (day, "a", 2, 7), (day, "c", far_server, 1)]

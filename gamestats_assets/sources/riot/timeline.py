@@ -28,6 +28,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from gamestats_assets.lib import duckdb_text
+
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
 EVENT_FIELDS = {
     "type": pa.string(), "timestamp": pa.int64(), "realTimestamp": pa.int64(), "participantId": pa.int64(),
@@ -183,13 +185,9 @@ def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) ->
         yield literal(str(path)), colons
 
 
-STRING_VIEWS = {"produce_arrow_string_view": True, "arrow_output_version": "1.4"}
-"""DuckDB settings that export text as Arrow string views, which polars takes without a copy (plain Arrow
-strings it copies one by one into its own views); DuckDB needs both."""
-
-
 def connect() -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"preserve_insertion_order": True, **STRING_VIEWS})
+    """A connection keeping the lines' order, handing text over as string views (``duckdb_text``)."""
+    return duckdb_text.connect(preserve_insertion_order=True)
 
 
 def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:

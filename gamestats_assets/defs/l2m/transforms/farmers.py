@@ -94,8 +94,9 @@ HISTORY_DAYS = 6
 LOGIN_COLUMNS = ("date", "user_id", "ip", "device_id")
 """The columns the detection reads of the logins (of the day and the days before)."""
 ITEM_GAIN_COLUMNS = ("date", "user_id", "item_id", "quantity", "events")
+"""The columns the detection reads of the items gained."""
 MONEY_GAIN_COLUMNS = ("date", "user_id", "money_type", "amount", "events")
-"""The columns the detection reads of the items and money gained."""
+"""The columns the detection reads of the money gained."""
 
 
 def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame,
