@@ -1,10 +1,12 @@
-"""MatchTimelineDto → columns, vectorised: events and participant frames are parsed by DuckDB's JSON reader.
+"""MatchTimelineDto → columns, vectorised: events by a compiled scanner or DuckDB's JSON reader, participant
+frames by DuckDB's.
 
 msgspec walks each document once, keeping per frame the raw JSON text of its event list and of each
-participant frame (``msgspec.Raw``: no Python object per event or field). The raw texts of a whole batch
-are written as newline-delimited JSON, one frame's event list or one participant frame per line, and read by
-DuckDB's ``read_json`` against explicit types, in C++ over all cores; a value of the wrong type fails the
-read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source preserves row order), so each row is
+participant frame (``msgspec.Raw``: no Python object per event or field). The event lists of a batch are
+read by ``record_scan`` when they are in the shape it takes (known fields, plain values), in one compiled pass
+over their text. Otherwise, and always for participant frames, the raw texts of a whole batch are written
+as newline-delimited JSON, one frame's event list or one participant frame per line, and read by DuckDB's
+``read_json`` against explicit types, in C++ over all cores; a value of the wrong type fails the read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source preserves row order), so each row is
 placed by its line alone. The event lists come back as one Arrow list of event structs whose fields are the
 columns, without a copy. Every event field is kept: when the text's ``:`` count shows a field the typed read
 did not account for, a second pass lists the keys of every event, and fields the schema does not list are
@@ -29,6 +31,7 @@ import polars as pl
 import pyarrow as pa
 
 from gamestats_assets.lib import duckdb_text
+from gamestats_assets.sources.riot import record_scan
 
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
 EVENT_FIELDS = {
@@ -74,7 +77,7 @@ def snake(name: str) -> str:
 class RawFrame(msgspec.Struct):
     timestamp: int | None = None
     events: msgspec.Raw = msgspec.Raw(b"[]")
-    participantFrames: dict[str, msgspec.Raw] = {}
+    participantFrames: msgspec.Raw = msgspec.Raw(b"{}")
 
 
 class Metadata(msgspec.Struct):
@@ -105,27 +108,23 @@ def one_line(raw: msgspec.Raw) -> bytes:
 
 @dataclass
 class Batch:
-    """Per frame of a batch of timelines: its raw event list, its match, index and timestamp, and how many
-    participant frames it holds; the raw participant frames and their participant ids."""
+    """Per frame of a batch of timelines: its raw event list and raw participant frames (an object keyed by
+    participant id), its match, index and timestamp."""
 
     event_lists: list[bytes | msgspec.Raw] = field(default_factory=list)
-    states: list[bytes | msgspec.Raw] = field(default_factory=list)
-    state_participant: list[str] = field(default_factory=list)
+    participant_frames: list[bytes | msgspec.Raw] = field(default_factory=list)
     frame_match: list[str] = field(default_factory=list)
     frame_index: list[int] = field(default_factory=list)
     frame_timestamp: list[int | None] = field(default_factory=list)
-    frame_states: list[int] = field(default_factory=list)
 
     def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
         event_lists = [frame.events for frame in frames]
-        states = chain.from_iterable(frame.participantFrames.values() for frame in frames)
+        participant_frames = [frame.participantFrames for frame in frames]
         self.event_lists.extend(map(one_line, event_lists) if multiline else event_lists)
-        self.states.extend(map(one_line, states) if multiline else states)
-        self.state_participant.extend(chain.from_iterable(frame.participantFrames for frame in frames))
+        self.participant_frames.extend(map(one_line, participant_frames) if multiline else participant_frames)
         self.frame_match.extend([match_id] * len(frames))
         self.frame_index.extend(range(len(frames)))
         self.frame_timestamp.extend([frame.timestamp for frame in frames])
-        self.frame_states.extend([len(frame.participantFrames) for frame in frames])
 
     def per_frame(self, counts: np.ndarray) -> pl.DataFrame:
         """``match_id``, ``frame_index`` and ``timestamp`` of each frame, repeated ``counts`` times."""
@@ -206,6 +205,7 @@ def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -
 
 
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
+EVENT_LAYOUT = record_scan.Layout.of(EVENT_FIELDS, DAMAGE_FIELDS, skip_unknown=False)
 EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())})
                              .empty_table()).schema
 
@@ -252,7 +252,16 @@ def colons_read(events: pl.DataFrame) -> int:
 
 def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
     """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
-    many events each list holds.
+    many events each list holds: read by the compiled scan (``record_scan``) when the lists are in the shape
+    it takes, else by DuckDB (``duckdb_event_structs``)."""
+    scanned = record_scan.scanned(event_lists, EVENT_LAYOUT)
+    if scanned is not None:
+        return pl.from_arrow(scanned.table), scanned.counts
+    return duckdb_event_structs(event_lists)
+
+
+def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
+    """``event_structs`` read by DuckDB, whatever fields the events have.
 
     The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
     ``:`` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
@@ -294,17 +303,45 @@ def events_table(batch: Batch) -> pl.DataFrame:
     )
 
 
+FRAME_LAYOUT = record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
+PARTICIPANT_FRAMES_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+def participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]) -> tuple[pa.Table, pl.Series, np.ndarray]:
+    """The participant frames of every frame, one row each in order, with the fields of ``FRAME_FIELDS``; their
+    participant ids (each frame's keys); and how many each frame holds: read by the compiled scan
+    (``record_scan``) when they are in the shape it takes, else by DuckDB (``duckdb_participant_frame_rows``)."""
+    scanned = record_scan.scanned(participant_frames, FRAME_LAYOUT, keyed=True)
+    if scanned is not None:
+        return scanned.table, pl.Series(scanned.keys, dtype=pl.Int32), scanned.counts
+    return duckdb_participant_frame_rows(participant_frames)
+
+
+def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
+                                  ) -> tuple[pa.Table, pl.Series, np.ndarray]:
+    """``participant_frame_rows`` read by DuckDB: each frame's object split into its participant frames by
+    msgspec, and those read as lines of newline-delimited JSON."""
+    try:
+        keyed = [PARTICIPANT_FRAMES_DECODER.decode(frame) for frame in participant_frames]
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise ShapeError(f"participant frames are not an object of participant frames: {error}") from error
+    states = list(chain.from_iterable(frame.values() for frame in keyed))
+    with ndjson_file(states) as (source, _), connect() as connection:
+        table = read_typed(connection, source, {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
+    participants = pl.Series(list(chain.from_iterable(keyed)), dtype=pl.String).cast(pl.Int32)
+    return table, participants, np.array([len(frame) for frame in keyed], dtype=np.int64)
+
+
 def frames_table(batch: Batch) -> pl.DataFrame:
     """The participant frames of ``batch``: one row per participant per frame, key (match_id, frame_index,
     participant_id; the participant id is the frame's key for it)."""
-    with ndjson_file(batch.states) as (source, _), connect() as connection:
-        table = read_typed(connection, source, {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
-    where = batch.per_frame(np.asarray(batch.frame_states, dtype=np.int64))
+    table, participants, counts = participant_frame_rows(batch.participant_frames)
+    where = batch.per_frame(counts)
     stats = [(block, name) for block, names in (("damageStats", DAMAGE_STATS), ("championStats", CHAMPION_STATS))
              for name in names]
     return pl.from_arrow(table).select(
         where["match_id"], where["frame_index"], where["timestamp"],
-        pl.Series("participant_id", batch.state_participant, pl.String).cast(pl.Int32),
+        participants.alias("participant_id"),
         *[pl.col(f).alias(snake(f)) for f in FRAME_SCALARS if f != "participantId"],
         pl.col("position").struct.field("x").alias("position_x"),
         pl.col("position").struct.field("y").alias("position_y"),
