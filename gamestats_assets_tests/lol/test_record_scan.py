@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.sources.riot import record_scan, timeline
-from gamestats_assets.sources.riot.parse import UNREADABLE
+from gamestats_assets.sources.riot.parse import UNREADABLE, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 SAMPLES = ["match_v5_ranked_timeline.json", "ESPORTSTMNT01_2693492_timeline.json"]
@@ -105,14 +105,15 @@ REFUSED_EVENT_LISTS = {
 @pytest.mark.parametrize("text", REFUSED_EVENT_LISTS.values(), ids=REFUSED_EVENT_LISTS)
 def test_events_outside_the_common_shape_are_left_to_duckdb(text):
     assert scanned_events([text]) is None
+    document = b'{"metadata":{"matchId":"EUW1_1"},"info":{"gameId":1,"frames":[{"events":' + text + b"}]}}"
+    parsed = parse_timelines([("EUW1_1_timeline.json", document)])
     try:
         read, counts = timeline.duckdb_event_structs([text])
     except UNREADABLE:
-        with pytest.raises(UNREADABLE):
-            timeline.event_structs([text])
+        assert [reject.file for reject in parsed.rejects] == ["EUW1_1_timeline.json"]
         return
-    events, event_counts = timeline.event_structs([text])
-    assert events.equals(read, null_equal=True) and event_counts.tolist() == counts.tolist()
+    assert not parsed.rejects and parsed.events.height == read.height == counts.sum()
+    assert parsed.events["type"].to_list() == read["type"].to_list()
 
 
 def test_a_batch_with_more_events_than_its_first_room_is_scanned_whole():

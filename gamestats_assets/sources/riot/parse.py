@@ -13,6 +13,7 @@ as JSON in the ``extra`` column. Every event type is kept, known or not.
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,9 +35,9 @@ DURATION_IN_SECONDS_SINCE = (11, 20)
 added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
 
 
-EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch()).schema)
+EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch(), None).schema)
 """``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
-FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch()).schema)
+FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch(), None).schema)
 """``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index, participant_id)."""
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
@@ -192,10 +193,16 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
     """Timeline files (name, JSON bytes) → ``timeline_events`` and ``participant_frames``.
 
     ``platform_by_game`` (game id → platform id, from the batch's match files) names the match of a timeline
-    that has neither the metadata wrapper nor a platform id. The batch is read at once; if the reader refuses it
-    (a known field with a value of the wrong type), each file is read alone and the bad ones rejected.
+    that has neither the metadata wrapper nor a platform id. The batch is read at once, its first files' frames
+    while later ones are still being decoded; if the reader refuses it (a known field with a value of the wrong
+    type), each file is read alone and the bad ones rejected.
     """
-    platform_by_game = platform_by_game or {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as workers:
+        return read_timelines(documents, platform_by_game or {}, timeline.TimelineReader(workers))
+
+
+def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str],
+                   reader: timeline.TimelineReader) -> ParsedTimelines:
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
     readable: list[tuple[str, str, list[timeline.RawFrame], bool]] = []
@@ -219,8 +226,9 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
             continue
         seen[match_id] = name
         readable.append((name, match_id, info.frames, b"\n" in data))
+        reader.add(*readable[-1][1:])
     try:
-        events, frames = timeline_tables(readable)
+        events, frames = reader.tables()
     except UNREADABLE:
         parts = []
         for one in readable:
@@ -238,14 +246,12 @@ UNREADABLE = (duckdb.Error, pl.exceptions.PolarsError, timeline.ShapeError)
 
 
 def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The events and participant frames of the decoded timelines, read side by side: DuckDB's reader and
-    polars release the GIL, so the one-threaded steps of each read run beside the other's."""
-    batch = timeline.Batch()
-    for _, match_id, frames, multiline in readable:
-        batch.add(match_id, frames, multiline)
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        frames_read = beside.submit(timeline.frames_table, batch)
-        return timeline.events_table(batch), frames_read.result()
+    """The events and participant frames of decoded timelines (name, match id, frames, multiline)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as workers:
+        reader = timeline.TimelineReader(workers)
+        for _, match_id, frames, multiline in readable:
+            reader.add(match_id, frames, multiline)
+        return reader.tables()
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:

@@ -18,8 +18,8 @@ out of their documents); the scan still never reads past its end.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -536,22 +536,43 @@ def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bo
                    keys[:rows])
 
 
-def scanned(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bool = False) -> Scanned | None:
+class ChunkedScan:
+    """Lines scanned as they come: each time ``CHUNK_BYTES`` of them have been added, they are handed to a worker
+    thread and scanned there (the compiled scan releases the GIL) while the caller goes on."""
+
+    def __init__(self, layout: Layout, keyed: bool, workers: Executor) -> None:
+        self.layout, self.keyed, self.workers = layout, keyed, workers
+        self.pending: list[bytes | memoryview] = []
+        self.pending_bytes = 0
+        self.chunks: list[Future[Scanned | None]] = []
+
+    def extend(self, lines: Iterable[bytes | memoryview]) -> None:
+        for line in lines:
+            self.pending.append(line)
+            self.pending_bytes += len(line)
+            if self.pending_bytes >= CHUNK_BYTES:
+                self._hand_over()
+
+    def result(self) -> Scanned | None:
+        """The records of every line added, in order; None when the scan does not take some of them."""
+        if self.pending or not self.chunks:
+            self._hand_over()
+        parts = [chunk.result() for chunk in self.chunks]
+        if any(part is None for part in parts):
+            return None
+        return Scanned(pa.concat_tables([part.table for part in parts]),
+                       np.concatenate([part.counts for part in parts]), np.concatenate([part.keys for part in parts]))
+
+    def _hand_over(self) -> None:
+        self.chunks.append(self.workers.submit(scanned_chunk, self.pending, self.layout, self.keyed))
+        self.pending, self.pending_bytes = [], 0
+
+
+def scanned(lines: Iterable[bytes | memoryview], layout: Layout, keyed: bool = False) -> Scanned | None:
     """The records of ``lines`` (each a JSON list of records or, when ``keyed``, an object of records keyed by
     integers) as an Arrow table of the layout's fields; None when the scan does not take them. Chunks of the
-    lines are scanned side by side: the compiled scan releases the GIL."""
-    bounds, size = [0], 0
-    for number, line in enumerate(lines, 1):
-        size += len(line)
-        if size >= CHUNK_BYTES:
-            bounds.append(number)
-            size = 0
-    if bounds[-1] != len(lines) or len(lines) == 0:
-        bounds.append(len(lines))
-    scan_chunk: Callable[[int, int], Scanned | None] = lambda start, stop: scanned_chunk(lines[start:stop], layout, keyed)
+    lines are scanned side by side."""
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as workers:
-        parts = list(workers.map(scan_chunk, bounds, bounds[1:]))
-    if any(part is None for part in parts):
-        return None
-    return Scanned(pa.concat_tables([part.table for part in parts]),
-                   np.concatenate([part.counts for part in parts]), np.concatenate([part.keys for part in parts]))
+        scan = ChunkedScan(layout, keyed, workers)
+        scan.extend(lines)
+        return scan.result()

@@ -10,7 +10,7 @@ as newline-delimited JSON, one frame's event list or one participant frame per l
 placed by its line alone. The event lists come back as one Arrow list of event structs whose fields are the
 columns, without a copy. Every event field is kept: when the text's ``:`` count shows a field the typed read
 did not account for, a second pass lists the keys of every event, and fields the schema does not list are
-read as JSON and land in ``extra`` (``event_structs``); the damage lists of a champion kill are kept as JSON
+read as JSON and land in ``extra`` (``duckdb_event_structs``); the damage lists of a champion kill are kept as JSON
 as delivered. Participant frames keep the fields of ``FRAME_FIELDS``.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -250,18 +251,9 @@ def colons_read(events: pl.DataFrame) -> int:
     return sum(events.select(count.alias(str(i)) for i, count in enumerate(counts)).row(0))
 
 
-def event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
-    """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
-    many events each list holds: read by the compiled scan (``record_scan``) when the lists are in the shape
-    it takes, else by DuckDB (``duckdb_event_structs``)."""
-    scanned = record_scan.scanned(event_lists, EVENT_LAYOUT)
-    if scanned is not None:
-        return pl.from_arrow(scanned.table), scanned.counts
-    return duckdb_event_structs(event_lists)
-
-
 def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
-    """``event_structs`` read by DuckDB, whatever fields the events have.
+    """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
+    many events each list holds, read by DuckDB: what the compiled scan does not take.
 
     The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
     ``:`` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
@@ -286,9 +278,11 @@ def extra_fields(unknown: list[str]) -> pl.Expr:
     return pl.when(pl.any_horizontal(pl.col(unknown).is_not_null())).then(pl.lit("{") + body + pl.lit("}"))
 
 
-def events_table(batch: Batch) -> pl.DataFrame:
-    """The events of ``batch``: one row per event, key (match_id, event_index)."""
-    events, counts = event_structs(batch.event_lists)
+def events_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
+    """The events of ``batch``: one row per event, key (match_id, event_index). ``scanned``: its event lists as
+    the compiled scan read them, None when it did not take them (DuckDB reads them then)."""
+    events, counts = ((pl.from_arrow(scanned.table), scanned.counts) if scanned is not None
+                      else duckdb_event_structs(batch.event_lists))
     where = batch.per_frame(counts)
     unknown = unknown_fields(events.columns)
     absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in events.columns]
@@ -307,20 +301,12 @@ FRAME_LAYOUT = record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
 PARTICIPANT_FRAMES_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
-def participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]) -> tuple[pa.Table, pl.Series, np.ndarray]:
-    """The participant frames of every frame, one row each in order, with the fields of ``FRAME_FIELDS``; their
-    participant ids (each frame's keys); and how many each frame holds: read by the compiled scan
-    (``record_scan``) when they are in the shape it takes, else by DuckDB (``duckdb_participant_frame_rows``)."""
-    scanned = record_scan.scanned(participant_frames, FRAME_LAYOUT, keyed=True)
-    if scanned is not None:
-        return scanned.table, pl.Series(scanned.keys, dtype=pl.Int32), scanned.counts
-    return duckdb_participant_frame_rows(participant_frames)
-
-
 def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
                                   ) -> tuple[pa.Table, pl.Series, np.ndarray]:
-    """``participant_frame_rows`` read by DuckDB: each frame's object split into its participant frames by
-    msgspec, and those read as lines of newline-delimited JSON."""
+    """The participant frames of every frame, one row each in order, with the fields of ``FRAME_FIELDS``; their
+    participant ids (each frame's keys); and how many each frame holds, read by DuckDB (what the compiled scan
+    does not take): each frame's object split into its participant frames by msgspec, and those read as lines
+    of newline-delimited JSON."""
     try:
         keyed = [PARTICIPANT_FRAMES_DECODER.decode(frame) for frame in participant_frames]
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
@@ -332,10 +318,12 @@ def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
     return table, participants, np.array([len(frame) for frame in keyed], dtype=np.int64)
 
 
-def frames_table(batch: Batch) -> pl.DataFrame:
+def frames_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
     """The participant frames of ``batch``: one row per participant per frame, key (match_id, frame_index,
-    participant_id; the participant id is the frame's key for it)."""
-    table, participants, counts = participant_frame_rows(batch.participant_frames)
+    participant_id; the participant id is the frame's key for it). ``scanned``: its participant frames as the
+    compiled scan read them, None when it did not take them (DuckDB reads them then)."""
+    table, participants, counts = ((scanned.table, pl.Series(scanned.keys, dtype=pl.Int32), scanned.counts)
+                                   if scanned is not None else duckdb_participant_frame_rows(batch.participant_frames))
     where = batch.per_frame(counts)
     stats = [(block, name) for block, names in (("damageStats", DAMAGE_STATS), ("championStats", CHAMPION_STATS))
              for name in names]
@@ -347,3 +335,26 @@ def frames_table(batch: Batch) -> pl.DataFrame:
         pl.col("position").struct.field("y").alias("position_y"),
         *[pl.col(block).struct.field(name).alias(snake(name)) for block, name in stats],
     )
+
+
+class TimelineReader:
+    """A batch of timelines read as it is added: the compiled scan reads the frames' event lists and participant
+    frames in chunks on ``workers`` while later timelines are still being decoded."""
+
+    def __init__(self, workers: Executor) -> None:
+        self.batch = Batch()
+        self.event_scan = record_scan.ChunkedScan(EVENT_LAYOUT, False, workers)
+        self.participant_frame_scan = record_scan.ChunkedScan(FRAME_LAYOUT, True, workers)
+
+    def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
+        first = len(self.batch.event_lists)
+        self.batch.add(match_id, frames, multiline)
+        self.event_scan.extend(self.batch.event_lists[first:])
+        self.participant_frame_scan.extend(self.batch.participant_frames[first:])
+
+    def tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The batch's events and participant frames (``events_table``, ``frames_table``), side by side: DuckDB's
+        reader and polars release the GIL, so what one does on one thread runs beside the other."""
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            frames = beside.submit(lambda: frames_table(self.batch, self.participant_frame_scan.result()))
+            return events_table(self.batch, self.event_scan.result()), frames.result()
