@@ -209,6 +209,12 @@ def field_at(text, i, block, seen, layout):
     return field, skip_whitespace(text, i + 1)
 
 
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
+def mark(bitmap, slot, row):
+    """Sets bit ``row`` of row ``slot`` of ``bitmap`` (Arrow's bit order: least significant first)."""
+    bitmap[slot, row >> 3] |= np.uint8(1 << (row & 7))
+
+
 @njit(cache=True, nogil=True, _nrt=False)
 def inner_object_end(text, i, block, row, layout, integers, present):
     """Reads the object of integer fields at ``i`` (the fields of ``block``) into their columns; the index after
@@ -231,7 +237,7 @@ def inner_object_end(text, i, block, row, layout, integers, present):
                 i = after
             else:
                 integers[slots[field], row], i = integer_at(text, i)
-                present[slots[field], row] = True
+                mark(present, slots[field], row)
         if i < 0:
             return UNREADABLE
         i = skip_whitespace(text, i)
@@ -276,7 +282,7 @@ def write_view(views, view_bytes, shown, slot, row, source, buffer, start, lengt
     if length > 12:
         views[slot, row, 2] = buffer
         views[slot, row, 3] = start
-    shown[slot, row] = True
+    mark(shown, slot, row)
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -307,7 +313,7 @@ def record_end(text, i, row, layout, columns):
                 kind = -1
         if kind == INTEGER:
             integers[slot, row], i = integer_at(text, i)
-            present[slot, row] = True
+            mark(present, slot, row)
         elif kind == TEXT:
             close = plain_string_end(text, i) if at(text, i, QUOTE) else -1
             if close >= 0:
@@ -319,7 +325,7 @@ def record_end(text, i, row, layout, columns):
                 write_view(views, view_bytes, shown, slot, row, compacted, 1, compacted_used[0], length)
                 compacted_used[0] += length
         elif kind == OBJECT:
-            located[slot, row] = True
+            mark(located, slot, row)
             i = inner_object_end(text, i, slot, row, layout, integers, present)
         elif kind == INTEGER_LIST:
             i, count = integer_list_end(text, i, list_values, used[0])
@@ -451,17 +457,19 @@ class Layout:
 
     def room(self, rows: int, text_bytes: int) -> tuple[np.ndarray, ...]:
         """Columns for ``rows`` records (and as many list values) of ``text_bytes`` of text, in the order ``scan``
-        takes them: JSON fields are copied without whitespace to the second last."""
+        takes them; which values are there (integers, texts, objects) in bitmaps. JSON fields are copied without
+        whitespace to the second last."""
         views = np.zeros((len(self.text_fields), rows, 4), dtype=np.int32)
+        bitmap_bytes = (rows + 7) // 8
         return (
             np.zeros((len(self.integer_fields), rows), dtype=np.int64),
-            np.zeros((len(self.integer_fields), rows), dtype=np.bool_),
+            np.zeros((len(self.integer_fields), bitmap_bytes), dtype=np.uint8),
             views,
             views.view(np.uint8).reshape(len(self.text_fields), rows, 16),
-            np.zeros((len(self.text_fields), rows), dtype=np.bool_),
+            np.zeros((len(self.text_fields), bitmap_bytes), dtype=np.uint8),
             np.full(rows, -1, dtype=np.int32),
             np.empty(rows, dtype=np.int64),
-            np.zeros((len(self.object_blocks) + 1, rows), dtype=np.bool_),
+            np.zeros((len(self.object_blocks) + 1, bitmap_bytes), dtype=np.uint8),
             np.zeros(1, dtype=np.int64),
             np.zeros(rows, dtype=np.int64),
             np.empty(text_bytes, dtype=np.uint8),
@@ -476,13 +484,15 @@ CHUNK_BYTES = 1 << 25
 """Text scanned at once: chunks are scanned side by side, and each one's string views point into its own text."""
 
 
-def validity(valid: np.ndarray) -> tuple[pa.Buffer, int]:
-    """The Arrow validity bitmap of ``valid``, and how many values are null."""
-    return pa.array(valid).buffers()[1], int(valid.size - np.count_nonzero(valid))
+def validity(bitmap: np.ndarray, rows: int) -> tuple[pa.Buffer, int]:
+    """The Arrow validity buffer of the first ``rows`` bits of ``bitmap``, and how many of them are unset (null):
+    the bits after ``rows`` are never set."""
+    used = bitmap[:(rows + 7) // 8]
+    return pa.py_buffer(used), rows - int(np.bitwise_count(used).sum(dtype=np.int64))
 
 
 def integer_column(values: np.ndarray, present: np.ndarray) -> pa.Array:
-    bitmap, nulls = validity(present)
+    bitmap, nulls = validity(present, values.size)
     return pa.Array.from_buffers(pa.int64(), values.size, [bitmap, pa.py_buffer(values)], nulls)
 
 
@@ -512,19 +522,20 @@ def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bo
     arrays: dict[str, pa.Array] = {}
     json_text = compacted[:compacted_used[0]].copy()
     for slot, path in enumerate(layout.integer_fields):
-        column = integer_column(integers[slot, :rows], present[slot, :rows])
+        column = integer_column(integers[slot, :rows], present[slot])
         if len(path) == 1:
             arrays[path[0]] = column
         else:
             inner.setdefault(path[0], {})[path[1]] = column
     for slot, name in enumerate(layout.text_fields):
-        bitmap, nulls = validity(shown[slot, :rows])
+        bitmap, nulls = validity(shown[slot], rows)
         arrays[name] = pa.Array.from_buffers(
             pa.string_view(), rows,
             [bitmap, pa.py_buffer(views[slot, :rows]), pa.py_buffer(text), pa.py_buffer(json_text)], nulls)
     for name, block in layout.object_blocks.items():
         arrays[name] = pa.StructArray.from_arrays(list(inner[name].values()), list(inner[name]),
-                                                  mask=pa.array(~located[block, :rows]))
+                                                  mask=pa.array(~np.unpackbits(located[block], count=rows,
+                                                                               bitorder="little").view(np.bool_)))
     for name, data_type in layout.fields.items():
         if pa.types.is_list(data_type):
             lengths = list_length[:rows]
