@@ -6,8 +6,8 @@ timeline without either takes the platform of its match file in the same batch, 
 (``<match id>_timeline.json``). A file that cannot be read is returned as a ``Reject`` with the reason,
 never dropped.
 
-Timelines are read in batches by DuckDB's JSON reader (``timeline.py``); an event's fields the schema does not know are kept
-as JSON in the ``extra`` column. Every event type is kept, known or not.
+Timelines are read in batches by a compiled scan or DuckDB's JSON reader (``timeline.py``); an event's fields
+the schema does not know are kept as JSON in the ``extra`` column. Every event type is kept, known or not.
 """
 
 from __future__ import annotations

@@ -1,17 +1,21 @@
-"""MatchTimelineDto → columns, vectorised: events by a compiled scanner or DuckDB's JSON reader, participant
-frames by DuckDB's.
+"""MatchTimelineDto → columns, vectorised: events and participant frames read by a compiled scan of their JSON
+text, or by DuckDB's JSON reader where the scan does not take it.
 
-msgspec walks each document once, keeping per frame the raw JSON text of its event list and of each
-participant frame (``msgspec.Raw``: no Python object per event or field). The event lists of a batch are
-read by ``record_scan`` when they are in the shape it takes (known fields, plain values), in one compiled pass
-over their text. Otherwise, and always for participant frames, the raw texts of a whole batch are written
-as newline-delimited JSON, one frame's event list or one participant frame per line, and read by DuckDB's
-``read_json`` against explicit types, in C++ over all cores; a value of the wrong type fails the read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source preserves row order), so each row is
-placed by its line alone. The event lists come back as one Arrow list of event structs whose fields are the
-columns, without a copy. Every event field is kept: when the text's ``:`` count shows a field the typed read
-did not account for, a second pass lists the keys of every event, and fields the schema does not list are
-read as JSON and land in ``extra`` (``duckdb_event_structs``); the damage lists of a champion kill are kept as JSON
-as delivered. Participant frames keep the fields of ``FRAME_FIELDS``.
+msgspec walks each document once, keeping per frame the raw JSON text of its event list and of its participant
+frames (``msgspec.Raw``: no Python object per event or field). ``TimelineReader`` hands those texts, as
+documents are added, to ``record_scan``, which reads them in chunks on worker threads: one row per event or
+participant frame, the typed fields as columns, wherever they are in the shape it takes (known fields with
+plain values; for events, no field the schema does not know).
+
+Otherwise the raw texts of the whole batch are written as newline-delimited JSON, one frame's event list or one
+participant frame per line, and read by DuckDB's ``read_json`` against explicit types, in C++ over all cores; a
+value of the wrong type fails the read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source
+preserves row order), so each row is placed by its line alone. The event lists come back as one Arrow list of
+event structs whose fields are the columns, without a copy. Every event field is kept: when the text's ``:``
+count shows a field the typed read did not account for, a second pass lists the keys of every event, and fields
+the schema does not list are read as JSON and land in ``extra`` (``duckdb_event_structs``). The damage lists of
+a champion kill are kept as JSON, written without whitespace. Participant frames keep the fields of
+``FRAME_FIELDS``.
 """
 
 from __future__ import annotations
