@@ -210,6 +210,16 @@ def field_at(text, i, block, seen, layout):
 
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
+def next_member(text, i, closing):
+    """After a member of an object or list ends at ``i``: the index of the next member, or of ``closing`` when it
+    closes the object or list there; -1 otherwise."""
+    i = skip_whitespace(text, i)
+    if at(text, i, COMMA):
+        return skip_whitespace(text, i + 1)
+    return i if at(text, i, closing) else -1
+
+
+@njit(cache=True, nogil=True, _nrt=False, inline="always")
 def mark(bitmap, slot, row):
     """Sets bit ``row`` of row ``slot`` of ``bitmap`` (Arrow's bit order: least significant first)."""
     bitmap[slot, row >> 3] |= np.uint8(1 << (row & 7))
@@ -240,10 +250,8 @@ def inner_object_end(text, i, block, row, layout, integers, present):
                 mark(present, slots[field], row)
         if i < 0:
             return UNREADABLE
-        i = skip_whitespace(text, i)
-        if at(text, i, COMMA):
-            i = skip_whitespace(text, i + 1)
-        elif not at(text, i, CLOSE_OBJECT):
+        i = next_member(text, i, CLOSE_OBJECT)
+        if i < 0:
             return UNREADABLE
     return i + 1
 
@@ -263,10 +271,8 @@ def integer_list_end(text, i, values, used):
         if i < 0:
             return UNREADABLE, 0
         count += 1
-        i = skip_whitespace(text, i)
-        if at(text, i, COMMA):
-            i = skip_whitespace(text, i + 1)
-        elif not at(text, i, CLOSE_LIST):
+        i = next_member(text, i, CLOSE_LIST)
+        if i < 0:
             return UNREADABLE, 0
     return i + 1, count
 
@@ -333,10 +339,8 @@ def record_end(text, i, row, layout, columns):
             used[0] += count
         if i < 0:
             return i if i == FULL else UNREADABLE
-        i = skip_whitespace(text, i)
-        if at(text, i, COMMA):
-            i = skip_whitespace(text, i + 1)
-        elif not at(text, i, CLOSE_OBJECT):
+        i = next_member(text, i, CLOSE_OBJECT)
+        if i < 0:
             return UNREADABLE
     return i + 1
 
@@ -375,10 +379,8 @@ def scan(text, counts, keyed, layout, columns):
                 return i
             counts[line] += 1
             row += 1
-            i = skip_whitespace(text, i)
-            if at(text, i, COMMA):
-                i = skip_whitespace(text, i + 1)
-            elif not at(text, i, closing):
+            i = next_member(text, i, closing)
+            if i < 0:
                 return UNREADABLE
         i += 1
     return row if skip_whitespace(text, i) == text.shape[0] else UNREADABLE
