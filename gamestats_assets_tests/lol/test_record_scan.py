@@ -72,6 +72,8 @@ ACCEPTED_EVENT_LISTS = {
     "text of 12 and 13 bytes": b'[{"type":"ABCDEFGHIJKL","name":"ABCDEFGHIJKLM","wardType":"x"}]',
     "damage lists written loosely": b'[{"type":"CHAMPION_KILL","victimDamageReceived":[ {"basic" : false, "name":'
                                     b' "Lee Sin", "physicalDamage" : 120, "spellSlot":-1, "x": null, "t": true} ]}]',
+    "minus zero": b'[{"type":"A","timestamp":-0,"victimDamageDealt":[{"trueDamage":-0,"x":-10}],'
+                  b'"victimDamageReceived":-0}]',
     "no events at all": b"[]",
     "every list of a batch": b'[{"type":"A"}]\n[]\n[{"type":"B","assistingParticipantIds":[1, 2,3]}]',
 }
@@ -123,6 +125,10 @@ def test_a_batch_with_more_events_than_its_first_room_is_scanned_whole():
     assert_same(scanned, duckdb_events(lines))
 
 
+def test_text_of_records_too_small_for_their_columns_is_left_to_duckdb():
+    assert scanned_events([b"[" + b",".join([b"{}"] * 2000) + b"]"]) is None
+
+
 def test_chunks_scanned_side_by_side_give_the_rows_in_order(monkeypatch):
     batch = sample_batch(SAMPLES[0])
     whole = scanned_events(batch.event_lists)
@@ -149,6 +155,7 @@ def test_fields_a_participant_frame_does_not_keep_are_skipped_whatever_they_hold
 REFUSED_PARTICIPANT_FRAMES = {
     "a key that is not a participant id": b'{"one":{"level":1}}',
     "a negative key": b'{"-1":{"level":1}}',
+    "a key written twice": b'{"1":{"level":1},"2":{"level":2},"1":{"level":3}}',
     "a fraction in a kept field": b'{"1":{"level":1.5}}',
     "a text in a kept inner field": b'{"1":{"damageStats":{"totalDamageDone":"9"}}}',
     "a participant frame that is not an object": b'{"1":[1]}',

@@ -107,7 +107,7 @@ def null_end(text, i):
 @njit(cache=True, nogil=True, _nrt=False)
 def compacted_value_end(text, i, out, used):
     """Copies the JSON value at ``i`` to ``out`` from ``used`` on, without whitespace, as DuckDB writes JSON
-    back; the index after it and the bytes written. The index is -1 unless its strings are ASCII without
+    back (``-0`` as ``0``); the index after it and the bytes written. The index is -1 unless its strings are ASCII without
     escapes and its numbers integers (DuckDB would write those otherwise than they are written)."""
     depth = 0
     start = used
@@ -125,9 +125,11 @@ def compacted_value_end(text, i, out, used):
             if depth < 0:
                 return -1, 0
         elif c == MINUS or 0x30 <= c <= 0x39:
-            _, after = integer_at(text, i)
+            value, after = integer_at(text, i)
             if after < 0:
                 return -1, 0
+            if value == 0:
+                i = after - 1
         elif is_whitespace(c):
             i += 1
             continue
@@ -349,8 +351,9 @@ def record_end(text, i, row, layout, columns):
 def scan(text, counts, keyed, layout, columns):
     """Reads ``len(counts)`` lines of records from ``text`` into ``columns`` and sets how many records each line
     holds: each line a JSON list of records or, when ``keyed``, an object of records keyed by integers (the keys
-    go to the last column). Returns how many records were read, or ``UNREADABLE`` when the text is not in the
-    shape the scan takes, or ``FULL`` when it holds more records or list values than ``columns`` has room for."""
+    go to the last column; a key written twice in one object is not taken). Returns how many records were read,
+    or ``UNREADABLE`` when the text is not in the shape the scan takes, or ``FULL`` when it holds more records
+    or list values than ``columns`` has room for."""
     keys = columns[9]
     capacity = keys.shape[0]
     opening, closing = (OPEN_OBJECT, CLOSE_OBJECT) if keyed else (OPEN_LIST, CLOSE_LIST)
@@ -369,6 +372,9 @@ def scan(text, counts, keyed, layout, columns):
                 key, after = integer_at(text, i + 1)
                 if close < 0 or after != close or close - i > 10 or text[i + 1] == MINUS:
                     return UNREADABLE
+                for earlier in range(row - counts[line], row):
+                    if keys[earlier] == key:
+                        return UNREADABLE
                 keys[row] = key
                 i = skip_whitespace(text, close + 1)
                 if not at(text, i, COLON):
@@ -481,7 +487,10 @@ class Layout:
 
 ROWS_PER_BYTE = 1 / 48
 """Rows set aside per byte of text at first (about twice what Riot's events need); a scan that runs out of
-room is repeated with twice as much."""
+room is repeated with twice as much, up to ``MOST_ROWS_PER_BYTE``."""
+MOST_ROWS_PER_BYTE = 1 / 12
+"""Rows set aside per byte of text at most: text of smaller records than that (empty objects) is left to DuckDB
+rather than given room for columns many times its size."""
 CHUNK_BYTES = 1 << 25
 """Text scanned at once: chunks are scanned side by side, and each one's string views point into its own text."""
 
@@ -512,12 +521,15 @@ def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bo
     if len(text) >= 2**31:
         return None
     data = np.frombuffer(text, dtype=np.uint8)
-    rows, capacity = FULL, int(len(text) * ROWS_PER_BYTE) + 64
-    while rows == FULL:
+    most = int(len(text) * MOST_ROWS_PER_BYTE) + 64
+    capacity = min(int(len(text) * ROWS_PER_BYTE) + 64, most)
+    while True:
         columns, counts = layout.room(capacity, len(text)), np.zeros(len(lines), dtype=np.int64)
         rows = scan(data, counts, keyed, layout.arrays(), columns)
-        capacity *= 2
-    if rows == UNREADABLE:
+        if rows != FULL or capacity == most:
+            break
+        capacity = min(capacity * 2, most)
+    if rows < 0:
         return None
     integers, present, views, _, shown, list_length, list_values, located, used, keys, compacted, compacted_used = columns
     inner: dict[str, dict[str, pa.Array]] = {}
