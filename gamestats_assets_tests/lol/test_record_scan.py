@@ -4,6 +4,7 @@ the text, and DuckDB's reading wherever it does not."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -24,8 +25,16 @@ def sample_batch(name: str) -> timeline.Batch:
     return batch
 
 
+def chunk_scan(lines: list[bytes], layout: record_scan.Layout, keyed: bool = False) -> record_scan.Scanned | None:
+    """The lines scanned in chunks on worker threads, as ``timeline.TimelineReader`` scans them."""
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        scan = record_scan.ChunkedScan(layout, keyed, workers)
+        scan.extend(lines)
+        return scan.result()
+
+
 def scanned_events(lines: list[bytes]) -> tuple[pl.DataFrame, list[int]] | None:
-    scanned = record_scan.scanned(lines, timeline.EVENT_LAYOUT)
+    scanned = chunk_scan(lines, timeline.EVENT_LAYOUT)
     return None if scanned is None else (pl.from_arrow(scanned.table), scanned.counts.tolist())
 
 
@@ -39,7 +48,7 @@ def duckdb_events(lines: list[bytes]) -> tuple[pl.DataFrame, list[int]]:
 
 
 def scanned_frames(lines: list[bytes]) -> tuple[pl.DataFrame, list[int], list[int]] | None:
-    scanned = record_scan.scanned(lines, timeline.FRAME_LAYOUT, keyed=True)
+    scanned = chunk_scan(lines, timeline.FRAME_LAYOUT, keyed=True)
     if scanned is None:
         return None
     return pl.from_arrow(scanned.table), scanned.keys.tolist(), scanned.counts.tolist()

@@ -8,18 +8,18 @@ field holding an object of integer fields (a position, damage stats) fills a col
 A scan takes only what it reads exactly as DuckDB's typed JSON reader would (``timeline``'s other path):
 known fields once each, named without escapes; integers without fraction or exponent in integer fields;
 ASCII strings without escapes in text fields; JSON fields whose strings are ASCII without escapes and whose
-numbers are integers, which it copies without whitespace as DuckDB writes JSON back. A field the layout does not know is skipped, or, where the layout keeps
-unknown fields (events), stops the scan. Anything else it does not take (a value of another type, an
-escape, a duplicate field) stops it too; the caller then reads the lines with DuckDB, which keeps unknown
-fields and refuses wrong types. The text is valid JSON already (msgspec checked it when cutting the lines
+numbers are integers, which it copies without whitespace as DuckDB writes JSON back. A field the layout does
+not know is skipped, or, where the layout keeps unknown fields (events), stops the scan. Anything else it
+does not take (a value of another type, an escape, a duplicate field or participant id, records too small for
+their columns) stops it too; the caller then reads the lines with DuckDB, which keeps unknown fields and
+refuses wrong types. The text is valid JSON already (msgspec checked it when cutting the lines
 out of their documents); the scan still never reads past its end.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +33,7 @@ UNREADABLE, FULL = -1, -2
 
 QUOTE, BACKSLASH, COMMA, COLON, MINUS, DOT = 0x22, 0x5C, 0x2C, 0x3A, 0x2D, 0x2E
 OPEN_OBJECT, CLOSE_OBJECT, OPEN_LIST, CLOSE_LIST = 0x7B, 0x7D, 0x5B, 0x5D
-NULL, TRUE, FALSE = (np.frombuffer(word, dtype=np.uint8) for word in (b"null", b"true", b"false"))
+TRUE, FALSE = (np.frombuffer(word, dtype=np.uint8) for word in (b"true", b"false"))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -107,8 +107,8 @@ def null_end(text, i):
 @njit(cache=True, nogil=True, _nrt=False)
 def compacted_value_end(text, i, out, used):
     """Copies the JSON value at ``i`` to ``out`` from ``used`` on, without whitespace, as DuckDB writes JSON
-    back (``-0`` as ``0``); the index after it and the bytes written. The index is -1 unless its strings are ASCII without
-    escapes and its numbers integers (DuckDB would write those otherwise than they are written)."""
+    back (``-0`` as ``0``); the index after it and the bytes written. The index is -1 unless its strings are
+    ASCII without escapes and its numbers integers (DuckDB would write those otherwise than they are written)."""
     depth = 0
     start = used
     while i < text.shape[0]:
@@ -134,7 +134,7 @@ def compacted_value_end(text, i, out, used):
             i += 1
             continue
         elif c != COMMA and c != COLON:
-            after = max(word_end(text, i, TRUE), word_end(text, i, FALSE), word_end(text, i, NULL))
+            after = max(word_end(text, i, TRUE), word_end(text, i, FALSE), null_end(text, i))
             if after < 0:
                 return -1, 0
         if used + after - i > out.shape[0]:
@@ -517,6 +517,9 @@ class Scanned:
 
 
 def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bool) -> Scanned | None:
+    """The records of ``lines`` (each a JSON list of records or, when ``keyed``, an object of records keyed by
+    integers) as an Arrow table of the layout's fields, read by one scan of the lines joined; None when the scan
+    does not take them, or when they hold 2 GiB or more (a string view points into its text with 32 bits)."""
     text = b"\n".join(lines)
     if len(text) >= 2**31:
         return None
@@ -531,7 +534,8 @@ def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bo
         capacity = min(capacity * 2, most)
     if rows < 0:
         return None
-    integers, present, views, _, shown, list_length, list_values, located, used, keys, compacted, compacted_used = columns
+    (integers, present, views, _, shown, list_length, list_values, located, used, keys, compacted,
+     compacted_used) = columns
     inner: dict[str, dict[str, pa.Array]] = {}
     arrays: dict[str, pa.Array] = {}
     json_text = compacted[:compacted_used[0]].copy()
@@ -592,12 +596,3 @@ class ChunkedScan:
         self.chunks.append(self.workers.submit(scanned_chunk, self.pending, self.layout, self.keyed))
         self.pending, self.pending_bytes = [], 0
 
-
-def scanned(lines: Iterable[bytes | memoryview], layout: Layout, keyed: bool = False) -> Scanned | None:
-    """The records of ``lines`` (each a JSON list of records or, when ``keyed``, an object of records keyed by
-    integers) as an Arrow table of the layout's fields; None when the scan does not take them. Chunks of the
-    lines are scanned side by side."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as workers:
-        scan = ChunkedScan(layout, keyed, workers)
-        scan.extend(lines)
-        return scan.result()
