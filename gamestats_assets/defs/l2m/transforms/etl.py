@@ -108,8 +108,10 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
     """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
 
     Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
-    rows in the order each key first appears in the landing files. The day's lines are let go once summed, before
-    the sums are put in that order: the two copies of the sums are never held beside the lines.
+    rows in the order each key first appears in the landing files. The sums are taken by polars' streaming
+    engine, which holds far less beside the lines than the in-memory one when nearly every line is a key of
+    its own; the day's lines are let go once summed, before the sums are put in that order: the two copies of
+    the sums are never held beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     lines, rejects, stats, unreadable = read_events(day_dir, source.event, day, required=required,
@@ -118,7 +120,7 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
             .group_by("user_id", "server_id", *source.keys)
             .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
                  pl.len().cast(pl.Int64).alias("events"))
-            .collect())
+            .collect(engine="streaming"))
     del lines
     ordered = sums.sort("_first").select(
         pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events")
