@@ -81,6 +81,19 @@ def test_money_tables_keep_every_money_type_and_the_economy_takes_diamonds(tmp_p
     assert parsed.rejects == []
 
 
+def test_a_large_day_summed_in_parts_by_user_gives_the_sums_of_the_whole(tmp_path, monkeypatch):
+    lines = [_line("item_gain", time=f"2024-03-01 10:{i // 60:02d}:{i % 60:02d}.000", user=f"u{i % 7}",
+                   item_id=1000 + i % 3, quantity=i, reason_id=301, level=i % 11) for i in range(200)]
+    (tmp_path / "item_gain.jsonl").write_text("\n".join(lines) + "\n")
+    whole = etl.etl_economy(etl.ITEM_GAIN, tmp_path, DAY).frame
+    monkeypatch.setattr(etl, "SUMMED_AT_ONCE", 30)
+    in_parts = etl.etl_economy(etl.ITEM_GAIN, tmp_path, DAY).frame
+    assert whole.height == 21 and in_parts.equals(whole)
+    assert whole.select("user_id", "item_id").rows() == [(f"u{i % 7}", 1000 + i % 3) for i in range(21)]
+    first = whole.row(0, named=True)
+    assert (first["quantity"], first["events"], first["level"]) == (sum(range(0, 200, 21)), 10, 10)
+
+
 def test_a_day_without_files_gives_empty_typed_tables(tmp_path):
     parsed = etl.etl_recharge(tmp_path, DAY)
     assert parsed.frame.is_empty() and parsed.frame.schema["amount_usd"] == pl.Float64

@@ -104,24 +104,34 @@ def diamonds(money: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
 ECONOMY_SOURCES = (ITEM_GAIN, ITEM_SPEND, MONEY_GAIN, MONEY_SPEND)
 
 
+SUMMED_AT_ONCE = 1 << 20
+"""Lines an economy ETL sums at a time, about: a large day's lines are cut by user into parts of about this many,
+each summed alone, so that beside the lines only one part's table of keys is held, not the whole day's (nearly
+every line of a large day is a key of its own)."""
+
+
 def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResult:
     """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
 
     Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
-    rows in the order each key first appears in the landing files. The sums are taken by polars' streaming
-    engine, which holds far less beside the lines than the in-memory one when nearly every line is a key of
-    its own; the day's lines are let go once summed, before the sums are put in that order: the two copies of
-    the sums are never held beside the lines.
+    rows in the order each key first appears in the landing files. The lines are summed in parts of about
+    ``SUMMED_AT_ONCE`` by user (all the lines of a key are in its user's part), and let go once summed, before the
+    sums are put in that order: the two copies of the sums are never held beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     lines, rejects, stats, unreadable = read_events(day_dir, source.event, day, required=required,
                                                     keep_roots=("#account_id",))
-    sums = (lines.lazy().with_row_index("_first")
-            .group_by("user_id", "server_id", *source.keys)
-            .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
-                 pl.len().cast(pl.Int64).alias("events"))
-            .collect(engine="streaming"))
-    del lines
+    parts = max(1, -(-lines.height // SUMMED_AT_ONCE))
+    numbered = lines.lazy().with_row_index("_first").with_columns(_part=pl.col("user_id").hash() % parts)
+    sums = pl.concat([
+        numbered.filter(pl.col("_part") == part)
+        .group_by("user_id", "server_id", *source.keys)
+        .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
+             pl.len().cast(pl.Int64).alias("events"))
+        .collect()
+        for part in range(parts)
+    ])
+    del lines, numbered
     ordered = sums.sort("_first").select(
         pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events")
     return ReadResult(ordered, rejects, stats, unreadable)
