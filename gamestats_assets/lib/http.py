@@ -4,7 +4,9 @@
 - the API key comes from an environment variable, read at request time and never logged or put in a
   message; without it a request raises ``MissingApiKey`` naming the variable;
 - each ``EndpointLimit`` whose path prefix matches a request applies its rates (PUBG: 10 a minute on the
-  limited endpoints; Riot: per second and per two minutes; ballchasing: per tier);
+  limited endpoints; Riot: per second and per two minutes; ballchasing: per tier); clients of one process
+  with the same ``limit_group`` share their limiters, for an API that counts a key's requests whatever the
+  client (other processes are only held back by the API's 429 answers);
 - HTTP 429 is retried after the ``Retry-After`` the server sent (else exponential backoff), as are 5xx
   answers and broken connections, up to ``max_attempts`` tries;
 - 401, 403 and 404 raise ``ApiError`` at once, naming the endpoint and what to check.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,12 +60,23 @@ class EndpointLimit:
         return Limiter([Rate(count, int(seconds * Duration.SECOND)) for count, seconds in self.rates])
 
 
+SHARED_LIMITERS: dict[tuple[str, EndpointLimit], Limiter] = {}
+SHARED_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(group: str, limit: EndpointLimit) -> Limiter:
+    """The one limiter of ``limit`` for every client of ``group`` in this process."""
+    with SHARED_LIMITERS_LOCK:
+        return SHARED_LIMITERS.setdefault((group, limit), limit.limiter())
+
+
 @dataclass
 class ApiClient:
     """A rate-limited, retrying JSON/bytes client of one API at ``base_url``.
 
     ``auth_header`` carries ``key_format.format(key=<the key>)`` (for example ``Authorization`` with
-    ``Bearer {key}``); ``api_key_env`` names the variable holding the key (None: the API needs none).
+    ``Bearer {key}``); ``api_key_env`` names the variable holding the key (None: the API needs none). Clients
+    with the same ``limit_group`` share the limiters of their ``limits`` (None: the client's own).
     """
 
     name: str
@@ -75,9 +89,13 @@ class ApiClient:
     timeout_s: float = 30.0
     max_attempts: int = 5
     max_backoff_s: float = 60.0
+    limit_group: str | None = None
 
     def __post_init__(self) -> None:
-        self._limiters = [(limit.prefix, limit.limiter()) for limit in self.limits]
+        self._limiters = [
+            (limit.prefix, shared_limiter(self.limit_group, limit) if self.limit_group else limit.limiter())
+            for limit in self.limits
+        ]
         self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=True)
 
     def close(self) -> None:

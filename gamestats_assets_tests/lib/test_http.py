@@ -112,6 +112,24 @@ def test_endpoint_limits_space_the_requests_they_match(server, monkeypatch):
     assert fast[2] - fast[0] < 0.9
 
 
+def test_clients_of_one_limit_group_share_their_limits(server, monkeypatch):
+    base_url, handler = server
+    monkeypatch.setenv("T_API_KEY", "k")
+    handler.script["/grouped"] = [OK]
+    handler.script["/apart"] = [OK]
+    limits = [EndpointLimit("", ((2, 1.0),))]
+    first, second = (client(base_url, limits=limits, limit_group=base_url) for _ in range(2))
+    for api in (first, second, first):
+        api.get_json("/grouped")
+    for _ in range(2):
+        client(base_url, limits=limits, limit_group=f"{base_url} apart").get_json("/apart")
+        client(base_url, limits=limits).get_json("/apart")
+    grouped = [moment for path, moment, _ in handler.seen if path == "/grouped"]
+    apart = [moment for path, moment, _ in handler.seen if path == "/apart"]
+    assert grouped[2] - grouped[0] >= 0.9
+    assert apart[3] - apart[0] < 0.9
+
+
 def test_a_gzip_file_is_unpacked(server, monkeypatch):
     base_url, handler = server
     monkeypatch.setenv("T_API_KEY", "k")

@@ -127,6 +127,15 @@ def test_bad_files_are_rejected_with_a_reason():
     assert "a timeline" in reasons["timeline.json"]
 
 
+def test_hidden_files_of_a_folder_are_not_read(tmp_path):
+    shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / "JP1_323466834.json")
+    shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / ".JP1_323466834.json")
+    shutil.copy(FIXTURES / "match_v5_ranked_timeline.json", tmp_path / ".JP1_323466834_timeline.json")
+    matches, timelines = parse_folder(tmp_path)
+    assert matches.matches.height == 1 and timelines.events.height == 0
+    assert matches.rejects == timelines.rejects == []
+
+
 def test_unknown_fields_are_found_beside_colons_in_strings_and_null_fields():
     frames = [{"events": [{"type": "A:B", "timestamp": 1, "name": "x:y:z", "position": {"x": 1, "y": 2}}]},
               {"events": []},

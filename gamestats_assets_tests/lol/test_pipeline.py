@@ -4,6 +4,7 @@ Python and from the standard ``dagster asset materialize`` command line."""
 
 import datetime as dt
 import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -107,10 +108,24 @@ def drop_real_files(folder: Path) -> None:
     (folder / "EUW1_1.json").write_text("{broken")
 
 
+def give_unknown_ids(folder: Path) -> None:
+    """The dropped match's first champion and its timeline's first purchased item given ids Data Dragon does
+    not know."""
+    match_path, timeline_path = folder / "ESPORTSTMNT01_2693492.json", folder / "ESPORTSTMNT01_2693492_timeline.json"
+    match, timeline = json.loads(match_path.read_bytes()), json.loads(timeline_path.read_bytes())
+    match.get("info", match)["participants"][0]["championId"] = 99999
+    purchases = [event for frame in timeline.get("info", timeline)["frames"] for event in frame["events"]
+                 if event["type"] == "ITEM_PURCHASED"]
+    purchases[0]["itemId"] = 999999
+    match_path.write_text(json.dumps(match))
+    timeline_path.write_text(json.dumps(timeline))
+
+
 def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, monkeypatch):
     day = "2026-02-10"
     folder = data_dir / "landing" / "lol" / day
     drop_real_files(folder)
+    give_unknown_ids(folder)
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
     monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
@@ -123,6 +138,8 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
     assert set(events.column("match_id").to_pylist()) == {"ESPORTSTMNT01_2693492", "JP1_323466834"}
     assert events.num_rows == 910 + 1280
     assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1}
+    assert check_metadata(result, "unknown_champion_ids") == {"unknown_champion_rows": 1, "unknown_champion_ids": 1}
+    assert check_metadata(result, "unknown_item_ids") == {"unknown_item_purchases": 1, "unknown_item_ids": 1}
     etl = {m.asset_key.path[-1]: m.metadata for m in result.asset_materializations_for_node("etl_games")}
     assert {name: metadata["dagster/row_count"].value for name, metadata in etl.items()} == {
         name: lake_rows(data_dir, name) for name in ("matches", "participants", "timeline_events", "participant_frames")}

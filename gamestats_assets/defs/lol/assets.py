@@ -1,5 +1,5 @@
-"""The lol domain: Riot match-v5 files → ETL → STD (daily, by the game's UTC day) → CONS statistics over
-every game so far.
+"""The lol domain: Riot match-v5 files → ETL → STD (daily, by the day of the landing folder a file was dropped
+in) → CONS statistics over every game so far.
 
 Every table is one function of ``transforms`` (whose docstring defines it); the assets only wire them. A
 file is processed in the partition of the landing folder it was dropped in; a run over several days
@@ -25,21 +25,16 @@ from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.sources.riot import ddragon
-from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder
+from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder, riot_files
 
 DOMAIN = "lol"
 PLAYERS_PER_GAME = 10
 LANDING = day_folders(DOMAIN, daily_partitions, dg.AssetKey([DOMAIN, "landing", "games"]))
 """The days in landing/lol/ and the fingerprints of their files."""
-RIOT_SUFFIXES = (".json", ".json.gz")
 
 
 def day_folder(platform: PlatformResource, partition_key: str) -> Path:
     return platform.landing_dir(DOMAIN) / partition_key
-
-
-def riot_files(folder: Path) -> list[Path]:
-    return [p for p in landing_files(folder) if p.name.endswith(RIOT_SUFFIXES) and p.name != TRUTH_FILE]
 
 
 @landing_asset(DOMAIN, "games")

@@ -3,7 +3,8 @@
 Routing follows Riot's rules: account-v1 and match-v5 are served by the regional hosts (``americas``,
 ``europe``, ``asia``, ``sea``), chosen from the platform (``EUW1`` → europe). Requests carry the key from
 ``GAMESTATS_RIOT_API_KEY`` in ``X-Riot-Token`` and are spaced by the development key's limits (20 requests
-a second and 100 every two minutes per routing host); 429 answers wait for ``Retry-After``. ``base_url``
+a second and 100 every two minutes per routing host), which every client of a host shares within a process;
+429 answers wait for ``Retry-After``. ``base_url``
 replaces every host (tests serve recorded answers from a local server).
 
 Landing files are written as Riot delivered them: ``<day>/<match id>.json`` and
@@ -75,10 +76,9 @@ class RiotClient:
     _api: ApiClient = field(init=False)
 
     def __post_init__(self) -> None:
-        self._api = ApiClient(name=f"Riot {self.region}",
-                              base_url=self.base_url or f"https://{self.region}.api.riotgames.com",
-                              api_key_env=API_KEY_ENV, auth_header="X-Riot-Token",
-                              limits=DEVELOPMENT_KEY_LIMITS)
+        base_url = self.base_url or f"https://{self.region}.api.riotgames.com"
+        self._api = ApiClient(name=f"Riot {self.region}", base_url=base_url, api_key_env=API_KEY_ENV,
+                              auth_header="X-Riot-Token", limits=DEVELOPMENT_KEY_LIMITS, limit_group=base_url)
 
     def close(self) -> None:
         self._api.close()

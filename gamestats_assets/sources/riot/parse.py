@@ -24,6 +24,7 @@ import duckdb
 import msgspec
 import polars as pl
 
+from gamestats_assets.lib.discovery import landing_files
 from gamestats_assets.sources.riot import schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
 
@@ -254,11 +255,16 @@ def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl
         return reader.tables()
 
 
+def riot_files(folder: Path) -> list[Path]:
+    """The files of a landing folder read as Riot match-v5 files: ``*.json`` and ``*.json.gz``, but the emitter's
+    ``TRUTH_FILE`` and hidden files (``landing_files``)."""
+    return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz")) and p.name != TRUTH_FILE]
+
+
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
-    """Every ``*.json`` / ``*.json.gz`` file of a landing folder, matches first so their platforms name
-    info-only timelines."""
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith((".json", ".json.gz"))
-                   and p.name != TRUTH_FILE)
+    """Every Riot file of a landing folder (``riot_files``), matches first so their platforms name info-only
+    timelines."""
+    paths = riot_files(folder)
     match_files = [(p.name, read_document(p)) for p in paths if not is_timeline_name(p.name)]
     matches = parse_matches(match_files)
     platforms = dict(zip(matches.matches["game_id"].to_list(), matches.matches["platform_id"].to_list(), strict=True))
