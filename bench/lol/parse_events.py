@@ -28,7 +28,13 @@ from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
 from gamestats_assets.lib.lake import physically_partitioned, side_by_side, write_partitions
 from gamestats_assets.lib.partitions import daily_partitions
-from gamestats_assets.sources.riot.parse import ParsedMatches, ParsedTimelines, parse_folder, parse_matches, parse_timelines
+from gamestats_assets.sources.riot.parse import (
+    ParsedMatches,
+    ParsedTimelines,
+    parse_folder,
+    parse_matches,
+    parse_timelines,
+)
 
 DAY = dt.date(2026, 11, 20)
 
@@ -74,10 +80,10 @@ def main() -> None:
             (Path(landing) / f"{match_id}.json").write_bytes(match)
             (Path(landing) / f"{match_id}_timeline.json").write_bytes(timeline)
         del games
-        (from_files, _), read_parsed, _ = timed(lambda: (parse_folder(Path(landing)), None))
+        from_files, read_parsed, _ = timed(lambda: parse_folder(Path(landing)))
         _, read_written, _ = timed(lambda: write_etl_tables(lake, *from_files))
     if from_files[1].events.height != events:
-        raise AssertionError(f"{from_files[1].events.height} events from files against {events} in memory")
+        raise SystemExit(f"{from_files[1].events.height} events parsed from files against {events} in memory")
 
     print(json.dumps({
         "benchmark": "lol_parse_events", "matches": args.matches, "timeline_events": events,

@@ -4,8 +4,8 @@ Routing follows Riot's rules: account-v1 and match-v5 are served by the regional
 ``europe``, ``asia``, ``sea``), chosen from the platform (``EUW1`` → europe). Requests carry the key from
 ``GAMESTATS_RIOT_API_KEY`` in ``X-Riot-Token`` and are spaced by the development key's limits (20 requests
 a second and 100 every two minutes per routing host), which every client of a host shares within a process;
-429 answers wait for ``Retry-After``. ``base_url``
-replaces every host (tests serve recorded answers from a local server).
+429 answers wait for ``Retry-After``. ``base_url`` replaces every host (tests serve recorded answers from a
+local server).
 
 Landing files are written as Riot delivered them: ``<day>/<match id>.json`` and
 ``<day>/<match id>_timeline.json``, the day being the game's UTC start date.

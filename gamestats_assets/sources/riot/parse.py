@@ -256,8 +256,8 @@ def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl
 
 
 def riot_files(folder: Path) -> list[Path]:
-    """The files of a landing folder read as Riot match-v5 files: ``*.json`` and ``*.json.gz``, but the emitter's
-    ``TRUTH_FILE`` and hidden files (``landing_files``)."""
+    """The files of a landing folder read as Riot match-v5 files: ``*.json`` and ``*.json.gz``, except the
+    emitter's ``TRUTH_FILE`` and hidden files (``landing_files``)."""
     return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz")) and p.name != TRUTH_FILE]
 
 
