@@ -113,18 +113,28 @@ REFUSED_EVENT_LISTS = {
 }
 
 
+def assert_parsed_as_duckdb_reads(member: str, text: bytes, duckdb_rows) -> pl.DataFrame | None:
+    """A timeline whose one frame holds ``text`` as ``member`` is parsed as DuckDB reads ``text``: rejected when
+    ``duckdb_rows`` refuses it, else with as many rows; the parsed table of ``member`` then."""
+    document = (b'{"metadata":{"matchId":"EUW1_1"},"info":{"gameId":1,"frames":[{"' + member.encode() + b'":'
+                + text + b"}]}}")
+    parsed = parse_timelines([("EUW1_1_timeline.json", document)])
+    try:
+        read = duckdb_rows([text])
+    except UNREADABLE:
+        assert [reject.file for reject in parsed.rejects] == ["EUW1_1_timeline.json"]
+        return None
+    table = parsed.events if member == "events" else parsed.frames
+    assert not parsed.rejects and table.height == len(read[0]) == read[-1].sum()
+    return table
+
+
 @pytest.mark.parametrize("text", REFUSED_EVENT_LISTS.values(), ids=REFUSED_EVENT_LISTS)
 def test_events_outside_the_common_shape_are_left_to_duckdb(text):
     assert scanned_events([text]) is None
-    document = b'{"metadata":{"matchId":"EUW1_1"},"info":{"gameId":1,"frames":[{"events":' + text + b"}]}}"
-    parsed = parse_timelines([("EUW1_1_timeline.json", document)])
-    try:
-        read, counts = timeline.duckdb_event_structs([text])
-    except UNREADABLE:
-        assert [reject.file for reject in parsed.rejects] == ["EUW1_1_timeline.json"]
-        return
-    assert not parsed.rejects and parsed.events.height == read.height == counts.sum()
-    assert parsed.events["type"].to_list() == read["type"].to_list()
+    events = assert_parsed_as_duckdb_reads("events", text, timeline.duckdb_event_structs)
+    if events is not None:
+        assert events["type"].to_list() == timeline.duckdb_event_structs([text])[0]["type"].to_list()
 
 
 def test_a_batch_with_more_events_than_its_first_room_is_scanned_whole():
@@ -174,3 +184,7 @@ REFUSED_PARTICIPANT_FRAMES = {
 @pytest.mark.parametrize("text", REFUSED_PARTICIPANT_FRAMES.values(), ids=REFUSED_PARTICIPANT_FRAMES)
 def test_participant_frames_outside_the_common_shape_are_left_to_duckdb(text):
     assert scanned_frames([text]) is None
+    frames = assert_parsed_as_duckdb_reads("participantFrames", text, timeline.duckdb_participant_frame_rows)
+    if frames is not None:
+        _, participants, _ = timeline.duckdb_participant_frame_rows([text])
+        assert frames["participant_id"].to_list() == participants.to_list()
