@@ -25,6 +25,8 @@ read it back a row group at a time (``read_batches``).
 from __future__ import annotations
 
 import bisect
+import collections
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -32,7 +34,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -62,6 +64,8 @@ ROW_GROUP_ROWS = 1 << 16
 """Rows per Parquet row group of a physically partitioned table: a reader streams a table a row group at a time."""
 PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
+WRITE_THREADS = 2
+"""Threads encoding a physically partitioned table's Parquet files (``PartitionFiles``)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
@@ -388,23 +392,19 @@ def commit_partition_files(
     storage_options: dict[str, str] | None,
 ) -> None:
     """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
-    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``; a
-    batch is written while the next is made), then committed as the partitions' only files (new columns added to
-    the table's schema). The files hold the partitions whole whatever the table's version, so a commit beaten by a
+    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``: a
+    batch is written while the next is made, and two files at once), then committed as the partitions' only files
+    (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so a commit beaten by a
     concurrent writer is made again on the new version without writing them again: the window in which another
     writer can win is the commit's, not the files'."""
     files = PartitionFiles(uri, frames.schema, column, storage_options)
     try:
-        with ThreadPoolExecutor(max_workers=1) as writer:
-            written = None
-            for frame in frames.batches():
-                if written is not None:
-                    written.result()
-                written = writer.submit(files.write, frame)
-            if written is not None:
-                written.result()
-    finally:
-        adds = files.close()
+        for frame in frames.batches():
+            files.write(frame)
+    except BaseException:
+        files.abandon()
+        raise
+    adds = files.close()
     schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
     if existing is None:
         create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
@@ -448,46 +448,96 @@ def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
 class PartitionFiles:
     """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
     partition value (a new one every ``PARTITION_FILE_ROWS`` rows), row groups of at most ``ROW_GROUP_ROWS``,
-    snappy, without the partition column (Delta keeps partition values in the log). Memory holds one batch and
-    the open files' current row group, whatever the partition's size. ``close`` returns the files' add actions
-    (row counts as their statistics)."""
+    snappy, without the partition column (Delta keeps partition values in the log). ``close`` returns the files' add
+    actions (row counts as their statistics), in the order the files were begun.
+
+    Files are encoded on ``WRITE_THREADS`` threads (pyarrow encodes Parquet without holding the GIL), the files
+    begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
+    the next file, begun once it is full, is written beside it by the next. Memory holds the batches given but not
+    yet written (``write`` waits while they are more than ``PARTITION_FILE_ROWS`` rows, so about two files can be
+    written at once) and the open files' current row group, whatever the partition's size."""
 
     def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
         self.filesystem = table_filesystem(uri, storage_options)
         self.column, self.run = column, uuid.uuid4().hex
         self.file_schema = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
-        self.open: dict[str, tuple[str, pq.ParquetWriter, int]] = {}
-        self.adds: list[AddAction] = []
+        self.open: dict[str, tuple[int, pq.ParquetWriter, int]] = {}
+        self.begun = 0
+        self.adds: dict[int, AddAction] = {}
+        self.threads = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="partition-files")
+                        for _ in range(WRITE_THREADS)]
+        self.pending: collections.deque[tuple[Future[None], int]] = collections.deque()
+        self.pending_rows = 0
 
     def write(self, frame: pl.DataFrame) -> None:
+        """Hands ``frame``'s rows to their partitions' files."""
         parts = ({(frame[self.column][0],): frame} if frame[self.column].n_unique() == 1
                  else frame.partition_by(self.column, as_dict=True))
         for (value,), rows in parts.items():
             text = partition_text(value)
-            path, writer, written = self.open.get(text) or self._new_file(text)
-            writer.write_table(rows.drop(self.column).to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
-            self.open[text] = (path, writer, written + rows.height)
+            number, writer, written = self.open.get(text) or self._new_file(text)
+            self._wait_for_room(self._thread(number).submit(self._append, writer, rows.drop(self.column)), rows.height)
+            self.open[text] = (number, writer, written + rows.height)
             if written + rows.height >= PARTITION_FILE_ROWS:
                 self._finish(text)
 
     def close(self) -> list[AddAction]:
+        """Waits for every file to be written and closed; their add actions. Raises the first write's error."""
         for text in list(self.open):
             self._finish(text)
-        return self.adds
+        try:
+            for task, _ in self.pending:
+                task.result()
+        finally:
+            for thread in self.threads:
+                thread.shutdown()
+        return [self.adds[number] for number in sorted(self.adds)]
 
-    def _new_file(self, text: str) -> tuple[str, pq.ParquetWriter, int]:
-        path = f"{self.column}={text}/part-{len(self.adds) + len(self.open):05d}-{self.run}-c000.snappy.parquet"
+    def abandon(self) -> None:
+        """Stops writing (the files are left uncommitted): waits for the writes given so far, whatever they raise, and
+        closes the files still open."""
+        for thread in self.threads:
+            thread.shutdown()
+        for _, writer, _ in self.open.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    def _thread(self, number: int) -> ThreadPoolExecutor:
+        """The thread that writes file ``number``."""
+        return self.threads[number % WRITE_THREADS]
+
+    def _append(self, writer: pq.ParquetWriter, rows: pl.DataFrame) -> None:
+        writer.write_table(rows.to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
+
+    def _wait_for_room(self, task: Future[None], rows: int) -> None:
+        self.pending.append((task, rows))
+        self.pending_rows += rows
+        while self.pending_rows > PARTITION_FILE_ROWS:
+            done, done_rows = self.pending.popleft()
+            done.result()
+            self.pending_rows -= done_rows
+
+    def _path(self, number: int, text: str) -> str:
+        return f"{self.column}={text}/part-{number:05d}-{self.run}-c000.snappy.parquet"
+
+    def _new_file(self, text: str) -> tuple[int, pq.ParquetWriter, int]:
+        number, self.begun = self.begun, self.begun + 1
+        path = self._path(number, text)
         self.filesystem.create_dir(path.rsplit("/", 1)[0])
-        return path, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy"), 0
+        return number, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy"), 0
 
     def _finish(self, text: str) -> None:
-        path, writer, written = self.open.pop(text)
+        number, writer, written = self.open.pop(text)
+        self._wait_for_room(self._thread(number).submit(self._close_file, writer, number, text, written), 0)
+
+    def _close_file(self, writer: pq.ParquetWriter, number: int, text: str, written: int) -> None:
         writer.close()
-        self.adds.append(AddAction(
+        path = self._path(number, text)
+        self.adds[number] = AddAction(
             path=path, size=self.filesystem.get_file_info(path).size, partition_values={self.column: text},
             modification_time=int(dt.datetime.now(dt.UTC).timestamp() * 1000), data_change=True,
             stats=json.dumps({"numRecords": written}),
-        ))
+        )
 
 
 def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:

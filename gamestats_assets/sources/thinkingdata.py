@@ -382,9 +382,9 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
     ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when there is no ``#uuid``) and of their content
     (``_content``), the (record, reason) of each rejected row). Which rows break a rule is found first; the
     reasons are written only for those, so a batch without a bad line never builds them."""
-    frame = _flatten(parsed.lazy(), schema)
-    rules = _rules(frame.collect_schema(), schema, day)
-    rows = frame.with_columns(_bad=pl.any_horizontal([bad.fill_null(False) for bad, _ in rules])).collect()
+    frame = _flatten(parsed.lazy(), schema).collect()
+    rules = _rules(frame.schema, schema, day, _may_be_too_long(frame, schema))
+    rows = frame.lazy().with_columns(_bad=pl.any_horizontal([bad.fill_null(False) for bad, _ in rules])).collect()
     failing: list[tuple[int, str]] = []
     if rows["_bad"].any():
         reason = pl.coalesce([pl.when(bad).then(pl.lit(text) if isinstance(text, str) else text) for bad, text in rules])
@@ -500,11 +500,34 @@ def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
     )
 
 
-def _rules(columns: pl.Schema, schema: LineSchema, day: date | None) -> list[Rule]:
-    """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
-    the reason a row breaking it is rejected for: the line format's, then the schema's."""
+def _checked_texts(columns: pl.Schema, schema: LineSchema) -> list[str]:
+    """The text columns of ``columns`` (the flattened parse) that are kept, whose values the text rules check."""
     kept = set(schema.empty().columns)
-    texts = [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
+    return [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
+
+
+def _longest_allowed(name: str) -> int:
+    """The most characters a value of column ``name`` may hold."""
+    return MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS
+
+
+def _may_be_too_long(frame: pl.DataFrame, schema: LineSchema) -> set[str]:
+    """The checked text columns of ``frame`` holding a value of more bytes than the column allows characters: only
+    those can hold a value too long (a character takes at least a byte), and reading a value's byte length costs
+    nothing while counting its characters reads it whole."""
+    texts = _checked_texts(frame.schema, schema)
+    if not texts:
+        return set()
+    longest = frame.select(pl.col(texts).str.len_bytes().max()).row(0, named=True)
+    return {name for name, length in longest.items() if (length or 0) > _longest_allowed(name)}
+
+
+def _rules(columns: pl.Schema, schema: LineSchema, day: date | None,
+           may_be_too_long: set[str] | None = None) -> list[Rule]:
+    """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
+    the reason a row breaking it is rejected for: the line format's, then the schema's. The length rule of a text
+    column is left out unless the column is in ``may_be_too_long`` (when given): no value of another can break it."""
+    texts = _checked_texts(columns, schema)
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
     checks: list[Rule] = [
         (~pl.col("#type").is_in(schema.record_types).fill_null(False),
@@ -526,9 +549,9 @@ def _rules(columns: pl.Schema, schema: LineSchema, day: date | None) -> list[Rul
                for name, dtype in schema.properties.items() if f"_text:{name}" in columns]
     checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
                 f"{name} holds a NUL character, which cannot be stored") for name in texts]
-    checks += [(pl.col(name).str.len_chars().fill_null(0) > (MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS),
-                f"{name} is longer than {MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS} characters")
-               for name in texts]
+    checks += [(pl.col(name).str.len_chars().fill_null(0) > _longest_allowed(name),
+                f"{name} is longer than {_longest_allowed(name)} characters")
+               for name in texts if may_be_too_long is None or name in may_be_too_long]
     checks += [(~present(name) if columns.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
                for name in schema.required]
     return checks + list(schema.rules)

@@ -395,6 +395,43 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
     assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
 
 
+def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_order(tmp_path, monkeypatch):
+    from gamestats_assets.lib import lake
+
+    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
+    monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
+    uri, days = str(tmp_path / "t"), [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    rows = pl.DataFrame({"date": [days[i % 7 // 4] for i in range(20_000)], "v": range(20_000)})
+    assert lake.write_partitions(uri, rows, "date", days, physical_partitioning=True) == 20_000
+    files = DeltaTable(uri).file_uris()
+    assert len(files) >= 10 and len(DeltaTable(uri).history()) == 1
+    for day in days:
+        assert pl.read_delta(uri).filter(pl.col("date") == day)["v"].to_list() == rows.filter(
+            pl.col("date") == day)["v"].to_list()
+
+
+def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch):
+    from gamestats_assets.lib import lake
+
+    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
+    monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
+    uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
+    lake.write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
+    appended, append = [], lake.PartitionFiles._append
+
+    def failing_append(self, writer, rows):
+        appended.append(rows.height)
+        if len(appended) == 6:
+            raise OSError("the disk is full")
+        append(self, writer, rows)
+
+    monkeypatch.setattr(lake.PartitionFiles, "_append", failing_append)
+    with pytest.raises(OSError, match="disk is full"):
+        lake.write_partitions(uri, pl.DataFrame({"date": [day] * 10_000, "v": range(10_000)}), "date", [day],
+                              physical_partitioning=True)
+    assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
+
+
 def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
     from gamestats_assets.lib.lake import read_batches, read_partitions, write_partitions
 

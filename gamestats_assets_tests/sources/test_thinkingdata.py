@@ -91,6 +91,13 @@ def test_a_bad_line_is_rejected_alone_with_its_line_number_and_reason(bad, reaso
     assert read.stats.lines == 3 and read.stats.rejected == 1
 
 
+@pytest.mark.parametrize(("characters", "rejected"), [(MAX_ID_CHARS, False), (MAX_ID_CHARS + 1, True)])
+def test_a_text_is_limited_in_characters_not_in_bytes(characters, rejected):
+    read = read_bytes(lines(line("u0"), line("u1", account="é" * characters)), LOGIN)
+    assert read.frame["#uuid"].to_list() == (["u0"] if rejected else ["u0", "u1"])
+    assert [reject.line for reject in read.rejects] == ([2] if rejected else [])
+
+
 def test_a_number_written_as_a_json_string_is_read_as_its_number():
     read = read_bytes(lines(line("u1", level="7")), LOGIN)
     assert read.rejects == [] and read.frame["level"].to_list() == [7]
