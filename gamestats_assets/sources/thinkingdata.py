@@ -54,6 +54,9 @@ BINARY_SAMPLE_BYTES = 64 << 10
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
+ESCAPED_NUL = r"(?:^|[^\\])(?:\\\\)*\\u0000"
+"""A ``\\u0000`` escape in JSON text (a backslash not itself escaped, then ``u0000``): DuckDB keeps it when it writes a
+JSON object back as text (``raw_properties``), and PostgreSQL's ``jsonb`` refuses it."""
 BLOCK_BYTES = 16 << 20
 STREAM_BATCH_ROWS = 1 << 16
 """Rows parsed, checked and given at a time by a stream (``stream_files``): a file's text columns are never all in
@@ -383,7 +386,7 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
     (``_content``), the (record, reason) of each rejected row). Which rows break a rule is found first; the
     reasons are written only for those, so a batch without a bad line never builds them."""
     frame = _flatten(parsed.lazy(), schema).collect()
-    rules = _rules(frame.schema, schema, day, _may_be_too_long(frame, schema))
+    rules = _rules(frame.schema, schema, day, _Suspects.of(frame, schema))
     rows = frame.lazy().with_columns(_bad=pl.any_horizontal([bad.fill_null(False) for bad, _ in rules])).collect()
     failing: list[tuple[int, str]] = []
     if rows["_bad"].any():
@@ -511,22 +514,35 @@ def _longest_allowed(name: str) -> int:
     return MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS
 
 
-def _may_be_too_long(frame: pl.DataFrame, schema: LineSchema) -> set[str]:
-    """The checked text columns of ``frame`` holding a value of more bytes than the column allows characters: only
-    those can hold a value too long (a character takes at least a byte), and reading a value's byte length costs
-    nothing while counting its characters reads it whole."""
-    texts = _checked_texts(frame.schema, schema)
-    if not texts:
-        return set()
-    longest = frame.select(pl.col(texts).str.len_bytes().max()).row(0, named=True)
-    return {name for name, length in longest.items() if (length or 0) > _longest_allowed(name)}
+@dataclass(frozen=True)
+class _Suspects:
+    """Which of the costlier rules a batch may break, found by cheaper tests that every breaking row passes: a rule
+    no row can break is left out of the batch's checks.
+
+    - ``too_long``: the text columns holding a value of more bytes than the column allows characters (a character
+      takes at least a byte; a value's byte length costs nothing to read, its characters are counted one by one);
+    - ``escaped_nul``: whether some ``properties`` text holds ``\\u0000`` at all (``ESCAPED_NUL`` is a regular
+      expression, ten times slower than looking for those six characters)."""
+
+    too_long: frozenset[str]
+    escaped_nul: bool
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, schema: LineSchema) -> _Suspects:
+        """The suspects of ``frame``, the flattened parse of a batch."""
+        texts = _checked_texts(frame.schema, schema)
+        tests = [pl.col(texts).str.len_bytes().max()] if texts else []
+        if schema.raw_properties:
+            tests.append(pl.col("properties").str.contains("\\u0000", literal=True).any().alias("_escaped_nul"))
+        found = frame.select(tests).row(0, named=True) if tests else {}
+        return cls(frozenset(name for name in texts if (found[name] or 0) > _longest_allowed(name)),
+                   bool(found.get("_escaped_nul")))
 
 
-def _rules(columns: pl.Schema, schema: LineSchema, day: date | None,
-           may_be_too_long: set[str] | None = None) -> list[Rule]:
+def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _Suspects | None = None) -> list[Rule]:
     """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
-    the reason a row breaking it is rejected for: the line format's, then the schema's. The length rule of a text
-    column is left out unless the column is in ``may_be_too_long`` (when given): no value of another can break it."""
+    the reason a row breaking it is rejected for: the line format's, then the schema's. Given the batch's
+    ``suspects``, the costlier rules no row of it can break are left out."""
     texts = _checked_texts(columns, schema)
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
     checks: list[Rule] = [
@@ -549,9 +565,12 @@ def _rules(columns: pl.Schema, schema: LineSchema, day: date | None,
                for name, dtype in schema.properties.items() if f"_text:{name}" in columns]
     checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
                 f"{name} holds a NUL character, which cannot be stored") for name in texts]
+    if schema.raw_properties and (suspects is None or suspects.escaped_nul):
+        checks.append((pl.col("properties").str.contains(ESCAPED_NUL).fill_null(False),
+                       "properties hold a NUL character (\\u0000), which cannot be stored"))
     checks += [(pl.col(name).str.len_chars().fill_null(0) > _longest_allowed(name),
                 f"{name} is longer than {_longest_allowed(name)} characters")
-               for name in texts if may_be_too_long is None or name in may_be_too_long]
+               for name in texts if suspects is None or name in suspects.too_long]
     checks += [(~present(name) if columns.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
                for name in schema.required]
     return checks + list(schema.rules)

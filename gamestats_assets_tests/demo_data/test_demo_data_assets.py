@@ -94,9 +94,12 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
     folder.mkdir(parents=True)
     good = {"#type": "track", "#account_id": "player'1", "#time": "2026-03-03 10:00:00.000",
             "#event_name": "login", "#uuid": "u-1", "properties": {"#os": "iOS", "level": 3}}
-    more = [json.dumps({**good, "#account_id": f"p{i}", "#uuid": f"u-{i + 3}"}) for i in range(200)]
+    more = [json.dumps({**good, "#account_id": f"p{i}", "#uuid": f"u-{i + 3}"}) for i in range(400)]
+    nul = json.dumps({**good, "#uuid": "u-nul", "properties": {"#os": "iOS", "note": "a\u0000b"}})
+    backslash = json.dumps({**good, "#uuid": "u-backslash", "properties": {"#os": "iOS", "note": "C:\\u0000"}})
     (folder / "export.jsonl").write_text("\n".join(
-        [json.dumps(good), "{broken json", json.dumps({**good, "#uuid": "u-2", "#time": "not a time"}), *more]) + "\n")
+        [json.dumps(good), "{broken json", json.dumps({**good, "#uuid": "u-2", "#time": "not a time"}), nul, *more,
+         backslash]) + "\n")
     (folder / "garbage.jsonl").write_bytes(b"\xff\xfe\x00binary")
 
     result = run(defs, DAILY, DAYS[1], raise_on_error=False)
@@ -105,14 +108,14 @@ def test_a_dropped_in_export_with_bad_lines_is_processed_and_the_bad_lines_quara
     quarantine = demo_env / "quarantine" / "demo_data" / DAYS[1]
     assert json.loads((quarantine / "garbage.jsonl.reason.json").read_text())["reason"].startswith("not text")
     rejects = [json.loads(line) for line in (quarantine / "events.rejects.jsonl").read_text().splitlines()]
-    assert [r["line"] for r in rejects] == [2, 3]
+    assert [r["line"] for r in rejects] == [2, 3, 4] and "NUL" in rejects[2]["reason"]
     warning = [e.asset_check_evaluation_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
                and e.asset_check_evaluation_data.asset_check_key.name == "nothing_quarantined"][0]
-    assert not warning.passed and warning.metadata["quarantined_records"].value == 2
+    assert not warning.passed and warning.metadata["quarantined_records"].value == 3
     with connect(pg_url) as conn:
-        rows = conn.execute("SELECT account_id, event_name, properties->>'level' FROM demo_data.events WHERE date = %s "
-                            "ORDER BY line_number", (dt.date(2026, 3, 3),)).fetchall()
-    assert len(rows) == 201 and rows[0] == ("player'1", "login", "3")
+        rows = conn.execute("SELECT account_id, event_name, properties->>'level', properties->>'note' FROM "
+                            "demo_data.events WHERE date = %s ORDER BY line_number", (dt.date(2026, 3, 3),)).fetchall()
+    assert len(rows) == 402 and rows[0] == ("player'1", "login", "3", None) and rows[-1][3] == "C:\\u0000"
 
 
 def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):

@@ -98,6 +98,20 @@ def test_a_text_is_limited_in_characters_not_in_bytes(characters, rejected):
     assert [reject.line for reject in read.rejects] == ([2] if rejected else [])
 
 
+def test_a_nul_escaped_in_properties_kept_as_json_rejects_its_line_and_an_escaped_backslash_does_not():
+    record = json.loads(line("u1"))
+
+    def noted(uuid: str, note: str) -> str:
+        return json.dumps({**record, "#uuid": uuid, "properties": {"note": note}})
+
+    kept = [noted("u1", "a\\u0000b"), noted("u2", "a\\\\u0000b"), noted("u3", "plain")]
+    rejected = [noted("u8", "a\u0000b"), noted("u9", "a\\\u0000b")]
+    assert "a\\u0000b" in rejected[0] and "a\\\\\\u0000b" in rejected[1]
+    read = read_bytes(lines(kept[0], rejected[0], kept[1], rejected[1], kept[2]), ANY)
+    assert read.frame["#uuid"].to_list() == ["u1", "u2", "u3"]
+    assert [(r.line, "properties hold a NUL character" in r.reason) for r in read.rejects] == [(2, True), (4, True)]
+
+
 def test_a_number_written_as_a_json_string_is_read_as_its_number():
     read = read_bytes(lines(line("u1", level="7")), LOGIN)
     assert read.rejects == [] and read.frame["level"].to_list() == [7]
