@@ -37,6 +37,7 @@ import pyarrow as pa
 
 from gamestats_assets.lib import duckdb_text
 from gamestats_assets.lib.lake import RestartStream
+from gamestats_assets.lib.nul import ESCAPED_NUL, NUL_REASON
 from gamestats_assets.lib.quarantine import Reject
 
 RECORD_TYPES = ("track", "user_set", "user_setOnce", "user_add", "user_unset", "user_append", "user_del")
@@ -54,9 +55,6 @@ BINARY_SAMPLE_BYTES = 64 << 10
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
-ESCAPED_NUL = r"(?:^|[^\\])(?:\\\\)*\\u0000"
-"""A ``\\u0000`` escape in JSON text (a backslash not itself escaped, then ``u0000``): DuckDB keeps it when it writes a
-JSON object back as text (``raw_properties``), and PostgreSQL's ``jsonb`` refuses it."""
 BLOCK_BYTES = 16 << 20
 STREAM_BATCH_ROWS = 1 << 16
 """Rows parsed, checked and given at a time by a stream (``stream_files``): a file's text columns are never all in
@@ -564,10 +562,10 @@ def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _
                 pl.format(f"{name} is {{}}, expected {TEXT_PARSERS[_kind(dtype)][1]}", pl.col(f"_text:{name}")))
                for name, dtype in schema.properties.items() if f"_text:{name}" in columns]
     checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
-                f"{name} holds a NUL character, which cannot be stored") for name in texts]
+                f"{name} {NUL_REASON}") for name in texts]
     if schema.raw_properties and (suspects is None or suspects.escaped_nul):
         checks.append((pl.col("properties").str.contains(ESCAPED_NUL).fill_null(False),
-                       "properties hold a NUL character (\\u0000), which cannot be stored"))
+                       f"properties {NUL_REASON}"))
     checks += [(pl.col(name).str.len_chars().fill_null(0) > _longest_allowed(name),
                 f"{name} is longer than {_longest_allowed(name)} characters")
                for name in texts if suspects is None or name in suspects.too_long]

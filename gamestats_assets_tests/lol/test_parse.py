@@ -127,6 +127,24 @@ def test_bad_files_are_rejected_with_a_reason():
     assert "a timeline" in reasons["timeline.json"]
 
 
+def test_a_file_holding_a_nul_character_is_rejected_and_an_escaped_backslash_is_not():
+    match, timeline_document = (json.loads((FIXTURES / name).read_text()) for name in GAMES["JP1_323466834"])
+    named_nul, named_backslash = json.loads(json.dumps(match)), json.loads(json.dumps(match))
+    named_nul["info"]["participants"][0]["riotIdGameName"] = "Fa\u0000ker"
+    named_backslash["info"]["participants"][0]["riotIdGameName"] = "Fa\\u0000ker"
+    named_backslash["metadata"]["matchId"] = "JP1_1"
+    timeline_nul = json.loads(json.dumps(timeline_document))
+    timeline_nul["info"]["frames"][2]["events"][0]["novel"] = "\u0000"
+    matches = parse_matches([("nul.json", json.dumps(named_nul).encode()),
+                             ("raw_nul.json", json.dumps(match).encode().replace(b'"info"', b'"info"\x00', 1)),
+                             ("backslash.json", json.dumps(named_backslash).encode())])
+    timelines = parse_timelines([("nul_timeline.json", json.dumps(timeline_nul).encode())])
+    assert sorted(r.file for r in matches.rejects) == ["nul.json", "raw_nul.json"]
+    assert all("NUL character" in r.reason for r in [*matches.rejects, *timelines.rejects])
+    assert [r.file for r in timelines.rejects] == ["nul_timeline.json"] and timelines.events.height == 0
+    assert matches.participants.filter(match_id="JP1_1")["riot_id_game_name"][0] == "Fa\\u0000ker"
+
+
 def test_hidden_files_of_a_folder_are_not_read(tmp_path):
     shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / "JP1_323466834.json")
     shutil.copy(FIXTURES / "match_v5_ranked.json", tmp_path / ".JP1_323466834.json")

@@ -52,6 +52,20 @@ def test_a_file_that_is_not_a_match_is_refused_with_its_reason(tmp_path):
         read_match(path)
 
 
+def test_a_file_holding_a_nul_character_is_refused_with_its_reason(tmp_path):
+    match = json.loads(MATCH_FILES[0].read_text())
+    player = next(item for item in match["included"] if item["type"] == "participant")
+    player["attributes"]["stats"]["name"] = "shr\u0000oud"
+    (tmp_path / "match.json").write_text(json.dumps(match))
+    lines = TELEMETRY_FILES[0].read_text().splitlines()
+    (tmp_path / "telemetry.jsonl.gz").write_bytes(gzip.compress("\n".join([*lines[:5], json.dumps(
+        {"_T": "LogPlayerLogin", "_D": "2026-01-01T00:00:00Z", "accountId": "account.\u0000"}), *lines[5:]]).encode()))
+    with pytest.raises(PubgFormatError, match="NUL character"):
+        read_match(tmp_path / "match.json")
+    with pytest.raises(PubgFormatError, match="NUL character"):
+        read_telemetry(tmp_path / "telemetry.jsonl.gz")
+
+
 @pytest.mark.parametrize("path", TELEMETRY_FILES, ids=lambda p: p.name)
 def test_telemetry_counts_agree_with_the_json(path):
     events = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -58,3 +58,17 @@ def test_every_source_in_one_day_with_an_unknown_file_rejected(tmp_path):
     ranked = users.filter(pl.col("rank_tier").is_not_null())
     assert ranked.height > 0 and set(ranked["rank_band"]) <= {"bronze", "silver", "gold", "platinum", "diamond",
                                                               "champion", "grand-champion", "supersonic-legend", "unranked"}
+
+
+def test_a_file_whose_player_names_hold_a_nul_character_is_rejected_with_the_reason(tmp_path):
+    document = json.loads((BALLCHASING / "replay.json").read_text())
+    document["blue"]["players"][0]["name"] = "Squi\u0000shy"
+    (tmp_path / "nul.json").write_text(json.dumps(document))
+    (tmp_path / "training_sessions_1.jsonl").write_text(json.dumps({
+        "session_id": "s1", "player_id": "p\u00001", "pack_code": "A", "started_at": "2026-01-05T10:00:00",
+        "duration_seconds": 60, "attempts": 3, "successes": 1}) + "\n")
+    shutil.copy(BALLCHASING / "replay.json", tmp_path / "good.json")
+    landing = read_day(tmp_path)
+    assert {p.name: "NUL character" in reason for p, reason in landing.rejected} == {
+        "nul.json": True, "training_sessions_1.jsonl": True}
+    assert len(landing.matches) == 1 and landing.sessions == []

@@ -109,7 +109,7 @@ def test_a_nul_escaped_in_properties_kept_as_json_rejects_its_line_and_an_escape
     assert "a\\u0000b" in rejected[0] and "a\\\\\\u0000b" in rejected[1]
     read = read_bytes(lines(kept[0], rejected[0], kept[1], rejected[1], kept[2]), ANY)
     assert read.frame["#uuid"].to_list() == ["u1", "u2", "u3"]
-    assert [(r.line, "properties hold a NUL character" in r.reason) for r in read.rejects] == [(2, True), (4, True)]
+    assert [(r.line, "properties holds a NUL character" in r.reason) for r in read.rejects] == [(2, True), (4, True)]
 
 
 def test_a_number_written_as_a_json_string_is_read_as_its_number():

@@ -10,6 +10,8 @@ from typing import Any
 import msgspec
 import orjson
 
+from gamestats_assets.lib.nul import NUL_REASON, holds_nul
+
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -28,13 +30,16 @@ class RejectedLine:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM."""
+    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM; ``PubgFormatError`` when
+    it holds a NUL character, which no table could be published with."""
     data = Path(path).read_bytes()
     if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as error:
             raise PubgFormatError(f"{path}: broken gzip stream ({error})") from error
+    if holds_nul(data):
+        raise PubgFormatError(f"{path}: the file {NUL_REASON}")
     return data.removeprefix(UTF8_BOM)
 
 

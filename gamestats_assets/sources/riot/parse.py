@@ -25,6 +25,7 @@ import msgspec
 import polars as pl
 
 from gamestats_assets.lib.discovery import landing_files
+from gamestats_assets.lib.nul import NUL_REASON, holds_nul
 from gamestats_assets.sources.riot import schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
 
@@ -135,6 +136,9 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
     rejects: list[Reject] = []
     seen: dict[str, str] = {}
     for name, data in documents:
+        if holds_nul(data):
+            rejects.append(Reject(name, f"the file {NUL_REASON}"))
+            continue
         try:
             document = MATCH_DECODER.decode(data)
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
@@ -208,6 +212,9 @@ def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dic
     seen: dict[str, str] = {}
     readable: list[tuple[str, str, list[timeline.RawFrame], bool]] = []
     for name, data in documents:
+        if holds_nul(data):
+            rejects.append(Reject(name, f"the file {NUL_REASON}"))
+            continue
         try:
             document = timeline.DECODER.decode(data)
         except (msgspec.DecodeError, msgspec.ValidationError) as error:

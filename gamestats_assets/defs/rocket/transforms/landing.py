@@ -5,18 +5,21 @@ Files are recognised by their format, not their place, so a user can drop them a
 - ``*.json`` with ``rocket_league_id``: a ballchasing replay, or a ballchasing list page (``list``);
 - ``*.json`` with ``gameMetadata``: a carball analysis;
 - ``training_sessions*.jsonl``: training-session logs; ``planted_weaknesses.json``: the emitter's truth.
-Anything else, or a file of a known kind that does not parse, is returned as rejected with the reason,
-for the caller to quarantine.
+Anything else, a file of a known kind that does not parse, or one whose matches or sessions hold a NUL character
+(PostgreSQL stores none), is returned as rejected with the reason, for the caller to quarantine.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from gamestats_assets.lib.nul import NUL_REASON
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
@@ -54,10 +57,31 @@ def _json_matches(document: object) -> list[ParsedMatch]:
     raise ValueError("JSON that is neither a ballchasing replay, a ballchasing list nor a carball analysis")
 
 
+def _texts(value: object) -> Iterator[str]:
+    """Every text in a parsed match, its players' included."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for member in dataclasses.fields(value):
+            yield from _texts(getattr(value, member.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _without_nul(matches: list[ParsedMatch]) -> list[ParsedMatch]:
+    """``matches``; ValueError when a text of theirs holds a NUL character."""
+    if any("\x00" in text for text in _texts(matches)):
+        raise ValueError(f"the file {NUL_REASON}")
+    return matches
+
+
 def _sessions(path: Path) -> pl.DataFrame:
     frame = pl.read_ndjson(path, schema=SESSION_SCHEMA)
     if frame["player_id"].is_null().any() or frame["pack_code"].is_null().any():
         raise ValueError("training-session lines without player_id or pack_code")
+    if frame.select(pl.any_horizontal(pl.col(pl.String).str.contains("\x00", literal=True).any())).item():
+        raise ValueError(f"the file {NUL_REASON}")
     return frame
 
 
@@ -71,13 +95,13 @@ def read_day(folder: Path) -> LandingDay:
             continue
         try:
             if path.suffix == ".replay":
-                day.matches.append(replay_match(read_frames(path)))
+                day.matches.extend(_without_nul([replay_match(read_frames(path))]))
             elif path.name == TRUTH_FILE:
                 day.truth.append(json.loads(path.read_text()))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
                 day.sessions.append(_sessions(path))
             elif path.suffix == ".json":
-                day.matches.extend(_json_matches(json.loads(path.read_text(encoding="utf-8-sig"))))
+                day.matches.extend(_without_nul(_json_matches(json.loads(path.read_text(encoding="utf-8-sig")))))
             else:
                 day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
                                            ".json, or training_sessions*.jsonl"))
