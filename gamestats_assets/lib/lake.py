@@ -66,6 +66,8 @@ PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 WRITE_THREADS = 2
 """Threads encoding a physically partitioned table's Parquet files (``PartitionFiles``)."""
+PENDING_WRITE_BYTES = 1 << 27
+"""Rows given to ``PartitionFiles`` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
@@ -394,9 +396,9 @@ def commit_partition_files(
     """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
     commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``: a
     batch is written while the next is made, and two files at once), then committed as the partitions' only files
-    (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so a commit beaten by a
-    concurrent writer is made again on the new version without writing them again: the window in which another
-    writer can win is the commit's, not the files'."""
+    (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so
+    a commit beaten by a concurrent writer is made again on the new version without writing them again: the window
+    in which another writer can win is the commit's, not the files'."""
     files = PartitionFiles(uri, frames.schema, column, storage_options)
     try:
         for frame in frames.batches():
@@ -454,8 +456,9 @@ class PartitionFiles:
     Files are encoded on ``WRITE_THREADS`` threads (pyarrow encodes Parquet without holding the GIL), the files
     begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
     the next file, begun once it is full, is written beside it by the next. Memory holds the batches given but not
-    yet written (``write`` waits while they are more than ``PARTITION_FILE_ROWS`` rows, so about two files can be
-    written at once) and the open files' current row group, whatever the partition's size."""
+    yet written (``write`` waits while they hold more than ``PENDING_WRITE_BYTES``: two files of narrow rows are
+    written at once, of wide rows for part of the time) and the open files' current row group, whatever the
+    partition's size."""
 
     def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
         self.filesystem = table_filesystem(uri, storage_options)
@@ -467,7 +470,7 @@ class PartitionFiles:
         self.threads = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="partition-files")
                         for _ in range(WRITE_THREADS)]
         self.pending: collections.deque[tuple[Future[None], int]] = collections.deque()
-        self.pending_rows = 0
+        self.pending_bytes = 0
 
     def write(self, frame: pl.DataFrame) -> None:
         """Hands ``frame``'s rows to their partitions' files."""
@@ -476,7 +479,8 @@ class PartitionFiles:
         for (value,), rows in parts.items():
             text = partition_text(value)
             number, writer, written = self.open.get(text) or self._new_file(text)
-            self._wait_for_room(self._thread(number).submit(self._append, writer, rows.drop(self.column)), rows.height)
+            given = rows.drop(self.column)
+            self._wait_for_room(self._thread(number).submit(self._append, writer, given), given.estimated_size())
             self.open[text] = (number, writer, written + rows.height)
             if written + rows.height >= PARTITION_FILE_ROWS:
                 self._finish(text)
@@ -509,13 +513,13 @@ class PartitionFiles:
     def _append(self, writer: pq.ParquetWriter, rows: pl.DataFrame) -> None:
         writer.write_table(rows.to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
 
-    def _wait_for_room(self, task: Future[None], rows: int) -> None:
-        self.pending.append((task, rows))
-        self.pending_rows += rows
-        while self.pending_rows > PARTITION_FILE_ROWS:
-            done, done_rows = self.pending.popleft()
+    def _wait_for_room(self, task: Future[None], size: int) -> None:
+        self.pending.append((task, size))
+        self.pending_bytes += size
+        while self.pending_bytes > PENDING_WRITE_BYTES:
+            done, done_size = self.pending.popleft()
             done.result()
-            self.pending_rows -= done_rows
+            self.pending_bytes -= done_size
 
     def _path(self, number: int, text: str) -> str:
         return f"{self.column}={text}/part-{number:05d}-{self.run}-c000.snappy.parquet"

@@ -537,10 +537,10 @@ class _Suspects:
                    bool(found.get("_escaped_nul")))
 
 
-def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _Suspects | None = None) -> list[Rule]:
+def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _Suspects) -> list[Rule]:
     """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
-    the reason a row breaking it is rejected for: the line format's, then the schema's. Given the batch's
-    ``suspects``, the costlier rules no row of it can break are left out."""
+    the reason a row breaking it is rejected for: the line format's, then the schema's. The costlier rules no
+    row of the batch can break (see its ``suspects``) are left out."""
     texts = _checked_texts(columns, schema)
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
     checks: list[Rule] = [
@@ -563,12 +563,12 @@ def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _
                for name, dtype in schema.properties.items() if f"_text:{name}" in columns]
     checks += [(pl.col(name).str.contains("\x00", literal=True).fill_null(False),
                 f"{name} {NUL_REASON}") for name in texts]
-    if schema.raw_properties and (suspects is None or suspects.escaped_nul):
+    if suspects.escaped_nul:
         checks.append((pl.col("properties").str.contains(ESCAPED_NUL).fill_null(False),
                        f"properties {NUL_REASON}"))
     checks += [(pl.col(name).str.len_chars().fill_null(0) > _longest_allowed(name),
                 f"{name} is longer than {_longest_allowed(name)} characters")
-               for name in texts if suspects is None or name in suspects.too_long]
+               for name in texts if name in suspects.too_long]
     checks += [(~present(name) if columns.get(name) == pl.Utf8 else pl.col(name).is_null(), f"missing {name}")
                for name in schema.required]
     return checks + list(schema.rules)
