@@ -66,7 +66,7 @@ PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 WRITE_THREADS = 2
 """Threads encoding a physically partitioned table's Parquet files (``PartitionFiles``)."""
-PENDING_WRITE_BYTES = 1 << 27
+PENDING_WRITE_BYTES = 1 << 26
 """Rows given to ``PartitionFiles`` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")

@@ -13,6 +13,8 @@ _ESCAPED_NUL_BYTES = re.compile(ESCAPED_NUL.encode())
 
 
 def holds_nul(json_text: bytes) -> bool:
-    """Whether JSON text holds a NUL character: a NUL byte, or the escape ``\\u0000``. The six characters are looked
-    for first; the regular expression runs only on text holding them."""
-    return b"\x00" in json_text or (b"\\u0000" in json_text and _ESCAPED_NUL_BYTES.search(json_text) is not None)
+    """Whether JSON text holds a NUL character: a NUL byte, or the escape ``\\u0000``. Cheaper searches go first: a
+    backslash at all (most game files have none, and one byte is found far faster than six), then the six characters;
+    the regular expression runs only on text holding them."""
+    return b"\x00" in json_text or (b"\\" in json_text and b"\\u0000" in json_text
+                                    and _ESCAPED_NUL_BYTES.search(json_text) is not None)
