@@ -400,6 +400,7 @@ def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
+    monkeypatch.setattr(lake, "PENDING_WRITE_BYTES", 20_000)
     uri, days = str(tmp_path / "t"), [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
     rows = pl.DataFrame({"date": [days[i % 7 // 4] for i in range(20_000)], "v": range(20_000)})
     assert lake.write_partitions(uri, rows, "date", days, physical_partitioning=True) == 20_000
@@ -410,11 +411,13 @@ def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_
             pl.col("date") == day)["v"].to_list()
 
 
-def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch):
+@pytest.mark.parametrize("pending_bytes", [20_000, 1 << 26], ids=["raised_while_writing", "raised_at_close"])
+def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_bytes):
     from gamestats_assets.lib import lake
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
+    monkeypatch.setattr(lake, "PENDING_WRITE_BYTES", pending_bytes)
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     lake.write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
     appended, append = [], lake.PartitionFiles._append
