@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -473,7 +474,7 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
         except duckdb.Error as error:
             if len(lines) == 1:
                 line, _, raw = lines[0]
-                reason = "cannot be read: " + str(error).strip().splitlines()[0].split(": ", 1)[-1]
+                reason = "cannot be read: " + _parse_error(error)
                 rejects.append(Reject(name, line, reason, raw.decode("utf-8", "replace")))
                 return
         half = len(lines) // 2
@@ -486,6 +487,14 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
             frames, rejects = [], []
             parse(block, frames, rejects)
             yield pl.concat([empty, *frames], how="vertical_relaxed"), rejects
+
+
+def _parse_error(error: duckdb.Error) -> str:
+    """DuckDB's reason a single line cannot be read, without where DuckDB read it from: the name of the buffer the line
+    was handed over in (``DUCKDB_INTERNAL_OBJECTSTORE://...``) and its line number there mean nothing to the reader of a
+    reject, which carries the line's own number."""
+    reason = str(error).strip().splitlines()[0].split(": ", 1)[-1]
+    return re.sub(r',? in line \d+', "", re.sub(r' in file "[^"]*"', "", reason)).replace(", at byte", " at byte")
 
 
 def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
