@@ -529,7 +529,7 @@ class _Suspects:
     - ``too_long``: the text columns holding a value of more bytes than the column allows characters (a character
       takes at least a byte; a value's byte length costs nothing to read, its characters are counted one by one);
     - ``escaped_nul``: whether some ``properties`` text holds ``\\u0000`` at all (``ESCAPED_NUL`` is a regular
-      expression, ten times slower than looking for those six characters)."""
+      expression, over ten times slower than looking for those six characters)."""
 
     too_long: frozenset[str]
     escaped_nul: bool
