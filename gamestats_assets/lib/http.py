@@ -19,11 +19,14 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
-import httpx
 from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+if TYPE_CHECKING:
+    import httpx
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -92,6 +95,8 @@ class ApiClient:
     limit_group: str | None = None
 
     def __post_init__(self) -> None:
+        import httpx  # imported with the first client: the definitions of every run import this module, few use it
+
         self._limiters = [
             (limit.prefix, shared_limiter(self.limit_group, limit) if self.limit_group else limit.limiter())
             for limit in self.limits
@@ -125,7 +130,7 @@ class ApiClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self.headers, **self._auth()}
-        endpoint = httpx.URL(path).path if "://" in path else path
+        endpoint = unquote(urlsplit(path).path) if "://" in path else path
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableError),
             stop=stop_after_attempt(self.max_attempts),
@@ -144,6 +149,8 @@ class ApiClient:
                 limiter.try_acquire(prefix or "all", blocking=True)
 
     def _send(self, method: str, path: str, endpoint: str, headers: dict[str, str], **kwargs: Any) -> httpx.Response:
+        import httpx
+
         where = f"{self.name} {method} {endpoint}"
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)

@@ -34,7 +34,7 @@ def chunk_scan(lines: list[bytes], layout: record_scan.Layout, keyed: bool = Fal
 
 
 def scanned_events(lines: list[bytes]) -> tuple[pl.DataFrame, list[int]] | None:
-    scanned = chunk_scan(lines, timeline.EVENT_LAYOUT)
+    scanned = chunk_scan(lines, timeline.event_layout())
     return None if scanned is None else (pl.from_arrow(scanned.table), scanned.counts.tolist())
 
 
@@ -48,7 +48,7 @@ def duckdb_events(lines: list[bytes]) -> tuple[pl.DataFrame, list[int]]:
 
 
 def scanned_frames(lines: list[bytes]) -> tuple[pl.DataFrame, list[int], list[int]] | None:
-    scanned = chunk_scan(lines, timeline.FRAME_LAYOUT, keyed=True)
+    scanned = chunk_scan(lines, timeline.frame_layout(), keyed=True)
     if scanned is None:
         return None
     return pl.from_arrow(scanned.table), scanned.keys.tolist(), scanned.counts.tolist()

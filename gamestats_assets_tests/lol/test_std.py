@@ -6,15 +6,15 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms import std
 from gamestats_assets.sources.riot import ddragon
-from gamestats_assets.sources.riot.parse import EVENTS_SCHEMA
+from gamestats_assets.sources.riot.parse import events_schema
 
 TRINITY, ECLIPSE, MANAMUNE, MURAMANA, LONG_SWORD, UNKNOWN = 3078, 6692, 3004, 3042, 1036, 999_999
 
 
 def events(rows: list[dict]) -> pl.DataFrame:
-    base = {name: None for name in EVENTS_SCHEMA}
+    base = {name: None for name in events_schema()}
     return pl.DataFrame([{**base, "match_id": "EUW1_1", "event_index": i, "frame_index": 0, "timestamp": 1000 * i,
-                          **row} for i, row in enumerate(rows)], schema=EVENTS_SCHEMA)
+                          **row} for i, row in enumerate(rows)], schema=events_schema())
 
 
 def buy(item: int, pid: int = 1) -> dict:

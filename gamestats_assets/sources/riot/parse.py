@@ -12,6 +12,7 @@ the schema does not know are kept as JSON in the ``extra`` column. Every event t
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 from collections.abc import Iterable, Sequence
@@ -37,10 +38,17 @@ DURATION_IN_SECONDS_SINCE = (11, 20)
 added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
 
 
-EVENTS_SCHEMA = dict(timeline.events_table(timeline.Batch(), None).schema)
-"""``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
-FRAMES_SCHEMA = dict(timeline.frames_table(timeline.Batch(), None).schema)
-"""``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index, participant_id)."""
+@functools.cache
+def events_schema() -> dict[str, pl.DataType]:
+    """``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
+    return dict(timeline.events_table(timeline.Batch(), None).schema)
+
+
+@functools.cache
+def frames_schema() -> dict[str, pl.DataType]:
+    """``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index,
+    participant_id)."""
+    return dict(timeline.frames_table(timeline.Batch(), None).schema)
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
 PARTICIPANTS_SCHEMA = {

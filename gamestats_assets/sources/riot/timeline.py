@@ -20,6 +20,7 @@ a champion kill are kept as JSON, written without whitespace. Participant frames
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import msgspec
@@ -36,7 +38,9 @@ import polars as pl
 import pyarrow as pa
 
 from gamestats_assets.lib import duckdb_text
-from gamestats_assets.sources.riot import record_scan
+
+if TYPE_CHECKING:
+    from gamestats_assets.sources.riot import record_scan
 
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
 EVENT_FIELDS = {
@@ -210,9 +214,19 @@ def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -
 
 
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
-EVENT_LAYOUT = record_scan.Layout.of(EVENT_FIELDS, DAMAGE_FIELDS, skip_unknown=False)
-EVENT_DTYPES = pl.from_arrow(pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())})
-                             .empty_table()).schema
+
+
+@functools.cache
+def event_layout() -> record_scan.Layout:
+    """How the compiled scan reads an event. ``record_scan`` is imported with the first scan, not with this module:
+    numba takes a quarter of a second to import, which every process loading the project's definitions would pay."""
+    from gamestats_assets.sources.riot import record_scan
+
+    return record_scan.Layout.of(EVENT_FIELDS, DAMAGE_FIELDS, skip_unknown=False)
+
+
+EVENT_DTYPES = pl.from_arrow(pa.Table.from_batches(
+    [], pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())}))).schema
 
 
 def unknown_fields(keys: list[str]) -> list[str]:
@@ -301,7 +315,15 @@ def events_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFr
     )
 
 
-FRAME_LAYOUT = record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
+@functools.cache
+def frame_layout() -> record_scan.Layout:
+    """How the compiled scan reads a participant frame (``record_scan`` imported with the first scan, as for
+    ``event_layout``)."""
+    from gamestats_assets.sources.riot import record_scan
+
+    return record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
+
+
 PARTICIPANT_FRAMES_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
@@ -346,9 +368,11 @@ class TimelineReader:
     frames in chunks on ``workers`` while later timelines are still being decoded."""
 
     def __init__(self, workers: Executor) -> None:
+        from gamestats_assets.sources.riot import record_scan
+
         self.batch = Batch()
-        self.event_scan = record_scan.ChunkedScan(EVENT_LAYOUT, False, workers)
-        self.participant_frame_scan = record_scan.ChunkedScan(FRAME_LAYOUT, True, workers)
+        self.event_scan = record_scan.ChunkedScan(event_layout(), False, workers)
+        self.participant_frame_scan = record_scan.ChunkedScan(frame_layout(), True, workers)
 
     def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
         first = len(self.batch.event_lists)
