@@ -1,6 +1,6 @@
 """What the benchmarks share: a PostgreSQL server and a fresh database to measure against, a Dagster instance
-stored in it as the project's is, jobs over a selection of the project's assets, peak memory, per-step costs, and the CPU of this
-process tree and of the database's PostgreSQL backends."""
+stored in it as the project's is, jobs over a selection of the project's assets, peak memory, per-step costs, the CPU of this
+process tree and of the database's PostgreSQL backends, and the machine's idle and I/O-wait time."""
 
 import os
 import tempfile
@@ -126,6 +126,36 @@ def project_instance(pg_url: str):
     os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(pg_url)
     storage = yaml.safe_load(INSTANCE_CONFIG.read_text())["storage"]
     return dg.instance_for_test(overrides={"storage": storage})
+
+
+class MachineTimes:
+    """The machine's idle and I/O-wait CPU seconds (all cores, from ``/proc/stat``) while it is entered, and the
+    dirty page cache written out before it starts (``os.sync``: files a benchmark wrote beforehand, such as its landing
+    files, are not flushed during the measured run). On a machine without ``/proc/stat`` the seconds are None."""
+
+    FIELDS = ("idle", "iowait")
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float | None] = dict.fromkeys(self.FIELDS)
+
+    @staticmethod
+    def _read() -> dict[str, float] | None:
+        try:
+            values = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        except OSError:
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        return {name: int(values[index]) / ticks for index, name in ((3, "idle"), (4, "iowait"))}
+
+    def __enter__(self):
+        os.sync()
+        self._start = self._read()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        end = self._read()
+        if self._start is not None and end is not None:
+            self.seconds = {name: round(end[name] - self._start[name], 1) for name in self.FIELDS}
 
 
 def tree_cpu_seconds() -> float:

@@ -9,7 +9,8 @@ sum of RSS over this process and all its descendants, sampled every 100 ms; CPU 
 tree's (user + system) during the run, and separately those of the PostgreSQL backends serving the
 benchmark's database (sampled, so a backend's last 100 ms may be missed). In process, each step's CPU
 seconds and the peak memory while it ran are reported too (the machine is shared: CPU seconds vary less
-than wall times).
+than wall times). The landing file is written to disk before the run starts, and the machine's idle and I/O-wait
+CPU seconds during the run are reported (they tell a run slowed by the disk or by other work from a slow pipeline).
 
 The reference read is one plain polars read of the same landing files with the explicit schema the
 ThinkingData reader parses demo_data lines with: the root keys it reads as text and ``properties`` as the
@@ -44,6 +45,7 @@ import psutil
 import psycopg
 from common import (
     BackendCpu,
+    MachineTimes,
     PeakMemory,
     StepCosts,
     admin_url,
@@ -158,7 +160,7 @@ def main() -> None:
             files = day_files(Settings.from_env().landing_dir(DOMAIN) / DAY.isoformat())
             landing_bytes = sum(f.stat().st_size for f in files)
             cpu_before = tree_cpu_seconds()
-            with PeakMemory() as memory, BackendCpu(database) as backends:
+            with MachineTimes() as machine, PeakMemory() as memory, BackendCpu(database) as backends:
                 costs = StepCosts(instance, memory)
                 started = time.perf_counter()
                 job = in_process_job if args.executor == "in_process" else multiprocess_job
@@ -201,6 +203,8 @@ def main() -> None:
         "cpu_seconds_process_tree": round(cpu_seconds, 1),
         "cpu_seconds_postgres_backends": round(backends.seconds, 1),
         "peak_memory_mib": round(memory.peak_mib),
+        "machine_idle_cpu_seconds_during_run": machine.seconds["idle"],
+        "machine_iowait_cpu_seconds_during_run": machine.seconds["iowait"],
         "seconds_raw_copy_of_published_rows": round(copy_jsonb[0], 1),
         "cpu_seconds_postgres_raw_copy": round(copy_jsonb[1], 1),
         "publish_connections": connections,

@@ -5,7 +5,9 @@ temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``), 
 PostgreSQL database, with the in-process executor (default) or the project's multiprocess one. Peak memory
 is the largest sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are
 those of the same processes; in process, each step's CPU seconds and the peak memory while it ran are reported
-too. ``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
+too. The landing files are written to disk before the run starts, and the machine's idle and I/O-wait CPU seconds
+during the run are reported (they tell a run slowed by the disk or by other work from a slow pipeline).
+``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
 read of the same landing files (``plain_read_seconds``), measured in the same run. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
@@ -22,6 +24,7 @@ import time
 import dagster as dg
 import psycopg
 from common import (
+    MachineTimes,
     PeakMemory,
     StepCosts,
     admin_url,
@@ -90,7 +93,7 @@ def main() -> None:
         emit_seconds = time.perf_counter() - started
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
         read_seconds = plain_read_seconds(Settings.from_env().landing_dir("l2m") / DAY.isoformat())
-        with project_instance(pg_url) as instance, PeakMemory() as memory:
+        with project_instance(pg_url) as instance, MachineTimes() as machine, PeakMemory() as memory:
             costs = StepCosts(instance, memory)
             started, cpu_started = time.perf_counter(), tree_cpu_seconds()
             job = in_process_job if args.executor == "in_process" else multiprocess_job
@@ -118,6 +121,8 @@ def main() -> None:
         "seconds_landing_to_postgres": round(pipeline_seconds, 1),
         "cpu_seconds_landing_to_postgres": round(pipeline_cpu_seconds, 1),
         "seconds_plain_polars_read": round(read_seconds, 1),
+        "machine_idle_cpu_seconds_during_run": machine.seconds["idle"],
+        "machine_iowait_cpu_seconds_during_run": machine.seconds["iowait"],
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
         "peak_memory_mib": round(memory.peak_mib),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),

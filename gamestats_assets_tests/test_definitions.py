@@ -121,3 +121,17 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
     context = dg.build_asset_context(partition_key="2026-01-05", resources={"platform": resources["platform"]})
     frame = TABLE_ASSETS["etl/login"](context)
     assert frame.height > 0 and set(frame["date"]) == {dt.date(2026, 1, 5)}
+
+
+def test_loading_the_definitions_leaves_the_heavy_optional_libraries_unimported():
+    """Every Dagster run, worker and CLI call loads the definitions: numba (the compiled Riot scan), pandas and httpx
+    (the API clients) are imported by the code that uses them, not by the load."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, gamestats_assets.definitions; "
+                               "print(sorted(m for m in ('numba', 'pandas', 'httpx') if m in sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
