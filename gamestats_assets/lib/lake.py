@@ -607,7 +607,7 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
     if (set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
             or (values is not None and column not in partitioned_by)):
         return as_stream(scan)
-    files = pl.DataFrame(pa.table(table.get_add_actions(flatten=True)))
+    files = pl.DataFrame(table.get_add_actions(flatten=True))
     if files.is_empty():
         return as_stream(scan)
     if values is not None:

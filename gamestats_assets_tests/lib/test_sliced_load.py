@@ -119,21 +119,26 @@ def test_a_reader_whose_snapshot_predates_the_exchange_sees_the_new_slices_rows(
             assert stored(reader) == (100, sum(range(100)), "b", "b")
 
 
-def other_backends_once_closed(conn: psycopg.Connection, seconds: float = 10) -> int:
-    """The server processes of this database other than ``conn``'s, once those of closed connections have gone: a
-    backend exits a moment after its client closes the connection, so its row may outlive the close briefly."""
+def other_backends(conn: psycopg.Connection) -> set[int]:
+    """The server processes of ``conn``'s database other than its own (the test session's other connections among
+    them)."""
+    return {pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                           "AND pid <> pg_backend_pid()").fetchall()}
+
+
+def backends_added_since(conn: psycopg.Connection, before: set[int], seconds: float = 10) -> set[int]:
+    """The server processes of ``conn``'s database that were not among ``before``, once those of closed connections
+    have gone: a backend exits a moment after its client closes the connection, so it may be listed briefly."""
     deadline = time.monotonic() + seconds
-    while True:
-        backends = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                "AND pid <> pg_backend_pid()").fetchone()[0]
-        if backends == 0 or time.monotonic() > deadline:
-            return backends
+    while (added := other_backends(conn) - before) and time.monotonic() < deadline:
         time.sleep(0.05)
+    return added
 
 
 def test_a_slice_that_fails_rolls_every_slice_back_and_keeps_the_previous_partition(lines):
     duplicated = pl.concat([day_lines(D1, range(1000), "b"), day_lines(D1, [800], "b")])
     with connect(lines) as conn:
+        before = other_backends(conn)
         with pytest.raises(psycopg.errors.UniqueViolation):
             publish_partitions(conn, TABLE, duplicated, "date", [D1], cut(lines, 300, 700))
         with pytest.raises(PublishError, match="outside the partitions"):
@@ -141,7 +146,7 @@ def test_a_slice_that_fails_rolls_every_slice_back_and_keeps_the_previous_partit
                                "date", [D1], cut(lines, 300))
         assert stored(conn) == (10, sum(range(10)), "a", "a")
         assert leftover_tables(conn) == []
-        assert other_backends_once_closed(conn) == 0
+        assert backends_added_since(conn, before) == set()
 
 
 def test_each_slice_reads_its_own_range_so_slices_load_side_by_side_whatever_the_rows_order(pg_url):

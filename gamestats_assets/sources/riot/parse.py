@@ -50,6 +50,7 @@ def frames_schema() -> dict[str, pl.DataType]:
     participant_id)."""
     return dict(timeline.frames_table(timeline.Batch(), None).schema)
 
+
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
 PARTICIPANTS_SCHEMA = {
     "match_id": pl.String,
