@@ -123,15 +123,22 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
     assert frame.height > 0 and set(frame["date"]) == {dt.date(2026, 1, 5)}
 
 
-def test_loading_the_definitions_leaves_the_heavy_optional_libraries_unimported():
-    """Every Dagster run, worker and CLI call loads the definitions: numba (the compiled Riot scan), pandas and httpx
-    (the API clients) are imported by the code that uses them, not by the load."""
+def test_loading_the_definitions_and_using_the_lake_leave_the_heavy_optional_libraries_unimported(tmp_path):
+    """Every Dagster run, worker and CLI call loads the definitions, and most read the lake: numba (the compiled Riot
+    scan), pandas and httpx (the API clients) are imported by the code that uses them, not by the load, nor by writing
+    a partition and reading it back batch by batch (which lists the table's files through delta-rs)."""
     import subprocess
     import sys
 
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, gamestats_assets.definitions; "
-                               "print(sorted(m for m in ('numba', 'pandas', 'httpx') if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
-    )
-    assert loaded.stdout.strip() == "[]"
+    script = f"""
+import datetime as dt, sys
+import polars as pl
+import gamestats_assets.definitions
+from gamestats_assets.lib.lake import read_batches, write_partitions
+day, uri = dt.date(2026, 1, 1), {str(tmp_path / "t")!r}
+write_partitions(uri, pl.DataFrame({{"date": [day, day], "v": [1, 2]}}), "date", [day], physical_partitioning=True)
+print(pl.concat(list(read_batches(uri, "date", [day]).batches()))["v"].to_list())
+print(sorted(m for m in ("numba", "pandas", "httpx") if m in sys.modules))
+"""
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert loaded.stdout.split("\n")[:2] == ["[1, 2]", "[]"]
