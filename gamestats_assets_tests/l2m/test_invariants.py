@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import checks, cons, etl, std, vip
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, reference, std, vip
 from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
 from gamestats_assets_tests.l2m.conftest import DAYS
 
@@ -132,6 +132,21 @@ def test_economy_cons_keeps_every_etl_unit_of_key_items_and_diamonds(generated):
         assert t[f"l2m_{event}"]["events"].sum() == kept["events"].sum(), event
         assert set(t[f"l2m_{event}"]["vip_tier"].unique().to_list()) <= set(vip.TIERS)
     assert t["l2m_item_gain"].filter(pl.col("item_name") == "unknown").is_empty()
+
+
+def test_economy_cons_users_are_the_distinct_users_of_each_segment(generated):
+    t = generated.tables[DAYS[1]]
+    profile = t["l2m_active"].select("user_id", reference.country_group(pl.col("country_code")).alias("country_code"))
+    tiers = t["l2m_cumulative_revenue"].select("user_id", "vip_tier")
+    for source in etl.ECONOMY_SOURCES:
+        rows = etl.diamonds(t[f"etl_{source.event}"]) if source.money else t[f"etl_{source.event}"]
+        segment = ["server_id", "country_code", "vip_tier", source.key]
+        distinct = (rows.join(profile, on="user_id", how="left").join(tiers, on="user_id", how="left")
+                    .with_columns(pl.col("vip_tier").fill_null(vip.FREE_TIER))
+                    .group_by(segment).agg(pl.col("user_id").n_unique().alias("distinct_users")))
+        published = t[f"l2m_{source.event}"].select(*segment, "users").join(distinct, on=segment, how="left")
+        assert published.height > 0 and published["users"].sum() > published.height, source.event
+        assert (published["users"] == published["distinct_users"]).all(), source.event
 
 
 def test_vip_tiers_in_economy_tables_come_from_cumulative_revenue(generated):
