@@ -46,11 +46,13 @@ def drop_database(admin: str, name: str) -> None:
 
 
 class Sampler:
-    """Calls ``sample()`` every 100 ms in a background thread while it is entered."""
+    """Calls ``sample()`` every 100 ms in a background thread while it is entered; ``cpu_seconds`` is the CPU time
+    that thread used, which the measured process's own CPU seconds include."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.cpu_seconds = 0.0
 
     def sample(self) -> None:
         raise NotImplementedError
@@ -58,6 +60,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.wait(0.1):
             self.sample()
+        self.cpu_seconds = time.thread_time()
 
     def __enter__(self):
         self._thread.start()
@@ -70,17 +73,28 @@ class Sampler:
 
 class PeakMemory(Sampler):
     """Samples the RSS of this process tree; ``peak_mib`` is the largest sum seen, and ``window_peak_mib`` the
-    largest since the last ``new_window()``."""
+    largest since the last ``new_window()``. The tree's processes are listed again every second (listing them
+    reads every process of the machine); their RSS is read at every sample."""
+
+    LIST_EVERY = 10
 
     def __init__(self) -> None:
         super().__init__()
         self.peak_mib = 0.0
         self.window_peak_mib = 0.0
         self._me = psutil.Process()
+        self._tree = [self._me]
+        self._samples = 0
 
     def sample(self) -> None:
+        if self._samples % self.LIST_EVERY == 0:
+            try:
+                self._tree = [self._me, *self._me.children(recursive=True)]
+            except psutil.Error:
+                self._tree = [self._me]
+        self._samples += 1
         total = 0
-        for process in [self._me, *self._me.children(recursive=True)]:
+        for process in self._tree:
             try:
                 total += process.memory_info().rss
             except psutil.Error:
@@ -95,26 +109,45 @@ class PeakMemory(Sampler):
 class BackendCpu(Sampler):
     """Samples the CPU seconds of the PostgreSQL backends (on this machine) connected to ``database``;
     ``seconds`` is the sum over every backend seen of its last sample, so a backend's last 100 ms may be
-    missed."""
+    missed. Each process is told to be such a backend or not once, by its title (a process still starting, not yet
+    titled ``postgres: ...``, is asked again at the next sample); only the backends' CPU times are read each time."""
 
     def __init__(self, database: str) -> None:
         super().__init__()
         self._marker = f" {database} "
         self._last: dict[int, float] = {}
+        self._backends: dict[int, psutil.Process] = {}
+        self._others: set[int] = set()
 
     @property
     def seconds(self) -> float:
         return sum(self._last.values())
 
+    def _classify(self, pid: int) -> None:
+        try:
+            process = psutil.Process(pid)
+            title = " ".join(process.cmdline())
+        except psutil.Error:
+            self._others.add(pid)
+            return
+        if title.startswith("postgres:"):
+            if self._marker in title:
+                self._backends[pid] = process
+            else:
+                self._others.add(pid)
+        elif process.name() != "postgres":
+            self._others.add(pid)
+
     def sample(self) -> None:
-        for process in psutil.process_iter(["cmdline"]):
+        for pid in psutil.pids():
+            if pid not in self._backends and pid not in self._others:
+                self._classify(pid)
+        for pid, process in list(self._backends.items()):
             try:
-                title = " ".join(process.info["cmdline"] or [])
-                if title.startswith("postgres:") and self._marker in title:
-                    times = process.cpu_times()
-                    self._last[process.pid] = times.user + times.system
+                times = process.cpu_times()
+                self._last[pid] = times.user + times.system
             except psutil.Error:
-                pass
+                del self._backends[pid]
 
 
 def project_instance(pg_url: str):
