@@ -191,6 +191,24 @@ class MachineTimes:
             self.seconds = {name: round(end[name] - self._start[name], 1) for name in self.FIELDS}
 
 
+DAY_TARGET_SECONDS = 30
+DAY_TARGET_PEAK_MIB = 2048
+
+
+def day_targets(seconds: float, peak_mib: float, cpu_seconds: float, postgres_cpu_seconds: float) -> dict:
+    """A pipeline day's figures against its targets (under 30 s, under 2 GiB), with the least time the run's own work
+    needs on this machine: its CPU seconds (this process tree's and its PostgreSQL backends') spread over every
+    core the process may use, which no schedule of the same work could beat."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "target_seconds": DAY_TARGET_SECONDS,
+        "target_peak_memory_mib": DAY_TARGET_PEAK_MIB,
+        "target_met": seconds < DAY_TARGET_SECONDS and peak_mib < DAY_TARGET_PEAK_MIB,
+        "cores": cores,
+        "seconds_with_every_core_busy": round((cpu_seconds + postgres_cpu_seconds) / cores, 1),
+    }
+
+
 def tree_cpu_seconds() -> float:
     """User + system CPU seconds so far of this process, its live descendants and the children each has waited for."""
     me = psutil.Process()
