@@ -126,7 +126,7 @@ class BackendCpu(Sampler):
     def _classify(self, pid: int) -> None:
         try:
             process = psutil.Process(pid)
-            title = " ".join(process.cmdline())
+            title, name = " ".join(process.cmdline()), process.name()
         except psutil.Error:
             self._others.add(pid)
             return
@@ -135,7 +135,7 @@ class BackendCpu(Sampler):
                 self._backends[pid] = process
             else:
                 self._others.add(pid)
-        elif process.name() != "postgres":
+        elif name != "postgres":
             self._others.add(pid)
 
     def sample(self) -> None:
