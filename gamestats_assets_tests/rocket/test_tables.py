@@ -72,3 +72,13 @@ def test_a_file_whose_player_names_hold_a_nul_character_is_rejected_with_the_rea
     assert {p.name: "NUL character" in reason for p, reason in landing.rejected} == {
         "nul.json": True, "training_sessions_1.jsonl": True}
     assert len(landing.matches) == 1 and landing.sessions == []
+
+
+def test_a_raw_replay_whose_header_names_a_player_with_a_nul_character_is_rejected_with_the_reason(tmp_path):
+    replay = (REPLAYS / "0_SAVES.replay").read_bytes()
+    name = replay.index(b"Destiphy")
+    (tmp_path / "nul.replay").write_bytes(replay[:name + 4] + b"\x00" + replay[name + 5:])
+    shutil.copy(REPLAYS / "0_SAVES.replay", tmp_path / "good.replay")
+    landing = read_day(tmp_path)
+    assert [(p.name, "NUL character" in reason) for p, reason in landing.rejected] == [("nul.replay", True)]
+    assert [match.match_id for match in landing.matches] == [SAVES_MATCH_ID]
