@@ -1,5 +1,8 @@
 """The code location loads, and every definition follows the project's conventions."""
 
+import subprocess
+import sys
+
 import dagster as dg
 import pytest
 
@@ -127,9 +130,6 @@ def test_loading_the_definitions_and_using_the_lake_leave_the_heavy_optional_lib
     """Every Dagster run, worker and CLI call loads the definitions, and most read the lake: numba (the compiled Riot
     scan), pandas and httpx (the API clients) are imported by the code that uses them, not by the load, nor by writing
     a partition and reading it back batch by batch (which lists the table's files through delta-rs)."""
-    import subprocess
-    import sys
-
     script = f"""
 import datetime as dt, sys
 import polars as pl
