@@ -15,18 +15,19 @@ an instance kept in local files.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import dagster as dg
 from dagster._core.definitions.executor_definition import multiple_process_executor_requirements
 from dagster._core.execution.retries import RetryMode
-from dagster_celery.executor import CeleryExecutor
-from dagster_celery.make_app import make_app
-from dagster_celery.tasks import create_task
 from psycopg.conninfo import conninfo_to_dict
 
 from gamestats_assets.lib.postgres import libpq_url, redact
 from gamestats_assets.lib.settings import Settings
+
+if TYPE_CHECKING:
+    from dagster_celery.executor import CeleryExecutor
 
 
 class UnreachableByWorkers(dg.DagsterError):
@@ -91,7 +92,10 @@ def celery_app_args(settings: Settings) -> dict:
 @dg.executor(name="celery", config_schema={}, requirements=multiple_process_executor_requirements())
 def celery_executor(init_context: dg.InitExecutorContext) -> CeleryExecutor:
     """Each step of the run as a Celery task for ``gamestats worker``; refuses, before any step is sent, a
-    configuration remote workers could not reach (``unreachable_by_workers``)."""
+    configuration remote workers could not reach (``unreachable_by_workers``). Celery is imported here, by the runs
+    that use it, not by every process that loads the definitions."""
+    from dagster_celery.executor import CeleryExecutor
+
     settings = Settings.from_env()
     problems = unreachable_by_workers(settings, init_context.instance)
     if problems:
@@ -111,6 +115,8 @@ def start_worker(settings: Settings, name: str, concurrency: int, loglevel: str 
     pool processes: a process forked after polars started its thread pool can deadlock in its first query.
     """
     import gamestats_assets.definitions  # noqa: F401 - loaded for the reasons above
+    from dagster_celery.make_app import make_app
+    from dagster_celery.tasks import create_task
 
     app = make_app(celery_app_args(settings))
     create_task(app)
