@@ -71,21 +71,27 @@ def checked(path: Path) -> str:
         FROM lines"""
 
 
+def connect() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
 def duckdb_whole(path: Path, out: Path) -> int:
+    """The good lines of ``path`` summed per user and key into ``out``; each sum keeps the smallest key and content
+    hash of its lines, so that the hashes are computed as a deduplication would need them."""
     query = f"""COPY (SELECT user_id, server_id, item_id, max(level) AS level, sum(quantity) AS quantity,
                              count(*) AS events, min(record_key) AS any_key, min(content) AS any_content
                       FROM ({checked(path)}) WHERE NOT bad GROUP BY user_id, server_id, item_id)
                 TO '{out}' (FORMAT parquet)"""
-    with duckdb.connect() as connection:
-        connection.execute("SET enable_progress_bar = false")
+    with connect() as connection:
         return connection.execute(query).fetchone()[0]
 
 
 def duckdb_parse(path: Path) -> int:
     lengths = " + ".join([f'length("{root}")' for root in ("#type", "#account_id", "#time", "#event_name", "#uuid")]
                          + [f"length(properties.{name})" for name in PROPERTIES])
-    with duckdb.connect() as connection:
-        connection.execute("SET enable_progress_bar = false")
+    with connect() as connection:
         return connection.execute(f"SELECT count(*), sum({lengths}) FROM {parsed(path)}").fetchone()[0]
 
 
