@@ -128,8 +128,9 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
 
 def test_loading_the_definitions_and_using_the_lake_leave_the_heavy_optional_libraries_unimported(tmp_path):
     """Every Dagster run, worker and CLI call loads the definitions, and most read the lake: numba (the compiled Riot
-    scan), pandas and httpx (the API clients) are imported by the code that uses them, not by the load, nor by writing
-    a partition and reading it back batch by batch (which lists the table's files through delta-rs)."""
+    scan), pandas and httpx (the API clients) and Celery (runs on the Celery executor) are imported by the code that
+    uses them, not by the load, nor by writing a partition and reading it back batch by batch (which lists the
+    table's files through delta-rs)."""
     script = f"""
 import datetime as dt, sys
 import polars as pl
@@ -138,7 +139,7 @@ from gamestats_assets.lib.lake import read_batches, write_partitions
 day, uri = dt.date(2026, 1, 1), {str(tmp_path / "t")!r}
 write_partitions(uri, pl.DataFrame({{"date": [day, day], "v": [1, 2]}}), "date", [day], physical_partitioning=True)
 print(pl.concat(list(read_batches(uri, "date", [day]).batches()))["v"].to_list())
-print(sorted(m for m in ("numba", "pandas", "httpx") if m in sys.modules))
+print(sorted(m for m in ("numba", "pandas", "httpx", "celery", "dagster_celery") if m in sys.modules))
 """
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert loaded.stdout.split("\n")[:2] == ["[1, 2]", "[]"]
