@@ -27,6 +27,8 @@ PLAYLISTS = {
     23: "dropshot", 27: "ranked-hoops", 28: "ranked-rumble", 29: "ranked-dropshot", 30: "ranked-snowday",
 }
 """Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree."""
+DATE_FORMATS = ("%Y-%m-%d %H-%M-%S", "%Y-%m-%d:%H-%M")
+"""The header ``Date`` formats the game has written: with seconds since the end of 2016, to the minute before."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,17 @@ def _header_player(line: dict[str, Any]) -> HeaderPlayer:
     )
 
 
+def played_at(value: object) -> dt.datetime:
+    """The header's ``Date`` (local time of the machine that saved the replay) in any of ``DATE_FORMATS``;
+    ``ReplayParseError`` naming what the game wrote when it is in none of them."""
+    for layout in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(str(value), layout)
+        except ValueError:
+            continue
+    raise ReplayParseError(f"replay header Date {value!r} is in none of the formats the game writes")
+
+
 def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
     """The header out of subtr-actor's ``replay_meta`` (its ``all_headers`` pairs and ``game_type``)."""
     headers = dict(meta["all_headers"])
@@ -104,7 +117,7 @@ def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
         map_code=str(headers["MapName"]),
         playlist=PLAYLISTS.get(playlist_id, f"playlist-{playlist_id}"),
         match_type=str(headers.get("MatchType", "")),
-        played_at=dt.datetime.strptime(str(headers["Date"]), "%Y-%m-%d %H-%M-%S"),
+        played_at=played_at(headers["Date"]),
         team_size=int(headers.get("TeamSize", 0)),
         score_team_0=int(headers.get("Team0Score", 0)),
         score_team_1=int(headers.get("Team1Score", 0)),
