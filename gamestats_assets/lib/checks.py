@@ -2,7 +2,9 @@
 
 A check reads exactly the partitions of its run (it shares its asset's partitions), so a daily table is
 checked day by day and the Dagster UI plots the metadata over time. Checks that guard a publish are built
-with ``blocking=True``: a failure stops every downstream step of the run.
+with ``blocking=True`` and judge each partition of the run on its own (``partition_result``): the partitions
+that fail are held back from publishing with their reason while the others publish, and only a run none of
+whose partitions passes is stopped.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -12,19 +14,85 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.lib.held import HELD_PARTITIONS
+from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.quarantine import quarantined, read_counts, rejected_share
 from gamestats_assets.lib.resources import PlatformResource
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a check found: whether the property holds and the numbers that show it."""
+    """What a check found: whether the property holds, the numbers that show it, and in words why not (by
+    default the numbers that are not zero)."""
 
     passed: bool
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    def why(self) -> str:
+        """Why the property does not hold, for a reader of the held partitions."""
+        return self.reason or ", ".join(f"{name}={value}" for name, value in self.metadata.items()
+                                        if value not in (None, "", 0, 0.0, False)) or "failed"
 
 
 FrameRule = Callable[[pl.DataFrame], Outcome]
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def and_column(columns: Sequence[str] | None, column: str) -> list[str] | None:
+    """``columns`` and ``column`` (every column when ``columns`` is None)."""
+    return None if columns is None else [*columns, *([column] if column not in columns else [])]
+
+
+def partition_column(asset: dg.AssetsDefinition, key: dg.AssetKey | None = None) -> str:
+    """The lake column that holds the partition of ``asset``'s table ``key`` (its only table by default)."""
+    return asset.specs_by_key[key or asset.key].metadata[PARTITION_COLUMN]
+
+
+def split_partitions(frame: Frame, column: str, partitions_def: dg.PartitionsDefinition,
+                     keys: Sequence[str]) -> dict[str, Frame]:
+    """``frame``'s rows of each of ``keys`` (``column`` holding the partition), an empty frame for a key
+    without rows."""
+    values = partition_values(partitions_def, keys)
+    return {key: frame.filter(pl.col(column) == value) for key, value in zip(keys, values, strict=True)}
+
+
+def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any], *,
+                     asset_key: dg.AssetKey | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
+    """A blocking check's result from its verdict on each partition of the run (``verdicts``, by key).
+
+    The partitions that fail are held back from publishing, listed with their reason under
+    ``held_partitions``; the publish step publishes the others (``held.run_holds``). The check then fails
+    as a warning, so the run goes on; it fails as an error, stopping the run, only when no partition passes.
+    """
+    held = {key: outcome.why() for key, outcome in verdicts.items() if not outcome.passed}
+    nothing_passes = len(held) == len(verdicts)
+    description = None
+    if held:
+        description = ("No partition of the run passes: nothing is published." if nothing_passes else
+                       f"{len(held)} of {len(verdicts)} partitions held back from publishing; the others publish.")
+    return dg.AssetCheckResult(
+        asset_key=asset_key, check_name=check_name, passed=not held, description=description,
+        severity=dg.AssetCheckSeverity.ERROR if nothing_passes else dg.AssetCheckSeverity.WARN,
+        metadata={**metadata, "partitions_checked": len(verdicts), "partitions_held": len(held),
+                  HELD_PARTITIONS: dg.MetadataValue.json(held)},
+    )
+
+
+def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[..., Outcome],
+                        frames: Sequence[tuple[Frame, str]], partitions_def: dg.PartitionsDefinition, *,
+                        asset_key: dg.AssetKey | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
+    """``rule`` applied to each partition of the run on its own, then to the whole run for the numbers shown
+    (one partition: its own), as a blocking check's result (``partition_result``).
+
+    ``frames`` are the check's inputs, each with the column holding its partition; ``rule`` takes their rows of
+    one partition, in that order.
+    """
+    keys = context.partition_keys
+    parts = [split_partitions(frame, column, partitions_def, keys) for frame, column in frames]
+    verdicts = {key: rule(*(part[key] for part in parts)) for key in keys}
+    numbers = verdicts[keys[0]] if len(keys) == 1 else rule(*(frame for frame, _ in frames))
+    return partition_result(verdicts, numbers.metadata, asset_key=asset_key, check_name=check_name)
 
 
 def read_columns(frame: pl.LazyFrame | pl.DataFrame, columns: Sequence[str] | None) -> pl.DataFrame:
@@ -47,7 +115,10 @@ def frame_check(
     columns: Sequence[str] | None = None,
 ) -> dg.AssetChecksDefinition:
     """A check named ``name`` on ``asset`` that applies ``rule`` to the asset's rows of this run, read with
-    only ``columns`` (the ones the rule looks at) when given."""
+    only ``columns`` (the ones the rule looks at) when given. A blocking check on a partitioned asset judges
+    each partition on its own (``judged_by_partition``)."""
+    by_partition = blocking and asset.partitions_def is not None
+    column = partition_column(asset) if by_partition else None
 
     @dg.asset_check(
         asset=asset,
@@ -56,7 +127,10 @@ def frame_check(
         blocking=blocking,
         partitions_def=asset.partitions_def,
     )
-    def _check(frame: pl.LazyFrame) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, frame: pl.LazyFrame) -> dg.AssetCheckResult:
+        if by_partition:
+            rows = read_columns(frame, and_column(columns, column))
+            return judged_by_partition(context, rule, [(rows, column)], asset.partitions_def)
         outcome = rule(read_columns(frame, columns))
         return dg.AssetCheckResult(passed=outcome.passed, metadata=dict(outcome.metadata))
 
@@ -165,9 +239,18 @@ def reconciliation_check(
 
     Both are read for the partitions of this run, with only ``columns`` (``other_columns`` for ``other``,
     default ``columns``) when given; the difference must stay within ``tolerance`` relative to the larger
-    magnitude.
+    magnitude. A blocking check on a partitioned asset judges each partition on its own.
     """
     measure_other = other_measure or measure
+    other_columns = other_columns or columns
+    by_partition = blocking and asset.partitions_def is not None
+
+    def rule(frame: pl.DataFrame, other_frame: pl.DataFrame) -> Outcome:
+        ours, theirs = float(measure(frame)), float(measure_other(other_frame))
+        scale = max(abs(ours), abs(theirs), 1.0)
+        return Outcome(passed=abs(ours - theirs) <= tolerance * scale,
+                       metadata={"value": ours, "other_value": theirs, "difference": ours - theirs},
+                       reason=f"{ours} against {theirs}")
 
     @dg.asset_check(
         asset=asset,
@@ -177,14 +260,15 @@ def reconciliation_check(
         partitions_def=asset.partitions_def,
         additional_ins={"other_frame": dg.AssetIn(other.key)},
     )
-    def _check(frame: pl.LazyFrame, other_frame: pl.LazyFrame) -> dg.AssetCheckResult:
-        ours = float(measure(read_columns(frame, columns)))
-        theirs = float(measure_other(read_columns(other_frame, other_columns or columns)))
-        scale = max(abs(ours), abs(theirs), 1.0)
-        return dg.AssetCheckResult(
-            passed=abs(ours - theirs) <= tolerance * scale,
-            metadata={"value": ours, "other_value": theirs, "difference": ours - theirs},
-        )
+    def _check(context: dg.AssetCheckExecutionContext, frame: pl.LazyFrame,
+               other_frame: pl.LazyFrame) -> dg.AssetCheckResult:
+        if by_partition:
+            column, other_column = partition_column(asset), partition_column(other)
+            frames = [(read_columns(frame, and_column(columns, column)), column),
+                      (read_columns(other_frame, and_column(other_columns, other_column)), other_column)]
+            return judged_by_partition(context, rule, frames, asset.partitions_def)
+        outcome = rule(read_columns(frame, columns), read_columns(other_frame, other_columns))
+        return dg.AssetCheckResult(passed=outcome.passed, metadata=dict(outcome.metadata))
 
     return _check
 
@@ -222,8 +306,8 @@ def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
                         max_share: float = MAX_REJECTED_SHARE) -> dg.AssetChecksDefinition:
     """Blocking checks, one per asset of ``sources`` (source name → the asset reading it), run as one step:
     at most ``max_share`` of the lines the asset read from its source were rejected, counted in lines (not in
-    the rows of a table that aggregates them), so a format change that breaks most lines stops the run
-    instead of publishing a near-empty day."""
+    the rows of a table that aggregates them), so a format change that breaks most lines holds its day back
+    instead of publishing a near-empty day. Each partition is judged on its own (``partition_result``)."""
     specs = {source: dg.AssetCheckSpec(
         "few_records_rejected", asset=asset.key, blocking=True, partitions_def=asset.partitions_def,
         description=f"At most {max_share:.0%} of the {source} lines of the partition were rejected "
@@ -236,23 +320,29 @@ def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
         keys = context.partition_keys if partitioned else ["unpartitioned"]
         for source, spec in specs.items():
             if spec.key in context.selected_asset_check_keys:
-                counts = [read_counts(platform.quarantine_dir, domain, key, source) for key in keys]
-                yield rejected_lines_result(spec, counts, max_share)
+                counts = {key: read_counts(platform.quarantine_dir, domain, key, source) for key in keys}
+                yield rejected_lines_result(spec, counts, max_share, partitioned)
 
     return _check
 
 
-def rejected_lines_result(spec: dg.AssetCheckSpec, counts: Sequence[Mapping[str, int]],
-                          max_share: float) -> dg.AssetCheckResult:
-    """The reject-share check of ``spec`` over the read counts of the run's partitions."""
-    lines = sum(c.get("lines", 0) for c in counts)
-    rejected = sum(c.get("rejected", 0) for c in counts)
-    worst = max((rejected_share(c) for c in counts), default=0.0)
-    return dg.AssetCheckResult(
-        asset_key=spec.asset_key, check_name=spec.name, passed=worst <= max_share,
-        metadata={"lines_read": lines, "rejected_lines": rejected,
-                  "duplicate_lines": sum(c.get("duplicates", 0) for c in counts),
-                  "conflicting_lines": sum(c.get("conflicts", 0) for c in counts),
-                  "rejected_share": round(rejected / lines, 6) if lines else 0.0,
-                  "worst_partition_share": round(worst, 6)},
-    )
+def rejected_lines_result(spec: dg.AssetCheckSpec, counts: Mapping[str, Mapping[str, int]],
+                          max_share: float, partitioned: bool = True) -> dg.AssetCheckResult:
+    """The reject-share check of ``spec`` over the read counts of the run's partitions (by key): a partition
+    whose share is above ``max_share`` is held back (``partition_result``)."""
+    lines = sum(c.get("lines", 0) for c in counts.values())
+    rejected = sum(c.get("rejected", 0) for c in counts.values())
+    worst = max((rejected_share(c) for c in counts.values()), default=0.0)
+    metadata = {"lines_read": lines, "rejected_lines": rejected,
+                "duplicate_lines": sum(c.get("duplicates", 0) for c in counts.values()),
+                "conflicting_lines": sum(c.get("conflicts", 0) for c in counts.values()),
+                "rejected_share": round(rejected / lines, 6) if lines else 0.0,
+                "worst_partition_share": round(worst, 6)}
+    if not partitioned:
+        return dg.AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=worst <= max_share,
+                                   metadata=metadata)
+    verdicts = {key: Outcome(
+        passed=rejected_share(c) <= max_share,
+        reason=f"{c.get('rejected', 0)} of {c.get('lines', 0)} lines rejected ({rejected_share(c):.1%}, more than "
+               f"{max_share:.0%})") for key, c in counts.items()}
+    return partition_result(verdicts, metadata, asset_key=spec.asset_key, check_name=spec.name)

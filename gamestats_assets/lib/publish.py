@@ -1,14 +1,16 @@
 """The publish factory: a declarative list of lake tables becomes PostgreSQL publish assets and their checks.
 
 For each ``PublishSpec`` it builds
-- a blocking check on the lake asset that its key columns are present, never null and unique, so a bad
-  table stops the run before anything reaches PostgreSQL;
+- a blocking check on the lake asset that its key columns are present, never null and unique, judged
+  partition by partition, so a bad partition is held back before anything reaches PostgreSQL;
 - the publish asset ``[domain, "postgres", table]`` (partition replace, snapshot replace, or
   insert-if-absent). The publish assets of a domain that share a partitions definition are one step
   that writes all their tables in ONE PostgreSQL transaction (each table's write a savepoint in it), so
-  the published tables of a day agree with each other: if any table cannot be written, none changes;
-- a reconciliation check on the publish asset: PostgreSQL's rows (and a column sum) for the run's
-  partitions equal the lake's (again one step per publish step).
+  the published tables of a day agree with each other: if any table cannot be written, none changes.
+  The step publishes the partitions of its run that no blocking check of the domain held back, leaves
+  the held ones as they were and records them (``held``);
+- a reconciliation check on the publish asset: PostgreSQL's rows (and a column sum) for the partitions
+  the run published equal the lake's (again one step per publish step).
 """
 
 from collections.abc import Sequence
@@ -21,6 +23,7 @@ import psycopg
 
 from gamestats_assets.lib import publisher
 from gamestats_assets.lib.checks import frame_check, keys_valid
+from gamestats_assets.lib.held import HELD_PARTITIONS, held_metadata, held_tag, published_keys, record_holds, run_holds
 from gamestats_assets.lib.lake import PARTITION_COLUMN, FrameStream, partition_values, row_count_metadata
 from gamestats_assets.lib.partitions import partitions_name
 from gamestats_assets.lib.postgres import PostgresResource
@@ -69,32 +72,33 @@ class PublishSpec:
         return dg.AssetKey([self.source.key.path[0], "postgres", publisher.split_table(self.table)[1]])
 
 
-def run_partition_values(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec):
-    """The partition column's values of the partitions this run covers (None when unpartitioned)."""
+def keys_values(spec: PublishSpec, keys: Sequence[str] | None):
+    """The partition column's values of ``keys`` (None when unpartitioned)."""
     if spec.partitions_def is None:
         return None
-    return partition_values(spec.partitions_def, context.partition_keys)
+    return partition_values(spec.partitions_def, keys)
 
 
-def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream,
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream, keys: Sequence[str] | None,
           postgres: PostgresResource) -> int:
-    """Write ``spec``'s rows of this run with its mode; nested in the caller's transaction (a savepoint)."""
+    """Write ``spec``'s rows of partitions ``keys`` with its mode; nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
         return publisher.publish_partitions(
-            conn, spec.table, frame, spec.partition_column, run_partition_values(context, spec),
-            load_slices(context, spec, postgres),
+            conn, spec.table, frame, spec.partition_column, keys_values(spec, keys),
+            load_slices(context, spec, keys, postgres),
         )
     if spec.mode is PublishMode.INSERT_IF_ABSENT:
         return publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
     return publisher.replace_snapshot(conn, spec.table, frame)
 
 
-def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, postgres: PostgresResource) -> SliceCuts | None:
-    """How the run's large partitions of ``spec`` are cut to be loaded over several connections at once: by the
+def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,
+                postgres: PostgresResource) -> SliceCuts | None:
+    """How the large partitions ``keys`` of ``spec`` are cut to be loaded over several connections at once: by the
     first integer key column besides the partition column, into ``GAMESTATS_PUBLISH_CONNECTIONS`` ranges of about
     equal rows (None when the table has no such column or one connection is set)."""
     connections = Settings.from_env().publish_connections
-    scan = context.resources.lake.scan(spec.source, run_keys(context, spec))
+    scan = context.resources.lake.scan(spec.source, keys)
     schema = scan.collect_schema()
     column = next((c for c in spec.key_columns if c != spec.partition_column and c in schema
                    and schema[c].is_integer()), None)
@@ -104,16 +108,26 @@ def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, postgres: 
     return SliceCuts(column, cuts, postgres.connection) if cuts else None
 
 
-def run_keys(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec) -> list[str] | None:
-    """The partition keys of the run (None for an unpartitioned table)."""
-    return context.partition_keys if spec.partitions_def else None
+def publishable(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, domain: str,
+                partitions_def: dg.PartitionsDefinition | None) -> tuple[list[str] | None, dict]:
+    """The partition keys of the run that are published (None when unpartitioned), and the holds of the others:
+    what the run's blocking checks on ``domain``'s tables judged (``held.run_holds``)."""
+    if partitions_def is None:
+        return None, {}
+    holds = run_holds(context.instance, context.run.run_id, domain, context.partition_keys)
+    return published_keys(context.partition_keys, holds), holds
 
 
 def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
     """One step that publishes every table of ``specs`` (one domain, one partitions definition) in ONE
     PostgreSQL transaction: a day's tables change together or not at all, so a failure in any of them
     (a value PostgreSQL refuses, a frame that does not fit its table) leaves every table as it was.
-    A run selecting only some of the tables publishes those, still in one transaction."""
+    A run selecting only some of the tables publishes those, still in one transaction.
+
+    The partitions of the run that a blocking check of the domain held back are left as they were and recorded
+    in ``public.held_partitions`` (in the same transaction, which also clears the partitions published); the
+    run's tag ``gamestats/<domain>_partitions_held`` and the step's metadata name them. The step fails when every
+    partition of its run was held."""
     partitions_def = specs[0].partitions_def
     domain = specs[0].source.key.path[0]
 
@@ -141,21 +155,35 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
     def _publish(context: dg.AssetExecutionContext):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
         postgres: PostgresResource = context.resources.postgres
+        keys, holds = publishable(context, domain, partitions_def)
+        publishing = selected if keys != [] else []
         written = {}
         with postgres.connection() as conn:
             try:
                 with conn.transaction():
-                    for spec in selected:
-                        rows = context.resources.lake.batches(spec.source, run_keys(context, spec))
-                        written[spec.asset_key] = write(conn, context, spec, rows, postgres)
+                    for spec in publishing:
+                        rows = context.resources.lake.batches(spec.source, keys)
+                        written[spec.asset_key] = write(conn, context, spec, rows, keys, postgres)
+                    if keys is not None:
+                        record_holds(conn, domain, [s.table for s in selected], context.partition_keys, holds,
+                                     context.run_id)
             except psycopg.Error as error:
-                failed = selected[len(written)].table
+                failed = publishing[len(written)].table if len(written) < len(publishing) else "public.held_partitions"
                 raise publisher.PublishError(
                     f"{failed} could not be published, so none of {[s.table for s in selected]} changed: {error}"
                 ) from error
+        if holds:
+            context.instance.add_run_tags(context.run_id, {held_tag(domain): str(len(holds))})
+            context.log.warning(f"{len(holds)} of {len(context.partition_keys)} partitions held back, their tables "
+                                f"unchanged: {held_metadata(holds).value}")
+        if keys == []:
+            raise dg.Failure(description=f"Every partition of the run was held back by a blocking check; none of "
+                             f"{[s.table for s in selected]} changed.", metadata={HELD_PARTITIONS: held_metadata(holds)})
+        held = {"partitions_published": len(keys), "partitions_held": len(holds),
+                HELD_PARTITIONS: held_metadata(holds)} if keys is not None else {}
         for key, rows in written.items():
-            partitions = len(context.partition_keys) if context.has_partition_key_range else 0
-            yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions),
+            partitions = len(keys) if context.has_partition_key_range else 0
+            yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions), **held,
                                                                 "rows_written": rows, WORKER_METADATA: step_worker()})
 
     return _publish
@@ -163,7 +191,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
 
 def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
     """One step of checks, one per table of the publish step ``name``: PostgreSQL holds the lake's rows for
-    the run's partitions, the same count and the same ``sum_column`` total."""
+    the partitions the run published (not those held back), the same count and the same ``sum_column`` total."""
+    domain = specs[0].source.key.path[0]
 
     @dg.multi_asset_check(
         name=f"{name}_reconciliation",
@@ -171,29 +200,29 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
             "postgres_matches_lake", asset=spec.asset_key, partitions_def=spec.partitions_def,
             additional_deps=[spec.source.key],
             description=f"{spec.table} holds exactly the lake's rows (and {spec.sum_column or 'no'} total) for the "
-                        "partitions of the run.",
+                        "partitions the run published.",
         ) for spec in specs],
         required_resource_keys={"postgres", "lake"},
         can_subset=True,
     )
     def _reconcile(context: dg.AssetCheckExecutionContext):
         postgres: PostgresResource = context.resources.postgres
+        keys, _ = publishable(context, domain, specs[0].partitions_def)
         with postgres.connection() as conn:
             for spec in specs:
                 if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
                     continue
-                scan = context.resources.lake.scan(spec.source, run_keys(context, spec))
-                yield reconciliation(conn, context, spec, scan)
+                scan = context.resources.lake.scan(spec.source, keys)
+                yield reconciliation(conn, spec, keys, scan)
 
     return _reconcile
 
 
-def reconciliation(conn, context: dg.AssetCheckExecutionContext, spec: PublishSpec,
-                   lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
-    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for the run's partitions,
+def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None, lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for partitions ``keys``,
     counted over a scan of the lake without loading its rows."""
     pg_rows, pg_sum = publisher.partition_totals(
-        conn, spec.table, spec.partition_column, run_partition_values(context, spec), spec.sum_column
+        conn, spec.table, spec.partition_column, keys_values(spec, keys), spec.sum_column
     )
     totals = lake_frame.select(pl.len(), *([pl.col(spec.sum_column).sum()] if spec.sum_column else [])).collect()
     lake_rows = totals.item(0, 0)
