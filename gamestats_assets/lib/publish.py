@@ -177,8 +177,9 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
             context.log.warning(f"{len(holds)} of {len(context.partition_keys)} partitions held back, their tables "
                                 f"unchanged: {held_metadata(holds).value}")
         if keys == []:
-            raise dg.Failure(description=f"Every partition of the run was held back by a blocking check; none of "
-                             f"{[s.table for s in selected]} changed.", metadata={HELD_PARTITIONS: held_metadata(holds)})
+            raise dg.Failure(description="Every partition of the run was held back by a blocking check; none of "
+                             f"{[s.table for s in selected]} changed.",
+                             metadata={HELD_PARTITIONS: held_metadata(holds)})
         held = {"partitions_published": len(keys), "partitions_held": len(holds),
                 HELD_PARTITIONS: held_metadata(holds)} if keys is not None else {}
         for key, rows in written.items():
@@ -218,7 +219,8 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
     return _reconcile
 
 
-def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None, lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
+def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None,
+                   lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
     """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for partitions ``keys``,
     counted over a scan of the lake without loading its rows."""
     pg_rows, pg_sum = publisher.partition_totals(
