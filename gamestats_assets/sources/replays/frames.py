@@ -5,6 +5,12 @@ car that was ever in the game: a player who joins late or leaves early simply ha
 where they were absent, so bots, leavers and joiners need no special case. Units are the game's: unreal
 units (uu) for positions, uu/s for velocities, and boost as the game's byte 0-255, converted to 0-100.
 
+Time: each frame lasts until the next one (``dt``), except where the recording jumps (a goal replay the
+stream skips, a pause): a gap longer than ``RECORDING_GAP`` seconds is not play and lasts nothing. A frame
+is ``live`` unless it falls between a goal and the next kickoff's countdown (the game's state then is the
+one it took at the goal's frame), so countdowns count as live; ``countdown`` marks the kickoff
+countdowns (the game's state while it counts 3-2-1).
+
 Hits are not in the frames: a hit is a frame where the ball's velocity jumps by more than
 ``HIT_VELOCITY_JUMP`` uu/s while a car is within ``HIT_DISTANCE`` uu of it; the nearest car is the hitter.
 """
@@ -27,16 +33,22 @@ frame at 30 fps, a bounce changes one component, which the distance rule filters
 HIT_DISTANCE = 300.0
 """uu between ball and car centres within which a car can have touched the ball (ball radius 93 uu plus a
 car's half-length and the distance covered in one frame at supersonic speed)."""
+RECORDING_GAP = 1.0
+"""Seconds between two frames beyond which the recording jumped (the stream records ~30 frames a second)."""
 BOOST_BYTE_MAX = 255.0
 SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
 
-BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32,
+BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32, "state": pl.Int32,
+               "counting": pl.Int32,
                "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
                "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64}
 CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "team": pl.Int8,
               "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
-              "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64}
+              "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64,
+              "boosting": pl.Boolean, "powerslide": pl.Boolean, "sleeping": pl.Boolean}
+PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64}
+DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
 
 
 @dataclass(frozen=True)
@@ -45,14 +57,17 @@ class ReplayFrames:
 
     header: ReplayHeader
     ball: pl.DataFrame
-    """One row per frame: ``frame, time, seconds_remaining, x, y, z, vx, vy, vz`` (velocity null while
-    the ball sleeps before kickoff)."""
+    """One row per frame: ``frame, time, seconds_remaining, state, x, y, z, vx, vy, vz`` (velocity null
+    while the ball sleeps before kickoff), ``dt``, ``live`` and ``countdown``."""
     cars: pl.DataFrame
-    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100)."""
+    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100),
+    ``boosting``, ``powerslide`` (handbrake held), ``sleeping`` (a demolished car's body rests)."""
     hits: pl.DataFrame
     """One row per detected touch: ``frame, time, player_id, team, ball_x, ball_y, ball_z``."""
     pickups: pl.DataFrame
-    """One row per boost pad picked up: ``frame, player_id, pad_amount`` (12 small, 100 big)."""
+    """One row per boost pad picked up: ``frame, player_id, pad_amount`` (12 small, 100 big), ``pad_y``."""
+    demos: pl.DataFrame
+    """One row per demolition: ``frame, attacker, victim`` (player ids)."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
@@ -71,15 +86,22 @@ def _vector(body: dict[str, Any], key: str) -> tuple[float | None, float | None,
     return (value["x"], value["y"], value["z"]) if value else (None, None, None)
 
 
-def _ball_table(frames_data: dict[str, Any]) -> pl.DataFrame:
+def _ball_table(frames_data: dict[str, Any], goal_frames: list[int]) -> pl.DataFrame:
     metadata = frames_data["metadata_frames"]
     rows = []
     for index, (state, meta) in enumerate(zip(frames_data["ball_data"]["frames"], metadata, strict=False)):
         body = (state.get("Data") or {}).get("rigid_body") if isinstance(state, dict) else None
         location = _vector(body, "location") if body else (None, None, None)
         velocity = _vector(body, "linear_velocity") if body else (None, None, None)
-        rows.append((index, meta["time"], meta["seconds_remaining"], *location, *velocity))
-    return pl.DataFrame(rows, schema=BALL_SCHEMA, orient="row")
+        rows.append((index, meta["time"], meta["seconds_remaining"], meta.get("replicated_game_state_name"),
+                     meta.get("replicated_game_state_time_remaining") or 0, *location, *velocity))
+    ball = pl.DataFrame(rows, schema=BALL_SCHEMA, orient="row")
+    after_goal = set(ball.filter(pl.col("frame").is_in(goal_frames))["state"].drop_nulls())
+    counting = set(ball.filter(pl.col("counting") > 0)["state"].drop_nulls()) - after_goal
+    step = pl.col("time").shift(-1) - pl.col("time")
+    return ball.with_columns(dt=pl.when(step <= RECORDING_GAP).then(step).otherwise(0.0).clip(0.0).fill_null(0.0),
+                             live=~pl.col("state").is_in(list(after_goal)).fill_null(False),
+                             countdown=pl.col("state").is_in(list(counting)).fill_null(False)).drop("counting")
 
 
 def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFrame, dict[str, str]]:
@@ -99,19 +121,39 @@ def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFr
             body = data["rigid_body"]
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
-                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX))
+                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX, bool(data.get("boost_active")),
+                         bool(data.get("powerslide_active")), bool(body.get("sleeping"))))
     return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
 
 
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
-    """Boost pads picked up by a car the frames know, with the pad's amount."""
-    amounts = {pad["pad_id"]: BIG_PAD if pad["size"] == "Big" else SMALL_PAD for pad in data["boost_pads"]}
-    rows = [(event["frame"], ids[key], amounts.get(event["pad_id"], SMALL_PAD))
-            for event in data["boost_pad_events"]
-            if "PickedUp" in event["kind"] and event.get("player")
-            and (key := json.dumps(event["player"], sort_keys=True)) in ids]
-    return pl.DataFrame(rows, schema={"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64},
-                        orient="row")
+    """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
+    picker's when the pad is unknown). The stream can repeat a pickup: a pad's pickups are numbered, and a
+    number seen again is the same pickup."""
+    pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
+            for pad in data["boost_pads"]}
+    rows = []
+    seen: set[tuple[str, object]] = set()
+    for event in data["boost_pad_events"]:
+        key = json.dumps(event.get("player"), sort_keys=True)
+        if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"] or key not in ids:
+            continue
+        pickup = (event["pad_id"], event["kind"]["PickedUp"].get("sequence"))
+        if pickup in seen:
+            continue
+        seen.add(pickup)
+        amount, y = pads.get(event["pad_id"], (SMALL_PAD, None))
+        rows.append((event["frame"], ids[key], amount,
+                     y if y is not None else (event.get("player_position") or {}).get("y")))
+    return pl.DataFrame(rows, schema=PICKUP_SCHEMA, orient="row")
+
+
+def _demo_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
+    """Demolitions between cars the frames know."""
+    rows = [(demo["frame"], ids[attacker], ids[victim]) for demo in data.get("demolish_infos") or []
+            if (attacker := json.dumps(demo.get("attacker"), sort_keys=True)) in ids
+            and (victim := json.dumps(demo.get("victim"), sort_keys=True)) in ids]
+    return pl.DataFrame(rows, schema=DEMO_SCHEMA, orient="row")
 
 
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
@@ -150,7 +192,7 @@ def read_frames(path: Path) -> ReplayFrames:
         raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
     header = header_from_meta(data["meta"])
     humans = {p.name for p in header.players if not p.is_bot}
-    ball = _ball_table(data["frame_data"])
+    ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], humans)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
-                        pickups=_pickup_table(data, ids))
+                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids))
