@@ -1,4 +1,5 @@
-"""Checks between the l2m layers; the ones that guard the publish are blocking."""
+"""Checks between the l2m layers; the ones that guard the publish are blocking, and judge each day of the run on
+its own: a day that fails is held back from publishing while the others publish."""
 
 import datetime as dt
 
@@ -12,6 +13,7 @@ from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
+    judged_by_partition,
     quarantine_check,
     reject_share_checks,
     row_count_between,
@@ -23,31 +25,33 @@ farmers_detected = TABLE_ASSETS["std/farmers_detected"]
 l2m_active = TABLE_ASSETS["cons/l2m_active"]
 l2m_recharge = TABLE_ASSETS["cons/l2m_recharge"]
 l2m_daily_kpis = TABLE_ASSETS["cons/l2m_daily_kpis"]
+DAILY = l2m_daily_kpis.partitions_def
 ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
 
 
 @dg.asset_check(asset=l2m_recharge, name="recharge_totals_equal_etl", blocking=True,
                 partitions_def=l2m_recharge.partitions_def, additional_ins={"etl_recharge": dg.AssetIn(ETL["recharge"].key)})
-def recharge_totals_equal_etl(l2m_recharge: pl.DataFrame, etl_recharge: pl.DataFrame) -> dg.AssetCheckResult:
+def recharge_totals_equal_etl(context: dg.AssetCheckExecutionContext, l2m_recharge: pl.DataFrame,
+                              etl_recharge: pl.DataFrame) -> dg.AssetCheckResult:
     """CONS l2m_recharge holds every ETL payment and the same USD revenue (to a billionth of the total)."""
-    numbers = checks.recharge_reconciliation(etl_recharge, l2m_recharge)
-    return dg.AssetCheckResult(
-        passed=numbers["payment_gap"] == 0 and numbers["revenue_gap_usd"] <= numbers["revenue_tolerance_usd"],
-        metadata=numbers,
-    )
+    def rule(cons: pl.DataFrame, etl: pl.DataFrame) -> Outcome:
+        numbers = checks.recharge_reconciliation(etl, cons)
+        return Outcome(passed=numbers["payment_gap"] == 0
+                       and numbers["revenue_gap_usd"] <= numbers["revenue_tolerance_usd"], metadata=numbers)
+
+    return judged_by_partition(context, rule, [(l2m_recharge, "date"), (etl_recharge, "date")], DAILY)
 
 
 @dg.asset_check(asset=l2m_daily_kpis, name="dau_equals_std_active_users", blocking=True,
                 partitions_def=l2m_daily_kpis.partitions_def, additional_ins={"std_active": dg.AssetIn(std_active.key)})
-def dau_equals_std_active_users(l2m_daily_kpis: pl.DataFrame, std_active: pl.DataFrame) -> dg.AssetCheckResult:
+def dau_equals_std_active_users(context: dg.AssetCheckExecutionContext, l2m_daily_kpis: pl.DataFrame,
+                                std_active: pl.DataFrame) -> dg.AssetCheckResult:
     """Each day, DAU summed over countries and servers equals the distinct users of STD active."""
-    per_day = [
-        checks.dau_reconciliation(std_active.filter(pl.col("date") == day), l2m_daily_kpis.filter(pl.col("date") == day))
-        for day in std_active["date"].unique().sort()
-    ]
-    numbers = {name: sum(day[name] for day in per_day) for name in ("std_active_users", "kpi_dau")}
-    days_off = sum(1 for day in per_day if day["gap"] != 0)
-    return dg.AssetCheckResult(passed=days_off == 0, metadata={**numbers, "days_with_a_gap": days_off})
+    def rule(kpis: pl.DataFrame, active: pl.DataFrame) -> Outcome:
+        numbers = checks.dau_reconciliation(active, kpis)
+        return Outcome(passed=numbers["gap"] == 0, metadata=numbers)
+
+    return judged_by_partition(context, rule, [(l2m_daily_kpis, "date"), (std_active, "date")], DAILY)
 
 
 TRAILING_WEEK = dg.TimeWindowPartitionMapping(start_offset=-7, end_offset=-1, allow_nonexistent_upstream_partitions=True)

@@ -1,5 +1,5 @@
-"""Checks of the pubg tables; those whose failure would serve a wrong row are blocking (they stop the
-publish of the run)."""
+"""Checks of the pubg tables; those whose failure would serve a wrong row are blocking: they judge each match
+of the run on its own, and a match that fails is held back from publishing while the others publish."""
 
 import json
 
@@ -8,13 +8,25 @@ import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg.transforms import quality, tournament
-from gamestats_assets.lib.checks import quarantine_check
-from gamestats_assets.lib.partitions import every_partition
+from gamestats_assets.lib.checks import Outcome, judged_by_partition, quarantine_check
 from gamestats_assets.lib.resources import PlatformResource
 
 MATCH = pubg.MATCH_TABLE_ASSETS
 TRUTH_FLOOR = 0.9
 """Planted killsteals: precision and recall must both reach this on synthetic data."""
+
+
+def by_match(context: dg.AssetCheckExecutionContext, rule, *frames: pl.DataFrame) -> dg.AssetCheckResult:
+    """``rule`` judged match by match on ``frames`` (``judged_by_partition``)."""
+    return judged_by_partition(context, rule, [(frame, "match_id") for frame in frames], pubg.pubg_match_partitions)
+
+
+def telemetry_agrees(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
+                     event_counts: pl.DataFrame) -> Outcome:
+    numbers = quality.telemetry_agreement(advanced_stats, participants, event_counts)
+    return Outcome(passed=numbers["matches_disagreeing"] == 0, metadata=numbers, reason=(
+        f"telemetry disagrees with the match object: {numbers['lowest_agreeing_share']:.0%} of the active players "
+        f"agree ({numbers['kill_mismatches']} kill and {numbers['damage_mismatches']} damage mismatches)"))
 
 
 @dg.asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object", blocking=True,
@@ -23,48 +35,64 @@ TRUTH_FLOOR = 0.9
                                 "event_counts": dg.AssetIn(pubg.etl("telemetry_event_counts"))},
                 description="Per player, telemetry kills and damage to other teams agree with the match object's "
                 f"kills and damageDealt ({quality.TOLERANCE_TEXT}); a match below that serves wrong telemetry "
-                "columns, so its run publishes nothing.")
-def telemetry_agrees_with_match_object(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
-                                       event_counts: pl.DataFrame) -> dg.AssetCheckResult:
-    numbers = quality.telemetry_agreement(advanced_stats, participants, event_counts)
-    return dg.AssetCheckResult(passed=numbers["matches_disagreeing"] == 0, metadata=numbers)
+                "columns, so it is held back from publishing.")
+def telemetry_agrees_with_match_object(context: dg.AssetCheckExecutionContext, advanced_stats: pl.DataFrame,
+                                       participants: pl.DataFrame, event_counts: pl.DataFrame) -> dg.AssetCheckResult:
+    return by_match(context, telemetry_agrees, advanced_stats, participants, event_counts)
+
+
+def killsteals_within_kills(advanced_stats: pl.DataFrame) -> Outcome:
+    over = advanced_stats.filter(pl.col("killsteals") > pl.col("telemetry_kills")).height
+    return Outcome(passed=over == 0, metadata={"players": advanced_stats.height, "players_over": over})
 
 
 @dg.asset_check(asset=MATCH["advanced_stats"], name="killsteals_at_most_kills", blocking=True,
                 partitions_def=pubg.pubg_match_partitions,
                 description="No player has more killsteals than kills.")
-def killsteals_at_most_kills(advanced_stats: pl.DataFrame) -> dg.AssetCheckResult:
-    over = advanced_stats.filter(pl.col("killsteals") > pl.col("telemetry_kills")).height
-    return dg.AssetCheckResult(passed=over == 0, metadata={"players": advanced_stats.height, "players_over": over})
+def killsteals_at_most_kills(context: dg.AssetCheckExecutionContext,
+                             advanced_stats: pl.DataFrame) -> dg.AssetCheckResult:
+    return by_match(context, killsteals_within_kills, advanced_stats)
 
 
 @dg.asset_check(asset=MATCH["player_match_weapon_distribution"], name="distribution_sums_to_player_totals",
                 blocking=True, partitions_def=pubg.pubg_match_partitions,
                 additional_ins={"advanced": dg.AssetIn(pubg.cons("advanced_stats"))},
                 description="Each player's kills, knocks and damage by weapon category sum to their totals.")
-def distribution_sums_to_player_totals(player_match_weapon_distribution: pl.DataFrame,
+def distribution_sums_to_player_totals(context: dg.AssetCheckExecutionContext,
+                                       player_match_weapon_distribution: pl.DataFrame,
                                        advanced: pl.DataFrame) -> dg.AssetCheckResult:
-    numbers = quality.distribution_totals(player_match_weapon_distribution, advanced)
-    return dg.AssetCheckResult(passed=numbers["players_off"] == 0, metadata=numbers)
+    def rule(distribution: pl.DataFrame, totals: pl.DataFrame) -> Outcome:
+        numbers = quality.distribution_totals(distribution, totals)
+        return Outcome(passed=numbers["players_off"] == 0, metadata=numbers)
+
+    return by_match(context, rule, player_match_weapon_distribution, advanced)
 
 
 @dg.asset_check(asset=MATCH["match_summaries"], name="match_ids_in_matches", blocking=True,
                 partitions_def=pubg.pubg_match_partitions,
                 additional_ins={"matches": dg.AssetIn(pubg.etl("matches"))},
                 description="Every match_summaries.match_id is in matches.")
-def match_ids_in_matches(match_summaries: pl.DataFrame, matches: pl.DataFrame) -> dg.AssetCheckResult:
-    orphans = match_summaries.filter(~pl.col("match_id").is_in(matches["match_id"].implode()))["match_id"].unique()
-    return dg.AssetCheckResult(passed=orphans.len() == 0, metadata={"orphan_matches": orphans.len()})
+def match_ids_in_matches(context: dg.AssetCheckExecutionContext, match_summaries: pl.DataFrame,
+                         matches: pl.DataFrame) -> dg.AssetCheckResult:
+    def rule(summaries: pl.DataFrame, known: pl.DataFrame) -> Outcome:
+        orphans = summaries.filter(~pl.col("match_id").is_in(known["match_id"].implode()))["match_id"].unique()
+        return Outcome(passed=orphans.len() == 0, metadata={"orphan_matches": orphans.len()})
+
+    return by_match(context, rule, match_summaries, matches)
 
 
 @dg.asset_check(asset=MATCH["match_summaries"], name="placement_is_roster_rank", blocking=True,
                 partitions_def=pubg.pubg_match_partitions,
                 additional_ins={"rosters": dg.AssetIn(pubg.etl("rosters"))},
                 description="Each team's placement is its roster's rank, the same for all its players.")
-def placement_is_roster_rank(match_summaries: pl.DataFrame, rosters: pl.DataFrame) -> dg.AssetCheckResult:
-    numbers = quality.placements_match_rosters(match_summaries, rosters)
-    return dg.AssetCheckResult(passed=numbers["wrong_placements"] == 0 and numbers["teams_with_two_placements"] == 0,
-                               metadata=numbers)
+def placement_is_roster_rank(context: dg.AssetCheckExecutionContext, match_summaries: pl.DataFrame,
+                             rosters: pl.DataFrame) -> dg.AssetCheckResult:
+    def rule(summaries: pl.DataFrame, teams: pl.DataFrame) -> Outcome:
+        numbers = quality.placements_match_rosters(summaries, teams)
+        return Outcome(passed=numbers["wrong_placements"] == 0 and numbers["teams_with_two_placements"] == 0,
+                       metadata=numbers)
+
+    return by_match(context, rule, match_summaries, rosters)
 
 
 @dg.asset_check(asset=MATCH["match_summaries"], name="matches_without_telemetry",
@@ -100,14 +128,13 @@ def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
-@dg.asset_check(asset=pubg.team_match_results, name="slots_confirmed_once", blocking=True,
-                additional_ins={"match_context": every_partition(pubg.cons("tournament_match_context"))},
-                description="No schedule slot is confirmed by two tournament matches (each would count in the "
-                "standings): an override in pubg.tournament_match_overrides settles which one was played for it.")
-def slots_confirmed_once(team_match_results: pl.DataFrame, match_context: pl.DataFrame) -> dg.AssetCheckResult:
-    twice = tournament.slots_confirmed_twice(match_context)
+@dg.asset_check(asset=pubg.team_match_results, name="slots_scored_once", blocking=True,
+                description="No schedule slot counts two matches in the standings: a slot played again counts its "
+                "remake only (tournament_match_outcomes).")
+def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
+    twice = tournament.slots_scored_twice(team_match_results)
     return dg.AssetCheckResult(passed=twice.height == 0, metadata={
-        "slots_confirmed_twice": twice.height,
+        "slots_scored_twice": twice.height,
         "slots": "; ".join(f"{slot}: {ids}" for slot, ids in twice.iter_rows()),
     })
 
@@ -115,5 +142,5 @@ def slots_confirmed_once(team_match_results: pl.DataFrame, match_context: pl.Dat
 CHECKS = [
     telemetry_agrees_with_match_object, killsteals_at_most_kills, distribution_sums_to_player_totals,
     match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry, planted_killsteals_found,
-    weapon_ids_in_other, slots_confirmed_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
 ]

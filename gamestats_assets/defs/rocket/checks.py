@@ -21,8 +21,8 @@ from gamestats_assets.defs.rocket.assets import (
     training_packs,
 )
 from gamestats_assets.defs.rocket.transforms import skills
-from gamestats_assets.lib.checks import frame_check, quarantine_check, values_between
-from gamestats_assets.lib.partitions import every_partition
+from gamestats_assets.lib.checks import Outcome, frame_check, judged_by_partition, quarantine_check, values_between
+from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.stats import wilson_interval
 
 TRUTH_FLOOR = 0.8
@@ -56,11 +56,14 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
 
 @dg.asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
                 partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
-def stats_reference_published_matches(player_stats: pl.DataFrame, matches: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every ``player_stats.match_id`` is a match of ``matches``."""
-    orphans = player_stats.join(matches, on="match_id", how="anti")
-    return dg.AssetCheckResult(passed=orphans.height == 0,
-                               metadata={"rows": player_stats.height, "orphan_rows": orphans.height})
+def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.DataFrame,
+                                      matches: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every ``player_stats.match_id`` is a match of ``matches`` (judged day by day)."""
+    def rule(stats: pl.DataFrame, known: pl.DataFrame) -> Outcome:
+        orphans = stats.join(known, on="match_id", how="anti")
+        return Outcome(passed=orphans.height == 0, metadata={"rows": stats.height, "orphan_rows": orphans.height})
+
+    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], daily_partitions)
 
 
 @dg.asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
