@@ -1,0 +1,87 @@
+"""ballchasing's ``positioning`` stat group computed from a replay's frames, per player.
+
+ballchasing's definitions, read on the frames the player's car was on the pitch (``movement.on_pitch``),
+with ``y`` seen from the player's own goal (team 0 defends y < 0):
+- thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
+- behind the ball: between the ball and the own goal (in front otherwise);
+- most back / most forward (along the pitch), closest to / farthest from the ball: among the team's
+  cars while the whole team is on the pitch (none of them demolished);
+- ``avg_distance_to_ball``: time-weighted mean distance to the ball out of kickoff countdowns (where every
+  car waits at its spot); ``avg_distance_to_mates``: to the teammates on the pitch at that moment;
+- ``percent_*``: each time's share of the player's time on the pitch; most back / forward and closest /
+  farthest: of the game's live time (``boost``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from gamestats_assets.sources.replays.frames import ReplayFrames
+from gamestats_assets.sources.replays.movement import on_pitch
+
+PITCH_LENGTH = 10240.0
+THIRD_EDGE = PITCH_LENGTH / 6
+
+
+def _placed(frames: ReplayFrames) -> pl.DataFrame:
+    """Cars on the pitch with own-goal-relative ``y``, distance to the ball, and their order in the team."""
+    own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
+    ball = frames.ball.select("frame", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
+    return (
+        on_pitch(frames).join(ball, on="frame")
+        .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own,
+                      to_ball=((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
+                               + (pl.col("z") - pl.col("bz")) ** 2).sqrt())
+        .with_columns(mates=pl.len().over("frame", "team"),
+                      forward=pl.col("y_own").rank("ordinal", descending=True).over("frame", "team"),
+                      nearest=pl.col("to_ball").rank("ordinal").over("frame", "team"))
+    )
+
+
+def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
+    """Per player: time-weighted mean distance to the teammates on the pitch."""
+    cars = placed.select("frame", "dt", "player_id", "team", "x", "y", "z")
+    pairs = cars.join(cars.select("frame", "team", pl.col("player_id").alias("mate"), pl.col("x").alias("mx"),
+                                  pl.col("y").alias("my"), pl.col("z").alias("mz")), on=["frame", "team"])
+    return (
+        pairs.filter(pl.col("player_id") != pl.col("mate"))
+        .with_columns(d=((pl.col("x") - pl.col("mx")) ** 2 + (pl.col("y") - pl.col("my")) ** 2
+                         + (pl.col("z") - pl.col("mz")) ** 2).sqrt())
+        .group_by("frame", "player_id").agg(pl.col("dt").first(), pl.col("d").mean())
+        .group_by("player_id").agg(avg_distance_to_mates=(pl.col("d") * pl.col("dt")).sum() / pl.col("dt").sum())
+    )
+
+
+def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
+    """One row per player who had a car: ballchasing's positioning stats (its column names)."""
+    placed = _placed(frames)
+    dt, y = pl.col("dt"), pl.col("y_own")
+    whole = pl.col("mates") == max(frames.header.team_size, 2)
+    times = {
+        "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
+        "time_neutral_third": dt.filter(y.abs() <= THIRD_EDGE).sum(),
+        "time_offensive_third": dt.filter(y > THIRD_EDGE).sum(),
+        "time_defensive_half": dt.filter(y < 0).sum(),
+        "time_offensive_half": dt.filter(y >= 0).sum(),
+        "time_behind_ball": dt.filter(y < pl.col("ball_y_own")).sum(),
+        "time_infront_ball": dt.filter(y >= pl.col("ball_y_own")).sum(),
+        "time_most_back": dt.filter(whole & (pl.col("forward") == pl.col("mates"))).sum(),
+        "time_most_forward": dt.filter(whole & (pl.col("forward") == 1)).sum(),
+        "time_closest_to_ball": dt.filter(whole & (pl.col("nearest") == 1)).sum(),
+        "time_farthest_from_ball": dt.filter(whole & (pl.col("nearest") == pl.col("mates"))).sum(),
+    }
+    live = pl.lit(frames.ball.filter("live")["dt"].sum())
+    over = {name: live for name in ("time_most_back", "time_most_forward", "time_closest_to_ball",
+                                    "time_farthest_from_ball")}
+    return (
+        placed.group_by("player_id").agg(
+            tracked=dt.sum(),
+            avg_distance_to_ball=(pl.col("to_ball") * dt).filter(~pl.col("countdown")).sum()
+            / dt.filter(~pl.col("countdown")).sum(),
+            **times,
+        )
+        .join(_to_mates(placed), on="player_id", how="left")
+        .with_columns(**{name.replace("time_", "percent_"): 100 * pl.col(name) / over.get(name, pl.col("tracked"))
+                         for name in times})
+        .drop("tracked")
+    )
