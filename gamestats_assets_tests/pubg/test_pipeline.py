@@ -102,10 +102,17 @@ def test_matches_runs_and_publishes_every_table(built):
     assert found_by == {"landing": 1, "tournament": 3}
     for table in ("match_summaries", "player_match_weapon_distribution", "player_advanced_career_stats",
                   "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
-                  "tournament_team_standings_history", "team_leaderboards", "player_leaderboards"):
+                  "tournament_match_outcomes", "tournament_team_standings_history", "team_leaderboards",
+                  "player_leaderboards"):
         assert rows(url, f"SELECT count(*) FROM pubg.{table}")[0][0] > 0, table
     statuses = dict(rows(url, "SELECT status, count(*) FROM pubg.tournament_matches GROUP BY status"))
     assert statuses == {"confirmed": 1, "remake_candidate": 2}
+    assert rows(url, "SELECT status, scored, count(*) FROM pubg.tournament_match_outcomes GROUP BY 1, 2 "
+                     "ORDER BY 1") == [("confirmed", True, 1), ("remade", False, 1), ("remake_candidate", False, 1)]
+    [(remake, original)] = rows(url, "SELECT match_id, original_match_id FROM pubg.tournament_match_outcomes "
+                                     "WHERE is_remake")
+    assert rows(url, "SELECT match_id, status, attempts, original_match_id FROM pubg.tournament_scheduled_matches"
+                ) == [(remake, "remade", 2, original)]
     [(late, reason)] = rows(url, "SELECT match_id, reason FROM pubg.tournament_match_overrides")
     assert rows(url, "SELECT status, overridden FROM pubg.tournament_matches WHERE match_id = %s", late) == [
         ("confirmed", True)] and "late" in reason

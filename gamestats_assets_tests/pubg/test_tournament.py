@@ -14,6 +14,7 @@ def lobby_frames(plans, discovered_by="tournament"):
     matches, participants, rosters = [], [], []
     for plan in plans:
         matches.append({"match_id": plan.match_id, "created_at": plan.created_at, "map_name": plan.map_name,
+                        "match_type": "custom" if plan.custom else "official", "is_custom_match": plan.custom,
                         "discovered_by": discovered_by})
         for rank, team in enumerate(plan.teams, start=1):
             rosters.append({"match_id": plan.match_id, "roster_id": f"r{rank}", "rank": rank})
@@ -72,30 +73,38 @@ def test_only_a_tournament_discovered_match_gets_a_context_each_on_its_own(seaso
     assert alone.equals(together)
 
 
-def test_a_second_match_for_one_slot_is_flagged_until_an_override_settles_it(season):
-    built = season[0]
+def test_a_slot_played_again_counts_its_remake_only_and_an_override_can_settle_it_otherwise(season):
+    built, _, players, rounds, schedule = season
     scheduled = next(plan for plan in built.plans if plan.kind == "scheduled")
     restarted = MatchPlan("restarted", scheduled.created_at + dt.timedelta(minutes=10), scheduled.map_name,
-                          scheduled.teams)
+                          scheduled.teams, custom=True)
     context = context_of(season, [scheduled, restarted])
     assert context["status"].to_list() == ["confirmed", "confirmed"]
-    [twice] = tournament.slots_confirmed_twice(context).rows()
-    assert twice == (context["slot_id"][0], ", ".join(sorted([scheduled.match_id, "restarted"])))
-    aborted = pl.DataFrame([{"match_id": scheduled.match_id, "status": "remake_candidate",
-                             "is_tournament_match": False, "reason": "restarted after a server crash"}])
-    settled = context_of(season, [scheduled, restarted], aborted)
-    assert tournament.slots_confirmed_twice(settled).height == 0
-    schedule = season[4]
-    matches, _, _ = lobby_frames([scheduled, restarted])
-    slots = tournament.scheduled_matches(schedule, settled, matches).filter(pl.col("match_id").is_not_null())
-    assert slots["match_id"].to_list() == ["restarted"]
+    matches, participants, rosters = lobby_frames([scheduled, restarted])
+    outcomes = tournament.match_outcomes(context, matches).sort("attempt")
+    assert outcomes.select("match_id", "status", "scored", "attempt", "is_remake", "original_match_id").rows() == [
+        (scheduled.match_id, "remade", False, 1, False, None),
+        ("restarted", "confirmed", True, 2, True, scheduled.match_id)]
+    results = leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
+    assert set(results["match_id"]) == {"restarted"} and tournament.slots_scored_twice(results).height == 0
+    slot = tournament.scheduled_matches(schedule, outcomes, rounds).filter(pl.col("match_id").is_not_null())
+    assert slot.select("match_id", "status", "attempts", "is_remake", "original_match_id").rows() == [
+        ("restarted", "remade", 2, True, scheduled.match_id)]
+
+    aborted = pl.DataFrame([{"match_id": "restarted", "status": "remake_candidate",
+                             "is_tournament_match": False, "reason": "a test lobby"}])
+    settled = tournament.match_outcomes(context_of(season, [scheduled, restarted], aborted), matches)
+    assert settled.filter(pl.col("scored"))["match_id"].to_list() == [scheduled.match_id]
+    assert settled.filter(pl.col("match_id") == "restarted")["status"].to_list() == ["remake_candidate"]
 
 
 def test_a_match_off_schedule_is_unscheduled_and_an_override_wins(season):
     built = season[0]
     scheduled = next(plan for plan in built.plans if plan.kind == "scheduled")
-    late = MatchPlan("late-1", scheduled.created_at + dt.timedelta(hours=2), scheduled.map_name, scheduled.teams)
-    other_day = MatchPlan("other-day", scheduled.created_at + dt.timedelta(days=30), scheduled.map_name, scheduled.teams)
+    late = MatchPlan("late-1", scheduled.created_at + dt.timedelta(hours=2), scheduled.map_name, scheduled.teams,
+                     custom=True)
+    other_day = MatchPlan("other-day", scheduled.created_at + dt.timedelta(days=30), scheduled.map_name,
+                          scheduled.teams, custom=True)
     context = context_of(season, [late, other_day])
     assert context["status"].to_list() == ["unscheduled", "unscheduled"]
     assert context.sort("match_id")["round_id"].to_list() == [built.rounds[0]["round_id"], None]
@@ -111,7 +120,8 @@ def test_leaderboards_and_standings(season):
     built, _, players, rounds, schedule = season
     context = context_of(season, built.plans, organiser_overrides(built))
     matches, participants, rosters = lobby_frames(built.plans)
-    results = leaderboards.team_match_results(context, matches, participants, rosters, players)
+    outcomes = tournament.match_outcomes(context, matches)
+    results = leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
     confirmed = context.filter(pl.col("status") == "confirmed").height
     assert results["match_id"].n_unique() == confirmed == 8
     first = results.filter(pl.col("placement") == 1).row(0, named=True)
@@ -129,5 +139,5 @@ def test_leaderboards_and_standings(season):
     history = leaderboards.standings_history(results)
     assert history.filter(pl.col("division_id") == "Pro")["round_id"].n_unique() == 2
     assert history.filter(pl.col("round_id") == built.rounds[0]["round_id"])["rank_change"].null_count() > 0
-    scheduled_table = tournament.scheduled_matches(schedule, context, matches)
+    scheduled_table = tournament.scheduled_matches(schedule, outcomes, rounds)
     assert scheduled_table.height == schedule.height and scheduled_table["match_id"].null_count() == 0

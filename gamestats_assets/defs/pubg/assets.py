@@ -402,7 +402,7 @@ def tournament_definitions(platform: PlatformResource) -> list[dict]:
 
 TOURNAMENT_FRAMES = {
     "tournament_players": (tournament.roster_frame, "one row per season and player (season_id, account_id)"),
-    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id)"),
+    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id) with its time window"),
     "tournament_schedule": (tournament.schedule_frame, "one row per scheduled match slot (slot_id)"),
 }
 
@@ -435,8 +435,8 @@ TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain) for name, (
 def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
                              participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
     """The tournament context of each match the tournament discovery found first, assigned while the match is
-    processed: one row per match_id with tournament players (season, division, group, round, slot, status,
-    whether it counts). The rules are those of ``transforms.tournament.match_context`` over the organisers'
+    processed: one row per match_id with tournament players (season, division, group, round, slot, status
+    and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those of ``transforms.tournament.match_context`` over the organisers'
     files in landing/pubg/tournament/ as they are now; the rows of PostgreSQL
     ``pubg.tournament_match_overrides`` for the match win, applied on the match's next run."""
     with postgres.connection() as conn:
@@ -449,25 +449,36 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
+@lake_asset(DOMAIN, "cons", "tournament_match_outcomes",
+            ins={"match_context": every_partition(cons("tournament_match_context")),
+                 "matches": every_partition(etl("matches"))})
+def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
+    """Whether each match with a tournament context counts in the standings, once every match of its slot is
+    known: one row per match_id with its slot attempt, ``is_remake`` and ``original_match_id`` (a slot
+    played again counts its remake only), the final status (``remade``, ``remake_failed`` or the context's)
+    and the reason (see ``transforms.tournament.match_outcomes``)."""
+    return tournament.match_outcomes(match_context, matches)
+
+
 @lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
             ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
-                 "match_context": every_partition(cons("tournament_match_context")),
-                 "matches": every_partition(etl("matches"))})
-def tournament_scheduled_matches(schedule: pl.DataFrame, match_context: pl.DataFrame,
-                                 matches: pl.DataFrame) -> pl.DataFrame:
-    """Every schedule slot with the match that confirmed it: one row per slot_id (status pending until one
-    did)."""
-    return tournament.scheduled_matches(schedule, match_context, matches)
+                 "outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
+                 "rounds": dg.AssetIn(cons("tournament_rounds"))})
+def tournament_scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
+    """Every schedule slot with the match that counts for it: one row per slot_id (status pending until one
+    is played; remade, remake_pending or remake_failed when the slot was played again)."""
+    return tournament.scheduled_matches(schedule, outcomes, rounds)
 
 
 @lake_asset(DOMAIN, "cons", "team_match_results",
-            ins={"match_context": every_partition(cons("tournament_match_context")),
+            ins={"outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
                  "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
                  "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
-def team_match_results(match_context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
+def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
                        rosters: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
-    """Each tournament match's teams with placement, kills and points: one row per (match_id, team_name)."""
-    return leaderboards.team_match_results(match_context, matches, participants, rosters, players)
+    """Each scored tournament match's teams with placement, kills and points: one row per (match_id,
+    team_name)."""
+    return leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
 
 
 @lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))})
@@ -514,6 +525,7 @@ def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
 ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
     player_backfill_status,
-    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_scheduled_matches, team_match_results,
+    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_match_outcomes,
+    tournament_scheduled_matches, team_match_results,
     team_leaderboards, tournament_team_standings_history, player_leaderboards, player_advanced_career_stats,
 ]

@@ -27,6 +27,7 @@ SPECS = [
     spec(pubg.TOURNAMENT_FRAME_ASSETS["tournament_rounds"], "tournament_rounds", ("season_id", "round_id"), SNAPSHOT),
     spec(pubg.tournament_scheduled_matches, "tournament_scheduled_matches", ("slot_id",), SNAPSHOT),
     spec(pubg.tournament_match_context, "tournament_matches", ("match_id",)),
+    spec(pubg.tournament_match_outcomes, "tournament_match_outcomes", ("match_id",), SNAPSHOT),
     spec(pubg.tournament_team_standings_history, "tournament_team_standings_history",
          ("season_id", "division_id", "group_id", "round_id", "team_name"), SNAPSHOT, "points"),
     spec(pubg.team_leaderboards, "team_leaderboards",

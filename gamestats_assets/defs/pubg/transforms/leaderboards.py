@@ -2,7 +2,7 @@
 
 Points table: the PUBG Esports standard scoring (PUBG Global Championship and PUBG Nations Cup since
 2021): placement points 1st 10, 2nd 6, 3rd 5, 4th 4, 5th 3, 6th 2, 7th and 8th 1, 9th and below 0, plus
-1 point per kill. Only tournament matches (``is_tournament_match``) count.
+1 point per kill. Only scored tournament matches count (``transforms.tournament.match_outcomes``).
 """
 
 from __future__ import annotations
@@ -29,14 +29,15 @@ def placement_points(placement: pl.Expr) -> pl.Expr:
     return placement.replace_strict(PLACEMENT_POINTS, default=0, return_dtype=pl.Int64)
 
 
-def team_match_results(context: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
+def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
                        rosters: pl.DataFrame, tournament_players: pl.DataFrame) -> pl.DataFrame:
-    """One row per tournament match and team (match_id, team_name): placement (its roster's rank), kills
-    (sum of its players' kills in the match object), placement, kill and total points. A tournament match
-    counts once its round is known (by date, or set by an override).
+    """One row per scored tournament match and team (match_id, team_name): its slot, placement (its
+    roster's rank), kills (sum of its players' kills in the match object), placement, kill and total
+    points. Only the matches ``transforms.tournament.match_outcomes`` scores count: a public lobby, a
+    remake candidate, a match a remake replaced or a match of no round never does.
 
     A roster belongs to the tournament team most of its players are on."""
-    tournament = context.filter(pl.col("is_tournament_match") & pl.col("round_id").is_not_null())
+    tournament = outcomes.filter(pl.col("scored") & pl.col("round_id").is_not_null())
     members = (
         participants.join(tournament.select("match_id"), on="match_id")
         .join(tournament_players.select("account_id", "team_name"), on="account_id", how="left")
@@ -49,13 +50,14 @@ def team_match_results(context: pl.DataFrame, matches: pl.DataFrame, participant
         team_of_roster.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                             on=["match_id", "roster_id"])
         .join(kills, on=["match_id", "roster_id"])
-        .join(tournament.select("match_id", "season_id", "division_id", "group_id", "round_id"), on="match_id")
+        .join(tournament.select("match_id", "season_id", "division_id", "group_id", "round_id", "slot_id"),
+              on="match_id")
         .join(matches.select("match_id", "created_at"), on="match_id")
         .with_columns(placement_points(pl.col("placement")).alias("placement_points"),
                       (pl.col("kills") * KILL_POINTS).alias("kill_points"))
         .with_columns((pl.col("placement_points") + pl.col("kill_points")).alias("points"))
-        .select("match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name",
-                "placement", "kills", "placement_points", "kill_points", "points")
+        .select("match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "slot_id",
+                "team_name", "placement", "kills", "placement_points", "kill_points", "points")
         .sort("match_id", "placement")
     )
 
