@@ -1,8 +1,9 @@
 """The pubg domain: one dynamic partition per match id, from landing files to per-match tables, and the
 tournament tables over every match.
 
-Landing: match objects in ``landing/pubg/matches/`` (any name; the id is read from the file) and telemetry
-in ``landing/pubg/telemetry/<match id>.json[.gz]``. Each match object and each telemetry file is parsed
+Landing: match objects in ``landing/pubg/matches/`` and telemetry in ``landing/pubg/telemetry/``, under any
+name (the CDN's ``<asset id>-telemetry.json``, ``<match id>.json.gz``, ...): a match object's id and the match a
+telemetry file belongs to are read from the files. Each match object and each telemetry file is parsed
 once, into the etl tables; every per-match cons table is one function of ``transforms`` over those; the
 tournament tables (context, schedule, leaderboards) and career stats are recomputed over all matches.
 """
@@ -20,7 +21,7 @@ from deltalake import WriterProperties
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
 from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files
+from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files, landing_files
 from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, row_count_metadata, write_partitions
 from gamestats_assets.lib.landing import landing_asset
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
@@ -29,31 +30,80 @@ from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.tracking import roster
 from gamestats_assets.sources.pubg.files import PubgFormatError
-from gamestats_assets.sources.pubg.match import MATCH_SCHEMA, PARTICIPANT_SCHEMA, ROSTER_SCHEMA, read_match
+from gamestats_assets.sources.pubg.match import (
+    MATCH_SCHEMA,
+    PARTICIPANT_SCHEMA,
+    ROSTER_SCHEMA,
+    MatchIdentity,
+    match_identity,
+    read_match,
+)
 from gamestats_assets.sources.pubg.telemetry import (
     EVENT_TABLES,
     OTHER_EVENTS_SCHEMA,
     ParsedTelemetry,
     empty_table,
     read_telemetry,
+    telemetry_head,
 )
 
 DOMAIN = "pubg"
 MATCHES, TELEMETRY, TOURNAMENT = "matches", "telemetry", "tournament"
-TELEMETRY_SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz")
 UNKEYED = "unkeyed"
 """The quarantine partition of landing files that hold no match."""
 
 
 def landing_key(path: Path) -> str | None:
-    """The match id of a landing file: read from a match object; a telemetry file's name up to its first dot
-    (``<match id>.json[.gz]``). None for a file that is neither."""
+    """The match id of a landing file, read from its content: a match object's ``data.id``; a telemetry
+    file's match (``telemetry_key``). None for a file that is neither, or telemetry of no known match."""
     if path.parent.name == TELEMETRY:
-        return path.name.split(".")[0] if path.name.endswith(TELEMETRY_SUFFIXES) else None
-    try:
-        return read_match(path).match_id
-    except (PubgFormatError, OSError):
-        return None
+        return telemetry_key(path)
+    identity = match_identity(path)
+    return identity.match_id if identity else None
+
+
+def known_matches(landing: Path) -> dict[str, MatchIdentity]:
+    """Match id → identity of every match object in ``landing/matches/`` (each file read once per version)."""
+    identities = (match_identity(path) for path in landing_files(landing / MATCHES))
+    return {identity.match_id: identity for identity in identities if identity}
+
+
+def _stem(name: str) -> str:
+    """A file name without its compression and JSON suffixes (``x-telemetry.json.gz`` → ``x-telemetry``)."""
+    for suffix in (".gz", ".jsonl", ".json"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def telemetry_match(path: Path) -> tuple[str | None, str]:
+    """The known match (a match object in landing/pubg/matches/) that the telemetry in ``path`` belongs to,
+    and how it was found, or None and why not. In order: the match its events name (``common.matchId``,
+    else ``LogMatchDefinition.MatchId``); else the match object whose telemetry URL ends in the file's name
+    (the CDN's ``<asset id>-telemetry.json``, saved with any compression suffix); else a file named after a
+    known match id (``<match id>.json``, ``<match id>-telemetry.json``)."""
+    head = telemetry_head(path)
+    if not head.is_telemetry:
+        return None, "not PUBG telemetry: its first events have no '_T' event type"
+    known = known_matches(path.parent.parent)
+    if head.match_id is not None:
+        if head.match_id in known:
+            return head.match_id, "its events name the match"
+        return None, (f"its events belong to match {head.match_id}, whose match object is not in "
+                      f"landing/{DOMAIN}/{MATCHES}/")
+    stem = _stem(path.name)
+    by_url = [m for m, identity in known.items() if identity.telemetry_name and _stem(identity.telemetry_name) == stem]
+    if len(by_url) == 1:
+        return by_url[0], "its name is the match object's telemetry URL"
+    if stem.removesuffix("-telemetry") in known:
+        return stem.removesuffix("-telemetry"), "its name is the match id"
+    return None, (f"no known match claims it: its events name no match (common.matchId, "
+                  f"LogMatchDefinition.MatchId), and its name is neither the file name of a telemetry URL of a "
+                  f"match object in landing/{DOMAIN}/{MATCHES}/ nor a match id there")
+
+
+def telemetry_key(path: Path) -> str | None:
+    """The match id of the telemetry in ``path`` (``telemetry_match``), None when no known match claims it."""
+    return telemetry_match(path)[0]
 
 
 LANDING = keyed_files(DOMAIN, pubg_match_partitions, dg.AssetKey([DOMAIN, "landing", "match_files"]),
@@ -69,11 +119,17 @@ def landing_index(platform: PlatformResource) -> dict[str, list]:
 
 
 def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]:
-    """Match id → its landing files of ``kind`` (matches or telemetry)."""
+    """Match id → its landing files of ``kind`` (matches or telemetry). A telemetry file indexed before its
+    match object landed is matched again (``telemetry_key``), so it joins its match's run."""
     grouped: dict[str, list[Path]] = {}
     for entry, (_, key) in sorted(landing_index(platform).items()):
-        if key is not None and entry.startswith(f"{kind}/"):
-            grouped.setdefault(key, []).append(platform.landing_dir(DOMAIN) / entry)
+        path = platform.landing_dir(DOMAIN) / entry
+        if not entry.startswith(f"{kind}/"):
+            continue
+        if key is None and kind == TELEMETRY and path.exists():
+            key = telemetry_key(path)
+        if key is not None:
+            grouped.setdefault(key, []).append(path)
     return grouped
 
 
@@ -153,16 +209,24 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
 
 @landing_asset(DOMAIN, "match_files", partitions_def=pubg_match_partitions)
 def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
-    """The landing files of each match of the run: its match object and, once it arrived, its telemetry.
-    Files in landing/pubg/ that hold no match are moved to ``quarantine/pubg/unkeyed/`` with the reason."""
+    """The landing files of each match of the run: its match object and, once it arrived, its telemetry,
+    matched to its match by content (``telemetry_match``), whatever its name. Files in landing/pubg/ that
+    hold no match, and telemetry that belongs to no known match, are moved to ``quarantine/pubg/unkeyed/``
+    with the reason."""
     unkeyed = 0
     for entry, (_, key) in landing_index(platform).items():
         path = platform.landing_dir(DOMAIN) / entry
-        if key is None and path.exists():
-            reason = ("not a PUBG match object (JSON:API data.type 'match')" if entry.startswith(MATCHES)
-                      else f"not a telemetry file: name it <match id>{{{','.join(TELEMETRY_SUFFIXES)}}}")
-            quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
-            unkeyed += 1
+        if key is not None or not path.exists():
+            continue
+        if entry.startswith(MATCHES):
+            reason = "not a PUBG match object (JSON:API data.type 'match')"
+        else:
+            found, reason = telemetry_match(path)
+            if found is not None:
+                continue
+            reason += f"; drop it again once its match object is in landing/{DOMAIN}/{MATCHES}/"
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
+        unkeyed += 1
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
     return dg.MaterializeResult(metadata={

@@ -43,6 +43,25 @@ def read_bytes(path: Path) -> bytes:
     return data.removeprefix(UTF8_BOM)
 
 
+def read_head(path: Path, size: int) -> bytes:
+    """Up to ``size`` bytes of the file's content from its start, gunzipped as it streams when it starts with
+    the gzip magic (a truncated gzip gives what it holds), without a UTF-8 BOM."""
+    with Path(path).open("rb") as raw:
+        magic = raw.read(2)
+        raw.seek(0)
+        if magic != GZIP_MAGIC:
+            return raw.read(size).removeprefix(UTF8_BOM)
+        with gzip.GzipFile(fileobj=raw) as unzipped:
+            chunks, read = [], 0
+            try:
+                while read < size and (chunk := unzipped.read(min(1 << 16, size - read))):
+                    chunks.append(chunk)
+                    read += len(chunk)
+            except (OSError, EOFError):
+                pass
+    return b"".join(chunks).removeprefix(UTF8_BOM)
+
+
 def read_document(path: Path) -> Any:
     """The single JSON document in ``path`` (plain or gzip)."""
     try:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import polars as pl
 
@@ -172,3 +173,43 @@ def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
 def read_match(path: Path) -> ParsedMatch:
     """The match object in ``path`` (``*.json`` or gzip, any name: the id is read from the file)."""
     return parse_match(read_document(path), origin=str(path))
+
+
+@dataclass(frozen=True)
+class MatchIdentity:
+    """What names a match object's match: its id and the URL of its telemetry (None when it offers none)."""
+
+    match_id: str
+    telemetry_url: str | None
+
+    @property
+    def telemetry_name(self) -> str | None:
+        """The telemetry file's name on the CDN (``<asset id>-telemetry.json``), the last part of its URL."""
+        if not self.telemetry_url:
+            return None
+        return urlparse(self.telemetry_url).path.rsplit("/", 1)[-1] or None
+
+
+_IDENTITIES: dict[str, tuple[tuple[int, int], MatchIdentity | None]] = {}
+
+
+def match_identity(path: Path) -> MatchIdentity | None:
+    """The identity of the match object in ``path``, None if it is not one; read once per version of the
+    file (size and modification time) in a process."""
+    stat = Path(path).stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = _IDENTITIES.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        document = read_document(path)
+    except PubgFormatError:
+        document = None
+    data = document.get("data") if isinstance(document, Mapping) else None
+    identity = None
+    if isinstance(data, Mapping) and data.get("type") == "match" and data.get("id") and isinstance(
+            document.get("included"), list):
+        telemetry = [a for a in _included(document, "asset") if (a.get("attributes") or {}).get("name") == "telemetry"]
+        identity = MatchIdentity(str(data["id"]), telemetry[0]["attributes"].get("URL") if telemetry else None)
+    _IDENTITIES[str(path)] = (stamp, identity)
+    return identity

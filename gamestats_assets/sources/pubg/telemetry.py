@@ -15,6 +15,7 @@ documented types is kept as a raw row with the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 import msgspec
 import polars as pl
 
-from gamestats_assets.sources.pubg.files import PubgFormatError, RejectedLine, read_records
+from gamestats_assets.sources.pubg.files import PubgFormatError, RejectedLine, read_head, read_records
 
 LOCATION = pl.Struct({"x": pl.Float64, "y": pl.Float64, "z": pl.Float64})
 CHARACTER = pl.Struct(
@@ -378,11 +379,50 @@ def parse_events(events: Sequence[Any], match_id: str) -> ParsedTelemetry:
     return parse_records([msgspec.json.encode(event) for event in events], match_id)
 
 
+HEAD_BYTES = 1 << 20
+"""How much of a telemetry file is read to find the match it belongs to: its first events (``LogMatchDefinition``
+is the first event of a real file, and every event carries ``common``)."""
+COMMON_MATCH_ID = re.compile(rb'"common"\s*:\s*\{[^{}]*?"matchId"\s*:\s*"([^"\\]+)"')
+DEFINITION_MATCH_ID = re.compile(rb'"MatchId"\s*:\s*"([^"\\]+)"')
+EVENT_TYPE = re.compile(rb'"_T"\s*:\s*"')
+
+
+def api_match_id(telemetry_match_id: str) -> str:
+    """The PUBG API's id of a match named in telemetry: ``match.bro.<type>.<season>.<platform>.<mode>.<region>.
+    <Y>.<M>.<D>.<H>.<match id>`` (``LogMatchDefinition.MatchId``, older ``common.matchId``) ends with it; a
+    bare id is returned as it is."""
+    return telemetry_match_id.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class TelemetryHead:
+    """What the first events of a file say: whether they are telemetry events and which match they name."""
+
+    is_telemetry: bool
+    match_id: str | None
+
+
+def telemetry_head(path: Path) -> TelemetryHead:
+    """The match the telemetry in ``path`` belongs to, read from its content: ``common.matchId`` where filled,
+    else ``LogMatchDefinition.MatchId`` (as API match ids, ``api_match_id``); None when its first
+    ``HEAD_BYTES`` name none. ``is_telemetry``: they hold an event with a ``_T`` type."""
+    try:
+        head = read_head(path, HEAD_BYTES)
+    except OSError:
+        return TelemetryHead(False, None)
+    named = next((found.group(1) for pattern in (COMMON_MATCH_ID, DEFINITION_MATCH_ID)
+                  for found in [pattern.search(head)] if found), None)
+    match_id = api_match_id(named.decode("utf-8", "replace")) if named else None
+    return TelemetryHead(EVENT_TYPE.search(head) is not None, match_id)
+
+
 def read_telemetry(path: Path, match_id: str | None = None) -> ParsedTelemetry:
-    """The telemetry in ``path`` (a JSON array or JSONL, plain or gzip) of ``match_id``, by default the file
-    name up to its first dot (``<match id>.json[.gz]``). ``PubgFormatError`` if it holds no events."""
+    """The telemetry in ``path`` (a JSON array or JSONL, plain or gzip) of ``match_id``, by default the match
+    its events name (``telemetry_head``), else the file name up to its first dot (``<match id>.json[.gz]``).
+    ``PubgFormatError`` if it holds no events."""
     records, rejected = read_records(path)
-    parsed = parse_records(records, match_id or Path(path).name.split(".")[0], rejected)
+    match_id = match_id or telemetry_head(path).match_id or Path(path).name.split(".")[0]
+    parsed = parse_records(records, match_id, rejected)
     if records and parsed.event_counts.filter(pl.col("event_type").is_not_null()).height == 0:
         raise PubgFormatError(f"{path}: no record has a '_T' event type; not telemetry")
     return parsed
