@@ -37,7 +37,7 @@ from common import PeakMemory  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 ETL_TABLES = ("matches", "participants", "timeline_events", "participant_frames")
-CONS_INPUTS = ("participant_games", "first_objectives", "team_coordination", "game_states")
+CONS_INPUTS = ("games", "participant_games", "first_objectives", "team_coordination", "game_states")
 """The STD tables ``cons_tables`` reads."""
 BATCH = 500
 """Games generated and parsed at a time while the chunk is written."""

@@ -15,6 +15,7 @@ from gamestats_assets.defs.lol.transforms.patterns import (
     discovered_patterns,
     exceedance_rejections,
     skill_max_order_tests,
+    pairs_to_test,
 )
 from gamestats_assets.generator.emitters import lol
 from gamestats_assets_tests.lol.conftest import planted_games
@@ -29,7 +30,7 @@ def test_planted_patterns_are_found_and_little_else(seed):
     """Recall ≥ 0.9 and at most 10 % of reported patterns not planted, on seeds where Benjamini–Hochberg alone
     reported 0 %, 10 % and 18 % chance findings."""
     _, _, std = planted_games(seed, PRECISION_MATCHES_PER_DAY)
-    patterns = discovered_patterns(std["participant_games"], std["first_objectives"])
+    patterns = discovered_patterns(std["participant_games"], std["first_objectives"], std["games"])
     result = truth.score(patterns, lol.truth())
     assert result["recall"] >= 0.9, (result, patterns)
     assert result["not_planted_share"] <= 0.10, (result, patterns)
@@ -79,7 +80,8 @@ def test_correlations_per_position_show_the_planted_vision_effect(planted):
     assert utility["spearman_r"] < -0.3 and utility["spearman_q"] < 0.001 and utility["n"] == 1200
     assert pairs.filter(pl.col("team_position") != "UTILITY")["spearman_q"].min() > 0.05
     assert (table["pearson_q"] >= table["pearson_p"]).all()
-    assert table.height == 5 * 55
+    assert table.height == 5 * len(pairs_to_test())
+    assert set(table["queue"]) == {"ranked_solo"} and set(table["patch"]) == {"12.21"}
 
 
 def test_build_and_skill_stats_carry_n_and_intervals(planted):

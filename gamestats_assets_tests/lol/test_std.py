@@ -32,7 +32,8 @@ def test_undo_stack_sale_and_upgrade_resolution():
         undo(0, TRINITY), buy(MANAMUNE), buy(MURAMANA), buy(ECLIPSE), buy(UNKNOWN),
         {"type": "ITEM_SOLD", "participant_id": 1, "item_id": ECLIPSE},
     ])
-    purchases = std.item_purchases(table, ddragon.items()).filter(participant_id=1)
+    matches = pl.DataFrame({"match_id": ["EUW1_1"], "patch": ["12.21"]})
+    purchases = std.item_purchases(table, matches, ddragon.game_items(matches)).filter(participant_id=1)
     assert purchases["item_id"].to_list() == [TRINITY, MANAMUNE, MURAMANA, ECLIPSE, UNKNOWN]
     assert purchases["core_rank"].to_list() == [1, 2, None, 3, None]
     assert purchases["sold_at"].to_list() == [None, None, None, 14_000, None]
@@ -53,6 +54,7 @@ def test_unknown_champion_keeps_a_null_name(planted):
     participants = planted.matches.participants.with_columns(
         pl.when(pl.col("participant_id") == 1).then(99_999).otherwise(pl.col("champion_id")).alias("champion_id"))
     players = std.participant_games(participants, planted.matches.matches, planted.std["item_purchases"],
-                                    planted.std["skill_orders"], planted.std["vision_deaths"], ddragon.champions())
+                                    planted.std["skill_orders"], planted.std["vision_deaths"],
+                                    ddragon.game_champions(planted.matches.matches), planted.std["games"])
     unknown = players.filter(champion_id=99_999)
     assert unknown.height == planted.matches.matches.height and unknown["champion_name"].null_count() == unknown.height

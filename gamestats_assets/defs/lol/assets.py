@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
+from gamestats_assets.defs.lol.transforms import cons, patterns, std, unknown_ids, win_model
 from gamestats_assets.generator.emitters.lol import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata, landing_files
@@ -109,9 +109,9 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
               lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Parse each day's landing folder once into the four ETL tables, written side by side. A file that cannot
     be read (not JSON, not match-v5, a duplicate match, a timeline whose match id cannot be told) is quarantined
-    with the reason. Checks count timelines without their match file (their timeline rows are kept, the
-    win-dependent tables skip them) and champion and purchased item ids Data Dragon does not know (kept with a
-    null name downstream)."""
+    with the reason. Checks (WARN) fail on timelines without their match file (their timeline rows are kept,
+    the win-dependent tables skip them) and on champion and purchased item ids the Data Dragon of their game's
+    patch does not know (kept with a null name downstream), listing them."""
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_DESCRIPTIONS}
     quarantined = 0
     for day in days_of(context):
@@ -127,22 +127,16 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     frames = {name: pl.concat(parts, how="vertical_relaxed") for name, parts in tables.items()}
     orphans = frames["timeline_events"].select("date", "match_id").unique().join(
         frames["matches"].select("date", "match_id"), on=["date", "match_id"], how="anti").height
-    unknown = frames["participants"].join(ddragon.champions(), on="champion_id", how="anti")
-    bought = frames["timeline_events"].filter(pl.col("type") == "ITEM_PURCHASED").select("item_id")
-    unknown_items = bought.join(ddragon.items(), on="item_id", how="anti")
     written = lake.write_assets(context, {etl_key(name): frame for name, frame in frames.items()})
     for key, metadata in written.items():
         yield dg.MaterializeResult(asset_key=key, metadata={**metadata, "files_quarantined": quarantined})
-    counts = {
-        "timelines_without_match": {"timelines_without_match": orphans},
-        "unknown_champion_ids": {"unknown_champion_rows": unknown.height,
-                                 "unknown_champion_ids": unknown["champion_id"].n_unique()},
-        "unknown_item_ids": {"unknown_item_purchases": unknown_items.height,
-                             "unknown_item_ids": unknown_items["item_id"].n_unique()},
-    }
-    for check, metadata in counts.items():
-        yield dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]), passed=True,
-                                  severity=dg.AssetCheckSeverity.WARN, metadata=metadata)
+    yield dg.AssetCheckResult(check_name="timelines_without_match", asset_key=etl_key("timeline_events"),
+                              passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
+                              metadata={"timelines_without_match": orphans})
+    unknown = unknown_ids.unknown_ids(frames["matches"], frames["participants"], frames["timeline_events"])
+    for check, ids in unknown.items():
+        yield dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]), passed=ids.height == 0,
+                                  severity=dg.AssetCheckSeverity.WARN, metadata=unknown_ids.metadata(ids))
 
 
 def daily_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, dg.AssetKey],
@@ -169,10 +163,16 @@ def std_key(name: str) -> dg.AssetKey:
 EVENTS, FRAMES, MATCHES, PARTICIPANTS = (etl_key(n) for n in ("timeline_events", "participant_frames", "matches",
                                                               "participants"))
 
+games = daily_table(
+    "games", std.games, {"matches": MATCHES, "participants": PARTICIPANTS, "frames": FRAMES},
+    "Every game with its match file (key date, match_id): queue, patch, Summoner's Rift, remake, AFK players, "
+    "and whether the statistics count it.")
 item_purchases = daily_table(
-    "item_purchases", lambda events: std.item_purchases(events, ddragon.items()), {"events": EVENTS},
+    "item_purchases", lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches)),
+    {"events": EVENTS, "matches": MATCHES},
     "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
-    "component purchases resolved; core = legendary and mythic items (Data Dragon); core_rank 1..3.")
+    "component purchases resolved; core = legendary and mythic items (Data Dragon of the game's patch); "
+    "core_rank 1..3.")
 skill_orders = daily_table(
     "skill_orders", std.skill_orders, {"events": EVENTS},
     "Skill level-up sequence and max order (Q/W/E) per player (key date, match_id, participant_id).")
@@ -190,19 +190,19 @@ game_states = daily_table(
     "Game state (blue minus red) at 10 and 15 minutes with the winner (key date, match_id, minute).")
 participant_games = daily_table(
     "participant_games",
-    lambda participants, matches, purchases, skills, vision: std.participant_games(
-        participants, matches, purchases, skills, vision, ddragon.champions()),
+    lambda participants, matches, purchases, skills, vision, game_table: std.participant_games(
+        participants, matches, purchases, skills, vision, ddragon.game_champions(matches), game_table),
     {"participants": PARTICIPANTS, "matches": MATCHES, "purchases": std_key("item_purchases"),
-     "skills": std_key("skill_orders"), "vision": std_key("vision_deaths")},
-    "One row per player of a game with its match file (key date, match_id, participant_id): KDA, DPM, gold, "
-    "CS and vision per minute, deaths per 10, max order, first three core items.")
+     "skills": std_key("skill_orders"), "vision": std_key("vision_deaths"), "game_table": std_key("games")},
+    "One row per player of a game with its match file (key date, match_id, participant_id): queue, patch, "
+    "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.")
 participant_facts = daily_table(
     "participant_facts", std.participant_facts,
     {"players": std_key("participant_games"), "purchases": std_key("item_purchases")},
     "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
     "plus every completed item with its completion minute.", layer="cons")
 
-STD = [item_purchases, skill_orders, first_objectives, vision_deaths, team_coordination, game_states,
+STD = [games, item_purchases, skill_orders, first_objectives, vision_deaths, team_coordination, game_states,
        participant_games]
 
 
@@ -222,27 +222,39 @@ def snapshot_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapp
 
 
 def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
-    """Held-out accuracy and AUC of each minute's win model, and its test size."""
-    quality = model.group_by("minute").agg(pl.col("accuracy", "auc", "n_test").first()).sort("minute")
-    return {f"{measure}_{row['minute']}min": row[measure] for row in quality.iter_rows(named=True)
-            for measure in ("accuracy", "auc", "n_test")}
+    """Held-out accuracy and AUC of each minute's win model beside the gold-difference baseline's, and the test
+    size, of the queue and patch with the most held-out games."""
+    if model.is_empty():
+        return {}
+    quality = model.group_by("queue", "patch", "minute").agg(
+        pl.col("accuracy", "auc", "baseline_auc", "auc_gain_ci_low", "auc_gain_ci_high", "n_test").first())
+    largest = quality.sort("n_test", descending=True).row(0, named=True)
+    queue, patch = largest["queue"], largest["patch"]
+    best = quality.filter(queue=queue, patch=patch).sort("minute")
+    return {"queue": queue, "patch": patch} | {
+        f"{measure}_{row['minute']}min": row[measure] for row in best.iter_rows(named=True)
+        for measure in ("accuracy", "auc", "baseline_auc", "auc_gain_ci_low", "auc_gain_ci_high", "n_test")}
 
 
 PLAYERS = {"players": std_key("participant_games")}
+GAMES = {"games": std_key("games")}
 CONS = [
     snapshot_table("item_build_stats", cons.item_build_stats, PLAYERS, cons.item_build_stats.__doc__),
     snapshot_table("skill_order_stats", cons.skill_order_stats, PLAYERS, cons.skill_order_stats.__doc__),
     snapshot_table("objective_stats", cons.objective_stats,
-                   {"first_objectives": std_key("first_objectives"), "coordination": std_key("team_coordination")},
+                   {"first_objectives": std_key("first_objectives"), "coordination": std_key("team_coordination"),
+                    **GAMES},
                    cons.objective_stats.__doc__),
     snapshot_table("vision_stats", cons.vision_stats, PLAYERS, cons.vision_stats.__doc__),
     snapshot_table("correlations", patterns.correlations, PLAYERS, patterns.correlations.__doc__),
     snapshot_table("discovered_patterns", patterns.discovered_patterns,
-                   {**PLAYERS, "first_objectives": std_key("first_objectives")}, patterns.discovered_patterns.__doc__,
+                   {**PLAYERS, "first_objectives": std_key("first_objectives"), **GAMES},
+                   patterns.discovered_patterns.__doc__,
                    lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD,
                                   "false_share_bound": patterns.FALSE_SHARE,
                                   "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
-    snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states")}, win_model.win_model.__doc__,
+    snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states"), **GAMES},
+                   win_model.win_model.__doc__,
                    model_quality),
 ]
 CONS_BY_NAME = {asset.key.path[-1]: asset for asset in CONS}

@@ -6,15 +6,15 @@ from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish
 from gamestats_assets.lib.warehouse import build_warehouse_tables
 
 KEYS = {
-    "item_build_stats": ("champion_id", "depth", "core_path"),
-    "skill_order_stats": ("champion_id", "max_order"),
-    "objective_stats": ("objective",),
-    "vision_stats": ("team_position", "vision_band"),
-    "correlations": ("team_position", "variable_x", "variable_y"),
-    "discovered_patterns": ("pattern_type", "subject", "condition"),
-    "win_model": ("minute", "term"),
+    "item_build_stats": ("queue", "patch", "champion_id", "depth", "core_path"),
+    "skill_order_stats": ("queue", "patch", "champion_id", "max_order"),
+    "objective_stats": ("queue", "patch", "objective"),
+    "vision_stats": ("queue", "patch", "team_position", "vision_band"),
+    "correlations": ("queue", "patch", "team_position", "variable_x", "variable_y"),
+    "discovered_patterns": ("queue", "patch", "pattern_type", "subject", "condition"),
+    "win_model": ("queue", "patch", "minute", "term"),
 }
-"""Each published table's grain."""
+"""Each published table's grain: every statistic is computed within one queue and one patch."""
 
 SPECS = [PublishSpec(CONS_BY_NAME[name], f"lol.{name}", key, PublishMode.SNAPSHOT) for name, key in KEYS.items()]
 

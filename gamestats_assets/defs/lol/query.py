@@ -4,8 +4,10 @@ the same champion's other games.
 ``gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm`` answers "the
 average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
 interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
-intervals and a two-proportion z-test). Names are matched case-insensitively against Data Dragon; an unknown
-name is an error that lists the closest known names.
+intervals and a two-proportion z-test). Only counted games (no remake, no AFK player) are compared, within
+the queues and patches asked for (``--queue ranked_solo --patch 14.9,14.10``; every one by default): both
+groups always come from the same queues and patches. Names are matched case-insensitively against the Data
+Dragon of every shipped patch; an unknown name is an error that lists the closest known names.
 
 scipy is imported by the functions that use it: it takes seconds to load, which every process loading the
 code location would pay otherwise.
@@ -26,6 +28,7 @@ import polars as pl
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.lib.stats import Z_95
 from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.queues import OTHER, QUEUES
 
 METRICS = ("dpm", "kda", "win", "kills", "deaths", "assists", "gold_per_min", "cs_per_min", "vision_per_min",
            "deaths_per_10", "minutes")
@@ -52,6 +55,8 @@ class CompoundResult:
     meeting: GroupSummary
     others: GroupSummary
     p_value: float | None
+    queues: tuple[str, ...] = ()
+    patches: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         def show(label: str, group: GroupSummary) -> str:
@@ -60,7 +65,9 @@ class CompoundResult:
             return f"{label}: {self.metric} {group.mean:.3f} (95% CI {group.ci_low:.3f}–{group.ci_high:.3f}), n={group.n}"
         condition = " and ".join(self.completed) or "no condition"
         p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
-        return [show(f"{self.champion} with {condition} completed", self.meeting),
+        scope = (f"queue {', '.join(self.queues) or 'any'}, patch {', '.join(self.patches) or 'any'}, "
+                 "counted games")
+        return [scope, show(f"{self.champion} with {condition} completed", self.meeting),
                 show(f"{self.champion}, other games", self.others), f"p = {p}"]
 
 
@@ -106,21 +113,34 @@ def difference_p(meeting: pl.Series, others: pl.Series, metric: str) -> float | 
     return None if math.isnan(result.pvalue) else float(result.pvalue)
 
 
-def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str], metric: str) -> CompoundResult:
-    """``metric`` for ``champion``'s games in ``facts`` (the participant fact table) where every item of
-    ``completed`` was completed, beside the champion's other games, with the difference's p-value."""
+def known_champions() -> pl.DataFrame:
+    """Every champion of every shipped patch, once per (id, key, name)."""
+    return ddragon.tables()[1].select("champion_id", "champion_key", "champion_name").unique()
+
+
+def champion_id_of(champion: str) -> tuple[str, int]:
+    """The known name of ``champion`` (name or key, any case) and its id; ``UnknownName`` otherwise."""
+    champions = known_champions()
+    name = resolve(champion, champions["champion_name"].to_list() + champions["champion_key"].to_list(), "champion")
+    row = champions.filter((pl.col("champion_name") == name) | (pl.col("champion_key") == name)).row(0, named=True)
+    return row["champion_name"], row["champion_id"]
+
+
+def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str], metric: str,
+                   queues: Sequence[str] = (), patches: Sequence[str] = ()) -> CompoundResult:
+    """``metric`` for ``champion``'s counted games in ``facts`` (the participant fact table) of ``queues`` and
+    ``patches`` (every one when empty) where every item of ``completed`` was completed, beside the champion's
+    other games there, with the difference's p-value."""
     metric = resolve(metric, METRICS, "metric")
-    champions = ddragon.champions()
-    names = champions["champion_name"].to_list() + champions["champion_key"].to_list()
-    champion_name = resolve(champion, names, "champion")
-    champion_id = champions.filter((pl.col("champion_name") == champion_name) | (pl.col("champion_key") == champion_name))[
-        "champion_id"][0]
-    items = ddragon.items()
+    champion_name, champion_id = champion_id_of(champion)
+    items = ddragon.tables()[0].select("item_id", "item_name").unique()
     item_ids = []
     for item in completed:
         item_name = resolve(item, items["item_name"].unique().to_list(), "item")
         item_ids.append(items.filter(item_name=item_name)["item_id"].to_list())
-    games = facts.filter(pl.col("champion_id") == champion_id).with_columns(
+    scope = pl.col("counted") & (pl.col("queue").is_in(list(queues)) if queues else pl.lit(True)) & (
+        pl.col("patch").is_in(list(patches)) if patches else pl.lit(True))
+    games = facts.filter((pl.col("champion_id") == champion_id) & scope).with_columns(
         pl.col("completed_items").list.eval(pl.element().struct.field("item_id")).alias("completed_ids"))
     meets = pl.all_horizontal(
         [pl.lit(True)] + [pl.col("completed_ids").list.eval(pl.element().is_in(ids)).list.any() for ids in item_ids])
@@ -130,7 +150,7 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
     resolved = tuple(items.filter(pl.col("item_id").is_in(ids))["item_name"][0] for ids in item_ids)
     return CompoundResult(
         champion_name, resolved, metric, summarize(meeting, metric), summarize(others, metric),
-        difference_p(meeting, others, metric),
+        difference_p(meeting, others, metric), tuple(queues), tuple(patches),
     )
 
 
@@ -159,15 +179,19 @@ def lol_cli() -> None:
 @click.option("--champion", required=True, help="Champion name (Data Dragon), e.g. Ezreal.")
 @click.option("--completed", default="", help="Comma-separated item names that must all be completed.")
 @click.option("--metric", default="dpm", show_default=True, help=f"One of: {', '.join(METRICS)}.")
-def query_command(champion: str, completed: str, metric: str) -> None:
-    """Mean, n and 95 % CI of METRIC for CHAMPION's games with every COMPLETED item, against its other games."""
-    items = [name.strip() for name in completed.split(",") if name.strip()]
+@click.option("--queue", default="", help=f"Comma-separated queues ({', '.join(sorted({*QUEUES.values(), OTHER}))}); "
+                                          "every queue by default.")
+@click.option("--patch", default="", help="Comma-separated patches (major.minor, e.g. 14.9,14.10); every patch by "
+                                          "default.")
+def query_command(champion: str, completed: str, metric: str, queue: str, patch: str) -> None:
+    """Mean, n and 95 % CI of METRIC for CHAMPION's games with every COMPLETED item, against its other games,
+    within QUEUE and PATCH."""
+    def listed(text: str) -> list[str]:
+        return [name.strip() for name in text.split(",") if name.strip()]
     try:
-        champions = ddragon.champions()
-        name = resolve(champion, champions["champion_name"].to_list() + champions["champion_key"].to_list(), "champion")
-        champion_id = champions.filter((pl.col("champion_name") == name) | (pl.col("champion_key") == name))[
-            "champion_id"][0]
-        result = compound_query(read_facts(Settings.from_env().warehouse_path, champion_id), champion, items, metric)
+        _, champion_id = champion_id_of(champion)
+        result = compound_query(read_facts(Settings.from_env().warehouse_path, champion_id), champion,
+                                listed(completed), metric, listed(queue), listed(patch))
     except UnknownName as error:
         raise click.ClickException(str(error)) from error
     for line in result.lines():

@@ -37,6 +37,7 @@ from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 PLATFORM = "EUW1"
 GAME_VERSION = "12.21.474.6036"
+PATCH = ddragon.short_patch(GAME_VERSION)
 QUEUE_RANKED_SOLO = 420
 FRAME_MS = 60_000
 TEAMS = (100, 200)
@@ -132,11 +133,11 @@ class Names:
     """Data Dragon ids for the emitter's item and champion names."""
 
     def __init__(self) -> None:
-        items = ddragon.items()
+        items = ddragon.items(PATCH)
         self.item_id = dict(zip(items["item_name"], items["item_id"], strict=True))
         self.components = dict(zip(items["item_id"], items["components"], strict=True))
         self.gold = dict(zip(items["item_id"], items["gold_total"], strict=True))
-        champions = ddragon.champions()
+        champions = ddragon.champions(PATCH)
         self.champion_id = dict(zip(champions["champion_key"], champions["champion_id"], strict=True))
 
 

@@ -1,7 +1,16 @@
-"""Data Dragon reference files (``item.json``, ``champion.json``) as tables.
+"""Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's patch.
 
-Item tiers follow the item shop's own structure, so a newer patch's files work unchanged:
-- ``mythic``: the description carries ``<rarityMythic>``;
+``data/reference/lol/items.parquet`` and ``champions.parquet`` hold one row per (patch, id), built from Riot's
+own ``item.json`` and ``champion.json`` of each patch (``add_patch``; origins in ``SOURCES.md``). A game of
+patch ``p`` is looked up in the newest shipped patch not after ``p`` (the oldest one for a game older than every
+shipped patch, the newest one for a game whose patch is unknown); an id missing there is unknown on that patch.
+Which ids exist, their tiers, gold and recipes come from that patch. A patch whose files are in another
+language than English keeps its ids' English names from the nearest English patch that has them (ids name the
+same item or champion across patches); an id no English file has keeps the name of its own file.
+
+Item tiers follow the item shop's own structure, so any patch's files work unchanged:
+- ``mythic``: the description carries ``<rarityMythic>``, before patch 14.1 (which removed the tier; later
+  files still tag a few items);
 - ``legendary``: a completed item — built from components (``from``) or transformed from one
   (``specialRecipe``, e.g. Manamune → Muramana) — that builds into nothing a player can buy (only into Ornn's
   masterwork upgrades, which ``requiredAlly`` marks), and is neither boots, consumable nor trinket;
@@ -12,25 +21,39 @@ Core items are the legendary and mythic ones.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference" / "lol"
+ITEMS_FILE, CHAMPIONS_FILE = "items.parquet", "champions.parquet"
 SUMMONERS_RIFT = "11"
 CORE_TIERS = ("legendary", "mythic")
+LAST_MYTHIC_PATCH = (13, 24)
+ENGLISH = "en_US"
 
 ITEMS_SCHEMA = {"item_id": pl.Int64, "item_name": pl.String, "tier": pl.String, "is_core": pl.Boolean,
                 "gold_total": pl.Int64, "upgrade_of": pl.Int64, "components": pl.List(pl.Int64)}
 CHAMPIONS_SCHEMA = {"champion_id": pl.Int64, "champion_key": pl.String, "champion_name": pl.String}
 
 
-def item_tier(item: dict, items: dict[str, dict]) -> str:
-    """The tier of one Data Dragon item (see the module docstring)."""
+def patch_key(patch: str) -> tuple[int, int]:
+    """``"14.10"`` (or ``"14.10.1"``) → ``(14, 10)``, for ordering patches."""
+    major, minor = patch.split(".")[:2]
+    return int(major), int(minor)
+
+
+def short_patch(version: str) -> str:
+    """``major.minor`` of a Data Dragon or game version (``"14.10.1"`` → ``"14.10"``)."""
+    return ".".join(version.split(".")[:2])
+
+
+def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
+    """The tier of one Data Dragon item of ``patch`` (see the module docstring)."""
     tags = set(item.get("tags", []))
-    if "<rarityMythic>" in item.get("description", ""):
+    if "<rarityMythic>" in item.get("description", "") and patch_key(patch) <= LAST_MYTHIC_PATCH:
         return "mythic"
     if "Boots" in tags:
         return "boots"
@@ -40,30 +63,126 @@ def item_tier(item: dict, items: dict[str, dict]) -> str:
         return "trinket"
     if "GoldPer" in tags and item.get("gold", {}).get("total", 0) < 1000:
         return "starter"
-    built = bool(item.get("from")) or "specialRecipe" in item
+    built = bool(item.get("from")) or bool(item.get("specialRecipe"))
     upgrades_for_sale = [i for i in item.get("into", []) if not items.get(i, {}).get("requiredAlly")]
     return "legendary" if built and not upgrades_for_sale else "component"
 
 
-@cache
-def items(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Every Summoner's Rift item of ``item.json``: id, name, tier, core flag, total gold, the item it
+def item_rows(item_document: dict) -> pl.DataFrame:
+    """Every Summoner's Rift item of one ``item.json``: id, name, tier, core flag, total gold, the item it
     upgrades (``specialRecipe``) and its components."""
-    data = json.loads((reference_dir / "item.json").read_text())["data"]
+    data, patch = item_document["data"], short_patch(item_document["version"])
     rows = []
     for key, item in data.items():
         if not item.get("maps", {}).get(SUMMONERS_RIFT, True):
             continue
-        tier = item_tier(item, data)
+        tier = item_tier(item, data, patch)
         rows.append({"item_id": int(key), "item_name": item["name"], "tier": tier, "is_core": tier in CORE_TIERS,
-                     "gold_total": item.get("gold", {}).get("total"), "upgrade_of": item.get("specialRecipe"),
+                     "gold_total": item.get("gold", {}).get("total"), "upgrade_of": item.get("specialRecipe") or None,
                      "components": [int(c) for c in item.get("from", [])]})
     return pl.DataFrame(rows, schema=ITEMS_SCHEMA)
 
 
-@cache
-def champions(reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Every champion of ``champion.json``: numeric id (Data Dragon's ``key``), key name and display name."""
-    data = json.loads((reference_dir / "champion.json").read_text())["data"]
+def champion_rows(champion_document: dict) -> pl.DataFrame:
+    """Every champion of one ``champion.json``: numeric id (Data Dragon's ``key``), key name and display name."""
     return pl.DataFrame([{"champion_id": int(c["key"]), "champion_key": c["id"], "champion_name": c["name"]}
-                         for c in data.values()], schema=CHAMPIONS_SCHEMA)
+                         for c in champion_document["data"].values()], schema=CHAMPIONS_SCHEMA)
+
+
+def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
+              language: str = ENGLISH) -> str:
+    """Add (or replace) one patch's items and/or champions, whose names are in ``language``, in the reference
+    files; return the patch."""
+    patches = set()
+    for document, rows, name in ((item_document, item_rows, ITEMS_FILE),
+                                 (champion_document, champion_rows, CHAMPIONS_FILE)):
+        if document is None:
+            continue
+        patch = short_patch(document["version"])
+        patches.add(patch)
+        path = reference_dir / name
+        new = rows(document).select(pl.lit(patch).alias("patch"), pl.all(), pl.lit(language).alias("language"))
+        kept = pl.read_parquet(path).filter(pl.col("patch") != patch) if path.exists() else new.clear()
+        table = pl.concat([kept, new])
+        table = table.sort(pl.col("patch").str.split(".").list.get(0).cast(pl.Int32),
+                           pl.col("patch").str.split(".").list.get(1).cast(pl.Int32), table.columns[1])
+        table.write_parquet(path, compression="zstd", statistics=False)
+    [patch] = patches
+    tables.cache_clear()
+    return patch
+
+
+def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.DataFrame:
+    """``table`` with each id's English name (module docstring) in ``name_column``, without ``language``."""
+    parts = pl.col("patch").str.split(".")
+    order = parts.list.get(0).cast(pl.Int32) * 100 + parts.list.get(1).cast(pl.Int32)
+    english = (table.filter(pl.col("language") == ENGLISH)
+               .select(id_column, "patch", pl.col(name_column).alias("english_name"), order.alias("english_order"))
+               .sort("english_order"))
+    rows = table.with_columns(order.alias("order")).sort("order")
+    earlier = rows.join_asof(english, left_on="order", right_on="english_order", by=id_column,
+                             strategy="backward", check_sortedness=False)
+    later = rows.join_asof(english, left_on="order", right_on="english_order", by=id_column,
+                           strategy="forward", check_sortedness=False)
+    name = pl.coalesce(earlier["english_name"], later["english_name"], rows[name_column])
+    return rows.with_columns(name.alias(name_column)).drop("order", "language")
+
+
+@cache
+def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The shipped items and champions of every patch (column ``patch`` first), with English names."""
+    return (english_names(pl.read_parquet(reference_dir / ITEMS_FILE), "item_id", "item_name"),
+            english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"))
+
+
+def shipped_patches(table: pl.DataFrame) -> list[str]:
+    return sorted(table["patch"].unique().to_list(), key=patch_key)
+
+
+def reference_patch(patch: str | None, shipped: list[str]) -> str:
+    """The shipped patch a game of ``patch`` is named from (see the module docstring)."""
+    if patch is None:
+        return shipped[-1]
+    earlier = [p for p in shipped if patch_key(p) <= patch_key(patch)]
+    return earlier[-1] if earlier else shipped[0]
+
+
+def by_patch(table: pl.DataFrame, patches: Iterable[str | None]) -> pl.DataFrame:
+    """``table``'s rows for each game patch of ``patches``: column ``patch`` is the game's patch (null for an
+    unknown one) and ``reference_patch`` the shipped patch its rows come from."""
+    shipped = shipped_patches(table)
+    wanted = pl.DataFrame({"patch": list(dict.fromkeys(patches))}, schema={"patch": pl.String})
+    mapping = wanted.with_columns(pl.col("patch").map_elements(lambda p: reference_patch(p, shipped),
+                                                               return_dtype=pl.String, skip_nulls=False)
+                                  .alias("reference_patch"))
+    return mapping.join(table.rename({"patch": "reference_patch"}), on="reference_patch", nulls_equal=True)
+
+
+def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Items of each game patch (``by_patch``): ``patch``, ``reference_patch`` and the ``ITEMS_SCHEMA`` columns."""
+    return by_patch(tables(reference_dir)[0], patches)
+
+
+def champions_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Champions of each game patch (``by_patch``): ``patch``, ``reference_patch`` and ``CHAMPIONS_SCHEMA``."""
+    return by_patch(tables(reference_dir)[1], patches)
+
+
+def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Items of the patches of ``matches`` (``items_by_patch``), and of a game without its match file."""
+    return items_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
+
+
+def game_champions(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Champions of the patches of ``matches`` (``champions_by_patch``), and of a game without its match file."""
+    return champions_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
+
+
+def items(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """The items a game of ``patch`` is named from (the newest shipped patch's for ``None``)."""
+    return items_by_patch([patch], reference_dir).select(*ITEMS_SCHEMA)
+
+
+def champions(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """The champions a game of ``patch`` is named from (the newest shipped patch's for ``None``)."""
+    return champions_by_patch([patch], reference_dir).select(*CHAMPIONS_SCHEMA)

@@ -49,6 +49,8 @@ class Participant(msgspec.Struct):
     visionWardsBoughtInGame: int | None = None
     detectorWardsPlaced: int | None = None
     timePlayed: int | None = None
+    gameEndedInEarlySurrender: bool | None = None
+    """A remake: the game was ended by an early surrender vote (absent from files older than the field)."""
     item0: int | None = None
     item1: int | None = None
     item2: int | None = None

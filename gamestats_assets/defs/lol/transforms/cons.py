@@ -1,7 +1,10 @@
 """CONS statistics of the lol domain over every game so far: builds, skill orders, objectives, vision.
 
-Every rate comes with its sample size and a 95 % Wilson interval, every mean with its n and a 95 % normal
-interval (mean ± 1.96·sd/√n). Only games with their match file count (wins need it).
+Every table is computed within a queue and a patch (``queue``, ``patch``; a filter of several patches is a
+query over these rows, not a table) and counts only ``counted`` games (no remake, no AFK player: STD
+``games``). Objective and vision tables use Summoner's Rift games only. Every rate comes with its sample size,
+a 95 % Wilson interval and ``low_sample`` (fewer than ``MIN_SAMPLE`` games), every mean with its n and a 95 %
+normal interval (mean ± 1.96·sd/√n). Only games with their match file count (wins need it).
 """
 
 from __future__ import annotations
@@ -10,8 +13,27 @@ import polars as pl
 
 from gamestats_assets.lib.stats import Z_95, with_wilson
 
+GROUP = ("queue", "patch")
+"""What players compare separately: every statistic is computed within one queue and one patch."""
 VISION_BANDS = 4
 """Vision-per-minute quartiles within a position."""
+MIN_SAMPLE = 100
+"""Below this many games a rate is flagged ``low_sample``: its 95 % interval is then wider than ±10 points."""
+LENGTH_BUCKET_MINUTES = 5
+"""Game-length strata (5-minute buckets) within which build paths are compared."""
+
+
+def counted(frame: pl.DataFrame, summoners_rift: bool = False) -> pl.DataFrame:
+    """The rows of counted games (``games.counted``), of Summoner's Rift only when asked."""
+    keep = pl.col("counted") & (pl.col("summoners_rift") if summoners_rift else pl.lit(True))
+    return frame.filter(keep)
+
+
+def with_rate(stats: pl.DataFrame, wins: str = "wins", games: str = "games", prefix: str = "win_rate") -> pl.DataFrame:
+    """``stats`` plus the rate ``wins / games`` as ``prefix``, its Wilson interval and ``low_sample``."""
+    rated = stats.with_columns((pl.col(wins) / pl.col(games)).alias(prefix),
+                               (pl.col(games) < MIN_SAMPLE).alias("low_sample"))
+    return with_wilson(rated, wins, games, prefix)
 
 
 def mean_interval(column: str, prefix: str) -> list[pl.Expr]:
@@ -26,71 +48,99 @@ def games_and_wins() -> list[pl.Expr]:
 
 
 def champion_games(players: pl.DataFrame) -> pl.DataFrame:
-    return players.group_by("champion_id").agg(pl.len().cast(pl.Int64).alias("champion_games"))
+    return players.group_by(*GROUP, "champion_id").agg(pl.len().cast(pl.Int64).alias("champion_games"))
+
+
+def length_bucket() -> pl.Expr:
+    return (pl.col("minutes") // LENGTH_BUCKET_MINUTES).cast(pl.Int32).alias("length_bucket")
 
 
 def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × core path: one row per (champion_id, depth, core_path).
+    """Champion × core path: one row per (queue, patch, champion_id, depth, core_path).
 
     ``core_path`` is the first ``depth`` core items in completion order (1 to 3, joined by `` > ``); a game
     counts for every depth its build reached. ``pick_rate`` = games with the path / the champion's games.
-    Win rate with Wilson interval, mean KDA and DPM with normal intervals.
+    Win rate with Wilson interval and ``low_sample``, mean KDA and DPM with normal intervals.
+
+    A third item is finished only in games long enough to finish it, and game length moves win rates, so a
+    path's win rate is also set against the champion's own games of the same length: ``same_length_win_rate``
+    is the champion's win rate in each ``LENGTH_BUCKET_MINUTES`` stratum, weighted by the path's games in it,
+    and ``win_rate_vs_same_length`` = ``win_rate`` − ``same_length_win_rate`` is the path's difference from
+    games as long as its own.
     """
+    players = counted(players).with_columns(length_bucket())
     paths = []
     for depth in (1, 2, 3):
         cores = [f"core_{rank}" for rank in range(1, depth + 1)]
         paths.append(players.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in cores)).with_columns(
             pl.lit(depth, dtype=pl.Int32).alias("depth"), pl.concat_str(cores, separator=" > ").alias("core_path")))
+    path_games = pl.concat(paths)
+    keys = (*GROUP, "champion_id", "depth", "core_path")
+    strata = players.group_by(*GROUP, "champion_id", "length_bucket").agg(
+        pl.col("win").mean().alias("stratum_win_rate"))
+    same_length = (path_games.join(strata, on=[*GROUP, "champion_id", "length_bucket"])
+                   .group_by(*keys).agg(pl.col("stratum_win_rate").mean().alias("same_length_win_rate")))
     stats = (
-        pl.concat(paths).group_by("champion_id", "champion_name", "depth", "core_path")
+        path_games.group_by(*keys[:3], "champion_name", *keys[3:])
         .agg(*games_and_wins(), *mean_interval("kda", "kda"), *mean_interval("dpm", "dpm"))
-        .join(champion_games(players), on="champion_id")
-        .with_columns((pl.col("wins") / pl.col("games")).alias("win_rate"),
-                      (pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
+        .join(champion_games(players), on=[*GROUP, "champion_id"])
+        .join(same_length, on=list(keys))
+        .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
     )
-    return with_wilson(stats, "wins", "games", "win_rate").sort("champion_id", "depth", "games", descending=[False, False, True])
+    return with_rate(stats).with_columns(
+        (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length")
+    ).sort(*GROUP, "champion_id", "depth", "games", descending=[False, False, False, False, True])
 
 
 def skill_order_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × skill max order: one row per (champion_id, max_order) with games, win rate (Wilson),
-    pick rate within the champion, and mean DPM and KDA with intervals."""
+    """Champion × skill max order: one row per (queue, patch, champion_id, max_order) with games, win rate
+    (Wilson, ``low_sample``), pick rate within the champion, and mean DPM and KDA with intervals."""
+    players = counted(players)
     stats = (
         players.filter(pl.col("max_order").is_not_null())
-        .group_by("champion_id", "champion_name", "max_order")
+        .group_by(*GROUP, "champion_id", "champion_name", "max_order")
         .agg(*games_and_wins(), *mean_interval("dpm", "dpm"), *mean_interval("kda", "kda"))
-        .join(champion_games(players), on="champion_id")
-        .with_columns((pl.col("wins") / pl.col("games")).alias("win_rate"),
-                      (pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
+        .join(champion_games(players), on=[*GROUP, "champion_id"])
+        .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
     )
-    return with_wilson(stats, "wins", "games", "win_rate").sort("champion_id", "games", descending=[False, True])
+    return with_rate(stats).sort(*GROUP, "champion_id", "games", descending=[False, False, False, True])
 
 
-def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame) -> pl.DataFrame:
-    """Per objective (dragon, herald, baron, tower): one row per objective.
+def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """Per objective (dragon, herald, baron, tower) of counted Summoner's Rift games: one row per (queue, patch,
+    objective).
 
     ``games`` = games where someone took it (with a known winner); ``wins`` = games won by the team that took
-    it first; win rate with Wilson interval; ``mean_teammates_near`` over every take of that objective.
+    it first; win rate with Wilson interval and ``low_sample``; ``mean_teammates_near`` over every take of
+    that objective.
     """
-    teams = first_objectives.filter(pl.col("win").is_not_null())
-    rows = [teams.filter(pl.col(f"first_{objective}")).select(
+    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
+    teams = first_objectives.filter(pl.col("win").is_not_null()).join(rift, on="match_id")
+    rows = [teams.filter(pl.col(f"first_{objective}")).group_by(*GROUP).agg(
         pl.lit(objective).alias("objective"), pl.len().cast(pl.Int64).alias("games"),
         pl.col("win").sum().cast(pl.Int64).alias("wins"))
         for objective in ("dragon", "herald", "baron", "tower")]
-    near = coordination.group_by("objective").agg(pl.col("teammates_near").mean().alias("mean_teammates_near"),
-                                                  pl.len().cast(pl.Int64).alias("takes"))
-    stats = pl.concat(rows).join(near, on="objective", how="left").with_columns(
-        (pl.col("wins") / pl.col("games")).alias("win_rate"))
-    return with_wilson(stats, "wins", "games", "win_rate").sort("objective")
+    near = coordination.join(rift, on="match_id").group_by(*GROUP, "objective").agg(
+        pl.col("teammates_near").mean().alias("mean_teammates_near"), pl.len().cast(pl.Int64).alias("takes"))
+    stats = pl.concat(rows).join(near, on=[*GROUP, "objective"], how="left")
+    return with_rate(stats).sort(*GROUP, "objective")
 
 
 def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """Position × vision band: one row per (team_position, vision_band), band 1 = the position's lowest
-    quartile of vision per minute; players, vision range, mean deaths per 10 minutes (interval), win rate (Wilson)."""
-    banded = players.filter(pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null()).with_columns(
-        (pl.col("vision_per_min").rank("ordinal").over("team_position") * VISION_BANDS
-         / pl.len().over("team_position")).ceil().cast(pl.Int32).clip(1, VISION_BANDS).alias("vision_band"))
-    stats = banded.group_by("team_position", "vision_band").agg(
+    """Position × vision band of counted Summoner's Rift games: one row per (queue, patch, team_position,
+    vision_band), band 1 = the position's lowest quartile of vision per minute (wards placed and killed);
+    players, vision range, mean vision score per minute and deaths per 10 minutes (intervals), win rate
+    (Wilson, ``low_sample``)."""
+    within = (*GROUP, "team_position")
+    banded = counted(players, summoners_rift=True).filter(
+        pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null()
+        & (pl.col("team_position") != "")
+    ).with_columns((pl.col("vision_per_min").rank("ordinal").over(within) * VISION_BANDS
+                    / pl.len().over(within)).ceil().cast(pl.Int32).clip(1, VISION_BANDS).alias("vision_band"))
+    stats = banded.group_by(*within, "vision_band").agg(
         *games_and_wins(), pl.col("vision_per_min").min().alias("vision_min"),
-        pl.col("vision_per_min").max().alias("vision_max"), *mean_interval("deaths_per_10", "deaths_per_10"),
-    ).with_columns((pl.col("wins") / pl.col("games")).alias("win_rate"))
-    return with_wilson(stats, "wins", "games", "win_rate").sort("team_position", "vision_band")
+        pl.col("vision_per_min").max().alias("vision_max"),
+        *mean_interval("vision_score_per_min", "vision_score_per_min"),
+        *mean_interval("deaths_per_10", "deaths_per_10"),
+    )
+    return with_rate(stats).sort(*within, "vision_band")

@@ -1,6 +1,10 @@
 """Why games are won: correlations between player variables, and patterns that survive multiple testing.
 
-``correlations`` tests every pair of numeric player variables per position (Pearson and Spearman).
+Both tables use counted games only (no remake, no AFK player) and test within one queue and patch (``queue``,
+``patch``); the multiple-testing corrections run over every test of the table, across queues and patches.
+
+``correlations`` tests the pairs of numeric player variables per position (Pearson, Spearman, and Pearson
+partial on game length), leaving out every pair where one variable is computed from the other.
 ``discovered_patterns`` runs four families of tests, all two-sided:
 - ``first_core_item``: per champion, whether its win rate with one first core item differs from its win
   rate in all its other games (two-proportion z-test per item, the most extreme item reported);
@@ -31,6 +35,8 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.lol.transforms.cons import counted
+
 MIN_GAMES = 30
 """Fewest games on each side of a comparison (and fewest players for a position's slope)."""
 Q_THRESHOLD = 0.05
@@ -39,7 +45,16 @@ FALSE_SHARE = 0.10
 EXCEEDANCE_LEVEL = 0.05
 """Reported patterns keep P(more than ``FALSE_SHARE`` of them are false) ≤ ``EXCEEDANCE_LEVEL``."""
 CORRELATION_VARIABLES = ("kills", "deaths", "assists", "kda", "dpm", "gold_per_min", "cs_per_min",
-                         "vision_per_min", "deaths_per_10", "minutes", "win")
+                         "vision_per_min", "vision_score_per_min", "deaths_per_10", "minutes", "win")
+COMPUTED_FROM = {
+    "kda": {"kills", "deaths", "assists"},
+    "dpm": {"minutes"}, "gold_per_min": {"minutes"}, "cs_per_min": {"minutes"}, "vision_per_min": {"minutes"},
+    "vision_score_per_min": {"minutes"}, "deaths_per_10": {"deaths", "minutes"},
+}
+"""The variables each derived variable is computed from: such a pair correlates by construction, untested."""
+LENGTH = "minutes"
+"""The game length partial correlations control for: counts grow with it."""
+GROUP = ("queue", "patch")
 
 PATTERNS_SCHEMA = {"pattern_type": pl.String, "subject": pl.String, "condition": pl.String, "metric": pl.String,
                    "effect": pl.Float64, "value_with": pl.Float64, "baseline": pl.Float64, "n": pl.Int64,
@@ -71,44 +86,72 @@ def correlation_p(r: np.ndarray, n: int) -> np.ndarray:
     return 2 * stats.t.sf(np.abs(t), n - 2)
 
 
-def correlations(players: pl.DataFrame) -> pl.DataFrame:
-    """Every pair of ``CORRELATION_VARIABLES`` per position: one row per (team_position, variable_x, variable_y).
+def pairs_to_test() -> list[tuple[int, int]]:
+    """Index pairs (i < j) of ``CORRELATION_VARIABLES`` where neither variable is computed from the other."""
+    names = CORRELATION_VARIABLES
+    return [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))
+            if names[j] not in COMPUTED_FROM.get(names[i], set()) and names[i] not in COMPUTED_FROM.get(names[j], set())]
 
-    Pearson and Spearman r with their two-sided p, n (players of the position with every variable known),
-    and Benjamini–Hochberg q over all pairs and positions (separately for the Pearson and Spearman p).
+
+def partial_on(r: np.ndarray, control: int) -> np.ndarray:
+    """Partial correlations given ``control``: r_xy·z = (r_xy − r_xz·r_yz) / √((1 − r_xz²)(1 − r_yz²))."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_z = r[:, control]
+        return (r - np.outer(r_z, r_z)) / np.sqrt(np.outer(1 - r_z**2, 1 - r_z**2))
+
+
+CORRELATIONS_SCHEMA = {"queue": pl.String, "patch": pl.String, "team_position": pl.String, "variable_x": pl.String,
+                       "variable_y": pl.String, "n": pl.Int64, "pearson_r": pl.Float64, "pearson_p": pl.Float64,
+                       "spearman_r": pl.Float64, "spearman_p": pl.Float64, "partial_r": pl.Float64,
+                       "partial_p": pl.Float64, "low_sample": pl.Boolean, "pearson_q": pl.Float64,
+                       "spearman_q": pl.Float64, "partial_q": pl.Float64}
+
+
+def correlations(players: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of ``CORRELATION_VARIABLES`` per queue, patch and position: one row per (queue, patch,
+    team_position, variable_x, variable_y), one player of one counted game per observation.
+
+    A pair where one variable is computed from the other (``COMPUTED_FROM``: a count and its per-minute or
+    per-10 rate, a ratio and its parts) is not tested. Pearson and Spearman r with their two-sided p, and
+    ``partial_r``: Pearson's r controlling for game length (null for pairs with ``minutes``), p on n − 3
+    degrees of freedom. n = players of the group with every variable known (``low_sample`` below
+    ``MIN_GAMES``); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
     A constant variable gives null r.
     """
+    within = (*GROUP, "team_position")
+    pairs = pairs_to_test()
+    upper_x, upper_y = (np.array(index) for index in zip(*pairs, strict=True))
+    control = CORRELATION_VARIABLES.index(LENGTH)
     rows = []
-    data = (players.lazy().filter(pl.col("team_position").is_not_null())
-            .select("team_position", *[pl.col(v).cast(pl.Float64) for v in CORRELATION_VARIABLES]).drop_nulls()
-            .collect())
-    ranks = data.with_columns(pl.col(CORRELATION_VARIABLES).rank("average").over("team_position"))
-    values, ranked = (frame.partition_by("team_position", as_dict=True) for frame in (data, ranks))
-    upper_x, upper_y = np.triu_indices(len(CORRELATION_VARIABLES), k=1)
-    for (position,), group in values.items():
+    data = (counted(players).lazy().filter(pl.col("team_position").is_not_null() & (pl.col("team_position") != ""))
+            .select(*within, *[pl.col(v).cast(pl.Float64) for v in CORRELATION_VARIABLES]).drop_nulls().collect())
+    ranks = data.with_columns(pl.col(CORRELATION_VARIABLES).rank("average").over(within))
+    values, ranked = (frame.partition_by(*within, as_dict=True) for frame in (data, ranks))
+    for key, group in values.items():
         n = group.height
-        if n < 3:
+        if n < 4:
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            pearson = np.corrcoef(group.drop("team_position").to_numpy(), rowvar=False)[upper_x, upper_y]
-            spearman = np.corrcoef(ranked[(position,)].drop("team_position").to_numpy(),
-                                   rowvar=False)[upper_x, upper_y]
+            pearson = np.corrcoef(group.drop(*within).to_numpy(), rowvar=False)
+            spearman = np.corrcoef(ranked[key].drop(*within).to_numpy(), rowvar=False)
+        partial = partial_on(pearson, control)[upper_x, upper_y]
+        partial[(upper_x == control) | (upper_y == control)] = np.nan
+        pearson, spearman = pearson[upper_x, upper_y], spearman[upper_x, upper_y]
         rows.append(pl.DataFrame({
-            "team_position": position, "variable_x": [CORRELATION_VARIABLES[i] for i in upper_x],
+            **dict(zip(within, key, strict=True)),
+            "variable_x": [CORRELATION_VARIABLES[i] for i in upper_x],
             "variable_y": [CORRELATION_VARIABLES[j] for j in upper_y], "n": n,
             "pearson_r": pearson, "pearson_p": correlation_p(pearson, n),
             "spearman_r": spearman, "spearman_p": correlation_p(spearman, n),
+            "partial_r": partial, "partial_p": correlation_p(partial, n - 1), "low_sample": n < MIN_GAMES,
         }))
     if not rows:
-        return pl.DataFrame(schema={"team_position": pl.String, "variable_x": pl.String, "variable_y": pl.String,
-                                    "n": pl.Int64, "pearson_r": pl.Float64, "pearson_p": pl.Float64,
-                                    "spearman_r": pl.Float64, "spearman_p": pl.Float64, "pearson_q": pl.Float64,
-                                    "spearman_q": pl.Float64})
+        return pl.DataFrame(schema=CORRELATIONS_SCHEMA)
     table = pl.concat(rows).with_columns(pl.col("n").cast(pl.Int64)).fill_nan(None)
     return table.with_columns(
-        pl.Series("pearson_q", benjamini_hochberg(table["pearson_p"].fill_null(np.nan).to_numpy())),
-        pl.Series("spearman_q", benjamini_hochberg(table["spearman_p"].fill_null(np.nan).to_numpy())),
-    ).fill_nan(None).sort("team_position", "variable_x", "variable_y")
+        *[pl.Series(f"{measure}_q", benjamini_hochberg(table[f"{measure}_p"].fill_null(np.nan).to_numpy()))
+          for measure in ("pearson", "spearman", "partial")],
+    ).fill_nan(None).select(*CORRELATIONS_SCHEMA).sort(*within, "variable_x", "variable_y")
 
 
 def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
@@ -231,21 +274,37 @@ def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, leve
     return rejected
 
 
-def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """Every test of the four families, before any filtering, with its Benjamini–Hochberg q-value and whether
-    the false-share exceedance procedure rejects it (both over all the tests together)."""
-    tests = pl.concat([first_core_item_tests(players), skill_max_order_tests(players),
-                       first_objective_tests(first_objectives), vision_deaths_tests(players)])
+def group_tests(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
+    """The four families of tests on one queue and patch's games."""
+    return pl.concat([first_core_item_tests(players), skill_max_order_tests(players),
+                      first_objective_tests(first_objectives), vision_deaths_tests(players)])
+
+
+def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """Every test of the four families within each queue and patch (counted games; objectives and vision on
+    Summoner's Rift), before any filtering, with its Benjamini–Hochberg q-value and whether the false-share
+    exceedance procedure rejects it (both over all the tests together)."""
+    players = counted(players)
+    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
+    teams = first_objectives.join(rift, on="match_id")
+    parts = []
+    for key, group in players.partition_by(*GROUP, as_dict=True).items():
+        where = dict(zip(GROUP, key, strict=True))
+        rift_vision = pl.when(pl.col("summoners_rift")).then(pl.col("vision_per_min")).alias("vision_per_min")
+        tests = group_tests(group.with_columns(rift_vision), teams.filter(**where))
+        parts.append(tests.select(*[pl.lit(v, dtype=pl.String).alias(k) for k, v in where.items()], pl.all()))
+    tests = (pl.concat(parts) if parts else pl.DataFrame(schema={"queue": pl.String, "patch": pl.String,
+                                                                  **PATTERNS_SCHEMA}))
     tests = tests.filter((pl.col("n") >= MIN_GAMES) & (pl.col("n_baseline") >= MIN_GAMES)).fill_nan(None)
     p_values = tests["p_value"].fill_null(np.nan).to_numpy()
     return tests.with_columns(pl.Series("q_value", benjamini_hochberg(p_values), dtype=pl.Float64),
                               pl.Series("rejected", exceedance_rejections(p_values), dtype=pl.Boolean)).fill_nan(None)
 
 
-def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """Patterns that hold: one row per (pattern_type, subject, condition) rejected by the false-share
-    exceedance procedure, with q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games each side; effect =
-    value with the condition − baseline (for ``vision_deaths``, the slope), with n, p and q."""
-    return (all_tests(players, first_objectives).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
+def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """Patterns that hold: one row per (queue, patch, pattern_type, subject, condition) rejected by the
+    false-share exceedance procedure, with q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games each side;
+    effect = value with the condition − baseline (for ``vision_deaths``, the slope), with n, p and q."""
+    return (all_tests(players, first_objectives, games).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
-            .sort("q_value", "pattern_type", "subject", "condition"))
+            .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))

@@ -2,14 +2,16 @@
 
 Inputs are the ETL frames of ``sources/riot/parse.py`` (``matches``, ``participants``, ``timeline_events``,
 ``participant_frames``; events and frames also as lazy frames, whose filters then read only the columns a
-table uses) and the Data Dragon tables of ``sources/riot/ddragon.py``. Everything is keyed by
-``match_id``. A game whose timeline arrived without its match file still gets its timeline-only rows
+table uses) and the Data Dragon tables of ``sources/riot/ddragon.py`` for the games' patches (column
+``patch``; a null patch stands for a game without its match file). Everything is keyed by ``match_id``. A game whose timeline arrived without its match file still gets its timeline-only rows
 (purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from gamestats_assets.sources.riot.queues import SUMMONERS_RIFT_MAP, queue_name
 
 SHOP_ACTIONS = ("ITEM_PURCHASED", "ITEM_SOLD", "ITEM_UNDO")
 SKILL_LETTERS = {1: "Q", 2: "W", 3: "E", 4: "R"}
@@ -19,6 +21,61 @@ COORDINATION_RADIUS = 2500
 OBJECTIVES = {"DRAGON": "dragon", "RIFTHERALD": "herald", "BARON_NASHOR": "baron", "TOWER": "tower"}
 FRAME_MINUTES = 60_000
 TEAM_OF_PARTICIPANT = pl.when(pl.col("participant_id") <= 5).then(100).otherwise(200)
+REMAKE_SECONDS = 300
+"""A game shorter than this is a remake where the file has no ``gameEndedInEarlySurrender``."""
+AFK_MINUTES = 5
+"""A player whose position and experience do not change for this many frames in a row was away (AFK)."""
+
+
+def afk_players(frames: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Players away from the game: one row per (match_id, participant_id) whose participant frames keep the
+    same position and experience for ``AFK_MINUTES`` consecutive frames (a dead player respawns and walks
+    out within two minutes; one who disconnected stands still)."""
+    by_player = ("match_id", "participant_id")
+    still = ((pl.col("xp") == pl.col("xp").shift(1)) & (pl.col("position_x") == pl.col("position_x").shift(1))
+             & (pl.col("position_y") == pl.col("position_y").shift(1))).fill_null(False)
+    return (
+        frames.lazy().select(*by_player, "frame_index", "xp", "position_x", "position_y")
+        .sort(*by_player, "frame_index")
+        .with_columns(still.over(*by_player).alias("still"))
+        .with_columns((~pl.col("still")).cum_sum().over(*by_player).alias("run"))
+        .group_by(*by_player, "run").agg(pl.col("still").sum().alias("still_frames"))
+        .filter(pl.col("still_frames") >= AFK_MINUTES)
+        .select(*by_player).unique()
+    )
+
+
+def games(matches: pl.DataFrame, participants: pl.DataFrame, frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Every game with its match file and whether the statistics count it: one row per match_id.
+
+    ``queue`` from ``queueId`` (``sources/riot/queues.py``), ``patch`` (``major.minor``), ``summoners_rift``
+    (map 11). ``remake``: a player's ``gameEndedInEarlySurrender``, or, where no player has the field, a game
+    under ``REMAKE_SECONDS``. ``afk_players``: players the timeline shows away (``afk_players``; 0 without a
+    timeline). ``counted`` = neither a remake nor a game with an AFK player, of a known patch: the others stay
+    in the lake and are counted by the ``excluded_games`` check, but no statistic uses them.
+    """
+    flags = participants.lazy().group_by("match_id").agg(
+        pl.col("game_ended_in_early_surrender").any().alias("early_surrender"),
+        pl.col("game_ended_in_early_surrender").is_not_null().any().alias("has_flag"))
+    away = afk_players(frames).group_by("match_id").agg(pl.len().cast(pl.Int32).alias("afk_players"))
+    remake = pl.when(pl.col("has_flag")).then(pl.col("early_surrender")).otherwise(
+        pl.col("game_duration_s") < REMAKE_SECONDS).fill_null(False)
+    return (
+        matches.lazy().select("match_id", "queue_id", "patch", "map_id", "game_duration_s")
+        .join(flags, on="match_id", how="left").join(away, on="match_id", how="left")
+        .select("match_id", "queue_id", queue_name(pl.col("queue_id")).alias("queue"), "patch",
+                (pl.col("map_id") == SUMMONERS_RIFT_MAP).fill_null(False).alias("summoners_rift"),
+                remake.alias("remake"), pl.col("afk_players").fill_null(0).cast(pl.Int32))
+        .with_columns((~pl.col("remake") & (pl.col("afk_players") == 0) & pl.col("patch").is_not_null())
+                      .alias("counted"))
+        .sort("match_id").collect()
+    )
+
+
+def game_patches(events: pl.DataFrame | pl.LazyFrame, matches: pl.DataFrame) -> pl.LazyFrame:
+    """The patch of every game with a timeline: one row per match_id (null without its match file)."""
+    return events.lazy().select("match_id").unique().join(matches.lazy().select("match_id", "patch"), on="match_id",
+                                                          how="left")
 
 
 def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -48,19 +105,21 @@ def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return actions.filter(~pl.col("seq").is_in(cancelled.implode())).drop("depth")
 
 
-def item_purchases(events: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     """Completed items bought, in order: one row per (match_id, participant_id, completed_at, item_id).
 
-    A purchase counts when it was not undone and the item is completed: legendary, mythic, or upgraded boots
+    Items are those of the game's own patch (``items`` by ``patch``, ``game_patches``). A purchase counts when it was not undone and the item is completed: legendary, mythic, or upgraded boots
     (components and starters are resolved away). Items missing from Data Dragon are kept with a null name and
     tier. ``core_rank`` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
     time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. ``sold_at`` is the
     first later sale of the same item, if any.
     """
     actions = resolved_shop_actions(events)
-    purchases = actions.filter(pl.col("type") == "ITEM_PURCHASED").join(
-        items.select("item_id", "item_name", "tier", "is_core", "upgrade_of",
-                     pl.col("components").list.len().alias("n_components")), on="item_id", how="left")
+    patches = game_patches(events, matches).collect()
+    purchases = actions.filter(pl.col("type") == "ITEM_PURCHASED").join(patches, on="match_id", how="left").join(
+        items.select("patch", "item_id", "item_name", "tier", "is_core", "upgrade_of",
+                     pl.col("components").list.len().alias("n_components")),
+        on=["patch", "item_id"], how="left", nulls_equal=True)
     completed = purchases.filter(
         pl.col("is_core") | ((pl.col("tier") == "boots") & (pl.col("n_components") > 0)) | pl.col("tier").is_null()
     ).sort("seq")
@@ -216,14 +275,18 @@ def team_coordination(events: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFram
 
 
 def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchases: pl.DataFrame,
-                      skills: pl.DataFrame, vision: pl.DataFrame, champions: pl.DataFrame) -> pl.DataFrame:
+                      skills: pl.DataFrame, vision: pl.DataFrame, champions: pl.DataFrame,
+                      game_table: pl.DataFrame) -> pl.DataFrame:
     """One row per player of a game with its match file (key match_id, participant_id): the facts the stats use.
 
+    ``queue``, ``patch``, ``summoners_rift`` and ``counted`` come from ``games``: statistics use counted games
+    only, within one queue and patch.
     ``kda`` = (kills + assists) / max(deaths, 1); ``dpm`` = damage to champions per game minute;
     ``gold_per_min``, ``cs_per_min`` (lane and jungle minions) likewise; ``core_1..3`` the first three core
     items by completion (names; null when fewer were completed); ``max_order`` from the skill order;
-    ``vision_per_min`` and ``deaths_per_10`` from the timeline (null when it is missing). ``champion_name``
-    comes from Data Dragon: null for an id it does not know.
+    ``vision_per_min`` and ``deaths_per_10`` from the timeline (null when it is missing), ``vision_score_per_min``
+    from the match file's ``visionScore``. ``champion_name`` comes from the Data Dragon of the game's patch:
+    null for an id it does not know.
     """
     minutes = pl.col("game_duration_s") / 60
     path = (purchases.filter(pl.col("core_rank").is_between(1, 3))
@@ -234,8 +297,9 @@ def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchas
                    for rank in (1, 2, 3)]))
     return (
         participants.join(matches.select("match_id", "game_duration_s", "game_start", "patch"), on="match_id")
-        .join(champions.select("champion_id", pl.col("champion_name").alias("dd_champion_name")), on="champion_id",
-              how="left")
+        .join(game_table.select("match_id", "queue", "summoners_rift", "counted"), on="match_id", how="left")
+        .join(champions.select("patch", "champion_id", pl.col("champion_name").alias("dd_champion_name")),
+              on=["patch", "champion_id"], how="left", nulls_equal=True)
         .join(path, on=["match_id", "participant_id"], how="left")
         .join(skills.select("match_id", "participant_id", "max_order"), on=["match_id", "participant_id"], how="left")
         .join(vision.select("match_id", "participant_id", "vision_per_min", "deaths_per_10"),
@@ -248,8 +312,10 @@ def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchas
             (pl.col("gold_earned") / minutes).alias("gold_per_min"),
             ((pl.col("total_minions_killed").fill_null(0) + pl.col("neutral_minions_killed").fill_null(0)) / minutes)
             .alias("cs_per_min"),
-            "vision_per_min", "deaths_per_10", "max_order", "core_1", "core_2", "core_3", "core_1_id", "core_2_id",
-            "core_3_id", (pl.col("game_duration_s") / 60).alias("minutes"), "game_start", "patch",
+            "vision_per_min", (pl.col("vision_score") / minutes).alias("vision_score_per_min"), "deaths_per_10",
+            "max_order", "core_1", "core_2", "core_3", "core_1_id", "core_2_id", "core_3_id",
+            (pl.col("game_duration_s") / 60).alias("minutes"), "game_start", "queue", "patch", "summoners_rift",
+            pl.col("counted").fill_null(False),
         )
         .sort("match_id", "participant_id")
     )

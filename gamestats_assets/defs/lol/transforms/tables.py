@@ -15,11 +15,14 @@ def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Dat
                frames: pl.DataFrame | pl.LazyFrame) -> dict[str, pl.DataFrame]:
     """Every STD table of a set of games, by table name. Events and frames may be lazy scans of the lake:
     each table then reads only the columns it uses."""
-    purchases = std.item_purchases(events, ddragon.items())
+    purchases = std.item_purchases(events, matches, ddragon.game_items(matches))
     skills = std.skill_orders(events)
     vision = std.vision_deaths(events, participants, matches)
-    players = std.participant_games(participants, matches, purchases, skills, vision, ddragon.champions())
+    games = std.games(matches, participants, frames)
+    players = std.participant_games(participants, matches, purchases, skills, vision,
+                                    ddragon.game_champions(matches), games)
     return {
+        "games": games,
         "item_purchases": purchases,
         "skill_orders": skills,
         "first_objectives": std.first_objectives(events, participants),
@@ -37,9 +40,10 @@ def cons_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     return {
         "item_build_stats": cons.item_build_stats(players),
         "skill_order_stats": cons.skill_order_stats(players),
-        "objective_stats": cons.objective_stats(tables["first_objectives"], tables["team_coordination"]),
+        "objective_stats": cons.objective_stats(tables["first_objectives"], tables["team_coordination"],
+                                                tables["games"]),
         "vision_stats": cons.vision_stats(players),
         "correlations": patterns.correlations(players),
-        "discovered_patterns": patterns.discovered_patterns(players, tables["first_objectives"]),
-        "win_model": win_model.win_model(tables["game_states"]),
+        "discovered_patterns": patterns.discovered_patterns(players, tables["first_objectives"], tables["games"]),
+        "win_model": win_model.win_model(tables["game_states"], tables["games"]),
     }

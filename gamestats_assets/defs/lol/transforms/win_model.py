@@ -2,8 +2,11 @@
 
 Features are blue minus red at minute ``m``: total gold (thousands) and xp (thousands) from the participant
 frame of minute ``m``, and champion kills, dragons, heralds and towers taken before ``m`` minutes. The
-target is a blue win. A game is held out for evaluation when its game id is a multiple of five, so the split does not
-change between runs; accuracy (threshold 0.5) and AUC are measured on it.
+target is a blue win. Models are fitted within one queue and patch, on counted Summoner's Rift games (STD
+``games``). A game is held out for evaluation when its game id is a multiple of five, so the split does not
+change between runs; accuracy (threshold 0.5) and AUC are measured on it, beside a baseline fitted on the gold
+difference alone and scored on the same held-out games, each with a 95 % bootstrap interval (held-out games
+resampled ``BOOTSTRAP_RESAMPLES`` times; the AUC gain over the baseline is resampled paired).
 
 scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
 process loading the code location would pay otherwise.
@@ -14,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.lol.transforms.cons import counted
 from gamestats_assets.defs.lol.transforms.std import TEAM_OF_PARTICIPANT, objective_takes
 
 MINUTES = (10, 15)
@@ -21,10 +25,16 @@ FEATURES = ("gold_diff_k", "xp_diff_k", "kills_diff", "dragons_diff", "heralds_d
 HELD_OUT_SHARE = 5
 """One game in this many is held out."""
 MIN_GAMES = 40
+BASELINE = ("gold_diff_k",)
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_SEED = 0
+GROUP = ("queue", "patch")
 
-MODEL_SCHEMA = {"minute": pl.Int32, "term": pl.String, "coefficient": pl.Float64, "std_error": pl.Float64,
-                "p_value": pl.Float64, "n_train": pl.Int64, "n_test": pl.Int64, "accuracy": pl.Float64,
-                "auc": pl.Float64}
+QUALITY = ("accuracy", "auc", "baseline_accuracy", "baseline_auc", "auc_gain")
+MODEL_SCHEMA = {"queue": pl.String, "patch": pl.String, "minute": pl.Int32, "term": pl.String,
+                "coefficient": pl.Float64, "std_error": pl.Float64, "p_value": pl.Float64, "n_train": pl.Int64,
+                "n_test": pl.Int64, **{f"{measure}{end}": pl.Float64 for measure in QUALITY
+                                       for end in ("", "_ci_low", "_ci_high")}}
 
 
 def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame, minute: int) -> pl.DataFrame:
@@ -73,26 +83,52 @@ def auc(truth: np.ndarray, score: np.ndarray) -> float:
     return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def win_model(states: pl.DataFrame) -> pl.DataFrame:
-    """The fitted models on ``game_states``: one row per (minute, term) with coefficient, standard error and
-    p, and the model's n_train, n_test, held-out accuracy and AUC. A minute with fewer than ``MIN_GAMES``
-    training games, or only one outcome, is left out."""
+def accuracy(truth: np.ndarray, score: np.ndarray) -> float:
+    return float(((score >= 0.5) == truth).mean())
+
+
+def fitted(train: pl.DataFrame, test: pl.DataFrame, features: list[str]):
+    """A logistic fit on ``train``'s ``features`` and its predicted win chance for ``test``."""
     import statsmodels.api as sm
+    design = [sm.add_constant(frame.select(features).to_numpy().astype(float), has_constant="add")
+              for frame in (train, test)]
+    fit = sm.Logit(train["blue_win"].cast(pl.Float64).to_numpy(), design[0]).fit(disp=0, maxiter=200)
+    return fit, fit.predict(design[1])
+
+
+def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray) -> dict[str, float]:
+    """Held-out quality of the model and the baseline, each with its 95 % percentile bootstrap interval."""
+    def measures(index: np.ndarray) -> list[float]:
+        t, m, b = truth[index], model[index], baseline[index]
+        model_auc, baseline_auc = auc(t, m), auc(t, b)
+        return [accuracy(t, m), model_auc, accuracy(t, b), baseline_auc, model_auc - baseline_auc]
+
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    every = np.arange(len(truth))
+    draws = np.array([measures(rng.choice(every, len(every))) for _ in range(BOOTSTRAP_RESAMPLES)])
+    low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+    return {f"{name}{end}": float(value) for i, name in enumerate(QUALITY)
+            for end, value in (("", measures(every)[i]), ("_ci_low", low[i]), ("_ci_high", high[i]))}
+
+
+def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """The fitted models on ``game_states``: one row per (queue, patch, minute, term) with coefficient,
+    standard error and p, and the model's n_train, n_test, held-out accuracy and AUC beside the gold-difference
+    baseline's, with bootstrap intervals (module docstring). A queue, patch and minute with fewer than
+    ``MIN_GAMES`` training games, or only one outcome, is left out."""
+    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
     rows = []
-    for minute in MINUTES:
-        state = states.filter(pl.col("minute") == minute)
-        train, test = state.filter(~pl.col("held_out")), state.filter(pl.col("held_out"))
+    for key, group in states.join(rift, on="match_id").partition_by(*GROUP, "minute", as_dict=True).items():
+        *where, minute = key
+        train, test = group.filter(~pl.col("held_out")), group.filter(pl.col("held_out"))
         if train.height < MIN_GAMES or train["blue_win"].n_unique() < 2 or test.height == 0:
             continue
         features = [f for f in FEATURES if train[f].n_unique() > 1]
-        x_train = sm.add_constant(train.select(features).to_numpy().astype(float), has_constant="add")
-        fit = sm.Logit(train["blue_win"].cast(pl.Float64).to_numpy(), x_train).fit(disp=0, maxiter=200)
-        x_test = sm.add_constant(test.select(features).to_numpy().astype(float), has_constant="add")
-        predicted = fit.predict(x_test)
-        truth = test["blue_win"].to_numpy()
-        accuracy, area = float(((predicted >= 0.5) == truth).mean()), auc(truth, predicted)
+        fit, predicted = fitted(train, test, features)
+        _, baseline = fitted(train, test, list(BASELINE))
+        quality = bootstrap_quality(test["blue_win"].to_numpy(), predicted, baseline)
         for term, coefficient, error, p in zip(["const", *features], fit.params, fit.bse, fit.pvalues, strict=True):
-            rows.append({"minute": minute, "term": term, "coefficient": coefficient, "std_error": error,
-                         "p_value": p, "n_train": train.height, "n_test": test.height, "accuracy": accuracy,
-                         "auc": area})
-    return pl.DataFrame(rows, schema=MODEL_SCHEMA)
+            rows.append({**dict(zip(GROUP, where, strict=True)), "minute": minute, "term": term,
+                         "coefficient": coefficient, "std_error": error, "p_value": p, "n_train": train.height,
+                         "n_test": test.height, **quality})
+    return pl.DataFrame(rows, schema=MODEL_SCHEMA).sort(*GROUP, "minute", "term")
