@@ -81,9 +81,10 @@ def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any
 
 def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[..., Outcome],
                         frames: Sequence[tuple[Frame, str]], partitions_def: dg.PartitionsDefinition, *,
-                        asset_key: dg.AssetKey | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
-    """``rule`` applied to each partition of the run on its own, then to the whole run for the numbers shown
-    (one partition: its own), as a blocking check's result (``partition_result``).
+                        totals: bool = False) -> dg.AssetCheckResult:
+    """``rule`` applied to each partition of the run on its own, as a blocking check's result
+    (``partition_result``), showing the numbers of the rule applied to the whole run (one partition: its own),
+    or with ``totals`` (a rule whose numbers are all counts, too costly to apply twice) their sums.
 
     ``frames`` are the check's inputs, each with the column holding its partition; ``rule`` takes their rows of
     one partition, in that order.
@@ -91,8 +92,13 @@ def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[.
     keys = context.partition_keys
     parts = [split_partitions(frame, column, partitions_def, keys) for frame, column in frames]
     verdicts = {key: rule(*(part[key] for part in parts)) for key in keys}
-    numbers = verdicts[keys[0]] if len(keys) == 1 else rule(*(frame for frame, _ in frames))
-    return partition_result(verdicts, numbers.metadata, asset_key=asset_key, check_name=check_name)
+    if len(keys) == 1:
+        numbers = verdicts[keys[0]].metadata
+    elif totals:
+        numbers = {name: sum(verdicts[key].metadata[name] for key in keys) for name in verdicts[keys[0]].metadata}
+    else:
+        numbers = rule(*(frame for frame, _ in frames)).metadata
+    return partition_result(verdicts, numbers)
 
 
 def read_columns(frame: pl.LazyFrame | pl.DataFrame, columns: Sequence[str] | None) -> pl.DataFrame:

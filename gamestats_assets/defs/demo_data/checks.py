@@ -25,7 +25,9 @@ from gamestats_assets.generator.measures import (
     sequence_violations,
 )
 from gamestats_assets.lib.checks import (
+    Outcome,
     frame_check,
+    judged_by_partition,
     quarantine_check,
     reconciliation_check,
     reject_share_checks,
@@ -52,6 +54,7 @@ def segment_mix_as_configured(users: pl.DataFrame, event_rules: pl.DataFrame) ->
 
 CONSTRAINT_BATCH_ROWS = 100_000
 """Lines checked against the property constraints at a time."""
+DAILY = events.partitions_def
 
 
 @dg.asset_check(
@@ -61,26 +64,31 @@ CONSTRAINT_BATCH_ROWS = 100_000
     partitions_def=events.partitions_def,
     additional_ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)},
 )
-def no_violations(events: pl.LazyFrame, event_rules: pl.DataFrame, users: pl.DataFrame) -> dg.AssetCheckResult:
+def no_violations(context: dg.AssetCheckExecutionContext, events: pl.LazyFrame, event_rules: pl.DataFrame,
+                  users: pl.DataFrame) -> dg.AssetCheckResult:
     """In the generated logs, no event comes before its prerequisite step, none is outside what the
     user's lifecycle stage allows, and no property breaks its constraint (e.g. a carrier of another
     country). Files a user dropped in are not held to the generator's rules. Read from the typed columns
     (the raw ``properties`` text is not needed): the users' event sequences from the four columns they need,
-    the constraints, which hold line by line, from the columns they constrain, batch by batch."""
+    the constraints, which hold line by line, from the columns they constrain, batch by batch. Judged day by
+    day."""
     rules = rules_of(event_rules)
-    generated = events.filter(pl.col("source_file").str.starts_with(SYNTHETIC_PREFIX))
-    sequences = generated.select("#type", "#account_id", "#time", "#event_name").collect()
-    constrained = generated.select(sorted(constraint_columns(rules) & set(events.collect_schema())))
-    counts = {
-        "sequence_violations": sequence_violations(sequences, rules),
-        "lifecycle_violations": lifecycle_violations(sequences, users, rules),
-        "constraint_violations": sum(constraint_violations(batch, rules)
-                                     for batch in constrained.collect_batches(chunk_size=CONSTRAINT_BATCH_ROWS)),
-    }
-    return dg.AssetCheckResult(
-        passed=not any(counts.values()),
-        metadata={"lines": events.select(pl.len()).collect().item(), "generated_lines": sequences.height, **counts},
-    )
+
+    def rule(day: pl.LazyFrame) -> Outcome:
+        generated = day.filter(pl.col("source_file").str.starts_with(SYNTHETIC_PREFIX))
+        sequences = generated.select("#type", "#account_id", "#time", "#event_name").collect()
+        constrained = generated.select(sorted(constraint_columns(rules) & set(day.collect_schema())))
+        counts = {
+            "sequence_violations": sequence_violations(sequences, rules),
+            "lifecycle_violations": lifecycle_violations(sequences, users, rules),
+            "constraint_violations": sum(constraint_violations(batch, rules)
+                                         for batch in constrained.collect_batches(chunk_size=CONSTRAINT_BATCH_ROWS)),
+        }
+        return Outcome(passed=not any(counts.values()),
+                       metadata={"lines": day.select(pl.len()).collect().item(), "generated_lines": sequences.height,
+                                 **counts})
+
+    return judged_by_partition(context, rule, [(events, "date")], DAILY, totals=True)
 
 
 @dg.asset_check(asset=retention_by_segment, name="new_user_retention_near_target", additional_ins={"event_rules": dg.AssetIn(event_rules.key)})
