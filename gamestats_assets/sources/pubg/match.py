@@ -58,7 +58,11 @@ MATCH_SCHEMA = {
     "telemetry_url": pl.String,
     "participants": pl.Int64,
     "rosters": pl.Int64,
+    "ai_participants": pl.Int64,
 }
+"""``participants`` counts every participant, AI bots included; ``ai_participants`` the bots among them."""
+AI_ACCOUNT_PREFIX = "ai."
+"""The account ids of the AI bots PUBG fills public lobbies with (``ai.349``): no player's."""
 PARTICIPANT_SCHEMA = {
     "match_id": pl.String,
     "participant_id": pl.String,
@@ -76,6 +80,11 @@ ROSTER_SCHEMA = {
     "won": pl.Boolean,
     "participants": pl.Int64,
 }
+
+
+def is_ai_bot(account_id: pl.Expr) -> pl.Expr:
+    """Whether an account id is an AI bot's (``AI_ACCOUNT_PREFIX``)."""
+    return account_id.str.starts_with(AI_ACCOUNT_PREFIX).fill_null(False)
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
         "telemetry_url": telemetry[0]["attributes"].get("URL") if telemetry else None,
         "participants": len(participants),
         "rosters": len(rosters),
+        "ai_participants": sum(1 for p in participants if str(p["account_id"] or "").startswith(AI_ACCOUNT_PREFIX)),
     }
     match_frame = pl.DataFrame([match], schema={**MATCH_SCHEMA, "created_at": pl.String}, strict=False)
     return ParsedMatch(

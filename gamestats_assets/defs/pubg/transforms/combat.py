@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.extractors import CM_PER_M, _enemy, _enemy_kill
+from gamestats_assets.sources.pubg.match import is_ai_bot
 from gamestats_assets.sources.pubg.weapons import with_weapon_category
 
 FIGHT_GAP_S = 30.0
@@ -153,7 +154,8 @@ def weapon_distribution(damage: pl.DataFrame, kills: pl.DataFrame, knocks: pl.Da
     """Each player's kills, knocks and damage to other teams by weapon category: one row per (match_id,
     account_id, weapon_category). Kills are those of players of other teams credited to the player
     (``killer``), knocks those they made, damage what they dealt to players of other teams; summed over
-    categories they give the player's totals in ``advanced_stats``."""
+    categories they give the player's totals in ``advanced_stats``. AI bots have no rows (player statistics
+    are players')."""
     dealt = with_weapon_category(damage.filter(_enemy())).group_by(
         "match_id", pl.col("attacker_account_id").alias("account_id"), "weapon_category").agg(
         pl.col("damage").sum().alias("damage_dealt"), pl.len().cast(pl.Int64).alias("hits"))
@@ -166,6 +168,7 @@ def weapon_distribution(damage: pl.DataFrame, kills: pl.DataFrame, knocks: pl.Da
     keys = ["match_id", "account_id", "weapon_category"]
     return (
         dealt.join(killed, on=keys, how="full", coalesce=True).join(knocked, on=keys, how="full", coalesce=True)
+        .filter(~is_ai_bot(pl.col("account_id")))
         .with_columns(pl.col("kills", "knocks", "hits").fill_null(0), pl.col("damage_dealt").fill_null(0.0))
         .select(*keys, "kills", "knocks", "damage_dealt", "hits")
         .sort(keys)

@@ -6,6 +6,7 @@ from typing import Any
 
 import polars as pl
 
+from gamestats_assets.sources.pubg.match import is_ai_bot
 from gamestats_assets.sources.pubg.weapons import weapon_category
 
 DAMAGE_TOLERANCE_HP = 1.0
@@ -67,7 +68,9 @@ def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
 
 
 def distribution_totals(distribution: pl.DataFrame, advanced: pl.DataFrame) -> dict[str, Any]:
-    """Players whose weapon-distribution kills, knocks or damage do not sum to their advanced-stats totals."""
+    """Players whose weapon-distribution kills, knocks or damage do not sum to their advanced-stats totals
+    (AI bots, which the distribution leaves out, are not compared)."""
+    advanced = advanced.filter(~is_ai_bot(pl.col("account_id")))
     sums = distribution.group_by("match_id", "account_id").agg(
         pl.col("kills").sum().alias("by_weapon_kills"), pl.col("knocks").sum().alias("by_weapon_knocks"),
         pl.col("damage_dealt").sum().alias("by_weapon_damage"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.sources.pubg.match import is_ai_bot
 
 SUMMARY_TELEMETRY_COLUMNS = {
     "killsteals": pl.Int64, "heals_used": pl.Int64, "boosts_used": pl.Int64, "throwables_used": pl.Int64,
@@ -19,14 +20,15 @@ SUMMARY_TELEMETRY_COLUMNS = {
 
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
                     usage: pl.DataFrame, circle: pl.DataFrame, telemetry_matches: pl.DataFrame) -> pl.DataFrame:
-    """One row per match and participant (match_id, account_id): player name, team, ``placement`` (the
+    """One row per match and player (match_id, account_id), AI bots left out (``matches.ai_participants``
+    counts them): player name, team, ``placement`` (the
     rank of the player's roster), ``kills`` and ``damage_dealt`` as the match object states them, and from
     telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
     distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
     ``has_telemetry``: the match's id is in ``telemetry_matches`` (the matches whose telemetry was parsed);
     without telemetry the telemetry columns are null, not zero."""
     keys = ["match_id", "account_id"]
-    base = participants.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
+    base = participants.filter(~is_ai_bot(pl.col("account_id"))).join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
         "match_id", "account_id", pl.col("name").alias("player_name"), "team_id", "roster_id", "placement",
         "kills", "damage_dealt")
