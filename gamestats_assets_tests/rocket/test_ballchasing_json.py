@@ -35,7 +35,8 @@ def test_full_replay_players_and_stats_equal_the_file():
     assert mine["avg_distance_to_ball"] == positioning["avg_distance_to_ball"]
     on_pitch = sum(positioning[f"time_{t}_third"] for t in ("defensive", "neutral", "offensive"))
     assert mine["time_defensive_third_share"] == pytest.approx(positioning["time_defensive_third"] / on_pitch)
-    assert mine["demos_inflicted"] == ocelot["stats"]["demo"]["inflicted"]
+    assert mine["demo_inflicted"] == ocelot["stats"]["demo"]["inflicted"]
+    assert mine["boost_bcpm"] == ocelot["stats"]["boost"]["bcpm"]
 
 
 def test_every_feature_is_a_row_and_missing_ones_say_why():

@@ -17,6 +17,7 @@ import polars as pl
 from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
 from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
+from gamestats_assets.sources.replays.features import NOT_MATCHED
 from gamestats_assets.generator.emitters.rocket import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata
@@ -157,14 +158,29 @@ def users(context: dg.AssetExecutionContext, match_players: pl.DataFrame, matche
         matches.filter(pl.col("date") == dt.date.fromisoformat(key))))
 
 
+def _not_matched() -> str:
+    """The stats whose raw-replay values do not match ballchasing's, grouped by reason, as Markdown."""
+    by_reason: dict[str, list[str]] = {}
+    for stat, reason in NOT_MATCHED.items():
+        by_reason.setdefault(reason, []).append(f"`{stat}`")
+    return "\n".join(f"- {', '.join(stats)}: {reason}." for reason, stats in by_reason.items())
+
+
+PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
+stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the
+percentile against the day's players of the same rank band and playlist (`tables.player_stats`).
+
+Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
+`demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw
+replay or from ballchasing's JSON. A raw replay's values of these do not match ballchasing's:
+{_not_matched()}"""
+
+
 @lake_asset(DOMAIN, "cons", "player_stats", partitions_def=daily_partitions, partition_column="date",
             ins={"etl_stats": dg.AssetIn(etl_key("match_stats")), "match_players": dg.AssetIn(match_players.key),
-                 "matches": dg.AssetIn(matches.key)})
+                 "matches": dg.AssetIn(matches.key)}, description=PLAYER_STATS_DESCRIPTION)
 def player_stats(context: dg.AssetExecutionContext, etl_stats: pl.DataFrame, match_players: pl.DataFrame,
                  matches: pl.DataFrame) -> pl.DataFrame:
-    """``player_stats``: long form, one row per match, player and stat (key ``date, match_id, player_id,
-    stat_type``), with the match's time, the value's source, a Wilson interval for count rates and the
-    percentile against the day's players of the same rank band and playlist (``tables.player_stats``)."""
     return per_partition(context, lambda key: tables.player_stats(
         etl_stats.filter(pl.col("date") == dt.date.fromisoformat(key)),
         match_players.filter(pl.col("date") == dt.date.fromisoformat(key)),

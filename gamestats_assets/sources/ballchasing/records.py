@@ -61,7 +61,39 @@ FEATURES = {
 - ``challenge_win_rate``: of the contests the player entered (the player touches the ball within one
   second of an opponent's touch, or the reverse), the share the player's team touched next.
 """
-CATEGORY_OF = {stat: category for category, stats in FEATURES.items() for stat in stats}
+GROUP_STATS: dict[str, tuple[str, ...]] = {
+    "boost": (
+        "bpm", "bcpm", "avg_amount", "amount_collected", "amount_stolen", "amount_collected_big",
+        "amount_stolen_big", "amount_collected_small", "amount_stolen_small", "count_collected_big",
+        "count_stolen_big", "count_collected_small", "count_stolen_small", "amount_overfill",
+        "amount_overfill_stolen", "amount_used_while_supersonic", "time_zero_boost", "percent_zero_boost",
+        "time_full_boost", "percent_full_boost", "time_boost_0_25", "time_boost_25_50", "time_boost_50_75",
+        "time_boost_75_100", "percent_boost_0_25", "percent_boost_25_50", "percent_boost_50_75",
+        "percent_boost_75_100",
+    ),
+    "movement": (
+        "avg_speed", "total_distance", "time_supersonic_speed", "time_boost_speed", "time_slow_speed",
+        "time_ground", "time_low_air", "time_high_air", "time_powerslide", "count_powerslide",
+        "avg_powerslide_duration", "avg_speed_percentage", "percent_slow_speed", "percent_boost_speed",
+        "percent_supersonic_speed", "percent_ground", "percent_low_air", "percent_high_air",
+    ),
+    "positioning": (
+        "avg_distance_to_ball", "avg_distance_to_ball_possession", "avg_distance_to_ball_no_possession",
+        "avg_distance_to_mates", "time_defensive_third", "time_neutral_third", "time_offensive_third",
+        "time_defensive_half", "time_offensive_half", "time_behind_ball", "time_infront_ball", "time_most_back",
+        "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball", "percent_defensive_third",
+        "percent_offensive_third", "percent_neutral_third", "percent_defensive_half", "percent_offensive_half",
+        "percent_behind_ball", "percent_infront_ball", "percent_most_back", "percent_most_forward",
+        "percent_closest_to_ball", "percent_farthest_from_ball",
+    ),
+    "demo": ("inflicted", "taken"),
+}
+"""The stats of each ballchasing group a full ``GET /replays/{id}`` gives per player (core aside: its counts
+are the scoreboard's, rows of their own)."""
+GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for name in names}
+"""A group stat ``k`` of group ``g`` is the stat row ``g_k`` (``boost_bcpm``, ``movement_time_high_air``,
+``demo_inflicted``) whichever source gave it: ballchasing's JSON or a raw replay's frames."""
+CATEGORY_OF = {**GROUP_OF, **{stat: category for category, stats in FEATURES.items() for stat in stats}}
 
 
 @dataclass(frozen=True)

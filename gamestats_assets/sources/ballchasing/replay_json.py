@@ -8,8 +8,9 @@ What the format holds, and how its gaps are read:
   ``duration`` may be absent; a team's ``goals`` is absent when zero;
 - a training replay (``match_type`` "Training", or a list entry with neither playlist nor players) has its
   playlist set to ``training``.
-- ballchasing has no frames and no touch events: position variance, aerial rate and challenges are null
-  with that reason.
+- each group's stats are rows ``<group>_<stat>`` (``groups``), and the design's features are derived from
+  them as for every source; ballchasing has no frames and no touch events: position variance, aerial rate
+  and challenges are null with that reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from gamestats_assets.sources.ballchasing.groups import features, group_rows
 from gamestats_assets.sources.ballchasing.records import (
+    GROUP_STATS,
     ParsedMatch,
     ParsedPlayer,
     StatValue,
@@ -48,52 +51,25 @@ def _team_goals(team: dict[str, Any]) -> int:
     return int(((team.get("stats") or {}).get("core") or {}).get("goals", 0))
 
 
-def _player_stats(stats: dict[str, Any], team_size: int, played_seconds: float | None) -> tuple[StatValue, ...]:
-    core, boost = stats.get("core", {}), stats.get("boost", {})
-    positioning, demo = stats.get("positioning", {}), stats.get("demo", {})
-    movement = stats.get("movement", {})
-    heights = [movement.get(f"time_{name}") for name in ("ground", "low_air", "high_air")]
-    sides = [positioning.get("time_behind_ball"), positioning.get("time_infront_ball")]
-    thirds = [positioning.get(f"time_{name}_third") for name in ("defensive", "neutral", "offensive")]
-    time_on_pitch = sum(thirds) if all(t is not None for t in thirds) else None
-    no_thirds = "the replay has no positioning stats"
-    rows = [
+def _player_stats(stats: dict[str, Any], team_size: int) -> tuple[StatValue, ...]:
+    core = stats.get("core", {})
+    values = {f"{group}_{name}": (stats.get(group) or {}).get(name) for group, names in GROUP_STATS.items()
+              for name in names}
+    no_group = {group: f"the replay has no {group} stats" if group not in stats
+                else f"ballchasing gave no such {group} stat" for group in GROUP_STATS}
+    return (
         StatValue("score", core.get("score")), StatValue("goals", core.get("goals")),
         StatValue("assists", core.get("assists")), StatValue("saves", core.get("saves")),
-        StatValue("shots", core.get("shots")),
-        StatValue("demos_inflicted", demo.get("inflicted")), StatValue("demos_taken", demo.get("taken")),
-        ratio("time_defensive_third_share", thirds[0], time_on_pitch, no_thirds),
-        ratio("time_neutral_third_share", thirds[1], time_on_pitch, no_thirds),
-        ratio("time_offensive_third_share", thirds[2], time_on_pitch, no_thirds),
-        ratio("time_behind_ball_share", sides[0], sum(sides) if None not in sides else None, no_thirds),
-        ratio("time_high_air_share", heights[2], sum(heights) if None not in heights else None,
-              "the replay has no movement stats"),
-        StatValue("avg_distance_to_ball", positioning.get("avg_distance_to_ball"))
-        if positioning.get("avg_distance_to_ball") is not None else missing("avg_distance_to_ball", no_thirds),
-        StatValue("avg_distance_to_mates", positioning.get("avg_distance_to_mates"))
-        if team_size > 1 and positioning.get("avg_distance_to_mates") is not None
-        else missing("avg_distance_to_mates", "the player has no teammates" if team_size <= 1 else no_thirds),
-        missing("position_variance", NO_FRAMES),
-        missing("aerial_rate", NO_TOUCHES),
+        StatValue("shots", core.get("shots")), StatValue("shots_against", core.get("shots_against")),
+        StatValue("goals_against", core.get("goals_against")),
         ratio("save_rate", core.get("saves"), core.get("shots_against"), "the opponents took no shot"),
         ratio("shot_accuracy", core.get("goals"), core.get("shots"), "the player took no shot"),
-        ratio("boost_collected_per_minute", boost.get("amount_collected"),
-              played_seconds / 60 if played_seconds else None, "no playing time"),
-        ratio("boost_wasted_share", boost.get("amount_overfill"),
-              (boost.get("amount_collected") or 0) + (boost.get("amount_overfill") or 0)
-              if "amount_collected" in boost else None, "the player collected no boost"),
-        ratio("time_zero_boost_share", boost.get("time_zero_boost"), time_on_pitch, no_thirds),
-        ratio("time_first_man_share", positioning.get("time_most_forward"), time_on_pitch, no_thirds),
-        ratio("time_third_man_share", positioning.get("time_most_back"), time_on_pitch, no_thirds),
+        *group_rows(values, no_group),
+        *features(values, team_size, "the replay has no positioning, movement or boost stats"),
+        missing("position_variance", NO_FRAMES),
+        missing("aerial_rate", NO_TOUCHES),
         missing("challenge_win_rate", NO_TOUCHES),
-    ]
-    if team_size >= 3 and time_on_pitch and positioning.get("time_most_back") is not None:
-        between = time_on_pitch - positioning["time_most_back"] - positioning.get("time_most_forward", 0)
-        rows.append(ratio("time_second_man_share", max(between, 0.0), time_on_pitch, no_thirds))
-    else:
-        rows.append(missing("time_second_man_share", "no second man in teams of fewer than three"
-                            if team_size < 3 else no_thirds))
-    return tuple(row for row in rows if not (row.value is None and row.null_reason is None))
+    )
 
 
 def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size: int) -> ParsedPlayer:
@@ -103,16 +79,13 @@ def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size
     player_id = player_id_of(online_id, name, is_bot) if (online_id or name) else f"anonymous:{match_id}:{team}:{index}"
     core = (raw.get("stats") or {}).get("core", {})
     rank = raw.get("rank") or {}
-    played = None
-    if raw.get("end_time") is not None and raw.get("start_time") is not None:
-        played = float(raw["end_time"]) - float(raw["start_time"])
     return ParsedPlayer(
         player_id=player_id, name=name, platform=(raw.get("id") or {}).get("platform", "bot" if is_bot else ""),
         team=team, is_bot=is_bot,
         score=int(core.get("score", raw.get("score", 0))), goals=int(core.get("goals", 0)),
         assists=int(core.get("assists", 0)), saves=int(core.get("saves", 0)), shots=int(core.get("shots", 0)),
         rank_tier=rank.get("tier"), rank_division=rank.get("division"),
-        stats=_player_stats(raw["stats"], team_size, played) if raw.get("stats") else (),
+        stats=_player_stats(raw["stats"], team_size) if raw.get("stats") else (),
     )
 
 

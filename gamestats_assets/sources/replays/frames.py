@@ -104,9 +104,12 @@ def _ball_table(frames_data: dict[str, Any], goal_frames: list[int]) -> pl.DataF
                              countdown=pl.col("state").is_in(list(counting)).fill_null(False)).drop("counting")
 
 
-def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFrame, dict[str, str]]:
-    """Car states, and the player id of each network remote id. A car without an online id (a split-screen
-    id, which online games give bots) is a bot unless the header names a human of that name."""
+def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Car states, and the player id of each network remote id: the id of the header's player of that
+    name (the header knows the ids ballchasing uses), else one of the remote id. A car without an online id
+    (a split-screen id, which online games give bots) is a bot unless the header names a human of that name."""
+    humans = {p.name for p in header.players if not p.is_bot}
+    by_name = {p.name: p.player_id for p in header.players}
     rows = []
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
@@ -116,7 +119,7 @@ def _car_table(frames_data: dict[str, Any], humans: set[str]) -> tuple[pl.DataFr
             if not data:
                 continue
             name = data["player_name"] or ""
-            player_id = player_id_of(online_id, name, online_id is None and name not in humans)
+            player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
             ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
             body = data["rigid_body"]
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
@@ -191,8 +194,7 @@ def read_frames(path: Path) -> ReplayFrames:
     except Exception as error:
         raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
     header = header_from_meta(data["meta"])
-    humans = {p.name for p in header.players if not p.is_bot}
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
-    cars, ids = _car_table(data["frame_data"], humans)
+    cars, ids = _car_table(data["frame_data"], header)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids))

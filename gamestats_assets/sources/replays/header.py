@@ -76,14 +76,30 @@ def player_id_of(online_id: str | None, name: str, is_bot: bool) -> str:
     return f"name:{name}"
 
 
+def _online_id(line: dict[str, Any], platform: str, name: str) -> str:
+    """The id ballchasing.com knows the player by, so a game read from either source names the same player:
+    the Epic account id for Epic players (their ``OnlineID`` is 0), the PlayStation name, an Xbox id as the
+    hexadecimal of its bytes in little-endian order, the ``OnlineID`` otherwise (Steam, Switch)."""
+    online_id = str(line.get("OnlineID", ""))
+    fields = (line.get("PlayerID") or {}).get("fields") or {}
+    if platform == "epic" or (online_id in ("", "0") and fields.get("EpicAccountId")):
+        return str(fields.get("EpicAccountId") or online_id)
+    if platform in ("ps4", "ps5") and name:
+        return name
+    if platform in ("dingo", "xbox") and online_id.isdigit() and online_id != "0":
+        return int(online_id).to_bytes(8, "little").hex()
+    return online_id
+
+
 def _header_player(line: dict[str, Any]) -> HeaderPlayer:
     name = str(line.get("Name") or "")
     is_bot = bool(line.get("bBot", False))
     platform = (line.get("Platform") or {}).get("value", "OnlinePlatform_Unknown")
+    platform = platform.removeprefix("OnlinePlatform_").lower()
     return HeaderPlayer(
-        player_id=player_id_of(str(line.get("OnlineID", "")), name, is_bot),
+        player_id=player_id_of(_online_id(line, platform, name), name, is_bot),
         name=name,
-        platform=platform.removeprefix("OnlinePlatform_").lower(),
+        platform=platform,
         team=int(line.get("Team", 0)),
         is_bot=is_bot,
         score=int(line.get("Score", 0)),

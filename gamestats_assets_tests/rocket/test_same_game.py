@@ -1,0 +1,75 @@
+"""The same real game read from its raw replay and from ballchasing's JSON gives the same stats.
+
+Each pair in ``fixtures/rocketleague/paired`` is one game as a `.replay` and as ballchasing's
+`GET /replays/{id}`. Every stat both give is compared per player: counts exactly, the others within
+``REL`` (or ``ABS`` of their unit, for values near zero). A stat the replay cannot match is left out:
+``features.NOT_MATCHED`` lists it with the reason, which the ``player_stats`` description gives too.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gamestats_assets.sources.ballchasing.records import FEATURES, GROUP_OF, stats_frame
+from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets.sources.replays.features import NOT_MATCHED, replay_match
+from gamestats_assets.sources.replays.frames import read_frames
+from gamestats_assets_tests.rocket.conftest import FIXTURES
+
+PAIRED = FIXTURES / "paired"
+PAIRS = sorted(path.name.removesuffix(".replay") for path in PAIRED.glob("*.replay"))
+REL, ABS = 0.05, 1.0
+COUNTS = {"score", "goals", "assists", "saves", "shots", "shots_against", "goals_against",
+          "boost_count_collected_big", "boost_count_stolen_big", "boost_count_collected_small",
+          "boost_count_stolen_small", "movement_count_powerslide", "demo_inflicted", "demo_taken"}
+COMPARED = sorted((COUNTS | set(GROUP_OF) | {s for group in FEATURES.values() for s in group}) - set(NOT_MATCHED))
+
+
+def _by_player(match) -> dict[str, dict[str, float | None]]:
+    """Each player's stats, keyed by the player's name (the header and ballchasing spell it alike)."""
+    stats = stats_frame([match])
+    names = {p.player_id: p.name.lower() for p in match.players}
+    table: dict[str, dict[str, float | None]] = {}
+    for player_id, stat, value in stats.select("player_id", "stat_type", "value").iter_rows():
+        table.setdefault(names[player_id], {})[stat] = value
+    return table
+
+
+@pytest.fixture(scope="module", params=PAIRS)
+def pair(request) -> tuple[dict, dict]:
+    stem = request.param
+    replay = _by_player(replay_match(read_frames(PAIRED / f"{stem}.replay")))
+    document = json.loads((PAIRED / f"{stem}.ballchasing.json").read_text())
+    return replay, _by_player(parse_replay_json(document))
+
+
+def test_both_sources_know_the_same_players(pair):
+    replay, ballchasing = pair
+    assert set(replay) == set(ballchasing)
+
+
+def test_every_stat_both_give_agrees(pair):
+    replay, ballchasing = pair
+    disagreements = []
+    for player, theirs in ballchasing.items():
+        mine = replay[player]
+        for stat in COMPARED:
+            if theirs.get(stat) is None:
+                continue
+            expected = pytest.approx(theirs[stat]) if stat in COUNTS else pytest.approx(theirs[stat], rel=REL, abs=ABS)
+            if mine.get(stat) is None or mine[stat] != expected:
+                disagreements.append(f"{player} {stat}: replay {mine.get(stat)}, ballchasing {theirs[stat]}")
+    assert not disagreements, "\n".join(disagreements)
+
+
+def test_what_is_left_out_is_a_stat_and_says_why():
+    assert set(NOT_MATCHED) <= set(GROUP_OF) | {s for group in FEATURES.values() for s in group}
+    assert all(len(reason) > 40 for reason in NOT_MATCHED.values())
+
+
+def test_the_replay_gives_every_compared_stat_ballchasing_gives(pair):
+    replay, ballchasing = pair
+    missing = {stat for player, theirs in ballchasing.items() for stat in COMPARED
+               if theirs.get(stat) is not None and replay[player].get(stat) is None}
+    assert not missing
