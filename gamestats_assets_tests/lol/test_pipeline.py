@@ -38,11 +38,15 @@ def run(defs, keys, instance, **kwargs):
         asset_selection=keys, instance=instance, **kwargs)
 
 
-def check_metadata(result, name):
+def check_evaluation(result, name):
     [evaluation] = [e.asset_check_evaluation_data for e in result.all_events
                     if e.event_type_value == "ASSET_CHECK_EVALUATION"
                     and e.asset_check_evaluation_data.asset_check_key.name == name]
-    return {k: v.value for k, v in evaluation.metadata.items()}
+    return evaluation
+
+
+def check_metadata(result, name):
+    return {k: v.value for k, v in check_evaluation(result, name).metadata.items()}
 
 
 def lake_rows(data_dir: Path, table: str) -> int:
@@ -80,6 +84,9 @@ def test_synthetic_days_are_published(synthetic, pg_url):
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
         assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 600
     assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0}
+    assert all(check_evaluation(daily, name).passed for name in ("unknown_item_ids", "unknown_champion_ids"))
+    excluded = check_metadata(daily, "excluded_games")
+    assert (excluded["games"], excluded["excluded"]) == (60, 0) and check_evaluation(daily, "excluded_games").passed
     assert check_metadata(snapshots, "planted_patterns_found")["planted"] == 9
     [model] = [m for m in snapshots.asset_materializations_for_node("lol__cons__win_model")]
     assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
@@ -138,8 +145,12 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
     assert set(events.column("match_id").to_pylist()) == {"ESPORTSTMNT01_2693492", "JP1_323466834"}
     assert events.num_rows == 910 + 1280
     assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1}
-    assert check_metadata(result, "unknown_champion_ids") == {"unknown_champion_rows": 1, "unknown_champion_ids": 1}
-    assert check_metadata(result, "unknown_item_ids") == {"unknown_item_purchases": 1, "unknown_item_ids": 1}
+    assert check_metadata(result, "unknown_champion_ids") == {"unknown_ids": 1, "unknown_rows": 1,
+                                                              "ids_by_patch": "12.1: 99999"}
+    assert check_metadata(result, "unknown_item_ids") == {"unknown_ids": 1, "unknown_rows": 1,
+                                                          "ids_by_patch": "12.1: 999999"}
+    assert not any(check_evaluation(result, name).passed
+                   for name in ("unknown_champion_ids", "unknown_item_ids", "timelines_without_match"))
     etl = {m.asset_key.path[-1]: m.metadata for m in result.asset_materializations_for_node("etl_games")}
     assert {name: metadata["dagster/row_count"].value for name, metadata in etl.items()} == {
         name: lake_rows(data_dir, name) for name in ("matches", "participants", "timeline_events", "participant_frames")}

@@ -3,8 +3,9 @@
 ``data/reference/lol/items.parquet`` and ``champions.parquet`` hold one row per (patch, id), built from Riot's
 own ``item.json`` and ``champion.json`` of each patch (``add_patch``; origins in ``SOURCES.md``). A game of
 patch ``p`` is looked up in the newest shipped patch not after ``p`` (the oldest one for a game older than every
-shipped patch, the newest one for a game whose patch is unknown); an id missing there is unknown on that patch.
-Which ids exist, their tiers, gold and recipes come from that patch. A patch whose files are in another
+shipped patch, the newest one for a game whose patch is unknown); an id missing there but present in the next
+shipped patch after ``p`` was added in between and is taken from that one; an id in neither is unknown on
+``p``. Which ids exist, their tiers, gold and recipes come from those patches. A patch whose files are in another
 language than English keeps its ids' English names from the nearest English patch that has them (ids name the
 same item or champion across patches); an id no English file has keeps the name of its own file.
 
@@ -147,25 +148,38 @@ def reference_patch(patch: str | None, shipped: list[str]) -> str:
     return earlier[-1] if earlier else shipped[0]
 
 
-def by_patch(table: pl.DataFrame, patches: Iterable[str | None]) -> pl.DataFrame:
-    """``table``'s rows for each game patch of ``patches``: column ``patch`` is the game's patch (null for an
-    unknown one) and ``reference_patch`` the shipped patch its rows come from."""
+def next_patch(patch: str | None, shipped: list[str]) -> str | None:
+    """The first shipped patch after ``patch`` (None for an unknown patch or none later)."""
+    later = [p for p in shipped if patch is not None and patch_key(p) > patch_key(patch)]
+    return later[0] if later else None
+
+
+def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
+    """``table``'s rows for each game patch of ``patches`` (module docstring): column ``patch`` is the game's
+    patch (null for an unknown one) and ``reference_patch`` the shipped patch each row comes from."""
     shipped = shipped_patches(table)
-    wanted = pl.DataFrame({"patch": list(dict.fromkeys(patches))}, schema={"patch": pl.String})
-    mapping = wanted.with_columns(pl.col("patch").map_elements(lambda p: reference_patch(p, shipped),
-                                                               return_dtype=pl.String, skip_nulls=False)
-                                  .alias("reference_patch"))
-    return mapping.join(table.rename({"patch": "reference_patch"}), on="reference_patch", nulls_equal=True)
+    wanted = list(dict.fromkeys(patches))
+    mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],
+                            "later": [next_patch(p, shipped) for p in wanted]},
+                           schema={"patch": pl.String, "earlier": pl.String, "later": pl.String})
+    rows = table.rename({"patch": "reference_patch"})
+    earlier = mapping.join(rows, left_on="earlier", right_on="reference_patch").with_columns(
+        pl.col("earlier").alias("reference_patch"))
+    added = (mapping.filter(pl.col("later").is_not_null()).join(rows, left_on="later", right_on="reference_patch")
+             .with_columns(pl.col("later").alias("reference_patch"))
+             .join(earlier.select("patch", id_column), on=["patch", id_column], how="anti", nulls_equal=True))
+    return pl.concat([earlier, added]).select("patch", "reference_patch", pl.exclude("patch", "reference_patch",
+                                                                                    "earlier", "later"))
 
 
 def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Items of each game patch (``by_patch``): ``patch``, ``reference_patch`` and the ``ITEMS_SCHEMA`` columns."""
-    return by_patch(tables(reference_dir)[0], patches)
+    return by_patch(tables(reference_dir)[0], patches, "item_id")
 
 
 def champions_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Champions of each game patch (``by_patch``): ``patch``, ``reference_patch`` and ``CHAMPIONS_SCHEMA``."""
-    return by_patch(tables(reference_dir)[1], patches)
+    return by_patch(tables(reference_dir)[1], patches, "champion_id")
 
 
 def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:

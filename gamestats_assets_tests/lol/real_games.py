@@ -1,0 +1,101 @@
+"""Real Riot games of the fixtures, and cases built from them: the same game in another queue, patch or map, a
+remake, a game with a player away."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms.tables import std_tables
+from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
+RANKED = ("match_v5_ranked.json", "match_v5_ranked_timeline.json")
+"""JP1_323466834: ranked solo (420), patch 11.16, with the metadata wrapper."""
+TOURNAMENT = ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json")
+"""ESPORTSTMNT01_2693492: a tournament game (queue 0), patch 12.1, the info object alone."""
+
+Game = tuple[dict, dict]
+"""A match document and its timeline document."""
+
+
+def load(files: tuple[str, str] = RANKED) -> Game:
+    match, timeline = (json.loads((FIXTURES / name).read_bytes()) for name in files)
+    return match, timeline
+
+
+def info(document: dict) -> dict:
+    return document.get("info", document)
+
+
+def variant(game: Game, game_id: int, *, queue: int | None = None, version: str | None = None,
+            map_id: int | None = None, change: Callable[[dict, dict], None] | None = None) -> Game:
+    """A copy of ``game`` as game ``game_id`` (match id ``<platform>_<game_id>``) with another queue, game
+    version or map, and any further ``change(match_info, timeline_info)``."""
+    match, timeline = copy.deepcopy(game)
+    match_info, timeline_info = info(match), info(timeline)
+    platform = match_info["platformId"]
+    for document, body in ((match, match_info), (timeline, timeline_info)):
+        body["gameId"] = game_id
+        if "metadata" in document:
+            document["metadata"]["matchId"] = f"{platform}_{game_id}"
+    timeline_info.setdefault("platformId", platform)
+    for key, value in (("queueId", queue), ("gameVersion", version), ("mapId", map_id)):
+        if value is not None:
+            match_info[key] = value
+    if change:
+        change(match_info, timeline_info)
+    return match, timeline
+
+
+def remake(match_info: dict, _: dict) -> None:
+    """Every player's ``gameEndedInEarlySurrender`` set, as Riot writes a remake."""
+    for player in match_info["participants"]:
+        player["gameEndedInEarlySurrender"] = True
+
+
+def away_from(minute: int, participant: int = 3) -> Callable[[dict, dict], None]:
+    """``participant`` stands still from ``minute`` on: the frames keep that minute's position and experience."""
+    def change(_: dict, timeline_info: dict) -> None:
+        frames = timeline_info["frames"]
+        still = frames[minute]["participantFrames"][str(participant)]
+        for frame in frames[minute + 1:]:
+            player = frame["participantFrames"][str(participant)]
+            player["position"], player["xp"] = dict(still["position"]), still["xp"]
+    return change
+
+
+def purchases_replaced(item_ids: list[int]) -> Callable[[dict, dict], None]:
+    """Every ITEM_PURCHASED of the timeline buys the next id of ``item_ids`` in turn (cycling), and every
+    other shop event is dropped, so each id is bought and kept."""
+    def change(_: dict, timeline_info: dict) -> None:
+        turn = 0
+        for frame in timeline_info["frames"]:
+            kept = []
+            for event in frame["events"]:
+                if event["type"] == "ITEM_PURCHASED":
+                    event["itemId"] = item_ids[turn % len(item_ids)]
+                    turn += 1
+                if event["type"] not in ("ITEM_SOLD", "ITEM_UNDO", "ITEM_DESTROYED"):
+                    kept.append(event)
+            frame["events"] = kept
+    return change
+
+
+def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """ETL ``matches``, ``participants``, ``timeline_events`` and ``participant_frames`` of ``games``."""
+    def name(match: dict) -> str:
+        return f"{info(match)['platformId']}_{info(match)['gameId']}"
+    matches = parse_matches([(f"{name(m)}.json", json.dumps(m).encode()) for m, _ in games])
+    timelines = parse_timelines([(f"{name(m)}_timeline.json", json.dumps(t).encode()) for m, t in games])
+    assert not matches.rejects and not timelines.rejects
+    return matches.matches, matches.participants, timelines.events, timelines.frames
+
+
+def std_of(games: list[Game]) -> dict[str, pl.DataFrame]:
+    """Every STD table of ``games``."""
+    return std_tables(*parsed(games))
