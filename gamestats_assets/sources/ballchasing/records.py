@@ -21,7 +21,7 @@ MATCH_SCHEMA = {
     "match_id": pl.String, "ballchasing_id": pl.String, "source": pl.String, "title": pl.String,
     "playlist": pl.String, "map_code": pl.String, "played_at": pl.Datetime("us", "UTC"),
     "duration": pl.Float64, "overtime": pl.Boolean, "team_size": pl.Int32,
-    "score_team_0": pl.Int32, "score_team_1": pl.Int32,
+    "score_team_0": pl.Int32, "score_team_1": pl.Int32, "frames_null_reason": pl.String,
 }
 PLAYER_SCHEMA = {
     "match_id": pl.String, "player_id": pl.String, "name": pl.String, "platform": pl.String,
@@ -156,6 +156,9 @@ class ParsedMatch:
     ballchasing_id: str | None = None
     title: str | None = None
     players: tuple[ParsedPlayer, ...] = field(default_factory=tuple)
+    frames_null_reason: str | None = None
+    """Why a raw replay's frames are missing (its network stream could not be read): the match is then its
+    header's scoreboard alone."""
 
 
 def matches_frame(matches: list[ParsedMatch]) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from gamestats_assets.sources.ballchasing.groups import features, group_rows
 from gamestats_assets.sources.ballchasing.records import GROUP_STATS, ParsedMatch, ParsedPlayer, StatValue, missing, ratio
 from gamestats_assets.sources.replays.boost import boost_stats
 from gamestats_assets.sources.replays.frames import ReplayFrames
-from gamestats_assets.sources.replays.header import ReplayHeader
+from gamestats_assets.sources.replays.header import HeaderPlayer, ReplayHeader
 from gamestats_assets.sources.replays.movement import movement_stats, on_pitch
 from gamestats_assets.sources.replays.positioning import positioning_stats
 
@@ -101,14 +101,19 @@ def _touches(hits: pl.DataFrame) -> pl.DataFrame:
         pl.col("contests", "contests_won").fill_null(0))
 
 
-def _player_stats(row: dict, line, team_size: int, against: dict[str, int]) -> tuple[StatValue, ...]:
-    scoreboard = (
+def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue, ...]:
+    """The header's scoreboard of a player, with the opponents' shots and goals."""
+    return (
         StatValue("score", line.score), StatValue("goals", line.goals), StatValue("assists", line.assists),
         StatValue("saves", line.saves), StatValue("shots", line.shots),
         StatValue("shots_against", against["shots"]), StatValue("goals_against", against["goals"]),
         ratio("save_rate", line.saves, against["shots"], "the opponents took no shot"),
         ratio("shot_accuracy", line.goals, line.shots, "the player took no shot"),
     )
+
+
+def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[str, int]) -> tuple[StatValue, ...]:
+    scoreboard = _scoreboard(line, against)
     if row.get("position_variance") is None and row.get("movement_avg_speed") is None:
         no_car = {group: NO_CAR for group in GROUP_STATS}
         return (*scoreboard, *group_rows({}, no_car), *features({}, team_size, NO_CAR),
@@ -122,6 +127,29 @@ def _player_stats(row: dict, line, team_size: int, against: dict[str, int]) -> t
         else missing("position_variance", "fewer than two frames"),
         ratio("aerial_rate", row.get("aerials"), row.get("touches"), "the player never touched the ball"),
         ratio("challenge_win_rate", row.get("contests_won"), row.get("contests"), "the player entered no contest"),
+    )
+
+
+def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
+    """A replay whose network stream cannot be read, as its header knows it: the scoreboard, every other
+    stat null with ``frames_null_reason``, and the match flagged with it."""
+    no_frames = {group: frames_null_reason for group in GROUP_STATS}
+    against = {team: {"shots": sum(p.shots for p in header.players if p.team != team),
+                      "goals": sum(p.goals for p in header.players if p.team != team)} for team in (0, 1)}
+    players = tuple(
+        ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
+                     score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
+                     stats=(*_scoreboard(p, against[p.team]), *group_rows({}, no_frames),
+                            *features({}, header.team_size, frames_null_reason),
+                            *(missing(stat, frames_null_reason)
+                              for stat in ("position_variance", "aerial_rate", "challenge_win_rate"))))
+        for p in header.players
+    )
+    return ParsedMatch(
+        match_id=header.match_id, source=SOURCE, playlist=header.playlist, map_code=header.map_code,
+        played_at=header.played_at.replace(tzinfo=dt.UTC), team_size=header.team_size,
+        score_team_0=header.score_team_0, score_team_1=header.score_team_1, players=players,
+        frames_null_reason=frames_null_reason,
     )
 
 

@@ -1,6 +1,7 @@
 """The header of a raw Rocket League ``.replay`` file: match id, map, playlist, date, scores, players, goals.
 
-Read with subtr-actor (Python bindings of a replay processor built on the Rust boxcars parser). The header
+Read with subtr-actor (Python bindings of a replay processor built on the Rust boxcars parser), or, when
+the network stream defeats it, from the header's bytes alone (``properties``). The header
 is the game's own end-of-match summary (``PlayerStats``, ``Goals``, ``Team0Score``...): it lists the players
 who were in the game at its end, bots included (``bBot``), and omits a team's score when it is zero.
 """
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import subtr_actor
+
+from gamestats_assets.sources.replays.properties import HeaderFormatError, read_properties
 
 
 class ReplayParseError(ValueError):
@@ -121,17 +124,16 @@ def played_at(value: object) -> dt.datetime:
     raise ReplayParseError(f"replay header Date {value!r} is in none of the formats the game writes")
 
 
-def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
-    """The header out of subtr-actor's ``replay_meta`` (its ``all_headers`` pairs and ``game_type``)."""
-    headers = dict(meta["all_headers"])
+def header_from_properties(headers: dict[str, Any], playlist_id: int | None) -> ReplayHeader:
+    """The header out of its properties (``Id``, ``Date``, ``PlayerStats``...) and the playlist id the
+    network stream names (None when unknown: the header alone does not name the playlist)."""
     missing = [k for k in ("Id", "Date", "MapName") if k not in headers]
     if missing:
         raise ReplayParseError(f"replay header lacks {', '.join(missing)}")
-    playlist_id = (meta.get("game_type") or {}).get("playlist_id")
     return ReplayHeader(
         match_id=str(headers["Id"]).lower(),
         map_code=str(headers["MapName"]),
-        playlist=PLAYLISTS.get(playlist_id, f"playlist-{playlist_id}"),
+        playlist=PLAYLISTS.get(playlist_id, f"playlist-{playlist_id}") if playlist_id is not None else "unknown",
         match_type=str(headers.get("MatchType", "")),
         played_at=played_at(headers["Date"]),
         team_size=int(headers.get("TeamSize", 0)),
@@ -145,6 +147,11 @@ def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
     )
 
 
+def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
+    """The header out of subtr-actor's ``replay_meta`` (its ``all_headers`` pairs and ``game_type``)."""
+    return header_from_properties(dict(meta["all_headers"]), (meta.get("game_type") or {}).get("playlist_id"))
+
+
 def read_header(path: Path) -> ReplayHeader:
     """The header of the replay at ``path``; ``ReplayParseError`` when the file is not a readable replay."""
     try:
@@ -152,3 +159,13 @@ def read_header(path: Path) -> ReplayHeader:
     except Exception as error:
         raise ReplayParseError(f"{path.name}: not a readable replay ({error})") from error
     return header_from_meta(meta)
+
+
+def read_header_alone(path: Path) -> ReplayHeader:
+    """The header of the replay at ``path`` read without its network stream (``properties``), so without
+    the playlist; ``ReplayParseError`` when even the header cannot be read."""
+    try:
+        headers = read_properties(path)
+    except (HeaderFormatError, OSError, UnicodeDecodeError) as error:
+        raise ReplayParseError(f"{path.name}: replay header unreadable ({error})") from error
+    return header_from_properties(headers, None)

@@ -1,7 +1,8 @@
 """A day's landing folder (``landing/rocket/<YYYY-MM-DD>/``, searched recursively) read into parsed matches.
 
 Files are recognised by their format, not their place, so a user can drop them anywhere in the day:
-- ``*.replay``: a raw replay (header and frames);
+- ``*.replay``: a raw replay (header and frames; its header's scoreboard alone, flagged, when its network
+  stream cannot be read);
 - ``*.json`` with ``rocket_league_id``: a ballchasing replay, or a ballchasing list page (``list``);
 - ``*.json`` with ``gameMetadata``: a carball analysis;
 - ``training_sessions*.jsonl``: training-session logs; ``planted_weaknesses.json``: the emitter's truth.
@@ -23,8 +24,9 @@ from gamestats_assets.lib.nul import NUL_REASON
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.replays.features import replay_match
+from gamestats_assets.sources.replays.features import header_match, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
+from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
@@ -85,6 +87,15 @@ def _sessions(path: Path) -> pl.DataFrame:
     return frame
 
 
+def _replay(path: Path) -> ParsedMatch:
+    """A raw replay with its frames, or, when its network stream cannot be read, its header's scoreboard
+    flagged with the reason; ``ReplayParseError`` when not even the header reads."""
+    try:
+        return replay_match(read_frames(path))
+    except ReplayParseError as unreadable:
+        return header_match(read_header_alone(path), str(unreadable))
+
+
 def read_day(folder: Path) -> LandingDay:
     """Every file under ``folder`` (hidden and partial files aside), parsed or rejected with its reason."""
     day = LandingDay()
@@ -95,7 +106,7 @@ def read_day(folder: Path) -> LandingDay:
             continue
         try:
             if path.suffix == ".replay":
-                day.matches.extend(_without_nul([replay_match(read_frames(path))]))
+                day.matches.extend(_without_nul([_replay(path)]))
             elif path.name == TRUTH_FILE:
                 day.truth.append(json.loads(path.read_text()))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":

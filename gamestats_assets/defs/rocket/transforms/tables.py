@@ -64,7 +64,7 @@ def _priority(frame: pl.DataFrame) -> pl.DataFrame:
 def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
     """``matches``: one row per game (key ``match_id``) from its best source, with ``sources`` (every source
     that knows it), ``ballchasing_id``, ``result`` (``blue``, ``orange`` or ``draw``: the team with more goals)
-    and ``goals`` (both teams)."""
+    and ``goals`` (both teams); ``frames_null_reason`` flags a raw replay read from its header alone."""
     ranked = _priority(etl_matches).sort("match_id", "priority")
     known = ranked.group_by("match_id").agg(
         sources=pl.col("source").unique().sort().str.join(","),
@@ -77,7 +77,8 @@ def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("score_team_0") < pl.col("score_team_1")).then(pl.lit("orange")).otherwise(pl.lit("draw")),
         goals=pl.col("score_team_0") + pl.col("score_team_1"),
     ).select("date", "match_id", "ballchasing_id", "source", "sources", "title", "playlist", "map_code",
-             "played_at", "duration", "overtime", "team_size", "score_team_0", "score_team_1", "goals", "result")
+             "played_at", "duration", "overtime", "team_size", "score_team_0", "score_team_1", "goals", "result",
+             "frames_null_reason")
 
 
 def rank_band_expr(tier: pl.Expr) -> pl.Expr:

@@ -1,0 +1,62 @@
+"""Every real replay in the fixtures, from 2015 to today, is read, or quarantined with a reason that names
+what the file holds; a replay whose network stream cannot be read still gives its header's scoreboard."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets.sources.replays.header import ReplayParseError, played_at, read_header, read_header_alone
+from gamestats_assets_tests.rocket.conftest import FIXTURES, REPLAYS
+
+EVERY_REPLAY = sorted([*FIXTURES.rglob("*.replay"), *REPLAYS.glob("*.replay")])
+UNREADABLE_STREAM = FIXTURES / "replays" / "3ea1.replay"
+
+
+@pytest.mark.parametrize("path", EVERY_REPLAY, ids=lambda path: path.name)
+def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
+    shutil.copy(path, tmp_path / path.name)
+    day = read_day(tmp_path)
+    assert not day.rejected, day.rejected
+    (match,) = day.matches
+    header = read_header_alone(path)
+    assert (match.match_id, match.score_team_0, match.score_team_1) == (
+        header.match_id, header.score_team_0, header.score_team_1)
+    assert [(p.player_id, p.goals, p.saves, p.score) for p in match.players] == [
+        (p.player_id, p.goals, p.saves, p.score) for p in header.players]
+    assert dt.datetime(2015, 7, 1, tzinfo=dt.UTC) < match.played_at < dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    assert (match.frames_null_reason is None) == (path != UNREADABLE_STREAM)
+
+
+def test_both_header_date_formats_are_read_and_another_is_named():
+    assert played_at("2016-05-16:21-38") == dt.datetime(2016, 5, 16, 21, 38)
+    assert played_at("2026-03-10 18-55-49") == dt.datetime(2026, 3, 10, 18, 55, 49)
+    with pytest.raises(ReplayParseError, match="'16/05/2016 21:38'"):
+        played_at("16/05/2016 21:38")
+
+
+def test_an_unreadable_network_stream_leaves_the_scoreboard_flagged(tmp_path):
+    with pytest.raises(ReplayParseError):
+        read_header(UNREADABLE_STREAM)
+    shutil.copy(UNREADABLE_STREAM, tmp_path / UNREADABLE_STREAM.name)
+    (match,) = read_day(tmp_path).matches
+    assert "network frames unreadable" in match.frames_null_reason
+    assert {(p.name, p.goals) for p in match.players} == {("CalamityJames", 3), ("Myrtle", 1)}
+    stats = {s.stat_type: s for s in match.players[0].stats}
+    assert stats["goals"].value == 3
+    assert stats["boost_bcpm"].value is None and stats["boost_bcpm"].null_reason == match.frames_null_reason
+
+
+def test_a_corrupted_stream_keeps_the_header_and_a_broken_header_is_quarantined(tmp_path):
+    good = (REPLAYS / "XBOX_PARTY.replay").read_bytes()
+    header_end = 8 + int.from_bytes(good[:4], "little")
+    corrupt = bytearray(good)
+    corrupt[header_end + 64:header_end + 4096] = bytes(4032)
+    (tmp_path / "corrupt.replay").write_bytes(bytes(corrupt))
+    (tmp_path / "truncated.replay").write_bytes(good[:header_end // 2])
+    day = read_day(tmp_path)
+    (match,) = day.matches
+    assert match.frames_null_reason and (match.score_team_0, match.score_team_1) == (4, 2)
+    ((path, reason),) = day.rejected
+    assert path.name == "truncated.replay" and "header" in reason
