@@ -108,17 +108,19 @@ def test_telemetry_of_no_known_match_is_quarantined_with_the_reason(platform):
     orphan = drop(platform, MIDGAME, "download (1).json")
     foreign = drop(platform, START, "another match.jsonl")
     not_telemetry = drop(platform, REAL_MATCH, "match object in the wrong folder.json")
+    broken = drop(platform, b"\x1f\x8b\x08\x00broken", "broken.json.gz")
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("pubg_match", [REAL_ID])
     result = dg.materialize([pubg.landing_match_files], partition_key=REAL_ID, instance=instance,
                             resources={"platform": platform})
     assert result.success and joined.exists()
     metadata = result.asset_materializations_for_node("pubg__landing__match_files")[0].metadata
-    assert metadata["files_quarantined"].value == 3 and metadata["matches_with_telemetry"].value == 1
+    assert metadata["files_quarantined"].value == 4 and metadata["matches_with_telemetry"].value == 1
     folder = partition_folder(platform.quarantine_dir, "pubg", pubg.UNKEYED)
     reasons = {json.loads(p.read_text())["file"]: json.loads(p.read_text())["reason"] for p in folder.glob("*.reason.json")}
-    assert reasons.keys() == {orphan.name, foreign.name, not_telemetry.name}
+    assert reasons.keys() == {orphan.name, foreign.name, not_telemetry.name, broken.name}
     assert reasons[orphan.name].startswith("no known match claims it")
     assert reasons[foreign.name].startswith(f"its events belong to match {EXCERPT_MATCH}")
     assert reasons[not_telemetry.name].startswith("not PUBG telemetry")
+    assert reasons[broken.name].startswith("no content could be read")
     assert all("drop it again once its match object is in landing/pubg/matches/" in r for r in reasons.values())

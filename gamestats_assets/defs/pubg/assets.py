@@ -82,6 +82,8 @@ def telemetry_match(path: Path) -> tuple[str | None, str]:
     (the CDN's ``<asset id>-telemetry.json``, saved with any compression suffix); else a file named after a
     known match id (``<match id>.json``, ``<match id>-telemetry.json``)."""
     head = telemetry_head(path)
+    if not head.readable:
+        return None, "no content could be read (an empty file, or a gzip stream broken from its start)"
     if not head.is_telemetry:
         return None, "not PUBG telemetry: its first events have no '_T' event type"
     known = known_matches(path.parent.parent)
@@ -275,8 +277,16 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
         yield dg.Output(frame, output_name=name)
 
 
-TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts"]
+TELEMETRY_FILES = "files"
+TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "event_counts", TELEMETRY_FILES]
 EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events": pl.Int64}
+TELEMETRY_FILES_SCHEMA = {"match_id": pl.String, "file": pl.String, "status": pl.String, "reason": pl.String,
+                          "events": pl.Int64, "complete": pl.Boolean}
+"""``telemetry_files``: per match of a run, its telemetry file and what became of it: ``parsed`` (``complete``
+when it holds the ``LogMatchEnd`` event a whole match ends with), ``failed`` (quarantined, with the reason) or
+``missing`` (no telemetry file in landing)."""
+TELEMETRY_GRAIN = {"event_counts": "event type and match", TELEMETRY_FILES: "match of the run (match_id)"}
+MATCH_END = "LogMatchEnd"
 OTHER_EVENTS = "other_events"
 OTHER_EVENTS_BATCH = 10
 """Matches whose raw ``telemetry_other_events`` rows are written in one commit: a run over many matches holds
@@ -286,24 +296,34 @@ RAW_TEXT_WRITER = WriterProperties(compression="ZSTD", compression_level=1)
 snappy (about 1.4 against 3 MB a full-size match), for the same time."""
 
 
-def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> ParsedTelemetry | None:
-    """The telemetry of match ``key`` in ``path``; its JSONL lines that are not JSON quarantined one by one.
-    None (the file quarantined with the reason) when it does not parse."""
+def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> tuple[ParsedTelemetry | None, dict]:
+    """The telemetry of match ``key`` in ``path``, its JSONL lines that are not JSON quarantined one by one,
+    and its row of ``telemetry_files``. None (the file quarantined with the reason) when it does not parse."""
     try:
         parsed = read_telemetry(path, match_id=key)
     except PubgFormatError as error:
         quarantine_file(platform.quarantine_dir, path, DOMAIN, key, str(error))
-        return None
+        return None, {"match_id": key, "file": path.name, "status": "failed", "events": 0, "complete": False,
+                      "reason": f"telemetry quarantined: {error}"}
     quarantine_records(platform.quarantine_dir, [Reject(path.name, r.line, r.reason, r.raw) for r in parsed.rejected],
                        DOMAIN, key, TELEMETRY)
-    return parsed
+    counts = dict(parsed.event_counts.select("event_type", "events").iter_rows())
+    reason = f"{len(parsed.rejected)} lines not JSON, quarantined" if parsed.rejected else None
+    return parsed, {"match_id": key, "file": path.name, "status": "parsed", "reason": reason,
+                    "events": sum(counts.values()), "complete": counts.get(MATCH_END, 0) > 0}
+
+
+def missing_telemetry(key: str) -> dict:
+    """The ``telemetry_files`` row of a match without telemetry in landing."""
+    return {"match_id": key, "file": None, "status": "missing", "events": 0, "complete": False,
+            "reason": f"no telemetry file of the match in landing/{DOMAIN}/{TELEMETRY}/"}
 
 
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=[DOMAIN, "etl", f"telemetry_{name}"], io_manager_key="lake", kinds={"delta"},
                             metadata={"partition_column": "match_id"},
                             description=f"Telemetry {name} of each match (see sources.pubg.telemetry): one row per "
-                            + ("event type and match" if name == "event_counts" else "event (match_id, event_index)"))
+                            + TELEMETRY_GRAIN.get(name, "event (match_id, event_index)"))
           for name in TELEMETRY_TABLES},
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
     deps=[landing_match_files], can_subset=True,
@@ -312,14 +332,17 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                   lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
     whose fields are not as documented, are kept raw in ``telemetry_other_events``; ``telemetry_event_counts``
-    counts every event by type. A match without telemetry (yet) gets no rows; a telemetry file that does not
-    parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one by one.
+    counts every event by type; ``telemetry_files`` says per match what became of its telemetry (parsed,
+    complete or not; failed; missing). A match without telemetry (yet) gets no event rows; a telemetry file
+    that does not parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one
+    by one.
 
     The raw rows, most of the telemetry's bytes, are written by this step itself, ``OTHER_EVENTS_BATCH``
     matches a commit (each commit replaces exactly its matches), so that memory does not grow with the run;
     the typed frames go to the lake through the IO manager, one commit per table."""
     selected = set(context.op_execution_context.selected_output_names)
-    typed = {name: [] for name in TELEMETRY_TABLES if name != OTHER_EVENTS}
+    typed = {name: [] for name in TELEMETRY_TABLES if name not in (OTHER_EVENTS, TELEMETRY_FILES)}
+    files = []
     other_uri = lake.table_uri(etl(f"telemetry_{OTHER_EVENTS}"))
     other_rows = 0
     telemetry_files = files_by_key(platform, TELEMETRY)
@@ -329,7 +352,8 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
         raw = [pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)]
         for key in batch:
             paths = telemetry_files.get(key, [])[:1]
-            parsed = next((parse_landed_telemetry(platform, key, path) for path in paths), None)
+            parsed, file_row = parse_landed_telemetry(platform, key, paths[0]) if paths else (None, missing_telemetry(key))
+            files.append(file_row)
             if parsed is None:
                 continue
             for name, frames in typed.items():
@@ -342,6 +366,7 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
             other_rows += frame.height
     empty = {table.name: empty_table(table) for table in EVENT_TABLES}
     empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
+    typed[TELEMETRY_FILES] = [pl.DataFrame(files, schema=TELEMETRY_FILES_SCHEMA)]
     for name in TELEMETRY_TABLES:
         if name == OTHER_EVENTS and name in selected:
             yield dg.MaterializeResult(asset_key=etl(f"telemetry_{name}"),
@@ -427,29 +452,18 @@ MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE
 @lake_asset(DOMAIN, "cons", "player_backfill_status", partitions_def=pubg_match_partitions,
             partition_column="match_id",
             ins={"participants": dg.AssetIn(etl("participants")),
+                 "telemetry_files": dg.AssetIn(etl(f"telemetry_{TELEMETRY_FILES}")),
                  "damage": dg.AssetIn(cons("tracked_damage_events")),
                  "circle": dg.AssetIn(cons("player_circle_positions"))})
 def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
-                           damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
+                           telemetry_files: pl.DataFrame, damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
     """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
     tracked player who played the match, with the damage-event and circle-sample rows extracted for them
-    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run."""
-    tracked = roster(DOMAIN, platform, postgres)
-    played = participants.filter(pl.col("account_id").is_in(tracked)).select(
-        "match_id", pl.col("account_id").alias("player_id"))
-    damage_rows = damage.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
-        pl.len().cast(pl.Int64).alias("damage_event_rows"))
-    circle_rows = circle.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
-        pl.len().cast(pl.Int64).alias("circle_position_rows"))
-    keys = ["match_id", "player_id"]
-    return (
-        played.join(damage_rows, on=keys, how="left").join(circle_rows, on=keys, how="left")
-        .with_columns(pl.col("damage_event_rows", "circle_position_rows").fill_null(0),
-                      pl.lit("extracted").alias("status"),
-                      pl.lit(dt.datetime.now(dt.UTC)).dt.cast_time_unit("us").alias("updated_at"))
-        .select(*keys, "status", "damage_event_rows", "circle_position_rows", "updated_at")
-        .sort(keys)
-    )
+    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run.
+    ``status`` (see ``transforms.summaries.backfill_status``) is ``extracted`` only when the match's whole
+    telemetry was read; ``no_telemetry`` and ``failed`` say why not in ``reason``."""
+    return summaries.backfill_status(participants, telemetry_files, damage, circle,
+                                     roster(DOMAIN, platform, postgres), dt.datetime.now(dt.UTC))
 
 
 TRACKED_TABLES = [MATCH_TABLE_ASSETS["tracked_damage_events"], MATCH_TABLE_ASSETS["player_circle_positions"],

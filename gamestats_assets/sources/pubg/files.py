@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,22 +45,21 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_head(path: Path, size: int) -> bytes:
-    """Up to ``size`` bytes of the file's content from its start, gunzipped as it streams when it starts with
-    the gzip magic (a truncated gzip gives what it holds), without a UTF-8 BOM."""
+    """About ``size`` bytes of the file's content from its start (at least ``size`` when it holds as much),
+    gunzipped as it streams when it starts with the gzip magic (a truncated or damaged gzip gives what it
+    holds up to the damage), without a UTF-8 BOM."""
     with Path(path).open("rb") as raw:
-        magic = raw.read(2)
-        raw.seek(0)
-        if magic != GZIP_MAGIC:
+        if raw.read(2) != GZIP_MAGIC:
+            raw.seek(0)
             return raw.read(size).removeprefix(UTF8_BOM)
-        with gzip.GzipFile(fileobj=raw) as unzipped:
-            chunks, read = [], 0
+        raw.seek(0)
+        stream, head = zlib.decompressobj(16 + zlib.MAX_WBITS), bytearray()
+        while len(head) < size and not stream.eof and (chunk := raw.read(1 << 16)):
             try:
-                while read < size and (chunk := unzipped.read(min(1 << 16, size - read))):
-                    chunks.append(chunk)
-                    read += len(chunk)
-            except (OSError, EOFError):
-                pass
-    return b"".join(chunks).removeprefix(UTF8_BOM)
+                head += stream.decompress(chunk)
+            except zlib.error:
+                break
+    return bytes(head).removeprefix(UTF8_BOM)
 
 
 def read_document(path: Path) -> Any:

@@ -400,6 +400,8 @@ class TelemetryHead:
 
     is_telemetry: bool
     match_id: str | None
+    readable: bool = True
+    """False when not a byte of content could be read (an empty file, a gzip broken from its start)."""
 
 
 def telemetry_head(path: Path) -> TelemetryHead:
@@ -409,7 +411,9 @@ def telemetry_head(path: Path) -> TelemetryHead:
     try:
         head = read_head(path, HEAD_BYTES)
     except OSError:
-        return TelemetryHead(False, None)
+        head = b""
+    if not head.strip():
+        return TelemetryHead(False, None, readable=False)
     named = next((found.group(1) for pattern in (COMMON_MATCH_ID, DEFINITION_MATCH_ID)
                   for found in [pattern.search(head)] if found), None)
     match_id = api_match_id(named.decode("utf-8", "replace")) if named else None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
+
 import polars as pl
 
 from gamestats_assets.lib.stats import wilson_interval
@@ -88,3 +91,49 @@ def career_stats(summaries: pl.DataFrame) -> pl.DataFrame:
         pl.when(trials > 0).then(pl.col("killsteals") / trials).alias("killsteal_rate"),
         low.alias("killsteal_rate_ci_low"), high.alias("killsteal_rate_ci_high"),
     ).sort("account_id")
+
+
+BACKFILL_STATUS_SCHEMA = {
+    "match_id": pl.String, "player_id": pl.String, "status": pl.String, "damage_event_rows": pl.Int64,
+    "circle_position_rows": pl.Int64, "updated_at": pl.Datetime("us", "UTC"), "reason": pl.String,
+}
+
+
+def backfill_status(participants: pl.DataFrame, telemetry_files: pl.DataFrame, damage: pl.DataFrame,
+                    circle: pl.DataFrame, tracked: Collection[str], now: dt.datetime) -> pl.DataFrame:
+    """``player_backfill_status``: one row per match and tracked player who played it (match_id, player_id)
+    with the damage-event and circle-sample rows extracted for them, and ``status`` by what the match's
+    telemetry (``telemetry_files``) was:
+
+    - ``extracted``: parsed whole (it holds ``LogMatchEnd``);
+    - ``failed``: quarantined (``reason`` says why), or parsed but cut short (no ``LogMatchEnd``: a truncated
+      download; the rows cover the part received);
+    - ``no_telemetry``: the match object only, no telemetry file (or none read yet).
+    """
+    played = participants.filter(pl.col("account_id").is_in(list(tracked))).select(
+        "match_id", pl.col("account_id").alias("player_id")).unique()
+    damage_rows = damage.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("damage_event_rows"))
+    circle_rows = circle.group_by("match_id", pl.col("account_id").alias("player_id")).agg(
+        pl.len().cast(pl.Int64).alias("circle_position_rows"))
+    files = telemetry_files.select("match_id", pl.col("status").alias("_telemetry"), pl.col("reason").alias("_why"),
+                                   "complete", "file").unique("match_id", keep="last")
+    keys = ["match_id", "player_id"]
+    parsed = pl.col("_telemetry") == "parsed"
+    status = (pl.when(parsed & pl.col("complete")).then(pl.lit("extracted"))
+              .when(parsed | (pl.col("_telemetry") == "failed")).then(pl.lit("failed"))
+              .otherwise(pl.lit("no_telemetry")))
+    reason = (pl.when(parsed & pl.col("complete")).then(pl.col("_why"))
+              .when(parsed).then(pl.format("telemetry {} has no LogMatchEnd: cut short (a truncated download?); "
+                                           "the rows cover the part received", "file"))
+              .when(pl.col("_telemetry") == "failed").then(pl.col("_why"))
+              .otherwise(pl.col("_why").fill_null("no telemetry of the match read yet")))
+    return (
+        played.join(files, on="match_id", how="left")
+        .join(damage_rows, on=keys, how="left").join(circle_rows, on=keys, how="left")
+        .with_columns(pl.col("damage_event_rows", "circle_position_rows").fill_null(0),
+                      status.alias("status"), reason.alias("reason"),
+                      pl.lit(now).dt.cast_time_unit("us").dt.convert_time_zone("UTC").alias("updated_at"))
+        .select(list(BACKFILL_STATUS_SCHEMA)).cast(BACKFILL_STATUS_SCHEMA)
+        .sort(keys)
+    )
