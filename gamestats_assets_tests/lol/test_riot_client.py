@@ -1,4 +1,5 @@
-"""The live Riot client and the lol sensors against a local server that serves the recorded match-v5 answers.
+"""The live Riot client and the lol sensors against a local server that serves the recorded match-v5 answers,
+and the Data Dragon client against one that serves recorded Data Dragon files.
 
 The match and timeline are the real recorded responses of JP1_323466834; the account and match-id list
 answers (not among the recordings) are written here in the documented account-v1 and match-v5 shapes.
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from gamestats_assets.definitions import defs
@@ -19,7 +21,8 @@ from gamestats_assets.lib.http import ApiError
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.settings import Settings
-from gamestats_assets.sources.riot.client import RiotClient, land_player_games, region_of
+from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.client import DataDragonClient, RiotClient, land_player_games, region_of
 from gamestats_assets.sources.riot.parse import parse_folder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
@@ -125,3 +128,66 @@ def test_a_newly_tracked_summoner_is_backfilled(riot, platform_env, pg_url, monk
     partitions = {key.partition_key for key in request.asset_graph_subset.iterate_asset_partitions()}
     assert partitions == {GAME_DAY}
     assert json.loads(result.cursor) == ["JP1/Faker Jr#JP1"]
+
+
+class RecordedDataDragon(BaseHTTPRequestHandler):
+    """Answers like ddragon.leagueoflegends.com: the released versions (a list, newest first, in the documented
+    shape) and the recorded English item.json and champion.json of 14.10.1."""
+
+    requests: list[str] = []
+    ROUTES = {
+        "/api/versions.json": json.dumps(["14.11.1", "14.10.1", "14.9.1", "11.16.1"]).encode(),
+        "/cdn/14.10.1/data/en_US/item.json": FIXTURES / "ddragon_14.10.1_item.json",
+        "/cdn/14.10.1/data/en_US/champion.json": FIXTURES / "ddragon_14.10.1_champion.json",
+    }
+
+    def do_GET(self):
+        type(self).requests.append(self.path)
+        body = self.ROUTES.get(self.path)
+        if body is None:
+            return RecordedRiot.answer(self, 404, b"{}")
+        RecordedRiot.answer(self, 200, body if isinstance(body, bytes) else body.read_bytes())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def data_dragon():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordedDataDragon)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    RecordedDataDragon.requests = []
+    yield DataDragonClient(base_url=f"http://127.0.0.1:{server.server_address[1]}")
+    server.shutdown()
+
+
+def reference_before(patch: str, folder: Path) -> Path:
+    """A copy of the shipped Data Dragon reference holding only the patches before ``patch``."""
+    folder.mkdir()
+    for name in (ddragon.ITEMS_FILE, ddragon.CHAMPIONS_FILE):
+        table = pl.read_parquet(ddragon.REFERENCE_DIR / name)
+        table.filter(pl.col("patch").map_elements(lambda p: ddragon.patch_key(p) < ddragon.patch_key(patch),
+                                                  return_dtype=pl.Boolean)).write_parquet(folder / name)
+    return folder
+
+
+def test_a_game_of_a_newer_patch_adds_its_data_dragon_files(riot, data_dragon, tmp_path, monkeypatch):
+    """The recorded game, as if played on 14.10, lands against a reference that stops at 13.22: the client
+    fetches 14.10.1's files and the reference names 14.10's items; a game of a known patch fetches nothing."""
+    reference = reference_before("14.10", tmp_path / "reference")
+    recorded = (FIXTURES / "match_v5_ranked.json").read_bytes()
+    monkeypatch.setattr(RiotClient, "match", lambda self, match_id: recorded.replace(
+        b'"gameVersion": "11.16.390.1945"', b'"gameVersion": "14.10.584.7470"'))
+    client = RiotClient(region_of("JP1"), base_url=riot)
+    days = land_player_games(client, "Faker Jr#JP1", tmp_path / "landing", dt.datetime(2021, 8, 1, tzinfo=dt.UTC),
+                             data_dragon=data_dragon, reference_dir=reference)
+    assert days == [dt.date(2021, 8, 16)]
+    assert RecordedDataDragon.requests == ["/api/versions.json", "/cdn/14.10.1/data/en_US/item.json",
+                                           "/cdn/14.10.1/data/en_US/champion.json"]
+    items, champions = ddragon.tables(reference)
+    assert ddragon.shipped_patches(items)[-1] == "14.10" and ddragon.shipped_patches(champions)[-1] == "14.10"
+    kraken = ddragon.items("14.10", reference).filter(item_id=6672).row(0, named=True)
+    assert (kraken["item_name"], kraken["tier"]) == ("Kraken Slayer", "legendary")
+    assert data_dragon.add_newer_patch("14.10", reference) is None and data_dragon.add_newer_patch("12.6",
+                                                                                                  reference) is None
+    assert len(RecordedDataDragon.requests) == 3

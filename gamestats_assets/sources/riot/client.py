@@ -8,7 +8,9 @@ a second and 100 every two minutes per routing host), which every client of a ho
 local server).
 
 Landing files are written as Riot delivered them: ``<day>/<match id>.json`` and
-``<day>/<match id>_timeline.json``, the day being the game's UTC start date.
+``<day>/<match id>_timeline.json``, the day being the game's UTC start date. A landed game of a patch newer
+than every patch of the Data Dragon reference (``sources/riot/ddragon.py``) adds that patch's ``item.json`` and
+``champion.json`` (English) from Data Dragon's CDN to the reference (``DataDragonClient``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from urllib.parse import quote
 import msgspec
 
 from gamestats_assets.lib.http import ApiClient, EndpointLimit
+from gamestats_assets.sources.riot import ddragon
 
 API_KEY_ENV = "GAMESTATS_RIOT_API_KEY"
 DEVELOPMENT_KEY_LIMITS = (EndpointLimit("", ((20, 1.0), (100, 120.0))),)
@@ -31,11 +34,13 @@ REGION_OF_PLATFORM = {
     **dict.fromkeys(("OC1", "PH2", "SG2", "TH2", "TW2", "VN2"), "sea"),
 }
 MATCH_IDS_PAGE = 100
+DATA_DRAGON_URL = "https://ddragon.leagueoflegends.com"
 
 
 class MatchStart(msgspec.Struct):
     gameStartTimestamp: int | None = None
     gameCreation: int | None = None
+    gameVersion: str | None = None
 
 
 class MatchHead(msgspec.Struct):
@@ -111,14 +116,63 @@ class RiotClient:
         return self._api.get_bytes(f"/lol/match/v5/matches/{quote(match_id)}/timeline")
 
 
-def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str]) -> dt.date | None:
+def game_patch(match_json: bytes) -> str | None:
+    """``major.minor`` of a match's ``info.gameVersion`` (None without one)."""
+    head = msgspec.json.decode(match_json, type=MatchHead)
+    version = head.info and head.info.gameVersion
+    return ddragon.short_patch(version) if version and version.count(".") >= 1 else None
+
+
+@dataclass
+class DataDragonClient:
+    """Riot's Data Dragon CDN: the released versions and each version's English ``item.json`` and
+    ``champion.json``. ``base_url`` replaces the CDN (tests serve recorded files from a local server)."""
+
+    base_url: str = DATA_DRAGON_URL
+    _api: ApiClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._api = ApiClient(name="Data Dragon", base_url=self.base_url, api_key_env=None)
+
+    def close(self) -> None:
+        self._api.close()
+
+    def version_of(self, patch: str) -> str | None:
+        """The newest released Data Dragon version of ``patch`` (``14.10`` → ``14.10.1``), None if none."""
+        versions = [v for v in self._api.get_json("/api/versions.json") if ddragon.short_patch(v) == patch]
+        return max(versions, key=lambda v: [int(part) for part in v.split(".") if part.isdigit()], default=None)
+
+    def documents(self, version: str) -> tuple[dict, dict]:
+        """``item.json`` and ``champion.json`` of ``version`` in English."""
+        return tuple(self._api.get_json(f"/cdn/{version}/data/{ddragon.ENGLISH}/{name}.json")
+                     for name in ("item", "champion"))
+
+    def add_newer_patch(self, patch: str | None, reference_dir: Path = ddragon.REFERENCE_DIR) -> str | None:
+        """Add ``patch``'s files to the reference when it is newer than every patch there and Data Dragon has
+        released it; return the patch added (None otherwise)."""
+        shipped = ddragon.shipped_patches(ddragon.tables(reference_dir)[0])
+        if patch is None or ddragon.patch_key(patch) <= ddragon.patch_key(shipped[-1]):
+            return None
+        version = self.version_of(patch)
+        if version is None:
+            return None
+        items, champions = self.documents(version)
+        return ddragon.add_patch(reference_dir, items, champions)
+
+
+def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str],
+               data_dragon: DataDragonClient | None = None,
+               reference_dir: Path = ddragon.REFERENCE_DIR) -> dt.date | None:
     """Write ``match_id``'s match and timeline into ``landing_dir/<game day>/`` unless ``known`` has it;
     return the day written (None when skipped). The timeline is written first and the match last, so a
-    match file always has its timeline beside it."""
+    match file always has its timeline beside it. With ``data_dragon``, a game of a patch newer than the
+    reference in ``reference_dir`` adds that patch to it."""
     if match_id in known:
         return None
     match = client.match(match_id)
     day = game_day(match)
+    if data_dragon is not None:
+        data_dragon.add_newer_patch(game_patch(match), reference_dir)
     folder = landing_dir / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
@@ -134,10 +188,13 @@ def landed_match_ids(landing_dir: Path) -> set[str]:
 
 
 def land_player_games(client: RiotClient, player: str, landing_dir: Path, since: dt.datetime,
-                      until: dt.datetime | None = None) -> list[dt.date]:
+                      until: dt.datetime | None = None, data_dragon: DataDragonClient | None = None,
+                      reference_dir: Path = ddragon.REFERENCE_DIR) -> list[dt.date]:
     """Land every game of ``player`` (a Riot ID ``Name#TAG`` or a puuid) started in [since, until) that
-    landing does not have yet; return the days that received files, sorted."""
+    landing does not have yet; return the days that received files, sorted. With ``data_dragon``, a newer
+    patch met on the way is added to the Data Dragon reference (``land_match``)."""
     puuid = client.puuid(player) if "#" in player else player
     known = landed_match_ids(landing_dir)
-    days = {land_match(client, match_id, landing_dir, known) for match_id in client.match_ids(puuid, since, until)}
+    days = {land_match(client, match_id, landing_dir, known, data_dragon, reference_dir)
+            for match_id in client.match_ids(puuid, since, until)}
     return sorted(day for day in days if day is not None)
