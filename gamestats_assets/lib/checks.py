@@ -44,9 +44,9 @@ def and_column(columns: Sequence[str] | None, column: str) -> list[str] | None:
     return None if columns is None else [*columns, *([column] if column not in columns else [])]
 
 
-def partition_column(asset: dg.AssetsDefinition, key: dg.AssetKey | None = None) -> str:
-    """The lake column that holds the partition of ``asset``'s table ``key`` (its only table by default)."""
-    return asset.specs_by_key[key or asset.key].metadata[PARTITION_COLUMN]
+def partition_column(asset: dg.AssetsDefinition) -> str:
+    """The lake column that holds the partition of ``asset``'s table."""
+    return asset.specs_by_key[asset.key].metadata[PARTITION_COLUMN]
 
 
 def split_partitions(frame: Frame, column: str, partitions_def: dg.PartitionsDefinition,

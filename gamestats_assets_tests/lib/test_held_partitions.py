@@ -7,6 +7,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from gamestats_assets.lib.checks import reconciliation_check
 from gamestats_assets.lib.held import HELD_PARTITIONS, held_rows, held_tag
 from gamestats_assets.lib.lake import DeltaLakeIOManager
 from gamestats_assets.lib.postgres import PostgresResource, connect
@@ -106,3 +107,30 @@ def test_a_run_none_of_whose_days_passes_is_stopped_and_changes_nothing(resource
     assert not keys.passed and keys.severity == dg.AssetCheckSeverity.ERROR
     assert sorted(keys.metadata[HELD_PARTITIONS].value) == list(DAYS)
     assert points_by_day(pg_url) == dict.fromkeys(DAYS, 2.0)
+
+
+def test_a_reconciliation_judged_day_by_day_holds_only_the_day_that_is_off(tmp_path):
+    @dg.asset(key=["t_held", "etl", "payments"], partitions_def=DAILY, io_manager_key="lake",
+              metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
+    def payments(context: dg.AssetExecutionContext) -> pl.DataFrame:
+        """One payment of 5 a day."""
+        return pl.DataFrame({"date": [dt.date.fromisoformat(key) for key in context.partition_keys],
+                             "amount": [5.0] * len(context.partition_keys)})
+
+    @dg.asset(key=["t_held", "cons", "revenue"], partitions_def=DAILY, io_manager_key="lake", deps=[payments],
+              metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
+    def revenue(context: dg.AssetExecutionContext) -> pl.DataFrame:
+        """The day's revenue, which loses a unit on the second day."""
+        return pl.DataFrame({"date": [dt.date.fromisoformat(key) for key in context.partition_keys],
+                             "amount": [4.0 if key == DAYS[1] else 5.0 for key in context.partition_keys]})
+
+    check = reconciliation_check(revenue, payments, "revenue_equals_payments", lambda frame: frame["amount"].sum(),
+                                 columns=["amount"], blocking=True, description="Revenue is the payments' total.")
+    result = dg.materialize([payments, revenue, check], tags=RANGE,
+                            resources={"lake": DeltaLakeIOManager(root=str(tmp_path / "lake"))})
+
+    assert result.success
+    found = evaluation(result, "revenue_equals_payments")
+    assert not found.passed and found.severity == dg.AssetCheckSeverity.WARN
+    assert found.metadata[HELD_PARTITIONS].value == {DAYS[1]: "4.0 against 5.0"}
+    assert found.metadata["difference"].value == -1.0
