@@ -3,9 +3,9 @@
 ``data/reference/lol/items.parquet`` and ``champions.parquet`` hold one row per (patch, id), built from Riot's
 own ``item.json`` and ``champion.json`` of each patch (``add_patch``; origins in ``SOURCES.md``). A game of
 patch ``p`` is looked up in the newest shipped patch not after ``p`` (the oldest one for a game older than every
-shipped patch, the newest one for a game whose patch is unknown); an id missing there but present in the next
-shipped patch after ``p`` was added in between and is taken from that one; an id in neither is unknown on
-``p``. Which ids exist, their tiers, gold and recipes come from those patches. A patch whose files are in another
+shipped patch); an id missing there but present in the next shipped patch after ``p`` was added in between and
+is taken from that one; an id in neither is unknown on ``p``. A game whose patch is unknown (a timeline without
+its match file) takes each id from the newest shipped patch that has it. Which ids exist, their tiers, gold and recipes come from those patches. A patch whose files are in another
 language than English keeps its ids' English names from the nearest English patch that has them (ids name the
 same item or champion across patches); an id no English file has keeps the name of its own file.
 
@@ -140,10 +140,10 @@ def shipped_patches(table: pl.DataFrame) -> list[str]:
     return sorted(table["patch"].unique().to_list(), key=patch_key)
 
 
-def reference_patch(patch: str | None, shipped: list[str]) -> str:
-    """The shipped patch a game of ``patch`` is named from (see the module docstring)."""
+def reference_patch(patch: str | None, shipped: list[str]) -> str | None:
+    """The shipped patch a game of ``patch`` is looked up in first (None for an unknown patch)."""
     if patch is None:
-        return shipped[-1]
+        return None
     earlier = [p for p in shipped if patch_key(p) <= patch_key(patch)]
     return earlier[-1] if earlier else shipped[0]
 
@@ -168,8 +168,11 @@ def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str)
     added = (mapping.filter(pl.col("later").is_not_null()).join(rows, left_on="later", right_on="reference_patch")
              .with_columns(pl.col("later").alias("reference_patch"))
              .join(earlier.select("patch", id_column), on=["patch", id_column], how="anti", nulls_equal=True))
-    return pl.concat([earlier, added]).select("patch", "reference_patch", pl.exclude("patch", "reference_patch",
-                                                                                    "earlier", "later"))
+    order = pl.col("reference_patch").str.split(".").list.eval(pl.element().cast(pl.Int32))
+    newest = (rows.sort(order.list.get(0), order.list.get(1)).group_by(id_column).last()
+              .join(mapping.filter(pl.col("patch").is_null()).select("patch"), how="cross"))
+    return pl.concat([part.select("patch", "reference_patch", *table.columns[1:])
+                      for part in (earlier, added, newest)])
 
 
 def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
