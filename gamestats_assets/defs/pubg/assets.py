@@ -421,6 +421,7 @@ MATCH_TABLE_SPECS = [
     MatchTable("fights", combat.fights, [etl("telemetry_damage"), etl("telemetry_knocks"), etl("telemetry_kills")]),
     MatchTable("player_match_weapon_distribution", combat.weapon_distribution,
                [etl("telemetry_damage"), etl("telemetry_kills"), etl("telemetry_knocks")]),
+    MatchTable("player_weapon_accuracy", combat.weapon_accuracy, [etl("telemetry_attacks"), etl("telemetry_damage")]),
     MatchTable("match_summaries", summaries.match_summaries,
                [etl("participants"), etl("rosters"), cons("advanced_stats"), cons("item_usage"),
                 cons("player_circle_stats"), etl("telemetry_event_counts")]),

@@ -20,6 +20,8 @@ SPECS = [
     spec(MATCH["match_summaries"], "match_summaries", ("match_id", "account_id"), sum_column="kills"),
     spec(MATCH["player_match_weapon_distribution"], "player_match_weapon_distribution",
          ("match_id", "account_id", "weapon_category"), sum_column="damage_dealt"),
+    spec(MATCH["player_weapon_accuracy"], "player_weapon_accuracy", ("match_id", "account_id", "weapon_id"),
+         sum_column="shots"),
     spec(MATCH["player_circle_positions"], "player_circle_positions", ("match_id", "account_id", "sample_s")),
     spec(MATCH["tracked_damage_events"], "player_damage_events", ("match_id", "event_index", "account_id", "role")),
     spec(pubg.player_backfill_status, "player_backfill_status", ("match_id", "player_id")),

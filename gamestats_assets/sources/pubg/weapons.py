@@ -101,3 +101,11 @@ def with_weapon_category(frame: pl.DataFrame, column: str = "damage_causer_name"
         schema={column: pl.String, "weapon_category": pl.String, "weapon_name": pl.String},
     )
     return frame.join(lookup, on=column, how="left", nulls_equal=True)
+
+
+def weapon_causer(item_id: str | None) -> str | None:
+    """The damage causer id of a weapon's item id (``Item_Weapon_HK416_C`` → ``WeapHK416_C``): what its hits
+    are caused by; None for an id that is not a weapon's."""
+    if not item_id or not item_id.startswith("Item_Weapon_"):
+        return None
+    return "Weap" + item_id.removeprefix("Item_Weapon_")

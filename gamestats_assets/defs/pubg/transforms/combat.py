@@ -7,7 +7,8 @@ import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.extractors import CM_PER_M, _enemy, _enemy_kill
 from gamestats_assets.sources.pubg.match import is_ai_bot
-from gamestats_assets.sources.pubg.weapons import with_weapon_category
+from gamestats_assets.sources.pubg.reference import dictionary
+from gamestats_assets.sources.pubg.weapons import weapon_category, weapon_causer, with_weapon_category
 
 FIGHT_GAP_S = 30.0
 """Two damage events between the same two teams belong to one fight when at most this far apart (seconds)."""
@@ -171,5 +172,56 @@ def weapon_distribution(damage: pl.DataFrame, kills: pl.DataFrame, knocks: pl.Da
         .filter(~is_ai_bot(pl.col("account_id")))
         .with_columns(pl.col("kills", "knocks", "hits").fill_null(0), pl.col("damage_dealt").fill_null(0.0))
         .select(*keys, "kills", "knocks", "damage_dealt", "hits")
+        .sort(keys)
+    )
+
+
+FIREARMS = ("AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol")
+"""The weapon categories whose shots have an accuracy (throwables, melee and launchers do not)."""
+
+
+def weapon_accuracy(attacks: pl.DataFrame, damage: pl.DataFrame) -> pl.DataFrame:
+    """Each player's accuracy and headshot rate with each firearm: one row per (match_id, account_id,
+    weapon_id).
+
+    - ``shots``: the player's ``LogPlayerAttack`` events of attack type ``Weapon`` with a weapon of
+      ``FIREARMS`` (the weapon's item id, ``weapon_name`` as the official ``itemId`` dictionary names it);
+    - ``hits``: those shots (``attackId``) that damaged a player of another team (``LogPlayerTakeDamage``
+      with the shot's ``attackId``; a shotgun's pellets hitting together are one hit), ``damage_dealt`` what
+      they took;
+    - ``headshots``: hits with a ``HeadShot`` among their damage events;
+    - ``accuracy`` = hits / shots, ``headshot_rate`` = headshots / hits (null without a hit).
+    AI bots have no rows. Hits are counted only for shots in the telemetry, so accuracy never exceeds 1.
+    """
+    items = attacks["weapon_id"].unique().drop_nulls().to_list()
+    names = dictionary("itemId")
+    weapons = pl.DataFrame(
+        {"weapon_id": items, "weapon_name": [names.get(i, i) for i in items],
+         "weapon_category": [weapon_category(weapon_causer(i)) for i in items]},
+        schema={"weapon_id": pl.String, "weapon_name": pl.String, "weapon_category": pl.String})
+    shots = (
+        attacks.filter((pl.col("attack_type") == "Weapon") & pl.col("attacker_account_id").is_not_null()
+                       & ~is_ai_bot(pl.col("attacker_account_id")))
+        .join(weapons.filter(pl.col("weapon_category").is_in(FIREARMS)), on="weapon_id")
+        .select("match_id", "attack_id", pl.col("attacker_account_id").alias("account_id"), "weapon_id",
+                "weapon_name", "weapon_category")
+        .unique(["match_id", "attack_id", "account_id"], keep="first")
+    )
+    hits = (
+        damage.filter(_enemy()).group_by("match_id", "attack_id", pl.col("attacker_account_id").alias("account_id"))
+        .agg(pl.col("damage").sum().alias("damage_dealt"), (pl.col("damage_reason") == "HeadShot").any().alias("headshot"))
+    )
+    keys = ["match_id", "account_id", "weapon_id"]
+    return (
+        shots.join(hits, on=["match_id", "attack_id", "account_id"], how="left")
+        .group_by(*keys, "weapon_name", "weapon_category").agg(
+            pl.len().cast(pl.Int64).alias("shots"),
+            pl.col("damage_dealt").is_not_null().sum().cast(pl.Int64).alias("hits"),
+            pl.col("headshot").fill_null(False).sum().cast(pl.Int64).alias("headshots"),
+            pl.col("damage_dealt").sum().fill_null(0.0).alias("damage_dealt"))
+        .with_columns((pl.col("hits") / pl.col("shots")).alias("accuracy"),
+                      pl.when(pl.col("hits") > 0).then(pl.col("headshots") / pl.col("hits")).alias("headshot_rate"))
+        .select(*keys, "weapon_name", "weapon_category", "shots", "hits", "headshots", "accuracy", "headshot_rate",
+                "damage_dealt")
         .sort(keys)
     )
