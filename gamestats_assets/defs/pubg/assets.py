@@ -62,10 +62,23 @@ def landing_key(path: Path) -> str | None:
     return identity.match_id if identity else None
 
 
+_KNOWN: dict[str, tuple[int, dict[str, MatchIdentity]]] = {}
+
+
 def known_matches(landing: Path) -> dict[str, MatchIdentity]:
-    """Match id → identity of every match object in ``landing/matches/`` (each file read once per version)."""
-    identities = (match_identity(path) for path in landing_files(landing / MATCHES))
-    return {identity.match_id: identity for identity in identities if identity}
+    """Match id → identity of every match object in ``landing/matches/`` (each file read once per version),
+    listed again only when files were added to or removed from the folder: a discovery over thousands of
+    telemetry files lists it once, not once per file."""
+    folder = landing / MATCHES
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except FileNotFoundError:
+        return {}
+    cached = _KNOWN.get(str(folder))
+    if cached is None or cached[0] != stamp:
+        identities = (match_identity(path) for path in landing_files(folder))
+        cached = _KNOWN[str(folder)] = (stamp, {identity.match_id: identity for identity in identities if identity})
+    return cached[1]
 
 
 def _stem(name: str) -> str:
