@@ -3,6 +3,7 @@ the project-wide policy applied once."""
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from datetime import timedelta
 from types import ModuleType
 
@@ -48,22 +49,54 @@ run queue. On ``celery``, each step runs on a Celery worker (``gamestats worker`
 others (lib/celery_workers.py)."""
 
 
-def with_publish_policy(spec: dg.AssetSpec) -> dg.AssetSpec:
-    """Published (PostgreSQL) assets carry the daily freshness policy."""
-    if "postgres" in spec.kinds:
-        return spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS)
-    return spec
+def snapshot_automation(snapshots: dg.AssetSelection) -> dg.AutomationCondition:
+    """A snapshot (an unpartitioned table built over other tables) is rebuilt once its inputs were updated,
+    no run or backfill of them is still in progress and every snapshot it reads exists: a new match, day or
+    tracked player's backfill reaches the leaderboards and career tables on its own. Unlike `eager`, it
+    does not wait for every daily partition since the start date to exist."""
+    return (
+        dg.AutomationCondition.any_deps_updated().since(dg.AutomationCondition.newly_requested()
+                                                       | dg.AutomationCondition.newly_updated()
+                                                       | dg.AutomationCondition.initial_evaluation())
+        & ~dg.AutomationCondition.any_deps_missing().allow(snapshots)
+        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.in_progress()
+    ).with_label("after new data")
+
+
+AUTOMATION_SENSOR = dg.AutomationConditionSensorDefinition(
+    "gamestats_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Rebuilds the snapshot tables (leaderboards, career stats, every table over all partitions) "
+    "after the tables they read were updated.")
+
+
+def platform_policy(assets: list) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
+    """Published (PostgreSQL) assets carry the daily freshness policy; snapshots among `assets` follow their
+    inputs (`snapshot_automation`)."""
+    snapshots = [spec.key for asset in assets for spec in getattr(asset, "specs", []) if spec.partitions_def is None]
+    automation = snapshot_automation(dg.AssetSelection.assets(*snapshots))
+
+    def apply(spec: dg.AssetSpec) -> dg.AssetSpec:
+        if "postgres" in spec.kinds:
+            spec = spec.replace_attributes(freshness_policy=PUBLISHED_FRESHNESS)
+        if spec.partitions_def is None and spec.deps:
+            spec = spec.replace_attributes(automation_condition=automation)
+        return spec
+
+    return apply
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """The definitions of every domain in ``DOMAINS`` on the resources chosen from ``settings``."""
     merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
+    assets = list(merged.assets or [])
     return dg.Definitions(
-        assets=dg.map_asset_specs(with_publish_policy, list(merged.assets or [])),
+        assets=dg.map_asset_specs(platform_policy(assets), assets),
         asset_checks=merged.asset_checks,
         jobs=merged.jobs,
         schedules=merged.schedules,
-        sensors=merged.sensors,
+        sensors=[*merged.sensors, AUTOMATION_SENSOR],
         resources=build_resources(settings),
         executor=EXECUTORS[settings.executor],
     )

@@ -2,6 +2,8 @@
 
 A ``PartitionDiscovery`` answers "which keys are in landing, and did their files change?": the landing
 sensor runs keys that are new or whose fingerprint changed, and ``gamestats demo`` runs every key it finds.
+Every sensor that requests work for landed files claims their fingerprints first (``claim``), so one
+delivery gets one run whichever sensor saw it first.
 Day-keyed domains land ``landing/<domain>/<YYYY-MM-DD>/``; match-keyed ones land
 ``landing/<domain>/<kind>/<file>`` and read the key from inside the file.
 """
@@ -9,9 +11,11 @@ Day-keyed domains land ``landing/<domain>/<YYYY-MM-DD>/``; match-keyed ones land
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +134,42 @@ def keyed_files(
 def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
     """The keys of ``found`` that are new or whose fingerprint differs from ``seen``, sorted."""
     return sorted(key for key, fingerprint in found.items() if seen.get(key) != fingerprint)
+
+
+def requested_path(platform: PlatformResource, domain: str) -> Path:
+    """``<data_dir>/state/requested/<domain>.json``: key → fingerprint of the files a sensor requested a run for."""
+    return Path(platform.data_dir) / "state" / "requested" / f"{domain}.json"
+
+
+@contextmanager
+def _requested(platform: PlatformResource, domain: str) -> Iterator[dict[str, str]]:
+    """The requested fingerprints of ``domain``, held under an exclusive file lock and written back on exit:
+    sensors evaluated at once, in threads or processes, see each other's claims."""
+    path = requested_path(platform, domain)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_suffix(".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        requested = json.loads(path.read_text()) if path.exists() else {}
+        before = dict(requested)
+        yield requested
+        if requested != before:
+            path.write_text(json.dumps(requested, sort_keys=True))
+
+
+def requested_keys(platform: PlatformResource, domain: str) -> set[str]:
+    """Every key some sensor already requested a run for."""
+    with _requested(platform, domain) as requested:
+        return set(requested)
+
+
+def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
+          keys: Iterable[str], found: Fingerprints | None = None) -> list[str]:
+    """The keys among ``keys`` whose files, as ``found`` (default: as landing holds them now), no run has
+    processed and no sensor has requested yet, recorded as requested by the caller; the others are left to
+    the run that has them."""
+    found = discovery.find(platform) if found is None else found
+    with _requested(platform, discovery.domain) as requested:
+        claimed = [key for key in keys if key in found and requested.get(key) != found[key]
+                   and processed_fingerprint(instance, discovery.landing_key, key) != found[key]]
+        requested.update({key: found[key] for key in claimed})
+    return claimed

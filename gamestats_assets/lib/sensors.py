@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-from gamestats_assets.lib.discovery import PartitionDiscovery, changed_keys, processed_fingerprint
+from gamestats_assets.lib.discovery import PartitionDiscovery, changed_keys, claim
 from gamestats_assets.lib.resources import PlatformResource
 
 PRIORITY_TAG = "dagster/priority"
@@ -66,13 +66,16 @@ def run_requests(
         ordered = [*existing, *new]
     else:
         additions, ordered = [], partitions_def.get_partition_keys()
-    requests = []
-    for first, last in key_batches(ordered, keys, batch):
-        range_tags = {**tags, "dagster/asset_partition_range_start": first,
-                      "dagster/asset_partition_range_end": last}
-        requests.append(dg.RunRequest(partition_key=first, tags=range_tags) if first == last
-                        else dg.RunRequest(tags=range_tags))
-    return requests, additions
+    return [batch_request(first, last, tags) for first, last in key_batches(ordered, keys, batch)], additions
+
+
+def batch_request(first: str, last: str, tags: dict[str, str]) -> dg.RunRequest:
+    """A run over the keys from ``first`` to ``last``: one partition key alone, or a partition range (Dagster
+    refuses a run that has both)."""
+    if first == last:
+        return dg.RunRequest(partition_key=first, tags=tags)
+    return dg.RunRequest(tags={**tags, "dagster/asset_partition_range_start": first,
+                               "dagster/asset_partition_range_end": last})
 
 
 def build_discovery_sensor(
@@ -86,10 +89,13 @@ def build_discovery_sensor(
     priority: int = 0,
     batch: int = DEFAULT_BATCH,
     api_key_env: str | None = None,
+    landing: PartitionDiscovery | None = None,
 ) -> dg.SensorDefinition:
     """A sensor that calls ``discover`` with its cursor, adds the dynamic partitions it found in batches and
     requests runs of ``job`` over them with run priority ``priority``. With ``api_key_env`` unset in the
-    environment it skips, saying which variable to set."""
+    environment it skips, saying which variable to set. Given the ``landing`` discovery of the files
+    ``discover`` landed, it runs only the keys it claims there (``claim``): one run per delivery, whichever
+    sensor saw it first."""
 
     @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
                default_status=dg.DefaultSensorStatus.RUNNING)
@@ -97,9 +103,10 @@ def build_discovery_sensor(
         if api_key_env and not os.environ.get(api_key_env):
             return dg.SkipReason(f"{api_key_env} is not set: set it to discover new work from the API")
         found = discover(context, platform)
-        if not found.keys:
+        keys = claim(context.instance, platform, landing, found.keys) if landing and found.keys else found.keys
+        if not keys:
             return dg.SensorResult(skip_reason=dg.SkipReason("nothing new"), cursor=found.cursor)
-        requests, additions = run_requests(context, partitions_def, found.keys,
+        requests, additions = run_requests(context, partitions_def, keys,
                                            {PRIORITY_TAG: str(priority), **found.tags}, batch)
         return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=found.cursor)
 
@@ -108,13 +115,13 @@ def build_discovery_sensor(
 
 def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:
     """A ``discover`` for ``build_discovery_sensor`` over the landing folder: the keys whose files are new or
-    changed since the fingerprints kept in the cursor, except those the landing asset already processed as
-    they are (a day the pipeline generated itself)."""
+    changed since the fingerprints kept in the cursor, except those already processed or requested as they
+    are (a day the pipeline generated itself, files another sensor landed and ran)."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         found = discovery.find(platform)
-        keys = [key for key in changed_keys(found, json.loads(context.cursor) if context.cursor else {})
-                if processed_fingerprint(context.instance, discovery.landing_key, key) != found[key]]
+        changed = changed_keys(found, json.loads(context.cursor) if context.cursor else {})
+        keys = claim(context.instance, platform, discovery, changed, found)
         return Discovered(keys=keys, cursor=json.dumps(found, sort_keys=True), tags={"discovered_by": "landing"})
 
     return discover

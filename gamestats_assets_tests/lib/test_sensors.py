@@ -6,7 +6,7 @@ import dagster as dg
 
 from gamestats_assets.lib.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
 from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.sensors import build_discovery_sensor, build_landing_sensor, key_batches, landing_discover
+from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor, key_batches, landing_discover
 from gamestats_assets.lib.settings import Settings
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
@@ -35,6 +35,17 @@ def evaluate(sensor, instance, cursor=None):
     return sensor(context)
 
 
+def spans(requests) -> list[tuple[str, str]]:
+    """The (first, last) keys of each request; Dagster refuses a run with a partition key and range tags."""
+    found = []
+    for request in requests:
+        has_range = "dagster/asset_partition_range_start" in request.tags
+        assert (request.partition_key is None) == has_range, request
+        found.append((request.partition_key, request.partition_key) if request.partition_key
+                     else (request.partition_key_range.start, request.partition_key_range.end))
+    return found
+
+
 def test_key_batches_cover_exactly_the_wanted_keys_in_bounded_ranges():
     ordered = list("abcdefgh")
     assert key_batches(ordered, ["b", "c", "d", "g"], 2) == [("b", "c"), ("d", "d"), ("g", "g")]
@@ -52,13 +63,13 @@ def test_the_landing_sensor_runs_new_and_changed_days_once(data_dir):
     (data_dir / "landing" / "t" / "2026-01-03" / "a.jsonl").write_text("{}\n")
 
     first = evaluate(sensor, instance)
-    assert [r.partition_key_range for r in first.run_requests] == [dg.PartitionKeyRange("2026-01-02", "2026-01-03")]
+    assert spans(first.run_requests) == [("2026-01-02", "2026-01-03")]
     assert first.run_requests[0].tags["discovered_by"] == "landing"
     assert evaluate(sensor, instance, first.cursor).run_requests == []
 
     (data_dir / "landing" / "t" / "2026-01-03" / "b.jsonl").write_text("{}\n")
     changed = evaluate(sensor, instance, first.cursor)
-    assert [r.partition_key for r in changed.run_requests] == ["2026-01-03"]
+    assert spans(changed.run_requests) == [("2026-01-03", "2026-01-03")]
 
 
 def test_a_day_the_landing_asset_already_processed_as_it_is_is_not_run_again(data_dir):
@@ -94,8 +105,7 @@ def test_match_files_add_dynamic_partitions_and_runs_over_batches_of_keys(data_d
     result = evaluate(sensor, instance)
     [addition] = result.dynamic_partitions_requests
     assert list(addition.partition_keys) == ["m1", "m2", "m3", "m4"]
-    assert [r.partition_key_range for r in result.run_requests] == [
-        dg.PartitionKeyRange("m0", "m1"), dg.PartitionKeyRange("m2", "m3"), dg.PartitionKeyRange("m4", "m4")]
+    assert spans(result.run_requests) == [("m0", "m1"), ("m2", "m3"), ("m4", "m4")]
 
 
 def test_an_api_sensor_without_its_key_skips_with_the_reason(data_dir, monkeypatch):
@@ -104,3 +114,19 @@ def test_an_api_sensor_without_its_key_skips_with_the_reason(data_dir, monkeypat
                                     description="test", api_key_env="T_API_KEY")
     skipped = evaluate(sensor, dg.DagsterInstance.ephemeral())
     assert isinstance(skipped, dg.SkipReason) and "T_API_KEY is not set" in skipped.skip_message
+
+
+def test_files_another_sensor_claimed_are_not_run_again_by_the_landing_sensor(data_dir):
+    discovery = day_folders("t", DAILY, day_files.key)
+    landing = build_landing_sensor(discovery, DAY_JOB)
+    api = build_discovery_sensor("t_api", lambda context, platform: Discovered(["2026-01-02"], None), DAY_JOB, DAILY,
+                                 description="test", landing=discovery)
+    instance = dg.DagsterInstance.ephemeral()
+    folder = data_dir / "landing" / "t" / "2026-01-02"
+    folder.mkdir(parents=True)
+    (folder / "a.jsonl").write_text("{}\n")
+    assert spans(evaluate(api, instance).run_requests) == [("2026-01-02", "2026-01-02")]
+    assert evaluate(landing, instance).run_requests == []
+    assert evaluate(api, instance).run_requests == []
+    (folder / "b.jsonl").write_text("{}\n")
+    assert spans(evaluate(landing, instance).run_requests) == [("2026-01-02", "2026-01-02")]

@@ -25,6 +25,7 @@ from gamestats_assets.sources.ballchasing.client import (
     played_day,
 )
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets_tests.lib.test_sensors import spans
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
 
 PLAYER = "9152ab3ef0bd44b59de47ca639ca7010"
@@ -112,8 +113,7 @@ def test_the_discovery_sensor_lands_tracked_players_new_replays_and_runs_their_d
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     result = discovery(dg.build_sensor_context(instance=instance, resources={"platform": platform}))
     days = {played_day(e).isoformat() for e in _Ballchasing.page["list"][:ENTRIES]}
-    ranges = [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"])
-              for r in result.run_requests]
+    ranges = spans(result.run_requests)
     assert all(first in days and last in days for first, last in ranges)
     assert {day for day in days if any(first <= day <= last for first, last in ranges)} == days
     for day in days:

@@ -18,6 +18,7 @@ import dagster as dg
 
 from gamestats_assets.defs.lol.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.lol.schedules import JOBS
+from gamestats_assets.lib.discovery import claim
 from gamestats_assets.lib.partitions import daily_partitions
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.resources import PlatformResource
@@ -58,8 +59,10 @@ def discover_new_games(context: dg.SensorEvaluationContext, platform: PlatformRe
 
 
 def tracked_player_days(entry: str, context: dg.SensorEvaluationContext, platform: PlatformResource) -> list[str]:
-    """A newly tracked summoner's last ``BACKFILL_DAYS`` days of games, landed; the days to backfill."""
-    return land_since(platform, entry, dt.datetime.now(dt.UTC) - dt.timedelta(days=BACKFILL_DAYS))
+    """A newly tracked summoner's last ``BACKFILL_DAYS`` days of games, landed; the days to backfill (those
+    whose files no run has yet)."""
+    days = land_since(platform, entry, dt.datetime.now(dt.UTC) - dt.timedelta(days=BACKFILL_DAYS))
+    return claim(context.instance, platform, LANDING, days)
 
 
 DAILY_KEYS = [key for asset in ASSETS if asset.partitions_def == daily_partitions for key in asset.keys]
@@ -69,7 +72,7 @@ SENSORS = [
     *[build_landing_sensor(discovery, JOBS["daily"]) for discovery in DISCOVERIES],
     build_discovery_sensor(
         "lol_riot_discovery", discover_new_games, JOBS["daily"], daily_partitions, minimum_interval_seconds=600,
-        api_key_env=API_KEY_ENV, description="Fetches the tracked summoners' new games from the Riot API into "
-        "landing/lol/<day>/ and runs those days."),
-    build_tracked_player_sensor(DOMAIN, tracked_player_days, DAILY_KEYS),
+        api_key_env=API_KEY_ENV, landing=LANDING, description="Fetches the tracked summoners' new games from the "
+        "Riot API into `landing/lol/<day>/` and runs those days."),
+    build_tracked_player_sensor(DOMAIN, tracked_player_days, DAILY_KEYS, api_key_env=API_KEY_ENV),
 ]

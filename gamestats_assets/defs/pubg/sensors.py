@@ -23,12 +23,14 @@ from gamestats_assets.defs.pubg.assets import (
     DOMAIN,
     LANDING,
     TRACKED_TABLES,
+    cons,
     etl,
     record_discovery,
     tournament_definitions,
 )
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS
 from gamestats_assets.defs.pubg.schedules import JOBS
+from gamestats_assets.lib.discovery import requested_keys
 from gamestats_assets.lib.lake import read_partitions
 from gamestats_assets.lib.partitions import pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
@@ -50,7 +52,8 @@ def lake_table(key: dg.AssetKey) -> str:
 
 def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform: PlatformResource,
                       today: dt.date | None = None) -> list[str]:
-    """The match ids in the lake that ``player`` (an account id) played in the last ``BACKFILL_DAYS`` days."""
+    """The match ids in the lake that ``player`` (an account id) played in the last ``BACKFILL_DAYS`` days
+    and whose tracked-player tables do not hold them yet (no ``player_backfill_status`` row)."""
     since = dt.datetime.combine((today or dt.date.today()) - dt.timedelta(days=BACKFILL_DAYS), dt.time(), dt.UTC)
     participants = read_partitions(lake_table(etl("participants")), None, None)
     matches = read_partitions(lake_table(etl("matches")), None, None)
@@ -58,6 +61,10 @@ def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform
         return []
     played = (participants.filter(pl.col("account_id") == player).select("match_id")
               .join(matches.filter(pl.col("created_at") >= since).select("match_id"), on="match_id"))
+    status = read_partitions(lake_table(cons("player_backfill_status")), None, None)
+    if status.collect_schema():
+        built = status.filter(pl.col("player_id") == player).select("match_id")
+        played = played.join(built, on="match_id", how="anti")
     return sorted(played.collect()["match_id"].unique().to_list())
 
 
@@ -87,7 +94,7 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
             listed = {m for ids in client.recent_matches(account_ids=players).values() for m in ids}
             seen = set(json.loads(context.cursor)) if context.cursor else set()
             existing = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
-            new = sorted(listed - seen - existing)
+            new = sorted(listed - seen - existing - requested_keys(platform, DOMAIN))
             for match_id in new:
                 record_discovery(platform, match_id, discovered_by)
                 client.download(match_id, platform.landing_dir(DOMAIN))
@@ -108,10 +115,11 @@ SENSORS = [
     build_discovery_sensor(
         "pubg_api_discovery", api_discover("api", tracked_players), JOBS["pubg_match"], pubg_match_partitions,
         description="Every 10 minutes: new matches of the tracked players, from the PUBG API.",
-        minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV),
+        minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
     build_discovery_sensor(
         "pubg_tournament_discovery", api_discover("tournament", tournament_players), JOBS["pubg_match"],
         pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
-        "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV),
+        "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV,
+        landing=LANDING),
     build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
 ]

@@ -15,7 +15,7 @@ import dagster as dg
 
 from gamestats_assets.defs.rocket.assets import DOMAIN, LANDING
 from gamestats_assets.defs.rocket.schedules import DAILY_KEYS, JOBS
-from gamestats_assets.lib.http import MissingApiKey
+from gamestats_assets.lib.discovery import claim
 from gamestats_assets.lib.partitions import daily_partitions
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.resources import PlatformResource
@@ -33,14 +33,15 @@ def playable_days(days) -> list[str]:
 
 def discover_new_replays(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
     """Land each tracked player's replays played since the cursor's time for them; the days touched are
-    the keys to run. The cursor maps player → time of the last look."""
+    the keys to run. The cursor maps player → time of the last look; a player it has not looked at yet is
+    looked at from now on (their history is the tracked-player backfill's)."""
     looked = json.loads(context.cursor) if context.cursor else {}
     now = dt.datetime.now(dt.UTC)
     client = client_from_env()
     days: set[str] = set()
     try:
         for player in roster(DOMAIN, platform, PostgresResource()):
-            after = dt.datetime.fromisoformat(looked[player]) if player in looked else None
+            after = dt.datetime.fromisoformat(looked[player]) if player in looked else now
             days |= set(land_player_replays(client, platform.landing_dir(DOMAIN), player, after=after))
             looked[player] = now.isoformat()
     finally:
@@ -50,15 +51,14 @@ def discover_new_replays(context: dg.SensorEvaluationContext, platform: Platform
 
 
 def player_history_days(player: str, context: dg.SensorEvaluationContext, platform: PlatformResource) -> list[str]:
-    """Land a newly tracked player's whole ballchasing history; the days it covers (none without a token)."""
+    """Land a newly tracked player's whole ballchasing history; the days it brought files to that no run
+    has yet (none when every replay was landed and run before)."""
     client = client_from_env()
     try:
-        return playable_days(land_player_replays(client, platform.landing_dir(DOMAIN), player))
-    except MissingApiKey:
-        context.log.warning(f"{TOKEN_ENV} is not set: {player}'s ballchasing history cannot be fetched")
-        return []
+        days = playable_days(land_player_replays(client, platform.landing_dir(DOMAIN), player))
     finally:
         client.close()
+    return claim(context.instance, platform, LANDING, days)
 
 
 DISCOVERIES = [LANDING]
@@ -66,6 +66,7 @@ SENSORS = [
     *[build_landing_sensor(discovery, JOBS["daily"]) for discovery in DISCOVERIES],
     build_discovery_sensor("rocket_ballchasing_discovery", discover_new_replays, JOBS["daily"], daily_partitions,
                            description="Tracked players' new ballchasing replays, landed and run by day.",
-                           minimum_interval_seconds=DISCOVERY_INTERVAL_SECONDS, api_key_env=TOKEN_ENV),
-    build_tracked_player_sensor(DOMAIN, player_history_days, DAILY_KEYS),
+                           minimum_interval_seconds=DISCOVERY_INTERVAL_SECONDS, api_key_env=TOKEN_ENV,
+                           landing=LANDING),
+    build_tracked_player_sensor(DOMAIN, player_history_days, DAILY_KEYS, api_key_env=TOKEN_ENV),
 ]

@@ -1,0 +1,79 @@
+"""`gamestats dev` as a user runs it, in a process group of its own, on a data folder and PostgreSQL database
+of the test's, with the instance it prepares read from the test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import dagster as dg
+import httpx
+from dagster._core.instance.ref import InstanceRef
+
+from gamestats_assets.lib.postgres import dagster_storage_url
+from gamestats_assets.lib.settings import PROJECT_ROOT
+
+T = TypeVar("T")
+GAMESTATS = Path(sys.executable).with_name("gamestats")
+
+
+class Dev:
+    """One `gamestats dev` (webserver and daemon) on `port`, its output in `log`."""
+
+    def __init__(self, env: dict[str, str], port: int, log: Path):
+        self.env, self.port, self.log = env, port, log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen([str(GAMESTATS), "dev", "--port", str(self.port)], env=self.env,
+                                            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        wait_until(self.answers, 180, "the Dagster webserver to answer", self)
+
+    def answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gamestats dev exited with {self.process.returncode}:\n{self.tail()}")
+        try:
+            return httpx.get(f"{self.url}/server_info", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
+
+    def instance(self) -> dg.DagsterInstance:
+        """The instance `gamestats dev` runs on, opened by the test (its storage URL set in this process)."""
+        os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(self.env["GAMESTATS_PG_URL"])
+        return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(Path(self.env["GAMESTATS_DATA_DIR"]) / "dagster")))
+
+
+def wait_until(found: Callable[[], T], seconds: float, what: str, dev: Dev | None = None) -> T:
+    """`found()` once it is truthy, polled every two seconds; fails naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(2)
+    raise AssertionError(f"waited {seconds:.0f} s for {what}" + (f"; gamestats dev said:\n{dev.tail()}" if dev else ""))
