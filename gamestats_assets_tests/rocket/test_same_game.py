@@ -2,7 +2,7 @@
 
 Each pair in ``fixtures/rocketleague/paired`` is one game as a `.replay` and as ballchasing's
 `GET /replays/{id}`. Every stat both give is compared per player: counts exactly, the others within
-``REL`` (or ``ABS`` of their unit, for values near zero). A stat the replay cannot match is left out:
+``REL`` (or ``near_zero`` of their unit, for values near zero). A stat the replay cannot match is left out:
 ``features.NOT_MATCHED`` lists it with the reason, which the ``player_stats`` description gives too.
 """
 
@@ -19,7 +19,15 @@ from gamestats_assets_tests.rocket.conftest import FIXTURES
 
 PAIRED = FIXTURES / "paired"
 PAIRS = sorted(path.name.removesuffix(".replay") for path in PAIRED.glob("*.replay"))
-REL, ABS = 0.05, 1.0
+REL = 0.05
+
+
+def near_zero(stat: str) -> float:
+    """The absolute difference that counts as agreement for a value near zero, in the stat's unit: half a
+    percentage point of a share or percentage, half a second, one unit of boost or distance."""
+    if stat.endswith(("_share", "_rate")):
+        return 0.005
+    return 0.5 if "percent_" in stat or "time_" in stat else 1.0
 COUNTS = {"score", "goals", "assists", "saves", "shots", "shots_against", "goals_against",
           "boost_count_collected_big", "boost_count_stolen_big", "boost_count_collected_small",
           "boost_count_stolen_small", "movement_count_powerslide", "demo_inflicted", "demo_taken"}
@@ -57,7 +65,7 @@ def test_every_stat_both_give_agrees(pair):
         for stat in COMPARED:
             if theirs.get(stat) is None:
                 continue
-            expected = pytest.approx(theirs[stat]) if stat in COUNTS else pytest.approx(theirs[stat], rel=REL, abs=ABS)
+            expected = pytest.approx(theirs[stat]) if stat in COUNTS else pytest.approx(theirs[stat], rel=REL, abs=near_zero(stat))
             if mine.get(stat) is None or mine[stat] != expected:
                 disagreements.append(f"{player} {stat}: replay {mine.get(stat)}, ballchasing {theirs[stat]}")
     assert not disagreements, "\n".join(disagreements)

@@ -3,7 +3,8 @@
 ballchasing's definitions, read on frames (boost on the 0-100 scale the game shows):
 - collected: what pads put in the tank (a pad's 100 or 12, less what overflowed a full tank); overfill: what
   overflowed; stolen: collected from pads in the opponents' half; big and small pads apart, in amounts and
-  pad counts;
+  pad counts. ballchasing's small-pad counts leave out the small pads taken with less room in the tank
+  than the pad gives, and so do these;
 - time at zero / full boost and in each quarter (0-25, 25-50, 50-75, 75-100), over the live frames the
   player's car was on the pitch; ``percent_zero_boost`` and ``percent_full_boost`` of the game's live
   time, the bands' percentages of the bands' total;
@@ -30,6 +31,7 @@ def _pickups(frames: ReplayFrames) -> pl.DataFrame:
     before = frames.cars.select("frame", "player_id", "team", "boost").with_columns(pl.col("frame") + 1)
     return (
         frames.pickups.join(before, on=["frame", "player_id"], how="inner")
+        .filter((pl.col("pad_amount") >= FULL) | (pl.col("boost") <= FULL - pl.col("pad_amount")))
         .with_columns(gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0))
         .with_columns(overfill=pl.col("pad_amount") - pl.col("gained"),
                       big=pl.col("pad_amount") >= FULL,

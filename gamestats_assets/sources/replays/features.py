@@ -41,6 +41,8 @@ PICKUPS = ("ballchasing does not publish what it counts as a pad pickup; the rep
            "pickup the game recorded, and ballchasing counts some of them otherwise")
 SLIDES = ("ballchasing counts powerslides on walls and ramps; the frames do not say when a car's wheels touch "
           "anything but the floor")
+THROWN = ("after a goal the explosion throws cars into the air, and ballchasing leaves part of that time out "
+          "of high air by a rule it does not publish")
 ROLES = ("ballchasing does not publish how it decides who is closest to the ball or furthest forward when "
          "teammates are level or one of them respawns")
 NOT_MATCHED = {
@@ -56,8 +58,10 @@ NOT_MATCHED = {
         "count_collected_small", "count_stolen_small", "amount_overfill", "amount_overfill_stolen")},
     "boost_collected_per_minute": PICKUPS, "boost_wasted_share": PICKUPS,
     "movement_count_powerslide": SLIDES, "movement_avg_powerslide_duration": SLIDES,
+    "movement_time_high_air": THROWN, "movement_percent_high_air": THROWN,
     **{f"positioning_{kind}_{name}": ROLES for kind in ("time", "percent")
        for name in ("most_forward", "closest_to_ball", "farthest_from_ball")},
+    "time_first_man_share": ROLES,
     **NOT_FROM_FRAMES,
 }
 """Stats a raw replay gives that do not match ballchasing's for the same game, with the reason: a player's

@@ -132,19 +132,21 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
     picker's when the pad is unknown). The stream can repeat a pickup: a pad's pickups are numbered, and a
-    number seen again is the same pickup."""
+    number seen again before the pad came back is the same pickup."""
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
             for pad in data["boost_pads"]}
     rows = []
-    seen: set[tuple[str, object]] = set()
-    for event in data["boost_pad_events"]:
+    last: dict[str, object] = {}
+    for event in sorted(data["boost_pad_events"], key=lambda event: event["frame"]):
+        if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"]:
+            last.pop(event["pad_id"], None)
+            continue
+        number = event["kind"]["PickedUp"].get("sequence")
+        repeated = last.get(event["pad_id"]) == number
+        last[event["pad_id"]] = number
         key = json.dumps(event.get("player"), sort_keys=True)
-        if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"] or key not in ids:
+        if repeated or key not in ids:
             continue
-        pickup = (event["pad_id"], event["kind"]["PickedUp"].get("sequence"))
-        if pickup in seen:
-            continue
-        seen.add(pickup)
         amount, y = pads.get(event["pad_id"], (SMALL_PAD, None))
         rows.append((event["frame"], ids[key], amount,
                      y if y is not None else (event.get("player_position") or {}).get("y")))
