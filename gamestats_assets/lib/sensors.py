@@ -18,6 +18,7 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from gamestats_assets.lib.discovery import PartitionDiscovery, changed_keys, claim
+from gamestats_assets.lib.http import ApiError
 from gamestats_assets.lib.resources import PlatformResource
 
 PRIORITY_TAG = "dagster/priority"
@@ -93,7 +94,8 @@ def build_discovery_sensor(
 ) -> dg.SensorDefinition:
     """A sensor that calls ``discover`` with its cursor, adds the dynamic partitions it found in batches and
     requests runs of ``job`` over them with run priority ``priority``. With ``api_key_env`` unset in the
-    environment it skips, saying which variable to set. Given the ``landing`` discovery of the files
+    environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
+    tick with the error, the cursor unchanged, so the next tick tries again. Given the ``landing`` discovery of the files
     ``discover`` landed, it runs only the keys it claims there (``claim``): one run per delivery, whichever
     sensor saw it first."""
 
@@ -102,7 +104,11 @@ def build_discovery_sensor(
     def _sensor(context: dg.SensorEvaluationContext, platform: PlatformResource):
         if api_key_env and not os.environ.get(api_key_env):
             return dg.SkipReason(f"{api_key_env} is not set: set it to discover new work from the API")
-        found = discover(context, platform)
+        try:
+            found = discover(context, platform)
+        except ApiError as error:
+            return dg.SensorResult(skip_reason=f"the API refused or failed, nothing was run: {error}",
+                                   cursor=context.cursor)
         keys = claim(context.instance, platform, landing, found.keys) if landing and found.keys else found.keys
         if not keys:
             return dg.SensorResult(skip_reason=dg.SkipReason("nothing new"), cursor=found.cursor)

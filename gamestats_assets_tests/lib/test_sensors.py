@@ -5,6 +5,7 @@ import json
 import dagster as dg
 
 from gamestats_assets.lib.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
+from gamestats_assets.lib.http import ApiError
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor, key_batches, landing_discover
 from gamestats_assets.lib.settings import Settings
@@ -130,3 +131,14 @@ def test_files_another_sensor_claimed_are_not_run_again_by_the_landing_sensor(da
     assert evaluate(api, instance).run_requests == []
     (folder / "b.jsonl").write_text("{}\n")
     assert spans(evaluate(landing, instance).run_requests) == [("2026-01-02", "2026-01-02")]
+
+
+def test_an_api_error_skips_the_tick_with_the_error_and_keeps_the_cursor(data_dir, monkeypatch):
+    monkeypatch.setenv("T_API_KEY", "wrong")
+
+    def refused(context, platform):
+        raise ApiError("t: 403 Forbidden on /matches: check the key", 403)
+
+    sensor = build_discovery_sensor("t_api", refused, MATCH_JOB, MATCHES, description="test", api_key_env="T_API_KEY")
+    result = evaluate(sensor, dg.DagsterInstance.ephemeral(), cursor="kept")
+    assert "403 Forbidden" in result.skip_reason.skip_message and result.cursor == "kept"
