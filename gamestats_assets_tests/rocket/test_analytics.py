@@ -1,7 +1,9 @@
 """Weakness detection, rank prediction and recommendations on synthetic data at the emitter's default scale
-(``DEFAULT_PLAYERS`` players, eight days), scored against the planted truth."""
+(``DEFAULT_PLAYERS`` players, eight days), scored against the planted truth; the lobby baseline of rank
+prediction also on real ranked games."""
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
@@ -16,6 +18,7 @@ from gamestats_assets.generator.emitters.rocket import (
     truth_document,
 )
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets_tests.rocket.conftest import BALLCHASING
 
 ANCHOR = dt.date(2026, 1, 1)
 DAYS = 8
@@ -92,3 +95,28 @@ def test_recommendations_name_real_packs_near_the_rank_and_never_a_mastered_one(
     again = recommend.recommendations(scores, catalogue, pl.concat([mastered, pl.DataFrame(
         {"player_id": [first["player_id"]], "pack_code": [first["pack_code"]]})]))
     assert again.filter((pl.col("player_id") == first["player_id"]) & (pl.col("pack_code") == first["pack_code"])).height == 0
+
+
+def test_rank_prediction_is_reported_beside_the_lobby_baseline_with_intervals(history):
+    stats, users, _, _, _ = history
+    ranks = users.sort("last_played_at").group_by("player_id").agg(pl.col("rank_index").drop_nulls().last())
+    lobby = rank.lobby_ranks(stats.select("match_id", "player_id"), ranks)
+    _, metadata = rank.predict_ranks(rank.player_features(stats, users), lobby=lobby)
+    for name in ("model", "mean_baseline", "lobby_baseline", "model_where_lobby"):
+        assert metadata[f"{name}_ci_low"] < metadata[f"{name}_mae"] < metadata[f"{name}_ci_high"]
+    assert metadata["model_n"] == metadata["held_out_players"] >= metadata["lobby_baseline_n"] > 50
+    assert metadata["model_where_lobby_n"] == metadata["lobby_baseline_n"]
+
+
+def test_the_lobby_baseline_on_real_ranked_games():
+    """ballchasing's list page: real ranked games, each player's rank beside the others' of the game."""
+    document = json.loads((BALLCHASING / "replay-list.json").read_text())
+    games = [parse_replay_json(entry) for entry in document["list"]]
+    seats = pl.DataFrame([(g.match_id, p.player_id, p.rank_tier, p.rank_division) for g in games for p in g.players
+                          if not p.is_bot], schema=["match_id", "player_id", "tier", "division"], orient="row")
+    ranks = (seats.drop_nulls().with_columns(rank_index=(pl.col("tier") - 1) * 4 + pl.col("division") - 1)
+             .group_by("player_id").agg(pl.col("rank_index").last()))
+    lobby = rank.lobby_ranks(seats, ranks).join(ranks, on="player_id")
+    summary = rank.mae_interval((lobby["lobby_rank"] - lobby["rank_index"]).to_numpy())
+    assert summary["n"] > 100
+    assert 0 < summary["ci_low"] < summary["mae"] < summary["ci_high"] < 8

@@ -232,8 +232,12 @@ def player_weaknesses(context: dg.AssetExecutionContext, stats: pl.DataFrame, se
 def rank_predictions(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     """``rank_predictions``: per ranked player (key ``player_id``), the rank in divisions and the rank a
     regressor predicts from their stats, and whether the player was held out of training; metadata: the
-    held-out mean absolute error beside the population-mean baseline's (``rank``)."""
-    predictions, metadata = rank.predict_ranks(rank.player_features(stats, seen))
+    held-out mean absolute error with its interval and n, beside the population-mean and the lobby's
+    average rank baselines' (``rank``)."""
+    ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
+        pl.col("rank_index").drop_nulls().last())
+    lobby = rank.lobby_ranks(stats.select("match_id", "player_id"), ranks)
+    predictions, metadata = rank.predict_ranks(rank.player_features(stats, seen), lobby=lobby)
     context.add_output_metadata(metadata)
     return predictions
 

@@ -5,8 +5,12 @@ Each player (bots aside, with a known rank) is a row of their history's mean of 
 it (the regressor handles missing values natively), and the share of their matches in each playlist; a
 column with fewer than two distinct values among the training players says nothing and is left out. A
 seeded ``HOLDOUT_SHARE`` of the players is held out; a gradient-boosted regressor learns from the others.
-The error is the mean absolute error in divisions on the held-out players, beside the error of the
-baseline that predicts the training players' mean rank for everyone. The model trains on one thread:
+The error is the mean absolute error in divisions on the held-out players, with its 95 % interval and its
+n, beside two baselines' on the same players: the training players' mean rank for everyone, and the
+lobby's average rank (the mean rank of the other ranked players the player met, `lobby_ranks`), which is
+what matchmaking alone says about a player. The public ranked player-games with full stats are few (a
+ballchasing list page carries ranks but no stats), so on real files the model's n is small and is
+published beside its error; the lobby baseline needs no stats and is judged on every ranked real game. The model trains on one thread:
 on a busy machine OpenMP threads contend and a fit that takes a second takes ten.
 """
 
@@ -34,7 +38,36 @@ def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     return ranked.join(means, on="player_id").join(playlists, on="player_id").sort("player_id")
 
 
-def predict_ranks(features: pl.DataFrame, seed: int = 0) -> tuple[pl.DataFrame, dict]:
+def lobby_ranks(seats: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
+    """Per ranked player: ``lobby_rank``, the mean rank of the other ranked players of every match the
+    player played (``seats``: ``match_id, player_id``; ``ranks``: ``player_id, rank_index``)."""
+    seated = seats.select("match_id", "player_id").unique().join(
+        ranks.select("player_id", pl.col("rank_index").cast(pl.Float64)).drop_nulls(), on="player_id")
+    return (
+        seated.join(seated.select("match_id", pl.col("player_id").alias("other"), pl.col("rank_index").alias("r")),
+                    on="match_id")
+        .filter(pl.col("player_id") != pl.col("other"))
+        .group_by("player_id").agg(lobby_rank=pl.col("r").mean())
+    )
+
+
+def mae_interval(errors: np.ndarray) -> dict[str, float | int | None]:
+    """Mean absolute error, its 95 % normal interval and n (interval None under two errors)."""
+    errors = np.abs(np.asarray(errors, dtype=float))
+    n = len(errors)
+    if n == 0:
+        return {"mae": None, "ci_low": None, "ci_high": None, "n": 0}
+    mean = float(errors.mean())
+    half = 1.96 * float(errors.std(ddof=1)) / np.sqrt(n) if n > 1 else None
+    return {"mae": mean, "ci_low": mean - half if half is not None else None,
+            "ci_high": mean + half if half is not None else None, "n": n}
+
+
+def _flat(name: str, summary: dict) -> dict:
+    return {f"{name}_{key}": value for key, value in summary.items()}
+
+
+def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
     """Per player: actual and predicted rank index, and whether the player was held out; metadata: MAE of
     the model and of the population-mean baseline on the held-out players (None with a reason if there
     are fewer than ``MIN_PLAYERS`` players)."""
@@ -57,11 +90,18 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0) -> tuple[pl.DataFrame, 
         model.fit(x[~held_out], y[~held_out])
         predicted = model.predict(x)
     baseline = float(y[~held_out].mean())
+    lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
+                  if lobby is not None else np.full(len(y), np.nan))
+    with_lobby = held_out & ~np.isnan(lobby_rank.astype(float))
     metadata = {
         "mae_divisions": float(np.abs(predicted[held_out] - y[held_out]).mean()),
         "baseline_mae_divisions": float(np.abs(baseline - y[held_out]).mean()),
         "held_out_players": int(held_out.sum()), "training_players": int((~held_out).sum()),
         "features": len(columns),
+        **_flat("model", mae_interval(predicted[held_out] - y[held_out])),
+        **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
+        **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
+        **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
     }
     frame = pl.DataFrame({"player_id": features["player_id"], "rank_index": y, "predicted_rank_index": predicted,
                           "held_out": held_out}, schema=schema)
