@@ -27,15 +27,35 @@ false-share exceedance procedure; with 300 a day one of them is missed in about 
 
 @pytest.mark.parametrize("seed", [1, 2, 7])
 def test_planted_patterns_are_found_and_little_else(seed):
-    """Recall ≥ 0.9 and at most 10 % of reported patterns not planted, on seeds where Benjamini–Hochberg alone
-    reported 0 %, 10 % and 18 % chance findings."""
+    """Recall ≥ 0.9 of the effects the games can reveal and at most 10 % of reported patterns not planted, on
+    seeds where Benjamini–Hochberg alone reported 0 %, 10 % and 18 % chance findings. The win effects have a
+    real effect's size (+5 points): 1 200 games hold far too few to find them, and the score says so."""
     _, _, std = planted_games(seed, PRECISION_MATCHES_PER_DAY)
     patterns = discovered_patterns(std["participant_games"], std["first_objectives"], std["games"])
-    result = truth.score(patterns, lol.truth())
-    assert result["recall"] >= 0.9, (result, patterns)
+    result = truth.score(patterns, lol.truth(), std["participant_games"], std["first_objectives"], std["games"])
+    assert result["detectable"] >= 4 and result["recall_detectable"] >= 0.9, (result, patterns)
     assert result["not_planted_share"] <= 0.10, (result, patterns)
+    wins = [e for e in result["effects"] if e["pattern_type"] in ("first_core_item", "first_objective")]
+    assert wins and not any(e["detectable"] for e in wins)
+    assert all(e["n"] < truth.games_to_detect(0.05) for e in wins)
     assert (patterns["q_value"] < Q_THRESHOLD).all()
     assert ((patterns["n"] >= MIN_GAMES) & (patterns["n_baseline"] >= MIN_GAMES)).all()
+
+
+def test_a_real_size_win_effect_is_found_with_the_games_it_takes():
+    """+5 points of win rate, with ``games_to_detect`` games on each side: the two-proportion test rejects at
+    the detection level in about 80 % of 400 simulated samples; with a tenth of the games, rarely."""
+    rng = np.random.default_rng(11)
+    n = truth.games_to_detect(0.05)
+    def found_share(games: int) -> float:
+        with_item = rng.binomial(games, 0.55, size=400) / games
+        without = rng.binomial(games, 0.50, size=400) / games
+        pooled = (with_item + without) / 2
+        z = (with_item - without) / np.sqrt(pooled * (1 - pooled) * 2 / games)
+        return float((z > truth.normal_quantile(1 - truth.DETECTION_ALPHA / 2)).mean())
+    assert 0.72 <= found_share(n) <= 0.88
+    assert found_share(n // 10) < 0.1
+    assert abs(truth.win_rate_with(lol.REAL_WIN_EFFECT) - 0.55) < 1e-4
 
 
 def test_benjamini_hochberg_matches_the_definition():
@@ -104,7 +124,10 @@ def test_win_model_is_evaluated_on_held_out_games(planted):
 
 def test_objective_stats_and_coordination(planted):
     objectives = {r["objective"]: r for r in planted.cons["objective_stats"].iter_rows(named=True)}
-    assert objectives["herald"]["win_rate_ci_low"] > 0.5
+    herald = objectives["herald"]
+    assert herald["win_rate_ci_low"] <= truth.win_rate_with(lol.REAL_WIN_EFFECT) <= herald["win_rate_ci_high"], \
+        "the planted +5 points lie inside the interval of 500 games"
+    assert not herald["low_sample"] and herald["win_rate_ci_high"] - herald["win_rate_ci_low"] < 0.1
     assert objectives["dragon"]["games"] == 600
     coordination = planted.std["team_coordination"]
     assert coordination["teammates_near"].is_between(0, 5).all()

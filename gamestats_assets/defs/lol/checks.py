@@ -7,10 +7,11 @@ import json
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games
+from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games, std_key
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
 from gamestats_assets.lib.checks import Outcome, frame_check
+from gamestats_assets.lib.partitions import every_partition
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
@@ -37,12 +38,18 @@ excluded_games_check = frame_check(
                 f"more than {MAX_EXCLUDED_SHARE:.0%} of the day's games.")
 
 
-@dg.asset_check(asset=CONS_BY_NAME["discovered_patterns"], name="planted_patterns_found")
-def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.DataFrame) -> dg.AssetCheckResult:
+@dg.asset_check(asset=CONS_BY_NAME["discovered_patterns"], name="planted_patterns_found",
+                additional_ins={name: every_partition(std_key(name))
+                                for name in ("participant_games", "first_objectives", "games")})
+def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.DataFrame,
+                           participant_games: pl.DataFrame, first_objectives: pl.DataFrame,
+                           games: pl.DataFrame) -> dg.AssetCheckResult:
     """Where the landing days carry the emitter's ``planted_effects.json``, at least 90 % of the planted
-    effects are reported and at most 10 % of the reported patterns are not planted. Real data has no truth:
-    the check then verifies that every reported pattern meets the reporting rule (q below ``Q_THRESHOLD``,
-    ``MIN_GAMES`` on each side) and says so."""
+    effects the games can reveal (``transforms/truth.py``: enough games for 80 % power) are reported, and at
+    most 10 % of the reported patterns are not planted; the metadata gives every effect's n, power and
+    whether it was found, and the games a +5-point win effect needs. Real data has no truth: the check then
+    verifies that every reported pattern meets the reporting rule (q below ``Q_THRESHOLD``, ``MIN_GAMES`` on
+    each side) and says so."""
     planted = {json.dumps(effect, sort_keys=True): effect
                for path in sorted(platform.landing_dir(DOMAIN).glob(f"*/{TRUTH_FILE}"))
                for effect in json.loads(path.read_text())}
@@ -52,9 +59,13 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
         return dg.AssetCheckResult(passed=breaking == 0, severity=dg.AssetCheckSeverity.WARN,
                                    metadata={"planted_truth": "none (real data)", "reported": discovered_patterns.height,
                                              "reported_against_the_rule": breaking})
-    result = truth.score(discovered_patterns, list(planted.values()))
-    passed = result["recall"] >= MIN_RECALL and result["not_planted_share"] <= MAX_NOT_PLANTED_SHARE
-    return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.WARN, metadata=result)
+    result = truth.score(discovered_patterns, list(planted.values()), participant_games.drop("date"),
+                         first_objectives.drop("date"), games.drop("date"))
+    passed = result["recall_detectable"] >= MIN_RECALL and result["not_planted_share"] <= MAX_NOT_PLANTED_SHARE
+    effects = result.pop("effects")
+    return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.WARN, metadata={
+        **result, "effects": dg.MetadataValue.json(effects),
+        "games_each_side_for_5_points": truth.games_to_detect(0.05)})
 
 
 CHECKS = [excluded_games_check, planted_patterns_found]

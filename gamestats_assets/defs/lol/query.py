@@ -134,10 +134,10 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
     metric = resolve(metric, METRICS, "metric")
     champion_name, champion_id = champion_id_of(champion)
     items = ddragon.tables()[0].select("item_id", "item_name").unique()
-    item_ids = []
+    item_names, item_ids = [], []
     for item in completed:
-        item_name = resolve(item, items["item_name"].unique().to_list(), "item")
-        item_ids.append(items.filter(item_name=item_name)["item_id"].to_list())
+        item_names.append(resolve(item, items["item_name"].unique().to_list(), "item"))
+        item_ids.append(items.filter(item_name=item_names[-1])["item_id"].to_list())
     scope = pl.col("counted") & (pl.col("queue").is_in(list(queues)) if queues else pl.lit(True)) & (
         pl.col("patch").is_in(list(patches)) if patches else pl.lit(True))
     games = facts.filter((pl.col("champion_id") == champion_id) & scope).with_columns(
@@ -147,9 +147,8 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
     games = games.with_columns(meets.alias("meets"), pl.col(metric).cast(pl.Float64).alias("value")).filter(
         pl.col("value").is_not_null())
     meeting, others = games.filter("meets")["value"], games.filter(~pl.col("meets"))["value"]
-    resolved = tuple(items.filter(pl.col("item_id").is_in(ids))["item_name"][0] for ids in item_ids)
     return CompoundResult(
-        champion_name, resolved, metric, summarize(meeting, metric), summarize(others, metric),
+        champion_name, tuple(item_names), metric, summarize(meeting, metric), summarize(others, metric),
         difference_p(meeting, others, metric), tuple(queues), tuple(patches),
     )
 

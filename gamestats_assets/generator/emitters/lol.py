@@ -18,7 +18,9 @@ Planted effects (``PLANTED``, written as ``planted_effects.json`` beside the gam
 - ``skill_max_order``: three champions whose planted max order multiplies their damage per minute;
 - ``first_objective``: the team that kills the first Rift Herald gets added win log-odds;
 - ``vision_deaths``: for UTILITY players only, each extra ward per minute lowers the death rate.
-Nothing else depends on winning, items, skill orders or vision.
+Win effects have the size real ones have: ``REAL_WIN_EFFECT`` log-odds, five points of win rate at 50 %
+(``defs/lol/transforms/truth.py`` says how many games finding one takes). Nothing else depends on winning,
+items, skill orders or vision.
 """
 
 from __future__ import annotations
@@ -105,15 +107,19 @@ class PlantedEffect:
     unit: str
 
 
+REAL_WIN_EFFECT = round(math.log(0.55 / 0.45), 4)
+"""+5 points of win rate at 50 % (log-odds 0.2007): the size of a real item's or objective's effect."""
+
 PLANTED = (
-    PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", 2.0, "win log-odds"),
-    PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", 2.0, "win log-odds"),
-    PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", 2.0, "win log-odds"),
-    PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", 2.0, "win log-odds"),
+    PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
+    PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
+    PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
+    PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", REAL_WIN_EFFECT,
+                  "win log-odds"),
     PlantedEffect("skill_max_order", "Ezreal", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
     PlantedEffect("skill_max_order", "Zed", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
     PlantedEffect("skill_max_order", "Jinx", "Q>W>E", "dpm", 1.3, "DPM multiplier"),
-    PlantedEffect("first_objective", "team", "first herald", "win_rate", 0.9, "win log-odds"),
+    PlantedEffect("first_objective", "team", "first herald", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
     PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
                   "log death rate per ward per minute"),
 )
