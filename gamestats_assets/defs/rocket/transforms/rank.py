@@ -58,7 +58,7 @@ def mae_interval(errors: np.ndarray) -> dict[str, float | int | None]:
     if n == 0:
         return {"mae": None, "ci_low": None, "ci_high": None, "n": 0}
     mean = float(errors.mean())
-    half = 1.96 * float(errors.std(ddof=1)) / np.sqrt(n) if n > 1 else None
+    half = 1.96 * float(errors.std(ddof=1)) / float(np.sqrt(n)) if n > 1 else None
     return {"mae": mean, "ci_low": mean - half if half is not None else None,
             "ci_high": mean + half if half is not None else None, "n": n}
 
