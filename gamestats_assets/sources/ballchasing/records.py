@@ -51,13 +51,16 @@ FEATURES = {
 - ``position_variance``: mean of the variances of the player's x and y positions (uu²), how much of the
   pitch the player covers.
 - ``aerial_rate``: share of the player's touches made in the air (ball above 300 uu);
-  ``time_high_air_share``: share of time in the air above the crossbar (642 uu); ``save_rate``: saves
+  ``time_high_air_share``: share of the player's time in ballchasing's high air; ``save_rate``: saves
   per shot the opponents took; ``shot_accuracy``: goals per shot.
-- ``boost_collected_per_minute``: boost collected (0-100 scale) per minute played;
-  ``boost_wasted_share``: boost collected beyond the full tank (overfill) per boost collected;
-  ``time_zero_boost_share``: share of time at zero boost.
-- ``time_first/second/third_man_share``: share of time as the teammate furthest forward / in between /
-  furthest back (a second man exists only in teams of three or more).
+- ``boost_collected_per_minute``: boost collected (0-100 scale) per minute of the game's live time
+  (ballchasing's ``bcpm``); ``boost_wasted_share``: boost collected beyond the full tank (overfill) per
+  boost that pads gave (collected plus overfill); ``time_zero_boost_share``: time at zero boost per the
+  game's live time (ballchasing's ``percent_zero_boost``).
+- ``time_first/second/third_man_share``: share of the player's time as the teammate furthest forward /
+  neither / furthest back (a second man exists only in teams of three or more).
+The features other than position variance, aerial rate and challenges are derived from ballchasing's
+stat groups (``groups.features``), in one way for every source.
 - ``challenge_win_rate``: of the contests the player entered (the player touches the ball within one
   second of an opponent's touch, or the reverse), the share the player's team touched next.
 """
