@@ -137,8 +137,8 @@ class RecordedDataDragon(BaseHTTPRequestHandler):
     requests: list[str] = []
     ROUTES = {
         "/api/versions.json": json.dumps(["14.11.1", "14.10.1", "14.9.1", "11.16.1"]).encode(),
-        "/cdn/14.10.1/data/en_US/item.json": FIXTURES / "ddragon_14.10.1_item.json",
-        "/cdn/14.10.1/data/en_US/champion.json": FIXTURES / "ddragon_14.10.1_champion.json",
+        "/cdn/14.10.1/data/en_US/item.json": FIXTURES / "ddragon" / "14.10.1_item.json",
+        "/cdn/14.10.1/data/en_US/champion.json": FIXTURES / "ddragon" / "14.10.1_champion.json",
     }
 
     def do_GET(self):
