@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import farm_truth, farmers
+from gamestats_assets.defs.l2m.transforms import farm_graph, farm_truth, farmers
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.l2m.conftest import DAYS, N_USERS, SEED
 
@@ -51,7 +51,7 @@ def test_a_farm_with_only_some_kinds_found_does_not_pass(generated):
 def test_detected_accounts_carry_their_farm_signals_and_score(generated):
     detected = generated.tables[DAYS[0]]["std_farmers_detected"]
     assert detected.height > 0
-    assert (detected["farm_accounts"] >= farmers.MIN_FARM_ACCOUNTS).all()
+    assert (detected["farm_accounts"] >= farm_graph.MIN_FARM_ACCOUNTS).all()
     assert detected["farm_key"].str.starts_with("farm-").all()
     assert ((detected["score"] > 0) & (detected["score"] <= 1)).all()
     signals = detected["signals"].str.split(",")

@@ -26,8 +26,11 @@ Definition, per day:
    Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
    account gains and spends, not to whom it gives, so there is nothing to follow.
 3. The accounts linked directly or through others form a graph; each connected component (networkx) of
-   at least ``MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A smaller
+   at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A smaller
    component is a household or a few friends, not an operator.
+4. Beside these farms, managed rings (``farm_rings``): all-day accounts whose logins coincide within
+   seconds day after day and that share a ring's traits; a ring's account already in a farm above stays
+   in that farm.
 
 Each farmer carries its farm (``farm_key``: ``farm-`` and the smallest account id of the farm), the
 signals that flagged it (``signals``: the links it took part in and its behaviour signals) and a
@@ -40,21 +43,23 @@ from __future__ import annotations
 import ipaddress
 import math
 
-import networkx as nx
 import polars as pl
 
+from gamestats_assets.defs.l2m.transforms import farm_rings
+from gamestats_assets.defs.l2m.transforms.etl import diamonds
+from gamestats_assets.defs.l2m.transforms.farm_graph import farms_of
 from gamestats_assets.defs.l2m.transforms.farm_signals import (
     FARMING_SIGNALS,
     account_activity,
     behaviour_signals,
 )
 
-MIN_FARM_ACCOUNTS = 5
 LEVEL_TOLERANCE = 3
 GAIN_RATIO_TOLERANCE = 1.6
 LINK_SIGNALS = ("shared_device", "shared_network", "identical_behaviour")
-SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "grinding": 0.3,
-                  "round_the_clock": 0.3, "machine_regular": 0.4, "parked_low_level": 0.3}
+SIGNAL_WEIGHTS = {"shared_device": 0.5, "shared_network": 0.4, "identical_behaviour": 0.5, "co_login": 0.5,
+                  "grinding": 0.3, "round_the_clock": 0.3, "machine_regular": 0.4, "parked_low_level": 0.3,
+                  "all_day": 0.2, "never_pays": 0.1, "sells_on_exchange": 0.2, "own_clan": 0.3}
 """How much each signal alone would convince a reviewer; the score combines them as independent evidence."""
 
 
@@ -91,11 +96,11 @@ HISTORY_DAYS = 6
 """How many days before the day the network and device links look back."""
 
 
-LOGIN_COLUMNS = ("date", "user_id", "ip", "device_id")
+LOGIN_COLUMNS = ("date", "user_id", "event_time", "ip", "device_id")
 """The columns the detection reads of the logins (of the day and the days before)."""
 ITEM_GAIN_COLUMNS = ("date", "user_id", "item_id", "quantity", "events")
 """The columns the detection reads of the items gained."""
-MONEY_GAIN_COLUMNS = ("date", "user_id", "money_type", "amount", "events")
+MONEY_GAIN_COLUMNS = ("date", "user_id", "money_type", "reason_id", "amount", "events")
 """The columns the detection reads of the money gained."""
 
 
@@ -174,17 +179,6 @@ def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain
     ])
 
 
-def farms_of(links: pl.DataFrame) -> pl.DataFrame:
-    """The farm of every account in a connected component of at least ``MIN_FARM_ACCOUNTS`` accounts of
-    the ``links`` graph: (user_id, farm_key), ``farm_key`` = ``farm-<smallest user_id>``."""
-    graph = nx.Graph()
-    graph.add_edges_from(links.select("user_a", "user_b").iter_rows())
-    rows = [(user, f"farm-{min(component)}")
-            for component in nx.connected_components(graph) if len(component) >= MIN_FARM_ACCOUNTS
-            for user in component]
-    return pl.DataFrame(rows, schema={"user_id": pl.Utf8, "farm_key": pl.Utf8}, orient="row")
-
-
 def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
     """``signals`` (comma-separated, in ``SIGNAL_WEIGHTS`` order) and ``score`` from the boolean signal
     columns of ``frame``."""
@@ -196,30 +190,65 @@ def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
-                   money_gain: pl.DataFrame, recharge: pl.DataFrame,
-                   earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
-    """The day's farmer accounts with their farm, signals, score and evidence (definition in the module
-    docstring).
-
-    Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
-    used over the day and the ``HISTORY_DAYS`` before), level, distinct addresses and devices it used
-    over the same days, sessions, online seconds, gain events, items and diamonds gained, revenue.
-    Grain: (date, user_id). Inputs: ETL login, logout, item_gain, money_gain; CONS l2m_active and
-    l2m_recharge of the same day; ``earlier_logins``, ETL login of the ``HISTORY_DAYS`` before (lazy, read
-    only for the day's candidates).
-    """
-    accounts = behaviour_signals(account_activity(active, logout, item_gain, money_gain))
+def _rule_farmers(accounts: pl.DataFrame, login: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.DataFrame,
+                  earlier_logins: pl.LazyFrame | None) -> pl.DataFrame:
+    """The candidates linked into farms by shared devices, networks or identical days (``LINK_SIGNALS``):
+    their ``accounts`` row with farm_key and one boolean column per link signal."""
     candidates = accounts.filter(pl.col("candidate"))
     addresses = candidate_addresses(login, logout, candidates, earlier_logins)
     links = candidate_links(addresses, candidates, item_gain)
-    members = farms_of(links)
     linked = (pl.concat([links.select(pl.col("user_a").alias("user_id"), "signal"),
                          links.select(pl.col("user_b").alias("user_id"), "signal")])
               .unique()
               .with_columns(pl.lit(True).alias("present"))
               .pivot(on="signal", index="user_id", values="present", on_columns=list(LINK_SIGNALS)))
-    member_addresses = addresses.join(members, on="user_id")
+    return (candidates.join(farms_of(links), on="user_id")
+            .join(linked, on="user_id", how="left")
+            .with_columns(pl.col(LINK_SIGNALS).fill_null(False)))
+
+
+RING_SIGNALS = ("co_login", *farm_rings.RING_TRAITS)
+"""The signals of a managed ring's accounts (``farm_rings``)."""
+RING_COLUMNS = ("co_logins", "co_login_days", "median_start_offset_seconds", "ring_clans")
+"""A ring's evidence, the same on each of its accounts."""
+
+
+def _ring_farmers(accounts: pl.DataFrame, logins: pl.LazyFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
+                  clan_changes: pl.DataFrame | None, rule_farmers: pl.DataFrame) -> pl.DataFrame:
+    """The accounts of managed rings (``farm_rings.detect_rings``) not already in a farm of the rules: their
+    ``accounts`` row with the ring's farm_key, signals and evidence."""
+    changes = clan_changes if clan_changes is not None else pl.DataFrame(
+        schema={"event_time": pl.Datetime("ms"), "user_id": pl.Utf8, "action": pl.Utf8, "clan_id": pl.Int64})
+    rings = farm_rings.detect_rings(accounts, logins, recharge, money_gain, changes)
+    return accounts.join(rings.join(rule_farmers, on="user_id", how="anti"), on="user_id")
+
+
+def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFrame, item_gain: pl.DataFrame,
+                   money_gain: pl.DataFrame, recharge: pl.DataFrame,
+                   earlier_logins: pl.LazyFrame | None = None,
+                   clan_changes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The day's farmer accounts with their farm, signals, score and evidence: the farms of the rules (module
+    docstring) and the managed rings of ``farm_rings``.
+
+    Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
+    used over the day and the ``HISTORY_DAYS`` before), level, distinct addresses and devices it used
+    over the same days, sessions, online seconds, gain events, items and diamonds gained, revenue; for a
+    ring's accounts also ``farm_rings.RING_EVIDENCE`` (null for the others). Grain: (date, user_id).
+    Inputs: ETL login, logout, item_gain, money_gain (any money) of the day; CONS l2m_active and
+    l2m_recharge of the day; ``earlier_logins``, ETL login of the ``HISTORY_DAYS`` before (lazy, read only
+    for the day's candidates); ``clan_changes``, ETL clan_change of the day and the days before.
+    """
+    accounts = behaviour_signals(account_activity(active, logout, item_gain, diamonds(money_gain)))
+    rule = _rule_farmers(accounts, login, logout, item_gain, earlier_logins)
+    when = ("date", "user_id", "event_time")
+    logins = pl.concat([login.lazy().select(when), *([earlier_logins.select(when)] if earlier_logins is not None
+                                                     else [])])
+    ring = _ring_farmers(accounts, logins, recharge, money_gain, clan_changes, rule)
+    flagged = pl.concat([rule.with_columns(pl.lit(False).alias(s) for s in RING_SIGNALS),
+                         ring.with_columns(pl.lit(False).alias(s) for s in LINK_SIGNALS)],
+                        how="diagonal_relaxed")
+    addresses = candidate_addresses(login, logout, flagged, earlier_logins)
+    member_addresses = addresses.join(flagged.select("user_id", "farm_key"), on="user_id")
     farms = member_addresses.group_by("farm_key").agg(
         pl.col("user_id").n_unique().cast(pl.Int64).alias("farm_accounts"),
         pl.col("subnet").n_unique().cast(pl.Int64).alias("farm_subnets"),
@@ -230,9 +259,8 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
         pl.col("ip").n_unique().cast(pl.Int64).alias("login_ips"),
         pl.col("device_id").n_unique().cast(pl.Int64).alias("login_devices"),
     )
-    flagged = (candidates.join(members, on="user_id")
-               .join(linked, on="user_id", how="left")
-               .with_columns(pl.col(LINK_SIGNALS).fill_null(False)))
+    evidence = [pl.col(name).cast(dtype) if name in flagged.columns else pl.lit(None, dtype).alias(name)
+                for name, dtype in farm_rings.RING_EVIDENCE.items()]
     return (_signal_list_and_score(flagged)
             .join(farms, on="farm_key")
             .join(per_account, on="user_id", how="left")
@@ -240,25 +268,28 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
             .select("date", "user_id", "server_id", "farm_key", "signals", "score",
                     "farm_accounts", "farm_subnets", "farm_ips", "farm_devices", "level", "login_ips",
                     "login_devices", "sessions", "online_seconds", "gain_events", "items_gained",
-                    "diamonds_gained", pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"))
+                    "diamonds_gained", pl.col("daily_rev_usd").fill_null(0.0).alias("revenue_usd"), *evidence)
             .sort("user_id"))
 
 
 def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
     """What each detected farm did on the day: accounts, paying accounts ("PU farmers"), servers, items and
-    diamonds gained, revenue in USD. Grain: (date, farm_key). Input: ``detect_farmers`` of the day."""
+    diamonds gained, revenue in USD, and for a managed ring the evidence that linked it (co-logins, co-login
+    days, median start offset, median presence hours of its accounts, clans). Grain: (date, farm_key).
+    Input: ``detect_farmers`` of the day."""
     return (farmers.group_by("date", "farm_key")
             .agg(pl.len().cast(pl.Int64).alias("accounts"),
                  (pl.col("revenue_usd") > 0).sum().cast(pl.Int64).alias("paying_accounts"),
                  pl.col("server_id").n_unique().cast(pl.Int64).alias("servers"),
                  pl.col("farm_subnets").first(), pl.col("farm_ips").first(),
-                 pl.col("items_gained").sum(), pl.col("diamonds_gained").sum(), pl.col("revenue_usd").sum())
+                 pl.col("items_gained").sum(), pl.col("diamonds_gained").sum(), pl.col("revenue_usd").sum(),
+                 *[pl.col(name).first() for name in RING_COLUMNS], pl.col("presence_hours").median())
             .sort("farm_key"))
 
 
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
-    and its latest detection's farm, signals, score and evidence. Grain: user_id. Input: ``detect_farmers``
+    and its latest detection's farm, signals, score and evidence (with a ring's). Grain: user_id. Input: ``detect_farmers``
     of all days."""
     latest = farmers.sort("date", "user_id").unique("user_id", keep="last")
     history = farmers.group_by("user_id").agg(
@@ -270,5 +301,5 @@ def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
             .select("user_id", "server_id", "farm_key", "signals", "score", "first_detected_date",
                     "last_detected_date", "days_detected", "farm_accounts", "farm_subnets", "farm_ips",
                     "farm_devices", "level", "login_ips", "gain_events", "items_gained", "diamonds_gained",
-                    "total_revenue_usd")
+                    "total_revenue_usd", *farm_rings.RING_EVIDENCE)
             .sort("user_id"))

@@ -22,7 +22,7 @@ from typing import Literal
 
 import polars as pl
 
-from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farmers, kpis, std
+from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmers, kpis, std
 from gamestats_assets.lib.headline import Figures, Headline, rate_figures, rate_meanings, ratio
 from gamestats_assets.lib.quarantine import Reject
 
@@ -183,18 +183,20 @@ TABLES: list[Table] = [
            "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE,
           columns={"logout": ("date", "user_id", "online_seconds")}),
     Table("std", "farmers_detected",
-          lambda day, login, logout, active, item_gain, money_gain, recharge: farmers.detect_farmers(
-              login.filter(pl.col("date") == day), logout, active, item_gain, etl.diamonds(money_gain), recharge,
-              login.filter(pl.col("date") < day).lazy()),
+          lambda day, login, logout, active, item_gain, money_gain, recharge, clan_change: farmers.detect_farmers(
+              login.filter(pl.col("date") == day), logout, active, item_gain, money_gain, recharge,
+              login.filter(pl.col("date") < day).lazy(), clan_change),
           "Accounts detected as bot farmers on the day (key date, user_id): candidates that farm like a script "
           "(grinding, round the clock, machine-regular sessions) linked into farms by devices or networks shared "
-          "over the last week, or by identical days, each with its farm, the signals that flagged it, a score and "
-          "the evidence (definition in transforms/farmers.py).",
+          "over the last week, or by identical days, and managed rings of all-day accounts whose logins coincide "
+          "day after day, each with its farm, the signals that flagged it, a score and the evidence (definitions "
+          "in transforms/farmers.py and transforms/farm_rings.py).",
           {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
-           "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge"},
-          history={"login": farmers.HISTORY_DAYS},
-          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "event_time", "online_seconds"),
-                   "item_gain": farmers.ITEM_GAIN_COLUMNS, "money_gain": farmers.MONEY_GAIN_COLUMNS}),
+           "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge", "clan_change": "etl/clan_change"},
+          history={"login": farmers.HISTORY_DAYS, "clan_change": farmers.HISTORY_DAYS},
+          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "online_seconds"),
+                   "item_gain": farmers.ITEM_GAIN_COLUMNS, "money_gain": farmers.MONEY_GAIN_COLUMNS,
+                   "clan_change": farm_rings.CLAN_CHANGE_COLUMNS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"}),

@@ -1,0 +1,200 @@
+"""Managed bot rings: accounts that each look like a player, found by what no group of players shares.
+
+A bot manager runs dozens of leveled accounts, each on its own home line and phone, gaining like a human
+who auto-hunts. One by one they pass every rule of ``farmers``. What gives them away is the manager:
+when it restarts its accounts they log in within seconds of each other, day after day, whatever the time
+of the restart. Definition, per day:
+
+1. Ring candidates: accounts online at least ``CANDIDATE_PRESENCE_HOURS`` (16) on the day, not registered
+   that day. A ring's accounts are online nearly all day; the bound keeps the pairs to compare few.
+2. Co-logins: two candidates' logins at most ``CO_LOGIN_TOLERANCE_MS`` (30 s) apart, on the day and the
+   ``HISTORY_DAYS`` before it. Only the gap counts, never the clock time, so a manager's restarts may
+   drift from day to day.
+3. A link: a pair whose co-logins fall on at least ``MIN_CO_LOGIN_DAYS`` (2) days and are too many for
+   chance. Under independence each login of one account meets a login of the other with probability
+   ``q`` = (the other's logins per day) x 2 x tolerance / 24 h, so the logins met follow a binomial law;
+   the pair is linked when its tail probability is below ``FAMILY_ALPHA`` (1 %) divided by the number of
+   candidate pairs (Bonferroni). Guild-mates on a raid night meet on one day; all-day players meet now
+   and then by chance, never on most of their logins.
+4. A ring: a connected component of links of at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) accounts that also
+   shows at least ``MIN_RING_TRAITS`` (3) of the ``RING_TRAITS``, each held by the ring as a whole:
+
+   - ``all_day``: the median account is online at least ``ALL_DAY_HOURS`` (20) on the day;
+   - ``never_pays``: at most ``MAX_PAYING_SHARE`` (5 %) of its accounts paid on the day;
+   - ``sells_on_exchange``: at least ``MIN_SELLING_SHARE`` (half) of its accounts sold on the exchange
+     (money gained with reason ``MARKET_SALE_REASON``) on the day;
+   - ``own_clan``: at least half of its accounts whose clan is known (clan changes of the same days) are in
+     clans whose known members are, to ``OWN_CLAN_SHARE`` (90 %), accounts of the ring.
+
+   No trait decides alone, nor do co-logins alone.
+
+Each ring carries its evidence: co-login events and days of its links, their median start offset, the
+median presence of its accounts, and the clans its accounts are known in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from scipy.stats import binom
+
+from gamestats_assets.defs.l2m.transforms.farm_graph import farms_of
+
+CANDIDATE_PRESENCE_HOURS = 16
+CO_LOGIN_TOLERANCE_MS = 30_000
+MIN_CO_LOGIN_DAYS = 2
+FAMILY_ALPHA = 0.01
+MIN_RING_TRAITS = 3
+ALL_DAY_HOURS = 20
+MAX_PAYING_SHARE = 0.05
+MIN_SELLING_SHARE = 0.5
+OWN_CLAN_SHARE = 0.9
+MARKET_SALE_REASON = 105
+"""The game's money reason of a sale on the exchange (the market)."""
+RING_TRAITS = ("all_day", "never_pays", "sells_on_exchange", "own_clan")
+
+DAY_MS = 86_400_000
+CLAN_CHANGE_COLUMNS = ("date", "event_time", "user_id", "action", "clan_id")
+"""The columns the ring detection reads of the clan changes."""
+RING_EVIDENCE = {"co_logins": pl.Int64, "co_login_days": pl.Int64, "median_start_offset_seconds": pl.Float64,
+                 "presence_hours": pl.Float64, "ring_clans": pl.Utf8}
+"""The evidence columns of a ring, the same for each of its accounts."""
+
+
+def ring_candidates(activity: pl.DataFrame) -> pl.DataFrame:
+    """(user_id, presence_hours) of the accounts online at least ``CANDIDATE_PRESENCE_HOURS`` on the day and
+    not registered that day; presence is online time, at most 24 h. Input: ``farm_signals.account_activity``."""
+    presence = (pl.col("online_seconds") / 3_600).clip(upper_bound=24.0)
+    return (activity.filter(~pl.col("is_new_user") & (presence >= CANDIDATE_PRESENCE_HOURS))
+            .select("user_id", presence.alias("presence_hours")))
+
+
+def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """(date, user_id, ms, bucket) of the candidates' logins: ms after midnight, and the tolerance-wide bucket."""
+    time = pl.col("event_time")
+    ms = (time.dt.hour().cast(pl.Int64) * 3_600_000 + time.dt.minute().cast(pl.Int64) * 60_000
+          + time.dt.second().cast(pl.Int64) * 1_000 + time.dt.millisecond().cast(pl.Int64))
+    return (logins.lazy().select("date", "user_id", ms.alias("ms"))
+            .join(candidates.lazy().select("user_id"), on="user_id", how="semi")
+            .with_columns(bucket=pl.col("ms") // CO_LOGIN_TOLERANCE_MS)
+            .collect())
+
+
+def co_login_events(logins: pl.DataFrame) -> pl.DataFrame:
+    """Every pair of logins of two accounts at most ``CO_LOGIN_TOLERANCE_MS`` apart on one day: (date,
+    user_a, user_b, ms_a, ms_b) with user_a < user_b. Logins meet only in their own or the next bucket."""
+    right = logins.lazy().select("date", pl.col("user_id").alias("user_b"), pl.col("ms").alias("ms_b"), "bucket")
+    left = logins.lazy().select("date", pl.col("user_id").alias("user_a"), pl.col("ms").alias("ms_a"), "bucket")
+    same = left.join(right, on=["date", "bucket"]).filter(pl.col("user_a") < pl.col("user_b"))
+    next_bucket = (left.with_columns(pl.col("bucket") + 1).join(right, on=["date", "bucket"])
+                   .filter(pl.col("user_a") != pl.col("user_b")))
+    swap = pl.col("user_a") > pl.col("user_b")
+    ordered = next_bucket.select(
+        "date", pl.when(swap).then("user_b").otherwise("user_a").alias("user_a"),
+        pl.when(swap).then("user_a").otherwise("user_b").alias("user_b"),
+        pl.when(swap).then("ms_b").otherwise("ms_a").alias("ms_a"),
+        pl.when(swap).then("ms_a").otherwise("ms_b").alias("ms_b"))
+    return (pl.concat([same.select("date", "user_a", "user_b", "ms_a", "ms_b"), ordered])
+            .filter((pl.col("ms_a") - pl.col("ms_b")).abs() <= CO_LOGIN_TOLERANCE_MS)
+            .collect())
+
+
+def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The linked pairs of candidates (definition 3 in the module docstring): (user_a, user_b, co_logins,
+    co_login_days, offset_ms = median gap of their co-logins, p_value). Input: ETL login (date, user_id,
+    event_time) of the day and the days before."""
+    schema = {"user_a": pl.Utf8, "user_b": pl.Utf8, "co_logins": pl.Int64, "co_login_days": pl.Int64,
+              "offset_ms": pl.Float64, "p_value": pl.Float64}
+    rows = _candidate_logins(logins, candidates)
+    events = co_login_events(rows)
+    pairs = (events.group_by("user_a", "user_b")
+             .agg(pl.len().cast(pl.Int64).alias("co_logins"),
+                  pl.col("date").n_unique().cast(pl.Int64).alias("co_login_days"),
+                  pl.struct("date", "ms_a").n_unique().cast(pl.Int64).alias("met_a"),
+                  pl.struct("date", "ms_b").n_unique().cast(pl.Int64).alias("met_b"),
+                  (pl.col("ms_a") - pl.col("ms_b")).abs().median().cast(pl.Float64).alias("offset_ms"))
+             .filter(pl.col("co_login_days") >= MIN_CO_LOGIN_DAYS))
+    if pairs.height == 0:
+        return pl.DataFrame(schema=schema)
+    per_day = rows.group_by("date", "user_id").agg(pl.len().cast(pl.Int64).alias("n"))
+    both = (pairs.select("user_a", "user_b")
+            .join(per_day.rename({"user_id": "user_a", "n": "n_a"}), on="user_a")
+            .join(per_day.rename({"user_id": "user_b", "n": "n_b"}), on=["user_b", "date"])
+            .group_by("user_a", "user_b")
+            .agg(pl.col("n_a").sum().alias("logins_a"), pl.col("n_b").sum().alias("logins_b"),
+                 pl.len().alias("days")))
+    tested = pairs.join(both, on=["user_a", "user_b"]).with_columns(
+        # The account with fewer logins is the trials; each meets the other's day of logins by chance with q.
+        trials=pl.min_horizontal("logins_a", "logins_b"),
+        met=pl.min_horizontal("met_a", "met_b"),
+        q=(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * CO_LOGIN_TOLERANCE_MS / DAY_MS)
+        .clip(upper_bound=1.0),
+    )
+    p_value = binom.sf(tested["met"].to_numpy() - 1, tested["trials"].to_numpy(), tested["q"].to_numpy())
+    n = candidates.height
+    bound = FAMILY_ALPHA / max(n * (n - 1) / 2, 1.0)
+    return (tested.with_columns(p_value=pl.Series(np.asarray(p_value, dtype=np.float64)))
+            .filter(pl.col("p_value") <= bound)
+            .select(list(schema)))
+
+
+def _clans(clan_changes: pl.DataFrame) -> pl.DataFrame:
+    """(user_id, clan_id) of every account whose latest clan change in ``clan_changes`` is a join."""
+    return (clan_changes.sort("event_time").unique("user_id", keep="last")
+            .filter(pl.col("action") == "join").select("user_id", "clan_id"))
+
+
+def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.DataFrame, sellers: pl.DataFrame,
+                clan_changes: pl.DataFrame) -> pl.DataFrame:
+    """Per ring (``farm_key``): each of ``RING_TRAITS`` (module docstring), the median presence hours and
+    the clans its accounts are known in. Inputs: the rings' members (user_id, farm_key), the candidates'
+    presence, the day's paying and exchange-selling accounts (user_id), the clan changes."""
+    clans = _clans(clan_changes)
+    clan_members = clans.join(members, on="user_id", how="left")
+    outsiders = clan_members.group_by("clan_id", "farm_key").len().with_columns(
+        share=pl.col("len") / pl.col("len").sum().over("clan_id"))
+    own = outsiders.filter(pl.col("farm_key").is_not_null() & (pl.col("share") >= OWN_CLAN_SHARE))
+    known = (members.join(clans, on="user_id")
+             .join(own.select("clan_id", "farm_key", own=pl.lit(True)), on=["clan_id", "farm_key"], how="left")
+             .group_by("farm_key")
+             .agg(pl.col("own").fill_null(False).mean().alias("own_share"),
+                  pl.col("clan_id").unique().sort().cast(pl.Utf8).str.join(",").alias("ring_clans")))
+    return (members.join(candidates, on="user_id")
+            .with_columns(pays=pl.col("user_id").is_in(payers["user_id"].implode()),
+                          sells=pl.col("user_id").is_in(sellers["user_id"].implode()))
+            .group_by("farm_key")
+            .agg(pl.col("presence_hours").median(), pl.col("pays").mean().alias("paying_share"),
+                 pl.col("sells").mean().alias("selling_share"))
+            .join(known, on="farm_key", how="left")
+            .select("farm_key", "presence_hours", "ring_clans",
+                    all_day=pl.col("presence_hours") >= ALL_DAY_HOURS,
+                    never_pays=pl.col("paying_share") <= MAX_PAYING_SHARE,
+                    sells_on_exchange=pl.col("selling_share") >= MIN_SELLING_SHARE,
+                    own_clan=(pl.col("own_share") >= 0.5).fill_null(False)))
+
+
+def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
+                 clan_changes: pl.DataFrame) -> pl.DataFrame:
+    """The accounts of the day's managed rings (definition in the module docstring): user_id, farm_key,
+    ``co_login`` and each of ``RING_TRAITS`` (booleans, the ring's), and ``RING_EVIDENCE``. Inputs:
+    ``farm_signals.account_activity`` of the day; ETL login (date, user_id, event_time) and clan_change of
+    the day and the days before; CONS l2m_recharge and ETL money_gain (any money) of the day."""
+    schema = {"user_id": pl.Utf8, "farm_key": pl.Utf8, "co_login": pl.Boolean,
+              **{t: pl.Boolean for t in RING_TRAITS}, **RING_EVIDENCE}
+    candidates = ring_candidates(activity)
+    links = co_login_links(logins, candidates)
+    members = farms_of(links)
+    if members.height == 0:
+        return pl.DataFrame(schema=schema)
+    sellers = money_gain.filter(pl.col("reason_id") == MARKET_SALE_REASON).select("user_id").unique()
+    traits = ring_traits(members, candidates, recharge.filter(pl.col("daily_rev_usd") > 0).select("user_id"),
+                         sellers, clan_changes)
+    held = traits.filter(pl.sum_horizontal(RING_TRAITS) >= MIN_RING_TRAITS)
+    evidence = (links.join(members, left_on="user_a", right_on="user_id")
+                .group_by("farm_key")
+                .agg(pl.col("co_logins").sum(), pl.col("co_login_days").max(),
+                     (pl.col("offset_ms").median() / 1_000).alias("median_start_offset_seconds")))
+    return (members.join(held, on="farm_key").join(evidence, on="farm_key")
+            .with_columns(co_login=pl.lit(True))
+            .select([pl.col(name).cast(dtype) for name, dtype in schema.items()]))
+
