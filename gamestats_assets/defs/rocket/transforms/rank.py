@@ -10,7 +10,12 @@ n, beside two baselines' on the same players: the training players' mean rank fo
 lobby's average rank (the mean rank of the other ranked players the player met, `lobby_ranks`), which is
 what matchmaking alone says about a player. The public ranked player-games with full stats are few (a
 ballchasing list page carries ranks but no stats), so on real files the model's n is small and is
-published beside its error; the lobby baseline needs no stats and is judged on every ranked real game. The model trains on one thread:
+published beside its error; the lobby baseline needs no stats and is judged on every ranked real game.
+
+Rank change (will a player rank up) is not predicted: judging it needs players' ranks over time, and a rank
+is known only for the games a source gives one for (ballchasing's uploads); the public files hold no
+player's rank history, so such a model could be scored only on the synthetic players, whose progress the
+emitter itself draws. The model trains on one thread:
 on a busy machine OpenMP threads contend and a fit that takes a second takes ten.
 """
 
