@@ -241,9 +241,10 @@ def test_no_sensor_tick_failed(dev):
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium: `apt-get install chromium` to check the UI")
 def test_the_ui_lists_the_sensors_without_failure_and_the_players_backfills(dev):
+    """The Automation page and the backfills page, rendered by headless Chromium."""
     from gamestats_assets_tests.e2e.browser import rendered
 
     automation = rendered(f"{dev.url}/automation", "pubg_landing_sensor")
     assert "Failure" not in automation and "lol_newly_tracked_players" in automation
-    backfills = rendered(f"{dev.url}/overview/backfills", "Completed")
-    assert backfills.count("Completed") >= 3
+    backfills = rendered(f"{dev.url}/overview/backfills", f"tracked_player: {LOL_PLAYER}")
+    assert f"tracked_player: {ROCKET_PLAYER}" in backfills and backfills.count("Success") >= 3

@@ -14,6 +14,7 @@
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable
 
 import dagster as dg
@@ -38,7 +39,13 @@ from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
-from gamestats_assets.sources.pubg.client import API_KEY_ENV, BASE_URL, PubgClient
+from gamestats_assets.sources.pubg.client import (
+    API_KEY_ENV,
+    BASE_URL,
+    PLAYERS_PER_REQUEST,
+    PubgClient,
+    requests_per_minute,
+)
 
 API_URL_ENV = "GAMESTATS_PUBG_API_URL"
 """Where the PUBG API answers (default the public API); a test points it at a local server."""
@@ -79,28 +86,45 @@ def tournament_players(platform: PlatformResource) -> list[str]:
                    for team in definition["teams"] for player in team["players"]})
 
 
+def requests_per_tick() -> int:
+    """Players requests one tick makes: half the key's limit a minute, so that the two discovery sensors
+    together stay within it."""
+    return max(1, requests_per_minute() // 2)
+DOWNLOAD_SECONDS_PER_TICK = 30.0
+"""A tick starts no new download after this long; the matches left wait in the cursor for the next tick."""
+
+
 def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], list[str]]):
-    """A ``discover`` that asks the API for the recent matches of ``players_of(platform)``, downloads the
-    matches no partition holds yet (match object and telemetry) into landing, recording first that
-    ``discovered_by`` found them, and returns them. The cursor is the set of match ids the API listed last
-    time (it lists the last 14 days only, so it stays small)."""
+    """A `discover` that asks the API for the recent matches of the next players of `players_of(platform)`
+    (`requests_per_tick()` requests of ten players, taking up where the last tick stopped), downloads the
+    matches no partition holds and no sensor claimed yet (match object and telemetry) into landing, recording
+    first that `discovered_by` found them, and returns them. The cursor keeps the next player's position and
+    the matches found but not yet downloaded."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         players = players_of(platform)
-        if not players:
-            return Discovered(keys=[], cursor=context.cursor)
+        state = json.loads(context.cursor) if context.cursor else {}
+        state = state if isinstance(state, dict) else {}
+        start = state.get("next", 0) % len(players) if players else 0
+        batch = (players[start:] + players[:start])[:requests_per_tick() * PLAYERS_PER_REQUEST]
         client = PubgClient(base_url=os.environ.get(API_URL_ENV) or BASE_URL)
+        new = []
         try:
-            listed = {m for ids in client.recent_matches(account_ids=players).values() for m in ids}
-            seen = set(json.loads(context.cursor)) if context.cursor else set()
-            existing = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
-            new = sorted(listed - seen - existing - requested_keys(platform, DOMAIN))
-            for match_id in new:
+            listed = {m for ids in client.recent_matches(account_ids=batch).values() for m in ids} if batch else set()
+            started = time.monotonic()
+            taken = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
+            candidates = sorted((listed | set(state.get("pending", []))) - taken - requested_keys(platform, DOMAIN))
+            for match_id in candidates:
+                if time.monotonic() - started > DOWNLOAD_SECONDS_PER_TICK:
+                    break
                 record_discovery(platform, match_id, discovered_by)
                 client.download(match_id, platform.landing_dir(DOMAIN))
+                new.append(match_id)
         finally:
             client.close()
-        return Discovered(keys=new, cursor=json.dumps(sorted(listed)), tags={"discovered_by": discovered_by})
+        cursor = {"next": (start + len(batch)) % len(players) if players else 0,
+                  "pending": [m for m in candidates if m not in new]}
+        return Discovered(keys=new, cursor=json.dumps(cursor), tags={"discovered_by": discovered_by})
 
     return discover
 

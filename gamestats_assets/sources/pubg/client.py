@@ -10,6 +10,7 @@ The key comes from ``GAMESTATS_PUBG_API_KEY`` (``Authorization: Bearer <key>``) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,14 @@ PLAYERS_PER_REQUEST = 10
 LIMITED_PER_MINUTE = 10
 
 
+RATE_ENV = "GAMESTATS_PUBG_REQUESTS_PER_MINUTE"
+
+
+def requests_per_minute() -> int:
+    """The key's limit on the limited endpoints: `GAMESTATS_PUBG_REQUESTS_PER_MINUTE`, else the API's default."""
+    return int(os.environ.get(RATE_ENV) or LIMITED_PER_MINUTE)
+
+
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -33,11 +42,12 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 @dataclass
 class PubgClient:
-    """Players, matches and telemetry of one shard (``steam`` by default)."""
+    """Players, matches and telemetry of one shard (``steam`` by default). Every client of a process shares
+    one limiter of the limited endpoint, as the API counts a key's requests whatever the client."""
 
     shard: str = "steam"
     base_url: str = BASE_URL
-    requests_per_minute: int = LIMITED_PER_MINUTE
+    requests_per_minute: int = field(default_factory=lambda: requests_per_minute())
     api: ApiClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -45,6 +55,7 @@ class PubgClient:
             "PUBG", self.base_url, API_KEY_ENV, key_format="Bearer {key}",
             headers={"Accept": "application/vnd.api+json"},
             limits=[EndpointLimit(f"/shards/{self.shard}/players", ((self.requests_per_minute, 60.0),))],
+            limit_group="pubg",
         )
 
     def close(self) -> None:

@@ -1,0 +1,130 @@
+"""The PUBG sensors together: one run per new match whichever sensor saw it first, and API discovery ticks
+bounded in requests and time, continuing from their cursor. The process's shared rate limiter is emptied
+where the test stands for a minute passing between ticks."""
+
+import json
+import threading
+import time
+from http.server import ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import dagster as dg
+import pytest
+
+from gamestats_assets.defs.pubg import sensors
+from gamestats_assets.lib import http
+from gamestats_assets.defs.pubg.sensors import API_URL_ENV, requests_per_tick
+from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.sources.pubg.client import API_KEY_ENV, RATE_ENV
+from gamestats_assets_tests.pubg.test_live import MATCH_ID, PLAYER, SENSOR, _Api
+
+TOURNAMENT_PLAYERS = [PLAYER, *(f"account.{n:032x}" for n in range(127))]
+
+
+class _Players(_Api):
+    """The recorded match and telemetry, and a players answer for whichever ids are asked: the sample
+    match for the sample player, none for the others."""
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        if not url.path.startswith("/shards/steam/players"):
+            return super().do_GET()
+        self.seen.append((self.path, self.headers.get("Authorization")))
+        ids = parse_qs(url.query)["filter[playerIds]"][0].split(",")
+        body = json.dumps({"data": [{"type": "player", "id": account, "attributes": {"name": account},
+                                     "relationships": {"matches": {"data": [{"type": "match", "id": MATCH_ID}]
+                                                                   if account == PLAYER else []}}}
+                                    for account in ids]}).encode()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def api(monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Players)
+    _Players.base, _Players.seen = f"http://127.0.0.1:{server.server_port}", []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv(API_URL_ENV, _Players.base)
+    monkeypatch.setenv(API_KEY_ENV, "secret-key")
+    monkeypatch.setenv(RATE_ENV, "10")
+    monkeypatch.setattr(http, "SHARED_LIMITERS", {})
+    yield _Players
+    server.shutdown()
+
+
+@pytest.fixture
+def platform(platform_env):
+    platform = PlatformResource.from_settings(Settings.from_env())
+    folder = platform.landing_dir("pubg") / "tournament"
+    folder.mkdir(parents=True)
+    (folder / "S1.json").write_text(json.dumps({"season": {"season_id": "S1"}, "teams": [
+        {"team_name": f"T{n}", "division_id": "Pro", "group_id": "A",
+         "players": [{"account_id": account, "name": account} for account in TOURNAMENT_PLAYERS[n::32]]}
+        for n in range(32)], "rounds": [], "schedule": []}))
+    platform.roster_path("pubg").parent.mkdir(parents=True)
+    platform.roster_path("pubg").write_text(f"player_id\n{PLAYER}\n")
+    return platform
+
+
+def tick(name, platform, instance, cursor=None):
+    return sensors_by_name()[name](dg.build_sensor_context(instance=instance, cursor=cursor,
+                                                           resources={"platform": platform}))
+
+
+def sensors_by_name():
+    return SENSOR
+
+
+def requested(result) -> int:
+    return len(result.run_requests or []) if isinstance(result, dg.SensorResult) else 0
+
+
+def test_three_sensors_over_one_new_match_request_one_run(api, platform):
+    instance, cursor, runs = dg.DagsterInstance.ephemeral(), None, []
+    for _ in range(3):
+        http.SHARED_LIMITERS.clear()
+        result = tick("pubg_tournament_discovery", platform, instance, cursor)
+        runs.append(requested(result))
+        cursor = result.cursor
+    http.SHARED_LIMITERS.clear()
+    runs += [requested(tick(name, platform, instance)) for name in ("pubg_api_discovery", "pubg_landing_sensor")]
+    assert sum(runs) == 1 and runs[-2:] == [0, 0]
+
+
+def test_a_match_dropped_into_landing_first_is_not_fetched_or_run_again(api, platform):
+    instance = dg.DagsterInstance.ephemeral()
+    match = json.loads(platform_fixture_match().read_text())
+    (platform.landing_dir("pubg") / "matches").mkdir(parents=True)
+    (platform.landing_dir("pubg") / "matches" / "dropped.json").write_text(json.dumps(match))
+    assert requested(tick("pubg_landing_sensor", platform, instance)) == 1
+    assert [requested(tick(name, platform, instance)) for name in ("pubg_tournament_discovery", "pubg_api_discovery")] == [0, 0]
+    assert not any(path.startswith(f"/shards/steam/matches/{MATCH_ID}") for path, _ in api.seen)
+
+
+def platform_fixture_match():
+    from gamestats_assets_tests.pubg.conftest import MATCH_FILES
+
+    return next(path for path in MATCH_FILES if json.loads(path.read_text())["data"]["id"] == MATCH_ID)
+
+
+def test_a_tick_over_128_players_is_bounded_and_the_next_ticks_cover_the_rest(api, platform, monkeypatch):
+    instance, cursor, asked = dg.DagsterInstance.ephemeral(), None, []
+    monkeypatch.setattr(sensors, "DOWNLOAD_SECONDS_PER_TICK", -1.0)
+    for _ in range(3):
+        monkeypatch.setattr(http, "SHARED_LIMITERS", {})
+        before = len(api.seen)
+        started = time.monotonic()
+        result = tick("pubg_tournament_discovery", platform, instance, cursor)
+        assert time.monotonic() - started < 10
+        calls = [path for path, _ in api.seen[before:] if path.startswith("/shards/steam/players")]
+        assert len(calls) <= requests_per_tick() == 5
+        asked += [account for path in calls for account in parse_qs(urlsplit(path).query)["filter[playerIds]"][0].split(",")]
+        cursor = result.cursor
+    assert set(asked) == set(TOURNAMENT_PLAYERS) and len(asked) == 3 * 5 * 10
+    assert json.loads(cursor)["pending"] == [MATCH_ID]
+    monkeypatch.setattr(sensors, "DOWNLOAD_SECONDS_PER_TICK", 30.0)
+    result = tick("pubg_tournament_discovery", platform, instance, cursor)
+    assert [request.partition_key for request in result.run_requests] == [MATCH_ID]
+    assert json.loads(result.cursor)["pending"] == []
