@@ -1,6 +1,7 @@
 """The lol domain run by Dagster for real: synthetic days backfilled in one run and published, a rerun that
-duplicates nothing, and real files dropped into a day's landing folder with GAMESTATS_SOURCE=files, run from
-Python and from the standard ``dagster asset materialize`` command line."""
+duplicates nothing, real files dropped into a day's landing folder with GAMESTATS_SOURCE=files, run from
+Python and from the standard ``dagster asset materialize`` command line, and real games of several queues and
+patches published apart."""
 
 import datetime as dt
 import gzip
@@ -20,6 +21,7 @@ from deltalake import DeltaTable
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.postgres import connect
 from gamestats_assets.lib.settings import Settings
+from gamestats_assets_tests.lol import real_games
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
@@ -186,3 +188,42 @@ def test_dropped_files_are_processed_by_the_dagster_command_line(pg_url, tmp_pat
     assert players.num_rows == 10
     assert not (data_dir / "landing" / "lol" / day / "planted_effects.json").exists()
     assert sorted(p.name for p in (data_dir / "landing" / "lol").iterdir()) == [day]
+
+
+def test_real_games_of_several_queues_and_patches_are_published_apart(pg_url, data_dir, monkeypatch):
+    """As a new user would: real games (and cases built from them) of several queues and patches, a remake and
+    a game with a player away dropped into one day, materialized and published. Every published table is
+    split by queue and patch, counts no remake or AFK game, and keeps ARAM off the Summoner's Rift tables."""
+    day = "2026-02-20"
+    folder = data_dir / "landing" / "lol" / day
+    folder.mkdir(parents=True)
+    ranked = real_games.load()
+    games = [ranked, real_games.variant(ranked, 1001, queue=450, map_id=12),
+             real_games.variant(ranked, 1002, queue=440, version="12.21.474.6036"),
+             real_games.variant(ranked, 1003, change=real_games.remake),
+             real_games.variant(ranked, 1004, change=real_games.away_from(5)), real_games.load(real_games.TOURNAMENT)]
+    for match, timeline in games:
+        name = f"{real_games.info(match)['platformId']}_{real_games.info(match)['gameId']}"
+        (folder / f"{name}.json").write_text(json.dumps(match))
+        (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
+    defs = build_definitions(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    daily = run(defs, lol_keys(defs, partitioned=True), instance, partition_key=day)
+    assert daily.success
+    excluded = check_metadata(daily, "excluded_games")
+    assert (excluded["games"], excluded["remakes"], excluded["games_with_afk_player"]) == (6, 1, 1)
+    assert not check_evaluation(daily, "excluded_games").passed, "a third of the day left out is more than a few"
+    assert all(check_evaluation(daily, name).passed for name in ("unknown_item_ids", "unknown_champion_ids"))
+    assert run(defs, lol_keys(defs, partitioned=False), instance).success
+    counted = {("ranked_solo", "11.16"), ("aram", "11.16"), ("ranked_flex", "12.21"), ("other", "12.1")}
+    with connect(pg_url) as conn:
+        def groups(table: str) -> set[tuple[str, str]]:
+            return set(conn.execute(f"SELECT DISTINCT queue, patch FROM lol.{table}").fetchall())
+        assert groups("item_build_stats") == counted and groups("skill_order_stats") == counted
+        assert groups("objective_stats") == groups("vision_stats") == counted - {("aram", "11.16")}
+        assert conn.execute("SELECT max(champion_games) FROM lol.item_build_stats WHERE queue = 'ranked_solo'"
+                            ).fetchone()[0] == 1, "the remake and the AFK copies of the ranked game are left out"
+        assert conn.execute("SELECT count(*) FROM lol.item_build_stats WHERE champion_name IS NULL").fetchone()[0] == 0
