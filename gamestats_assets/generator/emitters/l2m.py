@@ -9,11 +9,13 @@ payments are in the country's currency at app-store price points (USD outside th
 starter rewards by mail on the day it registers (``STARTER_ITEM_EVENTS`` items, ``STARTER_DIAMOND_EVENTS``
 diamond rewards).
 
-Planted effect: bot farms of three kinds (``Farm``): one /24 subnet at level 1; a pool of proxy subnets,
+Planted effect: bot farms of four kinds (``Farm``): one /24 subnet at level 1; a pool of proxy subnets,
 parked at levels 1-3; distinct residential addresses sharing a few devices and keeping one schedule, the
-same gains and item mix every day. Some farms also pay ("PU farmers"). Beside them, decoys (``DecoyGroup``):
-legitimate players that look like a farm to a careless eye (a carrier NAT crowd, new players with
-starter rewards on one campus network, night-long auto-hunt players on one carrier subnet). The truth is
+same gains and item mix every day; a managed ring of leveled accounts, each on its own line and phone,
+restarted together by a few managers. Some farms of the first three kinds also pay ("PU farmers"). Beside
+them, decoys (``DecoyGroup``): legitimate players that look like a farm to a careless eye (a carrier NAT
+crowd, new players with starter rewards on one campus network, night-long auto-hunt players on one
+carrier subnet, players who auto-hunt all day at their own times, a guild of them on its raid nights). The truth is
 written beside the logs as ``planted_bot_farms.json``.
 
 Files of a day, in ``<landing>/<YYYY-MM-DD>/``: one ``<event_name>.jsonl`` per event (``login``,
@@ -52,10 +54,10 @@ NEW_USER_SHARE = 0.04
 COHORT_WINDOW_DAYS = 60
 BOT_SHARE = 0.008
 BOT_ID_BASE = 9_000_000_000
-FARM_KINDS = ("subnet", "proxy_pool", "residential")
-DECOY_KINDS = ("nat_crowd", "starter_burst", "auto_hunt")
+FARM_KINDS = ("subnet", "proxy_pool", "residential", "managed_ring")
+DECOY_KINDS = ("nat_crowd", "starter_burst", "auto_hunt", "all_day", "raid_guild")
 DECOY_ID_BASE = 8_000_000_000
-DECOY_GROUP_SIZE = {"nat_crowd": 60, "starter_burst": 30, "auto_hunt": 30}
+DECOY_GROUP_SIZE = {"nat_crowd": 60, "starter_burst": 30, "auto_hunt": 30, "all_day": 40, "raid_guild": 25}
 USERS_PER_DECOY_GROUP = 50_000
 STARTER_ITEM_EVENTS = 12
 STARTER_DIAMOND_EVENTS = 3
@@ -64,11 +66,24 @@ HOME, FIXED, SUBNET_HOST, POOL_HOST = 0, 1, 2, 3
 """How a user's session addresses are drawn (``ip_mode``): the home address, 20 % of sessions from a random
 mobile address of the country; always the home address; a random host of the home /24; a random host of a
 random /24 of the farm's proxy pool."""
-HUMAN, SCRIPTED, SCHEDULED, AUTO_HUNT = 0, 1, 2, 3
+HUMAN, SCRIPTED, SCHEDULED, AUTO_HUNT, RING, ALL_DAY, RAID = 0, 1, 2, 3, 4, 5, 6
 """How a user's sessions are laid out (``session_plan``): a person's 1 + Poisson(0.8) sessions of about 40
 minutes at random times; a bot script's 3-6 sessions of about 100 minutes at random times; a scheduler's
 ``SCHEDULED_SESSIONS`` sessions of exactly ``SCHEDULED_LENGTH_MS``, one every four hours from the farm's
-offset; a real auto-hunt player's night session (until 6-9 h) and evening session (18-21 h to midnight)."""
+offset; a real auto-hunt player's night session (until 6-9 h) and evening session (18-21 h to midnight);
+a ring account's sessions from each of its manager's ``RING_RESTARTS`` restarts of the day (``_restarts``)
+to the next, its login a few seconds after the restart by its place in the manager's launch order; an
+all-day player's four sessions of 4.5-5.5 hours, one every six hours from its own time of day; the same
+for a raiding guild member, whose last session starts with the guild's raid call on a raid day."""
+RING_RESTARTS = 4
+RING_LAUNCH_STEP_MS = 2_000
+"""A manager launches its accounts one after another, about this far apart."""
+ALL_DAY_PHASE_MS = (15 * 60_000, 105 * 60_000)
+"""The range of an all-day player's own time of day: its first session starts this long after midnight."""
+RING_SALE_SHARE = 0.8
+"""The share of a ring account's money gains that are sales on the exchange (reason 105)."""
+RAID_WEEKDAYS = (2, 5)
+"""The days (day index modulo 7) a raiding guild raids at 20:00; its members log in within three minutes."""
 SCHEDULED_SESSIONS = 6
 SCHEDULED_LENGTH_MS = 230 * 60_000
 
@@ -90,6 +105,7 @@ PRICE_WEIGHTS = [0.35, 0.25, 0.18, 0.12, 0.07, 0.03]
 PAYMENT_METHODS = ["GOOGLE_PLAY", "APP_STORE", "CREDIT_CARD", "E_WALLET", "CARRIER_BILLING"]
 DEVICE_MODELS = ["SM-G991B", "SM-A525F", "Redmi Note 11", "OPPO A96", "vivo Y33s", "iPhone14,5", "iPhone15,2"]
 MONEY_GAIN_REASONS = [101, 102, 103, 104, 105]
+MARKET_SALE_REASON = 105
 MONEY_SPEND_REASONS = [201, 202, 203, 204, 205]
 FARM_COUNTRIES = ["VN", "PH", "TH", "ID"]
 
@@ -125,7 +141,7 @@ class Scale:
 
     @property
     def farms(self) -> int:
-        return max(3, round(self.n_users * BOT_SHARE / 24))
+        return max(len(FARM_KINDS), round(self.n_users * BOT_SHARE / 24))
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -219,6 +235,12 @@ def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray
     }
 
 
+def _unmanaged(n: int) -> dict[str, np.ndarray]:
+    """The ring columns of an account no manager runs: no manager, no launch order, no planted sales."""
+    return {"ring_manager": np.full(n, -1, dtype=np.int64), "ring_slot": np.zeros(n, dtype=np.int64),
+            "sale_share": np.zeros(n)}
+
+
 def _plain_columns(numbers: np.ndarray) -> dict[str, np.ndarray]:
     """The columns of an ordinary player that planted accounts override: home addresses, human sessions,
     Poisson gains of any item, its own device."""
@@ -231,6 +253,7 @@ def _plain_columns(numbers: np.ndarray) -> dict[str, np.ndarray]:
         "plan_offset_ms": np.zeros(n, dtype=np.int64),
         "device_key": numbers,
         "farm_items": np.full(n, -1, dtype=np.int64),
+        **_unmanaged(n),
     }
 
 
@@ -242,7 +265,10 @@ class Farm:
     - ``proxy_pool``: each session from a random host of a random /24 of the farm's pool of 3-6 proxy
       subnets, accounts parked at levels 1-3, scripted sessions;
     - ``residential``: each account on its own residential address (no two in one /24), the accounts
-      sharing a few devices, all on the same schedule with the same gains and item mix every day.
+      sharing a few devices, all on the same schedule with the same gains and item mix every day;
+    - ``managed_ring``: 24-60 accounts at levels 30-49, each on its own residential address and phone,
+      gaining like a person who auto-hunts, never paying, selling on the exchange, in a clan of their own;
+      ``managers`` managers each run a share of them and restart them together (``RING``).
     """
 
     farm_id: int
@@ -256,6 +282,7 @@ class Farm:
     hosts: tuple[int, ...]
     devices: int
     offset_ms: int
+    managers: int = 0
 
     @property
     def account_numbers(self) -> np.ndarray:
@@ -266,6 +293,8 @@ class Farm:
         """Each account's level, the same every day."""
         if self.kind == "proxy_pool":
             return 1 + np.arange(self.size, dtype=np.int64) % 3
+        if self.kind == "managed_ring":
+            return 30 + (np.arange(self.size, dtype=np.int64) * 7 + self.farm_id) % 20
         return np.full(self.size, self.level, dtype=np.int64)
 
     @property
@@ -275,6 +304,11 @@ class Farm:
         if self.kind == "proxy_pool":
             return ["{}.{}.{}.0/24".format(*network) for network in self.networks]
         return ["{}.{}.{}.{}".format(*network, host) for network, host in zip(self.networks, self.hosts, strict=True)]
+
+    @property
+    def clan_id(self) -> int:
+        """A ring's own clan."""
+        return self.server_id * 10_000 + 9_000 + self.farm_id
 
 
 def planted_farms(seed: int, n_users: int) -> list[Farm]:
@@ -286,7 +320,8 @@ def planted_farms(seed: int, n_users: int) -> list[Farm]:
     farms = []
     for f in range(scale.farms):
         kind = FARM_KINDS[f % len(FARM_KINDS)]
-        size = 8 + int(u[2][f] * 33)
+        ring = kind == "managed_ring"
+        size = 24 + int(u[2][f] * 37) if ring else 8 + int(u[2][f] * 33)
         country = COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))])
         per_farm = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(3 * size)]
         hosts: tuple[int, ...] = ()
@@ -301,9 +336,9 @@ def planted_farms(seed: int, n_users: int) -> list[Farm]:
             hosts = tuple(1 + int(per_farm[size + k] * 254) for k in range(size))
         farms.append(Farm(
             farm_id=f, kind=kind, server_id=1001 + int(u[0][f] * scale.servers), country=country, size=size,
-            pays=bool(u[3][f] < 0.3), level=1 if kind != "residential" else 2 + int(u[4][f] * 20),
-            networks=networks, hosts=hosts, devices=max(2, size // 5) if kind == "residential" else 0,
-            offset_ms=int(u[6][f] * 10 * 60_000),
+            pays=bool(u[3][f] < 0.3) and not ring, level=1 if kind != "residential" else 2 + int(u[4][f] * 20),
+            networks=networks, hosts=hosts, devices=max(2, size // 5) if kind == "residential" else size if ring else 0,
+            offset_ms=int(u[6][f] * 10 * 60_000), managers=2 + int(u[4][f] * 3) if ring else 0,
         ))
     return farms
 
@@ -317,7 +352,11 @@ class DecoyGroup:
     - ``starter_burst``: players registering that day on one campus /24, each receiving the same starter
       rewards at level 1;
     - ``auto_hunt``: real players at levels 30-80 on one carrier /24 who leave auto-hunt running through
-      the night and evening and gain a lot.
+      the night and evening and gain a lot;
+    - ``all_day``: real players at levels 30-80, each at home, who auto-hunt 18-22 hours a day at their own
+      times of day (``ALL_DAY``), gain a lot, sometimes pay and sell;
+    - ``raid_guild``: all-day players of one guild who log in together on the guild's raid nights
+      (``RAID``).
     """
 
     group_id: int
@@ -340,6 +379,8 @@ class DecoyGroup:
     def ip_pattern(self) -> str:
         if self.kind == "nat_crowd":
             return "{}.{}.{}.1".format(*self.network)
+        if self.kind in ("all_day", "raid_guild"):
+            return "{}.0.0.0/8".format(self.network[0])
         return "{}.{}.{}.0/24".format(*self.network)
 
 
@@ -363,10 +404,11 @@ def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarr
     slot = np.concatenate([np.arange(f.size) for f in farms])
     kind = np.array([FARM_KINDS.index(f.kind) for f in farms])[farm]
     residential = kind == FARM_KINDS.index("residential")
+    ring = kind == FARM_KINDS.index("managed_ring")
     network = np.array([f.networks[0] for f in farms], dtype=np.int64)[farm]
     host = _rng(seed, day, 50).integers(1, 255, size=numbers.size)
     for i, f in enumerate(farms):
-        if f.kind == "residential":
+        if f.kind in ("residential", "managed_ring"):
             members = np.flatnonzero(farm == i)
             network[members] = np.array(f.networks, dtype=np.int64)
             host[members] = np.array(f.hosts, dtype=np.int64)
@@ -376,6 +418,7 @@ def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarr
         return np.array(values, dtype=np.int64)[farm]
 
     device_slot = slot % np.maximum(per_farm([f.devices for f in farms]), 1)
+    managers = np.maximum(per_farm([f.managers for f in farms]), 1)
     return {
         "number": numbers,
         "register_day": -30 - farm % 60,
@@ -387,17 +430,21 @@ def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarr
         "ip_d": host,
         "level_start": levels,
         "level_end": levels,
-        "gain_rate": np.where(residential, 24.0, 30.0),
+        "gain_rate": np.select([residential, ring], [24.0, 20.0 + 25.0 * _hash_uniform(seed, 501, numbers)], 30.0),
         "pay_probability": np.where(per_farm([f.pays for f in farms]) == 1, 0.5, 0.0),
         "price_shift": np.zeros(numbers.size, dtype=np.int64),
         "farm": farm,
-        "money_rate": np.full(numbers.size, 6.0),
+        "money_rate": np.where(ring, 4.0, 6.0),
         "exact_gains": residential,
-        "ip_mode": np.select([residential, kind == FARM_KINDS.index("proxy_pool")], [FIXED, POOL_HOST], SUBNET_HOST),
-        "session_plan": np.where(residential, SCHEDULED, SCRIPTED),
+        "ip_mode": np.select([residential | ring, kind == FARM_KINDS.index("proxy_pool")], [FIXED, POOL_HOST],
+                             SUBNET_HOST),
+        "session_plan": np.select([residential, ring], [SCHEDULED, RING], SCRIPTED),
         "plan_offset_ms": per_farm([f.offset_ms for f in farms]),
         "device_key": np.where(residential, BOT_ID_BASE + farm * 1_000 + 900 + device_slot, numbers),
         "farm_items": np.where(residential, farm, -1),
+        "ring_manager": np.where(ring, farm * 8 + slot % managers, -1),
+        "ring_slot": slot // managers,
+        "sale_share": np.where(ring, RING_SALE_SHARE, 0.0),
     }
 
 
@@ -407,11 +454,15 @@ def _decoy_users(seed: int, day: dt.date, decoys: list[DecoyGroup]) -> dict[str,
     numbers = np.concatenate([g.account_numbers(day) for g in decoys])
     group = np.concatenate([np.full(g.size, i) for i, g in enumerate(decoys)])
     kind = np.array([DECOY_KINDS.index(g.kind) for g in decoys])[group]
-    nat, starter, hunter = (kind == DECOY_KINDS.index(k) for k in DECOY_KINDS)
+    nat, starter, hunter, all_day, raid = (kind == DECOY_KINDS.index(k) for k in DECOY_KINDS)
+    at_home = all_day | raid
     network = np.array([g.network for g in decoys], dtype=np.int64)[group]
     n = numbers.size
     u_level, u_gain, u_server = (_hash_uniform(seed, 500 + k, numbers) for k in range(3))
-    veteran_level = np.where(hunter, 30 + (50 * u_level).astype(np.int64), 5 + (75 * u_level).astype(np.int64))
+    veteran_level = np.where(hunter | at_home, 30 + (50 * u_level).astype(np.int64),
+                             5 + (75 * u_level).astype(np.int64))
+    home = (_hash_uniform(seed, 504, numbers) * 65_536).astype(np.int64)
+    phase = ALL_DAY_PHASE_MS[0] + _hash_uniform(seed, 505, numbers) * (ALL_DAY_PHASE_MS[1] - ALL_DAY_PHASE_MS[0])
     heavy = nat & (u_gain < 1 / 3)
     return {
         "number": numbers,
@@ -419,22 +470,23 @@ def _decoy_users(seed: int, day: dt.date, decoys: list[DecoyGroup]) -> dict[str,
         "server_id": 1001 + (u_server * Scale(USERS_PER_DECOY_GROUP).servers).astype(np.int64),
         "country": np.array([g.country for g in decoys], dtype=np.int64)[group],
         "ip_a": network[:, 0],
-        "ip_b": network[:, 1],
-        "ip_c": network[:, 2],
+        "ip_b": np.where(at_home, home // 256, network[:, 1]),
+        "ip_c": np.where(at_home, home % 256, network[:, 2]),
         "ip_d": np.where(nat, 1, 1 + (_hash_uniform(seed, 503, numbers) * 254).astype(np.int64)),
         "level_start": np.where(starter, 1, veteran_level),
         "level_end": np.where(starter, 3 + numbers % 6, veteran_level),
-        "gain_rate": np.where(hunter | heavy, 20.0 + 25.0 * u_gain, 2.5 + 5.0 * u_gain),
-        "pay_probability": np.full(n, 0.06),
+        "gain_rate": np.where(hunter | heavy | at_home, 20.0 + 25.0 * u_gain, 2.5 + 5.0 * u_gain),
+        "pay_probability": np.where(all_day, 0.1, 0.06),
         "price_shift": np.zeros(n, dtype=np.int64),
         "farm": np.full(n, -1, dtype=np.int64),
-        "money_rate": np.where(hunter | heavy, 4.0, 1.6),
+        "money_rate": np.where(hunter | heavy | at_home, 4.0, 1.6),
         "exact_gains": np.zeros(n, dtype=bool),
-        "ip_mode": np.where(nat, FIXED, SUBNET_HOST),
-        "session_plan": np.where(hunter, AUTO_HUNT, HUMAN),
-        "plan_offset_ms": np.zeros(n, dtype=np.int64),
+        "ip_mode": np.select([nat, at_home], [FIXED, HOME], SUBNET_HOST),
+        "session_plan": np.select([hunter, all_day, raid], [AUTO_HUNT, ALL_DAY, RAID], HUMAN),
+        "plan_offset_ms": np.where(at_home, phase, 0).astype(np.int64),
         "device_key": numbers,
         "farm_items": np.full(n, -1, dtype=np.int64),
+        **_unmanaged(n),
     }
 
 
@@ -461,7 +513,8 @@ def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm], decoy
         "is_new": cols["register_day"] == _day_index(day),
         **{k: cols[k] for k in ("level_start", "level_end", "gain_rate", "pay_probability", "price_shift", "farm",
                                 "ip_a", "ip_b", "ip_c", "ip_d", "money_rate", "exact_gains", "ip_mode",
-                                "session_plan", "plan_offset_ms", "farm_items")},
+                                "session_plan", "plan_offset_ms", "farm_items", "ring_manager", "ring_slot",
+                                "sale_share")},
     })
 
 
@@ -529,12 +582,28 @@ def _session_ips(users: pl.DataFrame, rows: np.ndarray, farms: list[Farm], rng: 
     return pl.select(pl.concat_str([pl.lit(pl.Series(parts[:, k])) for k in range(4)], separator=".")).to_series()
 
 
-def _session_times(users: pl.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+_HOUR_MS = 3_600_000
+
+
+def _restarts(seed: int, day: dt.date, manager: np.ndarray, nth: np.ndarray) -> np.ndarray:
+    """The time (ms after midnight) of each ring ``manager``'s ``nth`` restart of the day: the first within
+    two hours of midnight, then one about every six hours, each drifting by up to an hour from day to day;
+    the ``RING_RESTARTS``-th is midnight."""
+    today = _day_index(day)
+    first = _hash_uniform(seed, 10_000 + 2 * today, manager) * 2 * _HOUR_MS
+    drift = (2 * _hash_uniform(seed, 10_001 + 2 * today, manager * 16 + nth) - 1) * _HOUR_MS
+    at = first + nth * 6 * _HOUR_MS + np.where(nth > 0, drift, 0.0)
+    return np.where(nth >= RING_RESTARTS, _DAY_MS, at).astype(np.int64)
+
+
+def _session_times(users: pl.DataFrame, rng: np.random.Generator, seed: int,
+                   day: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(user row, start ms, length ms) of every session of the day, laid out by each user's
     ``session_plan`` (see ``HUMAN``) and cut at midnight."""
     plan = users["session_plan"].to_numpy()
-    counts = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT],
-                       [3 + rng.integers(0, 4, size=plan.size), SCHEDULED_SESSIONS, 2],
+    counts = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT, plan == RING,
+                        (plan == ALL_DAY) | (plan == RAID)],
+                       [3 + rng.integers(0, 4, size=plan.size), SCHEDULED_SESSIONS, 2, RING_RESTARTS, 4],
                        1 + rng.poisson(0.8, size=plan.size))
     rows = np.repeat(np.arange(users.height), counts)
     nth = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -546,17 +615,29 @@ def _session_times(users: pl.DataFrame, rng: np.random.Generator) -> tuple[np.nd
     evening_start = rng.integers(18 * 3_600_000, 21 * 3_600_000, size=rows.size)
     scheduled_start = users["plan_offset_ms"].to_numpy()[rows] + nth * (_DAY_MS // SCHEDULED_SESSIONS)
     hunt_start = np.where(nth == 0, rng.integers(0, 60_000, size=rows.size), evening_start)
-    start = np.select([plan == SCHEDULED, plan == AUTO_HUNT], [scheduled_start, hunt_start], start)
-    length = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT],
+    manager = users["ring_manager"].to_numpy()[rows]
+    ring_start = (_restarts(seed, day, manager, nth) + users["ring_slot"].to_numpy()[rows] * RING_LAUNCH_STEP_MS
+                  + rng.integers(0, 3_000, size=rows.size))
+    ring_length = _restarts(seed, day, manager, nth + 1) - rng.integers(60_000, 180_000, size=rows.size) - ring_start
+    own_start = (users["plan_offset_ms"].to_numpy()[rows] + nth * 6 * _HOUR_MS
+                 + rng.integers(-15 * 60_000, 15 * 60_000, size=rows.size))
+    raid = (plan == RAID) & (nth == 3) & (_day_index(day) % 7 in RAID_WEEKDAYS)
+    own_start = np.where(raid, 20 * _HOUR_MS + rng.integers(0, 180_000, size=rows.size), own_start)
+    own_length = np.where(raid, _DAY_MS, 5 * _HOUR_MS + rng.integers(-30 * 60_000, 30 * 60_000, size=rows.size))
+    own = (plan == ALL_DAY) | (plan == RAID)
+    start = np.select([plan == SCHEDULED, plan == AUTO_HUNT, plan == RING, own],
+                      [scheduled_start, hunt_start, ring_start, own_start], start)
+    length = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT, plan == RING, own],
                        [scripted, np.full(rows.size, SCHEDULED_LENGTH_MS),
-                        np.where(nth == 0, night_end.astype(np.int64) - start, _DAY_MS)], length)
+                        np.where(nth == 0, night_end.astype(np.int64) - start, _DAY_MS), ring_length, own_length],
+                       length)
     return rows, start, np.minimum(length, _DAY_MS - 1 - start)
 
 
 def _sessions(users: pl.DataFrame, day: dt.date, seed: int, farms: list[Farm]) -> dict[str, pl.DataFrame]:
     """Login and logout pairs, one per session of ``_session_times``."""
     rng = _rng(seed, day, 10)
-    rows, start, length = _session_times(users, rng)
+    rows, start, length = _session_times(users, rng, seed, day)
     ips = _session_ips(users, rows, farms, rng)
     os_, model = users["os"].to_numpy()[rows], users["device_model"].to_numpy()[rows]
     login = _track_events(users, rows, "login", day, _rng(seed, day, 11),
@@ -628,6 +709,7 @@ def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFra
     diamond rewards (reason 104)."""
     is_bot = users["farm"].to_numpy() >= 0
     exact = users["exact_gains"].to_numpy()
+    sale_share = users["sale_share"].to_numpy()
     out = {}
     for stream, (event, reasons, bot_rate) in enumerate([("money_gain", MONEY_GAIN_REASONS, None),
                                                          ("money_spend", MONEY_SPEND_REASONS, 1.0)]):
@@ -642,6 +724,8 @@ def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFra
         fixed = exact[rows] | starter
         adena = (rng.random(rows.size) < 0.15) & ~fixed
         reason = np.array(reasons)[_pick(rng.random(rows.size), [0.3, 0.15, 0.2, 0.2, 0.15])]
+        sold = _hash_uniform(seed, 11_000 + _day_index(day), np.arange(rows.size)) < sale_share[rows]
+        reason = np.where(sold & (event == "money_gain"), MARKET_SALE_REASON, reason)
         out[event] = _track_events(users, rows, event, day, rng, {
             "money_type": np.where(adena, "adena", "diamond"),
             "amount": np.where(fixed, 60, np.where(adena, 1_000 * (1 + rng.poisson(20, rows.size)),
@@ -652,13 +736,21 @@ def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFra
 
 
 def _clan_changes(users: pl.DataFrame, day: dt.date, seed: int, scale: Scale) -> pl.DataFrame:
-    """About 1% of active users join (75%) or leave (25%) a clan of their server."""
+    """About 1% of active users join (75%) or leave (25%) a clan of their server; every day a seventh of each
+    ring's accounts (re)join the ring's own clan (``Farm.clan_id``), as ring clans cycle their members."""
     rng = _rng(seed, day, 60)
     rows = np.flatnonzero(rng.random(users.height) < 0.01)
-    server = users["server_id"].to_numpy()[rows]
     number = rng.integers(1, scale.clans_per_server + 1, rows.size)
     joins = rng.random(rows.size) < 0.75
     roles = np.array(["member", "elite", "leader"])[_pick(rng.random(rows.size), [0.85, 0.12, 0.03])]
+    manager = users["ring_manager"].to_numpy()
+    rejoin = np.flatnonzero((manager >= 0) & ((users["ring_slot"].to_numpy() + manager + _day_index(day)) % 7 == 0))
+    rejoin = rejoin[~np.isin(rejoin, rows)]
+    rows = np.concatenate([rows, rejoin])
+    number = np.concatenate([number, 9_000 + users["farm"].to_numpy()[rejoin]])
+    joins = np.concatenate([joins, np.ones(rejoin.size, dtype=bool)])
+    roles = np.concatenate([roles, np.full(rejoin.size, "member")])
+    server = users["server_id"].to_numpy()[rows]
     return _track_events(users, rows, "clan_change", day, rng, {
         "action": np.where(joins, "join", "leave"),
         "clan_id": server * 10_000 + number,

@@ -16,15 +16,18 @@ of the restart. Definition, per day:
    the pair is linked when its tail probability is below ``FAMILY_ALPHA`` (1 %) divided by the number of
    candidate pairs (Bonferroni). Guild-mates on a raid night meet on one day; all-day players meet now
    and then by chance, never on most of their logins.
-4. A ring: a connected component of links of at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) accounts that also
-   shows at least ``MIN_RING_TRAITS`` (3) of the ``RING_TRAITS``, each held by the ring as a whole:
+4. A ring: a connected component of links of at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) accounts (one
+   manager's accounts), joined with the other such components whose accounts share a clan of their own
+   (``clan_links``: one operator's managers), that also shows at least ``MIN_RING_TRAITS`` (3) of the
+   ``RING_TRAITS``, each held by the ring as a whole:
 
    - ``all_day``: the median account is online at least ``ALL_DAY_HOURS`` (20) on the day;
    - ``never_pays``: at most ``MAX_PAYING_SHARE`` (5 %) of its accounts paid on the day;
-   - ``sells_on_exchange``: at least ``MIN_SELLING_SHARE`` (half) of its accounts sold on the exchange
+   - ``sells_on_exchange``: at least ``MIN_SELLING_SHARE`` (3 in 4) of its accounts sold on the exchange
      (money gained with reason ``MARKET_SALE_REASON``) on the day;
    - ``own_clan``: at least half of its accounts whose clan is known (clan changes of the same days) are in
-     clans whose known members are, to ``OWN_CLAN_SHARE`` (90 %), accounts of the ring.
+     clans of at least ``OWN_CLAN_MIN_KNOWN`` (3) known members who are, to ``OWN_CLAN_SHARE`` (90 %),
+     accounts of the ring.
 
    No trait decides alone, nor do co-logins alone.
 
@@ -47,8 +50,10 @@ FAMILY_ALPHA = 0.01
 MIN_RING_TRAITS = 3
 ALL_DAY_HOURS = 20
 MAX_PAYING_SHARE = 0.05
-MIN_SELLING_SHARE = 0.5
+MIN_SELLING_SHARE = 0.75
 OWN_CLAN_SHARE = 0.9
+OWN_CLAN_MIN_KNOWN = 3
+"""The fewest known members a clan of a ring's own has: one or two accounts tell nothing of a clan."""
 MARKET_SALE_REASON = 105
 """The game's money reason of a sale on the exchange (the market)."""
 RING_TRAITS = ("all_day", "never_pays", "sells_on_exchange", "own_clan")
@@ -144,16 +149,31 @@ def _clans(clan_changes: pl.DataFrame) -> pl.DataFrame:
             .filter(pl.col("action") == "join").select("user_id", "clan_id"))
 
 
+def clan_links(members: pl.DataFrame, clans: pl.DataFrame) -> pl.DataFrame:
+    """Links (user_a, user_b) that join the rings sharing a clan of their own: a clan whose known members
+    are, to ``OWN_CLAN_SHARE``, accounts of rings (``members``: user_id, farm_key) links its ring accounts,
+    each to the smallest of them. A manager's accounts form a ring of their own; the managers of one
+    operator share its clan."""
+    known = clans.join(members, on="user_id", how="left").with_columns(
+        share=pl.col("farm_key").is_not_null().mean().over("clan_id"), known=pl.len().over("clan_id"))
+    ringed = known.filter((pl.col("share") >= OWN_CLAN_SHARE) & (pl.col("known") >= OWN_CLAN_MIN_KNOWN)
+                          & pl.col("farm_key").is_not_null())
+    return (ringed.with_columns(user_a=pl.col("user_id").min().over("clan_id"))
+            .filter(pl.col("user_a") != pl.col("user_id"))
+            .select("user_a", pl.col("user_id").alias("user_b")))
+
+
 def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.DataFrame, sellers: pl.DataFrame,
-                clan_changes: pl.DataFrame) -> pl.DataFrame:
+                clans: pl.DataFrame) -> pl.DataFrame:
     """Per ring (``farm_key``): each of ``RING_TRAITS`` (module docstring), the median presence hours and
     the clans its accounts are known in. Inputs: the rings' members (user_id, farm_key), the candidates'
-    presence, the day's paying and exchange-selling accounts (user_id), the clan changes."""
-    clans = _clans(clan_changes)
+    presence, the day's paying and exchange-selling accounts (user_id), the accounts' known clans
+    (user_id, clan_id)."""
     clan_members = clans.join(members, on="user_id", how="left")
     outsiders = clan_members.group_by("clan_id", "farm_key").len().with_columns(
         share=pl.col("len") / pl.col("len").sum().over("clan_id"))
-    own = outsiders.filter(pl.col("farm_key").is_not_null() & (pl.col("share") >= OWN_CLAN_SHARE))
+    own = outsiders.filter(pl.col("farm_key").is_not_null() & (pl.col("share") >= OWN_CLAN_SHARE)
+                           & (pl.col("len") >= OWN_CLAN_MIN_KNOWN))
     known = (members.join(clans, on="user_id")
              .join(own.select("clan_id", "farm_key", own=pl.lit(True)), on=["clan_id", "farm_key"], how="left")
              .group_by("farm_key")
@@ -183,12 +203,15 @@ def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, re
               **{t: pl.Boolean for t in RING_TRAITS}, **RING_EVIDENCE}
     candidates = ring_candidates(activity)
     links = co_login_links(logins, candidates)
-    members = farms_of(links)
-    if members.height == 0:
+    managed = farms_of(links)
+    if managed.height == 0:
         return pl.DataFrame(schema=schema)
+    clans = _clans(clan_changes)
+    members = farms_of(pl.concat([links.join(managed, left_on="user_a", right_on="user_id", how="semi")
+                                  .select("user_a", "user_b"), clan_links(managed, clans)]))
     sellers = money_gain.filter(pl.col("reason_id") == MARKET_SALE_REASON).select("user_id").unique()
     traits = ring_traits(members, candidates, recharge.filter(pl.col("daily_rev_usd") > 0).select("user_id"),
-                         sellers, clan_changes)
+                         sellers, clans)
     held = traits.filter(pl.sum_horizontal(RING_TRAITS) >= MIN_RING_TRAITS)
     evidence = (links.join(members, left_on="user_a", right_on="user_id")
                 .group_by("farm_key")
