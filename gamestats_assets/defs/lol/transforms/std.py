@@ -29,18 +29,15 @@ AFK_MINUTES = 5
 
 def afk_players(frames: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Players away from the game: one row per (match_id, participant_id) whose participant frames keep the
-    same position and experience for ``AFK_MINUTES`` consecutive frames (a dead player respawns and walks
-    out within two minutes; one who disconnected stands still)."""
+    same position and experience for ``AFK_MINUTES`` frames after the first (a dead player respawns and walks
+    out within two minutes; one who disconnected stands still). Experience never falls, so frames with the
+    same experience are consecutive, and counting a player's frames per (experience, position) finds a still
+    stretch without sorting the frames."""
     by_player = ("match_id", "participant_id")
-    still = ((pl.col("xp") == pl.col("xp").shift(1)) & (pl.col("position_x") == pl.col("position_x").shift(1))
-             & (pl.col("position_y") == pl.col("position_y").shift(1))).fill_null(False)
     return (
-        frames.lazy().select(*by_player, "frame_index", "xp", "position_x", "position_y")
-        .sort(*by_player, "frame_index")
-        .with_columns(still.over(*by_player).alias("still"))
-        .with_columns((~pl.col("still")).cum_sum().over(*by_player).alias("run"))
-        .group_by(*by_player, "run").agg(pl.col("still").sum().alias("still_frames"))
-        .filter(pl.col("still_frames") >= AFK_MINUTES)
+        frames.lazy().filter(pl.col("position_x").is_not_null() & pl.col("xp").is_not_null())
+        .group_by(*by_player, "xp", "position_x", "position_y").agg(pl.len().alias("frames"))
+        .filter(pl.col("frames") > AFK_MINUTES)
         .select(*by_player).unique()
     )
 
