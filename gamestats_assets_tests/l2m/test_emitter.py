@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import re
 
@@ -69,7 +70,7 @@ def test_economy_volume_scales_to_about_ten_rows_per_active_user():
 
 
 def _within(ip: str, pattern: str) -> bool:
-    return ip.startswith(pattern.removesuffix("0/24")) if pattern.endswith("/24") else ip == pattern
+    return ipaddress.ip_address(ip) in ipaddress.ip_network(pattern) if "/" in pattern else ip == pattern
 
 
 def test_truth_lists_every_farm_and_decoy_account_with_its_addresses(generated):

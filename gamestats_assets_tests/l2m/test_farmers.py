@@ -1,12 +1,13 @@
 """Bot-farm detection on the project's planted data: every farm kind found, no decoy flagged, and the farmer
-tables built from it."""
+tables built from it. A managed ring is found from its second day of logins: one day of coinciding logins
+is not yet "again and again"."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms import farm_graph, farm_truth, farmers
+from gamestats_assets.defs.l2m.transforms import farm_graph, farm_rings, farm_signals, farm_truth, farmers
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.l2m.conftest import DAYS, N_USERS, SEED
 
@@ -24,7 +25,7 @@ def accounts_of(farm: l2m.Farm) -> list[str]:
     return [f"{n:010d}" for n in farm.account_numbers.tolist()]
 
 
-@pytest.mark.parametrize("day", DAYS[:3])
+@pytest.mark.parametrize("day", DAYS[1:4])
 def test_every_farm_kind_is_found_and_no_decoy_is_flagged(generated, day):
     t = generated.tables[day]
     farms, decoys = truth(generated, day)
@@ -34,6 +35,14 @@ def test_every_farm_kind_is_found_and_no_decoy_is_flagged(generated, day):
     assert (scores["planted"] > 0).all()
     assert farm_truth.detection_passes(scores), scores.to_dicts()
     assert scores["decoys_flagged"][0] == 0
+
+
+def test_on_the_first_day_every_kind_but_the_ring_is_found(generated):
+    t = generated.tables[DAYS[0]]
+    farms, decoys = truth(generated, DAYS[0])
+    scores = farm_truth.detection_scores(t["std_farmers_detected"], farms, decoys, t["l2m_active"])
+    assert farm_truth.detection_passes(scores.filter(~pl.col("kind").is_in(["managed_ring", "all"])))
+    assert scores.filter(pl.col("kind") == "all")["precision"][0] == 1.0
 
 
 def test_a_farm_with_only_some_kinds_found_does_not_pass(generated):
@@ -104,3 +113,56 @@ def test_truth_paths_are_none_when_a_day_has_no_truth(generated, tmp_path):
     assert farm_truth.truth_paths([generated.day_dir(DAYS[0]), tmp_path], l2m.TRUTH_FILE) is None
     assert farm_truth.truth_paths([generated.day_dir(DAYS[0])], l2m.TRUTH_FILE) == [
         generated.day_dir(DAYS[0]) / l2m.TRUTH_FILE]
+
+
+def decoys_of(kind: str, day) -> list[str]:
+    return [f"{n:010d}" for g in l2m.planted_decoys(SEED, N_USERS) if g.kind == kind
+            for n in g.account_numbers(day).tolist()]
+
+
+def test_a_managed_ring_is_one_farm_with_the_evidence_that_linked_it(generated):
+    farm = farm_of_kind("managed_ring")
+    day = DAYS[3]
+    found = generated.tables[day]["std_farmers_detected"].filter(pl.col("user_id").is_in(accounts_of(farm)))
+    assert found.height == farm.size and found["farm_key"].n_unique() == 1
+    assert found["signals"].str.contains("co_login").all()
+    assert found["farm_devices"][0] == farm.size, "each bot on its own phone"
+    assert (found["level"] >= 30).all()
+    ring = found.row(0, named=True)
+    assert ring["co_login_days"] == 4
+    assert ring["co_logins"] > farm.size * 4
+    assert 0 < ring["median_start_offset_seconds"] <= farm_rings.CO_LOGIN_TOLERANCE_MS / 1_000
+    assert ring["presence_hours"] >= farm_rings.ALL_DAY_HOURS
+    assert str(farm.clan_id) in ring["ring_clans"].split(",")
+    perf = generated.tables[day]["l2m_farmers_performance"].filter(pl.col("farm_key") == ring["farm_key"])
+    assert perf["accounts"][0] == farm.size and perf["paying_accounts"][0] == 0
+    assert perf["co_logins"][0] == ring["co_logins"] and perf["ring_clans"][0] == ring["ring_clans"]
+    snapshot = generated.snapshots["l2m_farmers_snapshot"].filter(pl.col("user_id").is_in(accounts_of(farm)))
+    assert snapshot.height == farm.size and snapshot["co_login_days"].is_not_null().all()
+
+
+@pytest.mark.parametrize("kind", ["all_day", "raid_guild"])
+def test_all_day_players_and_a_raiding_guild_are_ring_candidates_yet_not_flagged(generated, kind):
+    for day in DAYS[1:]:
+        t = generated.tables[day]
+        accounts = decoys_of(kind, day)
+        activity = farm_signals.account_activity(t["l2m_active"], t["etl_logout"], t["etl_item_gain"],
+                                                 t["etl_money_gain"])
+        presence = farm_rings.ring_candidates(activity).filter(pl.col("user_id").is_in(accounts))
+        assert presence.height >= 0.9 * len(accounts), "they play all day"
+        assert presence["presence_hours"].median() >= 18
+        assert t["std_farmers_detected"].filter(pl.col("user_id").is_in(accounts)).height == 0
+
+
+def test_a_raid_night_makes_guild_mates_log_in_together_on_that_day_only(generated):
+    raid_days = [d for d in DAYS if l2m._day_index(d) % 7 in l2m.RAID_WEEKDAYS]
+    assert raid_days
+    for day in DAYS:
+        accounts = pl.DataFrame({"user_id": decoys_of("raid_guild", day)})
+        logins = generated.tables[day]["etl_login"].join(accounts, on="user_id", how="semi")
+        rows = logins.select("date", "user_id", ms=pl.col("event_time").dt.hour().cast(pl.Int64) * 3_600_000
+                             + pl.col("event_time").dt.minute().cast(pl.Int64) * 60_000
+                             + pl.col("event_time").dt.second().cast(pl.Int64) * 1_000)
+        met = farm_rings.co_login_events(rows.with_columns(bucket=pl.col("ms") // farm_rings.CO_LOGIN_TOLERANCE_MS))
+        pairs = met.select("user_a", "user_b").unique().height
+        assert pairs >= 20 if day in raid_days else pairs < 20
