@@ -251,3 +251,23 @@ class StepCosts:
             return record(event, **kwargs)
 
         instance.handle_new_event = measured
+
+
+class Stopwatch:
+    """Wall seconds and CPU seconds (``tree_cpu_seconds``: this process and its children, a JVM or DuckDB's threads
+    included) of the work done while it is entered."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.cpu_seconds = 0.0
+
+    def __enter__(self):
+        self._started, self._cpu_started = time.perf_counter(), tree_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds = time.perf_counter() - self._started
+        self.cpu_seconds = tree_cpu_seconds() - self._cpu_started
+
+    def as_dict(self) -> dict[str, float]:
+        return {"seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2)}

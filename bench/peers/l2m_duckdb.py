@@ -1,0 +1,42 @@
+"""L2M against one DuckDB SQL script: the same day's KPIs, from the same landing files, in one run.
+
+Emits one day of ``--users`` accounts (not timed), then times the project's run of the assets the published
+`l2m.l2m_daily_kpis` needs (landing → ETL → STD → CONS → PostgreSQL, checks included, through Dagster on an
+instance stored in PostgreSQL) and the plain DuckDB script of `l2m_sql.py` (landing → Parquet), and checks that
+the script's KPIs equal the published ones. Prints one JSON line.
+
+    python bench/peers/l2m_duckdb.py --users 1000000
+PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+"""
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import l2m_sql
+import polars as pl
+from l2m_project import DAY, landed_day, published_kpis
+from side_by_side import Stopwatch, difference, report
+
+KEYS = ("date", "country_code", "server_id")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=1_000_000)
+    args = parser.parse_args()
+    project, peer = Stopwatch(), Stopwatch()
+    with tempfile.TemporaryDirectory(prefix="peers_l2m_duckdb_") as folder, \
+            landed_day(Path(folder) / "data", args.users) as day_dir:
+        landing_bytes = sum(path.stat().st_size for path in day_dir.iterdir())
+        published = published_kpis(project)
+        out = Path(folder) / "kpis.parquet"
+        with peer:
+            l2m_sql.run(day_dir, DAY, out)
+        mismatch = difference(published, pl.read_parquet(out), KEYS)
+    report("l2m_duckdb", "duckdb", project, peer, mismatch, users=args.users, landing_bytes=landing_bytes,
+           kpi_rows=published.height)
+
+
+if __name__ == "__main__":
+    main()
