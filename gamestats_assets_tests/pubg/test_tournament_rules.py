@@ -209,3 +209,20 @@ def test_a_slot_with_only_a_lobby_that_did_not_fill_waits_for_its_remake_until_i
     after = tournament.scheduled_matches(schedule, outcomes, rounds, now=dt.datetime(2026, 4, 16, 0, 0, tzinfo=dt.UTC))
     assert during.select("status", "attempts", "match_id").row(0) == ("remake_pending", 1, None)
     assert after.select("status", "attempts", "match_id").row(0) == ("remake_failed", 1, None)
+
+
+def test_players_on_two_seasons_teams_are_placed_in_the_season_whose_round_holds_the_match():
+    first = definition()
+    second = definition(season={"season_id": "S2"}, rounds=[{"round_id": "S2-R1", "name": "Round 1",
+                                                             "date": "2026-05-20"}],
+                        schedule=[{"slot_id": "S2-R1-1", "round_id": "S2-R1", "division_id": "Pro", "group_id": "A",
+                                   "match_number": 1, "scheduled_at": "2026-05-20T21:45:00+00:00",
+                                   "map_name": "Neon_Main"}])
+    frames_of = [(tournament.roster_frame(d), tournament.rounds_frame(d), tournament.schedule_frame(d))
+                 for d in (first, second)]
+    players, rounds, schedule = (pl.concat(parts) for parts in zip(*frames_of, strict=True))
+    for started, season, slot in ((STARTED, "S1", "R1-1"), (dt.datetime(2026, 5, 20, 21, 47, tzinfo=dt.UTC), "S2", "S2-R1-1")):
+        matches, participants, rosters = lobby("m", started)
+        row = tournament.match_context(matches, participants, rosters, players, rounds, schedule,
+                                       NO_OVERRIDES).row(0, named=True)
+        assert (row["season_id"], row["slot_id"], row["status"], row["team_count"]) == (season, slot, "confirmed", 16)

@@ -155,9 +155,10 @@ def _in_round(frame: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
     found = (
         frame.select("match_id", "season_id", "created_at").join(windows, on="season_id")
         .filter((pl.col("created_at") >= pl.col("starts_at")) & (pl.col("created_at") < pl.col("ends_at")))
-        .sort("starts_at", descending=True).unique("match_id", keep="first").select("match_id", "round_id")
+        .sort("starts_at", descending=True).unique(["match_id", "season_id"], keep="first", maintain_order=True)
+        .select("match_id", "season_id", "round_id")
     )
-    return frame.join(found, on="match_id", how="left")
+    return frame.join(found, on=["match_id", "season_id"], how="left")
 
 
 def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl.DataFrame,
@@ -198,7 +199,7 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
         .join(discovered.select("match_id", "created_at"), on="match_id"),
         rounds)
     places = (per_season.sort(pl.col("round_id").is_null(), -pl.col("tournament_players"), "season_id")
-              .unique("match_id", keep="first").drop("created_at"))
+              .unique("match_id", keep="first", maintain_order=True).drop("created_at"))
     lobby_teams = rosters.group_by("match_id").agg(pl.len().cast(pl.Int64).alias("teams"))
     frame = (
         places.join(discovered, on="match_id", how="left")
@@ -217,7 +218,7 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
         .with_columns((pl.col("created_at") - pl.col("scheduled_at")).abs().alias("_offset"))
         .filter(pl.col("_offset") <= SLOT_TOLERANCE)
         .sort("_offset", "slot_id")
-        .unique("match_id", keep="first")
+        .unique("match_id", keep="first", maintain_order=True)
         .select("match_id", "slot_id", (pl.col("_offset").dt.total_seconds() // 60).alias("_offset_min"))
     )
     status = (pl.when(~pl.col("_custom")).then(pl.lit(PUBLIC_LOBBY))
