@@ -16,9 +16,10 @@ Behaviour signals of an account on a day, each a property of that account alone:
   whose starts, vary by at most ``REGULAR_MAX_CV`` (5 %, coefficient of variation). Human sessions vary
   by tens of percent; a scheduler does not.
 - ``parked_low_level``: it is at level ``PARKED_MAX_LEVEL`` (10) or below on a day it shows one of the
-  signals above, and it did not register that day. Farm accounts stay at the lowest levels, where the
-  farmed zones are and where an account banned costs the operator nothing; real players who play that
-  much level up, and new players are low only on their first day (when the starter rewards arrive).
+  signals above, and it registered at least ``PARKED_MIN_AGE_DAYS`` (7) days before (or its registration
+  is unknown). Farm accounts stay at the lowest levels, where the farmed zones are and where an account
+  banned costs the operator nothing; real players who play that much level up, and new players pass
+  through the low levels in their first days.
 
 An account registered on the day is never a candidate: every new player gets the same starter rewards at
 the same level, which would make a crowd of new players look like one script.
@@ -33,6 +34,7 @@ ROUND_THE_CLOCK_HOURS = 20
 REGULAR_MIN_SESSIONS = 4
 REGULAR_MAX_CV = 0.05
 PARKED_MAX_LEVEL = 10
+PARKED_MIN_AGE_DAYS = 7
 
 FARMING_SIGNALS = ("grinding", "round_the_clock", "machine_regular")
 """The signals that make an account a farming candidate on their own."""
@@ -105,11 +107,11 @@ def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
 
 def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.DataFrame,
                      money_gain: pl.DataFrame) -> pl.DataFrame:
-    """One row per active account of the day with what the behaviour signals read: level, whether it
-    registered that day, sessions, online seconds, session-length and start-gap variation, hours covered,
-    gain events, items and diamonds gained. Grain: (date, user_id). Inputs: CONS l2m_active,
+    """One row per active account of the day with what the behaviour signals read: level, registration date,
+    whether it registered that day, sessions, online seconds, session-length and start-gap variation, hours
+    covered, gain events, items and diamonds gained. Grain: (date, user_id). Inputs: CONS l2m_active,
     ETL logout, item_gain and money_gain of the day."""
-    return (active.lazy().select("date", "user_id", "server_id", "level", "is_new_user")
+    return (active.lazy().select("date", "user_id", "server_id", "level", "is_new_user", "register_date")
             .join(_sessions(logout).lazy(), on="user_id", how="left", maintain_order="left")
             .join(_gains(item_gain, money_gain).lazy(), on="user_id", how="left", maintain_order="left")
             .with_columns(pl.col("sessions", "online_seconds", "hours_covered", "gain_events", "items_gained",
@@ -132,6 +134,7 @@ def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:
     )
     farming = pl.any_horizontal(FARMING_SIGNALS) & ~pl.col("is_new_user")
     return flagged.with_columns(
-        parked_low_level=farming & (pl.col("level") <= PARKED_MAX_LEVEL),
+        parked_low_level=farming & (pl.col("level") <= PARKED_MAX_LEVEL)
+        & ((pl.col("date") - pl.col("register_date")).dt.total_days() >= PARKED_MIN_AGE_DAYS).fill_null(True),
         candidate=farming,
     )
