@@ -1,6 +1,7 @@
-"""Farmer detection run by Dagster: the planted-truth check on a dropped-in day (not evaluated) and on a
-synthetic day (scored per farm kind), and the flagged accounts with their farm, signals and score in the
-lake and in PostgreSQL ``l2m.l2m_farmers_snapshot``."""
+"""Farmer detection run by Dagster: the planted-truth check on a dropped-in day (not evaluated) and on
+synthetic days (scored per farm kind; a managed ring is found from its second day of logins), and the
+flagged accounts with their farm, signals, score and ring evidence in the lake and in PostgreSQL
+``l2m.l2m_farmers_snapshot``."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from gamestats_assets.lib.postgres import connect
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets_tests.l2m.operator_logs import OperatorGame
 
-DROPPED, SYNTHETIC = dt.date(2025, 6, 2), dt.date(2025, 6, 3)
+DROPPED, FIRST_SYNTHETIC, SYNTHETIC = dt.date(2025, 6, 2), dt.date(2025, 6, 3), dt.date(2025, 6, 4)
 DETECTED = dg.AssetKey(["l2m", "std", "farmers_detected"])
 SNAPSHOT = dg.AssetKey(["l2m", "cons", "l2m_farmers_snapshot"])
 TRUTH_CHECK = "bot_detection_precision_and_recall"
@@ -27,7 +28,7 @@ def check_of(result: dg.ExecuteInProcessResult) -> dg.AssetCheckEvaluation:
 
 @pytest.fixture(scope="module")
 def runs(pg_url, tmp_path_factory):
-    """A dropped-in day of operator logs, then a synthetic day, each detected in its own run; then the
+    """A dropped-in day of operator logs, then two synthetic days, each detected in its own run; then the
     snapshot and its publish."""
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("farmers") / "data"
@@ -43,7 +44,7 @@ def runs(pg_url, tmp_path_factory):
         instance = dg.DagsterInstance.ephemeral()
         days = {day: job.execute_in_process(asset_selection=list(upstream), instance=instance,
                                             partition_key=day.isoformat())
-                for day in (DROPPED, SYNTHETIC)}
+                for day in (DROPPED, FIRST_SYNTHETIC, SYNTHETIC)}
         publish = next(k for k in graph.materializable_asset_keys if k.path == ["l2m", "postgres", SNAPSHOT.path[-1]])
         snapshot = job.execute_in_process(asset_selection=[SNAPSHOT, publish], instance=instance)
         yield days, snapshot, data_dir
@@ -64,18 +65,29 @@ def test_a_planted_day_is_scored_per_farm_kind(runs):
     metadata = {k: v.value for k, v in evaluation.metadata.items()}
     assert evaluation.passed, metadata
     assert metadata["evaluated"] is True and metadata["decoys_flagged"] == 0
-    for kind in ("subnet", "proxy_pool", "residential"):
+    for kind in ("subnet", "proxy_pool", "residential", "managed_ring"):
         assert metadata[f"{kind}_planted"] > 0
         assert metadata[f"{kind}_recall"] >= 0.9 and metadata[f"{kind}_precision"] >= 0.95
+
+
+def test_a_ring_on_its_first_day_of_logins_fails_the_check_for_its_kind_only(runs):
+    days, _, _ = runs
+    evaluation = check_of(days[FIRST_SYNTHETIC])
+    metadata = {k: v.value for k, v in evaluation.metadata.items()}
+    assert not evaluation.passed and metadata["managed_ring_recall"] == 0.0
+    assert all(metadata[f"{kind}_recall"] >= 0.9 for kind in ("subnet", "proxy_pool", "residential"))
 
 
 def test_flagged_accounts_carry_farm_signals_and_score_in_the_lake_and_postgres(runs, pg_url):
     _, snapshot, data_dir = runs
     assert snapshot.success
     lake = pl.read_delta(str(data_dir / "lake" / "l2m" / "std" / "farmers_detected"))
-    assert set(lake["date"].unique()) == {DROPPED, SYNTHETIC}
+    assert set(lake["date"].unique()) == {DROPPED, FIRST_SYNTHETIC, SYNTHETIC}
     assert lake.filter(pl.col("date") == DROPPED)["user_id"].str.contains(r"^(dc|px|rs|v6|dp)_").all()
     with connect(pg_url) as conn:
         rows = conn.execute("SELECT user_id, farm_key, signals, score FROM l2m.l2m_farmers_snapshot").fetchall()
+        rings = conn.execute("SELECT count(*), min(co_login_days), max(median_start_offset_seconds) "
+                             "FROM l2m.l2m_farmers_snapshot WHERE signals LIKE '%co_login%'").fetchone()
     assert len(rows) == lake["user_id"].n_unique()
     assert all(farm.startswith("farm-") and signals and 0 < score <= 1 for _, farm, signals, score in rows)
+    assert rings[0] > 0 and rings[1] >= 2 and rings[2] <= 30
