@@ -5,7 +5,8 @@ own ``item.json`` and ``champion.json`` of each patch (``add_patch``; origins in
 patch ``p`` is looked up in the newest shipped patch not after ``p`` (the oldest one for a game older than every
 shipped patch); an id missing there but present in the next shipped patch after ``p`` was added in between and
 is taken from that one; an id in neither is unknown on ``p``. A game whose patch is unknown (a timeline without
-its match file) takes each id from the newest shipped patch that has it. Which ids exist, their tiers, gold and recipes come from those patches. A patch whose files are in another
+its match file) takes each id from the newest shipped patch that has it. Which ids exist, their tiers, gold and
+recipes come from those patches. A patch whose files are in another
 language than English keeps its ids' English names from the nearest English patch that has them (ids name the
 same item or champion across patches); an id no English file has keeps the name of its own file.
 

@@ -3,7 +3,8 @@
 Inputs are the ETL frames of ``sources/riot/parse.py`` (``matches``, ``participants``, ``timeline_events``,
 ``participant_frames``; events and frames also as lazy frames, whose filters then read only the columns a
 table uses) and the Data Dragon tables of ``sources/riot/ddragon.py`` for the games' patches (column
-``patch``; a null patch stands for a game without its match file). Everything is keyed by ``match_id``. A game whose timeline arrived without its match file still gets its timeline-only rows
+``patch``; a null patch stands for a game without its match file). Everything is keyed by ``match_id``. A
+game whose timeline arrived without its match file still gets its timeline-only rows
 (purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
 """
 
@@ -105,7 +106,8 @@ def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     """Completed items bought, in order: one row per (match_id, participant_id, completed_at, item_id).
 
-    Items are those of the game's own patch (``items`` by ``patch``, ``game_patches``). A purchase counts when it was not undone and the item is completed: legendary, mythic, or upgraded boots
+    Items are those of the game's own patch (``items`` by ``patch``, ``game_patches``). A purchase counts
+    when it was not undone and the item is completed: legendary, mythic, or upgraded boots
     (components and starters are resolved away). Items missing from Data Dragon are kept with a null name and
     tier. ``core_rank`` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
     time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. ``sold_at`` is the
