@@ -57,3 +57,21 @@ def test_win_model_is_reported_beside_the_gold_baseline_with_intervals(planted):
         assert abs(row["auc_gain"] - (row["auc"] - row["baseline_auc"])) < 1e-12
         assert row["auc_gain_ci_high"] > 0, "the full model is never worse than gold alone beyond chance"
         assert row["auc_ci_high"] - row["auc_ci_low"] < 0.3 and row["n_test"] > 50
+
+
+def test_weighted_auc_is_the_mann_whitney_area_of_the_resampled_games():
+    """A resample that counts some games twice and others never has the AUC of those games listed that often."""
+    import numpy as np
+    from scipy import stats
+
+    from gamestats_assets.defs.lol.transforms.win_model import weighted_auc
+
+    rng = np.random.default_rng(5)
+    truth = rng.random(200) < 0.5
+    score = np.round(rng.random(200) * 0.6 + truth * 0.3, 1)
+    weights = rng.multinomial(200, np.full(200, 1 / 200), size=3).astype(float)
+    for row, auc in zip(weights, weighted_auc(truth, score, weights), strict=True):
+        listed = np.repeat(np.arange(200), row.astype(int))
+        ranks, wins = stats.rankdata(score[listed]), truth[listed]
+        expected = (ranks[wins].sum() - wins.sum() * (wins.sum() + 1) / 2) / (wins.sum() * (~wins).sum())
+        assert abs(auc - expected) < 1e-12

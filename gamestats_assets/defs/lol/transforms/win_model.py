@@ -8,7 +8,7 @@ change between runs; accuracy (threshold 0.5) and AUC are measured on it, beside
 difference alone and scored on the same held-out games, each with a 95 % bootstrap interval (held-out games
 resampled ``BOOTSTRAP_RESAMPLES`` times; the AUC gain over the baseline is resampled paired).
 
-scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
+statsmodels is imported by the function that uses it: they take seconds to load, which every
 process loading the code location would pay otherwise.
 """
 
@@ -28,6 +28,8 @@ MIN_GAMES = 40
 BASELINE = ("gold_diff_k",)
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
+BOOTSTRAP_BLOCK = 100
+"""Resamples weighed at once (a block holds resamples × held-out games weights)."""
 GROUP = ("queue", "patch")
 
 QUALITY = ("accuracy", "auc", "baseline_accuracy", "baseline_auc", "auc_gain")
@@ -73,18 +75,23 @@ def game_states(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFram
     return pl.concat([game_state(events, frames, matches, minute) for minute in MINUTES])
 
 
-def auc(truth: np.ndarray, score: np.ndarray) -> float:
-    """Area under the ROC curve (Mann–Whitney: the chance a random win scores above a random loss)."""
-    from scipy import stats
-    positives, negatives = truth.sum(), (~truth).sum()
-    if positives == 0 or negatives == 0:
-        return float("nan")
-    ranks = stats.rankdata(score)
-    return float((ranks[truth].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+def weighted_auc(truth: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Area under the ROC curve of each row of ``weights`` (games counted that many times): the chance a
+    random win scores above a random loss, ties counting half (Mann–Whitney). NaN without a win or a loss."""
+    groups, index = np.unique(score, return_inverse=True)
+    samples, games = weights.shape
+    cells = (np.repeat(np.arange(samples), games) * len(groups) + np.tile(index, samples))
+    def per_score(weight: np.ndarray) -> np.ndarray:
+        return np.bincount(cells, weights=weight.ravel(), minlength=samples * len(groups)).reshape(samples, -1)
+    wins, losses = per_score(weights * truth), per_score(weights * ~truth)
+    below = np.cumsum(losses, axis=1) - losses
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (wins * (below + losses / 2)).sum(axis=1) / (wins.sum(axis=1) * losses.sum(axis=1))
 
 
-def accuracy(truth: np.ndarray, score: np.ndarray) -> float:
-    return float(((score >= 0.5) == truth).mean())
+def weighted_accuracy(truth: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Share of games (counted as ``weights``' rows say) whose predicted winner (chance ≥ 0.5) won."""
+    return weights @ ((score >= 0.5) == truth).astype(float) / weights.sum(axis=1)
 
 
 def fitted(train: pl.DataFrame, test: pl.DataFrame, features: list[str]):
@@ -97,18 +104,24 @@ def fitted(train: pl.DataFrame, test: pl.DataFrame, features: list[str]):
 
 
 def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray) -> dict[str, float]:
-    """Held-out quality of the model and the baseline, each with its 95 % percentile bootstrap interval."""
-    def measures(index: np.ndarray) -> list[float]:
-        t, m, b = truth[index], model[index], baseline[index]
-        model_auc, baseline_auc = auc(t, m), auc(t, b)
-        return [accuracy(t, m), model_auc, accuracy(t, b), baseline_auc, model_auc - baseline_auc]
+    """Held-out quality of the model and the baseline, each with its 95 % percentile bootstrap interval: every
+    resample counts each held-out game as often as a multinomial draw says, in blocks of ``BOOTSTRAP_BLOCK``."""
+    truth = truth.astype(bool)
+
+    def measures(weights: np.ndarray) -> np.ndarray:
+        model_auc, baseline_auc = (weighted_auc(truth, s, weights) for s in (model, baseline))
+        return np.column_stack([weighted_accuracy(truth, model, weights), model_auc,
+                                weighted_accuracy(truth, baseline, weights), baseline_auc, model_auc - baseline_auc])
 
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    every = np.arange(len(truth))
-    draws = np.array([measures(rng.choice(every, len(every))) for _ in range(BOOTSTRAP_RESAMPLES)])
+    games = len(truth)
+    draws = np.vstack([measures(rng.multinomial(games, np.full(games, 1 / games),
+                                                size=min(BOOTSTRAP_BLOCK, BOOTSTRAP_RESAMPLES - start)).astype(float))
+                       for start in range(0, BOOTSTRAP_RESAMPLES, BOOTSTRAP_BLOCK)])
+    point = measures(np.ones((1, games)))[0]
     low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
     return {f"{name}{end}": float(value) for i, name in enumerate(QUALITY)
-            for end, value in (("", measures(every)[i]), ("_ci_low", low[i]), ("_ci_high", high[i]))}
+            for end, value in (("", point[i]), ("_ci_low", low[i]), ("_ci_high", high[i]))}
 
 
 def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
