@@ -69,11 +69,13 @@ class Dev:
 
 
 def wait_until(found: Callable[[], T], seconds: float, what: str, dev: Dev | None = None) -> T:
-    """`found()` once it is truthy, polled every two seconds; fails naming `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    """`found()` once it is truthy, polled every two seconds; fails naming `what` after `seconds`. The wait is
+    printed (`pytest -s` shows how long each use took)."""
+    started = time.monotonic()
+    while time.monotonic() < started + seconds:
         value = found()
         if value:
+            print(f"waited {time.monotonic() - started:.0f} s for {what}")
             return value
         time.sleep(2)
     raise AssertionError(f"waited {seconds:.0f} s for {what}" + (f"; gamestats dev said:\n{dev.tail()}" if dev else ""))
