@@ -23,7 +23,7 @@ from gamestats_assets.generator.emitters.pubg import build_tournament, write_tou
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files, landing_files
 from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, row_count_metadata, write_partitions
-from gamestats_assets.lib.landing import landing_asset
+from gamestats_assets.lib.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
@@ -244,8 +244,10 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
         unkeyed += 1
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
+    truth = platform.landing_dir(DOMAIN) / "truth"
+    sources = {key: SYNTHETIC if (truth / f"{key}.json").exists() else FILES for key in context.partition_keys}
     return dg.MaterializeResult(metadata={
-        **fingerprint_metadata(LANDING, platform, context.partition_keys),
+        **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),
         "matches_with_telemetry": sum(1 for _, t in found.values() if t),
         "files_quarantined": unkeyed,
@@ -302,8 +304,11 @@ TELEMETRY_GRAIN = {"event_counts": "event type and match", TELEMETRY_FILES: "mat
 MATCH_END = "LogMatchEnd"
 OTHER_EVENTS = "other_events"
 OTHER_EVENTS_BATCH = 10
-"""Matches whose raw ``telemetry_other_events`` rows are written in one commit: a run over many matches holds
-the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
+"""Matches whose raw ``telemetry_other_events`` rows (and ``BATCHED_TABLES``) are written in one commit: a run
+over many matches holds the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
+BATCHED_TABLES = ("positions", "attacks")
+"""The typed tables of 10 000 rows and more a full-size match (about 2 and 1.3 MB in memory): written with the
+raw rows, ``OTHER_EVENTS_BATCH`` matches a commit, so that a 100-match run never holds them all."""
 RAW_TEXT_WRITER = WriterProperties(compression="ZSTD", compression_level=1)
 """The raw events are most of the lake's bytes: zstd at level 1 stores them in half the space of the default
 snappy (about 1.4 against 3 MB a full-size match), for the same time."""
@@ -350,43 +355,49 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
     that does not parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one
     by one.
 
-    The raw rows, most of the telemetry's bytes, are written by this step itself, ``OTHER_EVENTS_BATCH``
-    matches a commit (each commit replaces exactly its matches), so that memory does not grow with the run;
-    the typed frames go to the lake through the IO manager, one commit per table."""
+    The raw rows, most of the telemetry's bytes, and the largest typed tables (``BATCHED_TABLES``) are written
+    by this step itself, ``OTHER_EVENTS_BATCH`` matches a commit (each commit replaces exactly its matches), so
+    that memory does not grow with the run; the other typed frames, a few hundred rows a match, go to the lake
+    through the IO manager, one commit per table."""
     selected = set(context.op_execution_context.selected_output_names)
-    typed = {name: [] for name in TELEMETRY_TABLES if name not in (OTHER_EVENTS, TELEMETRY_FILES)}
-    files = []
-    other_uri = lake.table_uri(etl(f"telemetry_{OTHER_EVENTS}"))
-    other_rows = 0
+    held = {name: [] for name in TELEMETRY_TABLES if name not in (OTHER_EVENTS, TELEMETRY_FILES, *BATCHED_TABLES)}
+    files, written = [], {name: 0 for name in (OTHER_EVENTS, *BATCHED_TABLES)}
+    empty = {table.name: empty_table(table) for table in EVENT_TABLES}
+    empty.update({"event_counts": pl.DataFrame(schema=EVENT_COUNTS_SCHEMA),
+                  OTHER_EVENTS: pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)})
+    metadata = {name: context.assets_def.specs_by_key[etl(f"telemetry_{name}")].metadata for name in BATCHED_TABLES}
     telemetry_files = files_by_key(platform, TELEMETRY)
     keys = context.partition_keys
     for first in range(0, len(keys), OTHER_EVENTS_BATCH):
         batch = keys[first:first + OTHER_EVENTS_BATCH]
-        raw = [pl.DataFrame(schema=OTHER_EVENTS_SCHEMA)]
+        in_batch = {name: [empty[name]] for name in written}
         for key in batch:
             paths = telemetry_files.get(key, [])[:1]
             parsed, file_row = parse_landed_telemetry(platform, key, paths[0]) if paths else (None, missing_telemetry(key))
             files.append(file_row)
             if parsed is None:
                 continue
-            for name, frames in typed.items():
+            for name, frames in held.items():
                 frames.append(parsed.event_counts if name == "event_counts" else parsed[name])
-            raw.append(parsed.other_events)
-        if OTHER_EVENTS in selected:
-            frame = pl.concat(raw)
-            write_partitions(other_uri, frame, "match_id", batch, physical_partitioning=False,
-                             storage_options=lake.options(), writer_properties=RAW_TEXT_WRITER)
-            other_rows += frame.height
-    empty = {table.name: empty_table(table) for table in EVENT_TABLES}
-    empty["event_counts"] = pl.DataFrame(schema=EVENT_COUNTS_SCHEMA)
-    typed[TELEMETRY_FILES] = [pl.DataFrame(files, schema=TELEMETRY_FILES_SCHEMA)]
+            for name, frames in in_batch.items():
+                frames.append(parsed.other_events if name == OTHER_EVENTS else parsed[name])
+        for name in [name for name in written if name in selected]:
+            frame = pl.concat(in_batch[name])
+            if name == OTHER_EVENTS:
+                write_partitions(lake.table_uri(etl(f"telemetry_{name}")), frame, "match_id", batch,
+                                 physical_partitioning=False, storage_options=lake.options(),
+                                 writer_properties=RAW_TEXT_WRITER)
+            else:
+                lake.write_asset(etl(f"telemetry_{name}"), frame, metadata[name], pubg_match_partitions, batch)
+            written[name] += frame.height
+    held[TELEMETRY_FILES] = [pl.DataFrame(files, schema=TELEMETRY_FILES_SCHEMA)]
     for name in TELEMETRY_TABLES:
-        if name == OTHER_EVENTS and name in selected:
+        if name in written and name in selected:
             yield dg.MaterializeResult(asset_key=etl(f"telemetry_{name}"),
-                                       metadata={**row_count_metadata(other_rows, len(context.partition_keys)),
-                                                 "dagster/uri": other_uri})
+                                       metadata={**row_count_metadata(written[name], len(keys)),
+                                                 "dagster/uri": lake.table_uri(etl(f"telemetry_{name}"))})
         elif name in selected:
-            yield dg.Output(pl.concat(typed[name]) if typed[name] else empty[name], output_name=name)
+            yield dg.Output(pl.concat(held[name]) if held[name] else empty[name], output_name=name)
 
 
 def etl(name: str) -> dg.AssetKey:

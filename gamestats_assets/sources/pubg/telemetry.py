@@ -132,17 +132,13 @@ EVENT_TABLES: tuple[EventTable, ...] = (
     EventTable(
         "attacks",
         ("LogPlayerAttack",),
-        {"attackId": pl.Int64, "attacker": pl.Struct({"accountId": pl.String, "teamId": pl.Int64}),
-         "attackType": pl.String, "fireWeaponStackCount": pl.Int64,
-         "weapon": pl.Struct({"itemId": pl.String, "subCategory": pl.String})},
+        {"attackId": pl.Int64, "attacker": pl.Struct({"accountId": pl.String}), "attackType": pl.String,
+         "weapon": pl.Struct({"itemId": pl.String})},
         lambda: [
             pl.col("attackId").alias("attack_id"),
             pl.col("attacker").struct.field("accountId").replace("", None).alias("attacker_account_id"),
-            pl.col("attacker").struct.field("teamId").alias("attacker_team_id"),
             pl.col("attackType").alias("attack_type"),
             pl.col("weapon").struct.field("itemId").alias("weapon_id"),
-            pl.col("weapon").struct.field("subCategory").alias("weapon_sub_category"),
-            pl.col("fireWeaponStackCount").alias("fire_weapon_stack_count"),
         ],
     ),
     EventTable(
