@@ -10,7 +10,7 @@ history, as the project's run of it is."""
 import datetime as dt
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -61,6 +61,11 @@ def lines(spark: SparkSession, day_dir: Path, day: dt.date, stem: str) -> DataFr
             .withColumn("date", F.lit(day)))
 
 
+def latest(name: str) -> Column:
+    """The latest non-null value of the property ``name`` among a user's lines, by time."""
+    return F.max_by(name, F.when(F.col(name).isNotNull(), F.col("event_time"))).alias(name)
+
+
 def etl(spark: SparkSession, day_dir: Path, day: dt.date) -> dict[str, DataFrame]:
     """The ETL tables: login, logout and recharge one row per event (payments in USD, an unknown currency left
     out), the economy logs summed per user, server and key, the profile's latest values of the day per user."""
@@ -75,7 +80,6 @@ def etl(spark: SparkSession, day_dir: Path, day: dt.date) -> dict[str, DataFrame
                                 .groupBy("date", "user_id", "server_id", *source.keys)
                                 .agg(F.max("level").alias("level"), F.sum(source.measure).alias(source.measure),
                                      F.count("*").alias("events")))
-    latest = lambda name: F.max_by(name, F.when(F.col(name).isNotNull(), F.col("event_time"))).alias(name)  # noqa: E731
     tables["user_profile"] = (lines(spark, day_dir, day, "user_profile").groupBy("date", "user_id")
                               .agg(latest("server_id"), latest("country_code"), latest("register_date")))
     return tables
@@ -95,11 +99,13 @@ def std(etl_tables: dict[str, DataFrame]) -> dict[str, DataFrame]:
     return {"active": active, "user_profile": profile}
 
 
-def country_group(column: str) -> F.Column:
+def country_group(column: str) -> Column:
+    """The reporting country: the code when it is a known country, else 'Other'."""
     return F.when(F.col(column).isin(*KNOWN_COUNTRIES), F.col(column)).otherwise(F.lit(OTHER_COUNTRY))
 
 
-def vip_tier(revenue: F.Column) -> F.Column:
+def vip_tier(revenue: Column) -> Column:
+    """The VIP tier of a cumulative revenue in USD, as `vip.vip_tier` defines it."""
     units = F.coalesce(revenue, F.lit(0.0)) / VIP_UNIT_USD
     tier = F.when(units <= 0, F.lit(FREE_TIER))
     for name, lower in TIER_LOWER_BOUNDS:
