@@ -230,7 +230,8 @@ class OperatorGame:
         if account.manager >= 0:
             starts = self.launches[account.user_id]
             ends = [s - rng.uniform(30, 150) for s in starts[1:]] + [86_399.0]
-            return [(day_start + dt.timedelta(seconds=s), max(60, int(e - s))) for s, e in zip(starts, ends, strict=True)]
+            return [(day_start + dt.timedelta(seconds=s), max(60, int(e - s)))
+                    for s, e in zip(starts, ends, strict=True)]
         if account.all_day_from:
             return self._own_hours(account, day_start)
         if account.kind in ("datacenter", "proxy_rotation", "ipv6_block", "daily_proxy"):
@@ -334,16 +335,20 @@ class OperatorGame:
         base = {"#account_id": account.user_id, "#distinct_id": account.device, "#type": "track",
                 "#ip": account.home_ip}
         last = dt.datetime.combine(day, dt.time(23, 59, 59))
+
+        def within_day(minutes: int) -> str:
+            return _stamp(min(last, first + dt.timedelta(minutes=minutes)))
+
         if account.payer and self.rng.random() < 0.5:
             lines.add("recharge", {**base, "#event_name": "recharge", "#uuid": self._uuid(),
-                                   "#time": _stamp(min(last, first + dt.timedelta(minutes=self.rng.randint(1, 300)))),
+                                   "#time": within_day(self.rng.randint(1, 300)),
                                    "properties": {"server_id": account.server, "level": level,
                                                   "amount": self.rng.choice([0.99, 4.99, 19.99]), "currency": "USD",
                                                   "payment_method": "GOOGLE_PLAY",
                                                   "country_code": account.country}})
         if account.clan and (int(account.user_id.rsplit("_", 1)[1]) + day.toordinal()) % 4 == 0:
             lines.add("clan_change", {**base, "#event_name": "clan_change", "#uuid": self._uuid(),
-                                      "#time": _stamp(min(last, first + dt.timedelta(minutes=self.rng.randint(1, 600)))),
+                                      "#time": within_day(self.rng.randint(1, 600)),
                                       "properties": {"server_id": account.server, "level": level, "action": "join",
                                                      "clan_id": account.clan, "clan_name": f"C{account.clan}",
                                                      "clan_role": "member"}})

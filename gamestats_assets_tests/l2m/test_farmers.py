@@ -158,11 +158,6 @@ def test_a_raid_night_makes_guild_mates_log_in_together_on_that_day_only(generat
     raid_days = [d for d in DAYS if l2m._day_index(d) % 7 in l2m.RAID_WEEKDAYS]
     assert raid_days
     for day in DAYS:
-        accounts = pl.DataFrame({"user_id": decoys_of("raid_guild", day)})
-        logins = generated.tables[day]["etl_login"].join(accounts, on="user_id", how="semi")
-        rows = logins.select("date", "user_id", ms=pl.col("event_time").dt.hour().cast(pl.Int64) * 3_600_000
-                             + pl.col("event_time").dt.minute().cast(pl.Int64) * 60_000
-                             + pl.col("event_time").dt.second().cast(pl.Int64) * 1_000)
-        met = farm_rings.co_login_events(rows.with_columns(bucket=pl.col("ms") // farm_rings.CO_LOGIN_TOLERANCE_MS))
-        pairs = met.select("user_a", "user_b").unique().height
-        assert pairs >= 20 if day in raid_days else pairs < 20
+        guild = pl.DataFrame({"user_id": decoys_of("raid_guild", day)})
+        met = farm_rings.co_login_pairs(generated.tables[day]["etl_login"], guild, min_days=1)
+        assert met.height >= 20 if day in raid_days else met.height < 20

@@ -7,9 +7,11 @@ of the restart. Definition, per day:
 
 1. Ring candidates: accounts online at least ``CANDIDATE_PRESENCE_HOURS`` (16) on the day, not registered
    that day. A ring's accounts are online nearly all day; the bound keeps the pairs to compare few.
-2. Co-logins: two candidates' logins at most ``CO_LOGIN_TOLERANCE_MS`` (30 s) apart, on the day and the
-   ``HISTORY_DAYS`` before it. Only the gap counts, never the clock time, so a manager's restarts may
-   drift from day to day.
+2. Co-logins: two candidates' logins at most the tolerance apart, on the day and the ``HISTORY_DAYS``
+   before it. Only the gap counts, never the clock time, so a manager's restarts may drift from day to
+   day. The tolerance is ``CO_LOGIN_TOLERANCE_MS`` (30 s), narrowed where the candidates' logins are so
+   dense that a login would meet more than ``CHANCE_PARTNERS`` (20) others within it by chance: the
+   widest the data supports, which keeps the pairs to count in proportion to the logins.
 3. A link: a pair whose co-logins fall on at least ``MIN_CO_LOGIN_DAYS`` (2) days and are too many for
    chance. Under independence each login of one account meets a login of the other with probability
    ``q`` = (the other's logins per day) x 2 x tolerance / 24 h, so the logins met follow a binomial law;
@@ -45,6 +47,7 @@ from gamestats_assets.defs.l2m.transforms.farm_graph import farms_of
 
 CANDIDATE_PRESENCE_HOURS = 16
 CO_LOGIN_TOLERANCE_MS = 30_000
+CHANCE_PARTNERS = 20
 MIN_CO_LOGIN_DAYS = 2
 FAMILY_ALPHA = 0.01
 MIN_RING_TRAITS = 3
@@ -75,64 +78,95 @@ def ring_candidates(activity: pl.DataFrame) -> pl.DataFrame:
 
 
 def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """(date, user_id, ms, bucket) of the candidates' logins: ms after midnight, and the tolerance-wide bucket."""
-    time = pl.col("event_time")
-    ms = (time.dt.hour().cast(pl.Int64) * 3_600_000 + time.dt.minute().cast(pl.Int64) * 60_000
-          + time.dt.second().cast(pl.Int64) * 1_000 + time.dt.millisecond().cast(pl.Int64))
-    return (logins.lazy().select("date", "user_id", ms.alias("ms"))
-            .join(candidates.lazy().select("user_id"), on="user_id", how="semi")
-            .with_columns(bucket=pl.col("ms") // CO_LOGIN_TOLERANCE_MS)
+    """(uid, at) of the candidates' logins: uid the candidate's row number in ``candidates``, at the login
+    time in ms since 1970. Integers keep the pairs below cheap to join and count."""
+    codes = candidates.lazy().select("user_id").with_row_index("uid")
+    return (logins.lazy().select("user_id", "event_time").join(codes, on="user_id")
+            .select("uid", at=pl.col("event_time").dt.epoch("ms"))
             .collect())
 
 
-def co_login_events(logins: pl.DataFrame) -> pl.DataFrame:
-    """Every pair of logins of two accounts at most ``CO_LOGIN_TOLERANCE_MS`` apart on one day: (date,
-    user_a, user_b, ms_a, ms_b) with user_a < user_b. Logins meet only in their own or the next bucket."""
-    right = logins.lazy().select("date", pl.col("user_id").alias("user_b"), pl.col("ms").alias("ms_b"), "bucket")
-    left = logins.lazy().select("date", pl.col("user_id").alias("user_a"), pl.col("ms").alias("ms_a"), "bucket")
-    same = left.join(right, on=["date", "bucket"]).filter(pl.col("user_a") < pl.col("user_b"))
-    next_bucket = (left.with_columns(pl.col("bucket") + 1).join(right, on=["date", "bucket"])
-                   .filter(pl.col("user_a") != pl.col("user_b")))
-    swap = pl.col("user_a") > pl.col("user_b")
-    ordered = next_bucket.select(
-        "date", pl.when(swap).then("user_b").otherwise("user_a").alias("user_a"),
-        pl.when(swap).then("user_a").otherwise("user_b").alias("user_b"),
-        pl.when(swap).then("ms_b").otherwise("ms_a").alias("ms_a"),
-        pl.when(swap).then("ms_a").otherwise("ms_b").alias("ms_b"))
-    return (pl.concat([same.select("date", "user_a", "user_b", "ms_a", "ms_b"), ordered])
-            .filter((pl.col("ms_a") - pl.col("ms_b")).abs() <= CO_LOGIN_TOLERANCE_MS)
+def tolerance_ms(rows: pl.DataFrame) -> int:
+    """The co-login tolerance the candidates' logins (uid, at) support: ``CO_LOGIN_TOLERANCE_MS``, or the
+    gap within which a login meets ``CHANCE_PARTNERS`` others by chance at the logins' density per day."""
+    days = max(rows.select((pl.col("at") // DAY_MS).n_unique()).item(), 1)
+    per_day = max(rows.height / days, 1.0)
+    return max(1, int(min(CO_LOGIN_TOLERANCE_MS, CHANCE_PARTNERS * DAY_MS / (2 * per_day))))
+
+
+def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
+    """Every pair of logins of two candidates at most ``tolerance`` ms apart: (pair, day, at_a, at_b),
+    ``pair`` = uid_a * 2^32 + uid_b with uid_a < uid_b, ``day`` that of at_a. Logins are cut into
+    tolerance-wide buckets and meet only in their own or the next bucket."""
+    keyed = rows.lazy().with_columns(bucket=pl.col("at") // tolerance)
+    left = keyed.select(pl.col("uid").alias("uid_a"), pl.col("at").alias("at_a"), "bucket")
+    right = keyed.select(pl.col("uid").alias("uid_b"), pl.col("at").alias("at_b"), "bucket")
+    same = left.join(right, on="bucket").filter(pl.col("uid_a") < pl.col("uid_b"))
+    following = (left.with_columns(pl.col("bucket") + 1).join(right, on="bucket")
+                 .filter(pl.col("uid_a") != pl.col("uid_b")))
+    swap = pl.col("uid_a") > pl.col("uid_b")
+    ordered = following.select(
+        pl.when(swap).then("uid_b").otherwise("uid_a").alias("uid_a"),
+        pl.when(swap).then("uid_a").otherwise("uid_b").alias("uid_b"),
+        pl.when(swap).then("at_b").otherwise("at_a").alias("at_a"),
+        pl.when(swap).then("at_a").otherwise("at_b").alias("at_b"))
+    return (pl.concat([same.select("uid_a", "uid_b", "at_a", "at_b"), ordered])
+            .filter((pl.col("at_a") - pl.col("at_b")).abs() <= tolerance)
+            .select((pl.col("uid_a").cast(pl.UInt64) * 2**32 + pl.col("uid_b")).alias("pair"),
+                    (pl.col("at_a") // DAY_MS).alias("day"), "at_a", "at_b"))
+
+
+def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame,
+                   min_days: int = MIN_CO_LOGIN_DAYS) -> pl.DataFrame:
+    """The pairs of candidates whose logins met (at most ``tolerance_ms`` apart) on at least ``min_days``
+    days: (user_a, user_b, co_logins, co_login_days, offset_ms = median gap of their co-logins, met_a and
+    met_b = logins of each that met the other, logins_a, logins_b and days = their logins on the days both
+    logged in, and those days, tolerance_ms). Input: ETL login (user_id, event_time)."""
+    rows = _candidate_logins(logins, candidates)
+    tolerance = tolerance_ms(rows)
+    events = _co_login_events(rows, tolerance)
+    recurring = (events.select("pair", "day").unique().group_by("pair").len()
+                 .filter(pl.col("len") >= min_days).select("pair"))
+    pairs = (events.join(recurring, on="pair", how="semi")
+             .group_by("pair")
+             .agg(pl.len().cast(pl.Int64).alias("co_logins"),
+                  pl.col("day").n_unique().cast(pl.Int64).alias("co_login_days"),
+                  pl.col("at_a").n_unique().cast(pl.Int64).alias("met_a"),
+                  pl.col("at_b").n_unique().cast(pl.Int64).alias("met_b"),
+                  (pl.col("at_a") - pl.col("at_b")).abs().median().cast(pl.Float64).alias("offset_ms"))
+             .with_columns(uid_a=(pl.col("pair") // 2**32).cast(pl.UInt32),
+                           uid_b=(pl.col("pair") % 2**32).cast(pl.UInt32))
+             .collect())
+    per_day = rows.lazy().group_by("uid", day=pl.col("at") // DAY_MS).agg(pl.len().cast(pl.Int64).alias("n"))
+    both = (pairs.lazy().select("pair", "uid_a", "uid_b")
+            .join(per_day.rename({"uid": "uid_a", "n": "n_a"}), on="uid_a")
+            .join(per_day.rename({"uid": "uid_b", "n": "n_b"}), on=["uid_b", "day"])
+            .group_by("pair")
+            .agg(pl.col("n_a").sum().alias("logins_a"), pl.col("n_b").sum().alias("logins_b"),
+                 pl.len().cast(pl.Int64).alias("days")))
+    codes = candidates.lazy().select("user_id").with_row_index("uid")
+    return (pairs.lazy().join(both, on="pair")
+            .join(codes.rename({"uid": "uid_a", "user_id": "user_a"}), on="uid_a")
+            .join(codes.rename({"uid": "uid_b", "user_id": "user_b"}), on="uid_b")
+            .select("user_a", "user_b", "co_logins", "co_login_days", "offset_ms", "met_a", "met_b", "logins_a",
+                    "logins_b", "days", tolerance_ms=pl.lit(tolerance, pl.Int64))
             .collect())
 
 
 def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """The linked pairs of candidates (definition 3 in the module docstring): (user_a, user_b, co_logins,
-    co_login_days, offset_ms = median gap of their co-logins, p_value). Input: ETL login (date, user_id,
+    co_login_days, offset_ms = median gap of their co-logins, p_value). Input: ETL login (user_id,
     event_time) of the day and the days before."""
     schema = {"user_a": pl.Utf8, "user_b": pl.Utf8, "co_logins": pl.Int64, "co_login_days": pl.Int64,
               "offset_ms": pl.Float64, "p_value": pl.Float64}
-    rows = _candidate_logins(logins, candidates)
-    events = co_login_events(rows)
-    pairs = (events.group_by("user_a", "user_b")
-             .agg(pl.len().cast(pl.Int64).alias("co_logins"),
-                  pl.col("date").n_unique().cast(pl.Int64).alias("co_login_days"),
-                  pl.struct("date", "ms_a").n_unique().cast(pl.Int64).alias("met_a"),
-                  pl.struct("date", "ms_b").n_unique().cast(pl.Int64).alias("met_b"),
-                  (pl.col("ms_a") - pl.col("ms_b")).abs().median().cast(pl.Float64).alias("offset_ms"))
-             .filter(pl.col("co_login_days") >= MIN_CO_LOGIN_DAYS))
+    pairs = co_login_pairs(logins, candidates)
     if pairs.height == 0:
         return pl.DataFrame(schema=schema)
-    per_day = rows.group_by("date", "user_id").agg(pl.len().cast(pl.Int64).alias("n"))
-    both = (pairs.select("user_a", "user_b")
-            .join(per_day.rename({"user_id": "user_a", "n": "n_a"}), on="user_a")
-            .join(per_day.rename({"user_id": "user_b", "n": "n_b"}), on=["user_b", "date"])
-            .group_by("user_a", "user_b")
-            .agg(pl.col("n_a").sum().alias("logins_a"), pl.col("n_b").sum().alias("logins_b"),
-                 pl.len().alias("days")))
-    tested = pairs.join(both, on=["user_a", "user_b"]).with_columns(
+    tested = pairs.with_columns(
         # The account with fewer logins is the trials; each meets the other's day of logins by chance with q.
         trials=pl.min_horizontal("logins_a", "logins_b"),
         met=pl.min_horizontal("met_a", "met_b"),
-        q=(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * CO_LOGIN_TOLERANCE_MS / DAY_MS)
+        q=(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * pl.col("tolerance_ms") / DAY_MS)
         .clip(upper_bound=1.0),
     )
     p_value = binom.sf(tested["met"].to_numpy() - 1, tested["trials"].to_numpy(), tested["q"].to_numpy())
@@ -193,8 +227,8 @@ def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.Data
                     own_clan=(pl.col("own_share") >= 0.5).fill_null(False)))
 
 
-def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
-                 clan_changes: pl.DataFrame) -> pl.DataFrame:
+def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, recharge: pl.DataFrame,
+                 money_gain: pl.DataFrame, clan_changes: pl.DataFrame) -> pl.DataFrame:
     """The accounts of the day's managed rings (definition in the module docstring): user_id, farm_key,
     ``co_login`` and each of ``RING_TRAITS`` (booleans, the ring's), and ``RING_EVIDENCE``. Inputs:
     ``farm_signals.account_activity`` of the day; ETL login (date, user_id, event_time) and clan_change of

@@ -289,8 +289,8 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
 
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
-    and its latest detection's farm, signals, score and evidence (with a ring's). Grain: user_id. Input: ``detect_farmers``
-    of all days."""
+    and its latest detection's farm, signals, score and evidence (a ring's evidence too). Grain: user_id.
+    Input: ``detect_farmers`` of all days."""
     latest = farmers.sort("date", "user_id").unique("user_id", keep="last")
     history = farmers.group_by("user_id").agg(
         pl.col("date").min().alias("first_detected_date"), pl.col("date").max().alias("last_detected_date"),
