@@ -71,7 +71,8 @@ def etl(spark: SparkSession, day_dir: Path, day: dt.date) -> dict[str, DataFrame
     out), the economy logs summed per user, server and key, the profile's latest values of the day per user."""
     tables = {stem: lines(spark, day_dir, day, stem).filter(F.col("server_id").isNotNull() & F.col("level").isNotNull())
               for stem in ("login", "logout", "recharge")}
-    rates = spark.read.csv(str(REFERENCE_DIR / "currency_rates.csv"), header=True, schema="currency STRING, usd_per_unit DOUBLE")
+    rates = spark.read.csv(str(REFERENCE_DIR / "currency_rates.csv"), header=True,
+                           schema="currency STRING, usd_per_unit DOUBLE")
     tables["recharge"] = (tables["recharge"].join(F.broadcast(rates), "currency")
                           .withColumn("amount_usd", F.col("amount") * F.col("usd_per_unit")))
     for source in ECONOMY_SOURCES:

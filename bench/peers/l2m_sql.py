@@ -14,6 +14,8 @@ from gamestats_assets.defs.l2m.transforms.reference import KNOWN_COUNTRIES, OTHE
 from gamestats_assets.defs.l2m.transforms.std import SOURCES
 
 RATES = REFERENCE_DIR / "currency_rates.csv"
+ACTIVE_PROPERTIES = "STRUCT(server_id BIGINT, level BIGINT)"
+"""What the script reads of an activity line's properties."""
 
 
 def lines(day_dir: Path, day: dt.date, stem: str, record_type: str, properties: str) -> str:
@@ -33,7 +35,7 @@ def script(day_dir: Path, day: dt.date, out: Path) -> str:
     profile (latest country and registration date of the day), payments (in USD), then the KPIs per country and
     server."""
     activity = "\nUNION ALL ".join(
-        f"SELECT user_id, server_id, level FROM ({lines(day_dir, day, stem, 'track', 'STRUCT(server_id BIGINT, level BIGINT)')})"
+        f"SELECT user_id, server_id, level FROM ({lines(day_dir, day, stem, 'track', ACTIVE_PROPERTIES)})"
         for stem in SOURCES)
     profile = lines(day_dir, day, "user_profile", "user_set", "STRUCT(country_code VARCHAR, register_date VARCHAR)")
     recharge = lines(day_dir, day, "recharge", "track", "STRUCT(amount DOUBLE, currency VARCHAR)")

@@ -30,8 +30,8 @@ from gamestats_assets.sources.riot.timeline import DAMAGE_FIELDS, EVENT_FIELDS, 
 
 DAY = dt.date(2026, 11, 20)
 KEYS = ("match_id", "event_index")
-EVENT = "STRUCT(" + ", ".join(
-    [f'"{name}" {duckdb_type(kind)}' for name, kind in EVENT_FIELDS.items()] + [f'"{name}" JSON' for name in DAMAGE_FIELDS]) + ")"
+EVENT = "STRUCT(" + ", ".join([f'"{name}" {duckdb_type(kind)}' for name, kind in EVENT_FIELDS.items()]
+                               + [f'"{name}" JSON' for name in DAMAGE_FIELDS]) + ")"
 """A match-v5 event as the query reads it: every documented field typed, the damage lists as JSON."""
 
 
