@@ -161,3 +161,13 @@ def test_a_raid_night_makes_guild_mates_log_in_together_on_that_day_only(generat
         guild = pl.DataFrame({"user_id": decoys_of("raid_guild", day)})
         met = farm_rings.co_login_pairs(generated.tables[day]["etl_login"], guild, min_days=1)
         assert met.height >= 20 if day in raid_days else met.height < 20
+
+
+def test_decoys_flagged_are_counted_per_decoy_kind(generated):
+    t = generated.tables[DAYS[2]]
+    farms, decoys = truth(generated, DAYS[2])
+    assert farm_truth.decoys_flagged_by_kind(t["std_farmers_detected"], decoys, t["l2m_active"]) == dict.fromkeys(
+        sorted(l2m.DECOY_KINDS), 0)
+    hunters = decoys.filter(pl.col("kind") == "all_day").join(t["l2m_active"], on="user_id").head(3)
+    flagged = pl.concat([t["std_farmers_detected"].select("date", "user_id"), hunters.select("date", "user_id")])
+    assert farm_truth.decoys_flagged_by_kind(flagged, decoys, t["l2m_active"])["all_day"] == 3

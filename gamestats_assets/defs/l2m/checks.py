@@ -85,7 +85,8 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
 def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
                                        farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On days with planted truth (synthetic logs), the detected farmers against it: for every farm kind
-    recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``).
+    recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``); the
+    decoys flagged are reported per decoy kind.
     Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never
     as a pass."""
     paths = farm_truth.truth_paths([day_folder(platform, key) for key in context.partition_keys], TRUTH_FILE)
@@ -98,6 +99,8 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
     scores = farm_truth.detection_scores(farmers_detected, farms, decoys, active)
     metadata = {f"{row['kind']}_{name}": row[name] for row in scores.iter_rows(named=True)
                 for name in ("planted", "detected", "recall", "recall_ci_low", "precision", "precision_ci_low")}
+    metadata.update({f"decoy_{kind}_flagged": flagged for kind, flagged
+                     in farm_truth.decoys_flagged_by_kind(farmers_detected, decoys, active).items()})
     return dg.AssetCheckResult(
         passed=farm_truth.detection_passes(scores),
         metadata={"evaluated": True, "decoys_flagged": int(scores["decoys_flagged"][0]), **metadata})

@@ -92,6 +92,15 @@ def detection_scores(detected: pl.DataFrame, farms: pl.DataFrame, decoys: pl.Dat
     return with_wilson(scores, "true_positives", "detected", "precision")
 
 
+def decoys_flagged_by_kind(detected: pl.DataFrame, decoys: pl.DataFrame, active: pl.DataFrame) -> dict[str, int]:
+    """Per planted decoy kind, the decoy account-days active and detected as farmers (0 for a kind none of
+    whose accounts was detected). Inputs as ``detection_scores``."""
+    planted = active.select("date", "user_id").join(decoys.select("user_id", "kind").unique("user_id"), on="user_id")
+    flagged = planted.join(detected.select("date", "user_id"), on=["date", "user_id"], how="semi")
+    counts = dict(flagged.group_by("kind").len().iter_rows())
+    return {kind: int(counts.get(kind, 0)) for kind in sorted(set(planted["kind"].to_list()))}
+
+
 def detection_passes(scores: pl.DataFrame) -> bool:
     """True when every kind's recall is at least ``RECALL_FLOOR``, every kind's precision (and the overall
     precision) at least ``PRECISION_FLOOR``, and no decoy is flagged."""
