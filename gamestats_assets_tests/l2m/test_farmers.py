@@ -42,7 +42,13 @@ def test_on_the_first_day_every_kind_but_the_ring_is_found(generated):
     farms, decoys = truth(generated, DAYS[0])
     scores = farm_truth.detection_scores(t["std_farmers_detected"], farms, decoys, t["l2m_active"])
     assert farm_truth.detection_passes(scores.filter(~pl.col("kind").is_in(["managed_ring", "all"])))
+    assert scores.filter(pl.col("kind") == "managed_ring")["recall"][0] == 0.0
     assert scores.filter(pl.col("kind") == "all")["precision"][0] == 1.0
+    scorable = [farm_truth.without_unscorable(frame, farms, [DAYS[0]])
+                for frame in (t["std_farmers_detected"], t["l2m_active"])]
+    unscored = farm_truth.detection_scores(scorable[0], farms, decoys, scorable[1])
+    assert "managed_ring" not in unscored["kind"].to_list()
+    assert farm_truth.detection_passes(unscored)
 
 
 def test_a_farm_with_only_some_kinds_found_does_not_pass(generated):

@@ -86,7 +86,8 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
                                        farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On days with planted truth (synthetic logs), the detected farmers against it: for every farm kind
     recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``); the
-    decoys flagged are reported per decoy kind.
+    decoys flagged are reported per decoy kind. A managed ring needs two days of logins: on a day whose day
+    before was never delivered (the first of a history) its accounts are not scored.
     Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never
     as a pass."""
     paths = farm_truth.truth_paths([day_folder(platform, key) for key in context.partition_keys], TRUTH_FILE)
@@ -96,6 +97,10 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
             metadata={"evaluated": False, "days": len(context.partition_keys)})
     farms = pl.concat([farm_truth.planted_farm_accounts(path) for path in paths]).unique("user_id")
     decoys = pl.concat([farm_truth.planted_decoy_accounts(path) for path in paths]).unique("user_id")
+    first_days = [day for day in map(dt.date.fromisoformat, context.partition_keys)
+                  if not day_folder(platform, (day - dt.timedelta(days=1)).isoformat()).is_dir()]
+    farmers_detected, active = (farm_truth.without_unscorable(frame, farms, first_days)
+                                for frame in (farmers_detected, active))
     scores = farm_truth.detection_scores(farmers_detected, farms, decoys, active)
     metadata = {f"{row['kind']}_{name}": row[name] for row in scores.iter_rows(named=True)
                 for name in ("planted", "detected", "recall", "recall_ci_low", "precision", "precision_ci_low")}
@@ -103,7 +108,8 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
                      in farm_truth.decoys_flagged_by_kind(farmers_detected, decoys, active).items()})
     return dg.AssetCheckResult(
         passed=farm_truth.detection_passes(scores),
-        metadata={"evaluated": True, "decoys_flagged": int(scores["decoys_flagged"][0]), **metadata})
+        metadata={"evaluated": True, "decoys_flagged": int(scores["decoys_flagged"][0]),
+                  "days_without_the_day_before": len(first_days), **metadata})
 
 
 def no_duplicate_users(frame: pl.DataFrame) -> Outcome:

@@ -40,6 +40,17 @@ def planted_decoy_accounts(truth_path: Path) -> pl.DataFrame:
     return _accounts(truth_path, "decoys", "group_id")
 
 
+NEEDS_HISTORY = ("managed_ring",)
+"""Farm kinds found only from their second day of logins, since a ring's logins must coincide on two days."""
+
+
+def without_unscorable(frame: pl.DataFrame, farms: pl.DataFrame, first_days: list) -> pl.DataFrame:
+    """``frame`` (date, user_id, ...) without the accounts of the ``NEEDS_HISTORY`` kinds on ``first_days``,
+    the days whose day before was never delivered: there they cannot be found, so they are not scored."""
+    unscorable = farms.filter(pl.col("kind").is_in(NEEDS_HISTORY))["user_id"].implode()
+    return frame.filter(~(pl.col("date").is_in(first_days) & pl.col("user_id").is_in(unscorable)))
+
+
 def truth_paths(day_dirs: list[Path], truth_file: str) -> list[Path] | None:
     """The truth file of every day folder, or None when any day lacks one (the run is not scored)."""
     paths = [Path(folder) / truth_file for folder in day_dirs]
