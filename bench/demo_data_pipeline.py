@@ -149,6 +149,7 @@ def main() -> None:
             "GAMESTATS_USERS": str(args.users),
             "GAMESTATS_START_DATE": ANCHOR.isoformat(),
             "GAMESTATS_ANCHOR_DATE": ANCHOR.isoformat(),
+            "GAMESTATS_SOURCE": "synthetic",
         })
         from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files, rules_of
         from gamestats_assets.generator.api import property_types

@@ -74,7 +74,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
     end = dt.date.fromisoformat(end_date) if end_date else dt.date.today() - dt.timedelta(days=1)
     overrides = {name: str(value) for name, value in (("GAMESTATS_USERS", users), ("GAMESTATS_SEED", seed))
                  if value is not None}
-    keys = demo_days(days, end, overrides)
+    keys = demo_days(days, end, {**overrides, "GAMESTATS_SOURCE": "synthetic"})
     settings = Settings.from_env()
     prepared = _prepare_or_exit(settings)
     try:

@@ -18,6 +18,10 @@ from psycopg import sql
 
 from gamestats_assets.lib import embedded_postgres
 
+os.environ.setdefault("GAMESTATS_SOURCE", "synthetic")
+"""The tests generate the days they do not deliver, as `gamestats demo` does; a test of delivered files sets
+`files`."""
+
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 """Real sample files copied into the repository, each folder with a SOURCES.md naming origin and licence."""

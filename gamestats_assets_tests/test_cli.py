@@ -57,7 +57,8 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     data_dir, result = demo_on_url
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((data_dir / "settings.json").read_text()) == {
-        "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_START_DATE": "2026-03-02", "GAMESTATS_USERS": "150"}
+        "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_SOURCE": "synthetic", "GAMESTATS_START_DATE": "2026-03-02",
+        "GAMESTATS_USERS": "150"}
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout

@@ -1,19 +1,27 @@
 """Landing: where a domain's source files arrive, and what happens when a partition has none.
 
-``GAMESTATS_SOURCE=synthetic`` (the default) fills an empty day from the domain's emitter;
-``GAMESTATS_SOURCE=files`` never invents data: a day without files fails with the folder it looked in.
-A day that ever had delivered files is remembered (``<data_dir>/state/delivered/<domain>/<day>``) and is
-never generated again, whatever later happens to its files: real data is never replaced by synthetic data.
+`GAMESTATS_SOURCE=files` (the default) never invents data: a day without files fails with the folder it
+looked in. `GAMESTATS_SOURCE=synthetic` (set by `gamestats demo`) fills an empty day from the domain's
+emitter, listing the files it wrote in `<data_dir>/state/generated/<domain>/<day>.json`; real files
+dropped into such a day later replace them, never join them. A day that ever had delivered files is
+remembered (`<data_dir>/state/delivered/<domain>/<day>`) and is never generated again, whatever later
+happens to its files. Each partition's source (`synthetic` or `files`) is recorded in PostgreSQL
+`public.partition_sources`, so every published row can be told real from synthetic.
 """
 
-from collections.abc import Callable
+import json
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
 from gamestats_assets.lib.partitions import daily_partitions
+from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.resources import PlatformResource
+
+SYNTHETIC, FILES = "synthetic", "files"
 
 
 def landing_asset(domain: str, name: str, *, partitions_def: dg.PartitionsDefinition | None = daily_partitions,
@@ -37,19 +45,56 @@ def delivered_marker(platform: PlatformResource, domain: str, key: str) -> Path:
     return Path(platform.data_dir) / "state" / "delivered" / domain / key
 
 
-def ensure_day(folder: Path, delivered: bool, generate: Callable[[], None], platform: PlatformResource,
-               domain: str) -> bool:
-    """Make sure ``folder`` holds the day's source files; return whether they were generated.
+def synthetic_manifest(platform: PlatformResource, domain: str, key: str) -> Path:
+    """The files the emitter wrote for partition `key`: path relative to its folder → [size, mtime in ns]."""
+    return Path(platform.data_dir) / "state" / "generated" / domain / f"{key}.json"
 
+
+def stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def give_way_to_delivered(folder: Path, files: list[Path], manifest: Path) -> list[Path]:
+    """The files of `folder` once real files dropped into a generated day have replaced the synthetic ones:
+    as soon as any file is not one the emitter wrote (a new name, or a generated file written over), the
+    generated files still there are removed, with their manifest."""
+    if not manifest.exists():
+        return files
+    generated = json.loads(manifest.read_text())
+    if all(generated.get(path.relative_to(folder).as_posix()) == stamp(path) for path in files):
+        return files
+    for name, written in generated.items():
+        path = folder / name
+        if path.exists() and stamp(path) == written:
+            path.unlink()
+    for parent in sorted({(folder / name).parent for name in generated}, key=lambda p: len(p.parts), reverse=True):
+        if parent != folder and parent.is_dir() and not any(parent.iterdir()):
+            shutil.rmtree(parent)
+    manifest.unlink()
+    return [path for path in files if path.exists()]
+
+
+def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None], platform: PlatformResource,
+               domain: str, list_files: Callable[[Path], list[Path]]) -> str:
+    """Make sure `folder` holds the day's source files, never real and synthetic ones together; return the
+    day's source (`synthetic` or `files`).
+
+    A generated day stays generated until real files are dropped in; then they replace the generated ones.
     Delivered files are kept as they are, and the day is remembered as delivered. A day that was delivered
     once is never generated: without its files it fails, naming where they may have gone. Otherwise a
-    synthetic source generates the day, and a files-only source raises, naming the folder.
+    synthetic source generates the day (its files, as `list_files` lists them, recorded as generated), and
+    a files-only source raises, naming the folder.
     """
+    manifest = synthetic_manifest(platform, domain, folder.name)
+    files = give_way_to_delivered(folder, list(files), manifest)
     marker = delivered_marker(platform, domain, folder.name)
-    if delivered:
+    if files and manifest.exists():
+        return SYNTHETIC
+    if files:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
-        return False
+        return FILES
     if marker.exists():
         raise dg.Failure(
             description=f"{folder} had delivered files and holds none now: a delivered day is never replaced "
@@ -59,8 +104,26 @@ def ensure_day(folder: Path, delivered: bool, generate: Callable[[], None], plat
     if not platform.generates:
         raise dg.Failure(
             description=f"No source files in {folder} (GAMESTATS_SOURCE={platform.source}): deliver the day's "
-            "files there, or set GAMESTATS_SOURCE=synthetic to generate them."
+            "files there; only `gamestats demo` or GAMESTATS_SOURCE=synthetic, without a live API key, "
+            "generates them."
         )
     folder.mkdir(parents=True, exist_ok=True)
     generate()
-    return True
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps({path.relative_to(folder).as_posix(): stamp(path) for path in list_files(folder)},
+                                   sort_keys=True))
+    return SYNTHETIC
+
+
+def record_sources(domain: str, sources: dict[str, str]) -> dict[str, Any]:
+    """Record each partition's source in PostgreSQL `public.partition_sources`; the landing asset's metadata
+    (`source`: one value, or `mixed` for a run over partitions of both)."""
+    if sources:
+        with PostgresResource().connection() as conn, conn.transaction():
+            conn.cursor().executemany(
+                "INSERT INTO public.partition_sources (domain, partition_key, source) VALUES (%s, %s, %s) "
+                "ON CONFLICT (domain, partition_key) DO UPDATE SET source = EXCLUDED.source, recorded_at = now()",
+                [(domain, key, source) for key, source in sources.items()])
+    kinds = set(sources.values())
+    return {"source": kinds.pop() if len(kinds) == 1 else "mixed" if kinds else "none",
+            "partitions_synthetic": sum(1 for source in sources.values() if source == SYNTHETIC)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,10 @@ from gamestats_assets.lib.settings import PROJECT_ROOT, Settings
 from gamestats_assets.lib.warehouse import WAREHOUSE_CONFIG
 
 
+LIVE_API_KEYS = ("GAMESTATS_PUBG_API_KEY", "GAMESTATS_RIOT_API_KEY", "GAMESTATS_BALLCHASING_TOKEN")
+"""The live APIs' keys: with any of them set, nothing synthetic is generated."""
+
+
 class PlatformResource(dg.ConfigurableResource):
     """Where the platform keeps its files and where data comes from, as the settings chose them.
 
@@ -21,7 +26,7 @@ class PlatformResource(dg.ConfigurableResource):
     """
 
     data_dir: str
-    source: str = "synthetic"
+    source: str = "files"
     seed: int = 42
     users: int = 2000
     start_date: str
@@ -34,8 +39,9 @@ class PlatformResource(dg.ConfigurableResource):
 
     @property
     def generates(self) -> bool:
-        """Whether an empty landing partition is filled by the domain's synthetic emitter."""
-        return self.source == "synthetic"
+        """Whether an empty landing partition is filled by the domain's synthetic emitter: only with
+        `GAMESTATS_SOURCE=synthetic` and no live API key set, so real and synthetic data never meet."""
+        return self.source == "synthetic" and not any(os.environ.get(name) for name in LIVE_API_KEYS)
 
     def landing_dir(self, domain: str) -> Path:
         """``<data_dir>/landing/<domain>``: where the domain's source files arrive."""

@@ -18,7 +18,7 @@ DEFAULT_START_DATE = "2019-01-01"
 EXECUTORS = ("in_process", "multiprocess", "celery")
 SOURCES = ("synthetic", "files")
 SAVED_SETTINGS = "settings.json"
-SAVED_NAMES = ("GAMESTATS_START_DATE", "GAMESTATS_ANCHOR_DATE", "GAMESTATS_USERS", "GAMESTATS_SEED")
+SAVED_NAMES = ("GAMESTATS_START_DATE", "GAMESTATS_ANCHOR_DATE", "GAMESTATS_USERS", "GAMESTATS_SEED", "GAMESTATS_SOURCE")
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -51,8 +51,9 @@ class Settings:
     - ``GAMESTATS_START_DATE``: the first daily partition, where each table's history begins.
     - ``GAMESTATS_LAKE_URI`` (default ``<data_dir>/lake``): where the Delta tables live; an ``s3://``,
       ``az://`` or ``gs://`` URI puts them on object storage (credentials from the usual environment).
-    - ``GAMESTATS_SOURCE``: ``synthetic`` (default) generates a day whose landing folder is empty;
-      ``files`` never generates, and an empty folder is an error.
+    - ``GAMESTATS_SOURCE``: ``files`` (default) never generates, and an empty folder is an error;
+      ``synthetic`` (what ``gamestats demo`` records in its data folder) generates a day whose landing
+      folder is empty.
     - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
     - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
@@ -101,7 +102,7 @@ class Settings:
             pg_url=os.environ.get("GAMESTATS_PG_URL") or None,
             start_date=start_date,
             lake_uri=os.environ.get("GAMESTATS_LAKE_URI") or str(data_dir / "lake"),
-            source=_choice("GAMESTATS_SOURCE", setting("GAMESTATS_SOURCE", "synthetic"), SOURCES),
+            source=_choice("GAMESTATS_SOURCE", setting("GAMESTATS_SOURCE", "files"), SOURCES),
             seed=int(setting("GAMESTATS_SEED", "42")),
             users=int(setting("GAMESTATS_USERS", "2000")),
             anchor_date=setting("GAMESTATS_ANCHOR_DATE", start_date),

@@ -34,7 +34,7 @@ from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
 from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
 from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
-from gamestats_assets.lib.landing import ensure_day, landing_asset
+from gamestats_assets.lib.landing import ensure_day, landing_asset, record_sources
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.resources import PlatformResource
@@ -128,7 +128,7 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
     file is written again only when what it depends on changed (rules, population, seed, day, generator
     code: ``synthetic_inputs``) or the file itself did, as recorded in ``synthetic_stamp``."""
     rules = rules_of(event_rules)
-    generated, files = [], []
+    generated, files, sources = [], [], {}
     for key in context.partition_keys:
         folder = platform.landing_dir(DOMAIN) / key
         for path in unclaimed_files(folder):
@@ -152,10 +152,11 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
             stamp.write_text(synthetic_stamp_text(inputs, path))
             generated.append(key)
 
-        ensure_day(folder, delivered, write_synthetic_day, platform, DOMAIN)
+        sources[key] = ensure_day(folder, [p for p in day_files(folder) if not p.name.startswith(SYNTHETIC_PREFIX)],
+                                  write_synthetic_day, platform, DOMAIN, lambda folder: [])
         files += day_files(folder)
     return dg.MaterializeResult(metadata={
-        **fingerprint_metadata(LANDING, platform, context.partition_keys),
+        **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "days_generated": len(generated),
         "files": len(files),
         "bytes": sum(f.stat().st_size for f in files),

@@ -23,7 +23,7 @@ from gamestats_assets.generator.emitters.pubg import build_tournament, write_tou
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files, landing_files
 from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, row_count_metadata, write_partitions
-from gamestats_assets.lib.landing import landing_asset
+from gamestats_assets.lib.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
@@ -244,8 +244,10 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
         unkeyed += 1
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
+    truth = platform.landing_dir(DOMAIN) / "truth"
+    sources = {key: SYNTHETIC if (truth / f"{key}.json").exists() else FILES for key in context.partition_keys}
     return dg.MaterializeResult(metadata={
-        **fingerprint_metadata(LANDING, platform, context.partition_keys),
+        **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),
         "matches_with_telemetry": sum(1 for _, t in found.values() if t),
         "files_quarantined": unkeyed,

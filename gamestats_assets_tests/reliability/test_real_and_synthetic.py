@@ -1,0 +1,66 @@
+"""Real and synthetic data never meet: a generated L2M day replaced by a delivery into its folder, run through
+Dagster into a real PostgreSQL, and nothing generated outside an explicit synthetic setting."""
+
+import datetime as dt
+import shutil
+
+import dagster as dg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.generator.emitters.l2m import emit_day
+from gamestats_assets.lib.postgres import connect
+from gamestats_assets.lib.settings import Settings
+from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets_tests.l2m.test_delivery_faults import daily_keys, run
+
+DAY = dt.date(2026, 5, 1)
+
+
+@pytest.fixture
+def settings(platform_env, monkeypatch):
+    for name, value in {"GAMESTATS_USERS": "300", "GAMESTATS_START_DATE": DAY.isoformat()}.items():
+        monkeypatch.setenv(name, value)
+    return platform_env
+
+
+def source_of(url, key):
+    with connect(url) as conn:
+        return conn.execute("SELECT source FROM public.partition_sources WHERE domain = 'l2m' AND partition_key = %s",
+                            (key,)).fetchone()[0]
+
+
+def test_real_files_dropped_into_a_generated_day_replace_its_synthetic_files(settings, pg_url, monkeypatch,
+                                                                             tmp_path):
+    monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, DAY).success
+    folder = settings / "landing" / "l2m" / DAY.isoformat()
+    assert (folder / TRUTH_FILE).exists() and source_of(pg_url, DAY.isoformat()) == "synthetic"
+
+    delivery = tmp_path / "delivery"
+    emit_day(delivery, DAY, seed=99, n_users=200)
+    (delivery / DAY.isoformat() / TRUTH_FILE).unlink()
+    real = sorted(path.name for path in (delivery / DAY.isoformat()).iterdir())
+    shutil.copy(delivery / DAY.isoformat() / "recharge.jsonl", folder / "recharge.jsonl")
+    shutil.copy(delivery / DAY.isoformat() / "login.jsonl", folder / "login_delivered.jsonl")
+    result = run(defs, DAY)
+    assert result.success
+    assert sorted(path.name for path in folder.iterdir()) == ["login_delivered.jsonl", "recharge.jsonl"]
+    assert "recharge.jsonl" in real and source_of(pg_url, DAY.isoformat()) == "files"
+    lines = (folder / "recharge.jsonl").read_text().count("\n")
+    recharge = result.asset_materializations_for_node("l2m__etl__recharge")[0].metadata
+    assert recharge["lines"].value == lines
+
+
+def test_nothing_is_generated_without_the_synthetic_setting_or_with_a_live_key(settings, monkeypatch):
+    monkeypatch.delenv("GAMESTATS_SOURCE")
+    defs = build_definitions(Settings.from_env())
+    empty = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        asset_selection=daily_keys(defs), partition_key=DAY.isoformat(), instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False)
+    assert not empty.success and "GAMESTATS_SOURCE=files" in str(empty.all_events)
+    monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
+    monkeypatch.setenv("GAMESTATS_PUBG_API_KEY", "a-real-key")
+    keyed = run(build_definitions(Settings.from_env()), DAY)
+    assert not keyed.success and not (settings / "landing" / "l2m" / DAY.isoformat()).exists()
