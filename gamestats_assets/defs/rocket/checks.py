@@ -87,10 +87,11 @@ def _upper_bound(successes: int, trials: int) -> float:
 def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFrame) -> dg.AssetCheckResult:
     """On synthetic data, the detection finds the planted weaknesses with recall and precision of at least
     ``TRUTH_FLOOR``. Falling short is an error when the evidence says so (the 95 % Wilson upper bound of
-    recall or precision below the floor), a warning when the history is too short to tell; without
-    planted truth (real files only) there is nothing to score."""
+    recall or precision below the floor), a warning when the history is too short to tell, or when there is
+    no planted truth to score it against (real files only: the detection is then unverified)."""
     if planted.height == 0:
-        return dg.AssetCheckResult(passed=True, metadata={"truth": "no planted truth in landing"})
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"truth": "no planted truth in landing: the detection is unscored"})
     scores = skills.truth_scores(player_weaknesses, planted.unique("player_id").select("player_id", "weakness"))
     recall, precision = scores["recall"] or 0.0, scores["precision"] or 0.0
     upper_recall = _upper_bound(scores["true_positives"], scores["planted"])
@@ -107,13 +108,13 @@ def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFr
 @dg.asset_check(asset=rank_predictions, name="rank_prediction_beats_population_mean")
 def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     """On held-out players the regressor's mean absolute error (divisions) is below the population-mean
-    baseline's."""
+    baseline's; a warning when too few ranked players leave the model unjudged."""
     record = context.instance.get_latest_materialization_event(rank_predictions.key)
     metadata = record.asset_materialization.metadata if record and record.asset_materialization else {}
     model, baseline = metadata.get("mae_divisions"), metadata.get("baseline_mae_divisions")
     if model is None or baseline is None or model.value is None:
-        return dg.AssetCheckResult(passed=True, severity=dg.AssetCheckSeverity.WARN,
-                                   metadata={"reason": "too few ranked players to train and hold out"})
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"reason": "too few ranked players to train and hold out: unjudged"})
     return dg.AssetCheckResult(passed=model.value < baseline.value,
                                metadata={"mae_divisions": model.value, "baseline_mae_divisions": baseline.value})
 
