@@ -24,12 +24,20 @@ from gamestats_assets.lib.postgres import PostgresResource
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
 from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
-from gamestats_assets.sources.riot.client import API_KEY_ENV, RiotClient, land_player_games, region_of
+from gamestats_assets.sources.riot.client import (
+    API_KEY_ENV,
+    DATA_DRAGON_URL,
+    DataDragonClient,
+    RiotClient,
+    land_player_games,
+    region_of,
+)
 
 BACKFILL_DAYS = 30
 DISCOVERY_OVERLAP = dt.timedelta(hours=1)
 """Each discovery looks back this far before its last run: a game listed late is still found."""
 DEFAULT_PLATFORM = "EUW1"
+DATA_DRAGON_URL_ENV = "GAMESTATS_DDRAGON_URL"
 
 
 def client_for(entry: str) -> tuple[RiotClient, str]:
@@ -40,12 +48,16 @@ def client_for(entry: str) -> tuple[RiotClient, str]:
 
 
 def land_since(platform: PlatformResource, entry: str, since: dt.datetime) -> list[str]:
-    """Land ``entry``'s games since ``since``; the partition keys of the days that received files."""
+    """Land ``entry``'s games since ``since``; the partition keys of the days that received files. A game of
+    a patch newer than the Data Dragon reference adds that patch's names to it (``DATA_DRAGON_URL_ENV``
+    names another Data Dragon server)."""
     client, player = client_for(entry)
+    data_dragon = DataDragonClient(os.environ.get(DATA_DRAGON_URL_ENV) or DATA_DRAGON_URL)
     try:
-        days = land_player_games(client, player, platform.landing_dir(DOMAIN), since)
+        days = land_player_games(client, player, platform.landing_dir(DOMAIN), since, data_dragon=data_dragon)
     finally:
         client.close()
+        data_dragon.close()
     return [day.isoformat() for day in days if daily_partitions.has_partition_key(day.isoformat())]
 
 
