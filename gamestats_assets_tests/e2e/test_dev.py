@@ -14,7 +14,7 @@ import os
 import shutil
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import dagster as dg
@@ -26,7 +26,7 @@ from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.tracking import PLAYER_TAG
 from gamestats_assets_tests.e2e.dev import Dev, wait_until
 from gamestats_assets_tests.lol.test_riot_client import FIXTURES as RIOT_FIXTURES
-from gamestats_assets_tests.lol.test_riot_client import MATCH_ID, PUUID
+from gamestats_assets_tests.lol.test_riot_client import MATCH_ID, PUUID, RecordedRiot
 from gamestats_assets_tests.pubg.conftest import FIXTURES as PUBG_FIXTURES
 from gamestats_assets_tests.rocket.test_live import PLAYER as ROCKET_PLAYER
 from gamestats_assets_tests.rocket.test_live import TOKEN, _Ballchasing
@@ -45,7 +45,7 @@ GAME_START = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=
 GAME_DAY = GAME_START.date().isoformat()
 
 
-class RecentRiot(BaseHTTPRequestHandler):
+class RecentRiot(RecordedRiot):
     """Riot's account-v1 and match-v5 answers for one player and their one recorded ranked game, started at
     `GAME_START`; match lists honour `startTime` and `endTime` as Riot's do."""
 
@@ -64,16 +64,9 @@ class RecentRiot(BaseHTTPRequestHandler):
             f"/lol/match/v5/matches/{MATCH_ID}/timeline": json.loads(
                 (RIOT_FIXTURES / "match_v5_ranked_timeline.json").read_text()),
         }
-        status = 200 if url.path in routes and self.headers.get("X-Riot-Token") == "test-key" else 404
-        body = json.dumps(routes.get(url.path, {"status": {"status_code": 404}})).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        known = url.path in routes and self.headers.get("X-Riot-Token") == "test-key"
+        self.answer(200 if known else 404, json.dumps(routes[url.path] if known else {"status": {"status_code": 404}})
+                    .encode())
 
 
 def free_port() -> int:
