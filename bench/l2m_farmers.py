@@ -49,7 +49,7 @@ def main() -> None:
         started = time.perf_counter()
         activity = farm_signals.account_activity(active, t["etl_logout"], t["etl_item_gain"],
                                                  etl.diamonds(t["etl_money_gain"]))
-        logins = pl.concat([earlier, t["etl_login"]]).select("date", "user_id", "event_time")
+        logins = pl.concat([earlier, t["etl_login"]]).select("user_id", "event_time", "ip")
         rings = farm_rings.detect_rings(activity, logins.lazy(), t["l2m_recharge"], t["etl_money_gain"], clans)
         results = {"rings_alone": {"seconds": round(time.perf_counter() - started, 2),
                                    "ring_candidates": farm_rings.ring_candidates(activity).height,

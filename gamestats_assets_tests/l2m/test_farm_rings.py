@@ -16,9 +16,13 @@ FIRST = dt.datetime(2025, 3, 1)
 DAY_MS = 86_400_000
 
 
-def logins_of(users: list[str], at_ms: np.ndarray) -> pl.DataFrame:
-    """Logins of ``users[i]`` at ``at_ms[i]`` ms after the first day's midnight."""
-    return pl.DataFrame({"user_id": users, "event_time": pl.Series(at_ms).cast(pl.Duration("ms")) + FIRST})
+def logins_of(users: list[str], at_ms: np.ndarray, ips: list[str] | None = None) -> pl.DataFrame:
+    """Logins of ``users[i]`` at ``at_ms[i]`` ms after the first day's midnight, each user from a home
+    address of its own unless ``ips`` says where from."""
+    frame = pl.DataFrame({"user_id": users, "event_time": pl.Series(at_ms).cast(pl.Duration("ms")) + FIRST})
+    return frame.with_columns(ip=pl.Series(ips) if ips is not None else pl.concat_str(
+        pl.lit("10."), pl.col("user_id").hash().mod(250), pl.lit("."), pl.col("user_id").hash().mod(251) + 1,
+        pl.lit(".7")))
 
 
 def all_day_players(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
@@ -71,3 +75,14 @@ def test_the_tolerance_narrows_as_logins_grow_dense():
     dense = pl.DataFrame({"uid": np.arange(400_000), "at": np.arange(400_000) * 200})
     assert farm_rings.tolerance_ms(sparse) == farm_rings.CO_LOGIN_TOLERANCE_MS
     assert farm_rings.tolerance_ms(dense) == farm_rings.CHANCE_PARTNERS * DAY_MS // (2 * 400_000)
+
+
+def test_players_behind_one_connection_that_drops_are_not_a_ring():
+    """Eight all-day players of one household reconnect together each time their line drops, three times a
+    day; their logins coincide, but from one network."""
+    rng = np.random.default_rng(4)
+    household = managed(8, 4, rng)
+    home = household.with_columns(ip=pl.concat_str(pl.lit("58.11.22."), pl.col("user_id").str.slice(3).cast(pl.Int64)
+                                                   + 10))
+    assert farm_rings.co_login_pairs(home, candidates(home)).height == 0
+    assert farms_of(farm_rings.co_login_links(household, candidates(household)))["farm_key"].n_unique() == 1

@@ -11,7 +11,10 @@ of the restart. Definition, per day:
    before it. Only the gap counts, never the clock time, so a manager's restarts may drift from day to
    day. The tolerance is ``CO_LOGIN_TOLERANCE_MS`` (30 s), narrowed where the candidates' logins are so
    dense that a login would meet more than ``CHANCE_PARTNERS`` (20) others within it by chance: the
-   widest the data supports, which keeps the pairs to count in proportion to the logins.
+   widest the data supports, which keeps the pairs to count in proportion to the logins. Two logins from
+   one network (an IPv4 /24, an IPv6 /64) are not a co-login: when a shared connection drops, everyone
+   behind it (a household, a dorm, a café) reconnects at once, and a manager's accounts each have a line
+   of their own.
 3. A link: a pair whose co-logins fall on at least ``MIN_CO_LOGIN_DAYS`` (2) days and are too many for
    chance. Under independence each login of one account meets a login of the other with probability
    ``q`` = (the other's logins per day) x 2 x tolerance / 24 h, so the logins met follow a binomial law;
@@ -77,12 +80,21 @@ def ring_candidates(activity: pl.DataFrame) -> pl.DataFrame:
             .select("user_id", presence.alias("presence_hours")))
 
 
+def _network(ip: pl.Expr) -> pl.Expr:
+    """A hash of the network of an address: an IPv4 address's /24, an IPv6 address's first four groups
+    (its /64 as written uncompressed there), any other text itself; null without an address."""
+    v4 = ip.str.extract(r"^(\d+\.\d+\.\d+)\.\d+$")
+    v6 = ip.str.extract(r"^([0-9a-fA-F]+:[0-9a-fA-F]+:[0-9a-fA-F]+:[0-9a-fA-F]+):")
+    return pl.when(ip.is_not_null()).then(pl.coalesce(v4, v6, ip).hash())
+
+
 def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """(uid, at) of the candidates' logins: uid the candidate's row number in ``candidates``, at the login
-    time in ms since 1970. Integers keep the pairs below cheap to join and count."""
+    """(uid, at, net) of the candidates' logins: uid the candidate's row number in ``candidates``, at the
+    login time in ms since 1970, net its network (``_network``). Integers keep the pairs below cheap to
+    join and count."""
     codes = candidates.lazy().select("user_id").with_row_index("uid")
-    return (logins.lazy().select("user_id", "event_time").join(codes, on="user_id")
-            .select("uid", at=pl.col("event_time").dt.epoch("ms"))
+    return (logins.lazy().select("user_id", "event_time", "ip").join(codes, on="user_id")
+            .select("uid", at=pl.col("event_time").dt.epoch("ms"), net=_network(pl.col("ip")))
             .collect())
 
 
@@ -95,15 +107,18 @@ def tolerance_ms(rows: pl.DataFrame) -> int:
 
 
 def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
-    """Every pair of logins of two candidates at most ``tolerance`` ms apart: (pair, day, at_a, at_b),
-    ``pair`` = uid_a * 2^32 + uid_b with uid_a < uid_b, ``day`` that of at_a. Logins are cut into
-    tolerance-wide buckets and meet only in their own or the next bucket."""
+    """Every pair of logins of two candidates from two networks at most ``tolerance`` ms apart: (pair,
+    day, at_a, at_b), ``pair`` = uid_a * 2^32 + uid_b with uid_a < uid_b, ``day`` that of at_a. Logins are
+    cut into tolerance-wide buckets and meet only in their own or the next bucket."""
     keyed = rows.lazy().with_columns(bucket=pl.col("at") // tolerance)
-    left = keyed.select(pl.col("uid").alias("uid_a"), pl.col("at").alias("at_a"), "bucket")
-    right = keyed.select(pl.col("uid").alias("uid_b"), pl.col("at").alias("at_b"), "bucket")
-    same = left.join(right, on="bucket").filter(pl.col("uid_a") < pl.col("uid_b"))
+    left = keyed.select(pl.col("uid").alias("uid_a"), pl.col("at").alias("at_a"), pl.col("net").alias("net_a"),
+                        "bucket")
+    right = keyed.select(pl.col("uid").alias("uid_b"), pl.col("at").alias("at_b"), pl.col("net").alias("net_b"),
+                         "bucket")
+    apart = (pl.col("net_a") != pl.col("net_b")).fill_null(True)
+    same = left.join(right, on="bucket").filter((pl.col("uid_a") < pl.col("uid_b")) & apart)
     following = (left.with_columns(pl.col("bucket") + 1).join(right, on="bucket")
-                 .filter(pl.col("uid_a") != pl.col("uid_b")))
+                 .filter((pl.col("uid_a") != pl.col("uid_b")) & apart))
     swap = pl.col("uid_a") > pl.col("uid_b")
     ordered = following.select(
         pl.when(swap).then("uid_b").otherwise("uid_a").alias("uid_a"),
@@ -121,7 +136,7 @@ def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
     """The pairs of candidates whose logins met (at most ``tolerance_ms`` apart) on at least ``min_days``
     days: (user_a, user_b, co_logins, co_login_days, offset_ms = median gap of their co-logins, met_a and
     met_b = logins of each that met the other, logins_a, logins_b and days = their logins on the days both
-    logged in, and those days, tolerance_ms). Input: ETL login (user_id, event_time)."""
+    logged in, and those days, tolerance_ms). Input: ETL login (user_id, event_time, ip)."""
     rows = _candidate_logins(logins, candidates)
     tolerance = tolerance_ms(rows)
     events = _co_login_events(rows, tolerance)
@@ -156,7 +171,7 @@ def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
 def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """The linked pairs of candidates (definition 3 in the module docstring): (user_a, user_b, co_logins,
     co_login_days, offset_ms = median gap of their co-logins, p_value). Input: ETL login (user_id,
-    event_time) of the day and the days before."""
+    event_time, ip) of the day and the days before."""
     schema = {"user_a": pl.Utf8, "user_b": pl.Utf8, "co_logins": pl.Int64, "co_login_days": pl.Int64,
               "offset_ms": pl.Float64, "p_value": pl.Float64}
     pairs = co_login_pairs(logins, candidates)
@@ -231,7 +246,7 @@ def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, re
                  money_gain: pl.DataFrame, clan_changes: pl.DataFrame) -> pl.DataFrame:
     """The accounts of the day's managed rings (definition in the module docstring): user_id, farm_key,
     ``co_login`` and each of ``RING_TRAITS`` (booleans, the ring's), and ``RING_EVIDENCE``. Inputs:
-    ``farm_signals.account_activity`` of the day; ETL login (date, user_id, event_time) and clan_change of
+    ``farm_signals.account_activity`` of the day; ETL login (user_id, event_time, ip) and clan_change of
     the day and the days before; CONS l2m_recharge and ETL money_gain (any money) of the day."""
     schema = {"user_id": pl.Utf8, "farm_key": pl.Utf8, "co_login": pl.Boolean,
               **{t: pl.Boolean for t in RING_TRAITS}, **RING_EVIDENCE}

@@ -240,7 +240,7 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
     """
     accounts = behaviour_signals(account_activity(active, logout, item_gain, diamonds(money_gain)))
     rule = _rule_farmers(accounts, login, logout, item_gain, earlier_logins)
-    when = ("date", "user_id", "event_time")
+    when = ("user_id", "event_time", "ip")
     logins = pl.concat([login.lazy().select(when), *([earlier_logins.select(when)] if earlier_logins is not None
                                                      else [])])
     ring = _ring_farmers(accounts, logins, recharge, money_gain, clan_changes, rule)
