@@ -8,6 +8,7 @@ country, the payers and their cumulative revenue, and the KPIs per country and s
 history, as the project's run of it is."""
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -88,10 +89,8 @@ def etl(spark: SparkSession, day_dir: Path, day: dt.date) -> dict[str, DataFrame
 
 def std(etl_tables: dict[str, DataFrame]) -> dict[str, DataFrame]:
     """The STD tables: the day's active users and the user profile (the day's, on the first day of history)."""
-    union = None
-    for name in SOURCES:
-        part = etl_tables[name].select("date", "user_id", "server_id", "level")
-        union = part if union is None else union.unionByName(part)
+    union = functools.reduce(DataFrame.unionByName,
+                             [etl_tables[name].select("date", "user_id", "server_id", "level") for name in SOURCES])
     highest = F.max(F.struct(F.col("level"), (-F.col("server_id")).alias("smaller_server"))).alias("highest")
     active = (union.groupBy("date", "user_id").agg(highest)
               .select("date", "user_id", (-F.col("highest.smaller_server")).alias("server_id"),
