@@ -34,7 +34,7 @@ def instance_env(module_pg_url, tmp_path_factory) -> dict[str, str]:
     on DAY, published to the module's own database (its day stays out of other modules' tables), which also holds the Dagster instance."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
     env.update(GAMESTATS_DATA_DIR=str(tmp_path_factory.mktemp("dg") / "data"), GAMESTATS_PG_URL=module_pg_url,
-               GAMESTATS_USERS="40", GAMESTATS_START_DATE=DAY)
+               GAMESTATS_USERS="40", GAMESTATS_START_DATE=DAY, GAMESTATS_SOURCE="synthetic")
     prepared = run([*GAMESTATS, "env"], env)
     assert prepared.returncode == 0, prepared.stderr
     for line in prepared.stdout.splitlines():

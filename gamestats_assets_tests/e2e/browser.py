@@ -3,6 +3,7 @@ and GraphQL answers included, and gives the text of the rendered document."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -17,8 +18,9 @@ def rendered(url: str, expected: str, seconds: float = 90) -> str:
             [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--virtual-time-budget=20000", "--run-all-compositor-stages-before-draw", "--dump-dom", url],
             capture_output=True, text=True, timeout=120).stdout
-        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", dom, flags=re.S))
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", dom,
+                                                                   flags=re.S))).split())
         if expected in text:
             return text
         time.sleep(3)
-    raise AssertionError(f"{url} never showed {expected!r}; it showed: {' '.join(text.split())[:2000]}")
+    raise AssertionError(f"{url} never showed {expected!r}; it showed: {text[:4000]}")
