@@ -20,7 +20,7 @@ from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
-DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
+DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "300"]
 PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
 PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"
 
@@ -58,7 +58,7 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((data_dir / "settings.json").read_text()) == {
         "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_SOURCE": "synthetic", "GAMESTATS_START_DATE": "2026-03-02",
-        "GAMESTATS_USERS": "150"}
+        "GAMESTATS_USERS": "300"}
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout
@@ -107,20 +107,6 @@ def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_o
     [log] = list((data_dir / "logs").glob("demo-*.log"))
     assert f"Dagster's event log: {log}" in result.stdout.replace("\n", "")
     assert "STEP_SUCCESS" in log.read_text() and "ASSET_CHECK_EVALUATION" in log.read_text()
-
-
-def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):
-    data_dir = tmp_path / "data"
-    result = gamestats(DEMO, environment(data_dir, None))
-    assert result.returncode == 0, result.stdout + result.stderr
-    pgdata = data_dir / "postgres"
-    assert not embedded_postgres.is_running(pgdata)
-    url = embedded_postgres.start(pgdata)
-    try:
-        counts = row_counts(url)
-        assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
-    finally:
-        embedded_postgres.stop(pgdata)
 
 
 def test_an_unreachable_server_names_the_setting_to_fix(tmp_path):

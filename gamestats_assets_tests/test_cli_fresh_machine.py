@@ -1,0 +1,19 @@
+"""`gamestats demo` on a fresh machine: no PostgreSQL configured, so the embedded server is started, used and
+stopped again. A module of its own, so that the test runner can run it beside the other demo tests."""
+
+from gamestats_assets.lib import embedded_postgres
+from gamestats_assets_tests.test_cli import DEMO, environment, gamestats, row_counts
+
+
+def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):
+    data_dir = tmp_path / "data"
+    result = gamestats(DEMO, environment(data_dir, None))
+    assert result.returncode == 0, result.stdout + result.stderr
+    pgdata = data_dir / "postgres"
+    assert not embedded_postgres.is_running(pgdata)
+    url = embedded_postgres.start(pgdata)
+    try:
+        counts = row_counts(url)
+        assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
+    finally:
+        embedded_postgres.stop(pgdata)
