@@ -95,9 +95,9 @@ def build_discovery_sensor(
     """A sensor that calls ``discover`` with its cursor, adds the dynamic partitions it found in batches and
     requests runs of ``job`` over them with run priority ``priority``. With ``api_key_env`` unset in the
     environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
-    tick with the error, the cursor unchanged, so the next tick tries again. Given the ``landing`` discovery of the files
-    ``discover`` landed, it runs only the keys it claims there (``claim``): one run per delivery, whichever
-    sensor saw it first."""
+    tick with the error, the cursor unchanged, so the next tick tries again. Given the ``landing`` discovery
+    of the files ``discover`` landed, it runs only the keys it claims there (``claim``): one run per
+    delivery, whichever sensor saw it first."""
 
     @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
                default_status=dg.DefaultSensorStatus.RUNNING)

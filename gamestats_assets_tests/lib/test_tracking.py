@@ -10,6 +10,7 @@ from dagster._core.utils import make_new_backfill_id
 from dagster._daemon.sensor import _submit_backfill_request
 from deltalake import DeltaTable
 
+from gamestats_assets.lib.http import ApiError
 from gamestats_assets.lib.lake import DeltaLakeIOManager
 from gamestats_assets.lib.postgres import PostgresResource, connect
 from gamestats_assets.lib.resources import PlatformResource
@@ -98,3 +99,24 @@ def test_removing_and_re_adding_a_player_backfills_again_without_duplicate_rows(
                        tags={"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]})
     rows = pl.from_arrow(DeltaTable(lake.table_uri(player_games.key)).to_pyarrow_table())
     assert rows.height == len(days) * len(PLAYER_DAYS) and rows.n_unique() == rows.height
+
+
+def test_an_api_error_leaves_the_player_for_the_next_tick_and_a_built_history_needs_no_backfill(tracked):
+    platform, postgres = tracked
+    platform.roster_path("t_dom").write_text("player_id\nalice\nbob\n")
+    answers = {"alice": ApiError("t: 503 on /ids", 503), "bob": []}
+
+    def partitions_for(player, context, platform):
+        if isinstance(answers[player], Exception):
+            raise answers[player]
+        return answers[player]
+
+    sensor = build_tracked_player_sensor("t_dom", partitions_for, [player_games.key])
+    resources = {"platform": platform, "postgres": postgres, "lake": DeltaLakeIOManager(root="unused")}
+    context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), resources=resources,
+                                      definitions=dg.Definitions(assets=[player_games], sensors=[sensor],
+                                                                 resources=resources))
+    result = sensor(context)
+    assert result.run_requests == [] and json.loads(result.cursor) == ["bob"]
+    assert "history already built for bob" in result.skip_reason.skip_message
+    assert "alice waits: t: 503 on /ids" in result.skip_reason.skip_message

@@ -17,6 +17,7 @@ from gamestats_assets.defs.pubg.sensors import API_URL_ENV, requests_per_tick
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.sources.pubg.client import API_KEY_ENV, RATE_ENV
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES
 from gamestats_assets_tests.pubg.test_live import MATCH_ID, PLAYER, SENSOR, _Api
 
 TOURNAMENT_PLAYERS = [PLAYER, *(f"account.{n:032x}" for n in range(127))]
@@ -69,12 +70,7 @@ def platform(platform_env):
 
 
 def tick(name, platform, instance, cursor=None):
-    return sensors_by_name()[name](dg.build_sensor_context(instance=instance, cursor=cursor,
-                                                           resources={"platform": platform}))
-
-
-def sensors_by_name():
-    return SENSOR
+    return SENSOR[name](dg.build_sensor_context(instance=instance, cursor=cursor, resources={"platform": platform}))
 
 
 def requested(result) -> int:
@@ -95,18 +91,13 @@ def test_three_sensors_over_one_new_match_request_one_run(api, platform):
 
 def test_a_match_dropped_into_landing_first_is_not_fetched_or_run_again(api, platform):
     instance = dg.DagsterInstance.ephemeral()
-    match = json.loads(platform_fixture_match().read_text())
+    match = next(document for document in map(json.loads, (path.read_text() for path in MATCH_FILES))
+                 if document["data"]["id"] == MATCH_ID)
     (platform.landing_dir("pubg") / "matches").mkdir(parents=True)
     (platform.landing_dir("pubg") / "matches" / "dropped.json").write_text(json.dumps(match))
     assert requested(tick("pubg_landing_sensor", platform, instance)) == 1
     assert [requested(tick(name, platform, instance)) for name in ("pubg_tournament_discovery", "pubg_api_discovery")] == [0, 0]
     assert not any(path.startswith(f"/shards/steam/matches/{MATCH_ID}") for path, _ in api.seen)
-
-
-def platform_fixture_match():
-    from gamestats_assets_tests.pubg.conftest import MATCH_FILES
-
-    return next(path for path in MATCH_FILES if json.loads(path.read_text())["data"]["id"] == MATCH_ID)
 
 
 def test_a_tick_over_128_players_is_bounded_and_the_next_ticks_cover_the_rest(api, platform, monkeypatch):
