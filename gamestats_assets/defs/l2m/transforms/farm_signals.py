@@ -9,7 +9,11 @@ account a *candidate*: ``farmers`` joins candidates into farms through shared in
 Behaviour signals of an account on a day, each a property of that account alone:
 
 - ``grinding``: it gained items or diamonds at least ``GRIND_FACTOR`` (2) times as often as the day's
-  median gaining account. Relative to the day, so it holds for any game's economy and any season.
+  typical player: the median of the day's *ordinary* gaining accounts, those registered before the day
+  that do not play round the clock. Relative to the day, so it holds for any game's economy and any
+  season. New players' starter rewards and all-day players are left out of the reference because where
+  they are many (a small server, a week of a launch, a game where many auto-hunt all day) they would
+  raise it to the level of a farm's script and hide the farm.
 - ``round_the_clock``: its sessions cover at least ``ROUND_THE_CLOCK_HOURS`` (20) distinct hours of the day.
   People sleep; a long auto-hunt session of a real player covers an evening and a night, not a whole day.
 - ``machine_regular``: at least ``REGULAR_MIN_SESSIONS`` (4) sessions whose lengths, or the gaps between
@@ -119,11 +123,20 @@ def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.D
             .collect())
 
 
+def typical_gain_events(activity: pl.DataFrame) -> float:
+    """The gain events of the day's typical player, the reference of ``grinding``: the median of the
+    ordinary gaining accounts (registered before the day, covering fewer than ``ROUND_THE_CLOCK_HOURS``
+    hours), or of every gaining account when there is no ordinary one; 0 when nobody gained."""
+    gaining = activity.filter(pl.col("gain_events") > 0)
+    ordinary = gaining.filter(~pl.col("is_new_user") & (pl.col("hours_covered") < ROUND_THE_CLOCK_HOURS))
+    reference = (ordinary if ordinary.height else gaining)["gain_events"]
+    return float(reference.median()) if reference.len() else 0.0
+
+
 def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:
     """``activity`` with one boolean column per behaviour signal (see the module docstring) and
     ``candidate``: not registered that day and at least one of ``FARMING_SIGNALS``."""
-    gaining = activity.filter(pl.col("gain_events") > 0)["gain_events"]
-    median_gain = float(gaining.median()) if gaining.len() else 0.0
+    median_gain = typical_gain_events(activity)
     regular = (pl.col("sessions") >= REGULAR_MIN_SESSIONS) & (
         (pl.col("session_length_cv") <= REGULAR_MAX_CV) | (pl.col("session_gap_cv") <= REGULAR_MAX_CV)
     ).fill_null(False)
