@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dagster as dg  # noqa: E402
+import polars as pl  # noqa: E402
 from common import PeakMemory, admin_url, bench_database, drop_database  # noqa: E402
 from landing import DEFAULT_CACHE, land_matches  # noqa: E402
 
@@ -56,7 +57,8 @@ def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
     combat.knock_summaries(combat.knock_outcomes(t["knocks"], t["kills"], t["revives"]))
     combat.fights(t["damage"], t["knocks"], t["kills"])
     combat.weapon_distribution(t["damage"], t["kills"], t["knocks"])
-    summaries.match_summaries(match.participants, match.rosters, advanced, usage, circle, t.event_counts)
+    read = pl.DataFrame({"match_id": [match.match_id], "status": ["parsed"], "complete": [True]})
+    summaries.match_summaries(match.participants, match.rosters, advanced, usage, circle, read)
 
 
 def main() -> None:

@@ -9,13 +9,15 @@ whose partitions passes is stopped.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.held import HELD_PARTITIONS
+from gamestats_assets.lib.held import HELD_PARTITIONS, HELD_TABLES
 from gamestats_assets.lib.lake import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.landing import FILES, SYNTHETIC, file_sources
 from gamestats_assets.lib.quarantine import quarantined, read_counts, rejected_share
 from gamestats_assets.lib.resources import PlatformResource
 
@@ -58,15 +60,18 @@ def split_partitions(frame: Frame, column: str, partitions_def: dg.PartitionsDef
 
 
 def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any], *,
-                     asset_key: dg.AssetKey | None = None, check_name: str | None = None) -> dg.AssetCheckResult:
+                     asset_key: dg.AssetKey | None = None, check_name: str | None = None,
+                     tables: Sequence[str] | None = None) -> dg.AssetCheckResult:
     """A blocking check's result from its verdict on each partition of the run (``verdicts``, by key).
 
     The partitions that fail are held back from publishing, listed with their reason under
-    ``held_partitions``; the publish step publishes the others (``held.run_holds``). The check then fails
-    as a warning, so the run goes on; it fails as an error, stopping the run, only when no partition passes.
+    ``held_partitions``, from the published `tables` only when given (under `held_tables`), else from every
+    table of the domain; the publish step publishes the others (``held.run_holds``). The check then fails
+    as a warning, so the run goes on; it fails as an error, stopping the run, only when no partition passes
+    and its holds cover every table.
     """
     held = {key: outcome.why() for key, outcome in verdicts.items() if not outcome.passed}
-    nothing_passes = len(held) == len(verdicts)
+    nothing_passes = len(held) == len(verdicts) and tables is None
     description = None
     if held:
         description = ("No partition of the run passes: nothing is published." if nothing_passes else
@@ -75,19 +80,20 @@ def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any
         asset_key=asset_key, check_name=check_name, passed=not held, description=description,
         severity=dg.AssetCheckSeverity.ERROR if nothing_passes else dg.AssetCheckSeverity.WARN,
         metadata={**metadata, "partitions_checked": len(verdicts), "partitions_held": len(held),
-                  HELD_PARTITIONS: dg.MetadataValue.json(held)},
+                  HELD_PARTITIONS: dg.MetadataValue.json(held),
+                  **({HELD_TABLES: dg.MetadataValue.json(list(tables))} if tables is not None else {})},
     )
 
 
 def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[..., Outcome],
                         frames: Sequence[tuple[Frame, str]], partitions_def: dg.PartitionsDefinition, *,
-                        totals: bool = False) -> dg.AssetCheckResult:
+                        totals: bool = False, tables: Sequence[str] | None = None) -> dg.AssetCheckResult:
     """``rule`` applied to each partition of the run on its own, as a blocking check's result
     (``partition_result``), showing the numbers of the rule applied to the whole run (one partition: its own),
     or with ``totals`` (a rule whose numbers are all counts, too costly to apply twice) their sums.
 
     ``frames`` are the check's inputs, each with the column holding its partition; ``rule`` takes their rows of
-    one partition, in that order.
+    one partition, in that order. `tables`: the published tables a failing partition is held from (all when None).
     """
     keys = context.partition_keys
     parts = [split_partitions(frame, column, partitions_def, keys) for frame, column in frames]
@@ -98,7 +104,7 @@ def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[.
         numbers = {name: sum(verdicts[key].metadata[name] for key in keys) for name in verdicts[keys[0]].metadata}
     else:
         numbers = rule(*(frame for frame, _ in frames)).metadata
-    return partition_result(verdicts, numbers)
+    return partition_result(verdicts, numbers, tables=tables)
 
 
 def read_columns(frame: pl.LazyFrame | pl.DataFrame, columns: Sequence[str] | None) -> pl.DataFrame:
@@ -275,6 +281,38 @@ def reconciliation_check(
             return judged_by_partition(context, rule, frames, asset.partitions_def)
         outcome = rule(read_columns(frame, columns), read_columns(other_frame, other_columns))
         return dg.AssetCheckResult(passed=outcome.passed, metadata=dict(outcome.metadata))
+
+    return _check
+
+
+def one_source_check(asset: dg.AssetsDefinition, domain: str, files_of: Callable[[PlatformResource, str], list[Path]],
+                     generated: Callable[[Path], bool] | None = None) -> dg.AssetChecksDefinition:
+    """A blocking check on the landing `asset` that no partition holds generated and delivered files together
+    (`landing.file_sources`; `files_of` lists a partition's files): such a partition is held back with the
+    names of both kinds, the others publish."""
+    @dg.asset_check(
+        asset=asset,
+        name="one_source_per_partition",
+        blocking=True,
+        partitions_def=asset.partitions_def,
+        description=f"No partition holds both synthetic files and delivered ones in `landing/{domain}/`: a "
+                    "partition that does is held back from publishing, so real and synthetic rows never meet.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource) -> dg.AssetCheckResult:
+        verdicts = {}
+        for key in context.partition_keys:
+            found = file_sources(platform, domain, key, files_of(platform, key), generated)
+            synthetic, delivered = found[SYNTHETIC], found[FILES]
+            verdicts[key] = Outcome(
+                passed=not (synthetic and delivered),
+                metadata={"synthetic_files": len(synthetic), "delivered_files": len(delivered)},
+                reason=f"synthetic files ({', '.join(p.name for p in synthetic[:3])}) beside delivered ones "
+                       f"({', '.join(p.name for p in delivered[:3])}): run the landing step again to let the "
+                       "delivered files replace the synthetic ones",
+            )
+        totals = {name: sum(v.metadata[name] for v in verdicts.values()) for name in ("synthetic_files",
+                                                                                       "delivered_files")}
+        return partition_result(verdicts, totals)
 
     return _check
 

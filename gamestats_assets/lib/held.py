@@ -1,10 +1,11 @@
 """Partitions held back from publishing: what a run's blocking checks found wrong with them, and their record
 in PostgreSQL (``public.held_partitions``, ``sql/130``).
 
-A blocking check judges each partition of its run and lists the ones that fail under ``held_partitions`` in
-its result's metadata (``checks.partition_result``). The publish step reads those results of its run
-(``run_holds``), publishes the other partitions and records the held ones in the same transaction
-(``record_holds``); a held partition keeps the rows it had.
+A blocking check judges each partition of its run and lists the ones that fail under `held_partitions` in
+its result's metadata (`checks.partition_result`), and under `held_tables` the published tables it holds them
+from when not all of the domain's. The publish step reads those results of its run (`run_holds`), publishes
+each table's other partitions and records the held ones in the same transaction (`record_holds`); a held
+partition keeps the rows it had.
 """
 
 from collections.abc import Collection, Mapping, Sequence
@@ -15,6 +16,9 @@ import psycopg
 
 HELD_PARTITIONS = "held_partitions"
 """The metadata entry of a check result (and of a publish) naming each partition held back, with the reason."""
+HELD_TABLES = "held_tables"
+"""The metadata entry of a check result naming the published tables (`schema.table`) its holds apply to; a
+check without it holds its partitions from every table of the domain."""
 
 
 def held_tag(domain: str) -> str:
@@ -24,11 +28,17 @@ def held_tag(domain: str) -> str:
 
 @dataclass(frozen=True)
 class Hold:
-    """A partition held back by ``check`` (``asset key:check name``) for ``reason``."""
+    """A partition held back by `check` (`asset key:check name`) for `reason`, from `tables` (every table of
+    the domain when None)."""
 
     partition_key: str
     check: str
     reason: str
+    tables: frozenset[str] | None = None
+
+    def holds(self, table: str) -> bool:
+        """Whether this hold keeps `table`'s partition as it was."""
+        return self.tables is None or table in self.tables
 
 
 def run_holds(instance: dg.DagsterInstance, run_id: str, domain: str, keys: Collection[str]) -> dict[str, list[Hold]]:
@@ -42,15 +52,19 @@ def run_holds(instance: dg.DagsterInstance, run_id: str, domain: str, keys: Coll
         if not evaluation.blocking or held is None or evaluation.asset_key.path[0] != domain:
             continue
         check = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        tables = evaluation.metadata.get(HELD_TABLES)
+        scope = frozenset(tables.value) if tables is not None else None
         for key, reason in held.value.items():
             if key in keys:
-                holds.setdefault(key, []).append(Hold(key, check, reason))
+                holds.setdefault(key, []).append(Hold(key, check, reason, scope))
     return holds
 
 
-def published_keys(keys: Sequence[str], holds: Mapping[str, list[Hold]]) -> list[str]:
-    """The keys of the run that are published: those no check held back."""
-    return [key for key in keys if key not in holds]
+def published_keys(keys: Sequence[str], holds: Mapping[str, list[Hold]], table: str | None = None) -> list[str]:
+    """The keys of the run that are published to `table`: those no check held back from it (from any table
+    when `table` is None)."""
+    return [key for key in keys
+            if not any(hold.holds(table) if table else hold.tables is None for hold in holds.get(key, []))]
 
 
 def held_metadata(holds: Mapping[str, list[Hold]]) -> dg.MetadataValue:
@@ -60,12 +74,12 @@ def held_metadata(holds: Mapping[str, list[Hold]]) -> dg.MetadataValue:
 
 def record_holds(conn: psycopg.Connection, domain: str, tables: Sequence[str], keys: Sequence[str],
                  holds: Mapping[str, list[Hold]], run_id: str) -> None:
-    """Make ``public.held_partitions`` say, for ``tables`` and every partition of the run (``keys``), what this
+    """Make `public.held_partitions` say, for `tables` and every partition of the run (`keys`), what this
     run held back: the rows of the partitions it published go, each hold of the others replaces the earlier ones."""
     conn.execute("DELETE FROM public.held_partitions WHERE domain = %s AND table_name = ANY(%s) "
                  "AND partition_key = ANY(%s)", (domain, list(tables), list(keys)))
     rows = [(domain, table, hold.partition_key, hold.check, hold.reason, run_id)
-            for table in tables for found in holds.values() for hold in found]
+            for table in tables for found in holds.values() for hold in found if hold.holds(table)]
     if rows:
         with conn.cursor() as cursor:
             cursor.executemany("INSERT INTO public.held_partitions (domain, table_name, partition_key, check_name, "

@@ -115,6 +115,25 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
     return SYNTHETIC
 
 
+def file_sources(platform: PlatformResource, domain: str, key: str, files: Iterable[Path],
+                 generated: Callable[[Path], bool] | None = None) -> dict[str, list[Path]]:
+    """The files of partition `key` of `domain` by source: `synthetic` (the emitter wrote them, as the day's
+    manifest records them, or as `generated` tells by name) and `files` (delivered)."""
+    manifest = synthetic_manifest(platform, domain, key)
+    written = json.loads(manifest.read_text()) if manifest.exists() else {}
+    folder = platform.landing_dir(domain) / key
+
+    def is_generated(path: Path) -> bool:
+        if generated is not None:
+            return generated(path)
+        return written.get(path.relative_to(folder).as_posix()) == stamp(path)
+
+    found: dict[str, list[Path]] = {SYNTHETIC: [], FILES: []}
+    for path in files:
+        found[SYNTHETIC if is_generated(path) else FILES].append(path)
+    return found
+
+
 def record_sources(domain: str, sources: dict[str, str]) -> dict[str, Any]:
     """Record each partition's source in PostgreSQL `public.partition_sources`; the landing asset's metadata
     (`source`: one value, or `mixed` for a run over partitions of both)."""

@@ -108,14 +108,22 @@ def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequ
     return SliceCuts(column, cuts, postgres.connection) if cuts else None
 
 
-def publishable(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, domain: str,
-                partitions_def: dg.PartitionsDefinition | None) -> tuple[list[str] | None, dict]:
-    """The partition keys of the run that are published (None when unpartitioned), and the holds of the others:
-    what the run's blocking checks on ``domain``'s tables judged (``held.run_holds``)."""
+def run_holds_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, domain: str,
+                 partitions_def: dg.PartitionsDefinition | None) -> dict:
+    """The holds the run's blocking checks on `domain`'s tables put on its partitions (`held.run_holds`); none
+    when unpartitioned."""
     if partitions_def is None:
-        return None, {}
-    holds = run_holds(context.instance, context.run.run_id, domain, context.partition_keys)
-    return published_keys(context.partition_keys, holds), holds
+        return {}
+    return run_holds(context.instance, context.run.run_id, domain, context.partition_keys)
+
+
+def publishable(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, spec: PublishSpec,
+                holds: dict) -> list[str] | None:
+    """The partition keys of the run that are published to `spec`'s table (None when unpartitioned): those
+    no hold keeps from it."""
+    if spec.partitions_def is None:
+        return None
+    return published_keys(context.partition_keys, holds, spec.table)
 
 
 def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
@@ -155,35 +163,37 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
     def _publish(context: dg.AssetExecutionContext):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
         postgres: PostgresResource = context.resources.postgres
-        keys, holds = publishable(context, domain, partitions_def)
-        publishing = selected if keys != [] else []
+        holds = run_holds_of(context, domain, partitions_def)
+        keys = {spec.asset_key: publishable(context, spec, holds) for spec in selected}
+        publishing = [spec for spec in selected if keys[spec.asset_key] != []]
         written = {}
         with postgres.connection() as conn:
             try:
                 with conn.transaction():
                     for spec in publishing:
-                        rows = context.resources.lake.batches(spec.source, keys)
-                        written[spec.asset_key] = write(conn, context, spec, rows, keys, postgres)
-                    if keys is not None:
+                        rows = context.resources.lake.batches(spec.source, keys[spec.asset_key])
+                        written[spec.asset_key] = write(conn, context, spec, rows, keys[spec.asset_key], postgres)
+                    if partitions_def is not None:
                         record_holds(conn, domain, [s.table for s in selected], context.partition_keys, holds,
-                                     context.run_id)
+                                     context.run.run_id)
             except psycopg.Error as error:
                 failed = publishing[len(written)].table if len(written) < len(publishing) else "public.held_partitions"
                 raise publisher.PublishError(
                     f"{failed} could not be published, so none of {[s.table for s in selected]} changed: {error}"
                 ) from error
         if holds:
-            context.instance.add_run_tags(context.run_id, {held_tag(domain): str(len(holds))})
+            context.instance.add_run_tags(context.run.run_id, {held_tag(domain): str(len(holds))})
             context.log.warning(f"{len(holds)} of {len(context.partition_keys)} partitions held back, their tables "
                                 f"unchanged: {held_metadata(holds).value}")
-        if keys == []:
+        if not publishing:
             raise dg.Failure(description="Every partition of the run was held back by a blocking check; none of "
                              f"{[s.table for s in selected]} changed.",
                              metadata={HELD_PARTITIONS: held_metadata(holds)})
-        held = {"partitions_published": len(keys), "partitions_held": len(holds),
-                HELD_PARTITIONS: held_metadata(holds)} if keys is not None else {}
         for key, rows in written.items():
-            partitions = len(keys) if context.has_partition_key_range else 0
+            published = keys[key]
+            held = {"partitions_published": len(published), "partitions_held": len(context.partition_keys)
+                    - len(published), HELD_PARTITIONS: held_metadata(holds)} if published is not None else {}
+            partitions = len(published) if context.has_partition_key_range else 0
             yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions), **held,
                                                                 "rows_written": rows, WORKER_METADATA: step_worker()})
 
@@ -208,11 +218,12 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
     )
     def _reconcile(context: dg.AssetCheckExecutionContext):
         postgres: PostgresResource = context.resources.postgres
-        keys, _ = publishable(context, domain, specs[0].partitions_def)
+        holds = run_holds_of(context, domain, specs[0].partitions_def)
         with postgres.connection() as conn:
             for spec in specs:
                 if dg.AssetCheckKey(spec.asset_key, "postgres_matches_lake") not in context.selected_asset_check_keys:
                     continue
+                keys = publishable(context, spec, holds)
                 scan = context.resources.lake.scan(spec.source, keys)
                 yield reconciliation(conn, spec, keys, scan)
 

@@ -1,14 +1,16 @@
 """A PUBG run over several matches, one of whose telemetry disagrees with its match object, publishes the other
-matches and holds that one back with the reason, its published rows as they were."""
+matches and holds that one back with the reason, its published rows as they were; a match whose telemetry was
+cut short publishes its match-object rows and is held from the telemetry tables only."""
 
 import datetime as dt
+import gzip
 import json
 import shutil
 
 import dagster as dg
 import pytest
 
-from gamestats_assets.defs.pubg.assets import ASSETS
+from gamestats_assets.defs.pubg.assets import ASSETS, TELEMETRY_PUBLISHED
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
@@ -24,6 +26,8 @@ REAL = "f80126f4-9520-4c66-9198-57820d04bf00"
 """The real match of ``MATCH_FILES[0]``: 91 participants."""
 SYNTHETIC = "held-test-public"
 SUMMARY = "SELECT count(*), count(*) FILTER (WHERE has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
+DISTRIBUTION = "SELECT count(*), sum(damage_dealt) FROM pubg.player_match_weapon_distribution WHERE match_id = %s"
+MATCH_END = {"_T": "LogMatchEnd", "_D": "2019-10-23T00:40:00.000Z", "characters": [], "common": {"isGame": 99}}
 
 
 def run_every_match(instance, resources):
@@ -41,10 +45,22 @@ def rows(url, query, *params):
 
 
 def foreign_telemetry(match_id: str) -> str:
-    """The late-game telemetry excerpt of another real match, each event marked as ``match_id``'s."""
+    """The late-game telemetry excerpt of another real match, ended as a whole match ends, each event marked as
+    `match_id`'s."""
     events = [json.loads(line) for line in TELEMETRY_FILES[-1].read_text().splitlines() if line.strip()]
     return "".join(json.dumps({**event, "common": {**event.get("common", {}), "matchId": match_id}}) + "\n"
-                   for event in events)
+                   for event in [*events, MATCH_END])
+
+
+def cut_short(path) -> None:
+    """Keep the first half of the telemetry in `path`, as a download that stopped there."""
+    events = json.loads(gzip.decompress(path.read_bytes()))
+    path.write_bytes(gzip.compress(json.dumps(events[:len(events) // 2]).encode()))
+
+
+def held_now(url):
+    with connect(url) as conn:
+        return held_rows(conn, "pubg")
 
 
 @pytest.fixture
@@ -91,9 +107,34 @@ def test_a_match_whose_telemetry_disagrees_is_held_and_the_others_publish(landed
     assert rows(pg_url, SUMMARY, REAL) == [(91, 0)]
     assert rows(pg_url, SUMMARY, SYNTHETIC) == [(32, 0)] != synthetic_before
     assert instance.get_run_by_id(second.run_id).tags[held_tag("pubg")] == "1"
-    with connect(pg_url) as conn:
-        held = held_rows(conn, "pubg")
+    held = held_now(pg_url)
     assert {(key, check) for _, key, check, _, _ in held} == {
         (REAL, "pubg/cons/advanced_stats:telemetry_agrees_with_match_object")}
     assert {table for table, *_ in held} >= {"pubg.match_summaries", "pubg.player_match_weapon_distribution"}
     assert all(run_id == second.run_id and "telemetry disagrees" in reason for *_, reason, run_id in held)
+
+
+def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(landed, pg_url):
+    landing, instance, resources = landed
+    assert run_every_match(instance, resources).success
+    whole = rows(pg_url, DISTRIBUTION, SYNTHETIC)
+    assert rows(pg_url, SUMMARY, SYNTHETIC) == [(32, 32)] and whole[0][0] > 0
+
+    cut_short(landing / "telemetry" / f"{SYNTHETIC}.json.gz")
+    second = run_every_match(instance, resources)
+
+    assert second.success
+    assert rows(pg_url, SUMMARY, SYNTHETIC) == [(32, 0)]
+    assert rows(pg_url, "SELECT DISTINCT telemetry FROM pubg.match_summaries WHERE match_id = %s", SYNTHETIC) == [
+        ("partial",)]
+    assert rows(pg_url, DISTRIBUTION, SYNTHETIC) == whole
+    assert rows(pg_url, SUMMARY, REAL) == [(91, 0)]
+    held = held_now(pg_url)
+    assert {table for table, *_ in held} == set(TELEMETRY_PUBLISHED)
+    assert {(key, check) for _, key, check, _, _ in held} == {
+        (SYNTHETIC, "pubg/etl/telemetry_files:telemetry_read_whole")}
+    assert all("cut short" in reason for *_, reason, _ in held)
+    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data for e in second.all_events
+              if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks["telemetry_agrees_with_match_object"].passed
+    assert all(check.passed for name, check in checks.items() if name == "postgres_matches_lake")

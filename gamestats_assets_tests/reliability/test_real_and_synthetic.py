@@ -7,9 +7,13 @@ import shutil
 import dagster as dg
 import pytest
 
+from gamestats_assets.defs.l2m.assets import landing_logs
+from gamestats_assets.defs.l2m.checks import CHECKS
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.l2m import emit_day
+from gamestats_assets.lib.held import HELD_PARTITIONS
 from gamestats_assets.lib.postgres import connect
+from gamestats_assets.lib.resources import build_resources
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets_tests.l2m.test_delivery_faults import daily_keys, run
@@ -64,3 +68,29 @@ def test_nothing_is_generated_without_the_synthetic_setting_or_with_a_live_key(s
     monkeypatch.setenv("GAMESTATS_PUBG_API_KEY", "a-real-key")
     keyed = run(build_definitions(Settings.from_env()), DAY)
     assert not keyed.success and not (settings / "landing" / "l2m" / DAY.isoformat()).exists()
+
+
+def test_a_day_holding_synthetic_and_delivered_files_is_held_by_its_check(settings, monkeypatch, tmp_path):
+    """A delivery that lands after the landing step of a generated day (so beside its synthetic files) fails
+    `one_source_per_partition`, which names both kinds; landing the day again lets the delivery replace them."""
+    monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
+    resources = build_resources(Settings.from_env())
+    day = DAY.isoformat()
+    check = dg.AssetCheckKey(landing_logs.key, "one_source_per_partition")
+    definitions = [landing_logs, *(c for c in CHECKS if check in c.check_keys)]
+    assert dg.materialize(definitions, selection=[landing_logs.key], partition_key=day, resources=resources).success
+    emit_day(tmp_path, DAY, seed=99, n_users=50)
+    shutil.copy(tmp_path / day / "recharge.jsonl", settings / "landing" / "l2m" / day / "recharge_delivered.jsonl")
+
+    check_alone = dg.define_asset_job("check_alone", selection=dg.AssetSelection.checks(check))
+    mixed = dg.Definitions(assets=[landing_logs], asset_checks=definitions[1:], jobs=[check_alone],
+                           resources=resources).resolve_job_def("check_alone").execute_in_process(
+        tags={"dagster/partition": day}, raise_on_error=False)
+    [found] = [e.asset_check_evaluation_data for e in mixed.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert not found.passed and found.metadata["delivered_files"].value == 1
+    assert "recharge_delivered.jsonl" in found.metadata[HELD_PARTITIONS].value[day]
+
+    landed = dg.materialize(definitions, selection=dg.AssetSelection.assets(landing_logs)
+                            | dg.AssetSelection.checks(check), partition_key=day, resources=resources)
+    [after] = [e.asset_check_evaluation_data for e in landed.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    assert after.passed and after.metadata["synthetic_files"].value == 0

@@ -6,7 +6,7 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder
+from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder, landing_logs, visible_files
 from gamestats_assets.defs.l2m.transforms import checks, farm_truth
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets.lib.resources import PlatformResource
@@ -14,6 +14,7 @@ from gamestats_assets.lib.checks import (
     Outcome,
     frame_check,
     judged_by_partition,
+    one_source_check,
     quarantine_check,
     reject_share_checks,
     row_count_between,
@@ -142,4 +143,5 @@ CHECKS = [
     reject_share_checks(DOMAIN, ETL),
     *COUNTRY_CHECKS,
     quarantine_check(std_active, DOMAIN),
+    one_source_check(landing_logs, DOMAIN, lambda platform, key: visible_files(day_folder(platform, key))),
 ]

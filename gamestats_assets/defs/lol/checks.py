@@ -7,10 +7,11 @@ import json
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games, std_key
+from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, day_folder, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
-from gamestats_assets.lib.checks import Outcome, frame_check
+from gamestats_assets.lib.checks import Outcome, frame_check, one_source_check
+from gamestats_assets.lib.discovery import landing_files
 from gamestats_assets.lib.partitions import every_partition
 from gamestats_assets.lib.resources import PlatformResource
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
@@ -68,4 +69,5 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
         "games_each_side_for_5_points": truth.games_to_detect(0.05)})
 
 
-CHECKS = [excluded_games_check, planted_patterns_found]
+CHECKS = [excluded_games_check, planted_patterns_found,
+          one_source_check(landing_games, DOMAIN, lambda platform, key: landing_files(day_folder(platform, key)))]

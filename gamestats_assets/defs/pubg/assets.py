@@ -448,7 +448,7 @@ MATCH_TABLE_SPECS = [
     MatchTable("player_weapon_accuracy", combat.weapon_accuracy, [etl("telemetry_attacks"), etl("telemetry_damage")]),
     MatchTable("match_summaries", summaries.match_summaries,
                [etl("participants"), etl("rosters"), cons("advanced_stats"), cons("item_usage"),
-                cons("player_circle_stats"), etl("telemetry_event_counts")]),
+                cons("player_circle_stats"), etl(f"telemetry_{TELEMETRY_FILES}")]),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
@@ -472,6 +472,10 @@ def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
 
 
 MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE_SPECS}
+TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
+                       "pubg.player_circle_positions", "pubg.player_damage_events")
+"""The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
+while its match-object rows publish."""
 
 
 @lake_asset(DOMAIN, "cons", "player_backfill_status", partitions_def=pubg_match_partitions,
@@ -609,10 +613,12 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
                         players: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
     account_id) with rank, rank change, points (kill points + team placement points), kills, wins, average
-    placement, last six placements and ``weapon_kills`` (kills by weapon category)."""
+    placement, last six placements and `weapon_kills` (kills by weapon category, over the matches whose whole
+    telemetry was read)."""
     player_results = leaderboards.player_match_results(results, match_summaries, players)
     board = leaderboards.leaderboard(player_results, ("account_id", "player_name", "team_name"))
-    mix = leaderboards.player_weapon_mix(player_results, distribution)
+    whole = match_summaries.filter(pl.col("has_telemetry")).select("match_id").unique()
+    mix = leaderboards.player_weapon_mix(player_results, distribution.join(whole, on="match_id", how="semi"))
     return board.join(mix, on=["scope", "season_id", "division_id", "group_id", "round_id", "account_id"],
                       how="left", nulls_equal=True)
 

@@ -16,14 +16,22 @@ TRUTH_FLOOR = 0.9
 """Planted killsteals: precision and recall must both reach this on synthetic data."""
 
 
-def by_match(context: dg.AssetCheckExecutionContext, rule, *frames: pl.DataFrame) -> dg.AssetCheckResult:
-    """``rule`` judged match by match on ``frames`` (``judged_by_partition``)."""
-    return judged_by_partition(context, rule, [(frame, "match_id") for frame in frames], pubg.pubg_match_partitions)
+def by_match(context: dg.AssetCheckExecutionContext, rule, *frames: pl.DataFrame,
+             tables: tuple[str, ...] | None = None) -> dg.AssetCheckResult:
+    """`rule` judged match by match on `frames` (`judged_by_partition`); a failing match is held from the
+    published `tables` (from all when None)."""
+    return judged_by_partition(context, rule, [(frame, "match_id") for frame in frames], pubg.pubg_match_partitions,
+                               tables=tables)
+
+
+def whole_telemetry(telemetry_files: pl.DataFrame) -> pl.DataFrame:
+    """The matches of `telemetry_files` whose whole telemetry was read."""
+    return telemetry_files.filter((pl.col("status") == "parsed") & pl.col("complete"))
 
 
 def telemetry_agrees(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
-                     event_counts: pl.DataFrame) -> Outcome:
-    numbers = quality.telemetry_agreement(advanced_stats, participants, event_counts)
+                     telemetry_files: pl.DataFrame) -> Outcome:
+    numbers = quality.telemetry_agreement(advanced_stats, participants, whole_telemetry(telemetry_files))
     return Outcome(passed=numbers["matches_disagreeing"] == 0, metadata=numbers, reason=(
         f"telemetry disagrees with the match object: {numbers['lowest_agreeing_share']:.0%} of the active players "
         f"agree ({numbers['kill_mismatches']} kill and {numbers['damage_mismatches']} damage mismatches)"))
@@ -32,13 +40,33 @@ def telemetry_agrees(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
 @dg.asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object", blocking=True,
                 partitions_def=pubg.pubg_match_partitions,
                 additional_ins={"participants": dg.AssetIn(pubg.etl("participants")),
-                                "event_counts": dg.AssetIn(pubg.etl("telemetry_event_counts"))},
+                                "telemetry_files": dg.AssetIn(pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"))},
                 description="Per player, telemetry kills and damage to other teams agree with the match object's "
-                f"kills and damageDealt ({quality.TOLERANCE_TEXT}); a match below that serves wrong telemetry "
-                "columns, so it is held back from publishing.")
+                f"kills and damageDealt ({quality.TOLERANCE_TEXT}), in every match whose whole telemetry was "
+                "read; a match below that serves wrong telemetry columns, so it is held back from publishing.")
 def telemetry_agrees_with_match_object(context: dg.AssetCheckExecutionContext, advanced_stats: pl.DataFrame,
-                                       participants: pl.DataFrame, event_counts: pl.DataFrame) -> dg.AssetCheckResult:
-    return by_match(context, telemetry_agrees, advanced_stats, participants, event_counts)
+                                       participants: pl.DataFrame,
+                                       telemetry_files: pl.DataFrame) -> dg.AssetCheckResult:
+    return by_match(context, telemetry_agrees, advanced_stats, participants, telemetry_files)
+
+
+def telemetry_read_whole(telemetry_files: pl.DataFrame) -> Outcome:
+    cut = telemetry_files.filter((pl.col("status") == "parsed") & ~pl.col("complete"))
+    return Outcome(passed=cut.height == 0, metadata={"matches": telemetry_files.height, "cut_short": cut.height},
+                   reason="; ".join(f"telemetry {file} cut short: no LogMatchEnd after {events} events (a truncated "
+                                    "download?); its telemetry tables are held, its match-object rows publish"
+                                    for file, events in cut.select("file", "events").iter_rows()))
+
+
+@dg.asset_check(asset=pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"),
+                name="telemetry_read_whole", blocking=True, partitions_def=pubg.pubg_match_partitions,
+                description="Each match's telemetry holds the `LogMatchEnd` a whole match ends with. A match whose "
+                "telemetry was cut short is held back from the tables made of telemetry alone ("
+                + ", ".join(f"`{table}`" for table in pubg.TELEMETRY_PUBLISHED) + "); its `matches` and "
+                "`match_summaries` rows (telemetry columns null, `telemetry` = `partial`) publish.")
+def telemetry_read_whole_check(context: dg.AssetCheckExecutionContext,
+                               telemetry_files: pl.DataFrame) -> dg.AssetCheckResult:
+    return by_match(context, telemetry_read_whole, telemetry_files, tables=pubg.TELEMETRY_PUBLISHED)
 
 
 def killsteals_within_kills(advanced_stats: pl.DataFrame) -> Outcome:
@@ -97,12 +125,16 @@ def placement_is_roster_rank(context: dg.AssetCheckExecutionContext, match_summa
 
 @dg.asset_check(asset=MATCH["match_summaries"], name="matches_without_telemetry",
                 partitions_def=pubg.pubg_match_partitions,
-                description="How many matches of the run have no telemetry yet (their telemetry columns are null).")
+                description="How many matches of the run have no whole telemetry (their telemetry columns are null), "
+                "by what their telemetry is: missing, partial or failed.")
 def matches_without_telemetry(match_summaries: pl.DataFrame) -> dg.AssetCheckResult:
-    per_match = match_summaries.group_by("match_id").agg(pl.col("has_telemetry").first())
-    missing = per_match.filter(~pl.col("has_telemetry")).height
-    return dg.AssetCheckResult(passed=missing == 0, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"matches": per_match.height, "matches_without_telemetry": missing})
+    per_match = match_summaries.group_by("match_id").agg(pl.col("has_telemetry", "telemetry").first())
+    missing = per_match.filter(~pl.col("has_telemetry"))
+    states = dict(missing.group_by("telemetry").len().iter_rows())
+    return dg.AssetCheckResult(passed=missing.height == 0, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"matches": per_match.height, "matches_without_telemetry": missing.height,
+                                         **{f"telemetry_{state}": states.get(state, 0)
+                                            for state in ("missing", "partial", "failed")}})
 
 
 @dg.asset_check(asset=MATCH["killsteals"], name="planted_killsteals_found", partitions_def=pubg.pubg_match_partitions,
@@ -140,7 +172,7 @@ def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
 
 
 CHECKS = [
-    telemetry_agrees_with_match_object, killsteals_at_most_kills, distribution_sums_to_player_totals,
+    telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills, distribution_sums_to_player_totals,
     match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry, planted_killsteals_found,
     weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
 ]

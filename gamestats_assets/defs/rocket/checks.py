@@ -11,7 +11,10 @@ import polars as pl
 
 from gamestats_assets.defs.rocket.assets import (
     DOMAIN,
+    day_files,
+    day_folder,
     etl_key,
+    landing_replays,
     match_players,
     matches,
     player_stats,
@@ -21,7 +24,14 @@ from gamestats_assets.defs.rocket.assets import (
     training_packs,
 )
 from gamestats_assets.defs.rocket.transforms import skills
-from gamestats_assets.lib.checks import Outcome, frame_check, judged_by_partition, quarantine_check, values_between
+from gamestats_assets.lib.checks import (
+    Outcome,
+    frame_check,
+    judged_by_partition,
+    one_source_check,
+    quarantine_check,
+    values_between,
+)
 from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.stats import wilson_interval
 
@@ -130,4 +140,5 @@ CHECKS = [
     frame_check(player_weaknesses, "skill_percentiles_in_range", values_between("rank_percentile", 0, 100),
                 description="Every skill percentile lies in [0, 100].", blocking=True),
     quarantine_check(matches, DOMAIN),
+    one_source_check(landing_replays, DOMAIN, lambda platform, key: day_files(day_folder(platform, key))),
 ]

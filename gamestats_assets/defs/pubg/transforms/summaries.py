@@ -18,28 +18,47 @@ SUMMARY_TELEMETRY_COLUMNS = {
     "max_distance_from_edge_m": pl.Float64, "min_distance_from_edge_m": pl.Float64,
     "time_outside_zone_s": pl.Float64,
 }
-"""The columns of match_summaries that come from telemetry (null for a match whose telemetry is missing)."""
+"""The columns of match_summaries that come from telemetry (null unless the match's whole telemetry was read)."""
+
+
+NO_TELEMETRY = pl.DataFrame(schema={"match_id": pl.String, "status": pl.String, "complete": pl.Boolean})
+"""`etl/telemetry_files` of no match: every match's telemetry `missing`."""
+
+
+def telemetry_state(telemetry_files: pl.DataFrame) -> pl.DataFrame:
+    """Per match of `telemetry_files` (`etl/telemetry_files`), what its telemetry is: `complete` (parsed, it
+    holds the `LogMatchEnd` a whole match ends with), `partial` (parsed but cut short: a truncated download),
+    `failed` (quarantined) or `missing`. One row per match_id."""
+    status = pl.col("status")
+    return telemetry_files.select(
+        "match_id",
+        pl.when((status == "parsed") & pl.col("complete")).then(pl.lit("complete"))
+        .when(status == "parsed").then(pl.lit("partial"))
+        .when(status == "failed").then(pl.lit("failed"))
+        .otherwise(pl.lit("missing")).alias("telemetry"),
+    ).unique("match_id", keep="last")
 
 
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
-                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_matches: pl.DataFrame) -> pl.DataFrame:
+                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_files: pl.DataFrame) -> pl.DataFrame:
     """One row per match and player (match_id, account_id), AI bots left out (``matches.ai_participants``
     counts them): player name, team, ``placement`` (the
     rank of the player's roster), ``kills`` and ``damage_dealt`` as the match object states them, and from
     telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
     distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
-    ``has_telemetry``: the match's id is in ``telemetry_matches`` (the matches whose telemetry was parsed);
-    without telemetry the telemetry columns are null, not zero."""
+    `telemetry` says what the match's telemetry is (`telemetry_state`); `has_telemetry` only when `complete`:
+    otherwise the telemetry columns are null, not zero, and the match object's columns stand alone."""
     keys = ["match_id", "account_id"]
     base = participants.filter(~is_ai_bot(pl.col("account_id"))).join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
         "match_id", "account_id", pl.col("name").alias("player_name"), "team_id", "roster_id", "placement",
         "kills", "damage_dealt")
-    with_ids = telemetry_matches.select("match_id").unique().with_columns(pl.lit(True).alias("has_telemetry"))
+    states = telemetry_state(telemetry_files)
     counts = ["killsteals", "heals_used", "boosts_used", "throwables_used", "smokes_thrown"]
     joined = (
-        base.join(with_ids, on="match_id", how="left")
-        .with_columns(pl.col("has_telemetry").fill_null(False))
+        base.join(states, on="match_id", how="left")
+        .with_columns(pl.col("telemetry").fill_null("missing"))
+        .with_columns((pl.col("telemetry") == "complete").alias("has_telemetry"))
         .join(_columns(advanced, keys, ["killsteals", "throwable_damage", "damage_received"]), on=keys, how="left")
         .join(_columns(usage, keys, ["heals_used", "boosts_used", "throwables_used", "smokes_thrown"]), on=keys, how="left")
         .join(_columns(circle, keys, [c for c in SUMMARY_TELEMETRY_COLUMNS if c.endswith("_m") or c.startswith("time_")]),
@@ -51,7 +70,7 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
         joined.with_columns(filled)
         .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
                       for c in SUMMARY_TELEMETRY_COLUMNS)
-        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry")
+        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry")
         .sort(keys)
     )
 
