@@ -58,6 +58,36 @@ def remake(match_info: dict, _: dict) -> None:
         player["gameEndedInEarlySurrender"] = True
 
 
+def winner_swapped(match_info: dict, _: dict) -> None:
+    """The other team won."""
+    for body in (*match_info["participants"], *match_info["teams"]):
+        body["win"] = not body["win"]
+
+
+def lasting(minutes: float) -> Callable[[dict, dict], None]:
+    """The game lasted ``minutes`` (``gameDuration`` in the unit the file already uses: milliseconds before
+    patch 11.20)."""
+    def change(match_info: dict, _: dict) -> None:
+        unit = 1000 if match_info["gameDuration"] > 100_000 else 1
+        match_info["gameDuration"] = round(minutes * 60 * unit)
+    return change
+
+
+def timeline_cut(frames: int) -> Callable[[dict, dict], None]:
+    """The timeline keeps only its first ``frames`` frames (as if it stopped being recorded)."""
+    def change(_: dict, timeline_info: dict) -> None:
+        timeline_info["frames"] = timeline_info["frames"][:frames]
+    return change
+
+
+def changes(*steps: Callable[[dict, dict], None]) -> Callable[[dict, dict], None]:
+    """Every change of ``steps``, in order."""
+    def change(match_info: dict, timeline_info: dict) -> None:
+        for step in steps:
+            step(match_info, timeline_info)
+    return change
+
+
 def away_from(minute: int, participant: int = 3) -> Callable[[dict, dict], None]:
     """``participant`` stands still from ``minute`` on: the frames keep that minute's position and experience."""
     def change(_: dict, timeline_info: dict) -> None:

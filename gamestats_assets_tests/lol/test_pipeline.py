@@ -26,7 +26,7 @@ from gamestats_assets_tests.lol import real_games
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
 PUBLISHED = ("item_build_stats", "skill_order_stats", "objective_stats", "vision_stats", "correlations",
-             "discovered_patterns", "win_model")
+             "discovered_patterns", "win_model", "lane_matchups", "length_win_rates", "patch_trend")
 
 
 def lol_keys(defs, partitioned: bool):

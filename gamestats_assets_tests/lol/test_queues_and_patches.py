@@ -111,9 +111,20 @@ def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
     purchases = std_of(copies)["item_purchases"]
     assert purchases["item_name"].null_count() == 0 and purchases["tier"].null_count() == 0
     assert set(purchases["tier"]) <= {"legendary", "boots"}, "no mythic tier after 14.1"
+    not_english = set(purchases.filter(~pl.col("item_name").str.contains(r"^[\x20-\x7e]+$"))["item_id"])
+    assert not_english == set(purchases["item_id"]) & without_english_file(), \
+        "every name English but those of ids no shipped English file has"
+    if patch == "14.10":
+        assert not not_english
     infinity_edge = purchases.filter(item_id=3031).row(0, named=True)
     assert (infinity_edge["item_name"], infinity_edge["tier"], infinity_edge["is_core"]) == (
         "Infinity Edge", "legendary", True)
+
+
+def without_english_file() -> set[int]:
+    """Item ids that no shipped English Data Dragon file has (``data/reference/lol/SOURCES.md``)."""
+    raw = pl.read_parquet(ddragon.REFERENCE_DIR / ddragon.ITEMS_FILE)
+    return set(raw["item_id"]) - set(raw.filter(language=ddragon.ENGLISH)["item_id"])
 
 
 def test_an_item_removed_since_is_unknown_on_the_games_patch_and_listed():
@@ -131,8 +142,7 @@ def test_an_item_removed_since_is_unknown_on_the_games_patch_and_listed():
 
 def test_a_compound_query_stays_within_its_queue_and_patch(mixed_day):
     from gamestats_assets.defs.lol.query import compound_query
-    from gamestats_assets.defs.lol.transforms.std import participant_facts
-    facts = participant_facts(mixed_day["participant_games"], mixed_day["item_purchases"])
+    facts = mixed_day["participant_facts"]
     champion = facts.filter(queue="ranked_solo", patch="11.16").row(0, named=True)["champion_name"]
     ranked = compound_query(facts, champion, [], "dpm", queues=["ranked_solo"], patches=["11.16"])
     assert ranked.meeting.n == 2 and ranked.queues == ("ranked_solo",)

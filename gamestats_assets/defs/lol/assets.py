@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms import cons, patterns, std, unknown_ids, win_model
+from gamestats_assets.defs.lol.transforms import cons, lanes, patterns, std, trends, unknown_ids, win_model
 from gamestats_assets.generator.emitters.lol import emit_day
 from gamestats_assets.lib.assets import lake_asset
 from gamestats_assets.lib.discovery import day_folders, fingerprint_metadata, landing_files
@@ -195,14 +195,20 @@ participant_games = daily_table(
      "skills": std_key("skill_orders"), "vision": std_key("vision_deaths"), "game_table": std_key("games")},
     "One row per player of a game with its match file (key date, match_id, participant_id): queue, patch, "
     "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.")
+lane_states = daily_table(
+    "lane_states", lanes.lane_states, {"participants": PARTICIPANTS, "frames": FRAMES},
+    "Each player's lane opponent (same position, other team) and gold, XP and CS differences to it at 10 and 15 "
+    "minutes (key date, match_id, participant_id).")
 participant_facts = daily_table(
     "participant_facts", std.participant_facts,
-    {"players": std_key("participant_games"), "purchases": std_key("item_purchases")},
+    {"players": std_key("participant_games"), "purchases": std_key("item_purchases"),
+     "lanes": std_key("lane_states"), "first_objectives": std_key("first_objectives")},
     "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
-    "plus every completed item with its completion minute.", layer="cons")
+    "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
+    "team's first objectives.", layer="cons")
 
 STD = [games, item_purchases, skill_orders, first_objectives, vision_deaths, team_coordination, game_states,
-       participant_games]
+       lane_states, participant_games]
 
 
 def snapshot_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, dg.AssetKey],
@@ -255,6 +261,10 @@ CONS = [
     snapshot_table("win_model", win_model.win_model, {"states": std_key("game_states"), **GAMES},
                    win_model.win_model.__doc__,
                    model_quality),
+    snapshot_table("lane_matchups", lanes.lane_matchups, {**PLAYERS, "lanes": std_key("lane_states")},
+                   lanes.lane_matchups.__doc__),
+    snapshot_table("length_win_rates", trends.length_win_rates, PLAYERS, trends.length_win_rates.__doc__),
+    snapshot_table("patch_trend", trends.patch_trend, PLAYERS, trends.patch_trend.__doc__),
 ]
 CONS_BY_NAME = {asset.key.path[-1]: asset for asset in CONS}
 

@@ -13,8 +13,12 @@ KEYS = {
     "correlations": ("queue", "patch", "team_position", "variable_x", "variable_y"),
     "discovered_patterns": ("queue", "patch", "pattern_type", "subject", "condition"),
     "win_model": ("queue", "patch", "minute", "term"),
+    "lane_matchups": ("queue", "patch", "team_position", "champion_id", "opponent_champion_id"),
+    "length_win_rates": ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min"),
+    "patch_trend": ("queue", "champion_id", "patch"),
 }
-"""Each published table's grain: every statistic is computed within one queue and one patch."""
+"""Each published table's grain: every statistic is computed within one queue and one patch (the patch trend
+sets a queue's patches side by side)."""
 
 SPECS = [PublishSpec(CONS_BY_NAME[name], f"lol.{name}", key, PublishMode.SNAPSHOT) for name, key in KEYS.items()]
 

@@ -4,7 +4,10 @@ the same champion's other games.
 ``gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm`` answers "the
 average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
 interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
-intervals and a two-proportion z-test). Only counted games (no remake, no AFK player) are compared, within
+intervals and a two-proportion z-test). Conditions combine (all must hold): completed items, the first core
+item (``--first-item``), the skill max order (``--max-order Q>E>W``), an objective the player's team took
+first (``--first-objective dragon``), the lane opponent (``--against Gnar``) and the game length
+(``--minutes 25-35``: from 25 up to, not including, 35). Only counted games (no remake, no AFK player) are compared, within
 the queues and patches asked for (``--queue ranked_solo --patch 14.9,14.10``; every one by default): both
 groups always come from the same queues and patches. Names are matched case-insensitively against the Data
 Dragon of every shipped patch; an unknown name is an error that lists the closest known names.
@@ -25,18 +28,28 @@ import click
 import duckdb
 import polars as pl
 
+from gamestats_assets.defs.lol.transforms.lanes import DIFFERENCES
 from gamestats_assets.lib.settings import Settings
 from gamestats_assets.lib.stats import Z_95
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.queues import OTHER, QUEUES
 
 METRICS = ("dpm", "kda", "win", "kills", "deaths", "assists", "gold_per_min", "cs_per_min", "vision_per_min",
-           "deaths_per_10", "minutes")
+           "deaths_per_10", "minutes", *DIFFERENCES)
+OBJECTIVES = ("dragon", "herald", "baron", "tower")
+BASIC_SKILLS = "QWE"
 FACTS_TABLE = ("lol", "participant_facts")
 
 
 class UnknownName(ValueError):
     """A champion, item or metric name that is not known, with the closest known names."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a compound query: how it reads, and the rows of the fact table that meet it."""
+    label: str
+    holds: pl.Expr
 
 
 @dataclass(frozen=True)
@@ -57,17 +70,20 @@ class CompoundResult:
     p_value: float | None
     queues: tuple[str, ...] = ()
     patches: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         def show(label: str, group: GroupSummary) -> str:
             if group.mean is None:
                 return f"{label}: n={group.n}, no games"
-            return f"{label}: {self.metric} {group.mean:.3f} (95% CI {group.ci_low:.3f}–{group.ci_high:.3f}), n={group.n}"
-        condition = " and ".join(self.completed) or "no condition"
+            interval = ("no interval from one game" if group.ci_low is None
+                        else f"95% CI {group.ci_low:.3f}–{group.ci_high:.3f}")
+            return f"{label}: {self.metric} {group.mean:.3f} ({interval}), n={group.n}"
+        condition = ", ".join(self.conditions) or "no condition"
         p = "n/a" if self.p_value is None else f"{self.p_value:.3g}"
         scope = (f"queue {', '.join(self.queues) or 'any'}, patch {', '.join(self.patches) or 'any'}, "
                  "counted games")
-        return [scope, show(f"{self.champion} with {condition} completed", self.meeting),
+        return [scope, show(f"{self.champion} with {condition}", self.meeting),
                 show(f"{self.champion}, other games", self.others), f"p = {p}"]
 
 
@@ -126,30 +142,80 @@ def champion_id_of(champion: str) -> tuple[str, int]:
     return row["champion_name"], row["champion_id"]
 
 
+def completed_condition(completed: Sequence[str]) -> tuple[tuple[str, ...], Condition | None]:
+    """The known names of ``completed`` and the condition that every one was completed (None for no item)."""
+    items = ddragon.tables()[0].select("item_id", "item_name").unique()
+    names = tuple(resolve(item, items["item_name"].unique().to_list(), "item") for item in completed)
+    if not names:
+        return names, None
+    ids = pl.col("completed_items").list.eval(pl.element().struct.field("item_id"))
+    holds = pl.all_horizontal([ids.list.eval(pl.element().is_in(items.filter(item_name=name)["item_id"].to_list()))
+                               .list.any() for name in names])
+    return names, Condition(f"{' and '.join(names)} completed", holds)
+
+
+def first_item_condition(item: str) -> Condition:
+    """The player's first core item (legendary or mythic) was ``item``."""
+    items = ddragon.tables()[0].filter("is_core").select("item_id", "item_name").unique()
+    name = resolve(item, items["item_name"].unique().to_list(), "core item")
+    return Condition(f"{name} first", pl.col("core_1_id").is_in(items.filter(item_name=name)["item_id"].to_list()))
+
+
+def max_order_condition(order: str) -> Condition:
+    """Skills maxed in ``order`` (``Q>E>W``, ``QEW``, any case)."""
+    letters = "".join(letter for letter in order.upper() if letter.isalpha())
+    if sorted(letters) != sorted(BASIC_SKILLS):
+        raise UnknownName(f"unknown max order {order!r}: give Q, W and E once each, e.g. Q>E>W")
+    normalised = ">".join(letters)
+    return Condition(f"max order {normalised}", pl.col("max_order") == normalised)
+
+
+def first_objective_condition(objective: str) -> Condition:
+    """The player's team took the game's first ``objective``."""
+    name = resolve(objective, OBJECTIVES, "objective")
+    return Condition(f"team took the first {name}", pl.col(f"first_{name}").fill_null(False))
+
+
+def against_condition(champion: str) -> Condition:
+    """The player's lane opponent (same position, other team) was ``champion``."""
+    name, champion_id = champion_id_of(champion)
+    return Condition(f"against {name} in lane", pl.col("opponent_champion_id") == champion_id)
+
+
+def minutes_condition(minutes: str) -> Condition:
+    """The game lasted from ``a`` minutes up to, not including, ``b`` (``"a-b"``; ``"a-"`` has no end)."""
+    start, _, end = minutes.partition("-")
+    try:
+        low, high = float(start or 0), float(end) if end else math.inf
+    except ValueError:
+        raise UnknownName(f"unknown game length {minutes!r}: give minutes as FROM-TO, e.g. 25-35 or 40-") from None
+    return Condition(f"games of {start or 0}–{end or '…'} minutes",
+                     (pl.col("minutes") >= low) & (pl.col("minutes") < high))
+
+
 def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str], metric: str,
-                   queues: Sequence[str] = (), patches: Sequence[str] = ()) -> CompoundResult:
+                   queues: Sequence[str] = (), patches: Sequence[str] = (), *, first_item: str | None = None,
+                   max_order: str | None = None, first_objective: str | None = None, against: str | None = None,
+                   minutes: str | None = None) -> CompoundResult:
     """``metric`` for ``champion``'s counted games in ``facts`` (the participant fact table) of ``queues`` and
-    ``patches`` (every one when empty) where every item of ``completed`` was completed, beside the champion's
-    other games there, with the difference's p-value."""
+    ``patches`` (every one when empty) that meet every condition given (module docstring), beside the
+    champion's other games there, with the difference's p-value."""
     metric = resolve(metric, METRICS, "metric")
     champion_name, champion_id = champion_id_of(champion)
-    items = ddragon.tables()[0].select("item_id", "item_name").unique()
-    item_names, item_ids = [], []
-    for item in completed:
-        item_names.append(resolve(item, items["item_name"].unique().to_list(), "item"))
-        item_ids.append(items.filter(item_name=item_names[-1])["item_id"].to_list())
+    item_names, items = completed_condition(completed)
+    asked = ((first_item, first_item_condition), (max_order, max_order_condition),
+             (first_objective, first_objective_condition), (against, against_condition), (minutes, minutes_condition))
+    conditions = [*([items] if items else []), *(condition(value) for value, condition in asked if value)]
     scope = pl.col("counted") & (pl.col("queue").is_in(list(queues)) if queues else pl.lit(True)) & (
         pl.col("patch").is_in(list(patches)) if patches else pl.lit(True))
+    meets = pl.all_horizontal([pl.lit(True)] + [condition.holds for condition in conditions]).fill_null(False)
     games = facts.filter((pl.col("champion_id") == champion_id) & scope).with_columns(
-        pl.col("completed_items").list.eval(pl.element().struct.field("item_id")).alias("completed_ids"))
-    meets = pl.all_horizontal(
-        [pl.lit(True)] + [pl.col("completed_ids").list.eval(pl.element().is_in(ids)).list.any() for ids in item_ids])
-    games = games.with_columns(meets.alias("meets"), pl.col(metric).cast(pl.Float64).alias("value")).filter(
-        pl.col("value").is_not_null())
+        meets.alias("meets"), pl.col(metric).cast(pl.Float64).alias("value")).filter(pl.col("value").is_not_null())
     meeting, others = games.filter("meets")["value"], games.filter(~pl.col("meets"))["value"]
     return CompoundResult(
-        champion_name, tuple(item_names), metric, summarize(meeting, metric), summarize(others, metric),
+        champion_name, item_names, metric, summarize(meeting, metric), summarize(others, metric),
         difference_p(meeting, others, metric), tuple(queues), tuple(patches),
+        tuple(condition.label for condition in conditions),
     )
 
 
@@ -177,20 +243,29 @@ def lol_cli() -> None:
 @lol_cli.command("query")
 @click.option("--champion", required=True, help="Champion name (Data Dragon), e.g. Ezreal.")
 @click.option("--completed", default="", help="Comma-separated item names that must all be completed.")
+@click.option("--first-item", default=None, help="The first core (legendary or mythic) item completed.")
+@click.option("--max-order", default=None, help="Skill max order, e.g. Q>E>W.")
+@click.option("--first-objective", default=None, help=f"An objective the team took first: {', '.join(OBJECTIVES)}.")
+@click.option("--against", default=None, help="The lane opponent's champion (same position, other team).")
+@click.option("--minutes", default=None, help="Game length FROM-TO in minutes (TO excluded), e.g. 25-35 or 40-.")
 @click.option("--metric", default="dpm", show_default=True, help=f"One of: {', '.join(METRICS)}.")
 @click.option("--queue", default="", help=f"Comma-separated queues ({', '.join(sorted({*QUEUES.values(), OTHER}))}); "
                                           "every queue by default.")
 @click.option("--patch", default="", help="Comma-separated patches (major.minor, e.g. 14.9,14.10); every patch by "
                                           "default.")
-def query_command(champion: str, completed: str, metric: str, queue: str, patch: str) -> None:
-    """Mean, n and 95 % CI of METRIC for CHAMPION's games with every COMPLETED item, against its other games,
-    within QUEUE and PATCH."""
+def query_command(champion: str, completed: str, first_item: str | None, max_order: str | None,
+                  first_objective: str | None, against: str | None, minutes: str | None, metric: str, queue: str,
+                  patch: str) -> None:
+    """Mean, n and 95 % CI of METRIC for CHAMPION's games meeting every condition given, against its other
+    games, within QUEUE and PATCH."""
     def listed(text: str) -> list[str]:
         return [name.strip() for name in text.split(",") if name.strip()]
     try:
         _, champion_id = champion_id_of(champion)
         result = compound_query(read_facts(Settings.from_env().warehouse_path, champion_id), champion,
-                                listed(completed), metric, listed(queue), listed(patch))
+                                listed(completed), metric, listed(queue), listed(patch), first_item=first_item,
+                                max_order=max_order, first_objective=first_objective, against=against,
+                                minutes=minutes)
     except UnknownName as error:
         raise click.ClickException(str(error)) from error
     for line in result.lines():

@@ -21,6 +21,8 @@ MIN_SAMPLE = 100
 """Below this many games a rate is flagged ``low_sample``: its 95 % interval is then wider than ±10 points."""
 LENGTH_BUCKET_MINUTES = 5
 """Game-length strata (5-minute buckets) within which build paths are compared."""
+BUILD_DEPTHS = (1, 2, 3)
+"""Core items of a build path."""
 
 
 def counted(frame: pl.DataFrame, summoners_rift: bool = False) -> pl.DataFrame:
@@ -55,6 +57,19 @@ def length_bucket() -> pl.Expr:
     return (pl.col("minutes") // LENGTH_BUCKET_MINUTES).cast(pl.Int32).alias("length_bucket")
 
 
+def build_paths(players: pl.DataFrame, depths: tuple[int, ...] = BUILD_DEPTHS) -> pl.DataFrame:
+    """Each player row once for every depth of ``depths`` its build reached, with ``depth`` and ``core_path``
+    (the first ``depth`` core items joined by `` > ``); depth 0 is every game, with an empty path."""
+    paths = []
+    for depth in depths:
+        cores = [f"core_{rank}" for rank in range(1, depth + 1)]
+        reached = pl.all_horizontal(pl.lit(True), *[pl.col(c).is_not_null() for c in cores])
+        path = pl.concat_str(cores, separator=" > ") if cores else pl.lit("")
+        paths.append(players.filter(reached).with_columns(pl.lit(depth, dtype=pl.Int32).alias("depth"),
+                                                          path.alias("core_path")))
+    return pl.concat(paths)
+
+
 def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
     """Champion × core path: one row per (queue, patch, champion_id, depth, core_path).
 
@@ -69,12 +84,7 @@ def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
     games as long as its own.
     """
     players = counted(players).with_columns(length_bucket())
-    paths = []
-    for depth in (1, 2, 3):
-        cores = [f"core_{rank}" for rank in range(1, depth + 1)]
-        paths.append(players.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in cores)).with_columns(
-            pl.lit(depth, dtype=pl.Int32).alias("depth"), pl.concat_str(cores, separator=" > ").alias("core_path")))
-    path_games = pl.concat(paths)
+    path_games = build_paths(players)
     keys = (*GROUP, "champion_id", "depth", "core_path")
     strata = players.group_by(*GROUP, "champion_id", "length_bucket").agg(
         pl.col("win").mean().alias("stratum_win_rate"))

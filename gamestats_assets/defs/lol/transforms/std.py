@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from gamestats_assets.defs.lol.transforms.lanes import DIFFERENCES
 from gamestats_assets.sources.riot.queues import SUMMONERS_RIFT_MAP, queue_name
 
 SHOP_ACTIONS = ("ITEM_PURCHASED", "ITEM_SOLD", "ITEM_UNDO")
@@ -320,13 +321,26 @@ def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchas
     )
 
 
-def participant_facts(players: pl.DataFrame, purchases: pl.DataFrame) -> pl.DataFrame:
-    """The warehouse's participant fact table: one row per player of a game with its match file (key match_id,
-    participant_id), the ``participant_games`` columns plus ``completed_items``, every completed item with its
-    id, name and completion minute (``completed_at_min``), in completion order."""
+def participant_facts(players: pl.DataFrame, purchases: pl.DataFrame, lanes: pl.DataFrame,
+                      first_objectives: pl.DataFrame) -> pl.DataFrame:
+    """The warehouse's participant fact table, every condition a compound query can ask about: one row per
+    player of a game with its match file (key match_id, participant_id).
+
+    The ``participant_games`` columns; ``completed_items``, every completed item with its id, name and
+    completion minute (``completed_at_min``), in completion order; the lane opponent (``opponent_champion_id``)
+    and the gold, XP and CS differences to it at 10 and 15 minutes (``lanes.lane_states``; null without one);
+    and whether the player's team took the game's first dragon, herald, baron and tower (``first_<objective>``,
+    null when nobody took one or the game has no timeline).
+    """
     completions = (purchases.sort("completed_at")
                    .group_by("match_id", "participant_id", maintain_order=True)
                    .agg(pl.struct("item_id", "item_name", (pl.col("completed_at") / FRAME_MINUTES)
                                   .alias("completed_at_min")).alias("completed_items")))
-    return players.join(completions, on=["match_id", "participant_id"], how="left").with_columns(
-        pl.col("completed_items").fill_null(pl.lit([], dtype=completions.schema["completed_items"])))
+    firsts = first_objectives.select("match_id", "team_id", *[f"first_{o}" for o in OBJECTIVES.values()])
+    return (
+        players.join(completions, on=["match_id", "participant_id"], how="left")
+        .with_columns(pl.col("completed_items").fill_null(pl.lit([], dtype=completions.schema["completed_items"])))
+        .join(lanes.select("match_id", "participant_id", "opponent_champion_id", *DIFFERENCES),
+              on=["match_id", "participant_id"], how="left")
+        .join(firsts, on=["match_id", "team_id"], how="left")
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms import cons, patterns, std, win_model
+from gamestats_assets.defs.lol.transforms import cons, lanes, patterns, std, trends, win_model
 from gamestats_assets.sources.riot import ddragon
 
 
@@ -19,17 +19,20 @@ def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Dat
     skills = std.skill_orders(events)
     vision = std.vision_deaths(events, participants, matches)
     games = std.games(matches, participants, frames)
+    lane_states = lanes.lane_states(participants, frames)
+    first_objectives = std.first_objectives(events, participants)
     players = std.participant_games(participants, matches, purchases, skills, vision,
                                     ddragon.game_champions(matches), games)
     return {
         "games": games,
         "item_purchases": purchases,
         "skill_orders": skills,
-        "first_objectives": std.first_objectives(events, participants),
+        "first_objectives": first_objectives,
+        "lane_states": lane_states,
         "vision_deaths": vision,
         "team_coordination": std.team_coordination(events, frames),
         "participant_games": players,
-        "participant_facts": std.participant_facts(players, purchases),
+        "participant_facts": std.participant_facts(players, purchases, lane_states, first_objectives),
         "game_states": win_model.game_states(events, frames, matches),
     }
 
@@ -46,4 +49,7 @@ def cons_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "correlations": patterns.correlations(players),
         "discovered_patterns": patterns.discovered_patterns(players, tables["first_objectives"], tables["games"]),
         "win_model": win_model.win_model(tables["game_states"], tables["games"]),
+        "lane_matchups": lanes.lane_matchups(players, tables["lane_states"]),
+        "length_win_rates": trends.length_win_rates(players),
+        "patch_trend": trends.patch_trend(players),
     }

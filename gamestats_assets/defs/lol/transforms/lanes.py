@@ -1,0 +1,84 @@
+"""Lane matchups: each player against the opposing champion of the same position.
+
+A player's lane opponent is the one player of the other team with the same ``teamPosition`` (TOP, JUNGLE,
+MIDDLE, BOTTOM, UTILITY); a player without one of these positions (empty in ARAM and Arena, ``AFK`` or
+``Invalid`` where Riot could not tell the role) or whose position another teammate also holds has none. The lane's state at ``LANE_MINUTES`` comes from the participant frame of that minute: total gold,
+experience and creep score (lane and jungle minions).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, games_and_wins, mean_interval, with_rate
+
+POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
+LANE_MINUTES = (10, 15)
+LANE_MEASURES = ("gold", "xp", "cs")
+DIFFERENCES = tuple(f"{measure}_diff_{minute}" for minute in LANE_MINUTES for measure in LANE_MEASURES)
+"""The player's measure minus the lane opponent's at each minute."""
+PLAYER = ("match_id", "participant_id")
+
+
+def lane_opponents(participants: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Every player with a lane opponent: one row per (match_id, participant_id) with ``team_position``,
+    ``opponent_participant_id`` and ``opponent_champion_id``."""
+    players = participants.lazy().filter(pl.col("team_position").is_in(POSITIONS)).select(
+        *PLAYER, "team_id", "team_position", "champion_id")
+    alone = players.group_by("match_id", "team_id", "team_position").agg(pl.len().alias("holders")).filter(
+        pl.col("holders") == 1).drop("holders")
+    players = players.join(alone, on=["match_id", "team_id", "team_position"])
+    opponents = players.select("match_id", "team_position", pl.col("team_id").alias("opponent_team_id"),
+                               pl.col("participant_id").alias("opponent_participant_id"),
+                               pl.col("champion_id").alias("opponent_champion_id"))
+    return (players.join(opponents, on=["match_id", "team_position"])
+            .filter(pl.col("team_id") != pl.col("opponent_team_id"))
+            .select(*PLAYER, "team_position", "opponent_participant_id", "opponent_champion_id"))
+
+
+def lane_states(participants: pl.DataFrame, frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """STD ``lane_states``: one row per player with a lane opponent (key match_id, participant_id), with the
+    player's gold, xp and cs at each of ``LANE_MINUTES`` and their differences to the opponent's
+    (``gold_diff_10`` …); null where the game has no timeline or did not reach that minute."""
+    frames = frames.lazy()
+    states = lane_opponents(participants)
+    for minute in LANE_MINUTES:
+        at_minute = frames.filter(pl.col("frame_index") == minute).select(
+            "match_id", "participant_id", pl.col("total_gold").cast(pl.Int64).alias(f"gold_{minute}"),
+            pl.col("xp").cast(pl.Int64).alias(f"xp_{minute}"),
+            (pl.col("minions_killed").fill_null(0) + pl.col("jungle_minions_killed").fill_null(0)).cast(pl.Int64)
+            .alias(f"cs_{minute}"))
+        states = states.join(at_minute, on=list(PLAYER), how="left")
+    own = [f"{measure}_{minute}" for minute in LANE_MINUTES for measure in LANE_MEASURES]
+    theirs = states.select("match_id", pl.col("participant_id").alias("opponent_participant_id"),
+                           *[pl.col(column).alias(f"opponent_{column}") for column in own])
+    return (
+        states.join(theirs, on=["match_id", "opponent_participant_id"], how="left")
+        .select(*PLAYER, "team_position", "opponent_participant_id", "opponent_champion_id", *own,
+                *[(pl.col(column) - pl.col(f"opponent_{column}")).alias(column.replace("_", "_diff_"))
+                  for column in own])
+        .sort(*PLAYER).collect()
+    )
+
+
+def lane_matchups(players: pl.DataFrame, lanes: pl.DataFrame) -> pl.DataFrame:
+    """Champion against the opposing champion of its position, in counted Summoner's Rift games: one row per
+    (queue, patch, team_position, champion_id, opponent_champion_id).
+
+    Games and wins of the champion in that lane against that opponent, win rate with Wilson interval and
+    ``low_sample``, and the mean gold, XP and CS difference to the opponent at 10 and 15 minutes with 95 %
+    normal intervals, over ``n_at_10`` / ``n_at_15`` games whose timeline reached that minute. Each matchup
+    appears from both sides (A against B and B against A, mirrored).
+    """
+    keys = (*GROUP, "team_position", "champion_id", "opponent_champion_id")
+    names = players.select("match_id", pl.col("participant_id").alias("opponent_participant_id"),
+                           pl.col("champion_name").alias("opponent_champion_name"))
+    rows = (counted(players, summoners_rift=True).select(*PLAYER, *GROUP, "champion_id", "champion_name", "win")
+            .join(lanes.select(*PLAYER, "team_position", "opponent_participant_id", "opponent_champion_id",
+                               *DIFFERENCES), on=list(PLAYER))
+            .join(names, on=["match_id", "opponent_participant_id"], how="left"))
+    stats = rows.group_by(*keys).agg(
+        pl.col("champion_name").first(), pl.col("opponent_champion_name").first(), *games_and_wins(),
+        *[pl.col(f"gold_diff_{minute}").count().cast(pl.Int64).alias(f"n_at_{minute}") for minute in LANE_MINUTES],
+        *[expression for difference in DIFFERENCES for expression in mean_interval(difference, difference)])
+    return with_rate(stats).sort(*keys)
