@@ -274,11 +274,13 @@ def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(buil
 
 
 def test_telemetry_of_another_match_is_blocked_before_publish(built):
-    """The real match object gets telemetry of another real match under its id: the kills and damage of its
-    players disagree, the blocking check fails and PostgreSQL keeps the rows it had."""
+    """The real match object gets telemetry of another real match under its id, ended as a whole match ends:
+    the kills and damage of its players disagree, the blocking check fails and PostgreSQL keeps the rows it had."""
     instance, resources, url = built["instance"], built["resources"], built["pg_url"]
     real_id = "f80126f4-9520-4c66-9198-57820d04bf00"
-    shutil.copy(TELEMETRY_FILES[-1], built["data_dir"] / "landing" / "pubg" / "telemetry" / f"{real_id}.jsonl")
+    match_end = b'{"_T": "LogMatchEnd", "_D": "2019-10-23T00:40:00.000Z", "characters": [], "common": {}}\n'
+    (built["data_dir"] / "landing" / "pubg" / "telemetry" / f"{real_id}.jsonl").write_bytes(
+        TELEMETRY_FILES[-1].read_bytes() + match_end)
     result = dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
                             partition_key=real_id, raise_on_error=False)
     assert not result.success and failed_checks(result) == ["telemetry_agrees_with_match_object"]

@@ -75,6 +75,29 @@ def test_knock_outcomes_and_fights(parsed):
     assert (found["kills_by_a"] + found["kills_by_b"]).sum() <= team_kills.height
     assert (found["kills_by_a"] + found["kills_by_b"]).sum() >= 0.8 * team_kills.height
 
+    joined = combat.engagements(found)
+    assert joined["fights"].sum() == found.height and joined.height <= found.height
+    assert (joined["third_party"] == (joined["teams"] >= 3)).all()
+
+
+def test_a_third_team_joining_a_real_fight_makes_one_engagement_of_three():
+    """The real late-game fight of the excerpt (two teams), a third team hitting the same victims ten seconds
+    later, and the same fight two kilometres away at the same time."""
+    damage = read_telemetry(TELEMETRY_FILES[-1])["damage"]
+    real = damage.filter(pl.col("attacker_team_id") != pl.col("victim_team_id"))
+    [(attacker_team, victim_team)] = real.select("attacker_team_id", "victim_team_id").unique().rows()
+    joiner = real.with_columns(pl.lit(attacker_team + 100).cast(real["attacker_team_id"].dtype)
+                               .alias("attacker_team_id"), pl.col("elapsed_s") + 10)
+    far = real.with_columns(pl.col("attacker_team_id") + 200, pl.col("victim_team_id") + 200,
+                            pl.col("victim_x") + 200_000)
+    none = read_telemetry(TELEMETRY_FILES[-1])["knocks"].clear()
+    fights = combat.fights(pl.concat([real, joiner, far]), none, none.rename({"attacker_team_id": "killer_team_id"}))
+    found = combat.engagements(fights).sort("teams")
+
+    assert found["teams"].to_list() == [2, 3] and found["third_party"].to_list() == [False, True]
+    assert found.filter(pl.col("third_party"))["team_ids"].item() == ",".join(
+        str(team) for team in sorted([attacker_team, victim_team, attacker_team + 100]))
+    assert found["fights"].sum() == fights.height == 3
 
 def test_circle_tracking_and_summaries(parsed):
     _, match, telemetry = parsed

@@ -443,6 +443,7 @@ MATCH_TABLE_SPECS = [
                                                          etl("telemetry_revives")]),
     MatchTable("knock_summaries", combat.knock_summaries, [cons("knock_outcomes")]),
     MatchTable("fights", combat.fights, [etl("telemetry_damage"), etl("telemetry_knocks"), etl("telemetry_kills")]),
+    MatchTable("engagements", combat.engagements, [cons("fights")]),
     MatchTable("player_match_weapon_distribution", combat.weapon_distribution,
                [etl("telemetry_damage"), etl("telemetry_kills"), etl("telemetry_knocks")]),
     MatchTable("player_weapon_accuracy", combat.weapon_accuracy, [etl("telemetry_attacks"), etl("telemetry_damage")]),
@@ -473,7 +474,8 @@ def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
 
 MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE_SPECS}
 TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
-                       "pubg.player_circle_positions", "pubg.player_damage_events")
+                       "pubg.player_circle_positions", "pubg.player_damage_events", "pubg.fights",
+                       "pubg.engagements")
 """The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
 while its match-object rows publish."""
 

@@ -22,6 +22,8 @@ SPECS = [
          ("match_id", "account_id", "weapon_category"), sum_column="damage_dealt"),
     spec(MATCH["player_weapon_accuracy"], "player_weapon_accuracy", ("match_id", "account_id", "weapon_id"),
          sum_column="shots"),
+    spec(MATCH["fights"], "fights", ("match_id", "fight_id"), sum_column="damage_events"),
+    spec(MATCH["engagements"], "engagements", ("match_id", "engagement_id"), sum_column="fights"),
     spec(MATCH["player_circle_positions"], "player_circle_positions", ("match_id", "account_id", "sample_s")),
     spec(MATCH["tracked_damage_events"], "player_damage_events", ("match_id", "event_index", "account_id", "role")),
     spec(pubg.player_backfill_status, "player_backfill_status", ("match_id", "player_id")),

@@ -225,3 +225,70 @@ def weapon_accuracy(attacks: pl.DataFrame, damage: pl.DataFrame) -> pl.DataFrame
                 "damage_dealt")
         .sort(keys)
     )
+
+
+ENGAGEMENT_SCHEMA = {
+    "match_id": pl.String, "engagement_id": pl.Int64, "teams": pl.Int64, "team_ids": pl.String,
+    "third_party": pl.Boolean, "fights": pl.Int64, "started_s": pl.Float64, "duration_s": pl.Float64,
+    "damage": pl.Float64, "knocks": pl.Int64, "kills": pl.Int64, "center_x_m": pl.Float64, "center_y_m": pl.Float64,
+}
+
+
+def engagements(fights_: pl.DataFrame) -> pl.DataFrame:
+    """Engagements: the fights (`fights`) of one place and time joined, so a third team that joins two
+    fighting teams makes one engagement of three. One row per (match_id, engagement_id).
+
+    Two fights belong to one engagement when they overlap in time (one starts at most `FIGHT_GAP_S` seconds
+    after the other's last damage) and their centres are at most `FIGHT_RADIUS_M` metres apart, and so on
+    transitively. `teams` counts the teams that dealt or took damage in it (`team_ids`, ascending);
+    `third_party`: three teams or more. Damage, knocks and kills are its fights' sums.
+    """
+    if fights_.is_empty():
+        return pl.DataFrame(schema=ENGAGEMENT_SCHEMA)
+    spans = fights_.select("match_id", "fight_id", "started_s", (pl.col("started_s") + pl.col("duration_s"))
+                           .alias("ended_s"), "center_x_m", "center_y_m")
+    pairs = (
+        spans.join(spans, on="match_id", suffix="_o")
+        .filter(pl.col("fight_id") < pl.col("fight_id_o"))
+        .filter((pl.col("started_s_o") <= pl.col("ended_s") + FIGHT_GAP_S)
+                & (pl.col("started_s") <= pl.col("ended_s_o") + FIGHT_GAP_S))
+        .filter(((pl.col("center_x_m") - pl.col("center_x_m_o")).pow(2)
+                 + (pl.col("center_y_m") - pl.col("center_y_m_o")).pow(2)).sqrt() <= FIGHT_RADIUS_M)
+        .select("match_id", "fight_id", "fight_id_o")
+    )
+    root = {key: key for key in fights_.select("match_id", "fight_id").iter_rows()}
+
+    def find(key):
+        while root[key] != key:
+            root[key] = root[root[key]]
+            key = root[key]
+        return key
+
+    for match_id, a, b in pairs.iter_rows():
+        root[find((match_id, a))] = find((match_id, b))
+    groups = pl.DataFrame([(m, f, find((m, f))[1]) for m, f in root], orient="row",
+                          schema={"match_id": pl.String, "fight_id": pl.Int64, "_group": pl.Int64})
+    members = fights_.join(groups, on=["match_id", "fight_id"])
+    teams = (
+        pl.concat([members.select("match_id", "_group", pl.col("team_a").alias("team")),
+                   members.select("match_id", "_group", pl.col("team_b").alias("team"))])
+        .unique().sort("team")
+        .group_by("match_id", "_group").agg(pl.len().cast(pl.Int64).alias("teams"),
+                                            pl.col("team").cast(pl.String).str.join(",").alias("team_ids"))
+    )
+    return (
+        members.group_by("match_id", "_group").agg(
+            pl.len().cast(pl.Int64).alias("fights"), pl.col("started_s").min(),
+            (pl.col("started_s") + pl.col("duration_s")).max().alias("_ended_s"),
+            (pl.col("damage_by_a") + pl.col("damage_by_b")).sum().alias("damage"),
+            (pl.col("knocks_by_a") + pl.col("knocks_by_b")).sum().cast(pl.Int64).alias("knocks"),
+            (pl.col("kills_by_a") + pl.col("kills_by_b")).sum().cast(pl.Int64).alias("kills"),
+            pl.col("center_x_m").mean(), pl.col("center_y_m").mean(),
+        )
+        .join(teams, on=["match_id", "_group"])
+        .with_columns((pl.col("_ended_s") - pl.col("started_s")).alias("duration_s"),
+                      (pl.col("teams") >= 3).alias("third_party"))
+        .sort("match_id", "started_s", "_group")
+        .with_columns(pl.int_range(1, pl.len() + 1).over("match_id").cast(pl.Int64).alias("engagement_id"))
+        .select(list(ENGAGEMENT_SCHEMA)).cast(ENGAGEMENT_SCHEMA)
+    )
