@@ -35,12 +35,11 @@ COMPARED = sorted((COUNTS | set(GROUP_OF) | {s for group in FEATURES.values() fo
 
 
 def _by_player(match) -> dict[str, dict[str, float | None]]:
-    """Each player's stats, keyed by the player's name (the header and ballchasing spell it alike)."""
-    stats = stats_frame([match])
-    names = {p.player_id: p.name.lower() for p in match.players}
+    """Each player's stats, keyed by the player's id (ballchasing can spell a name otherwise than the header:
+    a censored name, characters outside Latin-1)."""
     table: dict[str, dict[str, float | None]] = {}
-    for player_id, stat, value in stats.select("player_id", "stat_type", "value").iter_rows():
-        table.setdefault(names[player_id], {})[stat] = value
+    for player_id, stat, value in stats_frame([match]).select("player_id", "stat_type", "value").iter_rows():
+        table.setdefault(player_id, {})[stat] = value
     return table
 
 

@@ -6,10 +6,11 @@ ballchasing's definitions, read on frames (boost on the 0-100 scale the game sho
   pad counts. ballchasing's small-pad counts leave out the small pads taken with less room in the tank
   than the pad gives, and so do these;
 - time at zero / full boost and in each quarter (0-25, 25-50, 50-75, 75-100), over the live frames the
-  player's car was on the pitch; ``percent_zero_boost`` and ``percent_full_boost`` of the game's live
+  player's car was on the pitch, of the tank the game replicated (``frames.ReplayFrames.cars``' ``tank``:
+  a full tank stays full until the game sends a lower value); ``percent_zero_boost`` and ``percent_full_boost`` of the game's live
   time, the bands' percentages of the bands' total;
 - ``bcpm``: boost collected per minute of the game's live time; ``bpm``: boost used (the drops of the tank
-  while boosting) per minute of it; ``avg_amount``: the time-weighted mean of the tank;
+  while boosting) per minute of it; ``avg_amount``: the time-weighted mean of the replicated tank;
   ``amount_used_while_supersonic``: boost used at supersonic speed.
 Live time is the game's time from each kickoff's countdown to the next goal (``frames.ReplayFrames.ball``).
 """
@@ -59,7 +60,8 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: time in each state of the tank over the live frames, boost used, and the mean tank."""
+    """Per player: time in each state of the replicated tank over the live frames, boost used (the drops of
+    the modelled tank while boosting), and the mean tank."""
     cars = (
         frames.cars.sort("player_id", "frame")
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
@@ -68,7 +70,7 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
         .join(frames.ball.select("frame", "dt", "live"), on="frame")
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
-    dt, boost = pl.col("dt"), pl.col("boost")
+    dt, boost = pl.col("dt"), pl.col("tank")
     return cars.group_by("player_id").agg(
         tracked=dt.sum(),
         boost_integral=(boost * dt).sum(),

@@ -35,16 +35,19 @@ POSSESSION = "ballchasing's possession is not published; the replay's touches do
 NOT_FROM_FRAMES = {"positioning_avg_distance_to_ball_possession": POSSESSION,
                    "positioning_avg_distance_to_ball_no_possession": POSSESSION}
 """Group stats a replay's frames cannot give, with the reason."""
-TANK = ("the replay replicates the boost tank only now and then, and the frames between are filled by the "
-        "parser's own model of boost use; ballchasing does not publish how it reads the tank, and the two differ")
+TANK = ("the replay replicates the boost tank only now and then; read as the game replicated it, the time at "
+        "zero and full boost agrees with ballchasing's for most players but not all, and the time in each quarter "
+        "of the tank differs by more than any choice of the quarters' edges explains; ballchasing does not "
+        "publish how it reads the tank between replications")
 PICKUPS = ("ballchasing does not publish what it counts as a pad pickup; the replay's pad events give every "
            "pickup the game recorded, and ballchasing counts some of them otherwise")
 SLIDES = ("ballchasing counts powerslides on walls and ramps; the frames do not say when a car's wheels touch "
           "anything but the floor")
 THROWN = ("after a goal the explosion throws cars into the air, and ballchasing leaves part of that time out "
           "of high air by a rule it does not publish")
-ROLES = ("ballchasing does not publish how it decides who is closest to the ball or furthest forward when "
-         "teammates are level or one of them respawns")
+ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
+         "from the ball: a team's role times add up to more than the game's live time, so they are not one role "
+         "per car and frame, and in a 1v1 both players hold every role for the same time, shorter than the game")
 NOT_MATCHED = {
     **{f"boost_{name}": TANK for name in (
         "bpm", "avg_amount", "amount_used_while_supersonic", "time_zero_boost", "percent_zero_boost",
@@ -60,8 +63,8 @@ NOT_MATCHED = {
     "movement_count_powerslide": SLIDES, "movement_avg_powerslide_duration": SLIDES,
     "movement_time_high_air": THROWN, "movement_percent_high_air": THROWN,
     **{f"positioning_{kind}_{name}": ROLES for kind in ("time", "percent")
-       for name in ("most_forward", "closest_to_ball", "farthest_from_ball")},
-    "time_first_man_share": ROLES,
+       for name in ("most_back", "most_forward", "closest_to_ball", "farthest_from_ball")},
+    **{f"time_{rank}_man_share": ROLES for rank in ("first", "second", "third")},
     **NOT_FROM_FRAMES,
 }
 """Stats a raw replay gives that do not match ballchasing's for the same game, with the reason: a player's

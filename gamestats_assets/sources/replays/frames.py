@@ -4,6 +4,8 @@ subtr-actor replays the network stream into a state per frame (its ``get_replay_
 car that was ever in the game: a player who joins late or leaves early simply has no state in the frames
 where they were absent, so bots, leavers and joiners need no special case. Units are the game's: unreal
 units (uu) for positions, uu/s for velocities, and boost as the game's byte 0-255, converted to 0-100.
+The game replicates a car's tank now and then, as a whole byte; between two replications subtr-actor models
+the tank's drain (a fractional byte). ``tank`` is the last byte the game replicated, held until the next.
 
 Time: each frame lasts until the next one (``dt``), except where the recording jumps (a goal replay the
 stream skips, a pause): a gap longer than ``RECORDING_GAP`` seconds is not play and lasts nothing. A frame
@@ -45,7 +47,7 @@ BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.In
                "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64}
 CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "team": pl.Int8,
               "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
-              "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64,
+              "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64, "tank": pl.Float64,
               "boosting": pl.Boolean, "powerslide": pl.Boolean, "sleeping": pl.Boolean}
 PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64}
 DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
@@ -60,8 +62,8 @@ class ReplayFrames:
     """One row per frame: ``frame, time, seconds_remaining, state, x, y, z, vx, vy, vz`` (velocity null
     while the ball sleeps before kickoff), ``dt``, ``live`` and ``countdown``."""
     cars: pl.DataFrame
-    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100),
-    ``boosting``, ``powerslide`` (handbrake held), ``sleeping`` (a demolished car's body rests)."""
+    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100, the
+    parser's model between replications), ``tank`` (0-100, the last replicated value), ``boosting``, ``powerslide`` (handbrake held), ``sleeping`` (a demolished car's body rests)."""
     hits: pl.DataFrame
     """One row per detected touch: ``frame, time, player_id, team, ball_x, ball_y, ball_z``."""
     pickups: pl.DataFrame
@@ -114,6 +116,7 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
+        replicated = None
         for index, state in enumerate(states["frames"]):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
@@ -122,9 +125,13 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
             player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
             ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
             body = data["rigid_body"]
+            amount = data["boost_amount"]
+            if replicated is None or float(amount).is_integer():
+                replicated = amount
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
-                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX, bool(data.get("boost_active")),
+                         amount * 100.0 / BOOST_BYTE_MAX, replicated * 100.0 / BOOST_BYTE_MAX,
+                         bool(data.get("boost_active")),
                          bool(data.get("powerslide_active")), bool(body.get("sleeping"))))
     return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
 

@@ -5,7 +5,7 @@ with ``y`` seen from the player's own goal (team 0 defends y < 0):
 - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
 - behind the ball: between the ball and the own goal (in front otherwise);
 - most back / most forward (along the pitch), closest to / farthest from the ball: among the team's
-  cars while the whole team is on the pitch (none of them demolished);
+  cars while the whole team is on the pitch (none of them demolished); a team of one holds every role;
 - ``avg_distance_to_ball``: time-weighted mean distance to the ball out of kickoff countdowns (where every
   car waits at its spot); ``avg_distance_to_mates``: to the teammates on the pitch at that moment;
 - ``percent_*``: each time's share of the player's time on the pitch; most back / forward and closest /
@@ -56,7 +56,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's positioning stats (its column names)."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
-    whole = pl.col("mates") == max(frames.header.team_size, 2)
+    whole = pl.col("mates") == max(frames.header.team_size, 1)
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
         "time_neutral_third": dt.filter(y.abs() <= THIRD_EDGE).sum(),
