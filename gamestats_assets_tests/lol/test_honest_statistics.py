@@ -7,6 +7,15 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import item_build_stats
 from gamestats_assets.defs.lol.transforms.patterns import COMPUTED_FROM, LENGTH
+from gamestats_assets_tests.lol.real_games import (
+    changes,
+    lasting,
+    load,
+    std_of,
+    timeline_cut,
+    variant,
+    winner_swapped,
+)
 
 
 def test_correlations_hold_no_pair_computed_from_each_other(planted):
@@ -45,6 +54,26 @@ def test_a_late_item_without_effect_shows_none_against_games_of_its_length():
     assert third["win_rate"] - champion_rate < -0.05, "raw: the long games that finish it lose more"
     assert abs(third["win_rate_vs_same_length"]) < 1e-9, "against games as long as its own: no effect"
     assert third["same_length_win_rate"] == 0.4 and third["games"] == 200
+
+
+def test_on_real_games_a_third_item_is_judged_against_games_as_long():
+    """The real ranked game's Illaoi finishes Death's Dance, her third core item, at minute 27. Twelve copies: four
+    of 22 minutes (no third item) she wins three of; four of 33 minutes with it and four of 33 minutes whose
+    timeline stops at minute 27 (no third item), one win in each. The item changes nothing among long games."""
+    ranked = load()
+    short = changes(lasting(22), timeline_cut(23))
+    games = [variant(ranked, 2000 + n, change=changes(short, winner_swapped) if n < 3 else short) for n in range(4)]
+    games += [variant(ranked, 2010 + n, change=winner_swapped if n == 0 else None) for n in range(4)]
+    games += [variant(ranked, 2020 + n, change=changes(timeline_cut(27), winner_swapped) if n == 0
+                      else timeline_cut(27)) for n in range(4)]
+    builds = item_build_stats(std_of(games)["participant_games"]).filter(champion_name="Illaoi")
+    third = builds.filter(depth=3).row(0, named=True)
+    assert third["core_path"] == "Goredrinker > Sterak's Gage > Death's Dance"
+    assert (third["games"], third["wins"], third["champion_games"]) == (4, 1, 12)
+    assert third["win_rate"] - 5 / 12 < -0.15, "raw: the games long enough to finish it lose more"
+    assert third["same_length_win_rate"] == 0.25 and third["win_rate_vs_same_length"] == 0
+    second = builds.filter(depth=2).row(0, named=True)
+    assert second["games"] == 12 and abs(second["win_rate_vs_same_length"]) < 1e-12
 
 
 def test_win_model_is_reported_beside_the_gold_baseline_with_intervals(planted):
