@@ -13,7 +13,7 @@ import pytest
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
+from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
 from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
 from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
 from gamestats_assets.lib.resources import build_resources
@@ -188,7 +188,8 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     played = sorted(r[0] for r in rows(url, "SELECT match_id FROM pubg.match_summaries WHERE account_id = %s", player))
     assert rows(url, "SELECT count(*) FROM pubg.player_damage_events WHERE account_id = %s", player)[0][0] == 0
     sensor = SENSORS[-1]
-    definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS], sensors=[sensor], resources=resources)
+    definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS], sensors=[sensor],
+                                 resources=resources)
     first = sensor(dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions))
     assert first.run_requests == [] and "history already built" in first.skip_reason.skip_message
     assert set(json.loads(first.cursor)) == seeded
@@ -202,7 +203,8 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
 
     ordered = [key for key in instance.get_dynamic_partitions("pubg_match") if key in played]
     for _ in range(2):
-        assert dg.materialize(EVERYTHING, selection=TRACKED_TARGET, instance=instance, resources=resources,
+        assert dg.materialize([*EVERYTHING, *WAREHOUSE_ASSETS], selection=TRACKED_TARGET, instance=instance,
+                              resources=resources,
                               tags={"dagster/asset_partition_range_start": ordered[0],
                                     "dagster/asset_partition_range_end": ordered[-1]}).success
     damage = rows(url, "SELECT account_id, count(*), count(DISTINCT (match_id, event_index, role)) "
@@ -214,6 +216,9 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
     assert rows(url, "SELECT count(DISTINCT account_id) FROM pubg.player_circle_positions")[0][0] == 5
     status = rows(url, "SELECT match_id, status FROM pubg.player_backfill_status WHERE player_id = %s ORDER BY 1", player)
     assert status == [(key, "extracted") for key in played]
+    with resources["warehouse"].get_connection() as conn:
+        copied = conn.execute("SELECT count(*) FROM pubg.tracked_damage_events WHERE account_id = ?", [player]).fetchone()
+    assert copied == (expected,)
 
 
 API_QUERIES = {

@@ -131,7 +131,10 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
 
 TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
     key for asset in PUBLISH_ASSETS for key in asset.keys
-    if key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")]
+    if key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")] + [
+    dg.AssetKey([DOMAIN, "warehouse", key.path[-1]]) for asset in TRACKED_TABLES for key in asset.keys]
+"""What a newly tracked player's backfill rebuilds: the tracked-player tables, their published rows and their
+warehouse copies."""
 
 DISCOVERIES = [LANDING]
 SENSORS = [
