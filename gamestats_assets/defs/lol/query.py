@@ -4,13 +4,13 @@ the same champion's other games.
 ``gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm`` answers "the
 average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
 interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
-intervals and a two-proportion z-test). Conditions combine (all must hold): completed items, the first core
-item (``--first-item``), the skill max order (``--max-order Q>E>W``), an objective the player's team took
-first (``--first-objective dragon``), the lane opponent (``--against Gnar``) and the game length
-(``--minutes 25-35``: from 25 up to, not including, 35). Only counted games (no remake, no AFK player) are compared, within
-the queues and patches asked for (``--queue ranked_solo --patch 14.9,14.10``; every one by default): both
-groups always come from the same queues and patches. Names are matched case-insensitively against the Data
-Dragon of every shipped patch; an unknown name is an error that lists the closest known names.
+intervals and a two-proportion z-test). Conditions combine (all must hold): completed items, the first core item
+(`--first-item`), the skill max order (`--max-order Q>E>W`), an objective the player's team took first
+(`--first-objective dragon`), the lane opponent (`--against Gnar`) and the game length (`--minutes 25-35`:
+from 25 up to, not including, 35). Only counted games (no remake, no AFK player) are compared, within the queues and
+patches asked for (``--queue ranked_solo --patch 14.9,14.10``; every one by default): both groups always come from
+the same queues and patches. Names are matched case-insensitively against the Data Dragon of every shipped patch; an
+unknown name is an error that lists the closest known names.
 
 scipy is imported by the functions that use it: it takes seconds to load, which every process loading the
 code location would pay otherwise.
@@ -143,7 +143,7 @@ def champion_id_of(champion: str) -> tuple[str, int]:
 
 
 def completed_condition(completed: Sequence[str]) -> tuple[tuple[str, ...], Condition | None]:
-    """The known names of ``completed`` and the condition that every one was completed (None for no item)."""
+    """The known names of `completed` and the condition that every one was completed (None for no item)."""
     items = ddragon.tables()[0].select("item_id", "item_name").unique()
     names = tuple(resolve(item, items["item_name"].unique().to_list(), "item") for item in completed)
     if not names:
@@ -155,14 +155,14 @@ def completed_condition(completed: Sequence[str]) -> tuple[tuple[str, ...], Cond
 
 
 def first_item_condition(item: str) -> Condition:
-    """The player's first core item (legendary or mythic) was ``item``."""
+    """The player's first core item (legendary or mythic) was `item`."""
     items = ddragon.tables()[0].filter("is_core").select("item_id", "item_name").unique()
     name = resolve(item, items["item_name"].unique().to_list(), "core item")
     return Condition(f"{name} first", pl.col("core_1_id").is_in(items.filter(item_name=name)["item_id"].to_list()))
 
 
 def max_order_condition(order: str) -> Condition:
-    """Skills maxed in ``order`` (``Q>E>W``, ``QEW``, any case)."""
+    """Skills maxed in `order` (`Q>E>W`, `QEW`, any case)."""
     letters = "".join(letter for letter in order.upper() if letter.isalpha())
     if sorted(letters) != sorted(BASIC_SKILLS):
         raise UnknownName(f"unknown max order {order!r}: give Q, W and E once each, e.g. Q>E>W")
@@ -171,19 +171,19 @@ def max_order_condition(order: str) -> Condition:
 
 
 def first_objective_condition(objective: str) -> Condition:
-    """The player's team took the game's first ``objective``."""
+    """The player's team took the game's first `objective`."""
     name = resolve(objective, OBJECTIVES, "objective")
     return Condition(f"team took the first {name}", pl.col(f"first_{name}").fill_null(False))
 
 
 def against_condition(champion: str) -> Condition:
-    """The player's lane opponent (same position, other team) was ``champion``."""
+    """The player's lane opponent (same position, other team) was `champion`."""
     name, champion_id = champion_id_of(champion)
     return Condition(f"against {name} in lane", pl.col("opponent_champion_id") == champion_id)
 
 
 def minutes_condition(minutes: str) -> Condition:
-    """The game lasted from ``a`` minutes up to, not including, ``b`` (``"a-b"``; ``"a-"`` has no end)."""
+    """The game lasted from `a` minutes up to, not including, `b` (`"a-b"`; `"a-"` has no end)."""
     start, _, end = minutes.partition("-")
     try:
         low, high = float(start or 0), float(end) if end else math.inf

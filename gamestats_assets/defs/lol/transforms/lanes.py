@@ -1,9 +1,10 @@
 """Lane matchups: each player against the opposing champion of the same position.
 
-A player's lane opponent is the one player of the other team with the same ``teamPosition`` (TOP, JUNGLE,
-MIDDLE, BOTTOM, UTILITY); a player without one of these positions (empty in ARAM and Arena, ``AFK`` or
-``Invalid`` where Riot could not tell the role) or whose position another teammate also holds has none. The lane's state at ``LANE_MINUTES`` comes from the participant frame of that minute: total gold,
-experience and creep score (lane and jungle minions).
+A player's lane opponent is the one player of the other team with the same `teamPosition` (TOP, JUNGLE, MIDDLE,
+BOTTOM, UTILITY); a player without one of these positions (empty in ARAM and Arena, `AFK` or `Invalid` where
+Riot could not tell the role) or whose position another teammate also holds has none. The lane's state at
+`LANE_MINUTES` comes from the participant frame of that minute: total gold, experience and creep score (lane and
+jungle minions).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ PLAYER = ("match_id", "participant_id")
 
 
 def lane_opponents(participants: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Every player with a lane opponent: one row per (match_id, participant_id) with ``team_position``,
-    ``opponent_participant_id`` and ``opponent_champion_id``."""
+    """Every player with a lane opponent: one row per (match_id, participant_id) with `team_position`,
+    `opponent_participant_id` and `opponent_champion_id`."""
     players = participants.lazy().filter(pl.col("team_position").is_in(POSITIONS)).select(
         *PLAYER, "team_id", "team_position", "champion_id")
     alone = players.group_by("match_id", "team_id", "team_position").agg(pl.len().alias("holders")).filter(
@@ -37,9 +38,9 @@ def lane_opponents(participants: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 
 
 def lane_states(participants: pl.DataFrame, frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """STD ``lane_states``: one row per player with a lane opponent (key match_id, participant_id), with the
-    player's gold, xp and cs at each of ``LANE_MINUTES`` and their differences to the opponent's
-    (``gold_diff_10`` …); null where the game has no timeline or did not reach that minute."""
+    """STD `lane_states`: one row per player with a lane opponent (key match_id, participant_id), with the
+    player's gold, xp and cs at each of `LANE_MINUTES` and their differences to the opponent's
+    (`gold_diff_10` …); null where the game has no timeline or did not reach that minute."""
     frames = frames.lazy()
     states = lane_opponents(participants)
     for minute in LANE_MINUTES:
@@ -66,8 +67,8 @@ def lane_matchups(players: pl.DataFrame, lanes: pl.DataFrame) -> pl.DataFrame:
     (queue, patch, team_position, champion_id, opponent_champion_id).
 
     Games and wins of the champion in that lane against that opponent, win rate with Wilson interval and
-    ``low_sample``, and the mean gold, XP and CS difference to the opponent at 10 and 15 minutes with 95 %
-    normal intervals, over ``n_at_10`` / ``n_at_15`` games whose timeline reached that minute. Each matchup
+    `low_sample`, and the mean gold, XP and CS difference to the opponent at 10 and 15 minutes with 95 %
+    normal intervals, over `n_at_10` / `n_at_15` games whose timeline reached that minute. Each matchup
     appears from both sides (A against B and B against A, mirrored).
     """
     keys = (*GROUP, "team_position", "champion_id", "opponent_champion_id")

@@ -326,10 +326,10 @@ def participant_facts(players: pl.DataFrame, purchases: pl.DataFrame, lanes: pl.
     """The warehouse's participant fact table, every condition a compound query can ask about: one row per
     player of a game with its match file (key match_id, participant_id).
 
-    The ``participant_games`` columns; ``completed_items``, every completed item with its id, name and
-    completion minute (``completed_at_min``), in completion order; the lane opponent (``opponent_champion_id``)
-    and the gold, XP and CS differences to it at 10 and 15 minutes (``lanes.lane_states``; null without one);
-    and whether the player's team took the game's first dragon, herald, baron and tower (``first_<objective>``,
+    The `participant_games` columns; `completed_items`, every completed item with its id, name and
+    completion minute (`completed_at_min`), in completion order; the lane opponent (`opponent_champion_id`)
+    and the gold, XP and CS differences to it at 10 and 15 minutes (`lanes.lane_states`; null without one);
+    and whether the player's team took the game's first dragon, herald, baron and tower (`first_<objective>`,
     null when nobody took one or the game has no timeline).
     """
     completions = (purchases.sort("completed_at")

@@ -1,7 +1,7 @@
 """How a champion's results move: with the length of the game, and from patch to patch.
 
-Both tables count counted games only (no remake, no AFK player: STD ``games``) and keep queues apart; every
-rate carries its games, a 95 % Wilson interval and ``low_sample`` (``cons.MIN_SAMPLE``).
+Both tables count counted games only (no remake, no AFK player: STD `games`) and keep queues apart; every
+rate carries its games, a 95 % Wilson interval and `low_sample` (`cons.MIN_SAMPLE`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ def length_win_rates(players: pl.DataFrame) -> pl.DataFrame:
     """Win rate by game length per champion and per build: one row per (queue, patch, champion_id, depth,
     core_path, length_from_min).
 
-    Games are bucketed by length in ``LENGTH_BUCKET_MINUTES``-minute steps: ``length_from_min`` ≤ minutes <
-    ``length_to_min``. Depth 0 (empty ``core_path``) is every game of the champion; depths 1 to 3 the games
-    whose build reached that core path (``item_build_stats``). ``share_of_games`` is the bucket's share of the
+    Games are bucketed by length in `LENGTH_BUCKET_MINUTES`-minute steps: `length_from_min` ≤ minutes <
+    `length_to_min`. Depth 0 (empty `core_path`) is every game of the champion; depths 1 to 3 the games
+    whose build reached that core path (`item_build_stats`). `share_of_games` is the bucket's share of the
     row's champion-and-path games, so a bucket's weight in the overall win rate can be read off.
     """
     paths = build_paths(counted(players).with_columns(length_bucket()), (0, *BUILD_DEPTHS))
@@ -51,10 +51,10 @@ def patch_order() -> pl.Expr:
 def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
     """A champion's win rate and pick rate per patch, within a queue: one row per (queue, champion_id, patch).
 
-    ``games`` and ``wins`` count the champion's player-games; ``picked_games`` the queue's games on that patch
-    in which it was picked, out of ``queue_games``: ``pick_rate`` = picked_games / queue_games with its Wilson
-    interval. ``previous_patch`` is the latest earlier patch of the queue where the champion was played, with
-    ``win_rate_change`` and ``pick_rate_change`` against it (null for its first patch).
+    `games` and `wins` count the champion's player-games; `picked_games` the queue's games on that patch
+    in which it was picked, out of `queue_games`: `pick_rate` = picked_games / queue_games with its Wilson
+    interval. `previous_patch` is the latest earlier patch of the queue where the champion was played, with
+    `win_rate_change` and `pick_rate_change` against it (null for its first patch).
     """
     players = counted(players)
     queue_games = players.group_by(*GROUP).agg(pl.col("match_id").n_unique().cast(pl.Int64).alias("queue_games"))
