@@ -20,7 +20,7 @@ from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
-DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "300"]
+DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
 PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
 PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"
 
@@ -58,7 +58,7 @@ def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((data_dir / "settings.json").read_text()) == {
         "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_SOURCE": "synthetic", "GAMESTATS_START_DATE": "2026-03-02",
-        "GAMESTATS_USERS": "300"}
+        "GAMESTATS_USERS": "150"}
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout
