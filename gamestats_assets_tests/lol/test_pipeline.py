@@ -190,6 +190,12 @@ def test_dropped_files_are_processed_by_the_dagster_command_line(pg_url, tmp_pat
     assert sorted(p.name for p in (data_dir / "landing" / "lol").iterdir()) == [day]
 
 
+def gold_difference(game: real_games.Game, minute: int, player: int, opponent: int) -> int:
+    """Total gold of ``player`` minus ``opponent``'s in the participant frame of ``minute`` of the file itself."""
+    frame = real_games.info(game[1])["frames"][minute]["participantFrames"]
+    return frame[str(player)]["totalGold"] - frame[str(opponent)]["totalGold"]
+
+
 def test_real_games_of_several_queues_and_patches_are_published_apart(pg_url, data_dir, monkeypatch):
     """As a new user would: real games (and cases built from them) of several queues and patches, a remake and
     a game with a player away dropped into one day, materialized and published. Every published table is
@@ -227,3 +233,8 @@ def test_real_games_of_several_queues_and_patches_are_published_apart(pg_url, da
         assert conn.execute("SELECT max(champion_games) FROM lol.item_build_stats WHERE queue = 'ranked_solo'"
                             ).fetchone()[0] == 1, "the remake and the AFK copies of the ranked game are left out"
         assert conn.execute("SELECT count(*) FROM lol.item_build_stats WHERE champion_name IS NULL").fetchone()[0] == 0
+        assert groups("lane_matchups") == counted - {("aram", "11.16")} and groups("length_win_rates") == counted
+        assert conn.execute("SELECT games, gold_diff_10_mean FROM lol.lane_matchups WHERE queue = 'ranked_solo' "
+                            "AND champion_name = 'Illaoi' AND opponent_champion_name = 'Gnar'").fetchall() == [
+            (1, gold_difference(ranked, 10, 1, 6))]
+        assert set(conn.execute("SELECT DISTINCT queue, patch FROM lol.patch_trend").fetchall()) == counted
