@@ -22,6 +22,7 @@ import httpx
 import psycopg
 import pytest
 
+from gamestats_assets.defs.pubg.assets import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.tracking import PLAYER_TAG
 from gamestats_assets_tests.e2e.dev import Dev, wait_until
@@ -158,6 +159,24 @@ def delivered(site, dev):
     return match_id
 
 
+@pytest.fixture(scope="module")
+def cut_download(site, dev):
+    """A second real match object and a telemetry download of it that stopped half way (built from a real
+    telemetry excerpt), saved under the CDN's own name; its match id."""
+    data, _ = site
+    telemetry = data / "landing" / "pubg" / "telemetry"
+    telemetry.mkdir(parents=True, exist_ok=True)
+    match_id = json.loads((PUBG_FIXTURES / "pubg-python_match_response.json").read_text())["data"]["id"]
+    excerpt = [json.loads(line) for line in (PUBG_FIXTURES / "part1_midgame_offset9000000.jsonl").read_text()
+               .splitlines() if line.strip()]
+    events = [{**event, "common": {**event.get("common", {}), "matchId": match_id}}
+              for event in excerpt[:len(excerpt) // 2]]
+    (telemetry / ".download").write_text("".join(json.dumps(event) + "\n" for event in events))
+    recent_match(PUBG_FIXTURES / "pubg-python_match_response.json", data / "landing" / "pubg" / "matches")
+    (telemetry / ".download").rename(telemetry / f"{match_id}-telemetry.jsonl")
+    return match_id
+
+
 def test_one_new_match_runs_once_and_reaches_postgresql(site, dev, delivered, module_pg_url):
     instance = dev.instance()
     wait_until(lambda: finished_runs(instance, discovered_by="landing", **{"dagster/partition": delivered}),
@@ -167,6 +186,20 @@ def test_one_new_match_runs_once_and_reaches_postgresql(site, dev, delivered, mo
     assert len(instance.get_runs(filters=dg.RunsFilter(tags={"dagster/partition": delivered}))) == 1
     wait_until(lambda: rows(module_pg_url, "SELECT count(*) FROM pubg.player_advanced_career_stats")[0][0],
                300, "the career stats to follow the new match", dev)
+
+
+def test_a_match_whose_telemetry_was_cut_publishes_its_match_object_and_holds_the_rest(dev, cut_download,
+                                                                                      module_pg_url):
+    instance = dev.instance()
+    partition = {"dagster/partition": cut_download}
+    wait_until(lambda: finished_runs(instance, **partition), 300, "the cut-download match's run", dev)
+    assert len(instance.get_runs(filters=dg.RunsFilter(tags=partition))) == 1
+    assert rows(module_pg_url, "SELECT DISTINCT telemetry, has_telemetry FROM pubg.match_summaries "
+                "WHERE match_id = %s", cut_download) == [("partial", False)]
+    held = rows(module_pg_url, "SELECT table_name, reason FROM public.held_partitions WHERE domain = 'pubg' "
+                "AND partition_key = %s", cut_download)
+    assert {table for table, _ in held} == set(TELEMETRY_PUBLISHED)
+    assert all(f"telemetry {cut_download}-telemetry.jsonl cut short" in reason for _, reason in held)
 
 
 def test_one_new_day_runs_once_and_a_redelivered_file_changes_no_figure(site, dev, delivered, module_pg_url):
