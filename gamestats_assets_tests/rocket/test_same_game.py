@@ -80,3 +80,19 @@ def test_the_replay_gives_every_compared_stat_ballchasing_gives(pair):
     missing = {stat for player, theirs in ballchasing.items() for stat in COMPARED
                if theirs.get(stat) is not None and replay[player].get(stat) is None}
     assert not missing
+
+
+def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballchasing():
+    """A 2016 game (whole-unit positions, some cars resting at 19-20 uu) where a bot scored and left before the
+    end: ground time as ballchasing counts it for the cars on the scoreboard whose whole game the frames hold, and
+    goals against from the team scores. Players who left have no scoreboard line in the header; the parser
+    reads one car (a093q262) as parked at midfield, which ballchasing does not."""
+    stem = "old-ballchasing-midfield-car"
+    replay = _by_player(replay_match(read_frames(FIXTURES / "replays" / f"{stem}.replay")))
+    ballchasing = _by_player(parse_replay_json(json.loads((FIXTURES / "ballchasing" / f"{stem}.json").read_text())))
+    assert set(replay) < set(ballchasing)
+    for player in set(replay) - {"a093q262"}:
+        assert replay[player]["movement_time_ground"] == pytest.approx(
+            ballchasing[player]["movement_time_ground"], rel=REL, abs=near_zero("movement_time_ground"))
+    assert {player: replay[player]["goals_against"] for player in replay} == {
+        player: ballchasing[player]["goals_against"] for player in replay}

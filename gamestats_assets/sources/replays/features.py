@@ -119,6 +119,14 @@ def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue,
     )
 
 
+def _against(header: ReplayHeader) -> dict[int, dict[str, int]]:
+    """Per team, what its opponents scored and shot: goals from the team scores (a goal by a player who left
+    before the end counts), shots from the opponents on the scoreboard."""
+    scores = {0: header.score_team_1, 1: header.score_team_0}
+    return {team: {"shots": sum(p.shots for p in header.players if p.team != team), "goals": scores[team]}
+            for team in (0, 1)}
+
+
 def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[str, int]) -> tuple[StatValue, ...]:
     scoreboard = _scoreboard(line, against)
     if row.get("position_variance") is None and row.get("movement_avg_speed") is None:
@@ -141,8 +149,7 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
     """A replay whose network stream cannot be read, as its header knows it: the scoreboard, every other
     stat null with ``frames_null_reason``, and the match flagged with it."""
     no_frames = {group: frames_null_reason for group in GROUP_STATS}
-    against = {team: {"shots": sum(p.shots for p in header.players if p.team != team),
-                      "goals": sum(p.goals for p in header.players if p.team != team)} for team in (0, 1)}
+    against = _against(header)
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
@@ -168,8 +175,7 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
         .join(_grouped(frames), on="player_id", how="left")
         .join(_touches(frames.hits), on="player_id", how="left")
     )
-    against = {team: {"shots": sum(p.shots for p in header.players if p.team != team),
-                      "goals": sum(p.goals for p in header.players if p.team != team)} for team in (0, 1)}
+    against = _against(header)
     rows = {row["player_id"]: row for row in per_player.iter_rows(named=True)}
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,

@@ -5,7 +5,9 @@ resting body aside), each lasting ``dt``:
 - speed bands: slow below ``BOOST_SPEED`` uu/s (the most a car reaches without boost), boost speed up to
   ``SUPERSONIC``, supersonic above; ``total_distance`` the path driven; ``avg_speed`` that path over the
   time out of kickoff countdowns (cars wait still then), ``avg_speed_percentage`` that of ``MAX_SPEED``;
-- heights: on the ground below ``GROUND_HEIGHT`` uu (a car's centre resting on the floor sits at 17),
+- heights: on the ground below ``GROUND_HEIGHT`` uu (a car's centre resting on the floor sits at 17 today; replays
+  of 2016 wrote positions in whole units, and some car bodies rested at 19 or 20, which ballchasing counts as
+  ground, while it counts 22 as air),
   high air above ``HIGH_AIR``, low air between. ballchasing calls high air "above the crossbar"; the line
   its numbers draw sits higher than the crossbar's 642 uu, at ``HIGH_AIR`` for every player of the paired
   games alike, which is taken as its definition;
@@ -23,7 +25,7 @@ from gamestats_assets.sources.replays.frames import ReplayFrames
 BOOST_SPEED = 1410.0
 SUPERSONIC = 2200.0
 MAX_SPEED = 2300.0
-GROUND_HEIGHT = 20.0
+GROUND_HEIGHT = 21.0
 HIGH_AIR = 840.0
 
 
