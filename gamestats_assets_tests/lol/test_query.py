@@ -105,3 +105,10 @@ def test_conditions_read_as_asked_and_wrong_ones_are_named(real_warehouse):
                              (["--first-item", "Long Sword"], "unknown core item")):
         wrong = real_warehouse.invoke(lol_cli, ["query", "--champion", "Illaoi", *options])
         assert wrong.exit_code != 0 and message in wrong.output, wrong.output
+
+
+def test_a_fact_table_of_an_older_version_asks_to_materialize_again(facts, data_dir):
+    with duckdb.connect(str(Settings.from_env().warehouse_path)) as conn:
+        write_table(conn, "lol", "participant_facts", facts.drop("opponent_champion_id"))
+    result = CliRunner().invoke(lol_cli, ["query", "--champion", "Ezreal", "--against", "Ahri"])
+    assert result.exit_code != 0 and "materialize lol again" in result.output, result.output

@@ -268,5 +268,8 @@ def query_command(champion: str, completed: str, first_item: str | None, max_ord
                                 minutes=minutes)
     except UnknownName as error:
         raise click.ClickException(str(error)) from error
+    except pl.exceptions.ColumnNotFoundError as error:
+        raise click.ClickException(f"{'.'.join(FACTS_TABLE)} has no column for this condition ({error}): it was "
+                                   "built by an older version; materialize lol again") from error
     for line in result.lines():
         click.echo(line)
