@@ -1,6 +1,7 @@
 """The co-login statistics of managed-ring detection on hand-made logins: chance meetings of thousands of
-all-day players link nobody, a manager's accounts restarted together at drifting times are linked into one
-ring, and the tolerance narrows as logins grow dense."""
+all-day players link nobody, not even of players who keep to the same hours as the managers, a manager's
+accounts restarted together at drifting times are linked into one ring, and the tolerance narrows as logins
+grow dense."""
 
 from __future__ import annotations
 
@@ -45,6 +46,34 @@ def managed(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
     return logins_of(users, np.array(at))
 
 
+HOUR_MS = 3_600_000
+
+
+def hour_keepers(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
+    """``n`` all-day players who each keep to their hours: four logins a day, six hours apart from a time of
+    their own between 00:15 and 01:45, each within a quarter of an hour of it."""
+    users = [f"p{i:05d}" for i in range(n)]
+    phase = rng.uniform(0.25 * HOUR_MS, 1.75 * HOUR_MS, size=n)
+    at = (np.arange(days)[None, :, None] * DAY_MS + phase[:, None, None] + np.arange(4)[None, None, :] * 6 * HOUR_MS
+          + rng.uniform(-15 * 60_000, 15 * 60_000, size=(n, days, 4)))
+    return logins_of(np.repeat(users, 4 * days).tolist(), at.astype(np.int64).ravel())
+
+
+def managers_on_the_same_hours(managers: int, n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
+    """``managers`` managers of ``n`` accounts each, restarting them four times a day: first within two hours of
+    midnight, then about every six hours, each restart drifting by up to an hour; accounts launched 2 s apart."""
+    users, at = [], []
+    for m in range(managers):
+        for d in range(days):
+            first = rng.uniform(0, 2 * HOUR_MS)
+            for k in range(4):
+                restart = first + k * 6 * HOUR_MS + (rng.uniform(-HOUR_MS, HOUR_MS) if k else 0)
+                users += [f"bot{m}-{j:02d}" for j in range(n)]
+                at += (d * DAY_MS + restart + np.arange(n) * 2_000 + rng.uniform(0, 3_000, size=n)).astype(
+                    np.int64).tolist()
+    return logins_of(users, np.array(at))
+
+
 def candidates(logins: pl.DataFrame) -> pl.DataFrame:
     return logins.select("user_id").unique().sort("user_id").with_columns(presence_hours=pl.lit(21.0))
 
@@ -86,3 +115,18 @@ def test_players_behind_one_connection_that_drops_are_not_a_ring():
                                                    + 10))
     assert farm_rings.co_login_pairs(home, candidates(home)).height == 0
     assert farms_of(farm_rings.co_login_links(household, candidates(household)))["farm_key"].n_unique() == 1
+
+
+def test_players_who_keep_the_managers_hours_meet_them_by_chance_yet_are_not_linked():
+    """A week of players and managers on one six-hour clock: a player's login and a restart are minutes
+    apart on most days, so they fall within seconds of each other far more often than over a uniform day."""
+    rng = np.random.default_rng(5)
+    logins = pl.concat([hour_keepers(1_000, 7, rng), managers_on_the_same_hours(4, 12, 7, rng)])
+    pairs = farm_rings.co_login_pairs(logins, candidates(logins))
+    players = pl.col("user_a").str.starts_with("p") | pl.col("user_b").str.starts_with("p")
+    assert pairs.filter(players)["co_logins"].max() >= 4, "players meet the managers and each other again and again"
+    links = farm_rings.co_login_links(logins, candidates(logins))
+    assert links.filter(players).height == 0
+    rings = farms_of(links)
+    assert rings["farm_key"].n_unique() == 4 and rings.height == 48
+    assert (pairs["clock_chance"] > 0).all()

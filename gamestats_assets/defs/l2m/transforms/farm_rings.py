@@ -17,10 +17,13 @@ of the restart. Definition, per day:
    of their own.
 3. A link: a pair whose co-logins fall on at least ``MIN_CO_LOGIN_DAYS`` (2) days and are too many for
    chance. Under independence each login of one account meets a login of the other with probability
-   ``q`` = (the other's logins per day) x 2 x tolerance / 24 h, so the logins met follow a binomial law;
-   the pair is linked when its tail probability is below ``FAMILY_ALPHA`` (1 %) divided by the number of
-   candidate pairs (Bonferroni). Guild-mates on a raid night meet on one day; all-day players meet now
-   and then by chance, never on most of their logins.
+   ``q``, so the logins met follow a binomial law; the pair is linked when its tail probability is below
+   ``FAMILY_ALPHA`` (1 %) divided by the number of candidate pairs (Bonferroni). ``q`` is the larger of
+   the chance over a uniform day, (the other's logins per day) x 2 x tolerance / 24 h, and the chance at
+   the accounts' own hours (``clock_chance``): people and managers keep to their times of day, so two
+   accounts that both log in around the same hours meet by chance far more often than a uniform day
+   allows, and over thousands of such pairs some would meet again and again. Guild-mates on a raid
+   night meet on one day; all-day players meet now and then by chance, never on most of their logins.
 4. A ring: a connected component of links of at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) accounts (one
    manager's accounts), joined with the other such components whose accounts share a clan of their own
    (``clan_links``: one operator's managers), that also shows at least ``MIN_RING_TRAITS`` (3) of the
@@ -131,12 +134,45 @@ def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
                     (pl.col("at_a") // DAY_MS).alias("day"), "at_a", "at_b"))
 
 
+CLOCK_WINDOW_MS = 3_600_000
+"""The stretch of the clock around a login over which ``clock_chance`` reads how often the other account
+logs in at that time of day."""
+_CLOCK_BINS = 3 * DAY_MS // CLOCK_WINDOW_MS
+
+
+def clock_chance(rows: pl.DataFrame, pairs: pl.LazyFrame, tolerance: int) -> pl.LazyFrame:
+    """(pair, clock_chance) for the ``pairs`` (pair, uid_a, uid_b) of candidates whose logins are ``rows``
+    (uid, at): the chance that a login of one account meets a login of the other within ``tolerance`` if
+    the other logs in independently at its own usual times: the other's logins per day in the
+    ``CLOCK_WINDOW_MS`` of the clock around the login (its third of the window and the thirds either side),
+    x 2 x tolerance / ``CLOCK_WINDOW_MS``, averaged over the one's logins; the larger of the two accounts'
+    chances."""
+    binned = rows.lazy().select("uid", day=pl.col("at") // DAY_MS,
+                                bin=(pl.col("at") % DAY_MS) // (CLOCK_WINDOW_MS // 3))
+    counts = binned.group_by("uid", "bin").agg(pl.len().alias("n"))
+    days = binned.group_by("uid").agg(pl.col("day").n_unique().alias("days"))
+    around = (pl.concat([counts.with_columns(bin=(pl.col("bin") + shift) % _CLOCK_BINS) for shift in (-1, 0, 1)])
+              .group_by("uid", "bin").agg(pl.col("n").sum())
+              .join(days, on="uid")
+              .select(pl.col("uid").alias("other"), "bin", per_day=pl.col("n") / pl.col("days")))
+
+    def chance(one: str, other: str) -> pl.LazyFrame:
+        logins = pairs.select("pair", pl.col(one).alias("uid"), pl.col(other).alias("other")).join(counts, on="uid")
+        return (logins.join(around, on=["other", "bin"], how="left")
+                .group_by("pair")
+                .agg(((pl.col("n") * pl.col("per_day").fill_null(0.0)).sum() / pl.col("n").sum()).alias("near")))
+
+    return (pl.concat([chance("uid_a", "uid_b"), chance("uid_b", "uid_a")])
+            .group_by("pair").agg(pl.col("near").max())
+            .select("pair", clock_chance=pl.col("near") * 2 * tolerance / CLOCK_WINDOW_MS))
+
+
 def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame,
                    min_days: int = MIN_CO_LOGIN_DAYS) -> pl.DataFrame:
     """The pairs of candidates whose logins met (at most ``tolerance_ms`` apart) on at least ``min_days``
     days: (user_a, user_b, co_logins, co_login_days, offset_ms = median gap of their co-logins, met_a and
     met_b = logins of each that met the other, logins_a, logins_b and days = their logins on the days both
-    logged in, and those days, tolerance_ms). Input: ETL login (user_id, event_time, ip)."""
+    logged in, and those days, tolerance_ms, clock_chance). Input: ETL login (user_id, event_time, ip)."""
     rows = _candidate_logins(logins, candidates)
     tolerance = tolerance_ms(rows)
     events = _co_login_events(rows, tolerance)
@@ -161,10 +197,11 @@ def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
                  pl.len().cast(pl.Int64).alias("days")))
     codes = candidates.lazy().select("user_id").with_row_index("uid")
     return (pairs.lazy().join(both, on="pair")
+            .join(clock_chance(rows, pairs.lazy().select("pair", "uid_a", "uid_b"), tolerance), on="pair")
             .join(codes.rename({"uid": "uid_a", "user_id": "user_a"}), on="uid_a")
             .join(codes.rename({"uid": "uid_b", "user_id": "user_b"}), on="uid_b")
             .select("user_a", "user_b", "co_logins", "co_login_days", "offset_ms", "met_a", "met_b", "logins_a",
-                    "logins_b", "days", tolerance_ms=pl.lit(tolerance, pl.Int64))
+                    "logins_b", "days", "clock_chance", tolerance_ms=pl.lit(tolerance, pl.Int64))
             .collect())
 
 
@@ -181,8 +218,8 @@ def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
         # The account with fewer logins is the trials; each meets the other's day of logins by chance with q.
         trials=pl.min_horizontal("logins_a", "logins_b"),
         met=pl.min_horizontal("met_a", "met_b"),
-        q=(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * pl.col("tolerance_ms") / DAY_MS)
-        .clip(upper_bound=1.0),
+        q=pl.max_horizontal(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * pl.col("tolerance_ms")
+                            / DAY_MS, "clock_chance").clip(upper_bound=1.0),
     )
     p_value = binom.sf(tested["met"].to_numpy() - 1, tested["trials"].to_numpy(), tested["q"].to_numpy())
     n = candidates.height
