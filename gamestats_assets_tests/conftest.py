@@ -83,3 +83,13 @@ def platform_env(data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -
     """The data folder plus GAMESTATS_PG_URL pointing at the session's database."""
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     return data_dir
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per core, and one more for the end-to-end modules, which mostly wait on a daemon."""
+    return len(os.sched_getaffinity(0)) + 1
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules marked `slow` first, so that the workers start with the longest work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

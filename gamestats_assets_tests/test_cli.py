@@ -20,6 +20,8 @@ from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
+pytestmark = pytest.mark.slow
+
 DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
 PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
 PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"

@@ -1,8 +1,12 @@
 """`gamestats demo` on a fresh machine: no PostgreSQL configured, so the embedded server is started, used and
 stopped again. A module of its own, so that the test runner can run it beside the other demo tests."""
 
+import pytest
+
 from gamestats_assets.lib import embedded_postgres
 from gamestats_assets_tests.test_cli import DEMO, environment, gamestats, row_counts
+
+pytestmark = pytest.mark.slow
 
 
 def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(tmp_path):

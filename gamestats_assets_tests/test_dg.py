@@ -18,6 +18,8 @@ import pytest
 from gamestats_assets.definitions import defs
 from gamestats_assets.lib.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow
+
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DG = [sys.executable, "-m", "dagster_dg_cli.cli"]
 DAY = "2026-03-01"
