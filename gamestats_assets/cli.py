@@ -253,8 +253,10 @@ def worker(name: str, concurrency: int) -> None:
     """Start a Celery worker that runs the steps of runs on GAMESTATS_EXECUTOR=celery.
 
     It takes steps from GAMESTATS_CELERY_QUEUE on GAMESTATS_CELERY_BROKER and reaches the lake, PostgreSQL
-    and the Dagster instance with its own environment, which must name the same ones as the runs'.
+    and the Dagster instance with its own environment, which must name the same ones as the runs'. The
+    project's definitions are loaded first, so that a broken code location fails here, not on the first step.
     """
+    import gamestats_assets.definitions  # noqa: F401
     from gamestats_assets.lib.celery_workers import start_worker
 
     prepared = _prepare_or_exit(Settings.from_env())

@@ -110,11 +110,9 @@ def celery_executor(init_context: dg.InitExecutorContext) -> CeleryExecutor:
 def start_worker(settings: Settings, name: str, concurrency: int, loglevel: str = "INFO") -> None:
     """Run a Celery worker for ``settings``' broker and queue in this process, until it is stopped.
 
-    The project's definitions are loaded first, so a broken code location fails here and not on the first
-    step. Steps run in this process (``solo`` pool for one at a time, ``threads`` for more), never in forked
+    Steps run in this process (``solo`` pool for one at a time, ``threads`` for more), never in forked
     pool processes: a process forked after polars started its thread pool can deadlock in its first query.
     """
-    import gamestats_assets.definitions  # noqa: F401 - loaded for the reasons above
     from dagster_celery.make_app import make_app
     from dagster_celery.tasks import create_task
 
