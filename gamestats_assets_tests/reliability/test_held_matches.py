@@ -115,7 +115,14 @@ def test_a_match_whose_telemetry_disagrees_is_held_and_the_others_publish(landed
 
 
 def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(landed, pg_url):
+    """In a run over 20 matches."""
     landing, instance, resources = landed
+    others = [f"held-test-other-{n}" for n in range(16)]
+    for n, match_id in enumerate(others):
+        write_match(emit_match(public_match_plan(match_id, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), n,
+                                                 teams=8, event_range=(0, 0)), n), landing)
+    instance.add_dynamic_partitions("pubg_match", others)
+    assert len(instance.get_dynamic_partitions("pubg_match")) == 20
     assert run_every_match(instance, resources).success
     whole = rows(pg_url, DISTRIBUTION, SYNTHETIC)
     assert rows(pg_url, SUMMARY, SYNTHETIC) == [(32, 32)] and whole[0][0] > 0
@@ -129,6 +136,8 @@ def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(l
         ("partial",)]
     assert rows(pg_url, DISTRIBUTION, SYNTHETIC) == whole
     assert rows(pg_url, SUMMARY, REAL) == [(91, 0)]
+    assert rows(pg_url, "SELECT count(DISTINCT match_id) FROM pubg.match_summaries WHERE has_telemetry") == [(16,)]
+    assert rows(pg_url, "SELECT count(DISTINCT match_id) FROM pubg.player_match_weapon_distribution") == [(17,)]
     held = held_now(pg_url)
     assert {table for table, *_ in held} == set(TELEMETRY_PUBLISHED)
     assert {(key, check) for _, key, check, _, _ in held} == {
