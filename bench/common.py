@@ -32,7 +32,7 @@ def admin_url() -> str:
 
 
 def bench_database(admin: str, name: str) -> str:
-    """The database ``name`` on the server of ``admin``, dropped and created anew; its URL."""
+    """The database `name` on the server of `admin`, dropped and created anew; its URL."""
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -40,13 +40,13 @@ def bench_database(admin: str, name: str) -> str:
 
 
 def drop_database(admin: str, name: str) -> None:
-    """Drop the benchmark's database ``name`` on the server of ``admin``."""
+    """Drop the benchmark's database `name` on the server of `admin`."""
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 class Sampler:
-    """Calls ``sample()`` every 100 ms in a background thread while it is entered; ``cpu_seconds`` is the CPU time
+    """Calls `sample()` every 100 ms in a background thread while it is entered; `cpu_seconds` is the CPU time
     that thread used, which the measured process's own CPU seconds include."""
 
     def __init__(self) -> None:
@@ -72,8 +72,8 @@ class Sampler:
 
 
 class PeakMemory(Sampler):
-    """Samples the RSS of this process tree; ``peak_mib`` is the largest sum seen, and ``window_peak_mib`` the
-    largest since the last ``new_window()``. The tree's processes are listed again every second (listing them
+    """Samples the RSS of this process tree; `peak_mib` is the largest sum seen, and `window_peak_mib` the
+    largest since the last `new_window()`. The tree's processes are listed again every second (listing them
     reads every process of the machine); their RSS is read at every sample."""
 
     LIST_EVERY = 10
@@ -107,10 +107,10 @@ class PeakMemory(Sampler):
 
 
 class BackendCpu(Sampler):
-    """Samples the CPU seconds of the PostgreSQL backends (on this machine) connected to ``database``;
-    ``seconds`` is the sum over every backend seen of its last sample, so a backend's last 100 ms may be
+    """Samples the CPU seconds of the PostgreSQL backends (on this machine) connected to `database`;
+    `seconds` is the sum over every backend seen of its last sample, so a backend's last 100 ms may be
     missed. Each process is told to be such a backend or not once, by its title (a process still starting, not yet
-    titled ``postgres: ...``, is asked again at the next sample); only the backends' CPU times are read each time."""
+    titled `postgres: ...`, is asked again at the next sample); only the backends' CPU times are read each time."""
 
     def __init__(self, database: str) -> None:
         super().__init__()
@@ -151,8 +151,8 @@ class BackendCpu(Sampler):
 
 
 def project_instance(pg_url: str):
-    """A temporary Dagster instance with the storage of the project's ``dagster.yaml``: runs and events stored in
-    the PostgreSQL database of ``pg_url``."""
+    """A temporary Dagster instance with the storage of the project's `dagster.yaml`: runs and events stored in
+    the PostgreSQL database of `pg_url`."""
     from gamestats_assets.lib.postgres import dagster_storage_url
     from gamestats_assets.lib.settings import INSTANCE_CONFIG
 
@@ -162,9 +162,9 @@ def project_instance(pg_url: str):
 
 
 class MachineTimes:
-    """The machine's idle and I/O-wait CPU seconds (all cores, from ``/proc/stat``) while it is entered, and the
-    dirty page cache written out before it starts (``os.sync``: files a benchmark wrote beforehand, such as its landing
-    files, are not flushed during the measured run). On a machine without ``/proc/stat`` the seconds are None."""
+    """The machine's idle and I/O-wait CPU seconds (all cores, from `/proc/stat`) while it is entered, and the
+    dirty page cache written out before it starts (`os.sync`: files a benchmark wrote beforehand, such as its landing
+    files, are not flushed during the measured run). On a machine without `/proc/stat` the seconds are None."""
 
     FIELDS = ("idle", "iowait")
 
@@ -223,7 +223,7 @@ def tree_cpu_seconds() -> float:
 
 
 def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_process_executor) -> dg.JobDefinition:
-    """A job over ``keys`` of the project's definitions, run with ``executor``."""
+    """A job over `keys` of the project's definitions, run with `executor`."""
     from gamestats_assets.definitions import defs
 
     job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*keys), executor_def=executor)
@@ -232,7 +232,7 @@ def selection_job(name: str, keys, executor: dg.ExecutorDefinition = dg.in_proce
 
 class StepCosts:
     """Per step of the in-process run, taken when the instance records the step's start and end: CPU seconds of
-    this process (every thread, ``time.process_time``) and the peak memory of the process tree (``memory``)."""
+    this process (every thread, `time.process_time`) and the peak memory of the process tree (`memory`)."""
 
     def __init__(self, instance: dg.DagsterInstance, memory: PeakMemory) -> None:
         self.cpu_seconds: dict[str, float] = {}
@@ -254,7 +254,7 @@ class StepCosts:
 
 
 class Stopwatch:
-    """Wall seconds and CPU seconds (``tree_cpu_seconds``: this process and its children, a JVM or DuckDB's threads
+    """Wall seconds and CPU seconds (`tree_cpu_seconds`: this process and its children, a JVM or DuckDB's threads
     included) of the work done while it is entered."""
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """Dagster overhead: wall time to materialize one partition of a 20-asset no-op graph.
 
-Measured in-process (``execute_in_process``) and with the multiprocess executor (``execute_job`` on a
+Measured in-process (`execute_in_process`) and with the multiprocess executor (`execute_job` on a
 persistent temporary instance), the median of a few runs each. Prints one JSON object.
 """
 
@@ -15,7 +15,7 @@ WIDTH = 4
 
 
 def noop_asset(index: int) -> dg.AssetsDefinition:
-    """Asset ``n<index>``, depending on the asset one layer up in a 5 × 4 grid; it does nothing."""
+    """Asset `n<index>`, depending on the asset one layer up in a 5 × 4 grid; it does nothing."""
     deps = [f"n{index - WIDTH}"] if index >= WIDTH else []
 
     @dg.asset(name=f"n{index}", deps=deps, partitions_def=PARTITIONS)

@@ -1,32 +1,32 @@
 """demo_data end to end: one synthetic day at scale, landing → ETL → CONS → PostgreSQL, through Dagster.
 
-First, not timed: the taxonomy's rules and the population (``demo_data/reference/*``) are materialized and
-the day's landing file is emitted by the landing asset. Then the ``demo_data_daily`` selection runs for that
-day on a temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``, in a database of its
+First, not timed: the taxonomy's rules and the population (`demo_data/reference/*`) are materialized and
+the day's landing file is emitted by the landing asset. Then the `demo_data_daily` selection runs for that
+day on a temporary instance stored in PostgreSQL as the project's is (`dagster.yaml`, in a database of its
 own), with the in-process executor (default) or the project's multiprocess one, publishing into a fresh
 PostgreSQL database; its checks run as in production. Peak memory is the largest sum of RSS over this process
 and all its descendants, sampled every 100 ms; CPU seconds are this process tree's (user + system) during the
-run, less the sampling threads' own (``cpu_seconds_of_sampling``), and separately those of the PostgreSQL
+run, less the sampling threads' own (`cpu_seconds_of_sampling`), and separately those of the PostgreSQL
 backends serving the benchmark's database (sampled, so a backend's last 100 ms may be missed). In process, each
 step's CPU seconds and the peak memory while it ran are reported too (the machine is shared: CPU seconds vary
 less than wall times). The landing file is written to disk before the run starts, and the machine's idle and
 I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or by other work from a
 slow pipeline). The targets (under 30 s, under 2 GiB) are reported met or not, beside
-``seconds_with_every_core_busy``: the run's CPU seconds, its PostgreSQL backends' included, over the cores.
+`seconds_with_every_core_busy`: the run's CPU seconds, its PostgreSQL backends' included, over the cores.
 
 The reference read is one plain polars read of the same landing files with the explicit schema the
-ThinkingData reader parses demo_data lines with: the root keys it reads as text and ``properties`` as the
-object's JSON text, ``pl.scan_ndjson(files, schema={**{root: pl.String for root in
-LineSchema(property_types(rules), raw_properties=True).read_roots}, "properties": pl.String}).collect()``,
-timed right after the pipeline in this process. ``pipeline_to_read_ratio`` is the pipeline's seconds over
+ThinkingData reader parses demo_data lines with: the root keys it reads as text and `properties` as the
+object's JSON text, `pl.scan_ndjson(files, schema={**{root: pl.String for root in
+LineSchema(property_types(rules), raw_properties=True).read_roots}, "properties": pl.String}).collect()`,
+timed right after the pipeline in this process. `pipeline_to_read_ratio` is the pipeline's seconds over
 that read's.
 
-PostgreSQL's own part is measured after the run on the same rows: the day's ``demo_data/cons/events`` rows,
-binary-encoded beforehand, taken by one plain ``COPY`` into an unindexed, unpartitioned table shaped like
-``demo_data.events`` (``seconds_raw_copy_of_published_rows``, and the server backend's CPU seconds), and
-again with ``properties`` as ``text`` instead of ``jsonb`` (the difference is the server parsing the JSON), and
-over as many connections at once as the publish loads a large day over (``GAMESTATS_PUBLISH_CONNECTIONS``), each
-taking an equal share of the rows (``seconds_raw_copy_over_publish_connections``).
+PostgreSQL's own part is measured after the run on the same rows: the day's `demo_data/cons/events` rows,
+binary-encoded beforehand, taken by one plain `COPY` into an unindexed, unpartitioned table shaped like
+`demo_data.events` (`seconds_raw_copy_of_published_rows`, and the server backend's CPU seconds), and
+again with `properties` as `text` instead of `jsonb` (the difference is the server parsing the JSON), and
+over as many connections at once as the publish loads a large day over (`GAMESTATS_PUBLISH_CONNECTIONS`), each
+taking an equal share of the rows (`seconds_raw_copy_over_publish_connections`).
 Prints one JSON object.
 
     python bench/demo_data_pipeline.py --users 100000
@@ -90,16 +90,16 @@ def multiprocess_job() -> dg.JobDefinition:
 
 
 def reference_read_seconds(files, schema: dict) -> tuple[float, int]:
-    """Seconds of one plain polars read of ``files`` with ``schema``, and the rows read."""
+    """Seconds of one plain polars read of `files` with `schema`, and the rows read."""
     started = time.perf_counter()
     rows = pl.scan_ndjson(files, schema=schema).collect().height
     return time.perf_counter() - started, rows
 
 
 def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str, connections: int = 1) -> tuple[float, float]:
-    """(seconds, CPU seconds of the server's backends) for a plain binary COPY of ``frame``, encoded beforehand,
-    into an unindexed, unpartitioned table shaped like ``demo_data.events`` whose ``properties`` is
-    ``properties_type``, in one transaction; over ``connections`` at once, each taking an equal share of the rows
+    """(seconds, CPU seconds of the server's backends) for a plain binary COPY of `frame`, encoded beforehand,
+    into an unindexed, unpartitioned table shaped like `demo_data.events` whose `properties` is
+    `properties_type`, in one transaction; over `connections` at once, each taking an equal share of the rows
     into a table of its own."""
     from gamestats_assets.lib import copy_encoding
     from gamestats_assets.lib.publisher import column_types

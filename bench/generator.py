@@ -1,7 +1,7 @@
 """Generator throughput: 7 days × 10 000 users of the mobile RPG taxonomy written as JSONL.
 
 Prints one JSON object: events (lines written), seconds (generation + writing, population excluded),
-events_per_s, bytes, the population build time, and the polars thread count (``POLARS_MAX_THREADS=1``
+events_per_s, bytes, the population build time, and the polars thread count (`POLARS_MAX_THREADS=1`
 measures one core).
 """
 

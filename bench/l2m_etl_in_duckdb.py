@@ -1,14 +1,14 @@
 """How far the L2M item_gain ETL is from doing its work inside DuckDB's JSON reader, on the same landing file.
 
-Times three reads of one day's ``item_gain`` lines, each in this process, each's wall and CPU seconds:
+Times three reads of one day's `item_gain` lines, each in this process, each's wall and CPU seconds:
 
-- ``project``: the project's ETL of the source (``etl_economy``: parse, typing, every rule with its reasons,
+- `project`: the project's ETL of the source (`etl_economy`: parse, typing, every rule with its reasons,
   repeated deliveries, sums per user and key) and its write to a Delta table, as the ETL step does;
-- ``duckdb_whole``: one DuckDB query that parses the same columns, types the properties, flags the rows breaking
+- `duckdb_whole`: one DuckDB query that parses the same columns, types the properties, flags the rows breaking
   the same kinds of rules, hashes each record's key and content, sums the good rows per user and key and writes
   them to Parquet. It finds no reasons and drops no repeated delivery, so it is less work than the ETL: a bound
   from below on what the ETL could cost if DuckDB did all of it;
-- ``duckdb_parse``: the parse alone, every column read.
+- `duckdb_parse`: the parse alone, every column read.
 
 The emitter writes the day first (not timed); the three reads then run twice, in turn, since the machine's speed
 varies from minute to minute. Prints one JSON object.
@@ -35,10 +35,10 @@ from gamestats_assets.sources.thinkingdata import LineSchema
 DAY = dt.date(2026, 11, 20)
 PROPERTIES = tuple(EVENT_PROPERTIES[ITEM_GAIN.event])
 REQUIRED = ("server_id", "level", *ITEM_GAIN.keys, ITEM_GAIN.measure)
-"""The properties a line must carry, as ``etl_economy`` requires them (beside ``#account_id``)."""
+"""The properties a line must carry, as `etl_economy` requires them (beside `#account_id`)."""
 PARSED_COLUMNS = LineSchema(EVENT_PROPERTIES[ITEM_GAIN.event], event_name=ITEM_GAIN.event, record_types=("track",),
                             required=("#account_id", *REQUIRED), keep_roots=("#account_id",)).json_columns()
-"""What the project's reader asks DuckDB's JSON parse for in ``etl_economy``: the root keys and the properties, as
+"""What the project's reader asks DuckDB's JSON parse for in `etl_economy`: the root keys and the properties, as
 text."""
 
 
@@ -50,12 +50,12 @@ def timed(work) -> dict:
 
 
 def parsed(path: Path) -> str:
-    """The DuckDB read of ``path`` with the columns the project's reader parses."""
+    """The DuckDB read of `path` with the columns the project's reader parses."""
     return f"read_json('{path}', columns={PARSED_COLUMNS}, format='newline_delimited')"
 
 
 def checked(path: Path) -> str:
-    """Every line of ``path`` typed, with ``bad`` (it breaks a rule of the ETL's kinds) and its key and content
+    """Every line of `path` typed, with `bad` (it breaks a rule of the ETL's kinds) and its key and content
     hashes."""
     typed = ", ".join(f"properties.{name} AS {name}_text, TRY_CAST(properties.{name} AS BIGINT) AS {name}"
                       for name in PROPERTIES)
@@ -82,7 +82,7 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 def duckdb_whole(path: Path, out: Path) -> int:
-    """The good lines of ``path`` summed per user and key into ``out``; each sum keeps the smallest key and content
+    """The good lines of `path` summed per user and key into `out`; each sum keeps the smallest key and content
     hash of its lines, so that the hashes are computed as a deduplication would need them."""
     keys = ", ".join(("user_id", "server_id", *ITEM_GAIN.keys))
     measure = ITEM_GAIN.measure

@@ -1,18 +1,18 @@
 """L2M end to end: one day at scale, landing → ETL → STD → CONS → PostgreSQL, through Dagster.
 
-Emits the day's landing files first (not timed), then runs the ``l2m_daily`` selection for that day on a
-temporary instance stored in PostgreSQL as the project's is (``dagster.yaml``, in a database of its own),
+Emits the day's landing files first (not timed), then runs the `l2m_daily` selection for that day on a
+temporary instance stored in PostgreSQL as the project's is (`dagster.yaml`, in a database of its own),
 publishing into a fresh PostgreSQL database, with the in-process executor (default) or the project's
 multiprocess one. Peak memory is the largest sum of RSS over this process and all its descendants, sampled
 every 100 ms; CPU seconds are those of the same processes, less the sampling threads' own
-(``cpu_seconds_of_sampling``), and separately those of the PostgreSQL backends serving the published database;
+(`cpu_seconds_of_sampling`), and separately those of the PostgreSQL backends serving the published database;
 in process, each step's CPU seconds and the peak memory while it ran are reported too. The targets (under 30 s,
-under 2 GiB) are reported met or not, beside ``seconds_with_every_core_busy``: the run's CPU seconds, its
+under 2 GiB) are reported met or not, beside `seconds_with_every_core_busy`: the run's CPU seconds, its
 PostgreSQL backends' included, over the cores. The landing files are written to disk before the run starts, and
 the machine's idle and I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or
 by other work from a slow pipeline).
-``pipeline_to_read_ratio`` holds the pipeline's time against one plain polars
-read of the same landing files (``plain_read_seconds``), measured in the same run. Prints one JSON object.
+`pipeline_to_read_ratio` holds the pipeline's time against one plain polars
+read of the same landing files (`plain_read_seconds`), measured in the same run. Prints one JSON object.
 
     python bench/l2m_pipeline.py --users 1000000
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -45,7 +45,7 @@ DAY = dt.date(2026, 11, 20)
 
 
 def daily_keys():
-    """The assets of the project's ``l2m_daily`` job."""
+    """The assets of the project's `l2m_daily` job."""
     from gamestats_assets.definitions import defs
 
     return defs.resolve_job_def("l2m_daily").asset_layer.selected_asset_keys
@@ -63,7 +63,7 @@ def multiprocess_job() -> dg.JobDefinition:
 
 def plain_read_seconds(day_dir) -> float:
     """Seconds of one plain polars read of the day's landing files: each log type's files with an explicit
-    schema (root keys as text, ``properties`` a struct of the types the domain declares), nothing checked."""
+    schema (root keys as text, `properties` a struct of the types the domain declares), nothing checked."""
     import polars as pl
 
     from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_PROPERTIES, PROFILE_STEM, source_files

@@ -1,9 +1,9 @@
 """Benchmark: one L2M day at scale, landing JSONL → every ETL, STD and CONS table in memory, computed from
-the same table declaration as the assets (``defs/l2m/transforms/graph.py``).
+the same table declaration as the assets (`defs/l2m/transforms/graph.py`).
 
 Emits the day in a child process (so its memory is not counted against the transforms), then times each
 stage. Prints one JSON object: wall seconds per stage, row counts, landing size, CPU seconds of the
-transforms, and peak RSS of the emitter and of the transforms (``resource.getrusage``).
+transforms, and peak RSS of the emitter and of the transforms (`resource.getrusage`).
 
     python bench/l2m_transforms.py --users 1000000 [--data-dir /tmp/l2m_bench] [--keep]
 """

@@ -4,14 +4,14 @@ Writes a synthetic partition to a Delta table, then times what the publish asset
 from the lake and publish it into a table partitioned by day (load a new table, exchange it for the
 partition), once into an empty partition and once replacing the 5 M rows already there. The limit it is
 held against is measured in the same run on the same server, right before each publish (a shared
-machine's load drifts): a plain ``COPY`` of the same rows, already encoded in memory, into an unindexed,
-unpartitioned table (``raw_copy_rows_per_second``, binary; CSV once, for comparison).
-``publish_to_copy_ratio`` = publish rate / raw binary COPY rate (target ≥ 0.75). What separates the two:
+machine's load drifts): a plain `COPY` of the same rows, already encoded in memory, into an unindexed,
+unpartitioned table (`raw_copy_rows_per_second`, binary; CSV once, for comparison).
+`publish_to_copy_ratio` = publish rate / raw binary COPY rate (target ≥ 0.75). What separates the two:
 the lake read, encoding the rows while the server ingests them (on a machine whose cores are busy, the
-client's encoding competes with the server's parsing; ``load_average_1min`` says how busy it was), and
-``COPY FREEZE`` (see ``publisher.stage_partition``).
+client's encoding competes with the server's parsing; `load_average_1min` says how busy it was), and
+`COPY FREEZE` (see `publisher.stage_partition`).
 The table has no secondary index: with one partition per day, the date index that made the old
-``DELETE`` fast has no use. Prints one JSON object.
+`DELETE` fast has no use. Prints one JSON object.
 PostgreSQL: GAMESTATS_PG_URL, else the service on 127.0.0.1:5432, else the embedded server; the benchmark
 works in a database of its own, dropped at the end.
 """
@@ -60,7 +60,7 @@ def partition(rows: int) -> pl.DataFrame:
 
 @contextmanager
 def scratch_database(url: str):
-    """A new database on the server of ``url``, migrated, dropped afterwards."""
+    """A new database on the server of `url`, migrated, dropped afterwards."""
     name = f"gamestats_bench_{uuid.uuid4().hex[:8]}"
     with connect(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -74,7 +74,7 @@ def scratch_database(url: str):
 
 
 def raw_copy_seconds(conn, frame: pl.DataFrame, encoding: str) -> float:
-    """Seconds for the server to take ``frame``, encoded beforehand, by one plain COPY in one transaction."""
+    """Seconds for the server to take `frame`, encoded beforehand, by one plain COPY in one transaction."""
     conn.execute("DROP TABLE IF EXISTS bench.raw_copy")
     conn.execute(f"CREATE TABLE bench.raw_copy ({COLUMNS})")
     types = column_types(conn, "bench.raw_copy")

@@ -1,4 +1,4 @@
-"""The ``gamestats`` command: run the demo, open the Dagster UI, manage the embedded PostgreSQL, start a
+"""The `gamestats` command: run the demo, open the Dagster UI, manage the embedded PostgreSQL, start a
 Celery worker."""
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ MAX_DEMO_DAYS = 31
 def demo_days(count: int, end: dt.date, overrides: dict[str, str]) -> list[str]:
     """The days the demo materializes, oldest first, as partition keys; records the data folder's settings.
 
-    A new data folder begins its history (``GAMESTATS_START_DATE``) and anchors its synthetic population
-    on the first of the ``count`` days ending with ``end``, and remembers that in its ``settings.json``.
-    A folder demoed before keeps its history, so the demo covers every day from its start to ``end``:
+    A new data folder begins its history (`GAMESTATS_START_DATE`) and anchors its synthetic population
+    on the first of the `count` days ending with `end`, and remembers that in its `settings.json`.
+    A folder demoed before keeps its history, so the demo covers every day from its start to `end`:
     tables that carry yesterday into today (cumulative revenue, user profiles) need each day.
     """
     data_dir = Settings.from_env().data_dir
@@ -141,12 +141,12 @@ def _print_summary(defs, pg_url: str, outcomes: list[RunOutcome]) -> None:
 
 
 DG = [sys.executable, "-m", "dagster_dg_cli.cli"]
-"""The ``dg`` CLI of this Python environment."""
+"""The `dg` CLI of this Python environment."""
 
 
 def run_dg(arguments: list[str]) -> int:
-    """Run ``dg`` from the project folder, where ``pyproject.toml``'s ``[tool.dg]`` makes it find the code
-    location, on the instance ``prepare`` set up (``DAGSTER_HOME``, ``GAMESTATS_DAGSTER_PG_URL``)."""
+    """Run `dg` from the project folder, where `pyproject.toml`'s `[tool.dg]` makes it find the code
+    location, on the instance `prepare` set up (`DAGSTER_HOME`, `GAMESTATS_DAGSTER_PG_URL`)."""
     process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT)
     while True:
         try:
@@ -160,7 +160,7 @@ def run_dg(arguments: list[str]) -> int:
 @click.option("--port", default=3000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def dev(port: int, host: str) -> None:
-    """Open the Dagster UI (webserver and daemon) on the gamestats instance: ``dg dev`` on it."""
+    """Open the Dagster UI (webserver and daemon) on the gamestats instance: `dg dev` on it."""
     prepared = _prepare_or_exit(Settings.from_env())
     try:
         run_dg(["dev", "--host", host, "--port", str(port)])
@@ -171,12 +171,12 @@ def dev(port: int, host: str) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def dagster(arguments: tuple[str, ...]) -> None:
-    """Run the ``dg`` CLI on the gamestats instance, e.g.
-    ``gamestats dagster launch --assets 'group:l2m' --partition 2026-11-20``.
+    """Run the `dg` CLI on the gamestats instance, e.g.
+    `gamestats dagster launch --assets 'group:l2m' --partition 2026-11-20`.
 
-    PostgreSQL is started (if embedded) and migrated first, so the runs appear in ``gamestats dev``. The
-    Dagster commands that ``dg`` supersedes are run as their ``dg`` equivalent (see ``as_dg``). Before a
-    ``dg launch``, runs whose process died are marked failed and their pool slots freed (no daemon needed).
+    PostgreSQL is started (if embedded) and migrated first, so the runs appear in `gamestats dev`. The
+    Dagster commands that `dg` supersedes are run as their `dg` equivalent (see `as_dg`). Before a
+    `dg launch`, runs whose process died are marked failed and their pool slots freed (no daemon needed).
     """
     command = as_dg(list(arguments))
     if command != list(arguments):
@@ -196,9 +196,9 @@ def dagster(arguments: tuple[str, ...]) -> None:
 
 @main.command()
 def env() -> None:
-    """Prepare the gamestats instance and print the shell exports that point plain ``dg`` at it:
-    ``eval "$(gamestats env)"``, then ``dg dev``, ``dg launch ...`` from the project folder. An embedded
-    PostgreSQL is left running for them (``gamestats db stop`` stops it)."""
+    """Prepare the gamestats instance and print the shell exports that point plain `dg` at it:
+    `eval "$(gamestats env)"`, then `dg dev`, `dg launch ...` from the project folder. An embedded
+    PostgreSQL is left running for them (`gamestats db stop` stops it)."""
     _prepare_or_exit(Settings.from_env())
     for name in ("GAMESTATS_DATA_DIR", "DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
         click.echo(f"export {name}={shlex.quote(os.environ[name])}")
@@ -212,16 +212,16 @@ SUPERSEDED = {
     ("job", "list"): ["list", "defs"],
     ("definitions", "validate"): ["check", "defs"],
 }
-"""Dagster CLI commands that ``dg`` supersedes, and the ``dg`` command doing the same."""
+"""Dagster CLI commands that `dg` supersedes, and the `dg` command doing the same."""
 LAUNCH_OPTIONS = {"--select": "--assets", "-j": "--job"}
-"""Options of the superseded run commands under their ``dg launch`` names."""
+"""Options of the superseded run commands under their `dg launch` names."""
 LOCATION_OPTIONS = {"-m", "--module-name", "-f", "--python-file", "-w", "--workspace", "-d", "--working-directory"}
-"""Code-location options, with their value dropped: ``dg`` loads the project's code location."""
+"""Code-location options, with their value dropped: `dg` loads the project's code location."""
 
 
 def as_dg(arguments: list[str]) -> list[str]:
-    """``arguments`` as ``dg`` arguments: a superseded Dagster command (``asset materialize --select S``)
-    becomes its ``dg`` command (``launch --assets S``); anything else is passed to ``dg`` as it is."""
+    """`arguments` as `dg` arguments: a superseded Dagster command (`asset materialize --select S`)
+    becomes its `dg` command (`launch --assets S`); anything else is passed to `dg` as it is."""
     replacement = SUPERSEDED.get(tuple(arguments[:2]))
     if replacement is None:
         return arguments
@@ -239,7 +239,7 @@ def as_dg(arguments: list[str]) -> list[str]:
 
 def _fail_dead_runs(instance) -> None:
     """Runs whose process died are marked failed and their pool slots freed, so a new run never waits
-    for them (``gamestats dev``'s daemon does the same through run monitoring)."""
+    for them (`gamestats dev`'s daemon does the same through run monitoring)."""
     from gamestats_assets.lib.run_health import fail_dead_runs
 
     for run_id in fail_dead_runs(instance):

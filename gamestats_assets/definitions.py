@@ -1,4 +1,4 @@
-"""The code location (``dg``'s ``code_location_target_module``): every domain package under ``defs/``, with
+"""The code location (`dg`'s `code_location_target_module`): every domain package under `defs/`, with
 the project-wide policy applied once."""
 
 import importlib
@@ -16,8 +16,8 @@ from gamestats_assets.lib.settings import Settings
 
 
 def load_domains() -> list[ModuleType]:
-    """Every package under ``defs/``, by name: a domain joins the code location by having a folder there
-    whose ``__init__`` exports ``defs`` and ``DISCOVERIES``."""
+    """Every package under `defs/`, by name: a domain joins the code location by having a folder there
+    whose `__init__` exports `defs` and `DISCOVERIES`."""
     domains = [importlib.import_module(f"{defs_folder.__name__}.{module.name}")
                for module in sorted(pkgutil.iter_modules(defs_folder.__path__), key=lambda m: m.name)
                if module.ispkg]
@@ -29,7 +29,7 @@ def load_domains() -> list[ModuleType]:
 
 
 DOMAINS = load_domains()
-"""Every domain package: its ``defs`` and the ``DISCOVERIES`` that find its partitions in landing."""
+"""Every domain package: its `defs` and the `DISCOVERIES` that find its partitions in landing."""
 
 DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]
 
@@ -45,7 +45,7 @@ EXECUTORS = {
 """Steps of a run in one process (the default: polars already uses every core inside a step, and a
 process per step costs about a second each, see bench/l2m_pipeline.py), or one process per step, started
 from a warm forkserver, for machines with cores to spare. Runs themselves go in parallel through the
-run queue. On ``celery``, each step runs on a Celery worker (``gamestats worker``), on this machine or
+run queue. On `celery`, each step runs on a Celery worker (`gamestats worker`), on this machine or
 others (lib/celery_workers.py)."""
 
 
@@ -88,7 +88,7 @@ def platform_policy(assets: list) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    """The definitions of every domain in ``DOMAINS`` on the resources chosen from ``settings``."""
+    """The definitions of every domain in `DOMAINS` on the resources chosen from `settings`."""
     merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
     assets = list(merged.assets or [])
     return dg.Definitions(

@@ -1,7 +1,7 @@
 """Shared fixtures: a real PostgreSQL database per test session, and an isolated data folder per test.
 
 PostgreSQL is the service on 127.0.0.1:5432 when one answers (CI and developer machines), or else the
-embedded server, as on a user's fresh machine; ``GAMESTATS_TEST_PG_URL`` names another admin URL.
+embedded server, as on a user's fresh machine; `GAMESTATS_TEST_PG_URL` names another admin URL.
 Each session works in a database of its own, dropped at the end.
 """
 
@@ -48,7 +48,7 @@ def admin_url(tmp_path_factory) -> str:
 
 
 def fresh_database(admin_url: str):
-    """A new database on the server of ``admin_url``: yields its URL, drops it afterwards."""
+    """A new database on the server of `admin_url`: yields its URL, drops it afterwards."""
     name = f"gamestats_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

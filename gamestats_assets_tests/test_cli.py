@@ -1,4 +1,4 @@
-"""The ``gamestats`` command as a user runs it: the demo end to end on both PostgreSQL paths, the UI
+"""The `gamestats` command as a user runs it: the demo end to end on both PostgreSQL paths, the UI
 launching a partition run through the webserver's GraphQL API, and a clear error for a wrong server."""
 
 import json
@@ -93,7 +93,7 @@ def test_the_demo_builds_a_pubg_tournament_and_publishes_every_pubg_table(demo_o
 
 def test_the_demo_publishes_every_lol_table(demo_on_url, module_pg_url):
     """Every lol table has rows but the win model, which this tiny demo's games cannot train (it needs
-    ``MIN_GAMES`` a minute; the pipeline test trains it), and the roster `lol.players`, which users fill."""
+    `MIN_GAMES` a minute; the pipeline test trains it), and the roster `lol.players`, which users fill."""
     assert demo_on_url[1].returncode == 0
     with psycopg.connect(module_pg_url) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM lol.{t}").fetchone()[0] for (t,) in conn.execute(

@@ -111,7 +111,7 @@ def test_each_domain_with_landing_files_has_a_landing_sensor_running_by_default(
 
 
 def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
-    """Settings reach assets as resources, so any asset runs with ``build_asset_context``."""
+    """Settings reach assets as resources, so any asset runs with `build_asset_context`."""
     import datetime as dt
 
     from gamestats_assets.defs.l2m.assets import TABLE_ASSETS

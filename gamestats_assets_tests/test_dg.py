@@ -1,7 +1,7 @@
-"""``dg`` on the project as a Dagster user runs it: from the project folder, on the gamestats instance that
-``gamestats env`` prepared (a real PostgreSQL), checking, listing and launching the code location; the
+"""`dg` on the project as a Dagster user runs it: from the project folder, on the gamestats instance that
+`gamestats env` prepared (a real PostgreSQL), checking, listing and launching the code location; the
 headline figures of a launched day read back from the instance equal the published table's; and the
-superseded Dagster commands that ``gamestats dagster`` turns into ``dg`` commands."""
+superseded Dagster commands that `gamestats dagster` turns into `dg` commands."""
 
 import datetime as dt
 import json
@@ -32,7 +32,7 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def instance_env(module_pg_url, tmp_path_factory) -> dict[str, str]:
-    """The environment of a shell after ``eval "$(gamestats env)"``: a tiny synthetic population starting
+    """The environment of a shell after `eval "$(gamestats env)"`: a tiny synthetic population starting
     on DAY, published to the module's own database (its day stays out of other modules' tables), which also holds the Dagster instance."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
     env.update(GAMESTATS_DATA_DIR=str(tmp_path_factory.mktemp("dg") / "data"), GAMESTATS_PG_URL=module_pg_url,
@@ -48,7 +48,7 @@ def instance_env(module_pg_url, tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def dg_commands(instance_env) -> dict[str, subprocess.CompletedProcess]:
-    """``dg check defs``, ``dg list defs --json`` and ``dg launch`` of the L2M daily KPIs of DAY with
+    """`dg check defs`, `dg list defs --json` and `dg launch` of the L2M daily KPIs of DAY with
     everything upstream up to the published table (and the day's server performance), run side by side as
     three users of the instance would."""
     commands = {"check": ["check", "defs"], "list": ["list", "defs", "--json"],
@@ -93,7 +93,7 @@ def test_dg_launch_of_a_day_publishes_it_on_the_gamestats_instance(dg_commands, 
 
 
 def latest_figures(instance_env, monkeypatch, key: dg.AssetKey) -> dict:
-    """The metadata of the latest materialization of ``key``'s DAY partition, read from the instance."""
+    """The metadata of the latest materialization of `key`'s DAY partition, read from the instance."""
     for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
         monkeypatch.setenv(name, instance_env[name])
     with dg.DagsterInstance.get() as instance:

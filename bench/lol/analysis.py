@@ -1,10 +1,10 @@
 """lol analysis at scale: the whole chain from the lake's ETL tables (purchase sequences, skill orders,
 objectives, vision, lane states → stats, lane matchups, length and patch trends → correlations → patterns → win
-model) for ``--matches`` games.
+model) for `--matches` games.
 
-``--chunk`` synthetic games are generated and parsed into Delta ETL tables once, a batch at a time (not
+`--chunk` synthetic games are generated and parsed into Delta ETL tables once, a batch at a time (not
 timed). The timed part runs as the pipeline does: day by day, each day's ETL tables are read from the lake
-(here the same chunk each day, so the 100 000 games are ``matches / chunk`` copies of the chunk's games) and
+(here the same chunk each day, so the 100 000 games are `matches / chunk` copies of the chunk's games) and
 turned into every STD table, of which the pipeline keeps in the lake what the CONS tables read (here: kept in
 memory with match ids re-keyed for the copy, the others dropped); then the CONS tables are computed over all
 days.
@@ -39,7 +39,7 @@ from common import PeakMemory  # noqa: E402
 DAY = dt.date(2026, 11, 20)
 ETL_TABLES = ("matches", "participants", "timeline_events", "participant_frames")
 CONS_INPUTS = ("games", "participant_games", "first_objectives", "team_coordination", "game_states", "lane_states")
-"""The STD tables ``cons_tables`` reads."""
+"""The STD tables `cons_tables` reads."""
 BATCH = 500
 """Games generated and parsed at a time while the chunk is written."""
 

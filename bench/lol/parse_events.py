@@ -1,11 +1,11 @@
 """lol parsing throughput: Riot match-v5 timelines → the lake's timeline_events and participant_frames.
 
-Generates ``--matches`` synthetic games in memory first (not timed), then times parsing every timeline and
+Generates `--matches` synthetic games in memory first (not timed), then times parsing every timeline and
 match and writing the four ETL tables to Delta in a temporary folder the way the ETL asset does (one day's
 partition, laid out as its definition says, the tables side by side): once with the emitter's JSON fed straight
 to the parser, as from landing files already read, and once from a landing folder of the games' files
-(``parse_folder``, as the ETL asset reads a day; the files were just written, so they are read from the page
-cache). The parser is first run once on one game, untimed: that loads the compiled scan (``first_parse_s``;
+(`parse_folder`, as the ETL asset reads a day; the files were just written, so they are read from the page
+cache). The parser is first run once on one game, untimed: that loads the compiled scan (`first_parse_s`;
 compiling it, on the first run on a machine, takes longer). Prints one JSON object: events per second for
 parsing alone and for parsing plus the lake write, by the wall clock and per CPU-second of this process (all its
 threads), which a machine shared with other work does not distort.
@@ -40,7 +40,7 @@ DAY = dt.date(2026, 11, 20)
 
 
 def write_etl_tables(lake: str, matches: ParsedMatches, timelines: ParsedTimelines) -> None:
-    """The four ETL tables written to Delta under ``lake``, side by side, as the ETL asset writes a day."""
+    """The four ETL tables written to Delta under `lake`, side by side, as the ETL asset writes a day."""
     side_by_side([
         functools.partial(write_partitions, os.path.join(lake, name), frame.with_columns(pl.lit(DAY).alias("date")),
                           "date", [DAY], physical_partitioning=physically_partitioned(daily_partitions, ETL_METADATA))
@@ -50,7 +50,7 @@ def write_etl_tables(lake: str, matches: ParsedMatches, timelines: ParsedTimelin
 
 
 def timed(work):
-    """What ``work()`` returns, its wall seconds and this process's CPU seconds."""
+    """What `work()` returns, its wall seconds and this process's CPU seconds."""
     started, cpu_started = time.perf_counter(), time.process_time()
     result = work()
     return result, time.perf_counter() - started, time.process_time() - cpu_started

@@ -1,7 +1,7 @@
 """demo_data against one DuckDB SQL script: the same day's activity per segment, from the same landing file and
 population, in one run.
 
-Materializes the taxonomy's rules, a population of ``--users`` accounts and one day's landing file (not timed),
+Materializes the taxonomy's rules, a population of `--users` accounts and one day's landing file (not timed),
 then times the project's run of the assets the published `demo_data.daily_activity` needs (landing → ETL → CONS →
 PostgreSQL, checks included, through Dagster on an instance stored in PostgreSQL) and the plain DuckDB script of
 `demo_data_sql.py` (landing and population → Parquet), and checks that the script's rows equal the published ones.

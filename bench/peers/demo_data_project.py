@@ -30,7 +30,7 @@ class LandedDay:
 
 @contextmanager
 def landed_day(folder: Path, users: int) -> Iterator[LandedDay]:
-    """Point the project at ``folder`` and fresh PostgreSQL databases, emit the rules, the population of ``users``
+    """Point the project at `folder` and fresh PostgreSQL databases, emit the rules, the population of `users`
     accounts and the day; the databases are dropped on the way out."""
     admin = admin_url()
     pg_url, instance_url = bench_database(admin, DATABASE), bench_database(admin, f"{DATABASE}_instance")
@@ -66,7 +66,7 @@ def activity_job() -> dg.JobDefinition:
 
 
 def published_activity(day: LandedDay, clock: Stopwatch) -> pl.DataFrame:
-    """Run the daily activity's assets for `DAY` (timed by ``clock``) and read the published rows back."""
+    """Run the daily activity's assets for `DAY` (timed by `clock`) and read the published rows back."""
     with clock:
         result = dg.execute_job(dg.reconstructable(activity_job), instance=day.instance,
                                 tags={"dagster/partition": DAY.isoformat()})

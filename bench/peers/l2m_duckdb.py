@@ -1,6 +1,6 @@
 """L2M against one DuckDB SQL script: the same day's KPIs, from the same landing files, in one run.
 
-Emits one day of ``--users`` accounts (not timed), then times the project's run of the assets the published
+Emits one day of `--users` accounts (not timed), then times the project's run of the assets the published
 `l2m.l2m_daily_kpis` needs (landing → ETL → STD → CONS → PostgreSQL, checks included, through Dagster on an
 instance stored in PostgreSQL) and the plain DuckDB script of `l2m_sql.py` (landing → Parquet), and checks that
 the script's KPIs equal the published ones. Prints one JSON line.

@@ -23,7 +23,7 @@ DATABASE = "gamestats_bench_peers_l2m"
 
 @contextmanager
 def landed_day(data_dir: Path, users: int) -> Iterator[Path]:
-    """Point the project at ``data_dir`` and a fresh PostgreSQL database, emit the day there (``users`` accounts),
+    """Point the project at `data_dir` and a fresh PostgreSQL database, emit the day there (`users` accounts),
     and give its landing folder; the databases are dropped on the way out."""
     admin = admin_url()
     pg_url = bench_database(admin, DATABASE)
@@ -50,7 +50,7 @@ def kpi_job() -> dg.JobDefinition:
 
 
 def published_kpis(clock: Stopwatch) -> pl.DataFrame:
-    """Run the KPIs' assets for `DAY` (timed by ``clock``) and read the published rows back from PostgreSQL."""
+    """Run the KPIs' assets for `DAY` (timed by `clock`) and read the published rows back from PostgreSQL."""
     pg_url = os.environ["GAMESTATS_PG_URL"]
     instance_url = bench_database(admin_url(), f"{DATABASE}_instance")
     with project_instance(instance_url) as instance:

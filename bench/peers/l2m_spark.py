@@ -1,9 +1,9 @@
 """L2M against Spark in local mode: the same day's ETL → STD → CONS, from the same landing files, in one run.
 
-Emits one day of ``--users`` accounts (not timed), then times the project's run of the assets the published
+Emits one day of `--users` accounts (not timed), then times the project's run of the assets the published
 `l2m.l2m_daily_kpis` needs (landing → ETL → STD → CONS → PostgreSQL, checks included, through Dagster on an
 instance stored in PostgreSQL) and the Spark job of `l2m_spark_job.py` on every core of the machine (landing →
-Parquet layers), the Spark session's start included (``spark_session_start_seconds`` says how much of it), and
+Parquet layers), the Spark session's start included (`spark_session_start_seconds` says how much of it), and
 checks that Spark's KPIs equal the published ones. CPU seconds are this process's and its children's, the JVM's
 included. Prints one JSON line.
 

@@ -35,7 +35,7 @@ PROPERTIES = {
 
 
 def session(cores: int) -> SparkSession:
-    """Spark in local mode on ``cores`` cores with 2 GiB, its UI and progress bars off, logging errors only, every
+    """Spark in local mode on `cores` cores with 2 GiB, its UI and progress bars off, logging errors only, every
     setting else left as Spark sets it."""
     spark = (SparkSession.builder.master(f"local[{cores}]").appName("l2m_day")
              .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
@@ -45,7 +45,7 @@ def session(cores: int) -> SparkSession:
 
 
 def lines(spark: SparkSession, day_dir: Path, day: dt.date, stem: str) -> DataFrame:
-    """The day's lines of the log type ``stem``, root keys renamed, properties flattened, one per `#uuid`."""
+    """The day's lines of the log type `stem`, root keys renamed, properties flattened, one per `#uuid`."""
     schema = T.StructType([T.StructField(name, TEXT) for name in ROOTS] + [T.StructField(
         "properties", T.StructType([T.StructField(name, kind) for name, kind in PROPERTIES[stem].items()]))])
     record_type = "user_set" if stem == "user_profile" else "track"
@@ -63,7 +63,7 @@ def lines(spark: SparkSession, day_dir: Path, day: dt.date, stem: str) -> DataFr
 
 
 def latest(name: str) -> Column:
-    """The latest non-null value of the property ``name`` among a user's lines, by time."""
+    """The latest non-null value of the property `name` among a user's lines, by time."""
     return F.max_by(name, F.when(F.col(name).isNotNull(), F.col("event_time"))).alias(name)
 
 
@@ -150,14 +150,14 @@ def kpis(active: DataFrame, recharge: DataFrame, cumulative: DataFrame) -> DataF
 
 
 def written(spark: SparkSession, tables: dict[str, DataFrame], folder: Path) -> dict[str, DataFrame]:
-    """Write each table to ``folder/<name>`` as Parquet and give them read back, as the next layer reads them."""
+    """Write each table to `folder/<name>` as Parquet and give them read back, as the next layer reads them."""
     for name, frame in tables.items():
         frame.write.mode("overwrite").parquet(str(folder / name))
     return {name: spark.read.parquet(str(folder / name)) for name in tables}
 
 
 def run(spark: SparkSession, day_dir: Path, day: dt.date, out: Path) -> Path:
-    """The day's three layers under ``out``; the path of the KPIs' Parquet folder."""
+    """The day's three layers under `out`; the path of the KPIs' Parquet folder."""
     etl_tables = written(spark, etl(spark, day_dir, day), out / "etl")
     std_tables = written(spark, std(etl_tables), out / "std")
     cons_tables = written(spark, cons(etl_tables, std_tables, day), out / "cons")

@@ -19,8 +19,8 @@ ACTIVE_PROPERTIES = "STRUCT(server_id BIGINT, level BIGINT)"
 
 
 def lines(day_dir: Path, day: dt.date, stem: str, record_type: str, properties: str) -> str:
-    """The day's lines of type ``record_type`` in the files of the log type ``stem``, with the user, time, uuid and
-    the ``properties`` (a DuckDB STRUCT type)."""
+    """The day's lines of type `record_type` in the files of the log type `stem`, with the user, time, uuid and
+    the `properties` (a DuckDB STRUCT type)."""
     event = f"""AND "#event_name" = '{stem}'""" if record_type == "track" else ""
     return f"""
         SELECT "#account_id" AS user_id, "#time" AS event_time, "#uuid" AS uuid, properties.*

@@ -1,7 +1,7 @@
 """League of Legends timelines against one DuckDB `read_json` query: the same files read into the same events
 table, in one run.
 
-Writes ``--matches`` synthetic games (match and timeline files) into a landing folder (not timed), parses one
+Writes `--matches` synthetic games (match and timeline files) into a landing folder (not timed), parses one
 timeline first so that the project's compiled scan is loaded (not timed), then times the project's side (the
 timeline files read and parsed by `parse_timelines`, as the ETL asset reads them, and the events written to a
 Delta table as it writes them) and the peer's, one DuckDB query over the same files that unnests each match's

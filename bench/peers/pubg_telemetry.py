@@ -2,11 +2,11 @@
 events counted per type, by both, in one run.
 
 The real telemetry excerpts of the test fixtures (`gamestats_assets_tests/fixtures/pubg/*.jsonl`, one event a line)
-are repeated into one file of about ``--events`` events, a full match's size. The project's side is its telemetry
+are repeated into one file of about `--events` events, a full match's size. The project's side is its telemetry
 reader (`read_telemetry`: every event routed, the typed tables decoded, the counts per type); the peer's reads each
 line with `json.loads` (every event a Python object, as `chicken-dinner`'s telemetry objects wrap them), puts the
 events in a pandas frame and counts them per `_T`. `chicken-dinner` itself would be the peer, but it requires
-click < 8, which the project's Dagster excludes. Each side reads the file ``--rounds`` times; the counts per type
+click < 8, which the project's Dagster excludes. Each side reads the file `--rounds` times; the counts per type
 are checked equal. Prints one JSON line.
 
     python bench/peers/pubg_telemetry.py --events 40000
@@ -28,7 +28,7 @@ KEYS = ("event_type",)
 
 
 def match_file(folder: Path, events: int) -> Path:
-    """The fixtures' events repeated, in their order, until the file holds at least ``events``."""
+    """The fixtures' events repeated, in their order, until the file holds at least `events`."""
     lines = [line for path in sorted(FIXTURES.glob("*.jsonl")) for line in path.read_text().splitlines() if line]
     copies = -(-events // len(lines))
     path = folder / "telemetry.jsonl"

@@ -17,8 +17,8 @@ RELATIVE_TOLERANCE = 1e-9
 
 
 def difference(project: pl.DataFrame, peer: pl.DataFrame, keys: Sequence[str]) -> str | None:
-    """None when ``peer`` holds the rows of ``project`` (the project's columns, in any row order, floats within
-    ``RELATIVE_TOLERANCE``), else what differs."""
+    """None when `peer` holds the rows of `project` (the project's columns, in any row order, floats within
+    `RELATIVE_TOLERANCE`), else what differs."""
     try:
         peer = peer.select(project.columns).cast(project.schema)
         assert_frame_equal(project.sort(keys), peer.sort(keys), check_exact=False, rel_tol=RELATIVE_TOLERANCE,
@@ -30,8 +30,8 @@ def difference(project: pl.DataFrame, peer: pl.DataFrame, keys: Sequence[str]) -
 
 def report(benchmark: str, peer_name: str, project: Stopwatch, peer: Stopwatch, mismatch: str | None,
            **figures) -> None:
-    """Print the benchmark's JSON line: ``figures`` (sizes and counts), both sides' seconds and CPU seconds,
-    ``gamestats_to_<peer>_ratio`` of each (below 1: the project is faster), and whether the results were equal."""
+    """Print the benchmark's JSON line: `figures` (sizes and counts), both sides' seconds and CPU seconds,
+    `gamestats_to_<peer>_ratio` of each (below 1: the project is faster), and whether the results were equal."""
     print(json.dumps({
         "benchmark": benchmark,
         **figures,

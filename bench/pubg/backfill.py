@@ -1,14 +1,14 @@
-"""PUBG: a backfill of ``--matches`` full-size matches from landing to PostgreSQL through Dagster.
+"""PUBG: a backfill of `--matches` full-size matches from landing to PostgreSQL through Dagster.
 
 Lands the matches (public squad matches of 100 players, 35 000-45 000 telemetry events; emitted once and
-cached, see ``landing.py``; not timed) in a temporary data folder and adds their partitions, then runs the
+cached, see `landing.py`; not timed) in a temporary data folder and adds their partitions, then runs the
 code location's own jobs with the in-process executor on an instance stored in PostgreSQL as
-``dagster.yaml`` configures it (a fresh database, which the pubg tables are published into too), or with
-``--instance memory`` on an in-memory one, which leaves out what Dagster's own event storage costs:
-1. ``pubg_pubg_match`` over every match in ONE run, as a single-run backfill launches it: landing → etl →
+`dagster.yaml` configures it (a fresh database, which the pubg tables are published into too), or with
+`--instance memory` on an in-memory one, which leaves out what Dagster's own event storage costs:
+1. `pubg_pubg_match` over every match in ONE run, as a single-run backfill launches it: landing → etl →
    cons → checks (the blocking ones before publish) → PostgreSQL, and the DuckDB warehouse copies;
-2. ``pubg_snapshots``: career stats and the tournament tables over every match.
-Dagster's event log stays off the console, as ``gamestats demo`` keeps it. Prints one JSON object: wall
+2. `pubg_snapshots`: career stats and the tournament tables over every match.
+Dagster's event log stays off the console, as `gamestats demo` keeps it. Prints one JSON object: wall
 and CPU seconds of each run and in all, peak memory (the largest RSS of this
 process, sampled every 100 ms) and the rows published.
 

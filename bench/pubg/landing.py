@@ -1,7 +1,7 @@
 """Full-size synthetic PUBG matches for the pubg benchmarks, emitted once and kept between runs.
 
-Match ``bench-<n>`` is a public squad match (100 players in 25 teams, 35 000 to 45 000 telemetry events),
-the same for the same number: emitted files are kept in ``--cache`` (by default in the temporary folder)
+Match `bench-<n>` is a public squad match (100 players in 25 teams, 35 000 to 45 000 telemetry events),
+the same for the same number: emitted files are kept in `--cache` (by default in the temporary folder)
 and copied into a benchmark's landing folder, so only the first run pays for the emission. Emission runs
 in worker processes, which have ended before anything is measured.
 """
@@ -22,7 +22,7 @@ def match_id(number: int) -> str:
 
 
 def emit_one(number: int, cache: Path) -> None:
-    """Emit match ``number`` into ``cache`` (``matches/`` and ``telemetry/``) unless it is there already."""
+    """Emit match `number` into `cache` (`matches/` and `telemetry/`) unless it is there already."""
     from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
 
     if (cache / "telemetry" / f"{match_id(number)}.json.gz").exists():
@@ -35,7 +35,7 @@ def emit_one(number: int, cache: Path) -> None:
 
 
 def land_matches(count: int, landing: Path, cache: Path = DEFAULT_CACHE, workers: int = 2) -> None:
-    """Put matches ``0 .. count-1`` into ``landing`` (``landing/pubg``), emitting those the cache lacks."""
+    """Put matches `0 .. count-1` into `landing` (`landing/pubg`), emitting those the cache lacks."""
     cache.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(emit_one, range(count), [cache] * count))

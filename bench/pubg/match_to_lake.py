@@ -1,15 +1,15 @@
 """PUBG: seconds per full-size match from landing files to the lake, on one core.
 
-Lands ``--matches`` full-size public matches (100 players, 35 000-45 000 telemetry events; emitted once and
-cached, see ``landing.py``; not timed) in a temporary data folder, pins the process to one core
-(``POLARS_MAX_THREADS=1``, CPU affinity), then measures
-1. ``parse_and_transform``: the parsers and every per-match table function called directly, on the first
+Lands `--matches` full-size public matches (100 players, 35 000-45 000 telemetry events; emitted once and
+cached, see `landing.py`; not timed) in a temporary data folder, pins the process to one core
+(`POLARS_MAX_THREADS=1`, CPU affinity), then measures
+1. `parse_and_transform`: the parsers and every per-match table function called directly, on the first
    ten matches;
-2. ``dagster``: one Dagster run of the ``pubg_match`` lake assets (landing → etl → cons) over all matches,
+2. `dagster`: one Dagster run of the `pubg_match` lake assets (landing → etl → cons) over all matches,
    with the in-process executor, as a single-run backfill launches it, on an in-memory instance (what
-   Dagster's own event storage costs on top is measured by ``backfill.py``), its event log kept off the
-   console as ``gamestats demo`` keeps it.
-CPU seconds are this process's (``time.process_time``), the figure to trust on a busy machine; peak memory
+   Dagster's own event storage costs on top is measured by `backfill.py`), its event log kept off the
+   console as `gamestats demo` keeps it.
+CPU seconds are this process's (`time.process_time`), the figure to trust on a busy machine; peak memory
 is the largest RSS of this process during the run, sampled every 100 ms. Prints one JSON object.
 
     python bench/pubg/match_to_lake.py --matches 20

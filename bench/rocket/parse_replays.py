@@ -3,7 +3,7 @@ replays in the same run.
 
 Pins the process to one CPU and polars to one thread. For every real replay the project ships
 (`data/reference/rocket/replays/`) and every replay of the same-game fixtures (`fixtures/rocketleague/paired/`),
-``--rounds`` times each side: the project's (`read_frames`: header and network frames through subtr-actor's
+`--rounds` times each side: the project's (`read_frames`: header and network frames through subtr-actor's
 parser, hits, pickups; `replay_match`: the stat groups and features) and subtr-actor's (`get_summed_stats` with the
 modules the peer `bench/peers/rocket_subtr_actor.py` asks for). Both sides parse the file from its bytes each time.
 Prints one JSON object: replays per second per core of each side (wall and CPU seconds: the box may be shared) and

@@ -1,8 +1,8 @@
 """Rocket end to end: one day of replays from landing to the published PostgreSQL tables, through Dagster.
 
-Emits a synthetic day (``--players`` ranked players; not timed) and drops the real sample replays of the
+Emits a synthetic day (`--players` ranked players; not timed) and drops the real sample replays of the
 test fixtures (raw .replay files, ballchasing and carball JSON) into the same day, then runs the
-``rocket_daily`` job for that day on a temporary instance with the in-process executor, publishing into
+`rocket_daily` job for that day on a temporary instance with the in-process executor, publishing into
 a fresh PostgreSQL database. Prints one JSON object: replays landed, seconds, replays per second.
 
     python bench/rocket/pipeline.py --players 2000
@@ -37,7 +37,7 @@ def rocket_daily_job() -> dg.JobDefinition:
 
 
 def drop_samples(folder: Path) -> int:
-    """Copy the fixture replays and JSON files into ``folder/samples``; return how many replays they hold."""
+    """Copy the fixture replays and JSON files into `folder/samples`; return how many replays they hold."""
     target = folder / "samples"
     target.mkdir(parents=True)
     count = 0

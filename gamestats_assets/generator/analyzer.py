@@ -1,7 +1,7 @@
 """The offline analyzer: a deterministic RuleSet inferred from a taxonomy's names, tags, descriptions and constraints.
 
-It never touches the network. ``analyze`` is the entry point; pass an LLM provider from
-``gamestats_assets.generator.llm`` to ask a model instead.
+It never touches the network. `analyze` is the entry point; pass an LLM provider from
+`gamestats_assets.generator.llm` to ask a model instead.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _words(name: str) -> list[str]:
 
 
 def _mentions(text: str, name: str) -> bool:
-    """Whether every word of a property name starts some word of ``text`` (stems of at least 4 letters)."""
+    """Whether every word of a property name starts some word of `text` (stems of at least 4 letters)."""
     text_words = _words(text)
     return all(any(word.startswith(part[:4]) for word in text_words) for part in _words(name))
 
@@ -405,5 +405,5 @@ def _number(text: str) -> float | int:
 
 
 def analyze(taxonomy: Taxonomy, product: ProductInfo | None = None, provider: Analyzer | None = None) -> RuleSet:
-    """The rule set for a taxonomy: from ``provider`` if given (an LLM provider), else the offline analyzer."""
+    """The rule set for a taxonomy: from `provider` if given (an LLM provider), else the offline analyzer."""
     return (provider or OfflineAnalyzer()).analyze(taxonomy, product or ProductInfo())

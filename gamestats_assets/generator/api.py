@@ -41,7 +41,7 @@ __all__ = [
 
 
 def build_rules(taxonomy_path: str | Path, product: ProductInfo | None = None, provider: Analyzer | None = None) -> RuleSet:
-    """The RuleSet of the taxonomy at ``taxonomy_path`` (XLSX or ``_events.csv``), offline unless a provider is given."""
+    """The RuleSet of the taxonomy at `taxonomy_path` (XLSX or `_events.csv`), offline unless a provider is given."""
     return analyze(read_taxonomy(taxonomy_path), product, provider)
 
 
@@ -72,7 +72,7 @@ def generate_day(rules: RuleSet, users: pl.DataFrame, day: date, seed: int, anch
 def generate_days(
     rules: RuleSet, users: pl.DataFrame, start: date, days: int, seed: int, anchor: date
 ) -> Iterator[tuple[date, list[str]]]:
-    """(day, lines) for ``days`` consecutive days from ``start``; each equals ``generate_day`` for that day."""
+    """(day, lines) for `days` consecutive days from `start`; each equals `generate_day` for that day."""
     context = DayContext(rules, users, seed, anchor)
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -80,21 +80,21 @@ def generate_days(
 
 
 def write_day(rules: RuleSet, users: pl.DataFrame, day: date, seed: int, anchor: date, path: str | Path) -> int:
-    """Writes the lines of ``generate_day`` to ``path``, one per line; returns how many."""
+    """Writes the lines of `generate_day` to `path`, one per line; returns how many."""
     lines = day_lines(DayContext(rules, users, seed, anchor), day)
     _write_lines(lines, Path(path))
     return len(lines)
 
 
 def day_file_name(day: date) -> str:
-    """The landing file name of one day: ``YYYYMMDD.jsonl``."""
+    """The landing file name of one day: `YYYYMMDD.jsonl`."""
     return f"{day:%Y%m%d}.jsonl"
 
 
 def write_days(
     rules: RuleSet, users: pl.DataFrame, start: date, days: int, seed: int, anchor: date, out_dir: str | Path
 ) -> list[tuple[Path, int, int]]:
-    """Writes one ``YYYYMMDD.jsonl`` per day under ``out_dir``; returns (path, lines, bytes) per file."""
+    """Writes one `YYYYMMDD.jsonl` per day under `out_dir`; returns (path, lines, bytes) per file."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     context = DayContext(rules, users, seed, anchor)

@@ -22,7 +22,7 @@ _LEDGER_BLOCK_CELLS = 2_000_000
 class UserArrays:
     """The population's columns that behavior needs, as numpy arrays (days as ordinals).
 
-    Populations built before payers existed have no ``payer`` column: every user may buy.
+    Populations built before payers existed have no `payer` column: every user may buy.
     """
 
     index: np.ndarray
@@ -58,7 +58,7 @@ class UserArrays:
 def retention_probability(rules: RuleSet, days_since_install: np.ndarray) -> np.ndarray:
     """P(active) k days after install for users who finished onboarding: D1 and D7 hit the rule set's targets.
 
-    A power curve ``d1 * k ** -b`` through the D1 and D7 targets, scaled up by the tutorial completion rate
+    A power curve `d1 * k ** -b` through the D1 and D7 targets, scaled up by the tutorial completion rate
     because users who abandon the tutorial never come back.
     """
     completion = max(rules.tutorial_completion, 1e-6)
@@ -70,12 +70,12 @@ def retention_probability(rules: RuleSet, days_since_install: np.ndarray) -> np.
 
 
 def activity_probability(rules: RuleSet, users: UserArrays, day: int, anchor: int) -> np.ndarray:
-    """P(user active on ``day``) for every user: install day always, then by segment, weekday and churn state."""
+    """P(user active on `day`) for every user: install day always, then by segment, weekday and churn state."""
     return activity_probabilities(rules, users, np.array([day]), anchor)[0]
 
 
 def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, anchor: int) -> np.ndarray:
-    """P(active) of every user (columns) on each of ``days`` (rows, date ordinals); see activity_probability."""
+    """P(active) of every user (columns) on each of `days` (rows, date ordinals); see activity_probability."""
     day = np.asarray(days, dtype=np.int64)[:, None]
     k = day - users.install
     weekend_factor = _WEEKEND_FACTOR.get(rules.product.industry, 1.0)
@@ -98,18 +98,18 @@ def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, 
 
 
 def active_on(rules: RuleSet, users: UserArrays, seed: int, day: int, anchor: int) -> np.ndarray:
-    """Which users are active on ``day`` (a date ordinal)."""
+    """Which users are active on `day` (a date ordinal)."""
     return active_on_days(rules, users, seed, np.array([day]), anchor)[0]
 
 
 def active_on_days(rules: RuleSet, users: UserArrays, seed: int, days: np.ndarray, anchor: int) -> np.ndarray:
-    """Which users (columns) are active on each of ``days`` (rows, date ordinals)."""
+    """Which users (columns) are active on each of `days` (rows, date ordinals)."""
     day = np.asarray(days, dtype=np.int64)[:, None]
     return uniform(seed, "active", users.index, day) < activity_probabilities(rules, users, days, anchor)
 
 
 def stage_on(users: UserArrays, day: int) -> np.ndarray:
-    """Lifecycle stage at the start of ``day``: INSTALLED on the install day, then ACTIVE, then ADVANCED."""
+    """Lifecycle stage at the start of `day`: INSTALLED on the install day, then ACTIVE, then ADVANCED."""
     stage = np.where(day >= users.advanced, Stage.ADVANCED, Stage.ACTIVE)
     return np.where(day <= users.install, Stage.INSTALLED, stage).astype(np.int64)
 
@@ -130,7 +130,7 @@ class ActivityLedger:
         self.advanced_days = np.zeros(len(users.index), dtype=np.int64)
 
     def counts_before(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """(active days, active days at ADVANCED stage) before ``day``, counting from the day after install."""
+        """(active days, active days at ADVANCED stage) before `day`, counting from the day after install."""
         if day < self.day and self.day > self.start:
             raise ValueError("an ActivityLedger only moves forward; use a fresh one for an earlier day")
         block_days = max(1, _LEDGER_BLOCK_CELLS // max(len(self.users.index), 1))
@@ -154,7 +154,7 @@ def sessions_per_user(rules: RuleSet, users: UserArrays, active: np.ndarray, rng
 
 
 def session_start_ms(rules: RuleSet, count: int, rng: np.random.Generator) -> np.ndarray:
-    """Milliseconds after midnight at which ``count`` sessions start, following the hour-of-day weights."""
+    """Milliseconds after midnight at which `count` sessions start, following the hour-of-day weights."""
     weights = np.asarray(rules.hour_weights or (1.0,) * 24, dtype=np.float64)
     hours = rng.choice(24, size=count, p=weights / weights.sum())
     return hours * 3_600_000 + rng.integers(0, 3_600_000, size=count)

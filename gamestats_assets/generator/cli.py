@@ -1,4 +1,4 @@
-"""``gamestats generate``: synthetic ThinkingData logs for any taxonomy, one JSONL file per day."""
+"""`gamestats generate`: synthetic ThinkingData logs for any taxonomy, one JSONL file per day."""
 
 from __future__ import annotations
 

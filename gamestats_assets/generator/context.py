@@ -37,7 +37,7 @@ def profile_event(rules: RuleSet) -> str | None:
 class DayContext:
     """The day-independent state of a generation run for (rules, users, seed, anchor).
 
-    Event codes index ``event_names``; ``stages[code]`` is the stage an event needs. The ledger moves
+    Event codes index `event_names`; `stages[code]` is the stage an event needs. The ledger moves
     forward only, so days of one context must be asked for in date order.
     """
 

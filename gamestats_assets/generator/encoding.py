@@ -1,6 +1,6 @@
 """ThinkingData JSON lines built column-wise: every record of a day is encoded in one vectorized pass.
 
-A line is assembled from pre-encoded JSON members (``"key":value`` pieces without braces): the user's
+A line is assembled from pre-encoded JSON members (`"key":value` pieces without braces): the user's
 identity, IP and preset properties are encoded once per population, the event's own properties once per
 event type, and polars joins the pieces of all records at once.
 """
@@ -41,7 +41,7 @@ class UserFragments:
 
 
 def json_members(frame: pl.DataFrame) -> pl.Series:
-    """Each row of ``frame`` as JSON object members, ``"column":value,...`` without braces ("" if no columns)."""
+    """Each row of `frame` as JSON object members, `"column":value,...` without braces ("" if no columns)."""
     if frame.width == 0:
         return pl.Series("members", [""] * frame.height, dtype=pl.String)
     encoded = frame.select(pl.struct(pl.all()).struct.json_encode().alias("members")).to_series()
@@ -51,7 +51,7 @@ def json_members(frame: pl.DataFrame) -> pl.Series:
 def user_fragments(users: pl.DataFrame, with_carrier: bool) -> UserFragments:
     """The identity (account and distinct id), IP and preset-property members of every user.
 
-    ``with_carrier`` adds the user's ``carrier`` as the ``#carrier`` preset.
+    `with_carrier` adds the user's `carrier` as the `#carrier` preset.
     """
     identity = users.select(pl.col("account_id").alias("#account_id"), pl.col("distinct_id").alias("#distinct_id"))
     presets = users.select(PRESETS)
@@ -65,12 +65,12 @@ def user_fragments(users: pl.DataFrame, with_carrier: bool) -> UserFragments:
 
 
 def event_name_members(names: list[str]) -> pl.Series:
-    """``"#event_name":"<name>"`` for each event name, indexed by event code."""
+    """`"#event_name":"<name>"` for each event name, indexed by event code."""
     return json_members(pl.DataFrame({"#event_name": names}, schema={"#event_name": pl.String}))
 
 
 def time_texts(day: date, ms: np.ndarray) -> pl.Series:
-    """``#time`` text (``yyyy-MM-dd HH:mm:ss.SSS``) of moments given in ms after the day's midnight."""
+    """`#time` text (`yyyy-MM-dd HH:mm:ss.SSS`) of moments given in ms after the day's midnight."""
     midnight = (day.toordinal() - _EPOCH) * MS_PER_DAY
     return pl.Series("time", midnight + np.asarray(ms, dtype=np.int64)).cast(pl.Datetime("ms")).dt.strftime(
         POLARS_TIME_FORMAT
@@ -78,7 +78,7 @@ def time_texts(day: date, ms: np.ndarray) -> pl.Series:
 
 
 def uuids(seed: int, day: date, count: int, purpose: str) -> pl.Series:
-    """Deterministic UUID-shaped ids (``8-4-4-4-12`` hex digits) for ``count`` records of one day and purpose."""
+    """Deterministic UUID-shaped ids (`8-4-4-4-12` hex digits) for `count` records of one day and purpose."""
     high = hash_keys(seed, purpose, "high", day.toordinal(), np.arange(count))
     low = hash_keys(seed, purpose, "low", day.toordinal(), np.arange(count))
     raw = np.stack([high, low], axis=1).astype(">u8").view(np.uint8).reshape(count, 16)
@@ -103,9 +103,9 @@ def fixed_width_strings(name: str, text: np.ndarray) -> pl.Series:
 def encode_lines(records: pl.DataFrame, users: UserFragments, events: pl.Series) -> pl.Series:
     """One ThinkingData line per record, in the records' order, built in a single pass.
 
-    ``records`` has the columns of ``RECORD_COLUMNS``: ``track`` records become track lines (identity,
-    time, ``events[code]``, IP, uuid, then the user's presets and ``members`` in properties); the others
-    become user_set lines whose properties are ``members``. Pieces a user_set line lacks are null, and
+    `records` has the columns of `RECORD_COLUMNS`: `track` records become track lines (identity,
+    time, `events[code]`, IP, uuid, then the user's presets and `members` in properties); the others
+    become user_set lines whose properties are `members`. Pieces a user_set line lacks are null, and
     nulls are skipped when the pieces are joined.
     """
     track = records["track"]

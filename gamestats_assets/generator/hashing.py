@@ -16,7 +16,7 @@ _MIX_2 = np.uint64(0x94D049BB133111EB)
 
 
 def stable_key(text: str) -> int:
-    """A 63-bit integer for a name, the same in every process (unlike ``hash``)."""
+    """A 63-bit integer for a name, the same in every process (unlike `hash`)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") >> 1
 
 

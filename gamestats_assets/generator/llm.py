@@ -1,7 +1,7 @@
 """Optional LLM analyzers: ask a chat model for the rule set instead of inferring it offline.
 
-Two HTTP shapes are supported, both through the platform's API client (``lib.http``): OpenAI-style chat
-completions (``POST {base_url}/chat/completions``) and Anthropic-style messages (``POST {base_url}/messages``).
+Two HTTP shapes are supported, both through the platform's API client (`lib.http`): OpenAI-style chat
+completions (`POST {base_url}/chat/completions`) and Anthropic-style messages (`POST {base_url}/messages`).
 The model is shown the taxonomy, the product and the offline rule set as the JSON shape to return.
 Replies that are not a valid rule set are retried (3 tries in all); requests are spaced by a minimum
 interval; results are cached on disk by taxonomy hash, provider, model and product.

@@ -52,7 +52,7 @@ def day_lines(context: DayContext, day: date) -> pl.Series:
 
 
 def day_records(context: DayContext, day: date) -> pl.DataFrame:
-    """The day's records (see ``encoding.RECORD_COLUMNS``), sorted by time.
+    """The day's records (see `encoding.RECORD_COLUMNS`), sorted by time.
 
     Draws happen in a fixed order from the day's generator: sessions, units, funnels, gaps, then event
     properties by event code.
@@ -91,7 +91,7 @@ def _records(context: DayContext, day: date, timed: pl.DataFrame, counts_before:
              rng: np.random.Generator) -> pl.DataFrame:
     """Track records of the timed rows and the user_set records they cause, sorted by (ms, position).
 
-    A row's track record has position ``2 * row`` and its user_set record ``2 * row + 1``, so an update
+    A row's track record has position `2 * row` and its user_set record `2 * row + 1`, so an update
     follows the event that caused it.
     """
     user, code, planned = timed["user"].to_numpy(), timed["code"].to_numpy(), timed["planned"].to_numpy()
@@ -146,8 +146,8 @@ def _profile_records(context: DayContext, day: date, arrays: _TimedArrays) -> li
 
 def _part(arrays: _TimedArrays, rows: np.ndarray, track: bool, event_code: int | None, record_uuids: pl.Series,
           values: PropertyValues) -> pl.DataFrame:
-    """Records (``RECORD_COLUMNS``) for ``rows`` of one kind, their properties encoded as JSON members;
-    a ``None`` value stands for the row's own moment."""
+    """Records (`RECORD_COLUMNS`) for `rows` of one kind, their properties encoded as JSON members;
+    a `None` value stands for the row's own moment."""
     row_times = arrays.times.gather(rows)
     columns = [
         row_times.alias(name) if column is None else pl.Series(name, column, strict=False)

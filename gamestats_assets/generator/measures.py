@@ -1,6 +1,6 @@
 """Measurements of generated logs against what was asked, for asset checks and tests.
 
-Each function reads an events frame (``thinkingdata.lines_frame``: one row per line, properties as
+Each function reads an events frame (`thinkingdata.lines_frame`: one row per line, properties as
 columns) and, where needed, the users frame and the rule set.
 """
 
@@ -16,7 +16,7 @@ from gamestats_assets.generator.users import PopulationConfig, segment_ratios
 
 def _tracks(events: pl.DataFrame) -> pl.DataFrame:
     """Track rows (account, time and event name) in user then time then line order, with their line number
-    as ``line``."""
+    as `line`."""
     return (
         events.select("#type", "#account_id", "#time", "#event_name")
         .with_row_index("line")
@@ -26,7 +26,7 @@ def _tracks(events: pl.DataFrame) -> pl.DataFrame:
 
 
 def segment_mix(users: pl.DataFrame, rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
-    """Per segment: the asked share (``target``), the realized share of the population and the difference."""
+    """Per segment: the asked share (`target`), the realized share of the population and the difference."""
     asked = pl.DataFrame({
         "segment": [s.value for s in segment_ratios(rules, config)],
         "target": list(segment_ratios(rules, config).values()),
@@ -99,9 +99,9 @@ def conversion(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl.
 
 
 def payer_share(events: pl.DataFrame, users: pl.DataFrame, rules: RuleSet) -> pl.DataFrame:
-    """Per segment: active users, ``payers`` (active users who did a purchase event), their share
-    (``realized``), the configured ``target`` payer share, and ``unflagged_payers`` (buyers whose population
-    ``payer`` flag is false, which must be 0)."""
+    """Per segment: active users, `payers` (active users who did a purchase event), their share
+    (`realized`), the configured `target` payer share, and `unflagged_payers` (buyers whose population
+    `payer` flag is false, which must be 0)."""
     targets = pl.DataFrame({
         "segment": [segment.value for segment in rules.segments],
         "target": [profile.payer_share for profile in rules.segments.values()],
@@ -162,7 +162,7 @@ def lifecycle_violations(events: pl.DataFrame, users: pl.DataFrame, rules: RuleS
 
     Onboarding events are allowed only on the install day. Other events need their stage: on the install
     day the stage rises with each onboarding milestone; after it the user is ACTIVE, and ADVANCED from
-    ``advanced_date``; before install nothing is allowed.
+    `advanced_date`; before install nothing is allowed.
     """
     entries = _entry_stages(rules)
     required = {name: int(rule.stage) for name, rule in rules.events.items()}
@@ -188,7 +188,7 @@ def lifecycle_violations(events: pl.DataFrame, users: pl.DataFrame, rules: RuleS
 
 
 def constraint_columns(rules: RuleSet) -> set[str]:
-    """The property columns ``constraint_violations`` reads."""
+    """The property columns `constraint_violations` reads."""
     columns = {name for name, rule in rules.values.items() if rule.generator in ("range", "choice")}
     for dependency in rules.dependencies:
         columns |= {dependency.source, dependency.target, "#country_code"}
@@ -199,7 +199,7 @@ def constraint_columns(rules: RuleSet) -> set[str]:
 
 def constraint_violations(events: pl.DataFrame, rules: RuleSet) -> int:
     """Property values outside their constraint (range, whole numbers, choices) or inconsistent with a
-    dependency (e.g. a carrier not of the user's country, in properties or in the ``#carrier`` preset)."""
+    dependency (e.g. a carrier not of the user's country, in properties or in the `#carrier` preset)."""
     counts = []
     for name, rule in rules.values.items():
         if name not in events.columns:

@@ -21,7 +21,7 @@ from gamestats_assets.generator.updates import (
 from gamestats_assets.generator.values import draw_values
 
 PropertyValues = dict[str, np.ndarray | None]
-"""Values per property name; ``None`` stands for "the event's own moment" (datetime properties)."""
+"""Values per property name; `None` stands for "the event's own moment" (datetime properties)."""
 
 
 def _group_starts(user: np.ndarray) -> np.ndarray:
@@ -98,7 +98,7 @@ def _set_values(context: DayContext, user: np.ndarray, code: np.ndarray, occurre
 
 def _dependent_values(mapping: dict[str, tuple[str, ...]], fallback: tuple, sources: np.ndarray,
                       uniforms: np.ndarray) -> np.ndarray:
-    """For each row, one of ``mapping[source]`` (``fallback`` for unknown sources) picked by its uniform."""
+    """For each row, one of `mapping[source]` (`fallback` for unknown sources) picked by its uniform."""
     values = np.empty(len(sources), dtype=object)
     for source in np.unique(sources):
         rows = np.flatnonzero(sources == source)
@@ -110,7 +110,7 @@ def _dependent_values(mapping: dict[str, tuple[str, ...]], fallback: tuple, sour
 def event_property_values(context: DayContext, event: str, rows: np.ndarray, user: np.ndarray,
                           occurrence: np.ndarray, duration: np.ndarray, running: dict[str, np.ndarray],
                           rng: np.random.Generator) -> PropertyValues:
-    """The event's own properties at ``rows`` (indices into the day's rows), each from the source that fits:
+    """The event's own properties at `rows` (indices into the day's rows), each from the source that fits:
     running user state, the plan's amounts, the user's fixed value, a dependency on country, the session's
     duration, the tutorial step, the event's moment, or a fresh draw from the value rule."""
     rules = context.rules
@@ -165,7 +165,7 @@ def first_profile_rows(context: DayContext, day: int, user: np.ndarray, code: np
 
 def profile_values(context: DayContext, rows: np.ndarray, user: np.ndarray,
                    running: dict[str, np.ndarray]) -> PropertyValues:
-    """The full user profile at ``rows``: running values where the day moves them, else the user's fixed
+    """The full user profile at `rows`: running values where the day moves them, else the user's fixed
     values; datetime properties take the row's moment."""
     values: PropertyValues = {}
     for name in context.rules.user_properties():

@@ -1,7 +1,7 @@
 """The rule set shared by every generator: how values are drawn, how events follow each other, how users differ.
 
 An analyzer (offline or LLM) turns a taxonomy into a RuleSet; users, behavior and logs only read it.
-``RuleSet.to_dict`` / ``RuleSet.from_dict`` round-trip through plain JSON types.
+`RuleSet.to_dict` / `RuleSet.from_dict` round-trip through plain JSON types.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ class ProductInfo:
 class ValueRule:
     """How values of one property are drawn.
 
-    ``generator`` is one of: range (uniform in [low, high], whole numbers if ``integer``), choice (one of
-    ``choices`` with ``weights``), boolean, datetime (the event's moment), identifier (``prefix`` + number),
-    faker (Faker provider ``faker`` in the user's locale), text (a word list sample).
-    ``scope`` is ``user`` for user properties (sent with user_set) and ``event`` for event properties.
+    `generator` is one of: range (uniform in [low, high], whole numbers if `integer`), choice (one of
+    `choices` with `weights`), boolean, datetime (the event's moment), identifier (`prefix` + number),
+    faker (Faker provider `faker` in the user's locale), text (a word list sample).
+    `scope` is `user` for user properties (sent with user_set) and `event` for event properties.
     """
 
     property: str
@@ -83,7 +83,7 @@ class ValueRule:
 
 @dataclass(frozen=True)
 class Dependency:
-    """``target`` takes a value from ``mapping[value of source]`` (e.g. carrier from country)."""
+    """`target` takes a value from `mapping[value of source]` (e.g. carrier from country)."""
 
     source: str
     target: str
@@ -92,7 +92,7 @@ class Dependency:
 
 @dataclass(frozen=True)
 class Relationship:
-    """``target = clamp(offset + scale * source ** exponent)`` (e.g. xp from level), whole if the target is."""
+    """`target = clamp(offset + scale * source ** exponent)` (e.g. xp from level), whole if the target is."""
 
     source: str
     target: str
@@ -113,9 +113,9 @@ class EventRule:
 
 @dataclass(frozen=True)
 class Funnel:
-    """Ordered steps within a session; ``conversion[i]`` = P(step i+1 | step i).
+    """Ordered steps within a session; `conversion[i]` = P(step i+1 | step i).
 
-    Where a user does not convert after step i, ``dropout[i]`` (if not empty) is logged instead, e.g.
+    Where a user does not convert after step i, `dropout[i]` (if not empty) is logged instead, e.g.
     stage_start → stage_clear, else stage_fail.
     """
 
@@ -127,11 +127,11 @@ class Funnel:
 
 @dataclass(frozen=True)
 class UpdateRule:
-    """An event changes a user property: increment/decrement by ``amount_property`` (or 1), or set it.
+    """An event changes a user property: increment/decrement by `amount_property` (or 1), or set it.
 
     Occurrences are planned per user: after A active days a user has done the event
-    ``floor(rate * A ** exponent + phase)`` times, so any day's state follows from the day alone.
-    ``fitted`` rules take their per-user rate from the segment's range of the target property.
+    `floor(rate * A ** exponent + phase)` times, so any day's state follows from the day alone.
+    `fitted` rules take their per-user rate from the segment's range of the target property.
     """
 
     event: str
@@ -146,7 +146,7 @@ class UpdateRule:
 @dataclass(frozen=True)
 class SegmentProfile:
     """How one segment behaves: share, property ranges, session shape, typical sequence, event mix, and
-    ``payer_share``, the share of its users who ever buy (only they do the rule set's purchase events)."""
+    `payer_share`, the share of its users who ever buy (only they do the rule set's purchase events)."""
 
     segment: Segment
     ratio: float
@@ -164,7 +164,7 @@ class SegmentProfile:
 class RuleSet:
     """Everything the generators need to know about a product, inferred once from its taxonomy.
 
-    ``purchase_events`` are the planned events that only payers do (see ``SegmentProfile.payer_share``).
+    `purchase_events` are the planned events that only payers do (see `SegmentProfile.payer_share`).
     """
 
     taxonomy: str
@@ -213,7 +213,7 @@ class RuleSet:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RuleSet:
-        """The RuleSet of a dict made by ``to_dict`` (or an LLM following its shape); KeyError/ValueError if not."""
+        """The RuleSet of a dict made by `to_dict` (or an LLM following its shape); KeyError/ValueError if not."""
         return cls(
             taxonomy=data["taxonomy"],
             product=ProductInfo(**data["product"]),

@@ -13,7 +13,7 @@ SESSION_BREAK_MS = 60_000
 
 
 def day_sessions(context: DayContext, active: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
-    """One row per session of the day: ``user``, drawn ``start`` (ms after midnight), ``session`` (0, 1, ...
+    """One row per session of the day: `user`, drawn `start` (ms after midnight), `session` (0, 1, ...
     in start order per user)."""
     count = sessions_per_user(context.rules, context.arrays, active, rng)
     users = np.repeat(np.arange(len(count)), count)
@@ -33,11 +33,11 @@ def session_stages(context: DayContext, day: int, sessions: pl.DataFrame) -> np.
 
 def spaced_starts(sessions: pl.DataFrame) -> pl.Series:
     """Session starts moved later where needed so that each of a user's sessions begins at least
-    ``SESSION_BREAK_MS`` after the previous one ends.
+    `SESSION_BREAK_MS` after the previous one ends.
 
-    ``sessions`` is sorted by user and session and has ``start`` and ``duration``. The start of session i
-    is ``max(start_i, start'_(i-1) + duration_(i-1) + break)``; with ``shift_i`` the running sum of
-    ``duration + break`` of the sessions before i, that is ``shift_i + max over j <= i of (start_j - shift_j)``.
+    `sessions` is sorted by user and session and has `start` and `duration`. The start of session i
+    is `max(start_i, start'_(i-1) + duration_(i-1) + break)`; with `shift_i` the running sum of
+    `duration + break` of the sessions before i, that is `shift_i + max over j <= i of (start_j - shift_j)`.
     """
     step = (pl.col("duration").shift(1).over("user") + SESSION_BREAK_MS).fill_null(0)
     shift = step.cum_sum().over("user")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def swap_in(staged: Path, folder: Path) -> None:
-    """Put the complete ``staged`` folder at ``folder`` by renames; an existing ``folder`` is renamed aside
+    """Put the complete `staged` folder at `folder` by renames; an existing `folder` is renamed aside
     first, put back if the new one cannot be renamed in, and deleted once the new one is in place."""
     if not folder.exists():
         staged.rename(folder)

@@ -1,10 +1,10 @@
 """Event taxonomies: the events a product logs and the properties they carry, read from XLSX or CSV.
 
-A taxonomy has two tables. ``events``: event_name, event_tag, description, properties (comma-separated
-property names). ``properties``: name, type (string, number, boolean, datetime), description, constraint
-(``1-150`` for a numeric range, ``KR,JP,US`` for a list of allowed values, empty for none).
-It comes as an XLSX workbook with sheets ``events`` and ``properties``, or as a pair of CSV files
-``<name>_events.csv`` and ``<name>_properties.csv`` (pass the ``_events.csv``).
+A taxonomy has two tables. `events`: event_name, event_tag, description, properties (comma-separated
+property names). `properties`: name, type (string, number, boolean, datetime), description, constraint
+(`1-150` for a numeric range, `KR,JP,US` for a list of allowed values, empty for none).
+It comes as an XLSX workbook with sheets `events` and `properties`, or as a pair of CSV files
+`<name>_events.csv` and `<name>_properties.csv` (pass the `_events.csv`).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _number_text(value: float) -> str:
 
 
 def parse_constraint(text: str, property_type: str) -> Constraint:
-    """The Constraint written as ``text`` for a property of ``property_type``; ValueError says why not."""
+    """The Constraint written as `text` for a property of `property_type`; ValueError says why not."""
     text = (text or "").strip()
     if not text:
         return Constraint()
@@ -210,7 +210,7 @@ def _read_events(rows: list[dict[str, str]], where: str, known: set[str]) -> tup
 
 
 def read_taxonomy(path: str | Path) -> Taxonomy:
-    """The Taxonomy in an XLSX workbook or in the CSV pair whose ``_events.csv`` is ``path``."""
+    """The Taxonomy in an XLSX workbook or in the CSV pair whose `_events.csv` is `path`."""
     path = Path(path)
     if not path.exists():
         raise TaxonomyError(f"{path}: no such file")
@@ -242,7 +242,7 @@ def _property_row(spec: PropertySpec) -> list[str]:
 
 
 def write_taxonomy_csv(taxonomy: Taxonomy, directory: str | Path) -> Path:
-    """Writes ``<name>_events.csv`` and ``<name>_properties.csv``; returns the events file's path."""
+    """Writes `<name>_events.csv` and `<name>_properties.csv`; returns the events file's path."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -258,7 +258,7 @@ def write_taxonomy_csv(taxonomy: Taxonomy, directory: str | Path) -> Path:
 
 
 def write_taxonomy_xlsx(taxonomy: Taxonomy, path: str | Path) -> Path:
-    """Writes the taxonomy as a workbook with sheets ``events`` and ``properties``; returns its path."""
+    """Writes the taxonomy as a workbook with sheets `events` and `properties`; returns its path."""
     from openpyxl import Workbook
 
     path = Path(path)

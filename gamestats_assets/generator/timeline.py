@@ -29,7 +29,7 @@ def allowed_rows(unit: np.ndarray, gated: np.ndarray) -> np.ndarray:
 
 
 def gated_rows(context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, stage: np.ndarray) -> pl.DataFrame:
-    """The rows whose events the session's stage allows, in session order (see ``ROW_ORDER``).
+    """The rows whose events the session's stage allows, in session order (see `ROW_ORDER`).
 
     Onboarding and session-start rows always pass; a unit stops at its first event the stage forbids.
     """
@@ -44,7 +44,7 @@ def gated_rows(context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, 
 def timed_rows(
     context: DayContext, rows: pl.DataFrame, sessions: pl.DataFrame, stage: np.ndarray, rng: np.random.Generator
 ) -> pl.DataFrame:
-    """Gated rows with their moment ``ms`` (after midnight), session ``duration`` and a row number ``seq``.
+    """Gated rows with their moment `ms` (after midnight), session `duration` and a row number `seq`.
 
     Events of a session follow each other after exponential gaps; sessions of a user never overlap.
     """

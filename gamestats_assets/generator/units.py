@@ -2,7 +2,7 @@
 
 Rows are ordered later by (user, session, region, key, step): region 0 opens a session, -1 and 0.5 are
 onboarding before and after the first session event, 1 is the typical sequence, 2 the drawn units, 3
-closes the session. ``key`` orders units within a region and ``step`` the events within a unit.
+closes the session. `key` orders units within a region and `step` the events within a unit.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class UnitRows:
         self, user: np.ndarray, session: np.ndarray, region: float, key: float | np.ndarray,
         step: int, code: int | np.ndarray, planned: bool = False,
     ) -> None:
-        """Rows for ``user``/``session`` pairs; scalar key, step and code apply to all of them."""
+        """Rows for `user`/`session` pairs; scalar key, step and code apply to all of them."""
         count = len(user)
         self.columns["user"].append(np.asarray(user, dtype=np.int64))
         self.columns["session"].append(np.asarray(session, dtype=np.int64))
@@ -50,7 +50,7 @@ class UnitRows:
         return sum(len(part) for part in self.columns["user"])
 
     def frame(self) -> pl.DataFrame:
-        """The rows as one frame with a ``unit`` number per row."""
+        """The rows as one frame with a `unit` number per row."""
         columns = {name: np.concatenate(parts) for name, parts in self.columns.items()}
         return pl.DataFrame(columns).with_row_index("unit")
 

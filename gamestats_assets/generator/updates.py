@@ -1,7 +1,7 @@
 """The property-update engine: events that increment, decrement or set user properties.
 
 An event with update rules is *planned*: after A active days a user has done it
-``floor(rate * A ** exponent + phase)`` times, and its j-th occurrence carries amount number ``j % 32`` of a
+`floor(rate * A ** exponent + phase)` times, and its j-th occurrence carries amount number `j % 32` of a
 per-user table. A user property's value at the start of any day is therefore a closed form of that day's
 activity counts, and within the day it moves with each planned occurrence; the end of one day is exactly
 the start of the next.
@@ -35,7 +35,7 @@ class EventPlan:
     amounts: dict[str, np.ndarray]
 
     def occurrences(self, active_days: np.ndarray) -> np.ndarray:
-        """How many times each user has done the event after ``active_days`` active days."""
+        """How many times each user has done the event after `active_days` active days."""
         return np.floor(self.rate * np.power(active_days.astype(np.float64), self.exponent) + self.phase).astype(np.int64)
 
 
@@ -50,7 +50,7 @@ def _mean_value(rules: RuleSet, name: str) -> float:
 def event_plans(rules: RuleSet, users: pl.DataFrame, arrays: UserArrays, seed: int, anchor: int) -> dict[str, EventPlan]:
     """One EventPlan per event that has update rules, with per-user rates.
 
-    A fitted plan's rate makes the target property reach the user's ``target.<property>`` (drawn from the
+    A fitted plan's rate makes the target property reach the user's `target.<property>` (drawn from the
     segment's range) after the active days expected by the anchor date; other rates are the rule's rate
     scaled by the segment's multiplier and the user's engagement. Purchase events have rate 0 for
     non-payers, so only payers ever do them.
@@ -98,7 +98,7 @@ def planned_counts(plans: dict[str, EventPlan], active_days: np.ndarray, advance
 
 
 def _prefix_sum(table: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Sum of the first ``count`` amounts of each user's repeating amount table."""
+    """Sum of the first `count` amounts of each user's repeating amount table."""
     values = table.astype(np.float64)
     prefix = np.concatenate([np.zeros((len(values), 1)), np.cumsum(values, axis=1)], axis=1)
     rows = np.arange(len(values))

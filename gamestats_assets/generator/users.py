@@ -48,7 +48,7 @@ def segment_ratios(rules: RuleSet, config: PopulationConfig) -> dict[Segment, fl
 
 
 def _segment_counts(ratios: dict[Segment, float], users: int) -> list[int]:
-    """Whole user counts per segment closest to the ratios (largest remainder), summing to ``users``."""
+    """Whole user counts per segment closest to the ratios (largest remainder), summing to `users`."""
     exact = [ratios[segment] * users for segment in SEGMENT_ORDER]
     counts = [int(value) for value in exact]
     by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - counts[i]), i))
@@ -142,9 +142,9 @@ def build_users(rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
     """The population: one row per user with ids, segment, lifecycle dates, presets and user properties.
 
     Columns: user_index, account_id, distinct_id, segment, install_date, churn_date, return_date,
-    advanced_date, tutorial_completed, payer (the user ever buys), engagement, ip, family, the ``#``
+    advanced_date, tutorial_completed, payer (the user ever buys), engagement, ip, family, the `#`
     presets, one column per static or initial user property (progress properties hold their value at
-    install), and ``target.<property>`` for properties whose growth is fitted to the segment's range.
+    install), and `target.<property>` for properties whose growth is fitted to the segment's range.
     """
     seed = config.seed
     counts = _segment_counts(segment_ratios(rules, config), config.users)

@@ -10,7 +10,7 @@ from gamestats_assets.generator.rules import ValueRule
 
 
 def draw_choice(choices: tuple, weights: tuple[float, ...], uniforms: np.ndarray) -> np.ndarray:
-    """One of ``choices`` per uniform, with probabilities proportional to ``weights``."""
+    """One of `choices` per uniform, with probabilities proportional to `weights`."""
     cumulative = np.cumsum(np.asarray(weights or (1.0,) * len(choices), dtype=np.float64))
     positions = np.searchsorted(cumulative / cumulative[-1], uniforms, side="right")
     return np.asarray(choices, dtype=object if isinstance(choices[0], str) else None)[
@@ -51,7 +51,7 @@ def clamp(rule: ValueRule, values: np.ndarray) -> np.ndarray:
 
 
 def draw_faker(provider: str, countries: np.ndarray, seed: int) -> np.ndarray:
-    """Faker values (``provider`` such as name, email, phone_number) in each user's country's locale.
+    """Faker values (`provider` such as name, email, phone_number) in each user's country's locale.
 
     Users are served in order within each locale by a Faker seeded from (seed, locale, provider), so the
     same population always gets the same values.

@@ -17,10 +17,10 @@ def lake_asset(
     metadata: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ):
-    """``dg.asset`` for the lake table ``[domain, layer, name]``: group ``domain``, kind ``delta``,
+    """`dg.asset` for the lake table `[domain, layer, name]`: group `domain`, kind `delta`,
     stored by the lake IO manager.
 
-    A partitioned table names its ``partition_column`` and, unless told otherwise, backfills a range of
+    A partitioned table names its `partition_column` and, unless told otherwise, backfills a range of
     keys in a single run (the lake writes every key of the run in one commit).
     """
     if partitions_def is not None and partition_column is None:

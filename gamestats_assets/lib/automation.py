@@ -1,8 +1,8 @@
 """Jobs and schedules of a domain, built per partitions definition so that no asset falls out of every job.
 
-- ``<domain>_daily``: the daily assets (with their checks), scheduled for yesterday at ``hour``:00 UTC;
-- ``<domain>_snapshots``: the unpartitioned assets, scheduled at ``hour``:30 UTC, after the day landed;
-- ``<domain>_<partitions name>``: the assets of each dynamic partitions definition (one per match, one per
+- `<domain>_daily`: the daily assets (with their checks), scheduled for yesterday at `hour`:00 UTC;
+- `<domain>_snapshots`: the unpartitioned assets, scheduled at `hour`:30 UTC, after the day landed;
+- `<domain>_<partitions name>`: the assets of each dynamic partitions definition (one per match, one per
   tracked player), run by the domain's sensors and backfills.
 """
 
@@ -13,7 +13,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 
 
 def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
-    """The job suffix of a partitions definition: ``daily``, ``snapshots`` or the dynamic definition's name."""
+    """The job suffix of a partitions definition: `daily`, `snapshots` or the dynamic definition's name."""
     if partitions_def is None:
         return "snapshots"
     if isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
@@ -24,7 +24,7 @@ def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
 
 
 def build_jobs(domain: str, assets: Sequence[dg.AssetsDefinition]) -> dict[str, UnresolvedAssetJobDefinition]:
-    """One job per partitions definition among ``assets``, keyed by ``partitions_name``."""
+    """One job per partitions definition among `assets`, keyed by `partitions_name`."""
     keys_by_partitions: dict[str, list[dg.AssetKey]] = {}
     for asset in assets:
         keys_by_partitions.setdefault(partitions_name(asset.partitions_def), []).extend(asset.keys)
@@ -35,7 +35,7 @@ def build_jobs(domain: str, assets: Sequence[dg.AssetsDefinition]) -> dict[str, 
 
 
 def build_schedules(jobs: dict[str, UnresolvedAssetJobDefinition], hour: int = 6) -> list[dg.ScheduleDefinition]:
-    """Every morning: yesterday's daily partitions at ``hour``:00 UTC, then the snapshots at ``hour``:30."""
+    """Every morning: yesterday's daily partitions at `hour`:00 UTC, then the snapshots at `hour`:30."""
     schedules = []
     if "daily" in jobs:
         schedules.append(dg.build_schedule_from_partitioned_job(jobs["daily"], hour_of_day=hour))

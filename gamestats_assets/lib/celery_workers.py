@@ -1,14 +1,14 @@
 """Running a run's steps on Celery workers (dagster-celery), and refusing what a remote worker could not reach.
 
-``GAMESTATS_EXECUTOR=celery`` gives every job ``celery_executor``: the run process sends each step to the
-queue ``GAMESTATS_CELERY_QUEUE`` on the broker ``GAMESTATS_CELERY_BROKER``, and a worker started by
-``gamestats worker`` (``start_worker``) executes it and writes its events to the run's Dagster instance,
+`GAMESTATS_EXECUTOR=celery` gives every job `celery_executor`: the run process sends each step to the
+queue `GAMESTATS_CELERY_QUEUE` on the broker `GAMESTATS_CELERY_BROKER`, and a worker started by
+`gamestats worker` (`start_worker`) executes it and writes its events to the run's Dagster instance,
 so runs, logs and checks show in the UI as with any executor.
 
 A worker may sit on another machine: it reaches the lake, the serving PostgreSQL and the Dagster instance
 by itself. Before sending anything, the executor refuses a configuration it knows a remote worker cannot
-reach (``unreachable_by_workers``): a lake on a local path (unless ``GAMESTATS_LAKE_SHARED=true`` says the
-path is a shared mount), a data folder not declared shared (``GAMESTATS_DATA_SHARED=true``: landing files
+reach (`unreachable_by_workers`): a lake on a local path (unless `GAMESTATS_LAKE_SHARED=true` says the
+path is a shared mount), a data folder not declared shared (`GAMESTATS_DATA_SHARED=true`: landing files
 written by one step are read by another), the embedded PostgreSQL or one reached over a Unix socket, and
 an instance kept in local files.
 """
@@ -69,7 +69,7 @@ def unreachable_by_workers(settings: Settings, instance: dg.DagsterInstance) -> 
 
 
 def unix_socket(url: str) -> bool:
-    """Whether libpq would reach ``url`` through a Unix-domain socket (no host, or a socket folder)."""
+    """Whether libpq would reach `url` through a Unix-domain socket (no host, or a socket folder)."""
     host = conninfo_to_dict(libpq_url(url)).get("host") or ""
     return not host or any(part.startswith(("/", "@")) for part in host.split(","))
 
@@ -91,8 +91,8 @@ def celery_app_args(settings: Settings) -> dict:
 
 @dg.executor(name="celery", config_schema={}, requirements=multiple_process_executor_requirements())
 def celery_executor(init_context: dg.InitExecutorContext) -> CeleryExecutor:
-    """Each step of the run as a Celery task for ``gamestats worker``; refuses, before any step is sent, a
-    configuration remote workers could not reach (``unreachable_by_workers``). Celery is imported here, by the runs
+    """Each step of the run as a Celery task for `gamestats worker`; refuses, before any step is sent, a
+    configuration remote workers could not reach (`unreachable_by_workers`). Celery is imported here, by the runs
     that use it, not by every process that loads the definitions."""
     from dagster_celery.executor import CeleryExecutor
 
@@ -108,9 +108,9 @@ def celery_executor(init_context: dg.InitExecutorContext) -> CeleryExecutor:
 
 
 def start_worker(settings: Settings, name: str, concurrency: int, loglevel: str = "INFO") -> None:
-    """Run a Celery worker for ``settings``' broker and queue in this process, until it is stopped.
+    """Run a Celery worker for `settings`' broker and queue in this process, until it is stopped.
 
-    Steps run in this process (``solo`` pool for one at a time, ``threads`` for more), never in forked
+    Steps run in this process (`solo` pool for one at a time, `threads` for more), never in forked
     pool processes: a process forked after polars started its thread pool can deadlock in its first query.
     """
     from dagster_celery.make_app import make_app

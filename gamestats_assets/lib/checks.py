@@ -2,7 +2,7 @@
 
 A check reads exactly the partitions of its run (it shares its asset's partitions), so a daily table is
 checked day by day and the Dagster UI plots the metadata over time. Checks that guard a publish are built
-with ``blocking=True`` and judge each partition of the run on its own (``partition_result``): the partitions
+with `blocking=True` and judge each partition of the run on its own (`partition_result`): the partitions
 that fail are held back from publishing with their reason while the others publish, and only a run none of
 whose partitions passes is stopped.
 """
@@ -42,18 +42,18 @@ Frame = pl.DataFrame | pl.LazyFrame
 
 
 def and_column(columns: Sequence[str] | None, column: str) -> list[str] | None:
-    """``columns`` and ``column`` (every column when ``columns`` is None)."""
+    """`columns` and `column` (every column when `columns` is None)."""
     return None if columns is None else [*columns, *([column] if column not in columns else [])]
 
 
 def partition_column(asset: dg.AssetsDefinition) -> str:
-    """The lake column that holds the partition of ``asset``'s table."""
+    """The lake column that holds the partition of `asset`'s table."""
     return asset.specs_by_key[asset.key].metadata[PARTITION_COLUMN]
 
 
 def split_partitions(frame: Frame, column: str, partitions_def: dg.PartitionsDefinition,
                      keys: Sequence[str]) -> dict[str, Frame]:
-    """``frame``'s rows of each of ``keys`` (``column`` holding the partition), an empty frame for a key
+    """`frame`'s rows of each of `keys` (`column` holding the partition), an empty frame for a key
     without rows."""
     values = partition_values(partitions_def, keys)
     return {key: frame.filter(pl.col(column) == value) for key, value in zip(keys, values, strict=True)}
@@ -62,11 +62,11 @@ def split_partitions(frame: Frame, column: str, partitions_def: dg.PartitionsDef
 def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any], *,
                      asset_key: dg.AssetKey | None = None, check_name: str | None = None,
                      tables: Sequence[str] | None = None) -> dg.AssetCheckResult:
-    """A blocking check's result from its verdict on each partition of the run (``verdicts``, by key).
+    """A blocking check's result from its verdict on each partition of the run (`verdicts`, by key).
 
     The partitions that fail are held back from publishing, listed with their reason under
-    ``held_partitions``, from the published `tables` only when given (under `held_tables`), else from every
-    table of the domain; the publish step publishes the others (``held.run_holds``). The check then fails
+    `held_partitions`, from the published `tables` only when given (under `held_tables`), else from every
+    table of the domain; the publish step publishes the others (`held.run_holds`). The check then fails
     as a warning, so the run goes on; it fails as an error, stopping the run, only when no partition passes
     and its holds cover every table.
     """
@@ -88,11 +88,11 @@ def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any
 def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[..., Outcome],
                         frames: Sequence[tuple[Frame, str]], partitions_def: dg.PartitionsDefinition, *,
                         totals: bool = False, tables: Sequence[str] | None = None) -> dg.AssetCheckResult:
-    """``rule`` applied to each partition of the run on its own, as a blocking check's result
-    (``partition_result``), showing the numbers of the rule applied to the whole run (one partition: its own),
-    or with ``totals`` (a rule whose numbers are all counts, too costly to apply twice) their sums.
+    """`rule` applied to each partition of the run on its own, as a blocking check's result
+    (`partition_result`), showing the numbers of the rule applied to the whole run (one partition: its own),
+    or with `totals` (a rule whose numbers are all counts, too costly to apply twice) their sums.
 
-    ``frames`` are the check's inputs, each with the column holding its partition; ``rule`` takes their rows of
+    `frames` are the check's inputs, each with the column holding its partition; `rule` takes their rows of
     one partition, in that order. `tables`: the published tables a failing partition is held from (all when None).
     """
     keys = context.partition_keys
@@ -108,7 +108,7 @@ def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[.
 
 
 def read_columns(frame: pl.LazyFrame | pl.DataFrame, columns: Sequence[str] | None) -> pl.DataFrame:
-    """The rows of ``frame`` with only those of ``columns`` it has (every column when None): a check that
+    """The rows of `frame` with only those of `columns` it has (every column when None): a check that
     needs a few columns of a wide table never loads the rest."""
     frame = frame.lazy()
     if columns is None:
@@ -126,9 +126,9 @@ def frame_check(
     blocking: bool = False,
     columns: Sequence[str] | None = None,
 ) -> dg.AssetChecksDefinition:
-    """A check named ``name`` on ``asset`` that applies ``rule`` to the asset's rows of this run, read with
-    only ``columns`` (the ones the rule looks at) when given. A blocking check on a partitioned asset judges
-    each partition on its own (``judged_by_partition``)."""
+    """A check named `name` on `asset` that applies `rule` to the asset's rows of this run, read with
+    only `columns` (the ones the rule looks at) when given. A blocking check on a partitioned asset judges
+    each partition on its own (`judged_by_partition`)."""
     by_partition = blocking and asset.partitions_def is not None
     column = partition_column(asset) if by_partition else None
 
@@ -164,7 +164,7 @@ def required_columns(schema: Mapping[str, pl.DataType]) -> FrameRule:
 
 
 def not_null(columns: Sequence[str]) -> FrameRule:
-    """No row has a null in any of ``columns``."""
+    """No row has a null in any of `columns`."""
 
     def rule(frame: pl.DataFrame) -> Outcome:
         nulls = {c: int(frame[c].null_count()) if c in frame.columns else -1 for c in columns}
@@ -177,7 +177,7 @@ def not_null(columns: Sequence[str]) -> FrameRule:
 
 
 def unique(columns: Sequence[str]) -> FrameRule:
-    """No two rows share the same values of ``columns``."""
+    """No two rows share the same values of `columns`."""
 
     def rule(frame: pl.DataFrame) -> Outcome:
         duplicates = frame.height - frame.select(columns).unique().height if frame.height else 0
@@ -187,7 +187,7 @@ def unique(columns: Sequence[str]) -> FrameRule:
 
 
 def keys_valid(columns: Sequence[str]) -> FrameRule:
-    """The key ``columns`` are present, never null and unique together."""
+    """The key `columns` are present, never null and unique together."""
 
     def rule(frame: pl.DataFrame) -> Outcome:
         missing = [c for c in columns if c not in frame.columns]
@@ -204,7 +204,7 @@ def keys_valid(columns: Sequence[str]) -> FrameRule:
 
 
 def row_count_between(min_rows: int, max_rows: int | None = None) -> FrameRule:
-    """The number of rows lies in ``[min_rows, max_rows]``."""
+    """The number of rows lies in `[min_rows, max_rows]`."""
 
     def rule(frame: pl.DataFrame) -> Outcome:
         ok = frame.height >= min_rows and (max_rows is None or frame.height <= max_rows)
@@ -214,7 +214,7 @@ def row_count_between(min_rows: int, max_rows: int | None = None) -> FrameRule:
 
 
 def values_between(column: str, low: float | None, high: float | None) -> FrameRule:
-    """Every non-null value of ``column`` lies in ``[low, high]`` (an open side when None)."""
+    """Every non-null value of `column` lies in `[low, high]` (an open side when None)."""
 
     def rule(frame: pl.DataFrame) -> Outcome:
         values = frame[column].drop_nulls()
@@ -247,10 +247,10 @@ def reconciliation_check(
     columns: Sequence[str] | None = None,
     other_columns: Sequence[str] | None = None,
 ) -> dg.AssetChecksDefinition:
-    """A check that ``measure`` of ``asset`` equals ``other_measure`` (default: ``measure``) of ``other``.
+    """A check that `measure` of `asset` equals `other_measure` (default: `measure`) of `other`.
 
-    Both are read for the partitions of this run, with only ``columns`` (``other_columns`` for ``other``,
-    default ``columns``) when given; the difference must stay within ``tolerance`` relative to the larger
+    Both are read for the partitions of this run, with only `columns` (`other_columns` for `other`,
+    default `columns`) when given; the difference must stay within `tolerance` relative to the larger
     magnitude. A blocking check on a partitioned asset judges each partition on its own.
     """
     measure_other = other_measure or measure
@@ -318,10 +318,10 @@ def one_source_check(asset: dg.AssetsDefinition, domain: str, files_of: Callable
 
 
 def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksDefinition:
-    """A check on ``asset`` that counts the input its partitions sent to quarantine (files and records).
+    """A check on `asset` that counts the input its partitions sent to quarantine (files and records).
 
     Anything quarantined is a warning, not an error: the good rows are published, and the reasons wait
-    in ``quarantine/<domain>/<partition>/`` for someone to look.
+    in `quarantine/<domain>/<partition>/` for someone to look.
     """
     @dg.asset_check(
         asset=asset,
@@ -348,10 +348,10 @@ MAX_REJECTED_SHARE = 0.01
 
 def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
                         max_share: float = MAX_REJECTED_SHARE) -> dg.AssetChecksDefinition:
-    """Blocking checks, one per asset of ``sources`` (source name → the asset reading it), run as one step:
-    at most ``max_share`` of the lines the asset read from its source were rejected, counted in lines (not in
+    """Blocking checks, one per asset of `sources` (source name → the asset reading it), run as one step:
+    at most `max_share` of the lines the asset read from its source were rejected, counted in lines (not in
     the rows of a table that aggregates them), so a format change that breaks most lines holds its day back
-    instead of publishing a near-empty day. Each partition is judged on its own (``partition_result``)."""
+    instead of publishing a near-empty day. Each partition is judged on its own (`partition_result`)."""
     specs = {source: dg.AssetCheckSpec(
         "few_records_rejected", asset=asset.key, blocking=True, partitions_def=asset.partitions_def,
         description=f"At most {max_share:.0%} of the {source} lines of the partition were rejected "
@@ -372,8 +372,8 @@ def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
 
 def rejected_lines_result(spec: dg.AssetCheckSpec, counts: Mapping[str, Mapping[str, int]],
                           max_share: float, partitioned: bool = True) -> dg.AssetCheckResult:
-    """The reject-share check of ``spec`` over the read counts of the run's partitions (by key): a partition
-    whose share is above ``max_share`` is held back (``partition_result``)."""
+    """The reject-share check of `spec` over the read counts of the run's partitions (by key): a partition
+    whose share is above `max_share` is held back (`partition_result`)."""
     lines = sum(c.get("lines", 0) for c in counts.values())
     rejected = sum(c.get("rejected", 0) for c in counts.values())
     worst = max((rejected_share(c) for c in counts.values()), default=0.0)

@@ -1,9 +1,9 @@
-"""Encoding polars frames for PostgreSQL's ``COPY``: binary from Arrow where every column allows it, CSV otherwise.
+"""Encoding polars frames for PostgreSQL's `COPY`: binary from Arrow where every column allows it, CSV otherwise.
 
-Binary ``COPY`` spares the server parsing text (about twice its CSV ingest rate, see
-``bench/publish_throughput.py``) and is encoded straight from Arrow buffers by ``pgpq``. Binary values must
+Binary `COPY` spares the server parsing text (about twice its CSV ingest rate, see
+`bench/publish_throughput.py`) and is encoded straight from Arrow buffers by `pgpq`. Binary values must
 have exactly the column's type, so each column is first cast to the Arrow type of its PostgreSQL column;
-a table with a column type that has no such mapping (``numeric``, ``uuid``, arrays) travels as CSV.
+a table with a column type that has no such mapping (`numeric`, `uuid`, arrays) travels as CSV.
 Either way the next batch is encoded while the server ingests the current one.
 """
 
@@ -40,25 +40,25 @@ BINARY_TYPES: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us"),
     "timestamptz": pl.Datetime("us"),
 }
-"""PostgreSQL column types (``udt_name``) whose binary form pgpq writes from the given polars type.
-``timestamptz`` shares ``timestamp``'s wire format (microseconds since 2000-01-01, UTC)."""
+"""PostgreSQL column types (`udt_name`) whose binary form pgpq writes from the given polars type.
+`timestamptz` shares `timestamp`'s wire format (microseconds since 2000-01-01, UTC)."""
 
 
 @dataclass(frozen=True)
 class CopyPayload:
-    """What ``COPY ... FROM STDIN`` reads: its format and the encoded chunks."""
+    """What `COPY ... FROM STDIN` reads: its format and the encoded chunks."""
 
     format: str
     chunks: Iterable[bytes | memoryview]
 
 
 def encode(rows: Rows, column_types: dict[str, str]) -> CopyPayload:
-    """``rows`` encoded for ``COPY`` into columns of ``column_types`` ({column: udt_name}), batch by batch (a
+    """`rows` encoded for `COPY` into columns of `column_types` ({column: udt_name}), batch by batch (a
     lazy query or a stream is never collected whole).
 
-    Binary when every column's type is in ``BINARY_TYPES`` and the first batch's values cast to it without
+    Binary when every column's type is in `BINARY_TYPES` and the first batch's values cast to it without
     loss (a later batch whose values do not raises the cast's error); CSV otherwise, leaving type errors to
-    the server, as any text ``COPY`` would.
+    the server, as any text `COPY` would.
     """
     if isinstance(rows, FrameStream):
         schema, batches = rows.schema, iter(rows.batches())
@@ -96,7 +96,7 @@ def binary_casts(schema: pl.Schema, column_types: dict[str, str]) -> list[pl.Exp
 
 def binary_chunks(batches: Iterable[pl.DataFrame], casts: list[pl.Expr], schema: pl.Schema,
                   column_types: dict[str, str]) -> Iterator[bytes]:
-    """PostgreSQL's binary ``COPY`` stream of ``batches`` cast by ``casts`` to ``schema``: header, one chunk per
+    """PostgreSQL's binary `COPY` stream of `batches` cast by `casts` to `schema`: header, one chunk per
     batch, trailer."""
     arrow_schema = pl.DataFrame(schema=schema).to_arrow().schema
     encoders = {
@@ -129,7 +129,7 @@ def csv_bytes(batch: pl.DataFrame) -> memoryview:
 
 
 def pipelined(batches: Iterable[pl.DataFrame], encode_batch: Callable[[pl.DataFrame], bytes | memoryview]):
-    """``encode_batch`` of each batch in order; the next is encoded in a thread while this one is sent."""
+    """`encode_batch` of each batch in order; the next is encoded in a thread while this one is sent."""
     with ThreadPoolExecutor(max_workers=1) as encoder:
         pending = None
         for batch in batches:

@@ -1,13 +1,13 @@
 """Dagster's own storage (runs, events, schedules) in PostgreSQL, over connections each process keeps open.
 
-``dagster-postgres`` opens a new connection for every statement it runs outside the webserver: a run over
+`dagster-postgres` opens a new connection for every statement it runs outside the webserver: a run over
 many partitions stores tens of thousands of events, a few statements each, and spends most of its time
-in connection set-up on both sides. ``PooledPostgresStorage`` is that storage with the pool the webserver
-gets (``optimize_for_webserver``): one connection per storage component kept open once used, more opened
+in connection set-up on both sides. `PooledPostgresStorage` is that storage with the pool the webserver
+gets (`optimize_for_webserver`): one connection per storage component kept open once used, more opened
 and closed again only while several threads need one at once. It also turns on Dagster's batched event
-writes (``DAGSTER_EVENT_BATCH_SIZE``, unless set): the materializations of one output over many partitions,
-and a run's planned materializations, are stored with one statement instead of one each. ``dagster.yaml``
-names it as custom storage with the same settings as ``storage: postgres``.
+writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set): the materializations of one output over many partitions,
+and a run's planned materializations, are stored with one statement instead of one each. `dagster.yaml`
+names it as custom storage with the same settings as `storage: postgres`.
 """
 
 import os
@@ -24,11 +24,11 @@ POOL_RECYCLE_SECONDS = 3600
 UNLIMITED_OVERFLOW = -1
 """Threads that need a connection while the kept one is in use each open one of their own, as without a pool."""
 EVENT_BATCH_SIZE = "1000"
-"""Events of one batch stored per statement (Dagster reads ``DAGSTER_EVENT_BATCH_SIZE`` at each write)."""
+"""Events of one batch stored per statement (Dagster reads `DAGSTER_EVENT_BATCH_SIZE` at each write)."""
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):
-    """``DagsterPostgresStorage`` whose run, event log and schedule storages each keep one connection open
+    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
     (closed with the instance's storages when they are released)."""
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,

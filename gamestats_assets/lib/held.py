@@ -1,5 +1,5 @@
 """Partitions held back from publishing: what a run's blocking checks found wrong with them, and their record
-in PostgreSQL (``public.held_partitions``, ``sql/130``).
+in PostgreSQL (`public.held_partitions`, `sql/130`).
 
 A blocking check judges each partition of its run and lists the ones that fail under `held_partitions` in
 its result's metadata (`checks.partition_result`), and under `held_tables` the published tables it holds them
@@ -22,7 +22,7 @@ check without it holds its partitions from every table of the domain."""
 
 
 def held_tag(domain: str) -> str:
-    """The run tag that says how many partitions of the run the publish of ``domain`` held back."""
+    """The run tag that says how many partitions of the run the publish of `domain` held back."""
     return f"gamestats/{domain}_partitions_held"
 
 
@@ -42,7 +42,7 @@ class Hold:
 
 
 def run_holds(instance: dg.DagsterInstance, run_id: str, domain: str, keys: Collection[str]) -> dict[str, list[Hold]]:
-    """The partitions among ``keys`` that the blocking checks of run ``run_id`` on ``domain``'s tables held
+    """The partitions among `keys` that the blocking checks of run `run_id` on `domain`'s tables held
     back, each with the holds of every check that failed it."""
     records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
     holds: dict[str, list[Hold]] = {}
@@ -87,6 +87,6 @@ def record_holds(conn: psycopg.Connection, domain: str, tables: Sequence[str], k
 
 
 def held_rows(conn: psycopg.Connection, domain: str) -> list[tuple[str, str, str, str, str]]:
-    """(table, partition key, check, reason, run id) of every partition of ``domain`` held back now."""
+    """(table, partition key, check, reason, run id) of every partition of `domain` held back now."""
     return conn.execute("SELECT table_name, partition_key, check_name, reason, run_id FROM public.held_partitions "
                         "WHERE domain = %s ORDER BY 1, 2, 3", (domain,)).fetchall()

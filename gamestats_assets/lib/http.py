@@ -1,15 +1,15 @@
 """The HTTP client of the live APIs (Riot, PUBG, ballchasing, LLM providers), on well-kept libraries.
 
-``httpx`` makes the requests, ``tenacity`` retries them and ``pyrate_limiter`` spaces them:
+`httpx` makes the requests, `tenacity` retries them and `pyrate_limiter` spaces them:
 - the API key comes from an environment variable, read at request time and never logged or put in a
-  message; without it a request raises ``MissingApiKey`` naming the variable;
-- each ``EndpointLimit`` whose path prefix matches a request applies its rates (PUBG: 10 a minute on the
+  message; without it a request raises `MissingApiKey` naming the variable;
+- each `EndpointLimit` whose path prefix matches a request applies its rates (PUBG: 10 a minute on the
   limited endpoints; Riot: per second and per two minutes; ballchasing: per tier); clients of one process
-  with the same ``limit_group`` share their limiters, for an API that counts a key's requests whatever the
+  with the same `limit_group` share their limiters, for an API that counts a key's requests whatever the
   client (other processes are only held back by the API's 429 answers);
-- HTTP 429 is retried after the ``Retry-After`` the server sent (else exponential backoff), as are 5xx
-  answers and broken connections, up to ``max_attempts`` tries;
-- 401, 403 and 404 raise ``ApiError`` at once, naming the endpoint and what to check.
+- HTTP 429 is retried after the `Retry-After` the server sent (else exponential backoff), as are 5xx
+  answers and broken connections, up to `max_attempts` tries;
+- 401, 403 and 404 raise `ApiError` at once, naming the endpoint and what to check.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class MissingApiKey(ApiError):
 
 
 class RetryableError(ApiError):
-    """An answer worth trying again: 429, 5xx or a broken connection; ``retry_after`` in seconds if sent."""
+    """An answer worth trying again: 429, 5xx or a broken connection; `retry_after` in seconds if sent."""
 
     def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
         super().__init__(message, status)
@@ -53,7 +53,7 @@ class RetryableError(ApiError):
 
 @dataclass(frozen=True)
 class EndpointLimit:
-    """Rates applied to the requests whose path starts with ``prefix`` (``""``: every request), each rate
+    """Rates applied to the requests whose path starts with `prefix` (`""`: every request), each rate
     as (requests, seconds)."""
 
     prefix: str
@@ -68,18 +68,18 @@ SHARED_LIMITERS_LOCK = threading.Lock()
 
 
 def shared_limiter(group: str, limit: EndpointLimit) -> Limiter:
-    """The one limiter of ``limit`` for every client of ``group`` in this process."""
+    """The one limiter of `limit` for every client of `group` in this process."""
     with SHARED_LIMITERS_LOCK:
         return SHARED_LIMITERS.setdefault((group, limit), limit.limiter())
 
 
 @dataclass
 class ApiClient:
-    """A rate-limited, retrying JSON/bytes client of one API at ``base_url``.
+    """A rate-limited, retrying JSON/bytes client of one API at `base_url`.
 
-    ``auth_header`` carries ``key_format.format(key=<the key>)`` (for example ``Authorization`` with
-    ``Bearer {key}``); ``api_key_env`` names the variable holding the key (None: the API needs none). Clients
-    with the same ``limit_group`` share the limiters of their ``limits`` (None: the client's own).
+    `auth_header` carries `key_format.format(key=<the key>)` (for example `Authorization` with
+    `Bearer {key}`); `api_key_env` names the variable holding the key (None: the API needs none). Clients
+    with the same `limit_group` share the limiters of their `limits` (None: the client's own).
     """
 
     name: str
@@ -107,15 +107,15 @@ class ApiClient:
         self._http.close()
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        """The JSON answer of ``GET path``."""
+        """The JSON answer of `GET path`."""
         return self._request("GET", path, params=params).json()
 
     def post_json(self, path: str, body: Any) -> Any:
-        """The JSON answer of ``POST path`` with ``body`` as JSON."""
+        """The JSON answer of `POST path` with `body` as JSON."""
         return self._request("POST", path, json=body).json()
 
     def get_bytes(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> bytes:
-        """The body of ``GET path_or_url`` (a path of the API or a full URL, such as a telemetry file),
+        """The body of `GET path_or_url` (a path of the API or a full URL, such as a telemetry file),
         gunzipped when the body itself is gzip."""
         content = self._request("GET", path_or_url, params=params).content
         return gzip.decompress(content) if content[:2] == GZIP_MAGIC else content
@@ -177,7 +177,7 @@ class ApiClient:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    """The ``Retry-After`` header in seconds, when the server sent a number."""
+    """The `Retry-After` header in seconds, when the server sent a number."""
     value = response.headers.get("Retry-After")
     try:
         return max(0.0, float(value)) if value is not None else None

@@ -1,7 +1,7 @@
 """Preparing the machine for Dagster: PostgreSQL up and migrated, the instance folder and its settings.
 
-Used by the ``gamestats`` CLI before it starts anything of Dagster's, so the webserver, the daemon, run
-workers and ``gamestats demo`` all share one instance stored in the same PostgreSQL.
+Used by the `gamestats` CLI before it starts anything of Dagster's, so the webserver, the daemon, run
+workers and `gamestats demo` all share one instance stored in the same PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gamestats_assets.lib.settings import INSTANCE_CONFIG, Settings
 
 @dataclass(frozen=True)
 class PreparedEnvironment:
-    """What ``prepare`` set up, and whether it started the embedded server (so it stops it again)."""
+    """What `prepare` set up, and whether it started the embedded server (so it stops it again)."""
 
     settings: Settings
     pg_url: str
@@ -25,7 +25,7 @@ class PreparedEnvironment:
 
 
 def prepare(settings: Settings) -> PreparedEnvironment:
-    """Start PostgreSQL if embedded, apply the DDL, and point ``DAGSTER_HOME`` at the instance folder."""
+    """Start PostgreSQL if embedded, apply the DDL, and point `DAGSTER_HOME` at the instance folder."""
     embedded = settings.pg_url is None
     was_running = embedded and embedded_postgres.is_running(settings.postgres_dir)
     url = resolve_url(settings)
@@ -39,6 +39,6 @@ def prepare(settings: Settings) -> PreparedEnvironment:
 
 
 def release(prepared: PreparedEnvironment) -> None:
-    """Stop the embedded server if ``prepare`` started it; leave a server that was already up running."""
+    """Stop the embedded server if `prepare` started it; leave a server that was already up running."""
     if prepared.started_embedded:
         embedded_postgres.stop(prepared.settings.postgres_dir)

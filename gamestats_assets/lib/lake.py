@@ -1,25 +1,25 @@
 """The lake: Delta tables of polars frames, where writing a partition replaces exactly that partition.
 
-Each asset's table lives at ``<root>/<key path>``. A partitioned asset names its partition column in its
-definition metadata (``partition_column``); the column holds the partition key as a ``date`` for daily
+Each asset's table lives at `<root>/<key path>`. A partitioned asset names its partition column in its
+definition metadata (`partition_column`); the column holds the partition key as a `date` for daily
 partitions and as a string for dynamic ones. A run over one key, a range of daily keys or several dynamic
 keys replaces exactly those keys with a predicate overwrite in one Delta commit, and nothing else.
 
-The root may be a local folder or object storage (``s3://bucket/prefix``; credentials, region and a custom
-endpoint from the usual AWS variables, see ``object_store_options``). Concurrent writers to one table are
+The root may be a local folder or object storage (`s3://bucket/prefix`; credentials, region and a custom
+endpoint from the usual AWS variables, see `object_store_options`). Concurrent writers to one table are
 safe on every store: delta-rs commits a version by creating its log file only if it does not exist yet
-(an atomic rename locally, a conditional ``PUT`` with ``If-None-Match: *`` on S3, which AWS S3 and the
+(an atomic rename locally, a conditional `PUT` with `If-None-Match: *` on S3, which AWS S3 and the
 common S3-compatible stores honour), so two writers can never both commit the same version. A writer that
-loses that race to a commit touching the same files gets ``CommitFailedError`` and replays its whole write
-on the new version (``COMMIT_ATTEMPTS``): a partition write replaces the partition whole, so the last
+loses that race to a commit touching the same files gets `CommitFailedError` and replays its whole write
+on the new version (`COMMIT_ATTEMPTS`): a partition write replaces the partition whole, so the last
 writer's rows win and no one sees a mix.
 
-Rows reach the writer batch by batch (``Rows``): a frame, a lazy query that is never collected whole, or a
-``FrameStream`` (a day too large to hold in memory), still in one commit per write. A physically partitioned
-table's files are written here as the rows come (``PartitionFiles``) and committed by delta-rs: its own
+Rows reach the writer batch by batch (`Rows`): a frame, a lazy query that is never collected whole, or a
+`FrameStream` (a day too large to hold in memory), still in one commit per write. A physically partitioned
+table's files are written here as the rows come (`PartitionFiles`) and committed by delta-rs: its own
 partitioned writer holds every row of a partition until it writes them. A step making several tables can write
-them side by side, each in its own commit (``DeltaLakeIOManager.write_assets``). Steps that send a table elsewhere
-read it back a row group at a time (``read_batches``).
+them side by side, each in its own commit (`DeltaLakeIOManager.write_assets`). Steps that send a table elsewhere
+read it back a row group at a time (`read_batches`).
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ from gamestats_assets.lib.provenance import WORKER_METADATA, step_worker
 PARTITION_COLUMN = "partition_column"
 PHYSICAL_PARTITIONING = "physical_partitioning"
 """The definition metadata that, set to false, writes a daily table's files without a folder per day (see
-``physically_partitioned``)."""
+`physically_partitioned`)."""
 INPUT_COLUMNS = "columns"
-"""The input metadata naming the only columns a step reads of an upstream table (``dg.AssetIn(metadata=...)``)."""
+"""The input metadata naming the only columns a step reads of an upstream table (`dg.AssetIn(metadata=...)`)."""
 COMMIT_ATTEMPTS = 5
 WRITE_BATCH_ROWS = 100_000
 ROW_GROUP_ROWS = 1 << 16
@@ -65,30 +65,30 @@ ROW_GROUP_ROWS = 1 << 16
 PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 WRITE_THREADS = 2
-"""Threads encoding a physically partitioned table's Parquet files (``PartitionFiles``)."""
+"""Threads encoding a physically partitioned table's Parquet files (`PartitionFiles`)."""
 PENDING_WRITE_BYTES = 1 << 26
-"""Rows given to ``PartitionFiles`` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
+"""Rows given to `PartitionFiles` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
-"""The AWS variables passed to delta-rs and polars for an ``s3://`` lake, when set."""
+"""The AWS variables passed to delta-rs and polars for an `s3://` lake, when set."""
 
 
 RUN_ROWS = "rows_in_run"
 
 
 def row_count_metadata(rows: int, partitions: int) -> dict[str, int]:
-    """A materialization's row count: ``dagster/row_count`` when it covers at most one partition; over several,
-    only the run's total as ``rows_in_run``, since Dagster records the same metadata on every partition of the
+    """A materialization's row count: `dagster/row_count` when it covers at most one partition; over several,
+    only the run's total as `rows_in_run`, since Dagster records the same metadata on every partition of the
     run and a per-partition count would be wrong on each."""
     return {"dagster/row_count": rows} if partitions <= 1 else {RUN_ROWS: rows}
 
 
 def object_store_options(uri: str) -> dict[str, str]:
-    """Storage options for ``uri`` read from the environment at the moment of use, so that no credential
-    ever sits in a run's configuration: for ``s3://`` the usual AWS variables (``AWS_DEFAULT_REGION`` and
-    ``AWS_ENDPOINT_URL_S3`` as fallbacks), and plain HTTP allowed when the endpoint is ``http://``
-    (an S3-compatible server inside a cluster). Other URIs: none (local paths need none; ``az://`` and
-    ``gs://`` read their own variables)."""
+    """Storage options for `uri` read from the environment at the moment of use, so that no credential
+    ever sits in a run's configuration: for `s3://` the usual AWS variables (`AWS_DEFAULT_REGION` and
+    `AWS_ENDPOINT_URL_S3` as fallbacks), and plain HTTP allowed when the endpoint is `http://`
+    (an S3-compatible server inside a cluster). Other URIs: none (local paths need none; `az://` and
+    `gs://` read their own variables)."""
     if not uri.startswith(("s3://", "s3a://")):
         return {}
     environment = {
@@ -103,7 +103,7 @@ def object_store_options(uri: str) -> dict[str, str]:
 
 
 def committed(write: Callable[[], int]) -> int:
-    """Run ``write`` (one whole Delta write) and return what it returns, replaying it when a concurrent writer
+    """Run `write` (one whole Delta write) and return what it returns, replaying it when a concurrent writer
     committed first or its stream restarted."""
     for _ in range(COMMIT_ATTEMPTS - 1):
         try:
@@ -114,19 +114,19 @@ def committed(write: Callable[[], int]) -> int:
 
 
 Bound = tuple[Any, Any]
-"""A range of a column's values: ``low <= value < high``, None for no bound on that side."""
+"""A range of a column's values: `low <= value < high`, None for no bound on that side."""
 
 Condition = Bound | frozenset
-"""Which values of a column to keep: a range (``Bound``), or a set of values."""
+"""Which values of a column to keep: a range (`Bound`), or a set of values."""
 
 
 @dataclass(frozen=True)
 class FrameStream:
-    """Rows too many to hold at once: their ``schema``, and ``batches()``, which starts a new pass over the rows
-    in frames of that schema each time it is called (a write may need a second pass, see ``RestartStream``).
+    """Rows too many to hold at once: their `schema`, and `batches()`, which starts a new pass over the rows
+    in frames of that schema each time it is called (a write may need a second pass, see `RestartStream`).
 
-    ``where(column, condition)``, when the source can, is the same rows restricted to the values of a column that
-    meet a ``Condition``, read without decoding the rest (a lake table skips the files of other partitions and the
+    `where(column, condition)`, when the source can, is the same rows restricted to the values of a column that
+    meet a `Condition`, read without decoding the rest (a lake table skips the files of other partitions and the
     row groups whose statistics show no such value)."""
 
     schema: pl.Schema
@@ -144,7 +144,7 @@ class RestartStream(Exception):
 
 
 def as_stream(rows: Rows) -> FrameStream:
-    """``rows`` as a stream of frames of at most ``WRITE_BATCH_ROWS`` rows."""
+    """`rows` as a stream of frames of at most `WRITE_BATCH_ROWS` rows."""
     if isinstance(rows, pl.DataFrame):
         return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
     if isinstance(rows, pl.LazyFrame):
@@ -154,10 +154,10 @@ def as_stream(rows: Rows) -> FrameStream:
 
 
 def chunk_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
-    """``frame`` in slices of at most ``rows`` rows, each ending where a chunk of one of its columns ends if it comes
+    """`frame` in slices of at most `rows` rows, each ending where a chunk of one of its columns ends if it comes
     first: a slice within one chunk of every column converts to Arrow without a copy, a slice across a chunk
     boundary is copied whole (frames read from Arrow or DuckDB come in chunks of their record batches). Chunks
-    shorter than an eighth of ``rows`` are crossed, so that many small ones do not make as many small slices."""
+    shorter than an eighth of `rows` are crossed, so that many small ones do not make as many small slices."""
     ends = sorted({end for column in frame.get_columns() for end in itertools.accumulate(column.chunk_lengths())})
     start = 0
     while start < frame.height:
@@ -170,12 +170,12 @@ def chunk_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
 
 
 def schema_of(rows: Rows) -> pl.Schema:
-    """The columns of ``rows`` and their types."""
+    """The columns of `rows` and their types."""
     return rows.schema if isinstance(rows, FrameStream) else rows.collect_schema()
 
 
 def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
-    """``change`` (a select, a filter) applied to ``rows``: at once to a frame or a lazy query, batch by batch to a
+    """`change` (a select, a filter) applied to `rows`: at once to a frame or a lazy query, batch by batch to a
     stream (and to its restrictions)."""
     if isinstance(rows, FrameStream):
         where = rows.where
@@ -185,7 +185,7 @@ def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
 
 
 def meets(column: str, condition: Condition) -> pl.Expr:
-    """Whether ``column``'s value meets ``condition``."""
+    """Whether `column`'s value meets `condition`."""
     if isinstance(condition, frozenset):
         return pl.col(column).is_in(list(condition))
     low, high = condition
@@ -198,7 +198,7 @@ def meets(column: str, condition: Condition) -> pl.Expr:
 
 
 def may_meet(condition: Condition, smallest: Any, largest: Any) -> bool:
-    """Whether some value between ``smallest`` and ``largest`` (both included) may meet ``condition``."""
+    """Whether some value between `smallest` and `largest` (both included) may meet `condition`."""
     if isinstance(condition, frozenset):
         return any(smallest <= value <= largest for value in condition)
     low, high = condition
@@ -206,7 +206,7 @@ def may_meet(condition: Condition, smallest: Any, largest: Any) -> bool:
 
 
 def restricted(rows: Rows, column: str, condition: Condition) -> Rows:
-    """The rows of ``rows`` whose ``column`` meets ``condition``: through the stream's ``where`` when it has one,
+    """The rows of `rows` whose `column` meets `condition`: through the stream's `where` when it has one,
     else filtered (a lazy scan then skips files and row groups by their statistics; a stream is read whole)."""
     if isinstance(rows, FrameStream) and rows.where is not None:
         return rows.where(column, condition)
@@ -214,7 +214,7 @@ def restricted(rows: Rows, column: str, condition: Condition) -> Rows:
 
 
 def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
-    """``rows`` as a stream of Arrow batches, each converted as the reader takes it: a table is written without
+    """`rows` as a stream of Arrow batches, each converted as the reader takes it: a table is written without
     a second whole copy of its rows in memory. Text travels as Arrow string views (no copy) unless a column is
     categorical, whose view-typed dictionaries the Parquet writer does not take."""
     stream = as_stream(rows)
@@ -227,7 +227,7 @@ def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
 
 
 def holds_categories(dtype: pl.DataType) -> bool:
-    """Whether ``dtype`` is or contains a categorical or enum type."""
+    """Whether `dtype` is or contains a categorical or enum type."""
     if isinstance(dtype, (pl.Categorical, pl.Enum)):
         return True
     if isinstance(dtype, (pl.List, pl.Array)):
@@ -242,7 +242,7 @@ class LakePartitionError(ValueError):
 
 
 def partition_values(partitions_def: dg.PartitionsDefinition, keys: Sequence[str]) -> list[Any]:
-    """The values a partition column holds for ``keys``: dates for time windows, the keys otherwise."""
+    """The values a partition column holds for `keys`: dates for time windows, the keys otherwise."""
     if isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
         return [dt.datetime.strptime(key, partitions_def.fmt).date() for key in keys]
     return list(keys)
@@ -252,7 +252,7 @@ def physically_partitioned(partitions_def: dg.PartitionsDefinition, metadata: Ma
     """Whether a partitioned table's files are laid out in a folder per partition key.
 
     Daily tables are, so a day's rewrite touches only that day's files, unless their definition metadata sets
-    ``physical_partitioning`` to false: Delta's partitioned write costs about twice the CPU of an
+    `physical_partitioning` to false: Delta's partitioned write costs about twice the CPU of an
     unpartitioned one, and a table written one day per run keeps one day per file anyway, whose column
     statistics confine a day's read and replace to that day's files (a run over several days writes files
     holding several days, which a later one-day replace rewrites without that day). Dynamic-partitioned
@@ -270,7 +270,7 @@ def sql_literal(value: Any) -> str:
 
 
 def partition_predicate(column: str, values: Sequence[Any]) -> str:
-    """``"column" IN (...)`` over ``values``, every identifier and literal quoted."""
+    """`"column" IN (...)` over `values`, every identifier and literal quoted."""
     quoted_column = '"' + column.replace('"', '""') + '"'
     return f"{quoted_column} IN ({', '.join(sql_literal(v) for v in values)})"
 
@@ -293,11 +293,11 @@ def write_partitions(
     storage_options: dict[str, str] | None = None,
     writer_properties: WriterProperties | None = None,
 ) -> int:
-    """Replace the rows whose ``column`` is in ``values`` by ``rows``, in one commit; return how many rows were
-    written. A physically partitioned table gets files of ``PartitionFiles``; any other is written by delta-rs, with
-    ``writer_properties`` when given.
+    """Replace the rows whose `column` is in `values` by `rows`, in one commit; return how many rows were
+    written. A physically partitioned table gets files of `PartitionFiles`; any other is written by delta-rs, with
+    `writer_properties` when given.
 
-    Raises ``LakePartitionError`` when the rows lack the column or hold rows of other partitions, so a bug
+    Raises `LakePartitionError` when the rows lack the column or hold rows of other partitions, so a bug
     upstream can never overwrite or leak into a partition it was not asked for; nothing is committed then.
     """
     stream = as_stream(rows)
@@ -336,7 +336,7 @@ T = TypeVar("T")
 
 
 def side_by_side(writes: Sequence[Callable[[], T]]) -> list[T]:
-    """What each of ``writes`` (whole table writes) returns, in order, the writes run at once, each in a thread
+    """What each of `writes` (whole table writes) returns, in order, the writes run at once, each in a thread
     of its own: delta-rs and pyarrow encode Parquet without holding the GIL, so tables written side by side take
     about as long as the largest alone. The first error is raised once every write has ended."""
     with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
@@ -351,8 +351,8 @@ def write_pass(
     write: Callable[[FrameStream], Any],
     on_empty: Callable[[], Any] | None = None,
 ) -> int:
-    """One pass over ``stream`` handed to ``write``, each frame checked by ``check`` and conformed to the
-    ``existing`` table's schema (``conform_to_table``); a pass without rows calls ``on_empty`` instead, when
+    """One pass over `stream` handed to `write`, each frame checked by `check` and conformed to the
+    `existing` table's schema (`conform_to_table`); a pass without rows calls `on_empty` instead, when
     given. Returns the rows written. An error raised during the pass (by the stream or a check)
     is raised as itself, not as the Delta writer's error that it caused, and nothing is committed."""
     frames = iter(stream.batches())
@@ -393,8 +393,8 @@ def commit_partition_files(
     existing: pl.Schema | None,
     storage_options: dict[str, str] | None,
 ) -> None:
-    """Replace the partitions ``values`` of the table partitioned by ``column`` by the rows of ``frames``, in one
-    commit: the rows are written as Parquet files under ``<column>=<value>/`` as they come (``PartitionFiles``: a
+    """Replace the partitions `values` of the table partitioned by `column` by the rows of `frames`, in one
+    commit: the rows are written as Parquet files under `<column>=<value>/` as they come (`PartitionFiles`: a
     batch is written while the next is made, and two files at once), then committed as the partitions' only files
     (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so
     a commit beaten by a concurrent writer is made again on the new version without writing them again: the window
@@ -439,7 +439,7 @@ def table_filesystem(uri: str, storage_options: dict[str, str] | None) -> pafs.F
 
 
 def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
-    """The Arrow schema ``frame``'s columns are stored with in a Delta table's files: Delta's types (microsecond
+    """The Arrow schema `frame`'s columns are stored with in a Delta table's files: Delta's types (microsecond
     timestamps, signed integers ...) as delta-rs maps them, text kept in the frame's own Arrow layout."""
     given = frame.to_arrow().schema
     stored = pa.schema(DeltaSchema.from_arrow(given).to_arrow())
@@ -449,14 +449,14 @@ def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
 
 class PartitionFiles:
     """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
-    partition value (a new one every ``PARTITION_FILE_ROWS`` rows), row groups of at most ``ROW_GROUP_ROWS``,
-    snappy, without the partition column (Delta keeps partition values in the log). ``close`` returns the files' add
+    partition value (a new one every `PARTITION_FILE_ROWS` rows), row groups of at most `ROW_GROUP_ROWS`,
+    snappy, without the partition column (Delta keeps partition values in the log). `close` returns the files' add
     actions (row counts as their statistics), in the order the files were begun.
 
-    Files are encoded on ``WRITE_THREADS`` threads (pyarrow encodes Parquet without holding the GIL), the files
+    Files are encoded on `WRITE_THREADS` threads (pyarrow encodes Parquet without holding the GIL), the files
     begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
     the next file, begun once it is full, is written beside it by the next. Memory holds the batches given but not
-    yet written (``write`` waits while they hold more than ``PENDING_WRITE_BYTES``: two files of narrow rows are
+    yet written (`write` waits while they hold more than `PENDING_WRITE_BYTES`: two files of narrow rows are
     written at once, of wide rows for part of the time) and the open files' current row group, whatever the
     partition's size."""
 
@@ -473,7 +473,7 @@ class PartitionFiles:
         self.pending_bytes = 0
 
     def write(self, frame: pl.DataFrame) -> None:
-        """Hands ``frame``'s rows to their partitions' files."""
+        """Hands `frame`'s rows to their partitions' files."""
         parts = ({(frame[self.column][0],): frame} if frame[self.column].n_unique() == 1
                  else frame.partition_by(self.column, as_dict=True))
         for (value,), rows in parts.items():
@@ -507,7 +507,7 @@ class PartitionFiles:
                 writer.close()
 
     def _thread(self, number: int) -> ThreadPoolExecutor:
-        """The thread that writes file ``number``."""
+        """The thread that writes file `number`."""
         return self.threads[number % WRITE_THREADS]
 
     def _append(self, writer: pq.ParquetWriter, rows: pl.DataFrame) -> None:
@@ -545,8 +545,8 @@ class PartitionFiles:
 
 
 def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
-    """``frame`` with its columns cast to the ``existing`` table's types where that loses nothing (all-null columns,
-    narrower integers); ``LakePartitionError`` naming the column where a cast would change values, so a
+    """`frame` with its columns cast to the `existing` table's types where that loses nothing (all-null columns,
+    narrower integers); `LakePartitionError` naming the column where a cast would change values, so a
     day of decimals is never truncated into yesterday's integer column. New columns are added."""
     for name, dtype in existing.items():
         if name not in frame.columns or frame.schema[name] == dtype:
@@ -565,7 +565,7 @@ def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
 
 
 def replace_table(uri: str, rows: Rows, storage_options: dict[str, str] | None = None) -> int:
-    """Replace the whole table by ``rows`` in one commit; readers see the old or the new, never a mix. Returns
+    """Replace the whole table by `rows` in one commit; readers see the old or the new, never a mix. Returns
     how many rows were written."""
     stream = as_stream(rows)
     return committed(lambda: write_pass(stream, None, lambda frame: None, lambda frames: write_deltalake(
@@ -579,7 +579,7 @@ def read_partitions(
     values: Sequence[Any] | None,
     storage_options: dict[str, str] | None = None,
 ) -> pl.LazyFrame:
-    """A lazy scan of the table, filtered to ``values`` of ``column`` when given; empty if no table yet."""
+    """A lazy scan of the table, filtered to `values` of `column` when given; empty if no table yet."""
     if not table_exists(uri, storage_options):
         return pl.LazyFrame()
     scan = pl.scan_delta(uri, storage_options=storage_options)
@@ -590,7 +590,7 @@ def read_partitions(
 
 def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
                  storage_options: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> FrameStream:
-    """The rows ``read_partitions`` selects (only ``columns`` when given), read a Parquet row group at a time and
+    """The rows `read_partitions` selects (only `columns` when given), read a Parquet row group at a time and
     only as they are asked for: a
     consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
     as a lazy scan reading ahead does. The files are read as this lake writes them; rows selected by a column the
@@ -637,7 +637,7 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
 
 
 def row_groups_meeting(metadata: pq.FileMetaData, column: str, condition: Condition) -> list[int] | None:
-    """The row groups of a Parquet file that may hold values of ``column`` meeting ``condition``, by their
+    """The row groups of a Parquet file that may hold values of `column` meeting `condition`, by their
     statistics (None, every row group, when the file does not store the column)."""
     leaves = [i for i in range(metadata.num_columns) if metadata.schema.column(i).path == column]
     if not leaves:
@@ -652,12 +652,12 @@ def row_groups_meeting(metadata: pq.FileMetaData, column: str, condition: Condit
 
 
 class DeltaLakeIOManager(dg.ConfigurableIOManager):
-    """Stores polars frames as Delta tables under ``root``; partitioned writes replace exactly their keys.
+    """Stores polars frames as Delta tables under `root`; partitioned writes replace exactly their keys.
 
     Daily tables are physically partitioned by their partition column unless their metadata says otherwise,
-    dynamic-partitioned ones are not (``physically_partitioned``). An output may be a frame, a lazy query or a
-    ``FrameStream`` (``Rows``), written batch by batch. Inputs annotated ``pl.LazyFrame`` are returned as lazy
-    scans, and an input whose metadata names ``columns`` reads only those.
+    dynamic-partitioned ones are not (`physically_partitioned`). An output may be a frame, a lazy query or a
+    `FrameStream` (`Rows`), written batch by batch. Inputs annotated `pl.LazyFrame` are returned as lazy
+    scans, and an input whose metadata names `columns` reads only those.
     """
 
     root: str
@@ -667,7 +667,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         return "/".join([self.root.rstrip("/"), *asset_key.path])
 
     def options(self) -> dict[str, str] | None:
-        """The root's storage options: from the environment (``object_store_options``), then ``storage_options``."""
+        """The root's storage options: from the environment (`object_store_options`), then `storage_options`."""
         return {**object_store_options(self.root), **self.storage_options} or None
 
     def handle_output(self, context: dg.OutputContext, obj: Rows | None) -> None:
@@ -682,7 +682,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     def write_asset(self, asset_key: dg.AssetKey, rows: Rows, definition_metadata: Mapping[str, Any],
                     partitions_def: dg.PartitionsDefinition | None, partition_keys: Sequence[str] | None
                     ) -> dict[str, Any]:
-        """Write ``rows`` as the table of ``asset_key``: replace its ``partition_keys`` when it is partitioned, the
+        """Write `rows` as the table of `asset_key`: replace its `partition_keys` when it is partitioned, the
         whole table otherwise. Returns the materialization's metadata."""
         uri = self.table_uri(asset_key)
         options = self.options()
@@ -711,9 +711,9 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
                      ) -> dict[dg.AssetKey, dict[str, Any]]:
-        """Tables of the step's assets written side by side (``side_by_side``), each as ``handle_output`` writes
+        """Tables of the step's assets written side by side (`side_by_side`), each as `handle_output` writes
         it, for the run's partition keys: the metadata of each materialization. A step yields them as
-        ``dg.MaterializeResult``; the IO manager writes one output after another."""
+        `dg.MaterializeResult`; the IO manager writes one output after another."""
         assets = context.assets_def
         keys = context.partition_keys if assets.partitions_def is not None else None
         metadata = {key: assets.specs_by_key[key].metadata for key in rows}
@@ -724,20 +724,20 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     def selection(self, asset: dg.AssetsDefinition,
                   partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
-        """``asset``'s table, and its partition column and the values of ``partition_keys`` (None when unpartitioned):
+        """`asset`'s table, and its partition column and the values of `partition_keys` (None when unpartitioned):
         what a step reads of a table it does not take as an input (a publish, a copy, a count)."""
         column = asset.specs_by_key[asset.key].metadata.get(PARTITION_COLUMN) if asset.partitions_def else None
         values = partition_values(asset.partitions_def, partition_keys) if column is not None else None
         return self.table_uri(asset.key), column, values
 
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
-        """The rows of ``asset``'s table for ``partition_keys`` (every row when it is unpartitioned) as a lazy scan."""
+        """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan."""
         return read_partitions(*self.selection(asset, partition_keys), self.options())
 
     def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
                 columns: Sequence[str] | None = None) -> FrameStream:
-        """``scan``'s rows (only ``columns`` when given) read a row group at a time, only as they are asked for
-        (``read_batches``)."""
+        """`scan`'s rows (only `columns` when given) read a row group at a time, only as they are asked for
+        (`read_batches`)."""
         return read_batches(*self.selection(asset, partition_keys), self.options(), columns)
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:

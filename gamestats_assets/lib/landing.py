@@ -26,10 +26,10 @@ SYNTHETIC, FILES = "synthetic", "files"
 
 def landing_asset(domain: str, name: str, *, partitions_def: dg.PartitionsDefinition | None = daily_partitions,
                   **kwargs: Any):
-    """``dg.asset`` for ``[domain, "landing", name]``: the source files of a partition as they were delivered
-    (kind ``file``; a range of keys in one run). Day-keyed domains keep them in ``landing/<domain>/<day>/``,
-    match-keyed ones in ``landing/<domain>/<kind>/`` with the key inside the file. It returns a
-    ``MaterializeResult``; the ETL assets that read the files depend on it."""
+    """`dg.asset` for `[domain, "landing", name]`: the source files of a partition as they were delivered
+    (kind `file`; a range of keys in one run). Day-keyed domains keep them in `landing/<domain>/<day>/`,
+    match-keyed ones in `landing/<domain>/<kind>/` with the key inside the file. It returns a
+    `MaterializeResult`; the ETL assets that read the files depend on it."""
     return dg.asset(
         key=[domain, "landing", name],
         group_name=domain,
@@ -41,7 +41,7 @@ def landing_asset(domain: str, name: str, *, partitions_def: dg.PartitionsDefini
 
 
 def delivered_marker(platform: PlatformResource, domain: str, key: str) -> Path:
-    """The file that records that partition ``key`` of ``domain`` once had delivered (real) files."""
+    """The file that records that partition `key` of `domain` once had delivered (real) files."""
     return Path(platform.data_dir) / "state" / "delivered" / domain / key
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 
 def per_partition(context: dg.AssetExecutionContext, compute: Callable[[str], pl.DataFrame]) -> pl.DataFrame:
-    """``compute(key)`` for each partition key of the run, concatenated in key order."""
+    """`compute(key)` for each partition key of the run, concatenated in key order."""
     return pl.concat([compute(key) for key in context.partition_keys], how="vertical_relaxed")
 
 
@@ -27,7 +27,7 @@ def days_of(context: dg.AssetExecutionContext) -> list[dt.date]:
 def require_previous_day(
     context: dg.AssetExecutionContext, previous: pl.DataFrame, day: dt.date, history_start: dt.date
 ) -> None:
-    """Raise unless ``day`` starts the history or its previous day is in ``previous`` (the lake's rows of
+    """Raise unless `day` starts the history or its previous day is in `previous` (the lake's rows of
     the day before) or was materialized, possibly empty: a table that continues yesterday must never
     silently restart."""
     before = day - dt.timedelta(days=1)
@@ -48,7 +48,7 @@ def carried_forward(
     step: Callable[[pl.DataFrame | None, dt.date], pl.DataFrame],
     history_start: dt.date,
 ) -> list[tuple[dt.date, pl.DataFrame | None, pl.DataFrame]]:
-    """(day, yesterday, today) for each day of the run, where ``today = step(yesterday, day)``: the first day
+    """(day, yesterday, today) for each day of the run, where `today = step(yesterday, day)`: the first day
     continues the lake's previous partition (refused if that was never built), each next day the one
     computed before it."""
     days = days_of(context)

@@ -1,8 +1,8 @@
 """Partition definitions shared by every domain, declared in one place.
 
-- ``daily_partitions``: one calendar for every day-keyed table, starting at ``GAMESTATS_START_DATE``.
-- ``pubg_match_partitions``: one key per PUBG match id, added by discovery sensors in batches.
-- ``tracked_player_partitions(domain)``: one key per player a domain tracks (its roster).
+- `daily_partitions`: one calendar for every day-keyed table, starting at `GAMESTATS_START_DATE`.
+- `pubg_match_partitions`: one key per PUBG match id, added by discovery sensors in batches.
+- `tracked_player_partitions(domain)`: one key per player a domain tracks (its roster).
 """
 
 import dagster as dg
@@ -15,7 +15,7 @@ pubg_match_partitions = dg.DynamicPartitionsDefinition(name="pubg_match")
 
 
 def tracked_player_partitions(domain: str) -> dg.DynamicPartitionsDefinition:
-    """The dynamic partitions ``<domain>_tracked_player``: one key per player on the domain's roster."""
+    """The dynamic partitions `<domain>_tracked_player`: one key per player on the domain's roster."""
     return dg.DynamicPartitionsDefinition(name=f"{domain}_tracked_player")
 
 
@@ -24,12 +24,12 @@ previous_day = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
 
 
 def every_partition(key: dg.AssetKey) -> dg.AssetIn:
-    """An input reading every partition of ``key``: how a snapshot reads the whole history of a daily table."""
+    """An input reading every partition of `key`: how a snapshot reads the whole history of a daily table."""
     return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
 
 
 def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
-    """How step names built per partitions definition end: ``snapshots`` (unpartitioned), ``partitions``
+    """How step names built per partitions definition end: `snapshots` (unpartitioned), `partitions`
     (time windows) or the dynamic partitions' name."""
     if partitions_def is None:
         return "snapshots"

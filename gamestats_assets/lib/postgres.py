@@ -1,8 +1,8 @@
 """PostgreSQL: which server to use, connecting with errors that say what to fix, and schema migrations.
 
-The server is ``GAMESTATS_PG_URL`` when set, otherwise the embedded server under the data folder.
-DDL lives in ``sql/`` as numbered files applied in order, each once, recorded in
-``public.gamestats_migrations`` with its checksum.
+The server is `GAMESTATS_PG_URL` when set, otherwise the embedded server under the data folder.
+DDL lives in `sql/` as numbered files applied in order, each once, recorded in
+`public.gamestats_migrations` with its checksum.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ QUERY_SECRET = re.compile(rf"(?<![^&])({SECRET_KEYS}=)[^&#]*", re.IGNORECASE)
 
 
 def redact(url: str) -> str:
-    """``url`` with every password replaced by ``***``, safe to log.
+    """`url` with every password replaced by `***`, safe to log.
 
-    Covers each way libpq takes one: a URL's ``user:password@`` (also before several hosts), its
-    ``?password=`` / ``&sslpassword=`` parameters, and ``password=...`` in a key=value conninfo string
+    Covers each way libpq takes one: a URL's `user:password@` (also before several hosts), its
+    `?password=` / `&sslpassword=` parameters, and `password=...` in a key=value conninfo string
     (quoted or not).
     """
     if "://" not in url:
@@ -51,7 +51,7 @@ def redact(url: str) -> str:
 
 
 def resolve_url(settings: Settings) -> str:
-    """The PostgreSQL URL to use: ``GAMESTATS_PG_URL``, or the embedded server (started if needed)."""
+    """The PostgreSQL URL to use: `GAMESTATS_PG_URL`, or the embedded server (started if needed)."""
     if settings.pg_url:
         return settings.pg_url
     return embedded_postgres.start(settings.postgres_dir)
@@ -60,7 +60,7 @@ def resolve_url(settings: Settings) -> str:
 def dagster_storage_url(url: str) -> str:
     """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs.
 
-    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3, under which dagster-postgres' event
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, under which dagster-postgres' event
     notifications fail; naming psycopg2 keeps the instance working.
     """
     if "://" not in url:
@@ -72,7 +72,7 @@ def dagster_storage_url(url: str) -> str:
 
 
 def libpq_url(url: str) -> str:
-    """``url`` without a SQLAlchemy driver suffix, as libpq (psycopg) takes it; a conninfo string as is."""
+    """`url` without a SQLAlchemy driver suffix, as libpq (psycopg) takes it; a conninfo string as is."""
     if "://" not in url:
         return url
     scheme, rest = url.split("://", 1)
@@ -81,9 +81,9 @@ def libpq_url(url: str) -> str:
 
 @contextmanager
 def connect(url: str) -> Iterator[psycopg.Connection]:
-    """An autocommit connection to ``url``: each write groups its statements in ``conn.transaction()``.
+    """An autocommit connection to `url`: each write groups its statements in `conn.transaction()`.
 
-    An unreachable server raises ``PostgresUnavailable`` naming the setting to fix.
+    An unreachable server raises `PostgresUnavailable` naming the setting to fix.
     """
     try:
         conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
@@ -137,9 +137,9 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
 
 
 class PostgresResource(dg.ConfigurableResource):
-    """The serving database. ``url`` unset means ``GAMESTATS_PG_URL``, else the embedded server.
+    """The serving database. `url` unset means `GAMESTATS_PG_URL`, else the embedded server.
 
-    The DDL in ``sql/`` is applied once per process before the first connection.
+    The DDL in `sql/` is applied once per process before the first connection.
     """
 
     url: str | None = None

@@ -8,5 +8,5 @@ WORKER_METADATA = "worker"
 
 
 def step_worker() -> str:
-    """``host:pid`` of the process executing the current step."""
+    """`host:pid` of the process executing the current step."""
     return f"{socket.gethostname()}:{os.getpid()}"

@@ -1,14 +1,14 @@
 """The publish factory: a declarative list of lake tables becomes PostgreSQL publish assets and their checks.
 
-For each ``PublishSpec`` it builds
+For each `PublishSpec` it builds
 - a blocking check on the lake asset that its key columns are present, never null and unique, judged
   partition by partition, so a bad partition is held back before anything reaches PostgreSQL;
-- the publish asset ``[domain, "postgres", table]`` (partition replace, snapshot replace, or
+- the publish asset `[domain, "postgres", table]` (partition replace, snapshot replace, or
   insert-if-absent). The publish assets of a domain that share a partitions definition are one step
   that writes all their tables in ONE PostgreSQL transaction (each table's write a savepoint in it), so
   the published tables of a day agree with each other: if any table cannot be written, none changes.
   The step publishes the partitions of its run that no blocking check of the domain held back, leaves
-  the held ones as they were and records them (``held``);
+  the held ones as they were and records them (`held`);
 - a reconciliation check on the publish asset: PostgreSQL's rows (and a column sum) for the partitions
   the run published equal the lake's (again one step per publish step).
 """
@@ -37,7 +37,7 @@ POSTGRES_POOL = "postgres_writer"
 class PublishMode(Enum):
     PARTITION = "partition"
     """Replace the run's partitions: exchange each for a newly loaded one when the table is partitioned in
-    PostgreSQL (``sql/070``), else delete their rows and COPY the new ones."""
+    PostgreSQL (`sql/070`), else delete their rows and COPY the new ones."""
     SNAPSHOT = "snapshot"
     """Replace the whole table."""
     INSERT_IF_ABSENT = "insert_if_absent"
@@ -46,9 +46,9 @@ class PublishMode(Enum):
 
 @dataclass(frozen=True)
 class PublishSpec:
-    """One lake table published to ``table`` (``schema.table``) with the grain ``key_columns``.
+    """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
-    ``sum_column`` names a numeric column whose total must agree between the lake and PostgreSQL.
+    `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL.
     """
 
     source: dg.AssetsDefinition
@@ -73,7 +73,7 @@ class PublishSpec:
 
 
 def keys_values(spec: PublishSpec, keys: Sequence[str] | None):
-    """The partition column's values of ``keys`` (None when unpartitioned)."""
+    """The partition column's values of `keys` (None when unpartitioned)."""
     if spec.partitions_def is None:
         return None
     return partition_values(spec.partitions_def, keys)
@@ -81,7 +81,7 @@ def keys_values(spec: PublishSpec, keys: Sequence[str] | None):
 
 def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream, keys: Sequence[str] | None,
           postgres: PostgresResource) -> int:
-    """Write ``spec``'s rows of partitions ``keys`` with its mode; nested in the caller's transaction (a savepoint)."""
+    """Write `spec`'s rows of partitions `keys` with its mode; nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
         return publisher.publish_partitions(
             conn, spec.table, frame, spec.partition_column, keys_values(spec, keys),
@@ -94,8 +94,8 @@ def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: Fra
 
 def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,
                 postgres: PostgresResource) -> SliceCuts | None:
-    """How the large partitions ``keys`` of ``spec`` are cut to be loaded over several connections at once: by the
-    first integer key column besides the partition column, into ``GAMESTATS_PUBLISH_CONNECTIONS`` ranges of about
+    """How the large partitions `keys` of `spec` are cut to be loaded over several connections at once: by the
+    first integer key column besides the partition column, into `GAMESTATS_PUBLISH_CONNECTIONS` ranges of about
     equal rows (None when the table has no such column or one connection is set)."""
     connections = Settings.from_env().publish_connections
     scan = context.resources.lake.scan(spec.source, keys)
@@ -127,14 +127,14 @@ def publishable(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContex
 
 
 def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefinition:
-    """One step that publishes every table of ``specs`` (one domain, one partitions definition) in ONE
+    """One step that publishes every table of `specs` (one domain, one partitions definition) in ONE
     PostgreSQL transaction: a day's tables change together or not at all, so a failure in any of them
     (a value PostgreSQL refuses, a frame that does not fit its table) leaves every table as it was.
     A run selecting only some of the tables publishes those, still in one transaction.
 
     The partitions of the run that a blocking check of the domain held back are left as they were and recorded
-    in ``public.held_partitions`` (in the same transaction, which also clears the partitions published); the
-    run's tag ``gamestats/<domain>_partitions_held`` and the step's metadata name them. The step fails when every
+    in `public.held_partitions` (in the same transaction, which also clears the partitions published); the
+    run's tag `gamestats/<domain>_partitions_held` and the step's metadata name them. The step fails when every
     partition of its run was held."""
     partitions_def = specs[0].partitions_def
     domain = specs[0].source.key.path[0]
@@ -201,8 +201,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
 
 
 def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.AssetChecksDefinition:
-    """One step of checks, one per table of the publish step ``name``: PostgreSQL holds the lake's rows for
-    the partitions the run published (not those held back), the same count and the same ``sum_column`` total."""
+    """One step of checks, one per table of the publish step `name`: PostgreSQL holds the lake's rows for
+    the partitions the run published (not those held back), the same count and the same `sum_column` total."""
     domain = specs[0].source.key.path[0]
 
     @dg.multi_asset_check(
@@ -232,7 +232,7 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
 
 def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None,
                    lake_frame: pl.LazyFrame) -> dg.AssetCheckResult:
-    """Whether ``spec.table`` holds the lake's rows (count and ``sum_column`` total) for partitions ``keys``,
+    """Whether `spec.table` holds the lake's rows (count and `sum_column` total) for partitions `keys`,
     counted over a scan of the lake without loading its rows."""
     pg_rows, pg_sum = publisher.partition_totals(
         conn, spec.table, spec.partition_column, keys_values(spec, keys), spec.sum_column
@@ -249,14 +249,14 @@ def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None,
 
 
 def step_name(domain: str, partitions_def: dg.PartitionsDefinition | None) -> str:
-    """``<domain>__postgres__<snapshots|partitions|dynamic partitions' name>``."""
+    """`<domain>__postgres__<snapshots|partitions|dynamic partitions' name>`."""
     return f"{domain}__postgres__{partitions_name(partitions_def)}"
 
 
 def build_publish_definitions(
     specs: Sequence[PublishSpec],
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """Publish steps and their checks for ``specs``: one step per domain and partitions definition, writing all
+    """Publish steps and their checks for `specs`: one step per domain and partitions definition, writing all
     of its tables in one transaction; a blocking key check on each lake table before it (one per table, since a
     check step over tables that depend on each other would split the publish step, and its transaction, in
     Dagster's plan), and one step of reconciliation checks after it."""

@@ -1,9 +1,9 @@
 """Writing polars frames into PostgreSQL tables: by partition, as a snapshot, or insert-if-absent.
 
 Every write is one transaction: readers see the previous rows or the new ones, never a mix, and a failure
-anywhere leaves the previous rows in place. Rows travel by ``COPY``, binary from Arrow where the column
-types allow (see ``copy_encoding``), batch by batch: a frame, a lazy query or a stream of the lake's rows
-(``lake.Rows``), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather
+anywhere leaves the previous rows in place. Rows travel by `COPY`, binary from Arrow where the column
+types allow (see `copy_encoding`), batch by batch: a frame, a lazy query or a stream of the lake's rows
+(`lake.Rows`), never collected whole. A table partitioned in PostgreSQL has its partitions exchanged rather
 than rows deleted.
 Table and column names are always quoted identifiers, values never enter SQL text.
 """
@@ -23,7 +23,7 @@ from gamestats_assets.lib.lake import Bound, FrameStream, Rows, mapped, restrict
 from gamestats_assets.lib.sliced_load import SliceCuts, load_concurrently
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
-"""The partitions of ``schema.table`` live in ``<schema>_partitions`` (``sql/070``), so that the domain's schema
+"""The partitions of `schema.table` live in `<schema>_partitions` (`sql/070`), so that the domain's schema
 lists only its published tables."""
 
 
@@ -32,7 +32,7 @@ class PublishError(RuntimeError):
 
 
 def qualified(table: str) -> sql.Composed:
-    """``schema.table`` as a quoted identifier pair."""
+    """`schema.table` as a quoted identifier pair."""
     schema, name = split_table(table)
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
 
@@ -45,7 +45,7 @@ def split_table(table: str) -> tuple[str, str]:
 
 
 def table_columns(conn: psycopg.Connection, table: str) -> list[str]:
-    """The table's columns in their order; ``PublishError`` if the table does not exist."""
+    """The table's columns in their order; `PublishError` if the table does not exist."""
     schema, name = split_table(table)
     rows = conn.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
@@ -58,7 +58,7 @@ def table_columns(conn: psycopg.Connection, table: str) -> list[str]:
 
 
 def aligned(conn: psycopg.Connection, table: str, frame: Rows) -> Rows:
-    """``frame`` with its columns in the table's order; ``PublishError`` naming any mismatch."""
+    """`frame` with its columns in the table's order; `PublishError` naming any mismatch."""
     columns = table_columns(conn, table)
     schema = schema_of(frame)
     missing, extra = set(columns) - set(schema), set(schema) - set(columns)
@@ -73,7 +73,7 @@ def aligned(conn: psycopg.Connection, table: str, frame: Rows) -> Rows:
 
 
 def column_types(conn: psycopg.Connection, table: str | sql.Composed) -> dict[str, str]:
-    """{column: PostgreSQL type name (``udt_name``)} of ``table``."""
+    """{column: PostgreSQL type name (`udt_name`)} of `table`."""
     return dict(
         conn.execute(
             "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
@@ -84,9 +84,9 @@ def column_types(conn: psycopg.Connection, table: str | sql.Composed) -> dict[st
 
 
 def copy_rows(conn: psycopg.Connection, table: str | sql.Composed, frame: Rows, *, freeze: bool = False) -> int:
-    """COPY every row of ``frame`` into ``table`` (columns by name), binary where it can; return the count.
+    """COPY every row of `frame` into `table` (columns by name), binary where it can; return the count.
 
-    ``freeze`` writes the rows already frozen, for a table created in the same transaction.
+    `freeze` writes the rows already frozen, for a table created in the same transaction.
     """
     target = qualified(table) if isinstance(table, str) else table
     payload = copy_encoding.encode(frame, column_types(conn, target))
@@ -109,10 +109,10 @@ def publish_partitions(
     partition_values: Sequence[Any],
     slices: SliceCuts | None = None,
 ) -> int:
-    """Replace the rows of ``partition_values`` in ``table`` by ``frame``, in one transaction.
+    """Replace the rows of `partition_values` in `table` by `frame`, in one transaction.
 
-    A table partitioned in PostgreSQL by ``partition_column`` gets each partition exchanged
-    (``exchange_partitions``, loading the partitions ``slices`` cuts over several connections); any other table
+    A table partitioned in PostgreSQL by `partition_column` gets each partition exchanged
+    (`exchange_partitions`, loading the partitions `slices` cuts over several connections); any other table
     has the partitions' rows deleted and the new ones copied.
     """
     outside = ~pl.col(partition_column).is_in(list(partition_values))
@@ -139,7 +139,7 @@ def publish_partitions(
 
 
 def partitioned_by(conn: psycopg.Connection, table: str) -> str | None:
-    """The column ``table`` is list-partitioned by in PostgreSQL, or None for a plain table."""
+    """The column `table` is list-partitioned by in PostgreSQL, or None for a plain table."""
     row = conn.execute(
         "SELECT a.attname FROM pg_partitioned_table p JOIN pg_attribute a "
         "ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0] "
@@ -157,14 +157,14 @@ def exchange_partitions(
     partition_values: Sequence[Any],
     slices: SliceCuts | None = None,
 ) -> int:
-    """Publish each of ``partition_values`` by loading a new table and exchanging it for the old partition.
+    """Publish each of `partition_values` by loading a new table and exchanging it for the old partition.
 
-    In one transaction: every new partition is created (in ``<schema>_partitions``), loaded and indexed
+    In one transaction: every new partition is created (in `<schema>_partitions`), loaded and indexed
     while readers keep reading the table untouched; then the table is locked, each old partition dropped
     and its new one attached under the same name. Readers see the old rows or the new, never a mix, and
     wait only for the exchange itself (milliseconds), not for the load. A failure anywhere rolls
-    everything back. A partition ``slices`` cuts is loaded over several connections at once
-    (``stage_sliced_partition``); the slices of an earlier publish of ``table`` that failed are dropped first.
+    everything back. A partition `slices` cuts is loaded over several connections at once
+    (`stage_sliced_partition`); the slices of an earlier publish of `table` that failed are dropped first.
     """
     column = partitioned_by(conn, table)
     if column != partition_column:
@@ -213,7 +213,7 @@ def exchange_partitions(
 
 
 def partition_name(conn: psycopg.Connection, table_name: str, value: Any) -> str:
-    """The name of ``table_name``'s partition holding ``value``, by the rule of ``sql/070`` (one rule for
+    """The name of `table_name`'s partition holding `value`, by the rule of `sql/070` (one rule for
     the migration that partitions existing tables and for every publish)."""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return conn.execute("SELECT public.gamestats_partition_name(%s, %s)", (table_name, text)).fetchone()[0]
@@ -222,11 +222,11 @@ def partition_name(conn: psycopg.Connection, table_name: str, value: Any) -> str
 def stage_partition(
     conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: Rows
 ) -> tuple[str, int]:
-    """A new table shaped like ``table``'s partitions holding ``rows`` (all of partition ``value``), with the
+    """A new table shaped like `table`'s partitions holding `rows` (all of partition `value`), with the
     table's indexes and constraints built after the load, ready to attach; returns its name and the rows loaded.
 
-    A CHECK constraint equal to the partition's bound lets ``ATTACH`` skip scanning the rows. The rows are
-    loaded frozen (``COPY FREEZE``): a repeatable-read reader whose snapshot predates the exchange then sees
+    A CHECK constraint equal to the partition's bound lets `ATTACH` skip scanning the rows. The rows are
+    loaded frozen (`COPY FREEZE`): a repeatable-read reader whose snapshot predates the exchange then sees
     the new rows rather than an empty partition.
     """
     schema, name = split_table(table)
@@ -237,8 +237,8 @@ def stage_partition(
 
 def load_partition_table(conn: psycopg.Connection, table: str, target: sql.Identifier, partition_column: str,
                          value: Any, rows: Rows, *checks: sql.Composable) -> int:
-    """Create ``target`` like ``table``'s partitions (with ``checks`` besides its partition bound), load ``rows``
-    into it frozen and index it as ``table`` is; return the rows loaded."""
+    """Create `target` like `table`'s partitions (with `checks` besides its partition bound), load `rows`
+    into it frozen and index it as `table` is; return the rows loaded."""
     conn.execute(sql.SQL("CREATE TABLE {} ({})").format(target, partition_table_definition(
         table, partition_column, value, *checks)))
     copied = copy_rows(conn, target, rows, freeze=True)
@@ -248,8 +248,8 @@ def load_partition_table(conn: psycopg.Connection, table: str, target: sql.Ident
 
 
 def partition_table_definition(table: str, partition_column: str, value: Any, *checks: sql.Composable) -> sql.Composed:
-    """The columns of ``table`` with their defaults and constraints, and a CHECK constraint equal to the bound of
-    partition ``value`` (so that attaching skips scanning the rows), and ``checks``."""
+    """The columns of `table` with their defaults and constraints, and a CHECK constraint equal to the bound of
+    partition `value` (so that attaching skips scanning the rows), and `checks`."""
     column = sql.Identifier(partition_column)
     bound = sql.SQL("CONSTRAINT {} CHECK ({} IS NOT NULL AND {} = {})").format(
         sql.Identifier("partition_bound"), column, column, sql.Literal(value))
@@ -264,13 +264,13 @@ SLICE_MARK = "_slice_"
 
 def stage_sliced_partition(conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: Rows,
                            slices: SliceCuts, bounds: Sequence[Bound]) -> tuple[str, int, list[str]]:
-    """As ``stage_partition``, but the new partition is a table partitioned by ``slices.column`` whose partitions,
-    one per range of ``bounds``, are loaded at once over connections of their own (``load_concurrently``);
+    """As `stage_partition`, but the new partition is a table partitioned by `slices.column` whose partitions,
+    one per range of `bounds`, are loaded at once over connections of their own (`load_concurrently`);
     returns its name, the rows loaded and the slice tables' names.
 
     Each slice is created, loaded frozen and indexed in its connection's transaction and committed once all are,
     with CHECK constraints equal to its bounds; it stays detached, invisible to readers, until the exchange. While
-    this transaction lasts it holds the advisory lock of the load's id, telling ``drop_orphan_slices`` the slices
+    this transaction lasts it holds the advisory lock of the load's id, telling `drop_orphan_slices` the slices
     are in use; once it ends, committed or not, slices left detached are orphans.
     """
     schema, name = split_table(table)
@@ -300,7 +300,7 @@ def stage_sliced_partition(conn: psycopg.Connection, table: str, partition_colum
 
 
 def unique_keys_include(conn: psycopg.Connection, table: str, column: str) -> bool:
-    """Whether every unique index of ``table`` includes ``column``, as PostgreSQL requires of a table partitioned
+    """Whether every unique index of `table` includes `column`, as PostgreSQL requires of a table partitioned
     by it."""
     return not conn.execute(
         "SELECT 1 FROM pg_index i WHERE i.indrelid = %s::regclass AND i.indisunique AND NOT EXISTS ("
@@ -321,7 +321,7 @@ def slice_check(column: str, bound: Bound) -> sql.Composed:
 
 
 def drop_orphan_slices(conn: psycopg.Connection, table: str) -> list[str]:
-    """Drop the slice tables of ``table`` that a publish committed but never attached (its exchange failed, or its
+    """Drop the slice tables of `table` that a publish committed but never attached (its exchange failed, or its
     process died) and whose load is over (no transaction holds its advisory lock); return their names."""
     schema, name = split_table(table)
     orphans = conn.execute(
@@ -341,8 +341,8 @@ def drop_orphan_slices(conn: psycopg.Connection, table: str) -> list[str]:
 
 
 def partition_index_statements(conn: psycopg.Connection, table: str, target: sql.Composable) -> list[sql.Composed]:
-    """Statements giving ``target`` each index of the partitioned ``table``: its primary key and unique
-    constraints as constraints (so ``ATTACH`` adopts them instead of building them again), other indexes
+    """Statements giving `target` each index of the partitioned `table`: its primary key and unique
+    constraints as constraints (so `ATTACH` adopts them instead of building them again), other indexes
     as plain indexes."""
     rows = conn.execute(
         "SELECT pg_get_constraintdef(c.oid), pg_get_indexdef(i.indexrelid) FROM pg_index i "
@@ -364,7 +364,7 @@ def partition_index_statements(conn: psycopg.Connection, table: str, target: sql
 
 
 def replace_snapshot(conn: psycopg.Connection, table: str, frame: Rows) -> int:
-    """Replace every row of ``table`` by ``frame`` atomically (DELETE and COPY in one transaction).
+    """Replace every row of `table` by `frame` atomically (DELETE and COPY in one transaction).
 
     DELETE rather than TRUNCATE: readers keep reading the previous rows while the new ones load, and a
     reader's snapshot taken before the swap never sees an empty table.
@@ -376,10 +376,10 @@ def replace_snapshot(conn: psycopg.Connection, table: str, frame: Rows) -> int:
 
 
 def insert_if_absent(conn: psycopg.Connection, table: str, frame: Rows, key_columns: Sequence[str]) -> int:
-    """Insert the rows whose key is not yet in ``table``; return how many were new.
+    """Insert the rows whose key is not yet in `table`; return how many were new.
 
     For tables that two paths race to fill: the conflict is resolved by the table's unique key on
-    ``key_columns`` (``ON CONFLICT DO NOTHING``), so concurrent publishers never duplicate a row.
+    `key_columns` (`ON CONFLICT DO NOTHING`), so concurrent publishers never duplicate a row.
     """
     frame = aligned(conn, table, frame)
     staging = sql.Identifier("staging_" + split_table(table)[1])
@@ -408,7 +408,7 @@ def partition_totals(
     partition_values: Sequence[Any] | None,
     sum_column: str | None,
 ) -> tuple[int, float | None]:
-    """Row count and (optionally) the sum of ``sum_column`` of the given partitions, or the whole table."""
+    """Row count and (optionally) the sum of `sum_column` of the given partitions, or the whole table."""
     total = sql.SQL("sum({})::double precision").format(sql.Identifier(sum_column)) if sum_column else sql.SQL("NULL")
     query = sql.SQL("SELECT count(*), {} FROM {}").format(total, qualified(table))
     params: tuple[Any, ...] = ()

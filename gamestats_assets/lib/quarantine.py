@@ -1,7 +1,7 @@
 """Quarantine: where input that cannot be read goes, with the reason, instead of being dropped.
 
-A whole file is moved to ``quarantine/<domain>/<partition>/`` beside a ``<name>.reason.json``; single bad
-records of an otherwise good file are appended to ``quarantine/<domain>/<partition>/<source>.rejects.jsonl``
+A whole file is moved to `quarantine/<domain>/<partition>/` beside a `<name>.reason.json`; single bad
+records of an otherwise good file are appended to `quarantine/<domain>/<partition>/<source>.rejects.jsonl`
 with their line number and reason. Checks count what a partition quarantined.
 """
 
@@ -26,16 +26,16 @@ class Reject:
 
 
 def partition_folder(root: Path, domain: str, partition: str) -> Path:
-    """``<root>/<domain>/<partition>``: where a partition's quarantined input waits (``root`` is the data
-    folder's ``quarantine/``)."""
+    """`<root>/<domain>/<partition>`: where a partition's quarantined input waits (`root` is the data
+    folder's `quarantine/`)."""
     return Path(root) / domain / partition
 
 
 def quarantine_file(root: Path, path: Path, domain: str, partition: str, reason: str) -> Path:
-    """Move ``path`` into quarantine with ``reason`` recorded beside it; return its new path.
+    """Move `path` into quarantine with `reason` recorded beside it; return its new path.
 
     A file quarantined earlier under the same name is kept: the newcomer takes the first free name
-    ``<stem>.<n><suffix>`` (``recharge.2.jsonl``), and the record of its reason names where it came from.
+    `<stem>.<n><suffix>` (`recharge.2.jsonl`), and the record of its reason names where it came from.
     """
     folder = partition_folder(root, domain, partition)
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ RESERVED_SUFFIXES = (".reason.json", ".rejects.jsonl", ".read.json")
 
 
 def reserve_name(folder: Path, name: str) -> Path:
-    """A path in ``folder`` for a file called ``name`` that no quarantined file, reason, rejects or read
+    """A path in `folder` for a file called `name` that no quarantined file, reason, rejects or read
     counts file holds; created empty (exclusively, so two runs quarantining the same name never share it)."""
     stem, suffix = Path(name).stem, Path(name).suffix
     number = 0
@@ -70,7 +70,7 @@ def reserve_name(folder: Path, name: str) -> Path:
 def quarantine_records(
     root: Path, rejects: Iterable[Reject], domain: str, partition: str, source: str
 ) -> int:
-    """Write the partition's rejected records of ``source`` (replacing an earlier run's); return how many."""
+    """Write the partition's rejected records of `source` (replacing an earlier run's); return how many."""
     rows = [json.dumps(asdict(r)) for r in rejects]
     target = partition_folder(root, domain, partition) / f"{source}.rejects.jsonl"
     if not rows:
@@ -92,7 +92,7 @@ def quarantined(root: Path, domain: str, partition: str) -> dict[str, int]:
 
 
 def record_read(root: Path, domain: str, partition: str, source: str, counts: dict[str, int]) -> None:
-    """Keep what reading ``source`` for a partition counted (lines, rejected, duplicates ...) beside its
+    """Keep what reading `source` for a partition counted (lines, rejected, duplicates ...) beside its
     quarantine, so checks measure rejects against lines read, and a rerun replaces them."""
     folder = partition_folder(root, domain, partition)
     folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ def record_read(root: Path, domain: str, partition: str, source: str, counts: di
 
 
 def read_counts(root: Path, domain: str, partition: str, source: str) -> dict[str, int]:
-    """What ``record_read`` kept for a partition's ``source``; empty when it was never read."""
+    """What `record_read` kept for a partition's `source`; empty when it was never read."""
     path = partition_folder(root, domain, partition) / f"{source}.read.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -112,7 +112,7 @@ def rejected_share(counts: dict[str, int]) -> float:
 
 
 def over_reject_limit(root: Path, domain: str, max_share: float) -> set[str]:
-    """The partitions of ``domain`` where some source rejected more than ``max_share`` of its lines: they
+    """The partitions of `domain` where some source rejected more than `max_share` of its lines: they
     are not published, and snapshots built over all partitions leave them out."""
     folder = Path(root) / domain
     return {path.parent.name for path in folder.glob("*/*.read.json")

@@ -22,7 +22,7 @@ class PlatformResource(dg.ConfigurableResource):
     """Where the platform keeps its files and where data comes from, as the settings chose them.
 
     Assets take it instead of reading the environment at run time, so a test runs any asset with
-    ``build_asset_context(partition_key=..., resources=build_resources(settings))``.
+    `build_asset_context(partition_key=..., resources=build_resources(settings))`.
     """
 
     data_dir: str
@@ -44,27 +44,27 @@ class PlatformResource(dg.ConfigurableResource):
         return self.source == "synthetic" and not any(os.environ.get(name) for name in LIVE_API_KEYS)
 
     def landing_dir(self, domain: str) -> Path:
-        """``<data_dir>/landing/<domain>``: where the domain's source files arrive."""
+        """`<data_dir>/landing/<domain>`: where the domain's source files arrive."""
         return Path(self.data_dir) / "landing" / domain
 
     def reference_dir(self, domain: str) -> Path:
-        """``data/reference/<domain>`` of the project: small reference files shipped with the code."""
+        """`data/reference/<domain>` of the project: small reference files shipped with the code."""
         return PROJECT_ROOT / "data" / "reference" / domain
 
     def roster_path(self, domain: str) -> Path:
-        """``<data_dir>/reference/<domain>/players.csv``: the players a domain tracks, one per line."""
+        """`<data_dir>/reference/<domain>/players.csv`: the players a domain tracks, one per line."""
         return Path(self.data_dir) / "reference" / domain / "players.csv"
 
     @property
     def quarantine_dir(self) -> Path:
-        """``<data_dir>/quarantine``: input that could not be read, with the reasons."""
+        """`<data_dir>/quarantine`: input that could not be read, with the reasons."""
         return Path(self.data_dir) / "quarantine"
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
     """The platform's folders, the lake IO manager, the DuckDB warehouse and the serving PostgreSQL.
 
-    PostgreSQL's URL is read at run time (``GAMESTATS_PG_URL`` or the embedded server), so no credential
+    PostgreSQL's URL is read at run time (`GAMESTATS_PG_URL` or the embedded server), so no credential
     ever appears in a run's configuration.
     """
     return {

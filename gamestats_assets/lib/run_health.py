@@ -1,17 +1,17 @@
 """Runs whose process died: detected, marked failed, and their concurrency-pool slots freed.
 
 A run process killed without a chance to clean up (SIGKILL, out of memory, a machine reset) leaves its
-run STARTED and its ``postgres_writer`` / ``duckdb_writer`` slot claimed, so every later run of that
+run STARTED and its `postgres_writer` / `duckdb_writer` slot claimed, so every later run of that
 pool waits forever. Dagster's run monitoring fails such runs when the run launcher can tell that the
-worker is gone, and then frees the slots of ended runs (``free_slots_after_run_end_seconds``); the
-default launcher cannot tell. ``LocalRunLauncher`` can: every run records the pid of its process in
-its first engine event (``Started process for run`` / ``Executing steps in process``), and the run is
+worker is gone, and then frees the slots of ended runs (`free_slots_after_run_end_seconds`); the
+default launcher cannot tell. `LocalRunLauncher` can: every run records the pid of its process in
+its first engine event (`Started process for run` / `Executing steps in process`), and the run is
 dead when that process no longer exists, is a zombie, or is a newer process that reused the pid.
 
 Two paths use this check:
-- the daemon (``gamestats dev``): run monitoring polls ``check_run_worker_health`` and marks a dead
-  run failed, then frees its slots after ``free_slots_after_run_end_seconds`` (``dagster.yaml``);
-- the CLI without a daemon (``gamestats dagster ...``, ``gamestats demo``): ``fail_dead_runs`` does the
+- the daemon (`gamestats dev`): run monitoring polls `check_run_worker_health` and marks a dead
+  run failed, then frees its slots after `free_slots_after_run_end_seconds` (`dagster.yaml`);
+- the CLI without a daemon (`gamestats dagster ...`, `gamestats demo`): `fail_dead_runs` does the
   same through the instance before the new run starts, so the new run never waits for a dead one.
 
 The pid is that of a process on this machine: the instance is meant to be run by one machine (the
@@ -32,7 +32,7 @@ WATCHED_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 
 
 def run_process(instance: DagsterInstance, run_id: str) -> tuple[int, float] | None:
-    """The pid of the process that runs ``run_id`` and when it was recorded; None before it starts."""
+    """The pid of the process that runs `run_id` and when it was recorded; None before it starts."""
     records = instance.get_records_for_run(run_id, of_type=DagsterEventType.ENGINE_EVENT, limit=20).records
     for record in records:
         event = record.event_log_entry.dagster_event
@@ -43,7 +43,7 @@ def run_process(instance: DagsterInstance, run_id: str) -> tuple[int, float] | N
 
 
 def process_gone(pid: int, recorded_at: float) -> str | None:
-    """Why the process ``pid`` (seen at ``recorded_at``) is no longer the run's, or None if it runs."""
+    """Why the process `pid` (seen at `recorded_at`) is no longer the run's, or None if it runs."""
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:
@@ -58,7 +58,7 @@ def process_gone(pid: int, recorded_at: float) -> str | None:
 
 
 def dead_run_reason(instance: DagsterInstance, run: DagsterRun) -> str | None:
-    """Why ``run`` is dead (its process is gone), or None if it runs or has not recorded its process yet."""
+    """Why `run` is dead (its process is gone), or None if it runs or has not recorded its process yet."""
     process = run_process(instance, run.run_id)
     if process is None:
         return None

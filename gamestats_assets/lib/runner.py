@@ -17,7 +17,7 @@ from gamestats_assets.lib.sensors import DEFAULT_BATCH, key_batches
 @dataclass
 class RunOutcome:
     """One run: what it covered, whether it succeeded, its failed steps and its check results
-    (``warnings``: the failed checks of WARN severity, which flag but do not stop anything)."""
+    (`warnings`: the failed checks of WARN severity, which flag but do not stop anything)."""
 
     label: str
     run_id: str
@@ -50,7 +50,7 @@ class Plan:
 
 
 def plan(defs: dg.Definitions, discoveries: Sequence[PartitionDiscovery] = ()) -> Plan:
-    """Every materializable asset of ``defs`` in its wave; a dynamic partitions definition that no discovery
+    """Every materializable asset of `defs` in its wave; a dynamic partitions definition that no discovery
     finds keys for is an error, so no asset can fall out of the demo."""
     graph = defs.resolve_asset_graph()
     keys = set(graph.materializable_asset_keys)
@@ -84,8 +84,8 @@ def execute(
     tags: dict[str, str] | None = None,
     event_log: Path | None = None,
 ) -> RunOutcome:
-    """Materialize ``keys`` (and their checks) in one run on ``instance``; never raises for a failed step.
-    With ``event_log``, Dagster's events go to that file instead of the console."""
+    """Materialize `keys` (and their checks) in one run on `instance`; never raises for a failed step.
+    With `event_log`, Dagster's events go to that file instead of the console."""
     job = defs.resolve_implicit_global_asset_job_def()
     started = time.monotonic()
     result = job.execute_in_process(
@@ -119,9 +119,9 @@ def materialize_recent(
     on_run: Callable[[RunOutcome], None] = lambda outcome: None,
     event_log: Path | None = None,
 ) -> list[RunOutcome]:
-    """Materialize everything: the unpartitioned roots, then each of ``days``, then every dynamic key the
+    """Materialize everything: the unpartitioned roots, then each of `days`, then every dynamic key the
     discoveries find in landing (added to the instance, run in batches), then what reads the partitions.
-    With ``event_log``, Dagster's event log is written to that file, not to the console."""
+    With `event_log`, Dagster's event log is written to that file, not to the console."""
 
     def _run(run) -> RunOutcome:
         label, keys, partition_key, tags = run

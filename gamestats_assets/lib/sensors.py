@@ -2,7 +2,7 @@
 
 Two kinds share the same mechanics (a cursor, dynamic partitions added in batches, runs requested for
 batches of keys, a minimum interval and a run priority):
-- landing sensors: files appeared or changed in a domain's landing folder (``PartitionDiscovery``);
+- landing sensors: files appeared or changed in a domain's landing folder (`PartitionDiscovery`);
 - API discovery sensors: a live API has new matches or replays; without the API key they skip, and the
   reason shows in the Dagster UI.
 """
@@ -29,7 +29,7 @@ DEFAULT_BATCH = 50
 @dataclass(frozen=True)
 class Discovered:
     """What one evaluation of a discovery found: the partition keys to run, the new cursor, and extra
-    tags for the runs (``discovered_by``, say). ``keys`` empty means nothing new."""
+    tags for the runs (`discovered_by`, say). `keys` empty means nothing new."""
 
     keys: Sequence[str]
     cursor: str | None
@@ -37,8 +37,8 @@ class Discovered:
 
 
 def key_batches(ordered: Sequence[str], wanted: Sequence[str], batch: int) -> list[tuple[str, str]]:
-    """(first, last) ranges of consecutive keys of ``ordered`` covering exactly ``wanted``, each at most
-    ``batch`` keys: a run over a range of dynamic keys covers everything between its ends."""
+    """(first, last) ranges of consecutive keys of `ordered` covering exactly `wanted`, each at most
+    `batch` keys: a run over a range of dynamic keys covers everything between its ends."""
     wanted_set, ranges, current = set(wanted), [], []
     for key in ordered:
         if key in wanted_set and len(current) < batch:
@@ -59,7 +59,7 @@ def run_requests(
     tags: dict[str, str],
     batch: int,
 ) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest]]:
-    """Runs for ``keys`` (and the request adding the dynamic keys the instance does not have yet)."""
+    """Runs for `keys` (and the request adding the dynamic keys the instance does not have yet)."""
     if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
         existing = context.instance.get_dynamic_partitions(partitions_def.name)
         new = [key for key in keys if key not in set(existing)]
@@ -71,7 +71,7 @@ def run_requests(
 
 
 def batch_request(first: str, last: str, tags: dict[str, str]) -> dg.RunRequest:
-    """A run over the keys from ``first`` to ``last``: one partition key alone, or a partition range (Dagster
+    """A run over the keys from `first` to `last`: one partition key alone, or a partition range (Dagster
     refuses a run that has both)."""
     if first == last:
         return dg.RunRequest(partition_key=first, tags=tags)
@@ -92,11 +92,11 @@ def build_discovery_sensor(
     api_key_env: str | None = None,
     landing: PartitionDiscovery | None = None,
 ) -> dg.SensorDefinition:
-    """A sensor that calls ``discover`` with its cursor, adds the dynamic partitions it found in batches and
-    requests runs of ``job`` over them with run priority ``priority``. With ``api_key_env`` unset in the
+    """A sensor that calls `discover` with its cursor, adds the dynamic partitions it found in batches and
+    requests runs of `job` over them with run priority `priority`. With `api_key_env` unset in the
     environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
-    tick with the error, the cursor unchanged, so the next tick tries again. Given the ``landing`` discovery
-    of the files ``discover`` landed, it runs only the keys it claims there (``claim``): one run per
+    tick with the error, the cursor unchanged, so the next tick tries again. Given the `landing` discovery
+    of the files `discover` landed, it runs only the keys it claims there (`claim`): one run per
     delivery, whichever sensor saw it first."""
 
     @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
@@ -120,7 +120,7 @@ def build_discovery_sensor(
 
 
 def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:
-    """A ``discover`` for ``build_discovery_sensor`` over the landing folder: the keys whose files are new or
+    """A `discover` for `build_discovery_sensor` over the landing folder: the keys whose files are new or
     changed since the fingerprints kept in the cursor, except those already processed or requested as they
     are (a day the pipeline generated itself, files another sensor landed and ran)."""
 
@@ -137,8 +137,8 @@ def build_landing_sensor(
     discovery: PartitionDiscovery, job: UnresolvedAssetJobDefinition, *, minimum_interval_seconds: int = 30,
     batch: int = DEFAULT_BATCH,
 ) -> dg.SensorDefinition:
-    """``<domain>_landing_sensor``: runs ``job`` for every partition whose landing files appeared or changed,
-    on by default under the daemon of ``gamestats dev``."""
+    """`<domain>_landing_sensor`: runs `job` for every partition whose landing files appeared or changed,
+    on by default under the daemon of `gamestats dev`."""
     return build_discovery_sensor(
         f"{discovery.domain}_landing_sensor", landing_discover(discovery), job, discovery.partitions_def,
         description=f"Runs {job.name} for each partition whose files in landing/{discovery.domain}/ are new or "

@@ -1,8 +1,8 @@
 """The operator contract: every setting the platform reads, read in one place.
 
-A setting comes from the environment; failing that, from ``<data_dir>/settings.json``, where
-``gamestats demo`` records the choices a data folder was built with (its first day, its synthetic
-population), so that ``gamestats dev`` and later runs keep working on the same history; failing that,
+A setting comes from the environment; failing that, from `<data_dir>/settings.json`, where
+`gamestats demo` records the choices a data folder was built with (its first day, its synthetic
+population), so that `gamestats dev` and later runs keep working on the same history; failing that,
 from its default.
 """
 
@@ -44,32 +44,32 @@ DEFAULT_PUBLISH_CONNECTIONS = min(4, os.cpu_count() or 1)
 class Settings:
     """Where the platform keeps its data, which PostgreSQL it talks to, and where data comes from.
 
-    - ``GAMESTATS_DATA_DIR`` (default ``./data``): landing files, the Delta lake, the DuckDB warehouse,
+    - `GAMESTATS_DATA_DIR` (default `./data`): landing files, the Delta lake, the DuckDB warehouse,
       quarantined inputs and the embedded PostgreSQL server's data.
-    - ``GAMESTATS_PG_URL``: the PostgreSQL to publish to and to hold Dagster's instance storage;
-      unset means the embedded server under ``<data_dir>/postgres``.
-    - ``GAMESTATS_START_DATE``: the first daily partition, where each table's history begins.
-    - ``GAMESTATS_LAKE_URI`` (default ``<data_dir>/lake``): where the Delta tables live; an ``s3://``,
-      ``az://`` or ``gs://`` URI puts them on object storage (credentials from the usual environment).
-    - ``GAMESTATS_SOURCE``: ``files`` (default) never generates, and an empty folder is an error;
-      ``synthetic`` (what ``gamestats demo`` records in its data folder) generates a day whose landing
+    - `GAMESTATS_PG_URL`: the PostgreSQL to publish to and to hold Dagster's instance storage;
+      unset means the embedded server under `<data_dir>/postgres`.
+    - `GAMESTATS_START_DATE`: the first daily partition, where each table's history begins.
+    - `GAMESTATS_LAKE_URI` (default `<data_dir>/lake`): where the Delta tables live; an `s3://`,
+      `az://` or `gs://` URI puts them on object storage (credentials from the usual environment).
+    - `GAMESTATS_SOURCE`: `files` (default) never generates, and an empty folder is an error;
+      `synthetic` (what `gamestats demo` records in its data folder) generates a day whose landing
       folder is empty.
-    - ``GAMESTATS_SEED`` and ``GAMESTATS_USERS``: the synthetic sources' seed and number of users.
-    - ``GAMESTATS_ANCHOR_DATE`` (default the start date): the day the synthetic populations are defined
+    - `GAMESTATS_SEED` and `GAMESTATS_USERS`: the synthetic sources' seed and number of users.
+    - `GAMESTATS_ANCHOR_DATE` (default the start date): the day the synthetic populations are defined
       on; their new users install in the days after it.
-    - ``GAMESTATS_EXECUTOR`` (``in_process``, ``multiprocess`` or ``celery``): how a run executes its steps;
-      ``celery`` sends each step to Celery workers (``gamestats worker``), see ``lib/celery_workers.py``.
-    - ``GAMESTATS_CELERY_BROKER`` (default ``redis://127.0.0.1:6379/0``): the Celery broker, a Redis
-      (``redis://``) or RabbitMQ (``amqp://``) URL; ``GAMESTATS_CELERY_QUEUE`` (default ``gamestats``): the
+    - `GAMESTATS_EXECUTOR` (`in_process`, `multiprocess` or `celery`): how a run executes its steps;
+      `celery` sends each step to Celery workers (`gamestats worker`), see `lib/celery_workers.py`.
+    - `GAMESTATS_CELERY_BROKER` (default `redis://127.0.0.1:6379/0`): the Celery broker, a Redis
+      (`redis://`) or RabbitMQ (`amqp://`) URL; `GAMESTATS_CELERY_QUEUE` (default `gamestats`): the
       queue a deployment's runs and workers share.
-    - ``GAMESTATS_LAKE_SHARED`` (``true``/``false``, default false): a local ``GAMESTATS_LAKE_URI`` is a
+    - `GAMESTATS_LAKE_SHARED` (`true`/`false`, default false): a local `GAMESTATS_LAKE_URI` is a
       shared filesystem mounted at the same path on every Celery worker (NFS, EFS); without it a run on
       Celery refuses a local lake, which workers on other machines could not reach.
-    - ``GAMESTATS_DATA_SHARED`` (``true``/``false``, default false): the data folder (landing files,
+    - `GAMESTATS_DATA_SHARED` (`true`/`false`, default false): the data folder (landing files,
       quarantine, DuckDB warehouse) is a shared filesystem mounted at the same path on every Celery worker;
       without it a run on Celery refuses to start, since one step writes landing files that another reads.
-    - ``GAMESTATS_PUBLISH_CONNECTIONS`` (default the machine's cores, at most 4): connections a large
-      partition is loaded into PostgreSQL over at once (``lib/sliced_load.py``); 1 loads every partition over
+    - `GAMESTATS_PUBLISH_CONNECTIONS` (default the machine's cores, at most 4): connections a large
+      partition is loaded into PostgreSQL over at once (`lib/sliced_load.py`); 1 loads every partition over
       one.
     """
 
@@ -136,13 +136,13 @@ class Settings:
 
 
 def read_saved(data_dir: Path) -> dict[str, str]:
-    """The settings recorded in ``<data_dir>/settings.json``, empty if none were."""
+    """The settings recorded in `<data_dir>/settings.json`, empty if none were."""
     path = data_dir / SAVED_SETTINGS
     return json.loads(path.read_text()) if path.exists() else {}
 
 
 def save(data_dir: Path, values: Mapping[str, str]) -> None:
-    """Record ``values`` (only the names in ``SAVED_NAMES``) in ``<data_dir>/settings.json``."""
+    """Record `values` (only the names in `SAVED_NAMES`) in `<data_dir>/settings.json`."""
     data_dir.mkdir(parents=True, exist_ok=True)
     kept = {name: str(value) for name, value in values.items() if name in SAVED_NAMES}
     (data_dir / SAVED_SETTINGS).write_text(json.dumps(kept, indent=2, sort_keys=True) + "\n")
@@ -151,5 +151,5 @@ def save(data_dir: Path, values: Mapping[str, str]) -> None:
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SQL_DIR = PROJECT_ROOT / "sql"
 INSTANCE_CONFIG = PROJECT_ROOT / "gamestats_assets" / "dagster.yaml"
-"""The Dagster instance's configuration, copied into ``DAGSTER_HOME``; kept in the package, not the project root,
-where ``dg dev`` would take it for a misplaced instance."""
+"""The Dagster instance's configuration, copied into `DAGSTER_HOME`; kept in the package, not the project root,
+where `dg dev` would take it for a misplaced instance."""

@@ -1,13 +1,13 @@
 """Loading one large partition over several PostgreSQL connections at once.
 
-A partition's load is bound by one server process: parsing the rows (JSON into ``jsonb`` above all) and building
+A partition's load is bound by one server process: parsing the rows (JSON into `jsonb` above all) and building
 the indexes run on one core. A large partition is therefore cut by ranges of an integer key column into slices,
-each loaded by its own connection in its own transaction, all at once (``load_concurrently``); the publisher
+each loaded by its own connection in its own transaction, all at once (`load_concurrently`); the publisher
 then attaches the slices to a table partitioned by that column and exchanges it for the old partition like
-any other (``publisher.exchange_partitions``).
+any other (`publisher.exchange_partitions`).
 
 The slices commit together: each waits, loaded and indexed, for the others, and if any fails every one rolls
-back. Each slice reads its own range of the rows as its connection takes them (``lake.restricted``: a lake
+back. Each slice reads its own range of the rows as its connection takes them (`lake.restricted`: a lake
 table's row groups outside the range are skipped by their statistics), so the slices load side by side
 whatever order the rows are stored in, and a slow connection holds back only its own reading.
 """
@@ -32,23 +32,23 @@ parallel load saves."""
 
 @dataclass(frozen=True)
 class SliceCuts:
-    """How the run's large partitions are cut for loading: by ``column`` (an integer key column), each partition
-    value of ``cuts`` at its ascending cut points, over connections opened by ``connect``."""
+    """How the run's large partitions are cut for loading: by `column` (an integer key column), each partition
+    value of `cuts` at its ascending cut points, over connections opened by `connect`."""
 
     column: str
     cuts: dict[Any, list[int]]
     connect: Callable[[], AbstractContextManager[psycopg.Connection]]
 
     def bounds(self, value: Any) -> list[Bound]:
-        """The slices of partition ``value``: consecutive ranges from the first cut's left to the last's right
+        """The slices of partition `value`: consecutive ranges from the first cut's left to the last's right
         (a single unbounded range when it is not cut)."""
         cuts = self.cuts.get(value, [])
         return list(zip([None, *cuts], [*cuts, None]))
 
 
 def quantile_cuts(scan: pl.LazyFrame, partition_column: str, column: str, slices: int) -> dict[Any, list[int]]:
-    """For each partition of ``scan`` holding at least ``SLICED_LOAD_MIN_ROWS`` rows, the values of ``column``
-    cutting it into ``slices`` ranges of about equal rows (fewer when the column has few distinct values)."""
+    """For each partition of `scan` holding at least `SLICED_LOAD_MIN_ROWS` rows, the values of `column`
+    cutting it into `slices` ranges of about equal rows (fewer when the column has few distinct values)."""
     if slices < 2:
         return {}
     quantiles = [pl.col(column).quantile(i / slices, "lower").alias(f"cut_{i}") for i in range(1, slices)]
@@ -80,7 +80,7 @@ class SlicedLoad:
         self.all_loaded.abort()
 
     def watched(self, rows: Rows) -> FrameStream:
-        """``rows`` as a stream that stops, raising ``LoadAbandoned``, at the first batch after the load is
+        """`rows` as a stream that stops, raising `LoadAbandoned`, at the first batch after the load is
         abandoned."""
         stream = as_stream(rows)
 
@@ -105,8 +105,8 @@ def load_concurrently(
     connect: Callable[[], AbstractContextManager[psycopg.Connection]],
     load_slice: Callable[[psycopg.Connection, int, FrameStream], int],
 ) -> list[int]:
-    """Load ``rows`` cut by ``column`` into ``bounds``, each slice by ``load_slice(connection, slice index, its
-    rows)`` in one transaction of its own connection, all at once; return each slice's rows loaded.
+    """Load `rows` cut by `column` into `bounds`, each slice by `load_slice(connection, slice index, its
+    rows)` in one transaction of its own connection, all at once; return each slice's rows loaded.
 
     Every slice commits only once all are loaded; the first error of a slice rolls every slice back and is
     raised.

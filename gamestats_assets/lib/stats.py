@@ -6,8 +6,8 @@ Z_95 = 1.959963984540054
 
 
 def wilson_interval(successes: pl.Expr, trials: pl.Expr, z: float = Z_95) -> tuple[pl.Expr, pl.Expr]:
-    """The Wilson score interval of the proportion ``successes / trials`` (95 % by default):
-    ``(centre ± half) / (1 + z²/n)`` with ``centre = p + z²/(2n)`` and ``half = z·sqrt(p(1-p)/n + z²/(4n²))``;
+    """The Wilson score interval of the proportion `successes / trials` (95 % by default):
+    `(centre ± half) / (1 + z²/n)` with `centre = p + z²/(2n)` and `half = z·sqrt(p(1-p)/n + z²/(4n²))`;
     (0, 1) where there are no trials."""
     p = successes / trials
     denominator = 1 + z**2 / trials
@@ -19,6 +19,6 @@ def wilson_interval(successes: pl.Expr, trials: pl.Expr, z: float = Z_95) -> tup
 
 
 def with_wilson(frame: pl.DataFrame, successes: str, trials: str, prefix: str) -> pl.DataFrame:
-    """``frame`` plus ``<prefix>_ci_low`` and ``<prefix>_ci_high``: the 95 % Wilson interval of successes/trials."""
+    """`frame` plus `<prefix>_ci_low` and `<prefix>_ci_high`: the 95 % Wilson interval of successes/trials."""
     low, high = wilson_interval(pl.col(successes).cast(pl.Float64), pl.col(trials).cast(pl.Float64))
     return frame.with_columns(low.alias(f"{prefix}_ci_low"), high.alias(f"{prefix}_ci_high"))

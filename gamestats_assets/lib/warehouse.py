@@ -1,9 +1,9 @@
-"""The warehouse: DuckDB as the SQL engine inside a step, and ``warehouse.duckdb`` as the analysts' database.
+"""The warehouse: DuckDB as the SQL engine inside a step, and `warehouse.duckdb` as the analysts' database.
 
-Inside a step, ``query`` runs SQL over polars frames in an in-memory DuckDB (Arrow, zero copy), so no step
+Inside a step, `query` runs SQL over polars frames in an in-memory DuckDB (Arrow, zero copy), so no step
 ever holds the warehouse file. The warehouse file has one writer at a time: the assets that write it run
-in the ``duckdb_writer`` pool (limit 1); readers open it read-only. Lake tables reach DuckDB through Arrow
-(``deltalake``), never through a DuckDB extension, which could not be downloaded here.
+in the `duckdb_writer` pool (limit 1); readers open it read-only. Lake tables reach DuckDB through Arrow
+(`deltalake`), never through a DuckDB extension, which could not be downloaded here.
 """
 
 from collections.abc import Sequence
@@ -26,12 +26,12 @@ from gamestats_assets.lib.partitions import partitions_name
 
 DUCKDB_POOL = "duckdb_writer"
 WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
-"""How a step's connection to ``warehouse.duckdb`` runs: a copy of a large table spills to disk rather than holding
+"""How a step's connection to `warehouse.duckdb` runs: a copy of a large table spills to disk rather than holding
 its uncommitted rows in memory, and is inserted in parallel (the rows of a copy have no order to keep)."""
 
 
 def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
-    """Run ``sql`` over ``frames``, each visible under its keyword name, and return the result."""
+    """Run `sql` over `frames`, each visible under its keyword name, and return the result."""
     with duckdb.connect() as conn:
         for name, frame in frames.items():
             conn.register(name, frame.to_arrow())
@@ -50,11 +50,11 @@ def write_table(
     partition_column: str | None = None,
     values: Sequence | None = None,
 ) -> int:
-    """Write ``frame`` as ``schema.table``: whole-table replace, or replace of ``values`` of ``partition_column``;
+    """Write `frame` as `schema.table`: whole-table replace, or replace of `values` of `partition_column`;
     return the rows written.
 
     Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
-    stream of Arrow batches (``lake.arrow_stream``), read once: a lazy scan of the lake is never collected whole.
+    stream of Arrow batches (`lake.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
     """
     target = _quoted(schema, table)
     rows = as_stream(frame)
@@ -80,8 +80,8 @@ def write_table(
 
 
 def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    """One step copying the run's partitions of every table of ``sources`` (one domain, one partitions
-    definition) into ``warehouse.duckdb`` as ``<domain>.<table>``; a run selecting some of them copies those."""
+    """One step copying the run's partitions of every table of `sources` (one domain, one partitions
+    definition) into `warehouse.duckdb` as `<domain>.<table>`; a run selecting some of them copies those."""
     domain, partitions_def = sources[0].key.path[0], sources[0].partitions_def
 
     def partition_column(source: dg.AssetsDefinition) -> str | None:
@@ -116,7 +116,7 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
 
 
 def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
-    """A warehouse copy of every CONS table among ``assets``: one step per partitions definition."""
+    """A warehouse copy of every CONS table among `assets`: one step per partitions definition."""
     steps: dict[str, list[dg.AssetsDefinition]] = {}
     for asset in assets:
         if asset.key.path[1] == "cons":

@@ -1,22 +1,22 @@
 """ThinkingData JSONL: the line format the emitters write and the one reader every domain reads it with.
 
-A line is one JSON object. Root keys start with ``#``: ``#type``, ``#account_id`` and/or ``#distinct_id``,
-``#time`` (``yyyy-MM-dd HH:mm:ss.SSS``, milliseconds optional on input), ``#event_name`` for track events,
-``#ip``, ``#uuid``. Everything else sits in ``properties``, including preset properties such as ``#os``,
-``#device_model``, ``#app_version``, ``#country`` and ``#network_type``.
+A line is one JSON object. Root keys start with `#`: `#type`, `#account_id` and/or `#distinct_id`,
+`#time` (`yyyy-MM-dd HH:mm:ss.SSS`, milliseconds optional on input), `#event_name` for track events,
+`#ip`, `#uuid`. Everything else sits in `properties`, including preset properties such as `#os`,
+`#device_model`, `#app_version`, `#country` and `#network_type`.
 
-``read_files`` reads a partition's files of one source with a ``LineSchema`` (the properties a domain
+`read_files` reads a partition's files of one source with a `LineSchema` (the properties a domain
 takes, typed): one streaming parse by DuckDB's JSON reader, every value read as text and typed and
 checked by vectorised rules, and
-- a line that cannot be read or breaks a rule is a ``Reject`` with its file, line number, reason and raw
+- a line that cannot be read or breaks a rule is a `Reject` with its file, line number, reason and raw
   text, never dropped silently and never the reason to drop its file;
 - a file that is not text at all (binary, or mostly not UTF-8) is returned as unreadable, to be
   quarantined whole; gzip content is read whatever the file is called; a UTF-8 BOM is skipped;
-- the same record delivered twice (the same ``#uuid``, or the same content when a line has none) counts
-  once; different records under one ``#uuid`` are a conflict, and all of them are rejected;
+- the same record delivered twice (the same `#uuid`, or the same content when a line has none) counts
+  once; different records under one `#uuid` are a conflict, and all of them are rejected;
 - values PostgreSQL cannot store (NUL characters), absurdly long texts and empty ids are rejected.
 
-``stream_files`` gives the same rows batch by batch (a ``RecordStream``), for a partition too large to hold
+`stream_files` gives the same rows batch by batch (a `RecordStream`), for a partition too large to hold
 whole: the lake writes them as they come.
 """
 
@@ -47,7 +47,7 @@ ID_COLUMNS = ("#account_id", "#distinct_id", "#uuid", "#ip", "#event_name")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 POLARS_TIME_FORMAT = "%Y-%m-%d %H:%M:%S%.3f"
 DUCKDB_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
-"""``#time`` as read: seconds, with or without the milliseconds (or microseconds)."""
+"""`#time` as read: seconds, with or without the milliseconds (or microseconds)."""
 MAX_ID_CHARS = 256
 """The longest id (account, device, event, IP) accepted; longer is a broken or hostile line."""
 MAX_TEXT_CHARS = 65_536
@@ -58,10 +58,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 BLOCK_BYTES = 16 << 20
 STREAM_BATCH_ROWS = 1 << 16
-"""Rows parsed, checked and given at a time by a stream (``stream_files``): a file's text columns are never all in
+"""Rows parsed, checked and given at a time by a stream (`stream_files`): a file's text columns are never all in
 memory."""
 WHOLE_BATCH_ROWS = 1 << 18
-"""Rows parsed and checked at a time by a read that keeps every row anyway (``read_files``): fewer, larger batches
+"""Rows parsed and checked at a time by a read that keeps every row anyway (`read_files`): fewer, larger batches
 cost less per row, but a batch's text columns are held while it is checked; past about 256 K lines a larger batch
 saves no time and costs memory (reading 6.2 M lines peaks at 1.1 GB in batches of 256 K, 1.6 GB in batches of
 1 M)."""
@@ -77,7 +77,7 @@ PRESET_PROPERTIES: dict[str, pl.DataType] = {
     "#screen_width": pl.Int64(),
     "#screen_height": pl.Int64(),
 }
-"""ThinkingData's preset properties (inside ``properties``, names starting with ``#``) and their types."""
+"""ThinkingData's preset properties (inside `properties`, names starting with `#`) and their types."""
 
 TEXT_PARSERS: dict[type[pl.DataType], tuple[Callable[[pl.Expr, pl.DataType], pl.Expr], str]] = {
     pl.String: (lambda text, dtype: text, "a text"),
@@ -87,7 +87,7 @@ TEXT_PARSERS: dict[type[pl.DataType], tuple[Callable[[pl.Expr, pl.DataType], pl.
     pl.Boolean: (lambda text, dtype: text.replace_strict({"true": True, "false": False}, default=None,
                                                           return_dtype=pl.Boolean), "true or false"),
 }
-"""How a property's JSON value, read as text, becomes each type a ``LineSchema`` may give it, and what the
+"""How a property's JSON value, read as text, becomes each type a `LineSchema` may give it, and what the
 reject says it expected: numbers written as JSON strings are taken, a value of another kind is not."""
 
 
@@ -111,14 +111,14 @@ class Identity:
 
 
 def format_time(moment: datetime) -> str:
-    """``#time`` text for a moment: ``yyyy-MM-dd HH:mm:ss.SSS``."""
+    """`#time` text for a moment: `yyyy-MM-dd HH:mm:ss.SSS`."""
     return moment.strftime(TIME_FORMAT)[:-3]
 
 
 def track_record(
     identity: Identity, event_name: str, moment: datetime, properties: Mapping[str, Any], uuid: str
 ) -> dict[str, Any]:
-    """A ``track`` record for one event, with the root keys first and the event's properties nested."""
+    """A `track` record for one event, with the root keys first and the event's properties nested."""
     return {
         "#type": "track",
         "#account_id": identity.account_id,
@@ -132,7 +132,7 @@ def track_record(
 
 
 def user_set_record(identity: Identity, moment: datetime, properties: Mapping[str, Any], uuid: str) -> dict[str, Any]:
-    """A ``user_set`` record that overwrites the given user properties."""
+    """A `user_set` record that overwrites the given user properties."""
     return {
         "#type": "user_set",
         "#account_id": identity.account_id,
@@ -152,15 +152,15 @@ def encode_record(record: Mapping[str, Any]) -> str:
 class LineSchema:
     """What a domain takes from ThinkingData lines.
 
-    - ``properties``: the typed properties, flattened into columns of the same names (text, integer, float
+    - `properties`: the typed properties, flattened into columns of the same names (text, integer, float
       and boolean properties; a value that is not of its type rejects its line);
-    - ``event_name``: when set, only track lines of that event belong to the source (others are rejected);
-    - ``record_types``: the ``#type`` values the source accepts;
-    - ``required``: columns (root keys or properties) that must hold a non-empty value;
-    - ``rules``: the domain's own checks, over the flattened columns (``_time`` is the typed ``#time``);
-    - ``raw_properties``: also keep the ``properties`` object as delivered, as JSON text in ``properties``
+    - `event_name`: when set, only track lines of that event belong to the source (others are rejected);
+    - `record_types`: the `#type` values the source accepts;
+    - `required`: columns (root keys or properties) that must hold a non-empty value;
+    - `rules`: the domain's own checks, over the flattened columns (`_time` is the typed `#time`);
+    - `raw_properties`: also keep the `properties` object as delivered, as JSON text in `properties`
       (so properties the schema does not name are kept too);
-    - ``keep_roots``: the root keys kept as columns (all are read and checked; the others are dropped
+    - `keep_roots`: the root keys kept as columns (all are read and checked; the others are dropped
       after the checks, which keeps large sources small).
     """
 
@@ -179,8 +179,8 @@ class LineSchema:
 
     @property
     def read_roots(self) -> tuple[str, ...]:
-        """The root keys read: those kept, those the rules and the deduplication need, and ``#distinct_id``
-        only when it is kept or may stand in for a missing ``#account_id``."""
+        """The root keys read: those kept, those the rules and the deduplication need, and `#distinct_id`
+        only when it is kept or may stand in for a missing `#account_id`."""
         needed = {*self.keep_roots, "#type", "#time", "#event_name", "#uuid", "#account_id"}
         if "#account_id" not in self.required:
             needed.add("#distinct_id")
@@ -188,8 +188,8 @@ class LineSchema:
 
     def json_columns(self) -> dict[str, str]:
         """The columns the JSON parse reads and their DuckDB types: every value as text, so that a value of the
-        wrong type is found line by line rather than failing its file (``properties`` a struct of texts, or
-        the object as JSON with ``raw_properties``)."""
+        wrong type is found line by line rather than failing its file (`properties` a struct of texts, or
+        the object as JSON with `raw_properties`)."""
         columns = {root: "VARCHAR" for root in self.read_roots}
         if self.raw_properties:
             columns["properties"] = "JSON"
@@ -200,13 +200,13 @@ class LineSchema:
 
     def content_columns(self) -> list[str]:
         """The kept columns that make a record's content, which tells a repeated delivery from a conflict: all
-        but ``_file`` and ``_record`` (with ``raw_properties``, the typed properties are read from the
-        ``properties`` text and add nothing to it)."""
+        but `_file` and `_record` (with `raw_properties`, the typed properties are read from the
+        `properties` text and add nothing to it)."""
         typed = set(self.properties) if self.raw_properties else set()
         return [name for name in self.empty().columns if name not in ("_file", "_record", *typed)]
 
     def empty(self) -> pl.DataFrame:
-        """The columns ``read_files`` returns, with no rows."""
+        """The columns `read_files` returns, with no rows."""
         roots = {root: pl.Datetime("ms") if root == "#time" else pl.Utf8() for root in ROOT_COLUMNS
                  if root in self.keep_roots}
         raw = {"properties": pl.Utf8()} if self.raw_properties else {}
@@ -217,7 +217,7 @@ class LineSchema:
 @dataclass
 class ReadStats:
     """Counts of one read: files, non-blank lines, rejected lines, repeated deliveries of a record
-    (counted once) and lines rejected as conflicting records under one ``#uuid``."""
+    (counted once) and lines rejected as conflicting records under one `#uuid`."""
 
     files: int = 0
     lines: int = 0
@@ -240,23 +240,23 @@ class ReadResult(NamedTuple):
 
 
 def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> ReadResult:
-    """Every line of ``paths`` (one source's files of a partition) read with ``schema``; with ``day``, a
-    line whose ``#time`` falls on another day is rejected. Rows keep file order and carry ``_file`` and
-    ``_record`` (the 1-based number of the line among the file's non-blank lines); ``#time`` is typed
+    """Every line of `paths` (one source's files of a partition) read with `schema`; with `day`, a
+    line whose `#time` falls on another day is rejected. Rows keep file order and carry `_file` and
+    `_record` (the 1-based number of the line among the file's non-blank lines); `#time` is typed
     (milliseconds), the other root keys are text."""
     return _whole(stream_files(paths, schema, day, WHOLE_BATCH_ROWS))
 
 
 def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
-    """``read_files`` over lines held in memory (generated lines, a test's lines)."""
+    """`read_files` over lines held in memory (generated lines, a test's lines)."""
     return _whole(RecordStream({name: data}, schema, day, [], WHOLE_BATCH_ROWS))
 
 
 def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None,
                  batch_rows: int = STREAM_BATCH_ROWS) -> RecordStream:
-    """``read_files`` as a ``RecordStream``: the same rows, rejects and counts, batch by batch (of about
-    ``batch_rows`` lines), for a partition too large to hold whole. Which files are not text is known at once
-    (``unreadable``)."""
+    """`read_files` as a `RecordStream`: the same rows, rejects and counts, batch by batch (of about
+    `batch_rows` lines), for a partition too large to hold whole. Which files are not text is known at once
+    (`unreadable`)."""
     sources: dict[str, Path | bytes] = {}
     unreadable = []
     for path in sorted(paths):
@@ -272,10 +272,10 @@ class RecordStream:
     """The good rows of one source's files, batch by batch, for a consumer that writes them as they come.
 
     Each iteration is one pass over the files in order: every batch of lines is parsed, typed and checked,
-    and its good rows (the columns of ``schema.empty()``) are given at once, less the repeated deliveries of
-    records already given. After a complete pass, ``rejects`` and ``stats`` are that pass's. A record found
-    conflicting (another record under its ``#uuid``) after a version of it was given cannot be taken back: the
-    pass reads on to find every conflict, then raises ``RestartStream``, and the next pass rejects them all
+    and its good rows (the columns of `schema.empty()`) are given at once, less the repeated deliveries of
+    records already given. After a complete pass, `rejects` and `stats` are that pass's. A record found
+    conflicting (another record under its `#uuid`) after a version of it was given cannot be taken back: the
+    pass reads on to find every conflict, then raises `RestartStream`, and the next pass rejects them all
     from the start (the lake's writer abandons the first pass's rows and writes the second's)."""
 
     def __init__(self, sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
@@ -320,7 +320,7 @@ class RecordStream:
 
 
 def _whole(stream: RecordStream) -> ReadResult:
-    """Every row of ``stream`` in one frame, with its rejects, counts and unreadable files."""
+    """Every row of `stream` in one frame, with its rejects, counts and unreadable files."""
     try:
         frames = list(stream)
     except RestartStream:
@@ -348,7 +348,7 @@ def _content(path: Path) -> tuple[bytes | None, str | None]:
 
 
 def _not_text(head: bytes) -> str | None:
-    """Why a file whose first bytes are ``head`` is not line-oriented text, or None: NUL bytes, or most of
+    """Why a file whose first bytes are `head` is not line-oriented text, or None: NUL bytes, or most of
     its lines not UTF-8. A few undecodable lines are the lines' problem, not the file's."""
     if b"\x00" in head:
         return f"not text: a NUL byte at offset {head.index(NUL)}"
@@ -366,7 +366,7 @@ def _not_text(head: bytes) -> str | None:
 
 def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes,
                   schema: LineSchema, batch_rows: int) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
-    """One file's non-blank lines parsed, batch by batch in file order (``_record`` numbered), each with the
+    """One file's non-blank lines parsed, batch by batch in file order (`_record` numbered), each with the
     rejects of its lines that cannot be read. The file is parsed in one streaming pass; when a line is not a
     JSON object, the lines after those already given take the slow path, which finds the bad ones."""
     given = 0
@@ -380,9 +380,9 @@ def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path
 
 def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
              day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """Parsed rows typed and checked: (the good rows' kept columns with the hash of their ``#type``,
-    ``#event_name`` and ``#uuid`` (``_key``; ``_anonymous`` when there is no ``#uuid``) and of their content
-    (``_content``), the (record, reason) of each rejected row). Which rows break a rule is found first; the
+    """Parsed rows typed and checked: (the good rows' kept columns with the hash of their `#type`,
+    `#event_name` and `#uuid` (`_key`; `_anonymous` when there is no `#uuid`) and of their content
+    (`_content`), the (record, reason) of each rejected row). Which rows break a rule is found first; the
     reasons are written only for those, so a batch without a bad line never builds them."""
     frame = _flatten(parsed.lazy(), schema).collect()
     rules = _rules(frame.schema, schema, day, _Suspects.of(frame, schema))
@@ -403,8 +403,8 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
 
 def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
                     schema: LineSchema, batch_rows: int) -> Iterable[pl.DataFrame]:
-    """The non-blank lines of ``source`` in file order, in batches of about ``batch_rows`` numbered from 1
-    (``_record``)."""
+    """The non-blank lines of `source` in file order, in batches of about `batch_rows` numbered from 1
+    (`_record`)."""
     first, pending, rows = 1, [], 0
     for batch in _parse(connection, source, schema).to_arrow_reader(batch_rows):
         pending.append(batch)
@@ -417,15 +417,15 @@ def _parsed_batches(connection: duckdb.DuckDBPyConnection, source: Path | bytes,
 
 
 def _numbered(batches: list[pa.RecordBatch], first: int) -> pl.DataFrame:
-    """``batches`` as one frame, its rows numbered from ``first`` (``_record``)."""
+    """`batches` as one frame, its rows numbered from `first` (`_record`)."""
     frame = pl.from_arrow(pa.Table.from_batches(batches))
     return frame.with_row_index("_record", offset=first).with_columns(pl.col("_record").cast(pl.Int64))
 
 
 def _parse(connection: duckdb.DuckDBPyConnection, source: Path | bytes, schema: LineSchema) -> duckdb.DuckDBPyRelation:
-    """The non-blank lines of ``source`` in file order: the schema's ``json_columns`` as text, and ``#time`` also
-    parsed into ``_time`` (null when it is not a ``#time``); with ``raw_properties``, the object's JSON text and
-    its properties as texts (``_typed``). Reading it raises ``duckdb.Error`` when a line is not a JSON object."""
+    """The non-blank lines of `source` in file order: the schema's `json_columns` as text, and `#time` also
+    parsed into `_time` (null when it is not a `#time`); with `raw_properties`, the object's JSON text and
+    its properties as texts (`_typed`). Reading it raises `duckdb.Error` when a line is not a JSON object."""
     lines = connection.read_json(str(source) if isinstance(source, Path) else io.BytesIO(source),
                                  columns=schema.json_columns(), format="newline_delimited", records="true",
                                  maximum_object_size=MAX_LINE_BYTES)
@@ -445,7 +445,7 @@ def _stream(source: Path | bytes) -> BinaryIO:
 
 
 def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes]]]:
-    """Blocks of (line number, record number, raw line) over the non-blank lines of ``source``."""
+    """Blocks of (line number, record number, raw line) over the non-blank lines of `source`."""
     line_no = record = 0
     with _stream(source) as handle:
         while block := handle.read(BLOCK_BYTES) + handle.readline():
@@ -461,7 +461,7 @@ def _numbered_lines(source: Path | bytes) -> Iterable[list[tuple[int, int, bytes
 
 def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: Path | bytes, schema: LineSchema,
                      after: int = 0) -> Iterator[tuple[pl.DataFrame, list[Reject]]]:
-    """The slow path for a file with lines that are not JSON objects, from the record after ``after`` on: parse
+    """The slow path for a file with lines that are not JSON objects, from the record after `after` on: parse
     block by block, bisecting failing blocks down to the single lines that cannot be read; each block's
     parsed lines with the rejects of the lines that cannot be read."""
     empty = _parse(connection, b"", schema).pl().with_columns(_record=pl.lit(None, pl.Int64))
@@ -491,15 +491,15 @@ def _parse_by_blocks(connection: duckdb.DuckDBPyConnection, name: str, source: P
 
 def _parse_error(error: duckdb.Error) -> str:
     """DuckDB's reason a single line cannot be read, without where DuckDB read it from: the name of the buffer the line
-    was handed over in (``DUCKDB_INTERNAL_OBJECTSTORE://...``) and its line number there mean nothing to the reader of a
+    was handed over in (`DUCKDB_INTERNAL_OBJECTSTORE://...`) and its line number there mean nothing to the reader of a
     reject, which carries the line's own number."""
     reason = str(error).strip().splitlines()[0].split(": ", 1)[-1]
     return re.sub(r',? in line \d+', "", re.sub(r' in file "[^"]*"', "", reason)).replace(", at byte", " at byte")
 
 
 def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
-    """Properties as their own typed columns (with ``raw_properties`` the JSON text stays in ``properties``);
-    a property's text that is not of its type is kept in ``_text:<name>`` for the rule that rejects it."""
+    """Properties as their own typed columns (with `raw_properties` the JSON text stays in `properties`);
+    a property's text that is not of its type is kept in `_text:<name>` for the rule that rejects it."""
     if not schema.properties:
         return frame
     frame = frame.unnest("_typed" if schema.raw_properties else "properties")
@@ -511,13 +511,13 @@ def _flatten(frame: pl.LazyFrame, schema: LineSchema) -> pl.LazyFrame:
 
 
 def _checked_texts(columns: pl.Schema, schema: LineSchema) -> list[str]:
-    """The text columns of ``columns`` (the flattened parse) that are kept, whose values the text rules check."""
+    """The text columns of `columns` (the flattened parse) that are kept, whose values the text rules check."""
     kept = set(schema.empty().columns)
     return [name for name, dtype in columns.items() if dtype == pl.Utf8 and name in kept and not name.startswith("_")]
 
 
 def _longest_allowed(name: str) -> int:
-    """The most characters a value of column ``name`` may hold."""
+    """The most characters a value of column `name` may hold."""
     return MAX_ID_CHARS if name in ID_COLUMNS else MAX_TEXT_CHARS
 
 
@@ -526,9 +526,9 @@ class _Suspects:
     """Which of the costlier rules a batch may break, found by cheaper tests that every breaking row passes: a rule
     no row can break is left out of the batch's checks.
 
-    - ``too_long``: the text columns holding a value of more bytes than the column allows characters (a character
+    - `too_long`: the text columns holding a value of more bytes than the column allows characters (a character
       takes at least a byte; a value's byte length costs nothing to read, its characters are counted one by one);
-    - ``escaped_nul``: whether some ``properties`` text holds ``\\u0000`` at all (``ESCAPED_NUL`` is a regular
+    - `escaped_nul`: whether some `properties` text holds `\\u0000` at all (`ESCAPED_NUL` is a regular
       expression, over ten times slower than looking for those six characters)."""
 
     too_long: frozenset[str]
@@ -536,7 +536,7 @@ class _Suspects:
 
     @classmethod
     def of(cls, frame: pl.DataFrame, schema: LineSchema) -> _Suspects:
-        """The suspects of ``frame``, the flattened parse of a batch."""
+        """The suspects of `frame`, the flattened parse of a batch."""
         texts = _checked_texts(frame.schema, schema)
         tests = [pl.col(texts).str.len_bytes().max()] if texts else []
         if schema.raw_properties:
@@ -547,9 +547,9 @@ class _Suspects:
 
 
 def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _Suspects) -> list[Rule]:
-    """Every rule a row of ``columns`` (the flattened parse, ``_time`` the typed ``#time``) must keep, each with
+    """Every rule a row of `columns` (the flattened parse, `_time` the typed `#time`) must keep, each with
     the reason a row breaking it is rejected for: the line format's, then the schema's. The costlier rules no
-    row of the batch can break (see its ``suspects``) are left out."""
+    row of the batch can break (see its `suspects`) are left out."""
     texts = _checked_texts(columns, schema)
     present = lambda name: pl.col(name).is_not_null() & (pl.col(name) != "")  # noqa: E731
     checks: list[Rule] = [
@@ -584,12 +584,12 @@ def _rules(columns: pl.Schema, schema: LineSchema, day: date | None, suspects: _
 
 
 def _quoted(name: str) -> str:
-    """``name`` as a DuckDB identifier."""
+    """`name` as a DuckDB identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str]]:
-    """Line number and raw text of each of ``records`` (record numbers among non-blank lines)."""
+    """Line number and raw text of each of `records` (record numbers among non-blank lines)."""
     found: dict[int, tuple[int, str]] = {}
     for block in _numbered_lines(source):
         for line, record, raw in block:
@@ -603,11 +603,11 @@ def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str
 class _Deduplication:
     """Which rows of a pass are given, batch by batch: each record once.
 
-    A record's key is its ``#type``, ``#event_name`` and ``#uuid``, or its whole content when it has no
-    ``#uuid``. Rows of one key with the same content are one record delivered more than once: the first is
-    given, the others dropped (``duplicates``). Rows of one key with different contents are a conflict: none can
-    be trusted, all are rejected (``conflicts``); when a version was already given, ``restart`` is set, and
-    ``conflicting`` holds every conflicting key of the pass for the next. The keys of a batch are hashed in
+    A record's key is its `#type`, `#event_name` and `#uuid`, or its whole content when it has no
+    `#uuid`. Rows of one key with the same content are one record delivered more than once: the first is
+    given, the others dropped (`duplicates`). Rows of one key with different contents are a conflict: none can
+    be trusted, all are rejected (`conflicts`); when a version was already given, `restart` is set, and
+    `conflicting` holds every conflicting key of the pass for the next. The keys of a batch are hashed in
     the read, so a batch without repeats costs one lookup of its keys."""
 
     def __init__(self, known_conflicts: pl.Series) -> None:
@@ -619,7 +619,7 @@ class _Deduplication:
         self.restart = False
 
     def admit(self, batch: pl.DataFrame) -> pl.DataFrame:
-        """The rows of ``batch`` to give: records not seen before in the pass and not conflicting."""
+        """The rows of `batch` to give: records not seen before in the pass and not conflicting."""
         batch = batch.with_columns(
             _key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
         known = pl.col("_key").is_in(self.conflicting.implode())

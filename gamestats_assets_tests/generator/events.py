@@ -7,7 +7,7 @@ from gamestats_assets.sources.thinkingdata import LineSchema, read_bytes
 
 
 def events_frame(lines: list[str], rules: RuleSet) -> pl.DataFrame:
-    """One row per line: root keys, ``#time`` typed, properties typed from the taxonomy; asserts none rejected."""
+    """One row per line: root keys, `#time` typed, properties typed from the taxonomy; asserts none rejected."""
     read = read_bytes("\n".join(lines).encode() + b"\n", LineSchema(property_types(rules), raw_properties=True))
     assert read.rejects == [], read.rejects[:3]
     return read.frame

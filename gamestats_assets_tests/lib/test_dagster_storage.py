@@ -1,4 +1,4 @@
-"""Dagster's storage as ``dagster.yaml`` configures it: a run over many partitions stores every event over the
+"""Dagster's storage as `dagster.yaml` configures it: a run over many partitions stores every event over the
 few connections the process keeps, not one connection per statement."""
 
 import dagster as dg
@@ -24,7 +24,7 @@ def per_match_summary(context: dg.AssetExecutionContext) -> None:
 
 @pytest.fixture
 def instance(data_dir, pg_url, monkeypatch):
-    """The gamestats instance (``dagster.yaml``, storage in the session's PostgreSQL) as the CLI prepares it."""
+    """The gamestats instance (`dagster.yaml`, storage in the session's PostgreSQL) as the CLI prepares it."""
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
     for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):

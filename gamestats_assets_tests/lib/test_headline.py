@@ -35,8 +35,8 @@ def test_the_description_says_what_each_figure_means():
     described = describe_headline(activity, ACTIVE)
     [spec] = described.specs
     assert spec.description.startswith("Users and events per day and segment.")
-    assert "- ``active``: users active on the day" in spec.description
-    assert "- ``per_event``: events per active user" in spec.description
+    assert "- `active`: users active on the day" in spec.description
+    assert "- `per_event`: events per active user" in spec.description
 
 
 def test_a_figure_without_a_meaning_is_refused():

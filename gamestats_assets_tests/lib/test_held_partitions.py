@@ -1,5 +1,5 @@
 """A run over several days publishes the days its blocking checks pass and holds back the others, with the
-reason, in the UI (check and publish metadata, a run tag) and in ``public.held_partitions``."""
+reason, in the UI (check and publish metadata, a run tag) and in `public.held_partitions`."""
 
 import datetime as dt
 
@@ -21,7 +21,7 @@ RANGE = {"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partitio
 @dg.asset(key=["t_held", "cons", "scores"], partitions_def=DAILY, io_manager_key="lake",
           metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
 def scores(context: dg.AssetExecutionContext) -> pl.DataFrame:
-    """Two players a day with the run tag ``version`` as points; the days listed in the tag ``bad_days`` repeat a
+    """Two players a day with the run tag `version` as points; the days listed in the tag `bad_days` repeat a
     player, which breaks the key."""
     version = float(context.run.tags.get("version", "1"))
     bad = context.run.tags.get("bad_days", "").split(",")

@@ -55,7 +55,7 @@ def three_rows_a_day(context: dg.AssetExecutionContext) -> pl.DataFrame:
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def daily_unfoldered(context: dg.AssetExecutionContext) -> pl.DataFrame:
-    """``daily_rows`` in a daily table written without a folder per day."""
+    """`daily_rows` in a daily table written without a folder per day."""
     return three_rows_a_day(context)
 
 
@@ -67,7 +67,7 @@ def daily_unfoldered(context: dg.AssetExecutionContext) -> pl.DataFrame:
     ins={"rows": dg.AssetIn(["t", "etl", "daily_unfoldered"])},
 )
 def unfoldered_doubled(context: dg.AssetExecutionContext, rows: pl.DataFrame) -> pl.DataFrame:
-    """``daily_doubled`` over the table without a folder per day."""
+    """`daily_doubled` over the table without a folder per day."""
     return doubled(context, rows)
 
 
@@ -143,7 +143,7 @@ SIDE_BY_SIDE = {"side_foldered": True, "side_unfoldered": False}
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def side_by_side_rows(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager]):
-    """``daily_rows`` in two tables, a daily one with a folder per day and one without, written side by side by
+    """`daily_rows` in two tables, a daily one with a folder per day and one without, written side by side by
     the step itself."""
     rows = three_rows_a_day(context)
     for key, metadata in lake.write_assets(context, {dg.AssetKey(["t", "etl", n]): rows for n in SIDE_BY_SIDE}).items():

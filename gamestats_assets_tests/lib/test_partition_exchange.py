@@ -131,7 +131,7 @@ def test_a_concurrent_reader_sees_the_old_partition_or_the_new_never_a_mix(plays
 
 
 def test_binary_copy_stores_what_csv_would(pg_url):
-    """Every column type the binary path encodes (and a ``numeric`` column, which sends the frame as CSV)."""
+    """Every column type the binary path encodes (and a `numeric` column, which sends the frame as CSV)."""
     frame_ = pl.DataFrame({
         "date": [D1, D1],
         "n16": pl.Series([1, None], dtype=pl.Int64),

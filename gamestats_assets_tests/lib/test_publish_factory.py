@@ -21,7 +21,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def scores(context: dg.AssetExecutionContext) -> pl.DataFrame:
-    """Two players a day; the run tag ``duplicate`` repeats a player to break the key."""
+    """Two players a day; the run tag `duplicate` repeats a player to break the key."""
     players = ["ann", "bob", "bob"] if context.run.tags.get("duplicate") else ["ann", "bob"]
     days = [dt.date.fromisoformat(k) for k in context.partition_keys]
     return pl.DataFrame({

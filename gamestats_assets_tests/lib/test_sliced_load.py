@@ -120,14 +120,14 @@ def test_a_reader_whose_snapshot_predates_the_exchange_sees_the_new_slices_rows(
 
 
 def other_backends(conn: psycopg.Connection) -> set[int]:
-    """The server processes of ``conn``'s database other than its own (the test session's other connections among
+    """The server processes of `conn`'s database other than its own (the test session's other connections among
     them)."""
     return {pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                                            "AND pid <> pg_backend_pid()").fetchall()}
 
 
 def backends_added_since(conn: psycopg.Connection, before: set[int], seconds: float = 10) -> set[int]:
-    """The server processes of ``conn``'s database that were not among ``before``, once those of closed connections
+    """The server processes of `conn`'s database that were not among `before`, once those of closed connections
     have gone: a backend exits a moment after its client closes the connection, so it may be listed briefly."""
     deadline = time.monotonic() + seconds
     while (added := other_backends(conn) - before) and time.monotonic() < deadline:

@@ -16,7 +16,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 @dg.asset(key=["t_wh", "cons", "kills"], partitions_def=DAILY, io_manager_key="lake",
           metadata={"partition_column": "date"})
 def kills(context: dg.AssetExecutionContext) -> pl.DataFrame:
-    """Kills per player for the day; the run tag ``scale`` multiplies them."""
+    """Kills per player for the day; the run tag `scale` multiplies them."""
     day = dt.date.fromisoformat(context.partition_key)
     scale = int(context.run.tags.get("scale", "1"))
     return pl.DataFrame({"date": [day, day], "player": ["o'neil", "zed"], "kills": [day.day * scale, 1]})

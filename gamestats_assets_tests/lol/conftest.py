@@ -27,7 +27,7 @@ class PlantedGames:
 
 def planted_games(seed: int, matches_per_day: int, days: int = 2) -> tuple[ParsedMatches, ParsedTimelines,
                                                                          dict[str, pl.DataFrame]]:
-    """``days`` synthetic days from ``FIRST_DAY`` parsed as landing files would be, and their STD tables."""
+    """`days` synthetic days from `FIRST_DAY` parsed as landing files would be, and their STD tables."""
     games = [game for offset in range(days)
              for game in lol.generate_day(seed, FIRST_DAY + dt.timedelta(days=offset), matches_per_day)]
     matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])

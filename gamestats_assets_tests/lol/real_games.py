@@ -34,8 +34,8 @@ def info(document: dict) -> dict:
 
 def variant(game: Game, game_id: int, *, queue: int | None = None, version: str | None = None,
             map_id: int | None = None, change: Callable[[dict, dict], None] | None = None) -> Game:
-    """A copy of ``game`` as game ``game_id`` (match id ``<platform>_<game_id>``) with another queue, game
-    version or map, and any further ``change(match_info, timeline_info)``."""
+    """A copy of `game` as game `game_id` (match id `<platform>_<game_id>`) with another queue, game
+    version or map, and any further `change(match_info, timeline_info)`."""
     match, timeline = copy.deepcopy(game)
     match_info, timeline_info = info(match), info(timeline)
     platform = match_info["platformId"]
@@ -53,7 +53,7 @@ def variant(game: Game, game_id: int, *, queue: int | None = None, version: str 
 
 
 def remake(match_info: dict, _: dict) -> None:
-    """Every player's ``gameEndedInEarlySurrender`` set, as Riot writes a remake."""
+    """Every player's `gameEndedInEarlySurrender` set, as Riot writes a remake."""
     for player in match_info["participants"]:
         player["gameEndedInEarlySurrender"] = True
 
@@ -65,7 +65,7 @@ def winner_swapped(match_info: dict, _: dict) -> None:
 
 
 def lasting(minutes: float) -> Callable[[dict, dict], None]:
-    """The game lasted ``minutes`` (``gameDuration`` in the unit the file already uses: milliseconds before
+    """The game lasted `minutes` (`gameDuration` in the unit the file already uses: milliseconds before
     patch 11.20)."""
     def change(match_info: dict, _: dict) -> None:
         unit = 1000 if match_info["gameDuration"] > 100_000 else 1
@@ -74,14 +74,14 @@ def lasting(minutes: float) -> Callable[[dict, dict], None]:
 
 
 def timeline_cut(frames: int) -> Callable[[dict, dict], None]:
-    """The timeline keeps only its first ``frames`` frames (as if it stopped being recorded)."""
+    """The timeline keeps only its first `frames` frames (as if it stopped being recorded)."""
     def change(_: dict, timeline_info: dict) -> None:
         timeline_info["frames"] = timeline_info["frames"][:frames]
     return change
 
 
 def changes(*steps: Callable[[dict, dict], None]) -> Callable[[dict, dict], None]:
-    """Every change of ``steps``, in order."""
+    """Every change of `steps`, in order."""
     def change(match_info: dict, timeline_info: dict) -> None:
         for step in steps:
             step(match_info, timeline_info)
@@ -89,7 +89,7 @@ def changes(*steps: Callable[[dict, dict], None]) -> Callable[[dict, dict], None
 
 
 def away_from(minute: int, participant: int = 3) -> Callable[[dict, dict], None]:
-    """``participant`` stands still from ``minute`` on: the frames keep that minute's position and experience."""
+    """`participant` stands still from `minute` on: the frames keep that minute's position and experience."""
     def change(_: dict, timeline_info: dict) -> None:
         frames = timeline_info["frames"]
         still = frames[minute]["participantFrames"][str(participant)]
@@ -100,7 +100,7 @@ def away_from(minute: int, participant: int = 3) -> Callable[[dict, dict], None]
 
 
 def purchases_replaced(item_ids: list[int]) -> Callable[[dict, dict], None]:
-    """Every ITEM_PURCHASED of the timeline buys the next id of ``item_ids`` in turn (cycling), and every
+    """Every ITEM_PURCHASED of the timeline buys the next id of `item_ids` in turn (cycling), and every
     other shop event is dropped, so each id is bought and kept."""
     def change(_: dict, timeline_info: dict) -> None:
         turn = 0
@@ -117,7 +117,7 @@ def purchases_replaced(item_ids: list[int]) -> Callable[[dict, dict], None]:
 
 
 def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """ETL ``matches``, ``participants``, ``timeline_events`` and ``participant_frames`` of ``games``."""
+    """ETL `matches`, `participants`, `timeline_events` and `participant_frames` of `games`."""
     def name(match: dict) -> str:
         return f"{info(match)['platformId']}_{info(match)['gameId']}"
     matches = parse_matches([(f"{name(m)}.json", json.dumps(m).encode()) for m, _ in games])
@@ -127,5 +127,5 @@ def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
 
 
 def std_of(games: list[Game]) -> dict[str, pl.DataFrame]:
-    """Every STD table of ``games``."""
+    """Every STD table of `games`."""
     return std_tables(*parsed(games))

@@ -1,4 +1,4 @@
-"""No asset check in the project yields a constant ``passed=True``: a check that cannot fail checks nothing."""
+"""No asset check in the project yields a constant `passed=True`: a check that cannot fail checks nothing."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ PACKAGE = Path(__file__).resolve().parents[2] / "gamestats_assets"
 AREAS = sorted({path.relative_to(PACKAGE).parts[:2] if path.relative_to(PACKAGE).parts[0] == "defs"
                 else path.relative_to(PACKAGE).parts[:1] for path in PACKAGE.rglob("*.py")
                 if len(path.relative_to(PACKAGE).parts) > 1})
-"""Each domain under ``defs/`` on its own, and every other top-level package, so a finding names its owner."""
+"""Each domain under `defs/` on its own, and every other top-level package, so a finding names its owner."""
 
 
 def constant_passes(path: Path) -> list[str]:
-    """``<file name>:<line>`` of every ``AssetCheckResult(..., passed=True, ...)`` (the literal) in ``path``."""
+    """`<file name>:<line>` of every `AssetCheckResult(..., passed=True, ...)` (the literal) in `path`."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if not isinstance(node, ast.Call):

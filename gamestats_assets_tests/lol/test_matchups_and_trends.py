@@ -44,7 +44,7 @@ def day() -> dict[str, pl.DataFrame]:
 
 
 def frame_value(minute: int, participant: int, measure: str) -> int:
-    """A measure of the real ranked game's participant frame at ``minute``, read from the file itself."""
+    """A measure of the real ranked game's participant frame at `minute`, read from the file itself."""
     player = info(load()[1])["frames"][minute]["participantFrames"][str(participant)]
     if measure == "cs":
         return player["minionsKilled"] + player["jungleMinionsKilled"]
@@ -64,7 +64,7 @@ def test_lane_states_pair_each_position_with_its_opponent(day):
 
 
 def test_a_position_riot_could_not_tell_has_no_opponent(day):
-    """The real tournament game lists one player of each team as ``AFK`` and no one as MIDDLE."""
+    """The real tournament game lists one player of each team as `AFK` and no one as MIDDLE."""
     tournament = day["lane_states"].filter(match_id="ESPORTSTMNT01_2693492")
     assert tournament.height == 8 and "AFK" not in set(tournament["team_position"])
     assert set(day["lane_matchups"].filter(queue="other")["team_position"]) == {"TOP", "JUNGLE", "BOTTOM", "UTILITY"}

@@ -43,7 +43,7 @@ def test_planted_patterns_are_found_and_little_else(seed):
 
 
 def test_a_real_size_win_effect_is_found_with_the_games_it_takes():
-    """+5 points of win rate, with ``games_to_detect`` games on each side: the two-proportion test rejects at
+    """+5 points of win rate, with `games_to_detect` games on each side: the two-proportion test rejects at
     the detection level in about 80 % of 400 simulated samples; with a tenth of the games, rarely."""
     rng = np.random.default_rng(11)
     n = truth.games_to_detect(0.05)

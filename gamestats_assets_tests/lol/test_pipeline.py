@@ -1,6 +1,6 @@
 """The lol domain run by Dagster for real: synthetic days backfilled in one run and published, a rerun that
 duplicates nothing, real files dropped into a day's landing folder with GAMESTATS_SOURCE=files, run from
-Python and from the standard ``dagster asset materialize`` command line, and real games of several queues and
+Python and from the standard `dagster asset materialize` command line, and real games of several queues and
 patches published apart."""
 
 import datetime as dt
@@ -165,7 +165,7 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
 
 
 def test_dropped_files_are_processed_by_the_dagster_command_line(pg_url, tmp_path):
-    """``dagster asset materialize`` of a day's lol tables, in its own process on a Dagster home of its own,
+    """`dagster asset materialize` of a day's lol tables, in its own process on a Dagster home of its own,
     with GAMESTATS_SOURCE=files: the dropped files are parsed into that day and nothing is generated."""
     day = "2026-02-12"
     data_dir, home = tmp_path / "data", tmp_path / "dagster_home"
@@ -191,7 +191,7 @@ def test_dropped_files_are_processed_by_the_dagster_command_line(pg_url, tmp_pat
 
 
 def gold_difference(game: real_games.Game, minute: int, player: int, opponent: int) -> int:
-    """Total gold of ``player`` minus ``opponent``'s in the participant frame of ``minute`` of the file itself."""
+    """Total gold of `player` minus `opponent`'s in the participant frame of `minute` of the file itself."""
     frame = real_games.info(game[1])["frames"][minute]["participantFrames"]
     return frame[str(player)]["totalGold"] - frame[str(opponent)]["totalGold"]
 

@@ -95,7 +95,7 @@ def test_every_rate_says_when_its_sample_is_low(mixed_day):
 
 @pytest.mark.parametrize("patch", ["14.10", "16.4"])
 def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
-    """The real tournament game played on ``patch``, its purchases replaced by every Summoner's Rift item of that
+    """The real tournament game played on `patch`, its purchases replaced by every Summoner's Rift item of that
     patch in turn (over as many copies of the game as it takes): no id is unknown, and every completed item has
     its English name and its class."""
     tournament = load(TOURNAMENT)
@@ -122,7 +122,7 @@ def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
 
 
 def without_english_file() -> set[int]:
-    """Item ids that no shipped English Data Dragon file has (``data/reference/lol/SOURCES.md``)."""
+    """Item ids that no shipped English Data Dragon file has (`data/reference/lol/SOURCES.md`)."""
     raw = pl.read_parquet(ddragon.REFERENCE_DIR / ddragon.ITEMS_FILE)
     return set(raw["item_id"]) - set(raw.filter(language=ddragon.ENGLISH)["item_id"])
 

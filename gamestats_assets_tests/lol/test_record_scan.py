@@ -26,7 +26,7 @@ def sample_batch(name: str) -> timeline.Batch:
 
 
 def chunk_scan(lines: list[bytes], layout: record_scan.Layout, keyed: bool = False) -> record_scan.Scanned | None:
-    """The lines scanned in chunks on worker threads, as ``timeline.TimelineReader`` scans them."""
+    """The lines scanned in chunks on worker threads, as `timeline.TimelineReader` scans them."""
     with ThreadPoolExecutor(max_workers=2) as workers:
         scan = record_scan.ChunkedScan(layout, keyed, workers)
         scan.extend(lines)
@@ -114,8 +114,8 @@ REFUSED_EVENT_LISTS = {
 
 
 def assert_parsed_as_duckdb_reads(member: str, text: bytes, duckdb_rows) -> pl.DataFrame | None:
-    """A timeline whose one frame holds ``text`` as ``member`` is parsed as DuckDB reads ``text``: rejected when
-    ``duckdb_rows`` refuses it, else with as many rows; the parsed table of ``member`` then."""
+    """A timeline whose one frame holds `text` as `member` is parsed as DuckDB reads `text`: rejected when
+    `duckdb_rows` refuses it, else with as many rows; the parsed table of `member` then."""
     document = (b'{"metadata":{"matchId":"EUW1_1"},"info":{"gameId":1,"frames":[{"' + member.encode() + b'":'
                 + text + b"}]}}")
     parsed = parse_timelines([("EUW1_1_timeline.json", document)])

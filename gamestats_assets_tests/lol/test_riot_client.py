@@ -162,7 +162,7 @@ def data_dragon():
 
 
 def reference_before(patch: str, folder: Path) -> Path:
-    """A copy of the shipped Data Dragon reference holding only the patches before ``patch``."""
+    """A copy of the shipped Data Dragon reference holding only the patches before `patch`."""
     folder.mkdir()
     for name in (ddragon.ITEMS_FILE, ddragon.CHAMPIONS_FILE):
         table = pl.read_parquet(ddragon.REFERENCE_DIR / name)

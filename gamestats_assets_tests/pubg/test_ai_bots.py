@@ -1,5 +1,5 @@
-"""AI bots (account ids ``ai.<n>``) are counted per match and left out of player statistics and leaderboards:
-on the real squad match of fixtures/pubg (one bot, ``ai.349``, among its 100 participants) and the real
+"""AI bots (account ids `ai.<n>`) are counted per match and left out of player statistics and leaderboards:
+on the real squad match of fixtures/pubg (one bot, `ai.349`, among its 100 participants) and the real
 late-game telemetry excerpt with one of its players played by a bot."""
 
 import json

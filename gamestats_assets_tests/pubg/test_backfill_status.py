@@ -1,4 +1,4 @@
-"""``player_backfill_status`` tells per match what was extracted for a tracked player, on the real match
+"""`player_backfill_status` tells per match what was extracted for a tracked player, on the real match
 object of fixtures/pubg and cases built from it and from the real telemetry excerpts: no telemetry, a
 telemetry cut short, a truncated gzip download, and a telemetry read whole."""
 
@@ -22,7 +22,7 @@ MATCH_END = {"characters": [], "gameResultOnFinished": {}, "common": {"isGame": 
 
 
 def land_match(landing, match_id: str, telemetry: bytes | None, telemetry_name: str | None = None) -> None:
-    """The real match object as match ``match_id`` and, when given, its telemetry under ``telemetry_name``."""
+    """The real match object as match `match_id` and, when given, its telemetry under `telemetry_name`."""
     document = json.loads(REAL_MATCH.read_text())
     document["data"]["id"] = match_id
     (landing / "matches" / f"{match_id}.json").write_bytes(orjson.dumps(document))

@@ -87,7 +87,7 @@ def test_the_match_its_events_name_wins_over_the_file_name(platform):
 
 
 def test_common_match_id_names_the_match_where_it_is_filled(platform):
-    """The real late-game events with ``common.matchId`` filled, as older telemetry versions did."""
+    """The real late-game events with `common.matchId` filled, as older telemetry versions did."""
     events = [json.loads(line) for line in LATEGAME.read_text().splitlines()]
     for event in events:
         event["common"]["matchId"] = f"match.bro.official.2018-09.steam.squad.eu.2018.09.26.00.{REAL_ID}"

@@ -36,7 +36,7 @@ NO_OVERRIDES = pl.DataFrame(schema=tournament.OVERRIDE_SCHEMA)
 
 
 def organiser_overrides(built):
-    """The season's planted corrections as rows of ``pubg.tournament_match_overrides``."""
+    """The season's planted corrections as rows of `pubg.tournament_match_overrides`."""
     return pl.DataFrame([{c: o.get(c) for c in tournament.OVERRIDE_SCHEMA} for o in built.overrides],
                         schema=tournament.OVERRIDE_SCHEMA)
 

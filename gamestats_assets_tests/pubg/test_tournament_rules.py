@@ -18,7 +18,7 @@ NO_OVERRIDES = pl.DataFrame(schema=tournament.OVERRIDE_SCHEMA)
 
 
 def real_teams(count: int = 16) -> list[pl.DataFrame]:
-    """The human participants of the real match's best ``count`` rosters with a human (by final rank; the
+    """The human participants of the real match's best `count` rosters with a human (by final rank; the
     15th is its AI bot alone), one frame each."""
     humans = REAL.participants.filter(~pl.col("account_id").str.starts_with("ai."))
     teams = [humans.filter(pl.col("roster_id") == roster) for roster in REAL.rosters.sort("rank")["roster_id"]]
@@ -27,7 +27,7 @@ def real_teams(count: int = 16) -> list[pl.DataFrame]:
 
 def definition(teams: int = 16, season: dict | None = None, rounds: list | None = None,
                schedule: list | None = None) -> dict:
-    """An organiser's file whose teams are the real match's first ``teams`` rosters (division Pro, group A),
+    """An organiser's file whose teams are the real match's first `teams` rosters (division Pro, group A),
     one round on the match's day and one slot at its start on its map."""
     return {
         "season": {"season_id": "S1", **(season or {})},
@@ -43,8 +43,8 @@ def definition(teams: int = 16, season: dict | None = None, rounds: list | None 
 
 def lobby(match_id: str, started: dt.datetime = STARTED, custom: bool = True,
           keep_teams: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The real match as lobby ``match_id``: started at ``started``, a custom lobby or (``custom`` false) the
-    official public match it is, with only the first ``keep_teams`` rosters when given."""
+    """The real match as lobby `match_id`: started at `started`, a custom lobby or (`custom` false) the
+    official public match it is, with only the first `keep_teams` rosters when given."""
     match = REAL.match.with_columns(
         pl.lit(match_id).alias("match_id"), pl.lit(started).dt.cast_time_unit("us").alias("created_at"),
         pl.lit("custom" if custom else "official").alias("match_type"), pl.lit(custom).alias("is_custom_match"),
@@ -70,7 +70,7 @@ def place(organiser: dict, *lobbies, overrides: pl.DataFrame = NO_OVERRIDES) -> 
 
 
 def standings_rows(organiser: dict, *lobbies, overrides: pl.DataFrame = NO_OVERRIDES):
-    """(context, outcomes, team results) of ``lobbies``."""
+    """(context, outcomes, team results) of `lobbies`."""
     matches, participants, rosters = frames(*lobbies)
     context = place(organiser, *lobbies, overrides=overrides)
     outcomes = tournament.match_outcomes(context, matches)

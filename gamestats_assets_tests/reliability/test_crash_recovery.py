@@ -1,10 +1,10 @@
 """A run process killed with SIGKILL inside a PostgreSQL publish step blocks nothing: the dead run is
-detected, marked failed and its ``postgres_writer`` slot freed, and the next run completes.
+detected, marked failed and its `postgres_writer` slot freed, and the next run completes.
 
 The day's lake tables are built in this process first; the killed run and the next one are
-``gamestats dagster asset materialize`` processes publishing them. The kill is placed deterministically:
+`gamestats dagster asset materialize` processes publishing them. The kill is placed deterministically:
 the test holds a lock on the published table, so the run waits inside its publish step (seen in
-``pg_stat_activity``) when it is killed.
+`pg_stat_activity`) when it is killed.
 """
 
 import os
@@ -37,7 +37,7 @@ LIMIT_SECONDS = 300
 
 @pytest.fixture
 def env(tmp_path, instance_db, monkeypatch):
-    """The environment of the ``gamestats`` commands, with the day's lake tables built on the same
+    """The environment of the `gamestats` commands, with the day's lake tables built on the same
     instance by this process."""
     settings = {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": instance_db,
                 "GAMESTATS_USERS": "40", "GAMESTATS_START_DATE": DAY, "GAMESTATS_ANCHOR_DATE": DAY}
@@ -54,7 +54,7 @@ def env(tmp_path, instance_db, monkeypatch):
 
 
 def publish(env):
-    """``gamestats dagster asset materialize`` of the day's publish in its own process group, stopped if it
+    """`gamestats dagster asset materialize` of the day's publish in its own process group, stopped if it
     outlives the limit."""
     args = ["dagster", "asset", "materialize", "--select", PUBLISH, "--partition", DAY]
     process = subprocess.Popen([*GAMESTATS, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -23,7 +23,7 @@ from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
 REAL = "f80126f4-9520-4c66-9198-57820d04bf00"
-"""The real match of ``MATCH_FILES[0]``: 91 participants."""
+"""The real match of `MATCH_FILES[0]`: 91 participants."""
 SYNTHETIC = "held-test-public"
 SUMMARY = "SELECT count(*), count(*) FILTER (WHERE has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
 DISTRIBUTION = "SELECT count(*), sum(damage_dealt) FROM pubg.player_match_weapon_distribution WHERE match_id = %s"

@@ -19,8 +19,8 @@ def daily_table(name):
     @dg.asset(key=["t_atomic", "cons", name], partitions_def=DAILY, io_manager_key="lake",
               metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
     def table(context: dg.AssetExecutionContext) -> pl.DataFrame:
-        """Two players of the day; the run tag ``version`` sets their points, ``poison`` puts a NUL byte
-        (which PostgreSQL cannot store in text) into the ``accounts`` table."""
+        """Two players of the day; the run tag `version` sets their points, `poison` puts a NUL byte
+        (which PostgreSQL cannot store in text) into the `accounts` table."""
         version = int(context.run.tags.get("version", "1"))
         poisoned = name == "accounts" and context.run.tags.get("poison")
         return pl.DataFrame({

@@ -1,6 +1,6 @@
-"""The daemon's path: Dagster's own run monitoring (as ``gamestats dev`` runs it) marks a run whose
-process was killed as failed, through the instance's run launcher, on the instance ``dagster.yaml``
-configures. The run holds a ``postgres_writer`` slot when it is killed."""
+"""The daemon's path: Dagster's own run monitoring (as `gamestats dev` runs it) marks a run whose
+process was killed as failed, through the instance's run launcher, on the instance `dagster.yaml`
+configures. The run holds a `postgres_writer` slot when it is killed."""
 
 import logging
 import os
@@ -41,7 +41,7 @@ LIMIT_SECONDS = 120
 
 @pytest.fixture
 def instance(data_dir, pg_url, monkeypatch):
-    """The gamestats instance (``dagster.yaml``, storage in the session's PostgreSQL) as the CLI prepares it."""
+    """The gamestats instance (`dagster.yaml`, storage in the session's PostgreSQL) as the CLI prepares it."""
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
         monkeypatch.setenv(name, "")
@@ -51,7 +51,7 @@ def instance(data_dir, pg_url, monkeypatch):
 
 
 def started_run_holding_the_slot(instance):
-    """A real run in its own process, holding the ``postgres_writer`` slot; then SIGKILLed."""
+    """A real run in its own process, holding the `postgres_writer` slot; then SIGKILLed."""
     before = {record.dagster_run.run_id for record in instance.get_run_records()}
     process = subprocess.Popen([sys.executable, "-c", HOLDER], env=os.environ.copy(), start_new_session=True)
     try:

@@ -1,7 +1,7 @@
 """A small daily code location for the Celery test, built from the project's own pieces (lake assets, the
 publish factory with its checks, the resources and executor chosen by the settings): four independent
 source tables, a table combining them, and its PostgreSQL publish. Celery workers import this module by
-the job's code pointer, as they would import ``gamestats_assets.definitions``."""
+the job's code pointer, as they would import `gamestats_assets.definitions`."""
 
 import datetime as dt
 import zlib

@@ -35,7 +35,7 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, seconds: floa
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Terminate ``process``, killing it if it has not exited within five seconds."""
+    """Terminate `process`, killing it if it has not exited within five seconds."""
     process.terminate()
     try:
         process.wait(timeout=5)
@@ -62,7 +62,7 @@ def s3_endpoint(tmp_path_factory) -> str:
 
 @pytest.fixture
 def s3_lake(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``s3://<new bucket>/lake`` with the AWS variables (custom endpoint included) pointing at the server."""
+    """`s3://<new bucket>/lake` with the AWS variables (custom endpoint included) pointing at the server."""
     for name, value in {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": s3_endpoint}.items():
         monkeypatch.setenv(name, value)
     bucket = f"gamestats-{uuid.uuid4().hex[:10]}"

@@ -1,4 +1,4 @@
-"""Steps on Celery: two ``gamestats worker`` processes on the Redis broker at 127.0.0.1:6379 share a
+"""Steps on Celery: two `gamestats worker` processes on the Redis broker at 127.0.0.1:6379 share a
 three-day run, each step records its worker, the tables equal an in-process run's, and a configuration
 remote workers could not reach is refused before any step is sent."""
 
@@ -25,7 +25,7 @@ from gamestats_assets_tests.scale.celery_job import SOURCES, TABLE, days_job
 from gamestats_assets_tests.scale.conftest import stop
 
 BROKER = os.environ.get("GAMESTATS_TEST_CELERY_BROKER", "redis://127.0.0.1:6379/0")
-"""Redis by default; ``GAMESTATS_TEST_CELERY_BROKER=amqp://guest@127.0.0.1:5672//`` runs the test on RabbitMQ."""
+"""Redis by default; `GAMESTATS_TEST_CELERY_BROKER=amqp://guest@127.0.0.1:5672//` runs the test on RabbitMQ."""
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RANGE = {"dagster/asset_partition_range_start": "2026-01-01", "dagster/asset_partition_range_end": "2026-01-03"}
 LAKE_TABLES = [("etl", source) for source in SOURCES] + [("cons", "source_totals")]
@@ -58,7 +58,7 @@ def celery_env(platform_env: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.fixture
 def two_workers(celery_env: Path):
-    """Two ``gamestats worker`` processes, one step at a time each, ready on the test's queue."""
+    """Two `gamestats worker` processes, one step at a time each, ready on the test's queue."""
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     logs = [celery_env / f"worker{i}.log" for i in (1, 2)]
     workers = []
@@ -128,7 +128,7 @@ def test_two_workers_share_a_run_and_publish_what_an_in_process_run_does(two_wor
 
 
 def children(workers: list[subprocess.Popen]) -> set[int]:
-    """The pids of the worker pool processes Celery forked under ``workers``."""
+    """The pids of the worker pool processes Celery forked under `workers`."""
     import psutil
 
     return {child.pid for worker in workers for child in psutil.Process(worker.pid).children(recursive=True)}

@@ -1,6 +1,6 @@
 """The demo_data domain: taxonomy → rules → users → daily ThinkingData logs → typed tables.
 
-The landing asset writes each day's synthetic log into ``landing/demo_data/<day>/`` unless a user dropped
+The landing asset writes each day's synthetic log into `landing/demo_data/<day>/` unless a user dropped
 files there (a real export is processed exactly like synthetic data). ETL parses the
 day's files line by line; a line that is not valid ThinkingData is quarantined with its reason, a file
 that is not text at all is quarantined whole.
@@ -50,7 +50,7 @@ LANDING = day_folders(DOMAIN, daily_partitions, dg.AssetKey([DOMAIN, "landing", 
 
 
 class TaxonomyConfig(dg.Config):
-    """Which taxonomy to generate from (XLSX, or the ``_events.csv`` of a CSV pair) and what it describes."""
+    """Which taxonomy to generate from (XLSX, or the `_events.csv` of a CSV pair) and what it describes."""
 
     taxonomy: str = DEFAULT_TAXONOMY
     industry: str = "game"
@@ -79,10 +79,10 @@ def event_rules(config: TaxonomyConfig) -> pl.DataFrame:
 
 @lake_asset(DOMAIN, "reference", "users", ins={"event_rules": dg.AssetIn(event_rules.key)})
 def users(platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame:
-    """The synthetic population: one row per user (key ``account_id``) with segment, lifecycle dates,
-    preset device properties and user properties, plus the ``anchor_date`` and ``seed`` it was built from.
+    """The synthetic population: one row per user (key `account_id`) with segment, lifecycle dates,
+    preset device properties and user properties, plus the `anchor_date` and `seed` it was built from.
 
-    Size, seed and anchor come from ``GAMESTATS_USERS``, ``GAMESTATS_SEED`` and ``GAMESTATS_ANCHOR_DATE``.
+    Size, seed and anchor come from `GAMESTATS_USERS`, `GAMESTATS_SEED` and `GAMESTATS_ANCHOR_DATE`.
     """
     anchor = dt.date.fromisoformat(platform.anchor_date)
     population = build_users(rules_of(event_rules), PopulationConfig(users=platform.users, seed=platform.seed, anchor=anchor))
@@ -109,7 +109,7 @@ def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.dat
 
 
 def synthetic_stamp(platform: PlatformResource, key: str) -> Path:
-    """``<data_dir>/state/synthetic/demo_data/<day>.json``: the inputs a day's synthetic file was written
+    """`<data_dir>/state/synthetic/demo_data/<day>.json`: the inputs a day's synthetic file was written
     from, and the file's fingerprint once written."""
     return Path(platform.data_dir) / "state" / "synthetic" / DOMAIN / f"{key}.json"
 
@@ -121,12 +121,12 @@ def synthetic_stamp_text(inputs: str, path: Path) -> str:
 @landing_asset(DOMAIN, "event_logs", ins={"event_rules": dg.AssetIn(event_rules.key), "users": dg.AssetIn(users.key)})
 def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame,
                users: pl.DataFrame) -> dg.MaterializeResult:
-    """The day's source files in ``landing/demo_data/<day>/``: ThinkingData JSONL, one line per track event
+    """The day's source files in `landing/demo_data/<day>/`: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
-    synthetic file beside them is removed; a day without them is generated as ``synthetic-YYYYMMDD.jsonl``
-    (the same bytes for the same population, seed and day) unless ``GAMESTATS_SOURCE=files``. A synthetic
+    synthetic file beside them is removed; a day without them is generated as `synthetic-YYYYMMDD.jsonl`
+    (the same bytes for the same population, seed and day) unless `GAMESTATS_SOURCE=files`. A synthetic
     file is written again only when what it depends on changed (rules, population, seed, day, generator
-    code: ``synthetic_inputs``) or the file itself did, as recorded in ``synthetic_stamp``."""
+    code: `synthetic_inputs`) or the file itself did, as recorded in `synthetic_stamp`."""
     rules = rules_of(event_rules)
     generated, files, sources = [], [], {}
     for key in context.partition_keys:
@@ -213,10 +213,10 @@ def parse_day(platform: PlatformResource, partition: str, schema: LineSchema) ->
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
             ins={"event_rules": dg.AssetIn(event_rules.key)})
 def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> FrameStream:
-    """The day's log lines parsed and typed: one row per record (key ``date``, ``source_file``,
-    ``line_number``: the record's number among the file's non-blank lines), root keys (``#type``,
-    ``#account_id``, ``#time``, ``#event_name`` ...), every taxonomy property as its own typed column, and
-    ``properties``, the properties as delivered (JSON text, including any the taxonomy does not name). Lines
+    """The day's log lines parsed and typed: one row per record (key `date`, `source_file`,
+    `line_number`: the record's number among the file's non-blank lines), root keys (`#type`,
+    `#account_id`, `#time`, `#event_name` ...), every taxonomy property as its own typed column, and
+    `properties`, the properties as delivered (JSON text, including any the taxonomy does not name). Lines
     that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once.
     Written batch by batch as the lines are read: a day is never held whole."""
     schema = LineSchema(property_types(rules_of(event_rules)), raw_properties=True)
@@ -236,8 +236,8 @@ ROOT_COLUMNS = {
 
 
 def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
-    """Each account's profile (segment, install date) as known on each of ``days`` (key ``date``,
-    ``account_id``): a day's tables never change when later days arrive."""
+    """Each account's profile (segment, install date) as known on each of `days` (key `date`,
+    `account_id`): a day's tables never change when later days arrive."""
     frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
     return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})
 
@@ -252,9 +252,9 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
 )
 def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
                 history: pl.LazyFrame, users: pl.DataFrame) -> FrameStream:
-    """Every event of the day in a fixed shape for analysts: one row per record (key ``date``,
-    ``source_file``, ``line_number``) with the user's segment (the export's own ``segment`` user property,
-    else the population's, else ``unknown``, as known on that day) and the properties as delivered (one
+    """Every event of the day in a fixed shape for analysts: one row per record (key `date`,
+    `source_file`, `line_number`) with the user's segment (the export's own `segment` user property,
+    else the population's, else `unknown`, as known on that day) and the properties as delivered (one
     JSON object, exactly the keys the line had). The day's lines are read and written batch by batch: the day
     is never held whole."""
     days = partition_values(daily_partitions, context.partition_keys)
@@ -318,9 +318,9 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
 def daily_activity(
     context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
 ) -> pl.DataFrame:
-    """Activity per day and segment (key ``date``, ``segment``): active users (at least one track event),
+    """Activity per day and segment (key `date`, `segment`): active users (at least one track event),
     track events, user_set updates, and new users (whose install date is that day). Every account counts:
-    users of a dropped-in export under their own ``segment`` user property, else ``unknown``, installed on
+    users of a dropped-in export under their own `segment` user property, else `unknown`, installed on
     the day of their first line."""
     activity = day_events.group_by("date", "segment").agg(
         pl.col("account_id").filter(pl.col("event_type") == "track").drop_nulls().n_unique().alias("active_users"),
@@ -350,10 +350,10 @@ def daily_activity(
 
 @lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
 def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """D1 and D7 retention per segment over every day in the lake (key ``segment``): of the users who
+    """D1 and D7 retention per segment over every day in the lake (key `segment`): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
-    ``unknown``) and the day of their first line as install date."""
+    `unknown`) and the day of their first line as install date."""
     lines = etl_events.select("#type", "#account_id", "#time").collect()
     measured = retention(lines, user_profiles(etl_events, users))
     for lag in ("d1", "d7"):
@@ -381,9 +381,9 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyF
 def conversion_by_segment(
     context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame, event_rules: pl.DataFrame
 ) -> pl.DataFrame:
-    """Conversion per segment over every day in the lake (key ``segment``): of the users active at least
+    """Conversion per segment over every day in the lake (key `segment`): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
-    interval. Users of a dropped-in export count under their own segment, else ``unknown``."""
+    interval. Users of a dropped-in export count under their own segment, else `unknown`."""
     lines = etl_events.select("#type", "#account_id", "#event_name").collect()
     measured = conversion(lines, user_profiles(etl_events, users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)

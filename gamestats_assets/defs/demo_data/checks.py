@@ -72,7 +72,7 @@ def no_violations(context: dg.AssetCheckExecutionContext, events: pl.LazyFrame, 
     """In the generated logs, no event comes before its prerequisite step, none is outside what the
     user's lifecycle stage allows, and no property breaks its constraint (e.g. a carrier of another
     country). Files a user dropped in are not held to the generator's rules. Read from the typed columns
-    (the raw ``properties`` text is not needed): the users' event sequences from the four columns they need,
+    (the raw `properties` text is not needed): the users' event sequences from the four columns they need,
     the constraints, which hold line by line, from the columns they constrain, batch by batch. Judged day by
     day."""
     rules = rules_of(event_rules)
@@ -111,7 +111,7 @@ def retention_near_target(retention_by_segment: pl.DataFrame, event_rules: pl.Da
 
 
 def active_accounts_per_day(etl_events: pl.DataFrame) -> pl.DataFrame:
-    """The distinct accounts with at least one track event, per day (``date``, ``accounts``)."""
+    """The distinct accounts with at least one track event, per day (`date`, `accounts`)."""
     return (
         etl_events.filter((pl.col("#type") == "track") & pl.col("#account_id").is_not_null())
         .group_by("date").agg(pl.col("#account_id").n_unique().alias("accounts"))

@@ -1,9 +1,9 @@
 """Who each account is: its segment and install date, for synthetic users and for users of a real export.
 
 The synthetic population knows its users' segments and install dates. A dropped-in export knows its own:
-an account's segment is the last ``segment`` user property its ``user_set`` lines gave it, and its
-install date is the day of its first line (``user_set`` or event). An account has the population's
-segment unless its own lines set one, else ``unknown``; it has the population's install date, else the
+an account's segment is the last `segment` user property its `user_set` lines gave it, and its
+install date is the day of its first line (`user_set` or event). An account has the population's
+segment unless its own lines set one, else `unknown`; it has the population's install date, else the
 day of its first line. So every active account of the lake has exactly one segment and one install date.
 """
 
@@ -14,12 +14,12 @@ SEGMENT_PROPERTY = "segment"
 PROFILE_SCHEMA = {"account_id": pl.String, "segment": pl.String, "install_date": pl.Date}
 SEPARATE_SCANS = pl.QueryOptFlags(comm_subplan_elim=False)
 """First lines and own segments each scan the history for their own columns: one shared scan would hold the
-properties text of every line, where only the ``user_set`` lines' is read."""
+properties text of every line, where only the `user_set` lines' is read."""
 
 
 def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
-    """Each account of ``history`` (etl/events rows): the day of its first line and the last segment its
-    own ``user_set`` lines set (null if none), read from the properties as delivered."""
+    """Each account of `history` (etl/events rows): the day of its first line and the last segment its
+    own `user_set` lines set (null if none), read from the properties as delivered."""
     lines = history.filter(pl.col("#account_id").is_not_null())
     first = lines.group_by(pl.col("#account_id").alias("account_id")).agg(pl.col("date").min().alias("first_date"))
     own = (
@@ -33,7 +33,7 @@ def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """One row per account of the population or of ``history`` (key ``account_id``): its segment and
+    """One row per account of the population or of `history` (key `account_id`): its segment and
     install date (see the module docstring)."""
     population = users.lazy().select("account_id", pl.col("segment").alias("population_segment"),
                                      pl.col("install_date").alias("population_install_date"))
@@ -49,6 +49,6 @@ def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
 
 
 def until(history: pl.LazyFrame, last_day) -> pl.LazyFrame:
-    """The rows of ``history`` up to ``last_day``: what was known on that day, so a day's tables never
+    """The rows of `history` up to `last_day`: what was known on that day, so a day's tables never
     change when later days arrive."""
     return history.filter(pl.col("date") <= last_day)

@@ -1,4 +1,4 @@
-"""The demo_data tables published to PostgreSQL schema ``demo_data``, and copied into
+"""The demo_data tables published to PostgreSQL schema `demo_data`, and copied into
 the DuckDB warehouse for ad-hoc SQL."""
 
 from gamestats_assets.defs.demo_data.assets import ASSETS, conversion_by_segment, cons_events, daily_activity, retention_by_segment

@@ -45,11 +45,11 @@ excluded_games_check = frame_check(
 def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.DataFrame,
                            participant_games: pl.DataFrame, first_objectives: pl.DataFrame,
                            games: pl.DataFrame) -> dg.AssetCheckResult:
-    """Where the landing days carry the emitter's ``planted_effects.json``, at least 90 % of the planted
-    effects the games can reveal (``transforms/truth.py``: enough games for 80 % power) are reported, and at
+    """Where the landing days carry the emitter's `planted_effects.json`, at least 90 % of the planted
+    effects the games can reveal (`transforms/truth.py`: enough games for 80 % power) are reported, and at
     most 10 % of the reported patterns are not planted; the metadata gives every effect's n, power and
     whether it was found, and the games a +5-point win effect needs. Real data has no truth: the check then
-    verifies that every reported pattern meets the reporting rule (q below ``Q_THRESHOLD``, ``MIN_GAMES`` on
+    verifies that every reported pattern meets the reporting rule (q below `Q_THRESHOLD`, `MIN_GAMES` on
     each side) and says so."""
     planted = {json.dumps(effect, sort_keys=True): effect
                for path in sorted(platform.landing_dir(DOMAIN).glob(f"*/{TRUTH_FILE}"))

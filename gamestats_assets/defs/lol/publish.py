@@ -1,4 +1,4 @@
-"""The lol CONS statistics published to PostgreSQL schema ``lol`` (snapshots), and every CONS table, the
+"""The lol CONS statistics published to PostgreSQL schema `lol` (snapshots), and every CONS table, the
 participant fact table of compound queries among them, copied into the DuckDB warehouse."""
 
 from gamestats_assets.defs.lol.assets import CONS, CONS_BY_NAME, participant_facts

@@ -1,14 +1,14 @@
 """Compound queries over the participant fact table: a champion's games that meet every condition, against
 the same champion's other games.
 
-``gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm`` answers "the
+`gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm` answers "the
 average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
-interval of each group and the p-value of Welch's t-test between them (for ``win``: win rates with Wilson
+interval of each group and the p-value of Welch's t-test between them (for `win`: win rates with Wilson
 intervals and a two-proportion z-test). Conditions combine (all must hold): completed items, the first core item
 (`--first-item`), the skill max order (`--max-order Q>E>W`), an objective the player's team took first
 (`--first-objective dragon`), the lane opponent (`--against Gnar`) and the game length (`--minutes 25-35`:
 from 25 up to, not including, 35). Only counted games (no remake, no AFK player) are compared, within the queues and
-patches asked for (``--queue ranked_solo --patch 14.9,14.10``; every one by default): both groups always come from
+patches asked for (`--queue ranked_solo --patch 14.9,14.10`; every one by default): both groups always come from
 the same queues and patches. Names are matched case-insensitively against the Data Dragon of every shipped patch; an
 unknown name is an error that lists the closest known names.
 
@@ -88,7 +88,7 @@ class CompoundResult:
 
 
 def resolve(name: str, known: Sequence[str], what: str) -> str:
-    """The known name equal to ``name`` ignoring case, or ``UnknownName`` with the closest matches."""
+    """The known name equal to `name` ignoring case, or `UnknownName` with the closest matches."""
     by_folded = {k.casefold(): k for k in known}
     if name.casefold() in by_folded:
         return by_folded[name.casefold()]
@@ -135,7 +135,7 @@ def known_champions() -> pl.DataFrame:
 
 
 def champion_id_of(champion: str) -> tuple[str, int]:
-    """The known name of ``champion`` (name or key, any case) and its id; ``UnknownName`` otherwise."""
+    """The known name of `champion` (name or key, any case) and its id; `UnknownName` otherwise."""
     champions = known_champions()
     name = resolve(champion, champions["champion_name"].to_list() + champions["champion_key"].to_list(), "champion")
     row = champions.filter((pl.col("champion_name") == name) | (pl.col("champion_key") == name)).row(0, named=True)
@@ -197,8 +197,8 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
                    queues: Sequence[str] = (), patches: Sequence[str] = (), *, first_item: str | None = None,
                    max_order: str | None = None, first_objective: str | None = None, against: str | None = None,
                    minutes: str | None = None) -> CompoundResult:
-    """``metric`` for ``champion``'s counted games in ``facts`` (the participant fact table) of ``queues`` and
-    ``patches`` (every one when empty) that meet every condition given (module docstring), beside the
+    """`metric` for `champion`'s counted games in `facts` (the participant fact table) of `queues` and
+    `patches` (every one when empty) that meet every condition given (module docstring), beside the
     champion's other games there, with the difference's p-value."""
     metric = resolve(metric, METRICS, "metric")
     champion_name, champion_id = champion_id_of(champion)
@@ -221,7 +221,7 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
 
 def read_facts(warehouse_path: Path, champion_id: int | None = None) -> pl.DataFrame:
     """The participant fact table from the DuckDB warehouse, opened read-only (only one champion's rows
-    when ``champion_id`` is given)."""
+    when `champion_id` is given)."""
     if not warehouse_path.exists():
         raise click.ClickException(f"no warehouse at {warehouse_path}: run the lol pipeline first (gamestats demo)")
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:

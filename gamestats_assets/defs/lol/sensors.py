@@ -1,13 +1,13 @@
 """The lol sensors.
 
-- ``lol_landing_sensor``: a day whose files appear or change in landing/lol/<day>/ is run again.
-- ``lol_riot_discovery``: every 10 minutes, the new games of the tracked summoners are fetched from the
-  Riot API into landing, and their days are run (skips, saying so, without ``GAMESTATS_RIOT_API_KEY``).
-- ``lol_newly_tracked_players``: a summoner added to ``lol.players`` or ``reference/lol/players.csv`` gets
-  their last ``BACKFILL_DAYS`` days of games fetched and one Dagster backfill over those days.
+- `lol_landing_sensor`: a day whose files appear or change in landing/lol/<day>/ is run again.
+- `lol_riot_discovery`: every 10 minutes, the new games of the tracked summoners are fetched from the
+  Riot API into landing, and their days are run (skips, saying so, without `GAMESTATS_RIOT_API_KEY`).
+- `lol_newly_tracked_players`: a summoner added to `lol.players` or `reference/lol/players.csv` gets
+  their last `BACKFILL_DAYS` days of games fetched and one Dagster backfill over those days.
 
-A roster entry is a Riot ID (``Name#TAG``) or a puuid, optionally prefixed by its platform
-(``KR/Name#TAG``); without one, ``GAMESTATS_RIOT_PLATFORM`` (default EUW1) names it.
+A roster entry is a Riot ID (`Name#TAG`) or a puuid, optionally prefixed by its platform
+(`KR/Name#TAG`); without one, `GAMESTATS_RIOT_PLATFORM` (default EUW1) names it.
 """
 
 import datetime as dt
@@ -48,8 +48,8 @@ def client_for(entry: str) -> tuple[RiotClient, str]:
 
 
 def land_since(platform: PlatformResource, entry: str, since: dt.datetime) -> list[str]:
-    """Land ``entry``'s games since ``since``; the partition keys of the days that received files. A game of
-    a patch newer than the Data Dragon reference adds that patch's names to it (``DATA_DRAGON_URL_ENV``
+    """Land `entry`'s games since `since`; the partition keys of the days that received files. A game of
+    a patch newer than the Data Dragon reference adds that patch's names to it (`DATA_DRAGON_URL_ENV`
     names another Data Dragon server)."""
     client, player = client_for(entry)
     data_dragon = DataDragonClient(os.environ.get(DATA_DRAGON_URL_ENV) or DATA_DRAGON_URL)
@@ -71,7 +71,7 @@ def discover_new_games(context: dg.SensorEvaluationContext, platform: PlatformRe
 
 
 def tracked_player_days(entry: str, context: dg.SensorEvaluationContext, platform: PlatformResource) -> list[str]:
-    """A newly tracked summoner's last ``BACKFILL_DAYS`` days of games, landed; the days to backfill (those
+    """A newly tracked summoner's last `BACKFILL_DAYS` days of games, landed; the days to backfill (those
     whose files no run has yet)."""
     days = land_since(platform, entry, dt.datetime.now(dt.UTC) - dt.timedelta(days=BACKFILL_DAYS))
     return claim(context.instance, platform, LANDING, days)

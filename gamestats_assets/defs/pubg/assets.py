@@ -1,10 +1,10 @@
 """The pubg domain: one dynamic partition per match id, from landing files to per-match tables, and the
 tournament tables over every match.
 
-Landing: match objects in ``landing/pubg/matches/`` and telemetry in ``landing/pubg/telemetry/``, under any
-name (the CDN's ``<asset id>-telemetry.json``, ``<match id>.json.gz``, ...): a match object's id and the match a
+Landing: match objects in `landing/pubg/matches/` and telemetry in `landing/pubg/telemetry/`, under any
+name (the CDN's `<asset id>-telemetry.json`, `<match id>.json.gz`, ...): a match object's id and the match a
 telemetry file belongs to are read from the files. Each match object and each telemetry file is parsed
-once, into the etl tables; every per-match cons table is one function of ``transforms`` over those; the
+once, into the etl tables; every per-match cons table is one function of `transforms` over those; the
 tournament tables (context, schedule, leaderboards) and career stats are recomputed over all matches.
 """
 
@@ -54,8 +54,8 @@ UNKEYED = "unkeyed"
 
 
 def landing_key(path: Path) -> str | None:
-    """The match id of a landing file, read from its content: a match object's ``data.id``; a telemetry
-    file's match (``telemetry_key``). None for a file that is neither, or telemetry of no known match."""
+    """The match id of a landing file, read from its content: a match object's `data.id`; a telemetry
+    file's match (`telemetry_key`). None for a file that is neither, or telemetry of no known match."""
     if path.parent.name == TELEMETRY:
         return telemetry_key(path)
     identity = match_identity(path)
@@ -66,7 +66,7 @@ _KNOWN: dict[str, tuple[int, dict[str, MatchIdentity]]] = {}
 
 
 def known_matches(landing: Path) -> dict[str, MatchIdentity]:
-    """Match id → identity of every match object in ``landing/matches/`` (each file read once per version),
+    """Match id → identity of every match object in `landing/matches/` (each file read once per version),
     listed again only when files were added to or removed from the folder: a discovery over thousands of
     telemetry files lists it once, not once per file."""
     folder = landing / MATCHES
@@ -82,18 +82,18 @@ def known_matches(landing: Path) -> dict[str, MatchIdentity]:
 
 
 def _stem(name: str) -> str:
-    """A file name without its compression and JSON suffixes (``x-telemetry.json.gz`` → ``x-telemetry``)."""
+    """A file name without its compression and JSON suffixes (`x-telemetry.json.gz` → `x-telemetry`)."""
     for suffix in (".gz", ".jsonl", ".json"):
         name = name.removesuffix(suffix)
     return name
 
 
 def telemetry_match(path: Path) -> tuple[str | None, str]:
-    """The known match (a match object in landing/pubg/matches/) that the telemetry in ``path`` belongs to,
-    and how it was found, or None and why not. In order: the match its events name (``common.matchId``,
-    else ``LogMatchDefinition.MatchId``); else the match object whose telemetry URL ends in the file's name
-    (the CDN's ``<asset id>-telemetry.json``, saved with any compression suffix); else a file named after a
-    known match id (``<match id>.json``, ``<match id>-telemetry.json``)."""
+    """The known match (a match object in landing/pubg/matches/) that the telemetry in `path` belongs to,
+    and how it was found, or None and why not. In order: the match its events name (`common.matchId`,
+    else `LogMatchDefinition.MatchId`); else the match object whose telemetry URL ends in the file's name
+    (the CDN's `<asset id>-telemetry.json`, saved with any compression suffix); else a file named after a
+    known match id (`<match id>.json`, `<match id>-telemetry.json`)."""
     head = telemetry_head(path)
     if not head.readable:
         return None, "no content could be read (an empty file, or a gzip stream broken from its start)"
@@ -117,7 +117,7 @@ def telemetry_match(path: Path) -> tuple[str | None, str]:
 
 
 def telemetry_key(path: Path) -> str | None:
-    """The match id of the telemetry in ``path`` (``telemetry_match``), None when no known match claims it."""
+    """The match id of the telemetry in `path` (`telemetry_match`), None when no known match claims it."""
     return telemetry_match(path)[0]
 
 
@@ -127,15 +127,15 @@ LANDING = keyed_files(DOMAIN, pubg_match_partitions, dg.AssetKey([DOMAIN, "landi
 
 
 def landing_index(platform: PlatformResource) -> dict[str, list]:
-    """``kind/file name`` → [fingerprint, match id] of every landing file, as the discovery last read them."""
+    """`kind/file name` → [fingerprint, match id] of every landing file, as the discovery last read them."""
     LANDING.find(platform)
     path = Path(platform.data_dir) / "state" / "landing_keys" / f"{DOMAIN}.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
 def files_by_key(platform: PlatformResource, kind: str) -> dict[str, list[Path]]:
-    """Match id → its landing files of ``kind`` (matches or telemetry). A telemetry file indexed before its
-    match object landed is matched again (``telemetry_key``), so it joins its match's run."""
+    """Match id → its landing files of `kind` (matches or telemetry). A telemetry file indexed before its
+    match object landed is matched again (`telemetry_key`), so it joins its match's run."""
     grouped: dict[str, list[Path]] = {}
     for entry, (_, key) in sorted(landing_index(platform).items()):
         path = platform.landing_dir(DOMAIN) / entry
@@ -153,7 +153,7 @@ LANDING_DISCOVERY = "landing"
 
 
 def record_discovery(platform: PlatformResource, match_id: str, discovered_by: str) -> None:
-    """Note in ``landing/pubg/discoveries/<match id>.json`` which path found the match, unless one already did
+    """Note in `landing/pubg/discoveries/<match id>.json` which path found the match, unless one already did
     (the first discovery wins). Written before the match's files are, so that no run of the match, whichever
     sensor requested it, can miss it."""
     path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
@@ -167,7 +167,7 @@ def record_discovery(platform: PlatformResource, match_id: str, discovered_by: s
 
 
 def first_discovery(platform: PlatformResource, match_id: str) -> str:
-    """The path that found ``match_id`` first: ``api`` or ``tournament`` as recorded, else ``landing`` (its
+    """The path that found `match_id` first: `api` or `tournament` as recorded, else `landing` (its
     files were dropped into landing)."""
     path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
     return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
@@ -177,7 +177,7 @@ class SyntheticTournamentConfig(dg.Config):
     """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
     telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
     matches a division plus a remake, a warm-up and a mixed lobby (15 full-size matches), keeps
-    ``gamestats demo`` within a few minutes; more rounds show rank changes between rounds."""
+    `gamestats demo` within a few minutes; more rounds show rank changes between rounds."""
 
     divisions: list[str] = ["Pro", "Challenger"]
     rounds: int = 1
@@ -189,14 +189,14 @@ class SyntheticTournamentConfig(dg.Config):
 @dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
 def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTournamentConfig,
                          platform: PlatformResource, postgres: PostgresResource) -> dg.MaterializeResult:
-    """With ``GAMESTATS_SOURCE=synthetic``: a season written into landing as the tournament discovery would
-    deliver it: the organiser's file in ``landing/pubg/tournament/``, every lobby's match object and
-    telemetry in ``landing/pubg/matches`` and ``landing/pubg/telemetry``, recorded as discovered by
-    ``tournament`` (it stands in for the PUBG API), and the planted truth in ``landing/pubg/truth``; the
-    organiser's correction of the late lobby in PostgreSQL ``pubg.tournament_match_overrides``, as an
-    organiser would enter it; and, when there is no roster file yet, ``reference/pubg/players.csv`` tracking
+    """With `GAMESTATS_SOURCE=synthetic`: a season written into landing as the tournament discovery would
+    deliver it: the organiser's file in `landing/pubg/tournament/`, every lobby's match object and
+    telemetry in `landing/pubg/matches` and `landing/pubg/telemetry`, recorded as discovered by
+    `tournament` (it stands in for the PUBG API), and the planted truth in `landing/pubg/truth`; the
+    organiser's correction of the late lobby in PostgreSQL `pubg.tournament_match_overrides`, as an
+    organiser would enter it; and, when there is no roster file yet, `reference/pubg/players.csv` tracking
     the first team's players, so the tracked-player tables have rows. Files and overrides already there are
-    kept. With ``GAMESTATS_SOURCE=files`` it writes nothing."""
+    kept. With `GAMESTATS_SOURCE=files` it writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
@@ -225,8 +225,8 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
 @landing_asset(DOMAIN, "match_files", partitions_def=pubg_match_partitions)
 def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
     """The landing files of each match of the run: its match object and, once it arrived, its telemetry,
-    matched to its match by content (``telemetry_match``), whatever its name. Files in landing/pubg/ that
-    hold no match, and telemetry that belongs to no known match, are moved to ``quarantine/pubg/unkeyed/``
+    matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
+    hold no match, and telemetry that belongs to no known match, are moved to `quarantine/pubg/unkeyed/`
     with the reason."""
     unkeyed = 0
     for entry, (_, key) in landing_index(platform).items():
@@ -268,8 +268,8 @@ MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and p
     deps=[landing_match_files], can_subset=True,
 )
 def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
-    """Each match object parsed once into its match, participants and rosters. ``matches`` also records
-    ``discovered_by``, the path that found the match first (``first_discovery``: landing, api or
+    """Each match object parsed once into its match, participants and rosters. `matches` also records
+    `discovered_by`, the path that found the match first (`first_discovery`: landing, api or
     tournament). A match object that does not parse is quarantined with the reason and the match gets no
     rows."""
     frames = {name: [] for name in MATCH_TABLES}
@@ -297,26 +297,26 @@ TELEMETRY_TABLES = [*(table.name for table in EVENT_TABLES), "other_events", "ev
 EVENT_COUNTS_SCHEMA = {"match_id": pl.String, "event_type": pl.String, "events": pl.Int64}
 TELEMETRY_FILES_SCHEMA = {"match_id": pl.String, "file": pl.String, "status": pl.String, "reason": pl.String,
                           "events": pl.Int64, "complete": pl.Boolean}
-"""``telemetry_files``: per match of a run, its telemetry file and what became of it: ``parsed`` (``complete``
-when it holds the ``LogMatchEnd`` event a whole match ends with), ``failed`` (quarantined, with the reason) or
-``missing`` (no telemetry file in landing)."""
+"""`telemetry_files`: per match of a run, its telemetry file and what became of it: `parsed` (`complete`
+when it holds the `LogMatchEnd` event a whole match ends with), `failed` (quarantined, with the reason) or
+`missing` (no telemetry file in landing)."""
 TELEMETRY_GRAIN = {"event_counts": "event type and match", TELEMETRY_FILES: "match of the run (match_id)"}
 MATCH_END = "LogMatchEnd"
 OTHER_EVENTS = "other_events"
 OTHER_EVENTS_BATCH = 10
-"""Matches whose raw ``telemetry_other_events`` rows (and ``BATCHED_TABLES``) are written in one commit: a run
+"""Matches whose raw `telemetry_other_events` rows (and `BATCHED_TABLES`) are written in one commit: a run
 over many matches holds the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
 BATCHED_TABLES = ("positions", "attacks")
 """The typed tables of 10 000 rows and more a full-size match (about 2 and 1.3 MB in memory): written with the
-raw rows, ``OTHER_EVENTS_BATCH`` matches a commit, so that a 100-match run never holds them all."""
+raw rows, `OTHER_EVENTS_BATCH` matches a commit, so that a 100-match run never holds them all."""
 RAW_TEXT_WRITER = WriterProperties(compression="ZSTD", compression_level=1)
 """The raw events are most of the lake's bytes: zstd at level 1 stores them in half the space of the default
 snappy (about 1.4 against 3 MB a full-size match), for the same time."""
 
 
 def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> tuple[ParsedTelemetry | None, dict]:
-    """The telemetry of match ``key`` in ``path``, its JSONL lines that are not JSON quarantined one by one,
-    and its row of ``telemetry_files``. None (the file quarantined with the reason) when it does not parse."""
+    """The telemetry of match `key` in `path`, its JSONL lines that are not JSON quarantined one by one,
+    and its row of `telemetry_files`. None (the file quarantined with the reason) when it does not parse."""
     try:
         parsed = read_telemetry(path, match_id=key)
     except PubgFormatError as error:
@@ -332,7 +332,7 @@ def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> 
 
 
 def missing_telemetry(key: str) -> dict:
-    """The ``telemetry_files`` row of a match without telemetry in landing."""
+    """The `telemetry_files` row of a match without telemetry in landing."""
     return {"match_id": key, "file": None, "status": "missing", "events": 0, "complete": False,
             "reason": f"no telemetry file of the match in landing/{DOMAIN}/{TELEMETRY}/"}
 
@@ -349,14 +349,14 @@ def missing_telemetry(key: str) -> dict:
 def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                   lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match's telemetry parsed once into a frame per event table; events no table reads, and events
-    whose fields are not as documented, are kept raw in ``telemetry_other_events``; ``telemetry_event_counts``
-    counts every event by type; ``telemetry_files`` says per match what became of its telemetry (parsed,
+    whose fields are not as documented, are kept raw in `telemetry_other_events`; `telemetry_event_counts`
+    counts every event by type; `telemetry_files` says per match what became of its telemetry (parsed,
     complete or not; failed; missing). A match without telemetry (yet) gets no event rows; a telemetry file
     that does not parse is quarantined with the reason, and JSONL lines that are not JSON are quarantined one
     by one.
 
-    The raw rows, most of the telemetry's bytes, and the largest typed tables (``BATCHED_TABLES``) are written
-    by this step itself, ``OTHER_EVENTS_BATCH`` matches a commit (each commit replaces exactly its matches), so
+    The raw rows, most of the telemetry's bytes, and the largest typed tables (`BATCHED_TABLES`) are written
+    by this step itself, `OTHER_EVENTS_BATCH` matches a commit (each commit replaces exactly its matches), so
     that memory does not grow with the run; the other typed frames, a few hundred rows a match, go to the lake
     through the IO manager, one commit per table."""
     selected = set(context.op_execution_context.selected_output_names)
@@ -410,8 +410,8 @@ def cons(name: str) -> dg.AssetKey:
 
 @dataclass(frozen=True)
 class MatchTable:
-    """A per-match cons table: ``compute`` applied to the run's rows of ``inputs`` (asset keys, or inputs
-    reading only some columns, in order); ``tracked`` tables also get the tracked players' account ids, last."""
+    """A per-match cons table: `compute` applied to the run's rows of `inputs` (asset keys, or inputs
+    reading only some columns, in order); `tracked` tables also get the tracked players' account ids, last."""
 
     name: str
     compute: Callable[..., pl.DataFrame]
@@ -420,7 +420,7 @@ class MatchTable:
 
 
 def columns_of(key: dg.AssetKey, *columns: str) -> dg.AssetIn:
-    """An input reading only ``columns`` of ``key``: what a table needs of a wide one."""
+    """An input reading only `columns` of `key`: what a table needs of a wide one."""
     return dg.AssetIn(key, metadata={INPUT_COLUMNS: list(columns)})
 
 
@@ -455,7 +455,7 @@ MATCH_TABLE_SPECS = [
 
 
 def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
-    """The lake table ``pubg/cons/<name>`` partitioned by match, computed by ``spec.compute``."""
+    """The lake table `pubg/cons/<name>` partitioned by match, computed by `spec.compute`."""
     names = [f"input_{i}" for i in range(len(spec.inputs))]
 
     @lake_asset(DOMAIN, "cons", spec.name, partitions_def=pubg_match_partitions, partition_column="match_id",
@@ -491,8 +491,8 @@ def player_backfill_status(platform: PlatformResource, postgres: PostgresResourc
     """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
     tracked player who played the match, with the damage-event and circle-sample rows extracted for them
     and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run.
-    ``status`` (see ``transforms.summaries.backfill_status``) is ``extracted`` only when the match's whole
-    telemetry was read; ``no_telemetry`` and ``failed`` say why not in ``reason``."""
+    `status` (see `transforms.summaries.backfill_status`) is `extracted` only when the match's whole
+    telemetry was read; `no_telemetry` and `failed` say why not in `reason`."""
     return summaries.backfill_status(participants, telemetry_files, damage, circle,
                                      roster(DOMAIN, platform, postgres), dt.datetime.now(dt.UTC))
 
@@ -504,7 +504,7 @@ rebuilds."""
 
 
 def tournament_definitions(platform: PlatformResource) -> list[dict]:
-    """Every organiser's file in ``landing/pubg/tournament/`` (one season each)."""
+    """Every organiser's file in `landing/pubg/tournament/` (one season each)."""
     folder = platform.landing_dir(DOMAIN) / TOURNAMENT
     return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
 
@@ -520,7 +520,7 @@ NO_TOURNAMENT = {"season": {"season_id": ""}, "teams": [], "rounds": [], "schedu
 
 
 def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
-    """The frame ``name`` of ``TOURNAMENT_FRAMES`` over every organiser's file (no rows when there is none)."""
+    """The frame `name` of `TOURNAMENT_FRAMES` over every organiser's file (no rows when there is none)."""
     build = TOURNAMENT_FRAMES[name][0]
     return pl.concat([build(definition) for definition in tournament_definitions(platform)] or [build(NO_TOURNAMENT)])
 
@@ -545,9 +545,9 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
                              participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
     """The tournament context of each match the tournament discovery found first, assigned while the match is
     processed: one row per match_id with tournament players (season, division, group, round, slot, status
-    and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those of ``transforms.tournament.match_context`` over the organisers'
+    and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those of `transforms.tournament.match_context` over the organisers'
     files in landing/pubg/tournament/ as they are now; the rows of PostgreSQL
-    ``pubg.tournament_match_overrides`` for the match win, applied on the match's next run."""
+    `pubg.tournament_match_overrides` for the match win, applied on the match's next run."""
     with postgres.connection() as conn:
         rows = conn.execute(
             "SELECT match_id, division_id, group_id, round_id, slot_id, status, is_tournament_match, reason "
@@ -563,9 +563,9 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
                  "matches": every_partition(etl("matches"))})
 def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """Whether each match with a tournament context counts in the standings, once every match of its slot is
-    known: one row per match_id with its slot attempt, ``is_remake`` and ``original_match_id`` (a slot
-    played again counts its remake only), the final status (``remade``, ``remake_failed`` or the context's)
-    and the reason (see ``transforms.tournament.match_outcomes``)."""
+    known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot
+    played again counts its remake only), the final status (`remade`, `remake_failed` or the context's)
+    and the reason (see `transforms.tournament.match_outcomes`)."""
     return tournament.match_outcomes(match_context, matches)
 
 
@@ -593,7 +593,7 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
 @lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))})
 def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
     """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
-    with rank, rank change since the previous round, points (see ``transforms.leaderboards`` for the points
+    with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points
     table), kills, wins, average placement and the last six placements."""
     return leaderboards.leaderboard(results, ("team_name",))
 
@@ -629,7 +629,7 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
             ins={"match_summaries": every_partition(cons("match_summaries"))})
 def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
     """Each player's career over every match in the lake: one row per account_id (see
-    ``transforms.summaries.career_stats``; killsteal rate with its Wilson interval)."""
+    `transforms.summaries.career_stats`; killsteal rate with its Wilson interval)."""
     return summaries.career_stats(match_summaries)
 
 

@@ -1,5 +1,5 @@
-"""The pubg tables published to PostgreSQL schema ``pubg``: per-match tables by match, tournament and career
-tables as snapshots, ``matches`` insert-if-absent (the first discovery path wins); and every cons table
+"""The pubg tables published to PostgreSQL schema `pubg`: per-match tables by match, tournament and career
+tables as snapshots, `matches` insert-if-absent (the first discovery path wins); and every cons table
 copied into the DuckDB warehouse for ad-hoc SQL."""
 
 from gamestats_assets.defs.pubg import assets as pubg

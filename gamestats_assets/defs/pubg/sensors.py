@@ -2,12 +2,12 @@
 - landing files: a match whose files appear or change in landing/pubg/ is run again (a match processed
   before its telemetry arrived is reprocessed when it lands);
 - API discovery: every 10 minutes the recent matches of the tracked players, every minute (with a higher run
-  priority) those of the tournament players; new matches are recorded as found by them (``api`` or
-  ``tournament`` in ``landing/pubg/discoveries/``; the first discovery wins: ``pubg.matches`` keeps it, and
+  priority) those of the tournament players; new matches are recorded as found by them (`api` or
+  `tournament` in `landing/pubg/discoveries/`; the first discovery wins: `pubg.matches` keeps it, and
   only a tournament-discovered match gets a tournament context), downloaded into landing, added as
-  partitions in batches and run, tagged with who found them. Without ``GAMESTATS_PUBG_API_KEY`` they skip,
+  partitions in batches and run, tagged with who found them. Without `GAMESTATS_PUBG_API_KEY` they skip,
   saying so;
-- newly tracked players: one Dagster backfill over the matches of their last ``BACKFILL_DAYS`` days,
+- newly tracked players: one Dagster backfill over the matches of their last `BACKFILL_DAYS` days,
   rebuilding the tracked-player tables of those matches only.
 """
 
@@ -59,8 +59,8 @@ def lake_table(key: dg.AssetKey) -> str:
 
 def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform: PlatformResource,
                       today: dt.date | None = None) -> list[str]:
-    """The match ids in the lake that ``player`` (an account id) played in the last ``BACKFILL_DAYS`` days
-    and whose tracked-player tables do not hold them yet (no ``player_backfill_status`` row)."""
+    """The match ids in the lake that `player` (an account id) played in the last `BACKFILL_DAYS` days
+    and whose tracked-player tables do not hold them yet (no `player_backfill_status` row)."""
     since = dt.datetime.combine((today or dt.date.today()) - dt.timedelta(days=BACKFILL_DAYS), dt.time(), dt.UTC)
     participants = read_partitions(lake_table(etl("participants")), None, None)
     matches = read_partitions(lake_table(etl("matches")), None, None)
@@ -76,7 +76,7 @@ def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform
 
 
 def tracked_players(platform: PlatformResource) -> list[str]:
-    """The account ids on the pubg roster (``pubg.players`` and ``reference/pubg/players.csv``)."""
+    """The account ids on the pubg roster (`pubg.players` and `reference/pubg/players.csv`)."""
     return roster(DOMAIN, platform, PostgresResource())
 
 

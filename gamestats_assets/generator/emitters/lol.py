@@ -1,10 +1,10 @@
 """Synthetic League of Legends games in Riot's match-v5 format, with planted effects and their truth.
 
-One day is ``n_matches`` ranked games on EUW1 (queue 420, patch 12.21, Data Dragon names), each written as
-``<match id>.json`` (``MatchDto`` with the ``metadata`` wrapper, ``gameDuration`` in seconds) and
-``<match id>_timeline.json`` (``MatchTimelineDto``: a frame every 60 s with the events since the previous one
+One day is `n_matches` ranked games on EUW1 (queue 420, patch 12.21, Data Dragon names), each written as
+`<match id>.json` (`MatchDto` with the `metadata` wrapper, `gameDuration` in seconds) and
+`<match id>_timeline.json` (`MatchTimelineDto`: a frame every 60 s with the events since the previous one
 and ten participant frames with position, gold, xp and cumulative damage). Output is deterministic for a
-seed and a day; match ids are ``EUW1_<day ordinal><4-digit game number>``.
+seed and a day; match ids are `EUW1_<day ordinal><4-digit game number>`.
 
 A game: five positions, each with a pool of four champions; two teams with a latent strength (which also
 raises their gold and xp); per player a first core item among three mythics, two later legendaries, a
@@ -13,13 +13,13 @@ items, components then the completed item (components destroyed), boots, ITEM_UN
 (sometimes of a core item), ITEM_SOLD of the starter, and Manamune turning into Muramana. Dragons, barons
 and towers go to either team at random; kills pick a random enemy killer.
 
-Planted effects (``PLANTED``, written as ``planted_effects.json`` beside the games):
-- ``first_core_item``: four champions whose planted first core item adds to their team's win log-odds;
-- ``skill_max_order``: three champions whose planted max order multiplies their damage per minute;
-- ``first_objective``: the team that kills the first Rift Herald gets added win log-odds;
-- ``vision_deaths``: for UTILITY players only, each extra ward per minute lowers the death rate.
-Win effects have the size real ones have: ``REAL_WIN_EFFECT`` log-odds, five points of win rate at 50 %
-(``defs/lol/transforms/truth.py`` says how many games finding one takes). Nothing else depends on winning,
+Planted effects (`PLANTED`, written as `planted_effects.json` beside the games):
+- `first_core_item`: four champions whose planted first core item adds to their team's win log-odds;
+- `skill_max_order`: three champions whose planted max order multiplies their damage per minute;
+- `first_objective`: the team that kills the first Rift Herald gets added win log-odds;
+- `vision_deaths`: for UTILITY players only, each extra ward per minute lowers the death rate.
+Win effects have the size real ones have: `REAL_WIN_EFFECT` log-odds, five points of win rate at 50 %
+(`defs/lol/transforms/truth.py` says how many games finding one takes). Nothing else depends on winning,
 items, skill orders or vision.
 """
 
@@ -129,7 +129,7 @@ ORDER_DPM = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type
 HERALD_WIN = next(e.size for e in PLANTED if e.pattern_type == "first_objective")
 VISION_DEATHS = next(e for e in PLANTED if e.pattern_type == "vision_deaths")
 VISION_RATE = {"UTILITY": (1.3, 0.35)}
-"""Wards (placed and killed) per minute, mean and spread; other positions use ``OTHER_VISION``."""
+"""Wards (placed and killed) per minute, mean and spread; other positions use `OTHER_VISION`."""
 OTHER_VISION = (0.5, 0.15)
 DEATHS_PER_MINUTE = 0.2
 DPM_BY_POSITION = {"TOP": 620, "JUNGLE": 480, "MIDDLE": 720, "BOTTOM": 700, "UTILITY": 260}
@@ -330,7 +330,7 @@ def add_kills(timeline: Timeline, rng: random.Random, players: list[Player], dur
 
 def add_objectives(timeline: Timeline, rng: random.Random, players: list[Player], duration_ms: int,
                    herald_team: int | None) -> list[tuple[int, str, int]]:
-    """Dragons, heralds, barons and towers; the first herald goes to ``herald_team``, the rest at random.
+    """Dragons, heralds, barons and towers; the first herald goes to `herald_team`, the rest at random.
     Returns (timestamp, monster or TOWER, taking team) of every take."""
     takes: list[tuple[int, str, int]] = []
 
@@ -481,7 +481,7 @@ def generate_day(seed: int, day: dt.date, n_matches: int) -> Iterator[tuple[str,
 
 
 def emit_day(landing_dir: Path, day: dt.date, seed: int, n_matches: int) -> list[Path]:
-    """Write the day's games into ``landing_dir/<day>/`` (and the planted truth beside them); return the files."""
+    """Write the day's games into `landing_dir/<day>/` (and the planted truth beside them); return the files."""
     folder = landing_dir / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     written = []

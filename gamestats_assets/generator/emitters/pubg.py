@@ -1,11 +1,11 @@
 """Synthetic PUBG matches in the API's real formats: a JSON:API match object and its telemetry array.
 
 A match is simulated from its plan (teams, map, start time) and is the same for the same seed and match id.
-Players land (``LogParachuteLanding``), move towards the final circle (``LogPlayerPosition`` every 10 s),
-the zone shrinks in phases (``LogGameStatePeriodic`` every 10 s), and teams meet in fights until one team
-is left: shots (``LogPlayerAttack``), hits (``LogPlayerTakeDamage``), knocks (``LogPlayerMakeGroggy``),
-revives, kills (``LogPlayerKillV2``, or ``LogPlayerKill`` on tournament servers), grenades and smokes
-(``LogPlayerUseThrowable``), heals and boosts after a fight (``LogItemUse``, ``LogHeal``). Loot pickups,
+Players land (`LogParachuteLanding`), move towards the final circle (`LogPlayerPosition` every 10 s),
+the zone shrinks in phases (`LogGameStatePeriodic` every 10 s), and teams meet in fights until one team
+is left: shots (`LogPlayerAttack`), hits (`LogPlayerTakeDamage`), knocks (`LogPlayerMakeGroggy`),
+revives, kills (`LogPlayerKillV2`, or `LogPlayerKill` on tournament servers), grenades and smokes
+(`LogPlayerUseThrowable`), heals and boosts after a fight (`LogItemUse`, `LogHeal`). Loot pickups,
 equips and fire counts fill the stream to 35 000-45 000 events, as in a real match. The match object's
 participant statistics (kills, knocks, damage dealt, heals, boosts, placement) are counted from the same
 simulation, so telemetry and match object agree.
@@ -13,7 +13,7 @@ simulation, so telemetry and match object agree.
 Planted effect: killsteals. In some fights a player of a third team finishes a player whom the winning
 team knocked; each is recorded as truth (killer, victim, knocker).
 
-A tournament (``build_tournament``): one season, divisions with one group each, 16 teams of 4 a division,
+A tournament (`build_tournament`): one season, divisions with one group each, 16 teams of 4 a division,
 rounds on consecutive days with a schedule of match slots (time and map), the lobbies of every slot, plus a
 remake (a lobby of 6 teams at a slot's time), a warm-up lobby of 4 teams before the first slot, and a
 lobby mixing two divisions.
@@ -71,7 +71,7 @@ class Player:
 
 @dataclass(frozen=True)
 class Team:
-    """A team as it enters a lobby; ``division``/``group`` name its tournament place (None in public games)."""
+    """A team as it enters a lobby; `division`/`group` name its tournament place (None in public games)."""
 
     name: str
     players: tuple[Player, ...]
@@ -106,7 +106,7 @@ class EmittedMatch:
 
 
 def deterministic_id(*parts: object) -> str:
-    """A UUID-shaped id determined by ``parts``."""
+    """A UUID-shaped id determined by `parts`."""
     digest = hashlib.blake2b("/".join(map(str, parts)).encode(), digest_size=16).digest()
     return str(uuid.UUID(bytes=digest, version=4))
 
@@ -116,7 +116,7 @@ def iso(time: dt.datetime) -> str:
 
 
 class _Simulation:
-    """The state of one match while it is simulated; ``run`` returns the emitted match."""
+    """The state of one match while it is simulated; `run` returns the emitted match."""
 
     def __init__(self, plan: MatchPlan, seed: int):
         self.plan = plan
@@ -156,7 +156,7 @@ class _Simulation:
         return circles
 
     def zone_at(self, t: float) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
-        """(current blue circle, next white circle) at ``t`` seconds."""
+        """(current blue circle, next white circle) at `t` seconds."""
         current = self.zones[0]
         for phase, (start, end, _) in enumerate(ZONE_PHASES):
             target = self.zones[phase + 1]
@@ -170,7 +170,7 @@ class _Simulation:
         return current, current
 
     def position(self, account: str, t: float) -> tuple[float, float, float]:
-        """Where a player is at ``t``: from the landing spot towards the final circle, team members close."""
+        """Where a player is at `t`: from the landing spot towards the final circle, team members close."""
         lx, ly, _ = self.landing[account]
         fx, fy, _ = self.zones[-1]
         share = min(1.0, max(0.0, (t - 120) / 1600)) ** 0.8
@@ -237,7 +237,7 @@ class _Simulation:
     def _fights(self) -> float:
         """Fights until one team is left; returns the end of the match in seconds.
 
-        Fights start about every ``4000 / players`` seconds and may overlap in time; a team (and a third team
+        Fights start about every `4000 / players` seconds and may overlap in time; a team (and a third team
         that steals a kill) fights again only 45 s after its last fight ended, so its events never interleave.
         """
         rng, t = self.rng, 150.0
@@ -266,7 +266,7 @@ class _Simulation:
         return sorted(a for a in self.alive if self.team_of[a] == team)
 
     def _fight(self, t: float, first: int, second: int, third: list[int], late: bool) -> tuple[float, set[int]]:
-        """One fight from ``t``: the losers shoot back, then some (``late``: all) of them are knocked and
+        """One fight from `t`: the losers shoot back, then some (`late`: all) of them are knocked and
         finished, or revived; returns when it ended and the teams involved."""
         rng = self.rng
         involved = {first, second}
@@ -325,7 +325,7 @@ class _Simulation:
             self.stats[attacker]["damageDealt"] += round(damage, 4)
 
     def _hit(self, t: float, attacker: str, victim: str, total: float) -> float:
-        """Shots from ``attacker`` that take ``total`` health from ``victim``; returns the time of the last."""
+        """Shots from `attacker` that take `total` health from `victim`; returns the time of the last."""
         rng, left = self.rng, total
         while left > 1e-6:
             reason, factor, _ = rng.choices(BODY_PARTS, weights=[w for *_, w in BODY_PARTS])[0]
@@ -364,7 +364,7 @@ class _Simulation:
         return self._kill(t, shooter, victim, knocker=None, causer=causer, category="Damage_Gun")
 
     def _finish(self, t: float, finisher: str, victim: str, knocker: str) -> float:
-        """A knocked ``victim`` (knocked by ``knocker``) shot until dead by ``finisher``."""
+        """A knocked `victim` (knocked by `knocker`) shot until dead by `finisher`."""
         t = self._hit(t, finisher, victim, self.health[victim])
         return self._kill(t, finisher, victim, knocker=knocker, causer=self.weapon[finisher][1], category="Damage_Gun")
 
@@ -549,13 +549,13 @@ class _Simulation:
 
 
 def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
-    """Simulate ``plan``: the same match object and telemetry for the same seed and match id."""
+    """Simulate `plan`: the same match object and telemetry for the same seed and match id."""
     return _Simulation(plan, seed).run()
 
 
 def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: int = 25,
                       event_range: tuple[int, int] = (35_000, 45_000)) -> MatchPlan:
-    """A public squad match of ``teams`` random teams of 4 (100 players for 25 teams)."""
+    """A public squad match of `teams` random teams of 4 (100 players for 25 teams)."""
     rng = random.Random(stable_key(f"{seed}/plan/{match_id}"))
     lobby = tuple(
         Team(f"public-{n}", tuple(
@@ -566,8 +566,8 @@ def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: 
 
 
 def write_match(emitted: EmittedMatch, landing: Path) -> tuple[Path, Path]:
-    """Write the match object to ``landing/matches/<id>.json`` and the telemetry (gzip) to
-    ``landing/telemetry/<id>.json.gz``; return both paths."""
+    """Write the match object to `landing/matches/<id>.json` and the telemetry (gzip) to
+    `landing/telemetry/<id>.json.gz`; return both paths."""
     match_id = emitted.plan.match_id
     match_path = landing / "matches" / f"{match_id}.json"
     telemetry_path = landing / "telemetry" / f"{match_id}.json.gz"
@@ -586,7 +586,7 @@ confirms its slot by itself."""
 
 @dataclass(frozen=True)
 class Tournament:
-    """A season's organisation and the lobbies played in it (as ``MatchPlan``s with their expected context)."""
+    """A season's organisation and the lobbies played in it (as `MatchPlan`s with their expected context)."""
 
     season_id: str
     divisions: tuple[str, ...]
@@ -596,7 +596,7 @@ class Tournament:
     plans: tuple[MatchPlan, ...]
     expected_context: dict[str, dict[str, Any]]
     overrides: tuple[dict[str, Any], ...] = ()
-    """The organiser's corrections (rows of ``pubg.tournament_match_overrides``); ``expected_context`` is the
+    """The organiser's corrections (rows of `pubg.tournament_match_overrides`); `expected_context` is the
     context with them applied."""
 
     def definition(self) -> dict[str, Any]:
@@ -616,13 +616,13 @@ class Tournament:
 def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = ("Pro", "Challenger"),
                      rounds: int = 2, matches_per_round: int = 6, teams_per_group: int = 16,
                      event_range: tuple[int, int] = (35_000, 45_000)) -> Tournament:
-    """A season of ``divisions`` (one group ``A`` each, ``teams_per_group`` teams of 4), ``rounds`` rounds
-    on consecutive days from ``first_day``, ``matches_per_round`` scheduled slots a group and round (19:00
+    """A season of `divisions` (one group `A` each, `teams_per_group` teams of 4), `rounds` rounds
+    on consecutive days from `first_day`, `matches_per_round` scheduled slots a group and round (19:00
     UTC, every 45 minutes, maps in rotation), all of them played, two minutes after the slot except the
-    last slot of round 1 of the first division, played ``LATE_START`` late, which the organiser confirms
+    last slot of round 1 of the first division, played `LATE_START` late, which the organiser confirms
     for its slot with an override; plus, in round 1, a remake lobby of 6 teams at the first slot of the
     first division, a warm-up lobby of 4 teams an hour before it, and a lobby mixing the first two
-    divisions at 23:30. Every lobby's telemetry is filled to ``event_range``."""
+    divisions at 23:30. Every lobby's telemetry is filled to `event_range`."""
     season_id = f"S{first_day:%Y}-{seed % 1000:03d}"
     maps = sorted(MAP_SIZE_CM)
     teams = tuple(
@@ -675,8 +675,8 @@ def build_tournament(seed: int, first_day: dt.date, divisions: Sequence[str] = (
 
 
 def write_tournament(tournament: Tournament, landing: Path, seed: int) -> list[str]:
-    """Write the organiser's file (``landing/tournament/<season>.json``), every lobby's match object and
-    telemetry, and the planted killsteals and expected contexts (``landing/truth/<match id>.json``);
+    """Write the organiser's file (`landing/tournament/<season>.json`), every lobby's match object and
+    telemetry, and the planted killsteals and expected contexts (`landing/truth/<match id>.json`);
     return the match ids written. Matches already on disk are left as they are."""
     folder = landing / "tournament"
     folder.mkdir(parents=True, exist_ok=True)

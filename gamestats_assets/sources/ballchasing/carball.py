@@ -1,10 +1,10 @@
-"""carball analysis JSON (``gameMetadata``, ``players[].stats``, ``teams``, ``gameStats``) into a ``ParsedMatch``.
+"""carball analysis JSON (`gameMetadata`, `players[].stats`, `teams`, `gameStats`) into a `ParsedMatch`.
 
 carball (SaltieRL) analyses a raw replay and writes, per player, positional tendencies (time per third),
 hit counts (hits, aerials, saves, shots), boost usage (pickups, wasted collection, time without boost) and
 relative positioning (time as most forward / most back player); per team its shots. It has no distance
-to the ball or to teammates, so those features are null with that reason. ``gameMetadata.time`` is the
-match start in Unix seconds; ``isOrange`` is the team.
+to the ball or to teammates, so those features are null with that reason. `gameMetadata.time` is the
+match start in Unix seconds; `isOrange` is the team.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _stats(player: dict[str, Any], team_size: int, opponent_shots: int | None) -
 
 
 def parse_carball_json(document: dict[str, Any]) -> ParsedMatch:
-    """A carball analysis as a ``ParsedMatch``; ``CarballFormatError`` when ``gameMetadata`` or ``players``
+    """A carball analysis as a `ParsedMatch`; `CarballFormatError` when `gameMetadata` or `players`
     is missing."""
     meta = document.get("gameMetadata")
     if not meta or "id" not in meta or "players" not in document:

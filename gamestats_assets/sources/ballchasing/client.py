@@ -1,10 +1,10 @@
 """The live ballchasing.com API: list a player's replays page by page, fetch each, land it as a file.
 
-On the platform's ``ApiClient``: the token (``GAMESTATS_BALLCHASING_TOKEN``) goes in the ``Authorization``
+On the platform's `ApiClient`: the token (`GAMESTATS_BALLCHASING_TOKEN`) goes in the `Authorization`
 header as is; requests are spaced to the API's limits for a regular account (2 a second, 500 an hour; a
-patron has more, ``limits`` takes others); 429 is retried after ``Retry-After``. ``GET /replays`` answers
-``{count, list, next}`` where ``next`` is the full URL of the next page; ``GET /replays/{id}`` the replay
-with its stats. A fetched replay lands as ``landing/rocket/<day played, UTC>/ballchasing/<id>.json``, the
+patron has more, `limits` takes others); 429 is retried after `Retry-After`. `GET /replays` answers
+`{count, list, next}` where `next` is the full URL of the next page; `GET /replays/{id}` the replay
+with its stats. A fetched replay lands as `landing/rocket/<day played, UTC>/ballchasing/<id>.json`, the
 same file a user would drop, so the daily pipeline reads it like any other.
 """
 
@@ -28,21 +28,21 @@ LANDING_FOLDER = "ballchasing"
 
 
 def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS) -> ApiClient:
-    """A client of the ballchasing API at ``base_url`` with the token from ``GAMESTATS_BALLCHASING_TOKEN``."""
+    """A client of the ballchasing API at `base_url` with the token from `GAMESTATS_BALLCHASING_TOKEN`."""
     return ApiClient(name="ballchasing", base_url=base_url, api_key_env=TOKEN_ENV, auth_header="Authorization",
                      key_format="{key}", limits=limits)
 
 
 def player_filter(player_id: str) -> str:
-    """ballchasing's ``player-id`` filter for a player id: ``<platform>:<id>`` is passed as is, a bare
-    Steam id (17 digits) gets ``steam:``, anything else is taken as an Epic id."""
+    """ballchasing's `player-id` filter for a player id: `<platform>:<id>` is passed as is, a bare
+    Steam id (17 digits) gets `steam:`, anything else is taken as an Epic id."""
     if ":" in player_id:
         return player_id
     return f"steam:{player_id}" if player_id.isdigit() and len(player_id) == 17 else f"epic:{player_id}"
 
 
 def list_replays(client: ApiClient, params: Mapping[str, Any], max_pages: int = 50) -> Iterator[dict]:
-    """Every list entry of ``GET /replays`` with ``params``, following ``next`` for up to ``max_pages``."""
+    """Every list entry of `GET /replays` with `params`, following `next` for up to `max_pages`."""
     page = client.get_json("/replays", {"count": PAGE_SIZE, **params})
     for _ in range(max_pages):
         yield from page.get("list", [])
@@ -52,12 +52,12 @@ def list_replays(client: ApiClient, params: Mapping[str, Any], max_pages: int = 
 
 
 def played_day(entry: Mapping[str, Any]) -> dt.date:
-    """The UTC day a replay was played, from its ``date``."""
+    """The UTC day a replay was played, from its `date`."""
     return dt.datetime.fromisoformat(entry["date"]).astimezone(dt.UTC).date()
 
 
 def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
-    """Fetch the full replay of a list entry and write it under its day's ``ballchasing/`` folder (through a
+    """Fetch the full replay of a list entry and write it under its day's `ballchasing/` folder (through a
     temporary name, renamed when complete); return the day and the file."""
     day = played_day(entry)
     folder = landing_dir / day.isoformat() / LANDING_FOLDER
@@ -71,7 +71,7 @@ def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) 
 
 def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *, after: dt.datetime | None = None,
                         max_pages: int = 50) -> dict[str, list[Path]]:
-    """Land every replay of ``player_id`` played after ``after`` (all when None) not landed yet; return the
+    """Land every replay of `player_id` played after `after` (all when None) not landed yet; return the
     files written per day."""
     params = {"player-id": player_filter(player_id)}
     if after is not None:
@@ -86,6 +86,6 @@ def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *,
 
 
 def client_from_env() -> ApiClient:
-    """The client of the API at ``GAMESTATS_BALLCHASING_URL`` (default ballchasing.com: a test or a proxy
+    """The client of the API at `GAMESTATS_BALLCHASING_URL` (default ballchasing.com: a test or a proxy
     sets another)."""
     return ballchasing_client(os.environ.get(URL_ENV, BASE_URL))

@@ -1,9 +1,9 @@
-"""The rows of ballchasing's per-player stat groups (``records.GROUP_STATS``), and the features derived from them.
+"""The rows of ballchasing's per-player stat groups (`records.GROUP_STATS`), and the features derived from them.
 
-A stat of group ``g`` named ``k`` by ballchasing is the stat row ``g_k`` (``boost_bcpm``,
-``movement_time_high_air``, ``positioning_time_most_back``, ``demo_inflicted``), whether it was read from
-ballchasing's JSON or computed from a raw replay's frames (``sources.replays``), so both fill the same rows.
-``features`` derives the design's features (``records.FEATURES``) from these rows in one way for every
+A stat of group `g` named `k` by ballchasing is the stat row `g_k` (`boost_bcpm`,
+`movement_time_high_air`, `positioning_time_most_back`, `demo_inflicted`), whether it was read from
+ballchasing's JSON or computed from a raw replay's frames (`sources.replays`), so both fill the same rows.
+`features` derives the design's features (`records.FEATURES`) from these rows in one way for every
 source, so a player's features do not depend on where the game was read.
 """
 
@@ -17,8 +17,8 @@ from gamestats_assets.sources.ballchasing.records import GROUP_OF, StatValue, mi
 
 
 def group_rows(values: Mapping[str, float | None], reasons: Mapping[str, str]) -> list[StatValue]:
-    """A row per group stat: its value from ``values`` (keyed ``g_k``), else (absent, or not a number: a
-    mean over nothing) null with the reason given in ``reasons`` for it or for its group."""
+    """A row per group stat: its value from `values` (keyed `g_k`), else (absent, or not a number: a
+    mean over nothing) null with the reason given in `reasons` for it or for its group."""
     return [
         StatValue(stat, float(values[stat])) if values.get(stat) is not None and math.isfinite(values[stat])
         else missing(stat, reasons.get(stat) or reasons.get(group) or f"the source gave no {stat}")
@@ -27,11 +27,11 @@ def group_rows(values: Mapping[str, float | None], reasons: Mapping[str, str]) -
 
 
 def features(values: Mapping[str, float | None], team_size: int, no_stats: str) -> list[StatValue]:
-    """The design's features that the groups define (``records.FEATURES``), from the group rows; null
-    with ``no_stats`` (or a narrower reason) where the rows they need are missing.
+    """The design's features that the groups define (`records.FEATURES`), from the group rows; null
+    with `no_stats` (or a narrower reason) where the rows they need are missing.
 
     Time shares are of the player's time on the pitch (the thirds' sum) except time at zero boost (of
-    the game's live time, as ballchasing's ``percent_zero_boost``); first / third man are most forward /
+    the game's live time, as ballchasing's `percent_zero_boost`); first / third man are most forward /
     most back; a second man exists in teams of three or more, the time on the pitch as neither."""
     get = values.get
     thirds = [get(f"positioning_time_{name}_third") for name in ("defensive", "neutral", "offensive")]

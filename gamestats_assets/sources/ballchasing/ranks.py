@@ -1,7 +1,7 @@
-"""Rocket League competitive ranks as ballchasing.com writes them (``{"tier", "division", "name", "id"}``).
+"""Rocket League competitive ranks as ballchasing.com writes them (`{"tier", "division", "name", "id"}`).
 
 Tiers 1-22 run from Bronze I to Supersonic Legend, four divisions each (one for Supersonic Legend); tier 0
-is unranked. A rank is also a single number, its ``division_index``: divisions above Bronze I division I,
+is unranked. A rank is also a single number, its `division_index`: divisions above Bronze I division I,
 so distances between ranks are in divisions.
 """
 
@@ -26,7 +26,7 @@ def tier_and_division(index: int) -> tuple[int, int]:
 
 
 def rank_band(tier: int) -> str:
-    """The metal of a tier (``gold``, ``champion``...), ``supersonic-legend`` or ``unranked``: the peer group
+    """The metal of a tier (`gold`, `champion`...), `supersonic-legend` or `unranked`: the peer group
     a player is compared with."""
     if tier <= 0:
         return "unranked"

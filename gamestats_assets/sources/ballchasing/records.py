@@ -1,11 +1,11 @@
 """The one shape every Rocket League source is read into: a match, its players, their stats (long form).
 
-Raw replays, ballchasing.com replay JSON and carball analysis JSON all become a ``ParsedMatch``, so the
+Raw replays, ballchasing.com replay JSON and carball analysis JSON all become a `ParsedMatch`, so the
 tables downstream do not care where a match came from. A match is keyed by the game's own replay id
-(``match_id``: ballchasing's ``rocket_league_id``, the raw header's ``Id``, carball's ``gameMetadata.id``,
+(`match_id`: ballchasing's `rocket_league_id`, the raw header's `Id`, carball's `gameMetadata.id`,
 lower-cased), so the same game known under two sources is one match.
 
-A stat a source cannot provide is still a row, with a null value and the reason (``null_reason``), so a
+A stat a source cannot provide is still a row, with a null value and the reason (`null_reason`), so a
 reader sees that it is missing and why instead of a silently absent or invented number. A rate carries its
 numerator and denominator, so its sample size and confidence interval can be computed downstream.
 """
@@ -44,24 +44,24 @@ FEATURES = {
 }
 """The features every source is asked for, by category. Definitions (the same for every source):
 
-- ``time_*_third_share``: share of the player's time in the defensive / neutral / offensive third of the
-  pitch (thirds along the long axis, seen from the player's own goal); ``time_behind_ball_share``: share
+- `time_*_third_share`: share of the player's time in the defensive / neutral / offensive third of the
+  pitch (thirds along the long axis, seen from the player's own goal); `time_behind_ball_share`: share
   of time between the ball and the player's own goal.
-- ``avg_distance_to_ball``, ``avg_distance_to_mates``: mean distance (uu) to the ball and to teammates.
-- ``position_variance``: mean of the variances of the player's x and y positions (uu²), how much of the
+- `avg_distance_to_ball`, `avg_distance_to_mates`: mean distance (uu) to the ball and to teammates.
+- `position_variance`: mean of the variances of the player's x and y positions (uu²), how much of the
   pitch the player covers.
-- ``aerial_rate``: share of the player's touches made in the air (ball above 300 uu);
-  ``time_high_air_share``: share of the player's time in ballchasing's high air; ``save_rate``: saves
-  per shot the opponents took; ``shot_accuracy``: goals per shot.
-- ``boost_collected_per_minute``: boost collected (0-100 scale) per minute of the game's live time
-  (ballchasing's ``bcpm``); ``boost_wasted_share``: boost collected beyond the full tank (overfill) per
-  boost that pads gave (collected plus overfill); ``time_zero_boost_share``: time at zero boost per the
-  game's live time (ballchasing's ``percent_zero_boost``).
-- ``time_first/second/third_man_share``: share of the player's time as the teammate furthest forward /
+- `aerial_rate`: share of the player's touches made in the air (ball above 300 uu);
+  `time_high_air_share`: share of the player's time in ballchasing's high air; `save_rate`: saves
+  per shot the opponents took; `shot_accuracy`: goals per shot.
+- `boost_collected_per_minute`: boost collected (0-100 scale) per minute of the game's live time
+  (ballchasing's `bcpm`); `boost_wasted_share`: boost collected beyond the full tank (overfill) per
+  boost that pads gave (collected plus overfill); `time_zero_boost_share`: time at zero boost per the
+  game's live time (ballchasing's `percent_zero_boost`).
+- `time_first/second/third_man_share`: share of the player's time as the teammate furthest forward /
   neither / furthest back (a second man exists only in teams of three or more).
 The features other than position variance, aerial rate and challenges are derived from ballchasing's
-stat groups (``groups.features``), in one way for every source.
-- ``challenge_win_rate``: of the contests the player entered (the player touches the ball within one
+stat groups (`groups.features`), in one way for every source.
+- `challenge_win_rate`: of the contests the player entered (the player touches the ball within one
   second of an opponent's touch, or the reverse), the share the player's team touched next.
 """
 GROUP_STATS: dict[str, tuple[str, ...]] = {
@@ -91,11 +91,11 @@ GROUP_STATS: dict[str, tuple[str, ...]] = {
     ),
     "demo": ("inflicted", "taken"),
 }
-"""The stats of each ballchasing group a full ``GET /replays/{id}`` gives per player (core aside: its counts
+"""The stats of each ballchasing group a full `GET /replays/{id}` gives per player (core aside: its counts
 are the scoreboard's, rows of their own)."""
 GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for name in names}
-"""A group stat ``k`` of group ``g`` is the stat row ``g_k`` (``boost_bcpm``, ``movement_time_high_air``,
-``demo_inflicted``) whichever source gave it: ballchasing's JSON or a raw replay's frames."""
+"""A group stat `k` of group `g` is the stat row `g_k` (`boost_bcpm`, `movement_time_high_air`,
+`demo_inflicted`) whichever source gave it: ballchasing's JSON or a raw replay's frames."""
 CATEGORY_OF = {**GROUP_OF, **{stat: category for category, stats in FEATURES.items() for stat in stats}}
 
 
@@ -111,7 +111,7 @@ class StatValue:
 
 
 def ratio(stat_type: str, numerator: float | None, denominator: float | None, reason_if_empty: str) -> StatValue:
-    """``numerator / denominator`` as a rate with both parts kept; null with ``reason_if_empty`` when the
+    """`numerator / denominator` as a rate with both parts kept; null with `reason_if_empty` when the
     denominator is zero or either part is unknown."""
     if numerator is None or denominator is None or denominator == 0:
         return StatValue(stat_type, None, numerator, denominator, reason_if_empty)
@@ -165,20 +165,20 @@ class ParsedMatch:
 
 
 def matches_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
-    """One row per parsed match (``MATCH_SCHEMA``)."""
+    """One row per parsed match (`MATCH_SCHEMA`)."""
     rows = [{name: getattr(m, name) for name in MATCH_SCHEMA} for m in matches]
     return pl.DataFrame(rows, schema=MATCH_SCHEMA)
 
 
 def players_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
-    """One row per player and parsed match (``PLAYER_SCHEMA``)."""
+    """One row per player and parsed match (`PLAYER_SCHEMA`)."""
     rows = [{"match_id": m.match_id, **{name: getattr(p, name) for name in PLAYER_SCHEMA if name != "match_id"}}
             for m in matches for p in m.players]
     return pl.DataFrame(rows, schema=PLAYER_SCHEMA)
 
 
 def stats_frame(matches: list[ParsedMatch]) -> pl.DataFrame:
-    """One row per player, parsed match and stat (``STAT_SCHEMA``), nulls with their reason."""
+    """One row per player, parsed match and stat (`STAT_SCHEMA`), nulls with their reason."""
     rows = [(m.match_id, p.player_id, CATEGORY_OF.get(s.stat_type, "core"), s.stat_type, s.value, s.numerator,
              s.denominator, s.null_reason)
             for m in matches for p in m.players for s in p.stats]

@@ -1,14 +1,14 @@
-"""ballchasing.com replay JSON (``GET /replays/{id}``, or an entry of ``GET /replays``) into a ``ParsedMatch``.
+"""ballchasing.com replay JSON (`GET /replays/{id}`, or an entry of `GET /replays`) into a `ParsedMatch`.
 
 What the format holds, and how its gaps are read:
-- per player, stats groups ``core``, ``boost``, ``movement``, ``positioning``, ``demo`` in a full replay;
+- per player, stats groups `core`, `boost`, `movement`, `positioning`, `demo` in a full replay;
   a list entry (summary) has only name, id, score, mvp and rank, so its players get no stat rows;
-- a bot has an empty ``id``; a PlayStation id or name may be masked as ``*****`` (not an id: many players
-  share it; such a player is ``anonymous:<match>:<team>:<index>``); a player may have no ``name``;
-  ``duration`` may be absent; a team's ``goals`` is absent when zero;
-- a training replay (``match_type`` "Training", or a list entry with neither playlist nor players) has its
-  playlist set to ``training``.
-- each group's stats are rows ``<group>_<stat>`` (``groups``), and the design's features are derived from
+- a bot has an empty `id`; a PlayStation id or name may be masked as `*****` (not an id: many players
+  share it; such a player is `anonymous:<match>:<team>:<index>`); a player may have no `name`;
+  `duration` may be absent; a team's `goals` is absent when zero;
+- a training replay (`match_type` "Training", or a list entry with neither playlist nor players) has its
+  playlist set to `training`.
+- each group's stats are rows `<group>_<stat>` (`groups`), and the design's features are derived from
   them as for every source; ballchasing has no frames and no touch events: position variance, aerial rate
   and challenges are null with that reason.
 """
@@ -39,7 +39,7 @@ class BallchasingFormatError(ValueError):
 
 
 def _unmasked(value: Any) -> str | None:
-    """The value, or None when absent or masked (``*****``): a masked value identifies nobody."""
+    """The value, or None when absent or masked (`*****`): a masked value identifies nobody."""
     if not value or set(str(value)) == {"*"}:
         return None
     return str(value)
@@ -90,8 +90,8 @@ def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size
 
 
 def parse_replay_json(document: dict[str, Any]) -> ParsedMatch:
-    """A ballchasing replay (full or list entry) as a ``ParsedMatch``; ``BallchasingFormatError`` if the
-    document lacks what identifies a replay (``id``, ``rocket_league_id``, ``date``)."""
+    """A ballchasing replay (full or list entry) as a `ParsedMatch`; `BallchasingFormatError` if the
+    document lacks what identifies a replay (`id`, `rocket_league_id`, `date`)."""
     absent = [key for key in ("id", "rocket_league_id", "date") if not document.get(key)]
     if absent:
         raise BallchasingFormatError(f"not a ballchasing replay: no {', '.join(absent)}")

@@ -1,10 +1,10 @@
 """The training-pack catalogue format: real custom training packs, each mapped to the skills it trains.
 
-The catalogue file (``data/reference/rocket/training_packs.json``, ``{"packs": [...]}``, starting with a
+The catalogue file (`data/reference/rocket/training_packs.json`, `{"packs": [...]}`, starting with a
 UTF-8 byte-order mark) lists code, name, creator, difficulty (a rank metal or null), tags and shot count.
 
 Skill categories, by rule: a pack belongs to every category one of whose keywords occurs in its tags or
-in its name (lower-cased, as a substring), and to ``general`` when none does. Difficulty becomes a
+in its name (lower-cased, as a substring), and to `general` when none does. Difficulty becomes a
 division index at the middle of that metal (tier II, division 2), so it compares with a player's rank.
 """
 
@@ -53,7 +53,7 @@ def difficulty_index(difficulty: str | None) -> int | None:
 
 
 def categories_of(name: str, tags: list[str]) -> list[str]:
-    """The skill categories of a pack by ``CATEGORY_KEYWORDS`` on its tags and name; ``["general"]`` if none."""
+    """The skill categories of a pack by `CATEGORY_KEYWORDS` on its tags and name; `["general"]` if none."""
     texts = [name.lower(), *(tag.lower() for tag in tags)]
     found = [category for category, keywords in CATEGORY_KEYWORDS.items()
              if any(keyword in text for keyword in keywords for text in texts)]
@@ -61,14 +61,14 @@ def categories_of(name: str, tags: list[str]) -> list[str]:
 
 
 def pack_categories(packs: pl.DataFrame) -> pl.DataFrame:
-    """One row per pack and skill category it trains (``code``, ``category``, difficulty columns)."""
+    """One row per pack and skill category it trains (`code`, `category`, difficulty columns)."""
     return (packs.with_columns(category=pl.col("categories").str.split(SEPARATOR)).explode("category")
             .drop("categories"))
 
 
 def read_catalogue(path: Path) -> pl.DataFrame:
-    """The catalogue as ``training_packs`` rows (``SCHEMA``), one per pack code; tags and categories
-    joined by ``SEPARATOR``."""
+    """The catalogue as `training_packs` rows (`SCHEMA`), one per pack code; tags and categories
+    joined by `SEPARATOR`."""
     document = json.loads(path.read_text(encoding="utf-8-sig"))
     rows = []
     for pack in document["packs"]:

@@ -1,11 +1,11 @@
 """The live PUBG API client, on the platform's rate-limited HTTP client.
 
-- ``players``: ``GET /shards/{shard}/players?filter[playerIds]=...`` or ``filter[playerNames]=...`` (at most
-  10 a request): each player's recent match ids (``relationships.matches``, the last 14 days). A limited
+- `players`: `GET /shards/{shard}/players?filter[playerIds]=...` or `filter[playerNames]=...` (at most
+  10 a request): each player's recent match ids (`relationships.matches`, the last 14 days). A limited
   endpoint: 10 requests a minute per key by default.
-- ``match``: ``GET /shards/{shard}/matches/{id}``, not rate-limited; no key needed but sent anyway.
-- ``telemetry``: the file at the match's telemetry URL (CDN, gzip), not rate-limited.
-The key comes from ``GAMESTATS_PUBG_API_KEY`` (``Authorization: Bearer <key>``) and is never logged.
+- `match`: `GET /shards/{shard}/matches/{id}`, not rate-limited; no key needed but sent anyway.
+- `telemetry`: the file at the match's telemetry URL (CDN, gzip), not rate-limited.
+The key comes from `GAMESTATS_PUBG_API_KEY` (`Authorization: Bearer <key>`) and is never logged.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 @dataclass
 class PubgClient:
-    """Players, matches and telemetry of one shard (``steam`` by default). Every client of a process shares
+    """Players, matches and telemetry of one shard (`steam` by default). Every client of a process shares
     one limiter of the limited endpoint, as the API counts a key's requests whatever the client."""
 
     shard: str = "steam"
@@ -73,16 +73,16 @@ class PubgClient:
         return found
 
     def match(self, match_id: str) -> dict[str, Any]:
-        """The match object (JSON:API document) of ``match_id``."""
+        """The match object (JSON:API document) of `match_id`."""
         return self.api.get_json(f"/shards/{self.shard}/matches/{match_id}")
 
     def telemetry(self, url: str) -> bytes:
-        """The telemetry file at ``url`` (a JSON array of events), gunzipped."""
+        """The telemetry file at `url` (a JSON array of events), gunzipped."""
         return self.api.get_bytes(url)
 
     def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
-        """Write the match object to ``landing/matches/<id>.json`` and its telemetry to
-        ``landing/telemetry/<id>.json``; return both paths (None for telemetry not fetched or not offered)."""
+        """Write the match object to `landing/matches/<id>.json` and its telemetry to
+        `landing/telemetry/<id>.json`; return both paths (None for telemetry not fetched or not offered)."""
         document = self.match(match_id)
         parsed = parse_match(document, origin=f"PUBG match {match_id}")
         match_path = landing / "matches" / f"{parsed.match_id}.json"

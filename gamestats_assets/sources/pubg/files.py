@@ -1,4 +1,4 @@
-"""Reading PUBG files as delivered: ``*.json`` or gzip-compressed, detected by content, not by name."""
+"""Reading PUBG files as delivered: `*.json` or gzip-compressed, detected by content, not by name."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class RejectedLine:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM; ``PubgFormatError`` when
+    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM; `PubgFormatError` when
     it holds a NUL character, which no table could be published with."""
     data = Path(path).read_bytes()
     if data[:2] == GZIP_MAGIC:
@@ -45,7 +45,7 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_head(path: Path, size: int) -> bytes:
-    """About ``size`` bytes of the file's content from its start (at least ``size`` when it holds as much),
+    """About `size` bytes of the file's content from its start (at least `size` when it holds as much),
     gunzipped as it streams when it starts with the gzip magic (a truncated or damaged gzip gives what it
     holds up to the damage), without a UTF-8 BOM."""
     with Path(path).open("rb") as raw:
@@ -63,7 +63,7 @@ def read_head(path: Path, size: int) -> bytes:
 
 
 def read_document(path: Path) -> Any:
-    """The single JSON document in ``path`` (plain or gzip)."""
+    """The single JSON document in `path` (plain or gzip)."""
     try:
         return orjson.loads(read_bytes(path))
     except orjson.JSONDecodeError as error:
@@ -74,8 +74,8 @@ def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
     """The records of a file holding either one JSON array or one JSON value a line (JSONL), each as its
     raw JSON text, undecoded.
 
-    An array must be valid JSON as a whole (``PubgFormatError`` otherwise); in JSONL each line that is not
-    JSON is returned as a ``RejectedLine`` with its number, and the readable ones are kept.
+    An array must be valid JSON as a whole (`PubgFormatError` otherwise); in JSONL each line that is not
+    JSON is returned as a `RejectedLine` with its number, and the readable ones are kept.
     """
     data = read_bytes(path)
     if data.lstrip()[:1] == b"[":

@@ -1,10 +1,10 @@
-"""The PUBG API match object (``GET /shards/{shard}/matches/{id}``), a JSON:API document.
+"""The PUBG API match object (`GET /shards/{shard}/matches/{id}`), a JSON:API document.
 
-``data`` is the match (``id``, ``attributes``: ``createdAt``, ``duration`` in seconds, ``gameMode``,
-``mapName``, ``matchType``, ``isCustomMatch``, ``seasonState``, ``shardId``, ``titleId``). ``included``
-holds ``participant`` objects (``attributes.stats``: the player's end-of-match statistics), ``roster``
-objects (a team: ``attributes.stats.rank`` and ``teamId``, ``won`` as the string ``"true"``/``"false"``,
-``relationships.participants``) and the ``asset`` whose ``attributes.URL`` is the telemetry file.
+`data` is the match (`id`, `attributes`: `createdAt`, `duration` in seconds, `gameMode`,
+`mapName`, `matchType`, `isCustomMatch`, `seasonState`, `shardId`, `titleId`). `included`
+holds `participant` objects (`attributes.stats`: the player's end-of-match statistics), `roster`
+objects (a team: `attributes.stats.rank` and `teamId`, `won` as the string `"true"`/`"false"`,
+`relationships.participants`) and the `asset` whose `attributes.URL` is the telemetry file.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ PARTICIPANT_STATS = {
     "winPlace": ("win_place", pl.Int64),
     "deathType": ("death_type", pl.String),
 }
-"""Participant statistics kept from ``attributes.stats``: API name → (column, type)."""
+"""Participant statistics kept from `attributes.stats`: API name → (column, type)."""
 
 MATCH_SCHEMA = {
     "match_id": pl.String,
@@ -60,9 +60,9 @@ MATCH_SCHEMA = {
     "rosters": pl.Int64,
     "ai_participants": pl.Int64,
 }
-"""``participants`` counts every participant, AI bots included; ``ai_participants`` the bots among them."""
+"""`participants` counts every participant, AI bots included; `ai_participants` the bots among them."""
 AI_ACCOUNT_PREFIX = "ai."
-"""The account ids of the AI bots PUBG fills public lobbies with (``ai.349``): no player's."""
+"""The account ids of the AI bots PUBG fills public lobbies with (`ai.349`): no player's."""
 PARTICIPANT_SCHEMA = {
     "match_id": pl.String,
     "participant_id": pl.String,
@@ -83,7 +83,7 @@ ROSTER_SCHEMA = {
 
 
 def is_ai_bot(account_id: pl.Expr) -> pl.Expr:
-    """Whether an account id is an AI bot's (``AI_ACCOUNT_PREFIX``)."""
+    """Whether an account id is an AI bot's (`AI_ACCOUNT_PREFIX`)."""
     return account_id.str.starts_with(AI_ACCOUNT_PREFIX).fill_null(False)
 
 
@@ -111,7 +111,7 @@ def _won(value: Any) -> bool | None:
 
 
 def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
-    """The frames of a JSON:API match document; ``PubgFormatError`` naming ``origin`` if it is not one."""
+    """The frames of a JSON:API match document; `PubgFormatError` naming `origin` if it is not one."""
     data = document.get("data") if isinstance(document, Mapping) else None
     if not isinstance(data, Mapping) or data.get("type") != "match" or not data.get("id"):
         raise PubgFormatError(f"{origin}: no JSON:API match (expected data.type 'match' with an id)")
@@ -181,7 +181,7 @@ def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
 
 
 def read_match(path: Path) -> ParsedMatch:
-    """The match object in ``path`` (``*.json`` or gzip, any name: the id is read from the file)."""
+    """The match object in `path` (`*.json` or gzip, any name: the id is read from the file)."""
     return parse_match(read_document(path), origin=str(path))
 
 
@@ -194,7 +194,7 @@ class MatchIdentity:
 
     @property
     def telemetry_name(self) -> str | None:
-        """The telemetry file's name on the CDN (``<asset id>-telemetry.json``), the last part of its URL."""
+        """The telemetry file's name on the CDN (`<asset id>-telemetry.json`), the last part of its URL."""
         if not self.telemetry_url:
             return None
         return urlparse(self.telemetry_url).path.rsplit("/", 1)[-1] or None
@@ -204,7 +204,7 @@ _IDENTITIES: dict[str, tuple[tuple[int, int], MatchIdentity | None]] = {}
 
 
 def match_identity(path: Path) -> MatchIdentity | None:
-    """The identity of the match object in ``path``, None if it is not one; read once per version of the
+    """The identity of the match object in `path`, None if it is not one; read once per version of the
     file (size and modification time) in a process."""
     stat = Path(path).stat()
     stamp = (stat.st_size, stat.st_mtime_ns)

@@ -1,4 +1,4 @@
-"""The official PUBG dictionaries committed under ``data/reference/pubg`` (see SOURCES.md there)."""
+"""The official PUBG dictionaries committed under `data/reference/pubg` (see SOURCES.md there)."""
 
 from __future__ import annotations
 
@@ -13,5 +13,5 @@ REFERENCE_DIR = PROJECT_ROOT / "data" / "reference" / "pubg"
 
 @functools.cache
 def dictionary(name: str, folder: Path = REFERENCE_DIR) -> dict[str, str]:
-    """The dictionary ``<name>.json`` (id → display name), e.g. ``damageCauserName``, ``vehicleId``, ``itemId``."""
+    """The dictionary `<name>.json` (id → display name), e.g. `damageCauserName`, `vehicleId`, `itemId`."""
     return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))

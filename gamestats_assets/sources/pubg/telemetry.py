@@ -1,13 +1,13 @@
 """PUBG telemetry: the match's event stream, one JSON object per event, as an array or one object a line.
 
-Every event names its type in ``_T`` (anywhere among its keys) and its time in ``_D`` (ISO 8601, UTC).
+Every event names its type in `_T` (anywhere among its keys) and its time in `_D` (ISO 8601, UTC).
 Events of the types below become typed frames, one per table; every other event, and any event whose
-``_T`` is missing or unknown, is kept whole as a raw row (``other_events``), so nothing is dropped.
+`_T` is missing or unknown, is kept whole as a raw row (`other_events`), so nothing is dropped.
 
-Kills come in two formats: ``LogPlayerKill`` (older matches and tournament servers: the causer at the top
-level, or in ``killerDamageInfo`` in later versions) and ``LogPlayerKillV2`` (``dBNOMaker``, ``finisher``,
-``killer`` with their ``*DamageInfo``); both become one ``kills`` frame. Coordinates are in centimetres.
-The file is read once into one column of raw event texts; each event is routed by its ``_T`` text, and the
+Kills come in two formats: `LogPlayerKill` (older matches and tournament servers: the causer at the top
+level, or in `killerDamageInfo` in later versions) and `LogPlayerKillV2` (`dBNOMaker`, `finisher`,
+`killer` with their `*DamageInfo`); both become one `kills` frame. Coordinates are in centimetres.
+The file is read once into one column of raw event texts; each event is routed by its `_T` text, and the
 events of each table are decoded together by polars (no Python object per event) into the table's declared
 nested schema, of which only the fields some column uses are read. An event whose fields do not have the
 documented types is kept as a raw row with the reason.
@@ -51,8 +51,8 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.fZ"
 
 
 def character(field_name: str, prefix: str) -> list[pl.Expr]:
-    """The columns of a character object: ``<prefix>_account_id``, ``_name``, ``_team_id``, ``_health``,
-    ``_x``/``_y``/``_z`` and the zone flags. An empty account id (the old format's empty killer) is null."""
+    """The columns of a character object: `<prefix>_account_id`, `_name`, `_team_id`, `_health`,
+    `_x`/`_y`/`_z` and the zone flags. An empty account id (the old format's empty killer) is null."""
     struct = pl.col(field_name).struct
     location = struct.field("location").struct
     return [
@@ -69,7 +69,7 @@ def character(field_name: str, prefix: str) -> list[pl.Expr]:
 
 
 def item(field_name: str, prefix: str) -> list[pl.Expr]:
-    """``<prefix>_id``, ``_category``, ``_sub_category`` of an item object."""
+    """`<prefix>_id`, `_category`, `_sub_category` of an item object."""
     struct = pl.col(field_name).struct
     return [
         struct.field("itemId").alias(f"{prefix}_id"),
@@ -79,7 +79,7 @@ def item(field_name: str, prefix: str) -> list[pl.Expr]:
 
 
 def first_of(*fields: tuple[str, str | None]) -> pl.Expr:
-    """The first non-null of top-level fields or fields of a struct: ``(column, struct field or None)``."""
+    """The first non-null of top-level fields or fields of a struct: `(column, struct field or None)`."""
     return pl.coalesce(
         [pl.col(column) if sub is None else pl.col(column).struct.field(sub) for column, sub in fields]
     )
@@ -87,7 +87,7 @@ def first_of(*fields: tuple[str, str | None]) -> pl.Expr:
 
 @dataclass(frozen=True)
 class EventTable:
-    """A typed frame built from events of ``types``: their fields read with ``schema`` and projected by ``columns``."""
+    """A typed frame built from events of `types`: their fields read with `schema` and projected by `columns`."""
 
     name: str
     types: tuple[str, ...]
@@ -251,7 +251,7 @@ EVENT_TABLES: tuple[EventTable, ...] = (
 TABLE_BY_TYPE = {event_type: table for table in EVENT_TABLES for event_type in table.types}
 EVENT_COLUMNS = ("match_id", "event_index", "event_type", "event_time", "elapsed_s")
 """Columns every frame starts with: the event's match, its position in the file (0-based), its type,
-its ``_D`` time and the seconds since ``LogMatchStart`` (since the first event when there is none)."""
+its `_D` time and the seconds since `LogMatchStart` (since the first event when there is none)."""
 OTHER_EVENTS_SCHEMA = {
     "match_id": pl.String,
     "event_index": pl.Int64,
@@ -265,7 +265,7 @@ OTHER_EVENTS_SCHEMA = {
 
 @dataclass(frozen=True)
 class ParsedTelemetry:
-    """One match's telemetry: a frame per table of ``EVENT_TABLES``, the raw rows of every other event,
+    """One match's telemetry: a frame per table of `EVENT_TABLES`, the raw rows of every other event,
     the number of events per type, and the lines of a JSONL file that were not JSON."""
 
     match_id: str
@@ -280,8 +280,8 @@ class ParsedTelemetry:
 
 QUICK_TYPE = r'"_T"\s*:\s*"([^"\\]*)"'
 QUICK_TIME = r'"_D"\s*:\s*"([^"\\]*)"'
-"""An event's type and time: the first ``"_T"``/``"_D"`` string of its text, wherever it sits among its keys.
-Every event is routed to its table by it without being decoded; a typed event's decoded ``_T`` must agree."""
+"""An event's type and time: the first `"_T"`/`"_D"` string of its text, wherever it sits among its keys.
+Every event is routed to its table by it without being decoded; a typed event's decoded `_T` must agree."""
 TEXT_SCHEMA = {"event_index": pl.Int64, "raw": pl.String, "event_type": pl.String, "event_time": pl.String}
 
 
@@ -296,8 +296,8 @@ def _elapsed(start: Any) -> pl.Expr:
 
 
 def text_rows(records: Sequence[bytes]) -> pl.DataFrame:
-    """One row per event (``TEXT_SCHEMA``): its position in the file, its raw JSON text, and its ``_T`` and
-    ``_D`` read from the text."""
+    """One row per event (`TEXT_SCHEMA`): its position in the file, its raw JSON text, and its `_T` and
+    `_D` read from the text."""
     return (
         pl.DataFrame({"raw": pl.Series(records, dtype=pl.Binary).cast(pl.String)})
         .with_row_index("event_index")
@@ -319,7 +319,7 @@ def _decode_error(raw: str, dtype: pl.Struct) -> str | None:
 
 
 def _decode(rows: pl.DataFrame, dtype: pl.Struct) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``rows`` with ``raw`` decoded into the fields of ``dtype`` (one column each), and the rows whose
+    """`rows` with `raw` decoded into the fields of `dtype` (one column each), and the rows whose
     fields do not have the documented types, with the reason. polars decodes all rows at once; only when
     that fails is each row decoded alone, to tell the bad ones from the good."""
     decode = pl.col("raw").str.json_decode(dtype).alias("_event")
@@ -333,9 +333,9 @@ def _decode(rows: pl.DataFrame, dtype: pl.Struct) -> tuple[pl.DataFrame, pl.Data
 
 
 def typed_frame(table: EventTable, rows: pl.DataFrame, match_id: str, start: Any) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The frame of ``table`` from ``rows`` (``TEXT_SCHEMA``, the events routed to it), in file order; and
-    the rows it cannot hold, with the reason: fields not as documented, or a decoded ``_T`` that is not the
-    one the text was routed by (a nested object's ``_T`` came first)."""
+    """The frame of `table` from `rows` (`TEXT_SCHEMA`, the events routed to it), in file order; and
+    the rows it cannot hold, with the reason: fields not as documented, or a decoded `_T` that is not the
+    one the text was routed by (a nested object's `_T` came first)."""
     decoded, bad = _decode(rows, pl.Struct({"_T": pl.String, **table.schema}))
     own = pl.col("_T").eq_missing(pl.col("event_type"))
     foreign = decoded.filter(~own).select(
@@ -350,16 +350,16 @@ def typed_frame(table: EventTable, rows: pl.DataFrame, match_id: str, start: Any
 
 
 def empty_table(table: EventTable) -> pl.DataFrame:
-    """The frame of ``table`` with no rows but all its columns and types."""
+    """The frame of `table` with no rows but all its columns and types."""
     return typed_frame(table, pl.DataFrame(schema=TEXT_SCHEMA), "", None)[0]
 
 
 def parse_records(records: Sequence[bytes], match_id: str, rejected: Iterable[RejectedLine] = ()) -> ParsedTelemetry:
     """The frames of one match's telemetry, given each event's raw JSON text.
 
-    Each event is routed by its ``_T`` text; the events of a table are decoded together by polars into the
-    table's declared nested schema. Events no table reads, events without a string ``_T``, and events whose
-    fields do not have the documented types (with the reason) are kept raw in ``other_events``.
+    Each event is routed by its `_T` text; the events of a table are decoded together by polars into the
+    table's declared nested schema. Events no table reads, events without a string `_T`, and events whose
+    fields do not have the documented types (with the reason) are kept raw in `other_events`.
     """
     text = text_rows(records)
     start_text = (text.filter(pl.col("event_type") == "LogMatchStart")["event_time"].drop_nulls().first()
@@ -387,21 +387,21 @@ def parse_records(records: Sequence[bytes], match_id: str, rejected: Iterable[Re
 
 
 def parse_events(events: Sequence[Any], match_id: str) -> ParsedTelemetry:
-    """The frames of telemetry ``events`` given as decoded JSON values."""
+    """The frames of telemetry `events` given as decoded JSON values."""
     return parse_records([msgspec.json.encode(event) for event in events], match_id)
 
 
 HEAD_BYTES = 1 << 20
-"""How much of a telemetry file is read to find the match it belongs to: its first events (``LogMatchDefinition``
-is the first event of a real file, and every event carries ``common``)."""
+"""How much of a telemetry file is read to find the match it belongs to: its first events (`LogMatchDefinition`
+is the first event of a real file, and every event carries `common`)."""
 COMMON_MATCH_ID = re.compile(rb'"common"\s*:\s*\{[^{}]*?"matchId"\s*:\s*"([^"\\]+)"')
 DEFINITION_MATCH_ID = re.compile(rb'"MatchId"\s*:\s*"([^"\\]+)"')
 EVENT_TYPE = re.compile(rb'"_T"\s*:\s*"')
 
 
 def api_match_id(telemetry_match_id: str) -> str:
-    """The PUBG API's id of a match named in telemetry: ``match.bro.<type>.<season>.<platform>.<mode>.<region>.
-    <Y>.<M>.<D>.<H>.<match id>`` (``LogMatchDefinition.MatchId``, older ``common.matchId``) ends with it; a
+    """The PUBG API's id of a match named in telemetry: `match.bro.<type>.<season>.<platform>.<mode>.<region>.
+    <Y>.<M>.<D>.<H>.<match id>` (`LogMatchDefinition.MatchId`, older `common.matchId`) ends with it; a
     bare id is returned as it is."""
     return telemetry_match_id.rsplit(".", 1)[-1]
 
@@ -417,9 +417,9 @@ class TelemetryHead:
 
 
 def telemetry_head(path: Path) -> TelemetryHead:
-    """The match the telemetry in ``path`` belongs to, read from its content: ``common.matchId`` where filled,
-    else ``LogMatchDefinition.MatchId`` (as API match ids, ``api_match_id``); None when its first
-    ``HEAD_BYTES`` name none. ``is_telemetry``: they hold an event with a ``_T`` type."""
+    """The match the telemetry in `path` belongs to, read from its content: `common.matchId` where filled,
+    else `LogMatchDefinition.MatchId` (as API match ids, `api_match_id`); None when its first
+    `HEAD_BYTES` name none. `is_telemetry`: they hold an event with a `_T` type."""
     try:
         head = read_head(path, HEAD_BYTES)
     except OSError:
@@ -433,9 +433,9 @@ def telemetry_head(path: Path) -> TelemetryHead:
 
 
 def read_telemetry(path: Path, match_id: str | None = None) -> ParsedTelemetry:
-    """The telemetry in ``path`` (a JSON array or JSONL, plain or gzip) of ``match_id``, by default the match
-    its events name (``telemetry_head``), else the file name up to its first dot (``<match id>.json[.gz]``).
-    ``PubgFormatError`` if it holds no events."""
+    """The telemetry in `path` (a JSON array or JSONL, plain or gzip) of `match_id`, by default the match
+    its events name (`telemetry_head`), else the file name up to its first dot (`<match id>.json[.gz]`).
+    `PubgFormatError` if it holds no events."""
     records, rejected = read_records(path)
     match_id = match_id or telemetry_head(path).match_id or Path(path).name.split(".")[0]
     parsed = parse_records(records, match_id, rejected)

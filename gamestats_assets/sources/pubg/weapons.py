@@ -1,19 +1,19 @@
-"""Weapon categories of damage causers (``damageCauserName`` ids of kills, knocks and damage).
+"""Weapon categories of damage causers (`damageCauserName` ids of kills, knocks and damage).
 
 The rule, applied in this order to a causer id:
 
-1. ``Weap<Name>_C``: the weapon's in-game class from ``WEAPON_CLASSES`` (AR, DMR, SR, SMG, Shotgun, LMG,
-   Pistol, Melee, Special). A thrown melee weapon (``Weap<Name>Projectile_C``) takes its weapon's class.
-2. Throwable: grenade-type projectiles (``Proj*``: frag, molotov, sticky bomb, C4, incendiary), the fire a
-   molotov leaves (``BP_FireEffectController_C``, ``BP_MolotovFireDebuff_C``) and the bluezone grenade.
+1. `Weap<Name>_C`: the weapon's in-game class from `WEAPON_CLASSES` (AR, DMR, SR, SMG, Shotgun, LMG,
+   Pistol, Melee, Special). A thrown melee weapon (`Weap<Name>Projectile_C`) takes its weapon's class.
+2. Throwable: grenade-type projectiles (`Proj*`: frag, molotov, sticky bomb, C4, incendiary), the fire a
+   molotov leaves (`BP_FireEffectController_C`, `BP_MolotovFireDebuff_C`) and the bluezone grenade.
 3. Special: launcher and mortar projectiles, the spike trap.
-4. Vehicle: every id of the official ``vehicleId.json`` dictionary (cars, bikes, boats, gliders, trains,
+4. Vehicle: every id of the official `vehicleId.json` dictionary (cars, bikes, boats, gliders, trains,
    aircraft), and the helicopter.
 5. Environment: the zones (blue, red, black, sandstorm), drowning, lava, falling, burning fuel and
    jerrycans, care packages, exploding props, ships, drones, wildlife.
-6. Melee: a player's fists (``PlayerMale_A_C``, ``PlayerFemale_A_C``).
-7. Everything else is ``Other`` (``None``, AI-controlled pawns, and any id a newer game version adds until
-   it is listed here); the ``weapon_ids_in_other`` check lists the ids that fall there.
+6. Melee: a player's fists (`PlayerMale_A_C`, `PlayerFemale_A_C`).
+7. Everything else is `Other` (`None`, AI-controlled pawns, and any id a newer game version adds until
+   it is listed here); the `weapon_ids_in_other` check lists the ids that fall there.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ WEAPON_CLASSES: dict[str, tuple[str, ...]] = {
     "Melee": ("Cowbar", "Machete", "Pan", "Sickle"),
     "Special": ("Crossbow_1", "PanzerFaust100M1", "Turret_KillTruck_Main"),
 }
-"""In-game weapon class of each ``Weap<Name>_C`` id, by ``<Name>``."""
+"""In-game weapon class of each `Weap<Name>_C` id, by `<Name>`."""
 
 _WEAPON = re.compile(r"^Weap(?P<name>.+?)(?P<thrown>Projectile)?_C$")
 PATTERN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -55,7 +55,7 @@ PATTERN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|BP_BearV2_C)$")),
     ("Melee", re.compile(r"^Player(Male|Female)_A_C$")),
 )
-"""Categories of causers that are not ``Weap*`` ids or vehicles, by pattern, tried in order."""
+"""Categories of causers that are not `Weap*` ids or vehicles, by pattern, tried in order."""
 
 _CLASS_OF = {name: category for category, names in WEAPON_CLASSES.items() for name in names}
 
@@ -76,7 +76,7 @@ def weapon_category(causer_id: str | None) -> str:
 
 
 def category_table() -> pl.DataFrame:
-    """Every causer id of ``damageCauserName.json`` with its display name and category."""
+    """Every causer id of `damageCauserName.json` with its display name and category."""
     names = dictionary("damageCauserName")
     return pl.DataFrame(
         {
@@ -88,7 +88,7 @@ def category_table() -> pl.DataFrame:
 
 
 def with_weapon_category(frame: pl.DataFrame, column: str = "damage_causer_name") -> pl.DataFrame:
-    """``frame`` plus ``weapon_category`` and ``weapon_name`` of its causer ``column`` (ids missing from
+    """`frame` plus `weapon_category` and `weapon_name` of its causer `column` (ids missing from
     the dictionary keep their id as name and are categorised by the same rule)."""
     names = dictionary("damageCauserName")
     causers = frame[column].unique().to_list()
@@ -104,7 +104,7 @@ def with_weapon_category(frame: pl.DataFrame, column: str = "damage_causer_name"
 
 
 def weapon_causer(item_id: str | None) -> str | None:
-    """The damage causer id of a weapon's item id (``Item_Weapon_HK416_C`` → ``WeapHK416_C``): what its hits
+    """The damage causer id of a weapon's item id (`Item_Weapon_HK416_C` → `WeapHK416_C`): what its hits
     are caused by; None for an id that is not a weapon's."""
     if not item_id or not item_id.startswith("Item_Weapon_"):
         return None

@@ -1,4 +1,4 @@
-"""ballchasing's ``boost`` stat group computed from a replay's frames, per player.
+"""ballchasing's `boost` stat group computed from a replay's frames, per player.
 
 ballchasing's definitions, read on frames (boost on the 0-100 scale the game shows):
 - collected: what pads put in the tank (a pad's 100 or 12, less what overflowed a full tank); overfill: what
@@ -6,13 +6,13 @@ ballchasing's definitions, read on frames (boost on the 0-100 scale the game sho
   pad counts. ballchasing's small-pad counts leave out the small pads taken with less room in the tank
   than the pad gives, and so do these;
 - time at zero / full boost and in each quarter (0-25, 25-50, 50-75, 75-100), over the live frames the
-  player's car was on the pitch, of the tank the game replicated (``frames.ReplayFrames.cars``' ``tank``:
-  a full tank stays full until the game sends a lower value); ``percent_zero_boost`` and ``percent_full_boost`` of the game's live
+  player's car was on the pitch, of the tank the game replicated (`frames.ReplayFrames.cars`' `tank`:
+  a full tank stays full until the game sends a lower value); `percent_zero_boost` and `percent_full_boost` of the game's live
   time, the bands' percentages of the bands' total;
-- ``bcpm``: boost collected per minute of the game's live time; ``bpm``: boost used (the drops of the tank
-  while boosting) per minute of it; ``avg_amount``: the time-weighted mean of the replicated tank;
-  ``amount_used_while_supersonic``: boost used at supersonic speed.
-Live time is the game's time from each kickoff's countdown to the next goal (``frames.ReplayFrames.ball``).
+- `bcpm`: boost collected per minute of the game's live time; `bpm`: boost used (the drops of the tank
+  while boosting) per minute of it; `avg_amount`: the time-weighted mean of the replicated tank;
+  `amount_used_while_supersonic`: boost used at supersonic speed.
+Live time is the game's time from each kickoff's countdown to the next goal (`frames.ReplayFrames.ball`).
 """
 
 from __future__ import annotations

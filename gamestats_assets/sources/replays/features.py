@@ -1,12 +1,12 @@
-"""A raw replay as a ``ParsedMatch`` (source ``replay``): the header's scoreboard, ballchasing's stat groups
-computed from the frames (``boost``, ``movement``, ``positioning``, demolitions), and the design's features.
+"""A raw replay as a `ParsedMatch` (source `replay`): the header's scoreboard, ballchasing's stat groups
+computed from the frames (`boost`, `movement`, `positioning`, demolitions), and the design's features.
 
-The groups' rows and the features they define are those of a ballchasing file (``ballchasing.groups``), so
+The groups' rows and the features they define are those of a ballchasing file (`ballchasing.groups`), so
 the same game read either way fills the same rows with the same definitions. What only frames give:
-- ``position_variance``: mean of the variances of the player's x and y over the frames on the pitch;
-- touches, aerial touches and contests from ``frames.detect_hits``.
-What the replay cannot give is null with the reason (``NOT_FROM_FRAMES``); what it gives but cannot match
-to ballchasing's numbers is listed with the reason in ``NOT_MATCHED``.
+- `position_variance`: mean of the variances of the player's x and y over the frames on the pitch;
+- touches, aerial touches and contests from `frames.detect_hits`.
+What the replay cannot give is null with the reason (`NOT_FROM_FRAMES`); what it gives but cannot match
+to ballchasing's numbers is listed with the reason in `NOT_MATCHED`.
 
 The players are the header's scoreboard (those in the game at its end, bots included); a car that left
 before the end has frames but no scoreboard line, and is not a player of the match.
@@ -72,7 +72,7 @@ values of these depend on the source a game was read from."""
 
 
 def _grouped(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: every group stat the frames give, as columns ``<group>_<stat>``, and position variance."""
+    """Per player: every group stat the frames give, as columns `<group>_<stat>`, and position variance."""
     demos = pl.concat([
         frames.demos.group_by(pl.col("attacker").alias("player_id")).agg(demo_inflicted=pl.len()),
         frames.demos.group_by(pl.col("victim").alias("player_id")).agg(demo_taken=pl.len()),
@@ -90,7 +90,7 @@ def _grouped(frames: ReplayFrames) -> pl.DataFrame:
 
 def _touches(hits: pl.DataFrame) -> pl.DataFrame:
     """Per player: touches, aerial touches, contests entered and contests after which their team touched
-    next (a contest: two consecutive touches by opposite teams within ``CONTEST_SECONDS``)."""
+    next (a contest: two consecutive touches by opposite teams within `CONTEST_SECONDS`)."""
     ordered = hits.sort("frame").with_columns(
         next_team=pl.col("team").shift(-1), next_player=pl.col("player_id").shift(-1),
         next_time=pl.col("time").shift(-1), after_team=pl.col("team").shift(-2),
@@ -147,7 +147,7 @@ def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[s
 
 def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
     """A replay whose network stream cannot be read, as its header knows it: the scoreboard, every other
-    stat null with ``frames_null_reason``, and the match flagged with it."""
+    stat null with `frames_null_reason`, and the match flagged with it."""
     no_frames = {group: frames_null_reason for group in GROUP_STATS}
     against = _against(header)
     players = tuple(
@@ -168,7 +168,7 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
 
 
 def replay_match(frames: ReplayFrames) -> ParsedMatch:
-    """The replay as a ``ParsedMatch``: header scoreboard plus the frame features of each player."""
+    """The replay as a `ParsedMatch`: header scoreboard plus the frame features of each player."""
     header = frames.header
     per_player = (
         pl.DataFrame({"player_id": [p.player_id for p in header.players]}, schema={"player_id": pl.String})

@@ -1,20 +1,20 @@
-"""The network frames of a raw ``.replay`` file as tables: ball and car states per frame, and ball hits.
+"""The network frames of a raw `.replay` file as tables: ball and car states per frame, and ball hits.
 
-subtr-actor replays the network stream into a state per frame (its ``get_replay_frames_data``), for every
+subtr-actor replays the network stream into a state per frame (its `get_replay_frames_data`), for every
 car that was ever in the game: a player who joins late or leaves early simply has no state in the frames
 where they were absent, so bots, leavers and joiners need no special case. Units are the game's: unreal
 units (uu) for positions, uu/s for velocities, and boost as the game's byte 0-255, converted to 0-100.
 The game replicates a car's tank now and then, as a whole byte; between two replications subtr-actor models
-the tank's drain (a fractional byte). ``tank`` is the last byte the game replicated, held until the next.
+the tank's drain (a fractional byte). `tank` is the last byte the game replicated, held until the next.
 
-Time: each frame lasts until the next one (``dt``), except where the recording jumps (a goal replay the
-stream skips, a pause): a gap longer than ``RECORDING_GAP`` seconds is not play and lasts nothing. A frame
-is ``live`` unless it falls between a goal and the next kickoff's countdown (the game's state then is the
-one it took at the goal's frame), so countdowns count as live; ``countdown`` marks the kickoff
+Time: each frame lasts until the next one (`dt`), except where the recording jumps (a goal replay the
+stream skips, a pause): a gap longer than `RECORDING_GAP` seconds is not play and lasts nothing. A frame
+is `live` unless it falls between a goal and the next kickoff's countdown (the game's state then is the
+one it took at the goal's frame), so countdowns count as live; `countdown` marks the kickoff
 countdowns (the game's state while it counts 3-2-1).
 
 Hits are not in the frames: a hit is a frame where the ball's velocity jumps by more than
-``HIT_VELOCITY_JUMP`` uu/s while a car is within ``HIT_DISTANCE`` uu of it; the nearest car is the hitter.
+`HIT_VELOCITY_JUMP` uu/s while a car is within `HIT_DISTANCE` uu of it; the nearest car is the hitter.
 """
 
 from __future__ import annotations
@@ -55,25 +55,25 @@ DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
 
 @dataclass(frozen=True)
 class ReplayFrames:
-    """A parsed replay: its header and its frames as tables (``ball``, ``cars``, ``hits``)."""
+    """A parsed replay: its header and its frames as tables (`ball`, `cars`, `hits`)."""
 
     header: ReplayHeader
     ball: pl.DataFrame
-    """One row per frame: ``frame, time, seconds_remaining, state, x, y, z, vx, vy, vz`` (velocity null
-    while the ball sleeps before kickoff), ``dt``, ``live`` and ``countdown``."""
+    """One row per frame: `frame, time, seconds_remaining, state, x, y, z, vx, vy, vz` (velocity null
+    while the ball sleeps before kickoff), `dt`, `live` and `countdown`."""
     cars: pl.DataFrame
-    """One row per car and frame it existed in: ``frame, player_id, name, team, x..vz, boost`` (0-100, the
-    parser's model between replications), ``tank`` (0-100, the last replicated value), ``boosting``, ``powerslide`` (handbrake held), ``sleeping`` (a demolished car's body rests)."""
+    """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
+    parser's model between replications), `tank` (0-100, the last replicated value), `boosting`, `powerslide` (handbrake held), `sleeping` (a demolished car's body rests)."""
     hits: pl.DataFrame
-    """One row per detected touch: ``frame, time, player_id, team, ball_x, ball_y, ball_z``."""
+    """One row per detected touch: `frame, time, player_id, team, ball_x, ball_y, ball_z`."""
     pickups: pl.DataFrame
-    """One row per boost pad picked up: ``frame, player_id, pad_amount`` (12 small, 100 big), ``pad_y``."""
+    """One row per boost pad picked up: `frame, player_id, pad_amount` (12 small, 100 big), `pad_y`."""
     demos: pl.DataFrame
-    """One row per demolition: ``frame, attacker, victim`` (player ids)."""
+    """One row per demolition: `frame, attacker, victim` (player ids)."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
-    """The online id inside a network remote id (``{"Steam": "7656..."}``, ``{"PsyNet": {"online_id": ..}}``);
+    """The online id inside a network remote id (`{"Steam": "7656..."}`, `{"PsyNet": {"online_id": ..}}`);
     None for split-screen and bot ids, which have none."""
     kind, value = next(iter(remote_id.items()))
     if kind == "SplitScreen":
@@ -169,8 +169,8 @@ def _demo_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
 
 
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
-    """Touches: frames where the ball's velocity jumps by more than ``HIT_VELOCITY_JUMP`` with a car within
-    ``HIT_DISTANCE``, credited to the nearest car."""
+    """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
+    `HIT_DISTANCE`, credited to the nearest car."""
     jumps = (
         ball.sort("frame")
         .with_columns(
@@ -197,7 +197,7 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
 
 
 def read_frames(path: Path) -> ReplayFrames:
-    """Header and network frames of the replay at ``path``; ``ReplayParseError`` when it cannot be read."""
+    """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read."""
     try:
         data = subtr_actor.get_replay_frames_data(str(path))
     except Exception as error:

@@ -1,9 +1,9 @@
-"""The header of a raw Rocket League ``.replay`` file: match id, map, playlist, date, scores, players, goals.
+"""The header of a raw Rocket League `.replay` file: match id, map, playlist, date, scores, players, goals.
 
 Read with subtr-actor (Python bindings of a replay processor built on the Rust boxcars parser), or, when
-the network stream defeats it, from the header's bytes alone (``properties``). The header
-is the game's own end-of-match summary (``PlayerStats``, ``Goals``, ``Team0Score``...): it lists the players
-who were in the game at its end, bots included (``bBot``), and omits a team's score when it is zero.
+the network stream defeats it, from the header's bytes alone (`properties`). The header
+is the game's own end-of-match summary (`PlayerStats`, `Goals`, `Team0Score`...): it lists the players
+who were in the game at its end, bots included (`bBot`), and omits a team's score when it is zero.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ PLAYLISTS = {
 }
 """Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree."""
 DATE_FORMATS = ("%Y-%m-%d %H-%M-%S", "%Y-%m-%d:%H-%M")
-"""The header ``Date`` formats the game has written: with seconds since the end of 2016, to the minute before."""
+"""The header `Date` formats the game has written: with seconds since the end of 2016, to the minute before."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ class ReplayHeader:
 
 
 def player_id_of(online_id: str | None, name: str, is_bot: bool) -> str:
-    """The id a player is known by across sources: the platform's online id, or ``bot:<name>`` for a bot
-    (bots have online id 0) and ``name:<name>`` for a human the file gives no online id."""
+    """The id a player is known by across sources: the platform's online id, or `bot:<name>` for a bot
+    (bots have online id 0) and `name:<name>` for a human the file gives no online id."""
     if is_bot:
         return f"bot:{name}"
     if online_id and online_id != "0":
@@ -81,8 +81,8 @@ def player_id_of(online_id: str | None, name: str, is_bot: bool) -> str:
 
 def _online_id(line: dict[str, Any], platform: str, name: str) -> str:
     """The id ballchasing.com knows the player by, so a game read from either source names the same player:
-    the Epic account id for Epic players (their ``OnlineID`` is 0), the PlayStation name, an Xbox id as the
-    hexadecimal of its bytes in little-endian order, the ``OnlineID`` otherwise (Steam, Switch)."""
+    the Epic account id for Epic players (their `OnlineID` is 0), the PlayStation name, an Xbox id as the
+    hexadecimal of its bytes in little-endian order, the `OnlineID` otherwise (Steam, Switch)."""
     online_id = str(line.get("OnlineID", ""))
     fields = (line.get("PlayerID") or {}).get("fields") or {}
     if platform == "epic" or (online_id in ("", "0") and fields.get("EpicAccountId")):
@@ -114,8 +114,8 @@ def _header_player(line: dict[str, Any]) -> HeaderPlayer:
 
 
 def played_at(value: object) -> dt.datetime:
-    """The header's ``Date`` (local time of the machine that saved the replay) in any of ``DATE_FORMATS``;
-    ``ReplayParseError`` naming what the game wrote when it is in none of them."""
+    """The header's `Date` (local time of the machine that saved the replay) in any of `DATE_FORMATS`;
+    `ReplayParseError` naming what the game wrote when it is in none of them."""
     for layout in DATE_FORMATS:
         try:
             return dt.datetime.strptime(str(value), layout)
@@ -125,7 +125,7 @@ def played_at(value: object) -> dt.datetime:
 
 
 def header_from_properties(headers: dict[str, Any], playlist_id: int | None) -> ReplayHeader:
-    """The header out of its properties (``Id``, ``Date``, ``PlayerStats``...) and the playlist id the
+    """The header out of its properties (`Id`, `Date`, `PlayerStats`...) and the playlist id the
     network stream names (None when unknown: the header alone does not name the playlist)."""
     missing = [k for k in ("Id", "Date", "MapName") if k not in headers]
     if missing:
@@ -148,12 +148,12 @@ def header_from_properties(headers: dict[str, Any], playlist_id: int | None) -> 
 
 
 def header_from_meta(meta: dict[str, Any]) -> ReplayHeader:
-    """The header out of subtr-actor's ``replay_meta`` (its ``all_headers`` pairs and ``game_type``)."""
+    """The header out of subtr-actor's `replay_meta` (its `all_headers` pairs and `game_type`)."""
     return header_from_properties(dict(meta["all_headers"]), (meta.get("game_type") or {}).get("playlist_id"))
 
 
 def read_header(path: Path) -> ReplayHeader:
-    """The header of the replay at ``path``; ``ReplayParseError`` when the file is not a readable replay."""
+    """The header of the replay at `path`; `ReplayParseError` when the file is not a readable replay."""
     try:
         meta = subtr_actor.get_replay_meta(str(path))["replay_meta"]
     except Exception as error:
@@ -162,8 +162,8 @@ def read_header(path: Path) -> ReplayHeader:
 
 
 def read_header_alone(path: Path) -> ReplayHeader:
-    """The header of the replay at ``path`` read without its network stream (``properties``), so without
-    the playlist; ``ReplayParseError`` when even the header cannot be read."""
+    """The header of the replay at `path` read without its network stream (`properties`), so without
+    the playlist; `ReplayParseError` when even the header cannot be read."""
     try:
         headers = read_properties(path)
     except (HeaderFormatError, OSError, UnicodeDecodeError) as error:

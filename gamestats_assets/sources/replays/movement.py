@@ -1,19 +1,19 @@
-"""ballchasing's ``movement`` stat group computed from a replay's frames, per player.
+"""ballchasing's `movement` stat group computed from a replay's frames, per player.
 
 ballchasing's definitions, read on the frames the player's car was on the pitch (a demolished car's
-resting body aside), each lasting ``dt``:
-- speed bands: slow below ``BOOST_SPEED`` uu/s (the most a car reaches without boost), boost speed up to
-  ``SUPERSONIC``, supersonic above; ``total_distance`` the path driven; ``avg_speed`` that path over the
-  time out of kickoff countdowns (cars wait still then), ``avg_speed_percentage`` that of ``MAX_SPEED``;
-- heights: on the ground below ``GROUND_HEIGHT`` uu (a car's centre resting on the floor sits at 17 today; replays
+resting body aside), each lasting `dt`:
+- speed bands: slow below `BOOST_SPEED` uu/s (the most a car reaches without boost), boost speed up to
+  `SUPERSONIC`, supersonic above; `total_distance` the path driven; `avg_speed` that path over the
+  time out of kickoff countdowns (cars wait still then), `avg_speed_percentage` that of `MAX_SPEED`;
+- heights: on the ground below `GROUND_HEIGHT` uu (a car's centre resting on the floor sits at 17 today; replays
   of 2016 wrote positions in whole units, and some car bodies rested at 19 or 20, which ballchasing counts as
   ground, while it counts 22 as air),
-  high air above ``HIGH_AIR``, low air between. ballchasing calls high air "above the crossbar"; the line
-  its numbers draw sits higher than the crossbar's 642 uu, at ``HIGH_AIR`` for every player of the paired
+  high air above `HIGH_AIR`, low air between. ballchasing calls high air "above the crossbar"; the line
+  its numbers draw sits higher than the crossbar's 642 uu, at `HIGH_AIR` for every player of the paired
   games alike, which is taken as its definition;
 - powerslide: time with the handbrake held on the ground (in the air the same button rolls the car),
   presses, and their mean length;
-- ``percent_*``: each band's share of the player's time on the pitch.
+- `percent_*`: each band's share of the player's time on the pitch.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HIGH_AIR = 840.0
 
 
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
-    """Each car's frames on the pitch (not resting demolished), with ``dt`` and speed."""
+    """Each car's frames on the pitch (not resting demolished), with `dt` and speed."""
     return (
         frames.cars.join(frames.ball.select("frame", "dt", "countdown"), on="frame")
         .filter(~pl.col("sleeping"))

@@ -1,15 +1,15 @@
-"""ballchasing's ``positioning`` stat group computed from a replay's frames, per player.
+"""ballchasing's `positioning` stat group computed from a replay's frames, per player.
 
-ballchasing's definitions, read on the frames the player's car was on the pitch (``movement.on_pitch``),
-with ``y`` seen from the player's own goal (team 0 defends y < 0):
+ballchasing's definitions, read on the frames the player's car was on the pitch (`movement.on_pitch`),
+with `y` seen from the player's own goal (team 0 defends y < 0):
 - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
 - behind the ball: between the ball and the own goal (in front otherwise);
 - most back / most forward (along the pitch), closest to / farthest from the ball: among the team's
   cars while the whole team is on the pitch (none of them demolished); a team of one holds every role;
-- ``avg_distance_to_ball``: time-weighted mean distance to the ball out of kickoff countdowns (where every
-  car waits at its spot); ``avg_distance_to_mates``: to the teammates on the pitch at that moment;
-- ``percent_*``: each time's share of the player's time on the pitch; most back / forward and closest /
-  farthest: of the game's live time (``boost``).
+- `avg_distance_to_ball`: time-weighted mean distance to the ball out of kickoff countdowns (where every
+  car waits at its spot); `avg_distance_to_mates`: to the teammates on the pitch at that moment;
+- `percent_*`: each time's share of the player's time on the pitch; most back / forward and closest /
+  farthest: of the game's live time (`boost`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ THIRD_EDGE = PITCH_LENGTH / 6
 
 
 def _placed(frames: ReplayFrames) -> pl.DataFrame:
-    """Cars on the pitch with own-goal-relative ``y``, distance to the ball, and their order in the team."""
+    """Cars on the pitch with own-goal-relative `y`, distance to the ball, and their order in the team."""
     own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
     ball = frames.ball.select("frame", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
     return (

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 LONE_BYTE_VALUES = ("OnlinePlatform_Steam", "OnlinePlatform_PS4")
-"""``ByteProperty`` names written without a value in older files."""
+"""`ByteProperty` names written without a value in older files."""
 
 
 class HeaderFormatError(ValueError):
@@ -82,7 +82,7 @@ def _properties(reader: _Reader) -> dict[str, Any]:
 
 
 def read_properties(path: Path) -> dict[str, Any]:
-    """The header properties of the replay at ``path``; ``HeaderFormatError`` when they cannot be read."""
+    """The header properties of the replay at `path`; `HeaderFormatError` when they cannot be read."""
     with path.open("rb") as handle:
         head = handle.read(8)
         if len(head) < 8:

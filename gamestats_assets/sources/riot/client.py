@@ -1,16 +1,16 @@
 """The live Riot API client: Riot ID → puuid → match ids → match and timeline files in landing.
 
-Routing follows Riot's rules: account-v1 and match-v5 are served by the regional hosts (``americas``,
-``europe``, ``asia``, ``sea``), chosen from the platform (``EUW1`` → europe). Requests carry the key from
-``GAMESTATS_RIOT_API_KEY`` in ``X-Riot-Token`` and are spaced by the development key's limits (20 requests
+Routing follows Riot's rules: account-v1 and match-v5 are served by the regional hosts (`americas`,
+`europe`, `asia`, `sea`), chosen from the platform (`EUW1` → europe). Requests carry the key from
+`GAMESTATS_RIOT_API_KEY` in `X-Riot-Token` and are spaced by the development key's limits (20 requests
 a second and 100 every two minutes per routing host), which every client of a host shares within a process;
-429 answers wait for ``Retry-After``. ``base_url`` replaces every host (tests serve recorded answers from a
+429 answers wait for `Retry-After`. `base_url` replaces every host (tests serve recorded answers from a
 local server).
 
-Landing files are written as Riot delivered them: ``<day>/<match id>.json`` and
-``<day>/<match id>_timeline.json``, the day being the game's UTC start date. A landed game of a patch newer
-than every patch of the Data Dragon reference (``sources/riot/ddragon.py``) adds that patch's ``item.json`` and
-``champion.json`` (English) from Data Dragon's CDN to the reference (``DataDragonClient``).
+Landing files are written as Riot delivered them: `<day>/<match id>.json` and
+`<day>/<match id>_timeline.json`, the day being the game's UTC start date. A landed game of a patch newer
+than every patch of the Data Dragon reference (`sources/riot/ddragon.py`) adds that patch's `item.json` and
+`champion.json` (English) from Data Dragon's CDN to the reference (`DataDragonClient`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class MatchHead(msgspec.Struct):
 
 
 def region_of(platform: str) -> str:
-    """The regional routing value of a platform id (``EUW1`` → ``europe``); ValueError for an unknown one."""
+    """The regional routing value of a platform id (`EUW1` → `europe`); ValueError for an unknown one."""
     try:
         return REGION_OF_PLATFORM[platform.upper()]
     except KeyError:
@@ -56,7 +56,7 @@ def region_of(platform: str) -> str:
 
 
 def split_riot_id(riot_id: str) -> tuple[str, str]:
-    """``Name#TAG`` → (game name, tag line)."""
+    """`Name#TAG` → (game name, tag line)."""
     name, separator, tag = riot_id.rpartition("#")
     if not separator or not name or not tag:
         raise ValueError(f"not a Riot ID: {riot_id!r} (expected Name#TAG)")
@@ -64,7 +64,7 @@ def split_riot_id(riot_id: str) -> tuple[str, str]:
 
 
 def game_day(match_json: bytes) -> dt.date:
-    """The UTC day a match started (``info.gameStartTimestamp``, else ``gameCreation``)."""
+    """The UTC day a match started (`info.gameStartTimestamp`, else `gameCreation`)."""
     head = msgspec.json.decode(match_json, type=MatchHead)
     start = head.info and (head.info.gameStartTimestamp or head.info.gameCreation)
     if not start:
@@ -89,13 +89,13 @@ class RiotClient:
         self._api.close()
 
     def puuid(self, riot_id: str) -> str:
-        """The puuid of a Riot ID (``Name#TAG``)."""
+        """The puuid of a Riot ID (`Name#TAG`)."""
         name, tag = split_riot_id(riot_id)
         account = self._api.get_json(f"/riot/account/v1/accounts/by-riot-id/{quote(name)}/{quote(tag)}")
         return account["puuid"]
 
     def match_ids(self, puuid: str, since: dt.datetime, until: dt.datetime | None = None) -> list[str]:
-        """Every match id of ``puuid`` that started in [since, until), newest first, following the pages."""
+        """Every match id of `puuid` that started in [since, until), newest first, following the pages."""
         params = {"startTime": int(since.timestamp()), "count": MATCH_IDS_PAGE}
         if until is not None:
             params["endTime"] = int(until.timestamp())
@@ -108,16 +108,16 @@ class RiotClient:
                 return ids
 
     def match(self, match_id: str) -> bytes:
-        """The MatchDto JSON of ``match_id``, as Riot sent it."""
+        """The MatchDto JSON of `match_id`, as Riot sent it."""
         return self._api.get_bytes(f"/lol/match/v5/matches/{quote(match_id)}")
 
     def timeline(self, match_id: str) -> bytes:
-        """The MatchTimelineDto JSON of ``match_id``, as Riot sent it."""
+        """The MatchTimelineDto JSON of `match_id`, as Riot sent it."""
         return self._api.get_bytes(f"/lol/match/v5/matches/{quote(match_id)}/timeline")
 
 
 def game_patch(match_json: bytes) -> str | None:
-    """``major.minor`` of a match's ``info.gameVersion`` (None without one)."""
+    """`major.minor` of a match's `info.gameVersion` (None without one)."""
     head = msgspec.json.decode(match_json, type=MatchHead)
     version = head.info and head.info.gameVersion
     return ddragon.short_patch(version) if version and version.count(".") >= 1 else None
@@ -125,8 +125,8 @@ def game_patch(match_json: bytes) -> str | None:
 
 @dataclass
 class DataDragonClient:
-    """Riot's Data Dragon CDN: the released versions and each version's English ``item.json`` and
-    ``champion.json``. ``base_url`` replaces the CDN (tests serve recorded files from a local server)."""
+    """Riot's Data Dragon CDN: the released versions and each version's English `item.json` and
+    `champion.json`. `base_url` replaces the CDN (tests serve recorded files from a local server)."""
 
     base_url: str = DATA_DRAGON_URL
     _api: ApiClient = field(init=False)
@@ -138,17 +138,17 @@ class DataDragonClient:
         self._api.close()
 
     def version_of(self, patch: str) -> str | None:
-        """The newest released Data Dragon version of ``patch`` (``14.10`` → ``14.10.1``), None if none."""
+        """The newest released Data Dragon version of `patch` (`14.10` → `14.10.1`), None if none."""
         versions = [v for v in self._api.get_json("/api/versions.json") if ddragon.short_patch(v) == patch]
         return max(versions, key=lambda v: [int(part) for part in v.split(".") if part.isdigit()], default=None)
 
     def documents(self, version: str) -> tuple[dict, dict]:
-        """``item.json`` and ``champion.json`` of ``version`` in English."""
+        """`item.json` and `champion.json` of `version` in English."""
         return tuple(self._api.get_json(f"/cdn/{version}/data/{ddragon.ENGLISH}/{name}.json")
                      for name in ("item", "champion"))
 
     def add_newer_patch(self, patch: str | None, reference_dir: Path = ddragon.REFERENCE_DIR) -> str | None:
-        """Add ``patch``'s files to the reference when it is newer than every patch there and Data Dragon has
+        """Add `patch`'s files to the reference when it is newer than every patch there and Data Dragon has
         released it; return the patch added (None otherwise)."""
         shipped = ddragon.shipped_patches(ddragon.tables(reference_dir)[0])
         if patch is None or ddragon.patch_key(patch) <= ddragon.patch_key(shipped[-1]):
@@ -163,10 +163,10 @@ class DataDragonClient:
 def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str],
                data_dragon: DataDragonClient | None = None,
                reference_dir: Path = ddragon.REFERENCE_DIR) -> dt.date | None:
-    """Write ``match_id``'s match and timeline into ``landing_dir/<game day>/`` unless ``known`` has it;
+    """Write `match_id`'s match and timeline into `landing_dir/<game day>/` unless `known` has it;
     return the day written (None when skipped). The timeline is written first and the match last, so a
-    match file always has its timeline beside it. With ``data_dragon``, a game of a patch newer than the
-    reference in ``reference_dir`` adds that patch to it."""
+    match file always has its timeline beside it. With `data_dragon`, a game of a patch newer than the
+    reference in `reference_dir` adds that patch to it."""
     if match_id in known:
         return None
     match = client.match(match_id)
@@ -190,9 +190,9 @@ def landed_match_ids(landing_dir: Path) -> set[str]:
 def land_player_games(client: RiotClient, player: str, landing_dir: Path, since: dt.datetime,
                       until: dt.datetime | None = None, data_dragon: DataDragonClient | None = None,
                       reference_dir: Path = ddragon.REFERENCE_DIR) -> list[dt.date]:
-    """Land every game of ``player`` (a Riot ID ``Name#TAG`` or a puuid) started in [since, until) that
-    landing does not have yet; return the days that received files, sorted. With ``data_dragon``, a newer
-    patch met on the way is added to the Data Dragon reference (``land_match``)."""
+    """Land every game of `player` (a Riot ID `Name#TAG` or a puuid) started in [since, until) that
+    landing does not have yet; return the days that received files, sorted. With `data_dragon`, a newer
+    patch met on the way is added to the Data Dragon reference (`land_match`)."""
     puuid = client.puuid(player) if "#" in player else player
     known = landed_match_ids(landing_dir)
     days = {land_match(client, match_id, landing_dir, known, data_dragon, reference_dir)

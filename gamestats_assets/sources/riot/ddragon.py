@@ -1,23 +1,23 @@
 """Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's patch.
 
-``data/reference/lol/items.parquet`` and ``champions.parquet`` hold one row per (patch, id), built from Riot's
-own ``item.json`` and ``champion.json`` of each patch (``add_patch``; origins in ``SOURCES.md``). A game of
-patch ``p`` is looked up in the newest shipped patch not after ``p`` (the oldest one for a game older than every
-shipped patch); an id missing there but present in the next shipped patch after ``p`` was added in between and
-is taken from that one; an id in neither is unknown on ``p``. A game whose patch is unknown (a timeline without
+`data/reference/lol/items.parquet` and `champions.parquet` hold one row per (patch, id), built from Riot's
+own `item.json` and `champion.json` of each patch (`add_patch`; origins in `SOURCES.md`). A game of
+patch `p` is looked up in the newest shipped patch not after `p` (the oldest one for a game older than every
+shipped patch); an id missing there but present in the next shipped patch after `p` was added in between and
+is taken from that one; an id in neither is unknown on `p`. A game whose patch is unknown (a timeline without
 its match file) takes each id from the newest shipped patch that has it. Which ids exist, their tiers, gold and
 recipes come from those patches. A patch whose files are in another
 language than English keeps its ids' English names from the nearest English patch that has them (ids name the
 same item or champion across patches); an id no English file has keeps the name of its own file.
 
 Item tiers follow the item shop's own structure, so any patch's files work unchanged:
-- ``mythic``: the description carries ``<rarityMythic>``, before patch 14.1 (which removed the tier; later
+- `mythic`: the description carries `<rarityMythic>`, before patch 14.1 (which removed the tier; later
   files still tag a few items);
-- ``legendary``: a completed item — built from components (``from``) or transformed from one
-  (``specialRecipe``, e.g. Manamune → Muramana) — that builds into nothing a player can buy (only into Ornn's
-  masterwork upgrades, which ``requiredAlly`` marks), and is neither boots, consumable nor trinket;
-- ``boots``, ``consumable``, ``trinket`` by tag, ``starter`` for the cheap gold-income lines (the support
-  quest items, whose upgrades cost nothing); everything else is ``component``.
+- `legendary`: a completed item — built from components (`from`) or transformed from one
+  (`specialRecipe`, e.g. Manamune → Muramana) — that builds into nothing a player can buy (only into Ornn's
+  masterwork upgrades, which `requiredAlly` marks), and is neither boots, consumable nor trinket;
+- `boots`, `consumable`, `trinket` by tag, `starter` for the cheap gold-income lines (the support
+  quest items, whose upgrades cost nothing); everything else is `component`.
 Core items are the legendary and mythic ones.
 """
 
@@ -42,18 +42,18 @@ CHAMPIONS_SCHEMA = {"champion_id": pl.Int64, "champion_key": pl.String, "champio
 
 
 def patch_key(patch: str) -> tuple[int, int]:
-    """``"14.10"`` (or ``"14.10.1"``) → ``(14, 10)``, for ordering patches."""
+    """`"14.10"` (or `"14.10.1"`) → `(14, 10)`, for ordering patches."""
     major, minor = patch.split(".")[:2]
     return int(major), int(minor)
 
 
 def short_patch(version: str) -> str:
-    """``major.minor`` of a Data Dragon or game version (``"14.10.1"`` → ``"14.10"``)."""
+    """`major.minor` of a Data Dragon or game version (`"14.10.1"` → `"14.10"`)."""
     return ".".join(version.split(".")[:2])
 
 
 def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
-    """The tier of one Data Dragon item of ``patch`` (see the module docstring)."""
+    """The tier of one Data Dragon item of `patch` (see the module docstring)."""
     tags = set(item.get("tags", []))
     if "<rarityMythic>" in item.get("description", "") and patch_key(patch) <= LAST_MYTHIC_PATCH:
         return "mythic"
@@ -71,8 +71,8 @@ def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
 
 
 def item_rows(item_document: dict) -> pl.DataFrame:
-    """Every Summoner's Rift item of one ``item.json``: id, name, tier, core flag, total gold, the item it
-    upgrades (``specialRecipe``) and its components."""
+    """Every Summoner's Rift item of one `item.json`: id, name, tier, core flag, total gold, the item it
+    upgrades (`specialRecipe`) and its components."""
     data, patch = item_document["data"], short_patch(item_document["version"])
     rows = []
     for key, item in data.items():
@@ -86,14 +86,14 @@ def item_rows(item_document: dict) -> pl.DataFrame:
 
 
 def champion_rows(champion_document: dict) -> pl.DataFrame:
-    """Every champion of one ``champion.json``: numeric id (Data Dragon's ``key``), key name and display name."""
+    """Every champion of one `champion.json`: numeric id (Data Dragon's `key`), key name and display name."""
     return pl.DataFrame([{"champion_id": int(c["key"]), "champion_key": c["id"], "champion_name": c["name"]}
                          for c in champion_document["data"].values()], schema=CHAMPIONS_SCHEMA)
 
 
 def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
               language: str = ENGLISH) -> str:
-    """Add (or replace) one patch's items and/or champions, whose names are in ``language``, in the reference
+    """Add (or replace) one patch's items and/or champions, whose names are in `language`, in the reference
     files; return the patch."""
     patches = set()
     for document, rows, name in ((item_document, item_rows, ITEMS_FILE),
@@ -115,7 +115,7 @@ def add_patch(reference_dir: Path, item_document: dict | None = None, champion_d
 
 
 def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.DataFrame:
-    """``table`` with each id's English name (module docstring) in ``name_column``, without ``language``."""
+    """`table` with each id's English name (module docstring) in `name_column`, without `language`."""
     parts = pl.col("patch").str.split(".")
     order = parts.list.get(0).cast(pl.Int32) * 100 + parts.list.get(1).cast(pl.Int32)
     english = (table.filter(pl.col("language") == ENGLISH)
@@ -132,7 +132,7 @@ def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.D
 
 @cache
 def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The shipped items and champions of every patch (column ``patch`` first), with English names."""
+    """The shipped items and champions of every patch (column `patch` first), with English names."""
     return (english_names(pl.read_parquet(reference_dir / ITEMS_FILE), "item_id", "item_name"),
             english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"))
 
@@ -142,7 +142,7 @@ def shipped_patches(table: pl.DataFrame) -> list[str]:
 
 
 def reference_patch(patch: str | None, shipped: list[str]) -> str | None:
-    """The shipped patch a game of ``patch`` is looked up in first (None for an unknown patch)."""
+    """The shipped patch a game of `patch` is looked up in first (None for an unknown patch)."""
     if patch is None:
         return None
     earlier = [p for p in shipped if patch_key(p) <= patch_key(patch)]
@@ -150,14 +150,14 @@ def reference_patch(patch: str | None, shipped: list[str]) -> str | None:
 
 
 def next_patch(patch: str | None, shipped: list[str]) -> str | None:
-    """The first shipped patch after ``patch`` (None for an unknown patch or none later)."""
+    """The first shipped patch after `patch` (None for an unknown patch or none later)."""
     later = [p for p in shipped if patch is not None and patch_key(p) > patch_key(patch)]
     return later[0] if later else None
 
 
 def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
-    """``table``'s rows for each game patch of ``patches`` (module docstring): column ``patch`` is the game's
-    patch (null for an unknown one) and ``reference_patch`` the shipped patch each row comes from."""
+    """`table`'s rows for each game patch of `patches` (module docstring): column `patch` is the game's
+    patch (null for an unknown one) and `reference_patch` the shipped patch each row comes from."""
     shipped = shipped_patches(table)
     wanted = list(dict.fromkeys(patches))
     mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],
@@ -177,30 +177,30 @@ def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str)
 
 
 def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Items of each game patch (``by_patch``): ``patch``, ``reference_patch`` and the ``ITEMS_SCHEMA`` columns."""
+    """Items of each game patch (`by_patch`): `patch`, `reference_patch` and the `ITEMS_SCHEMA` columns."""
     return by_patch(tables(reference_dir)[0], patches, "item_id")
 
 
 def champions_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Champions of each game patch (``by_patch``): ``patch``, ``reference_patch`` and ``CHAMPIONS_SCHEMA``."""
+    """Champions of each game patch (`by_patch`): `patch`, `reference_patch` and `CHAMPIONS_SCHEMA`."""
     return by_patch(tables(reference_dir)[1], patches, "champion_id")
 
 
 def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Items of the patches of ``matches`` (``items_by_patch``), and of a game without its match file."""
+    """Items of the patches of `matches` (`items_by_patch`), and of a game without its match file."""
     return items_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
 
 
 def game_champions(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """Champions of the patches of ``matches`` (``champions_by_patch``), and of a game without its match file."""
+    """Champions of the patches of `matches` (`champions_by_patch`), and of a game without its match file."""
     return champions_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
 
 
 def items(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """The items a game of ``patch`` is named from (the newest shipped patch's for ``None``)."""
+    """The items a game of `patch` is named from (the newest shipped patch's for `None`)."""
     return items_by_patch([patch], reference_dir).select(*ITEMS_SCHEMA)
 
 
 def champions(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
-    """The champions a game of ``patch`` is named from (the newest shipped patch's for ``None``)."""
+    """The champions a game of `patch` is named from (the newest shipped patch's for `None`)."""
     return champions_by_patch([patch], reference_dir).select(*CHAMPIONS_SCHEMA)

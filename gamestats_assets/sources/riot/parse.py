@@ -1,13 +1,13 @@
 """Riot match-v5 files → columnar tables: matches, participants, timeline events, participant frames.
 
-Every table keys games by ``match_id`` as Riot writes it (``<platformId>_<gameId>``, e.g. ``EUW1_5688332868``):
-``metadata.matchId`` when the wrapper is there, else built from ``info.platformId`` and ``info.gameId``; a
+Every table keys games by `match_id` as Riot writes it (`<platformId>_<gameId>`, e.g. `EUW1_5688332868`):
+`metadata.matchId` when the wrapper is there, else built from `info.platformId` and `info.gameId`; a
 timeline without either takes the platform of its match file in the same batch, or of its file name
-(``<match id>_timeline.json``). A file that cannot be read is returned as a ``Reject`` with the reason,
+(`<match id>_timeline.json`). A file that cannot be read is returned as a `Reject` with the reason,
 never dropped.
 
-Timelines are read in batches by a compiled scan or DuckDB's JSON reader (``timeline.py``); an event's fields
-the schema does not know are kept as JSON in the ``extra`` column. Every event type is kept, known or not.
+Timelines are read in batches by a compiled scan or DuckDB's JSON reader (`timeline.py`); an event's fields
+the schema does not know are kept as JSON in the `extra` column. Every event type is kept, known or not.
 """
 
 from __future__ import annotations
@@ -34,19 +34,19 @@ GZIP_MAGIC = b"\x1f\x8b"
 TRUTH_FILE = "planted_effects.json"
 """What the synthetic emitter planted, written beside a day's games; not a Riot document."""
 DURATION_IN_SECONDS_SINCE = (11, 20)
-"""Before patch 11.20 ``gameDuration`` was in milliseconds; from 11.20 on it is in seconds, and the same patch
-added ``gameEndTimestamp``, whose presence is Riot's documented way to tell the two apart."""
+"""Before patch 11.20 `gameDuration` was in milliseconds; from 11.20 on it is in seconds, and the same patch
+added `gameEndTimestamp`, whose presence is Riot's documented way to tell the two apart."""
 
 
 @functools.cache
 def events_schema() -> dict[str, pl.DataType]:
-    """``lol/etl/timeline_events``: one row per event in the order Riot lists them, key (match_id, event_index)."""
+    """`lol/etl/timeline_events`: one row per event in the order Riot lists them, key (match_id, event_index)."""
     return dict(timeline.events_table(timeline.Batch(), None).schema)
 
 
 @functools.cache
 def frames_schema() -> dict[str, pl.DataType]:
-    """``lol/etl/participant_frames``: one row per participant per frame, key (match_id, frame_index,
+    """`lol/etl/participant_frames`: one row per participant per frame, key (match_id, frame_index,
     participant_id)."""
     return dict(timeline.frames_table(timeline.Batch(), None).schema)
 
@@ -58,7 +58,7 @@ PARTICIPANTS_SCHEMA = {
                   else pl.Boolean if schema.Participant.__annotations__[f].startswith("bool") else pl.Int64)
        for f in PARTICIPANT_FIELDS},
 }
-"""``lol/etl/participants``: one row per player of a match (``ParticipantDto``), key (match_id, participant_id)."""
+"""`lol/etl/participants`: one row per player of a match (`ParticipantDto`), key (match_id, participant_id)."""
 
 MATCHES_SCHEMA = {
     "match_id": pl.String, "platform_id": pl.String, "game_id": pl.Int64, "game_creation": pl.Datetime("ms", "UTC"),
@@ -67,7 +67,7 @@ MATCHES_SCHEMA = {
     "map_id": pl.Int64, "game_mode": pl.String, "game_type": pl.String, "winning_team_id": pl.Int64,
     "participants": pl.Int32, "has_metadata": pl.Boolean, "source_file": pl.String,
 }
-"""``lol/etl/matches``: one row per match (``MatchDto.info``), key match_id."""
+"""`lol/etl/matches`: one row per match (`MatchDto.info`), key match_id."""
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,12 @@ def read_document(path: Path) -> bytes:
 
 
 def is_timeline_name(name: str) -> bool:
-    """Whether a landing file name is a timeline (``<match id>_timeline.json[.gz]``)."""
+    """Whether a landing file name is a timeline (`<match id>_timeline.json[.gz]`)."""
     return name.split(".", 1)[0].endswith("_timeline")
 
 
 def match_id_from_name(name: str, game_id: int | None) -> str | None:
-    """``<platform>_<gameId>`` from a file name like ``EUW1_123_timeline.json`` when its game id agrees."""
+    """`<platform>_<gameId>` from a file name like `EUW1_123_timeline.json` when its game id agrees."""
     stem = name.split(".", 1)[0].removesuffix("_timeline")
     platform, _, number = stem.rpartition("_")
     if platform and number.isdigit() and (game_id is None or int(number) == game_id):
@@ -123,7 +123,7 @@ def patch_of(version: str | None) -> tuple[int, int] | None:
 
 
 def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
-    """``gameDuration`` in seconds, and the unit the file used (``ms`` or ``s``)."""
+    """`gameDuration` in seconds, and the unit the file used (`ms` or `s`)."""
     if info.gameDuration is None:
         return None, None
     if info.gameEndTimestamp is not None:
@@ -138,7 +138,7 @@ MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
 
 
 def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
-    """Match files (name, JSON bytes) → ``matches`` and ``participants``; unreadable or duplicate files rejected."""
+    """Match files (name, JSON bytes) → `matches` and `participants`; unreadable or duplicate files rejected."""
     match_rows: list[dict] = []
     players: list[schema.Participant] = []
     player_matches: list[str] = []
@@ -204,9 +204,9 @@ def timeline_match_id(document: timeline.TimelineDocument, info: timeline.Timeli
 
 def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str] | None = None
                     ) -> ParsedTimelines:
-    """Timeline files (name, JSON bytes) → ``timeline_events`` and ``participant_frames``.
+    """Timeline files (name, JSON bytes) → `timeline_events` and `participant_frames`.
 
-    ``platform_by_game`` (game id → platform id, from the batch's match files) names the match of a timeline
+    `platform_by_game` (game id → platform id, from the batch's match files) names the match of a timeline
     that has neither the metadata wrapper nor a platform id. The batch is read at once, its first files' frames
     while later ones are still being decoded; if the reader refuses it (a known field with a value of the wrong
     type), each file is read alone and the bad ones rejected.
@@ -272,13 +272,13 @@ def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl
 
 
 def riot_files(folder: Path) -> list[Path]:
-    """The files of a landing folder read as Riot match-v5 files: ``*.json`` and ``*.json.gz``, except the
-    emitter's ``TRUTH_FILE`` and hidden files (``landing_files``)."""
+    """The files of a landing folder read as Riot match-v5 files: `*.json` and `*.json.gz`, except the
+    emitter's `TRUTH_FILE` and hidden files (`landing_files`)."""
     return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz")) and p.name != TRUTH_FILE]
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
-    """Every Riot file of a landing folder (``riot_files``), matches first so their platforms name info-only
+    """Every Riot file of a landing folder (`riot_files`), matches first so their platforms name info-only
     timelines."""
     paths = riot_files(folder)
     match_files = [(p.name, read_document(p)) for p in paths if not is_timeline_name(p.name)]

@@ -1,8 +1,8 @@
-"""Riot ``queueId`` → the queue players compare separately (Riot's queue constants, ``queues.json``).
+"""Riot `queueId` → the queue players compare separately (Riot's queue constants, `queues.json`).
 
-``ranked_solo`` (420), ``ranked_flex`` (440), ``normal`` (draft 400, blind 430, quickplay 490), ``swiftplay``
-(480), ``aram`` (450), ``clash`` (700 on Summoner's Rift, 720 on the Howling Abyss); every other queue (custom
-and tournament games, Arena, URF, bots, events) is ``other``.
+`ranked_solo` (420), `ranked_flex` (440), `normal` (draft 400, blind 430, quickplay 490), `swiftplay`
+(480), `aram` (450), `clash` (700 on Summoner's Rift, 720 on the Howling Abyss); every other queue (custom
+and tournament games, Arena, URF, bots, events) is `other`.
 """
 
 from __future__ import annotations
@@ -16,5 +16,5 @@ SUMMONERS_RIFT_MAP = 11
 
 
 def queue_name(queue_id: pl.Expr) -> pl.Expr:
-    """The queue of a ``queueId`` column (``OTHER`` for a queue not listed or missing)."""
+    """The queue of a `queueId` column (`OTHER` for a queue not listed or missing)."""
     return queue_id.replace_strict(QUEUES, default=OTHER, return_dtype=pl.String)

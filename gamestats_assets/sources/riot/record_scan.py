@@ -5,7 +5,7 @@ Each line holds records: a list of them (a frame's events) or an object keyed by
 participant frames, keyed by participant id). Each record fills one row of a column per known field; a known
 field holding an object of integer fields (a position, damage stats) fills a column per inner field.
 
-A scan takes only what it reads exactly as DuckDB's typed JSON reader would (``timeline``'s other path):
+A scan takes only what it reads exactly as DuckDB's typed JSON reader would (`timeline`'s other path):
 known fields once each, named without escapes; integers without fraction or exponent in integer fields;
 ASCII strings without escapes in text fields; JSON fields whose strings are ASCII without escapes and whose
 numbers are integers, which it copies without whitespace as DuckDB writes JSON back. A field the layout does
@@ -27,7 +27,7 @@ import pyarrow as pa
 from numba import njit
 
 INTEGER, TEXT, JSON_TEXT, OBJECT, INTEGER_LIST = range(5)
-"""How a field's value is read; an ``OBJECT`` field's inner fields are integers."""
+"""How a field's value is read; an `OBJECT` field's inner fields are integers."""
 UNREADABLE, FULL = -1, -2
 """How a scan stops early: text it does not take; more records or list values than it has room for."""
 
@@ -55,7 +55,7 @@ def at(text, i, byte):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def plain_string_end(text, i):
-    """The index of the closing quote of the string opened at ``i``, or -1 when it holds an escape, a control
+    """The index of the closing quote of the string opened at `i`, or -1 when it holds an escape, a control
     character or a non-ASCII byte, or does not end."""
     i += 1
     while i < text.shape[0]:
@@ -70,7 +70,7 @@ def plain_string_end(text, i):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def integer_at(text, i):
-    """The integer written at ``i`` and the index after it; the index is -1 unless a plain integer of at most
+    """The integer written at `i` and the index after it; the index is -1 unless a plain integer of at most
     18 digits is there (no fraction, no exponent)."""
     negative = at(text, i, MINUS)
     if negative:
@@ -86,7 +86,7 @@ def integer_at(text, i):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def word_end(text, i, word):
-    """The index after ``word`` when it is written at ``i``, or -1."""
+    """The index after `word` when it is written at `i`, or -1."""
     if i + word.shape[0] > text.shape[0]:
         return -1
     for k in range(word.shape[0]):
@@ -97,7 +97,7 @@ def word_end(text, i, word):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def null_end(text, i):
-    """The index after a ``null`` written at ``i``, or -1."""
+    """The index after a `null` written at `i`, or -1."""
     if (i + 4 <= text.shape[0] and text[i] == 0x6E and text[i + 1] == 0x75 and text[i + 2] == 0x6C
             and text[i + 3] == 0x6C):
         return i + 4
@@ -106,8 +106,8 @@ def null_end(text, i):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def compacted_value_end(text, i, out, used):
-    """Copies the JSON value at ``i`` to ``out`` from ``used`` on, without whitespace, as DuckDB writes JSON
-    back (``-0`` as ``0``); the index after it and the bytes written. The index is -1 unless its strings are
+    """Copies the JSON value at `i` to `out` from `used` on, without whitespace, as DuckDB writes JSON
+    back (`-0` as `0`); the index after it and the bytes written. The index is -1 unless its strings are
     ASCII without escapes and its numbers integers (DuckDB would write those otherwise than they are written)."""
     depth = 0
     start = used
@@ -150,7 +150,7 @@ def compacted_value_end(text, i, out, used):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def value_end(text, i):
-    """The index after the (valid) JSON value at ``i``, whatever it holds, or -1 when the text ends first."""
+    """The index after the (valid) JSON value at `i`, whatever it holds, or -1 when the text ends first."""
     depth = 0
     while i < text.shape[0]:
         c = text[i]
@@ -178,8 +178,8 @@ def value_end(text, i):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def field_of(text, start, stop, block, names, first_named, next_named):
-    """The index of the known field of ``block`` named by ``text[start:stop]``, or -1: the fields of a block
-    with a name's length and first byte are chained from ``first_named`` through ``next_named``."""
+    """The index of the known field of `block` named by `text[start:stop]`, or -1: the fields of a block
+    with a name's length and first byte are chained from `first_named` through `next_named`."""
     length = stop - start
     if length == 0 or length >= first_named.shape[1]:
         return -1
@@ -196,7 +196,7 @@ def field_of(text, start, stop, block, names, first_named, next_named):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def field_at(text, i, block, seen, layout):
-    """The known field of ``block`` whose key is at ``i`` (-1 for an unknown one, -2 when the key is escaped,
+    """The known field of `block` whose key is at `i` (-1 for an unknown one, -2 when the key is escaped,
     repeated or not followed by a colon) and the index of its value."""
     names, first_named, next_named = layout[0], layout[1], layout[2]
     close = plain_string_end(text, i) if at(text, i, QUOTE) else -1
@@ -213,7 +213,7 @@ def field_at(text, i, block, seen, layout):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def next_member(text, i, closing):
-    """After a member of an object or list ends at ``i``: the index of the next member, or of ``closing`` when it
+    """After a member of an object or list ends at `i`: the index of the next member, or of `closing` when it
     closes the object or list there; -1 otherwise."""
     i = skip_whitespace(text, i)
     if at(text, i, COMMA):
@@ -223,14 +223,14 @@ def next_member(text, i, closing):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def mark(bitmap, slot, row):
-    """Sets bit ``row`` of row ``slot`` of ``bitmap`` (Arrow's bit order: least significant first)."""
+    """Sets bit `row` of row `slot` of `bitmap` (Arrow's bit order: least significant first)."""
     bitmap[slot, row >> 3] |= np.uint8(1 << (row & 7))
 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def inner_object_end(text, i, block, row, layout, integers, present):
-    """Reads the object of integer fields at ``i`` (the fields of ``block``) into their columns; the index after
-    it, or ``UNREADABLE``."""
+    """Reads the object of integer fields at `i` (the fields of `block`) into their columns; the index after
+    it, or `UNREADABLE`."""
     slots, skip_unknown = layout[4], layout[5]
     if not at(text, i, OPEN_OBJECT):
         return UNREADABLE
@@ -260,8 +260,8 @@ def inner_object_end(text, i, block, row, layout, integers, present):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def integer_list_end(text, i, values, used):
-    """Reads the list of integers at ``i`` into ``values`` from ``used`` on; the index after it (``UNREADABLE``
-    when it is not such a list, ``FULL`` when ``values`` has no room) and how many it holds."""
+    """Reads the list of integers at `i` into `values` from `used` on; the index after it (`UNREADABLE`
+    when it is not such a list, `FULL` when `values` has no room) and how many it holds."""
     if not at(text, i, OPEN_LIST):
         return UNREADABLE, 0
     i = skip_whitespace(text, i + 1)
@@ -281,9 +281,9 @@ def integer_list_end(text, i, values, used):
 
 @njit(cache=True, nogil=True, _nrt=False, inline="always")
 def write_view(views, view_bytes, shown, slot, row, source, buffer, start, length):
-    """Row ``row`` of text column ``slot`` as an Arrow string view of ``source[start:start + length]``, which is
-    data buffer ``buffer``: its length, then the value itself up to 12 bytes, else its first 4 bytes, the
-    buffer and the offset (``view_bytes`` are the bytes of ``views``)."""
+    """Row `row` of text column `slot` as an Arrow string view of `source[start:start + length]`, which is
+    data buffer `buffer`: its length, then the value itself up to 12 bytes, else its first 4 bytes, the
+    buffer and the offset (`view_bytes` are the bytes of `views`)."""
     views[slot, row, 0] = length
     for k in range(length if length <= 12 else 4):
         view_bytes[slot, row, 4 + k] = source[start + k]
@@ -295,8 +295,8 @@ def write_view(views, view_bytes, shown, slot, row, source, buffer, start, lengt
 
 @njit(cache=True, nogil=True, _nrt=False)
 def record_end(text, i, row, layout, columns):
-    """Reads the record (an object of the fields of block 0) at ``i`` into row ``row`` of ``columns``; the index
-    after it, or ``UNREADABLE`` or ``FULL``."""
+    """Reads the record (an object of the fields of block 0) at `i` into row `row` of `columns`; the index
+    after it, or `UNREADABLE` or `FULL`."""
     kinds, slots, skip_unknown = layout[3], layout[4], layout[5]
     integers, present, views, view_bytes, shown, list_length, list_values, located, used = columns[:9]
     compacted, compacted_used = columns[10], columns[11]
@@ -349,11 +349,11 @@ def record_end(text, i, row, layout, columns):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def scan(text, counts, keyed, layout, columns):
-    """Reads ``len(counts)`` lines of records from ``text`` into ``columns`` and sets how many records each line
-    holds: each line a JSON list of records or, when ``keyed``, an object of records keyed by integers (the keys
+    """Reads `len(counts)` lines of records from `text` into `columns` and sets how many records each line
+    holds: each line a JSON list of records or, when `keyed`, an object of records keyed by integers (the keys
     go to the last column; a key written twice in one object is not taken). Returns how many records were read,
-    or ``UNREADABLE`` when the text is not in the shape the scan takes, or ``FULL`` when it holds more records
-    or list values than ``columns`` has room for."""
+    or `UNREADABLE` when the text is not in the shape the scan takes, or `FULL` when it holds more records
+    or list values than `columns` has room for."""
     keys = columns[9]
     capacity = keys.shape[0]
     opening, closing = (OPEN_OBJECT, CLOSE_OBJECT) if keyed else (OPEN_LIST, CLOSE_LIST)
@@ -411,8 +411,8 @@ class Layout:
 
     @classmethod
     def of(cls, fields: dict[str, pa.DataType], json_fields: tuple[str, ...] = (), *, skip_unknown: bool) -> Layout:
-        """The layout of records with ``fields`` (integers, strings, lists of integers, structs of integers) and
-        ``json_fields`` kept as JSON text; ``skip_unknown``: whether another field is skipped or stops the scan."""
+        """The layout of records with `fields` (integers, strings, lists of integers, structs of integers) and
+        `json_fields` kept as JSON text; `skip_unknown`: whether another field is skipped or stops the scan."""
         known: list[tuple[int, str]] = []
         inner_known: list[tuple[int, str, int]] = []
         integer_fields: list[tuple[str, ...]] = []
@@ -464,7 +464,7 @@ class Layout:
         return self.names, self.first_named, self.next_named, self.kinds, self.slots, self.skip_unknown
 
     def room(self, rows: int, text_bytes: int) -> tuple[np.ndarray, ...]:
-        """Columns for ``rows`` records (and as many list values) of ``text_bytes`` of text, in the order ``scan``
+        """Columns for `rows` records (and as many list values) of `text_bytes` of text, in the order `scan`
         takes them; which values are there (integers, texts, objects) in bitmaps. JSON fields are copied without
         whitespace to the second last."""
         views = np.zeros((len(self.text_fields), rows, 4), dtype=np.int32)
@@ -487,7 +487,7 @@ class Layout:
 
 ROWS_PER_BYTE = 1 / 48
 """Rows set aside per byte of text at first (about twice what Riot's events need); a scan that runs out of
-room is repeated with twice as much, up to ``MOST_ROWS_PER_BYTE``."""
+room is repeated with twice as much, up to `MOST_ROWS_PER_BYTE`."""
 MOST_ROWS_PER_BYTE = 1 / 12
 """Rows set aside per byte of text at most: text of smaller records than that (empty objects) is left to DuckDB
 rather than given room for columns many times its size."""
@@ -496,8 +496,8 @@ CHUNK_BYTES = 1 << 25
 
 
 def validity(bitmap: np.ndarray, rows: int) -> tuple[pa.Buffer, int]:
-    """The Arrow validity buffer of the first ``rows`` bits of ``bitmap``, and how many of them are unset (null):
-    the bits after ``rows`` are never set."""
+    """The Arrow validity buffer of the first `rows` bits of `bitmap`, and how many of them are unset (null):
+    the bits after `rows` are never set."""
     used = bitmap[:(rows + 7) // 8]
     return pa.py_buffer(used), rows - int(np.bitwise_count(used).sum(dtype=np.int64))
 
@@ -517,7 +517,7 @@ class Scanned:
 
 
 def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bool) -> Scanned | None:
-    """The records of ``lines`` (each a JSON list of records or, when ``keyed``, an object of records keyed by
+    """The records of `lines` (each a JSON list of records or, when `keyed`, an object of records keyed by
     integers) as an Arrow table of the layout's fields, read by one scan of the lines joined; None when the scan
     does not take them, or when they hold 2 GiB or more (a string view points into its text with 32 bits)."""
     text = b"\n".join(lines)
@@ -566,7 +566,7 @@ def scanned_chunk(lines: Sequence[bytes | memoryview], layout: Layout, keyed: bo
 
 
 class ChunkedScan:
-    """Lines scanned as they come: each time ``CHUNK_BYTES`` of them have been added, they are handed to a worker
+    """Lines scanned as they come: each time `CHUNK_BYTES` of them have been added, they are handed to a worker
     thread and scanned there (the compiled scan releases the GIL) while the caller goes on."""
 
     def __init__(self, layout: Layout, keyed: bool, workers: Executor) -> None:

@@ -1,8 +1,8 @@
-"""Riot match-v5 ``MatchDto`` as msgspec structs (the timeline's are in ``timeline.py``).
+"""Riot match-v5 `MatchDto` as msgspec structs (the timeline's are in `timeline.py`).
 
-A document comes with the ``{metadata, info}`` wrapper or as the ``info`` object alone (tournament and
-esports servers), so both shapes decode into the same ``MatchInfo``: the wrapper's fields sit beside the
-info fields and the wrapper's ``info`` is optional.
+A document comes with the `{metadata, info}` wrapper or as the `info` object alone (tournament and
+esports servers), so both shapes decode into the same `MatchInfo`: the wrapper's fields sit beside the
+info fields and the wrapper's `info` is optional.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class Metadata(msgspec.Struct):
 
 
 class Participant(msgspec.Struct):
-    """One ``ParticipantDto``: the end-of-game line of a player (the fields the lol tables use)."""
+    """One `ParticipantDto`: the end-of-game line of a player (the fields the lol tables use)."""
 
     participantId: int
     championId: int | None = None
@@ -84,7 +84,7 @@ class MatchInfo(msgspec.Struct):
 
 
 class MatchDocument(MatchInfo):
-    """A match file: the wrapper (``metadata`` + ``info``) or the ``info`` object alone."""
+    """A match file: the wrapper (`metadata` + `info`) or the `info` object alone."""
 
     metadata: Metadata | None = None
     info: MatchInfo | None = None

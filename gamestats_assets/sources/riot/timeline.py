@@ -2,20 +2,20 @@
 text, or by DuckDB's JSON reader where the scan does not take it.
 
 msgspec walks each document once, keeping per frame the raw JSON text of its event list and of its participant
-frames (``msgspec.Raw``: no Python object per event or field). ``TimelineReader`` hands those texts, as
-documents are added, to ``record_scan``, which reads them in chunks on worker threads: one row per event or
+frames (`msgspec.Raw`: no Python object per event or field). `TimelineReader` hands those texts, as
+documents are added, to `record_scan`, which reads them in chunks on worker threads: one row per event or
 participant frame, the typed fields as columns, wherever they are in the shape it takes (known fields with
 plain values; for events, no field the schema does not know).
 
 Otherwise the raw texts of the whole batch are written as newline-delimited JSON, one frame's event list or one
-participant frame per line, and read by DuckDB's ``read_json`` against explicit types, in C++ over all cores; a
-value of the wrong type fails the read. DuckDB keeps the lines' order (a plain ``SELECT`` from one source
+participant frame per line, and read by DuckDB's `read_json` against explicit types, in C++ over all cores; a
+value of the wrong type fails the read. DuckDB keeps the lines' order (a plain `SELECT` from one source
 preserves row order), so each row is placed by its line alone. The event lists come back as one Arrow list of
-event structs whose fields are the columns, without a copy. Every event field is kept: when the text's ``:``
+event structs whose fields are the columns, without a copy. Every event field is kept: when the text's `:`
 count shows a field the typed read did not account for, a second pass lists the keys of every event, and fields
-the schema does not list are read as JSON and land in ``extra`` (``duckdb_event_structs``). The damage lists of
+the schema does not list are read as JSON and land in `extra` (`duckdb_event_structs`). The damage lists of
 a champion kill are kept as JSON, written without whitespace. Participant frames keep the fields of
-``FRAME_FIELDS``.
+`FRAME_FIELDS`.
 """
 
 from __future__ import annotations
@@ -55,10 +55,10 @@ EVENT_FIELDS = {
     "featType": pa.int64(), "featValue": pa.int64(),
     "assistingParticipantIds": pa.list_(pa.int64()), "position": POSITION,
 }
-"""Every typed field of the documented match-v5 event types (which are set depends on ``type``)."""
+"""Every typed field of the documented match-v5 event types (which are set depends on `type`)."""
 EVENT_SCALARS = [f for f in EVENT_FIELDS if f not in ("assistingParticipantIds", "position")]
 DAMAGE_FIELDS = ("victimDamageDealt", "victimDamageReceived")
-"""The damage lists of a ``CHAMPION_KILL`` (``VictimDamageDto``), kept as JSON text."""
+"""The damage lists of a `CHAMPION_KILL` (`VictimDamageDto`), kept as JSON text."""
 
 FRAME_SCALARS = ("participantId", "level", "xp", "totalGold", "currentGold", "goldPerSecond", "minionsKilled",
                  "jungleMinionsKilled", "timeEnemySpentControlled")
@@ -101,7 +101,7 @@ class TimelineInfo(msgspec.Struct):
 
 
 class TimelineDocument(TimelineInfo):
-    """A timeline file: the wrapper (``metadata`` + ``info``) or the ``info`` object alone."""
+    """A timeline file: the wrapper (`metadata` + `info`) or the `info` object alone."""
 
     metadata: Metadata | None = None
     info: TimelineInfo | None = None
@@ -136,7 +136,7 @@ class Batch:
         self.frame_timestamp.extend([frame.timestamp for frame in frames])
 
     def per_frame(self, counts: np.ndarray) -> pl.DataFrame:
-        """``match_id``, ``frame_index`` and ``timestamp`` of each frame, repeated ``counts`` times."""
+        """`match_id`, `frame_index` and `timestamp` of each frame, repeated `counts` times."""
         rows = pl.Series(np.repeat(np.arange(len(counts), dtype=np.uint32), counts))
         return pl.DataFrame({
             "match_id": pl.Series(self.frame_match, dtype=pl.String).gather(rows),
@@ -145,7 +145,7 @@ class Batch:
         })
 
     def event_index(self, counts: np.ndarray) -> pl.Series:
-        """The index of each event within its match, the frames holding ``counts`` events each (a match's
+        """The index of each event within its match, the frames holding `counts` events each (a match's
         frames are consecutive, the first with index 0)."""
         counts = counts.astype(np.int64)
         first_of_frame = np.cumsum(counts) - counts
@@ -178,7 +178,7 @@ LINES_PER_WRITE = 4096
 @contextmanager
 def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) -> Iterator[tuple[str, int]]:
     """The lines written to a temporary newline-delimited JSON file: its path as a SQL literal, and (with
-    ``count_colons``) how many ``:`` the text holds, written or escaped (``\\u003a``; any ``\\u003`` escape is
+    `count_colons`) how many `:` the text holds, written or escaped (`\\u003a`; any `\\u003` escape is
     counted, which can only count too many)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lines.ndjson"
@@ -194,13 +194,13 @@ def ndjson_file(lines: list[bytes | msgspec.Raw], count_colons: bool = False) ->
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A connection keeping the lines' order, handing text over as string views (``duckdb_text``)."""
+    """A connection keeping the lines' order, handing text over as string views (`duckdb_text`)."""
     return duckdb_text.connect(preserve_insertion_order=True)
 
 
 def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict[str, str]) -> pa.Table:
-    """One row per line of ``source``, in line order, of the DuckDB-typed ``columns`` (a missing field is null,
-    a value of another type an error); a single column ``json`` is each line's whole value."""
+    """One row per line of `source`, in line order, of the DuckDB-typed `columns` (a missing field is null,
+    a value of another type an error); a single column `json` is each line's whole value."""
     spec = "{" + ", ".join(f"{literal(name)}: {literal(t)}" for name, t in columns.items()) + "}"
     records = "false" if list(columns) == ["json"] else "true"
     return connection.sql(f"SELECT * FROM read_json({source}, format='newline_delimited', records={records}, "
@@ -208,7 +208,7 @@ def read_typed(connection: duckdb.DuckDBPyConnection, source: str, columns: dict
 
 
 def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -> list[str]:
-    """The distinct keys of the objects the JSON ``path`` selects in every line of ``source``."""
+    """The distinct keys of the objects the JSON `path` selects in every line of `source`."""
     return [key for (key,) in connection.sql(f"SELECT DISTINCT unnest(flatten(json_keys(json, {literal(path)}))) "
                                              f"FROM read_ndjson_objects({source})").fetchall()]
 
@@ -218,7 +218,7 @@ EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **d
 
 @functools.cache
 def event_layout() -> record_scan.Layout:
-    """How the compiled scan reads an event. ``record_scan`` is imported with the first scan, not with this module:
+    """How the compiled scan reads an event. `record_scan` is imported with the first scan, not with this module:
     numba takes a quarter of a second to import, which every process loading the project's definitions would pay."""
     from gamestats_assets.sources.riot import record_scan
 
@@ -234,8 +234,8 @@ def unknown_fields(keys: list[str]) -> list[str]:
 
 
 def event_list_type(keys: list[str]) -> dict[str, str]:
-    """A line of event lists as one ``json`` column: a list of events with the typed fields among ``keys``
-    (``type`` always), and the fields of ``keys`` the schema does not know as JSON. A typed field no event of
+    """A line of event lists as one `json` column: a list of events with the typed fields among `keys`
+    (`type` always), and the fields of `keys` the schema does not know as JSON. A typed field no event of
     the batch has is not read at all."""
     present = set(keys) | {"type"}
     types = {**{name: t for name, t in EVENT_TYPES.items() if name in present},
@@ -244,7 +244,7 @@ def event_list_type(keys: list[str]) -> dict[str, str]:
 
 
 def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
-    """The events of the ``json`` event lists, one row each in order, and how many each list holds."""
+    """The events of the `json` event lists, one row each in order, and how many each list holds."""
     column = lists.column("json")
     if column.null_count:
         raise ShapeError("a frame's events are not a list")
@@ -257,9 +257,9 @@ def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:
 
 
 def colons_read(events: pl.DataFrame) -> int:
-    """How many ``:`` the JSON text of ``events`` holds if nothing but what was read is in it: one per field
+    """How many `:` the JSON text of `events` holds if nothing but what was read is in it: one per field
     of an event and of its position, and those inside its text values (strings, damage lists as JSON). The
-    counts are one ``select``, which polars computes column by column on every core."""
+    counts are one `select`, which polars computes column by column on every core."""
     counts = [pl.col(name).is_not_null().sum() for name in events.columns]
     if "position" in events.columns:
         position = pl.col("position")
@@ -273,8 +273,8 @@ def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.Dat
     """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
     many events each list holds, read by DuckDB: what the compiled scan does not take.
 
-    The lists are read with every typed field. Each field of a JSON object is written with one ``:``, and a
-    ``:`` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
+    The lists are read with every typed field. Each field of a JSON object is written with one `:`, and a
+    `:` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
     fields and text values read account for, and exactly as many only if no event has a field the schema
     does not know (nor a null one). Otherwise a second pass lists the keys of every event and the lists are
     read again with the unknown fields as JSON.
@@ -288,7 +288,7 @@ def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.Dat
 
 
 def extra_fields(unknown: list[str]) -> pl.Expr:
-    """The ``unknown`` JSON fields of an event as one JSON object, null when it has none."""
+    """The `unknown` JSON fields of an event as one JSON object, null when it has none."""
     if not unknown:
         return pl.lit(None, dtype=pl.String)
     pairs = [pl.lit(json.dumps(name, ensure_ascii=False) + ":") + pl.col(name) for name in unknown]
@@ -297,7 +297,7 @@ def extra_fields(unknown: list[str]) -> pl.Expr:
 
 
 def events_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
-    """The events of ``batch``: one row per event, key (match_id, event_index). ``scanned``: its event lists as
+    """The events of `batch`: one row per event, key (match_id, event_index). `scanned`: its event lists as
     the compiled scan read them, None when it did not take them (DuckDB reads them then)."""
     events, counts = ((pl.from_arrow(scanned.table), scanned.counts) if scanned is not None
                       else duckdb_event_structs(batch.event_lists))
@@ -317,8 +317,8 @@ def events_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFr
 
 @functools.cache
 def frame_layout() -> record_scan.Layout:
-    """How the compiled scan reads a participant frame (``record_scan`` imported with the first scan, as for
-    ``event_layout``)."""
+    """How the compiled scan reads a participant frame (`record_scan` imported with the first scan, as for
+    `event_layout`)."""
     from gamestats_assets.sources.riot import record_scan
 
     return record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
@@ -329,7 +329,7 @@ PARTICIPANT_FRAMES_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
                                   ) -> tuple[pa.Table, pl.Series, np.ndarray]:
-    """The participant frames of every frame, one row each in order, with the fields of ``FRAME_FIELDS``; their
+    """The participant frames of every frame, one row each in order, with the fields of `FRAME_FIELDS`; their
     participant ids (each frame's keys); and how many each frame holds, read by DuckDB (what the compiled scan
     does not take): each frame's object split into its participant frames by msgspec, and those read as lines
     of newline-delimited JSON."""
@@ -345,8 +345,8 @@ def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
 
 
 def frames_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
-    """The participant frames of ``batch``: one row per participant per frame, key (match_id, frame_index,
-    participant_id; the participant id is the frame's key for it). ``scanned``: its participant frames as the
+    """The participant frames of `batch`: one row per participant per frame, key (match_id, frame_index,
+    participant_id; the participant id is the frame's key for it). `scanned`: its participant frames as the
     compiled scan read them, None when it did not take them (DuckDB reads them then)."""
     table, participants, counts = ((scanned.table, pl.Series(scanned.keys, dtype=pl.Int32), scanned.counts)
                                    if scanned is not None else duckdb_participant_frame_rows(batch.participant_frames))
@@ -365,7 +365,7 @@ def frames_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFr
 
 class TimelineReader:
     """A batch of timelines read as it is added: the compiled scan reads the frames' event lists and participant
-    frames in chunks on ``workers`` while later timelines are still being decoded."""
+    frames in chunks on `workers` while later timelines are still being decoded."""
 
     def __init__(self, workers: Executor) -> None:
         from gamestats_assets.sources.riot import record_scan
@@ -381,7 +381,7 @@ class TimelineReader:
         self.participant_frame_scan.extend(self.batch.participant_frames[first:])
 
     def tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The batch's events and participant frames (``events_table``, ``frames_table``), side by side: DuckDB's
+        """The batch's events and participant frames (`events_table`, `frames_table`), side by side: DuckDB's
         reader and polars release the GIL, so what one does on one thread runs beside the other."""
         with ThreadPoolExecutor(max_workers=1) as beside:
             frames = beside.submit(lambda: frames_table(self.batch, self.participant_frame_scan.result()))

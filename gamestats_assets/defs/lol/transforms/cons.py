@@ -1,9 +1,9 @@
 """CONS statistics of the lol domain over every game so far: builds, skill orders, objectives, vision.
 
-Every table is computed within a queue and a patch (``queue``, ``patch``; a filter of several patches is a
-query over these rows, not a table) and counts only ``counted`` games (no remake, no AFK player: STD
-``games``). Objective and vision tables use Summoner's Rift games only. Every rate comes with its sample size,
-a 95 % Wilson interval and ``low_sample`` (fewer than ``MIN_SAMPLE`` games), every mean with its n and a 95 %
+Every table is computed within a queue and a patch (`queue`, `patch`; a filter of several patches is a
+query over these rows, not a table) and counts only `counted` games (no remake, no AFK player: STD
+`games`). Objective and vision tables use Summoner's Rift games only. Every rate comes with its sample size,
+a 95 % Wilson interval and `low_sample` (fewer than `MIN_SAMPLE` games), every mean with its n and a 95 %
 normal interval (mean ± 1.96·sd/√n). Only games with their match file count (wins need it).
 """
 
@@ -18,7 +18,7 @@ GROUP = ("queue", "patch")
 VISION_BANDS = 4
 """Vision-per-minute quartiles within a position."""
 MIN_SAMPLE = 100
-"""Below this many games a rate is flagged ``low_sample``: its 95 % interval is then wider than ±10 points."""
+"""Below this many games a rate is flagged `low_sample`: its 95 % interval is then wider than ±10 points."""
 LENGTH_BUCKET_MINUTES = 5
 """Game-length strata (5-minute buckets) within which build paths are compared."""
 BUILD_DEPTHS = (1, 2, 3)
@@ -26,20 +26,20 @@ BUILD_DEPTHS = (1, 2, 3)
 
 
 def counted(frame: pl.DataFrame, summoners_rift: bool = False) -> pl.DataFrame:
-    """The rows of counted games (``games.counted``), of Summoner's Rift only when asked."""
+    """The rows of counted games (`games.counted`), of Summoner's Rift only when asked."""
     keep = pl.col("counted") & (pl.col("summoners_rift") if summoners_rift else pl.lit(True))
     return frame.filter(keep)
 
 
 def with_rate(stats: pl.DataFrame, wins: str = "wins", games: str = "games", prefix: str = "win_rate") -> pl.DataFrame:
-    """``stats`` plus the rate ``wins / games`` as ``prefix``, its Wilson interval and ``low_sample``."""
+    """`stats` plus the rate `wins / games` as `prefix`, its Wilson interval and `low_sample`."""
     rated = stats.with_columns((pl.col(wins) / pl.col(games)).alias(prefix),
                                (pl.col(games) < MIN_SAMPLE).alias("low_sample"))
     return with_wilson(rated, wins, games, prefix)
 
 
 def mean_interval(column: str, prefix: str) -> list[pl.Expr]:
-    """Aggregations: mean of ``column`` and its 95 % normal interval (null below two values)."""
+    """Aggregations: mean of `column` and its 95 % normal interval (null below two values)."""
     half = Z_95 * pl.col(column).std() / pl.col(column).count().sqrt()
     return [pl.col(column).mean().alias(f"{prefix}_mean"), (pl.col(column).mean() - half).alias(f"{prefix}_ci_low"),
             (pl.col(column).mean() + half).alias(f"{prefix}_ci_high")]
@@ -58,8 +58,8 @@ def length_bucket() -> pl.Expr:
 
 
 def build_paths(players: pl.DataFrame, depths: tuple[int, ...] = BUILD_DEPTHS) -> pl.DataFrame:
-    """Each player row once for every depth of ``depths`` its build reached, with ``depth`` and ``core_path``
-    (the first ``depth`` core items joined by `` > ``); depth 0 is every game, with an empty path."""
+    """Each player row once for every depth of `depths` its build reached, with `depth` and `core_path`
+    (the first `depth` core items joined by ` > `); depth 0 is every game, with an empty path."""
     paths = []
     for depth in depths:
         cores = [f"core_{rank}" for rank in range(1, depth + 1)]
@@ -73,14 +73,14 @@ def build_paths(players: pl.DataFrame, depths: tuple[int, ...] = BUILD_DEPTHS) -
 def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
     """Champion × core path: one row per (queue, patch, champion_id, depth, core_path).
 
-    ``core_path`` is the first ``depth`` core items in completion order (1 to 3, joined by `` > ``); a game
-    counts for every depth its build reached. ``pick_rate`` = games with the path / the champion's games.
-    Win rate with Wilson interval and ``low_sample``, mean KDA and DPM with normal intervals.
+    `core_path` is the first `depth` core items in completion order (1 to 3, joined by ` > `); a game
+    counts for every depth its build reached. `pick_rate` = games with the path / the champion's games.
+    Win rate with Wilson interval and `low_sample`, mean KDA and DPM with normal intervals.
 
     A third item is finished only in games long enough to finish it, and game length moves win rates, so a
-    path's win rate is also set against the champion's own games of the same length: ``same_length_win_rate``
-    is the champion's win rate in each ``LENGTH_BUCKET_MINUTES`` stratum, weighted by the path's games in it,
-    and ``win_rate_vs_same_length`` = ``win_rate`` − ``same_length_win_rate`` is the path's difference from
+    path's win rate is also set against the champion's own games of the same length: `same_length_win_rate`
+    is the champion's win rate in each `LENGTH_BUCKET_MINUTES` stratum, weighted by the path's games in it,
+    and `win_rate_vs_same_length` = `win_rate` − `same_length_win_rate` is the path's difference from
     games as long as its own.
     """
     players = counted(players).with_columns(length_bucket())
@@ -104,7 +104,7 @@ def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
 
 def skill_order_stats(players: pl.DataFrame) -> pl.DataFrame:
     """Champion × skill max order: one row per (queue, patch, champion_id, max_order) with games, win rate
-    (Wilson, ``low_sample``), pick rate within the champion, and mean DPM and KDA with intervals."""
+    (Wilson, `low_sample`), pick rate within the champion, and mean DPM and KDA with intervals."""
     players = counted(players)
     stats = (
         players.filter(pl.col("max_order").is_not_null())
@@ -120,8 +120,8 @@ def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, 
     """Per objective (dragon, herald, baron, tower) of counted Summoner's Rift games: one row per (queue, patch,
     objective).
 
-    ``games`` = games where someone took it (with a known winner); ``wins`` = games won by the team that took
-    it first; win rate with Wilson interval and ``low_sample``; ``mean_teammates_near`` over every take of
+    `games` = games where someone took it (with a known winner); `wins` = games won by the team that took
+    it first; win rate with Wilson interval and `low_sample`; `mean_teammates_near` over every take of
     that objective.
     """
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
@@ -140,7 +140,7 @@ def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
     """Position × vision band of counted Summoner's Rift games: one row per (queue, patch, team_position,
     vision_band), band 1 = the position's lowest quartile of vision per minute (wards placed and killed);
     players, vision range, mean vision score per minute and deaths per 10 minutes (intervals), win rate
-    (Wilson, ``low_sample``)."""
+    (Wilson, `low_sample`)."""
     within = (*GROUP, "team_position")
     banded = counted(players, summoners_rift=True).filter(
         pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null()

@@ -1,17 +1,17 @@
 """Why games are won: correlations between player variables, and patterns that survive multiple testing.
 
-Both tables use counted games only (no remake, no AFK player) and test within one queue and patch (``queue``,
-``patch``); the multiple-testing corrections run over every test of the table, across queues and patches.
+Both tables use counted games only (no remake, no AFK player) and test within one queue and patch (`queue`,
+`patch`); the multiple-testing corrections run over every test of the table, across queues and patches.
 
-``correlations`` tests the pairs of numeric player variables per position (Pearson, Spearman, and Pearson
+`correlations` tests the pairs of numeric player variables per position (Pearson, Spearman, and Pearson
 partial on game length), leaving out every pair where one variable is computed from the other.
-``discovered_patterns`` runs four families of tests, all two-sided:
-- ``first_core_item``: per champion, whether its win rate with one first core item differs from its win
+`discovered_patterns` runs four families of tests, all two-sided:
+- `first_core_item`: per champion, whether its win rate with one first core item differs from its win
   rate in all its other games (two-proportion z-test per item, the most extreme item reported);
-- ``skill_max_order``: per champion, whether its DPM with one skill max order differs from its DPM in all
+- `skill_max_order`: per champion, whether its DPM with one skill max order differs from its DPM in all
   its other games (Welch's t-test per order, the most extreme order reported);
-- ``first_objective``: the win rate of the team that takes an objective first, against 50 % (binomial test);
-- ``vision_deaths``: per position, the slope of deaths per 10 minutes on vision per minute (least squares,
+- `first_objective`: the win rate of the team that takes an objective first, against 50 % (binomial test);
+- `vision_deaths`: per position, the slope of deaths per 10 minutes on vision per minute (least squares,
   t-test of the slope).
 A champion is one test, not one per condition: its p is the Bonferroni-adjusted p of its strongest
 comparison, so an item's gain and its alternatives' mirrored loss are never two findings.
@@ -20,8 +20,8 @@ Benjamini–Hochberg bounds the *expected* share of false patterns; one publishe
 (with about ten real effects among fifty tests, BH at 5 % lets one or two chance findings in about one
 table in eight). The table should hold what it says, so a pattern is reported only when the Lehmann–Romano
 step-down procedure rejects it over every test made, which keeps P(share of false patterns > 10 %) ≤ 5 %,
-and when its BH q (also over every test) is < ``Q_THRESHOLD``, with at least ``MIN_GAMES`` games on each
-side of its comparison. Tests are made only where both sides reach ``MIN_GAMES``: the family is every test
+and when its BH q (also over every test) is < `Q_THRESHOLD`, with at least `MIN_GAMES` games on each
+side of its comparison. Tests are made only where both sides reach `MIN_GAMES`: the family is every test
 made, whatever its outcome.
 
 scipy is imported by the tests that use it: it takes seconds to load, which every process loading the
@@ -43,7 +43,7 @@ Q_THRESHOLD = 0.05
 """Benjamini–Hochberg level every reported pattern also meets."""
 FALSE_SHARE = 0.10
 EXCEEDANCE_LEVEL = 0.05
-"""Reported patterns keep P(more than ``FALSE_SHARE`` of them are false) ≤ ``EXCEEDANCE_LEVEL``."""
+"""Reported patterns keep P(more than `FALSE_SHARE` of them are false) ≤ `EXCEEDANCE_LEVEL`."""
 CORRELATION_VARIABLES = ("kills", "deaths", "assists", "kda", "dpm", "gold_per_min", "cs_per_min",
                          "vision_per_min", "vision_score_per_min", "deaths_per_10", "minutes", "win")
 COMPUTED_FROM = {
@@ -87,14 +87,14 @@ def correlation_p(r: np.ndarray, n: int) -> np.ndarray:
 
 
 def pairs_to_test() -> list[tuple[int, int]]:
-    """Index pairs (i < j) of ``CORRELATION_VARIABLES`` where neither variable is computed from the other."""
+    """Index pairs (i < j) of `CORRELATION_VARIABLES` where neither variable is computed from the other."""
     names = CORRELATION_VARIABLES
     return [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))
             if names[j] not in COMPUTED_FROM.get(names[i], set()) and names[i] not in COMPUTED_FROM.get(names[j], set())]
 
 
 def partial_on(r: np.ndarray, control: int) -> np.ndarray:
-    """Partial correlations given ``control``: r_xy·z = (r_xy − r_xz·r_yz) / √((1 − r_xz²)(1 − r_yz²))."""
+    """Partial correlations given `control`: r_xy·z = (r_xy − r_xz·r_yz) / √((1 − r_xz²)(1 − r_yz²))."""
     with np.errstate(divide="ignore", invalid="ignore"):
         r_z = r[:, control]
         return (r - np.outer(r_z, r_z)) / np.sqrt(np.outer(1 - r_z**2, 1 - r_z**2))
@@ -108,14 +108,14 @@ CORRELATIONS_SCHEMA = {"queue": pl.String, "patch": pl.String, "team_position": 
 
 
 def correlations(players: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of ``CORRELATION_VARIABLES`` per queue, patch and position: one row per (queue, patch,
+    """Pairs of `CORRELATION_VARIABLES` per queue, patch and position: one row per (queue, patch,
     team_position, variable_x, variable_y), one player of one counted game per observation.
 
-    A pair where one variable is computed from the other (``COMPUTED_FROM``: a count and its per-minute or
+    A pair where one variable is computed from the other (`COMPUTED_FROM`: a count and its per-minute or
     per-10 rate, a ratio and its parts) is not tested. Pearson and Spearman r with their two-sided p, and
-    ``partial_r``: Pearson's r controlling for game length (null for pairs with ``minutes``), p on n − 3
-    degrees of freedom. n = players of the group with every variable known (``low_sample`` below
-    ``MIN_GAMES``); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
+    `partial_r`: Pearson's r controlling for game length (null for pairs with `minutes`), p on n − 3
+    degrees of freedom. n = players of the group with every variable known (`low_sample` below
+    `MIN_GAMES`); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
     A constant variable gives null r.
     """
     within = (*GROUP, "team_position")
@@ -156,10 +156,10 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
 
 def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
                         contrast: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> pl.DataFrame:
-    """One test per champion: does ``metric`` differ between games with one of its conditions and its other games?
+    """One test per champion: does `metric` differ between games with one of its conditions and its other games?
 
-    Every condition the champion has at least ``MIN_GAMES`` games with, and at least ``MIN_GAMES`` without,
-    is compared with all the champion's other games (``contrast`` gives a signed statistic and its two-sided
+    Every condition the champion has at least `MIN_GAMES` games with, and at least `MIN_GAMES` without,
+    is compared with all the champion's other games (`contrast` gives a signed statistic and its two-sided
     p). The champion's row is its most extreme comparison, with that p multiplied by the number of conditions
     compared (Bonferroni: the p of the strongest of k comparisons); with exactly two conditions the two
     comparisons are one and the same, so the p stands and the condition with the higher mean is reported.
@@ -256,8 +256,8 @@ def vision_deaths_tests(players: pl.DataFrame) -> pl.DataFrame:
 
 def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, level: float = EXCEEDANCE_LEVEL
                           ) -> np.ndarray:
-    """Which hypotheses the Lehmann–Romano step-down procedure rejects so that P(false share > ``share``) ≤
-    ``level`` (Lehmann & Romano 2005, "Generalizations of the familywise error rate", Theorem 3.1).
+    """Which hypotheses the Lehmann–Romano step-down procedure rejects so that P(false share > `share`) ≤
+    `level` (Lehmann & Romano 2005, "Generalizations of the familywise error rate", Theorem 3.1).
 
     With the m p-values sorted, p_(i) is compared with α_i = (⌊share·i⌋ + 1)·level / (m + ⌊share·i⌋ + 1 − i);
     hypotheses are rejected from the smallest p up to the first one above its α_i. NaN p is never rejected.
@@ -303,8 +303,8 @@ def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.D
 
 def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """Patterns that hold: one row per (queue, patch, pattern_type, subject, condition) rejected by the
-    false-share exceedance procedure, with q < ``Q_THRESHOLD`` and at least ``MIN_GAMES`` games each side;
-    effect = value with the condition − baseline (for ``vision_deaths``, the slope), with n, p and q."""
+    false-share exceedance procedure, with q < `Q_THRESHOLD` and at least `MIN_GAMES` games each side;
+    effect = value with the condition − baseline (for `vision_deaths`, the slope), with n, p and q."""
     return (all_tests(players, first_objectives, games).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
             .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))

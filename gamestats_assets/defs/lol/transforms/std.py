@@ -1,9 +1,9 @@
 """STD tables of the lol domain: one function per table, from the ETL tables of a day's games.
 
-Inputs are the ETL frames of ``sources/riot/parse.py`` (``matches``, ``participants``, ``timeline_events``,
-``participant_frames``; events and frames also as lazy frames, whose filters then read only the columns a
-table uses) and the Data Dragon tables of ``sources/riot/ddragon.py`` for the games' patches (column
-``patch``; a null patch stands for a game without its match file). Everything is keyed by ``match_id``. A
+Inputs are the ETL frames of `sources/riot/parse.py` (`matches`, `participants`, `timeline_events`,
+`participant_frames`; events and frames also as lazy frames, whose filters then read only the columns a
+table uses) and the Data Dragon tables of `sources/riot/ddragon.py` for the games' patches (column
+`patch`; a null patch stands for a game without its match file). Everything is keyed by `match_id`. A
 game whose timeline arrived without its match file still gets its timeline-only rows
 (purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
 """
@@ -24,14 +24,14 @@ OBJECTIVES = {"DRAGON": "dragon", "RIFTHERALD": "herald", "BARON_NASHOR": "baron
 FRAME_MINUTES = 60_000
 TEAM_OF_PARTICIPANT = pl.when(pl.col("participant_id") <= 5).then(100).otherwise(200)
 REMAKE_SECONDS = 300
-"""A game shorter than this is a remake where the file has no ``gameEndedInEarlySurrender``."""
+"""A game shorter than this is a remake where the file has no `gameEndedInEarlySurrender`."""
 AFK_MINUTES = 5
 """A player whose position and experience do not change for this many frames in a row was away (AFK)."""
 
 
 def afk_players(frames: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Players away from the game: one row per (match_id, participant_id) whose participant frames keep the
-    same position and experience for ``AFK_MINUTES`` frames after the first (a dead player respawns and walks
+    same position and experience for `AFK_MINUTES` frames after the first (a dead player respawns and walks
     out within two minutes; one who disconnected stands still). Experience never falls, so frames with the
     same experience are consecutive, and counting a player's frames per (experience, position) finds a still
     stretch without sorting the frames."""
@@ -47,11 +47,11 @@ def afk_players(frames: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
 def games(matches: pl.DataFrame, participants: pl.DataFrame, frames: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Every game with its match file and whether the statistics count it: one row per match_id.
 
-    ``queue`` from ``queueId`` (``sources/riot/queues.py``), ``patch`` (``major.minor``), ``summoners_rift``
-    (map 11). ``remake``: a player's ``gameEndedInEarlySurrender``, or, where no player has the field, a game
-    under ``REMAKE_SECONDS``. ``afk_players``: players the timeline shows away (``afk_players``; 0 without a
-    timeline). ``counted`` = neither a remake nor a game with an AFK player, of a known patch: the others stay
-    in the lake and are counted by the ``excluded_games`` check, but no statistic uses them.
+    `queue` from `queueId` (`sources/riot/queues.py`), `patch` (`major.minor`), `summoners_rift`
+    (map 11). `remake`: a player's `gameEndedInEarlySurrender`, or, where no player has the field, a game
+    under `REMAKE_SECONDS`. `afk_players`: players the timeline shows away (`afk_players`; 0 without a
+    timeline). `counted` = neither a remake nor a game with an AFK player, of a known patch: the others stay
+    in the lake and are counted by the `excluded_games` check, but no statistic uses them.
     """
     flags = participants.lazy().group_by("match_id").agg(
         pl.col("game_ended_in_early_surrender").any().alias("early_surrender"),
@@ -80,10 +80,10 @@ def game_patches(events: pl.DataFrame | pl.LazyFrame, matches: pl.DataFrame) -> 
 def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Purchases and sales that were not undone, one row per action (key match_id, event_index).
 
-    ``ITEM_UNDO`` reverts the participant's most recent shop action that is still in force (the shop's undo
-    stack: several undos in a row revert several actions). Matched like brackets: with ``depth`` the running
+    `ITEM_UNDO` reverts the participant's most recent shop action that is still in force (the shop's undo
+    stack: several undos in a row revert several actions). Matched like brackets: with `depth` the running
     count of actions minus undos, an undo cancels the latest earlier action whose depth equals the undo's
-    depth plus one. ``seq`` numbers the actions in (match, participant, event) order, so it is sorted within
+    depth plus one. `seq` numbers the actions in (match, participant, event) order, so it is sorted within
     every group the as-of joins use.
     """
     shop = (
@@ -107,11 +107,11 @@ def resolved_shop_actions(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
     """Completed items bought, in order: one row per (match_id, participant_id, completed_at, item_id).
 
-    Items are those of the game's own patch (``items`` by ``patch``, ``game_patches``). A purchase counts
+    Items are those of the game's own patch (`items` by `patch`, `game_patches`). A purchase counts
     when it was not undone and the item is completed: legendary, mythic, or upgraded boots
     (components and starters are resolved away). Items missing from Data Dragon are kept with a null name and
-    tier. ``core_rank`` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
-    time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. ``sold_at`` is the
+    tier. `core_rank` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
+    time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. `sold_at` is the
     first later sale of the same item, if any.
     """
     actions = resolved_shop_actions(events)
@@ -145,8 +145,8 @@ def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFr
 def skill_orders(events: pl.DataFrame) -> pl.DataFrame:
     """Skill level-up order and max order: one row per (match_id, participant_id).
 
-    ``skill_sequence`` lists the skills in the order points went in (``QWEQQR...``, evolutions excluded).
-    ``max_order`` ranks Q, W and E: skills that reached 5 points first come first, by when they did; the
+    `skill_sequence` lists the skills in the order points went in (`QWEQQR...`, evolutions excluded).
+    `max_order` ranks Q, W and E: skills that reached 5 points first come first, by when they did; the
     others follow by points at the end (more first), then by when their last point went in.
     """
     levels = events.lazy().filter(
@@ -175,8 +175,8 @@ def skill_orders(events: pl.DataFrame) -> pl.DataFrame:
 def objective_takes(events: pl.LazyFrame) -> pl.LazyFrame:
     """Every elite monster and tower taken: one row per event (key match_id, event_index) with the taking team.
 
-    Monsters name their team in ``killerTeamId`` (or through the killer's participant id); a BUILDING_KILL's
-    ``teamId`` is the team that lost the tower, so the taker is the other one.
+    Monsters name their team in `killerTeamId` (or through the killer's participant id); a BUILDING_KILL's
+    `teamId` is the team that lost the tower, so the taker is the other one.
     """
     monsters = events.filter(pl.col("type") == "ELITE_MONSTER_KILL").select(
         "match_id", "event_index", "timestamp", "position_x", "position_y",
@@ -193,8 +193,8 @@ def objective_takes(events: pl.LazyFrame) -> pl.LazyFrame:
 def first_objectives(events: pl.DataFrame, participants: pl.DataFrame) -> pl.DataFrame:
     """First objectives per team: one row per (match_id, team_id) for each team of a game with a timeline.
 
-    ``first_<objective>`` is true when this team took the game's first dragon / herald / baron / tower, false
-    when the other team did, null when nobody took one; ``<objective>s`` counts the team's takes. ``win`` comes
+    `first_<objective>` is true when this team took the game's first dragon / herald / baron / tower, false
+    when the other team did, null when nobody took one; `<objective>s` counts the team's takes. `win` comes
     from the match file (null without it).
     """
     events = events.lazy()
@@ -226,8 +226,8 @@ def game_minutes(matches: pl.LazyFrame, events: pl.LazyFrame) -> pl.LazyFrame:
 def vision_deaths(events: pl.DataFrame, participants: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """Vision and deaths per player: one row per (match_id, participant_id) of a game with a timeline.
 
-    ``vision_per_min`` = (wards placed + enemy wards killed) / game minutes; ``deaths_per_10`` = deaths
-    (CHAMPION_KILL victims) per 10 game minutes. ``team_position`` from the match file (null without it).
+    `vision_per_min` = (wards placed + enemy wards killed) / game minutes; `deaths_per_10` = deaths
+    (CHAMPION_KILL victims) per 10 game minutes. `team_position` from the match file (null without it).
     """
     events, participants, matches = events.lazy(), participants.lazy(), matches.lazy()
     placed = events.filter(type="WARD_PLACED").group_by("match_id", pl.col("creator_id").alias("participant_id")).agg(
@@ -258,7 +258,7 @@ def vision_deaths(events: pl.DataFrame, participants: pl.DataFrame, matches: pl.
 def team_coordination(events: pl.DataFrame, frames: pl.DataFrame) -> pl.DataFrame:
     """Teammates present at each objective take: one row per take (key match_id, event_index).
 
-    ``teammates_near`` counts the taking team's players within ``COORDINATION_RADIUS`` of the take's position
+    `teammates_near` counts the taking team's players within `COORDINATION_RADIUS` of the take's position
     in the participant frame nearest in time (frames are a minute apart, so this is presence around the take).
     """
     takes = objective_takes(events.lazy()).filter(pl.col("position_x").is_not_null() & pl.col("team_id").is_not_null())
@@ -279,13 +279,13 @@ def participant_games(participants: pl.DataFrame, matches: pl.DataFrame, purchas
                       game_table: pl.DataFrame) -> pl.DataFrame:
     """One row per player of a game with its match file (key match_id, participant_id): the facts the stats use.
 
-    ``queue``, ``patch``, ``summoners_rift`` and ``counted`` come from ``games``: statistics use counted games
+    `queue`, `patch`, `summoners_rift` and `counted` come from `games`: statistics use counted games
     only, within one queue and patch.
-    ``kda`` = (kills + assists) / max(deaths, 1); ``dpm`` = damage to champions per game minute;
-    ``gold_per_min``, ``cs_per_min`` (lane and jungle minions) likewise; ``core_1..3`` the first three core
-    items by completion (names; null when fewer were completed); ``max_order`` from the skill order;
-    ``vision_per_min`` and ``deaths_per_10`` from the timeline (null when it is missing), ``vision_score_per_min``
-    from the match file's ``visionScore``. ``champion_name`` comes from the Data Dragon of the game's patch:
+    `kda` = (kills + assists) / max(deaths, 1); `dpm` = damage to champions per game minute;
+    `gold_per_min`, `cs_per_min` (lane and jungle minions) likewise; `core_1..3` the first three core
+    items by completion (names; null when fewer were completed); `max_order` from the skill order;
+    `vision_per_min` and `deaths_per_10` from the timeline (null when it is missing), `vision_score_per_min`
+    from the match file's `visionScore`. `champion_name` comes from the Data Dragon of the game's patch:
     null for an id it does not know.
     """
     minutes = pl.col("game_duration_s") / 60

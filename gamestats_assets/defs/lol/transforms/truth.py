@@ -1,4 +1,4 @@
-"""Scoring discovered patterns against what the synthetic emitter planted (``planted_effects.json``).
+"""Scoring discovered patterns against what the synthetic emitter planted (`planted_effects.json`).
 
 A planted effect is *found* when a reported pattern has its type, subject and condition with the planted
 sign (a win log-odds or death-rate term above/below zero, a DPM multiplier above/below one). Every other
@@ -6,11 +6,11 @@ reported pattern is *not planted*: another condition of a planted champion (the 
 reported in its place) and another objective than the planted one are claims the truth does not make.
 
 Planted win effects have a real effect's size (a few points of win rate), and finding one takes many games.
-An effect is *detectable* when the games hold enough of its condition to find it with ``POWER`` at the
-two-sided level ``DETECTION_ALPHA`` (about 0.05 spread over the fifty-odd tests a day's table makes, divided
+An effect is *detectable* when the games hold enough of its condition to find it with `POWER` at the
+two-sided level `DETECTION_ALPHA` (about 0.05 spread over the fifty-odd tests a day's table makes, divided
 again by the conditions a champion's test compares): the power of a two-proportion z-test for an item (a
 binomial test against 50 % for an objective), its win rate moved by the planted log-odds from 50 %. DPM and
-death-rate effects are planted large, and are detectable with ``MIN_GAMES`` on each side. Recall is reported
+death-rate effects are planted large, and are detectable with `MIN_GAMES` on each side. Recall is reported
 over every planted effect and over the detectable ones, with each effect's n and power.
 """
 
@@ -36,7 +36,7 @@ def normal_cdf(x: float) -> float:
 
 
 def normal_quantile(p: float) -> float:
-    """The standard normal quantile (bisection on ``normal_cdf``: exact to 1e-10, no scipy import)."""
+    """The standard normal quantile (bisection on `normal_cdf`: exact to 1e-10, no scipy import)."""
     low, high = -40.0, 40.0
     while high - low > 1e-10:
         middle = (low + high) / 2
@@ -45,14 +45,14 @@ def normal_quantile(p: float) -> float:
 
 
 def win_rate_with(log_odds: float, baseline: float = 0.5) -> float:
-    """The win rate ``baseline`` becomes with ``log_odds`` added."""
+    """The win rate `baseline` becomes with `log_odds` added."""
     return 1 / (1 + math.exp(-(math.log(baseline / (1 - baseline)) + log_odds)))
 
 
 def two_proportion_power(difference: float, n_with: int, n_without: int, alpha: float = DETECTION_ALPHA,
                          baseline: float = 0.5) -> float:
-    """Power of the two-sided two-proportion z-test to find win rates ``baseline + difference`` (n_with games)
-    against ``baseline`` (n_without)."""
+    """Power of the two-sided two-proportion z-test to find win rates `baseline + difference` (n_with games)
+    against `baseline` (n_without)."""
     if min(n_with, n_without) == 0:
         return 0.0
     moved = baseline + difference
@@ -63,7 +63,7 @@ def two_proportion_power(difference: float, n_with: int, n_without: int, alpha: 
 
 
 def one_proportion_power(difference: float, n: int, alpha: float = DETECTION_ALPHA, baseline: float = 0.5) -> float:
-    """Power of the two-sided test of one win rate against ``baseline`` to find ``baseline + difference``."""
+    """Power of the two-sided test of one win rate against `baseline` to find `baseline + difference`."""
     if n == 0:
         return 0.0
     moved = baseline + difference
@@ -72,7 +72,7 @@ def one_proportion_power(difference: float, n: int, alpha: float = DETECTION_ALP
 
 
 def games_to_detect(difference: float, alpha: float = DETECTION_ALPHA, power: float = POWER) -> int:
-    """Games needed on each side to find a win-rate ``difference`` from 50 % with ``power`` at ``alpha``."""
+    """Games needed on each side to find a win-rate `difference` from 50 % with `power` at `alpha`."""
     n = 1
     while two_proportion_power(difference, n, n, alpha) < power:
         n *= 2
@@ -113,7 +113,7 @@ def effect_power(effect: dict, players: pl.DataFrame, first_objectives: pl.DataF
 def score(patterns: pl.DataFrame, planted: Sequence[dict], players: pl.DataFrame | None = None,
           first_objectives: pl.DataFrame | None = None, games: pl.DataFrame | None = None) -> dict:
     """Recall of the planted effects and the share of reported patterns that are not planted; with the games
-    (``participant_games``, ``first_objectives``, ``games``), each effect's n and power and the recall over
+    (`participant_games`, `first_objectives`, `games`), each effect's n and power and the recall over
     the detectable ones."""
     reported = patterns.select("pattern_type", "subject", "condition", "effect").rows()
     truth = {(e["pattern_type"], e["subject"], e["condition"], planted_sign(e) > 0) for e in planted}

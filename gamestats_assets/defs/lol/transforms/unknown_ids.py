@@ -1,7 +1,7 @@
 """Champion and purchased item ids that the Data Dragon of their game's patch does not know.
 
 Each is one row per (patch, id) with the rows it appears in; a timeline without its match file is looked up
-with a null patch (the newest shipped patch, ``sources/riot/ddragon.py``).
+with a null patch (the newest shipped patch, `sources/riot/ddragon.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ LISTED_IDS = 50
 
 
 def unknown_ids(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """``unknown_champion_ids`` and ``unknown_item_ids``: (patch, reference_patch, id, rows) of every id the
+    """`unknown_champion_ids` and `unknown_item_ids`: (patch, reference_patch, id, rows) of every id the
     Data Dragon of its game's patch lacks."""
     champions = (participants.join(matches.select("match_id", "patch"), on="match_id", how="left")
                  .join(ddragon.game_champions(matches).select("patch", "champion_id"),
@@ -32,7 +32,7 @@ def unknown_ids(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Da
 
 
 def metadata(unknown: pl.DataFrame) -> dict[str, int | str]:
-    """Check metadata: how many ids and rows are unknown, and the ids by patch (``patch: id, id, ...``)."""
+    """Check metadata: how many ids and rows are unknown, and the ids by patch (`patch: id, id, ...`)."""
     listed = unknown.head(LISTED_IDS).group_by("patch", maintain_order=True).agg(pl.col("id").cast(pl.String))
     return {"unknown_ids": unknown.height, "unknown_rows": int(unknown["rows"].sum()),
             "ids_by_patch": "; ".join(f"{row['patch']}: {', '.join(row['id'])}" for row in listed.iter_rows(named=True))}

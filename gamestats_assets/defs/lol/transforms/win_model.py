@@ -1,12 +1,12 @@
 """Win probability from the game state at 10 and 15 minutes (logistic regression, statsmodels).
 
-Features are blue minus red at minute ``m``: total gold (thousands) and xp (thousands) from the participant
-frame of minute ``m``, and champion kills, dragons, heralds and towers taken before ``m`` minutes. The
+Features are blue minus red at minute `m`: total gold (thousands) and xp (thousands) from the participant
+frame of minute `m`, and champion kills, dragons, heralds and towers taken before `m` minutes. The
 target is a blue win. Models are fitted within one queue and patch, on counted Summoner's Rift games (STD
-``games``). A game is held out for evaluation when its game id is a multiple of five, so the split does not
+`games`). A game is held out for evaluation when its game id is a multiple of five, so the split does not
 change between runs; accuracy (threshold 0.5) and AUC are measured on it, beside a baseline fitted on the gold
 difference alone and scored on the same held-out games, each with a 95 % bootstrap interval (held-out games
-resampled ``BOOTSTRAP_RESAMPLES`` times; the AUC gain over the baseline is resampled paired).
+resampled `BOOTSTRAP_RESAMPLES` times; the AUC gain over the baseline is resampled paired).
 
 statsmodels is imported by the function that uses it: they take seconds to load, which every
 process loading the code location would pay otherwise.
@@ -40,8 +40,8 @@ MODEL_SCHEMA = {"queue": pl.String, "patch": pl.String, "minute": pl.Int32, "ter
 
 
 def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame, minute: int) -> pl.DataFrame:
-    """The game state at ``minute``: one row per match with a known winner and a frame at that minute, with
-    the features, ``blue_win`` and ``held_out``."""
+    """The game state at `minute`: one row per match with a known winner and a frame at that minute, with
+    the features, `blue_win` and `held_out`."""
     sign = pl.when(pl.col("team_id") == 100).then(1).otherwise(-1)
     events, frames, matches = events.lazy(), frames.lazy(), matches.lazy()
     at_minute = frames.filter(pl.col("frame_index") == minute).with_columns(TEAM_OF_PARTICIPANT.alias("team_id"))
@@ -65,18 +65,18 @@ def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame
 
 
 def held_out() -> pl.Expr:
-    """Whether a game is held out: its game id (the number after the platform) modulo ``HELD_OUT_SHARE`` is 0."""
+    """Whether a game is held out: its game id (the number after the platform) modulo `HELD_OUT_SHARE` is 0."""
     game_id = pl.col("match_id").str.split("_").list.last().cast(pl.Int64, strict=False).fill_null(0)
     return (game_id % HELD_OUT_SHARE == 0).alias("held_out")
 
 
 def game_states(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """STD ``game_states``: the state of every game at each of ``MINUTES``, key (match_id, minute)."""
+    """STD `game_states`: the state of every game at each of `MINUTES`, key (match_id, minute)."""
     return pl.concat([game_state(events, frames, matches, minute) for minute in MINUTES])
 
 
 def weighted_auc(truth: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Area under the ROC curve of each row of ``weights`` (games counted that many times): the chance a
+    """Area under the ROC curve of each row of `weights` (games counted that many times): the chance a
     random win scores above a random loss, ties counting half (Mann–Whitney). NaN without a win or a loss."""
     groups, index = np.unique(score, return_inverse=True)
     samples, games = weights.shape
@@ -90,12 +90,12 @@ def weighted_auc(truth: np.ndarray, score: np.ndarray, weights: np.ndarray) -> n
 
 
 def weighted_accuracy(truth: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Share of games (counted as ``weights``' rows say) whose predicted winner (chance ≥ 0.5) won."""
+    """Share of games (counted as `weights`' rows say) whose predicted winner (chance ≥ 0.5) won."""
     return weights @ ((score >= 0.5) == truth).astype(float) / weights.sum(axis=1)
 
 
 def fitted(train: pl.DataFrame, test: pl.DataFrame, features: list[str]):
-    """A logistic fit on ``train``'s ``features`` and its predicted win chance for ``test``."""
+    """A logistic fit on `train`'s `features` and its predicted win chance for `test`."""
     import statsmodels.api as sm
     design = [sm.add_constant(frame.select(features).to_numpy().astype(float), has_constant="add")
               for frame in (train, test)]
@@ -105,7 +105,7 @@ def fitted(train: pl.DataFrame, test: pl.DataFrame, features: list[str]):
 
 def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray) -> dict[str, float]:
     """Held-out quality of the model and the baseline, each with its 95 % percentile bootstrap interval: every
-    resample counts each held-out game as often as a multinomial draw says, in blocks of ``BOOTSTRAP_BLOCK``."""
+    resample counts each held-out game as often as a multinomial draw says, in blocks of `BOOTSTRAP_BLOCK`."""
     truth = truth.astype(bool)
 
     def measures(weights: np.ndarray) -> np.ndarray:
@@ -125,10 +125,10 @@ def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray
 
 
 def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
-    """The fitted models on ``game_states``: one row per (queue, patch, minute, term) with coefficient,
+    """The fitted models on `game_states`: one row per (queue, patch, minute, term) with coefficient,
     standard error and p, and the model's n_train, n_test, held-out accuracy and AUC beside the gold-difference
     baseline's, with bootstrap intervals (module docstring). A queue, patch and minute with fewer than
-    ``MIN_GAMES`` training games, or only one outcome, is left out."""
+    `MIN_GAMES` training games, or only one outcome, is left out."""
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
     rows = []
     for key, group in states.join(rift, on="match_id").partition_by(*GROUP, "minute", as_dict=True).items():

@@ -19,11 +19,11 @@ FIGHT_RADIUS_M = 300.0
 def knock_outcomes(knocks: pl.DataFrame, kills: pl.DataFrame, revives: pl.DataFrame) -> pl.DataFrame:
     """Every knock with how it ended: one row per knock (match_id, event_index of the knock).
 
-    ``outcome`` is ``finished`` (the victim died with this knock's ``dBNOId``), ``revived`` (a teammate
-    revived them) or ``unresolved`` (neither in the telemetry: the match or the excerpt ended). For a finished
-    knock: ``finisher_account_id`` (the killer credited), ``finished_by_knocker`` (the knocker themself),
-    ``finished_by_knocker_team``, and ``time_to_finish_s`` from knock to death; for a revive,
-    ``time_to_revive_s``.
+    `outcome` is `finished` (the victim died with this knock's `dBNOId`), `revived` (a teammate
+    revived them) or `unresolved` (neither in the telemetry: the match or the excerpt ended). For a finished
+    knock: `finisher_account_id` (the killer credited), `finished_by_knocker` (the knocker themself),
+    `finished_by_knocker_team`, and `time_to_finish_s` from knock to death; for a revive,
+    `time_to_revive_s`.
     """
     deaths = kills.filter(pl.col("dbno_id") >= 0).select(
         "match_id", "dbno_id", "victim_account_id", pl.col("elapsed_s").alias("died_s"),
@@ -73,10 +73,10 @@ def fights(damage: pl.DataFrame, knocks: pl.DataFrame, kills: pl.DataFrame) -> p
 
     Definition: take the damage events between players of two different teams (zone, environment and team
     damage excluded) and group them by the unordered pair of teams. Within a pair, in time order, an event
-    starts a new fight when it comes more than ``FIGHT_GAP_S`` seconds after the previous one, or when its
-    victim stands more than ``FIGHT_RADIUS_M`` metres from the previous event's victim. A fight's knocks and
-    kills are those between the same two teams from its start to ``FIGHT_GAP_S`` after its last damage.
-    ``winner_team_id``: the team with more kills, then knocks, then damage; null on a full tie.
+    starts a new fight when it comes more than `FIGHT_GAP_S` seconds after the previous one, or when its
+    victim stands more than `FIGHT_RADIUS_M` metres from the previous event's victim. A fight's knocks and
+    kills are those between the same two teams from its start to `FIGHT_GAP_S` after its last damage.
+    `winner_team_id`: the team with more kills, then knocks, then damage; null on a full tie.
     """
     hits = (
         damage.filter(_enemy())
@@ -124,8 +124,8 @@ def fights(damage: pl.DataFrame, knocks: pl.DataFrame, kills: pl.DataFrame) -> p
 
 
 def _scored_in(per_fight: pl.DataFrame, events: pl.DataFrame, name: str) -> pl.DataFrame:
-    """``<name>_by_a`` / ``<name>_by_b``: events (knocks or kills, with ``by_team``) one team of a fight scored
-    on the other between the fight's start and ``FIGHT_GAP_S`` after its last damage (an event in two such
+    """`<name>_by_a` / `<name>_by_b`: events (knocks or kills, with `by_team`) one team of a fight scored
+    on the other between the fight's start and `FIGHT_GAP_S` after its last damage (an event in two such
     windows of the same teams counts for the later fight only)."""
     return (
         per_fight.join(events.filter(pl.col("by_team").is_not_null()).rename({"elapsed_s": "at_s"}), on="match_id")
@@ -154,8 +154,8 @@ def _winner() -> pl.Expr:
 def weapon_distribution(damage: pl.DataFrame, kills: pl.DataFrame, knocks: pl.DataFrame) -> pl.DataFrame:
     """Each player's kills, knocks and damage to other teams by weapon category: one row per (match_id,
     account_id, weapon_category). Kills are those of players of other teams credited to the player
-    (``killer``), knocks those they made, damage what they dealt to players of other teams; summed over
-    categories they give the player's totals in ``advanced_stats``. AI bots have no rows (player statistics
+    (`killer`), knocks those they made, damage what they dealt to players of other teams; summed over
+    categories they give the player's totals in `advanced_stats`. AI bots have no rows (player statistics
     are players')."""
     dealt = with_weapon_category(damage.filter(_enemy())).group_by(
         "match_id", pl.col("attacker_account_id").alias("account_id"), "weapon_category").agg(
@@ -184,13 +184,13 @@ def weapon_accuracy(attacks: pl.DataFrame, damage: pl.DataFrame) -> pl.DataFrame
     """Each player's accuracy and headshot rate with each firearm: one row per (match_id, account_id,
     weapon_id).
 
-    - ``shots``: the player's ``LogPlayerAttack`` events of attack type ``Weapon`` with a weapon of
-      ``FIREARMS`` (the weapon's item id, ``weapon_name`` as the official ``itemId`` dictionary names it);
-    - ``hits``: those shots (``attackId``) that damaged a player of another team (``LogPlayerTakeDamage``
-      with the shot's ``attackId``; a shotgun's pellets hitting together are one hit), ``damage_dealt`` what
+    - `shots`: the player's `LogPlayerAttack` events of attack type `Weapon` with a weapon of
+      `FIREARMS` (the weapon's item id, `weapon_name` as the official `itemId` dictionary names it);
+    - `hits`: those shots (`attackId`) that damaged a player of another team (`LogPlayerTakeDamage`
+      with the shot's `attackId`; a shotgun's pellets hitting together are one hit), `damage_dealt` what
       they took;
-    - ``headshots``: hits with a ``HeadShot`` among their damage events;
-    - ``accuracy`` = hits / shots, ``headshot_rate`` = headshots / hits (null without a hit).
+    - `headshots`: hits with a `HeadShot` among their damage events;
+    - `accuracy` = hits / shots, `headshot_rate` = headshots / hits (null without a hit).
     AI bots have no rows. Hits are counted only for shots in the telemetry, so accuracy never exceeds 1.
     """
     items = attacks["weapon_id"].unique().drop_nulls().to_list()

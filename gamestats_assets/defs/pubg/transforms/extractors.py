@@ -1,7 +1,7 @@
-"""Per-match extractors over one parse of the telemetry (the etl frames of ``sources.pubg.telemetry``).
+"""Per-match extractors over one parse of the telemetry (the etl frames of `sources.pubg.telemetry`).
 
 Every function takes the frames of one or more matches and returns one table; none re-reads the telemetry.
-Units: distances in metres (telemetry centimetres / 100), times in seconds since ``LogMatchStart``.
+Units: distances in metres (telemetry centimetres / 100), times in seconds since `LogMatchStart`.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ def _enemy() -> pl.Expr:
 
 def _enemy_kill() -> pl.Expr:
     """A kill credited to a player of a team other than the victim's: what the match object counts as
-    ``kills`` ("enemy players killed"; team kills and suicides are not)."""
+    `kills` ("enemy players killed"; team kills and suicides are not)."""
     return pl.col("killer_account_id").is_not_null() & (pl.col("killer_team_id") != pl.col("victim_team_id"))
 
 
 def landings(landing_events: pl.DataFrame) -> pl.DataFrame:
-    """Where and when each player landed: one row per ``LogParachuteLanding`` (match_id, account_id)."""
+    """Where and when each player landed: one row per `LogParachuteLanding` (match_id, account_id)."""
     return landing_events.select(
         "match_id", pl.col("player_account_id").alias("account_id"), pl.col("player_name").alias("player_name"),
         pl.col("player_team_id").alias("team_id"), pl.col("elapsed_s").alias("landed_at_s"),
@@ -43,7 +43,7 @@ def landings(landing_events: pl.DataFrame) -> pl.DataFrame:
 
 def kill_positions(kills: pl.DataFrame) -> pl.DataFrame:
     """Every kill with where killer and victim stood: one row per kill event (match_id, event_index).
-    ``killer_*`` is null for deaths without a killer (zone, falling)."""
+    `killer_*` is null for deaths without a killer (zone, falling)."""
     return kills.select(
         "match_id", "event_index", "elapsed_s", "victim_account_id", "victim_team_id", "killer_account_id",
         "killer_team_id", (pl.col("victim_x") / CM_PER_M).alias("victim_x_m"),
@@ -65,7 +65,7 @@ def weapon_kill_events(kills: pl.DataFrame) -> pl.DataFrame:
 
 def damage_events(damage: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
     """Every damage event that a tracked player dealt or took: one row per (match_id, event_index,
-    account_id) where ``account_id`` is the tracked player and ``role`` is ``dealt`` or ``taken``."""
+    account_id) where `account_id` is the tracked player and `role` is `dealt` or `taken`."""
     tracked = list(tracked)
     columns = ["match_id", "event_index", "elapsed_s", "attacker_account_id", "victim_account_id",
                "damage_causer_name", "weapon_category", "damage_type_category", "damage_reason", "damage"]
@@ -81,10 +81,10 @@ def damage_events(damage: pl.DataFrame, tracked: Collection[str]) -> pl.DataFram
 def item_usage(item_uses: pl.DataFrame, throwables: pl.DataFrame) -> pl.DataFrame:
     """Heals, boosts, throwables and smokes each player used: one row per (match_id, account_id).
 
-    - ``heals_used``: ``LogItemUse`` of an item of sub-category ``Heal`` (bandage, first aid, med kit);
-    - ``boosts_used``: ``LogItemUse`` of sub-category ``Boost`` (energy drink, painkiller, adrenaline);
-    - ``throwables_used``: ``LogPlayerUseThrowable`` of any throwable, smokes included;
-    - ``smokes_thrown``: those of ``Item_Weapon_SmokeBomb_C``.
+    - `heals_used`: `LogItemUse` of an item of sub-category `Heal` (bandage, first aid, med kit);
+    - `boosts_used`: `LogItemUse` of sub-category `Boost` (energy drink, painkiller, adrenaline);
+    - `throwables_used`: `LogPlayerUseThrowable` of any throwable, smokes included;
+    - `smokes_thrown`: those of `Item_Weapon_SmokeBomb_C`.
     """
     uses = item_uses.group_by("match_id", pl.col("player_account_id").alias("account_id")).agg(
         (pl.col("item_sub_category") == "Heal").sum().cast(pl.Int64).alias("heals_used"),
@@ -100,8 +100,8 @@ def item_usage(item_uses: pl.DataFrame, throwables: pl.DataFrame) -> pl.DataFram
 
 
 def knockers(kills: pl.DataFrame, knocks: pl.DataFrame) -> pl.DataFrame:
-    """Each kill with the player who knocked the victim first: ``dBNOMaker`` of ``LogPlayerKillV2``, else the
-    attacker of the ``LogPlayerMakeGroggy`` with the kill's ``dBNOId`` and victim (``LogPlayerKill``)."""
+    """Each kill with the player who knocked the victim first: `dBNOMaker` of `LogPlayerKillV2`, else the
+    attacker of the `LogPlayerMakeGroggy` with the kill's `dBNOId` and victim (`LogPlayerKill`)."""
     knock_makers = knocks.select(
         "match_id", "dbno_id", "victim_account_id",
         pl.col("attacker_account_id").alias("knock_attacker_account_id"),
@@ -120,7 +120,7 @@ def killsteals(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFrame,
     A kill by a player (not of the victim's team) is a killsteal when
     - the victim had been knocked by a player of a team other than the killer's (the killer finished
       someone else's knock), or
-    - the victim was not knocked and, in the ``KILLSTEAL_WINDOW_S`` seconds up to the kill, one player of a
+    - the victim was not knocked and, in the `KILLSTEAL_WINDOW_S` seconds up to the kill, one player of a
       third team dealt the victim more damage than the killer did.
     """
     team_of = participants.select("match_id", "account_id", "team_id").unique(["match_id", "account_id"])
@@ -166,11 +166,11 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
                    participants: pl.DataFrame) -> pl.DataFrame:
     """Per player and match (match_id, account_id), from telemetry:
 
-    - ``telemetry_kills``: kills of players of other teams credited to the player (``killer``), as the
-      match object counts ``kills``; ``knocks``: players they knocked;
-    - ``killsteals``: their kills that ``killsteals`` flags;
-    - ``damage_dealt``: damage to players of other teams; ``throwable_damage``: the part of it by causers
-      of category Throwable (grenades, molotovs, C4, ...); ``damage_received``: all damage taken, from
+    - `telemetry_kills`: kills of players of other teams credited to the player (`killer`), as the
+      match object counts `kills`; `knocks`: players they knocked;
+    - `killsteals`: their kills that `killsteals` flags;
+    - `damage_dealt`: damage to players of other teams; `throwable_damage`: the part of it by causers
+      of category Throwable (grenades, molotovs, C4, ...); `damage_received`: all damage taken, from
       players, the zone or the environment.
     Every participant of the match has a row (zeros when the telemetry has nothing of theirs), and so does
     every player the telemetry credits with a kill, a knock or damage, even one the match object lacks.
@@ -204,14 +204,14 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
 
 
 def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.DataFrame:
-    """Every living player at every ``LogGameStatePeriodic`` sample with their distance to the zone: one row
+    """Every living player at every `LogGameStatePeriodic` sample with their distance to the zone: one row
     per (match_id, account_id, sample_s).
 
-    The player's position is their latest ``LogPlayerPosition`` at most ``CIRCLE_SAMPLE_TOLERANCE_S`` before
-    the sample. ``distance_from_center_m``: to the centre of the next safe zone (the white circle,
-    ``poisonGasWarningPosition``); ``distance_from_edge_m``: to its edge, positive outside it and negative
-    inside; ``outside_zone``: outside the current blue circle (``safetyZone``), where the zone hurts;
-    ``interval_s``: time to the next sample, which ``time_outside_zone_s`` sums.
+    The player's position is their latest `LogPlayerPosition` at most `CIRCLE_SAMPLE_TOLERANCE_S` before
+    the sample. `distance_from_center_m`: to the centre of the next safe zone (the white circle,
+    `poisonGasWarningPosition`); `distance_from_edge_m`: to its edge, positive outside it and negative
+    inside; `outside_zone`: outside the current blue circle (`safetyZone`), where the zone hurts;
+    `interval_s`: time to the next sample, which `time_outside_zone_s` sums.
     """
     states = (
         game_states.filter(pl.col("next_zone_radius") > 0)
@@ -246,14 +246,14 @@ def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.Dat
 
 
 def tracked_circle_positions(samples: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
-    """The ``circle_samples`` of tracked players only: one row per (match_id, account_id, sample_s) for each
+    """The `circle_samples` of tracked players only: one row per (match_id, account_id, sample_s) for each
     account on the roster, with position, distance from the next zone's centre and edge, outside flag."""
     return samples.filter(pl.col("account_id").is_in(list(tracked)))
 
 
 def circle_aggregates(samples: pl.DataFrame) -> pl.DataFrame:
     """Per player and match (match_id, account_id): average, largest and smallest distance from the next
-    zone's centre and edge over the samples of ``circle_samples``, and ``time_outside_zone_s``, the summed
+    zone's centre and edge over the samples of `circle_samples`, and `time_outside_zone_s`, the summed
     sample intervals spent outside the blue circle."""
     return samples.group_by("match_id", "account_id").agg(
         pl.len().cast(pl.Int64).alias("zone_samples"),

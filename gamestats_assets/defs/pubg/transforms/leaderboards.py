@@ -2,7 +2,7 @@
 
 Points table: the PUBG Esports standard scoring (PUBG Global Championship and PUBG Nations Cup since
 2021): placement points 1st 10, 2nd 6, 3rd 5, 4th 4, 5th 3, 6th 2, 7th and 8th 1, 9th and below 0, plus
-1 point per kill. Only scored tournament matches count (``transforms.tournament.match_outcomes``).
+1 point per kill. Only scored tournament matches count (`transforms.tournament.match_outcomes`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ SCOPES = {
     "group": ("season_id", "division_id", "group_id"),
     "round": ("season_id", "division_id", "group_id", "round_id"),
 }
-"""Leaderboard scopes and the columns that key each (``round``: that round's matches only; the others
+"""Leaderboard scopes and the columns that key each (`round`: that round's matches only; the others
 accumulate every round)."""
 ALL = "all"
-"""The value of a scope column a scope does not split by (a season board's ``division_id``, ...)."""
+"""The value of a scope column a scope does not split by (a season board's `division_id`, ...)."""
 
 
 def placement_points(placement: pl.Expr) -> pl.Expr:
-    """Points for a placement under ``PLACEMENT_POINTS`` (0 below 8th)."""
+    """Points for a placement under `PLACEMENT_POINTS` (0 below 8th)."""
     return placement.replace_strict(PLACEMENT_POINTS, default=0, return_dtype=pl.Int64)
 
 
@@ -33,7 +33,7 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
                        rosters: pl.DataFrame, tournament_players: pl.DataFrame) -> pl.DataFrame:
     """One row per scored tournament match and team (match_id, team_name): its slot, placement (its
     roster's rank), kills (sum of its players' kills in the match object), placement, kill and total
-    points. Only the matches ``transforms.tournament.match_outcomes`` scores count: a public lobby, a
+    points. Only the matches `transforms.tournament.match_outcomes` scores count: a public lobby, a
     remake candidate, a match a remake replaced or a match of no round never does.
 
     A roster belongs to the tournament team most of its players are on."""
@@ -63,7 +63,7 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
 
 
 def _standings(results: pl.DataFrame, keys: tuple[str, ...], entity: tuple[str, ...]) -> pl.DataFrame:
-    """Totals and rank of each ``entity`` within ``keys`` over ``results`` (rank by points, then wins, then
+    """Totals and rank of each `entity` within `keys` over `results` (rank by points, then wins, then
     kills, then average placement; equal on all four share a rank)."""
     ordered = results.sort("created_at")
     totals = ordered.group_by(*keys, *entity).agg(
@@ -79,18 +79,18 @@ def _standings(results: pl.DataFrame, keys: tuple[str, ...], entity: tuple[str, 
 
 
 def _previous_round(results: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
-    """``results`` without the latest round of each scope (by the round's first match)."""
+    """`results` without the latest round of each scope (by the round's first match)."""
     round_start = results.group_by(*keys, "round_id").agg(pl.col("created_at").min().alias("_start"))
     latest = round_start.sort("_start").group_by(list(keys)).agg(pl.col("round_id").last().alias("_latest"))
     return results.join(latest, on=list(keys)).filter(pl.col("round_id") != pl.col("_latest")).drop("_latest")
 
 
 def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
-    """The leaderboards of ``entity`` (a team, a player) for every scope of ``SCOPES``: one row per (scope,
+    """The leaderboards of `entity` (a team, a player) for every scope of `SCOPES`: one row per (scope,
     scope key, entity) with matches, points, kills, wins, average placement, last six placements (oldest
-    first), rank, and ``rank_change`` since the previous round (positive = climbed; null for a round scope
+    first), rank, and `rank_change` since the previous round (positive = climbed; null for a round scope
     and for an entity with no match before the latest round). A scope column the scope does not split by
-    holds ``ALL``."""
+    holds `ALL`."""
     boards = []
     for scope, keys in SCOPES.items():
         now = _standings(results, keys, entity)
@@ -112,7 +112,7 @@ def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
 
 
 def standings_history(results: pl.DataFrame) -> pl.DataFrame:
-    """``tournament_team_standings_history``: each team's cumulative standing in its group after every
+    """`tournament_team_standings_history`: each team's cumulative standing in its group after every
     round (season, division, group, round, team_name): points, kills, wins, rank and change since the round
     before."""
     keys = SCOPES["group"]
@@ -151,8 +151,8 @@ def player_match_results(team_results: pl.DataFrame, summaries: pl.DataFrame,
 
 
 def player_weapon_mix(player_results: pl.DataFrame, distribution: pl.DataFrame) -> pl.DataFrame:
-    """Each player's kills by weapon category for every scope of ``SCOPES``: one row per (scope, scope key,
-    account_id) with ``weapon_kills`` as ``category:kills`` pairs, most kills first (``AR:5,SR:2``)."""
+    """Each player's kills by weapon category for every scope of `SCOPES`: one row per (scope, scope key,
+    account_id) with `weapon_kills` as `category:kills` pairs, most kills first (`AR:5,SR:2`)."""
     mixes = []
     for scope, keys in SCOPES.items():
         per_category = (

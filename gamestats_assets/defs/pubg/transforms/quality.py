@@ -12,11 +12,11 @@ from gamestats_assets.sources.pubg.weapons import weapon_category
 DAMAGE_TOLERANCE_HP = 1.0
 DAMAGE_TOLERANCE_SHARE = 0.01
 MIN_AGREEING_SHARE = 0.9
-"""The tolerance of ``telemetry_agreement``. A player agrees when their telemetry kills of players of other
-teams equal the match object's ``kills`` exactly and their telemetry damage to players of other teams is
-within max(1 HP, 1 %) of ``damageDealt`` (the API rounds; it counts damage to knocked players as the
+"""The tolerance of `telemetry_agreement`. A player agrees when their telemetry kills of players of other
+teams equal the match object's `kills` exactly and their telemetry damage to players of other teams is
+within max(1 HP, 1 %) of `damageDealt` (the API rounds; it counts damage to knocked players as the
 telemetry does). A match's telemetry agrees when at least 90 % of its active players (kills or damage in
-either source) agree: ``damageDealt`` subtracts the damage a player did to themself and may count damage to
+either source) agree: `damageDealt` subtracts the damage a player did to themself and may count damage to
 teammates, which enemy damage does not, so a few players can differ in a good match, while the telemetry of
 another match, or a truncated one, leaves most of them disagreeing."""
 TOLERANCE_TEXT = (f"kills exact; damage within max({DAMAGE_TOLERANCE_HP:g} HP, {DAMAGE_TOLERANCE_SHARE:.0%}); "
@@ -26,7 +26,7 @@ TOLERANCE_TEXT = (f"kills exact; damage within max({DAMAGE_TOLERANCE_HP:g} HP, {
 def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
                      telemetry_matches: pl.DataFrame) -> pl.DataFrame:
     """Each participant of a match with telemetry (match_id, account_id) with both sources' kills and damage,
-    ``active`` (kills or damage in either) and whether their kills and their damage agree."""
+    `active` (kills or damage in either) and whether their kills and their damage agree."""
     with_telemetry = telemetry_matches.select("match_id").unique()
     tolerance = pl.max_horizontal(pl.lit(DAMAGE_TOLERANCE_HP), pl.col("damage_dealt").abs() * DAMAGE_TOLERANCE_SHARE)
     return (
@@ -47,9 +47,9 @@ def player_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
 
 def telemetry_agreement(advanced: pl.DataFrame, participants: pl.DataFrame,
                         telemetry_matches: pl.DataFrame) -> dict[str, Any]:
-    """Per player, telemetry kills and damage against the match object's (``player_agreement``); per match,
-    the share of active players who agree. ``disagreeing_matches`` lists the matches below
-    ``MIN_AGREEING_SHARE``, whose telemetry-derived rows would be wrong."""
+    """Per player, telemetry kills and damage against the match object's (`player_agreement`); per match,
+    the share of active players who agree. `disagreeing_matches` lists the matches below
+    `MIN_AGREEING_SHARE`, whose telemetry-derived rows would be wrong."""
     players = player_agreement(advanced, participants, telemetry_matches)
     per_match = (
         players.filter(pl.col("active"))
@@ -84,7 +84,7 @@ def distribution_totals(distribution: pl.DataFrame, advanced: pl.DataFrame) -> d
 
 
 def placements_match_rosters(summaries: pl.DataFrame, rosters: pl.DataFrame) -> dict[str, Any]:
-    """Rows whose placement is missing or differs from their roster's ``rank``, and teams with two placements."""
+    """Rows whose placement is missing or differs from their roster's `rank`, and teams with two placements."""
     joined = summaries.join(rosters.select("match_id", "roster_id", "rank"), on=["match_id", "roster_id"], how="left")
     wrong = joined.filter(pl.col("placement").is_null() | (pl.col("placement") != pl.col("rank"))).height
     split = summaries.group_by("match_id", "roster_id").agg(pl.col("placement").n_unique().alias("n")).filter(

@@ -41,9 +41,9 @@ def telemetry_state(telemetry_files: pl.DataFrame) -> pl.DataFrame:
 
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
                     usage: pl.DataFrame, circle: pl.DataFrame, telemetry_files: pl.DataFrame) -> pl.DataFrame:
-    """One row per match and player (match_id, account_id), AI bots left out (``matches.ai_participants``
-    counts them): player name, team, ``placement`` (the
-    rank of the player's roster), ``kills`` and ``damage_dealt`` as the match object states them, and from
+    """One row per match and player (match_id, account_id), AI bots left out (`matches.ai_participants`
+    counts them): player name, team, `placement` (the
+    rank of the player's roster), `kills` and `damage_dealt` as the match object states them, and from
     telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
     distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
     `telemetry` says what the match's telemetry is (`telemetry_state`); `has_telemetry` only when `complete`:
@@ -76,17 +76,17 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
 
 
 def _columns(frame: pl.DataFrame, keys: list[str], columns: list[str]) -> pl.DataFrame:
-    """``frame``'s ``keys`` and ``columns``, with null columns where ``frame`` lacks them (an empty input)."""
+    """`frame`'s `keys` and `columns`, with null columns where `frame` lacks them (an empty input)."""
     return frame.with_columns(pl.lit(None).alias(c) for c in [*keys, *columns] if c not in frame.columns).select(
         pl.col(keys).cast(pl.String), *columns)
 
 
 def career_stats(summaries: pl.DataFrame) -> pl.DataFrame:
-    """Each player's career over every match in the lake: one row per ``account_id``.
+    """Each player's career over every match in the lake: one row per `account_id`.
 
     Matches, wins (placement 1), kills and damage (match object), and over the matches with telemetry:
-    killsteals, throwable damage, damage received, heals and boosts used. ``killsteal_rate`` is killsteals
-    per kill with its 95 % Wilson interval and sample size (``kills``); ``avg_placement`` over all matches.
+    killsteals, throwable damage, damage received, heals and boosts used. `killsteal_rate` is killsteals
+    per kill with its 95 % Wilson interval and sample size (`kills`); `avg_placement` over all matches.
     """
     with_telemetry = pl.col("has_telemetry")
     stats = summaries.group_by("account_id").agg(
@@ -120,14 +120,14 @@ BACKFILL_STATUS_SCHEMA = {
 
 def backfill_status(participants: pl.DataFrame, telemetry_files: pl.DataFrame, damage: pl.DataFrame,
                     circle: pl.DataFrame, tracked: Collection[str], now: dt.datetime) -> pl.DataFrame:
-    """``player_backfill_status``: one row per match and tracked player who played it (match_id, player_id)
-    with the damage-event and circle-sample rows extracted for them, and ``status`` by what the match's
-    telemetry (``telemetry_files``) was:
+    """`player_backfill_status`: one row per match and tracked player who played it (match_id, player_id)
+    with the damage-event and circle-sample rows extracted for them, and `status` by what the match's
+    telemetry (`telemetry_files`) was:
 
-    - ``extracted``: parsed whole (it holds ``LogMatchEnd``);
-    - ``failed``: quarantined (``reason`` says why), or parsed but cut short (no ``LogMatchEnd``: a truncated
+    - `extracted`: parsed whole (it holds `LogMatchEnd`);
+    - `failed`: quarantined (`reason` says why), or parsed but cut short (no `LogMatchEnd`: a truncated
       download; the rows cover the part received);
-    - ``no_telemetry``: the match object only, no telemetry file (or none read yet).
+    - `no_telemetry`: the match object only, no telemetry file (or none read yet).
     """
     played = participants.filter(pl.col("account_id").is_in(list(tracked))).select(
         "match_id", pl.col("account_id").alias("player_id")).unique()

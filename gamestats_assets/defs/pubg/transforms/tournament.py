@@ -1,19 +1,19 @@
 """Tournament context: which season, division, group, round and schedule slot a match belongs to, and which
 matches count in the standings.
 
-The organiser's file (``landing/pubg/tournament/<season>.json``: season, divisions, groups, teams with
+The organiser's file (`landing/pubg/tournament/<season>.json`: season, divisions, groups, teams with
 their players, rounds, the schedule of match slots) becomes the frames below. Two levels of rules:
 
-- ``match_context`` places each match the tournament discovery found (``discovered_by`` ``tournament``)
-  on its own, from its match object alone, when the match is processed (``pubg.tournament_matches``);
-- ``match_outcomes`` then settles, over every placed match, which one counts for each slot: a slot
-  played again (a remake) counts its last valid attempt only (``pubg.tournament_match_outcomes``), and
-  ``scheduled_matches`` shows each slot with the match that counts for it.
+- `match_context` places each match the tournament discovery found (`discovered_by` `tournament`)
+  on its own, from its match object alone, when the match is processed (`pubg.tournament_matches`);
+- `match_outcomes` then settles, over every placed match, which one counts for each slot: a slot
+  played again (a remake) counts its last valid attempt only (`pubg.tournament_match_outcomes`), and
+  `scheduled_matches` shows each slot with the match that counts for it.
 
-Rounds are time windows: a round's ``starts_at``/``ends_at`` instants when the organiser gives them, else
-its ``date`` as a day in the season's ``time_zone`` (IANA name, default UTC) starting at the season's
-``day_starts_at`` (``HH:MM`` local, default ``00:00``). A round played from 19:00 to 00:30 is one round
-either with its instants or with ``day_starts_at`` ``06:00``.
+Rounds are time windows: a round's `starts_at`/`ends_at` instants when the organiser gives them, else
+its `date` as a day in the season's `time_zone` (IANA name, default UTC) starting at the season's
+`day_starts_at` (`HH:MM` local, default `00:00`). A round played from 19:00 to 00:30 is one round
+either with its instants or with `day_starts_at` `06:00`.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 TOURNAMENT_DISCOVERY = "tournament"
-"""``matches.discovered_by`` of the matches the tournament discovery found first: the only ones given a context."""
+"""`matches.discovered_by` of the matches the tournament discovery found first: the only ones given a context."""
 MIN_TEAMS = 8
 """A lobby with fewer tournament teams than this is a remake candidate, not a tournament match."""
 SLOT_TOLERANCE = dt.timedelta(minutes=30)
 """A match is an attempt at a schedule slot of its map when it starts at most this far from the slot's time."""
 TOURNAMENT_MATCH_TYPES = ("custom", "esports")
-"""``matchType`` values of the lobbies a tournament is played in (with ``isCustomMatch`` true for custom
-games): every other lobby (``official`` public matchmaking, ``competitive`` ranked, ``event``, ``arcade``,
-``training`` ...) is recorded but never scored, whatever else agrees."""
+"""`matchType` values of the lobbies a tournament is played in (with `isCustomMatch` true for custom
+games): every other lobby (`official` public matchmaking, `competitive` ranked, `event`, `arcade`,
+`training` ...) is recorded but never scored, whatever else agrees."""
 DEFAULT_TIME_ZONE = "UTC"
 DEFAULT_DAY_START = "00:00"
 
@@ -54,14 +54,14 @@ CONTEXT_SCHEMA = {
     "team_count": pl.Int64, "unmatched_player_count": pl.Int64, "match_type": pl.String,
     "is_custom_match": pl.Boolean, "reason": pl.String,
 }
-"""``tournament_matches``: ``teams`` is the lobby's rosters, ``team_count`` the distinct tournament teams of
-the tournament players found in it (the one the rules use), ``tournament_players`` those players,
-``unmatched_player_count`` the participants on no tournament team, ``reason`` why the status holds."""
+"""`tournament_matches`: `teams` is the lobby's rosters, `team_count` the distinct tournament teams of
+the tournament players found in it (the one the rules use), `tournament_players` those players,
+`unmatched_player_count` the participants on no tournament team, `reason` why the status holds."""
 OVERRIDE_SCHEMA = {
     "match_id": pl.String, "division_id": pl.String, "group_id": pl.String, "round_id": pl.String,
     "slot_id": pl.String, "status": pl.String, "is_tournament_match": pl.Boolean, "reason": pl.String,
 }
-"""``tournament_match_overrides``: a null column keeps the automatic value."""
+"""`tournament_match_overrides`: a null column keeps the automatic value."""
 ROUNDS_SCHEMA = {
     "season_id": pl.String, "round_id": pl.String, "name": pl.String, "date": pl.Date,
     "starts_at": pl.Datetime("us", "UTC"), "ends_at": pl.Datetime("us", "UTC"), "time_zone": pl.String,
@@ -87,16 +87,16 @@ def roster_frame(definition: dict[str, Any]) -> pl.DataFrame:
 
 
 def _instant(text: str, zone: ZoneInfo) -> dt.datetime:
-    """An ISO instant in UTC; a time without an offset is local to ``zone``."""
+    """An ISO instant in UTC; a time without an offset is local to `zone`."""
     moment = dt.datetime.fromisoformat(text)
     return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(dt.UTC)
 
 
 def round_window(round_row: dict[str, Any], time_zone: str = DEFAULT_TIME_ZONE,
                  day_starts_at: str = DEFAULT_DAY_START) -> tuple[dt.datetime, dt.datetime, dt.date]:
-    """The instants a round starts and ends (end excluded) and its date: its own ``starts_at``/``ends_at``
-    when given (the date is the start's local date), else its ``date`` as a day of ``time_zone`` starting at
-    ``day_starts_at`` local time. ``ValueError`` naming the round when it has neither, or ends before it
+    """The instants a round starts and ends (end excluded) and its date: its own `starts_at`/`ends_at`
+    when given (the date is the start's local date), else its `date` as a day of `time_zone` starting at
+    `day_starts_at` local time. `ValueError` naming the round when it has neither, or ends before it
     starts."""
     zone = ZoneInfo(time_zone)
     if round_row.get("starts_at") and round_row.get("ends_at"):
@@ -115,8 +115,8 @@ def round_window(round_row: dict[str, Any], time_zone: str = DEFAULT_TIME_ZONE,
 
 
 def rounds_frame(definition: dict[str, Any]) -> pl.DataFrame:
-    """One row per round: season, round id, name, date, and the window ``[starts_at, ends_at)`` in UTC
-    (``round_window``), with the season's time zone."""
+    """One row per round: season, round id, name, date, and the window `[starts_at, ends_at)` in UTC
+    (`round_window`), with the season's time zone."""
     season = definition["season"]
     zone = season.get("time_zone") or DEFAULT_TIME_ZONE
     day_start = season.get("day_starts_at") or DEFAULT_DAY_START
@@ -143,14 +143,14 @@ def schedule_frame(definition: dict[str, Any]) -> pl.DataFrame:
 
 
 def is_tournament_lobby() -> pl.Expr:
-    """The match object says the lobby is one a tournament is played in: ``isCustomMatch`` true or a
-    ``matchType`` of ``TOURNAMENT_MATCH_TYPES``."""
+    """The match object says the lobby is one a tournament is played in: `isCustomMatch` true or a
+    `matchType` of `TOURNAMENT_MATCH_TYPES`."""
     return pl.col("is_custom_match").fill_null(False) | pl.col("match_type").is_in(TOURNAMENT_MATCH_TYPES).fill_null(False)
 
 
 def _in_round(frame: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (match_id, season_id, created_at) with ``round_id``: the round of its season whose window
-    holds ``created_at`` (the latest-starting one when windows overlap); null in none."""
+    """`frame` (match_id, season_id, created_at) with `round_id`: the round of its season whose window
+    holds `created_at` (the latest-starting one when windows overlap); null in none."""
     windows = rounds.select("season_id", "round_id", "starts_at", "ends_at")
     found = (
         frame.select("match_id", "season_id", "created_at").join(windows, on="season_id")
@@ -164,25 +164,25 @@ def _in_round(frame: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
 def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl.DataFrame,
                   tournament_players: pl.DataFrame, rounds: pl.DataFrame, schedule: pl.DataFrame,
                   overrides: pl.DataFrame) -> pl.DataFrame:
-    """The tournament context of each tournament-discovered match (``discovered_by`` ``tournament``) with at
+    """The tournament context of each tournament-discovered match (`discovered_by` `tournament`) with at
     least one tournament player: one row per match_id. Each match is placed on its own, from its match
     object, so a match's context never depends on which other matches are processed with it.
 
     The season is the one of the match's tournament players (the one with a round holding the match when
-    they are on two seasons' teams). ``team_count`` is the distinct tournament teams of those players, not
-    the lobby's rosters (``teams``): a public lobby of 25 rosters with two players of one team has one.
-    Rules, in order (the first that applies sets ``status``; ``reason`` says why):
-    1. ``public_lobby``: the match object does not say custom or esports (``is_tournament_lobby``); never a
+    they are on two seasons' teams). `team_count` is the distinct tournament teams of those players, not
+    the lobby's rosters (`teams`): a public lobby of 25 rosters with two players of one team has one.
+    Rules, in order (the first that applies sets `status`; `reason` says why):
+    1. `public_lobby`: the match object does not say custom or esports (`is_tournament_lobby`); never a
        tournament match, and no override makes it one.
-    2. ``mixed_division``: the tournament players do not all share one division and group.
-    3. The round is the season's round whose window holds the match's start (``rounds_frame``); the slot
-       the nearest one of that round, division and group on the match's map within ``SLOT_TOLERANCE``.
-    4. ``remake_candidate``: fewer than ``MIN_TEAMS`` tournament teams (kept with its slot: an aborted
+    2. `mixed_division`: the tournament players do not all share one division and group.
+    3. The round is the season's round whose window holds the match's start (`rounds_frame`); the slot
+       the nearest one of that round, division and group on the match's map within `SLOT_TOLERANCE`.
+    4. `remake_candidate`: fewer than `MIN_TEAMS` tournament teams (kept with its slot: an aborted
        attempt at it); not a tournament match.
-    5. ``confirmed`` with a slot, else ``unscheduled``: a tournament match once its round is known.
-    6. A row of ``tournament_match_overrides`` wins: its non-null columns replace the automatic ones
-       (status ``unscheduled`` without a slot of its own clears the slot) and ``overridden`` is true;
-       ``is_tournament_match`` is the override's, else it follows the status and round.
+    5. `confirmed` with a slot, else `unscheduled`: a tournament match once its round is known.
+    6. A row of `tournament_match_overrides` wins: its non-null columns replace the automatic ones
+       (status `unscheduled` without a slot of its own clears the slot) and `overridden` is true;
+       `is_tournament_match` is the override's, else it follows the status and round.
     """
     discovered = matches.filter(pl.col("discovered_by") == TOURNAMENT_DISCOVERY).select(
         "match_id", "created_at", "map_name", "match_type", "is_custom_match")
@@ -250,9 +250,9 @@ def match_context(matches: pl.DataFrame, participants: pl.DataFrame, rosters: pl
 
 
 def apply_overrides(automatic: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
-    """``automatic`` with each override row's non-null values in place of the automatic ones, except on a
+    """`automatic` with each override row's non-null values in place of the automatic ones, except on a
     public lobby (never scored: its reason records the override left unapplied); then
-    ``is_tournament_match``: the override's, else true for a ``confirmed`` or ``unscheduled`` match of a known
+    `is_tournament_match`: the override's, else true for a `confirmed` or `unscheduled` match of a known
     round in a tournament lobby."""
     columns = ["division_id", "group_id", "round_id", "slot_id", "status"]
     missing = [pl.lit(None, dtype).alias(c) for c, dtype in OVERRIDE_SCHEMA.items() if c not in overrides.columns]
@@ -282,16 +282,16 @@ def apply_overrides(automatic: pl.DataFrame, overrides: pl.DataFrame) -> pl.Data
 
 
 def match_outcomes(context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """``tournament_match_outcomes``: every match with a tournament context and whether it counts in the
+    """`tournament_match_outcomes`: every match with a tournament context and whether it counts in the
     standings: one row per match_id.
 
     The attempts at a slot are the matches placed on it (by the rules or an override), in start order
-    (``attempt`` 1, 2, ...). Of those, the last tournament match (``is_tournament_match``) is the one played
-    for the slot: it counts, and when it is not the first attempt it is a remake (``is_remake``) of the
-    slot's first attempt (``original_match_id``), so only the remake's result counts. Attempts before it
-    are ``remade``; an attempt after it that is no tournament match (a remake lobby that did not fill) is
-    ``remake_failed``, unless an override set its status. A match on no slot keeps its context's status
-    and counts when it is a tournament match. ``scored`` is what the leaderboards count."""
+    (`attempt` 1, 2, ...). Of those, the last tournament match (`is_tournament_match`) is the one played
+    for the slot: it counts, and when it is not the first attempt it is a remake (`is_remake`) of the
+    slot's first attempt (`original_match_id`), so only the remake's result counts. Attempts before it
+    are `remade`; an attempt after it that is no tournament match (a remake lobby that did not fill) is
+    `remake_failed`, unless an override set its status. A match on no slot keeps its context's status
+    and counts when it is a tournament match. `scored` is what the leaderboards count."""
     started = matches.select("match_id", pl.col("created_at").alias("started_at"))
     placed = context.join(started, on="match_id", how="left")
     on_slot = placed.filter(pl.col("slot_id").is_not_null()).sort("started_at", "match_id").with_columns(
@@ -331,11 +331,11 @@ def match_outcomes(context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame
 
 def scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame,
                       now: dt.datetime | None = None) -> pl.DataFrame:
-    """``tournament_scheduled_matches``: every schedule slot (slot_id) with the match that counts for it
-    (``match_outcomes``), its start, ``attempts`` (matches placed on the slot), ``is_remake`` and
-    ``original_match_id``. ``status``: ``confirmed`` (played once), ``remade`` (the match that counts is a
-    remake), ``remake_pending`` (only attempts that are no tournament match so far, the round still
-    running at ``now``), ``remake_failed`` (so when the round has ended), ``pending`` (no attempt)."""
+    """`tournament_scheduled_matches`: every schedule slot (slot_id) with the match that counts for it
+    (`match_outcomes`), its start, `attempts` (matches placed on the slot), `is_remake` and
+    `original_match_id`. `status`: `confirmed` (played once), `remade` (the match that counts is a
+    remake), `remake_pending` (only attempts that are no tournament match so far, the round still
+    running at `now`), `remake_failed` (so when the round has ended), `pending` (no attempt)."""
     now = now or dt.datetime.now(dt.UTC)
     attempts = outcomes.filter(pl.col("slot_id").is_not_null()).group_by("slot_id").agg(
         pl.len().cast(pl.Int64).alias("attempts"))
@@ -360,7 +360,7 @@ def scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl
 
 
 def slots_scored_twice(results: pl.DataFrame) -> pl.DataFrame:
-    """The slots more than one counted match holds in ``results`` (slot_id, match_ids): each would count
+    """The slots more than one counted match holds in `results` (slot_id, match_ids): each would count
     twice in the standings."""
     return (
         results.filter(pl.col("slot_id").is_not_null()).group_by("slot_id")
