@@ -1,46 +1,57 @@
-"""Weakness detection, rank prediction and recommendations on synthetic data at the emitter's default scale
-(``DEFAULT_PLAYERS`` players, eight days), scored against the planted truth; the lobby baseline of rank
-prediction also on real ranked games."""
+"""Weakness detection, rank prediction and recommendations on synthetic data, scored against the planted
+truth: eight days of ``PLAYERS`` players who play ``GAMES_PER_DAY`` games on an active day (few players with
+many games each, so that a weakness of the size real ones have is within reach of their games); the lobby
+baseline of rank prediction also on real ranked games."""
 
 import datetime as dt
 import json
 
+import dagster as dg
 import polars as pl
 import pytest
 
+from gamestats_assets.defs.rocket.checks import planted_weaknesses_found
 from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
 from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
 from gamestats_assets.generator.emitters.rocket import (
     CATALOGUE,
-    DEFAULT_PLAYERS,
     generate_replays,
     generate_sessions,
     truth_document,
 )
+from gamestats_assets.lib.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
+
+
+def wilson(successes: int, trials: int) -> tuple[float, float]:
+    low, high = wilson_interval(pl.lit(float(successes)), pl.lit(float(trials)))
+    return pl.select(low.alias("low"), high.alias("high")).row(0)
 
 ANCHOR = dt.date(2026, 1, 1)
 DAYS = 8
 SEED = 42
+PLAYERS = 240
+GAMES_PER_DAY = 10.0
 
 
 @pytest.fixture(scope="module")
 def history():
-    """Eight days of the default population through the daily tables, and the planted truth."""
+    """Eight days of the population through the daily tables, and the planted truth."""
     stats, users, raw_sessions = [], [], []
     catalogue = read_catalogue(CATALOGUE)
     for offset in range(DAYS):
         day = ANCHOR + dt.timedelta(days=offset)
-        parsed = [parse_replay_json(d) for d in generate_replays(day, seed=SEED, n_players=DEFAULT_PLAYERS, anchor=ANCHOR)]
+        parsed = [parse_replay_json(d) for d in generate_replays(day, seed=SEED, n_players=PLAYERS, anchor=ANCHOR,
+                                                                  games_per_day=GAMES_PER_DAY)]
         etl = tables.etl_tables(parsed, day)
         best = tables.matches(etl["matches"])
         players = tables.match_players(etl["match_players"], best)
         users.append(tables.users(players, best))
         stats.append(tables.player_stats(etl["match_stats"], players, best))
-        raw_sessions.append(pl.DataFrame(generate_sessions(day, seed=SEED, n_players=DEFAULT_PLAYERS, anchor=ANCHOR,
+        raw_sessions.append(pl.DataFrame(generate_sessions(day, seed=SEED, n_players=PLAYERS, anchor=ANCHOR,
                                                            catalogue=catalogue)).with_columns(date=pl.lit(day)))
-    truth = pl.DataFrame(truth_document(seed=SEED, n_players=DEFAULT_PLAYERS)["players"],
+    truth = pl.DataFrame(truth_document(seed=SEED, n_players=PLAYERS)["players"],
                          schema={"player_id": pl.String, "weakness": pl.String})
     return pl.concat(stats), pl.concat(users), pl.concat(raw_sessions), truth, catalogue
 
@@ -51,12 +62,29 @@ def scores(history):
     return skills.skill_scores(skills.player_levels(stats, users))
 
 
-def test_planted_weaknesses_are_found(scores, history):
-    truth = history[3]
-    result = skills.truth_scores(scores, truth)
-    assert result["planted"] > 50
-    assert result["recall"] >= 0.8 and result["precision"] >= 0.8
+def test_planted_weaknesses_are_found_as_often_as_their_games_allow(scores, history):
+    result = skills.truth_scores(scores, history[3])
+    assert result["planted"] > 40 and result["players"] > 150 and result["games_per_player_median"] >= 40
+    assert result["precision"] >= 0.8
+    low, high = wilson(result["true_positives"], result["planted"])
+    assert low <= result["expected_power"] <= high
     assert scores["rank_percentile"].drop_nulls().is_between(0, 100).all()
+
+
+def test_a_players_standard_error_shrinks_with_games_down_to_the_lasting_spread(scores):
+    scored = scores.filter(pl.col("skill") == "positioning", pl.col("z").is_not_null())
+    peers = scored.group_by("rank_band", "playlist").len().sort("len").row(-1, named=True)
+    group = scored.filter(rank_band=peers["rank_band"], playlist=peers["playlist"]).sort("matches")
+    assert group.height >= 10
+    assert group["standard_error"].to_list() == sorted(group["standard_error"].to_list(), reverse=True)
+    assert (scored["standard_error"] > scored["lasting_spread"]).all()
+    assert (scored["lasting_spread"] > 0).all() and (scored["game_spread"] > scored["lasting_spread"]).all()
+
+
+def test_expected_power_grows_with_the_games_of_a_player(scores, history):
+    planted = skills.expected_power(scores, history[3]).filter("planted")
+    many = planted["matches"] > planted["matches"].median()
+    assert planted.filter(many)["expected_power"].mean() > planted.filter(~many)["expected_power"].mean()
 
 
 def test_classifier_probabilities_are_calibrated_better_than_the_base_rate(scores, history):
@@ -74,6 +102,7 @@ def test_rank_prediction_beats_the_population_mean_on_held_out_players(history):
     predictions, metadata = rank.predict_ranks(rank.player_features(stats, users))
     assert metadata["held_out_players"] > 50
     assert metadata["mae_divisions"] < metadata["baseline_mae_divisions"]
+    assert metadata["model_vs_mean_verdict"] == "better" and metadata["model_vs_mean_ci_high"] < 0
     assert predictions.filter("held_out").height == metadata["held_out_players"]
 
 
@@ -105,7 +134,9 @@ def test_rank_prediction_is_reported_beside_the_lobby_baseline_with_intervals(hi
     for name in ("model", "mean_baseline", "lobby_baseline", "model_where_lobby"):
         assert metadata[f"{name}_ci_low"] < metadata[f"{name}_mae"] < metadata[f"{name}_ci_high"]
     assert metadata["model_n"] == metadata["held_out_players"] >= metadata["lobby_baseline_n"] > 50
-    assert metadata["model_where_lobby_n"] == metadata["lobby_baseline_n"]
+    assert metadata["model_where_lobby_n"] == metadata["lobby_baseline_n"] == metadata["model_vs_lobby_n"]
+    low, high = metadata["model_vs_lobby_ci_low"], metadata["model_vs_lobby_ci_high"]
+    assert metadata["model_vs_lobby_verdict"] == ("better" if high < 0 else "worse" if low > 0 else "not distinguishable")
 
 
 def test_the_lobby_baseline_on_real_ranked_games():
@@ -120,3 +151,19 @@ def test_the_lobby_baseline_on_real_ranked_games():
     summary = rank.mae_interval((lobby["lobby_rank"] - lobby["rank_index"]).to_numpy())
     assert summary["n"] > 100
     assert 0 < summary["ci_low"] < summary["mae"] < summary["ci_high"] < 8
+
+
+def test_the_check_judges_recall_by_the_power_its_games_give(scores, history):
+    truth = history[3]
+    result = planted_weaknesses_found(player_weaknesses=scores, planted=truth)
+    assert result.passed and result.metadata["judged"].text == "precision, recall_vs_expected_power"
+    assert result.metadata["powered_planted"].value == 0
+    # planted weaknesses far below their peers are within any player's games: missing them is an error
+    is_planted = pl.col("player_id").is_in(truth.filter(pl.col("weakness").is_not_null())["player_id"].implode())
+    missed = scores.join(truth, on="player_id", how="left").with_columns(
+        z=pl.when(is_planted & (pl.col("skill") == pl.col("weakness"))).then(-50.0).otherwise("z"),
+        is_weak=pl.when(is_planted & (pl.col("skill") == pl.col("weakness"))).then(False).otherwise("is_weak"),
+    ).drop("weakness")
+    failed = planted_weaknesses_found(player_weaknesses=missed, planted=truth)
+    assert not failed.passed and failed.severity == dg.AssetCheckSeverity.ERROR
+    assert failed.metadata["powered_planted"].value > 40 and failed.metadata["powered_recall"].value == 0

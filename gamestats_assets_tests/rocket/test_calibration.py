@@ -3,12 +3,14 @@ on the synthetic players."""
 
 import datetime as dt
 import json
+import math
 
 import polars as pl
 import pytest
 
-from gamestats_assets.generator.emitters.rocket import SKILLS, generate_replays
+from gamestats_assets.generator.emitters.rocket import RANK_SHARE, SKILLS, WEAKNESS_GAP, generate_replays
 from gamestats_assets.generator.emitters.rocket_calibration import player_games, rank_explained, weakest_gaps
+from gamestats_assets.lib.stats import Z_95
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
 LINE_SKILLS = ("aerials", "boost_management", "positioning", "rotation")
@@ -46,10 +48,24 @@ def test_weakest_gaps_are_below_the_line_and_below_the_second_weakest(real):
     assert (gaps["weakest"] < 0).all() and (gaps["below_second"] >= 0).all()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 29: the synthetic players' stats are still close to a line of their "
-                                       "rank; their within-rank spread is not yet the real players'")
 def test_synthetic_games_follow_rank_no_more_than_real_games_do(real, synthetic):
     bounds = rank_explained(real).select("skill", "r2_ci_high")
     compared = rank_explained(synthetic).join(bounds, on="skill", suffix="_real")
     assert (compared.filter(pl.col("skill").is_in(LINE_SKILLS))
             .filter(pl.col("r2") > pl.col("r2_ci_high_real")).height == 0)
+
+
+def test_the_emitter_takes_its_rank_share_and_weakness_gap_from_the_real_games(real):
+    explained = rank_explained(real).filter(pl.col("skill").is_in(LINE_SKILLS))
+    assert explained["r2_ci_low"].mean() <= RANK_SHARE <= explained["r2_ci_high"].mean()
+    assert abs(RANK_SHARE - explained["r2"].mean()) < 0.01
+    gaps = weakest_gaps(real)["weakest"]
+    half = Z_95 * gaps.std() / math.sqrt(gaps.len())
+    assert abs(-gaps.mean() - WEAKNESS_GAP) < 0.1 < half
+
+
+def test_synthetic_weakest_skills_sit_as_far_below_the_line_as_real_ones(real, synthetic):
+    real_gaps, synthetic_gaps = weakest_gaps(real), weakest_gaps(synthetic)
+    for column in ("weakest", "below_second"):
+        half = Z_95 * real_gaps[column].std() / math.sqrt(real_gaps.height)
+        assert abs(synthetic_gaps[column].mean() - real_gaps[column].mean()) < half

@@ -214,9 +214,11 @@ def training_sessions(context: dg.AssetExecutionContext, platform: PlatformResou
 def player_weaknesses(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame,
                   planted: pl.DataFrame) -> pl.DataFrame:
     """``player_weaknesses``: one row per player and skill over the whole history (key ``player_id,
-    skill``): indicators, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
+    skill``): indicators, games, the peers' lasting and game spreads, the standard error of the player's
+    mean over their games, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
     ``is_weak``, and the calibrated classifier's probability (``skills``). On synthetic data the metadata
-    scores the detection against the planted truth."""
+    scores the detection against the planted truth: recall and precision with their n (players, games per
+    player) and the power expected at each player's games count (`skills.truth_scores`)."""
     scores = skills.skill_scores(skills.player_levels(stats, seen))
     truth = planted.unique("player_id").select("player_id", "weakness") if planted.height else None
     scored, classifier = skills.weakness_classifier(scores, truth)

@@ -36,7 +36,7 @@ from gamestats_assets.lib.partitions import daily_partitions, every_partition
 from gamestats_assets.lib.stats import wilson_interval
 
 TRUTH_FLOOR = 0.8
-"""Recall and precision the weakness detection must reach on planted truth."""
+"""Precision the weakness detection must reach on planted truth, and recall where its power is adequate."""
 
 
 def _goal_gaps(matches_frame: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
@@ -92,41 +92,75 @@ def _upper_bound(successes: int, trials: int) -> float:
     return float(frame.select(high).item())
 
 
+def _judged(successes: int, trials: int, floor: float) -> tuple[bool, bool] | None:
+    """Whether ``successes / trials`` reaches ``floor`` and whether falling short is conclusive (the 95 %
+    Wilson upper bound below the floor); None without trials."""
+    if not trials:
+        return None
+    return successes / trials >= floor, _upper_bound(successes, trials) < floor
+
+
+def _reaches(scores: dict, expected: float) -> tuple[bool, bool]:
+    """Whether recall's 95 % Wilson upper bound reaches the expected power, and whether it falls short
+    (conclusive by construction)."""
+    reaches = _upper_bound(scores["true_positives"], scores["planted"]) >= expected
+    return reaches, not reaches
+
+
 @dg.asset_check(asset=player_weaknesses, name="planted_weaknesses_found",
                 additional_ins={"planted": every_partition(etl_key("planted_weaknesses"))})
 def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFrame) -> dg.AssetCheckResult:
-    """On synthetic data, the detection finds the planted weaknesses with recall and precision of at least
-    ``TRUTH_FLOOR``. Falling short is an error when the evidence says so (the 95 % Wilson upper bound of
-    recall or precision below the floor), a warning when the history is too short to tell, or when there is
-    no planted truth to score it against (real files only: the detection is then unverified)."""
+    """On synthetic data, the detection against the planted truth, with its n (players, games per player)
+    and the power expected at that n (`skills.truth_scores`). Three judgements: precision of at least
+    `TRUTH_FLOOR`; recall not below the expected power (the 95 % Wilson upper bound of recall reaches it: the
+    detection finds what its games allow); and, over
+    the planted weaknesses whose expected power at their player's games count reaches `skills.POWER_FLOOR`,
+    recall of at least `TRUTH_FLOOR` (the floor applies only where the games are enough to find a weakness
+    the size planted). Falling short is an error when the 95 % Wilson upper bound says so, else a warning; a
+    warning too when nothing could be judged, or when there is no planted truth (real files only: the
+    detection is then unscored)."""
     if planted.height == 0:
         return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
                                    metadata={"truth": "no planted truth in landing: the detection is unscored"})
     scores = skills.truth_scores(player_weaknesses, planted.unique("player_id").select("player_id", "weakness"))
-    recall, precision = scores["recall"] or 0.0, scores["precision"] or 0.0
-    upper_recall = _upper_bound(scores["true_positives"], scores["planted"])
-    upper_precision = _upper_bound(scores["true_positives"], scores["found"])
-    passed = recall >= TRUTH_FLOOR and precision >= TRUTH_FLOOR
-    conclusive = min(upper_recall, upper_precision) < TRUTH_FLOOR
+    expected = scores["expected_power"]
+    judgements = {
+        "precision": _judged(scores["true_positives"], scores["found"], TRUTH_FLOOR),
+        "recall_vs_expected_power": None if expected is None else _reaches(scores, expected),
+        "powered_recall": _judged(scores["powered_true_positives"], scores["powered_planted"],
+                                  TRUTH_FLOOR),
+    }
+    judged = {name: outcome for name, outcome in judgements.items() if outcome is not None}
+    passed = bool(judged) and all(ok for ok, _ in judged.values())
+    conclusive = any(not ok and sure for ok, sure in judged.values())
     return dg.AssetCheckResult(
         passed=passed,
         severity=dg.AssetCheckSeverity.ERROR if conclusive else dg.AssetCheckSeverity.WARN,
-        metadata={**scores, "recall_ci_high": upper_recall, "precision_ci_high": upper_precision},
+        metadata={**scores, "judged": ", ".join(judged) or "nothing: no planted weakness scored, none found",
+                  "recall_ci_high": _upper_bound(scores["true_positives"], scores["planted"]) if scores["planted"] else None,
+                  "precision_ci_high": _upper_bound(scores["true_positives"], scores["found"]) if scores["found"] else None},
     )
 
 
 @dg.asset_check(asset=rank_predictions, name="rank_prediction_beats_population_mean")
 def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     """On held-out players the regressor's mean absolute error (divisions) is below the population-mean
-    baseline's; a warning when too few ranked players leave the model unjudged."""
+    baseline's, judged on the paired difference of their errors: passed where its 95 % interval lies below
+    0, an error where it lies above, a warning where it holds 0 (the held-out players cannot tell the two
+    apart) or too few ranked players leave the model unjudged. The metadata sets the model beside the
+    lobby's average rank too (`model_vs_lobby_verdict`: whether it beats matchmaking alone)."""
     record = context.instance.get_latest_materialization_event(rank_predictions.key)
     metadata = record.asset_materialization.metadata if record and record.asset_materialization else {}
-    model, baseline = metadata.get("mae_divisions"), metadata.get("baseline_mae_divisions")
-    if model is None or baseline is None or model.value is None:
+    verdict = metadata.get("model_vs_mean_verdict")
+    if verdict is None or verdict.value == "unjudged":
         return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
                                    metadata={"reason": "too few ranked players to train and hold out: unjudged"})
-    return dg.AssetCheckResult(passed=model.value < baseline.value,
-                               metadata={"mae_divisions": model.value, "baseline_mae_divisions": baseline.value})
+    shown = {key: value.value for key, value in metadata.items()
+             if key.startswith(("model_", "mean_baseline_", "lobby_baseline_"))}
+    return dg.AssetCheckResult(
+        passed=verdict.value == "better",
+        severity=dg.AssetCheckSeverity.ERROR if verdict.value == "worse" else dg.AssetCheckSeverity.WARN,
+        metadata=shown)
 
 
 CHECKS = [

@@ -4,9 +4,21 @@ population of ranked players, deterministic for a seed and a date.
 Population (a pure function of the seed and the population size): each player has a rank level (in
 divisions, see ``ranks``), an improvement rate (divisions per day at first, mostly positive, so ranks
 rise over time from ``anchor``, more slowly as months pass), a preferred playlist (ranked duels, doubles
-or standard), a small personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted
-weakness: that skill is ``WEAKNESS_DROP`` standard deviations below what the player's rank implies. The
-planted weaknesses are written beside the replays as ``planted_weaknesses.json``.
+or standard), a lasting personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted
+weakness. The planted weaknesses are written beside the replays as ``planted_weaknesses.json``, with their
+size.
+
+Skills follow rank as loosely as real players' do (`rocket_calibration` on real ranked player-games): in
+one game a skill is, in standard deviations of the population, `sqrt(RANK_SHARE)` times the rank's
+standard score, plus the player's lasting offset (`LASTING_SPREAD`), plus the game's luck
+(`GAME_SPREAD`, drawn afresh for every skill of every player in every game), so that rank explains
+`RANK_SHARE` of a game's skill, the share measured on the real games. A planted weakness lowers the skill
+by `WEAKNESS_GAP` within-rank standard deviations of one game: the gap by which a real player's weakest
+skill falls below their rank's line. The real games hold each player once, so they cannot split the
+within-rank spread into a lasting part and a game's luck; the lasting part keeps the small personal
+offset of the design and the game's luck takes the rest, an assumption under which a weakness shows in a
+player's mean over enough games (a larger lasting part would hide it behind players' natural differences
+at any number of games).
 
 A day (drawn from the seed and the date): each player is active with probability ``ACTIVE_SHARE`` and
 queues a few games; in each round of the queue, players of the same playlist are matched by level; each
@@ -57,8 +69,15 @@ PLAYLISTS = {"ranked-duels": 1, "ranked-doubles": 2, "ranked-standard": 3}
 PLAYLIST_WEIGHTS = (0.15, 0.35, 0.5)
 PLATFORMS = ("epic", "steam", "ps4", "xbox")
 WEAKNESS_SHARE = 0.3
-WEAKNESS_DROP = 2.5
-SKILL_SPREAD = 0.35
+RANK_SHARE = 0.06
+"""The share of a game's skill stat that rank explains: the mean R² over the skills every real player-game
+gives (aerials, boost, positioning, rotation) in `rocket_calibration`."""
+WEAKNESS_GAP = 1.2
+"""A planted weakness, in within-rank standard deviations of one game: how far a real player's weakest skill
+falls below their rank's line in `rocket_calibration`."""
+LASTING_SPREAD = 0.35
+GAME_SPREAD = math.sqrt(1 - RANK_SHARE - LASTING_SPREAD ** 2)
+WEAKNESS_DROP = WEAKNESS_GAP * math.sqrt(1 - RANK_SHARE)
 LEVEL_MEAN, LEVEL_SD = 42.0, 14.0
 ACTIVE_SHARE = 0.75
 GAMES_PER_ACTIVE_DAY = 3.0
@@ -90,10 +109,14 @@ class Player:
         return float(np.clip(self.base_level + gain, 0, MAX_DIVISION_INDEX))
 
     def skill(self, name: str, level: float) -> float:
-        """Latent skill in standard deviations of the population: what the level implies, the personal
-        offset, and the planted drop."""
+        """Lasting skill in standard deviations of the population: what the level implies, the personal
+        offset, and the planted drop (a game adds its luck, `game_skills`)."""
         drop = WEAKNESS_DROP if self.weakness == name else 0.0
-        return (level - LEVEL_MEAN) / LEVEL_SD + self.offsets[name] - drop
+        return math.sqrt(RANK_SHARE) * (level - LEVEL_MEAN) / LEVEL_SD + self.offsets[name] - drop
+
+    def game_skills(self, rng: np.random.Generator, level: float) -> dict[str, float]:
+        """The skills of one game: the lasting skill plus the game's luck."""
+        return {name: self.skill(name, level) + float(rng.normal(0, GAME_SPREAD)) for name in SKILLS}
 
 
 def _name(rng: np.random.Generator) -> str:
@@ -115,7 +138,7 @@ def population(seed: int, n_players: int) -> tuple[Player, ...]:
             base_level=float(np.clip(rng.normal(LEVEL_MEAN, LEVEL_SD), 0, MAX_DIVISION_INDEX - 4)),
             improvement=float(rng.normal(0.15, 0.1)),
             playlist=list(PLAYLISTS)[int(rng.choice(len(PLAYLISTS), p=PLAYLIST_WEIGHTS))],
-            offsets={skill: float(rng.normal(0, SKILL_SPREAD)) for skill in SKILLS},
+            offsets={skill: float(rng.normal(0, LASTING_SPREAD)) for skill in SKILLS},
             weakness=SKILLS[int(rng.integers(0, len(SKILLS)))] if weak else None,
         ))
     return tuple(players)
@@ -129,17 +152,17 @@ def _day_rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, day.toordinal(), stream]))
 
 
-def _player_stats(rng: np.random.Generator, player: Player, level: float, team_size: int, seconds: float,
+def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: int, seconds: float,
                   shots: int, goals: int, saves: int, assists: int, shots_against: int) -> dict:
-    """The five ballchasing stats groups of one player in one game."""
+    """The five ballchasing stats groups of one player in one game, from the game's skills."""
     def noise() -> float:
         return float(rng.normal(0, 0.15))
 
     minutes = seconds / 60
-    behind = _sigmoid(0.9 + 0.5 * player.skill("positioning", level) + noise())
-    high_air = _sigmoid(-3.5 + 0.8 * player.skill("aerials", level) + noise())
+    behind = _sigmoid(0.9 + 0.5 * skill["positioning"] + noise())
+    high_air = _sigmoid(-3.5 + 0.8 * skill["aerials"] + noise())
     low_air = 0.3 + noise() / 5
-    boost_skill = player.skill("boost_management", level)
+    boost_skill = skill["boost_management"]
     bcpm = max(120.0, 380 + 40 * boost_skill + 30 * noise())
     collected = bcpm * minutes
     overfill_share = _sigmoid(-1.3 - 0.5 * boost_skill + noise())
@@ -149,7 +172,7 @@ def _player_stats(rng: np.random.Generator, player: Player, level: float, team_s
     most_back = min(0.9, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     most_forward = min(0.9 - most_back, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     positioning = {
-        "avg_distance_to_ball": round(2600 - 150 * player.skill("positioning", level) + 100 * noise()),
+        "avg_distance_to_ball": round(2600 - 150 * skill["positioning"] + 100 * noise()),
         "time_defensive_third": round(defensive * seconds, 2),
         "time_neutral_third": round((1 - defensive - offensive) * seconds, 2),
         "time_offensive_third": round(offensive * seconds, 2),
@@ -159,7 +182,7 @@ def _player_stats(rng: np.random.Generator, player: Player, level: float, team_s
         "time_most_back": round(most_back * seconds, 2), "time_most_forward": round(most_forward * seconds, 2),
     }
     if team_size > 1:
-        positioning["avg_distance_to_mates"] = round(2600 + 350 * player.skill("rotation", level) + 150 * noise())
+        positioning["avg_distance_to_mates"] = round(2600 + 350 * skill["rotation"] + 150 * noise())
     return {
         "core": {"shots": shots, "shots_against": shots_against, "goals": goals, "goals_against": 0,
                  "saves": saves, "assists": assists,
@@ -184,9 +207,10 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
     team_size = PLAYLISTS[playlist]
     seconds = 300.0 + (float(rng.exponential(60)) if rng.random() < 0.2 else 0.0)
     levels = {p.number: p.level_on(day, anchor) for team in teams for p in team}
-    shots = [[int(rng.poisson(max(0.5, 2.5 + 0.2 * p.skill("shooting", levels[p.number])))) for p in team]
+    skills = {p.number: p.game_skills(rng, levels[p.number]) for team in teams for p in team}
+    shots = [[int(rng.poisson(max(0.5, 2.5 + 0.2 * skills[p.number]["shooting"]))) for p in team]
              for team in teams]
-    goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 1.0 * p.skill("shooting", levels[p.number]))))
+    goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 1.0 * skills[p.number]["shooting"])))
               for p, s in zip(team, team_shots, strict=True)] for team, team_shots in zip(teams, shots, strict=True)]
     sides = []
     for side in (0, 1):
@@ -196,13 +220,13 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
         for index, player in enumerate(teams[side]):
             level = levels[player.number]
             saves = int(rng.binomial(opponents_shots - opponents_goals,
-                                     _sigmoid(0.0 + 1.0 * player.skill("saves", level)) / team_size))
+                                     _sigmoid(0.0 + 1.0 * skills[player.number]["saves"]) / team_size))
             assists = int(rng.binomial(team_goals - goals[side][index], 0.5)) if team_size > 1 else 0
             players.append({
                 "start_time": 0, "end_time": seconds, "name": player.name,
                 "id": {"platform": player.platform, "id": player.player_id},
                 "rank": rank_document(round(level)),
-                "stats": _player_stats(rng, player, level, team_size, seconds, shots[side][index],
+                "stats": _player_stats(rng, skills[player.number], team_size, seconds, shots[side][index],
                                        goals[side][index], saves, assists, opponents_shots),
             })
         sides.append({"color": ("blue", "orange")[side], "players": players,
@@ -218,13 +242,15 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
     }
 
 
-def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date) -> list[dict]:
-    """The day's games as ballchasing replay documents."""
+def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date,
+                     games_per_day: float = GAMES_PER_ACTIVE_DAY) -> list[dict]:
+    """The day's games as ballchasing replay documents; an active player queues `games_per_day` games on
+    average."""
     rng = _day_rng(seed, day, 1)
     players = population(seed, n_players)
     games = []
     for playlist, team_size in PLAYLISTS.items():
-        games_of = {p.number: 1 + int(rng.poisson(GAMES_PER_ACTIVE_DAY - 1))
+        games_of = {p.number: 1 + int(rng.poisson(games_per_day - 1))
                     for p in players if p.playlist == playlist and rng.random() < ACTIVE_SHARE}
         lobby = 2 * team_size
         for round_number in range(max(games_of.values(), default=0)):
@@ -270,13 +296,13 @@ def generate_sessions(day: dt.date, *, seed: int, n_players: int, anchor: dt.dat
 
 def truth_document(*, seed: int, n_players: int) -> dict:
     """The planted weaknesses as written to ``planted_weaknesses.json``: every player, with their weakness
-    or null."""
-    return {"seed": seed, "n_players": n_players, "skills": list(SKILLS),
+    or null, and the planted gap (`WEAKNESS_GAP`, in within-rank standard deviations of one game)."""
+    return {"seed": seed, "n_players": n_players, "skills": list(SKILLS), "weakness_gap_sd": WEAKNESS_GAP,
             "players": [{"player_id": p.player_id, "weakness": p.weakness} for p in population(seed, n_players)]}
 
 
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int = DEFAULT_PLAYERS,
-             anchor: dt.date | None = None) -> dict[str, int]:
+             anchor: dt.date | None = None, games_per_day: float = GAMES_PER_ACTIVE_DAY) -> dict[str, int]:
     """Write one day into ``landing_dir/<YYYY-MM-DD>/synthetic/`` (replays under ``ballchasing/``, training
     sessions, planted truth); return counts.
 
@@ -289,7 +315,7 @@ def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int =
     staged = day_folder / f".{SYNTHETIC_FOLDER}.{uuid.uuid4().hex}.partial"
     (staged / REPLAY_FOLDER).mkdir(parents=True)
     try:
-        replays = generate_replays(day, seed=seed, n_players=n_players, anchor=anchor)
+        replays = generate_replays(day, seed=seed, n_players=n_players, anchor=anchor, games_per_day=games_per_day)
         for document in replays:
             (staged / REPLAY_FOLDER / f"{document['id']}.json").write_text(json.dumps(document))
         sessions = generate_sessions(day, seed=seed, n_players=n_players, anchor=anchor,

@@ -8,9 +8,11 @@ seeded ``HOLDOUT_SHARE`` of the players is held out; a gradient-boosted regresso
 The error is the mean absolute error in divisions on the held-out players, with its 95 % interval and its
 n, beside two baselines' on the same players: the training players' mean rank for everyone, and the
 lobby's average rank (the mean rank of the other ranked players the player met, `lobby_ranks`), which is
-what matchmaking alone says about a player. The public ranked player-games with full stats are few (a
-ballchasing list page carries ranks but no stats), so on real files the model's n is small and is
-published beside its error; the lobby baseline needs no stats and is judged on every ranked real game.
+what matchmaking alone says about a player; `model_vs_mean_verdict` and `model_vs_lobby_verdict` say
+whether the model beats each (the paired difference of their errors, with its interval). The public ranked player-games with full
+stats are few (a ballchasing list page carries ranks but no stats), so on real files the model's n is
+small and is published beside its error; the lobby baseline needs no stats and is judged on every ranked
+real game.
 
 Rank change (will a player rank up) is not predicted: judging it needs players' ranks over time, and a rank
 is known only for the games a source gives one for (ballchasing's uploads); the public files hold no
@@ -72,6 +74,19 @@ def _flat(name: str, summary: dict) -> dict:
     return {f"{name}_{key}": value for key, value in summary.items()}
 
 
+def against_baseline(model_errors: np.ndarray, baseline_errors: np.ndarray) -> dict[str, float | int | str | None]:
+    """The model's absolute error less a baseline's on the same players: the mean difference, its 95 %
+    normal interval and n, and the verdict (`better` or `worse` where the interval excludes 0, else
+    `not distinguishable`; `unjudged` under two players)."""
+    difference = np.abs(np.asarray(model_errors, dtype=float)) - np.abs(np.asarray(baseline_errors, dtype=float))
+    n = len(difference)
+    if n < 2:
+        return {"mae_difference": None, "ci_low": None, "ci_high": None, "n": n, "verdict": "unjudged"}
+    mean, half = float(difference.mean()), 1.96 * float(difference.std(ddof=1)) / float(np.sqrt(n))
+    verdict = "better" if mean + half < 0 else "worse" if mean - half > 0 else "not distinguishable"
+    return {"mae_difference": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n, "verdict": verdict}
+
+
 def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
     """Per player: actual and predicted rank index, and whether the player was held out; metadata: MAE of
     the model and of the population-mean baseline on the held-out players (None with a reason if there
@@ -107,6 +122,9 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
         **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
         **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
+        **_flat("model_vs_mean", against_baseline(predicted[held_out] - y[held_out], baseline - y[held_out])),
+        **_flat("model_vs_lobby", against_baseline(predicted[with_lobby] - y[with_lobby],
+                                                   lobby_rank[with_lobby] - y[with_lobby])),
     }
     frame = pl.DataFrame({"player_id": features["player_id"], "rank_index": y, "predicted_rank_index": predicted,
                           "held_out": held_out}, schema=schema)

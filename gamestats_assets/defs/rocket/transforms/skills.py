@@ -1,18 +1,26 @@
 """Skill scores and weakness detection per player, against players of the same rank band and playlist.
 
-For each player (bots aside) and each stat, the player's level over their history: the log-odds of the
-pooled rate (sum of numerators over sum of denominators) where the stat is a rate, else the mean. Each skill is read
-from indicator stats (``SKILL_INDICATORS``, with the direction in which the stat is good). Against the
-peers (players of the same rank band in the playlist the player plays most, at least ``MIN_PEERS`` of
-them, each with at least ``MIN_MATCHES`` matches) an indicator's robust z-score is
-``direction × (value − median) / (1.4826 × MAD)``; a skill's score is the mean of its indicators' z, and
-its z is that score standardised the same robust way against the peers' scores (so indicators that move
-together do not count twice); its ``rank_percentile`` is the player's percentile among the peers' scores,
-and its one-sided p-value is ``Φ(z)``. A weakness is a skill whose p-value survives the Benjamini–Hochberg
-correction at ``FALSE_DISCOVERY_RATE`` over every player and skill tested at once.
+Each game of a player (bots aside, in the playlist the player plays most) gives one value per indicator
+stat: the log-odds of the game's rate where the stat is a rate, else the stat. Each skill is read from
+indicator stats (``SKILL_INDICATORS``, with the direction in which the stat is good). Against the peers
+(players of the same rank band and playlist, at least ``MIN_PEERS`` of them, each with at least
+``MIN_MATCHES`` games) a game's indicator is standardised the robust way, ``direction × (value − median) /
+(1.4826 × MAD)`` over the peers' games, and the game's skill is the mean of its indicators. A player's
+skill is the mean over their games. Among the peers, that mean varies for two reasons: players differ
+lastingly (`lasting_spread`: the robust variance of the players' means around their peers' median, less
+the part their games' luck explains) and a game's luck (`game_spread`: the pooled spread of a player's
+games around their own mean), which shrinks with the square root of the games. Both are estimated per
+skill over every peer group (a rank band holds too few players to estimate a spread on its own; players
+are taken to differ alike at every rank). A player's z is their mean's distance from the peers' median in
+its standard error, `sqrt(lasting_spread² + game_spread² / games + π/2 × between / peers)` (the last
+term: the median's own error): a player whose skill sits where the rank's players normally differ is not
+weak, however many games they played. The one-sided
+p-value is `Φ(z)`; a weakness is a skill whose p-value survives the Benjamini–Hochberg correction at
+``FALSE_DISCOVERY_RATE`` over every player and skill tested at once; ``rank_percentile`` is the player's
+percentile among the peers' means.
 
-scipy and statsmodels are imported by ``skill_scores``, which uses them: they take seconds to load, which
-every process loading the code location would pay otherwise.
+scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
+process loading the code location would pay otherwise.
 """
 
 from __future__ import annotations
@@ -36,13 +44,17 @@ MIN_MATCHES = 3
 MIN_PEERS = 10
 FALSE_DISCOVERY_RATE = 0.05
 MAD_TO_SD = 1.4826
+MEDIAN_VARIANCE = np.pi / 2
+"""The variance of a median of n normal values is about `π / 2` times the values' variance over n."""
+POWER_FLOOR = 0.8
+"""The expected power at which a planted weakness counts towards the judged recall."""
 MIN_CLASS_ROWS = 15
 """Rows of each class (planted weak or not) the classifier needs: five folds of calibrated cross-validation
 with three inner folds each need at least that many of the rarer class."""
 
 
 def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Expr:
-    """The log-odds of a pooled rate: empirical (``(k + ½) / (n − k + ½)``) for counted events, of the share
+    """The log-odds of a rate: empirical (``(k + ½) / (n − k + ½)``) for counted events, of the share
     clipped to [0.001, 0.999] for time shares. Rates are compared on this scale because near 0 or 1 a
     linear scale squeezes the differences that matter (a rare event's rate cannot fall far below its median)."""
     share = (numerator / denominator).clip(0.001, 0.999)
@@ -51,67 +63,79 @@ def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Exp
 
 
 def player_levels(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """Per player and indicator stat: the player's level over their history (the log-odds of the pooled rate
-for a rate, else the mean) and how many matches it has,
-    with the player's peer group (latest rank band, main playlist). Bots and players without a rank band
-    are left out (they have no peers)."""
+    """Per player, game and indicator stat: the game's value (the log-odds of the game's rate for a rate,
+    else the stat), with the player's peer group (latest rank band, main playlist). Bots, players without
+    a rank band (they have no peers) and games of a rate without trials are left out."""
     indicators = [stat for pairs in SKILL_INDICATORS.values() for stat, _ in pairs]
     profile = (users.filter(~pl.col("is_bot")).sort("last_played_at")
                .group_by("player_id").agg(pl.col("rank_band").drop_nulls().last(), pl.col("rank_index").drop_nulls().last()))
     playlist = (stats.group_by("player_id", "playlist").agg(games=pl.col("match_id").n_unique())
                 .sort("games", "playlist", descending=[True, False]).unique("player_id", keep="first")
                 .select("player_id", "playlist"))
+    is_rate = pl.col("denominator").is_not_null()
     return (
-        stats.filter(pl.col("stat_type").is_in(indicators) & pl.col("value").is_not_null())
+        stats.filter(pl.col("stat_type").is_in(indicators) & pl.col("value").is_not_null()
+                     & (~is_rate | (pl.col("denominator") > 0)))
         .join(playlist, on=["player_id", "playlist"])
-        .group_by("player_id", "playlist", "stat_type").agg(
-            numerator=pl.col("numerator").sum(), denominator=pl.col("denominator").sum(),
-            is_rate=pl.col("denominator").is_not_null().all(), mean=pl.col("value").mean(),
-            matches=pl.col("match_id").n_unique(),
-        )
-        .with_columns(level=pl.when(pl.col("is_rate") & (pl.col("denominator") > 0))
-                      .then(_logit(pl.col("numerator"), pl.col("denominator"), pl.col("stat_type").is_in(COUNT_RATES)))
-                      .otherwise(pl.col("mean")))
-        .drop("numerator", "denominator", "is_rate", "mean")
+        .select("player_id", "playlist", "stat_type", "match_id", level=pl.when(is_rate).then(
+            _logit(pl.col("numerator"), pl.col("denominator"), pl.col("stat_type").is_in(COUNT_RATES)))
+            .otherwise(pl.col("value")))
         .join(profile, on="player_id")
         .filter(pl.col("rank_band") != "unranked")
     )
 
 
-def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
-    """Per player and skill (key ``player_id, skill``): peer group, indicators used, combined z, rank
-    percentile among peers, p-value, BH-adjusted p-value and ``is_weak``; a skill the player cannot be
-    compared on has a null z and ``null_reason``."""
-    from scipy.stats import norm
-    from statsmodels.stats.multitest import multipletests
+def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
+    """Per player, game and skill: the mean of the game's standardised indicators, with the indicators used."""
     direction = pl.DataFrame(
         [(skill, stat, sign) for skill, pairs in SKILL_INDICATORS.items() for stat, sign in pairs],
         schema={"skill": pl.String, "stat_type": pl.String, "direction": pl.Int8}, orient="row")
-    eligible = levels.filter(pl.col("matches") >= MIN_MATCHES)
     group = ["rank_band", "playlist", "stat_type"]
-    peers = eligible.with_columns(
-        median=pl.col("level").median().over(group),
-        peers=pl.len().over(group),
-    ).with_columns(mad=(pl.col("level") - pl.col("median")).abs().median().over(group) * MAD_TO_SD)
-    combined = (
-        peers.filter((pl.col("peers") >= MIN_PEERS) & (pl.col("mad") > 0))
+    eligible = levels.filter(pl.len().over("player_id", "stat_type") >= MIN_MATCHES)
+    return (
+        eligible.with_columns(median=pl.col("level").median().over(group),
+                              peers=pl.col("player_id").n_unique().over(group))
+        .with_columns(mad=(pl.col("level") - pl.col("median")).abs().median().over(group) * MAD_TO_SD)
+        .filter((pl.col("peers") >= MIN_PEERS) & (pl.col("mad") > 0))
         .join(direction, on="stat_type")
         .with_columns(z=pl.col("direction") * (pl.col("level") - pl.col("median")) / pl.col("mad"))
-        .group_by("player_id", "rank_band", "rank_index", "playlist", "skill").agg(
-            combined=pl.col("z").mean(),
-            indicators=pl.col("stat_type").sort().str.join(","),
-            matches=pl.col("matches").min(), peers=pl.col("peers").min(),
-        )
+        .group_by("player_id", "rank_band", "rank_index", "playlist", "match_id", "skill").agg(
+            game=pl.col("z").mean(), indicators=pl.col("stat_type").sort().str.join(","),
+            peers=pl.col("peers").min())
     )
+
+
+def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
+    """Per player and skill (key ``player_id, skill``): peer group, indicators used, games (``matches``),
+    the peers' ``lasting_spread`` and ``game_spread``, the mean's ``standard_error``, z, rank percentile
+    among peers, p-value, BH-adjusted p-value and ``is_weak``; a skill the player cannot be compared on
+    has a null z and ``null_reason``."""
+    from scipy.stats import norm
+    from statsmodels.stats.multitest import multipletests
+
     skill_group = ["rank_band", "playlist", "skill"]
+    per_player = (
+        _game_skills(levels)
+        .group_by("player_id", "rank_band", "rank_index", "playlist", "skill").agg(
+            mean=pl.col("game").mean(), squares=((pl.col("game") - pl.col("game").mean()) ** 2).sum(),
+            matches=pl.len(), indicators=pl.col("indicators").mode().first(), peers=pl.col("peers").min())
+        .filter(pl.col("matches") >= MIN_MATCHES)
+    )
     scored = (
-        combined.with_columns(centre=pl.col("combined").median().over(skill_group))
-        .with_columns(spread=(pl.col("combined") - pl.col("centre")).abs().median().over(skill_group) * MAD_TO_SD)
-        .filter(pl.col("spread") > 0)
-        .with_columns(z=(pl.col("combined") - pl.col("centre")) / pl.col("spread"),
-                      rank_percentile=100 * (pl.col("combined").rank("average").over(skill_group) - 0.5)
+        per_player.with_columns(centre=pl.col("mean").median().over(skill_group),
+                                rank_peers=pl.len().over(skill_group))
+        .with_columns(game_variance=pl.col("squares").sum().over("skill") / (pl.col("matches") - 1).sum().over("skill"),
+                      between=((pl.col("mean") - pl.col("centre")).abs().median().over("skill") * MAD_TO_SD) ** 2)
+        .with_columns(luck=(pl.col("game_variance") / pl.col("matches")).mean().over("skill"))
+        .with_columns(lasting_spread=(pl.col("between") - pl.col("luck")).clip(lower_bound=0).sqrt(),
+                      game_spread=pl.col("game_variance").sqrt())
+        .with_columns(standard_error=(pl.col("lasting_spread") ** 2 + pl.col("game_variance") / pl.col("matches")
+                                      + MEDIAN_VARIANCE * pl.col("between") / pl.col("rank_peers")).sqrt())
+        .filter(pl.col("standard_error") > 0)
+        .with_columns(z=(pl.col("mean") - pl.col("centre")) / pl.col("standard_error"),
+                      rank_percentile=100 * (pl.col("mean").rank("average").over(skill_group) - 0.5)
                       / pl.len().over(skill_group))
-        .drop("combined", "centre", "spread")
+        .drop("mean", "squares", "centre", "rank_peers", "game_variance", "between", "luck")
     )
     if scored.height:
         p_values = norm.cdf(scored["z"].to_numpy())
@@ -126,24 +150,74 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
     return (
         grid.join(scored.drop("rank_band", "rank_index", "playlist"), on=["player_id", "skill"], how="left")
         .with_columns(null_reason=pl.when(pl.col("z").is_null()).then(pl.lit(
-            f"no indicator with {MIN_MATCHES}+ matches of the player and {MIN_PEERS}+ such peers "
+            f"no indicator with {MIN_MATCHES}+ games of the player and {MIN_PEERS}+ such peers "
             "of the same rank band and playlist")))
+        .select("player_id", "rank_band", "rank_index", "playlist", "skill", "indicators", "matches", "peers",
+                "lasting_spread", "game_spread", "standard_error", "z", "rank_percentile", "p_value", "p_adjusted",
+                "is_weak", "null_reason")
         .sort("player_id", "skill")
     )
 
 
+def _critical_z(scored: pl.DataFrame) -> tuple[float, float]:
+    """The per-test level the Benjamini–Hochberg correction applied (its largest rejected p-value, or
+    ``FALSE_DISCOVERY_RATE`` over the tests where it rejected none) and its one-sided critical z."""
+    from scipy.stats import norm
+
+    rejected = scored.filter(pl.col("is_weak"))["p_value"]
+    level = float(rejected.max()) if rejected.len() else FALSE_DISCOVERY_RATE / max(scored.height, 1)
+    return level, float(-norm.ppf(level))
+
+
+def expected_power(scores: pl.DataFrame, planted: pl.DataFrame) -> pl.DataFrame:
+    """The scored rows of ``scores`` with ``planted`` (whether the skill is the player's planted weakness;
+    ``planted``: ``player_id, weakness``), the skill's ``planted_gap`` and ``expected_power``.
+
+    The planted gap is the planted players' mean shortfall below their peers' median, in the units the
+    detection compares (a planted drop shows smaller there when the skill's stat is mostly a game's luck,
+    such as goals per shot in a game of three shots); the expected power is the chance that a gap that size
+    is found at the player's games count (its standard error), at the per-test level the correction
+    applied."""
+    from scipy.stats import norm
+
+    scored = scores.filter(pl.col("z").is_not_null())
+    _, critical = _critical_z(scored)
+    truth = (scored.join(planted.select("player_id", "weakness"), on="player_id")
+             .with_columns(planted=pl.col("skill") == pl.col("weakness").fill_null(""))
+             .with_columns(shortfall=-pl.col("z") * pl.col("standard_error")))
+    gaps = truth.filter("planted").group_by("skill").agg(planted_gap=pl.col("shortfall").mean())
+    with_gap = truth.join(gaps, on="skill", how="left").drop("weakness", "shortfall")
+    shift = (with_gap["planted_gap"] / with_gap["standard_error"]).fill_null(float("-inf")).to_numpy()
+    return with_gap.with_columns(expected_power=pl.Series(norm.cdf(shift - critical)))
+
+
+def _rate(successes: int, trials: int) -> float | None:
+    return successes / trials if trials else None
+
+
 def truth_scores(scores: pl.DataFrame, planted: pl.DataFrame) -> dict[str, float | int | None]:
     """Recall and precision of ``is_weak`` against the planted weaknesses (``player_id, weakness``), over
-    the players the detection could score; None where undefined (nothing planted or nothing found)."""
-    tested = scores.filter(pl.col("is_weak").is_not_null()).join(planted, on="player_id")
-    truth = tested.with_columns(planted=pl.col("skill") == pl.col("weakness").fill_null(""))
-    true_positive = truth.filter(pl.col("planted") & pl.col("is_weak")).height
-    planted_count = truth.filter(pl.col("planted")).height
+    the players the detection could score, with their n (players, player-skills, games per player), the
+    per-test level of the correction, the power expected for each planted weakness at its player's games
+    count (``expected_power``: the mean over the planted weaknesses scored), and the recall over the planted
+    weaknesses whose expected power reaches ``POWER_FLOOR`` (``powered_*``); None where undefined."""
+    truth = expected_power(scores, planted)
+    planted_rows = truth.filter(pl.col("planted"))
+    powered = planted_rows.filter(pl.col("expected_power") >= POWER_FLOOR)
+    true_positive = planted_rows.filter(pl.col("is_weak")).height
     found = truth.filter(pl.col("is_weak")).height
+    games = truth.unique("player_id")["matches"]
+    level, _ = _critical_z(scores.filter(pl.col("z").is_not_null()))
     return {
-        "planted": planted_count, "found": found, "true_positives": true_positive,
-        "recall": true_positive / planted_count if planted_count else None,
-        "precision": true_positive / found if found else None,
+        "players": truth["player_id"].n_unique(), "player_skills": truth.height,
+        "games_per_player_min": games.min(), "games_per_player_median": games.median(),
+        "games_per_player_max": games.max(),
+        "planted": planted_rows.height, "found": found, "true_positives": true_positive,
+        "recall": _rate(true_positive, planted_rows.height), "precision": _rate(true_positive, found),
+        "per_test_level": level,
+        "expected_power": float(planted_rows["expected_power"].mean()) if planted_rows.height else None,
+        "powered_planted": powered.height, "powered_true_positives": powered.filter(pl.col("is_weak")).height,
+        "powered_recall": _rate(powered.filter(pl.col("is_weak")).height, powered.height),
     }
 
 
