@@ -218,7 +218,10 @@ def player_weaknesses(context: dg.AssetExecutionContext, stats: pl.DataFrame, se
     mean over their games, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
     ``is_weak``, and the calibrated classifier's probability (``skills``). On synthetic data the metadata
     scores the detection against the planted truth: recall and precision with their n (players, games per
-    player) and the power expected at each player's games count (`skills.truth_scores`)."""
+    player) and the power expected at each player's games count (`skills.truth_scores`). Every player with
+    enough games is tested; the recall floor of the `planted_weaknesses_found` check applies only to the
+    planted weaknesses whose expected power at their player's games count is adequate, and elsewhere
+    recall is judged against the power expected."""
     scores = skills.skill_scores(skills.player_levels(stats, seen))
     truth = planted.unique("player_id").select("player_id", "weakness") if planted.height else None
     scored, classifier = skills.weakness_classifier(scores, truth)
