@@ -238,7 +238,8 @@ def rank_predictions(context: dg.AssetExecutionContext, stats: pl.DataFrame, see
     """``rank_predictions``: per ranked player (key ``player_id``), the rank in divisions and the rank a
     regressor predicts from their stats, and whether the player was held out of training; metadata: the
     held-out mean absolute error with its interval and n, beside the population-mean and the lobby's
-    average rank baselines' (``rank``)."""
+    average rank baselines', and whether the model beats each (`model_vs_mean_verdict`,
+    `model_vs_lobby_verdict`: the paired difference of the errors with its interval) (``rank``)."""
     ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
         pl.col("rank_index").drop_nulls().last())
     lobby = rank.lobby_ranks(stats.select("match_id", "player_id"), ranks)
