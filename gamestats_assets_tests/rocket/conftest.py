@@ -1,4 +1,4 @@
-"""Fixtures of the rocket tests: the real sample files copied into ``fixtures/rocketleague``."""
+"""Fixtures of the rocket tests: the real sample files copied into `fixtures/rocketleague`."""
 
 from collections.abc import Callable
 from functools import cache

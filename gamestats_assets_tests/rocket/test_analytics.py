@@ -1,5 +1,5 @@
 """Weakness detection, rank prediction and recommendations on synthetic data, scored against the planted
-truth: eight days of ``PLAYERS`` players who play ``GAMES_PER_DAY`` games on an active day (few players with
+truth: eight days of `PLAYERS` players who play `GAMES_PER_DAY` games on an active day (few players with
 many games each, so that a weakness of the size real ones have is within reach of their games); the lobby
 baseline of rank prediction also on real ranked games."""
 

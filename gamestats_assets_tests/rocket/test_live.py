@@ -34,8 +34,8 @@ TOKEN = "test-token-123"
 
 
 class _Ballchasing(BaseHTTPRequestHandler):
-    """``GET /replays`` (two pages: the recorded page's first entries, then an empty one) and
-    ``GET /replays/{id}`` (the recorded replay under the requested id); every request is recorded."""
+    """`GET /replays` (two pages: the recorded page's first entries, then an empty one) and
+    `GET /replays/{id}` (the recorded replay under the requested id); every request is recorded."""
 
     page = json.loads((BALLCHASING / "replay-list.json").read_text())
     replay = json.loads((BALLCHASING / "replay.json").read_text())

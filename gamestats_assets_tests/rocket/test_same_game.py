@@ -1,9 +1,9 @@
 """The same real game read from its raw replay and from ballchasing's JSON gives the same stats.
 
-Each pair in ``fixtures/rocketleague/paired`` is one game as a `.replay` and as ballchasing's
+Each pair in `fixtures/rocketleague/paired` is one game as a `.replay` and as ballchasing's
 `GET /replays/{id}`. Every stat both give is compared per player: counts exactly, the others within
-``REL`` (or ``near_zero`` of their unit, for values near zero). A stat the replay cannot match is left out:
-``features.NOT_MATCHED`` lists it with the reason, which the ``player_stats`` description gives too.
+`REL` (or `near_zero` of their unit, for values near zero). A stat the replay cannot match is left out:
+`features.NOT_MATCHED` lists it with the reason, which the `player_stats` description gives too.
 """
 
 import json

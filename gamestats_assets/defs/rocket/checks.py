@@ -68,7 +68,7 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
                 partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
 def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.DataFrame,
                                       matches: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every ``player_stats.match_id`` is a match of ``matches`` (judged day by day)."""
+    """Every `player_stats.match_id` is a match of `matches` (judged day by day)."""
     def rule(stats: pl.DataFrame, known: pl.DataFrame) -> Outcome:
         orphans = stats.join(known, on="match_id", how="anti")
         return Outcome(passed=orphans.height == 0, metadata={"rows": stats.height, "orphan_rows": orphans.height})
@@ -86,14 +86,14 @@ def recommendations_name_real_packs(recommendations: pl.DataFrame, packs: pl.Dat
 
 
 def _upper_bound(successes: int, trials: int) -> float:
-    """The upper end of the 95 % Wilson interval of ``successes / trials``."""
+    """The upper end of the 95 % Wilson interval of `successes / trials`."""
     frame = pl.DataFrame({"k": [float(successes)], "n": [float(trials)]})
     _, high = wilson_interval(pl.col("k"), pl.col("n"))
     return float(frame.select(high).item())
 
 
 def _judged(successes: int, trials: int, floor: float) -> tuple[bool, bool] | None:
-    """Whether ``successes / trials`` reaches ``floor`` and whether falling short is conclusive (the 95 %
+    """Whether `successes / trials` reaches `floor` and whether falling short is conclusive (the 95 %
     Wilson upper bound below the floor); None without trials."""
     if not trials:
         return None

@@ -1,5 +1,5 @@
-"""The rocket tables published to PostgreSQL schema ``rocket`` (DDL in ``sql/050_rocket.sql``): the daily
-tables, ``player_stats`` among them, are partitioned by day in PostgreSQL and published by partition
+"""The rocket tables published to PostgreSQL schema `rocket` (DDL in `sql/050_rocket.sql`): the daily
+tables, `player_stats` among them, are partitioned by day in PostgreSQL and published by partition
 exchange; the snapshots are replaced whole."""
 
 from gamestats_assets.defs.rocket.assets import (

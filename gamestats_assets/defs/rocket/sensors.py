@@ -1,10 +1,10 @@
 """The rocket sensors: landing files, tracked players' new ballchasing replays, newly tracked players.
 
-- ``rocket_landing_sensor``: a day whose files appear or change in ``landing/rocket/<day>/`` is run again;
-- ``rocket_ballchasing_discovery``: every 10 minutes, each tracked player's replays uploaded since the
+- `rocket_landing_sensor`: a day whose files appear or change in `landing/rocket/<day>/` is run again;
+- `rocket_ballchasing_discovery`: every 10 minutes, each tracked player's replays uploaded since the
   last look are fetched from ballchasing.com into landing, and their days run (skips without
-  ``GAMESTATS_BALLCHASING_TOKEN``);
-- ``rocket_newly_tracked_players``: a player added to ``rocket.players`` or the roster file gets their whole
+  `GAMESTATS_BALLCHASING_TOKEN`);
+- `rocket_newly_tracked_players`: a player added to `rocket.players` or the roster file gets their whole
   ballchasing history landed and one backfill over the days it covers.
 """
 
@@ -27,7 +27,7 @@ DISCOVERY_INTERVAL_SECONDS = 600
 
 
 def playable_days(days) -> list[str]:
-    """The days among ``days`` that are partitions of the daily calendar, sorted."""
+    """The days among `days` that are partitions of the daily calendar, sorted."""
     return sorted(day for day in days if daily_partitions.has_partition_key(day))
 
 

@@ -2,10 +2,10 @@
 population of ranked players, deterministic for a seed and a date.
 
 Population (a pure function of the seed and the population size): each player has a rank level (in
-divisions, see ``ranks``), an improvement rate (divisions per day at first, mostly positive, so ranks
-rise over time from ``anchor``, more slowly as months pass), a preferred playlist (ranked duels, doubles
-or standard), a lasting personal offset per skill, and, for ``WEAKNESS_SHARE`` of the players, one planted
-weakness. The planted weaknesses are written beside the replays as ``planted_weaknesses.json``, with their
+divisions, see `ranks`), an improvement rate (divisions per day at first, mostly positive, so ranks
+rise over time from `anchor`, more slowly as months pass), a preferred playlist (ranked duels, doubles
+or standard), a lasting personal offset per skill, and, for `WEAKNESS_SHARE` of the players, one planted
+weakness. The planted weaknesses are written beside the replays as `planted_weaknesses.json`, with their
 size.
 
 Skills follow rank as loosely as real players' do (`rocket_calibration` on real ranked player-games): in
@@ -20,16 +20,16 @@ offset of the design and the game's luck takes the rest, an assumption under whi
 player's mean over enough games (a larger lasting part would hide it behind players' natural differences
 at any number of games).
 
-A day (drawn from the seed and the date): each player is active with probability ``ACTIVE_SHARE`` and
+A day (drawn from the seed and the date): each player is active with probability `ACTIVE_SHARE` and
 queues a few games; in each round of the queue, players of the same playlist are matched by level; each
-game becomes one ``synthetic/ballchasing/<id>.json`` in the format of ``GET /replays/{id}`` (stats groups
+game becomes one `synthetic/ballchasing/<id>.json` in the format of `GET /replays/{id}` (stats groups
 core, boost, movement, positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
 
 - shooting: goals per shot; saves: saves per opponent shot; aerials: time in high air;
 - boost_management: boost overfill and time at zero boost; positioning: time behind the ball;
 - rotation: distance to teammates.
 
-Active players also train with probability ``TRAINING_SHARE``: ``training_sessions.jsonl`` lines (player,
+Active players also train with probability `TRAINING_SHARE`: `training_sessions.jsonl` lines (player,
 real pack code from the catalogue, start, duration, attempts, successes), packs mostly from the categories
 of their weakest skill at a difficulty near their rank.
 """
@@ -101,9 +101,9 @@ class Player:
     weakness: str | None
 
     def level_on(self, day: dt.date, anchor: dt.date) -> float:
-        """Rank level (divisions) on ``day``: the base level plus the improvement since ``anchor``, which
-        slows as a player approaches their ceiling (``improvement × τ × (1 − e^(−days/τ))``, τ =
-        ``IMPROVEMENT_DAYS``), so a distant anchor does not push everyone to the top rank."""
+        """Rank level (divisions) on `day`: the base level plus the improvement since `anchor`, which
+        slows as a player approaches their ceiling (`improvement × τ × (1 − e^(−days/τ))`, τ =
+        `IMPROVEMENT_DAYS`), so a distant anchor does not push everyone to the top rank."""
         days = max((day - anchor).days, 0)
         gain = self.improvement * IMPROVEMENT_DAYS * (1 - math.exp(-days / IMPROVEMENT_DAYS))
         return float(np.clip(self.base_level + gain, 0, MAX_DIVISION_INDEX))
@@ -203,7 +203,7 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
 
 def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, playlist: str,
                      teams: tuple[list[Player], list[Player]]) -> dict:
-    """One game between two teams as a ballchasing ``GET /replays/{id}`` document."""
+    """One game between two teams as a ballchasing `GET /replays/{id}` document."""
     team_size = PLAYLISTS[playlist]
     seconds = 300.0 + (float(rng.exponential(60)) if rng.random() < 0.2 else 0.0)
     levels = {p.number: p.level_on(day, anchor) for team in teams for p in team}
@@ -295,7 +295,7 @@ def generate_sessions(day: dt.date, *, seed: int, n_players: int, anchor: dt.dat
 
 
 def truth_document(*, seed: int, n_players: int) -> dict:
-    """The planted weaknesses as written to ``planted_weaknesses.json``: every player, with their weakness
+    """The planted weaknesses as written to `planted_weaknesses.json`: every player, with their weakness
     or null, and the planted gap (`WEAKNESS_GAP`, in within-rank standard deviations of one game)."""
     return {"seed": seed, "n_players": n_players, "skills": list(SKILLS), "weakness_gap_sd": WEAKNESS_GAP,
             "players": [{"player_id": p.player_id, "weakness": p.weakness} for p in population(seed, n_players)]}
@@ -303,10 +303,10 @@ def truth_document(*, seed: int, n_players: int) -> dict:
 
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int = DEFAULT_PLAYERS,
              anchor: dt.date | None = None, games_per_day: float = GAMES_PER_ACTIVE_DAY) -> dict[str, int]:
-    """Write one day into ``landing_dir/<YYYY-MM-DD>/synthetic/`` (replays under ``ballchasing/``, training
+    """Write one day into `landing_dir/<YYYY-MM-DD>/synthetic/` (replays under `ballchasing/`, training
     sessions, planted truth); return counts.
 
-    The emitter owns only ``synthetic/``: files a user dropped elsewhere in the day's folder are left alone.
+    The emitter owns only `synthetic/`: files a user dropped elsewhere in the day's folder are left alone.
     The folder is written beside its final place and renamed in when complete, replacing an earlier one.
     """
     anchor = anchor or day

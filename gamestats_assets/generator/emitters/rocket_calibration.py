@@ -48,7 +48,7 @@ def _indicators(stats: dict) -> dict[str, float | None]:
 
 
 def player_games(documents: Iterable[dict]) -> pl.DataFrame:
-    """One row per ranked player of each game: ``match_id, player_id, level`` (division index) and one column
+    """One row per ranked player of each game: `match_id, player_id, level` (division index) and one column
     per skill."""
     rows = []
     for document in documents:
@@ -78,15 +78,15 @@ def _line(games: pl.DataFrame, skill: str) -> tuple[pl.DataFrame, float | None, 
 
 
 def _r2_interval(r2: float, n: int) -> tuple[float, float]:
-    """The 95 % interval of R² from Fisher's z of the correlation ``sqrt(R²)``."""
+    """The 95 % interval of R² from Fisher's z of the correlation `sqrt(R²)`."""
     centre, half = np.arctanh(min(np.sqrt(r2), 1 - 1e-12)), Z_95 / np.sqrt(n - 3)
     low, high = np.tanh(centre - half), np.tanh(centre + half)
     return (0.0 if low < 0 else float(low ** 2)), float(high ** 2)
 
 
 def rank_explained(games: pl.DataFrame) -> pl.DataFrame:
-    """Per skill: ``n``, ``r2`` (the share of the stat's variance its line on rank explains) with
-    ``r2_ci_low`` and ``r2_ci_high``, and ``skill_spread`` (the within-rank spread of a synthetic skill that
+    """Per skill: `n`, `r2` (the share of the stat's variance its line on rank explains) with
+    `r2_ci_low` and `r2_ci_high`, and `skill_spread` (the within-rank spread of a synthetic skill that
     makes rank explain as much)."""
     rows = []
     for skill in SKILLS:
@@ -103,8 +103,8 @@ def rank_explained(games: pl.DataFrame) -> pl.DataFrame:
 
 
 def weakest_gaps(games: pl.DataFrame) -> pl.DataFrame:
-    """Per player-game with every skill known: ``weakest`` (the lowest residual, in residual SDs, of any
-    skill) and ``below_second`` (how far it falls below the second-lowest)."""
+    """Per player-game with every skill known: `weakest` (the lowest residual, in residual SDs, of any
+    skill) and `below_second` (how far it falls below the second-lowest)."""
     standardised = []
     for skill in SKILLS:
         known, _, spread = _line(games, skill)

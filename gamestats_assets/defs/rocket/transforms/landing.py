@@ -1,11 +1,11 @@
-"""A day's landing folder (``landing/rocket/<YYYY-MM-DD>/``, searched recursively) read into parsed matches.
+"""A day's landing folder (`landing/rocket/<YYYY-MM-DD>/`, searched recursively) read into parsed matches.
 
 Files are recognised by their format, not their place, so a user can drop them anywhere in the day:
-- ``*.replay``: a raw replay (header and frames; its header's scoreboard alone, flagged, when its network
+- `*.replay`: a raw replay (header and frames; its header's scoreboard alone, flagged, when its network
   stream cannot be read);
-- ``*.json`` with ``rocket_league_id``: a ballchasing replay, or a ballchasing list page (``list``);
-- ``*.json`` with ``gameMetadata``: a carball analysis;
-- ``training_sessions*.jsonl``: training-session logs; ``planted_weaknesses.json``: the emitter's truth.
+- `*.json` with `rocket_league_id`: a ballchasing replay, or a ballchasing list page (`list`);
+- `*.json` with `gameMetadata`: a carball analysis;
+- `training_sessions*.jsonl`: training-session logs; `planted_weaknesses.json`: the emitter's truth.
 Anything else, a file of a known kind that does not parse, or one whose matches or sessions hold a NUL character
 (PostgreSQL stores none), is returned as rejected with the reason, for the caller to quarantine.
 """
@@ -45,7 +45,7 @@ class LandingDay:
     rejected: list[tuple[Path, str]] = field(default_factory=list)
 
     def sessions_frame(self) -> pl.DataFrame:
-        """Every training-session line of the day (``SESSION_SCHEMA``)."""
+        """Every training-session line of the day (`SESSION_SCHEMA`)."""
         return pl.concat([pl.DataFrame(schema=SESSION_SCHEMA), *self.sessions], how="vertical_relaxed")
 
 
@@ -72,7 +72,7 @@ def _texts(value: object) -> Iterator[str]:
 
 
 def _without_nul(matches: list[ParsedMatch]) -> list[ParsedMatch]:
-    """``matches``; ValueError when a text of theirs holds a NUL character."""
+    """`matches`; ValueError when a text of theirs holds a NUL character."""
     if any("\x00" in text for text in _texts(matches)):
         raise ValueError(f"the file {NUL_REASON}")
     return matches
@@ -89,7 +89,7 @@ def _sessions(path: Path) -> pl.DataFrame:
 
 def _replay(path: Path) -> ParsedMatch:
     """A raw replay with its frames, or, when its network stream cannot be read, its header's scoreboard
-    flagged with the reason; ``ReplayParseError`` when not even the header reads."""
+    flagged with the reason; `ReplayParseError` when not even the header reads."""
     try:
         return replay_match(read_frames(path))
     except ReplayParseError as unreadable:
@@ -97,7 +97,7 @@ def _replay(path: Path) -> ParsedMatch:
 
 
 def read_day(folder: Path) -> LandingDay:
-    """Every file under ``folder`` (hidden and partial files aside), parsed or rejected with its reason."""
+    """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason."""
     day = LandingDay()
     if not folder.exists():
         return day

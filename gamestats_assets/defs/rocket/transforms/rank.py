@@ -1,10 +1,10 @@
 """Rank prediction: a player's rank (in divisions) from their stats, scored on players it never saw.
 
 Each player (bots aside, with a known rank) is a row of their history's mean of every feature stat
-(``records.FEATURES`` plus the core counts), one column per stat, missing where the player's sources lack
+(`records.FEATURES` plus the core counts), one column per stat, missing where the player's sources lack
 it (the regressor handles missing values natively), and the share of their matches in each playlist; a
 column with fewer than two distinct values among the training players says nothing and is left out. A
-seeded ``HOLDOUT_SHARE`` of the players is held out; a gradient-boosted regressor learns from the others.
+seeded `HOLDOUT_SHARE` of the players is held out; a gradient-boosted regressor learns from the others.
 The error is the mean absolute error in divisions on the held-out players, with its 95 % interval and its
 n, beside two baselines' on the same players: the training players' mean rank for everyone, and the
 lobby's average rank (the mean rank of the other ranked players the player met, `lobby_ranks`), which is
@@ -46,8 +46,8 @@ def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
 
 
 def lobby_ranks(seats: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
-    """Per ranked player: ``lobby_rank``, the mean rank of the other ranked players of every match the
-    player played (``seats``: ``match_id, player_id``; ``ranks``: ``player_id, rank_index``)."""
+    """Per ranked player: `lobby_rank`, the mean rank of the other ranked players of every match the
+    player played (`seats`: `match_id, player_id`; `ranks`: `player_id, rank_index`)."""
     seated = seats.select("match_id", "player_id").unique().join(
         ranks.select("player_id", pl.col("rank_index").cast(pl.Float64)).drop_nulls(), on="player_id")
     return (
@@ -90,7 +90,7 @@ def against_baseline(model_errors: np.ndarray, baseline_errors: np.ndarray) -> d
 def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
     """Per player: actual and predicted rank index, and whether the player was held out; metadata: MAE of
     the model and of the population-mean baseline on the held-out players (None with a reason if there
-    are fewer than ``MIN_PLAYERS`` players)."""
+    are fewer than `MIN_PLAYERS` players)."""
     from sklearn.ensemble import HistGradientBoostingRegressor
     from threadpoolctl import threadpool_limits
 

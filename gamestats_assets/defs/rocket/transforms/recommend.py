@@ -13,9 +13,9 @@ RANK_WINDOW = 12
 
 
 def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.DataFrame) -> pl.DataFrame:
-    """``recommendations`` (key ``player_id, pack_code``): for each scored player, the skills detected weak
-    (else the ``SKILLS_PER_PLAYER`` lowest z, with ``reason`` saying which), and for each up to
-    ``PACKS_PER_SKILL`` catalogue packs of the skill's categories whose difficulty is within ``RANK_WINDOW``
+    """`recommendations` (key `player_id, pack_code`): for each scored player, the skills detected weak
+    (else the `SKILLS_PER_PLAYER` lowest z, with `reason` saying which), and for each up to
+    `PACKS_PER_SKILL` catalogue packs of the skill's categories whose difficulty is within `RANK_WINDOW`
     divisions of the player's rank, nearest first, leaving out packs the player mastered."""
     ranked = (
         scores.filter(pl.col("z").is_not_null() & pl.col("rank_index").is_not_null())

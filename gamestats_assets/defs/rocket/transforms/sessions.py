@@ -12,9 +12,9 @@ this: the player succeeds at least 70 % of the time, with the evidence to say so
 
 
 def training_sessions(raw: pl.DataFrame, packs: pl.DataFrame) -> pl.DataFrame:
-    """``training_sessions`` (key ``session_id``): pack, duration, attempts, successes, success rate with
-    its Wilson interval, ``improvement`` (this session's success rate minus the player's previous session
-    on the same pack; null for a first session) and ``known_pack`` (the code is in the catalogue)."""
+    """`training_sessions` (key `session_id`): pack, duration, attempts, successes, success rate with
+    its Wilson interval, `improvement` (this session's success rate minus the player's previous session
+    on the same pack; null for a first session) and `known_pack` (the code is in the catalogue)."""
     low, high = wilson_interval(pl.col("successes").cast(pl.Float64), pl.col("attempts").cast(pl.Float64))
     return (
         raw.unique("session_id", keep="first")
@@ -30,7 +30,7 @@ def training_sessions(raw: pl.DataFrame, packs: pl.DataFrame) -> pl.DataFrame:
 
 
 def mastered_packs(sessions: pl.DataFrame) -> pl.DataFrame:
-    """(player_id, pack_code) pairs the player mastered (``MASTERED_LOWER_BOUND``) over all their sessions."""
+    """(player_id, pack_code) pairs the player mastered (`MASTERED_LOWER_BOUND`) over all their sessions."""
     pooled = sessions.group_by("player_id", "pack_code").agg(pl.col("successes").sum(), pl.col("attempts").sum())
     low, _ = wilson_interval(pl.col("successes").cast(pl.Float64), pl.col("attempts").cast(pl.Float64))
     return pooled.filter(low >= MASTERED_LOWER_BOUND).select("player_id", "pack_code")

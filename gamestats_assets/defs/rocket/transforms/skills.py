@@ -2,10 +2,10 @@
 
 Each game of a player (bots aside, in the playlist the player plays most) gives one value per indicator
 stat: the log-odds of the game's rate where the stat is a rate, else the stat. Each skill is read from
-indicator stats (``SKILL_INDICATORS``, with the direction in which the stat is good). Against the peers
-(players of the same rank band and playlist, at least ``MIN_PEERS`` of them, each with at least
-``MIN_MATCHES`` games) a game's indicator is standardised the robust way, ``direction × (value − median) /
-(1.4826 × MAD)`` over the peers' games, and the game's skill is the mean of its indicators. A player's
+indicator stats (`SKILL_INDICATORS`, with the direction in which the stat is good). Against the peers
+(players of the same rank band and playlist, at least `MIN_PEERS` of them, each with at least
+`MIN_MATCHES` games) a game's indicator is standardised the robust way, `direction × (value − median) /
+(1.4826 × MAD)` over the peers' games, and the game's skill is the mean of its indicators. A player's
 skill is the mean over their games. Among the peers, that mean varies for two reasons: players differ
 lastingly (`lasting_spread`: the robust variance of the players' means around their peers' median, less
 the part their games' luck explains) and a game's luck (`game_spread`: the pooled spread of a player's
@@ -16,7 +16,7 @@ its standard error, `sqrt(lasting_spread² + game_spread² / games + π/2 × bet
 term: the median's own error): a player whose skill sits where the rank's players normally differ is not
 weak, however many games they played. The one-sided
 p-value is `Φ(z)`; a weakness is a skill whose p-value survives the Benjamini–Hochberg correction at
-``FALSE_DISCOVERY_RATE`` over every player and skill tested at once; ``rank_percentile`` is the player's
+`FALSE_DISCOVERY_RATE` over every player and skill tested at once; `rank_percentile` is the player's
 percentile among the peers' means.
 
 scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
@@ -54,7 +54,7 @@ with three inner folds each need at least that many of the rarer class."""
 
 
 def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Expr:
-    """The log-odds of a rate: empirical (``(k + ½) / (n − k + ½)``) for counted events, of the share
+    """The log-odds of a rate: empirical (`(k + ½) / (n − k + ½)`) for counted events, of the share
     clipped to [0.001, 0.999] for time shares. Rates are compared on this scale because near 0 or 1 a
     linear scale squeezes the differences that matter (a rare event's rate cannot fall far below its median)."""
     share = (numerator / denominator).clip(0.001, 0.999)
@@ -106,10 +106,10 @@ def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
 
 
 def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
-    """Per player and skill (key ``player_id, skill``): peer group, indicators used, games (``matches``),
-    the peers' ``lasting_spread`` and ``game_spread``, the mean's ``standard_error``, z, rank percentile
-    among peers, p-value, BH-adjusted p-value and ``is_weak``; a skill the player cannot be compared on
-    has a null z and ``null_reason``."""
+    """Per player and skill (key `player_id, skill`): peer group, indicators used, games (`matches`),
+    the peers' `lasting_spread` and `game_spread`, the mean's `standard_error`, z, rank percentile
+    among peers, p-value, BH-adjusted p-value and `is_weak`; a skill the player cannot be compared on
+    has a null z and `null_reason`."""
     from scipy.stats import norm
     from statsmodels.stats.multitest import multipletests
 
@@ -161,7 +161,7 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
 
 def _critical_z(scored: pl.DataFrame) -> tuple[float, float]:
     """The per-test level the Benjamini–Hochberg correction applied (its largest rejected p-value, or
-    ``FALSE_DISCOVERY_RATE`` over the tests where it rejected none) and its one-sided critical z."""
+    `FALSE_DISCOVERY_RATE` over the tests where it rejected none) and its one-sided critical z."""
     from scipy.stats import norm
 
     rejected = scored.filter(pl.col("is_weak"))["p_value"]
@@ -170,8 +170,8 @@ def _critical_z(scored: pl.DataFrame) -> tuple[float, float]:
 
 
 def expected_power(scores: pl.DataFrame, planted: pl.DataFrame) -> pl.DataFrame:
-    """The scored rows of ``scores`` with ``planted`` (whether the skill is the player's planted weakness;
-    ``planted``: ``player_id, weakness``), the skill's ``planted_gap`` and ``expected_power``.
+    """The scored rows of `scores` with `planted` (whether the skill is the player's planted weakness;
+    `planted`: `player_id, weakness`), the skill's `planted_gap` and `expected_power`.
 
     The planted gap is the planted players' mean shortfall below their peers' median, in the units the
     detection compares (a planted drop shows smaller there when the skill's stat is mostly a game's luck,
@@ -196,11 +196,11 @@ def _rate(successes: int, trials: int) -> float | None:
 
 
 def truth_scores(scores: pl.DataFrame, planted: pl.DataFrame) -> dict[str, float | int | None]:
-    """Recall and precision of ``is_weak`` against the planted weaknesses (``player_id, weakness``), over
+    """Recall and precision of `is_weak` against the planted weaknesses (`player_id, weakness`), over
     the players the detection could score, with their n (players, player-skills, games per player), the
     per-test level of the correction, the power expected for each planted weakness at its player's games
-    count (``expected_power``: the mean over the planted weaknesses scored), and the recall over the planted
-    weaknesses whose expected power reaches ``POWER_FLOOR`` (``powered_*``); None where undefined."""
+    count (`expected_power`: the mean over the planted weaknesses scored), and the recall over the planted
+    weaknesses whose expected power reaches `POWER_FLOOR` (`powered_*`); None where undefined."""
     truth = expected_power(scores, planted)
     planted_rows = truth.filter(pl.col("planted"))
     powered = planted_rows.filter(pl.col("expected_power") >= POWER_FLOOR)
@@ -222,7 +222,7 @@ def truth_scores(scores: pl.DataFrame, planted: pl.DataFrame) -> dict[str, float
 
 
 def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed: int = 0) -> tuple[pl.DataFrame, dict]:
-    """``scores`` plus ``weakness_probability``: a logistic classifier on the skill's z, its number of
+    """`scores` plus `weakness_probability`: a logistic classifier on the skill's z, its number of
     indicators and matches, calibrated (sigmoid) and evaluated out of fold by player, trained on the
     planted truth. Without truth the probability is null with the reason; metadata: Brier score and
     the calibration table (mean predicted vs observed rate per decile)."""

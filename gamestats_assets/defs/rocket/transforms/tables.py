@@ -1,7 +1,7 @@
 """The daily tables: parsed matches of every source → one match per game, its players, long-form stats.
 
-A game known under several sources (the same ``match_id``) is one match. The sources rank by detail:
-a raw ``replay`` (frames) before a ``carball`` analysis before a ``ballchasing`` replay; the match row and
+A game known under several sources (the same `match_id`) is one match. The sources rank by detail:
+a raw `replay` (frames) before a `carball` analysis before a `ballchasing` replay; the match row and
 player lines come from the best source, a stat from the best source that has a value for it, the
 ballchasing id and the players' ranks from ballchasing whatever the best source is.
 """
@@ -37,8 +37,8 @@ def _with_source_and_date(frame: pl.DataFrame, sources: dict[str, str], day: dt.
 
 
 def etl_tables(matches: list[ParsedMatch], day: dt.date) -> dict[str, pl.DataFrame]:
-    """The day's parsed matches as three ETL tables, one row per source's record: ``matches`` (match and
-    source), ``match_players`` (player, match and source), ``match_stats`` (stat, player, match, source)."""
+    """The day's parsed matches as three ETL tables, one row per source's record: `matches` (match and
+    source), `match_players` (player, match and source), `match_stats` (stat, player, match, source)."""
     tables: dict[str, list[pl.DataFrame]] = {"matches": [], "match_players": [], "match_stats": []}
     for source in sorted({m.source for m in matches}):
         of_source = [m for m in matches if m.source == source]
@@ -62,9 +62,9 @@ def _priority(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
-    """``matches``: one row per game (key ``match_id``) from its best source, with ``sources`` (every source
-    that knows it), ``ballchasing_id``, ``result`` (``blue``, ``orange`` or ``draw``: the team with more goals)
-    and ``goals`` (both teams); ``frames_null_reason`` flags a raw replay read from its header alone."""
+    """`matches`: one row per game (key `match_id`) from its best source, with `sources` (every source
+    that knows it), `ballchasing_id`, `result` (`blue`, `orange` or `draw`: the team with more goals)
+    and `goals` (both teams); `frames_null_reason` flags a raw replay read from its header alone."""
     ranked = _priority(etl_matches).sort("match_id", "priority")
     known = ranked.group_by("match_id").agg(
         sources=pl.col("source").unique().sort().str.join(","),
@@ -82,15 +82,15 @@ def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
 
 
 def rank_band_expr(tier: pl.Expr) -> pl.Expr:
-    """The peer group of a tier (``ranks.rank_band``) as an expression."""
+    """The peer group of a tier (`ranks.rank_band`) as an expression."""
     metal = ((tier - 1) // 3).clip(0, len(METALS) - 1).replace_strict(dict(enumerate(METALS)), return_dtype=pl.String)
     return (pl.when(tier.is_null() | (tier <= 0)).then(pl.lit("unranked"))
             .when(tier >= TOP_TIER).then(pl.lit("supersonic-legend")).otherwise(metal))
 
 
 def match_players(etl_players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
-    """The player lines of each match from its best source (key ``match_id, player_id``), with the rank any
-    source gave (``rank_index`` in divisions, ``rank_band`` the peer group)."""
+    """The player lines of each match from its best source (key `match_id, player_id`), with the rank any
+    source gave (`rank_index` in divisions, `rank_band` the peer group)."""
     ranks = (etl_players.filter(pl.col("rank_tier").is_not_null())
              .unique(["match_id", "player_id"], keep="first")
              .select("match_id", "player_id", pl.col("rank_tier").alias("any_tier"),
@@ -107,7 +107,7 @@ def match_players(etl_players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.D
 
 
 def users(players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
-    """``users`` of a day: one row per player seen (key ``player_id``): latest name, platform, bot flag,
+    """`users` of a day: one row per player seen (key `player_id`): latest name, platform, bot flag,
     latest rank, the day's matches and the playlist played most."""
     timed = players.join(best_matches.select("match_id", "played_at", "playlist"), on="match_id").sort("played_at")
     return timed.group_by("player_id").agg(
@@ -122,9 +122,9 @@ def users(players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
 
 
 def player_stats(etl_stats: pl.DataFrame, players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
-    """``player_stats``, long form (key ``match_id, player_id, stat_type``): each stat from the best source
+    """`player_stats`, long form (key `match_id, player_id, stat_type`): each stat from the best source
     that has a value (else null with the best source's reason), the match's time and playlist, the player's
-    rank, a Wilson interval and sample size for count rates, and ``rank_percentile``: the value's percentile
+    rank, a Wilson interval and sample size for count rates, and `rank_percentile`: the value's percentile
     (0-100, mid-rank) among the day's values of the same stat by players of the same rank band and playlist."""
     chosen = (
         _priority(etl_stats)
