@@ -2,17 +2,17 @@
 
 Prepares the inputs (not timed), one day at a time so that a week of a large user base never sits in memory
 at once: each day is emitted in a child process, read through the ETL, reduced to what the detection reads
-(the declared columns of ``std/farmers_detected``'s inputs: the logins and clan changes of every day, the
+(the declared columns of `std/farmers_detected`'s inputs: the logins and clan changes of every day, the
 other inputs of the last day only) and written to Parquet, and its landing folder is deleted. The detection
 then runs in a fresh child process that loads those inputs as the asset gets them (the week of logins and
 clan changes in memory) and times, with the RSS of that process sampled every 100 ms:
 
-- ``rings_alone``: the managed-ring detection (``farm_rings.detect_rings``) with the week's history;
-- ``without_history``: ``detect_farmers`` on the day alone (the first day of a history);
-- ``with_history``: ``detect_farmers`` with the days before, as every later day runs.
+- `rings_alone`: the managed-ring detection (`farm_rings.detect_rings`) with the week's history;
+- `without_history`: `detect_farmers` on the day alone (the first day of a history);
+- `with_history`: `detect_farmers` with the days before, as every later day runs.
 
-Each detection is scored against the planted truth. ``inputs_mib`` is the child's RSS once the inputs are
-loaded, ``peak_mib`` the largest RSS during a stage (inputs included), ``baseline_mib`` the RSS before the
+Each detection is scored against the planted truth. `inputs_mib` is the child's RSS once the inputs are
+loaded, `peak_mib` the largest RSS during a stage (inputs included), `baseline_mib` the RSS before the
 inputs (the interpreter and its libraries). Prints one JSON object.
 
     python bench/l2m_farmers.py --users 400000 --days 7
@@ -48,7 +48,7 @@ HISTORY = tuple(DETECTED.history)
 
 
 def _closure(refs: list[str]) -> set[str]:
-    """``refs`` and every table they are computed from."""
+    """`refs` and every table they are computed from."""
     needed, stack = set(), list(refs)
     while stack:
         ref = stack.pop()
@@ -63,8 +63,8 @@ def _emit(landing: Path, day: dt.date, users: int, seed: int) -> None:
 
 
 def _day_tables(folder: Path, day: dt.date, refs: set[str], yesterday: dict[str, pl.DataFrame]) -> dict:
-    """The tables of ``refs`` for ``day`` from its landing ``folder``, in declaration order; a carried table
-    continues ``yesterday``'s."""
+    """The tables of `refs` for `day` from its landing `folder`, in declaration order; a carried table
+    continues `yesterday`'s."""
     tables: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         if table.ref not in refs:
@@ -80,7 +80,7 @@ def _day_tables(folder: Path, day: dt.date, refs: set[str], yesterday: dict[str,
 
 
 def prepare(landing: Path, inputs: Path, days: list[dt.date], users: int, seed: int) -> dict:
-    """Write the detection's inputs of ``days[-1]`` to ``inputs/<param>.parquet`` (the ``HISTORY`` ones over
+    """Write the detection's inputs of `days[-1]` to `inputs/<param>.parquet` (the `HISTORY` ones over
     every day) and the truth file beside them; the day counts of rows."""
     every_day = [DETECTED.inputs[param] for param in HISTORY]
     carried = [table.ref for table in TABLES if table.kind == "carried" and table.ref in _closure(every_day + [
@@ -118,7 +118,7 @@ def _rss_mib() -> float:
 
 def _scores(detected: pl.DataFrame, truth: Path, active: pl.DataFrame, first_day: bool) -> dict:
     """The detection against the planted truth; on the first day of a history the kinds that need the days
-    before (``farm_truth.NEEDS_HISTORY``) are not scored."""
+    before (`farm_truth.NEEDS_HISTORY`) are not scored."""
     farms = farm_truth.planted_farm_accounts(truth)
     if first_day:
         day = active["date"].max()

@@ -1,10 +1,10 @@
 """The L2M game's log format: a day of ThinkingData JSONL, one file per log type, read into typed, flat frames.
 
-The landing contract: ``<landing>/l2m/<YYYY-MM-DD>/<log type>*.jsonl`` (or ``.jsonl.gz``) holds the day's
-track events of that name (``user_profile*`` the user_set lines). Root keys ``#account_id`` (the user),
-``#time``, ``#event_name``, ``#ip``, ``#uuid``; the rest sits in ``properties``. The lines are read by the
-one ThinkingData reader (``sources.thinkingdata``): nothing is dropped silently, a record delivered twice
-counts once, and a file of the day folder that no log type claims is listed by ``unclaimed_files``.
+The landing contract: `<landing>/l2m/<YYYY-MM-DD>/<log type>*.jsonl` (or `.jsonl.gz`) holds the day's
+track events of that name (`user_profile*` the user_set lines). Root keys `#account_id` (the user),
+`#time`, `#event_name`, `#ip`, `#uuid`; the rest sits in `properties`. The lines are read by the
+one ThinkingData reader (`sources.thinkingdata`): nothing is dropped silently, a record delivered twice
+counts once, and a file of the day folder that no log type claims is listed by `unclaimed_files`.
 """
 
 from __future__ import annotations
@@ -43,19 +43,19 @@ PROFILE_PROPERTIES: dict[str, pl.DataType] = {"country_code": _STR, "register_da
 
 
 def source_patterns(stem: str) -> tuple[str, str]:
-    """The file names a log type reads in a day folder: ``<stem>*.jsonl`` and ``<stem>*.jsonl.gz``."""
+    """The file names a log type reads in a day folder: `<stem>*.jsonl` and `<stem>*.jsonl.gz`."""
     return f"{stem}*.jsonl", f"{stem}*.jsonl.gz"
 
 
 def source_files(day_dir: Path, stem: str) -> list[Path]:
-    """The day's files of the log type ``stem``."""
+    """The day's files of the log type `stem`."""
     folder = Path(day_dir)
     return sorted({p for pattern in source_patterns(stem) for p in folder.glob(pattern) if p.is_file()})
 
 
 def unclaimed_files(day_dir: Path) -> list[Path]:
-    """Every entry of ``day_dir`` that no log type reads, sorted: names matching no ``source_patterns`` of a
-    known stem (the events of ``EVENT_PROPERTIES`` and ``PROFILE_STEM``), except the emitter's ``TRUTH_FILE``
+    """Every entry of `day_dir` that no log type reads, sorted: names matching no `source_patterns` of a
+    known stem (the events of `EVENT_PROPERTIES` and `PROFILE_STEM`), except the emitter's `TRUTH_FILE`
     and hidden files. Empty when the folder does not exist."""
     folder = Path(day_dir)
     if not folder.is_dir():
@@ -67,8 +67,8 @@ def unclaimed_files(day_dir: Path) -> list[Path]:
 
 
 def read_source(day_dir: Path, stem: str, day: dt.date, schema: LineSchema) -> ReadResult:
-    """The lines of the log type ``stem`` on ``day``: root keys renamed (``user_id``, ``ip``, ``event_uuid``),
-    properties flattened, ``event_time`` typed."""
+    """The lines of the log type `stem` on `day`: root keys renamed (`user_id`, `ip`, `event_uuid`),
+    properties flattened, `event_time` typed."""
     result = read_files(source_files(day_dir, stem), schema, day)
     return result._replace(frame=result.frame.rename(ROOT_COLUMNS, strict=False))
 
@@ -76,16 +76,16 @@ def read_source(day_dir: Path, stem: str, day: dt.date, schema: LineSchema) -> R
 def read_events(day_dir: Path, event_name: str, day: dt.date, *,
                 required: Sequence[str] = ("#account_id", "server_id", "level"), rules: Sequence[Rule] = (),
                 keep_roots: Sequence[str] = ("#account_id", "#time", "#ip", "#uuid")) -> ReadResult:
-    """Track events ``event_name`` of ``day`` (properties typed from ``EVENT_PROPERTIES``), with the root keys
-    ``keep_roots`` as columns (renamed: ``user_id``, ``event_time``, ``ip``, ``event_uuid``)."""
+    """Track events `event_name` of `day` (properties typed from `EVENT_PROPERTIES`), with the root keys
+    `keep_roots` as columns (renamed: `user_id`, `event_time`, `ip`, `event_uuid`)."""
     schema = LineSchema(EVENT_PROPERTIES[event_name], event_name=event_name, record_types=("track",),
                         required=tuple(required), rules=tuple(rules), keep_roots=tuple(keep_roots))
     return read_source(day_dir, event_name, day, schema)
 
 
 def read_profiles(day_dir: Path, day: dt.date) -> ReadResult:
-    """user_set lines of ``day``, ``register_date`` typed. A line carries only the properties that changed,
-    so any property may be null; a present ``register_date`` must be ``yyyy-MM-dd``."""
+    """user_set lines of `day`, `register_date` typed. A line carries only the properties that changed,
+    so any property may be null; a present `register_date` must be `yyyy-MM-dd`."""
     register_date = pl.col("register_date")
     schema = LineSchema(PROFILE_PROPERTIES, record_types=("user_set",), required=("#account_id",),
                         keep_roots=("#account_id", "#time"), rules=(

@@ -1,18 +1,18 @@
 """A second, independent writer of L2M logs, as an operator's game would produce them, to judge the bot-farm
 detector on data the project's emitter never made.
 
-It knows only the landing format (ThinkingData JSONL, one file per event, ``user_profile`` user_set lines) and
-shares no code, numbers or address plan with ``gamestats_assets.generator``: other account ids, other
+It knows only the landing format (ThinkingData JSONL, one file per event, `user_profile` user_set lines) and
+shares no code, numbers or address plan with `gamestats_assets.generator`: other account ids, other
 address ranges (carrier-grade NAT in 100.64.0.0/10, IPv6), other farm sizes, other play patterns. Farms:
 
-- ``datacenter``: one /24 of a hosting provider, every account at level 1;
-- ``proxy_rotation``: a pool of five proxy subnets rotated per session, accounts at levels 1-3;
-- ``device_sharing``: residential addresses, no two in one /24, three phones shared by fifteen accounts,
+- `datacenter`: one /24 of a hosting provider, every account at level 1;
+- `proxy_rotation`: a pool of five proxy subnets rotated per session, accounts at levels 1-3;
+- `device_sharing`: residential addresses, no two in one /24, three phones shared by fifteen accounts,
   one script at level 14 repeating the same day exactly;
-- ``ipv6_block``: eight accounts on one IPv6 /64 at level 2;
-- ``daily_proxy``: sixteen accounts at level 4, each taking one proxy subnet of a pool of five for the
+- `ipv6_block`: eight accounts on one IPv6 /64 at level 2;
+- `daily_proxy`: sixteen accounts at level 4, each taking one proxy subnet of a pool of five for the
   whole day, another the next day, so that on one day no subnet holds more than a few of them;
-- ``bot_ring``: thirty-six accounts at levels 31-48, each with its own home address and phone and a
+- `bot_ring`: thirty-six accounts at levels 31-48, each with its own home address and phone and a
   heavy player's gains, run by three managers; a manager restarts its twelve two to four times a day at
   random times, launching them one by one in a random order a few seconds apart; they never pay, sell
   most of what they gain on the market (money reason 105) and rejoin one clan.
@@ -79,8 +79,8 @@ class Lines:
 
 
 class OperatorGame:
-    """A small game world: ``players`` ordinary accounts plus the farms and crowds above, deterministic for a
-    seed. ``truth`` maps each farm and decoy account to its kind."""
+    """A small game world: `players` ordinary accounts plus the farms and crowds above, deterministic for a
+    seed. `truth` maps each farm and decoy account to its kind."""
 
     def __init__(self, seed: int = 7, players: int = 1_800, start: dt.date = dt.date(2025, 6, 2)) -> None:
         self.rng = random.Random(seed)
@@ -184,7 +184,7 @@ class OperatorGame:
                     self.launches.setdefault(user_id, []).append(at)
 
     def write_day(self, landing: Path, day: dt.date) -> None:
-        """Write the day's JSONL files into ``landing/<day>/``; new players registered that day join."""
+        """Write the day's JSONL files into `landing/<day>/`; new players registered that day join."""
         for n in range(70):
             self._new_players += 1
             self.accounts.append(self._player(f"new_{self._new_players:05d}", day, kind="starter_mail"

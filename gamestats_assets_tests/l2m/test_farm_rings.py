@@ -18,8 +18,8 @@ DAY_MS = 86_400_000
 
 
 def logins_of(users: list[str], at_ms: np.ndarray, ips: list[str] | None = None) -> pl.DataFrame:
-    """Logins of ``users[i]`` at ``at_ms[i]`` ms after the first day's midnight, each user from a home
-    address of its own unless ``ips`` says where from."""
+    """Logins of `users[i]` at `at_ms[i]` ms after the first day's midnight, each user from a home
+    address of its own unless `ips` says where from."""
     frame = pl.DataFrame({"user_id": users, "event_time": pl.Series(at_ms).cast(pl.Duration("ms")) + FIRST})
     return frame.with_columns(ip=pl.Series(ips) if ips is not None else pl.concat_str(
         pl.lit("10."), pl.col("user_id").hash().mod(250), pl.lit("."), pl.col("user_id").hash().mod(251) + 1,
@@ -27,14 +27,14 @@ def logins_of(users: list[str], at_ms: np.ndarray, ips: list[str] | None = None)
 
 
 def all_day_players(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
-    """``n`` players, four logins a day each at their own random times."""
+    """`n` players, four logins a day each at their own random times."""
     users = [f"p{i:05d}" for i in range(n)]
     at = np.arange(days)[None, :, None] * DAY_MS + rng.integers(0, DAY_MS, size=(n, days, 4))
     return logins_of(np.repeat(users, 4 * days).tolist(), at.ravel())
 
 
 def managed(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
-    """``n`` accounts of one manager restarted three times a day at times that change every day, launched in
+    """`n` accounts of one manager restarted three times a day at times that change every day, launched in
     a random order 1-6 seconds apart."""
     users, at = [], []
     for d in range(days):
@@ -50,7 +50,7 @@ HOUR_MS = 3_600_000
 
 
 def hour_keepers(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
-    """``n`` all-day players who each keep to their hours: four logins a day, six hours apart from a time of
+    """`n` all-day players who each keep to their hours: four logins a day, six hours apart from a time of
     their own between 00:15 and 01:45, each within a quarter of an hour of it."""
     users = [f"p{i:05d}" for i in range(n)]
     phase = rng.uniform(0.25 * HOUR_MS, 1.75 * HOUR_MS, size=n)
@@ -60,7 +60,7 @@ def hour_keepers(n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def managers_on_the_same_hours(managers: int, n: int, days: int, rng: np.random.Generator) -> pl.DataFrame:
-    """``managers`` managers of ``n`` accounts each, restarting them four times a day: first within two hours of
+    """`managers` managers of `n` accounts each, restarting them four times a day: first within two hours of
     midnight, then about every six hours, each restart drifting by up to an hour; accounts launched 2 s apart."""
     users, at = [], []
     for m in range(managers):

@@ -1,7 +1,7 @@
 """Farmer detection run by Dagster: the planted-truth check on a dropped-in day (not evaluated) and on
 synthetic days (scored per farm kind; a managed ring is found from its second day of logins), and the
 flagged accounts with their farm, signals, score and ring evidence in the lake and in PostgreSQL
-``l2m.l2m_farmers_snapshot``."""
+`l2m.l2m_farmers_snapshot`."""
 
 from __future__ import annotations
 

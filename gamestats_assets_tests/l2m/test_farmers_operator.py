@@ -1,4 +1,4 @@
-"""Bot-farm detection judged on logs the project never generated: ``operator_logs`` writes two days of an
+"""Bot-farm detection judged on logs the project never generated: `operator_logs` writes two days of an
 operator's game (other address plans, farm sizes and crowds), read through the same ETL as any dropped-in
 export."""
 

@@ -1,6 +1,6 @@
 """Bot-farm detection on small user bases, the demo's scale, where the planted decoys and rings outnumber the
 ordinary players: most accounts of the day are heavy all-day players, yet the farms that only grind are
-found, because ``grinding`` is measured against the day's ordinary players, not against every account."""
+found, because `grinding` is measured against the day's ordinary players, not against every account."""
 
 from __future__ import annotations
 

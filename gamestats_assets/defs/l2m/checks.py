@@ -86,7 +86,7 @@ def dau_not_halved(l2m_daily_kpis: pl.DataFrame, trailing: pl.DataFrame) -> dg.A
 def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
                                        farmers_detected: pl.DataFrame, active: pl.DataFrame) -> dg.AssetCheckResult:
     """On days with planted truth (synthetic logs), the detected farmers against it: for every farm kind
-    recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (``farm_truth``); the
+    recall at least 0.9 and precision at least 0.95, and no planted decoy flagged (`farm_truth`); the
     decoys flagged are reported per decoy kind. A managed ring needs two days of logins: on a day whose day
     before was never delivered (the first of a history) its accounts are not scored.
     Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never

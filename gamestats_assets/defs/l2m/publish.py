@@ -1,4 +1,4 @@
-"""The l2m CONS tables, KPIs and snapshots published to PostgreSQL schema ``l2m``, and copied into
+"""The l2m CONS tables, KPIs and snapshots published to PostgreSQL schema `l2m`, and copied into
 the DuckDB warehouse for ad-hoc SQL."""
 
 from gamestats_assets.defs.l2m.assets import ASSETS, TABLE_ASSETS

@@ -1,29 +1,29 @@
 """Synthetic Lineage 2M logs: one day of a game's ThinkingData JSONL, deterministic for a seed and a date.
 
-The user base is stable: ``n_users`` veterans registered in 2017-2018, plus ``NEW_USER_SHARE * n_users``
-registrations every day from ``FIRST_REGISTRATION_DAY``. Every user's country, server, device, home IP,
-engagement, payer propensity and level curve are hashes of ``(seed, user number)``, so they are the same
-whichever day is generated; the day's activity is drawn from ``(seed, date)``. About ``n_users`` users are
+The user base is stable: `n_users` veterans registered in 2017-2018, plus `NEW_USER_SHARE * n_users`
+registrations every day from `FIRST_REGISTRATION_DAY`. Every user's country, server, device, home IP,
+engagement, payer propensity and level curve are hashes of `(seed, user number)`, so they are the same
+whichever day is generated; the day's activity is drawn from `(seed, date)`. About `n_users` users are
 active on a day. Countries: TH, VN, ID, PH, SG, MY, plus US, KR, JP and AU (which reports group as 'Other');
 payments are in the country's currency at app-store price points (USD outside the six). A player gets
-starter rewards by mail on the day it registers (``STARTER_ITEM_EVENTS`` items, ``STARTER_DIAMOND_EVENTS``
+starter rewards by mail on the day it registers (`STARTER_ITEM_EVENTS` items, `STARTER_DIAMOND_EVENTS`
 diamond rewards).
 
-Planted effect: bot farms of four kinds (``Farm``): one /24 subnet at level 1; a pool of proxy subnets,
+Planted effect: bot farms of four kinds (`Farm`): one /24 subnet at level 1; a pool of proxy subnets,
 parked at levels 1-3; distinct residential addresses sharing a few devices and keeping one schedule, the
 same gains and item mix every day; a managed ring of leveled accounts, each on its own line and phone,
 restarted together by a few managers. Some farms of the first three kinds also pay ("PU farmers"). Beside
-them, decoys (``DecoyGroup``): legitimate players that look like a farm to a careless eye (a carrier NAT
+them, decoys (`DecoyGroup`): legitimate players that look like a farm to a careless eye (a carrier NAT
 crowd, new players with starter rewards on one campus network, night-long auto-hunt players on one
 carrier subnet, players who auto-hunt all day at their own times, a guild of them on its raid nights). The truth is
-written beside the logs as ``planted_bot_farms.json``.
+written beside the logs as `planted_bot_farms.json`.
 
-Files of a day, in ``<landing>/<YYYY-MM-DD>/``: one ``<event_name>.jsonl`` per event (``login``,
-``logout``, ``recharge``, ``item_gain``, ``item_spend``, ``money_gain``, ``money_spend``,
-``clan_change``) and ``user_profile.jsonl`` (``#type`` user_set: country_code, register_date, server_id of
+Files of a day, in `<landing>/<YYYY-MM-DD>/`: one `<event_name>.jsonl` per event (`login`,
+`logout`, `recharge`, `item_gain`, `item_spend`, `money_gain`, `money_spend`,
+`clan_change`) and `user_profile.jsonl` (`#type` user_set: country_code, register_date, server_id of
 each active user).
 
-Codes: ``money_type`` is ``diamond`` or ``adena``; money ``reason_id`` 101 daily quest, 102 achievement,
+Codes: `money_type` is `diamond` or `adena`; money `reason_id` 101 daily quest, 102 achievement,
 103 purchase, 104 event reward, 105 market sale (gain) and 201 shop, 202 summon, 203 enhancement,
 204 teleport, 205 market purchase (spend).
 """
@@ -63,15 +63,15 @@ STARTER_ITEM_EVENTS = 12
 STARTER_DIAMOND_EVENTS = 3
 
 HOME, FIXED, SUBNET_HOST, POOL_HOST = 0, 1, 2, 3
-"""How a user's session addresses are drawn (``ip_mode``): the home address, 20 % of sessions from a random
+"""How a user's session addresses are drawn (`ip_mode`): the home address, 20 % of sessions from a random
 mobile address of the country; always the home address; a random host of the home /24; a random host of a
 random /24 of the farm's proxy pool."""
 HUMAN, SCRIPTED, SCHEDULED, AUTO_HUNT, RING, ALL_DAY, RAID = 0, 1, 2, 3, 4, 5, 6
-"""How a user's sessions are laid out (``session_plan``): a person's 1 + Poisson(0.8) sessions of about 40
+"""How a user's sessions are laid out (`session_plan`): a person's 1 + Poisson(0.8) sessions of about 40
 minutes at random times; a bot script's 3-6 sessions of about 100 minutes at random times; a scheduler's
-``SCHEDULED_SESSIONS`` sessions of exactly ``SCHEDULED_LENGTH_MS``, one every four hours from the farm's
+`SCHEDULED_SESSIONS` sessions of exactly `SCHEDULED_LENGTH_MS`, one every four hours from the farm's
 offset; a real auto-hunt player's night session (until 6-9 h) and evening session (18-21 h to midnight);
-a ring account's sessions from each of its manager's ``RING_RESTARTS`` restarts of the day (``_restarts``)
+a ring account's sessions from each of its manager's `RING_RESTARTS` restarts of the day (`_restarts`)
 to the next, its login a few seconds after the restart by its place in the manager's launch order; an
 all-day player's four sessions of 4.5-5.5 hours, one every six hours from its own time of day; the same
 for a raiding guild member, whose last session starts with the guild's raid call on a raid day."""
@@ -159,7 +159,7 @@ def _hash_uniform(seed: int, stream: int, keys: np.ndarray) -> np.ndarray:
 
 
 def _pick(u: np.ndarray, weights: list[float]) -> np.ndarray:
-    """Index into ``weights`` for each uniform value ``u`` (inverse CDF)."""
+    """Index into `weights` for each uniform value `u` (inverse CDF)."""
     cdf = np.cumsum(weights) / np.sum(weights)
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
 
@@ -173,12 +173,12 @@ def _day_index(day: dt.date) -> int:
 
 
 def _recent_retention(age: np.ndarray) -> np.ndarray:
-    """Probability that a user registered ``age`` days ago is active today (1 on the day of registration)."""
+    """Probability that a user registered `age` days ago is active today (1 on the day of registration)."""
     return np.where(age == 0, 1.0, 0.12 + 0.33 * np.exp(-(np.maximum(age, 1) - 1) / 5.0))
 
 
 def _recent_level(growth: np.ndarray, age: np.ndarray) -> np.ndarray:
-    """Level of a recent user at the end of their ``age``-th day: grows with the square root of age."""
+    """Level of a recent user at the end of their `age`-th day: grows with the square root of age."""
     return np.minimum(75, np.floor(growth * np.sqrt(age + 1.0))).astype(np.int64)
 
 
@@ -259,16 +259,16 @@ def _plain_columns(numbers: np.ndarray) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class Farm:
-    """One planted bot farm of one ``kind``:
+    """One planted bot farm of one `kind`:
 
-    - ``subnet``: every account on one /24 (a random host per session), parked at level 1, scripted sessions;
-    - ``proxy_pool``: each session from a random host of a random /24 of the farm's pool of 3-6 proxy
+    - `subnet`: every account on one /24 (a random host per session), parked at level 1, scripted sessions;
+    - `proxy_pool`: each session from a random host of a random /24 of the farm's pool of 3-6 proxy
       subnets, accounts parked at levels 1-3, scripted sessions;
-    - ``residential``: each account on its own residential address (no two in one /24), the accounts
+    - `residential`: each account on its own residential address (no two in one /24), the accounts
       sharing a few devices, all on the same schedule with the same gains and item mix every day;
-    - ``managed_ring``: 24-60 accounts at levels 30-49, each on its own residential address and phone,
+    - `managed_ring`: 24-60 accounts at levels 30-49, each on its own residential address and phone,
       gaining like a person who auto-hunts, never paying, selling on the exchange, in a clan of their own;
-      ``managers`` managers each run a share of them and restart them together (``RING``).
+      `managers` managers each run a share of them and restart them together (`RING`).
     """
 
     farm_id: int
@@ -347,16 +347,16 @@ def planted_farms(seed: int, n_users: int) -> list[Farm]:
 class DecoyGroup:
     """Legitimate players that a careless detector takes for a farm, planted so that it is caught:
 
-    - ``nat_crowd``: many varied players (levels 5-80, a third of them heavy grinders) behind one carrier
+    - `nat_crowd`: many varied players (levels 5-80, a third of them heavy grinders) behind one carrier
       NAT address;
-    - ``starter_burst``: players registering that day on one campus /24, each receiving the same starter
+    - `starter_burst`: players registering that day on one campus /24, each receiving the same starter
       rewards at level 1;
-    - ``auto_hunt``: real players at levels 30-80 on one carrier /24 who leave auto-hunt running through
+    - `auto_hunt`: real players at levels 30-80 on one carrier /24 who leave auto-hunt running through
       the night and evening and gain a lot;
-    - ``all_day``: real players at levels 30-80, each at home, who auto-hunt 18-22 hours a day at their own
-      times of day (``ALL_DAY``), gain a lot, sometimes pay and sell;
-    - ``raid_guild``: all-day players of one guild who log in together on the guild's raid nights
-      (``RAID``).
+    - `all_day`: real players at levels 30-80, each at home, who auto-hunt 18-22 hours a day at their own
+      times of day (`ALL_DAY`), gain a lot, sometimes pay and sell;
+    - `raid_guild`: all-day players of one guild who log in together on the guild's raid nights
+      (`RAID`).
     """
 
     group_id: int
@@ -369,7 +369,7 @@ class DecoyGroup:
         return DECOY_GROUP_SIZE[self.kind]
 
     def account_numbers(self, day: dt.date) -> np.ndarray:
-        """The group's accounts on ``day``: the same every day, except starter-burst players, who are new."""
+        """The group's accounts on `day`: the same every day, except starter-burst players, who are new."""
         base = DECOY_ID_BASE + self.group_id * 1_000_000
         if self.kind == "starter_burst":
             base += 1_000 + _day_index(day) * self.size
@@ -385,7 +385,7 @@ class DecoyGroup:
 
 
 def planted_decoys(seed: int, n_users: int) -> list[DecoyGroup]:
-    """The decoy groups of a user base: one of each kind per ``USERS_PER_DECOY_GROUP`` users (at least one)."""
+    """The decoy groups of a user base: one of each kind per `USERS_PER_DECOY_GROUP` users (at least one)."""
     per_kind = max(1, n_users // USERS_PER_DECOY_GROUP)
     ids = np.arange(per_kind * len(DECOY_KINDS), dtype=np.int64)
     u = [_hash_uniform(seed, 400 + k, ids) for k in range(3)]
@@ -449,7 +449,7 @@ def _bot_users(seed: int, day: dt.date, farms: list[Farm]) -> dict[str, np.ndarr
 
 
 def _decoy_users(seed: int, day: dt.date, decoys: list[DecoyGroup]) -> dict[str, np.ndarray]:
-    """Every decoy account of the day (see ``DecoyGroup``): ordinary players in every way but where they
+    """Every decoy account of the day (see `DecoyGroup`): ordinary players in every way but where they
     connect from and how much they play."""
     numbers = np.concatenate([g.account_numbers(day) for g in decoys])
     group = np.concatenate([np.full(g.size, i) for i, g in enumerate(decoys)])
@@ -491,7 +491,7 @@ def _decoy_users(seed: int, day: dt.date, decoys: list[DecoyGroup]) -> dict[str,
 
 
 def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm], decoys: list[DecoyGroup]) -> pl.DataFrame:
-    """All users active on ``day``: normal users, bots, then decoys, with the attributes every event carries."""
+    """All users active on `day`: normal users, bots, then decoys, with the attributes every event carries."""
     parts = [_normal_users(seed, day, scale), _bot_users(seed, day, farms), _decoy_users(seed, day, decoys)]
     cols = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
     number, device_key = cols["number"], cols["device_key"]
@@ -519,7 +519,7 @@ def _users_frame(seed: int, day: dt.date, scale: Scale, farms: list[Farm], decoy
 
 
 def _uuids(rng: np.random.Generator, n: int) -> pl.Series:
-    """Version-4 UUID strings drawn from ``rng``."""
+    """Version-4 UUID strings drawn from `rng`."""
     raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
@@ -534,8 +534,8 @@ def _track_events(
     properties: dict[str, pl.Series | np.ndarray], times_ms: np.ndarray | None = None,
     ips: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """ThinkingData track lines for the users at ``rows`` (indices into ``users``), sorted by time; ``#ip`` is
-    the user's home address unless ``ips`` gives one per row."""
+    """ThinkingData track lines for the users at `rows` (indices into `users`), sorted by time; `#ip` is
+    the user's home address unless `ips` gives one per row."""
     n = rows.size
     if times_ms is None:
         times_ms = rng.integers(0, _DAY_MS, size=n)
@@ -562,7 +562,7 @@ def _track_events(
 
 
 def _session_ips(users: pl.DataFrame, rows: np.ndarray, farms: list[Farm], rng: np.random.Generator) -> pl.Series:
-    """The address of each session, drawn by the user's ``ip_mode`` (see ``HOME``)."""
+    """The address of each session, drawn by the user's `ip_mode` (see `HOME`)."""
     parts = np.stack([users[k].to_numpy()[rows] for k in ("ip_a", "ip_b", "ip_c", "ip_d")], axis=1)
     mode = users["ip_mode"].to_numpy()[rows]
     mobile = (mode == HOME) & (rng.random(rows.size) < 0.2)
@@ -586,9 +586,9 @@ _HOUR_MS = 3_600_000
 
 
 def _restarts(seed: int, day: dt.date, manager: np.ndarray, nth: np.ndarray) -> np.ndarray:
-    """The time (ms after midnight) of each ring ``manager``'s ``nth`` restart of the day: the first within
+    """The time (ms after midnight) of each ring `manager`'s `nth` restart of the day: the first within
     two hours of midnight, then one about every six hours, each drifting by up to an hour from day to day;
-    the ``RING_RESTARTS``-th is midnight."""
+    the `RING_RESTARTS`-th is midnight."""
     today = _day_index(day)
     first = _hash_uniform(seed, 10_000 + 2 * today, manager) * 2 * _HOUR_MS
     drift = (2 * _hash_uniform(seed, 10_001 + 2 * today, manager * 16 + nth) - 1) * _HOUR_MS
@@ -599,7 +599,7 @@ def _restarts(seed: int, day: dt.date, manager: np.ndarray, nth: np.ndarray) -> 
 def _session_times(users: pl.DataFrame, rng: np.random.Generator, seed: int,
                    day: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(user row, start ms, length ms) of every session of the day, laid out by each user's
-    ``session_plan`` (see ``HUMAN``) and cut at midnight."""
+    `session_plan` (see `HUMAN`) and cut at midnight."""
     plan = users["session_plan"].to_numpy()
     counts = np.select([plan == SCRIPTED, plan == SCHEDULED, plan == AUTO_HUNT, plan == RING,
                         (plan == ALL_DAY) | (plan == RAID)],
@@ -635,7 +635,7 @@ def _session_times(users: pl.DataFrame, rng: np.random.Generator, seed: int,
 
 
 def _sessions(users: pl.DataFrame, day: dt.date, seed: int, farms: list[Farm]) -> dict[str, pl.DataFrame]:
-    """Login and logout pairs, one per session of ``_session_times``."""
+    """Login and logout pairs, one per session of `_session_times`."""
     rng = _rng(seed, day, 10)
     rows, start, length = _session_times(users, rng, seed, day)
     ips = _session_ips(users, rows, farms, rng)
@@ -667,14 +667,14 @@ def _recharges(users: pl.DataFrame, day: dt.date, seed: int) -> pl.DataFrame:
 
 
 def _gain_counts(users: pl.DataFrame, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Events per user: ``rate`` exactly for accounts with ``exact_gains`` (a script), Poisson otherwise."""
+    """Events per user: `rate` exactly for accounts with `exact_gains` (a script), Poisson otherwise."""
     return np.where(users["exact_gains"].to_numpy(), np.rint(rate).astype(np.int64), rng.poisson(rate))
 
 
 def _items(users: pl.DataFrame, day: dt.date, seed: int, items: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Item gains (reason 301-304) and spends (401-404). Bots gain crafting materials and hardly spend; a
     residential farm's accounts cycle through the same three materials in the same quantities. A player
-    registering that day also receives ``STARTER_ITEM_EVENTS`` starter items by mail (reason 304)."""
+    registering that day also receives `STARTER_ITEM_EVENTS` starter items by mail (reason 304)."""
     item_ids = items["item_id"].to_numpy()
     materials = items.filter(pl.col("item_group") == "crafting_material")["item_id"].to_numpy()
     is_bot = users["farm"].to_numpy() >= 0
@@ -705,7 +705,7 @@ def _items(users: pl.DataFrame, day: dt.date, seed: int, items: pl.DataFrame) ->
 
 def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFrame]:
     """Diamond and adena gains and spends; bots gain diamonds six times a day, residential farms exactly so
-    and always the same amount; a player registering that day gets ``STARTER_DIAMOND_EVENTS`` starter
+    and always the same amount; a player registering that day gets `STARTER_DIAMOND_EVENTS` starter
     diamond rewards (reason 104)."""
     is_bot = users["farm"].to_numpy() >= 0
     exact = users["exact_gains"].to_numpy()
@@ -737,7 +737,7 @@ def _money(users: pl.DataFrame, day: dt.date, seed: int) -> dict[str, pl.DataFra
 
 def _clan_changes(users: pl.DataFrame, day: dt.date, seed: int, scale: Scale) -> pl.DataFrame:
     """About 1% of active users join (75%) or leave (25%) a clan of their server; every day a seventh of each
-    ring's accounts (re)join the ring's own clan (``Farm.clan_id``), as ring clans cycle their members."""
+    ring's accounts (re)join the ring's own clan (`Farm.clan_id`), as ring clans cycle their members."""
     rng = _rng(seed, day, 60)
     rows = np.flatnonzero(rng.random(users.height) < 0.01)
     number = rng.integers(1, scale.clans_per_server + 1, rows.size)
@@ -797,7 +797,7 @@ def generate_day(day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[
 
 
 def truth_document(day: dt.date, *, seed: int, n_users: int) -> dict:
-    """The planted bot farms and decoy groups of the day as written to ``planted_bot_farms.json``."""
+    """The planted bot farms and decoy groups of the day as written to `planted_bot_farms.json`."""
     return {
         "date": day.isoformat(),
         "seed": seed,
@@ -820,7 +820,7 @@ def truth_document(day: dt.date, *, seed: int, n_users: int) -> dict:
 
 
 def _write_day(folder: Path, day: dt.date, *, seed: int, n_users: int) -> dict[str, int]:
-    """Write the day's JSONL files and truth file into the existing ``folder``; return lines per file."""
+    """Write the day's JSONL files and truth file into the existing `folder`; return lines per file."""
     counts = {}
     for stem, frame in iter_day(day, seed=seed, n_users=n_users):
         frame.write_ndjson(folder / f"{stem}.jsonl")
@@ -830,9 +830,9 @@ def _write_day(folder: Path, day: dt.date, *, seed: int, n_users: int) -> dict[s
 
 
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
-    """Write one day of L2M landing files into ``landing_dir/<YYYY-MM-DD>/``; return lines per file.
+    """Write one day of L2M landing files into `landing_dir/<YYYY-MM-DD>/`; return lines per file.
 
-    The files are written into a hidden sibling folder (``.<YYYY-MM-DD>.<random>.partial``) that is renamed
+    The files are written into a hidden sibling folder (`.<YYYY-MM-DD>.<random>.partial`) that is renamed
     into place once complete, replacing any earlier folder of the day, so the day folder is either absent, the
     previous one or complete; a failure removes the partial folder.
     """

@@ -17,15 +17,15 @@ REVENUE_RELATIVE_TOLERANCE = 1e-9
 
 
 def revenue_tolerance_usd(total_usd: float) -> float:
-    """The largest gap, in USD, accepted between two sums of ``total_usd`` of revenue:
-    ``REVENUE_RELATIVE_TOLERANCE * max(1, |total_usd|)``. Floating-point sums drift with their size and order
+    """The largest gap, in USD, accepted between two sums of `total_usd` of revenue:
+    `REVENUE_RELATIVE_TOLERANCE * max(1, |total_usd|)`. Floating-point sums drift with their size and order
     (ETL sums payments, CONS sums per-user subtotals), so the tolerance grows with the total."""
     return REVENUE_RELATIVE_TOLERANCE * max(1.0, abs(total_usd))
 
 
 def recharge_reconciliation(etl_recharge: pl.DataFrame, cons_recharge: pl.DataFrame) -> dict[str, float]:
-    """Payments and USD revenue in ETL recharge vs CONS l2m_recharge. Passes when ``payment_gap`` is 0 and
-    ``revenue_gap_usd`` is at most ``revenue_tolerance_usd`` (``revenue_tolerance_usd`` of the ETL revenue)."""
+    """Payments and USD revenue in ETL recharge vs CONS l2m_recharge. Passes when `payment_gap` is 0 and
+    `revenue_gap_usd` is at most `revenue_tolerance_usd` (`revenue_tolerance_usd` of the ETL revenue)."""
     etl_revenue = float(etl_recharge["amount_usd"].sum())
     cons_revenue = float(cons_recharge["daily_rev_usd"].sum())
     return {
@@ -41,7 +41,7 @@ def recharge_reconciliation(etl_recharge: pl.DataFrame, cons_recharge: pl.DataFr
 
 def dau_reconciliation(std_active: pl.DataFrame, daily_kpis: pl.DataFrame) -> dict[str, int]:
     """Distinct users of STD active vs the day's DAU summed over countries and servers (a user has one
-    country and one server a day). Passes when ``gap`` is 0."""
+    country and one server a day). Passes when `gap` is 0."""
     users = std_active["user_id"].n_unique()
     dau = int(daily_kpis["dau"].sum())
     return {"std_active_users": users, "kpi_dau": dau, "gap": users - dau}
@@ -54,8 +54,8 @@ def duplicate_active_users(active: pl.DataFrame) -> int:
 
 def cumulative_revenue_violations(previous: pl.DataFrame | None, recharge: pl.DataFrame,
                                   cumulative: pl.DataFrame) -> dict[str, int]:
-    """Users breaking ``cumulative = previous + today``: ``mismatched`` (off by more than the tolerance),
-    ``decreasing`` (below yesterday), ``dropped`` (in yesterday's table, missing today). Passes when all 0."""
+    """Users breaking `cumulative = previous + today`: `mismatched` (off by more than the tolerance),
+    `decreasing` (below yesterday), `dropped` (in yesterday's table, missing today). Passes when all 0."""
     before = (pl.DataFrame(schema={"user_id": pl.Utf8, "cumulative_revenue_usd": pl.Float64})
               if previous is None else previous.select("user_id", "cumulative_revenue_usd"))
     expected = (before.join(recharge.select("user_id", "daily_rev_usd"), on="user_id", how="full", coalesce=True)
@@ -75,6 +75,6 @@ def cumulative_revenue_violations(previous: pl.DataFrame | None, recharge: pl.Da
 
 
 def unknown_country_rows(frame: pl.DataFrame) -> int:
-    """Rows whose ``country_code`` is neither a known country nor 'Other' (null included). Passes when 0."""
+    """Rows whose `country_code` is neither a known country nor 'Other' (null included). Passes when 0."""
     allowed = [*KNOWN_COUNTRIES, OTHER_COUNTRY]
     return frame.filter(~pl.col("country_code").is_in(allowed).fill_null(False)).height

@@ -1,6 +1,6 @@
-"""CONS: the L2M business tables published to PostgreSQL (schema ``l2m``).
+"""CONS: the L2M business tables published to PostgreSQL (schema `l2m`).
 
-Daily tables carry ``date`` (the partition day) first; ``l2m_guild_info`` is an unpartitioned snapshot.
+Daily tables carry `date` (the partition day) first; `l2m_guild_info` is an unpartitioned snapshot.
 Country is the profile's country mapped to TH, VN, ID, PH, SG, MY or 'Other'.
 """
 
@@ -18,7 +18,7 @@ from gamestats_assets.defs.l2m.transforms.vip import FREE_TIER, vip_tier
 
 def l2m_active(std_active: pl.DataFrame, user_profile: pl.DataFrame) -> pl.DataFrame:
     """Active users of the day with their profile as of that day: country (known or 'Other'), registration
-    date and whether they registered that day (``is_new_user``). A user never seen in a user_set line counts
+    date and whether they registered that day (`is_new_user`). A user never seen in a user_set line counts
     as 'Other', with a null registration date, not new.
 
     Grain: (date, user_id). Inputs: STD active and STD user_profile (carried forward) of the same day.
@@ -39,11 +39,11 @@ def payment_server() -> pl.Expr:
 
 
 def l2m_recharge(etl_recharge: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:
-    """Revenue per paying user and day: ``payments`` (count) and ``daily_rev_usd`` (sum of amount_usd).
+    """Revenue per paying user and day: `payments` (count) and `daily_rev_usd` (sum of amount_usd).
 
-    Attribution: ``server_id`` follows the payments (``payment_server``: the server of the user's largest
-    payment of the day), not the server of the user's highest level; ``country_code`` is the user's profile
-    country from ``l2m_active``.
+    Attribution: `server_id` follows the payments (`payment_server`: the server of the user's largest
+    payment of the day), not the server of the user's highest level; `country_code` is the user's profile
+    country from `l2m_active`.
 
     Grain: (date, user_id). Inputs: ETL recharge and CONS l2m_active of the same day.
     """
@@ -59,11 +59,11 @@ def l2m_recharge(etl_recharge: pl.DataFrame, active: pl.DataFrame) -> pl.DataFra
 
 
 def l2m_cumulative_revenue(previous: pl.DataFrame | None, recharge: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """Lifetime revenue of every user who has ever paid, as of the end of ``day``.
+    """Lifetime revenue of every user who has ever paid, as of the end of `day`.
 
-    ``cumulative_revenue_usd(day) = cumulative_revenue_usd(day - 1) + daily_rev_usd(day)``; ``first_charge_date``
-    and ``last_charge_date`` are the first and latest days with a payment; ``vip_tier`` follows ``vip.vip_tier``.
-    ``previous`` is this table's partition of ``day - 1`` (None or empty on the first partition).
+    `cumulative_revenue_usd(day) = cumulative_revenue_usd(day - 1) + daily_rev_usd(day)`; `first_charge_date`
+    and `last_charge_date` are the first and latest days with a payment; `vip_tier` follows `vip.vip_tier`.
+    `previous` is this table's partition of `day - 1` (None or empty on the first partition).
 
     Grain: (date, user_id). Inputs: its own previous partition and CONS l2m_recharge of the day.
     """
@@ -87,7 +87,7 @@ def l2m_cumulative_revenue(previous: pl.DataFrame | None, recharge: pl.DataFrame
 
 
 DIMENSION_COLUMNS = {"active": ("date", "user_id", "server_id", "country_code"), "cumulative": ("date", "user_id", "vip_tier")}
-"""The columns ``user_dimensions`` reads of l2m_active and l2m_cumulative_revenue."""
+"""The columns `user_dimensions` reads of l2m_active and l2m_cumulative_revenue."""
 
 
 def user_dimensions(active: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
@@ -100,14 +100,14 @@ def user_dimensions(active: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFr
 
 def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.DataFrame,
                  cumulative: pl.DataFrame, items: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Economy of the day per segment: users, total ``measure`` and events by server, country, VIP tier and
-    ``key``: the key progression items (item_id with its name and group, from the items reference) or the
+    """Economy of the day per segment: users, total `measure` and events by server, country, VIP tier and
+    `key`: the key progression items (item_id with its name and group, from the items reference) or the
     diamonds by reason_id. Other items and money types count for activity, not here.
 
-    Grain: (date, server_id, country_code, vip_tier, key). Inputs: the ETL table of ``source``, CONS
+    Grain: (date, server_id, country_code, vip_tier, key). Inputs: the ETL table of `source`, CONS
     l2m_active and l2m_cumulative_revenue of the same day (and the items reference for items).
 
-    ``users`` counts a segment's ETL rows: an ETL row holds one user's sums for one server and key, and a user has
+    `users` counts a segment's ETL rows: an ETL row holds one user's sums for one server and key, and a user has
     one country and one tier on a day (l2m_active and l2m_cumulative_revenue have a row per user), so no user is in
     a segment twice (counting the rows costs half of counting distinct user ids).
     """
@@ -178,10 +178,10 @@ def l2m_server_performance(active: pl.DataFrame, recharge: pl.DataFrame, money_g
 
 def l2m_guild_info(clan_changes: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.DataFrame:
     """Latest clan membership of every user who ever changed clan: the clan of their latest join or leave,
-    ``is_member`` false after a leave, ``clan_role`` of the latest join, ``updated_at`` its time.
+    `is_member` false after a leave, `clan_role` of the latest join, `updated_at` its time.
 
     The latest event wins whatever order days arrive in, so the snapshot can be rebuilt from all ETL
-    clan_change partitions or updated from ``previous`` (this snapshot) and new days. Grain: user_id.
+    clan_change partitions or updated from `previous` (this snapshot) and new days. Grain: user_id.
     """
     changes = clan_changes.select(
         "user_id", "server_id", "clan_id", "clan_name",

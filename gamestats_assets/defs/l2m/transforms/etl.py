@@ -1,7 +1,7 @@
 """ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
 
-Every function takes the day's landing folder (``<data_dir>/landing/l2m/<YYYY-MM-DD>``) and the day, and
-returns the reader's ``ReadResult`` (frame, rejects, counts, unreadable files); every frame has ``date``
+Every function takes the day's landing folder (`<data_dir>/landing/l2m/<YYYY-MM-DD>`) and the day, and
+returns the reader's `ReadResult` (frame, rejects, counts, unreadable files); every frame has `date`
 (pl.Date, the partition day) first. Rows keep the order of the landing files, so a rerun gives identical
 frames. The seven activity sources keep every line, whatever its item or money type: the economy filters
 (key items, diamonds) belong to the CONS economy tables.
@@ -43,8 +43,8 @@ def etl_logout(day_dir: Path, day: dt.date) -> ReadResult:
 
 
 def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None) -> ReadResult:
-    """One row per payment: ``amount`` in the paid currency and ``amount_usd = amount * usd_per_unit``,
-    both from one scan of the landing file. Grain: order_id (the event's ``#uuid``).
+    """One row per payment: `amount` in the paid currency and `amount_usd = amount * usd_per_unit`,
+    both from one scan of the landing file. Grain: order_id (the event's `#uuid`).
 
     A payment in a currency missing from the rates reference is rejected, never counted as zero.
     """
@@ -65,8 +65,8 @@ def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None)
 
 @dataclass(frozen=True)
 class EconomySource:
-    """An economy log aggregated per user and key: what it counts and by what. ``money`` sources also key
-    by ``money_type``: ETL keeps every money type (a user gaining only adena is active), and CONS keeps
+    """An economy log aggregated per user and key: what it counts and by what. `money` sources also key
+    by `money_type`: ETL keeps every money type (a user gaining only adena is active), and CONS keeps
     diamonds."""
 
     event: str
@@ -111,11 +111,11 @@ every line of a large day is a key of its own)."""
 
 
 def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResult:
-    """The day's ``source`` events summed per user and key (see ``EconomySource.describe``).
+    """The day's `source` events summed per user and key (see `EconomySource.describe`).
 
     Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
     rows in the order each key first appears in the landing files. The lines are summed in parts of about
-    ``SUMMED_AT_ONCE`` by user (all the lines of a key are in its user's part), and let go once summed, before the
+    `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed, before the
     sums are put in that order: the two copies of the sums are never held beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
@@ -139,8 +139,8 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
 
 def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
     """The day's user_set lines per user: each property (server_id, country_code, register_date) is its
-    latest non-null value of the day by ``#time``, null when no line of the day set it. Grain: (date, user_id).
-    ``country_code`` is the raw code; CONS maps it to a known country or 'Other'."""
+    latest non-null value of the day by `#time`, null when no line of the day set it. Grain: (date, user_id).
+    `country_code` is the raw code; CONS maps it to a known country or 'Other'."""
     parsed = read_profiles(day_dir, day)
     latest = (parsed.frame.sort("event_time", maintain_order=True)
               .group_by("user_id", maintain_order=True)
@@ -149,7 +149,7 @@ def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
 
 
 def etl_clan_change(day_dir: Path, day: dt.date) -> ReadResult:
-    """One row per clan membership change (``action`` join or leave). Grain: event_uuid."""
+    """One row per clan membership change (`action` join or leave). Grain: event_uuid."""
     parsed = read_events(
         day_dir, "clan_change", day,
         required=("#account_id", "server_id", "level", "action", "clan_id"),

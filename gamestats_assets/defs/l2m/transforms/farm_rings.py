@@ -1,40 +1,40 @@
 """Managed bot rings: accounts that each look like a player, found by what no group of players shares.
 
 A bot manager runs dozens of leveled accounts, each on its own home line and phone, gaining like a human
-who auto-hunts. One by one they pass every rule of ``farmers``. What gives them away is the manager:
+who auto-hunts. One by one they pass every rule of `farmers`. What gives them away is the manager:
 when it restarts its accounts they log in within seconds of each other, day after day, whatever the time
 of the restart. Definition, per day:
 
-1. Ring candidates: accounts online at least ``CANDIDATE_PRESENCE_HOURS`` (16) on the day, not registered
+1. Ring candidates: accounts online at least `CANDIDATE_PRESENCE_HOURS` (16) on the day, not registered
    that day. A ring's accounts are online nearly all day; the bound keeps the pairs to compare few.
-2. Co-logins: two candidates' logins at most the tolerance apart, on the day and the ``HISTORY_DAYS``
+2. Co-logins: two candidates' logins at most the tolerance apart, on the day and the `HISTORY_DAYS`
    before it. Only the gap counts, never the clock time, so a manager's restarts may drift from day to
-   day. The tolerance is ``CO_LOGIN_TOLERANCE_MS`` (30 s), narrowed where the candidates' logins are so
-   dense that a login would meet more than ``CHANCE_PARTNERS`` (20) others within it by chance: the
+   day. The tolerance is `CO_LOGIN_TOLERANCE_MS` (30 s), narrowed where the candidates' logins are so
+   dense that a login would meet more than `CHANCE_PARTNERS` (20) others within it by chance: the
    widest the data supports, which keeps the pairs to count in proportion to the logins. Two logins from
    one network (an IPv4 /24, an IPv6 /64) are not a co-login: when a shared connection drops, everyone
    behind it (a household, a dorm, a café) reconnects at once, and a manager's accounts each have a line
    of their own.
-3. A link: a pair whose co-logins fall on at least ``MIN_CO_LOGIN_DAYS`` (2) days and are too many for
+3. A link: a pair whose co-logins fall on at least `MIN_CO_LOGIN_DAYS` (2) days and are too many for
    chance. Under independence each login of one account meets a login of the other with probability
-   ``q``, so the logins met follow a binomial law; the pair is linked when its tail probability is below
-   ``FAMILY_ALPHA`` (1 %) divided by the number of candidate pairs (Bonferroni). ``q`` is the larger of
+   `q`, so the logins met follow a binomial law; the pair is linked when its tail probability is below
+   `FAMILY_ALPHA` (1 %) divided by the number of candidate pairs (Bonferroni). `q` is the larger of
    the chance over a uniform day, (the other's logins per day) x 2 x tolerance / 24 h, and the chance at
-   the accounts' own hours (``clock_chance``): people and managers keep to their times of day, so two
+   the accounts' own hours (`clock_chance`): people and managers keep to their times of day, so two
    accounts that both log in around the same hours meet by chance far more often than a uniform day
    allows, and over thousands of such pairs some would meet again and again. Guild-mates on a raid
    night meet on one day; all-day players meet now and then by chance, never on most of their logins.
-4. A ring: a connected component of links of at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) accounts (one
+4. A ring: a connected component of links of at least `farm_graph.MIN_FARM_ACCOUNTS` (5) accounts (one
    manager's accounts), joined with the other such components whose accounts share a clan of their own
-   (``clan_links``: one operator's managers), that also shows at least ``MIN_RING_TRAITS`` (3) of the
-   ``RING_TRAITS``, each held by the ring as a whole:
+   (`clan_links`: one operator's managers), that also shows at least `MIN_RING_TRAITS` (3) of the
+   `RING_TRAITS`, each held by the ring as a whole:
 
-   - ``all_day``: the median account is online at least ``ALL_DAY_HOURS`` (20) on the day;
-   - ``never_pays``: at most ``MAX_PAYING_SHARE`` (5 %) of its accounts paid on the day;
-   - ``sells_on_exchange``: at least ``MIN_SELLING_SHARE`` (3 in 4) of its accounts sold on the exchange
-     (money gained with reason ``MARKET_SALE_REASON``) on the day;
-   - ``own_clan``: at least half of its accounts whose clan is known (clan changes of the same days) are in
-     clans of at least ``OWN_CLAN_MIN_KNOWN`` (3) known members who are, to ``OWN_CLAN_SHARE`` (90 %),
+   - `all_day`: the median account is online at least `ALL_DAY_HOURS` (20) on the day;
+   - `never_pays`: at most `MAX_PAYING_SHARE` (5 %) of its accounts paid on the day;
+   - `sells_on_exchange`: at least `MIN_SELLING_SHARE` (3 in 4) of its accounts sold on the exchange
+     (money gained with reason `MARKET_SALE_REASON`) on the day;
+   - `own_clan`: at least half of its accounts whose clan is known (clan changes of the same days) are in
+     clans of at least `OWN_CLAN_MIN_KNOWN` (3) known members who are, to `OWN_CLAN_SHARE` (90 %),
      accounts of the ring.
 
    No trait decides alone, nor do co-logins alone.
@@ -76,8 +76,8 @@ RING_EVIDENCE = {"co_logins": pl.Int64, "co_login_days": pl.Int64, "median_start
 
 
 def ring_candidates(activity: pl.DataFrame) -> pl.DataFrame:
-    """(user_id, presence_hours) of the accounts online at least ``CANDIDATE_PRESENCE_HOURS`` on the day and
-    not registered that day; presence is online time, at most 24 h. Input: ``farm_signals.account_activity``."""
+    """(user_id, presence_hours) of the accounts online at least `CANDIDATE_PRESENCE_HOURS` on the day and
+    not registered that day; presence is online time, at most 24 h. Input: `farm_signals.account_activity`."""
     presence = (pl.col("online_seconds") / 3_600).clip(upper_bound=24.0)
     return (activity.filter(~pl.col("is_new_user") & (presence >= CANDIDATE_PRESENCE_HOURS))
             .select("user_id", presence.alias("presence_hours")))
@@ -92,8 +92,8 @@ def _network(ip: pl.Expr) -> pl.Expr:
 
 
 def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """(uid, at, net) of the candidates' logins: uid the candidate's row number in ``candidates``, at the
-    login time in ms since 1970, net its network (``_network``). Integers keep the pairs below cheap to
+    """(uid, at, net) of the candidates' logins: uid the candidate's row number in `candidates`, at the
+    login time in ms since 1970, net its network (`_network`). Integers keep the pairs below cheap to
     join and count."""
     codes = candidates.lazy().select("user_id").with_row_index("uid")
     return (logins.lazy().select("user_id", "event_time", "ip").join(codes, on="user_id")
@@ -102,16 +102,16 @@ def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFr
 
 
 def tolerance_ms(rows: pl.DataFrame) -> int:
-    """The co-login tolerance the candidates' logins (uid, at) support: ``CO_LOGIN_TOLERANCE_MS``, or the
-    gap within which a login meets ``CHANCE_PARTNERS`` others by chance at the logins' density per day."""
+    """The co-login tolerance the candidates' logins (uid, at) support: `CO_LOGIN_TOLERANCE_MS`, or the
+    gap within which a login meets `CHANCE_PARTNERS` others by chance at the logins' density per day."""
     days = max(rows.select((pl.col("at") // DAY_MS).n_unique()).item(), 1)
     per_day = max(rows.height / days, 1.0)
     return max(1, int(min(CO_LOGIN_TOLERANCE_MS, CHANCE_PARTNERS * DAY_MS / (2 * per_day))))
 
 
 def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
-    """Every pair of logins of two candidates from two networks at most ``tolerance`` ms apart: (pair,
-    day, at_a, at_b), ``pair`` = uid_a * 2^32 + uid_b with uid_a < uid_b, ``day`` that of at_a. Logins are
+    """Every pair of logins of two candidates from two networks at most `tolerance` ms apart: (pair,
+    day, at_a, at_b), `pair` = uid_a * 2^32 + uid_b with uid_a < uid_b, `day` that of at_a. Logins are
     cut into tolerance-wide buckets and meet only in their own or the next bucket."""
     keyed = rows.lazy().with_columns(bucket=pl.col("at") // tolerance)
     left = keyed.select(pl.col("uid").alias("uid_a"), pl.col("at").alias("at_a"), pl.col("net").alias("net_a"),
@@ -135,17 +135,17 @@ def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
 
 
 CLOCK_WINDOW_MS = 3_600_000
-"""The stretch of the clock around a login over which ``clock_chance`` reads how often the other account
+"""The stretch of the clock around a login over which `clock_chance` reads how often the other account
 logs in at that time of day."""
 _CLOCK_BINS = 3 * DAY_MS // CLOCK_WINDOW_MS
 
 
 def clock_chance(rows: pl.DataFrame, pairs: pl.LazyFrame, tolerance: int) -> pl.LazyFrame:
-    """(pair, clock_chance) for the ``pairs`` (pair, uid_a, uid_b) of candidates whose logins are ``rows``
-    (uid, at): the chance that a login of one account meets a login of the other within ``tolerance`` if
+    """(pair, clock_chance) for the `pairs` (pair, uid_a, uid_b) of candidates whose logins are `rows`
+    (uid, at): the chance that a login of one account meets a login of the other within `tolerance` if
     the other logs in independently at its own usual times: the other's logins per day in the
-    ``CLOCK_WINDOW_MS`` of the clock around the login (its third of the window and the thirds either side),
-    x 2 x tolerance / ``CLOCK_WINDOW_MS``, averaged over the one's logins; the larger of the two accounts'
+    `CLOCK_WINDOW_MS` of the clock around the login (its third of the window and the thirds either side),
+    x 2 x tolerance / `CLOCK_WINDOW_MS`, averaged over the one's logins; the larger of the two accounts'
     chances."""
     binned = rows.lazy().select("uid", day=pl.col("at") // DAY_MS,
                                 bin=(pl.col("at") % DAY_MS) // (CLOCK_WINDOW_MS // 3))
@@ -169,7 +169,7 @@ def clock_chance(rows: pl.DataFrame, pairs: pl.LazyFrame, tolerance: int) -> pl.
 
 def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame,
                    min_days: int = MIN_CO_LOGIN_DAYS) -> pl.DataFrame:
-    """The pairs of candidates whose logins met (at most ``tolerance_ms`` apart) on at least ``min_days``
+    """The pairs of candidates whose logins met (at most `tolerance_ms` apart) on at least `min_days`
     days: (user_a, user_b, co_logins, co_login_days, offset_ms = median gap of their co-logins, met_a and
     met_b = logins of each that met the other, logins_a, logins_b and days = their logins on the days both
     logged in, and those days, tolerance_ms, clock_chance). Input: ETL login (user_id, event_time, ip)."""
@@ -230,14 +230,14 @@ def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
 
 
 def _clans(clan_changes: pl.DataFrame) -> pl.DataFrame:
-    """(user_id, clan_id) of every account whose latest clan change in ``clan_changes`` is a join."""
+    """(user_id, clan_id) of every account whose latest clan change in `clan_changes` is a join."""
     return (clan_changes.sort("event_time").unique("user_id", keep="last")
             .filter(pl.col("action") == "join").select("user_id", "clan_id"))
 
 
 def clan_links(members: pl.DataFrame, clans: pl.DataFrame) -> pl.DataFrame:
     """Links (user_a, user_b) that join the rings sharing a clan of their own: a clan whose known members
-    are, to ``OWN_CLAN_SHARE``, accounts of rings (``members``: user_id, farm_key) links its ring accounts,
+    are, to `OWN_CLAN_SHARE`, accounts of rings (`members`: user_id, farm_key) links its ring accounts,
     each to the smallest of them. A manager's accounts form a ring of their own; the managers of one
     operator share its clan."""
     known = clans.join(members, on="user_id", how="left").with_columns(
@@ -251,7 +251,7 @@ def clan_links(members: pl.DataFrame, clans: pl.DataFrame) -> pl.DataFrame:
 
 def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.DataFrame, sellers: pl.DataFrame,
                 clans: pl.DataFrame) -> pl.DataFrame:
-    """Per ring (``farm_key``): each of ``RING_TRAITS`` (module docstring), the median presence hours and
+    """Per ring (`farm_key`): each of `RING_TRAITS` (module docstring), the median presence hours and
     the clans its accounts are known in. Inputs: the rings' members (user_id, farm_key), the candidates'
     presence, the day's paying and exchange-selling accounts (user_id), the accounts' known clans
     (user_id, clan_id)."""
@@ -282,8 +282,8 @@ def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.Data
 def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, recharge: pl.DataFrame,
                  money_gain: pl.DataFrame, clan_changes: pl.DataFrame) -> pl.DataFrame:
     """The accounts of the day's managed rings (definition in the module docstring): user_id, farm_key,
-    ``co_login`` and each of ``RING_TRAITS`` (booleans, the ring's), and ``RING_EVIDENCE``. Inputs:
-    ``farm_signals.account_activity`` of the day; ETL login (user_id, event_time, ip) and clan_change of
+    `co_login` and each of `RING_TRAITS` (booleans, the ring's), and `RING_EVIDENCE`. Inputs:
+    `farm_signals.account_activity` of the day; ETL login (user_id, event_time, ip) and clan_change of
     the day and the days before; CONS l2m_recharge and ETL money_gain (any money) of the day."""
     schema = {"user_id": pl.Utf8, "farm_key": pl.Utf8, "co_login": pl.Boolean,
               **{t: pl.Boolean for t in RING_TRAITS}, **RING_EVIDENCE}

@@ -4,23 +4,23 @@ A bot farm is many accounts run by one operator to harvest items and diamonds fo
 share the operator's infrastructure (devices, proxy networks) and run the same script, so each one plays
 far more than its level suggests, around the clock or on a machine's timetable. A player can look like
 that alone (a grinder, an auto-hunt session through the night), which is why these signals only make an
-account a *candidate*: ``farmers`` joins candidates into farms through shared infrastructure.
+account a *candidate*: `farmers` joins candidates into farms through shared infrastructure.
 
 Behaviour signals of an account on a day, each a property of that account alone:
 
-- ``grinding``: it gained items or diamonds at least ``GRIND_FACTOR`` (2) times as often as the day's
+- `grinding`: it gained items or diamonds at least `GRIND_FACTOR` (2) times as often as the day's
   typical player: the median of the day's *ordinary* gaining accounts, those registered before the day
   that do not play round the clock. Relative to the day, so it holds for any game's economy and any
   season. New players' starter rewards and all-day players are left out of the reference because where
   they are many (a small server, a week of a launch, a game where many auto-hunt all day) they would
   raise it to the level of a farm's script and hide the farm.
-- ``round_the_clock``: its sessions cover at least ``ROUND_THE_CLOCK_HOURS`` (20) distinct hours of the day.
+- `round_the_clock`: its sessions cover at least `ROUND_THE_CLOCK_HOURS` (20) distinct hours of the day.
   People sleep; a long auto-hunt session of a real player covers an evening and a night, not a whole day.
-- ``machine_regular``: at least ``REGULAR_MIN_SESSIONS`` (4) sessions whose lengths, or the gaps between
-  whose starts, vary by at most ``REGULAR_MAX_CV`` (5 %, coefficient of variation). Human sessions vary
+- `machine_regular`: at least `REGULAR_MIN_SESSIONS` (4) sessions whose lengths, or the gaps between
+  whose starts, vary by at most `REGULAR_MAX_CV` (5 %, coefficient of variation). Human sessions vary
   by tens of percent; a scheduler does not.
-- ``parked_low_level``: it is at level ``PARKED_MAX_LEVEL`` (10) or below on a day it shows one of the
-  signals above, and it registered at least ``PARKED_MIN_AGE_DAYS`` (7) days before (or its registration
+- `parked_low_level`: it is at level `PARKED_MAX_LEVEL` (10) or below on a day it shows one of the
+  signals above, and it registered at least `PARKED_MIN_AGE_DAYS` (7) days before (or its registration
   is unknown). Farm accounts stay at the lowest levels, where the farmed zones are and where an account
   banned costs the operator nothing; real players who play that much level up, and new players pass
   through the low levels in their first days.
@@ -76,7 +76,7 @@ def _session_rows(logout: pl.DataFrame) -> pl.DataFrame:
 
 
 def _regularity(sessions: pl.DataFrame) -> pl.DataFrame:
-    """Per user with at least ``REGULAR_MIN_SESSIONS`` sessions: the variation of session lengths and of
+    """Per user with at least `REGULAR_MIN_SESSIONS` sessions: the variation of session lengths and of
     the gaps between consecutive session starts."""
     ordered = sessions.sort("user_id", "start_ms")
     same_user = pl.col("user_id") == pl.col("user_id").shift(1)
@@ -96,7 +96,7 @@ def _hours_covered(sessions: pl.DataFrame) -> pl.DataFrame:
 def _sessions(logout: pl.DataFrame) -> pl.DataFrame:
     """Per user: sessions, online seconds, the variation of session lengths and start gaps (users with
     enough sessions to tell) and the hours of the day the sessions cover (users who could reach
-    ``ROUND_THE_CLOCK_HOURS``)."""
+    `ROUND_THE_CLOCK_HOURS`)."""
     sessions = _session_rows(logout)
     per_user = sessions.lazy().group_by("user_id").agg(pl.len().cast(pl.Int64).alias("sessions"),
                                                        pl.col("online_seconds").sum().alias("online_seconds")).collect()
@@ -124,8 +124,8 @@ def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.D
 
 
 def typical_gain_events(activity: pl.DataFrame) -> float:
-    """The gain events of the day's typical player, the reference of ``grinding``: the median of the
-    ordinary gaining accounts (registered before the day, covering fewer than ``ROUND_THE_CLOCK_HOURS``
+    """The gain events of the day's typical player, the reference of `grinding`: the median of the
+    ordinary gaining accounts (registered before the day, covering fewer than `ROUND_THE_CLOCK_HOURS`
     hours), or of every gaining account when there is no ordinary one; 0 when nobody gained."""
     gaining = activity.filter(pl.col("gain_events") > 0)
     ordinary = gaining.filter(~pl.col("is_new_user") & (pl.col("hours_covered") < ROUND_THE_CLOCK_HOURS))
@@ -134,8 +134,8 @@ def typical_gain_events(activity: pl.DataFrame) -> float:
 
 
 def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:
-    """``activity`` with one boolean column per behaviour signal (see the module docstring) and
-    ``candidate``: not registered that day and at least one of ``FARMING_SIGNALS``."""
+    """`activity` with one boolean column per behaviour signal (see the module docstring) and
+    `candidate`: not registered that day and at least one of `FARMING_SIGNALS`."""
     median_gain = typical_gain_events(activity)
     regular = (pl.col("sessions") >= REGULAR_MIN_SESSIONS) & (
         (pl.col("session_length_cv") <= REGULAR_MAX_CV) | (pl.col("session_gap_cv") <= REGULAR_MAX_CV)

@@ -1,6 +1,6 @@
-"""Farmer detection scored against planted truth: the synthetic emitter's ``planted_bot_farms.json``.
+"""Farmer detection scored against planted truth: the synthetic emitter's `planted_bot_farms.json`.
 
-A day of real logs has no truth file, so it is not scored at all (``truth_paths`` returns None) rather
+A day of real logs has no truth file, so it is not scored at all (`truth_paths` returns None) rather
 than scored as perfect.
 """
 
@@ -45,7 +45,7 @@ NEEDS_HISTORY = ("managed_ring",)
 
 
 def without_unscorable(frame: pl.DataFrame, farms: pl.DataFrame, first_days: list) -> pl.DataFrame:
-    """``frame`` (date, user_id, ...) without the accounts of the ``NEEDS_HISTORY`` kinds on ``first_days``,
+    """`frame` (date, user_id, ...) without the accounts of the `NEEDS_HISTORY` kinds on `first_days`,
     the days whose day before was never delivered: there they cannot be found, so they are not scored."""
     unscorable = farms.filter(pl.col("kind").is_in(NEEDS_HISTORY))["user_id"].implode()
     return frame.filter(~(pl.col("date").is_in(first_days) & pl.col("user_id").is_in(unscorable)))
@@ -61,14 +61,14 @@ def detection_scores(detected: pl.DataFrame, farms: pl.DataFrame, decoys: pl.Dat
                      active: pl.DataFrame) -> pl.DataFrame:
     """Per planted farm kind, on the accounts active on the day(s):
 
-    - ``recall`` = planted accounts of the kind detected / planted accounts of the kind active;
-    - ``precision`` = detected accounts in the farms attributed to the kind that are planted accounts of
+    - `recall` = planted accounts of the kind detected / planted accounts of the kind active;
+    - `precision` = detected accounts in the farms attributed to the kind that are planted accounts of
       the kind / detected accounts in those farms, a detected farm being attributed to the kind most of
       its planted accounts have (a farm with no planted account is attributed to no kind);
 
-    each with its counts and 95 % Wilson interval. A last row, kind ``all``, scores every detected account
-    (recall over all planted accounts; precision = planted / detected), and ``decoys_flagged`` counts the
-    planted decoy accounts detected. Inputs: ``detect_farmers`` rows (date, user_id, farm_key), the
+    each with its counts and 95 % Wilson interval. A last row, kind `all`, scores every detected account
+    (recall over all planted accounts; precision = planted / detected), and `decoys_flagged` counts the
+    planted decoy accounts detected. Inputs: `detect_farmers` rows (date, user_id, farm_key), the
     planted farm and decoy accounts, and l2m_active (date, user_id).
     """
     days = active.select("date", "user_id")
@@ -105,7 +105,7 @@ def detection_scores(detected: pl.DataFrame, farms: pl.DataFrame, decoys: pl.Dat
 
 def decoys_flagged_by_kind(detected: pl.DataFrame, decoys: pl.DataFrame, active: pl.DataFrame) -> dict[str, int]:
     """Per planted decoy kind, the decoy account-days active and detected as farmers (0 for a kind none of
-    whose accounts was detected). Inputs as ``detection_scores``."""
+    whose accounts was detected). Inputs as `detection_scores`."""
     planted = active.select("date", "user_id").join(decoys.select("user_id", "kind").unique("user_id"), on="user_id")
     flagged = planted.join(detected.select("date", "user_id"), on=["date", "user_id"], how="semi")
     counts = dict(flagged.group_by("kind").len().iter_rows())
@@ -113,7 +113,7 @@ def decoys_flagged_by_kind(detected: pl.DataFrame, decoys: pl.DataFrame, active:
 
 
 def detection_passes(scores: pl.DataFrame) -> bool:
-    """True when every kind's recall is at least ``RECALL_FLOOR``, every kind's precision (and the overall
-    precision) at least ``PRECISION_FLOOR``, and no decoy is flagged."""
+    """True when every kind's recall is at least `RECALL_FLOOR`, every kind's precision (and the overall
+    precision) at least `PRECISION_FLOOR`, and no decoy is flagged."""
     return bool(scores.height and (scores["recall"] >= RECALL_FLOOR).all()
                 and (scores["precision"] >= PRECISION_FLOOR).all() and (scores["decoys_flagged"] == 0).all())

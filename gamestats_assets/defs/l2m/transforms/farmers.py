@@ -2,39 +2,39 @@
 
 Definition, per day:
 
-1. Behaviour (``farm_signals``): an account is a *candidate* when it grinds (gains items or diamonds far
+1. Behaviour (`farm_signals`): an account is a *candidate* when it grinds (gains items or diamonds far
    more often than the day's typical player), plays round the clock, or keeps a machine's timetable, and
-   did not register that day. ``parked_low_level`` adds that it does so at level 10 or below.
+   did not register that day. `parked_low_level` adds that it does so at level 10 or below.
 2. Links between two candidates, the strong signals that one operator runs both. Devices and networks
-   count over the day and the ``HISTORY_DAYS`` (6) before it, so a farm whose accounts take a different
+   count over the day and the `HISTORY_DAYS` (6) before it, so a farm whose accounts take a different
    proxy of its pool each day is linked through the proxies they took in turn:
 
-   - ``shared_device``: they logged in from the same device id. Real players rarely share a device, and
+   - `shared_device`: they logged in from the same device id. Real players rarely share a device, and
      never with several heavy players at once; farms reuse phones and emulator images across accounts.
-   - ``shared_network``: they logged in from the same IP address or the same network (an IPv4 /24, an
-     IPv6 /64) *and* behave alike: levels at most ``LEVEL_TOLERANCE`` (3) apart, gain events within a
-     factor ``GAIN_RATIO_TOLERANCE`` (1.6), and either both parked at a low level or at least two
+   - `shared_network`: they logged in from the same IP address or the same network (an IPv4 /24, an
+     IPv6 /64) *and* behave alike: levels at most `LEVEL_TOLERANCE` (3) apart, gain events within a
+     factor `GAIN_RATIO_TOLERANCE` (1.6), and either both parked at a low level or at least two
      farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
      puts many players on one network, heavy players among them, but those players differ (levels, how
      much and how they play); a farm's accounts on one network run the same script at the same level.
      Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
      accounts meet in, so the whole pool ends in one farm, not one farm per /24.
-   - ``identical_behaviour``: both keep a machine's timetable and their day is the same to the unit:
+   - `identical_behaviour`: both keep a machine's timetable and their day is the same to the unit:
      sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many
      accounts repeats itself exactly; people do not, whatever network they are on.
 
    Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
    account gains and spends, not to whom it gives, so there is nothing to follow.
 3. The accounts linked directly or through others form a graph; each connected component (networkx) of
-   at least ``farm_graph.MIN_FARM_ACCOUNTS`` (5) candidates is a farm, and its accounts are farmers. A smaller
+   at least `farm_graph.MIN_FARM_ACCOUNTS` (5) candidates is a farm, and its accounts are farmers. A smaller
    component is a household or a few friends, not an operator.
-4. Beside these farms, managed rings (``farm_rings``): all-day accounts whose logins coincide within
+4. Beside these farms, managed rings (`farm_rings`): all-day accounts whose logins coincide within
    seconds day after day and that share a ring's traits; a ring's account already in a farm above stays
    in that farm.
 
-Each farmer carries its farm (``farm_key``: ``farm-`` and the smallest account id of the farm), the
-signals that flagged it (``signals``: the links it took part in and its behaviour signals) and a
-``score`` in [0, 1] for reviewers, ``1 - prod(1 - SIGNAL_WEIGHTS[s])`` over its signals: the more
+Each farmer carries its farm (`farm_key`: `farm-` and the smallest account id of the farm), the
+signals that flagged it (`signals`: the links it took part in and its behaviour signals) and a
+`score` in [0, 1] for reviewers, `1 - prod(1 - SIGNAL_WEIGHTS[s])` over its signals: the more
 independent evidence, the closer to 1. The score orders the review; the farm rule above decides.
 """
 
@@ -68,13 +68,13 @@ IPV6_PREFIX = 64
 
 
 def subnet_of(ip: pl.Expr) -> pl.Expr:
-    """The /24 network of an IPv4 address as ``a.b.c.0/24``; other addresses unchanged."""
+    """The /24 network of an IPv4 address as `a.b.c.0/24`; other addresses unchanged."""
     return pl.when(ip.str.contains(r"^\d+\.\d+\.\d+\.\d+$")).then(
         ip.str.replace(r"\.\d+$", ".0/24")).otherwise(ip)
 
 
 def _ipv6_network(ip: str) -> str:
-    """The /64 of an IPv6 address (``2001:db8:1:2::/64``); anything unreadable stands for itself."""
+    """The /64 of an IPv6 address (`2001:db8:1:2::/64`); anything unreadable stands for itself."""
     try:
         return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
     except ValueError:
@@ -82,8 +82,8 @@ def _ipv6_network(ip: str) -> str:
 
 
 def network_of(ips: pl.Series) -> pl.Series:
-    """The network of each address: an IPv4 address's /24 (``subnet_of``), an IPv6 address's /64, any other
-    text itself. IPv6 spellings vary (``::`` compression), so they are parsed, once per distinct address."""
+    """The network of each address: an IPv4 address's /24 (`subnet_of`), an IPv6 address's /64, any other
+    text itself. IPv6 spellings vary (`::` compression), so they are parsed, once per distinct address."""
     v6 = ips.filter(ips.str.contains(":")).unique()
     networks = pl.Series(ips.name, [_ipv6_network(ip) for ip in v6.to_list()], dtype=pl.Utf8)
     frame = pl.DataFrame({"ip": ips})
@@ -107,7 +107,7 @@ MONEY_GAIN_COLUMNS = ("date", "user_id", "money_type", "reason_id", "amount", "e
 def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: pl.DataFrame,
                         earlier_logins: pl.LazyFrame | None = None) -> pl.DataFrame:
     """Every (user_id, ip, subnet, device_id) the candidates logged in or out from on the day, and logged in
-    from on the ``earlier_logins`` (the ``HISTORY_DAYS`` before it; None when there are none)."""
+    from on the `earlier_logins` (the `HISTORY_DAYS` before it; None when there are none)."""
     columns, users = ("user_id", "ip", "device_id"), candidates.select("user_id")
     seen = [frame.select(columns).join(users, on="user_id", how="semi") for frame in (login, logout)]
     if earlier_logins is not None:
@@ -117,7 +117,7 @@ def candidate_addresses(login: pl.DataFrame, logout: pl.DataFrame, candidates: p
 
 
 def _shared(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Links (user_a, user_b) that join every group of accounts sharing a value of ``column``: each
+    """Links (user_a, user_b) that join every group of accounts sharing a value of `column`: each
     account to the group's smallest account id, which connects the group with one link per account."""
     shared = frame.select("user_id", column).drop_nulls().unique()
     return (shared.with_columns(user_a=pl.col("user_id").min().over(column))
@@ -132,8 +132,8 @@ network is compared in linear time, not pair by pair."""
 
 
 def _alike_on_network(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """Links (user_a, user_b) between candidates on one network that behave alike (see ``shared_network``
-    in the module docstring), among each candidate's ``NETWORK_NEIGHBOURS`` next in gain-events order."""
+    """Links (user_a, user_b) between candidates on one network that behave alike (see `shared_network`
+    in the module docstring), among each candidate's `NETWORK_NEIGHBOURS` next in gain-events order."""
     traits = ("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
     rows = (addresses.select("user_id", "subnet").unique()
             .join(candidates.select(traits), on="user_id")
@@ -153,12 +153,12 @@ def _alike_on_network(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.D
 
 
 BEHAVIOUR_FINGERPRINT = ("sessions", "gain_events", "items_gained", "diamonds_gained", "item_mix")
-"""What must be equal, to the unit, for two machine-regular accounts to count as one script; ``item_mix``
+"""What must be equal, to the unit, for two machine-regular accounts to count as one script; `item_mix`
 lists every item gained with its quantity."""
 
 
 def _fingerprints(candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
-    """(user_id, fingerprint) of the machine-regular candidates: ``BEHAVIOUR_FINGERPRINT`` as one text."""
+    """(user_id, fingerprint) of the machine-regular candidates: `BEHAVIOUR_FINGERPRINT` as one text."""
     regular = candidates.filter(pl.col("machine_regular"))
     mix = (item_gain.join(regular, on="user_id", how="semi")
            .group_by("user_id", "item_id").agg(pl.col("quantity").sum())
@@ -180,8 +180,8 @@ def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain
 
 
 def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
-    """``signals`` (comma-separated, in ``SIGNAL_WEIGHTS`` order) and ``score`` from the boolean signal
-    columns of ``frame``."""
+    """`signals` (comma-separated, in `SIGNAL_WEIGHTS` order) and `score` from the boolean signal
+    columns of `frame`."""
     names = list(SIGNAL_WEIGHTS)
     return frame.with_columns(
         signals=pl.concat_str([pl.when(pl.col(s)).then(pl.lit(s)) for s in names], separator=",", ignore_nulls=True),
@@ -192,8 +192,8 @@ def _signal_list_and_score(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _rule_farmers(accounts: pl.DataFrame, login: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.DataFrame,
                   earlier_logins: pl.LazyFrame | None) -> pl.DataFrame:
-    """The candidates linked into farms by shared devices, networks or identical days (``LINK_SIGNALS``):
-    their ``accounts`` row with farm_key and one boolean column per link signal."""
+    """The candidates linked into farms by shared devices, networks or identical days (`LINK_SIGNALS`):
+    their `accounts` row with farm_key and one boolean column per link signal."""
     candidates = accounts.filter(pl.col("candidate"))
     addresses = candidate_addresses(login, logout, candidates, earlier_logins)
     links = candidate_links(addresses, candidates, item_gain)
@@ -208,15 +208,15 @@ def _rule_farmers(accounts: pl.DataFrame, login: pl.DataFrame, logout: pl.DataFr
 
 
 RING_SIGNALS = ("co_login", *farm_rings.RING_TRAITS)
-"""The signals of a managed ring's accounts (``farm_rings``)."""
+"""The signals of a managed ring's accounts (`farm_rings`)."""
 RING_COLUMNS = ("co_logins", "co_login_days", "median_start_offset_seconds", "ring_clans")
 """A ring's evidence, the same on each of its accounts."""
 
 
 def _ring_farmers(accounts: pl.DataFrame, logins: pl.LazyFrame, recharge: pl.DataFrame, money_gain: pl.DataFrame,
                   clan_changes: pl.DataFrame | None, rule_farmers: pl.DataFrame) -> pl.DataFrame:
-    """The accounts of managed rings (``farm_rings.detect_rings``) not already in a farm of the rules: their
-    ``accounts`` row with the ring's farm_key, signals and evidence."""
+    """The accounts of managed rings (`farm_rings.detect_rings`) not already in a farm of the rules: their
+    `accounts` row with the ring's farm_key, signals and evidence."""
     changes = clan_changes if clan_changes is not None else pl.DataFrame(
         schema={"event_time": pl.Datetime("ms"), "user_id": pl.Utf8, "action": pl.Utf8, "clan_id": pl.Int64})
     rings = farm_rings.detect_rings(accounts, logins, recharge, money_gain, changes)
@@ -228,15 +228,15 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
                    earlier_logins: pl.LazyFrame | None = None,
                    clan_changes: pl.DataFrame | None = None) -> pl.DataFrame:
     """The day's farmer accounts with their farm, signals, score and evidence: the farms of the rules (module
-    docstring) and the managed rings of ``farm_rings``.
+    docstring) and the managed rings of `farm_rings`.
 
     Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
-    used over the day and the ``HISTORY_DAYS`` before), level, distinct addresses and devices it used
+    used over the day and the `HISTORY_DAYS` before), level, distinct addresses and devices it used
     over the same days, sessions, online seconds, gain events, items and diamonds gained, revenue; for a
-    ring's accounts also ``farm_rings.RING_EVIDENCE`` (null for the others). Grain: (date, user_id).
+    ring's accounts also `farm_rings.RING_EVIDENCE` (null for the others). Grain: (date, user_id).
     Inputs: ETL login, logout, item_gain, money_gain (any money) of the day; CONS l2m_active and
-    l2m_recharge of the day; ``earlier_logins``, ETL login of the ``HISTORY_DAYS`` before (lazy, read only
-    for the day's candidates); ``clan_changes``, ETL clan_change of the day and the days before.
+    l2m_recharge of the day; `earlier_logins`, ETL login of the `HISTORY_DAYS` before (lazy, read only
+    for the day's candidates); `clan_changes`, ETL clan_change of the day and the days before.
     """
     accounts = behaviour_signals(account_activity(active, logout, item_gain, diamonds(money_gain)))
     rule = _rule_farmers(accounts, login, logout, item_gain, earlier_logins)
@@ -276,7 +276,7 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
     """What each detected farm did on the day: accounts, paying accounts ("PU farmers"), servers, items and
     diamonds gained, revenue in USD, and for a managed ring the evidence that linked it (co-logins, co-login
     days, median start offset, median presence hours of its accounts, clans). Grain: (date, farm_key).
-    Input: ``detect_farmers`` of the day."""
+    Input: `detect_farmers` of the day."""
     return (farmers.group_by("date", "farm_key")
             .agg(pl.len().cast(pl.Int64).alias("accounts"),
                  (pl.col("revenue_usd") > 0).sum().cast(pl.Int64).alias("paying_accounts"),
@@ -290,7 +290,7 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
     and its latest detection's farm, signals, score and evidence (a ring's evidence too). Grain: user_id.
-    Input: ``detect_farmers`` of all days."""
+    Input: `detect_farmers` of all days."""
     latest = farmers.sort("date", "user_id").unique("user_id", keep="last")
     history = farmers.group_by("user_id").agg(
         pl.col("date").min().alias("first_detected_date"), pl.col("date").max().alias("last_detected_date"),

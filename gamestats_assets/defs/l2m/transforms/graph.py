@@ -1,14 +1,14 @@
 """The L2M tables and their inputs, declared once: the Dagster assets, the in-memory runs of tests and the
-benchmark are all built from ``TABLES``.
+benchmark are all built from `TABLES`.
 
-Each ``Table`` names its layer, its function (whose docstring defines it), its inputs by reference
-(``"<layer>/<name>"``) and how it relates to days:
-- ``etl``: ``compute(day_dir, day)`` reads the day's landing files into a ``ReadResult``;
-- ``daily``: ``compute(day, **inputs)``, every input restricted to the day, except those named in ``history``,
+Each `Table` names its layer, its function (whose docstring defines it), its inputs by reference
+(`"<layer>/<name>"`) and how it relates to days:
+- `etl`: `compute(day_dir, day)` reads the day's landing files into a `ReadResult`;
+- `daily`: `compute(day, **inputs)`, every input restricted to the day, except those named in `history`,
   which hold that many days before the day as well;
-- ``carried``: ``compute(yesterday, day, **inputs)`` continues its own previous day (None on the first day);
-- ``window``: ``compute(day, **inputs)``, inputs holding the days ``window`` days back (retention);
-- ``snapshot``: ``compute(**inputs)`` over every day.
+- `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
+- `window`: `compute(day, **inputs)`, inputs holding the days `window` days back (retention);
+- `snapshot`: `compute(**inputs)` over every day.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ Kind = Literal["etl", "daily", "carried", "window", "snapshot"]
 
 @dataclass(frozen=True)
 class Table:
-    """One L2M table: ``[l2m, layer, name]`` in the lake, computed by ``compute`` from ``inputs``."""
+    """One L2M table: `[l2m, layer, name]` in the lake, computed by `compute` from `inputs`."""
 
     layer: str
     name: str
@@ -43,7 +43,7 @@ class Table:
     history: Mapping[str, int] = field(default_factory=dict)
     """Inputs of a daily table read with the days before: parameter → how many days back."""
     invariant: Callable[..., dict[str, int]] | None = None
-    """For a carried table: ``invariant(yesterday, today, **inputs)`` counts the rows breaking what must hold."""
+    """For a carried table: `invariant(yesterday, today, **inputs)` counts the rows breaking what must hold."""
     headline: Headline | None = None
     """The figures the table exists for, recorded on each partition's materialization and plotted by the UI."""
     columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
@@ -60,7 +60,7 @@ class Table:
 
     @property
     def frame_name(self) -> str:
-        """The table's name in an in-memory run: ``etl_login``, ``std_active``, ``l2m_active``."""
+        """The table's name in an in-memory run: `etl_login`, `std_active`, `l2m_active`."""
         return self.name if self.layer == "cons" else f"{self.layer}_{self.name}"
 
 
@@ -225,14 +225,14 @@ BY_REF = {table.ref: table for table in TABLES}
 
 
 def window_days(table: Table, day: dt.date) -> list[dt.date]:
-    """The days a window table reads for ``day``: those its function measures (retention: day and each cohort
-    day), within ``table.window`` days back."""
+    """The days a window table reads for `day`: those its function measures (retention: day and each cohort
+    day), within `table.window` days back."""
     return sorted({day - dt.timedelta(days=n) for n in (0, *kpis.RETENTION_DAYS) if n <= table.window})
 
 
 @dataclass
 class MemoryRun:
-    """The tables of consecutive days computed in memory: frames by ``frame_name`` for each day, the rejects
+    """The tables of consecutive days computed in memory: frames by `frame_name` for each day, the rejects
     of each ETL table, and the snapshots over all days."""
 
     days: dict[dt.date, dict[str, pl.DataFrame]] = field(default_factory=dict)
@@ -242,8 +242,8 @@ class MemoryRun:
 
 def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable[[Table, dt.date | None], None]
                   = lambda table, day: None) -> MemoryRun:
-    """Every table of ``TABLES`` for the consecutive ``days`` read from ``landing_dir/<YYYY-MM-DD>``, in
-    declaration order, each kind fed as its asset is; ``on_table`` is called after each table (benchmarks)."""
+    """Every table of `TABLES` for the consecutive `days` read from `landing_dir/<YYYY-MM-DD>`, in
+    declaration order, each kind fed as its asset is; `on_table` is called after each table (benchmarks)."""
     run = MemoryRun()
     for day in days:
         tables, rejects = {}, {}

@@ -1,6 +1,6 @@
 """L2M KPIs: daily player and revenue metrics by country and server, and cohort retention.
 
-Each metric is a function returning a polars aggregation over the *user-day* frame (``user_day``: one row per
+Each metric is a function returning a polars aggregation over the *user-day* frame (`user_day`: one row per
 active user of the day with server, country, registration date, the day's revenue and first charge date),
 so its definition reads in one place.
 """
@@ -18,8 +18,8 @@ RETENTION_DAYS = (1, 7, 30)
 
 
 def user_day(active: pl.DataFrame, recharge: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
-    """One row per active user of the day: CONS l2m_active joined with the day's payments (``payments``,
-    ``daily_rev_usd``, 0 when none) and the user's ``first_charge_date`` from l2m_cumulative_revenue."""
+    """One row per active user of the day: CONS l2m_active joined with the day's payments (`payments`,
+    `daily_rev_usd`, 0 when none) and the user's `first_charge_date` from l2m_cumulative_revenue."""
     return (active.select("date", "user_id", "server_id", "country_code", "register_date", "is_new_user")
             .join(recharge.select("user_id", "payments", "daily_rev_usd"), on="user_id", how="left")
             .join(cumulative.select("user_id", "first_charge_date"), on="user_id", how="left")
@@ -93,12 +93,12 @@ def retention_rate() -> pl.Expr:
 
 
 def l2m_retention(active: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """D1, D7 and D30 retention measured on ``day``: for n in (1, 7, 30), the cohort registered on
-    ``day - n`` (its new users in l2m_active of that day), how many are active on ``day``, the rate and its
-    Wilson 95% interval. Cohorts whose day is absent from ``active`` or empty are left out.
+    """D1, D7 and D30 retention measured on `day`: for n in (1, 7, 30), the cohort registered on
+    `day - n` (its new users in l2m_active of that day), how many are active on `day`, the rate and its
+    Wilson 95% interval. Cohorts whose day is absent from `active` or empty are left out.
 
-    Grain: (date, day_n); ``date`` is the measuring day, ``cohort_date = date - day_n``. Input: CONS
-    l2m_active of ``day``, ``day - 1``, ``day - 7`` and ``day - 30`` (other days are ignored).
+    Grain: (date, day_n); `date` is the measuring day, `cohort_date = date - day_n`. Input: CONS
+    l2m_active of `day`, `day - 1`, `day - 7` and `day - 30` (other days are ignored).
     """
     today = active.filter(pl.col("date") == day).select("user_id")
     cohort_dates = {day - dt.timedelta(days=n): n for n in RETENTION_DAYS}

@@ -1,4 +1,4 @@
-"""Small committed reference tables of the L2M domain (``data/reference/l2m``)."""
+"""Small committed reference tables of the L2M domain (`data/reference/l2m`)."""
 
 from __future__ import annotations
 
@@ -23,5 +23,5 @@ def items(path: Path = REFERENCE_DIR / "items.csv") -> pl.DataFrame:
 
 
 def country_group(code: pl.Expr) -> pl.Expr:
-    """The reporting country: the code when it is one of ``KNOWN_COUNTRIES``, else 'Other' (also for null)."""
+    """The reporting country: the code when it is one of `KNOWN_COUNTRIES`, else 'Other' (also for null)."""
     return pl.when(code.is_in(KNOWN_COUNTRIES)).then(code).otherwise(pl.lit(OTHER_COUNTRY))

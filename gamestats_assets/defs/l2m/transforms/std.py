@@ -7,19 +7,19 @@ import datetime as dt
 import polars as pl
 
 SOURCES = ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")
-"""The seven ETL tables whose users are active, in the order ``std_active`` takes them."""
+"""The seven ETL tables whose users are active, in the order `std_active` takes them."""
 
 ACTIVE_COLUMNS = ("date", "user_id", "server_id", "level")
-"""The columns ``std_active`` reads of each source."""
+"""The columns `std_active` reads of each source."""
 
 PROFILE_SCHEMA = {"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.Utf8, "register_date": pl.Date}
-"""The columns of the user profile after ``date``: the user and the properties carried forward."""
+"""The columns of the user profile after `date`: the user and the properties carried forward."""
 
 
 LEVEL_SHIFT = 1 << 32
-"""``std_active`` ranks each line by one integer, ``level * LEVEL_SHIFT + (LEVEL_SHIFT - 1 - server_id)``: the largest
+"""`std_active` ranks each line by one integer, `level * LEVEL_SHIFT + (LEVEL_SHIFT - 1 - server_id)`: the largest
 is the line of the highest level and, among those, of the smallest server. It holds while servers lie in
-``[0, LEVEL_SHIFT)`` and levels in ``[-LEVEL_SHIFT / 2, LEVEL_SHIFT / 2)``, neither missing."""
+`[0, LEVEL_SHIFT)` and levels in `[-LEVEL_SHIFT / 2, LEVEL_SHIFT / 2)`, neither missing."""
 
 
 def std_active(
@@ -28,11 +28,11 @@ def std_active(
 ) -> pl.DataFrame:
     """Active users of the day: every user_id found in any of the seven ETL tables of the day.
 
-    ``level`` is the highest level seen in any source; ``server_id`` the server of that highest level (the
+    `level` is the highest level seen in any source; `server_id` the server of that highest level (the
     smallest server id on ties). Grain: (date, user_id). Columns: date, user_id, server_id, level; users in the
     order they first appear in the sources.
 
-    Each user keeps the line of largest ``LEVEL_SHIFT`` rank when every line's level and server fit it (one
+    Each user keeps the line of largest `LEVEL_SHIFT` rank when every line's level and server fit it (one
     maximum per user); otherwise the servers at the user's highest level are compared.
     """
     sources = [login, logout, recharge, item_gain, item_spend, money_gain, money_spend]
@@ -53,7 +53,7 @@ def std_active(
 
 
 def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) -> pl.DataFrame | None:
-    """``previous`` when it holds rows of ``day - 1`` only, None when it is None or empty (the first
+    """`previous` when it holds rows of `day - 1` only, None when it is None or empty (the first
     partition). Raises ValueError when it holds another day: a self-dependent table must follow yesterday."""
     if previous is None or previous.is_empty():
         return None
@@ -65,13 +65,13 @@ def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) 
 
 
 def std_user_profile(previous: pl.DataFrame | None, today: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """The user-profile dimension as of the end of ``day``: every user ever seen in a user_set line, with
+    """The user-profile dimension as of the end of `day`: every user ever seen in a user_set line, with
     server_id, country_code (the raw code) and register_date.
 
     ThinkingData sends user_set only when a property changes, so each property is its latest known value:
-    ``previous`` (this table's partition of ``day - 1``; None or empty on the first partition) re-dated to
-    ``day``, overwritten by the non-null values of ``today`` (ETL user_profile of ``day``). A null in
-    ``today`` keeps the known value.
+    `previous` (this table's partition of `day - 1`; None or empty on the first partition) re-dated to
+    `day`, overwritten by the non-null values of `today` (ETL user_profile of `day`). A null in
+    `today` keeps the known value.
 
     Grain: (date, user_id). Inputs: its own previous partition and ETL user_profile of the day.
     """

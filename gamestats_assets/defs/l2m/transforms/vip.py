@@ -1,7 +1,7 @@
 """VIP tiers from a user's cumulative revenue.
 
-Cumulative revenue is measured in units of 26 000 USD (``VIP_UNIT_USD``): ``vip_units = cumulative_revenue_usd
-/ 26 000``. Tiers, lower bound included, upper bound excluded:
+Cumulative revenue is measured in units of 26 000 USD (`VIP_UNIT_USD`): `vip_units = cumulative_revenue_usd
+/ 26 000`. Tiers, lower bound included, upper bound excluded:
 
 | tier | vip_units        | cumulative revenue (USD) |
 |------|------------------|--------------------------|
