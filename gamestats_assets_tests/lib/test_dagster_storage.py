@@ -61,3 +61,13 @@ def test_a_run_over_many_partitions_keeps_its_connections(instance, connections_
     assert sorted(entry.dagster_event.partition for entry in materialized) == sorted(keys * 2)
     assert len(stored) > 2 * len(keys)
     assert len(connections_opened) <= 6, "one kept connection per storage, a few more while threads overlap"
+
+
+def test_two_runs_claiming_a_new_pool_at_once_both_set_its_default_limit(instance):
+    """The second of two first claims of a pool finds the row the first wrote (dagster-io/dagster#33552)."""
+    storage = instance.event_log_storage
+    for _ in range(2):
+        assert storage.initialize_concurrency_limit_to_default("gamestats_test_pool")
+    info = storage.get_pool_limits()
+    [pool] = [limit for limit in info if limit.name == "gamestats_test_pool"]
+    assert pool.limit == instance.global_op_concurrency_default_limit == 1 and pool.from_default
