@@ -102,6 +102,9 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                               f"checks {len(outcome.checks) - failed_checks}/{len(outcome.checks)} passed"
                               + (f" ({len(outcome.warnings)} warnings)" if outcome.warnings else "")
                               + (f"  failed steps: {', '.join(outcome.failed_steps)}" if outcome.failed_steps else ""))
+                for key in sorted((k for k, passed in outcome.checks.items() if not passed), key=str):
+                    kind = "[yellow]warning[/]" if key in outcome.warnings else "[red]failed[/]"
+                    console.print(f"    {kind} {key.asset_key.to_user_string()}:{key.name}", highlight=False)
                 for step, error in outcome.errors.items():
                     console.print(f"    [red]{step}[/]: {error}", highlight=False)
                 status.update(f"materializing (last: {outcome.label})")
