@@ -6,7 +6,7 @@ import gzip
 import json
 
 import dagster as dg
-import orjson
+import msgspec
 import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
@@ -25,7 +25,7 @@ def land_match(landing, match_id: str, telemetry: bytes | None, telemetry_name: 
     """The real match object as match `match_id` and, when given, its telemetry under `telemetry_name`."""
     document = json.loads(REAL_MATCH.read_text())
     document["data"]["id"] = match_id
-    (landing / "matches" / f"{match_id}.json").write_bytes(orjson.dumps(document))
+    (landing / "matches" / f"{match_id}.json").write_bytes(msgspec.json.encode(document))
     if telemetry is not None:
         (landing / "telemetry" / (telemetry_name or f"{match_id}.jsonl")).write_bytes(telemetry)
 
@@ -41,7 +41,7 @@ def test_each_match_says_what_was_extracted_for_a_tracked_player(platform_env):
     platform.roster_path("pubg").write_text(f"player_id\n{tracked}\n")
 
     excerpt = LATEGAME.read_bytes()
-    whole = excerpt + orjson.dumps(MATCH_END) + b"\n"
+    whole = excerpt + msgspec.json.encode(MATCH_END) + b"\n"
     land_match(landing, REAL_ID, None)
     land_match(landing, "cut-short", excerpt)
     land_match(landing, "truncated-download", gzip.compress(whole)[:-40], "truncated-download.json.gz")

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import dagster as dg
-import orjson
+import msgspec
 import pytest
 
 from gamestats_assets.defs.pubg import assets as pubg
@@ -46,7 +46,7 @@ def excerpt_match_object(platform: PlatformResource) -> None:
     """The real match object as the excerpts' match (its id replaced): a known match for their content."""
     document = json.loads(REAL_MATCH.read_text())
     document["data"]["id"] = EXCERPT_MATCH
-    (platform.landing_dir("pubg") / "matches" / "excerpt match.json").write_bytes(orjson.dumps(document))
+    (platform.landing_dir("pubg") / "matches" / "excerpt match.json").write_bytes(msgspec.json.encode(document))
 
 
 def test_the_match_object_names_its_telemetry_on_the_cdn():
@@ -91,7 +91,7 @@ def test_common_match_id_names_the_match_where_it_is_filled(platform):
     events = [json.loads(line) for line in LATEGAME.read_text().splitlines()]
     for event in events:
         event["common"]["matchId"] = f"match.bro.official.2018-09.steam.squad.eu.2018.09.26.00.{REAL_ID}"
-    path = drop(platform, orjson.dumps(events), "telemetry.json")
+    path = drop(platform, msgspec.json.encode(events), "telemetry.json")
     assert telemetry_head(path).match_id == REAL_ID
     assert pubg.telemetry_match(path) == (REAL_ID, "its events name the match")
 

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 
 from gamestats_assets.generator.hashing import stable_key
 
@@ -573,8 +573,8 @@ def write_match(emitted: EmittedMatch, landing: Path) -> tuple[Path, Path]:
     telemetry_path = landing / "telemetry" / f"{match_id}.json.gz"
     match_path.parent.mkdir(parents=True, exist_ok=True)
     telemetry_path.parent.mkdir(parents=True, exist_ok=True)
-    match_path.write_bytes(orjson.dumps(emitted.match_document))
-    telemetry_path.write_bytes(gzip.compress(orjson.dumps(emitted.events), compresslevel=1))
+    match_path.write_bytes(msgspec.json.encode(emitted.match_document))
+    telemetry_path.write_bytes(gzip.compress(msgspec.json.encode(emitted.events), compresslevel=1))
     return match_path, telemetry_path
 
 
@@ -680,7 +680,7 @@ def write_tournament(tournament: Tournament, landing: Path, seed: int) -> list[s
     return the match ids written. Matches already on disk are left as they are."""
     folder = landing / "tournament"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{tournament.season_id}.json").write_bytes(orjson.dumps(tournament.definition(), option=orjson.OPT_INDENT_2))
+    (folder / f"{tournament.season_id}.json").write_bytes(msgspec.json.format(msgspec.json.encode(tournament.definition()), indent=2))
     written = []
     for plan in tournament.plans:
         if (landing / "matches" / f"{plan.match_id}.json").exists():
@@ -696,6 +696,6 @@ def write_truth(emitted: EmittedMatch, landing: Path, context: dict[str, Any] | 
     """The planted killsteals (and the expected tournament context) of a match, beside the landing files."""
     path = landing / "truth" / f"{emitted.plan.match_id}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(orjson.dumps({"match_id": emitted.plan.match_id, "kind": emitted.plan.kind,
+    path.write_bytes(msgspec.json.encode({"match_id": emitted.plan.match_id, "kind": emitted.plan.kind,
                                    "planted_killsteals": emitted.planted_killsteals, "expected_context": context}))
     return path

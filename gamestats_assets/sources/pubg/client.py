@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
+import msgspec
 
 from gamestats_assets.lib.http import ApiClient, EndpointLimit
 from gamestats_assets.sources.pubg.match import parse_match
@@ -87,7 +87,7 @@ class PubgClient:
         parsed = parse_match(document, origin=f"PUBG match {match_id}")
         match_path = landing / "matches" / f"{parsed.match_id}.json"
         match_path.parent.mkdir(parents=True, exist_ok=True)
-        match_path.write_bytes(orjson.dumps(document))
+        match_path.write_bytes(msgspec.json.encode(document))
         url = parsed.match["telemetry_url"][0]
         if not with_telemetry or not url:
             return match_path, None

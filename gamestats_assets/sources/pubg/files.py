@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import orjson
 
 from gamestats_assets.lib.nul import NUL_REASON, holds_nul
 
@@ -65,8 +64,8 @@ def read_head(path: Path, size: int) -> bytes:
 def read_document(path: Path) -> Any:
     """The single JSON document in `path` (plain or gzip)."""
     try:
-        return orjson.loads(read_bytes(path))
-    except orjson.JSONDecodeError as error:
+        return msgspec.json.decode(read_bytes(path))
+    except msgspec.DecodeError as error:
         raise PubgFormatError(f"{path}: not a JSON document ({error})") from error
 
 
