@@ -15,10 +15,8 @@ from pathlib import Path
 
 import l2m_sql
 import polars as pl
-from l2m_project import DAY, landed_day, published_kpis
+from l2m_project import DAY, KPI_KEYS, landed_day, published_kpis
 from side_by_side import Stopwatch, difference, report
-
-KEYS = ("date", "country_code", "server_id")
 
 
 def main() -> None:
@@ -33,7 +31,7 @@ def main() -> None:
         out = Path(folder) / "kpis.parquet"
         with peer:
             l2m_sql.run(day_dir, DAY, out)
-        mismatch = difference(published, pl.read_parquet(out), KEYS)
+        mismatch = difference(published, pl.read_parquet(out), KPI_KEYS)
     report("l2m_duckdb", "duckdb", project, peer, mismatch, users=args.users, landing_bytes=landing_bytes,
            kpi_rows=published.height)
 

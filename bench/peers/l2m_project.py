@@ -18,6 +18,8 @@ from common import Stopwatch, admin_url, bench_database, drop_database, project_
 
 DAY = dt.date(2026, 11, 20)
 KPIS = dg.AssetKey(["l2m", "postgres", "l2m_daily_kpis"])
+KPI_KEYS = ("date", "country_code", "server_id")
+"""The key of `l2m.l2m_daily_kpis`, on which a peer's KPIs are compared with the published ones."""
 DATABASE = "gamestats_bench_peers_l2m"
 
 

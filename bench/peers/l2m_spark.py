@@ -19,10 +19,8 @@ from pathlib import Path
 
 import l2m_spark_job
 import polars as pl
-from l2m_project import DAY, landed_day, published_kpis
+from l2m_project import DAY, KPI_KEYS, landed_day, published_kpis
 from side_by_side import Stopwatch, difference, report
-
-KEYS = ("date", "country_code", "server_id")
 
 
 def main() -> None:
@@ -41,7 +39,7 @@ def main() -> None:
             session_seconds = time.perf_counter() - started
             out = l2m_spark_job.run(spark, day_dir, DAY, Path(folder) / "spark")
         spark.stop()
-        mismatch = difference(published, pl.read_parquet(out / "*.parquet"), KEYS)
+        mismatch = difference(published, pl.read_parquet(out / "*.parquet"), KPI_KEYS)
     report("l2m_spark", "spark", project, peer, mismatch, users=args.users, landing_bytes=landing_bytes,
            kpi_rows=published.height, cores=cores, spark_session_start_seconds=round(session_seconds, 1))
 
