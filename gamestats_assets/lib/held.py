@@ -60,16 +60,17 @@ def run_holds(instance: dg.DagsterInstance, run_id: str, domain: str, keys: Coll
     return holds
 
 
-def published_keys(keys: Sequence[str], holds: Mapping[str, list[Hold]], table: str | None = None) -> list[str]:
-    """The keys of the run that are published to `table`: those no check held back from it (from any table
-    when `table` is None)."""
-    return [key for key in keys
-            if not any(hold.holds(table) if table else hold.tables is None for hold in holds.get(key, []))]
+def published_keys(keys: Sequence[str], holds: Mapping[str, list[Hold]], table: str) -> list[str]:
+    """The keys of the run that are published to `table`: those no check held back from it."""
+    return [key for key in keys if not any(hold.holds(table) for hold in holds.get(key, []))]
 
 
-def held_metadata(holds: Mapping[str, list[Hold]]) -> dg.MetadataValue:
-    """The held partitions as a publish's metadata: each key with its checks' reasons."""
-    return dg.MetadataValue.json({key: {hold.check: hold.reason for hold in found} for key, found in holds.items()})
+def held_metadata(holds: Mapping[str, list[Hold]], table: str | None = None) -> dg.MetadataValue:
+    """The held partitions as a publish's metadata: each key with its checks' reasons (those that hold it from
+    `table`, when given)."""
+    return dg.MetadataValue.json({key: reasons for key, found in holds.items()
+                                  if (reasons := {hold.check: hold.reason for hold in found
+                                                  if table is None or hold.holds(table)})})
 
 
 def record_holds(conn: psycopg.Connection, domain: str, tables: Sequence[str], keys: Sequence[str],

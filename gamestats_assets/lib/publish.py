@@ -183,16 +183,17 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                 ) from error
         if holds:
             context.instance.add_run_tags(context.run.run_id, {held_tag(domain): str(len(holds))})
-            context.log.warning(f"{len(holds)} of {len(context.partition_keys)} partitions held back, their tables "
-                                f"unchanged: {held_metadata(holds).value}")
+            context.log.warning(f"{len(holds)} of {len(context.partition_keys)} partitions held back from some or "
+                                f"all tables, left as they were there: {held_metadata(holds).value}")
         if not publishing:
             raise dg.Failure(description="Every partition of the run was held back by a blocking check; none of "
                              f"{[s.table for s in selected]} changed.",
                              metadata={HELD_PARTITIONS: held_metadata(holds)})
-        for key, rows in written.items():
-            published = keys[key]
-            held = {"partitions_published": len(published), "partitions_held": len(context.partition_keys)
-                    - len(published), HELD_PARTITIONS: held_metadata(holds)} if published is not None else {}
+        for spec in publishing:
+            key, rows, published = spec.asset_key, written[spec.asset_key], keys[spec.asset_key]
+            held = {} if published is None else {
+                "partitions_published": len(published), "partitions_held": len(context.partition_keys) - len(published),
+                HELD_PARTITIONS: held_metadata(holds, spec.table)}
             partitions = len(published) if context.has_partition_key_range else 0
             yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions), **held,
                                                                 "rows_written": rows, WORKER_METADATA: step_worker()})

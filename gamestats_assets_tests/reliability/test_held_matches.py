@@ -143,6 +143,12 @@ def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(l
     assert {(key, check) for _, key, check, _, _ in held} == {
         (SYNTHETIC, "pubg/etl/telemetry_files:telemetry_read_whole")}
     assert all("cut short" in reason for *_, reason, _ in held)
+    published = {m.asset_key.path[-1]: m.metadata for m in second.asset_materializations_for_node(
+        "pubg__postgres__pubg_match")}
+    assert published["match_summaries"]["partitions_held"].value == 0
+    assert published["match_summaries"][HELD_PARTITIONS].value == {}
+    assert published["player_match_weapon_distribution"]["partitions_held"].value == 1
+    assert list(published["player_match_weapon_distribution"][HELD_PARTITIONS].value) == [SYNTHETIC]
     checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data for e in second.all_events
               if e.event_type_value == "ASSET_CHECK_EVALUATION"}
     assert checks["telemetry_agrees_with_match_object"].passed

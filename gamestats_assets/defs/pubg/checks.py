@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
-from gamestats_assets.defs.pubg.transforms import quality, tournament
+from gamestats_assets.defs.pubg.transforms import quality, summaries, tournament
 from gamestats_assets.lib.checks import Outcome, judged_by_partition, quarantine_check
 from gamestats_assets.lib.resources import PlatformResource
 
@@ -26,7 +26,7 @@ def by_match(context: dg.AssetCheckExecutionContext, rule, *frames: pl.DataFrame
 
 def whole_telemetry(telemetry_files: pl.DataFrame) -> pl.DataFrame:
     """The matches of `telemetry_files` whose whole telemetry was read."""
-    return telemetry_files.filter((pl.col("status") == "parsed") & pl.col("complete"))
+    return summaries.telemetry_state(telemetry_files).filter(pl.col("telemetry") == "complete")
 
 
 def telemetry_agrees(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
@@ -172,7 +172,7 @@ def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
 
 
 CHECKS = [
-    telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills, distribution_sums_to_player_totals,
-    match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry, planted_killsteals_found,
-    weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills,
+    distribution_sums_to_player_totals, match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry,
+    planted_killsteals_found, weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
 ]
