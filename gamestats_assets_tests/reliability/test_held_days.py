@@ -31,8 +31,10 @@ def run(defs, instance, first: dt.date, last: dt.date):
 
 
 @pytest.fixture
-def delivered(tmp_path, pg_url, monkeypatch):
-    """Three real-looking days delivered into landing (the emitter's files without their truth files)."""
+def delivered(tmp_path, module_pg_url, monkeypatch):
+    """Three real-looking days delivered into landing (the emitter's files without their truth files), published
+    into a database of the module's own, so that no other test's days are in its tables."""
+    pg_url = module_pg_url
     data_dir = tmp_path / "data"
     for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_USERS": "300",
                         "GAMESTATS_START_DATE": DAYS[0].isoformat(), "GAMESTATS_SOURCE": "files"}.items():
