@@ -15,7 +15,7 @@ import psycopg
 import yaml
 from psycopg import sql
 
-from gamestats_assets.lib import embedded_postgres
+from gamestats_assets.lib.publish import embedded_postgres
 
 SERVICE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -153,8 +153,8 @@ class BackendCpu(Sampler):
 def project_instance(pg_url: str):
     """A temporary Dagster instance with the storage of the project's `dagster.yaml`: runs and events stored in
     the PostgreSQL database of `pg_url`."""
-    from gamestats_assets.lib.postgres import dagster_storage_url
-    from gamestats_assets.lib.settings import INSTANCE_CONFIG
+    from gamestats_assets.lib.core.settings import INSTANCE_CONFIG
+    from gamestats_assets.lib.publish.postgres import dagster_storage_url
 
     os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(pg_url)
     storage = yaml.safe_load(INSTANCE_CONFIG.read_text())["storage"]

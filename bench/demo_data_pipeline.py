@@ -101,8 +101,8 @@ def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str, connections
     into an unindexed, unpartitioned table shaped like `demo_data.events` whose `properties` is
     `properties_type`, in one transaction; over `connections` at once, each taking an equal share of the rows
     into a table of its own."""
-    from gamestats_assets.lib import copy_encoding
-    from gamestats_assets.lib.publisher import column_types
+    from gamestats_assets.lib.publish import copy_encoding
+    from gamestats_assets.lib.publish.publisher import column_types
 
     conns = [psycopg.connect(pg_url) for _ in range(connections)]
     tables = [f"public.raw_copy_{i}" for i in range(connections)]
@@ -152,8 +152,8 @@ def main() -> None:
             "GAMESTATS_SOURCE": "synthetic",
         })
         from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files, rules_of
-        from gamestats_assets.generator.api import property_types
-        from gamestats_assets.lib.settings import Settings
+        from gamestats_assets.defs.demo_data.transforms.log_format import property_types
+        from gamestats_assets.lib.core.settings import Settings
         from gamestats_assets.sources.thinkingdata import LineSchema
 
         partition = {"dagster/partition": DAY.isoformat()}

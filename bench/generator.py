@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.generator.api import ProductInfo, PopulationConfig, build_rules, build_users, write_days
+from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, write_days
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -92,7 +92,7 @@ def main() -> None:
             "GAMESTATS_START_DATE": DAY.isoformat(),
         })
         from gamestats_assets.generator.emitters.l2m import emit_day
-        from gamestats_assets.lib.settings import Settings
+        from gamestats_assets.lib.core.settings import Settings
 
         started = time.perf_counter()
         emit_day(Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)

@@ -16,12 +16,12 @@ from rich.table import Table
 
 from gamestats_assets.defs.lol.query import lol_cli
 from gamestats_assets.generator.cli import generate
-from gamestats_assets.lib import embedded_postgres
-from gamestats_assets.lib.instance import prepare, release
-from gamestats_assets.lib.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
-from gamestats_assets.lib.publisher import partition_totals
-from gamestats_assets.lib.runner import RunOutcome
-from gamestats_assets.lib.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
+from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
+from gamestats_assets.lib.deploy.instance import prepare, release
+from gamestats_assets.lib.deploy.runner import RunOutcome
+from gamestats_assets.lib.publish import embedded_postgres
+from gamestats_assets.lib.publish.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
+from gamestats_assets.lib.publish.publisher import partition_totals
 
 console = Console()
 
@@ -81,11 +81,11 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
         import dagster as dg
 
         from gamestats_assets.definitions import DISCOVERIES, DOMAINS, defs
-        from gamestats_assets.lib.resources import PlatformResource
-        from gamestats_assets.lib.runner import materialize_recent
+        from gamestats_assets.lib.core.platform import PlatformResource
+        from gamestats_assets.lib.deploy.runner import materialize_recent
 
         for domain in DOMAINS:
-            if hasattr(domain, "prepare_demo"):
+            if domain.prepare_demo:
                 domain.prepare_demo(PlatformResource.from_settings(settings), keys)
 
         event_log = settings.data_dir / "logs" / f"demo-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
@@ -243,7 +243,7 @@ def as_dg(arguments: list[str]) -> list[str]:
 def _fail_dead_runs(instance) -> None:
     """Runs whose process died are marked failed and their pool slots freed, so a new run never waits
     for them (`gamestats dev`'s daemon does the same through run monitoring)."""
-    from gamestats_assets.lib.run_health import fail_dead_runs
+    from gamestats_assets.lib.deploy.run_health import fail_dead_runs
 
     for run_id in fail_dead_runs(instance):
         console.print(f"run {run_id} had lost its process: marked failed, its pool slots freed")
@@ -260,7 +260,7 @@ def worker(name: str, concurrency: int) -> None:
     project's definitions are loaded first, so that a broken code location fails here, not on the first step.
     """
     import gamestats_assets.definitions  # noqa: F401
-    from gamestats_assets.lib.celery_workers import start_worker
+    from gamestats_assets.lib.deploy.celery_workers import start_worker
 
     prepared = _prepare_or_exit(Settings.from_env())
     try:

@@ -1,37 +1,21 @@
 """The code location (`dg`'s `code_location_target_module`): every domain package under `defs/`, with
 the project-wide policy applied once."""
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from datetime import timedelta
-from types import ModuleType
 
 import dagster as dg
 
-from gamestats_assets import defs as defs_folder
-from gamestats_assets.lib.celery_workers import celery_executor
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
+from gamestats_assets.generator.sources import register_sources
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.celery_workers import celery_executor
+from gamestats_assets.lib.deploy.resources import build_resources
 
+DOMAINS = [demo_data.domain, l2m.domain, lol.domain, pubg.domain, rocket.domain]
+"""Every domain (`lib/authoring/domain.py`): a folder under `defs/` whose `__init__` builds its `domain`."""
 
-def load_domains() -> list[ModuleType]:
-    """Every package under `defs/`, by name: a domain joins the code location by having a folder there
-    whose `__init__` exports `defs` and `DISCOVERIES`."""
-    domains = [importlib.import_module(f"{defs_folder.__name__}.{module.name}")
-               for module in sorted(pkgutil.iter_modules(defs_folder.__path__), key=lambda m: m.name)
-               if module.ispkg]
-    for domain in domains:
-        missing = [name for name in ("defs", "DISCOVERIES") if not hasattr(domain, name)]
-        if missing:
-            raise ImportError(f"the domain package {domain.__name__} must export {' and '.join(missing)}")
-    return domains
-
-
-DOMAINS = load_domains()
-"""Every domain package: its `defs` and the `DISCOVERIES` that find its partitions in landing."""
-
-DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]
+DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.discoveries]
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""
@@ -43,10 +27,10 @@ EXECUTORS = {
     "celery": celery_executor,
 }
 """Steps of a run in one process (the default: polars already uses every core inside a step, and a
-process per step costs about a second each, see bench/l2m_pipeline.py), or one process per step, started
+process per step costs its start-up), or one process per step, started
 from a warm forkserver, for machines with cores to spare. Runs themselves go in parallel through the
 run queue. On `celery`, each step runs on a Celery worker (`gamestats worker`), on this machine or
-others (lib/celery_workers.py)."""
+others (lib/deploy/celery_workers.py)."""
 
 
 def snapshot_automation(snapshots: dg.AssetSelection) -> dg.AutomationCondition:
@@ -88,7 +72,9 @@ def platform_policy(assets: list) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    """The definitions of every domain in `DOMAINS` on the resources chosen from `settings`."""
+    """The definitions of every domain in `DOMAINS` on the resources chosen from `settings`, the generator
+    registered as the domains' synthetic source (`lib/intake/synthetic.py`)."""
+    register_sources()
     merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
     assets = list(merged.assets or [])
     return dg.Definitions(

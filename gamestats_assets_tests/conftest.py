@@ -16,7 +16,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from gamestats_assets.lib import embedded_postgres
+from gamestats_assets.generator.sources import register_sources
+from gamestats_assets.lib.publish import embedded_postgres
 
 os.environ.setdefault("GAMESTATS_SOURCE", "synthetic")
 """The tests generate the days they do not deliver, as `gamestats demo` does; a test of delivered files sets
@@ -33,6 +34,13 @@ def _service_answers(url: str) -> bool:
             return True
     except psycopg.OperationalError:
         return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def synthetic_sources() -> None:
+    """The generator registered as the domains' synthetic source, as the code location registers it: tests
+    build a domain's assets without the code location."""
+    register_sources()
 
 
 @pytest.fixture(scope="session")

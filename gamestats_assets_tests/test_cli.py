@@ -15,15 +15,15 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.defs.demo_data.publish import SPECS as DEMO_DATA_SPECS
+from gamestats_assets.defs.demo_data import domain as demo_data
 from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
-from gamestats_assets.lib import embedded_postgres
+from gamestats_assets.lib.publish import embedded_postgres
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 pytestmark = pytest.mark.slow
 
 DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
-PUBLISHED = [spec.table for spec in DEMO_DATA_SPECS]
+PUBLISHED = [spec.table for spec in demo_data.publish_specs]
 PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"
 
 

@@ -3,7 +3,7 @@ stopped again. A module of its own, so that the test runner can run it beside th
 
 import pytest
 
-from gamestats_assets.lib import embedded_postgres
+from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets_tests.test_cli import DEMO, environment, gamestats, row_counts
 
 pytestmark = pytest.mark.slow

@@ -15,11 +15,11 @@ def test_code_location_loads():
 
 def test_every_package_under_defs_is_a_domain_of_the_code_location():
     from gamestats_assets.definitions import DISCOVERIES, DOMAINS
-    from gamestats_assets.lib.settings import PROJECT_ROOT
+    from gamestats_assets.lib.core.settings import PROJECT_ROOT
 
     folders = {p.name for p in (PROJECT_ROOT / "gamestats_assets" / "defs").iterdir() if (p / "__init__.py").exists()}
-    assert {domain.__name__.rsplit(".", 1)[1] for domain in DOMAINS} == folders >= {"demo_data", "l2m"}
-    assert DISCOVERIES == [discovery for domain in DOMAINS for discovery in domain.DISCOVERIES]
+    assert {domain.name for domain in DOMAINS} == folders >= {"demo_data", "l2m"}
+    assert DISCOVERIES == [discovery for domain in DOMAINS for discovery in domain.discoveries]
     groups = {defs.resolve_asset_graph().get(key).group_name for key in defs.resolve_asset_graph().materializable_asset_keys}
     assert groups == folders
 
@@ -67,7 +67,7 @@ def test_cons_tables_reach_the_warehouse_through_the_single_writer_pool():
 
 def test_the_executor_is_chosen_by_setting(monkeypatch):
     from gamestats_assets.definitions import build_definitions
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.settings import Settings
 
     monkeypatch.setenv("GAMESTATS_EXECUTOR", "multiprocess")
     assert build_definitions(Settings.from_env()).executor.name == "multiprocess"
@@ -82,7 +82,7 @@ def test_the_executor_is_chosen_by_setting(monkeypatch):
 
 def test_every_asset_is_in_a_job_of_its_domain_and_in_the_demo_plan():
     from gamestats_assets.definitions import DISCOVERIES
-    from gamestats_assets.lib.runner import plan
+    from gamestats_assets.lib.deploy.runner import plan
 
     graph = defs.resolve_asset_graph()
     in_jobs = set()
@@ -94,7 +94,7 @@ def test_every_asset_is_in_a_job_of_its_domain_and_in_the_demo_plan():
 
 
 def test_a_dynamic_partitions_definition_without_discovery_is_refused():
-    from gamestats_assets.lib.runner import plan
+    from gamestats_assets.lib.deploy.runner import plan
 
     @dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name="t_orphan"))
     def orphan() -> None:
@@ -116,8 +116,8 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
 
     from gamestats_assets.defs.l2m.assets import TABLE_ASSETS
     from gamestats_assets.generator.emitters.l2m import emit_day
-    from gamestats_assets.lib.resources import build_resources
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.deploy.resources import build_resources
 
     emit_day(data_dir / "landing" / "l2m", dt.date(2026, 1, 5), seed=1, n_users=50)
     resources = build_resources(Settings.from_env())
@@ -127,19 +127,18 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
 
 
 def test_loading_the_definitions_and_using_the_lake_leave_the_heavy_optional_libraries_unimported(tmp_path):
-    """Every Dagster run, worker and CLI call loads the definitions, and most read the lake: numba (the compiled Riot
-    scan), pandas and httpx (the API clients) and Celery (runs on the Celery executor) are imported by the code that
-    uses them, not by the load, nor by writing a partition and reading it back batch by batch (which lists the
-    table's files through delta-rs)."""
+    """Every Dagster run, worker and CLI call loads the definitions, and most read the lake: pandas and httpx (the API
+    clients) and Celery (runs on the Celery executor) are imported by the code that uses them, not by the load, nor
+    by writing a partition and reading it back batch by batch (which lists the table's files through delta-rs)."""
     script = f"""
 import datetime as dt, sys
 import polars as pl
 import gamestats_assets.definitions
-from gamestats_assets.lib.lake import read_batches, write_partitions
+from gamestats_assets.lib.lake.delta import read_batches, write_partitions
 day, uri = dt.date(2026, 1, 1), {str(tmp_path / "t")!r}
 write_partitions(uri, pl.DataFrame({{"date": [day, day], "v": [1, 2]}}), "date", [day], physical_partitioning=True)
 print(pl.concat(list(read_batches(uri, "date", [day]).batches()))["v"].to_list())
-print(sorted(m for m in ("numba", "pandas", "httpx", "celery", "dagster_celery") if m in sys.modules))
+print(sorted(m for m in ("pandas", "httpx", "celery", "dagster_celery") if m in sys.modules))
 """
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert loaded.stdout.split("\n")[:2] == ["[1, 2]", "[]"]

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.definitions import defs
-from gamestats_assets.lib.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

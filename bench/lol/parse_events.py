@@ -5,10 +5,9 @@ match and writing the four ETL tables to Delta in a temporary folder the way the
 partition, laid out as its definition says, the tables side by side): once with the emitter's JSON fed straight
 to the parser, as from landing files already read, and once from a landing folder of the games' files
 (`parse_folder`, as the ETL asset reads a day; the files were just written, so they are read from the page
-cache). The parser is first run once on one game, untimed: that loads the compiled scan (`first_parse_s`;
-compiling it, on the first run on a machine, takes longer). Prints one JSON object: events per second for
-parsing alone and for parsing plus the lake write, by the wall clock and per CPU-second of this process (all its
-threads), which a machine shared with other work does not distort.
+cache). Prints one JSON object: events per second for parsing alone and for parsing plus the lake write, by
+the wall clock and per CPU-second of this process (all its threads), which a machine shared with other work
+does not distort.
 
     python bench/lol/parse_events.py --matches 5000
 """
@@ -26,8 +25,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import physically_partitioned, side_by_side, write_partitions
-from gamestats_assets.lib.partitions import daily_partitions
+from gamestats_assets.lib.core.partitions import daily_partitions
+from gamestats_assets.lib.lake.delta import physically_partitioned, side_by_side, write_partitions
 from gamestats_assets.sources.riot.parse import (
     ParsedMatches,
     ParsedTimelines,
@@ -64,8 +63,6 @@ def main() -> None:
 
     games, generated, _ = timed(lambda: list(generate_day(args.seed, DAY, args.matches)))
     timeline_bytes = sum(len(timeline) for _, _, timeline in games)
-    _, first_parse, _ = timed(lambda: parse_timelines(
-        [(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games[:1]]))
 
     (matches, timelines), parsed, parsed_cpu = timed(lambda: (
         parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games]),
@@ -88,7 +85,7 @@ def main() -> None:
     print(json.dumps({
         "benchmark": "lol_parse_events", "matches": args.matches, "timeline_events": events,
         "participant_frames": from_files[1].frames.height, "timeline_mb": round(timeline_bytes / 2**20, 1),
-        "generate_s": round(generated, 2), "first_parse_s": round(first_parse, 2), "parse_s": round(parsed, 2),
+        "generate_s": round(generated, 2), "parse_s": round(parsed, 2),
         "lake_write_s": round(written, 2),
         "events_per_s_parse": round(events / parsed), "events_per_s_into_lake": round(events / (parsed + written)),
         "timeline_mb_per_s": round(timeline_bytes / 2**20 / parsed, 1),

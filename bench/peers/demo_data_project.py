@@ -38,7 +38,7 @@ def landed_day(folder: Path, users: int) -> Iterator[LandedDay]:
                        "GAMESTATS_USERS": str(users), "GAMESTATS_START_DATE": ANCHOR.isoformat(),
                        "GAMESTATS_ANCHOR_DATE": ANCHOR.isoformat(), "GAMESTATS_SOURCE": "synthetic"})
     from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.settings import Settings
 
     settings = Settings.from_env()
     try:
@@ -58,8 +58,8 @@ def landed_day(folder: Path, users: int) -> Iterator[LandedDay]:
 def activity_job() -> dg.JobDefinition:
     """The job over the published daily activity and every asset upstream of it but the rules and the population
     (materialized beforehand)."""
-    from gamestats_assets.defs.demo_data.assets import event_rules, users
     from gamestats_assets.definitions import defs
+    from gamestats_assets.defs.demo_data.assets import event_rules, users
 
     selection = dg.AssetSelection.assets(ACTIVITY).upstream() - dg.AssetSelection.assets(event_rules, users)
     return selection_job("demo_data_activity_bench", selection.resolve(defs.resolve_asset_graph()))

@@ -32,7 +32,7 @@ def landed_day(data_dir: Path, users: int) -> Iterator[Path]:
     os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url,
                        "GAMESTATS_USERS": str(users), "GAMESTATS_START_DATE": DAY.isoformat()})
     from gamestats_assets.generator.emitters.l2m import emit_day
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.settings import Settings
 
     settings = Settings.from_env()
     emit_day(settings.landing_dir("l2m"), DAY, seed=settings.seed, n_users=users)

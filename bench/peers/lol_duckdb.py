@@ -1,13 +1,13 @@
 """League of Legends timelines against one DuckDB `read_json` query: the same files read into the same events
 table, in one run.
 
-Writes `--matches` synthetic games (match and timeline files) into a landing folder (not timed), parses one
-timeline first so that the project's compiled scan is loaded (not timed), then times the project's side (the
-timeline files read and parsed by `parse_timelines`, as the ETL asset reads them, and the events written to a
-Delta table as it writes them) and the peer's, one DuckDB query over the same files that unnests each match's
-frames and events and writes them to Parquet. The tables are checked equal on every column the project's events
-table has but `extra` (the fields no match-v5 event type documents, which the query does not look for). The
-project's parse also builds the participant frames, which the query does not. Prints one JSON line.
+Writes `--matches` synthetic games (match and timeline files) into a landing folder (not timed), then times the
+project's side (the timeline files read and parsed by `parse_timelines`, as the ETL asset reads them, and the
+events written to a Delta table as it writes them) and the peer's, one DuckDB query over the same files that
+unnests each match's frames and events and writes them to Parquet. The tables are checked equal on every column
+the project's events table has but `extra` (the fields no match-v5 event type documents, which the query does
+not look for). The project's parse also builds the participant frames, which the query does not. Prints one
+JSON line.
 
     python bench/peers/lol_duckdb.py --matches 2000
 """
@@ -23,8 +23,8 @@ from side_by_side import Stopwatch, difference, report
 
 from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import physically_partitioned, write_partitions
-from gamestats_assets.lib.partitions import daily_partitions
+from gamestats_assets.lib.core.partitions import daily_partitions
+from gamestats_assets.lib.lake.delta import physically_partitioned, write_partitions
 from gamestats_assets.sources.riot.parse import is_timeline_name, parse_timelines, read_document, riot_files
 from gamestats_assets.sources.riot.timeline import DAMAGE_FIELDS, EVENT_FIELDS, duckdb_type, snake
 
@@ -84,8 +84,6 @@ def main() -> None:
     project, peer = Stopwatch(), Stopwatch()
     with tempfile.TemporaryDirectory(prefix="peers_lol_") as folder:
         landing = landed(Path(folder), args.matches)
-        first = next(path for path in sorted(landing.iterdir()) if is_timeline_name(path.name))
-        parse_timelines([(first.name, first.read_bytes())])
         with project:
             ours = project_events(landing, f"{folder}/timeline_events")
         out = Path(folder) / "events.parquet"

@@ -52,7 +52,7 @@ def snapshots_job() -> dg.JobDefinition:
 
 
 def timed_run(instance: dg.DagsterInstance, job_fn, tags: dict[str, str]) -> dict:
-    from gamestats_assets.lib.runner import QUIET_CONSOLE
+    from gamestats_assets.lib.deploy.runner import QUIET_CONSOLE
 
     started, cpu = time.perf_counter(), time.process_time()
     result = dg.execute_job(dg.reconstructable(job_fn), instance=instance, tags=tags, run_config=QUIET_CONSOLE)
@@ -75,8 +75,8 @@ def main() -> None:
     land_matches(args.matches, data_dir / "landing" / "pubg", args.cache)
 
     from gamestats_assets.defs.pubg.assets import LANDING
-    from gamestats_assets.lib.resources import PlatformResource
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.platform import PlatformResource
+    from gamestats_assets.lib.core.settings import Settings
 
     keys = sorted(LANDING.find(PlatformResource.from_settings(Settings.from_env())))
     with (project_instance(os.environ["GAMESTATS_PG_URL"]) if args.instance == "postgres" else

@@ -76,9 +76,9 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     from gamestats_assets.defs.pubg import assets as pubg
-    from gamestats_assets.lib.resources import build_resources
-    from gamestats_assets.lib.runner import QUIET_CONSOLE
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.deploy.resources import build_resources
+    from gamestats_assets.lib.deploy.runner import QUIET_CONSOLE
 
     pairs = [(landing / "matches" / f"{p.name.split('.')[0]}.json", p)
              for p in sorted((landing / "telemetry").iterdir())][:DIRECT_MATCHES]

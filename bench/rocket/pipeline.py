@@ -62,7 +62,7 @@ def main() -> None:
             "GAMESTATS_START_DATE": DAY.isoformat(),
         })
         from gamestats_assets.generator.emitters.rocket import emit_day
-        from gamestats_assets.lib.settings import Settings
+        from gamestats_assets.lib.core.settings import Settings
 
         landing = Settings.from_env().landing_dir("rocket")
         started = time.perf_counter()

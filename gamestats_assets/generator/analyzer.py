@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, FAKER_PROVIDERS
-from gamestats_assets.generator.rules import (
+from gamestats_assets.defs.demo_data.transforms.rules import (
     Dependency,
     EventKind,
     EventRule,
@@ -25,6 +24,7 @@ from gamestats_assets.generator.rules import (
     UpdateRule,
     ValueRule,
 )
+from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, FAKER_PROVIDERS
 from gamestats_assets.generator.taxonomy import EventSpec, PropertySpec, Taxonomy
 
 

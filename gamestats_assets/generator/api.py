@@ -16,13 +16,14 @@ from pathlib import Path
 
 import polars as pl
 
+from gamestats_assets.defs.demo_data.transforms.log_format import day_file_name
+from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
+from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.analyzer import Analyzer, analyze
 from gamestats_assets.generator.context import DayContext
 from gamestats_assets.generator.logs import day_lines, generate_lines
-from gamestats_assets.generator.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.taxonomy import read_taxonomy
-from gamestats_assets.generator.users import PopulationConfig, build_users
-from gamestats_assets.sources.thinkingdata import PRESET_PROPERTIES
+from gamestats_assets.generator.users import build_users
 
 __all__ = [
     "PopulationConfig",
@@ -30,10 +31,8 @@ __all__ = [
     "RuleSet",
     "build_rules",
     "build_users",
-    "day_file_name",
     "generate_day",
     "generate_days",
-    "property_types",
     "with_retention",
     "write_day",
     "write_days",
@@ -43,20 +42,6 @@ __all__ = [
 def build_rules(taxonomy_path: str | Path, product: ProductInfo | None = None, provider: Analyzer | None = None) -> RuleSet:
     """The RuleSet of the taxonomy at `taxonomy_path` (XLSX or `_events.csv`), offline unless a provider is given."""
     return analyze(read_taxonomy(taxonomy_path), product, provider)
-
-
-POLARS_TYPES = {"string": pl.String, "boolean": pl.Boolean, "datetime": pl.String}
-
-
-def property_types(rules: RuleSet) -> dict[str, pl.DataType]:
-    """The type each property is read as: ThinkingData's presets, and the taxonomy's properties (whole numbers
-    as Int64, other numbers as Float64, booleans, and strings; datetimes stay as the text the source wrote),
-    so every day has the same types."""
-    return {
-        **PRESET_PROPERTIES,
-        **{name: (pl.Int64 if rule.integer else pl.Float64) if rule.type == "number" else POLARS_TYPES.get(rule.type, pl.String)
-           for name, rule in rules.values.items()},
-    }
 
 
 def with_retention(rules: RuleSet, d1: float, d7: float) -> RuleSet:
@@ -84,11 +69,6 @@ def write_day(rules: RuleSet, users: pl.DataFrame, day: date, seed: int, anchor:
     lines = day_lines(DayContext(rules, users, seed, anchor), day)
     _write_lines(lines, Path(path))
     return len(lines)
-
-
-def day_file_name(day: date) -> str:
-    """The landing file name of one day: `YYYYMMDD.jsonl`."""
-    return f"{day:%Y%m%d}.jsonl"
 
 
 def write_days(

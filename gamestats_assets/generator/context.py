@@ -8,9 +8,9 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.demo_data.transforms.rules import EventKind, RuleSet, Stage
 from gamestats_assets.generator.behavior import ActivityLedger, UserArrays
 from gamestats_assets.generator.encoding import UserFragments, event_name_members, user_fragments
-from gamestats_assets.generator.rules import EventKind, RuleSet, Stage
 from gamestats_assets.generator.updates import EventPlan, event_plans
 
 _NO_CARRIER_PLATFORMS = ("web", "pc")

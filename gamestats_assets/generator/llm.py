@@ -1,11 +1,6 @@
-"""Optional LLM analyzers: ask a chat model for the rule set instead of inferring it offline.
-
-Two HTTP shapes are supported, both through the platform's API client (`lib.http`): OpenAI-style chat
-completions (`POST {base_url}/chat/completions`) and Anthropic-style messages (`POST {base_url}/messages`).
-The model is shown the taxonomy, the product and the offline rule set as the JSON shape to return.
-Replies that are not a valid rule set are retried (3 tries in all); requests are spaced by a minimum
-interval; results are cached on disk by taxonomy hash, provider, model and product.
-"""
+"""Optional LLM analyzers: ask a chat model for the rule set instead of inferring it offline, through OpenAI-style
+chat completions or Anthropic-style messages (`lib.http`). Invalid replies are retried; results are cached on
+disk by taxonomy hash, provider, model and product."""
 
 from __future__ import annotations
 
@@ -16,10 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.analyzer import OfflineAnalyzer
-from gamestats_assets.generator.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.taxonomy import Taxonomy
-from gamestats_assets.lib.http import ApiClient, ApiError, EndpointLimit
+from gamestats_assets.lib.intake.http import ApiClient, ApiError, EndpointLimit
 
 ATTEMPTS = 3
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gamestats_assets.defs.demo_data.transforms.rules import EventKind, Operation, ValueRule
 from gamestats_assets.generator.context import DayContext
-from gamestats_assets.generator.rules import EventKind, Operation, ValueRule
 from gamestats_assets.generator.updates import (
     clamped,
     derived_value,

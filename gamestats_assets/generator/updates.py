@@ -1,11 +1,7 @@
 """The property-update engine: events that increment, decrement or set user properties.
 
-An event with update rules is *planned*: after A active days a user has done it
-`floor(rate * A ** exponent + phase)` times, and its j-th occurrence carries amount number `j % 32` of a
-per-user table. A user property's value at the start of any day is therefore a closed form of that day's
-activity counts, and within the day it moves with each planned occurrence; the end of one day is exactly
-the start of the next.
-"""
+A property's value at the start of any day is a closed form of that day's activity counts (`planned_counts`),
+so the end of one day is exactly the start of the next."""
 
 from __future__ import annotations
 
@@ -14,9 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.demo_data.transforms.rules import Operation, RuleSet, Stage, UpdateRule
 from gamestats_assets.generator.behavior import UserArrays
 from gamestats_assets.generator.hashing import uniform
-from gamestats_assets.generator.rules import Operation, RuleSet, Stage, UpdateRule
 from gamestats_assets.generator.values import clamp, draw_values
 
 AMOUNT_PERIOD = 32
@@ -24,7 +20,9 @@ AMOUNT_PERIOD = 32
 
 @dataclass(frozen=True)
 class EventPlan:
-    """How often one planned event happens per user, and the amounts its occurrences carry."""
+    """How often one planned event happens per user, and the amounts its occurrences carry: after A active
+    days a user has done it `floor(rate * A ** exponent + phase)` times, and its j-th occurrence carries
+    amount number `j % 32` of a per-user table."""
 
     event: str
     stage: Stage

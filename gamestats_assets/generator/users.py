@@ -6,12 +6,13 @@ segments hold (NEW users install in the days after it). Everything a day needs a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.demo_data.transforms.population import SEGMENT_ORDER, PopulationConfig, segment_ratios
+from gamestats_assets.defs.demo_data.transforms.rules import Operation, RuleSet, Segment
 from gamestats_assets.generator.hashing import hash_keys, uniform
 from gamestats_assets.generator.knowledge import (
     APP_VERSIONS,
@@ -22,29 +23,9 @@ from gamestats_assets.generator.knowledge import (
     NETWORK_TYPES,
     PLATFORM_FAMILIES,
 )
-from gamestats_assets.generator.rules import Operation, RuleSet, Segment
 from gamestats_assets.generator.values import draw_choice, draw_faker, draw_range, draw_values
 
 NEVER = date(9999, 12, 31)
-SEGMENT_ORDER = tuple(Segment)
-
-
-@dataclass(frozen=True)
-class PopulationConfig:
-    """What the population is asked to be: size, seed, anchor date, segment mix and NEW users' install window."""
-
-    users: int
-    seed: int
-    anchor: date
-    segment_ratios: dict[Segment, float] | None = None
-    new_user_window_days: int = 7
-
-
-def segment_ratios(rules: RuleSet, config: PopulationConfig) -> dict[Segment, float]:
-    """The segment mix asked for: the config's ratios if given, else the rule set's, normalised to sum to 1."""
-    ratios = config.segment_ratios or {segment: profile.ratio for segment, profile in rules.segments.items()}
-    total = sum(ratios.values())
-    return {segment: ratios.get(segment, 0.0) / total for segment in SEGMENT_ORDER}
 
 
 def _segment_counts(ratios: dict[Segment, float], users: int) -> list[int]:

@@ -1,11 +1,8 @@
 """The L2M game's log format: a day of ThinkingData JSONL, one file per log type, read into typed, flat frames.
 
-The landing contract: `<landing>/l2m/<YYYY-MM-DD>/<log type>*.jsonl` (or `.jsonl.gz`) holds the day's
-track events of that name (`user_profile*` the user_set lines). Root keys `#account_id` (the user),
-`#time`, `#event_name`, `#ip`, `#uuid`; the rest sits in `properties`. The lines are read by the
-one ThinkingData reader (`sources.thinkingdata`): nothing is dropped silently, a record delivered twice
-counts once, and a file of the day folder that no log type claims is listed by `unclaimed_files`.
-"""
+`<landing>/l2m/<YYYY-MM-DD>/<log type>*.jsonl` (or `.jsonl.gz`) holds the day's track events of that name
+(`user_profile*` the user_set lines), read by `sources.thinkingdata`. Root keys `#account_id` (the user),
+`#time`, `#event_name`, `#ip`, `#uuid`; the rest sits in `properties`."""
 
 from __future__ import annotations
 

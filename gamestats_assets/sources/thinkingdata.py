@@ -1,24 +1,7 @@
-"""ThinkingData JSONL: the line format the emitters write and the one reader every domain reads it with.
-
-A line is one JSON object. Root keys start with `#`: `#type`, `#account_id` and/or `#distinct_id`,
-`#time` (`yyyy-MM-dd HH:mm:ss.SSS`, milliseconds optional on input), `#event_name` for track events,
-`#ip`, `#uuid`. Everything else sits in `properties`, including preset properties such as `#os`,
-`#device_model`, `#app_version`, `#country` and `#network_type`.
-
-`read_files` reads a partition's files of one source with a `LineSchema` (the properties a domain
-takes, typed): one streaming parse by DuckDB's JSON reader, every value read as text and typed and
-checked by vectorised rules, and
-- a line that cannot be read or breaks a rule is a `Reject` with its file, line number, reason and raw
-  text, never dropped silently and never the reason to drop its file;
-- a file that is not text at all (binary, or mostly not UTF-8) is returned as unreadable, to be
-  quarantined whole; gzip content is read whatever the file is called; a UTF-8 BOM is skipped;
-- the same record delivered twice (the same `#uuid`, or the same content when a line has none) counts
-  once; different records under one `#uuid` are a conflict, and all of them are rejected;
-- values PostgreSQL cannot store (NUL characters), absurdly long texts and empty ids are rejected.
-
-`stream_files` gives the same rows batch by batch (a `RecordStream`), for a partition too large to hold
-whole: the lake writes them as they come.
-"""
+"""ThinkingData JSONL, the line format the emitters write, and the one reader every domain reads it with
+(`read_files` whole, `stream_files` batch by batch). A line is one JSON object: root keys start with `#`
+(`#type`, `#account_id`/`#distinct_id`, `#time`, `#event_name`, `#ip`, `#uuid`), the rest sits in
+`properties`."""
 
 from __future__ import annotations
 
@@ -36,10 +19,10 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from gamestats_assets.lib import duckdb_text
-from gamestats_assets.lib.lake import RestartStream
-from gamestats_assets.lib.nul import ESCAPED_NUL, NUL_REASON
-from gamestats_assets.lib.quarantine import Reject
+from gamestats_assets.lib.core import duckdb_text
+from gamestats_assets.lib.core.nul import ESCAPED_NUL, NUL_REASON
+from gamestats_assets.lib.intake.quarantine import Reject
+from gamestats_assets.lib.lake.delta import RestartStream
 
 RECORD_TYPES = ("track", "user_set", "user_setOnce", "user_add", "user_unset", "user_append", "user_del")
 ROOT_COLUMNS = ("#type", "#account_id", "#distinct_id", "#time", "#event_name", "#ip", "#uuid")
@@ -240,10 +223,18 @@ class ReadResult(NamedTuple):
 
 
 def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> ReadResult:
-    """Every line of `paths` (one source's files of a partition) read with `schema`; with `day`, a
-    line whose `#time` falls on another day is rejected. Rows keep file order and carry `_file` and
-    `_record` (the 1-based number of the line among the file's non-blank lines); `#time` is typed
-    (milliseconds), the other root keys are text."""
+    """Every line of `paths` (one source's files of a partition) read with `schema` (the properties a
+    domain takes, typed) by one streaming parse of DuckDB's JSON reader; with `day`, a line whose `#time`
+    falls on another day is rejected. Rows keep file order and carry `_file` and `_record` (the 1-based
+    number of the line among the file's non-blank lines); `#time` is typed (milliseconds), the other root
+    keys are text.
+    - a line that cannot be read or breaks a rule is a `Reject` with its file, line number, reason and raw
+      text, never dropped silently and never the reason to drop its file;
+    - a file that is not text (binary, or mostly not UTF-8) is returned as unreadable, to be quarantined
+      whole; gzip content is read whatever the file is called; a UTF-8 BOM is skipped;
+    - the same record delivered twice (the same `#uuid`, or the same content without one) counts once;
+      different records under one `#uuid` are a conflict, and all of them are rejected;
+    - NUL characters, absurdly long texts and empty ids are rejected."""
     return _whole(stream_files(paths, schema, day, WHOLE_BATCH_ROWS))
 
 

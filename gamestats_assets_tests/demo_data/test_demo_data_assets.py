@@ -7,8 +7,8 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 
 DAYS = ["2026-03-02", "2026-03-03"]
 
@@ -130,7 +130,7 @@ def test_a_day_where_most_lines_are_rejected_is_not_published(demo_env, pg_url):
               and not e.asset_check_evaluation_data.passed]
     [share] = [f for f in failed if f.asset_check_key.name == "few_records_rejected"]
     assert share.metadata["lines_read"].value == 6 and share.metadata["rejected_lines"].value == 5
-    assert not result.asset_materializations_for_node("demo_data__postgres__partitions")
+    assert not result.asset_materializations_for_node("demo_data__postgres__daily")
 
 
 def test_a_day_whose_delivered_lines_are_all_rejected_fails_loudly(demo_env, pg_url):

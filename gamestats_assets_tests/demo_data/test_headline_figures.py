@@ -5,8 +5,8 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.headline import rate_figures
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.authoring.headline import rate_figures
+from gamestats_assets.lib.core.settings import Settings
 
 DAYS = ["2026-03-02", "2026-03-03", "2026-03-04"]
 

@@ -16,8 +16,8 @@ import dagster as dg
 import httpx
 from dagster._core.instance.ref import InstanceRef
 
-from gamestats_assets.lib.postgres import dagster_storage_url
-from gamestats_assets.lib.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
+from gamestats_assets.lib.publish.postgres import dagster_storage_url
 
 T = TypeVar("T")
 GAMESTATS = Path(sys.executable).with_name("gamestats")

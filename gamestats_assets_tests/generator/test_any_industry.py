@@ -3,9 +3,9 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from gamestats_assets.generator import measures
-from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, generate_days
 from gamestats_assets.cli import main
+from gamestats_assets.defs.demo_data.transforms import measures
+from gamestats_assets.generator.api import PopulationConfig, ProductInfo, build_rules, build_users, generate_days
 
 from .conftest import TAXONOMIES
 from .events import events_frame

@@ -4,8 +4,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.llm import AnthropicProvider, LLMError, OpenAIProvider
-from gamestats_assets.generator.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.taxonomy import read_taxonomy
 
 from .conftest import TAXONOMIES

@@ -6,12 +6,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.publish import SPECS
-from gamestats_assets.lib.postgres import apply_migrations, connect
-from gamestats_assets.lib.publish import PublishMode
+from gamestats_assets.defs.l2m import domain
+from gamestats_assets.lib.authoring.publish_steps import PublishMode
+from gamestats_assets.lib.publish.postgres import apply_migrations, connect
 from gamestats_assets_tests.l2m.conftest import DAYS
 
-PUBLISHED = {spec.table.split(".")[1]: spec for spec in SPECS}
+PUBLISHED = {spec.table.split(".")[1]: spec for spec in domain.publish_specs}
 PG_TYPE = {pl.Date: "date", pl.Int64: "bigint", pl.Float64: "double precision", pl.Utf8: "text",
            pl.Boolean: "boolean", pl.Datetime: "timestamp without time zone"}
 COLUMNS = """SELECT column_name, data_type FROM information_schema.columns

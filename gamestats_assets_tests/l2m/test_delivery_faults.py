@@ -11,8 +11,8 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.l2m import emit_day
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.l2m import TRUTH_FILE
 
 DAY = dt.date(2026, 4, 1)

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.l2m.operator_logs import OperatorGame
 
 DROPPED, FIRST_SYNTHETIC, SYNTHETIC = dt.date(2025, 6, 2), dt.date(2025, 6, 3), dt.date(2025, 6, 4)

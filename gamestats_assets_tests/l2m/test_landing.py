@@ -8,8 +8,8 @@ import json
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import etl
-from gamestats_assets.sources import l2m as landing
 from gamestats_assets.generator.emitters import l2m
+from gamestats_assets.sources import l2m as landing
 from gamestats_assets_tests.l2m.conftest import DAYS
 
 DAY = dt.date(2024, 3, 1)

@@ -10,10 +10,10 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.defs.l2m.publish import SPECS
+from gamestats_assets.defs.l2m import domain
 from gamestats_assets.defs.l2m.transforms.reference import REFERENCE_DIR
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 
 DAYS = [dt.date(2026, 2, 1) + dt.timedelta(days=i) for i in range(7)]
 ECONOMY_FILES = ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")
@@ -88,7 +88,7 @@ def test_a_seven_day_single_run_backfill_publishes_every_table(backfilled, pg_ur
     assert failed == []
     days = published(pg_url, "SELECT DISTINCT date FROM l2m.l2m_active ORDER BY 1")
     assert [d for (d,) in days] == DAYS
-    for spec in SPECS:
+    for spec in domain.publish_specs:
         assert published(pg_url, f"SELECT count(*) FROM {spec.table}")[0][0] > 0, spec.table
 
 

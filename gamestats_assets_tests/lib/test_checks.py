@@ -3,7 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.checks import (
+from gamestats_assets.lib.authoring.checks import (
     frame_check,
     keys_valid,
     reconciliation_check,
@@ -11,7 +11,7 @@ from gamestats_assets.lib.checks import (
     row_count_between,
     values_between,
 )
-from gamestats_assets.lib.lake import DeltaLakeIOManager
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 
 FRAME = pl.DataFrame({"id": [1, 2, 2, None], "level": [1, 5, 200, 3], "name": ["a", "b", "c", "d"]})
 
@@ -64,10 +64,10 @@ def test_checks_run_on_assets_and_reconcile_two_tables(tmp_path):
 
 
 def test_reject_share_check_blocks_a_day_where_most_records_were_rejected(data_dir, tmp_path):
-    from gamestats_assets.lib.checks import reject_share_checks
-    from gamestats_assets.lib.quarantine import record_read
-    from gamestats_assets.lib.resources import PlatformResource
-    from gamestats_assets.lib.settings import Settings
+    from gamestats_assets.lib.authoring.checks import reject_share_checks
+    from gamestats_assets.lib.core.platform import PlatformResource
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.intake.quarantine import record_read
 
     daily = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 

@@ -2,7 +2,7 @@
 
 import pyarrow as pa
 
-from gamestats_assets.lib import duckdb_text
+from gamestats_assets.lib.core import duckdb_text
 
 
 def test_text_is_exported_as_string_views_and_other_settings_are_kept():

@@ -2,8 +2,8 @@
 
 import psycopg
 
-from gamestats_assets.lib import embedded_postgres
-from gamestats_assets.lib.postgres import apply_migrations
+from gamestats_assets.lib.publish import embedded_postgres
+from gamestats_assets.lib.publish.postgres import apply_migrations
 
 
 def test_embedded_server_lifecycle(tmp_path):

@@ -4,7 +4,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.headline import Headline, describe_headline, rate_figures, ratio, record_headline
+from gamestats_assets.lib.authoring.headline import Headline, describe_headline, rate_figures, ratio, record_headline
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-03-01")
 ACTIVE = Headline({"active": "users active on the day", "per_event": "events per active user"},

@@ -7,11 +7,11 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.checks import reconciliation_check
-from gamestats_assets.lib.held import HELD_PARTITIONS, held_rows, held_tag
-from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.postgres import PostgresResource, connect
-from gamestats_assets.lib.publish import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.authoring.checks import reconciliation_check
+from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish.held import HELD_PARTITIONS, held_rows, held_tag
+from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 DAYS = ("2026-01-01", "2026-01-02", "2026-01-03")

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gamestats_assets.lib.http import ApiClient, ApiError, EndpointLimit, MissingApiKey
+from gamestats_assets.lib.intake.http import ApiClient, ApiError, EndpointLimit, MissingApiKey
 
 
 class _Scripted(BaseHTTPRequestHandler):

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake import (
+from gamestats_assets.lib.lake.delta import (
     INPUT_COLUMNS,
     PHYSICAL_PARTITIONING,
     RUN_ROWS,
@@ -20,7 +20,7 @@ from gamestats_assets.lib.lake import (
     partition_predicate,
     side_by_side,
 )
-from gamestats_assets.lib.partitions import previous_day
+from gamestats_assets.lib.core.partitions import previous_day
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 MATCHES = dg.DynamicPartitionsDefinition(name="test_match")
@@ -310,7 +310,7 @@ def test_writes_side_by_side_all_end_before_the_first_error_is_raised():
 
 
 def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_ones(tmp_path):
-    from gamestats_assets.lib.lake import write_partitions
+    from gamestats_assets.lib.lake.delta import write_partitions
 
     day = dt.date(2026, 1, 1)
     parts = [pl.DataFrame({"date": [day] * n, "v": range(n)}) for n in (3, 250_000, 120_000)]
@@ -325,7 +325,7 @@ def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_one
 
 
 def test_rows_outside_the_run_partitions_are_refused(tmp_path):
-    from gamestats_assets.lib.lake import write_partitions
+    from gamestats_assets.lib.lake.delta import write_partitions
 
     frame = pl.DataFrame({"date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)], "v": [1, 2]})
     with pytest.raises(LakePartitionError, match="outside this run"):
@@ -333,7 +333,7 @@ def test_rows_outside_the_run_partitions_are_refused(tmp_path):
 
 
 def test_an_emptied_partition_loses_its_old_rows(tmp_path):
-    from gamestats_assets.lib.lake import write_partitions
+    from gamestats_assets.lib.lake.delta import write_partitions
 
     uri = str(tmp_path / "t")
     days = [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
@@ -348,7 +348,7 @@ def test_partition_predicate_quotes_names_and_values():
 
 
 def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_path):
-    from gamestats_assets.lib.lake import write_partitions
+    from gamestats_assets.lib.lake.delta import write_partitions
 
     uri, d1, d2 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2)
     write_partitions(uri, pl.DataFrame({"date": [d1], "x": [1]}), "date", [d1], physical_partitioning=True)
@@ -360,7 +360,7 @@ def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_pat
 
 
 def test_a_stream_is_written_in_one_commit_and_a_restarted_stream_from_its_last_pass(tmp_path):
-    from gamestats_assets.lib.lake import FrameStream, RestartStream, write_partitions
+    from gamestats_assets.lib.lake.delta import FrameStream, RestartStream, write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     passes = []
@@ -380,7 +380,7 @@ def test_a_stream_is_written_in_one_commit_and_a_restarted_stream_from_its_last_
 
 
 def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committed(tmp_path):
-    from gamestats_assets.lib.lake import FrameStream, write_partitions
+    from gamestats_assets.lib.lake.delta import FrameStream, write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
@@ -396,7 +396,7 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
 
 
 def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_order(tmp_path, monkeypatch):
-    from gamestats_assets.lib import lake
+    from gamestats_assets.lib.lake import delta as lake
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
@@ -413,7 +413,7 @@ def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_
 
 @pytest.mark.parametrize("pending_bytes", [20_000, 1 << 26], ids=["raised_while_writing", "raised_at_close"])
 def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_bytes):
-    from gamestats_assets.lib import lake
+    from gamestats_assets.lib.lake import delta as lake
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
@@ -436,7 +436,7 @@ def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, mo
 
 
 def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
-    from gamestats_assets.lib.lake import read_batches, read_partitions, write_partitions
+    from gamestats_assets.lib.lake.delta import read_batches, read_partitions, write_partitions
 
     uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [d1, d2, d3], "v": [1, 2, 3]}), "date", [d1, d2, d3],
@@ -451,8 +451,14 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
 
 
 def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(tmp_path):
-    from gamestats_assets.lib.lake import (
-        ROW_GROUP_ROWS, FrameStream, mapped, row_groups_meeting, read_batches, restricted, write_partitions,
+    from gamestats_assets.lib.lake.delta import (
+        ROW_GROUP_ROWS,
+        FrameStream,
+        mapped,
+        row_groups_meeting,
+        read_batches,
+        restricted,
+        write_partitions,
     )
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
@@ -475,7 +481,7 @@ def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(t
 
 
 def test_the_rows_of_one_partition_of_a_lake_stream_are_read_from_its_files_alone(tmp_path):
-    from gamestats_assets.lib.lake import read_batches, restricted, write_partitions
+    from gamestats_assets.lib.lake.delta import read_batches, restricted, write_partitions
 
     uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [d1, d2, d2, d3], "v": [1, 2, 3, 4]}), "date", [d1, d2, d3],
@@ -488,7 +494,7 @@ def test_the_rows_of_one_partition_of_a_lake_stream_are_read_from_its_files_alon
 
 
 def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass_and_the_later_commit_wins(tmp_path):
-    from gamestats_assets.lib.lake import FrameStream, write_partitions
+    from gamestats_assets.lib.lake.delta import FrameStream, write_partitions
 
     uri, day, other = str(tmp_path / "t"), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [day, other], "v": [0, 0]}), "date", [day, other],

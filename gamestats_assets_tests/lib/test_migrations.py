@@ -2,7 +2,7 @@
 
 import pytest
 
-from gamestats_assets.lib.postgres import apply_migrations, connect
+from gamestats_assets.lib.publish.postgres import apply_migrations, connect
 
 
 def test_migrations_apply_once_in_order(pg_url, tmp_path):

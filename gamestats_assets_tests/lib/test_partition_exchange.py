@@ -9,12 +9,11 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.defs.demo_data.publish import SPECS as DEMO_DATA_SPECS
-from gamestats_assets.defs.l2m.publish import SPECS as L2M_SPECS
-from gamestats_assets.lib import copy_encoding
-from gamestats_assets.lib.postgres import apply_migrations, connect
-from gamestats_assets.lib.publish import PublishMode
-from gamestats_assets.lib.publisher import PublishError, copy_rows, partitioned_by, publish_partitions
+from gamestats_assets.defs import demo_data, l2m
+from gamestats_assets.lib.authoring.publish_steps import PublishMode
+from gamestats_assets.lib.publish import copy_encoding
+from gamestats_assets.lib.publish.postgres import apply_migrations, connect
+from gamestats_assets.lib.publish.publisher import PublishError, copy_rows, partitioned_by, publish_partitions
 
 D1, D2, D3 = dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
 
@@ -171,7 +170,7 @@ def test_binary_copy_stores_what_csv_would(pg_url):
 
 def test_every_daily_published_table_of_l2m_and_demo_data_is_partitioned_by_its_column(pg_url):
     apply_migrations(pg_url)
-    daily = [spec for spec in [*L2M_SPECS, *DEMO_DATA_SPECS] if spec.mode is PublishMode.PARTITION
+    daily = [spec for spec in [*l2m.domain.publish_specs, *demo_data.domain.publish_specs] if spec.mode is PublishMode.PARTITION
              and isinstance(spec.partitions_def, dg.TimeWindowPartitionsDefinition)]
     assert len(daily) >= 12
     with connect(pg_url) as conn:

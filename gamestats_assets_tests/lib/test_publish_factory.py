@@ -6,9 +6,9 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.postgres import PostgresResource, connect
-from gamestats_assets.lib.publish import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.authoring.publish_steps import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
@@ -88,7 +88,7 @@ def test_a_failed_blocking_check_keeps_bad_rows_out_of_postgres(resources, pg_ur
     result = dg.materialize(everything, resources=resources, instance=instance, partition_key="2026-01-02",
                             tags={"duplicate": "yes"}, raise_on_error=False)
     assert check_results(result) == {"publish_keys_unique_and_not_null": False}
-    assert not result.asset_materializations_for_node("t_pubf__postgres__partitions")
+    assert not result.asset_materializations_for_node("t_pubf__postgres__daily")
     assert published(pg_url) == before
 
 

@@ -6,8 +6,8 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.lib.postgres import PostgresUnavailable, connect
-from gamestats_assets.lib.publisher import (
+from gamestats_assets.lib.publish.postgres import PostgresUnavailable, connect
+from gamestats_assets.lib.publish.publisher import (
     PublishError,
     insert_if_absent,
     partition_totals,
@@ -55,7 +55,7 @@ def test_publishing_one_day_leaves_the_other_days(scores):
 
 
 def test_a_publish_failing_midway_leaves_the_previous_rows(scores, monkeypatch):
-    from gamestats_assets.lib import copy_encoding
+    from gamestats_assets.lib.publish import copy_encoding
 
     with connect(scores) as conn:
         publish_partitions(conn, "t_pub.scores", frame(D1, ["a", "b"], [1.0, 2.0]), "date", [D1])

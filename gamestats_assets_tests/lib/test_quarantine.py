@@ -2,7 +2,7 @@
 
 import json
 
-from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records, quarantined
+from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records, quarantined
 
 
 def test_a_corrupt_file_is_moved_with_its_reason(data_dir):

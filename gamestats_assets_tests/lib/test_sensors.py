@@ -4,11 +4,17 @@ import json
 
 import dagster as dg
 
-from gamestats_assets.lib.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
-from gamestats_assets.lib.http import ApiError
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor, key_batches, landing_discover
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
+from gamestats_assets.lib.intake.http import ApiError
+from gamestats_assets.lib.intake.sensors import (
+    Discovered,
+    build_discovery_sensor,
+    build_landing_sensor,
+    key_batches,
+    landing_discover,
+)
+from gamestats_assets.lib.core.settings import Settings
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 MATCHES = dg.DynamicPartitionsDefinition(name="t_match")

@@ -12,12 +12,12 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.lib import sliced_load
-from gamestats_assets.lib.lake import WRITE_BATCH_ROWS, DeltaLakeIOManager
-from gamestats_assets.lib.postgres import PostgresResource, apply_migrations, connect
-from gamestats_assets.lib.publish import PublishSpec, build_publish_definitions
-from gamestats_assets.lib.publisher import PublishError, publish_partitions
-from gamestats_assets.lib.sliced_load import SliceCuts, quantile_cuts
+from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.lake.delta import WRITE_BATCH_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.publish import sliced_load
+from gamestats_assets.lib.publish.postgres import PostgresResource, apply_migrations, connect
+from gamestats_assets.lib.publish.publisher import PublishError, publish_partitions
+from gamestats_assets.lib.publish.sliced_load import SliceCuts, quantile_cuts
 
 D1, D2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
 TABLE = "t_slice.lines"

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from gamestats_assets.lib.stats import with_wilson
+from gamestats_assets.lib.core.stats import with_wilson
 
 
 def test_wilson_interval_matches_statsmodels():

@@ -10,12 +10,12 @@ from dagster._core.utils import make_new_backfill_id
 from dagster._daemon.sensor import _submit_backfill_request
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.http import ApiError
-from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.postgres import PostgresResource, connect
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.settings import Settings
-from gamestats_assets.lib.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake.http import ApiError
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 PLAYER_DAYS = {"alice": ["2026-01-02", "2026-01-03"], "bob": ["2026-01-05"]}

@@ -19,8 +19,8 @@ import pytest
 from deltalake import DeltaTable
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.lol import real_games
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"

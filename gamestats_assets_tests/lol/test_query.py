@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from gamestats_assets.defs.lol.query import UnknownName, compound_query, lol_cli
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.generator.emitters import lol
-from gamestats_assets.lib.settings import Settings
-from gamestats_assets.lib.warehouse import write_table
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.warehouse import write_table
 from gamestats_assets_tests.lol import real_games
 
 

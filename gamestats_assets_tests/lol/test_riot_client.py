@@ -16,11 +16,11 @@ import polars as pl
 import pytest
 
 from gamestats_assets.definitions import defs
-from gamestats_assets.defs.lol import sensors
-from gamestats_assets.lib.http import ApiError
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.defs.lol import domain, sensors
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake.http import ApiError
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.client import DataDragonClient, RiotClient, land_player_games, region_of
 from gamestats_assets.sources.riot.parse import parse_folder
@@ -102,7 +102,7 @@ def tick(sensor, platform, pg_url, cursor=None):
 
 
 def sensor_named(name):
-    return next(s for s in sensors.SENSORS if s.name == name)
+    return domain.sensor(name)
 
 
 def test_discovery_lands_the_tracked_summoners_games_and_runs_their_days(riot, platform_env, pg_url, monkeypatch):

@@ -10,8 +10,8 @@ import msgspec
 import polars as pl
 
 from gamestats_assets.defs.pubg import assets as pubg
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets_tests.pubg.conftest import FIXTURES
 
 REAL_MATCH = FIXTURES / "pubg-python_match_response.json"

@@ -12,10 +12,10 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.defs.pubg import sensors
-from gamestats_assets.lib import http
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV, requests_per_tick
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake import http
 from gamestats_assets.sources.pubg.client import API_KEY_ENV, RATE_ENV
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES
 from gamestats_assets_tests.pubg.test_live import MATCH_ID, PLAYER, SENSOR, _Api

@@ -10,8 +10,8 @@ import msgspec
 import pytest
 
 from gamestats_assets.defs.pubg import assets as pubg
-from gamestats_assets.lib.quarantine import partition_folder
-from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.quarantine import partition_folder
 from gamestats_assets.sources.pubg.match import match_identity
 from gamestats_assets.sources.pubg.telemetry import api_match_id, read_telemetry, telemetry_head
 from gamestats_assets_tests.pubg.conftest import FIXTURES

@@ -13,10 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dagster as dg
 import pytest
 
+from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import first_discovery
-from gamestats_assets.defs.pubg.sensors import API_URL_ENV, SENSORS
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.defs.pubg.sensors import API_URL_ENV
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.pubg.client import API_KEY_ENV, PubgClient
 from gamestats_assets.sources.pubg.match import read_match
 from gamestats_assets.sources.pubg.telemetry import read_telemetry
@@ -26,7 +27,7 @@ MATCH = json.loads(MATCH_FILES[0].read_text())
 MATCH_ID = MATCH["data"]["id"]
 PLAYER = next(i for i in MATCH["included"] if i["type"] == "participant")["attributes"]["stats"]["playerId"]
 EVENTS = [json.loads(line) for path in TELEMETRY_FILES for line in path.read_text().splitlines() if line.strip()]
-SENSOR = {sensor.name: sensor for sensor in SENSORS}
+SENSOR = {sensor.name: sensor for sensor in domain.defs.sensors}
 
 
 class _Api(BaseHTTPRequestHandler):

@@ -10,17 +10,18 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.defs.pubg import assets as pubg
+from gamestats_assets.defs.pubg import assets as pubg, domain
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.pubg.sensors import SENSORS, TRACKED_TARGET
+from gamestats_assets.defs.pubg.sensors import TRACKED_TARGET
 from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
+PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS = domain.publish_assets, domain.publish_checks, domain.warehouse_assets
+SENSORS = domain.defs.sensors
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
     "divisions": ["Pro"], "rounds": 1, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}

@@ -20,9 +20,9 @@ import pytest
 from dagster._core.launcher import WorkerStatus
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.instance import prepare
-from gamestats_assets.lib.run_health import LocalRunLauncher
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.deploy.run_health import LocalRunLauncher
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DAY = "2026-03-02"

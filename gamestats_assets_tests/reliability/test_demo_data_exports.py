@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 
 DAYS = ["2026-04-01", "2026-04-02"]
 

@@ -9,9 +9,9 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.l2m import emit_day
-from gamestats_assets.lib.held import held_rows, held_tag
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.held import held_rows, held_tag
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.l2m import TRUTH_FILE
 
 DAYS = [dt.date(2026, 5, 1) + dt.timedelta(days=n) for n in range(3)]

@@ -10,16 +10,17 @@ import shutil
 import dagster as dg
 import pytest
 
+from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import ASSETS, TELEMETRY_PUBLISHED
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS
 from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
-from gamestats_assets.lib.held import HELD_PARTITIONS, held_rows, held_tag
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
+from gamestats_assets.lib.publish.held import HELD_PARTITIONS, held_rows, held_tag
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
+PUBLISH_ASSETS, PUBLISH_CHECKS = domain.publish_assets, domain.publish_checks
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
 REAL = "f80126f4-9520-4c66-9198-57820d04bf00"

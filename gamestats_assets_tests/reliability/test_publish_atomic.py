@@ -7,9 +7,9 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.lake import DeltaLakeIOManager
-from gamestats_assets.lib.postgres import PostgresResource, connect
-from gamestats_assets.lib.publish import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 DAY = "2026-01-02"

@@ -2,7 +2,7 @@
 
 import json
 
-from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records, quarantined
+from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records, quarantined
 
 DAY = "2026-01-01"
 Q = "quarantine"

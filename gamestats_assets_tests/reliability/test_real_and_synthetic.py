@@ -7,14 +7,15 @@ import shutil
 import dagster as dg
 import pytest
 
+from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.l2m.assets import landing_logs
 from gamestats_assets.defs.l2m.checks import CHECKS
-from gamestats_assets.definitions import build_definitions
 from gamestats_assets.generator.emitters.l2m import emit_day
-from gamestats_assets.lib.held import HELD_PARTITIONS
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
+from gamestats_assets.lib.intake import synthetic
+from gamestats_assets.lib.publish.held import HELD_PARTITIONS
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets_tests.l2m.test_delivery_faults import daily_keys, run
 
@@ -68,6 +69,15 @@ def test_nothing_is_generated_without_the_synthetic_setting_or_with_a_live_key(s
     monkeypatch.setenv("GAMESTATS_PUBG_API_KEY", "a-real-key")
     keyed = run(build_definitions(Settings.from_env()), DAY)
     assert not keyed.success and not (settings / "landing" / "l2m" / DAY.isoformat()).exists()
+
+
+def test_a_day_to_generate_without_a_registered_synthetic_source_fails_saying_so(settings, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
+    monkeypatch.setattr(synthetic, "SOURCES", {})
+    result = dg.materialize([landing_logs], partition_key=DAY.isoformat(),
+                            resources=build_resources(Settings.from_env()), raise_on_error=False)
+    assert not result.success and "No synthetic source is registered for l2m" in str(result.all_events)
+    assert not any((settings / "landing" / "l2m" / DAY.isoformat()).iterdir())
 
 
 def test_a_day_holding_synthetic_and_delivered_files_is_held_by_its_check(settings, monkeypatch, tmp_path):

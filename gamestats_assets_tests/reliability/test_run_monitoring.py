@@ -17,9 +17,9 @@ from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import EmptyWorkspaceTarget
 from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_iteration
 
-from gamestats_assets.lib.instance import prepare
-from gamestats_assets.lib.run_health import LocalRunLauncher, fail_dead_runs
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.deploy.run_health import LocalRunLauncher, fail_dead_runs
 
 HOLDER = """
 import time

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gamestats_assets.lib.postgres import redact
+from gamestats_assets.lib.publish.postgres import redact
 
 SECRET = "s3cr3t-Pw"
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gamestats_assets.lib.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rocketleague"

@@ -7,9 +7,11 @@ import datetime as dt
 import json
 
 import dagster as dg
+import numpy as np
 import polars as pl
 import pytest
 
+from gamestats_assets.defs.rocket.assets import RANK_PREDICTIONS_DESCRIPTION
 from gamestats_assets.defs.rocket.checks import planted_weaknesses_found
 from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
 from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
@@ -19,7 +21,7 @@ from gamestats_assets.generator.emitters.rocket import (
     generate_sessions,
     truth_document,
 )
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
 
@@ -92,9 +94,36 @@ def test_classifier_probabilities_are_calibrated_better_than_the_base_rate(score
     probability = with_probability["weakness_probability"].drop_nulls()
     assert probability.is_between(0, 1).all() and probability.len() > 1000
     base = metadata["base_rate"]
-    assert metadata["brier_score"] < base * (1 - base) / 2
+    assert metadata["base_rate_brier_score"] == pytest.approx(base * (1 - base))
+    assert metadata["brier_score"] < metadata["base_rate_brier_score"] / 2
+    for decile in metadata["calibration"]:
+        low, high = wilson(round(decile["observed"] * decile["n"]), decile["n"])
+        assert low - 0.05 <= decile["predicted"] <= high + 0.05
     without, _ = skills.weakness_classifier(scores, None)
     assert without["weakness_probability"].is_null().all() and without["probability_reason"].is_not_null().all()
+
+
+def test_grouped_folds_keep_a_players_rows_together_and_the_folds_even():
+    groups = np.repeat(np.arange(23), np.arange(23) % 4 + 1).astype(str)
+    folds = skills.grouped_folds(groups, 5, seed=3)
+    together = pl.DataFrame({"group": groups, "fold": folds}).group_by("group").agg(pl.col("fold").n_unique())
+    assert (together["fold"] == 1).all()
+    per_fold = pl.DataFrame({"group": groups, "fold": folds}).unique().group_by("fold").len()["len"]
+    assert per_fold.len() == 5 and per_fold.max() - per_fold.min() <= 1
+
+
+def test_ridge_recovers_a_linear_rank_and_shrinks_noise_columns():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(300, 6))
+    y = 10 + 3 * x[:, 0] - 2 * x[:, 1] + rng.normal(scale=0.5, size=300)
+    x[rng.random(x.shape) < 0.05] = np.nan
+    training = np.arange(300) < 200
+    predicted, penalty = rank.ridge(x, y, training)
+    complete = ~np.isnan(x).any(axis=1) & ~training
+    assert np.abs(predicted[complete] - y[complete]).mean() < 0.6
+    assert np.isfinite(predicted).all() and penalty in rank.PENALTIES
+    noise_only, heavy = rank.ridge(x[:, 2:], y, training)
+    assert heavy > penalty and np.abs(noise_only[~training] - y[training].mean()).mean() < 1.0
 
 
 def test_rank_prediction_beats_the_population_mean_on_held_out_players(history):
@@ -151,6 +180,26 @@ def test_the_lobby_baseline_on_real_ranked_games():
     summary = rank.mae_interval((lobby["lobby_rank"] - lobby["rank_index"]).to_numpy())
     assert summary["n"] > 100
     assert 0 < summary["ci_low"] < summary["mae"] < summary["ci_high"] < 8
+
+
+def test_real_ranked_games_hold_too_few_rank_histories_to_judge_a_rank_change():
+    """ballchasing's list page through the daily `users`: the players with a rank on several days are as
+    few as the rank table's description says, and the description says what would be needed."""
+    document = json.loads((BALLCHASING / "replay-list.json").read_text())
+    games = [parse_replay_json(entry) for entry in document["list"]]
+    days = []
+    for day in sorted({g.played_at.date() for g in games}):
+        etl = tables.etl_tables([g for g in games if g.played_at.date() == day], day)
+        best = tables.matches(etl["matches"])
+        days.append(tables.users(tables.match_players(etl["match_players"], best), best))
+    seen = pl.concat(days)
+    histories = rank.rank_histories(seen)
+    ranked = seen.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null())["player_id"].n_unique()
+    assert ranked > 100 and len(days) >= 4
+    assert histories["rank_history_players"] == 1
+    assert histories["rank_ups"] + histories["rank_downs"] >= 1
+    assert rank.RANK_CHANGE_NOTE in RANK_PREDICTIONS_DESCRIPTION
+    assert "rank_history_players" in RANK_PREDICTIONS_DESCRIPTION
 
 
 def test_the_check_judges_recall_by_the_power_its_games_give(scores, history):

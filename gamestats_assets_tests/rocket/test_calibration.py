@@ -10,7 +10,7 @@ import pytest
 
 from gamestats_assets.generator.emitters.rocket import RANK_SHARE, SKILLS, WEAKNESS_GAP, generate_replays
 from gamestats_assets.generator.emitters.rocket_calibration import player_games, rank_explained, weakest_gaps
-from gamestats_assets.lib.stats import Z_95
+from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
 LINE_SKILLS = ("aerials", "boost_management", "positioning", "rotation")

@@ -23,8 +23,12 @@ def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
     header = read_header_alone(path)
     assert (match.match_id, match.score_team_0, match.score_team_1) == (
         header.match_id, header.score_team_0, header.score_team_1)
-    assert [(p.player_id, p.goals, p.saves, p.score) for p in match.players] == [
+    listed = len(header.players)
+    assert [(p.player_id, p.goals, p.saves, p.score) for p in match.players[:listed]] == [
         (p.player_id, p.goals, p.saves, p.score) for p in header.players]
+    left = match.players[listed:]
+    assert all(p.score is None for p in left)
+    assert not {p.player_id for p in left} & {p.player_id for p in header.players}
     assert dt.datetime(2015, 7, 1, tzinfo=dt.UTC) < match.played_at < dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     assert (match.frames_null_reason is None) == (path != UNREADABLE_STREAM)
 

@@ -9,14 +9,13 @@ import dagster as dg
 import pytest
 from dagster._core.definitions.events import AssetKeyPartitionKey
 
-from gamestats_assets.defs.rocket import defs as rocket_defs
-from gamestats_assets.defs.rocket.schedules import DAILY_KEYS
-from gamestats_assets.defs.rocket.sensors import SENSORS
-from gamestats_assets.lib.http import MissingApiKey
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.resources import PlatformResource, build_resources
-from gamestats_assets.lib.settings import Settings
-from gamestats_assets.lib.tracking import PLAYER_TAG
+from gamestats_assets.defs.rocket import domain
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
+from gamestats_assets.lib.intake.http import MissingApiKey
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import (
     TOKEN_ENV,
     URL_ENV,
@@ -97,7 +96,7 @@ def test_without_a_token_nothing_is_requested(server, tmp_path, monkeypatch):
 
 
 def sensor(name):
-    return next(s for s in SENSORS if s.name == name)
+    return domain.sensor(name)
 
 
 def test_the_discovery_sensor_lands_tracked_players_new_replays_and_runs_their_days(server, platform_env, monkeypatch):
@@ -130,11 +129,11 @@ def test_a_newly_tracked_player_gets_one_backfill_over_their_history(server, pla
     platform.roster_path("rocket").parent.mkdir(parents=True)
     platform.roster_path("rocket").write_text(f"player_id\n{PLAYER}\n")
     tracked = sensor("rocket_newly_tracked_players")
-    definitions = dg.Definitions.merge(rocket_defs, dg.Definitions(resources=resources))
+    definitions = dg.Definitions.merge(domain.defs, dg.Definitions(resources=resources))
     context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), resources=resources,
                                       definitions=definitions)
     [request] = tracked(context).run_requests
     assert request.requires_backfill_daemon() and request.tags[PLAYER_TAG] == PLAYER
     days = {played_day(e).isoformat() for e in _Ballchasing.page["list"][:ENTRIES]}
     assert set(request.asset_graph_subset.iterate_asset_partitions()) == {
-        AssetKeyPartitionKey(key, day) for key in DAILY_KEYS for day in days}
+        AssetKeyPartitionKey(key, day) for key in domain.wiring.keys["daily"] for day in days}

@@ -11,9 +11,9 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.rocket.assets import landing_replays
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
 
 SYNTHETIC_DAY, FILES_DAY = dt.date(2026, 3, 1), dt.date(2026, 3, 2)

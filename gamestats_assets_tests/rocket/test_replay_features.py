@@ -46,11 +46,16 @@ def test_a_lone_player_has_no_teammate_features_and_says_why(parsed_replay):
     assert stats.filter(pl.col("stat_type") == "aerial_rate")["value"].item() is not None
 
 
-def test_bots_and_leavers_keep_the_scoreboard_players(parsed_replay):
+def test_bots_and_leavers_are_players_beside_the_scoreboard(parsed_replay):
     replay = parsed_replay("BOTS_JOINING_AND_LEAVING")
     match = replay_match(replay)
-    assert {p.player_id for p in match.players} == {p.player_id for p in replay.header.players}
+    listed = {p.player_id for p in replay.header.players}
+    left = {p.player_id for p in match.players} - listed
+    assert listed < {p.player_id for p in match.players} and left == set(replay.roster["player_id"]) - listed
+    assert all(p.score is None for p in match.players if p.player_id in left)
+    assert {p.is_bot for p in match.players if p.player_id in left} == {True, False}
     assert sum(p.goals for p in match.players if p.team == 0) == match.score_team_0
+    assert sum(p.goals for p in match.players if p.team == 1) == match.score_team_1
     bot = next(p for p in match.players if p.is_bot)
     goose = dict(stats_frame([match]).filter(pl.col("player_id") == bot.player_id)
                  .select("stat_type", "value").iter_rows())

@@ -9,11 +9,12 @@ Each pair in `fixtures/rocketleague/paired` is one game as a `.replay` and as ba
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from gamestats_assets.sources.ballchasing.records import FEATURES, GROUP_OF, stats_frame
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.replays.features import NOT_MATCHED, replay_match
+from gamestats_assets.sources.replays.features import LEFT_EARLY, NOT_MATCHED, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
@@ -83,16 +84,39 @@ def test_the_replay_gives_every_compared_stat_ballchasing_gives(pair):
 
 
 def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballchasing():
-    """A 2016 game (whole-unit positions, some cars resting at 19-20 uu) where a bot scored and left before the
-    end: ground time as ballchasing counts it for the cars on the scoreboard whose whole game the frames hold, and
-    goals against from the team scores. Players who left have no scoreboard line in the header; the parser
-    reads one car (a093q262) as parked at midfield, which ballchasing does not."""
+    """A 2016 game (whole-unit positions, some cars resting at 19-20 uu) where a player scored and left before
+    the end: ground time as ballchasing counts it for the cars on the scoreboard whose whole game the frames hold, and
+    goals against from the team scores. The parser reads one car (a093q262) as parked at midfield, which
+    ballchasing does not."""
     stem = "old-ballchasing-midfield-car"
-    replay = _by_player(replay_match(read_frames(FIXTURES / "replays" / f"{stem}.replay")))
+    frames = read_frames(FIXTURES / "replays" / f"{stem}.replay")
+    replay = _by_player(replay_match(frames))
     ballchasing = _by_player(parse_replay_json(json.loads((FIXTURES / "ballchasing" / f"{stem}.json").read_text())))
-    assert set(replay) < set(ballchasing)
-    for player in set(replay) - {"a093q262"}:
+    for player in {p.player_id for p in frames.header.players} - {"a093q262"}:
         assert replay[player]["movement_time_ground"] == pytest.approx(
             ballchasing[player]["movement_time_ground"], rel=REL, abs=near_zero("movement_time_ground"))
     assert {player: replay[player]["goals_against"] for player in replay} == {
         player: ballchasing[player]["goals_against"] for player in replay}
+
+
+def test_players_who_left_a_2016_game_early_have_a_flagged_line_as_in_ballchasing():
+    """The header's scoreboard lists only the players in the game at its end; ballchasing lists the two
+    PlayStation players and the two bots who left too. The replay gives them a line from the stream's events
+    (one of them scored), with the score null and flagged."""
+    stem = "old-ballchasing-midfield-car"
+    frames = read_frames(FIXTURES / "replays" / f"{stem}.replay")
+    match = replay_match(frames)
+    replay = _by_player(match)
+    ballchasing = _by_player(parse_replay_json(json.loads((FIXTURES / "ballchasing" / f"{stem}.json").read_text())))
+    assert set(replay) == set(ballchasing)
+    left = set(replay) - {p.player_id for p in frames.header.players}
+    assert left == {"Raptor_Attacks_", "remrocker29", "bot:Casper", "bot:Samara"}
+    for player in replay:
+        for stat in ("goals", "assists", "saves", "shots", "goals_against", "shots_against"):
+            assert replay[player][stat] == ballchasing[player][stat], (player, stat)
+    rows = stats_frame([match]).filter(pl.col("stat_type") == "score")
+    assert rows.filter(pl.col("player_id").is_in(sorted(left)))["null_reason"].to_list() == [LEFT_EARLY] * len(left)
+    assert rows.filter(~pl.col("player_id").is_in(sorted(left)))["null_reason"].is_null().all()
+    assert {p.player_id: p.is_bot for p in match.players if p.player_id in left} == {
+        "Raptor_Attacks_": False, "remrocker29": False, "bot:Casper": True, "bot:Samara": True}
+    assert sum(p.goals for p in match.players if p.team == 1) == match.score_team_1

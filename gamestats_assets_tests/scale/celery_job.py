@@ -10,10 +10,10 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.definitions import EXECUTORS
-from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.publish import PublishSpec, build_publish_definitions
-from gamestats_assets.lib.resources import build_resources
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.authoring.assets import lake_asset
+from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.resources import build_resources
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 SOURCES = ("logins", "purchases", "quests", "trades")

@@ -16,11 +16,17 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.celery_workers import UnreachableByWorkers, unix_socket, unreachable_by_workers
-from gamestats_assets.lib.instance import prepare
-from gamestats_assets.lib.postgres import connect
-from gamestats_assets.lib.provenance import WORKER_METADATA
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.provenance import WORKER_METADATA
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.celery_workers import (
+    CeleryNotInstalled,
+    UnreachableByWorkers,
+    require_celery,
+    unix_socket,
+    unreachable_by_workers,
+)
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.scale.celery_job import SOURCES, TABLE, days_job
 from gamestats_assets_tests.scale.conftest import stop
 
@@ -165,3 +171,13 @@ def test_what_remote_workers_cannot_reach_is_named_with_its_setting(tmp_path):
                      "pg_url": "postgresql://u@db:5432/g"})
     assert len(unreachable_by_workers(s3, dg.DagsterInstance.ephemeral())) == 1
     assert issubclass(UnreachableByWorkers, dg.DagsterError)
+
+
+def test_without_the_celery_extra_runs_on_celery_fail_saying_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "dagster_celery" else find_spec(name, *args))
+    with pytest.raises(CeleryNotInstalled, match=r"gamestats\[celery\]"):
+        require_celery()

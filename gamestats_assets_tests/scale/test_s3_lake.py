@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake import (
+from gamestats_assets.lib.lake.delta import (
     DeltaLakeIOManager,
     object_store_options,
     read_partitions,
@@ -97,9 +97,9 @@ def test_two_concurrent_writers_on_one_table_lose_no_commit_and_never_mix_a_part
 
 
 def test_dagster_assets_materialize_on_the_s3_lake_through_the_settings(s3_lake, monkeypatch, tmp_path):
-    from gamestats_assets.lib.resources import build_resources
-    from gamestats_assets.lib.settings import Settings
-    from gamestats_assets_tests.lib.test_lake import daily_rows, daily_doubled, range_tags
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.deploy.resources import build_resources
+    from gamestats_assets_tests.lib.test_lake import daily_doubled, daily_rows, range_tags
 
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GAMESTATS_LAKE_URI", s3_lake)

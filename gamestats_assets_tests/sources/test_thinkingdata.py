@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.lake import RestartStream
+from gamestats_assets.lib.lake.delta import RestartStream
 from gamestats_assets.sources import thinkingdata
 from gamestats_assets.sources.thinkingdata import (
     MAX_ID_CHARS,

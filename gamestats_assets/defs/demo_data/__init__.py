@@ -1,19 +1,8 @@
-"""demo_data: taxonomy-driven synthetic product-analytics events, from taxonomy to PostgreSQL."""
+"""demo_data: taxonomy-driven synthetic product-analytics events, from taxonomy to PostgreSQL schema
+`demo_data`."""
 
-import dagster as dg
-
-from gamestats_assets.defs.demo_data.assets import ASSETS
+from gamestats_assets.defs.demo_data.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.demo_data.checks import CHECKS
-from gamestats_assets.defs.demo_data.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.demo_data.schedules import JOBS, SCHEDULES
-from gamestats_assets.defs.demo_data.sensors import DISCOVERIES, SENSORS
+from gamestats_assets.lib.authoring.domain import build_domain
 
-defs = dg.Definitions(
-    assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS],
-    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
-    jobs=list(JOBS.values()),
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-)
-
-__all__ = ["DISCOVERIES", "defs"]
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING])

@@ -7,7 +7,6 @@ that is not text at all is quarantined whole.
 """
 
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
@@ -18,28 +17,28 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
-from gamestats_assets.generator import api as generator_api
-from gamestats_assets.generator.api import (
-    PopulationConfig,
-    ProductInfo,
-    RuleSet,
-    build_rules,
-    build_users,
-    day_file_name,
-    property_types,
-    write_day,
+from gamestats_assets.defs.demo_data.transforms.log_format import day_file_name, property_types
+from gamestats_assets.defs.demo_data.transforms.measures import conversion, retention
+from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
+from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
+from gamestats_assets.lib.intake.discovery import day_folders, files_fingerprint, fingerprint_metadata
+from gamestats_assets.lib.authoring.headline import (
+    Figures,
+    Headline,
+    describe_headline,
+    rate_figures,
+    rate_meanings,
+    record_headline,
 )
-from gamestats_assets.generator.measures import conversion, retention
-from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import day_folders, files_fingerprint, fingerprint_metadata
-from gamestats_assets.lib.headline import Figures, Headline, describe_headline, rate_figures, rate_meanings, record_headline
-from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
-from gamestats_assets.lib.landing import ensure_day, landing_asset, record_sources
-from gamestats_assets.lib.partitions import daily_partitions, every_partition
-from gamestats_assets.lib.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.settings import PROJECT_ROOT
-from gamestats_assets.lib.stats import with_wilson
+from gamestats_assets.lib.core.partitions import daily_partitions, every_partition
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.stats import with_wilson
+from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
+from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
+from gamestats_assets.lib.intake.synthetic import synthetic
+from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
 from gamestats_assets.sources.thinkingdata import LineSchema, stream_files
 
 DOMAIN = "demo_data"
@@ -67,7 +66,7 @@ def event_rules(config: TaxonomyConfig) -> pl.DataFrame:
     it describes, and the rules as JSON (constraints, relationships, sequences, funnels, segment profiles)."""
     path = Path(config.taxonomy)
     path = path if path.is_absolute() else PROJECT_ROOT / path
-    rules = build_rules(path, ProductInfo(industry=config.industry, platform=config.platform))
+    rules = synthetic(DOMAIN, "build_rules")(path, ProductInfo(industry=config.industry, platform=config.platform))
     return pl.DataFrame({
         "taxonomy": [path.name],
         "taxonomy_sha256": [hashlib.sha256(path.read_bytes()).hexdigest()],
@@ -85,17 +84,9 @@ def users(platform: PlatformResource, event_rules: pl.DataFrame) -> pl.DataFrame
     Size, seed and anchor come from `GAMESTATS_USERS`, `GAMESTATS_SEED` and `GAMESTATS_ANCHOR_DATE`.
     """
     anchor = dt.date.fromisoformat(platform.anchor_date)
+    build_users = synthetic(DOMAIN, "build_users")
     population = build_users(rules_of(event_rules), PopulationConfig(users=platform.users, seed=platform.seed, anchor=anchor))
     return population.with_columns(anchor_date=pl.lit(anchor), seed=pl.lit(platform.seed, dtype=pl.Int64))
-
-
-@functools.cache
-def generator_code() -> str:
-    """A digest of the generator's code: a synthetic day written by other code is written again."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(generator_api.__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.date) -> str:
@@ -103,7 +94,7 @@ def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.dat
     and anchor date), the day and the generator's code."""
     digest = hashlib.sha256()
     for part in (event_rules["rules_json"][0].encode(), users.hash_rows().to_numpy().tobytes(),
-                 day.isoformat().encode(), generator_code().encode()):
+                 day.isoformat().encode(), synthetic(DOMAIN, "code_digest")().encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
@@ -134,10 +125,10 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
         for path in unclaimed_files(folder):
             quarantine_file(platform.quarantine_dir, path, DOMAIN, key,
                             "not a ThinkingData export: name it *.jsonl or *.jsonl.gz")
-        synthetic = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
+        synthetic_files = sorted(folder.glob(f"{SYNTHETIC_PREFIX}*.jsonl"))
         delivered = any(not p.name.startswith(SYNTHETIC_PREFIX) for p in day_files(folder))
         if delivered:
-            for stale in synthetic:
+            for stale in synthetic_files:
                 stale.unlink()
         day = dt.date.fromisoformat(key)
 
@@ -147,7 +138,7 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
             if path.exists() and stamp.exists() and stamp.read_text() == synthetic_stamp_text(inputs, path):
                 return
             stamp.unlink(missing_ok=True)
-            write_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
+            synthetic(DOMAIN, "write_day")(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
             stamp.parent.mkdir(parents=True, exist_ok=True)
             stamp.write_text(synthetic_stamp_text(inputs, path))
             generated.append(key)
@@ -249,6 +240,7 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
     partitions_def=daily_partitions,
     partition_column="date",
     ins={"history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+    publish=Publish(("date", "source_file", "line_number"), sum_column="line_number"),
 )
 def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
                 history: pl.LazyFrame, users: pl.DataFrame) -> FrameStream:
@@ -314,6 +306,7 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     partition_column="date",
     ins={"day_events": dg.AssetIn(cons_events.key, metadata={INPUT_COLUMNS: ["date", "segment", "account_id", "event_type"]}),
          "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+    publish=Publish(("date", "segment"), sum_column="track_events"),
 )
 def daily_activity(
     context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
@@ -348,7 +341,8 @@ def daily_activity(
     return frame
 
 
-@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)})
+@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)},
+            publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="cohort_d1"))
 def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key `segment`): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
@@ -377,6 +371,7 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyF
     "cons",
     "conversion",
     ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
+    publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="converted_users"),
 )
 def conversion_by_segment(
     context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame, event_rules: pl.DataFrame

@@ -18,15 +18,15 @@ from gamestats_assets.defs.demo_data.assets import (
     rules_of,
     users,
 )
-from gamestats_assets.generator.api import PopulationConfig
-from gamestats_assets.generator.measures import (
+from gamestats_assets.defs.demo_data.transforms.measures import (
     constraint_columns,
     constraint_violations,
     lifecycle_violations,
     segment_mix,
     sequence_violations,
 )
-from gamestats_assets.lib.checks import (
+from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
+from gamestats_assets.lib.authoring.checks import (
     Outcome,
     frame_check,
     judged_by_partition,

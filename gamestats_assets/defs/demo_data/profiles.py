@@ -1,11 +1,5 @@
-"""Who each account is: its segment and install date, for synthetic users and for users of a real export.
-
-The synthetic population knows its users' segments and install dates. A dropped-in export knows its own:
-an account's segment is the last `segment` user property its `user_set` lines gave it, and its
-install date is the day of its first line (`user_set` or event). An account has the population's
-segment unless its own lines set one, else `unknown`; it has the population's install date, else the
-day of its first line. So every active account of the lake has exactly one segment and one install date.
-"""
+"""Who each account is: its segment and install date, for synthetic users and for users of a real export
+(`user_profiles`)."""
 
 import polars as pl
 
@@ -34,7 +28,8 @@ def seen_accounts(history: pl.LazyFrame) -> pl.LazyFrame:
 
 def user_profiles(history: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
     """One row per account of the population or of `history` (key `account_id`): its segment and
-    install date (see the module docstring)."""
+    install date. An account has the population's segment unless its own `user_set` lines set one (the last
+    wins), else `unknown`; it has the population's install date, else the day of its first line."""
     population = users.lazy().select("account_id", pl.col("segment").alias("population_segment"),
                                      pl.col("install_date").alias("population_install_date"))
     return (

@@ -8,9 +8,9 @@ import polars as pl
 
 from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder, landing_logs, visible_files
 from gamestats_assets.defs.l2m.transforms import checks, farm_truth
+from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.sources.l2m import TRUTH_FILE
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.checks import (
+from gamestats_assets.lib.authoring.checks import (
     Outcome,
     frame_check,
     judged_by_partition,

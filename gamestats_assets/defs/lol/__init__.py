@@ -1,19 +1,9 @@
-"""lol: League of Legends match timelines, ETL → STD → CONS statistics and patterns, published to schema lol."""
+"""lol: League of Legends match timelines, ETL → STD → CONS statistics and patterns, published to PostgreSQL
+schema `lol`."""
 
-import dagster as dg
-
-from gamestats_assets.defs.lol.assets import ASSETS
+from gamestats_assets.defs.lol.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.lol.checks import CHECKS
-from gamestats_assets.defs.lol.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.lol.schedules import JOBS, SCHEDULES
-from gamestats_assets.defs.lol.sensors import DISCOVERIES, SENSORS
+from gamestats_assets.defs.lol.sensors import api_sensors
+from gamestats_assets.lib.authoring.domain import build_domain
 
-defs = dg.Definitions(
-    assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS],
-    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
-    jobs=list(JOBS.values()),
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-)
-
-__all__ = ["DISCOVERIES", "defs"]
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors)

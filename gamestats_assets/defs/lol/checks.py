@@ -10,10 +10,10 @@ import polars as pl
 from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, day_folder, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
-from gamestats_assets.lib.checks import Outcome, frame_check, one_source_check
-from gamestats_assets.lib.discovery import landing_files
-from gamestats_assets.lib.partitions import every_partition
-from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.authoring.checks import Outcome, frame_check, one_source_check
+from gamestats_assets.lib.core.partitions import every_partition
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import landing_files
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 MIN_RECALL = 0.9

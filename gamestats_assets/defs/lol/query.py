@@ -1,20 +1,7 @@
 """Compound queries over the participant fact table: a champion's games that meet every condition, against
-the same champion's other games.
+the same champion's other games (`gamestats lol query`).
 
-`gamestats lol query --champion Ezreal --completed "Trinity Force,Muramana" --metric dpm` answers "the
-average DPM of Ezreal when Trinity Force and Muramana are both completed" with the mean, n and 95 %
-interval of each group and the p-value of Welch's t-test between them (for `win`: win rates with Wilson
-intervals and a two-proportion z-test). Conditions combine (all must hold): completed items, the first core item
-(`--first-item`), the skill max order (`--max-order Q>E>W`), an objective the player's team took first
-(`--first-objective dragon`), the lane opponent (`--against Gnar`) and the game length (`--minutes 25-35`:
-from 25 up to, not including, 35). Only counted games (no remake, no AFK player) are compared, within the queues and
-patches asked for (`--queue ranked_solo --patch 14.9,14.10`; every one by default): both groups always come from
-the same queues and patches. Names are matched case-insensitively against the Data Dragon of every shipped patch; an
-unknown name is an error that lists the closest known names.
-
-scipy is imported by the functions that use it: it takes seconds to load, which every process loading the
-code location would pay otherwise.
-"""
+scipy is imported by the functions that use it, so loading the code location does not load it."""
 
 from __future__ import annotations
 
@@ -29,8 +16,8 @@ import duckdb
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.lanes import DIFFERENCES
-from gamestats_assets.lib.settings import Settings
-from gamestats_assets.lib.stats import Z_95
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.queues import OTHER, QUEUES
 
@@ -198,8 +185,11 @@ def compound_query(facts: pl.DataFrame, champion: str, completed: Sequence[str],
                    max_order: str | None = None, first_objective: str | None = None, against: str | None = None,
                    minutes: str | None = None) -> CompoundResult:
     """`metric` for `champion`'s counted games in `facts` (the participant fact table) of `queues` and
-    `patches` (every one when empty) that meet every condition given (module docstring), beside the
-    champion's other games there, with the difference's p-value."""
+    `patches` (every one when empty) that meet every condition given, beside the champion's other games
+    there: mean, n and 95 % interval of each group and Welch's t-test p (for `win`: Wilson intervals and a
+    two-proportion z-test). Only counted games (no remake, no AFK player) are compared, both groups from
+    the same queues and patches. Names match the Data Dragon of every shipped patch case-insensitively;
+    an unknown one raises `UnknownName` with the closest known names."""
     metric = resolve(metric, METRICS, "metric")
     champion_name, champion_id = champion_id_of(champion)
     item_names, items = completed_condition(completed)

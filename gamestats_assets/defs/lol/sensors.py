@@ -1,14 +1,5 @@
-"""The lol sensors.
-
-- `lol_landing_sensor`: a day whose files appear or change in landing/lol/<day>/ is run again.
-- `lol_riot_discovery`: every 10 minutes, the new games of the tracked summoners are fetched from the
-  Riot API into landing, and their days are run (skips, saying so, without `GAMESTATS_RIOT_API_KEY`).
-- `lol_newly_tracked_players`: a summoner added to `lol.players` or `reference/lol/players.csv` gets
-  their last `BACKFILL_DAYS` days of games fetched and one Dagster backfill over those days.
-
-A roster entry is a Riot ID (`Name#TAG`) or a puuid, optionally prefixed by its platform
-(`KR/Name#TAG`); without one, `GAMESTATS_RIOT_PLATFORM` (default EUW1) names it.
-"""
+"""The lol sensors beyond its landing sensor: Riot API discovery of the tracked summoners' new games, and the
+backfill of a newly tracked summoner's last `BACKFILL_DAYS` days (`api_sensors`)."""
 
 import datetime as dt
 import json
@@ -16,14 +7,14 @@ import os
 
 import dagster as dg
 
-from gamestats_assets.defs.lol.assets import ASSETS, DOMAIN, LANDING
-from gamestats_assets.defs.lol.schedules import JOBS
-from gamestats_assets.lib.discovery import claim
-from gamestats_assets.lib.partitions import daily_partitions
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
-from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.defs.lol.assets import DOMAIN, LANDING
+from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.core.partitions import daily_partitions
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import claim
+from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.riot.client import (
     API_KEY_ENV,
     DATA_DRAGON_URL,
@@ -41,7 +32,9 @@ DATA_DRAGON_URL_ENV = "GAMESTATS_DDRAGON_URL"
 
 
 def client_for(entry: str) -> tuple[RiotClient, str]:
-    """The client of a roster entry's region, and the player part of the entry."""
+    """The client of a roster entry's region, and the player part of the entry. An entry is a Riot ID
+    (`Name#TAG`) or a puuid, optionally prefixed by its platform (`KR/Name#TAG`); without one,
+    `GAMESTATS_RIOT_PLATFORM` (default EUW1) names it."""
     platform, _, player = entry.rpartition("/")
     platform = platform or os.environ.get("GAMESTATS_RIOT_PLATFORM") or DEFAULT_PLATFORM
     return RiotClient(region_of(platform), base_url=os.environ.get("GAMESTATS_RIOT_BASE_URL") or None), player
@@ -77,14 +70,14 @@ def tracked_player_days(entry: str, context: dg.SensorEvaluationContext, platfor
     return claim(context.instance, platform, LANDING, days)
 
 
-DAILY_KEYS = [key for asset in ASSETS if asset.partitions_def == daily_partitions for key in asset.keys]
-
-DISCOVERIES = [LANDING]
-SENSORS = [
-    *[build_landing_sensor(discovery, JOBS["daily"]) for discovery in DISCOVERIES],
-    build_discovery_sensor(
-        "lol_riot_discovery", discover_new_games, JOBS["daily"], daily_partitions, minimum_interval_seconds=600,
-        api_key_env=API_KEY_ENV, landing=LANDING, description="Fetches the tracked summoners' new games from the "
-        "Riot API into `landing/lol/<day>/` and runs those days."),
-    build_tracked_player_sensor(DOMAIN, tracked_player_days, DAILY_KEYS, api_key_env=API_KEY_ENV),
-]
+def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
+    """The Riot API's sensors: new games of the tracked summoners, and a newly tracked summoner's backfill of
+    every daily table."""
+    return [
+        build_discovery_sensor(
+            "lol_riot_discovery", discover_new_games, wiring.jobs["daily"], daily_partitions,
+            minimum_interval_seconds=600, api_key_env=API_KEY_ENV, landing=LANDING,
+            description="Fetches the tracked summoners' new games from the Riot API into `landing/lol/<day>/` and "
+            "runs those days."),
+        build_tracked_player_sensor(DOMAIN, tracked_player_days, wiring.keys["daily"], api_key_env=API_KEY_ENV),
+    ]

@@ -1,19 +1,8 @@
-"""pubg: tournament stats, one dynamic partition per match, published to PostgreSQL schema pubg."""
+"""pubg: tournament stats, one dynamic partition per match, published to PostgreSQL schema `pubg`."""
 
-import dagster as dg
-
-from gamestats_assets.defs.pubg.assets import ASSETS
+from gamestats_assets.defs.pubg.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.pubg.schedules import JOBS, SCHEDULES
-from gamestats_assets.defs.pubg.sensors import DISCOVERIES, SENSORS
+from gamestats_assets.defs.pubg.sensors import api_sensors
+from gamestats_assets.lib.authoring.domain import build_domain
 
-defs = dg.Definitions(
-    assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS],
-    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
-    jobs=list(JOBS.values()),
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-)
-
-__all__ = ["DISCOVERIES", "defs"]
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors)

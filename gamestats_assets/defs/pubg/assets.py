@@ -1,17 +1,11 @@
-"""The pubg domain: one dynamic partition per match id, from landing files to per-match tables, and the
-tournament tables over every match.
-
-Landing: match objects in `landing/pubg/matches/` and telemetry in `landing/pubg/telemetry/`, under any
-name (the CDN's `<asset id>-telemetry.json`, `<match id>.json.gz`, ...): a match object's id and the match a
-telemetry file belongs to are read from the files. Each match object and each telemetry file is parsed
-once, into the etl tables; every per-match cons table is one function of `transforms` over those; the
-tournament tables (context, schedule, leaderboards) and career stats are recomputed over all matches.
-"""
+"""The pubg domain: one dynamic partition per match id, from landing files (match objects in
+`landing/pubg/matches/`, telemetry in `landing/pubg/telemetry/`, under any name) to per-match tables, and the
+tournament tables and career stats over every match."""
 
 import datetime as dt
+import inspect
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -19,16 +13,17 @@ import polars as pl
 from deltalake import WriterProperties
 
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
-from gamestats_assets.generator.emitters.pubg import build_tournament, write_tournament
-from gamestats_assets.lib.assets import lake_asset
-from gamestats_assets.lib.discovery import fingerprint_metadata, keyed_files, landing_files
-from gamestats_assets.lib.lake import INPUT_COLUMNS, DeltaLakeIOManager, row_count_metadata, write_partitions
-from gamestats_assets.lib.landing import FILES, SYNTHETIC, landing_asset, record_sources
-from gamestats_assets.lib.partitions import every_partition, pubg_match_partitions
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.quarantine import Reject, quarantine_file, quarantine_records
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.tracking import roster
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
+from gamestats_assets.lib.authoring.table import Table, table_assets
+from gamestats_assets.lib.core.partitions import every_partition, pubg_match_partitions
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files
+from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
+from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
+from gamestats_assets.lib.intake.synthetic import synthetic
+from gamestats_assets.lib.intake.tracking import roster
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, row_count_metadata, write_partitions
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import (
     MATCH_SCHEMA,
@@ -199,13 +194,13 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
     kept. With `GAMESTATS_SOURCE=files` it writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
-    season = build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
-                              divisions=tuple(config.divisions), rounds=config.rounds,
-                              matches_per_round=config.matches_per_round,
-                              event_range=(config.min_events, config.max_events))
+    season = synthetic(DOMAIN, "build_tournament")(platform.seed, dt.date.fromisoformat(platform.anchor_date),
+                                                   divisions=tuple(config.divisions), rounds=config.rounds,
+                                                   matches_per_round=config.matches_per_round,
+                                                   event_range=(config.min_events, config.max_events))
     for plan in season.plans:
         record_discovery(platform, plan.match_id, tournament.TOURNAMENT_DISCOVERY)
-    written = write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
+    written = synthetic(DOMAIN, "write_tournament")(season, platform.landing_dir(DOMAIN), platform.seed)
     columns = list(tournament.OVERRIDE_SCHEMA)
     with postgres.connection() as conn, conn.transaction():
         for override in season.overrides:
@@ -257,11 +252,13 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
 MATCH_TABLES = {"matches": MATCH_SCHEMA, "participants": PARTICIPANT_SCHEMA, "rosters": ROSTER_SCHEMA}
 MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and participant (match_id, account_id)",
                      "rosters": "match and roster (match_id, roster_id)"}
+MATCH_TABLE_PUBLISH = {"matches": Publish(("match_id",), PublishMode.INSERT_IF_ABSENT).metadata(DOMAIN, "matches")}
+"""`pubg.matches` takes each match once: the first discovery path to publish it wins."""
 
 
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"},
-                            metadata={"partition_column": "match_id"},
+                            metadata={"partition_column": "match_id", **MATCH_TABLE_PUBLISH.get(name, {})},
                             description=f"The match objects' {name}: one row per {MATCH_TABLE_GRAIN[name]}.")
           for name in MATCH_TABLES},
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
@@ -305,13 +302,13 @@ MATCH_END = "LogMatchEnd"
 OTHER_EVENTS = "other_events"
 OTHER_EVENTS_BATCH = 10
 """Matches whose raw `telemetry_other_events` rows (and `BATCHED_TABLES`) are written in one commit: a run
-over many matches holds the raw text of ten of them at a time (about 15 MB a full-size match), never of all."""
+over many matches holds the raw text of this many at a time, never of all."""
 BATCHED_TABLES = ("positions", "attacks")
-"""The typed tables of 10 000 rows and more a full-size match (about 2 and 1.3 MB in memory): written with the
-raw rows, `OTHER_EVENTS_BATCH` matches a commit, so that a 100-match run never holds them all."""
+"""The typed tables of 10 000 rows and more a full-size match: written with the raw rows,
+`OTHER_EVENTS_BATCH` matches a commit, so that a run over many matches never holds them all."""
 RAW_TEXT_WRITER = WriterProperties(compression="ZSTD", compression_level=1)
-"""The raw events are most of the lake's bytes: zstd at level 1 stores them in half the space of the default
-snappy (about 1.4 against 3 MB a full-size match), for the same time."""
+"""The raw events are most of the lake's bytes: zstd at level 1 stores them smaller than the default
+snappy."""
 
 
 def parse_landed_telemetry(platform: PlatformResource, key: str, path: Path) -> tuple[ParsedTelemetry | None, dict]:
@@ -408,71 +405,51 @@ def cons(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "cons", name])
 
 
-@dataclass(frozen=True)
-class MatchTable:
-    """A per-match cons table: `compute` applied to the run's rows of `inputs` (asset keys, or inputs
-    reading only some columns, in order); `tracked` tables also get the tracked players' account ids, last."""
-
-    name: str
-    compute: Callable[..., pl.DataFrame]
-    inputs: Sequence[dg.AssetKey | dg.AssetIn]
-    tracked: bool = False
-
-
-def columns_of(key: dg.AssetKey, *columns: str) -> dg.AssetIn:
-    """An input reading only `columns` of `key`: what a table needs of a wide one."""
-    return dg.AssetIn(key, metadata={INPUT_COLUMNS: list(columns)})
+def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequence[str], *, tracked: bool = False,
+                columns: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
+    """The per-match cons table `pubg/cons/<name>`, defined by `compute`'s docstring: `compute` over the run's
+    rows of `inputs` (references, in the order of its parameters); a `tracked` table also gets the tracked
+    players' account ids (`tracked`)."""
+    parameters = [p for p in inspect.signature(compute).parameters if p != "tracked"]
+    return Table("cons", name, compute, (compute.__doc__ or name).strip(), dict(zip(parameters, inputs, strict=True)),
+                 kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
+                 columns=columns or {}, publish=publish,
+                 given={"tracked": lambda platform: roster(DOMAIN, platform, PostgresResource())} if tracked else {})
 
 
-MATCH_TABLE_SPECS = [
-    MatchTable("landings", extractors.landings, [etl("telemetry_landings")]),
-    MatchTable("kill_positions", extractors.kill_positions, [etl("telemetry_kills")]),
-    MatchTable("weapon_kill_events", extractors.weapon_kill_events, [etl("telemetry_kills")]),
-    MatchTable("tracked_damage_events", extractors.damage_events, [etl("telemetry_damage")], tracked=True),
-    MatchTable("item_usage", extractors.item_usage, [etl("telemetry_item_uses"), etl("telemetry_throwables")]),
-    MatchTable("killsteals", extractors.killsteals, [etl("telemetry_kills"), etl("telemetry_knocks"),
-                                                     etl("telemetry_damage"), etl("participants")]),
-    MatchTable("advanced_stats", extractors.advanced_stats, [etl("telemetry_kills"), etl("telemetry_knocks"),
-                                                             etl("telemetry_damage"), etl("participants")]),
-    MatchTable("circle_samples", extractors.circle_samples,
-               [columns_of(etl("telemetry_positions"), "match_id", "player_account_id", "elapsed_s", "player_x",
-                           "player_y"), etl("telemetry_game_states")]),
-    MatchTable("player_circle_stats", extractors.circle_aggregates, [cons("circle_samples")]),
-    MatchTable("player_circle_positions", extractors.tracked_circle_positions, [cons("circle_samples")], tracked=True),
-    MatchTable("knock_outcomes", combat.knock_outcomes, [etl("telemetry_knocks"), etl("telemetry_kills"),
-                                                         etl("telemetry_revives")]),
-    MatchTable("knock_summaries", combat.knock_summaries, [cons("knock_outcomes")]),
-    MatchTable("fights", combat.fights, [etl("telemetry_damage"), etl("telemetry_knocks"), etl("telemetry_kills")]),
-    MatchTable("engagements", combat.engagements, [cons("fights")]),
-    MatchTable("player_match_weapon_distribution", combat.weapon_distribution,
-               [etl("telemetry_damage"), etl("telemetry_kills"), etl("telemetry_knocks")]),
-    MatchTable("player_weapon_accuracy", combat.weapon_accuracy, [etl("telemetry_attacks"), etl("telemetry_damage")]),
-    MatchTable("match_summaries", summaries.match_summaries,
-               [etl("participants"), etl("rosters"), cons("advanced_stats"), cons("item_usage"),
-                cons("player_circle_stats"), etl(f"telemetry_{TELEMETRY_FILES}")]),
+KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
+PER_MATCH_TABLES = [
+    match_table("landings", extractors.landings, ["etl/telemetry_landings"]),
+    match_table("kill_positions", extractors.kill_positions, [KILLS]),
+    match_table("weapon_kill_events", extractors.weapon_kill_events, [KILLS]),
+    match_table("tracked_damage_events", extractors.damage_events, [DAMAGE], tracked=True,
+                publish=Publish(("match_id", "event_index", "account_id", "role"), table="player_damage_events")),
+    match_table("item_usage", extractors.item_usage, ["etl/telemetry_item_uses", "etl/telemetry_throwables"]),
+    match_table("killsteals", extractors.killsteals, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
+    match_table("advanced_stats", extractors.advanced_stats, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
+    match_table("circle_samples", extractors.circle_samples, ["etl/telemetry_positions", "etl/telemetry_game_states"],
+                columns={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
+    match_table("player_circle_stats", extractors.circle_aggregates, ["cons/circle_samples"]),
+    match_table("player_circle_positions", extractors.tracked_circle_positions, ["cons/circle_samples"], tracked=True,
+                publish=Publish(("match_id", "account_id", "sample_s"))),
+    match_table("knock_outcomes", combat.knock_outcomes, [KNOCKS, KILLS, "etl/telemetry_revives"]),
+    match_table("knock_summaries", combat.knock_summaries, ["cons/knock_outcomes"]),
+    match_table("fights", combat.fights, [DAMAGE, KNOCKS, KILLS],
+                publish=Publish(("match_id", "fight_id"), sum_column="damage_events")),
+    match_table("engagements", combat.engagements, ["cons/fights"],
+                publish=Publish(("match_id", "engagement_id"), sum_column="fights")),
+    match_table("player_match_weapon_distribution", combat.weapon_distribution, [DAMAGE, KILLS, KNOCKS],
+                publish=Publish(("match_id", "account_id", "weapon_category"), sum_column="damage_dealt")),
+    match_table("player_weapon_accuracy", combat.weapon_accuracy, ["etl/telemetry_attacks", DAMAGE],
+                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots")),
+    match_table("match_summaries", summaries.match_summaries,
+                ["etl/participants", "etl/rosters", "cons/advanced_stats", "cons/item_usage",
+                 "cons/player_circle_stats", f"etl/telemetry_{TELEMETRY_FILES}"],
+                publish=Publish(("match_id", "account_id"), sum_column="kills")),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
-
-def build_match_table(spec: MatchTable) -> dg.AssetsDefinition:
-    """The lake table `pubg/cons/<name>` partitioned by match, computed by `spec.compute`."""
-    names = [f"input_{i}" for i in range(len(spec.inputs))]
-
-    @lake_asset(DOMAIN, "cons", spec.name, partitions_def=pubg_match_partitions, partition_column="match_id",
-                ins={name: key if isinstance(key, dg.AssetIn) else dg.AssetIn(key)
-                     for name, key in zip(names, spec.inputs, strict=True)},
-                description=(spec.compute.__doc__ or spec.name).strip())
-    def _table(context: dg.AssetExecutionContext, platform: PlatformResource, postgres: PostgresResource,
-               **frames: pl.DataFrame) -> pl.DataFrame:
-        arguments = [frames[name] for name in names]
-        if spec.tracked:
-            arguments.append(roster(DOMAIN, platform, postgres))
-        return spec.compute(*arguments)
-
-    return _table
-
-
-MATCH_TABLE_ASSETS = {spec.name: build_match_table(spec) for spec in MATCH_TABLE_SPECS}
+MATCH_TABLE_ASSETS = {ref.removeprefix("cons/"): asset for ref, asset in table_assets(DOMAIN, PER_MATCH_TABLES).items()}
 TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
                        "pubg.player_circle_positions", "pubg.player_damage_events", "pubg.fights",
                        "pubg.engagements")
@@ -485,7 +462,8 @@ while its match-object rows publish."""
             ins={"participants": dg.AssetIn(etl("participants")),
                  "telemetry_files": dg.AssetIn(etl(f"telemetry_{TELEMETRY_FILES}")),
                  "damage": dg.AssetIn(cons("tracked_damage_events")),
-                 "circle": dg.AssetIn(cons("player_circle_positions"))})
+                 "circle": dg.AssetIn(cons("player_circle_positions"))},
+            publish=Publish(("match_id", "player_id")))
 def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
                            telemetry_files: pl.DataFrame, damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
     """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
@@ -510,9 +488,10 @@ def tournament_definitions(platform: PlatformResource) -> list[dict]:
 
 
 TOURNAMENT_FRAMES = {
-    "tournament_players": (tournament.roster_frame, "one row per season and player (season_id, account_id)"),
-    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id) with its time window"),
-    "tournament_schedule": (tournament.schedule_frame, "one row per scheduled match slot (slot_id)"),
+    "tournament_players": (tournament.roster_frame, "one row per season and player (season_id, account_id)", None),
+    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id) with its time window",
+                          Publish(("season_id", "round_id"), PublishMode.SNAPSHOT)),
+    "tournament_schedule": (tournament.schedule_frame, "one row per scheduled match slot (slot_id)", None),
 }
 
 
@@ -525,22 +504,24 @@ def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
     return pl.concat([build(definition) for definition in tournament_definitions(platform)] or [build(NO_TOURNAMENT)])
 
 
-def build_tournament_frame(name: str, grain: str) -> dg.AssetsDefinition:
+def build_tournament_frame(name: str, grain: str, publish: Publish | None) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
-                description=f"The organisers' files in landing/pubg/tournament/: {grain}.")
+                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish)
     def _frame(platform: PlatformResource) -> pl.DataFrame:
         return tournament_frame(platform, name)
 
     return _frame
 
 
-TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain) for name, (_, grain) in TOURNAMENT_FRAMES.items()}
+TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain, publish)
+                           for name, (_, grain, publish) in TOURNAMENT_FRAMES.items()}
 
 
 @lake_asset(DOMAIN, "cons", "tournament_match_context", partitions_def=pubg_match_partitions,
             partition_column="match_id", deps=[synthetic_tournament],
             ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
-                 "rosters": dg.AssetIn(etl("rosters"))})
+                 "rosters": dg.AssetIn(etl("rosters"))},
+            publish=Publish(("match_id",), table="tournament_matches"))
 def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
                              participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
     """The tournament context of each match the tournament discovery found first, assigned while the match is
@@ -560,7 +541,8 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
 
 @lake_asset(DOMAIN, "cons", "tournament_match_outcomes",
             ins={"match_context": every_partition(cons("tournament_match_context")),
-                 "matches": every_partition(etl("matches"))})
+                 "matches": every_partition(etl("matches"))},
+            publish=Publish(("match_id",), PublishMode.SNAPSHOT))
 def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """Whether each match with a tournament context counts in the standings, once every match of its slot is
     known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot
@@ -572,7 +554,8 @@ def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame
 @lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
             ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
                  "outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
-                 "rounds": dg.AssetIn(cons("tournament_rounds"))})
+                 "rounds": dg.AssetIn(cons("tournament_rounds"))},
+            publish=Publish(("slot_id",), PublishMode.SNAPSHOT))
 def tournament_scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
     """Every schedule slot with the match that counts for it: one row per slot_id (status pending until one
     is played; remade, remake_pending or remake_failed when the slot was played again)."""
@@ -590,7 +573,9 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
     return leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
 
 
-@lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))})
+@lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))},
+            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"),
+                            PublishMode.SNAPSHOT, "points"))
 def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
     """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
     with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points
@@ -599,7 +584,9 @@ def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
 
 
 @lake_asset(DOMAIN, "cons", "tournament_team_standings_history",
-            ins={"results": dg.AssetIn(cons("team_match_results"))})
+            ins={"results": dg.AssetIn(cons("team_match_results"))},
+            publish=Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
+                            "points"))
 def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
     """Each team's cumulative group standing after every round: one row per (season_id, division_id,
     group_id, round_id, team_name)."""
@@ -610,7 +597,9 @@ def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
             ins={"results": dg.AssetIn(cons("team_match_results")),
                  "match_summaries": every_partition(cons("match_summaries")),
                  "distribution": every_partition(cons("player_match_weapon_distribution")),
-                 "players": dg.AssetIn(cons("tournament_players"))})
+                 "players": dg.AssetIn(cons("tournament_players"))},
+            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
+                             "team_name"), PublishMode.SNAPSHOT, "points"))
 def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
                         players: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
@@ -626,7 +615,8 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
 
 
 @lake_asset(DOMAIN, "cons", "player_advanced_career_stats",
-            ins={"match_summaries": every_partition(cons("match_summaries"))})
+            ins={"match_summaries": every_partition(cons("match_summaries"))},
+            publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"))
 def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
     """Each player's career over every match in the lake: one row per account_id (see
     `transforms.summaries.career_stats`; killsteal rate with its Wilson interval)."""

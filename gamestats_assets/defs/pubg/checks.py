@@ -6,10 +6,10 @@ import json
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.pubg import assets as pubg
+import gamestats_assets.defs.pubg.assets as pubg
 from gamestats_assets.defs.pubg.transforms import quality, summaries, tournament
-from gamestats_assets.lib.checks import Outcome, judged_by_partition, quarantine_check
-from gamestats_assets.lib.resources import PlatformResource
+from gamestats_assets.lib.authoring.checks import Outcome, judged_by_partition, quarantine_check
+from gamestats_assets.lib.core.platform import PlatformResource
 
 MATCH = pubg.MATCH_TABLE_ASSETS
 TRUTH_FLOOR = 0.9

@@ -1,15 +1,5 @@
-"""The pubg sensors:
-- landing files: a match whose files appear or change in landing/pubg/ is run again (a match processed
-  before its telemetry arrived is reprocessed when it lands);
-- API discovery: every 10 minutes the recent matches of the tracked players, every minute (with a higher run
-  priority) those of the tournament players; new matches are recorded as found by them (`api` or
-  `tournament` in `landing/pubg/discoveries/`; the first discovery wins: `pubg.matches` keeps it, and
-  only a tournament-discovered match gets a tournament context), downloaded into landing, added as
-  partitions in batches and run, tagged with who found them. Without `GAMESTATS_PUBG_API_KEY` they skip,
-  saying so;
-- newly tracked players: one Dagster backfill over the matches of their last `BACKFILL_DAYS` days,
-  rebuilding the tracked-player tables of those matches only.
-"""
+"""The pubg sensors beyond its landing sensor: API discovery of the tracked and tournament players' new
+matches, and the backfill of a newly tracked player's last `BACKFILL_DAYS` days (`api_sensors`)."""
 
 import datetime as dt
 import json
@@ -29,16 +19,15 @@ from gamestats_assets.defs.pubg.assets import (
     record_discovery,
     tournament_definitions,
 )
-from gamestats_assets.defs.pubg.publish import PUBLISH_ASSETS
-from gamestats_assets.defs.pubg.schedules import JOBS
-from gamestats_assets.lib.discovery import requested_keys
-from gamestats_assets.lib.lake import read_partitions
-from gamestats_assets.lib.partitions import pubg_match_partitions
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
-from gamestats_assets.lib.settings import Settings
-from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.core.partitions import pubg_match_partitions
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake.discovery import requested_keys
+from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.lake.delta import read_partitions
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.client import (
     API_KEY_ENV,
     BASE_URL,
@@ -130,23 +119,27 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
 
 
 TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
-    key for asset in PUBLISH_ASSETS for key in asset.keys
-    if key.path[-1] in ("player_circle_positions", "player_damage_events", "player_backfill_status")] + [
+    dg.AssetKey([DOMAIN, "postgres", name]) for name in ("player_circle_positions", "player_damage_events",
+                                                         "player_backfill_status")] + [
     dg.AssetKey([DOMAIN, "warehouse", key.path[-1]]) for asset in TRACKED_TABLES for key in asset.keys]
 """What a newly tracked player's backfill rebuilds: the tracked-player tables, their published rows and their
 warehouse copies."""
 
-DISCOVERIES = [LANDING]
-SENSORS = [
-    build_landing_sensor(LANDING, JOBS["pubg_match"]),
-    build_discovery_sensor(
-        "pubg_api_discovery", api_discover("api", tracked_players), JOBS["pubg_match"], pubg_match_partitions,
-        description="Every 10 minutes: new matches of the tracked players, from the PUBG API.",
-        minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
-    build_discovery_sensor(
-        "pubg_tournament_discovery", api_discover("tournament", tournament_players), JOBS["pubg_match"],
-        pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
-        "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV,
-        landing=LANDING),
-    build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
-]
+
+def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
+    """The PUBG API's sensors (tracked players' and tournament players' new matches) and a newly tracked
+    player's backfill. The first discovery of a match wins (`pubg.matches` keeps it), and only a
+    tournament-discovered match gets a tournament context. Without `GAMESTATS_PUBG_API_KEY` they skip,
+    saying so."""
+    return [
+        build_discovery_sensor(
+            "pubg_api_discovery", api_discover("api", tracked_players), wiring.jobs["pubg_match"],
+            pubg_match_partitions, description="Every 10 minutes: new matches of the tracked players, from the PUBG "
+            "API.", minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
+        build_discovery_sensor(
+            "pubg_tournament_discovery", api_discover("tournament", tournament_players), wiring.jobs["pubg_match"],
+            pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
+            "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV,
+            landing=LANDING),
+        build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
+    ]

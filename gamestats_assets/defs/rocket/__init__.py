@@ -1,19 +1,9 @@
-"""rocket: Rocket League replay analytics, landing → ETL → CONS, published to PostgreSQL schema rocket."""
+"""rocket: Rocket League replay analytics, landing → ETL → CONS, published to PostgreSQL schema `rocket`."""
 
-import dagster as dg
-
-from gamestats_assets.defs.rocket.assets import ASSETS, prepare_demo
+from gamestats_assets.defs.rocket.assets import ASSETS, DOMAIN, LANDING, prepare_demo
 from gamestats_assets.defs.rocket.checks import CHECKS
-from gamestats_assets.defs.rocket.publish import PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS
-from gamestats_assets.defs.rocket.schedules import JOBS, SCHEDULES
-from gamestats_assets.defs.rocket.sensors import DISCOVERIES, SENSORS
+from gamestats_assets.defs.rocket.sensors import api_sensors
+from gamestats_assets.lib.authoring.domain import build_domain
 
-defs = dg.Definitions(
-    assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS],
-    asset_checks=[*CHECKS, *PUBLISH_CHECKS],
-    jobs=list(JOBS.values()),
-    schedules=SCHEDULES,
-    sensors=SENSORS,
-)
-
-__all__ = ["DISCOVERIES", "defs", "prepare_demo"]
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
+                      prepare_demo=prepare_demo)

@@ -24,7 +24,7 @@ from gamestats_assets.defs.rocket.assets import (
     training_packs,
 )
 from gamestats_assets.defs.rocket.transforms import skills
-from gamestats_assets.lib.checks import (
+from gamestats_assets.lib.authoring.checks import (
     Outcome,
     frame_check,
     judged_by_partition,
@@ -32,8 +32,8 @@ from gamestats_assets.lib.checks import (
     quarantine_check,
     values_between,
 )
-from gamestats_assets.lib.partitions import daily_partitions, every_partition
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.partitions import daily_partitions, every_partition
+from gamestats_assets.lib.core.stats import wilson_interval
 
 TRUTH_FLOOR = 0.8
 """Precision the weakness detection must reach on planted truth, and recall where its power is adequate."""

@@ -1,12 +1,5 @@
-"""The rocket sensors: landing files, tracked players' new ballchasing replays, newly tracked players.
-
-- `rocket_landing_sensor`: a day whose files appear or change in `landing/rocket/<day>/` is run again;
-- `rocket_ballchasing_discovery`: every 10 minutes, each tracked player's replays uploaded since the
-  last look are fetched from ballchasing.com into landing, and their days run (skips without
-  `GAMESTATS_BALLCHASING_TOKEN`);
-- `rocket_newly_tracked_players`: a player added to `rocket.players` or the roster file gets their whole
-  ballchasing history landed and one backfill over the days it covers.
-"""
+"""The rocket sensors beyond its landing sensor: tracked players' new ballchasing replays, and a newly tracked
+player's whole history (`api_sensors`); they skip without `GAMESTATS_BALLCHASING_TOKEN`."""
 
 import datetime as dt
 import json
@@ -14,13 +7,13 @@ import json
 import dagster as dg
 
 from gamestats_assets.defs.rocket.assets import DOMAIN, LANDING
-from gamestats_assets.defs.rocket.schedules import DAILY_KEYS, JOBS
-from gamestats_assets.lib.discovery import claim
-from gamestats_assets.lib.partitions import daily_partitions
-from gamestats_assets.lib.postgres import PostgresResource
-from gamestats_assets.lib.resources import PlatformResource
-from gamestats_assets.lib.sensors import Discovered, build_discovery_sensor, build_landing_sensor
-from gamestats_assets.lib.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.core.partitions import daily_partitions
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import claim
+from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, client_from_env, land_player_replays
 
 DISCOVERY_INTERVAL_SECONDS = 600
@@ -61,12 +54,13 @@ def player_history_days(player: str, context: dg.SensorEvaluationContext, platfo
     return claim(context.instance, platform, LANDING, days)
 
 
-DISCOVERIES = [LANDING]
-SENSORS = [
-    *[build_landing_sensor(discovery, JOBS["daily"]) for discovery in DISCOVERIES],
-    build_discovery_sensor("rocket_ballchasing_discovery", discover_new_replays, JOBS["daily"], daily_partitions,
-                           description="Tracked players' new ballchasing replays, landed and run by day.",
-                           minimum_interval_seconds=DISCOVERY_INTERVAL_SECONDS, api_key_env=TOKEN_ENV,
-                           landing=LANDING),
-    build_tracked_player_sensor(DOMAIN, player_history_days, DAILY_KEYS, api_key_env=TOKEN_ENV),
-]
+def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
+    """ballchasing's sensors: tracked players' new replays, and a newly tracked player's backfill of every daily
+    table (lake, PostgreSQL and warehouse) over their history."""
+    return [
+        build_discovery_sensor("rocket_ballchasing_discovery", discover_new_replays, wiring.jobs["daily"],
+                               daily_partitions, description="Tracked players' new ballchasing replays, landed and "
+                               "run by day.", minimum_interval_seconds=DISCOVERY_INTERVAL_SECONDS,
+                               api_key_env=TOKEN_ENV, landing=LANDING),
+        build_tracked_player_sensor(DOMAIN, player_history_days, wiring.keys["daily"], api_key_env=TOKEN_ENV),
+    ]

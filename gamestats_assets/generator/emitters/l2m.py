@@ -1,32 +1,7 @@
 """Synthetic Lineage 2M logs: one day of a game's ThinkingData JSONL, deterministic for a seed and a date.
 
-The user base is stable: `n_users` veterans registered in 2017-2018, plus `NEW_USER_SHARE * n_users`
-registrations every day from `FIRST_REGISTRATION_DAY`. Every user's country, server, device, home IP,
-engagement, payer propensity and level curve are hashes of `(seed, user number)`, so they are the same
-whichever day is generated; the day's activity is drawn from `(seed, date)`. About `n_users` users are
-active on a day. Countries: TH, VN, ID, PH, SG, MY, plus US, KR, JP and AU (which reports group as 'Other');
-payments are in the country's currency at app-store price points (USD outside the six). A player gets
-starter rewards by mail on the day it registers (`STARTER_ITEM_EVENTS` items, `STARTER_DIAMOND_EVENTS`
-diamond rewards).
-
-Planted effect: bot farms of four kinds (`Farm`): one /24 subnet at level 1; a pool of proxy subnets,
-parked at levels 1-3; distinct residential addresses sharing a few devices and keeping one schedule, the
-same gains and item mix every day; a managed ring of leveled accounts, each on its own line and phone,
-restarted together by a few managers. Some farms of the first three kinds also pay ("PU farmers"). Beside
-them, decoys (`DecoyGroup`): legitimate players that look like a farm to a careless eye (a carrier NAT
-crowd, new players with starter rewards on one campus network, night-long auto-hunt players on one
-carrier subnet, players who auto-hunt all day at their own times, a guild of them on its raid nights). The truth is
-written beside the logs as `planted_bot_farms.json`.
-
-Files of a day, in `<landing>/<YYYY-MM-DD>/`: one `<event_name>.jsonl` per event (`login`,
-`logout`, `recharge`, `item_gain`, `item_spend`, `money_gain`, `money_spend`,
-`clan_change`) and `user_profile.jsonl` (`#type` user_set: country_code, register_date, server_id of
-each active user).
-
-Codes: `money_type` is `diamond` or `adena`; money `reason_id` 101 daily quest, 102 achievement,
-103 purchase, 104 event reward, 105 market sale (gain) and 201 shop, 202 summon, 203 enhancement,
-204 teleport, 205 market purchase (spend).
-"""
+A stable user base (`_normal_users`) with planted bot farms (`Farm`) and decoys that look like farms
+(`DecoyGroup`); the truth is written beside the logs as `planted_bot_farms.json`."""
 
 from __future__ import annotations
 
@@ -105,8 +80,10 @@ PRICE_WEIGHTS = [0.35, 0.25, 0.18, 0.12, 0.07, 0.03]
 PAYMENT_METHODS = ["GOOGLE_PLAY", "APP_STORE", "CREDIT_CARD", "E_WALLET", "CARRIER_BILLING"]
 DEVICE_MODELS = ["SM-G991B", "SM-A525F", "Redmi Note 11", "OPPO A96", "vivo Y33s", "iPhone14,5", "iPhone15,2"]
 MONEY_GAIN_REASONS = [101, 102, 103, 104, 105]
+"""Money gain `reason_id`s: daily quest, achievement, purchase, event reward, market sale."""
 MARKET_SALE_REASON = 105
 MONEY_SPEND_REASONS = [201, 202, 203, 204, 205]
+"""Money spend `reason_id`s: shop, summon, enhancement, teleport, market purchase."""
 FARM_COUNTRIES = ["VN", "PH", "TH", "ID"]
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
@@ -183,7 +160,13 @@ def _recent_level(growth: np.ndarray, age: np.ndarray) -> np.ndarray:
 
 
 def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray]:
-    """The day's active non-bot users with their stable attributes, ordered by user number."""
+    """The day's active non-bot users with their stable attributes, ordered by user number.
+
+    `n_users` veterans registered in 2017-2018, plus `NEW_USER_SHARE * n_users` registrations a day from
+    `FIRST_REGISTRATION_DAY`. Country, server, device, home IP, engagement, payer propensity and level
+    curve are hashes of `(seed, user number)`, the same whichever day is generated; the day's activity is
+    drawn from `(seed, date)`. Payments are in the country's currency at app-store price points (USD
+    outside `CURRENCY_OF_COUNTRY`); a player gets starter rewards by mail on the day it registers."""
     today = _day_index(day)
     first_cohort = max(0, today - COHORT_WINDOW_DAYS)
     veterans = np.arange(scale.veterans, dtype=np.int64)
@@ -830,7 +813,10 @@ def _write_day(folder: Path, day: dt.date, *, seed: int, n_users: int) -> dict[s
 
 
 def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_users: int = 10_000) -> dict[str, int]:
-    """Write one day of L2M landing files into `landing_dir/<YYYY-MM-DD>/`; return lines per file.
+    """Write one day of L2M landing files into `landing_dir/<YYYY-MM-DD>/`; return lines per file: one
+    `<event_name>.jsonl` per event (`login`, `logout`, `recharge`, `item_gain`, `item_spend`,
+    `money_gain`, `money_spend`, `clan_change`) and `user_profile.jsonl` (`#type` user_set: country_code,
+    register_date, server_id of each active user).
 
     The files are written into a hidden sibling folder (`.<YYYY-MM-DD>.<random>.partial`) that is renamed
     into place once complete, replacing any earlier folder of the day, so the day folder is either absent, the

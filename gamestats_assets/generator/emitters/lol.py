@@ -1,27 +1,7 @@
 """Synthetic League of Legends games in Riot's match-v5 format, with planted effects and their truth.
 
-One day is `n_matches` ranked games on EUW1 (queue 420, patch 12.21, Data Dragon names), each written as
-`<match id>.json` (`MatchDto` with the `metadata` wrapper, `gameDuration` in seconds) and
-`<match id>_timeline.json` (`MatchTimelineDto`: a frame every 60 s with the events since the previous one
-and ten participant frames with position, gold, xp and cumulative damage). Output is deterministic for a
-seed and a day; match ids are `EUW1_<day ordinal><4-digit game number>`.
-
-A game: five positions, each with a pool of four champions; two teams with a latent strength (which also
-raises their gold and xp); per player a first core item among three mythics, two later legendaries, a
-skill max order among two, wards at a vision rate and deaths at a death rate. Purchases include starter
-items, components then the completed item (components destroyed), boots, ITEM_UNDO of a mistaken purchase
-(sometimes of a core item), ITEM_SOLD of the starter, and Manamune turning into Muramana. Dragons, barons
-and towers go to either team at random; kills pick a random enemy killer.
-
-Planted effects (`PLANTED`, written as `planted_effects.json` beside the games):
-- `first_core_item`: four champions whose planted first core item adds to their team's win log-odds;
-- `skill_max_order`: three champions whose planted max order multiplies their damage per minute;
-- `first_objective`: the team that kills the first Rift Herald gets added win log-odds;
-- `vision_deaths`: for UTILITY players only, each extra ward per minute lowers the death rate.
-Win effects have the size real ones have: `REAL_WIN_EFFECT` log-odds, five points of win rate at 50 %
-(`defs/lol/transforms/truth.py` says how many games finding one takes). Nothing else depends on winning,
-items, skill orders or vision.
-"""
+One day is `n_matches` ranked games on EUW1 (queue 420, patch 12.21, Data Dragon names), deterministic for
+a seed and a day; the planted effects (`PLANTED`) are written beside them as `planted_effects.json`."""
 
 from __future__ import annotations
 
@@ -123,6 +103,10 @@ PLANTED = (
     PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
                   "log death rate per ward per minute"),
 )
+"""The planted effects: four champions' first core item and the first Rift Herald add to the win log-odds
+(`REAL_WIN_EFFECT`; `defs/lol/transforms/truth.py` says how many games finding one takes), three champions'
+max order multiplies their damage per minute, and a UTILITY player's wards per minute lower their death
+rate. Nothing else depends on winning, items, skill orders or vision."""
 
 ITEM_WIN = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "first_core_item"}
 ORDER_DPM = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "skill_max_order"}
@@ -403,7 +387,14 @@ def participant_frames(rng: random.Random, players: list[Player], frame_count: i
 
 
 def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[str, dict, dict]:
-    """One game: its match id, MatchDto and MatchTimelineDto (as dictionaries)."""
+    """One game: its match id (`EUW1_<day ordinal><4-digit game number>`), `MatchDto` (with the `metadata`
+    wrapper, `gameDuration` in seconds) and `MatchTimelineDto` (a frame every minute with its events and ten
+    participant frames), as dictionaries.
+
+    Five positions, each with a pool of four champions; two teams with a latent strength (which also raises
+    their gold and xp); per player a first core item among three mythics, two later legendaries, a skill
+    max order among two, wards and deaths at their rates. Purchases include starters, components, boots,
+    undos and sales; objectives go to either team at random and kills pick a random enemy killer."""
     rng = game_rng(seed, day, number)
     match_id = match_id_for(day, number)
     game_id = int(match_id.split("_")[1])

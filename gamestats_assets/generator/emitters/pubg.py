@@ -1,23 +1,5 @@
-"""Synthetic PUBG matches in the API's real formats: a JSON:API match object and its telemetry array.
-
-A match is simulated from its plan (teams, map, start time) and is the same for the same seed and match id.
-Players land (`LogParachuteLanding`), move towards the final circle (`LogPlayerPosition` every 10 s),
-the zone shrinks in phases (`LogGameStatePeriodic` every 10 s), and teams meet in fights until one team
-is left: shots (`LogPlayerAttack`), hits (`LogPlayerTakeDamage`), knocks (`LogPlayerMakeGroggy`),
-revives, kills (`LogPlayerKillV2`, or `LogPlayerKill` on tournament servers), grenades and smokes
-(`LogPlayerUseThrowable`), heals and boosts after a fight (`LogItemUse`, `LogHeal`). Loot pickups,
-equips and fire counts fill the stream to 35 000-45 000 events, as in a real match. The match object's
-participant statistics (kills, knocks, damage dealt, heals, boosts, placement) are counted from the same
-simulation, so telemetry and match object agree.
-
-Planted effect: killsteals. In some fights a player of a third team finishes a player whom the winning
-team knocked; each is recorded as truth (killer, victim, knocker).
-
-A tournament (`build_tournament`): one season, divisions with one group each, 16 teams of 4 a division,
-rounds on consecutive days with a schedule of match slots (time and map), the lobbies of every slot, plus a
-remake (a lobby of 6 teams at a slot's time), a warm-up lobby of 4 teams before the first slot, and a
-lobby mixing two divisions.
-"""
+"""Synthetic PUBG matches in the API's real formats: a JSON:API match object and its telemetry array,
+with planted killsteals and their truth, and tournaments of such matches (`build_tournament`)."""
 
 from __future__ import annotations
 
@@ -549,7 +531,13 @@ class _Simulation:
 
 
 def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
-    """Simulate `plan`: the same match object and telemetry for the same seed and match id."""
+    """Simulate `plan`: the same match object and telemetry for the same seed and match id.
+
+    Players land, move towards the final circle, the zone shrinks in phases, and teams meet in fights
+    (shots, hits, knocks, revives, kills, throwables, heals) until one team is left; loot pickups, equips
+    and fire counts fill the stream to the plan's event range. The match object's participant statistics
+    are counted from the same simulation, so telemetry and match object agree. In some fights a player of a
+    third team finishes a player the winning team knocked: a killsteal, recorded as truth."""
     return _Simulation(plan, seed).run()
 
 

@@ -1,38 +1,8 @@
 """Synthetic Rocket League data: one day of ballchasing.com replay JSON and training-session logs for a
 population of ranked players, deterministic for a seed and a date.
 
-Population (a pure function of the seed and the population size): each player has a rank level (in
-divisions, see `ranks`), an improvement rate (divisions per day at first, mostly positive, so ranks
-rise over time from `anchor`, more slowly as months pass), a preferred playlist (ranked duels, doubles
-or standard), a lasting personal offset per skill, and, for `WEAKNESS_SHARE` of the players, one planted
-weakness. The planted weaknesses are written beside the replays as `planted_weaknesses.json`, with their
-size.
-
-Skills follow rank as loosely as real players' do (`rocket_calibration` on real ranked player-games): in
-one game a skill is, in standard deviations of the population, `sqrt(RANK_SHARE)` times the rank's
-standard score, plus the player's lasting offset (`LASTING_SPREAD`), plus the game's luck
-(`GAME_SPREAD`, drawn afresh for every skill of every player in every game), so that rank explains
-`RANK_SHARE` of a game's skill, the share measured on the real games. A planted weakness lowers the skill
-by `WEAKNESS_GAP` within-rank standard deviations of one game: the gap by which a real player's weakest
-skill falls below their rank's line. The real games hold each player once, so they cannot split the
-within-rank spread into a lasting part and a game's luck; the lasting part keeps the small personal
-offset of the design and the game's luck takes the rest, an assumption under which a weakness shows in a
-player's mean over enough games (a larger lasting part would hide it behind players' natural differences
-at any number of games).
-
-A day (drawn from the seed and the date): each player is active with probability `ACTIVE_SHARE` and
-queues a few games; in each round of the queue, players of the same playlist are matched by level; each
-game becomes one `synthetic/ballchasing/<id>.json` in the format of `GET /replays/{id}` (stats groups
-core, boost, movement, positioning, demo, the players' ranks). Stats are drawn from the player's latent skills:
-
-- shooting: goals per shot; saves: saves per opponent shot; aerials: time in high air;
-- boost_management: boost overfill and time at zero boost; positioning: time behind the ball;
-- rotation: distance to teammates.
-
-Active players also train with probability `TRAINING_SHARE`: `training_sessions.jsonl` lines (player,
-real pack code from the catalogue, start, duration, attempts, successes), packs mostly from the categories
-of their weakest skill at a difficulty near their rank.
-"""
+Skills follow rank as loosely as real players' do (`rocket_calibration`); `WEAKNESS_SHARE` of the players
+carry one planted weakness, written beside the replays as `planted_weaknesses.json`."""
 
 from __future__ import annotations
 
@@ -88,7 +58,8 @@ SYLLABLES = ("ka", "zu", "mi", "ro", "ven", "tor", "lex", "sha", "qui", "dro", "
 
 @dataclass(frozen=True)
 class Player:
-    """One synthetic player: identity, rank trajectory and latent skills."""
+    """One synthetic player, a pure function of the seed and the population size: identity, rank trajectory
+    (`level_on`), preferred playlist, a lasting personal offset per skill and at most one planted weakness."""
 
     number: int
     player_id: str
@@ -115,7 +86,9 @@ class Player:
         return math.sqrt(RANK_SHARE) * (level - LEVEL_MEAN) / LEVEL_SD + self.offsets[name] - drop
 
     def game_skills(self, rng: np.random.Generator, level: float) -> dict[str, float]:
-        """The skills of one game: the lasting skill plus the game's luck."""
+        """The skills of one game: the lasting skill plus the game's luck (`GAME_SPREAD`, drawn afresh for
+    every skill in every game), so that rank explains `RANK_SHARE` of a game's skill. The lasting offset
+    (`LASTING_SPREAD`) is kept small, so a weakness shows in a player's mean over enough games."""
         return {name: self.skill(name, level) + float(rng.normal(0, GAME_SPREAD)) for name in SKILLS}
 
 
@@ -154,7 +127,9 @@ def _day_rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
 
 def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: int, seconds: float,
                   shots: int, goals: int, saves: int, assists: int, shots_against: int) -> dict:
-    """The five ballchasing stats groups of one player in one game, from the game's skills."""
+    """The five ballchasing stats groups of one player in one game, from the game's skills: shooting sets
+    goals per shot, saves saves per opponent shot, aerials time in high air, boost_management overfill and
+    time at zero boost, positioning time behind the ball, rotation distance to teammates."""
     def noise() -> float:
         return float(rng.normal(0, 0.15))
 
@@ -244,8 +219,9 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
 
 def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date,
                      games_per_day: float = GAMES_PER_ACTIVE_DAY) -> list[dict]:
-    """The day's games as ballchasing replay documents; an active player queues `games_per_day` games on
-    average."""
+    """The day's games as ballchasing replay documents (`GET /replays/{id}`): a player is active with
+    probability `ACTIVE_SHARE` and queues `games_per_day` games on average; each round of the queue matches
+    players of one playlist by level."""
     rng = _day_rng(seed, day, 1)
     players = population(seed, n_players)
     games = []

@@ -1,19 +1,5 @@
-"""How much of a player's game the rank explains, measured on ballchasing replay documents, real or synthetic.
-
-Each ranked human player of a game is a row (`player_games`): the division index of their rank and, per skill of
-the synthetic players (`rocket.SKILLS`), the stat the emitter draws from it, oriented so that more is better:
-goals per shot, saves per opponent shot, share of the time on the pitch in high air, minus the percentage of time
-at zero boost, share of the time behind the ball, distance to teammates. Per skill (`rank_explained`): the least-squares line of the stat on the rank, the
-share of the stat's variance the line explains (R², with its n and its 95 % interval from Fisher's z of the
-correlation), and the within-rank spread it implies for a
-synthetic skill, in the emitter's units (one unit is `rocket.LEVEL_SD` divisions of rank):
-`sqrt((1 − R²) / R² × var(rank) / LEVEL_SD²)`, null where the rank explains nothing. `weakest_gaps` is, per
-player, how far their weakest skill falls below the line, in the line's residual standard deviations, and how
-far below their second-weakest: the size of a real weakness.
-
-Each real player appears in one game, so the within-rank spread mixes the player's own level with the game's
-luck; one game cannot tell them apart.
-"""
+"""How much of a player's game the rank explains, measured on ballchasing replay documents, real or synthetic:
+the figures behind `rocket.RANK_SHARE` and `rocket.WEAKNESS_GAP`."""
 
 from __future__ import annotations
 
@@ -23,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.generator.emitters.rocket import LEVEL_SD, SKILLS
-from gamestats_assets.lib.stats import Z_95
+from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets.sources.ballchasing.ranks import division_index
 
 
@@ -48,8 +34,8 @@ def _indicators(stats: dict) -> dict[str, float | None]:
 
 
 def player_games(documents: Iterable[dict]) -> pl.DataFrame:
-    """One row per ranked player of each game: `match_id, player_id, level` (division index) and one column
-    per skill."""
+    """One row per ranked human player of each game: `match_id, player_id, level` (division index) and one
+    column per skill (`rocket.SKILLS`), the stat the emitter draws from it, oriented so that more is better."""
     rows = []
     for document in documents:
         for color in ("blue", "orange"):
@@ -85,9 +71,11 @@ def _r2_interval(r2: float, n: int) -> tuple[float, float]:
 
 
 def rank_explained(games: pl.DataFrame) -> pl.DataFrame:
-    """Per skill: `n`, `r2` (the share of the stat's variance its line on rank explains) with
-    `r2_ci_low` and `r2_ci_high`, and `skill_spread` (the within-rank spread of a synthetic skill that
-    makes rank explain as much)."""
+    """Per skill: `n`, `r2` (the share of the stat's variance its least-squares line on rank explains)
+    with `r2_ci_low` and `r2_ci_high` (95 %, Fisher's z of the correlation), and `skill_spread`, the
+    within-rank spread of a synthetic skill that makes rank explain as much, in the emitter's units:
+    `sqrt((1 − R²) / R² × var(rank) / LEVEL_SD²)`, null where rank explains nothing. Each real player
+    appears in one game, so this spread mixes the player's own level with the game's luck."""
     rows = []
     for skill in SKILLS:
         known, r2, _ = _line(games, skill)

@@ -1,11 +1,7 @@
 """carball analysis JSON (`gameMetadata`, `players[].stats`, `teams`, `gameStats`) into a `ParsedMatch`.
 
-carball (SaltieRL) analyses a raw replay and writes, per player, positional tendencies (time per third),
-hit counts (hits, aerials, saves, shots), boost usage (pickups, wasted collection, time without boost) and
-relative positioning (time as most forward / most back player); per team its shots. It has no distance
-to the ball or to teammates, so those features are null with that reason. `gameMetadata.time` is the
-match start in Unix seconds; `isOrange` is the team.
-"""
+carball has no distance to the ball or to teammates, so those features are null with that reason.
+`gameMetadata.time` is the match start in Unix seconds; `isOrange` is the team."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
-"""The live ballchasing.com API: list a player's replays page by page, fetch each, land it as a file.
-
-On the platform's `ApiClient`: the token (`GAMESTATS_BALLCHASING_TOKEN`) goes in the `Authorization`
-header as is; requests are spaced to the API's limits for a regular account (2 a second, 500 an hour; a
-patron has more, `limits` takes others); 429 is retried after `Retry-After`. `GET /replays` answers
-`{count, list, next}` where `next` is the full URL of the next page; `GET /replays/{id}` the replay
-with its stats. A fetched replay lands as `landing/rocket/<day played, UTC>/ballchasing/<id>.json`, the
-same file a user would drop, so the daily pipeline reads it like any other.
-"""
+"""The live ballchasing.com API: list a player's replays page by page, fetch each, land it as
+`landing/rocket/<day played, UTC>/ballchasing/<id>.json`, the file a user would drop."""
 
 from __future__ import annotations
 
@@ -17,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gamestats_assets.lib.http import ApiClient, EndpointLimit
+from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 
 BASE_URL = "https://ballchasing.com/api"
 TOKEN_ENV = "GAMESTATS_BALLCHASING_TOKEN"
@@ -28,7 +21,8 @@ LANDING_FOLDER = "ballchasing"
 
 
 def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS) -> ApiClient:
-    """A client of the ballchasing API at `base_url` with the token from `GAMESTATS_BALLCHASING_TOKEN`."""
+    """A client of the ballchasing API at `base_url` with the token from `GAMESTATS_BALLCHASING_TOKEN` (sent
+    as is in `Authorization`); requests are spaced to a regular account's limits unless `limits` gives others."""
     return ApiClient(name="ballchasing", base_url=base_url, api_key_env=TOKEN_ENV, auth_header="Authorization",
                      key_format="{key}", limits=limits)
 

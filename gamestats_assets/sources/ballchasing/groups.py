@@ -1,11 +1,8 @@
 """The rows of ballchasing's per-player stat groups (`records.GROUP_STATS`), and the features derived from them.
 
-A stat of group `g` named `k` by ballchasing is the stat row `g_k` (`boost_bcpm`,
-`movement_time_high_air`, `positioning_time_most_back`, `demo_inflicted`), whether it was read from
-ballchasing's JSON or computed from a raw replay's frames (`sources.replays`), so both fill the same rows.
-`features` derives the design's features (`records.FEATURES`) from these rows in one way for every
-source, so a player's features do not depend on where the game was read.
-"""
+A stat of group `g` named `k` by ballchasing is the stat row `g_k` (`boost_bcpm`), whether read from ballchasing's
+JSON or computed from a raw replay's frames; `features` derives the design's features from these rows the same
+way for every source."""
 
 from __future__ import annotations
 

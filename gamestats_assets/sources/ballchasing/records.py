@@ -1,14 +1,7 @@
 """The one shape every Rocket League source is read into: a match, its players, their stats (long form).
 
-Raw replays, ballchasing.com replay JSON and carball analysis JSON all become a `ParsedMatch`, so the
-tables downstream do not care where a match came from. A match is keyed by the game's own replay id
-(`match_id`: ballchasing's `rocket_league_id`, the raw header's `Id`, carball's `gameMetadata.id`,
-lower-cased), so the same game known under two sources is one match.
-
-A stat a source cannot provide is still a row, with a null value and the reason (`null_reason`), so a
-reader sees that it is missing and why instead of a silently absent or invented number. A rate carries its
-numerator and denominator, so its sample size and confidence interval can be computed downstream.
-"""
+A match is keyed by the game's own replay id (`match_id`, lower-cased), so the same game known under two sources
+is one match. A stat a source cannot provide is a row with a null value and its `null_reason`."""
 
 from __future__ import annotations
 
@@ -132,7 +125,7 @@ class ParsedPlayer:
     platform: str
     team: int
     is_bot: bool
-    score: int = 0
+    score: int | None = 0
     goals: int = 0
     assists: int = 0
     saves: int = 0

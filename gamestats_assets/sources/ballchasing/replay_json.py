@@ -1,17 +1,4 @@
-"""ballchasing.com replay JSON (`GET /replays/{id}`, or an entry of `GET /replays`) into a `ParsedMatch`.
-
-What the format holds, and how its gaps are read:
-- per player, stats groups `core`, `boost`, `movement`, `positioning`, `demo` in a full replay;
-  a list entry (summary) has only name, id, score, mvp and rank, so its players get no stat rows;
-- a bot has an empty `id`; a PlayStation id or name may be masked as `*****` (not an id: many players
-  share it; such a player is `anonymous:<match>:<team>:<index>`); a player may have no `name`;
-  `duration` may be absent; a team's `goals` is absent when zero;
-- a training replay (`match_type` "Training", or a list entry with neither playlist nor players) has its
-  playlist set to `training`.
-- each group's stats are rows `<group>_<stat>` (`groups`), and the design's features are derived from
-  them as for every source; ballchasing has no frames and no touch events: position variance, aerial rate
-  and challenges are null with that reason.
-"""
+"""ballchasing.com replay JSON (`GET /replays/{id}`, or an entry of `GET /replays`) into a `ParsedMatch`."""
 
 from __future__ import annotations
 
@@ -91,7 +78,14 @@ def _player(raw: dict[str, Any], match_id: str, team: int, index: int, team_size
 
 def parse_replay_json(document: dict[str, Any]) -> ParsedMatch:
     """A ballchasing replay (full or list entry) as a `ParsedMatch`; `BallchasingFormatError` if the
-    document lacks what identifies a replay (`id`, `rocket_league_id`, `date`)."""
+    document lacks what identifies a replay (`id`, `rocket_league_id`, `date`).
+
+    A full replay has stat groups per player, each stat a row `<group>_<stat>` (`groups`); a list entry
+    has only name, id, score, mvp and rank, so its players get no stat rows. A bot has an empty `id`; a
+    masked PlayStation id (`*****`) makes the player `anonymous:<match>:<team>:<index>`; `duration`, a
+    player's `name` and a team's zero `goals` may be absent. A training replay (`match_type` "Training",
+    or a list entry with neither playlist nor players) gets the playlist `training`. Without frames,
+    position variance, aerial rate and challenges are null with that reason."""
     absent = [key for key in ("id", "rocket_league_id", "date") if not document.get(key)]
     if absent:
         raise BallchasingFormatError(f"not a ballchasing replay: no {', '.join(absent)}")

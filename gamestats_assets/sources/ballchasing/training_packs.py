@@ -1,12 +1,7 @@
 """The training-pack catalogue format: real custom training packs, each mapped to the skills it trains.
 
-The catalogue file (`data/reference/rocket/training_packs.json`, `{"packs": [...]}`, starting with a
-UTF-8 byte-order mark) lists code, name, creator, difficulty (a rank metal or null), tags and shot count.
-
-Skill categories, by rule: a pack belongs to every category one of whose keywords occurs in its tags or
-in its name (lower-cased, as a substring), and to `general` when none does. Difficulty becomes a
-division index at the middle of that metal (tier II, division 2), so it compares with a player's rank.
-"""
+The catalogue file (`data/reference/rocket/training_packs.json`, `{"packs": [...]}`, starting with a UTF-8
+byte-order mark) lists code, name, creator, difficulty (a rank metal or null), tags and shot count."""
 
 from __future__ import annotations
 
@@ -53,7 +48,8 @@ def difficulty_index(difficulty: str | None) -> int | None:
 
 
 def categories_of(name: str, tags: list[str]) -> list[str]:
-    """The skill categories of a pack by `CATEGORY_KEYWORDS` on its tags and name; `["general"]` if none."""
+    """The skill categories of a pack: every category one of whose `CATEGORY_KEYWORDS` occurs in its tags or
+    name (lower-cased, as a substring); `["general"]` if none."""
     texts = [name.lower(), *(tag.lower() for tag in tags)]
     found = [category for category, keywords in CATEGORY_KEYWORDS.items()
              if any(keyword in text for keyword in keywords for text in texts)]

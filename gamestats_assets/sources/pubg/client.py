@@ -1,12 +1,5 @@
-"""The live PUBG API client, on the platform's rate-limited HTTP client.
-
-- `players`: `GET /shards/{shard}/players?filter[playerIds]=...` or `filter[playerNames]=...` (at most
-  10 a request): each player's recent match ids (`relationships.matches`, the last 14 days). A limited
-  endpoint: 10 requests a minute per key by default.
-- `match`: `GET /shards/{shard}/matches/{id}`, not rate-limited; no key needed but sent anyway.
-- `telemetry`: the file at the match's telemetry URL (CDN, gzip), not rate-limited.
-The key comes from `GAMESTATS_PUBG_API_KEY` (`Authorization: Bearer <key>`) and is never logged.
-"""
+"""The live PUBG API client, on the platform's rate-limited HTTP client: players' recent matches (the limited
+endpoint), match objects and telemetry files. The key comes from `GAMESTATS_PUBG_API_KEY` and is never logged."""
 
 from __future__ import annotations
 
@@ -18,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from gamestats_assets.lib.http import ApiClient, EndpointLimit
+from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 from gamestats_assets.sources.pubg.match import parse_match
 
 API_KEY_ENV = "GAMESTATS_PUBG_API_KEY"
@@ -62,7 +55,8 @@ class PubgClient:
         self.api.close()
 
     def recent_matches(self, account_ids: Iterable[str] = (), names: Iterable[str] = ()) -> dict[str, list[str]]:
-        """Account id → the ids of its recent matches, for players given by account id and/or by name."""
+        """Account id → the ids of its recent matches (the last 14 days), for players given by account id and/or
+    by name, at most 10 a request (`GET /shards/{shard}/players`, the rate-limited endpoint)."""
         found: dict[str, list[str]] = {}
         for by, values in (("playerIds", sorted(set(account_ids))), ("playerNames", sorted(set(names)))):
             for chunk in _chunks(values, PLAYERS_PER_REQUEST):

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from gamestats_assets.lib.nul import NUL_REASON, holds_nul
+from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
 
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -1,11 +1,6 @@
-"""The PUBG API match object (`GET /shards/{shard}/matches/{id}`), a JSON:API document.
-
-`data` is the match (`id`, `attributes`: `createdAt`, `duration` in seconds, `gameMode`,
-`mapName`, `matchType`, `isCustomMatch`, `seasonState`, `shardId`, `titleId`). `included`
-holds `participant` objects (`attributes.stats`: the player's end-of-match statistics), `roster`
-objects (a team: `attributes.stats.rank` and `teamId`, `won` as the string `"true"`/`"false"`,
-`relationships.participants`) and the `asset` whose `attributes.URL` is the telemetry file.
-"""
+"""The PUBG API match object (`GET /shards/{shard}/matches/{id}`), a JSON:API document: `data` is the match,
+`included` its `participant` objects (end-of-match statistics), `roster` objects (teams, `won` as the string
+`"true"`/`"false"`) and the `asset` whose `attributes.URL` is the telemetry file."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import functools
 import json
 from pathlib import Path
 
-from gamestats_assets.lib.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
 
 REFERENCE_DIR = PROJECT_ROOT / "data" / "reference" / "pubg"
 

@@ -1,17 +1,8 @@
 """PUBG telemetry: the match's event stream, one JSON object per event, as an array or one object a line.
 
-Every event names its type in `_T` (anywhere among its keys) and its time in `_D` (ISO 8601, UTC).
-Events of the types below become typed frames, one per table; every other event, and any event whose
-`_T` is missing or unknown, is kept whole as a raw row (`other_events`), so nothing is dropped.
-
-Kills come in two formats: `LogPlayerKill` (older matches and tournament servers: the causer at the top
-level, or in `killerDamageInfo` in later versions) and `LogPlayerKillV2` (`dBNOMaker`, `finisher`,
-`killer` with their `*DamageInfo`); both become one `kills` frame. Coordinates are in centimetres.
-The file is read once into one column of raw event texts; each event is routed by its `_T` text, and the
-events of each table are decoded together by polars (no Python object per event) into the table's declared
-nested schema, of which only the fields some column uses are read. An event whose fields do not have the
-documented types is kept as a raw row with the reason.
-"""
+Every event names its type in `_T` and its time in `_D` (ISO 8601, UTC); events of the `EventTable` types
+become typed frames, every other event is kept whole as a raw row (`other_events`). Coordinates are in
+centimetres."""
 
 from __future__ import annotations
 

@@ -1,20 +1,4 @@
-"""Weapon categories of damage causers (`damageCauserName` ids of kills, knocks and damage).
-
-The rule, applied in this order to a causer id:
-
-1. `Weap<Name>_C`: the weapon's in-game class from `WEAPON_CLASSES` (AR, DMR, SR, SMG, Shotgun, LMG,
-   Pistol, Melee, Special). A thrown melee weapon (`Weap<Name>Projectile_C`) takes its weapon's class.
-2. Throwable: grenade-type projectiles (`Proj*`: frag, molotov, sticky bomb, C4, incendiary), the fire a
-   molotov leaves (`BP_FireEffectController_C`, `BP_MolotovFireDebuff_C`) and the bluezone grenade.
-3. Special: launcher and mortar projectiles, the spike trap.
-4. Vehicle: every id of the official `vehicleId.json` dictionary (cars, bikes, boats, gliders, trains,
-   aircraft), and the helicopter.
-5. Environment: the zones (blue, red, black, sandstorm), drowning, lava, falling, burning fuel and
-   jerrycans, care packages, exploding props, ships, drones, wildlife.
-6. Melee: a player's fists (`PlayerMale_A_C`, `PlayerFemale_A_C`).
-7. Everything else is `Other` (`None`, AI-controlled pawns, and any id a newer game version adds until
-   it is listed here); the `weapon_ids_in_other` check lists the ids that fall there.
-"""
+"""Weapon categories of damage causers (`damageCauserName` ids of kills, knocks and damage): `weapon_category`."""
 
 from __future__ import annotations
 
@@ -61,7 +45,17 @@ _CLASS_OF = {name: category for category, names in WEAPON_CLASSES.items() for na
 
 
 def weapon_category(causer_id: str | None) -> str:
-    """The category of a damage causer id under the rule of this module."""
+    """The category of a damage causer id, by the first rule that applies:
+
+    1. `Weap<Name>_C` (or a thrown melee weapon's `Weap<Name>Projectile_C`): the weapon's class from
+       `WEAPON_CLASSES`.
+    2. Throwable: grenade-type projectiles (`Proj*`), a molotov's fire, the bluezone grenade.
+    3. Special: launcher and mortar projectiles, the spike trap.
+    4. Vehicle: every id of the official `vehicleId.json`, and the helicopter.
+    5. Environment: the zones, drowning, lava, falling, burning fuel, care packages, props, wildlife.
+    6. Melee: a player's fists.
+    7. `Other`: everything else (the `weapon_ids_in_other` check lists those ids).
+    """
     if not causer_id:
         return "Other"
     weapon = _WEAPON.match(causer_id)

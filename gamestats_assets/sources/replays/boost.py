@@ -1,19 +1,4 @@
-"""ballchasing's `boost` stat group computed from a replay's frames, per player.
-
-ballchasing's definitions, read on frames (boost on the 0-100 scale the game shows):
-- collected: what pads put in the tank (a pad's 100 or 12, less what overflowed a full tank); overfill: what
-  overflowed; stolen: collected from pads in the opponents' half; big and small pads apart, in amounts and
-  pad counts. ballchasing's small-pad counts leave out the small pads taken with less room in the tank
-  than the pad gives, and so do these;
-- time at zero / full boost and in each quarter (0-25, 25-50, 50-75, 75-100), over the live frames the
-  player's car was on the pitch, of the tank the game replicated (`frames.ReplayFrames.cars`' `tank`:
-  a full tank stays full until the game sends a lower value); `percent_zero_boost` and `percent_full_boost` of the game's live
-  time, the bands' percentages of the bands' total;
-- `bcpm`: boost collected per minute of the game's live time; `bpm`: boost used (the drops of the tank
-  while boosting) per minute of it; `avg_amount`: the time-weighted mean of the replicated tank;
-  `amount_used_while_supersonic`: boost used at supersonic speed.
-Live time is the game's time from each kickoff's countdown to the next goal (`frames.ReplayFrames.ball`).
-"""
+"""ballchasing's `boost` stat group computed from a replay's frames, per player (`boost_stats`)."""
 
 from __future__ import annotations
 
@@ -84,7 +69,20 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
-    """One row per player who had a car: ballchasing's boost stats (its column names)."""
+    """One row per player who had a car: ballchasing's boost stats (its column names), on the 0-100 scale.
+
+    - collected: what pads put in the tank (less what overflowed: overfill); stolen: collected in the
+      opponents' half; big and small pads apart, in amounts and counts (small pads taken with less room
+      than the pad gives are not counted, as ballchasing does);
+    - time at zero / full boost and in each quarter, over the live frames on the pitch, of the replicated
+      tank (`ReplayFrames.cars`' `tank`); `percent_zero_boost` and `percent_full_boost` of the live time,
+      the bands' percentages of the bands' total;
+    - `bcpm`: boost collected per minute of live time; `bpm`: boost used (drops of the tank while
+      boosting) per minute of it; `avg_amount`: the time-weighted mean tank;
+      `amount_used_while_supersonic`: boost used at supersonic speed.
+
+    Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
+    """
     live_minutes = frames.ball.filter("live")["dt"].sum() / 60
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)

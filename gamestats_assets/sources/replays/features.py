@@ -1,16 +1,7 @@
 """A raw replay as a `ParsedMatch` (source `replay`): the header's scoreboard, ballchasing's stat groups
-computed from the frames (`boost`, `movement`, `positioning`, demolitions), and the design's features.
-
-The groups' rows and the features they define are those of a ballchasing file (`ballchasing.groups`), so
-the same game read either way fills the same rows with the same definitions. What only frames give:
-- `position_variance`: mean of the variances of the player's x and y over the frames on the pitch;
-- touches, aerial touches and contests from `frames.detect_hits`.
-What the replay cannot give is null with the reason (`NOT_FROM_FRAMES`); what it gives but cannot match
-to ballchasing's numbers is listed with the reason in `NOT_MATCHED`.
-
-The players are the header's scoreboard (those in the game at its end, bots included); a car that left
-before the end has frames but no scoreboard line, and is not a player of the match.
-"""
+computed from the frames (`boost`, `movement`, `positioning`, demolitions), and the design's features, with the
+rows and definitions of a ballchasing file (`ballchasing.groups`). What the replay cannot give is null with
+the reason (`NOT_FROM_FRAMES`); what it cannot match to ballchasing's numbers is listed in `NOT_MATCHED`."""
 
 from __future__ import annotations
 
@@ -19,7 +10,14 @@ import datetime as dt
 import polars as pl
 
 from gamestats_assets.sources.ballchasing.groups import features, group_rows
-from gamestats_assets.sources.ballchasing.records import GROUP_STATS, ParsedMatch, ParsedPlayer, StatValue, missing, ratio
+from gamestats_assets.sources.ballchasing.records import (
+    GROUP_STATS,
+    ParsedMatch,
+    ParsedPlayer,
+    StatValue,
+    missing,
+    ratio,
+)
 from gamestats_assets.sources.replays.boost import boost_stats
 from gamestats_assets.sources.replays.frames import ReplayFrames
 from gamestats_assets.sources.replays.header import HeaderPlayer, ReplayHeader
@@ -31,6 +29,8 @@ AERIAL_HEIGHT = 300.0
 """uu above which a touch is aerial (ball centre well above a car's reach on the ground)."""
 CONTEST_SECONDS = 1.0
 NO_CAR = "the player's car is in no frame"
+LEFT_EARLY = ("the player left before the end: the header's scoreboard has no line for them, and the stream's "
+              "events give their goals, shots, saves and assists but not their score")
 POSSESSION = "ballchasing's possession is not published; the replay's touches do not define it"
 NOT_FROM_FRAMES = {"positioning_avg_distance_to_ball_possession": POSSESSION,
                    "positioning_avg_distance_to_ball_no_possession": POSSESSION}
@@ -41,10 +41,10 @@ TANK = ("the replay replicates the boost tank only now and then; read as the gam
         "publish how it reads the tank between replications")
 PICKUPS = ("ballchasing does not publish what it counts as a pad pickup; the replay's pad events give every "
            "pickup the game recorded, and ballchasing counts some of them otherwise")
-SLIDES = ("ballchasing counts powerslides on walls and ramps; the frames do not say when a car's wheels touch "
-          "anything but the floor")
-THROWN = ("after a goal the explosion throws cars into the air, and ballchasing leaves part of that time out "
-          "of high air by a rule it does not publish")
+SLIDES = ("ballchasing counts more presses than the handbrake held on the floor gives, though the time held "
+          "agrees: it also counts some presses begun just after the car left the floor (a jump with the handbrake "
+          "held), and no rule on the frames' heights or the time since the floor brings every player's count "
+          "within 5 %, nor does counting presses near the walls")
 ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
          "from the ball: a team's role times add up to more than the game's live time, so they are not one role "
          "per car and frame, and in a 1v1 both players hold every role for the same time, shorter than the game")
@@ -61,7 +61,6 @@ NOT_MATCHED = {
         "count_collected_small", "count_stolen_small", "amount_overfill", "amount_overfill_stolen")},
     "boost_collected_per_minute": PICKUPS, "boost_wasted_share": PICKUPS,
     "movement_count_powerslide": SLIDES, "movement_avg_powerslide_duration": SLIDES,
-    "movement_time_high_air": THROWN, "movement_percent_high_air": THROWN,
     **{f"positioning_{kind}_{name}": ROLES for kind in ("time", "percent")
        for name in ("most_back", "most_forward", "closest_to_ball", "farthest_from_ball")},
     **{f"time_{rank}_man_share": ROLES for rank in ("first", "second", "third")},
@@ -108,10 +107,25 @@ def _touches(hits: pl.DataFrame) -> pl.DataFrame:
         pl.col("contests", "contests_won").fill_null(0))
 
 
+def left_early(frames: ReplayFrames) -> tuple[HeaderPlayer, ...]:
+    """A scoreboard line for each car the frames know that the header's scoreboard lacks: goals, shots,
+    saves and assists counted from the stream's events, score None."""
+    listed = {p.player_id for p in frames.header.players}
+    counts = frames.scoring.group_by("player_id", "kind").len()
+    counted = {(player_id, kind): n for player_id, kind, n in counts.iter_rows()}
+    return tuple(
+        HeaderPlayer(player_id=player_id, name=name, platform=platform, team=team,
+                     is_bot=player_id.startswith("bot:"), score=None,
+                     **{kind: counted.get((player_id, kind), 0) for kind in ("goals", "assists", "saves", "shots")})
+        for player_id, name, platform, team in frames.roster.iter_rows() if player_id not in listed
+    )
+
+
 def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue, ...]:
-    """The header's scoreboard of a player, with the opponents' shots and goals."""
+    """The scoreboard of a player (the header's, or counted from the events for a player who left early:
+    score null), with the opponents' shots and goals."""
     return (
-        StatValue("score", line.score), StatValue("goals", line.goals), StatValue("assists", line.assists),
+        StatValue("score", line.score) if line.score is not None else missing("score", LEFT_EARLY), StatValue("goals", line.goals), StatValue("assists", line.assists),
         StatValue("saves", line.saves), StatValue("shots", line.shots),
         StatValue("shots_against", against["shots"]), StatValue("goals_against", against["goals"]),
         ratio("save_rate", line.saves, against["shots"], "the opponents took no shot"),
@@ -119,11 +133,11 @@ def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue,
     )
 
 
-def _against(header: ReplayHeader) -> dict[int, dict[str, int]]:
-    """Per team, what its opponents scored and shot: goals from the team scores (a goal by a player who left
-    before the end counts), shots from the opponents on the scoreboard."""
+def _against(header: ReplayHeader, lines: tuple[HeaderPlayer, ...]) -> dict[int, dict[str, int]]:
+    """Per team, what its opponents scored and shot: goals from the team scores, shots from the opponents'
+    scoreboard `lines`."""
     scores = {0: header.score_team_1, 1: header.score_team_0}
-    return {team: {"shots": sum(p.shots for p in header.players if p.team != team), "goals": scores[team]}
+    return {team: {"shots": sum(p.shots for p in lines if p.team != team), "goals": scores[team]}
             for team in (0, 1)}
 
 
@@ -149,7 +163,7 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
     """A replay whose network stream cannot be read, as its header knows it: the scoreboard, every other
     stat null with `frames_null_reason`, and the match flagged with it."""
     no_frames = {group: frames_null_reason for group in GROUP_STATS}
-    against = _against(header)
+    against = _against(header, header.players)
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
@@ -168,20 +182,24 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
 
 
 def replay_match(frames: ReplayFrames) -> ParsedMatch:
-    """The replay as a `ParsedMatch`: header scoreboard plus the frame features of each player."""
+    """The replay as a `ParsedMatch`: the header's scoreboard and the players who left early (`left_early`,
+    their score null with the reason `LEFT_EARLY`), each with the frame features; only frames give
+    `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
+    contests (`frames.detect_hits`)."""
     header = frames.header
+    lines = (*header.players, *left_early(frames))
     per_player = (
-        pl.DataFrame({"player_id": [p.player_id for p in header.players]}, schema={"player_id": pl.String})
+        pl.DataFrame({"player_id": [p.player_id for p in lines]}, schema={"player_id": pl.String})
         .join(_grouped(frames), on="player_id", how="left")
         .join(_touches(frames.hits), on="player_id", how="left")
     )
-    against = _against(header)
+    against = _against(header, lines)
     rows = {row["player_id"]: row for row in per_player.iter_rows(named=True)}
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
                      stats=_player_stats(rows[p.player_id], p, header.team_size, against[p.team]))
-        for p in header.players
+        for p in lines
     )
     duration = float(frames.ball["dt"].sum()) if frames.ball.height else None
     return ParsedMatch(

@@ -1,21 +1,8 @@
 """The network frames of a raw `.replay` file as tables: ball and car states per frame, and ball hits.
 
-subtr-actor replays the network stream into a state per frame (its `get_replay_frames_data`), for every
-car that was ever in the game: a player who joins late or leaves early simply has no state in the frames
-where they were absent, so bots, leavers and joiners need no special case. Units are the game's: unreal
-units (uu) for positions, uu/s for velocities, and boost as the game's byte 0-255, converted to 0-100.
-The game replicates a car's tank now and then, as a whole byte; between two replications subtr-actor models
-the tank's drain (a fractional byte). `tank` is the last byte the game replicated, held until the next.
-
-Time: each frame lasts until the next one (`dt`), except where the recording jumps (a goal replay the
-stream skips, a pause): a gap longer than `RECORDING_GAP` seconds is not play and lasts nothing. A frame
-is `live` unless it falls between a goal and the next kickoff's countdown (the game's state then is the
-one it took at the goal's frame), so countdowns count as live; `countdown` marks the kickoff
-countdowns (the game's state while it counts 3-2-1).
-
-Hits are not in the frames: a hit is a frame where the ball's velocity jumps by more than
-`HIT_VELOCITY_JUMP` uu/s while a car is within `HIT_DISTANCE` uu of it; the nearest car is the hitter.
-"""
+subtr-actor replays the network stream into a state per frame for every car that was ever in the game (a car
+absent from a frame has no state there). Units are the game's: uu for positions, uu/s for velocities, boost
+converted from the game's byte 0-255 to 0-100."""
 
 from __future__ import annotations
 
@@ -35,8 +22,10 @@ frame at 30 fps, a bounce changes one component, which the distance rule filters
 HIT_DISTANCE = 300.0
 """uu between ball and car centres within which a car can have touched the ball (ball radius 93 uu plus a
 car's half-length and the distance covered in one frame at supersonic speed)."""
-RECORDING_GAP = 1.0
-"""Seconds between two frames beyond which the recording jumped (the stream records ~30 frames a second)."""
+RECORDING_GAP = 0.5
+"""Seconds between two frames beyond which the recording jumped (the stream records ~30 frames a second, and
+a lag in play delays a frame by a tenth of a second or so; after a goal the recording skips ahead, by most
+of a second at times, while the cars the explosion threw are in the air)."""
 BOOST_BYTE_MAX = 255.0
 SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
@@ -51,6 +40,13 @@ CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "tea
               "boosting": pl.Boolean, "powerslide": pl.Boolean, "sleeping": pl.Boolean}
 PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64}
 DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
+SCORING_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "kind": pl.String}
+ROSTER_SCHEMA = {"player_id": pl.String, "name": pl.String, "platform": pl.String, "team": pl.Int8}
+PLATFORMS = {"Steam": "steam", "PlayStation": "ps4", "PsyNet": "ps4", "Xbox": "xbox", "Switch": "switch",
+             "Epic": "epic", "SplitScreen": "bot"}
+"""The platform of a network remote id's kind, as the header and ballchasing name it (a split-screen id is a
+bot's in an online game)."""
+SCORING_KINDS = {"Goal": "goals", "Shot": "shots", "Save": "saves", "Assist": "assists"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,10 @@ class ReplayFrames:
     header: ReplayHeader
     ball: pl.DataFrame
     """One row per frame: `frame, time, seconds_remaining, state, x, y, z, vx, vy, vz` (velocity null
-    while the ball sleeps before kickoff), `dt`, `live` and `countdown`."""
+    while the ball sleeps before kickoff), `dt`, `live` and `countdown`. A frame lasts until the next one
+    (`dt`), except across a gap longer than `RECORDING_GAP` (a skipped goal replay, a pause), which lasts
+    nothing. A frame is `live` unless it falls between a goal and the next kickoff's countdown;
+    `countdown` marks the kickoff countdowns."""
     cars: pl.DataFrame
     """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
     parser's model between replications), `tank` (0-100, the last replicated value), `boosting`, `powerslide` (handbrake held), `sleeping` (a demolished car's body rests)."""
@@ -70,14 +69,22 @@ class ReplayFrames:
     """One row per boost pad picked up: `frame, player_id, pad_amount` (12 small, 100 big), `pad_y`."""
     demos: pl.DataFrame
     """One row per demolition: `frame, attacker, victim` (player ids)."""
+    scoring: pl.DataFrame
+    """One row per goal, shot, save and assist the stream recorded: `frame, player_id, kind` (`goals`,
+    `shots`, `saves`, `assists`)."""
+    roster: pl.DataFrame
+    """One row per car the stream knows: `player_id, name, platform, team` (the last team it played for)."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
-    """The online id inside a network remote id (`{"Steam": "7656..."}`, `{"PsyNet": {"online_id": ..}}`);
-    None for split-screen and bot ids, which have none."""
+    """The online id inside a network remote id (`{"Steam": "7656..."}`, `{"PsyNet": {"online_id": ..}}`),
+    the name for a PlayStation id (as the header and ballchasing know PlayStation players: the online id of
+    old PlayStation ids is the same for every player); None for split-screen and bot ids, which have none."""
     kind, value = next(iter(remote_id.items()))
     if kind == "SplitScreen":
         return None
+    if kind == "PlayStation" and value.get("name"):
+        return str(value["name"])
     if isinstance(value, dict):
         return str(value.get("online_id")) if value.get("online_id") is not None else None
     return str(value)
@@ -168,6 +175,25 @@ def _demo_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=DEMO_SCHEMA, orient="row")
 
 
+def _scoring_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
+    """Goals (the stream's goal events) and shots, saves and assists (its player stat events) by cars the
+    frames know."""
+    rows = [(event["frame"], ids[key], "goals") for event in data.get("goal_events") or []
+            if (key := json.dumps(event.get("player"), sort_keys=True)) in ids]
+    rows += [(event["frame"], ids[key], SCORING_KINDS[event["kind"]]) for event in data.get("player_stat_events") or []
+             if event.get("kind") in SCORING_KINDS and event["kind"] != "Goal"
+             and (key := json.dumps(event.get("player"), sort_keys=True)) in ids]
+    return pl.DataFrame(rows, schema=SCORING_SCHEMA, orient="row")
+
+
+def _roster(cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
+    platforms = pl.DataFrame([(player_id, PLATFORMS.get(next(iter(json.loads(key))), "unknown"))
+                              for key, player_id in ids.items()], schema=["player_id", "platform"], orient="row")
+    return (cars.sort("frame").group_by("player_id").agg(pl.col("name").last(), pl.col("team").last())
+            .join(platforms.unique("player_id"), on="player_id", how="left")
+            .select(*ROSTER_SCHEMA).cast(ROSTER_SCHEMA).sort("player_id"))
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
     `HIT_DISTANCE`, credited to the nearest car."""
@@ -206,4 +232,5 @@ def read_frames(path: Path) -> ReplayFrames:
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], header)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
-                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids))
+                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
+                        scoring=_scoring_table(data, ids), roster=_roster(cars, ids))

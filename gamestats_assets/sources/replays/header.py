@@ -43,7 +43,8 @@ class HeaderPlayer:
     platform: str
     team: int
     is_bot: bool
-    score: int
+    score: int | None
+    """None where the score is unknown (a line not from the header)."""
     goals: int
     assists: int
     saves: int

@@ -1,20 +1,4 @@
-"""ballchasing's `movement` stat group computed from a replay's frames, per player.
-
-ballchasing's definitions, read on the frames the player's car was on the pitch (a demolished car's
-resting body aside), each lasting `dt`:
-- speed bands: slow below `BOOST_SPEED` uu/s (the most a car reaches without boost), boost speed up to
-  `SUPERSONIC`, supersonic above; `total_distance` the path driven; `avg_speed` that path over the
-  time out of kickoff countdowns (cars wait still then), `avg_speed_percentage` that of `MAX_SPEED`;
-- heights: on the ground below `GROUND_HEIGHT` uu (a car's centre resting on the floor sits at 17 today; replays
-  of 2016 wrote positions in whole units, and some car bodies rested at 19 or 20, which ballchasing counts as
-  ground, while it counts 22 as air),
-  high air above `HIGH_AIR`, low air between. ballchasing calls high air "above the crossbar"; the line
-  its numbers draw sits higher than the crossbar's 642 uu, at `HIGH_AIR` for every player of the paired
-  games alike, which is taken as its definition;
-- powerslide: time with the handbrake held on the ground (in the air the same button rolls the car),
-  presses, and their mean length;
-- `percent_*`: each band's share of the player's time on the pitch.
-"""
+"""ballchasing's `movement` stat group computed from a replay's frames, per player (`movement_stats`)."""
 
 from __future__ import annotations
 
@@ -39,7 +23,18 @@ def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
-    """One row per player who had a car: ballchasing's movement stats (its column names)."""
+    """One row per player who had a car: ballchasing's movement stats (its column names), read on the
+    frames the car was on the pitch (`on_pitch`), each lasting `dt`.
+
+    - speed: slow below `BOOST_SPEED` uu/s, boost speed up to `SUPERSONIC`, supersonic above;
+      `total_distance` the path driven; `avg_speed` that path over the time out of kickoff countdowns,
+      `avg_speed_percentage` that of `MAX_SPEED`;
+    - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
+      floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
+      between;
+    - powerslide: time with the handbrake held on the ground, presses and their mean length;
+    - `percent_*`: each band's share of the player's time on the pitch.
+    """
     cars = (on_pitch(frames).sort("player_id", "frame")
             .with_columns(sliding=pl.col("powerslide") & (pl.col("z") < GROUND_HEIGHT))
             .with_columns(press=(pl.col("sliding") & ~pl.col("sliding").shift(1).fill_null(False)).over("player_id")))

@@ -1,16 +1,4 @@
-"""ballchasing's `positioning` stat group computed from a replay's frames, per player.
-
-ballchasing's definitions, read on the frames the player's car was on the pitch (`movement.on_pitch`),
-with `y` seen from the player's own goal (team 0 defends y < 0):
-- thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
-- behind the ball: between the ball and the own goal (in front otherwise);
-- most back / most forward (along the pitch), closest to / farthest from the ball: among the team's
-  cars while the whole team is on the pitch (none of them demolished); a team of one holds every role;
-- `avg_distance_to_ball`: time-weighted mean distance to the ball out of kickoff countdowns (where every
-  car waits at its spot); `avg_distance_to_mates`: to the teammates on the pitch at that moment;
-- `percent_*`: each time's share of the player's time on the pitch; most back / forward and closest /
-  farthest: of the game's live time (`boost`).
-"""
+"""ballchasing's `positioning` stat group computed from a replay's frames, per player (`positioning_stats`)."""
 
 from __future__ import annotations
 
@@ -53,7 +41,16 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
 
 
 def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
-    """One row per player who had a car: ballchasing's positioning stats (its column names)."""
+    """One row per player who had a car: ballchasing's positioning stats (its column names), read on the
+    frames the car was on the pitch (`movement.on_pitch`), `y` seen from the player's own goal.
+
+    - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
+    - behind the ball: between the ball and the own goal;
+    - most back / forward, closest to / farthest from the ball: among the team's cars while the whole team
+      is on the pitch; a team of one holds every role;
+    - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `avg_distance_to_mates`: to the
+      teammates on the pitch at that moment;
+    - `percent_*`: of the player's time on the pitch; the team roles: of the game's live time."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
     whole = pl.col("mates") == max(frames.header.team_size, 1)

@@ -1,17 +1,5 @@
-"""The header properties of a raw `.replay` file, read without its network stream.
-
-A replay starts with its header: its size and checksum, the engine and licensee versions (and a net
-version in newer files), the replay class name, then a list of named, typed properties ending with
-`None` (`Id`, `Date`, `MapName`, `PlayerStats`, `Goals`, ...), each with its size and array index. Reading it needs nothing of the network
-stream, so a replay whose stream no parser can replay still gives its scoreboard.
-
-Property types: `IntProperty` (i32), `FloatProperty` (f32), `StrProperty` and `NameProperty` (a string),
-`BoolProperty` (one byte), `QWordProperty` (u64), `ByteProperty` (an enum name and its value: the
-property's size of raw bytes under the name `None`, nothing for the platforms older files wrote alone,
-a string otherwise), `ArrayProperty` (a count of property lists) and
-`StructProperty` (a struct name and a property list). A string is an i32 length and its bytes with a
-terminating NUL, UTF-16 when the length is negative.
-"""
+"""The header properties of a raw `.replay` file (`Id`, `Date`, `MapName`, `PlayerStats`, `Goals`, ...), read
+without its network stream, so a replay whose stream no parser can replay still gives its scoreboard."""
 
 from __future__ import annotations
 
@@ -49,6 +37,10 @@ class _Reader:
 
 
 def _value(reader: _Reader, kind: str, size: int) -> Any:
+    """One property's value of type `kind`. A `ByteProperty` is an enum name and its value: `size` raw bytes
+    under the name `None`, nothing for the names older files wrote alone (`LONE_BYTE_VALUES`), else a
+    string. A string is an i32 length and its bytes with a terminating NUL, UTF-16 when the length is
+    negative."""
     if kind == "IntProperty":
         return reader.unpack("<i")
     if kind == "FloatProperty":

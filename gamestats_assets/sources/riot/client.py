@@ -1,17 +1,6 @@
-"""The live Riot API client: Riot ID → puuid → match ids → match and timeline files in landing.
-
-Routing follows Riot's rules: account-v1 and match-v5 are served by the regional hosts (`americas`,
-`europe`, `asia`, `sea`), chosen from the platform (`EUW1` → europe). Requests carry the key from
-`GAMESTATS_RIOT_API_KEY` in `X-Riot-Token` and are spaced by the development key's limits (20 requests
-a second and 100 every two minutes per routing host), which every client of a host shares within a process;
-429 answers wait for `Retry-After`. `base_url` replaces every host (tests serve recorded answers from a
-local server).
-
-Landing files are written as Riot delivered them: `<day>/<match id>.json` and
-`<day>/<match id>_timeline.json`, the day being the game's UTC start date. A landed game of a patch newer
-than every patch of the Data Dragon reference (`sources/riot/ddragon.py`) adds that patch's `item.json` and
-`champion.json` (English) from Data Dragon's CDN to the reference (`DataDragonClient`).
-"""
+"""The live Riot API client: Riot ID → puuid → match ids → match and timeline files in landing, as Riot
+delivered them (`<day>/<match id>.json`, `<day>/<match id>_timeline.json`, the day being the game's UTC start
+date), and Data Dragon's files of a patch newer than the reference (`DataDragonClient`)."""
 
 from __future__ import annotations
 
@@ -22,7 +11,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from gamestats_assets.lib.http import ApiClient, EndpointLimit
+from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 from gamestats_assets.sources.riot import ddragon
 
 API_KEY_ENV = "GAMESTATS_RIOT_API_KEY"
@@ -74,7 +63,10 @@ def game_day(match_json: bytes) -> dt.date:
 
 @dataclass
 class RiotClient:
-    """Riot's account-v1 and match-v5 on one regional host."""
+    """Riot's account-v1 and match-v5 on one regional host (`americas`, `europe`, `asia`, `sea`, chosen from
+    the platform: `EUW1` → europe), with the key of `GAMESTATS_RIOT_API_KEY` in `X-Riot-Token`, spaced by the
+    development key's limits (20 requests a second, 100 every two minutes per host, shared within a process),
+    429 answers waiting for `Retry-After`; `base_url` replaces every host (tests serve recorded answers)."""
 
     region: str
     base_url: str | None = None

@@ -1,25 +1,6 @@
-"""Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's patch.
-
-`data/reference/lol/items.parquet` and `champions.parquet` hold one row per (patch, id), built from Riot's
-own `item.json` and `champion.json` of each patch (`add_patch`; origins in `SOURCES.md`). A game of
-patch `p` is looked up in the newest shipped patch not after `p` (the oldest one for a game older than every
-shipped patch); an id missing there but present in the next shipped patch after `p` was added in between and
-is taken from that one; an id in neither is unknown on `p`. A game whose patch is unknown (a timeline without
-its match file) takes each id from the newest shipped patch that has it. Which ids exist, their tiers, gold and
-recipes come from those patches. A patch whose files are in another
-language than English keeps its ids' English names from the nearest English patch that has them (ids name the
-same item or champion across patches); an id no English file has keeps the name of its own file.
-
-Item tiers follow the item shop's own structure, so any patch's files work unchanged:
-- `mythic`: the description carries `<rarityMythic>`, before patch 14.1 (which removed the tier; later
-  files still tag a few items);
-- `legendary`: a completed item — built from components (`from`) or transformed from one
-  (`specialRecipe`, e.g. Manamune → Muramana) — that builds into nothing a player can buy (only into Ornn's
-  masterwork upgrades, which `requiredAlly` marks), and is neither boots, consumable nor trinket;
-- `boots`, `consumable`, `trinket` by tag, `starter` for the cheap gold-income lines (the support
-  quest items, whose upgrades cost nothing); everything else is `component`.
-Core items are the legendary and mythic ones.
-"""
+"""Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's
+patch: `data/reference/lol/items.parquet` and `champions.parquet`, one row per (patch, id), built from Riot's
+`item.json` and `champion.json` (`add_patch`; origins in `SOURCES.md`)."""
 
 from __future__ import annotations
 
@@ -53,7 +34,13 @@ def short_patch(version: str) -> str:
 
 
 def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
-    """The tier of one Data Dragon item of `patch` (see the module docstring)."""
+    """The item's tier, from the item shop's own structure, so any patch's files work unchanged:
+    - `mythic`: the description carries `<rarityMythic>`, before patch 14.1 (which removed the tier);
+    - `legendary`: a completed item (built from components, or transformed from one by `specialRecipe`) that
+      builds into nothing a player can buy (only into Ornn's upgrades, which `requiredAlly` marks), and is
+      neither boots, consumable nor trinket;
+    - `boots`, `consumable`, `trinket` by tag, `starter` for the gold-income lines; else `component`.
+    Core items are the legendary and mythic ones."""
     tags = set(item.get("tags", []))
     if "<rarityMythic>" in item.get("description", "") and patch_key(patch) <= LAST_MYTHIC_PATCH:
         return "mythic"
@@ -115,7 +102,9 @@ def add_patch(reference_dir: Path, item_document: dict | None = None, champion_d
 
 
 def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.DataFrame:
-    """`table` with each id's English name (module docstring) in `name_column`, without `language`."""
+    """`table` with each id's English name in `name_column`, without `language`: a patch whose files are in
+    another language keeps its ids' names from the nearest English patch that has them (ids name the same item
+    or champion across patches); an id no English file has keeps the name of its own file."""
     parts = pl.col("patch").str.split(".")
     order = parts.list.get(0).cast(pl.Int32) * 100 + parts.list.get(1).cast(pl.Int32)
     english = (table.filter(pl.col("language") == ENGLISH)
@@ -156,8 +145,11 @@ def next_patch(patch: str | None, shipped: list[str]) -> str | None:
 
 
 def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
-    """`table`'s rows for each game patch of `patches` (module docstring): column `patch` is the game's
-    patch (null for an unknown one) and `reference_patch` the shipped patch each row comes from."""
+    """`table`'s rows for each game patch of `patches`: column `patch` is the game's patch (null for an unknown
+    one) and `reference_patch` the shipped patch each row comes from. A game of patch `p` is looked up in the
+    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); an id missing
+    there but present in the next shipped patch after `p` was added in between and is taken from that one; an
+    id in neither is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
     shipped = shipped_patches(table)
     wanted = list(dict.fromkeys(patches))
     mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],

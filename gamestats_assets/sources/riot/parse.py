@@ -1,14 +1,6 @@
-"""Riot match-v5 files → columnar tables: matches, participants, timeline events, participant frames.
-
-Every table keys games by `match_id` as Riot writes it (`<platformId>_<gameId>`, e.g. `EUW1_5688332868`):
-`metadata.matchId` when the wrapper is there, else built from `info.platformId` and `info.gameId`; a
-timeline without either takes the platform of its match file in the same batch, or of its file name
-(`<match id>_timeline.json`). A file that cannot be read is returned as a `Reject` with the reason,
-never dropped.
-
-Timelines are read in batches by a compiled scan or DuckDB's JSON reader (`timeline.py`); an event's fields
-the schema does not know are kept as JSON in the `extra` column. Every event type is kept, known or not.
-"""
+"""Riot match-v5 files → columnar tables: matches, participants, timeline events, participant frames. Games
+are keyed by `match_id` as Riot writes it (`<platformId>_<gameId>`); a file that cannot be read is returned as
+a `Reject` with the reason, never dropped."""
 
 from __future__ import annotations
 
@@ -25,8 +17,8 @@ import duckdb
 import msgspec
 import polars as pl
 
-from gamestats_assets.lib.discovery import landing_files
-from gamestats_assets.lib.nul import NUL_REASON, holds_nul
+from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
+from gamestats_assets.lib.intake.discovery import landing_files
 from gamestats_assets.sources.riot import schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
 
@@ -41,14 +33,14 @@ added `gameEndTimestamp`, whose presence is Riot's documented way to tell the tw
 @functools.cache
 def events_schema() -> dict[str, pl.DataType]:
     """`lol/etl/timeline_events`: one row per event in the order Riot lists them, key (match_id, event_index)."""
-    return dict(timeline.events_table(timeline.Batch(), None).schema)
+    return dict(timeline_tables([])[0].schema)
 
 
 @functools.cache
 def frames_schema() -> dict[str, pl.DataType]:
     """`lol/etl/participant_frames`: one row per participant per frame, key (match_id, frame_index,
     participant_id)."""
-    return dict(timeline.frames_table(timeline.Batch(), None).schema)
+    return dict(timeline_tables([])[1].schema)
 
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]

@@ -1,35 +1,17 @@
-"""MatchTimelineDto → columns, vectorised: events and participant frames read by a compiled scan of their JSON
-text, or by DuckDB's JSON reader where the scan does not take it.
-
-msgspec walks each document once, keeping per frame the raw JSON text of its event list and of its participant
-frames (`msgspec.Raw`: no Python object per event or field). `TimelineReader` hands those texts, as
-documents are added, to `record_scan`, which reads them in chunks on worker threads: one row per event or
-participant frame, the typed fields as columns, wherever they are in the shape it takes (known fields with
-plain values; for events, no field the schema does not know).
-
-Otherwise the raw texts of the whole batch are written as newline-delimited JSON, one frame's event list or one
-participant frame per line, and read by DuckDB's `read_json` against explicit types, in C++ over all cores; a
-value of the wrong type fails the read. DuckDB keeps the lines' order (a plain `SELECT` from one source
-preserves row order), so each row is placed by its line alone. The event lists come back as one Arrow list of
-event structs whose fields are the columns, without a copy. Every event field is kept: when the text's `:`
-count shows a field the typed read did not account for, a second pass lists the keys of every event, and fields
-the schema does not list are read as JSON and land in `extra` (`duckdb_event_structs`). The damage lists of
-a champion kill are kept as JSON, written without whitespace. Participant frames keep the fields of
-`FRAME_FIELDS`.
-"""
+"""MatchTimelineDto → columns: events and participant frames read by DuckDB's JSON reader, in chunks on worker
+threads while later documents are still being decoded (`TimelineReader`); event fields the schema does not
+list land in `extra` as JSON."""
 
 from __future__ import annotations
 
-import functools
 import json
 import tempfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import msgspec
@@ -37,10 +19,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from gamestats_assets.lib import duckdb_text
-
-if TYPE_CHECKING:
-    from gamestats_assets.sources.riot import record_scan
+from gamestats_assets.lib.core import duckdb_text
 
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
 EVENT_FIELDS = {
@@ -117,20 +96,13 @@ def one_line(raw: msgspec.Raw) -> bytes:
 
 @dataclass
 class Batch:
-    """Per frame of a batch of timelines: its raw event list and raw participant frames (an object keyed by
-    participant id), its match, index and timestamp."""
+    """Per frame of a batch of timelines: its match, index and timestamp."""
 
-    event_lists: list[bytes | msgspec.Raw] = field(default_factory=list)
-    participant_frames: list[bytes | msgspec.Raw] = field(default_factory=list)
     frame_match: list[str] = field(default_factory=list)
     frame_index: list[int] = field(default_factory=list)
     frame_timestamp: list[int | None] = field(default_factory=list)
 
-    def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
-        event_lists = [frame.events for frame in frames]
-        participant_frames = [frame.participantFrames for frame in frames]
-        self.event_lists.extend(map(one_line, event_lists) if multiline else event_lists)
-        self.participant_frames.extend(map(one_line, participant_frames) if multiline else participant_frames)
+    def add(self, match_id: str, frames: Sequence[RawFrame]) -> None:
         self.frame_match.extend([match_id] * len(frames))
         self.frame_index.extend(range(len(frames)))
         self.frame_timestamp.extend([frame.timestamp for frame in frames])
@@ -172,7 +144,7 @@ def literal(text: str) -> str:
 
 
 LINES_PER_WRITE = 4096
-"""Lines joined per write of the temporary file: no whole copy of a batch's text in memory."""
+"""Lines joined per write of the temporary file: no whole copy of the lines' text in memory."""
 
 
 @contextmanager
@@ -216,15 +188,6 @@ def object_keys(connection: duckdb.DuckDBPyConnection, source: str, path: str) -
 EVENT_TYPES = {**{name: duckdb_type(t) for name, t in EVENT_FIELDS.items()}, **dict.fromkeys(DAMAGE_FIELDS, "JSON")}
 
 
-@functools.cache
-def event_layout() -> record_scan.Layout:
-    """How the compiled scan reads an event. `record_scan` is imported with the first scan, not with this module:
-    numba takes a quarter of a second to import, which every process loading the project's definitions would pay."""
-    from gamestats_assets.sources.riot import record_scan
-
-    return record_scan.Layout.of(EVENT_FIELDS, DAMAGE_FIELDS, skip_unknown=False)
-
-
 EVENT_DTYPES = pl.from_arrow(pa.Table.from_batches(
     [], pa.schema({**EVENT_FIELDS, **dict.fromkeys(DAMAGE_FIELDS, pa.string())}))).schema
 
@@ -236,7 +199,7 @@ def unknown_fields(keys: list[str]) -> list[str]:
 def event_list_type(keys: list[str]) -> dict[str, str]:
     """A line of event lists as one `json` column: a list of events with the typed fields among `keys`
     (`type` always), and the fields of `keys` the schema does not know as JSON. A typed field no event of
-    the batch has is not read at all."""
+    the lines has is not read at all."""
     present = set(keys) | {"type"}
     types = {**{name: t for name, t in EVENT_TYPES.items() if name in present},
              **dict.fromkeys(unknown_fields(keys), "JSON")}
@@ -269,9 +232,10 @@ def colons_read(events: pl.DataFrame) -> int:
     return sum(events.select(count.alias(str(i)) for i, count in enumerate(counts)).row(0))
 
 
-def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.DataFrame, np.ndarray]:
+def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw], connection: duckdb.DuckDBPyConnection
+                         ) -> tuple[pl.DataFrame, np.ndarray]:
     """The events of every list, one row each in order, as typed fields (unknown ones as JSON), and how
-    many events each list holds, read by DuckDB: what the compiled scan does not take.
+    many events each list holds.
 
     The lists are read with every typed field. Each field of a JSON object is written with one `:`, and a
     `:` is otherwise only inside a string (written or escaped), so the text holds at least as many as the
@@ -279,7 +243,7 @@ def duckdb_event_structs(event_lists: list[bytes | msgspec.Raw]) -> tuple[pl.Dat
     does not know (nor a null one). Otherwise a second pass lists the keys of every event and the lists are
     read again with the unknown fields as JSON.
     """
-    with ndjson_file(event_lists, count_colons=True) as (source, colons), connect() as connection:
+    with ndjson_file(event_lists, count_colons=True) as (source, colons):
         events, counts = event_rows(read_typed(connection, source, event_list_type(list(EVENT_TYPES))))
         if colons != colons_read(events):
             keys = object_keys(connection, source, "$[*]") if event_lists else []
@@ -296,66 +260,60 @@ def extra_fields(unknown: list[str]) -> pl.Expr:
     return pl.when(pl.any_horizontal(pl.col(unknown).is_not_null())).then(pl.lit("{") + body + pl.lit("}"))
 
 
-def events_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
-    """The events of `batch`: one row per event, key (match_id, event_index). `scanned`: its event lists as
-    the compiled scan read them, None when it did not take them (DuckDB reads them then)."""
-    events, counts = ((pl.from_arrow(scanned.table), scanned.counts) if scanned is not None
-                      else duckdb_event_structs(batch.event_lists))
-    where = batch.per_frame(counts)
-    unknown = unknown_fields(events.columns)
+def event_fields(event_lists: list[bytes | msgspec.Raw], connection: duckdb.DuckDBPyConnection
+                 ) -> tuple[pl.DataFrame, np.ndarray]:
+    """The events of every list, one row each in order, with every typed field (`EVENT_DTYPES`, null where
+    no event of the lists has it) and the others in `extra`; and how many events each list holds. Lists read
+    apart give the rows they would give read together."""
+    events, counts = duckdb_event_structs(event_lists, connection)
     absent = [pl.lit(None, dtype).alias(name) for name, dtype in EVENT_DTYPES.items() if name not in events.columns]
-    return events.with_columns(absent).select(
+    extra = extra_fields(unknown_fields(events.columns)).alias("extra")
+    return events.with_columns(absent).select(*EVENT_DTYPES, extra), counts
+
+
+def events_table(batch: Batch, events: pl.DataFrame, counts: np.ndarray) -> pl.DataFrame:
+    """The events of `batch`: one row per event, key (match_id, event_index). `events`, `counts`: its event
+    lists read (`event_fields`)."""
+    where = batch.per_frame(counts)
+    return events.select(
         where["match_id"], batch.event_index(counts), where["frame_index"],
         *[pl.col(f).alias(snake(f)) for f in EVENT_SCALARS],
         pl.col("assistingParticipantIds").alias("assisting_participant_ids"),
         pl.col("position").struct.field("x").alias("position_x"),
         pl.col("position").struct.field("y").alias("position_y"),
         *[pl.col(f).alias(snake(f)) for f in DAMAGE_FIELDS],
-        extra_fields(unknown).alias("extra"),
+        "extra",
     )
-
-
-@functools.cache
-def frame_layout() -> record_scan.Layout:
-    """How the compiled scan reads a participant frame (`record_scan` imported with the first scan, as for
-    `event_layout`)."""
-    from gamestats_assets.sources.riot import record_scan
-
-    return record_scan.Layout.of(FRAME_FIELDS, skip_unknown=True)
 
 
 PARTICIPANT_FRAMES_DECODER = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
-def duckdb_participant_frame_rows(participant_frames: list[bytes | msgspec.Raw]
-                                  ) -> tuple[pa.Table, pl.Series, np.ndarray]:
-    """The participant frames of every frame, one row each in order, with the fields of `FRAME_FIELDS`; their
-    participant ids (each frame's keys); and how many each frame holds, read by DuckDB (what the compiled scan
-    does not take): each frame's object split into its participant frames by msgspec, and those read as lines
-    of newline-delimited JSON."""
+def participant_frame_rows(participant_frames: list[bytes | msgspec.Raw], connection: duckdb.DuckDBPyConnection
+                           ) -> tuple[pl.DataFrame, np.ndarray]:
+    """The participant frames of every frame, one row each in order: their participant id (the frame's key for
+    them) and the fields of `FRAME_FIELDS`; and how many each frame holds. Each frame's object is split into its
+    participant frames by msgspec, and those are read by DuckDB as lines of newline-delimited JSON."""
     try:
         keyed = [PARTICIPANT_FRAMES_DECODER.decode(frame) for frame in participant_frames]
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise ShapeError(f"participant frames are not an object of participant frames: {error}") from error
     states = list(chain.from_iterable(frame.values() for frame in keyed))
-    with ndjson_file(states) as (source, _), connect() as connection:
+    with ndjson_file(states) as (source, _):
         table = read_typed(connection, source, {name: duckdb_type(t) for name, t in FRAME_FIELDS.items()})
-    participants = pl.Series(list(chain.from_iterable(keyed)), dtype=pl.String).cast(pl.Int32)
-    return table, participants, np.array([len(frame) for frame in keyed], dtype=np.int64)
+    participants = pl.Series("participant_id", list(chain.from_iterable(keyed)), dtype=pl.String).cast(pl.Int32)
+    return (pl.from_arrow(table).insert_column(0, participants),
+            np.array([len(frame) for frame in keyed], dtype=np.int64))
 
 
-def frames_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFrame:
+def frames_table(batch: Batch, frames: pl.DataFrame, counts: np.ndarray) -> pl.DataFrame:
     """The participant frames of `batch`: one row per participant per frame, key (match_id, frame_index,
-    participant_id; the participant id is the frame's key for it). `scanned`: its participant frames as the
-    compiled scan read them, None when it did not take them (DuckDB reads them then)."""
-    table, participants, counts = ((scanned.table, pl.Series(scanned.keys, dtype=pl.Int32), scanned.counts)
-                                   if scanned is not None else duckdb_participant_frame_rows(batch.participant_frames))
+    participant_id). `frames`, `counts`: its participant frames read (`participant_frame_rows`)."""
     where = batch.per_frame(counts)
     stats = [(block, name) for block, names in (("damageStats", DAMAGE_STATS), ("championStats", CHAMPION_STATS))
              for name in names]
-    return pl.from_arrow(table).select(
-        where["match_id"], where["frame_index"], where["timestamp"],
-        participants.alias("participant_id"),
+    return frames.select(
+        where["match_id"], where["frame_index"], where["timestamp"], "participant_id",
         *[pl.col(f).alias(snake(f)) for f in FRAME_SCALARS if f != "participantId"],
         pl.col("position").struct.field("x").alias("position_x"),
         pl.col("position").struct.field("y").alias("position_y"),
@@ -363,26 +321,76 @@ def frames_table(batch: Batch, scanned: record_scan.Scanned | None) -> pl.DataFr
     )
 
 
+CHUNK_BYTES = 1 << 25
+"""Text read at once: chunks are read side by side, and while later documents are decoded."""
+
+Rows = tuple[pl.DataFrame, np.ndarray]
+"""Records read from lines, one row each in order, and how many each line holds."""
+
+
+class ChunkedRead:
+    """Lines read as they come: each time `CHUNK_BYTES` of them have been added, `read` takes them on a worker
+    thread, through its own cursor of `database` (DuckDB's reader releases the GIL), while the caller goes on."""
+
+    def __init__(self, read: Callable[[list[bytes | msgspec.Raw], duckdb.DuckDBPyConnection], Rows],
+                 database: duckdb.DuckDBPyConnection, workers: Executor) -> None:
+        self.read, self.database, self.workers = read, database, workers
+        self.pending: list[bytes | msgspec.Raw] = []
+        self.pending_bytes = 0
+        self.chunks: list[Future[Rows]] = []
+
+    def extend(self, lines: Iterable[bytes | msgspec.Raw]) -> None:
+        for line in lines:
+            self.pending.append(line)
+            self.pending_bytes += len(line)
+            if self.pending_bytes >= CHUNK_BYTES:
+                self._hand_over()
+
+    def hand_over_pending(self) -> None:
+        """Hands the lines not handed over yet to a worker (as a first chunk, even none)."""
+        if self.pending or not self.chunks:
+            self._hand_over()
+
+    def result(self) -> Rows:
+        """The records of every line added, in order."""
+        self.hand_over_pending()
+        parts = [chunk.result() for chunk in self.chunks]
+        return pl.concat([rows for rows, _ in parts]), np.concatenate([counts for _, counts in parts])
+
+    def _hand_over(self) -> None:
+        self.chunks.append(self.workers.submit(self._read, self.pending))
+        self.pending, self.pending_bytes = [], 0
+
+    def _read(self, lines: list[bytes | msgspec.Raw]) -> Rows:
+        with self.database.cursor() as connection:
+            return self.read(lines, connection)
+
+
 class TimelineReader:
-    """A batch of timelines read as it is added: the compiled scan reads the frames' event lists and participant
-    frames in chunks on `workers` while later timelines are still being decoded."""
+    """A batch of timelines read as it is added: the frames' event lists and participant frames are read in
+    chunks on `workers`, by one DuckDB database, while later timelines are still being decoded."""
 
     def __init__(self, workers: Executor) -> None:
-        from gamestats_assets.sources.riot import record_scan
-
         self.batch = Batch()
-        self.event_scan = record_scan.ChunkedScan(event_layout(), False, workers)
-        self.participant_frame_scan = record_scan.ChunkedScan(frame_layout(), True, workers)
+        self.database = connect()
+        self.event_lists = ChunkedRead(event_fields, self.database, workers)
+        self.participant_frames = ChunkedRead(participant_frame_rows, self.database, workers)
 
     def add(self, match_id: str, frames: Sequence[RawFrame], multiline: bool) -> None:
-        first = len(self.batch.event_lists)
-        self.batch.add(match_id, frames, multiline)
-        self.event_scan.extend(self.batch.event_lists[first:])
-        self.participant_frame_scan.extend(self.batch.participant_frames[first:])
+        self.batch.add(match_id, frames)
+        event_lists = [frame.events for frame in frames]
+        participant_frames = [frame.participantFrames for frame in frames]
+        self.event_lists.extend(map(one_line, event_lists) if multiline else event_lists)
+        self.participant_frames.extend(map(one_line, participant_frames) if multiline else participant_frames)
 
     def tables(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """The batch's events and participant frames (`events_table`, `frames_table`), side by side: DuckDB's
-        reader and polars release the GIL, so what one does on one thread runs beside the other."""
-        with ThreadPoolExecutor(max_workers=1) as beside:
-            frames = beside.submit(lambda: frames_table(self.batch, self.participant_frame_scan.result()))
-            return events_table(self.batch, self.event_scan.result()), frames.result()
+        """The batch's events and participant frames (`events_table`, `frames_table`); the database is closed
+        once no chunk is being read, whether they were read or a chunk's read failed."""
+        self.event_lists.hand_over_pending()
+        self.participant_frames.hand_over_pending()
+        try:
+            return (events_table(self.batch, *self.event_lists.result()),
+                    frames_table(self.batch, *self.participant_frames.result()))
+        finally:
+            wait([*self.event_lists.chunks, *self.participant_frames.chunks])
+            self.database.close()

@@ -109,7 +109,7 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
 
     `users` counts a segment's ETL rows: an ETL row holds one user's sums for one server and key, and a user has
     one country and one tier on a day (l2m_active and l2m_cumulative_revenue have a row per user), so no user is in
-    a segment twice (counting the rows costs half of counting distinct user ids).
+    a segment twice (counting rows is cheaper than counting distinct user ids).
     """
     dims = user_dimensions(active, cumulative).drop("server_id")
     segment = ["date", "server_id", "country_code", "vip_tier", source.key]

@@ -1,11 +1,8 @@
 """ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
 
-Every function takes the day's landing folder (`<data_dir>/landing/l2m/<YYYY-MM-DD>`) and the day, and
-returns the reader's `ReadResult` (frame, rejects, counts, unreadable files); every frame has `date`
-(pl.Date, the partition day) first. Rows keep the order of the landing files, so a rerun gives identical
-frames. The seven activity sources keep every line, whatever its item or money type: the economy filters
-(key items, diamonds) belong to the CONS economy tables.
-"""
+Every function takes the day's landing folder and the day and returns the reader's `ReadResult`; every frame has
+`date` first and keeps the order of the landing files. Activity sources keep every line; the economy filters
+belong to the CONS economy tables."""
 
 from __future__ import annotations
 

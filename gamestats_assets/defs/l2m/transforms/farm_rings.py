@@ -1,47 +1,8 @@
-"""Managed bot rings: accounts that each look like a player, found by what no group of players shares.
+"""Managed bot rings: accounts that each pass every rule of `farmers` but whose manager gives them away.
 
-A bot manager runs dozens of leveled accounts, each on its own home line and phone, gaining like a human
-who auto-hunts. One by one they pass every rule of `farmers`. What gives them away is the manager:
-when it restarts its accounts they log in within seconds of each other, day after day, whatever the time
-of the restart. Definition, per day:
-
-1. Ring candidates: accounts online at least `CANDIDATE_PRESENCE_HOURS` (16) on the day, not registered
-   that day. A ring's accounts are online nearly all day; the bound keeps the pairs to compare few.
-2. Co-logins: two candidates' logins at most the tolerance apart, on the day and the `HISTORY_DAYS`
-   before it. Only the gap counts, never the clock time, so a manager's restarts may drift from day to
-   day. The tolerance is `CO_LOGIN_TOLERANCE_MS` (30 s), narrowed where the candidates' logins are so
-   dense that a login would meet more than `CHANCE_PARTNERS` (20) others within it by chance: the
-   widest the data supports, which keeps the pairs to count in proportion to the logins. Two logins from
-   one network (an IPv4 /24, an IPv6 /64) are not a co-login: when a shared connection drops, everyone
-   behind it (a household, a dorm, a café) reconnects at once, and a manager's accounts each have a line
-   of their own.
-3. A link: a pair whose co-logins fall on at least `MIN_CO_LOGIN_DAYS` (2) days and are too many for
-   chance. Under independence each login of one account meets a login of the other with probability
-   `q`, so the logins met follow a binomial law; the pair is linked when its tail probability is below
-   `FAMILY_ALPHA` (1 %) divided by the number of candidate pairs (Bonferroni). `q` is the larger of
-   the chance over a uniform day, (the other's logins per day) x 2 x tolerance / 24 h, and the chance at
-   the accounts' own hours (`clock_chance`): people and managers keep to their times of day, so two
-   accounts that both log in around the same hours meet by chance far more often than a uniform day
-   allows, and over thousands of such pairs some would meet again and again. Guild-mates on a raid
-   night meet on one day; all-day players meet now and then by chance, never on most of their logins.
-4. A ring: a connected component of links of at least `farm_graph.MIN_FARM_ACCOUNTS` (5) accounts (one
-   manager's accounts), joined with the other such components whose accounts share a clan of their own
-   (`clan_links`: one operator's managers), that also shows at least `MIN_RING_TRAITS` (3) of the
-   `RING_TRAITS`, each held by the ring as a whole:
-
-   - `all_day`: the median account is online at least `ALL_DAY_HOURS` (20) on the day;
-   - `never_pays`: at most `MAX_PAYING_SHARE` (5 %) of its accounts paid on the day;
-   - `sells_on_exchange`: at least `MIN_SELLING_SHARE` (3 in 4) of its accounts sold on the exchange
-     (money gained with reason `MARKET_SALE_REASON`) on the day;
-   - `own_clan`: at least half of its accounts whose clan is known (clan changes of the same days) are in
-     clans of at least `OWN_CLAN_MIN_KNOWN` (3) known members who are, to `OWN_CLAN_SHARE` (90 %),
-     accounts of the ring.
-
-   No trait decides alone, nor do co-logins alone.
-
-Each ring carries its evidence: co-login events and days of its links, their median start offset, the
-median presence of its accounts, and the clans its accounts are known in.
-"""
+When a manager restarts its accounts they log in within seconds of each other, day after day. A ring is a
+group of candidates linked by such co-logins (`co_login_links`) that also shows most of `RING_TRAITS`
+(`detect_rings`)."""
 
 from __future__ import annotations
 
@@ -77,7 +38,8 @@ RING_EVIDENCE = {"co_logins": pl.Int64, "co_login_days": pl.Int64, "median_start
 
 def ring_candidates(activity: pl.DataFrame) -> pl.DataFrame:
     """(user_id, presence_hours) of the accounts online at least `CANDIDATE_PRESENCE_HOURS` on the day and
-    not registered that day; presence is online time, at most 24 h. Input: `farm_signals.account_activity`."""
+    not registered that day (a ring's accounts are online nearly all day); presence is online time, at
+    most 24 h. Input: `farm_signals.account_activity`."""
     presence = (pl.col("online_seconds") / 3_600).clip(upper_bound=24.0)
     return (activity.filter(~pl.col("is_new_user") & (presence >= CANDIDATE_PRESENCE_HOURS))
             .select("user_id", presence.alias("presence_hours")))
@@ -102,16 +64,18 @@ def _candidate_logins(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFr
 
 
 def tolerance_ms(rows: pl.DataFrame) -> int:
-    """The co-login tolerance the candidates' logins (uid, at) support: `CO_LOGIN_TOLERANCE_MS`, or the
-    gap within which a login meets `CHANCE_PARTNERS` others by chance at the logins' density per day."""
+    """The co-login tolerance the candidates' logins (uid, at) support: `CO_LOGIN_TOLERANCE_MS`, or,
+    where logins are denser, the gap within which a login meets `CHANCE_PARTNERS` others by chance at the
+    logins' density per day."""
     days = max(rows.select((pl.col("at") // DAY_MS).n_unique()).item(), 1)
     per_day = max(rows.height / days, 1.0)
     return max(1, int(min(CO_LOGIN_TOLERANCE_MS, CHANCE_PARTNERS * DAY_MS / (2 * per_day))))
 
 
 def _co_login_events(rows: pl.DataFrame, tolerance: int) -> pl.LazyFrame:
-    """Every pair of logins of two candidates from two networks at most `tolerance` ms apart: (pair,
-    day, at_a, at_b), `pair` = uid_a * 2^32 + uid_b with uid_a < uid_b, `day` that of at_a. Logins are
+    """Every pair of logins of two candidates from two networks at most `tolerance` ms apart (only the gap
+    counts, never the clock time; logins from one network reconnect together when a shared line drops, so
+    they are no co-login): (pair, day, at_a, at_b), `pair` = uid_a * 2^32 + uid_b with uid_a < uid_b, `day` that of at_a. Logins are
     cut into tolerance-wide buckets and meet only in their own or the next bucket."""
     keyed = rows.lazy().with_columns(bucket=pl.col("at") // tolerance)
     left = keyed.select(pl.col("uid").alias("uid_a"), pl.col("at").alias("at_a"), pl.col("net").alias("net_a"),
@@ -206,9 +170,15 @@ def co_login_pairs(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
 
 
 def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """The linked pairs of candidates (definition 3 in the module docstring): (user_a, user_b, co_logins,
-    co_login_days, offset_ms = median gap of their co-logins, p_value). Input: ETL login (user_id,
-    event_time, ip) of the day and the days before."""
+    """The linked pairs of candidates: (user_a, user_b, co_logins, co_login_days, offset_ms = median gap
+    of their co-logins, p_value). Input: ETL login (user_id, event_time, ip) of the day and the days before.
+
+    A pair is linked when its co-logins fall on at least `MIN_CO_LOGIN_DAYS` days and are too many for
+    chance: each login of the account with fewer logins meets one of the other's with probability `q`, so
+    the logins met are binomial, and the pair is linked when the tail probability is at most
+    `FAMILY_ALPHA` over the number of candidate pairs (Bonferroni). `q` is the larger of the chance over a
+    uniform day, (the other's logins per day) x 2 x tolerance / 24 h, and the chance at the accounts' own
+    hours (`clock_chance`)."""
     schema = {"user_a": pl.Utf8, "user_b": pl.Utf8, "co_logins": pl.Int64, "co_login_days": pl.Int64,
               "offset_ms": pl.Float64, "p_value": pl.Float64}
     pairs = co_login_pairs(logins, candidates)
@@ -251,8 +221,12 @@ def clan_links(members: pl.DataFrame, clans: pl.DataFrame) -> pl.DataFrame:
 
 def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.DataFrame, sellers: pl.DataFrame,
                 clans: pl.DataFrame) -> pl.DataFrame:
-    """Per ring (`farm_key`): each of `RING_TRAITS` (module docstring), the median presence hours and
-    the clans its accounts are known in. Inputs: the rings' members (user_id, farm_key), the candidates'
+    """Per ring (`farm_key`): each of `RING_TRAITS`, the median presence hours and the clans its accounts
+    are known in. `all_day`: the median account is online at least `ALL_DAY_HOURS`; `never_pays`: at most
+    `MAX_PAYING_SHARE` of its accounts paid; `sells_on_exchange`: at least `MIN_SELLING_SHARE` sold on the
+    exchange (money reason `MARKET_SALE_REASON`); `own_clan`: at least half of its accounts with a known
+    clan are in clans of at least `OWN_CLAN_MIN_KNOWN` known members who are, to `OWN_CLAN_SHARE`, its
+    accounts. Inputs: the rings' members (user_id, farm_key), the candidates'
     presence, the day's paying and exchange-selling accounts (user_id), the accounts' known clans
     (user_id, clan_id)."""
     clan_members = clans.join(members, on="user_id", how="left")
@@ -281,8 +255,12 @@ def ring_traits(members: pl.DataFrame, candidates: pl.DataFrame, payers: pl.Data
 
 def detect_rings(activity: pl.DataFrame, logins: pl.DataFrame | pl.LazyFrame, recharge: pl.DataFrame,
                  money_gain: pl.DataFrame, clan_changes: pl.DataFrame) -> pl.DataFrame:
-    """The accounts of the day's managed rings (definition in the module docstring): user_id, farm_key,
-    `co_login` and each of `RING_TRAITS` (booleans, the ring's), and `RING_EVIDENCE`. Inputs:
+    """The accounts of the day's managed rings: user_id, farm_key, `co_login` and each of `RING_TRAITS`
+    (booleans, the ring's), and `RING_EVIDENCE`.
+
+    A ring is a connected component of co-login links (`co_login_links`) of at least
+    `farm_graph.MIN_FARM_ACCOUNTS` accounts, joined with the components sharing a clan of their own
+    (`clan_links`), that shows at least `MIN_RING_TRAITS` of `RING_TRAITS` (`ring_traits`). Inputs:
     `farm_signals.account_activity` of the day; ETL login (user_id, event_time, ip) and clan_change of
     the day and the days before; CONS l2m_recharge and ETL money_gain (any money) of the day."""
     schema = {"user_id": pl.Utf8, "farm_key": pl.Utf8, "co_login": pl.Boolean,

@@ -1,33 +1,7 @@
 """What one account did on one day, and the behaviour signals of bot farming read from it.
 
-A bot farm is many accounts run by one operator to harvest items and diamonds for resale. Its accounts
-share the operator's infrastructure (devices, proxy networks) and run the same script, so each one plays
-far more than its level suggests, around the clock or on a machine's timetable. A player can look like
-that alone (a grinder, an auto-hunt session through the night), which is why these signals only make an
-account a *candidate*: `farmers` joins candidates into farms through shared infrastructure.
-
-Behaviour signals of an account on a day, each a property of that account alone:
-
-- `grinding`: it gained items or diamonds at least `GRIND_FACTOR` (2) times as often as the day's
-  typical player: the median of the day's *ordinary* gaining accounts, those registered before the day
-  that do not play round the clock. Relative to the day, so it holds for any game's economy and any
-  season. New players' starter rewards and all-day players are left out of the reference because where
-  they are many (a small server, a week of a launch, a game where many auto-hunt all day) they would
-  raise it to the level of a farm's script and hide the farm.
-- `round_the_clock`: its sessions cover at least `ROUND_THE_CLOCK_HOURS` (20) distinct hours of the day.
-  People sleep; a long auto-hunt session of a real player covers an evening and a night, not a whole day.
-- `machine_regular`: at least `REGULAR_MIN_SESSIONS` (4) sessions whose lengths, or the gaps between
-  whose starts, vary by at most `REGULAR_MAX_CV` (5 %, coefficient of variation). Human sessions vary
-  by tens of percent; a scheduler does not.
-- `parked_low_level`: it is at level `PARKED_MAX_LEVEL` (10) or below on a day it shows one of the
-  signals above, and it registered at least `PARKED_MIN_AGE_DAYS` (7) days before (or its registration
-  is unknown). Farm accounts stay at the lowest levels, where the farmed zones are and where an account
-  banned costs the operator nothing; real players who play that much level up, and new players pass
-  through the low levels in their first days.
-
-An account registered on the day is never a candidate: every new player gets the same starter rewards at
-the same level, which would make a crowd of new players look like one script.
-"""
+A player can look like a farm's account alone (a grinder, a night of auto-hunt), so these signals only make
+an account a *candidate*; `farmers` joins candidates into farms through shared infrastructure."""
 
 from __future__ import annotations
 
@@ -126,7 +100,8 @@ def account_activity(active: pl.DataFrame, logout: pl.DataFrame, item_gain: pl.D
 def typical_gain_events(activity: pl.DataFrame) -> float:
     """The gain events of the day's typical player, the reference of `grinding`: the median of the
     ordinary gaining accounts (registered before the day, covering fewer than `ROUND_THE_CLOCK_HOURS`
-    hours), or of every gaining account when there is no ordinary one; 0 when nobody gained."""
+    hours: where new or all-day players are many they would raise it to a farm's level), or of every
+    gaining account when there is no ordinary one; 0 when nobody gained."""
     gaining = activity.filter(pl.col("gain_events") > 0)
     ordinary = gaining.filter(~pl.col("is_new_user") & (pl.col("hours_covered") < ROUND_THE_CLOCK_HOURS))
     reference = (ordinary if ordinary.height else gaining)["gain_events"]
@@ -134,8 +109,17 @@ def typical_gain_events(activity: pl.DataFrame) -> float:
 
 
 def behaviour_signals(activity: pl.DataFrame) -> pl.DataFrame:
-    """`activity` with one boolean column per behaviour signal (see the module docstring) and
-    `candidate`: not registered that day and at least one of `FARMING_SIGNALS`."""
+    """`activity` with one boolean column per behaviour signal and `candidate`: not registered that day
+    (new players' identical starter rewards would look like one script) and at least one of
+    `FARMING_SIGNALS`.
+
+    - `grinding`: gain events at least `GRIND_FACTOR` times `typical_gain_events`.
+    - `round_the_clock`: sessions cover at least `ROUND_THE_CLOCK_HOURS` distinct hours of the day.
+    - `machine_regular`: at least `REGULAR_MIN_SESSIONS` sessions whose lengths, or start gaps, have a
+      coefficient of variation of at most `REGULAR_MAX_CV`.
+    - `parked_low_level`: a farming signal at level `PARKED_MAX_LEVEL` or below, registered at least
+      `PARKED_MIN_AGE_DAYS` days before (or registration unknown).
+    """
     median_gain = typical_gain_events(activity)
     regular = (pl.col("sessions") >= REGULAR_MIN_SESSIONS) & (
         (pl.col("session_length_cv") <= REGULAR_MAX_CV) | (pl.col("session_gap_cv") <= REGULAR_MAX_CV)

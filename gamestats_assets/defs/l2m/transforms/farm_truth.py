@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.lib.stats import with_wilson
+from gamestats_assets.lib.core.stats import with_wilson
 
 RECALL_FLOOR = 0.9
 PRECISION_FLOOR = 0.95

@@ -1,42 +1,7 @@
 """Bot-farm ("farmer") detection: accounts that farm like a script and share an operator's infrastructure.
 
-Definition, per day:
-
-1. Behaviour (`farm_signals`): an account is a *candidate* when it grinds (gains items or diamonds far
-   more often than the day's typical player), plays round the clock, or keeps a machine's timetable, and
-   did not register that day. `parked_low_level` adds that it does so at level 10 or below.
-2. Links between two candidates, the strong signals that one operator runs both. Devices and networks
-   count over the day and the `HISTORY_DAYS` (6) before it, so a farm whose accounts take a different
-   proxy of its pool each day is linked through the proxies they took in turn:
-
-   - `shared_device`: they logged in from the same device id. Real players rarely share a device, and
-     never with several heavy players at once; farms reuse phones and emulator images across accounts.
-   - `shared_network`: they logged in from the same IP address or the same network (an IPv4 /24, an
-     IPv6 /64) *and* behave alike: levels at most `LEVEL_TOLERANCE` (3) apart, gain events within a
-     factor `GAIN_RATIO_TOLERANCE` (1.6), and either both parked at a low level or at least two
-     farming signals in common. A carrier NAT address, a campus or a mobile operator's subnet
-     puts many players on one network, heavy players among them, but those players differ (levels, how
-     much and how they play); a farm's accounts on one network run the same script at the same level.
-     Farms that rotate through a pool of proxy subnets are linked through every subnet two of their
-     accounts meet in, so the whole pool ends in one farm, not one farm per /24.
-   - `identical_behaviour`: both keep a machine's timetable and their day is the same to the unit:
-     sessions, gain events, items and diamonds gained, and the mix of items gained. A script run on many
-     accounts repeats itself exactly; people do not, whatever network they are on.
-
-   Economy flow (farmed goods funnelled to a few receivers) is not a link: the L2M logs record what an
-   account gains and spends, not to whom it gives, so there is nothing to follow.
-3. The accounts linked directly or through others form a graph; each connected component (networkx) of
-   at least `farm_graph.MIN_FARM_ACCOUNTS` (5) candidates is a farm, and its accounts are farmers. A smaller
-   component is a household or a few friends, not an operator.
-4. Beside these farms, managed rings (`farm_rings`): all-day accounts whose logins coincide within
-   seconds day after day and that share a ring's traits; a ring's account already in a farm above stays
-   in that farm.
-
-Each farmer carries its farm (`farm_key`: `farm-` and the smallest account id of the farm), the
-signals that flagged it (`signals`: the links it took part in and its behaviour signals) and a
-`score` in [0, 1] for reviewers, `1 - prod(1 - SIGNAL_WEIGHTS[s])` over its signals: the more
-independent evidence, the closer to 1. The score orders the review; the farm rule above decides.
-"""
+Candidates come from `farm_signals`; `candidate_links` links them, linked candidates form farms
+(`farm_graph`), and the managed rings of `farm_rings` are added (`detect_farmers`)."""
 
 from __future__ import annotations
 
@@ -132,8 +97,8 @@ network is compared in linear time, not pair by pair."""
 
 
 def _alike_on_network(addresses: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
-    """Links (user_a, user_b) between candidates on one network that behave alike (see `shared_network`
-    in the module docstring), among each candidate's `NETWORK_NEIGHBOURS` next in gain-events order."""
+    """Links (user_a, user_b) between candidates on one network that behave alike (`shared_network` of
+    `candidate_links`), among each candidate's `NETWORK_NEIGHBOURS` next in gain-events order."""
     traits = ("user_id", "level", "gain_events", "parked_low_level", *FARMING_SIGNALS)
     rows = (addresses.select("user_id", "subnet").unique()
             .join(candidates.select(traits), on="user_id")
@@ -170,7 +135,15 @@ def _fingerprints(candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataF
 
 
 def candidate_links(addresses: pl.DataFrame, candidates: pl.DataFrame, item_gain: pl.DataFrame) -> pl.DataFrame:
-    """The links between candidates, one row per (user_a, user_b, signal); see the module docstring."""
+    """The links between candidates, one row per (user_a, user_b, signal). Addresses and devices count
+    over the day and the `HISTORY_DAYS` before it.
+
+    - `shared_device`: they logged in from the same device id.
+    - `shared_network`: they logged in from the same network (`network_of`) and behave alike: levels at
+      most `LEVEL_TOLERANCE` apart, gain events within a factor `GAIN_RATIO_TOLERANCE`, and either both
+      `parked_low_level` or at least two of `FARMING_SIGNALS` in common.
+    - `identical_behaviour`: both are `machine_regular` with the same `BEHAVIOUR_FINGERPRINT`.
+    """
     return pl.concat([
         _shared(addresses, "device_id").with_columns(signal=pl.lit("shared_device")),
         _alike_on_network(addresses, candidates).with_columns(signal=pl.lit("shared_network")),
@@ -227,8 +200,14 @@ def detect_farmers(login: pl.DataFrame, logout: pl.DataFrame, active: pl.DataFra
                    money_gain: pl.DataFrame, recharge: pl.DataFrame,
                    earlier_logins: pl.LazyFrame | None = None,
                    clan_changes: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The day's farmer accounts with their farm, signals, score and evidence: the farms of the rules (module
-    docstring) and the managed rings of `farm_rings`.
+    """The day's farmer accounts with their farm, signals, score and evidence: the farms of the rules and
+    the managed rings of `farm_rings` (a ring's account already in a farm of the rules stays there).
+
+    A farm of the rules is a connected component of `candidate_links` of at least
+    `farm_graph.MIN_FARM_ACCOUNTS` candidates. `farm_key` is `farm-` and the farm's smallest account id;
+    `signals` lists the links the account took part in and its behaviour signals; `score`, in [0, 1] for
+    reviewers, is `1 - prod(1 - SIGNAL_WEIGHTS[s])` over its signals: it orders the review, the farm rule
+    decides.
 
     Evidence per account: its farm (key, accounts, and the networks, addresses and devices its accounts
     used over the day and the `HISTORY_DAYS` before), level, distinct addresses and devices it used

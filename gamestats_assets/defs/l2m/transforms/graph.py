@@ -1,67 +1,30 @@
-"""The L2M tables and their inputs, declared once: the Dagster assets, the in-memory runs of tests and the
-benchmark are all built from `TABLES`.
-
-Each `Table` names its layer, its function (whose docstring defines it), its inputs by reference
-(`"<layer>/<name>"`) and how it relates to days:
-- `etl`: `compute(day_dir, day)` reads the day's landing files into a `ReadResult`;
-- `daily`: `compute(day, **inputs)`, every input restricted to the day, except those named in `history`,
-  which hold that many days before the day as well;
-- `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
-- `window`: `compute(day, **inputs)`, inputs holding the days `window` days back (retention);
-- `snapshot`: `compute(**inputs)` over every day.
-"""
+"""The L2M tables and their inputs, declared once as `Table`s (`lib/authoring/table.py`): the Dagster assets,
+the in-memory runs of tests and the benchmark are all built from `TABLES`. The ETL tables' `compute` reads a
+day's landing folder (`compute(day_dir, day)`) into a `ReadResult`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Literal
 
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmers, kpis, std
-from gamestats_assets.lib.headline import Figures, Headline, rate_figures, rate_meanings, ratio
-from gamestats_assets.lib.quarantine import Reject
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode
+from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE
+from gamestats_assets.lib.authoring.headline import Figures, Headline, rate_figures, rate_meanings, ratio
+from gamestats_assets.lib.authoring.table import MemoryRun, Table
+from gamestats_assets.lib.authoring.table import run_in_memory as run_tables
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.quarantine import Reject, over_reject_limit
 
-Kind = Literal["etl", "daily", "carried", "window", "snapshot"]
 
-
-@dataclass(frozen=True)
-class Table:
-    """One L2M table: `[l2m, layer, name]` in the lake, computed by `compute` from `inputs`."""
-
-    layer: str
-    name: str
-    compute: Callable[..., pl.DataFrame]
-    description: str
-    inputs: Mapping[str, str] = field(default_factory=dict)
-    kind: Kind = "daily"
-    window: int = 0
-    history: Mapping[str, int] = field(default_factory=dict)
-    """Inputs of a daily table read with the days before: parameter → how many days back."""
-    invariant: Callable[..., dict[str, int]] | None = None
-    """For a carried table: `invariant(yesterday, today, **inputs)` counts the rows breaking what must hold."""
-    headline: Headline | None = None
-    """The figures the table exists for, recorded on each partition's materialization and plotted by the UI."""
-    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    """Inputs of which the function reads only some columns: parameter → those columns (the rest is not read)."""
-
-    @property
-    def asset_description(self) -> str:
-        """The description, followed by what each headline figure means."""
-        return self.headline.describe(self.description) if self.headline else self.description
-
-    @property
-    def ref(self) -> str:
-        return f"{self.layer}/{self.name}"
-
-    @property
-    def frame_name(self) -> str:
-        """The table's name in an in-memory run: `etl_login`, `std_active`, `l2m_active`."""
-        return self.name if self.layer == "cons" else f"{self.layer}_{self.name}"
+def rejected_days(platform: PlatformResource) -> list[dt.date]:
+    """The days held back from publishing because too many of their lines were rejected: the snapshots leave
+    them out."""
+    return [dt.date.fromisoformat(key) for key in over_reject_limit(platform.quarantine_dir, "l2m", MAX_REJECTED_SHARE)]
 
 
 ETL_TABLES = [
@@ -154,10 +117,12 @@ TABLES: list[Table] = [
     Table("cons", "l2m_active", lambda day, active, profile: cons.l2m_active(active, profile),
           "l2m_active: one row per (date, user_id) active that day, with server, level, country (TH, VN, ID, PH, SG, "
           "MY or Other), registration date and whether the user is new.",
-          {"active": "std/active", "profile": "std/user_profile"}),
+          {"active": "std/active", "profile": "std/user_profile"},
+          publish=Publish(("date", "user_id"), sum_column="level")),
     Table("cons", "l2m_recharge", lambda day, recharge, active: cons.l2m_recharge(recharge, active),
           "l2m_recharge: one row per (date, user_id) who paid: payments and daily revenue in USD, with server and "
-          "country.", {"recharge": "etl/recharge", "active": "cons/l2m_active"}),
+          "country.", {"recharge": "etl/recharge", "active": "cons/l2m_active"},
+          publish=Publish(("date", "user_id"), sum_column="daily_rev_usd")),
     Table("cons", "l2m_cumulative_revenue",
           lambda yesterday, day, recharge: cons.l2m_cumulative_revenue(yesterday, recharge, day),
           "l2m_cumulative_revenue: lifetime revenue in USD of every user who has ever paid, as of the end of the day "
@@ -166,13 +131,15 @@ TABLES: list[Table] = [
           "(GAMESTATS_START_DATE): a later day whose previous day was never materialized is refused, since its "
           "totals would silently restart at zero.",
           {"recharge": "cons/l2m_recharge"}, kind="carried",
-          invariant=lambda yesterday, today, recharge: checks.cumulative_revenue_violations(yesterday, recharge, today)),
+          invariant=lambda yesterday, today, recharge: checks.cumulative_revenue_violations(yesterday, recharge, today),
+          publish=Publish(("date", "user_id"), sum_column="cumulative_revenue_usd")),
     *[Table("cons", f"l2m_{source.event}",
             lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
             f"l2m_{source.event}: {source.measure} of the {'diamonds' if source.money else 'key items'} per (date, "
             f"server_id, country_code, vip_tier, {source.key}), with the users' country and VIP tier.",
             {"table": f"etl/{source.event}", "active": "cons/l2m_active", "cumulative": "cons/l2m_cumulative_revenue"},
-            columns={"table": source.columns, **cons.DIMENSION_COLUMNS})
+            columns={"table": source.columns, **cons.DIMENSION_COLUMNS},
+            publish=Publish(("date", "server_id", "country_code", "vip_tier", source.key)))
       for source in etl.ECONOMY_SOURCES],
     Table("cons", "l2m_server_performance",
           lambda day, active, recharge, money_gain, money_spend, logout: cons.l2m_server_performance(
@@ -181,7 +148,8 @@ TABLES: list[Table] = [
           "and play time.",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
            "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE,
-          columns={"logout": ("date", "user_id", "online_seconds")}),
+          columns={"logout": ("date", "user_id", "online_seconds")},
+          publish=Publish(("date", "server_id"))),
     Table("std", "farmers_detected",
           lambda day, login, logout, active, item_gain, money_gain, recharge, clan_change: farmers.detect_farmers(
               login.filter(pl.col("date") == day), logout, active, item_gain, money_gain, recharge,
@@ -199,81 +167,51 @@ TABLES: list[Table] = [
                    "clan_change": farm_rings.CLAN_CHANGE_COLUMNS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
-          "items and diamonds.", {"detected": "std/farmers_detected"}),
+          "items and diamonds.", {"detected": "std/farmers_detected"},
+          publish=Publish(("date", "farm_key"))),
     Table("cons", "l2m_daily_kpis",
           lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
           "l2m_daily_kpis: per (date, country_code, server_id) DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU in "
           "USD (definitions in transforms/kpis.py).",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "cumulative": "cons/l2m_cumulative_revenue"},
-          headline=DAILY_KPIS_HEADLINE),
+          headline=DAILY_KPIS_HEADLINE,
+          publish=Publish(("date", "country_code", "server_id"), sum_column="revenue_usd")),
     Table("cons", "l2m_retention", lambda day, active: kpis.l2m_retention(active, day),
           "l2m_retention: D1, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
           "days before, how many are active on the day, the rate and its Wilson 95 % interval. Reads only the days "
           "it measures and their cohort days.",
-          {"active": "cons/l2m_active"}, kind="window", window=max(kpis.RETENTION_DAYS), headline=RETENTION_HEADLINE),
+          {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS, headline=RETENTION_HEADLINE,
+          publish=Publish(("date", "day_n"), sum_column="cohort_size")),
     Table("cons", "l2m_guild_info", lambda changes: cons.l2m_guild_info(changes),
           "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
-          {"changes": "etl/clan_change"}, kind="snapshot"),
+          {"changes": "etl/clan_change"}, kind="snapshot", skip_days=rejected_days,
+          publish=Publish(("user_id",), PublishMode.SNAPSHOT)),
     Table("cons", "l2m_farmers_snapshot", lambda detected: farmers.l2m_farmers_snapshot(detected),
           "l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its latest farm, "
           "signals and score, and its evidence: shared networks and devices, days detected, level, farmed "
           "amounts, payments.",
-          {"detected": "std/farmers_detected"}, kind="snapshot"),
+          {"detected": "std/farmers_detected"}, kind="snapshot", skip_days=rejected_days,
+          publish=Publish(("user_id",), PublishMode.SNAPSHOT)),
 ]
 
 BY_REF = {table.ref: table for table in TABLES}
 
 
-def window_days(table: Table, day: dt.date) -> list[dt.date]:
-    """The days a window table reads for `day`: those its function measures (retention: day and each cohort
-    day), within `table.window` days back."""
-    return sorted({day - dt.timedelta(days=n) for n in (0, *kpis.RETENTION_DAYS) if n <= table.window})
-
-
-@dataclass
-class MemoryRun:
-    """The tables of consecutive days computed in memory: frames by `frame_name` for each day, the rejects
-    of each ETL table, and the snapshots over all days."""
-
-    days: dict[dt.date, dict[str, pl.DataFrame]] = field(default_factory=dict)
-    rejects: dict[dt.date, dict[str, list[Reject]]] = field(default_factory=dict)
-    snapshots: dict[str, pl.DataFrame] = field(default_factory=dict)
-
-
 def run_in_memory(landing_dir: Path, days: Sequence[dt.date], on_table: Callable[[Table, dt.date | None], None]
                   = lambda table, day: None) -> MemoryRun:
-    """Every table of `TABLES` for the consecutive `days` read from `landing_dir/<YYYY-MM-DD>`, in
-    declaration order, each kind fed as its asset is; `on_table` is called after each table (benchmarks)."""
-    run = MemoryRun()
-    for day in days:
-        tables, rejects = {}, {}
-        yesterday = run.days.get(day - dt.timedelta(days=1), {})
-        for table in TABLES:
-            if table.kind == "snapshot":
-                continue
-            frames = {param: tables[BY_REF[ref].frame_name] for param, ref in table.inputs.items()}
-            if table.kind == "etl":
-                result = table.compute(Path(landing_dir) / day.isoformat(), day)
-                tables[table.frame_name], rejects[table.frame_name] = result.frame, result.rejects
-            elif table.kind == "carried":
-                tables[table.frame_name] = table.compute(yesterday.get(table.frame_name), day, **frames)
-            elif table.kind == "window":
-                history = {param: pl.concat([run.days[d][BY_REF[ref].frame_name] for d in window_days(table, day)
-                                             if d in run.days] + [frames[param]])
-                           for param, ref in table.inputs.items()}
-                tables[table.frame_name] = table.compute(day, **history)
-            else:
-                earlier = {param: [run.days[day - dt.timedelta(days=n)][BY_REF[table.inputs[param]].frame_name]
-                                   for n in range(days_back, 0, -1) if day - dt.timedelta(days=n) in run.days]
-                           for param, days_back in table.history.items()}
-                tables[table.frame_name] = table.compute(
-                    day, **{**frames, **{p: pl.concat([*e, frames[p]]) for p, e in earlier.items()}})
+    """Every table of `TABLES` for the consecutive `days` read from `landing_dir/<YYYY-MM-DD>`, in declaration
+    order, each kind fed as its asset is, with each ETL table's rejects; `on_table` is called after each table
+    (benchmarks)."""
+    rejects: dict[dt.date, dict[str, list[Reject]]] = {}
+
+    def read(day: dt.date) -> dict[str, pl.DataFrame]:
+        frames, rejects[day] = {}, {}
+        for table in ETL_TABLES:
+            result = table.compute(Path(landing_dir) / day.isoformat(), day)
+            frames[table.ref], rejects[day][table.frame_name] = result.frame, result.rejects
             on_table(table, day)
-        run.days[day], run.rejects[day] = tables, rejects
-    for table in TABLES:
-        if table.kind == "snapshot":
-            inputs = {param: pl.concat([t[BY_REF[ref].frame_name] for t in run.days.values()])
-                      for param, ref in table.inputs.items()}
-            run.snapshots[table.frame_name] = table.compute(**inputs)
-            on_table(table, None)
+        return frames
+
+    run = run_tables(TABLES, days, read, on_table)
+    run.rejects = rejects
     return run

@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.stats import wilson_interval
 
 RETENTION_DAYS = (1, 7, 30)
 """The n of the Dn retention rates measured each day: D1, D7 and D30."""

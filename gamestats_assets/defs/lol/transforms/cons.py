@@ -1,17 +1,14 @@
 """CONS statistics of the lol domain over every game so far: builds, skill orders, objectives, vision.
 
-Every table is computed within a queue and a patch (`queue`, `patch`; a filter of several patches is a
-query over these rows, not a table) and counts only `counted` games (no remake, no AFK player: STD
-`games`). Objective and vision tables use Summoner's Rift games only. Every rate comes with its sample size,
-a 95 % Wilson interval and `low_sample` (fewer than `MIN_SAMPLE` games), every mean with its n and a 95 %
-normal interval (mean ± 1.96·sd/√n). Only games with their match file count (wins need it).
-"""
+Every table is computed within a queue and patch over `counted` games with their match file (objectives and
+vision on Summoner's Rift only). Every rate comes with its n, a 95 % Wilson interval and `low_sample`, every mean
+with its n and a 95 % normal interval."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.lib.stats import Z_95, with_wilson
+from gamestats_assets.lib.core.stats import Z_95, with_wilson
 
 GROUP = ("queue", "patch")
 """What players compare separately: every statistic is computed within one queue and one patch."""

@@ -1,11 +1,5 @@
-"""Lane matchups: each player against the opposing champion of the same position.
-
-A player's lane opponent is the one player of the other team with the same `teamPosition` (TOP, JUNGLE, MIDDLE,
-BOTTOM, UTILITY); a player without one of these positions (empty in ARAM and Arena, `AFK` or `Invalid` where
-Riot could not tell the role) or whose position another teammate also holds has none. The lane's state at
-`LANE_MINUTES` comes from the participant frame of that minute: total gold, experience and creep score (lane and
-jungle minions).
-"""
+"""Lane matchups: each player against the opposing champion of the same position, and the lane's state at
+`LANE_MINUTES` (total gold, experience and creep score from the participant frame of that minute)."""
 
 from __future__ import annotations
 
@@ -23,7 +17,9 @@ PLAYER = ("match_id", "participant_id")
 
 def lane_opponents(participants: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Every player with a lane opponent: one row per (match_id, participant_id) with `team_position`,
-    `opponent_participant_id` and `opponent_champion_id`."""
+    `opponent_participant_id` and `opponent_champion_id`. The opponent is the one player of the other team
+    with the same `teamPosition` (TOP, JUNGLE, MIDDLE, BOTTOM, UTILITY); a player without one of these, or
+    whose position a teammate also holds, has none."""
     players = participants.lazy().filter(pl.col("team_position").is_in(POSITIONS)).select(
         *PLAYER, "team_id", "team_position", "champion_id")
     alone = players.group_by("match_id", "team_id", "team_position").agg(pl.len().alias("holders")).filter(

@@ -1,32 +1,7 @@
-"""Why games are won: correlations between player variables, and patterns that survive multiple testing.
+"""Why games are won: correlations between player variables (`correlations`), and patterns that survive
+multiple testing (`discovered_patterns`), over counted games, tested within one queue and patch.
 
-Both tables use counted games only (no remake, no AFK player) and test within one queue and patch (`queue`,
-`patch`); the multiple-testing corrections run over every test of the table, across queues and patches.
-
-`correlations` tests the pairs of numeric player variables per position (Pearson, Spearman, and Pearson
-partial on game length), leaving out every pair where one variable is computed from the other.
-`discovered_patterns` runs four families of tests, all two-sided:
-- `first_core_item`: per champion, whether its win rate with one first core item differs from its win
-  rate in all its other games (two-proportion z-test per item, the most extreme item reported);
-- `skill_max_order`: per champion, whether its DPM with one skill max order differs from its DPM in all
-  its other games (Welch's t-test per order, the most extreme order reported);
-- `first_objective`: the win rate of the team that takes an objective first, against 50 % (binomial test);
-- `vision_deaths`: per position, the slope of deaths per 10 minutes on vision per minute (least squares,
-  t-test of the slope).
-A champion is one test, not one per condition: its p is the Bonferroni-adjusted p of its strongest
-comparison, so an item's gain and its alternatives' mirrored loss are never two findings.
-
-Benjamini–Hochberg bounds the *expected* share of false patterns; one published table can still exceed it
-(with about ten real effects among fifty tests, BH at 5 % lets one or two chance findings in about one
-table in eight). The table should hold what it says, so a pattern is reported only when the Lehmann–Romano
-step-down procedure rejects it over every test made, which keeps P(share of false patterns > 10 %) ≤ 5 %,
-and when its BH q (also over every test) is < `Q_THRESHOLD`, with at least `MIN_GAMES` games on each
-side of its comparison. Tests are made only where both sides reach `MIN_GAMES`: the family is every test
-made, whatever its outcome.
-
-scipy is imported by the tests that use it: it takes seconds to load, which every process loading the
-code location would pay otherwise.
-"""
+scipy is imported by the functions that use it, so loading the code location does not load it."""
 
 from __future__ import annotations
 
@@ -304,7 +279,13 @@ def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.D
 def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """Patterns that hold: one row per (queue, patch, pattern_type, subject, condition) rejected by the
     false-share exceedance procedure, with q < `Q_THRESHOLD` and at least `MIN_GAMES` games each side;
-    effect = value with the condition − baseline (for `vision_deaths`, the slope), with n, p and q."""
+    effect = value with the condition − baseline (for `vision_deaths`, the slope), with n, p and q.
+
+    Four families of two-sided tests (`group_tests`): a champion's win rate by first core item, its DPM by
+    skill max order, the win rate of the team taking an objective first against 50 %, and per position the
+    slope of deaths per 10 minutes on vision per minute. Benjamini–Hochberg bounds only the *expected* share
+    of false patterns, so a pattern must also be rejected by `exceedance_rejections`; both run over every
+    test made (`all_tests`), whatever its outcome."""
     return (all_tests(players, first_objectives, games).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
             .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))

@@ -1,12 +1,7 @@
-"""STD tables of the lol domain: one function per table, from the ETL tables of a day's games.
-
-Inputs are the ETL frames of `sources/riot/parse.py` (`matches`, `participants`, `timeline_events`,
-`participant_frames`; events and frames also as lazy frames, whose filters then read only the columns a
-table uses) and the Data Dragon tables of `sources/riot/ddragon.py` for the games' patches (column
-`patch`; a null patch stands for a game without its match file). Everything is keyed by `match_id`. A
-game whose timeline arrived without its match file still gets its timeline-only rows
-(purchases, skills, objectives, coordination); columns that need the match file (position, win) are null.
-"""
+"""STD tables of the lol domain: one function per table, from the ETL tables of a day's games
+(`sources/riot/parse.py`) and the Data Dragon tables of their patches, keyed by `match_id`. A game whose
+timeline arrived without its match file keeps its timeline-only rows; columns that need the match file
+(position, win) are null."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from gamestats_assets.defs.lol.transforms.cons import (
     length_bucket,
     with_rate,
 )
-from gamestats_assets.lib.stats import with_wilson
+from gamestats_assets.lib.core.stats import with_wilson
 
 
 def length_win_rates(players: pl.DataFrame) -> pl.DataFrame:

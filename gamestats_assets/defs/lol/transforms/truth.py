@@ -1,18 +1,5 @@
-"""Scoring discovered patterns against what the synthetic emitter planted (`planted_effects.json`).
-
-A planted effect is *found* when a reported pattern has its type, subject and condition with the planted
-sign (a win log-odds or death-rate term above/below zero, a DPM multiplier above/below one). Every other
-reported pattern is *not planted*: another condition of a planted champion (the mirror of its planted item,
-reported in its place) and another objective than the planted one are claims the truth does not make.
-
-Planted win effects have a real effect's size (a few points of win rate), and finding one takes many games.
-An effect is *detectable* when the games hold enough of its condition to find it with `POWER` at the
-two-sided level `DETECTION_ALPHA` (about 0.05 spread over the fifty-odd tests a day's table makes, divided
-again by the conditions a champion's test compares): the power of a two-proportion z-test for an item (a
-binomial test against 50 % for an objective), its win rate moved by the planted log-odds from 50 %. DPM and
-death-rate effects are planted large, and are detectable with `MIN_GAMES` on each side. Recall is reported
-over every planted effect and over the detectable ones, with each effect's n and power.
-"""
+"""Scoring discovered patterns against what the synthetic emitter planted (`planted_effects.json`): recall
+over every planted effect and over the detectable ones, and the share of reported patterns not planted."""
 
 from __future__ import annotations
 
@@ -89,7 +76,10 @@ def planted_sign(effect: dict) -> int:
 
 
 def effect_power(effect: dict, players: pl.DataFrame, first_objectives: pl.DataFrame) -> tuple[int, int, float]:
-    """(n with the planted condition, n without, power to find it) in the counted games."""
+    """(n with the planted condition, n without, power to find it) in the counted games: for a win effect the
+    power of a two-proportion z-test (a binomial test against 50 % for an objective) at `DETECTION_ALPHA`,
+    its win rate moved by the planted log-odds from 50 %; DPM and death-rate effects, planted large, are
+    detectable with `MIN_GAMES` on each side."""
     if effect["pattern_type"] == "first_objective":
         objective = effect["condition"].removeprefix("first ")
         takers = first_objectives.filter(pl.col(f"first_{objective}") & pl.col("win").is_not_null()).height
@@ -114,7 +104,11 @@ def score(patterns: pl.DataFrame, planted: Sequence[dict], players: pl.DataFrame
           first_objectives: pl.DataFrame | None = None, games: pl.DataFrame | None = None) -> dict:
     """Recall of the planted effects and the share of reported patterns that are not planted; with the games
     (`participant_games`, `first_objectives`, `games`), each effect's n and power and the recall over
-    the detectable ones."""
+    the detectable ones.
+
+    An effect is *found* when a reported pattern has its type, subject and condition with the planted sign
+    (`planted_sign`); every other reported pattern, such as another condition of a planted champion, is
+    *not planted*. An effect is *detectable* when `effect_power` reaches `POWER`."""
     reported = patterns.select("pattern_type", "subject", "condition", "effect").rows()
     truth = {(e["pattern_type"], e["subject"], e["condition"], planted_sign(e) > 0) for e in planted}
     matches = [(t, s, c, v > 0) in truth for t, s, c, v in reported]

@@ -1,16 +1,7 @@
-"""Win probability from the game state at 10 and 15 minutes (logistic regression, statsmodels).
+"""Win probability from the game state at 10 and 15 minutes (logistic regression, statsmodels), scored on
+held-out games beside a gold-difference baseline (`win_model`).
 
-Features are blue minus red at minute `m`: total gold (thousands) and xp (thousands) from the participant
-frame of minute `m`, and champion kills, dragons, heralds and towers taken before `m` minutes. The
-target is a blue win. Models are fitted within one queue and patch, on counted Summoner's Rift games (STD
-`games`). A game is held out for evaluation when its game id is a multiple of five, so the split does not
-change between runs; accuracy (threshold 0.5) and AUC are measured on it, beside a baseline fitted on the gold
-difference alone and scored on the same held-out games, each with a 95 % bootstrap interval (held-out games
-resampled `BOOTSTRAP_RESAMPLES` times; the AUC gain over the baseline is resampled paired).
-
-statsmodels is imported by the function that uses it: they take seconds to load, which every
-process loading the code location would pay otherwise.
-"""
+statsmodels is imported by the function that uses it, so loading the code location does not load it."""
 
 from __future__ import annotations
 
@@ -41,7 +32,8 @@ MODEL_SCHEMA = {"queue": pl.String, "patch": pl.String, "minute": pl.Int32, "ter
 
 def game_state(events: pl.DataFrame, frames: pl.DataFrame, matches: pl.DataFrame, minute: int) -> pl.DataFrame:
     """The game state at `minute`: one row per match with a known winner and a frame at that minute, with
-    the features, `blue_win` and `held_out`."""
+    the features, `blue_win` and `held_out`. Features are blue minus red: total gold and xp (thousands) from
+    the participant frame of the minute, and champion kills, dragons, heralds and towers taken before it."""
     sign = pl.when(pl.col("team_id") == 100).then(1).otherwise(-1)
     events, frames, matches = events.lazy(), frames.lazy(), matches.lazy()
     at_minute = frames.filter(pl.col("frame_index") == minute).with_columns(TEAM_OF_PARTICIPANT.alias("team_id"))
@@ -127,8 +119,10 @@ def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray
 def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """The fitted models on `game_states`: one row per (queue, patch, minute, term) with coefficient,
     standard error and p, and the model's n_train, n_test, held-out accuracy and AUC beside the gold-difference
-    baseline's, with bootstrap intervals (module docstring). A queue, patch and minute with fewer than
-    `MIN_GAMES` training games, or only one outcome, is left out."""
+    baseline's, with bootstrap intervals (`bootstrap_quality`; the AUC gain over the baseline is resampled
+    paired). Models are fitted within one queue and patch, on counted Summoner's Rift games; the target is
+    a blue win. A queue, patch and minute with fewer than `MIN_GAMES` training games, or only one outcome,
+    is left out."""
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
     rows = []
     for key, group in states.join(rift, on="match_id").partition_by(*GROUP, "minute", as_dict=True).items():

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.pubg.match import is_ai_bot
 
 SUMMARY_TELEMETRY_COLUMNS = {

@@ -1,20 +1,6 @@
-"""Tournament context: which season, division, group, round and schedule slot a match belongs to, and which
-matches count in the standings.
-
-The organiser's file (`landing/pubg/tournament/<season>.json`: season, divisions, groups, teams with
-their players, rounds, the schedule of match slots) becomes the frames below. Two levels of rules:
-
-- `match_context` places each match the tournament discovery found (`discovered_by` `tournament`)
-  on its own, from its match object alone, when the match is processed (`pubg.tournament_matches`);
-- `match_outcomes` then settles, over every placed match, which one counts for each slot: a slot
-  played again (a remake) counts its last valid attempt only (`pubg.tournament_match_outcomes`), and
-  `scheduled_matches` shows each slot with the match that counts for it.
-
-Rounds are time windows: a round's `starts_at`/`ends_at` instants when the organiser gives them, else
-its `date` as a day in the season's `time_zone` (IANA name, default UTC) starting at the season's
-`day_starts_at` (`HH:MM` local, default `00:00`). A round played from 19:00 to 00:30 is one round
-either with its instants or with `day_starts_at` `06:00`.
-"""
+"""Tournament context: which season, division, group, round and schedule slot a match belongs to
+(`match_context`), and which matches count in the standings (`match_outcomes`), from the organiser's file
+`landing/pubg/tournament/<season>.json`."""
 
 from __future__ import annotations
 
@@ -96,8 +82,8 @@ def round_window(round_row: dict[str, Any], time_zone: str = DEFAULT_TIME_ZONE,
                  day_starts_at: str = DEFAULT_DAY_START) -> tuple[dt.datetime, dt.datetime, dt.date]:
     """The instants a round starts and ends (end excluded) and its date: its own `starts_at`/`ends_at`
     when given (the date is the start's local date), else its `date` as a day of `time_zone` starting at
-    `day_starts_at` local time. `ValueError` naming the round when it has neither, or ends before it
-    starts."""
+    `day_starts_at` local time (a round played from 19:00 to 00:30 is one round with `06:00`). `ValueError`
+    naming the round when it has neither, or ends before it starts."""
     zone = ZoneInfo(time_zone)
     if round_row.get("starts_at") and round_row.get("ends_at"):
         starts, ends = _instant(round_row["starts_at"], zone), _instant(round_row["ends_at"], zone)

@@ -1,14 +1,5 @@
-"""A day's landing folder (`landing/rocket/<YYYY-MM-DD>/`, searched recursively) read into parsed matches.
-
-Files are recognised by their format, not their place, so a user can drop them anywhere in the day:
-- `*.replay`: a raw replay (header and frames; its header's scoreboard alone, flagged, when its network
-  stream cannot be read);
-- `*.json` with `rocket_league_id`: a ballchasing replay, or a ballchasing list page (`list`);
-- `*.json` with `gameMetadata`: a carball analysis;
-- `training_sessions*.jsonl`: training-session logs; `planted_weaknesses.json`: the emitter's truth.
-Anything else, a file of a known kind that does not parse, or one whose matches or sessions hold a NUL character
-(PostgreSQL stores none), is returned as rejected with the reason, for the caller to quarantine.
-"""
+"""A day's landing folder (`landing/rocket/<YYYY-MM-DD>/`, searched recursively) read into parsed matches
+(`read_day`)."""
 
 from __future__ import annotations
 
@@ -20,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.lib.nul import NUL_REASON
+from gamestats_assets.lib.core.nul import NUL_REASON
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
@@ -97,7 +88,12 @@ def _replay(path: Path) -> ParsedMatch:
 
 
 def read_day(folder: Path) -> LandingDay:
-    """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason."""
+    """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason. Files
+    are recognised by their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone,
+    flagged, when its stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list
+    page) or with `gameMetadata` (a carball analysis), `training_sessions*.jsonl`, and
+    `planted_weaknesses.json`. Anything else, a file that does not parse, or one holding a NUL character
+    (PostgreSQL stores none) is rejected, for the caller to quarantine."""
     day = LandingDay()
     if not folder.exists():
         return day

@@ -1,25 +1,5 @@
-"""Rank prediction: a player's rank (in divisions) from their stats, scored on players it never saw.
-
-Each player (bots aside, with a known rank) is a row of their history's mean of every feature stat
-(`records.FEATURES` plus the core counts), one column per stat, missing where the player's sources lack
-it (the regressor handles missing values natively), and the share of their matches in each playlist; a
-column with fewer than two distinct values among the training players says nothing and is left out. A
-seeded `HOLDOUT_SHARE` of the players is held out; a gradient-boosted regressor learns from the others.
-The error is the mean absolute error in divisions on the held-out players, with its 95 % interval and its
-n, beside two baselines' on the same players: the training players' mean rank for everyone, and the
-lobby's average rank (the mean rank of the other ranked players the player met, `lobby_ranks`), which is
-what matchmaking alone says about a player; `model_vs_mean_verdict` and `model_vs_lobby_verdict` say
-whether the model beats each (the paired difference of their errors, with its interval). The public ranked player-games with full
-stats are few (a ballchasing list page carries ranks but no stats), so on real files the model's n is
-small and is published beside its error; the lobby baseline needs no stats and is judged on every ranked
-real game.
-
-Rank change (will a player rank up) is not predicted: judging it needs players' ranks over time, and a rank
-is known only for the games a source gives one for (ballchasing's uploads); the public files hold no
-player's rank history, so such a model could be scored only on the synthetic players, whose progress the
-emitter itself draws. The model trains on one thread:
-on a busy machine OpenMP threads contend and a fit that takes a second takes ten.
-"""
+"""Rank prediction: a player's rank (in divisions) from their stats, scored on players it never saw, beside
+the population-mean and lobby baselines (`predict_ranks`). Rank change is not predicted (`RANK_CHANGE_NOTE`)."""
 
 from __future__ import annotations
 
@@ -28,6 +8,16 @@ import polars as pl
 
 HOLDOUT_SHARE = 0.25
 MIN_PLAYERS = 20
+PENALTIES = np.logspace(-2, 5, 29)
+"""The ridge penalties tried, on standardised columns."""
+RANK_CHANGE_NOTE = """Whether a player will rank up is not predicted. Judging such a prediction needs players whose rank
+is known at several times: a few hundred players, each with ranked games over weeks and the rank every
+game gave (ballchasing's list pages, filtered by player, carry each game's ranks), so that a model of the
+next change can be scored on held-out players beside a baseline (the share of players who rank up). A
+raw replay carries no rank, and the public files hold almost every ranked player once; the synthetic
+players' progress is drawn by the emitter itself, so scoring on them would only score the emitter. The
+metadata counts the players with a rank history (`rank_history_players`: a known rank on two or more
+days) and the changes seen among them (`rank_ups`, `rank_downs`)."""
 
 
 def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
@@ -43,6 +33,18 @@ def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
                  .pivot(on="playlist", index="player_id", values="share", sort_columns=True)
                  .rename(lambda c: c if c == "player_id" else f"playlist_{c}").fill_null(0.0))
     return ranked.join(means, on="player_id").join(playlists, on="player_id").sort("player_id")
+
+
+def rank_histories(seen: pl.DataFrame) -> dict[str, int]:
+    """From `users` rows of every day (`date, player_id, is_bot, rank_index`): the human players with a known
+    rank on two or more days, and the rises and falls of their rank from one such day to the next."""
+    daily = (seen.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null())
+             .select("player_id", "date", "rank_index").unique(["player_id", "date"]).sort("player_id", "date")
+             .with_columns(step=pl.col("rank_index").diff().over("player_id")))
+    days = daily.group_by("player_id").len()
+    return {"rank_history_players": days.filter(pl.col("len") >= 2).height,
+            "rank_ups": daily.filter(pl.col("step") > 0).height,
+            "rank_downs": daily.filter(pl.col("step") < 0).height}
 
 
 def lobby_ranks(seats: pl.DataFrame, ranks: pl.DataFrame) -> pl.DataFrame:
@@ -87,13 +89,38 @@ def against_baseline(model_errors: np.ndarray, baseline_errors: np.ndarray) -> d
     return {"mae_difference": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n, "verdict": verdict}
 
 
+def ridge(x: np.ndarray, y: np.ndarray, training: np.ndarray) -> tuple[np.ndarray, float]:
+    """Ridge regression of `y` on `x` fitted on the `training` rows, predicted for every row, and the
+    penalty chosen. Columns are standardised on the training rows and a missing value is set to the
+    training mean; the penalty is the one of `PENALTIES` whose leave-one-out squared error over the
+    training rows is least (in closed form from the singular values: a row's residual over one less its
+    leverage)."""
+    mean, spread = np.nanmean(x[training], axis=0), np.nanstd(x[training], axis=0)
+    z = np.nan_to_num((x - mean) / np.where(spread > 0, spread, 1.0))
+    intercept = float(y[training].mean())
+    u, d, vt = np.linalg.svd(z[training], full_matrices=False)
+    projected = u.T @ (y[training] - intercept)
+
+    def loo_error(penalty: float) -> float:
+        shrink = d ** 2 / (d ** 2 + penalty)
+        residual = y[training] - intercept - u @ (shrink * projected)
+        return float(np.mean((residual / (1 - (u ** 2) @ shrink)) ** 2))
+
+    penalty = float(min(PENALTIES, key=loo_error))
+    return intercept + z @ (vt.T @ (d / (d ** 2 + penalty) * projected)), penalty
+
+
 def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
     """Per player: actual and predicted rank index, and whether the player was held out; metadata: MAE of
     the model and of the population-mean baseline on the held-out players (None with a reason if there
-    are fewer than `MIN_PLAYERS` players)."""
-    from sklearn.ensemble import HistGradientBoostingRegressor
-    from threadpoolctl import threadpool_limits
+    are fewer than `MIN_PLAYERS` players).
 
+    A seeded `HOLDOUT_SHARE` of the players is held out and `ridge` learns from the others; a feature with
+    fewer than two distinct values among the training players is left out. Each error is the mean absolute
+    error in divisions with its 95 % interval and n (`mae_interval`), beside the training mean rank and,
+    when `lobby` is given, the lobby's average rank (`lobby_ranks`: what matchmaking alone says); each
+    verdict compares the paired errors (`against_baseline`). On real files few ranked player-games carry
+    full stats, so the model's n is small and is published with its error."""
     schema = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
               "held_out": pl.Boolean}
     if features.height < MIN_PLAYERS:
@@ -105,10 +132,7 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     columns = [c for c in features.columns if c not in ("player_id", "rank_index")
                and training[c].drop_nulls().drop_nans().n_unique() > 1]
     x = features.select(columns).cast(pl.Float64).to_numpy()
-    model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.05, random_state=seed)
-    with threadpool_limits(1):
-        model.fit(x[~held_out], y[~held_out])
-        predicted = model.predict(x)
+    predicted, penalty = ridge(x, y, ~held_out)
     baseline = float(y[~held_out].mean())
     lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
                   if lobby is not None else np.full(len(y), np.nan))
@@ -117,7 +141,7 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
         "mae_divisions": float(np.abs(predicted[held_out] - y[held_out]).mean()),
         "baseline_mae_divisions": float(np.abs(baseline - y[held_out]).mean()),
         "held_out_players": int(held_out.sum()), "training_players": int((~held_out).sum()),
-        "features": len(columns),
+        "features": len(columns), "ridge_penalty": penalty,
         **_flat("model", mae_interval(predicted[held_out] - y[held_out])),
         **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),

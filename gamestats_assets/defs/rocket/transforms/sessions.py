@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.stats import wilson_interval
 
 MASTERED_LOWER_BOUND = 0.7
 """A pack is mastered when the 95 % Wilson lower bound of the player's pooled success rate on it reaches

@@ -1,27 +1,7 @@
 """Skill scores and weakness detection per player, against players of the same rank band and playlist.
 
-Each game of a player (bots aside, in the playlist the player plays most) gives one value per indicator
-stat: the log-odds of the game's rate where the stat is a rate, else the stat. Each skill is read from
-indicator stats (`SKILL_INDICATORS`, with the direction in which the stat is good). Against the peers
-(players of the same rank band and playlist, at least `MIN_PEERS` of them, each with at least
-`MIN_MATCHES` games) a game's indicator is standardised the robust way, `direction × (value − median) /
-(1.4826 × MAD)` over the peers' games, and the game's skill is the mean of its indicators. A player's
-skill is the mean over their games. Among the peers, that mean varies for two reasons: players differ
-lastingly (`lasting_spread`: the robust variance of the players' means around their peers' median, less
-the part their games' luck explains) and a game's luck (`game_spread`: the pooled spread of a player's
-games around their own mean), which shrinks with the square root of the games. Both are estimated per
-skill over every peer group (a rank band holds too few players to estimate a spread on its own; players
-are taken to differ alike at every rank). A player's z is their mean's distance from the peers' median in
-its standard error, `sqrt(lasting_spread² + game_spread² / games + π/2 × between / peers)` (the last
-term: the median's own error): a player whose skill sits where the rank's players normally differ is not
-weak, however many games they played. The one-sided
-p-value is `Φ(z)`; a weakness is a skill whose p-value survives the Benjamini–Hochberg correction at
-`FALSE_DISCOVERY_RATE` over every player and skill tested at once; `rank_percentile` is the player's
-percentile among the peers' means.
-
-scipy and statsmodels are imported by the functions that use them: they take seconds to load, which every
-process loading the code location would pay otherwise.
-"""
+scipy and statsmodels are imported by the functions that use them, so loading the code location does not
+load them."""
 
 from __future__ import annotations
 
@@ -48,9 +28,11 @@ MEDIAN_VARIANCE = np.pi / 2
 """The variance of a median of n normal values is about `π / 2` times the values' variance over n."""
 POWER_FLOOR = 0.8
 """The expected power at which a planted weakness counts towards the judged recall."""
+FOLDS = 5
+"""Folds of the classifier's evaluation, by player."""
 MIN_CLASS_ROWS = 15
-"""Rows of each class (planted weak or not) the classifier needs: five folds of calibrated cross-validation
-with three inner folds each need at least that many of the rarer class."""
+"""Rows of each class (planted weak or not) the classifier needs: each of `FOLDS` folds then holds about
+three of the rarer class out, and its fit sees about twelve."""
 
 
 def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Expr:
@@ -86,7 +68,9 @@ def player_levels(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
 
 
 def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
-    """Per player, game and skill: the mean of the game's standardised indicators, with the indicators used."""
+    """Per player, game and skill: the mean of the game's standardised indicators, with the indicators used.
+    Against the peers (same rank band and playlist, at least `MIN_PEERS` of them with `MIN_MATCHES` games)
+    an indicator is standardised the robust way, `direction × (value − median) / (MAD_TO_SD × MAD)`."""
     direction = pl.DataFrame(
         [(skill, stat, sign) for skill, pairs in SKILL_INDICATORS.items() for stat, sign in pairs],
         schema={"skill": pl.String, "stat_type": pl.String, "direction": pl.Int8}, orient="row")
@@ -109,7 +93,16 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
     """Per player and skill (key `player_id, skill`): peer group, indicators used, games (`matches`),
     the peers' `lasting_spread` and `game_spread`, the mean's `standard_error`, z, rank percentile
     among peers, p-value, BH-adjusted p-value and `is_weak`; a skill the player cannot be compared on
-    has a null z and `null_reason`."""
+    has a null z and `null_reason`.
+
+    A player's skill is the mean of their games' skills (`_game_skills`). It varies among peers because
+    players differ lastingly (`lasting_spread`: the robust variance of the players' means around their
+    peers' median, less the part the games' luck explains) and by a game's luck (`game_spread`: the pooled
+    spread of a player's games around their own mean); both are estimated per skill over every peer group.
+    z is the mean's distance from the peers' median in its standard error,
+    `sqrt(lasting_spread² + game_spread² / games + MEDIAN_VARIANCE × between / peers)`, so a player within
+    the rank's normal differences is not weak however many games they played. The one-sided p is `Φ(z)`;
+    a weakness survives Benjamini–Hochberg at `FALSE_DISCOVERY_RATE` over every player and skill at once."""
     from scipy.stats import norm
     from statsmodels.stats.multitest import multipletests
 
@@ -221,16 +214,33 @@ def truth_scores(scores: pl.DataFrame, planted: pl.DataFrame) -> dict[str, float
     }
 
 
-def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed: int = 0) -> tuple[pl.DataFrame, dict]:
-    """`scores` plus `weakness_probability`: a logistic classifier on the skill's z, its number of
-    indicators and matches, calibrated (sigmoid) and evaluated out of fold by player, trained on the
-    planted truth. Without truth the probability is null with the reason; metadata: Brier score and
-    the calibration table (mean predicted vs observed rate per decile)."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, cross_val_predict
-    from threadpoolctl import threadpool_limits
+def grouped_folds(groups: np.ndarray, folds: int, seed: int = 0) -> np.ndarray:
+    """Each row's fold (0 to `folds` − 1): the distinct groups shuffled with `seed` and dealt round the
+    folds, so a group's rows are all in one fold and the folds hold nearly as many groups each."""
+    distinct, group_of_row = np.unique(groups, return_inverse=True)
+    return (np.random.default_rng(seed).permutation(len(distinct)) % folds)[group_of_row]
 
+
+def out_of_fold_logit(features: np.ndarray, labels: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Each row's probability from a logistic regression (statsmodels `Logit`, with an intercept) fitted
+    on the other folds' rows."""
+    from statsmodels.discrete.discrete_model import Logit
+
+    design = np.column_stack([np.ones(len(labels)), features])
+    probability = np.empty(len(labels))
+    for fold in np.unique(folds):
+        test = folds == fold
+        fit = Logit(labels[~test], design[~test]).fit(disp=0, method="newton", maxiter=100)
+        probability[test] = fit.predict(design[test])
+    return probability
+
+
+def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed: int = 0) -> tuple[pl.DataFrame, dict]:
+    """`scores` plus `weakness_probability`: a logistic regression on the skill's z, its number of
+    indicators and log games, trained on the planted truth and evaluated out of fold by player
+    (`grouped_folds`, `out_of_fold_logit`). Without truth the probability is null with the reason;
+    metadata: Brier score beside the base rate's (predicting the base rate for every row), and the calibration table (mean predicted vs observed
+    rate per decile of predicted probability, with n)."""
     usable = scores.filter(pl.col("z").is_not_null())
     if planted is None or planted.height == 0 or usable.height == 0:
         return scores.with_columns(weakness_probability=pl.lit(None, pl.Float64),
@@ -245,22 +255,18 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
         labelled["indicators"].str.count_matches(",").to_numpy() + 1,
         np.log1p(labelled["matches"].to_numpy()),
     ])
-    labels = labelled["label"].to_numpy()
+    labels = labelled["label"].to_numpy().astype(float)
     groups = labelled["player_id"].to_numpy()
-    model = CalibratedClassifierCV(LogisticRegression(), method="sigmoid", cv=3)
-    folds = min(5, len(set(groups)))
-    with threadpool_limits(1):
-        probability = cross_val_predict(model, features, labels, groups=groups, cv=GroupKFold(n_splits=folds),
-                                        method="predict_proba")[:, 1]
+    folds = min(FOLDS, len(set(groups)))
+    probability = out_of_fold_logit(features, labels, grouped_folds(groups, folds, seed))
     deciles = np.minimum((probability * 10).astype(int), 9)
     calibration = [{"bin": int(b), "predicted": float(probability[deciles == b].mean()),
                     "observed": float(labels[deciles == b].mean()), "n": int((deciles == b).sum())}
                    for b in np.unique(deciles)]
     metadata = {"brier_score": float(np.mean((probability - labels) ** 2)),
-                "base_rate": float(labels.mean()), "calibration": calibration, "folds": folds,
+                "base_rate": float(labels.mean()), "base_rate_brier_score": float(labels.mean() * (1 - labels.mean())), "calibration": calibration, "folds": folds,
                 "labelled_rows": int(len(labels))}
     result = labelled.select("player_id", "skill").with_columns(weakness_probability=pl.Series(probability))
     return (scores.join(result, on=["player_id", "skill"], how="left")
             .with_columns(probability_reason=pl.when(pl.col("weakness_probability").is_null())
                           .then(pl.lit("the skill could not be scored or the player is not in the truth")))), metadata
-

@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from gamestats_assets.lib.stats import wilson_interval
+from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, METALS, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import (
     MATCH_SCHEMA,

@@ -1,0 +1,91 @@
+"""Partition definitions shared by every domain, declared in one place, and the helpers that let a table be
+defined for one key (one day, one match) and still serve a run over many, in order.
+
+- `daily_partitions`: one calendar for every day-keyed table, starting at `GAMESTATS_START_DATE`.
+- `pubg_match_partitions`: one key per PUBG match id, added by discovery sensors in batches.
+- `tracked_player_partitions(domain)`: one key per player a domain tracks (its roster).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.lib.core.settings import Settings
+
+daily_partitions = dg.DailyPartitionsDefinition(start_date=Settings.from_env().start_date)
+
+pubg_match_partitions = dg.DynamicPartitionsDefinition(name="pubg_match")
+
+
+def tracked_player_partitions(domain: str) -> dg.DynamicPartitionsDefinition:
+    """The dynamic partitions `<domain>_tracked_player`: one key per player on the domain's roster."""
+    return dg.DynamicPartitionsDefinition(name=f"{domain}_tracked_player")
+
+
+previous_day = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
+"""Maps a daily partition to the day before it: the input of a table that reads its own yesterday."""
+
+
+def every_partition(key: dg.AssetKey) -> dg.AssetIn:
+    """An input reading every partition of `key`: how a snapshot reads the whole history of a daily table."""
+    return dg.AssetIn(key, partition_mapping=dg.AllPartitionMapping())
+
+def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
+    """The job suffix of a partitions definition: `daily`, `snapshots` or the dynamic definition's name."""
+    if partitions_def is None:
+        return "snapshots"
+    if isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
+        return "daily"
+    if isinstance(partitions_def, dg.DynamicPartitionsDefinition) and partitions_def.name:
+        return partitions_def.name
+    raise ValueError(f"no job is built for partitions of kind {type(partitions_def).__name__}")
+
+
+def per_partition(context: dg.AssetExecutionContext, compute: Callable[[str], pl.DataFrame]) -> pl.DataFrame:
+    """`compute(key)` for each partition key of the run, concatenated in key order."""
+    return pl.concat([compute(key) for key in context.partition_keys], how="vertical_relaxed")
+
+
+def days_of(context: dg.AssetExecutionContext) -> list[dt.date]:
+    """The days of a daily run, in order."""
+    return [dt.date.fromisoformat(key) for key in context.partition_keys]
+
+
+def require_previous_day(
+    context: dg.AssetExecutionContext, previous: pl.DataFrame, day: dt.date, history_start: dt.date
+) -> None:
+    """Raise unless `day` starts the history or its previous day is in `previous` (the lake's rows of
+    the day before) or was materialized, possibly empty: a table that continues yesterday must never
+    silently restart."""
+    before = day - dt.timedelta(days=1)
+    if day <= history_start or (previous.height and before in previous["date"]):
+        return
+    if before.isoformat() in context.instance.get_materialized_partitions(context.asset_key):
+        return
+    raise dg.Failure(
+        description=f"{context.asset_key.to_user_string()} for {day} needs its partition of {before}, which was "
+        f"never materialized: backfill from {history_start} (GAMESTATS_START_DATE) or from the "
+        "first missing day.",
+    )
+
+
+def carried_forward(
+    context: dg.AssetExecutionContext,
+    previous: pl.DataFrame,
+    step: Callable[[pl.DataFrame | None, dt.date], pl.DataFrame],
+    history_start: dt.date,
+) -> list[tuple[dt.date, pl.DataFrame | None, pl.DataFrame]]:
+    """(day, yesterday, today) for each day of the run, where `today = step(yesterday, day)`: the first day
+    continues the lake's previous partition (refused if that was never built), each next day the one
+    computed before it."""
+    days = days_of(context)
+    require_previous_day(context, previous, days[0], history_start)
+    yesterday = previous.filter(pl.col("date") == days[0] - dt.timedelta(days=1)) if previous.height else None
+    pairs = []
+    for day in days:
+        today = step(yesterday if yesterday is not None and yesterday.height else None, day)
+        pairs.append((day, yesterday, today))
+        yesterday = today
+    return pairs

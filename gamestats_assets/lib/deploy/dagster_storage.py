@@ -1,0 +1,68 @@
+"""Dagster's own storage (runs, events, schedules) in PostgreSQL, over connections each process keeps open
+(`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with batched event writes and a
+concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable
+from dagster._serdes import ConfigurableClassData
+from dagster_postgres import DagsterPostgresStorage
+from dagster_postgres.event_log import PostgresEventLogStorage
+from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
+from sqlalchemy.dialects import postgresql
+
+NO_STATEMENT_TIMEOUT = 0
+POOL_RECYCLE_SECONDS = 3600
+"""A kept connection older than this is replaced before use (a server restart or idle cut-off drops it)."""
+UNLIMITED_OVERFLOW = -1
+"""Threads that need a connection while the kept one is in use each open one of their own, as without a pool."""
+EVENT_BATCH_SIZE = "1000"
+"""Events of one batch stored per statement (Dagster reads `DAGSTER_EVENT_BATCH_SIZE` at each write)."""
+
+
+class PoolSafeEventLogStorage(PostgresEventLogStorage):
+    """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
+    runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
+    dagster-io/dagster#33552)."""
+
+    def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
+        default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
+        if default_limit is None or not (self.has_concurrency_limits_table and self.has_default_pool_limit_col):
+            return super().initialize_concurrency_limit_to_default(concurrency_key)
+        self._reconcile_concurrency_limits_from_slots()
+        with self.index_transaction() as conn:
+            conn.execute(
+                postgresql.insert(ConcurrencyLimitsTable)
+                .values(concurrency_key=concurrency_key, limit=default_limit, using_default_limit=True)
+                .on_conflict_do_update(index_elements=[ConcurrencyLimitsTable.c.concurrency_key],
+                                       set_={"limit": default_limit, "using_default_limit": True})
+            )
+            self._allocate_concurrency_slots(conn, concurrency_key, default_limit)
+        return True
+
+
+class PooledPostgresStorage(DagsterPostgresStorage):
+    """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
+    (closed with the instance's storages when they are released), with the pool-safe event log:
+    `dagster-postgres` otherwise opens a connection per statement outside the webserver. It turns on
+    Dagster's batched event writes (`DAGSTER_EVENT_BATCH_SIZE`, unless set)."""
+
+    def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
+                 inst_data: ConfigurableClassData | None = None, token_provider=None):
+        super().__init__(postgres_url, should_autocreate_tables, inst_data, token_provider)
+        self._event_log_storage.dispose()
+        self._event_log_storage = PoolSafeEventLogStorage(postgres_url, should_autocreate_tables,
+                                                          token_provider=token_provider)
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", EVENT_BATCH_SIZE)
+        for storage in (self._run_storage, self._event_log_storage, self._schedule_storage):
+            storage.optimize_for_webserver(NO_STATEMENT_TIMEOUT, POOL_RECYCLE_SECONDS, UNLIMITED_OVERFLOW)
+
+    @classmethod
+    def from_config_value(cls, inst_data: ConfigurableClassData | None,
+                          config_value: Mapping[str, Any]) -> "PooledPostgresStorage":
+        return cls(inst_data=inst_data, postgres_url=pg_url_from_config(config_value),
+                   should_autocreate_tables=config_value.get("should_autocreate_tables", True),
+                   token_provider=get_token_provider_from_config(config_value))
+

@@ -1,0 +1,26 @@
+"""The resources every domain uses, chosen once from the settings."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish.postgres import PostgresResource
+from gamestats_assets.lib.publish.warehouse import WAREHOUSE_CONFIG
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
+    """The platform's folders, the lake IO manager, the DuckDB warehouse and the serving PostgreSQL.
+
+    PostgreSQL's URL is read at run time (`GAMESTATS_PG_URL` or the embedded server), so no credential
+    ever appears in a run's configuration.
+    """
+    return {
+        "platform": PlatformResource.from_settings(settings),
+        "lake": DeltaLakeIOManager(root=settings.lake_uri),
+        "warehouse": DuckDBResource(database=str(settings.warehouse_path), connection_config=WAREHOUSE_CONFIG),
+        "postgres": PostgresResource(),
+    }

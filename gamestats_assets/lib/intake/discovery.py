@@ -1,0 +1,168 @@
+"""Discovery: which partitions the landing folders hold (`PartitionDiscovery`), and a fingerprint of each one's
+files, claimed by a sensor before it requests a run (`claim`), so one delivery gets one run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from gamestats_assets.lib.core.platform import PlatformResource
+
+Fingerprints = dict[str, str]
+"""Partition key → fingerprint of the landing files that make up the partition."""
+
+
+@dataclass(frozen=True)
+class PartitionDiscovery:
+    """How a domain's partitions are found in landing: `find(platform)` gives every key present with the
+    fingerprint of its files, `domain` names the landing folder it looks in, and `landing_key` the asset
+    that processes them (it records the fingerprints it saw, see `fingerprint_metadata`)."""
+
+    domain: str
+    partitions_def: dg.PartitionsDefinition
+    find: Callable[[PlatformResource], Fingerprints]
+    landing_key: dg.AssetKey
+
+
+FINGERPRINTS_METADATA = "landing_fingerprints"
+
+
+def fingerprint_metadata(discovery: PartitionDiscovery, platform: PlatformResource, keys: Iterable[str]) -> dict:
+    """Materialization metadata of a landing asset: the fingerprints of the files of `keys` it processed,
+    so the landing sensor never reruns a partition for files the run itself wrote (synthetic days)."""
+    found = discovery.find(platform)
+    return {FINGERPRINTS_METADATA: dg.MetadataValue.json({key: found.get(key) for key in keys})}
+
+
+def processed_fingerprint(instance: dg.DagsterInstance, landing_key: dg.AssetKey, key: str) -> str | None:
+    """The fingerprint the latest materialization of `landing_key` for partition `key` recorded."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=landing_key, asset_partitions=[key]), limit=1, ascending=False).records
+    materialization = records[0].asset_materialization if records else None
+    recorded = materialization.metadata.get(FINGERPRINTS_METADATA) if materialization else None
+    return recorded.value.get(key) if recorded is not None else None
+
+
+def files_fingerprint(paths: Iterable[Path]) -> str:
+    """A digest of the files' names, sizes and modification times: it changes when any file is added,
+    removed, replaced or rewritten."""
+    digest = hashlib.sha1()
+    for path in sorted(paths):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def landing_files(folder: Path) -> list[Path]:
+    """The files of `folder` a source may read: regular files whose names do not start with a dot."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def day_folders(
+    domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey,
+    list_files: Callable[[Path], list[Path]] = landing_files,
+) -> PartitionDiscovery:
+    """Discovery of a day-keyed domain: every `landing/<domain>/<YYYY-MM-DD>/` folder holding files (as
+    `list_files` lists them: by default the folder's own files), for days the partitions definition has."""
+
+    def find(platform: PlatformResource) -> Fingerprints:
+        root = platform.landing_dir(domain)
+        found = {}
+        for folder in sorted(root.iterdir()) if root.is_dir() else []:
+            try:
+                dt.date.fromisoformat(folder.name)
+            except ValueError:
+                continue
+            files = list_files(folder)
+            if files and partitions_def.has_partition_key(folder.name):
+                found[folder.name] = files_fingerprint(files)
+        return found
+
+    return PartitionDiscovery(domain, partitions_def, find, landing_key)
+
+
+def keyed_files(
+    domain: str,
+    partitions_def: dg.DynamicPartitionsDefinition,
+    landing_key: dg.AssetKey,
+    kinds: Iterable[str],
+    key_of: Callable[[Path], str | None],
+) -> PartitionDiscovery:
+    """Discovery of a match-keyed domain: the files of `landing/<domain>/<kind>/` for each of `kinds`,
+    grouped by the key `key_of(path)` reads from the file (None: not a file of this source; the landing
+    asset quarantines it). Keys read before are remembered by file fingerprint in
+    `<data_dir>/state/landing_keys/<domain>.json`, so an unchanged file is never read twice."""
+    kinds = tuple(kinds)
+
+    def find(platform: PlatformResource) -> Fingerprints:
+        index_path = Path(platform.data_dir) / "state" / "landing_keys" / f"{domain}.json"
+        index = json.loads(index_path.read_text()) if index_path.exists() else {}
+        fresh, grouped = {}, {}
+        for kind in kinds:
+            for path in landing_files(platform.landing_dir(domain) / kind):
+                stamp = files_fingerprint([path])
+                entry = f"{kind}/{path.name}"
+                key = index[entry][1] if entry in index and index[entry][0] == stamp else key_of(path)
+                fresh[entry] = [stamp, key]
+                if key is not None:
+                    grouped.setdefault(key, []).append((entry, stamp))
+        if fresh != index:
+            index_path.parent.mkdir(parents=True, exist_ok=True)
+            index_path.write_text(json.dumps(fresh, sort_keys=True))
+        return {key: hashlib.sha1(repr(sorted(files)).encode()).hexdigest() for key, files in grouped.items()}
+
+    return PartitionDiscovery(domain, partitions_def, find, landing_key)
+
+
+def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
+    """The keys of `found` that are new or whose fingerprint differs from `seen`, sorted."""
+    return sorted(key for key, fingerprint in found.items() if seen.get(key) != fingerprint)
+
+
+def requested_path(platform: PlatformResource, domain: str) -> Path:
+    """`<data_dir>/state/requested/<domain>.json`: key → fingerprint of the files a sensor requested a run for."""
+    return Path(platform.data_dir) / "state" / "requested" / f"{domain}.json"
+
+
+@contextmanager
+def _requested(platform: PlatformResource, domain: str) -> Iterator[dict[str, str]]:
+    """The requested fingerprints of `domain`, held under an exclusive file lock and written back on exit:
+    sensors evaluated at once, in threads or processes, see each other's claims."""
+    path = requested_path(platform, domain)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_suffix(".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        requested = json.loads(path.read_text()) if path.exists() else {}
+        before = dict(requested)
+        yield requested
+        if requested != before:
+            path.write_text(json.dumps(requested, sort_keys=True))
+
+
+def requested_keys(platform: PlatformResource, domain: str) -> set[str]:
+    """Every key some sensor already requested a run for."""
+    with _requested(platform, domain) as requested:
+        return set(requested)
+
+
+def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
+          keys: Iterable[str], found: Fingerprints | None = None) -> list[str]:
+    """The keys among `keys` whose files, as `found` (default: as landing holds them now), no run has
+    processed and no sensor has requested yet, recorded as requested by the caller; the others are left to
+    the run that has them."""
+    found = discovery.find(platform) if found is None else found
+    with _requested(platform, discovery.domain) as requested:
+        claimed = [key for key in keys if key in found and requested.get(key) != found[key]
+                   and processed_fingerprint(instance, discovery.landing_key, key) != found[key]]
+        requested.update({key: found[key] for key in claimed})
+    return claimed

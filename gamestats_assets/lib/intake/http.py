@@ -1,0 +1,179 @@
+"""The HTTP client of the live APIs (Riot, PUBG, ballchasing, LLM providers): `httpx` makes the requests,
+`tenacity` retries them and `pyrate_limiter` spaces them (`ApiClient`)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from pyrate_limiter import Duration, Limiter, Rate
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+if TYPE_CHECKING:
+    import httpx
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class ApiError(RuntimeError):
+    """A request the API refused or could not answer; the message names the API and the endpoint."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class MissingApiKey(ApiError):
+    """The API key's environment variable is not set."""
+
+
+class RetryableError(ApiError):
+    """An answer worth trying again: 429, 5xx or a broken connection; `retry_after` in seconds if sent."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class EndpointLimit:
+    """Rates applied to the requests whose path starts with `prefix` (`""`: every request), each rate
+    as (requests, seconds)."""
+
+    prefix: str
+    rates: tuple[tuple[int, float], ...]
+
+    def limiter(self) -> Limiter:
+        return Limiter([Rate(count, int(seconds * Duration.SECOND)) for count, seconds in self.rates])
+
+
+SHARED_LIMITERS: dict[tuple[str, EndpointLimit], Limiter] = {}
+SHARED_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(group: str, limit: EndpointLimit) -> Limiter:
+    """The one limiter of `limit` for every client of `group` in this process."""
+    with SHARED_LIMITERS_LOCK:
+        return SHARED_LIMITERS.setdefault((group, limit), limit.limiter())
+
+
+@dataclass
+class ApiClient:
+    """A rate-limited, retrying JSON/bytes client of one API at `base_url`.
+
+    `auth_header` carries `key_format.format(key=<the key>)` (for example `Authorization` with
+    `Bearer {key}`); `api_key_env` names the variable holding the key (None: the API needs none). Clients
+    with the same `limit_group` share the limiters of their `limits` (None: the client's own).
+
+    The key is read at request time and never logged; without it a request raises `MissingApiKey` naming
+    the variable. HTTP 429 is retried after the server's `Retry-After` (else exponential backoff), as are
+    5xx answers and broken connections, up to `max_attempts` tries; 401, 403 and 404 raise `ApiError` at
+    once, naming the endpoint and what to check.
+    """
+
+    name: str
+    base_url: str
+    api_key_env: str | None
+    auth_header: str = "Authorization"
+    key_format: str = "{key}"
+    limits: Sequence[EndpointLimit] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout_s: float = 30.0
+    max_attempts: int = 5
+    max_backoff_s: float = 60.0
+    limit_group: str | None = None
+
+    def __post_init__(self) -> None:
+        import httpx  # imported with the first client: the definitions of every run import this module, few use it
+
+        self._limiters = [
+            (limit.prefix, shared_limiter(self.limit_group, limit) if self.limit_group else limit.limiter())
+            for limit in self.limits
+        ]
+        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=True)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The JSON answer of `GET path`."""
+        return self._request("GET", path, params=params).json()
+
+    def post_json(self, path: str, body: Any) -> Any:
+        """The JSON answer of `POST path` with `body` as JSON."""
+        return self._request("POST", path, json=body).json()
+
+    def get_bytes(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> bytes:
+        """The body of `GET path_or_url` (a path of the API or a full URL, such as a telemetry file),
+        gunzipped when the body itself is gzip."""
+        content = self._request("GET", path_or_url, params=params).content
+        return gzip.decompress(content) if content[:2] == GZIP_MAGIC else content
+
+    def _auth(self) -> dict[str, str]:
+        if self.api_key_env is None:
+            return {}
+        key = os.environ.get(self.api_key_env, "")
+        if not key:
+            raise MissingApiKey(f"{self.name}: set {self.api_key_env} to use the {self.name} API")
+        return {self.auth_header: self.key_format.format(key=key)}
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers, **self._auth()}
+        endpoint = unquote(urlsplit(path).path) if "://" in path else path
+        retrying = Retrying(
+            retry=retry_if_exception_type(RetryableError),
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                self._acquire(endpoint)
+                return self._send(method, path, endpoint, headers, **kwargs)
+        raise AssertionError("unreachable: tenacity reraises the last error")
+
+    def _acquire(self, endpoint: str) -> None:
+        for prefix, limiter in self._limiters:
+            if endpoint.startswith(prefix):
+                limiter.try_acquire(prefix or "all", blocking=True)
+
+    def _send(self, method: str, path: str, endpoint: str, headers: dict[str, str], **kwargs: Any) -> httpx.Response:
+        import httpx
+
+        where = f"{self.name} {method} {endpoint}"
+        try:
+            response = self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as error:
+            raise RetryableError(f"{where}: {type(error).__name__}") from None
+        status = response.status_code
+        if status == 429:
+            raise RetryableError(f"{where}: HTTP 429 rate limited", status, _retry_after(response))
+        if status >= 500:
+            raise RetryableError(f"{where}: HTTP {status}", status, _retry_after(response))
+        if status in (401, 403):
+            raise ApiError(f"{where}: HTTP {status}, the API refused the key: check {self.api_key_env}", status)
+        if status == 404:
+            raise ApiError(f"{where}: HTTP 404, no such resource", status)
+        if status >= 400:
+            raise ApiError(f"{where}: HTTP {status}: {response.text[:200]}", status)
+        return response
+
+    def _wait(self, retry_state) -> float:
+        error = retry_state.outcome.exception()
+        if isinstance(error, RetryableError) and error.retry_after is not None:
+            return min(error.retry_after, self.max_backoff_s)
+        return wait_exponential_jitter(multiplier=0.5, max=self.max_backoff_s)(retry_state)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """The `Retry-After` header in seconds, when the server sent a number."""
+    value = response.headers.get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None

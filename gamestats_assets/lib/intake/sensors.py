@@ -1,0 +1,142 @@
+"""Sensors that find new work and request runs for it, built by one factory: landing sensors (files appeared or
+changed in a domain's landing folder) and API discovery sensors (a live API has new matches or replays; without
+the API key they skip, saying so in the Dagster UI)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import PartitionDiscovery, changed_keys, claim
+from gamestats_assets.lib.intake.http import ApiError
+
+PRIORITY_TAG = "dagster/priority"
+DEFAULT_BATCH = 50
+"""Partitions per requested run: one run covers many matches, bounded so that one run's memory stays small."""
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """What one evaluation of a discovery found: the partition keys to run, the new cursor, and extra
+    tags for the runs (`discovered_by`, say). `keys` empty means nothing new."""
+
+    keys: Sequence[str]
+    cursor: str | None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+def key_batches(ordered: Sequence[str], wanted: Sequence[str], batch: int) -> list[tuple[str, str]]:
+    """(first, last) ranges of consecutive keys of `ordered` covering exactly `wanted`, each at most
+    `batch` keys: a run over a range of dynamic keys covers everything between its ends."""
+    wanted_set, ranges, current = set(wanted), [], []
+    for key in ordered:
+        if key in wanted_set and len(current) < batch:
+            current.append(key)
+            continue
+        if current:
+            ranges.append((current[0], current[-1]))
+        current = [key] if key in wanted_set else []
+    if current:
+        ranges.append((current[0], current[-1]))
+    return ranges
+
+
+def run_requests(
+    context: dg.SensorEvaluationContext,
+    partitions_def: dg.PartitionsDefinition,
+    keys: Sequence[str],
+    tags: dict[str, str],
+    batch: int,
+) -> tuple[list[dg.RunRequest], list[dg.AddDynamicPartitionsRequest]]:
+    """Runs for `keys` (and the request adding the dynamic keys the instance does not have yet)."""
+    if isinstance(partitions_def, dg.DynamicPartitionsDefinition):
+        existing = context.instance.get_dynamic_partitions(partitions_def.name)
+        new = [key for key in keys if key not in set(existing)]
+        additions = [partitions_def.build_add_request(new)] if new else []
+        ordered = [*existing, *new]
+    else:
+        additions, ordered = [], partitions_def.get_partition_keys()
+    return [batch_request(first, last, tags) for first, last in key_batches(ordered, keys, batch)], additions
+
+
+def batch_request(first: str, last: str, tags: dict[str, str]) -> dg.RunRequest:
+    """A run over the keys from `first` to `last`: one partition key alone, or a partition range (Dagster
+    refuses a run that has both)."""
+    if first == last:
+        return dg.RunRequest(partition_key=first, tags=tags)
+    return dg.RunRequest(tags={**tags, "dagster/asset_partition_range_start": first,
+                               "dagster/asset_partition_range_end": last})
+
+
+def build_discovery_sensor(
+    name: str,
+    discover: Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered],
+    job: UnresolvedAssetJobDefinition,
+    partitions_def: dg.PartitionsDefinition,
+    *,
+    description: str,
+    minimum_interval_seconds: int = 60,
+    priority: int = 0,
+    batch: int = DEFAULT_BATCH,
+    api_key_env: str | None = None,
+    landing: PartitionDiscovery | None = None,
+) -> dg.SensorDefinition:
+    """A sensor that calls `discover` with its cursor, adds the dynamic partitions it found in batches and
+    requests runs of `job` over them with run priority `priority`. With `api_key_env` unset in the
+    environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
+    tick with the error, the cursor unchanged, so the next tick tries again. Given the `landing` discovery
+    of the files `discover` landed, it runs only the keys it claims there (`claim`): one run per
+    delivery, whichever sensor saw it first."""
+
+    @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
+               default_status=dg.DefaultSensorStatus.RUNNING)
+    def _sensor(context: dg.SensorEvaluationContext, platform: PlatformResource):
+        if api_key_env and not os.environ.get(api_key_env):
+            return dg.SkipReason(f"{api_key_env} is not set: set it to discover new work from the API")
+        try:
+            found = discover(context, platform)
+        except ApiError as error:
+            return dg.SensorResult(skip_reason=f"the API refused or failed, nothing was run: {error}",
+                                   cursor=context.cursor)
+        keys = claim(context.instance, platform, landing, found.keys) if landing and found.keys else found.keys
+        if not keys:
+            return dg.SensorResult(skip_reason=dg.SkipReason("nothing new"), cursor=found.cursor)
+        requests, additions = run_requests(context, partitions_def, keys,
+                                           {PRIORITY_TAG: str(priority), **found.tags}, batch)
+        return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=found.cursor)
+
+    return _sensor
+
+
+def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:
+    """A `discover` for `build_discovery_sensor` over the landing folder: the keys whose files are new or
+    changed since the fingerprints kept in the cursor, except those already processed or requested as they
+    are (a day the pipeline generated itself, files another sensor landed and ran)."""
+
+    def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
+        found = discovery.find(platform)
+        changed = changed_keys(found, json.loads(context.cursor) if context.cursor else {})
+        keys = claim(context.instance, platform, discovery, changed, found)
+        return Discovered(keys=keys, cursor=json.dumps(found, sort_keys=True), tags={"discovered_by": "landing"})
+
+    return discover
+
+
+def build_landing_sensor(
+    discovery: PartitionDiscovery, job: UnresolvedAssetJobDefinition, *, minimum_interval_seconds: int = 30,
+    batch: int = DEFAULT_BATCH,
+) -> dg.SensorDefinition:
+    """`<domain>_landing_sensor`: runs `job` for every partition whose landing files appeared or changed,
+    on by default under the daemon of `gamestats dev`."""
+    return build_discovery_sensor(
+        f"{discovery.domain}_landing_sensor", landing_discover(discovery), job, discovery.partitions_def,
+        description=f"Runs {job.name} for each partition whose files in landing/{discovery.domain}/ are new or "
+        "changed since the last tick.",
+        minimum_interval_seconds=minimum_interval_seconds, batch=batch,
+    )

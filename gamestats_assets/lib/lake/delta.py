@@ -1,0 +1,744 @@
+"""The lake: Delta tables of polars frames, where writing a partition replaces exactly that partition.
+
+Each asset's table lives at `<root>/<key path>`, on a local folder or object storage (`s3://bucket/prefix`,
+`object_store_options`). A partitioned asset names its partition column in its metadata
+(`partition_column`); a run over some keys replaces exactly those keys in one Delta commit (`write_partitions`)."""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import contextlib
+import datetime as dt
+import functools
+import itertools
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+import dagster as dg
+import polars as pl
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake import Schema as DeltaSchema
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
+from deltalake.fs import DeltaStorageHandler
+from deltalake.transaction import AddAction, create_table_with_add_actions
+
+from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
+
+PARTITION_COLUMN = "partition_column"
+PHYSICAL_PARTITIONING = "physical_partitioning"
+"""The definition metadata that, set to false, writes a daily table's files without a folder per day (see
+`physically_partitioned`)."""
+INPUT_COLUMNS = "columns"
+"""The input metadata naming the only columns a step reads of an upstream table (`dg.AssetIn(metadata=...)`)."""
+COMMIT_ATTEMPTS = 5
+WRITE_BATCH_ROWS = 100_000
+ROW_GROUP_ROWS = 1 << 16
+"""Rows per Parquet row group of a physically partitioned table: a reader streams a table a row group at a time."""
+PARTITION_FILE_ROWS = 1 << 20
+"""Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
+WRITE_THREADS = 2
+"""Threads encoding a physically partitioned table's Parquet files (`PartitionFiles`)."""
+PENDING_WRITE_BYTES = 1 << 26
+"""Rows given to `PartitionFiles` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
+
+AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
+"""The AWS variables passed to delta-rs and polars for an `s3://` lake, when set."""
+
+
+RUN_ROWS = "rows_in_run"
+
+
+def row_count_metadata(rows: int, partitions: int) -> dict[str, int]:
+    """A materialization's row count: `dagster/row_count` when it covers at most one partition; over several,
+    only the run's total as `rows_in_run`, since Dagster records the same metadata on every partition of the
+    run and a per-partition count would be wrong on each."""
+    return {"dagster/row_count": rows} if partitions <= 1 else {RUN_ROWS: rows}
+
+
+def object_store_options(uri: str) -> dict[str, str]:
+    """Storage options for `uri` read from the environment at the moment of use, so that no credential
+    ever sits in a run's configuration: for `s3://` the usual AWS variables (`AWS_DEFAULT_REGION` and
+    `AWS_ENDPOINT_URL_S3` as fallbacks), and plain HTTP allowed when the endpoint is `http://`
+    (an S3-compatible server inside a cluster). Other URIs: none (local paths need none; `az://` and
+    `gs://` read their own variables)."""
+    if not uri.startswith(("s3://", "s3a://")):
+        return {}
+    environment = {
+        **{name: os.environ.get(fallback, "") for name, fallback in
+           (("AWS_REGION", "AWS_DEFAULT_REGION"), ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"))},
+        **{name: os.environ[name] for name in AWS_VARIABLES if os.environ.get(name)},
+    }
+    options = {name: value for name, value in environment.items() if value}
+    if options.get("AWS_ENDPOINT_URL", "").startswith("http://"):
+        options["AWS_ALLOW_HTTP"] = "true"
+    return options
+
+
+def committed(write: Callable[[], int]) -> int:
+    """Run `write` (one whole Delta write) and return what it returns, replaying it when a concurrent writer
+    committed first or its stream restarted.
+
+    delta-rs commits a version only if its log file does not exist yet (an atomic rename locally, a
+    conditional `PUT` with `If-None-Match: *` on S3), so two writers never commit the same version; the
+    loser replays its whole write, and as a write replaces its partitions whole, the last writer's rows win."""
+    for _ in range(COMMIT_ATTEMPTS - 1):
+        try:
+            return write()
+        except (CommitFailedError, RestartStream):
+            continue
+    return write()
+
+
+Bound = tuple[Any, Any]
+"""A range of a column's values: `low <= value < high`, None for no bound on that side."""
+
+Condition = Bound | frozenset
+"""Which values of a column to keep: a range (`Bound`), or a set of values."""
+
+
+@dataclass(frozen=True)
+class FrameStream:
+    """Rows too many to hold at once: their `schema`, and `batches()`, which starts a new pass over the rows
+    in frames of that schema each time it is called (a write may need a second pass, see `RestartStream`).
+
+    `where(column, condition)`, when the source can, is the same rows restricted to the values of a column that
+    meet a `Condition`, read without decoding the rest (a lake table skips the files of other partitions and the
+    row groups whose statistics show no such value)."""
+
+    schema: pl.Schema
+    batches: Callable[[], Iterable[pl.DataFrame]]
+    where: Callable[[str, Condition], FrameStream] | None = None
+
+
+Rows = pl.DataFrame | pl.LazyFrame | FrameStream
+"""What the lake writes: a frame; a lazy query, run batch by batch and never collected whole; or a stream."""
+
+
+class RestartStream(Exception):
+    """Raised by a stream when rows it gave must be taken back (it learned later in the pass that they do not
+    belong): the write is abandoned before its commit and done again from a new pass."""
+
+
+def as_stream(rows: Rows) -> FrameStream:
+    """`rows` as a stream of frames of at most `WRITE_BATCH_ROWS` rows."""
+    if isinstance(rows, pl.DataFrame):
+        return FrameStream(rows.schema, lambda: chunk_slices(rows, WRITE_BATCH_ROWS))
+    if isinstance(rows, pl.LazyFrame):
+        return FrameStream(rows.collect_schema(), lambda: rows.collect_batches(chunk_size=WRITE_BATCH_ROWS),
+                           lambda column, condition: as_stream(rows.filter(meets(column, condition))))
+    return rows
+
+
+def chunk_slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
+    """`frame` in slices of at most `rows` rows, each ending where a chunk of one of its columns ends if it comes
+    first: a slice within one chunk of every column converts to Arrow without a copy, a slice across a chunk
+    boundary is copied whole (frames read from Arrow or DuckDB come in chunks of their record batches). Chunks
+    shorter than an eighth of `rows` are crossed, so that many small ones do not make as many small slices."""
+    ends = sorted({end for column in frame.get_columns() for end in itertools.accumulate(column.chunk_lengths())})
+    start = 0
+    while start < frame.height:
+        end = min(start + rows, frame.height)
+        chunk_end = ends[bisect.bisect_right(ends, start)]
+        if start + rows // 8 <= chunk_end < end:
+            end = chunk_end
+        yield frame.slice(start, end - start)
+        start = end
+
+
+def schema_of(rows: Rows) -> pl.Schema:
+    """The columns of `rows` and their types."""
+    return rows.schema if isinstance(rows, FrameStream) else rows.collect_schema()
+
+
+def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
+    """`change` (a select, a filter) applied to `rows`: at once to a frame or a lazy query, batch by batch to a
+    stream (and to its restrictions)."""
+    if isinstance(rows, FrameStream):
+        where = rows.where
+        return FrameStream(change(pl.DataFrame(schema=rows.schema)).schema, lambda: map(change, rows.batches()),
+                           None if where is None else lambda column, condition: mapped(where(column, condition), change))
+    return change(rows)
+
+
+def meets(column: str, condition: Condition) -> pl.Expr:
+    """Whether `column`'s value meets `condition`."""
+    if isinstance(condition, frozenset):
+        return pl.col(column).is_in(list(condition))
+    low, high = condition
+    kept = pl.lit(True)
+    if low is not None:
+        kept &= pl.col(column) >= low
+    if high is not None:
+        kept &= pl.col(column) < high
+    return kept
+
+
+def may_meet(condition: Condition, smallest: Any, largest: Any) -> bool:
+    """Whether some value between `smallest` and `largest` (both included) may meet `condition`."""
+    if isinstance(condition, frozenset):
+        return any(smallest <= value <= largest for value in condition)
+    low, high = condition
+    return (low is None or largest >= low) and (high is None or smallest < high)
+
+
+def restricted(rows: Rows, column: str, condition: Condition) -> Rows:
+    """The rows of `rows` whose `column` meets `condition`: through the stream's `where` when it has one,
+    else filtered (a lazy scan then skips files and row groups by their statistics; a stream is read whole)."""
+    if isinstance(rows, FrameStream) and rows.where is not None:
+        return rows.where(column, condition)
+    return mapped(rows, lambda frame: frame.filter(meets(column, condition)))
+
+
+def arrow_stream(rows: Rows) -> pa.RecordBatchReader:
+    """`rows` as a stream of Arrow batches, each converted as the reader takes it: a table is written without
+    a second whole copy of its rows in memory. Text travels as Arrow string views (no copy) unless a column is
+    categorical, whose view-typed dictionaries the Parquet writer does not take."""
+    stream = as_stream(rows)
+    categorical = any(holds_categories(dtype) for dtype in stream.schema.values())
+    level = pl.CompatLevel.oldest() if categorical else pl.CompatLevel.newest()
+    schema = pl.DataFrame(schema=stream.schema).to_arrow(compat_level=level).schema
+    batches = (batch if batch.schema == schema else batch.cast(schema)
+               for frame in stream.batches() for batch in frame.to_arrow(compat_level=level).to_batches())
+    return pa.RecordBatchReader.from_batches(schema, batches)
+
+
+def holds_categories(dtype: pl.DataType) -> bool:
+    """Whether `dtype` is or contains a categorical or enum type."""
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return True
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return holds_categories(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(holds_categories(field.dtype) for field in dtype.fields)
+    return False
+
+
+class LakePartitionError(ValueError):
+    """A frame does not fit the partitions its run was asked to write."""
+
+
+def partition_values(partitions_def: dg.PartitionsDefinition, keys: Sequence[str]) -> list[Any]:
+    """The values a partition column holds for `keys`: dates for time windows, the keys otherwise."""
+    if isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
+        return [dt.datetime.strptime(key, partitions_def.fmt).date() for key in keys]
+    return list(keys)
+
+
+def physically_partitioned(partitions_def: dg.PartitionsDefinition, metadata: Mapping[str, Any]) -> bool:
+    """Whether a partitioned table's files are laid out in a folder per partition key.
+
+    Daily tables are, so a day's rewrite touches only that day's files, unless their definition metadata sets
+    `physical_partitioning` to false: Delta's partitioned write costs more CPU than an unpartitioned
+    one, and a table written one day per run keeps one day per file anyway, whose column
+    statistics confine a day's read and replace to that day's files (a run over several days writes files
+    holding several days, which a later one-day replace rewrites without that day). Dynamic-partitioned
+    tables (one key per match, per player) never are, to avoid a folder per key.
+    """
+    if not isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
+        return False
+    return bool(metadata.get(PHYSICAL_PARTITIONING, True))
+
+
+def sql_literal(value: Any) -> str:
+    """A value as a Delta (DataFusion) SQL literal, quotes escaped."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return "'" + text.replace("'", "''") + "'"
+
+
+def partition_predicate(column: str, values: Sequence[Any]) -> str:
+    """`"column" IN (...)` over `values`, every identifier and literal quoted."""
+    quoted_column = '"' + column.replace('"', '""') + '"'
+    return f"{quoted_column} IN ({', '.join(sql_literal(v) for v in values)})"
+
+
+def table_exists(uri: str, storage_options: dict[str, str] | None = None) -> bool:
+    try:
+        DeltaTable(uri, storage_options=storage_options)
+    except TableNotFoundError:
+        return False
+    return True
+
+
+def write_partitions(
+    uri: str,
+    rows: Rows,
+    column: str,
+    values: Sequence[Any],
+    *,
+    physical_partitioning: bool,
+    storage_options: dict[str, str] | None = None,
+    writer_properties: WriterProperties | None = None,
+) -> int:
+    """Replace the rows whose `column` is in `values` by `rows`, in one commit; return how many rows were
+    written. The column holds a daily key as a `date`, a dynamic key as a string. Rows come batch by batch
+    (`Rows`). A physically partitioned table gets files of `PartitionFiles`, written as the rows come (the
+    partitioned writer of delta-rs would hold a whole partition); any other is written by delta-rs, with
+    `writer_properties` when given.
+
+    Raises `LakePartitionError` when the rows lack the column or hold rows of other partitions, so a bug
+    upstream can never overwrite or leak into a partition it was not asked for; nothing is committed then.
+    """
+    stream = as_stream(rows)
+    if column not in stream.schema:
+        raise LakePartitionError(f"frame has no partition column {column!r}; columns: {stream.schema.names()}")
+    predicate = partition_predicate(column, values)
+
+    def within_partitions(frame: pl.DataFrame) -> None:
+        stray = frame.select(pl.col(column).unique()).filter(~pl.col(column).is_in(list(values)))
+        if stray.height:
+            raise LakePartitionError(
+                f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
+            )
+
+    def write() -> int:
+        exists = table_exists(uri, storage_options)
+        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema() if exists else None
+        on_empty = (lambda: DeltaTable(uri, storage_options=storage_options).delete(predicate)) if exists else None
+        if physical_partitioning:
+            return write_pass(stream, existing, within_partitions, lambda frames: commit_partition_files(
+                uri, frames, column, values, existing, storage_options), on_empty)
+        return write_pass(stream, existing, within_partitions, lambda frames: write_deltalake(
+            uri,
+            arrow_stream(frames),
+            mode="overwrite",
+            predicate=predicate,
+            schema_mode="merge",
+            storage_options=storage_options,
+            writer_properties=writer_properties,
+        ), on_empty)
+
+    return committed(write)
+
+
+T = TypeVar("T")
+
+
+def side_by_side(writes: Sequence[Callable[[], T]]) -> list[T]:
+    """What each of `writes` (whole table writes) returns, in order, the writes run at once, each in a thread
+    of its own: delta-rs and pyarrow encode Parquet without holding the GIL, so tables written side by side take
+    about as long as the largest alone. The first error is raised once every write has ended."""
+    with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
+        running = [pool.submit(write) for write in writes]
+    return [write.result() for write in running]
+
+
+def write_pass(
+    stream: FrameStream,
+    existing: pl.Schema | None,
+    check: Callable[[pl.DataFrame], None],
+    write: Callable[[FrameStream], Any],
+    on_empty: Callable[[], Any] | None = None,
+) -> int:
+    """One pass over `stream` handed to `write`, each frame checked by `check` and conformed to the
+    `existing` table's schema (`conform_to_table`); a pass without rows calls `on_empty` instead, when
+    given. Returns the rows written. An error raised during the pass (by the stream or a check)
+    is raised as itself, not as the Delta writer's error that it caused, and nothing is committed."""
+    frames = iter(stream.batches())
+    first = next((frame for frame in frames if frame.height), None)
+    if first is None and on_empty is not None:
+        on_empty()
+        return 0
+    written, raised = 0, []
+
+    def conformed() -> Iterator[pl.DataFrame]:
+        nonlocal written
+        try:
+            for frame in itertools.chain([] if first is None else [first], frames):
+                check(frame)
+                frame = frame if existing is None else conform_to_table(frame, existing)
+                written += frame.height
+                yield frame
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    schema = stream.schema if existing is None else conform_to_table(pl.DataFrame(schema=stream.schema),
+                                                                     existing).schema
+    try:
+        write(FrameStream(schema, conformed))
+    except Exception:
+        if raised:
+            raise raised[0] from None
+        raise
+    return written
+
+
+def commit_partition_files(
+    uri: str,
+    frames: FrameStream,
+    column: str,
+    values: Sequence[Any],
+    existing: pl.Schema | None,
+    storage_options: dict[str, str] | None,
+) -> None:
+    """Replace the partitions `values` of the table partitioned by `column` by the rows of `frames`, in one
+    commit: the rows are written as Parquet files under `<column>=<value>/` as they come (`PartitionFiles`: a
+    batch is written while the next is made, and two files at once), then committed as the partitions' only files
+    (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so
+    a commit beaten by a concurrent writer is made again on the new version without writing them again: the window
+    in which another writer can win is the commit's, not the files'."""
+    files = PartitionFiles(uri, frames.schema, column, storage_options)
+    try:
+        for frame in frames.batches():
+            files.write(frame)
+    except BaseException:
+        files.abandon()
+        raise
+    adds = files.close()
+    schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
+    if existing is None:
+        create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
+                                      storage_options=storage_options)
+        return
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        table = DeltaTable(uri, storage_options=storage_options)
+        try:
+            table.create_write_transaction(
+                adds, mode="overwrite", schema=table.schema() if set(frames.schema) <= set(existing) else schema,
+                partition_by=[column], partition_filters=[(column, "in", [partition_text(value) for value in values])],
+            )
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
+
+
+def partition_text(value: Any) -> str:
+    """A partition value as the Delta log and the folder name hold it."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def table_filesystem(uri: str, storage_options: dict[str, str] | None) -> pafs.FileSystem:
+    """A table's folder as a filesystem: a local folder, or object storage through delta-rs's own store."""
+    if "://" not in uri:
+        os.makedirs(uri, exist_ok=True)
+        return pafs.SubTreeFileSystem(os.path.abspath(uri), pafs.LocalFileSystem())
+    return pafs.PyFileSystem(DeltaStorageHandler(uri, storage_options))
+
+
+def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
+    """The Arrow schema `frame`'s columns are stored with in a Delta table's files: Delta's types (microsecond
+    timestamps, signed integers ...) as delta-rs maps them, text kept in the frame's own Arrow layout."""
+    given = frame.to_arrow().schema
+    stored = pa.schema(DeltaSchema.from_arrow(given).to_arrow())
+    return pa.schema([given.field(field.name) if field.type in (pa.string(), pa.binary()) else field
+                      for field in stored])
+
+
+class PartitionFiles:
+    """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
+    partition value (a new one every `PARTITION_FILE_ROWS` rows), row groups of at most `ROW_GROUP_ROWS`,
+    snappy, without the partition column (Delta keeps partition values in the log). `close` returns the files' add
+    actions (row counts as their statistics), in the order the files were begun.
+
+    Files are encoded on `WRITE_THREADS` threads (pyarrow encodes Parquet without holding the GIL), the files
+    begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
+    the next file, begun once it is full, is written beside it by the next. Memory holds the batches given but not
+    yet written (`write` waits while they hold more than `PENDING_WRITE_BYTES`: two files of narrow rows are
+    written at once, of wide rows for part of the time) and the open files' current row group, whatever the
+    partition's size."""
+
+    def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
+        self.filesystem = table_filesystem(uri, storage_options)
+        self.column, self.run = column, uuid.uuid4().hex
+        self.file_schema = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
+        self.open: dict[str, tuple[int, pq.ParquetWriter, int]] = {}
+        self.begun = 0
+        self.adds: dict[int, AddAction] = {}
+        self.threads = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="partition-files")
+                        for _ in range(WRITE_THREADS)]
+        self.pending: collections.deque[tuple[Future[None], int]] = collections.deque()
+        self.pending_bytes = 0
+
+    def write(self, frame: pl.DataFrame) -> None:
+        """Hands `frame`'s rows to their partitions' files."""
+        parts = ({(frame[self.column][0],): frame} if frame[self.column].n_unique() == 1
+                 else frame.partition_by(self.column, as_dict=True))
+        for (value,), rows in parts.items():
+            text = partition_text(value)
+            number, writer, written = self.open.get(text) or self._new_file(text)
+            given = rows.drop(self.column)
+            self._wait_for_room(self._thread(number).submit(self._append, writer, given), given.estimated_size())
+            self.open[text] = (number, writer, written + rows.height)
+            if written + rows.height >= PARTITION_FILE_ROWS:
+                self._finish(text)
+
+    def close(self) -> list[AddAction]:
+        """Waits for every file to be written and closed; their add actions. Raises the first write's error."""
+        for text in list(self.open):
+            self._finish(text)
+        try:
+            for task, _ in self.pending:
+                task.result()
+        finally:
+            for thread in self.threads:
+                thread.shutdown()
+        return [self.adds[number] for number in sorted(self.adds)]
+
+    def abandon(self) -> None:
+        """Stops writing (the files are left uncommitted): waits for the writes given so far, whatever they raise, and
+        closes the files still open."""
+        for thread in self.threads:
+            thread.shutdown()
+        for _, writer, _ in self.open.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    def _thread(self, number: int) -> ThreadPoolExecutor:
+        """The thread that writes file `number`."""
+        return self.threads[number % WRITE_THREADS]
+
+    def _append(self, writer: pq.ParquetWriter, rows: pl.DataFrame) -> None:
+        writer.write_table(rows.to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
+
+    def _wait_for_room(self, task: Future[None], size: int) -> None:
+        self.pending.append((task, size))
+        self.pending_bytes += size
+        while self.pending_bytes > PENDING_WRITE_BYTES:
+            done, done_size = self.pending.popleft()
+            done.result()
+            self.pending_bytes -= done_size
+
+    def _path(self, number: int, text: str) -> str:
+        return f"{self.column}={text}/part-{number:05d}-{self.run}-c000.snappy.parquet"
+
+    def _new_file(self, text: str) -> tuple[int, pq.ParquetWriter, int]:
+        number, self.begun = self.begun, self.begun + 1
+        path = self._path(number, text)
+        self.filesystem.create_dir(path.rsplit("/", 1)[0])
+        return number, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy"), 0
+
+    def _finish(self, text: str) -> None:
+        number, writer, written = self.open.pop(text)
+        self._wait_for_room(self._thread(number).submit(self._close_file, writer, number, text, written), 0)
+
+    def _close_file(self, writer: pq.ParquetWriter, number: int, text: str, written: int) -> None:
+        writer.close()
+        path = self._path(number, text)
+        self.adds[number] = AddAction(
+            path=path, size=self.filesystem.get_file_info(path).size, partition_values={self.column: text},
+            modification_time=int(dt.datetime.now(dt.UTC).timestamp() * 1000), data_change=True,
+            stats=json.dumps({"numRecords": written}),
+        )
+
+
+def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
+    """`frame` with its columns cast to the `existing` table's types where that loses nothing (all-null columns,
+    narrower integers); `LakePartitionError` naming the column where a cast would change values, so a
+    day of decimals is never truncated into yesterday's integer column. New columns are added."""
+    for name, dtype in existing.items():
+        if name not in frame.columns or frame.schema[name] == dtype:
+            continue
+        try:
+            cast = frame[name].cast(dtype, strict=True)
+        except pl.exceptions.PolarsError:
+            cast = None
+        if cast is None or not cast.cast(frame.schema[name]).equals(frame[name], check_names=False):
+            raise LakePartitionError(
+                f"column {name!r} is {frame.schema[name]} in this run but {dtype} in the table: "
+                "values would change; fix the type upstream or migrate the table"
+            )
+        frame = frame.with_columns(cast)
+    return frame
+
+
+def replace_table(uri: str, rows: Rows, storage_options: dict[str, str] | None = None) -> int:
+    """Replace the whole table by `rows` in one commit; readers see the old or the new, never a mix. Returns
+    how many rows were written."""
+    stream = as_stream(rows)
+    return committed(lambda: write_pass(stream, None, lambda frame: None, lambda frames: write_deltalake(
+        uri, arrow_stream(frames), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
+    )))
+
+
+def read_partitions(
+    uri: str,
+    column: str | None,
+    values: Sequence[Any] | None,
+    storage_options: dict[str, str] | None = None,
+) -> pl.LazyFrame:
+    """A lazy scan of the table, filtered to `values` of `column` when given; empty if no table yet."""
+    if not table_exists(uri, storage_options):
+        return pl.LazyFrame()
+    scan = pl.scan_delta(uri, storage_options=storage_options)
+    if column is None or values is None:
+        return scan
+    return scan.filter(pl.col(column).is_in(list(values)))
+
+
+def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
+                 storage_options: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> FrameStream:
+    """The rows `read_partitions` selects (only `columns` when given), read a Parquet row group at a time and
+    only as they are asked for: a
+    consumer slower than the read (a COPY into PostgreSQL, an insert into DuckDB) never has them pile up in memory,
+    as a lazy scan reading ahead does. The files are read as this lake writes them; rows selected by a column the
+    files are not partitioned by (a match id), and a table with deletion vectors or column mapping, are streamed
+    from the lazy scan instead, which skips files by their statistics."""
+    scan = read_partitions(uri, column, values, storage_options)
+    if columns is not None and scan.collect_schema():
+        scan = scan.select(columns)
+    schema = scan.collect_schema()
+    if not schema:
+        return as_stream(scan)
+    table = DeltaTable(uri, storage_options=storage_options)
+    partitioned_by = table.metadata().partition_columns
+    if (set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
+            or (values is not None and column not in partitioned_by)):
+        return as_stream(scan)
+    files = pl.DataFrame(table.get_add_actions(flatten=True))
+    if files.is_empty():
+        return as_stream(scan)
+    if values is not None:
+        files = files.filter(pl.col(f"partition.{column}").is_in(list(values)))
+    filesystem = table_filesystem(uri, storage_options)
+
+    def batches(restriction: tuple[str, Condition] | None = None) -> Iterator[pl.DataFrame]:
+        for file in files.iter_rows(named=True):
+            if restriction is not None and restriction[0] in partitioned_by:
+                value = file[f"partition.{restriction[0]}"]
+                if value is None or not may_meet(restriction[1], value, value):
+                    continue
+            constants = [pl.lit(file[f"partition.{name}"], schema[name]).alias(name)
+                         for name in partitioned_by if name in schema]
+            parquet = pq.ParquetFile(unquote(file["path"]), filesystem=filesystem)
+            stored = [name for name in parquet.schema_arrow.names if name in schema]
+            groups = None if restriction is None else row_groups_meeting(parquet.metadata, *restriction)
+            for batch in parquet.iter_batches(ROW_GROUP_ROWS, row_groups=groups, columns=stored):
+                frame = pl.from_arrow(batch).with_columns(constants)
+                if restriction is not None:
+                    frame = frame.filter(meets(*restriction))
+                yield frame.select(pl.col(name) if name in frame.columns else pl.lit(None).alias(name)
+                                   for name in schema).cast(schema)
+
+    return FrameStream(schema, batches,
+                       lambda column, condition: FrameStream(schema, lambda: batches((column, condition))))
+
+
+def row_groups_meeting(metadata: pq.FileMetaData, column: str, condition: Condition) -> list[int] | None:
+    """The row groups of a Parquet file that may hold values of `column` meeting `condition`, by their
+    statistics (None, every row group, when the file does not store the column)."""
+    leaves = [i for i in range(metadata.num_columns) if metadata.schema.column(i).path == column]
+    if not leaves:
+        return None
+    groups = []
+    for group in range(metadata.num_row_groups):
+        statistics = metadata.row_group(group).column(leaves[0]).statistics
+        if (statistics is None or not statistics.has_min_max
+                or may_meet(condition, statistics.min, statistics.max)):
+            groups.append(group)
+    return groups
+
+
+class DeltaLakeIOManager(dg.ConfigurableIOManager):
+    """Stores polars frames as Delta tables under `root`; partitioned writes replace exactly their keys.
+
+    Daily tables are physically partitioned by their partition column unless their metadata says otherwise,
+    dynamic-partitioned ones are not (`physically_partitioned`). An output may be a frame, a lazy query or a
+    `FrameStream` (`Rows`), written batch by batch. Inputs annotated `pl.LazyFrame` are returned as lazy
+    scans, and an input whose metadata names `columns` reads only those.
+    """
+
+    root: str
+    storage_options: dict[str, str] = {}
+
+    def table_uri(self, asset_key: dg.AssetKey) -> str:
+        return "/".join([self.root.rstrip("/"), *asset_key.path])
+
+    def options(self) -> dict[str, str] | None:
+        """The root's storage options: from the environment (`object_store_options`), then `storage_options`."""
+        return {**object_store_options(self.root), **self.storage_options} or None
+
+    def handle_output(self, context: dg.OutputContext, obj: Rows | None) -> None:
+        if obj is None:
+            return
+        partitioned = context.has_asset_partitions
+        context.add_output_metadata(self.write_asset(
+            context.asset_key, obj, context.definition_metadata, context.asset_partitions_def if partitioned else None,
+            context.asset_partition_keys if partitioned else None,
+        ))
+
+    def write_asset(self, asset_key: dg.AssetKey, rows: Rows, definition_metadata: Mapping[str, Any],
+                    partitions_def: dg.PartitionsDefinition | None, partition_keys: Sequence[str] | None
+                    ) -> dict[str, Any]:
+        """Write `rows` as the table of `asset_key`: replace its `partition_keys` when it is partitioned, the
+        whole table otherwise. Returns the materialization's metadata."""
+        uri = self.table_uri(asset_key)
+        options = self.options()
+        if partitions_def is not None and partition_keys is not None:
+            column = definition_metadata.get(PARTITION_COLUMN)
+            if column is None:
+                raise LakePartitionError(
+                    f"{asset_key.to_user_string()} is partitioned but names no '{PARTITION_COLUMN}' in its metadata"
+                )
+            written = write_partitions(
+                uri,
+                rows,
+                column,
+                partition_values(partitions_def, partition_keys),
+                physical_partitioning=physically_partitioned(partitions_def, definition_metadata),
+                storage_options=options,
+            )
+        else:
+            written = replace_table(uri, rows, storage_options=options)
+        return {
+            **row_count_metadata(written, len(partition_keys) if partition_keys is not None else 0),
+            "dagster/uri": uri,
+            "lake/version": DeltaTable(uri, storage_options=options).version(),
+            WORKER_METADATA: step_worker(),
+        }
+
+    def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
+                     ) -> dict[dg.AssetKey, dict[str, Any]]:
+        """Tables of the step's assets written side by side (`side_by_side`), each as `handle_output` writes
+        it, for the run's partition keys: the metadata of each materialization. A step yields them as
+        `dg.MaterializeResult`; the IO manager writes one output after another."""
+        assets = context.assets_def
+        keys = context.partition_keys if assets.partitions_def is not None else None
+        metadata = {key: assets.specs_by_key[key].metadata for key in rows}
+        return dict(zip(rows, side_by_side([
+            functools.partial(self.write_asset, key, table, metadata[key], assets.partitions_def, keys)
+            for key, table in rows.items()
+        ]), strict=True))
+
+    def selection(self, asset: dg.AssetsDefinition,
+                  partition_keys: Sequence[str] | None) -> tuple[str, str | None, list[Any] | None]:
+        """`asset`'s table, and its partition column and the values of `partition_keys` (None when unpartitioned):
+        what a step reads of a table it does not take as an input (a publish, a copy, a count)."""
+        column = asset.specs_by_key[asset.key].metadata.get(PARTITION_COLUMN) if asset.partitions_def else None
+        values = partition_values(asset.partitions_def, partition_keys) if column is not None else None
+        return self.table_uri(asset.key), column, values
+
+    def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
+        """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan."""
+        return read_partitions(*self.selection(asset, partition_keys), self.options())
+
+    def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
+                columns: Sequence[str] | None = None) -> FrameStream:
+        """`scan`'s rows (only `columns` when given) read a row group at a time, only as they are asked for
+        (`read_batches`)."""
+        return read_batches(*self.selection(asset, partition_keys), self.options(), columns)
+
+    def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
+        upstream = context.upstream_output
+        uri = self.table_uri(context.asset_key)
+        column = upstream.definition_metadata.get(PARTITION_COLUMN) if upstream else None
+        values = None
+        if context.has_asset_partitions and column is not None:
+            values = partition_values(context.asset_partitions_def, context.asset_partition_keys)
+        scan = read_partitions(uri, column, values, self.options())
+        columns = (context.definition_metadata or {}).get(INPUT_COLUMNS)
+        if columns and scan.collect_schema().names():
+            scan = scan.select(columns)
+        if context.dagster_type.typing_type is pl.LazyFrame:
+            return scan
+        return scan.collect()

@@ -1,0 +1,160 @@
+"""PostgreSQL: which server to use, connecting with errors that say what to fix, and schema migrations.
+
+The server is `GAMESTATS_PG_URL` when set, otherwise the embedded server under the data folder.
+DDL lives in `sql/` as numbered files applied in order, each once, recorded in
+`public.gamestats_migrations` with its checksum.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dagster as dg
+import psycopg
+
+from gamestats_assets.lib.core.settings import SQL_DIR, Settings
+from gamestats_assets.lib.publish import embedded_postgres
+
+MIGRATIONS_TABLE = "public.gamestats_migrations"
+MIGRATION_LOCK = 4_242_001
+
+
+class PostgresUnavailable(RuntimeError):
+    """PostgreSQL could not be reached; the message names the setting to fix."""
+
+
+SECRET_KEYS = r"(?:ssl)?password"
+"""The libpq connection parameters that hold a secret: the password, and the passphrase of the client key."""
+CONNINFO_SECRET = re.compile(rf"(?<![\w.])({SECRET_KEYS}\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']\S*|(?=\s|$))", re.IGNORECASE)
+QUERY_SECRET = re.compile(rf"(?<![^&])({SECRET_KEYS}=)[^&#]*", re.IGNORECASE)
+
+
+def redact(url: str) -> str:
+    """`url` with every password replaced by `***`, safe to log.
+
+    Covers each way libpq takes one: a URL's `user:password@` (also before several hosts), its
+    `?password=` / `&sslpassword=` parameters, and `password=...` in a key=value conninfo string
+    (quoted or not).
+    """
+    if "://" not in url:
+        return CONNINFO_SECRET.sub(r"\1***", url)
+    parts = urlsplit(url)
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{hosts}", query=QUERY_SECRET.sub(r"\1***", parts.query)))
+
+
+def resolve_url(settings: Settings) -> str:
+    """The PostgreSQL URL to use: `GAMESTATS_PG_URL`, or the embedded server (started if needed)."""
+    if settings.pg_url:
+        return settings.pg_url
+    return embedded_postgres.start(settings.postgres_dir)
+
+
+def dagster_storage_url(url: str) -> str:
+    """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, under which dagster-postgres' event
+    notifications fail; naming psycopg2 keeps the instance working.
+    """
+    if "://" not in url:
+        raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got {redact(url)!r}")
+    scheme, rest = url.split("://", 1)
+    if scheme not in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
+        raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got scheme {scheme!r}")
+    return f"postgresql+psycopg2://{rest}"
+
+
+def libpq_url(url: str) -> str:
+    """`url` without a SQLAlchemy driver suffix, as libpq (psycopg) takes it; a conninfo string as is."""
+    if "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme.split('+', 1)[0]}://{rest}"
+
+
+@contextmanager
+def connect(url: str) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to `url`: each write groups its statements in `conn.transaction()`.
+
+    An unreachable server raises `PostgresUnavailable` naming the setting to fix.
+    """
+    try:
+        conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[0]
+        raise PostgresUnavailable(
+            f"cannot connect to PostgreSQL at {redact(url)} ({reason}). Set GAMESTATS_PG_URL to a reachable "
+            "server (postgresql://user:password@host:port/database), or unset it to use the embedded server."
+        ) from None
+    with conn:
+        yield conn
+
+
+def migration_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """The numbered DDL files, in the order they apply."""
+    return sorted(p for p in sql_dir.glob("*.sql") if p.name[:3].isdigit())
+
+
+def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Apply every DDL file not yet recorded, each in its own transaction; return the names applied.
+
+    A file already applied whose content has since changed is an error: DDL changes go in a new file.
+    Concurrent callers serialize on an advisory lock, so each file applies exactly once.
+    """
+    applied: list[str] = []
+    with connect(url) as conn:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (filename text PRIMARY KEY, "
+                     "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            recorded = dict(conn.execute(f"SELECT filename, checksum FROM {MIGRATIONS_TABLE}").fetchall())
+            for path in migration_files(sql_dir):
+                text = path.read_text()
+                checksum = hashlib.sha256(text.encode()).hexdigest()
+                if path.name in recorded:
+                    if recorded[path.name] != checksum:
+                        raise RuntimeError(
+                            f"{path} changed after it was applied; put the change in a new numbered file"
+                        )
+                    continue
+                with conn.transaction():
+                    conn.execute(text)
+                    conn.execute(
+                        f"INSERT INTO {MIGRATIONS_TABLE} (filename, checksum) VALUES (%s, %s)",
+                        (path.name, checksum),
+                    )
+                applied.append(path.name)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+    return applied
+
+
+class PostgresResource(dg.ConfigurableResource):
+    """The serving database. `url` unset means `GAMESTATS_PG_URL`, else the embedded server.
+
+    The DDL in `sql/` is applied once per process before the first connection.
+    """
+
+    url: str | None = None
+
+    def resolved_url(self) -> str:
+        url = self.url or resolve_url(Settings.from_env())
+        if url not in _migrated:
+            apply_migrations(url)
+            _migrated.add(url)
+        return url
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        with connect(self.resolved_url()) as conn:
+            yield conn
+
+
+_migrated: set[str] = set()

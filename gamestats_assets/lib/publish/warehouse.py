@@ -1,0 +1,125 @@
+"""The warehouse: DuckDB as the SQL engine inside a step, and `warehouse.duckdb` as the analysts' database.
+
+Inside a step, `query` runs SQL over polars frames in an in-memory DuckDB (Arrow, zero copy), so no step
+ever holds the warehouse file. The warehouse file has one writer at a time: the assets that write it run
+in the `duckdb_writer` pool (limit 1); readers open it read-only. Lake tables reach DuckDB through Arrow
+(`deltalake`), never through a DuckDB extension, which could not be downloaded here.
+"""
+
+from collections.abc import Sequence
+
+import dagster as dg
+import duckdb
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from gamestats_assets.lib.lake.delta import (
+    PARTITION_COLUMN,
+    DeltaLakeIOManager,
+    Rows,
+    arrow_stream,
+    as_stream,
+    partition_values,
+    row_count_metadata,
+)
+from gamestats_assets.lib.core.partitions import partitions_name
+
+DUCKDB_POOL = "duckdb_writer"
+WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
+"""How a step's connection to `warehouse.duckdb` runs: a copy of a large table spills to disk rather than holding
+its uncommitted rows in memory, and is inserted in parallel (the rows of a copy have no order to keep)."""
+
+
+def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
+    """Run `sql` over `frames`, each visible under its keyword name, and return the result."""
+    with duckdb.connect() as conn:
+        for name, frame in frames.items():
+            conn.register(name, frame.to_arrow())
+        return conn.sql(sql).pl()
+
+
+def _quoted(*names: str) -> str:
+    return ".".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
+def write_table(
+    conn: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    frame: Rows,
+    partition_column: str | None = None,
+    values: Sequence | None = None,
+) -> int:
+    """Write `frame` as `schema.table`: whole-table replace, or replace of `values` of `partition_column`;
+    return the rows written.
+
+    Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
+    stream of Arrow batches (`lake.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
+    """
+    target = _quoted(schema, table)
+    rows = as_stream(frame)
+    conn.register("incoming", arrow_stream(rows))
+    conn.register("incoming_columns", arrow_stream(pl.DataFrame(schema=rows.schema)))
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        if partition_column is None:
+            rows = conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming").fetchone()[0]
+        else:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming_columns")
+            conn.execute(f"DELETE FROM {target} WHERE {_quoted(partition_column)} IN (SELECT UNNEST(?))", [list(values)])
+            rows = conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming").fetchone()[0]
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.unregister("incoming")
+        conn.unregister("incoming_columns")
+    return rows
+
+
+def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    """One step copying the run's partitions of every table of `sources` (one domain, one partitions
+    definition) into `warehouse.duckdb` as `<domain>.<table>`; a run selecting some of them copies those."""
+    domain, partitions_def = sources[0].key.path[0], sources[0].partitions_def
+
+    def partition_column(source: dg.AssetsDefinition) -> str | None:
+        return source.specs_by_key[source.key].metadata.get(PARTITION_COLUMN) if partitions_def else None
+
+    mirrors = {dg.AssetKey([domain, "warehouse", source.key.path[-1]]): source for source in sources}
+
+    @dg.multi_asset(
+        name=f"{domain}__warehouse__{partitions_name(partitions_def)}",
+        specs=[dg.AssetSpec(key, deps=[source.key], kinds={"duckdb"}, group_name=domain,
+                            description=f"{domain}.{source.key.path[-1]} in warehouse.duckdb: "
+                                        f"{source.key.to_user_string()} for ad-hoc SQL, same rows and grain.")
+               for key, source in mirrors.items()],
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        pool=DUCKDB_POOL,
+        can_subset=True,
+    )
+    def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                lake: dg.ResourceParam[DeltaLakeIOManager]):
+        values = partition_values(partitions_def, context.partition_keys) if partitions_def else None
+        with warehouse.get_connection() as conn:
+            for key, source in mirrors.items():
+                if key in context.selected_asset_keys:
+                    rows = write_table(conn, domain, source.key.path[-1],
+                                       lake.batches(source, context.partition_keys if partitions_def else None),
+                                       partition_column(source), values)
+                    yield dg.MaterializeResult(asset_key=key, metadata=row_count_metadata(
+                        rows, len(values) if values is not None else 0))
+
+    return _mirror
+
+
+def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """A warehouse copy of every CONS table among `assets` (multi-assets aside): one step per partitions
+    definition."""
+    steps: dict[str, list[dg.AssetsDefinition]] = {}
+    for asset in assets:
+        if len(asset.keys) == 1 and asset.key.path[1] == "cons":
+            steps.setdefault(partitions_name(asset.partitions_def), []).append(asset)
+    return [build_warehouse_step(sources) for sources in steps.values()]

@@ -1,0 +1,37 @@
+"""The fixtures of the end-to-end modules: each module runs its own `gamestats dev` on a data folder and
+database of its own, with the recorded APIs on loopback and no API key."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from gamestats_assets_tests.e2e.dev import Dev
+from gamestats_assets_tests.e2e.site import START, RecentRiot, free_port, serve
+from gamestats_assets_tests.rocket.test_live import _Ballchasing
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, module_pg_url):
+    """A data folder, the recorded APIs, and the environment `gamestats dev` runs in, without any API key."""
+    data = tmp_path_factory.mktemp("dev") / "data"
+    riot, ballchasing = serve(RecentRiot), serve(_Ballchasing)
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("GAMESTATS_", "DAGSTER_"))}
+    env.update(GAMESTATS_DATA_DIR=str(data), GAMESTATS_PG_URL=module_pg_url, GAMESTATS_SOURCE="files",
+               GAMESTATS_START_DATE=START.isoformat(),
+               GAMESTATS_RIOT_BASE_URL=f"http://127.0.0.1:{riot.server_port}",
+               GAMESTATS_BALLCHASING_URL=f"http://127.0.0.1:{ballchasing.server_port}")
+    yield data, env
+    riot.shutdown()
+    ballchasing.shutdown()
+
+
+@pytest.fixture(scope="module")
+def dev(site, tmp_path_factory):
+    data, env = site
+    running = Dev(env, free_port(), tmp_path_factory.mktemp("logs") / "dev.log")
+    running.start()
+    yield running
+    running.stop()

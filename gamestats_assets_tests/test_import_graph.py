@@ -1,0 +1,101 @@
+"""The import graph, read statically from the source: the synthetic generator is a source beside the domains,
+which find it through `lib/intake/synthetic.py`; no module of `defs/`, `lib/` or `sources/` imports it."""
+
+import ast
+from pathlib import Path
+
+import gamestats_assets
+
+PACKAGE = Path(gamestats_assets.__file__).parent
+GENERATOR = "gamestats_assets.generator"
+
+
+def imports(path: Path, package_dir: Path = PACKAGE) -> set[str]:
+    """Every module `path` (a file under `package_dir`) imports, at any depth of its code (relative imports
+    resolved, and for `from package import name` both `package` and `package.name`), and every module named
+    to `importlib.import_module`."""
+    package = list(path.relative_to(package_dir.parent).parent.parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join([*package[:len(package) - node.level + 1], node.module or ""]).strip(".") \
+                if node.level else node.module
+            found |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            found.add(node.args[0].value)
+    return found
+
+
+def is_generator(module: str) -> bool:
+    return module == GENERATOR or module.startswith(f"{GENERATOR}.")
+
+
+def test_the_scan_finds_every_form_of_import(tmp_path):
+    package = tmp_path / "gamestats_assets" / "defs" / "demo"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    module = package / "tables.py"
+    module.write_text("import importlib\n"
+                      "from gamestats_assets import generator\n"
+                      "def late():\n"
+                      "    from ...generator.emitters import lol\n"
+                      "    return importlib.import_module('gamestats_assets.generator.api')\n")
+    found = {name for name in imports(module, tmp_path / "gamestats_assets") if is_generator(name)}
+    assert found == {"gamestats_assets.generator", "gamestats_assets.generator.emitters",
+                     "gamestats_assets.generator.emitters.lol", "gamestats_assets.generator.api"}
+
+
+def test_no_domain_platform_or_source_module_imports_the_generator():
+    offenders = [f"{path.relative_to(PACKAGE)} imports {name}"
+                 for folder in ("defs", "lib", "sources") for path in sorted((PACKAGE / folder).rglob("*.py"))
+                 for name in sorted(imports(path)) if is_generator(name)]
+    assert offenders == []
+
+
+WINGS = ("core", "lake", "publish", "intake", "authoring", "deploy")
+"""The wings of `lib/`, each importing only from itself and the wings before it."""
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every module of the package → the modules of the package it imports."""
+    paths = {".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): path
+             for path in PACKAGE.rglob("*.py")}
+    return {module: {name for name in imports(path) if name in paths and name != module}
+            for module, path in paths.items()}
+
+
+def wing(module: str) -> int | None:
+    parts = module.split(".")
+    return WINGS.index(parts[2]) if len(parts) > 3 and parts[1] == "lib" else None
+
+
+def test_the_wings_of_lib_import_only_their_own_and_earlier_wings_and_nothing_above_lib():
+    graph = module_graph()
+    upward = [f"{module} imports {name}" for module, names in graph.items() if wing(module) is not None
+              for name in sorted(names) if wing(name) is not None and wing(name) > wing(module)]
+    assert upward == []
+    outward = [f"{module} imports {name}" for module, names in graph.items()
+               if module.startswith(("gamestats_assets.lib.", "gamestats_assets.sources."))
+               for name in sorted(names) if name.startswith(("gamestats_assets.defs", "gamestats_assets.definitions",
+                                                             "gamestats_assets.cli"))]
+    assert outward == []
+
+
+def test_the_import_graph_has_no_cycle():
+    graph, done, path = module_graph(), set(), []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return path[path.index(module):] + [module]
+        if module in done:
+            return None
+        path.append(module)
+        cycle = next((found for name in sorted(graph[module]) if (found := visit(name))), None)
+        path.pop()
+        done.add(module)
+        return cycle
+
+    assert next((cycle for module in sorted(graph) if (cycle := visit(module))), None) is None

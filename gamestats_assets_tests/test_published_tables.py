@@ -1,0 +1,36 @@
+"""The migrations in `sql/` create what the table declarations say: every table a domain declares published
+exists with its declared grain as primary key, and every other table of a domain's schema is one its users
+write."""
+
+import pytest
+
+from gamestats_assets.definitions import DOMAINS
+from gamestats_assets.lib.publish.postgres import apply_migrations, connect
+
+PRIMARY_KEY = """SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = %s::regclass AND i.indisprimary"""
+TABLES = """SELECT relnamespace::regnamespace::text || '.' || relname FROM pg_class
+WHERE relnamespace = %s::regnamespace AND relkind IN ('r', 'p') AND NOT relispartition"""
+WRITTEN_BY_USERS = {*(f"{domain.name}.players" for domain in DOMAINS), "pubg.tournament_match_overrides"}
+"""Rosters of tracked players, and an organiser's decisions on disputed tournament matches."""
+SPECS = {spec.table: spec for domain in DOMAINS for spec in domain.publish_specs}
+
+
+@pytest.fixture(scope="module")
+def database(module_pg_url: str) -> str:
+    apply_migrations(module_pg_url)
+    return module_pg_url
+
+
+@pytest.mark.parametrize("table", sorted(SPECS))
+def test_a_declared_grain_is_the_primary_key_of_its_table(database: str, table: str):
+    with connect(database) as conn:
+        key = {name for (name,) in conn.execute(PRIMARY_KEY, (table,)).fetchall()}
+    assert key == set(SPECS[table].key_columns)
+
+
+@pytest.mark.parametrize("domain", [domain.name for domain in DOMAINS])
+def test_every_table_of_a_domain_schema_is_declared_published(database: str, domain: str):
+    with connect(database) as conn:
+        tables = {name for (name,) in conn.execute(TABLES, (domain,)).fetchall()}
+    assert tables - WRITTEN_BY_USERS == {table for table in SPECS if table.startswith(f"{domain}.")}
