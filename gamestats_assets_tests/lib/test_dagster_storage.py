@@ -1,13 +1,20 @@
 """Dagster's storage as `dagster.yaml` configures it: a run over many partitions stores every event over the
-few connections the process keeps, not one connection per statement."""
+few connections the process keeps, not one connection per statement; a new instance's tables are created
+once, however many processes start on it at the same moment."""
+
+from concurrent.futures import ProcessPoolExecutor
 
 import dagster as dg
+import psycopg
 import pytest
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
-from gamestats_assets.lib.instance import prepare
-from gamestats_assets.lib.settings import Settings
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.dagster_storage import create_tables
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.publish.postgres import dagster_storage_url
+from gamestats_assets_tests.conftest import fresh_database
 
 PARTITIONS = dg.StaticPartitionsDefinition([f"match-{number:03d}" for number in range(60)])
 
@@ -71,3 +78,18 @@ def test_two_runs_claiming_a_new_pool_at_once_both_set_its_default_limit(instanc
     info = storage.get_pool_limits()
     [pool] = [limit for limit in info if limit.name == "gamestats_test_pool"]
     assert pool.limit == instance.global_op_concurrency_default_limit == 1 and pool.from_default
+
+
+def test_first_uses_of_a_new_instance_at_the_same_moment_all_create_its_tables(admin_url):
+    """Four processes preparing one new instance at once (as `dg list` beside `dg launch`) all succeed."""
+    databases = fresh_database(admin_url)
+    url = next(databases)
+    try:
+        with ProcessPoolExecutor(4) as pool:
+            list(pool.map(create_tables, [dagster_storage_url(url)] * 4))
+        with psycopg.connect(url) as conn:
+            [stamps] = conn.execute("SELECT count(*) FROM alembic_version").fetchone()
+            [runs] = conn.execute("SELECT count(*) FROM runs").fetchone()
+        assert stamps == 1 and runs == 0
+    finally:
+        next(databases, None)

@@ -6,12 +6,15 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.event_log import PostgresEventLogStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 from sqlalchemy.dialects import postgresql
+
+from gamestats_assets.lib.publish.postgres import libpq_url
 
 NO_STATEMENT_TIMEOUT = 0
 POOL_RECYCLE_SECONDS = 3600
@@ -66,3 +69,20 @@ class PooledPostgresStorage(DagsterPostgresStorage):
                    should_autocreate_tables=config_value.get("should_autocreate_tables", True),
                    token_provider=get_token_provider_from_config(config_value))
 
+
+STORAGE_LOCK = 0x6761_6D65_7374_6174
+"""The advisory lock under which one process at a time creates Dagster's tables (`gamestats` in hex)."""
+
+
+def create_tables(postgres_url: str) -> None:
+    """Create (or migrate-stamp) Dagster's tables on `postgres_url` once, under an advisory lock: Dagster
+    creates them on the first use of an instance, and two first uses at the same moment (`dg list` beside
+    `dg launch` on a new instance) both try to create `alembic_version`, so one fails."""
+    with psycopg.connect(libpq_url(postgres_url), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (STORAGE_LOCK,))
+        try:
+            storage = PooledPostgresStorage(postgres_url)
+            for part in (storage.run_storage, storage.event_log_storage, storage.schedule_storage):
+                part.dispose()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (STORAGE_LOCK,))
