@@ -11,6 +11,7 @@ under 2 GiB) are reported met or not, beside `seconds_with_every_core_busy`: the
 PostgreSQL backends' included, over the cores. The landing files are written to disk before the run starts, and
 the machine's idle and I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or
 by other work from a slow pipeline).
+`seconds_in_steps` sums the steps' own durations (the rest of the run is Dagster between steps).
 `pipeline_to_read_ratio` holds the pipeline's time against one plain polars
 read of the same landing files (`plain_read_seconds`), measured in the same run. Prints one JSON object.
 
@@ -138,6 +139,8 @@ def main() -> None:
         "pipeline_to_read_ratio": round(pipeline_seconds / read_seconds, 2),
         "peak_memory_mib": round(memory.peak_mib),
         **day_targets(pipeline_seconds, memory.peak_mib, pipeline_cpu_seconds, backends.seconds),
+        "steps": len(steps),
+        "seconds_in_steps": round(sum(steps.values()), 1),
         "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:8]),
         "cpu_seconds_by_step": dict(sorted(costs.cpu_seconds.items(), key=lambda kv: -kv[1])[:8]),
         "peak_memory_mib_by_step": dict(sorted(costs.peak_mib.items(), key=lambda kv: -kv[1])[:8]),

@@ -1,5 +1,5 @@
 """Optional LLM analyzers: ask a chat model for the rule set instead of inferring it offline, through OpenAI-style
-chat completions or Anthropic-style messages (`lib.http`). Invalid replies are retried; results are cached on
+chat completions or Anthropic-style messages (`lib.intake.http`). Invalid replies are retried; results are cached on
 disk by taxonomy hash, provider, model and product."""
 
 from __future__ import annotations
