@@ -14,7 +14,7 @@ DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 
 
 @dg.asset(key=["t_wh", "cons", "kills"], partitions_def=DAILY, io_manager_key="lake",
-          metadata={"partition_column": "date"})
+          metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
 def kills(context: dg.AssetExecutionContext) -> pl.DataFrame:
     """Kills per player for the day; the run tag `scale` multiplies them."""
     day = dt.date.fromisoformat(context.partition_key)
