@@ -69,13 +69,9 @@ def retention_probability(rules: RuleSet, days_since_install: np.ndarray) -> np.
     return d1 * k ** -decay
 
 
-def activity_probability(rules: RuleSet, users: UserArrays, day: int, anchor: int) -> np.ndarray:
-    """P(user active on `day`) for every user: install day always, then by segment, weekday and churn state."""
-    return activity_probabilities(rules, users, np.array([day]), anchor)[0]
-
-
 def activity_probabilities(rules: RuleSet, users: UserArrays, days: np.ndarray, anchor: int) -> np.ndarray:
-    """P(active) of every user (columns) on each of `days` (rows, date ordinals); see activity_probability."""
+    """P(active) of every user (columns) on each of `days` (rows, date ordinals): the install day always,
+    then by segment, weekday and churn state."""
     day = np.asarray(days, dtype=np.int64)[:, None]
     k = day - users.install
     weekend_factor = _WEEKEND_FACTOR.get(rules.product.industry, 1.0)

@@ -256,22 +256,3 @@ def write_taxonomy_csv(taxonomy: Taxonomy, directory: str | Path) -> Path:
             writer.writerows(rows)
     return directory / f"{taxonomy.name}_events.csv"
 
-
-def write_taxonomy_xlsx(taxonomy: Taxonomy, path: str | Path) -> Path:
-    """Writes the taxonomy as a workbook with sheets `events` and `properties`; returns its path."""
-    from openpyxl import Workbook
-
-    path = Path(path)
-    workbook = Workbook()
-    events = workbook.active
-    events.title = "events"
-    events.append(list(EVENT_COLUMNS))
-    for event in taxonomy.events:
-        events.append(_event_row(event))
-    properties = workbook.create_sheet("properties")
-    properties.append(list(PROPERTY_COLUMNS))
-    for spec in taxonomy.properties:
-        properties.append(_property_row(spec))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path

@@ -45,9 +45,8 @@ STREAM_BATCH_ROWS = 1 << 16
 memory."""
 WHOLE_BATCH_ROWS = 1 << 18
 """Rows parsed and checked at a time by a read that keeps every row anyway (`read_files`): fewer, larger batches
-cost less per row, but a batch's text columns are held while it is checked; past about 256 K lines a larger batch
-saves no time and costs memory (reading 6.2 M lines peaks at 1.1 GB in batches of 256 K, 1.6 GB in batches of
-1 M)."""
+cost less per row, but a batch's text columns are held while it is checked, so a larger batch raises the peak
+memory of a large day (`bench/l2m_pipeline.py` measures it)."""
 MAX_LINE_BYTES = 16 << 20
 """The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 

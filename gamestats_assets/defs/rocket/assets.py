@@ -158,7 +158,7 @@ matches, match_players, users, player_stats = table_assets(DOMAIN, DAILY_TABLES)
 def training_packs(platform: PlatformResource) -> pl.DataFrame:
     """`training_packs`: the real custom training packs of `data/reference/rocket` (key `code`) with
     creator, difficulty (and its division index), tags, shots and the skill categories they train
-    (`packs.read_catalogue`; tags and categories `;`-joined)."""
+    (`training_packs.read_catalogue`; tags and categories `;`-joined)."""
     return read_catalogue(platform.reference_dir(DOMAIN) / CATALOGUE_FILE)
 
 

@@ -12,7 +12,13 @@ import polars as pl
 
 from gamestats_assets.lib.authoring.assets import Publish, lake_asset
 from gamestats_assets.lib.authoring.headline import Headline, record_headline
-from gamestats_assets.lib.core.partitions import carried_forward, daily_partitions, days_of, every_partition
+from gamestats_assets.lib.core.partitions import (
+    carried_forward,
+    daily_partitions,
+    days_of,
+    every_partition,
+    previous_day,
+)
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS
 
@@ -168,10 +174,8 @@ def carried_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         "equals_previous_plus_today", asset=key, blocking=True,
         description="Every user's total equals yesterday's plus today's, never decreases, and no user disappears.",
     )] if table.invariant else []
-    previous = dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1)
-
     @daily_lake_asset(domain, table, ins={**{param: asset_in(domain, ref) for param, ref in table.inputs.items()},
-                                          "previous": dg.AssetIn(key, partition_mapping=previous)},
+                                          "previous": dg.AssetIn(key, partition_mapping=previous_day)},
                       check_specs=specs)
     def _table(context: dg.AssetExecutionContext, platform: PlatformResource, previous: pl.DataFrame,
                **frames: pl.DataFrame):

@@ -1,5 +1,5 @@
-"""Partition definitions shared by every domain, declared in one place, and the helpers that let a table be
-defined for one key (one day, one match) and still serve a run over many, in order.
+"""Partition definitions shared by every domain, declared in one place, and the helpers of a run over
+several of them: its days in order, the day before, a table carried forward from yesterday.
 
 - `daily_partitions`: one calendar for every day-keyed table, starting at `GAMESTATS_START_DATE`.
 - `pubg_match_partitions`: one key per PUBG match id, added by discovery sensors in batches.
@@ -41,11 +41,6 @@ def partitions_name(partitions_def: dg.PartitionsDefinition | None) -> str:
     if isinstance(partitions_def, dg.DynamicPartitionsDefinition) and partitions_def.name:
         return partitions_def.name
     raise ValueError(f"no job is built for partitions of kind {type(partitions_def).__name__}")
-
-
-def per_partition(context: dg.AssetExecutionContext, compute: Callable[[str], pl.DataFrame]) -> pl.DataFrame:
-    """`compute(key)` for each partition key of the run, concatenated in key order."""
-    return pl.concat([compute(key) for key in context.partition_keys], how="vertical_relaxed")
 
 
 def days_of(context: dg.AssetExecutionContext) -> list[dt.date]:

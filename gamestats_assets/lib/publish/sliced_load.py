@@ -99,7 +99,7 @@ def load_concurrently(
     rows)` in one transaction of its own connection, all at once; return each slice's rows loaded.
 
     Every slice commits only once all are loaded; the first error of a slice rolls every slice back and is
-    raised. Each slice reads its own range of the rows (`lake.restricted`, which skips row groups by their
+    raised. Each slice reads its own range of the rows (`lake.delta.restricted`, which skips row groups by their
     statistics), so a slow connection holds back only its own reading.
     """
     load = SlicedLoad(len(bounds))

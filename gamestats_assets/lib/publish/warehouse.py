@@ -54,7 +54,7 @@ def write_table(
     return the rows written.
 
     Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
-    stream of Arrow batches (`lake.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
+    stream of Arrow batches (`lake.delta.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
     """
     target = _quoted(schema, table)
     rows = as_stream(frame)

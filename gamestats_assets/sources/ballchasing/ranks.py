@@ -25,16 +25,6 @@ def tier_and_division(index: int) -> tuple[int, int]:
     return index // DIVISIONS_PER_TIER + 1, index % DIVISIONS_PER_TIER + 1
 
 
-def rank_band(tier: int) -> str:
-    """The metal of a tier (`gold`, `champion`...), `supersonic-legend` or `unranked`: the peer group
-    a player is compared with."""
-    if tier <= 0:
-        return "unranked"
-    if tier >= TOP_TIER:
-        return "supersonic-legend"
-    return METALS[(tier - 1) // 3]
-
-
 def rank_document(index: int) -> dict:
     """A ballchasing rank object for a division index."""
     tier, division = tier_and_division(index)

@@ -36,13 +36,6 @@ def events_schema() -> dict[str, pl.DataType]:
     return dict(timeline_tables([])[0].schema)
 
 
-@functools.cache
-def frames_schema() -> dict[str, pl.DataType]:
-    """`lol/etl/participant_frames`: one row per participant per frame, key (match_id, frame_index,
-    participant_id)."""
-    return dict(timeline_tables([])[1].schema)
-
-
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
 PARTICIPANTS_SCHEMA = {
     "match_id": pl.String,

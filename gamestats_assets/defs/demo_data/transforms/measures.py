@@ -1,8 +1,8 @@
 """Measurements of logs against what was asked: retention and conversion for the domain's tables, the
 population's mix and the rules' violations for its checks and the generator's tests.
 
-Each function reads an events frame (`thinkingdata.lines_frame`: one row per line, properties as
-columns) and, where needed, the users frame and the rule set.
+Each function reads an events frame (one row per line as `sources.thinkingdata.read_files` gives it,
+properties as columns) and, where needed, the users frame and the rule set.
 """
 
 from __future__ import annotations

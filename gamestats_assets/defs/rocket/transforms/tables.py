@@ -82,7 +82,8 @@ def matches(etl_matches: pl.DataFrame) -> pl.DataFrame:
 
 
 def rank_band_expr(tier: pl.Expr) -> pl.Expr:
-    """The peer group of a tier (`ranks.rank_band`) as an expression."""
+    """The peer group of a tier as an expression: its metal (`gold`, `champion`...), `supersonic-legend` or
+    `unranked`."""
     metal = ((tier - 1) // 3).clip(0, len(METALS) - 1).replace_strict(dict(enumerate(METALS)), return_dtype=pl.String)
     return (pl.when(tier.is_null() | (tier <= 0)).then(pl.lit("unranked"))
             .when(tier >= TOP_TIER).then(pl.lit("supersonic-legend")).otherwise(metal))
