@@ -71,7 +71,7 @@ class PooledPostgresStorage(DagsterPostgresStorage):
 
 
 STORAGE_LOCK = 0x6761_6D65_7374_6174
-"""The advisory lock under which one process at a time creates Dagster's tables (`gamestats` in hex)."""
+"""The advisory lock under which one process at a time creates Dagster's tables (`gamestat` in ASCII)."""
 
 
 def create_tables(postgres_url: str) -> None:
