@@ -47,6 +47,9 @@ WHOLE_BATCH_ROWS = 1 << 18
 """Rows parsed and checked at a time by a read that keeps every row anyway (`read_files`): fewer, larger batches
 cost less per row, but a batch's text columns are held while it is checked, so a larger batch raises the peak
 memory of a large day (`bench/l2m_pipeline.py` measures it)."""
+MARKS = ("_key", "_anonymous", "_content")
+"""The columns a checked row carries for the removal of repeats: the hashes of its record key and content, and
+whether it has no `#uuid`."""
 MAX_LINE_BYTES = 16 << 20
 """The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 
@@ -234,16 +237,16 @@ def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = Non
     - the same record delivered twice (the same `#uuid`, or the same content without one) counts once;
       different records under one `#uuid` are a conflict, and all of them are rejected;
     - NUL characters, absurdly long texts and empty ids are rejected."""
-    return _whole(stream_files(paths, schema, day, WHOLE_BATCH_ROWS))
+    return _whole(stream_files(paths, schema, day, WHOLE_BATCH_ROWS, whole=True))
 
 
 def read_bytes(data: bytes, schema: LineSchema, name: str = "<memory>", day: date | None = None) -> ReadResult:
     """`read_files` over lines held in memory (generated lines, a test's lines)."""
-    return _whole(RecordStream({name: data}, schema, day, [], WHOLE_BATCH_ROWS))
+    return _whole(RecordStream({name: data}, schema, day, [], WHOLE_BATCH_ROWS, whole=True))
 
 
 def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None,
-                 batch_rows: int = STREAM_BATCH_ROWS) -> RecordStream:
+                 batch_rows: int = STREAM_BATCH_ROWS, whole: bool = False) -> RecordStream:
     """`read_files` as a `RecordStream`: the same rows, rejects and counts, batch by batch (of about
     `batch_rows` lines), for a partition too large to hold whole. Which files are not text is known at once
     (`unreadable`)."""
@@ -255,7 +258,7 @@ def stream_files(paths: Iterable[Path], schema: LineSchema, day: date | None = N
             unreadable.append((path, problem))
         else:
             sources[path.name] = data if data is not None else path
-    return RecordStream(sources, schema, day, unreadable, batch_rows)
+    return RecordStream(sources, schema, day, unreadable, batch_rows, whole)
 
 
 class RecordStream:
@@ -266,19 +269,22 @@ class RecordStream:
     records already given. After a complete pass, `rejects` and `stats` are that pass's. A record found
     conflicting (another record under its `#uuid`) after a version of it was given cannot be taken back: the
     pass reads on to find every conflict, then raises `RestartStream`, and the next pass rejects them all
-    from the start (the lake's writer abandons the first pass's rows and writes the second's)."""
+    from the start (the lake's writer abandons the first pass's rows and writes the second's).
+
+    A `whole` stream, for a read that holds every row anyway, holds the pass's checked rows and gives them at its
+    end as one frame, repeats removed at once: its pass is never read again."""
 
     def __init__(self, sources: Mapping[str, Path | bytes], schema: LineSchema, day: date | None,
-                 unreadable: list[tuple[Path, str]], batch_rows: int = STREAM_BATCH_ROWS) -> None:
+                 unreadable: list[tuple[Path, str]], batch_rows: int = STREAM_BATCH_ROWS, whole: bool = False) -> None:
         self.sources, self.schema, self.day, self.unreadable = sources, schema, day, unreadable
-        self.batch_rows = batch_rows
+        self.batch_rows, self.whole = batch_rows, whole
         self.rejects: list[Reject] = []
         self.stats = ReadStats(files=len(sources))
         self._conflicting = pl.Series("_key", [], pl.UInt64)
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
         records = _Deduplication(self._conflicting)
-        rejects, lines = [], 0
+        rejects, lines, held = [], 0, []
         with duckdb_text.connect() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
@@ -287,13 +293,20 @@ class RecordStream:
                     lines += good.height + len(bad) + len(unparsed)
                     failing += bad
                     rejects += unparsed
+                    if self.whole:
+                        held.append((good.drop(MARKS), good.select(MARKS)))
+                        continue
                     given = records.admit(good)
                     if given.height and not records.restart:
-                        yield given.drop("_key", "_anonymous", "_content")
+                        yield given.drop(MARKS)
                 if failing:
                     located = _locate(source, {record for record, _ in failing})
                     rejects += [Reject(name, located[record][0], reason, located[record][1])
                                 for record, reason in failing]
+        if held:
+            rows, marks = (pl.concat(part, how="vertical_relaxed", rechunk=False) for part in zip(*held))
+            del held
+            yield records.admit(rows.hstack(marks), remember=False).drop(MARKS)
         if records.restart:
             self._conflicting = records.conflicting
             raise RestartStream("records conflicting with rows already given: read again without them")
@@ -608,19 +621,29 @@ class _Deduplication:
         self.duplicates = 0
         self.restart = False
 
-    def admit(self, batch: pl.DataFrame) -> pl.DataFrame:
-        """The rows of `batch` to give: records not seen before in the pass and not conflicting."""
+    def admit(self, batch: pl.DataFrame, remember: bool = True) -> pl.DataFrame:
+        """The rows of `batch` to give: records not seen before in the pass and not conflicting. Only the rows
+        whose key is repeated (in the batch, or given before) are compared; with `remember` false (the pass's
+        last batch) the keys given are not kept for later batches."""
         batch = batch.with_columns(
             _key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
         known = pl.col("_key").is_in(self.conflicting.implode())
         if self.conflicting.len() and batch.select(known.any()).item():
             self._reject(batch.filter(known))
             batch = batch.filter(~known)
-        given_before = self.given.join(batch.select("_key"), on="_key", how="semi").height
-        if not given_before and batch["_key"].n_unique() == batch.height:
+        given_before = self.given.join(batch.select("_key"), on="_key", how="semi")
+        if given_before.height or batch["_key"].n_unique() < batch.height:
+            repeated = batch["_key"].is_duplicated() | batch["_key"].is_in(given_before["_key"].implode())
+            batch = self._without_repeats(batch, repeated, given_before)
+        if remember:
             self.given = pl.concat([self.given, batch.select("_key", "_content")])
-            return batch
-        versions = (batch.join(self.given, on="_key", how="left", suffix="_given")
+        return batch
+
+    def _without_repeats(self, batch: pl.DataFrame, repeated: pl.Series, given_before: pl.DataFrame) -> pl.DataFrame:
+        """`batch` less the rows of its `repeated` keys that are not given: later deliveries of a record (counted
+        in `duplicates`) and every version of a conflicting one (rejected)."""
+        versions = (batch.with_row_index("_row").filter(repeated)
+                    .join(given_before, on="_key", how="left", suffix="_given", maintain_order="left")
                     .with_columns(_given=pl.col("_content_given").is_not_null(),
                                   _reference=pl.coalesce("_content_given", pl.col("_content").first().over("_key"))))
         conflicting = versions.filter(pl.col("_content") != pl.col("_reference")).select("_key").unique()
@@ -631,9 +654,8 @@ class _Deduplication:
         kept = versions.filter(~clashing)
         first = ~pl.col("_given") & pl.col("_key").is_first_distinct()
         self.duplicates += kept.height - kept.select(first.sum()).item()
-        admitted = kept.filter(first).select(batch.columns)
-        self.given = pl.concat([self.given, admitted.select("_key", "_content")])
-        return admitted
+        dropped = pl.concat([versions.filter(clashing)["_row"], kept.filter(~first)["_row"]])
+        return batch.with_row_index("_row").filter(~pl.col("_row").is_in(dropped.implode())).drop("_row")
 
     def _reject(self, rows: pl.DataFrame) -> None:
         self.rejected = pl.concat([self.rejected, rows.select(pl.col("_file").cast(pl.String), "_record", "_key",
