@@ -47,9 +47,8 @@ WHOLE_BATCH_ROWS = 1 << 18
 """Rows parsed and checked at a time by a read that keeps every row anyway (`read_files`): fewer, larger batches
 cost less per row, but a batch's text columns are held while it is checked, so a larger batch raises the peak
 memory of a large day (`bench/l2m_pipeline.py` measures it)."""
-MARKS = ("_key", "_anonymous", "_content")
-"""The columns a checked row carries for the removal of repeats: the hashes of its record key and content, and
-whether it has no `#uuid`."""
+MARKS = ("_key", "_content")
+"""The columns a checked row carries for the removal of repeats: the hashes of its record key and of its content."""
 MAX_LINE_BYTES = 16 << 20
 """The longest line the parse takes whole; a longer one is rejected (its texts could not be kept anyway)."""
 
@@ -383,9 +382,9 @@ def _file_batches(connection: duckdb.DuckDBPyConnection, name: str, source: Path
 
 def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
              day: date | None) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """Parsed rows typed and checked: (the good rows' kept columns with the hash of their `#type`,
-    `#event_name` and `#uuid` (`_key`; `_anonymous` when there is no `#uuid`) and of their content
-    (`_content`), the (record, reason) of each rejected row). Which rows break a rule is found first; the
+    """Parsed rows typed and checked: (the good rows' kept columns with the hash of their content (`_content`)
+    and of their record key (`_key`: their `#type`, `#event_name` and `#uuid`, or their content when they have no
+    `#uuid`), the (record, reason) of each rejected row). Which rows break a rule is found first; the
     reasons are written only for those, so a batch without a bad line never builds them."""
     frame = _flatten(parsed.lazy(), schema).collect()
     rules = _rules(frame.schema, schema, day, _Suspects.of(frame, schema))
@@ -400,6 +399,8 @@ def _checked(parsed: pl.DataFrame, name: str, schema: LineSchema,
                           _key=pl.struct("#type", "#event_name", "#uuid").hash(), _anonymous=pl.col("#uuid").is_null())
             .select(*schema.empty().columns, "_key", "_anonymous")
             .with_columns(_content=pl.struct(schema.content_columns()).hash())
+            .with_columns(_key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
+            .select(*schema.empty().columns, *MARKS)
             .collect())
     return good, failing
 
@@ -625,8 +626,6 @@ class _Deduplication:
         """The rows of `batch` to give: records not seen before in the pass and not conflicting. Only the rows
         whose key is repeated (in the batch, or given before) are compared; with `remember` false (the pass's
         last batch) the keys given are not kept for later batches."""
-        batch = batch.with_columns(
-            _key=pl.when(pl.col("_anonymous")).then(pl.col("_content")).otherwise(pl.col("_key")))
         known = pl.col("_key").is_in(self.conflicting.implode())
         if self.conflicting.len() and batch.select(known.any()).item():
             self._reject(batch.filter(known))
