@@ -93,7 +93,7 @@ def test_every_rate_says_when_its_sample_is_low(mixed_day):
         assert (rates["low_sample"] == (rates["games"] < MIN_SAMPLE)).all(), table
 
 
-@pytest.mark.parametrize("patch", ["14.10", "16.4"])
+@pytest.mark.parametrize("patch", ["14.10", "16.4", "16.13"])
 def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
     """The real tournament game played on `patch`, its purchases replaced by every Summoner's Rift item of that
     patch in turn (over as many copies of the game as it takes): no id is unknown, and every completed item has
