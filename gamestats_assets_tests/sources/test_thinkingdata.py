@@ -3,6 +3,7 @@
 import datetime as dt
 import gzip
 import json
+import re
 from datetime import datetime
 
 import duckdb
@@ -10,7 +11,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.lib.lake.delta import RestartStream
-from gamestats_assets.sources import thinkingdata
+from gamestats_assets.sources.thinkingdata import reader
 from gamestats_assets.sources.thinkingdata import (
     MAX_ID_CHARS,
     Identity,
@@ -113,6 +114,29 @@ def test_a_nul_escaped_in_properties_kept_as_json_rejects_its_line_and_an_escape
     assert [(r.line, "properties holds a NUL character" in r.reason) for r in read.rejects] == [(2, True), (4, True)]
 
 
+@pytest.mark.parametrize("schema", [ANY, LOGIN, LineSchema({"level": pl.Int64, "ok": pl.Boolean}, raw_properties=True)])
+def test_the_parse_is_projections_over_the_json_read_which_keep_the_lines_order(schema):
+    with duckdb.connect() as connection:
+        plan = reader._parse(connection, b"", schema, dt.date(2024, 1, 1)).explain()
+    assert set(re.findall(r"─ ([A-Za-z ]+?) ─", plan)) == {"Projection", "Read Json"}
+
+
+def test_an_integer_is_what_polars_reads_as_one_and_a_number_what_it_reads_as_a_float():
+    texts = ["1", "-1", "+1", "007", "-0", " 1", "1 ", "1.0", "1.5", "1e3", "0x10", "1_000", "", "true", "٣",
+             "9223372036854775807", "9223372036854775808", "inf", "-Infinity", "NaN", ".5", "5.", "1E+3", "+-1", "1e"]
+    data = lines(*(json.dumps({"#type": "track", "#account_id": "a", "#time": "2024-01-01 10:00:00.000",
+                               "#event_name": "e", "#uuid": f"u{n}", "properties": {"whole": text, "real": text}})
+                   for n, text in enumerate(texts)))
+    as_integers = read_bytes(data, LineSchema({"whole": pl.Int64}))
+    as_numbers = read_bytes(data, LineSchema({"real": pl.Float64}))
+    integers = pl.Series(texts).str.to_integer(strict=False)
+    numbers = pl.Series(texts).cast(pl.Float64, strict=False)
+    assert as_integers.frame["#uuid"].to_list() == [f"u{n}" for n, value in enumerate(integers) if value is not None]
+    assert as_integers.frame["whole"].to_list() == integers.drop_nulls().to_list()
+    assert as_numbers.frame["#uuid"].to_list() == [f"u{n}" for n, value in enumerate(numbers) if value is not None]
+    assert as_numbers.frame["real"].fill_nan(None).to_list() == numbers.drop_nulls().fill_nan(None).to_list()
+
+
 def test_a_number_written_as_a_json_string_is_read_as_its_number():
     read = read_bytes(lines(line("u1", level="7")), LOGIN)
     assert read.rejects == [] and read.frame["level"].to_list() == [7]
@@ -173,7 +197,7 @@ def test_a_record_delivered_again_in_a_later_batch_is_dropped_without_a_restart(
 def test_the_slow_path_reads_on_after_the_lines_already_given():
     data = lines(line("u1"), line("u2"), "{broken", line("u3"))
     with duckdb.connect() as connection:
-        parsed = list(thinkingdata._parse_by_blocks(connection, "login.jsonl", data, LOGIN, after=2))
+        parsed = list(reader._parse_by_blocks(connection, "login.jsonl", data, LOGIN, None, after=2))
     frame = pl.concat([frame for frame, _ in parsed])
     [reject] = [reject for _, rejects in parsed for reject in rejects]
     assert frame["_record"].to_list() == [4] and frame["#uuid"].to_list() == ["u3"]
