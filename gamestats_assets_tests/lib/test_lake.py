@@ -411,6 +411,20 @@ def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_
             pl.col("date") == day)["v"].to_list()
 
 
+def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path):
+    from gamestats_assets.lib.lake import delta as lake
+
+    uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
+    rows = pl.DataFrame({"date": day, "event": [f"e{i}" for i in range(20_000)], "server": [i % 9 for i in range(20_000)],
+                         "tags": [[i % 3] for i in range(20_000)]})
+    lake.write_partitions(uri, rows, "date", [day], physical_partitioning=True)
+    [file] = DeltaTable(uri).file_uris()
+    group = pq.ParquetFile(file).metadata.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)}
+    assert "RLE_DICTIONARY" in encodings["server"] and "RLE_DICTIONARY" not in encodings["event"]
+    assert pl.read_delta(uri).sort("server", "event").equals(rows.sort("server", "event"))
+
+
 @pytest.mark.parametrize("pending_bytes", [20_000, 1 << 26], ids=["raised_while_writing", "raised_at_close"])
 def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_bytes):
     from gamestats_assets.lib.lake import delta as lake

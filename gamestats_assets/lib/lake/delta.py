@@ -50,6 +50,11 @@ WRITE_THREADS = 2
 """Threads encoding a physically partitioned table's Parquet files (`PartitionFiles`)."""
 PENDING_WRITE_BYTES = 1 << 26
 """Rows given to `PartitionFiles` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
+DICTIONARY_SAMPLE_ROWS = 1 << 13
+DICTIONARY_SHARE = 0.5
+"""A column of a `PartitionFiles` file is dictionary-encoded when its first `DICTIONARY_SAMPLE_ROWS` rows hold fewer
+distinct values than this share of them: ids unique to their row (events, users, times) would only fill a dictionary
+that Parquet drops for plain encoding once it outgrows its page, in every row group."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an `s3://` lake, when set."""
@@ -437,9 +442,10 @@ def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
 
 class PartitionFiles:
     """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
-    partition value (a new one every `PARTITION_FILE_ROWS` rows), row groups of at most `ROW_GROUP_ROWS`,
-    snappy, without the partition column (Delta keeps partition values in the log). `close` returns the files' add
-    actions (row counts as their statistics), in the order the files were begun.
+    partition value (a new one every `PARTITION_FILE_ROWS` rows), row groups of at most `ROW_GROUP_ROWS`, snappy, a
+    dictionary only for the columns whose values repeat (`DICTIONARY_SHARE`), without the partition column (Delta
+    keeps partition values in the log). `close` returns the files' add actions (row counts as their statistics), in
+    the order the files were begun.
 
     Files are encoded on `WRITE_THREADS` threads (pyarrow encodes Parquet without holding the GIL), the files
     begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
@@ -466,8 +472,8 @@ class PartitionFiles:
                  else frame.partition_by(self.column, as_dict=True))
         for (value,), rows in parts.items():
             text = partition_text(value)
-            number, writer, written = self.open.get(text) or self._new_file(text)
             given = rows.drop(self.column)
+            number, writer, written = self.open.get(text) or self._new_file(text, given)
             self._wait_for_room(self._thread(number).submit(self._append, writer, given), given.estimated_size())
             self.open[text] = (number, writer, written + rows.height)
             if written + rows.height >= PARTITION_FILE_ROWS:
@@ -512,11 +518,18 @@ class PartitionFiles:
     def _path(self, number: int, text: str) -> str:
         return f"{self.column}={text}/part-{number:05d}-{self.run}-c000.snappy.parquet"
 
-    def _new_file(self, text: str) -> tuple[int, pq.ParquetWriter, int]:
+    def _new_file(self, text: str, first: pl.DataFrame) -> tuple[int, pq.ParquetWriter, int]:
+        """A new file of partition `text`, its columns dictionary-encoded as the rows `first` call for
+        (`DICTIONARY_SHARE`)."""
         number, self.begun = self.begun, self.begun + 1
         path = self._path(number, text)
         self.filesystem.create_dir(path.rsplit("/", 1)[0])
-        return number, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy"), 0
+        sample = first.head(DICTIONARY_SAMPLE_ROWS).select(name for name, dtype in first.schema.items()
+                                                           if not dtype.is_nested())
+        distinct = sample.select(pl.all().n_unique()).row(0, named=True) if sample.height else {}
+        repeated = [name for name, count in distinct.items() if count < DICTIONARY_SHARE * sample.height]
+        return number, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy",
+                                        use_dictionary=repeated), 0
 
     def _finish(self, text: str) -> None:
         number, writer, written = self.open.pop(text)
