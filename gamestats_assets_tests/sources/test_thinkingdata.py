@@ -7,11 +7,12 @@ import re
 from datetime import datetime
 
 import duckdb
+import numpy
 import polars as pl
 import pytest
 
 from gamestats_assets.lib.lake.delta import RestartStream
-from gamestats_assets.sources.thinkingdata import reader
+from gamestats_assets.sources.thinkingdata import reader, repeats
 from gamestats_assets.sources.thinkingdata import (
     MAX_ID_CHARS,
     Identity,
@@ -202,3 +203,12 @@ def test_the_slow_path_reads_on_after_the_lines_already_given():
     [reject] = [reject for _, rejects in parsed for reject in rejects]
     assert frame["_record"].to_list() == [4] and frame["#uuid"].to_list() == ["u3"]
     assert (reject.line, reject.raw) == (3, "{broken")
+
+
+def test_hashes_remembered_past_their_batch_hold_none_of_its_memory():
+    with duckdb.connect() as connection:
+        parsed = reader._parse(connection, lines(line("u1"), line("u2")), LOGIN, None).pl()
+    remembered = repeats.owned(parsed.select("_key", "_content"))
+    assert remembered.equals(parsed.select("_key", "_content"))
+    for name in ("_key", "_content"):
+        assert not numpy.shares_memory(remembered[name].to_numpy(), parsed[name].to_numpy())

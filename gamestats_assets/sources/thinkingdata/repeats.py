@@ -5,6 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 
+def owned(marks: pl.DataFrame) -> pl.DataFrame:
+    """`marks` (hashes, never null) copied into memory of their own: a column of a frame read from an Arrow batch
+    keeps the whole batch alive, every column of it, so hashes remembered past their batch would hold every batch
+    of the pass."""
+    return pl.DataFrame({name: marks.get_column(name).to_numpy().copy() for name in marks.columns},
+                        schema=marks.schema)
+
+
 class Deduplication:
     """Which rows of a pass are given, batch by batch: each record once.
 
@@ -36,7 +44,7 @@ class Deduplication:
             repeated = batch["_key"].is_duplicated() | batch["_key"].is_in(given_before["_key"].implode())
             batch = self._without_repeats(batch, repeated, given_before)
         if remember:
-            self.given = pl.concat([self.given, batch.select("_key", "_content")])
+            self.given = pl.concat([self.given, owned(batch.select("_key", "_content"))])
         return batch
 
     def _without_repeats(self, batch: pl.DataFrame, repeated: pl.Series, given_before: pl.DataFrame) -> pl.DataFrame:
