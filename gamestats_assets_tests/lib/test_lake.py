@@ -395,12 +395,11 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
     assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
 
 
-def test_a_partition_of_many_files_written_on_several_threads_reads_back_in_its_order(tmp_path, monkeypatch):
+def test_a_partition_of_many_files_written_as_the_next_gather_reads_back_in_its_order(tmp_path, monkeypatch):
     from gamestats_assets.lib.lake import delta as lake
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
-    monkeypatch.setattr(lake, "PENDING_WRITE_BYTES", 20_000)
     uri, days = str(tmp_path / "t"), [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
     rows = pl.DataFrame({"date": [days[i % 7 // 4] for i in range(20_000)], "v": range(20_000)})
     assert lake.write_partitions(uri, rows, "date", days, physical_partitioning=True) == 20_000
@@ -425,24 +424,24 @@ def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path):
     assert pl.read_delta(uri).sort("server", "event").equals(rows.sort("server", "event"))
 
 
-@pytest.mark.parametrize("pending_bytes", [20_000, 1 << 26], ids=["raised_while_writing", "raised_at_close"])
-def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_bytes):
+@pytest.mark.parametrize("pending_files", [0, 100], ids=["raised_while_writing", "raised_at_close"])
+def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_files):
     from gamestats_assets.lib.lake import delta as lake
 
     monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
     monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
-    monkeypatch.setattr(lake, "PENDING_WRITE_BYTES", pending_bytes)
+    monkeypatch.setattr(lake, "PENDING_FILES", pending_files)
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     lake.write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
-    appended, append = [], lake.PartitionFiles._append
+    written, write_file = [], lake.PartitionFiles._write_file
 
-    def failing_append(self, writer, rows):
-        appended.append(rows.height)
-        if len(appended) == 6:
+    def failing_write(self, number, text, gathered):
+        written.append(number)
+        if len(written) == 3:
             raise OSError("the disk is full")
-        append(self, writer, rows)
+        write_file(self, number, text, gathered)
 
-    monkeypatch.setattr(lake.PartitionFiles, "_append", failing_append)
+    monkeypatch.setattr(lake.PartitionFiles, "_write_file", failing_write)
     with pytest.raises(OSError, match="disk is full"):
         lake.write_partitions(uri, pl.DataFrame({"date": [day] * 10_000, "v": range(10_000)}), "date", [day],
                               physical_partitioning=True)

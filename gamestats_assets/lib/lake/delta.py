@@ -46,15 +46,12 @@ ROW_GROUP_ROWS = 1 << 16
 """Rows per Parquet row group of a physically partitioned table: a reader streams a table a row group at a time."""
 PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
-WRITE_THREADS = 2
-"""Threads encoding a physically partitioned table's Parquet files (`PartitionFiles`)."""
-PENDING_WRITE_BYTES = 1 << 26
-"""Rows given to `PartitionFiles` but not yet written, at most, in bytes (polars' estimate; give or take a batch)."""
-DICTIONARY_SAMPLE_ROWS = 1 << 13
-DICTIONARY_SHARE = 0.5
-"""A column of a `PartitionFiles` file is dictionary-encoded when its first `DICTIONARY_SAMPLE_ROWS` rows hold fewer
-distinct values than this share of them: ids unique to their row (events, users, times) would only fill a dictionary
-that Parquet drops for plain encoding once it outgrows its page, in every row group."""
+PARTITION_FILE_BYTES = 1 << 26
+"""Rows per Parquet file of a physically partitioned table's partition, at most, in bytes (polars' estimate of the
+rows in memory, give or take a batch): a file's rows are held until it is written whole."""
+PENDING_FILES = 1
+"""Files of `PartitionFiles` that wait for the writer beside the one it writes, at most: the rows given beyond them
+wait for it."""
 
 AWS_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_ENDPOINT_URL")
 """The AWS variables passed to delta-rs and polars for an `s3://` lake, when set."""
@@ -441,30 +438,28 @@ def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
 
 
 class PartitionFiles:
-    """Parquet files of a physically partitioned table's rows, written as the rows come: one file at a time per
-    partition value (a new one every `PARTITION_FILE_ROWS` rows), row groups of at most `ROW_GROUP_ROWS`, snappy, a
-    dictionary only for the columns whose values repeat (`DICTIONARY_SHARE`), without the partition column (Delta
-    keeps partition values in the log). `close` returns the files' add actions (row counts as their statistics), in
-    the order the files were begun.
+    """Parquet files of a physically partitioned table's rows, written as the rows come: the rows of each partition
+    value are gathered into a file until it holds `PARTITION_FILE_ROWS` rows or `PARTITION_FILE_BYTES`, then polars
+    writes the file whole, to a local folder or object storage: row groups of `ROW_GROUP_ROWS`, snappy, dictionaries
+    for the columns whose values repeat, the columns encoded in parallel, without the partition column (Delta keeps
+    partition values in the log), in Delta's types (`delta_file_schema`). `close` returns the files' add actions (row
+    counts as their statistics), in the order the files were begun.
 
-    Files are encoded on `WRITE_THREADS` threads (pyarrow encodes Parquet without holding the GIL), the files
-    begun one after another taking the threads in turn: a file's batches are written in order by its thread, while
-    the next file, begun once it is full, is written beside it by the next. Memory holds the batches given but not
-    yet written (`write` waits while they hold more than `PENDING_WRITE_BYTES`: two files of narrow rows are
-    written at once, of wide rows for part of the time) and the open files' current row group, whatever the
-    partition's size."""
+    One thread writes the files, in the order they fill, while the next ones gather: memory holds the file being
+    written, at most `PENDING_FILES` more waiting for it (`write` waits while more do), and each open file's rows,
+    whatever the partition's size."""
 
     def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
         self.filesystem = table_filesystem(uri, storage_options)
+        self.uri, self.storage_options = uri.rstrip("/"), storage_options
         self.column, self.run = column, uuid.uuid4().hex
-        self.file_schema = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
-        self.open: dict[str, tuple[int, pq.ParquetWriter, int]] = {}
+        stored = delta_file_schema(pl.DataFrame(schema={n: t for n, t in schema.items() if n != column}))
+        self.file_schema = pl.from_arrow(pa.Table.from_batches([], schema=stored)).schema
+        self.open: dict[str, tuple[int, list[pl.DataFrame], int, int]] = {}
         self.begun = 0
         self.adds: dict[int, AddAction] = {}
-        self.threads = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="partition-files")
-                        for _ in range(WRITE_THREADS)]
-        self.pending: collections.deque[tuple[Future[None], int]] = collections.deque()
-        self.pending_bytes = 0
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="partition-files")
+        self.pending: collections.deque[Future[None]] = collections.deque()
 
     def write(self, frame: pl.DataFrame) -> None:
         """Hands `frame`'s rows to their partitions' files."""
@@ -472,76 +467,53 @@ class PartitionFiles:
                  else frame.partition_by(self.column, as_dict=True))
         for (value,), rows in parts.items():
             text = partition_text(value)
+            number, gathered, held, size = self.open.get(text) or (self._begin(), [], 0, 0)
             given = rows.drop(self.column)
-            number, writer, written = self.open.get(text) or self._new_file(text, given)
-            self._wait_for_room(self._thread(number).submit(self._append, writer, given), given.estimated_size())
-            self.open[text] = (number, writer, written + rows.height)
-            if written + rows.height >= PARTITION_FILE_ROWS:
+            gathered.append(given)
+            self.open[text] = (number, gathered, held + given.height, size + given.estimated_size())
+            if held + given.height >= PARTITION_FILE_ROWS or size + given.estimated_size() >= PARTITION_FILE_BYTES:
                 self._finish(text)
 
     def close(self) -> list[AddAction]:
-        """Waits for every file to be written and closed; their add actions. Raises the first write's error."""
-        for text in list(self.open):
-            self._finish(text)
+        """Waits for every file to be written; their add actions. Raises the first write's error."""
         try:
-            for task, _ in self.pending:
+            for text in list(self.open):
+                self._finish(text)
+            for task in self.pending:
                 task.result()
         finally:
-            for thread in self.threads:
-                thread.shutdown()
+            self.writer.shutdown()
         return [self.adds[number] for number in sorted(self.adds)]
 
     def abandon(self) -> None:
-        """Stops writing (the files are left uncommitted): waits for the writes given so far, whatever they raise, and
-        closes the files still open."""
-        for thread in self.threads:
-            thread.shutdown()
-        for _, writer, _ in self.open.values():
-            with contextlib.suppress(Exception):
-                writer.close()
+        """Stops writing (the files written are left uncommitted): waits for the write under way, whatever it
+        raises, and drops the rest."""
+        self.writer.shutdown(cancel_futures=True)
 
-    def _thread(self, number: int) -> ThreadPoolExecutor:
-        """The thread that writes file `number`."""
-        return self.threads[number % WRITE_THREADS]
+    def _begin(self) -> int:
+        number, self.begun = self.begun, self.begun + 1
+        return number
 
-    def _append(self, writer: pq.ParquetWriter, rows: pl.DataFrame) -> None:
-        writer.write_table(rows.to_arrow().cast(self.file_schema), row_group_size=ROW_GROUP_ROWS)
-
-    def _wait_for_room(self, task: Future[None], size: int) -> None:
-        self.pending.append((task, size))
-        self.pending_bytes += size
-        while self.pending_bytes > PENDING_WRITE_BYTES:
-            done, done_size = self.pending.popleft()
-            done.result()
-            self.pending_bytes -= done_size
+    def _finish(self, text: str) -> None:
+        """Hands the open file of partition `text` to the writer, once at most `PENDING_FILES` wait for it."""
+        number, gathered, _, _ = self.open.pop(text)
+        while len(self.pending) > PENDING_FILES:
+            self.pending.popleft().result()
+        self.pending.append(self.writer.submit(self._write_file, number, text, gathered))
 
     def _path(self, number: int, text: str) -> str:
         return f"{self.column}={text}/part-{number:05d}-{self.run}-c000.snappy.parquet"
 
-    def _new_file(self, text: str, first: pl.DataFrame) -> tuple[int, pq.ParquetWriter, int]:
-        """A new file of partition `text`, its columns dictionary-encoded as the rows `first` call for
-        (`DICTIONARY_SHARE`)."""
-        number, self.begun = self.begun, self.begun + 1
+    def _write_file(self, number: int, text: str, gathered: list[pl.DataFrame]) -> None:
         path = self._path(number, text)
+        rows = pl.concat(gathered, how="vertical", rechunk=False).cast(self.file_schema)
         self.filesystem.create_dir(path.rsplit("/", 1)[0])
-        sample = first.head(DICTIONARY_SAMPLE_ROWS).select(name for name, dtype in first.schema.items()
-                                                           if not dtype.is_nested())
-        distinct = sample.select(pl.all().n_unique()).row(0, named=True) if sample.height else {}
-        repeated = [name for name, count in distinct.items() if count < DICTIONARY_SHARE * sample.height]
-        return number, pq.ParquetWriter(path, self.file_schema, filesystem=self.filesystem, compression="snappy",
-                                        use_dictionary=repeated), 0
-
-    def _finish(self, text: str) -> None:
-        number, writer, written = self.open.pop(text)
-        self._wait_for_room(self._thread(number).submit(self._close_file, writer, number, text, written), 0)
-
-    def _close_file(self, writer: pq.ParquetWriter, number: int, text: str, written: int) -> None:
-        writer.close()
-        path = self._path(number, text)
+        rows.write_parquet(f"{self.uri}/{path}", compression="snappy", row_group_size=ROW_GROUP_ROWS,
+                           statistics=True, storage_options=self.storage_options)
         self.adds[number] = AddAction(
             path=path, size=self.filesystem.get_file_info(path).size, partition_values={self.column: text},
             modification_time=int(dt.datetime.now(dt.UTC).timestamp() * 1000), data_change=True,
-            stats=json.dumps({"numRecords": written}),
+            stats=json.dumps({"numRecords": rows.height}),
         )
 
 
