@@ -110,3 +110,19 @@ def test_dagster_assets_materialize_on_the_s3_lake_through_the_settings(s3_lake,
     doubled = pl.read_delta(f"{s3_lake}/t/std/daily_doubled", storage_options=object_store_options(s3_lake))
     assert doubled.height == 9 and sorted(doubled["date"].unique()) == [D1, D2, D3]
     assert not (tmp_path / "lake").exists()
+
+
+def test_a_table_on_object_storage_is_copied_into_the_warehouse(s3_lake, tmp_path):
+    from dagster_duckdb import DuckDBResource
+
+    from gamestats_assets.lib.publish.warehouse import build_warehouse_tables
+    from gamestats_assets_tests.lib.test_warehouse import kills, warehouse_rows
+
+    [mirror] = build_warehouse_tables([kills])
+    path = tmp_path / "warehouse.duckdb"
+    resources = {"lake": DeltaLakeIOManager(root=s3_lake), "warehouse": DuckDBResource(database=str(path))}
+    assert dg.materialize([kills, mirror], resources=resources, instance=dg.DagsterInstance.ephemeral(),
+                          partition_key="2026-01-01").success
+    assert warehouse_rows(path, "SELECT table_type FROM information_schema.tables WHERE table_name = 'kills'") == [
+        ("BASE TABLE",)]
+    assert warehouse_rows(path, "SELECT player, kills FROM t_wh.kills ORDER BY player") == [("o'neil", 1), ("zed", 1)]

@@ -561,6 +561,31 @@ def read_partitions(
     return scan.filter(pl.col(column).is_in(list(values)))
 
 
+@dataclass(frozen=True)
+class ParquetTable:
+    """A lake table's current version as plain Parquet files: their absolute paths, the columns (in the table's
+    order, as polars reads them) and the columns the files are partitioned by (in `<column>=<value>/` folders)."""
+
+    files: list[str]
+    schema: pl.Schema
+    partitioned_by: list[str]
+
+
+def parquet_table(uri: str, storage_options: dict[str, str] | None = None) -> ParquetTable | None:
+    """The table at `uri` as plain Parquet files (`ParquetTable`), or None when it cannot be read as such: on
+    object storage, with deletion vectors or column mapping, or without a file."""
+    if "://" in uri or not table_exists(uri, storage_options):
+        return None
+    table = DeltaTable(uri, storage_options=storage_options)
+    if set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}:
+        return None
+    files = table.file_uris()
+    if not files:
+        return None
+    return ParquetTable(files, pl.scan_delta(uri, storage_options=storage_options).collect_schema(),
+                        list(table.metadata().partition_columns))
+
+
 def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
                  storage_options: dict[str, str] | None = None, columns: Sequence[str] | None = None) -> FrameStream:
     """The rows `read_partitions` selects (only `columns` when given), read a Parquet row group at a time and

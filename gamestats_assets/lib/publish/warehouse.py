@@ -2,8 +2,9 @@
 
 Inside a step, `query` runs SQL over polars frames in an in-memory DuckDB (Arrow, zero copy), so no step
 ever holds the warehouse file. The warehouse file has one writer at a time: the assets that write it run
-in the `duckdb_writer` pool (limit 1); readers open it read-only. Lake tables reach DuckDB through Arrow
-(`deltalake`), never through a DuckDB extension, which could not be downloaded here.
+in the `duckdb_writer` pool (limit 1); readers open it read-only. A table of a local lake is a view over the
+Parquet files of its current version (DuckDB reads Parquet itself); one on object storage is copied in through
+Arrow (`deltalake`), never through a DuckDB extension, which could not be downloaded here.
 """
 
 from collections.abc import Sequence
@@ -16,9 +17,11 @@ from dagster_duckdb import DuckDBResource
 from gamestats_assets.lib.lake.delta import (
     PARTITION_COLUMN,
     DeltaLakeIOManager,
+    ParquetTable,
     Rows,
     arrow_stream,
     as_stream,
+    parquet_table,
     partition_values,
     row_count_metadata,
 )
@@ -42,6 +45,15 @@ def _quoted(*names: str) -> str:
     return ".".join('"' + n.replace('"', '""') + '"' for n in names)
 
 
+def _drop(conn: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str) -> None:
+    """Drop `schema.table` if it is of `kind` (`VIEW` or `BASE TABLE`): a table becomes a view, or a view a table,
+    when its lake moves to or from object storage."""
+    found = conn.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                         [schema, table]).fetchall()
+    if found and found[0][0] == kind:
+        conn.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {_quoted(schema, table)}")
+
+
 def write_table(
     conn: duckdb.DuckDBPyConnection,
     schema: str,
@@ -63,6 +75,7 @@ def write_table(
     try:
         conn.execute("BEGIN")
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        _drop(conn, schema, table, "VIEW")
         if partition_column is None:
             rows = conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming").fetchone()[0]
         else:
@@ -79,9 +92,53 @@ def write_table(
     return rows
 
 
+HIVE_TYPES = {pl.Date: "DATE", pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int32: "INTEGER"}
+"""The DuckDB type of a partition column read from the lake's `<column>=<value>/` folder names."""
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def write_view(conn: duckdb.DuckDBPyConnection, schema: str, table: str, lake: ParquetTable) -> None:
+    """`schema.table` as a view over the Parquet files of a lake table's version (`ParquetTable`): its columns in
+    its order, the partition columns read from the folder names, the columns a file lacks (added to the table
+    later) null. Replaces a copy or an earlier view in one transaction: readers see the old or the new."""
+    target = _quoted(schema, table)
+    hive = ", ".join(f"{_literal(name)}: {_literal(HIVE_TYPES[type(lake.schema[name])])}"
+                     for name in lake.partitioned_by)
+    options = f"hive_partitioning = {bool(lake.partitioned_by)}, union_by_name = true"
+    files = ", ".join(_literal(path) for path in lake.files)
+    try:
+        conn.execute("BEGIN")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        _drop(conn, schema, table, "BASE TABLE")
+        conn.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {', '.join(_quoted(name) for name in lake.schema)} "
+                     f"FROM read_parquet([{files}], {options}{', hive_types = {' + hive + '}' if hive else ''})")
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def viewable(lake: ParquetTable | None) -> bool:
+    """Whether the lake table can be a view: plain Parquet files, partitioned only by columns of `HIVE_TYPES`."""
+    return lake is not None and all(type(lake.schema[name]) in HIVE_TYPES for name in lake.partitioned_by)
+
+
+def count_rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str, column: str | None,
+               values: Sequence | None) -> int:
+    """The rows of `schema.table`, only those whose `column` is in `values` when given."""
+    where = f" WHERE {_quoted(column)} IN (SELECT UNNEST(?))" if column is not None else ""
+    return conn.execute(f"SELECT count(*) FROM {_quoted(schema, table)}{where}",
+                        [list(values)] if column is not None else []).fetchall()[0][0]
+
+
 def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    """One step copying the run's partitions of every table of `sources` (one domain, one partitions
-    definition) into `warehouse.duckdb` as `<domain>.<table>`; a run selecting some of them copies those."""
+    """One step bringing every table of `sources` (one domain, one partitions definition) into `warehouse.duckdb`
+    as `<domain>.<table>`, as of the lake's version after the run: a view over a local lake table's files
+    (`write_view`), else the run's partitions copied in (`write_table`); a run selecting some of them brings
+    those."""
     domain, partitions_def = sources[0].key.path[0], sources[0].partitions_def
 
     def partition_column(source: dg.AssetsDefinition) -> str | None:
@@ -106,9 +163,14 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
         with warehouse.get_connection() as conn:
             for key, source in mirrors.items():
                 if key in context.selected_asset_keys:
-                    rows = write_table(conn, domain, source.key.path[-1],
-                                       lake.batches(source, context.partition_keys if partitions_def else None),
-                                       partition_column(source), values)
+                    name, files = source.key.path[-1], parquet_table(lake.table_uri(source.key), lake.options())
+                    if viewable(files):
+                        write_view(conn, domain, name, files)
+                        rows = count_rows(conn, domain, name, partition_column(source), values)
+                    else:
+                        rows = write_table(conn, domain, name,
+                                           lake.batches(source, context.partition_keys if partitions_def else None),
+                                           partition_column(source), values)
                     yield dg.MaterializeResult(asset_key=key, metadata=row_count_metadata(
                         rows, len(values) if values is not None else 0))
 
