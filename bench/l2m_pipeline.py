@@ -10,7 +10,8 @@ in process, each step's CPU seconds and the peak memory while it ran are reporte
 under 2 GiB) are reported met or not, beside `seconds_with_every_core_busy`: the run's CPU seconds, its
 PostgreSQL backends' included, over the cores. The landing files are written to disk before the run starts, and
 the machine's idle and I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or
-by other work from a slow pipeline).
+by other work from a slow pipeline). The emitter and the plain read run in child processes, so that the memory
+they took is not counted in the run's peak.
 `seconds_in_steps` sums the steps' own durations (the rest of the run is Dagster between steps).
 `pipeline_to_read_ratio` holds the pipeline's time against one plain polars
 read of the same landing files (`plain_read_seconds`), measured in the same run. Prints one JSON object.
@@ -37,6 +38,7 @@ from common import (
     bench_database,
     day_targets,
     drop_database,
+    in_child,
     project_instance,
     selection_job,
     tree_cpu_seconds,
@@ -96,10 +98,10 @@ def main() -> None:
         from gamestats_assets.lib.core.settings import Settings
 
         started = time.perf_counter()
-        emit_day(Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
+        in_child(emit_day, Settings.from_env().landing_dir("l2m"), DAY, seed=Settings.from_env().seed, n_users=args.users)
         emit_seconds = time.perf_counter() - started
         landing_bytes = sum(p.stat().st_size for p in (Settings.from_env().landing_dir("l2m") / DAY.isoformat()).iterdir())
-        read_seconds = plain_read_seconds(Settings.from_env().landing_dir("l2m") / DAY.isoformat())
+        read_seconds = in_child(plain_read_seconds, Settings.from_env().landing_dir("l2m") / DAY.isoformat())
         with (project_instance(instance_url) as instance, MachineTimes() as machine, PeakMemory() as memory,
               BackendCpu(database) as backends):
             costs = StepCosts(instance, memory)

@@ -113,7 +113,8 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
     Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
     rows in the order each key first appears in the landing files. The lines are summed in parts of about
     `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed, before the
-    sums are put in that order: the two copies of the sums are never held beside the lines.
+    sums are put in that order one column at a time (`sorted_column_by_column`): the sums are never held twice,
+    nor beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     lines, rejects, stats, unreadable = read_events(day_dir, source.event, day, required=required,
@@ -129,9 +130,16 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
         for part in range(parts)
     ])
     del lines, numbered
-    ordered = sums.sort("_first").select(
+    ordered = sorted_column_by_column(sums, "_first").select(
         pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events")
     return ReadResult(ordered, rejects, stats, unreadable)
+
+
+def sorted_column_by_column(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """`frame` sorted by `by`, taken apart: each column's sorted copy is made once the one before has replaced
+    its unsorted column, so memory never holds the table twice (a day's sums are about as large as its lines)."""
+    order = frame.get_column(by).arg_sort()
+    return pl.DataFrame([frame.drop_in_place(name).gather(order) for name in list(frame.columns)])
 
 
 def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
