@@ -1,18 +1,17 @@
 """demo_data end to end: one synthetic day at scale, landing → ETL → CONS → PostgreSQL, through Dagster.
 
 First, not timed and in a child process (so that the memory it took is not counted in the run's peak): the
-taxonomy's rules and the population (`demo_data/reference/*`) are materialized and the day's landing file is
-emitted by the landing asset. Then the `demo_data_daily` selection runs for that day on a temporary instance
-stored in PostgreSQL as the project's is (`dagster.yaml`, in a database of its own), with the in-process executor
-(default) or the project's multiprocess one, publishing into a fresh PostgreSQL database; its checks run as in
-production. Peak memory is the largest sum of RSS over this process
-and all its descendants, sampled every 100 ms; CPU seconds are this process tree's (user + system) during the
-run, less the sampling threads' own (`cpu_seconds_of_sampling`), and separately those of the PostgreSQL
-backends serving the benchmark's database (sampled, so a backend's last 100 ms may be missed). In process, each
-step's CPU seconds and the peak memory while it ran are reported too (the machine is shared: CPU seconds vary
-less than wall times). The landing file is written to disk before the run starts, and the machine's idle and
-I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or by other work from a
-slow pipeline). The targets (under 30 s, under 2 GiB) are reported met or not, beside
+taxonomy's rules and the population (`demo_data/reference/*`) are materialized and the day's landing file is emitted
+by the landing asset. Then the `demo_data_daily` selection runs for that day on a temporary instance stored in
+PostgreSQL as the project's is (`dagster.yaml`, in a database of its own), with the in-process executor (default) or
+the project's multiprocess one, publishing into a fresh PostgreSQL database; its checks run as in production. Peak
+memory is the largest sum of RSS over this process and all its descendants, sampled every 100 ms; CPU seconds are
+this process tree's (user + system) during the run, less the sampling threads' own (`cpu_seconds_of_sampling`), and
+separately those of the PostgreSQL backends serving the benchmark's database (sampled, so a backend's last 100 ms
+may be missed). In process, each step's CPU seconds and the peak memory while it ran are reported too (the machine
+is shared: CPU seconds vary less than wall times). The landing file is written to disk before the run starts, and
+the machine's idle and I/O-wait CPU seconds during the run are reported (they tell a run slowed by the disk or by
+other work from a slow pipeline). The targets (under 30 s, under 2 GiB) are reported met or not, beside
 `seconds_with_every_core_busy`: the run's CPU seconds, its PostgreSQL backends' included, over the cores.
 
 The reference read is one plain polars read of the same landing files with the explicit schema the
