@@ -31,7 +31,7 @@ def keys(*names):
 
 
 REFERENCE = keys("demo_data/reference/event_rules", "demo_data/reference/users")
-DAILY = keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events",
+DAILY = keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/std/accounts", "demo_data/cons/events",
              "demo_data/cons/daily_activity", "demo_data/postgres/events", "demo_data/postgres/daily_activity")
 
 

@@ -31,8 +31,8 @@ def test_headline_figures_equal_the_lake_tables(platform_env, monkeypatch):
                                   instance=instance).success
     [activity_key] = keys("demo_data/cons/daily_activity")
     daily = job.execute_in_process(
-        asset_selection=keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events",
-                             "demo_data/cons/daily_activity"),
+        asset_selection=keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/std/accounts",
+                             "demo_data/cons/events", "demo_data/cons/daily_activity"),
         tags={"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partition_range_end": DAYS[-1]},
         instance=instance)
     assert daily.success

@@ -27,7 +27,8 @@ from gamestats_assets.lib.deploy.run_health import LocalRunLauncher
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DAY = "2026-03-02"
 REFERENCE = ["demo_data/reference/event_rules", "demo_data/reference/users"]
-LAKE = ["demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/cons/events", "demo_data/cons/daily_activity"]
+LAKE = ["demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/std/accounts", "demo_data/cons/events",
+        "demo_data/cons/daily_activity"]
 PUBLISH = "demo_data/postgres/events,demo_data/postgres/daily_activity"
 WAITING_PUBLISH = """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
                      AND wait_event_type = 'Lock' AND query LIKE '%"demo_data"."events"%'"""

@@ -16,7 +16,13 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.demo_data.profiles import PROFILE_SCHEMA, UNKNOWN_SEGMENT, until, user_profiles
+from gamestats_assets.defs.demo_data.profiles import (
+    PROFILE_SCHEMA,
+    UNKNOWN_SEGMENT,
+    accounts_of_days,
+    until,
+    user_profiles,
+)
 from gamestats_assets.defs.demo_data.transforms.log_format import day_file_name, property_types
 from gamestats_assets.defs.demo_data.transforms.measures import conversion, retention
 from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
@@ -226,9 +232,24 @@ ROOT_COLUMNS = {
 }
 
 
+@lake_asset(DOMAIN, "std", "accounts", partitions_def=daily_partitions, partition_column="date",
+            ins={"lines": dg.AssetIn(events.key, dagster_type=pl.LazyFrame)})
+def accounts(lines: pl.LazyFrame) -> pl.DataFrame:
+    """The accounts of the day's lines (key `date`, `account_id`): each with the last segment its own `user_set`
+    lines of the day set, that line's `#time` and line number (null without one). Profiles as known on a day
+    (`profiles_by_day`) read these rows of the days up to it, a small part of those days' lines."""
+    return accounts_of_days(lines)
+
+
 def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
     """Each account's profile (segment, install date) as known on each of `days` (key `date`,
-    `account_id`): a day's tables never change when later days arrive."""
+    `account_id`), from `history` (`std/accounts` of every day): a day's tables never change when later days
+    arrive. Fails when `history` lacks one of `days`, whose accounts would go unseen."""
+    known = set(history.select("date").unique().collect()["date"]) if history.collect_schema() else set()
+    missing = [day.isoformat() for day in days if day not in known]
+    if missing:
+        raise dg.Failure(description=f"{DOMAIN}/std/accounts has no rows of {', '.join(missing)}: materialize it "
+                                     "for those days first")
     frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
     return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})
 
@@ -239,7 +260,7 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
     "events",
     partitions_def=daily_partitions,
     partition_column="date",
-    ins={"history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+    ins={"history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
     publish=Publish(("date", "source_file", "line_number"), sum_column="line_number"),
 )
 def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
@@ -305,7 +326,7 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     partitions_def=daily_partitions,
     partition_column="date",
     ins={"day_events": dg.AssetIn(cons_events.key, metadata={INPUT_COLUMNS: ["date", "segment", "account_id", "event_type"]}),
-         "history": every_partition(events.key), "users": dg.AssetIn(users.key)},
+         "history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
     publish=Publish(("date", "segment"), sum_column="track_events"),
 )
 def daily_activity(
@@ -341,15 +362,17 @@ def daily_activity(
     return frame
 
 
-@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key)},
+@lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key),
+                                               "history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
             publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="cohort_d1"))
-def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame) -> pl.DataFrame:
+def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, history: pl.LazyFrame,
+                         users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key `segment`): of the users who
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
     `unknown`) and the day of their first line as install date."""
     lines = etl_events.select("#type", "#account_id", "#time").collect()
-    measured = retention(lines, user_profiles(etl_events, users))
+    measured = retention(lines, user_profiles(history, users))
     for lag in ("d1", "d7"):
         if f"cohort_{lag}" not in measured.columns:
             measured = measured.with_columns(pl.lit(0, dtype=pl.UInt32).alias(f"cohort_{lag}"), pl.lit(None, dtype=pl.Float64).alias(lag))
@@ -370,17 +393,19 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyF
     DOMAIN,
     "cons",
     "conversion",
-    ins={"etl_events": every_partition(events.key), "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
+    ins={"etl_events": every_partition(events.key), "history": every_partition(accounts.key),
+         "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
     publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="converted_users"),
 )
 def conversion_by_segment(
-    context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, users: pl.DataFrame, event_rules: pl.DataFrame
+    context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, history: pl.LazyFrame, users: pl.DataFrame,
+    event_rules: pl.DataFrame,
 ) -> pl.DataFrame:
     """Conversion per segment over every day in the lake (key `segment`): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
     interval. Users of a dropped-in export count under their own segment, else `unknown`."""
     lines = etl_events.select("#type", "#account_id", "#event_name").collect()
-    measured = conversion(lines, user_profiles(etl_events, users), rules_of(event_rules)).with_columns(
+    measured = conversion(lines, user_profiles(history, users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)
     )
     frame = with_wilson(measured, "converted_users", "active_users", "conversion")
@@ -388,6 +413,6 @@ def conversion_by_segment(
     return frame
 
 
-ASSETS = [event_rules, users, event_logs, events, cons_events, describe_headline(daily_activity, DAILY_ACTIVITY_HEADLINE),
+ASSETS = [event_rules, users, event_logs, events, accounts, cons_events, describe_headline(daily_activity, DAILY_ACTIVITY_HEADLINE),
           describe_headline(retention_by_segment, RETENTION_HEADLINE),
           describe_headline(conversion_by_segment, CONVERSION_HEADLINE)]
