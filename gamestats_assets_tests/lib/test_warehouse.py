@@ -53,8 +53,8 @@ def warehouse_rows(path, sql: str) -> list[tuple]:
 
 def test_a_local_lake_table_is_a_view_over_its_files_that_follows_its_columns(tmp_path):
     [mirror] = build_warehouse_tables([kills])
-    path = tmp_path / "warehouse.duckdb"
-    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")), "warehouse": DuckDBResource(database=str(path))}
+    path, lake = tmp_path / "warehouse.duckdb", tmp_path / "a lake, née here"
+    resources = {"lake": DeltaLakeIOManager(root=str(lake)), "warehouse": DuckDBResource(database=str(path))}
     instance = dg.DagsterInstance.ephemeral()
     assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-01").success
     result = dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-02",

@@ -579,7 +579,8 @@ def parquet_table(uri: str, storage_options: dict[str, str] | None = None) -> Pa
     table = DeltaTable(uri, storage_options=storage_options)
     if set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}:
         return None
-    files = table.file_uris()
+    files = [os.path.join(os.path.abspath(uri), unquote(path))
+             for path in pl.DataFrame(table.get_add_actions(flatten=True)).get_column("path")]
     if not files:
         return None
     return ParquetTable(files, pl.scan_delta(uri, storage_options=storage_options).collect_schema(),
