@@ -6,7 +6,7 @@ code location's own jobs with the in-process executor on an instance stored in P
 `dagster.yaml` configures it (a fresh database, which the pubg tables are published into too), or with
 `--instance memory` on an in-memory one, which leaves out what Dagster's own event storage costs:
 1. `pubg_pubg_match` over every match in ONE run, as a single-run backfill launches it: landing → etl →
-   cons → checks (the blocking ones before publish) → PostgreSQL, and the DuckDB warehouse copies;
+   cons → checks (the blocking ones before publish) → PostgreSQL, and the DuckDB warehouse tables;
 2. `pubg_snapshots`: career stats and the tournament tables over every match.
 Dagster's event log stays off the console, as `gamestats demo` keeps it. Prints one JSON object: wall
 and CPU seconds of each run and in all, peak memory (the largest RSS of this

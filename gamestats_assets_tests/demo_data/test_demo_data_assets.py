@@ -168,3 +168,16 @@ def test_files_only_source_refuses_a_day_without_files(demo_env, monkeypatch):
     assert "No source files in" in failure.step_failure_data.error.message
     assert "2026-03-05" in failure.step_failure_data.error.message
     assert not (demo_env / "landing" / "demo_data" / "2026-03-05").exists()
+
+
+def test_a_day_read_without_its_accounts_fails_with_the_reason(demo_env, pg_url):
+    defs = build_definitions(Settings.from_env())
+    assert run(defs, REFERENCE).success
+    job, instance = defs.resolve_implicit_global_asset_job_def(), dg.DagsterInstance.ephemeral()
+    lines = keys("demo_data/landing/event_logs", "demo_data/etl/events")
+    assert job.execute_in_process(asset_selection=lines, partition_key=DAYS[0], instance=instance).success
+    result = job.execute_in_process(asset_selection=keys("demo_data/cons/events"), partition_key=DAYS[0],
+                                    instance=instance, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "demo_data__cons__events"
+    assert f"std/accounts was never materialized for {DAYS[0]}" in failure.step_failure_data.error.message

@@ -410,6 +410,26 @@ def test_a_partition_of_many_files_written_as_the_next_gather_reads_back_in_its_
             pl.col("date") == day)["v"].to_list()
 
 
+def test_a_run_over_several_days_holds_its_open_files_within_one_files_bytes(tmp_path, monkeypatch):
+    from gamestats_assets.lib.lake import delta as lake
+
+    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 1_000)
+    monkeypatch.setattr(lake, "PARTITION_FILE_BYTES", 40_000)
+    held, write = [], lake.PartitionFiles.write
+
+    def measured_write(self, frame):
+        write(self, frame)
+        held.append(sum(size for _, _, _, size in self.open.values()))
+
+    monkeypatch.setattr(lake.PartitionFiles, "write", measured_write)
+    days = [dt.date(2026, 1, d) for d in range(1, 6)]
+    rows = pl.DataFrame({"date": [day for day in days for _ in range(4_000)], "v": range(20_000)})
+    stream = lake.FrameStream(rows.schema, lambda: (rows.slice(start, 1_000) for start in range(0, 20_000, 1_000)))
+    assert lake.write_partitions(str(tmp_path / "t"), stream, "date", days, physical_partitioning=True) == 20_000
+    assert len(held) == 20 and max(held) < 40_000
+    assert pl.read_delta(str(tmp_path / "t")).sort("v").equals(rows)
+
+
 def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path):
     from gamestats_assets.lib.lake import delta as lake
 

@@ -77,3 +77,22 @@ def test_a_copy_left_by_an_earlier_warehouse_becomes_a_view(tmp_path):
     assert dg.materialize([kills, mirror], resources=resources, instance=dg.DagsterInstance.ephemeral(),
                           partition_key="2026-01-01").success
     assert warehouse_rows(path, "SELECT player FROM t_wh.kills ORDER BY player") == [("o'neil",), ("zed",)]
+
+
+def test_a_view_that_becomes_a_copy_keeps_every_partition_it_showed(tmp_path, monkeypatch):
+    from gamestats_assets.lib.publish import warehouse
+
+    [mirror] = build_warehouse_tables([kills])
+    path = tmp_path / "warehouse.duckdb"
+    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")), "warehouse": DuckDBResource(database=str(path))}
+    instance = dg.DagsterInstance.ephemeral()
+    for day in ("2026-01-01", "2026-01-02"):
+        assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key=day).success
+    monkeypatch.setattr(warehouse, "viewable", lambda lake: False)
+    assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-02",
+                          tags={"scale": "10"}).success
+    assert warehouse_rows(path, "SELECT table_type FROM information_schema.tables WHERE table_name = 'kills'") == [
+        ("BASE TABLE",)]
+    assert warehouse_rows(path, "SELECT date, player, kills FROM t_wh.kills ORDER BY date, player") == [
+        (dt.date(2026, 1, 1), "o'neil", 1), (dt.date(2026, 1, 1), "zed", 1),
+        (dt.date(2026, 1, 2), "o'neil", 20), (dt.date(2026, 1, 2), "zed", 1)]

@@ -212,3 +212,13 @@ def test_hashes_remembered_past_their_batch_hold_none_of_its_memory():
     assert remembered.equals(parsed.select("_key", "_content"))
     for name in ("_key", "_content"):
         assert not numpy.shares_memory(remembered[name].to_numpy(), parsed[name].to_numpy())
+
+
+@pytest.mark.parametrize("dtype", [pl.UInt64, pl.UInt8, pl.Int32])
+def test_an_unsigned_or_narrow_integer_takes_what_a_64_bit_integer_does_that_fits_it(dtype):
+    texts = ["5", "-1", "300", "9223372036854775807", "9223372036854775808"]
+    data = lines(*(line(f"u{n}", level=text) for n, text in enumerate(texts)))
+    read = read_bytes(data, LineSchema({"level": dtype, "name": pl.Utf8}))
+    expected = pl.Series(texts).str.to_integer(strict=False).cast(dtype, strict=False)
+    assert read.frame["level"].to_list() == expected.drop_nulls().to_list()
+    assert [r.line for r in read.rejects] == [n + 1 for n, value in enumerate(expected) if value is None]

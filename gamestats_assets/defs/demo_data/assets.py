@@ -17,6 +17,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.demo_data.profiles import (
+    ACCOUNTS_SCHEMA,
     PROFILE_SCHEMA,
     UNKNOWN_SEGMENT,
     accounts_of_days,
@@ -241,15 +242,25 @@ def accounts(lines: pl.LazyFrame) -> pl.DataFrame:
     return accounts_of_days(lines)
 
 
+def require_accounts(context: dg.AssetExecutionContext, through: dt.date | None = None) -> None:
+    """Fail unless `std/accounts` was materialized for every day whose lines are in `etl/events` (up to `through`
+    when given) and for the run's days: profiles as known on a day read every day's accounts up to it, and a day
+    left out would leave its accounts unseen (their install dates later, their own segments lost)."""
+    lines = {key for key in context.instance.get_materialized_partitions(events.key)
+             if through is None or dt.date.fromisoformat(key) <= through}
+    run_days = set(context.partition_keys) if context.assets_def.partitions_def is not None else set()
+    missing = sorted((lines | run_days) - context.instance.get_materialized_partitions(accounts.key))
+    if missing:
+        raise dg.Failure(description=f"{DOMAIN}/std/accounts was never materialized for {', '.join(missing[:10])}"
+                                     f"{' ...' if len(missing) > 10 else ''}: materialize it for those days first")
+
+
 def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
     """Each account's profile (segment, install date) as known on each of `days` (key `date`,
-    `account_id`), from `history` (`std/accounts` of every day): a day's tables never change when later days
-    arrive. Fails when `history` lacks one of `days`, whose accounts would go unseen."""
-    known = set(history.select("date").unique().collect()["date"]) if history.collect_schema() else set()
-    missing = [day.isoformat() for day in days if day not in known]
-    if missing:
-        raise dg.Failure(description=f"{DOMAIN}/std/accounts has no rows of {', '.join(missing)}: materialize it "
-                                     "for those days first")
+    `account_id`), from `history` (`std/accounts` of every day, `require_accounts`): a day's tables never change
+    when later days arrive."""
+    if not history.collect_schema():
+        history = pl.LazyFrame(schema=ACCOUNTS_SCHEMA)
     frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
     return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})
 
@@ -271,6 +282,7 @@ def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaL
     JSON object, exactly the keys the line had). The day's lines are read and written batch by batch: the day
     is never held whole."""
     days = partition_values(daily_partitions, context.partition_keys)
+    require_accounts(context, max(days))
     profiles = profiles_by_day(history, users, days).select("date", "account_id", "segment")
 
     def shaped(lines: pl.DataFrame) -> pl.DataFrame:
@@ -342,6 +354,7 @@ def daily_activity(
         (pl.col("event_type") == "user_set").sum().alias("user_updates"),
     )
     days = day_events["date"].unique().sort().to_list()
+    require_accounts(context, max(days, default=None))
     installs = (
         profiles_by_day(history, users, days).filter(pl.col("install_date") == pl.col("date"))
         .group_by("date", "segment").agg(pl.len().alias("new_users"))
@@ -371,6 +384,7 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyF
     installed on a day whose day 1 (day 7) is in the data, the share active that day; with cohort sizes
     and 95 % Wilson intervals. Users of a dropped-in export count, with their own segment (else
     `unknown`) and the day of their first line as install date."""
+    require_accounts(context)
     lines = etl_events.select("#type", "#account_id", "#time").collect()
     measured = retention(lines, user_profiles(history, users))
     for lag in ("d1", "d7"):
@@ -404,6 +418,7 @@ def conversion_by_segment(
     """Conversion per segment over every day in the lake (key `segment`): of the users active at least
     once, the share who did the conversion event (the last step of the last funnel), with a 95 % Wilson
     interval. Users of a dropped-in export count under their own segment, else `unknown`."""
+    require_accounts(context)
     lines = etl_events.select("#type", "#account_id", "#event_name").collect()
     measured = conversion(lines, user_profiles(history, users), rules_of(event_rules)).with_columns(
         pl.col("active_users").cast(pl.Int64), pl.col("converted_users").cast(pl.Int64)

@@ -123,7 +123,7 @@ TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
                                                          "player_backfill_status")] + [
     dg.AssetKey([DOMAIN, "warehouse", key.path[-1]]) for asset in TRACKED_TABLES for key in asset.keys]
 """What a newly tracked player's backfill rebuilds: the tracked-player tables, their published rows and their
-warehouse copies."""
+warehouse tables."""
 
 
 def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:

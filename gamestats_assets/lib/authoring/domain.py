@@ -1,5 +1,5 @@
 """A domain is a folder of declarations under `defs/<domain>/`; `build_domain` turns them into its Dagster
-definitions: the publish steps and checks of the tables declared `Publish`, the warehouse copies of its CONS
+definitions: the publish steps and checks of the tables declared `Publish`, the warehouse tables of its CONS
 tables, one job per partitions definition, the morning schedules and a landing sensor per discovery."""
 
 from collections.abc import Callable, Mapping, Sequence

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -48,7 +47,9 @@ PARTITION_FILE_ROWS = 1 << 20
 """Rows per Parquet file of a physically partitioned table's partition, at most (give or take a batch)."""
 PARTITION_FILE_BYTES = 1 << 26
 """Rows per Parquet file of a physically partitioned table's partition, at most, in bytes (polars' estimate of the
-rows in memory, give or take a batch): a file's rows are held until it is written whole."""
+rows in memory, give or take a batch): a file's rows are held until it is written whole. The files open at once
+(one per partition value of a run over several days) hold this much together at most: past it, the largest is
+written."""
 PENDING_FILES = 1
 """Files of `PartitionFiles` that wait for the writer beside the one it writes, at most: the rows given beyond them
 wait for it."""
@@ -327,7 +328,7 @@ T = TypeVar("T")
 
 def side_by_side(writes: Sequence[Callable[[], T]]) -> list[T]:
     """What each of `writes` (whole table writes) returns, in order, the writes run at once, each in a thread
-    of its own: delta-rs and pyarrow encode Parquet without holding the GIL, so tables written side by side take
+    of its own: delta-rs and polars encode Parquet without holding the GIL, so tables written side by side take
     about as long as the largest alone. The first error is raised once every write has ended."""
     with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
         running = [pool.submit(write) for write in writes]
@@ -384,8 +385,8 @@ def commit_partition_files(
     storage_options: dict[str, str] | None,
 ) -> None:
     """Replace the partitions `values` of the table partitioned by `column` by the rows of `frames`, in one
-    commit: the rows are written as Parquet files under `<column>=<value>/` as they come (`PartitionFiles`: a
-    batch is written while the next is made, and two files at once), then committed as the partitions' only files
+    commit: the rows are written as Parquet files under `<column>=<value>/` as they come (`PartitionFiles`: a file
+    is written while the next gathers), then committed as the partitions' only files
     (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so
     a commit beaten by a concurrent writer is made again on the new version without writing them again: the window
     in which another writer can win is the commit's, not the files'."""
@@ -430,11 +431,8 @@ def table_filesystem(uri: str, storage_options: dict[str, str] | None) -> pafs.F
 
 def delta_file_schema(frame: pl.DataFrame) -> pa.Schema:
     """The Arrow schema `frame`'s columns are stored with in a Delta table's files: Delta's types (microsecond
-    timestamps, signed integers ...) as delta-rs maps them, text kept in the frame's own Arrow layout."""
-    given = frame.to_arrow().schema
-    stored = pa.schema(DeltaSchema.from_arrow(given).to_arrow())
-    return pa.schema([given.field(field.name) if field.type in (pa.string(), pa.binary()) else field
-                      for field in stored])
+    timestamps, signed integers ...) as delta-rs maps them."""
+    return pa.schema(DeltaSchema.from_arrow(frame.to_arrow().schema).to_arrow())
 
 
 class PartitionFiles:
@@ -446,8 +444,8 @@ class PartitionFiles:
     counts as their statistics), in the order the files were begun.
 
     One thread writes the files, in the order they fill, while the next ones gather: memory holds the file being
-    written, at most `PENDING_FILES` more waiting for it (`write` waits while more do), and each open file's rows,
-    whatever the partition's size."""
+    written, at most `PENDING_FILES` more waiting for it (`write` waits while more do), and the open files' rows,
+    `PARTITION_FILE_BYTES` together at most, whatever the partitions' sizes."""
 
     def __init__(self, uri: str, schema: pl.Schema, column: str, storage_options: dict[str, str] | None) -> None:
         self.filesystem = table_filesystem(uri, storage_options)
@@ -471,8 +469,10 @@ class PartitionFiles:
             given = rows.drop(self.column)
             gathered.append(given)
             self.open[text] = (number, gathered, held + given.height, size + given.estimated_size())
-            if held + given.height >= PARTITION_FILE_ROWS or size + given.estimated_size() >= PARTITION_FILE_BYTES:
+            if held + given.height >= PARTITION_FILE_ROWS:
                 self._finish(text)
+        while self.open and sum(size for _, _, _, size in self.open.values()) >= PARTITION_FILE_BYTES:
+            self._finish(max(self.open, key=lambda text: self.open[text][3]))
 
     def close(self) -> list[AddAction]:
         """Waits for every file to be written; their add actions. Raises the first write's error."""

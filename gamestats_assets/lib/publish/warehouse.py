@@ -23,6 +23,7 @@ from gamestats_assets.lib.lake.delta import (
     as_stream,
     parquet_table,
     partition_values,
+    read_batches,
     row_count_metadata,
 )
 from gamestats_assets.lib.core.partitions import partitions_name
@@ -45,12 +46,21 @@ def _quoted(*names: str) -> str:
     return ".".join('"' + n.replace('"', '""') + '"' for n in names)
 
 
-def _drop(conn: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str) -> None:
-    """Drop `schema.table` if it is of `kind` (`VIEW` or `BASE TABLE`): a table becomes a view, or a view a table,
-    when its lake moves to or from object storage."""
+def _kind(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> str | None:
+    """`VIEW` or `BASE TABLE`, what `schema.table` is; None when it does not exist."""
     found = conn.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                          [schema, table]).fetchall()
-    if found and found[0][0] == kind:
+    return found[0][0] if found else None
+
+
+def is_view(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return _kind(conn, schema, table) == "VIEW"
+
+
+def _drop(conn: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str) -> None:
+    """Drop `schema.table` if it is of `kind` (`VIEW` or `BASE TABLE`): a copy becomes a view when its lake table
+    can be read as Parquet files (`viewable`), a view a copy when it no longer can."""
+    if _kind(conn, schema, table) == kind:
         conn.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {_quoted(schema, table)}")
 
 
@@ -137,8 +147,8 @@ def count_rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str, column:
 def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
     """One step bringing every table of `sources` (one domain, one partitions definition) into `warehouse.duckdb`
     as `<domain>.<table>`, as of the lake's version after the run: a view over a local lake table's files
-    (`write_view`), else the run's partitions copied in (`write_table`); a run selecting some of them brings
-    those."""
+    (`write_view`), else the run's partitions copied in (`write_table`; every partition when a view stood there,
+    so the copy keeps what the view showed); a run selecting some of them brings those."""
     domain, partitions_def = sources[0].key.path[0], sources[0].partitions_def
 
     def partition_column(source: dg.AssetsDefinition) -> str | None:
@@ -167,6 +177,10 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
                     if viewable(files):
                         write_view(conn, domain, name, files)
                         rows = count_rows(conn, domain, name, partition_column(source), values)
+                    elif is_view(conn, domain, name):
+                        rows = count_rows(conn, domain, name, partition_column(source), values)
+                        write_table(conn, domain, name, read_batches(lake.table_uri(source.key), None, None,
+                                                                     lake.options()))
                     else:
                         rows = write_table(conn, domain, name,
                                            lake.batches(source, context.partition_keys if partitions_def else None),
@@ -178,8 +192,8 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
 
 
 def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
-    """A warehouse copy of every CONS table among `assets` (multi-assets aside): one step per partitions
-    definition."""
+    """A warehouse table (a view or a copy) of every CONS table among `assets` (multi-assets aside): one step per
+    partitions definition."""
     steps: dict[str, list[dg.AssetsDefinition]] = {}
     for asset in assets:
         if len(asset.keys) == 1 and asset.key.path[1] == "cons":

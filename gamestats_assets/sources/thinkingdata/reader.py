@@ -333,7 +333,6 @@ def _parse_error(error: duckdb.Error) -> str:
     return re.sub(r',? in line \d+', "", re.sub(r' in file "[^"]*"', "", reason)).replace(", at byte", " at byte")
 
 
-
 def _locate(source: Path | bytes, records: set[int]) -> dict[int, tuple[int, str]]:
     """Line number and raw text of each of `records` (record numbers among non-blank lines)."""
     found: dict[int, tuple[int, str]] = {}

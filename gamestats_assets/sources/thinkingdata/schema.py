@@ -31,7 +31,8 @@ INTEGER_TYPES: dict[type[pl.DataType], str] = {
 }
 REAL_TYPES: dict[type[pl.DataType], str] = {pl.Float32: "FLOAT", pl.Float64: "DOUBLE"}
 INTEGER_TEXT = "[+-]?[0-9]+"
-"""An integer written out: DuckDB's cast also takes spaces, decimals, exponents, `0x` and `_`, which are not one."""
+"""An integer written out: DuckDB's cast also takes spaces, decimals, exponents, `0x` and `_`, which are not one.
+Every integer is read as a 64-bit signed one first, as polars reads it, then narrowed to its type."""
 NUMBER_TEXT = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)"
 """A number written out (any case for the names): DuckDB's cast also takes spaces and `_`, which are not one."""
 EXPECTED = {**dict.fromkeys(INTEGER_TYPES, "an integer"), **dict.fromkeys(REAL_TYPES, "a number"),
@@ -156,9 +157,13 @@ class LineSchema:
             parsed.append("properties")
         for name, dtype in self.properties.items():
             parsed.append(f"{source}.{_quoted(name)} AS {_quoted('_text:' + name)}")
-            sql_type = {**INTEGER_TYPES, **REAL_TYPES}.get(_kind(dtype))
-            if sql_type is not None:
-                parsed.append(f"TRY_CAST({source}.{_quoted(name)} AS {sql_type}) AS {_quoted('_cast:' + name)}")
+            kind, field = _kind(dtype), f"{source}.{_quoted(name)}"
+            if kind in INTEGER_TYPES:
+                whole = f"TRY_CAST({field} AS BIGINT)"
+                narrowed = whole if kind is pl.Int64 else f"TRY_CAST({whole} AS {INTEGER_TYPES[kind]})"
+                parsed.append(f"{narrowed} AS {_quoted('_cast:' + name)}")
+            elif kind in REAL_TYPES:
+                parsed.append(f"TRY_CAST({field} AS {REAL_TYPES[kind]}) AS {_quoted('_cast:' + name)}")
         steps.append(", ".join(parsed))
         typed = [_quoted(root) for root in self.read_roots if root != "#time"]
         typed += ['"#time" AS _time_text', "CAST(_time AS TIMESTAMP_MS) AS _time"]

@@ -136,9 +136,10 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
 
 
 def sorted_column_by_column(frame: pl.DataFrame, by: str) -> pl.DataFrame:
-    """`frame` sorted by `by`, taken apart: each column's sorted copy is made once the one before has replaced
-    its unsorted column, so memory never holds the table twice (a day's sums are about as large as its lines)."""
-    order = frame.get_column(by).arg_sort()
+    """`frame` sorted by `by`, without `by`, taken apart (`frame` is left empty): each column's sorted copy is made
+    once the one before has replaced its unsorted column, so memory never holds the table twice (a day's sums are
+    about as large as its lines)."""
+    order = frame.drop_in_place(by).arg_sort()
     return pl.DataFrame([frame.drop_in_place(name).gather(order) for name in list(frame.columns)])
 
 
