@@ -29,13 +29,19 @@ def test_query_runs_sql_over_frames():
     assert result.rows() == [("a", 4), ("b", 2)]
 
 
-def test_warehouse_table_replaces_only_the_run_partitions(tmp_path):
+def materialize_two_days(tmp_path):
+    """The `kills` mirror materialized for two days into a warehouse under `tmp_path`."""
     [mirror] = build_warehouse_tables([kills])
     path = tmp_path / "warehouse.duckdb"
     resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")), "warehouse": DuckDBResource(database=str(path))}
     instance = dg.DagsterInstance.ephemeral()
     for day in ("2026-01-01", "2026-01-02"):
         assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key=day).success
+    return mirror, path, resources, instance
+
+
+def test_warehouse_table_replaces_only_the_run_partitions(tmp_path):
+    mirror, path, resources, instance = materialize_two_days(tmp_path)
     dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-02",
                    tags={"scale": "10"})
 
@@ -82,12 +88,7 @@ def test_a_copy_left_by_an_earlier_warehouse_becomes_a_view(tmp_path):
 def test_a_view_that_becomes_a_copy_keeps_every_partition_it_showed(tmp_path, monkeypatch):
     from gamestats_assets.lib.publish import warehouse
 
-    [mirror] = build_warehouse_tables([kills])
-    path = tmp_path / "warehouse.duckdb"
-    resources = {"lake": DeltaLakeIOManager(root=str(tmp_path / "lake")), "warehouse": DuckDBResource(database=str(path))}
-    instance = dg.DagsterInstance.ephemeral()
-    for day in ("2026-01-01", "2026-01-02"):
-        assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key=day).success
+    mirror, path, resources, instance = materialize_two_days(tmp_path)
     monkeypatch.setattr(warehouse, "viewable", lambda lake: False)
     assert dg.materialize([kills, mirror], resources=resources, instance=instance, partition_key="2026-01-02",
                           tags={"scale": "10"}).success
