@@ -34,7 +34,7 @@ from pathlib import Path
 import polars as pl
 import psutil
 
-from gamestats_assets.defs.l2m.transforms import etl, farm_rings, farm_signals, farm_truth, farmers
+from gamestats_assets.defs.l2m.transforms import etl, farm_rings, farm_signals, farm_truth
 from gamestats_assets.defs.l2m.transforms.graph import BY_REF, TABLES
 from gamestats_assets.generator.emitters import l2m
 

@@ -48,10 +48,10 @@ def write_etl_tables(lake: str, matches: ParsedMatches, timelines: ParsedTimelin
     ])
 
 
-def timed(work):
-    """What `work()` returns, its wall seconds and this process's CPU seconds."""
+def timed(work, *args):
+    """What `work(*args)` returns, its wall seconds and this process's CPU seconds."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = work()
+    result = work(*args)
     return result, time.perf_counter() - started, time.process_time() - cpu_started
 
 
@@ -64,11 +64,11 @@ def main() -> None:
     games, generated, _ = timed(lambda: list(generate_day(args.seed, DAY, args.matches)))
     timeline_bytes = sum(len(timeline) for _, _, timeline in games)
 
-    (matches, timelines), parsed, parsed_cpu = timed(lambda: (
+    (matches, timelines), parsed, parsed_cpu = timed(lambda games: (
         parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games]),
-        parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])))
+        parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])), games)
     with tempfile.TemporaryDirectory() as lake:
-        _, written, written_cpu = timed(lambda: write_etl_tables(lake, matches, timelines))
+        _, written, written_cpu = timed(write_etl_tables, lake, matches, timelines)
     events = timelines.events.height
     del matches, timelines
 
@@ -77,8 +77,8 @@ def main() -> None:
             (Path(landing) / f"{match_id}.json").write_bytes(match)
             (Path(landing) / f"{match_id}_timeline.json").write_bytes(timeline)
         del games
-        from_files, read_parsed, _ = timed(lambda: parse_folder(Path(landing)))
-        _, read_written, _ = timed(lambda: write_etl_tables(lake, *from_files))
+        from_files, read_parsed, _ = timed(parse_folder, Path(landing))
+        _, read_written, _ = timed(write_etl_tables, lake, *from_files)
     if from_files[1].events.height != events:
         raise SystemExit(f"{from_files[1].events.height} events parsed from files against {events} in memory")
 

@@ -7,7 +7,6 @@ Each pair in `fixtures/rocketleague/paired` is one game as a `.replay` and as ba
 """
 
 import json
-from pathlib import Path
 
 import polars as pl
 import pytest
