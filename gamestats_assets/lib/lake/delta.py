@@ -32,6 +32,7 @@ from deltalake.fs import DeltaStorageHandler
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
+from gamestats_assets.lib.core.sql_text import identifier, literal
 
 PARTITION_COLUMN = "partition_column"
 PHYSICAL_PARTITIONING = "physical_partitioning"
@@ -252,16 +253,11 @@ def physically_partitioned(partitions_def: dg.PartitionsDefinition, metadata: Ma
     return bool(metadata.get(PHYSICAL_PARTITIONING, True))
 
 
-def sql_literal(value: Any) -> str:
-    """A value as a Delta (DataFusion) SQL literal, quotes escaped."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return "'" + text.replace("'", "''") + "'"
-
-
 def partition_predicate(column: str, values: Sequence[Any]) -> str:
-    """`"column" IN (...)` over `values`, every identifier and literal quoted."""
-    quoted_column = '"' + column.replace('"', '""') + '"'
-    return f"{quoted_column} IN ({', '.join(sql_literal(v) for v in values)})"
+    """`"column" IN (...)` over `values` (dates in ISO form), a Delta (DataFusion) predicate, every identifier and
+    literal quoted."""
+    texts = (value.isoformat() if isinstance(value, dt.date) else str(value) for value in values)
+    return f"{identifier(column)} IN ({', '.join(literal(text) for text in texts)})"
 
 
 def table_exists(uri: str, storage_options: dict[str, str] | None = None) -> bool:
@@ -571,13 +567,19 @@ class ParquetTable:
     partitioned_by: list[str]
 
 
+def plain_parquet(table: DeltaTable) -> bool:
+    """Whether the files of `table`'s current version hold its rows as they are, to be read as plain Parquet: no
+    deletion vectors (rows deleted outside the files) and no column mapping (columns stored under other names)."""
+    return not set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
+
+
 def parquet_table(uri: str, storage_options: dict[str, str] | None = None) -> ParquetTable | None:
     """The table at `uri` as plain Parquet files (`ParquetTable`), or None when it cannot be read as such: on
     object storage, with deletion vectors or column mapping, or without a file."""
     if "://" in uri or not table_exists(uri, storage_options):
         return None
     table = DeltaTable(uri, storage_options=storage_options)
-    if set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}:
+    if not plain_parquet(table):
         return None
     files = [os.path.join(os.path.abspath(uri), unquote(path))
              for path in pl.DataFrame(table.get_add_actions(flatten=True)).get_column("path")]
@@ -603,8 +605,7 @@ def read_batches(uri: str, column: str | None, values: Sequence[Any] | None,
         return as_stream(scan)
     table = DeltaTable(uri, storage_options=storage_options)
     partitioned_by = table.metadata().partition_columns
-    if (set(table.protocol().reader_features or ()) & {"deletionVectors", "columnMapping"}
-            or (values is not None and column not in partitioned_by)):
+    if not plain_parquet(table) or (values is not None and column not in partitioned_by):
         return as_stream(scan)
     files = pl.DataFrame(table.get_add_actions(flatten=True))
     if files.is_empty():

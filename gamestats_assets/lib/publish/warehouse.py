@@ -27,6 +27,7 @@ from gamestats_assets.lib.lake.delta import (
     row_count_metadata,
 )
 from gamestats_assets.lib.core.partitions import partitions_name
+from gamestats_assets.lib.core.sql_text import identifier, literal
 
 DUCKDB_POOL = "duckdb_writer"
 WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
@@ -40,10 +41,6 @@ def query(sql: str, **frames: pl.DataFrame) -> pl.DataFrame:
         for name, frame in frames.items():
             conn.register(name, frame.to_arrow())
         return conn.sql(sql).pl()
-
-
-def _quoted(*names: str) -> str:
-    return ".".join('"' + n.replace('"', '""') + '"' for n in names)
 
 
 def _kind(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> str | None:
@@ -61,7 +58,7 @@ def _drop(conn: duckdb.DuckDBPyConnection, schema: str, table: str, kind: str) -
     """Drop `schema.table` if it is of `kind` (`VIEW` or `BASE TABLE`): a copy becomes a view when its lake table
     can be read as Parquet files (`viewable`), a view a copy when it no longer can."""
     if _kind(conn, schema, table) == kind:
-        conn.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {_quoted(schema, table)}")
+        conn.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {identifier(schema, table)}")
 
 
 def write_table(
@@ -78,19 +75,20 @@ def write_table(
     Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
     stream of Arrow batches (`lake.delta.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
     """
-    target = _quoted(schema, table)
+    target = identifier(schema, table)
     rows = as_stream(frame)
     conn.register("incoming", arrow_stream(rows))
     conn.register("incoming_columns", arrow_stream(pl.DataFrame(schema=rows.schema)))
     try:
         conn.execute("BEGIN")
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(schema)}")
         _drop(conn, schema, table, "VIEW")
         if partition_column is None:
             rows = conn.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT * FROM incoming").fetchone()[0]
         else:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM incoming_columns")
-            conn.execute(f"DELETE FROM {target} WHERE {_quoted(partition_column)} IN (SELECT UNNEST(?))", [list(values)])
+            conn.execute(f"DELETE FROM {target} WHERE {identifier(partition_column)} IN (SELECT UNNEST(?))",
+                         [list(values)])
             rows = conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM incoming").fetchone()[0]
         conn.execute("COMMIT")
     except Exception:
@@ -106,24 +104,20 @@ HIVE_TYPES = {pl.Date: "DATE", pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Int3
 """The DuckDB type of a partition column read from the lake's `<column>=<value>/` folder names."""
 
 
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def write_view(conn: duckdb.DuckDBPyConnection, schema: str, table: str, lake: ParquetTable) -> None:
     """`schema.table` as a view over the Parquet files of a lake table's version (`ParquetTable`): its columns in
     its order, the partition columns read from the folder names, the columns a file lacks (added to the table
     later) null. Replaces a copy or an earlier view in one transaction: readers see the old or the new."""
-    target = _quoted(schema, table)
-    hive = ", ".join(f"{_literal(name)}: {_literal(HIVE_TYPES[type(lake.schema[name])])}"
+    target = identifier(schema, table)
+    hive = ", ".join(f"{literal(name)}: {literal(HIVE_TYPES[type(lake.schema[name])])}"
                      for name in lake.partitioned_by)
     options = f"hive_partitioning = {bool(lake.partitioned_by)}, union_by_name = true"
-    files = ", ".join(_literal(path) for path in lake.files)
+    files = ", ".join(literal(path) for path in lake.files)
     try:
         conn.execute("BEGIN")
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {identifier(schema)}")
         _drop(conn, schema, table, "BASE TABLE")
-        conn.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {', '.join(_quoted(name) for name in lake.schema)} "
+        conn.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {', '.join(identifier(name) for name in lake.schema)} "
                      f"FROM read_parquet([{files}], {options}{', hive_types = {' + hive + '}' if hive else ''})")
         conn.execute("COMMIT")
     except Exception:
@@ -139,8 +133,8 @@ def viewable(lake: ParquetTable | None) -> bool:
 def count_rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str, column: str | None,
                values: Sequence | None) -> int:
     """The rows of `schema.table`, only those whose `column` is in `values` when given."""
-    where = f" WHERE {_quoted(column)} IN (SELECT UNNEST(?))" if column is not None else ""
-    return conn.execute(f"SELECT count(*) FROM {_quoted(schema, table)}{where}",
+    where = f" WHERE {identifier(column)} IN (SELECT UNNEST(?))" if column is not None else ""
+    return conn.execute(f"SELECT count(*) FROM {identifier(schema, table)}{where}",
                         [list(values)] if column is not None else []).fetchall()[0][0]
 
 

@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from gamestats_assets.lib.core import duckdb_text
+from gamestats_assets.lib.core.sql_text import identifier, literal
 
 POSITION = pa.struct([("x", pa.int64()), ("y", pa.int64())])
 EVENT_FIELDS = {
@@ -129,18 +130,10 @@ class Batch:
 
 def duckdb_type(data_type: pa.DataType) -> str:
     if pa.types.is_struct(data_type):
-        return "STRUCT(" + ", ".join(f"{quoted(f.name)} {duckdb_type(f.type)}" for f in data_type) + ")"
+        return "STRUCT(" + ", ".join(f"{identifier(f.name)} {duckdb_type(f.type)}" for f in data_type) + ")"
     if pa.types.is_list(data_type):
         return duckdb_type(data_type.value_type) + "[]"
     return {pa.int64(): "BIGINT", pa.string(): "VARCHAR", pa.bool_(): "BOOLEAN"}[data_type]
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 LINES_PER_WRITE = 4096
@@ -203,7 +196,7 @@ def event_list_type(keys: list[str]) -> dict[str, str]:
     present = set(keys) | {"type"}
     types = {**{name: t for name, t in EVENT_TYPES.items() if name in present},
              **dict.fromkeys(unknown_fields(keys), "JSON")}
-    return {"json": "STRUCT(" + ", ".join(f"{quoted(name)} {t}" for name, t in types.items()) + ")[]"}
+    return {"json": "STRUCT(" + ", ".join(f"{identifier(name)} {t}" for name, t in types.items()) + ")[]"}
 
 
 def event_rows(lists: pa.Table) -> tuple[pl.DataFrame, np.ndarray]:

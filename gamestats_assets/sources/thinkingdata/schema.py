@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from gamestats_assets.lib.core.nul import ESCAPED_NUL, NUL_REASON
+from gamestats_assets.lib.core.sql_text import identifier, literal
 from gamestats_assets.sources.thinkingdata.records import DUCKDB_TIME_FORMATS, ID_COLUMNS, RECORD_TYPES, ROOT_COLUMNS
 
 MAX_ID_CHARS = 256
@@ -47,16 +48,6 @@ Rule = tuple[pl.Expr, str | pl.Expr]
 def _kind(dtype: pl.DataType | type[pl.DataType]) -> type[pl.DataType]:
     """The class of a polars type, given as a class or an instance."""
     return dtype if isinstance(dtype, type) else type(dtype)
-
-
-def _quoted(name: str) -> str:
-    """`name` as a DuckDB identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _text(value: str) -> str:
-    """`value` as a DuckDB string literal."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _present(column: str) -> str:
@@ -114,7 +105,7 @@ class LineSchema:
         if self.raw_properties:
             columns["properties"] = "JSON"
         elif self.properties:
-            fields = ", ".join(f"{_quoted(name)} VARCHAR" for name in self.properties)
+            fields = ", ".join(f"{identifier(name)} VARCHAR" for name in self.properties)
             columns["properties"] = f"STRUCT({fields})"
         return columns
 
@@ -141,40 +132,40 @@ class LineSchema:
         """The projections, one over the other, that turn the JSON parse's columns (`json_columns`) into the kept
         columns in the order of `empty` (less `_file` and `_record`), `REASON` and `MARKS`; with `day`, a line
         whose `#time` falls on another day breaks a rule."""
-        formats = ", ".join(_text(time_format) for time_format in DUCKDB_TIME_FORMATS)
+        formats = ", ".join(literal(time_format) for time_format in DUCKDB_TIME_FORMATS)
         source = "properties"
         steps = []
         if self.raw_properties and self.properties:
-            texts = _text(json.dumps({name: "VARCHAR" for name in self.properties}))
+            texts = literal(json.dumps({name: "VARCHAR" for name in self.properties}))
             steps.append(f"* REPLACE (CAST(properties AS VARCHAR) AS properties), json_transform(properties, {texts}) "
                          "AS _typed")
             source = "_typed"
         elif self.raw_properties:
             steps.append("* REPLACE (CAST(properties AS VARCHAR) AS properties)")
-        parsed = [_quoted(root) for root in self.read_roots]
+        parsed = [identifier(root) for root in self.read_roots]
         parsed.append(f'try_strptime("#time", [{formats}]) AS _time')
         if self.raw_properties:
             parsed.append("properties")
         for name, dtype in self.properties.items():
-            parsed.append(f"{source}.{_quoted(name)} AS {_quoted('_text:' + name)}")
-            kind, field = _kind(dtype), f"{source}.{_quoted(name)}"
+            parsed.append(f"{source}.{identifier(name)} AS {identifier('_text:' + name)}")
+            kind, field = _kind(dtype), f"{source}.{identifier(name)}"
             if kind in INTEGER_TYPES:
                 whole = f"TRY_CAST({field} AS BIGINT)"
                 narrowed = whole if kind is pl.Int64 else f"TRY_CAST({whole} AS {INTEGER_TYPES[kind]})"
-                parsed.append(f"{narrowed} AS {_quoted('_cast:' + name)}")
+                parsed.append(f"{narrowed} AS {identifier('_cast:' + name)}")
             elif kind in REAL_TYPES:
-                parsed.append(f"TRY_CAST({field} AS {REAL_TYPES[kind]}) AS {_quoted('_cast:' + name)}")
+                parsed.append(f"TRY_CAST({field} AS {REAL_TYPES[kind]}) AS {identifier('_cast:' + name)}")
         steps.append(", ".join(parsed))
-        typed = [_quoted(root) for root in self.read_roots if root != "#time"]
+        typed = [identifier(root) for root in self.read_roots if root != "#time"]
         typed += ['"#time" AS _time_text', "CAST(_time AS TIMESTAMP_MS) AS _time"]
         if self.raw_properties:
             typed.append("properties")
         for name, dtype in self.properties.items():
-            typed += [f"{self._typed(name, dtype)} AS {_quoted(name)}", _quoted("_text:" + name)]
+            typed += [f"{self._typed(name, dtype)} AS {identifier(name)}", identifier("_text:" + name)]
         steps.append(", ".join(typed))
         stored = {"#time": "_time"}
-        content = ", ".join(stored.get(name, _quoted(name)) for name in self.content_columns())
-        kept = [f"{stored.get(name, _quoted(name))} AS {_quoted(name)}" for name in self.empty().columns[2:]]
+        content = ", ".join(stored.get(name, identifier(name)) for name in self.content_columns())
+        kept = [f"{stored.get(name, identifier(name))} AS {identifier(name)}" for name in self.empty().columns[2:]]
         steps.append(", ".join([
             *kept, f"{self._reason(day)} AS {REASON}",
             'CASE WHEN "#uuid" IS NOT NULL THEN hash("#type", "#event_name", "#uuid") END AS _key',
@@ -186,13 +177,13 @@ class LineSchema:
         """The SQL of property `name` typed from its text (`_text:<name>`) and, for a number, DuckDB's cast of it
         (`_cast:<name>`): null when the text is not of `dtype` (what polars' own parse of the text would take).
         An integer's cast is taken at once when it prints back as the text, which most do."""
-        text, cast = _quoted("_text:" + name), _quoted("_cast:" + name)
+        text, cast = identifier("_text:" + name), identifier("_cast:" + name)
         kind = _kind(dtype)
         if kind in INTEGER_TYPES:
-            return (f"CASE WHEN CAST({cast} AS VARCHAR) = {text} OR regexp_full_match({text}, {_text(INTEGER_TEXT)}) "
+            return (f"CASE WHEN CAST({cast} AS VARCHAR) = {text} OR regexp_full_match({text}, {literal(INTEGER_TEXT)}) "
                     f"THEN {cast} END")
         if kind in REAL_TYPES:
-            return f"CASE WHEN regexp_full_match({text}, {_text(NUMBER_TEXT)}, 'i') THEN {cast} END"
+            return f"CASE WHEN regexp_full_match({text}, {literal(NUMBER_TEXT)}, 'i') THEN {cast} END"
         if kind is pl.Boolean:
             return f"CASE {text} WHEN 'true' THEN true WHEN 'false' THEN false END"
         return text
@@ -202,40 +193,41 @@ class LineSchema:
         (record type, who, time, event name, day, property types, NUL characters, lengths, required columns).
         The record types are compared one by one: DuckDB plans a long `IN` list (or `list_contains`) as a join,
         which does not keep the lines' order."""
-        known = " OR ".join(f'"#type" = {_text(record_type)}' for record_type in self.record_types)
-        expected = _text(", expected one of " + ", ".join(self.record_types))
+        known = " OR ".join(f'"#type" = {literal(record_type)}' for record_type in self.record_types)
+        expected = literal(", expected one of " + ", ".join(self.record_types))
         rules = [(f'"#type" IS NULL OR NOT ({known})',
                   f"'''#type'' is ' || coalesce(\"#type\", 'missing') || {expected}")]
         if "#distinct_id" in self.read_roots:
-            rules.append((f"NOT ({_present(_quoted('#account_id'))} OR {_present(_quoted('#distinct_id'))})",
-                          _text("needs a non-empty '#account_id' or '#distinct_id'")))
+            rules.append((f"NOT ({_present(identifier('#account_id'))} OR {_present(identifier('#distinct_id'))})",
+                          literal("needs a non-empty '#account_id' or '#distinct_id'")))
         rules += [
             ("_time IS NULL", f"'''#time'' is ' || coalesce(_time_text, 'missing') || "
-                              f"{_text(', expected ' + repr('yyyy-MM-dd HH:mm:ss.SSS'))}"),
-            (f"\"#type\" = 'track' AND NOT {_present(_quoted('#event_name'))}",
-             _text("a track record needs a non-empty '#event_name'")),
+                              f"{literal(', expected ' + repr('yyyy-MM-dd HH:mm:ss.SSS'))}"),
+            (f"\"#type\" = 'track' AND NOT {_present(identifier('#event_name'))}",
+             literal("a track record needs a non-empty '#event_name'")),
         ]
         if self.event_name is not None:
-            rules.append((f'"#event_name" IS DISTINCT FROM {_text(self.event_name)}',
-                          _text(f"#event_name is not {self.event_name}")))
+            rules.append((f'"#event_name" IS DISTINCT FROM {literal(self.event_name)}',
+                          literal(f"#event_name is not {self.event_name}")))
         if day is not None:
             rules.append((f"CAST(_time AS DATE) <> DATE '{day.isoformat()}'",
-                          _text(f"#time not on partition day {day}")))
+                          literal(f"#time not on partition day {day}")))
         for name, dtype in self.properties.items():
             if _kind(dtype) is not pl.String:
-                text = _quoted("_text:" + name)
-                rules.append((f"{text} IS NOT NULL AND {_quoted(name)} IS NULL",
-                              f"{_text(name + ' is ')} || {text} || {_text(', expected ' + EXPECTED[_kind(dtype)])}"))
+                text = identifier("_text:" + name)
+                expected = literal(", expected " + EXPECTED[_kind(dtype)])
+                rules.append((f"{text} IS NOT NULL AND {identifier(name)} IS NULL",
+                              f"{literal(name + ' is ')} || {text} || {expected}"))
         texts = self.kept_texts()
-        rules += [(f"contains({_quoted(name)}, chr(0))", _text(f"{name} {NUL_REASON}")) for name in texts]
+        rules += [(f"contains({identifier(name)}, chr(0))", literal(f"{name} {NUL_REASON}")) for name in texts]
         if self.raw_properties:
-            rules.append((f"contains(properties, '\\u0000') AND regexp_matches(properties, {_text(ESCAPED_NUL)})",
-                          _text(f"properties {NUL_REASON}")))
-        rules += [(f"strlen({_quoted(name)}) > {_longest_allowed(name)} AND length({_quoted(name)}) > "
-                   f"{_longest_allowed(name)}", _text(f"{name} is longer than {_longest_allowed(name)} characters"))
+            rules.append((f"contains(properties, '\\u0000') AND regexp_matches(properties, {literal(ESCAPED_NUL)})",
+                          literal(f"properties {NUL_REASON}")))
+        rules += [(f"strlen({identifier(name)}) > {_longest_allowed(name)} AND length({identifier(name)}) > "
+                   f"{_longest_allowed(name)}", literal(f"{name} is longer than {_longest_allowed(name)} characters"))
                   for name in texts]
         for name in self.required:
             is_text = name != "#time" and _kind(self.properties.get(name, pl.String)) is pl.String
-            column = "_time" if name == "#time" else _quoted(name)
-            rules.append((f"NOT {_present(column)}" if is_text else f"{column} IS NULL", _text(f"missing {name}")))
+            column = "_time" if name == "#time" else identifier(name)
+            rules.append((f"NOT {_present(column)}" if is_text else f"{column} IS NULL", literal(f"missing {name}")))
         return "CASE " + " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in rules) + " END"
