@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shlex
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import click
@@ -147,16 +149,51 @@ DG = [sys.executable, "-m", "dagster_dg_cli.cli"]
 """The `dg` CLI of this Python environment."""
 
 
-def run_dg(arguments: list[str]) -> int:
+def run_dg(arguments: list[str], *, stop_group: bool = False) -> int:
     """Run `dg` from the project folder, where `pyproject.toml`'s `[tool.dg]` makes it find the code
-    location, on the instance `prepare` set up (`DAGSTER_HOME`, `GAMESTATS_DAGSTER_PG_URL`)."""
-    process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT)
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            # Ctrl-C reached dg too (same process group): wait while it stops its webserver and daemon.
-            continue
+    location, on the instance `prepare` set up (`DAGSTER_HOME`, `GAMESTATS_DAGSTER_PG_URL`).
+
+    `dg` runs in a process group of its own: Ctrl-C or SIGTERM (a service manager's stop, `kill`) is passed to the
+    whole group, so what `dg` started (webserver, daemon, code servers) stops with it. With `stop_group`, whatever
+    of the group outlives `dg` is stopped too, and killed after `GRACE_SECONDS`."""
+    process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT, start_new_session=True)
+
+    def forward(signum, frame) -> None:
+        _signal_group(process.pid, signal.SIGINT)
+
+    previous = {number: signal.signal(number, forward) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return process.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if stop_group:
+            _end_group(process.pid)
+
+
+GRACE_SECONDS = 30
+"""How long the processes `dg dev` started get to stop on their own before they are killed."""
+
+
+def _signal_group(group: int, number: int) -> bool:
+    """Send `number` to process group `group`; False when no process of it is left."""
+    try:
+        os.killpg(group, number)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def _end_group(group: int) -> None:
+    """Stop what is left of process group `group`: SIGTERM, then SIGKILL after `GRACE_SECONDS`."""
+    if not _signal_group(group, signal.SIGTERM):
+        return
+    deadline = time.monotonic() + GRACE_SECONDS
+    while time.monotonic() < deadline:
+        if not _signal_group(group, 0):
+            return
+        time.sleep(0.5)
+    _signal_group(group, signal.SIGKILL)
 
 
 @main.command()
@@ -166,7 +203,7 @@ def dev(port: int, host: str) -> None:
     """Open the Dagster UI (webserver and daemon) on the gamestats instance: `dg dev` on it."""
     prepared = _prepare_or_exit(Settings.from_env())
     try:
-        run_dg(["dev", "--host", host, "--port", str(port)])
+        run_dg(["dev", "--host", host, "--port", str(port)], stop_group=True)
     finally:
         release(prepared)
 

@@ -7,21 +7,34 @@ Each session works in a database of its own, dropped at the end.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-import pytest
-from psycopg import sql
+KEPT = {"GAMESTATS_TEST_PG_URL"}
+"""The one setting the shell may give the tests: another PostgreSQL to test against."""
+for name in [name for name in os.environ if name.startswith("GAMESTATS_") and name not in KEPT]:
+    del os.environ[name]
+os.environ.pop("DAGSTER_HOME", None)
+SESSION_DATA = Path(tempfile.mkdtemp(prefix="gamestats-tests-"))
+atexit.register(shutil.rmtree, SESSION_DATA, ignore_errors=True)
+os.environ["GAMESTATS_DATA_DIR"] = str(SESSION_DATA / "data")
+os.environ["GAMESTATS_SOURCE"] = "synthetic"
+"""Whatever the user's shell exports or `data/` holds (a demo's `settings.json`, a real lake, an embedded server), the
+tests see neither: every setting from the environment is dropped before the project is imported, and the data
+folder is a temporary one of the session's. The tests generate the days they do not deliver, as `gamestats demo`
+does; a test of delivered files sets `files`."""
 
-from gamestats_assets.generator.sources import register_sources
-from gamestats_assets.lib.publish import embedded_postgres
+import psycopg  # noqa: E402
+import pytest  # noqa: E402
+from psycopg import sql  # noqa: E402
 
-os.environ.setdefault("GAMESTATS_SOURCE", "synthetic")
-"""The tests generate the days they do not deliver, as `gamestats demo` does; a test of delivered files sets
-`files`."""
+from gamestats_assets.generator.sources import register_sources  # noqa: E402
+from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,6 +54,16 @@ def synthetic_sources() -> None:
     """The generator registered as the domains' synthetic source, as the code location registers it: tests
     build a domain's assets without the code location."""
     register_sources()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_left_behind(tmp_path_factory) -> None:
+    """Stops, at the end of the session, any embedded PostgreSQL a test started in a data folder of its own and
+    left running, so that the suite leaves no process behind."""
+    yield
+    for root in (SESSION_DATA, tmp_path_factory.getbasetemp()):
+        for pid_file in root.rglob("postmaster.pid"):
+            embedded_postgres.stop(pid_file.parent)
 
 
 @pytest.fixture(scope="session")

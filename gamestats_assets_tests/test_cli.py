@@ -139,6 +139,10 @@ mutation Launch($params: ExecutionParams!) {
     ... on PythonError { message }
   }
 }"""
+TIMELINE = """
+query Timeline { runsOrError(filter: {}) { ... on Runs { results { runId repositoryOrigin { repositoryName repositoryLocationName } } } } }
+"""
+"""The runs the UI's overview timeline reads, with the code location each is shown under."""
 STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 FAILURES = """
 query Failures($id: ID!) {
@@ -163,6 +167,9 @@ def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, modul
             except OSError:
                 assert time.monotonic() < deadline, "webserver did not start"
                 time.sleep(1)
+        demo_runs = graphql(port, TIMELINE, {})["runsOrError"]["results"]
+        assert len(demo_runs) >= 4 and all(run["repositoryOrigin"] == {
+            "repositoryName": "__repository__", "repositoryLocationName": "gamestats"} for run in demo_runs), demo_runs
         selection = [{"path": ["demo_data", "landing", "event_logs"]}, {"path": ["demo_data", "etl", "events"]}]
         launched = graphql(port, LAUNCH, {"params": {
             "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",

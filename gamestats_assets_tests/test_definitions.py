@@ -34,6 +34,16 @@ def test_every_asset_is_documented_and_keyed_domain_layer_table():
         assert node.kinds, key
 
 
+def test_every_description_renders_as_markdown_text_not_as_code():
+    """A paragraph indented by four spaces is a code block in the UI's Markdown: no description has one."""
+    graph = defs.resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        lines = graph.get(key).description.splitlines()
+        indented = [line for before, line in zip(["", *lines], lines, strict=False)
+                    if not before.strip() and line.startswith("    ")]
+        assert not indented, (key.to_user_string(), indented)
+
+
 def test_published_assets_have_freshness_and_the_postgres_pool():
     graph = defs.resolve_asset_graph()
     published = [graph.get(k) for k in graph.materializable_asset_keys if "postgres" in graph.get(k).kinds]

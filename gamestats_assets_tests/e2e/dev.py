@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import dagster as dg
 import httpx
+import psutil
 from dagster._core.instance.ref import InstanceRef
 
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
@@ -50,14 +51,28 @@ class Dev:
             return False
 
     def stop(self) -> None:
+        """Stop `gamestats dev` as a service manager or `kill` does, with SIGTERM to its own process only, and
+        require that everything it started (dg, webserver, daemon, code servers) ends with it and frees the port."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGINT)
+        started = psutil.Process(self.process.pid).children(recursive=True)
+        self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            self.process.wait(90)
+            wait_until(lambda: not _alive(started), 60, "every process gamestats dev started to end")
+        finally:
+            for process in _alive(started):
+                process.kill()
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+        assert not self.answers_port(), f"port {self.port} still served after gamestats dev stopped"
+
+    def answers_port(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/server_info", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
@@ -66,6 +81,18 @@ class Dev:
         """The instance `gamestats dev` runs on, opened by the test (its storage URL set in this process)."""
         os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(self.env["GAMESTATS_PG_URL"])
         return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(Path(self.env["GAMESTATS_DATA_DIR"]) / "dagster")))
+
+
+def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those of `processes` still running (not ended, not a zombie waiting for its parent)."""
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return alive
 
 
 def wait_until(found: Callable[[], T], seconds: float, what: str, dev: Dev | None = None) -> T:

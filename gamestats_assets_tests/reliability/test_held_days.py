@@ -49,6 +49,14 @@ def delivered(tmp_path, module_pg_url, monkeypatch):
     return build_definitions(Settings.from_env()), landing, postgres
 
 
+def check_statuses(instance, check: str) -> dict[str, str]:
+    """The UI's status of `check` (`<asset>:<name>`) on each day: its latest execution per partition."""
+    asset, name = check.split(":")
+    key = dg.AssetCheckKey(dg.AssetKey.from_user_string(asset), name)
+    infos = instance.event_log_storage.get_asset_check_partition_info([key], partition_keys=[d.isoformat() for d in DAYS])
+    return {info.partition_key: info.latest_execution_status.value for info in infos}
+
+
 def query(postgres, sql):
     with postgres.connection() as conn:
         return conn.execute(sql).fetchall()
@@ -61,6 +69,8 @@ def test_a_bad_day_of_a_backfill_is_held_with_its_reason_and_the_other_days_publ
     before = {day: row for day, *row in query(postgres, REVENUE)}
     kpis_before = dict(query(postgres, KPIS))
     assert list(before) == [day.isoformat() for day in DAYS]
+    for check in (SHARE_CHECK, "l2m/cons/l2m_daily_kpis:dau_equals_std_active_users"):
+        assert check_statuses(instance, check) == dict.fromkeys((d.isoformat() for d in DAYS), "SUCCEEDED")
 
     bad, later = (landing / day.isoformat() for day in DAYS[1:])
     first = json.loads((bad / "recharge.jsonl").read_text().splitlines()[0])
@@ -79,6 +89,8 @@ def test_a_bad_day_of_a_backfill_is_held_with_its_reason_and_the_other_days_publ
     assert after[DAYS[2].isoformat()][1] > before[DAYS[2].isoformat()][1]
     assert after[DAYS[0].isoformat()] == before[DAYS[0].isoformat()]
     assert instance.get_run_by_id(result.run_id).tags[held_tag("l2m")] == "1"
+    assert check_statuses(instance, SHARE_CHECK) == {DAYS[0].isoformat(): "SUCCEEDED", DAYS[1].isoformat(): "FAILED",
+                                                     DAYS[2].isoformat(): "SUCCEEDED"}
     with postgres.connection() as conn:
         held = held_rows(conn, "l2m")
     assert {(key, check) for _, key, check, _, _ in held} == {(DAYS[1].isoformat(), SHARE_CHECK)}

@@ -205,8 +205,8 @@ def test_real_ranked_games_hold_too_few_rank_histories_to_judge_a_rank_change():
 def test_the_check_judges_recall_by_the_power_its_games_give(scores, history):
     truth = history[3]
     result = planted_weaknesses_found(player_weaknesses=scores, planted=truth)
-    assert result.passed and result.metadata["judged"].text == "precision, recall_vs_expected_power"
-    assert result.metadata["powered_planted"].value == 0
+    assert result.passed and result.metadata["precision_judgement"].text == "meets"
+    assert result.metadata["powered_planted"].value == 0 and result.metadata["recall_below_expected_power"].value == 0
     # planted weaknesses far below their peers are within any player's games: missing them is an error
     is_planted = pl.col("player_id").is_in(truth.filter(pl.col("weakness").is_not_null())["player_id"].implode())
     missed = scores.join(truth, on="player_id", how="left").with_columns(

@@ -10,7 +10,8 @@ import polars as pl
 from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, day_folder, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
-from gamestats_assets.lib.authoring.checks import Outcome, frame_check, one_source_check
+from gamestats_assets.lib.authoring.checks import Outcome, asset_check, frame_check, one_source_check, planted_truth_result
+from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import landing_files
@@ -39,15 +40,15 @@ excluded_games_check = frame_check(
                 f"more than {MAX_EXCLUDED_SHARE:.0%} of the day's games.")
 
 
-@dg.asset_check(asset=CONS_BY_NAME["discovered_patterns"], name="planted_patterns_found",
-                additional_ins={name: every_partition(std_key(name))
-                                for name in ("participant_games", "first_objectives", "games")})
+@asset_check(asset=CONS_BY_NAME["discovered_patterns"], name="planted_patterns_found",
+             additional_ins={name: every_partition(std_key(name))
+                             for name in ("participant_games", "first_objectives", "games")})
 def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.DataFrame,
                            participant_games: pl.DataFrame, first_objectives: pl.DataFrame,
                            games: pl.DataFrame) -> dg.AssetCheckResult:
     """Where the landing days carry the emitter's `planted_effects.json`, at least 90 % of the planted
     effects the games can reveal (`transforms/truth.py`: enough games for 80 % power) are reported, and at
-    most 10 % of the reported patterns are not planted; the metadata gives every effect's n, power and
+    most 10 % of the reported patterns are not planted, each judged by its interval (`planted_truth_result`); the metadata gives every effect's n, power and
     whether it was found, and the games a +5-point win effect needs. Real data has no truth: the check then
     verifies that every reported pattern meets the reporting rule (q below `Q_THRESHOLD`, `MIN_GAMES` on
     each side) and says so."""
@@ -62,9 +63,11 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
                                              "reported_against_the_rule": breaking})
     result = truth.score(discovered_patterns, list(planted.values()), participant_games.drop("date"),
                          first_objectives.drop("date"), games.drop("date"))
-    passed = result["recall_detectable"] >= MIN_RECALL and result["not_planted_share"] <= MAX_NOT_PLANTED_SHARE
     effects = result.pop("effects")
-    return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.WARN, metadata={
+    rates = [RateAgainstFloor("recall_detectable", result["found_detectable"], result["detectable"], MIN_RECALL),
+             RateAgainstFloor("planted_share_of_reported", result["found"], result["reported"],
+                              1 - MAX_NOT_PLANTED_SHARE)]
+    return planted_truth_result(rates, {
         **result, "effects": dg.MetadataValue.json(effects),
         "games_each_side_for_5_points": truth.games_to_detect(0.05)})
 

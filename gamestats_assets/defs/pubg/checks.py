@@ -8,7 +8,14 @@ import polars as pl
 
 import gamestats_assets.defs.pubg.assets as pubg
 from gamestats_assets.defs.pubg.transforms import quality, summaries, tournament
-from gamestats_assets.lib.authoring.checks import Outcome, judged_by_partition, quarantine_check
+from gamestats_assets.lib.authoring.checks import (
+    Outcome,
+    asset_check,
+    judged_by_partition,
+    planted_truth_result,
+    quarantine_check,
+)
+from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.platform import PlatformResource
 
 MATCH = pubg.MATCH_TABLE_ASSETS
@@ -37,13 +44,13 @@ def telemetry_agrees(advanced_stats: pl.DataFrame, participants: pl.DataFrame,
         f"agree ({numbers['kill_mismatches']} kill and {numbers['damage_mismatches']} damage mismatches)"))
 
 
-@dg.asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object", blocking=True,
-                partitions_def=pubg.pubg_match_partitions,
-                additional_ins={"participants": dg.AssetIn(pubg.etl("participants")),
-                                "telemetry_files": dg.AssetIn(pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"))},
-                description="Per player, telemetry kills and damage to other teams agree with the match object's "
-                f"kills and damageDealt ({quality.TOLERANCE_TEXT}), in every match whose whole telemetry was "
-                "read; a match below that serves wrong telemetry columns, so it is held back from publishing.")
+@asset_check(asset=MATCH["advanced_stats"], name="telemetry_agrees_with_match_object", blocking=True,
+             partitions_def=pubg.pubg_match_partitions,
+             additional_ins={"participants": dg.AssetIn(pubg.etl("participants")),
+                             "telemetry_files": dg.AssetIn(pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"))},
+             description="Per player, telemetry kills and damage to other teams agree with the match object's "
+             f"kills and damageDealt ({quality.TOLERANCE_TEXT}), in every match whose whole telemetry was "
+             "read; a match below that serves wrong telemetry columns, so it is held back from publishing.")
 def telemetry_agrees_with_match_object(context: dg.AssetCheckExecutionContext, advanced_stats: pl.DataFrame,
                                        participants: pl.DataFrame,
                                        telemetry_files: pl.DataFrame) -> dg.AssetCheckResult:
@@ -58,12 +65,12 @@ def telemetry_read_whole(telemetry_files: pl.DataFrame) -> Outcome:
                                     for file, events in cut.select("file", "events").iter_rows()))
 
 
-@dg.asset_check(asset=pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"),
-                name="telemetry_read_whole", blocking=True, partitions_def=pubg.pubg_match_partitions,
-                description="Each match's telemetry holds the `LogMatchEnd` a whole match ends with. A match whose "
-                "telemetry was cut short is held back from the tables made of telemetry alone ("
-                + ", ".join(f"`{table}`" for table in pubg.TELEMETRY_PUBLISHED) + "); its `matches` and "
-                "`match_summaries` rows (telemetry columns null, `telemetry` = `partial`) publish.")
+@asset_check(asset=pubg.etl(f"telemetry_{pubg.TELEMETRY_FILES}"),
+             name="telemetry_read_whole", blocking=True, partitions_def=pubg.pubg_match_partitions,
+             description="Each match's telemetry holds the `LogMatchEnd` a whole match ends with. A match whose "
+             "telemetry was cut short is held back from the tables made of telemetry alone ("
+             + ", ".join(f"`{table}`" for table in pubg.TELEMETRY_PUBLISHED) + "); its `matches` and "
+             "`match_summaries` rows (telemetry columns null, `telemetry` = `partial`) publish.")
 def telemetry_read_whole_check(context: dg.AssetCheckExecutionContext,
                                telemetry_files: pl.DataFrame) -> dg.AssetCheckResult:
     return by_match(context, telemetry_read_whole, telemetry_files, tables=pubg.TELEMETRY_PUBLISHED)
@@ -74,18 +81,18 @@ def killsteals_within_kills(advanced_stats: pl.DataFrame) -> Outcome:
     return Outcome(passed=over == 0, metadata={"players": advanced_stats.height, "players_over": over})
 
 
-@dg.asset_check(asset=MATCH["advanced_stats"], name="killsteals_at_most_kills", blocking=True,
-                partitions_def=pubg.pubg_match_partitions,
-                description="No player has more killsteals than kills.")
+@asset_check(asset=MATCH["advanced_stats"], name="killsteals_at_most_kills", blocking=True,
+             partitions_def=pubg.pubg_match_partitions,
+             description="No player has more killsteals than kills.")
 def killsteals_at_most_kills(context: dg.AssetCheckExecutionContext,
                              advanced_stats: pl.DataFrame) -> dg.AssetCheckResult:
     return by_match(context, killsteals_within_kills, advanced_stats)
 
 
-@dg.asset_check(asset=MATCH["player_match_weapon_distribution"], name="distribution_sums_to_player_totals",
-                blocking=True, partitions_def=pubg.pubg_match_partitions,
-                additional_ins={"advanced": dg.AssetIn(pubg.cons("advanced_stats"))},
-                description="Each player's kills, knocks and damage by weapon category sum to their totals.")
+@asset_check(asset=MATCH["player_match_weapon_distribution"], name="distribution_sums_to_player_totals",
+             blocking=True, partitions_def=pubg.pubg_match_partitions,
+             additional_ins={"advanced": dg.AssetIn(pubg.cons("advanced_stats"))},
+             description="Each player's kills, knocks and damage by weapon category sum to their totals.")
 def distribution_sums_to_player_totals(context: dg.AssetCheckExecutionContext,
                                        player_match_weapon_distribution: pl.DataFrame,
                                        advanced: pl.DataFrame) -> dg.AssetCheckResult:
@@ -96,10 +103,10 @@ def distribution_sums_to_player_totals(context: dg.AssetCheckExecutionContext,
     return by_match(context, rule, player_match_weapon_distribution, advanced)
 
 
-@dg.asset_check(asset=MATCH["match_summaries"], name="match_ids_in_matches", blocking=True,
-                partitions_def=pubg.pubg_match_partitions,
-                additional_ins={"matches": dg.AssetIn(pubg.etl("matches"))},
-                description="Every match_summaries.match_id is in matches.")
+@asset_check(asset=MATCH["match_summaries"], name="match_ids_in_matches", blocking=True,
+             partitions_def=pubg.pubg_match_partitions,
+             additional_ins={"matches": dg.AssetIn(pubg.etl("matches"))},
+             description="Every match_summaries.match_id is in matches.")
 def match_ids_in_matches(context: dg.AssetCheckExecutionContext, match_summaries: pl.DataFrame,
                          matches: pl.DataFrame) -> dg.AssetCheckResult:
     def rule(summaries: pl.DataFrame, known: pl.DataFrame) -> Outcome:
@@ -109,10 +116,10 @@ def match_ids_in_matches(context: dg.AssetCheckExecutionContext, match_summaries
     return by_match(context, rule, match_summaries, matches)
 
 
-@dg.asset_check(asset=MATCH["match_summaries"], name="placement_is_roster_rank", blocking=True,
-                partitions_def=pubg.pubg_match_partitions,
-                additional_ins={"rosters": dg.AssetIn(pubg.etl("rosters"))},
-                description="Each team's placement is its roster's rank, the same for all its players.")
+@asset_check(asset=MATCH["match_summaries"], name="placement_is_roster_rank", blocking=True,
+             partitions_def=pubg.pubg_match_partitions,
+             additional_ins={"rosters": dg.AssetIn(pubg.etl("rosters"))},
+             description="Each team's placement is its roster's rank, the same for all its players.")
 def placement_is_roster_rank(context: dg.AssetCheckExecutionContext, match_summaries: pl.DataFrame,
                              rosters: pl.DataFrame) -> dg.AssetCheckResult:
     def rule(summaries: pl.DataFrame, teams: pl.DataFrame) -> Outcome:
@@ -123,10 +130,10 @@ def placement_is_roster_rank(context: dg.AssetCheckExecutionContext, match_summa
     return by_match(context, rule, match_summaries, rosters)
 
 
-@dg.asset_check(asset=MATCH["match_summaries"], name="matches_without_telemetry",
-                partitions_def=pubg.pubg_match_partitions,
-                description="How many matches of the run have no whole telemetry (their telemetry columns are null), "
-                "by what their telemetry is: missing, partial or failed.")
+@asset_check(asset=MATCH["match_summaries"], name="matches_without_telemetry",
+             partitions_def=pubg.pubg_match_partitions,
+             description="How many matches of the run have no whole telemetry (their telemetry columns are null), "
+             "by what their telemetry is: missing, partial or failed.")
 def matches_without_telemetry(match_summaries: pl.DataFrame) -> dg.AssetCheckResult:
     per_match = match_summaries.group_by("match_id").agg(pl.col("has_telemetry", "telemetry").first())
     missing = per_match.filter(~pl.col("has_telemetry"))
@@ -137,9 +144,11 @@ def matches_without_telemetry(match_summaries: pl.DataFrame) -> dg.AssetCheckRes
                                             for state in ("missing", "partial", "failed")}})
 
 
-@dg.asset_check(asset=MATCH["killsteals"], name="planted_killsteals_found", partitions_def=pubg.pubg_match_partitions,
-                description=f"On synthetic matches (truth in landing/pubg/truth/): precision and recall of the "
-                f"killsteals found reach {TRUTH_FLOOR:.0%}. Passes with no truth to compare (real data).")
+@asset_check(asset=MATCH["killsteals"], name="planted_killsteals_found", partitions_def=pubg.pubg_match_partitions,
+             description=f"On synthetic matches (truth in landing/pubg/truth/): precision and recall of the "
+             f"killsteals found reach {TRUTH_FLOOR:.0%}, judged by their intervals (an error when the evidence "
+             "says either is below, a warning when too few killsteals are planted to say). Real matches have no "
+             "truth: the check warns that it did not evaluate them.")
 def planted_killsteals_found(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
                              killsteals: pl.DataFrame) -> dg.AssetCheckResult:
     folder = platform.landing_dir(pubg.DOMAIN) / "truth"
@@ -147,22 +156,27 @@ def planted_killsteals_found(context: dg.AssetCheckExecutionContext, platform: P
               if (folder / f"{key}.json").exists()]
     planted = [k for truth in truths for k in truth["planted_killsteals"]]
     compared = killsteals.filter(pl.col("match_id").is_in([t["match_id"] for t in truths]))
-    numbers = {**quality.killsteal_truth(compared, planted), "matches_with_truth": len(truths)}
-    return dg.AssetCheckResult(passed=numbers["precision"] >= TRUTH_FLOOR and numbers["recall"] >= TRUTH_FLOOR,
-                               severity=dg.AssetCheckSeverity.WARN, metadata=numbers)
+    numbers = quality.killsteal_truth(compared, planted)
+    if not truths:
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
+                                   description="not evaluated: no planted truth", metadata={"matches_with_truth": 0})
+    return planted_truth_result(
+        [RateAgainstFloor("recall", numbers["found"], numbers["planted"], TRUTH_FLOOR),
+         RateAgainstFloor("precision", numbers["found"], numbers["flagged"], TRUTH_FLOOR)],
+        {"matches_with_truth": len(truths), "planted": numbers["planted"], "flagged": numbers["flagged"]})
 
 
-@dg.asset_check(asset=MATCH["weapon_kill_events"], name="weapon_ids_in_other", partitions_def=pubg.pubg_match_partitions,
-                description="Lists the damage causer ids of kills that fall to weapon category Other.")
+@asset_check(asset=MATCH["weapon_kill_events"], name="weapon_ids_in_other", partitions_def=pubg.pubg_match_partitions,
+             description="Lists the damage causer ids of kills that fall to weapon category Other.")
 def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult:
     other = quality.causers_in_other(weapon_kill_events)
     return dg.AssetCheckResult(passed=not other, severity=dg.AssetCheckSeverity.WARN,
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
-@dg.asset_check(asset=pubg.team_match_results, name="slots_scored_once", blocking=True,
-                description="No schedule slot counts two matches in the standings: a slot played again counts its "
-                "remake only (tournament_match_outcomes).")
+@asset_check(asset=pubg.team_match_results, name="slots_scored_once", blocking=True,
+             description="No schedule slot counts two matches in the standings: a slot played again counts its "
+             "remake only (tournament_match_outcomes).")
 def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
     twice = tournament.slots_scored_twice(team_match_results)
     return dg.AssetCheckResult(passed=twice.height == 0, metadata={

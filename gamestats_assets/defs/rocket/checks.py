@@ -26,14 +26,16 @@ from gamestats_assets.defs.rocket.assets import (
 from gamestats_assets.defs.rocket.transforms import skills
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
+    asset_check,
     frame_check,
     judged_by_partition,
     one_source_check,
+    planted_truth_result,
     quarantine_check,
     values_between,
 )
 from gamestats_assets.lib.core.partitions import daily_partitions, every_partition
-from gamestats_assets.lib.core.stats import wilson_interval
+from gamestats_assets.lib.core.stats import RateAgainstFloor, wilson_bounds
 
 TRUTH_FLOOR = 0.8
 """Precision the weakness detection must reach on planted truth, and recall where its power is adequate."""
@@ -51,8 +53,8 @@ def _goal_gaps(matches_frame: pl.DataFrame, players: pl.DataFrame) -> pl.DataFra
             .filter(pl.col("score") != pl.col("player_goals")))
 
 
-@dg.asset_check(asset=matches, name="team_scores_equal_player_goals", partitions_def=matches.partitions_def,
-                additional_ins={"players": dg.AssetIn(match_players.key)})
+@asset_check(asset=matches, name="team_scores_equal_player_goals", partitions_def=matches.partitions_def,
+             additional_ins={"players": dg.AssetIn(match_players.key)})
 def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame) -> dg.AssetCheckResult:
     """Each team's score equals its players' goals, so a match's goals equal the sum of its players' goals
     (warning: real files can disagree; the metadata lists the matches that do)."""
@@ -64,8 +66,8 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
     )
 
 
-@dg.asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
-                partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
+@asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
+             partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
 def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.DataFrame,
                                       matches: pl.DataFrame) -> dg.AssetCheckResult:
     """Every `player_stats.match_id` is a match of `matches` (judged day by day)."""
@@ -76,8 +78,8 @@ def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, pl
     return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], daily_partitions)
 
 
-@dg.asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
-                additional_ins={"packs": dg.AssetIn(training_packs.key)})
+@asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
+             additional_ins={"packs": dg.AssetIn(training_packs.key)})
 def recommendations_name_real_packs(recommendations: pl.DataFrame, packs: pl.DataFrame) -> dg.AssetCheckResult:
     """Every recommended pack code is in the training-pack catalogue."""
     unknown = recommendations.join(packs.select(pl.col("code").alias("pack_code")), on="pack_code", how="anti")
@@ -85,64 +87,31 @@ def recommendations_name_real_packs(recommendations: pl.DataFrame, packs: pl.Dat
                                metadata={"recommendations": recommendations.height, "unknown_codes": unknown.height})
 
 
-def _upper_bound(successes: int, trials: int) -> float:
-    """The upper end of the 95 % Wilson interval of `successes / trials`."""
-    frame = pl.DataFrame({"k": [float(successes)], "n": [float(trials)]})
-    _, high = wilson_interval(pl.col("k"), pl.col("n"))
-    return float(frame.select(high).item())
-
-
-def _judged(successes: int, trials: int, floor: float) -> tuple[bool, bool] | None:
-    """Whether `successes / trials` reaches `floor` and whether falling short is conclusive (the 95 %
-    Wilson upper bound below the floor); None without trials."""
-    if not trials:
-        return None
-    return successes / trials >= floor, _upper_bound(successes, trials) < floor
-
-
-def _reaches(scores: dict, expected: float) -> tuple[bool, bool]:
-    """Whether recall's 95 % Wilson upper bound reaches the expected power, and whether it falls short
-    (conclusive by construction)."""
-    reaches = _upper_bound(scores["true_positives"], scores["planted"]) >= expected
-    return reaches, not reaches
-
-
-@dg.asset_check(asset=player_weaknesses, name="planted_weaknesses_found",
-                additional_ins={"planted": every_partition(etl_key("planted_weaknesses"))})
+@asset_check(asset=player_weaknesses, name="planted_weaknesses_found",
+             additional_ins={"planted": every_partition(etl_key("planted_weaknesses"))})
 def planted_weaknesses_found(player_weaknesses: pl.DataFrame, planted: pl.DataFrame) -> dg.AssetCheckResult:
     """On synthetic data, the detection against the planted truth, with its n (players, games per player)
-    and the power expected at that n (`skills.truth_scores`). Three judgements: precision of at least
-    `TRUTH_FLOOR`; recall not below the expected power (the 95 % Wilson upper bound of recall reaches it: the
-    detection finds what its games allow); and, over
-    the planted weaknesses whose expected power at their player's games count reaches `skills.POWER_FLOOR`,
-    recall of at least `TRUTH_FLOOR` (the floor applies only where the games are enough to find a weakness
-    the size planted). Falling short is an error when the 95 % Wilson upper bound says so, else a warning; a
-    warning too when nothing could be judged, or when there is no planted truth (real files only: the
-    detection is then unscored)."""
+    and the power expected at that n (`skills.truth_scores`), judged by intervals (`planted_truth_result`):
+    precision of at least `TRUTH_FLOOR`; over the planted weaknesses whose expected power at their player's
+    games count reaches `skills.POWER_FLOOR`, recall of at least `TRUTH_FLOOR` (the floor applies only where
+    the games are enough to find a weakness the size planted); and recall not below the expected power (an
+    error when the 95 % Wilson upper bound of recall is under it: the detection finds less than its games
+    allow). A warning when there is no planted truth (real files only: the detection is then unscored)."""
     if planted.height == 0:
         return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN,
                                    metadata={"truth": "no planted truth in landing: the detection is unscored"})
     scores = skills.truth_scores(player_weaknesses, planted.unique("player_id").select("player_id", "weakness"))
     expected = scores["expected_power"]
-    judgements = {
-        "precision": _judged(scores["true_positives"], scores["found"], TRUTH_FLOOR),
-        "recall_vs_expected_power": None if expected is None else _reaches(scores, expected),
-        "powered_recall": _judged(scores["powered_true_positives"], scores["powered_planted"],
-                                  TRUTH_FLOOR),
-    }
-    judged = {name: outcome for name, outcome in judgements.items() if outcome is not None}
-    passed = bool(judged) and all(ok for ok, _ in judged.values())
-    conclusive = any(not ok and sure for ok, sure in judged.values())
-    return dg.AssetCheckResult(
-        passed=passed,
-        severity=dg.AssetCheckSeverity.ERROR if conclusive else dg.AssetCheckSeverity.WARN,
-        metadata={**scores, "judged": ", ".join(judged) or "nothing: no planted weakness scored, none found",
-                  "recall_ci_high": _upper_bound(scores["true_positives"], scores["planted"]) if scores["planted"] else None,
-                  "precision_ci_high": _upper_bound(scores["true_positives"], scores["found"]) if scores["found"] else None},
-    )
+    _, recall_high = wilson_bounds(scores["true_positives"], scores["planted"])
+    below_power = expected is not None and scores["planted"] > 0 and recall_high < expected
+    return planted_truth_result(
+        [RateAgainstFloor("precision", scores["true_positives"], scores["found"], TRUTH_FLOOR),
+         RateAgainstFloor("powered_recall", scores["powered_true_positives"], scores["powered_planted"], TRUTH_FLOOR)],
+        {**scores, "recall_ci_high": round(recall_high, 4)},
+        failures={"recall_below_expected_power": int(below_power)})
 
 
-@dg.asset_check(asset=rank_predictions, name="rank_prediction_beats_population_mean")
+@asset_check(asset=rank_predictions, name="rank_prediction_beats_population_mean")
 def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     """On held-out players the regressor's mean absolute error (divisions) is below the population-mean
     baseline's, judged on the paired difference of their errors: passed where its 95 % interval lies below

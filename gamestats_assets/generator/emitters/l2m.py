@@ -33,6 +33,10 @@ FARM_KINDS = ("subnet", "proxy_pool", "residential", "managed_ring")
 DECOY_KINDS = ("nat_crowd", "starter_burst", "auto_hunt", "all_day", "raid_guild")
 DECOY_ID_BASE = 8_000_000_000
 DECOY_GROUP_SIZE = {"nat_crowd": 60, "starter_burst": 30, "auto_hunt": 30, "all_day": 40, "raid_guild": 25}
+SMALLEST_PLANTED_GROUP = 6
+SMALLEST_RING = 24
+"""A managed ring is found by its members' co-logins, which take more members than an address does to tell apart
+from chance."""
 USERS_PER_DECOY_GROUP = 50_000
 STARTER_ITEM_EVENTS = 12
 STARTER_DIAMOND_EVENTS = 3
@@ -119,6 +123,12 @@ class Scale:
     @property
     def farms(self) -> int:
         return max(len(FARM_KINDS), round(self.n_users * BOT_SHARE / 24))
+
+    @property
+    def largest_planted_group(self) -> int:
+        """The most accounts a farm or decoy group has, so that on a small user base the planted accounts stay
+        a minority: a twenty-fifth of the users, never below the smallest group a farm detector can tell."""
+        return max(SMALLEST_PLANTED_GROUP, self.n_users // 25)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -304,7 +314,8 @@ def planted_farms(seed: int, n_users: int) -> list[Farm]:
     for f in range(scale.farms):
         kind = FARM_KINDS[f % len(FARM_KINDS)]
         ring = kind == "managed_ring"
-        size = 24 + int(u[2][f] * 37) if ring else 8 + int(u[2][f] * 33)
+        largest = max(SMALLEST_RING, scale.largest_planted_group) if ring else scale.largest_planted_group
+        size = min(largest, 24 + int(u[2][f] * 37) if ring else 8 + int(u[2][f] * 33))
         country = COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))])
         per_farm = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(3 * size)]
         hosts: tuple[int, ...] = ()
@@ -346,10 +357,7 @@ class DecoyGroup:
     kind: str
     country: int
     network: tuple[int, int, int]
-
-    @property
-    def size(self) -> int:
-        return DECOY_GROUP_SIZE[self.kind]
+    size: int
 
     def account_numbers(self, day: dt.date) -> np.ndarray:
         """The group's accounts on `day`: the same every day, except starter-burst players, who are new."""
@@ -370,13 +378,16 @@ class DecoyGroup:
 def planted_decoys(seed: int, n_users: int) -> list[DecoyGroup]:
     """The decoy groups of a user base: one of each kind per `USERS_PER_DECOY_GROUP` users (at least one)."""
     per_kind = max(1, n_users // USERS_PER_DECOY_GROUP)
+    largest = Scale(n_users).largest_planted_group
     ids = np.arange(per_kind * len(DECOY_KINDS), dtype=np.int64)
     u = [_hash_uniform(seed, 400 + k, ids) for k in range(3)]
     groups = []
     for g in ids.tolist():
         country = _pick(u[0][g:g + 1], COUNTRY_WEIGHTS)[0]
-        groups.append(DecoyGroup(group_id=g, kind=DECOY_KINDS[g % len(DECOY_KINDS)], country=int(country),
-                                 network=(FIRST_OCTETS[COUNTRIES[country]], int(u[1][g] * 256), int(u[2][g] * 256))))
+        kind = DECOY_KINDS[g % len(DECOY_KINDS)]
+        groups.append(DecoyGroup(group_id=g, kind=kind, country=int(country),
+                                 network=(FIRST_OCTETS[COUNTRIES[country]], int(u[1][g] * 256), int(u[2][g] * 256)),
+                                 size=min(DECOY_GROUP_SIZE[kind], largest)))
     return groups
 
 

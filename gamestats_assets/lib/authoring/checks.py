@@ -3,15 +3,19 @@
 A check reads exactly the partitions of its run. A blocking check judges each partition on its own
 (`partition_result`): failing partitions are held back from publishing while the others publish."""
 
-from collections.abc import Callable, Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.stats import BELOW, UNDECIDED, RateAgainstFloor
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, file_sources
 from gamestats_assets.lib.intake.quarantine import quarantined, read_counts, rejected_share
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, partition_values
@@ -31,6 +35,113 @@ class Outcome:
         """Why the property does not hold, for a reader of the held partitions."""
         return self.reason or ", ".join(f"{name}={value}" for name, value in self.metadata.items()
                                         if value not in (None, "", 0, 0.0, False)) or "failed"
+
+
+def each_partition(context: dg.AssetCheckExecutionContext, result: dg.AssetCheckResult) -> dg.AssetCheckResult:
+    """`result`, and, in a run over several partitions of a partitioned check, its verdict recorded on each
+    partition too: a partition held back (`HELD_PARTITIONS`) as failed, the others as `result` says. Dagster
+    records a result over a range on no partition, so without these the UI would show each partition's
+    check as skipped."""
+    if not context.has_partition_key_range or len(context.partition_keys) < 2:
+        return result
+    names: dict[dg.AssetKey, set[str]] = {}
+    for spec in context.check_specs:
+        names.setdefault(spec.asset_key, set()).add(spec.name)
+    key = result.resolve_target_check_key(names)
+    spec = next(spec for spec in context.check_specs if spec.key == key)
+    if spec.partitions_def is None:
+        return result
+    held = result.metadata.get(HELD_PARTITIONS)
+    held = held.value if isinstance(held, dg.JsonMetadataValue) else held
+    targets = _latest_materializations(context.instance, key.asset_key, context.partition_keys)
+    for partition in context.partition_keys:
+        passed = partition not in held if isinstance(held, Mapping) else result.passed
+        context.op_execution_context.log_event(dg.AssetCheckEvaluation(
+            asset_key=key.asset_key, check_name=key.name, passed=passed, severity=result.severity,
+            blocking=spec.blocking, partition=partition, target_materialization_data=targets.get(partition),
+            description=held[partition] if isinstance(held, Mapping) and not passed else result.description,
+            metadata={"run_partitions": len(context.partition_keys)}))
+    return result
+
+
+def _latest_materializations(instance: dg.DagsterInstance, asset_key: dg.AssetKey,
+                             partitions: Sequence[str]) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:
+    """The latest materialization of each of `partitions` of `asset_key`, as the target of a check's evaluation."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=list(partitions)), limit=len(partitions) * 4).records
+    latest: dict[str, AssetCheckEvaluationTargetMaterializationData] = {}
+    for record in records:
+        latest.setdefault(record.partition_key, AssetCheckEvaluationTargetMaterializationData(
+            run_id=record.run_id, storage_id=record.storage_id, timestamp=record.timestamp))
+    return latest
+
+
+def _running_check() -> dg.AssetCheckExecutionContext | None:
+    """The context of the check step running, None when a check's function is called directly (in a test)."""
+    try:
+        return dg.AssetCheckExecutionContext.get()
+    except dg.DagsterInvariantViolationError:
+        return None
+
+
+def _recorded_per_partition(compute: Callable) -> Callable:
+    """`compute` (a check's function, returning or yielding results) with each result passed through
+    `each_partition`."""
+    if inspect.isgeneratorfunction(compute):
+        @functools.wraps(compute)
+        def generate(*args, **kwargs) -> Iterator[dg.AssetCheckResult]:
+            context = _running_check()
+            for result in compute(*args, **kwargs):
+                yield (each_partition(context, result) if context and isinstance(result, dg.AssetCheckResult)
+                       else result)
+
+        return generate
+
+    @functools.wraps(compute)
+    def evaluate(*args, **kwargs) -> dg.AssetCheckResult:
+        context, result = _running_check(), compute(*args, **kwargs)
+        return each_partition(context, result) if context else result
+
+    return evaluate
+
+
+def asset_check(**kwargs: Any) -> Callable[[Callable], dg.AssetChecksDefinition]:
+    """`dg.asset_check`, its verdict recorded on every partition of a run over several (`each_partition`)."""
+    return lambda compute: dg.asset_check(**kwargs)(_recorded_per_partition(compute))
+
+
+def multi_asset_check(**kwargs: Any) -> Callable[[Callable], dg.AssetChecksDefinition]:
+    """`dg.multi_asset_check`, each verdict recorded on every partition of a run over several."""
+    return lambda compute: dg.multi_asset_check(**kwargs)(_recorded_per_partition(compute))
+
+
+def planted_truth_result(rates: Sequence[RateAgainstFloor], metadata: Mapping[str, Any] | None = None, *,
+                         failures: Mapping[str, int] | None = None) -> dg.AssetCheckResult:
+    """The verdict of a check against planted truth, decided from each rate's interval, never its point estimate
+    alone: an error when the evidence says a rate is below its floor or a count in `failures` (decoys flagged) is
+    not zero; a warning naming the rates the sample is too small to decide; passed when every rate's interval
+    lies at or above its floor. A rate of no cases (nothing of a kind found) is reported, not judged. Every rate
+    is reported with its n and interval."""
+    numbers = {**(metadata or {}), **{name: count for name, count in (failures or {}).items()}}
+    for rate in rates:
+        numbers.update(rate.metadata())
+    judged = [rate for rate in rates if rate.trials]
+    below = [rate.name for rate in judged if rate.judgement == BELOW]
+    undecided = [rate.name for rate in judged if rate.judgement == UNDECIDED]
+    broken = [name for name, count in (failures or {}).items() if count]
+    if not judged and not broken:
+        return dg.AssetCheckResult(passed=False, severity=dg.AssetCheckSeverity.WARN, metadata=numbers,
+                                   description="Nothing planted to judge against.")
+    if below or broken:
+        description = "Below target: " + ", ".join([*below, *broken]) + "."
+    elif undecided:
+        description = ("Too few planted cases to decide: " + ", ".join(
+            f"{rate.name} {rate.successes}/{rate.trials}" for rate in rates if rate.name in undecided) + ".")
+    else:
+        description = None
+    return dg.AssetCheckResult(
+        passed=not (below or broken or undecided), description=description, metadata=numbers,
+        severity=dg.AssetCheckSeverity.ERROR if below or broken else dg.AssetCheckSeverity.WARN)
 
 
 FrameRule = Callable[[pl.DataFrame], Outcome]
@@ -128,7 +239,7 @@ def frame_check(
     by_partition = blocking and asset.partitions_def is not None
     column = partition_column(asset) if by_partition else None
 
-    @dg.asset_check(
+    @asset_check(
         asset=asset,
         name=name,
         description=description,
@@ -260,7 +371,7 @@ def reconciliation_check(
                        metadata={"value": ours, "other_value": theirs, "difference": ours - theirs},
                        reason=f"{ours} against {theirs}")
 
-    @dg.asset_check(
+    @asset_check(
         asset=asset,
         name=name,
         description=description,
@@ -286,7 +397,7 @@ def one_source_check(asset: dg.AssetsDefinition, domain: str, files_of: Callable
     """A blocking check on the landing `asset` that no partition holds generated and delivered files together
     (`landing.file_sources`; `files_of` lists a partition's files): such a partition is held back with the
     names of both kinds, the others publish."""
-    @dg.asset_check(
+    @asset_check(
         asset=asset,
         name="one_source_per_partition",
         blocking=True,
@@ -319,7 +430,7 @@ def quarantine_check(asset: dg.AssetsDefinition, domain: str) -> dg.AssetChecksD
     Anything quarantined is a warning, not an error: the good rows are published, and the reasons wait
     in `quarantine/<domain>/<partition>/` for someone to look.
     """
-    @dg.asset_check(
+    @asset_check(
         asset=asset,
         name="nothing_quarantined",
         description=f"No landing file or record of the partition was quarantined (see quarantine/{domain}/).",
@@ -355,7 +466,7 @@ def reject_share_checks(domain: str, sources: Mapping[str, dg.AssetsDefinition],
     ) for source, asset in sources.items()}
     partitioned = any(asset.partitions_def for asset in sources.values())
 
-    @dg.multi_asset_check(name=f"{domain}__few_records_rejected", specs=list(specs.values()), can_subset=True)
+    @multi_asset_check(name=f"{domain}__few_records_rejected", specs=list(specs.values()), can_subset=True)
     def _check(context: dg.AssetCheckExecutionContext, platform: PlatformResource):
         keys = context.partition_keys if partitioned else ["unpartitioned"]
         for source, spec in specs.items():

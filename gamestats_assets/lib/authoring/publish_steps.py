@@ -10,7 +10,7 @@ import polars as pl
 import psycopg
 
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.checks import frame_check, keys_valid
+from gamestats_assets.lib.authoring.checks import frame_check, keys_valid, multi_asset_check
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.publish import publisher
 from gamestats_assets.lib.publish.held import (
@@ -207,7 +207,7 @@ def build_reconciliation_checks(name: str, specs: Sequence[PublishSpec]) -> dg.A
     the partitions the run published (not those held back), the same count and the same `sum_column` total."""
     domain = specs[0].source.key.path[0]
 
-    @dg.multi_asset_check(
+    @multi_asset_check(
         name=f"{name}_reconciliation",
         specs=[dg.AssetCheckSpec(
             "postgres_matches_lake", asset=spec.asset_key, partitions_def=spec.partitions_def,

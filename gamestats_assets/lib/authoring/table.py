@@ -3,6 +3,7 @@ Dagster asset (`table_assets`, published as its `publish` says) and its in-memor
 and benchmarks) are built."""
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -66,8 +67,10 @@ class Table:
 
     @property
     def asset_description(self) -> str:
-        """The description, followed by what each headline figure means."""
-        return self.headline.describe(self.description) if self.headline else self.description
+        """The description as the UI renders it (a docstring's indentation removed, so its paragraphs stay
+        Markdown, not code blocks), followed by what each headline figure means."""
+        description = inspect.cleandoc(self.description)
+        return self.headline.describe(description) if self.headline else description
 
     @property
     def ref(self) -> str:

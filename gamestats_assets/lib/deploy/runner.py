@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.job_base import InMemoryJob
+from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+from dagster._core.execution.api import create_execution_plan, execute_run
+from dagster._core.remote_origin import InProcessCodeLocationOrigin, RemoteRepositoryOrigin
+from dagster._core.storage.tags import PARTITION_NAME_TAG
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import PartitionDiscovery
 from gamestats_assets.lib.intake.sensors import DEFAULT_BATCH, key_batches
 
@@ -74,6 +81,13 @@ def plan(defs: dg.Definitions, discoveries: Sequence[PartitionDiscovery] = ()) -
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 """Run config that keeps Dagster's per-event log lines off the console (the events still reach the instance)."""
 
+CODE_LOCATION = RemoteRepositoryOrigin(
+    InProcessCodeLocationOrigin(LoadableTargetOrigin(module_name="gamestats_assets.definitions",
+                                                     working_directory=str(PROJECT_ROOT)), location_name="gamestats"),
+    SINGLETON_REPOSITORY_NAME)
+"""The code location `gamestats dev` serves (`workspace.yaml`): a run executed here is recorded as one of its runs,
+so the UI's overview and timeline show it beside the runs the daemon launched."""
+
 
 def execute(
     defs: dg.Definitions,
@@ -84,15 +98,21 @@ def execute(
     tags: dict[str, str] | None = None,
     event_log: Path | None = None,
 ) -> RunOutcome:
-    """Materialize `keys` (and their checks) in one run on `instance`; never raises for a failed step.
-    With `event_log`, Dagster's events go to that file instead of the console."""
-    job = defs.resolve_implicit_global_asset_job_def()
+    """Materialize `keys` (and their checks) in one run on `instance`, in this process, recorded as a run of the
+    code location; never raises for a failed step. With `event_log`, Dagster's events go to that file instead
+    of the console."""
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=frozenset(keys))
+    run_config = QUIET_CONSOLE if event_log else {}
+    run_tags = {**(tags or {}), **({PARTITION_NAME_TAG: partition_key} if partition_key else {})}
     started = time.monotonic()
-    result = job.execute_in_process(
-        instance=instance, asset_selection=sorted(keys), partition_key=partition_key, tags=tags, raise_on_error=False,
-        run_config=QUIET_CONSOLE if event_log else None,
-    )
-    outcome = RunOutcome(label=label, run_id=result.run_id, success=result.success, seconds=time.monotonic() - started)
+    in_memory = InMemoryJob(job)
+    run = instance.create_run_for_job(
+        job_def=job, run_config=run_config, tags=run_tags, asset_selection=frozenset(keys),
+        execution_plan=create_execution_plan(in_memory, run_config=run_config, instance_ref=instance.get_ref(),
+                                             tags=run_tags),
+        remote_job_origin=CODE_LOCATION.get_job_origin(job.name))
+    result = execute_run(in_memory, run, instance)
+    outcome = RunOutcome(label=label, run_id=run.run_id, success=result.success, seconds=time.monotonic() - started)
     for event in result.all_events:
         if event.is_step_failure:
             outcome.failed_steps.append(event.step_key)
@@ -105,7 +125,7 @@ def execute(
     if event_log is not None:
         event_log.parent.mkdir(parents=True, exist_ok=True)
         with event_log.open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{label}\t{result.run_id}\t{event.event_type_value}\t{event.step_key or ''}\t"
+            handle.writelines(f"{label}\t{run.run_id}\t{event.event_type_value}\t{event.step_key or ''}\t"
                               f"{(event.message or '').replace(chr(10), ' ')}\n" for event in result.all_events)
     return outcome
 

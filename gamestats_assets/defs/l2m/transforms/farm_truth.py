@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.lib.core.stats import with_wilson
+from gamestats_assets.lib.core.stats import RateAgainstFloor, with_wilson
 
 RECALL_FLOOR = 0.9
 PRECISION_FLOOR = 0.95
@@ -110,6 +110,14 @@ def decoys_flagged_by_kind(detected: pl.DataFrame, decoys: pl.DataFrame, active:
     flagged = planted.join(detected.select("date", "user_id"), on=["date", "user_id"], how="semi")
     counts = dict(flagged.group_by("kind").len().iter_rows())
     return {kind: int(counts.get(kind, 0)) for kind in sorted(set(planted["kind"].to_list()))}
+
+
+def detection_rates(scores: pl.DataFrame) -> list[RateAgainstFloor]:
+    """Each kind's recall (found of planted) against `RECALL_FLOOR` and precision (true positives of detected)
+    against `PRECISION_FLOOR`, as rates to judge by their intervals."""
+    return [rate for row in scores.iter_rows(named=True) for rate in (
+        RateAgainstFloor(f"{row['kind']}_recall", row["found"], row["planted"], RECALL_FLOOR),
+        RateAgainstFloor(f"{row['kind']}_precision", row["true_positives"], row["detected"], PRECISION_FLOOR))]
 
 
 def detection_passes(scores: pl.DataFrame) -> bool:
