@@ -1,9 +1,11 @@
-"""Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's
-patch: `data/reference/lol/items.parquet` and `champions.parquet`, one row per (patch, id), built from Riot's
-`item.json` and `champion.json` (`add_patch`; origins in `SOURCES.md`)."""
+"""Data Dragon reference tables (items, champions, runes, summoner spells) for every patch the project ships,
+looked up by a game's patch: `data/reference/lol/items.parquet`, `champions.parquet`, `runes.parquet` and
+`summoner_spells.parquet`, one row per (patch, id), built from Riot's `item.json`, `champion.json`,
+`runesReforged.json` and `summoner.json` (`add_patch`, `rebuild`; origins in `SOURCES.md`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -12,6 +14,9 @@ import polars as pl
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference" / "lol"
 ITEMS_FILE, CHAMPIONS_FILE = "items.parquet", "champions.parquet"
+RUNES_FILE, SPELLS_FILE = "runes.parquet", "summoner_spells.parquet"
+DOCUMENT_NAMES = ("item", "champion", "runesReforged", "summoner")
+"""The Data Dragon files of a patch the reference is built from, by their name without `.json`."""
 SUMMONERS_RIFT = "11"
 CORE_TIERS = ("legendary", "mythic")
 LAST_MYTHIC_PATCH = (13, 24)
@@ -20,6 +25,9 @@ ENGLISH = "en_US"
 ITEMS_SCHEMA = {"item_id": pl.Int64, "item_name": pl.String, "tier": pl.String, "is_core": pl.Boolean,
                 "gold_total": pl.Int64, "upgrade_of": pl.Int64, "components": pl.List(pl.Int64)}
 CHAMPIONS_SCHEMA = {"champion_id": pl.Int64, "champion_key": pl.String, "champion_name": pl.String}
+RUNES_SCHEMA = {"perk_id": pl.Int64, "perk_name": pl.String, "style_id": pl.Int64, "style_name": pl.String,
+                "slot": pl.Int64}
+SPELLS_SCHEMA = {"spell_id": pl.Int64, "spell_key": pl.String, "spell_name": pl.String}
 
 
 def patch_key(patch: str) -> tuple[int, int]:
@@ -78,27 +86,75 @@ def champion_rows(champion_document: dict) -> pl.DataFrame:
                          for c in champion_document["data"].values()], schema=CHAMPIONS_SCHEMA)
 
 
+def rune_rows(runes_document: list[dict]) -> pl.DataFrame:
+    """Every rune of one `runesReforged.json`: perk id and name, its path (style) id and name, and its slot
+    (0 = the keystone row, 1..3 the minor rows)."""
+    return pl.DataFrame([{"perk_id": rune["id"], "perk_name": rune["name"], "style_id": style["id"],
+                          "style_name": style["name"], "slot": slot}
+                         for style in runes_document for slot, row in enumerate(style["slots"])
+                         for rune in row["runes"]], schema=RUNES_SCHEMA)
+
+
+def spell_rows(spells_document: dict) -> pl.DataFrame:
+    """Every summoner spell of one `summoner.json` (all modes): numeric id (Data Dragon's `key`), key name and
+    display name."""
+    return pl.DataFrame([{"spell_id": int(s["key"]), "spell_key": s["id"], "spell_name": s["name"]}
+                         for s in spells_document["data"].values()], schema=SPELLS_SCHEMA)
+
+
 def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
-              language: str = ENGLISH) -> str:
-    """Add (or replace) one patch's items and/or champions, whose names are in `language`, in the reference
-    files; return the patch."""
-    patches = set()
+              language: str = ENGLISH, *, runes_document: list[dict] | None = None,
+              spells_document: dict | None = None, version: str | None = None) -> str:
+    """Add (or replace) one patch's items, champions, runes and/or summoner spells, whose names are in
+    `language`, in the reference files; return the patch. `runesReforged.json` carries no version: `version`
+    (or another document's) names its patch."""
+    versions = {short_patch(d["version"]) for d in (item_document, champion_document, spells_document)
+                if d is not None} | ({short_patch(version)} if version else set())
+    if len(versions) != 1:
+        raise ValueError(f"one patch per call: the documents name {sorted(versions) or 'none'}")
+    [patch] = versions
     for document, rows, name in ((item_document, item_rows, ITEMS_FILE),
-                                 (champion_document, champion_rows, CHAMPIONS_FILE)):
+                                 (champion_document, champion_rows, CHAMPIONS_FILE),
+                                 (runes_document, rune_rows, RUNES_FILE),
+                                 (spells_document, spell_rows, SPELLS_FILE)):
         if document is None:
             continue
-        patch = short_patch(document["version"])
-        patches.add(patch)
         path = reference_dir / name
         new = rows(document).select(pl.lit(patch).alias("patch"), pl.all(), pl.lit(language).alias("language"))
         kept = pl.read_parquet(path).filter(pl.col("patch") != patch) if path.exists() else new.clear()
         table = pl.concat([kept, new])
         table = table.sort(pl.col("patch").str.split(".").list.get(0).cast(pl.Int32),
                            pl.col("patch").str.split(".").list.get(1).cast(pl.Int32), table.columns[1])
-        table.write_parquet(path, compression="zstd", statistics=False)
-    [patch] = patches
+        table.write_parquet(path, compression="zstd", compression_level=22, statistics=False)
     tables.cache_clear()
     return patch
+
+
+def patch_folders(folder: Path) -> list[tuple[str, Path]]:
+    """The Data Dragon version folders under `folder` and where their English files are: `<version>/` holding
+    the files, or Data Dragon's own layout `<version>/data/en_US/`; oldest first."""
+    found = []
+    for child in folder.iterdir():
+        if not child.is_dir() or not child.name[:1].isdigit():
+            continue
+        files = child / "data" / ENGLISH if (child / "data" / ENGLISH).is_dir() else child
+        if any((files / f"{name}.json").exists() for name in DOCUMENT_NAMES):
+            found.append((child.name, files))
+    return sorted(found, key=lambda entry: [int(p) for p in entry[0].split(".") if p.isdigit()])
+
+
+def rebuild(folder: Path, reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """Add every version folder of English Data Dragon files under `folder` (`patch_folders`) to the reference,
+    replacing those patches; return the patches added. A version's missing file leaves that kind of its patch
+    as it was."""
+    patches = []
+    for version, files in patch_folders(folder):
+        documents = {name: json.loads((files / f"{name}.json").read_bytes())
+                     for name in DOCUMENT_NAMES if (files / f"{name}.json").exists()}
+        patches.append(add_patch(reference_dir, documents.get("item"), documents.get("champion"),
+                                 runes_document=documents.get("runesReforged"),
+                                 spells_document=documents.get("summoner"), version=version))
+    return patches
 
 
 def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.DataFrame:
@@ -119,11 +175,22 @@ def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.D
     return rows.with_columns(name.alias(name_column)).drop("order", "language")
 
 
+def reference_table(reference_dir: Path, name: str, schema: dict) -> pl.DataFrame:
+    """One reference file, or an empty table of its columns when the reference has none yet."""
+    path = reference_dir / name
+    if path.exists():
+        return pl.read_parquet(path)
+    return pl.DataFrame(schema={"patch": pl.String, **schema, "language": pl.String})
+
+
 @cache
-def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The shipped items and champions of every patch (column `patch` first), with English names."""
+def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The shipped items, champions, runes and summoner spells of every patch (column `patch` first), with
+    English names."""
     return (english_names(pl.read_parquet(reference_dir / ITEMS_FILE), "item_id", "item_name"),
-            english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"))
+            english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"),
+            english_names(reference_table(reference_dir, RUNES_FILE, RUNES_SCHEMA), "perk_id", "perk_name"),
+            english_names(reference_table(reference_dir, SPELLS_FILE, SPELLS_SCHEMA), "spell_id", "spell_name"))
 
 
 def shipped_patches(table: pl.DataFrame) -> list[str]:
@@ -178,6 +245,16 @@ def champions_by_patch(patches: Iterable[str | None], reference_dir: Path = REFE
     return by_patch(tables(reference_dir)[1], patches, "champion_id")
 
 
+def runes_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Runes of each game patch (`by_patch`): `patch`, `reference_patch` and `RUNES_SCHEMA`."""
+    return by_patch(tables(reference_dir)[2], patches, "perk_id")
+
+
+def spells_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Summoner spells of each game patch (`by_patch`): `patch`, `reference_patch` and `SPELLS_SCHEMA`."""
+    return by_patch(tables(reference_dir)[3], patches, "spell_id")
+
+
 def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Items of the patches of `matches` (`items_by_patch`), and of a game without its match file."""
     return items_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
@@ -186,6 +263,16 @@ def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl
 def game_champions(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Champions of the patches of `matches` (`champions_by_patch`), and of a game without its match file."""
     return champions_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
+
+
+def game_runes(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Runes of the patches of `matches` (`runes_by_patch`)."""
+    return runes_by_patch(matches["patch"].unique().to_list(), reference_dir)
+
+
+def game_spells(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Summoner spells of the patches of `matches` (`spells_by_patch`)."""
+    return spells_by_patch(matches["patch"].unique().to_list(), reference_dir)
 
 
 def items(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
