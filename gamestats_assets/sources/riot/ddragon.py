@@ -17,6 +17,9 @@ ITEMS_FILE, CHAMPIONS_FILE = "items.parquet", "champions.parquet"
 RUNES_FILE, SPELLS_FILE = "runes.parquet", "summoner_spells.parquet"
 DOCUMENT_NAMES = ("item", "champion", "runesReforged", "summoner")
 """The Data Dragon files of a patch the reference is built from, by their name without `.json`."""
+CUSTOM_ITEMS = "items"
+"""OchreFox/league-custom-ddragon's compiled items of a patch (`custom_item_document`), read when the patch has no
+Data Dragon `item.json`."""
 SUMMONERS_RIFT = "11"
 CORE_TIERS = ("legendary", "mythic")
 LAST_MYTHIC_PATCH = (13, 24)
@@ -102,6 +105,36 @@ def spell_rows(spells_document: dict) -> pl.DataFrame:
                          for s in spells_document["data"].values()], schema=SPELLS_SCHEMA)
 
 
+def custom_item_document(custom: dict, version: str, recipes: dict[int, int] | None = None) -> dict:
+    """OchreFox/league-custom-ddragon's compiled `items.json` of `version` (Data Dragon's items merged with Meraki's:
+    ids as numbers, `maps` as a list, `categories` for `tags`, a `mythic` flag) in the shape of Data Dragon's
+    `item.json`, so `item_rows` reads it:
+    - a mythic item's description carries `<rarityMythic>`;
+    - an upgrade no one buys (no base price, one component of the same total: Ornn's and the 14.x anomaly
+      upgrades), or an item neither sold nor on any map, is marked `requiredAlly`;
+    - its files carry no `specialRecipe`: `recipes` (item id → the item it is transformed from, as Data Dragon
+      gives it in other patches) supplies it."""
+    recipes = recipes or {}
+
+    def upgrade_only(item: dict) -> bool:
+        gold, parts = item.get("gold") or {}, item.get("from") or []
+        if not gold.get("purchasable", True) and not item.get("inStore", True) and not item.get("maps"):
+            return True
+        part = custom.get(str(parts[0])) if len(parts) == 1 else None
+        return (gold.get("base") == 0 and gold.get("total", 0) > 0 and part is not None
+                and (part.get("gold") or {}).get("total") == gold.get("total"))
+
+    def shaped(key: str, item: dict) -> dict:
+        maps = {str(m) for m in item.get("maps") or []}
+        return {"name": (item.get("name") or "").strip(), "gold": item.get("gold") or {},
+                "description": ("<rarityMythic>" if item.get("mythic") else "") + (item.get("description") or ""),
+                "tags": item.get("categories") or [], "from": [str(i) for i in item.get("from") or []],
+                "into": [str(i) for i in item.get("into") or []], "maps": {SUMMONERS_RIFT: SUMMONERS_RIFT in maps},
+                **({"requiredAlly": "Ornn"} if upgrade_only(item) else {}),
+                **({"specialRecipe": recipes[int(key)]} if int(key) in recipes else {})}
+    return {"type": "item", "version": version, "data": {str(key): shaped(str(key), item) for key, item in custom.items()}}
+
+
 def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
               language: str = ENGLISH, *, runes_document: list[dict] | None = None,
               spells_document: dict | None = None, version: str | None = None) -> str:
@@ -132,15 +165,24 @@ def add_patch(reference_dir: Path, item_document: dict | None = None, champion_d
 
 def patch_folders(folder: Path) -> list[tuple[str, Path]]:
     """The Data Dragon version folders under `folder` and where their English files are: `<version>/` holding
-    the files, or Data Dragon's own layout `<version>/data/en_US/`; oldest first."""
+    the files (or OchreFox's `items.json`), or Data Dragon's own layout `<version>/data/en_US/`; oldest first."""
     found = []
     for child in folder.iterdir():
         if not child.is_dir() or not child.name[:1].isdigit():
             continue
         files = child / "data" / ENGLISH if (child / "data" / ENGLISH).is_dir() else child
-        if any((files / f"{name}.json").exists() for name in DOCUMENT_NAMES):
+        if any((files / f"{name}.json").exists() for name in (*DOCUMENT_NAMES, CUSTOM_ITEMS)):
             found.append((child.name, files))
     return sorted(found, key=lambda entry: [int(p) for p in entry[0].split(".") if p.isdigit()])
+
+
+def recipes(reference_dir: Path) -> dict[int, int]:
+    """Item id → the item it is transformed from (`upgrade_of`), as the reference's Data Dragon patches give it."""
+    path = reference_dir / ITEMS_FILE
+    if not path.exists():
+        return {}
+    known = pl.read_parquet(path, columns=["item_id", "upgrade_of"]).drop_nulls().unique("item_id")
+    return dict(known.iter_rows())
 
 
 def rebuild(folder: Path, reference_dir: Path = REFERENCE_DIR) -> list[str]:
@@ -150,7 +192,9 @@ def rebuild(folder: Path, reference_dir: Path = REFERENCE_DIR) -> list[str]:
     patches = []
     for version, files in patch_folders(folder):
         documents = {name: json.loads((files / f"{name}.json").read_bytes())
-                     for name in DOCUMENT_NAMES if (files / f"{name}.json").exists()}
+                     for name in (*DOCUMENT_NAMES, CUSTOM_ITEMS) if (files / f"{name}.json").exists()}
+        if "item" not in documents and CUSTOM_ITEMS in documents:
+            documents["item"] = custom_item_document(documents[CUSTOM_ITEMS], version, recipes(reference_dir))
         patches.append(add_patch(reference_dir, documents.get("item"), documents.get("champion"),
                                  runes_document=documents.get("runesReforged"),
                                  spells_document=documents.get("summoner"), version=version))
