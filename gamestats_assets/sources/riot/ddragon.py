@@ -258,13 +258,13 @@ def next_patch(patch: str | None, shipped: list[str]) -> str | None:
 def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
     """`table`'s rows for each game patch of `patches`: column `patch` is the game's patch (null for an unknown
     one) and `reference_patch` the shipped patch each row comes from. A game of patch `p` is looked up in the
-    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); an id missing
-    there but present in the next shipped patch after `p` was added in between and is taken from that one; an
-    id in neither is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
+    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); when `p` itself
+    is not shipped, an id missing there but present in the next shipped patch after `p` was added in between and
+    is taken from that one; any other id is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
     shipped = shipped_patches(table)
     wanted = list(dict.fromkeys(patches))
     mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],
-                            "later": [next_patch(p, shipped) for p in wanted]},
+                            "later": [None if p in shipped else next_patch(p, shipped) for p in wanted]},
                            schema={"patch": pl.String, "earlier": pl.String, "later": pl.String})
     rows = table.rename({"patch": "reference_patch"})
     earlier = mapping.join(rows, left_on="earlier", right_on="reference_patch").with_columns(

@@ -76,6 +76,9 @@ class Participant(msgspec.Struct):
     item6: int | None = None
     summoner1Id: int | None = None
     summoner2Id: int | None = None
+    spell1Id: int | None = None
+    spell2Id: int | None = None
+    """The summoner spells as tournament servers name them (`summoner1Id` / `summoner2Id` elsewhere)."""
     perks: Perks | None = None
     """The rune page (`perks.styles[].selections[].perk`); parsed into the `rune_*` columns."""
 

@@ -2,7 +2,7 @@
 statistics of each champion (what u.gg and lolalytics show first on a champion page).
 
 Runes come from `perks.styles[].selections[].perk` of the match file (`rune_*` of `etl/participants`), spells
-from `summoner1Id` / `summoner2Id`; both are named by the Data Dragon of the game's patch (`named_on` is the
+from `summoner1Id` / `summoner2Id` (`spell1Id` / `spell2Id` on tournament servers); both are named by the Data Dragon of the game's patch (`named_on` is the
 reference patch that named them: the game's own, or the nearest earlier one the reference has)."""
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ def loadouts(participants: pl.DataFrame, matches: pl.DataFrame, runes: pl.DataFr
     `spell_names` their names in that order. A rune or spell id the Data Dragon of the game's patch lacks keeps
     a null name; `runes_named_on` / `spells_named_on` are the newest reference patch that named the player's
     runes / spells."""
+    spell_ids = [pl.coalesce(f"summoner{n}_id", f"spell{n}_id") for n in (1, 2)]
     players = participants.join(matches.select("match_id", "patch"), on="match_id").select(
         "match_id", "participant_id", "patch", "rune_primary_style", "rune_sub_style", "rune_ids",
-        pl.min_horizontal("summoner1_id", "summoner2_id").alias("spell_1_id"),
-        pl.max_horizontal("summoner1_id", "summoner2_id").alias("spell_2_id"))
+        pl.min_horizontal(*spell_ids).alias("spell_1_id"), pl.max_horizontal(*spell_ids).alias("spell_2_id"))
     keys = ["match_id", "participant_id"]
     page = (players.select(*keys, "patch", pl.col("rune_ids").alias("perk_id")).explode("perk_id")
             .with_columns(pl.int_range(pl.len()).over(keys).alias("slot_index")).drop_nulls("perk_id"))
