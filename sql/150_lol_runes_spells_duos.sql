@@ -22,7 +22,7 @@ CREATE TABLE lol.keystone_stats (
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
-    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate AND win_rate <= win_rate_ci_high),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, champion_id, keystone_id)
 );
 
@@ -49,7 +49,7 @@ CREATE TABLE lol.rune_page_stats (
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
-    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate AND win_rate <= win_rate_ci_high),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, champion_id, rune_page)
 );
 
@@ -73,7 +73,7 @@ CREATE TABLE lol.spell_pair_stats (
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
-    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate AND win_rate <= win_rate_ci_high),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, champion_id, spell_pair)
 );
 
@@ -103,6 +103,6 @@ CREATE TABLE lol.bot_duo_stats (
     q_value double precision CHECK (q_value >= p_value AND q_value <= 1),
     significant boolean,
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
-    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate AND win_rate <= win_rate_ci_high),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, adc_champion_id, support_champion_id)
 );

@@ -158,7 +158,8 @@ def test_rune_and_spell_statistics_carry_pick_rate_and_an_honest_interval(plante
         assert not stats.is_empty(), table
         totals = stats.group_by("queue", "patch", "champion_id").agg(pl.col("pick_rate").sum())
         assert ((totals["pick_rate"] - 1).abs() < 1e-9).all(), table
-        assert ((stats["win_rate_ci_low"] <= stats["win_rate"]) & (stats["win_rate"] <= stats["win_rate_ci_high"])).all()
+        assert ((stats["win_rate_ci_low"] <= stats["win_rate"] + 1e-9)
+                & (stats["win_rate"] <= stats["win_rate_ci_high"] + 1e-9)).all()
         assert (stats["low_sample"] == (stats["games"] < MIN_SAMPLE)).all()
     jungle_spells = planted.cons["spell_pair_stats"].filter(pl.col("spell_names") == "Flash + Smite")
     assert jungle_spells["games"].sum() == planted.std["participant_games"].filter(team_position="JUNGLE").height
