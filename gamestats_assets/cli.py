@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gamestats_assets.defs.lol.query import lol_cli
+from gamestats_assets.defs.lol.reference import reference_command
 from gamestats_assets.generator.cli import generate
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 from gamestats_assets.lib.deploy.instance import prepare, release
@@ -347,6 +348,7 @@ def db_status() -> None:
 
 
 main.add_command(generate)
+lol_cli.add_command(reference_command)
 main.add_command(lol_cli)
 
 

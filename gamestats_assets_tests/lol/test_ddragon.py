@@ -37,7 +37,7 @@ def test_a_game_is_looked_up_in_its_patch_and_the_next_shipped_one(tmp_path):
 
 
 def test_the_shipped_reference_covers_patches_11_to_16():
-    items, champions = ddragon.tables()
+    items, champions, runes, spells = ddragon.tables()
     patches = sorted(items["patch"].unique(), key=ddragon.patch_key)
     assert patches[0].startswith("11.") and patches[-1].startswith("16.")
     assert any(p.startswith("14.") for p in patches) and any(p.startswith("15.") for p in patches)

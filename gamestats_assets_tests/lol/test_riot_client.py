@@ -132,13 +132,15 @@ def test_a_newly_tracked_summoner_is_backfilled(riot, platform_env, pg_url, monk
 
 class RecordedDataDragon(BaseHTTPRequestHandler):
     """Answers like ddragon.leagueoflegends.com: the released versions (a list, newest first, in the documented
-    shape) and the recorded English item.json and champion.json of 14.10.1."""
+    shape) and the recorded English item.json, champion.json, runesReforged.json and summoner.json of 14.10.1."""
 
     requests: list[str] = []
     ROUTES = {
         "/api/versions.json": json.dumps(["14.11.1", "14.10.1", "14.9.1", "11.16.1"]).encode(),
         "/cdn/14.10.1/data/en_US/item.json": FIXTURES / "ddragon" / "14.10.1_item.json",
         "/cdn/14.10.1/data/en_US/champion.json": FIXTURES / "ddragon" / "14.10.1_champion.json",
+        "/cdn/14.10.1/data/en_US/runesReforged.json": FIXTURES / "ddragon" / "14.10.1_runesReforged.json",
+        "/cdn/14.10.1/data/en_US/summoner.json": FIXTURES / "ddragon" / "14.10.1_summoner.json",
     }
 
     def do_GET(self):
@@ -164,7 +166,7 @@ def data_dragon():
 def reference_before(patch: str, folder: Path) -> Path:
     """A copy of the shipped Data Dragon reference holding only the patches before `patch`."""
     folder.mkdir()
-    for name in (ddragon.ITEMS_FILE, ddragon.CHAMPIONS_FILE):
+    for name in (ddragon.ITEMS_FILE, ddragon.CHAMPIONS_FILE, ddragon.RUNES_FILE, ddragon.SPELLS_FILE):
         table = pl.read_parquet(ddragon.REFERENCE_DIR / name)
         table.filter(pl.col("patch").map_elements(lambda p: ddragon.patch_key(p) < ddragon.patch_key(patch),
                                                   return_dtype=pl.Boolean)).write_parquet(folder / name)
@@ -172,8 +174,9 @@ def reference_before(patch: str, folder: Path) -> Path:
 
 
 def test_a_game_of_a_newer_patch_adds_its_data_dragon_files(riot, data_dragon, tmp_path, monkeypatch):
-    """The recorded game, as if played on 14.10, lands against a reference that stops at 13.22: the client
-    fetches 14.10.1's files and the reference names 14.10's items; a game of a known patch fetches nothing."""
+    """The recorded game, as if played on 14.10, lands against a reference that stops before it: the client
+    fetches 14.10.1's four files and the reference names 14.10's items, champions, runes and spells; a game of a
+    known patch fetches nothing."""
     reference = reference_before("14.10", tmp_path / "reference")
     recorded = (FIXTURES / "match_v5_ranked.json").read_bytes()
     monkeypatch.setattr(RiotClient, "match", lambda self, match_id: recorded.replace(
@@ -182,12 +185,14 @@ def test_a_game_of_a_newer_patch_adds_its_data_dragon_files(riot, data_dragon, t
     days = land_player_games(client, "Faker Jr#JP1", tmp_path / "landing", dt.datetime(2021, 8, 1, tzinfo=dt.UTC),
                              data_dragon=data_dragon, reference_dir=reference)
     assert days == [dt.date(2021, 8, 16)]
-    assert RecordedDataDragon.requests == ["/api/versions.json", "/cdn/14.10.1/data/en_US/item.json",
-                                           "/cdn/14.10.1/data/en_US/champion.json"]
-    items, champions = ddragon.tables(reference)
-    assert ddragon.shipped_patches(items)[-1] == "14.10" and ddragon.shipped_patches(champions)[-1] == "14.10"
+    assert RecordedDataDragon.requests == ["/api/versions.json", *[f"/cdn/14.10.1/data/en_US/{name}.json"
+                                                                   for name in ddragon.DOCUMENT_NAMES]]
+    assert all(ddragon.shipped_patches(table)[-1] == "14.10" for table in ddragon.tables(reference))
+    spells = ddragon.spells_by_patch(["14.10"], reference)
+    assert spells.filter(spell_id=12).select("spell_name", "reference_patch").row(0) == ("Teleport", "14.10")
+    assert ddragon.runes_by_patch(["14.10"], reference).filter(perk_id=8010)["perk_name"].to_list() == ["Conqueror"]
     kraken = ddragon.items("14.10", reference).filter(item_id=6672).row(0, named=True)
     assert (kraken["item_name"], kraken["tier"]) == ("Kraken Slayer", "legendary")
     assert data_dragon.add_newer_patch("14.10", reference) is None and data_dragon.add_newer_patch("12.6",
                                                                                                   reference) is None
-    assert len(RecordedDataDragon.requests) == 3
+    assert len(RecordedDataDragon.requests) == 1 + len(ddragon.DOCUMENT_NAMES)

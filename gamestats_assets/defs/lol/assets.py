@@ -13,7 +13,17 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms import cons, lanes, patterns, std, trends, unknown_ids, win_model
+from gamestats_assets.defs.lol.transforms import (
+    cons,
+    duos,
+    lanes,
+    loadouts,
+    patterns,
+    std,
+    trends,
+    unknown_ids,
+    win_model,
+)
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, of_every_day, table_assets, undated
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
@@ -161,6 +171,12 @@ STD_TABLES = [
           "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.",
           {"participants": PARTICIPANTS, "matches": MATCHES, "purchases": "std/item_purchases",
            "skills": "std/skill_orders", "vision": "std/vision_deaths", "game_table": "std/games"}),
+    Table("std", "loadouts",
+          undated(lambda participants, matches: loadouts.loadouts(
+              participants, matches, ddragon.game_runes(matches), ddragon.game_spells(matches))),
+          "Rune page and summoner spell pair per player (key date, match_id, participant_id), named by the Data "
+          "Dragon of the game's patch (`runes_named_on`, `spells_named_on`: the reference patch that named them).",
+          {"participants": PARTICIPANTS, "matches": MATCHES}),
     Table("cons", "participant_facts", undated(std.participant_facts),
           "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
           "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
@@ -195,6 +211,7 @@ def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[s
 
 PLAYERS = {"players": "std/participant_games"}
 GAMES = {"games": "std/games"}
+LOADOUTS = {**PLAYERS, "loadouts": "std/loadouts"}
 STATISTICS = [
     statistic("item_build_stats", cons.item_build_stats, PLAYERS, ("queue", "patch", "champion_id", "depth", "core_path")),
     statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order")),
@@ -216,6 +233,14 @@ STATISTICS = [
     statistic("length_win_rates", trends.length_win_rates, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min")),
     statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch")),
+    statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id")),
+    statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page")),
+    statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
+              ("queue", "patch", "champion_id", "spell_pair")),
+    statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
+              ("queue", "patch", "adc_champion_id", "support_champion_id"),
+              lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
+                             "significant": int(table["significant"].fill_null(False).sum())}),
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side)."""
 

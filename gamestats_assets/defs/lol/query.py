@@ -117,8 +117,9 @@ def difference_p(meeting: pl.Series, others: pl.Series, metric: str) -> float | 
 
 
 def known_champions() -> pl.DataFrame:
-    """Every champion of every shipped patch, once per (id, key, name)."""
-    return ddragon.tables()[1].select("champion_id", "champion_key", "champion_name").unique()
+    """Every champion of every shipped patch, once per (id, key, name), by id: a name a game mode's variant shares
+    (16.x's `Jade_Ezreal`, id 60081) resolves to the champion's own id first."""
+    return ddragon.tables()[1].select("champion_id", "champion_key", "champion_name").unique().sort("champion_id")
 
 
 def champion_id_of(champion: str) -> tuple[str, int]:

@@ -161,6 +161,40 @@ def truth() -> list[dict]:
     return [asdict(effect) for effect in PLANTED]
 
 
+SPELLS = {"JUNGLE": ((4, 11),), "BOTTOM": ((4, 7), (4, 21), (4, 6)), "UTILITY": ((4, 14), (4, 3), (4, 7)),
+          "TOP": ((4, 12), (4, 14), (4, 6)), "MIDDLE": ((4, 14), (4, 12), (4, 21))}
+"""Summoner spell pairs each position picks among (Data Dragon keys: 4 Flash, 11 Smite, 7 Heal, 21 Barrier,
+6 Ghost, 14 Ignite, 3 Exhaust, 12 Teleport)."""
+RUNE_PAGES = {
+    "fighter": ((8000, (8010, 9111, 9105, 8299)), (8400, (8437, 8446, 8444, 8242))),
+    "assassin": ((8100, (8112, 8143, 8138, 8135)), (8100, (8128, 8139, 8138, 8105))),
+    "mage": ((8200, (8214, 8226, 8210, 8237)), (8100, (8112, 8139, 8138, 8106))),
+    "marksman": ((8000, (8021, 9111, 9104, 8014)), (8000, (8005, 9111, 9104, 8014))),
+    "ezreal": ((8000, (8005, 9111, 9104, 8014)), (8300, (8351, 8304, 8345, 8347))),
+    "tank_support": ((8400, (8439, 8463, 8473, 8242)), (8400, (8465, 8463, 8473, 8453))),
+    "enchanter": ((8200, (8214, 8226, 8210, 8237)), (8400, (8465, 8463, 8473, 8453))),
+}
+"""Per champion class: two primary paths (style, keystone and three runes), as Data Dragon numbers them."""
+SECONDARY = {8000: (8300, (8304, 8347)), 8100: (8200, (8226, 8237)), 8200: (8100, (8139, 8135)),
+             8300: (8000, (9111, 8014)), 8400: (8300, (8304, 8347))}
+"""The secondary path (style and two runes) taken with each primary path."""
+
+
+def loadout(rng: random.Random, player: Player) -> dict:
+    """A player's `summoner1Id`, `summoner2Id` and `perks` (rune page) as Riot writes them, from its position's
+    spell pairs and its class's rune pages."""
+    spells = list(rng.choice(SPELLS[player.position]))
+    rng.shuffle(spells)
+    primary, runes = rng.choice(RUNE_PAGES[CLASS_OF[player.champion]])
+    secondary, minor = SECONDARY[primary]
+    return {"summoner1Id": spells[0], "summoner2Id": spells[1], "perks": {
+        "statPerks": {"defense": 5002, "flex": 5008, "offense": 5005},
+        "styles": [{"description": "primaryStyle", "style": primary,
+                    "selections": [{"perk": perk, "var1": 0, "var2": 0, "var3": 0} for perk in runes]},
+                   {"description": "subStyle", "style": secondary,
+                    "selections": [{"perk": perk, "var1": 0, "var2": 0, "var3": 0} for perk in minor]}]}}
+
+
 def game_rng(seed: int, day: dt.date, number: int) -> random.Random:
     return random.Random(f"lol/{seed}/{day.isoformat()}/{number}")
 
@@ -432,6 +466,8 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
 
     start_ms = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000) + rng.randint(0, 86_400_000 - duration_ms - 120_000)
     puuids = [f"synthetic-{seed}-{game_id}-{p.participant_id}" for p in players]
+    loadout_rng = random.Random(f"lol/{seed}/{day.isoformat()}/{number}/loadout")
+    loadouts = {p.participant_id: loadout(loadout_rng, p) for p in players}
     teams = [{"teamId": team, "win": team == winner, "bans": [],
               "objectives": {"riftHerald": {"first": herald_team == team,
                                             "kills": sum(1 for _, k, t in takes if k == "RIFTHERALD" and t == team)}}}
@@ -446,6 +482,7 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
         "totalDamageDealtToChampions": int(p.dpm * minutes), "visionScore": int(sum(vision[p.participant_id]) * 1.5),
         "wardsPlaced": vision[p.participant_id][0], "wardsKilled": vision[p.participant_id][1],
         "timePlayed": duration_ms // 1000, **{f"item{i}": item for i, item in enumerate(items[p.participant_id])},
+        **loadouts[p.participant_id],
     } for p in players]
     match = {
         "metadata": {"dataVersion": "2", "matchId": match_id, "participants": puuids},

@@ -117,8 +117,9 @@ def game_patch(match_json: bytes) -> str | None:
 
 @dataclass
 class DataDragonClient:
-    """Riot's Data Dragon CDN: the released versions and each version's English `item.json` and
-    `champion.json`. `base_url` replaces the CDN (tests serve recorded files from a local server)."""
+    """Riot's Data Dragon CDN: the released versions and each version's English `item.json`, `champion.json`,
+    `runesReforged.json` and `summoner.json`. `base_url` replaces the CDN (tests serve recorded files from a local
+    server)."""
 
     base_url: str = DATA_DRAGON_URL
     _api: ApiClient = field(init=False)
@@ -134,10 +135,10 @@ class DataDragonClient:
         versions = [v for v in self._api.get_json("/api/versions.json") if ddragon.short_patch(v) == patch]
         return max(versions, key=lambda v: [int(part) for part in v.split(".") if part.isdigit()], default=None)
 
-    def documents(self, version: str) -> tuple[dict, dict]:
-        """`item.json` and `champion.json` of `version` in English."""
-        return tuple(self._api.get_json(f"/cdn/{version}/data/{ddragon.ENGLISH}/{name}.json")
-                     for name in ("item", "champion"))
+    def documents(self, version: str) -> dict[str, dict | list]:
+        """`ddragon.DOCUMENT_NAMES`' files of `version` in English, by name."""
+        return {name: self._api.get_json(f"/cdn/{version}/data/{ddragon.ENGLISH}/{name}.json")
+                for name in ddragon.DOCUMENT_NAMES}
 
     def add_newer_patch(self, patch: str | None, reference_dir: Path = ddragon.REFERENCE_DIR) -> str | None:
         """Add `patch`'s files to the reference when it is newer than every patch there and Data Dragon has
@@ -148,8 +149,10 @@ class DataDragonClient:
         version = self.version_of(patch)
         if version is None:
             return None
-        items, champions = self.documents(version)
-        return ddragon.add_patch(reference_dir, items, champions)
+        documents = self.documents(version)
+        return ddragon.add_patch(reference_dir, documents["item"], documents["champion"],
+                                 runes_document=documents["runesReforged"], spells_document=documents["summoner"],
+                                 version=version)
 
 
 def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str],

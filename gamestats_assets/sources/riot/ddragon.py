@@ -1,9 +1,11 @@
-"""Data Dragon reference tables (items, champions) for every patch the project ships, looked up by a game's
-patch: `data/reference/lol/items.parquet` and `champions.parquet`, one row per (patch, id), built from Riot's
-`item.json` and `champion.json` (`add_patch`; origins in `SOURCES.md`)."""
+"""Data Dragon reference tables (items, champions, runes, summoner spells) for every patch the project ships,
+looked up by a game's patch: `data/reference/lol/items.parquet`, `champions.parquet`, `runes.parquet` and
+`summoner_spells.parquet`, one row per (patch, id), built from Riot's `item.json`, `champion.json`,
+`runesReforged.json` and `summoner.json` (`add_patch`, `rebuild`; origins in `SOURCES.md`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -12,6 +14,12 @@ import polars as pl
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference" / "lol"
 ITEMS_FILE, CHAMPIONS_FILE = "items.parquet", "champions.parquet"
+RUNES_FILE, SPELLS_FILE = "runes.parquet", "summoner_spells.parquet"
+DOCUMENT_NAMES = ("item", "champion", "runesReforged", "summoner")
+"""The Data Dragon files of a patch the reference is built from, by their name without `.json`."""
+CUSTOM_ITEMS = "items"
+"""OchreFox/league-custom-ddragon's compiled items of a patch (`custom_item_document`), read when the patch has no
+Data Dragon `item.json`."""
 SUMMONERS_RIFT = "11"
 CORE_TIERS = ("legendary", "mythic")
 LAST_MYTHIC_PATCH = (13, 24)
@@ -20,6 +28,9 @@ ENGLISH = "en_US"
 ITEMS_SCHEMA = {"item_id": pl.Int64, "item_name": pl.String, "tier": pl.String, "is_core": pl.Boolean,
                 "gold_total": pl.Int64, "upgrade_of": pl.Int64, "components": pl.List(pl.Int64)}
 CHAMPIONS_SCHEMA = {"champion_id": pl.Int64, "champion_key": pl.String, "champion_name": pl.String}
+RUNES_SCHEMA = {"perk_id": pl.Int64, "perk_name": pl.String, "style_id": pl.Int64, "style_name": pl.String,
+                "slot": pl.Int64}
+SPELLS_SCHEMA = {"spell_id": pl.Int64, "spell_key": pl.String, "spell_name": pl.String}
 
 
 def patch_key(patch: str) -> tuple[int, int]:
@@ -78,27 +89,116 @@ def champion_rows(champion_document: dict) -> pl.DataFrame:
                          for c in champion_document["data"].values()], schema=CHAMPIONS_SCHEMA)
 
 
+def rune_rows(runes_document: list[dict]) -> pl.DataFrame:
+    """Every rune of one `runesReforged.json`: perk id and name, its path (style) id and name, and its slot
+    (0 = the keystone row, 1..3 the minor rows)."""
+    return pl.DataFrame([{"perk_id": rune["id"], "perk_name": rune["name"], "style_id": style["id"],
+                          "style_name": style["name"], "slot": slot}
+                         for style in runes_document for slot, row in enumerate(style["slots"])
+                         for rune in row["runes"]], schema=RUNES_SCHEMA)
+
+
+def spell_rows(spells_document: dict) -> pl.DataFrame:
+    """Every summoner spell of one `summoner.json` (all modes): numeric id (Data Dragon's `key`), key name and
+    display name."""
+    return pl.DataFrame([{"spell_id": int(s["key"]), "spell_key": s["id"], "spell_name": s["name"]}
+                         for s in spells_document["data"].values()], schema=SPELLS_SCHEMA)
+
+
+def custom_item_document(custom: dict, version: str, recipes: dict[int, int] | None = None) -> dict:
+    """OchreFox/league-custom-ddragon's compiled `items.json` of `version` (Data Dragon's items merged with Meraki's:
+    ids as numbers, `maps` as a list, `categories` for `tags`, a `mythic` flag) in the shape of Data Dragon's
+    `item.json`, so `item_rows` reads it:
+    - a mythic item's description carries `<rarityMythic>`;
+    - an upgrade no one buys (no base price, one component of the same total: Ornn's and the 14.x anomaly
+      upgrades), or an item neither sold nor on any map, is marked `requiredAlly`;
+    - its files carry no `specialRecipe`: `recipes` (item id → the item it is transformed from, as Data Dragon
+      gives it in other patches) supplies it."""
+    recipes = recipes or {}
+
+    def upgrade_only(item: dict) -> bool:
+        gold, parts = item.get("gold") or {}, item.get("from") or []
+        if not gold.get("purchasable", True) and not item.get("inStore", True) and not item.get("maps"):
+            return True
+        part = custom.get(str(parts[0])) if len(parts) == 1 else None
+        return (gold.get("base") == 0 and gold.get("total", 0) > 0 and part is not None
+                and (part.get("gold") or {}).get("total") == gold.get("total"))
+
+    def shaped(key: str, item: dict) -> dict:
+        maps = {str(m) for m in item.get("maps") or []}
+        return {"name": (item.get("name") or "").strip(), "gold": item.get("gold") or {},
+                "description": ("<rarityMythic>" if item.get("mythic") else "") + (item.get("description") or ""),
+                "tags": item.get("categories") or [], "from": [str(i) for i in item.get("from") or []],
+                "into": [str(i) for i in item.get("into") or []], "maps": {SUMMONERS_RIFT: SUMMONERS_RIFT in maps},
+                **({"requiredAlly": "Ornn"} if upgrade_only(item) else {}),
+                **({"specialRecipe": recipes[int(key)]} if int(key) in recipes else {})}
+    return {"type": "item", "version": version, "data": {str(key): shaped(str(key), item) for key, item in custom.items()}}
+
+
 def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
-              language: str = ENGLISH) -> str:
-    """Add (or replace) one patch's items and/or champions, whose names are in `language`, in the reference
-    files; return the patch."""
-    patches = set()
+              language: str = ENGLISH, *, runes_document: list[dict] | None = None,
+              spells_document: dict | None = None, version: str | None = None) -> str:
+    """Add (or replace) one patch's items, champions, runes and/or summoner spells, whose names are in
+    `language`, in the reference files; return the patch. `runesReforged.json` carries no version: `version`
+    (or another document's) names its patch."""
+    versions = {short_patch(d["version"]) for d in (item_document, champion_document, spells_document)
+                if d is not None} | ({short_patch(version)} if version else set())
+    if len(versions) != 1:
+        raise ValueError(f"one patch per call: the documents name {sorted(versions) or 'none'}")
+    [patch] = versions
     for document, rows, name in ((item_document, item_rows, ITEMS_FILE),
-                                 (champion_document, champion_rows, CHAMPIONS_FILE)):
+                                 (champion_document, champion_rows, CHAMPIONS_FILE),
+                                 (runes_document, rune_rows, RUNES_FILE),
+                                 (spells_document, spell_rows, SPELLS_FILE)):
         if document is None:
             continue
-        patch = short_patch(document["version"])
-        patches.add(patch)
         path = reference_dir / name
         new = rows(document).select(pl.lit(patch).alias("patch"), pl.all(), pl.lit(language).alias("language"))
         kept = pl.read_parquet(path).filter(pl.col("patch") != patch) if path.exists() else new.clear()
         table = pl.concat([kept, new])
         table = table.sort(pl.col("patch").str.split(".").list.get(0).cast(pl.Int32),
                            pl.col("patch").str.split(".").list.get(1).cast(pl.Int32), table.columns[1])
-        table.write_parquet(path, compression="zstd", statistics=False)
-    [patch] = patches
+        table.write_parquet(path, compression="zstd", compression_level=22, statistics=False)
     tables.cache_clear()
     return patch
+
+
+def patch_folders(folder: Path) -> list[tuple[str, Path]]:
+    """The Data Dragon version folders under `folder` and where their English files are: `<version>/` holding
+    the files (or OchreFox's `items.json`), or Data Dragon's own layout `<version>/data/en_US/`; oldest first."""
+    found = []
+    for child in folder.iterdir():
+        if not child.is_dir() or not child.name[:1].isdigit():
+            continue
+        files = child / "data" / ENGLISH if (child / "data" / ENGLISH).is_dir() else child
+        if any((files / f"{name}.json").exists() for name in (*DOCUMENT_NAMES, CUSTOM_ITEMS)):
+            found.append((child.name, files))
+    return sorted(found, key=lambda entry: [int(p) for p in entry[0].split(".") if p.isdigit()])
+
+
+def recipes(reference_dir: Path) -> dict[int, int]:
+    """Item id → the item it is transformed from (`upgrade_of`), as the reference's Data Dragon patches give it."""
+    path = reference_dir / ITEMS_FILE
+    if not path.exists():
+        return {}
+    known = pl.read_parquet(path, columns=["item_id", "upgrade_of"]).drop_nulls().unique("item_id")
+    return dict(known.iter_rows())
+
+
+def rebuild(folder: Path, reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """Add every version folder of English Data Dragon files under `folder` (`patch_folders`) to the reference,
+    replacing those patches; return the patches added. A version's missing file leaves that kind of its patch
+    as it was."""
+    patches = []
+    for version, files in patch_folders(folder):
+        documents = {name: json.loads((files / f"{name}.json").read_bytes())
+                     for name in (*DOCUMENT_NAMES, CUSTOM_ITEMS) if (files / f"{name}.json").exists()}
+        if "item" not in documents and CUSTOM_ITEMS in documents:
+            documents["item"] = custom_item_document(documents[CUSTOM_ITEMS], version, recipes(reference_dir))
+        patches.append(add_patch(reference_dir, documents.get("item"), documents.get("champion"),
+                                 runes_document=documents.get("runesReforged"),
+                                 spells_document=documents.get("summoner"), version=version))
+    return patches
 
 
 def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.DataFrame:
@@ -119,11 +219,22 @@ def english_names(table: pl.DataFrame, id_column: str, name_column: str) -> pl.D
     return rows.with_columns(name.alias(name_column)).drop("order", "language")
 
 
+def reference_table(reference_dir: Path, name: str, schema: dict) -> pl.DataFrame:
+    """One reference file, or an empty table of its columns when the reference has none yet."""
+    path = reference_dir / name
+    if path.exists():
+        return pl.read_parquet(path)
+    return pl.DataFrame(schema={"patch": pl.String, **schema, "language": pl.String})
+
+
 @cache
-def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The shipped items and champions of every patch (column `patch` first), with English names."""
+def tables(reference_dir: Path = REFERENCE_DIR) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The shipped items, champions, runes and summoner spells of every patch (column `patch` first), with
+    English names."""
     return (english_names(pl.read_parquet(reference_dir / ITEMS_FILE), "item_id", "item_name"),
-            english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"))
+            english_names(pl.read_parquet(reference_dir / CHAMPIONS_FILE), "champion_id", "champion_name"),
+            english_names(reference_table(reference_dir, RUNES_FILE, RUNES_SCHEMA), "perk_id", "perk_name"),
+            english_names(reference_table(reference_dir, SPELLS_FILE, SPELLS_SCHEMA), "spell_id", "spell_name"))
 
 
 def shipped_patches(table: pl.DataFrame) -> list[str]:
@@ -147,13 +258,13 @@ def next_patch(patch: str | None, shipped: list[str]) -> str | None:
 def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
     """`table`'s rows for each game patch of `patches`: column `patch` is the game's patch (null for an unknown
     one) and `reference_patch` the shipped patch each row comes from. A game of patch `p` is looked up in the
-    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); an id missing
-    there but present in the next shipped patch after `p` was added in between and is taken from that one; an
-    id in neither is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
+    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); when `p` itself
+    is not shipped, an id missing there but present in the next shipped patch after `p` was added in between and
+    is taken from that one; any other id is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
     shipped = shipped_patches(table)
     wanted = list(dict.fromkeys(patches))
     mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],
-                            "later": [next_patch(p, shipped) for p in wanted]},
+                            "later": [None if p in shipped else next_patch(p, shipped) for p in wanted]},
                            schema={"patch": pl.String, "earlier": pl.String, "later": pl.String})
     rows = table.rename({"patch": "reference_patch"})
     earlier = mapping.join(rows, left_on="earlier", right_on="reference_patch").with_columns(
@@ -178,6 +289,16 @@ def champions_by_patch(patches: Iterable[str | None], reference_dir: Path = REFE
     return by_patch(tables(reference_dir)[1], patches, "champion_id")
 
 
+def runes_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Runes of each game patch (`by_patch`): `patch`, `reference_patch` and `RUNES_SCHEMA`."""
+    return by_patch(tables(reference_dir)[2], patches, "perk_id")
+
+
+def spells_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Summoner spells of each game patch (`by_patch`): `patch`, `reference_patch` and `SPELLS_SCHEMA`."""
+    return by_patch(tables(reference_dir)[3], patches, "spell_id")
+
+
 def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Items of the patches of `matches` (`items_by_patch`), and of a game without its match file."""
     return items_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
@@ -186,6 +307,16 @@ def game_items(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl
 def game_champions(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Champions of the patches of `matches` (`champions_by_patch`), and of a game without its match file."""
     return champions_by_patch([*matches["patch"].unique().to_list(), None], reference_dir)
+
+
+def game_runes(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Runes of the patches of `matches` (`runes_by_patch`)."""
+    return runes_by_patch(matches["patch"].unique().to_list(), reference_dir)
+
+
+def game_spells(matches: pl.DataFrame, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
+    """Summoner spells of the patches of `matches` (`spells_by_patch`)."""
+    return spells_by_patch(matches["patch"].unique().to_list(), reference_dir)
 
 
 def items(patch: str | None = None, reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:

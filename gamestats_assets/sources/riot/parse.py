@@ -36,14 +36,26 @@ def events_schema() -> dict[str, pl.DataType]:
     return dict(timeline_tables([])[0].schema)
 
 
-PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__]
+PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__ if f != "perks"]
+RUNE_COLUMNS = {"rune_primary_style": pl.Int64, "rune_sub_style": pl.Int64, "rune_ids": pl.List(pl.Int64)}
+"""The rune page of a player: its primary and secondary paths, and its runes in page order (keystone first)."""
 PARTICIPANTS_SCHEMA = {
     "match_id": pl.String,
     **{snake(f): (pl.String if schema.Participant.__annotations__[f].startswith("str")
                   else pl.Boolean if schema.Participant.__annotations__[f].startswith("bool") else pl.Int64)
        for f in PARTICIPANT_FIELDS},
+    **RUNE_COLUMNS,
 }
 """`lol/etl/participants`: one row per player of a match (`ParticipantDto`), key (match_id, participant_id)."""
+
+
+def rune_page(player: schema.Participant) -> dict:
+    """The `RUNE_COLUMNS` of a player (nulls and an empty page for a file without `perks`)."""
+    styles = {style.description: style for style in (player.perks.styles if player.perks else [])}
+    primary, sub = styles.get("primaryStyle"), styles.get("subStyle")
+    return {"rune_primary_style": primary.style if primary else None, "rune_sub_style": sub.style if sub else None,
+            "rune_ids": [selection.perk for style in (primary, sub) if style for selection in style.selections
+                         if selection.perk is not None]}
 
 MATCHES_SCHEMA = {
     "match_id": pl.String, "platform_id": pl.String, "game_id": pl.Int64, "game_creation": pl.Datetime("ms", "UTC"),
@@ -170,8 +182,10 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
     matches = pl.DataFrame(match_rows, schema={k: (pl.Int64 if isinstance(v, pl.Datetime) else v)
                                                for k, v in MATCHES_SCHEMA.items()})
     matches = matches.with_columns(pl.col("game_creation", "game_start").cast(pl.Datetime("ms", "UTC")))
+    pages = [rune_page(player) for player in players]
     participants = pl.DataFrame({"match_id": player_matches, **{snake(attribute): list(map(attrgetter(attribute), players))
-                                                                 for attribute in PARTICIPANT_FIELDS}},
+                                                                 for attribute in PARTICIPANT_FIELDS},
+                                 **{column: [page[column] for page in pages] for column in RUNE_COLUMNS}},
                                 schema=PARTICIPANTS_SCHEMA)
     return ParsedMatches(matches, participants, rejects)
 

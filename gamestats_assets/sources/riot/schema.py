@@ -15,6 +15,22 @@ class Metadata(msgspec.Struct):
     dataVersion: str | None = None
 
 
+class PerkSelection(msgspec.Struct):
+    perk: int | None = None
+
+
+class PerkStyle(msgspec.Struct):
+    """One rune path of a player: `primaryStyle` (keystone first, then three minor runes) or `subStyle` (two)."""
+
+    description: str | None = None
+    style: int | None = None
+    selections: list[PerkSelection] = []
+
+
+class Perks(msgspec.Struct):
+    styles: list[PerkStyle] = []
+
+
 class Participant(msgspec.Struct):
     """One `ParticipantDto`: the end-of-game line of a player (the fields the lol tables use)."""
 
@@ -58,6 +74,13 @@ class Participant(msgspec.Struct):
     item4: int | None = None
     item5: int | None = None
     item6: int | None = None
+    summoner1Id: int | None = None
+    summoner2Id: int | None = None
+    spell1Id: int | None = None
+    spell2Id: int | None = None
+    """The summoner spells as tournament servers name them (`summoner1Id` / `summoner2Id` elsewhere)."""
+    perks: Perks | None = None
+    """The rune page (`perks.styles[].selections[].perk`); parsed into the `rune_*` columns."""
 
 
 class Team(msgspec.Struct):

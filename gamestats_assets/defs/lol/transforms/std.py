@@ -105,7 +105,7 @@ def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFr
     Items are those of the game's own patch (`items` by `patch`, `game_patches`). A purchase counts
     when it was not undone and the item is completed: legendary, mythic, or upgraded boots
     (components and starters are resolved away). Items missing from Data Dragon are kept with a null name and
-    tier. `core_rank` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
+    tier; `named_on` is the reference patch that named the item (the game's own, or the nearest the reference has). `core_rank` numbers the participant's core (legendary and mythic) items 1, 2, 3... by completion
     time; an upgrade of an item already on the path (Manamune → Muramana) keeps a null rank. `sold_at` is the
     first later sale of the same item, if any.
     """
@@ -113,7 +113,7 @@ def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFr
     patches = game_patches(events, matches).collect()
     purchases = actions.filter(pl.col("type") == "ITEM_PURCHASED").join(patches, on="match_id", how="left").join(
         items.select("patch", "item_id", "item_name", "tier", "is_core", "upgrade_of",
-                     pl.col("components").list.len().alias("n_components")),
+                     pl.col("components").list.len().alias("n_components"), pl.col("reference_patch").alias("named_on")),
         on=["patch", "item_id"], how="left", nulls_equal=True)
     completed = purchases.filter(
         pl.col("is_core") | ((pl.col("tier") == "boots") & (pl.col("n_components") > 0)) | pl.col("tier").is_null()
@@ -131,7 +131,7 @@ def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFr
         completed.with_columns(
             pl.when(on_path).then(on_path.cast(pl.Int32).cum_sum().over("match_id", "participant_id", order_by="seq"))
             .alias("core_rank"))
-        .select("match_id", "participant_id", "item_id", "item_name", "tier", "is_core", "core_rank",
+        .select("match_id", "participant_id", "item_id", "item_name", "named_on", "tier", "is_core", "core_rank",
                 pl.col("timestamp").alias("completed_at"), "sold_at", pl.col("event_index"))
         .sort("match_id", "participant_id", "completed_at")
     )

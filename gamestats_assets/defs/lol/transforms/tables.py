@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms import cons, lanes, patterns, std, trends, win_model
+from gamestats_assets.defs.lol.transforms import cons, duos, lanes, loadouts, patterns, std, trends, win_model
 from gamestats_assets.sources.riot import ddragon
 
 
@@ -34,6 +34,7 @@ def std_tables(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Dat
         "participant_games": players,
         "participant_facts": std.participant_facts(players, purchases, lane_states, first_objectives),
         "game_states": win_model.game_states(events, frames, matches),
+        "loadouts": loadouts.loadouts(participants, matches, ddragon.game_runes(matches), ddragon.game_spells(matches)),
     }
 
 
@@ -52,4 +53,8 @@ def cons_tables(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         "lane_matchups": lanes.lane_matchups(players, tables["lane_states"]),
         "length_win_rates": trends.length_win_rates(players),
         "patch_trend": trends.patch_trend(players),
+        "keystone_stats": loadouts.keystone_stats(players, tables["loadouts"]),
+        "rune_page_stats": loadouts.rune_page_stats(players, tables["loadouts"]),
+        "spell_pair_stats": loadouts.spell_pair_stats(players, tables["loadouts"]),
+        "bot_duo_stats": duos.bot_duo_stats(players),
     }

@@ -1,0 +1,78 @@
+"""Bot-lane duos: the ADC and support of one team (positions BOTTOM and UTILITY) and how their win rate
+compares with what the two champions' own win rates predict.
+
+The expectation model is additive in log-odds: each champion's deviation from 50 % in its own position,
+measured on its games *with other partners* (the duo's own games left out, so a pair is not compared with
+itself), add up:
+
+    logit(expected) = logit(p_adc) + logit(p_support),   p = (wins + 1) / (games + 2)
+
+(the add-one smoothing keeps a champion that always won or always lost finite). A pair is tested when both
+champions have games with other partners: an exact two-sided binomial test of its wins against `expected`,
+Benjamini–Hochberg q-values across every tested pair of the table, `significant` at q < `Q_THRESHOLD`."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, games_and_wins, with_rate
+from gamestats_assets.defs.lol.transforms.patterns import benjamini_hochberg
+
+ADC, SUPPORT = "BOTTOM", "UTILITY"
+Q_THRESHOLD = 0.05
+
+
+def logit(p: pl.Expr) -> pl.Expr:
+    return (p / (1 - p)).log()
+
+
+def binomial_p(wins: int, games: int, expected: float | None) -> float | None:
+    """Exact two-sided binomial p-value of `wins` in `games` against the rate `expected` (None untested)."""
+    from scipy import stats
+    if expected is None or games == 0:
+        return None
+    return float(stats.binomtest(wins, games, expected).pvalue)
+
+
+def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
+    """ADC × support of one team: one row per (queue, patch, adc_champion_id, support_champion_id) of counted
+    Summoner's Rift games with exactly one BOTTOM and one UTILITY player on the team.
+
+    `games`, `wins`, `win_rate` with its 95 % Wilson interval and `low_sample`; `adc_win_rate` and
+    `support_win_rate` are each champion's smoothed win rate in its position without this partner (with
+    `adc_other_games`, `support_other_games`), `expected_win_rate` their log-odds sum (module docstring),
+    `win_rate_vs_expected` = `win_rate` − `expected_win_rate`; `p_value` the exact binomial test against the
+    expectation, `q_value` Benjamini–Hochberg across the table's tested pairs, `significant` = q < 0.05.
+    Untested pairs (a champion without other games) have null expectation, p and q."""
+    lane = (counted(players, summoners_rift=True).filter(pl.col("team_position").is_in([ADC, SUPPORT])
+                                                         & pl.col("win").is_not_null())
+            .select("match_id", "team_id", "team_position", *GROUP, "champion_id", "champion_name", "win"))
+    complete = lane.group_by("match_id", "team_id").agg(
+        (pl.col("team_position") == ADC).sum().alias("adcs"), (pl.col("team_position") == SUPPORT).sum().alias("sups"))
+    lane = lane.join(complete.filter((pl.col("adcs") == 1) & (pl.col("sups") == 1)).select("match_id", "team_id"),
+                     on=["match_id", "team_id"])
+    side = {role: lane.filter(pl.col("team_position") == position).select(
+        "match_id", "team_id", *GROUP, pl.col("champion_id").alias(f"{role}_champion_id"),
+        pl.col("champion_name").alias(f"{role}_champion_name"), "win")
+        for role, position in (("adc", ADC), ("support", SUPPORT))}
+    pairs = side["adc"].join(side["support"].drop(*GROUP, "win"), on=["match_id", "team_id"])
+    stats = pairs.group_by(*GROUP, "adc_champion_id", "support_champion_id").agg(
+        pl.col("adc_champion_name").first(), pl.col("support_champion_name").first(), *games_and_wins())
+    for role in ("adc", "support"):
+        own = side[role].group_by(*GROUP, f"{role}_champion_id").agg(
+            pl.len().cast(pl.Int64).alias(f"{role}_all_games"), pl.col("win").sum().cast(pl.Int64).alias(f"{role}_all_wins"))
+        other_games = pl.col(f"{role}_all_games") - pl.col("games")
+        stats = stats.join(own, on=[*GROUP, f"{role}_champion_id"]).with_columns(
+            other_games.alias(f"{role}_other_games"),
+            pl.when(other_games > 0).then((pl.col(f"{role}_all_wins") - pl.col("wins") + 1) / (other_games + 2))
+            .alias(f"{role}_win_rate")).drop(f"{role}_all_games", f"{role}_all_wins")
+    odds = (logit(pl.col("adc_win_rate")) + logit(pl.col("support_win_rate"))).exp()
+    stats = with_rate(stats).with_columns((odds / (1 + odds)).alias("expected_win_rate"))
+    stats = stats.with_columns((pl.col("win_rate") - pl.col("expected_win_rate")).alias("win_rate_vs_expected"))
+    p_values = [binomial_p(w, g, e) for w, g, e in stats.select("wins", "games", "expected_win_rate").iter_rows()]
+    q = benjamini_hochberg(np.array([np.nan if p is None else p for p in p_values], dtype=float))
+    return (stats.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64),
+                               pl.Series("q_value", q, dtype=pl.Float64).fill_nan(None))
+            .with_columns((pl.col("q_value") < Q_THRESHOLD).alias("significant"))
+            .sort(*GROUP, "games", "adc_champion_id", "support_champion_id", descending=[False, False, True, False, False]))
