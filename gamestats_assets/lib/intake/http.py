@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from gamestats_assets.lib.core.inputs import gunzip
 from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from gamestats_assets.lib.core.inputs import gunzip
 
 if TYPE_CHECKING:
     import httpx
