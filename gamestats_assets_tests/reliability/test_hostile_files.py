@@ -13,6 +13,8 @@ import os
 import random
 import shutil
 import string
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import dagster as dg
@@ -206,3 +208,27 @@ def test_a_lol_team_position_of_10_000_characters_never_stops_the_statistics_fro
     assert positions and positions <= {"TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY"}
     participants = lake(platform, "lol", "etl", "participants").filter(pl.col("match_id") == document["metadata"]["matchId"])
     assert participants["team_position"].null_count() == 2
+
+
+def test_a_gzip_bomb_in_landing_is_refused_without_ever_being_expanded_in_memory(platform_env, monkeypatch):
+    monkeypatch.setenv(MAX_DECOMPRESSED_ENV, str(8 * 1024**2))
+    platform = PlatformResource.from_settings(Settings.from_env())
+    matches = platform.landing_dir("pubg") / "matches"
+    matches.mkdir(parents=True)
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    with (matches / "bomb.json").open("wb") as handle:
+        for _ in range(256):
+            handle.write(squeeze.compress(b" " * 1024**2))
+        handle.write(squeeze.flush())
+    assert (matches / "bomb.json").stat().st_size < 1024**2
+
+    tracemalloc.start()
+    try:
+        result = pubg.sensor("pubg_landing_sensor")(dg.build_sensor_context(
+            instance=dg.DagsterInstance.ephemeral(), resources={"platform": platform}))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert not result.run_requests
+    assert peak < 64 * 1024**2

@@ -20,6 +20,7 @@ from gamestats_assets.defs.pubg.assets import (
     tournament_definitions,
 )
 from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
@@ -91,8 +92,9 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
     (`requests_per_tick()` requests of ten players, taking up where the last tick stopped), downloads the
     matches no partition holds and no sensor claimed yet (match object and telemetry) into landing, recording
     first that `discovered_by` found them, and returns them. The cursor keeps the next player's position and
-    the matches found but not yet downloaded. A player who is not a PUBG account id, and a listed match id that
-    is not a PUBG match id, are logged with the reason and left out."""
+    the matches found but not yet downloaded. A player who is not a PUBG account id, a listed match id that
+    is not a PUBG match id, and a match whose object or telemetry cannot be read (not a match object, a gzip
+    beyond `GAMESTATS_MAX_DECOMPRESSED_BYTES`) are logged with the reason and left out."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
         players = []
@@ -123,7 +125,12 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
                     refused.add(match_id)
                     continue
                 record_discovery(platform, match_id, discovered_by)
-                client.download(match_id, platform.landing_dir(DOMAIN))
+                try:
+                    client.download(match_id, platform.landing_dir(DOMAIN))
+                except (PubgFormatError, UnreadableInput) as error:
+                    context.log.warning(f"match {match_id} skipped: {error}")
+                    refused.add(match_id)
+                    continue
                 new.append(match_id)
         finally:
             client.close()
