@@ -168,7 +168,7 @@ def record_discovery(platform: PlatformResource, match_id: str, discovered_by: s
 def first_discovery(platform: PlatformResource, match_id: str) -> str:
     """The path that found `match_id` first: `api` or `tournament` as recorded, else `landing` (its
     files were dropped into landing)."""
-    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    path = inside(platform.landing_dir(DOMAIN), DISCOVERY_FOLDER, f"{match_id}.json")
     return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
 
 
@@ -248,7 +248,7 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
     truth = platform.landing_dir(DOMAIN) / "truth"
-    sources = {key: SYNTHETIC if (truth / f"{key}.json").exists() else FILES for key in context.partition_keys}
+    sources = {key: SYNTHETIC if inside(truth, f"{key}.json").exists() else FILES for key in context.partition_keys}
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),
