@@ -1,6 +1,6 @@
 """Full-size synthetic PUBG matches for the pubg benchmarks, emitted once and kept between runs.
 
-Match `bench-<n>` is a public squad match (100 players in 25 teams, 35 000 to 45 000 telemetry events),
+Match `<n>` (a UUID ending in the number, as PUBG ids are UUIDs) is a public squad match (100 players in 25 teams, 35 000 to 45 000 telemetry events),
 the same for the same number: emitted files are kept in `--cache` (by default in the temporary folder)
 and copied into a benchmark's landing folder, so only the first run pays for the emission. Emission runs
 in worker processes, which have ended before anything is measured.
@@ -18,7 +18,7 @@ DEFAULT_CACHE = Path(tempfile.gettempdir()) / "gamestats_bench_pubg_matches"
 
 
 def match_id(number: int) -> str:
-    return f"bench-{number:04d}"
+    return f"be0c0000-0000-4000-8000-{number:012d}"
 
 
 def emit_one(number: int, cache: Path) -> None:

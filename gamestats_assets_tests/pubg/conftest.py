@@ -21,6 +21,7 @@ def public_match(tmp_path_factory):
 
     from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
 
-    emitted = emit_match(public_match_plan("match-public-1", dt.datetime(2026, 1, 5, 18, tzinfo=dt.UTC), 7), 7)
+    plan = public_match_plan("9c1b1c00-0000-4000-8000-000000000001", dt.datetime(2026, 1, 5, 18, tzinfo=dt.UTC), 7)
+    emitted = emit_match(plan, 7)
     landing = tmp_path_factory.mktemp("landing") / "pubg"
     return (emitted, *write_match(emitted, landing))

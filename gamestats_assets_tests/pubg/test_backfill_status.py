@@ -16,6 +16,8 @@ from gamestats_assets_tests.pubg.conftest import FIXTURES
 
 REAL_MATCH = FIXTURES / "pubg-python_match_response.json"
 REAL_ID = "f80126f4-9520-4c66-9198-57820d04bf00"
+CUT_SHORT, TRUNCATED, WHOLE = (f"{first}-0000-4000-8000-000000000000" for first in ("a0000000", "f9000000", "fa000000"))
+"""The matches made of the real one (PUBG match ids are UUIDs), in the order of their ids around it."""
 LATEGAME = FIXTURES / "part2_lategame_offset18600000.jsonl"
 MATCH_END = {"characters": [], "gameResultOnFinished": {}, "common": {"isGame": 99}, "_D": "2019-10-23T00:40:00.000Z",
              "_T": "LogMatchEnd"}
@@ -43,12 +45,12 @@ def test_each_match_says_what_was_extracted_for_a_tracked_player(platform_env):
     excerpt = LATEGAME.read_bytes()
     whole = excerpt + msgspec.json.encode(MATCH_END) + b"\n"
     land_match(landing, REAL_ID, None)
-    land_match(landing, "cut-short", excerpt)
-    land_match(landing, "truncated-download", gzip.compress(whole)[:-40], "truncated-download.json.gz")
-    land_match(landing, "whole", whole)
+    land_match(landing, CUT_SHORT, excerpt)
+    land_match(landing, TRUNCATED, gzip.compress(whole)[:-40], f"{TRUNCATED}.json.gz")
+    land_match(landing, WHOLE, whole)
 
     keys = sorted(pubg.LANDING.find(platform))
-    assert keys == sorted([REAL_ID, "cut-short", "truncated-download", "whole"])
+    assert keys == sorted([REAL_ID, CUT_SHORT, TRUNCATED, WHOLE])
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("pubg_match", keys)
     selection = [pubg.landing_match_files.key, *pubg.etl_match_objects.keys, *pubg.etl_telemetry.keys,
@@ -60,16 +62,16 @@ def test_each_match_says_what_was_extracted_for_a_tracked_player(platform_env):
     lake = platform.data_dir + "/lake/pubg"
     status = pl.read_delta(f"{lake}/cons/player_backfill_status").sort("match_id")
     assert status.select("match_id", "player_id", "status").rows() == [
-        ("cut-short", tracked, "failed"), (REAL_ID, tracked, "no_telemetry"),
-        ("truncated-download", tracked, "failed"), ("whole", tracked, "extracted")]
+        (CUT_SHORT, tracked, "failed"), (REAL_ID, tracked, "no_telemetry"),
+        (TRUNCATED, tracked, "failed"), (WHOLE, tracked, "extracted")]
     reasons = dict(status.select("match_id", "reason").iter_rows())
     assert reasons[REAL_ID] == "no telemetry file of the match in landing/pubg/telemetry/"
-    assert reasons["cut-short"].startswith("telemetry cut-short.jsonl has no LogMatchEnd: cut short")
-    assert reasons["truncated-download"].startswith("telemetry quarantined:") and "gzip" in reasons["truncated-download"]
-    assert reasons["whole"] is None
+    assert reasons[CUT_SHORT].startswith(f"telemetry {CUT_SHORT}.jsonl has no LogMatchEnd: cut short")
+    assert reasons[TRUNCATED].startswith("telemetry quarantined:") and "gzip" in reasons[TRUNCATED]
+    assert reasons[WHOLE] is None
 
     files = pl.read_delta(f"{lake}/etl/telemetry_files").sort("match_id")
     assert files.select("match_id", "status", "complete").rows() == [
-        ("cut-short", "parsed", False), (REAL_ID, "missing", False), ("truncated-download", "failed", False),
-        ("whole", "parsed", True)]
-    assert files.filter(pl.col("match_id") == "whole")["events"][0] == len(excerpt.splitlines()) + 1
+        (CUT_SHORT, "parsed", False), (REAL_ID, "missing", False), (TRUNCATED, "failed", False),
+        (WHOLE, "parsed", True)]
+    assert files.filter(pl.col("match_id") == WHOLE)["events"][0] == len(excerpt.splitlines()) + 1

@@ -15,7 +15,7 @@ def test_full_size_public_match_parses_and_agrees_with_itself(public_match):
     match, telemetry = read_match(match_path), read_telemetry(telemetry_path)
     by_type = collections.Counter(event["_T"] for event in emitted.events)
 
-    assert match.match_id == telemetry.match_id == "match-public-1"
+    assert match.match_id == telemetry.match_id == "9c1b1c00-0000-4000-8000-000000000001"
     assert match.participants.height == 100 and match.rosters.height == 25
     assert 35_000 <= len(emitted.events) <= 45_000
     assert dict(zip(telemetry.event_counts["event_type"], telemetry.event_counts["events"])) == dict(by_type)

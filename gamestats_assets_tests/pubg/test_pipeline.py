@@ -30,6 +30,8 @@ the full-size stream is tested in test_emitter and measured in bench/pubg."""
 
 
 PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
+LATE = "1a7e7e1e-0000-4000-8000-000000000001"
+"""The match whose telemetry arrives later (PUBG match ids are UUIDs)."""
 
 
 def run_matches(instance, resources):
@@ -255,28 +257,28 @@ def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(buil
     """Last but one in this module (the last two add files to the shared landing folder)."""
     instance, resources, url = built["instance"], built["resources"], built["pg_url"]
     landing = built["data_dir"] / "landing" / "pubg"
-    emitted = emit_match(public_match_plan("late-telemetry", dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 7,
+    emitted = emit_match(public_match_plan(LATE, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 7,
                                            event_range=(0, 0)), 7)
     match_path, telemetry_path = write_match(emitted, landing)
     held_back = telemetry_path.read_bytes()
     telemetry_path.unlink()
     first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
     [request] = first.run_requests
-    assert request.partition_key == "late-telemetry" and first.dynamic_partitions_requests[0].partition_keys == [
-        "late-telemetry"]
-    instance.add_dynamic_partitions("pubg_match", ["late-telemetry"])
+    assert request.partition_key == LATE and first.dynamic_partitions_requests[0].partition_keys == [
+        LATE]
+    instance.add_dynamic_partitions("pubg_match", [LATE])
     assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
-                          partition_key="late-telemetry").success
+                          partition_key=LATE).success
     summary = "SELECT count(*), bool_and(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
-    assert rows(url, summary, "late-telemetry") == [(100, False)]
+    assert rows(url, summary, LATE) == [(100, False)]
 
     telemetry_path.write_bytes(held_back)
     later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
     [request] = later.run_requests
-    assert request.partition_key == "late-telemetry" and later.dynamic_partitions_requests == []
+    assert request.partition_key == LATE and later.dynamic_partitions_requests == []
     assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,
-                          partition_key="late-telemetry").success
-    assert rows(url, summary, "late-telemetry") == [(100, True)]
+                          partition_key=LATE).success
+    assert rows(url, summary, LATE) == [(100, True)]
 
 
 def test_telemetry_of_another_match_is_blocked_before_publish(built):

@@ -25,7 +25,9 @@ EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 PER_MATCH = [key for asset in [*ASSETS, *PUBLISH_ASSETS] if asset.partitions_def is not None for key in asset.keys]
 REAL = "f80126f4-9520-4c66-9198-57820d04bf00"
 """The real match of `MATCH_FILES[0]`: 91 participants."""
-SYNTHETIC = "held-test-public"
+HELD_PREFIX = "4e1d7e57-"
+"""The synthetic matches of this module: their ids (UUIDs, as PUBG's) start with it."""
+SYNTHETIC = f"{HELD_PREFIX}0000-4000-8000-000000000000"
 SUMMARY = "SELECT count(*), count(*) FILTER (WHERE has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
 DISTRIBUTION = "SELECT count(*), sum(damage_dealt) FROM pubg.player_match_weapon_distribution WHERE match_id = %s"
 MATCH_END = {"_T": "LogMatchEnd", "_D": "2019-10-23T00:40:00.000Z", "characters": [], "common": {"isGame": 99}}
@@ -118,7 +120,7 @@ def test_a_match_whose_telemetry_disagrees_is_held_and_the_others_publish(landed
 def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(landed, pg_url):
     """In a run over 20 matches."""
     landing, instance, resources = landed
-    others = [f"held-test-other-{n}" for n in range(16)]
+    others = [f"{HELD_PREFIX}0000-4000-8000-{n + 1:012d}" for n in range(16)]
     for n, match_id in enumerate(others):
         write_match(emit_match(public_match_plan(match_id, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), n,
                                                  teams=8, event_range=(0, 0)), n), landing)
@@ -137,7 +139,7 @@ def test_a_match_whose_telemetry_was_cut_short_publishes_its_match_object_rows(l
         ("partial",)]
     assert rows(pg_url, DISTRIBUTION, SYNTHETIC) == whole
     assert rows(pg_url, SUMMARY, REAL) == [(91, 0)]
-    ours = "match_id LIKE 'held-test-%%'"
+    ours = f"match_id LIKE '{HELD_PREFIX}%%'"
     assert rows(pg_url, f"SELECT count(DISTINCT match_id) FROM pubg.match_summaries WHERE has_telemetry AND {ours}"
                 ) == [(16,)]
     assert rows(pg_url, f"SELECT count(DISTINCT match_id) FROM pubg.player_match_weapon_distribution WHERE {ours}"

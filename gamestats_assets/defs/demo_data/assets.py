@@ -29,7 +29,7 @@ from gamestats_assets.defs.demo_data.transforms.measures import conversion, rete
 from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
 from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.intake.discovery import day_folders, files_fingerprint, fingerprint_metadata
+from gamestats_assets.lib.intake.discovery import day_folders, files_fingerprint, fingerprint_metadata, refused_files
 from gamestats_assets.lib.authoring.headline import (
     Figures,
     Headline,
@@ -122,13 +122,16 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
     """The day's source files in `landing/demo_data/<day>/`: ThinkingData JSONL, one line per track event
     or user_set update. Files a user dropped in (a real export) are the day's data, and an earlier
     synthetic file beside them is removed; a day without them is generated as `synthetic-YYYYMMDD.jsonl`
-    (the same bytes for the same population, seed and day) unless `GAMESTATS_SOURCE=files`. A synthetic
+    (the same bytes for the same population, seed and day) unless `GAMESTATS_SOURCE=files`. Links and names that
+    are not UTF-8 are quarantined unread (`refused_files`). A synthetic
     file is written again only when what it depends on changed (rules, population, seed, day, generator
     code: `synthetic_inputs`) or the file itself did, as recorded in `synthetic_stamp`."""
     rules = rules_of(event_rules)
     generated, files, sources = [], [], {}
     for key in context.partition_keys:
         folder = platform.landing_dir(DOMAIN) / key
+        for path, reason in refused_files(folder, recursive=True):
+            quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
         for path in unclaimed_files(folder):
             quarantine_file(platform.quarantine_dir, path, DOMAIN, key,
                             "not a ThinkingData export: name it *.jsonl or *.jsonl.gz")

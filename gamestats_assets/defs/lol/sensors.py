@@ -13,13 +13,14 @@ from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import claim
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
-from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.riot.client import (
     API_KEY_ENV,
     DATA_DRAGON_URL,
     DataDragonClient,
     RiotClient,
+    checked_player,
     land_player_games,
     region_of,
 )
@@ -34,10 +35,12 @@ DATA_DRAGON_URL_ENV = "GAMESTATS_DDRAGON_URL"
 def client_for(entry: str) -> tuple[RiotClient, str]:
     """The client of a roster entry's region, and the player part of the entry. An entry is a Riot ID
     (`Name#TAG`) or a puuid, optionally prefixed by its platform (`KR/Name#TAG`); without one,
-    `GAMESTATS_RIOT_PLATFORM` (default EUW1) names it."""
+    `GAMESTATS_RIOT_PLATFORM` (default EUW1) names it. A ValueError for an unknown platform or an entry that is
+    neither."""
     platform, _, player = entry.rpartition("/")
     platform = platform or os.environ.get("GAMESTATS_RIOT_PLATFORM") or DEFAULT_PLATFORM
-    return RiotClient(region_of(platform), base_url=os.environ.get("GAMESTATS_RIOT_BASE_URL") or None), player
+    region = region_of(platform)
+    return RiotClient(region, base_url=os.environ.get("GAMESTATS_RIOT_BASE_URL") or None), checked_player(player)
 
 
 def land_since(platform: PlatformResource, entry: str, since: dt.datetime) -> list[str]:
@@ -55,12 +58,18 @@ def land_since(platform: PlatformResource, entry: str, since: dt.datetime) -> li
 
 
 def discover_new_games(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
-    """The days that received new games of any tracked summoner since the previous evaluation."""
+    """The days that received new games of any tracked summoner since the previous evaluation. A roster entry
+    that is not a Riot ID or puuid, or names an unknown platform, is logged with the reason and waits; the
+    others are looked at."""
     now = dt.datetime.now(dt.UTC)
     last = dt.datetime.fromisoformat(json.loads(context.cursor)["checked_at"]) if context.cursor else now - dt.timedelta(days=1)
-    days = sorted({day for entry in roster(DOMAIN, platform, PostgresResource())
-                   for day in land_since(platform, entry, last - DISCOVERY_OVERLAP)})
-    return Discovered(keys=days, cursor=json.dumps({"checked_at": now.isoformat()}), tags={"discovered_by": "riot_api"})
+    days: set[str] = set()
+    for entry in roster(DOMAIN, platform, PostgresResource()):
+        try:
+            days |= set(land_since(platform, entry, last - DISCOVERY_OVERLAP))
+        except ValueError as error:
+            context.log.warning(f"roster entry {shown(entry)} waits for the next tick: {error}")
+    return Discovered(keys=sorted(days), cursor=json.dumps({"checked_at": now.isoformat()}), tags={"discovered_by": "riot_api"})
 
 
 def tracked_player_days(entry: str, context: dg.SensorEvaluationContext, platform: PlatformResource) -> list[str]:

@@ -15,9 +15,10 @@ from deltalake import WriterProperties
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
+from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.partitions import every_partition, pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files
+from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.intake.synthetic import synthetic
@@ -29,7 +30,10 @@ from gamestats_assets.sources.pubg.match import (
     MATCH_SCHEMA,
     PARTICIPANT_SCHEMA,
     ROSTER_SCHEMA,
+    NOT_A_MATCH,
     MatchIdentity,
+    identify_match,
+    match_id_of,
     match_identity,
     read_match,
 )
@@ -151,7 +155,7 @@ def record_discovery(platform: PlatformResource, match_id: str, discovered_by: s
     """Note in `landing/pubg/discoveries/<match id>.json` which path found the match, unless one already did
     (the first discovery wins). Written before the match's files are, so that no run of the match, whichever
     sensor requested it, can miss it."""
-    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    path = inside(platform.landing_dir(DOMAIN), DISCOVERY_FOLDER, f"{match_id_of(match_id)}.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x") as handle:
@@ -164,7 +168,7 @@ def record_discovery(platform: PlatformResource, match_id: str, discovered_by: s
 def first_discovery(platform: PlatformResource, match_id: str) -> str:
     """The path that found `match_id` first: `api` or `tournament` as recorded, else `landing` (its
     files were dropped into landing)."""
-    path = platform.landing_dir(DOMAIN) / DISCOVERY_FOLDER / f"{match_id}.json"
+    path = inside(platform.landing_dir(DOMAIN), DISCOVERY_FOLDER, f"{match_id}.json")
     return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
 
 
@@ -221,15 +225,19 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
 def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
     """The landing files of each match of the run: its match object and, once it arrived, its telemetry,
     matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
-    hold no match, and telemetry that belongs to no known match, are moved to `quarantine/pubg/unkeyed/`
-    with the reason."""
+    hold no match, telemetry that belongs to no known match, and entries landing never reads (links, names
+    that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason."""
     unkeyed = 0
+    for kind in (MATCHES, TELEMETRY):
+        for path, reason in refused_files(platform.landing_dir(DOMAIN) / kind):
+            quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
+            unkeyed += 1
     for entry, (_, key) in landing_index(platform).items():
         path = platform.landing_dir(DOMAIN) / entry
         if key is not None or not path.exists():
             continue
         if entry.startswith(MATCHES):
-            reason = "not a PUBG match object (JSON:API data.type 'match')"
+            reason = identify_match(path)[1] or NOT_A_MATCH
         else:
             found, reason = telemetry_match(path)
             if found is not None:
@@ -240,7 +248,7 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
     truth = platform.landing_dir(DOMAIN) / "truth"
-    sources = {key: SYNTHETIC if (truth / f"{key}.json").exists() else FILES for key in context.partition_keys}
+    sources = {key: SYNTHETIC if inside(truth, f"{key}.json").exists() else FILES for key in context.partition_keys}
     return dg.MaterializeResult(metadata={
         **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),

@@ -20,17 +20,21 @@ from gamestats_assets.defs.pubg.assets import (
     tournament_definitions,
 )
 from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.intake.discovery import requested_keys
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
-from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
+from gamestats_assets.sources.pubg.files import PubgFormatError
+from gamestats_assets.sources.pubg.match import match_id_of
 from gamestats_assets.lib.lake.delta import read_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.client import (
     API_KEY_ENV,
     BASE_URL,
+    ACCOUNT_ID,
     PLAYERS_PER_REQUEST,
     PubgClient,
     requests_per_minute,
@@ -88,10 +92,17 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
     (`requests_per_tick()` requests of ten players, taking up where the last tick stopped), downloads the
     matches no partition holds and no sensor claimed yet (match object and telemetry) into landing, recording
     first that `discovered_by` found them, and returns them. The cursor keeps the next player's position and
-    the matches found but not yet downloaded."""
+    the matches found but not yet downloaded. A player who is not a PUBG account id, a listed match id that
+    is not a PUBG match id, and a match whose object or telemetry cannot be read (not a match object, a gzip
+    beyond `GAMESTATS_MAX_DECOMPRESSED_BYTES`) are logged with the reason and left out."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
-        players = players_of(platform)
+        players = []
+        for player in players_of(platform):
+            if ACCOUNT_ID.fullmatch(player):
+                players.append(player)
+            else:
+                context.log.warning(f"player {shown(player)} waits: not a PUBG account id (account.<32 hex digits>)")
         state = json.loads(context.cursor) if context.cursor else {}
         state = state if isinstance(state, dict) else {}
         start = state.get("next", 0) % len(players) if players else 0
@@ -103,16 +114,28 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
             started = time.monotonic()
             taken = set(context.instance.get_dynamic_partitions(pubg_match_partitions.name))
             candidates = sorted((listed | set(state.get("pending", []))) - taken - requested_keys(platform, DOMAIN))
+            refused = set()
             for match_id in candidates:
                 if time.monotonic() - started > DOWNLOAD_SECONDS_PER_TICK:
                     break
+                try:
+                    match_id_of(match_id, "a match the PUBG API listed")
+                except PubgFormatError as error:
+                    context.log.warning(f"skipped: {error}")
+                    refused.add(match_id)
+                    continue
                 record_discovery(platform, match_id, discovered_by)
-                client.download(match_id, platform.landing_dir(DOMAIN))
+                try:
+                    client.download(match_id, platform.landing_dir(DOMAIN))
+                except (PubgFormatError, UnreadableInput) as error:
+                    context.log.warning(f"match {match_id} skipped: {error}")
+                    refused.add(match_id)
+                    continue
                 new.append(match_id)
         finally:
             client.close()
         cursor = {"next": (start + len(batch)) % len(players) if players else 0,
-                  "pending": [m for m in candidates if m not in new]}
+                  "pending": [m for m in candidates if m not in new and m not in refused]}
         return Discovered(keys=new, cursor=json.dumps(cursor), tags={"discovered_by": discovered_by})
 
     return discover

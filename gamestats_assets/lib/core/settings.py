@@ -71,6 +71,8 @@ class Settings:
     - `GAMESTATS_PUBLISH_CONNECTIONS` (default the machine's cores, at most 4): connections a large
       partition is loaded into PostgreSQL over at once (`lib/publish/sliced_load.py`); 1 loads every partition over
       one.
+    - `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB): the most one gzip file or answer may expand to; read
+      where files are read (`lib/core/inputs.py`).
     """
 
     data_dir: Path

@@ -7,6 +7,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from gamestats_assets.lib.core.inputs import refusal
 from gamestats_assets.lib.core.platform import PlatformResource
 
 Fingerprints = dict[str, str]
@@ -57,15 +59,30 @@ def files_fingerprint(paths: Iterable[Path]) -> str:
     digest = hashlib.sha1()
     for path in sorted(paths):
         stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        stat = path.lstat()
+        digest.update(os.fsencode(path.name) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
 def landing_files(folder: Path) -> list[Path]:
-    """The files of `folder` a source may read: regular files whose names do not start with a dot."""
+    """The files of `folder` a source may read: regular files (not links) whose names are UTF-8 and do not
+    start with a dot; the others are `refused_files`."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and refusal(p) is None and p.is_file())
+
+
+def refused_files(folder: Path, recursive: bool = False) -> list[tuple[Path, str]]:
+    """The entries of `folder` (and of its subfolders when `recursive`) that landing never reads, with the
+    reason (`refusal`): symbolic links and names that are not UTF-8; hidden ones aside."""
+    if not folder.is_dir():
+        return []
+    entries = folder.rglob("*") if recursive else folder.iterdir()
+    found = [(p, refusal(p)) for p in entries
+             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    refused = sorted((p, reason) for p, reason in found if reason is not None)
+    outermost = {p for p, _ in refused}
+    return [(p, reason) for p, reason in refused if not outermost & set(p.parents)]
 
 
 def day_folders(
@@ -83,7 +100,7 @@ def day_folders(
                 dt.date.fromisoformat(folder.name)
             except ValueError:
                 continue
-            files = list_files(folder)
+            files = list_files(folder) + [path for path, _ in refused_files(folder, recursive=True)]
             if files and partitions_def.has_partition_key(folder.name):
                 found[folder.name] = files_fingerprint(files)
         return found

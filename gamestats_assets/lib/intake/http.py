@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -14,10 +13,10 @@ from urllib.parse import unquote, urlsplit
 from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
+from gamestats_assets.lib.core.inputs import gunzip
+
 if TYPE_CHECKING:
     import httpx
-
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ApiError(RuntimeError):
@@ -110,9 +109,8 @@ class ApiClient:
 
     def get_bytes(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> bytes:
         """The body of `GET path_or_url` (a path of the API or a full URL, such as a telemetry file),
-        gunzipped when the body itself is gzip."""
-        content = self._request("GET", path_or_url, params=params).content
-        return gzip.decompress(content) if content[:2] == GZIP_MAGIC else content
+        gunzipped when the body itself is gzip (within `GAMESTATS_MAX_DECOMPRESSED_BYTES`: `UnreadableInput` beyond)."""
+        return gunzip(self._request("GET", path_or_url, params=params).content, f"{self.name} GET {path_or_url}")
 
     def _auth(self) -> dict[str, str]:
         if self.api_key_env is None:

@@ -20,6 +20,7 @@ from gamestats_assets.lib.intake.discovery import (
     day_folders,
     fingerprint_metadata,
     landing_files,
+    refused_files,
 )
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.intake.synthetic import synthetic
@@ -163,8 +164,8 @@ def build_day_landing(
     """The landing of a day-keyed domain, `landing/<domain>/<day>/`: its discovery, and the asset
     `[domain, "landing", name]` that makes sure each day of a run holds its files (`ensure_day`; the
     synthetic source's `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))` fills an
-    empty day that may be generated), quarantines the files no reader takes (`unread(folder)`: path and
-    reason), and records the days' sources and the files the readers will read (`counted`, by default
+    empty day that may be generated), quarantines the entries landing never reads (`refused_files`: links,
+    names that are not UTF-8) and the files no reader takes (`unread(folder)`: path and reason), and records the days' sources and the files the readers will read (`counted`, by default
     `list_files`)."""
     discovery = day_folders(domain, daily_partitions, dg.AssetKey([domain, "landing", name]), list_files=list_files)
 
@@ -178,6 +179,9 @@ def build_day_landing(
                 emit = synthetic(domain, "emit_day")
                 emit(platform.landing_dir(domain), day, seed=platform.seed, **emitter_arguments(platform, day))
 
+            for path, reason in refused_files(folder, recursive=True):
+                quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)
+                quarantined += 1
             sources[day.isoformat()] = ensure_day(folder, list_files(folder), generate, platform, domain, list_files)
             for path, reason in list(unread(folder)):
                 quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from gamestats_assets.lib.core.inputs import inside
+
 
 @dataclass(frozen=True)
 class Reject:
@@ -27,8 +29,8 @@ class Reject:
 
 def partition_folder(root: Path, domain: str, partition: str) -> Path:
     """`<root>/<domain>/<partition>`: where a partition's quarantined input waits (`root` is the data
-    folder's `quarantine/`)."""
-    return Path(root) / domain / partition
+    folder's `quarantine/`); `UnsafePath` when the partition key would lead outside it."""
+    return inside(root, domain, partition)
 
 
 def quarantine_file(root: Path, path: Path, domain: str, partition: str, reason: str) -> Path:

@@ -49,10 +49,15 @@ def backfill_request(
     return dg.RunRequest.for_asset_graph_subset(subset, tags=tags)
 
 
+def shown(player: str, most: int = 80) -> str:
+    """A roster entry as a message shows it: cut to `most` characters."""
+    return player if len(player) <= most else f"{player[:most]}... ({len(player)} characters)"
+
+
 def listed(players: Sequence[str], most: int = 5) -> str:
     """`a, b, c` or `a, b, c, d, e and 3 more`."""
-    shown = ", ".join(players[:most])
-    return f"{shown} and {len(players) - most} more" if len(players) > most else shown
+    text = ", ".join(shown(player) for player in players[:most])
+    return f"{text} and {len(players) - most} more" if len(players) > most else text
 
 
 def build_tracked_player_sensor(
@@ -66,7 +71,8 @@ def build_tracked_player_sensor(
     """`<domain>_newly_tracked_players`: for each player newly on the roster, one backfill of `target` over
     `partitions_for(player, ...)` (the partitions of the player's history still to build for them), and the
     player added to the `<domain>_tracked_player` partitions. With `api_key_env` unset, newly tracked
-    players wait and the skip reason says so; an API error leaves the player for the next tick. The cursor
+    players wait and the skip reason says so; an API error or an entry `partitions_for` refuses (a ValueError: an
+    id not in its source's format) leaves the player for the next tick with the reason, the others go on. The cursor
     is the roster of players done: a removed player leaves it, so adding them again backfills again."""
     players_partitions = tracked_player_partitions(domain)
 
@@ -89,7 +95,7 @@ def build_tracked_player_sensor(
                 break
             try:
                 partitions = list(partitions_for(player, context, platform))
-            except ApiError as error:
+            except (ApiError, ValueError) as error:
                 failed[player] = str(error)
                 continue
             if partitions:
@@ -99,14 +105,14 @@ def build_tracked_player_sensor(
                 current.append(player)
             done.add(player)
         for player, error in failed.items():
-            context.log.warning(f"{player} waits for the next tick: {error}")
+            context.log.warning(f"{shown(player)} waits for the next tick: {error}")
         new_keys = [p for p in done if not context.instance.has_dynamic_partition(players_partitions.name, p)]
         additions = [players_partitions.build_add_request(sorted(new_keys))] if new_keys else []
         cursor = json.dumps(sorted(done))
         if requests:
             return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=cursor)
         reasons = [f"history already built for {listed(current)}"] if current else []
-        reasons += [f"{player} waits: {error}" for player, error in failed.items()]
+        reasons += [f"{shown(player)} waits: {error}" for player, error in failed.items()]
         reasons += [f"{len(waiting) - len(current) - len(failed)} player(s) left for the next tick"] if (
             len(waiting) > len(current) + len(failed)) else []
         return dg.SensorResult(dynamic_partitions_requests=additions, cursor=cursor, skip_reason="; ".join(reasons))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gamestats_assets.lib.core.inputs import UUID, UnsafePath, checked_id, inside
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 
 BASE_URL = "https://ballchasing.com/api"
@@ -18,6 +20,7 @@ URL_ENV = "GAMESTATS_BALLCHASING_URL"
 REGULAR_LIMITS = (EndpointLimit("", ((2, 1.0), (500, 3600.0))),)
 PAGE_SIZE = 200
 LANDING_FOLDER = "ballchasing"
+LOG = logging.getLogger(__name__)
 
 
 def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS) -> ApiClient:
@@ -50,15 +53,20 @@ def played_day(entry: Mapping[str, Any]) -> dt.date:
     return dt.datetime.fromisoformat(entry["date"]).astimezone(dt.UTC).date()
 
 
+def replay_id_of(entry: Mapping[str, Any]) -> str:
+    """The replay id of a list entry, a UUID; `UnsafePath` (a ValueError) otherwise: it names a file."""
+    return checked_id(entry.get("id"), UUID, "ballchasing replay id (a UUID)")
+
+
 def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
     """Fetch the full replay of a list entry and write it under its day's `ballchasing/` folder (through a
     temporary name, renamed when complete); return the day and the file."""
-    day = played_day(entry)
-    folder = landing_dir / day.isoformat() / LANDING_FOLDER
+    day, replay_id = played_day(entry), replay_id_of(entry)
+    folder = inside(landing_dir, day.isoformat(), LANDING_FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{entry['id']}.json"
-    partial = folder / f".{entry['id']}.json.partial"
-    partial.write_text(json.dumps(client.get_json(f"/replays/{entry['id']}")))
+    target = inside(folder, f"{replay_id}.json")
+    partial = inside(folder, f".{replay_id}.json.partial")
+    partial.write_text(json.dumps(client.get_json(f"/replays/{replay_id}")))
     partial.rename(target)
     return day, target
 
@@ -72,7 +80,12 @@ def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *,
         params["replay-date-after"] = after.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     landed: dict[str, list[Path]] = {}
     for entry in list_replays(client, params, max_pages):
-        if (landing_dir / played_day(entry).isoformat() / LANDING_FOLDER / f"{entry['id']}.json").exists():
+        try:
+            replay_id = replay_id_of(entry)
+        except UnsafePath as error:
+            LOG.warning(f"skipped a replay ballchasing listed for {player_id[:80]}: {error}")
+            continue
+        if inside(landing_dir, played_day(entry).isoformat(), LANDING_FOLDER, f"{replay_id}.json").exists():
             continue
         day, path = land_replay(client, landing_dir, entry)
         landed.setdefault(day.isoformat(), []).append(path)

@@ -4,6 +4,7 @@ endpoint), match objects and telemetry files. The key comes from `GAMESTATS_PUBG
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,13 +12,16 @@ from typing import Any
 
 import msgspec
 
+from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
-from gamestats_assets.sources.pubg.match import parse_match
+from gamestats_assets.sources.pubg.match import match_id_of, parse_match
 
 API_KEY_ENV = "GAMESTATS_PUBG_API_KEY"
 BASE_URL = "https://api.pubg.com"
 PLAYERS_PER_REQUEST = 10
 LIMITED_PER_MINUTE = 10
+ACCOUNT_ID = re.compile(r"account\.[0-9a-fA-F]{32}")
+"""A PUBG account id: `account.` and 32 hexadecimal digits."""
 
 
 RATE_ENV = "GAMESTATS_PUBG_REQUESTS_PER_MINUTE"
@@ -77,15 +81,16 @@ class PubgClient:
     def download(self, match_id: str, landing: Path, with_telemetry: bool = True) -> tuple[Path, Path | None]:
         """Write the match object to `landing/matches/<id>.json` and its telemetry to
         `landing/telemetry/<id>.json`; return both paths (None for telemetry not fetched or not offered)."""
+        match_id = match_id_of(match_id, "a match id the PUBG API listed")
         document = self.match(match_id)
         parsed = parse_match(document, origin=f"PUBG match {match_id}")
-        match_path = landing / "matches" / f"{parsed.match_id}.json"
+        match_path = inside(landing, "matches", f"{parsed.match_id}.json")
         match_path.parent.mkdir(parents=True, exist_ok=True)
         match_path.write_bytes(msgspec.json.encode(document))
         url = parsed.match["telemetry_url"][0]
         if not with_telemetry or not url:
             return match_path, None
-        telemetry_path = landing / "telemetry" / f"{parsed.match_id}.json"
+        telemetry_path = inside(landing, "telemetry", f"{parsed.match_id}.json")
         telemetry_path.parent.mkdir(parents=True, exist_ok=True)
         telemetry_path.write_bytes(self.telemetry(url))
         return match_path, telemetry_path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -30,14 +30,13 @@ class RejectedLine:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's content, gunzipped when it starts with the gzip magic, without a UTF-8 BOM; `PubgFormatError` when
-    it holds a NUL character, which no table could be published with."""
-    data = Path(path).read_bytes()
-    if data[:2] == GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise PubgFormatError(f"{path}: broken gzip stream ({error})") from error
+    """The file's content, gunzipped when it starts with the gzip magic (within `GAMESTATS_MAX_DECOMPRESSED_BYTES`),
+    without a UTF-8 BOM; `PubgFormatError` when the gzip is broken or too large, or when it holds a NUL character,
+    which no table could be published with."""
+    try:
+        data = read_content(path)
+    except UnreadableInput as error:
+        raise PubgFormatError(str(error)) from None
     if holds_nul(data):
         raise PubgFormatError(f"{path}: the file {NUL_REASON}")
     return data.removeprefix(UTF8_BOM)
@@ -67,6 +66,8 @@ def read_document(path: Path) -> Any:
         return msgspec.json.decode(read_bytes(path))
     except msgspec.DecodeError as error:
         raise PubgFormatError(f"{path}: not a JSON document ({error})") from error
+    except RecursionError:
+        raise PubgFormatError(f"{path}: JSON nested too deep to read") from None
 
 
 def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
@@ -82,6 +83,8 @@ def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
             return [bytes(raw) for raw in msgspec.json.decode(data, type=list[msgspec.Raw])], []
         except msgspec.DecodeError as error:
             raise PubgFormatError(f"{path}: not a JSON array ({error})") from error
+        except RecursionError:
+            raise PubgFormatError(f"{path}: JSON nested too deep to read") from None
     records, rejected = [], []
     for number, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
@@ -90,6 +93,8 @@ def read_records(path: Path) -> tuple[list[bytes], list[RejectedLine]]:
             records.append(bytes(msgspec.json.decode(line, type=msgspec.Raw)))
         except msgspec.DecodeError as error:
             rejected.append(RejectedLine(number, f"not JSON: {error}", line.decode("utf-8", "replace")))
+        except RecursionError:
+            rejected.append(RejectedLine(number, "JSON nested too deep to read", line[:1000].decode("utf-8", "replace")))
     if not records and rejected:
         raise PubgFormatError(f"{path}: no line is JSON (first error: {rejected[0].reason})")
     return records, rejected

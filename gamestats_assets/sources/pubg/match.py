@@ -12,7 +12,17 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+from gamestats_assets.lib.core.inputs import UUID, UnsafePath, checked_id
 from gamestats_assets.sources.pubg.files import PubgFormatError, read_document
+
+
+def match_id_of(value: Any, origin: str = "match object") -> str:
+    """`value` as a PUBG match id (a UUID); `PubgFormatError` naming `origin` otherwise: the id names files
+    and a partition, so nothing else is taken."""
+    try:
+        return checked_id(value, UUID, "PUBG match id (a UUID)")
+    except UnsafePath as error:
+        raise PubgFormatError(f"{origin}: {error}") from None
 
 PARTICIPANT_STATS = {
     "kills": ("kills", pl.Int64),
@@ -111,8 +121,8 @@ def parse_match(document: Any, origin: str = "match object") -> ParsedMatch:
     if not isinstance(data, Mapping) or data.get("type") != "match" or not data.get("id"):
         raise PubgFormatError(f"{origin}: no JSON:API match (expected data.type 'match' with an id)")
     if not isinstance(document.get("included"), list):
-        raise PubgFormatError(f"{origin}: match {data['id']} has no 'included' list")
-    match_id = str(data["id"])
+        raise PubgFormatError(f"{origin}: match {str(data['id'])[:80]} has no 'included' list")
+    match_id = match_id_of(data["id"], origin)
     attributes = data.get("attributes") or {}
 
     roster_of: dict[str, str] = {}
@@ -195,26 +205,36 @@ class MatchIdentity:
         return urlparse(self.telemetry_url).path.rsplit("/", 1)[-1] or None
 
 
-_IDENTITIES: dict[str, tuple[tuple[int, int], MatchIdentity | None]] = {}
+_IDENTITIES: dict[str, tuple[tuple[int, int], MatchIdentity | None, str | None]] = {}
+NOT_A_MATCH = "not a PUBG match object (JSON:API data.type 'match' with an id and an 'included' list)"
 
 
-def match_identity(path: Path) -> MatchIdentity | None:
-    """The identity of the match object in `path`, None if it is not one; read once per version of the
-    file (size and modification time) in a process."""
+def identify_match(path: Path) -> tuple[MatchIdentity | None, str | None]:
+    """The identity of the match object in `path`, or None and why it has none (unreadable, too large, nested
+    too deep, not a match object, an id that is not a PUBG match id); read once per version of the file (size
+    and modification time) in a process."""
     stat = Path(path).stat()
     stamp = (stat.st_size, stat.st_mtime_ns)
     cached = _IDENTITIES.get(str(path))
     if cached is not None and cached[0] == stamp:
-        return cached[1]
+        return cached[1], cached[2]
+    identity, reason = None, NOT_A_MATCH
     try:
         document = read_document(path)
-    except PubgFormatError:
-        document = None
-    data = document.get("data") if isinstance(document, Mapping) else None
-    identity = None
-    if isinstance(data, Mapping) and data.get("type") == "match" and data.get("id") and isinstance(
-            document.get("included"), list):
-        telemetry = [a for a in _included(document, "asset") if (a.get("attributes") or {}).get("name") == "telemetry"]
-        identity = MatchIdentity(str(data["id"]), telemetry[0]["attributes"].get("URL") if telemetry else None)
-    _IDENTITIES[str(path)] = (stamp, identity)
-    return identity
+        data = document.get("data") if isinstance(document, Mapping) else None
+        if isinstance(data, Mapping) and data.get("type") == "match" and data.get("id") and isinstance(
+                document.get("included"), list):
+            telemetry = [a for a in _included(document, "asset")
+                         if (a.get("attributes") or {}).get("name") == "telemetry"]
+            identity = MatchIdentity(match_id_of(data["id"], str(path)),
+                                     telemetry[0]["attributes"].get("URL") if telemetry else None)
+            reason = None
+    except PubgFormatError as error:
+        reason = str(error)
+    _IDENTITIES[str(path)] = (stamp, identity, reason)
+    return identity, reason
+
+
+def match_identity(path: Path) -> MatchIdentity | None:
+    """The identity of the match object in `path`, None if it has none (`identify_match` says why)."""
+    return identify_match(path)[0]

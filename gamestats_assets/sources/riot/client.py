@@ -5,14 +5,18 @@ date), and Data Dragon's files of a patch newer than the reference (`DataDragonC
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import msgspec
 
+from gamestats_assets.lib.core.inputs import UnsafePath, checked_id, inside
 from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
 from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.parse import MATCH_ID
 
 API_KEY_ENV = "GAMESTATS_RIOT_API_KEY"
 DEVELOPMENT_KEY_LIMITS = (EndpointLimit("", ((20, 1.0), (100, 120.0))),)
@@ -23,6 +27,10 @@ REGION_OF_PLATFORM = {
     **dict.fromkeys(("OC1", "PH2", "SG2", "TH2", "TW2", "VN2"), "sea"),
 }
 MATCH_IDS_PAGE = 100
+PUUID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+RIOT_ID = re.compile(r"[^#/,\x00-\x1f]{1,16}#[A-Za-z0-9]{1,5}")
+"""A Riot ID `Name#TAG`: a game name of at most 16 characters, a tag of at most 5 letters and digits."""
+LOG = logging.getLogger(__name__)
 DATA_DRAGON_URL = "https://ddragon.leagueoflegends.com"
 
 
@@ -41,7 +49,12 @@ def region_of(platform: str) -> str:
     try:
         return REGION_OF_PLATFORM[platform.upper()]
     except KeyError:
-        raise ValueError(f"unknown Riot platform {platform!r}; known: {', '.join(sorted(REGION_OF_PLATFORM))}") from None
+        raise ValueError(f"unknown Riot platform {platform[:20]!r}; known: {', '.join(sorted(REGION_OF_PLATFORM))}") from None
+
+
+def checked_player(player: str) -> str:
+    """`player` when it is a Riot ID (`Name#TAG`) or a puuid; `UnsafePath` (a ValueError) naming it otherwise."""
+    return checked_id(player, RIOT_ID if "#" in player else PUUID, "Riot ID (Name#TAG) or puuid")
 
 
 def split_riot_id(riot_id: str) -> tuple[str, str]:
@@ -164,14 +177,19 @@ def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[
     reference in `reference_dir` adds that patch to it."""
     if match_id in known:
         return None
+    try:
+        checked_id(match_id, MATCH_ID, "Riot match id (<PLATFORM>_<digits>)")
+    except UnsafePath as error:
+        LOG.warning(f"skipped a match id Riot listed: {error}")
+        return None
     match = client.match(match_id)
     day = game_day(match)
     if data_dragon is not None:
         data_dragon.add_newer_patch(game_patch(match), reference_dir)
-    folder = landing_dir / day.isoformat()
+    folder = inside(landing_dir, day.isoformat())
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
-    (folder / f"{match_id}.json").write_bytes(match)
+    inside(folder, f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
+    inside(folder, f"{match_id}.json").write_bytes(match)
     known.add(match_id)
     return day
 
@@ -188,7 +206,7 @@ def land_player_games(client: RiotClient, player: str, landing_dir: Path, since:
     """Land every game of `player` (a Riot ID `Name#TAG` or a puuid) started in [since, until) that
     landing does not have yet; return the days that received files, sorted. With `data_dragon`, a newer
     patch met on the way is added to the Data Dragon reference (`land_match`)."""
-    puuid = client.puuid(player) if "#" in player else player
+    puuid = client.puuid(player) if "#" in checked_player(player) else player
     known = landed_match_ids(landing_dir)
     days = {land_match(client, match_id, landing_dir, known, data_dragon, reference_dir)
             for match_id in client.match_ids(puuid, since, until)}

@@ -5,9 +5,9 @@ a `Reject` with the reason, never dropped."""
 from __future__ import annotations
 
 import functools
-import gzip
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -17,12 +17,17 @@ import duckdb
 import msgspec
 import polars as pl
 
+from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
 from gamestats_assets.lib.intake.discovery import landing_files
 from gamestats_assets.sources.riot import schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
 
-GZIP_MAGIC = b"\x1f\x8b"
+MATCH_ID = re.compile(r"[A-Z][A-Z0-9]{0,19}_[0-9]{1,20}")
+"""A match-v5 match id: `<PLATFORM>_<game id>` (`EUW1_123`, `ESPORTSTMNT01_2693492`)."""
+TEAM_POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY", "")
+"""The `teamPosition` values Riot writes (`""` when it assigned none, as in a remake or Arena); any other value
+is read as null, so that no text of a file's choosing becomes part of a published key."""
 TRUTH_FILE = "planted_effects.json"
 """What the synthetic emitter planted, written beside a day's games; not a Riot document."""
 DURATION_IN_SECONDS_SINCE = (11, 20)
@@ -90,9 +95,18 @@ class ParsedTimelines:
 
 
 def read_document(path: Path) -> bytes:
-    """The JSON bytes of a landing file, gunzipped when the file is gzip (whatever its name says)."""
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == GZIP_MAGIC else data
+    """The JSON bytes of a landing file, gunzipped when the file is gzip (whatever its name says), within
+    `GAMESTATS_MAX_DECOMPRESSED_BYTES`; `UnreadableInput` naming the file when broken or too large."""
+    return read_content(path)
+
+
+def read_documents(paths: Iterable[Path], rejects: list[Reject]) -> Iterator[tuple[str, bytes]]:
+    """(name, JSON bytes) of each file of `paths` that can be read; the others added to `rejects` with why."""
+    for path in paths:
+        try:
+            yield path.name, read_document(path)
+        except (UnreadableInput, OSError) as error:
+            rejects.append(Reject(path.name, str(error)))
 
 
 def is_timeline_name(name: str) -> bool:
@@ -114,9 +128,10 @@ def patch_of(version: str | None) -> tuple[int, int] | None:
         return None
     parts = version.split(".")
     try:
-        return int(parts[0]), int(parts[1])
+        major, minor = int(parts[0]), int(parts[1])
     except (IndexError, ValueError):
         return None
+    return (major, minor) if 0 <= major < 1000 and 0 <= minor < 1000 else None
 
 
 def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
@@ -150,6 +165,9 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             rejects.append(Reject(name, f"not a match-v5 MatchDto: {error}"))
             continue
+        except RecursionError:
+            rejects.append(Reject(name, "not a match-v5 MatchDto: JSON nested too deep to read"))
+            continue
         info = document.info or document
         if info.frames or not info.participants:
             rejects.append(Reject(name, "a timeline, or a MatchDto without participants: a match file needs "
@@ -160,6 +178,9 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
                     else match_id_from_name(name, info.gameId))
         if match_id is None:
             rejects.append(Reject(name, "no match id: no metadata.matchId, no info.platformId/gameId"))
+            continue
+        if not MATCH_ID.fullmatch(match_id):
+            rejects.append(Reject(name, f"not a match-v5 match id (<PLATFORM>_<digits>): {match_id[:80]!r}"))
             continue
         if match_id in seen:
             rejects.append(Reject(name, f"duplicate of {seen[match_id]} (match {match_id})"))
@@ -187,6 +208,8 @@ def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
                                                                  for attribute in PARTICIPANT_FIELDS},
                                  **{column: [page[column] for page in pages] for column in RUNE_COLUMNS}},
                                 schema=PARTICIPANTS_SCHEMA)
+    position = pl.col("team_position")
+    participants = participants.with_columns(pl.when(position.is_in(TEAM_POSITIONS)).then(position).alias("team_position"))
     return ParsedMatches(matches, participants, rejects)
 
 
@@ -227,6 +250,9 @@ def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dic
             document = timeline.DECODER.decode(data)
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             rejects.append(Reject(name, f"not a match-v5 MatchTimelineDto: {error}"))
+            continue
+        except RecursionError:
+            rejects.append(Reject(name, "not a match-v5 MatchTimelineDto: JSON nested too deep to read"))
             continue
         info = document.info or document
         if info.frames is None:
@@ -279,9 +305,12 @@ def riot_files(folder: Path) -> list[Path]:
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
     """Every Riot file of a landing folder (`riot_files`), matches first so their platforms name info-only
     timelines."""
-    paths = riot_files(folder)
-    match_files = [(p.name, read_document(p)) for p in paths if not is_timeline_name(p.name)]
+    paths, unreadable_matches, unreadable_timelines = riot_files(folder), [], []
+    match_files = list(read_documents([p for p in paths if not is_timeline_name(p.name)], unreadable_matches))
     matches = parse_matches(match_files)
+    matches.rejects.extend(unreadable_matches)
     platforms = dict(zip(matches.matches["game_id"].to_list(), matches.matches["platform_id"].to_list(), strict=True))
-    timelines = parse_timelines(((p.name, read_document(p)) for p in paths if is_timeline_name(p.name)), platforms)
+    timelines = parse_timelines(read_documents([p for p in paths if is_timeline_name(p.name)], unreadable_timelines),
+                                platforms)
+    timelines.rejects.extend(unreadable_timelines)
     return matches, timelines

@@ -4,7 +4,6 @@ good rows, and repeated deliveries are given once (`repeats.Deduplication`)."""
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from gamestats_assets.lib.core import duckdb_text
+from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.intake.quarantine import Reject
 from gamestats_assets.lib.lake.delta import RestartStream
 from gamestats_assets.sources.thinkingdata.repeats import Deduplication
@@ -179,9 +179,9 @@ def _content(path: Path) -> tuple[bytes | None, str | None]:
     data = None
     if head[:2] == GZIP_MAGIC:
         try:
-            data = gzip.decompress(path.read_bytes())
-        except (OSError, EOFError) as error:
-            return None, f"a broken gzip file: {error}"
+            data = read_content(path)
+        except UnreadableInput as error:
+            return None, str(error)
         head = data[:BINARY_SAMPLE_BYTES]
     if head.startswith(UTF8_BOM):
         data = (data if data is not None else path.read_bytes())[len(UTF8_BOM):]

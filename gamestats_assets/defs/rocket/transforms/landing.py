@@ -114,4 +114,6 @@ def read_day(folder: Path) -> LandingDay:
                                            ".json, or training_sessions*.jsonl"))
         except (ValueError, KeyError, TypeError, pl.exceptions.PolarsError) as error:
             day.rejected.append((path, f"{type(error).__name__}: {error}"))
+        except RecursionError:
+            day.rejected.append((path, "JSON nested too deep to read"))
     return day

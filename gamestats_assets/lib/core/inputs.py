@@ -1,0 +1,120 @@
+"""Input that decides where things go or how much is read: paths joined from ids, file names and links, and
+the content of files, gunzipped within a bound.
+
+- `inside(root, *parts)`: a path joined under `root`, resolved and refused (`UnsafePath`) outside it; every
+  path or folder made from an id, a file name or a partition key goes through it.
+- `checked_id(value, pattern, what)`: an id from a file or an API, refused unless it has its source's format.
+- `refusal(path)`: why a landing entry is never read (a symbolic link, a name that is not UTF-8), or None.
+- `read_content(path)` / `gunzip(data, origin)`: a file's bytes, gunzipped when they are gzip, refused
+  (`UnreadableInput`, naming the file) when the gzip is broken or expands beyond
+  `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB a file); decompression streams, so memory stays within it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from pathlib import Path
+
+UUID = re.compile(r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}")
+"""A UUID, with or without its hyphens (PUBG match ids, ballchasing replay ids)."""
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_DECOMPRESSED_ENV = "GAMESTATS_MAX_DECOMPRESSED_BYTES"
+DEFAULT_MAX_DECOMPRESSED = 2 * 1024**3
+CHUNK = 1 << 20
+
+
+class UnsafePath(ValueError):
+    """A path that input would place outside its folder, or an id that does not have its source's format."""
+
+
+class UnreadableInput(ValueError):
+    """A file (or an answer) whose content cannot be read: a broken gzip, or one expanding beyond the limit."""
+
+
+def inside(root: Path | str, *parts: str) -> Path:
+    """`root / parts...`, resolved (links and `..` followed), refused with `UnsafePath` unless it is `root` itself
+    or under it; a part holding a NUL character is refused too."""
+    base = Path(root).resolve()
+    if any("\0" in str(part) for part in parts):
+        raise UnsafePath(f"a path part holds a NUL character: {parts!r}")
+    joined = base.joinpath(*parts).resolve()
+    if joined != base and base not in joined.parents:
+        raise UnsafePath(f"{'/'.join(map(str, parts))!r} leads outside {base}")
+    return joined
+
+
+def checked_id(value: object, pattern: re.Pattern[str], what: str) -> str:
+    """`value` as a string when the whole of it matches `pattern`; `UnsafePath` naming `what` otherwise (an id
+    is shown cut to 80 characters)."""
+    text = str(value)
+    if not pattern.fullmatch(text):
+        raise UnsafePath(f"not a {what}: {text[:80]!r}{'...' if len(text) > 80 else ''}")
+    return text
+
+
+def refusal(path: Path) -> str | None:
+    """Why a landing entry is never read, or None: a symbolic link (its target is never read nor copied), or a
+    name that is not UTF-8 (as copied from an old share)."""
+    if path.is_symlink():
+        return "a symbolic link: landing reads only regular files, never what a link points to"
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not UTF-8: rename it in UTF-8 and deliver it again"
+    return None
+
+
+def max_decompressed_bytes() -> int:
+    """`GAMESTATS_MAX_DECOMPRESSED_BYTES`: the most bytes one gzip file or answer may expand to (default 2 GiB)."""
+    value = os.environ.get(MAX_DECOMPRESSED_ENV) or str(DEFAULT_MAX_DECOMPRESSED)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{MAX_DECOMPRESSED_ENV} must be a whole number of bytes of at least 1, not {value!r}")
+    return int(value)
+
+
+def _gunzip_chunks(chunks, origin: str, limit: int) -> bytes:
+    """The gzip members of the byte `chunks`, decompressed within `limit` bytes."""
+    out, stream, started = bytearray(), zlib.decompressobj(16 + zlib.MAX_WBITS), False
+    for chunk in chunks:
+        pending = chunk
+        while pending:
+            started = True
+            try:
+                out += stream.decompress(pending, limit + 1 - len(out))
+            except zlib.error as error:
+                raise UnreadableInput(f"{origin}: a broken gzip stream ({error})") from None
+            if len(out) > limit:
+                raise UnreadableInput(f"{origin}: expands beyond {limit} bytes ({MAX_DECOMPRESSED_ENV}); "
+                                      "split it into smaller files or raise the setting")
+            if stream.eof:
+                pending = stream.unused_data
+                stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                started = False
+            else:
+                pending = stream.unconsumed_tail
+    if started:
+        raise UnreadableInput(f"{origin}: a truncated gzip stream (it ends before its last member does)")
+    return bytes(out)
+
+
+def gunzip(data: bytes, origin: str, limit: int | None = None) -> bytes:
+    """`data` gunzipped when it starts with the gzip magic (as it is otherwise), within `limit` bytes (default
+    `max_decompressed_bytes()`); `UnreadableInput` naming `origin` when broken or too large."""
+    if data[:2] != GZIP_MAGIC:
+        return data
+    limit = max_decompressed_bytes() if limit is None else limit
+    return _gunzip_chunks((data[start:start + CHUNK] for start in range(0, len(data), CHUNK)), origin, limit)
+
+
+def read_content(path: Path, limit: int | None = None) -> bytes:
+    """The content of the file at `path`, gunzipped as it streams when it starts with the gzip magic, within
+    `limit` bytes (default `max_decompressed_bytes()`); `UnreadableInput` naming the file otherwise."""
+    with Path(path).open("rb") as handle:
+        if handle.read(2) != GZIP_MAGIC:
+            handle.seek(0)
+            return handle.read()
+        handle.seek(0)
+        limit = max_decompressed_bytes() if limit is None else limit
+        return _gunzip_chunks(iter(lambda: handle.read(CHUNK), b""), str(path), limit)
