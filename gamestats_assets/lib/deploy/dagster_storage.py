@@ -14,6 +14,7 @@ from dagster_postgres.event_log import PostgresEventLogStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 from sqlalchemy.dialects import postgresql
 
+from gamestats_assets.lib.deploy.run_health import HOST_TAG, records_pid, this_host
 from gamestats_assets.lib.publish.postgres import libpq_url
 
 NO_STATEMENT_TIMEOUT = 0
@@ -28,7 +29,11 @@ EVENT_BATCH_SIZE = "1000"
 class PoolSafeEventLogStorage(PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
-    dagster-io/dagster#33552)."""
+    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`)."""
+
+    def __init__(self, *args, **kwargs):
+        self._hosts_recorded: set[str] = set()
+        super().__init__(*args, **kwargs)
 
     def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
         default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
@@ -45,6 +50,13 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
             self._allocate_concurrency_slots(conn, concurrency_key, default_limit)
         return True
 
+    def store_event(self, event) -> None:
+        """Store `event`; the first event of this process recording a run's pid first tags the run with
+        this machine's name (`run_health.HOST_TAG`), so the run's liveness is judged here only."""
+        if event.run_id and event.run_id not in self._hosts_recorded and self.has_instance and records_pid(event):
+            self._instance.add_run_tags(event.run_id, {HOST_TAG: this_host()})
+            self._hosts_recorded.add(event.run_id)
+        super().store_event(event)
 
 class PooledPostgresStorage(DagsterPostgresStorage):
     """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
