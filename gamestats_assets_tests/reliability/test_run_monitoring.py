@@ -95,7 +95,7 @@ def test_a_live_run_is_left_alone(instance):
         process.wait()
     assert fail_dead_runs(instance) == [run.run_id]
     with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
-        assert conn.execute("SELECT status FROM runs WHERE run_id = %s", (run.run_id,)).fetchone()[0] == "FAILURE"
+        assert conn.execute("SELECT status FROM dagster.runs WHERE run_id = %s", (run.run_id,)).fetchone()[0] == "FAILURE"
 
 
 def test_a_run_records_the_machine_it_runs_on(instance):

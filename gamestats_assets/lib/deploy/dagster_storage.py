@@ -1,13 +1,16 @@
-"""Dagster's own storage (runs, events, schedules) in PostgreSQL, over connections each process keeps open
-(`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with batched event writes and a
-concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
+"""Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
+connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
+batched event writes and a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
 
 import os
 from collections.abc import Mapping
 from typing import Any
 
 import psycopg
-from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable
+from psycopg import sql
+from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable, SqlEventLogStorageMetadata
+from dagster._core.storage.runs.schema import RunStorageSqlMetadata
+from dagster._core.storage.schedules.schema import ScheduleStorageSqlMetadata
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.event_log import PostgresEventLogStorage
@@ -15,7 +18,7 @@ from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_c
 from sqlalchemy.dialects import postgresql
 
 from gamestats_assets.lib.deploy.run_health import HOST_TAG, records_pid, this_host
-from gamestats_assets.lib.publish.postgres import libpq_url
+from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, libpq_url
 
 NO_STATEMENT_TIMEOUT = 0
 POOL_RECYCLE_SECONDS = 3600
@@ -66,6 +69,8 @@ class PooledPostgresStorage(DagsterPostgresStorage):
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
                  inst_data: ConfigurableClassData | None = None, token_provider=None):
+        if should_autocreate_tables:
+            ensure_schema(postgres_url)
         super().__init__(postgres_url, should_autocreate_tables, inst_data, token_provider)
         self._event_log_storage.dispose()
         self._event_log_storage = PoolSafeEventLogStorage(postgres_url, should_autocreate_tables,
@@ -80,6 +85,31 @@ class PooledPostgresStorage(DagsterPostgresStorage):
         return cls(inst_data=inst_data, postgres_url=pg_url_from_config(config_value),
                    should_autocreate_tables=config_value.get("should_autocreate_tables", True),
                    token_provider=get_token_provider_from_config(config_value))
+
+
+DAGSTER_TABLES = sorted({table.name for metadata in (RunStorageSqlMetadata, SqlEventLogStorageMetadata,
+                                                      ScheduleStorageSqlMetadata) for table in metadata.sorted_tables}
+                        | {"alembic_version"})
+"""Dagster's tables (with the migration stamp of its storages)."""
+SCHEMA_LOCK = 0x6761_6D65_7363_6D61
+"""The advisory lock under which one process at a time creates Dagster's schema or moves its tables there."""
+
+
+def ensure_schema(postgres_url: str) -> None:
+    """Create Dagster's schema; an instance made before it had one (its tables in `public`) has its tables
+    moved there, with their indexes and sequences, in one transaction."""
+    with psycopg.connect(libpq_url(postgres_url), autocommit=True) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(DAGSTER_SCHEMA)))
+        existing = {name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
+            (DAGSTER_SCHEMA, DAGSTER_TABLES))}
+        if existing:
+            return
+        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
+                                    (DAGSTER_TABLES,)).fetchall():
+            conn.execute(sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(sql.Identifier("public", name),
+                                                                         sql.Identifier(DAGSTER_SCHEMA)))
 
 
 STORAGE_LOCK = 0x6761_6D65_7374_6174

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
@@ -36,6 +36,8 @@ QUERY_SECRET = re.compile(rf"(?<![^&])({SECRET_KEYS}=)[^&#]*", re.IGNORECASE)
 MISTYPED_URL = re.compile(r"^(\s*[A-Za-z][\w+.-]*:/*)(\S*@)?(\S*)$")
 """A URL whose `://` is mistyped (`postgresql:/user:pw@host/db`): scheme, user info, the rest."""
 URL_FORM = "postgresql://user:password@host:port/database"
+DAGSTER_SCHEMA = "dagster"
+"""The schema of Dagster's own tables (runs, events, schedules), apart from the project's."""
 
 
 def redact(url: str) -> str:
@@ -67,17 +69,23 @@ def resolve_url(settings: Settings) -> str:
 
 
 def dagster_storage_url(url: str) -> str:
-    """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs.
+    """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs, its
+    tables in schema `DAGSTER_SCHEMA` (first on the connections' `search_path`, set by libpq's `options`).
 
     SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, under which dagster-postgres' event
-    notifications fail; naming psycopg2 keeps the instance working.
+    notifications fail; naming psycopg2 keeps the instance working. dagster-postgres has no setting for
+    a schema, hence the `search_path`.
     """
     if "://" not in url:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got {redact(url)!r}")
     scheme, rest = url.split("://", 1)
     if scheme not in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got scheme {scheme!r}")
-    return f"postgresql+psycopg2://{rest}"
+    parts = urlsplit(f"postgresql+psycopg2://{rest}")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join([*(v for k, v in query if k == "options"), f"-csearch_path={DAGSTER_SCHEMA}"])
+    query = [(k, v) for k, v in query if k != "options"] + [("options", options)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def libpq_url(url: str) -> str:
