@@ -81,7 +81,8 @@ def test_the_pubg_key_never_reaches_the_telemetry_host(origins, tmp_path, monkey
         f"{elsewhere.url}/telemetry/{match_id}-telemetry.json"
     events = [json.loads(line) for path in TELEMETRY_FILES for line in path.read_text().splitlines() if line.strip()]
     answers["api"][f"/shards/steam/matches/{match_id}"] = (200, {}, json.dumps(document).encode())
-    answers["elsewhere"][f"/telemetry/{match_id}-telemetry.json"] = (200, {}, gzip.compress(json.dumps(events).encode()))
+    telemetry = gzip.compress(json.dumps(events).encode())
+    answers["elsewhere"][f"/telemetry/{match_id}-telemetry.json"] = (200, {}, telemetry)
 
     client = PubgClient(base_url=api.url)
     try:

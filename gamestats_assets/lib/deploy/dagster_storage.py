@@ -101,13 +101,10 @@ def ensure_schema(postgres_url: str) -> None:
     with psycopg.connect(libpq_url(postgres_url), autocommit=True) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(DAGSTER_SCHEMA)))
-        existing = {name for (name,) in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
-            (DAGSTER_SCHEMA, DAGSTER_TABLES))}
-        if existing:
+        tables = "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)"
+        if conn.execute(tables, (DAGSTER_SCHEMA, DAGSTER_TABLES)).fetchone() is not None:
             return
-        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY(%s)",
-                                    (DAGSTER_TABLES,)).fetchall():
+        for (name,) in conn.execute(tables, ("public", DAGSTER_TABLES)).fetchall():
             conn.execute(sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(sql.Identifier("public", name),
                                                                          sql.Identifier(DAGSTER_SCHEMA)))
 

@@ -75,9 +75,10 @@ class ApiClient:
     The key is read at request time, never logged, and sent only to `base_url`'s own origin (scheme, host
     and port): a full URL of another origin (a PUBG telemetry file on the CDN, a `next` page elsewhere) and
     a redirect to another origin are requested without it. Without the key, a request to the API's origin
-    raises `MissingApiKey` naming the variable. HTTP 429 is retried after the server's `Retry-After` (else exponential backoff), as are
-    5xx answers and broken connections, up to `max_attempts` tries; 401, 403 and 404 raise `ApiError` at
-    once, naming the endpoint and what to check.
+    raises `MissingApiKey` naming the variable. HTTP 429 is retried after the server's `Retry-After` (else
+    exponential backoff), as are 5xx answers and broken connections, up to `max_attempts` tries; 401, 403
+    and 404 raise `ApiError` at once, naming the endpoint and what to check. At most `MAX_REDIRECTS`
+    redirects are followed.
     """
 
     name: str
