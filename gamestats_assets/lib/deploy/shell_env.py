@@ -8,7 +8,7 @@ import os
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 SERVICE = "gamestats"
 SERVICE_FILE = "pg_service.conf"
@@ -32,7 +32,8 @@ def without_secrets(url: str) -> tuple[str, dict[str, str]]:
             query.append((name, value))
     if secrets:
         query.append(("service", SERVICE))
-    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{hosts}", query=urlencode(query))), secrets
+    query_text = urlencode(query, quote_via=quote)
+    return urlunsplit(parts._replace(netloc=f"{userinfo}{at}{hosts}", query=query_text)), secrets
 
 
 def write_service_file(path: Path, secrets: Mapping[str, str]) -> None:
