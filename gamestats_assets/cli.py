@@ -22,6 +22,7 @@ from gamestats_assets.generator.cli import generate
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
 from gamestats_assets.lib.deploy.instance import prepare, release
 from gamestats_assets.lib.deploy.runner import RunOutcome
+from gamestats_assets.lib.deploy.shell_env import shell_exports
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
 from gamestats_assets.lib.publish.publisher import partition_totals
@@ -239,10 +240,11 @@ def dagster(arguments: tuple[str, ...]) -> None:
 def env() -> None:
     """Prepare the gamestats instance and print the shell exports that point plain `dg` at it:
     `eval "$(gamestats env)"`, then `dg dev`, `dg launch ...` from the project folder. An embedded
-    PostgreSQL is left running for them (`gamestats db stop` stops it)."""
-    _prepare_or_exit(Settings.from_env())
-    for name in ("GAMESTATS_DATA_DIR", "DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
-        click.echo(f"export {name}={shlex.quote(os.environ[name])}")
+    PostgreSQL is left running for them (`gamestats db stop` stops it). No password is printed: it goes to
+    the instance folder's connection service file, named by `PGSERVICEFILE`."""
+    prepared = _prepare_or_exit(Settings.from_env())
+    for line in shell_exports(os.environ, prepared.settings.dagster_home):
+        click.echo(line)
 
 
 SUPERSEDED = {

@@ -204,7 +204,7 @@ def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
 def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, module_pg_url):
     data_dir, _ = demo_on_url
     with psycopg.connect(module_pg_url) as conn:
-        runs_before = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+        runs_before = conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0]
     result = gamestats(["dagster", "asset", "materialize", "--select", "demo_data/landing/event_logs",
                         "--partition-range", "2026-03-05...2026-03-06"], environment(data_dir, module_pg_url))
     assert result.returncode == 0, result.stderr[-2000:]
@@ -213,4 +213,4 @@ def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, module_pg_u
     for day in ("20260305", "20260306"):
         assert (data_dir / "landing" / "demo_data" / f"{day[:4]}-{day[4:6]}-{day[6:]}" / f"synthetic-{day}.jsonl").exists()
     with psycopg.connect(module_pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before + 1
+        assert conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0] == runs_before + 1

@@ -86,7 +86,7 @@ def test_dg_launch_of_a_day_publishes_it_on_the_gamestats_instance(dg_commands, 
     with psycopg.connect(module_pg_url) as conn:
         published = conn.execute("SELECT count(*), sum(dau)::bigint FROM l2m.l2m_daily_kpis WHERE date = %s",
                                  (dt.date.fromisoformat(DAY),)).fetchone()
-        [runs] = conn.execute("SELECT count(*) FROM runs WHERE status = 'SUCCESS' AND partition = %s", (DAY,)).fetchone()
+        [runs] = conn.execute("SELECT count(*) FROM dagster.runs WHERE status = 'SUCCESS' AND partition = %s", (DAY,)).fetchone()
     assert published[0] == lake.height > 0
     assert published[1] == lake["dau"].sum() > 0
     assert runs == 1

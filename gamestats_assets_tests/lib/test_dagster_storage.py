@@ -88,8 +88,8 @@ def test_first_uses_of_a_new_instance_at_the_same_moment_all_create_its_tables(a
         with ProcessPoolExecutor(4) as pool:
             list(pool.map(create_tables, [dagster_storage_url(url)] * 4))
         with psycopg.connect(url) as conn:
-            [stamps] = conn.execute("SELECT count(*) FROM alembic_version").fetchone()
-            [runs] = conn.execute("SELECT count(*) FROM runs").fetchone()
+            [stamps] = conn.execute("SELECT count(*) FROM dagster.alembic_version").fetchone()
+            [runs] = conn.execute("SELECT count(*) FROM dagster.runs").fetchone()
         assert stamps == 1 and runs == 0
     finally:
         next(databases, None)

@@ -71,12 +71,12 @@ def publish(env):
 
 def runs(pg_url):
     with psycopg.connect(pg_url) as conn:
-        return conn.execute("SELECT run_id, status FROM runs ORDER BY create_timestamp").fetchall()
+        return conn.execute("SELECT run_id, status FROM dagster.runs ORDER BY create_timestamp").fetchall()
 
 
 def held_slots(pg_url):
     with psycopg.connect(pg_url) as conn:
-        return conn.execute("SELECT count(*) FROM concurrency_slots WHERE run_id IS NOT NULL").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM dagster.concurrency_slots WHERE run_id IS NOT NULL").fetchone()[0]
 
 
 def kill_inside_publish(env, pg_url):

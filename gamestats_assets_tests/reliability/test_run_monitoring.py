@@ -19,7 +19,7 @@ from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_ite
 
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
-from gamestats_assets.lib.deploy.run_health import LocalRunLauncher, fail_dead_runs
+from gamestats_assets.lib.deploy.run_health import HOST_TAG, LocalRunLauncher, fail_dead_runs, this_host
 
 HOLDER = """
 import time
@@ -95,4 +95,26 @@ def test_a_live_run_is_left_alone(instance):
         process.wait()
     assert fail_dead_runs(instance) == [run.run_id]
     with psycopg.connect(os.environ["GAMESTATS_PG_URL"]) as conn:
-        assert conn.execute("SELECT status FROM runs WHERE run_id = %s", (run.run_id,)).fetchone()[0] == "FAILURE"
+        assert conn.execute("SELECT status FROM dagster.runs WHERE run_id = %s", (run.run_id,)).fetchone()[0] == "FAILURE"
+
+
+def test_a_run_records_the_machine_it_runs_on(instance):
+    """The process that records a run's pid tags the run with its machine's name."""
+    result = dg.GraphDefinition("quick").to_job().execute_in_process(instance=instance)
+    assert instance.get_run_by_id(result.run_id).tags[HOST_TAG] == this_host()
+
+
+def test_a_run_of_another_machine_is_not_judged_here(instance):
+    """A run in flight on another machine of a shared instance records a pid that means nothing here (here
+    it names no process): neither a launch's `fail_dead_runs` nor the daemon's monitoring fails it."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    run = instance.create_run_for_job(dg.GraphDefinition("elsewhere").to_job(), status=dg.DagsterRunStatus.STARTED)
+    instance.report_engine_event("Started process for run.", run, EngineEventData.in_process(gone.pid))
+    instance.add_run_tags(run.run_id, {HOST_TAG: f"not-{this_host()}"})  # as the other machine recorded it
+
+    assert fail_dead_runs(instance) == []
+    with WorkspaceProcessContext(instance, EmptyWorkspaceTarget()) as daemon_context:
+        list(execute_run_monitoring_iteration(daemon_context, logging.getLogger("monitoring")))
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.STARTED
+    instance.report_run_failed(run, "ended by the test")

@@ -2,10 +2,11 @@
 parameters, and key=value conninfo strings."""
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -76,3 +77,50 @@ def test_the_demo_banner_prints_no_password(instance_db, tmp_path):
     banner = "".join(printed)
     assert banner.startswith("gamestats demo"), banner
     assert "password=***" in banner and SECRET not in banner
+
+
+MISTYPED = f"postgresql:/app:{SECRET}@db.example/stats"
+
+
+@pytest.mark.parametrize("url, redacted", [
+    (MISTYPED, "postgresql:/***@db.example/stats"),
+    (f"postgresql:app:{SECRET}@db/stats?password={SECRET}&sslmode=require",
+     "postgresql:***@db/stats?password=***&sslmode=require"),
+])
+def test_a_mistyped_url_is_redacted(url, redacted):
+    assert redact(url) == redacted
+
+
+@pytest.mark.parametrize("command", [["db", "status"], ["db", "start"], ["env"]])
+def test_a_mistyped_url_fails_clearly_without_its_password(tmp_path, command):
+    """libpq reads `postgresql:/...` as a key=value string and quotes it whole in its parse error."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
+    env |= {"COLUMNS": "300", "GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": MISTYPED}
+    result = cli(command, env)
+    printed = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert SECRET not in printed
+    assert "Traceback" not in printed
+    assert "GAMESTATS_PG_URL" in printed and "postgresql://user:password@host:port/database" in printed
+
+
+def test_env_prints_no_password_and_plain_libpq_still_finds_it(pg_url, tmp_path):
+    """`gamestats env` with a password in `GAMESTATS_PG_URL`: the exports hold none, and a libpq client
+    started from them (as plain `dg` is) connects with it, read from the service file the exports name.
+    The test server trusts local users, so `conn.info.password` shows what libpq would have sent."""
+    parts = urlsplit(pg_url)
+    url = urlunsplit(parts._replace(netloc=f"{parts.username}:{SECRET}@{parts.hostname}:{parts.port}"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_", "PGSERVICE"))}
+    env |= {"GAMESTATS_DATA_DIR": str(tmp_path / "data"), "GAMESTATS_PG_URL": url}
+    exports = cli(["env"], env)
+    assert exports.returncode == 0, exports.stderr
+    assert SECRET not in exports.stdout + exports.stderr
+    service_file = tmp_path / "data" / "dagster" / "pg_service.conf"
+    assert oct(service_file.stat().st_mode & 0o777) == "0o600"
+    probe = ("import os, psycopg; from gamestats_assets.lib.publish.postgres import libpq_url\n"
+             "with psycopg.connect(libpq_url(os.environ['GAMESTATS_DAGSTER_PG_URL'])) as conn:\n"
+             "    print(conn.info.password)")
+    script = f'{exports.stdout}\n{shlex.quote(sys.executable)} -c {shlex.quote(probe)}'
+    connected = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert connected.returncode == 0, connected.stderr
+    assert connected.stdout.strip() == SECRET

@@ -1,20 +1,24 @@
-"""Dagster's own storage (runs, events, schedules) in PostgreSQL, over connections each process keeps open
-(`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with batched event writes and a
-concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
+"""Dagster's own storage (runs, events, schedules) in PostgreSQL, in a schema of its own (`dagster`), over
+connections each process keeps open (`PooledPostgresStorage`, named as custom storage in `dagster.yaml`), with
+batched event writes and a concurrency-pool limit set by one upsert (`PoolSafeEventLogStorage`)."""
 
 import os
 from collections.abc import Mapping
 from typing import Any
 
 import psycopg
-from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable
+from psycopg import sql
+from dagster._core.storage.event_log.schema import ConcurrencyLimitsTable, SqlEventLogStorageMetadata
+from dagster._core.storage.runs.schema import RunStorageSqlMetadata
+from dagster._core.storage.schedules.schema import ScheduleStorageSqlMetadata
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.event_log import PostgresEventLogStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 from sqlalchemy.dialects import postgresql
 
-from gamestats_assets.lib.publish.postgres import libpq_url
+from gamestats_assets.lib.deploy.run_health import HOST_TAG, records_pid, this_host
+from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, libpq_url
 
 NO_STATEMENT_TIMEOUT = 0
 POOL_RECYCLE_SECONDS = 3600
@@ -28,7 +32,11 @@ EVENT_BATCH_SIZE = "1000"
 class PoolSafeEventLogStorage(PostgresEventLogStorage):
     """The PostgreSQL event log whose pool limits are set to the instance's default by one upsert, so that
     runs claiming a new pool at the same moment all go on (Dagster's insert-then-update fails one of them,
-    dagster-io/dagster#33552)."""
+    dagster-io/dagster#33552). It also tags each run with the machine that runs it (`store_event`)."""
+
+    def __init__(self, *args, **kwargs):
+        self._hosts_recorded: set[str] = set()
+        super().__init__(*args, **kwargs)
 
     def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
         default_limit = self._instance.global_op_concurrency_default_limit if self.has_instance else None
@@ -45,6 +53,13 @@ class PoolSafeEventLogStorage(PostgresEventLogStorage):
             self._allocate_concurrency_slots(conn, concurrency_key, default_limit)
         return True
 
+    def store_event(self, event) -> None:
+        """Store `event`; the first event of this process recording a run's pid first tags the run with
+        this machine's name (`run_health.HOST_TAG`), so the run's liveness is judged here only."""
+        if event.run_id and event.run_id not in self._hosts_recorded and self.has_instance and records_pid(event):
+            self._instance.add_run_tags(event.run_id, {HOST_TAG: this_host()})
+            self._hosts_recorded.add(event.run_id)
+        super().store_event(event)
 
 class PooledPostgresStorage(DagsterPostgresStorage):
     """`DagsterPostgresStorage` whose run, event log and schedule storages each keep one connection open
@@ -54,6 +69,8 @@ class PooledPostgresStorage(DagsterPostgresStorage):
 
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True,
                  inst_data: ConfigurableClassData | None = None, token_provider=None):
+        if should_autocreate_tables:
+            ensure_schema(postgres_url)
         super().__init__(postgres_url, should_autocreate_tables, inst_data, token_provider)
         self._event_log_storage.dispose()
         self._event_log_storage = PoolSafeEventLogStorage(postgres_url, should_autocreate_tables,
@@ -68,6 +85,28 @@ class PooledPostgresStorage(DagsterPostgresStorage):
         return cls(inst_data=inst_data, postgres_url=pg_url_from_config(config_value),
                    should_autocreate_tables=config_value.get("should_autocreate_tables", True),
                    token_provider=get_token_provider_from_config(config_value))
+
+
+DAGSTER_TABLES = sorted({table.name for metadata in (RunStorageSqlMetadata, SqlEventLogStorageMetadata,
+                                                      ScheduleStorageSqlMetadata) for table in metadata.sorted_tables}
+                        | {"alembic_version"})
+"""Dagster's tables (with the migration stamp of its storages)."""
+SCHEMA_LOCK = 0x6761_6D65_7363_6D61
+"""The advisory lock under which one process at a time creates Dagster's schema or moves its tables there."""
+
+
+def ensure_schema(postgres_url: str) -> None:
+    """Create Dagster's schema; an instance made before it had one (its tables in `public`) has its tables
+    moved there, with their indexes and sequences, in one transaction."""
+    with psycopg.connect(libpq_url(postgres_url), autocommit=True) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(DAGSTER_SCHEMA)))
+        tables = "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)"
+        if conn.execute(tables, (DAGSTER_SCHEMA, DAGSTER_TABLES)).fetchone() is not None:
+            return
+        for (name,) in conn.execute(tables, ("public", DAGSTER_TABLES)).fetchall():
+            conn.execute(sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(sql.Identifier("public", name),
+                                                                         sql.Identifier(DAGSTER_SCHEMA)))
 
 
 STORAGE_LOCK = 0x6761_6D65_7374_6174

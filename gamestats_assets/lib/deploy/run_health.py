@@ -2,9 +2,15 @@
 
 A killed run process leaves its run STARTED and its pool slot claimed, so later runs of the pool would wait
 forever. With the daemon, run monitoring asks `LocalRunLauncher`; without it, `fail_dead_runs` runs before a
-new run starts."""
+new run starts.
+
+A run is judged only on the machine it runs on: the process that records the run's pid also records its
+machine's name in the run's `gamestats/host` tag, and a run of another machine is left to that machine's
+daemon, so several machines can share one instance."""
 
 from __future__ import annotations
+
+import socket
 
 import psutil
 from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus, DefaultRunLauncher, RunsFilter
@@ -14,6 +20,20 @@ PID_CLOCK_SLACK_SECONDS = 1.0
 """A process's start time and an event's timestamp come from different clocks' roundings."""
 
 WATCHED_STATUSES = [DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+HOST_TAG = "gamestats/host"
+"""The run tag naming the machine whose process runs the run."""
+
+
+def this_host() -> str:
+    """This machine's name, as recorded in `HOST_TAG`."""
+    return socket.gethostname()
+
+
+def records_pid(event) -> bool:
+    """Whether `event` (an event log entry) is an engine event that records a process id."""
+    dagster_event = event.dagster_event if event.is_dagster_event else None
+    data = dagster_event.engine_event_data if dagster_event is not None and dagster_event.is_engine_event else None
+    return data is not None and "pid" in (data.metadata or {})
 
 
 def run_process(instance: DagsterInstance, run_id: str) -> tuple[int, float] | None:
@@ -43,7 +63,11 @@ def process_gone(pid: int, recorded_at: float) -> str | None:
 
 
 def dead_run_reason(instance: DagsterInstance, run: DagsterRun) -> str | None:
-    """Why `run` is dead (its process is gone), or None if it runs or has not recorded its process yet."""
+    """Why `run` is dead (its process is gone), or None if it runs, has not recorded its process yet, or
+    runs on another machine."""
+    host = run.tags.get(HOST_TAG)
+    if host is not None and host != this_host():
+        return None
     process = run_process(instance, run.run_id)
     if process is None:
         return None
@@ -72,8 +96,8 @@ def fail_dead_runs(instance: DagsterInstance) -> list[str]:
 class LocalRunLauncher(DefaultRunLauncher):
     """The default launcher (runs start as processes of the code server on this machine) that can also
     tell run monitoring whether a run's process is still alive: the run records its pid in its first engine
-    event, and is dead when that process is gone, a zombie, or a newer process that reused the pid. The pid
-    is of this machine, so the instance is meant to be run by one machine."""
+    event, and is dead when that process is gone, a zombie, or a newer process that reused the pid. A run
+    whose `HOST_TAG` names another machine is left running."""
 
     @property
     def supports_check_run_worker_health(self) -> bool:

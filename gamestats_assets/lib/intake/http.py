@@ -18,6 +18,9 @@ from gamestats_assets.lib.core.inputs import gunzip
 if TYPE_CHECKING:
     import httpx
 
+MAX_REDIRECTS = 5
+"""Redirects followed per request; past that the answer is an error."""
+
 
 class ApiError(RuntimeError):
     """A request the API refused or could not answer; the message names the API and the endpoint."""
@@ -69,10 +72,13 @@ class ApiClient:
     `Bearer {key}`); `api_key_env` names the variable holding the key (None: the API needs none). Clients
     with the same `limit_group` share the limiters of their `limits` (None: the client's own).
 
-    The key is read at request time and never logged; without it a request raises `MissingApiKey` naming
-    the variable. HTTP 429 is retried after the server's `Retry-After` (else exponential backoff), as are
-    5xx answers and broken connections, up to `max_attempts` tries; 401, 403 and 404 raise `ApiError` at
-    once, naming the endpoint and what to check.
+    The key is read at request time, never logged, and sent only to `base_url`'s own origin (scheme, host
+    and port): a full URL of another origin (a PUBG telemetry file on the CDN, a `next` page elsewhere) and
+    a redirect to another origin are requested without it. Without the key, a request to the API's origin
+    raises `MissingApiKey` naming the variable. HTTP 429 is retried after the server's `Retry-After` (else
+    exponential backoff), as are 5xx answers and broken connections, up to `max_attempts` tries; 401, 403
+    and 404 raise `ApiError` at once, naming the endpoint and what to check. At most `MAX_REDIRECTS`
+    redirects are followed.
     """
 
     name: str
@@ -94,7 +100,8 @@ class ApiClient:
             (limit.prefix, shared_limiter(self.limit_group, limit) if self.limit_group else limit.limiter())
             for limit in self.limits
         ]
-        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=True)
+        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout_s, follow_redirects=False)
+        self._origin = _origin(self._http.base_url)
 
     def close(self) -> None:
         self._http.close()
@@ -121,7 +128,8 @@ class ApiClient:
         return {self.auth_header: self.key_format.format(key=key)}
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {**self.headers, **self._auth()}
+        own_origin = _origin(self._http.build_request(method, path).url) == self._origin
+        headers = {**self.headers, **(self._auth() if own_origin else {})}
         endpoint = unquote(urlsplit(path).path) if "://" in path else path
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableError),
@@ -145,7 +153,7 @@ class ApiClient:
 
         where = f"{self.name} {method} {endpoint}"
         try:
-            response = self._http.request(method, path, headers=headers, **kwargs)
+            response = self._follow(self._http.build_request(method, path, headers=headers, **kwargs), where)
         except httpx.TransportError as error:
             raise RetryableError(f"{where}: {type(error).__name__}") from None
         status = response.status_code
@@ -161,11 +169,28 @@ class ApiClient:
             raise ApiError(f"{where}: HTTP {status}: {response.text[:200]}", status)
         return response
 
+    def _follow(self, request: httpx.Request, where: str) -> httpx.Response:
+        """The answer to `request` after its redirects, the key dropped from any hop to another origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._http.send(request)
+            if response.next_request is None:
+                return response
+            response.close()
+            request = response.next_request
+            if _origin(request.url) != self._origin:
+                request.headers.pop(self.auth_header, None)
+        raise ApiError(f"{where}: more than {MAX_REDIRECTS} redirects")
+
     def _wait(self, retry_state) -> float:
         error = retry_state.outcome.exception()
         if isinstance(error, RetryableError) and error.retry_after is not None:
             return min(error.retry_after, self.max_backoff_s)
         return wait_exponential_jitter(multiplier=0.5, max=self.max_backoff_s)(retry_state)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The origin of `url`: scheme, host and port (the scheme's default when none is written)."""
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

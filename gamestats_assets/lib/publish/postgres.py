@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from gamestats_assets.lib.core.settings import SQL_DIR, Settings
 from gamestats_assets.lib.publish import embedded_postgres
@@ -32,6 +33,11 @@ SECRET_KEYS = r"(?:ssl)?password"
 """The libpq connection parameters that hold a secret: the password, and the passphrase of the client key."""
 CONNINFO_SECRET = re.compile(rf"(?<![\w.])({SECRET_KEYS}\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s']\S*|(?=\s|$))", re.IGNORECASE)
 QUERY_SECRET = re.compile(rf"(?<![^&])({SECRET_KEYS}=)[^&#]*", re.IGNORECASE)
+MISTYPED_URL = re.compile(r"^(\s*[A-Za-z][\w+.-]*:/*)(\S*@)?(\S*)$")
+"""A URL whose `://` is mistyped (`postgresql:/user:pw@host/db`): scheme, user info, the rest."""
+URL_FORM = "postgresql://user:password@host:port/database"
+DAGSTER_SCHEMA = "dagster"
+"""The schema of Dagster's own tables (runs, events, schedules), apart from the project's."""
 
 
 def redact(url: str) -> str:
@@ -39,8 +45,13 @@ def redact(url: str) -> str:
 
     Covers each way libpq takes one: a URL's `user:password@` (also before several hosts), its
     `?password=` / `&sslpassword=` parameters, and `password=...` in a key=value conninfo string
-    (quoted or not).
+    (quoted or not). A mistyped URL (`postgresql:/user:pw@host/db`) keeps its scheme and host only.
     """
+    mistyped = MISTYPED_URL.match(url) if "://" not in url else None
+    if mistyped:
+        scheme, userinfo, rest = mistyped.groups()
+        path, question, query = rest.partition("?")
+        return scheme + ("***@" if userinfo else "") + path + question + QUERY_SECRET.sub(r"\1***", query)
     if "://" not in url:
         return CONNINFO_SECRET.sub(r"\1***", url)
     parts = urlsplit(url)
@@ -58,17 +69,23 @@ def resolve_url(settings: Settings) -> str:
 
 
 def dagster_storage_url(url: str) -> str:
-    """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs.
+    """The same server as a SQLAlchemy URL on the psycopg2 driver, which Dagster's storage needs, its
+    tables in schema `DAGSTER_SCHEMA` (first on the connections' `search_path`, set by libpq's `options`).
 
     SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, under which dagster-postgres' event
-    notifications fail; naming psycopg2 keeps the instance working.
+    notifications fail; naming psycopg2 keeps the instance working. dagster-postgres has no setting for
+    a schema, hence the `search_path`.
     """
     if "://" not in url:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got {redact(url)!r}")
     scheme, rest = url.split("://", 1)
     if scheme not in {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}:
         raise PostgresUnavailable(f"GAMESTATS_PG_URL must be a postgresql:// URL, got scheme {scheme!r}")
-    return f"postgresql+psycopg2://{rest}"
+    parts = urlsplit(f"postgresql+psycopg2://{rest}")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    options = " ".join([*(v for k, v in query if k == "options"), f"-csearch_path={DAGSTER_SCHEMA}"])
+    query = [(k, v) for k, v in query if k != "options"] + [("options", options)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def libpq_url(url: str) -> str:
@@ -79,19 +96,44 @@ def libpq_url(url: str) -> str:
     return f"{scheme.split('+', 1)[0]}://{rest}"
 
 
+def check_url(url: str) -> None:
+    """Raise `PostgresUnavailable`, without the password, unless libpq can parse `url`."""
+    try:
+        conninfo_to_dict(libpq_url(url))
+    except psycopg.Error:
+        raise PostgresUnavailable(
+            f"GAMESTATS_PG_URL is neither a PostgreSQL URL nor a key=value connection string: {redact(url)!r}. "
+            f"Write it as {URL_FORM}, or unset it to use the embedded server."
+        ) from None
+
+
+def redact_in(text: str, url: str) -> str:
+    """`text` with `url` and every password it holds replaced by their redacted forms."""
+    text = text.replace(url, redact(url))
+    try:
+        secrets = [v for k, v in conninfo_to_dict(libpq_url(url)).items() if k in ("password", "sslpassword") and v]
+    except psycopg.Error:
+        secrets = []
+    for secret in secrets:
+        text = text.replace(str(secret), "***")
+    return text
+
+
 @contextmanager
 def connect(url: str) -> Iterator[psycopg.Connection]:
     """An autocommit connection to `url`: each write groups its statements in `conn.transaction()`.
 
-    An unreachable server raises `PostgresUnavailable` naming the setting to fix.
+    A malformed URL or an unreachable server raises `PostgresUnavailable` naming the setting to fix, with
+    every password left out (libpq's own message may quote the URL).
     """
+    check_url(url)
     try:
         conn = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
-    except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[0]
+    except psycopg.Error as error:
+        reason = redact_in(str(error).strip().splitlines()[0], url)
         raise PostgresUnavailable(
             f"cannot connect to PostgreSQL at {redact(url)} ({reason}). Set GAMESTATS_PG_URL to a reachable "
-            "server (postgresql://user:password@host:port/database), or unset it to use the embedded server."
+            f"server ({URL_FORM}), or unset it to use the embedded server."
         ) from None
     with conn:
         yield conn

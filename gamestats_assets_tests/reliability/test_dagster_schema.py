@@ -1,0 +1,57 @@
+"""Dagster's storage has a schema of its own, `dagster`, apart from the project's tables in `public` and the
+domains' schemas; an instance made when its tables were in `public` is moved there and keeps its runs."""
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.publish.postgres import libpq_url
+
+DAGSTER_TABLES = ("runs", "event_logs", "run_tags", "kvs", "alembic_version")
+
+
+def tables_in(url: str, schema: str) -> set[str]:
+    with psycopg.connect(libpq_url(url)) as conn:
+        return {name for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))}
+
+
+@pytest.fixture
+def gamestats_env(instance_db, data_dir, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_PG_URL", instance_db)
+    for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
+        monkeypatch.setenv(name, "")
+    return instance_db
+
+
+def a_run(instance: dg.DagsterInstance) -> str:
+    return dg.GraphDefinition("one_run").to_job().execute_in_process(instance=instance).run_id
+
+
+def test_a_new_instance_keeps_its_tables_in_schema_dagster(gamestats_env):
+    prepare(Settings.from_env())
+    with dg.DagsterInstance.get() as instance:
+        run_id = a_run(instance)
+        assert instance.get_run_by_id(run_id).is_success
+    assert set(DAGSTER_TABLES) <= tables_in(gamestats_env, "dagster")
+    assert not set(DAGSTER_TABLES) & tables_in(gamestats_env, "public")
+    assert "gamestats_migrations" in tables_in(gamestats_env, "public")
+
+
+def test_an_instance_with_its_tables_in_public_is_moved_and_keeps_its_runs(gamestats_env, tmp_path, monkeypatch):
+    """The instance as the code before the schema made it: Dagster's PostgreSQL storage on the bare URL."""
+    home = tmp_path / "old_home"
+    home.mkdir()
+    old_url = f"postgresql+psycopg2://{gamestats_env.split('://', 1)[1]}"
+    (home / "dagster.yaml").write_text(f"storage:\n  postgres:\n    postgres_url: '{old_url}'\n")
+    with dg.DagsterInstance.from_config(str(home)) as old:
+        run_id = a_run(old)
+    assert set(DAGSTER_TABLES) <= tables_in(gamestats_env, "public")
+
+    prepare(Settings.from_env())
+    with dg.DagsterInstance.get() as instance:
+        assert instance.get_run_by_id(run_id).is_success
+        assert instance.get_run_by_id(a_run(instance)).is_success
+    assert not set(DAGSTER_TABLES) & tables_in(gamestats_env, "public")
+    assert set(DAGSTER_TABLES) <= tables_in(gamestats_env, "dagster")
