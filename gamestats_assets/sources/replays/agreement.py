@@ -106,8 +106,10 @@ ROLES = ("ballchasing does not publish how it decides who is most back, most for
          "from the ball: a team's role times add up to more than the game's live time (7 s more in the 2v2), so "
          "they are not one role per car and frame, and in a 1v1 both players hold every role for the same time, "
          "12 s shorter than the live time")
-MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing's mean distance to "
-         "mates differs by 6 to 16 % for half the players; in the later games it agrees for every player")
+MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing reads one orange car "
+         "(a093q262) elsewhere than the frames hold it, which moves it and its mates (jboy42069, Q-money219) 6 to 15 % "
+         "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
+         "25 s); the later games agree for every player")
 OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 102 s of it supersonic without "
             "ever using boost, which the game does not allow, where the frames hold it parked at midfield, and "
             "reads the cars of a player who left after 25 s (Raptor_Attacks_) and of the two bots who played "
