@@ -18,7 +18,7 @@ def load(name: str) -> dict:
 def test_full_replay_players_and_stats_equal_the_file():
     document = load("replay.json")
     match = parse_replay_json(document)
-    assert (match.match_id, match.ballchasing_id) == ("11d76d0845254fa1217365a8b4a78404", document["id"])
+    assert (match.match_id, match.ballchasing_id) == ("7e4fa0f411efb8396a55928e86b9bea2", document["id"])
     assert (match.playlist, match.duration, match.overtime, match.team_size) == ("unranked-standard", 325.0, False, 3)
     assert (match.score_team_0, match.score_team_1) == (0, 2)
     for team, side in ((0, "blue"), (1, "orange")):

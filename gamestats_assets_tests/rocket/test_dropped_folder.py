@@ -45,14 +45,14 @@ def test_one_row_per_game_and_the_shared_game_knows_both_sources(day):
 
 def test_each_person_is_one_player_with_the_rank_ballchasing_gave(day):
     _, players, _ = day
-    shared = players.filter(pl.col("match_id") == "1123ac154993c21fecdb9889165cf8ca")
+    shared = players.filter(pl.col("match_id") == "e3015e6011f11cb1f0559c8bd16595b0")
     assert shared.height == 4 and shared["player_id"].is_unique().all()
     assert shared["rank_tier"].is_not_null().all()
 
 
 def test_the_shared_game_takes_each_stat_from_the_replay_and_what_it_lacks_from_ballchasing(day):
     _, _, stats = day
-    shared = stats.filter(pl.col("match_id") == "1123ac154993c21fecdb9889165cf8ca")
+    shared = stats.filter(pl.col("match_id") == "e3015e6011f11cb1f0559c8bd16595b0")
     groups = shared.filter(pl.col("category").is_in(["boost", "movement", "positioning", "demo"]))
     assert groups["value"].is_not_null().all() and groups.height == 4 * len(GROUP_OF)
     from_ballchasing = set(groups.filter(pl.col("source") == "ballchasing")["stat_type"])

@@ -47,6 +47,7 @@ def drop_real_files(folder):
     shutil.copy(REPLAYS / "0_SAVES.replay", folder)
     same_game = json.loads((BALLCHASING / "replay.json").read_text())
     same_game["rocket_league_id"] = SAVES_MATCH_ID.upper()
+    del same_game["match_guid"]
     (folder / "ballchasing").mkdir()
     (folder / "ballchasing" / "same_game.json").write_text(json.dumps(same_game))
     shutil.copy(BALLCHASING / "replay-summary-w-bot.json", folder / "ballchasing")

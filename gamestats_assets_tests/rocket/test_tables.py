@@ -8,10 +8,11 @@ import polars as pl
 
 from gamestats_assets.defs.rocket.transforms import tables
 from gamestats_assets.defs.rocket.transforms.landing import read_day
-from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
+from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
 
 DAY = dt.date(2026, 1, 5)
 SAVES_MATCH_ID = "aed9f119430be68d4b9d829d8cb0af8a"
+PAIRED = FIXTURES / "paired"
 
 
 def build(folder):
@@ -26,6 +27,7 @@ def test_a_replay_dropped_under_two_sources_is_one_match(tmp_path):
     shutil.copy(REPLAYS / "0_SAVES.replay", tmp_path / "0_SAVES.replay")
     document = json.loads((BALLCHASING / "replay.json").read_text())
     document["rocket_league_id"] = SAVES_MATCH_ID.upper()
+    del document["match_guid"]
     (tmp_path / "uploads").mkdir()
     (tmp_path / "uploads" / "same_game.json").write_text(json.dumps(document))
     landing, etl, best, players, stats = build(tmp_path)
@@ -82,3 +84,25 @@ def test_a_raw_replay_whose_header_names_a_player_with_a_nul_character_is_reject
     landing = read_day(tmp_path)
     assert [(p.name, "NUL character" in reason) for p, reason in landing.rejected] == [("nul.replay", True)]
     assert [match.match_id for match in landing.matches] == [SAVES_MATCH_ID]
+
+
+def test_two_players_uploads_of_one_match_and_its_replay_are_one_match(tmp_path):
+    """Each player's recording of an online match has its own replay `Id` (ballchasing's `rocket_league_id`)
+    and the match's `MatchGUID`: the raw replay of a ranked doubles game, ballchasing's JSON of it, and a
+    second upload made by an opponent (the same JSON under the opponent's recording's ids) are one match
+    with one line per player and one value per stat."""
+    stem = "recent-ranked-doubles-2026-03-10"
+    shutil.copy(PAIRED / f"{stem}.replay", tmp_path / f"{stem}.replay")
+    document = json.loads((PAIRED / f"{stem}.ballchasing.json").read_text())
+    (tmp_path / "uploads").mkdir()
+    (tmp_path / "uploads" / "first.json").write_text(json.dumps(document))
+    second = {**document, "id": "00000000-0000-4000-8000-000000000002", "rocket_league_id": "0" * 31 + "2"}
+    (tmp_path / "uploads" / "second.json").write_text(json.dumps(second))
+    landing, etl, best, players, stats = build(tmp_path)
+    assert len({m.match_id for m in landing.matches}) == 1 and len(landing.matches) == 3
+    assert best.height == 1
+    match = best.row(0, named=True)
+    assert (match["match_id"], match["source"], match["sources"]) == (
+        document["match_guid"].lower(), "replay", "ballchasing,replay")
+    assert players.height == 4 and set(players["source"]) == {"replay"}
+    assert stats.group_by("player_id", "stat_type").len()["len"].max() == 1

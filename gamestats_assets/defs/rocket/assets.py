@@ -24,7 +24,7 @@ from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
-from gamestats_assets.sources.replays.features import NOT_MATCHED
+from gamestats_assets.sources.replays.agreement import AGREEMENT, TARGET, TOLERANCE
 
 DOMAIN = "rocket"
 TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
@@ -113,11 +113,12 @@ def etl_key(name: str) -> dg.AssetKey:
 
 
 def _not_matched() -> str:
-    """The stats whose raw-replay values do not match ballchasing's, grouped by reason, as Markdown."""
+    """The stats whose raw-replay values agree with ballchasing's for fewer than `TARGET` of the players of some
+    era, grouped by reason, each with its measured agreement, as Markdown."""
     by_reason: dict[str, list[str]] = {}
-    for stat, reason in NOT_MATCHED.items():
-        by_reason.setdefault(reason, []).append(f"`{stat}`")
-    return "\n".join(f"- {', '.join(stats)}: {reason}." for reason, stats in by_reason.items())
+    for stat, agreement in AGREEMENT.items():
+        by_reason.setdefault(agreement.reason, []).append(f"`{stat}` ({agreement.summary()})")
+    return "\n".join(f"- {'; '.join(stats)}: {reason}." for reason, stats in by_reason.items())
 
 
 PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
@@ -126,7 +127,9 @@ percentile against the day's players of the same rank band and playlist (`tables
 
 Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
 `demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw
-replay or from ballchasing's JSON. A raw replay's values of these do not match ballchasing's:
+replay or from ballchasing's JSON. A raw replay's value agrees with ballchasing's for the same game (within
+{TOLERANCE:.0%}) for at least {TARGET:.0%} of the players of every replay era, except these, with the players within
+{TOLERANCE:.0%} on the real games that exist both ways (`sources.replays.agreement`):
 {_not_matched()}"""
 
 

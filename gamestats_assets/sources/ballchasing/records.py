@@ -1,7 +1,7 @@
 """The one shape every Rocket League source is read into: a match, its players, their stats (long form).
 
-A match is keyed by the game's own replay id (`match_id`, lower-cased), so the same game known under two sources
-is one match. A stat a source cannot provide is a row with a null value and its `null_reason`."""
+A match is keyed by the game's own id (`match_key`), so the same game known under two sources, or uploaded by
+two of its players, is one match. A stat a source cannot provide is a row with a null value and its `null_reason`."""
 
 from __future__ import annotations
 
@@ -90,6 +90,13 @@ GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for
 """A group stat `k` of group `g` is the stat row `g_k` (`boost_bcpm`, `movement_time_high_air`,
 `demo_inflicted`) whichever source gave it: ballchasing's JSON or a raw replay's frames."""
 CATEGORY_OF = {**GROUP_OF, **{stat: category for category, stats in FEATURES.items() for stat in stats}}
+
+
+def match_key(match_guid: object, replay_id: object) -> str:
+    """The key of a game, lower-cased: its `MatchGUID`, which every player's replay of one online match
+    shares, else (files before the game wrote one, offline games) the replay's own `Id` (ballchasing's
+    `rocket_league_id`), which differs between two players' recordings of one match."""
+    return str(match_guid or replay_id).lower()
 
 
 @dataclass(frozen=True)

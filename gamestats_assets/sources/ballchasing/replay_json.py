@@ -11,6 +11,7 @@ from gamestats_assets.sources.ballchasing.records import (
     ParsedMatch,
     ParsedPlayer,
     StatValue,
+    match_key,
     missing,
     ratio,
 )
@@ -92,7 +93,7 @@ def parse_replay_json(document: dict[str, Any]) -> ParsedMatch:
     blue, orange = document.get("blue") or {}, document.get("orange") or {}
     team_size = int(document.get("team_size") or max(len(blue.get("players", [])), len(orange.get("players", []))))
     training = document.get("match_type") == "Training"
-    match_id = str(document["rocket_league_id"]).lower()
+    match_id = match_key(document.get("match_guid"), document["rocket_league_id"])
     players = tuple(
         _player(raw, match_id, team, index, team_size)
         for team, side in ((0, blue), (1, orange))

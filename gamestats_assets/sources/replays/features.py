@@ -1,7 +1,7 @@
 """A raw replay as a `ParsedMatch` (source `replay`): the header's scoreboard, ballchasing's stat groups
 computed from the frames (`boost`, `movement`, `positioning`, demolitions), and the design's features, with the
 rows and definitions of a ballchasing file (`ballchasing.groups`). What the replay cannot give is null with
-the reason (`NOT_FROM_FRAMES`); what it cannot match to ballchasing's numbers is listed in `NOT_MATCHED`."""
+the reason (`NOT_FROM_FRAMES`); how closely the rest agrees with ballchasing's numbers is in `agreement`."""
 
 from __future__ import annotations
 
@@ -35,41 +35,6 @@ POSSESSION = "ballchasing's possession is not published; the replay's touches do
 NOT_FROM_FRAMES = {"positioning_avg_distance_to_ball_possession": POSSESSION,
                    "positioning_avg_distance_to_ball_no_possession": POSSESSION}
 """Group stats a replay's frames cannot give, with the reason."""
-TANK = ("the replay replicates the boost tank only now and then; read as the game replicated it, the time at "
-        "zero and full boost agrees with ballchasing's for most players but not all, and the time in each quarter "
-        "of the tank differs by more than any choice of the quarters' edges explains; ballchasing does not "
-        "publish how it reads the tank between replications")
-PICKUPS = ("ballchasing does not publish what it counts as a pad pickup; the replay's pad events give every "
-           "pickup the game recorded, and ballchasing counts some of them otherwise")
-SLIDES = ("ballchasing counts more presses than the handbrake held on the floor gives, though the time held "
-          "agrees: it also counts some presses begun just after the car left the floor (a jump with the handbrake "
-          "held), and no rule on the frames' heights or the time since the floor brings every player's count "
-          "within 5 %, nor does counting presses near the walls")
-ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
-         "from the ball: a team's role times add up to more than the game's live time, so they are not one role "
-         "per car and frame, and in a 1v1 both players hold every role for the same time, shorter than the game")
-NOT_MATCHED = {
-    **{f"boost_{name}": TANK for name in (
-        "bpm", "avg_amount", "amount_used_while_supersonic", "time_zero_boost", "percent_zero_boost",
-        "time_full_boost", "percent_full_boost", "time_boost_0_25", "time_boost_25_50", "time_boost_50_75",
-        "time_boost_75_100", "percent_boost_0_25", "percent_boost_25_50", "percent_boost_50_75",
-        "percent_boost_75_100")},
-    "time_zero_boost_share": TANK,
-    **{f"boost_{name}": PICKUPS for name in (
-        "bcpm", "amount_collected", "amount_stolen", "amount_collected_big", "amount_stolen_big",
-        "amount_collected_small", "amount_stolen_small", "count_collected_big", "count_stolen_big",
-        "count_collected_small", "count_stolen_small", "amount_overfill", "amount_overfill_stolen")},
-    "boost_collected_per_minute": PICKUPS, "boost_wasted_share": PICKUPS,
-    "movement_count_powerslide": SLIDES, "movement_avg_powerslide_duration": SLIDES,
-    **{f"positioning_{kind}_{name}": ROLES for kind in ("time", "percent")
-       for name in ("most_back", "most_forward", "closest_to_ball", "farthest_from_ball")},
-    **{f"time_{rank}_man_share": ROLES for rank in ("first", "second", "third")},
-    **NOT_FROM_FRAMES,
-}
-"""Stats a raw replay gives that do not match ballchasing's for the same game, with the reason: a player's
-values of these depend on the source a game was read from."""
-
-
 def _grouped(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: every group stat the frames give, as columns `<group>_<stat>`, and position variance."""
     demos = pl.concat([

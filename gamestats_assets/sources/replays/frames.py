@@ -29,6 +29,8 @@ of a second at times, while the cars the explosion threw are in the air)."""
 BOOST_BYTE_MAX = 255.0
 SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
+RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
+"""Seconds a small and a big pad take to come back after a pickup."""
 
 BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32, "state": pl.Int32,
                "counting": pl.Int32,
@@ -145,23 +147,33 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
 
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
-    picker's when the pad is unknown). The stream can repeat a pickup: a pad's pickups are numbered, and a
-    number seen again before the pad came back is the same pickup."""
+    picker's when the pad is unknown). The stream can repeat a pickup. A pad is picked up only when it is
+    there: where the stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number
+    seen again before the pad came back is the same pickup; older streams (before 2017) replicate no return
+    and number no pickup, so a pad is there again `RESPAWN` seconds after it was taken."""
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
             for pad in data["boost_pads"]}
+    events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
+    returns = any(not isinstance(event["kind"], dict) for event in events)
     rows = []
     last: dict[str, object] = {}
-    for event in sorted(data["boost_pad_events"], key=lambda event: event["frame"]):
+    taken: dict[str, float] = {}
+    for event in events:
+        pad = event["pad_id"]
         if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"]:
-            last.pop(event["pad_id"], None)
+            last.pop(pad, None)
             continue
-        number = event["kind"]["PickedUp"].get("sequence")
-        repeated = last.get(event["pad_id"]) == number
-        last[event["pad_id"]] = number
+        amount, y = pads.get(pad, (SMALL_PAD, None))
+        if returns:
+            number = event["kind"]["PickedUp"].get("sequence")
+            repeated = last.get(pad) == number
+            last[pad] = number
+        else:
+            repeated = pad in taken and event["time"] - taken[pad] < RESPAWN[amount]
         key = json.dumps(event.get("player"), sort_keys=True)
         if repeated or key not in ids:
             continue
-        amount, y = pads.get(event["pad_id"], (SMALL_PAD, None))
+        taken[pad] = event["time"]
         rows.append((event["frame"], ids[key], amount,
                      y if y is not None else (event.get("player_position") or {}).get("y")))
     return pl.DataFrame(rows, schema=PICKUP_SCHEMA, orient="row")

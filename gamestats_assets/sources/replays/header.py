@@ -15,6 +15,7 @@ from typing import Any
 
 import subtr_actor
 
+from gamestats_assets.sources.ballchasing.records import match_key
 from gamestats_assets.sources.replays.properties import HeaderFormatError, read_properties
 
 
@@ -56,6 +57,7 @@ class ReplayHeader:
     """A replay's header: what the game itself recorded about the match."""
 
     match_id: str
+    """The game's key (`records.match_key`): its `MatchGUID`, the replay's `Id` in files without one."""
     map_code: str
     playlist: str
     match_type: str
@@ -132,7 +134,7 @@ def header_from_properties(headers: dict[str, Any], playlist_id: int | None) -> 
     if missing:
         raise ReplayParseError(f"replay header lacks {', '.join(missing)}")
     return ReplayHeader(
-        match_id=str(headers["Id"]).lower(),
+        match_id=match_key(headers.get("MatchGUID"), headers["Id"]),
         map_code=str(headers["MapName"]),
         playlist=PLAYLISTS.get(playlist_id, f"playlist-{playlist_id}") if playlist_id is not None else "unknown",
         match_type=str(headers.get("MatchType", "")),

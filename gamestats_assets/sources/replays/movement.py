@@ -32,7 +32,8 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
       floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
       between;
-    - powerslide: time with the handbrake held on the ground, presses and their mean length;
+    - powerslide: time with the handbrake held on the ground, presses and their mean length (0 without
+      presses, as ballchasing gives it);
     - `percent_*`: each band's share of the player's time on the pitch.
     """
     cars = (on_pitch(frames).sort("player_id", "frame")
@@ -59,7 +60,8 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
             **times,
         )
         .with_columns(avg_speed_percentage=100 * pl.col("avg_speed") / MAX_SPEED,
-                      avg_powerslide_duration=pl.col("time_powerslide") / pl.col("count_powerslide"),
+                      avg_powerslide_duration=pl.when(pl.col("count_powerslide") > 0)
+                      .then(pl.col("time_powerslide") / pl.col("count_powerslide")).otherwise(0.0),
                       percent_ground=100 * pl.col("time_ground") / pl.col("tracked"), **shares)
         .drop("tracked")
     )

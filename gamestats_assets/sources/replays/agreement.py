@@ -1,0 +1,187 @@
+"""How closely a raw replay's stats agree with ballchasing's for the same game.
+
+A player's stat agrees when the replay's value is within `TOLERANCE` of ballchasing's (`agrees`). Measured on
+the real games of `fixtures/rocketleague` that exist both as a raw replay and as ballchasing's JSON (a 2016
+3v3 with substitutions, five games of 2025-2026: a 1v1, a 2v2, three 3v3), each era apart (`ERAS`), a stat
+agrees for at least `TARGET` of the players of every era, except those of `AGREEMENT`, published with their
+measured agreement and the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gamestats_assets.sources.ballchasing.records import ParsedMatch, stats_frame
+from gamestats_assets.sources.replays.features import LEFT_EARLY, POSSESSION
+
+TOLERANCE = 0.05
+TARGET = 0.9
+EXACT = frozenset({"score", "goals", "assists", "saves", "shots", "shots_against", "goals_against",
+                   "demo_inflicted", "demo_taken"})
+"""The scoreboard's counts, which agree only when equal."""
+
+
+def era(year: int) -> str:
+    """The replay era a game belongs to: games before 2017 (whose streams replicate no pad's return and whose
+    header dates have no seconds), and later ones."""
+    return "before 2017" if year < 2017 else "2017 on"
+
+
+def near_zero(stat: str) -> float:
+    """The absolute difference that counts as agreement for a value near zero, in the stat's unit (ballchasing
+    rounds most values to two decimals): none for a count, half a hundredth of a second for a powerslide's
+    mean length, half a percentage point of a share, half a percent or second, else one unit (boost, uu)."""
+    if "_count_" in stat:
+        return 0.0
+    if stat.endswith("powerslide_duration"):
+        return 0.005
+    if stat.endswith(("_share", "_rate")):
+        return 0.005
+    return 0.5 if "percent_" in stat or "time_" in stat else 1.0
+
+
+def agrees(stat: str, mine: float | None, theirs: float) -> bool:
+    """Whether the replay's value `mine` agrees with ballchasing's `theirs`: equal for the scoreboard's counts
+    (`EXACT`), else within `TOLERANCE` of it or `near_zero` of it."""
+    if mine is None:
+        return False
+    if stat in EXACT:
+        return mine == theirs
+    return abs(mine - theirs) <= max(TOLERANCE * abs(theirs), near_zero(stat))
+
+
+def _by_player(match: ParsedMatch) -> dict[str, dict[str, float | None]]:
+    table: dict[str, dict[str, float | None]] = {}
+    for player_id, stat, value in stats_frame([match]).select("player_id", "stat_type", "value").iter_rows():
+        table.setdefault(player_id, {})[stat] = value
+    return table
+
+
+def measure(pairs: Iterable[tuple[ParsedMatch, ParsedMatch]]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per stat ballchasing gives and era: (players whose replay value `agrees`, players ballchasing gives
+    it for), over `pairs` of one game read from its raw replay and from ballchasing's JSON."""
+    counts: dict[str, dict[str, list[int]]] = {}
+    for replay, ballchasing in pairs:
+        label = era(ballchasing.played_at.year)
+        mine = _by_player(replay)
+        for player, theirs in _by_player(ballchasing).items():
+            for stat, value in theirs.items():
+                if value is None:
+                    continue
+                tally = counts.setdefault(stat, {}).setdefault(label, [0, 0])
+                tally[0] += agrees(stat, mine.get(player, {}).get(stat), value)
+                tally[1] += 1
+    return {stat: {label: (within, n) for label, (within, n) in eras.items()} for stat, eras in counts.items()}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A stat's measured agreement with ballchasing, below `TARGET` in some era, and why."""
+
+    within: dict[str, tuple[int, int]]
+    """Per era: players within `TOLERANCE`, players compared."""
+    reason: str
+
+    def summary(self) -> str:
+        """`players within: 9/24 2017 on, 2/10 before 2017`."""
+        eras = sorted(self.within.items())
+        return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
+
+
+TANK = ("the replay replicates the boost tank only now and then; read as the game replicated it or as the "
+        "parser's model between replications, over the live frames or all of them, with or without kickoff "
+        "countdowns, the time in each quarter of the tank is off by 5 to 40 % for most players (the lowest "
+        "quarter short), though ballchasing's time base is the game's live time for every player; in the 2016 "
+        "game ballchasing's tank times cover only part of a player's time on the pitch (129 s of 312 for "
+        "a093q262)")
+PICKUPS = ("the replay's pad events give every pickup the game recorded, and big pads agree for most players; "
+           "ballchasing counts fewer small pads than the events (68 where the 1v1's events give 92), and no rule "
+           "on the room left in the tank (none, some, a whole pad's) or on the pad's return (its numbered "
+           "pickups, its respawn time) brings the small pads within 5 % for most players; the amounts follow")
+SLIDES = ("ballchasing counts more presses than the handbrake held on the floor gives, though the time held "
+          "agrees: it also counts some presses begun just after the car left the floor, and no rule on the "
+          "frames' heights or the live time brings every player's count within 5 %; the mean length is the time "
+          "over the count")
+ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
+         "from the ball: a team's role times add up to more than the game's live time (7 s more in the 2v2), so "
+         "they are not one role per car and frame, and in a 1v1 both players hold every role for the same time, "
+         "12 s shorter than the live time")
+MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing reads one orange car "
+         "(a093q262) elsewhere than the frames hold it, which moves it and its mates (jboy42069, Q-money219) 6 to 15 % "
+         "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
+         "25 s); the later games agree for every player")
+OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 102 s of it supersonic without "
+            "ever using boost, which the game does not allow, where the frames hold it parked at midfield, and "
+            "reads the cars of a player who left after 25 s (Raptor_Attacks_) and of the two bots who played "
+            "15 s and 19 s otherwise; every other player agrees, as every player of the later games does")
+AGREEMENT = {
+    "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
+    "boost_amount_collected": Agreement({"2017 on": (10, 24), "before 2017": (5, 10)}, PICKUPS),
+    "boost_amount_collected_big": Agreement({"2017 on": (16, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"2017 on": (2, 24), "before 2017": (8, 10)}, PICKUPS),
+    "boost_amount_overfill_stolen": Agreement({"2017 on": (7, 24), "before 2017": (9, 10)}, PICKUPS),
+    "boost_amount_stolen": Agreement({"2017 on": (7, 24), "before 2017": (8, 10)}, PICKUPS),
+    "boost_amount_stolen_big": Agreement({"2017 on": (18, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_stolen_small": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, PICKUPS),
+    "boost_amount_used_while_supersonic": Agreement({"2017 on": (1, 24), "before 2017": (6, 10)}, TANK),
+    "boost_avg_amount": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
+    "boost_bcpm": Agreement({"2017 on": (12, 24), "before 2017": (3, 10)}, PICKUPS),
+    "boost_bpm": Agreement({"2017 on": (14, 24), "before 2017": (3, 10)}, TANK),
+    "boost_collected_per_minute": Agreement({"2017 on": (12, 24), "before 2017": (2, 9)}, PICKUPS),
+    "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_count_collected_small": Agreement({"2017 on": (14, 24), "before 2017": (5, 10)}, PICKUPS),
+    "boost_count_stolen_small": Agreement({"2017 on": (9, 24), "before 2017": (6, 10)}, PICKUPS),
+    "boost_percent_boost_0_25": Agreement({"2017 on": (7, 24), "before 2017": (3, 10)}, TANK),
+    "boost_percent_boost_25_50": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
+    "boost_percent_boost_50_75": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, TANK),
+    "boost_percent_boost_75_100": Agreement({"2017 on": (7, 24), "before 2017": (4, 10)}, TANK),
+    "boost_percent_full_boost": Agreement({"2017 on": (18, 24), "before 2017": (5, 10)}, TANK),
+    "boost_percent_zero_boost": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
+    "boost_time_boost_0_25": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
+    "boost_time_boost_25_50": Agreement({"2017 on": (6, 24), "before 2017": (1, 10)}, TANK),
+    "boost_time_boost_50_75": Agreement({"2017 on": (6, 24), "before 2017": (6, 10)}, TANK),
+    "boost_time_boost_75_100": Agreement({"2017 on": (5, 24), "before 2017": (4, 10)}, TANK),
+    "boost_time_full_boost": Agreement({"2017 on": (17, 24), "before 2017": (6, 10)}, TANK),
+    "boost_time_zero_boost": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
+    "boost_wasted_share": Agreement({"2017 on": (3, 24), "before 2017": (5, 9)}, PICKUPS),
+    "movement_avg_powerslide_duration": Agreement({"2017 on": (10, 24), "before 2017": (10, 10)}, SLIDES),
+    "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
+    "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
+    "movement_count_powerslide": Agreement({"2017 on": (11, 24), "before 2017": (10, 10)}, SLIDES),
+    "movement_percent_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "movement_percent_low_air": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "movement_time_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "movement_time_low_air": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "movement_time_slow_speed": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "movement_total_distance": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (0, 24), "before 2017": (0, 10)},
+                                                                POSSESSION),
+    "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (0, 24), "before 2017": (0, 10)}, POSSESSION),
+    "positioning_avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
+    "positioning_percent_behind_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_percent_closest_to_ball": Agreement({"2017 on": (14, 24), "before 2017": (2, 10)}, ROLES),
+    "positioning_percent_farthest_from_ball": Agreement({"2017 on": (16, 24), "before 2017": (2, 10)}, ROLES),
+    "positioning_percent_infront_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_percent_most_back": Agreement({"2017 on": (15, 24), "before 2017": (2, 10)}, ROLES),
+    "positioning_percent_most_forward": Agreement({"2017 on": (17, 24), "before 2017": (2, 10)}, ROLES),
+    "positioning_percent_neutral_third": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_time_behind_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_time_closest_to_ball": Agreement({"2017 on": (13, 24), "before 2017": (3, 10)}, ROLES),
+    "positioning_time_farthest_from_ball": Agreement({"2017 on": (16, 24), "before 2017": (3, 10)}, ROLES),
+    "positioning_time_infront_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "positioning_time_most_back": Agreement({"2017 on": (16, 24), "before 2017": (4, 10)}, ROLES),
+    "positioning_time_most_forward": Agreement({"2017 on": (17, 24), "before 2017": (4, 10)}, ROLES),
+    "positioning_time_neutral_third": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "score": Agreement({"2017 on": (24, 24), "before 2017": (6, 10)}, LEFT_EARLY),
+    "time_behind_ball_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "time_first_man_share": Agreement({"2017 on": (18, 22), "before 2017": (4, 10)}, ROLES),
+    "time_neutral_third_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
+    "time_second_man_share": Agreement({"2017 on": (12, 18), "before 2017": (3, 10)}, ROLES),
+    "time_third_man_share": Agreement({"2017 on": (16, 22), "before 2017": (4, 10)}, ROLES),
+    "time_zero_boost_share": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
+}
+"""The stats below `TARGET` in some era, with their measured agreement (`measure` on the fixtures' pairs)
+and the reason; every other stat ballchasing gives agrees for `TARGET` of the players of every era."""
