@@ -53,8 +53,10 @@ def points_by_day(pg_url):
 
 
 def evaluation(result, name):
+    """The run's evaluation of check `name` (each day of the run has one of its own too)."""
     [found] = [e.asset_check_evaluation_data for e in result.all_events
-               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == name]
+               if e.event_type_value == "ASSET_CHECK_EVALUATION" and e.asset_check_evaluation_data.check_name == name
+               and e.asset_check_evaluation_data.partition is None]
     return found
 
 

@@ -101,9 +101,12 @@ def test_a_match_whose_telemetry_disagrees_is_held_and_the_others_publish(landed
     second = run_every_match(instance, resources)
 
     assert second.success
-    [agreement] = [e.asset_check_evaluation_data for e in second.all_events
-                   if e.event_type_value == "ASSET_CHECK_EVALUATION"
-                   and e.asset_check_evaluation_data.check_name == "telemetry_agrees_with_match_object"]
+    agreements = [e.asset_check_evaluation_data for e in second.all_events
+                  if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                  and e.asset_check_evaluation_data.check_name == "telemetry_agrees_with_match_object"]
+    [agreement] = [e for e in agreements if e.partition is None]
+    assert {e.partition: e.passed for e in agreements if e.partition} == {
+        key: key != REAL for key in instance.get_dynamic_partitions("pubg_match")}
     assert not agreement.passed and agreement.severity == dg.AssetCheckSeverity.WARN
     assert list(agreement.metadata[HELD_PARTITIONS].value) == [REAL]
     assert "telemetry disagrees with the match object" in agreement.metadata[HELD_PARTITIONS].value[REAL]
