@@ -5,12 +5,14 @@ redirect); the other must never see the key, and the API must still get it."""
 import gzip
 import json
 import threading
+import tracemalloc
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from gamestats_assets.lib.core.inputs import MAX_DECOMPRESSED_ENV, UnreadableInput
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, ballchasing_client, list_replays
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY_ENV
 from gamestats_assets.sources.pubg.client import PubgClient
@@ -131,3 +133,26 @@ def test_the_riot_token_is_dropped_on_a_redirect_to_another_origin(origins, monk
     assert api.keys_seen() == [KEY, KEY]
     assert [path for path, _ in elsewhere.seen] == ["/cdn/EUW1_1"]
     assert elsewhere.keys_seen() == []
+
+
+def test_an_answer_compressed_in_transit_is_refused_once_it_expands_beyond_the_limit(origins, tmp_path, monkeypatch):
+    """A 1 MB `Content-Encoding: gzip` answer that expands to 256 MiB (a hostile or broken API) is refused as soon as
+    it passes `GAMESTATS_MAX_DECOMPRESSED_BYTES`, without ever being held whole; an answer within it is read."""
+    api, _, answers = origins
+    monkeypatch.setenv(MAX_DECOMPRESSED_ENV, str(8 * 1024**2))
+    monkeypatch.setenv(PUBG_KEY_ENV, KEY)
+    bomb = gzip.compress(b"0" * 256 * 1024**2, compresslevel=9)
+    answers["api"]["/shards/steam/matches/bomb"] = (200, {"Content-Encoding": "gzip",
+                                                          "Content-Type": "application/json"}, bomb)
+    answers["api"]["/shards/steam/matches/small"] = (200, {"Content-Encoding": "gzip"},
+                                                     gzip.compress(json.dumps(PUBG_MATCH).encode()))
+    client = PubgClient(base_url=api.url)
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableInput, match="expands beyond"):
+            client.api.get_json("/shards/steam/matches/bomb")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024**2
+    assert client.api.get_json("/shards/steam/matches/small")["data"]["id"] == PUBG_MATCH["data"]["id"]

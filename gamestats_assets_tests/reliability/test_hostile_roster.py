@@ -1,6 +1,7 @@
 """One bad roster row never blocks a domain: an id of 100 000 characters, an unknown platform `XX/`, an id with a
 comma wait with their reason on the tick, cut short in the message, while the other players are processed and
-the cursor advances (`lol_riot_discovery`, `lol_newly_tracked_players`, `pubg_api_discovery`).
+the cursor advances (`lol_riot_discovery`, `lol_newly_tracked_players`, `pubg_api_discovery`,
+`rocket_ballchasing_discovery`).
 
 The APIs are local servers answering with the recorded samples of `fixtures/`; the PUBG one refuses a malformed
 player id with HTTP 400, and any server refuses a request line of 100 000 characters (HTTP 414)."""
@@ -21,11 +22,14 @@ from gamestats_assets.defs.lol import domain as lol
 from gamestats_assets.defs.lol import sensors as lol_sensors
 from gamestats_assets.defs.pubg import domain as pubg
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV
+from gamestats_assets.defs.rocket import domain as rocket
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import PostgresResource
+from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY
 from gamestats_assets_tests.conftest import FIXTURES
+from gamestats_assets_tests.rocket.test_live import server as ballchasing  # noqa: F401 (a fixture)
 
 RIOT_MATCH = (FIXTURES / "riot" / "match_v5_ranked.json").read_bytes()
 RIOT_TIMELINE = (FIXTURES / "riot" / "match_v5_ranked_timeline.json").read_bytes()
@@ -147,3 +151,18 @@ def test_bad_pubg_roster_rows_never_stop_the_discovery_of_the_others(server, pla
     assert [r.partition_key for r in result.run_requests] == [PUBG_ID]
     assert (platform.landing_dir("pubg") / "matches" / f"{PUBG_ID}.json").exists()
     assert json.loads(result.cursor) == {"next": 0, "pending": []}
+
+
+def test_bad_rocket_roster_rows_never_stop_the_discovery_of_the_others(ballchasing, platform_env, pg_url, monkeypatch):
+    monkeypatch.setenv(URL_ENV, ballchasing)
+    monkeypatch.setenv(TOKEN_ENV, "test-token")
+    good = "steam:76561198000000000"
+    platform = with_roster("rocket", [LONG, "epic:a,b", "steam:../x", good])
+    since = "2015-01-01T00:00:00+00:00"
+    cursor = json.dumps({player: since for player in (LONG, "epic:a,b", "steam:../x", good)})
+
+    result = rocket.sensor("rocket_ballchasing_discovery")(context(platform, pg_url, cursor))
+
+    assert result.run_requests and list((platform.landing_dir("rocket")).glob("*/*/*.json"))
+    looked = json.loads(result.cursor)
+    assert looked[good] > since and all(looked[bad] == since for bad in (LONG, "epic:a,b", "steam:../x"))

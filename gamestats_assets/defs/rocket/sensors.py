@@ -12,7 +12,8 @@ from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import claim
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
-from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster
+from gamestats_assets.lib.intake.http import ApiError
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, client_from_env, land_player_replays
 
@@ -27,7 +28,9 @@ def playable_days(days) -> list[str]:
 def discover_new_replays(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
     """Land each tracked player's replays played since the cursor's time for them; the days touched are
     the keys to run. The cursor maps player → time of the last look; a player it has not looked at yet is
-    looked at from now on (their history is the tracked-player backfill's)."""
+    looked at from now on (their history is the tracked-player backfill's). A roster entry that is no
+    ballchasing player id, or that the API refuses, is logged with the reason and waits, its time unchanged;
+    the others are looked at."""
     looked = json.loads(context.cursor) if context.cursor else {}
     now = dt.datetime.now(dt.UTC)
     client = client_from_env()
@@ -35,7 +38,11 @@ def discover_new_replays(context: dg.SensorEvaluationContext, platform: Platform
     try:
         for player in roster(DOMAIN, platform, PostgresResource()):
             after = dt.datetime.fromisoformat(looked[player]) if player in looked else now
-            days |= set(land_player_replays(client, platform.landing_dir(DOMAIN), player, after=after))
+            try:
+                days |= set(land_player_replays(client, platform.landing_dir(DOMAIN), player, after=after))
+            except (ValueError, ApiError) as error:
+                context.log.warning(f"roster entry {shown(player)} waits for the next tick: {error}")
+                continue
             looked[player] = now.isoformat()
     finally:
         client.close()

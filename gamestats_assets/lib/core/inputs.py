@@ -5,7 +5,7 @@ the content of files, gunzipped within a bound.
   path or folder made from an id, a file name or a partition key goes through it.
 - `checked_id(value, pattern, what)`: an id from a file or an API, refused unless it has its source's format.
 - `refusal(path)`: why a landing entry is never read (a symbolic link, a name that is not UTF-8), or None.
-- `read_content(path)` / `gunzip(data, origin)`: a file's bytes, gunzipped when they are gzip, refused
+- `read_content(path)` / `gunzip(data, origin)` / `gunzip_chunks(chunks, origin, limit)`: a file's bytes, gunzipped when they are gzip, refused
   (`UnreadableInput`, naming the file) when the gzip is broken or expands beyond
   `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB a file); decompression streams, so memory stays within it.
 """
@@ -74,8 +74,9 @@ def max_decompressed_bytes() -> int:
     return int(value)
 
 
-def _gunzip_chunks(chunks, origin: str, limit: int) -> bytes:
-    """The gzip members of the byte `chunks`, decompressed within `limit` bytes."""
+def gunzip_chunks(chunks, origin: str, limit: int) -> bytes:
+    """The gzip members of the byte `chunks`, decompressed as they come within `limit` bytes (`UnreadableInput`
+    naming `origin` beyond, or when the stream is broken)."""
     out, stream, started = bytearray(), zlib.decompressobj(16 + zlib.MAX_WBITS), False
     for chunk in chunks:
         pending = chunk
@@ -105,7 +106,7 @@ def gunzip(data: bytes, origin: str, limit: int | None = None) -> bytes:
     if data[:2] != GZIP_MAGIC:
         return data
     limit = max_decompressed_bytes() if limit is None else limit
-    return _gunzip_chunks((data[start:start + CHUNK] for start in range(0, len(data), CHUNK)), origin, limit)
+    return gunzip_chunks((data[start:start + CHUNK] for start in range(0, len(data), CHUNK)), origin, limit)
 
 
 def read_content(path: Path, limit: int | None = None) -> bytes:
@@ -117,4 +118,4 @@ def read_content(path: Path, limit: int | None = None) -> bytes:
             return handle.read()
         handle.seek(0)
         limit = max_decompressed_bytes() if limit is None else limit
-        return _gunzip_chunks(iter(lambda: handle.read(CHUNK), b""), str(path), limit)
+        return gunzip_chunks(iter(lambda: handle.read(CHUNK), b""), str(path), limit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -13,7 +13,13 @@ from urllib.parse import unquote, urlsplit
 from pyrate_limiter import Duration, Limiter, Rate
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from gamestats_assets.lib.core.inputs import gunzip
+from gamestats_assets.lib.core.inputs import (
+    MAX_DECOMPRESSED_ENV,
+    UnreadableInput,
+    gunzip,
+    gunzip_chunks,
+    max_decompressed_bytes,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -172,9 +178,9 @@ class ApiClient:
     def _follow(self, request: httpx.Request, where: str) -> httpx.Response:
         """The answer to `request` after its redirects, the key dropped from any hop to another origin."""
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._http.send(request)
+            response = self._http.send(request, stream=True)
             if response.next_request is None:
-                return response
+                return _read_within(response, where)
             response.close()
             request = response.next_request
             if _origin(request.url) != self._origin:
@@ -186,6 +192,36 @@ class ApiClient:
         if isinstance(error, RetryableError) and error.retry_after is not None:
             return min(error.retry_after, self.max_backoff_s)
         return wait_exponential_jitter(multiplier=0.5, max=self.max_backoff_s)(retry_state)
+
+
+def _read_within(response: httpx.Response, where: str) -> httpx.Response:
+    """`response` read whole as its server's content coding is undone (a `Content-Encoding: gzip` answer is gunzipped
+    as it streams), refused with `UnreadableInput` as soon as it expands beyond `GAMESTATS_MAX_DECOMPRESSED_BYTES`,
+    before the rest is read."""
+    import httpx
+
+    limit = max_decompressed_bytes()
+    try:
+        if response.headers.get("content-encoding", "").strip().lower() == "gzip":
+            content = gunzip_chunks(response.iter_raw(), where, limit)
+        else:
+            content = _bounded(response.iter_bytes(), where, limit)
+    finally:
+        response.close()
+    headers = [(name, value) for name, value in response.headers.multi_items()
+               if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=content, request=response.request)
+
+
+def _bounded(chunks: Iterable[bytes], where: str, limit: int) -> bytes:
+    """The `chunks` joined, `UnreadableInput` once they pass `limit` bytes."""
+    kept, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise UnreadableInput(f"{where}: the answer expands beyond {limit} bytes ({MAX_DECOMPRESSED_ENV})")
+        kept.append(chunk)
+    return b"".join(kept)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

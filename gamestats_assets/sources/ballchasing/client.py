@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,15 @@ def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit]
                      key_format="{key}", limits=limits)
 
 
+PLAYER_ID = re.compile(r"(?:(?:steam|epic|ps4|psn|xbox|switch):)?[\w.-]{1,64}")
+"""A roster entry ballchasing can look up: `<platform>:<id>` or a bare id, of letters, digits, `_`, `.` and `-`."""
+
+
 def player_filter(player_id: str) -> str:
     """ballchasing's `player-id` filter for a player id: `<platform>:<id>` is passed as is, a bare
-    Steam id (17 digits) gets `steam:`, anything else is taken as an Epic id."""
+    Steam id (17 digits) gets `steam:`, anything else is taken as an Epic id; `UnsafePath` (a `ValueError`)
+    for an entry that is neither."""
+    checked_id(player_id, PLAYER_ID, "ballchasing player id (<platform>:<id>)")
     if ":" in player_id:
         return player_id
     return f"steam:{player_id}" if player_id.isdigit() and len(player_id) == 17 else f"epic:{player_id}"
