@@ -191,7 +191,8 @@ def serve(host: str, port: int, workers: int) -> None:
         raise click.ClickException(str(error)) from None
     console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
                   f"{redact(prepared.pg_url)}; writes and admin "
-                  + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"))
+                  + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
+                  soft_wrap=True, highlight=False)
     try:
         uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers)
     finally:
