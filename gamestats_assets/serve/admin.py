@@ -145,3 +145,30 @@ def remove_player(request: Request, player_id: Identifier) -> dict:
     if not removed:
         raise HTTPException(404, f"player {player_id!r} is not on the roster table")
     return {"player_id": player_id, "removed": True}
+
+
+def backfill_progress(backfill) -> dict:
+    """A tracked player's backfill as the admin page shows it: partitions done, failed and in all, and status."""
+    data = backfill.asset_backfill_data
+    total = data.target_subset.num_partitions_and_non_partitioned_assets if data else backfill.get_num_partitions()
+    done = data.materialized_subset.num_partitions_and_non_partitioned_assets if data else None
+    failed = data.failed_and_downstream_subset.num_partitions_and_non_partitioned_assets if data else None
+    return {"backfill_id": backfill.backfill_id, "status": backfill.status.value, "partitions_done": done,
+            "partitions_failed": failed, "partitions_total": total,
+            "progress": None if done is None or not total else round(done / total, 3),
+            "started_at": backfill.backfill_timestamp, "ended_at": backfill.backfill_end_timestamp}
+
+
+@router.get("/players/{player_id}/backfill", summary="A tracked player's history backfill and its progress, from Dagster")
+def player_backfill(request: Request, player_id: Identifier) -> dict:
+    from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+
+    with connect(request.app.state.settings.pg_url) as conn:
+        tracked = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
+    backfills = [b for b in request.app.state.dagster_instance().get_backfills() if b.tags.get(PLAYER_TAG) == player_id]
+    if tracked is None and not backfills:
+        raise HTTPException(404, f"player {player_id!r} is not on the roster table and has no backfill")
+    latest = max(backfills, key=lambda b: b.backfill_timestamp) if backfills else None
+    return {"player_id": player_id, "tracked": tracked is not None,
+            "backfill": backfill_progress(latest) if latest else None,
+            "status": latest.status.value if latest else "waiting for the newly tracked players sensor"}

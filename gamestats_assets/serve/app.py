@@ -17,6 +17,13 @@ from gamestats_assets.serve.settings import ServeSettings
 ROUTERS = (pubg.router, admin.router, rocket.router, lol.router, l2m.router)
 
 
+def dagster_instance():
+    """The platform's Dagster instance (`DAGSTER_HOME`, which `gamestats serve` prepares as `gamestats dev` does)."""
+    import dagster as dg
+
+    return dg.DagsterInstance.get()
+
+
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API over the PostgreSQL of `settings.pg_url`, reading as `gamestats_reader`."""
 
@@ -33,6 +40,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url)
     app.state.limiter = RateLimiter(settings.requests_per_minute)
+    app.state.dagster_instance = dagster_instance
     for router in ROUTERS:
         app.include_router(router)
 

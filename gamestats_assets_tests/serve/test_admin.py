@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from gamestats_assets_tests.serve.conftest import TOKEN
 
@@ -64,3 +65,38 @@ def test_roster_add_and_remove_are_rows_of_pubg_players(client, published):
     assert client.delete(f"{ADMIN}/players/account.newpro", headers=AUTH).status_code == 200
     assert client.delete(f"{ADMIN}/players/account.newpro", headers=AUTH).status_code == 404
     assert "account.newpro" not in [p["player_id"] for p in client.get(f"{ADMIN}/players", headers=AUTH).json()["data"]]
+
+
+def test_a_player_added_through_the_api_gets_one_backfill_whose_progress_it_reports(client, published):
+    """The roster row the API writes is what the pubg newly-tracked-players sensor reads: a tick requests one
+    backfill tagged with the player, and the API reports it from the Dagster instance (partitions done of all)."""
+    import dagster as dg
+    from dagster._core.utils import make_new_backfill_id
+    from dagster._daemon.sensor import _submit_backfill_request
+
+    from gamestats_assets.definitions import defs
+    from gamestats_assets.lib.core.platform import PlatformResource
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.publish.postgres import PostgresResource
+
+    player = rows(published["pg_url"], "SELECT account_id FROM pubg.match_summaries ORDER BY account_id LIMIT 1")[0][0]
+    instance = dg.DagsterInstance.ephemeral()
+    client.app.state.dagster_instance = lambda: instance
+    assert client.get(f"{ADMIN}/players/{player}/backfill", headers=AUTH).status_code == 404
+    assert client.post(f"{ADMIN}/players", json={"player_id": player}, headers=AUTH).status_code == 201
+    waiting = client.get(f"{ADMIN}/players/{player}/backfill", headers=AUTH).json()
+    assert waiting["tracked"] and waiting["backfill"] is None and "sensor" in waiting["status"]
+    sensor = defs.get_sensor_def("pubg_newly_tracked_players")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(published["data_dir"]))
+        patch.setenv("GAMESTATS_PG_URL", published["pg_url"])
+        context = dg.build_sensor_context(instance=instance, definitions=defs, resources={
+            "platform": PlatformResource.from_settings(Settings.from_env()), "postgres": PostgresResource()})
+        result = sensor(context)
+    requests = [r for r in result.run_requests if r.tags.get("gamestats/tracked_player") == player]
+    assert len(requests) == 1
+    _submit_backfill_request(make_new_backfill_id(), requests[0], instance)
+    reported = client.get(f"{ADMIN}/players/{player}/backfill", headers=AUTH).json()
+    backfill = reported["backfill"]
+    assert backfill["status"] == "REQUESTED" and backfill["partitions_total"] >= 1
+    assert backfill["partitions_done"] == 0 and backfill["progress"] == 0
