@@ -4,6 +4,7 @@ team the same points, its generation), every answer holds the rows of one publis
 from __future__ import annotations
 
 import threading
+import time
 
 import polars as pl
 import psycopg
@@ -37,17 +38,17 @@ def test_answers_during_publishes_are_each_one_publish(client, published):
         publish(conn, 1000)
     thread = threading.Thread(target=publishing)
     thread.start()
+    served, answers, deadline = set(), 0, time.monotonic() + 120
     try:
-        answers = [client.get(TEAMS, params={"limit": 100}) for _ in range(60)]
+        while (len(served) < 3 or answers < 30) and time.monotonic() < deadline:
+            answer = client.get(TEAMS, params={"limit": 100})
+            answers += 1
+            assert answer.status_code in (200, 503), answer.text
+            if answer.status_code == 200:
+                points = {team["total_points"] for team in answer.json()["data"]["teams"]}
+                assert len(points) == 1, points
+                served |= points
     finally:
         stop.set()
         thread.join()
-    assert len(generations) > 1
-    served = set()
-    for answer in answers:
-        assert answer.status_code in (200, 503), answer.text
-        if answer.status_code == 200:
-            points = {team["total_points"] for team in answer.json()["data"]["teams"]}
-            assert len(points) == 1, points
-            served |= points
-    assert len(served) > 1
+    assert len(served) >= 3, f"{answers} answers saw {sorted(served)} while {len(generations)} publishes ran"
