@@ -210,6 +210,34 @@ def dev(port: int, host: str) -> None:
         release(prepared)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless told.")
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API over the published tables (OpenAPI page at /docs), on the same PostgreSQL as every
+    other command. Writes and admin need GAMESTATS_API_TOKEN; without it they answer that they are disabled."""
+    import uvicorn
+
+    from gamestats_assets.serve.settings import ServeSettings
+
+    settings = Settings.from_env()
+    prepared = _prepare_or_exit(settings)
+    try:
+        serve_settings = ServeSettings.from_env(prepared.pg_url)
+    except ValueError as error:
+        release(prepared)
+        raise click.ClickException(str(error)) from None
+    console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
+                  f"{redact(prepared.pg_url)}; writes and admin "
+                  + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
+                  soft_wrap=True, highlight=False)
+    try:
+        uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+    finally:
+        release(prepared)
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def dagster(arguments: tuple[str, ...]) -> None:

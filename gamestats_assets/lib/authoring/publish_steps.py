@@ -81,15 +81,19 @@ def keys_values(spec: PublishSpec, keys: Sequence[str] | None):
 
 def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream, keys: Sequence[str] | None,
           postgres: PostgresResource) -> int:
-    """Write `spec`'s rows of partitions `keys` with its mode; nested in the caller's transaction (a savepoint)."""
+    """Write `spec`'s rows of partitions `keys` with its mode, and record the publish in `publisher.PUBLISH_LOG`;
+    nested in the caller's transaction (a savepoint)."""
     if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
-        return publisher.publish_partitions(
+        rows = publisher.publish_partitions(
             conn, spec.table, frame, spec.partition_column, keys_values(spec, keys),
             load_slices(context, spec, keys, postgres),
         )
-    if spec.mode is PublishMode.INSERT_IF_ABSENT:
-        return publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
-    return publisher.replace_snapshot(conn, spec.table, frame)
+    elif spec.mode is PublishMode.INSERT_IF_ABSENT:
+        rows = publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
+    else:
+        rows = publisher.replace_snapshot(conn, spec.table, frame)
+    publisher.record_publish(conn, spec.table, rows)
+    return rows
 
 
 def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,

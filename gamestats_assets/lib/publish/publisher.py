@@ -397,6 +397,22 @@ def insert_if_absent(conn: psycopg.Connection, table: str, frame: Rows, key_colu
     return inserted
 
 
+PUBLISH_LOG = "public.publish_log"
+"""One row per published table: its last publish's id (from `public.publish_ids`), time and rows (`sql/151`)."""
+
+
+def record_publish(conn: psycopg.Connection, table: str, rows: int) -> int:
+    """Record a publish of `table` in `PUBLISH_LOG`, in the caller's transaction (so that a reader sees the rows
+    and the new publish id together); return the new publish id."""
+    return conn.execute(
+        f"INSERT INTO {PUBLISH_LOG} (table_name, publish_id, published_at, rows_written) "
+        "VALUES (%s, nextval('public.publish_ids'), clock_timestamp(), %s) ON CONFLICT (table_name) DO UPDATE "
+        "SET publish_id = excluded.publish_id, published_at = excluded.published_at, rows_written = excluded.rows_written "
+        "RETURNING publish_id",
+        (table, rows),
+    ).fetchone()[0]
+
+
 def partition_totals(
     conn: psycopg.Connection,
     table: str,

@@ -140,33 +140,67 @@ def standings_history(results: pl.DataFrame) -> pl.DataFrame:
 def player_match_results(team_results: pl.DataFrame, summaries: pl.DataFrame,
                          tournament_players: pl.DataFrame) -> pl.DataFrame:
     """One row per tournament match and tournament player (match_id, account_id): their team's placement,
-    their kills and damage, points = their kill points + their team's placement points."""
-    players = summaries.select("match_id", "account_id", "player_name", "kills", "damage_dealt").join(
+    their kills, damage and killsteals, points = their kill points + their team's placement points."""
+    players = summaries.select("match_id", "account_id", "player_name", "kills", "damage_dealt", "killsteals").join(
         tournament_players.select("account_id", "team_name"), on="account_id")
     return players.join(team_results.drop("kills", "kill_points", "points"), on=["match_id", "team_name"]).select(
         "match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name", "account_id",
-        "player_name", "placement", "kills", "damage_dealt",
+        "player_name", "placement", "kills", "damage_dealt", "killsteals",
         (pl.col("kills") * KILL_POINTS + pl.col("placement_points")).alias("points"),
     )
 
 
+def _scoped(frame: pl.DataFrame, keys: tuple[str, ...], scope: str) -> pl.DataFrame:
+    """`frame` of one scope with `ALL` in the scope columns it does not split by, and its `scope`."""
+    for column in ("season_id", "division_id", "group_id", "round_id"):
+        if column not in keys:
+            frame = frame.with_columns(pl.lit(ALL).alias(column))
+    return frame.with_columns(pl.lit(scope).alias("scope"))
+
+
+def _category_pairs(value: str, alias: str, digits: int | None = None) -> pl.Expr:
+    """`category:value` pairs of the non-zero `value`s, largest first (`AR:5,SR:2`), null when there is none;
+    values rounded to `digits`."""
+    number = pl.col(value) if digits is None else pl.col(value).round(digits)
+    nonzero = pl.col(value) > 0
+    pairs = (pl.format("{}:{}", "weapon_category", number).filter(nonzero)
+             .sort_by(pl.col(value).filter(nonzero), descending=True, maintain_order=True).str.join(","))
+    return pl.when(nonzero.any()).then(pairs).alias(alias)
+
+
 def player_weapon_mix(player_results: pl.DataFrame, distribution: pl.DataFrame) -> pl.DataFrame:
-    """Each player's kills by weapon category for every scope of `SCOPES`: one row per (scope, scope key,
-    account_id) with `weapon_kills` as `category:kills` pairs, most kills first (`AR:5,SR:2`)."""
+    """Each player's kills and damage by weapon category for every scope of `SCOPES`: one row per (scope, scope
+    key, account_id) with `weapon_kills` as `category:kills` pairs, most kills first (`AR:5,SR:2`), and
+    `weapon_damage` as `category:damage` pairs, most damage first (`AR:812.5,SR:240`)."""
     mixes = []
     for scope, keys in SCOPES.items():
         per_category = (
             player_results.select(*keys, "match_id", "account_id")
-            .join(distribution.select("match_id", "account_id", "weapon_category", "kills"), on=["match_id", "account_id"])
-            .group_by(*keys, "account_id", "weapon_category").agg(pl.col("kills").sum())
-            .filter(pl.col("kills") > 0)
-            .sort("kills", "weapon_category", descending=[True, False])
+            .join(distribution.select("match_id", "account_id", "weapon_category", "kills", "damage_dealt"),
+                  on=["match_id", "account_id"])
+            .group_by(*keys, "account_id", "weapon_category").agg(pl.col("kills").sum(), pl.col("damage_dealt").sum())
+            .filter((pl.col("kills") > 0) | (pl.col("damage_dealt") > 0))
+            .sort("weapon_category")
         )
-        mix = per_category.group_by(*keys, "account_id", maintain_order=True).agg(
-            pl.format("{}:{}", "weapon_category", "kills").str.join(",").alias("weapon_kills"))
-        for column in ("season_id", "division_id", "group_id", "round_id"):
-            if column not in keys:
-                mix = mix.with_columns(pl.lit(ALL).alias(column))
-        mixes.append(mix.with_columns(pl.lit(scope).alias("scope")))
+        mix = per_category.group_by(*keys, "account_id").agg(
+            _category_pairs("kills", "weapon_kills"), _category_pairs("damage_dealt", "weapon_damage", 1))
+        mixes.append(_scoped(mix, keys, scope))
     return pl.concat(mixes, how="diagonal").select(
-        "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "weapon_kills")
+        "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "weapon_kills", "weapon_damage")
+
+
+def player_damage(player_results: pl.DataFrame) -> pl.DataFrame:
+    """Each player's damage and killsteals for every scope of `SCOPES`: one row per (scope, scope key,
+    account_id) with `damage_dealt` (total), `avg_damage` (per match played) and `killsteals` (null when no
+    match of the scope had its telemetry read)."""
+    totals = []
+    for scope, keys in SCOPES.items():
+        total = player_results.group_by(*keys, "account_id").agg(
+            pl.col("damage_dealt").sum().alias("damage_dealt"),
+            (pl.col("damage_dealt").sum() / pl.col("match_id").n_unique()).alias("avg_damage"),
+            pl.when(pl.col("killsteals").is_not_null().any()).then(pl.col("killsteals").sum())
+            .cast(pl.Int64).alias("killsteals"))
+        totals.append(_scoped(total, keys, scope))
+    return pl.concat(totals, how="diagonal").select(
+        "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "damage_dealt", "avg_damage",
+        "killsteals")

@@ -1,0 +1,211 @@
+"""`gamestats serve` under load: N concurrent clients on loopback against each PUBG tournament endpoint, beside
+the same SQL run through psycopg without HTTP (the limit).
+
+Builds a synthetic season through the real pubg assets (`--divisions` × 16 teams, `--rounds` rounds of
+`--matches` matches, telemetry of `--events` events a lobby) into a fresh database, starts `gamestats serve
+--workers W` on 127.0.0.1, then for each endpoint sends `--requests` requests from `--clients` concurrent
+clients (HTTP/1.1 keep-alive), and runs the endpoint's main SQL statement as many times from as many psycopg
+connections. Prints one JSON object: per endpoint p50/p95/p99 in ms and requests per second of both, and
+`http_to_sql_rps_ratio` (1 means the HTTP layer costs nothing; the API's answers are cached by publish, so it
+can pass 1). Answers are cached after the first request of a query, so this measures the cached path.
+
+    python bench/serve.py --clients 20 --requests 2000
+PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import dagster as dg
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import admin_url, bench_database, drop_database  # noqa: E402
+
+DATABASE = "gamestats_bench_serve"
+BASE = "/api/v1/tournaments"
+
+
+def build_season(divisions: list[str], rounds: int, matches: int, events: int) -> None:
+    """The season through the pubg assets, published into GAMESTATS_PG_URL."""
+    from gamestats_assets.definitions import defs
+    from gamestats_assets.defs.pubg import assets as pubg
+    from gamestats_assets.defs.pubg.assets import LANDING
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.deploy.resources import build_resources
+    from gamestats_assets.lib.deploy.runner import QUIET_CONSOLE
+
+    resources = build_resources(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    config = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
+        "divisions": divisions, "rounds": rounds, "matches_per_round": matches, "min_events": events,
+        "max_events": events}}}}
+    assert dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources,
+                          run_config=config).success
+    keys = sorted(LANDING.find(resources["platform"]))
+    instance.add_dynamic_partitions("pubg_match", keys)
+    for name, tags in (("pubg_pubg_match", {"dagster/asset_partition_range_start": keys[0],
+                                            "dagster/asset_partition_range_end": keys[-1]}), ("pubg_snapshots", {})):
+        assert defs.resolve_job_def(name).execute_in_process(instance=instance, tags=tags,
+                                                             run_config=QUIET_CONSOLE).success, name
+
+
+def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
+    """{name: (path, params, the endpoint's main SQL, its parameters)} over the season built."""
+    with psycopg.connect(pg_url) as conn:
+        season, division, round_id = conn.execute(
+            "SELECT season_id, division_id, round_id FROM pubg.team_leaderboards JOIN pubg.tournament_rounds "
+            "USING (season_id, round_id) WHERE scope = 'round' ORDER BY round_id DESC LIMIT 1").fetchone()
+    board = ("SELECT *, count(*) OVER () AS total_count FROM pubg.{} WHERE scope = 'round' AND season_id = %s "
+             "AND division_id = %s AND round_id = %s ORDER BY rank LIMIT 100")
+    context = {"season_id": season, "division": division, "round": round_id}
+    return {
+        "team_leaderboard": (f"{BASE}/leaderboard/teams", context, board.format("team_leaderboards"),
+                             (season, division, round_id)),
+        "player_leaderboard": (f"{BASE}/leaderboard/players", {**context, "include_weapons": "true"},
+                               board.format("player_leaderboards"), (season, division, round_id)),
+        "match_history": (f"{BASE}/matches/recent", {"season_id": season, "division": division},
+                          "SELECT o.match_id, s.account_id, s.placement, s.kills FROM pubg.tournament_match_outcomes o "
+                          "JOIN pubg.match_summaries s USING (match_id) WHERE o.scored AND o.season_id = %s "
+                          "AND o.division_id = %s ORDER BY o.started_at DESC", (season, division)),
+        "rounds": (f"{BASE}/rounds", {"season_id": season}, "SELECT * FROM pubg.tournament_rounds WHERE season_id = %s",
+                   (season,)),
+        "schedule": (f"{BASE}/schedule", {"season_id": season, "round": round_id},
+                     "SELECT * FROM pubg.tournament_scheduled_matches WHERE season_id = %s AND round_id = %s",
+                     (season, round_id)),
+    }
+
+
+def summary(latencies: list[float], seconds: float) -> dict:
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"requests": len(latencies), "p50_ms": round(cuts[49] * 1000, 2), "p95_ms": round(cuts[94] * 1000, 2),
+            "p99_ms": round(cuts[98] * 1000, 2), "requests_per_second": round(len(latencies) / seconds, 1)}
+
+
+async def http_load(base: str, path: str, params: dict, clients: int, requests: int) -> dict:
+    latencies: list[float] = []
+    remaining = iter(range(requests))
+    failures = 0
+    first_failure = None
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        nonlocal failures, first_failure
+        for _ in remaining:
+            started = time.perf_counter()
+            response = await client.get(path, params=params)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                failures += 1
+                first_failure = first_failure or f"{response.status_code}: {response.text[:200]}"
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await client.get(path, params=params)
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
+        seconds = time.perf_counter() - started
+    return {**summary(latencies, seconds), "failed": failures, "first_failure": first_failure}
+
+
+def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int) -> dict:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(requests))
+    connections = [psycopg.connect(pg_url, autocommit=True) for _ in range(clients)]
+
+    def loop(conn: psycopg.Connection) -> None:
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            started = time.perf_counter()
+            conn.execute(query, params).fetchall()
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=loop, args=(conn,)) for conn in connections]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    for conn in connections:
+        conn.close()
+    return summary(latencies, seconds)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port),
+                                "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "GAMESTATS_API_REQUESTS_PER_MINUTE": str(10**9)})
+    for _ in range(200):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("gamestats serve did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--divisions", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--matches", type=int, default=2)
+    parser.add_argument("--events", type=int, default=0, help="telemetry events a lobby (0: simulated only)")
+    args = parser.parse_args()
+    admin = admin_url()
+    data_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
+    pg_url = bench_database(admin, DATABASE)
+    os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "synthetic",
+                       "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()})
+    started = time.perf_counter()
+    build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
+    build_seconds = time.perf_counter() - started
+    port = free_port()
+    server = serve(port, args.workers)
+    results = {}
+    try:
+        for name, (path, params, query, query_params) in endpoints(pg_url).items():
+            http = asyncio.run(http_load(f"http://127.0.0.1:{port}", path, params, args.clients, args.requests))
+            limit = sql_load(pg_url, query, query_params, args.clients, args.requests)
+            results[name] = {"http": http, "sql": limit, "http_to_sql_rps_ratio":
+                             round(http["requests_per_second"] / limit["requests_per_second"], 3)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        drop_database(admin, DATABASE)
+        shutil.rmtree(data_dir)
+    print(json.dumps({"benchmark": "serve", "clients": args.clients, "requests_per_endpoint": args.requests,
+                      "workers": args.workers, "season": {"divisions": args.divisions, "teams_per_division": 16,
+                                                          "rounds": args.rounds, "matches_per_round": args.matches},
+                      "build_seconds": round(build_seconds, 1), "endpoints": results,
+                      "load_average_1m": round(os.getloadavg()[0], 2)}))
+
+
+if __name__ == "__main__":
+    main()

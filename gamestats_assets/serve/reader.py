@@ -1,0 +1,115 @@
+"""Reading the published tables: a pool of connections under the read-only role, and answers cached under the
+publish ids of the tables they read.
+
+An answer is computed between two reads of `public.publish_log`; a publish commits its rows and its log row in
+one transaction, so equal publish ids before and after mean no publish of those tables happened in between:
+the answer holds the rows of one publish, never a mix, and is cached under those ids. A later publish changes
+the ids, so a cached answer is never older than the last publish, and never recomputed while nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from gamestats_assets.lib.publish.postgres import libpq_url
+
+READER_ROLE = "gamestats_reader"
+CACHE_ENTRIES = 4096
+ATTEMPTS = 5
+
+
+class PublishRace(RuntimeError):
+    """Publishes kept changing the tables while an answer was computed."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An endpoint's rows and, for each table read, when it was last published (None: never)."""
+
+    data: Any
+    published_at: dict[str, dt.datetime | None]
+
+
+class AnswerCache:
+    """A bounded, thread-safe map of answers, least recently used evicted first. Keys carry publish ids, so an
+    answer of an earlier publish is never found again and ages out."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES):
+        self._entries = entries
+        self._answers: OrderedDict[Hashable, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, key: Hashable) -> Answer | None:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+                self.hits += 1
+            return answer
+
+    def put(self, key: Hashable, answer: Answer) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            self._answers.move_to_end(key)
+            while len(self._answers) > self._entries:
+                self._answers.popitem(last=False)
+
+
+def configure(conn: psycopg.Connection) -> None:
+    """A pooled connection reads as `READER_ROLE` only, in read-only transactions."""
+    conn.execute(f"SET ROLE {READER_ROLE}")
+    conn.execute("SET default_transaction_read_only = on")
+
+
+class Reader:
+    """The API's way to the published tables (`read`), over a pool of at most `size` connections."""
+
+    def __init__(self, url: str, size: int = 8):
+        self.pool = ConnectionPool(libpq_url(url), min_size=1, max_size=size, open=False, configure=configure,
+                                   kwargs={"autocommit": True, "row_factory": dict_row})
+        self.cache = AnswerCache()
+
+    def open(self) -> None:
+        self.pool.open(wait=True, timeout=30)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def read(self, tables: Sequence[str], key: Hashable, compute: Callable[[psycopg.Connection], Any]) -> Answer:
+        """`compute(conn)` over `tables` as of one publish of each, cached under `key` and their publish ids."""
+        with self.pool.connection() as conn:
+            for _ in range(ATTEMPTS):
+                before = publishes(conn, tables)
+                cache_key = (key, tuple(sorted((t, p[0]) for t, p in before.items())))
+                cached = self.cache.get(cache_key)
+                if cached is not None:
+                    return cached
+                data = compute(conn)
+                if publishes(conn, tables) == before:
+                    answer = Answer(data, {t: p[1] for t, p in before.items()})
+                    self.cache.put(cache_key, answer)
+                    return answer
+        raise PublishRace(f"{', '.join(tables)} changed during each of {ATTEMPTS} attempts; try again")
+
+    def uncached(self, compute: Callable[[psycopg.Connection], Any]) -> Answer:
+        """`compute(conn)` as it is now, for tables the platform writes rather than publishes (rosters)."""
+        with self.pool.connection() as conn:
+            return Answer(compute(conn), {})
+
+
+def publishes(conn: psycopg.Connection, tables: Sequence[str]) -> dict[str, tuple[int, dt.datetime | None]]:
+    """{table: (publish id, published at)} of `tables` (0 and None for a table never published)."""
+    found = {row["table_name"]: (row["publish_id"], row["published_at"]) for row in conn.execute(
+        "SELECT table_name, publish_id, published_at FROM public.publish_log WHERE table_name = ANY(%s)",
+        (list(tables),))}
+    return {table: found.get(table, (0, None)) for table in tables}

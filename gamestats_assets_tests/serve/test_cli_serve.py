@@ -1,0 +1,59 @@
+"""`gamestats serve` as a user starts it: uvicorn on loopback, on the platform's PostgreSQL, `/docs` served,
+answers read from the published tables, and several worker processes agreeing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gamestats_assets.lib.publish.postgres import apply_migrations
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:
+    process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port), *arguments],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    pytest.fail(f"gamestats serve did not start: {process.communicate()[0]}")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_gamestats_serve_answers_on_loopback(tmp_path, module_pg_url, workers):
+    apply_migrations(module_pg_url)
+    env = {**os.environ, "GAMESTATS_PG_URL": module_pg_url, "GAMESTATS_DATA_DIR": str(tmp_path / "data")}
+    env.pop("GAMESTATS_API_TOKEN", None)
+    port = free_port()
+    process = started(port, env, "--workers", workers)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/docs").status_code == 200
+        answers = [httpx.get(f"{base}/api/v1/tournaments/leaderboard/teams") for _ in range(4)]
+        assert {(a.status_code, a.json()["detail"]) for a in answers} == {(404, "no tournament season has been published")}
+        admin = httpx.get(f"{base}/api/v1/admin/pubg/validation")
+        assert admin.status_code == 403 and "disabled" in admin.json()["detail"]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+    assert "writes and admin disabled (GAMESTATS_API_TOKEN unset)" in output
+    assert f"http://127.0.0.1:{port}" in output

@@ -1,0 +1,79 @@
+"""The LoL champion statistics and the L2M daily KPIs, from the tables a real run of each domain published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets_tests.serve.conftest import client_for
+
+DAY = dt.date(2026, 2, 1)
+LOL = "/api/v1/lol/champions"
+
+
+def domain_keys(defs, domain: str, partitioned: bool):
+    graph = defs.resolve_asset_graph()
+    return [k for k in graph.materializable_asset_keys
+            if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, module_pg_url):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("serve_lol_l2m") / "data"))
+        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_USERS", "300")
+        patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
+        apply_migrations(module_pg_url)
+        defs = build_definitions(Settings.from_env())
+        job = defs.resolve_implicit_global_asset_job_def()
+        instance = dg.DagsterInstance.ephemeral()
+        for domain in ("lol", "l2m"):
+            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                          partition_key=DAY.isoformat()).success
+            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+    with client_for(module_pg_url, requests_per_minute=100_000) as test_client:
+        test_client.pg_url = module_pg_url
+        yield test_client
+
+
+def top_champion(client) -> tuple[str, str, str]:
+    with psycopg.connect(client.pg_url) as conn:
+        return conn.execute("SELECT champion_name, queue, patch FROM lol.item_build_stats ORDER BY games DESC, "
+                            "champion_name LIMIT 1").fetchone()
+
+
+@pytest.mark.parametrize("path", ["builds", "skill-orders", "matchups", "length-win-rates", "patch-trend"])
+def test_a_champions_tables_by_queue_and_patch(client, path):
+    name, queue, patch = top_champion(client)
+    answer = client.get(f"{LOL}/{name.upper()}/{path}", params={"queue": queue, "patch": patch}).json()
+    rows = answer["data"]
+    assert rows and all(r["queue"] == queue and r["patch"] == patch and r["champion_name"] == name for r in rows)
+    assert answer["metadata"]["published_at"] and all(answer["metadata"]["published_at"].values())
+    assert all("win_rate_ci_low" in r and "games" in r for r in rows)
+    missing = client.get(f"{LOL}/Nobody/{path}")
+    assert missing.status_code == 404 and "Nobody" in missing.json()["detail"]
+    assert client.get(f"{LOL}/{name}/{path}", params={"patch": "latest'--"}).status_code == 422
+
+
+def test_l2m_daily_kpis_for_a_range_and_a_server(client):
+    every = client.get("/api/v1/l2m/kpis", params={"from": DAY.isoformat(), "to": DAY.isoformat()}).json()["data"]
+    assert every and {r["date"] for r in every} == {DAY.isoformat()}
+    server = every[0]["server_id"]
+    one = client.get("/api/v1/l2m/kpis", params={"from": "2026-01-01", "to": "2026-03-01", "server_id": server}).json()
+    assert {r["server_id"] for r in one["data"]} == {server} and one["metadata"]["server_id"] == server
+    assert all(r["dau"] >= r["pu"] >= 0 for r in one["data"])
+    assert client.get("/api/v1/l2m/kpis", params={"from": "2026-02-02", "to": "2026-02-01"}).status_code == 422
+    assert client.get("/api/v1/l2m/kpis", params={"from": "2020-01-01", "to": "2026-02-01"}).status_code == 422
+    assert client.get("/api/v1/l2m/kpis", params={"from": "2026-02-01"}).status_code == 422
+    assert client.get("/api/v1/l2m/kpis", params={"from": "x", "to": "2026-02-01"}).status_code == 422
+    assert client.get("/api/v1/l2m/kpis", params={"from": DAY.isoformat(), "to": DAY.isoformat(),
+                                                  "server_id": 987654321}).status_code == 404
+    assert client.get("/api/v1/l2m/kpis", params={"from": DAY.isoformat(), "to": DAY.isoformat(),
+                                                  "server_id": -1}).status_code == 422

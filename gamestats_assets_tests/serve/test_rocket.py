@@ -1,0 +1,150 @@
+"""The Rocket League API: a replay uploaded through it lands, is run by the rocket assets as a dropped file is,
+and is then served with its players' stats; analytics and training over a published synthetic day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.conftest import TOKEN, client_for
+
+BASE = "/api/v1/rocket"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SYNTHETIC_DAY = dt.date(2026, 3, 1)
+UPLOAD = REPLAYS / "XBOX_PARTY.replay"
+UPLOAD_ID, UPLOAD_DAY = "1734cd424fd26afb86605ea06f697c4b", "2019-03-27"
+
+
+@pytest.fixture(scope="module")
+def rocket(tmp_path_factory, module_pg_url):
+    """A published synthetic day, the API over it, and the Dagster definitions to run an upload's day."""
+    with pytest.MonkeyPatch.context() as patch:
+        data_dir = tmp_path_factory.mktemp("serve_rocket") / "data"
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_USERS", "200")
+        apply_migrations(module_pg_url)
+        defs = build_definitions(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+        run(defs, rocket_keys(defs, partitioned=False), instance)
+        with client_for(module_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
+                        max_upload_bytes=2 * 1024 * 1024) as client:
+            yield {"client": client, "defs": defs, "instance": instance, "data_dir": data_dir, "pg_url": module_pg_url}
+
+
+def a_player(rocket) -> str:
+    with psycopg.connect(rocket["pg_url"]) as conn:
+        return conn.execute("SELECT w.player_id FROM rocket.player_weaknesses w JOIN rocket.rank_predictions r "
+                            "USING (player_id) JOIN rocket.training_sessions t USING (player_id) "
+                            "WHERE w.is_weak ORDER BY 1 LIMIT 1").fetchone()[0]
+
+
+def test_an_uploaded_replay_is_processing_until_its_day_runs_then_served(rocket):
+    client = rocket["client"]
+    assert client.get(f"{BASE}/replays/{UPLOAD_ID}").status_code == 404
+    response = client.post(f"{BASE}/replays/upload", content=UPLOAD.read_bytes(), headers=AUTH)
+    assert response.status_code == 202, response.text
+    assert response.json() | {"id": UPLOAD_ID, "status": "processing"} == response.json()
+    landed = rocket["data_dir"] / "landing" / "rocket" / UPLOAD_DAY / f"{UPLOAD_ID}.replay"
+    assert landed.read_bytes() == UPLOAD.read_bytes()
+    assert client.get(f"{BASE}/replays/{UPLOAD_ID}").json()["data"] == {"id": UPLOAD_ID, "status": "processing"}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(rocket["data_dir"]))
+        patch.setenv("GAMESTATS_PG_URL", rocket["pg_url"])
+        run(rocket["defs"], rocket_keys(rocket["defs"], partitioned=True), rocket["instance"], partition_key=UPLOAD_DAY)
+    served = client.get(f"{BASE}/replays/{UPLOAD_ID.upper()}").json()
+    analysis = served["data"]
+    assert analysis["status"] == "processed" and len(analysis["players"]) == 4
+    stats = analysis["players"][0]["stats"]
+    assert stats and all("value" in s and "rank_percentile" in s for group in stats.values() for s in group.values())
+    assert served["metadata"]["published_at"]["rocket.player_stats"] is not None
+
+
+def test_what_is_not_a_replay_is_415_too_large_413_and_nothing_lands(rocket):
+    client = rocket["client"]
+    landing = rocket["data_dir"] / "landing" / "rocket"
+    before = sorted(p for p in landing.rglob("*") if p.is_file()) if landing.exists() else []
+    for body in (b"not a replay at all", b"\x00" * 4096, UPLOAD.read_bytes()[:200]):
+        response = client.post(f"{BASE}/replays/upload", content=body, headers=AUTH)
+        assert response.status_code == 415 and "not a Rocket League replay" in response.json()["detail"]
+    too_big = REPLAYS / "5_GOALS_6_KICKOFFS.replay"
+    with client_for(rocket["pg_url"], api_token=TOKEN, data_dir=rocket["data_dir"], max_upload_bytes=100_000) as small:
+        assert small.post(f"{BASE}/replays/upload", content=too_big.read_bytes(), headers=AUTH).status_code == 413
+
+        def streamed():
+            data = too_big.read_bytes()
+            for start in range(0, len(data), 50_000):
+                yield data[start:start + 50_000]
+
+        assert small.post(f"{BASE}/replays/upload", content=streamed(), headers=AUTH).status_code == 413
+    assert client.post(f"{BASE}/replays/upload", content=UPLOAD.read_bytes()).status_code == 401
+    after = sorted(p for p in landing.rglob("*") if p.is_file()) if landing.exists() else []
+    assert after == before
+
+
+def test_an_upload_name_never_chooses_where_it_lands(rocket):
+    client = rocket["client"]
+    response = client.post(f"{BASE}/replays/upload?filename=../../../etc/passwd", content=UPLOAD.read_bytes(),
+                           headers={**AUTH, "Content-Disposition": 'attachment; filename="../../evil.replay"'})
+    assert response.status_code == 202 and response.json()["already_uploaded"] is True
+    assert not (rocket["data_dir"].parent / "evil.replay").exists()
+    assert client.get(f"{BASE}/replays/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get(f"{BASE}/replays/not-hex").status_code == 422
+
+
+def test_recent_replays_and_analytics_for_a_player(rocket):
+    client, player = rocket["client"], a_player(rocket)
+    recent = client.get(f"{BASE}/replays/recent", params={"player_id": player, "limit": 3}).json()["data"]
+    assert 1 <= len(recent) <= 3 and all(r["id"] for r in recent)
+    weak = client.get(f"{BASE}/analytics/weaknesses", params={"player_id": player}).json()["data"]
+    assert weak["weaknesses"] and all(w["is_weak"] for w in weak["weaknesses"])
+    progress = client.get(f"{BASE}/analytics/progress", params={"player_id": player}).json()["data"]["stats"]
+    assert progress and all(point["games"] >= 1 for series in progress.values() for point in series)
+    prediction = client.get(f"{BASE}/analytics/rank-prediction", params={"player_id": player}).json()["data"]
+    low, high = prediction["interval_95"]
+    assert low < prediction["predicted_rank_index"] < high
+    assert prediction["model"]["beats_baseline"] in (True, False) and prediction["model"]["held_out_players"] > 0
+    compared = client.get(f"{BASE}/analytics/comparison", params={"player_id": player}).json()["data"]
+    assert compared["rank_band"] and all(s["peers"] > 0 for s in compared["stats"])
+
+
+def test_training_recommendations_packs_progress_and_logging(rocket):
+    client, player = rocket["client"], a_player(rocket)
+    recommended = client.get(f"{BASE}/training/recommendations", params={"player_id": player}).json()["data"]
+    assert recommended and all(r["pack_code"] for r in recommended)
+    packs = client.get(f"{BASE}/training/packs", params={"limit": 5}).json()["data"]
+    assert len(packs) == 5
+    name = packs[0]["name"]
+    assert name in [p["name"] for p in client.get(f"{BASE}/training/packs", params={"q": name[:5]}).json()["data"]]
+    assert client.get(f"{BASE}/training/packs", params={"q": "%' OR 1=1 --"}).json()["data"] == []
+    progress = client.get(f"{BASE}/training/progress", params={"player_id": player}).json()["data"]
+    assert progress == sorted(progress, key=lambda p: p["pack_code"]), progress
+    assert all(p["success_ci_low"] - 1e-9 <= p["success_rate"] <= p["success_ci_high"] + 1e-9 for p in progress
+               if p["attempts"]), progress
+    session = {"player_id": player, "pack_code": progress[0]["pack_code"], "started_at": "2026-03-01T18:00:00Z",
+               "duration_seconds": 600, "attempts": 20, "successes": 7}
+    logged = client.post(f"{BASE}/training/sessions", json=session, headers=AUTH)
+    assert logged.status_code == 202
+    [file] = (rocket["data_dir"] / "landing" / "rocket" / "2026-03-01").glob("training_sessions_*.jsonl")
+    assert file.read_text().count("\n") == 1
+    assert client.post(f"{BASE}/training/sessions", json={**session, "successes": 21}, headers=AUTH).status_code == 422
+    assert client.post(f"{BASE}/training/sessions", json={**session, "attempts": -1}, headers=AUTH).status_code == 422
+
+
+def test_unknown_players_are_404_and_malformed_ones_422(rocket):
+    client = rocket["client"]
+    for path in ("/replays/recent", "/analytics/weaknesses", "/analytics/progress", "/analytics/rank-prediction",
+                 "/analytics/comparison", "/training/recommendations", "/training/progress"):
+        missing = client.get(BASE + path, params={"player_id": "steam:0"})
+        assert missing.status_code == 404 and "steam:0" in missing.json()["detail"], path
+        assert client.get(BASE + path, params={"player_id": "a b'; --"}).status_code == 422, path
+        assert client.get(BASE + path).status_code == 422, path
