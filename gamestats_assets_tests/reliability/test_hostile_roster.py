@@ -29,7 +29,7 @@ from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY
 from gamestats_assets_tests.conftest import FIXTURES
-from gamestats_assets_tests.rocket.test_live import server as ballchasing  # noqa: F401 (a fixture)
+from gamestats_assets_tests.rocket.test_live import _Ballchasing
 
 RIOT_MATCH = (FIXTURES / "riot" / "match_v5_ranked.json").read_bytes()
 RIOT_TIMELINE = (FIXTURES / "riot" / "match_v5_ranked_timeline.json").read_bytes()
@@ -151,6 +151,15 @@ def test_bad_pubg_roster_rows_never_stop_the_discovery_of_the_others(server, pla
     assert [r.partition_key for r in result.run_requests] == [PUBG_ID]
     assert (platform.landing_dir("pubg") / "matches" / f"{PUBG_ID}.json").exists()
     assert json.loads(result.cursor) == {"next": 0, "pending": []}
+
+
+@pytest.fixture
+def ballchasing():
+    """ballchasing's API on loopback, answering the recorded list and replay whatever player is asked for."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Ballchasing)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
 
 
 def test_bad_rocket_roster_rows_never_stop_the_discovery_of_the_others(ballchasing, platform_env, pg_url, monkeypatch):
