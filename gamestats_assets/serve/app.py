@@ -9,12 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from gamestats_assets.serve import admin, l2m, lol, pubg, rocket
+from gamestats_assets.serve import admin, l2m, lol, lol_query, pubg, rocket
 from gamestats_assets.serve.guard import RateLimiter, retry_after
 from gamestats_assets.serve.reader import PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 
-ROUTERS = (pubg.router, admin.router, rocket.router, lol.router, l2m.router)
+ROUTERS = (pubg.router, admin.router, rocket.router, lol.router, lol_query.router, l2m.router)
 
 
 def dagster_instance():

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dataclasses
+import json
+
 import dagster as dg
+import polars as pl
 import psycopg
 import pytest
 
+from gamestats_assets.defs.lol.query import read_facts
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets.sources.riot.compound import champion_id_of, compound_query
 from gamestats_assets_tests.serve.conftest import client_for
 
 DAY = dt.date(2026, 2, 1)
@@ -25,8 +31,9 @@ def domain_keys(defs, domain: str, partitioned: bool):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, module_pg_url):
+    data_dir = tmp_path_factory.mktemp("serve_lol_l2m") / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("serve_lol_l2m") / "data"))
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", module_pg_url)
         patch.setenv("GAMESTATS_USERS", "300")
         patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
@@ -40,6 +47,7 @@ def client(tmp_path_factory, module_pg_url):
             assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
     with client_for(module_pg_url, requests_per_minute=100_000) as test_client:
         test_client.pg_url = module_pg_url
+        test_client.data_dir = data_dir
         yield test_client
 
 
@@ -60,6 +68,49 @@ def test_a_champions_tables_by_queue_and_patch(client, path):
     missing = client.get(f"{LOL}/Nobody/{path}")
     assert missing.status_code == 404 and "Nobody" in missing.json()["detail"]
     assert client.get(f"{LOL}/{name}/{path}", params={"patch": "latest'--"}).status_code == 422
+
+
+def cli_answer(client, champion: str, completed: list[str], metric: str, queue: list[str], **conditions) -> dict:
+    """What `gamestats lol query` computes from the warehouse the run wrote, as JSON carries it."""
+    facts = read_facts(client.data_dir / "warehouse.duckdb", champion_id_of(champion)[1])
+    result = compound_query(facts, champion, completed, metric, queue, **conditions)
+    return json.loads(json.dumps(dataclasses.asdict(result)))
+
+
+def test_the_compound_query_answers_as_the_command_does(client):
+    name, queue, _ = top_champion(client)
+    facts = read_facts(client.data_dir / "warehouse.duckdb", champion_id_of(name)[1])
+    items = facts.select(pl.col("completed_items").explode().struct.field("item_name")).to_series().drop_nulls()
+    item = items.value_counts(sort=True).row(0)[0]
+    order = facts["max_order"].drop_nulls().value_counts(sort=True).row(0)[0]
+    queries = [
+        ({"champion": name.upper(), "completed": item, "metric": "dpm"}, (name, [item], "dpm", [])),
+        ({"champion": name, "max_order": order.replace(">", ""), "minutes": "20-", "metric": "WIN", "queue": queue},
+         (name, [], "WIN", [queue], {"max_order": order.replace(">", ""), "minutes": "20-"})),
+        ({"champion": name, "completed": item, "first_objective": "dragon", "metric": "gold_diff_10"},
+         (name, [item], "gold_diff_10", [], {"first_objective": "dragon"})),
+    ]
+    for params, (champion, completed, metric, queues, *conditions) in queries:
+        response = client.get(f"{LOL.removesuffix('/champions')}/query", params=params)
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        expected = cli_answer(client, champion, completed, metric, queues, **(conditions[0] if conditions else {}))
+        assert answer["data"] == expected
+        assert expected["meeting"]["n"] > 0 and expected["meeting"]["n"] + expected["others"]["n"] > 1
+        assert answer["metadata"]["published_at"]["lol.participant_query_facts"]
+
+
+def test_the_compound_query_names_what_it_does_not_know_and_refuses_malformed_input(client):
+    query = f"{LOL.removesuffix('/champions')}/query"
+    for params, wanted in [({"champion": "Ezrael"}, "did you mean 'Ezreal'"),
+                           ({"champion": "Ezreal", "completed": "Trinity Forse"}, "Trinity Force"),
+                           ({"champion": "Ezreal", "metric": "dpn"}, "did you mean 'dpm'")]:
+        missing = client.get(query, params=params)
+        assert missing.status_code == 404 and wanted in missing.json()["detail"], missing.text
+    for params in [{}, {"champion": "Ezreal", "max_order": "Q>Q>E"}, {"champion": "Ezreal", "minutes": "ten"},
+                   {"champion": "Ezreal", "first_objective": "inhibitor"}, {"champion": "Ezreal", "patch": "14.9'--"},
+                   {"champion": "Ezreal", "metric": "dpm; DROP TABLE lol.participant_query_facts"}]:
+        assert client.get(query, params=params).status_code == 422, params
 
 
 def test_l2m_daily_kpis_for_a_range_and_a_server(client):

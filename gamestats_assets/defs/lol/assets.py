@@ -32,7 +32,7 @@ from gamestats_assets.lib.intake.discovery import landing_files
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
-from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot import compound, ddragon
 from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder, riot_files
 
 DOMAIN = "lol"
@@ -183,6 +183,11 @@ STD_TABLES = [
           "team's first objectives.",
           {"players": "std/participant_games", "purchases": "std/item_purchases", "lanes": "std/lane_states",
            "first_objectives": "std/first_objectives"}),
+    Table("cons", "participant_query_facts", undated(compound.flattened),
+          "The participant fact table as `gamestats serve`'s compound query reads it from PostgreSQL (key date, "
+          "match_id, participant_id): `participant_facts` with the completed item ids in completion order, "
+          "comma-separated (`completed_item_ids`), for the list of completed items.",
+          {"facts": "cons/participant_facts"}, publish=Publish(("date", "match_id", "participant_id"))),
 ]
 
 

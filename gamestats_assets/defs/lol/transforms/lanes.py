@@ -6,12 +6,9 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, games_and_wins, mean_interval, with_rate
+from gamestats_assets.sources.riot.compound import DIFFERENCES, LANE_MEASURES, LANE_MINUTES
 
 POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
-LANE_MINUTES = (10, 15)
-LANE_MEASURES = ("gold", "xp", "cs")
-DIFFERENCES = tuple(f"{measure}_diff_{minute}" for minute in LANE_MINUTES for measure in LANE_MEASURES)
-"""The player's measure minus the lane opponent's at each minute."""
 PLAYER = ("match_id", "participant_id")
 
 
