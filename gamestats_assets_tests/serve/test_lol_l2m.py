@@ -16,7 +16,7 @@ from gamestats_assets.defs.lol.query import read_facts
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
-from gamestats_assets.sources.riot.compound import champion_id_of, compound_query
+from gamestats_assets.sources.riot.compound import champion_id_of, compound_query, known_champions
 from gamestats_assets_tests.serve.conftest import client_for
 
 DAY = dt.date(2026, 2, 1)
@@ -98,6 +98,13 @@ def test_the_compound_query_answers_as_the_command_does(client):
         assert answer["data"] == expected
         assert expected["meeting"]["n"] > 0 and expected["meeting"]["n"] + expected["others"]["n"] > 1
         assert answer["metadata"]["published_at"]["lol.participant_query_facts"]
+    with psycopg.connect(client.pg_url) as conn:
+        played = {row[0] for row in conn.execute("SELECT DISTINCT champion_id FROM lol.participant_query_facts")}
+    unplayed = known_champions().filter(~pl.col("champion_id").is_in(played))["champion_name"][0]
+    none = client.get(f"{LOL.removesuffix('/champions')}/query", params={"champion": unplayed, "max_order": "qew"})
+    assert none.status_code == 200 and none.json()["data"] == cli_answer(client, unplayed, [], "dpm", [],
+                                                                           max_order="qew")
+    assert none.json()["data"]["meeting"]["n"] == none.json()["data"]["others"]["n"] == 0
 
 
 def test_the_compound_query_names_what_it_does_not_know_and_refuses_malformed_input(client):
