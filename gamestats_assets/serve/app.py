@@ -24,6 +24,25 @@ def dagster_instance():
     return dg.DagsterInstance.get()
 
 
+class RequestBudget:
+    """ASGI middleware answering 429 with `Retry-After` to a client address past its budget (`RateLimiter`); a plain
+    ASGI layer, so a request within budget costs no more than the limiter's lookup."""
+
+    def __init__(self, app, limiter: RateLimiter, per_minute: int):
+        self.app, self.limiter, self.per_minute = app, limiter, per_minute
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        address = scope["client"][0] if scope.get("client") else "unknown"
+        wait = self.limiter.take(address)
+        if not wait:
+            return await self.app(scope, receive, send)
+        refused = JSONResponse({"detail": f"too many requests from {address}: {self.per_minute} a minute"},
+                               status_code=429, headers={"Retry-After": retry_after(wait)})
+        await refused(scope, receive, send)
+
+
 def create_app(settings: ServeSettings) -> FastAPI:
     """The API over the PostgreSQL of `settings.pg_url`, reading as `gamestats_reader`."""
 
@@ -44,15 +63,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.middleware("http")
-    async def request_budget(request: Request, call_next):
-        address = request.client.host if request.client else "unknown"
-        wait = request.app.state.limiter.take(address)
-        if wait:
-            return JSONResponse({"detail": f"too many requests from {address}: "
-                                 f"{settings.requests_per_minute} a minute"},
-                                status_code=429, headers={"Retry-After": retry_after(wait)})
-        return await call_next(request)
+    app.add_middleware(RequestBudget, limiter=app.state.limiter, per_minute=settings.requests_per_minute)
 
     @app.exception_handler(PublishRace)
     async def publish_race(request: Request, error: PublishRace):
