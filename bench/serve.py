@@ -4,8 +4,9 @@ the same SQL run through psycopg without HTTP (the limit).
 Builds a synthetic season through the real pubg assets (`--divisions` × 16 teams, `--rounds` rounds of
 `--matches` matches, telemetry of `--events` events a lobby) into a fresh database, starts `gamestats serve
 --workers W` on 127.0.0.1, then for each endpoint sends `--requests` requests from `--clients` concurrent
-clients (HTTP/1.1 keep-alive), and runs the endpoint's main SQL statement as many times from as many psycopg
-connections. Prints one JSON object: per endpoint p50/p95/p99 in ms and requests per second of both, and
+clients (HTTP/1.1 keep-alive) — with `wrk` (`apt-get install wrk`) for `--seconds` when it is installed, since a
+Python client takes the cores the server runs on, else with httpx — and runs the endpoint's main SQL statement
+`--requests` times from as many psycopg connections. Prints one JSON object: per endpoint p50/p95/p99 in ms and requests per second of both, and
 `http_to_sql_rps_ratio` (1 means the HTTP layer costs nothing; the API's answers are cached by publish, so it
 can pass 1). Answers are cached after the first request of a query, so this measures the cached path.
 
@@ -36,6 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import admin_url, bench_database, drop_database  # noqa: E402
 
 DATABASE = "gamestats_bench_serve"
+SQL_CONNECTIONS = 16
+"""The most connections the SQL alone is run over: PostgreSQL's default allows 100 in all, and more than a few per
+core only queue."""
 BASE = "/api/v1/tournaments"
 
 
@@ -120,6 +124,30 @@ async def http_load(base: str, path: str, params: dict, clients: int, requests: 
     return {**summary(latencies, seconds), "failed": failures, "first_failure": first_failure}
 
 
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "seconds": %.3f, '
+    .. '"non_2xx": %d, "socket_errors": %d}\\n', summary.requests, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout))
+end
+"""
+"""wrk's report as one JSON line: its latency percentiles (wrk measures in microseconds) and its counts."""
+
+
+def wrk_load(base: str, path: str, params: dict, clients: int, seconds: int) -> dict:
+    """`clients` keep-alive connections of wrk (a load generator in C, two threads) on `path` for `seconds`: the
+    server's rate without a Python client taking the cores it runs on."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_REPORT)
+        script.flush()
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "-s", script.name,
+                              str(httpx.URL(base + path, params=params))], capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**report, "requests_per_second": round(report["requests"] / report["seconds"], 1)}
+
+
 def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int) -> dict:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -172,6 +200,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10, help="how long wrk loads each endpoint")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--divisions", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2)
@@ -191,8 +220,10 @@ def main() -> None:
     results = {}
     try:
         for name, (path, params, query, query_params) in endpoints(pg_url).items():
-            http = asyncio.run(http_load(f"http://127.0.0.1:{port}", path, params, args.clients, args.requests))
-            limit = sql_load(pg_url, query, query_params, args.clients, args.requests)
+            base = f"http://127.0.0.1:{port}"
+            http = (wrk_load(base, path, params, args.clients, args.seconds) if shutil.which("wrk")
+                    else asyncio.run(http_load(base, path, params, args.clients, args.requests)))
+            limit = sql_load(pg_url, query, query_params, min(args.clients, SQL_CONNECTIONS), args.requests)
             results[name] = {"http": http, "sql": limit, "http_to_sql_rps_ratio":
                              round(http["requests_per_second"] / limit["requests_per_second"], 3)}
     finally:
@@ -201,6 +232,7 @@ def main() -> None:
         drop_database(admin, DATABASE)
         shutil.rmtree(data_dir)
     print(json.dumps({"benchmark": "serve", "clients": args.clients, "requests_per_endpoint": args.requests,
+                      "load_generator": "wrk" if shutil.which("wrk") else "httpx",
                       "workers": args.workers, "season": {"divisions": args.divisions, "teams_per_division": 16,
                                                           "rounds": args.rounds, "matches_per_round": args.matches},
                       "build_seconds": round(build_seconds, 1), "endpoints": results,
