@@ -116,6 +116,15 @@ def purchases_replaced(item_ids: list[int]) -> Callable[[dict, dict], None]:
     return change
 
 
+def dropped(folder: Path, games: list[Game]) -> None:
+    """`games` written into the landing day `folder` as Riot delivers them: `<match id>.json` and
+    `<match id>_timeline.json`."""
+    for match, timeline in games:
+        name = f"{info(match)['platformId']}_{info(match)['gameId']}"
+        (folder / f"{name}.json").write_text(json.dumps(match))
+        (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+
+
 def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """ETL `matches`, `participants`, `timeline_events` and `participant_frames` of `games`."""
     def name(match: dict) -> str:

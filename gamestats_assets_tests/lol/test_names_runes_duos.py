@@ -3,7 +3,6 @@ Data Dragon files, and the rune, spell and bot-lane duo statistics, on real game
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol.real_games import (
     FIXTURES,
     TOURNAMENT,
+    dropped,
     info,
     load,
     purchases_replaced,
@@ -224,10 +224,7 @@ def test_real_games_of_several_patches_publish_runes_spells_and_duos(pg_url, dat
     ranked, tournament = load(), load(TOURNAMENT)
     games = [ranked, tournament, played_on(ranked, 51, "13.3.491.6222"), played_on(ranked, 52, "14.24.1"),
              variant(tournament, 53, version="16.1.1", change=purchases_replaced(FIRST_SHIPPED_IN_16_1))]
-    for match, timeline in games:
-        name = f"{info(match)['platformId']}_{info(match)['gameId']}"
-        (folder / f"{name}.json").write_text(json.dumps(match))
-        (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+    dropped(folder, games)
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
     monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")

@@ -209,10 +209,7 @@ def test_real_games_of_several_queues_and_patches_are_published_apart(pg_url, da
              real_games.variant(ranked, 1002, queue=440, version="12.21.474.6036"),
              real_games.variant(ranked, 1003, change=real_games.remake),
              real_games.variant(ranked, 1004, change=real_games.away_from(5)), real_games.load(real_games.TOURNAMENT)]
-    for match, timeline in games:
-        name = f"{real_games.info(match)['platformId']}_{real_games.info(match)['gameId']}"
-        (folder / f"{name}.json").write_text(json.dumps(match))
-        (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+    real_games.dropped(folder, games)
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
     monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
