@@ -1,0 +1,38 @@
+"""What the pages' selectors offer: the tournament seasons published (`GET /api/v1/tournaments/seasons`) and the
+League champions with their queues and patches (`GET /api/v1/lol/champions`), most played first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from gamestats_assets.serve.envelope import enveloped
+from gamestats_assets.serve.reader import Reader
+
+router = APIRouter(tags=["page selectors"])
+
+
+@router.get("/api/v1/tournaments/seasons", summary="The published seasons, newest first, with their rounds and days")
+def seasons(request: Request) -> dict:
+    reader: Reader = request.app.state.reader
+
+    def compute(conn) -> dict:
+        rows = conn.execute("SELECT season_id, count(*) AS rounds, min(date) AS first_day, max(date) AS last_day "
+                            "FROM pubg.tournament_rounds GROUP BY season_id "
+                            "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC"
+                            ).fetchall()
+        return {"seasons": rows, "total_count": len(rows)}
+
+    return enveloped(reader.read(("pubg.tournament_rounds",), ("seasons",), compute))
+
+
+@router.get("/api/v1/lol/champions", summary="The champions published, most played first, with queues and patches")
+def champions(request: Request) -> dict:
+    reader: Reader = request.app.state.reader
+
+    def compute(conn) -> dict:
+        rows = conn.execute("SELECT champion_name, sum(games)::bigint AS games, array_agg(DISTINCT queue) AS queues, "
+                            "array_agg(DISTINCT patch) AS patches FROM lol.patch_trend "
+                            "GROUP BY champion_name ORDER BY games DESC, champion_name").fetchall()
+        return {"champions": rows, "total_count": len(rows)}
+
+    return enveloped(reader.read(("lol.patch_trend",), ("champions",), compute))

@@ -1,0 +1,107 @@
+"""The tournament stats page in headless Chromium, over the tables a real pubg run published: it loads with no
+error, the context selector changes the leaderboard, a column sorts, a player's weapon radar opens, the
+match history lists the matches, and the page is usable at a phone's width."""
+
+from __future__ import annotations
+
+import pytest
+
+from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+
+ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
+
+
+@pytest.fixture(scope="module")
+def site(published):
+    with served(published["pg_url"]) as base, browser() as page:
+        yield base, page
+
+
+def test_the_home_page_links_every_page(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/")
+        links = page.evaluate("[...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))")
+        assert {"tournament.html", "champion.html", "player.html", "kpi.html"} <= set(links)
+        assert page.evaluate("fetch('/api/v1/tournaments/seasons').then(r => r.status)") == 200
+
+
+def test_the_team_leaderboard_loads_and_its_context_selector_changes_it(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        page.screenshot(SCREENSHOTS / "pages" / "tournament_teams.png")
+        overall = page.evaluate(ROWS.format(tab="teams"))
+        assert len(overall) >= 16 and page.evaluate("document.getElementById('match').disabled")
+        assert page.evaluate("document.querySelector('#panel-teams svg.spark polyline') !== null")
+        rounds = page.evaluate("[...document.querySelectorAll('#round option')].map(o => o.value)")
+        assert rounds[0] == "overall" and len(rounds) >= 3
+        divisions = page.evaluate("[...document.querySelectorAll('#division option')].map(o => o.value)")
+        assert {"", "Pro", "Challenger"} <= set(divisions)
+        page.evaluate("(() => { const s = document.getElementById('division'); s.value = 'Pro';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        page.evaluate("(() => { const s = document.getElementById('round'); s.value = s.options[1].value;"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        one_round = page.evaluate(ROWS.format(tab="teams"))
+        assert one_round and one_round != overall and len(one_round) == 16
+        assert not page.evaluate("document.getElementById('match').disabled")
+        assert "division=Pro" in page.evaluate("location.search")
+        assert not page.errors
+
+
+def test_sorting_a_column_reorders_the_leaderboard(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        column = "[...document.querySelectorAll('#panel-teams tbody tr')].map(r => r.cells[{i}].innerText)"
+        by_rank = page.evaluate(column.format(i=1))
+        page.evaluate("document.querySelector('#panel-teams th[data-key=kills] button').click()")
+        kills = [int(k.replace(",", "")) for k in page.evaluate(column.format(i=4))]
+        assert kills == sorted(kills, reverse=True)
+        assert page.evaluate("document.querySelector('#panel-teams th[data-key=kills]').getAttribute('aria-sort')") == "descending"
+        page.evaluate("document.querySelector('#panel-teams th[data-key=team] button').click()")
+        names = page.evaluate(column.format(i=1))
+        assert names == sorted(names, key=str.lower) or names == sorted(names)
+        assert names != by_rank
+
+
+def test_a_players_weapon_radar_opens(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=players")
+        assert page.evaluate("document.getElementById('tab-players').getAttribute('aria-selected')") == "true"
+        page.evaluate("document.querySelector('#panel-players tbody tr').focus()")
+        page.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        page.call("Input.dispatchKeyEvent", type="keyUp", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        page.wait_for("document.getElementById('weapons').open && document.getElementById('radar').dataset.drawn")
+        chart = page.evaluate("(() => { const c = Chart.getChart(document.getElementById('radar'));"
+                              " return {type: c.config.type, labels: c.data.labels,"
+                              " total: c.data.datasets[0].data.reduce((a, b) => a + b, 0)}; })()")
+        assert chart["type"] == "radar" and "AR" in chart["labels"] and round(chart["total"]) in (0, 100)
+        page.screenshot(SCREENSHOTS / "pages" / "tournament_radar.png")
+        assert not page.errors
+
+
+def test_the_match_history_lists_each_teams_placement(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        items = page.evaluate("[...document.querySelectorAll('#panel-matches li')].map(li => li.innerText)")
+        assert len(items) >= 2 and all("#1 " in item for item in items)
+        links = page.evaluate("[...document.querySelectorAll('#panel-matches a')].map(a => a.getAttribute('href'))")
+        assert all(link.startswith("match.html?id=") for link in links)
+
+
+def test_the_page_fits_a_phone(site, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/tournament.html")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / "tournament_phone.png")
+        finally:
+            page.viewport(*DESKTOP)
