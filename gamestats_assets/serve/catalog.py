@@ -1,5 +1,6 @@
 """What the pages' selectors offer: the tournament seasons published (`GET /api/v1/tournaments/seasons`) and the
-League champions with their queues and patches (`GET /api/v1/lol/champions`), most played first."""
+League champions with their queues and patches (`GET /api/v1/lol/champions`), most played first, and the
+Lineage 2M servers with their days (`GET /api/v1/l2m/servers`)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,16 @@ def champions(request: Request) -> dict:
         return {"champions": rows, "total_count": len(rows)}
 
     return enveloped(reader.read(("lol.patch_trend",), ("champions",), compute))
+
+
+@router.get("/api/v1/l2m/servers", summary="The servers with published daily KPIs, with their first and last day")
+def servers(request: Request) -> dict:
+    reader: Reader = request.app.state.reader
+
+    def compute(conn) -> dict:
+        rows = conn.execute("SELECT server_id, min(date) AS first_day, max(date) AS last_day, "
+                            "array_agg(DISTINCT country_code) AS countries FROM l2m.l2m_daily_kpis "
+                            "GROUP BY server_id ORDER BY server_id").fetchall()
+        return {"servers": rows, "total_count": len(rows)}
+
+    return enveloped(reader.read(("l2m.l2m_daily_kpis",), ("servers",), compute))
