@@ -1,6 +1,7 @@
 """What the pages' selectors offer: the tournament seasons published (`GET /api/v1/tournaments/seasons`) and the
-League champions with their queues and patches (`GET /api/v1/lol/champions`), most played first, and the
-Lineage 2M servers with their days (`GET /api/v1/l2m/servers`)."""
+League champions with their queues and patches (`GET /api/v1/lol/champions`), most played first, the
+Lineage 2M servers with their days (`GET /api/v1/l2m/servers`) and the Rocket League players with skill scores
+(`GET /api/v1/rocket/players`)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,16 @@ def servers(request: Request) -> dict:
         return {"servers": rows, "total_count": len(rows)}
 
     return enveloped(reader.read(("l2m.l2m_daily_kpis",), ("servers",), compute))
+
+
+@router.get("/api/v1/rocket/players", summary="The players with published skill scores, most games first")
+def rocket_players(request: Request) -> dict:
+    reader: Reader = request.app.state.reader
+
+    def compute(conn) -> dict:
+        rows = conn.execute("SELECT player_id, max(rank_band) AS rank_band, max(matches) AS matches "
+                            "FROM rocket.player_weaknesses GROUP BY player_id "
+                            "ORDER BY max(matches) DESC NULLS LAST, player_id LIMIT 200").fetchall()
+        return {"players": rows, "total_count": len(rows)}
+
+    return enveloped(reader.read(("rocket.player_weaknesses",), ("rocket players",), compute))
