@@ -1,12 +1,13 @@
 """The tournament stats page in headless Chromium, over the tables a real pubg run published: it loads with no
 error, the context selector changes the leaderboard, a column sorts, a player's weapon radar opens, the
-match history lists the matches, and the page is usable at a phone's width."""
+match history lists the matches, and the page is usable at a phone's width; the admin page with its token."""
 
 from __future__ import annotations
 
 import pytest
 
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
+from gamestats_assets_tests.serve.conftest import TOKEN
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
@@ -14,7 +15,7 @@ ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.inner
 
 @pytest.fixture(scope="module")
 def site(published):
-    with served(published["pg_url"]) as base, browser() as page:
+    with served(published["pg_url"], api_token=TOKEN) as base, browser() as page:
         yield base, page
 
 
@@ -105,3 +106,21 @@ def test_the_page_fits_a_phone(site, request):
             page.screenshot(SCREENSHOTS / "pages" / "tournament_phone.png")
         finally:
             page.viewport(*DESKTOP)
+
+
+def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roster(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/admin.html")
+        assert "Enter the API token" in page.evaluate("document.getElementById('status').innerText")
+        page.evaluate(f"(() => {{ document.getElementById('token').value = {TOKEN!r};"
+                      " document.getElementById('login').requestSubmit(); })()")
+        page.wait_for("document.querySelectorAll('#schedule tbody tr').length > 0")
+        page.wait_for("document.querySelectorAll('#validation tbody tr').length > 0")
+        assert "Assign to slot" in page.evaluate("document.querySelector('#validation tbody tr').innerText")
+        page.evaluate("(() => { document.getElementById('player-id').value = 'account.pagetest';"
+                      " document.getElementById('add-player').requestSubmit(); })()")
+        page.wait_for("document.getElementById('roster').innerText.includes('account.pagetest')")
+        page.screenshot(SCREENSHOTS / "pages" / "admin.png")
+        page.evaluate("sessionStorage.clear()")
+        assert not page.errors and not page.evaluate("document.getElementById('errors').innerText")
