@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import psycopg
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -103,7 +104,11 @@ def main() -> None:
     server = serve(port, 1)
     page = Browser(executable)
     try:
-        results = {path: measure(page, f"http://127.0.0.1:{port}/{path}", args.loads) for path in PAGES}
+        with psycopg.connect(pg_url) as conn:
+            match_id = conn.execute("SELECT match_id FROM pubg.fights GROUP BY match_id ORDER BY count(*) DESC LIMIT 1"
+                                    ).fetchone()[0]
+        paths = (*PAGES, f"match.html?id={match_id}")
+        results = {path.split("?id=")[0]: measure(page, f"http://127.0.0.1:{port}/{path}", args.loads) for path in paths}
     finally:
         page.close()
         server.terminate()

@@ -124,3 +124,18 @@ def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roste
         page.screenshot(SCREENSHOTS / "pages" / "admin.png")
         page.evaluate("sessionStorage.clear()")
         assert not page.errors and not page.evaluate("document.getElementById('errors').innerText")
+
+
+def test_a_match_page_draws_its_fights_on_the_map(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
+        clean_load(page, f"{base}/{href}")
+        drawn = page.evaluate("(() => { const c = Chart.getChart(document.getElementById('map'));"
+                              " return c.data.datasets.map(d => [d.label, d.data.length]); })()")
+        assert dict(drawn)["fight"] > 0 and int(page.evaluate("document.getElementById('map').dataset.points")) > 0
+        assert page.evaluate("document.querySelectorAll('#teams tbody tr').length") >= 16
+        page.screenshot(SCREENSHOTS / "pages" / "match.png")
+        missing = page.evaluate("fetch('/api/v1/tournaments/matches/no-such-match').then(r => r.status)")
+        assert missing == 404
