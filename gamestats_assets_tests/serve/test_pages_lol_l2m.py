@@ -81,6 +81,9 @@ def test_the_kpi_page_shows_the_days_and_switches_server(site, request):
         every = page.evaluate("document.querySelector('#days tbody tr').innerText")
         assert DAY.isoformat() in every and "n=" in every
         assert page.evaluate("Chart.getChart(document.getElementById('dau')).data.datasets[0].data[0]") > 0
+        assert page.evaluate("Chart.getChart(document.getElementById('farms')).data.datasets[0].data[0]") > 0
+        assert "farms" in page.evaluate("document.getElementById('farms-note').innerText")
+        assert "is old enough for a day-N return yet" in page.evaluate("document.getElementById('retention-note').innerText")
         page.screenshot(SCREENSHOTS / "pages" / "kpi.png")
         page.evaluate("(() => { const s = document.getElementById('server'); s.value = s.options[1].value;"
                       " s.dispatchEvent(new Event('change')); })()")

@@ -71,10 +71,41 @@ async function show(event) {
       { key: "arpu", label: "ARPU", descending: true, value: (d) => d.arpu, cell: (d) => fmt(d.arpu, 3) },
       { key: "arppu", label: "ARPPU", descending: true, value: (d) => d.arppu, cell: (d) => fmt(d.arppu, 2) },
     ], days, { sortKey: "date" }) : el("p", {}, "No day in this range."));
+    await showCohorts(query);
   } catch (error) {
     showError(`Could not load the KPIs: ${error.message}`);
   }
   shown();
+}
+
+/** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
+ * accounts flagged as farms per day; both over every server (the tables are not kept per server). */
+async function showCohorts(query) {
+  const range = { from: query.from, to: query.to };
+  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", range), api("/api/v1/l2m/farms", range)]);
+  const byN = new Map();
+  for (const r of retention.data) {
+    const n = byN.get(r.day_n) || { day_n: r.day_n, cohort: 0, retained: 0, cohorts: 0 };
+    n.cohort += r.cohort_size; n.retained += r.retained_users; n.cohorts += 1;
+    byN.set(r.day_n, n);
+  }
+  const days = [...byN.values()].sort((a, b) => a.day_n - b.day_n).map((n) => ({ ...n, rate: n.retained / n.cohort, ci: wilson(n.retained, n.cohort) }));
+  chart($("retention"), { type: "line", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
+    { label: "low", data: days.map((d) => d.ci[0] * 100), borderWidth: 0, pointRadius: 0 },
+    { label: "95% interval", data: days.map((d) => d.ci[1] * 100), borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(47,91,211,.15)" },
+    { label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3" }] },
+    options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } },
+                          tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
+               scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
+  $("retention-note").textContent = days.length ? days.map((d) => `D${d.day_n} ${pct(d.rate)} [${pct(d.ci[0])}–${pct(d.ci[1])}] n=${fmt(d.cohort)}`).join(" · ")
+    : "No cohort in this range is old enough for a day-N return yet.";
+  const perDay = new Map();
+  for (const f of farms.data) perDay.set(f.date, (perDay.get(f.date) || 0) + f.accounts);
+  const labels = [...perDay.keys()].sort();
+  chart($("farms"), { type: "bar", data: { labels, datasets: [
+    { label: "accounts flagged", data: labels.map((d) => perDay.get(d)), backgroundColor: "#9a6700" }] } });
+  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged.`
+    : "No account flagged as a farm in this range.";
 }
 
 async function start() {
