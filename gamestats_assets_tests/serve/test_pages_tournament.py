@@ -139,3 +139,12 @@ def test_a_match_page_draws_its_fights_on_the_map(site, request):
         page.screenshot(SCREENSHOTS / "pages" / "match.png")
         missing = page.evaluate("fetch('/api/v1/tournaments/matches/no-such-match').then(r => r.status)")
         assert missing == 404
+
+
+def test_the_pages_take_only_gets_of_their_files_and_leave_the_api_its_404s(client):
+    assert client.get("/").headers["content-type"].startswith("text/html")
+    assert client.get("/vendor/chart.umd.min.js").status_code == 200
+    for method, path in (("get", "/api/v1/nothing"), ("put", "/api/v1/admin/pubg/matches/..%2Fx/override"),
+                         ("post", "/tournament.html"), ("get", "/nope.html")):
+        answer = getattr(client, method)(path)
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Not Found"}), (method, path)
