@@ -15,6 +15,7 @@ PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432,
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import shutil
@@ -66,8 +67,8 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     """{name: (path, params, the endpoint's main SQL, its parameters)} over the season built."""
     with psycopg.connect(pg_url) as conn:
         season, division, round_id = conn.execute(
-            "SELECT season_id, division_id, round_id FROM pubg.team_leaderboards WHERE scope = 'round' "
-            "ORDER BY round_id DESC LIMIT 1").fetchone()
+            "SELECT season_id, division_id, round_id FROM pubg.team_leaderboards JOIN pubg.tournament_rounds "
+            "USING (season_id, round_id) WHERE scope = 'round' ORDER BY round_id DESC LIMIT 1").fetchone()
     board = ("SELECT *, count(*) OVER () AS total_count FROM pubg.{} WHERE scope = 'round' AND season_id = %s "
              "AND division_id = %s AND round_id = %s ORDER BY rank LIMIT 100")
     context = {"season_id": season, "division": division, "round": round_id}
@@ -172,7 +173,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--divisions", type=int, default=1)
+    parser.add_argument("--divisions", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--matches", type=int, default=2)
     parser.add_argument("--events", type=int, default=0, help="telemetry events a lobby (0: simulated only)")
@@ -180,7 +181,8 @@ def main() -> None:
     admin = admin_url()
     data_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
     pg_url = bench_database(admin, DATABASE)
-    os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "synthetic"})
+    os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "synthetic",
+                       "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()})
     started = time.perf_counter()
     build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
     build_seconds = time.perf_counter() - started

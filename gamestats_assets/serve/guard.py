@@ -23,9 +23,15 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    MAX_ADDRESSES = 100_000
+    """Past this many addresses remembered, those whose bucket has refilled are forgotten (they are as new)."""
+
     def take(self, address: str) -> float:
         now = self.clock()
         with self._lock:
+            if len(self._buckets) >= self.MAX_ADDRESSES:
+                self._buckets = {a: (t, last) for a, (t, last) in self._buckets.items()
+                                 if t + (now - last) * self.rate < self.capacity}
             tokens, last = self._buckets.get(address, (self.capacity, now))
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
             if tokens >= 1:

@@ -30,6 +30,18 @@ def test_the_bucket_refills_evenly_and_per_address():
     assert limiter.take("a") == 0 and limiter.take("a") > 0
 
 
+def test_the_limiter_forgets_refilled_addresses_past_its_bound(monkeypatch):
+    now = [0.0]
+    limiter = RateLimiter(60, clock=lambda: now[0])
+    monkeypatch.setattr(RateLimiter, "MAX_ADDRESSES", 3)
+    for address in ("a", "b", "c"):
+        limiter.take(address)
+    assert all(limiter.take("a") == 0 for _ in range(59)) and limiter.take("a") > 0
+    now[0] += 2.0
+    limiter.take("d")
+    assert set(limiter._buckets) == {"a", "d"}
+
+
 def test_admin_is_disabled_without_a_token_and_refuses_a_wrong_one(published):
     with client_for(published["pg_url"]) as client:
         disabled = client.get(f"{ADMIN}/validation")

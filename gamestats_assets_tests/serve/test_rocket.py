@@ -4,7 +4,6 @@ and is then served with its players' stats; analytics and training over a publis
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import dagster as dg
 import psycopg
