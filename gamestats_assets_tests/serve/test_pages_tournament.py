@@ -1,9 +1,14 @@
 """The tournament stats page in headless Chromium, over the tables a real pubg run published: it loads with no
 error, the context selector changes the leaderboard, a column sorts, a player's weapon radar opens, the
-match history lists the matches, and the page is usable at a phone's width; the admin page with its token."""
+match history lists the matches, the page polls while its round is active, and it is usable at a phone's
+width; the match page draws its fights; the admin page works with its token."""
 
 from __future__ import annotations
 
+import contextlib
+import time
+
+import psycopg
 import pytest
 
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
@@ -148,3 +153,39 @@ def test_the_pages_take_only_gets_of_their_files_and_leave_the_api_its_404s(clie
                          ("post", "/tournament.html"), ("get", "/nope.html")):
         answer = getattr(client, method)(path)
         assert (answer.status_code, answer.json()) == (404, {"detail": "Not Found"}), (method, path)
+
+
+@contextlib.contextmanager
+def active_round(pg_url: str):
+    """The season's last round made active (started an hour ago, ending in an hour) as a publish of
+    `pubg.tournament_rounds` would make it, its windows put back afterwards; yields the round id."""
+    bump = ("UPDATE public.publish_log SET publish_id = nextval('public.publish_ids') "
+            "WHERE table_name = 'pubg.tournament_rounds'")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        round_id, starts, ends = conn.execute("SELECT round_id, starts_at, ends_at FROM pubg.tournament_rounds "
+                                              "ORDER BY starts_at DESC LIMIT 1").fetchone()
+        conn.execute("UPDATE pubg.tournament_rounds SET starts_at = now() - interval '1 hour', "
+                     "ends_at = now() + interval '1 hour' WHERE round_id = %s", (round_id,))
+        conn.execute(bump)
+        try:
+            yield round_id
+        finally:
+            conn.execute("UPDATE pubg.tournament_rounds SET starts_at = %s, ends_at = %s WHERE round_id = %s",
+                         (starts, ends, round_id))
+            conn.execute(bump)
+
+
+def test_the_page_polls_every_30_s_while_its_round_is_active_and_not_after(site, published, request):
+    base, page = site
+    updated = "document.getElementById('status').innerText"
+    with check(page, request), active_round(published["pg_url"]) as round_id:
+        clean_load(page, f"{base}/tournament.html?round={round_id}")
+        first = page.evaluate(updated)
+        assert "updating every 30 s" in first and "(live)" in page.evaluate(
+            "document.getElementById('round').selectedOptions[0].text")
+        started = time.monotonic()
+        page.wait_for(f"document.getElementById('status').innerText !== {first!r}", seconds=45)
+        assert 25 < time.monotonic() - started < 40
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?round={round_id}")
+        assert "updating" not in page.evaluate(updated)
