@@ -39,6 +39,8 @@ def test_the_player_page_shows_prediction_band_and_weaknesses(site, request):
         labels = page.evaluate("Chart.getChart(document.getElementById('progress')).data.datasets.map(d => d.label)")
         assert labels[-1] == "player's daily mean" and any(label.startswith("same-rank band") for label in labels)
         assert page.evaluate("document.querySelectorAll('#weaknesses tbody tr').length") > 0
+        thirds = page.evaluate("document.querySelector('#field svg').getAttribute('aria-label')")
+        assert all(third in thirds for third in ("defensive third", "neutral third", "offensive third"))
         page.screenshot(SCREENSHOTS / "pages" / "player.png")
         stats = page.evaluate("[...document.querySelectorAll('#stat option')].map(o => o.value)")
         page.evaluate(f"(() => {{ const s = document.getElementById('stat'); s.value = {stats[-1]!r};"

@@ -31,6 +31,38 @@ function drawStat() {
   $("stat-note").textContent = peers ? `${fmt(days.reduce((a, d) => a + d.games, 0))} games of the player; the band from ${fmt(peers.peer_games)} games of ${fmt(peers.peers)} same-rank players.` : "No same-rank players to compare with.";
 }
 
+const THIRDS = [["time_defensive_third_share", "defensive third"], ["time_neutral_third_share", "neutral third"],
+                ["time_offensive_third_share", "offensive third"]];
+
+/** The pitch seen from above in three thirds, each shaded by the player's share of time in it (SVG: a picture
+ * no chart library draws), with the same-rank players' share beside it. */
+function field(stats) {
+  const svg = (tag, attributes, text) => {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const shares = THIRDS.map(([key, name]) => ({ name, stat: stats.find((s) => s.stat_type === key) }));
+  if (shares.every((s) => !s.stat)) return el("p", {}, "No positional stats in this player's replays.");
+  const picture = svg("svg", { viewBox: "0 0 300 170", width: "100%", role: "img", style: "max-width: 560px",
+    "aria-label": shares.map((s) => `${s.name} ${s.stat ? Math.round(s.stat.mean * 100) : "?"}%`).join(", ") });
+  picture.append(svg("rect", { x: 0, y: 10, width: 300, height: 150, rx: 18, fill: "#e8efe6", stroke: "#1c2230" }));
+  shares.forEach(({ name, stat }, i) => {
+    const share = stat ? stat.mean : 0;
+    picture.append(svg("rect", { x: i * 100 + 1, y: 11, width: 98, height: 148, fill: `rgba(47,91,211,${Math.min(0.85, share * 1.6).toFixed(2)})` }),
+      svg("text", { x: i * 100 + 50, y: 78, "text-anchor": "middle", "font-size": 16, "font-weight": 700, fill: "#1c2230" }, stat ? `${Math.round(share * 100)}%` : "—"),
+      svg("text", { x: i * 100 + 50, y: 98, "text-anchor": "middle", "font-size": 10, fill: "#1c2230" }, name),
+      svg("text", { x: i * 100 + 50, y: 114, "text-anchor": "middle", "font-size": 9, fill: "#1c2230" },
+          stat && stat.peer_mean !== null ? `peers ${Math.round(stat.peer_mean * 100)}% · n=${stat.games}` : ""));
+  });
+  picture.append(svg("line", { x1: 100, y1: 10, x2: 100, y2: 160, stroke: "#fff", "stroke-width": 2 }),
+                 svg("line", { x1: 200, y1: 10, x2: 200, y2: 160, stroke: "#fff", "stroke-width": 2 }),
+                 svg("rect", { x: -8, y: 65, width: 10, height: 40, fill: "#c2410c" }),
+                 svg("rect", { x: 298, y: 65, width: 10, height: 40, fill: "#c2410c" }));
+  return picture;
+}
+
 async function show() {
   loading();
   const player_id = $("player").value;
@@ -46,6 +78,7 @@ async function show() {
     const stats = Object.keys(progress).sort();
     options($("stat"), stats.map((s) => [s, s.replaceAll("_", " ")]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
     drawStat();
+    $("field").replaceChildren(field(comparison));
     const r = rank?.data;
     $("prediction").replaceChildren(...(r ? [
       el("div", { class: "kpi" }, "Rank index", el("b", {}, fmt(r.rank_index, 1))),
@@ -56,6 +89,7 @@ async function show() {
            : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
            : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
     ] : [el("p", {}, "No rank prediction published for this player.")]));
+    $("percentiles").parentElement.style.height = `${Math.max(260, 40 + 14 * comparison.length)}px`;
     chart($("percentiles"), { type: "bar", data: { labels: comparison.map((c) => c.stat_type.replaceAll("_", " ")),
       datasets: [{ label: "rank percentile among same-rank players", data: comparison.map((c) => c.rank_percentile),
                    backgroundColor: comparison.map((c) => (c.z !== null && c.z < -1 ? "#b42318" : "#2f5bd3")) }] },
