@@ -53,7 +53,8 @@ class Browser:
         self._answers: dict[int, dict] = {}
         self._ready = threading.Condition()
         self.errors: list[str] = []
-        threading.Thread(target=self._listen, daemon=True).start()
+        self._listener = threading.Thread(target=self._listen, daemon=True)
+        self._listener.start()
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page.enable", "Runtime.enable", "Log.enable"):
@@ -161,4 +162,6 @@ class Browser:
             self.process.kill()
             self.process.wait()
         os.close(self._to_chrome)
+        self._listener.join(timeout=10)
+        os.close(self._from_chrome)
         shutil.rmtree(self.profile, ignore_errors=True)
