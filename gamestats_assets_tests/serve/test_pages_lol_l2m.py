@@ -11,7 +11,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
 from gamestats_assets_tests.serve.test_lol_l2m import DAY, domain_keys
 
 LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
@@ -33,7 +33,7 @@ def add_earlier_patch(pg_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, module_pg_url):
+def site(chromium, tmp_path_factory, module_pg_url):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("pages_lol_l2m") / "data"))
         patch.setenv("GAMESTATS_PG_URL", module_pg_url)

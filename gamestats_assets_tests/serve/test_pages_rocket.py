@@ -11,12 +11,12 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
 from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, module_pg_url):
+def site(chromium, tmp_path_factory, module_pg_url):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("pages_rocket") / "data"))
         patch.setenv("GAMESTATS_PG_URL", module_pg_url)

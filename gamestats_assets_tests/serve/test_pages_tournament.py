@@ -13,13 +13,13 @@ import pytest
 
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.conftest import TOKEN
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
 
 
 @pytest.fixture(scope="module")
-def site(published):
+def site(chromium, published):
     with served(published["pg_url"], api_token=TOKEN) as base, browser() as page:
         yield base, page
 
