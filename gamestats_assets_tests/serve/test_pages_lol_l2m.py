@@ -12,6 +12,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
+from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.test_lol_l2m import DAY, domain_keys
 
 LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
@@ -50,6 +51,22 @@ def site(chromium, tmp_path_factory, module_pg_url):
     add_earlier_patch(module_pg_url)
     with served(module_pg_url) as base, browser() as page:
         yield base, page
+
+
+def test_the_selectors_endpoints_and_the_cohort_ranges(site, module_pg_url):
+    with client_for(module_pg_url, requests_per_minute=100_000) as client:
+        champions = client.get("/api/v1/lol/champions").json()["data"]["champions"]
+        assert champions and champions[0]["games"] >= champions[-1]["games"]
+        assert set(champions[0]["patches"]) == {"12.21", EARLIER_PATCH}
+        servers = client.get("/api/v1/l2m/servers").json()["data"]["servers"]
+        assert servers and all(s["first_day"] == s["last_day"] == DAY.isoformat() for s in servers)
+        day = {"from": DAY.isoformat(), "to": DAY.isoformat()}
+        assert client.get("/api/v1/l2m/farms", params=day).json()["data"]
+        assert client.get("/api/v1/l2m/retention", params=day).status_code == 200
+        for path in ("/api/v1/l2m/farms", "/api/v1/l2m/retention"):
+            assert client.get(path, params={"from": "2026-02-02", "to": "2026-02-01"}).status_code == 422
+            assert client.get(path, params={"from": "2020-01-01", "to": "2026-02-01"}).status_code == 422
+            assert client.get(path, params={"from": "x", "to": "2026-02-01"}).status_code == 422
 
 
 def test_the_champion_page_shows_builds_with_intervals_and_switches_patch(site, request):

@@ -146,6 +146,13 @@ def test_a_match_page_draws_its_fights_on_the_map(site, request):
         assert missing == 404
 
 
+def test_the_seasons_endpoint_lists_the_published_season(client):
+    seasons = client.get("/api/v1/tournaments/seasons").json()["data"]
+    assert seasons["total_count"] == 1 and seasons["seasons"][0]["rounds"] == 2
+    latest = client.get("/api/v1/tournaments/leaderboard/teams").json()["metadata"]["season_id"]
+    assert seasons["seasons"][0]["season_id"] == latest
+
+
 def test_the_pages_take_only_gets_of_their_files_and_leave_the_api_its_404s(client):
     assert client.get("/").headers["content-type"].startswith("text/html")
     assert client.get("/vendor/chart.umd.min.js").status_code == 200
