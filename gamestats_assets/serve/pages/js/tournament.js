@@ -115,12 +115,19 @@ async function showMatches() {
 
 const VIEWS = { teams: showTeams, players: showPlayers, matches: showMatches };
 
+/** A round's status now, from its window and this browser's clock (an answer's `status` is as of its publish). */
+function statusOf(round) {
+  if (!round.starts_at || !round.ends_at) return round.status;
+  const now = Date.now();
+  return now < Date.parse(round.starts_at) ? "scheduled" : now < Date.parse(round.ends_at) ? "active" : "completed";
+}
+
 async function refresh() {
   loading();
   try {
     await VIEWS[tab]();
     const round = rounds.find((r) => r.round === selects.round.value);
-    const active = round ? round.status === "active" : rounds.some((r) => r.status === "active");
+    const active = round ? statusOf(round) === "active" : rounds.some((r) => statusOf(r) === "active");
     setPolling(active);
     $("status").textContent = `${active ? "Round in progress: updating every 30 s. " : ""}Updated ${new Date().toLocaleTimeString()}.`;
   } catch (error) {
@@ -150,7 +157,7 @@ function fill(level, wanted) {
   if (level <= 3) {
     const played = new Set(slots.map((s) => s.round));
     options(selects.round, [[OVERALL, "Overall"], ...rounds.filter((r) => played.has(r.round) || !schedule.length)
-      .map((r) => [r.round, `${r.name || r.round}${r.status === "active" ? " (live)" : ""}`])], wanted.round || OVERALL);
+      .map((r) => [r.round, `${r.name || r.round}${statusOf(r) === "active" ? " (live)" : ""}`])], wanted.round || OVERALL);
   }
   const round = selects.round.value;
   const matches = round === OVERALL ? [] : slots.filter((s) => s.round === round && s.match_id);
