@@ -1,0 +1,141 @@
+// What every page shares: the site header, reading the API, errors shown on the page, sortable tables,
+// rates with their sample size and interval, and the "data shown" mark the tests and benchmark wait for.
+
+export const THIN_SAMPLE = 30;
+
+const PAGES = [["index.html", "Home"], ["tournament.html", "Tournament"], ["champion.html", "Champion"],
+               ["player.html", "RL player"], ["kpi.html", "L2M KPIs"], ["admin.html", "Admin"]];
+
+const errorBox = () => document.getElementById("errors");
+
+export function showError(message) {
+  const box = errorBox();
+  if (box) box.append(el("p", {}, message));
+}
+
+window.addEventListener("error", (event) => showError(`error: ${event.message || event.target?.src || event}`), true);
+window.addEventListener("unhandledrejection", (event) => showError(`error: ${event.reason?.message || event.reason}`));
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+export function header(current) {
+  const nav = el("header", { class: "site" }, el("span", { class: "brand" }, "gamestats"),
+    PAGES.map(([href, name]) => el("a", { href, "aria-current": href === current ? "page" : null }, name)),
+    el("a", { href: "/docs" }, "API"));
+  document.body.prepend(nav);
+}
+
+/** The JSON of `path` with `params` (empty ones left out); an answer that is not 2xx throws its `detail`. */
+export async function api(path, params = {}, options = {}) {
+  const url = new URL(path, location.origin);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const response = await fetch(url, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(`${response.status}: ${typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)}`);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+/** Marks the page's data as shown: `body[data-state=ready]` and the `data-shown` performance mark. */
+export function shown() {
+  document.body.dataset.state = "ready";
+  if (!performance.getEntriesByName("data-shown").length) performance.mark("data-shown");
+}
+
+export function loading() {
+  document.body.dataset.state = "loading";
+}
+
+export const fmt = (value, digits = 0) => value === null || value === undefined || Number.isNaN(value) ? "—"
+  : Number(value).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export const pct = (value, digits = 1) => value === null || value === undefined ? "—" : `${fmt(value * 100, digits)}%`;
+
+/** A rate as text with its interval and sample size, and whether the sample is thin. */
+export function rate(value, low, high, n) {
+  const interval = low === null || low === undefined ? "" : ` [${pct(low)}–${pct(high)}]`;
+  return { text: `${pct(value)}${interval} n=${fmt(n)}`, thin: n < THIN_SAMPLE };
+}
+
+export function rateCell(value, low, high, n) {
+  const { text, thin } = rate(value, low, high, n);
+  return el("span", { class: thin ? "thin" : null, title: thin ? `fewer than ${THIN_SAMPLE} games` : null }, text);
+}
+
+/**
+ * A table of `rows` under `columns` ({key, label, value(row) for sorting, cell(row) for showing, text}),
+ * re-sorted by a column when its header button is pressed (again: the other way).
+ */
+export function sortableTable(columns, rows, { onRow, caption, sortKey, descending = false } = {}) {
+  const table = el("table");
+  let key = sortKey, down = descending;
+  const head = el("thead");
+  const body = el("tbody");
+  const draw = () => {
+    const column = columns.find((c) => c.key === key);
+    const sorted = column ? [...rows].sort((a, b) => compare(column.value(a), column.value(b)) * (down ? -1 : 1)) : rows;
+    head.replaceChildren(el("tr", {}, columns.map((c) => el("th", {
+      scope: "col", class: c.text ? "text" : null, "data-key": c.key,
+      "aria-sort": c.key === key ? (down ? "descending" : "ascending") : null,
+    }, c.sortable === false ? c.label : el("button", { type: "button", onclick: () => {
+      down = c.key === key ? !down : !!c.descending; key = c.key; draw();
+    } }, c.label)))));
+    body.replaceChildren(...sorted.map((row) => el("tr", onRow ? {
+      class: "clickable", tabindex: 0, onclick: () => onRow(row),
+      onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onRow(row); } },
+    } : {}, columns.map((c) => el("td", { class: c.text ? "text" : null }, c.cell ? c.cell(row) : fmt(c.value(row)))))));
+  };
+  if (caption) table.append(el("caption", { class: "muted" }, caption));
+  table.append(head, body);
+  draw();
+  return table;
+}
+
+function compare(a, b) {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+}
+
+export function options(select, values, selected) {
+  select.replaceChildren(...values.map(([value, label]) => el("option", { value, selected: value === selected }, label)));
+}
+
+export function distinct(values) {
+  return [...new Set(values.filter((v) => v !== null && v !== undefined))].sort();
+}
+
+/** The query string's value of `key`. */
+export const param = (key) => new URLSearchParams(location.search).get(key);
+
+/** Writes `values` into the address bar without reloading, so a view can be shared. */
+export function remember(values) {
+  const url = new URL(location.href);
+  for (const [key, value] of Object.entries(values)) {
+    if (value) url.searchParams.set(key, value); else url.searchParams.delete(key);
+  }
+  history.replaceState(null, "", url);
+}
+
+/** A Chart.js chart on `canvas`, replacing the one it held. */
+export function chart(canvas, config) {
+  Chart.getChart(canvas)?.destroy();
+  return new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false,
+                                                   ...config.options } });
+}

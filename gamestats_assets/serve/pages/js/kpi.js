@@ -1,0 +1,130 @@
+// The Lineage 2M KPI page: DAU, new users, revenue, ARPU/ARPPU and the paying share per day over a date range,
+// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums).
+import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const MAX_DAYS = 366;
+
+header("kpi.html");
+
+/** The Wilson 95 % interval of `k` successes in `n`. */
+function wilson(k, n) {
+  if (!n) return [null, null];
+  const z = 1.96, p = k / n, d = 1 + z * z / n;
+  const centre = (p + z * z / (2 * n)) / d, half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function byDay(rows) {
+  const days = new Map();
+  for (const r of rows) {
+    const day = days.get(r.date) || { date: r.date, dau: 0, nru: 0, pu: 0, npu: 0, revenue: 0 };
+    day.dau += r.dau; day.nru += r.nru; day.pu += r.pu; day.npu += r.npu; day.revenue += r.revenue_usd || 0;
+    days.set(r.date, day);
+  }
+  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date)).map((d) => {
+    const [low, high] = wilson(d.pu, d.dau);
+    return { ...d, arpu: d.dau ? d.revenue / d.dau : null, arppu: d.pu ? d.revenue / d.pu : null,
+             paying: d.dau ? d.pu / d.dau : null, paying_low: low, paying_high: high };
+  });
+}
+
+async function show(event) {
+  event?.preventDefault();
+  loading();
+  const query = { from: $("from").value, to: $("to").value, server_id: $("server").value };
+  remember(query);
+  try {
+    const days = byDay((await api("/api/v1/l2m/kpis", query)).data);
+    const labels = days.map((d) => d.date);
+    const sum = (key) => days.reduce((a, d) => a + d[key], 0);
+    const [low, high] = wilson(sum("pu"), sum("dau"));
+    $("totals").replaceChildren(
+      el("div", { class: "kpi" }, "Mean DAU", el("b", {}, fmt(days.length ? sum("dau") / days.length : null))),
+      el("div", { class: "kpi" }, "Revenue", el("b", {}, `$${fmt(sum("revenue"), 2)}`)),
+      el("div", { class: "kpi" }, "ARPU", el("b", {}, sum("dau") ? `$${fmt(sum("revenue") / sum("dau"), 3)}` : "—")),
+      el("div", { class: "kpi" }, "ARPPU", el("b", {}, sum("pu") ? `$${fmt(sum("revenue") / sum("pu"), 2)}` : "—")),
+      el("div", { class: "kpi" }, "Paying share of user-days", el("b", {}, rateCell(sum("dau") ? sum("pu") / sum("dau") : null, low, high, sum("dau")))));
+    chart($("dau"), { type: "line", data: { labels, datasets: [
+      { label: "DAU", data: days.map((d) => d.dau), borderColor: "#2f5bd3" },
+      { label: "new users", data: days.map((d) => d.nru), borderColor: "#c2410c" }] } });
+    chart($("revenue"), { type: "bar", data: { labels, datasets: [
+      { label: "revenue USD", data: days.map((d) => d.revenue), backgroundColor: "#1a7f37" }] } });
+    chart($("arpu"), { type: "line", data: { labels, datasets: [
+      { label: "ARPU", data: days.map((d) => d.arpu), borderColor: "#2f5bd3" },
+      { label: "ARPPU", data: days.map((d) => d.arppu), borderColor: "#9a6700" }] } });
+    chart($("paying"), { type: "line", data: { labels, datasets: [
+      { label: "low", data: days.map((d) => d.paying_low * 100), borderWidth: 0, pointRadius: 0 },
+      { label: "95% interval", data: days.map((d) => d.paying_high * 100), borderWidth: 0, pointRadius: 0, fill: "-1",
+        backgroundColor: "rgba(47,91,211,.15)" },
+      { label: "paying users % of DAU", data: days.map((d) => d.paying * 100), borderColor: "#2f5bd3" }] },
+      options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } } },
+                 scales: { y: { min: 0, title: { display: true, text: "%" } } } } });
+    $("days").replaceChildren(days.length ? sortableTable([
+      { key: "date", label: "Day", text: true, value: (d) => d.date, cell: (d) => d.date },
+      { key: "dau", label: "DAU", descending: true, value: (d) => d.dau },
+      { key: "nru", label: "New", descending: true, value: (d) => d.nru },
+      { key: "pu", label: "Paying", descending: true, value: (d) => d.pu },
+      { key: "paying", label: "Paying share [95% CI] n", descending: true, value: (d) => d.paying,
+        cell: (d) => rateCell(d.paying, d.paying_low, d.paying_high, d.dau) },
+      { key: "revenue", label: "Revenue", descending: true, value: (d) => d.revenue, cell: (d) => `$${fmt(d.revenue, 2)}` },
+      { key: "arpu", label: "ARPU", descending: true, value: (d) => d.arpu, cell: (d) => fmt(d.arpu, 3) },
+      { key: "arppu", label: "ARPPU", descending: true, value: (d) => d.arppu, cell: (d) => fmt(d.arppu, 2) },
+    ], days, { sortKey: "date" }) : el("p", {}, "No day in this range."));
+    await showCohorts(query);
+  } catch (error) {
+    showError(`Could not load the KPIs: ${error.message}`);
+  }
+  shown();
+}
+
+/** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
+ * accounts flagged as farms per day; both over every server (the tables are not kept per server). */
+async function showCohorts(query) {
+  const range = { from: query.from, to: query.to };
+  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", range), api("/api/v1/l2m/farms", range)]);
+  const byN = new Map();
+  for (const r of retention.data) {
+    const n = byN.get(r.day_n) || { day_n: r.day_n, cohort: 0, retained: 0, cohorts: 0 };
+    n.cohort += r.cohort_size; n.retained += r.retained_users; n.cohorts += 1;
+    byN.set(r.day_n, n);
+  }
+  const days = [...byN.values()].sort((a, b) => a.day_n - b.day_n).map((n) => ({ ...n, rate: n.retained / n.cohort, ci: wilson(n.retained, n.cohort) }));
+  chart($("retention"), { type: "line", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
+    { label: "low", data: days.map((d) => d.ci[0] * 100), borderWidth: 0, pointRadius: 0 },
+    { label: "95% interval", data: days.map((d) => d.ci[1] * 100), borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(47,91,211,.15)" },
+    { label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3" }] },
+    options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } },
+                          tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
+               scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
+  $("retention-note").textContent = days.length ? days.map((d) => `D${d.day_n} ${pct(d.rate)} [${pct(d.ci[0])}–${pct(d.ci[1])}] n=${fmt(d.cohort)}`).join(" · ")
+    : "No cohort in this range is old enough for a day-N return yet.";
+  const perDay = new Map();
+  for (const f of farms.data) perDay.set(f.date, (perDay.get(f.date) || 0) + f.accounts);
+  const labels = [...perDay.keys()].sort();
+  chart($("farms"), { type: "bar", data: { labels, datasets: [
+    { label: "accounts flagged", data: labels.map((d) => perDay.get(d)), backgroundColor: "#9a6700" }] } });
+  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged.`
+    : "No account flagged as a farm in this range.";
+}
+
+async function start() {
+  const servers = (await api("/api/v1/l2m/servers")).data.servers;
+  if (!servers.length) {
+    $("totals").replaceChildren(el("p", {}, "No Lineage 2M day has been published yet."));
+    shown();
+    return;
+  }
+  const last = servers.map((s) => s.last_day).sort().at(-1);
+  const first = servers.map((s) => s.first_day).sort()[0];
+  const earliest = new Date(Date.parse(last) - (MAX_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  $("from").value = param("from") || (first > earliest ? first : earliest);
+  $("to").value = param("to") || last;
+  options($("server"), [["", "All servers"], ...servers.map((s) => [String(s.server_id), `${s.server_id} (${s.countries.join(", ")})`])],
+          param("server_id") || "");
+  $("range").addEventListener("submit", show);
+  $("server").addEventListener("change", show);
+  await show();
+}
+
+start().catch((error) => { showError(`Could not load the servers: ${error.message}`); shown(); });

@@ -1,0 +1,88 @@
+"""What the page tests share: the app served by uvicorn on loopback in a thread (a browser needs a real port),
+one Chromium for a module, and a screenshot of the page written when a test fails."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from gamestats_assets.serve.app import create_app
+from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets_tests.serve.chromium import Browser, chromium_or_skip
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
+"""Where a failing page test leaves its screenshot (`test-screenshots/<test>.png` in the repository)."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(pg_url: str, **settings) -> Iterator[str]:
+    """The base URL of the app over `pg_url`, served until the block ends."""
+    port = free_port()
+    app = create_app(ServeSettings(pg_url=pg_url, requests_per_minute=100_000, **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's `chromium`, or the module skipped saying so: asked for first, before any data is built."""
+    return chromium_or_skip()
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[Browser]:
+    opened = Browser(chromium_or_skip())
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@contextlib.contextmanager
+def shot_on_failure(page: Browser, name: str) -> Iterator[None]:
+    """Runs the block; if it fails, the page as it was is in `SCREENSHOTS/<name>.png`, named in the failure."""
+    try:
+        yield
+    except BaseException as failure:
+        try:
+            path = page.screenshot(SCREENSHOTS / f"{name}.png")
+        except Exception as error:  # noqa: BLE001 - the failure matters more than the screenshot
+            path = f"(no screenshot: {error})"
+        raise AssertionError(f"{failure}\nscreenshot: {path}\npage errors: {page.errors}") from failure
+
+
+def clean_load(page: Browser, url: str) -> None:
+    """Opens `url`, waits for its data, and asserts the page reported no error (console, exception, failed load,
+    or the page's own error box)."""
+    page.goto(url)
+    page.ready()
+    shown = page.evaluate("document.getElementById('errors')?.innerText || ''")
+    assert not page.errors and not shown, f"errors on {url}: {page.errors} {shown}"
+
+
+def check(page: Browser, request: pytest.FixtureRequest):
+    return shot_on_failure(page, request.node.name.replace("/", "_"))

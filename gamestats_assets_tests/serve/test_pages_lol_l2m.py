@@ -1,0 +1,121 @@
+"""The League champion page and the Lineage 2M KPI page in headless Chromium, over the tables a real run of
+each domain published: each loads with no error, the champion page switches patch, the KPI page a server."""
+
+from __future__ import annotations
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
+from gamestats_assets_tests.serve.conftest import client_for
+from gamestats_assets_tests.serve.test_lol_l2m import DAY, domain_keys
+
+LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
+EARLIER_PATCH = "12.20"
+
+
+def add_earlier_patch(pg_url: str) -> None:
+    """The generator plays one patch (12.21); its rows copied as patch `EARLIER_PATCH` (win rates halved in the
+    trend) give the patch selector and the trend line a second patch."""
+    with psycopg.connect(pg_url) as conn:
+        for table in LOL_TABLES:
+            conn.execute(f"CREATE TEMP TABLE copied AS SELECT * FROM lol.{table}")
+            conn.execute("UPDATE copied SET patch = %s", (EARLIER_PATCH,))
+            if table == "patch_trend":
+                conn.execute("UPDATE copied SET win_rate = win_rate / 2, win_rate_ci_low = win_rate_ci_low / 2, "
+                             "win_rate_ci_high = win_rate_ci_high / 2")
+            conn.execute(f"INSERT INTO lol.{table} SELECT * FROM copied")
+            conn.execute("DROP TABLE copied")
+
+
+@pytest.fixture(scope="module")
+def site(chromium, tmp_path_factory, module_pg_url):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("pages_lol_l2m") / "data"))
+        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_USERS", "300")
+        patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
+        apply_migrations(module_pg_url)
+        defs = build_definitions(Settings.from_env())
+        job = defs.resolve_implicit_global_asset_job_def()
+        instance = dg.DagsterInstance.ephemeral()
+        for domain in ("lol", "l2m"):
+            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                          partition_key=DAY.isoformat()).success
+            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+    add_earlier_patch(module_pg_url)
+    with served(module_pg_url) as base, browser() as page:
+        yield base, page
+
+
+def test_the_selectors_endpoints_and_the_cohort_ranges(site, module_pg_url):
+    with client_for(module_pg_url, requests_per_minute=100_000) as client:
+        champions = client.get("/api/v1/lol/champions").json()["data"]["champions"]
+        assert champions and champions[0]["games"] >= champions[-1]["games"]
+        assert set(champions[0]["patches"]) == {"12.21", EARLIER_PATCH}
+        servers = client.get("/api/v1/l2m/servers").json()["data"]["servers"]
+        assert servers and all(s["first_day"] == s["last_day"] == DAY.isoformat() for s in servers)
+        day = {"from": DAY.isoformat(), "to": DAY.isoformat()}
+        assert client.get("/api/v1/l2m/farms", params=day).json()["data"]
+        assert client.get("/api/v1/l2m/retention", params=day).status_code == 200
+        for path in ("/api/v1/l2m/farms", "/api/v1/l2m/retention"):
+            assert client.get(path, params={"from": "2026-02-02", "to": "2026-02-01"}).status_code == 422
+            assert client.get(path, params={"from": "2020-01-01", "to": "2026-02-01"}).status_code == 422
+            assert client.get(path, params={"from": "x", "to": "2026-02-01"}).status_code == 422
+
+
+def test_the_champion_page_shows_builds_with_intervals_and_switches_patch(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/champion.html")
+        patches = page.evaluate("[...document.querySelectorAll('#patch option')].map(o => o.value)")
+        assert patches == ["12.21", EARLIER_PATCH]
+        assert page.evaluate("document.querySelectorAll('#builds tbody tr').length") > 0
+        assert "n=" in page.evaluate("document.querySelector('#builds tbody tr').innerText")
+        assert page.evaluate("document.querySelectorAll('#builds .thin').length") > 0
+        trend = page.evaluate("Chart.getChart(document.getElementById('trend')).data.labels")
+        assert trend == [EARLIER_PATCH, "12.21"]
+        page.screenshot(SCREENSHOTS / "pages" / "champion.png")
+        before = page.evaluate("document.getElementById('summary').innerText")
+        page.evaluate("(() => { const s = document.getElementById('patch'); s.value = '12.20';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        assert "patch 12.20" in page.evaluate("document.getElementById('title').innerText")
+        assert page.evaluate("document.getElementById('summary').innerText") != before
+        assert "patch=12.20" in page.evaluate("location.search") and not page.errors
+
+
+def test_the_kpi_page_shows_the_days_and_switches_server(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/kpi.html")
+        assert page.evaluate("document.getElementById('from').value") == DAY.isoformat()
+        every = page.evaluate("document.querySelector('#days tbody tr').innerText")
+        assert DAY.isoformat() in every and "n=" in every
+        assert page.evaluate("Chart.getChart(document.getElementById('dau')).data.datasets[0].data[0]") > 0
+        assert page.evaluate("Chart.getChart(document.getElementById('farms')).data.datasets[0].data[0]") > 0
+        assert "farms" in page.evaluate("document.getElementById('farms-note').innerText")
+        assert "is old enough for a day-N return yet" in page.evaluate("document.getElementById('retention-note').innerText")
+        page.screenshot(SCREENSHOTS / "pages" / "kpi.png")
+        page.evaluate("(() => { const s = document.getElementById('server'); s.value = s.options[1].value;"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        assert page.evaluate("document.querySelector('#days tbody tr').innerText") != every and not page.errors
+
+
+@pytest.mark.parametrize("path", ["champion.html", "kpi.html"])
+def test_the_pages_fit_a_phone(site, request, path):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / f"phone_{path.replace('.html', '')}.png")
+        finally:
+            page.viewport(*DESKTOP)

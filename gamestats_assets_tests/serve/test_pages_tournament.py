@@ -1,0 +1,198 @@
+"""The tournament stats page in headless Chromium, over the tables a real pubg run published: it loads with no
+error, the context selector changes the leaderboard, a column sorts, a player's weapon radar opens, the
+match history lists the matches, the page polls while its round is active, and it is usable at a phone's
+width; the match page draws its fights; the admin page works with its token."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import psycopg
+import pytest
+
+from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
+from gamestats_assets_tests.serve.conftest import TOKEN
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
+
+ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
+
+
+@pytest.fixture(scope="module")
+def site(chromium, published):
+    with served(published["pg_url"], api_token=TOKEN) as base, browser() as page:
+        yield base, page
+
+
+def test_the_home_page_links_every_page(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/")
+        links = page.evaluate("[...document.querySelectorAll('main a')].map(a => a.getAttribute('href'))")
+        assert {"tournament.html", "champion.html", "player.html", "kpi.html"} <= set(links)
+        assert page.evaluate("fetch('/api/v1/tournaments/seasons').then(r => r.status)") == 200
+
+
+def test_the_team_leaderboard_loads_and_its_context_selector_changes_it(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        page.screenshot(SCREENSHOTS / "pages" / "tournament_teams.png")
+        overall = page.evaluate(ROWS.format(tab="teams"))
+        assert len(overall) >= 16 and page.evaluate("document.getElementById('match').disabled")
+        assert page.evaluate("document.querySelector('#panel-teams svg.spark polyline') !== null")
+        rounds = page.evaluate("[...document.querySelectorAll('#round option')].map(o => o.value)")
+        assert rounds[0] == "overall" and len(rounds) >= 3
+        divisions = page.evaluate("[...document.querySelectorAll('#division option')].map(o => o.value)")
+        assert {"", "Pro", "Challenger"} <= set(divisions)
+        page.evaluate("(() => { const s = document.getElementById('division'); s.value = 'Pro';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        page.evaluate("(() => { const s = document.getElementById('round'); s.value = s.options[1].value;"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        one_round = page.evaluate(ROWS.format(tab="teams"))
+        assert one_round and one_round != overall and len(one_round) == 16
+        assert not page.evaluate("document.getElementById('match').disabled")
+        assert "division=Pro" in page.evaluate("location.search")
+        assert not page.errors
+
+
+def test_sorting_a_column_reorders_the_leaderboard(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        column = "[...document.querySelectorAll('#panel-teams tbody tr')].map(r => r.cells[{i}].innerText)"
+        by_rank = page.evaluate(column.format(i=1))
+        page.evaluate("document.querySelector('#panel-teams th[data-key=kills] button').click()")
+        kills = [int(k.replace(",", "")) for k in page.evaluate(column.format(i=4))]
+        assert kills == sorted(kills, reverse=True)
+        assert page.evaluate("document.querySelector('#panel-teams th[data-key=kills]').getAttribute('aria-sort')") == "descending"
+        page.evaluate("document.querySelector('#panel-teams th[data-key=team] button').click()")
+        names = page.evaluate(column.format(i=1))
+        assert names == sorted(names, key=str.lower) or names == sorted(names)
+        assert names != by_rank
+
+
+def test_a_players_weapon_radar_opens(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=players")
+        assert page.evaluate("document.getElementById('tab-players').getAttribute('aria-selected')") == "true"
+        page.evaluate("document.querySelector('#panel-players tbody tr').focus()")
+        page.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        page.call("Input.dispatchKeyEvent", type="keyUp", key="Enter", code="Enter", windowsVirtualKeyCode=13)
+        page.wait_for("document.getElementById('weapons').open && document.getElementById('radar').dataset.drawn")
+        chart = page.evaluate("(() => { const c = Chart.getChart(document.getElementById('radar'));"
+                              " return {type: c.config.type, labels: c.data.labels,"
+                              " total: c.data.datasets[0].data.reduce((a, b) => a + b, 0)}; })()")
+        assert chart["type"] == "radar" and "AR" in chart["labels"] and round(chart["total"]) in (0, 100)
+        page.screenshot(SCREENSHOTS / "pages" / "tournament_radar.png")
+        assert not page.errors
+
+
+def test_the_match_history_lists_each_teams_placement(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        items = page.evaluate("[...document.querySelectorAll('#panel-matches li')].map(li => li.innerText)")
+        assert len(items) >= 2 and all("#1 " in item for item in items)
+        links = page.evaluate("[...document.querySelectorAll('#panel-matches a')].map(a => a.getAttribute('href'))")
+        assert all(link.startswith("match.html?id=") for link in links)
+
+
+def test_the_page_fits_a_phone(site, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/tournament.html")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / "tournament_phone.png")
+        finally:
+            page.viewport(*DESKTOP)
+
+
+def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roster(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/admin.html")
+        assert "Enter the API token" in page.evaluate("document.getElementById('status').innerText")
+        page.evaluate(f"(() => {{ document.getElementById('token').value = {TOKEN!r};"
+                      " document.getElementById('login').requestSubmit(); })()")
+        page.wait_for("document.querySelectorAll('#schedule tbody tr').length > 0")
+        page.wait_for("document.querySelectorAll('#validation tbody tr').length > 0")
+        assert "Assign to slot" in page.evaluate("document.querySelector('#validation tbody tr').innerText")
+        page.evaluate("(() => { document.getElementById('player-id').value = 'account.pagetest';"
+                      " document.getElementById('add-player').requestSubmit(); })()")
+        page.wait_for("document.getElementById('roster').innerText.includes('account.pagetest')")
+        page.screenshot(SCREENSHOTS / "pages" / "admin.png")
+        page.evaluate("sessionStorage.clear()")
+        assert not page.errors and not page.evaluate("document.getElementById('errors').innerText")
+
+
+def test_a_match_page_draws_its_fights_on_the_map(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
+        clean_load(page, f"{base}/{href}")
+        drawn = page.evaluate("(() => { const c = Chart.getChart(document.getElementById('map'));"
+                              " return c.data.datasets.map(d => [d.label, d.data.length]); })()")
+        assert dict(drawn)["fight"] > 0 and int(page.evaluate("document.getElementById('map').dataset.points")) > 0
+        assert page.evaluate("document.querySelectorAll('#teams tbody tr').length") >= 16
+        page.screenshot(SCREENSHOTS / "pages" / "match.png")
+        missing = page.evaluate("fetch('/api/v1/tournaments/matches/no-such-match').then(r => r.status)")
+        assert missing == 404
+
+
+def test_the_seasons_endpoint_lists_the_published_season(client):
+    seasons = client.get("/api/v1/tournaments/seasons").json()["data"]
+    assert seasons["total_count"] == 1 and seasons["seasons"][0]["rounds"] == 2
+    latest = client.get("/api/v1/tournaments/leaderboard/teams").json()["metadata"]["season_id"]
+    assert seasons["seasons"][0]["season_id"] == latest
+
+
+def test_the_pages_take_only_gets_of_their_files_and_leave_the_api_its_404s(client):
+    assert client.get("/").headers["content-type"].startswith("text/html")
+    assert client.get("/vendor/chart.umd.min.js").status_code == 200
+    for method, path in (("get", "/api/v1/nothing"), ("put", "/api/v1/admin/pubg/matches/..%2Fx/override"),
+                         ("post", "/tournament.html"), ("get", "/nope.html")):
+        answer = getattr(client, method)(path)
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Not Found"}), (method, path)
+
+
+@contextlib.contextmanager
+def active_round(pg_url: str):
+    """The season's last round made active (started an hour ago, ending in an hour) as a publish of
+    `pubg.tournament_rounds` would make it, its windows put back afterwards; yields the round id."""
+    bump = ("UPDATE public.publish_log SET publish_id = nextval('public.publish_ids') "
+            "WHERE table_name = 'pubg.tournament_rounds'")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        round_id, starts, ends = conn.execute("SELECT round_id, starts_at, ends_at FROM pubg.tournament_rounds "
+                                              "ORDER BY starts_at DESC LIMIT 1").fetchone()
+        conn.execute("UPDATE pubg.tournament_rounds SET starts_at = now() - interval '1 hour', "
+                     "ends_at = now() + interval '1 hour' WHERE round_id = %s", (round_id,))
+        conn.execute(bump)
+        try:
+            yield round_id
+        finally:
+            conn.execute("UPDATE pubg.tournament_rounds SET starts_at = %s, ends_at = %s WHERE round_id = %s",
+                         (starts, ends, round_id))
+            conn.execute(bump)
+
+
+def test_the_page_polls_every_30_s_while_its_round_is_active_and_not_after(site, published, request):
+    base, page = site
+    updated = "document.getElementById('status').innerText"
+    with check(page, request), active_round(published["pg_url"]) as round_id:
+        clean_load(page, f"{base}/tournament.html?round={round_id}")
+        first = page.evaluate(updated)
+        assert "updating every 30 s" in first and "(live)" in page.evaluate(
+            "document.getElementById('round').selectedOptions[0].text")
+        started = time.monotonic()
+        page.wait_for(f"document.getElementById('status').innerText !== {first!r}", seconds=45)
+        assert 25 < time.monotonic() - started < 40
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?round={round_id}")
+        assert "updating" not in page.evaluate(updated)
