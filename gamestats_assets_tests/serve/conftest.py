@@ -17,6 +17,7 @@ from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
+from gamestats_assets_tests.serve.chromium import chromium_or_skip
 
 TOKEN = "test-token-5f2c"
 SEASON = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
@@ -52,3 +53,9 @@ def client(published):
     """The API with the token set and a budget no test reaches."""
     with client_for(published["pg_url"], api_token=TOKEN, requests_per_minute=100_000) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's `chromium`, or the module skipped saying so: asked for first, before any data is built."""
+    return chromium_or_skip()

@@ -47,12 +47,6 @@ def served(pg_url: str, **settings) -> Iterator[str]:
         thread.join(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Debian's `chromium`, or the module skipped saying so: asked for first, before any data is built."""
-    return chromium_or_skip()
-
-
 @contextlib.contextmanager
 def browser() -> Iterator[Browser]:
     opened = Browser(chromium_or_skip())

@@ -11,7 +11,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.test_lol_l2m import DAY, domain_keys
 

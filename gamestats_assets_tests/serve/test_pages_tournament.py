@@ -13,7 +13,7 @@ import pytest
 
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.conftest import TOKEN
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, chromium, clean_load, served  # noqa: F401 (chromium: a fixture)
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
 
