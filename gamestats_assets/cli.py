@@ -123,14 +123,16 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
 
 
 def _print_summary(defs, pg_url: str, outcomes: list[RunOutcome]) -> None:
-    """A table of every published table: its rows in PostgreSQL and its checks passed/failed."""
+    """A table of every published table: its rows in PostgreSQL and its checks passed, warned (failed with WARN
+    severity: flagged, nothing stopped) and failed."""
     checks = Counter()
     for outcome in outcomes:
         for key, passed in outcome.checks.items():
-            checks[(key.asset_key, passed)] += 1
+            verdict = "passed" if passed else "warned" if key in outcome.warnings else "failed"
+            checks[(key.asset_key, verdict)] += 1
     graph = defs.resolve_asset_graph()
     table = Table(title="Published tables")
-    for column in ("table", "rows", "checks passed", "checks failed"):
+    for column in ("table", "rows", "checks passed", "warnings", "checks failed"):
         table.add_column(column, justify="left" if column == "table" else "right")
     with connect(pg_url) as conn:
         for key in sorted(graph.materializable_asset_keys):
@@ -140,9 +142,10 @@ def _print_summary(defs, pg_url: str, outcomes: list[RunOutcome]) -> None:
             name = node.metadata["table"]
             rows, _ = partition_totals(conn, name, None, None, None)
             lake_key = next(iter(node.parent_keys))
-            passed = checks[(key, True)] + checks[(lake_key, True)]
-            failed = checks[(key, False)] + checks[(lake_key, False)]
-            table.add_row(name, f"{rows:,}", str(passed), f"[red]{failed}[/]" if failed else "0")
+            passed, warned, failed = (checks[(key, verdict)] + checks[(lake_key, verdict)]
+                                      for verdict in ("passed", "warned", "failed"))
+            table.add_row(name, f"{rows:,}", str(passed), f"[yellow]{warned}[/]" if warned else "0",
+                          f"[red]{failed}[/]" if failed else "0")
     console.print(table)
     console.print("Open the Dagster UI on the same instance with [bold]gamestats dev[/].")
 
