@@ -29,15 +29,14 @@ def domain_keys(defs, domain: str, partitioned: bool):
             if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory, module_pg_url):
-    data_dir = tmp_path_factory.mktemp("serve_lol_l2m") / "data"
+def publish_lol_and_l2m(data_dir, pg_url: str) -> None:
+    """`DAY` of the LoL and L2M domains and their snapshots, run by Dagster into `data_dir` and published into `pg_url`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
         patch.setenv("GAMESTATS_USERS", "300")
         patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
-        apply_migrations(module_pg_url)
+        apply_migrations(pg_url)
         defs = build_definitions(Settings.from_env())
         job = defs.resolve_implicit_global_asset_job_def()
         instance = dg.DagsterInstance.ephemeral()
@@ -45,6 +44,12 @@ def client(tmp_path_factory, module_pg_url):
             assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
                                           partition_key=DAY.isoformat()).success
             assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, module_pg_url):
+    data_dir = tmp_path_factory.mktemp("serve_lol_l2m") / "data"
+    publish_lol_and_l2m(data_dir, module_pg_url)
     with client_for(module_pg_url, requests_per_minute=100_000) as test_client:
         test_client.pg_url = module_pg_url
         test_client.data_dir = data_dir

@@ -3,17 +3,13 @@ each domain published: each loads with no error, the champion page switches patc
 
 from __future__ import annotations
 
-import dagster as dg
 import psycopg
 import pytest
 
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import client_for
-from gamestats_assets_tests.serve.test_lol_l2m import DAY, domain_keys
+from gamestats_assets_tests.serve.test_lol_l2m import DAY, publish_lol_and_l2m
 
 LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
 EARLIER_PATCH = "12.20"
@@ -35,19 +31,7 @@ def add_earlier_patch(pg_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(chromium, tmp_path_factory, module_pg_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("pages_lol_l2m") / "data"))
-        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
-        patch.setenv("GAMESTATS_USERS", "300")
-        patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
-        apply_migrations(module_pg_url)
-        defs = build_definitions(Settings.from_env())
-        job = defs.resolve_implicit_global_asset_job_def()
-        instance = dg.DagsterInstance.ephemeral()
-        for domain in ("lol", "l2m"):
-            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
-                                          partition_key=DAY.isoformat()).success
-            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+    publish_lol_and_l2m(tmp_path_factory.mktemp("pages_lol_l2m") / "data", module_pg_url)
     add_earlier_patch(module_pg_url)
     with served(module_pg_url) as base, browser() as page:
         yield base, page
