@@ -98,10 +98,11 @@ PICKUPS = ("the replay's pad events give every pickup the game recorded, and big
            "ballchasing counts fewer small pads than the events (68 where the 1v1's events give 92), and no rule "
            "on the room left in the tank (none, some, a whole pad's) or on the pad's return (its numbered "
            "pickups, its respawn time) brings the small pads within 5 % for most players; the amounts follow")
-SLIDES = ("ballchasing counts more presses than the handbrake held on the floor gives, though the time held "
-          "agrees: it also counts some presses begun just after the car left the floor, and no rule on the "
-          "frames' heights or the live time brings every player's count within 5 %; the mean length is the time "
-          "over the count")
+SLIDES = ("the time held on the floor agrees, and a press counts when the car came within 40 uu of the floor "
+          "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
+          "a count of 20 to 90 presses must agree within one or two, and no height (21 to 80 uu), wall rule, "
+          "merge of presses a frame or two apart or live-time window brings 9 players in 10 there in both eras; "
+          "the mean length is the time over the count")
 ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
          "from the ball: a team's role times add up to more than the game's live time (7 s more in the 2v2), so "
          "they are not one role per car and frame, and in a 1v1 both players hold every role for the same time, "
@@ -117,18 +118,18 @@ OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 1
 AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
-    "boost_amount_collected": Agreement({"2017 on": (10, 24), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_collected_big": Agreement({"2017 on": (16, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_collected": Agreement({"2017 on": (11, 24), "before 2017": (5, 10)}, PICKUPS),
+    "boost_amount_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_collected_small": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_amount_overfill": Agreement({"2017 on": (2, 24), "before 2017": (8, 10)}, PICKUPS),
     "boost_amount_overfill_stolen": Agreement({"2017 on": (7, 24), "before 2017": (9, 10)}, PICKUPS),
     "boost_amount_stolen": Agreement({"2017 on": (7, 24), "before 2017": (8, 10)}, PICKUPS),
-    "boost_amount_stolen_big": Agreement({"2017 on": (18, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_stolen_big": Agreement({"2017 on": (19, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (1, 24), "before 2017": (6, 10)}, TANK),
     "boost_avg_amount": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
     "boost_bcpm": Agreement({"2017 on": (12, 24), "before 2017": (3, 10)}, PICKUPS),
-    "boost_bpm": Agreement({"2017 on": (14, 24), "before 2017": (3, 10)}, TANK),
+    "boost_bpm": Agreement({"2017 on": (14, 24), "before 2017": (4, 10)}, TANK),
     "boost_collected_per_minute": Agreement({"2017 on": (12, 24), "before 2017": (2, 9)}, PICKUPS),
     "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (14, 24), "before 2017": (5, 10)}, PICKUPS),
@@ -137,7 +138,7 @@ AGREEMENT = {
     "boost_percent_boost_25_50": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
     "boost_percent_boost_50_75": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, TANK),
     "boost_percent_boost_75_100": Agreement({"2017 on": (7, 24), "before 2017": (4, 10)}, TANK),
-    "boost_percent_full_boost": Agreement({"2017 on": (18, 24), "before 2017": (5, 10)}, TANK),
+    "boost_percent_full_boost": Agreement({"2017 on": (18, 24), "before 2017": (6, 10)}, TANK),
     "boost_percent_zero_boost": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
     "boost_time_boost_0_25": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
     "boost_time_boost_25_50": Agreement({"2017 on": (6, 24), "before 2017": (1, 10)}, TANK),
@@ -146,10 +147,10 @@ AGREEMENT = {
     "boost_time_full_boost": Agreement({"2017 on": (17, 24), "before 2017": (6, 10)}, TANK),
     "boost_time_zero_boost": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
     "boost_wasted_share": Agreement({"2017 on": (3, 24), "before 2017": (5, 9)}, PICKUPS),
-    "movement_avg_powerslide_duration": Agreement({"2017 on": (10, 24), "before 2017": (10, 10)}, SLIDES),
+    "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
-    "movement_count_powerslide": Agreement({"2017 on": (11, 24), "before 2017": (10, 10)}, SLIDES),
+    "movement_count_powerslide": Agreement({"2017 on": (17, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_percent_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "movement_percent_low_air": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "movement_time_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),

@@ -44,6 +44,18 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
     )
 
 
+def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `minutes`, the live time (`ReplayFrames.ball`) from the player's first frame with a car to
+    their last (a demolished car has no frames until it respawns): the time base of a player's rates and
+    shares. For a player who played the whole game it is the game's live time; for one who joined late or
+    left early, their own (ballchasing gives the 2016 game's bots who played 15 s and the players who left
+    their collected boost per minute over their own time)."""
+    spans = frames.cars.group_by("player_id").agg(first=pl.col("frame").min(), last=pl.col("frame").max())
+    live = frames.ball.filter("live").select("frame", "dt")
+    return (spans.join(live, how="cross").filter(pl.col("frame").is_between(pl.col("first"), pl.col("last")))
+            .group_by("player_id").agg(minutes=pl.col("dt").sum() / 60))
+
+
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: time in each state of the replicated tank over the live frames, boost used (the drops of
     the modelled tank while boosting), and the mean tank."""
@@ -77,25 +89,27 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     - time at zero / full boost and in each quarter, over the live frames on the pitch, of the replicated
       tank (`ReplayFrames.cars`' `tank`); `percent_zero_boost` and `percent_full_boost` of the live time,
       the bands' percentages of the bands' total;
-    - `bcpm`: boost collected per minute of live time; `bpm`: boost used (drops of the tank while
-      boosting) per minute of it; `avg_amount`: the time-weighted mean tank;
-      `amount_used_while_supersonic`: boost used at supersonic speed.
+    - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
+      (drops of the tank while boosting) per minute of it; `percent_zero_boost` and `percent_full_boost`
+      of it; `avg_amount`: the time-weighted mean tank; `amount_used_while_supersonic`: boost used at
+      supersonic speed.
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
-    live_minutes = frames.ball.filter("live")["dt"].sum() / 60
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
+    minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
     return (
         _tank(frames).join(_collected(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
+        .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(
-            bpm=pl.col("amount_used") / live_minutes if live_minutes else None,
-            bcpm=pl.col("amount_collected") / live_minutes if live_minutes else None,
+            bpm=pl.col("amount_used") / minutes,
+            bcpm=pl.col("amount_collected") / minutes,
             avg_amount=pl.col("boost_integral") / pl.col("tracked"),
-            percent_zero_boost=100 * pl.col("time_zero_boost") / (live_minutes * 60),
-            percent_full_boost=100 * pl.col("time_full_boost") / (live_minutes * 60),
+            percent_zero_boost=100 * pl.col("time_zero_boost") / (minutes * 60),
+            percent_full_boost=100 * pl.col("time_full_boost") / (minutes * 60),
             **{band.replace("time_", "percent_"): 100 * pl.col(band) / in_bands for band in bands},
         )
-        .drop("tracked", "boost_integral", "amount_used")
+        .drop("tracked", "boost_integral", "amount_used", "minutes")
     )

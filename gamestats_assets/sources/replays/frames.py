@@ -148,9 +148,11 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
     picker's when the pad is unknown). The stream can repeat a pickup. A pad is picked up only when it is
-    there: where the stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number
-    seen again before the pad came back is the same pickup; older streams (before 2017) replicate no return
-    and number no pickup, so a pad is there again `RESPAWN` seconds after it was taken."""
+    there: a pad is there again `RESPAWN` seconds after it was taken, and where the stream replicates a pad's
+    return (`Available`), a pad's pickups are numbered and a number seen again before the pad came back is
+    the same pickup too (older streams, before 2017, replicate no return and number no pickup). A pickup
+    within the respawn time under a new number is a repeat: counting it gives some players a big pad more
+    than ballchasing."""
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
             for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
@@ -166,7 +168,7 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
         amount, y = pads.get(pad, (SMALL_PAD, None))
         if returns:
             number = event["kind"]["PickedUp"].get("sequence")
-            repeated = last.get(pad) == number
+            repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < RESPAWN[amount])
             last[pad] = number
         else:
             repeated = pad in taken and event["time"] - taken[pad] < RESPAWN[amount]

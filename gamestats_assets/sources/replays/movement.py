@@ -11,6 +11,9 @@ SUPERSONIC = 2200.0
 MAX_SPEED = 2300.0
 GROUND_HEIGHT = 21.0
 HIGH_AIR = 840.0
+SLIDE_PRESS_HEIGHT = 40.0
+"""uu below which a car's centre must come during a handbrake press for the press to count as a powerslide
+(a car resting on the floor sits at ~17 uu; the press may begin a few frames before the wheels touch)."""
 
 
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
@@ -19,6 +22,26 @@ def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
         frames.cars.join(frames.ball.select("frame", "dt", "countdown"), on="frame")
         .filter(~pl.col("sleeping"))
         .with_columns(speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt().fill_null(0.0))
+    )
+
+
+def powerslides(cars: pl.DataFrame) -> pl.DataFrame:
+    """`cars` (one player's frames on the pitch, any number of players) with `sliding` and `press`.
+
+    - `sliding`: the handbrake held with the car on the floor (below `GROUND_HEIGHT`): the powerslide's time;
+    - `press`: the first frame of each handbrake press (a run of frames with the handbrake held) during which
+      the car came below `SLIDE_PRESS_HEIGHT`: a press begun in the air just before landing counts, a press
+      held only in the air or on a wall does not.
+    """
+    held = pl.col("powerslide")
+    return (
+        cars.sort("player_id", "frame")
+        .with_columns(sliding=held & (pl.col("z") < GROUND_HEIGHT),
+                      begins=(held & ~held.shift(1).fill_null(False)).over("player_id"))
+        .with_columns(run=pl.col("begins").cum_sum().over("player_id"))
+        .with_columns(press=pl.col("begins")
+                      & (held & (pl.col("z") < SLIDE_PRESS_HEIGHT)).any().over("player_id", "run"))
+        .drop("begins", "run")
     )
 
 
@@ -32,13 +55,11 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
       floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
       between;
-    - powerslide: time with the handbrake held on the ground, presses and their mean length (0 without
-      presses, as ballchasing gives it);
+    - powerslide (`powerslides`): time with the handbrake held on the ground, presses and the mean time per
+      press (0 without presses, as ballchasing gives it);
     - `percent_*`: each band's share of the player's time on the pitch.
     """
-    cars = (on_pitch(frames).sort("player_id", "frame")
-            .with_columns(sliding=pl.col("powerslide") & (pl.col("z") < GROUND_HEIGHT))
-            .with_columns(press=(pl.col("sliding") & ~pl.col("sliding").shift(1).fill_null(False)).over("player_id")))
+    cars = powerslides(on_pitch(frames))
     dt, speed, z = pl.col("dt"), pl.col("speed"), pl.col("z")
     times = {
         "time_slow_speed": dt.filter(speed < BOOST_SPEED).sum(),
