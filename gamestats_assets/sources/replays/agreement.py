@@ -74,6 +74,22 @@ def measure(pairs: Iterable[tuple[ParsedMatch, ParsedMatch]]) -> dict[str, dict[
     return {stat: {label: (within, n) for label, (within, n) in eras.items()} for stat, eras in counts.items()}
 
 
+def meets(eras: dict[str, tuple[int, int]]) -> bool:
+    """Whether a stat agrees for at least `TARGET` of the players of every era (`measure`'s counts)."""
+    return all(within >= TARGET * n for within, n in eras.values())
+
+
+def table(measured: dict[str, dict[str, tuple[int, int]]]) -> str:
+    """`measure`'s counts as a Markdown table: per stat and era the players within `TOLERANCE` of
+    ballchasing, of those compared, and whether the stat meets `TARGET` in every era."""
+    labels = sorted({label for eras in measured.values() for label in eras}, reverse=True)
+    lines = ["| stat | " + " | ".join(labels) + " | meets |", "|---" * (len(labels) + 2) + "|"]
+    for stat, eras in sorted(measured.items()):
+        cells = [f"{eras[label][0]}/{eras[label][1]}" if label in eras else "" for label in labels]
+        lines.append(f"| {stat} | " + " | ".join(cells) + f" | {'yes' if meets(eras) else 'no'} |")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class Agreement:
     """A stat's measured agreement with ballchasing, below `TARGET` in some era, and why."""
@@ -88,25 +104,36 @@ class Agreement:
         return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
 
 
-TANK = ("the replay replicates the boost tank only now and then; read as the game replicated it or as the "
-        "parser's model between replications, over the live frames or all of them, with or without kickoff "
-        "countdowns, the time in each quarter of the tank is off by 5 to 40 % for most players (the lowest "
-        "quarter short), though ballchasing's time base is the game's live time for every player; in the 2016 "
-        "game ballchasing's tank times cover only part of a player's time on the pitch (129 s of 312 for "
-        "a093q262)")
-PICKUPS = ("the replay's pad events give every pickup the game recorded, and big pads agree for most players; "
-           "ballchasing counts fewer small pads than the events (68 where the 1v1's events give 92), and no rule "
-           "on the room left in the tank (none, some, a whole pad's) or on the pad's return (its numbered "
-           "pickups, its respawn time) brings the small pads within 5 % for most players; the amounts follow")
+TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a "
+        "pad is taken), and ballchasing's own reading of it is neither the replicated value nor the parser's "
+        "model between replications: over the time base that fits ballchasing's (a player's time on the pitch, "
+        "goal celebrations included, less the time after each demolition until the respawned tank first changes: "
+        "within 1.5 s of ballchasing's total for every player of the 2026 game with one goal, and ballchasing "
+        "gives no tank time to the 2016 player whose tank never changed), its shares of time below 25, 50 and 75 "
+        "lie mostly between the two readings' and up to 6 points from the nearer, which is 10 to 40 % of a "
+        "quarter's time; in the games with many goals its totals are a further 3 to 25 s short of that base, by "
+        "an amount that differs between players of one game; subtr-actor's own tank stats (its summed stats) "
+        "reach 2 to 10 players of 24 on the quarters; in the 2016 game ballchasing's tank times cover only part "
+        "of a player's time on the pitch (129 s of 312 for a093q262)")
+PICKUPS = ("the replay's pad events give every pickup the game recorded (each is followed by the tank's rise), "
+           "and big pads agree for most players; ballchasing counts fewer small pads than the events for some "
+           "players (68 where the 1v1's events give 90) and more for others (61 where they give 58), and no rule "
+           "on the room left in the tank (none, some, a whole pad's), on the pad's return (its numbered "
+           "pickups, its respawn time), on the pickups while boosting or after the clock ran out, or counting "
+           "the replicated tank's rises instead of the events (8 of 24 players) brings the small pads within "
+           "5 % for most players; the amounts, boost per minute and the wasted share follow")
 SLIDES = ("the time held on the floor agrees, and a press counts when the car came within 40 uu of the floor "
           "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
           "a count of 20 to 90 presses must agree within one or two, and no height (21 to 80 uu), wall rule, "
           "merge of presses a frame or two apart or live-time window brings 9 players in 10 there in both eras; "
           "the mean length is the time over the count")
 ROLES = ("ballchasing does not publish how it decides who is most back, most forward, closest to or farthest "
-         "from the ball: a team's role times add up to more than the game's live time (7 s more in the 2v2), so "
-         "they are not one role per car and frame, and in a 1v1 both players hold every role for the same time, "
-         "12 s shorter than the live time")
+         "from the ball: a team's most-forward and closest times add up to the game's time within 8 s, but its "
+         "most-back and farthest times to 4 to 22 s more (11 s more in a 2v2 team without a demolition), so "
+         "they are not one role per car and frame; in a 1v1 both players hold every role for the same time, "
+         "12 s shorter than the game's; ranking among the cars on the pitch, with or without the whole team, "
+         "over the live frames or all of them, or with ties within 30 to 100 uu, gets at most 21 of 24 players "
+         "on one role and fewer on the others")
 MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing reads one orange car "
          "(a093q262) elsewhere than the frames hold it, which moves it and its mates (jboy42069, Q-money219) 6 to 15 % "
          "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
