@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.sources.replays.frames import ReplayFrames
+from gamestats_assets.sources.replays.movement import player_minutes
 
 SUPERSONIC = 2200.0
 """uu/s from which a car is supersonic."""
@@ -42,18 +43,6 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
         amount_overfill=pl.col("overfill").sum(),
         amount_overfill_stolen=pl.col("overfill").filter(stolen).sum(),
     )
-
-
-def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: `minutes`, the live time (`ReplayFrames.ball`) from the player's first frame with a car to
-    their last (a demolished car has no frames until it respawns): the time base of a player's rates and
-    shares. For a player who played the whole game it is the game's live time; for one who joined late or
-    left early, their own (ballchasing gives the 2016 game's bots who played 15 s and the players who left
-    their collected boost per minute over their own time)."""
-    spans = frames.cars.group_by("player_id").agg(first=pl.col("frame").min(), last=pl.col("frame").max())
-    live = frames.ball.filter("live").select("frame", "dt")
-    return (spans.join(live, how="cross").filter(pl.col("frame").is_between(pl.col("first"), pl.col("last")))
-            .group_by("player_id").agg(minutes=pl.col("dt").sum() / 60))
 
 
 def _tank(frames: ReplayFrames) -> pl.DataFrame:

@@ -25,6 +25,23 @@ def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
     )
 
 
+def in_game(frames: ReplayFrames) -> pl.DataFrame:
+    """Every frame from each player's first frame with a car to their last, whether or not the car is on the
+    pitch then (a demolished car has no frames until it respawns): `player_id, frame, dt, live, countdown`."""
+    spans = frames.cars.group_by("player_id").agg(first=pl.col("frame").min(), last=pl.col("frame").max())
+    return (spans.join(frames.ball.select("frame", "dt", "live", "countdown"), how="cross")
+            .filter(pl.col("frame").is_between(pl.col("first"), pl.col("last"))).drop("first", "last"))
+
+
+def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `minutes`, the live time (`ReplayFrames.ball`) the player was in the game
+    (`movement.in_game`), demolished or not: the time base of a player's rates and shares. For a player who
+    played the whole game it is the game's live time; for one who joined late or left early, their own
+    (ballchasing gives the 2016 game's bots who played 15 s and the players who left their collected boost
+    per minute over their own time)."""
+    return in_game(frames).filter("live").group_by("player_id").agg(minutes=pl.col("dt").sum() / 60)
+
+
 def powerslides(cars: pl.DataFrame) -> pl.DataFrame:
     """`cars` (one player's frames on the pitch, any number of players) with `sliding` and `press`.
 

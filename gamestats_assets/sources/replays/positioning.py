@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.sources.replays.frames import ReplayFrames
-from gamestats_assets.sources.replays.movement import on_pitch
+from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_minutes
 
 PITCH_LENGTH = 10240.0
 THIRD_EDGE = PITCH_LENGTH / 6
@@ -40,20 +40,47 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
+    """Per player: the time most back, most forward, closest to and farthest from the ball in their team.
+
+    Read on every frame out of the kickoff countdowns (goal celebrations included), ranking the team's cars
+    on the pitch at that frame (`_placed`: along the pitch from the own goal, by distance to the ball); a
+    player alone on the pitch holds every role. While in the game without a car on the pitch (demolished,
+    blown up by a goal), a player counts as most back and farthest from the ball, as ballchasing counts
+    them: its most-back and farthest times of a team add up to the game's time plus its players' time
+    without a car, the most-forward and closest times to the game's time.
+    """
+    dt = pl.col("dt")
+    ranked = placed.filter(~pl.col("countdown")).group_by("player_id").agg(
+        time_most_back=dt.filter(pl.col("forward") == pl.col("mates")).sum(),
+        time_most_forward=dt.filter(pl.col("forward") == 1).sum(),
+        time_closest_to_ball=dt.filter(pl.col("nearest") == 1).sum(),
+        time_farthest_from_ball=dt.filter(pl.col("nearest") == pl.col("mates")).sum(),
+    )
+    without_car = (
+        in_game(frames).filter(~pl.col("countdown"))
+        .join(placed.select("frame", "player_id"), on=["frame", "player_id"], how="anti")
+        .group_by("player_id").agg(without_car=dt.sum())
+    )
+    return (ranked.join(without_car, on="player_id", how="left")
+            .with_columns(pl.col("without_car").fill_null(0.0))
+            .with_columns(pl.col("time_most_back", "time_farthest_from_ball") + pl.col("without_car"))
+            .drop("without_car"))
+
+
 def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's positioning stats (its column names), read on the
     frames the car was on the pitch (`movement.on_pitch`), `y` seen from the player's own goal.
 
     - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
     - behind the ball: between the ball and the own goal;
-    - most back / forward, closest to / farthest from the ball: among the team's cars while the whole team
-      is on the pitch; a team of one holds every role;
+    - most back / forward, closest to / farthest from the ball: `team_roles`;
     - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `avg_distance_to_mates`: to the
       teammates on the pitch at that moment;
-    - `percent_*`: of the player's time on the pitch; the team roles: of the game's live time."""
+    - `percent_*`: of the player's time on the pitch; the team roles: of the player's live time
+      (`movement.player_minutes`)."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
-    whole = pl.col("mates") == max(frames.header.team_size, 1)
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
         "time_neutral_third": dt.filter(y.abs() <= THIRD_EDGE).sum(),
@@ -62,14 +89,8 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
         "time_offensive_half": dt.filter(y >= 0).sum(),
         "time_behind_ball": dt.filter(y < pl.col("ball_y_own")).sum(),
         "time_infront_ball": dt.filter(y >= pl.col("ball_y_own")).sum(),
-        "time_most_back": dt.filter(whole & (pl.col("forward") == pl.col("mates"))).sum(),
-        "time_most_forward": dt.filter(whole & (pl.col("forward") == 1)).sum(),
-        "time_closest_to_ball": dt.filter(whole & (pl.col("nearest") == 1)).sum(),
-        "time_farthest_from_ball": dt.filter(whole & (pl.col("nearest") == pl.col("mates"))).sum(),
     }
-    live = pl.lit(frames.ball.filter("live")["dt"].sum())
-    over = {name: live for name in ("time_most_back", "time_most_forward", "time_closest_to_ball",
-                                    "time_farthest_from_ball")}
+    roles = ("time_most_back", "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")
     return (
         placed.group_by("player_id").agg(
             tracked=dt.sum(),
@@ -78,7 +99,10 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
             **times,
         )
         .join(_to_mates(placed), on="player_id", how="left")
-        .with_columns(**{name.replace("time_", "percent_"): 100 * pl.col(name) / over.get(name, pl.col("tracked"))
-                         for name in times})
-        .drop("tracked")
+        .join(team_roles(frames, placed), on="player_id", how="left")
+        .join(player_minutes(frames), on="player_id", how="left")
+        .with_columns(**{name.replace("time_", "percent_"): 100 * pl.col(name) / pl.col("tracked") for name in times},
+                      **{name.replace("time_", "percent_"): 100 * pl.col(name) / (60 * pl.col("minutes"))
+                         for name in roles})
+        .drop("tracked", "minutes")
     )
