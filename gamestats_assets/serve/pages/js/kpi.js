@@ -1,5 +1,6 @@
 // The Lineage 2M KPI page: DAU, new users, revenue, ARPU/ARPPU and the paying share per day over a date range,
-// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums).
+// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums), and the
+// day-N retention and the accounts flagged as farms, for the same server or all.
 import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -79,10 +80,13 @@ async function show(event) {
 }
 
 /** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
- * accounts flagged as farms per day; both over every server (the tables are not kept per server). */
+ * accounts flagged as farms per day, over the server chosen (a cohort by the server its users started on, a farm
+ * by its accounts on that server) or every server. */
 async function showCohorts(query) {
-  const range = { from: query.from, to: query.to };
-  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", range), api("/api/v1/l2m/farms", range)]);
+  const where = query.server_id ? `server ${query.server_id}` : "all servers";
+  $("retention-title").textContent = `Retention (${where})`;
+  $("farms-title").textContent = `Accounts flagged as farms (${where})`;
+  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", query), api("/api/v1/l2m/farms", query)]);
   const byN = new Map();
   for (const r of retention.data) {
     const n = byN.get(r.day_n) || { day_n: r.day_n, cohort: 0, retained: 0, cohorts: 0 };
@@ -104,8 +108,8 @@ async function showCohorts(query) {
   const labels = [...perDay.keys()].sort();
   chart($("farms"), { type: "bar", data: { labels, datasets: [
     { label: "accounts flagged", data: labels.map((d) => perDay.get(d)), backgroundColor: "#9a6700" }] } });
-  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged.`
-    : "No account flagged as a farm in this range.";
+  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged on ${where}.`
+    : `No account flagged as a farm on ${where} in this range.`;
 }
 
 async function start() {
