@@ -202,8 +202,8 @@ def on_the_map_check(name: str) -> dg.AssetChecksDefinition:
                  "match's map, between 0 and the map's edge in metres (`sources.pubg.reference.MAP_SIZE_M`); a "
                  f"match with a point off it is held from `pubg.{name}`.")
     def _check(context: dg.AssetCheckExecutionContext, points: pl.DataFrame, matches: pl.DataFrame):
-        def rule(points: pl.DataFrame, known: pl.DataFrame) -> Outcome:
-            numbers = quality.points_off_the_map(points, known, pairs)
+        def rule(rows: pl.DataFrame, known: pl.DataFrame) -> Outcome:
+            numbers = quality.points_off_the_map(rows, known, pairs)
             return Outcome(passed=numbers["points_off_map"] == 0, metadata=numbers,
                            reason=f"{numbers['points_off_map']} of {numbers['points']} points off the map")
 

@@ -87,10 +87,10 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
     ballchasing JSON is two records here, one match later):
     `etl/matches` (key `match_id, source`), `etl/match_players` (`match_id, player_id, source`),
     `etl/match_stats` (`match_id, player_id, stat_type, source`; a feature the source lacks is null with
-    its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses`
-    (`player_id`: the synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw
-    replay's seconds per cell of the pitch, `sources.replays.heatmap`). A file that is not a Rocket League file or does not parse is
-    quarantined under `quarantine/rocket/<day>/` with the reason."""
+    its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses` (`player_id`: the
+    synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
+    per cell of the pitch, `sources.replays.heatmap`). A file that is not a Rocket League file or does not
+    parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
     outputs: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_TABLES}
     quarantined = 0
     for day in days_of(context):
@@ -161,7 +161,7 @@ DAILY_TABLES = [
           {"cells": "etl/position_cells", "matches": "cons/matches"},
           publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds")),
 ]
-"""The day's tables of the games, each a function of `transforms/tables.py` over the day's rows."""
+"""The day's tables of the games, each a function of `transforms` over the day's rows."""
 matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
 
 
