@@ -16,6 +16,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
@@ -118,3 +119,15 @@ def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, module_pg_url):
         assert all(0 <= c["cell_x"] < 8 and 0 <= c["cell_y"] < 10 for c in data["cells"])
         assert client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": "nobody"}).status_code == 404
         assert client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": "../x y"}).status_code == 422
+
+
+def test_the_player_page_fits_a_phone(site, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/player.html")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / "phone_player.png")
+        finally:
+            page.viewport(*DESKTOP)

@@ -94,12 +94,12 @@ async function showCohorts(query) {
     byN.set(r.day_n, n);
   }
   const days = [...byN.values()].sort((a, b) => a.day_n - b.day_n).map((n) => ({ ...n, rate: n.retained / n.cohort, ci: wilson(n.retained, n.cohort) }));
-  chart($("retention"), { type: "line", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
-    { label: "low", data: days.map((d) => d.ci[0] * 100), borderWidth: 0, pointRadius: 0 },
-    { label: "95% interval", data: days.map((d) => d.ci[1] * 100), borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(47,91,211,.15)" },
-    { label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3" }] },
-    options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } },
-                          tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
+  chart($("retention"), { type: "bar", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
+    { type: "line", label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3",
+      backgroundColor: "#2f5bd3", pointRadius: 5 },
+    { label: "95% interval", data: days.map((d) => [d.ci[0] * 100, d.ci[1] * 100]), backgroundColor: "rgba(47,91,211,.18)",
+      barPercentage: 0.35, order: 1 }] },
+    options: { plugins: { tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
                scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
   $("retention-note").textContent = days.length ? days.map((d) => `D${d.day_n} ${pct(d.rate)} [${pct(d.ci[0])}–${pct(d.ci[1])}] n=${fmt(d.cohort)}`).join(" · ")
     : "No cohort in this range is old enough for a day-N return yet.";
