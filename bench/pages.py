@@ -107,8 +107,11 @@ def main() -> None:
         with psycopg.connect(pg_url) as conn:
             match_id = conn.execute("SELECT match_id FROM pubg.fights GROUP BY match_id ORDER BY count(*) DESC LIMIT 1"
                                     ).fetchone()[0]
-        paths = (*PAGES, f"match.html?id={match_id}")
-        results = {path.split("?id=")[0]: measure(page, f"http://127.0.0.1:{port}/{path}", args.loads) for path in paths}
+            server_id = conn.execute("SELECT server_id FROM l2m.l2m_server_farms GROUP BY server_id "
+                                     "ORDER BY sum(accounts) DESC LIMIT 1").fetchone()[0]
+        paths = {**{path: path for path in PAGES}, "match.html": f"match.html?id={match_id}",
+                 "kpi.html?server_id": f"kpi.html?server_id={server_id}"}
+        results = {name: measure(page, f"http://127.0.0.1:{port}/{path}", args.loads) for name, path in paths.items()}
     finally:
         page.close()
         server.terminate()

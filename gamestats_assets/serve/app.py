@@ -9,14 +9,25 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from gamestats_assets.serve import admin, catalog, l2m, l2m_cohorts, lol, lol_query, pubg, pubg_match, rocket
+from gamestats_assets.serve import (
+    admin,
+    catalog,
+    l2m,
+    l2m_cohorts,
+    lol,
+    lol_query,
+    pubg,
+    pubg_match,
+    rocket,
+    rocket_heatmap,
+)
 from gamestats_assets.serve.guard import RateLimiter, retry_after
 from gamestats_assets.serve.reader import PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 
-ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, rocket.router, lol.router, lol_query.router,
-           l2m.router, l2m_cohorts.router)
+ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, rocket.router, rocket_heatmap.router,
+           lol.router, lol_query.router, l2m.router, l2m_cohorts.router)
 
 
 def dagster_instance():

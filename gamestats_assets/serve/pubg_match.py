@@ -1,6 +1,8 @@
-"""One PUBG match for its page (`GET /api/v1/tournaments/matches/{match_id}`): the match, each team's placement,
-kills and damage, its fights and engagements (third-party ones flagged) with their centres in metres on the
-map, and the tracked players' positions sampled through the circles, from the published `pubg` tables."""
+"""One PUBG match for its page (`GET /api/v1/tournaments/matches/{match_id}`): the match and its map's edge in
+metres, each team's placement, kills and damage, where each player landed, every kill with where victim and
+killer stood, the safe zone of each phase, its fights and engagements (third-party ones flagged) with their
+centres in metres on the map, and the tracked players' positions sampled through the circles, from the
+published `pubg` tables."""
 
 from __future__ import annotations
 
@@ -10,13 +12,16 @@ from fastapi import APIRouter, HTTPException, Path, Request
 
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.reader import Reader
+from gamestats_assets.sources.pubg.reference import map_size_m
 
 router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"])
 MatchId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
-TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements", "pubg.player_circle_positions")
+TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements", "pubg.player_circle_positions",
+          "pubg.landings", "pubg.kill_positions", "pubg.circles")
 
 
-@router.get("/matches/{match_id}", summary="A match's teams, fights, engagements and tracked positions, for its map")
+@router.get("/matches/{match_id}",
+            summary="A match's teams, landings, kills, circles, fights, engagements and tracked positions, for its map")
 def match(request: Request, match_id: MatchId) -> dict:
     reader: Reader = request.app.state.reader
 
@@ -38,6 +43,20 @@ def match(request: Request, match_id: MatchId) -> dict:
                                    "WHERE match_id = %s ORDER BY engagement_id", (match_id,)).fetchall()
         positions = conn.execute("SELECT account_id, sample_s, x_m, y_m, outside_zone FROM pubg.player_circle_positions "
                                  "WHERE match_id = %s ORDER BY account_id, sample_s", (match_id,)).fetchall()
-        return {**found, "teams": teams, "fights": fights, "engagements": engagements, "tracked_positions": positions}
+        landings = conn.execute("SELECT account_id, player_name, team_id, landed_at_s, x_m, y_m FROM pubg.landings "
+                                "WHERE match_id = %s ORDER BY team_id, account_id", (match_id,)).fetchall()
+        kills = conn.execute("SELECT k.event_index, k.elapsed_s, k.victim_team_id, v.player_name AS victim_name, "
+                             "k.killer_team_id, killer.player_name AS killer_name, k.victim_x_m, k.victim_y_m, "
+                             "k.killer_x_m, k.killer_y_m, k.distance_m FROM pubg.kill_positions k "
+                             "LEFT JOIN pubg.match_summaries v ON v.match_id = k.match_id "
+                             "AND v.account_id = k.victim_account_id "
+                             "LEFT JOIN pubg.match_summaries killer ON killer.match_id = k.match_id "
+                             "AND killer.account_id = k.killer_account_id "
+                             "WHERE k.match_id = %s ORDER BY k.event_index", (match_id,)).fetchall()
+        circles = conn.execute("SELECT phase, appeared_s, x_m, y_m, radius_m FROM pubg.circles WHERE match_id = %s "
+                               "ORDER BY phase", (match_id,)).fetchall()
+        return {**found, "map_size_m": map_size_m(found["map_name"]), "teams": teams, "landings": landings,
+                "kills": kills, "circles": circles, "fights": fights, "engagements": engagements,
+                "tracked_positions": positions}
 
     return enveloped(reader.read(TABLES, ("match", match_id), compute), match_id=match_id)

@@ -161,3 +161,22 @@ def test_telemetry_agreement_tolerates_a_few_players_and_refuses_another_matchs_
     wrong = extractors.advanced_stats(foreign["kills"], foreign["knocks"], foreign["damage"], real.participants)
     numbers = quality.telemetry_agreement(wrong, real.participants, foreign.event_counts)
     assert numbers["disagreeing_matches"] == real.match_id and numbers["lowest_agreeing_share"] < 0.1
+
+
+def test_the_map_tables_land_kill_and_nest_on_the_map_and_their_rules_catch_what_does_not(parsed):
+    emitted, match, telemetry = parsed
+    landings = extractors.landings(telemetry["landings"])
+    kills = extractors.kill_positions(telemetry["kills"])
+    zones = extractors.circles(telemetry["game_states"])
+    assert landings.height == 100 and kills.height == match.participants.filter(pl.col("death_type") != "alive").height
+    assert zones["phase"].to_list() == list(range(1, zones.height + 1)) and zones.height >= 5
+    assert zones["radius_m"].is_sorted(descending=True) and zones["appeared_s"].is_sorted()
+    assert quality.circles_not_nested(zones) == {"circles": zones.height, "circles_outside_previous": 0}
+    pairs = (("victim_x_m", "victim_y_m"), ("killer_x_m", "killer_y_m"))
+    on_map = quality.points_off_the_map(kills, match.match, pairs)
+    assert on_map["points_off_map"] == 0 and on_map["points"] > kills.height
+    assert quality.points_off_the_map(landings, match.match, (("x_m", "y_m"),)) == {"points": 100, "points_off_map": 0}
+    in_centimetres = landings.with_columns(pl.col("x_m") * 100)
+    assert quality.points_off_the_map(in_centimetres, match.match, (("x_m", "y_m"),))["points_off_map"] > 90
+    moved = zones.with_columns(pl.when(pl.col("phase") == 3).then(pl.col("x_m") + 5_000).otherwise(pl.col("x_m")))
+    assert quality.circles_not_nested(moved)["circles_outside_previous"] >= 1

@@ -19,7 +19,7 @@ from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
 SYNTHETIC_DAY, FILES_DAY = dt.date(2026, 3, 1), dt.date(2026, 3, 2)
 SAVES_MATCH_ID = "aed9f119430be68d4b9d829d8cb0af8a"
 TABLES = ("users", "matches", "player_stats", "training_sessions", "training_packs", "player_weaknesses",
-          "rank_predictions", "recommendations")
+          "rank_predictions", "recommendations", "position_heatmaps")
 
 
 def rocket_keys(defs, partitioned: bool):
@@ -108,7 +108,7 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
 
 
 def test_daily_tables_are_partitioned_by_day_in_postgresql(backfilled, pg_url):
-    for table in ("users", "matches", "player_stats", "training_sessions"):
+    for table in ("users", "matches", "player_stats", "training_sessions", "position_heatmaps"):
         kind = published(pg_url, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                  "WHERE n.nspname = 'rocket' AND c.relname = %s", (table,))
         assert kind == [("p",)], table

@@ -29,8 +29,9 @@ def domain_keys(defs, domain: str, partitioned: bool):
             if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
 
 
-def publish_lol_and_l2m(data_dir, pg_url: str) -> None:
-    """`DAY` of the LoL and L2M domains and their snapshots, run by Dagster into `data_dir` and published into `pg_url`."""
+def publish_lol_and_l2m(data_dir, pg_url: str, l2m_days: int = 1) -> None:
+    """`DAY` of the LoL domain, `l2m_days` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
+    into `data_dir` and published into `pg_url`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", pg_url)
@@ -40,9 +41,10 @@ def publish_lol_and_l2m(data_dir, pg_url: str) -> None:
         defs = build_definitions(Settings.from_env())
         job = defs.resolve_implicit_global_asset_job_def()
         instance = dg.DagsterInstance.ephemeral()
-        for domain in ("lol", "l2m"):
-            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
-                                          partition_key=DAY.isoformat()).success
+        for domain, days in (("lol", 1), ("l2m", l2m_days)):
+            for day in (DAY + dt.timedelta(days=n) for n in range(days)):
+                assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                              partition_key=day.isoformat()).success
             assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
 
 

@@ -1,7 +1,10 @@
 """The League champion page and the Lineage 2M KPI page in headless Chromium, over the tables a real run of
-each domain published: each loads with no error, the champion page switches patch, the KPI page a server."""
+each domain published (two L2M days, so that a D1 cohort returns): each loads with no error, the champion page
+switches patch, the KPI page a server, and its retention and farms follow the server."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import psycopg
 import pytest
@@ -10,6 +13,8 @@ from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.test_lol_l2m import DAY, publish_lol_and_l2m
+
+NEXT_DAY = DAY + dt.timedelta(days=1)
 
 LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
 EARLIER_PATCH = "12.20"
@@ -31,7 +36,7 @@ def add_earlier_patch(pg_url: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(chromium, tmp_path_factory, module_pg_url):
-    publish_lol_and_l2m(tmp_path_factory.mktemp("pages_lol_l2m") / "data", module_pg_url)
+    publish_lol_and_l2m(tmp_path_factory.mktemp("pages_lol_l2m") / "data", module_pg_url, l2m_days=2)
     add_earlier_patch(module_pg_url)
     with served(module_pg_url) as base, browser() as page:
         yield base, page
@@ -43,10 +48,21 @@ def test_the_selectors_endpoints_and_the_cohort_ranges(site, module_pg_url):
         assert champions and champions[0]["games"] >= champions[-1]["games"]
         assert set(champions[0]["patches"]) == {"12.21", EARLIER_PATCH}
         servers = client.get("/api/v1/l2m/servers").json()["data"]["servers"]
-        assert servers and all(s["first_day"] == s["last_day"] == DAY.isoformat() for s in servers)
+        assert servers and all(s["first_day"] == DAY.isoformat() and s["last_day"] == NEXT_DAY.isoformat() for s in servers)
         day = {"from": DAY.isoformat(), "to": DAY.isoformat()}
         assert client.get("/api/v1/l2m/farms", params=day).json()["data"]
-        assert client.get("/api/v1/l2m/retention", params=day).status_code == 200
+        whole = client.get("/api/v1/l2m/retention", params=day).json()["data"]
+        assert [(r["day_n"], r["date"]) for r in whole] == [(1, NEXT_DAY.isoformat())]
+        per_server = [client.get("/api/v1/l2m/retention", params={**day, "server_id": s["server_id"]}).json()["data"]
+                      for s in servers]
+        assert all(r["server_id"] == s["server_id"] for rows, s in zip(per_server, servers) for r in rows)
+        for column in ("cohort_size", "retained_users"):
+            assert sum(r[column] for rows in per_server for r in rows) == whole[0][column]
+        farms = client.get("/api/v1/l2m/farms", params=day).json()["data"]
+        server_farms = [r for s in servers for r in
+                        client.get("/api/v1/l2m/farms", params={**day, "server_id": s["server_id"]}).json()["data"]]
+        assert sum(r["accounts"] for r in server_farms) == sum(r["accounts"] for r in farms)
+        assert client.get("/api/v1/l2m/farms", params={**day, "server_id": -1}).status_code == 422
         for path in ("/api/v1/l2m/farms", "/api/v1/l2m/retention"):
             assert client.get(path, params={"from": "2026-02-02", "to": "2026-02-01"}).status_code == 422
             assert client.get(path, params={"from": "2020-01-01", "to": "2026-02-01"}).status_code == 422
@@ -74,7 +90,7 @@ def test_the_champion_page_shows_builds_with_intervals_and_switches_patch(site, 
         assert "patch=12.20" in page.evaluate("location.search") and not page.errors
 
 
-def test_the_kpi_page_shows_the_days_and_switches_server(site, request):
+def test_the_kpi_page_shows_the_days_and_switches_server_with_its_retention_and_farms(site, request):
     base, page = site
     with check(page, request):
         clean_load(page, f"{base}/kpi.html")
@@ -84,12 +100,19 @@ def test_the_kpi_page_shows_the_days_and_switches_server(site, request):
         assert page.evaluate("Chart.getChart(document.getElementById('dau')).data.datasets[0].data[0]") > 0
         assert page.evaluate("Chart.getChart(document.getElementById('farms')).data.datasets[0].data[0]") > 0
         assert "farms" in page.evaluate("document.getElementById('farms-note').innerText")
-        assert "is old enough for a day-N return yet" in page.evaluate("document.getElementById('retention-note').innerText")
+        retention = page.evaluate("document.getElementById('retention-note').innerText")
+        assert retention.startswith("D1 ") and "n=" in retention
+        assert "all servers" in page.evaluate("document.getElementById('retention-title').innerText")
         page.screenshot(SCREENSHOTS / "pages" / "kpi.png")
-        page.evaluate("(() => { const s = document.getElementById('server'); s.value = s.options[1].value;"
+        server = page.evaluate("document.getElementById('server').options[1].value")
+        page.evaluate(f"(() => {{ const s = document.getElementById('server'); s.value = {server!r};"
                       " s.dispatchEvent(new Event('change')); })()")
         page.ready()
         assert page.evaluate("document.querySelector('#days tbody tr').innerText") != every and not page.errors
+        assert f"server {server}" in page.evaluate("document.getElementById('retention-title').innerText")
+        assert f"server {server}" in page.evaluate("document.getElementById('farms-note').innerText")
+        one_server = page.evaluate("document.getElementById('retention-note').innerText")
+        assert one_server != retention and f"server_id={server}" in page.evaluate("location.search")
 
 
 @pytest.mark.parametrize("path", ["champion.html", "kpi.html"])

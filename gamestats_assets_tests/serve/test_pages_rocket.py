@@ -1,18 +1,32 @@
 """The Rocket League player page and a replay's page in headless Chromium, over a synthetic day the rocket
-assets published: the prediction beside its baseline, a stat against the same-rank band, the weaknesses, and a
-replay's stat groups."""
+assets published (ballchasing JSON) and a day of one real raw replay: the prediction beside its baseline, a stat
+against the same-rank band, the weaknesses, the positional heatmap of a replay's player (and the note where a
+player has only ballchasing JSON), and a replay's stat groups."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import dagster as dg
+import psycopg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
 from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
+
+
+REPLAY = "XBOX_PARTY.replay"
+"""The real raw replay whose players get a heatmap."""
+WITHOUT_SKILL_SCORES = ("/analytics/rank-prediction", "/analytics/weaknesses", "/training/recommendations")
+"""What a player of one game has none of: the page asks, is answered 404 (which the browser logs) and says so."""
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +38,12 @@ def site(chromium, tmp_path_factory, module_pg_url):
         apply_migrations(module_pg_url)
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
-        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+        replay_day = (SYNTHETIC_DAY - dt.timedelta(days=1)).isoformat()
+        folder = Settings.from_env().landing_dir("rocket") / replay_day
+        folder.mkdir(parents=True)
+        shutil.copy(REPLAYS / REPLAY, folder)
+        for day in (replay_day, SYNTHETIC_DAY.isoformat()):
+            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
         run(defs, rocket_keys(defs, partitioned=False), instance)
     with served(module_pg_url) as base, browser() as page:
         yield base, page
@@ -58,3 +77,57 @@ def test_a_replay_page_shows_its_stat_groups(site, request):
         assert page.evaluate("document.querySelectorAll('#groups section').length") >= 2
         assert page.evaluate("document.querySelectorAll('#groups tbody tr').length") >= 2
         page.screenshot(SCREENSHOTS / "pages" / "replay.png")
+
+
+def test_a_replay_players_page_draws_their_positional_heatmap(site, request, module_pg_url):
+    base, page = site
+    with psycopg.connect(module_pg_url) as conn:
+        player, cells = conn.execute("SELECT player_id, count(*) FROM rocket.position_heatmaps GROUP BY player_id "
+                                     "ORDER BY player_id LIMIT 1").fetchone()
+    with check(page, request):
+        page.goto(f"{base}/player.html?player={player}")
+        page.ready()
+        unexpected = [error for error in page.errors
+                      if not ("404" in error and any(path in error for path in WITHOUT_SKILL_SCORES))]
+        assert not unexpected and not page.evaluate("document.getElementById('errors').innerText")
+        assert "No rank prediction published" in page.evaluate("document.getElementById('prediction').innerText")
+        assert int(page.evaluate("document.getElementById('heatmap').dataset.cells")) == cells > 10
+        note = page.evaluate("document.getElementById('heatmap-note').innerText")
+        assert "from 1 of 1 games (raw replays)" in note
+        page.screenshot(SCREENSHOTS / "pages" / "player_heatmap.png")
+
+
+def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site, request, module_pg_url):
+    base, page = site
+    with psycopg.connect(module_pg_url) as conn:
+        (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
+                                 "rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={player}")
+        assert page.evaluate("document.getElementById('heatmap').dataset.cells") == "0"
+        note = page.evaluate("document.getElementById('heatmap-note').innerText")
+        assert note.startswith("No positions") and "ballchasing JSON" in note
+
+
+def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, module_pg_url):
+    with psycopg.connect(module_pg_url) as conn:
+        (player,) = conn.execute("SELECT player_id FROM rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
+    with client_for(module_pg_url, requests_per_minute=100_000) as client:
+        data = client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": player}).json()["data"]
+        assert data["grid"] == {"columns": 8, "rows": 10, "cell_uu": 1024.0, "own_goal_row": 0}
+        assert abs(sum(c["share"] for c in data["cells"]) - 1) < 1e-9 and 0 < data["seconds"] < 400
+        assert all(0 <= c["cell_x"] < 8 and 0 <= c["cell_y"] < 10 for c in data["cells"])
+        assert client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": "nobody"}).status_code == 404
+        assert client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": "../x y"}).status_code == 422
+
+
+def test_the_player_page_fits_a_phone(site, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/player.html")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / "phone_player.png")
+        finally:
+            page.viewport(*DESKTOP)

@@ -131,19 +131,43 @@ def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roste
         assert not page.errors and not page.evaluate("document.getElementById('errors').innerText")
 
 
-def test_a_match_page_draws_its_fights_on_the_map(site, request):
+DRAWN = "Object.fromEntries(Chart.getChart(document.getElementById('map')).data.datasets.map(d => [d.label, d.data.length]))"
+
+
+def test_a_match_page_draws_landings_kills_circles_and_fights_on_the_map(site, request):
     base, page = site
     with check(page, request):
         clean_load(page, f"{base}/tournament.html?tab=matches")
         href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
         clean_load(page, f"{base}/{href}")
-        drawn = page.evaluate("(() => { const c = Chart.getChart(document.getElementById('map'));"
-                              " return c.data.datasets.map(d => [d.label, d.data.length]); })()")
-        assert dict(drawn)["fight"] > 0 and int(page.evaluate("document.getElementById('map').dataset.points")) > 0
+        drawn = page.evaluate(DRAWN)
+        assert drawn["landing"] >= 16 and drawn["kill: victim"] > 0 and drawn["kill: killer"] > 0
+        assert drawn["safe zone centre"] > 0 and drawn["fight"] > 0
+        assert int(page.evaluate("document.getElementById('map').dataset.circles")) == drawn["safe zone centre"]
         assert page.evaluate("document.querySelectorAll('#teams tbody tr').length") >= 16
         page.screenshot(SCREENSHOTS / "pages" / "match.png")
+        team = page.evaluate("document.querySelector('#team option:nth-child(2)').value")
+        page.evaluate(f"(() => {{ const s = document.getElementById('team'); s.value = {team!r};"
+                      " s.dispatchEvent(new Event('change')); })()")
+        one_team = page.evaluate(DRAWN)
+        assert 0 < one_team["landing"] < drawn["landing"] and one_team["kill: victim"] <= drawn["kill: victim"]
+        assert f"team={team}" in page.evaluate("location.search") and not page.errors
         missing = page.evaluate("fetch('/api/v1/tournaments/matches/no-such-match').then(r => r.status)")
         assert missing == 404
+
+
+def test_the_match_page_fits_a_phone(site, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*PHONE)
+        try:
+            clean_load(page, f"{base}/tournament.html?tab=matches")
+            href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
+            clean_load(page, f"{base}/{href}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            page.screenshot(SCREENSHOTS / "pages" / "match_phone.png")
+        finally:
+            page.viewport(*DESKTOP)
 
 
 def test_the_seasons_endpoint_lists_the_published_season(client):

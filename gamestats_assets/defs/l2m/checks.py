@@ -28,6 +28,10 @@ farmers_detected = TABLE_ASSETS["std/farmers_detected"]
 l2m_active = TABLE_ASSETS["cons/l2m_active"]
 l2m_recharge = TABLE_ASSETS["cons/l2m_recharge"]
 l2m_daily_kpis = TABLE_ASSETS["cons/l2m_daily_kpis"]
+l2m_retention = TABLE_ASSETS["cons/l2m_retention"]
+l2m_server_retention = TABLE_ASSETS["cons/l2m_server_retention"]
+l2m_farmers_performance = TABLE_ASSETS["cons/l2m_farmers_performance"]
+l2m_server_farms = TABLE_ASSETS["cons/l2m_server_farms"]
 DAILY = l2m_daily_kpis.partitions_def
 ECONOMY = [TABLE_ASSETS[f"cons/l2m_{source}"] for source in ("item_gain", "item_spend", "money_gain", "money_spend")]
 
@@ -55,6 +59,29 @@ def dau_equals_std_active_users(context: dg.AssetCheckExecutionContext, l2m_dail
         return Outcome(passed=numbers["gap"] == 0, metadata=numbers)
 
     return judged_by_partition(context, rule, [(l2m_daily_kpis, "date"), (std_active, "date")], DAILY)
+
+
+def sums_to_the_whole(split: dg.AssetsDefinition, whole: dg.AssetsDefinition, keys: tuple[str, ...],
+                      columns: tuple[str, ...]) -> dg.AssetChecksDefinition:
+    """The blocking check that the per-server table `split`, summed over servers, gives `whole`'s `columns` for
+    every group of `keys`, day by day; a day where it does not is held from the split table's copy only (the
+    page's "every server" view reads `whole`)."""
+    name = split.key.path[-1]
+
+    @asset_check(asset=split, name="servers_sum_to_the_whole", blocking=True, partitions_def=DAILY,
+                 additional_ins={"whole": dg.AssetIn(whole.key)},
+                 description=f"Each day, {', '.join(f'`{c}`' for c in columns)} of `{name}` summed over servers equal "
+                 f"`{whole.key.path[-1]}`'s "
+                 f"for every ({', '.join(keys)}); a day where it does not is held from `l2m.{name}`.")
+    def _check(context: dg.AssetCheckExecutionContext, frame: pl.DataFrame, whole: pl.DataFrame) -> dg.AssetCheckResult:
+        def rule(parts: pl.DataFrame, totals: pl.DataFrame) -> Outcome:
+            numbers = checks.split_sum_gaps(parts, totals, keys, columns)
+            return Outcome(passed=numbers["groups_disagreeing"] == 0, metadata=numbers,
+                           reason=f"{numbers['groups_disagreeing']} of {numbers['groups']} groups disagree")
+
+        return judged_by_partition(context, rule, [(frame, "date"), (whole, "date")], DAILY, tables=(f"l2m.{name}",))
+
+    return _check
 
 
 TRAILING_WEEK = dg.TimeWindowPartitionMapping(start_offset=-7, end_offset=-1, allow_nonexistent_upstream_partitions=True)
@@ -132,6 +159,9 @@ COUNTRY_CHECKS = [
 
 CHECKS = [
     recharge_totals_equal_etl,
+    sums_to_the_whole(l2m_server_retention, l2m_retention, ("date", "day_n"), ("cohort_size", "retained_users")),
+    sums_to_the_whole(l2m_server_farms, l2m_farmers_performance, ("date", "farm_key"),
+                      ("accounts", "paying_accounts", "items_gained", "diamonds_gained")),
     dau_equals_std_active_users,
     bot_detection_precision_and_recall,
     frame_check(std_active, "no_user_twice_a_day", no_duplicate_users, blocking=True,

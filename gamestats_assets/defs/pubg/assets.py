@@ -427,8 +427,10 @@ def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequenc
 
 KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
 PER_MATCH_TABLES = [
-    match_table("landings", extractors.landings, ["etl/telemetry_landings"]),
-    match_table("kill_positions", extractors.kill_positions, [KILLS]),
+    match_table("landings", extractors.landings, ["etl/telemetry_landings"],
+                publish=Publish(("match_id", "account_id"))),
+    match_table("kill_positions", extractors.kill_positions, [KILLS], publish=Publish(("match_id", "event_index"))),
+    match_table("circles", extractors.circles, ["etl/telemetry_game_states"], publish=Publish(("match_id", "phase"))),
     match_table("weapon_kill_events", extractors.weapon_kill_events, [KILLS]),
     match_table("tracked_damage_events", extractors.damage_events, [DAMAGE], tracked=True,
                 publish=Publish(("match_id", "event_index", "account_id", "role"), table="player_damage_events")),
@@ -460,7 +462,7 @@ PER_MATCH_TABLES = [
 MATCH_TABLE_ASSETS = {ref.removeprefix("cons/"): asset for ref, asset in table_assets(DOMAIN, PER_MATCH_TABLES).items()}
 TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
                        "pubg.player_circle_positions", "pubg.player_damage_events", "pubg.fights",
-                       "pubg.engagements")
+                       "pubg.engagements", "pubg.landings", "pubg.kill_positions", "pubg.circles")
 """The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
 while its match-object rows publish."""
 

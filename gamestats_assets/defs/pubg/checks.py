@@ -185,8 +185,52 @@ def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
     })
 
 
+MAP_POINTS = {"landings": (("x_m", "y_m"),),
+              "kill_positions": (("victim_x_m", "victim_y_m"), ("killer_x_m", "killer_y_m"))}
+"""The tables a match's map draws as points, and their (x, y) metre columns."""
+
+
+def on_the_map_check(name: str) -> dg.AssetChecksDefinition:
+    """The blocking check that every point of the per-match table `name` lies on its match's map; a match with a
+    point off it (coordinates not in the telemetry's centimetres, or a map larger than `reference.MAP_SIZE_M`
+    says) is held from `pubg.<name>`, whose points the match page would draw off the map."""
+    pairs = MAP_POINTS[name]
+
+    @asset_check(asset=MATCH[name], name="points_on_the_map", blocking=True, partitions_def=pubg.pubg_match_partitions,
+                 additional_ins={"matches": dg.AssetIn(pubg.etl("matches"))},
+                 description=f"Every point of `{name}` ({', '.join(f'{x}, {y}' for x, y in pairs)}) lies on its "
+                 "match's map, between 0 and the map's edge in metres (`sources.pubg.reference.MAP_SIZE_M`); a "
+                 f"match with a point off it is held from `pubg.{name}`.")
+    def _check(context: dg.AssetCheckExecutionContext, points: pl.DataFrame, matches: pl.DataFrame):
+        def rule(rows: pl.DataFrame, known: pl.DataFrame) -> Outcome:
+            numbers = quality.points_off_the_map(rows, known, pairs)
+            return Outcome(passed=numbers["points_off_map"] == 0, metadata=numbers,
+                           reason=f"{numbers['points_off_map']} of {numbers['points']} points off the map")
+
+        return by_match(context, rule, points, matches, tables=(f"pubg.{name}",))
+
+    return _check
+
+
+def circles_nested(circles: pl.DataFrame) -> Outcome:
+    numbers = quality.circles_not_nested(circles)
+    return Outcome(passed=numbers["circles_outside_previous"] == 0, metadata=numbers,
+                   reason=f"{numbers['circles_outside_previous']} safe zones reach outside the zone before them")
+
+
+@asset_check(asset=MATCH["circles"], name="each_circle_inside_the_last", blocking=True,
+             partitions_def=pubg.pubg_match_partitions,
+             description="Each phase's safe zone lies inside the one before it (centre distance plus radius within "
+             f"the previous radius, {quality.NESTED_TOLERANCE_M:g} m allowed for rounding), as the game draws them; "
+             "a match whose circles do not nest (game states of two matches mixed, or a coordinate misread) is "
+             "held from `pubg.circles`.")
+def each_circle_inside_the_last(context: dg.AssetCheckExecutionContext, circles: pl.DataFrame) -> dg.AssetCheckResult:
+    return by_match(context, circles_nested, circles, tables=("pubg.circles",))
+
+
 CHECKS = [
     telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills,
     distribution_sums_to_player_totals, match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry,
     planted_killsteals_found, weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    *(on_the_map_check(name) for name in MAP_POINTS), each_circle_inside_the_last,
 ]

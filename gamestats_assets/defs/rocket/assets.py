@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
+from gamestats_assets.defs.rocket.transforms import heatmaps, rank, recommend, sessions, skills, tables
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
@@ -72,7 +72,7 @@ LANDING, landing_replays = build_day_landing(
 writes under `synthetic/`), the fingerprints of their files, and the asset that lands them."""
 
 
-ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses")
+ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses", "position_cells")
 
 
 @dg.multi_asset(
@@ -87,9 +87,10 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
     ballchasing JSON is two records here, one match later):
     `etl/matches` (key `match_id, source`), `etl/match_players` (`match_id, player_id, source`),
     `etl/match_stats` (`match_id, player_id, stat_type, source`; a feature the source lacks is null with
-    its `null_reason`), `etl/training_sessions` (`session_id`) and `etl/planted_weaknesses`
-    (`player_id`: the synthetic truth). A file that is not a Rocket League file or does not parse is
-    quarantined under `quarantine/rocket/<day>/` with the reason."""
+    its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses` (`player_id`: the
+    synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
+    per cell of the pitch, `sources.replays.heatmap`). A file that is not a Rocket League file or does not
+    parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
     outputs: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_TABLES}
     quarantined = 0
     for day in days_of(context):
@@ -100,6 +101,7 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
         for name, frame in tables.etl_tables(landing.matches, day).items():
             outputs[name].append(frame)
         outputs["training_sessions"].append(landing.sessions_frame().with_columns(date=pl.lit(day)))
+        outputs["position_cells"].append(landing.positions_frame().with_columns(date=pl.lit(day)))
         truth = [(day, p["player_id"], p["weakness"]) for document in landing.truth for p in document["players"]]
         outputs["planted_weaknesses"].append(
             pl.DataFrame(truth, schema=TRUTH_SCHEMA, orient="row").unique("player_id", keep="first"))
@@ -152,9 +154,15 @@ DAILY_TABLES = [
           PLAYER_STATS_DESCRIPTION,
           {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
           publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value")),
+    Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
+          "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
+          "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
+          "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
+          {"cells": "etl/position_cells", "matches": "cons/matches"},
+          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds")),
 ]
-"""The day's tables of the games, each a function of `transforms/tables.py` over the day's rows."""
-matches, match_players, users, player_stats = table_assets(DOMAIN, DAILY_TABLES).values()
+"""The day's tables of the games, each a function of `transforms` over the day's rows."""
+matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
 
 
 @lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT))
@@ -242,5 +250,5 @@ def recommendations(player_weaknesses: pl.DataFrame, training_packs: pl.DataFram
     return recommend.recommendations(player_weaknesses, training_packs, mastered)
 
 
-ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, training_packs,
+ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, training_packs,
           training_sessions, player_weaknesses, rank_predictions, recommendations]

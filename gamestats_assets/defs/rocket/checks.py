@@ -19,11 +19,12 @@ from gamestats_assets.defs.rocket.assets import (
     matches,
     player_stats,
     player_weaknesses,
+    position_heatmaps,
     rank_predictions,
     recommendations,
     training_packs,
 )
-from gamestats_assets.defs.rocket.transforms import skills
+from gamestats_assets.defs.rocket.transforms import heatmaps, skills
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
@@ -132,9 +133,30 @@ def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext
         metadata=shown)
 
 
+HEATMAP_TOLERANCE_S = 1.0
+"""Seconds a player's heatmap may exceed their game's duration (the last frame's rounding)."""
+
+
+@asset_check(asset=position_heatmaps, name="no_more_time_than_the_game", blocking=True,
+             partitions_def=daily_partitions, additional_ins={"matches": dg.AssetIn(matches.key)},
+             description="No player's heatmap holds more seconds than their game lasted (plus "
+             f"{HEATMAP_TOLERANCE_S:g} s): cells counted twice or frames of another game would draw a wrong "
+             "picture; a day where one does is held from `rocket.position_heatmaps`.")
+def no_more_time_than_the_game(context: dg.AssetCheckExecutionContext, position_heatmaps: pl.DataFrame,
+                               matches: pl.DataFrame) -> dg.AssetCheckResult:
+    def rule(cells: pl.DataFrame, games: pl.DataFrame) -> Outcome:
+        numbers = heatmaps.time_beyond_the_game(cells, games, HEATMAP_TOLERANCE_S)
+        return Outcome(passed=numbers["player_games_over"] == 0, metadata=numbers,
+                       reason=f"{numbers['player_games_over']} players' heatmaps last longer than their game")
+
+    return judged_by_partition(context, rule, [(position_heatmaps, "date"), (matches, "date")], daily_partitions,
+                               tables=(f"{DOMAIN}.position_heatmaps",))
+
+
 CHECKS = [
     team_scores_equal_player_goals,
     stats_reference_published_matches,
+    no_more_time_than_the_game,
     recommendations_name_real_packs,
     planted_weaknesses_found,
     rank_prediction_beats_population_mean,

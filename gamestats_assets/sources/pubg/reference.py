@@ -15,3 +15,17 @@ REFERENCE_DIR = PROJECT_ROOT / "data" / "reference" / "pubg"
 def dictionary(name: str, folder: Path = REFERENCE_DIR) -> dict[str, str]:
     """The dictionary `<name>.json` (id → display name), e.g. `damageCauserName`, `vehicleId`, `itemId`."""
     return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+
+MAP_SIZE_M = {"Baltic_Main": 8160, "Erangel_Main": 8160, "Desert_Main": 8160, "Tiger_Main": 8160, "Kiki_Main": 8160,
+              "Neon_Main": 8160, "DihorOtok_Main": 8160, "Savage_Main": 4080, "Chimera_Main": 3060,
+              "Summerland_Main": 2040, "Range_Main": 2040, "Heaven_Main": 1020}
+"""The edge of each map (`mapName`) in metres: telemetry's `x` and `y` run from 0 to it (in centimetres), `y`
+pointing south, as the PUBG API's assets draw the maps."""
+DEFAULT_MAP_SIZE_M = 8160
+"""A map not in `MAP_SIZE_M` (one newer than this list) is taken for a full-size one."""
+
+
+def map_size_m(map_name: str | None) -> int:
+    """The edge of `map_name` in metres (`MAP_SIZE_M`, else `DEFAULT_MAP_SIZE_M`)."""
+    return MAP_SIZE_M.get(map_name or "", DEFAULT_MAP_SIZE_M)

@@ -78,3 +78,14 @@ def unknown_country_rows(frame: pl.DataFrame) -> int:
     """Rows whose `country_code` is neither a known country nor 'Other' (null included). Passes when 0."""
     allowed = [*KNOWN_COUNTRIES, OTHER_COUNTRY]
     return frame.filter(~pl.col("country_code").is_in(allowed).fill_null(False)).height
+
+
+def split_sum_gaps(split: pl.DataFrame, whole: pl.DataFrame, keys: tuple[str, ...],
+                   columns: tuple[str, ...]) -> dict[str, int]:
+    """How many groups of `keys` the per-server `split` and the `whole` table disagree on: one of `columns`
+    summed over the split's servers differs from the whole's (a group missing on either side counts as 0 there)."""
+    parts = split.group_by(*keys).agg(pl.col(c).sum().alias(f"_split_{c}") for c in columns)
+    totals = whole.group_by(*keys).agg(pl.col(c).sum().alias(f"_whole_{c}") for c in columns)
+    joined = parts.join(totals, on=list(keys), how="full", coalesce=True)
+    differ = pl.any_horizontal(pl.col(f"_split_{c}").fill_null(0) != pl.col(f"_whole_{c}").fill_null(0) for c in columns)
+    return {"groups": joined.height, "groups_disagreeing": joined.filter(differ).height}

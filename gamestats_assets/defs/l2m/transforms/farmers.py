@@ -266,6 +266,17 @@ def l2m_farmers_performance(farmers: pl.DataFrame) -> pl.DataFrame:
             .sort("farm_key"))
 
 
+def l2m_server_farms(farmers: pl.DataFrame) -> pl.DataFrame:
+    """What each detected farm did on each server on the day: its accounts there, paying accounts, items and
+    diamonds gained and revenue in USD. Grain: (date, server_id, farm_key); summed over servers, the accounts
+    are `l2m_farmers_performance`'s. Input: `detect_farmers` of the day."""
+    return (farmers.group_by("date", "server_id", "farm_key")
+            .agg(pl.len().cast(pl.Int64).alias("accounts"),
+                 (pl.col("revenue_usd") > 0).sum().cast(pl.Int64).alias("paying_accounts"),
+                 pl.col("items_gained").sum(), pl.col("diamonds_gained").sum(), pl.col("revenue_usd").sum())
+            .sort("server_id", "farm_key"))
+
+
 def l2m_farmers_snapshot(farmers: pl.DataFrame) -> pl.DataFrame:
     """Every account ever detected as a farmer: first and last detection day, days detected, total revenue,
     and its latest detection's farm, signals, score and evidence (a ring's evidence too). Grain: user_id.

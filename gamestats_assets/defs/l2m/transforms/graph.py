@@ -169,6 +169,11 @@ TABLES: list[Table] = [
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"},
           publish=Publish(("date", "farm_key"))),
+    Table("cons", "l2m_server_farms", lambda day, detected: farmers.l2m_server_farms(detected),
+          "l2m_server_farms: per (date, server_id, farm_key) the detected farm's accounts on the server, payers, "
+          "revenue and farmed items and diamonds; summed over servers, `l2m_farmers_performance`.",
+          {"detected": "std/farmers_detected"},
+          publish=Publish(("date", "server_id", "farm_key"), sum_column="accounts")),
     Table("cons", "l2m_daily_kpis",
           lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
           "l2m_daily_kpis: per (date, country_code, server_id) DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU in "
@@ -182,6 +187,12 @@ TABLES: list[Table] = [
           "it measures and their cohort days.",
           {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS, headline=RETENTION_HEADLINE,
           publish=Publish(("date", "day_n"), sum_column="cohort_size")),
+    Table("cons", "l2m_server_retention", lambda day, active: kpis.l2m_server_retention(active, day),
+          "l2m_server_retention: `l2m_retention` per server (key date, server_id, day_n): each cohort split by the "
+          "server its users started on, retained when active on the day on any server; summed over servers, "
+          "`l2m_retention`.",
+          {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS,
+          publish=Publish(("date", "server_id", "day_n"), sum_column="cohort_size")),
     Table("cons", "l2m_guild_info", lambda changes: cons.l2m_guild_info(changes),
           "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
           {"changes": "etl/clan_change"}, kind="snapshot", skip_days=rejected_days,

@@ -92,26 +92,34 @@ def retention_rate() -> pl.Expr:
     return (pl.col("retained_users") / pl.col("cohort_size")).alias("retention_rate")
 
 
-def l2m_retention(active: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+def l2m_retention(active: pl.DataFrame, day: dt.date, by: tuple[str, ...] = ()) -> pl.DataFrame:
     """D1, D7 and D30 retention measured on `day`: for n in (1, 7, 30), the cohort registered on
     `day - n` (its new users in l2m_active of that day), how many are active on `day`, the rate and its
-    Wilson 95% interval. Cohorts whose day is absent from `active` or empty are left out.
+    Wilson 95% interval. Cohorts whose day is absent from `active` or empty are left out. With `by`
+    (`server_id`), each cohort is split by the users' value on their cohort day (the server they started on),
+    and a user counts as retained when active on `day` on any server.
 
-    Grain: (date, day_n); `date` is the measuring day, `cohort_date = date - day_n`. Input: CONS
+    Grain: (date, *by, day_n); `date` is the measuring day, `cohort_date = date - day_n`. Input: CONS
     l2m_active of `day`, `day - 1`, `day - 7` and `day - 30` (other days are ignored).
     """
     today = active.filter(pl.col("date") == day).select("user_id")
     cohort_dates = {day - dt.timedelta(days=n): n for n in RETENTION_DAYS}
     cohorts = (active.filter(pl.col("is_new_user") & pl.col("date").is_in(list(cohort_dates)))
-               .select(pl.col("date").alias("cohort_date"), "user_id",
+               .select(pl.col("date").alias("cohort_date"), "user_id", *by,
                        pl.col("date").replace_strict(cohort_dates, return_dtype=pl.Int64).alias("day_n")))
     retained = cohorts.join(today.with_columns(retained=pl.lit(True)), on="user_id", how="left")
     ci_low, ci_high = wilson_interval(pl.col("retained_users"), pl.col("cohort_size"))
     ci_low, ci_high = ci_low.alias("ci_low"), ci_high.alias("ci_high")
-    return (retained.group_by("cohort_date", "day_n")
+    return (retained.group_by("cohort_date", *by, "day_n")
             .agg(pl.len().cast(pl.Int64).alias("cohort_size"),
                  pl.col("retained").fill_null(False).sum().cast(pl.Int64).alias("retained_users"))
-            .select(pl.lit(day, pl.Date).alias("date"), "day_n", "cohort_date", "cohort_size", "retained_users",
+            .select(pl.lit(day, pl.Date).alias("date"), *by, "day_n", "cohort_date", "cohort_size", "retained_users",
                     retention_rate(), ci_low, ci_high)
-            .sort("day_n"))
+            .sort(*by, "day_n"))
+
+
+def l2m_server_retention(active: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """`l2m_retention` per server: each cohort split by the server its users started on. Grain: (date,
+    server_id, day_n); summed over servers, cohort sizes and retained users are `l2m_retention`'s."""
+    return l2m_retention(active, day, ("server_id",))
 

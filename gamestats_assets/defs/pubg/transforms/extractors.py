@@ -245,6 +245,27 @@ def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.Dat
     )
 
 
+def circles(game_states: pl.DataFrame) -> pl.DataFrame:
+    """The safe zones of each match, phase by phase: one row per (match_id, phase) for every white circle
+    (`poisonGasWarningPosition` and radius) the `LogGameStatePeriodic` samples showed, numbered from 1 in the
+    order they appeared, with `appeared_s` (the first sample showing it), its centre and radius in metres,
+    and `blue_radius_m`, the blue circle's radius at that moment. Samples before the first circle (radius 0)
+    are left out; a circle is the same while its centre and radius are, to the centimetre."""
+    shown = (
+        game_states.filter(pl.col("next_zone_radius") > 0)
+        .with_columns(pl.col("next_zone_x", "next_zone_y", "next_zone_radius").round(0))
+        .sort("match_id", "elapsed_s")
+    )
+    first = shown.unique(["match_id", "next_zone_x", "next_zone_y", "next_zone_radius"], keep="first",
+                         maintain_order=True)
+    return first.select(
+        "match_id", (pl.int_range(pl.len()).over("match_id") + 1).cast(pl.Int64).alias("phase"),
+        pl.col("elapsed_s").alias("appeared_s"), (pl.col("next_zone_x") / CM_PER_M).alias("x_m"),
+        (pl.col("next_zone_y") / CM_PER_M).alias("y_m"), (pl.col("next_zone_radius") / CM_PER_M).alias("radius_m"),
+        (pl.col("safe_zone_radius") / CM_PER_M).alias("blue_radius_m"),
+    )
+
+
 def tracked_circle_positions(samples: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
     """The `circle_samples` of tracked players only: one row per (match_id, account_id, sample_s) for each
     account on the roster, with position, distance from the next zone's centre and edge, outside flag."""

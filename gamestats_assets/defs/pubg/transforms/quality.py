@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 
 from gamestats_assets.sources.pubg.match import is_ai_bot
+from gamestats_assets.sources.pubg.reference import DEFAULT_MAP_SIZE_M, MAP_SIZE_M
 from gamestats_assets.sources.pubg.weapons import weapon_category
 
 DAMAGE_TOLERANCE_HP = 1.0
@@ -104,3 +105,35 @@ def killsteal_truth(found: pl.DataFrame, planted: list[dict[str, Any]]) -> dict[
 def causers_in_other(weapon_kills: pl.DataFrame) -> list[str]:
     """The damage causer ids of the kills that fall to category Other."""
     return sorted({c for c in weapon_kills["damage_causer_name"].drop_nulls().unique() if weapon_category(c) == "Other"})
+
+
+NESTED_TOLERANCE_M = 1.0
+"""How far (metres) a safe zone may reach past the one before it and still count as inside it (rounding)."""
+
+
+def points_off_the_map(points: pl.DataFrame, matches: pl.DataFrame, pairs: tuple[tuple[str, str], ...]) -> dict[str, int]:
+    """How many of the (x, y) metre columns `pairs` of `points` lie off their match's map: below 0 or past its
+    edge (`reference.map_size_m` of the map `matches` names). A pair whose x or y is null (a death without a
+    killer) is no point."""
+    sizes = matches.select("match_id", pl.col("map_name").replace_strict(
+        MAP_SIZE_M, default=DEFAULT_MAP_SIZE_M, return_dtype=pl.Float64).alias("_size"))
+    sized = points.join(sizes, on="match_id", how="left")
+    size = pl.col("_size").fill_null(float(DEFAULT_MAP_SIZE_M))
+    drawn = [pl.col(x).is_not_null() & pl.col(y).is_not_null() for x, y in pairs]
+    off = [on & ~(pl.col(x).is_between(0, size) & pl.col(y).is_between(0, size)) for on, (x, y) in zip(drawn, pairs)]
+    counts = sized.select(pl.sum_horizontal([d.sum() for d in drawn]).alias("points"),
+                          pl.sum_horizontal([o.sum() for o in off]).alias("points_off_map")).row(0, named=True)
+    return {name: int(value) for name, value in counts.items()}
+
+
+def circles_not_nested(circles: pl.DataFrame) -> dict[str, int]:
+    """How many safe zones of `circles` are not inside the zone of the phase before them (the game draws
+    each next circle inside the last): centre distance plus radius beyond the previous radius by more than
+    `NESTED_TOLERANCE_M`."""
+    previous = circles.sort("match_id", "phase").with_columns(
+        pl.col("x_m", "y_m", "radius_m").shift(1).over("match_id").name.prefix("previous_"))
+    reach = ((pl.col("x_m") - pl.col("previous_x_m")).pow(2) + (pl.col("y_m") - pl.col("previous_y_m")).pow(2)).sqrt() \
+        + pl.col("radius_m")
+    outside = previous.filter(pl.col("previous_radius_m").is_not_null()
+                              & (reach > pl.col("previous_radius_m") + NESTED_TOLERANCE_M))
+    return {"circles": circles.height, "circles_outside_previous": outside.height}

@@ -18,6 +18,7 @@ from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays.features import header_match, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cells
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
@@ -28,9 +29,11 @@ SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": 
 
 @dataclass
 class LandingDay:
-    """What a day's folder holds: matches from every source, training sessions, truth, rejected files."""
+    """What a day's folder holds: matches from every source, the raw replays' position cells, training
+    sessions, truth, rejected files."""
 
     matches: list[ParsedMatch] = field(default_factory=list)
+    positions: list[pl.DataFrame] = field(default_factory=list)
     sessions: list[pl.DataFrame] = field(default_factory=list)
     truth: list[dict] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
@@ -38,6 +41,10 @@ class LandingDay:
     def sessions_frame(self) -> pl.DataFrame:
         """Every training-session line of the day (`SESSION_SCHEMA`)."""
         return pl.concat([pl.DataFrame(schema=SESSION_SCHEMA), *self.sessions], how="vertical_relaxed")
+
+    def positions_frame(self) -> pl.DataFrame:
+        """Every raw replay's position cells (`heatmap.CELLS_SCHEMA`)."""
+        return pl.concat([pl.DataFrame(schema=CELLS_SCHEMA), *self.positions], how="vertical_relaxed")
 
 
 def _json_matches(document: object) -> list[ParsedMatch]:
@@ -78,13 +85,16 @@ def _sessions(path: Path) -> pl.DataFrame:
     return frame
 
 
-def _replay(path: Path) -> ParsedMatch:
-    """A raw replay with its frames, or, when its network stream cannot be read, its header's scoreboard
-    flagged with the reason; `ReplayParseError` when not even the header reads."""
+def _replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
+    """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
+    read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
+    header reads."""
     try:
-        return replay_match(read_frames(path))
+        frames = read_frames(path)
     except ReplayParseError as unreadable:
-        return header_match(read_header_alone(path), str(unreadable))
+        return header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA)
+    match = replay_match(frames)
+    return match, position_cells(frames, match.match_id)
 
 
 def read_day(folder: Path) -> LandingDay:
@@ -102,7 +112,9 @@ def read_day(folder: Path) -> LandingDay:
             continue
         try:
             if path.suffix == ".replay":
-                day.matches.extend(_without_nul([_replay(path)]))
+                match, cells = _replay(path)
+                day.matches.extend(_without_nul([match]))
+                day.positions.append(cells)
             elif path.name == TRUTH_FILE:
                 day.truth.append(json.loads(path.read_text()))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":

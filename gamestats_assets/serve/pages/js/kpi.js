@@ -1,5 +1,6 @@
 // The Lineage 2M KPI page: DAU, new users, revenue, ARPU/ARPPU and the paying share per day over a date range,
-// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums).
+// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums), and the
+// day-N retention and the accounts flagged as farms, for the same server or all.
 import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -79,10 +80,13 @@ async function show(event) {
 }
 
 /** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
- * accounts flagged as farms per day; both over every server (the tables are not kept per server). */
+ * accounts flagged as farms per day, over the server chosen (a cohort by the server its users started on, a farm
+ * by its accounts on that server) or every server. */
 async function showCohorts(query) {
-  const range = { from: query.from, to: query.to };
-  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", range), api("/api/v1/l2m/farms", range)]);
+  const where = query.server_id ? `server ${query.server_id}` : "all servers";
+  $("retention-title").textContent = `Retention (${where})`;
+  $("farms-title").textContent = `Accounts flagged as farms (${where})`;
+  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", query), api("/api/v1/l2m/farms", query)]);
   const byN = new Map();
   for (const r of retention.data) {
     const n = byN.get(r.day_n) || { day_n: r.day_n, cohort: 0, retained: 0, cohorts: 0 };
@@ -90,12 +94,12 @@ async function showCohorts(query) {
     byN.set(r.day_n, n);
   }
   const days = [...byN.values()].sort((a, b) => a.day_n - b.day_n).map((n) => ({ ...n, rate: n.retained / n.cohort, ci: wilson(n.retained, n.cohort) }));
-  chart($("retention"), { type: "line", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
-    { label: "low", data: days.map((d) => d.ci[0] * 100), borderWidth: 0, pointRadius: 0 },
-    { label: "95% interval", data: days.map((d) => d.ci[1] * 100), borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(47,91,211,.15)" },
-    { label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3" }] },
-    options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } },
-                          tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
+  chart($("retention"), { type: "bar", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
+    { type: "line", label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3",
+      backgroundColor: "#2f5bd3", pointRadius: 5 },
+    { label: "95% interval", data: days.map((d) => [d.ci[0] * 100, d.ci[1] * 100]), backgroundColor: "rgba(47,91,211,.18)",
+      barPercentage: 0.35, order: 1 }] },
+    options: { plugins: { tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
                scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
   $("retention-note").textContent = days.length ? days.map((d) => `D${d.day_n} ${pct(d.rate)} [${pct(d.ci[0])}–${pct(d.ci[1])}] n=${fmt(d.cohort)}`).join(" · ")
     : "No cohort in this range is old enough for a day-N return yet.";
@@ -104,8 +108,8 @@ async function showCohorts(query) {
   const labels = [...perDay.keys()].sort();
   chart($("farms"), { type: "bar", data: { labels, datasets: [
     { label: "accounts flagged", data: labels.map((d) => perDay.get(d)), backgroundColor: "#9a6700" }] } });
-  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged.`
-    : "No account flagged as a farm in this range.";
+  $("farms-note").textContent = farms.data.length ? `${new Set(farms.data.map((f) => f.farm_key)).size} farms; ${fmt(farms.data.reduce((a, f) => a + f.accounts, 0))} account-days flagged on ${where}.`
+    : `No account flagged as a farm on ${where} in this range.`;
 }
 
 async function start() {

@@ -1,6 +1,7 @@
 // A Rocket League player's page: the rank prediction with its interval beside the baseline, each stat day by
 // day against the band of same-rank players (their mean ± one standard deviation), the skills against peers
-// with the weak ones flagged, the training recommendations and the recent replays.
+// with the weak ones flagged, the positional heatmap from their raw replays (drawn on a canvas: a field outline
+// and shaded cells, a picture no chart library draws), the training recommendations and the recent replays.
 import { api, chart, el, fmt, header, loading, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -63,22 +64,68 @@ function field(stats) {
   return picture;
 }
 
+const dpr = () => window.devicePixelRatio || 1;
+
+/** The pitch seen from above, the player's own goal on the left, each cell shaded by the share of the player's
+ * time in it (`data.cells`, rows from the own goal, columns across), over the field's lines. */
+function drawHeatmap(canvas, data) {
+  const { columns, rows } = data.grid;
+  const cssWidth = canvas.parentElement.clientWidth || 560;
+  const goal = 0.045, ratio = dpr();
+  const width = cssWidth, cell = width * (1 - 2 * goal) / rows, height = cell * columns;
+  canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext("2d");
+  ctx.scale(ratio, ratio);
+  const left = width * goal, right = left + cell * rows;
+  ctx.fillStyle = "#e8efe6";
+  ctx.fillRect(left, 0, cell * rows, height);
+  const top = Math.max(...data.cells.map((c) => c.share), 0);
+  for (const c of data.cells) {
+    ctx.fillStyle = `rgba(47,91,211,${(0.08 + 0.87 * (c.share / top)).toFixed(3)})`;
+    ctx.fillRect(left + c.cell_y * cell, (columns - 1 - c.cell_x) * cell, cell, cell);
+  }
+  ctx.strokeStyle = "#1c2230"; ctx.lineWidth = 1.5;
+  ctx.strokeRect(left, 0.75, cell * rows, height - 1.5);
+  ctx.strokeStyle = "rgba(255,255,255,.9)"; ctx.lineWidth = 2;
+  ctx.beginPath(); ctx.moveTo(left + cell * rows / 2, 0); ctx.lineTo(left + cell * rows / 2, height); ctx.stroke();
+  ctx.beginPath(); ctx.arc(left + cell * rows / 2, height / 2, cell * 0.9, 0, 2 * Math.PI); ctx.stroke();
+  const goalWidth = height * 1786 / 8192;
+  ctx.fillStyle = "#2f5bd3"; ctx.fillRect(0, (height - goalWidth) / 2, left, goalWidth);
+  ctx.fillStyle = "#c2410c"; ctx.fillRect(right, (height - goalWidth) / 2, width - right, goalWidth);
+  canvas.dataset.cells = String(data.cells.length);
+}
+
+/** The heatmap with what it stands on: how many of the player's games had positions (raw replays only). */
+function showHeatmap(data) {
+  const canvas = $("heatmap");
+  const without = data.games - data.games_with_positions;
+  const json = data.sources_without.length ? data.sources_without.join(" or ") : "ballchasing";
+  drawHeatmap(canvas, data);
+  canvas.setAttribute("aria-label", data.cells.length ? `Time in ${data.cells.length} cells of the pitch over ${data.games_with_positions} games` : "No positions for this player");
+  $("heatmap-note").textContent = !data.games_with_positions
+    ? `No positions: this player's ${fmt(data.games)} games came as ${json} JSON, which carries no car positions. Drop or upload their raw .replay files for a heatmap.`
+    : `Share of ${fmt(data.seconds / 60, 1)} minutes on the pitch in ${data.grid.columns} × ${data.grid.rows} cells of ${data.grid.cell_uu} uu (own goal on the left, blue; darker: more time), from ${fmt(data.games_with_positions)} of ${fmt(data.games)} games (raw replays)${without ? `; the other ${fmt(without)} came as ${json} JSON, which has no positions` : ""}.`;
+}
+
 async function show() {
   loading();
   const player_id = $("player").value;
   remember({ player: player_id, stat: $("stat").value });
   $("title").textContent = `Rocket League player · ${player_id}`;
   try {
-    const [prog, comp, weak, rank, recs, recent] = await Promise.all([
+    const [prog, comp, weak, rank, recs, recent, heat] = await Promise.all([
       api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
       optional(api(`${BASE}/analytics/weaknesses`, { player_id })), optional(api(`${BASE}/analytics/rank-prediction`, { player_id })),
-      optional(api(`${BASE}/training/recommendations`, { player_id })), api(`${BASE}/replays/recent`, { player_id, limit: 10 })]);
+      optional(api(`${BASE}/training/recommendations`, { player_id })), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
+      api(`${BASE}/analytics/heatmap`, { player_id })]);
     progress = prog.data.stats;
     comparison = comp.data.stats;
     const stats = Object.keys(progress).sort();
     options($("stat"), stats.map((s) => [s, s.replaceAll("_", " ")]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
     drawStat();
     $("field").replaceChildren(field(comparison));
+    showHeatmap(heat.data);
     const r = rank?.data;
     $("prediction").replaceChildren(...(r ? [
       el("div", { class: "kpi" }, "Rank index", el("b", {}, fmt(r.rank_index, 1))),
@@ -124,8 +171,10 @@ async function start() {
     return;
   }
   const wanted = param("player");
-  options($("player"), players.map((p) => [p.player_id, `${p.player_id} (${p.rank_band || "unranked"})`]),
-          players.some((p) => p.player_id === wanted) ? wanted : players[0].player_id);
+  const listed = players.map((p) => [p.player_id, `${p.player_id} (${p.rank_band || "unranked"})`]);
+  // A player linked to by id stays chosen when the list (the 200 with most games) leaves them out.
+  const linked = wanted && !players.some((p) => p.player_id === wanted) ? [[wanted, wanted]] : [];
+  options($("player"), [...linked, ...listed], wanted || players[0].player_id);
   $("player").addEventListener("change", show);
   $("stat").addEventListener("change", () => { remember({ stat: $("stat").value }); drawStat(); });
   await show();
