@@ -12,8 +12,9 @@ import dagster as dg
 import polars as pl
 from deltalake import WriterProperties
 
+from gamestats_assets.defs.pubg.columns import COLUMNS
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
-from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.partitions import every_partition, pubg_match_partitions
@@ -260,7 +261,8 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
 MATCH_TABLES = {"matches": MATCH_SCHEMA, "participants": PARTICIPANT_SCHEMA, "rosters": ROSTER_SCHEMA}
 MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and participant (match_id, account_id)",
                      "rosters": "match and roster (match_id, roster_id)"}
-MATCH_TABLE_PUBLISH = {"matches": Publish(("match_id",), PublishMode.INSERT_IF_ABSENT).metadata(DOMAIN, "matches")}
+MATCH_TABLE_PUBLISH = {"matches": declared_metadata(DOMAIN, "matches", Publish(
+    ("match_id",), PublishMode.INSERT_IF_ABSENT, indexes=("created_at DESC",)), COLUMNS["matches"])}
 """`pubg.matches` takes each match once: the first discovery path to publish it wins."""
 
 
@@ -414,14 +416,14 @@ def cons(name: str) -> dg.AssetKey:
 
 
 def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequence[str], *, tracked: bool = False,
-                columns: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
+                reads: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
     """The per-match cons table `pubg/cons/<name>`, defined by `compute`'s docstring: `compute` over the run's
     rows of `inputs` (references, in the order of its parameters); a `tracked` table also gets the tracked
     players' account ids (`tracked`)."""
     parameters = [p for p in inspect.signature(compute).parameters if p != "tracked"]
     return Table("cons", name, compute, (compute.__doc__ or name).strip(), dict(zip(parameters, inputs, strict=True)),
                  kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
-                 columns=columns or {}, publish=publish,
+                 reads=reads or {}, publish=publish, columns=COLUMNS[publish.table or name] if publish else {},
                  given={"tracked": lambda platform: roster(DOMAIN, platform, PostgresResource())} if tracked else {})
 
 
@@ -436,7 +438,7 @@ PER_MATCH_TABLES = [
     match_table("killsteals", extractors.killsteals, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
     match_table("advanced_stats", extractors.advanced_stats, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
     match_table("circle_samples", extractors.circle_samples, ["etl/telemetry_positions", "etl/telemetry_game_states"],
-                columns={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
+                reads={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
     match_table("player_circle_stats", extractors.circle_aggregates, ["cons/circle_samples"]),
     match_table("player_circle_positions", extractors.tracked_circle_positions, ["cons/circle_samples"], tracked=True,
                 publish=Publish(("match_id", "account_id", "sample_s"))),
@@ -449,11 +451,12 @@ PER_MATCH_TABLES = [
     match_table("player_match_weapon_distribution", combat.weapon_distribution, [DAMAGE, KILLS, KNOCKS],
                 publish=Publish(("match_id", "account_id", "weapon_category"), sum_column="damage_dealt")),
     match_table("player_weapon_accuracy", combat.weapon_accuracy, ["etl/telemetry_attacks", DAMAGE],
-                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots")),
+                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots",
+                                indexes=("account_id",))),
     match_table("match_summaries", summaries.match_summaries,
                 ["etl/participants", "etl/rosters", "cons/advanced_stats", "cons/item_usage",
                  "cons/player_circle_stats", f"etl/telemetry_{TELEMETRY_FILES}"],
-                publish=Publish(("match_id", "account_id"), sum_column="kills")),
+                publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
@@ -471,7 +474,7 @@ while its match-object rows publish."""
                  "telemetry_files": dg.AssetIn(etl(f"telemetry_{TELEMETRY_FILES}")),
                  "damage": dg.AssetIn(cons("tracked_damage_events")),
                  "circle": dg.AssetIn(cons("player_circle_positions"))},
-            publish=Publish(("match_id", "player_id")))
+            publish=Publish(("match_id", "player_id")), columns=COLUMNS["player_backfill_status"])
 def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
                            telemetry_files: pl.DataFrame, damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
     """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
@@ -514,7 +517,8 @@ def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
 
 def build_tournament_frame(name: str, grain: str, publish: Publish | None) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
-                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish)
+                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish,
+                columns=COLUMNS[name] if publish else None)
     def _frame(platform: PlatformResource) -> pl.DataFrame:
         return tournament_frame(platform, name)
 
@@ -529,7 +533,7 @@ TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain, publish)
             partition_column="match_id", deps=[synthetic_tournament],
             ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
                  "rosters": dg.AssetIn(etl("rosters"))},
-            publish=Publish(("match_id",), table="tournament_matches"))
+            publish=Publish(("match_id",), table="tournament_matches"), columns=COLUMNS["tournament_matches"])
 def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
                              participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
     """The tournament context of each match the tournament discovery found first, assigned while the match is
@@ -550,7 +554,7 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
 @lake_asset(DOMAIN, "cons", "tournament_match_outcomes",
             ins={"match_context": every_partition(cons("tournament_match_context")),
                  "matches": every_partition(etl("matches"))},
-            publish=Publish(("match_id",), PublishMode.SNAPSHOT))
+            publish=Publish(("match_id",), PublishMode.SNAPSHOT), columns=COLUMNS["tournament_match_outcomes"])
 def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """Whether each match with a tournament context counts in the standings, once every match of its slot is
     known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot
@@ -563,7 +567,7 @@ def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame
             ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
                  "outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
                  "rounds": dg.AssetIn(cons("tournament_rounds"))},
-            publish=Publish(("slot_id",), PublishMode.SNAPSHOT))
+            publish=Publish(("slot_id",), PublishMode.SNAPSHOT), columns=COLUMNS["tournament_scheduled_matches"])
 def tournament_scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
     """Every schedule slot with the match that counts for it: one row per slot_id (status pending until one
     is played; remade, remake_pending or remake_failed when the slot was played again)."""
@@ -583,7 +587,7 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
 
 @lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))},
             publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"),
-                            PublishMode.SNAPSHOT, "points"))
+                            PublishMode.SNAPSHOT, "points"), columns=COLUMNS["team_leaderboards"])
 def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
     """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
     with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points
@@ -594,7 +598,7 @@ def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
 @lake_asset(DOMAIN, "cons", "tournament_team_standings_history",
             ins={"results": dg.AssetIn(cons("team_match_results"))},
             publish=Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
-                            "points"))
+                            "points"), columns=COLUMNS["tournament_team_standings_history"])
 def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
     """Each team's cumulative group standing after every round: one row per (season_id, division_id,
     group_id, round_id, team_name)."""
@@ -607,7 +611,7 @@ def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
                  "distribution": every_partition(cons("player_match_weapon_distribution")),
                  "players": dg.AssetIn(cons("tournament_players"))},
             publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
-                             "team_name"), PublishMode.SNAPSHOT, "points"))
+                             "team_name"), PublishMode.SNAPSHOT, "points"), columns=COLUMNS["player_leaderboards"])
 def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
                         players: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
@@ -625,7 +629,7 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
 
 @lake_asset(DOMAIN, "cons", "player_advanced_career_stats",
             ins={"match_summaries": every_partition(cons("match_summaries"))},
-            publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"))
+            publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"), columns=COLUMNS["player_advanced_career_stats"])
 def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
     """Each player's career over every match in the lake: one row per account_id (see
     `transforms.summaries.career_stats`; killsteal rate with its Wilson interval)."""

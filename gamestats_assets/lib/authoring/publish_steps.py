@@ -3,7 +3,7 @@ their checks: a blocking key check on each lake table, one publish step per doma
 writing its tables in one transaction, and reconciliation checks after it (`build_publish_definitions`)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import polars as pl
@@ -11,6 +11,7 @@ import psycopg
 
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import frame_check, keys_valid, multi_asset_check
+from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, declared_columns
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.publish import publisher
 from gamestats_assets.lib.publish.held import (
@@ -34,7 +35,8 @@ POSTGRES_POOL = "postgres_writer"
 class PublishSpec:
     """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
-    `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL.
+    `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL; `columns`,
+    `indexes` and `checks` are what its PostgreSQL table is generated from.
     """
 
     source: dg.AssetsDefinition
@@ -42,6 +44,9 @@ class PublishSpec:
     key_columns: tuple[str, ...]
     mode: PublishMode = PublishMode.PARTITION
     sum_column: str | None = None
+    columns: Columns = field(default_factory=dict)
+    indexes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
 
     @property
     def partitions_def(self) -> dg.PartitionsDefinition | None:
@@ -54,6 +59,12 @@ class PublishSpec:
         return self.source.specs_by_key[self.source.key].metadata[PARTITION_COLUMN]
 
     @property
+    def partitioned_in_postgres(self) -> bool:
+        """Whether its PostgreSQL table is partitioned by its partition column, a partition per day, so that a
+        day is published by exchanging its partition: a daily table published by partition."""
+        return self.mode is PublishMode.PARTITION and isinstance(self.partitions_def, dg.TimeWindowPartitionsDefinition)
+
+    @property
     def asset_key(self) -> dg.AssetKey:
         return dg.AssetKey([self.source.key.path[0], "postgres", publisher.split_table(self.table)[1]])
 
@@ -64,11 +75,14 @@ def published_specs(assets: Sequence[dg.AssetsDefinition]) -> list[PublishSpec]:
     specs = []
     for asset in assets:
         for key in asset.keys:
-            declared = Publish.of(asset.specs_by_key[key].metadata)
+            metadata = asset.specs_by_key[key].metadata
+            declared = Publish.of(metadata)
             if declared:
                 table, publish = declared
                 source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
-                specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column))
+                columns = declared_columns(metadata[COLUMN_SCHEMA]) if COLUMN_SCHEMA in metadata else {}
+                specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column, columns,
+                                         publish.indexes, publish.checks))
     return specs
 
 
