@@ -77,10 +77,10 @@ def table_schema(columns: Columns, key: tuple[str, ...] = ()) -> dg.TableSchema:
         for name, column in columns.items()])
 
 
-def declared_columns(schema: dg.TableSchema) -> dict[str, Column]:
-    """The columns `table_schema` recorded, back as `Column`s."""
+def declared_columns(schema: dg.TableSchema | dg.TableSchemaMetadataValue) -> dict[str, Column]:
+    """The columns `table_schema` recorded (as such or as a metadata value), back as `Column`s."""
     columns = {}
-    for column in schema.columns:
+    for column in getattr(schema, "schema", schema).columns:
         type_, _, collation = column.type.partition(' COLLATE "')
         columns[column.name] = Column(type_, not column.constraints.nullable, column.description or "",
                                       collation.rstrip('"') or None)
