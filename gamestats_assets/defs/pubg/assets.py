@@ -461,9 +461,17 @@ PER_MATCH_TABLES = [
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
 MATCH_TABLE_ASSETS = {ref.removeprefix("cons/"): asset for ref, asset in table_assets(DOMAIN, PER_MATCH_TABLES).items()}
-TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
-                       "pubg.player_circle_positions", "pubg.player_damage_events", "pubg.fights",
-                       "pubg.engagements")
+
+
+def of_telemetry_alone(table: Table) -> bool:
+    """Whether every table `table` reads, directly or through other per-match tables, is telemetry."""
+    by_ref = {other.ref: other for other in PER_MATCH_TABLES}
+    return all(ref.startswith("etl/telemetry_") or (ref in by_ref and of_telemetry_alone(by_ref[ref]))
+               for ref in table.inputs.values())
+
+
+TELEMETRY_PUBLISHED = tuple(f"{DOMAIN}.{table.publish.table or table.name}" for table in PER_MATCH_TABLES
+                            if table.publish and of_telemetry_alone(table))
 """The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
 while its match-object rows publish."""
 

@@ -1,11 +1,11 @@
-"""Figures as a reader takes them in the catalog: a float's binary noise left out (`1208.14`, not
+"""Figures as a reader takes them in the catalog: a float's binary noise left out (`1208.139`, not
 `1208.1390000000001`), a row's values as text, number or flag."""
 
 import datetime as dt
 import math
 from typing import Any
 
-SIGNIFICANT = 6
+SIGNIFICANT = 7
 """Significant digits a float keeps, beyond which it only ever holds noise or precision no reader uses; its
 integer part is never cut (a revenue of 123456789.12 keeps its cents)."""
 
