@@ -423,7 +423,7 @@ def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequenc
     parameters = [p for p in inspect.signature(compute).parameters if p != "tracked"]
     return Table("cons", name, compute, (compute.__doc__ or name).strip(), dict(zip(parameters, inputs, strict=True)),
                  kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
-                 reads=reads or {}, publish=publish, columns=COLUMNS[publish.table or name] if publish else {},
+                 reads=reads or {}, publish=publish, columns=COLUMNS.get(publish.table or name, {}) if publish else {},
                  given={"tracked": lambda platform: roster(DOMAIN, platform, PostgresResource())} if tracked else {})
 
 
