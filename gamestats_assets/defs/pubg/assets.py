@@ -559,67 +559,6 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
-@lake_asset(DOMAIN, "cons", "tournament_match_outcomes",
-            ins={"match_context": every_partition(cons("tournament_match_context")),
-                 "matches": every_partition(etl("matches"))},
-            publish=Publish(("match_id",), PublishMode.SNAPSHOT), columns=COLUMNS["tournament_match_outcomes"])
-def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """Whether each match with a tournament context counts in the standings, once every match of its slot is
-    known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot
-    played again counts its remake only), the final status (`remade`, `remake_failed` or the context's)
-    and the reason (see `transforms.tournament.match_outcomes`)."""
-    return tournament.match_outcomes(match_context, matches)
-
-
-@lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
-            ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
-                 "outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
-                 "rounds": dg.AssetIn(cons("tournament_rounds"))},
-            publish=Publish(("slot_id",), PublishMode.SNAPSHOT), columns=COLUMNS["tournament_scheduled_matches"])
-def tournament_scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
-    """Every schedule slot with the match that counts for it: one row per slot_id (status pending until one
-    is played; remade, remake_pending or remake_failed when the slot was played again)."""
-    return tournament.scheduled_matches(schedule, outcomes, rounds)
-
-
-@lake_asset(DOMAIN, "cons", "team_match_results",
-            ins={"outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
-                 "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
-                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
-def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
-                       rosters: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
-    """Each scored tournament match's teams with placement, kills and points: one row per (match_id,
-    team_name)."""
-    return leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
-
-
-@lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))},
-            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"),
-                            PublishMode.SNAPSHOT, "points"), columns=COLUMNS["team_leaderboards"])
-def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
-    """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
-    with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points
-    table), kills, wins, average placement and the last six placements."""
-    return leaderboards.leaderboard(results, ("team_name",))
-
-
-@lake_asset(DOMAIN, "cons", "tournament_team_standings_history",
-            ins={"results": dg.AssetIn(cons("team_match_results"))},
-            publish=Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
-                            "points"), columns=COLUMNS["tournament_team_standings_history"])
-def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
-    """Each team's cumulative group standing after every round: one row per (season_id, division_id,
-    group_id, round_id, team_name)."""
-    return leaderboards.standings_history(results)
-
-
-@lake_asset(DOMAIN, "cons", "player_leaderboards",
-            ins={"results": dg.AssetIn(cons("team_match_results")),
-                 "match_summaries": every_partition(cons("match_summaries")),
-                 "distribution": every_partition(cons("player_match_weapon_distribution")),
-                 "players": dg.AssetIn(cons("tournament_players"))},
-            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
-                             "team_name"), PublishMode.SNAPSHOT, "points"), columns=COLUMNS["player_leaderboards"])
 def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
                         players: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
@@ -635,19 +574,68 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
             .join(mix, on=keys, how="left", nulls_equal=True))
 
 
-@lake_asset(DOMAIN, "cons", "player_advanced_career_stats",
-            ins={"match_summaries": every_partition(cons("match_summaries"))},
-            publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"), columns=COLUMNS["player_advanced_career_stats"])
-def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
-    """Each player's career over every match in the lake: one row per account_id (see
-    `transforms.summaries.career_stats`; killsteal rate with its Wilson interval)."""
-    return summaries.career_stats(match_summaries)
+def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
+                     publish: Publish | None = None) -> Table:
+    """The tournament table `pubg/cons/<name>`: `compute` over every partition of its inputs, replaced whole."""
+    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
+                 columns=COLUMNS.get(name, {}) if publish else {})
+
+
+MATCHES, PARTICIPANTS, ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
+OUTCOMES = "cons/tournament_match_outcomes"
+RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
+TOURNAMENT_TABLES = [
+    tournament_table(
+        "tournament_match_outcomes", tournament.match_outcomes,
+        "Whether each match with a tournament context counts in the standings, once every match of its slot is "
+        "known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot played "
+        "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
+        "reason (see `transforms.tournament.match_outcomes`).",
+        {"match_context": "cons/tournament_match_context", "matches": MATCHES},
+        Publish(("match_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "tournament_scheduled_matches", tournament.scheduled_matches,
+        "Every schedule slot with the match that counts for it: one row per slot_id (status pending until one is "
+        "played; remade, remake_pending or remake_failed when the slot was played again).",
+        {"schedule": "cons/tournament_schedule", "outcomes": OUTCOMES, "rounds": "cons/tournament_rounds"},
+        Publish(("slot_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "team_match_results", leaderboards.team_match_results,
+        "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
+        "team_name).",
+        {"outcomes": OUTCOMES, "matches": MATCHES, "participants": PARTICIPANTS, "rosters": ROSTERS,
+         "players": PLAYERS}),
+    tournament_table(
+        "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
+        "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
+        "with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points "
+        "table), kills, wins, average placement and the last six placements.", {"results": RESULTS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
+                "points")),
+    tournament_table(
+        "tournament_team_standings_history", leaderboards.standings_history,
+        "Each team's cumulative group standing after every round: one row per (season_id, division_id, "
+        "group_id, round_id, team_name).", {"results": RESULTS},
+        Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_leaderboards", player_leaderboards, player_leaderboards.__doc__,
+        {"results": RESULTS, "match_summaries": "cons/match_summaries",
+         "distribution": "cons/player_match_weapon_distribution", "players": PLAYERS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
+                 "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_advanced_career_stats", summaries.career_stats,
+        "Each player's career over every match in the lake: one row per account_id (see "
+        "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
+        {"match_summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
+]
+"""The tournament and career tables computed from other tables, each replaced whole."""
+TOURNAMENT_TABLE_ASSETS = table_assets(DOMAIN, TOURNAMENT_TABLES)
 
 
 ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
     player_backfill_status,
-    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_match_outcomes,
-    tournament_scheduled_matches, team_match_results,
-    team_leaderboards, tournament_team_standings_history, player_leaderboards, player_advanced_career_stats,
+    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context,
+    *TOURNAMENT_TABLE_ASSETS.values(),
 ]
