@@ -17,7 +17,7 @@ from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboar
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.inputs import inside
-from gamestats_assets.lib.core.partitions import every_partition, pubg_match_partitions
+from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
@@ -581,17 +581,17 @@ def tournament_table(name: str, compute: Callable[..., pl.DataFrame], descriptio
                  columns=COLUMNS.get(name, {}) if publish else {})
 
 
-MATCHES, PARTICIPANTS, ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
+ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
 OUTCOMES = "cons/tournament_match_outcomes"
 RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
 TOURNAMENT_TABLES = [
     tournament_table(
-        "tournament_match_outcomes", tournament.match_outcomes,
+        "tournament_match_outcomes", lambda match_context, matches: tournament.match_outcomes(match_context, matches),
         "Whether each match with a tournament context counts in the standings, once every match of its slot is "
         "known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot played "
         "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
         "reason (see `transforms.tournament.match_outcomes`).",
-        {"match_context": "cons/tournament_match_context", "matches": MATCHES},
+        {"match_context": "cons/tournament_match_context", "matches": ETL_MATCHES},
         Publish(("match_id",), PublishMode.SNAPSHOT)),
     tournament_table(
         "tournament_scheduled_matches", tournament.scheduled_matches,
@@ -603,8 +603,8 @@ TOURNAMENT_TABLES = [
         "team_match_results", leaderboards.team_match_results,
         "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
         "team_name).",
-        {"outcomes": OUTCOMES, "matches": MATCHES, "participants": PARTICIPANTS, "rosters": ROSTERS,
-         "players": PLAYERS}),
+        {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
+         "tournament_players": PLAYERS}),
     tournament_table(
         "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
         "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
@@ -627,7 +627,7 @@ TOURNAMENT_TABLES = [
         "player_advanced_career_stats", summaries.career_stats,
         "Each player's career over every match in the lake: one row per account_id (see "
         "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
-        {"match_summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
+        {"summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
 ]
 """The tournament and career tables computed from other tables, each replaced whole."""
 TOURNAMENT_TABLE_ASSETS = table_assets(DOMAIN, TOURNAMENT_TABLES)

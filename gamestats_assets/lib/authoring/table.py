@@ -70,6 +70,22 @@ class Table:
     given: Mapping[str, Callable[[PlatformResource], Any]] = field(default_factory=dict)
     """For a `run` table: arguments the function takes from the platform rather than from tables (a roster)."""
 
+    def __post_init__(self) -> None:
+        """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
+        name (after `day`, or `yesterday, day`, by kind), so each input and given must be one of them and each
+        parameter without a default must be given."""
+        if self.kind == "etl":
+            return
+        parameters = inspect.signature(self.compute).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        leading = {"daily": ["day"], "window": ["day"], "carried": ["yesterday", "day"]}.get(self.kind, [])
+        named = list(parameters)[len(leading):]
+        bound = {*self.inputs, *self.given}
+        required = {name for name in named if parameters[name].default is inspect.Parameter.empty}
+        if not bound <= set(named) or not required <= bound:
+            raise TypeError(f"{self.ref}: its function takes {named}, its inputs and givens are {sorted(bound)}")
+
     @property
     def asset_description(self) -> str:
         """The description as the UI renders it (a docstring's indentation removed, so its paragraphs stay
