@@ -136,3 +136,15 @@ def test_a_generated_file_makes_a_missing_table_and_leaves_an_existing_one(pg_ur
         indexes = conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 't_gen'").fetchall()
     assert nullable == [("player", "NO"), ("score", "NO"), ("note", "YES")]
     assert any("score DESC" in definition for (definition,) in indexes)
+
+
+def test_regenerating_writes_what_changed_and_removes_what_is_no_longer_declared(tmp_path: Path):
+    (tmp_path / "pubg.dropped_table.sql").write_text("CREATE TABLE pubg.dropped_table (x int);\n")
+    (tmp_path / f"{SPECS[0].table}.sql").write_text("-- edited by hand\n")
+
+    changed = ddl.write(SPECS, tmp_path)
+
+    assert set(changed) == {f"{spec.table}.sql" for spec in SPECS} | {"pubg.dropped_table.sql"}
+    assert not (tmp_path / "pubg.dropped_table.sql").exists()
+    assert ddl.stale_files(SPECS, tmp_path) == [] and ddl.write(SPECS, tmp_path) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(path.name for path in ddl.GENERATED_DIR.iterdir())
