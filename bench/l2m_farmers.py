@@ -99,7 +99,7 @@ def prepare(landing: Path, inputs: Path, days: list[dt.date], users: int, seed: 
         tables = _day_tables(folder, day, refs, yesterday)
         for param, ref in DETECTED.inputs.items():
             if last or param in HISTORY:
-                columns = DETECTED.columns.get(param)
+                columns = DETECTED.reads.get(param)
                 frame = tables[BY_REF[ref].frame_name]
                 path = inputs / f"{param}-{day.isoformat()}.parquet"
                 (frame.select(columns) if columns else frame).write_parquet(path)

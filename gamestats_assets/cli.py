@@ -268,6 +268,23 @@ def dagster(arguments: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--check", is_flag=True, help="Change nothing; fail if a generated file differs from the declarations.")
+def ddl(check: bool) -> None:
+    """Write the DDL of every published table from its declaration into sql/generated/ (one file per table),
+    removing those of tables no longer declared."""
+    from gamestats_assets.definitions import DOMAINS
+    from gamestats_assets.lib.authoring import ddl as generated
+
+    specs = [spec for domain in DOMAINS for spec in domain.publish_specs]
+    changed = generated.stale_files(specs) if check else generated.write(specs)
+    for name in changed:
+        console.print(f"{'stale' if check else 'wrote'} {generated.GENERATED_DIR / name}", highlight=False)
+    console.print(f"{len(specs)} declared tables, {len(changed)} files {'stale' if check else 'changed'}")
+    if check and changed:
+        sys.exit(1)
+
+
+@main.command()
 def env() -> None:
     """Prepare the gamestats instance and print the shell exports that point plain `dg` at it:
     `eval "$(gamestats env)"`, then `dg dev`, `dg launch ...` from the project folder. An embedded

@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.figures import readable
 from gamestats_assets.lib.authoring.headline import rate_figures
 from gamestats_assets.lib.core.settings import Settings
 
@@ -54,10 +55,10 @@ def test_headline_figures_equal_the_lake_tables(platform_env, monkeypatch):
     for lag in ("d1", "d7"):
         expected = rate_figures(lag, retention[f"retained_{lag}"].sum(), retention[f"cohort_{lag}"].sum())
         assert {name: value for name, value in recorded.items() if name.startswith(f"{lag}_")} == {
-            name: value for name, value in expected.items() if value is not None}
+            name: readable(value) for name, value in expected.items() if value is not None}
     conversion = pl.read_delta(str(platform_env / "lake" / "demo_data" / "cons" / "conversion"))
     converted = figures(snapshots, conversion_key)[None]
     assert converted["conversion_n"] == conversion["active_users"].sum() > 0
     assert converted["conversion_successes"] == conversion["converted_users"].sum()
-    assert converted["conversion_rate"] == converted["conversion_successes"] / converted["conversion_n"]
+    assert converted["conversion_rate"] == readable(converted["conversion_successes"] / converted["conversion_n"])
     assert converted["conversion_ci_low"] <= converted["conversion_rate"] <= converted["conversion_ci_high"]

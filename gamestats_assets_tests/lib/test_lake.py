@@ -20,6 +20,8 @@ from gamestats_assets.lib.lake.delta import (
     partition_predicate,
     side_by_side,
 )
+from gamestats_assets.lib.authoring.assets import lake_asset
+from gamestats_assets.lib.core.columns import BIGINT, TEXT
 from gamestats_assets.lib.core.partitions import previous_day
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
@@ -545,3 +547,18 @@ def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass
 
     assert written == 1 and len(passes) == 1
     assert pl.read_delta(uri).sort("date").rows() == [(day, 1), (other, 2)]
+
+
+@lake_asset("t", "cons", "declared", columns={"player": TEXT, "score": BIGINT, "note": TEXT})
+def declared(context: dg.AssetExecutionContext) -> pl.DataFrame:
+    return pl.DataFrame({"player": ["ann"], "score": [1.5], "extra": ["x"]})
+
+
+def test_a_table_that_is_not_its_declared_columns_is_not_written(lake):
+    result = dg.materialize([declared], resources={"lake": lake}, raise_on_error=False)
+
+    assert not result.success
+    error = str(result.failure_data_for_node("t__cons__declared").error)
+    assert "missing ['note']" in error and "undeclared ['extra']" in error
+    assert "score is Float64, declared bigint" in error
+    assert not (Path(lake.root) / "t" / "cons" / "declared").exists()

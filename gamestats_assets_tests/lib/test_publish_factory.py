@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.lib.authoring.publish_steps import PublishMode, PublishSpec, build_publish_definitions
+from gamestats_assets.lib.core.figures import readable
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
@@ -107,3 +108,22 @@ def test_publish_asset_shape():
     assert publish.partitions_def == DAILY
     blocking = [spec for check in PUBLISH_CHECKS for spec in check.check_specs if spec.blocking]
     assert [spec.asset_key for spec in blocking] == [scores.key, roster.key]
+
+
+def test_a_publish_shows_the_first_rows_it_published_with_readable_figures(resources, pg_url):
+    instance = dg.DagsterInstance.ephemeral()
+    dg.materialize([scores], resources=resources, instance=instance, partition_key="2026-01-01")
+    result = dg.materialize([scores, PUBLISH_ASSETS[0]], resources=resources, instance=instance,
+                            partition_key="2026-01-02")
+
+    [materialization] = [event.materialization for event in result.get_asset_materialization_events()
+                         if event.materialization.asset_key == dg.AssetKey(["t_pubf", "postgres", "scores"])]
+    rows = [record.data for record in materialization.metadata["preview"].records]
+    assert rows == [{"date": "2026-01-02", "player": "ann", "points": 20.0},
+                    {"date": "2026-01-02", "player": "bob", "points": 21.0}]
+
+
+def test_figures_lose_their_binary_noise_but_not_their_integer_part():
+    assert readable(1208.1390000000001) == 1208.139 and readable(0.1 + 0.2) == 0.3
+    assert readable(123456789.12) == 123456789.12 and readable(0.000123456789) == 0.0001234568
+    assert readable(7) == 7 and readable(float("nan")) != readable(float("nan"))

@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.defs.demo_data.columns import COLUMNS
 from gamestats_assets.defs.demo_data.profiles import (
     ACCOUNTS_SCHEMA,
     PROFILE_SCHEMA,
@@ -275,7 +276,8 @@ def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.Data
     partitions_def=daily_partitions,
     partition_column="date",
     ins={"history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
-    publish=Publish(("date", "source_file", "line_number"), sum_column="line_number"),
+    publish=Publish(("date", "source_file", "line_number"), sum_column="line_number", indexes=("account_id",)),
+    columns=COLUMNS["events"],
 )
 def cons_events(context: dg.AssetExecutionContext, lake: dg.ResourceParam[DeltaLakeIOManager],
                 history: pl.LazyFrame, users: pl.DataFrame) -> FrameStream:
@@ -342,7 +344,7 @@ CONVERSION_HEADLINE = Headline(rate_meanings(
     partition_column="date",
     ins={"day_events": dg.AssetIn(cons_events.key, metadata={INPUT_COLUMNS: ["date", "segment", "account_id", "event_type"]}),
          "history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
-    publish=Publish(("date", "segment"), sum_column="track_events"),
+    publish=Publish(("date", "segment"), sum_column="track_events"), columns=COLUMNS["daily_activity"],
 )
 def daily_activity(
     context: dg.AssetExecutionContext, day_events: pl.DataFrame, history: pl.LazyFrame, users: pl.DataFrame
@@ -380,7 +382,7 @@ def daily_activity(
 
 @lake_asset(DOMAIN, "cons", "retention", ins={"etl_events": every_partition(events.key),
                                                "history": every_partition(accounts.key), "users": dg.AssetIn(users.key)},
-            publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="cohort_d1"))
+            publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="cohort_d1"), columns=COLUMNS["retention"])
 def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, history: pl.LazyFrame,
                          users: pl.DataFrame) -> pl.DataFrame:
     """D1 and D7 retention per segment over every day in the lake (key `segment`): of the users who
@@ -412,7 +414,7 @@ def retention_by_segment(context: dg.AssetExecutionContext, etl_events: pl.LazyF
     "conversion",
     ins={"etl_events": every_partition(events.key), "history": every_partition(accounts.key),
          "users": dg.AssetIn(users.key), "event_rules": dg.AssetIn(event_rules.key)},
-    publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="converted_users"),
+    publish=Publish(("segment",), PublishMode.SNAPSHOT, sum_column="converted_users"), columns=COLUMNS["conversion"],
 )
 def conversion_by_segment(
     context: dg.AssetExecutionContext, etl_events: pl.LazyFrame, history: pl.LazyFrame, users: pl.DataFrame,

@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.defs.lol.columns import COLUMNS
 from gamestats_assets.defs.lol.transforms import (
     cons,
     duos,
@@ -187,7 +188,8 @@ STD_TABLES = [
           "The participant fact table as `gamestats serve`'s compound query reads it from PostgreSQL (key date, "
           "match_id, participant_id): `participant_facts` with the completed item ids in completion order, "
           "comma-separated (`completed_item_ids`), for the list of completed items.",
-          {"facts": "cons/participant_facts"}, publish=Publish(("date", "match_id", "participant_id"))),
+          {"facts": "cons/participant_facts"}, columns=COLUMNS["participant_query_facts"],
+          publish=Publish(("date", "match_id", "participant_id"), indexes=("champion_id",))),
 ]
 
 
@@ -207,11 +209,17 @@ def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
 
 
 def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], grain: tuple[str, ...],
-              summary: Callable[[pl.DataFrame], dict] | None = None) -> Table:
+              summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = ()) -> Table:
     """The CONS table `lol/cons/<name>`, described by `compute`'s docstring: `compute` over every day of its
-    inputs, published to `lol.<name>` whole, one row per `grain`."""
+    inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL."""
     return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", summary=summary,
-                 publish=Publish(grain, PublishMode.SNAPSHOT))
+                 columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
+
+
+RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
+               "win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9")
+"""What a win rate's row meets: games won within the games played, the rate within its interval."""
+PICK_CHECKS = (*RATE_CHECKS, "champion_games >= games", "pick_rate > 0 AND pick_rate <= 1")
 
 
 PLAYERS = {"players": "std/participant_games"}
@@ -238,14 +246,17 @@ STATISTICS = [
     statistic("length_win_rates", trends.length_win_rates, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min")),
     statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch")),
-    statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id")),
-    statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page")),
+    statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
+              checks=PICK_CHECKS),
+    statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
+              checks=PICK_CHECKS),
     statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
-              ("queue", "patch", "champion_id", "spell_pair")),
+              ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS),
     statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
               ("queue", "patch", "adc_champion_id", "support_champion_id"),
               lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
-                             "significant": int(table["significant"].fill_null(False).sum())}),
+                             "significant": int(table["significant"].fill_null(False).sum())},
+              (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1")),
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side)."""
 

@@ -12,11 +12,12 @@ import dagster as dg
 import polars as pl
 from deltalake import WriterProperties
 
+from gamestats_assets.defs.pubg.columns import COLUMNS
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
-from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.inputs import inside
-from gamestats_assets.lib.core.partitions import every_partition, pubg_match_partitions
+from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
@@ -260,7 +261,8 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
 MATCH_TABLES = {"matches": MATCH_SCHEMA, "participants": PARTICIPANT_SCHEMA, "rosters": ROSTER_SCHEMA}
 MATCH_TABLE_GRAIN = {"matches": "match (match_id)", "participants": "match and participant (match_id, account_id)",
                      "rosters": "match and roster (match_id, roster_id)"}
-MATCH_TABLE_PUBLISH = {"matches": Publish(("match_id",), PublishMode.INSERT_IF_ABSENT).metadata(DOMAIN, "matches")}
+MATCH_TABLE_PUBLISH = {"matches": declared_metadata(DOMAIN, "matches", Publish(
+    ("match_id",), PublishMode.INSERT_IF_ABSENT, indexes=("created_at DESC",)), COLUMNS["matches"])}
 """`pubg.matches` takes each match once: the first discovery path to publish it wins."""
 
 
@@ -414,14 +416,14 @@ def cons(name: str) -> dg.AssetKey:
 
 
 def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequence[str], *, tracked: bool = False,
-                columns: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
+                reads: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
     """The per-match cons table `pubg/cons/<name>`, defined by `compute`'s docstring: `compute` over the run's
     rows of `inputs` (references, in the order of its parameters); a `tracked` table also gets the tracked
     players' account ids (`tracked`)."""
     parameters = [p for p in inspect.signature(compute).parameters if p != "tracked"]
     return Table("cons", name, compute, (compute.__doc__ or name).strip(), dict(zip(parameters, inputs, strict=True)),
                  kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
-                 columns=columns or {}, publish=publish,
+                 reads=reads or {}, publish=publish, columns=COLUMNS.get(publish.table or name, {}) if publish else {},
                  given={"tracked": lambda platform: roster(DOMAIN, platform, PostgresResource())} if tracked else {})
 
 
@@ -438,7 +440,7 @@ PER_MATCH_TABLES = [
     match_table("killsteals", extractors.killsteals, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
     match_table("advanced_stats", extractors.advanced_stats, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
     match_table("circle_samples", extractors.circle_samples, ["etl/telemetry_positions", "etl/telemetry_game_states"],
-                columns={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
+                reads={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
     match_table("player_circle_stats", extractors.circle_aggregates, ["cons/circle_samples"]),
     match_table("player_circle_positions", extractors.tracked_circle_positions, ["cons/circle_samples"], tracked=True,
                 publish=Publish(("match_id", "account_id", "sample_s"))),
@@ -451,18 +453,27 @@ PER_MATCH_TABLES = [
     match_table("player_match_weapon_distribution", combat.weapon_distribution, [DAMAGE, KILLS, KNOCKS],
                 publish=Publish(("match_id", "account_id", "weapon_category"), sum_column="damage_dealt")),
     match_table("player_weapon_accuracy", combat.weapon_accuracy, ["etl/telemetry_attacks", DAMAGE],
-                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots")),
+                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots",
+                                indexes=("account_id",))),
     match_table("match_summaries", summaries.match_summaries,
                 ["etl/participants", "etl/rosters", "cons/advanced_stats", "cons/item_usage",
                  "cons/player_circle_stats", f"etl/telemetry_{TELEMETRY_FILES}"],
-                publish=Publish(("match_id", "account_id"), sum_column="kills")),
+                publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
 MATCH_TABLE_ASSETS = {ref.removeprefix("cons/"): asset for ref, asset in table_assets(DOMAIN, PER_MATCH_TABLES).items()}
-TELEMETRY_PUBLISHED = ("pubg.player_match_weapon_distribution", "pubg.player_weapon_accuracy",
-                       "pubg.player_circle_positions", "pubg.player_damage_events", "pubg.fights",
-                       "pubg.engagements", "pubg.landings", "pubg.kill_positions", "pubg.circles")
+
+
+def of_telemetry_alone(table: Table) -> bool:
+    """Whether every table `table` reads, directly or through other per-match tables, is telemetry."""
+    by_ref = {other.ref: other for other in PER_MATCH_TABLES}
+    return all(ref.startswith("etl/telemetry_") or (ref in by_ref and of_telemetry_alone(by_ref[ref]))
+               for ref in table.inputs.values())
+
+
+TELEMETRY_PUBLISHED = tuple(f"{DOMAIN}.{table.publish.table or table.name}" for table in PER_MATCH_TABLES
+                            if table.publish and of_telemetry_alone(table))
 """The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
 while its match-object rows publish."""
 
@@ -473,7 +484,7 @@ while its match-object rows publish."""
                  "telemetry_files": dg.AssetIn(etl(f"telemetry_{TELEMETRY_FILES}")),
                  "damage": dg.AssetIn(cons("tracked_damage_events")),
                  "circle": dg.AssetIn(cons("player_circle_positions"))},
-            publish=Publish(("match_id", "player_id")))
+            publish=Publish(("match_id", "player_id")), columns=COLUMNS["player_backfill_status"])
 def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
                            telemetry_files: pl.DataFrame, damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
     """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
@@ -516,7 +527,8 @@ def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
 
 def build_tournament_frame(name: str, grain: str, publish: Publish | None) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
-                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish)
+                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish,
+                columns=COLUMNS[name] if publish else None)
     def _frame(platform: PlatformResource) -> pl.DataFrame:
         return tournament_frame(platform, name)
 
@@ -531,7 +543,7 @@ TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain, publish)
             partition_column="match_id", deps=[synthetic_tournament],
             ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
                  "rosters": dg.AssetIn(etl("rosters"))},
-            publish=Publish(("match_id",), table="tournament_matches"))
+            publish=Publish(("match_id",), table="tournament_matches"), columns=COLUMNS["tournament_matches"])
 def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
                              participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
     """The tournament context of each match the tournament discovery found first, assigned while the match is
@@ -549,67 +561,6 @@ def tournament_match_context(platform: PlatformResource, postgres: PostgresResou
     return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
 
 
-@lake_asset(DOMAIN, "cons", "tournament_match_outcomes",
-            ins={"match_context": every_partition(cons("tournament_match_context")),
-                 "matches": every_partition(etl("matches"))},
-            publish=Publish(("match_id",), PublishMode.SNAPSHOT))
-def tournament_match_outcomes(match_context: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
-    """Whether each match with a tournament context counts in the standings, once every match of its slot is
-    known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot
-    played again counts its remake only), the final status (`remade`, `remake_failed` or the context's)
-    and the reason (see `transforms.tournament.match_outcomes`)."""
-    return tournament.match_outcomes(match_context, matches)
-
-
-@lake_asset(DOMAIN, "cons", "tournament_scheduled_matches",
-            ins={"schedule": dg.AssetIn(cons("tournament_schedule")),
-                 "outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
-                 "rounds": dg.AssetIn(cons("tournament_rounds"))},
-            publish=Publish(("slot_id",), PublishMode.SNAPSHOT))
-def tournament_scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl.DataFrame) -> pl.DataFrame:
-    """Every schedule slot with the match that counts for it: one row per slot_id (status pending until one
-    is played; remade, remake_pending or remake_failed when the slot was played again)."""
-    return tournament.scheduled_matches(schedule, outcomes, rounds)
-
-
-@lake_asset(DOMAIN, "cons", "team_match_results",
-            ins={"outcomes": dg.AssetIn(cons("tournament_match_outcomes")),
-                 "matches": every_partition(etl("matches")), "participants": every_partition(etl("participants")),
-                 "rosters": every_partition(etl("rosters")), "players": dg.AssetIn(cons("tournament_players"))})
-def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
-                       rosters: pl.DataFrame, players: pl.DataFrame) -> pl.DataFrame:
-    """Each scored tournament match's teams with placement, kills and points: one row per (match_id,
-    team_name)."""
-    return leaderboards.team_match_results(outcomes, matches, participants, rosters, players)
-
-
-@lake_asset(DOMAIN, "cons", "team_leaderboards", ins={"results": dg.AssetIn(cons("team_match_results"))},
-            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"),
-                            PublishMode.SNAPSHOT, "points"))
-def team_leaderboards(results: pl.DataFrame) -> pl.DataFrame:
-    """Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name)
-    with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points
-    table), kills, wins, average placement and the last six placements."""
-    return leaderboards.leaderboard(results, ("team_name",))
-
-
-@lake_asset(DOMAIN, "cons", "tournament_team_standings_history",
-            ins={"results": dg.AssetIn(cons("team_match_results"))},
-            publish=Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
-                            "points"))
-def tournament_team_standings_history(results: pl.DataFrame) -> pl.DataFrame:
-    """Each team's cumulative group standing after every round: one row per (season_id, division_id,
-    group_id, round_id, team_name)."""
-    return leaderboards.standings_history(results)
-
-
-@lake_asset(DOMAIN, "cons", "player_leaderboards",
-            ins={"results": dg.AssetIn(cons("team_match_results")),
-                 "match_summaries": every_partition(cons("match_summaries")),
-                 "distribution": every_partition(cons("player_match_weapon_distribution")),
-                 "players": dg.AssetIn(cons("tournament_players"))},
-            publish=Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
-                             "team_name"), PublishMode.SNAPSHOT, "points"))
 def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
                         players: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
@@ -625,19 +576,68 @@ def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, di
             .join(mix, on=keys, how="left", nulls_equal=True))
 
 
-@lake_asset(DOMAIN, "cons", "player_advanced_career_stats",
-            ins={"match_summaries": every_partition(cons("match_summaries"))},
-            publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"))
-def player_advanced_career_stats(match_summaries: pl.DataFrame) -> pl.DataFrame:
-    """Each player's career over every match in the lake: one row per account_id (see
-    `transforms.summaries.career_stats`; killsteal rate with its Wilson interval)."""
-    return summaries.career_stats(match_summaries)
+def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
+                     publish: Publish | None = None) -> Table:
+    """The tournament table `pubg/cons/<name>`: `compute` over every partition of its inputs, replaced whole."""
+    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
+                 columns=COLUMNS.get(name, {}) if publish else {})
+
+
+ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
+OUTCOMES = "cons/tournament_match_outcomes"
+RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
+TOURNAMENT_TABLES = [
+    tournament_table(
+        "tournament_match_outcomes", lambda match_context, matches: tournament.match_outcomes(match_context, matches),
+        "Whether each match with a tournament context counts in the standings, once every match of its slot is "
+        "known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot played "
+        "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
+        "reason (see `transforms.tournament.match_outcomes`).",
+        {"match_context": "cons/tournament_match_context", "matches": ETL_MATCHES},
+        Publish(("match_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "tournament_scheduled_matches", tournament.scheduled_matches,
+        "Every schedule slot with the match that counts for it: one row per slot_id (status pending until one is "
+        "played; remade, remake_pending or remake_failed when the slot was played again).",
+        {"schedule": "cons/tournament_schedule", "outcomes": OUTCOMES, "rounds": "cons/tournament_rounds"},
+        Publish(("slot_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "team_match_results", leaderboards.team_match_results,
+        "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
+        "team_name).",
+        {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
+         "tournament_players": PLAYERS}),
+    tournament_table(
+        "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
+        "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
+        "with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points "
+        "table), kills, wins, average placement and the last six placements.", {"results": RESULTS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
+                "points")),
+    tournament_table(
+        "tournament_team_standings_history", leaderboards.standings_history,
+        "Each team's cumulative group standing after every round: one row per (season_id, division_id, "
+        "group_id, round_id, team_name).", {"results": RESULTS},
+        Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_leaderboards", player_leaderboards, player_leaderboards.__doc__,
+        {"results": RESULTS, "match_summaries": "cons/match_summaries",
+         "distribution": "cons/player_match_weapon_distribution", "players": PLAYERS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
+                 "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_advanced_career_stats", summaries.career_stats,
+        "Each player's career over every match in the lake: one row per account_id (see "
+        "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
+        {"summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
+]
+"""The tournament and career tables computed from other tables, each replaced whole."""
+TOURNAMENT_TABLE_ASSETS = table_assets(DOMAIN, TOURNAMENT_TABLES)
 
 
 ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
     player_backfill_status,
-    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context, tournament_match_outcomes,
-    tournament_scheduled_matches, team_match_results,
-    team_leaderboards, tournament_team_standings_history, player_leaderboards, player_advanced_career_stats,
+    *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context,
+    *TOURNAMENT_TABLE_ASSETS.values(),
 ]

@@ -174,7 +174,7 @@ def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
-@asset_check(asset=pubg.team_match_results, name="slots_scored_once", blocking=True,
+@asset_check(asset=pubg.TOURNAMENT_TABLE_ASSETS["cons/team_match_results"], name="slots_scored_once", blocking=True,
              description="No schedule slot counts two matches in the standings: a slot played again counts its "
              "remake only (tournament_match_outcomes).")
 def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:

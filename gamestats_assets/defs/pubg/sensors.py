@@ -20,6 +20,7 @@ from gamestats_assets.defs.pubg.assets import (
     tournament_definitions,
 )
 from gamestats_assets.lib.authoring.domain import Wiring
+from gamestats_assets.lib.authoring.publish_steps import published_specs
 from gamestats_assets.lib.core.inputs import UnreadableInput
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
@@ -142,8 +143,7 @@ def api_discover(discovered_by: str, players_of: Callable[[PlatformResource], li
 
 
 TRACKED_TARGET = [key for asset in TRACKED_TABLES for key in asset.keys] + [
-    dg.AssetKey([DOMAIN, "postgres", name]) for name in ("player_circle_positions", "player_damage_events",
-                                                         "player_backfill_status")] + [
+    spec.asset_key for spec in published_specs(TRACKED_TABLES)] + [
     dg.AssetKey([DOMAIN, "warehouse", key.path[-1]]) for asset in TRACKED_TABLES for key in asset.keys]
 """What a newly tracked player's backfill rebuilds: the tracked-player tables, their published rows and their
 warehouse tables."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.defs.rocket.columns import COLUMNS
 from gamestats_assets.defs.rocket.transforms import heatmaps, rank, recommend, sessions, skills, tables
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
@@ -139,7 +140,8 @@ DAILY_TABLES = [
     Table("cons", "matches", lambda day, etl_matches: tables.matches(etl_matches),
           "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
           "every source that knows it, the ballchasing id, scores, goals and result (`tables.matches`).",
-          {"etl_matches": "etl/matches"}, publish=Publish(("date", "match_id"), sum_column="goals")),
+          {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
+          publish=Publish(("date", "match_id"), sum_column="goals")),
     Table("std", "match_players", lambda day, etl_players, matches: tables.match_players(etl_players, matches),
           "The players of each match from its best source (key `date, match_id, player_id`), with the rank any "
           "source gave and its band (`tables.match_players`).",
@@ -148,24 +150,28 @@ DAILY_TABLES = [
           "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
           "matches and main playlist (`tables.users`).",
           {"match_players": "std/match_players", "matches": "cons/matches"},
-          publish=Publish(("date", "player_id"), sum_column="matches")),
+          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches")),
     Table("cons", "player_stats",
           lambda day, etl_stats, match_players, matches: tables.player_stats(etl_stats, match_players, matches),
           PLAYER_STATS_DESCRIPTION,
           {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
+          columns=COLUMNS["player_stats"],
           publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value")),
     Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
           "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
           "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
           "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
           {"cells": "etl/position_cells", "matches": "cons/matches"},
-          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds")),
+          columns=COLUMNS["position_heatmaps"],
+          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
+                          indexes=("player_id",))),
 ]
 """The day's tables of the games, each a function of `transforms` over the day's rows."""
 matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
 
 
-@lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT))
+@lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT),
+            columns=COLUMNS["training_packs"])
 def training_packs(platform: PlatformResource) -> pl.DataFrame:
     """`training_packs`: the real custom training packs of `data/reference/rocket` (key `code`) with
     creator, difficulty (and its division index), tags, shots and the skill categories they train
@@ -175,7 +181,7 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
 
 @lake_asset(DOMAIN, "cons", "training_sessions", partitions_def=daily_partitions, partition_column="date",
             ins={"etl_sessions": every_partition(etl_key("training_sessions"))},
-            publish=Publish(("date", "session_id"), sum_column="successes"))
+            publish=Publish(("date", "session_id"), sum_column="successes"), columns=COLUMNS["training_sessions"])
 def training_sessions(context: dg.AssetExecutionContext, platform: PlatformResource,
                       etl_sessions: pl.DataFrame) -> pl.DataFrame:
     """`training_sessions` of the day (key `date, session_id`): pack, duration, attempts, successes,
@@ -190,7 +196,7 @@ def training_sessions(context: dg.AssetExecutionContext, platform: PlatformResou
 @lake_asset(DOMAIN, "cons", "player_weaknesses",
             ins={"stats": every_partition(player_stats.key), "seen": every_partition(users.key),
                  "planted": every_partition(etl_key("planted_weaknesses"))},
-            publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT))
+            publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT), columns=COLUMNS["player_weaknesses"])
 def player_weaknesses(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame,
                   planted: pl.DataFrame) -> pl.DataFrame:
     """`player_weaknesses`: one row per player and skill over the whole history (key `player_id,
@@ -228,7 +234,8 @@ average rank baselines', and whether the model beats each (`model_vs_mean_verdic
 
 @lake_asset(DOMAIN, "cons", "rank_predictions",
             ins={"stats": every_partition(player_stats.key), "seen": every_partition(users.key)},
-            description=RANK_PREDICTIONS_DESCRIPTION, publish=Publish(("player_id",), PublishMode.SNAPSHOT))
+            description=RANK_PREDICTIONS_DESCRIPTION, publish=Publish(("player_id",), PublishMode.SNAPSHOT),
+            columns=COLUMNS["rank_predictions"])
 def rank_predictions(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
     ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
         pl.col("rank_index").drop_nulls().last())
@@ -241,7 +248,7 @@ def rank_predictions(context: dg.AssetExecutionContext, stats: pl.DataFrame, see
 @lake_asset(DOMAIN, "cons", "recommendations",
             ins={"history": every_partition(training_sessions.key), "player_weaknesses": dg.AssetIn(player_weaknesses.key),
                  "training_packs": dg.AssetIn(training_packs.key)},
-            publish=Publish(("player_id", "pack_code"), PublishMode.SNAPSHOT))
+            publish=Publish(("player_id", "pack_code"), PublishMode.SNAPSHOT), columns=COLUMNS["recommendations"])
 def recommendations(player_weaknesses: pl.DataFrame, training_packs: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
     """`recommendations`: per player up to three packs for each weakest skill (key `player_id,
     pack_code`), near the player's rank, never a pack the player mastered (`recommend`)."""

@@ -8,7 +8,10 @@ from typing import Any
 
 import dagster as dg
 
+from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, table_schema
+
 PUBLISHED_AS, GRAIN, PUBLISH_MODE, RECONCILED_SUM = "published_as", "grain", "publish_mode", "reconciled_sum"
+INDEXES, CHECKS = "published_indexes", "published_checks"
 
 
 class PublishMode(Enum):
@@ -25,25 +28,41 @@ class PublishMode(Enum):
 class Publish:
     """A lake table's copy in PostgreSQL schema `<domain>`: one row per `key` (checked present, not null and
     unique before publishing), replaced by `mode`, with `sum_column`'s total reconciled with the lake, named
-    `table` when not the lake table's name."""
+    `table` when not the lake table's name. Its PostgreSQL table is generated from the declaration
+    (`lib/publish/ddl.py`): the lake table's columns, the key as primary key, partitioned by day when a daily
+    table is published by partition, and `indexes` (each the columns of one, `"created_at DESC"`) and `checks`
+    (`CHECK` conditions the rows must meet)."""
 
     key: tuple[str, ...]
     mode: PublishMode = PublishMode.PARTITION
     sum_column: str | None = None
     table: str | None = None
+    indexes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
 
-    def metadata(self, domain: str, name: str) -> dict[str, str]:
+    def metadata(self, domain: str, name: str) -> dict[str, Any]:
         """The lake asset's metadata saying where and how it is published, as the UI shows it."""
         return {PUBLISHED_AS: f"{domain}.{self.table or name}", GRAIN: ", ".join(self.key),
-                PUBLISH_MODE: self.mode.value, **({RECONCILED_SUM: self.sum_column} if self.sum_column else {})}
+                PUBLISH_MODE: self.mode.value, **({RECONCILED_SUM: self.sum_column} if self.sum_column else {}),
+                **({INDEXES: dg.MetadataValue.json(list(self.indexes))} if self.indexes else {}),
+                **({CHECKS: dg.MetadataValue.json(list(self.checks))} if self.checks else {})}
 
     @classmethod
     def of(cls, metadata: Mapping[str, Any]) -> tuple[str, "Publish"] | None:
         """(`schema.table`, its `Publish`) declared by a lake asset's `metadata`, None if it is not published."""
         if PUBLISHED_AS not in metadata:
             return None
+        listed = {name: tuple(getattr(metadata[name], "data", metadata[name])) if name in metadata else ()
+                  for name in (INDEXES, CHECKS)}
         return metadata[PUBLISHED_AS], cls(tuple(metadata[GRAIN].split(", ")), PublishMode(metadata[PUBLISH_MODE]),
-                                           metadata.get(RECONCILED_SUM))
+                                           metadata.get(RECONCILED_SUM), indexes=listed[INDEXES],
+                                           checks=listed[CHECKS])
+
+
+def declared_metadata(domain: str, name: str, publish: Publish | None, columns: Columns | None) -> dict[str, Any]:
+    """The metadata of the lake table `name` declaring its columns (`dagster/column_schema`) and its publish."""
+    return {**(publish.metadata(domain, name) if publish else {}),
+            **({COLUMN_SCHEMA: table_schema(columns, publish.key if publish else ())} if columns else {})}
 
 
 def lake_asset(
@@ -56,10 +75,12 @@ def lake_asset(
     backfill_policy: dg.BackfillPolicy | None = None,
     metadata: Mapping[str, Any] | None = None,
     publish: Publish | None = None,
+    columns: Columns | None = None,
     **kwargs: Any,
 ):
     """`dg.asset` for the lake table `[domain, layer, name]`: group `domain`, kind `delta`,
-    stored by the lake IO manager, published to PostgreSQL as `publish` says.
+    stored by the lake IO manager, published to PostgreSQL as `publish` says, holding the declared `columns`
+    (what the lake write must conform to, the UI's Columns tab; a published table declares them).
 
     A partitioned table names its `partition_column` and, unless told otherwise, backfills a range of
     keys in a single run (the lake writes every key of the run in one commit).
@@ -74,6 +95,6 @@ def lake_asset(
         partitions_def=partitions_def,
         backfill_policy=backfill_policy or (dg.BackfillPolicy.single_run() if partitions_def else None),
         metadata={**(metadata or {}), **({"partition_column": partition_column} if partition_column else {}),
-                  **(publish.metadata(domain, name) if publish else {})},
+                  **declared_metadata(domain, name, publish, columns)},
         **kwargs,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.lib.core.figures import readable
 from gamestats_assets.lib.core.stats import wilson_interval
 
 Figures = Mapping[str, int | float | None]
@@ -45,7 +46,7 @@ class Headline:
 def _numeric(value: int | float) -> dg.MetadataValue:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"a headline figure is a number, not {value!r}")
-    return dg.MetadataValue.int(value) if isinstance(value, int) else dg.MetadataValue.float(float(value))
+    return dg.MetadataValue.int(value) if isinstance(value, int) else dg.MetadataValue.float(readable(float(value)))
 
 
 def record_headline(context: dg.AssetExecutionContext, headline: Headline, frame: pl.DataFrame,

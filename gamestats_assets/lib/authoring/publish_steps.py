@@ -3,14 +3,17 @@ their checks: a blocking key check on each lake table, one publish step per doma
 writing its tables in one transaction, and reconciliation checks after it (`build_publish_definitions`)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import polars as pl
 import psycopg
+from psycopg import sql
 
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import frame_check, keys_valid, multi_asset_check
+from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, declared_columns, table_schema
+from gamestats_assets.lib.core.figures import cell, readable
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.publish import publisher
 from gamestats_assets.lib.publish.held import (
@@ -34,7 +37,8 @@ POSTGRES_POOL = "postgres_writer"
 class PublishSpec:
     """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
-    `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL.
+    `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL; `columns`,
+    `indexes` and `checks` are what its PostgreSQL table is generated from.
     """
 
     source: dg.AssetsDefinition
@@ -42,6 +46,9 @@ class PublishSpec:
     key_columns: tuple[str, ...]
     mode: PublishMode = PublishMode.PARTITION
     sum_column: str | None = None
+    columns: Columns = field(default_factory=dict)
+    indexes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
 
     @property
     def partitions_def(self) -> dg.PartitionsDefinition | None:
@@ -54,6 +61,12 @@ class PublishSpec:
         return self.source.specs_by_key[self.source.key].metadata[PARTITION_COLUMN]
 
     @property
+    def partitioned_in_postgres(self) -> bool:
+        """Whether its PostgreSQL table is partitioned by its partition column, a partition per day, so that a
+        day is published by exchanging its partition: a daily table published by partition."""
+        return self.mode is PublishMode.PARTITION and isinstance(self.partitions_def, dg.TimeWindowPartitionsDefinition)
+
+    @property
     def asset_key(self) -> dg.AssetKey:
         return dg.AssetKey([self.source.key.path[0], "postgres", publisher.split_table(self.table)[1]])
 
@@ -64,11 +77,14 @@ def published_specs(assets: Sequence[dg.AssetsDefinition]) -> list[PublishSpec]:
     specs = []
     for asset in assets:
         for key in asset.keys:
-            declared = Publish.of(asset.specs_by_key[key].metadata)
+            metadata = asset.specs_by_key[key].metadata
+            declared = Publish.of(metadata)
             if declared:
                 table, publish = declared
                 source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
-                specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column))
+                columns = declared_columns(metadata[COLUMN_SCHEMA]) if COLUMN_SCHEMA in metadata else {}
+                specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column, columns,
+                                         publish.indexes, publish.checks))
     return specs
 
 
@@ -110,6 +126,24 @@ def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequ
         return None
     cuts = quantile_cuts(scan.select(spec.partition_column, column), spec.partition_column, column, connections)
     return SliceCuts(column, cuts, postgres.connection) if cuts else None
+
+
+PREVIEW_ROWS = 5
+
+
+def preview(conn: psycopg.Connection, spec: PublishSpec, keys: Sequence[str] | None) -> dg.TableMetadataValue:
+    """The first `PREVIEW_ROWS` rows by key of what `spec`'s table holds for the partitions `keys` (the whole
+    table when unpartitioned), read back from PostgreSQL, figures readable."""
+    values = keys_values(spec, keys)
+    where = sql.SQL(" WHERE {} = ANY(%s)").format(sql.Identifier(spec.partition_column)) if values is not None \
+        else sql.SQL("")
+    cursor = conn.execute(sql.SQL("SELECT * FROM {}{} ORDER BY {} LIMIT {}").format(
+        publisher.qualified(spec.table), where, sql.SQL(", ").join(map(sql.Identifier, spec.key_columns)),
+        sql.Literal(PREVIEW_ROWS)), (list(values),) if values is not None else ())
+    names = [column.name for column in cursor.description]
+    return dg.MetadataValue.table([dg.TableRecord(dict(zip(names, map(cell, row), strict=True)))
+                                   for row in cursor.fetchall()],
+                                  schema=table_schema(spec.columns, spec.key_columns) if spec.columns else None)
 
 
 def run_holds_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext, domain: str,
@@ -154,7 +188,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                 description=f"{spec.table} in PostgreSQL: {spec.source.key.to_user_string()} as published, "
                 f"one row per {', '.join(spec.key_columns)} ({spec.mode.value} publish), in one transaction "
                 f"with the other tables of {name}.",
-                metadata={"table": spec.table, "key_columns": ", ".join(spec.key_columns)},
+                metadata={"table": spec.table, "key_columns": ", ".join(spec.key_columns),
+                          **({COLUMN_SCHEMA: table_schema(spec.columns, spec.key_columns)} if spec.columns else {})},
             )
             for spec in specs
         ],
@@ -180,6 +215,7 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                     if partitions_def is not None:
                         record_holds(conn, domain, [s.table for s in selected], context.partition_keys, holds,
                                      context.run.run_id)
+                previews = {spec.asset_key: preview(conn, spec, keys[spec.asset_key]) for spec in publishing}
             except psycopg.Error as error:
                 failed = publishing[len(written)].table if len(written) < len(publishing) else "public.held_partitions"
                 raise publisher.PublishError(
@@ -200,7 +236,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                 HELD_PARTITIONS: held_metadata(holds, spec.table)}
             partitions = len(published) if context.has_partition_key_range else 0
             yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions), **held,
-                                                                "rows_written": rows, WORKER_METADATA: step_worker()})
+                                                                "rows_written": rows, "preview": previews[key],
+                                                                WORKER_METADATA: step_worker()})
 
     return _publish
 
@@ -250,7 +287,8 @@ def reconciliation(conn, spec: PublishSpec, keys: Sequence[str] | None,
     rows_agree = pg_rows == lake_rows if spec.mode is not PublishMode.INSERT_IF_ABSENT else pg_rows >= lake_rows
     return dg.AssetCheckResult(
         asset_key=spec.asset_key, check_name="postgres_matches_lake", passed=rows_agree and sums_agree,
-        metadata={"lake_rows": lake_rows, "postgres_rows": pg_rows, "lake_sum": lake_sum, "postgres_sum": pg_sum},
+        metadata={"lake_rows": lake_rows, "postgres_rows": pg_rows, "lake_sum": readable(lake_sum),
+                  "postgres_sum": readable(pg_sum)},
     )
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 from gamestats_assets.lib.authoring.assets import Publish, lake_asset
 from gamestats_assets.lib.authoring.headline import Headline, record_headline
+from gamestats_assets.lib.core.columns import Columns
 from gamestats_assets.lib.core.partitions import (
     carried_forward,
     daily_partitions,
@@ -54,8 +55,12 @@ class Table:
     """The figures the table exists for, recorded on each partition's materialization and plotted by the UI."""
     summary: Callable[[pl.DataFrame], dict] | None = None
     """For a snapshot: figures of the whole table recorded on its materialization."""
-    columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    reads: Mapping[str, Sequence[str]] = field(default_factory=dict)
     """Inputs of which the function reads only some columns: parameter → those columns (the rest is not read)."""
+    columns: Columns = field(default_factory=dict)
+    """The columns it holds, name → `Column`: what its lake write conforms to, what the UI's Columns tab lists, and
+    (with `publish`'s key as its grain) what its PostgreSQL table is generated from. A published table declares
+    them."""
     skip_days: Callable[[PlatformResource], Sequence[dt.date]] | None = None
     """For a snapshot: the days left out (a day held back from publishing)."""
     publish: Publish | None = None
@@ -64,6 +69,22 @@ class Table:
     partition_column: str | None = None
     given: Mapping[str, Callable[[PlatformResource], Any]] = field(default_factory=dict)
     """For a `run` table: arguments the function takes from the platform rather than from tables (a roster)."""
+
+    def __post_init__(self) -> None:
+        """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
+        name (after `day`, or `yesterday, day`, by kind), so each input and given must be one of them and each
+        parameter without a default must be given."""
+        if self.kind == "etl":
+            return
+        parameters = inspect.signature(self.compute).parameters
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+            return
+        leading = {"daily": ["day"], "window": ["day"], "carried": ["yesterday", "day"]}.get(self.kind, [])
+        named = list(parameters)[len(leading):]
+        bound = {*self.inputs, *self.given}
+        required = {name for name in named if parameters[name].default is inspect.Parameter.empty}
+        if not bound <= set(named) or not required <= bound:
+            raise TypeError(f"{self.ref}: its function takes {named}, its inputs and givens are {sorted(bound)}")
 
     @property
     def asset_description(self) -> str:
@@ -139,7 +160,7 @@ def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.Dat
 def daily_lake_asset(domain: str, table: Table, **kwargs):
     """`lake_asset` of a daily table: partitioned by day, keyed by `date`, published as it says."""
     return lake_asset(domain, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
-                      description=table.asset_description, publish=table.publish, **kwargs)
+                      description=table.asset_description, publish=table.publish, columns=table.columns, **kwargs)
 
 
 def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:
@@ -147,7 +168,7 @@ def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     `history`, of the days before it)."""
     ins = {}
     for param, ref in table.inputs.items():
-        columns = table.columns.get(param, ())
+        columns = table.reads.get(param, ())
         if param in table.history:
             mapping = dg.TimeWindowPartitionMapping(start_offset=-table.history[param], end_offset=0,
                                                     allow_nonexistent_upstream_partitions=True)
@@ -221,7 +242,7 @@ def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
 
     @lake_asset(domain, table.layer, table.name, ins={param: every_partition(asset_in(domain, ref).key)
                                                       for param, ref in table.inputs.items()},
-                description=table.asset_description, publish=table.publish)
+                description=table.asset_description, publish=table.publish, columns=table.columns)
     def _table(context: dg.AssetExecutionContext, platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
         skipped = list(table.skip_days(platform)) if table.skip_days else []
         return with_headline(context, table, table.compute(
@@ -236,8 +257,8 @@ def run_asset(domain: str, table: Table) -> dg.AssetsDefinition:
 
     @lake_asset(domain, table.layer, table.name, partitions_def=table.partitions_def,
                 partition_column=table.partition_column,
-                ins={param: asset_in(domain, ref, table.columns.get(param, ())) for param, ref in table.inputs.items()},
-                description=table.asset_description, publish=table.publish)
+                ins={param: asset_in(domain, ref, table.reads.get(param, ())) for param, ref in table.inputs.items()},
+                description=table.asset_description, publish=table.publish, columns=table.columns)
     def _table(platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
         return table.compute(**frames, **{name: given(platform) for name, given in table.given.items()})
 

@@ -31,6 +31,7 @@ from deltalake.exceptions import CommitFailedError, TableNotFoundError
 from deltalake.fs import DeltaStorageHandler
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
+from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.sql_text import identifier, literal
 
@@ -229,6 +230,21 @@ def holds_categories(dtype: pl.DataType) -> bool:
 
 class LakePartitionError(ValueError):
     """A frame does not fit the partitions its run was asked to write."""
+
+
+class LakeSchemaError(ValueError):
+    """A frame is not the table its declaration says (`dagster/column_schema`)."""
+
+
+def check_declared(asset_key: dg.AssetKey, rows: "Rows", definition_metadata: Mapping[str, Any]) -> None:
+    """Raise `LakeSchemaError` unless `rows` hold exactly the columns the table declares, each of a type its
+    declared type takes (a table that declares none is not checked)."""
+    declared = definition_metadata.get(COLUMN_SCHEMA)
+    if declared is None:
+        return
+    errors = conformance_errors(declared_columns(declared), schema_of(rows))
+    if errors:
+        raise LakeSchemaError(f"{asset_key.to_user_string()} does not hold its declared columns: {'; '.join(errors)}")
 
 
 def partition_values(partitions_def: dg.PartitionsDefinition, keys: Sequence[str]) -> list[Any]:
@@ -684,6 +700,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
                     ) -> dict[str, Any]:
         """Write `rows` as the table of `asset_key`: replace its `partition_keys` when it is partitioned, the
         whole table otherwise. Returns the materialization's metadata."""
+        check_declared(asset_key, rows, definition_metadata)
         uri = self.table_uri(asset_key)
         options = self.options()
         if partitions_def is not None and partition_keys is not None:

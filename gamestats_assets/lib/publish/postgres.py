@@ -1,15 +1,17 @@
 """PostgreSQL: which server to use, connecting with errors that say what to fix, and schema migrations.
 
 The server is `GAMESTATS_PG_URL` when set, otherwise the embedded server under the data folder.
-DDL lives in `sql/` as numbered files applied in order, each once, recorded in
-`public.gamestats_migrations` with its checksum.
+DDL lives in `sql/`: the hand-written numbered files, applied in order, each once, recorded in
+`public.gamestats_migrations` with its checksum; and `sql/generated/<schema>.<table>.sql`, the DDL of each
+declared table rendered from its declaration (`gamestats ddl`), applied where the table does not exist yet, after
+the hand-written files numbered below `GENERATED_BEFORE` (schemas, the partition functions) and before the rest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -23,6 +25,21 @@ from gamestats_assets.lib.publish import embedded_postgres
 
 MIGRATIONS_TABLE = "public.gamestats_migrations"
 MIGRATION_LOCK = 4_242_001
+GENERATED = "generated"
+GENERATED_BEFORE = "100"
+"""Hand-written files numbered below this apply before the generated tables, the others after them."""
+RETIRED = frozenset({
+    "010_demo_data.sql", "020_l2m.sql", "030_lol.sql", "040_pubg.sql", "050_rocket.sql",
+    "060_l2m_farmers_signals.sql", "070_partitioned_daily_tables.sql", "080_demo_data_account_ids_in_byte_order.sql",
+    "100_pubg_tournament_rules.sql", "101_pubg_ai_bots.sql", "102_pubg_backfill_status_reason.sql",
+    "103_pubg_weapon_accuracy.sql", "104_pubg_telemetry_state.sql", "105_pubg_fights_and_engagements.sql",
+    "110_lol_queue_and_patch.sql", "111_lol_matchups_and_trends.sql", "120_rocket_header_only_replays.sql",
+    "125_rocket_weakness_spreads.sql", "140_l2m_farm_rings.sql", "150_lol_runes_spells_duos.sql",
+    "152_pubg_player_leaderboard_damage.sql", "153_lol_participant_query_facts.sql",
+})
+"""The hand-written files that created and altered declared tables before their DDL was generated. A database
+that applied them all holds those tables as the generated DDL makes them; one that applied only some predates
+the last of them and is refused, since the generated DDL leaves existing tables as they are."""
 
 
 class PostgresUnavailable(RuntimeError):
@@ -140,15 +157,36 @@ def connect(url: str) -> Iterator[psycopg.Connection]:
 
 
 def migration_files(sql_dir: Path = SQL_DIR) -> list[Path]:
-    """The numbered DDL files, in the order they apply."""
-    return sorted(p for p in sql_dir.glob("*.sql") if p.name[:3].isdigit())
+    """The DDL files in the order they apply: the hand-written numbered files, the generated ones
+    (`generated/<schema>.<table>.sql`, by name) among them before those numbered from `GENERATED_BEFORE`."""
+    written = sorted(p for p in sql_dir.glob("*.sql") if p.name[:3].isdigit())
+    generated = sorted((sql_dir / GENERATED).glob("*.sql"))
+    return ([p for p in written if p.name < GENERATED_BEFORE] + generated
+            + [p for p in written if p.name >= GENERATED_BEFORE])
+
+
+def generated_name(path: Path) -> str:
+    """How a generated file is named in the list of files applied: `generated/<schema>.<table>.sql`."""
+    return f"{GENERATED}/{path.name}"
+
+
+def check_not_partly_retired(recorded: Mapping[str, str]) -> None:
+    """Refuse a database that applied some of the `RETIRED` files but not all: it predates the last of them."""
+    missing = sorted(RETIRED - recorded.keys())
+    if RETIRED & recorded.keys() and missing:
+        raise RuntimeError(
+            f"this database was built by an older DDL that lacks {missing}; apply the sql/ of a release of "
+            "gamestats from before the generated DDL first (it upgrades it), then this one")
 
 
 def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Apply every DDL file not yet recorded, each in its own transaction; return the names applied.
+    """Apply every hand-written DDL file not yet recorded and every generated one whose table does not exist, each
+    in its own transaction; return the names applied.
 
-    A file already applied whose content has since changed is an error: DDL changes go in a new file.
-    Concurrent callers serialize on an advisory lock, so each file applies exactly once.
+    A hand-written file already applied whose content has since changed is an error: DDL changes go in a new
+    file. A generated file never changes a table that exists: a change to a declared table that holds rows is a
+    hand-written, data-preserving file (`ALTER TABLE ... ADD COLUMN IF NOT EXISTS`), numbered from
+    `GENERATED_BEFORE`. Concurrent callers serialize on an advisory lock, so each file applies exactly once.
     """
     applied: list[str] = []
     with connect(url) as conn:
@@ -157,8 +195,15 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
             recorded = dict(conn.execute(f"SELECT filename, checksum FROM {MIGRATIONS_TABLE}").fetchall())
+            check_not_partly_retired(recorded)
             for path in migration_files(sql_dir):
                 text = path.read_text()
+                if path.parent.name == GENERATED:
+                    if conn.execute("SELECT to_regclass(%s)", (path.stem,)).fetchone()[0] is None:
+                        with conn.transaction():
+                            conn.execute(text)
+                        applied.append(generated_name(path))
+                    continue
                 checksum = hashlib.sha256(text.encode()).hexdigest()
                 if path.name in recorded:
                     if recorded[path.name] != checksum:

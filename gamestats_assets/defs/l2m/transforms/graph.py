@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from gamestats_assets.defs.l2m.columns import COLUMNS
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmers, kpis, std
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE
@@ -108,7 +109,7 @@ TABLES: list[Table] = [
           "Active users: the union of every line of the seven activity sources, one row per (date, user_id) with "
           "the highest level seen that day and its server.",
           {source: f"etl/{source}" for source in std.SOURCES},
-          columns={source: std.ACTIVE_COLUMNS for source in std.SOURCES}),
+          reads={source: std.ACTIVE_COLUMNS for source in std.SOURCES}),
     Table("std", "user_profile", lambda yesterday, day, profile: std.std_user_profile(yesterday, profile, day),
           "The user-profile dimension as of the end of the day (key date, user_id): every user ever seen in a "
           "user_set line with server, country code and registration date, each the latest value known. Reads its "
@@ -118,10 +119,12 @@ TABLES: list[Table] = [
           "l2m_active: one row per (date, user_id) active that day, with server, level, country (TH, VN, ID, PH, SG, "
           "MY or Other), registration date and whether the user is new.",
           {"active": "std/active", "profile": "std/user_profile"},
+          columns=COLUMNS["l2m_active"],
           publish=Publish(("date", "user_id"), sum_column="level")),
     Table("cons", "l2m_recharge", lambda day, recharge, active: cons.l2m_recharge(recharge, active),
           "l2m_recharge: one row per (date, user_id) who paid: payments and daily revenue in USD, with server and "
           "country.", {"recharge": "etl/recharge", "active": "cons/l2m_active"},
+          columns=COLUMNS["l2m_recharge"],
           publish=Publish(("date", "user_id"), sum_column="daily_rev_usd")),
     Table("cons", "l2m_cumulative_revenue",
           lambda yesterday, day, recharge: cons.l2m_cumulative_revenue(yesterday, recharge, day),
@@ -132,13 +135,15 @@ TABLES: list[Table] = [
           "totals would silently restart at zero.",
           {"recharge": "cons/l2m_recharge"}, kind="carried",
           invariant=lambda yesterday, today, recharge: checks.cumulative_revenue_violations(yesterday, recharge, today),
+          columns=COLUMNS["l2m_cumulative_revenue"],
           publish=Publish(("date", "user_id"), sum_column="cumulative_revenue_usd")),
     *[Table("cons", f"l2m_{source.event}",
             lambda day, table, active, cumulative, source=source: cons.cons_economy(source, table, active, cumulative),
             f"l2m_{source.event}: {source.measure} of the {'diamonds' if source.money else 'key items'} per (date, "
             f"server_id, country_code, vip_tier, {source.key}), with the users' country and VIP tier.",
             {"table": f"etl/{source.event}", "active": "cons/l2m_active", "cumulative": "cons/l2m_cumulative_revenue"},
-            columns={"table": source.columns, **cons.DIMENSION_COLUMNS},
+            reads={"table": source.columns, **cons.DIMENSION_COLUMNS},
+            columns=COLUMNS[f"l2m_{source.event}"],
             publish=Publish(("date", "server_id", "country_code", "vip_tier", source.key)))
       for source in etl.ECONOMY_SOURCES],
     Table("cons", "l2m_server_performance",
@@ -148,7 +153,8 @@ TABLES: list[Table] = [
           "and play time.",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "money_gain": "etl/money_gain",
            "money_spend": "etl/money_spend", "logout": "etl/logout"}, headline=SERVER_PERFORMANCE_HEADLINE,
-          columns={"logout": ("date", "user_id", "online_seconds")},
+          reads={"logout": ("date", "user_id", "online_seconds")},
+          columns=COLUMNS["l2m_server_performance"],
           publish=Publish(("date", "server_id"))),
     Table("std", "farmers_detected",
           lambda day, login, logout, active, item_gain, money_gain, recharge, clan_change: farmers.detect_farmers(
@@ -162,17 +168,19 @@ TABLES: list[Table] = [
           {"login": "etl/login", "logout": "etl/logout", "active": "cons/l2m_active", "item_gain": "etl/item_gain",
            "money_gain": "etl/money_gain", "recharge": "cons/l2m_recharge", "clan_change": "etl/clan_change"},
           history={"login": farmers.HISTORY_DAYS, "clan_change": farmers.HISTORY_DAYS},
-          columns={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "online_seconds"),
+          reads={"login": farmers.LOGIN_COLUMNS, "logout": (*farmers.LOGIN_COLUMNS, "online_seconds"),
                    "item_gain": farmers.ITEM_GAIN_COLUMNS, "money_gain": farmers.MONEY_GAIN_COLUMNS,
                    "clan_change": farm_rings.CLAN_CHANGE_COLUMNS}),
     Table("cons", "l2m_farmers_performance", lambda day, detected: farmers.l2m_farmers_performance(detected),
           "l2m_farmers_performance: per (date, farm_key) the detected farm's accounts, payers, revenue and farmed "
           "items and diamonds.", {"detected": "std/farmers_detected"},
+          columns=COLUMNS["l2m_farmers_performance"],
           publish=Publish(("date", "farm_key"))),
     Table("cons", "l2m_server_farms", lambda day, detected: farmers.l2m_server_farms(detected),
           "l2m_server_farms: per (date, server_id, farm_key) the detected farm's accounts on the server, payers, "
           "revenue and farmed items and diamonds; summed over servers, `l2m_farmers_performance`.",
           {"detected": "std/farmers_detected"},
+          columns=COLUMNS["l2m_server_farms"],
           publish=Publish(("date", "server_id", "farm_key"), sum_column="accounts")),
     Table("cons", "l2m_daily_kpis",
           lambda day, active, recharge, cumulative: kpis.l2m_daily_kpis(active, recharge, cumulative),
@@ -180,29 +188,34 @@ TABLES: list[Table] = [
           "USD (definitions in transforms/kpis.py).",
           {"active": "cons/l2m_active", "recharge": "cons/l2m_recharge", "cumulative": "cons/l2m_cumulative_revenue"},
           headline=DAILY_KPIS_HEADLINE,
+          columns=COLUMNS["l2m_daily_kpis"],
           publish=Publish(("date", "country_code", "server_id"), sum_column="revenue_usd")),
     Table("cons", "l2m_retention", lambda day, active: kpis.l2m_retention(active, day),
           "l2m_retention: D1, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
           "days before, how many are active on the day, the rate and its Wilson 95 % interval. Reads only the days "
           "it measures and their cohort days.",
           {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS, headline=RETENTION_HEADLINE,
+          columns=COLUMNS["l2m_retention"],
           publish=Publish(("date", "day_n"), sum_column="cohort_size")),
     Table("cons", "l2m_server_retention", lambda day, active: kpis.l2m_server_retention(active, day),
           "l2m_server_retention: `l2m_retention` per server (key date, server_id, day_n): each cohort split by the "
           "server its users started on, retained when active on the day on any server; summed over servers, "
           "`l2m_retention`.",
           {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS,
+          columns=COLUMNS["l2m_server_retention"],
           publish=Publish(("date", "server_id", "day_n"), sum_column="cohort_size")),
     Table("cons", "l2m_guild_info", lambda changes: cons.l2m_guild_info(changes),
           "l2m_guild_info: every user's latest clan membership (key user_id), from all clan changes so far.",
           {"changes": "etl/clan_change"}, kind="snapshot", skip_days=rejected_days,
+          columns=COLUMNS["l2m_guild_info"],
           publish=Publish(("user_id",), PublishMode.SNAPSHOT)),
     Table("cons", "l2m_farmers_snapshot", lambda detected: farmers.l2m_farmers_snapshot(detected),
           "l2m_farmers_snapshot: every account ever detected as a farmer (key user_id) with its latest farm, "
           "signals and score, and its evidence: shared networks and devices, days detected, level, farmed "
           "amounts, payments.",
           {"detected": "std/farmers_detected"}, kind="snapshot", skip_days=rejected_days,
-          publish=Publish(("user_id",), PublishMode.SNAPSHOT)),
+          columns=COLUMNS["l2m_farmers_snapshot"],
+          publish=Publish(("user_id",), PublishMode.SNAPSHOT, indexes=("farm_key",))),
 ]
 
 BY_REF = {table.ref: table for table in TABLES}

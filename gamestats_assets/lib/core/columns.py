@@ -1,0 +1,87 @@
+"""A table's columns as its declaration states them: name → `Column` (its PostgreSQL type, whether it may be null,
+what it holds). One statement serves the lake (a write must conform, `conformance_errors`), the catalog (Dagster's
+`dagster/column_schema`, the UI's Columns tab: `table_schema`) and PostgreSQL (the generated DDL)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import dagster as dg
+import polars as pl
+
+COLUMN_SCHEMA = "dagster/column_schema"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of type `type` (PostgreSQL's spelling, as the DDL writes it), `NOT NULL` when `not_null` (a key
+    column is, without saying so), in collation `collation` when not the database's."""
+
+    type: str
+    not_null: bool = False
+    description: str = ""
+    collation: str | None = None
+
+    @property
+    def required(self) -> "Column":
+        """The column, never null."""
+        return replace(self, not_null=True)
+
+    def __call__(self, description: str) -> "Column":
+        """The column, described."""
+        return replace(self, description=description)
+
+    def ddl(self, key: bool = False) -> str:
+        """Its type as a `CREATE TABLE` writes it: `text COLLATE "C" NOT NULL`."""
+        collation = f' COLLATE "{self.collation}"' if self.collation else ""
+        return f"{self.type}{collation}{' NOT NULL' if self.not_null or key else ''}"
+
+
+TEXT, BIGINT, INTEGER, DOUBLE, BOOLEAN = (Column(t) for t in ("text", "bigint", "integer", "double precision",
+                                                              "boolean"))
+DATE, TIMESTAMP, TIMESTAMPTZ, JSONB = (Column(t) for t in ("date", "timestamp", "timestamptz", "jsonb"))
+TEXT_BYTES = Column("text", collation="C")
+"""Text compared byte by byte (`COLLATE "C"`): an id with no linguistic order, indexed without the locale's cost."""
+
+Columns = Mapping[str, Column]
+
+ACCEPTS: dict[str, tuple[type[pl.DataType], ...]] = {
+    "text": (pl.String, pl.Categorical, pl.Enum),
+    "jsonb": (pl.String,),
+    "bigint": (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32),
+    "integer": (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16),
+    "double precision": (pl.Float32, pl.Float64, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16,
+                         pl.UInt32, pl.UInt64, pl.Decimal),
+    "boolean": (pl.Boolean,),
+    "date": (pl.Date,),
+    "timestamp": (pl.Datetime,),
+    "timestamptz": (pl.Datetime,),
+}
+"""The polars types a lake column may have for each declared type (an all-null column, `pl.Null`, fits any)."""
+
+
+def conformance_errors(columns: Columns, schema: Mapping[str, pl.DataType]) -> list[str]:
+    """What keeps a frame of `schema` from being the table `columns` declare: columns missing, undeclared, or of a
+    type the declared one does not take (empty when it conforms)."""
+    missing = [name for name in columns if name not in schema]
+    extra = [name for name in schema if name not in columns]
+    wrong = [f"{name} is {schema[name]}, declared {column.type}" for name, column in columns.items()
+             if name in schema and schema[name] != pl.Null and not isinstance(schema[name], ACCEPTS[column.type])]
+    return ([f"missing {missing}"] if missing else []) + ([f"undeclared {extra}"] if extra else []) + wrong
+
+
+def table_schema(columns: Columns, key: tuple[str, ...] = ()) -> dg.TableSchema:
+    """The columns as Dagster's catalog shows them (`dagster/column_schema`), the key's never null."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name, column.ddl().removesuffix(" NOT NULL"), column.description,
+                       constraints=dg.TableColumnConstraints(nullable=not (column.not_null or name in key)))
+        for name, column in columns.items()])
+
+
+def declared_columns(schema: dg.TableSchema | dg.TableSchemaMetadataValue) -> dict[str, Column]:
+    """The columns `table_schema` recorded (as such or as a metadata value), back as `Column`s."""
+    columns = {}
+    for column in getattr(schema, "schema", schema).columns:
+        type_, _, collation = column.type.partition(' COLLATE "')
+        columns[column.name] = Column(type_, not column.constraints.nullable, column.description or "",
+                                      collation.rstrip('"') or None)
+    return columns

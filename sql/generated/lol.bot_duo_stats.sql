@@ -1,0 +1,28 @@
+-- Generated from the declaration of lol/cons/bot_duo_stats by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE lol.bot_duo_stats (
+    queue text NOT NULL,
+    patch text NOT NULL,
+    adc_champion_id bigint NOT NULL,
+    support_champion_id bigint NOT NULL,
+    adc_champion_name text,
+    support_champion_name text,
+    games bigint,
+    wins bigint,
+    adc_other_games bigint,
+    adc_win_rate double precision,
+    support_other_games bigint,
+    support_win_rate double precision,
+    win_rate double precision,
+    low_sample boolean,
+    win_rate_ci_low double precision,
+    win_rate_ci_high double precision,
+    expected_win_rate double precision,
+    win_rate_vs_expected double precision,
+    p_value double precision,
+    q_value double precision,
+    significant boolean,
+    CHECK (games > 0 AND wins BETWEEN 0 AND games),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
+    CHECK (q_value >= p_value AND q_value <= 1),
+    PRIMARY KEY (queue, patch, adc_champion_id, support_champion_id)
+);

@@ -1,0 +1,26 @@
+-- Generated from the declaration of lol/cons/item_build_stats by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE lol.item_build_stats (
+    queue text NOT NULL,
+    patch text NOT NULL,
+    champion_id bigint NOT NULL,
+    champion_name text,
+    depth integer NOT NULL,
+    core_path text NOT NULL,
+    games bigint,
+    wins bigint,
+    kda_mean double precision,
+    kda_ci_low double precision,
+    kda_ci_high double precision,
+    dpm_mean double precision,
+    dpm_ci_low double precision,
+    dpm_ci_high double precision,
+    champion_games bigint,
+    same_length_win_rate double precision,
+    pick_rate double precision,
+    win_rate double precision,
+    low_sample boolean,
+    win_rate_ci_low double precision,
+    win_rate_ci_high double precision,
+    win_rate_vs_same_length double precision,
+    PRIMARY KEY (queue, patch, champion_id, depth, core_path)
+);

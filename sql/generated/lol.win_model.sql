@@ -1,0 +1,28 @@
+-- Generated from the declaration of lol/cons/win_model by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE lol.win_model (
+    queue text NOT NULL,
+    patch text NOT NULL,
+    minute integer NOT NULL,
+    term text NOT NULL,
+    coefficient double precision,
+    std_error double precision,
+    p_value double precision,
+    n_train bigint,
+    n_test bigint,
+    accuracy double precision,
+    accuracy_ci_low double precision,
+    accuracy_ci_high double precision,
+    auc double precision,
+    auc_ci_low double precision,
+    auc_ci_high double precision,
+    baseline_accuracy double precision,
+    baseline_accuracy_ci_low double precision,
+    baseline_accuracy_ci_high double precision,
+    baseline_auc double precision,
+    baseline_auc_ci_low double precision,
+    baseline_auc_ci_high double precision,
+    auc_gain double precision,
+    auc_gain_ci_low double precision,
+    auc_gain_ci_high double precision,
+    PRIMARY KEY (queue, patch, minute, term)
+);

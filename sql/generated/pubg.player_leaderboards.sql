@@ -1,0 +1,25 @@
+-- Generated from the declaration of pubg/cons/player_leaderboards by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE pubg.player_leaderboards (
+    scope text NOT NULL,
+    season_id text NOT NULL,
+    division_id text NOT NULL,
+    group_id text NOT NULL,
+    round_id text NOT NULL,
+    account_id text NOT NULL,
+    player_name text NOT NULL,
+    team_name text NOT NULL,
+    rank bigint,
+    rank_change bigint,
+    points bigint,
+    matches bigint,
+    kills bigint,
+    wins bigint,
+    avg_placement double precision,
+    last_placements text,
+    weapon_kills text,
+    damage_dealt double precision,
+    avg_damage double precision,
+    killsteals bigint,
+    weapon_damage text,
+    PRIMARY KEY (scope, season_id, division_id, group_id, round_id, account_id, player_name, team_name)
+);

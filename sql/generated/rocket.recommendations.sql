@@ -1,0 +1,13 @@
+-- Generated from the declaration of rocket/cons/recommendations by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE rocket.recommendations (
+    player_id text NOT NULL,
+    skill text,
+    reason text,
+    z double precision,
+    pack_code text NOT NULL,
+    pack_name text,
+    difficulty text,
+    distance integer,
+    position bigint,
+    PRIMARY KEY (player_id, pack_code)
+);
