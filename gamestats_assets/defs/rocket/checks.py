@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.rocket.assets import (
+    DAYS,
     DOMAIN,
     day_files,
     day_folder,
@@ -34,7 +35,7 @@ from gamestats_assets.lib.authoring.checks import (
     quarantine_check,
     values_between,
 )
-from gamestats_assets.lib.core.partitions import daily_partitions, every_partition
+from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.stats import RateAgainstFloor, wilson_bounds
 
 TRUTH_FLOOR = 0.8
@@ -75,7 +76,7 @@ def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, pl
         orphans = stats.join(known, on="match_id", how="anti")
         return Outcome(passed=orphans.height == 0, metadata={"rows": stats.height, "orphan_rows": orphans.height})
 
-    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], daily_partitions)
+    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], DAYS)
 
 
 @asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
