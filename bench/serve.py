@@ -34,7 +34,7 @@ import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import admin_url, bench_database, drop_database  # noqa: E402
+from common import admin_url, bench_database, drop_database, reused_database  # noqa: E402
 
 DATABASE = "gamestats_bench_serve"
 SQL_CONNECTIONS = 16
@@ -206,14 +206,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--matches", type=int, default=2)
     parser.add_argument("--events", type=int, default=0, help="telemetry events a lobby (0: simulated only)")
+    parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} built for a next --reuse")
+    parser.add_argument("--reuse", action="store_true", help=f"serve the database {DATABASE} a --keep run left")
     args = parser.parse_args()
     admin = admin_url()
     data_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
-    pg_url = bench_database(admin, DATABASE)
+    pg_url = reused_database(admin, DATABASE) if args.reuse else bench_database(admin, DATABASE)
     os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "synthetic",
                        "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()})
     started = time.perf_counter()
-    build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
+    if not args.reuse:
+        build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
     build_seconds = time.perf_counter() - started
     port = free_port()
     server = serve(port, args.workers)
@@ -229,7 +232,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        drop_database(admin, DATABASE)
+        if not args.keep:
+            drop_database(admin, DATABASE)
         shutil.rmtree(data_dir)
     print(json.dumps({"benchmark": "serve", "clients": args.clients, "requests_per_endpoint": args.requests,
                       "load_generator": "wrk" if shutil.which("wrk") else "httpx",

@@ -31,7 +31,8 @@ def test_a_replay_dropped_today_is_run_today_by_the_landing_sensor(data_dir):
 
 
 def test_the_morning_schedule_still_runs_yesterday():
-    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC))
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC),
+                                        repository_def=defs.get_repository_def())
     for schedule in ("rocket_daily_schedule", "l2m_daily_schedule"):
         [request] = defs.resolve_schedule_def(schedule).evaluate_tick(context).run_requests
         assert request.partition_key == "2026-11-20", schedule

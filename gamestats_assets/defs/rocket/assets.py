@@ -30,6 +30,9 @@ from gamestats_assets.sources.replays.agreement import AGREEMENT, TARGET, TOLERA
 DOMAIN = "rocket"
 DAYS = daily_partitions_with_today
 """The domain's calendar: every day since the start date, today included."""
+UPLOAD_POLL_SECONDS = 10
+"""How often the landing sensor looks for new replays: an upload is served within the RocketTrainer document's
+30 seconds only if it is noticed well within them."""
 TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
 
 
@@ -71,6 +74,7 @@ LANDING, landing_replays = build_day_landing(
                                              "anchor": min(dt.date.fromisoformat(platform.anchor_date), day)},
     list_files=day_files,
     partitions_def=DAYS,
+    poll_seconds=UPLOAD_POLL_SECONDS,
 )
 """The days in landing/rocket/ with files at any depth (users drop replays where they like, and the emitter
 writes under `synthetic/`), the fingerprints of their files, and the asset that lands them."""

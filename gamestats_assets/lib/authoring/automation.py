@@ -24,12 +24,9 @@ def keys_by_partitions(assets: Sequence[dg.AssetsDefinition]) -> dict[str, list[
     return dict(sorted(keys.items()))
 
 
-def build_jobs(domain: str, keys: Mapping[str, Sequence[dg.AssetKey]],
-               calendar: dg.TimeWindowPartitionsDefinition | None = None) -> dict[str, UnresolvedAssetJobDefinition]:
-    """One job `<domain>_<name>` per partitions definition, running its `keys` (`keys_by_partitions`); the daily
-    job on the domain's `calendar`."""
-    return {name: dg.define_asset_job(f"{domain}_{name}", selection=dg.AssetSelection.assets(*selected),
-                                      partitions_def=calendar if name == "daily" else None)
+def build_jobs(domain: str, keys: Mapping[str, Sequence[dg.AssetKey]]) -> dict[str, UnresolvedAssetJobDefinition]:
+    """One job `<domain>_<name>` per partitions definition, running its `keys` (`keys_by_partitions`)."""
+    return {name: dg.define_asset_job(f"{domain}_{name}", selection=dg.AssetSelection.assets(*selected))
             for name, selected in keys.items()}
 
 
@@ -43,7 +40,7 @@ def yesterday_schedule(job: UnresolvedAssetJobDefinition, calendar: dg.TimeWindo
         day = (context.scheduled_execution_time.date() - dt.timedelta(days=1)).isoformat()
         if not calendar.has_partition_key(day):
             return dg.SkipReason(f"{day} is before the first day of the calendar")
-        return job.run_request_for_partition(partition_key=day, run_key=day)
+        return dg.RunRequest(run_key=day, partition_key=day)
 
     return _schedule
 

@@ -63,7 +63,7 @@ def build_domain(
     everything = [*assets, *publish_assets, *warehouse_assets]
     keys = keys_by_partitions(everything)
     calendar = next((a.partitions_def for a in everything if partitions_name(a.partitions_def) == "daily"), None)
-    jobs = build_jobs(name, keys, calendar)
+    jobs = build_jobs(name, keys)
     wiring = Wiring(jobs, keys)
     defs = dg.Definitions(
         assets=everything,
