@@ -132,14 +132,12 @@ def read_board(request: Request, table: str, row_of, season_id, division, group,
         total = rows[0]["total_count"] if rows else conn.execute(
             sql.SQL("SELECT count(*) AS n FROM {} WHERE {}").format(sql.Identifier(*table.split(".")), where),
             params).fetchone()["n"]
-        return {"context": ctx.metadata(), "rows": [row_of(r) for r in rows], "total_count": total}
+        kind = "teams" if table.endswith("team_leaderboards") else "players"
+        return {"context": ctx.metadata(), "data": {kind: [row_of(r) for r in rows], "total_count": total}}
 
     answer = reader.read((table, *CONTEXT_TABLES),
                          (table, season_id, division, group, round_id, limit, offset, *extra_key), compute)
-    kind = "teams" if table.endswith("team_leaderboards") else "players"
-    result = enveloped(answer, **answer.data["context"])
-    result["data"] = {kind: answer.data["rows"], "total_count": answer.data["total_count"]}
-    return result
+    return enveloped(answer, "data", **answer.data["context"])
 
 
 def team_row(row: dict) -> dict:
@@ -196,12 +194,10 @@ def read_context_rows(request: Request, tables: tuple[str, ...], key: tuple, sea
 
     def compute(conn: psycopg.Connection) -> dict:
         ctx = context(conn, season_id, division, group, round_id)
-        return {"context": ctx.metadata(), **rows_of(conn, ctx)}
+        return {"context": ctx.metadata(), "data": rows_of(conn, ctx)}
 
     answer = reader.read((*tables, *CONTEXT_TABLES), (*key, season_id, division, group, round_id), compute)
-    result = enveloped(answer, **answer.data["context"])
-    result["data"] = {k: v for k, v in answer.data.items() if k != "context"}
-    return result
+    return enveloped(answer, "data", **answer.data["context"])
 
 
 RECENT_MATCHES = sql.SQL("""

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import require_token
-from gamestats_assets.serve.reader import Reader
+from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 
@@ -141,7 +141,7 @@ def replay(request: Request, replay_id: ReplayId) -> dict:
     answer = reader_of(request).read(("rocket.matches", "rocket.player_stats"), ("replay", match_id), compute)
     if answer.data is None:
         if landed(request.app.state.settings, match_id):
-            return enveloped(answer) | {"data": {"id": match_id, "status": "processing"}}
+            return enveloped(Answer({"id": match_id, "status": "processing"}, answer.published_at))
         raise HTTPException(404, f"replay {match_id} not found: neither published nor uploaded")
     return enveloped(answer)
 
