@@ -34,15 +34,19 @@ class PublishClock:
         self._conn: psycopg.AsyncConnection | None = None
         self._next: asyncio.Future | None = None
         self._reading = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def current(self) -> dict[str, int]:
         """{table: publish id} as read by a query that started after this call."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (a test client's): nothing of the old one can be awaited
+            self._loop, self._conn, self._next, self._reading = loop, None, None, False
         if self._next is None:
-            self._next = asyncio.get_running_loop().create_future()
+            self._next = loop.create_future()
         waiting = self._next
         if not self._reading:
             self._reading = True
-            asyncio.get_running_loop().create_task(self._read_while_asked())
+            loop.create_task(self._read_while_asked())
         return await waiting
 
     async def _read_while_asked(self) -> None:
@@ -65,9 +69,9 @@ class PublishClock:
         return dict(await cursor.fetchall())
 
     async def close(self) -> None:
-        if self._conn is not None:
+        if self._conn is not None and self._loop is asyncio.get_running_loop():
             await self._conn.close()
-            self._conn = None
+        self._conn = None
 
 
 @dataclass(frozen=True)
