@@ -49,6 +49,14 @@ def bench_database(admin: str, name: str) -> str:
     return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
 
 
+def reused_database(admin: str, name: str) -> str:
+    """The URL of the database `name` an earlier run kept (refused when there is none)."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            raise SystemExit(f"no database {name} to reuse: run once with --keep")
+    return urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+
+
 def drop_database(admin: str, name: str) -> None:
     """Drop the benchmark's database `name` on the server of `admin`."""
     with psycopg.connect(admin, autocommit=True) as conn:

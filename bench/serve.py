@@ -1,16 +1,18 @@
-"""`gamestats serve` under load: N concurrent clients on loopback against each PUBG tournament endpoint, beside
-the same SQL run through psycopg without HTTP (the limit).
+"""`gamestats serve` under load: N concurrent clients on loopback against each endpoint, beside the same SQL run
+through psycopg without HTTP (the limit).
 
-Builds a synthetic season through the real pubg assets (`--divisions` × 16 teams, `--rounds` rounds of
-`--matches` matches, telemetry of `--events` events a lobby) into a fresh database, starts `gamestats serve
---workers W` on 127.0.0.1, then for each endpoint sends `--requests` requests from `--clients` concurrent
-clients (HTTP/1.1 keep-alive) — with `wrk` (`apt-get install wrk`) for `--seconds` when it is installed, since a
-Python client takes the cores the server runs on, else with httpx — and runs the endpoint's main SQL statement
-`--requests` times from as many psycopg connections. Prints one JSON object: per endpoint p50/p95/p99 in ms and requests per second of both, and
-`http_to_sql_rps_ratio` (1 means the HTTP layer costs nothing; the API's answers are cached by publish, so it
-can pass 1). Answers are cached after the first request of a query, so this measures the cached path.
+Builds the issue's scaled dataset into a fresh database: a synthetic season through the real pubg assets
+(`--divisions` × 16 teams, `--rounds` rounds of `--matches` matches, telemetry of `--events` events a lobby), and
+`--rocket-player-games` Rocket League player-games and `--l2m-days` days of L2M KPIs at the published tables'
+shape (`serve_data.py`). Starts `gamestats serve --workers W` on 127.0.0.1, then for each endpoint times its first
+request (uncached: the SQL and the encoding), sends requests from `--clients` concurrent clients (HTTP/1.1
+keep-alive) — with `wrk` (`apt-get install wrk`) for `--seconds` when it is installed, since a Python client takes
+the cores the server runs on, else `--requests` with httpx — and runs the endpoint's main SQL statement
+`--requests` times (at most `--seconds`) from up to 16 psycopg connections. Prints one JSON object: per endpoint
+p50/p95/p99 in ms and requests per second of both, and `http_to_sql_rps_ratio` (1 means the HTTP layer costs
+nothing; answers are kept by publish, so it can pass 1).
 
-    python bench/serve.py --clients 20 --requests 2000
+    python bench/serve.py --clients 100 --workers 2 --seconds 8 --keep   # then --reuse to measure again
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
 """
 
@@ -34,7 +36,8 @@ import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import admin_url, bench_database, drop_database  # noqa: E402
+import serve_data  # noqa: E402
+from common import admin_url, bench_database, drop_database, reused_database  # noqa: E402
 
 DATABASE = "gamestats_bench_serve"
 SQL_CONNECTIONS = 16
@@ -93,8 +96,34 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     }
 
 
+def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
+    """The Rocket League and Lineage 2M endpoints over the scaled tables (`serve_data`), as `endpoints` gives them."""
+    from gamestats_assets.serve.rocket import COMPARISON
+
+    with psycopg.connect(pg_url) as conn:
+        player, replay = conn.execute("SELECT player_id, match_id FROM rocket.player_stats ORDER BY date DESC, "
+                                      "match_id LIMIT 1").fetchone()
+        first, last = conn.execute("SELECT min(date), max(date) FROM l2m.l2m_daily_kpis").fetchone()
+    last = min(last, first + dt.timedelta(days=365))
+    return {
+        "rocket_replay": (f"/api/v1/rocket/replays/{replay}", {},
+                          "SELECT player_id, rank_band, category, stat_type, value, rank_percentile, null_reason "
+                          "FROM rocket.player_stats WHERE match_id = %s ORDER BY player_id, category, stat_type",
+                          (replay,)),
+        "rocket_progress": ("/api/v1/rocket/analytics/progress", {"player_id": player},
+                            "SELECT stat_type, date, avg(value) AS mean, count(value) AS games, avg(rank_percentile) "
+                            "FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL "
+                            "GROUP BY stat_type, date ORDER BY stat_type, date", (player,)),
+        "rocket_comparison": ("/api/v1/rocket/analytics/comparison", {"player_id": player}, COMPARISON,
+                              (player, player)),
+        "l2m_kpis_year": ("/api/v1/l2m/kpis", {"from": first.isoformat(), "to": last.isoformat(), "server_id": 1},
+                          "SELECT * FROM l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s AND server_id = 1 "
+                          "ORDER BY date, country_code, server_id", (first, last)),
+    }
+
+
 def summary(latencies: list[float], seconds: float) -> dict:
-    cuts = statistics.quantiles(latencies, n=100)
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [latencies[0]] * 99
     return {"requests": len(latencies), "p50_ms": round(cuts[49] * 1000, 2), "p95_ms": round(cuts[94] * 1000, 2),
             "p99_ms": round(cuts[98] * 1000, 2), "requests_per_second": round(len(latencies) / seconds, 1)}
 
@@ -148,16 +177,18 @@ def wrk_load(base: str, path: str, params: dict, clients: int, seconds: int) -> 
     return {**report, "requests_per_second": round(report["requests"] / report["seconds"], 1)}
 
 
-def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int) -> dict:
+def sql_load(pg_url: str, query: str, params: tuple, clients: int, requests: int, seconds: float) -> dict:
+    """`query` `requests` times (or for `seconds`, whichever ends first) from `clients` connections."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(requests))
     connections = [psycopg.connect(pg_url, autocommit=True) for _ in range(clients)]
+    deadline = time.perf_counter() + seconds
 
     def loop(conn: psycopg.Connection) -> None:
         while True:
             with lock:
-                if next(counter, None) is None:
+                if next(counter, None) is None or time.perf_counter() > deadline:
                     return
             started = time.perf_counter()
             conn.execute(query, params).fetchall()
@@ -202,40 +233,58 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10, help="how long wrk loads each endpoint")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--divisions", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--matches", type=int, default=2)
-    parser.add_argument("--events", type=int, default=0, help="telemetry events a lobby (0: simulated only)")
+    parser.add_argument("--divisions", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--matches", type=int, default=6)
+    parser.add_argument("--events", type=int, default=3000, help="telemetry events a lobby (0: simulated only)")
+    parser.add_argument("--rocket-player-games", type=int, default=100_000,
+                        help="Rocket League player-games generated at the published tables' shape (0: none)")
+    parser.add_argument("--rocket-days", type=int, default=100, help="the days they span")
+    parser.add_argument("--l2m-days", type=int, default=365, help="days of L2M daily KPIs generated (0: none)")
+    parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} built for a next --reuse")
+    parser.add_argument("--reuse", action="store_true", help=f"serve the database {DATABASE} a --keep run left")
     args = parser.parse_args()
     admin = admin_url()
     data_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
-    pg_url = bench_database(admin, DATABASE)
+    pg_url = reused_database(admin, DATABASE) if args.reuse else bench_database(admin, DATABASE)
     os.environ.update({"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "synthetic",
                        "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()})
     started = time.perf_counter()
-    build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
+    scaled = {}
+    if not args.reuse:
+        build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
+        scaled = serve_data.build(pg_url, args.rocket_player_games, args.rocket_days, args.l2m_days)
     build_seconds = time.perf_counter() - started
     port = free_port()
     server = serve(port, args.workers)
     results = {}
     try:
-        for name, (path, params, query, query_params) in endpoints(pg_url).items():
+        measured = endpoints(pg_url)
+        if args.rocket_player_games and args.l2m_days:
+            measured |= scaled_endpoints(pg_url)
+        for name, (path, params, query, query_params) in measured.items():
             base = f"http://127.0.0.1:{port}"
+            first = time.perf_counter()
+            assert httpx.get(base + path, params=params, timeout=120).status_code == 200, path
+            first_ms = round((time.perf_counter() - first) * 1000, 1)
             http = (wrk_load(base, path, params, args.clients, args.seconds) if shutil.which("wrk")
                     else asyncio.run(http_load(base, path, params, args.clients, args.requests)))
-            limit = sql_load(pg_url, query, query_params, min(args.clients, SQL_CONNECTIONS), args.requests)
-            results[name] = {"http": http, "sql": limit, "http_to_sql_rps_ratio":
+            limit = sql_load(pg_url, query, query_params, min(args.clients, SQL_CONNECTIONS), args.requests,
+                             args.seconds)
+            results[name] = {"first_request_ms": first_ms, "http": http, "sql": limit, "http_to_sql_rps_ratio":
                              round(http["requests_per_second"] / limit["requests_per_second"], 3)}
     finally:
         server.terminate()
         server.wait(timeout=30)
-        drop_database(admin, DATABASE)
+        if not args.keep:
+            drop_database(admin, DATABASE)
         shutil.rmtree(data_dir)
     print(json.dumps({"benchmark": "serve", "clients": args.clients, "requests_per_endpoint": args.requests,
                       "load_generator": "wrk" if shutil.which("wrk") else "httpx",
                       "workers": args.workers, "season": {"divisions": args.divisions, "teams_per_division": 16,
-                                                          "rounds": args.rounds, "matches_per_round": args.matches},
-                      "build_seconds": round(build_seconds, 1), "endpoints": results,
+                                                          "rounds": args.rounds, "matches_per_round": args.matches,
+                                                          "telemetry_events_per_lobby": args.events},
+                      "scaled": scaled, "build_seconds": round(build_seconds, 1), "endpoints": results,
                       "load_average_1m": round(os.getloadavg()[0], 2)}))
 
 

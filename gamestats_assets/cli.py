@@ -213,11 +213,18 @@ def dev(port: int, host: str) -> None:
         release(prepared)
 
 
+WORKER_START_SECONDS = 60
+"""How long a `gamestats serve` worker may take to answer its supervisor: a worker spawned on a busy machine takes
+longer than uvicorn's 5 s to import the platform, and would be killed and spawned again and again."""
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless told.")
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--access-log/--no-access-log", default=False, show_default=True,
+              help="A line per request on the console (off: a load balancer in front usually logs them).")
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API over the published tables (OpenAPI page at /docs), on the same PostgreSQL as every
     other command. Writes and admin need GAMESTATS_API_TOKEN; without it they answer that they are disabled."""
     import uvicorn
@@ -236,7 +243,8 @@ def serve(host: str, port: int, workers: int) -> None:
                   + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
                   soft_wrap=True, highlight=False)
     try:
-        uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers)
+        uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS)
     finally:
         release(prepared)
 

@@ -41,13 +41,11 @@ def schedule_slots(request: Request, season_id: SeasonId = None, division: Text 
             "s.original_match_id, s.match_id, s.started_at, m.map_name AS actual_map "
             "FROM pubg.tournament_scheduled_matches s LEFT JOIN pubg.matches m USING (match_id) WHERE {} "
             "ORDER BY s.scheduled_at, s.slot_id").format(where), params).fetchall()
-        return {"context": ctx.metadata(), "slots": slots}
+        return {"context": ctx.metadata(), "data": {"slots": slots, "total_count": len(slots)}}
 
     answer = reader_of(request).read(("pubg.tournament_scheduled_matches", "pubg.matches", "pubg.tournament_rounds"),
                                      ("admin-schedule", season_id, division, group, round), compute)
-    result = enveloped(answer, **answer.data["context"])
-    result["data"] = {"slots": answer.data["slots"], "total_count": len(answer.data["slots"])}
-    return result
+    return enveloped(answer, "data", **answer.data["context"])
 
 
 @router.get("/validation", summary="Matches by validation status, with why and any override")
@@ -64,14 +62,12 @@ def validation(request: Request, season_id: SeasonId = None, division: Text = No
             "LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) LEFT JOIN pubg.matches m USING (match_id) "
             "WHERE {} AND (%s::text IS NULL OR coalesce(o.status, t.status) = %s) "
             "ORDER BY m.created_at DESC NULLS LAST, t.match_id").format(where), [*params, status, status]).fetchall()
-        return {"context": ctx.metadata(), "matches": rows}
+        return {"context": ctx.metadata(), "data": {"matches": rows, "total_count": len(rows)}}
 
     answer = reader_of(request).read(
         ("pubg.tournament_matches", "pubg.tournament_match_outcomes", "pubg.matches", "pubg.tournament_rounds",
          "pubg.tournament_scheduled_matches"), ("admin-validation", season_id, division, round, status), compute)
-    result = enveloped(answer, **answer.data["context"], status=status)
-    result["data"] = {"matches": answer.data["matches"], "total_count": len(answer.data["matches"])}
-    return result
+    return enveloped(answer, "data", **answer.data["context"], status=status)
 
 
 class Override(BaseModel):

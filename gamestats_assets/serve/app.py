@@ -1,5 +1,6 @@
 """The ASGI application of `gamestats serve`: the routers, the read pool opened for the app's life, the request
-budget per client address, CORS only when configured, and the OpenAPI page at `/docs`."""
+budget per client address, the answers kept by URL and publish (`fastpath`), CORS only when configured, and the
+OpenAPI page at `/docs`."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from gamestats_assets.serve import (
     rocket_heatmap,
 )
 from gamestats_assets.serve.guard import RateLimiter, retry_after
-from gamestats_assets.serve.reader import PublishRace, Reader
+from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
+from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 
@@ -65,6 +67,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.clock.close()
             app.state.reader.close()
 
     app = FastAPI(title="gamestats", summary="The design documents' APIs over the published tables",
@@ -73,9 +76,11 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.reader = Reader(settings.pg_url)
     app.state.limiter = RateLimiter(settings.requests_per_minute)
     app.state.dagster_instance = dagster_instance
+    app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
     for router in ROUTERS:
         app.include_router(router)
 
+    app.add_middleware(CachedAnswers, clock=app.state.clock)
     app.add_middleware(RequestBudget, limiter=app.state.limiter, per_minute=settings.requests_per_minute)
 
     @app.exception_handler(PublishRace)

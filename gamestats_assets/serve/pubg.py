@@ -4,7 +4,7 @@ page's envelope (`metadata` with the context and `filtered_by`, `data` with the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 import psycopg
@@ -40,6 +40,7 @@ class Context:
     """A request's tournament context, checked against the published tables."""
 
     season_id: str
+    season_name: str | None
     division: str | None
     group: str | None
     round: str | None
@@ -52,7 +53,7 @@ class Context:
         return "group" if self.group is not None else "division" if self.division is not None else "season"
 
     def metadata(self) -> dict:
-        return {"season_id": self.season_id, "season_name": None, "division": self.division,
+        return {"season_id": self.season_id, "season_name": self.season_name, "division": self.division,
                 "group": self.group, "round": self.round or OVERALL,
                 "round_name": self.round_name or "Overall", "filtered_by": self.filtered_by}
 
@@ -61,15 +62,14 @@ def context(conn: psycopg.Connection, season_id: str | None, division: str | Non
             round_id: str | None) -> Context:
     """The context asked for, each part known to the published tables (404 naming what is not); the latest
     season (by its first round) when none is asked for."""
-    if season_id is None:
-        row = conn.execute("SELECT season_id FROM pubg.tournament_rounds GROUP BY season_id "
-                           "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC "
-                           "LIMIT 1").fetchone()
-        if row is None:
-            raise HTTPException(404, "no tournament season has been published")
-        season_id = row["season_id"]
-    elif conn.execute("SELECT 1 FROM pubg.tournament_rounds WHERE season_id = %s LIMIT 1", (season_id,)).fetchone() is None:
-        raise HTTPException(404, f"season {season_id!r} not found")
+    season = conn.execute("SELECT season_id, max(season_name) AS season_name FROM pubg.tournament_rounds "
+                          "WHERE %s::text IS NULL OR season_id = %s GROUP BY season_id "
+                          "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC "
+                          "LIMIT 1", (season_id, season_id)).fetchone()
+    if season is None:
+        raise HTTPException(404, "no tournament season has been published" if season_id is None
+                            else f"season {season_id!r} not found")
+    season_id = season["season_id"]
     for column, value, what in (("division_id", division, "division"), ("group_id", group, "group")):
         if value is not None and conn.execute(
                 sql.SQL("SELECT 1 FROM pubg.tournament_scheduled_matches WHERE season_id = %s AND {} = %s LIMIT 1")
@@ -84,7 +84,7 @@ def context(conn: psycopg.Connection, season_id: str | None, division: str | Non
         if row is None:
             raise HTTPException(404, f"round {round_id!r} not found in season {season_id!r}")
         round_name = row["name"]
-    return Context(season_id, division, group, round_id, round_name)
+    return Context(season_id, season["season_name"], division, group, round_id, round_name)
 
 
 def board_filter(ctx: Context) -> tuple[sql.Composed, list[Any]]:
@@ -132,14 +132,12 @@ def read_board(request: Request, table: str, row_of, season_id, division, group,
         total = rows[0]["total_count"] if rows else conn.execute(
             sql.SQL("SELECT count(*) AS n FROM {} WHERE {}").format(sql.Identifier(*table.split(".")), where),
             params).fetchone()["n"]
-        return {"context": ctx.metadata(), "rows": [row_of(r) for r in rows], "total_count": total}
+        kind = "teams" if table.endswith("team_leaderboards") else "players"
+        return {"context": ctx.metadata(), "data": {kind: [row_of(r) for r in rows], "total_count": total}}
 
     answer = reader.read((table, *CONTEXT_TABLES),
                          (table, season_id, division, group, round_id, limit, offset, *extra_key), compute)
-    kind = "teams" if table.endswith("team_leaderboards") else "players"
-    result = enveloped(answer, **answer.data["context"])
-    result["data"] = {kind: answer.data["rows"], "total_count": answer.data["total_count"]}
-    return result
+    return enveloped(answer, "data", **answer.data["context"])
 
 
 def team_row(row: dict) -> dict:
@@ -196,12 +194,10 @@ def read_context_rows(request: Request, tables: tuple[str, ...], key: tuple, sea
 
     def compute(conn: psycopg.Connection) -> dict:
         ctx = context(conn, season_id, division, group, round_id)
-        return {"context": ctx.metadata(), **rows_of(conn, ctx)}
+        return {"context": ctx.metadata(), "data": rows_of(conn, ctx)}
 
     answer = reader.read((*tables, *CONTEXT_TABLES), (*key, season_id, division, group, round_id), compute)
-    result = enveloped(answer, **answer.data["context"])
-    result["data"] = {k: v for k, v in answer.data.items() if k != "context"}
-    return result
+    return enveloped(answer, "data", **answer.data["context"])
 
 
 RECENT_MATCHES = sql.SQL("""
@@ -248,7 +244,7 @@ def matches_recent(request: Request, season_id: SeasonId = None, division: Text 
 @router.get("/rounds", summary="The rounds of a season, with their windows and matches played")
 def rounds(request: Request, season_id: SeasonId = None, division: Text = None, group: Text = None) -> dict:
     def rows_of(conn: psycopg.Connection, ctx: Context) -> dict:
-        where, params = context_filter(Context(ctx.season_id, ctx.division, ctx.group, None, None), "o")
+        where, params = context_filter(replace(ctx, round=None, round_name=None), "o")
         rows = conn.execute(sql.SQL(
             "SELECT r.round_id, r.name, r.date, r.starts_at, r.ends_at, r.time_zone, "
             "count(o.match_id) FILTER (WHERE o.scored) AS matches_played, "

@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -37,6 +37,16 @@ class Answer:
 
     data: Any
     published_at: dict[str, dt.datetime | None]
+    publish_ids: dict[str, int] = field(default_factory=dict)
+    """The publish id of each table read, for an answer that depends on the publishes alone (else empty)."""
+    _encoded: dict[str | None, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    def encoded(self, part: str | None, encode: Callable[[Any], bytes]) -> bytes:
+        """`encode(data)` (or of `data[part]`), computed once per answer: a cached answer is encoded once."""
+        found = self._encoded.get(part)
+        if found is None:
+            found = self._encoded[part] = encode(self.data if part is None else self.data[part])
+        return found
 
 
 class AnswerCache:
@@ -96,7 +106,7 @@ class Reader:
                     return cached
                 data = compute(conn)
                 if publishes(conn, tables) == before:
-                    answer = Answer(data, {t: p[1] for t, p in before.items()})
+                    answer = Answer(data, {t: p[1] for t, p in before.items()}, {t: p[0] for t, p in before.items()})
                     self.cache.put(cache_key, answer)
                     return answer
         raise PublishRace(f"{', '.join(tables)} changed during each of {ATTEMPTS} attempts; try again")

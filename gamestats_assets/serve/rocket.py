@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import require_token
-from gamestats_assets.serve.reader import Reader
+from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 
@@ -53,12 +53,12 @@ def known_player(conn: psycopg.Connection, player_id: str) -> None:
 
 
 def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
-    """The landing folder's day of a game played at `played_at`: that day when it is a day of the platform's
-    history (as the ballchasing discovery lands a replay), else today."""
-    day = played_at.date()
-    if dt.date.fromisoformat(settings.start_date) <= day < dt.date.today():
-        return day.isoformat()
-    return dt.date.today().isoformat()
+    """The landing folder's day of a game played at `played_at`: that day (UTC, the calendar's) when it is a day
+    of the platform's history, today included (as the ballchasing discovery lands a replay), else today. The
+    rocket calendar holds today, so the landing sensor runs the upload at once."""
+    today = dt.datetime.now(dt.UTC).date()
+    day = played_at.astimezone(dt.UTC).date() if played_at.tzinfo else played_at.date()
+    return (day if dt.date.fromisoformat(settings.start_date) <= day <= today else today).isoformat()
 
 
 @router.post("/replays/upload", status_code=202, dependencies=[Depends(require_token)],
@@ -141,7 +141,7 @@ def replay(request: Request, replay_id: ReplayId) -> dict:
     answer = reader_of(request).read(("rocket.matches", "rocket.player_stats"), ("replay", match_id), compute)
     if answer.data is None:
         if landed(request.app.state.settings, match_id):
-            return enveloped(answer) | {"data": {"id": match_id, "status": "processing"}}
+            return enveloped(Answer({"id": match_id, "status": "processing"}, answer.published_at))
         raise HTTPException(404, f"replay {match_id} not found: neither published nor uploaded")
     return enveloped(answer)
 

@@ -1,5 +1,6 @@
 """The fixtures of the end-to-end modules: each module runs its own `gamestats dev` on a data folder and
-database of its own, with the recorded APIs on loopback and no API key."""
+database of its own, with the recorded APIs on loopback and no API key, and, for the tests that need it,
+`gamestats serve` beside it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 
 import pytest
 
-from gamestats_assets_tests.e2e.dev import Dev
+from gamestats_assets_tests.e2e.dev import Dev, Serve
 from gamestats_assets_tests.e2e.site import START, RecentRiot, free_port, serve
 from gamestats_assets_tests.rocket.test_live import _Ballchasing
 
@@ -34,4 +35,16 @@ def dev(site, tmp_path_factory):
     running = Dev(env, free_port(), tmp_path_factory.mktemp("logs") / "dev.log")
     running.start()
     yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def api(site, dev, tmp_path_factory):
+    """`gamestats serve` beside `gamestats dev`, on the same data folder, PostgreSQL and Dagster instance, with its
+    token: an HTTP client on it that sends the token."""
+    _, env = site
+    running = Serve(env, free_port(), tmp_path_factory.mktemp("serve_logs") / "serve.log")
+    client = running.start()
+    yield client
+    client.close()
     running.stop()

@@ -83,6 +83,46 @@ class Dev:
         return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(Path(self.env["GAMESTATS_DATA_DIR"]) / "dagster")))
 
 
+class Serve:
+    """One `gamestats serve` on `port` with the token `TOKEN`, its output in `log`."""
+
+    TOKEN = "e2e-token"
+
+    def __init__(self, env: dict[str, str], port: int, log: Path):
+        self.env, self.port, self.log = {**env, "GAMESTATS_API_TOKEN": self.TOKEN}, port, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> httpx.Client:
+        """Start it and wait until it answers; a client on it that sends the token."""
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen([str(GAMESTATS), "serve", "--port", str(self.port)], env=self.env,
+                                            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30,
+                              headers={"Authorization": f"Bearer {self.TOKEN}"})
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gamestats serve exited with {self.process.returncode}:\n"
+                                     f"{self.log.read_text(errors='replace')[-4000:]}")
+            try:
+                return client.get("/openapi.json").status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_until(answers, 120, "gamestats serve to answer")
+        return client
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 def _alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     """Those of `processes` still running (not ended, not a zombie waiting for its parent)."""
     alive = []

@@ -1,11 +1,13 @@
 """The uses of `gamestats dev` for new data, end to end under its daemon: a match file dropped into landing,
-one whose telemetry download was cut, a day delivered and one of its files delivered again, a PUBG player
-added to the roster."""
+one whose telemetry download was cut, a day delivered and one of its files delivered again, and, through
+`gamestats serve` beside it, a Rocket League replay uploaded and then served, and a PUBG player added to the
+roster whose backfill the API follows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import dagster as dg
 import pytest
@@ -13,8 +15,9 @@ import pytest
 from gamestats_assets.defs.pubg.assets import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.e2e.dev import wait_until
-from gamestats_assets_tests.e2e.site import START, completed_backfill, execute, failed_ticks, finished_runs, rows
+from gamestats_assets_tests.e2e.site import START, completed_backfill, failed_ticks, finished_runs, rows
 from gamestats_assets_tests.pubg.conftest import FIXTURES as PUBG_FIXTURES
+from gamestats_assets_tests.rocket.conftest import REPLAYS
 
 pytestmark = pytest.mark.slow
 
@@ -98,13 +101,54 @@ def test_one_new_day_runs_once_and_a_redelivered_file_changes_no_figure(site, de
     assert len(instance.get_runs(filters=dg.RunsFilter(tags=day))) == 2
 
 
-def test_a_tracked_pubg_player_is_backfilled_once(site, dev, delivered, module_pg_url):
+def test_a_replay_uploaded_through_the_api_of_today_is_run_by_the_daemon_and_then_served(api, dev, record_property):
+    """An old game uploaded now lands in today's folder (it is no day of the history), which the rocket calendar
+    holds: the landing sensor runs it at once. The seconds from upload to analysis served are printed and recorded
+    (`pytest -s`, or the JUnit report's `upload_to_served_seconds`); the target is under 30 s."""
+    started = time.monotonic()
+    uploaded = api.post("/api/v1/rocket/replays/upload", content=(REPLAYS / "XBOX_PARTY.replay").read_bytes())
+    assert uploaded.status_code == 202, uploaded.text
+    replay_id, today = uploaded.json()["id"], dt.datetime.now(dt.UTC).date().isoformat()
+    assert uploaded.json()["landed"] == f"landing/rocket/{today}/{replay_id}.replay"
+    assert api.get(f"/api/v1/rocket/replays/{replay_id}").json()["data"]["status"] == "processing"
+
+    def served():
+        answer = api.get(f"/api/v1/rocket/replays/{replay_id}").json()
+        return answer if answer["data"]["status"] != "processing" else None
+
+    answer = wait_until(served, 300, "the uploaded replay to be served", dev)
+    seconds = round(time.monotonic() - started, 1)
+    print(f"upload to analysis served: {seconds} s (target < 30 s)")
+    record_property("upload_to_served_seconds", seconds)
+    assert answer["data"]["status"] == "processed" and len(answer["data"]["players"]) == 4
+    stats = [stat for player in answer["data"]["players"] for group in player["stats"].values()
+             for stat in group.values()]
+    assert stats and all("value" in stat and "rank_percentile" in stat for stat in stats)
+    assert len(finished_runs(dev.instance(), **{"dagster/partition": today})) == 1
+
+
+def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_progress(site, dev, api, delivered,
+                                                                                        module_pg_url):
     instance = dev.instance()
     wait_until(lambda: finished_runs(instance, **{"dagster/partition": delivered}), 300, "the match's run", dev)
     match = json.loads((site[0] / "landing" / "pubg" / "matches" / "pubgkt_match_squad_response.json").read_text())
     player = next(i for i in match["included"] if i["type"] == "participant")["attributes"]["stats"]["playerId"]
-    execute(module_pg_url, "INSERT INTO pubg.players (player_id) VALUES (%s)", player)
-    wait_until(lambda: completed_backfill(instance, player), 400, f"the backfill of {player}", dev)
+    added = api.post("/api/v1/admin/pubg/players", json={"player_id": player})
+    assert added.status_code == 201 and added.json()["added"] is True
+    assert rows(module_pg_url, "SELECT count(*) FROM pubg.players WHERE player_id = %s", player) == [(1,)]
+    reported = []
+
+    def completed():
+        answer = api.get(f"/api/v1/admin/pubg/players/{player}/backfill").json()
+        reported.append(answer)
+        return answer if (answer["backfill"] or {}).get("status") == "COMPLETED_SUCCESS" else None
+
+    done = wait_until(completed, 400, f"the API to report the backfill of {player} completed", dev)["backfill"]
+    assert done["partitions_total"] > 0 and done["partitions_done"] == done["partitions_total"]
+    assert done["progress"] == 1 and done["partitions_failed"] == 0
+    assert len({answer["backfill"]["backfill_id"] for answer in reported if answer["backfill"]}) == 1
+    assert all(answer["tracked"] for answer in reported)
+    assert completed_backfill(instance, player).backfill_id == done["backfill_id"]
     status = rows(module_pg_url, "SELECT match_id FROM pubg.player_backfill_status WHERE player_id = %s", player)
     assert status == [(delivered,)]
 

@@ -132,7 +132,8 @@ def test_the_daily_schedule_runs_yesterday():
 
     schedule = defs.resolve_schedule_def("l2m_daily_schedule")
     assert schedule.cron_schedule == "0 6 * * *"
-    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0))
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 21, 6, 0),
+                                        repository_def=defs.get_repository_def())
     [request] = list(schedule.evaluate_tick(context).run_requests)
     assert request.partition_key == "2026-11-20"
     snapshots = defs.resolve_schedule_def("l2m_snapshots_schedule")

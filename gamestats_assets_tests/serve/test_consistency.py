@@ -1,5 +1,7 @@
-"""Never a mix, over HTTP: while the team leaderboard is published again and again (each publish giving every
-team the same points, its generation), every answer holds the rows of one publish only, and says so."""
+"""Never a mix and never stale, over HTTP: while the team leaderboard is published again and again (each publish
+giving every team the same points, its generation), every answer holds the rows of one publish only, and says
+so; a repeated read is answered from its kept bytes until a publish changes the table, and the answers to a
+request with the token are never kept for others."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import polars as pl
 import psycopg
 
 from gamestats_assets.lib.publish import publisher
+from gamestats_assets.serve.fastpath import PUBLISHES_HEADER, CachedAnswers
+from gamestats_assets_tests.serve.conftest import TOKEN
 
 TEAMS = "/api/v1/tournaments/leaderboard/teams"
 
@@ -52,3 +56,37 @@ def test_answers_during_publishes_are_each_one_publish(client, published):
         stop.set()
         thread.join()
     assert len(served) >= 3, f"{answers} answers saw {sorted(served)} while {len(generations)} publishes ran"
+
+
+def kept_answers(client) -> CachedAnswers:
+    """The app's layer of answers kept by URL and publish."""
+    layer = client.app.middleware_stack
+    while not isinstance(layer, CachedAnswers):
+        layer = layer.app
+    return layer
+
+
+def test_a_repeated_read_is_answered_from_its_kept_bytes_until_a_publish_changes_it(client, published):
+    kept, params = kept_answers(client), {"limit": 7}
+    first = client.get(TEAMS, params=params)
+    hits = kept.hits
+    again = client.get(TEAMS, params=params)
+    assert kept.hits == hits + 1 and again.json()["data"] == first.json()["data"]
+    assert again.json()["metadata"]["timestamp"] >= first.json()["metadata"]["timestamp"]
+    assert PUBLISHES_HEADER.decode() not in again.headers and PUBLISHES_HEADER.decode() not in first.headers
+    with psycopg.connect(published["pg_url"]) as conn:
+        cursor = conn.execute("SELECT * FROM pubg.team_leaderboards")
+        board = pl.DataFrame(cursor.fetchall(), schema=[c.name for c in cursor.description], orient="row",
+                             infer_schema_length=None).with_columns(pl.lit(-7, pl.Int64).alias("points"))
+        publisher.record_publish(conn, "pubg.team_leaderboards", publisher.replace_snapshot(
+            conn, "pubg.team_leaderboards", board))
+    fresh = client.get(TEAMS, params=params).json()
+    assert {team["total_points"] for team in fresh["data"]["teams"]} == {-7}
+    assert fresh["metadata"]["published_at"] != first.json()["metadata"]["published_at"]
+
+
+def test_an_answer_to_a_request_with_the_token_is_never_kept_for_one_without(client):
+    kept, admin = kept_answers(client), "/api/v1/admin/pubg/schedule"
+    assert client.get(admin, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert all(path != admin for path, _ in kept.kept)
+    assert client.get(admin).status_code == 401

@@ -28,6 +28,7 @@ def season_of(published) -> str:
 def test_team_leaderboard_has_the_documents_shape_and_matches_the_table(client, published):
     answer = client.get(f"{BASE}/leaderboard/teams").json()
     assert METADATA <= set(answer["metadata"]) and answer["metadata"]["filtered_by"] == "season"
+    assert answer["metadata"]["season_name"] == f"Season {answer['metadata']['season_id']}"
     teams = answer["data"]["teams"]
     assert set(teams[0]) == TEAM_FIELDS and answer["data"]["total_count"] == len(teams) == 32
     assert [t["rank"] for t in teams] == sorted(t["rank"] for t in teams)

@@ -7,5 +7,6 @@ CREATE TABLE pubg.tournament_rounds (
     starts_at timestamptz,
     ends_at timestamptz,
     time_zone text,
+    season_name text,
     PRIMARY KEY (season_id, round_id)
 );

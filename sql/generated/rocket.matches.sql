@@ -20,3 +20,4 @@ CREATE TABLE rocket.matches (
     frames_null_reason text,
     PRIMARY KEY (date, match_id)
 ) PARTITION BY LIST (date);
+CREATE INDEX ON rocket.matches (match_id);

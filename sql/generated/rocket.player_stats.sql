@@ -21,3 +21,5 @@ CREATE TABLE rocket.player_stats (
     rank_percentile double precision,
     PRIMARY KEY (date, match_id, player_id, stat_type)
 ) PARTITION BY LIST (date);
+CREATE INDEX ON rocket.player_stats (player_id);
+CREATE INDEX ON rocket.player_stats (match_id);

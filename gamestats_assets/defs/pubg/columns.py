@@ -56,7 +56,7 @@ COLUMNS: dict[str, Columns] = {
         "circle_position_rows": BIGINT, "updated_at": TIMESTAMPTZ, "reason": TEXT},
     "tournament_rounds": {
         "season_id": TEXT, "round_id": TEXT, "name": TEXT, "date": DATE, "starts_at": TIMESTAMPTZ,
-        "ends_at": TIMESTAMPTZ, "time_zone": TEXT},
+        "ends_at": TIMESTAMPTZ, "time_zone": TEXT, "season_name": TEXT},
     "tournament_matches": {
         "match_id": TEXT, "season_id": TEXT, "division_id": TEXT, "group_id": TEXT, "round_id": TEXT, "slot_id": TEXT,
         "status": TEXT, "is_tournament_match": BOOLEAN, "teams": BIGINT, "tournament_players": BIGINT,

@@ -1,7 +1,8 @@
 """The rocket domain: Rocket League replays (raw, ballchasing, carball) → matches, player stats over time,
 weaknesses, rank prediction and training-pack recommendations.
 
-Daily tables are keyed by the day the games were played (`landing/rocket/<YYYY-MM-DD>/`); the analytics
+Daily tables are keyed by the day the games were played (`landing/rocket/<YYYY-MM-DD>/`), today included
+(`daily_partitions_with_today`: a game uploaded just after it was played is run at once); the analytics
 over a player's whole history (skills, rank prediction, recommendations) are snapshots rebuilt from every
 day. Each table is one function of `transforms` (whose docstring defines it).
 """
@@ -19,7 +20,7 @@ from gamestats_assets.defs.rocket.transforms import heatmaps, rank, recommend, s
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
-from gamestats_assets.lib.core.partitions import daily_partitions, days_of, every_partition
+from gamestats_assets.lib.core.partitions import daily_partitions_with_today, days_of, every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.landing import build_day_landing
@@ -28,6 +29,11 @@ from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, 
 from gamestats_assets.sources.replays.agreement import AGREEMENT, TARGET, TOLERANCE
 
 DOMAIN = "rocket"
+DAYS = daily_partitions_with_today
+"""The domain's calendar: every day since the start date, today included."""
+UPLOAD_POLL_SECONDS = 10
+"""How often the landing sensor looks for new replays: an upload is served within the RocketTrainer document's
+30 seconds only if it is noticed well within them."""
 TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
 
 
@@ -68,6 +74,8 @@ LANDING, landing_replays = build_day_landing(
     emitter_arguments=lambda platform, day: {"n_players": platform.users,
                                              "anchor": min(dt.date.fromisoformat(platform.anchor_date), day)},
     list_files=day_files,
+    partitions_def=DAYS,
+    poll_seconds=UPLOAD_POLL_SECONDS,
 )
 """The days in landing/rocket/ with files at any depth (users drop replays where they like, and the emitter
 writes under `synthetic/`), the fingerprints of their files, and the asset that lands them."""
@@ -79,7 +87,7 @@ ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "p
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
                             metadata={"partition_column": "date"}) for name in ETL_TABLES},
-    partitions_def=daily_partitions,
+    partitions_def=DAYS,
     backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[landing_replays],
 )
@@ -141,22 +149,23 @@ DAILY_TABLES = [
           "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
           "every source that knows it, the ballchasing id, scores, goals and result (`tables.matches`).",
           {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
-          publish=Publish(("date", "match_id"), sum_column="goals")),
+          publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",)), partitions_def=DAYS),
     Table("std", "match_players", lambda day, etl_players, matches: tables.match_players(etl_players, matches),
           "The players of each match from its best source (key `date, match_id, player_id`), with the rank any "
           "source gave and its band (`tables.match_players`).",
-          {"etl_players": "etl/match_players", "matches": "cons/matches"}),
+          {"etl_players": "etl/match_players", "matches": "cons/matches"}, partitions_def=DAYS),
     Table("cons", "users", lambda day, match_players, matches: tables.users(match_players, matches),
           "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
           "matches and main playlist (`tables.users`).",
           {"match_players": "std/match_players", "matches": "cons/matches"},
-          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches")),
+          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches"), partitions_def=DAYS),
     Table("cons", "player_stats",
           lambda day, etl_stats, match_players, matches: tables.player_stats(etl_stats, match_players, matches),
           PLAYER_STATS_DESCRIPTION,
           {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
           columns=COLUMNS["player_stats"],
-          publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value")),
+          publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
+                          indexes=("player_id", "match_id")), partitions_def=DAYS),
     Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
           "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
           "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
@@ -164,7 +173,7 @@ DAILY_TABLES = [
           {"cells": "etl/position_cells", "matches": "cons/matches"},
           columns=COLUMNS["position_heatmaps"],
           publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
-                          indexes=("player_id",))),
+                          indexes=("player_id",)), partitions_def=DAYS),
 ]
 """The day's tables of the games, each a function of `transforms` over the day's rows."""
 matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
@@ -179,7 +188,7 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
     return read_catalogue(platform.reference_dir(DOMAIN) / CATALOGUE_FILE)
 
 
-@lake_asset(DOMAIN, "cons", "training_sessions", partitions_def=daily_partitions, partition_column="date",
+@lake_asset(DOMAIN, "cons", "training_sessions", partitions_def=DAYS, partition_column="date",
             ins={"etl_sessions": every_partition(etl_key("training_sessions"))},
             publish=Publish(("date", "session_id"), sum_column="successes"), columns=COLUMNS["training_sessions"])
 def training_sessions(context: dg.AssetExecutionContext, platform: PlatformResource,

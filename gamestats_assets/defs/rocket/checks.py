@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.rocket.assets import (
+    DAYS,
     DOMAIN,
     day_files,
     day_folder,
@@ -35,7 +36,7 @@ from gamestats_assets.lib.authoring.checks import (
     quarantine_check,
     values_between,
 )
-from gamestats_assets.lib.core.partitions import daily_partitions, every_partition
+from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.stats import RateAgainstFloor, wilson_bounds
 
 TRUTH_FLOOR = 0.8
@@ -76,7 +77,7 @@ def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, pl
         orphans = stats.join(known, on="match_id", how="anti")
         return Outcome(passed=orphans.height == 0, metadata={"rows": stats.height, "orphan_rows": orphans.height})
 
-    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], daily_partitions)
+    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], DAYS)
 
 
 @asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
@@ -138,7 +139,7 @@ HEATMAP_TOLERANCE_S = 1.0
 
 
 @asset_check(asset=position_heatmaps, name="no_more_time_than_the_game", blocking=True,
-             partitions_def=daily_partitions, additional_ins={"matches": dg.AssetIn(matches.key)},
+             partitions_def=DAYS, additional_ins={"matches": dg.AssetIn(matches.key)},
              description="No player's heatmap holds more seconds than their game lasted (plus "
              f"{HEATMAP_TOLERANCE_S:g} s): cells counted twice or frames of another game would draw a wrong "
              "picture; a day where one does is held from `rocket.position_heatmaps`.")
@@ -149,7 +150,7 @@ def no_more_time_than_the_game(context: dg.AssetCheckExecutionContext, position_
         return Outcome(passed=numbers["player_games_over"] == 0, metadata=numbers,
                        reason=f"{numbers['player_games_over']} players' heatmaps last longer than their game")
 
-    return judged_by_partition(context, rule, [(position_heatmaps, "date"), (matches, "date")], daily_partitions,
+    return judged_by_partition(context, rule, [(position_heatmaps, "date"), (matches, "date")], DAYS,
                                tables=(f"{DOMAIN}.position_heatmaps",))
 
 

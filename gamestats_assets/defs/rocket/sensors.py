@@ -6,9 +6,8 @@ import json
 
 import dagster as dg
 
-from gamestats_assets.defs.rocket.assets import DOMAIN, LANDING
+from gamestats_assets.defs.rocket.assets import DAYS, DOMAIN, LANDING
 from gamestats_assets.lib.authoring.domain import Wiring
-from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import claim
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
@@ -21,8 +20,8 @@ DISCOVERY_INTERVAL_SECONDS = 600
 
 
 def playable_days(days) -> list[str]:
-    """The days among `days` that are partitions of the daily calendar, sorted."""
-    return sorted(day for day in days if daily_partitions.has_partition_key(day))
+    """The days among `days` that are partitions of the domain's calendar (today included), sorted."""
+    return sorted(day for day in days if DAYS.has_partition_key(day))
 
 
 def discover_new_replays(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
@@ -66,7 +65,7 @@ def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
     table (lake, PostgreSQL and warehouse) over their history."""
     return [
         build_discovery_sensor("rocket_ballchasing_discovery", discover_new_replays, wiring.jobs["daily"],
-                               daily_partitions, description="Tracked players' new ballchasing replays, landed and "
+                               DAYS, description="Tracked players' new ballchasing replays, landed and "
                                "run by day.", minimum_interval_seconds=DISCOVERY_INTERVAL_SECONDS,
                                api_key_env=TOKEN_ENV, landing=LANDING),
         build_tracked_player_sensor(DOMAIN, player_history_days, wiring.keys["daily"], api_key_env=TOKEN_ENV),

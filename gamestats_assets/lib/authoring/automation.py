@@ -6,6 +6,7 @@
   tracked player), run by the domain's sensors and backfills.
 """
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import dagster as dg
@@ -29,11 +30,28 @@ def build_jobs(domain: str, keys: Mapping[str, Sequence[dg.AssetKey]]) -> dict[s
             for name, selected in keys.items()}
 
 
-def build_schedules(jobs: dict[str, UnresolvedAssetJobDefinition], hour: int = 6) -> list[dg.ScheduleDefinition]:
-    """Every morning: yesterday's daily partitions at `hour`:00 UTC, then the snapshots at `hour`:30."""
+def yesterday_schedule(job: UnresolvedAssetJobDefinition, calendar: dg.TimeWindowPartitionsDefinition,
+                       hour: int) -> dg.ScheduleDefinition:
+    """`<job>_schedule`: the daily `job` for yesterday at `hour`:00 UTC, whether its `calendar` ends yesterday or
+    holds today too (`daily_partitions_with_today`, whose last partition is the day in progress)."""
+
+    @dg.schedule(name=f"{job.name}_schedule", job=job, cron_schedule=f"0 {hour} * * *", execution_timezone="UTC")
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        day = (context.scheduled_execution_time.date() - dt.timedelta(days=1)).isoformat()
+        if not calendar.has_partition_key(day):
+            return dg.SkipReason(f"{day} is before the first day of the calendar")
+        return dg.RunRequest(run_key=day, partition_key=day)
+
+    return _schedule
+
+
+def build_schedules(jobs: dict[str, UnresolvedAssetJobDefinition], calendar: dg.TimeWindowPartitionsDefinition | None,
+                    hour: int = 6) -> list[dg.ScheduleDefinition]:
+    """Every morning: yesterday's daily partitions (of `calendar`, the domain's daily partitions) at `hour`:00
+    UTC, then the snapshots at `hour`:30."""
     schedules = []
     if "daily" in jobs:
-        schedules.append(dg.build_schedule_from_partitioned_job(jobs["daily"], hour_of_day=hour))
+        schedules.append(yesterday_schedule(jobs["daily"], calendar, hour))
     if "snapshots" in jobs:
         schedules.append(dg.ScheduleDefinition(job=jobs["snapshots"], cron_schedule=f"30 {hour} * * *",
                                                execution_timezone="UTC"))

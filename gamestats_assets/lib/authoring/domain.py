@@ -62,13 +62,14 @@ def build_domain(
     warehouse_assets = build_warehouse_tables(assets)
     everything = [*assets, *publish_assets, *warehouse_assets]
     keys = keys_by_partitions(everything)
+    calendar = next((a.partitions_def for a in everything if partitions_name(a.partitions_def) == "daily"), None)
     jobs = build_jobs(name, keys)
     wiring = Wiring(jobs, keys)
     defs = dg.Definitions(
         assets=everything,
         asset_checks=[*checks, *publish_checks],
         jobs=list(jobs.values()),
-        schedules=build_schedules(jobs),
+        schedules=build_schedules(jobs, calendar),
         sensors=[*(build_landing_sensor(d, jobs[partitions_name(d.partitions_def)]) for d in discoveries),
                  *(sensors(wiring) if sensors else ())],
     )

@@ -158,9 +158,11 @@ def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.Dat
 
 
 def daily_lake_asset(domain: str, table: Table, **kwargs):
-    """`lake_asset` of a daily table: partitioned by day, keyed by `date`, published as it says."""
-    return lake_asset(domain, table.layer, table.name, partitions_def=daily_partitions, partition_column="date",
-                      description=table.asset_description, publish=table.publish, columns=table.columns, **kwargs)
+    """`lake_asset` of a daily table: partitioned by day (`daily_partitions` unless the table names its calendar),
+    keyed by `date`, published as it says."""
+    return lake_asset(domain, table.layer, table.name, partitions_def=table.partitions_def or daily_partitions,
+                      partition_column="date", description=table.asset_description, publish=table.publish,
+                      columns=table.columns, **kwargs)
 
 
 def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:

@@ -26,12 +26,14 @@ Fingerprints = dict[str, str]
 class PartitionDiscovery:
     """How a domain's partitions are found in landing: `find(platform)` gives every key present with the
     fingerprint of its files, `domain` names the landing folder it looks in, and `landing_key` the asset
-    that processes them (it records the fingerprints it saw, see `fingerprint_metadata`)."""
+    that processes them (it records the fingerprints it saw, see `fingerprint_metadata`); its landing sensor
+    looks every `poll_seconds`."""
 
     domain: str
     partitions_def: dg.PartitionsDefinition
     find: Callable[[PlatformResource], Fingerprints]
     landing_key: dg.AssetKey
+    poll_seconds: int = 30
 
 
 FINGERPRINTS_METADATA = "landing_fingerprints"
@@ -87,10 +89,11 @@ def refused_files(folder: Path, recursive: bool = False) -> list[tuple[Path, str
 
 def day_folders(
     domain: str, partitions_def: dg.TimeWindowPartitionsDefinition, landing_key: dg.AssetKey,
-    list_files: Callable[[Path], list[Path]] = landing_files,
+    list_files: Callable[[Path], list[Path]] = landing_files, poll_seconds: int = 30,
 ) -> PartitionDiscovery:
     """Discovery of a day-keyed domain: every `landing/<domain>/<YYYY-MM-DD>/` folder holding files (as
-    `list_files` lists them: by default the folder's own files), for days the partitions definition has."""
+    `list_files` lists them: by default the folder's own files), for days the partitions definition has,
+    looked at every `poll_seconds`."""
 
     def find(platform: PlatformResource) -> Fingerprints:
         root = platform.landing_dir(domain)
@@ -105,7 +108,7 @@ def day_folders(
                 found[folder.name] = files_fingerprint(files)
         return found
 
-    return PartitionDiscovery(domain, partitions_def, find, landing_key)
+    return PartitionDiscovery(domain, partitions_def, find, landing_key, poll_seconds)
 
 
 def keyed_files(

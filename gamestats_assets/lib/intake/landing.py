@@ -160,16 +160,18 @@ def build_day_landing(
     list_files: Callable[[Path], list[Path]] = landing_files,
     unread: Callable[[Path], Iterable[tuple[Path, str]]] = lambda folder: (),
     counted: Callable[[Path], list[Path]] | None = None,
+    partitions_def: dg.TimeWindowPartitionsDefinition = daily_partitions, poll_seconds: int = 30,
 ) -> tuple[PartitionDiscovery, dg.AssetsDefinition]:
     """The landing of a day-keyed domain, `landing/<domain>/<day>/`: its discovery, and the asset
     `[domain, "landing", name]` that makes sure each day of a run holds its files (`ensure_day`; the
     synthetic source's `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))` fills an
     empty day that may be generated), quarantines the entries landing never reads (`refused_files`: links,
     names that are not UTF-8) and the files no reader takes (`unread(folder)`: path and reason), and records the days' sources and the files the readers will read (`counted`, by default
-    `list_files`)."""
-    discovery = day_folders(domain, daily_partitions, dg.AssetKey([domain, "landing", name]), list_files=list_files)
+    `list_files`), over the days of `partitions_def`, its landing sensor looking every `poll_seconds`."""
+    discovery = day_folders(domain, partitions_def, dg.AssetKey([domain, "landing", name]), list_files=list_files,
+                            poll_seconds=poll_seconds)
 
-    @landing_asset(domain, name, description=description)
+    @landing_asset(domain, name, partitions_def=partitions_def, description=description)
     def _landing(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
         sources, quarantined, files = {}, 0, []
         for day in days_of(context):

@@ -129,14 +129,13 @@ def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvalua
 
 
 def build_landing_sensor(
-    discovery: PartitionDiscovery, job: UnresolvedAssetJobDefinition, *, minimum_interval_seconds: int = 30,
-    batch: int = DEFAULT_BATCH,
+    discovery: PartitionDiscovery, job: UnresolvedAssetJobDefinition, *, batch: int = DEFAULT_BATCH,
 ) -> dg.SensorDefinition:
-    """`<domain>_landing_sensor`: runs `job` for every partition whose landing files appeared or changed,
-    on by default under the daemon of `gamestats dev`."""
+    """`<domain>_landing_sensor`: runs `job` for every partition whose landing files appeared or changed, looking
+    every `discovery.poll_seconds`; on by default under the daemon of `gamestats dev`."""
     return build_discovery_sensor(
         f"{discovery.domain}_landing_sensor", landing_discover(discovery), job, discovery.partitions_def,
         description=f"Runs {job.name} for each partition whose files in landing/{discovery.domain}/ are new or "
         "changed since the last tick.",
-        minimum_interval_seconds=minimum_interval_seconds, batch=batch,
+        minimum_interval_seconds=discovery.poll_seconds, batch=batch,
     )

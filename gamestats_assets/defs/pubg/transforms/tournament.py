@@ -51,6 +51,7 @@ OVERRIDE_SCHEMA = {
 ROUNDS_SCHEMA = {
     "season_id": pl.String, "round_id": pl.String, "name": pl.String, "date": pl.Date,
     "starts_at": pl.Datetime("us", "UTC"), "ends_at": pl.Datetime("us", "UTC"), "time_zone": pl.String,
+    "season_name": pl.String,
 }
 OUTCOME_SCHEMA = {
     "match_id": pl.String, "season_id": pl.String, "division_id": pl.String, "group_id": pl.String,
@@ -102,7 +103,7 @@ def round_window(round_row: dict[str, Any], time_zone: str = DEFAULT_TIME_ZONE,
 
 def rounds_frame(definition: dict[str, Any]) -> pl.DataFrame:
     """One row per round: season, round id, name, date, and the window `[starts_at, ends_at)` in UTC
-    (`round_window`), with the season's time zone."""
+    (`round_window`), with the season's time zone and name."""
     season = definition["season"]
     zone = season.get("time_zone") or DEFAULT_TIME_ZONE
     day_start = season.get("day_starts_at") or DEFAULT_DAY_START
@@ -110,7 +111,7 @@ def rounds_frame(definition: dict[str, Any]) -> pl.DataFrame:
     for r in definition["rounds"]:
         starts, ends, day = round_window(r, zone, day_start)
         rows.append({"season_id": season["season_id"], "round_id": r["round_id"], "name": r.get("name"), "date": day,
-                     "starts_at": starts, "ends_at": ends, "time_zone": zone})
+                     "starts_at": starts, "ends_at": ends, "time_zone": zone, "season_name": season.get("name")})
     return pl.DataFrame(rows, schema=ROUNDS_SCHEMA)
 
 
