@@ -28,7 +28,8 @@ def publish_rounds(pg_url: str, names: list[str]) -> int:
     """A snapshot publish of `pubg.tournament_rounds` as the publish step writes one (rows and log together)."""
     frame = pl.DataFrame({"season_id": ["S"] * len(names), "round_id": names, "name": names,
                           "date": [None] * len(names), "starts_at": [None] * len(names),
-                          "ends_at": [None] * len(names), "time_zone": [None] * len(names)},
+                          "ends_at": [None] * len(names), "time_zone": [None] * len(names),
+                          "season_name": ["Season S"] * len(names)},
                          schema_overrides={"date": pl.Date, "starts_at": pl.Datetime("us", "UTC"),
                                            "ends_at": pl.Datetime("us", "UTC"), "time_zone": pl.String})
     with psycopg.connect(pg_url, autocommit=True) as conn, conn.transaction():
