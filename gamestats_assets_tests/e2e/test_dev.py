@@ -124,7 +124,9 @@ def test_a_replay_uploaded_through_the_api_of_today_is_run_by_the_daemon_and_the
     stats = [stat for player in answer["data"]["players"] for group in player["stats"].values()
              for stat in group.values()]
     assert stats and all("value" in stat and "rank_percentile" in stat for stat in stats)
-    assert len(finished_runs(dev.instance(), **{"dagster/partition": today})) == 1
+    runs = wait_until(lambda: finished_runs(dev.instance(), **{"dagster/partition": today}), 120,
+                      "the upload's run to finish its checks after publishing", dev)
+    assert len(runs) == 1
 
 
 def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_progress(site, dev, api, delivered,
