@@ -161,7 +161,7 @@ def main() -> None:
             "GAMESTATS_SOURCE": "synthetic",
         })
         from gamestats_assets.defs.demo_data.assets import DOMAIN, day_files, rules_of
-        from gamestats_assets.defs.demo_data.transforms.log_format import property_types
+        from gamestats_assets.sources.taxonomy.log_format import property_types
         from gamestats_assets.lib.core.settings import Settings
         from gamestats_assets.sources.thinkingdata import LineSchema
 

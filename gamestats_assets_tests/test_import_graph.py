@@ -1,5 +1,6 @@
 """The import graph, read statically from the source: the synthetic generator is a source beside the domains,
-which find it through `lib/intake/synthetic.py`; no module of `defs/`, `lib/` or `sources/` imports it."""
+which find it through `lib/intake/synthetic.py`; no module of `defs/`, `lib/` or `sources/` imports it, and it
+imports only `sources/`, `lib/` and itself of the package."""
 
 import ast
 from pathlib import Path
@@ -52,6 +53,14 @@ def test_no_domain_platform_or_source_module_imports_the_generator():
     offenders = [f"{path.relative_to(PACKAGE)} imports {name}"
                  for folder in ("defs", "lib", "sources") for path in sorted((PACKAGE / folder).rglob("*.py"))
                  for name in sorted(imports(path)) if is_generator(name)]
+    assert offenders == []
+
+
+def test_the_generator_imports_only_sources_lib_and_itself():
+    allowed = ("gamestats_assets.sources", "gamestats_assets.lib", GENERATOR)
+    offenders = [f"{module} imports {name}" for module, names in module_graph().items() if is_generator(module)
+                 for name in sorted(names) if name != "gamestats_assets"
+                 and not any(name == prefix or name.startswith(f"{prefix}.") for prefix in allowed)]
     assert offenders == []
 
 

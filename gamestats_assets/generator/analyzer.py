@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from gamestats_assets.defs.demo_data.transforms.rules import (
+from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, FAKER_PROVIDERS
+from gamestats_assets.generator.taxonomy import EventSpec, PropertySpec, Taxonomy
+from gamestats_assets.sources.taxonomy.rules import (
     Dependency,
     EventKind,
     EventRule,
@@ -24,8 +26,6 @@ from gamestats_assets.defs.demo_data.transforms.rules import (
     UpdateRule,
     ValueRule,
 )
-from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, FAKER_PROVIDERS
-from gamestats_assets.generator.taxonomy import EventSpec, PropertySpec, Taxonomy
 
 
 class Analyzer(Protocol):

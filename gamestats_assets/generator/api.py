@@ -16,14 +16,14 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.log_format import day_file_name
-from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
-from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.analyzer import Analyzer, analyze
 from gamestats_assets.generator.context import DayContext
 from gamestats_assets.generator.logs import day_lines, generate_lines
 from gamestats_assets.generator.taxonomy import read_taxonomy
 from gamestats_assets.generator.users import build_users
+from gamestats_assets.sources.taxonomy.log_format import day_file_name
+from gamestats_assets.sources.taxonomy.population import PopulationConfig
+from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 
 __all__ = [
     "PopulationConfig",

@@ -11,8 +11,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import RuleSet, Segment, Stage
 from gamestats_assets.generator.hashing import uniform
+from gamestats_assets.sources.taxonomy.rules import RuleSet, Segment, Stage
 
 _WEEKEND_FACTOR = {"saas": 0.35, "ecommerce": 1.15, "game": 1.1}
 _LEDGER_BLOCK_CELLS = 2_000_000

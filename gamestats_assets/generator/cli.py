@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import click
 
-from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
-from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo
 from gamestats_assets.generator.api import build_rules, build_users, write_days
 from gamestats_assets.generator.knowledge import PLATFORM_FAMILIES
+from gamestats_assets.sources.taxonomy.population import PopulationConfig
+from gamestats_assets.sources.taxonomy.rules import ProductInfo
 
 
 def _date(_context, _parameter, value: str | None) -> date | None:

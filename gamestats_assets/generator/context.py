@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import EventKind, RuleSet, Stage
 from gamestats_assets.generator.behavior import ActivityLedger, UserArrays
 from gamestats_assets.generator.encoding import UserFragments, event_name_members, user_fragments
 from gamestats_assets.generator.updates import EventPlan, event_plans
+from gamestats_assets.sources.taxonomy.rules import EventKind, RuleSet, Stage
 
 _NO_CARRIER_PLATFORMS = ("web", "pc")
 

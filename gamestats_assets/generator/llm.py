@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.analyzer import OfflineAnalyzer
 from gamestats_assets.generator.taxonomy import Taxonomy
 from gamestats_assets.lib.intake.http import ApiClient, ApiError, EndpointLimit
+from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 
 ATTEMPTS = 3
 

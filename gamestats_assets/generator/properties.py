@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from gamestats_assets.defs.demo_data.transforms.rules import EventKind, Operation, ValueRule
 from gamestats_assets.generator.context import DayContext
 from gamestats_assets.generator.updates import (
     clamped,
@@ -19,6 +18,7 @@ from gamestats_assets.generator.updates import (
     unclamped_state,
 )
 from gamestats_assets.generator.values import draw_values
+from gamestats_assets.sources.taxonomy.rules import EventKind, Operation, ValueRule
 
 PropertyValues = dict[str, np.ndarray | None]
 """Values per property name; `None` stands for "the event's own moment" (datetime properties)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import Stage
 from gamestats_assets.generator.behavior import session_start_ms, sessions_per_user, stage_on
 from gamestats_assets.generator.context import DayContext
+from gamestats_assets.sources.taxonomy.rules import Stage
 
 SESSION_BREAK_MS = 60_000
 

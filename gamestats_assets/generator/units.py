@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import Stage
 from gamestats_assets.generator.context import DayContext
 from gamestats_assets.generator.hashing import uniform
 from gamestats_assets.generator.updates import planned_counts
+from gamestats_assets.sources.taxonomy.rules import Stage
 
 REGION_SESSION_START = 0.0
 REGION_INSTALL = -1.0

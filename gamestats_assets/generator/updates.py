@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import Operation, RuleSet, Stage, UpdateRule
 from gamestats_assets.generator.behavior import UserArrays
 from gamestats_assets.generator.hashing import uniform
 from gamestats_assets.generator.values import clamp, draw_values
+from gamestats_assets.sources.taxonomy.rules import Operation, RuleSet, Stage, UpdateRule
 
 AMOUNT_PERIOD = 32
 

@@ -11,8 +11,6 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.population import SEGMENT_ORDER, PopulationConfig, segment_ratios
-from gamestats_assets.defs.demo_data.transforms.rules import Operation, RuleSet, Segment
 from gamestats_assets.generator.hashing import hash_keys, uniform
 from gamestats_assets.generator.knowledge import (
     APP_VERSIONS,
@@ -24,6 +22,8 @@ from gamestats_assets.generator.knowledge import (
     PLATFORM_FAMILIES,
 )
 from gamestats_assets.generator.values import draw_choice, draw_faker, draw_range, draw_values
+from gamestats_assets.sources.taxonomy.population import SEGMENT_ORDER, PopulationConfig, segment_ratios
+from gamestats_assets.sources.taxonomy.rules import Operation, RuleSet, Segment
 
 NEVER = date(9999, 12, 31)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from faker import Faker
 
-from gamestats_assets.defs.demo_data.transforms.rules import ValueRule
 from gamestats_assets.generator.knowledge import COUNTRIES, WORDS
+from gamestats_assets.sources.taxonomy.rules import ValueRule
 
 
 def draw_choice(choices: tuple, weights: tuple[float, ...], uniforms: np.ndarray) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.log_format import property_types
 from gamestats_assets.generator.api import RuleSet
+from gamestats_assets.sources.taxonomy.log_format import property_types
 from gamestats_assets.sources.thinkingdata import LineSchema, read_bytes
 
 

@@ -1,6 +1,6 @@
 import json
 
-from gamestats_assets.defs.demo_data.transforms.rules import Operation, RuleSet, Stage
+from gamestats_assets.sources.taxonomy.rules import Operation, RuleSet, Stage
 
 
 def test_rules_round_trip_through_json(rpg_rules):

@@ -4,9 +4,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.generator.llm import AnthropicProvider, LLMError, OpenAIProvider
 from gamestats_assets.generator.taxonomy import read_taxonomy
+from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 
 from .conftest import TAXONOMIES
 

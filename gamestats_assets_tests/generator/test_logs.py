@@ -5,8 +5,8 @@ from datetime import timedelta
 import polars as pl
 
 from gamestats_assets.defs.demo_data.transforms import measures
-from gamestats_assets.defs.demo_data.transforms.rules import RuleSet, Segment
 from gamestats_assets.generator.api import build_users, generate_day, write_days
+from gamestats_assets.sources.taxonomy.rules import RuleSet, Segment
 
 from .conftest import ANCHOR, SEED
 from .events import events_frame

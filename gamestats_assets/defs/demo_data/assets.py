@@ -25,10 +25,7 @@ from gamestats_assets.defs.demo_data.profiles import (
     until,
     user_profiles,
 )
-from gamestats_assets.defs.demo_data.transforms.log_format import day_file_name, property_types
 from gamestats_assets.defs.demo_data.transforms.measures import conversion, retention
-from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
-from gamestats_assets.defs.demo_data.transforms.rules import ProductInfo, RuleSet
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.intake.discovery import day_folders, files_fingerprint, fingerprint_metadata, refused_files
 from gamestats_assets.lib.authoring.headline import (
@@ -47,6 +44,9 @@ from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, recor
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.intake.synthetic import synthetic
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, DeltaLakeIOManager, FrameStream, mapped, partition_values
+from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
+from gamestats_assets.sources.taxonomy.population import PopulationConfig
+from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 from gamestats_assets.sources.thinkingdata import LineSchema, stream_files
 
 DOMAIN = "demo_data"

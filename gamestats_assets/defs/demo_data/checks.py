@@ -25,7 +25,6 @@ from gamestats_assets.defs.demo_data.transforms.measures import (
     segment_mix,
     sequence_violations,
 )
-from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
@@ -37,6 +36,7 @@ from gamestats_assets.lib.authoring.checks import (
     reject_share_checks,
     required_columns,
 )
+from gamestats_assets.sources.taxonomy.population import PopulationConfig
 
 
 @asset_check(asset=users, name="segment_mix_as_configured", additional_ins={"event_rules": dg.AssetIn(event_rules.key)})

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.population import PopulationConfig, segment_ratios
-from gamestats_assets.defs.demo_data.transforms.rules import EventKind, RuleSet, Stage
+from gamestats_assets.sources.taxonomy.population import PopulationConfig, segment_ratios
+from gamestats_assets.sources.taxonomy.rules import EventKind, RuleSet, Stage
 
 
 def _tracks(events: pl.DataFrame) -> pl.DataFrame:

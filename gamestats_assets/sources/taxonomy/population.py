@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from gamestats_assets.defs.demo_data.transforms.rules import RuleSet, Segment
+from gamestats_assets.sources.taxonomy.rules import RuleSet, Segment
 
 SEGMENT_ORDER = tuple(Segment)
 

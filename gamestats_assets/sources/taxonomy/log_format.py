@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from gamestats_assets.defs.demo_data.transforms.rules import RuleSet
+from gamestats_assets.sources.taxonomy.rules import RuleSet
 from gamestats_assets.sources.thinkingdata import PRESET_PROPERTIES
 
 POLARS_TYPES = {"string": pl.String, "boolean": pl.Boolean, "datetime": pl.String}
