@@ -1,11 +1,19 @@
-"""Discovery sensors: what they find in landing, the partitions they add and the runs they request."""
+"""Discovery: the day folders of landing and the files they show; the sensors: what they find in landing, the
+partitions they add and the runs they request."""
 
 import json
 
 import dagster as dg
+import pytest
 
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import FINGERPRINTS_METADATA, day_folders, keyed_files
+from gamestats_assets.lib.intake.discovery import (
+    FINGERPRINTS_METADATA,
+    day_folder,
+    day_folders,
+    keyed_files,
+    visible_files,
+)
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.sensors import (
     Discovered,
@@ -51,6 +59,23 @@ def spans(requests) -> list[tuple[str, str]]:
         found.append((request.partition_key, request.partition_key) if request.partition_key
                      else (request.partition_key_range.start, request.partition_key_range.end))
     return found
+
+
+def test_a_day_folder_is_named_only_by_a_date(tmp_path):
+    platform = PlatformResource(data_dir=str(tmp_path), start_date="2026-01-01", anchor_date="2026-01-01")
+    assert day_folder(platform, "l2m", "2026-01-02") == tmp_path / "landing" / "l2m" / "2026-01-02"
+    for key in ("../../etc", "2026-01-02/../x", ""):
+        with pytest.raises(ValueError):
+            day_folder(platform, "l2m", key)
+
+
+def test_visible_files_leave_out_hidden_files_and_folders(tmp_path):
+    for name in ("b.jsonl", ".a.jsonl.partial", "sub/c.replay", "sub/.d.replay", ".staged/e.replay"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert visible_files(tmp_path) == [tmp_path / "b.jsonl"]
+    assert visible_files(tmp_path, recursive=True) == [tmp_path / "b.jsonl", tmp_path / "sub" / "c.replay"]
+    assert visible_files(tmp_path / "missing") == []
 
 
 def test_key_batches_cover_exactly_the_wanted_keys_in_bounded_ranges():

@@ -27,7 +27,7 @@ from gamestats_assets.defs.demo_data.profiles import (
 )
 from gamestats_assets.defs.demo_data.transforms.measures import conversion, retention
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.intake.discovery import day_folders, files_fingerprint, fingerprint_metadata, refused_files
+from gamestats_assets.lib.intake.discovery import day_folder, day_folders, files_fingerprint, fingerprint_metadata, refused_files
 from gamestats_assets.lib.authoring.headline import (
     Figures,
     Headline,
@@ -130,7 +130,7 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, ev
     rules = rules_of(event_rules)
     generated, files, sources = [], [], {}
     for key in context.partition_keys:
-        folder = platform.landing_dir(DOMAIN) / key
+        folder = day_folder(platform, DOMAIN, key)
         for path, reason in refused_files(folder, recursive=True):
             quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
         for path in unclaimed_files(folder):
@@ -187,7 +187,7 @@ def parse_day(platform: PlatformResource, partition: str, schema: LineSchema) ->
     property types and the properties as delivered). Unreadable files are quarantined at once; at the end of
     each complete pass the rejected lines are quarantined and the lines read counted. A day whose files held
     no readable line fails."""
-    folder = platform.landing_dir(DOMAIN) / partition
+    folder = day_folder(platform, DOMAIN, partition)
     stream = stream_files(day_files(folder), schema)
     for path, reason in stream.unreadable:
         quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, reason)

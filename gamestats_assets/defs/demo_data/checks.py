@@ -36,6 +36,7 @@ from gamestats_assets.lib.authoring.checks import (
     reject_share_checks,
     required_columns,
 )
+from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 
 
@@ -136,7 +137,7 @@ CHECKS = [
     no_violations,
     retention_near_target,
     quarantine_check(events, DOMAIN),
-    one_source_check(event_logs, DOMAIN, lambda platform, key: day_files(platform.landing_dir(DOMAIN) / key),
+    one_source_check(event_logs, DOMAIN, lambda platform, key: day_files(day_folder(platform, DOMAIN, key)),
                      generated=lambda path: path.name.startswith(SYNTHETIC_PREFIX)),
     reject_share_checks(DOMAIN, {"events": events}),
     frame_check(

@@ -1,7 +1,6 @@
 """The l2m domain: Lineage 2M logs through ETL → STD → CONS, one daily partition per game day, its tables
 built from their declarations in `transforms/graph.py`; the ETL tables read the landing folder."""
 
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -11,21 +10,13 @@ from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, unclaimed_files
 
 DOMAIN = "l2m"
 LOG_TYPES = (*EVENT_PROPERTIES, PROFILE_STEM)
-
-
-def day_folder(platform: PlatformResource, partition_key: str) -> Path:
-    return platform.landing_dir(DOMAIN) / partition_key
-
-
-def visible_files(folder: Path) -> list[Path]:
-    """The files of a day folder, hidden ones (a partial delivery) left out."""
-    return [p for p in folder.iterdir() if not p.name.startswith(".")] if folder.is_dir() else []
 
 
 LANDING, landing_logs = build_day_landing(
@@ -53,7 +44,7 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
         frames, counts = [], {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0}
         for day in days_of(context):
             key = day.isoformat()
-            read = table.compute(day_folder(platform, key), day)
+            read = table.compute(day_folder(platform, DOMAIN, key), day)
             for path, reason in read.unreadable:
                 quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
             quarantine_records(platform.quarantine_dir, read.rejects, DOMAIN, key, table.name)

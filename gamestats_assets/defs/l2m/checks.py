@@ -6,9 +6,10 @@ import datetime as dt
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, day_folder, landing_logs, visible_files
+from gamestats_assets.defs.l2m.assets import DOMAIN, ETL, TABLE_ASSETS, landing_logs
 from gamestats_assets.defs.l2m.transforms import checks, farm_truth
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import day_folder, visible_files
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
@@ -121,7 +122,7 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
     before was never delivered (the first of a history) its accounts are not scored.
     Days without planted truth (real logs) are not evaluated: the check reports so as a warning, never
     as a pass."""
-    paths = farm_truth.truth_paths([day_folder(platform, key) for key in context.partition_keys], TRUTH_FILE)
+    paths = farm_truth.truth_paths([day_folder(platform, DOMAIN, key) for key in context.partition_keys], TRUTH_FILE)
     if paths is None:
         return dg.AssetCheckResult(
             passed=False, severity=dg.AssetCheckSeverity.WARN, description="not evaluated: no planted truth",
@@ -129,7 +130,7 @@ def bot_detection_precision_and_recall(context: dg.AssetCheckExecutionContext, p
     farms = pl.concat([farm_truth.planted_farm_accounts(path) for path in paths]).unique("user_id")
     decoys = pl.concat([farm_truth.planted_decoy_accounts(path) for path in paths]).unique("user_id")
     first_days = [day for day in map(dt.date.fromisoformat, context.partition_keys)
-                  if not day_folder(platform, (day - dt.timedelta(days=1)).isoformat()).is_dir()]
+                  if not day_folder(platform, DOMAIN, (day - dt.timedelta(days=1)).isoformat()).is_dir()]
     farmers_detected, active = (farm_truth.without_unscorable(frame, farms, first_days)
                                 for frame in (farmers_detected, active))
     scores = farm_truth.detection_scores(farmers_detected, farms, decoys, active)
@@ -174,5 +175,5 @@ CHECKS = [
     reject_share_checks(DOMAIN, ETL),
     *COUNTRY_CHECKS,
     quarantine_check(std_active, DOMAIN),
-    one_source_check(landing_logs, DOMAIN, lambda platform, key: visible_files(day_folder(platform, key))),
+    one_source_check(landing_logs, DOMAIN, lambda platform, key: visible_files(day_folder(platform, DOMAIN, key))),
 ]

@@ -8,7 +8,6 @@ computes each day on its own and writes them in one lake commit.
 
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -29,7 +28,7 @@ from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, of_every_day, table_assets, undated
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import landing_files
+from gamestats_assets.lib.intake.discovery import day_folder, landing_files
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
@@ -38,10 +37,6 @@ from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder, riot_f
 
 DOMAIN = "lol"
 PLAYERS_PER_GAME = 10
-
-
-def day_folder(platform: PlatformResource, partition_key: str) -> Path:
-    return platform.landing_dir(DOMAIN) / partition_key
 
 
 LANDING, landing_games = build_day_landing(
@@ -107,7 +102,7 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_DESCRIPTIONS}
     quarantined = 0
     for day in days_of(context):
-        folder = day_folder(platform, day.isoformat())
+        folder = day_folder(platform, DOMAIN, day.isoformat())
         matches, timelines = parse_folder(folder)
         for reject in [*matches.rejects, *timelines.rejects]:
             quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)

@@ -7,14 +7,14 @@ import json
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, day_folder, games, landing_games, std_key
+from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
 from gamestats_assets.lib.authoring.checks import Outcome, asset_check, frame_check, one_source_check, planted_truth_result
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import landing_files
+from gamestats_assets.lib.intake.discovery import day_folder, landing_files
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 MIN_RECALL = 0.9
@@ -73,4 +73,4 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
 
 
 CHECKS = [excluded_games_check, planted_patterns_found,
-          one_source_check(landing_games, DOMAIN, lambda platform, key: landing_files(day_folder(platform, key)))]
+          one_source_check(landing_games, DOMAIN, lambda platform, key: landing_files(day_folder(platform, DOMAIN, key)))]

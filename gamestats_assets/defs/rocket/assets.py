@@ -23,6 +23,7 @@ from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions_with_today, days_of, every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
+from gamestats_assets.lib.intake.discovery import day_folder, visible_files
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
@@ -39,16 +40,9 @@ TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
 
 def day_files(folder: Path) -> list[Path]:
     """Every file of a day's landing folder, in subfolders too, hidden and partial ones aside."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    return visible_files(folder, recursive=True)
 
 
-
-
-def day_folder(platform: PlatformResource, key: str) -> Path:
-    return platform.landing_dir(DOMAIN) / key
 
 
 SAMPLE_REPLAYS = PROJECT_ROOT / "data" / "reference" / "rocket" / "replays"
@@ -58,7 +52,7 @@ SAMPLE_REPLAYS = PROJECT_ROOT / "data" / "reference" / "rocket" / "replays"
 def prepare_demo(platform: PlatformResource, days: list[str]) -> None:
     """Drop the real sample replays into the demo's first day, as a user would, when that day holds no files
     yet: the demo then shows real replays beside the synthetic days."""
-    folder = day_folder(platform, days[0])
+    folder = day_folder(platform, DOMAIN, days[0])
     if not day_files(folder):
         folder.mkdir(parents=True, exist_ok=True)
         for replay in sorted(SAMPLE_REPLAYS.glob("*.replay")):
@@ -103,7 +97,7 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
     outputs: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_TABLES}
     quarantined = 0
     for day in days_of(context):
-        landing = read_day(day_folder(platform, day.isoformat()))
+        landing = read_day(day_folder(platform, DOMAIN, day.isoformat()))
         for path, reason in landing.rejected:
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
             quarantined += 1

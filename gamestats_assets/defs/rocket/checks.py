@@ -13,7 +13,6 @@ from gamestats_assets.defs.rocket.assets import (
     DAYS,
     DOMAIN,
     day_files,
-    day_folder,
     etl_key,
     landing_replays,
     match_players,
@@ -38,6 +37,7 @@ from gamestats_assets.lib.authoring.checks import (
 )
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.stats import RateAgainstFloor, wilson_bounds
+from gamestats_assets.lib.intake.discovery import day_folder
 
 TRUTH_FLOOR = 0.8
 """Precision the weakness detection must reach on planted truth, and recall where its power is adequate."""
@@ -166,5 +166,5 @@ CHECKS = [
     frame_check(player_weaknesses, "skill_percentiles_in_range", values_between("rank_percentile", 0, 100),
                 description="Every skill percentile lies in [0, 100].", blocking=True),
     quarantine_check(matches, DOMAIN),
-    one_source_check(landing_replays, DOMAIN, lambda platform, key: day_files(day_folder(platform, key))),
+    one_source_check(landing_replays, DOMAIN, lambda platform, key: day_files(day_folder(platform, DOMAIN, key))),
 ]

@@ -1,5 +1,6 @@
 """Discovery: which partitions the landing folders hold (`PartitionDiscovery`), and a fingerprint of each one's
-files, claimed by a sensor before it requests a run (`claim`), so one delivery gets one run."""
+files, claimed by a sensor before it requests a run (`claim`), so one delivery gets one run; the folder of a
+landing day (`day_folder`) and the files a source may read in it (`visible_files`, `landing_files`)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,22 @@ def files_fingerprint(paths: Iterable[Path]) -> str:
         stat = path.lstat()
         digest.update(os.fsencode(path.name) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def day_folder(platform: PlatformResource, domain: str, key: str) -> Path:
+    """`landing/<domain>/<key>/`, the landing folder of the day `key` (`YYYY-MM-DD`; any other key is refused
+    with a `ValueError`, so no key names a folder outside the domain's landing)."""
+    return platform.landing_dir(domain) / dt.date.fromisoformat(key).isoformat()
+
+
+def visible_files(folder: Path, recursive: bool = False) -> list[Path]:
+    """The files of a day folder (with `recursive`, of its subfolders too), sorted; hidden entries (a partial
+    delivery, a file being written) and everything under a hidden folder left out."""
+    if not folder.is_dir():
+        return []
+    entries = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in entries if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def landing_files(folder: Path) -> list[Path]:

@@ -17,6 +17,7 @@ from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import (
     PartitionDiscovery,
+    day_folder,
     day_folders,
     fingerprint_metadata,
     landing_files,
@@ -127,7 +128,7 @@ def file_sources(platform: PlatformResource, domain: str, key: str, files: Itera
     manifest records them, or as `generated` tells by name) and `files` (delivered)."""
     manifest = synthetic_manifest(platform, domain, key)
     written = json.loads(manifest.read_text()) if manifest.exists() else {}
-    folder = platform.landing_dir(domain) / key
+    folder = day_folder(platform, domain, key)
 
     def is_generated(path: Path) -> bool:
         if generated is not None:
@@ -175,7 +176,7 @@ def build_day_landing(
     def _landing(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
         sources, quarantined, files = {}, 0, []
         for day in days_of(context):
-            folder = platform.landing_dir(domain) / day.isoformat()
+            folder = day_folder(platform, domain, day.isoformat())
 
             def generate(day: dt.date = day) -> None:
                 emit = synthetic(domain, "emit_day")
