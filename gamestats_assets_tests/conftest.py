@@ -117,8 +117,8 @@ def platform_env(data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker per core, and one more for the end-to-end modules, which mostly wait on a daemon."""
-    return len(os.sched_getaffinity(0)) + 1
+    """`-n auto`: one worker per core, and two more for the end-to-end modules, which mostly wait on a daemon."""
+    return len(os.sched_getaffinity(0)) + 2
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
