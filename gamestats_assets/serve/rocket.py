@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import uuid
@@ -209,32 +210,58 @@ def rank_prediction(request: Request, player_id: PlayerId) -> dict:
 
 COMPARISON = """
 WITH me AS (
-    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct
+    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct,
+           sum(value) AS total, var_pop(value) * count(value) AS m2
     FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
 ), band AS (
     SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
 )
-SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile,
-       avg(p.value) AS peer_mean, stddev_samp(p.value) AS peer_sd, count(p.value) AS peer_games,
-       count(DISTINCT p.player_id) AS peers
+SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.total, me.m2,
+       p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers
 FROM me JOIN band USING (rank_band)
-JOIN rocket.player_stats p ON p.stat_type = me.stat_type AND p.rank_band = me.rank_band AND p.player_id <> %s
-GROUP BY me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct
+JOIN rocket.peer_stats p ON p.rank_band = me.rank_band AND p.stat_type = me.stat_type AND p.players > 1
 ORDER BY me.category, me.stat_type
 """
+"""A player's mean of each stat in their most played rank band, beside that band's figures in `peer_stats`
+(the player's own games taken out of them by `without`): an index lookup, not a scan of the band's
+stat rows."""
+
+
+def without(band: dict, games: int, total: float, m2: float) -> dict:
+    """The peers of a band's stat without one player, whose `games` values sum to `total` with `m2` squared
+    deviations from their mean: the mean, sample standard deviation and games of the others (Chan's pairwise
+    update run backwards), as `avg`, `stddev_samp` and `count` over the others' rows give them."""
+    rest = band["games"] - games
+    if rest <= 0:
+        return {"peer_mean": None, "peer_sd": None, "peer_games": max(rest, 0)}
+    mean = (band["total"] - total) / rest
+    if rest == 1:
+        return {"peer_mean": mean, "peer_sd": None, "peer_games": rest}
+    own = total / games if games else 0.0
+    spread = band["m2"] - m2 - (own - mean) ** 2 * games * rest / band["games"]
+    return {"peer_mean": mean, "peer_sd": math.sqrt(max(spread, 0.0) / (rest - 1)), "peer_games": rest}
+
+
+def compared(row: dict) -> dict:
+    """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
+    games, and the player's z against them."""
+    band = {"games": row.pop("band_games"), "total": row.pop("band_total"), "m2": row.pop("band_m2")}
+    peers_count = row.pop("peers")
+    figures = without(band, row["games"], row.pop("total"), row.pop("m2"))
+    sd = figures["peer_sd"]
+    return {**row, **figures, "peers": peers_count,
+            "z": (row["mean"] - figures["peer_mean"]) / sd if sd else None}
 
 
 @router.get("/analytics/comparison", summary="A player's mean of each stat beside same-rank players'")
 def comparison(request: Request, player_id: PlayerId) -> dict:
     def compute(conn):
         known_player(conn, player_id)
-        rows = conn.execute(COMPARISON, (player_id, player_id)).fetchall()
-        for row in rows:
-            sd = row["peer_sd"]
-            row["z"] = (row["mean"] - row["peer_mean"]) / sd if sd else None
+        rows = [compared(row) for row in conn.execute(COMPARISON, (player_id,)).fetchall()]
         return {"rank_band": rows[0]["rank_band"] if rows else None, "stats": rows}
 
-    return answered(request, ("rocket.player_stats",), ("comparison", player_id), compute, player_id=player_id)
+    return answered(request, ("rocket.player_stats", "rocket.peer_stats"), ("comparison", player_id), compute,
+                    player_id=player_id)
 
 
 @router.get("/training/recommendations", summary="Training packs for a player's weakest skills")
