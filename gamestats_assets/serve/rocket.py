@@ -53,6 +53,27 @@ def known_player(conn: psycopg.Connection, player_id: str) -> None:
         raise HTTPException(404, f"player {player_id!r} not found in the published games")
 
 
+def without_rows(conn: psycopg.Connection, player_id: str, what: str, why: str) -> str:
+    """Why a known player has no `what` (404 for an unknown player): their published games and `why`."""
+    known_player(conn, player_id)
+    (games,) = conn.execute("SELECT count(DISTINCT match_id) FROM rocket.player_stats WHERE player_id = %s",
+                            (player_id,)).fetchone().values()
+    return f"no {what} published for player {player_id!r} ({games} published game{'s' * (games != 1)}): {why}"
+
+
+SKILLS_NEED = ("skills are scored only from several games of a ranked player against enough same-rank peers "
+               "with several games each")
+RANK_NEEDS = ("the rank model predicts players with a known rank (not bots), once enough ranked players have "
+              "published games")
+
+
+def with_reason(request: Request, tables: tuple[str, ...], key: tuple, compute, **metadata) -> dict:
+    """An answer whose `compute` returns `{"data": ..., "reason": ...}`: the data, and in the metadata the reason
+    it is empty (None when it is not)."""
+    answer = reader_of(request).read(tables, key, compute)
+    return enveloped(answer, "data", **metadata, reason=answer.data["reason"])
+
+
 def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
     """The landing folder's day of a game played at `played_at`: that day (UTC, the calendar's) when it is a day
     of the platform's history, today included (as the ballchasing discovery lands a replay), else today. The
@@ -154,11 +175,11 @@ def weaknesses(request: Request, player_id: PlayerId) -> dict:
                             "p_value, p_adjusted, is_weak, weakness_probability, standard_error, null_reason "
                             "FROM rocket.player_weaknesses WHERE player_id = %s ORDER BY z NULLS LAST, skill",
                             (player_id,)).fetchall()
-        if not rows:
-            raise HTTPException(404, f"player {player_id!r} has no published skill scores")
-        return {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}
+        reason = None if rows else without_rows(conn, player_id, "skill scores", SKILLS_NEED)
+        return {"data": {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}, "reason": reason}
 
-    return answered(request, ("rocket.player_weaknesses",), ("weaknesses", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.player_weaknesses", "rocket.player_stats"), ("weaknesses", player_id),
+                       compute, player_id=player_id)
 
 
 @router.get("/analytics/progress", summary="A player's stats day by day: mean, games and rank percentile")
@@ -197,15 +218,17 @@ def rank_prediction(request: Request, player_id: PlayerId) -> dict:
         row = conn.execute("SELECT rank_index, predicted_rank_index, held_out FROM rocket.rank_predictions "
                            "WHERE player_id = %s", (player_id,)).fetchone()
         if row is None:
-            raise HTTPException(404, f"player {player_id!r} has no published rank prediction")
+            return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
         model = conn.execute(RANK_MODEL).fetchone()
         half = 1.96 * model["rmse"] if model["rmse"] is not None else None
         predicted = row["predicted_rank_index"]
-        return {**row, "interval_95": None if half is None or predicted is None else [predicted - half, predicted + half],
-                "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
-                          else model["mae"] < model["baseline_mae"]}}
+        return {"data": {**row, "interval_95": None if half is None or predicted is None
+                         else [predicted - half, predicted + half],
+                         "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
+                                   else model["mae"] < model["baseline_mae"]}}, "reason": None}
 
-    return answered(request, ("rocket.rank_predictions",), ("rank", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.rank_predictions", "rocket.player_stats"), ("rank", player_id), compute,
+                       player_id=player_id)
 
 
 COMPARISON = """
@@ -271,13 +294,15 @@ def recommendations(request: Request, player_id: PlayerId) -> dict:
                             "r.position, p.creator, p.shots, p.categories FROM rocket.recommendations r "
                             "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code WHERE r.player_id = %s "
                             "ORDER BY r.position, r.pack_code", (player_id,)).fetchall()
-        if not rows and conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
-                                     (player_id,)).fetchone() is None:
-            raise HTTPException(404, f"player {player_id!r} has no published skill scores")
-        return rows
+        if rows:
+            return {"data": rows, "reason": None}
+        if conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
+                        (player_id,)).fetchone() is None:
+            return {"data": rows, "reason": without_rows(conn, player_id, "skill scores", SKILLS_NEED)}
+        return {"data": rows, "reason": "no weak skill found: nothing to train for"}
 
-    return answered(request, ("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses"),
-                    ("recommendations", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses",
+                                 "rocket.player_stats"), ("recommendations", player_id), compute, player_id=player_id)
 
 
 def like_pattern(text: str) -> str:

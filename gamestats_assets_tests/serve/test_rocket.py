@@ -70,6 +70,21 @@ def test_an_uploaded_replay_is_processing_until_its_day_runs_then_served(rocket)
     assert served["metadata"]["published_at"]["rocket.player_stats"] is not None
 
 
+def test_a_known_player_without_skill_scores_is_answered_empty_with_the_reason(rocket):
+    """The uploaded replay's players (the test above published their day) have games but no skill scores or
+    rank prediction: 200, empty data, and why in `metadata.reason`."""
+    with psycopg.connect(rocket["pg_url"]) as conn:
+        (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
+                                 "rocket.player_weaknesses ORDER BY 1 LIMIT 1").fetchone()
+    empty = {"/analytics/weaknesses": {"weaknesses": [], "skills": []}, "/analytics/rank-prediction": None,
+             "/training/recommendations": []}
+    for path, data in empty.items():
+        answer = rocket["client"].get(BASE + path, params={"player_id": player})
+        assert answer.status_code == 200 and answer.json()["data"] == data, (path, answer.text)
+        reason = answer.json()["metadata"]["reason"]
+        assert reason.startswith("no ") and player in reason and "1 published game)" in reason, (path, reason)
+
+
 def test_what_is_not_a_replay_is_415_too_large_413_and_nothing_lands(rocket):
     client = rocket["client"]
     landing = rocket["data_dir"] / "landing" / "rocket"
