@@ -115,7 +115,7 @@ def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
                             "FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL "
                             "GROUP BY stat_type, date ORDER BY stat_type, date", (player,)),
         "rocket_comparison": ("/api/v1/rocket/analytics/comparison", {"player_id": player}, COMPARISON,
-                              (player, player)),
+                              (player,)),
         "l2m_kpis_year": ("/api/v1/l2m/kpis", {"from": first.isoformat(), "to": last.isoformat(), "server_id": 1},
                           "SELECT * FROM l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s AND server_id = 1 "
                           "ORDER BY date, country_code, server_id", (first, last)),

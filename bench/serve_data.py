@@ -3,7 +3,8 @@ published tables' shape, generated with a fixed seed and published as the platfo
 by day, `publish_log` in the same transaction), without running the pipelines that would compute them.
 
 - Rocket League: `player_games` player-games of 2v2 ranked games (four players a game, fifty games a player) over
-  `days` days, `STATS` stats each in `rocket.player_stats`, their games in `rocket.matches`.
+  `days` days, `STATS` stats each in `rocket.player_stats`, their games in `rocket.matches`, and the same-rank
+  peers' figures `rocket.peer_stats` computed from those rows as the rocket assets compute them.
 - Lineage 2M: `days` days of `l2m.l2m_daily_kpis` for `SERVERS` servers in `COUNTRIES` countries.
 """
 
@@ -13,6 +14,7 @@ import numpy as np
 import polars as pl
 import psycopg
 
+from gamestats_assets.defs.rocket.transforms import peers
 from gamestats_assets.lib.publish import publisher
 
 GAMES_PER_PLAYER = 50
@@ -27,6 +29,12 @@ def publish_days(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> N
     days = sorted(frame["date"].unique())
     with conn.transaction():
         rows = publisher.publish_partitions(conn, table, frame, "date", days)
+        publisher.record_publish(conn, table, rows)
+
+
+def publish_snapshot(conn: psycopg.Connection, table: str, frame: pl.DataFrame) -> None:
+    with conn.transaction():
+        rows = publisher.replace_snapshot(conn, table, frame)
         publisher.record_publish(conn, table, rows)
 
 
@@ -84,6 +92,7 @@ def build(pg_url: str, player_games: int, rocket_days: int, l2m_days: int) -> di
             matches, stats = rocket_frames(player_games, rocket_days)
             publish_days(conn, "rocket.matches", matches)
             publish_days(conn, "rocket.player_stats", stats)
+            publish_snapshot(conn, "rocket.peer_stats", peers.peer_stats(stats))
             built["rocket"] = {"player_games": player_games, "days": rocket_days, "matches": matches.height,
                                "players": stats["player_id"].n_unique(), "player_stats_rows": stats.height}
         if l2m_days:

@@ -100,11 +100,11 @@ def test_a_new_database_has_the_tables_the_hand_written_ddl_made(before_url: str
 def test_a_database_built_by_the_hand_written_ddl_upgrades_keeping_every_row(before_url: str, new_url: str):
     shapes = catalog(before_url)
     rows = contents(before_url, shapes)
-    assert all(rows.values()) and len(rows) > len(SPECS)
+    declared_since = {spec.table for spec in SPECS} - rows.keys()
+    assert all(rows.values()) and len(rows) > len(SPECS) - len(declared_since)
 
     applied = apply_migrations(before_url)
 
-    declared_since = {spec.table for spec in SPECS} - rows.keys()
     assert {name for name in applied if name.startswith("generated/")} == {f"generated/{t}.sql" for t in declared_since}
     assert contents(before_url, shapes) == rows
     assert differences(catalog(before_url), catalog(new_url)) == {}

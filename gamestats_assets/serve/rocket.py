@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import uuid
@@ -50,6 +51,27 @@ def known_player(conn: psycopg.Connection, player_id: str) -> None:
     """404 unless `player_id` played a published game."""
     if conn.execute("SELECT 1 FROM rocket.player_stats WHERE player_id = %s LIMIT 1", (player_id,)).fetchone() is None:
         raise HTTPException(404, f"player {player_id!r} not found in the published games")
+
+
+def without_rows(conn: psycopg.Connection, player_id: str, what: str, why: str) -> str:
+    """Why a known player has no `what` (404 for an unknown player): their published games and `why`."""
+    known_player(conn, player_id)
+    (games,) = conn.execute("SELECT count(DISTINCT match_id) FROM rocket.player_stats WHERE player_id = %s",
+                            (player_id,)).fetchone().values()
+    return f"no {what} published for player {player_id!r} ({games} published game{'s' * (games != 1)}): {why}"
+
+
+SKILLS_NEED = ("skills are scored only from several games of a ranked player against enough same-rank peers "
+               "with several games each")
+RANK_NEEDS = ("the rank model predicts players with a known rank (not bots), once enough ranked players have "
+              "published games")
+
+
+def with_reason(request: Request, tables: tuple[str, ...], key: tuple, compute, **metadata) -> dict:
+    """An answer whose `compute` returns `{"data": ..., "reason": ...}`: the data, and in the metadata the reason
+    it is empty (None when it is not)."""
+    answer = reader_of(request).read(tables, key, compute)
+    return enveloped(answer, "data", **metadata, reason=answer.data["reason"])
 
 
 def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
@@ -153,11 +175,11 @@ def weaknesses(request: Request, player_id: PlayerId) -> dict:
                             "p_value, p_adjusted, is_weak, weakness_probability, standard_error, null_reason "
                             "FROM rocket.player_weaknesses WHERE player_id = %s ORDER BY z NULLS LAST, skill",
                             (player_id,)).fetchall()
-        if not rows:
-            raise HTTPException(404, f"player {player_id!r} has no published skill scores")
-        return {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}
+        reason = None if rows else without_rows(conn, player_id, "skill scores", SKILLS_NEED)
+        return {"data": {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}, "reason": reason}
 
-    return answered(request, ("rocket.player_weaknesses",), ("weaknesses", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.player_weaknesses", "rocket.player_stats"), ("weaknesses", player_id),
+                       compute, player_id=player_id)
 
 
 @router.get("/analytics/progress", summary="A player's stats day by day: mean, games and rank percentile")
@@ -196,45 +218,73 @@ def rank_prediction(request: Request, player_id: PlayerId) -> dict:
         row = conn.execute("SELECT rank_index, predicted_rank_index, held_out FROM rocket.rank_predictions "
                            "WHERE player_id = %s", (player_id,)).fetchone()
         if row is None:
-            raise HTTPException(404, f"player {player_id!r} has no published rank prediction")
+            return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
         model = conn.execute(RANK_MODEL).fetchone()
         half = 1.96 * model["rmse"] if model["rmse"] is not None else None
         predicted = row["predicted_rank_index"]
-        return {**row, "interval_95": None if half is None or predicted is None else [predicted - half, predicted + half],
-                "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
-                          else model["mae"] < model["baseline_mae"]}}
+        return {"data": {**row, "interval_95": None if half is None or predicted is None
+                         else [predicted - half, predicted + half],
+                         "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
+                                   else model["mae"] < model["baseline_mae"]}}, "reason": None}
 
-    return answered(request, ("rocket.rank_predictions",), ("rank", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.rank_predictions", "rocket.player_stats"), ("rank", player_id), compute,
+                       player_id=player_id)
 
 
 COMPARISON = """
 WITH me AS (
-    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct
+    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct,
+           sum(value) AS total, var_pop(value) * count(value) AS m2
     FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
 ), band AS (
     SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
 )
-SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile,
-       avg(p.value) AS peer_mean, stddev_samp(p.value) AS peer_sd, count(p.value) AS peer_games,
-       count(DISTINCT p.player_id) AS peers
+SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.total, me.m2,
+       p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers
 FROM me JOIN band USING (rank_band)
-JOIN rocket.player_stats p ON p.stat_type = me.stat_type AND p.rank_band = me.rank_band AND p.player_id <> %s
-GROUP BY me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct
+JOIN rocket.peer_stats p ON p.rank_band = me.rank_band AND p.stat_type = me.stat_type AND p.players > 1
 ORDER BY me.category, me.stat_type
 """
+"""A player's mean of each stat in their most played rank band, beside that band's figures in `peer_stats`
+(the player's own games taken out of them by `without`): an index lookup, not a scan of the band's
+stat rows."""
+
+
+def without(band: dict, games: int, total: float, m2: float) -> dict:
+    """The peers of a band's stat without one player, whose `games` values sum to `total` with `m2` squared
+    deviations from their mean: the mean, sample standard deviation and games of the others (Chan's pairwise
+    update run backwards), as `avg`, `stddev_samp` and `count` over the others' rows give them."""
+    rest = band["games"] - games
+    if rest <= 0:
+        return {"peer_mean": None, "peer_sd": None, "peer_games": max(rest, 0)}
+    mean = (band["total"] - total) / rest
+    if rest == 1:
+        return {"peer_mean": mean, "peer_sd": None, "peer_games": rest}
+    own = total / games if games else 0.0
+    spread = band["m2"] - m2 - (own - mean) ** 2 * games * rest / band["games"]
+    return {"peer_mean": mean, "peer_sd": math.sqrt(max(spread, 0.0) / (rest - 1)), "peer_games": rest}
+
+
+def compared(row: dict) -> dict:
+    """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
+    games, and the player's z against them."""
+    band = {"games": row.pop("band_games"), "total": row.pop("band_total"), "m2": row.pop("band_m2")}
+    peers_count = row.pop("peers")
+    figures = without(band, row["games"], row.pop("total"), row.pop("m2"))
+    sd = figures["peer_sd"]
+    return {**row, **figures, "peers": peers_count,
+            "z": (row["mean"] - figures["peer_mean"]) / sd if sd else None}
 
 
 @router.get("/analytics/comparison", summary="A player's mean of each stat beside same-rank players'")
 def comparison(request: Request, player_id: PlayerId) -> dict:
     def compute(conn):
         known_player(conn, player_id)
-        rows = conn.execute(COMPARISON, (player_id, player_id)).fetchall()
-        for row in rows:
-            sd = row["peer_sd"]
-            row["z"] = (row["mean"] - row["peer_mean"]) / sd if sd else None
+        rows = [compared(row) for row in conn.execute(COMPARISON, (player_id,)).fetchall()]
         return {"rank_band": rows[0]["rank_band"] if rows else None, "stats": rows}
 
-    return answered(request, ("rocket.player_stats",), ("comparison", player_id), compute, player_id=player_id)
+    return answered(request, ("rocket.player_stats", "rocket.peer_stats"), ("comparison", player_id), compute,
+                    player_id=player_id)
 
 
 @router.get("/training/recommendations", summary="Training packs for a player's weakest skills")
@@ -244,13 +294,15 @@ def recommendations(request: Request, player_id: PlayerId) -> dict:
                             "r.position, p.creator, p.shots, p.categories FROM rocket.recommendations r "
                             "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code WHERE r.player_id = %s "
                             "ORDER BY r.position, r.pack_code", (player_id,)).fetchall()
-        if not rows and conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
-                                     (player_id,)).fetchone() is None:
-            raise HTTPException(404, f"player {player_id!r} has no published skill scores")
-        return rows
+        if rows:
+            return {"data": rows, "reason": None}
+        if conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
+                        (player_id,)).fetchone() is None:
+            return {"data": rows, "reason": without_rows(conn, player_id, "skill scores", SKILLS_NEED)}
+        return {"data": rows, "reason": "no weak skill found: nothing to train for"}
 
-    return answered(request, ("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses"),
-                    ("recommendations", player_id), compute, player_id=player_id)
+    return with_reason(request, ("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses",
+                                 "rocket.player_stats"), ("recommendations", player_id), compute, player_id=player_id)
 
 
 def like_pattern(text: str) -> str:

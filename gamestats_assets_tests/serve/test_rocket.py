@@ -8,6 +8,7 @@ import datetime as dt
 import dagster as dg
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
@@ -69,6 +70,21 @@ def test_an_uploaded_replay_is_processing_until_its_day_runs_then_served(rocket)
     assert served["metadata"]["published_at"]["rocket.player_stats"] is not None
 
 
+def test_a_known_player_without_skill_scores_is_answered_empty_with_the_reason(rocket):
+    """The uploaded replay's players (the test above published their day) have games but no skill scores or
+    rank prediction: 200, empty data, and why in `metadata.reason`."""
+    with psycopg.connect(rocket["pg_url"]) as conn:
+        (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
+                                 "rocket.player_weaknesses ORDER BY 1 LIMIT 1").fetchone()
+    empty = {"/analytics/weaknesses": {"weaknesses": [], "skills": []}, "/analytics/rank-prediction": None,
+             "/training/recommendations": []}
+    for path, data in empty.items():
+        answer = rocket["client"].get(BASE + path, params={"player_id": player})
+        assert answer.status_code == 200 and answer.json()["data"] == data, (path, answer.text)
+        reason = answer.json()["metadata"]["reason"]
+        assert reason.startswith("no ") and player in reason and "1 published game)" in reason, (path, reason)
+
+
 def test_what_is_not_a_replay_is_415_too_large_413_and_nothing_lands(rocket):
     client = rocket["client"]
     landing = rocket["data_dir"] / "landing" / "rocket"
@@ -115,6 +131,41 @@ def test_recent_replays_and_analytics_for_a_player(rocket):
     assert prediction["model"]["beats_baseline"] in (True, False) and prediction["model"]["held_out_players"] > 0
     compared = client.get(f"{BASE}/analytics/comparison", params={"player_id": player}).json()["data"]
     assert compared["rank_band"] and all(s["peers"] > 0 for s in compared["stats"])
+
+
+SCANNED_COMPARISON = """
+WITH me AS (
+    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct
+    FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
+), band AS (
+    SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
+)
+SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile,
+       avg(p.value) AS peer_mean, stddev_samp(p.value) AS peer_sd, count(p.value) AS peer_games,
+       count(DISTINCT p.player_id) AS peers
+FROM me JOIN band USING (rank_band)
+JOIN rocket.player_stats p ON p.stat_type = me.stat_type AND p.rank_band = me.rank_band AND p.player_id <> %s
+GROUP BY me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct
+ORDER BY me.category, me.stat_type
+"""
+"""The comparison computed from the stat rows themselves: every same-rank row of the other players scanned."""
+
+
+def test_the_comparison_from_peer_stats_equals_the_one_scanned_from_player_stats(rocket):
+    client = rocket["client"]
+    with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
+        players = [r["player_id"] for r in conn.execute(
+            "SELECT player_id FROM rocket.player_stats GROUP BY player_id ORDER BY count(*) DESC, player_id LIMIT 5")]
+        for player in [a_player(rocket), *players]:
+            expected = conn.execute(SCANNED_COMPARISON, (player, player)).fetchall()
+            served = client.get(f"{BASE}/analytics/comparison", params={"player_id": player}).json()["data"]["stats"]
+            assert [s["stat_type"] for s in served] == [e["stat_type"] for e in expected] and expected, player
+            for got, want in zip(served, expected):
+                for name, value in want.items():
+                    assert got[name] == (pytest.approx(value, rel=1e-9, abs=1e-9) if isinstance(value, float)
+                                         else value), (player, want["stat_type"], name)
+                sd = want["peer_sd"]
+                assert got["z"] == (pytest.approx((want["mean"] - want["peer_mean"]) / sd) if sd else None)
 
 
 def test_training_recommendations_packs_progress_and_logging(rocket):

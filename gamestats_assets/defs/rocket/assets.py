@@ -16,7 +16,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.rocket.columns import COLUMNS
-from gamestats_assets.defs.rocket.transforms import heatmaps, rank, recommend, sessions, skills, tables
+from gamestats_assets.defs.rocket.transforms import heatmaps, peers, rank, recommend, sessions, skills, tables
 from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
@@ -172,6 +172,14 @@ DAILY_TABLES = [
 """The day's tables of the games, each a function of `transforms` over the day's rows."""
 matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
 
+PEER_STATS = Table(
+    "cons", "peer_stats", lambda stats: peers.peer_stats(stats), peers.peer_stats.__doc__, {"stats": "cons/player_stats"},
+    kind="snapshot", columns=COLUMNS["peer_stats"],
+    publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
+                    checks=("players > 0", "games >= 0", "m2 >= 0")))
+"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.peer_stats`)."""
+[peer_stats] = table_assets(DOMAIN, [PEER_STATS]).values()
+
 
 @lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT),
             columns=COLUMNS["training_packs"])
@@ -260,5 +268,5 @@ def recommendations(player_weaknesses: pl.DataFrame, training_packs: pl.DataFram
     return recommend.recommendations(player_weaknesses, training_packs, mastered)
 
 
-ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, training_packs,
-          training_sessions, player_weaknesses, rank_predictions, recommendations]
+ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, peer_stats,
+          training_packs, training_sessions, player_weaknesses, rank_predictions, recommendations]

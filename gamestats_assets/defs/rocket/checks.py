@@ -17,6 +17,7 @@ from gamestats_assets.defs.rocket.assets import (
     landing_replays,
     match_players,
     matches,
+    peer_stats,
     player_stats,
     player_weaknesses,
     position_heatmaps,
@@ -134,6 +135,31 @@ def rank_prediction_beats_population_mean(context: dg.AssetCheckExecutionContext
         metadata=shown)
 
 
+def _peer_gaps(peers: pl.DataFrame, stats: pl.DataFrame) -> pl.DataFrame:
+    """The rank bands and stats where `peer_stats` and `player_stats` disagree: a pair missing on either side, a
+    pair without players, or other games or another sum of values than the ranked stat rows have."""
+    ranked = stats.filter(pl.col("rank_band").is_not_null() & pl.col("stat_type").is_not_null())
+    expected = ranked.group_by("rank_band", "stat_type").agg(
+        expected_games=pl.col("value").count().cast(pl.Int64), expected_total=pl.col("value").sum())
+    joined = peers.join(expected, on=["rank_band", "stat_type"], how="full", coalesce=True)
+    total_off = (pl.col("total").fill_null(0.0) - pl.col("expected_total")).abs() > 1e-6 * (
+        1.0 + pl.col("expected_total").abs())
+    return joined.filter(pl.col("games").is_null() | pl.col("expected_games").is_null() | (pl.col("players") <= 0)
+                         | (pl.col("games") != pl.col("expected_games")) | total_off)
+
+
+@asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
+             additional_ins={"stats": every_partition(player_stats.key)})
+def peers_add_up_to_player_stats(peer_stats: pl.DataFrame, stats: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every rank band and stat of `player_stats` has its `peer_stats` row and no other does; each has players,
+    and its games and sum of values are those of the stat rows of that band (the comparison's peers are then
+    exactly the published games)."""
+    gaps = _peer_gaps(peer_stats, stats)
+    return dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+        "pairs": peer_stats.height, "games": int(peer_stats["games"].sum() or 0), "pairs_disagreeing": gaps.height,
+        "disagreeing": dg.MetadataValue.json(gaps.head(20).select("rank_band", "stat_type").rows())})
+
+
 HEATMAP_TOLERANCE_S = 1.0
 """Seconds a player's heatmap may exceed their game's duration (the last frame's rounding)."""
 
@@ -159,6 +185,7 @@ CHECKS = [
     stats_reference_published_matches,
     no_more_time_than_the_game,
     recommendations_name_real_packs,
+    peers_add_up_to_player_stats,
     planted_weaknesses_found,
     rank_prediction_beats_population_mean,
     frame_check(player_stats, "rank_percentiles_in_range", values_between("rank_percentile", 0, 100),

@@ -39,4 +39,7 @@ COLUMNS: dict[str, Columns] = {
     "recommendations": {
         "player_id": TEXT, "skill": TEXT, "reason": TEXT, "z": DOUBLE, "pack_code": TEXT, "pack_name": TEXT,
         "difficulty": TEXT, "distance": INTEGER, "position": BIGINT},
+    "peer_stats": {
+        "rank_band": TEXT, "stat_type": TEXT, "category": TEXT, "players": BIGINT.required,
+        "games": BIGINT.required, "total": DOUBLE, "mean": DOUBLE, "m2": DOUBLE},
 }

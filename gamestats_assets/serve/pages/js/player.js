@@ -13,7 +13,11 @@ header("player.html");
 /** A rank percentile (0–100) as `p72`. */
 const percentile = (value) => value === null || value === undefined ? "—" : `p${fmt(value)}`;
 
-const optional = (promise) => promise.catch((error) => (error.status === 404 ? null : Promise.reject(error)));
+/** Why an answer is empty (its `metadata.reason`), as a sentence, else `fallback`. */
+const reasonOf = (answer, fallback) => {
+  const reason = answer.metadata.reason;
+  return reason ? `${reason[0].toUpperCase()}${reason.slice(1)}.` : fallback;
+};
 
 function drawStat() {
   const stat = $("stat").value;
@@ -116,8 +120,8 @@ async function show() {
   try {
     const [prog, comp, weak, rank, recs, recent, heat] = await Promise.all([
       api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
-      optional(api(`${BASE}/analytics/weaknesses`, { player_id })), optional(api(`${BASE}/analytics/rank-prediction`, { player_id })),
-      optional(api(`${BASE}/training/recommendations`, { player_id })), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
+      api(`${BASE}/analytics/weaknesses`, { player_id }), api(`${BASE}/analytics/rank-prediction`, { player_id }),
+      api(`${BASE}/training/recommendations`, { player_id }), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
       api(`${BASE}/analytics/heatmap`, { player_id })]);
     progress = prog.data.stats;
     comparison = comp.data.stats;
@@ -126,7 +130,7 @@ async function show() {
     drawStat();
     $("field").replaceChildren(field(comparison));
     showHeatmap(heat.data);
-    const r = rank?.data;
+    const r = rank.data;
     $("prediction").replaceChildren(...(r ? [
       el("div", { class: "kpi" }, "Rank index", el("b", {}, fmt(r.rank_index, 1))),
       el("div", { class: "kpi" }, "Predicted", el("b", {}, fmt(r.predicted_rank_index, 1)),
@@ -135,13 +139,13 @@ async function show() {
          el("span", { class: r.model.beats_baseline ? "up" : "down" }, r.model.beats_baseline === null ? "not measured"
            : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
            : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
-    ] : [el("p", {}, "No rank prediction published for this player.")]));
+    ] : [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))]));
     $("percentiles").parentElement.style.height = `${Math.max(260, 40 + 14 * comparison.length)}px`;
     chart($("percentiles"), { type: "bar", data: { labels: comparison.map((c) => c.stat_type.replaceAll("_", " ")),
       datasets: [{ label: "rank percentile among same-rank players", data: comparison.map((c) => c.rank_percentile),
                    backgroundColor: comparison.map((c) => (c.z !== null && c.z < -1 ? "#b42318" : "#2f5bd3")) }] },
       options: { indexAxis: "y", scales: { x: { min: 0, max: 100 } } } });
-    const skills = weak?.data.skills || [];
+    const skills = weak.data.skills;
     $("weaknesses").replaceChildren(skills.length ? sortableTable([
       { key: "skill", label: "Skill", text: true, value: (s) => s.skill, cell: (s) => el("span", { class: s.is_weak ? "down" : null }, `${s.skill}${s.is_weak ? " (weak)" : ""}`) },
       { key: "z", label: "z vs peers", value: (s) => s.z, cell: (s) => fmt(s.z, 2) },
@@ -149,11 +153,11 @@ async function show() {
       { key: "p", label: "p (adjusted)", value: (s) => s.p_adjusted, cell: (s) => fmt(s.p_adjusted, 3) },
       { key: "matches", label: "Matches n", descending: true, value: (s) => s.matches },
       { key: "peers", label: "Peers", descending: true, value: (s) => s.peers },
-    ], skills, { sortKey: "z" }) : el("p", {}, "No skill scores published for this player."));
-    const recommended = recs?.data || [];
+    ], skills, { sortKey: "z" }) : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
+    const recommended = recs.data;
     $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", {},
       el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
-      el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, "No recommendation: no weak skill found."));
+      el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
     $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
       el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
       ` · ${m.playlist || ""} · ${m.map_code || ""} · ${m.score_team_0}–${m.score_team_1}`))) : el("p", {}, "No replay."));
