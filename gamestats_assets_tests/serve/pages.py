@@ -15,7 +15,7 @@ import uvicorn
 
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.settings import ServeSettings
-from gamestats_assets_tests.serve.chromium import Browser, chromium_or_skip
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE, Browser, chromium_or_skip
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 """Where a failing page test leaves its screenshot (`test-screenshots/<test>.png` in the repository)."""
@@ -76,6 +76,19 @@ def clean_load(page: Browser, url: str) -> None:
     page.ready()
     shown = page.evaluate("document.getElementById('errors')?.innerText || ''")
     assert not page.errors and not shown, f"errors on {url}: {page.errors} {shown}"
+
+
+@contextlib.contextmanager
+def at_phone_width(page: Browser, shot: str) -> Iterator[None]:
+    """Runs the block at a phone's width; then the page must not scroll sideways, and its screenshot is written as
+    `SCREENSHOTS/pages/<shot>.png`. The desktop width is restored whatever happened."""
+    page.viewport(*PHONE)
+    try:
+        yield
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+        page.screenshot(SCREENSHOTS / "pages" / f"{shot}.png")
+    finally:
+        page.viewport(*DESKTOP)
 
 
 def check(page: Browser, request: pytest.FixtureRequest):

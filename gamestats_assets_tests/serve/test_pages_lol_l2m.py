@@ -9,8 +9,7 @@ import datetime as dt
 import psycopg
 import pytest
 
-from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.test_lol_l2m import DAY, publish_lol_and_l2m
 
@@ -118,11 +117,5 @@ def test_the_kpi_page_shows_the_days_and_switches_server_with_its_retention_and_
 @pytest.mark.parametrize("path", ["champion.html", "kpi.html"])
 def test_the_pages_fit_a_phone(site, request, path):
     base, page = site
-    with check(page, request):
-        page.viewport(*PHONE)
-        try:
-            clean_load(page, f"{base}/{path}")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
-            page.screenshot(SCREENSHOTS / "pages" / f"phone_{path.replace('.html', '')}.png")
-        finally:
-            page.viewport(*DESKTOP)
+    with check(page, request), at_phone_width(page, f"phone_{path.replace('.html', '')}"):
+        clean_load(page, f"{base}/{path}")

@@ -16,10 +16,9 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.rocket.conftest import REPLAYS
-from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import client_for
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
 
 
@@ -120,11 +119,5 @@ def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, module_pg_url):
 
 def test_the_player_page_fits_a_phone(site, request):
     base, page = site
-    with check(page, request):
-        page.viewport(*PHONE)
-        try:
-            clean_load(page, f"{base}/player.html")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
-            page.screenshot(SCREENSHOTS / "pages" / "phone_player.png")
-        finally:
-            page.viewport(*DESKTOP)
+    with check(page, request), at_phone_width(page, "phone_player"):
+        clean_load(page, f"{base}/player.html")

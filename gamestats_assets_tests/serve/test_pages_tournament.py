@@ -11,9 +11,8 @@ import time
 import psycopg
 import pytest
 
-from gamestats_assets_tests.serve.chromium import PHONE, DESKTOP
 from gamestats_assets_tests.serve.conftest import TOKEN
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
 
@@ -103,14 +102,8 @@ def test_the_match_history_lists_each_teams_placement(site, request):
 
 def test_the_page_fits_a_phone(site, request):
     base, page = site
-    with check(page, request):
-        page.viewport(*PHONE)
-        try:
-            clean_load(page, f"{base}/tournament.html")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
-            page.screenshot(SCREENSHOTS / "pages" / "tournament_phone.png")
-        finally:
-            page.viewport(*DESKTOP)
+    with check(page, request), at_phone_width(page, "tournament_phone"):
+        clean_load(page, f"{base}/tournament.html")
 
 
 def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roster(site, request):
@@ -158,16 +151,10 @@ def test_a_match_page_draws_landings_kills_circles_and_fights_on_the_map(site, r
 
 def test_the_match_page_fits_a_phone(site, request):
     base, page = site
-    with check(page, request):
-        page.viewport(*PHONE)
-        try:
-            clean_load(page, f"{base}/tournament.html?tab=matches")
-            href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
-            clean_load(page, f"{base}/{href}")
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
-            page.screenshot(SCREENSHOTS / "pages" / "match_phone.png")
-        finally:
-            page.viewport(*DESKTOP)
+    with check(page, request), at_phone_width(page, "match_phone"):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
+        clean_load(page, f"{base}/{href}")
 
 
 def test_the_seasons_endpoint_lists_the_published_season(client):
