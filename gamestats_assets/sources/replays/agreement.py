@@ -113,25 +113,39 @@ TANK = ("the replay replicates the boost tank only now and then (in the later ga
         "lie mostly between the two readings' and up to 6 points from the nearer, which is 10 to 40 % of a "
         "quarter's time; in the games with many goals its totals are a further 3 to 25 s short of that base, by "
         "an amount that differs between players of one game; subtr-actor's own tank stats (its summed stats) "
-        "reach 2 to 10 players of 24 on the quarters; in the 2016 game ballchasing's tank times cover only part "
+        "reach 2 to 10 players of 24 on the quarters, and none of its rules brings ours closer: the modelled "
+        "tank, a straight line between two frames' values, the full band from 254 of 255, the kickoff countdowns "
+        "left out, or a kickoff tank until the stream replicates another (2016); in the 2016 game ballchasing's tank times cover only part "
         "of a player's time on the pitch (129 s of 312 for a093q262)")
-PICKUPS = ("the replay's pad events give every pickup the game recorded (each is followed by the tank's rise), "
-           "and big pads agree for most players; ballchasing counts fewer small pads than the events for some "
-           "players (68 where the 1v1's events give 90) and more for others (61 where they give 58), and no rule "
-           "on the room left in the tank (none, some, a whole pad's), on the pad's return (its numbered "
-           "pickups, its respawn time), on the pickups while boosting or after the clock ran out, or counting "
-           "the replicated tank's rises instead of the events (8 of 24 players) brings the small pads within "
-           "5 % for most players; the amounts, boost per minute and the wasted share follow")
+PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
+           "total for every player of the later games), and its split by pad and half follows the pickup credited "
+           "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
+           "20 players of 24 within 5 % for the small pads and the stolen ones, where the pad events give 14 and 9 "
+           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the 2016 stream "
+           "replicates the tank too seldom for that (ballchasing counts 36 small pads for 76561198042413938 where "
+           "its rises give 26 and its pad events 50), and keeps the pad events; ballchasing's overfill does not fit the pads' "
+           "nominal amounts less the rises (its own counts less its own amounts give 53 where it says 188); what "
+           "each pickup gave beyond the room the modelled tank had the frame before, small pads taken near full "
+           "included (as subtr-actor counts it), comes closest (10 and 12 players of 24 for the overfill and its "
+           "stolen part, where leaving those small pads out gives 2 and 7), and the room in the replicated tank "
+           "or at the pickup's own frame, or only the pickups in play, come no closer; the wasted share follows "
+           "the overfill; the 2016 stream, which replicates no pad's return, keeps the per-pickup amounts")
 SLIDES = ("the time held on the floor agrees, and a press counts when the car came within 40 uu of the floor "
           "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
           "a count of 20 to 90 presses must agree within one or two, and no height (21 to 80 uu), wall rule, "
           "merge of presses a frame or two apart or live-time window brings 9 players in 10 there in both eras; "
+          "ballchasing's counts are never below the presses with time on the floor, and counting too a press begun "
+          "soon after the car left the floor (a jump) brings 22 later players of 24 within 5 % for a window of 0.1 s "
+          "but 18 and 20 for 0.08 s and 0.12 s, a peak too sharp to be the game's rule rather than these samples'; "
+          "subtr-actor's count of each entry into the handbrake held within 40 uu of the floor brings 16; "
           "the mean length is the time over the count")
 ROLES = ("the later games agree for 9 players in 10 or more (`positioning.team_roles`); in the 2016 game "
          "ballchasing reads one orange car (a093q262) elsewhere than the frames hold it (`OLD_CARS`), which "
          "reorders its team at every frame (ballchasing gives its mates Q-money219 and jboy42069 153 s and "
          "187 s most back where the frames give 41 s and 96 s), and the blue team changed as players left and "
-         "bots joined; the blue players who played the whole game are within 4 to 25 % of ballchasing")
+         "bots joined; the blue players who played the whole game are within 4 to 25 % of ballchasing; leaving "
+         "out, as subtr-actor does, the moments a team's cars are within 236 uu of one another along the pitch "
+         "takes the later games' most back and most forward from 22 and 23 players of 24 to 19 and 18")
 MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing reads one orange car "
          "(a093q262) elsewhere than the frames hold it, which moves it and its mates (jboy42069, Q-money219) 6 to 15 % "
          "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
@@ -140,38 +154,53 @@ OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 1
             "ever using boost, which the game does not allow, where the frames hold it parked at midfield, and "
             "reads the cars of a player who left after 25 s (Raptor_Attacks_) and of the two bots who played "
             "15 s and 19 s otherwise; every other player agrees, as every player of the later games does")
+USED = ("in the later games the drops of the replicated tank but a kickoff's or a respawn's, over the whole recording "
+        "(`boost._drops`), are within 5 % of ballchasing's for 22 players of 24 (the other two 5.5 and 6.4 % above); "
+        "the 2016 stream empties the tank at each kickoff's countdown and replicates no kickoff tank: ballchasing "
+        "counts those drops for some players (76561198024975579: 107 a minute, the tank's drops with them 109, "
+        "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
+        "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
+SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at supersonic speed: neither the modelled "
+                   "drain nor the replicated tank's drops (at the end of a press, or spread over the time since the "
+                   "previous replication), with the speed at the frame or at the frame before, at the game's threshold "
+                   "(2200 uu/s) or any up to the top speed (2300); with the time supersonic within 1 % of ballchasing's "
+                   "for every player, it gives 470 to Baptiste2702382 (70cf8d6afd010900), whose time boosting at "
+                   "supersonic speed holds at most 401, and 28 and 124 to Jtabor26 and the 1v1's strangy, whose "
+                   "modelled drain at supersonic speed is 133 and 597; asking, as subtr-actor does, for supersonic "
+                   "speed at the frame before too brings 4 later players of 24 within 5 %, where the frame's alone "
+                   "brings 1")
 AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
-    "boost_amount_collected": Agreement({"2017 on": (11, 24), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (2, 24), "before 2017": (8, 10)}, PICKUPS),
-    "boost_amount_overfill_stolen": Agreement({"2017 on": (7, 24), "before 2017": (9, 10)}, PICKUPS),
-    "boost_amount_stolen": Agreement({"2017 on": (7, 24), "before 2017": (8, 10)}, PICKUPS),
-    "boost_amount_stolen_big": Agreement({"2017 on": (19, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_stolen_small": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_amount_used_while_supersonic": Agreement({"2017 on": (1, 24), "before 2017": (6, 10)}, TANK),
-    "boost_avg_amount": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
-    "boost_bcpm": Agreement({"2017 on": (12, 24), "before 2017": (3, 10)}, PICKUPS),
-    "boost_bpm": Agreement({"2017 on": (14, 24), "before 2017": (4, 10)}, TANK),
-    "boost_collected_per_minute": Agreement({"2017 on": (12, 24), "before 2017": (2, 9)}, PICKUPS),
+    "boost_amount_collected": Agreement({'2017 on': (24, 24), 'before 2017': (5, 10)}, PICKUPS),
+    "boost_amount_collected_big": Agreement({'2017 on': (19, 24), 'before 2017': (10, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({'2017 on': (17, 24), 'before 2017': (5, 10)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"2017 on": (10, 24), "before 2017": (9, 10)}, PICKUPS),
+    "boost_amount_overfill_stolen": Agreement({"2017 on": (12, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_stolen": Agreement({'2017 on': (20, 24), 'before 2017': (8, 10)}, PICKUPS),
+    "boost_amount_stolen_big": Agreement({'2017 on': (21, 24), 'before 2017': (10, 10)}, PICKUPS),
+    "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
+    "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
+    "boost_avg_amount": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
+    "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
+    "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
+    "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
     "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_count_collected_small": Agreement({"2017 on": (14, 24), "before 2017": (5, 10)}, PICKUPS),
-    "boost_count_stolen_small": Agreement({"2017 on": (9, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_percent_boost_0_25": Agreement({"2017 on": (7, 24), "before 2017": (3, 10)}, TANK),
+    "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
+    "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
+    "boost_percent_boost_0_25": Agreement({'2017 on': (6, 24), 'before 2017': (3, 10)}, TANK),
     "boost_percent_boost_25_50": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_percent_boost_50_75": Agreement({"2017 on": (5, 24), "before 2017": (5, 10)}, TANK),
+    "boost_percent_boost_50_75": Agreement({'2017 on': (6, 24), 'before 2017': (5, 10)}, TANK),
     "boost_percent_boost_75_100": Agreement({"2017 on": (7, 24), "before 2017": (4, 10)}, TANK),
-    "boost_percent_full_boost": Agreement({"2017 on": (18, 24), "before 2017": (6, 10)}, TANK),
+    "boost_percent_full_boost": Agreement({'2017 on': (19, 24), 'before 2017': (7, 10)}, TANK),
     "boost_percent_zero_boost": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
     "boost_time_boost_0_25": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_25_50": Agreement({"2017 on": (6, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_50_75": Agreement({"2017 on": (6, 24), "before 2017": (6, 10)}, TANK),
-    "boost_time_boost_75_100": Agreement({"2017 on": (5, 24), "before 2017": (4, 10)}, TANK),
-    "boost_time_full_boost": Agreement({"2017 on": (17, 24), "before 2017": (6, 10)}, TANK),
-    "boost_time_zero_boost": Agreement({"2017 on": (16, 24), "before 2017": (1, 10)}, TANK),
-    "boost_wasted_share": Agreement({"2017 on": (3, 24), "before 2017": (5, 9)}, PICKUPS),
+    "boost_time_boost_25_50": Agreement({'2017 on': (5, 24), 'before 2017': (1, 10)}, TANK),
+    "boost_time_boost_50_75": Agreement({'2017 on': (5, 24), 'before 2017': (6, 10)}, TANK),
+    "boost_time_boost_75_100": Agreement({'2017 on': (6, 24), 'before 2017': (4, 10)}, TANK),
+    "boost_time_full_boost": Agreement({'2017 on': (17, 24), 'before 2017': (7, 10)}, TANK),
+    "boost_time_zero_boost": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
+    "boost_wasted_share": Agreement({"2017 on": (12, 24), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),

@@ -4,55 +4,106 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.sources.replays.frames import ReplayFrames
+from gamestats_assets.sources.replays.frames import SMALL_PAD, ReplayFrames
 from gamestats_assets.sources.replays.movement import player_minutes
 
 SUPERSONIC = 2200.0
 """uu/s from which a car is supersonic."""
 BANDS = ((0.0, 25.0), (25.0, 50.0), (50.0, 75.0), (75.0, 100.01))
+"""The tank's quarters, in percent, the last one holding a full tank."""
 EMPTY, FULL = 0.0, 100.0
+KICKOFF = 100.0 / 3
+"""The tank a car starts each kickoff and respawn with."""
+PICKUP_FRAMES = 2
+"""Frames within which the replicated tank rises after the pickup event of the pad that filled it."""
+
+
+def stolen() -> pl.Expr:
+    """Whether the pad at `pad_y` lies in the opponents' half of the car's `team`."""
+    return pl.when(pl.col("team") == 0).then(pl.col("pad_y") > 0).otherwise(pl.col("pad_y") < 0)
 
 
 def _pickups(frames: ReplayFrames) -> pl.DataFrame:
-    """Each pickup with what entered the tank, what overflowed, and whether the pad was the opponents'."""
+    """Each pickup with what entered the tank (a pad's amount up to the room the modelled tank had at the
+    frame before), what overflowed (the rest of the pad's amount), whether the pad was the opponents', and
+    whether it is `counted` (a big pad, or a small one taken with room for all it gives)."""
     before = frames.cars.select("frame", "player_id", "team", "boost").with_columns(pl.col("frame") + 1)
     return (
         frames.pickups.join(before, on=["frame", "player_id"], how="inner")
-        .filter((pl.col("pad_amount") >= FULL) | (pl.col("boost") <= FULL - pl.col("pad_amount")))
-        .with_columns(gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0))
+        .with_columns(counted=(pl.col("pad_amount") >= FULL) | (pl.col("boost") <= FULL - pl.col("pad_amount")),
+                      gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0))
         .with_columns(overfill=pl.col("pad_amount") - pl.col("gained"),
                       big=pl.col("pad_amount") >= FULL,
-                      stolen=pl.when(pl.col("team") == 0).then(pl.col("pad_y") > 0).otherwise(pl.col("pad_y") < 0))
+                      stolen=stolen())
     )
+
+
+def _rises(frames: ReplayFrames) -> pl.DataFrame:
+    """Each rise of the replicated tank but a respawn's (a tank set to `KICKOFF`), credited to the pad a
+    pickup of the car's took within `PICKUP_FRAMES` frames before it (else a big pad for a rise beyond a small
+    pad's, at the car's place): `gained, big, stolen`."""
+    cars = (frames.cars.sort("player_id", "frame")
+            .with_columns(gained=(pl.col("tank") - pl.col("tank").shift(1)).over("player_id"))
+            .filter((pl.col("gained") > 0) & ((pl.col("tank") - KICKOFF).abs() > 0.01))
+            .select("frame", "player_id", "team", "y", "gained"))
+    pickups = frames.pickups.select("frame", "player_id", "pad_amount", "pad_y")
+    near = pl.concat([cars.join(pickups.with_columns(pl.col("frame") + lag, lag=pl.lit(lag)), on=["frame", "player_id"])
+                      for lag in range(PICKUP_FRAMES + 1)])
+    credited = near.sort("lag").unique(["frame", "player_id"], keep="first").select("frame", "player_id", "pad_amount",
+                                                                                   "pad_y")
+    return (
+        cars.join(credited, on=["frame", "player_id"], how="left")
+        .with_columns(big=pl.col("pad_amount").fill_null(
+                          pl.when(pl.col("gained") > SMALL_PAD).then(FULL).otherwise(0.0)) >= FULL,
+                      pad_y=pl.col("pad_y").fill_null(pl.col("y")))
+        .with_columns(stolen=stolen())
+    )
+
+
+def _drops(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `amount_used`, the drops of the replicated tank over the whole recording (goal celebrations
+    included), but a reset's: a tank set to `KICKOFF` (a kickoff, a respawn) or emptied during a kickoff's
+    countdown, when no car can boost."""
+    reset = ((pl.col("tank") - KICKOFF).abs() <= 0.01) | pl.col("countdown")
+    return (frames.cars.sort("player_id", "frame")
+            .with_columns(dropped=(pl.col("tank").shift(1) - pl.col("tank")).over("player_id").clip(0.0))
+            .join(frames.ball.select("frame", "countdown"), on="frame")
+            .group_by("player_id").agg(amount_used=pl.col("dropped").filter(~reset).sum()))
 
 
 def _collected(frames: ReplayFrames) -> pl.DataFrame:
     picked = _pickups(frames)
+    counted = picked.filter("counted")
     big, small, stolen = pl.col("big"), ~pl.col("big"), pl.col("stolen")
-    return picked.group_by("player_id").agg(
+    amounts = _rises(frames) if frames.pads_return else counted
+    return amounts.group_by("player_id").agg(
         amount_collected=pl.col("gained").sum(),
         amount_stolen=pl.col("gained").filter(stolen).sum(),
         amount_collected_big=pl.col("gained").filter(big).sum(),
         amount_stolen_big=pl.col("gained").filter(big & stolen).sum(),
         amount_collected_small=pl.col("gained").filter(small).sum(),
         amount_stolen_small=pl.col("gained").filter(small & stolen).sum(),
-        count_collected_big=big.sum(),
-        count_stolen_big=(big & stolen).sum(),
         count_collected_small=small.sum(),
         count_stolen_small=(small & stolen).sum(),
+    ).join(counted.group_by("player_id").agg(
+        count_collected_big=big.sum(),
+        count_stolen_big=(big & stolen).sum(),
+    ), on="player_id", how="full", coalesce=True).join(picked.group_by("player_id").agg(
         amount_overfill=pl.col("overfill").sum(),
         amount_overfill_stolen=pl.col("overfill").filter(stolen).sum(),
-    )
+    ), on="player_id", how="full", coalesce=True)
 
 
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: time in each state of the replicated tank over the live frames, boost used (the drops of
-    the modelled tank while boosting), and the mean tank."""
+    """Per player: time in each state of the replicated tank over the live frames, boost used there (the drops
+    of the modelled tank while boosting), and the mean tank."""
     cars = (
         frames.cars.sort("player_id", "frame")
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
                       * pl.col("boosting").cast(pl.Float64),
                       speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
+        .with_columns(supersonic=(pl.col("speed") >= SUPERSONIC)
+                      & (pl.col("speed").shift(1) >= SUPERSONIC).over("player_id").fill_null(False))
         .join(frames.ball.select("frame", "dt", "live"), on="frame")
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
@@ -61,7 +112,7 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
         tracked=dt.sum(),
         boost_integral=(boost * dt).sum(),
         amount_used=pl.col("used").sum(),
-        amount_used_while_supersonic=pl.col("used").filter(pl.col("speed") >= SUPERSONIC).sum(),
+        amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
         time_zero_boost=dt.filter(boost <= EMPTY).sum(),
         time_full_boost=dt.filter(boost >= FULL).sum(),
         **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((boost >= low) & (boost < high)).sum()
@@ -72,24 +123,33 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
 def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's boost stats (its column names), on the 0-100 scale.
 
-    - collected: what pads put in the tank (less what overflowed: overfill); stolen: collected in the
-      opponents' half; big and small pads apart, in amounts and counts (small pads taken with less room
-      than the pad gives are not counted, as ballchasing does);
+    - collected: where the stream replicates pads' returns (2017 on), the rises of the replicated tank but
+      a respawn's, over the whole recording (`_rises`), as ballchasing counts them; in older streams what
+      each pickup put in the tank; stolen: collected in the opponents' half; big and small pads apart;
+      big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
+      stream replicates pads' returns; else the pickups taken with room for all the pad gives);
     - time at zero / full boost and in each quarter, over the live frames on the pitch, of the replicated
       tank (`ReplayFrames.cars`' `tank`); `percent_zero_boost` and `percent_full_boost` of the live time,
       the bands' percentages of the bands' total;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
-      (drops of the tank while boosting) per minute of it; `percent_zero_boost` and `percent_full_boost`
-      of it; `avg_amount`: the time-weighted mean tank; `amount_used_while_supersonic`: boost used at
-      supersonic speed.
+      per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
+      over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
+      modelled tank while boosting over the live frames; `percent_zero_boost` and `percent_full_boost`
+      of it; `avg_amount`: the time-weighted mean tank; `amount_used_while_supersonic`: the modelled
+      tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
+      the live frames; `amount_overfill`: what each pickup gave beyond the room in the tank, small pads
+      taken with less room than they give included.
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
     minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
+    tank = _tank(frames)
+    if frames.pads_return:
+        tank = tank.drop("amount_used").join(_drops(frames), on="player_id", how="left")
     return (
-        _tank(frames).join(_collected(frames), on="player_id", how="left")
+        tank.join(_collected(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(

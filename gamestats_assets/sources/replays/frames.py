@@ -27,6 +27,9 @@ RECORDING_GAP = 0.5
 a lag in play delays a frame by a tenth of a second or so; after a goal the recording skips ahead, by most
 of a second at times, while the cars the explosion threw are in the air)."""
 BOOST_BYTE_MAX = 255.0
+MODEL_DRAIN = 80.0 / 0.93
+"""Byte units a second the frames' model takes from the tank while boosting (subtr-actor's rate): a frame
+that brings a replicated value during a boost press holds that value less one frame of it."""
 SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
 RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
@@ -76,6 +79,9 @@ class ReplayFrames:
     `shots`, `saves`, `assists`)."""
     roster: pl.DataFrame
     """One row per car the stream knows: `player_id, name, platform, team` (the last team it played for)."""
+    pads_return: bool = True
+    """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
+    ones replicate neither)."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
@@ -121,28 +127,48 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     (a split-screen id, which online games give bots) is a bot unless the header names a human of that name."""
     humans = {p.name for p in header.players if not p.is_bot}
     by_name = {p.name: p.player_id for p in header.players}
+    times = [meta["time"] for meta in frames_data["metadata_frames"]]
     rows = []
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
-        replicated = None
+        replicated, previous = None, None
         for index, state in enumerate(states["frames"]):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
+                previous = None
                 continue
             name = data["player_name"] or ""
             player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
             ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
             body = data["rigid_body"]
             amount = data["boost_amount"]
-            if replicated is None or float(amount).is_integer():
-                replicated = amount
+            replicated = _replicated(amount, replicated, bool(data.get("boost_active")),
+                                     times[index] - times[previous] if previous is not None else 0.0)
+            previous = index
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
                          amount * 100.0 / BOOST_BYTE_MAX, replicated * 100.0 / BOOST_BYTE_MAX,
                          bool(data.get("boost_active")),
                          bool(data.get("powerslide_active")), bool(body.get("sleeping"))))
     return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
+
+
+def _replicated(amount: float, last: float | None, boosting: bool, step: float) -> float:
+    """The last replicated tank (byte units) after a frame whose modelled tank is `amount`: a whole byte is a
+    replicated value; during a boost press the model takes a frame's drain (`MODEL_DRAIN` over `step`
+    seconds) from a value that arrived in that frame, which adding it back shows as a whole byte."""
+    if last is None or float(amount).is_integer():
+        return amount
+    if boosting and amount > 0:
+        arrived = amount + step * MODEL_DRAIN
+        if abs(arrived - round(arrived)) < 1e-3:
+            return float(round(arrived))
+    return last
+
+
+def _pads_return(data: dict[str, Any]) -> bool:
+    return any(not isinstance(event["kind"], dict) for event in data["boost_pad_events"])
 
 
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
@@ -156,7 +182,7 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
             for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
-    returns = any(not isinstance(event["kind"], dict) for event in events)
+    returns = _pads_return(data)
     rows = []
     last: dict[str, object] = {}
     taken: dict[str, float] = {}
@@ -247,4 +273,4 @@ def read_frames(path: Path) -> ReplayFrames:
     cars, ids = _car_table(data["frame_data"], header)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
-                        scoring=_scoring_table(data, ids), roster=_roster(cars, ids))
+                        scoring=_scoring_table(data, ids), roster=_roster(cars, ids), pads_return=_pads_return(data))
