@@ -25,7 +25,7 @@ from gamestats_assets_tests.lol import real_games
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
-PUBLISHED = ("item_build_stats", "skill_order_stats", "objective_stats", "vision_stats", "correlations",
+PUBLISHED = ("champion_stats", "item_build_stats", "skill_order_stats", "objective_stats", "vision_stats", "correlations",
              "discovered_patterns", "win_model", "lane_matchups", "length_win_rates", "patch_trend")
 
 
@@ -61,11 +61,11 @@ def rows_by_day(data_dir: Path, table: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def synthetic(pg_url, tmp_path_factory):
+def synthetic(module_pg_url, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("lol") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
         patch.setenv("GAMESTATS_USERS", "300")
         patch.setenv("GAMESTATS_START_DATE", DAYS[0].isoformat())
         defs = build_definitions(Settings.from_env())
@@ -77,11 +77,11 @@ def synthetic(pg_url, tmp_path_factory):
         yield data_dir, defs, instance, daily, snapshots
 
 
-def test_synthetic_days_are_published(synthetic, pg_url):
+def test_synthetic_days_are_published(synthetic, module_pg_url):
     data_dir, _, _, daily, snapshots = synthetic
     assert daily.success and snapshots.success
     assert lake_rows(data_dir, "matches") == 60
-    with connect(pg_url) as conn:
+    with connect(module_pg_url) as conn:
         for table in PUBLISHED:
             assert conn.execute(f"SELECT count(*) FROM lol.{table}").fetchone()[0] > 0, table
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
@@ -95,7 +95,20 @@ def test_synthetic_days_are_published(synthetic, pg_url):
     assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
 
 
-def test_rerunning_a_day_duplicates_nothing(synthetic, pg_url):
+def test_the_champion_table_counts_every_counted_player_once(synthetic, module_pg_url):
+    """Every counted game has ten players, each in one (role, champion) row: a queue and patch's rows hold ten
+    times its games, and their pick rates sum to ten."""
+    with connect(module_pg_url) as conn:
+        totals = conn.execute("SELECT queue, patch, sum(games), max(queue_games), sum(pick_rate) "
+                              "FROM lol.champion_stats GROUP BY queue, patch").fetchall()
+        games = dict(((queue, patch), n) for queue, patch, n in conn.execute(
+            "SELECT queue, patch, count(*) FROM lol.participant_query_facts WHERE counted GROUP BY queue, patch").fetchall())
+    assert totals and all(players == 10 * queue_games and abs(picks - 10) < 1e-9
+                          for _, _, players, queue_games, picks in totals)
+    assert {(queue, patch): players for queue, patch, players, _, _ in totals} == games
+
+
+def test_rerunning_a_day_duplicates_nothing(synthetic, module_pg_url):
     data_dir, defs, instance, *_ = synthetic
     tables = ("matches", "participants", "timeline_events", "participant_frames")
     before = {t: rows_by_day(data_dir, t) for t in tables}

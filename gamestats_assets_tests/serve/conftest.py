@@ -9,10 +9,10 @@ import dagster as dg
 import pytest
 from fastapi.testclient import TestClient
 
+from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.settings import ServeSettings
@@ -34,7 +34,7 @@ def published(tmp_path_factory, module_pg_url):
     monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)
     monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
     apply_migrations(module_pg_url)
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     assert dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources, run_config=SEASON).success
     instance.add_dynamic_partitions("pubg_match", sorted(LANDING.find(resources["platform"])))

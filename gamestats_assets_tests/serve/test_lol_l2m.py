@@ -64,7 +64,7 @@ def top_champion(client) -> tuple[str, str, str]:
                             "champion_name LIMIT 1").fetchone()
 
 
-@pytest.mark.parametrize("path", ["builds", "skill-orders", "matchups", "length-win-rates", "patch-trend"])
+@pytest.mark.parametrize("path", ["roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend"])
 def test_a_champions_tables_by_queue_and_patch(client, path):
     name, queue, patch = top_champion(client)
     answer = client.get(f"{LOL}/{name.upper()}/{path}", params={"queue": queue, "patch": patch}).json()
@@ -75,6 +75,31 @@ def test_a_champions_tables_by_queue_and_patch(client, path):
     missing = client.get(f"{LOL}/Nobody/{path}")
     assert missing.status_code == 404 and "Nobody" in missing.json()["detail"]
     assert client.get(f"{LOL}/{name}/{path}", params={"patch": "latest'--"}).status_code == 422
+
+
+def test_the_tier_list_ranks_a_queue_and_patchs_champions_by_their_interval(client):
+    """Without a queue or patch: the queue with the most games and its latest patch, every row of it, ranked by the
+    lower bound of the win rate's interval; a role and a minimum of games filter; an unknown queue or patch is a
+    404, a malformed role or patch a 422."""
+    with psycopg.connect(client.pg_url) as conn:
+        queue, patch, rows = conn.execute("SELECT queue, patch, count(*) FROM lol.champion_stats GROUP BY queue, "
+                                          "patch ORDER BY sum(games) DESC LIMIT 1").fetchone()
+    answer = client.get("/api/v1/lol/tier-list").json()["data"]
+    champions = answer["champions"]
+    assert (answer["queue"], answer["patch"], len(champions)) == (queue, patch, rows) and queue in answer["queues"]
+    lows = [row["win_rate_ci_low"] for row in champions]
+    assert lows == sorted(lows, reverse=True)
+    assert all(row["win_rate_ci_low"] <= row["win_rate"] <= row["win_rate_ci_high"] and row["picked_games"] <= row["queue_games"]
+               for row in champions)
+    middle = client.get("/api/v1/lol/tier-list", params={"role": "MIDDLE", "queue": queue, "patch": patch}).json()
+    assert middle["data"]["champions"] and {r["team_position"] for r in middle["data"]["champions"]} == {"MIDDLE"}
+    most = max(row["games"] for row in champions)
+    frequent = client.get("/api/v1/lol/tier-list", params={"min_games": most}).json()["data"]["champions"]
+    assert frequent and all(row["games"] == most for row in frequent)
+    assert client.get("/api/v1/lol/tier-list", params={"queue": "nowhere"}).status_code == 404
+    assert client.get("/api/v1/lol/tier-list", params={"patch": "1.1"}).status_code == 404
+    assert client.get("/api/v1/lol/tier-list", params={"role": "ADC"}).status_code == 422
+    assert client.get("/api/v1/lol/tier-list", params={"patch": "latest"}).status_code == 422
 
 
 def cli_answer(client, champion: str, completed: list[str], metric: str, queue: list[str], **conditions) -> dict:

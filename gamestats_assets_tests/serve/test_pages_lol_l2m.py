@@ -1,6 +1,7 @@
-"""The League champion page and the Lineage 2M KPI page in headless Chromium, over the tables a real run of
-each domain published (two L2M days, so that a D1 cohort returns): each loads with no error, the champion page
-switches patch, the KPI page a server, and its retention and farms follow the server."""
+"""The League tier list and champion page and the Lineage 2M KPI page in headless Chromium, over the tables a real
+run of each domain published (two L2M days, so that a D1 cohort returns): each loads with no error, the tier list
+filters a role and opens a champion, the champion page switches patch, the KPI page a server, and its retention and
+farms follow the server."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from gamestats_assets_tests.serve.test_lol_l2m import DAY, publish_lol_and_l2m
 
 NEXT_DAY = DAY + dt.timedelta(days=1)
 
-LOL_TABLES = ("item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
+LOL_TABLES = ("champion_stats", "item_build_stats", "skill_order_stats", "lane_matchups", "length_win_rates", "patch_trend")
 EARLIER_PATCH = "12.20"
 
 
@@ -89,6 +90,34 @@ def test_the_champion_page_shows_builds_with_intervals_and_switches_patch(site, 
         assert "patch=12.20" in page.evaluate("location.search") and not page.errors
 
 
+def test_the_tier_list_filters_a_role_and_opens_the_champions_page(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tierlist.html")
+        patches = page.evaluate("[...document.querySelectorAll('#patch option')].map(o => o.value)")
+        assert patches == ["12.21", EARLIER_PATCH]
+        rows = page.evaluate("[...document.querySelectorAll('#champions tbody tr')].map(r => r.innerText)")
+        assert rows and all("n=" in row for row in rows)
+        page.screenshot(SCREENSHOTS / "pages" / "tierlist.png")
+        page.evaluate("(() => { const s = document.getElementById('role'); s.value = 'JUNGLE';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        jungle = page.evaluate("[...document.querySelectorAll('#champions tbody tr')].map(r => r.innerText)")
+        assert jungle and len(jungle) < len(rows) and all("Jungle" in row for row in jungle)
+        assert "role=JUNGLE" in page.evaluate("location.search")
+        page.evaluate("(() => { const s = document.getElementById('min-games'); s.value = '2';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        assert "min_games=2" in page.evaluate("location.search")
+        first = page.evaluate("document.querySelector('#champions tbody tr td:nth-child(2)').innerText")
+        page.evaluate("document.querySelector('#champions tbody tr').click()")
+        page.wait_for("location.pathname === '/champion.html'")
+        page.ready()
+        assert page.evaluate("location.pathname") == "/champion.html"
+        assert page.evaluate("document.getElementById('champion').value") == first
+        assert page.evaluate("document.querySelectorAll('#roles tbody tr').length") > 0 and not page.errors
+
+
 def test_the_kpi_page_shows_the_days_and_switches_server_with_its_retention_and_farms(site, request):
     base, page = site
     with check(page, request):
@@ -114,7 +143,7 @@ def test_the_kpi_page_shows_the_days_and_switches_server_with_its_retention_and_
         assert one_server != retention and f"server_id={server}" in page.evaluate("location.search")
 
 
-@pytest.mark.parametrize("path", ["champion.html", "kpi.html"])
+@pytest.mark.parametrize("path", ["tierlist.html", "champion.html", "kpi.html"])
 def test_the_pages_fit_a_phone(site, request, path):
     base, page = site
     with check(page, request), at_phone_width(page, f"phone_{path.replace('.html', '')}"):

@@ -1,5 +1,5 @@
 // A League champion's page for one queue and patch: the patch trend (win rate with its band), win rate by game
-// length, build paths, skill orders and lane matchups, every rate with its interval and games.
+// length, its roles, build paths, skill orders and lane matchups, every rate with its interval and games.
 import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable, THIN_SAMPLE } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,9 +36,9 @@ async function show() {
   remember({ champion: $("champion").value, ...query });
   $("title").textContent = `${$("champion").value} · ${query.queue} · patch ${query.patch}`;
   try {
-    const [trend, lengths, builds, skills, matchups] = await Promise.all([
+    const [trend, lengths, roles, builds, skills, matchups] = await Promise.all([
       api(`${base()}/patch-trend`, { queue: query.queue, limit: 100 }),
-      api(`${base()}/length-win-rates`, { ...query, limit: 100 }),
+      api(`${base()}/length-win-rates`, { ...query, limit: 100 }), api(`${base()}/roles`, { ...query, limit: 10 }),
       api(`${base()}/builds`, { ...query, limit: 50 }), api(`${base()}/skill-orders`, { ...query, limit: 50 }),
       api(`${base()}/matchups`, { ...query, limit: 50 })]);
     const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
@@ -53,6 +53,13 @@ async function show() {
     bandChart($("trend"), patches.map((r) => r.patch), patches, "win rate by patch", query.patch);
     const overall = lengths.data.filter((r) => r.depth === 0);
     bandChart($("length"), overall.map((r) => `${r.length_from_min}–${r.length_to_min} min`), overall, "win rate by length");
+    $("roles").replaceChildren(roles.data.length ? sortableTable([
+      { key: "role", label: "Role", text: true, value: (r) => r.team_position, cell: (r) => r.team_position || "—" },
+      gamesColumn, rateColumn,
+      { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
+        cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
+      { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
+    ], roles.data, { sortKey: "games", descending: true }) : empty());
     $("builds").replaceChildren(builds.data.length ? sortableTable([
       { key: "path", label: "Core items", text: true, value: (r) => r.core_path, cell: (r) => r.core_path || "—" },
       { key: "depth", label: "Items", value: (r) => r.depth }, gamesColumn, rateColumn,

@@ -3,7 +3,8 @@
 
 export const THIN_SAMPLE = 30;
 
-const PAGES = [["index.html", "Home"], ["tournament.html", "Tournament"], ["champion.html", "Champion"],
+const PAGES = [["index.html", "Home"], ["tournament.html", "Tournament"], ["tierlist.html", "Tier list"],
+               ["champion.html", "Champion"],
                ["player.html", "RL player"], ["kpi.html", "L2M KPIs"], ["admin.html", "Admin"]];
 
 const errorBox = () => document.getElementById("errors");

@@ -1,0 +1,27 @@
+-- Generated from the declaration of lol/cons/champion_stats by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE lol.champion_stats (
+    queue text NOT NULL,
+    patch text NOT NULL,
+    team_position text NOT NULL,
+    champion_id bigint NOT NULL,
+    champion_name text,
+    games bigint,
+    wins bigint,
+    picked_games bigint,
+    kda_mean double precision,
+    kda_ci_low double precision,
+    kda_ci_high double precision,
+    queue_games bigint,
+    pick_rate double precision,
+    win_rate double precision,
+    low_sample boolean,
+    win_rate_ci_low double precision,
+    win_rate_ci_high double precision,
+    pick_rate_ci_low double precision,
+    pick_rate_ci_high double precision,
+    CHECK (games > 0 AND wins BETWEEN 0 AND games),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
+    CHECK (picked_games <= games AND picked_games <= queue_games),
+    CHECK (pick_rate > 0 AND pick_rate <= 1),
+    PRIMARY KEY (queue, patch, team_position, champion_id)
+);
