@@ -35,7 +35,7 @@ import polars as pl
 import psutil
 
 from gamestats_assets.defs.l2m.transforms import etl, farm_rings, farm_signals, farm_truth
-from gamestats_assets.defs.l2m.transforms.graph import BY_REF, TABLES
+from gamestats_assets.defs.l2m.tables import BY_REF, TABLES
 from gamestats_assets.generator.emitters import l2m
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,5 +1,5 @@
 """Benchmark: one L2M day at scale, landing JSONL → every ETL, STD and CONS table in memory, computed from
-the same table declaration as the assets (`defs/l2m/transforms/graph.py`).
+the same table declaration as the assets (`defs/l2m/tables.py`).
 
 Emits the day in a child process (so its memory is not counted against the transforms), then times each
 stage. Prints one JSON object: wall seconds per stage, row counts, landing size, CPU seconds of the
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from gamestats_assets.defs.l2m.transforms import etl
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 DAY = dt.date(2024, 3, 5)

@@ -36,7 +36,7 @@ from serve import build_season, free_port, serve  # noqa: E402
 DATABASE = "gamestats_bench_pages"
 DAY = dt.date(2026, 2, 1)
 PAGES = ("index.html", "tournament.html", "tournament.html?tab=players", "tournament.html?tab=matches",
-         "champion.html", "kpi.html", "player.html")
+         "tierlist.html", "champion.html", "kpi.html", "player.html")
 TARGET_MS = 1000
 TIMING = """(() => {
   const paint = performance.getEntriesByName('first-contentful-paint')[0];

@@ -48,14 +48,13 @@ BASE = "/api/v1/tournaments"
 
 def build_season(divisions: list[str], rounds: int, matches: int, events: int) -> None:
     """The season through the pubg assets, published into GAMESTATS_PG_URL."""
-    from gamestats_assets.definitions import defs
+    from gamestats_assets.definitions import defs, location_resources
     from gamestats_assets.defs.pubg import assets as pubg
     from gamestats_assets.defs.pubg.assets import LANDING
     from gamestats_assets.lib.core.settings import Settings
-    from gamestats_assets.lib.deploy.resources import build_resources
     from gamestats_assets.lib.deploy.runner import QUIET_CONSOLE
 
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     config = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
         "divisions": divisions, "rounds": rounds, "matches_per_round": matches, "min_events": events,

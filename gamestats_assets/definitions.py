@@ -7,7 +7,7 @@ from datetime import timedelta
 import dagster as dg
 
 from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
-from gamestats_assets.generator.sources import register_sources
+from gamestats_assets.generator.sources import synthetic_sources
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.celery_workers import celery_executor
 from gamestats_assets.lib.deploy.resources import build_resources
@@ -71,10 +71,14 @@ def platform_policy(assets: list) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
     return apply
 
 
+def location_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
+    """Every resource the assets take, chosen from `settings`: the platform's (`lib/deploy/resources.py`) and each
+    domain's synthetic source (`generator/sources.py`)."""
+    return {**build_resources(settings), **synthetic_sources(settings)}
+
+
 def build_definitions(settings: Settings) -> dg.Definitions:
-    """The definitions of every domain in `DOMAINS` on the resources chosen from `settings`, the generator
-    registered as the domains' synthetic source (`lib/intake/synthetic.py`)."""
-    register_sources()
+    """The definitions of every domain in `DOMAINS` on the resources chosen from `settings`."""
     merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
     assets = list(merged.assets or [])
     return dg.Definitions(
@@ -83,7 +87,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=merged.jobs,
         schedules=merged.schedules,
         sensors=[*merged.sensors, AUTOMATION_SENSOR],
-        resources=build_resources(settings),
+        resources=location_resources(settings),
         executor=EXECUTORS[settings.executor],
     )
 

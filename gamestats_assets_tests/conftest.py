@@ -33,7 +33,6 @@ import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from gamestats_assets.generator.sources import register_sources  # noqa: E402
 from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -47,13 +46,6 @@ def _service_answers(url: str) -> bool:
             return True
     except psycopg.OperationalError:
         return False
-
-
-@pytest.fixture(scope="session", autouse=True)
-def synthetic_sources() -> None:
-    """The generator registered as the domains' synthetic source, as the code location registers it: tests
-    build a domain's assets without the code location."""
-    register_sources()
 
 
 @pytest.fixture(scope="session", autouse=True)

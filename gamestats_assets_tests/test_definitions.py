@@ -124,13 +124,13 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
     """Settings reach assets as resources, so any asset runs with `build_asset_context`."""
     import datetime as dt
 
+    from gamestats_assets.definitions import location_resources
     from gamestats_assets.defs.l2m.assets import TABLE_ASSETS
     from gamestats_assets.generator.emitters.l2m import emit_day
     from gamestats_assets.lib.core.settings import Settings
-    from gamestats_assets.lib.deploy.resources import build_resources
 
     emit_day(data_dir / "landing" / "l2m", dt.date(2026, 1, 5), seed=1, n_users=50)
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     context = dg.build_asset_context(partition_key="2026-01-05", resources={"platform": resources["platform"]})
     frame = TABLE_ASSETS["etl/login"](context)
     assert frame.height > 0 and set(frame["date"]) == {dt.date(2026, 1, 5)}

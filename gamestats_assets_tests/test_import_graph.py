@@ -1,6 +1,7 @@
 """The import graph, read statically from the source: the synthetic generator is a source beside the domains,
-which find it through `lib/intake/synthetic.py`; no module of `defs/`, `lib/` or `sources/` imports it, and it
-imports only `sources/`, `lib/` and itself of the package."""
+which take it as the resources typed in `lib/intake/synthetic.py` (chosen by `definitions.location_resources`); no
+module of `defs/`, `lib/` or `sources/` imports it, and it imports only `sources/`, `lib/` and itself of the
+package."""
 
 import ast
 from pathlib import Path

@@ -29,7 +29,7 @@ import polars as pl
 import psutil
 
 from gamestats_assets.defs.lol.transforms import patterns
-from gamestats_assets.defs.lol.transforms.tables import cons_tables, std_tables
+from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.generator.emitters.lol import generate_day
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
@@ -38,8 +38,8 @@ from common import PeakMemory  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 ETL_TABLES = ("matches", "participants", "timeline_events", "participant_frames")
-CONS_INPUTS = ("games", "participant_games", "first_objectives", "team_coordination", "game_states", "lane_states")
-"""The STD tables `cons_tables` reads."""
+CONS_INPUTS = {ref.split("/")[1] for table in STATISTICS for ref in table.inputs.values()}
+"""The STD tables the statistics read."""
 BATCH = 500
 """Games generated and parsed at a time while the chunk is written."""
 
@@ -80,8 +80,7 @@ def main() -> None:
             std_parts: dict[str, list[pl.DataFrame]] = {}
             for copy in range(copies):
                 etl = day_tables(lake)
-                for name, frame in std_tables(etl["matches"], etl["participants"], etl["timeline_events"],
-                                              etl["participant_frames"]).items():
+                for name, frame in computed(etl, STD_TABLES, DAY).items():
                     if name in CONS_INPUTS:
                         std_parts.setdefault(name, []).append(
                             frame.with_columns(pl.col("match_id") + f"{copy:03d}"))
@@ -90,7 +89,7 @@ def main() -> None:
             del std_parts
             std_s = time.perf_counter() - started
             started = time.perf_counter()
-            cons = cons_tables(std)
+            cons = computed(std, STATISTICS, DAY)
             cons_s = time.perf_counter() - started
             analysis_cpu = time.process_time() - cpu_started
 

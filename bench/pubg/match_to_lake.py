@@ -75,9 +75,9 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
+    from gamestats_assets.definitions import location_resources
     from gamestats_assets.defs.pubg import assets as pubg
     from gamestats_assets.lib.core.settings import Settings
-    from gamestats_assets.lib.deploy.resources import build_resources
     from gamestats_assets.lib.deploy.runner import QUIET_CONSOLE
 
     pairs = [(landing / "matches" / f"{p.name.split('.')[0]}.json", p)
@@ -87,7 +87,7 @@ def main() -> None:
         parse_and_transform(match_path, telemetry_path)
     direct = (time.perf_counter() - started) / len(pairs), (time.process_time() - cpu) / len(pairs)
 
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     selected = [key for asset in pubg.ASSETS if asset.partitions_def is not None for key in asset.keys]
     instance = dg.DagsterInstance.ephemeral()
     keys = sorted(pubg.LANDING.find(resources["platform"]))

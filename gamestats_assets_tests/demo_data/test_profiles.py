@@ -7,7 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.demo_data.assets import profiles_by_day
+from gamestats_assets.defs.demo_data.profiles import profiles_by_day
 from gamestats_assets.defs.demo_data.profiles import accounts_of_days
 
 D1, D2, D3 = dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 3, 3)

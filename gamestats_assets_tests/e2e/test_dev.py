@@ -12,7 +12,7 @@ import time
 import dagster as dg
 import pytest
 
-from gamestats_assets.defs.pubg.assets import TELEMETRY_PUBLISHED
+from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import START, completed_backfill, failed_ticks, finished_runs, rows

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 SEED = 11

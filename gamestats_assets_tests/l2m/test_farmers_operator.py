@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.l2m.transforms import farm_rings, farm_truth, farmers
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets_tests.l2m.operator_logs import DECOY_KINDS, FARM_KINDS, OperatorGame
 
 

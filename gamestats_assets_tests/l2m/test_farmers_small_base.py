@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.l2m.transforms import farm_signals, farm_truth
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets.generator.emitters import l2m
 
 DAYS = [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]

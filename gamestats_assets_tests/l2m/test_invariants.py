@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, reference, std, vip
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets_tests.l2m.conftest import DAYS
 
 DAILY_TABLES = ["etl_login", "etl_logout", "etl_recharge", "etl_item_gain", "etl_item_spend", "etl_money_gain",

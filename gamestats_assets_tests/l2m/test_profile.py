@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.l2m.transforms import etl, std
-from gamestats_assets.defs.l2m.transforms.graph import run_in_memory
+from gamestats_assets.defs.l2m.tables import run_in_memory
 
 DAYS = [dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2024, 3, 3)]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.lol.transforms.tables import cons_tables, std_tables
+from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.generator.emitters import lol
 from gamestats_assets.sources.riot.parse import ParsedMatches, ParsedTimelines, parse_matches, parse_timelines
 
@@ -32,10 +32,12 @@ def planted_games(seed: int, matches_per_day: int, days: int = 2) -> tuple[Parse
              for game in lol.generate_day(seed, FIRST_DAY + dt.timedelta(days=offset), matches_per_day)]
     matches = parse_matches([(f"{match_id}.json", match) for match_id, match, _ in games])
     timelines = parse_timelines([(f"{match_id}_timeline.json", timeline) for match_id, _, timeline in games])
-    return matches, timelines, std_tables(matches.matches, matches.participants, timelines.events, timelines.frames)
+    return matches, timelines, computed({"matches": matches.matches, "participants": matches.participants,
+                                         "timeline_events": timelines.events, "participant_frames": timelines.frames},
+                                        STD_TABLES)
 
 
 @pytest.fixture(scope="session")
 def planted() -> PlantedGames:
     matches, timelines, std = planted_games(SEED, MATCHES_PER_DAY)
-    return PlantedGames(matches, timelines, std, cons_tables(std))
+    return PlantedGames(matches, timelines, std, computed(std, STATISTICS))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms.tables import std_tables
+from gamestats_assets.defs.lol.tables import computed
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
@@ -135,6 +135,7 @@ def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
     return matches.matches, matches.participants, timelines.events, timelines.frames
 
 
-def std_of(games: list[Game]) -> dict[str, pl.DataFrame]:
-    """Every STD table of `games`."""
-    return std_tables(*parsed(games))
+def tables_of(games: list[Game]) -> dict[str, pl.DataFrame]:
+    """Every lol table of `games`, by name."""
+    return computed(dict(zip(("matches", "participants", "timeline_events", "participant_frames"), parsed(games),
+                             strict=True)))

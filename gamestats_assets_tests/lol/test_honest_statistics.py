@@ -11,7 +11,7 @@ from gamestats_assets_tests.lol.real_games import (
     changes,
     lasting,
     load,
-    std_of,
+    tables_of,
     timeline_cut,
     variant,
     winner_swapped,
@@ -66,7 +66,7 @@ def test_on_real_games_a_third_item_is_judged_against_games_as_long():
     games += [variant(ranked, 2010 + n, change=winner_swapped if n == 0 else None) for n in range(4)]
     games += [variant(ranked, 2020 + n, change=changes(timeline_cut(27), winner_swapped) if n == 0
                       else timeline_cut(27)) for n in range(4)]
-    builds = item_build_stats(std_of(games)["participant_games"]).filter(champion_name="Illaoi")
+    builds = item_build_stats(tables_of(games)["participant_games"]).filter(champion_name="Illaoi")
     third = builds.filter(depth=3).row(0, named=True)
     assert third["core_path"] == "Goredrinker > Sterak's Gage > Death's Dance"
     assert (third["games"], third["wins"], third["champion_games"]) == (4, 1, 12)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.lol.transforms.tables import cons_tables
 from gamestats_assets_tests.lol.real_games import (
     TOURNAMENT,
     changes,
@@ -14,7 +13,7 @@ from gamestats_assets_tests.lol.real_games import (
     lasting,
     load,
     remake,
-    std_of,
+    tables_of,
     timeline_cut,
     variant,
     winner_swapped,
@@ -39,8 +38,7 @@ def day() -> dict[str, pl.DataFrame]:
         variant(ranked, 1006, queue=400),
         load(TOURNAMENT),
     ]
-    std = std_of(games)
-    return {**std, **cons_tables(std)}
+    return tables_of(games)
 
 
 def frame_value(minute: int, participant: int, measure: str) -> int:

@@ -24,7 +24,7 @@ from gamestats_assets_tests.lol.real_games import (
     info,
     load,
     purchases_replaced,
-    std_of,
+    tables_of,
     variant,
 )
 from gamestats_assets_tests.lol.test_pipeline import lol_keys, run
@@ -103,7 +103,7 @@ def test_a_renamed_item_keeps_the_name_of_each_patch(version, item_id, name, nam
     """The real ranked game played on `version`, every purchase replaced by the renamed item: its name is the one
     Data Dragon gave on the game's patch (or the nearest earlier patch the reference has, which the row says)."""
     game = variant(load(), 20, version=version, change=purchases_replaced([item_id]))
-    bought = std_of([game])["item_purchases"].filter(item_id=item_id)
+    bought = tables_of([game])["item_purchases"].filter(item_id=item_id)
     assert not bought.is_empty()
     assert set(bought.select("item_name", "named_on").iter_rows()) == {(name, named_on)}
 
@@ -115,7 +115,7 @@ def test_every_purchase_of_real_games_from_11_to_16_is_named_in_english():
     ranked, tournament = load(), load(TOURNAMENT)
     games = [ranked, tournament, played_on(ranked, 31, "13.3.491.6222"), played_on(ranked, 32, "14.24.1"),
              variant(tournament, 33, version="16.1.1", change=purchases_replaced(FIRST_SHIPPED_IN_16_1))]
-    tables = std_of(games)
+    tables = tables_of(games)
     bought = tables["item_purchases"].join(tables["participant_games"].select("match_id", "patch").unique(),
                                            on="match_id")
     assert bought["item_name"].null_count() == 0
@@ -133,7 +133,7 @@ def test_runes_and_spells_are_named_on_the_games_patch():
     """The real ranked game as recorded (11.16: runes named by the oldest rune file, 13.22) and played on 16.16:
     Illaoi's Conqueror page and Flash + Teleport, Karthus's Dark Harvest and Exhaust + Smite."""
     ranked = load()
-    tables = std_of([ranked, variant(ranked, 40, version="16.16.1")])
+    tables = tables_of([ranked, variant(ranked, 40, version="16.16.1")])
     pages = tables["loadouts"].join(tables["participant_games"].select("match_id", "participant_id", "patch",
                                                                        "champion_name"),
                                     on=["match_id", "participant_id"])

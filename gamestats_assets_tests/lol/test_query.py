@@ -62,7 +62,7 @@ def real_warehouse(data_dir) -> CliRunner:
     """The warehouse's fact table of real games: the ranked game (Illaoi top against Gnar, 33 minutes), a copy
     of 22 minutes the other team won, a copy in normal draft, and the tournament game."""
     ranked = real_games.load()
-    std = real_games.std_of([
+    std = real_games.tables_of([
         ranked, real_games.variant(ranked, 1002, change=real_games.changes(real_games.lasting(22),
                                                                            real_games.winner_swapped)),
         real_games.variant(ranked, 1006, queue=400), real_games.load(real_games.TOURNAMENT)])

@@ -10,7 +10,6 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
-from gamestats_assets.defs.lol.transforms.tables import cons_tables
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol.real_games import (
     TOURNAMENT,
@@ -20,7 +19,7 @@ from gamestats_assets_tests.lol.real_games import (
     parsed,
     purchases_replaced,
     remake,
-    std_of,
+    tables_of,
     variant,
 )
 
@@ -41,8 +40,7 @@ def mixed_day() -> dict[str, pl.DataFrame]:
         variant(ranked, 1007, change=away_from(5)),
         load(TOURNAMENT),
     ]
-    std = std_of(games)
-    return {**std, **cons_tables(std)}
+    return tables_of(games)
 
 
 def test_games_know_their_queue_patch_remakes_and_players_away(mixed_day):
@@ -108,7 +106,7 @@ def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
     unknown = unknown_ids.unknown_ids(matches, participants, events)
     assert unknown["unknown_item_ids"].is_empty() and unknown["unknown_champion_ids"].is_empty()
     assert set(events.filter(type="ITEM_PURCHASED")["item_id"]) == set(ids)
-    purchases = std_of(copies)["item_purchases"]
+    purchases = tables_of(copies)["item_purchases"]
     assert purchases["item_name"].null_count() == 0 and purchases["tier"].null_count() == 0
     assert set(purchases["tier"]) <= {"legendary", "boots"}, "no mythic tier after 14.1"
     not_english = purchases.filter(~pl.col("item_name").str.contains(r"^[\x20-\x7e]+$"))

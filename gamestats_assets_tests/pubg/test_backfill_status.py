@@ -9,9 +9,9 @@ import dagster as dg
 import msgspec
 import polars as pl
 
+from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets_tests.pubg.conftest import FIXTURES
 
 REAL_MATCH = FIXTURES / "pubg-python_match_response.json"
@@ -33,7 +33,7 @@ def land_match(landing, match_id: str, telemetry: bytes | None, telemetry_name: 
 
 
 def test_each_match_says_what_was_extracted_for_a_tracked_player(platform_env):
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     platform = resources["platform"]
     landing = platform.landing_dir("pubg")
     (landing / "matches").mkdir(parents=True)

@@ -10,13 +10,18 @@ import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.defs.pubg import assets as pubg, domain
+from gamestats_assets.definitions import location_resources
+from gamestats_assets.defs.pubg import assets as pubg
+from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.sensors import TRACKED_TARGET
-from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
+from gamestats_assets.generator.emitters.pubg import (
+    emit_match,
+    public_match_plan,
+    write_match,
+)
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
@@ -63,7 +68,7 @@ def built(tmp_path_factory, pg_url):
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", (dt.date.today() - dt.timedelta(days=20)).isoformat())
     monkeypatch.setattr(pubg, "OTHER_EVENTS_BATCH", 3)
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     landing = data_dir / "landing" / "pubg"
     (landing / "matches").mkdir(parents=True)

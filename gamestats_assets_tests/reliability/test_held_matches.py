@@ -10,12 +10,17 @@ import shutil
 import dagster as dg
 import pytest
 
+from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg import domain
-from gamestats_assets.defs.pubg.assets import ASSETS, TELEMETRY_PUBLISHED
+from gamestats_assets.defs.pubg.assets import ASSETS
+from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.defs.pubg.checks import CHECKS
-from gamestats_assets.generator.emitters.pubg import emit_match, public_match_plan, write_match
+from gamestats_assets.generator.emitters.pubg import (
+    emit_match,
+    public_match_plan,
+    write_match,
+)
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.lib.publish.held import HELD_PARTITIONS, held_rows, held_tag
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
@@ -78,7 +83,7 @@ def landed(tmp_path, pg_url, monkeypatch):
         shutil.copy(path, landing / "matches" / path.name)
     write_match(emit_match(public_match_plan(SYNTHETIC, dt.datetime.now(dt.UTC) - dt.timedelta(days=1), 3,
                                              teams=8, event_range=(0, 0)), 3), landing)
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
     keys = sorted(path.stem for path in (landing / "matches").glob("*.json"))
     instance.add_dynamic_partitions("pubg_match", [REAL, *[key for key in keys if key not in (REAL, SYNTHETIC)],

@@ -5,15 +5,21 @@ import datetime as dt
 import shutil
 
 import dagster as dg
+import polars as pl
 import pytest
 
-from gamestats_assets.definitions import build_definitions
+from gamestats_assets.definitions import DOMAINS, build_definitions, location_resources
 from gamestats_assets.defs.l2m.assets import landing_logs
 from gamestats_assets.defs.l2m.checks import CHECKS
 from gamestats_assets.generator.emitters.l2m import emit_day
+from gamestats_assets.generator.sources import synthetic_sources
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
-from gamestats_assets.lib.intake import synthetic
+from gamestats_assets.lib.intake.synthetic import (
+    DaySource,
+    SyntheticSource,
+    TournamentSource,
+    resource_key,
+)
 from gamestats_assets.lib.publish.held import HELD_PARTITIONS
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.l2m import TRUTH_FILE
@@ -71,12 +77,33 @@ def test_nothing_is_generated_without_the_synthetic_setting_or_with_a_live_key(s
     assert not keyed.success and not (settings / "landing" / "l2m" / DAY.isoformat()).exists()
 
 
-def test_a_day_to_generate_without_a_registered_synthetic_source_fails_saying_so(settings, monkeypatch):
+def test_the_settings_choose_each_domains_synthetic_source(monkeypatch, tmp_path):
+    """With `files` no domain's source writes a file; with `synthetic` each is the generator's, of the type its
+    domain asks for."""
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    real = synthetic_sources(Settings.from_env())
     monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
-    monkeypatch.setattr(synthetic, "SOURCES", {})
-    result = dg.materialize([landing_logs], partition_key=DAY.isoformat(),
-                            resources=build_resources(Settings.from_env()), raise_on_error=False)
-    assert not result.success and "No synthetic source is registered for l2m" in str(result.all_events)
+    generated = synthetic_sources(Settings.from_env())
+    assert set(real) == set(generated) == {resource_key(domain.name) for domain in DOMAINS}
+    for key, source in real.items():
+        with pytest.raises(dg.Failure, match="needs a synthetic source"):
+            if isinstance(source, DaySource):
+                source.emit_day(tmp_path, DAY, seed=1)
+            elif isinstance(source, TournamentSource):
+                source.build_tournament(1, DAY)
+            else:
+                source.write_day(None, pl.DataFrame(), DAY, 1, DAY, tmp_path / "day.jsonl")
+        asked_for = next(kind for kind in type(source).__mro__ if SyntheticSource in kind.__bases__)
+        assert isinstance(generated[key], asked_for)
+    assert {type(source).__module__ for source in generated.values()} == {"gamestats_assets.generator.sources"}
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_day_to_generate_without_a_synthetic_source_fails_saying_so(settings, monkeypatch):
+    monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
+    resources = {**location_resources(Settings.from_env()), resource_key("l2m"): DaySource()}
+    result = dg.materialize([landing_logs], partition_key=DAY.isoformat(), resources=resources, raise_on_error=False)
+    assert not result.success and "needs a synthetic source" in str(result.all_events)
     assert not any((settings / "landing" / "l2m" / DAY.isoformat()).iterdir())
 
 
@@ -84,7 +111,7 @@ def test_a_day_holding_synthetic_and_delivered_files_is_held_by_its_check(settin
     """A delivery that lands after the landing step of a generated day (so beside its synthetic files) fails
     `one_source_per_partition`, which names both kinds; landing the day again lets the delivery replace them."""
     monkeypatch.setenv("GAMESTATS_SOURCE", "synthetic")
-    resources = build_resources(Settings.from_env())
+    resources = location_resources(Settings.from_env())
     day = DAY.isoformat()
     check = dg.AssetCheckKey(landing_logs.key, "one_source_per_partition")
     definitions = [landing_logs, *(c for c in CHECKS if check in c.check_keys)]

@@ -11,10 +11,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.rocket.assets import RANK_PREDICTIONS_DESCRIPTION
 from gamestats_assets.defs.rocket.checks import planted_weaknesses_found
-from gamestats_assets.defs.rocket.transforms import rank, recommend, sessions, skills, tables
-from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
+from gamestats_assets.defs.rocket.tables import RANK_PREDICTIONS_DESCRIPTION
+from gamestats_assets.defs.rocket.transforms import (
+    daily,
+    rank,
+    recommend,
+    sessions,
+    skills,
+)
 from gamestats_assets.generator.emitters.rocket import (
     CATALOGUE,
     generate_replays,
@@ -23,6 +28,7 @@ from gamestats_assets.generator.emitters.rocket import (
 )
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
 from gamestats_assets_tests.rocket.conftest import BALLCHASING
 
 
@@ -46,11 +52,11 @@ def history():
         day = ANCHOR + dt.timedelta(days=offset)
         parsed = [parse_replay_json(d) for d in generate_replays(day, seed=SEED, n_players=PLAYERS, anchor=ANCHOR,
                                                                   games_per_day=GAMES_PER_DAY)]
-        etl = tables.etl_tables(parsed, day)
-        best = tables.matches(etl["matches"])
-        players = tables.match_players(etl["match_players"], best)
-        users.append(tables.users(players, best))
-        stats.append(tables.player_stats(etl["match_stats"], players, best))
+        etl = daily.etl_tables(parsed, day)
+        best = daily.matches(etl["matches"])
+        players = daily.match_players(etl["match_players"], best)
+        users.append(daily.users(players, best))
+        stats.append(daily.player_stats(etl["match_stats"], players, best))
         raw_sessions.append(pl.DataFrame(generate_sessions(day, seed=SEED, n_players=PLAYERS, anchor=ANCHOR,
                                                            catalogue=catalogue)).with_columns(date=pl.lit(day)))
     truth = pl.DataFrame(truth_document(seed=SEED, n_players=PLAYERS)["players"],
@@ -189,9 +195,9 @@ def test_real_ranked_games_hold_too_few_rank_histories_to_judge_a_rank_change():
     games = [parse_replay_json(entry) for entry in document["list"]]
     days = []
     for day in sorted({g.played_at.date() for g in games}):
-        etl = tables.etl_tables([g for g in games if g.played_at.date() == day], day)
-        best = tables.matches(etl["matches"])
-        days.append(tables.users(tables.match_players(etl["match_players"], best), best))
+        etl = daily.etl_tables([g for g in games if g.played_at.date() == day], day)
+        best = daily.matches(etl["matches"])
+        days.append(daily.users(daily.match_players(etl["match_players"], best), best))
     seen = pl.concat(days)
     histories = rank.rank_histories(seen)
     ranked = seen.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null())["player_id"].n_unique()

@@ -8,7 +8,7 @@ import shutil
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.rocket.transforms import tables
+from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import read_day
 from gamestats_assets.sources.ballchasing.records import GROUP_OF
 from gamestats_assets.sources.replays.features import NOT_FROM_FRAMES
@@ -29,10 +29,10 @@ def day(tmp_path_factory):
     shutil.copy(FIXTURES / "paired" / f"{PAIR}.ballchasing.json", folder / "ballchasing" / "game.json")
     landing = read_day(folder)
     assert not landing.rejected
-    etl = tables.etl_tables(landing.matches, DAY)
-    best = tables.matches(etl["matches"])
-    players = tables.match_players(etl["match_players"], best)
-    return best, players, tables.player_stats(etl["match_stats"], players, best)
+    etl = daily.etl_tables(landing.matches, DAY)
+    best = daily.matches(etl["matches"])
+    players = daily.match_players(etl["match_players"], best)
+    return best, players, daily.player_stats(etl["match_stats"], players, best)
 
 
 def test_one_row_per_game_and_the_shared_game_knows_both_sources(day):

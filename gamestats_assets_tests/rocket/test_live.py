@@ -9,10 +9,10 @@ import dagster as dg
 import pytest
 from dagster._core.definitions.events import AssetKeyPartitionKey
 
+from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.rocket import domain
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.lib.intake.http import MissingApiKey
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 from gamestats_assets.lib.publish.postgres import PostgresResource
@@ -124,7 +124,7 @@ def test_a_newly_tracked_player_gets_one_backfill_over_their_history(server, pla
     monkeypatch.setenv(URL_ENV, server)
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     settings = Settings.from_env()
-    resources = {**build_resources(settings), "postgres": PostgresResource(url=pg_url)}
+    resources = {**location_resources(settings), "postgres": PostgresResource(url=pg_url)}
     platform = resources["platform"]
     platform.roster_path("rocket").parent.mkdir(parents=True)
     platform.roster_path("rocket").write_text(f"player_id\n{PLAYER}\n")

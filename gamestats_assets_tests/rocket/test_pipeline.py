@@ -9,10 +9,9 @@ import shutil
 import dagster as dg
 import pytest
 
-from gamestats_assets.definitions import build_definitions
+from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.rocket.assets import landing_replays
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
 
@@ -134,9 +133,9 @@ def test_with_files_only_a_day_is_read_as_dropped_and_nothing_is_generated(platf
     folder = settings.landing_dir("rocket") / day.isoformat()
     folder.mkdir(parents=True)
     shutil.copy(REPLAYS / "0_SAVES.replay", folder)
-    context = dg.build_asset_context(partition_key=day.isoformat(), resources=build_resources(settings))
+    context = dg.build_asset_context(partition_key=day.isoformat(), resources=location_resources(settings))
     landing_replays(context)
     assert [p.name for p in folder.rglob("*") if p.is_file()] == ["0_SAVES.replay"]
     empty_day = dt.date(2026, 3, 4)
     with pytest.raises(dg.Failure, match="GAMESTATS_SOURCE=files"):
-        landing_replays(dg.build_asset_context(partition_key=empty_day.isoformat(), resources=build_resources(settings)))
+        landing_replays(dg.build_asset_context(partition_key=empty_day.isoformat(), resources=location_resources(settings)))

@@ -6,7 +6,7 @@ import shutil
 
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms import tables
+from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import read_day
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
 
@@ -17,10 +17,10 @@ PAIRED = FIXTURES / "paired"
 
 def build(folder):
     landing = read_day(folder)
-    etl = tables.etl_tables(landing.matches, DAY)
-    best = tables.matches(etl["matches"])
-    players = tables.match_players(etl["match_players"], best)
-    return landing, etl, best, players, tables.player_stats(etl["match_stats"], players, best)
+    etl = daily.etl_tables(landing.matches, DAY)
+    best = daily.matches(etl["matches"])
+    players = daily.match_players(etl["match_players"], best)
+    return landing, etl, best, players, daily.player_stats(etl["match_stats"], players, best)
 
 
 def test_a_replay_dropped_under_two_sources_is_one_match(tmp_path):
@@ -55,7 +55,7 @@ def test_every_source_in_one_day_with_an_unknown_file_rejected(tmp_path):
     rates = stats.filter(pl.col("stat_type") == "shot_accuracy", pl.col("value").is_not_null())
     assert (rates["ci_low"] <= rates["value"] + 1e-9).all() and (rates["value"] <= rates["ci_high"] + 1e-9).all()
     assert (rates["sample_size"] > 0).all()
-    users = tables.users(players, best)
+    users = daily.users(players, best)
     assert users["player_id"].is_unique().all()
     ranked = users.filter(pl.col("rank_tier").is_not_null())
     assert ranked.height > 0 and set(ranked["rank_band"]) <= {"bronze", "silver", "gold", "platinum", "diamond",

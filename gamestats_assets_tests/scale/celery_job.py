@@ -9,11 +9,13 @@ import zlib
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.definitions import EXECUTORS
+from gamestats_assets.definitions import EXECUTORS, location_resources
 from gamestats_assets.lib.authoring.assets import lake_asset
-from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
+from gamestats_assets.lib.authoring.publish_steps import (
+    PublishSpec,
+    build_publish_definitions,
+)
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.deploy.resources import build_resources
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 SOURCES = ("logins", "purchases", "quests", "trades")
@@ -60,7 +62,7 @@ def definitions() -> dg.Definitions:
         assets=[*SOURCE_TABLES, source_totals, *PUBLISH_ASSETS],
         asset_checks=PUBLISH_CHECKS,
         jobs=[dg.define_asset_job(JOB, selection=dg.AssetSelection.groups("scale_test"))],
-        resources=build_resources(settings),
+        resources=location_resources(settings),
         executor=EXECUTORS[settings.executor],
     )
 

@@ -97,13 +97,17 @@ def test_two_concurrent_writers_on_one_table_lose_no_commit_and_never_mix_a_part
 
 
 def test_dagster_assets_materialize_on_the_s3_lake_through_the_settings(s3_lake, monkeypatch, tmp_path):
+    from gamestats_assets.definitions import location_resources
     from gamestats_assets.lib.core.settings import Settings
-    from gamestats_assets.lib.deploy.resources import build_resources
-    from gamestats_assets_tests.lib.test_lake import daily_doubled, daily_rows, range_tags
+    from gamestats_assets_tests.lib.test_lake import (
+        daily_doubled,
+        daily_rows,
+        range_tags,
+    )
 
     monkeypatch.setenv("GAMESTATS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("GAMESTATS_LAKE_URI", s3_lake)
-    lake = build_resources(Settings.from_env())["lake"]
+    lake = location_resources(Settings.from_env())["lake"]
     result = dg.materialize([daily_rows, daily_doubled], resources={"lake": lake},
                             instance=dg.DagsterInstance.ephemeral(), tags=range_tags("2026-01-01", "2026-01-03"))
     assert result.success

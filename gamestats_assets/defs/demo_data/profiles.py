@@ -65,3 +65,13 @@ def until(history: pl.LazyFrame, last_day) -> pl.LazyFrame:
     """The rows of `history` up to `last_day`: what was known on that day, so a day's tables never
     change when later days arrive."""
     return history.filter(pl.col("date") <= last_day)
+
+
+def profiles_by_day(history: pl.LazyFrame, users: pl.DataFrame, days) -> pl.DataFrame:
+    """Each account's profile (segment, install date) as known on each of `days` (key `date`,
+    `account_id`), from `history` (`std/accounts` of every day): a day's tables never change when later days
+    arrive."""
+    if not history.collect_schema():
+        history = pl.LazyFrame(schema=ACCOUNTS_SCHEMA)
+    frames = [user_profiles(until(history, day), users).with_columns(date=pl.lit(day, dtype=pl.Date)) for day in days]
+    return pl.concat(frames) if frames else pl.DataFrame(schema={**PROFILE_SCHEMA, "date": pl.Date})

@@ -1,11 +1,11 @@
 """The l2m domain: Lineage 2M logs through ETL → STD → CONS, one daily partition per game day, its tables
-built from their declarations in `transforms/graph.py`; the ETL tables read the landing folder."""
+built from their declarations in `tables.py`; the ETL tables read the landing folder."""
 
 
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.l2m.transforms.graph import TABLES
+from gamestats_assets.defs.l2m.tables import TABLES
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of

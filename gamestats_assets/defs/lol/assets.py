@@ -1,38 +1,24 @@
 """The lol domain: Riot match-v5 files → ETL → STD (daily, by the day of the landing folder a file was dropped
 in) → CONS statistics over every game so far.
 
-Every table is one function of `transforms` (whose docstring defines it); the assets only wire them. A
+The landing and ETL assets read the files; every table computed from them is declared in `tables.py`. A
 file is processed in the partition of the landing folder it was dropped in; a run over several days
 computes each day on its own and writes them in one lake commit.
 """
 
 
-from collections.abc import Callable, Mapping
-
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.lol.columns import COLUMNS
-from gamestats_assets.defs.lol.transforms import (
-    cons,
-    duos,
-    lanes,
-    loadouts,
-    patterns,
-    std,
-    trends,
-    unknown_ids,
-    win_model,
-)
-from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Table, of_every_day, table_assets, undated
+from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
+from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
-from gamestats_assets.sources.riot import compound, ddragon
 from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder, riot_files
 
 DOMAIN = "lol"
@@ -130,134 +116,8 @@ def std_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "std", name])
 
 
-EVENTS, FRAMES, MATCHES, PARTICIPANTS = "etl/timeline_events", "etl/participant_frames", "etl/matches", "etl/participants"
-
-STD_TABLES = [
-    Table("std", "games", undated(std.games),
-          "Every game with its match file (key date, match_id): queue, patch, Summoner's Rift, remake, AFK players, "
-          "and whether the statistics count it.",
-          {"matches": MATCHES, "participants": PARTICIPANTS, "frames": FRAMES}),
-    Table("std", "item_purchases",
-          undated(lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches))),
-          "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
-          "component purchases resolved; core = legendary and mythic items (Data Dragon of the game's patch); "
-          "core_rank 1..3.", {"events": EVENTS, "matches": MATCHES}),
-    Table("std", "skill_orders", undated(std.skill_orders),
-          "Skill level-up sequence and max order (Q/W/E) per player (key date, match_id, participant_id).",
-          {"events": EVENTS}),
-    Table("std", "first_objectives", undated(std.first_objectives),
-          "First dragon, herald, baron and tower per team, with counts and the team's win (key date, match_id, "
-          "team_id).", {"events": EVENTS, "participants": PARTICIPANTS}),
-    Table("std", "vision_deaths", undated(std.vision_deaths),
-          "Vision per minute and deaths per 10 minutes per player (key date, match_id, participant_id).",
-          {"events": EVENTS, "participants": PARTICIPANTS, "matches": MATCHES}),
-    Table("std", "team_coordination", undated(std.team_coordination),
-          "Teammates within 2 500 units of each objective take (key date, match_id, event_index).",
-          {"events": EVENTS, "frames": FRAMES}),
-    Table("std", "game_states", undated(win_model.game_states),
-          "Game state (blue minus red) at 10 and 15 minutes with the winner (key date, match_id, minute).",
-          {"events": EVENTS, "frames": FRAMES, "matches": MATCHES}),
-    Table("std", "lane_states", undated(lanes.lane_states),
-          "Each player's lane opponent (same position, other team) and gold, XP and CS differences to it at 10 and "
-          "15 minutes (key date, match_id, participant_id).", {"participants": PARTICIPANTS, "frames": FRAMES}),
-    Table("std", "participant_games",
-          undated(lambda participants, matches, purchases, skills, vision, game_table: std.participant_games(
-              participants, matches, purchases, skills, vision, ddragon.game_champions(matches), game_table)),
-          "One row per player of a game with its match file (key date, match_id, participant_id): queue, patch, "
-          "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.",
-          {"participants": PARTICIPANTS, "matches": MATCHES, "purchases": "std/item_purchases",
-           "skills": "std/skill_orders", "vision": "std/vision_deaths", "game_table": "std/games"}),
-    Table("std", "loadouts",
-          undated(lambda participants, matches: loadouts.loadouts(
-              participants, matches, ddragon.game_runes(matches), ddragon.game_spells(matches))),
-          "Rune page and summoner spell pair per player (key date, match_id, participant_id), named by the Data "
-          "Dragon of the game's patch (`runes_named_on`, `spells_named_on`: the reference patch that named them).",
-          {"participants": PARTICIPANTS, "matches": MATCHES}),
-    Table("cons", "participant_facts", undated(std.participant_facts),
-          "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
-          "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
-          "team's first objectives.",
-          {"players": "std/participant_games", "purchases": "std/item_purchases", "lanes": "std/lane_states",
-           "first_objectives": "std/first_objectives"}),
-    Table("cons", "participant_query_facts", undated(compound.flattened),
-          "The participant fact table as `gamestats serve`'s compound query reads it from PostgreSQL (key date, "
-          "match_id, participant_id): `participant_facts` with the completed item ids in completion order, "
-          "comma-separated (`completed_item_ids`), for the list of completed items.",
-          {"facts": "cons/participant_facts"}, columns=COLUMNS["participant_query_facts"],
-          publish=Publish(("date", "match_id", "participant_id"), indexes=("champion_id",))),
-]
-
-
-def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
-    """Held-out accuracy and AUC of each minute's win model beside the gold-difference baseline's, and the test
-    size, of the queue and patch with the most held-out games."""
-    if model.is_empty():
-        return {}
-    quality = model.group_by("queue", "patch", "minute").agg(
-        pl.col("accuracy", "auc", "baseline_auc", "auc_gain_ci_low", "auc_gain_ci_high", "n_test").first())
-    largest = quality.sort("n_test", descending=True).row(0, named=True)
-    queue, patch = largest["queue"], largest["patch"]
-    best = quality.filter(queue=queue, patch=patch).sort("minute")
-    return {"queue": queue, "patch": patch} | {
-        f"{measure}_{row['minute']}min": row[measure] for row in best.iter_rows(named=True)
-        for measure in ("accuracy", "auc", "baseline_auc", "auc_gain_ci_low", "auc_gain_ci_high", "n_test")}
-
-
-def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], grain: tuple[str, ...],
-              summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = ()) -> Table:
-    """The CONS table `lol/cons/<name>`, described by `compute`'s docstring: `compute` over every day of its
-    inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL."""
-    return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", summary=summary,
-                 columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
-
-
-RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
-               "win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9")
-"""What a win rate's row meets: games won within the games played, the rate within its interval."""
-PICK_CHECKS = (*RATE_CHECKS, "champion_games >= games", "pick_rate > 0 AND pick_rate <= 1")
-
-
-PLAYERS = {"players": "std/participant_games"}
-GAMES = {"games": "std/games"}
-LOADOUTS = {**PLAYERS, "loadouts": "std/loadouts"}
-STATISTICS = [
-    statistic("item_build_stats", cons.item_build_stats, PLAYERS, ("queue", "patch", "champion_id", "depth", "core_path")),
-    statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order")),
-    statistic("objective_stats", cons.objective_stats,
-              {"first_objectives": "std/first_objectives", "coordination": "std/team_coordination", **GAMES},
-              ("queue", "patch", "objective")),
-    statistic("vision_stats", cons.vision_stats, PLAYERS, ("queue", "patch", "team_position", "vision_band")),
-    statistic("correlations", patterns.correlations, PLAYERS,
-              ("queue", "patch", "team_position", "variable_x", "variable_y")),
-    statistic("discovered_patterns", patterns.discovered_patterns,
-              {**PLAYERS, "first_objectives": "std/first_objectives", **GAMES},
-              ("queue", "patch", "pattern_type", "subject", "condition"),
-              lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD,
-                             "false_share_bound": patterns.FALSE_SHARE, "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
-    statistic("win_model", win_model.win_model, {"states": "std/game_states", **GAMES},
-              ("queue", "patch", "minute", "term"), model_quality),
-    statistic("lane_matchups", lanes.lane_matchups, {**PLAYERS, "lanes": "std/lane_states"},
-              ("queue", "patch", "team_position", "champion_id", "opponent_champion_id")),
-    statistic("length_win_rates", trends.length_win_rates, PLAYERS,
-              ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min")),
-    statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch")),
-    statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
-              checks=PICK_CHECKS),
-    statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
-              checks=PICK_CHECKS),
-    statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
-              ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS),
-    statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
-              ("queue", "patch", "adc_champion_id", "support_champion_id"),
-              lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
-                             "significant": int(table["significant"].fill_null(False).sum())},
-              (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1")),
-]
-"""The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side)."""
-
-TABLES = [*STD_TABLES, *STATISTICS]
-"""Every lol table computed from the ETL tables: the Dagster assets and the in-memory runs are built from them."""
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)
+"""The asset of every table of `tables.py`, by reference (`std/games`, `cons/win_model` ...)."""
 CONS_BY_NAME = {table.name: TABLE_ASSETS[table.ref] for table in STATISTICS}
 games = TABLE_ASSETS["std/games"]
 

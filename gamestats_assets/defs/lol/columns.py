@@ -89,6 +89,15 @@ COLUMNS: dict[str, Columns] = {
         "spell_1_id": BIGINT, "spell_2_id": BIGINT, "spell_names": TEXT, "spells_named_on": TEXT, "games": BIGINT,
         "wins": BIGINT, "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE},
+    "champion_stats": {
+        "queue": TEXT, "patch": TEXT, "team_position": TEXT("the role; empty where the queue has none"),
+        "champion_id": BIGINT, "champion_name": TEXT, "games": BIGINT("the champion's counted games in the role"),
+        "wins": BIGINT, "picked_games": BIGINT("the counted games it was played in, in the role"),
+        "kda_mean": DOUBLE, "kda_ci_low": DOUBLE, "kda_ci_high": DOUBLE,
+        "queue_games": BIGINT("the queue and patch's counted games"),
+        "pick_rate": DOUBLE("picked_games / queue_games"), "win_rate": DOUBLE, "low_sample": BOOLEAN,
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "pick_rate_ci_low": DOUBLE,
+        "pick_rate_ci_high": DOUBLE},
     "bot_duo_stats": {
         "queue": TEXT, "patch": TEXT, "adc_champion_id": BIGINT, "support_champion_id": BIGINT,
         "adc_champion_name": TEXT, "support_champion_name": TEXT, "games": BIGINT, "wins": BIGINT,

@@ -1,11 +1,9 @@
 """The pubg domain: one dynamic partition per match id, from landing files (match objects in
-`landing/pubg/matches/`, telemetry in `landing/pubg/telemetry/`, under any name) to per-match tables, and the
-tournament tables and career stats over every match."""
+`landing/pubg/matches/`, telemetry in `landing/pubg/telemetry/`, under any name) read by the ETL assets; the
+per-match tables, and the tournament tables and career stats over every match, are declared in `tables.py`."""
 
 import datetime as dt
-import inspect
 import json
-from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -13,25 +11,32 @@ import polars as pl
 from deltalake import WriterProperties
 
 from gamestats_assets.defs.pubg.columns import COLUMNS
-from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
+from gamestats_assets.defs.pubg.organisers import TOURNAMENT_FRAMES, tournament_frame
+from gamestats_assets.defs.pubg.tables import (
+    BACKFILL_STATUS,
+    DOMAIN,
+    PER_MATCH_TABLES,
+    TOURNAMENT_MATCH_CONTEXT,
+    TOURNAMENT_TABLES,
+)
+from gamestats_assets.defs.pubg.transforms import tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
-from gamestats_assets.lib.authoring.table import Table, table_assets
+from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
-from gamestats_assets.lib.intake.synthetic import synthetic
-from gamestats_assets.lib.intake.tracking import roster
+from gamestats_assets.lib.intake.synthetic import TournamentSource
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, row_count_metadata, write_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import (
     MATCH_SCHEMA,
+    NOT_A_MATCH,
     PARTICIPANT_SCHEMA,
     ROSTER_SCHEMA,
-    NOT_A_MATCH,
     MatchIdentity,
     identify_match,
     match_id_of,
@@ -47,8 +52,7 @@ from gamestats_assets.sources.pubg.telemetry import (
     telemetry_head,
 )
 
-DOMAIN = "pubg"
-MATCHES, TELEMETRY, TOURNAMENT = "matches", "telemetry", "tournament"
+MATCHES, TELEMETRY = "matches", "telemetry"
 UNKEYED = "unkeyed"
 """The quarantine partition of landing files that hold no match."""
 
@@ -188,7 +192,8 @@ class SyntheticTournamentConfig(dg.Config):
 
 @dg.asset(key=[DOMAIN, "landing", "synthetic_tournament"], group_name=DOMAIN, kinds={"file"})
 def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTournamentConfig,
-                         platform: PlatformResource, postgres: PostgresResource) -> dg.MaterializeResult:
+                         platform: PlatformResource, postgres: PostgresResource,
+                         pubg_synthetic: TournamentSource) -> dg.MaterializeResult:
     """With `GAMESTATS_SOURCE=synthetic`: a season written into landing as the tournament discovery would
     deliver it: the organiser's file in `landing/pubg/tournament/`, every lobby's match object and
     telemetry in `landing/pubg/matches` and `landing/pubg/telemetry`, recorded as discovered by
@@ -199,13 +204,13 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
     kept. With `GAMESTATS_SOURCE=files` it writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
-    season = synthetic(DOMAIN, "build_tournament")(platform.seed, dt.date.fromisoformat(platform.anchor_date),
-                                                   divisions=tuple(config.divisions), rounds=config.rounds,
-                                                   matches_per_round=config.matches_per_round,
-                                                   event_range=(config.min_events, config.max_events))
+    season = pubg_synthetic.build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
+                                             divisions=tuple(config.divisions), rounds=config.rounds,
+                                             matches_per_round=config.matches_per_round,
+                                             event_range=(config.min_events, config.max_events))
     for plan in season.plans:
         record_discovery(platform, plan.match_id, tournament.TOURNAMENT_DISCOVERY)
-    written = synthetic(DOMAIN, "write_tournament")(season, platform.landing_dir(DOMAIN), platform.seed)
+    written = pubg_synthetic.write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
     columns = list(tournament.OVERRIDE_SCHEMA)
     with postgres.connection() as conn, conn.transaction():
         for override in season.overrides:
@@ -415,85 +420,11 @@ def cons(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "cons", name])
 
 
-def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Sequence[str], *, tracked: bool = False,
-                reads: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None) -> Table:
-    """The per-match cons table `pubg/cons/<name>`, defined by `compute`'s docstring: `compute` over the run's
-    rows of `inputs` (references, in the order of its parameters); a `tracked` table also gets the tracked
-    players' account ids (`tracked`)."""
-    parameters = [p for p in inspect.signature(compute).parameters if p != "tracked"]
-    return Table("cons", name, compute, (compute.__doc__ or name).strip(), dict(zip(parameters, inputs, strict=True)),
-                 kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
-                 reads=reads or {}, publish=publish, columns=COLUMNS.get(publish.table or name, {}) if publish else {},
-                 given={"tracked": lambda platform: roster(DOMAIN, platform, PostgresResource())} if tracked else {})
-
-
-KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
-PER_MATCH_TABLES = [
-    match_table("landings", extractors.landings, ["etl/telemetry_landings"],
-                publish=Publish(("match_id", "account_id"))),
-    match_table("kill_positions", extractors.kill_positions, [KILLS], publish=Publish(("match_id", "event_index"))),
-    match_table("circles", extractors.circles, ["etl/telemetry_game_states"], publish=Publish(("match_id", "phase"))),
-    match_table("weapon_kill_events", extractors.weapon_kill_events, [KILLS]),
-    match_table("tracked_damage_events", extractors.damage_events, [DAMAGE], tracked=True,
-                publish=Publish(("match_id", "event_index", "account_id", "role"), table="player_damage_events")),
-    match_table("item_usage", extractors.item_usage, ["etl/telemetry_item_uses", "etl/telemetry_throwables"]),
-    match_table("killsteals", extractors.killsteals, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
-    match_table("advanced_stats", extractors.advanced_stats, [KILLS, KNOCKS, DAMAGE, "etl/participants"]),
-    match_table("circle_samples", extractors.circle_samples, ["etl/telemetry_positions", "etl/telemetry_game_states"],
-                reads={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
-    match_table("player_circle_stats", extractors.circle_aggregates, ["cons/circle_samples"]),
-    match_table("player_circle_positions", extractors.tracked_circle_positions, ["cons/circle_samples"], tracked=True,
-                publish=Publish(("match_id", "account_id", "sample_s"))),
-    match_table("knock_outcomes", combat.knock_outcomes, [KNOCKS, KILLS, "etl/telemetry_revives"]),
-    match_table("knock_summaries", combat.knock_summaries, ["cons/knock_outcomes"]),
-    match_table("fights", combat.fights, [DAMAGE, KNOCKS, KILLS],
-                publish=Publish(("match_id", "fight_id"), sum_column="damage_events")),
-    match_table("engagements", combat.engagements, ["cons/fights"],
-                publish=Publish(("match_id", "engagement_id"), sum_column="fights")),
-    match_table("player_match_weapon_distribution", combat.weapon_distribution, [DAMAGE, KILLS, KNOCKS],
-                publish=Publish(("match_id", "account_id", "weapon_category"), sum_column="damage_dealt")),
-    match_table("player_weapon_accuracy", combat.weapon_accuracy, ["etl/telemetry_attacks", DAMAGE],
-                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots",
-                                indexes=("account_id",))),
-    match_table("match_summaries", summaries.match_summaries,
-                ["etl/participants", "etl/rosters", "cons/advanced_stats", "cons/item_usage",
-                 "cons/player_circle_stats", f"etl/telemetry_{TELEMETRY_FILES}"],
-                publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
-]
-"""Every per-match table: its function (whose docstring defines it) and what it reads."""
-
-MATCH_TABLE_ASSETS = {ref.removeprefix("cons/"): asset for ref, asset in table_assets(DOMAIN, PER_MATCH_TABLES).items()}
-
-
-def of_telemetry_alone(table: Table) -> bool:
-    """Whether every table `table` reads, directly or through other per-match tables, is telemetry."""
-    by_ref = {other.ref: other for other in PER_MATCH_TABLES}
-    return all(ref.startswith("etl/telemetry_") or (ref in by_ref and of_telemetry_alone(by_ref[ref]))
-               for ref in table.inputs.values())
-
-
-TELEMETRY_PUBLISHED = tuple(f"{DOMAIN}.{table.publish.table or table.name}" for table in PER_MATCH_TABLES
-                            if table.publish and of_telemetry_alone(table))
-"""The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
-while its match-object rows publish."""
-
-
-@lake_asset(DOMAIN, "cons", "player_backfill_status", partitions_def=pubg_match_partitions,
-            partition_column="match_id",
-            ins={"participants": dg.AssetIn(etl("participants")),
-                 "telemetry_files": dg.AssetIn(etl(f"telemetry_{TELEMETRY_FILES}")),
-                 "damage": dg.AssetIn(cons("tracked_damage_events")),
-                 "circle": dg.AssetIn(cons("player_circle_positions"))},
-            publish=Publish(("match_id", "player_id")), columns=COLUMNS["player_backfill_status"])
-def player_backfill_status(platform: PlatformResource, postgres: PostgresResource, participants: pl.DataFrame,
-                           telemetry_files: pl.DataFrame, damage: pl.DataFrame, circle: pl.DataFrame) -> pl.DataFrame:
-    """Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
-    tracked player who played the match, with the damage-event and circle-sample rows extracted for them
-    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run.
-    `status` (see `transforms.summaries.backfill_status`) is `extracted` only when the match's whole
-    telemetry was read; `no_telemetry` and `failed` say why not in `reason`."""
-    return summaries.backfill_status(participants, telemetry_files, damage, circle,
-                                     roster(DOMAIN, platform, postgres), dt.datetime.now(dt.UTC))
+TABLE_ASSETS = table_assets(DOMAIN, [*PER_MATCH_TABLES, BACKFILL_STATUS, TOURNAMENT_MATCH_CONTEXT, *TOURNAMENT_TABLES])
+"""The asset of every table of `tables.py`, by reference (`cons/fights`, `cons/team_leaderboards` ...)."""
+MATCH_TABLE_ASSETS = {table.name: TABLE_ASSETS[table.ref] for table in PER_MATCH_TABLES}
+player_backfill_status = TABLE_ASSETS[BACKFILL_STATUS.ref]
+tournament_match_context = TABLE_ASSETS[TOURNAMENT_MATCH_CONTEXT.ref]
 
 
 TRACKED_TABLES = [MATCH_TABLE_ASSETS["tracked_damage_events"], MATCH_TABLE_ASSETS["player_circle_positions"],
@@ -502,35 +433,12 @@ TRACKED_TABLES = [MATCH_TABLE_ASSETS["tracked_damage_events"], MATCH_TABLE_ASSET
 rebuilds."""
 
 
-def tournament_definitions(platform: PlatformResource) -> list[dict]:
-    """Every organiser's file in `landing/pubg/tournament/` (one season each)."""
-    folder = platform.landing_dir(DOMAIN) / TOURNAMENT
-    return [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))] if folder.is_dir() else []
-
-
-TOURNAMENT_FRAMES = {
-    "tournament_players": (tournament.roster_frame, "one row per season and player (season_id, account_id)", None),
-    "tournament_rounds": (tournament.rounds_frame, "one row per round (season_id, round_id) with its time window",
-                          Publish(("season_id", "round_id"), PublishMode.SNAPSHOT)),
-    "tournament_schedule": (tournament.schedule_frame, "one row per scheduled match slot (slot_id)", None),
-}
-
-
-NO_TOURNAMENT = {"season": {"season_id": ""}, "teams": [], "rounds": [], "schedule": []}
-
-
-def tournament_frame(platform: PlatformResource, name: str) -> pl.DataFrame:
-    """The frame `name` of `TOURNAMENT_FRAMES` over every organiser's file (no rows when there is none)."""
-    build = TOURNAMENT_FRAMES[name][0]
-    return pl.concat([build(definition) for definition in tournament_definitions(platform)] or [build(NO_TOURNAMENT)])
-
-
 def build_tournament_frame(name: str, grain: str, publish: Publish | None) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
                 description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish,
                 columns=COLUMNS[name] if publish else None)
     def _frame(platform: PlatformResource) -> pl.DataFrame:
-        return tournament_frame(platform, name)
+        return tournament_frame(platform.landing_dir(DOMAIN), name)
 
     return _frame
 
@@ -539,105 +447,9 @@ TOURNAMENT_FRAME_ASSETS = {name: build_tournament_frame(name, grain, publish)
                            for name, (_, grain, publish) in TOURNAMENT_FRAMES.items()}
 
 
-@lake_asset(DOMAIN, "cons", "tournament_match_context", partitions_def=pubg_match_partitions,
-            partition_column="match_id", deps=[synthetic_tournament],
-            ins={"matches": dg.AssetIn(etl("matches")), "participants": dg.AssetIn(etl("participants")),
-                 "rosters": dg.AssetIn(etl("rosters"))},
-            publish=Publish(("match_id",), table="tournament_matches"), columns=COLUMNS["tournament_matches"])
-def tournament_match_context(platform: PlatformResource, postgres: PostgresResource, matches: pl.DataFrame,
-                             participants: pl.DataFrame, rosters: pl.DataFrame) -> pl.DataFrame:
-    """The tournament context of each match the tournament discovery found first, assigned while the match is
-    processed: one row per match_id with tournament players (season, division, group, round, slot, status
-    and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those of `transforms.tournament.match_context` over the organisers'
-    files in landing/pubg/tournament/ as they are now; the rows of PostgreSQL
-    `pubg.tournament_match_overrides` for the match win, applied on the match's next run."""
-    with postgres.connection() as conn:
-        rows = conn.execute(
-            "SELECT match_id, division_id, group_id, round_id, slot_id, status, is_tournament_match, reason "
-            "FROM pubg.tournament_match_overrides WHERE match_id = ANY(%s) ORDER BY updated_at",
-            (matches["match_id"].to_list(),)).fetchall()
-    overrides = pl.DataFrame(rows, schema=tournament.OVERRIDE_SCHEMA, orient="row")
-    players, rounds, schedule = (tournament_frame(platform, name) for name in TOURNAMENT_FRAMES)
-    return tournament.match_context(matches, participants, rosters, players, rounds, schedule, overrides)
-
-
-def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
-                        players: pl.DataFrame) -> pl.DataFrame:
-    """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
-    account_id) with rank, rank change, points (kill points + team placement points), kills, wins, average
-    placement, last six placements, damage (total and per match), killsteals, and `weapon_kills` and
-    `weapon_damage` (kills and damage by weapon category, over the matches whose whole telemetry was read)."""
-    player_results = leaderboards.player_match_results(results, match_summaries, players)
-    board = leaderboards.leaderboard(player_results, ("account_id", "player_name", "team_name"))
-    whole = match_summaries.filter(pl.col("has_telemetry")).select("match_id").unique()
-    mix = leaderboards.player_weapon_mix(player_results, distribution.join(whole, on="match_id", how="semi"))
-    keys = ["scope", "season_id", "division_id", "group_id", "round_id", "account_id"]
-    return (board.join(leaderboards.player_damage(player_results), on=keys, how="left", nulls_equal=True)
-            .join(mix, on=keys, how="left", nulls_equal=True))
-
-
-def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
-                     publish: Publish | None = None) -> Table:
-    """The tournament table `pubg/cons/<name>`: `compute` over every partition of its inputs, replaced whole."""
-    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
-                 columns=COLUMNS.get(name, {}) if publish else {})
-
-
-ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
-OUTCOMES = "cons/tournament_match_outcomes"
-RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
-TOURNAMENT_TABLES = [
-    tournament_table(
-        "tournament_match_outcomes", lambda match_context, matches: tournament.match_outcomes(match_context, matches),
-        "Whether each match with a tournament context counts in the standings, once every match of its slot is "
-        "known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot played "
-        "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
-        "reason (see `transforms.tournament.match_outcomes`).",
-        {"match_context": "cons/tournament_match_context", "matches": ETL_MATCHES},
-        Publish(("match_id",), PublishMode.SNAPSHOT)),
-    tournament_table(
-        "tournament_scheduled_matches", tournament.scheduled_matches,
-        "Every schedule slot with the match that counts for it: one row per slot_id (status pending until one is "
-        "played; remade, remake_pending or remake_failed when the slot was played again).",
-        {"schedule": "cons/tournament_schedule", "outcomes": OUTCOMES, "rounds": "cons/tournament_rounds"},
-        Publish(("slot_id",), PublishMode.SNAPSHOT)),
-    tournament_table(
-        "team_match_results", leaderboards.team_match_results,
-        "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
-        "team_name).",
-        {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
-         "tournament_players": PLAYERS}),
-    tournament_table(
-        "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
-        "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
-        "with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points "
-        "table), kills, wins, average placement and the last six placements.", {"results": RESULTS},
-        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
-                "points")),
-    tournament_table(
-        "tournament_team_standings_history", leaderboards.standings_history,
-        "Each team's cumulative group standing after every round: one row per (season_id, division_id, "
-        "group_id, round_id, team_name).", {"results": RESULTS},
-        Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT, "points")),
-    tournament_table(
-        "player_leaderboards", player_leaderboards, player_leaderboards.__doc__,
-        {"results": RESULTS, "match_summaries": "cons/match_summaries",
-         "distribution": "cons/player_match_weapon_distribution", "players": PLAYERS},
-        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
-                 "team_name"), PublishMode.SNAPSHOT, "points")),
-    tournament_table(
-        "player_advanced_career_stats", summaries.career_stats,
-        "Each player's career over every match in the lake: one row per account_id (see "
-        "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
-        {"summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
-]
-"""The tournament and career tables computed from other tables, each replaced whole."""
-TOURNAMENT_TABLE_ASSETS = table_assets(DOMAIN, TOURNAMENT_TABLES)
-
-
 ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
     player_backfill_status,
     *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context,
-    *TOURNAMENT_TABLE_ASSETS.values(),
+    *(TABLE_ASSETS[table.ref] for table in TOURNAMENT_TABLES),
 ]

@@ -7,6 +7,7 @@ import dagster as dg
 import polars as pl
 
 import gamestats_assets.defs.pubg.assets as pubg
+from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.defs.pubg.transforms import quality, summaries, tournament
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
@@ -69,11 +70,11 @@ def telemetry_read_whole(telemetry_files: pl.DataFrame) -> Outcome:
              name="telemetry_read_whole", blocking=True, partitions_def=pubg.pubg_match_partitions,
              description="Each match's telemetry holds the `LogMatchEnd` a whole match ends with. A match whose "
              "telemetry was cut short is held back from the tables made of telemetry alone ("
-             + ", ".join(f"`{table}`" for table in pubg.TELEMETRY_PUBLISHED) + "); its `matches` and "
+             + ", ".join(f"`{table}`" for table in TELEMETRY_PUBLISHED) + "); its `matches` and "
              "`match_summaries` rows (telemetry columns null, `telemetry` = `partial`) publish.")
 def telemetry_read_whole_check(context: dg.AssetCheckExecutionContext,
                                telemetry_files: pl.DataFrame) -> dg.AssetCheckResult:
-    return by_match(context, telemetry_read_whole, telemetry_files, tables=pubg.TELEMETRY_PUBLISHED)
+    return by_match(context, telemetry_read_whole, telemetry_files, tables=TELEMETRY_PUBLISHED)
 
 
 def killsteals_within_kills(advanced_stats: pl.DataFrame) -> Outcome:
@@ -174,7 +175,7 @@ def weapon_ids_in_other(weapon_kill_events: pl.DataFrame) -> dg.AssetCheckResult
                                metadata={"ids_in_other": ", ".join(other), "count": len(other)})
 
 
-@asset_check(asset=pubg.TOURNAMENT_TABLE_ASSETS["cons/team_match_results"], name="slots_scored_once", blocking=True,
+@asset_check(asset=pubg.TABLE_ASSETS["cons/team_match_results"], name="slots_scored_once", blocking=True,
              description="No schedule slot counts two matches in the standings: a slot played again counts its "
              "remake only (tournament_match_outcomes).")
 def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:

@@ -17,8 +17,8 @@ from gamestats_assets.defs.pubg.assets import (
     cons,
     etl,
     record_discovery,
-    tournament_definitions,
 )
+from gamestats_assets.defs.pubg.organisers import tournament_definitions
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.authoring.publish_steps import published_specs
 from gamestats_assets.lib.core.inputs import UnreadableInput
@@ -76,7 +76,7 @@ def tracked_players(platform: PlatformResource) -> list[str]:
 
 def tournament_players(platform: PlatformResource) -> list[str]:
     """The account ids on every tournament team of the organisers' files in landing/pubg/tournament/."""
-    return sorted({player["account_id"] for definition in tournament_definitions(platform)
+    return sorted({player["account_id"] for definition in tournament_definitions(platform.landing_dir(DOMAIN))
                    for team in definition["teams"] for player in team["players"]})
 
 

@@ -4,7 +4,8 @@ weaknesses, rank prediction and training-pack recommendations.
 Daily tables are keyed by the day the games were played (`landing/rocket/<YYYY-MM-DD>/`), today included
 (`daily_partitions_with_today`: a game uploaded just after it was played is run at once); the analytics
 over a player's whole history (skills, rank prediction, recommendations) are snapshots rebuilt from every
-day. Each table is one function of `transforms` (whose docstring defines it).
+day. The landing and ETL assets read the files, `training_packs` the reference catalogue; every table computed from
+them is declared in `tables.py`.
 """
 
 
@@ -16,22 +17,18 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.rocket.columns import COLUMNS
-from gamestats_assets.defs.rocket.transforms import heatmaps, peers, rank, recommend, sessions, skills, tables
-from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA, read_day
+from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
+from gamestats_assets.defs.rocket.transforms import daily
+from gamestats_assets.defs.rocket.transforms.landing import read_day
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.authoring.table import Table, table_assets
-from gamestats_assets.lib.core.partitions import daily_partitions_with_today, days_of, every_partition
+from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import day_folder, visible_files
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.sources.ballchasing.training_packs import CATALOGUE_FILE, read_catalogue
-from gamestats_assets.sources.replays.agreement import AGREEMENT, TARGET, TOLERANCE
 
-DOMAIN = "rocket"
-DAYS = daily_partitions_with_today
-"""The domain's calendar: every day since the start date, today included."""
 UPLOAD_POLL_SECONDS = 10
 """How often the landing sensor looks for new replays: an upload is served within the RocketTrainer document's
 30 seconds only if it is noticed well within them."""
@@ -101,7 +98,7 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
         for path, reason in landing.rejected:
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
             quarantined += 1
-        for name, frame in tables.etl_tables(landing.matches, day).items():
+        for name, frame in daily.etl_tables(landing.matches, day).items():
             outputs[name].append(frame)
         outputs["training_sessions"].append(landing.sessions_frame().with_columns(date=pl.lit(day)))
         outputs["position_cells"].append(landing.positions_frame().with_columns(date=pl.lit(day)))
@@ -117,156 +114,22 @@ def etl_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "etl", name])
 
 
-def _not_matched() -> str:
-    """The stats whose raw-replay values agree with ballchasing's for fewer than `TARGET` of the players of some
-    era, grouped by reason, each with its measured agreement, as Markdown."""
-    by_reason: dict[str, list[str]] = {}
-    for stat, agreement in AGREEMENT.items():
-        by_reason.setdefault(agreement.reason, []).append(f"`{stat}` ({agreement.summary()})")
-    return "\n".join(f"- {'; '.join(stats)}: {reason}." for reason, stats in by_reason.items())
-
-
-PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
-stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the
-percentile against the day's players of the same rank band and playlist (`tables.player_stats`).
-
-Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
-`demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw
-replay or from ballchasing's JSON. A raw replay's value agrees with ballchasing's for the same game (within
-{TOLERANCE:.0%}) for at least {TARGET:.0%} of the players of every replay era, except these, with the players within
-{TOLERANCE:.0%} on the real games that exist both ways (`sources.replays.agreement`):
-{_not_matched()}"""
-
-
-DAILY_TABLES = [
-    Table("cons", "matches", lambda day, etl_matches: tables.matches(etl_matches),
-          "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
-          "every source that knows it, the ballchasing id, scores, goals and result (`tables.matches`).",
-          {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
-          publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",)), partitions_def=DAYS),
-    Table("std", "match_players", lambda day, etl_players, matches: tables.match_players(etl_players, matches),
-          "The players of each match from its best source (key `date, match_id, player_id`), with the rank any "
-          "source gave and its band (`tables.match_players`).",
-          {"etl_players": "etl/match_players", "matches": "cons/matches"}, partitions_def=DAYS),
-    Table("cons", "users", lambda day, match_players, matches: tables.users(match_players, matches),
-          "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
-          "matches and main playlist (`tables.users`).",
-          {"match_players": "std/match_players", "matches": "cons/matches"},
-          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches"), partitions_def=DAYS),
-    Table("cons", "player_stats",
-          lambda day, etl_stats, match_players, matches: tables.player_stats(etl_stats, match_players, matches),
-          PLAYER_STATS_DESCRIPTION,
-          {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
-          columns=COLUMNS["player_stats"],
-          publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
-                          indexes=("player_id", "match_id")), partitions_def=DAYS),
-    Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
-          "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
-          "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
-          "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
-          {"cells": "etl/position_cells", "matches": "cons/matches"},
-          columns=COLUMNS["position_heatmaps"],
-          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
-                          indexes=("player_id",)), partitions_def=DAYS),
-]
-"""The day's tables of the games, each a function of `transforms` over the day's rows."""
-matches, match_players, users, player_stats, position_heatmaps = table_assets(DOMAIN, DAILY_TABLES).values()
-
-PEER_STATS = Table(
-    "cons", "peer_stats", lambda stats: peers.peer_stats(stats), peers.peer_stats.__doc__, {"stats": "cons/player_stats"},
-    kind="snapshot", columns=COLUMNS["peer_stats"],
-    publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
-                    checks=("players > 0", "games >= 0", "m2 >= 0")))
-"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.peer_stats`)."""
-[peer_stats] = table_assets(DOMAIN, [PEER_STATS]).values()
-
-
 @lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT),
             columns=COLUMNS["training_packs"])
 def training_packs(platform: PlatformResource) -> pl.DataFrame:
     """`training_packs`: the real custom training packs of `data/reference/rocket` (key `code`) with
     creator, difficulty (and its division index), tags, shots and the skill categories they train
     (`training_packs.read_catalogue`; tags and categories `;`-joined)."""
-    return read_catalogue(platform.reference_dir(DOMAIN) / CATALOGUE_FILE)
+    return catalogue(platform)
 
 
-@lake_asset(DOMAIN, "cons", "training_sessions", partitions_def=DAYS, partition_column="date",
-            ins={"etl_sessions": every_partition(etl_key("training_sessions"))},
-            publish=Publish(("date", "session_id"), sum_column="successes"), columns=COLUMNS["training_sessions"])
-def training_sessions(context: dg.AssetExecutionContext, platform: PlatformResource,
-                      etl_sessions: pl.DataFrame) -> pl.DataFrame:
-    """`training_sessions` of the day (key `date, session_id`): pack, duration, attempts, successes,
-    success rate with its interval, the improvement over the player's previous session on the pack,
-    looked up in the whole history, and whether the pack is in the reference catalogue
-    (`sessions.training_sessions`)."""
-    frame = etl_sessions if etl_sessions.height else pl.DataFrame(schema={**SESSION_SCHEMA, "date": pl.Date})
-    history = sessions.training_sessions(frame, read_catalogue(platform.reference_dir(DOMAIN) / CATALOGUE_FILE))
-    return history.filter(pl.col("date").is_in(days_of(context)))
-
-
-@lake_asset(DOMAIN, "cons", "player_weaknesses",
-            ins={"stats": every_partition(player_stats.key), "seen": every_partition(users.key),
-                 "planted": every_partition(etl_key("planted_weaknesses"))},
-            publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT), columns=COLUMNS["player_weaknesses"])
-def player_weaknesses(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame,
-                  planted: pl.DataFrame) -> pl.DataFrame:
-    """`player_weaknesses`: one row per player and skill over the whole history (key `player_id,
-    skill`): indicators, games, the peers' lasting and game spreads, the standard error of the player's
-    mean over their games, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
-    `is_weak`, and a logistic classifier's out-of-fold probability (`skills`). On synthetic data the metadata
-    scores the detection against the planted truth: recall and precision with their n (players, games per
-    player) and the power expected at each player's games count (`skills.truth_scores`). Every player with
-    enough games is tested; the recall floor of the `planted_weaknesses_found` check applies only to the
-    planted weaknesses whose expected power at their player's games count is adequate, and elsewhere
-    recall is judged against the power expected. Real players carry no known weakness, so on real data
-    detection is not scored: the metadata gives the players and those with enough games to be tested
-    (`players`, `players_tested`), and the public real files hold each player about once, too few games to
-    test anyone."""
-    scores = skills.skill_scores(skills.player_levels(stats, seen))
-    truth = planted.unique("player_id").select("player_id", "weakness") if planted.height else None
-    scored, classifier = skills.weakness_classifier(scores, truth)
-    detection = skills.truth_scores(scores, truth) if truth is not None else {}
-    context.add_output_metadata({"players": scores["player_id"].n_unique(),
-                                 "players_tested": scores.filter(pl.col("p_value").is_not_null())["player_id"].n_unique(),
-                                 **{f"truth_{k}": v for k, v in detection.items()},
-                                 **{f"classifier_{k}": v for k, v in classifier.items() if k != "calibration"},
-                                 "classifier_calibration": dg.MetadataValue.json(classifier.get("calibration", []))})
-    return scored
-
-
-RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `player_id`), the rank in divisions and the rank a
-model predicts from their stats, and whether the player was held out of training; metadata: the
-held-out mean absolute error with its interval and n, beside the population-mean and the lobby's
-average rank baselines', and whether the model beats each (`model_vs_mean_verdict`,
-`model_vs_lobby_verdict`: the paired difference of the errors with its interval) (`rank`).
-
-{rank.RANK_CHANGE_NOTE}"""
-
-
-@lake_asset(DOMAIN, "cons", "rank_predictions",
-            ins={"stats": every_partition(player_stats.key), "seen": every_partition(users.key)},
-            description=RANK_PREDICTIONS_DESCRIPTION, publish=Publish(("player_id",), PublishMode.SNAPSHOT),
-            columns=COLUMNS["rank_predictions"])
-def rank_predictions(context: dg.AssetExecutionContext, stats: pl.DataFrame, seen: pl.DataFrame) -> pl.DataFrame:
-    ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
-        pl.col("rank_index").drop_nulls().last())
-    lobby = rank.lobby_ranks(stats.select("match_id", "player_id"), ranks)
-    predictions, metadata = rank.predict_ranks(rank.player_features(stats, seen), lobby=lobby)
-    context.add_output_metadata({**metadata, **rank.rank_histories(seen)})
-    return predictions
-
-
-@lake_asset(DOMAIN, "cons", "recommendations",
-            ins={"history": every_partition(training_sessions.key), "player_weaknesses": dg.AssetIn(player_weaknesses.key),
-                 "training_packs": dg.AssetIn(training_packs.key)},
-            publish=Publish(("player_id", "pack_code"), PublishMode.SNAPSHOT), columns=COLUMNS["recommendations"])
-def recommendations(player_weaknesses: pl.DataFrame, training_packs: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
-    """`recommendations`: per player up to three packs for each weakest skill (key `player_id,
-    pack_code`), near the player's rank, never a pack the player mastered (`recommend`)."""
-    mastered = (sessions.mastered_packs(history) if history.height
-                else pl.DataFrame(schema={"player_id": pl.String, "pack_code": pl.String}))
-    return recommend.recommendations(player_weaknesses, training_packs, mastered)
-
+TABLE_ASSETS = table_assets(DOMAIN, TABLES)
+"""The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...)."""
+(matches, match_players, users, player_stats, position_heatmaps, peer_stats, training_sessions, player_weaknesses,
+ rank_predictions, recommendations) = (TABLE_ASSETS[f"{layer}/{name}"] for layer, name in (
+    ("cons", "matches"), ("std", "match_players"), ("cons", "users"), ("cons", "player_stats"),
+    ("cons", "position_heatmaps"), ("cons", "peer_stats"), ("cons", "training_sessions"),
+    ("cons", "player_weaknesses"), ("cons", "rank_predictions"), ("cons", "recommendations")))
 
 ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, peer_stats,
           training_packs, training_sessions, player_weaknesses, rank_predictions, recommendations]

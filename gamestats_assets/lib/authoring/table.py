@@ -1,12 +1,13 @@
 """The table model: a lake table declared once, as a `Table` of a pure function and its inputs, from which its
 Dagster asset (`table_assets`, published as its `publish` says) and its in-memory run (`run_in_memory`, for tests
-and benchmarks) are built."""
+and benchmarks) are built. One rule binds a function to what it is given: its parameters by name, to the inputs
+(tables) and the givens (whose own parameters name the resources they read)."""
 
 import datetime as dt
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import dagster as dg
 import polars as pl
@@ -18,13 +19,20 @@ from gamestats_assets.lib.core.partitions import (
     carried_forward,
     daily_partitions,
     days_of,
-    every_partition,
     previous_day,
 )
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.lake.delta import INPUT_COLUMNS
+from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
+
+
+class Measured(NamedTuple):
+    """What a function returns when its computation yields figures the rows alone do not (a model's held-out
+    error): the rows, and the figures recorded on the materialization."""
+
+    frame: pl.DataFrame
+    figures: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,14 @@ class Table:
     of the same domain), by its `kind`:
     - `etl`: read from landing by the domain's own factory (`compute` is the domain's reader);
     - `daily`: `compute(day, **inputs)`, every input restricted to the day, except those named in `history`,
-      which hold that many days before the day as well;
+      which hold that many days before the day as well, and those read `whole`;
     - `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
     - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names);
-    - `run`: `compute(**inputs, **given)` over the rows of every partition of the run at once, partitioned by
-      `partitions_def` (one key per match ...) and keyed by `partition_column`."""
+    - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
+      `partitions_def` (one key per match ...) and keyed by `partition_column`.
+
+    The function also takes the `given` arguments, and may return its rows as a `Measured`."""
 
     layer: str
     name: str
@@ -67,13 +77,37 @@ class Table:
     """Its copy in PostgreSQL, if it is served."""
     partitions_def: dg.PartitionsDefinition | None = None
     partition_column: str | None = None
-    given: Mapping[str, Callable[[PlatformResource], Any]] = field(default_factory=dict)
-    """For a `run` table: arguments the function takes from the platform rather than from tables (a roster)."""
+    given: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    """Arguments the function takes from the resources rather than from tables (a roster, a catalogue): parameter
+    → a function of the resources its own parameters name (`platform`, `postgres`)."""
+    whole: Sequence[str] = ()
+    """Inputs of a daily table read whole rather than for the day: an unpartitioned table (a population), or every
+    day of a daily one (a history the function cuts at its day)."""
+    read_as: Mapping[str, type] = field(default_factory=dict)
+    """Inputs too large to hold, given as `pl.LazyFrame` (a lazy scan the function reduces) or as `FrameStream`
+    (read a row group at a time, for a function that maps them batch by batch into a `FrameStream`)."""
+    complete: Mapping[str, str] = field(default_factory=dict)
+    """Whole inputs that must hold every day another table holds: parameter → that table. A run is refused while the
+    input lacks a day the other table holds up to the run's last day (or, for a snapshot, any day): that day would
+    go unseen."""
+    after: Sequence[str] = ()
+    """Tables it runs after without reading them: those that write what its givens read."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
         name (after `day`, or `yesterday, day`, by kind), so each input and given must be one of them and each
         parameter without a default must be given."""
+        described = {*self.whole, *self.read_as, *self.complete, *self.history, *self.reads}
+        if not described <= set(self.inputs):
+            raise TypeError(f"{self.ref}: {sorted(described - set(self.inputs))} are not among its inputs")
+        kinds = {"whole": ("daily",), "history": ("daily",), "complete": ("daily", "snapshot"),
+                 "read_as": ("daily", "snapshot")}
+        misplaced = [option for option, allowed in kinds.items() if getattr(self, option) and self.kind not in allowed]
+        streamed = {param for param, kind in self.read_as.items() if kind is FrameStream}
+        if misplaced or streamed & {*self.history} or (streamed and self.kind != "daily"):
+            raise TypeError(f"{self.ref}: a {self.kind} table reads no input with "
+                            f"{misplaced or ['read_as=FrameStream']} (`whole` and `history` are a daily table's; a "
+                            "`FrameStream` a daily table's day)")
         if self.kind == "etl":
             return
         parameters = inspect.signature(self.compute).parameters
@@ -140,16 +174,66 @@ def table_assets(domain: str, tables: Sequence[Table],
 
 def asset_in(domain: str, ref: str, columns: Sequence[str] = (), **kwargs) -> dg.AssetIn:
     """The input of the table `ref` of `domain`, reading only `columns` when given."""
-    return dg.AssetIn([domain, *ref.split("/")], metadata={INPUT_COLUMNS: list(columns)} if columns else None,
+    return dg.AssetIn(table_key(domain, ref), metadata={INPUT_COLUMNS: list(columns)} if columns else None,
                       **kwargs)
+
+
+def table_key(domain: str, ref: str) -> dg.AssetKey:
+    """The asset key of the table `ref` (`layer/name`) of `domain`."""
+    return dg.AssetKey([domain, *ref.split("/")])
+
+
+def table_in(domain: str, table: Table, param: str, mapping: dg.PartitionMapping | None = None,
+             dagster_type: type | None = None) -> dg.AssetIn:
+    """The input `param` of `table`: only the columns it `reads`, as the type it is `read_as` (else
+    `dagster_type`), by `mapping`."""
+    read_as = table.read_as.get(param, dagster_type)
+    return asset_in(domain, table.inputs[param], table.reads.get(param, ()),
+                    **({"partition_mapping": mapping} if mapping is not None else {}),
+                    **({"dagster_type": read_as} if read_as is not None else {}))
+
+
+def resource_keys(table: Table, *more: str) -> set[str]:
+    """The resources the table's asset reads: `more`, and those its givens name."""
+    return {*more, *(name for given in table.given.values() for name in inspect.signature(given).parameters)}
+
+
+def given_arguments(context: dg.AssetExecutionContext, table: Table) -> dict[str, Any]:
+    """The table's givens, each computed from the resources its parameters name."""
+    return {param: given(**{name: getattr(context.resources, name) for name in inspect.signature(given).parameters})
+            for param, given in table.given.items()}
+
+
+def require_complete(context: dg.AssetExecutionContext, domain: str, table: Table,
+                     through: dt.date | None = None) -> None:
+    """Fail unless each input the table needs `complete` holds every day its source table holds (up to `through`
+    when given) and the run's days."""
+    run_days = set(context.partition_keys) if context.assets_def.partitions_def is not None else set()
+    for param, source in table.complete.items():
+        held = {key for key in context.instance.get_materialized_partitions(table_key(domain, source))
+                if through is None or dt.date.fromisoformat(key) <= through}
+        missing = sorted((held | run_days)
+                         - context.instance.get_materialized_partitions(table_key(domain, table.inputs[param])))
+        if missing:
+            raise dg.Failure(description=f"{domain}/{table.inputs[param]} was never materialized for "
+                                         f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}: "
+                                         "materialize it for those days first")
 
 
 def of_day(frames: Mapping[str, pl.DataFrame], day: dt.date) -> dict[str, pl.DataFrame]:
     return {param: frame.filter(pl.col("date") == day) for param, frame in frames.items()}
 
 
-def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame`, after recording the table's headline figures (each day's on that day's partition) and summary."""
+def outcome(context: dg.AssetExecutionContext, table: Table, results: Sequence[Rows | Measured]) -> Rows:
+    """The rows of `results` (each day's, or the one of the whole table) in one, after recording the figures a
+    `Measured` result carries, the table's headline figures (each day's on that day's partition) and summary."""
+    figures: dict[str, Any] = {}
+    for result in results:
+        if isinstance(result, Measured):
+            figures.update(result.figures)
+    if figures:
+        context.add_output_metadata(figures)
+    frame = chained([result.frame if isinstance(result, Measured) else result for result in results])
     if table.headline:
         record_headline(context, table.headline, frame, "date" if table.kind != "snapshot" else None)
     if table.summary:
@@ -157,36 +241,54 @@ def with_headline(context: dg.AssetExecutionContext, table: Table, frame: pl.Dat
     return frame
 
 
-def daily_lake_asset(domain: str, table: Table, **kwargs):
-    """`lake_asset` of a daily table: partitioned by day (`daily_partitions` unless the table names its calendar),
-    keyed by `date`, published as it says."""
-    return lake_asset(domain, table.layer, table.name, partitions_def=table.partitions_def or daily_partitions,
-                      partition_column="date", description=table.asset_description, publish=table.publish,
-                      columns=table.columns, **kwargs)
+def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *resources: str, **kwargs):
+    """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
+    resources its givens name and `resources`, after the tables it names."""
+    return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
+                      publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
+                      deps=[table_key(domain, ref) for ref in table.after], **kwargs)
+
+
+def daily_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *resources: str, **kwargs):
+    """`table_lake_asset` of a daily table: partitioned by day (`daily_partitions` unless the table names its
+    calendar), keyed by `date`."""
+    return table_lake_asset(domain, table, ins, *resources, partitions_def=table.partitions_def or daily_partitions,
+                            partition_column="date", **kwargs)
 
 
 def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     """The table computed for each day of the run from the inputs' rows of that day (and, for the inputs in
-    `history`, of the days before it)."""
+    `history`, of the days before it; for those it reads `whole`, every row)."""
     ins = {}
-    for param, ref in table.inputs.items():
-        columns = table.reads.get(param, ())
-        if param in table.history:
+    for param in table.inputs:
+        if param in table.whole:
+            ins[param] = table_in(domain, table, param, dg.AllPartitionMapping())
+        elif param in table.history:
             mapping = dg.TimeWindowPartitionMapping(start_offset=-table.history[param], end_offset=0,
                                                     allow_nonexistent_upstream_partitions=True)
-            ins[param] = asset_in(domain, ref, columns, partition_mapping=mapping, dagster_type=pl.LazyFrame)
+            ins[param] = table_in(domain, table, param, mapping, pl.LazyFrame)
         else:
-            ins[param] = asset_in(domain, ref, columns)
+            ins[param] = table_in(domain, table, param)
 
-    @daily_lake_asset(domain, table, ins=ins)
-    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame) -> pl.DataFrame:
-        def inputs(day: dt.date) -> dict[str, pl.DataFrame]:
-            return {param: frame.filter(pl.col("date").is_between(day - dt.timedelta(days=table.history[param]), day))
-                    .collect() if param in table.history else frame.filter(pl.col("date") == day)
-                    for param, frame in frames.items()}
+    @daily_lake_asset(domain, table, ins)
+    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
+        def inputs(day: dt.date) -> dict[str, Any]:
+            selected = {}
+            for param, frame in frames.items():
+                if param in table.whole:
+                    selected[param] = frame
+                elif param in table.history:
+                    first = day - dt.timedelta(days=table.history[param])
+                    earlier = frame.filter(pl.col("date").is_between(first, day))
+                    selected[param] = earlier if param in table.read_as else earlier.collect()
+                else:
+                    selected[param] = restricted(frame, "date", frozenset([day]))
+            return selected
 
-        return with_headline(context, table, pl.concat([table.compute(day, **inputs(day)) for day in days_of(context)],
-                                                       how="vertical_relaxed"))
+        days = days_of(context)
+        require_complete(context, domain, table, max(days))
+        given = given_arguments(context, table)
+        return outcome(context, table, [table.compute(day, **inputs(day), **given) for day in days])
 
     return _table
 
@@ -200,15 +302,15 @@ def carried_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         "equals_previous_plus_today", asset=key, blocking=True,
         description="Every user's total equals yesterday's plus today's, never decreases, and no user disappears.",
     )] if table.invariant else []
-    @daily_lake_asset(domain, table, ins={**{param: asset_in(domain, ref) for param, ref in table.inputs.items()},
-                                          "previous": dg.AssetIn(key, partition_mapping=previous_day)},
-                      check_specs=specs)
-    def _table(context: dg.AssetExecutionContext, platform: PlatformResource, previous: pl.DataFrame,
-               **frames: pl.DataFrame):
+    @daily_lake_asset(domain, table, {**{param: table_in(domain, table, param) for param in table.inputs},
+                                      "previous": dg.AssetIn(key, partition_mapping=previous_day)},
+                      "platform", check_specs=specs)
+    def _table(context: dg.AssetExecutionContext, previous: pl.DataFrame, **frames: pl.DataFrame):
+        given = given_arguments(context, table)
         pairs = carried_forward(context, previous,
-                                lambda yesterday, day: table.compute(yesterday, day, **of_day(frames, day)),
-                                dt.date.fromisoformat(platform.start_date))
-        frame = with_headline(context, table, pl.concat([today for _, _, today in pairs], how="vertical_relaxed"))
+                                lambda yesterday, day: table.compute(yesterday, day, **of_day(frames, day), **given),
+                                dt.date.fromisoformat(context.resources.platform.start_date))
+        frame = outcome(context, table, [today for _, _, today in pairs])
         yield dg.Output(frame)
         if table.invariant:
             violations: dict[str, int] = {}
@@ -226,15 +328,15 @@ def window_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     (`window_days`; nothing else is read)."""
     window = dg.TimeWindowPartitionMapping(start_offset=-max(table.window_days), end_offset=0)
 
-    @daily_lake_asset(domain, table, ins={param: asset_in(domain, ref, partition_mapping=window,
-                                                          dagster_type=pl.LazyFrame)
-                                          for param, ref in table.inputs.items()})
-    def _table(context: dg.AssetExecutionContext, **frames: pl.LazyFrame) -> pl.DataFrame:
+    @daily_lake_asset(domain, table, {param: table_in(domain, table, param, window, pl.LazyFrame)
+                                      for param in table.inputs})
+    def _table(context: dg.AssetExecutionContext, **frames: pl.LazyFrame):
         needed = sorted({d for day in days_of(context) for d in table.days_read(day)})
         read = {param: frame.filter(pl.col("date").is_in(needed)).collect() for param, frame in frames.items()}
-        return with_headline(context, table, pl.concat(
-            [table.compute(day, **{p: f.filter(pl.col("date").is_in(table.days_read(day))) for p, f in read.items()})
-             for day in days_of(context)], how="vertical_relaxed"))
+        given = given_arguments(context, table)
+        return outcome(context, table, [
+            table.compute(day, **{p: f.filter(pl.col("date").is_in(table.days_read(day))) for p, f in read.items()},
+                          **given) for day in days_of(context)])
 
     return _table
 
@@ -242,27 +344,32 @@ def window_asset(domain: str, table: Table) -> dg.AssetsDefinition:
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     """The table over every day in the lake, but the days `skip_days` names."""
 
-    @lake_asset(domain, table.layer, table.name, ins={param: every_partition(asset_in(domain, ref).key)
-                                                      for param, ref in table.inputs.items()},
-                description=table.asset_description, publish=table.publish, columns=table.columns)
-    def _table(context: dg.AssetExecutionContext, platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
-        skipped = list(table.skip_days(platform)) if table.skip_days else []
-        return with_headline(context, table, table.compute(
-            **{param: frame.filter(~pl.col("date").is_in(skipped)) if skipped and frame.height else frame
-               for param, frame in frames.items()}))
+    @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping())
+                                      for param in table.inputs}, "platform")
+    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
+        require_complete(context, domain, table)
+        skipped = list(table.skip_days(context.resources.platform)) if table.skip_days else []
+        return outcome(context, table, [table.compute(**{param: without_days(frame, skipped)
+                                                         for param, frame in frames.items()},
+                                                      **given_arguments(context, table))])
 
     return _table
+
+
+def without_days(frame: pl.DataFrame | pl.LazyFrame, days: Sequence[dt.date]) -> pl.DataFrame | pl.LazyFrame:
+    """`frame` without the rows of `days` (a table not yet written has no `date` to filter on)."""
+    if not days or "date" not in frame.collect_schema().names():
+        return frame
+    return frame.filter(~pl.col("date").is_in(list(days)))
 
 
 def run_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     """The table computed once over the rows of every partition of the run."""
 
-    @lake_asset(domain, table.layer, table.name, partitions_def=table.partitions_def,
-                partition_column=table.partition_column,
-                ins={param: asset_in(domain, ref, table.reads.get(param, ())) for param, ref in table.inputs.items()},
-                description=table.asset_description, publish=table.publish, columns=table.columns)
-    def _table(platform: PlatformResource, **frames: pl.DataFrame) -> pl.DataFrame:
-        return table.compute(**frames, **{name: given(platform) for name, given in table.given.items()})
+    @table_lake_asset(domain, table, {param: table_in(domain, table, param) for param in table.inputs},
+                      partitions_def=table.partitions_def, partition_column=table.partition_column)
+    def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
+        return outcome(context, table, [table.compute(**frames, **given_arguments(context, table))])
 
     return _table
 
@@ -277,12 +384,21 @@ class MemoryRun:
     rejects: dict[dt.date, dict[str, list]] = field(default_factory=dict)
 
 
+def rows_of(result: pl.DataFrame | Measured) -> pl.DataFrame:
+    """The rows a table's function returned, without the figures it measured."""
+    return result.frame if isinstance(result, Measured) else result
+
+
 def run_in_memory(tables: Sequence[Table], days: Sequence[dt.date],
                   sources: Callable[[dt.date], Mapping[str, pl.DataFrame]],
                   on_table: Callable[[Table, dt.date | None], None] = lambda table, day: None) -> MemoryRun:
     """Every table of `tables` of the kinds by day (`daily`, `carried`, `window`, `snapshot`) for the consecutive
-    `days`, in declaration order, each kind fed as its asset is; `sources(day)` gives the day's frames of the inputs no table here computes (by reference),
-    and `on_table` is called after each table (benchmarks)."""
+    `days`, in declaration order, each kind fed as its asset is; `sources(day)` gives the day's frames of the inputs
+    no table here computes (by reference), and `on_table` is called after each table (benchmarks). A table taking
+    givens (resources) or whole inputs is refused: they come from a deployment."""
+    refused = [table.ref for table in tables if table.given or table.whole]
+    if refused:
+        raise TypeError(f"{refused} take givens or whole inputs, which only their assets feed")
     by_ref = {table.ref: table for table in tables}
     run = MemoryRun()
 
@@ -297,23 +413,23 @@ def run_in_memory(tables: Sequence[Table], days: Sequence[dt.date],
                 continue
             inputs = {param: frames[name(ref)] for param, ref in table.inputs.items()}
             if table.kind == "carried":
-                frames[table.frame_name] = table.compute(yesterday.get(table.frame_name), day, **inputs)
+                frames[table.frame_name] = rows_of(table.compute(yesterday.get(table.frame_name), day, **inputs))
             elif table.kind == "window":
                 read = {param: pl.concat([run.days[d][name(ref)] for d in table.days_read(day) if d in run.days]
                                          + [inputs[param]]) for param, ref in table.inputs.items()}
-                frames[table.frame_name] = table.compute(day, **read)
+                frames[table.frame_name] = rows_of(table.compute(day, **read))
             else:
                 earlier = {param: [run.days[day - dt.timedelta(days=n)][name(table.inputs[param])]
                                    for n in range(days_back, 0, -1) if day - dt.timedelta(days=n) in run.days]
                            for param, days_back in table.history.items()}
-                frames[table.frame_name] = table.compute(
-                    day, **{**inputs, **{p: pl.concat([*e, inputs[p]]) for p, e in earlier.items()}})
+                frames[table.frame_name] = rows_of(table.compute(
+                    day, **{**inputs, **{p: pl.concat([*e, inputs[p]]) for p, e in earlier.items()}}))
             on_table(table, day)
         run.days[day] = frames
     for table in tables:
         if table.kind == "snapshot":
             inputs = {param: pl.concat([frames[name(ref)] for frames in run.days.values()])
                       for param, ref in table.inputs.items()}
-            run.snapshots[table.frame_name] = table.compute(**inputs)
+            run.snapshots[table.frame_name] = rows_of(table.compute(**inputs))
             on_table(table, None)
     return run

@@ -9,7 +9,6 @@ import dagster as dg
 
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, Settings
 
-
 LIVE_API_KEYS = ("GAMESTATS_PUBG_API_KEY", "GAMESTATS_RIOT_API_KEY", "GAMESTATS_BALLCHASING_TOKEN")
 """The live APIs' keys: with any of them set, nothing synthetic is generated."""
 
@@ -18,7 +17,7 @@ class PlatformResource(dg.ConfigurableResource):
     """Where the platform keeps its files and where data comes from, as the settings chose them.
 
     Assets take it instead of reading the environment at run time, so a test runs any asset with
-    `build_asset_context(partition_key=..., resources=build_resources(settings))`.
+    `build_asset_context(partition_key=..., resources=location_resources(settings))` (`gamestats_assets.definitions`).
     """
 
     data_dir: str

@@ -24,7 +24,7 @@ from gamestats_assets.lib.intake.discovery import (
     refused_files,
 )
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.intake.synthetic import synthetic
+from gamestats_assets.lib.intake.synthetic import DaySource, resource_key
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
 SYNTHETIC, FILES = "synthetic", "files"
@@ -164,23 +164,27 @@ def build_day_landing(
     partitions_def: dg.TimeWindowPartitionsDefinition = daily_partitions, poll_seconds: int = 30,
 ) -> tuple[PartitionDiscovery, dg.AssetsDefinition]:
     """The landing of a day-keyed domain, `landing/<domain>/<day>/`: its discovery, and the asset
-    `[domain, "landing", name]` that makes sure each day of a run holds its files (`ensure_day`; the
-    synthetic source's `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))` fills an
-    empty day that may be generated), quarantines the entries landing never reads (`refused_files`: links,
-    names that are not UTF-8) and the files no reader takes (`unread(folder)`: path and reason), and records the days' sources and the files the readers will read (`counted`, by default
+    `[domain, "landing", name]` that makes sure each day of a run holds its files (`ensure_day`; the domain's
+    synthetic source, `<domain>_synthetic`, fills an empty day that may be generated:
+    `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))`), quarantines the entries landing
+    never reads (`refused_files`: links, names that are not UTF-8) and the files no reader takes (`unread(folder)`:
+    path and reason), and records the days' sources and the files the readers will read (`counted`, by default
     `list_files`), over the days of `partitions_def`, its landing sensor looking every `poll_seconds`."""
     discovery = day_folders(domain, partitions_def, dg.AssetKey([domain, "landing", name]), list_files=list_files,
                             poll_seconds=poll_seconds)
 
-    @landing_asset(domain, name, partitions_def=partitions_def, description=description)
-    def _landing(context: dg.AssetExecutionContext, platform: PlatformResource) -> dg.MaterializeResult:
+    @landing_asset(domain, name, partitions_def=partitions_def, description=description,
+                   required_resource_keys={"platform", resource_key(domain)})
+    def _landing(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        platform: PlatformResource = context.resources.platform
+        source: DaySource = getattr(context.resources, resource_key(domain))
         sources, quarantined, files = {}, 0, []
         for day in days_of(context):
             folder = day_folder(platform, domain, day.isoformat())
 
             def generate(day: dt.date = day) -> None:
-                emit = synthetic(domain, "emit_day")
-                emit(platform.landing_dir(domain), day, seed=platform.seed, **emitter_arguments(platform, day))
+                source.emit_day(platform.landing_dir(domain), day, seed=platform.seed,
+                                **emitter_arguments(platform, day))
 
             for path, reason in refused_files(folder, recursive=True):
                 quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)

@@ -175,6 +175,17 @@ def mapped(rows: Rows, change: Callable[[Any], Any]) -> Rows:
     return change(rows)
 
 
+def chained(parts: Sequence[Rows]) -> Rows:
+    """`parts` one after the other: frames or lazy queries concatenated (their columns' types relaxed to fit),
+    streams read in turn."""
+    if len(parts) == 1:
+        return parts[0]
+    if any(isinstance(part, FrameStream) for part in parts):
+        streams = [as_stream(part) for part in parts]
+        return FrameStream(streams[0].schema, lambda: itertools.chain.from_iterable(s.batches() for s in streams))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
 def meets(column: str, condition: Condition) -> pl.Expr:
     """Whether `column`'s value meets `condition`."""
     if isinstance(condition, frozenset):
@@ -672,8 +683,9 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     Daily tables are physically partitioned by their partition column unless their metadata says otherwise,
     dynamic-partitioned ones are not (`physically_partitioned`). An output may be a frame, a lazy query or a
-    `FrameStream` (`Rows`), written batch by batch. Inputs annotated `pl.LazyFrame` are returned as lazy
-    scans, and an input whose metadata names `columns` reads only those.
+    `FrameStream` (`Rows`), written batch by batch. Inputs typed `pl.LazyFrame` are returned as lazy
+    scans, inputs typed `FrameStream` as streams read a row group at a time (`read_batches`), and an input whose
+    metadata names `columns` reads only those.
     """
 
     root: str
@@ -770,4 +782,6 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
             scan = scan.select(columns)
         if context.dagster_type.typing_type is pl.LazyFrame:
             return scan
+        if context.dagster_type.typing_type is FrameStream:
+            return read_batches(uri, column, values, self.options(), columns or None)
         return scan.collect()

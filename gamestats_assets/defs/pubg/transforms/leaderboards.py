@@ -204,3 +204,18 @@ def player_damage(player_results: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(totals, how="diagonal").select(
         "scope", "season_id", "division_id", "group_id", "round_id", "account_id", "damage_dealt", "avg_damage",
         "killsteals")
+
+
+def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
+                        players: pl.DataFrame) -> pl.DataFrame:
+    """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
+    account_id) with rank, rank change, points (kill points + team placement points), kills, wins, average
+    placement, last six placements, damage (total and per match), killsteals, and `weapon_kills` and
+    `weapon_damage` (kills and damage by weapon category, over the matches whose whole telemetry was read)."""
+    player_results = player_match_results(results, match_summaries, players)
+    board = leaderboard(player_results, ("account_id", "player_name", "team_name"))
+    whole = match_summaries.filter(pl.col("has_telemetry")).select("match_id").unique()
+    mix = player_weapon_mix(player_results, distribution.join(whole, on="match_id", how="semi"))
+    keys = ["scope", "season_id", "division_id", "group_id", "round_id", "account_id"]
+    return (board.join(player_damage(player_results), on=keys, how="left", nulls_equal=True)
+            .join(mix, on=keys, how="left", nulls_equal=True))

@@ -153,3 +153,13 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     frame = pl.DataFrame({"player_id": features["player_id"], "rank_index": y, "predicted_rank_index": predicted,
                           "held_out": held_out}, schema=schema)
     return frame, metadata
+
+
+def rank_predictions(stats: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """`rank_predictions` (`predict_ranks` over `player_features`, with the lobby baseline) and its figures: the
+    model's and the baselines' errors and the players' rank histories (`rank_histories`)."""
+    ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
+        pl.col("rank_index").drop_nulls().last())
+    lobby = lobby_ranks(stats.select("match_id", "player_id"), ranks)
+    predictions, metadata = predict_ranks(player_features(stats, seen), lobby=lobby)
+    return predictions, {**metadata, **rank_histories(seen)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from gamestats_assets.defs.rocket.transforms.sessions import mastered_packs
 from gamestats_assets.sources.ballchasing.training_packs import SKILL_PACK_CATEGORIES, pack_categories
 
 SKILLS_PER_PLAYER = 2
@@ -46,3 +47,12 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
         .select("player_id", "skill", "reason", "z", pl.col("code").alias("pack_code"), pl.col("name").alias("pack_name"),
                 "difficulty", "distance", pl.col("pick").alias("position"))
     )
+
+
+def player_recommendations(player_weaknesses: pl.DataFrame, training_packs: pl.DataFrame,
+                           history: pl.DataFrame) -> pl.DataFrame:
+    """`recommendations`: per player up to three packs for each weakest skill (key `player_id,
+    pack_code`), near the player's rank, never a pack the player mastered in their sessions (`history`)."""
+    mastered = (mastered_packs(history) if history.height
+                else pl.DataFrame(schema={"player_id": pl.String, "pack_code": pl.String}))
+    return recommendations(player_weaknesses, training_packs, mastered)

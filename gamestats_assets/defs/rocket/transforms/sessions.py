@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
+from gamestats_assets.defs.rocket.transforms.landing import SESSION_SCHEMA
 from gamestats_assets.lib.core.stats import wilson_interval
 
 MASTERED_LOWER_BOUND = 0.7
@@ -34,3 +37,12 @@ def mastered_packs(sessions: pl.DataFrame) -> pl.DataFrame:
     pooled = sessions.group_by("player_id", "pack_code").agg(pl.col("successes").sum(), pl.col("attempts").sum())
     low, _ = wilson_interval(pl.col("successes").cast(pl.Float64), pl.col("attempts").cast(pl.Float64))
     return pooled.filter(low >= MASTERED_LOWER_BOUND).select("player_id", "pack_code")
+
+
+def sessions_of_day(day: dt.date, etl_sessions: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
+    """`training_sessions` of `day` (key `date, session_id`), each improvement looked up in the whole history
+    (`etl_sessions` of every day): the sessions up to `day` of the players and packs played that day."""
+    frame = etl_sessions if etl_sessions.height else pl.DataFrame(schema={**SESSION_SCHEMA, "date": pl.Date})
+    played = frame.filter(pl.col("date") == day).select("player_id", "pack_code").unique()
+    history = frame.filter(pl.col("date") <= day).join(played, on=["player_id", "pack_code"], how="semi")
+    return training_sessions(history, catalogue).filter(pl.col("date") == day)

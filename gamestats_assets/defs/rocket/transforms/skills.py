@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.tables import COUNT_RATES
+from gamestats_assets.defs.rocket.transforms.daily import COUNT_RATES
 
 SKILL_INDICATORS: dict[str, tuple[tuple[str, int], ...]] = {
     "shooting": (("shot_accuracy", 1),),
@@ -270,3 +270,18 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
     return (scores.join(result, on=["player_id", "skill"], how="left")
             .with_columns(probability_reason=pl.when(pl.col("weakness_probability").is_null())
                           .then(pl.lit("the skill could not be scored or the player is not in the truth")))), metadata
+
+
+def player_weaknesses(stats: pl.DataFrame, seen: pl.DataFrame, planted: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """`player_weaknesses` (`skill_scores` with the classifier's probability) and its figures: the players and
+    those tested, the detection scored against the planted truth when there is one (`truth_scores`), and the
+    classifier's quality."""
+    scores = skill_scores(player_levels(stats, seen))
+    truth = planted.unique("player_id").select("player_id", "weakness") if planted.height else None
+    scored, classifier = weakness_classifier(scores, truth)
+    detection = truth_scores(scores, truth) if truth is not None else {}
+    return scored, {"players": scores["player_id"].n_unique(),
+                    "players_tested": scores.filter(pl.col("p_value").is_not_null())["player_id"].n_unique(),
+                    **{f"truth_{k}": v for k, v in detection.items()},
+                    **{f"classifier_{k}": v for k, v in classifier.items() if k != "calibration"},
+                    "classifier_calibration": classifier.get("calibration", [])}

@@ -1,0 +1,187 @@
+"""The pubg tables computed from other tables, declared once as `Table`s (`lib/authoring/table.py`): the per-match
+tables (one dynamic partition per match id) and the tournament and career tables over every match. Each is one
+function of `transforms` (whose docstring defines it) bound to its inputs by its parameters' names."""
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+
+import polars as pl
+
+from gamestats_assets.defs.pubg.columns import COLUMNS
+from gamestats_assets.defs.pubg.organisers import match_overrides, tournament_frame
+from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode
+from gamestats_assets.lib.authoring.table import Table
+from gamestats_assets.lib.core.partitions import pubg_match_partitions
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.tracking import roster
+from gamestats_assets.lib.publish.postgres import PostgresResource
+
+DOMAIN = "pubg"
+
+
+def tracked_players(platform: PlatformResource, postgres: PostgresResource) -> list[str]:
+    """The account ids the domain tracks (`roster`)."""
+    return roster(DOMAIN, platform, postgres)
+
+
+def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], *, tracked: bool = False,
+                reads: Mapping[str, Sequence[str]] | None = None, publish: Publish | None = None,
+                description: str | None = None, given: Mapping[str, Callable] | None = None,
+                after: Sequence[str] = ()) -> Table:
+    """The per-match cons table `pubg/cons/<name>`, defined by `compute`'s docstring unless `description` says:
+    `compute` over the run's rows of `inputs` and its `given` arguments; a `tracked` table also gets the tracked
+    players' account ids (`tracked`)."""
+    return Table("cons", name, compute, (description or compute.__doc__ or name).strip(), inputs,
+                 kind="run", partitions_def=pubg_match_partitions, partition_column="match_id",
+                 reads=reads or {}, publish=publish, columns=COLUMNS.get(publish.table or name, {}) if publish else {},
+                 given={**({"tracked": tracked_players} if tracked else {}), **(given or {})}, after=after)
+
+
+KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
+COMBAT = {"damage": DAMAGE, "knocks": KNOCKS, "kills": KILLS}
+COMBAT_WITH_PARTICIPANTS = {**COMBAT, "participants": "etl/participants"}
+PER_MATCH_TABLES = [
+    match_table("landings", extractors.landings, {"landing_events": "etl/telemetry_landings"},
+                publish=Publish(("match_id", "account_id"))),
+    match_table("kill_positions", extractors.kill_positions, {"kills": KILLS}, publish=Publish(("match_id", "event_index"))),
+    match_table("circles", extractors.circles, {"game_states": "etl/telemetry_game_states"}, publish=Publish(("match_id", "phase"))),
+    match_table("weapon_kill_events", extractors.weapon_kill_events, {"kills": KILLS}),
+    match_table("tracked_damage_events", extractors.damage_events, {"damage": DAMAGE}, tracked=True,
+                publish=Publish(("match_id", "event_index", "account_id", "role"), table="player_damage_events")),
+    match_table("item_usage", extractors.item_usage,
+                {"item_uses": "etl/telemetry_item_uses", "throwables": "etl/telemetry_throwables"}),
+    match_table("killsteals", extractors.killsteals, COMBAT_WITH_PARTICIPANTS),
+    match_table("advanced_stats", extractors.advanced_stats, COMBAT_WITH_PARTICIPANTS),
+    match_table("circle_samples", extractors.circle_samples,
+                {"positions": "etl/telemetry_positions", "game_states": "etl/telemetry_game_states"},
+                reads={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
+    match_table("player_circle_stats", extractors.circle_aggregates, {"samples": "cons/circle_samples"}),
+    match_table("player_circle_positions", extractors.tracked_circle_positions, {"samples": "cons/circle_samples"},
+                tracked=True,
+                publish=Publish(("match_id", "account_id", "sample_s"))),
+    match_table("knock_outcomes", combat.knock_outcomes,
+                {"knocks": KNOCKS, "kills": KILLS, "revives": "etl/telemetry_revives"}),
+    match_table("knock_summaries", combat.knock_summaries, {"outcomes": "cons/knock_outcomes"}),
+    match_table("fights", combat.fights, COMBAT,
+                publish=Publish(("match_id", "fight_id"), sum_column="damage_events")),
+    match_table("engagements", combat.engagements, {"fights_": "cons/fights"},
+                publish=Publish(("match_id", "engagement_id"), sum_column="fights")),
+    match_table("player_match_weapon_distribution", combat.weapon_distribution, COMBAT,
+                publish=Publish(("match_id", "account_id", "weapon_category"), sum_column="damage_dealt")),
+    match_table("player_weapon_accuracy", combat.weapon_accuracy, {"attacks": "etl/telemetry_attacks", "damage": DAMAGE},
+                publish=Publish(("match_id", "account_id", "weapon_id"), sum_column="shots",
+                                indexes=("account_id",))),
+    match_table("match_summaries", summaries.match_summaries,
+                {"participants": "etl/participants", "rosters": "etl/rosters", "advanced": "cons/advanced_stats",
+                 "usage": "cons/item_usage", "circle": "cons/player_circle_stats",
+                 "telemetry_files": "etl/telemetry_files"},
+                publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
+]
+"""Every per-match table: its function (whose docstring defines it) and what it reads."""
+
+
+def of_telemetry_alone(table: Table) -> bool:
+    """Whether every table `table` reads, directly or through other per-match tables, is telemetry."""
+    by_ref = {other.ref: other for other in PER_MATCH_TABLES}
+    return all(ref.startswith("etl/telemetry_") or (ref in by_ref and of_telemetry_alone(by_ref[ref]))
+               for ref in table.inputs.values())
+
+
+TELEMETRY_PUBLISHED = tuple(f"{DOMAIN}.{table.publish.table or table.name}" for table in PER_MATCH_TABLES
+                            if table.publish and of_telemetry_alone(table))
+"""The published tables made of telemetry alone: a match whose telemetry was cut short is held from these,
+while its match-object rows publish."""
+
+BACKFILL_STATUS = match_table(
+    "player_backfill_status",
+    summaries.backfill_status,
+    {"participants": "etl/participants", "telemetry_files": "etl/telemetry_files",
+     "damage": "cons/tracked_damage_events", "circle": "cons/player_circle_positions"},
+    tracked=True, given={"now": lambda: dt.datetime.now(dt.UTC)},
+    publish=Publish(("match_id", "player_id")),
+    description="""Which tracked players' detailed rows each match holds: one row per (match_id, player_id) for every
+    tracked player who played the match, with the damage-event and circle-sample rows extracted for them
+    and when. Rebuilt with the detailed tables, by a newly tracked player's backfill or a match's run.
+    `status` (see `transforms.summaries.backfill_status`) is `extracted` only when the match's whole
+    telemetry was read; `no_telemetry` and `failed` say why not in `reason`.""")
+"""Which tracked players' detailed rows each match holds."""
+
+
+def organisers_frame(name: str) -> Callable[[PlatformResource], pl.DataFrame]:
+    """The given of the tournament frame `name` (`organisers.TOURNAMENT_FRAMES`) of the organisers' files as they
+    are now."""
+    return lambda platform: tournament_frame(platform.landing_dir(DOMAIN), name)
+
+
+TOURNAMENT_MATCH_CONTEXT = match_table(
+    "tournament_match_context", tournament.match_context,
+    {"matches": "etl/matches", "participants": "etl/participants", "rosters": "etl/rosters"},
+    given={"tournament_players": organisers_frame("tournament_players"), "rounds": organisers_frame("tournament_rounds"),
+           "schedule": organisers_frame("tournament_schedule"), "overrides": match_overrides},
+    after=("landing/synthetic_tournament",),
+    publish=Publish(("match_id",), table="tournament_matches"),
+    description="""The tournament context of each match the tournament discovery found first, assigned while the
+    match is processed: one row per match_id with tournament players (season, division, group, round, slot, status
+    and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those
+    of `transforms.tournament.match_context` over the organisers' files in landing/pubg/tournament/ as they are now;
+    the rows of PostgreSQL `pubg.tournament_match_overrides` for the match win, applied on the match's next run.""")
+"""The tournament context of each match, from the organisers' files and overrides (`organisers`)."""
+
+
+def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
+                     publish: Publish | None = None) -> Table:
+    """The tournament table `pubg/cons/<name>`: `compute` over every partition of its inputs, replaced whole."""
+    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
+                 columns=COLUMNS.get(name, {}) if publish else {})
+
+
+ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
+OUTCOMES = "cons/tournament_match_outcomes"
+RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
+TOURNAMENT_TABLES = [
+    tournament_table(
+        "tournament_match_outcomes", lambda match_context, matches: tournament.match_outcomes(match_context, matches),
+        "Whether each match with a tournament context counts in the standings, once every match of its slot is "
+        "known: one row per match_id with its slot attempt, `is_remake` and `original_match_id` (a slot played "
+        "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
+        "reason (see `transforms.tournament.match_outcomes`).",
+        {"match_context": "cons/tournament_match_context", "matches": ETL_MATCHES},
+        Publish(("match_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "tournament_scheduled_matches", tournament.scheduled_matches,
+        "Every schedule slot with the match that counts for it: one row per slot_id (status pending until one is "
+        "played; remade, remake_pending or remake_failed when the slot was played again).",
+        {"schedule": "cons/tournament_schedule", "outcomes": OUTCOMES, "rounds": "cons/tournament_rounds"},
+        Publish(("slot_id",), PublishMode.SNAPSHOT)),
+    tournament_table(
+        "team_match_results", leaderboards.team_match_results,
+        "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
+        "team_name).",
+        {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
+         "tournament_players": PLAYERS}),
+    tournament_table(
+        "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
+        "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
+        "with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points "
+        "table), kills, wins, average placement and the last six placements.", {"results": RESULTS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
+                "points")),
+    tournament_table(
+        "tournament_team_standings_history", leaderboards.standings_history,
+        "Each team's cumulative group standing after every round: one row per (season_id, division_id, "
+        "group_id, round_id, team_name).", {"results": RESULTS},
+        Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_leaderboards", leaderboards.player_leaderboards, leaderboards.player_leaderboards.__doc__,
+        {"results": RESULTS, "match_summaries": "cons/match_summaries",
+         "distribution": "cons/player_match_weapon_distribution", "players": PLAYERS},
+        Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
+                 "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_advanced_career_stats", summaries.career_stats,
+        "Each player's career over every match in the lake: one row per account_id (see "
+        "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
+        {"summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
+]
+"""The tournament and career tables computed from other tables, each replaced whole."""

@@ -1,0 +1,147 @@
+"""The rocket tables computed from the ETL tables, declared once as `Table`s (`lib/authoring/table.py`): the day's
+tables of the games, and the analytics over a player's whole history (peers, skills, rank prediction,
+recommendations) rebuilt from every day. Each is one function of `transforms` (whose docstring defines it)."""
+
+import polars as pl
+
+from gamestats_assets.defs.rocket.columns import COLUMNS
+from gamestats_assets.defs.rocket.transforms import (
+    daily,
+    heatmaps,
+    peers,
+    rank,
+    recommend,
+    sessions,
+    skills,
+)
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode
+from gamestats_assets.lib.authoring.table import Measured, Table
+from gamestats_assets.lib.core.partitions import daily_partitions_with_today
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.sources.ballchasing.training_packs import (
+    CATALOGUE_FILE,
+    read_catalogue,
+)
+from gamestats_assets.sources.replays.agreement import AGREEMENT, TARGET, TOLERANCE
+
+DOMAIN = "rocket"
+DAYS = daily_partitions_with_today
+"""The domain's calendar: every day since the start date, today included."""
+
+
+def _not_matched() -> str:
+    """The stats whose raw-replay values agree with ballchasing's for fewer than `TARGET` of the players of some
+    era, grouped by reason, each with its measured agreement, as Markdown."""
+    by_reason: dict[str, list[str]] = {}
+    for stat, agreement in AGREEMENT.items():
+        by_reason.setdefault(agreement.reason, []).append(f"`{stat}` ({agreement.summary()})")
+    return "\n".join(f"- {'; '.join(stats)}: {reason}." for reason, stats in by_reason.items())
+
+
+PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
+stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the
+percentile against the day's players of the same rank band and playlist (`daily.player_stats`).
+
+Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
+`demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw
+replay or from ballchasing's JSON. A raw replay's value agrees with ballchasing's for the same game (within
+{TOLERANCE:.0%}) for at least {TARGET:.0%} of the players of every replay era, except these, with the players within
+{TOLERANCE:.0%} on the real games that exist both ways (`sources.replays.agreement`):
+{_not_matched()}"""
+
+
+DAILY_TABLES = [
+    Table("cons", "matches", lambda day, etl_matches: daily.matches(etl_matches),
+          "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
+          "every source that knows it, the ballchasing id, scores, goals and result (`daily.matches`).",
+          {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
+          publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",)), partitions_def=DAYS),
+    Table("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
+          "The players of each match from its best source (key `date, match_id, player_id`), with the rank any "
+          "source gave and its band (`daily.match_players`).",
+          {"etl_players": "etl/match_players", "matches": "cons/matches"}, partitions_def=DAYS),
+    Table("cons", "users", lambda day, match_players, matches: daily.users(match_players, matches),
+          "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
+          "matches and main playlist (`daily.users`).",
+          {"match_players": "std/match_players", "matches": "cons/matches"},
+          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches"), partitions_def=DAYS),
+    Table("cons", "player_stats",
+          lambda day, etl_stats, match_players, matches: daily.player_stats(etl_stats, match_players, matches),
+          PLAYER_STATS_DESCRIPTION,
+          {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
+          columns=COLUMNS["player_stats"],
+          publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
+                          indexes=("player_id", "match_id")), partitions_def=DAYS),
+    Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
+          "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
+          "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
+          "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
+          {"cells": "etl/position_cells", "matches": "cons/matches"},
+          columns=COLUMNS["position_heatmaps"],
+          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
+                          indexes=("player_id",)), partitions_def=DAYS),
+]
+"""The day's tables of the games, each a function of `transforms` over the day's rows."""
+
+PEER_STATS = Table(
+    "cons", "peer_stats", lambda stats: peers.peer_stats(stats), peers.peer_stats.__doc__, {"stats": "cons/player_stats"},
+    kind="snapshot", columns=COLUMNS["peer_stats"],
+    publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
+                    checks=("players > 0", "games >= 0", "m2 >= 0")))
+"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.peer_stats`)."""
+
+
+def catalogue(platform: PlatformResource) -> pl.DataFrame:
+    """The reference catalogue of training packs (`data/reference/rocket`), as `cons/training_packs` holds it."""
+    return read_catalogue(platform.reference_dir(DOMAIN) / CATALOGUE_FILE)
+
+
+PLAYER_WEAKNESSES_DESCRIPTION = """`player_weaknesses`: one row per player and skill over the whole history (key `player_id,
+skill`): indicators, games, the peers' lasting and game spreads, the standard error of the player's
+mean over their games, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
+`is_weak`, and a logistic classifier's out-of-fold probability (`skills`). On synthetic data the metadata
+scores the detection against the planted truth: recall and precision with their n (players, games per
+player) and the power expected at each player's games count (`skills.truth_scores`). Every player with
+enough games is tested; the recall floor of the `planted_weaknesses_found` check applies only to the
+planted weaknesses whose expected power at their player's games count is adequate, and elsewhere
+recall is judged against the power expected. Real players carry no known weakness, so on real data
+detection is not scored: the metadata gives the players and those with enough games to be tested
+(`players`, `players_tested`), and the public real files hold each player about once, too few games to
+test anyone."""
+
+
+RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `player_id`), the rank in divisions and the rank a
+model predicts from their stats, and whether the player was held out of training; metadata: the
+held-out mean absolute error with its interval and n, beside the population-mean and the lobby's
+average rank baselines', and whether the model beats each (`model_vs_mean_verdict`,
+`model_vs_lobby_verdict`: the paired difference of the errors with its interval) (`rank`).
+
+{rank.RANK_CHANGE_NOTE}"""
+
+
+STATS, SEEN = "cons/player_stats", "cons/users"
+HISTORY_TABLES = [
+    Table("cons", "training_sessions", sessions.sessions_of_day,
+          "`training_sessions` of the day (key `date, session_id`): pack, duration, attempts, successes, success rate "
+          "with its interval, the improvement over the player's previous session on the pack, looked up in the whole "
+          "history, and whether the pack is in the reference catalogue (`sessions.training_sessions`).",
+          {"etl_sessions": "etl/training_sessions"}, whole=("etl_sessions",), given={"catalogue": catalogue},
+          columns=COLUMNS["training_sessions"], publish=Publish(("date", "session_id"), sum_column="successes"),
+          partitions_def=DAYS),
+    Table("cons", "player_weaknesses", lambda stats, seen, planted: Measured(*skills.player_weaknesses(stats, seen, planted)),
+          PLAYER_WEAKNESSES_DESCRIPTION, {"stats": STATS, "seen": SEEN, "planted": "etl/planted_weaknesses"},
+          kind="snapshot", columns=COLUMNS["player_weaknesses"],
+          publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT)),
+    Table("cons", "rank_predictions", lambda stats, seen: Measured(*rank.rank_predictions(stats, seen)),
+          RANK_PREDICTIONS_DESCRIPTION, {"stats": STATS, "seen": SEEN}, kind="snapshot",
+          columns=COLUMNS["rank_predictions"], publish=Publish(("player_id",), PublishMode.SNAPSHOT)),
+    Table("cons", "recommendations", recommend.player_recommendations, recommend.player_recommendations.__doc__,
+          {"player_weaknesses": "cons/player_weaknesses", "training_packs": "cons/training_packs",
+           "history": "cons/training_sessions"}, kind="snapshot", columns=COLUMNS["recommendations"],
+          publish=Publish(("player_id", "pack_code"), PublishMode.SNAPSHOT)),
+]
+"""The tables over the players' whole history: their sessions, weaknesses, predicted ranks and what they should
+train."""
+
+TABLES = [*DAILY_TABLES, PEER_STATS, *HISTORY_TABLES]
+"""Every rocket table computed from other tables."""
