@@ -1,5 +1,6 @@
-"""The `gamestats` command as a user runs it: the demo end to end on both PostgreSQL paths, the UI
-launching a partition run through the webserver's GraphQL API, and a clear error for a wrong server."""
+"""The `gamestats` command as a user runs it: the demo end to end as on a fresh machine (no PostgreSQL
+configured, so the embedded server is started, used and stopped), the UI launching a partition run through the
+webserver's GraphQL API, the Dagster command line on the demo's instance, and a clear error for a wrong server."""
 
 import json
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +24,9 @@ from gamestats_assets.lib.publish import embedded_postgres
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 pytestmark = pytest.mark.slow
 
-DEMO = ["demo", "--days", "2", "--end", "2026-03-03", "--users", "150"]
+DEMO = ["demo", "--days", "1", "--end", "2026-03-03", "--users", "100"]
+"""The smallest demo a newcomer tries, where every planted-truth check must decide from its interval (and warn,
+not fail, when the sample is too small to say)."""
 PUBLISHED = [spec.table for spec in demo_data.publish_specs]
 PUBG_MATCH = Path(__file__).parent / "fixtures" / "pubg" / "pubg-python_match_response.json"
 
@@ -44,40 +48,54 @@ def row_counts(url: str) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PUBLISHED}
 
 
+@dataclass(frozen=True)
+class Demo:
+    data_dir: Path
+    result: subprocess.CompletedProcess
+    stopped_after: bool
+    """Whether the embedded server was stopped when the demo ended."""
+    pg_url: str
+    """The embedded server's URL, started again for the tests that read it."""
+
+
 @pytest.fixture(scope="module")
-def demo_on_url(module_pg_url, tmp_path_factory):
-    """`gamestats demo` on a tiny scale against GAMESTATS_PG_URL, with a real PUBG match object dropped into
-    landing before it; its data folder and output."""
+def demo(tmp_path_factory):
+    """`gamestats demo` on a fresh machine, with a real PUBG match object dropped into landing before it; then
+    its embedded server started again (and stopped after the module), as `gamestats db start` would."""
     data_dir = tmp_path_factory.mktemp("demo") / "data"
     (data_dir / "landing" / "pubg" / "matches").mkdir(parents=True)
     shutil.copy(PUBG_MATCH, data_dir / "landing" / "pubg" / "matches" / "dropped.json")
-    result = gamestats(DEMO, environment(data_dir, module_pg_url))
-    return data_dir, result
+    result = gamestats(DEMO, environment(data_dir, None))
+    pgdata = data_dir / "postgres"
+    stopped_after = not embedded_postgres.is_running(pgdata)
+    yield Demo(data_dir, result, stopped_after, embedded_postgres.start(pgdata))
+    embedded_postgres.stop(pgdata)
 
 
-def test_demo_end_to_end_on_the_given_postgres(demo_on_url, module_pg_url):
-    data_dir, result = demo_on_url
+def test_demo_on_a_fresh_machine_uses_the_embedded_server_and_stops_it(demo):
+    data_dir, result = demo.data_dir, demo.result
     assert result.returncode == 0, result.stdout + result.stderr
+    assert demo.stopped_after
     assert json.loads((data_dir / "settings.json").read_text()) == {
-        "GAMESTATS_ANCHOR_DATE": "2026-03-02", "GAMESTATS_SOURCE": "synthetic", "GAMESTATS_START_DATE": "2026-03-02",
-        "GAMESTATS_USERS": "150"}
+        "GAMESTATS_ANCHOR_DATE": "2026-03-03", "GAMESTATS_SOURCE": "synthetic", "GAMESTATS_START_DATE": "2026-03-03",
+        "GAMESTATS_USERS": "100"}
     assert "Published tables" in result.stdout
     for table in PUBLISHED:
         assert table in result.stdout
-    counts = row_counts(module_pg_url)
-    assert counts["demo_data.events"] > 1000 and counts["demo_data.daily_activity"] == 12
+    counts = row_counts(demo.pg_url)
+    assert counts["demo_data.events"] > 100 and counts["demo_data.daily_activity"] == 6
     assert f"{counts['demo_data.events']:,}" in result.stdout
-    assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-02", "2026-03-03"]
+    assert sorted(p.name for p in (data_dir / "landing" / "demo_data").iterdir()) == ["2026-03-03"]
     replays = sorted(p.name for p in SAMPLE_REPLAYS.glob("*.replay"))
-    assert replays and sorted(p.name for p in (data_dir / "landing" / "rocket" / "2026-03-02").glob("*.replay")) == replays
-    with psycopg.connect(module_pg_url) as conn:
-        real = conn.execute("SELECT count(*) FROM rocket.matches WHERE date = '2026-03-02' AND source = 'replay'").fetchone()[0]
+    assert replays and sorted(p.name for p in (data_dir / "landing" / "rocket" / "2026-03-03").glob("*.replay")) == replays
+    with psycopg.connect(demo.pg_url) as conn:
+        real = conn.execute("SELECT count(*) FROM rocket.matches WHERE date = '2026-03-03' AND source = 'replay'").fetchone()[0]
     assert real == len(replays)
 
 
-def test_the_demo_builds_a_pubg_tournament_and_publishes_every_pubg_table(demo_on_url, module_pg_url):
-    assert demo_on_url[1].returncode == 0
-    with psycopg.connect(module_pg_url) as conn:
+def test_the_demo_builds_a_pubg_tournament_and_publishes_every_pubg_table(demo):
+    assert demo.result.returncode == 0
+    with psycopg.connect(demo.pg_url) as conn:
         tables = [t for (t,) in conn.execute("SELECT table_name FROM information_schema.tables "
                                              "WHERE table_schema = 'pubg' AND table_name <> 'players'")]
         empty = [t for t in tables if conn.execute(f"SELECT count(*) FROM pubg.{t}").fetchone()[0] == 0]
@@ -91,20 +109,23 @@ def test_the_demo_builds_a_pubg_tournament_and_publishes_every_pubg_table(demo_o
     assert dropped == [("landing", 0)]
 
 
-def test_the_demo_publishes_every_lol_table(demo_on_url, module_pg_url):
+def test_the_demo_publishes_every_lol_table(demo):
     """Every lol table has rows but the win model, which this tiny demo's games cannot train (it needs
-    `MIN_GAMES` a minute; the pipeline test trains it), and the roster `lol.players`, which users fill."""
-    assert demo_on_url[1].returncode == 0
-    with psycopg.connect(module_pg_url) as conn:
+    `MIN_GAMES` a minute), the discovered patterns, none of which passes the false-discovery correction on so few
+    games (the pipeline test trains the one and finds the other's planted patterns), and the roster `lol.players`,
+    which users fill."""
+    assert demo.result.returncode == 0
+    with psycopg.connect(demo.pg_url) as conn:
         counts = {t: conn.execute(f"SELECT count(*) FROM lol.{t}").fetchone()[0] for (t,) in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'lol'")}
     assert {"item_build_stats", "skill_order_stats", "objective_stats", "vision_stats", "correlations",
             "discovered_patterns", "win_model"} <= set(counts)
-    assert [t for t, rows in counts.items() if rows == 0 and t not in ("win_model", "players")] == []
+    empty = [t for t, rows in counts.items() if rows == 0]
+    assert [t for t in empty if t not in ("win_model", "discovered_patterns", "players")] == []
 
 
-def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo_on_url):
-    data_dir, result = demo_on_url
+def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo):
+    data_dir, result = demo.data_dir, demo.result
     assert " - DEBUG - " not in result.stdout + result.stderr and "STEP_OUTPUT" not in result.stdout + result.stderr
     [log] = list((data_dir / "logs").glob("demo-*.log"))
     assert f"Dagster's event log: {log}" in result.stdout.replace("\n", "")
@@ -153,10 +174,10 @@ query Failures($id: ID!) {
 }"""
 
 
-def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, module_pg_url):
-    data_dir, _ = demo_on_url
+def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo):
+    data_dir = demo.data_dir
     port = free_port()
-    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, module_pg_url),
+    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, None),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -187,7 +208,7 @@ def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo_on_url, modul
         os.killpg(server.pid, 2)
         server.wait(timeout=60)
     events = pl.read_delta(str(data_dir / "lake" / "demo_data" / "etl" / "events"))
-    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-03", "2026-03-04"]
 
 
 def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
@@ -201,16 +222,30 @@ def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
     assert not embedded_postgres.is_running(tmp_path / "data" / "postgres")
 
 
-def test_the_dagster_cli_runs_on_the_gamestats_instance(demo_on_url, module_pg_url):
-    data_dir, _ = demo_on_url
-    with psycopg.connect(module_pg_url) as conn:
+def test_the_dagster_cli_runs_on_the_gamestats_instance(demo):
+    data_dir = demo.data_dir
+    with psycopg.connect(demo.pg_url) as conn:
         runs_before = conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0]
     result = gamestats(["dagster", "asset", "materialize", "--select", "demo_data/landing/event_logs",
-                        "--partition-range", "2026-03-05...2026-03-06"], environment(data_dir, module_pg_url))
+                        "--partition-range", "2026-03-05...2026-03-06"], environment(data_dir, None))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "running dg launch" in result.stdout
     assert "SupersessionWarning" not in result.stdout + result.stderr
     for day in ("20260305", "20260306"):
         assert (data_dir / "landing" / "demo_data" / f"{day[:4]}-{day[4:6]}-{day[6:]}" / f"synthetic-{day}.jsonl").exists()
-    with psycopg.connect(module_pg_url) as conn:
+    with psycopg.connect(demo.pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0] == runs_before + 1
+
+
+def test_given_a_server_the_commands_run_on_it_and_start_none(tmp_path, module_pg_url):
+    """With `GAMESTATS_PG_URL` set (a data engineer's own server), a command prepares that server (the DDL and
+    Dagster's tables) and records its run there; no embedded server is created."""
+    data_dir = tmp_path / "data"
+    result = gamestats(["dagster", "asset", "materialize", "--select", "demo_data/reference/event_rules"],
+                       environment(data_dir, module_pg_url))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not (data_dir / "postgres").exists()
+    with psycopg.connect(module_pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0] == 1
+        assert conn.execute("SELECT to_regclass('demo_data.events') IS NOT NULL").fetchone()[0]
+    assert (data_dir / "lake" / "demo_data" / "reference" / "event_rules" / "_delta_log").is_dir()

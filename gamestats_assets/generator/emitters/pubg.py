@@ -94,7 +94,8 @@ def deterministic_id(*parts: object) -> str:
 
 
 def iso(time: dt.datetime) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.") + f"{time.microsecond // 1000:03d}Z"
+    """`2026-03-03T19:02:00.250Z`: UTC to the millisecond, truncated."""
+    return time.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 class _Simulation:
@@ -125,6 +126,7 @@ class _Simulation:
         self.zones = self._zones()
         self.landing: dict[str, tuple[float, float, float]] = {}
         self.killsteals: list[dict[str, Any]] = []
+        self.wobbles: dict[tuple[str, int], int] = {}
 
     # --- geometry -------------------------------------------------------------------------------------
     def _zones(self) -> list[tuple[float, float, float]]:
@@ -146,8 +148,8 @@ class _Simulation:
                 return current, target
             if t < end:
                 share = (t - start) / (end - start)
-                moving = tuple(c + (n - c) * share for c, n in zip(current, target))
-                return moving, target
+                (cx, cy, cr), (nx, ny, nr) = current, target
+                return (cx + (nx - cx) * share, cy + (ny - cy) * share, cr + (nr - cr) * share), target
             current = target
         return current, current
 
@@ -156,8 +158,15 @@ class _Simulation:
         lx, ly, _ = self.landing[account]
         fx, fy, _ = self.zones[-1]
         share = min(1.0, max(0.0, (t - 120) / 1600)) ** 0.8
-        wobble = stable_key(f"{account}/{int(t // 30)}") % 2000 - 1000
+        wobble = self._wobble(account, int(t // 30))
         return (lx + (fx - lx) * share + wobble, ly + (fy - ly) * share - wobble, 300.0 + wobble / 10)
+
+    def _wobble(self, account: str, period: int) -> int:
+        """A player's offset from the straight path during a 30-second `period`, from -1000 to 999 cm."""
+        key = (account, period)
+        if key not in self.wobbles:
+            self.wobbles[key] = stable_key(f"{account}/{period}") % 2000 - 1000
+        return self.wobbles[key]
 
     # --- event helpers --------------------------------------------------------------------------------
     def character(self, account: str, t: float) -> dict[str, Any]:
