@@ -121,12 +121,19 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
            "20 players of 24 within 5 % for the small pads and the stolen ones, where the pad events give 14 and 9 "
-           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the 2016 stream "
+           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the stream repeats a "
+           "pad's pickup event seconds later (the same number, the car then anywhere), and ballchasing takes a big "
+           "pad's next pickup sooner than the respawn time after such a repeat, with no return replicated between, "
+           "as a small pad in no half (`frames._pickup_table`'s `fresh`): that brings the big pads' amount from 19 "
+           "to 23 players of 24, the small pads' from 17 to 20, the stolen amount from 20 to 21, and with a big pad "
+           "counted only while the replicated tank was short of full, the big pads' count from 17 to 21 (the "
+           "other three one pad apart: one counted where no rise nor event of ours shows it, two a pad more or "
+           "less); the 2016 stream "
            "replicates the tank too seldom for that (ballchasing counts 36 small pads for 76561198042413938 where "
            "its rises give 26 and its pad events 50), and keeps the pad events; ballchasing's overfill does not fit the pads' "
            "nominal amounts less the rises (its own counts less its own amounts give 53 where it says 188); what "
            "each pickup gave beyond the room the modelled tank had the frame before, small pads taken near full "
-           "included (as subtr-actor counts it), comes closest (10 and 12 players of 24 for the overfill and its "
+           "included (as subtr-actor counts it), comes closest (11 and 12 players of 24 for the overfill and its "
            "stolen part, where leaving those small pads out gives 2 and 7), and the room in the replicated tank "
            "or at the pickup's own frame, or only the pickups in play, come no closer; the wasted share follows "
            "the overfill; the 2016 stream, which replicates no pad's return, keeps the per-pickup amounts")
@@ -173,19 +180,17 @@ AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
     "boost_amount_collected": Agreement({'2017 on': (24, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_collected_big": Agreement({'2017 on': (19, 24), 'before 2017': (10, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({'2017 on': (17, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (10, 24), "before 2017": (9, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({'2017 on': (20, 24), 'before 2017': (5, 10)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"2017 on": (11, 24), "before 2017": (9, 10)}, PICKUPS),
     "boost_amount_overfill_stolen": Agreement({"2017 on": (12, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_stolen": Agreement({'2017 on': (20, 24), 'before 2017': (8, 10)}, PICKUPS),
-    "boost_amount_stolen_big": Agreement({'2017 on': (21, 24), 'before 2017': (10, 10)}, PICKUPS),
+    "boost_amount_stolen": Agreement({'2017 on': (21, 24), 'before 2017': (8, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
     "boost_avg_amount": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
     "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
-    "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_count_collected_big": Agreement({"2017 on": (21, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
     "boost_percent_boost_0_25": Agreement({'2017 on': (6, 24), 'before 2017': (3, 10)}, TANK),
@@ -200,7 +205,7 @@ AGREEMENT = {
     "boost_time_boost_75_100": Agreement({'2017 on': (6, 24), 'before 2017': (4, 10)}, TANK),
     "boost_time_full_boost": Agreement({'2017 on': (17, 24), 'before 2017': (7, 10)}, TANK),
     "boost_time_zero_boost": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
-    "boost_wasted_share": Agreement({"2017 on": (12, 24), "before 2017": (6, 9)}, PICKUPS),
+    "boost_wasted_share": Agreement({"2017 on": (13, 24), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
