@@ -85,6 +85,13 @@ def test_small_pads_counted_agree_for_nine_players_in_ten_of_the_later_games(mea
     assert meets({"2017 on": measured["boost_count_collected_small"]["2017 on"]})
 
 
+def test_big_pads_agree_for_nine_players_in_ten_of_every_era(measured):
+    """The boost taken from big pads, all of it and in the opponents' half: the rises credited to a fresh pickup
+    of a big pad (`frames._pickup_table`), a rise credited to a big pad's pickup that follows a repeated event
+    sooner than the respawn time counting as a small pad in no half."""
+    assert meets(measured["boost_amount_collected_big"]) and meets(measured["boost_amount_stolen_big"])
+
+
 def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     """Boost used per minute: the drops of the replicated tank but a kickoff's or a respawn's, over the whole
     recording (`boost._drops`), in the streams that replicate the tank's drops as a boost press ends."""

@@ -121,12 +121,26 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
            "20 players of 24 within 5 % for the small pads and the stolen ones, where the pad events give 14 and 9 "
-           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the 2016 stream "
+           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the stream repeats a "
+           "pad's pickup event seconds later (the same number, the car then anywhere), and ballchasing takes a big "
+           "pad's next pickup sooner than the respawn time after such a repeat, with no return replicated between, "
+           "as a small pad in no half (`frames._pickup_table`'s `fresh`): that brings the big pads' amount from 19 "
+           "to 23 players of 24, the small pads' from 17 to 20, the stolen amount from 20 to 21, and with a big pad "
+           "counted only while the replicated tank was short of full, the big pads' count from 17 to 21 (the "
+           "other three one pad apart: one counted where no rise nor event of ours shows it, two a pad more or "
+           "less); a car cannot take a pad with a full tank, and the only big pads taken at a full replicated tank "
+           "are taken during a boost press that holds a stale tank, which ballchasing does not count; the pads' "
+           "places the stream gives agree with the car's place at each pad's pickups, but for the repeated events; "
+           "crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to no pickup to a "
+           "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small "
+           "pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong "
+           "to neither half (counting them as the opponents' for either team or both brings the stolen amounts to "
+           "0 to 12 players of 24); the 2016 stream "
            "replicates the tank too seldom for that (ballchasing counts 36 small pads for 76561198042413938 where "
            "its rises give 26 and its pad events 50), and keeps the pad events; ballchasing's overfill does not fit the pads' "
            "nominal amounts less the rises (its own counts less its own amounts give 53 where it says 188); what "
            "each pickup gave beyond the room the modelled tank had the frame before, small pads taken near full "
-           "included (as subtr-actor counts it), comes closest (10 and 12 players of 24 for the overfill and its "
+           "included (as subtr-actor counts it), comes closest (11 and 12 players of 24 for the overfill and its "
            "stolen part, where leaving those small pads out gives 2 and 7), and the room in the replicated tank "
            "or at the pickup's own frame, or only the pickups in play, come no closer; the wasted share follows "
            "the overfill; the 2016 stream, which replicates no pad's return, keeps the per-pickup amounts")
@@ -138,14 +152,27 @@ SLIDES = ("the time held on the floor agrees, and a press counts when the car ca
           "soon after the car left the floor (a jump) brings 22 later players of 24 within 5 % for a window of 0.1 s "
           "but 18 and 20 for 0.08 s and 0.12 s, a peak too sharp to be the game's rule rather than these samples'; "
           "subtr-actor's count of each entry into the handbrake held within 40 uu of the floor brings 16; "
-          "the mean length is the time over the count")
+          "counting a press also when the car was below 21 uu in the two frames before it began brings 20 later "
+          "players of 24 (and 10 of 10 in 2016), but one or three frames bring 18 and 14, and 25 or 30 uu instead "
+          "of 21 bring 17 and 15, a peak as sharp; the runs of the handbrake held below 21 to 40 uu, merged across "
+          "gaps of up to three frames and of at least one to three frames, bring at most 16; the presses out of "
+          "play (after a goal) do not explain the differences (a player 9 presses above ballchasing has 6 such, "
+          "one at its count has 9); ballchasing's mean length is its time over its count, and its time agrees "
+          "with ours for every player: the mean length follows the count")
 ROLES = ("the later games agree for 9 players in 10 or more (`positioning.team_roles`); in the 2016 game "
          "ballchasing reads one orange car (a093q262) elsewhere than the frames hold it (`OLD_CARS`), which "
          "reorders its team at every frame (ballchasing gives its mates Q-money219 and jboy42069 153 s and "
          "187 s most back where the frames give 41 s and 96 s), and the blue team changed as players left and "
          "bots joined; the blue players who played the whole game are within 4 to 25 % of ballchasing; leaving "
          "out, as subtr-actor does, the moments a team's cars are within 236 uu of one another along the pitch "
-         "takes the later games' most back and most forward from 22 and 23 players of 24 to 19 and 18")
+         "takes the later games' most back and most forward from 22 and 23 players of 24 to 19 and 18; the second "
+         "man's share is derived, for both sources alike, from the time on the pitch less the most-back and "
+         "most-forward times (16 later players of 18 within 5 %, the other two 5.2 and 5.3 % above ballchasing); "
+         "the time as the middle car of three on the pitch over the time on the pitch gives 6 of 18; ranking a "
+         "demolished player, while without a car, at its last place as most forward when no mate on the pitch is "
+         "ahead of it (as well as most back) brings 17 of 18, but moves as many most-forward times away from "
+         "ballchasing as it brings closer (76561198396487550 from 9.2 s to 3.8 s short, 76561198848116007 from "
+         "1.0 s to 6.8 s over; the mean difference of the players it moves 2.2 s either way)")
 MATES = ("in the 2016 game, whose teams changed as players left and bots joined, ballchasing reads one orange car "
          "(a093q262) elsewhere than the frames hold it, which moves it and its mates (jboy42069, Q-money219) 6 to 15 % "
          "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
@@ -173,19 +200,17 @@ AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
     "boost_amount_collected": Agreement({'2017 on': (24, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_collected_big": Agreement({'2017 on': (19, 24), 'before 2017': (10, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({'2017 on': (17, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (10, 24), "before 2017": (9, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({'2017 on': (20, 24), 'before 2017': (5, 10)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"2017 on": (11, 24), "before 2017": (9, 10)}, PICKUPS),
     "boost_amount_overfill_stolen": Agreement({"2017 on": (12, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_stolen": Agreement({'2017 on': (20, 24), 'before 2017': (8, 10)}, PICKUPS),
-    "boost_amount_stolen_big": Agreement({'2017 on': (21, 24), 'before 2017': (10, 10)}, PICKUPS),
+    "boost_amount_stolen": Agreement({'2017 on': (21, 24), 'before 2017': (8, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
     "boost_avg_amount": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
     "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
-    "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
+    "boost_count_collected_big": Agreement({"2017 on": (21, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
     "boost_percent_boost_0_25": Agreement({'2017 on': (6, 24), 'before 2017': (3, 10)}, TANK),
@@ -200,7 +225,7 @@ AGREEMENT = {
     "boost_time_boost_75_100": Agreement({'2017 on': (6, 24), 'before 2017': (4, 10)}, TANK),
     "boost_time_full_boost": Agreement({'2017 on': (17, 24), 'before 2017': (7, 10)}, TANK),
     "boost_time_zero_boost": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
-    "boost_wasted_share": Agreement({"2017 on": (12, 24), "before 2017": (6, 9)}, PICKUPS),
+    "boost_wasted_share": Agreement({"2017 on": (13, 24), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),

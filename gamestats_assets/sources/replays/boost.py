@@ -24,16 +24,20 @@ def stolen() -> pl.Expr:
 
 
 def _pickups(frames: ReplayFrames) -> pl.DataFrame:
-    """Each pickup with what entered the tank (a pad's amount up to the room the modelled tank had at the
-    frame before), what overflowed (the rest of the pad's amount), whether the pad was the opponents', and
-    whether it is `counted` (a big pad, or a small one taken with room for all it gives)."""
-    before = frames.cars.select("frame", "player_id", "team", "boost").with_columns(pl.col("frame") + 1)
+    """Each fresh pickup (`ReplayFrames.pickups`) with what entered the tank (a pad's amount up to the room the
+    modelled tank had at the frame before), what overflowed (the rest of the pad's amount), whether the pad was
+    the opponents', and whether it is `counted`: a big pad taken while the replicated tank was short of full
+    (the stream can hold a full tank through a boost press that drained it, and ballchasing then counts no
+    pad), a small one taken with room for all it gives."""
+    before = frames.cars.select("frame", "player_id", "team", "boost", "tank").with_columns(pl.col("frame") + 1)
+    big = pl.col("pad_amount") >= FULL
     return (
-        frames.pickups.join(before, on=["frame", "player_id"], how="inner")
-        .with_columns(counted=(pl.col("pad_amount") >= FULL) | (pl.col("boost") <= FULL - pl.col("pad_amount")),
+        frames.pickups.filter("fresh").join(before, on=["frame", "player_id"], how="inner")
+        .with_columns(counted=pl.when(big).then(pl.col("tank") < FULL)
+                      .otherwise(pl.col("boost") <= FULL - pl.col("pad_amount")),
                       gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0))
         .with_columns(overfill=pl.col("pad_amount") - pl.col("gained"),
-                      big=pl.col("pad_amount") >= FULL,
+                      big=big,
                       stolen=stolen())
     )
 
@@ -41,22 +45,24 @@ def _pickups(frames: ReplayFrames) -> pl.DataFrame:
 def _rises(frames: ReplayFrames) -> pl.DataFrame:
     """Each rise of the replicated tank but a respawn's (a tank set to `KICKOFF`), credited to the pad a
     pickup of the car's took within `PICKUP_FRAMES` frames before it (else a big pad for a rise beyond a small
-    pad's, at the car's place): `gained, big, stolen`."""
+    pad's, at the car's place): `gained, big, stolen`. A rise credited to a pickup that is not fresh
+    (`ReplayFrames.pickups`) counts, as ballchasing counts it, as a small pad in no half."""
     cars = (frames.cars.sort("player_id", "frame")
             .with_columns(gained=(pl.col("tank") - pl.col("tank").shift(1)).over("player_id"))
             .filter((pl.col("gained") > 0) & ((pl.col("tank") - KICKOFF).abs() > 0.01))
             .select("frame", "player_id", "team", "y", "gained"))
-    pickups = frames.pickups.select("frame", "player_id", "pad_amount", "pad_y")
+    pickups = frames.pickups.select("frame", "player_id", "pad_amount", "pad_y", "fresh")
     near = pl.concat([cars.join(pickups.with_columns(pl.col("frame") + lag, lag=pl.lit(lag)), on=["frame", "player_id"])
                       for lag in range(PICKUP_FRAMES + 1)])
-    credited = near.sort("lag").unique(["frame", "player_id"], keep="first").select("frame", "player_id", "pad_amount",
-                                                                                   "pad_y")
+    credited = (near.sort("lag", pl.col("fresh").not_()).unique(["frame", "player_id"], keep="first")
+                .select("frame", "player_id", "pad_amount", "pad_y", "fresh"))
+    fresh = pl.col("fresh").fill_null(True)
     return (
         cars.join(credited, on=["frame", "player_id"], how="left")
-        .with_columns(big=pl.col("pad_amount").fill_null(
-                          pl.when(pl.col("gained") > SMALL_PAD).then(FULL).otherwise(0.0)) >= FULL,
+        .with_columns(big=fresh & (pl.col("pad_amount").fill_null(
+                          pl.when(pl.col("gained") > SMALL_PAD).then(FULL).otherwise(0.0)) >= FULL),
                       pad_y=pl.col("pad_y").fill_null(pl.col("y")))
-        .with_columns(stolen=stolen())
+        .with_columns(stolen=fresh & stolen())
     )
 
 

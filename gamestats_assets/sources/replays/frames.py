@@ -7,6 +7,7 @@ converted from the game's byte 0-255 to 0-100."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,9 @@ SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
 RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
 """Seconds a small and a big pad take to come back after a pickup."""
+AT_PAD = 600.0
+"""uu from a pad's centre within which the car of a pickup event is at the pad (a repeated event names the car
+that took the pad wherever it is then)."""
 
 BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.Int32, "state": pl.Int32,
                "counting": pl.Int32,
@@ -43,7 +47,8 @@ CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "tea
               "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
               "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64, "tank": pl.Float64,
               "boosting": pl.Boolean, "powerslide": pl.Boolean, "sleeping": pl.Boolean}
-PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64}
+PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64,
+                 "fresh": pl.Boolean}
 DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
 SCORING_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "kind": pl.String}
 ROSTER_SCHEMA = {"player_id": pl.String, "name": pl.String, "platform": pl.String, "team": pl.Int8}
@@ -71,7 +76,8 @@ class ReplayFrames:
     hits: pl.DataFrame
     """One row per detected touch: `frame, time, player_id, team, ball_x, ball_y, ball_z`."""
     pickups: pl.DataFrame
-    """One row per boost pad picked up: `frame, player_id, pad_amount` (12 small, 100 big), `pad_y`."""
+    """One row per boost pad picked up: `frame, player_id, pad_amount` (12 small, 100 big), `pad_y`, `fresh`
+    (`_pickup_table`)."""
     demos: pl.DataFrame
     """One row per demolition: `frame, attacker, victim` (player ids)."""
     scoring: pl.DataFrame
@@ -178,32 +184,46 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     return (`Available`), a pad's pickups are numbered and a number seen again before the pad came back is
     the same pickup too (older streams, before 2017, replicate no return and number no pickup). A pickup
     within the respawn time under a new number is a repeat: counting it gives some players a big pad more
-    than ballchasing."""
-    pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, (pad.get("position") or {}).get("y"))
+    than ballchasing.
+
+    A pickup is `fresh` when the pad had been away its respawn time since the stream's previous pickup event
+    of it, repeats included, or the stream replicated its return since (ballchasing's reading: a pickup
+    that follows a repeat sooner is not the pad's for it). Where the stream replicates returns, a repeat
+    whose car is at the pad (`AT_PAD`) is kept, not fresh: the car took a pad there."""
+    pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, pad.get("position") or {})
             for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
     returns = _pads_return(data)
     rows = []
     last: dict[str, object] = {}
     taken: dict[str, float] = {}
+    seen: dict[str, float] = {}
     for event in events:
         pad = event["pad_id"]
         if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"]:
             last.pop(pad, None)
+            seen.pop(pad, None)
             continue
-        amount, y = pads.get(pad, (SMALL_PAD, None))
+        amount, position = pads.get(pad, (SMALL_PAD, {}))
+        picker = event.get("player_position") or {}
         if returns:
             number = event["kind"]["PickedUp"].get("sequence")
             repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < RESPAWN[amount])
+            fresh = not repeated and (pad not in seen or event["time"] - seen[pad] >= RESPAWN[amount])
             last[pad] = number
+            seen[pad] = event["time"]
+            at_pad = position and picker and math.dist((picker["x"], picker["y"]),
+                                                       (position["x"], position["y"])) <= AT_PAD
         else:
             repeated = pad in taken and event["time"] - taken[pad] < RESPAWN[amount]
+            fresh, at_pad = not repeated, False
         key = json.dumps(event.get("player"), sort_keys=True)
-        if repeated or key not in ids:
+        if (repeated and not at_pad) or key not in ids:
             continue
-        taken[pad] = event["time"]
+        if not repeated:
+            taken[pad] = event["time"]
         rows.append((event["frame"], ids[key], amount,
-                     y if y is not None else (event.get("player_position") or {}).get("y")))
+                     position.get("y") if position.get("y") is not None else picker.get("y"), fresh))
     return pl.DataFrame(rows, schema=PICKUP_SCHEMA, orient="row")
 
 
