@@ -104,19 +104,34 @@ class Agreement:
         return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
 
 
-TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a "
-        "pad is taken), and ballchasing's own reading of it is neither the replicated value nor the parser's "
-        "model between replications: over the time base that fits ballchasing's (a player's time on the pitch, "
-        "goal celebrations included, less the time after each demolition until the respawned tank first changes: "
-        "within 1.5 s of ballchasing's total for every player of the 2026 game with one goal, and ballchasing "
-        "gives no tank time to the 2016 player whose tank never changed), its shares of time below 25, 50 and 75 "
-        "lie mostly between the two readings' and up to 6 points from the nearer, which is 10 to 40 % of a "
-        "quarter's time; in the games with many goals its totals are a further 3 to 25 s short of that base, by "
-        "an amount that differs between players of one game; subtr-actor's own tank stats (its summed stats) "
-        "reach 2 to 10 players of 24 on the quarters, and none of its rules brings ours closer: the modelled "
-        "tank, a straight line between two frames' values, the full band from 254 of 255, the kickoff countdowns "
-        "left out, or a kickoff tank until the stream replicates another (2016); in the 2016 game ballchasing's tank times cover only part "
-        "of a player's time on the pitch (129 s of 312 for a093q262)")
+TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a pad "
+        "is taken), and ballchasing's time at zero and at full and its mean tank follow the last replicated value "
+        "(`ReplayFrames.cars`' `tank`) more closely than any other reading: the value the next replication brings, "
+        "which fits its quarters (`QUARTERS`), gives 0 and 2 later players of 23 within 5 % at zero and full and 6 on"
+        " the mean (one player left out, whose name ballchasing censors), the modelled tank 17, 0 and 10, the "
+        "replicated tank over the whole recording 7, 12 and 14, and counting zero only where the modelled tank is "
+        "empty too 17 and 0; ballchasing's shares at zero and full are of one time per game (376.73 s, 325.09 s, "
+        "316.80 s, 325.14 s and 343.90 s in the later games), within 0.5 s of the game's live time where the game "
+        "ends on a goal and 3 s below it where the clock runs out; in the 2016 game ballchasing's tank times cover "
+        "only part of a player's time on the pitch (129 s of 312 for a093q262), and ballchasing gives no tank time to"
+        " the player whose tank never changed")
+QUARTERS = ("ballchasing counts the time between two replications of the tank at the value the second one brings "
+            "(`boost._next_tank`): in the later games that takes the quarters from 5 to 7 players of 24 within 5 % "
+            "(the last replicated value, as the time at zero and full are counted) to 11 to 21 for the times and 14 "
+            "to 23 for the shares; the rest differ by a kickoff's or a respawn's span: after a kickoff ballchasing "
+            "leaves out the time until the car's new boost component first replicates (Jtabor26: 9.5 s less at 25 to "
+            "50, and nothing else, the two kickoffs whose first replication came 4.8 s after the car appeared) and "
+            "counts some players' time beyond the live time (394 s for a player of the 1v1 whose live time is 376 s),"
+            " but leaving out the time from each spawn until the tank first changes takes the later games' 0 to 25 "
+            "from 17 players of 23 to 8 (one player left out, whose name ballchasing censors), and counting the whole"
+            " recording 25 to 50 from 10 to 6; the stream's own `ReplicatedBoost` updates, each span between two of "
+            "one boost component counted at the second, cover 257 to 322 s of a player's time where ballchasing's "
+            "cover 294 to 394 s (components come and go between kickoffs) and bring 0 to 7 players of 23 within 5 % "
+            "on the times; before this reading the modelled tank, a straight line between two frames' values or two "
+            "replications', the full band from 254 of 255, the kickoff countdowns left out, or a kickoff tank until "
+            "the stream replicates another (2016) came no closer, nor did subtr-actor's own tank stats (2 to 10 "
+            "players of 24); the 2016 stream, whose replications the next value fits no better (5 players of 10 at 50"
+            " to 75 where the replicated tank gives 6), keeps the replicated tank")
 PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
@@ -188,16 +203,16 @@ AGREEMENT = {
     "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_percent_boost_0_25": Agreement({'2017 on': (6, 24), 'before 2017': (3, 10)}, TANK),
-    "boost_percent_boost_25_50": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_percent_boost_50_75": Agreement({'2017 on': (6, 24), 'before 2017': (5, 10)}, TANK),
-    "boost_percent_boost_75_100": Agreement({"2017 on": (7, 24), "before 2017": (4, 10)}, TANK),
+    "boost_percent_boost_0_25": Agreement({"2017 on": (17, 24), "before 2017": (3, 10)}, QUARTERS),
+    "boost_percent_boost_25_50": Agreement({"2017 on": (14, 24), "before 2017": (1, 10)}, QUARTERS),
+    "boost_percent_boost_50_75": Agreement({"2017 on": (18, 24), "before 2017": (5, 10)}, QUARTERS),
+    "boost_percent_boost_75_100": Agreement({"2017 on": (23, 24), "before 2017": (4, 10)}, QUARTERS),
     "boost_percent_full_boost": Agreement({'2017 on': (19, 24), 'before 2017': (7, 10)}, TANK),
     "boost_percent_zero_boost": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_0_25": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_25_50": Agreement({'2017 on': (5, 24), 'before 2017': (1, 10)}, TANK),
-    "boost_time_boost_50_75": Agreement({'2017 on': (5, 24), 'before 2017': (6, 10)}, TANK),
-    "boost_time_boost_75_100": Agreement({'2017 on': (6, 24), 'before 2017': (4, 10)}, TANK),
+    "boost_time_boost_0_25": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, QUARTERS),
+    "boost_time_boost_25_50": Agreement({"2017 on": (11, 24), "before 2017": (1, 10)}, QUARTERS),
+    "boost_time_boost_50_75": Agreement({"2017 on": (17, 24), "before 2017": (6, 10)}, QUARTERS),
+    "boost_time_boost_75_100": Agreement({"2017 on": (21, 24), "before 2017": (4, 10)}, QUARTERS),
     "boost_time_full_boost": Agreement({'2017 on': (17, 24), 'before 2017': (7, 10)}, TANK),
     "boost_time_zero_boost": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
     "boost_wasted_share": Agreement({"2017 on": (12, 24), "before 2017": (6, 9)}, PICKUPS),

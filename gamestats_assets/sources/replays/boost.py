@@ -94,11 +94,24 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
     ), on="player_id", how="full", coalesce=True)
 
 
+def _next_tank(cars: pl.DataFrame) -> pl.DataFrame:
+    """`cars` (sorted by player and frame) with `next_tank`: the value the replicated tank takes at its next
+    change (its own value after the last one), so that the time between two replications counts at the value
+    the second one brings."""
+    run = (pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(True).cum_sum().over("player_id")
+    runs = (cars.with_columns(run=run).group_by("player_id", "run").agg(pl.col("tank").first())
+            .sort("player_id", "run").with_columns(next_tank=pl.col("tank").shift(-1).over("player_id")))
+    return (cars.with_columns(run=run).join(runs.drop("tank"), on=["player_id", "run"], how="left")
+            .with_columns(pl.col("next_tank").fill_null(pl.col("tank"))).drop("run"))
+
+
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: time in each state of the replicated tank over the live frames, boost used there (the drops
-    of the modelled tank while boosting), and the mean tank."""
+    """Per player: time at zero and full over the live frames of the replicated tank, and its mean; time in
+    each quarter of the tank the next replication brings (`_next_tank`) where the stream replicates pads'
+    returns (2017 on), else of the replicated tank; boost used there (the drops of the modelled tank while
+    boosting)."""
     cars = (
-        frames.cars.sort("player_id", "frame")
+        _next_tank(frames.cars.sort("player_id", "frame"))
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
                       * pl.col("boosting").cast(pl.Float64),
                       speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
@@ -108,6 +121,7 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
     dt, boost = pl.col("dt"), pl.col("tank")
+    quarter = pl.col("next_tank") if frames.pads_return else boost
     return cars.group_by("player_id").agg(
         tracked=dt.sum(),
         boost_integral=(boost * dt).sum(),
@@ -115,7 +129,7 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
         amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
         time_zero_boost=dt.filter(boost <= EMPTY).sum(),
         time_full_boost=dt.filter(boost >= FULL).sum(),
-        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((boost >= low) & (boost < high)).sum()
+        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((quarter >= low) & (quarter < high)).sum()
            for low, high in BANDS},
     )
 
@@ -128,9 +142,11 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       each pickup put in the tank; stolen: collected in the opponents' half; big and small pads apart;
       big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
       stream replicates pads' returns; else the pickups taken with room for all the pad gives);
-    - time at zero / full boost and in each quarter, over the live frames on the pitch, of the replicated
-      tank (`ReplayFrames.cars`' `tank`); `percent_zero_boost` and `percent_full_boost` of the live time,
-      the bands' percentages of the bands' total;
+    - time at zero / full boost, over the live frames on the pitch, of the replicated tank
+      (`ReplayFrames.cars`' `tank`); time in each quarter over the same frames, of the value the tank's next
+      replication brings (`_next_tank`), as ballchasing counts it, where the stream replicates pads' returns
+      (2017 on), else of the replicated tank; `percent_zero_boost` and `percent_full_boost` of the live time,
+      the quarters' percentages of the quarters' total;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
