@@ -105,13 +105,29 @@ def _next_tank(cars: pl.DataFrame) -> pl.DataFrame:
             .with_columns(pl.col("next_tank").fill_null(pl.col("tank"))).drop("run"))
 
 
+def _closed(cars: pl.DataFrame) -> pl.DataFrame:
+    """`cars` (sorted by player and frame) with `closed`: whether a later replication of the same car's tank
+    ends the frame's span, a car's life running from its spawn (its first frame after a gap, or its respawn
+    after a demolition) to its demolition or removal; the frames after a life's last change of the tank are
+    not `closed`."""
+    previous = pl.col("sleeping").shift(1).over("player_id")
+    starts = (((pl.col("frame") - pl.col("frame").shift(1)).over("player_id") != 1).fill_null(True)
+              | (previous & ~pl.col("sleeping")).fill_null(False) | (~previous & pl.col("sleeping")).fill_null(False))
+    lives = cars.with_columns(life=starts.cum_sum().over("player_id"), starts=starts)
+    changes = ((pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(False)
+               & ~pl.col("starts")).cast(pl.Int32).cum_sum().over("player_id", "life")
+    return (lives.with_columns(changes=changes)
+            .with_columns(closed=pl.col("changes") < pl.col("changes").max().over("player_id", "life"))
+            .drop("life", "starts", "changes"))
+
+
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: time at zero and full over the live frames of the replicated tank, and its mean; time in
-    each quarter of the tank the next replication brings (`_next_tank`) where the stream replicates pads'
-    returns (2017 on), else of the replicated tank; boost used there (the drops of the modelled tank while
-    boosting)."""
+    """Per player, over the live frames: time at zero and full of the replicated tank, over the frames a later
+    replication of the car's tank ends (`_closed`) where the stream replicates pads' returns (2017 on); time in
+    each quarter of the tank the next replication brings (`_next_tank`) there, else of the replicated tank; the
+    mean replicated tank; boost used (the drops of the modelled tank while boosting)."""
     cars = (
-        _next_tank(frames.cars.sort("player_id", "frame"))
+        _closed(_next_tank(frames.cars.sort("player_id", "frame")))
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
                       * pl.col("boosting").cast(pl.Float64),
                       speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
@@ -122,13 +138,14 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
     )
     dt, boost = pl.col("dt"), pl.col("tank")
     quarter = pl.col("next_tank") if frames.pads_return else boost
+    closed = pl.col("closed") if frames.pads_return else pl.lit(True)
     return cars.group_by("player_id").agg(
         tracked=dt.sum(),
         boost_integral=(boost * dt).sum(),
         amount_used=pl.col("used").sum(),
         amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
-        time_zero_boost=dt.filter(boost <= EMPTY).sum(),
-        time_full_boost=dt.filter(boost >= FULL).sum(),
+        time_zero_boost=dt.filter((boost <= EMPTY) & closed).sum(),
+        time_full_boost=dt.filter((boost >= FULL) & closed).sum(),
         **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((quarter >= low) & (quarter < high)).sum()
            for low, high in BANDS},
     )
@@ -143,9 +160,10 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
       stream replicates pads' returns; else the pickups taken with room for all the pad gives);
     - time at zero / full boost, over the live frames on the pitch, of the replicated tank
-      (`ReplayFrames.cars`' `tank`); time in each quarter over the same frames, of the value the tank's next
-      replication brings (`_next_tank`), as ballchasing counts it, where the stream replicates pads' returns
-      (2017 on), else of the replicated tank; `percent_zero_boost` and `percent_full_boost` of the live time,
+      (`ReplayFrames.cars`' `tank`), where the stream replicates pads' returns (2017 on) only over the frames
+      a later replication of the car's tank ends (`_closed`), as ballchasing counts it; time in each quarter
+      over the live frames on the pitch, of the value the tank's next replication brings (`_next_tank`), as
+      ballchasing counts it, where the stream replicates pads' returns, else of the replicated tank; `percent_zero_boost` and `percent_full_boost` of the live time,
       the quarters' percentages of the quarters' total;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
