@@ -105,22 +105,29 @@ class Agreement:
 
 
 TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a pad "
-        "is taken), and ballchasing's time at zero and at full and its mean tank follow the last replicated value "
-        "(`ReplayFrames.cars`' `tank`), but its times at zero and full leave out the time after a car's last "
-        "replication until the car is demolished or removed (`boost._closed`), which takes the later games' time at "
-        "zero from 17 players of 24 within 5 % to 19, at full from 17 to 18, and their shares from 18 and 19 to 20 "
-        "(7656119839 was 2.7 s over at zero and 7.5 s at full, with six demolitions); the mean does not move with it "
-        "(17); the players still off are off by 2 to 9 s (Rw9 at full: 37.0 s where ballchasing gives 28.4 s, in "
-        "short spells that end with a boost tap); the value the next replication brings, which fits ballchasing's "
-        "quarters (`QUARTERS`), gives 0 and 2 later players of 23 within 5 % at zero and full and 6 on the mean (one "
-        "player left out, whose name ballchasing censors), the modelled tank 17, 0 and 10, the replicated tank over "
-        "the whole recording 7, 12 and 14, zero only where the modelled tank is empty too 17 and 0, full only while "
-        "not boosting 0, and a straight line from a press's start to the value its end replicates 17, 0 and 11; "
-        "ballchasing's shares at zero and full are of one time per game (376.73 s, 325.09 s, 316.80 s, 325.14 s and "
-        "343.90 s in the later games), within 0.5 s of the game's live time where the game ends on a goal and 3 s "
-        "below it where the clock runs out; in the 2016 game ballchasing's tank times cover only part of a player's "
-        "time on the pitch (129 s of 312 for a093q262), and ballchasing gives no tank time to the player whose tank "
-        "never changed")
+        "is taken), and ballchasing's time at zero and at full follow the last replicated value (`ReplayFrames.cars`'"
+        " `tank`), less the time after a car's last replication until the car is demolished or removed "
+        "(`boost._closed`), which takes the later games' time at zero from 17 players of 24 within 5 % to 19, at full"
+        " from 17 to 18, and their shares from 18 and 19 to 20 (7656119839 was 2.7 s over at zero and 7.5 s at full, "
+        "with six demolitions); the players still off are off by 2 to 9 s (Rw9 at full: 37.0 s where ballchasing "
+        "gives 28.4 s, in short spells that end with a boost tap); the value the next replication brings, which fits "
+        "ballchasing's quarters (`QUARTERS`), gives 0 and 2 later players of 23 within 5 % at zero and full (one "
+        "player left out, whose name ballchasing censors), the modelled tank 17 and 0, the replicated tank over the "
+        "whole recording 7 and 12, zero only where the modelled tank is empty too 17, full only while not boosting 0,"
+        " and a straight line from a press's start to the value its end replicates 17 and 0; ballchasing's shares at "
+        "zero and full are of one time per game (376.73 s, 325.09 s, 316.80 s, 325.14 s and 343.90 s in the later "
+        "games), within 0.5 s of the game's live time where the game ends on a goal and 3 s below it where the clock "
+        "runs out; in the 2016 game ballchasing's tank times cover only part of a player's time on the pitch (129 s "
+        "of 312 for a093q262), and ballchasing gives no tank time to the player whose tank never changed")
+MEAN = ("ballchasing's mean tank is the plain mean of the values the stream replicates, each replication once however"
+        " long it lasts: the stream's own `ReplicatedBoost` updates but a keyframe's repeat give every later player "
+        "within 0.6 % of it, and the changes of the replicated tank over the whole recording "
+        "(`boost._mean_replicated`) within 4.2 % (24 players of 24, where the time-weighted mean over the live time "
+        "gave 17, the same over the whole recording 14, a per-frame mean 15, the modelled tank 10 and the value the "
+        "next replication brings 6); in the 2016 game, whose stream empties the tank at each kickoff's countdown and "
+        "replicates no kickoff tank (`USED`), the changes are 10 to 37 % off for six players of 10, and bot:Samara, "
+        "whose tank the stream never replicates, is at 0 where ballchasing gives 9.4 (the time-weighted mean brought "
+        "1 player of 10)")
 QUARTERS = ("ballchasing counts the time between two replications of the tank at the value the second one brings "
             "(`boost._next_tank`): in the later games that takes the quarters from 5 to 7 players of 24 within 5 % "
             "(the last replicated value, as the time at zero and full are counted) to 11 to 21 for the times and 14 "
@@ -205,7 +212,7 @@ AGREEMENT = {
     "boost_amount_stolen_big": Agreement({'2017 on': (21, 24), 'before 2017': (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_avg_amount": Agreement({"2017 on": (17, 24), "before 2017": (1, 10)}, TANK),
+    "boost_avg_amount": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, MEAN),
     "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),

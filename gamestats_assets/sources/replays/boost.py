@@ -121,11 +121,20 @@ def _closed(cars: pl.DataFrame) -> pl.DataFrame:
             .drop("life", "starts", "changes"))
 
 
+def _mean_replicated(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `avg_amount`, the mean of the values the replicated tank takes over the whole recording's
+    frames with the car on the pitch, each change once (the first frame's value too), however long each value
+    lasts."""
+    changes = (pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(True)
+    return (frames.cars.filter(~pl.col("sleeping")).sort("player_id", "frame").filter(changes)
+            .group_by("player_id").agg(avg_amount=pl.col("tank").mean()))
+
+
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
     """Per player, over the live frames: time at zero and full of the replicated tank, over the frames a later
     replication of the car's tank ends (`_closed`) where the stream replicates pads' returns (2017 on); time in
-    each quarter of the tank the next replication brings (`_next_tank`) there, else of the replicated tank; the
-    mean replicated tank; boost used (the drops of the modelled tank while boosting)."""
+    each quarter of the tank the next replication brings (`_next_tank`) there, else of the replicated tank;
+    boost used (the drops of the modelled tank while boosting)."""
     cars = (
         _closed(_next_tank(frames.cars.sort("player_id", "frame")))
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
@@ -140,8 +149,6 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
     quarter = pl.col("next_tank") if frames.pads_return else boost
     closed = pl.col("closed") if frames.pads_return else pl.lit(True)
     return cars.group_by("player_id").agg(
-        tracked=dt.sum(),
-        boost_integral=(boost * dt).sum(),
         amount_used=pl.col("used").sum(),
         amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
         time_zero_boost=dt.filter((boost <= EMPTY) & closed).sum(),
@@ -163,13 +170,15 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       (`ReplayFrames.cars`' `tank`), where the stream replicates pads' returns (2017 on) only over the frames
       a later replication of the car's tank ends (`_closed`), as ballchasing counts it; time in each quarter
       over the live frames on the pitch, of the value the tank's next replication brings (`_next_tank`), as
-      ballchasing counts it, where the stream replicates pads' returns, else of the replicated tank; `percent_zero_boost` and `percent_full_boost` of the live time,
-      the quarters' percentages of the quarters' total;
+      ballchasing counts it, where the stream replicates pads' returns, else of the replicated tank;
+      `percent_zero_boost` and `percent_full_boost` of the live time, the quarters' percentages of the
+      quarters' total;
+    - `avg_amount`: the mean of the values the replicated tank takes, each once, over the whole recording
+      (`_mean_replicated`), as ballchasing averages it;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
-      modelled tank while boosting over the live frames; `percent_zero_boost` and `percent_full_boost`
-      of it; `avg_amount`: the time-weighted mean tank; `amount_used_while_supersonic`: the modelled
+      modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
       tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
       the live frames; `amount_overfill`: what each pickup gave beyond the room in the tank, small pads
       taken with less room than they give included.
@@ -184,15 +193,15 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
         tank = tank.drop("amount_used").join(_drops(frames), on="player_id", how="left")
     return (
         tank.join(_collected(frames), on="player_id", how="left")
+        .join(_mean_replicated(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(
             bpm=pl.col("amount_used") / minutes,
             bcpm=pl.col("amount_collected") / minutes,
-            avg_amount=pl.col("boost_integral") / pl.col("tracked"),
             percent_zero_boost=100 * pl.col("time_zero_boost") / (minutes * 60),
             percent_full_boost=100 * pl.col("time_full_boost") / (minutes * 60),
             **{band.replace("time_", "percent_"): 100 * pl.col(band) / in_bands for band in bands},
         )
-        .drop("tracked", "boost_integral", "amount_used", "minutes")
+        .drop("amount_used", "minutes")
     )
