@@ -91,30 +91,31 @@ def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
 
 
-def test_time_in_the_tank_quarters_counts_the_value_the_next_replication_brings(measured):
-    """The quarters of the tank in the later games: the time between two replications counted at the value
-    the second one brings (`boost._next_tank`), as ballchasing counts it; the share of time in the top quarter
-    then agrees for nine players in ten, and each quarter's time and share for more than two in five (the last
-    replicated value brings 5 to 7 players of 24)."""
-    quarters = [f"boost_{kind}_boost_{band}" for kind in ("time", "percent")
-                for band in ("0_25", "25_50", "50_75", "75_100")]
-    assert meets({"2017 on": measured["boost_percent_boost_75_100"]["2017 on"]})
-    assert all(measured[stat]["2017 on"][0] >= 0.4 * measured[stat]["2017 on"][1] for stat in quarters)
+def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):
+    """Time in each quarter of the tank, at zero and at full (`boost._tank_times`): each span between two
+    replications of a car's tank counts in the quarter of the value the second brings, at zero or full when
+    the first brought it and the second another value, as ballchasing counts them; every era agrees for nine
+    players in ten."""
+    stats = [f"boost_{kind}_boost_{band}" for kind in ("time", "percent")
+             for band in ("0_25", "25_50", "50_75", "75_100")]
+    stats += ["boost_time_zero_boost", "boost_time_full_boost", "boost_percent_full_boost"]
+    assert all(meets(measured[stat]) for stat in stats)
 
 
-def test_time_at_zero_and_full_leaves_out_a_car_after_its_last_replication(measured):
-    """Time at zero and full of the replicated tank in the later games, without the time after a car's last
-    replication until it is demolished or removed (`boost._closed`), as ballchasing counts it: their shares
-    agree for five players in six."""
-    shares = ("boost_percent_zero_boost", "boost_percent_full_boost", "time_zero_boost_share")
-    assert all(measured[stat]["2017 on"][0] >= 5 / 6 * measured[stat]["2017 on"][1] for stat in shares)
+def test_mean_tank_is_the_mean_of_the_replicated_values(measured):
+    """The mean tank: the plain mean of the values the stream replicates, each once however long it lasts
+    (`boost._mean_replicated`), as ballchasing averages it; every era agrees for nine players in ten."""
+    assert meets(measured["boost_avg_amount"])
 
 
-def test_mean_tank_is_the_mean_of_the_replicated_values_in_the_later_games(measured):
-    """The mean tank: the plain mean of the values the replicated tank takes, each once, however long it lasts
-    (`boost._mean_replicated`), as ballchasing averages it; it agrees for nine players in ten of the later
-    games."""
-    assert meets({"2017 on": measured["boost_avg_amount"]["2017 on"]})
+def test_each_car_replicates_its_kickoff_tank_as_it_appears(parsed):
+    """Each player's first replication of the tank (`ReplayFrames.replications`) is the kickoff tank, in the
+    recording's first frame."""
+    frames, _, _ = parsed["recent-ranked-doubles-2026-03-10"]
+    first = frames.replications.sort("frame").group_by("player_id").first()
+    assert first.height == frames.cars["player_id"].n_unique()
+    assert first["frame"].to_list() == [0] * first.height
+    assert first["tank"].round(2).to_list() == [33.33] * first.height
 
 
 def test_a_stat_below_the_target_is_published_with_its_measured_agreement_and_why(measured):

@@ -104,50 +104,11 @@ class Agreement:
         return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
 
 
-TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a pad "
-        "is taken), and ballchasing's time at zero and at full follow the last replicated value (`ReplayFrames.cars`'"
-        " `tank`), less the time after a car's last replication until the car is demolished or removed "
-        "(`boost._closed`), which takes the later games' time at zero from 17 players of 24 within 5 % to 19, at full"
-        " from 17 to 18, and their shares from 18 and 19 to 20 (7656119839 was 2.7 s over at zero and 7.5 s at full, "
-        "with six demolitions); the players still off are off by 2 to 9 s (Rw9 at full: 37.0 s where ballchasing "
-        "gives 28.4 s, in short spells that end with a boost tap); the value the next replication brings, which fits "
-        "ballchasing's quarters (`QUARTERS`), gives 0 and 2 later players of 23 within 5 % at zero and full (one "
-        "player left out, whose name ballchasing censors), the modelled tank 17 and 0, the replicated tank over the "
-        "whole recording 7 and 12, zero only where the modelled tank is empty too 17, full only while not boosting 0,"
-        " and a straight line from a press's start to the value its end replicates 17 and 0; ballchasing's shares at "
-        "zero and full are of one time per game (376.73 s, 325.09 s, 316.80 s, 325.14 s and 343.90 s in the later "
-        "games), within 0.5 s of the game's live time where the game ends on a goal and 3 s below it where the clock "
-        "runs out; in the 2016 game ballchasing's tank times cover only part of a player's time on the pitch (129 s "
-        "of 312 for a093q262), and ballchasing gives no tank time to the player whose tank never changed")
-MEAN = ("ballchasing's mean tank is the plain mean of the values the stream replicates, each replication once however"
-        " long it lasts: the stream's own `ReplicatedBoost` updates but a keyframe's repeat give every later player "
-        "within 0.6 % of it, and the changes of the replicated tank over the whole recording "
-        "(`boost._mean_replicated`) within 4.2 % (24 players of 24, where the time-weighted mean over the live time "
-        "gave 17, the same over the whole recording 14, a per-frame mean 15, the modelled tank 10 and the value the "
-        "next replication brings 6); in the 2016 game, whose stream empties the tank at each kickoff's countdown and "
-        "replicates no kickoff tank (`USED`), the changes are 10 to 37 % off for six players of 10, and bot:Samara, "
-        "whose tank the stream never replicates, is at 0 where ballchasing gives 9.4 (the time-weighted mean brought "
-        "1 player of 10)")
-QUARTERS = ("ballchasing counts the time between two replications of the tank at the value the second one brings "
-            "(`boost._next_tank`): in the later games that takes the quarters from 5 to 7 players of 24 within 5 % "
-            "(the last replicated value, as the time at zero and full are counted) to 11 to 21 for the times and 14 "
-            "to 23 for the shares; the rest differ by a kickoff's or a respawn's span: after a kickoff ballchasing "
-            "leaves out the time until the car's new boost component first replicates (Jtabor26: 9.5 s less at 25 to "
-            "50, and nothing else, the two kickoffs whose first replication came 4.8 s after the car appeared) and "
-            "counts some players' time beyond the live time (394 s for a player of the 1v1 whose live time is 376 s),"
-            " but leaving out the time from each spawn until the tank first changes takes the later games' 0 to 25 "
-            "from 17 players of 23 to 8 (one player left out, whose name ballchasing censors), and counting the whole"
-            " recording 25 to 50 from 10 to 6; the stream's own `ReplicatedBoost` updates, each span between two of "
-            "one boost component counted at the second, cover 257 to 322 s of a player's time where ballchasing's "
-            "cover 294 to 394 s (components come and go between kickoffs) and bring 0 to 7 players of 23 within 5 % "
-            "on the times; before this reading the modelled tank, a straight line between two frames' values or two "
-            "replications', the full band from 254 of 255, the kickoff countdowns left out, or a kickoff tank until "
-            "the stream replicates another (2016) came no closer, nor did subtr-actor's own tank stats (2 to 10 "
-            "players of 24); leaving out, as at zero and full (`boost._closed`), the time after a car's last "
-            "replication takes 0 to 25 from 18 players of 24 to 19, 25 to 50 from 11 to 12 and the top quarter's "
-            "share from 23 to 24, but the share at 25 to 50 from 14 to 13, and is not kept; the 2016 stream, whose "
-            "replications the next value fits no better (5 players of 10 at 50 to 75 where the replicated tank gives "
-            "6), keeps the replicated tank")
+ZERO_SHARE = ("the time at zero agrees for every player (`boost._tank_times`); its share is of the player's live time"
+              " (`movement.player_minutes`), which for the 2016 game's two bots, who played 15 s and 19 s, is not "
+              "ballchasing's: its shares give bot:Casper 15.95 s (its own span in the game, where the live time is "
+              "12.85 s) and bot:Samara 16.41 s (where its span and the live time are 19.46 s), and no time base the "
+              "frames give fits both")
 PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
@@ -212,25 +173,13 @@ AGREEMENT = {
     "boost_amount_stolen_big": Agreement({'2017 on': (21, 24), 'before 2017': (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_avg_amount": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, MEAN),
     "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
     "boost_count_collected_big": Agreement({"2017 on": (17, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_percent_boost_0_25": Agreement({"2017 on": (17, 24), "before 2017": (3, 10)}, QUARTERS),
-    "boost_percent_boost_25_50": Agreement({"2017 on": (14, 24), "before 2017": (1, 10)}, QUARTERS),
-    "boost_percent_boost_50_75": Agreement({"2017 on": (18, 24), "before 2017": (5, 10)}, QUARTERS),
-    "boost_percent_boost_75_100": Agreement({"2017 on": (23, 24), "before 2017": (4, 10)}, QUARTERS),
-    "boost_percent_full_boost": Agreement({"2017 on": (20, 24), "before 2017": (7, 10)}, TANK),
-    "boost_percent_zero_boost": Agreement({"2017 on": (20, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_0_25": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, QUARTERS),
-    "boost_time_boost_25_50": Agreement({"2017 on": (11, 24), "before 2017": (1, 10)}, QUARTERS),
-    "boost_time_boost_50_75": Agreement({"2017 on": (17, 24), "before 2017": (6, 10)}, QUARTERS),
-    "boost_time_boost_75_100": Agreement({"2017 on": (21, 24), "before 2017": (4, 10)}, QUARTERS),
-    "boost_time_full_boost": Agreement({"2017 on": (18, 24), "before 2017": (7, 10)}, TANK),
-    "boost_time_zero_boost": Agreement({"2017 on": (19, 24), "before 2017": (1, 10)}, TANK),
+    "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
     "boost_wasted_share": Agreement({"2017 on": (12, 24), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
@@ -267,7 +216,7 @@ AGREEMENT = {
     "time_neutral_third_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "time_second_man_share": Agreement({"2017 on": (16, 18), "before 2017": (1, 10)}, ROLES),
     "time_third_man_share": Agreement({"2017 on": (20, 22), "before 2017": (1, 10)}, ROLES),
-    "time_zero_boost_share": Agreement({"2017 on": (20, 24), "before 2017": (1, 10)}, TANK),
+    "time_zero_boost_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
 }
 """The stats below `TARGET` in some era, with their measured agreement (`measure` on the fixtures' pairs)
 and the reason; every other stat ballchasing gives agrees for `TARGET` of the players of every era."""

@@ -94,67 +94,57 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
     ), on="player_id", how="full", coalesce=True)
 
 
-def _next_tank(cars: pl.DataFrame) -> pl.DataFrame:
-    """`cars` (sorted by player and frame) with `next_tank`: the value the replicated tank takes at its next
-    change (its own value after the last one), so that the time between two replications counts at the value
-    the second one brings."""
-    run = (pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(True).cum_sum().over("player_id")
-    runs = (cars.with_columns(run=run).group_by("player_id", "run").agg(pl.col("tank").first())
-            .sort("player_id", "run").with_columns(next_tank=pl.col("tank").shift(-1).over("player_id")))
-    return (cars.with_columns(run=run).join(runs.drop("tank"), on=["player_id", "run"], how="left")
-            .with_columns(pl.col("next_tank").fill_null(pl.col("tank"))).drop("run"))
-
-
-def _closed(cars: pl.DataFrame) -> pl.DataFrame:
-    """`cars` (sorted by player and frame) with `closed`: whether a later replication of the same car's tank
-    ends the frame's span, a car's life running from its spawn (its first frame after a gap, or its respawn
-    after a demolition) to its demolition or removal; the frames after a life's last change of the tank are
-    not `closed`."""
-    previous = pl.col("sleeping").shift(1).over("player_id")
-    starts = (((pl.col("frame") - pl.col("frame").shift(1)).over("player_id") != 1).fill_null(True)
-              | (previous & ~pl.col("sleeping")).fill_null(False) | (~previous & pl.col("sleeping")).fill_null(False))
-    lives = cars.with_columns(life=starts.cum_sum().over("player_id"), starts=starts)
-    changes = ((pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(False)
-               & ~pl.col("starts")).cast(pl.Int32).cum_sum().over("player_id", "life")
-    return (lives.with_columns(changes=changes)
-            .with_columns(closed=pl.col("changes") < pl.col("changes").max().over("player_id", "life"))
-            .drop("life", "starts", "changes"))
+def _between_replications(frames: ReplayFrames) -> pl.DataFrame:
+    """Each car's frames on the pitch between two replications of its tank (`ReplayFrames.replications`),
+    with `since_tank`, the value the replication before the frame brought, and `next_tank`, the value the one
+    after it brings; the time after a car's last replication until it is demolished or removed lies between
+    none."""
+    replications = frames.replications.sort("frame")
+    return (frames.cars.sort("frame")
+            .join_asof(replications.select("frame", "player_id", since="component", since_tank="tank"),
+                       on="frame", by="player_id", strategy="backward", check_sortedness=False)
+            .join_asof(replications.select(pl.col("frame") - 1, "player_id", until="component", next_tank="tank"),
+                       on="frame", by="player_id", strategy="forward", check_sortedness=False)
+            .filter((pl.col("since") == pl.col("until")) & ~pl.col("sleeping"))
+            .join(frames.ball.select("frame", "dt"), on="frame"))
 
 
 def _mean_replicated(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: `avg_amount`, the mean of the values the replicated tank takes over the whole recording's
-    frames with the car on the pitch, each change once (the first frame's value too), however long each value
-    lasts."""
-    changes = (pl.col("tank") != pl.col("tank").shift(1)).over("player_id").fill_null(True)
-    return (frames.cars.filter(~pl.col("sleeping")).sort("player_id", "frame").filter(changes)
-            .group_by("player_id").agg(avg_amount=pl.col("tank").mean()))
+    """Per player: `avg_amount`, the mean of the values the stream replicates for the player's tank
+    (`ReplayFrames.replications`), each replication once, however long its value lasts."""
+    return frames.replications.group_by("player_id").agg(avg_amount=pl.col("tank").mean())
+
+
+def _tank_times(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: time at zero, at full and in each quarter of the tank, as ballchasing counts them: over
+    the whole recording, each span between two replications of a car's tank (`_between_replications`) in the
+    quarter of the value the second one brings, and at zero or full when the first one brought it and the
+    second brings another value."""
+    dt, since, then = pl.col("dt"), pl.col("since_tank"), pl.col("next_tank")
+    return _between_replications(frames).group_by("player_id").agg(
+        time_zero_boost=dt.filter((since <= EMPTY) & (then > EMPTY)).sum(),
+        time_full_boost=dt.filter((since >= FULL) & (then < FULL)).sum(),
+        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((then >= low) & (then < high)).sum()
+           for low, high in BANDS},
+    )
 
 
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player, over the live frames: time at zero and full of the replicated tank, over the frames a later
-    replication of the car's tank ends (`_closed`) where the stream replicates pads' returns (2017 on); time in
-    each quarter of the tank the next replication brings (`_next_tank`) there, else of the replicated tank;
-    boost used (the drops of the modelled tank while boosting)."""
+    """Per player, over the live frames on the pitch: boost used (the drops of the modelled tank while
+    boosting), and the part of it at supersonic speed."""
     cars = (
-        _closed(_next_tank(frames.cars.sort("player_id", "frame")))
+        frames.cars.sort("player_id", "frame")
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
                       * pl.col("boosting").cast(pl.Float64),
                       speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
         .with_columns(supersonic=(pl.col("speed") >= SUPERSONIC)
                       & (pl.col("speed").shift(1) >= SUPERSONIC).over("player_id").fill_null(False))
-        .join(frames.ball.select("frame", "dt", "live"), on="frame")
+        .join(frames.ball.select("frame", "live"), on="frame")
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
-    dt, boost = pl.col("dt"), pl.col("tank")
-    quarter = pl.col("next_tank") if frames.pads_return else boost
-    closed = pl.col("closed") if frames.pads_return else pl.lit(True)
     return cars.group_by("player_id").agg(
         amount_used=pl.col("used").sum(),
         amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
-        time_zero_boost=dt.filter((boost <= EMPTY) & closed).sum(),
-        time_full_boost=dt.filter((boost >= FULL) & closed).sum(),
-        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((quarter >= low) & (quarter < high)).sum()
-           for low, high in BANDS},
     )
 
 
@@ -166,15 +156,12 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       each pickup put in the tank; stolen: collected in the opponents' half; big and small pads apart;
       big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
       stream replicates pads' returns; else the pickups taken with room for all the pad gives);
-    - time at zero / full boost, over the live frames on the pitch, of the replicated tank
-      (`ReplayFrames.cars`' `tank`), where the stream replicates pads' returns (2017 on) only over the frames
-      a later replication of the car's tank ends (`_closed`), as ballchasing counts it; time in each quarter
-      over the live frames on the pitch, of the value the tank's next replication brings (`_next_tank`), as
-      ballchasing counts it, where the stream replicates pads' returns, else of the replicated tank;
-      `percent_zero_boost` and `percent_full_boost` of the live time, the quarters' percentages of the
-      quarters' total;
-    - `avg_amount`: the mean of the values the replicated tank takes, each once, over the whole recording
-      (`_mean_replicated`), as ballchasing averages it;
+    - time at zero, at full and in each quarter of the tank, as ballchasing counts them, from the stream's
+      replications of each car's tank over the whole recording (`_tank_times`); `percent_zero_boost` and
+      `percent_full_boost` of the live time, the quarters' percentages of the quarters' total (0 for a
+      player whose tank the stream replicated once only, as ballchasing gives them);
+    - `avg_amount`: the mean of the values the stream replicates for the tank, each once (`_mean_replicated`),
+      as ballchasing averages it;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
@@ -188,7 +175,7 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
     minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
-    tank = _tank(frames)
+    tank = _tank(frames).join(_tank_times(frames), on="player_id", how="left")
     if frames.pads_return:
         tank = tank.drop("amount_used").join(_drops(frames), on="player_id", how="left")
     return (
@@ -201,7 +188,8 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
             bcpm=pl.col("amount_collected") / minutes,
             percent_zero_boost=100 * pl.col("time_zero_boost") / (minutes * 60),
             percent_full_boost=100 * pl.col("time_full_boost") / (minutes * 60),
-            **{band.replace("time_", "percent_"): 100 * pl.col(band) / in_bands for band in bands},
+            **{band.replace("time_", "percent_"): pl.when(in_bands > 0).then(100 * pl.col(band) / in_bands)
+               .otherwise(0.0) for band in bands},
         )
         .drop("amount_used", "minutes")
     )
