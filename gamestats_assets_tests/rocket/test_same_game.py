@@ -98,6 +98,33 @@ def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
 
 
+def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):
+    """Time in each quarter of the tank, at zero and at full (`boost._tank_times`): each span between two
+    replications of a car's tank counts in the quarter of the value the second brings, at zero or full when
+    the first brought it and the second another value, as ballchasing counts them; every era agrees for nine
+    players in ten."""
+    stats = [f"boost_{kind}_boost_{band}" for kind in ("time", "percent")
+             for band in ("0_25", "25_50", "50_75", "75_100")]
+    stats += ["boost_time_zero_boost", "boost_time_full_boost", "boost_percent_full_boost"]
+    assert all(meets(measured[stat]) for stat in stats)
+
+
+def test_mean_tank_is_the_mean_of_the_replicated_values(measured):
+    """The mean tank: the plain mean of the values the stream replicates, each once however long it lasts
+    (`boost._mean_replicated`), as ballchasing averages it; every era agrees for nine players in ten."""
+    assert meets(measured["boost_avg_amount"])
+
+
+def test_each_car_replicates_its_kickoff_tank_as_it_appears(parsed):
+    """Each player's first replication of the tank (`ReplayFrames.replications`) is the kickoff tank, in the
+    recording's first frame."""
+    frames, _, _ = parsed["recent-ranked-doubles-2026-03-10"]
+    first = frames.replications.sort("frame").group_by("player_id").first()
+    assert first.height == frames.cars["player_id"].n_unique()
+    assert first["frame"].to_list() == [0] * first.height
+    assert first["tank"].round(2).to_list() == [33.33] * first.height
+
+
 def test_a_stat_below_the_target_is_published_with_its_measured_agreement_and_why(measured):
     assert {stat: AGREEMENT[stat].within for stat in AGREEMENT} == {stat: measured.get(stat) for stat in AGREEMENT}
     assert not any(meets(a.within) for a in AGREEMENT.values())

@@ -104,19 +104,11 @@ class Agreement:
         return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
 
 
-TANK = ("the replay replicates the boost tank only now and then (in the later games when a boost press ends or a "
-        "pad is taken), and ballchasing's own reading of it is neither the replicated value nor the parser's "
-        "model between replications: over the time base that fits ballchasing's (a player's time on the pitch, "
-        "goal celebrations included, less the time after each demolition until the respawned tank first changes: "
-        "within 1.5 s of ballchasing's total for every player of the 2026 game with one goal, and ballchasing "
-        "gives no tank time to the 2016 player whose tank never changed), its shares of time below 25, 50 and 75 "
-        "lie mostly between the two readings' and up to 6 points from the nearer, which is 10 to 40 % of a "
-        "quarter's time; in the games with many goals its totals are a further 3 to 25 s short of that base, by "
-        "an amount that differs between players of one game; subtr-actor's own tank stats (its summed stats) "
-        "reach 2 to 10 players of 24 on the quarters, and none of its rules brings ours closer: the modelled "
-        "tank, a straight line between two frames' values, the full band from 254 of 255, the kickoff countdowns "
-        "left out, or a kickoff tank until the stream replicates another (2016); in the 2016 game ballchasing's tank times cover only part "
-        "of a player's time on the pitch (129 s of 312 for a093q262)")
+ZERO_SHARE = ("the time at zero agrees for every player (`boost._tank_times`); its share is of the player's live time"
+              " (`movement.player_minutes`), which for the 2016 game's two bots, who played 15 s and 19 s, is not "
+              "ballchasing's: its shares give bot:Casper 15.95 s (its own span in the game, where the live time is "
+              "12.85 s) and bot:Samara 16.41 s (where its span and the live time are 19.46 s), and no time base the "
+              "frames give fits both")
 PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; in the later games a small pad counts once a rise of the tank is credited to it (22 and "
@@ -187,15 +179,22 @@ USED = ("in the later games the drops of the replicated tank but a kickoff's or 
         "counts those drops for some players (76561198024975579: 107 a minute, the tank's drops with them 109, "
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
         "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
-SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at supersonic speed: neither the modelled "
-                   "drain nor the replicated tank's drops (at the end of a press, or spread over the time since the "
-                   "previous replication), with the speed at the frame or at the frame before, at the game's threshold "
-                   "(2200 uu/s) or any up to the top speed (2300); with the time supersonic within 1 % of ballchasing's "
-                   "for every player, it gives 470 to Baptiste2702382 (70cf8d6afd010900), whose time boosting at "
-                   "supersonic speed holds at most 401, and 28 and 124 to Jtabor26 and the 1v1's strangy, whose "
-                   "modelled drain at supersonic speed is 133 and 597; asking, as subtr-actor does, for supersonic "
-                   "speed at the frame before too brings 4 later players of 24 within 5 %, where the frame's alone "
-                   "brings 1")
+SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at supersonic speed: neither the "
+                   "modelled drain nor the replicated tank's drops (at the end of a press, or spread over the time "
+                   "since the previous replication), with the speed at the frame or at the frame before, at the "
+                   "game's threshold (2200 uu/s) or any up to the top speed (2300); with the time supersonic within 1"
+                   " % of ballchasing's for every player, it gives 470 to Baptiste2702382 (70cf8d6afd010900), whose "
+                   "time boosting at supersonic speed holds at most 401, and 28 and 124 to Jtabor26 and the 1v1's "
+                   "strangy, whose modelled drain at supersonic speed is 133 and 597; asking, as subtr-actor does, "
+                   "for supersonic speed at the frame before too brings 4 later players of 24 within 5 %, where the "
+                   "frame's alone brings 1; nor does any reading of the stream's own replications of the tank "
+                   "(`ReplayFrames.replications`), which give ballchasing's time at zero, at full, in each quarter "
+                   "and its mean exactly: the drop between two replications of one car counted by the share of the "
+                   "span at supersonic speed brings 3 later players of 24, by the share of its boosting frames at "
+                   "supersonic speed 2, when the car is supersonic at the second replication 0 (2016: 3, 3 and 4 of "
+                   "10); on the tank the frames replicate, a press's drop spread over its boosting frames brings 6 of"
+                   " 23 (43 % under to 434 % over), counted when the press began at supersonic speed 0 (94 % under to"
+                   " 219 % over), and a threshold of 2100 to 2290 uu/s instead of 2200 no more than 4")
 AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
@@ -206,25 +205,13 @@ AGREEMENT = {
     "boost_amount_stolen": Agreement({'2017 on': (21, 24), 'before 2017': (8, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_avg_amount": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
     "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
     "boost_count_collected_big": Agreement({"2017 on": (21, 24), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_percent_boost_0_25": Agreement({'2017 on': (6, 24), 'before 2017': (3, 10)}, TANK),
-    "boost_percent_boost_25_50": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_percent_boost_50_75": Agreement({'2017 on': (6, 24), 'before 2017': (5, 10)}, TANK),
-    "boost_percent_boost_75_100": Agreement({"2017 on": (7, 24), "before 2017": (4, 10)}, TANK),
-    "boost_percent_full_boost": Agreement({'2017 on': (19, 24), 'before 2017': (7, 10)}, TANK),
-    "boost_percent_zero_boost": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_0_25": Agreement({"2017 on": (5, 24), "before 2017": (1, 10)}, TANK),
-    "boost_time_boost_25_50": Agreement({'2017 on': (5, 24), 'before 2017': (1, 10)}, TANK),
-    "boost_time_boost_50_75": Agreement({'2017 on': (5, 24), 'before 2017': (6, 10)}, TANK),
-    "boost_time_boost_75_100": Agreement({'2017 on': (6, 24), 'before 2017': (4, 10)}, TANK),
-    "boost_time_full_boost": Agreement({'2017 on': (17, 24), 'before 2017': (7, 10)}, TANK),
-    "boost_time_zero_boost": Agreement({'2017 on': (17, 24), 'before 2017': (1, 10)}, TANK),
+    "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
     "boost_wasted_share": Agreement({"2017 on": (13, 24), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
@@ -261,7 +248,7 @@ AGREEMENT = {
     "time_neutral_third_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
     "time_second_man_share": Agreement({"2017 on": (16, 18), "before 2017": (1, 10)}, ROLES),
     "time_third_man_share": Agreement({"2017 on": (20, 22), "before 2017": (1, 10)}, ROLES),
-    "time_zero_boost_share": Agreement({"2017 on": (18, 24), "before 2017": (1, 10)}, TANK),
+    "time_zero_boost_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
 }
 """The stats below `TARGET` in some era, with their measured agreement (`measure` on the fixtures' pairs)
 and the reason; every other stat ballchasing gives agrees for `TARGET` of the players of every era."""

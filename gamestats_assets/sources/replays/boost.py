@@ -100,9 +100,44 @@ def _collected(frames: ReplayFrames) -> pl.DataFrame:
     ), on="player_id", how="full", coalesce=True)
 
 
+def _between_replications(frames: ReplayFrames) -> pl.DataFrame:
+    """Each car's frames on the pitch between two replications of its tank (`ReplayFrames.replications`),
+    with `since_tank`, the value the replication before the frame brought, and `next_tank`, the value the one
+    after it brings; the time after a car's last replication until it is demolished or removed lies between
+    none."""
+    replications = frames.replications.sort("frame")
+    return (frames.cars.sort("frame")
+            .join_asof(replications.select("frame", "player_id", since="component", since_tank="tank"),
+                       on="frame", by="player_id", strategy="backward", check_sortedness=False)
+            .join_asof(replications.select(pl.col("frame") - 1, "player_id", until="component", next_tank="tank"),
+                       on="frame", by="player_id", strategy="forward", check_sortedness=False)
+            .filter((pl.col("since") == pl.col("until")) & ~pl.col("sleeping"))
+            .join(frames.ball.select("frame", "dt"), on="frame"))
+
+
+def _mean_replicated(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `avg_amount`, the mean of the values the stream replicates for the player's tank
+    (`ReplayFrames.replications`), each replication once, however long its value lasts."""
+    return frames.replications.group_by("player_id").agg(avg_amount=pl.col("tank").mean())
+
+
+def _tank_times(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: time at zero, at full and in each quarter of the tank, as ballchasing counts them: over
+    the whole recording, each span between two replications of a car's tank (`_between_replications`) in the
+    quarter of the value the second one brings, and at zero or full when the first one brought it and the
+    second brings another value."""
+    dt, since, then = pl.col("dt"), pl.col("since_tank"), pl.col("next_tank")
+    return _between_replications(frames).group_by("player_id").agg(
+        time_zero_boost=dt.filter((since <= EMPTY) & (then > EMPTY)).sum(),
+        time_full_boost=dt.filter((since >= FULL) & (then < FULL)).sum(),
+        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((then >= low) & (then < high)).sum()
+           for low, high in BANDS},
+    )
+
+
 def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: time in each state of the replicated tank over the live frames, boost used there (the drops
-    of the modelled tank while boosting), and the mean tank."""
+    """Per player, over the live frames on the pitch: boost used (the drops of the modelled tank while
+    boosting), and the part of it at supersonic speed."""
     cars = (
         frames.cars.sort("player_id", "frame")
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
@@ -110,19 +145,12 @@ def _tank(frames: ReplayFrames) -> pl.DataFrame:
                       speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
         .with_columns(supersonic=(pl.col("speed") >= SUPERSONIC)
                       & (pl.col("speed").shift(1) >= SUPERSONIC).over("player_id").fill_null(False))
-        .join(frames.ball.select("frame", "dt", "live"), on="frame")
+        .join(frames.ball.select("frame", "live"), on="frame")
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
-    dt, boost = pl.col("dt"), pl.col("tank")
     return cars.group_by("player_id").agg(
-        tracked=dt.sum(),
-        boost_integral=(boost * dt).sum(),
         amount_used=pl.col("used").sum(),
         amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
-        time_zero_boost=dt.filter(boost <= EMPTY).sum(),
-        time_full_boost=dt.filter(boost >= FULL).sum(),
-        **{f"time_boost_{int(low)}_{min(int(high), 100)}": dt.filter((boost >= low) & (boost < high)).sum()
-           for low, high in BANDS},
     )
 
 
@@ -134,14 +162,16 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       each pickup put in the tank; stolen: collected in the opponents' half; big and small pads apart;
       big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
       stream replicates pads' returns; else the pickups taken with room for all the pad gives);
-    - time at zero / full boost and in each quarter, over the live frames on the pitch, of the replicated
-      tank (`ReplayFrames.cars`' `tank`); `percent_zero_boost` and `percent_full_boost` of the live time,
-      the bands' percentages of the bands' total;
+    - time at zero, at full and in each quarter of the tank, as ballchasing counts them, from the stream's
+      replications of each car's tank over the whole recording (`_tank_times`); `percent_zero_boost` and
+      `percent_full_boost` of the live time, the quarters' percentages of the quarters' total (0 for a
+      player whose tank the stream replicated once only, as ballchasing gives them);
+    - `avg_amount`: the mean of the values the stream replicates for the tank, each once (`_mean_replicated`),
+      as ballchasing averages it;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
-      modelled tank while boosting over the live frames; `percent_zero_boost` and `percent_full_boost`
-      of it; `avg_amount`: the time-weighted mean tank; `amount_used_while_supersonic`: the modelled
+      modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
       tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
       the live frames; `amount_overfill`: what each pickup gave beyond the room in the tank, small pads
       taken with less room than they give included.
@@ -151,20 +181,21 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
     minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
-    tank = _tank(frames)
+    tank = _tank(frames).join(_tank_times(frames), on="player_id", how="left")
     if frames.pads_return:
         tank = tank.drop("amount_used").join(_drops(frames), on="player_id", how="left")
     return (
         tank.join(_collected(frames), on="player_id", how="left")
+        .join(_mean_replicated(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(
             bpm=pl.col("amount_used") / minutes,
             bcpm=pl.col("amount_collected") / minutes,
-            avg_amount=pl.col("boost_integral") / pl.col("tracked"),
             percent_zero_boost=100 * pl.col("time_zero_boost") / (minutes * 60),
             percent_full_boost=100 * pl.col("time_full_boost") / (minutes * 60),
-            **{band.replace("time_", "percent_"): 100 * pl.col(band) / in_bands for band in bands},
+            **{band.replace("time_", "percent_"): pl.when(in_bands > 0).then(100 * pl.col(band) / in_bands)
+               .otherwise(0.0) for band in bands},
         )
-        .drop("tracked", "boost_integral", "amount_used", "minutes")
+        .drop("amount_used", "minutes")
     )

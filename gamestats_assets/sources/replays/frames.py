@@ -16,6 +16,7 @@ import polars as pl
 import subtr_actor
 
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
+from gamestats_assets.sources.replays.replications import tank_replications
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -85,6 +86,9 @@ class ReplayFrames:
     `shots`, `saves`, `assists`)."""
     roster: pl.DataFrame
     """One row per car the stream knows: `player_id, name, platform, team` (the last team it played for)."""
+    replications: pl.DataFrame
+    """One row per value the stream sends for a car's boost tank (`replications.tank_replications`): `frame,
+    player_id, component` (the boost component's life, one per car the player had), `tank` (0-100)."""
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
@@ -254,6 +258,13 @@ def _roster(cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
             .select(*ROSTER_SCHEMA).cast(ROSTER_SCHEMA).sort("player_id"))
 
 
+def _replication_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
+    """The tank replications of the cars the frames know, with the player id of the car of that name."""
+    ids = cars.select("name", "player_id").unique("name")
+    return (tank_replications(replay).join(ids, on="name", how="inner")
+            .select("frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX))
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
     `HIT_DISTANCE`, credited to the nearest car."""
@@ -286,6 +297,7 @@ def read_frames(path: Path) -> ReplayFrames:
     """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read."""
     try:
         data = subtr_actor.get_replay_frames_data(str(path))
+        replay = subtr_actor.parse_replay(path.read_bytes())
     except Exception as error:
         raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
     header = header_from_meta(data["meta"])
@@ -293,4 +305,5 @@ def read_frames(path: Path) -> ReplayFrames:
     cars, ids = _car_table(data["frame_data"], header)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
-                        scoring=_scoring_table(data, ids), roster=_roster(cars, ids), pads_return=_pads_return(data))
+                        scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
+                        replications=_replication_table(replay, cars), pads_return=_pads_return(data))

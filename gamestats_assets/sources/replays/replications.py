@@ -1,0 +1,71 @@
+"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`).
+
+A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
+boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
+ones. A keyframe sends every actor's state again; that repeat of a component's last value is no replication.
+The component belongs to a car, the car to a player's replication info, which holds the player's name."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+import polars as pl
+
+BOOST_COMPONENT = "Archetypes.CarComponents.CarComponent_Boost"
+TANK_ATTRIBUTES = {"TAGame.CarComponent_Boost_TA:ReplicatedBoost": lambda value: value["boost_amount"],
+                   "TAGame.CarComponent_Boost_TA:ReplicatedBoostAmount": lambda value: value}
+"""The attributes that carry the tank, and how to read the byte from each one's value."""
+LINKS = {"TAGame.CarComponent_TA:Vehicle": "car", "Engine.Pawn:PlayerReplicationInfo": "player"}
+PLAYER_NAME = "Engine.PlayerReplicationInfo:PlayerName"
+SCHEMA = {"frame": pl.Int32, "name": pl.String, "component": pl.Int32, "byte": pl.Int32}
+
+
+def _value(attribute: dict[str, Any]) -> Any:
+    return next(iter(attribute.values()))
+
+
+def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
+    """The tank replications of `replay` (subtr-actor's `parse_replay`: objects, keyframes, network frames):
+    `frame, name, component, byte`: the player whose car held the component (the name the stream gives
+    it), the component's life (numbered in order of appearance) and the tank's byte (0-255)."""
+    objects = replay["objects"]
+    keyframes = {keyframe["frame"] for keyframe in replay["keyframes"]}
+    links: dict[str, dict[int, int]] = {"car": {}, "player": {}}
+    names: dict[int, str] = {}
+    alive: dict[int, int] = {}
+    lives = count()
+    owners: dict[int, str] = {}
+    last: dict[int, int] = {}
+    events: list[tuple[int, int, int]] = []
+    for index, frame in enumerate(replay["network_frames"]["frames"]):
+        for actor in frame["deleted_actors"]:
+            alive.pop(actor, None)
+            for table in links.values():
+                table.pop(actor, None)
+        for actor in frame["new_actors"]:
+            if objects[actor["object_id"]] == BOOST_COMPONENT and actor["actor_id"] not in alive:
+                alive[actor["actor_id"]] = next(lives)
+        updates = frame["updated_actors"]
+        for update in updates:
+            name = objects[update["object_id"]]
+            if name in LINKS:
+                links[LINKS[name]][update["actor_id"]] = _value(update["attribute"])["actor"]
+            elif name == PLAYER_NAME:
+                names[update["actor_id"]] = _value(update["attribute"])
+        for update in updates:
+            name = objects[update["object_id"]]
+            component = alive.get(update["actor_id"])
+            if component is None:
+                continue
+            owner = names.get(links["player"].get(links["car"].get(update["actor_id"], -1), -1))
+            if owner is not None:
+                owners[component] = owner
+            if name in TANK_ATTRIBUTES:
+                byte = TANK_ATTRIBUTES[name](_value(update["attribute"]))
+                if index in keyframes and last.get(component) == byte:
+                    continue
+                last[component] = byte
+                events.append((index, component, byte))
+    rows = [(index, owners[component], component, byte) for index, component, byte in events if component in owners]
+    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
