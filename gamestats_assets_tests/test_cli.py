@@ -1,25 +1,24 @@
 """The `gamestats` command as a user runs it: the demo end to end as on a fresh machine (no PostgreSQL
-configured, so the embedded server is started, used and stopped), the UI launching a partition run through the
-webserver's GraphQL API, the Dagster command line on the demo's instance, and a clear error for a wrong server."""
+configured, so the embedded server is started, used and stopped), its runs recorded as the code location's, the
+Dagster command line on the demo's instance, and a clear error for a wrong server."""
 
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
+import dagster as dg
 import psycopg
 import pytest
+from dagster._core.instance.ref import InstanceRef
 
 from gamestats_assets.defs.demo_data import domain as demo_data
 from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib.publish import embedded_postgres
+from gamestats_assets.lib.publish.postgres import dagster_storage_url
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 pytestmark = pytest.mark.slow
@@ -138,77 +137,15 @@ def test_an_unreachable_server_names_the_setting_to_fix(tmp_path):
     assert "GAMESTATS_PG_URL" in result.stderr and "hunter2" not in result.stderr + result.stdout
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def graphql(port: int, query: str, variables: dict) -> dict:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", method="POST",
-                                     data=json.dumps({"query": query, "variables": variables}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())["data"]
-
-
-LAUNCH = """
-mutation Launch($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-  }
-}"""
-TIMELINE = """
-query Timeline { runsOrError(filter: {}) { ... on Runs { results { runId repositoryOrigin { repositoryName repositoryLocationName } } } } }
-"""
-"""The runs the UI's overview timeline reads, with the code location each is shown under."""
-STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
-FAILURES = """
-query Failures($id: ID!) {
-  logsForRun(runId: $id) {
-    ... on EventConnection { events { ... on ExecutionStepFailureEvent { error { message } }
-                                      ... on RunFailureEvent { message } } }
-  }
-}"""
-
-
-def test_the_ui_launches_a_partition_run_on_the_demo_instance(demo):
-    data_dir = demo.data_dir
-    port = free_port()
-    server = subprocess.Popen([*GAMESTATS, "dev", "--port", str(port)], env=environment(data_dir, None),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "webserver did not start"
-                time.sleep(1)
-        demo_runs = graphql(port, TIMELINE, {})["runsOrError"]["results"]
-        assert len(demo_runs) >= 4 and all(run["repositoryOrigin"] == {
-            "repositoryName": "__repository__", "repositoryLocationName": "gamestats"} for run in demo_runs), demo_runs
-        selection = [{"path": ["demo_data", "landing", "event_logs"]}, {"path": ["demo_data", "etl", "events"]}]
-        launched = graphql(port, LAUNCH, {"params": {
-            "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",
-                         "jobName": "__ASSET_JOB", "assetSelection": selection, "assetCheckSelection": []},
-            "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2026-03-04"}]},
-        }})["launchRun"]
-        assert launched["__typename"] == "LaunchRunSuccess", launched
-        run_id = launched["run"]["runId"]
-        deadline = time.monotonic() + 240
-        while (status := graphql(port, STATUS, {"id": run_id})["runOrError"]["status"]) not in ("SUCCESS", "FAILURE", "CANCELED"):
-            assert time.monotonic() < deadline, f"run still {status}"
-            time.sleep(2)
-        assert status == "SUCCESS", graphql(port, FAILURES, {"id": run_id})
-    finally:
-        os.killpg(server.pid, 2)
-        server.wait(timeout=60)
-    events = pl.read_delta(str(data_dir / "lake" / "demo_data" / "etl" / "events"))
-    assert sorted({d.isoformat() for d in events["date"].unique()}) == ["2026-03-03", "2026-03-04"]
+def test_the_demo_runs_are_runs_of_the_code_location(demo, monkeypatch):
+    """The UI's overview and timeline list the demo's runs under the `gamestats` code location, as they read each
+    run's origin from the instance."""
+    monkeypatch.setenv("GAMESTATS_DAGSTER_PG_URL", dagster_storage_url(demo.pg_url))
+    runs = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(demo.data_dir / "dagster"))).get_runs()
+    origins = {(run.remote_job_origin.repository_origin.repository_name,
+                run.remote_job_origin.repository_origin.code_location_origin.location_name) for run in runs}
+    assert len(runs) >= 4 and origins == {("__repository__", "gamestats")}
+    assert {run.status for run in runs} == {dg.DagsterRunStatus.SUCCESS}
 
 
 def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):

@@ -1,7 +1,7 @@
 """The uses of `gamestats dev` for new data, end to end under its daemon: a match file dropped into landing,
 one whose telemetry download was cut, a day delivered and one of its files delivered again, and, through
 `gamestats serve` beside it, a Rocket League replay uploaded and then served, and a PUBG player added to the
-roster whose backfill the API follows."""
+roster whose backfill the API follows; and a partition run launched as the UI launches it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import json
 import time
 
 import dagster as dg
+import httpx
 import pytest
 
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
@@ -153,6 +154,33 @@ def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_p
     assert completed_backfill(instance, player).backfill_id == done["backfill_id"]
     status = rows(module_pg_url, "SELECT match_id FROM pubg.player_backfill_status WHERE player_id = %s", player)
     assert status == [(delivered,)]
+
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchRun(executionParams: $params) { __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } }
+}"""
+"""The mutation the UI's Materialize button sends."""
+STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+
+
+def test_the_ui_launches_a_partition_run_that_the_daemon_completes(site, dev, delivered):
+    """A day's L2M landing and ETL launched as the UI's Materialize button launches them, queued, then run by the
+    daemon."""
+    selection = [{"path": ["l2m", "landing", "logs"]}, {"path": ["l2m", "etl", "login"]}]
+    launched = httpx.post(f"{dev.url}/graphql", timeout=30, json={"query": LAUNCH, "variables": {"params": {
+        "selector": {"repositoryLocationName": "gamestats", "repositoryName": "__repository__",
+                     "jobName": "__ASSET_JOB", "assetSelection": selection, "assetCheckSelection": []},
+        "executionMetadata": {"tags": [{"key": "dagster/partition", "value": START.isoformat()}]}}}}).json()
+    run = launched["data"]["launchRun"]
+    assert run["__typename"] == "LaunchRunSuccess", run
+
+    def finished():
+        answer = httpx.post(f"{dev.url}/graphql", timeout=30, json={"query": STATUS, "variables": {
+            "id": run["run"]["runId"]}}).json()["data"]["runOrError"]["status"]
+        return answer if answer in ("SUCCESS", "FAILURE", "CANCELED") else None
+
+    assert wait_until(finished, 300, "the launched run", dev) == "SUCCESS"
 
 
 def test_no_sensor_tick_failed(dev):
