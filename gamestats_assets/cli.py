@@ -242,11 +242,19 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
                   f"{redact(prepared.pg_url)}; writes and admin "
                   + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
                   soft_wrap=True, highlight=False)
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         release(prepared)
+
+
+def _exit_on_terminate(number: int, frame) -> None:
+    """SIGTERM (a service manager's stop, `kill`) as an exit, so that what a command started is stopped with it:
+    uvicorn, having shut down, raises the signal it caught again under this handler."""
+    raise SystemExit(128 + number)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})

@@ -1,9 +1,11 @@
 """`gamestats serve` as a user starts it: uvicorn on loopback, on the platform's PostgreSQL, `/docs` served,
-answers read from the published tables, and several worker processes agreeing."""
+answers read from the published tables, several worker processes agreeing, and the embedded server it started
+stopped with it."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import apply_migrations
 
 
@@ -25,7 +28,7 @@ def free_port() -> int:
 def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:
     process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port), *arguments],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
@@ -57,3 +60,16 @@ def test_gamestats_serve_answers_on_loopback(tmp_path, module_pg_url, workers):
         output = process.communicate(timeout=30)[0]
     assert "writes and admin disabled (GAMESTATS_API_TOKEN unset)" in output
     assert f"http://127.0.0.1:{port}" in output
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopped_it_stops_the_embedded_server_it_started(tmp_path_factory, stop):
+    """Without `GAMESTATS_PG_URL`, `gamestats serve` starts the embedded server; stopped as a service manager
+    (SIGTERM) or Ctrl-C (SIGINT) stops it, it stops that server too."""
+    data = tmp_path_factory.getbasetemp() / "serve_embedded" / "data"
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("GAMESTATS_", "DAGSTER_"))}
+    process = started(free_port(), {**env, "GAMESTATS_DATA_DIR": str(data)})
+    assert embedded_postgres.is_running(data / "postgres")
+    process.send_signal(stop)
+    output = process.communicate(timeout=60)[0]
+    assert not embedded_postgres.is_running(data / "postgres"), output
