@@ -126,7 +126,6 @@ class _Simulation:
         self.zones = self._zones()
         self.landing: dict[str, tuple[float, float, float]] = {}
         self.killsteals: list[dict[str, Any]] = []
-        self.wobbles: dict[tuple[str, int], int] = {}
 
     # --- geometry -------------------------------------------------------------------------------------
     def _zones(self) -> list[tuple[float, float, float]]:
@@ -158,15 +157,8 @@ class _Simulation:
         lx, ly, _ = self.landing[account]
         fx, fy, _ = self.zones[-1]
         share = min(1.0, max(0.0, (t - 120) / 1600)) ** 0.8
-        wobble = self._wobble(account, int(t // 30))
+        wobble = stable_key(f"{account}/{int(t // 30)}") % 2000 - 1000
         return (lx + (fx - lx) * share + wobble, ly + (fy - ly) * share - wobble, 300.0 + wobble / 10)
-
-    def _wobble(self, account: str, period: int) -> int:
-        """A player's offset from the straight path during a 30-second `period`, from -1000 to 999 cm."""
-        key = (account, period)
-        if key not in self.wobbles:
-            self.wobbles[key] = stable_key(f"{account}/{period}") % 2000 - 1000
-        return self.wobbles[key]
 
     # --- event helpers --------------------------------------------------------------------------------
     def character(self, account: str, t: float) -> dict[str, Any]:
