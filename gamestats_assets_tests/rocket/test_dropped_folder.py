@@ -11,7 +11,6 @@ import pytest
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import read_day
 from gamestats_assets.sources.ballchasing.records import GROUP_OF
-from gamestats_assets.sources.replays.features import NOT_FROM_FRAMES
 from gamestats_assets_tests.rocket.conftest import FIXTURES, REPLAYS
 
 DAY = dt.date(2026, 3, 10)
@@ -50,10 +49,9 @@ def test_each_person_is_one_player_with_the_rank_ballchasing_gave(day):
     assert shared["rank_tier"].is_not_null().all()
 
 
-def test_the_shared_game_takes_each_stat_from_the_replay_and_what_it_lacks_from_ballchasing(day):
+def test_the_shared_game_takes_every_group_stat_from_the_replay(day):
     _, _, stats = day
     shared = stats.filter(pl.col("match_id") == "e3015e6011f11cb1f0559c8bd16595b0")
     groups = shared.filter(pl.col("category").is_in(["boost", "movement", "positioning", "demo"]))
     assert groups["value"].is_not_null().all() and groups.height == 4 * len(GROUP_OF)
-    from_ballchasing = set(groups.filter(pl.col("source") == "ballchasing")["stat_type"])
-    assert from_ballchasing == set(NOT_FROM_FRAMES)
+    assert set(groups["source"]) == {"replay"}

@@ -131,14 +131,13 @@ def test_a_stat_below_the_target_is_published_with_its_measured_agreement_and_wh
     assert all(len(a.reason) > 40 for a in AGREEMENT.values())
 
 
-def test_the_replay_gives_every_stat_ballchasing_gives_but_possession_and_the_score_of_who_left(parsed):
+def test_the_replay_gives_every_stat_ballchasing_gives_but_the_score_of_who_left(parsed):
     missing = set()
     for _, mine, theirs in parsed.values():
         replay = _by_player(mine)
         missing |= {stat for player, values in _by_player(theirs).items() for stat, value in values.items()
                     if value is not None and replay[player].get(stat) is None}
-    assert missing == {"positioning_avg_distance_to_ball_possession", "positioning_avg_distance_to_ball_no_possession",
-                       "score"}
+    assert missing == {"score"}
 
 
 def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballchasing(parsed):

@@ -1,7 +1,7 @@
 """A raw replay as a `ParsedMatch` (source `replay`): the header's scoreboard, ballchasing's stat groups
 computed from the frames (`boost`, `movement`, `positioning`, demolitions), and the design's features, with the
 rows and definitions of a ballchasing file (`ballchasing.groups`). What the replay cannot give is null with
-the reason (`NOT_FROM_FRAMES`); how closely the rest agrees with ballchasing's numbers is in `agreement`."""
+the reason (`OVER_NOTHING`); how closely the rest agrees with ballchasing's numbers is in `agreement`."""
 
 from __future__ import annotations
 
@@ -31,10 +31,13 @@ CONTEST_SECONDS = 1.0
 NO_CAR = "the player's car is in no frame"
 LEFT_EARLY = ("the player left before the end: the header's scoreboard has no line for them, and the stream's "
               "events give their goals, shots, saves and assists but not their score")
-POSSESSION = "ballchasing's possession is not published; the replay's touches do not define it"
-NOT_FROM_FRAMES = {"positioning_avg_distance_to_ball_possession": POSSESSION,
-                   "positioning_avg_distance_to_ball_no_possession": POSSESSION}
-"""Group stats a replay's frames cannot give, with the reason."""
+OVER_NOTHING = {
+    "positioning_avg_distance_to_ball_possession": "the player was never on the pitch while their team held the ball",
+    "positioning_avg_distance_to_ball_no_possession": "the player was never on the pitch while the other team held "
+                                                      "the ball or nobody did"}
+"""Group stats that are means over part of a player's time, with the reason they are null when that part is empty."""
+
+
 def _grouped(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: every group stat the frames give, as columns `<group>_<stat>`, and position variance."""
     demos = pl.concat([
@@ -115,7 +118,7 @@ def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[s
                 missing("challenge_win_rate", NO_CAR))
     return (
         *scoreboard,
-        *group_rows(row, NOT_FROM_FRAMES),
+        *group_rows(row, OVER_NOTHING),
         *features(row, team_size, NO_CAR),
         StatValue("position_variance", row["position_variance"]) if row.get("position_variance") is not None
         else missing("position_variance", "fewer than two frames"),

@@ -16,7 +16,7 @@ import polars as pl
 import subtr_actor
 
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
-from gamestats_assets.sources.replays.replications import tank_replications
+from gamestats_assets.sources.replays.replications import hit_teams, tank_replications
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -89,6 +89,9 @@ class ReplayFrames:
     replications: pl.DataFrame
     """One row per value the stream sends for a car's boost tank (`replications.tank_replications`): `frame,
     player_id, component` (the boost component's life, one per car the player had), `tank` (0-100)."""
+    possession: pl.DataFrame
+    """One row per value the stream sends for the team whose car touched the ball last
+    (`replications.hit_teams`): `frame, team`; that team holds the ball until the next row."""
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
@@ -306,4 +309,5 @@ def read_frames(path: Path) -> ReplayFrames:
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
-                        replications=_replication_table(replay, cars), pads_return=_pads_return(data))
+                        replications=_replication_table(replay, cars), possession=hit_teams(replay),
+                        pads_return=_pads_return(data))

@@ -75,12 +75,15 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
     - behind the ball: between the ball and the own goal;
     - most back / forward, closest to / farthest from the ball: `team_roles`;
-    - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `avg_distance_to_mates`: to the
-      teammates on the pitch at that moment;
+    - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `_possession` / `_no_possession`:
+      while the player's team touched the ball last (`ReplayFrames.possession`) / while it did not;
+      `avg_distance_to_mates`: to the teammates on the pitch at that moment;
     - `percent_*`: of the player's time on the pitch; the team roles: of the player's live time
       (`movement.player_minutes`)."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
+    played = ~pl.col("countdown")
+    held = (pl.col("holder") == pl.col("team")).fill_null(False)
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
         "time_neutral_third": dt.filter(y.abs() <= THIRD_EDGE).sum(),
@@ -92,10 +95,15 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     }
     roles = ("time_most_back", "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")
     return (
-        placed.group_by("player_id").agg(
+        placed.sort("frame")
+        .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
+        .group_by("player_id").agg(
             tracked=dt.sum(),
-            avg_distance_to_ball=(pl.col("to_ball") * dt).filter(~pl.col("countdown")).sum()
-            / dt.filter(~pl.col("countdown")).sum(),
+            avg_distance_to_ball=(pl.col("to_ball") * dt).filter(played).sum() / dt.filter(played).sum(),
+            avg_distance_to_ball_possession=(pl.col("to_ball") * dt).filter(played & held).sum()
+            / dt.filter(played & held).sum(),
+            avg_distance_to_ball_no_possession=(pl.col("to_ball") * dt).filter(played & ~held).sum()
+            / dt.filter(played & ~held).sum(),
             **times,
         )
         .join(_to_mates(placed), on="player_id", how="left")

@@ -1,4 +1,5 @@
-"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`).
+"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), and for the
+team that last touched the ball (`hit_teams`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -69,3 +70,18 @@ def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
                 events.append((index, component, byte))
     rows = [(index, owners[component], component, byte) for index, component, byte in events if component in owners]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")
+
+
+HIT_TEAM = "TAGame.Ball_TA:HitTeamNum"
+HIT_TEAM_SCHEMA = {"frame": pl.Int32, "team": pl.Int8}
+
+
+def hit_teams(replay: dict[str, Any]) -> pl.DataFrame:
+    """The ball's `HitTeamNum` replications of `replay` (as for `tank_replications`): `frame, team`, the team
+    whose car touched the ball last, which the game replicates when a touch changes it (and again in
+    keyframes)."""
+    objects = replay["objects"]
+    rows = [(index, _value(update["attribute"]))
+            for index, frame in enumerate(replay["network_frames"]["frames"])
+            for update in frame["updated_actors"] if objects[update["object_id"]] == HIT_TEAM]
+    return pl.DataFrame(rows, schema=HIT_TEAM_SCHEMA, orient="row")
