@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
 import polars as pl
 
 MIN_FARM_ACCOUNTS = 5
@@ -12,6 +11,8 @@ MIN_FARM_ACCOUNTS = 5
 def farms_of(links: pl.DataFrame) -> pl.DataFrame:
     """The farm of every account in a connected component of at least `MIN_FARM_ACCOUNTS` accounts of
     the `links` graph (user_a, user_b): (user_id, farm_key), `farm_key` = `farm-<smallest user_id>`."""
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_edges_from(links.select("user_a", "user_b").iter_rows())
     rows = [(user, f"farm-{min(component)}")

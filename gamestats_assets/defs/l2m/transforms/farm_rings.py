@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.stats import binom
 
 from gamestats_assets.defs.l2m.transforms.farm_graph import farms_of
 
@@ -191,6 +190,8 @@ def co_login_links(logins: pl.DataFrame | pl.LazyFrame, candidates: pl.DataFrame
         q=pl.max_horizontal(pl.max_horizontal("logins_a", "logins_b") / pl.col("days") * 2 * pl.col("tolerance_ms")
                             / DAY_MS, "clock_chance").clip(upper_bound=1.0),
     )
+    from scipy.stats import binom
+
     p_value = binom.sf(tested["met"].to_numpy() - 1, tested["trials"].to_numpy(), tested["q"].to_numpy())
     n = candidates.height
     bound = FAMILY_ALPHA / max(n * (n - 1) / 2, 1.0)
