@@ -247,6 +247,10 @@ class LakeSchemaError(ValueError):
     """A frame is not the table its declaration says (`dagster/column_schema`)."""
 
 
+class LakeMissingInputError(LookupError):
+    """A step reads an unpartitioned table that was never written."""
+
+
 def check_declared(asset_key: dg.AssetKey, rows: "Rows", definition_metadata: Mapping[str, Any]) -> None:
     """Raise `LakeSchemaError` unless `rows` hold exactly the columns the table declares, each of a type its
     declared type takes (a table that declares none is not checked)."""
@@ -685,7 +689,8 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     dynamic-partitioned ones are not (`physically_partitioned`). An output may be a frame, a lazy query or a
     `FrameStream` (`Rows`), written batch by batch. Inputs typed `pl.LazyFrame` are returned as lazy
     scans, inputs typed `FrameStream` as streams read a row group at a time (`read_batches`), and an input whose
-    metadata names `columns` reads only those.
+    metadata names `columns` reads only those. A partition never written reads as no rows; an unpartitioned
+    table never written is a `LakeMissingInputError` naming it.
     """
 
     root: str
@@ -772,6 +777,10 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output
         uri = self.table_uri(context.asset_key)
+        if not context.has_asset_partitions and not table_exists(uri, self.options()):
+            raise LakeMissingInputError(
+                f"{context.asset_key.to_user_string()} has no table in the lake yet: it is not partitioned, so no "
+                f"partition run builds it; materialize it first")
         column = upstream.definition_metadata.get(PARTITION_COLUMN) if upstream else None
         values = None
         if context.has_asset_partitions and column is not None:
