@@ -72,6 +72,12 @@ def test_team_roles_agree_for_nine_players_in_ten_of_the_later_games(measured):
     assert all(meets({"2017 on": measured[stat]["2017 on"]}) for stat in roles)
 
 
+def test_distances_to_the_ball_with_and_without_possession_agree_for_nine_players_in_ten_of_the_later_games(measured):
+    """The team holding the ball is the one the stream replicates as its last toucher (`ReplayFrames.possession`)."""
+    held = ("positioning_avg_distance_to_ball_possession", "positioning_avg_distance_to_ball_no_possession")
+    assert all(meets({"2017 on": measured[stat]["2017 on"]}) for stat in held)
+
+
 def test_boost_collected_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     """The amount collected and its rates per minute: the rises of the replicated tank (`boost._rises`), in
     the streams that replicate pads' returns."""
