@@ -40,6 +40,11 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _mean_to_ball(where: pl.Expr) -> pl.Expr:
+    """The time-weighted mean distance to the ball over the frames `where` holds."""
+    return (pl.col("to_ball") * pl.col("dt")).filter(where).sum() / pl.col("dt").filter(where).sum()
+
+
 def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
     """Per player: the time most back, most forward, closest to and farthest from the ball in their team.
 
@@ -99,11 +104,9 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
         .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
         .group_by("player_id").agg(
             tracked=dt.sum(),
-            avg_distance_to_ball=(pl.col("to_ball") * dt).filter(played).sum() / dt.filter(played).sum(),
-            avg_distance_to_ball_possession=(pl.col("to_ball") * dt).filter(played & held).sum()
-            / dt.filter(played & held).sum(),
-            avg_distance_to_ball_no_possession=(pl.col("to_ball") * dt).filter(played & ~held).sum()
-            / dt.filter(played & ~held).sum(),
+            avg_distance_to_ball=_mean_to_ball(played),
+            avg_distance_to_ball_possession=_mean_to_ball(played & held),
+            avg_distance_to_ball_no_possession=_mean_to_ball(played & ~held),
             **times,
         )
         .join(_to_mates(placed), on="player_id", how="left")
