@@ -3,6 +3,7 @@ with planted killsteals and their truth, and tournaments of such matches (`build
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gzip
 import hashlib
@@ -23,6 +24,7 @@ ZONE_PHASES = (  # (start of shrink, end of shrink, radius after the shrink), se
     (300, 420, 230_000), (600, 700, 140_000), (840, 930, 85_000), (1050, 1130, 50_000),
     (1230, 1300, 30_000), (1390, 1450, 15_000), (1530, 1580, 7_500), (1660, 1700, 3_500),
 )
+PHASE_ENDS = tuple(end for _, end, _ in ZONE_PHASES)
 INITIAL_RADIUS = 400_000
 WEAPONS = (  # (item id, damage causer id, weight)
     ("Item_Weapon_HK416_C", "WeapHK416_C", 8), ("Item_Weapon_AK47_C", "WeapAK47_C", 5),
@@ -140,17 +142,16 @@ class _Simulation:
 
     def zone_at(self, t: float) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
         """(current blue circle, next white circle) at `t` seconds."""
-        current = self.zones[0]
-        for phase, (start, end, _) in enumerate(ZONE_PHASES):
-            target = self.zones[phase + 1]
-            if t < start:
-                return current, target
-            if t < end:
-                share = (t - start) / (end - start)
-                (cx, cy, cr), (nx, ny, nr) = current, target
-                return (cx + (nx - cx) * share, cy + (ny - cy) * share, cr + (nr - cr) * share), target
-            current = target
-        return current, current
+        phase = bisect.bisect_right(PHASE_ENDS, t)
+        if phase == len(ZONE_PHASES):
+            return self.zones[-1], self.zones[-1]
+        current, target = self.zones[phase], self.zones[phase + 1]
+        start, end, _ = ZONE_PHASES[phase]
+        if t < start:
+            return current, target
+        share = (t - start) / (end - start)
+        (cx, cy, cr), (nx, ny, nr) = current, target
+        return (cx + (nx - cx) * share, cy + (ny - cy) * share, cr + (nr - cr) * share), target
 
     def position(self, account: str, t: float) -> tuple[float, float, float]:
         """Where a player is at `t`: from the landing spot towards the final circle, team members close."""
@@ -171,8 +172,8 @@ class _Simulation:
                 "zone": []}
 
     def emit(self, t: float, event_type: str, body: dict[str, Any]) -> None:
-        event = {**body, "common": {"isGame": 1.0 if t < 120 else 2.0}, "_D": None, "_T": event_type}
-        self.events.append((t, len(self.events), event))
+        body.update(common={"isGame": 1.0 if t < 120 else 2.0}, _D=None, _T=event_type)
+        self.events.append((t, len(self.events), body))
 
     def item(self, item_id: str, category: str, sub_category: str) -> dict[str, Any]:
         return {"itemId": item_id, "stackCount": 1, "category": category, "subCategory": sub_category,

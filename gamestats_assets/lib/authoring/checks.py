@@ -42,7 +42,10 @@ def each_partition(context: dg.AssetCheckExecutionContext, result: dg.AssetCheck
     partition too: a partition held back (`HELD_PARTITIONS`) as failed, the others as `result` says. Dagster
     records a result over a range on no partition, so without these the UI would show each partition's
     check as skipped."""
-    if not context.has_partition_key_range or len(context.partition_keys) < 2:
+    if not context.has_partition_key_range:
+        return result
+    partitions = context.partition_keys
+    if len(partitions) < 2:
         return result
     names: dict[dg.AssetKey, set[str]] = {}
     for spec in context.check_specs:
@@ -53,14 +56,14 @@ def each_partition(context: dg.AssetCheckExecutionContext, result: dg.AssetCheck
         return result
     held = result.metadata.get(HELD_PARTITIONS)
     held = held.value if isinstance(held, dg.JsonMetadataValue) else held
-    targets = _latest_materializations(context.instance, key.asset_key, context.partition_keys)
-    for partition in context.partition_keys:
+    targets = _latest_materializations(context.instance, key.asset_key, partitions)
+    for partition in partitions:
         passed = partition not in held if isinstance(held, Mapping) else result.passed
         context.op_execution_context.log_event(dg.AssetCheckEvaluation(
             asset_key=key.asset_key, check_name=key.name, passed=passed, severity=result.severity,
             blocking=spec.blocking, partition=partition, target_materialization_data=targets.get(partition),
             description=held[partition] if isinstance(held, Mapping) and not passed else result.description,
-            metadata={"run_partitions": len(context.partition_keys)}))
+            metadata={"run_partitions": len(partitions)}))
     return result
 
 
