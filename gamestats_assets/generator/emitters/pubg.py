@@ -172,6 +172,7 @@ class _Simulation:
                 "zone": []}
 
     def emit(self, t: float, event_type: str, body: dict[str, Any]) -> None:
+        """Record the event `body` at `t` seconds: `body` itself, stamped with the common fields and its type."""
         body.update(common={"isGame": 1.0 if t < 120 else 2.0}, _D=None, _T=event_type)
         self.events.append((t, len(self.events), body))
 
