@@ -8,10 +8,13 @@ Each session works in a database of its own, dropped at the end.
 from __future__ import annotations
 
 import atexit
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -70,14 +73,77 @@ def admin_url(tmp_path_factory) -> str:
     embedded_postgres.stop(pgdata)
 
 
-def fresh_database(admin_url: str):
-    """A new database on the server of `admin_url`: yields its URL, drops it afterwards."""
+def database_url(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `admin_url`."""
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+
+
+def fresh_database(admin_url: str, template: str | None = None):
+    """A new database on the server of `admin_url` (a copy of `template` when given): yields its URL, drops it
+    afterwards. Copying a database needs no session on it, so any left on the template are ended first."""
     name = f"gamestats_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+        if template:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (template,))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield database_url(admin_url, name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+TEMPLATE_PREFIX = "gamestats_template_"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One id for the whole run, which the workers receive (`xdist`'s `--testrunuid`), so that what the run builds
+    once (`built_once`) has one name for all of them."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "testrunuid", None) is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def _run_id(config: pytest.Config) -> str:
+    return config.workerinput["testrunuid"] if hasattr(config, "workerinput") else config.option.testrunuid
+
+
+def _shared_folder(config: pytest.Config) -> Path:
+    return Path(tempfile.gettempdir()) / f"gamestats-tests-{_run_id(config)}"
+
+
+@contextmanager
+def built_once(config: pytest.Config, admin_url: str, name: str):
+    """What the run builds once on the server of `admin_url`: the first process to ask builds it while the others
+    wait. Yields (data folder, template database, built): when `built` is false the caller builds into both;
+    `fresh_database(admin_url, template)` then copies the database. The run drops its templates at its end."""
+    server = hashlib.sha1(admin_url.encode()).hexdigest()[:8]
+    template = f"{TEMPLATE_PREFIX}{_run_id(config)[:12]}_{server}_{name}"
+    folder = _shared_folder(config) / template
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = (folder / "built").exists()
+        if not built:
+            shutil.rmtree(folder / "data", ignore_errors=True)
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(template)))
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(template)))
+        yield folder / "data", template, built
+        (folder / "built").touch()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """At the end of the run (in the process that started the workers), the templates `built_once` left on the
+    PostgreSQL service and its shared folder are removed; an embedded server goes with its worker."""
+    if hasattr(session.config, "workerinput") or not getattr(session.config.option, "testrunuid", None):
+        return
+    shutil.rmtree(_shared_folder(session.config), ignore_errors=True)
+    if not _service_answers(SERVICE_URL):
+        return
+    pattern = f"{TEMPLATE_PREFIX}{_run_id(session.config)[:12]}_%"
+    with psycopg.connect(SERVICE_URL, autocommit=True) as conn:
+        for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)).fetchall():
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture(scope="session")
