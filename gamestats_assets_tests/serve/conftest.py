@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 from fastapi.testclient import TestClient
 
-from gamestats_assets.definitions import location_resources
+from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg import assets as pubg
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.settings import Settings
@@ -23,6 +23,8 @@ from gamestats_assets_tests.conftest import built_once, database_url, fresh_data
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.serve.chromium import chromium_or_skip
 
+DAY = dt.date(2026, 2, 1)
+"""The day the LoL and L2M domains are published for."""
 TOKEN = "test-token-5f2c"
 SEASON = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
     "divisions": ["Pro", "Challenger"], "rounds": 2, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}
@@ -62,12 +64,59 @@ def season(request, admin_url) -> tuple[Path, str]:
 def published(season, admin_url, tmp_path_factory):
     """The pubg tables of a synthetic season as a real run published them, a copy of its data folder and database
     of this module's own, which the module's settings point to: {data_dir, pg_url}."""
-    built_data, template = season
+    yield from _copy(season, admin_url, tmp_path_factory, _environment)
+
+
+def publish_lol_and_l2m(data_dir: Path, pg_url: str, l2m_days: int = 1) -> None:
+    """`DAY` of the LoL domain, `l2m_days` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
+    into `data_dir` and published into `pg_url`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        patch.setenv("GAMESTATS_USERS", "300")
+        patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
+        apply_migrations(pg_url)
+        defs = build_definitions(Settings.from_env())
+        job = defs.resolve_implicit_global_asset_job_def()
+        instance = dg.DagsterInstance.ephemeral()
+        for domain, days in (("lol", 1), ("l2m", l2m_days)):
+            for day in (DAY + dt.timedelta(days=n) for n in range(days)):
+                assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                              partition_key=day.isoformat()).success
+            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+
+
+def domain_keys(defs, domain: str, partitioned: bool) -> list[dg.AssetKey]:
+    graph = defs.resolve_asset_graph()
+    return [k for k in graph.materializable_asset_keys
+            if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
+
+
+@pytest.fixture(scope="session")
+def lol_and_l2m_built(request, admin_url) -> tuple[Path, str]:
+    """`DAY` of LoL and two days of L2M (so that a D1 cohort returns), published once for the whole run."""
+    with built_once(request.config, admin_url, "lol_l2m") as (data_dir, template, built):
+        if not built:
+            publish_lol_and_l2m(data_dir, database_url(admin_url, template), l2m_days=2)
+    return data_dir, template
+
+
+@pytest.fixture(scope="module")
+def lol_and_l2m(lol_and_l2m_built, admin_url, tmp_path_factory):
+    """The LoL and L2M tables of `lol_and_l2m_built`, a copy of its data folder and database of this module's
+    own: {data_dir, pg_url}."""
+    yield from _copy(lol_and_l2m_built, admin_url, tmp_path_factory, lambda *_: {})
+
+
+def _copy(built: tuple[Path, str], admin_url: str, tmp_path_factory, environment):
+    """Yield a copy of `built` (data folder, template database) of the module's own, with the settings
+    `environment(data_dir, pg_url)` gives set while it lasts."""
+    built_data, template = built
     data_dir = tmp_path_factory.mktemp("serve_data") / "data"
     shutil.copytree(built_data, data_dir)
     for pg_url in fresh_database(admin_url, template):
         with pytest.MonkeyPatch.context() as monkeypatch:
-            for name, value in _environment(data_dir, pg_url).items():
+            for name, value in environment(data_dir, pg_url).items():
                 monkeypatch.setenv(name, value)
             yield {"data_dir": data_dir, "pg_url": pg_url}
 

@@ -2,59 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dataclasses
 import json
 
-import dagster as dg
 import polars as pl
 import psycopg
 import pytest
 
 from gamestats_assets.defs.lol.query import read_facts
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.riot.compound import champion_id_of, compound_query, known_champions
-from gamestats_assets_tests.serve.conftest import client_for
+from gamestats_assets_tests.serve.conftest import DAY, client_for
 
-DAY = dt.date(2026, 2, 1)
 LOL = "/api/v1/lol/champions"
 
 
-def domain_keys(defs, domain: str, partitioned: bool):
-    graph = defs.resolve_asset_graph()
-    return [k for k in graph.materializable_asset_keys
-            if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
-
-
-def publish_lol_and_l2m(data_dir, pg_url: str, l2m_days: int = 1) -> None:
-    """`DAY` of the LoL domain, `l2m_days` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
-    into `data_dir` and published into `pg_url`."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", pg_url)
-        patch.setenv("GAMESTATS_USERS", "300")
-        patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
-        apply_migrations(pg_url)
-        defs = build_definitions(Settings.from_env())
-        job = defs.resolve_implicit_global_asset_job_def()
-        instance = dg.DagsterInstance.ephemeral()
-        for domain, days in (("lol", 1), ("l2m", l2m_days)):
-            for day in (DAY + dt.timedelta(days=n) for n in range(days)):
-                assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
-                                              partition_key=day.isoformat()).success
-            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
-
-
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, module_pg_url):
-    data_dir = tmp_path_factory.mktemp("serve_lol_l2m") / "data"
-    publish_lol_and_l2m(data_dir, module_pg_url)
-    with client_for(module_pg_url, requests_per_minute=100_000) as test_client:
-        test_client.pg_url = module_pg_url
-        test_client.data_dir = data_dir
+def client(lol_and_l2m):
+    with client_for(lol_and_l2m["pg_url"], requests_per_minute=100_000) as test_client:
+        test_client.pg_url = lol_and_l2m["pg_url"]
+        test_client.data_dir = lol_and_l2m["data_dir"]
         yield test_client
 
 

@@ -11,8 +11,7 @@ import psycopg
 import pytest
 
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
-from gamestats_assets_tests.serve.conftest import client_for
-from gamestats_assets_tests.serve.test_lol_l2m import DAY, publish_lol_and_l2m
+from gamestats_assets_tests.serve.conftest import DAY, client_for
 
 NEXT_DAY = DAY + dt.timedelta(days=1)
 
@@ -35,15 +34,14 @@ def add_earlier_patch(pg_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(chromium, tmp_path_factory, module_pg_url):
-    publish_lol_and_l2m(tmp_path_factory.mktemp("pages_lol_l2m") / "data", module_pg_url, l2m_days=2)
-    add_earlier_patch(module_pg_url)
-    with served(module_pg_url) as base, browser() as page:
+def site(chromium, lol_and_l2m):
+    add_earlier_patch(lol_and_l2m["pg_url"])
+    with served(lol_and_l2m["pg_url"]) as base, browser() as page:
         yield base, page
 
 
-def test_the_selectors_endpoints_and_the_cohort_ranges(site, module_pg_url):
-    with client_for(module_pg_url, requests_per_minute=100_000) as client:
+def test_the_selectors_endpoints_and_the_cohort_ranges(site, lol_and_l2m):
+    with client_for(lol_and_l2m["pg_url"], requests_per_minute=100_000) as client:
         champions = client.get("/api/v1/lol/champions").json()["data"]["champions"]
         assert champions and champions[0]["games"] >= champions[-1]["games"]
         assert set(champions[0]["patches"]) == {"12.21", EARLIER_PATCH}
