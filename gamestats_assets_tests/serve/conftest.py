@@ -25,6 +25,8 @@ from gamestats_assets_tests.serve.chromium import chromium_or_skip
 
 DAY = dt.date(2026, 2, 1)
 """The day the LoL and L2M domains are published for."""
+L2M_DAYS = 2
+"""Days of L2M published from `DAY`: two, so that a D1 cohort returns."""
 TOKEN = "test-token-5f2c"
 SEASON = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
     "divisions": ["Pro", "Challenger"], "rounds": 2, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}
@@ -67,8 +69,8 @@ def published(season, admin_url, tmp_path_factory):
     yield from _copy(season, admin_url, tmp_path_factory, _environment)
 
 
-def publish_lol_and_l2m(data_dir: Path, pg_url: str, l2m_days: int = 1) -> None:
-    """`DAY` of the LoL domain, `l2m_days` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
+def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
+    """`DAY` of the LoL domain, `L2M_DAYS` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
     into `data_dir` and published into `pg_url`."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
@@ -79,7 +81,7 @@ def publish_lol_and_l2m(data_dir: Path, pg_url: str, l2m_days: int = 1) -> None:
         defs = build_definitions(Settings.from_env())
         job = defs.resolve_implicit_global_asset_job_def()
         instance = dg.DagsterInstance.ephemeral()
-        for domain, days in (("lol", 1), ("l2m", l2m_days)):
+        for domain, days in (("lol", 1), ("l2m", L2M_DAYS)):
             for day in (DAY + dt.timedelta(days=n) for n in range(days)):
                 assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
                                               partition_key=day.isoformat()).success
@@ -94,10 +96,10 @@ def domain_keys(defs, domain: str, partitioned: bool) -> list[dg.AssetKey]:
 
 @pytest.fixture(scope="session")
 def lol_and_l2m_built(request, admin_url) -> tuple[Path, str]:
-    """`DAY` of LoL and two days of L2M (so that a D1 cohort returns), published once for the whole run."""
+    """`DAY` of LoL and `L2M_DAYS` of L2M, published once for the whole run (`built_once`)."""
     with built_once(request.config, admin_url, "lol_l2m") as (data_dir, template, built):
         if not built:
-            publish_lol_and_l2m(data_dir, database_url(admin_url, template), l2m_days=2)
+            publish_lol_and_l2m(data_dir, database_url(admin_url, template))
     return data_dir, template
 
 
