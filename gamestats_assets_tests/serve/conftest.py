@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -53,22 +54,6 @@ def _environment(data_dir: Path, pg_url: str) -> dict[str, str]:
             "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()}
 
 
-@pytest.fixture(scope="session")
-def season(request, admin_url) -> tuple[Path, str]:
-    """The season's data folder and database, published once for the whole run (`built_once`)."""
-    with built_once(request.config, admin_url, "pubg_season") as (data_dir, template, built):
-        if not built:
-            _publish_season(data_dir, database_url(admin_url, template))
-    return data_dir, template
-
-
-@pytest.fixture(scope="module")
-def published(season, admin_url, tmp_path_factory):
-    """The pubg tables of a synthetic season as a real run published them, a copy of its data folder and database
-    of this module's own, which the module's settings point to: {data_dir, pg_url}."""
-    yield from _copy(season, admin_url, tmp_path_factory, _environment)
-
-
 def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
     """`DAY` of the LoL domain, `L2M_DAYS` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
     into `data_dir` and published into `pg_url`."""
@@ -94,33 +79,32 @@ def domain_keys(defs, domain: str, partitioned: bool) -> list[dg.AssetKey]:
             if k.path[0] == domain and (graph.get(k).partitions_def is not None) == partitioned]
 
 
-@pytest.fixture(scope="session")
-def lol_and_l2m_built(request, admin_url) -> tuple[Path, str]:
-    """`DAY` of LoL and `L2M_DAYS` of L2M, published once for the whole run (`built_once`)."""
-    with built_once(request.config, admin_url, "lol_l2m") as (data_dir, template, built):
-        if not built:
-            publish_lol_and_l2m(data_dir, database_url(admin_url, template))
-    return data_dir, template
+def copied_per_module(name: str, publish: Callable[[Path, str], None],
+                      environment: Callable[[Path, str], dict[str, str]] = lambda *_: {}):
+    """A module fixture: a copy of the data folder and database that `publish(data_dir, pg_url)` fills once for the
+    whole run (`built_once`), of the module's own, with the settings `environment(data_dir, pg_url)` set while the
+    module runs: {data_dir, pg_url}."""
+
+    @pytest.fixture(scope="module")
+    def copy(request, admin_url, tmp_path_factory):
+        with built_once(request.config, admin_url, name) as (built_data, template, built):
+            if not built:
+                publish(built_data, database_url(admin_url, template))
+        data_dir = tmp_path_factory.mktemp(name) / "data"
+        shutil.copytree(built_data, data_dir)
+        for pg_url in fresh_database(admin_url, template):
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                for setting, value in environment(data_dir, pg_url).items():
+                    monkeypatch.setenv(setting, value)
+                yield {"data_dir": data_dir, "pg_url": pg_url}
+
+    return copy
 
 
-@pytest.fixture(scope="module")
-def lol_and_l2m(lol_and_l2m_built, admin_url, tmp_path_factory):
-    """The LoL and L2M tables of `lol_and_l2m_built`, a copy of its data folder and database of this module's
-    own: {data_dir, pg_url}."""
-    yield from _copy(lol_and_l2m_built, admin_url, tmp_path_factory, lambda *_: {})
-
-
-def _copy(built: tuple[Path, str], admin_url: str, tmp_path_factory, environment):
-    """Yield a copy of `built` (data folder, template database) of the module's own, with the settings
-    `environment(data_dir, pg_url)` gives set while it lasts."""
-    built_data, template = built
-    data_dir = tmp_path_factory.mktemp("serve_data") / "data"
-    shutil.copytree(built_data, data_dir)
-    for pg_url in fresh_database(admin_url, template):
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            for name, value in environment(data_dir, pg_url).items():
-                monkeypatch.setenv(name, value)
-            yield {"data_dir": data_dir, "pg_url": pg_url}
+published = copied_per_module("pubg_season", _publish_season, _environment)
+"""The pubg tables of a synthetic season as a real run published them, the module's settings pointing at them."""
+lol_and_l2m = copied_per_module("lol_l2m", publish_lol_and_l2m)
+"""`DAY` of LoL and `L2M_DAYS` of L2M as a real run of each domain published them."""
 
 
 def client_for(pg_url: str, **settings) -> TestClient:
