@@ -3,6 +3,7 @@ of the test's, with the instance it prepares read from the test."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -22,6 +23,14 @@ from gamestats_assets.lib.publish.postgres import dagster_storage_url
 
 T = TypeVar("T")
 GAMESTATS = Path(sys.executable).with_name("gamestats")
+PR_SET_PDEATHSIG = 1
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def _ends_with_the_test() -> None:
+    """Run in the child before it starts: SIGTERM when the test process ends, however it ends (a killed xdist
+    worker runs no teardown, and a server left running would outlive the run)."""
+    LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Dev:
@@ -39,7 +48,8 @@ class Dev:
         with self.log.open("a") as out:
             self.process = subprocess.Popen([str(GAMESTATS), "dev", "--port", str(self.port)], env=self.env,
                                             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_ends_with_the_test)
         wait_until(self.answers, 180, "the Dagster webserver to answer", self)
 
     def answers(self) -> bool:
@@ -97,7 +107,8 @@ class Serve:
         with self.log.open("a") as out:
             self.process = subprocess.Popen([str(GAMESTATS), "serve", "--port", str(self.port)], env=self.env,
                                             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_ends_with_the_test)
         client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30,
                               headers={"Authorization": f"Bearer {self.TOKEN}"})
 
