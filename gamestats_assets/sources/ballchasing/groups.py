@@ -28,8 +28,9 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
     with `no_stats` (or a narrower reason) where the rows they need are missing.
 
     Time shares are of the player's time on the pitch (the thirds' sum) except time at zero boost (of
-    the game's live time, as ballchasing's `percent_zero_boost`); first / third man are most forward /
-    most back; a second man exists in teams of three or more, the time on the pitch as neither."""
+    the game's live time, as ballchasing's `percent_zero_boost`, without which it is unknown); first /
+    third man are most forward / most back; a second man exists in teams of three or more, the time on the
+    pitch as neither."""
     get = values.get
     thirds = [get(f"positioning_time_{name}_third") for name in ("defensive", "neutral", "offensive")]
     on_pitch = sum(thirds) if None not in thirds else None
@@ -37,7 +38,7 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
     sides = [get("positioning_time_behind_ball"), get("positioning_time_infront_ball")]
     collected, overfill, bcpm = get("boost_amount_collected"), get("boost_amount_overfill"), get("boost_bcpm")
     zero, zero_percent = get("boost_time_zero_boost"), get("boost_percent_zero_boost")
-    live = zero * 100 / zero_percent if zero is not None and zero_percent else on_pitch
+    live = zero * 100 / zero_percent if zero and zero_percent else (on_pitch if zero == 0 else None)
     forward, back = get("positioning_time_most_forward"), get("positioning_time_most_back")
     rows = [
         ratio("time_defensive_third_share", thirds[0], on_pitch, no_stats),
@@ -54,7 +55,8 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
               "the player collected no boost" if bcpm is not None else no_stats),
         ratio("boost_wasted_share", overfill, (collected or 0) + (overfill or 0) if collected is not None else None,
               "the player collected no boost" if collected is not None else no_stats),
-        ratio("time_zero_boost_share", zero, live, no_stats),
+        ratio("time_zero_boost_share", zero, live,
+              no_stats if zero is None else "the source gave no share of the live time at zero boost"),
     ]
     if team_size < 2:
         alone = "the player had no teammate on the pitch"

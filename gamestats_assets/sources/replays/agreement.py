@@ -2,9 +2,12 @@
 
 A player's stat agrees when the replay's value is within `TOLERANCE` of ballchasing's (`agrees`). Measured on
 the real games of `fixtures/rocketleague` that exist both as a raw replay and as ballchasing's JSON (a 2016
-3v3 with substitutions, five games of 2025-2026: a 1v1, a 2v2, three 3v3), each era apart (`ERAS`), a stat
-agrees for at least `TARGET` of the players of every era, except those of `AGREEMENT`, published with their
-measured agreement and the reason."""
+3v3 with substitutions, five games of 2025-2026: a 1v1, a 2v2, three 3v3) or its CSV export of the players (a
+2v2 of 2025, without the tank's quarters, the shares of time at zero and full boost, `bcpm` and the time
+closest to and farthest from the ball), each era apart (`era`), a stat agrees for at least `TARGET` of the
+players of every era, except those of `AGREEMENT`, published with their measured agreement and the reason.
+The figures a reason gives for the later games are those of the five with ballchasing's JSON (24 players)
+unless it names the 2025 game of the CSV export."""
 
 from __future__ import annotations
 
@@ -124,7 +127,9 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "are taken during a boost press that holds a stale tank, which ballchasing does not count; the pads' "
            "places the stream gives agree with the car's place at each pad's pickups, but for the repeated events; "
            "crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows brings the small "
-           "pads' amount to 16 to 19 players of 24; "
+           "pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small pads counted "
+           "are 1 to 3 apart from ballchasing's either way (45, 48, 55, 58 where it gives 44, 50, 52, 61), "
+           "where the small pads' pickup events number 54 to 69; "
            "crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to no pickup to a "
            "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small "
            "pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong "
@@ -183,7 +188,12 @@ USED = ("in the later games the drops of the replicated tank but a kickoff's or 
         "the 2016 stream empties the tank at each kickoff's countdown and replicates no kickoff tank: ballchasing "
         "counts those drops for some players (76561198024975579: 107 a minute, the tank's drops with them 109, "
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
-        "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
+        "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %; "
+        "in the 2025 game of the CSV export three players of four are 5.0 to 13.1 % above ballchasing, one of "
+        "them by two near-full tanks (100 and 93) the stream empties as the car's body comes to rest at the end "
+        "of a press the modelled tank had drained; leaving such drops out brings as many later players of the JSON games away "
+        "from ballchasing as closer (76561198396487550 from 4.5 to 9.6 % under, 76561198837788192 from 6.4 "
+        "to 2.7 % over)")
 SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at supersonic speed: neither the "
                    "modelled drain nor the replicated tank's drops (at the end of a press, or spread over the time "
                    "since the previous replication), with the speed at the frame or at the frame before, at the "
@@ -207,59 +217,59 @@ HELD = ("the team holding the ball is the one the stream replicates as the ball'
         "otherwise than the frames hold them (`OLD_CARS`), and jboy42069's distance while the other team held the "
         "ball is 7 % above ballchasing's")
 AGREEMENT = {
-    "avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
-    "boost_amount_collected": Agreement({'2017 on': (24, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({'2017 on': (20, 24), 'before 2017': (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (11, 24), "before 2017": (9, 10)}, PICKUPS),
-    "boost_amount_overfill_stolen": Agreement({"2017 on": (12, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_stolen": Agreement({'2017 on': (21, 24), 'before 2017': (8, 10)}, PICKUPS),
-    "boost_amount_stolen_small": Agreement({'2017 on': (18, 24), 'before 2017': (6, 10)}, PICKUPS),
-    "boost_amount_used_while_supersonic": Agreement({"2017 on": (4, 24), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_bcpm": Agreement({'2017 on': (23, 24), 'before 2017': (3, 10)}, PICKUPS),
-    "boost_bpm": Agreement({"2017 on": (22, 24), "before 2017": (4, 10)}, USED),
-    "boost_collected_per_minute": Agreement({'2017 on': (23, 24), 'before 2017': (2, 9)}, PICKUPS),
-    "boost_count_collected_big": Agreement({"2017 on": (21, 24), "before 2017": (10, 10)}, PICKUPS),
-    "boost_count_collected_small": Agreement({"2017 on": (22, 24), "before 2017": (5, 10)}, PICKUPS),
-    "boost_count_stolen_small": Agreement({"2017 on": (20, 24), "before 2017": (6, 10)}, PICKUPS),
-    "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
-    "boost_wasted_share": Agreement({"2017 on": (13, 24), "before 2017": (6, 9)}, PICKUPS),
-    "movement_avg_powerslide_duration": Agreement({"2017 on": (16, 24), "before 2017": (9, 10)}, SLIDES),
-    "movement_avg_speed": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
-    "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
-    "movement_count_powerslide": Agreement({"2017 on": (17, 24), "before 2017": (9, 10)}, SLIDES),
-    "movement_percent_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "movement_percent_low_air": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "movement_time_ground": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "movement_time_low_air": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "movement_time_slow_speed": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "movement_total_distance": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_avg_distance_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)},
+    "avg_distance_to_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "avg_distance_to_mates": Agreement({"before 2017": (5, 10), "2017 on": (26, 26)}, MATES),
+    "boost_amount_collected": Agreement({"before 2017": (5, 10), "2017 on": (28, 28)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({"before 2017": (5, 10), "2017 on": (23, 28)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"before 2017": (9, 10), "2017 on": (12, 28)}, PICKUPS),
+    "boost_amount_overfill_stolen": Agreement({"before 2017": (10, 10), "2017 on": (15, 28)}, PICKUPS),
+    "boost_amount_stolen": Agreement({"before 2017": (8, 10), "2017 on": (25, 28)}, PICKUPS),
+    "boost_amount_stolen_small": Agreement({"before 2017": (6, 10), "2017 on": (22, 28)}, PICKUPS),
+    "boost_amount_used_while_supersonic": Agreement({"before 2017": (6, 10), "2017 on": (5, 28)}, SUPERSONIC_USED),
+    "boost_bcpm": Agreement({"before 2017": (3, 10), "2017 on": (23, 24)}, PICKUPS),
+    "boost_bpm": Agreement({"before 2017": (4, 10), "2017 on": (23, 28)}, USED),
+    "boost_collected_per_minute": Agreement({"before 2017": (2, 9), "2017 on": (23, 24)}, PICKUPS),
+    "boost_count_collected_big": Agreement({"before 2017": (10, 10), "2017 on": (25, 28)}, PICKUPS),
+    "boost_count_collected_small": Agreement({"before 2017": (5, 10), "2017 on": (25, 28)}, PICKUPS),
+    "boost_count_stolen_small": Agreement({"before 2017": (6, 10), "2017 on": (22, 28)}, PICKUPS),
+    "boost_percent_zero_boost": Agreement({"before 2017": (8, 10), "2017 on": (24, 24)}, ZERO_SHARE),
+    "boost_wasted_share": Agreement({"before 2017": (6, 9), "2017 on": (15, 28)}, PICKUPS),
+    "movement_avg_powerslide_duration": Agreement({"before 2017": (9, 10), "2017 on": (18, 28)}, SLIDES),
+    "movement_avg_speed": Agreement({"before 2017": (7, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_avg_speed_percentage": Agreement({"before 2017": (7, 10), "2017 on": (24, 24)}, OLD_CARS),
+    "movement_count_powerslide": Agreement({"before 2017": (9, 10), "2017 on": (21, 28)}, SLIDES),
+    "movement_percent_ground": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_percent_low_air": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_time_ground": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_time_low_air": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_time_slow_speed": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "movement_total_distance": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_avg_distance_to_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_avg_distance_to_ball_no_possession": Agreement({"before 2017": (7, 10), "2017 on": (27, 28)},
                                                                 HELD),
-    "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (23, 24), "before 2017": (8, 10)}, HELD),
-    "positioning_avg_distance_to_mates": Agreement({"2017 on": (22, 22), "before 2017": (5, 10)}, MATES),
-    "positioning_percent_behind_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_percent_closest_to_ball": Agreement({"2017 on": (22, 24), "before 2017": (1, 10)}, ROLES),
-    "positioning_percent_farthest_from_ball": Agreement({"2017 on": (22, 24), "before 2017": (0, 10)}, ROLES),
-    "positioning_percent_infront_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_percent_most_back": Agreement({"2017 on": (22, 24), "before 2017": (1, 10)}, ROLES),
-    "positioning_percent_most_forward": Agreement({"2017 on": (23, 24), "before 2017": (3, 10)}, ROLES),
-    "positioning_percent_neutral_third": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_time_behind_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_time_closest_to_ball": Agreement({"2017 on": (23, 24), "before 2017": (3, 10)}, ROLES),
-    "positioning_time_farthest_from_ball": Agreement({"2017 on": (22, 24), "before 2017": (1, 10)}, ROLES),
-    "positioning_time_infront_ball": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_time_most_back": Agreement({"2017 on": (22, 24), "before 2017": (1, 10)}, ROLES),
-    "positioning_time_most_forward": Agreement({"2017 on": (23, 24), "before 2017": (5, 10)}, ROLES),
-    "positioning_time_neutral_third": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "score": Agreement({"2017 on": (24, 24), "before 2017": (6, 10)}, LEFT_EARLY),
-    "time_behind_ball_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "time_first_man_share": Agreement({"2017 on": (21, 22), "before 2017": (4, 10)}, ROLES),
-    "time_neutral_third_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, OLD_CARS),
-    "time_second_man_share": Agreement({"2017 on": (16, 18), "before 2017": (1, 10)}, ROLES),
-    "time_third_man_share": Agreement({"2017 on": (20, 22), "before 2017": (1, 10)}, ROLES),
-    "time_zero_boost_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
+    "positioning_avg_distance_to_ball_possession": Agreement({"before 2017": (8, 10), "2017 on": (26, 28)}, HELD),
+    "positioning_avg_distance_to_mates": Agreement({"before 2017": (5, 10), "2017 on": (26, 26)}, MATES),
+    "positioning_percent_behind_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_percent_closest_to_ball": Agreement({"before 2017": (1, 10), "2017 on": (22, 24)}, ROLES),
+    "positioning_percent_farthest_from_ball": Agreement({"before 2017": (0, 10), "2017 on": (22, 24)}, ROLES),
+    "positioning_percent_infront_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_percent_most_back": Agreement({"before 2017": (1, 10), "2017 on": (22, 24)}, ROLES),
+    "positioning_percent_most_forward": Agreement({"before 2017": (3, 10), "2017 on": (23, 24)}, ROLES),
+    "positioning_percent_neutral_third": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_time_behind_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_time_closest_to_ball": Agreement({"before 2017": (3, 10), "2017 on": (23, 24)}, ROLES),
+    "positioning_time_farthest_from_ball": Agreement({"before 2017": (1, 10), "2017 on": (22, 24)}, ROLES),
+    "positioning_time_infront_ball": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "positioning_time_most_back": Agreement({"before 2017": (1, 10), "2017 on": (26, 28)}, ROLES),
+    "positioning_time_most_forward": Agreement({"before 2017": (5, 10), "2017 on": (27, 28)}, ROLES),
+    "positioning_time_neutral_third": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "score": Agreement({"before 2017": (6, 10), "2017 on": (28, 28)}, LEFT_EARLY),
+    "time_behind_ball_share": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "time_first_man_share": Agreement({"before 2017": (4, 10), "2017 on": (25, 26)}, ROLES),
+    "time_neutral_third_share": Agreement({"before 2017": (8, 10), "2017 on": (28, 28)}, OLD_CARS),
+    "time_second_man_share": Agreement({"before 2017": (1, 10), "2017 on": (16, 18)}, ROLES),
+    "time_third_man_share": Agreement({"before 2017": (1, 10), "2017 on": (24, 26)}, ROLES),
+    "time_zero_boost_share": Agreement({"before 2017": (8, 10), "2017 on": (24, 24)}, ZERO_SHARE),
 }
 """The stats below `TARGET` in some era, with their measured agreement (`measure` on the fixtures' pairs)
 and the reason; every other stat ballchasing gives agrees for `TARGET` of the players of every era."""
