@@ -96,6 +96,13 @@ def test_big_pads_agree_for_nine_players_in_ten_of_every_era(measured):
     assert meets(measured["boost_amount_collected_big"]) and meets(measured["boost_amount_stolen_big"])
 
 
+
+def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
+    """Boost used per minute: the drops of the replicated tank but a kickoff's or a respawn's, over the whole
+    recording but the end of each goal's celebration (`boost._drops`), in the streams that replicate the tank's
+    drops as a boost press ends."""
+    assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
+
 def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):
     """Time in each quarter of the tank, at zero and at full (`boost._tank_times`): each span between two
     replications of a car's tank counts in the quarter of the value the second brings, at zero or full when
