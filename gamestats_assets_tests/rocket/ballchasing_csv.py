@@ -30,7 +30,8 @@ COLUMNS = {
     "count stolen big pads": ("boost", "count_stolen_big"), "count stolen small pads": ("boost", "count_stolen_small"),
     "0 boost time": ("boost", "time_zero_boost"), "100 boost time": ("boost", "time_full_boost"),
     "amount used while supersonic": ("boost", "amount_used_while_supersonic"),
-    "amount overfill total": ("boost", "amount_overfill"), "amount overfill stolen": ("boost", "amount_overfill_stolen"),
+    "amount overfill total": ("boost", "amount_overfill"),
+    "amount overfill stolen": ("boost", "amount_overfill_stolen"),
     "avg speed": ("movement", "avg_speed"), "total distance": ("movement", "total_distance"),
     "time slow speed": ("movement", "time_slow_speed"), "percentage slow speed": ("movement", "percent_slow_speed"),
     "time boost speed": ("movement", "time_boost_speed"), "percentage boost speed": ("movement", "percent_boost_speed"),
@@ -72,6 +73,7 @@ def replay_document(text: str, header: ReplayHeader) -> dict[str, Any]:
     teams: dict[str, list[dict[str, Any]]] = {"blue": [], "orange": []}
     for row in csv.DictReader(io.StringIO(text), delimiter=";"):
         teams[row["color"]].append(_player(row))
-    return {"id": f"csv:{header.match_id}", "rocket_league_id": header.match_id, "date": header.played_at.replace(tzinfo=header.played_at.tzinfo or dt.UTC).isoformat(),
+    played_at = header.played_at.replace(tzinfo=header.played_at.tzinfo or dt.UTC)
+    return {"id": f"csv:{header.match_id}", "rocket_league_id": header.match_id, "date": played_at.isoformat(),
             "playlist_id": header.playlist, "map_code": header.map_code, "team_size": header.team_size,
             "blue": {"players": teams["blue"]}, "orange": {"players": teams["orange"]}}
