@@ -97,6 +97,19 @@ def test_big_pads_agree_for_nine_players_in_ten_of_every_era(measured):
 
 
 
+
+def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
+    """In the 2025 doubles game a big pad taken at 26.98 s is taken again, by the same car at the pad, 10 s
+    later to the frame, its return unreplicated: the stream stamps the second pickup a few milliseconds short
+    of the respawn time (`frames.PICKUP_CLOCK`). It is a fresh big pad, as ballchasing counts it."""
+    frames, mine, theirs = parsed["ranked-doubles-2025-09-25"]
+    player = "76561199084382801"
+    pickups = frames.pickups.filter((pl.col("player_id") == player) & (pl.col("pad_amount") == 100.0)
+                                    & pl.col("frame").is_between(600, 1000))
+    assert pickups.select("frame", "fresh").rows() == [(635, True), (922, True)]
+    replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
+    assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 22
+
 def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     """Boost used per minute: the drops of the replicated tank but a kickoff's or a respawn's, over the whole
     recording but the end of each goal's celebration (`boost._drops`), in the streams that replicate the tank's

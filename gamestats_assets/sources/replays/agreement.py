@@ -135,8 +135,10 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "places the stream gives agree with the car's place at each pad's pickups, but for the repeated events; "
            "crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows brings the small "
            "pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small pads counted "
-           "are 1 to 3 apart from ballchasing's either way (45, 48, 55, 58 where it gives 44, 50, 52, 61), "
-           "where the small pads' pickup events number 54 to 69; "
+           "are 0 to 3 apart from ballchasing's either way (44, 48, 55, 58 where it gives 44, 50, 52, 61), "
+           "where the small pads' pickup events number 54 to 69, and a big pad taken the moment it returns, "
+           "which the stream stamps a few milliseconds short of its respawn time, is fresh "
+           "(`frames.PICKUP_CLOCK`: the small pads' amount from 23 to 24 players of 28); "
            "crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to no pickup to a "
            "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small "
            "pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong "
@@ -234,7 +236,7 @@ AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "boost_amount_collected": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({"2017 on": (23, 28), "before 2017": (5, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({"2017 on": (24, 28), "before 2017": (5, 10)}, PICKUPS),
     "boost_amount_overfill": Agreement({"2017 on": (12, 28), "before 2017": (9, 10)}, PICKUPS),
     "boost_amount_overfill_stolen": Agreement({"2017 on": (15, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (8, 10)}, PICKUPS),

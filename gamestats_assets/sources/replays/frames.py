@@ -36,6 +36,9 @@ SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
 RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
 """Seconds a small and a big pad take to come back after a pickup."""
+PICKUP_CLOCK = 0.05
+"""Seconds by which the stream can stamp a pickup early: an event bears its frame's time, and a pad taken the
+moment it comes back can show a few milliseconds short of its respawn time since the previous pickup."""
 AT_PAD = 600.0
 """uu from a pad's centre within which the car of a pickup event is at the pad (a repeated event names the car
 that took the pad wherever it is then)."""
@@ -187,9 +190,9 @@ def _pads_return(data: dict[str, Any]) -> bool:
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
     picker's when the pad is unknown). The stream can repeat a pickup. A pad is picked up only when it is
-    there: a pad is there again `RESPAWN` seconds after it was taken, and where the stream replicates a pad's
-    return (`Available`), a pad's pickups are numbered and a number seen again before the pad came back is
-    the same pickup too (older streams, before 2017, replicate no return and number no pickup). A pickup
+    there: a pad is there again `RESPAWN` seconds after it was taken (`PICKUP_CLOCK` short), and where the
+    stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number seen again
+    before the pad came back is the same pickup too (older streams, before 2017, replicate no return and number no pickup). A pickup
     within the respawn time under a new number is a repeat: counting it gives some players a big pad more
     than ballchasing.
 
@@ -212,17 +215,18 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
             seen.pop(pad, None)
             continue
         amount, position = pads.get(pad, (SMALL_PAD, {}))
+        away = RESPAWN[amount] - PICKUP_CLOCK
         picker = event.get("player_position") or {}
         if returns:
             number = event["kind"]["PickedUp"].get("sequence")
-            repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < RESPAWN[amount])
-            fresh = not repeated and (pad not in seen or event["time"] - seen[pad] >= RESPAWN[amount])
+            repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < away)
+            fresh = not repeated and (pad not in seen or event["time"] - seen[pad] >= away)
             last[pad] = number
             seen[pad] = event["time"]
             at_pad = position and picker and math.dist((picker["x"], picker["y"]),
                                                        (position["x"], position["y"])) <= AT_PAD
         else:
-            repeated = pad in taken and event["time"] - taken[pad] < RESPAWN[amount]
+            repeated = pad in taken and event["time"] - taken[pad] < away
             fresh, at_pad = not repeated, False
         key = json.dumps(event.get("player"), sort_keys=True)
         if (repeated and not at_pad) or key not in ids:
