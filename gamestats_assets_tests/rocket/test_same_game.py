@@ -89,6 +89,23 @@ def test_boost_collected_agrees_for_nine_players_in_ten_of_the_later_games(measu
     assert all(meets({"2017 on": measured[stat]["2017 on"]}) for stat in collected)
 
 
+
+def test_small_pads_counted_agree_for_nine_players_in_ten_of_the_later_games(measured):
+    """Small pads, all of them and in the opponents' half, counted as the rises of the replicated tank
+    credited to them (`boost._rises`), in the streams that replicate pads' returns."""
+    assert meets({"2017 on": measured["boost_count_collected_small"]["2017 on"]})
+    assert meets({"2017 on": measured["boost_count_stolen_small"]["2017 on"]})
+
+
+def test_a_cars_tank_is_the_last_value_the_stream_replicated(parsed):
+    """At every replication of a player's tank (`ReplayFrames.replications`) the car's `tank` is the value it
+    brought (the last one, where a frame brings two), whatever the parser's model holds."""
+    for frames, _, _ in parsed.values():
+        last = frames.replications.unique(["frame", "player_id"], keep="last", maintain_order=True)
+        held = last.join(frames.cars.select("frame", "player_id", held="tank"), on=["frame", "player_id"])
+        assert not held.is_empty()
+        assert (held["held"] - held["tank"]).abs().max() < 1e-9
+
 def test_big_pads_agree_for_nine_players_in_ten_of_every_era(measured):
     """The boost taken from big pads, all of it and in the opponents' half: the rises credited to a fresh pickup
     of a big pad (`frames._pickup_table`), a rise credited to a big pad's pickup that follows a repeated event

@@ -29,9 +29,6 @@ RECORDING_GAP = 0.5
 a lag in play delays a frame by a tenth of a second or so; after a goal the recording skips ahead, by most
 of a second at times, while the cars the explosion threw are in the air)."""
 BOOST_BYTE_MAX = 255.0
-MODEL_DRAIN = 80.0 / 0.93
-"""Byte units a second the frames' model takes from the tank while boosting (subtr-actor's rate): a frame
-that brings a replicated value during a boost press holds that value less one frame of it."""
 SMALL_PAD, BIG_PAD = 12.0, 100.0
 """Boost a small and a big pad give (0-100 scale)."""
 RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
@@ -76,7 +73,9 @@ class ReplayFrames:
     `countdown` marks the kickoff countdowns."""
     cars: pl.DataFrame
     """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
-    parser's model between replications), `tank` (0-100, the last replicated value), `boosting`, `powerslide` (handbrake held), `sleeping` (a demolished car's body rests)."""
+    parser's model between replications), `tank` (0-100, the last value the stream replicated for the
+    player's tank by that frame: `replications`), `boosting`, `powerslide` (handbrake held), `sleeping` (a
+    demolished car's body rests)."""
     hits: pl.DataFrame
     """One row per detected touch: `frame, time, player_id, team, ball_x, ball_y, ball_z`."""
     pickups: pl.DataFrame
@@ -143,44 +142,23 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     (a split-screen id, which online games give bots) is a bot unless the header names a human of that name."""
     humans = {p.name for p in header.players if not p.is_bot}
     by_name = {p.name: p.player_id for p in header.players}
-    times = [meta["time"] for meta in frames_data["metadata_frames"]]
     rows = []
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
-        replicated, previous = None, None
         for index, state in enumerate(states["frames"]):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
-                previous = None
                 continue
             name = data["player_name"] or ""
             player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
             ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
             body = data["rigid_body"]
-            amount = data["boost_amount"]
-            replicated = _replicated(amount, replicated, bool(data.get("boost_active")),
-                                     times[index] - times[previous] if previous is not None else 0.0)
-            previous = index
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
-                         amount * 100.0 / BOOST_BYTE_MAX, replicated * 100.0 / BOOST_BYTE_MAX,
-                         bool(data.get("boost_active")),
+                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX, None, bool(data.get("boost_active")),
                          bool(data.get("powerslide_active")), bool(body.get("sleeping"))))
     return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
-
-
-def _replicated(amount: float, last: float | None, boosting: bool, step: float) -> float:
-    """The last replicated tank (byte units) after a frame whose modelled tank is `amount`: a whole byte is a
-    replicated value; during a boost press the model takes a frame's drain (`MODEL_DRAIN` over `step`
-    seconds) from a value that arrived in that frame, which adding it back shows as a whole byte."""
-    if last is None or float(amount).is_integer():
-        return amount
-    if boosting and amount > 0:
-        arrived = amount + step * MODEL_DRAIN
-        if abs(arrived - round(arrived)) < 1e-3:
-            return float(round(arrived))
-    return last
 
 
 def _pads_return(data: dict[str, Any]) -> bool:
@@ -272,6 +250,17 @@ def _replication_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFra
             .select("frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX))
 
 
+def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
+    """`cars` with `tank`, the last value `replications` brought for the player's tank by each frame (the
+    model's before the first)."""
+    last = (replications.sort("frame").unique(["frame", "player_id"], keep="last")
+            .select("frame", "player_id", replicated="tank").sort("frame"))
+    return (cars.sort("frame")
+            .join_asof(last, on="frame", by="player_id", strategy="backward", check_sortedness=False)
+            .with_columns(tank=pl.col("replicated").fill_null(pl.col("boost")))
+            .select(*CAR_SCHEMA).sort("player_id", "frame"))
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
     `HIT_DISTANCE`, credited to the nearest car."""
@@ -310,8 +299,9 @@ def read_frames(path: Path) -> ReplayFrames:
     header = header_from_meta(data["meta"])
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], header)
+    replications = _replication_table(replay, cars)
+    cars = _with_tank(cars, replications)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
-                        replications=_replication_table(replay, cars), possession=hit_teams(replay),
-                        pads_return=_pads_return(data))
+                        replications=replications, possession=hit_teams(replay), pads_return=_pads_return(data))
