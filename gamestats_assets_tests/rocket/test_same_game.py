@@ -129,8 +129,7 @@ def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
 
 def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     """Boost used per minute: the drops of the replicated tank but a kickoff's or a respawn's, over the whole
-    recording but the end of each goal's celebration (`boost._drops`), in the streams that replicate the tank's
-    drops as a boost press ends."""
+    recording (`boost._drops`), in the streams that replicate the tank's drops as a boost press ends."""
     assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
 
 def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):

@@ -201,15 +201,10 @@ OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 1
             "reads the cars of a player who left after 25 s (Raptor_Attacks_) and of the two bots who played "
             "15 s and 19 s otherwise; every other player agrees, as every player of the later games does")
 USED = ("in the later games the drops of the replicated tank but a kickoff's or a respawn's, over the whole recording "
-        "but the end of each goal's celebration (`boost._drops`, `boost.CELEBRATION_USED`), are within 5 % of "
-        "ballchasing's for 27 players of 28: the recording holds 3 s of each celebration, and counting its drops "
-        "up to 1.9 to 2.6 s after the goal brings 27, up to 1.5, 1.8, 2.7 and 2.9 s 24, 26, 26 and 25, all of it "
-        "23; the cut, found on the five games of ballchasing's JSON (24 of their 24 players from 2 s on, 22 with "
-        "the whole celebration), brings the 2025 game of the CSV export from 1 to 3 players of 4; ballchasing "
-        "counts the pads taken all through the celebration (leaving out those after the cut takes the amount "
-        "collected from 28 to 26 players of 28); the other player, of the CSV game, is 11.9 % above ballchasing "
-        "by two near-full tanks (100 and 93) the stream empties as the car's body comes to rest at the end of a "
-        "press the modelled tank had drained, and leaving such drops out brings 25 players of 28; "
+        "(`boost._drops`), are within 5 % of ballchasing's for 26 players of 28 (76561199074622953 of the 2025 game "
+        "of the CSV export 5.8 % above, 76561198396487550 8.1 % under); counting a goal celebration's drops only "
+        "up to 2.25 to 2.7 s after the goal, of the 3 s the recording holds, brings 27, a cut nothing in the "
+        "stream marks, and leaving out the drops of a demolished car's tank as its body comes to rest 26; "
         "the 2016 stream empties the tank at each kickoff's countdown and replicates no kickoff tank: ballchasing "
         "counts those drops for some players (76561198024975579: 107 a minute, the tank's drops with them 109, "
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
@@ -248,7 +243,7 @@ AGREEMENT = {
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
     "boost_bcpm": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, PICKUPS),
-    "boost_bpm": Agreement({"2017 on": (27, 28), "before 2017": (4, 10)}, USED),
+    "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({"2017 on": (24, 24), "before 2017": (2, 9)}, PICKUPS),
     "boost_count_collected_big": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),

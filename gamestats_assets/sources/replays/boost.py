@@ -16,10 +16,6 @@ KICKOFF = 100.0 / 3
 """The tank a car starts each kickoff and respawn with."""
 PICKUP_FRAMES = 2
 """Frames within which the replicated tank rises after the pickup event of the pad that filled it."""
-CELEBRATION_USED = 2.25
-"""Seconds after a goal during which the tank's drops count as boost used, as ballchasing counts them: the
-celebration the recording holds lasts 3 s, and ballchasing leaves out the drops of its end (though not the
-pads taken then)."""
 
 
 def stolen() -> pl.Expr:
@@ -71,16 +67,13 @@ def _rises(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def _drops(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: `amount_used`, the drops of the replicated tank over the whole recording, goal celebrations
-    up to `CELEBRATION_USED` included, but a reset's: a tank set to `KICKOFF` (a kickoff, a respawn) or emptied
-    during a kickoff's countdown, when no car can boost."""
-    since_goal = pl.col("time") - pl.when(pl.col("live")).then(pl.col("time")).forward_fill()
-    ball = frames.ball.sort("frame").select(
-        "frame", "countdown", late=(~pl.col("live") & (since_goal > CELEBRATION_USED)).fill_null(False))
-    reset = ((pl.col("tank") - KICKOFF).abs() <= 0.01) | pl.col("countdown") | pl.col("late")
+    """Per player: `amount_used`, the drops of the replicated tank over the whole recording (goal celebrations
+    included), but a reset's: a tank set to `KICKOFF` (a kickoff, a respawn) or emptied during a kickoff's
+    countdown, when no car can boost."""
+    reset = ((pl.col("tank") - KICKOFF).abs() <= 0.01) | pl.col("countdown")
     return (frames.cars.sort("player_id", "frame")
             .with_columns(dropped=(pl.col("tank").shift(1) - pl.col("tank")).over("player_id").clip(0.0))
-            .join(ball, on="frame")
+            .join(frames.ball.select("frame", "countdown"), on="frame")
             .group_by("player_id").agg(amount_used=pl.col("dropped").filter(~reset).sum()))
 
 
@@ -177,11 +170,11 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       as ballchasing averages it;
     - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
-      over the whole recording but each goal celebration's end (`_drops`), as ballchasing counts them, in
-      older ones the drops of the modelled tank while boosting over the live frames;
-      `amount_used_while_supersonic`: the modelled tank's drops while boosting at `SUPERSONIC` speed or
-      above at that frame and the one before, over the live frames; `amount_overfill`: what each pickup gave
-      beyond the room in the tank, small pads taken with less room than they give included.
+      over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
+      modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
+      tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
+      the live frames; `amount_overfill`: what each pickup gave beyond the room in the tank, small pads
+      taken with less room than they give included.
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
