@@ -170,9 +170,9 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     picker's when the pad is unknown). The stream can repeat a pickup. A pad is picked up only when it is
     there: a pad is there again `RESPAWN` seconds after it was taken (`PICKUP_CLOCK` short), and where the
     stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number seen again
-    before the pad came back is the same pickup too (older streams, before 2017, replicate no return and number no pickup). A pickup
-    within the respawn time under a new number is a repeat: counting it gives some players a big pad more
-    than ballchasing.
+    before the pad came back is the same pickup too (older streams, before 2017, replicate no return and
+    number no pickup). A pickup within the respawn time under a new number is a repeat: counting it gives
+    some players a big pad more than ballchasing.
 
     A pickup is `fresh` when the pad had been away its respawn time since the stream's previous pickup event
     of it, repeats included, or the stream replicated its return since (ballchasing's reading: a pickup
