@@ -49,7 +49,6 @@ def test_every_feature_is_a_row_and_missing_ones_say_why():
     assert set(nulls["stat_type"]) >= {"position_variance", "aerial_rate", "challenge_win_rate"}
 
 
-
 def test_the_share_at_zero_boost_is_of_the_live_time_and_unknown_without_it():
     """`time_zero_boost_share` is ballchasing's `percent_zero_boost` (of the game's live time, not of the time
     on the pitch); a document without that percentage gives the share null with the reason, but for a player
@@ -68,6 +67,7 @@ def test_the_share_at_zero_boost_is_of_the_live_time_and_unknown_without_it():
     assert share(at_zero)[0] == pytest.approx(at_zero["stats"]["boost"]["percent_zero_boost"] / 100)
     assert share(at_zero, percent_zero_boost=None) == (None, "the source gave no share of the live time at zero boost")
     assert share(never, percent_zero_boost=None) == (0.0, None)
+
 
 def test_bot_missing_name_missing_duration_and_training_edge_cases():
     with_bot = parse_replay_json(load("replay-summary-w-bot.json"))

@@ -89,7 +89,6 @@ def test_boost_collected_agrees_for_nine_players_in_ten_of_the_later_games(measu
     assert all(meets({"2017 on": measured[stat]["2017 on"]}) for stat in collected)
 
 
-
 def test_small_pads_counted_agree_for_nine_players_in_ten_of_the_later_games(measured):
     """Small pads, all of them and in the opponents' half, counted as the rises of the replicated tank
     credited to them (`boost._rises`), in the streams that replicate pads' returns."""
@@ -106,13 +105,12 @@ def test_a_cars_tank_is_the_last_value_the_stream_replicated(parsed):
         assert not held.is_empty()
         assert (held["held"] - held["tank"]).abs().max() < 1e-9
 
+
 def test_big_pads_agree_for_nine_players_in_ten_of_every_era(measured):
     """The boost taken from big pads, all of it and in the opponents' half: the rises credited to a fresh pickup
     of a big pad (`frames._pickup_table`), a rise credited to a big pad's pickup that follows a repeated event
     sooner than the respawn time counting as a small pad in no half."""
     assert meets(measured["boost_amount_collected_big"]) and meets(measured["boost_amount_stolen_big"])
-
-
 
 
 def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
@@ -127,10 +125,12 @@ def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
     replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
     assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 22
 
+
 def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     """Boost used per minute: the drops of the replicated tank but a kickoff's or a respawn's, over the whole
     recording (`boost._drops`), in the streams that replicate the tank's drops as a boost press ends."""
     assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
+
 
 def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):
     """Time in each quarter of the tank, at zero and at full (`boost._tank_times`): each span between two
