@@ -14,6 +14,7 @@ import pytest
 
 from gamestats_assets.sources.ballchasing.records import stats_frame
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets.sources.replays import boost
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import LEFT_EARLY, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
@@ -124,6 +125,22 @@ def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
     assert pickups.select("frame", "fresh").rows() == [(635, True), (922, True)]
     replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
     assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 22
+
+
+def test_overfill_is_read_off_the_replicated_tank(parsed, measured):
+    """In the 2026 standard game b, 76561198862257603 takes a big pad at 11.76 % of a tank the stream last
+    replicated at that value, and the tank replicates full: 11.76 overflow. Another, taken while a boost press
+    drains the tank, which then replicates at 97.6 %, overflows nothing, as ballchasing counts it (its 68 for the
+    player where the room in the tank at every pickup gives 178). The stolen overfill agrees in every era."""
+    frames, mine, theirs = parsed["recent-ranked-standard-2026-03-10-b"]
+    player = "76561198862257603"
+    big = boost._pickups(frames).filter((pl.col("player_id") == player) & (pl.col("pad_amount") == 100.0))
+    overfill = dict(big.select("frame", "overfill").iter_rows())
+    assert overfill[1980] == pytest.approx(11.76, abs=0.01) and overfill[520] == 0.0
+    replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
+    assert ballchasing["boost_amount_overfill"] == 68.0
+    assert agrees("boost_amount_overfill", replay["boost_amount_overfill"], 68.0)
+    assert meets(measured["boost_amount_overfill_stolen"])
 
 
 def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):

@@ -125,38 +125,44 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "`ReplayFrames.replications`): read from the parser's model, which misses 2 to 6 % of the later games' "
            "replications, the small pads' count and its stolen part agreed for 25 and 22 later players of 28, and "
            "the replicated values bring 28 and 26 (the figures below for the five JSON games were measured on the "
-           "model's reading but where said); in the later games a small pad counts once a rise of the tank is credited to it (22 and "
-           "20 players of 24 within 5 % for the small pads and the stolen ones, where the pad events give 14 and 9 "
-           "and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); the stream repeats a "
-           "pad's pickup event seconds later (the same number, the car then anywhere), and ballchasing takes a big "
-           "pad's next pickup sooner than the respawn time after such a repeat, with no return replicated between, "
-           "as a small pad in no half (`frames._pickup_table`'s `fresh`): that brings the big pads' amount from 19 "
-           "to 23 players of 24, the small pads' from 17 to 20, the stolen amount from 20 to 21, and with a big pad "
-           "counted only while the replicated tank was short of full, the big pads' count from 17 to 21 (the "
-           "other three one pad apart: one counted where no rise nor event of ours shows it, two a pad more or "
-           "less); a car cannot take a pad with a full tank, and the only big pads taken at a full replicated tank "
-           "are taken during a boost press that holds a stale tank, which ballchasing does not count; the pads' "
-           "places the stream gives agree with the car's place at each pad's pickups, but for the repeated events; "
-           "crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows brings the small "
-           "pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small pads counted "
-           "on the replicated values are ballchasing's but one (43, 50, 52, 61 where it gives 44, 50, 52, 61; "
-           "the model's reading gave 44, 48, 55, 58), where the small pads' pickup events number 54 to 69, and "
-           "a big pad taken the moment it returns, which the stream stamps a few milliseconds short of its "
-           "respawn time, is fresh (`frames.PICKUP_CLOCK`: the small pads' amount from 23 to 24 players of 28 "
-           "on the model's reading); "
-           "crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to no pickup to a "
-           "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small "
-           "pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong "
-           "to neither half (counting them as the opponents' for either team or both brings the stolen amounts to "
-           "0 to 12 players of 24); the 2016 stream "
-           "replicates the tank too seldom for that (ballchasing counts 36 small pads for 76561198042413938 where "
-           "its rises give 26 and its pad events 50), and keeps the pad events; ballchasing's overfill does not fit the pads' "
-           "nominal amounts less the rises (its own counts less its own amounts give 53 where it says 188); what "
-           "each pickup gave beyond the room the modelled tank had the frame before, small pads taken near full "
-           "included (as subtr-actor counts it), comes closest (11 and 12 players of 24 for the overfill and its "
-           "stolen part, where leaving those small pads out gives 2 and 7), and the room in the replicated tank "
-           "or at the pickup's own frame, or only the pickups in play, come no closer; the wasted share follows "
-           "the overfill; the 2016 stream, which replicates no pad's return, keeps the per-pickup amounts")
+           "model's reading but where said); in the later games a small pad counts once a rise of the tank is "
+           "credited to it (22 and 20 players of 24 within 5 % for the small pads and the stolen ones, where the pad"
+           " events give 14 and 9 and subtr-actor's reading of a rise as as many small pads as its size 21 and 19); "
+           "the stream repeats a pad's pickup event seconds later (the same number, the car then anywhere), and "
+           "ballchasing takes a big pad's next pickup sooner than the respawn time after such a repeat, with no "
+           "return replicated between, as a small pad in no half (`frames._pickup_table`'s `fresh`): that brings the"
+           " big pads' amount from 19 to 23 players of 24, the small pads' from 17 to 20, the stolen amount from 20 "
+           "to 21, and with a big pad counted only while the replicated tank was short of full, the big pads' count "
+           "from 17 to 21 (the other three one pad apart: one counted where no rise nor event of ours shows it, two "
+           "a pad more or less); a car cannot take a pad with a full tank, and the only big pads taken at a full "
+           "replicated tank are taken during a boost press that holds a stale tank, which ballchasing does not "
+           "count; the pads' places the stream gives agree with the car's place at each pad's pickups, but for the "
+           "repeated events; crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows "
+           "brings the small pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small "
+           "pads counted on the replicated values are ballchasing's but one (43, 50, 52, 61 where it gives 44, 50, "
+           "52, 61; the model's reading gave 44, 48, 55, 58), where the small pads' pickup events number 54 to 69, "
+           "and a big pad taken the moment it returns, which the stream stamps a few milliseconds short of its "
+           "respawn time, is fresh (`frames.PICKUP_CLOCK`: the small pads' amount from 23 to 24 players of 28 on the"
+           " model's reading); crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to "
+           "no pickup to a small pad, or counting a big pad only with a rise credited to it, brings none closer (the"
+           " small pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line "
+           "belong to neither half (counting them as the opponents' for either team or both brings the stolen "
+           "amounts to 0 to 12 players of 24); the 2016 stream replicates the tank too seldom for that (ballchasing "
+           "counts 36 small pads for 76561198042413938 where its rises give 26 and its pad events 50), and keeps the"
+           " pad events; ballchasing's overfill does not fit the pads' nominal amounts less the rises (its own "
+           "counts less its own amounts give 53 where it says 188): it is read off the replicated tank "
+           "(`boost._pickups`), a pad's amount beyond the room the tank last replicated before the pickup had when "
+           "the next replication shows the tank full, and nothing for a pad taken at a replicated full tank or after"
+           " which the tank replicates short of full (the car boosting as it took the pad: the ten big pads "
+           "76561198862257603 of the 2026 standard game b took so would add 111 to ballchasing's 68); that brings "
+           "the overfill from 12 to 25 later players of 28 and its stolen part from 15 to 28, where the room the "
+           "modelled tank had, with the same rule, brings 15 and 20; the three others are a pad apart, where "
+           "ballchasing counts a big pad fewer (76561198837788192, 19 over; 76561198799189161, 60 over, whose big "
+           "pad taken at the respawn time with no return replicated it reads as small pads) or credits a big pad's "
+           "rise to small pads (76561198994386260, 75 under); taking every pickup at the respawn time with no return"
+           " replicated as no fresh one brings the overfill to 26 but moves as many others away (the big pads' "
+           "amount from 28 to 27 players, the small pads' stolen count from 26 to 25); the wasted share follows the "
+           "overfill")
 SLIDES = ("the time held on the floor agrees (but for one player of the 2025 game of the CSV export, 13 % under "
           "ballchasing), and a press counts when the car came within 40 uu of the floor "
           "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
@@ -237,8 +243,7 @@ AGREEMENT = {
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "boost_amount_collected": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
     "boost_amount_collected_small": Agreement({"2017 on": (25, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (12, 28), "before 2017": (9, 10)}, PICKUPS),
-    "boost_amount_overfill_stolen": Agreement({"2017 on": (15, 28), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_overfill": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (8, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
@@ -249,7 +254,7 @@ AGREEMENT = {
     "boost_count_collected_small": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (26, 28), "before 2017": (6, 10)}, PICKUPS),
     "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
-    "boost_wasted_share": Agreement({"2017 on": (15, 28), "before 2017": (6, 9)}, PICKUPS),
+    "boost_wasted_share": Agreement({"2017 on": (25, 28), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),

@@ -23,22 +23,38 @@ def stolen() -> pl.Expr:
     return pl.when(pl.col("team") == 0).then(pl.col("pad_y") > 0).otherwise(pl.col("pad_y") < 0)
 
 
+def _next_replication(frames: ReplayFrames) -> pl.DataFrame:
+    """Per pickup (`ReplayFrames.pickups`): `granted`, the first value the stream replicates for the car's tank
+    at or after the pickup's frame (the tank the pad left, less what a boost press drained since)."""
+    replicated = (frames.replications.sort("frame").unique(["frame", "player_id"], keep="last")
+                  .select("frame", "player_id", granted="tank").sort("frame"))
+    return (frames.pickups.select("frame", "player_id").unique().sort("frame")
+            .join_asof(replicated, on="frame", by="player_id", strategy="forward", check_sortedness=False))
+
+
 def _pickups(frames: ReplayFrames) -> pl.DataFrame:
     """Each fresh pickup (`ReplayFrames.pickups`) with what entered the tank (a pad's amount up to the room the
-    modelled tank had at the frame before), what overflowed (the rest of the pad's amount), whether the pad was
-    the opponents', and whether it is `counted`: a big pad taken while the replicated tank was short of full
-    (the stream can hold a full tank through a boost press that drained it, and ballchasing then counts no
-    pad), a small one taken with room for all it gives."""
+    modelled tank had at the frame before), what overflowed, whether the pad was the opponents', and whether
+    it is `counted`: a big pad taken while the replicated tank was short of full (the stream can hold a full
+    tank through a boost press that drained it, and ballchasing then counts no pad), a small one taken with
+    room for all it gives.
+
+    `overfill` is read, as ballchasing reads it, off the replicated tank: the pad's amount beyond the room
+    the tank last replicated before the pickup had, when the next replication shows the tank full; a pad
+    taken at a replicated full tank, or after which the tank replicates short of full (a boost press drained
+    it as the pad filled it), overflows nothing."""
     before = frames.cars.select("frame", "player_id", "team", "boost", "tank").with_columns(pl.col("frame") + 1)
     big = pl.col("pad_amount") >= FULL
+    filled = (pl.col("tank") < FULL) & (pl.col("granted") >= FULL).fill_null(True)
     return (
         frames.pickups.filter("fresh").join(before, on=["frame", "player_id"], how="inner")
+        .join(_next_replication(frames), on=["frame", "player_id"], how="left")
         .with_columns(counted=pl.when(big).then(pl.col("tank") < FULL)
                       .otherwise(pl.col("boost") <= FULL - pl.col("pad_amount")),
-                      gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0))
-        .with_columns(overfill=pl.col("pad_amount") - pl.col("gained"),
-                      big=big,
-                      stolen=stolen())
+                      gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0),
+                      overfill=pl.when(filled).then((pl.col("pad_amount") + pl.col("tank") - FULL).clip(0.0))
+                      .otherwise(0.0))
+        .with_columns(big=big, stolen=stolen())
     )
 
 
@@ -173,8 +189,8 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
       modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
       tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
-      the live frames; `amount_overfill`: what each pickup gave beyond the room in the tank, small pads
-      taken with less room than they give included.
+      the live frames; `amount_overfill`: what each pickup gave beyond the room in the replicated tank, where
+      the tank replicates full after it (`_pickups`).
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
