@@ -127,6 +127,20 @@ def test_a_pad_taken_the_moment_it_returns_is_a_fresh_pickup(parsed):
     assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 22
 
 
+def test_a_pad_another_car_takes_the_moment_it_returns_unreplicated_is_small_pads(parsed):
+    """In the RLCS final a big pad taken at 135.89 s is taken again by another car 10.03 s later, its return
+    unreplicated (it came back and went within one network tick). ballchasing reads the second pickup's rise as
+    small pads: the big pads' count and the big and small amounts then agree with it to the unit."""
+    frames, mine, theirs = parsed["rlcs-2025-worlds-grand-final-flcn-nrg-g5"]
+    player = "76561198799189161"
+    pickup = frames.pickups.filter((pl.col("player_id") == player) & (pl.col("frame") == 2545))
+    assert pickup.select("pad_amount", "fresh").rows() == [(100.0, False)]
+    replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
+    assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 21
+    for stat in ("boost_amount_collected_big", "boost_amount_collected_small", "boost_amount_overfill"):
+        assert abs(replay[stat] - ballchasing[stat]) < 2, stat
+
+
 def test_overfill_is_read_off_the_replicated_tank(parsed, measured):
     """In the 2026 standard game b, 76561198862257603 takes a big pad at 11.76 % of a tank the stream last
     replicated at that value, and the tank replicates full: 11.76 overflow. Another, taken while a boost press

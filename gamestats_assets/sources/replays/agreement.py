@@ -133,36 +133,43 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "return replicated between, as a small pad in no half (`frames._pickup_table`'s `fresh`): that brings the"
            " big pads' amount from 19 to 23 players of 24, the small pads' from 17 to 20, the stolen amount from 20 "
            "to 21, and with a big pad counted only while the replicated tank was short of full, the big pads' count "
-           "from 17 to 21 (the other three one pad apart: one counted where no rise nor event of ours shows it, two "
-           "a pad more or less); a car cannot take a pad with a full tank, and the only big pads taken at a full "
-           "replicated tank are taken during a boost press that holds a stale tank, which ballchasing does not "
-           "count; the pads' places the stream gives agree with the car's place at each pad's pickups, but for the "
-           "repeated events; crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows "
-           "brings the small pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small "
-           "pads counted on the replicated values are ballchasing's but one (43, 50, 52, 61 where it gives 44, 50, "
-           "52, 61; the model's reading gave 44, 48, 55, 58), where the small pads' pickup events number 54 to 69, "
-           "and a big pad taken the moment it returns, which the stream stamps a few milliseconds short of its "
-           "respawn time, is fresh (`frames.PICKUP_CLOCK`: the small pads' amount from 23 to 24 players of 28 on the"
-           " model's reading); crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to "
-           "no pickup to a small pad, or counting a big pad only with a rise credited to it, brings none closer (the"
-           " small pads' amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line "
-           "belong to neither half (counting them as the opponents' for either team or both brings the stolen "
-           "amounts to 0 to 12 players of 24); the 2016 stream replicates the tank too seldom for that (ballchasing "
-           "counts 36 small pads for 76561198042413938 where its rises give 26 and its pad events 50), and keeps the"
-           " pad events; ballchasing's overfill does not fit the pads' nominal amounts less the rises (its own "
-           "counts less its own amounts give 53 where it says 188): it is read off the replicated tank "
-           "(`boost._pickups`), a pad's amount beyond the room the tank last replicated before the pickup had when "
-           "the next replication shows the tank full, and nothing for a pad taken at a replicated full tank or after"
-           " which the tank replicates short of full (the car boosting as it took the pad: the ten big pads "
-           "76561198862257603 of the 2026 standard game b took so would add 111 to ballchasing's 68); that brings "
-           "the overfill from 12 to 25 later players of 28 and its stolen part from 15 to 28, where the room the "
-           "modelled tank had, with the same rule, brings 15 and 20; the three others are a pad apart, where "
-           "ballchasing counts a big pad fewer (76561198837788192, 19 over; 76561198799189161, 60 over, whose big "
-           "pad taken at the respawn time with no return replicated it reads as small pads) or credits a big pad's "
-           "rise to small pads (76561198994386260, 75 under); taking every pickup at the respawn time with no return"
-           " replicated as no fresh one brings the overfill to 26 but moves as many others away (the big pads' "
-           "amount from 28 to 27 players, the small pads' stolen count from 26 to 25); the wasted share follows the "
-           "overfill")
+           "from 17 to 21 (the two later players of 28 still a pad short have one counted where no event of ours "
+           "shows it); a car cannot take a pad with a full tank, and the only big pads taken at a full replicated "
+           "tank are taken during a boost press that holds a stale tank, which ballchasing does not count; the pads'"
+           " places the stream gives agree with the car's place at each pad's pickups, but for the repeated events; "
+           "crediting a rise beyond a small pad's amount to a big pad whatever pickup it follows brings the small "
+           "pads' amount to 16 to 19 players of 24; in the 2025 game of the CSV export the small pads counted on the"
+           " replicated values are ballchasing's but one (43, 50, 52, 61 where it gives 44, 50, 52, 61; the model's "
+           "reading gave 44, 48, 55, 58), where the small pads' pickup events number 54 to 69, and a big pad taken "
+           "the moment it returns, which the stream stamps a few milliseconds short of its respawn time, is fresh "
+           "(`frames.PICKUP_CLOCK`: the small pads' amount from 23 to 24 players of 28 on the model's reading); a "
+           "pad that returns and is taken again within one network tick shows no return, and ballchasing takes such "
+           "a pickup as the pad's when the car that took it before takes it again, as small pads in no half when "
+           "another car does (`frames._pickup_table`'s `fresh`: of the seven such big pads of the later games, it "
+           "counts both of the same car, and reads one of another car's as small pads to the unit, "
+           "76561198799189161's big and small amounts 1772 and 827 where that reading gives 1773 and 827): that "
+           "brings the small pads' amount from 25 to 27 later players of 28, the overfill from 25 to 27 and the big "
+           "pads' count from 25 to 26, where taking every such pickup as no fresh one brings 25, 26 and 25 and the "
+           "big pads' amount from 28 to 27 players (76561198385053346, whose two such pickups, both of another car, "
+           "ballchasing reads one as the pad's, one as small pads, stays 18 % over on the small pads' amount); "
+           "crediting a rise to a pickup up to 3, 4 or 6 frames before it, or a rise credited to no pickup to a "
+           "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small pads' "
+           "amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong to "
+           "neither half (counting them as the opponents' for either team or both brings the stolen amounts to 0 to "
+           "12 players of 24); the 2016 stream replicates the tank too seldom for that (ballchasing counts 36 small "
+           "pads for 76561198042413938 where its rises give 26 and its pad events 50), and keeps the pad events; "
+           "ballchasing's overfill does not fit the pads' nominal amounts less the rises (its own counts less its "
+           "own amounts give 53 where it says 188): it is read off the replicated tank (`boost._pickups`), a pad's "
+           "amount beyond the room the tank last replicated before the pickup had when the next replication shows "
+           "the tank full, and nothing for a pad taken at a replicated full tank or after which the tank replicates "
+           "short of full (the car boosting as it took the pad: the ten big pads 76561198862257603 of the 2026 "
+           "standard game b took so would add 111 to ballchasing's 68); that brings the overfill from 12 to 25 later"
+           " players of 28 (27 with the pickups above) and its stolen part from 15 to 28, where the room the "
+           "modelled tank had, with the same rule, brings 15 and 20; the player still off (76561198994386260, 100 "
+           "under) took a big pad 10.03 s after another car, no return replicated, which ballchasing counts as a big"
+           " pad that gave nothing, its 100 overfill, while it adds the rise to the small pads' amount (its counts "
+           "21 big and 67 small pads where ours are 20 and 68, its amounts within 3 of ours); the wasted share "
+           "follows the overfill, and in the 2016 game the amounts collected")
 SLIDES = ("the time held on the floor agrees (but for one player of the 2025 game of the CSV export, 13 % under "
           "ballchasing), and a press counts when the car came within 40 uu of the floor "
           "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
@@ -242,19 +249,17 @@ AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "boost_amount_collected": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({"2017 on": (25, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_overfill": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_collected_small": Agreement({"2017 on": (27, 28), "before 2017": (5, 10)}, PICKUPS),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (8, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (6, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
     "boost_bcpm": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "boost_collected_per_minute": Agreement({"2017 on": (24, 24), "before 2017": (2, 9)}, PICKUPS),
-    "boost_count_collected_big": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_count_collected_small": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
     "boost_count_stolen_small": Agreement({"2017 on": (26, 28), "before 2017": (6, 10)}, PICKUPS),
     "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
-    "boost_wasted_share": Agreement({"2017 on": (25, 28), "before 2017": (6, 9)}, PICKUPS),
+    "boost_wasted_share": Agreement({"2017 on": (27, 28), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),

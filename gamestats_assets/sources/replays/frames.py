@@ -174,10 +174,12 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     number no pickup). A pickup within the respawn time under a new number is a repeat: counting it gives
     some players a big pad more than ballchasing.
 
-    A pickup is `fresh` when the pad had been away its respawn time since the stream's previous pickup event
-    of it, repeats included, or the stream replicated its return since (ballchasing's reading: a pickup
-    that follows a repeat sooner is not the pad's for it). Where the stream replicates returns, a repeat
-    whose car is at the pad (`AT_PAD`) is kept, not fresh: the car took a pad there."""
+    A pickup is `fresh` when the stream replicated the pad's return since its previous pickup event, repeats
+    included, or, where the pad returned and was taken again within one network tick (no return replicated),
+    when it had been away its respawn time since that event and the same car took it then (ballchasing's
+    reading: a pickup that follows a repeat sooner, or another car's pickup with no return between, is not
+    the pad's for it). Where the stream replicates returns, a repeat whose car is at the pad (`AT_PAD`) is
+    kept, not fresh: the car took a pad there."""
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, pad.get("position") or {})
             for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
@@ -185,7 +187,7 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     rows = []
     last: dict[str, object] = {}
     taken: dict[str, float] = {}
-    seen: dict[str, float] = {}
+    seen: dict[str, tuple[float, str]] = {}
     for event in events:
         pad = event["pad_id"]
         if not isinstance(event["kind"], dict) or "PickedUp" not in event["kind"]:
@@ -195,18 +197,19 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
         amount, position = pads.get(pad, (SMALL_PAD, {}))
         away = RESPAWN[amount] - PICKUP_CLOCK
         picker = event.get("player_position") or {}
+        key = json.dumps(event.get("player"), sort_keys=True)
         if returns:
             number = event["kind"]["PickedUp"].get("sequence")
             repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < away)
-            fresh = not repeated and (pad not in seen or event["time"] - seen[pad] >= away)
+            since, taker = seen.get(pad, (-math.inf, key))
+            fresh = not repeated and event["time"] - since >= away and taker == key
             last[pad] = number
-            seen[pad] = event["time"]
+            seen[pad] = (event["time"], key)
             at_pad = position and picker and math.dist((picker["x"], picker["y"]),
                                                        (position["x"], position["y"])) <= AT_PAD
         else:
             repeated = pad in taken and event["time"] - taken[pad] < away
             fresh, at_pad = not repeated, False
-        key = json.dumps(event.get("player"), sort_keys=True)
         if (repeated and not at_pad) or key not in ids:
             continue
         if not repeated:
