@@ -17,7 +17,7 @@ from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays import boost
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import LEFT_EARLY, replay_match
-from gamestats_assets.sources.replays.frames import read_frames
+from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
 from gamestats_assets_tests.rocket.ballchasing_csv import replay_document
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
@@ -139,6 +139,29 @@ def test_a_pad_another_car_takes_the_moment_it_returns_unreplicated_is_small_pad
     assert replay["boost_count_collected_big"] == ballchasing["boost_count_collected_big"] == 21
     for stat in ("boost_amount_collected_big", "boost_amount_collected_small", "boost_amount_overfill"):
         assert abs(replay[stat] - ballchasing[stat]) < 2, stat
+
+
+def test_a_pickup_with_no_return_replicated_is_fresh_for_the_same_car_or_well_past_the_respawn_time():
+    """A big pad taken at 0 s, with no return replicated before the next pickup: taken again 10.03 s later by
+    the same car it is fresh, by another car not (it came back and went within one network update); 12 s
+    later, which no single update explains, it is fresh whoever takes it (another pad's return marks a stream
+    that replicates returns)."""
+    cars = {name: {"Steam": {"online_id": name}} for name in ("7656100000000000a", "7656100000000000b")}
+    ids = {json.dumps(car, sort_keys=True): name for name, car in cars.items()}
+    position = {"x": 3584.0, "y": 0.0, "z": 73.0}
+
+    def pickups(*taken: tuple[float, str]) -> list[bool]:
+        events = [{"frame": 0, "time": 0.0, "pad_id": "other", "kind": "Available"}]
+        events += [{"frame": int(time * 30) + 1, "time": time, "pad_id": "big", "player": cars[name],
+                    "player_position": position, "kind": {"PickedUp": {"sequence": 2 * index + 1}}}
+                   for index, (time, name) in enumerate(taken)]
+        data = {"boost_pads": [{"pad_id": "big", "size": "Big", "position": position}], "boost_pad_events": events}
+        return _pickup_table(data, ids)["fresh"].to_list()
+
+    a, b = cars
+    assert pickups((0.0, a), (10.03, a)) == [True, True]
+    assert pickups((0.0, a), (10.03, b)) == [True, False]
+    assert pickups((0.0, a), (12.0, b)) == [True, True]
 
 
 def test_overfill_is_read_off_the_replicated_tank(parsed, measured):

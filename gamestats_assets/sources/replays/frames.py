@@ -36,6 +36,9 @@ RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
 PICKUP_CLOCK = 0.05
 """Seconds by which the stream can stamp a pickup early: an event bears its frame's time, and a pad taken the
 moment it comes back can show a few milliseconds short of its respawn time since the previous pickup."""
+RETURN_TICK = 0.1
+"""Seconds past a pad's respawn time within which it can come back and be taken again in one network update,
+the stream then replicating no return between the two pickups."""
 AT_PAD = 600.0
 """uu from a pad's centre within which the car of a pickup event is at the pad (a repeated event names the car
 that took the pad wherever it is then)."""
@@ -175,11 +178,12 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     some players a big pad more than ballchasing.
 
     A pickup is `fresh` when the stream replicated the pad's return since its previous pickup event, repeats
-    included, or, where the pad returned and was taken again within one network tick (no return replicated),
-    when it had been away its respawn time since that event and the same car took it then (ballchasing's
-    reading: a pickup that follows a repeat sooner, or another car's pickup with no return between, is not
-    the pad's for it). Where the stream replicates returns, a repeat whose car is at the pad (`AT_PAD`) is
-    kept, not fresh: the car took a pad there."""
+    included; with no return replicated, when the pad had been away its respawn time since that event and
+    the same car took it then, or when it had been away longer than `RETURN_TICK` past its respawn time (a pad
+    that comes back and is taken again within one network update shows no return, and ballchasing reads
+    another car's pickup then as no pickup of the pad, as it does a pickup that follows a repeat sooner).
+    Where the stream replicates returns, a repeat whose car is at the pad (`AT_PAD`) is kept, not fresh: the
+    car took a pad there."""
     pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, pad.get("position") or {})
             for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
@@ -202,7 +206,8 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
             number = event["kind"]["PickedUp"].get("sequence")
             repeated = last.get(pad) == number or (pad in taken and event["time"] - taken[pad] < away)
             since, taker = seen.get(pad, (-math.inf, key))
-            fresh = not repeated and event["time"] - since >= away and taker == key
+            away_for = event["time"] - since
+            fresh = not repeated and away_for >= away and (taker == key or away_for >= RESPAWN[amount] + RETURN_TICK)
             last[pad] = number
             seen[pad] = (event["time"], key)
             at_pad = position and picker and math.dist((picker["x"], picker["y"]),
