@@ -34,7 +34,8 @@ LEFT_EARLY = ("the player left before the end: the header's scoreboard has no li
 OVER_NOTHING = {
     "positioning_avg_distance_to_ball_possession": "the player was never on the pitch while their team held the ball",
     "positioning_avg_distance_to_ball_no_possession": "the player was never on the pitch while the other team held "
-                                                      "the ball or nobody did"}
+                                                      "the ball or nobody did",
+    "positioning_avg_distance_to_mates": "the player never had a teammate on the pitch"}
 """Group stats that are means over part of a player's time, with the reason they are null when that part is empty."""
 
 
@@ -87,6 +88,15 @@ def left_early(frames: ReplayFrames) -> tuple[HeaderPlayer, ...]:
                      **{kind: counted.get((player_id, kind), 0) for kind in ("goals", "assists", "saves", "shots")})
         for player_id, name, platform, team in frames.roster.iter_rows() if player_id not in listed
     )
+
+
+def team_sizes(frames: ReplayFrames) -> dict[int, int]:
+    """Per team, the cars it most often had on the pitch at once: the size it played at, where the header's
+    `TeamSize` is the lobby's (a private 1v1 in a lobby of three says 3) and a substitution shows a car more
+    for a moment."""
+    counts = frames.cars.group_by("frame", "team").agg(cars=pl.col("player_id").n_unique())
+    modal = counts.group_by("team", "cars").len().sort("len", "cars", descending=True).unique("team", keep="first")
+    return dict(modal.select("team", "cars").iter_rows())
 
 
 def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue, ...]:
@@ -151,7 +161,8 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
 
 def replay_match(frames: ReplayFrames) -> ParsedMatch:
     """The replay as a `ParsedMatch`: the header's scoreboard and the players who left early (`left_early`,
-    their score null with the reason `LEFT_EARLY`), each with the frame features; only frames give
+    their score null with the reason `LEFT_EARLY`), each with the frame features of their team's size, and
+    the match's team size the larger team's (`team_sizes`); only frames give
     `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
     contests (`frames.detect_hits`)."""
     header = frames.header
@@ -163,16 +174,18 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
     )
     against = _against(header, lines)
     rows = {row["player_id"]: row for row in per_player.iter_rows(named=True)}
+    sizes = team_sizes(frames)
+    team_size = max(sizes.values(), default=header.team_size)
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
-                     stats=_player_stats(rows[p.player_id], p, header.team_size, against[p.team]))
+                     stats=_player_stats(rows[p.player_id], p, sizes.get(p.team, team_size), against[p.team]))
         for p in lines
     )
     duration = float(frames.ball["dt"].sum()) if frames.ball.height else None
     return ParsedMatch(
         match_id=header.match_id, source=SOURCE, playlist=header.playlist, map_code=header.map_code,
-        played_at=header.played_at.replace(tzinfo=dt.UTC), team_size=header.team_size,
+        played_at=header.played_at.replace(tzinfo=dt.UTC), team_size=team_size,
         score_team_0=header.score_team_0, score_team_1=header.score_team_1, duration=duration,
         players=players,
     )
