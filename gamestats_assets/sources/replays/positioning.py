@@ -9,10 +9,14 @@ from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_
 
 PITCH_LENGTH = 10240.0
 THIRD_EDGE = PITCH_LENGTH / 6
+LEVEL = 25.0
+"""uu within which a car is level with its team's hindmost, foremost, nearest or farthest car and holds that
+role too: ballchasing gives a role to more than one car at once (a team's most-forward times add up to more than
+the game's time), and reading it so brings each role's time closer for most players, the same from 10 to 50 uu."""
 
 
 def _placed(frames: ReplayFrames) -> pl.DataFrame:
-    """Cars on the pitch with own-goal-relative `y`, distance to the ball, and their order in the team."""
+    """Cars on the pitch with own-goal-relative `y` and distance to the ball."""
     own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
     ball = frames.ball.select("frame", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
     return (
@@ -20,9 +24,6 @@ def _placed(frames: ReplayFrames) -> pl.DataFrame:
         .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own,
                       to_ball=((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
                                + (pl.col("z") - pl.col("bz")) ** 2).sqrt())
-        .with_columns(mates=pl.len().over("frame", "team"),
-                      forward=pl.col("y_own").rank("ordinal", descending=True).over("frame", "team"),
-                      nearest=pl.col("to_ball").rank("ordinal").over("frame", "team"))
     )
 
 
@@ -48,20 +49,19 @@ def _mean_to_ball(where: pl.Expr) -> pl.Expr:
 def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
     """Per player: the time most back, most forward, closest to and farthest from the ball in their team.
 
-    Read on every frame out of the kickoff countdowns (goal celebrations included), ranking the team's cars
-    on the pitch at that frame (`_placed`: along the pitch from the own goal, by distance to the ball); a
-    player alone on the pitch holds every role. While in the game without a car on the pitch (demolished,
-    blown up by a goal), a player counts as most back and farthest from the ball, as ballchasing counts
-    them: its most-back and farthest times of a team add up to the game's time plus its players' time
-    without a car, the most-forward and closest times to the game's time.
+    Read on every frame out of the kickoff countdowns (goal celebrations included), comparing the team's cars
+    on the pitch at that frame (`_placed`: along the pitch from the own goal, by distance to the ball): a car
+    holds a role when it is within `LEVEL` of the team's car that leads it, so that cars level with one another
+    share it, and a player alone on the pitch holds every role. While in the game without a car on the pitch
+    (demolished, blown up by a goal), a player counts as most back and farthest from the ball, as ballchasing
+    counts them.
     """
-    dt = pl.col("dt")
-    ranked = placed.filter(~pl.col("countdown")).group_by("player_id").agg(
-        time_most_back=dt.filter(pl.col("forward") == pl.col("mates")).sum(),
-        time_most_forward=dt.filter(pl.col("forward") == 1).sum(),
-        time_closest_to_ball=dt.filter(pl.col("nearest") == 1).sum(),
-        time_farthest_from_ball=dt.filter(pl.col("nearest") == pl.col("mates")).sum(),
-    )
+    dt, y, to_ball, team = pl.col("dt"), pl.col("y_own"), pl.col("to_ball"), ("frame", "team")
+    roles = {"time_most_back": y <= y.min().over(team) + LEVEL, "time_most_forward": y >= y.max().over(team) - LEVEL,
+             "time_closest_to_ball": to_ball <= to_ball.min().over(team) + LEVEL,
+             "time_farthest_from_ball": to_ball >= to_ball.max().over(team) - LEVEL}
+    ranked = (placed.filter(~pl.col("countdown")).with_columns(**roles)
+              .group_by("player_id").agg(**{name: dt.filter(name).sum() for name in roles}))
     without_car = (
         in_game(frames).filter(~pl.col("countdown"))
         .join(placed.select("frame", "player_id"), on=["frame", "player_id"], how="anti")
