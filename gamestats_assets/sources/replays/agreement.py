@@ -248,7 +248,8 @@ SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at
                    " 23 (43 % under to 434 % over), counted when the press began at supersonic speed 0 (94 % under to"
                    " 219 % over), and a threshold of 2100 to 2290 uu/s instead of 2200 no more than 4; no lower "
                    "threshold either: from 0 to 2000 uu/s the modelled drain brings none of 28 later players "
-                   "within 5 %, ballchasing's figure being by the median 0.14 to 0.47 of it")
+                   "within 5 %, ballchasing's figure being by the median 0.14 to 0.47 of it; nor a supersonic state "
+                   "held, once reached at 2200 uu/s, until the speed falls below 2100 or 2000 uu/s (2 and 1 of 28)")
 HELD = ("the team holding the ball is the one the stream replicates as the ball's last toucher "
         "(`ReplayFrames.possession`), which brings every later player within 5 % of ballchasing but one, 6 % above "
         "it while their team held the ball (the touches the frames show, held until the other team's, bring 21 and "
