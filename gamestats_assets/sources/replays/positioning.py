@@ -11,8 +11,7 @@ PITCH_LENGTH = 10240.0
 THIRD_EDGE = PITCH_LENGTH / 6
 LEVEL = 25.0
 """uu within which a car is level with its team's hindmost, foremost, nearest or farthest car and holds that
-role too: ballchasing gives a role to more than one car at once (a team's most-forward times add up to more than
-the game's time), and reading it so brings each role's time closer for most players, the same from 10 to 50 uu."""
+role too, as ballchasing gives a role to more than one car at once (the evidence: `agreement.ROLES`)."""
 
 
 def _placed(frames: ReplayFrames) -> pl.DataFrame:
