@@ -100,6 +100,24 @@ def test_small_pads_counted_agree_for_nine_players_in_ten_of_the_later_games(mea
     assert meets({"2017 on": measured["boost_count_stolen_small"]["2017 on"]})
 
 
+def test_a_2016_pad_counts_when_the_replicated_tank_rises_across_it(parsed, measured):
+    """The 2016 stream replicates a car's tank seldom and no pad's return: a pad counts when the tank's first
+    replication at or after the pickup is above its last one before, and gave that rise (`boost._pickups`). The
+    small pad 76561198042413938 takes at the first kickoff, as its tank replicates 30.2 % after 32.9 %, counts
+    none; every 2016 player's small pads agree with ballchasing's to the unit, and the amounts collected, small
+    pads and stolen ones meet the target in every era."""
+    frames, mine, theirs = parsed[OLD]
+    kickoff = boost._pickups(frames).filter((pl.col("player_id") == "76561198042413938") & (pl.col("frame") == 93))
+    assert kickoff.select("pad_amount", "counted", "gained").rows() == [(12.0, False, 0.0)]
+    replay, ballchasing = _by_player(mine), _by_player(theirs)
+    for stat in ("boost_count_collected_small", "boost_count_stolen_small"):
+        assert {player: replay[player][stat] for player in ballchasing} == {
+            player: values[stat] for player, values in ballchasing.items()}, stat
+    for stat in ("boost_amount_collected", "boost_amount_collected_small", "boost_count_stolen_small",
+                 "boost_wasted_share"):
+        assert meets(measured[stat]), stat
+
+
 def test_a_cars_tank_is_the_last_value_the_stream_replicated(parsed):
     """At every replication of a player's tank (`ReplayFrames.replications`) the car's `tank` is the value it
     brought (the last one, where a frame brings two), whatever the parser's model holds."""

@@ -119,6 +119,10 @@ ZERO_SHARE = ("the time at zero agrees for every player (`boost._tank_times`); i
               "ballchasing's: its shares give bot:Casper 15.95 s (its own span in the game, where the live time is "
               "12.85 s) and bot:Samara 16.41 s (where its span and the live time are 19.46 s), and no time base the "
               "frames give fits both")
+PER_MINUTE = ("the amounts collected agree for every player of both eras; a minute is of the player's live time "
+              "(`movement.player_minutes`), which for the 2016 game's two bots is not ballchasing's, as for the "
+              "share of time at zero (`ZERO_SHARE`): its rates give bot:Casper 15.95 s and bot:Samara 16.41 s, "
+              "where the live time is 12.85 s and 19.46 s")
 PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; the tank is the value the stream last replicated (`ReplayFrames.cars`, from "
@@ -156,8 +160,10 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "small pad, or counting a big pad only with a rise credited to it, brings none closer (the small pads' "
            "amount 15 to 18 players of 24, the big pads' count 14 to 16); the pads on the centre line belong to "
            "neither half (counting them as the opponents' for either team or both brings the stolen amounts to 0 to "
-           "12 players of 24); the 2016 stream replicates the tank too seldom for that (ballchasing counts 36 small "
-           "pads for 76561198042413938 where its rises give 26 and its pad events 50), and keeps the pad events; "
+           "12 players of 24); the 2016 stream replicates the tank seldom, and there ballchasing counts a pad when "
+           "the tank's first replication at or after the pickup is above its last one before, and adds that rise "
+           "(`boost._pickups`: every 2016 player's small pads to the unit and their amounts within 5 %, where "
+           "counting the pad events gave 5 players of 10, 76561198042413938 50 small pads for ballchasing's 36); "
            "ballchasing's overfill does not fit the pads' nominal amounts less the rises (its own counts less its "
            "own amounts give 53 where it says 188): it is read off the replicated tank (`boost._pickups`), a pad's "
            "amount beyond the room the tank last replicated before the pickup had when the next replication shows "
@@ -169,7 +175,7 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "under) took a big pad 10.03 s after another car, no return replicated, which ballchasing counts as a big"
            " pad that gave nothing, its 100 overfill, while it adds the rise to the small pads' amount (its counts "
            "21 big and 67 small pads where ours are 20 and 68, its amounts within 3 of ours); the wasted share "
-           "follows the overfill, and in the 2016 game the amounts collected; of the later players still off "
+           "follows the overfill; of the later players still off "
            "on the stolen amounts, Akow._. and trk511 (blue) are each one centre big pad under ballchasing, taken "
            "after a repeat, which it counts as stolen small pads, where it counts the centre big pads two orange "
            "players took with no return replicated in no half, and Moh Bility one small pad (12) under, the one "
@@ -260,18 +266,13 @@ HELD = ("the team holding the ball is the one the stream replicates as the ball'
 AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
-    "boost_amount_collected": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_collected_small": Agreement({"2017 on": (27, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (8, 10)}, PICKUPS),
-    "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (6, 10)}, PICKUPS),
+    "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
+    "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_bcpm": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, PICKUPS),
+    "boost_bcpm": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, PER_MINUTE),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
-    "boost_collected_per_minute": Agreement({"2017 on": (24, 24), "before 2017": (2, 9)}, PICKUPS),
-    "boost_count_collected_small": Agreement({"2017 on": (28, 28), "before 2017": (5, 10)}, PICKUPS),
-    "boost_count_stolen_small": Agreement({"2017 on": (26, 28), "before 2017": (6, 10)}, PICKUPS),
+    "boost_collected_per_minute": Agreement({"2017 on": (24, 24), "before 2017": (7, 9)}, PER_MINUTE),
     "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
-    "boost_wasted_share": Agreement({"2017 on": (27, 28), "before 2017": (6, 9)}, PICKUPS),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),

@@ -33,11 +33,14 @@ def _next_replication(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def _pickups(frames: ReplayFrames) -> pl.DataFrame:
-    """Each fresh pickup (`ReplayFrames.pickups`) with what entered the tank (a pad's amount up to the room the
-    modelled tank had at the frame before), what overflowed, whether the pad was the opponents', and whether
-    it is `counted`: a big pad taken while the replicated tank was short of full (the stream can hold a full
-    tank through a boost press that drained it, and ballchasing then counts no pad), a small one taken with
-    room for all it gives.
+    """Each fresh pickup (`ReplayFrames.pickups`) with what entered the tank (`gained`), what overflowed,
+    whether the pad was the opponents', and whether it is `counted`. Where the stream replicates pads'
+    returns (2017 on), a pad gave its amount up to the room the modelled tank had at the frame before, and
+    counts when a big pad is taken while the replicated tank was short of full (the stream can hold a full
+    tank through a boost press that drained it, and ballchasing then counts no pad), a small one with room
+    for all it gives. Older streams replicate the tank seldom, and a pad counts, as ballchasing counts it,
+    when the tank's first replication at or after the pickup is above its last one before, and gave that
+    rise (a pad taken at a kickoff or during a boost press whose tank replicates lower counts none).
 
     `overfill` is read, as ballchasing reads it, off the replicated tank: the pad's amount beyond the room
     the tank last replicated before the pickup had, when the next replication shows the tank full; a pad
@@ -46,12 +49,16 @@ def _pickups(frames: ReplayFrames) -> pl.DataFrame:
     before = frames.cars.select("frame", "player_id", "team", "boost", "tank").with_columns(pl.col("frame") + 1)
     big = pl.col("pad_amount") >= FULL
     filled = (pl.col("tank") < FULL) & (pl.col("granted") >= FULL).fill_null(True)
+    if frames.pads_return:
+        counted = pl.when(big).then(pl.col("tank") < FULL).otherwise(pl.col("boost") <= FULL - pl.col("pad_amount"))
+        gained = pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0)
+    else:
+        counted = (pl.col("granted") > pl.col("tank")).fill_null(False)
+        gained = pl.when(counted).then(pl.col("granted") - pl.col("tank")).otherwise(0.0)
     return (
         frames.pickups.filter("fresh").join(before, on=["frame", "player_id"], how="inner")
         .join(_next_replication(frames), on=["frame", "player_id"], how="left")
-        .with_columns(counted=pl.when(big).then(pl.col("tank") < FULL)
-                      .otherwise(pl.col("boost") <= FULL - pl.col("pad_amount")),
-                      gained=pl.min_horizontal(pl.col("pad_amount"), FULL - pl.col("boost")).clip(0.0),
+        .with_columns(counted=counted, gained=gained,
                       overfill=pl.when(filled).then((pl.col("pad_amount") + pl.col("tank") - FULL).clip(0.0))
                       .otherwise(0.0))
         .with_columns(big=big, stolen=stolen())
@@ -174,10 +181,10 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's boost stats (its column names), on the 0-100 scale.
 
     - collected: where the stream replicates pads' returns (2017 on), the rises of the replicated tank but
-      a respawn's, over the whole recording (`_rises`), as ballchasing counts them; in older streams what
-      each pickup put in the tank; stolen: collected in the opponents' half; big and small pads apart;
-      big pads counted from the pickups, small pads as the amounts are (one a rise of the tank, where the
-      stream replicates pads' returns; else the pickups taken with room for all the pad gives);
+      a respawn's, over the whole recording (`_rises`), as ballchasing counts them; in older streams the
+      rise of the replicated tank across each pickup (`_pickups`); stolen: collected in the opponents' half;
+      big and small pads apart; big pads counted from the pickups, small pads as the amounts are (one a rise
+      of the tank, where the stream replicates pads' returns; else the pickups the tank rose across);
     - time at zero, at full and in each quarter of the tank, as ballchasing counts them, from the stream's
       replications of each car's tank over the whole recording (`_tank_times`); `percent_zero_boost` and
       `percent_full_boost` of the live time, the quarters' percentages of the quarters' total (0 for a
