@@ -68,7 +68,8 @@ def test_bots_and_leavers_are_players_beside_the_scoreboard(parsed_replay):
     listed = {p.player_id for p in replay.header.players}
     left = {p.player_id for p in match.players} - listed
     assert listed < {p.player_id for p in match.players} and left == set(replay.roster["player_id"]) - listed
-    assert all(p.score is None for p in match.players if p.player_id in left)
+    scores = {p.player_id: p.score for p in match.players if p.player_id in left}
+    assert scores == {player: dict(replay.scores.iter_rows()).get(player, 0) for player in left}
     assert {p.is_bot for p in match.players if p.player_id in left} == {True, False}
     assert sum(p.goals for p in match.players if p.team == 0) == match.score_team_0
     assert sum(p.goals for p in match.players if p.team == 1) == match.score_team_1

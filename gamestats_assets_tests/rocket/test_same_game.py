@@ -16,7 +16,7 @@ from gamestats_assets.sources.ballchasing.records import stats_frame
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays import boost
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
-from gamestats_assets.sources.replays.features import LEFT_EARLY, replay_match
+from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
 from gamestats_assets_tests.rocket.ballchasing_csv import replay_document
 from gamestats_assets_tests.rocket.conftest import FIXTURES
@@ -240,13 +240,13 @@ def test_a_stat_below_the_target_is_published_with_its_measured_agreement_and_wh
     assert all(len(a.reason) > 40 for a in AGREEMENT.values())
 
 
-def test_the_replay_gives_every_stat_ballchasing_gives_but_the_score_of_who_left(parsed):
+def test_the_replay_gives_every_stat_ballchasing_gives(parsed):
     missing = set()
     for _, mine, theirs in parsed.values():
         replay = _by_player(mine)
         missing |= {stat for player, values in _by_player(theirs).items() for stat, value in values.items()
                     if value is not None and replay[player].get(stat) is None}
-    assert missing == {"score"}
+    assert not missing
 
 
 def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballchasing(parsed):
@@ -263,21 +263,22 @@ def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballc
         player: ballchasing[player]["goals_against"] for player in replay}
 
 
-def test_players_who_left_a_2016_game_early_have_a_flagged_line_as_in_ballchasing(parsed):
+def test_players_who_left_a_2016_game_early_have_their_line_as_in_ballchasing(parsed):
     """The header's scoreboard lists only the players in the game at its end; ballchasing lists the two
-    PlayStation players and the two bots who left too. The replay gives them a line from the stream's events
-    (one of them scored), with the score null and flagged."""
+    PlayStation players and the two bots who left too. The replay gives them a line from the stream: goals,
+    shots, saves and assists from its events (one of them scored), the score the last it sent for the player
+    (remrocker29's 170; none sent for the three others, who scored nothing)."""
     frames, match, theirs = parsed[OLD]
     replay, ballchasing = _by_player(match), _by_player(theirs)
     assert set(replay) == set(ballchasing)
     left = set(replay) - {p.player_id for p in frames.header.players}
     assert left == {"Raptor_Attacks_", "remrocker29", "bot:Casper", "bot:Samara"}
     for player in replay:
-        for stat in ("goals", "assists", "saves", "shots", "goals_against", "shots_against"):
+        for stat in ("score", "goals", "assists", "saves", "shots", "goals_against", "shots_against"):
             assert replay[player][stat] == ballchasing[player][stat], (player, stat)
-    rows = stats_frame([match]).filter(pl.col("stat_type") == "score")
-    assert rows.filter(pl.col("player_id").is_in(sorted(left)))["null_reason"].to_list() == [LEFT_EARLY] * len(left)
-    assert rows.filter(~pl.col("player_id").is_in(sorted(left)))["null_reason"].is_null().all()
+    assert {player: replay[player]["score"] for player in left} == {
+        "Raptor_Attacks_": 0, "remrocker29": 170, "bot:Casper": 0, "bot:Samara": 0}
+    assert stats_frame([match]).filter(pl.col("stat_type") == "score")["null_reason"].is_null().all()
     assert {p.player_id: p.is_bot for p in match.players if p.player_id in left} == {
         "Raptor_Attacks_": False, "remrocker29": False, "bot:Casper": True, "bot:Samara": True}
     assert sum(p.goals for p in match.players if p.team == 1) == match.score_team_1

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gamestats_assets.sources.ballchasing.records import ParsedMatch, stats_frame
-from gamestats_assets.sources.replays.features import LEFT_EARLY
 
 TOLERANCE = 0.05
 TARGET = 0.9
@@ -302,7 +301,6 @@ AGREEMENT = {
     "positioning_time_most_back": Agreement({"2017 on": (26, 28), "before 2017": (1, 10)}, ROLES),
     "positioning_time_most_forward": Agreement({"2017 on": (27, 28), "before 2017": (5, 10)}, ROLES),
     "positioning_time_neutral_third": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
-    "score": Agreement({"2017 on": (28, 28), "before 2017": (6, 10)}, LEFT_EARLY),
     "time_behind_ball_share": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "time_first_man_share": Agreement({"2017 on": (25, 26), "before 2017": (5, 10)}, ROLES),
     "time_neutral_third_share": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),

@@ -29,8 +29,6 @@ AERIAL_HEIGHT = 300.0
 """uu above which a touch is aerial (ball centre well above a car's reach on the ground)."""
 CONTEST_SECONDS = 1.0
 NO_CAR = "the player's car is in no frame"
-LEFT_EARLY = ("the player left before the end: the header's scoreboard has no line for them, and the stream's "
-              "events give their goals, shots, saves and assists but not their score")
 OVER_NOTHING = {
     "positioning_avg_distance_to_ball_possession": "the player was never on the pitch while their team held the ball",
     "positioning_avg_distance_to_ball_no_possession": "the player was never on the pitch while the other team held "
@@ -77,14 +75,16 @@ def _touches(hits: pl.DataFrame) -> pl.DataFrame:
 
 
 def left_early(frames: ReplayFrames) -> tuple[HeaderPlayer, ...]:
-    """A scoreboard line for each car the frames know that the header's scoreboard lacks: goals, shots,
-    saves and assists counted from the stream's events, score None."""
+    """A scoreboard line for each car the frames know that the header's scoreboard lacks (the header lists
+    the players in the game at its end): goals, shots, saves and assists counted from the stream's events,
+    the score the last the stream sent for the player (`ReplayFrames.scores`)."""
     listed = {p.player_id for p in frames.header.players}
     counts = frames.scoring.group_by("player_id", "kind").len()
     counted = {(player_id, kind): n for player_id, kind, n in counts.iter_rows()}
+    scores = dict(frames.scores.iter_rows())
     return tuple(
         HeaderPlayer(player_id=player_id, name=name, platform=platform, team=team,
-                     is_bot=player_id.startswith("bot:"), score=None,
+                     is_bot=player_id.startswith("bot:"), score=scores.get(player_id, 0),
                      **{kind: counted.get((player_id, kind), 0) for kind in ("goals", "assists", "saves", "shots")})
         for player_id, name, platform, team in frames.roster.iter_rows() if player_id not in listed
     )
@@ -100,10 +100,10 @@ def team_sizes(frames: ReplayFrames) -> dict[int, int]:
 
 
 def _scoreboard(line: HeaderPlayer, against: dict[str, int]) -> tuple[StatValue, ...]:
-    """The scoreboard of a player (the header's, or counted from the events for a player who left early:
-    score null), with the opponents' shots and goals."""
+    """The scoreboard of a player (the header's, or the stream's for a player who left early), with the
+    opponents' shots and goals."""
     return (
-        StatValue("score", line.score) if line.score is not None else missing("score", LEFT_EARLY), StatValue("goals", line.goals), StatValue("assists", line.assists),
+        StatValue("score", line.score), StatValue("goals", line.goals), StatValue("assists", line.assists),
         StatValue("saves", line.saves), StatValue("shots", line.shots),
         StatValue("shots_against", against["shots"]), StatValue("goals_against", against["goals"]),
         ratio("save_rate", line.saves, against["shots"], "the opponents took no shot"),
@@ -160,9 +160,9 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
 
 
 def replay_match(frames: ReplayFrames) -> ParsedMatch:
-    """The replay as a `ParsedMatch`: the header's scoreboard and the players who left early (`left_early`,
-    their score null with the reason `LEFT_EARLY`), each with the frame features of their team's size, and
-    the match's team size the larger team's (`team_sizes`); only frames give
+    """The replay as a `ParsedMatch`: the header's scoreboard and the players who left early (`left_early`),
+    each with the frame features of their team's size, and the match's team size the larger team's
+    (`team_sizes`); only frames give
     `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
     contests (`frames.detect_hits`)."""
     header = frames.header

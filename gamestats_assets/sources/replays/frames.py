@@ -16,7 +16,7 @@ import polars as pl
 import subtr_actor
 
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
-from gamestats_assets.sources.replays.replications import hit_teams, tank_replications
+from gamestats_assets.sources.replays.replications import hit_teams, match_scores, tank_replications
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -97,6 +97,9 @@ class ReplayFrames:
     possession: pl.DataFrame
     """One row per value the stream sends for the team whose car touched the ball last
     (`replications.hit_teams`): `frame, team`; that team holds the ball until the next row."""
+    scores: pl.DataFrame
+    """One row per player the stream sent a match score for (`replications.match_scores`): `player_id, score`,
+    the last one sent (a player the frames know with no row scored nothing)."""
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
@@ -258,6 +261,12 @@ def _replication_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFra
             .select("frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX))
 
 
+def _score_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
+    """The last match score the stream sent for each player the frames know, by the name of their car."""
+    return match_scores(replay).join(cars.select("name", "player_id").unique("name"), on="name").select(
+        "player_id", "score")
+
+
 def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
     """`cars` with `tank`, the last value `replications` brought for the player's tank by each frame (the
     model's before the first)."""
@@ -312,4 +321,5 @@ def read_frames(path: Path) -> ReplayFrames:
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
-                        replications=replications, possession=hit_teams(replay), pads_return=_pads_return(data))
+                        replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
+                        pads_return=_pads_return(data))

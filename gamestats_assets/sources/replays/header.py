@@ -44,8 +44,7 @@ class HeaderPlayer:
     platform: str
     team: int
     is_bot: bool
-    score: int | None
-    """None where the score is unknown (a line not from the header)."""
+    score: int
     goals: int
     assists: int
     saves: int

@@ -1,5 +1,6 @@
-"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), and for the
-team that last touched the ball (`hit_teams`).
+"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), for the
+team that last touched the ball (`hit_teams`), and the last match score it sends for each player
+(`match_scores`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -85,3 +86,31 @@ def hit_teams(replay: dict[str, Any]) -> pl.DataFrame:
             for index, frame in enumerate(replay["network_frames"]["frames"])
             for update in frame["updated_actors"] if objects[update["object_id"]] == HIT_TEAM]
     return pl.DataFrame(rows, schema=HIT_TEAM_SCHEMA, orient="row")
+
+
+MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
+SCORE_SCHEMA = {"name": pl.String, "score": pl.Int64}
+
+
+def match_scores(replay: dict[str, Any]) -> pl.DataFrame:
+    """The last `MatchScore` the stream of `replay` (as for `tank_replications`) sends for each player's
+    replication info: `name, score`, the player's score when they left or the recording ended. The game sends
+    a score only once it differs from 0, so a player the stream knows with no row here scored nothing."""
+    objects = replay["objects"]
+    names: dict[int, str] = {}
+    scores: dict[int, int] = {}
+    last: dict[str, int] = {}
+    for frame in replay["network_frames"]["frames"]:
+        for actor in frame["deleted_actors"]:
+            if actor in scores and actor in names:
+                last[names[actor]] = scores[actor]
+            scores.pop(actor, None)
+            names.pop(actor, None)
+        for update in frame["updated_actors"]:
+            name = objects[update["object_id"]]
+            if name == PLAYER_NAME:
+                names[update["actor_id"]] = _value(update["attribute"])
+            elif name == MATCH_SCORE:
+                scores[update["actor_id"]] = _value(update["attribute"])
+    last.update({names[actor]: score for actor, score in scores.items() if actor in names})
+    return pl.DataFrame(list(last.items()), schema=SCORE_SCHEMA, orient="row")
