@@ -18,6 +18,7 @@ from gamestats_assets.sources.replays import boost
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
+from gamestats_assets.sources.replays.movement import player_minutes
 from gamestats_assets_tests.rocket.ballchasing_csv import replay_document
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
@@ -115,6 +116,22 @@ def test_a_2016_pad_counts_when_the_replicated_tank_rises_across_it(parsed, meas
             player: values[stat] for player, values in ballchasing.items()}, stat
     for stat in ("boost_amount_collected", "boost_amount_collected_small", "boost_count_stolen_small",
                  "boost_wasted_share"):
+        assert meets(measured[stat]), stat
+
+
+def test_a_players_time_is_ballchasings_clock(parsed, measured):
+    """A player's time, the base of their rates and shares (`movement.player_minutes`), is their time in the
+    game but while a kickoff's countdown counts, goal celebrations included: within 1 % of the base
+    ballchasing's share of time at zero implies, for every player of every game, the 2016 game's bots (one
+    joined as a countdown began, the other left as a goal was celebrated) too. The rates per minute and the
+    shares of time at zero meet the target in every era."""
+    for stem, (frames, _, theirs) in parsed.items():
+        minutes = dict(player_minutes(frames).iter_rows())
+        for player, values in _by_player(theirs).items():
+            if values.get("boost_percent_zero_boost"):
+                implied = 100 * values["boost_time_zero_boost"] / values["boost_percent_zero_boost"]
+                assert 60 * minutes[player] == pytest.approx(implied, rel=0.01), (stem, player)
+    for stat in ("boost_bcpm", "boost_collected_per_minute", "boost_percent_zero_boost", "time_zero_boost_share"):
         assert meets(measured[stat]), stat
 
 

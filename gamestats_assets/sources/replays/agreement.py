@@ -113,15 +113,6 @@ class Agreement:
         return "players within: " + ", ".join(f"{within}/{n} {label}" for label, (within, n) in eras)
 
 
-ZERO_SHARE = ("the time at zero agrees for every player (`boost._tank_times`); its share is of the player's live time"
-              " (`movement.player_minutes`), which for the 2016 game's two bots, who played 15 s and 19 s, is not "
-              "ballchasing's: its shares give bot:Casper 15.95 s (its own span in the game, where the live time is "
-              "12.85 s) and bot:Samara 16.41 s (where its span and the live time are 19.46 s), and no time base the "
-              "frames give fits both")
-PER_MINUTE = ("the amounts collected agree for every player of both eras; a minute is of the player's live time "
-              "(`movement.player_minutes`), which for the 2016 game's two bots is not ballchasing's, as for the "
-              "share of time at zero (`ZERO_SHARE`): its rates give bot:Casper 15.95 s and bot:Samara 16.41 s, "
-              "where the live time is 12.85 s and 19.46 s")
 PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._rises`: within 5 % of ballchasing's "
            "total for every player of the later games), and its split by pad and half follows the pickup credited "
            "with each rise; the tank is the value the stream last replicated (`ReplayFrames.cars`, from "
@@ -268,10 +259,7 @@ AGREEMENT = {
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
-    "boost_bcpm": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, PER_MINUTE),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
-    "boost_collected_per_minute": Agreement({"2017 on": (24, 24), "before 2017": (7, 9)}, PER_MINUTE),
-    "boost_percent_zero_boost": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
@@ -288,11 +276,11 @@ AGREEMENT = {
     "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (26, 28), "before 2017": (8, 10)}, HELD),
     "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "positioning_percent_behind_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_percent_closest_to_ball": Agreement({"2017 on": (23, 24), "before 2017": (2, 10)}, ROLES),
-    "positioning_percent_farthest_from_ball": Agreement({"2017 on": (23, 24), "before 2017": (0, 10)}, ROLES),
+    "positioning_percent_closest_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, ROLES),
+    "positioning_percent_farthest_from_ball": Agreement({"2017 on": (23, 24), "before 2017": (1, 10)}, ROLES),
     "positioning_percent_infront_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_percent_most_back": Agreement({"2017 on": (23, 24), "before 2017": (0, 10)}, ROLES),
-    "positioning_percent_most_forward": Agreement({"2017 on": (23, 24), "before 2017": (4, 10)}, ROLES),
+    "positioning_percent_most_back": Agreement({"2017 on": (22, 24), "before 2017": (1, 10)}, ROLES),
+    "positioning_percent_most_forward": Agreement({"2017 on": (23, 24), "before 2017": (5, 10)}, ROLES),
     "positioning_percent_neutral_third": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "positioning_time_behind_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "positioning_time_closest_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, ROLES),
@@ -306,7 +294,6 @@ AGREEMENT = {
     "time_neutral_third_share": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "time_second_man_share": Agreement({"2017 on": (18, 18), "before 2017": (1, 10)}, ROLES),
     "time_third_man_share": Agreement({"2017 on": (24, 26), "before 2017": (1, 10)}, ROLES),
-    "time_zero_boost_share": Agreement({"2017 on": (24, 24), "before 2017": (8, 10)}, ZERO_SHARE),
 }
 """The stats below `TARGET` in some era, with their measured agreement (`measure` on the fixtures' pairs)
 and the reason; every other stat ballchasing gives agrees for `TARGET` of the players of every era."""

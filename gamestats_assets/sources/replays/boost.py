@@ -187,17 +187,19 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
       of the tank, where the stream replicates pads' returns; else the pickups the tank rose across);
     - time at zero, at full and in each quarter of the tank, as ballchasing counts them, from the stream's
       replications of each car's tank over the whole recording (`_tank_times`); `percent_zero_boost` and
-      `percent_full_boost` of the live time, the quarters' percentages of the quarters' total (0 for a
-      player whose tank the stream replicated once only, as ballchasing gives them);
+      `percent_full_boost` of the player's time (`player_minutes`), the quarters' percentages of the
+      quarters' total (0 for a player whose tank the stream replicated once only, as ballchasing gives them);
     - `avg_amount`: the mean of the values the stream replicates for the tank, each once (`_mean_replicated`),
       as ballchasing averages it;
-    - `bcpm`: boost collected per minute of the player's live time (`player_minutes`); `bpm`: boost used
+    - `bcpm`: boost collected per minute of the player's time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
       modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
       tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
       the live frames; `amount_overfill`: what each pickup gave beyond the room in the replicated tank, where
-      the tank replicates full after it (`_pickups`).
+      the tank replicates full after it (`_pickups`);
+    - the amounts collected and stolen in whole units, the fraction dropped, as ballchasing gives them (its
+      rates per minute follow the whole amount).
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
@@ -211,6 +213,7 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
         tank.join(_collected(frames), on="player_id", how="left")
         .join(_mean_replicated(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
+        .with_columns(pl.col("^amount_(collected|stolen).*$").floor())
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(
             bpm=pl.col("amount_used") / minutes,

@@ -70,10 +70,11 @@ class ReplayFrames:
     header: ReplayHeader
     ball: pl.DataFrame
     """One row per frame: `frame, time, seconds_remaining, state, x, y, z, vx, vy, vz` (velocity null
-    while the ball sleeps before kickoff), `dt`, `live` and `countdown`. A frame lasts until the next one
-    (`dt`), except across a gap longer than `RECORDING_GAP` (a skipped goal replay, a pause), which lasts
-    nothing. A frame is `live` unless it falls between a goal and the next kickoff's countdown;
-    `countdown` marks the kickoff countdowns."""
+    while the ball sleeps before kickoff), `counting`, `dt`, `live` and `countdown`. A frame lasts until the
+    next one (`dt`), except across a gap longer than `RECORDING_GAP` (a skipped goal replay, a pause), which
+    lasts nothing. A frame is `live` unless it falls between a goal and the next kickoff's countdown;
+    `countdown` marks the kickoff countdowns, `counting` the part of them that counts down (3, 2, 1: the
+    second before it shows the cars in place)."""
     cars: pl.DataFrame
     """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
     parser's model between replications), `tank` (0-100, the last value the stream replicated for the
@@ -139,7 +140,8 @@ def _ball_table(frames_data: dict[str, Any], goal_frames: list[int]) -> pl.DataF
     step = pl.col("time").shift(-1) - pl.col("time")
     return ball.with_columns(dt=pl.when(step <= RECORDING_GAP).then(step).otherwise(0.0).clip(0.0).fill_null(0.0),
                              live=~pl.col("state").is_in(list(after_goal)).fill_null(False),
-                             countdown=pl.col("state").is_in(list(counting)).fill_null(False)).drop("counting")
+                             countdown=pl.col("state").is_in(list(counting)).fill_null(False),
+                             counting=pl.col("counting") > 0)
 
 
 def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.DataFrame, dict[str, str]]:

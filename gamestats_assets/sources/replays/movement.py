@@ -27,19 +27,20 @@ def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
 
 def in_game(frames: ReplayFrames) -> pl.DataFrame:
     """Every frame from each player's first frame with a car to their last, whether or not the car is on the
-    pitch then (a demolished car has no frames until it respawns): `player_id, frame, dt, live, countdown`."""
+    pitch then (a demolished car has no frames until it respawns): `player_id, frame, dt, live, countdown,
+    counting`."""
     spans = frames.cars.group_by("player_id").agg(first=pl.col("frame").min(), last=pl.col("frame").max())
-    return (spans.join(frames.ball.select("frame", "dt", "live", "countdown"), how="cross")
+    return (spans.join(frames.ball.select("frame", "dt", "live", "countdown", "counting"), how="cross")
             .filter(pl.col("frame").is_between(pl.col("first"), pl.col("last"))).drop("first", "last"))
 
 
 def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: `minutes`, the live time (`ReplayFrames.ball`) the player was in the game
-    (`movement.in_game`), demolished or not: the time base of a player's rates and shares. For a player who
-    played the whole game it is the game's live time; for one who joined late or left early, their own
-    (ballchasing gives the 2016 game's bots who played 15 s and the players who left their collected boost
-    per minute over their own time)."""
-    return in_game(frames).filter("live").group_by("player_id").agg(minutes=pl.col("dt").sum() / 60)
+    """Per player: `minutes`, the time the player was in the game (`in_game`), demolished or not, but while
+    a kickoff's countdown counts (`ReplayFrames.ball`'s `counting`; goal celebrations count): the time base
+    of a player's rates and shares, ballchasing's clock (the base its shares and rates imply is this one to
+    the tenth of a second in the fixtures' games, and for players who joined late or left early their own:
+    a bot who joined as a countdown began, another who left as a goal was celebrated)."""
+    return in_game(frames).filter(~pl.col("counting")).group_by("player_id").agg(minutes=pl.col("dt").sum() / 60)
 
 
 def powerslides(cars: pl.DataFrame) -> pl.DataFrame:

@@ -82,7 +82,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `_possession` / `_no_possession`:
       while the player's team touched the ball last (`ReplayFrames.possession`) / while it did not;
       `avg_distance_to_mates`: to the teammates on the pitch at that moment;
-    - `percent_*`: of the player's time on the pitch; the team roles: of the player's live time
+    - `percent_*`: of the player's time on the pitch; the team roles: of the player's time in the game
       (`movement.player_minutes`)."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
