@@ -121,16 +121,17 @@ def test_a_2016_pad_counts_when_the_replicated_tank_rises_across_it(parsed, meas
 
 def test_a_players_time_is_ballchasings_clock(parsed, measured):
     """A player's time, the base of their rates and shares (`movement.player_minutes`), is their time in the
-    game but while a kickoff's countdown counts, goal celebrations included: within 1 % of the base
-    ballchasing's share of time at zero implies, for every player of every game, the 2016 game's bots (one
-    joined as a countdown began, the other left as a goal was celebrated) too. The rates per minute and the
-    shares of time at zero meet the target in every era."""
+    game but while a kickoff's countdown counts and after the match ended, goal celebrations included: within
+    0.2 s of the base ballchasing's share of time at zero implies, for every player of every game, the 2016
+    game's bots (one joined as a countdown began, the other left as a goal was celebrated), the private duel's
+    goal at the buzzer and the forfeited games' last celebrations too. The rates per minute and the shares of
+    time at zero meet the target in every era."""
     for stem, (frames, _, theirs) in parsed.items():
         minutes = dict(player_minutes(frames).iter_rows())
         for player, values in _by_player(theirs).items():
             if values.get("boost_percent_zero_boost"):
                 implied = 100 * values["boost_time_zero_boost"] / values["boost_percent_zero_boost"]
-                assert 60 * minutes[player] == pytest.approx(implied, rel=0.01), (stem, player)
+                assert 60 * minutes[player] == pytest.approx(implied, abs=0.2), (stem, player)
     for stat in ("boost_bcpm", "boost_collected_per_minute", "boost_percent_zero_boost", "time_zero_boost_share"):
         assert meets(measured[stat]), stat
 

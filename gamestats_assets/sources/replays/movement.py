@@ -36,11 +36,16 @@ def in_game(frames: ReplayFrames) -> pl.DataFrame:
 
 def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: `minutes`, the time the player was in the game (`in_game`), demolished or not, but while
-    a kickoff's countdown counts (`ReplayFrames.ball`'s `counting`; goal celebrations count): the time base
-    of a player's rates and shares, ballchasing's clock (the base its shares and rates imply is this one to
-    the tenth of a second in the fixtures' games, and for players who joined late or left early their own:
-    a bot who joined as a countdown began, another who left as a goal was celebrated)."""
-    return in_game(frames).filter(~pl.col("counting")).group_by("player_id").agg(minutes=pl.col("dt").sum() / 60)
+    a kickoff's countdown counts (`ReplayFrames.ball`'s `counting`) and after the match ended (the frames
+    after the last of play, when the clock reads 0: a goal at the buzzer's celebration); the celebrations of
+    other goals count, a forfeited game's last one too. It is the time base of a player's rates and shares,
+    ballchasing's clock: the base its shares and rates imply is this one to the tenth of a second in the
+    fixtures' games, for players who joined late or left early their own (a bot who joined as a countdown
+    began, another who left as a goal was celebrated)."""
+    after_play = pl.col("frame") > pl.col("frame").filter(pl.col("live")).max()
+    ended = frames.ball.filter(after_play & (pl.col("seconds_remaining") == 0))["frame"]
+    return (in_game(frames).filter(~pl.col("counting") & ~pl.col("frame").is_in(ended.implode()))
+            .group_by("player_id").agg(minutes=pl.col("dt").sum() / 60))
 
 
 def powerslides(cars: pl.DataFrame) -> pl.DataFrame:
