@@ -65,7 +65,7 @@ def test_the_share_at_zero_boost_is_of_the_live_time_and_unknown_without_it():
         return row["value"], row["null_reason"]
 
     assert share(at_zero)[0] == pytest.approx(at_zero["stats"]["boost"]["percent_zero_boost"] / 100)
-    assert share(at_zero, percent_zero_boost=None) == (None, "the source gave no share of the live time at zero boost")
+    assert share(at_zero, percent_zero_boost=None) == (None, "the source gave no share of the time at zero boost")
     assert share(never, percent_zero_boost=None) == (0.0, None)
 
 

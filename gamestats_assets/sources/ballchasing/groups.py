@@ -28,7 +28,7 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
     with `no_stats` (or a narrower reason) where the rows they need are missing.
 
     Time shares are of the player's time on the pitch (the thirds' sum) except time at zero boost (of
-    the game's live time, as ballchasing's `percent_zero_boost`, without which it is unknown); first /
+    the player's time in the game, as ballchasing's `percent_zero_boost`, without which it is unknown); first /
     third man are most forward / most back; a second man exists in teams of three or more, the time on the
     pitch as neither."""
     get = values.get
@@ -56,7 +56,7 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
         ratio("boost_wasted_share", overfill, (collected or 0) + (overfill or 0) if collected is not None else None,
               "the player collected no boost" if collected is not None else no_stats),
         ratio("time_zero_boost_share", zero, live,
-              no_stats if zero is None else "the source gave no share of the live time at zero boost"),
+              no_stats if zero is None else "the source gave no share of the time at zero boost"),
     ]
     if team_size < 2:
         alone = "the player had no teammate on the pitch"

@@ -46,10 +46,11 @@ FEATURES = {
 - `aerial_rate`: share of the player's touches made in the air (ball above 300 uu);
   `time_high_air_share`: share of the player's time in ballchasing's high air; `save_rate`: saves
   per shot the opponents took; `shot_accuracy`: goals per shot.
-- `boost_collected_per_minute`: boost collected (0-100 scale) per minute of the game's live time
-  (ballchasing's `bcpm`); `boost_wasted_share`: boost collected beyond the full tank (overfill) per
-  boost that pads gave (collected plus overfill); `time_zero_boost_share`: time at zero boost per the
-  game's live time (ballchasing's `percent_zero_boost`).
+- `boost_collected_per_minute`: boost collected (0-100 scale) per minute of the player's time in the game
+  (ballchasing's `bcpm`, on its clock: the kickoff countdowns' count left out); `boost_wasted_share`: boost
+  collected beyond the full tank (overfill) per boost that pads gave (collected plus overfill);
+  `time_zero_boost_share`: time at zero boost per the player's time in the game (ballchasing's
+  `percent_zero_boost`).
 - `time_first/second/third_man_share`: share of the player's time as the teammate furthest forward /
   neither / furthest back (a second man exists only in teams of three or more).
 The features other than position variance, aerial rate and challenges are derived from ballchasing's
