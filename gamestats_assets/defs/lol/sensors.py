@@ -11,7 +11,7 @@ from gamestats_assets.defs.lol.assets import DOMAIN, LANDING
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import claim
+from gamestats_assets.lib.intake.discovery import land_and_claim
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
 from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
 from gamestats_assets.lib.publish.postgres import PostgresResource
@@ -75,8 +75,8 @@ def discover_new_games(context: dg.SensorEvaluationContext, platform: PlatformRe
 def tracked_player_days(entry: str, context: dg.SensorEvaluationContext, platform: PlatformResource) -> list[str]:
     """A newly tracked summoner's last `BACKFILL_DAYS` days of games, landed; the days to backfill (those
     whose files no run has yet)."""
-    days = land_since(platform, entry, dt.datetime.now(dt.UTC) - dt.timedelta(days=BACKFILL_DAYS))
-    return claim(context.instance, platform, LANDING, days)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=BACKFILL_DAYS)
+    return land_and_claim(context.instance, platform, LANDING, lambda: land_since(platform, entry, since))
 
 
 def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:

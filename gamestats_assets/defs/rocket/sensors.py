@@ -9,7 +9,7 @@ import dagster as dg
 from gamestats_assets.defs.rocket.assets import DAYS, DOMAIN, LANDING
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import claim
+from gamestats_assets.lib.intake.discovery import land_and_claim
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
@@ -54,10 +54,10 @@ def player_history_days(player: str, context: dg.SensorEvaluationContext, platfo
     has yet (none when every replay was landed and run before)."""
     client = client_from_env()
     try:
-        days = playable_days(land_player_replays(client, platform.landing_dir(DOMAIN), player))
+        return land_and_claim(context.instance, platform, LANDING, lambda: playable_days(
+            land_player_replays(client, platform.landing_dir(DOMAIN), player)))
     finally:
         client.close()
-    return claim(context.instance, platform, LANDING, days)
 
 
 def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:

@@ -192,14 +192,36 @@ def requested_keys(platform: PlatformResource, domain: str) -> set[str]:
         return set(requested)
 
 
-def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
-          keys: Iterable[str], found: Fingerprints | None = None) -> list[str]:
-    """The keys among `keys` whose files, as `found` (default: as landing holds them now), no run has
-    processed and no sensor has requested yet, recorded as requested by the caller; the others are left to
-    the run that has them."""
-    found = discovery.find(platform) if found is None else found
-    with _requested(platform, discovery.domain) as requested:
-        claimed = [key for key in keys if key in found and requested.get(key) != found[key]
-                   and processed_fingerprint(instance, discovery.landing_key, key) != found[key]]
-        requested.update({key: found[key] for key in claimed})
+def _claim(instance: dg.DagsterInstance, discovery: PartitionDiscovery, keys: Iterable[str], found: Fingerprints,
+           requested: dict[str, str]) -> list[str]:
+    claimed = [key for key in keys if key in found and requested.get(key) != found[key]
+               and processed_fingerprint(instance, discovery.landing_key, key) != found[key]]
+    requested.update({key: found[key] for key in claimed})
     return claimed
+
+
+def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
+          keys: Iterable[str]) -> list[str]:
+    """The keys among `keys` whose files, as landing holds them now, no run has processed and no sensor has
+    requested yet, recorded as requested by the caller; the others are left to the run that has them."""
+    with _requested(platform, discovery.domain) as requested:
+        return _claim(instance, discovery, keys, discovery.find(platform), requested)
+
+
+def land_and_claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
+                   land: Callable[[], Iterable[str]]) -> list[str]:
+    """Calls `land` (which lands files and gives their keys) and `claim`s those keys, holding the domain's
+    claims throughout: a sensor that looks at the landing folder meanwhile waits, then finds the files
+    claimed, so that what a tracked player's backfill lands is its own to run."""
+    with _requested(platform, discovery.domain) as requested:
+        keys = list(land())
+        return _claim(instance, discovery, keys, discovery.find(platform), requested)
+
+
+def claim_changed(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
+                  seen: Fingerprints) -> tuple[list[str], Fingerprints]:
+    """`claim` of the keys whose files are new or changed since `seen` (`changed_keys`), read under the
+    domain's claims; with the fingerprints found."""
+    with _requested(platform, discovery.domain) as requested:
+        found = discovery.find(platform)
+        return _claim(instance, discovery, changed_keys(found, seen), found, requested), found

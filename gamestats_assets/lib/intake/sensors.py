@@ -13,7 +13,7 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import PartitionDiscovery, changed_keys, claim
+from gamestats_assets.lib.intake.discovery import PartitionDiscovery, claim, claim_changed
 from gamestats_assets.lib.intake.http import ApiError
 
 PRIORITY_TAG = "dagster/priority"
@@ -120,9 +120,8 @@ def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvalua
     are (a day the pipeline generated itself, files another sensor landed and ran)."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
-        found = discovery.find(platform)
-        changed = changed_keys(found, json.loads(context.cursor) if context.cursor else {})
-        keys = claim(context.instance, platform, discovery, changed, found)
+        keys, found = claim_changed(context.instance, platform, discovery,
+                                    json.loads(context.cursor) if context.cursor else {})
         return Discovered(keys=keys, cursor=json.dumps(found, sort_keys=True), tags={"discovered_by": "landing"})
 
     return discover
