@@ -19,6 +19,7 @@ COLUMNS = {
     "score": ("core", "score"), "goals": ("core", "goals"), "assists": ("core", "assists"),
     "saves": ("core", "saves"), "shots": ("core", "shots"), "shots conceded": ("core", "shots_against"),
     "goals conceded": ("core", "goals_against"),
+    "goals conceded while last defender": ("positioning", "goals_against_while_last_defender"),
     "bpm": ("boost", "bpm"), "avg boost amount": ("boost", "avg_amount"),
     "amount collected": ("boost", "amount_collected"),
     "amount collected big pads": ("boost", "amount_collected_big"),

@@ -136,6 +136,21 @@ def test_a_players_time_is_ballchasings_clock(parsed, measured):
         assert meets(measured[stat]), stat
 
 
+def test_a_goal_counts_against_the_teams_hindmost_car_as_last_defender(parsed):
+    """ballchasing's `goals_against_while_last_defender` (left out of its JSON when zero), from the replay: each
+    goal a team conceded counts for its hindmost car on the pitch at the goal's frame
+    (`positioning.last_defenders`). Every player of the 1v1, the two standard games and the RLCS final agrees
+    with ballchasing to the goal; the goals it credits otherwise are in `agreement.LAST_DEFENDER`."""
+    stat = "positioning_goals_against_while_last_defender"
+    for stem in ("problematic-private-duel-2026-03-20", "recent-ranked-standard-2026-03-10-a",
+                 "recent-ranked-standard-2026-03-10-b", "rlcs-2025-worlds-grand-final-flcn-nrg-g5"):
+        _, mine, theirs = parsed[stem]
+        replay, ballchasing = _by_player(mine), _by_player(theirs)
+        assert {player: replay[player][stat] for player in ballchasing} == {
+            player: values[stat] for player, values in ballchasing.items()}, stem
+        assert sum(values[stat] for values in replay.values()) == mine.score_team_0 + mine.score_team_1, stem
+
+
 def test_a_cars_tank_is_the_last_value_the_stream_replicated(parsed):
     """At every replication of a player's tank (`ReplayFrames.replications`) the car's `tank` is the value it
     brought (the last one, where a frame brings two), whatever the parser's model holds."""

@@ -176,6 +176,16 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     }
 
 
+def _credit_last_defenders(players: list[dict], conceded: int) -> None:
+    """Gives each goal a team conceded to one of its players as the last defender, in turn from the one most
+    often the team's hindmost, as ballchasing's `goals_against_while_last_defender` (which it leaves out when
+    zero)."""
+    backs = sorted(players, key=lambda p: -p["stats"]["positioning"]["time_most_back"])
+    for goal in range(conceded):
+        positioning = backs[goal % len(backs)]["stats"]["positioning"]
+        positioning["goals_against_while_last_defender"] = positioning.get("goals_against_while_last_defender", 0) + 1
+
+
 def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, playlist: str,
                      teams: tuple[list[Player], list[Player]]) -> dict:
     """One game between two teams as a ballchasing `GET /replays/{id}` document."""
@@ -204,6 +214,7 @@ def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, pl
                 "stats": _player_stats(rng, skills[player.number], team_size, seconds, shots[side][index],
                                        goals[side][index], saves, assists, opponents_shots),
             })
+        _credit_last_defenders(players, opponents_goals)
         sides.append({"color": ("blue", "orange")[side], "players": players,
                       "stats": {"core": {"goals": team_goals, "shots": sum(shots[side])}}})
     rl_id = "".join(f"{int(b):02X}" for b in rng.integers(0, 256, 16))

@@ -81,12 +81,14 @@ GROUP_STATS: dict[str, tuple[str, ...]] = {
         "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball", "percent_defensive_third",
         "percent_offensive_third", "percent_neutral_third", "percent_defensive_half", "percent_offensive_half",
         "percent_behind_ball", "percent_infront_ball", "percent_most_back", "percent_most_forward",
-        "percent_closest_to_ball", "percent_farthest_from_ball",
+        "percent_closest_to_ball", "percent_farthest_from_ball", "goals_against_while_last_defender",
     ),
     "demo": ("inflicted", "taken"),
 }
 """The stats of each ballchasing group a full `GET /replays/{id}` gives per player (core aside: its counts
-are the scoreboard's, rows of their own)."""
+are the scoreboard's, rows of their own). ballchasing leaves out of a group it gives the counts that are zero
+of `ZERO_WHEN_ABSENT`."""
+ZERO_WHEN_ABSENT = frozenset({"positioning_goals_against_while_last_defender"})
 GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for name in names}
 """A group stat `k` of group `g` is the stat row `g_k` (`boost_bcpm`, `movement_time_high_air`,
 `demo_inflicted`) whichever source gave it: ballchasing's JSON or a raw replay's frames."""

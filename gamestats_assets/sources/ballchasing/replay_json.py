@@ -8,6 +8,7 @@ from typing import Any
 from gamestats_assets.sources.ballchasing.groups import features, group_rows
 from gamestats_assets.sources.ballchasing.records import (
     GROUP_STATS,
+    ZERO_WHEN_ABSENT,
     ParsedMatch,
     ParsedPlayer,
     StatValue,
@@ -41,8 +42,9 @@ def _team_goals(team: dict[str, Any]) -> int:
 
 def _player_stats(stats: dict[str, Any], team_size: int) -> tuple[StatValue, ...]:
     core = stats.get("core", {})
-    values = {f"{group}_{name}": (stats.get(group) or {}).get(name) for group, names in GROUP_STATS.items()
-              for name in names}
+    values = {f"{group}_{name}": (stats[group].get(name, 0 if f"{group}_{name}" in ZERO_WHEN_ABSENT else None)
+                                  if stats.get(group) else None)
+              for group, names in GROUP_STATS.items() for name in names}
     no_group = {group: f"the replay has no {group} stats" if group not in stats
                 else f"ballchasing gave no such {group} stat" for group in GROUP_STATS}
     return (

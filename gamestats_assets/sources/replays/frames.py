@@ -55,6 +55,7 @@ PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Flo
                  "fresh": pl.Boolean}
 DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
 SCORING_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "kind": pl.String}
+GOAL_SCHEMA = {"frame": pl.Int32, "team": pl.Int8}
 ROSTER_SCHEMA = {"player_id": pl.String, "name": pl.String, "platform": pl.String, "team": pl.Int8}
 PLATFORMS = {"Steam": "steam", "PlayStation": "ps4", "PsyNet": "ps4", "Xbox": "xbox", "Switch": "switch",
              "Epic": "epic", "SplitScreen": "bot"}
@@ -87,6 +88,8 @@ class ReplayFrames:
     (`_pickup_table`)."""
     demos: pl.DataFrame
     """One row per demolition: `frame, attacker, victim` (player ids)."""
+    goals: pl.DataFrame
+    """One row per goal the stream recorded: `frame, team` (the scoring team, 0 or 1), whoever scored it."""
     scoring: pl.DataFrame
     """One row per goal, shot, save and assist the stream recorded: `frame, player_id, kind` (`goals`,
     `shots`, `saves`, `assists`)."""
@@ -237,6 +240,13 @@ def _demo_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=DEMO_SCHEMA, orient="row")
 
 
+def _goal_table(data: dict[str, Any]) -> pl.DataFrame:
+    """The stream's goals with the team that scored each."""
+    rows = [(event["frame"], 0 if event["scoring_team_is_team_0"] else 1) for event in data.get("goal_events") or []
+            if event.get("scoring_team_is_team_0") is not None]
+    return pl.DataFrame(rows, schema=GOAL_SCHEMA, orient="row")
+
+
 def _scoring_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Goals (the stream's goal events) and shots, saves and assists (its player stat events) by cars the
     frames know."""
@@ -321,7 +331,7 @@ def read_frames(path: Path) -> ReplayFrames:
     replications = _replication_table(replay, cars)
     cars = _with_tank(cars, replications)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
-                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids),
+                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
                         pads_return=_pads_return(data))

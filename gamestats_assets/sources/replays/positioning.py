@@ -72,13 +72,23 @@ def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
             .drop("without_car"))
 
 
+def last_defenders(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
+    """Per player: `goals_against_while_last_defender`, the goals their team conceded while their car was the
+    team's hindmost on the pitch at the goal's frame."""
+    conceded = frames.goals.select("frame", team=(1 - pl.col("team")).cast(pl.Int8))
+    return (conceded.join(placed.select("frame", "team", "player_id", "y_own"), on=["frame", "team"])
+            .sort("y_own").unique("frame", keep="first")
+            .group_by("player_id").agg(goals_against_while_last_defender=pl.len().cast(pl.Int64)))
+
+
 def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's positioning stats (its column names), read on the
     frames the car was on the pitch (`movement.on_pitch`), `y` seen from the player's own goal.
 
     - thirds split at a sixth of the pitch's length either side of midfield; halves at midfield;
     - behind the ball: between the ball and the own goal;
-    - most back / forward, closest to / farthest from the ball: `team_roles`;
+    - most back / forward, closest to / farthest from the ball: `team_roles`; the goals conceded as the
+      team's hindmost car: `last_defenders`;
     - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `_possession` / `_no_possession`:
       while the player's team touched the ball last (`ReplayFrames.possession`) / while it did not;
       `avg_distance_to_mates`: to the teammates on the pitch at that moment;
@@ -110,6 +120,8 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
         )
         .join(_to_mates(placed), on="player_id", how="left")
         .join(team_roles(frames, placed), on="player_id", how="left")
+        .join(last_defenders(frames, placed), on="player_id", how="left")
+        .with_columns(pl.col("goals_against_while_last_defender").fill_null(0))
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(**{name.replace("time_", "percent_"): 100 * pl.col(name) / pl.col("tracked") for name in times},
                       **{name.replace("time_", "percent_"): 100 * pl.col(name) / (60 * pl.col("minutes"))
