@@ -2,7 +2,6 @@
 partitions they add and the runs they request."""
 
 import json
-import threading
 
 import dagster as dg
 import pytest
@@ -179,26 +178,22 @@ def test_an_api_error_skips_the_tick_with_the_error_and_keeps_the_cursor(data_di
 
 def test_files_landed_for_a_backfill_are_its_own_even_when_the_landing_sensor_looks_meanwhile(data_dir):
     """A newly tracked player's backfill lands their days and claims them (`land_and_claim`); the landing sensor,
-    evaluated while the files are being written, waits for the claim and then runs nothing: the days are the
-    backfill's, whichever sensor ticks first."""
+    evaluated while the files are being written, runs nothing and keeps its cursor, and evaluated afterwards
+    finds the days claimed: they are the backfill's, whichever sensor ticks first."""
     discovery = day_folders("t", DAILY, day_files.key)
     landing = build_landing_sensor(discovery, DAY_JOB)
     instance = dg.DagsterInstance.ephemeral()
     platform = PlatformResource.from_settings(Settings.from_env())
     folder = data_dir / "landing" / "t" / "2026-01-02"
-    sensor_result = {}
+    meanwhile = {}
 
     def land():
         folder.mkdir(parents=True)
         (folder / "a.jsonl").write_text("{}\n")
-        looking = threading.Thread(target=lambda: sensor_result.update(result=evaluate(landing, instance)))
-        looking.start()
-        looking.join(timeout=1.0)
-        assert looking.is_alive(), "the landing sensor claimed files while they were being landed"
+        meanwhile["result"] = evaluate(landing, instance, cursor="{}")
         (folder / "b.jsonl").write_text("{}\n")
-        sensor_result["thread"] = looking
         return ["2026-01-02"]
 
     assert land_and_claim(instance, platform, discovery, land) == ["2026-01-02"]
-    sensor_result["thread"].join(timeout=30)
-    assert sensor_result["result"].run_requests == []
+    assert meanwhile["result"].run_requests == [] and meanwhile["result"].cursor == "{}"
+    assert evaluate(landing, instance).run_requests == []

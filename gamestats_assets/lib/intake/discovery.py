@@ -172,13 +172,14 @@ def requested_path(platform: PlatformResource, domain: str) -> Path:
 
 
 @contextmanager
-def _requested(platform: PlatformResource, domain: str) -> Iterator[dict[str, str]]:
+def _requested(platform: PlatformResource, domain: str, *, wait: bool = True) -> Iterator[dict[str, str]]:
     """The requested fingerprints of `domain`, held under an exclusive file lock and written back on exit:
-    sensors evaluated at once, in threads or processes, see each other's claims."""
+    sensors evaluated at once, in threads or processes, see each other's claims. Without `wait`, raises
+    `BlockingIOError` when another holds them."""
     path = requested_path(platform, domain)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.with_suffix(".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         requested = json.loads(path.read_text()) if path.exists() else {}
         before = dict(requested)
         yield requested
@@ -211,17 +212,21 @@ def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: P
 def land_and_claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
                    land: Callable[[], Iterable[str]]) -> list[str]:
     """Calls `land` (which lands files and gives their keys) and `claim`s those keys, holding the domain's
-    claims throughout: a sensor that looks at the landing folder meanwhile waits, then finds the files
-    claimed, so that what a tracked player's backfill lands is its own to run."""
+    claims throughout: the landing sensor does not look at the folder meanwhile (`claim_changed`), so that
+    what a tracked player's backfill lands is its own to run."""
     with _requested(platform, discovery.domain) as requested:
         keys = list(land())
         return _claim(instance, discovery, keys, discovery.find(platform), requested)
 
 
 def claim_changed(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
-                  seen: Fingerprints) -> tuple[list[str], Fingerprints]:
+                  seen: Fingerprints) -> tuple[list[str], Fingerprints] | None:
     """`claim` of the keys whose files are new or changed since `seen` (`changed_keys`), read under the
-    domain's claims; with the fingerprints found."""
-    with _requested(platform, discovery.domain) as requested:
-        found = discovery.find(platform)
-        return _claim(instance, discovery, changed_keys(found, seen), found, requested), found
+    domain's claims; with the fingerprints found. None, at once, while another sensor holds the claims (it is
+    landing files it will claim: `land_and_claim`): the caller looks again on its next tick."""
+    try:
+        with _requested(platform, discovery.domain, wait=False) as requested:
+            found = discovery.find(platform)
+            return _claim(instance, discovery, changed_keys(found, seen), found, requested), found
+    except BlockingIOError:
+        return None

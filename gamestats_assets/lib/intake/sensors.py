@@ -120,8 +120,11 @@ def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvalua
     are (a day the pipeline generated itself, files another sensor landed and ran)."""
 
     def discover(context: dg.SensorEvaluationContext, platform: PlatformResource) -> Discovered:
-        keys, found = claim_changed(context.instance, platform, discovery,
-                                    json.loads(context.cursor) if context.cursor else {})
+        claimed = claim_changed(context.instance, platform, discovery,
+                                json.loads(context.cursor) if context.cursor else {})
+        if claimed is None:
+            return Discovered(keys=[], cursor=context.cursor, tags={"discovered_by": "landing"})
+        keys, found = claimed
         return Discovered(keys=keys, cursor=json.dumps(found, sort_keys=True), tags={"discovered_by": "landing"})
 
     return discover
