@@ -29,6 +29,24 @@ def test_a_day_is_deterministic_and_parses():
         assert all(p.rank_tier is not None for p in match.players)
 
 
+def test_each_goal_a_team_conceded_has_one_last_defender_the_most_back_first():
+    """`goals_against_while_last_defender`, as ballchasing gives it (left out when zero): a team's goals against
+    as the last defender add up to the goals it conceded, and its most-back player has the most of them."""
+    stat = "positioning_goals_against_while_last_defender"
+    conceded_any = 0
+    for document in generate_replays(dt.date(2026, 1, 3), seed=3, n_players=120, anchor=ANCHOR):
+        match = parse_replay_json(document)
+        values = {(p.player_id, s.stat_type): s.value for p in match.players for s in p.stats}
+        for team, conceded in ((0, match.score_team_1), (1, match.score_team_0)):
+            players = [p for p in match.players if p.team == team]
+            credited = {p.player_id: values[(p.player_id, stat)] for p in players}
+            assert sum(credited.values()) == conceded
+            back = max(players, key=lambda p: values[(p.player_id, "positioning_time_most_back")])
+            assert credited[back.player_id] == max(credited.values())
+            conceded_any += conceded > 0
+    assert conceded_any > 10
+
+
 def test_players_rank_up_over_time():
     def mean_rank(day: dt.date) -> float:
         players = [p for d in generate_replays(day, seed=3, n_players=120, anchor=ANCHOR)
