@@ -17,6 +17,7 @@ from gamestats_assets.lib.intake.discovery import (
 )
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.sensors import (
+    LANDING_HELD,
     Discovered,
     build_discovery_sensor,
     build_landing_sensor,
@@ -196,4 +197,5 @@ def test_files_landed_for_a_backfill_are_its_own_even_when_the_landing_sensor_lo
 
     assert land_and_claim(instance, platform, discovery, land) == ["2026-01-02"]
     assert meanwhile["result"].run_requests == [] and meanwhile["result"].cursor == "{}"
+    assert meanwhile["result"].skip_reason.skip_message == LANDING_HELD
     assert evaluate(landing, instance).run_requests == []

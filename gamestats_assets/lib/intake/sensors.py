@@ -24,11 +24,12 @@ DEFAULT_BATCH = 50
 @dataclass(frozen=True)
 class Discovered:
     """What one evaluation of a discovery found: the partition keys to run, the new cursor, and extra
-    tags for the runs (`discovered_by`, say). `keys` empty means nothing new."""
+    tags for the runs (`discovered_by`, say). With `keys` empty, the tick skips with `idle`."""
 
     keys: Sequence[str]
     cursor: str | None
     tags: dict[str, str] = field(default_factory=dict)
+    idle: str = "nothing new"
 
 
 def key_batches(ordered: Sequence[str], wanted: Sequence[str], batch: int) -> list[tuple[str, str]]:
@@ -106,12 +107,15 @@ def build_discovery_sensor(
                                    cursor=context.cursor)
         keys = claim(context.instance, platform, landing, found.keys) if landing and found.keys else found.keys
         if not keys:
-            return dg.SensorResult(skip_reason=dg.SkipReason("nothing new"), cursor=found.cursor)
+            return dg.SensorResult(skip_reason=dg.SkipReason(found.idle), cursor=found.cursor)
         requests, additions = run_requests(context, partitions_def, keys,
                                            {PRIORITY_TAG: str(priority), **found.tags}, batch)
         return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=found.cursor)
 
     return _sensor
+
+
+LANDING_HELD = "another sensor is landing files it will run; looking again next tick"
 
 
 def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:
@@ -123,7 +127,7 @@ def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvalua
         claimed = claim_changed(context.instance, platform, discovery,
                                 json.loads(context.cursor) if context.cursor else {})
         if claimed is None:
-            return Discovered(keys=[], cursor=context.cursor, tags={"discovered_by": "landing"})
+            return Discovered(keys=[], cursor=context.cursor, idle=LANDING_HELD)
         keys, found = claimed
         return Discovered(keys=keys, cursor=json.dumps(found, sort_keys=True), tags={"discovered_by": "landing"})
 
