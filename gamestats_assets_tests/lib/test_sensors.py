@@ -2,6 +2,7 @@
 partitions they add and the runs they request."""
 
 import json
+import threading
 
 import dagster as dg
 import pytest
@@ -13,6 +14,7 @@ from gamestats_assets.lib.intake.discovery import (
     day_folders,
     keyed_files,
     land_and_claim,
+    requested_keys,
     visible_files,
 )
 from gamestats_assets.lib.intake.http import ApiError
@@ -177,25 +179,67 @@ def test_an_api_error_skips_the_tick_with_the_error_and_keeps_the_cursor(data_di
     assert "403 Forbidden" in result.skip_reason.skip_message and result.cursor == "kept"
 
 
+def meanwhile(sensor, instance, cursor=None):
+    """`sensor` evaluated by another thread, as the daemon evaluates sensors at once; a sensor that waited for
+    the caller's claims instead of skipping fails the wait."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(evaluate(sensor, instance, cursor)), daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert result, f"{sensor.name} waited for the claims another sensor holds"
+    return result[0]
+
+
 def test_files_landed_for_a_backfill_are_its_own_even_when_the_landing_sensor_looks_meanwhile(data_dir):
     """A newly tracked player's backfill lands their days and claims them (`land_and_claim`); the landing sensor,
     evaluated while the files are being written, runs nothing and keeps its cursor, and evaluated afterwards
-    finds the days claimed: they are the backfill's, whichever sensor ticks first."""
+    finds the days claimed: they are the backfill's, whichever sensor ticks first. An API sensor of the domain
+    evaluated meanwhile skips at once, its cursor unchanged."""
     discovery = day_folders("t", DAILY, day_files.key)
     landing = build_landing_sensor(discovery, DAY_JOB)
     instance = dg.DagsterInstance.ephemeral()
     platform = PlatformResource.from_settings(Settings.from_env())
     folder = data_dir / "landing" / "t" / "2026-01-02"
-    meanwhile = {}
+    api = build_discovery_sensor("t_api", lambda context, platform: Discovered(["2026-01-02"], "next"), DAY_JOB,
+                                 DAILY, description="test", landing=discovery)
+    seen = {}
 
     def land():
         folder.mkdir(parents=True)
         (folder / "a.jsonl").write_text("{}\n")
-        meanwhile["result"] = evaluate(landing, instance, cursor="{}")
+        seen["landing"] = meanwhile(landing, instance, cursor="{}")
+        seen["api"] = meanwhile(api, instance, cursor="kept")
         (folder / "b.jsonl").write_text("{}\n")
         return ["2026-01-02"]
 
     assert land_and_claim(instance, platform, discovery, land) == ["2026-01-02"]
-    assert meanwhile["result"].run_requests == [] and meanwhile["result"].cursor == "{}"
-    assert meanwhile["result"].skip_reason.skip_message == LANDING_HELD
+    assert seen["landing"].run_requests == [] and seen["landing"].cursor == "{}"
+    assert seen["landing"].skip_reason.skip_message == LANDING_HELD
+    assert not seen["api"].run_requests and seen["api"].cursor == "kept"
+    assert seen["api"].skip_reason.skip_message == LANDING_HELD
+    assert evaluate(landing, instance).run_requests == []
+
+
+def test_files_an_api_sensor_lands_are_its_own_run_even_when_the_landing_sensor_looks_meanwhile(data_dir):
+    """An API sensor lands its files and claims them holding the domain's claims (`holding_claims`): the landing
+    sensor, evaluated while the files are written, skips; the API sensor runs the day, tagged as its own, and
+    reads the claims again meanwhile (`requested_keys`) without waiting for itself."""
+    discovery = day_folders("t", DAILY, day_files.key)
+    landing = build_landing_sensor(discovery, DAY_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    folder = data_dir / "landing" / "t" / "2026-01-02"
+    seen = {}
+
+    def discover(context, platform):
+        assert requested_keys(platform, "t") == set()
+        folder.mkdir(parents=True)
+        (folder / "a.jsonl").write_text("{}\n")
+        seen["landing"] = meanwhile(landing, instance, cursor="{}")
+        return Discovered(["2026-01-02"], "next", tags={"discovered_by": "api"})
+
+    api = build_discovery_sensor("t_api", discover, DAY_JOB, DAILY, description="test", landing=discovery)
+    result = evaluate(api, instance)
+    assert spans(result.run_requests) == [("2026-01-02", "2026-01-02")]
+    assert result.run_requests[0].tags["discovered_by"] == "api" and result.cursor == "next"
+    assert seen["landing"].run_requests == [] and seen["landing"].skip_reason.skip_message == LANDING_HELD
     assert evaluate(landing, instance).run_requests == []

@@ -1,6 +1,6 @@
 """Discovery: which partitions the landing folders hold (`PartitionDiscovery`), and a fingerprint of each one's
-files, claimed by a sensor before it requests a run (`claim`), so one delivery gets one run; the folder of a
-landing day (`day_folder`) and the files a source may read in it (`visible_files`, `landing_files`)."""
+files, claimed by a sensor before it requests a run (`holding_claims`), so one delivery gets one run; the folder
+of a landing day (`day_folder`) and the files a source may read in it (`visible_files`, `landing_files`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -171,18 +172,44 @@ def requested_path(platform: PlatformResource, domain: str) -> Path:
     return Path(platform.data_dir) / "state" / "requested" / f"{domain}.json"
 
 
+LANDING_HELD = "another sensor is landing files it will run; looking again next tick"
+
+
+class ClaimsHeld(Exception):
+    """Another sensor holds a domain's claims: it is landing files it will claim (`holding_claims`)."""
+
+    def __init__(self) -> None:
+        super().__init__(LANDING_HELD)
+
+
+_held = threading.local()
+"""The claims this thread holds, by path: a sensor holding its domain's claims reads them again without a second
+lock (`requested_keys` while it lands)."""
+
+
 @contextmanager
 def _requested(platform: PlatformResource, domain: str, *, wait: bool = True) -> Iterator[dict[str, str]]:
     """The requested fingerprints of `domain`, held under an exclusive file lock and written back on exit:
     sensors evaluated at once, in threads or processes, see each other's claims. Without `wait`, raises
-    `BlockingIOError` when another holds them."""
+    `ClaimsHeld` when another holds them. A thread that holds them already gets the same ones again."""
     path = requested_path(platform, domain)
+    held = getattr(_held, "claims", {})
+    if path in held:
+        yield held[path]
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.with_suffix(".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ClaimsHeld() from None
         requested = json.loads(path.read_text()) if path.exists() else {}
         before = dict(requested)
-        yield requested
+        _held.claims = {**held, path: requested}
+        try:
+            yield requested
+        finally:
+            _held.claims = held
         if requested != before:
             path.write_text(json.dumps(requested, sort_keys=True))
 
@@ -201,32 +228,33 @@ def _claim(instance: dg.DagsterInstance, discovery: PartitionDiscovery, keys: It
     return claimed
 
 
-def claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
-          keys: Iterable[str]) -> list[str]:
-    """The keys among `keys` whose files, as landing holds them now, no run has processed and no sensor has
-    requested yet, recorded as requested by the caller; the others are left to the run that has them."""
-    with _requested(platform, discovery.domain) as requested:
-        return _claim(instance, discovery, keys, discovery.find(platform), requested)
+@contextmanager
+def holding_claims(instance: dg.DagsterInstance, platform: PlatformResource,
+                   discovery: PartitionDiscovery) -> Iterator[Callable[[Iterable[str]], list[str]]]:
+    """Holds the domain's claims, or raises `ClaimsHeld` at once while another sensor does, and gives the
+    `claim` of keys: those whose files, as landing holds them then, no run has processed and no sensor has
+    requested yet, recorded as requested by the caller (the others are left to the run that has them). A sensor
+    that lands files and claims them within it runs what it landed, whichever sensor looks meanwhile."""
+    with _requested(platform, discovery.domain, wait=False) as requested:
+        yield lambda keys: _claim(instance, discovery, keys, discovery.find(platform), requested)
 
 
 def land_and_claim(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
                    land: Callable[[], Iterable[str]]) -> list[str]:
-    """Calls `land` (which lands files and gives their keys) and `claim`s those keys, holding the domain's
-    claims throughout: the landing sensor does not look at the folder meanwhile (`claim_changed`), so that
-    what a tracked player's backfill lands is its own to run."""
-    with _requested(platform, discovery.domain) as requested:
-        keys = list(land())
-        return _claim(instance, discovery, keys, discovery.find(platform), requested)
+    """Calls `land` (which lands files and gives their keys) and claims those keys, `holding_claims`
+    throughout: what a tracked player's backfill lands is its own to run."""
+    with holding_claims(instance, platform, discovery) as claim:
+        return claim(land())
 
 
 def claim_changed(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
                   seen: Fingerprints) -> tuple[list[str], Fingerprints] | None:
-    """`claim` of the keys whose files are new or changed since `seen` (`changed_keys`), read under the
-    domain's claims; with the fingerprints found. None, at once, while another sensor holds the claims (it is
-    landing files it will claim: `land_and_claim`): the caller looks again on its next tick."""
+    """The claim (`holding_claims`) of the keys whose files are new or changed since `seen` (`changed_keys`),
+    with the fingerprints found; None, at once, while another sensor holds the claims (it is landing files it
+    will claim): the caller looks again on its next tick."""
     try:
         with _requested(platform, discovery.domain, wait=False) as requested:
             found = discovery.find(platform)
             return _claim(instance, discovery, changed_keys(found, seen), found, requested), found
-    except BlockingIOError:
+    except ClaimsHeld:
         return None

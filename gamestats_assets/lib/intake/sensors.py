@@ -7,13 +7,20 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import PartitionDiscovery, claim, claim_changed
+from gamestats_assets.lib.intake.discovery import (
+    LANDING_HELD,
+    ClaimsHeld,
+    PartitionDiscovery,
+    claim_changed,
+    holding_claims,
+)
 from gamestats_assets.lib.intake.http import ApiError
 
 PRIORITY_TAG = "dagster/priority"
@@ -92,8 +99,9 @@ def build_discovery_sensor(
     requests runs of `job` over them with run priority `priority`. With `api_key_env` unset in the
     environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
     tick with the error, the cursor unchanged, so the next tick tries again. Given the `landing` discovery
-    of the files `discover` landed, it runs only the keys it claims there (`claim`): one run per
-    delivery, whichever sensor saw it first."""
+    of the files `discover` lands, it lands and claims them `holding_claims` and runs only the keys it claims:
+    one run per delivery, by the sensor that landed it; while another sensor holds the claims it skips, its
+    cursor unchanged."""
 
     @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
                default_status=dg.DefaultSensorStatus.RUNNING)
@@ -101,11 +109,14 @@ def build_discovery_sensor(
         if api_key_env and not os.environ.get(api_key_env):
             return dg.SkipReason(f"{api_key_env} is not set: set it to discover new work from the API")
         try:
-            found = discover(context, platform)
+            with holding_claims(context.instance, platform, landing) if landing else nullcontext() as claim:
+                found = discover(context, platform)
+                keys = claim(found.keys) if claim and found.keys else found.keys
         except ApiError as error:
             return dg.SensorResult(skip_reason=f"the API refused or failed, nothing was run: {error}",
                                    cursor=context.cursor)
-        keys = claim(context.instance, platform, landing, found.keys) if landing and found.keys else found.keys
+        except ClaimsHeld as held:
+            return dg.SensorResult(skip_reason=str(held), cursor=context.cursor)
         if not keys:
             return dg.SensorResult(skip_reason=dg.SkipReason(found.idle), cursor=found.cursor)
         requests, additions = run_requests(context, partitions_def, keys,
@@ -113,9 +124,6 @@ def build_discovery_sensor(
         return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=additions, cursor=found.cursor)
 
     return _sensor
-
-
-LANDING_HELD = "another sensor is landing files it will run; looking again next tick"
 
 
 def landing_discover(discovery: PartitionDiscovery) -> Callable[[dg.SensorEvaluationContext, PlatformResource], Discovered]:

@@ -16,6 +16,7 @@ from psycopg import sql
 
 from gamestats_assets.lib.core.partitions import tracked_player_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.intake.discovery import ClaimsHeld
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
@@ -71,8 +72,9 @@ def build_tracked_player_sensor(
     """`<domain>_newly_tracked_players`: for each player newly on the roster, one backfill of `target` over
     `partitions_for(player, ...)` (the partitions of the player's history still to build for them), and the
     player added to the `<domain>_tracked_player` partitions. With `api_key_env` unset, newly tracked
-    players wait and the skip reason says so; an API error or an entry `partitions_for` refuses (a ValueError: an
-    id not in its source's format) leaves the player for the next tick with the reason, the others go on. The cursor
+    players wait and the skip reason says so; an API error, an entry `partitions_for` refuses (a ValueError: an
+    id not in its source's format) or the domain's claims held by another sensor (`ClaimsHeld`) leaves the player
+    for the next tick with the reason, the others go on. The cursor
     is the roster of players done: a removed player leaves it, so adding them again backfills again."""
     players_partitions = tracked_player_partitions(domain)
 
@@ -95,7 +97,7 @@ def build_tracked_player_sensor(
                 break
             try:
                 partitions = list(partitions_for(player, context, platform))
-            except (ApiError, ValueError) as error:
+            except (ApiError, ValueError, ClaimsHeld) as error:
                 failed[player] = str(error)
                 continue
             if partitions:
