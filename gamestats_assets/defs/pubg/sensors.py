@@ -19,6 +19,7 @@ from gamestats_assets.defs.pubg.assets import (
     record_discovery,
 )
 from gamestats_assets.defs.pubg.organisers import tournament_definitions
+from gamestats_assets.defs.pubg.tables import tracked_players
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.authoring.publish_steps import published_specs
 from gamestats_assets.lib.core.inputs import UnreadableInput
@@ -27,7 +28,7 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.intake.discovery import requested_keys
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
-from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, roster, shown
+from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, shown
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import match_id_of
 from gamestats_assets.lib.lake.delta import read_partitions
@@ -67,11 +68,6 @@ def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform
         built = status.filter(pl.col("player_id") == player).select("match_id")
         played = played.join(built, on="match_id", how="anti")
     return sorted(played.collect()["match_id"].unique().to_list())
-
-
-def tracked_players(platform: PlatformResource) -> list[str]:
-    """The account ids on the pubg roster (`pubg.players` and `reference/pubg/players.csv`)."""
-    return roster(DOMAIN, platform, PostgresResource())
 
 
 def tournament_players(platform: PlatformResource) -> list[str]:
@@ -156,9 +152,10 @@ def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
     saying so."""
     return [
         build_discovery_sensor(
-            "pubg_api_discovery", api_discover("api", tracked_players), wiring.jobs["pubg_match"],
-            pubg_match_partitions, description="Every 10 minutes: new matches of the tracked players, from the PUBG "
-            "API.", minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
+            "pubg_api_discovery", api_discover("api", lambda platform: tracked_players(platform, PostgresResource())),
+            wiring.jobs["pubg_match"], pubg_match_partitions,
+            description="Every 10 minutes: new matches of the tracked players, from the PUBG API.",
+            minimum_interval_seconds=600, priority=0, api_key_env=API_KEY_ENV, landing=LANDING),
         build_discovery_sensor(
             "pubg_tournament_discovery", api_discover("tournament", tournament_players), wiring.jobs["pubg_match"],
             pubg_match_partitions, description="Every minute: new matches of the tournament players, from the PUBG "
