@@ -254,18 +254,15 @@ HELD = ("the team holding the ball is the one the stream replicates as the ball'
         "team held the ball and another 5.5 % above it while the other team did; in the 2016 game ballchasing reads "
         "the cars of a093q262, Raptor_Attacks_ and bot:Samara otherwise than the frames hold them (`OLD_CARS`), and "
         "jboy42069's distance while the other team held the ball is 7 % above ballchasing's")
-LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the pitch at the goal's frame "
-                 "(`positioning.last_defenders`), and ballchasing credits every goal of the later games so but two: "
-                 "in the 2026 doubles game a goal conceded with Baptiste2702382 on his goal line (5116 uu from "
-                 "midfield) it credits to Darko_oklm, 2160 uu ahead of him; in the 2025 doubles game of the CSV "
-                 "export a goal conceded 18 frames after 76561198176015205 was demolished it credits to him, his "
-                 "wreck lying behind his mate, where in the 2026 standard game b it credits a goal conceded 23 frames "
-                 "after a demolition to the hindmost car, not to the wreck inside the goal; counting the wrecks "
-                 "where they lie brings 24 later players of 28 too, a demolished player as the hindmost (as the team "
-                 "roles count one) 22; each goal credited otherwise puts two players of a doubles game off; in the "
-                 "2016 game ballchasing reads a093q262's car elsewhere than the frames hold it (`OLD_CARS`) and "
+LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the pitch at the goal's frame, but a "
+                 "defender whose touch was the last before a goal his opponents had shot at (a save that failed, a "
+                 "deflection) is not the last defender: the hindmost of his mates is (`positioning.last_defenders`), "
+                 "which gives every later player ballchasing's count; the hindmost car alone gives 24 of 28 (a "
+                 "goalkeeper's touch on the goal line credited by ballchasing to his mate 2160 uu ahead, and a "
+                 "deflection), and a defender's own goal with no shot before it ballchasing counts against him; "
+                 "in the 2016 game ballchasing reads a093q262's car elsewhere than the frames hold it (`OLD_CARS`) and "
                  "credits its mates jboy42069 and Q-money219 with 9 and 2 of the team's 11 goals conceded, where "
-                 "the frames give them 6 and 1 and a093q262 4")
+                 "the frames give them 6 and 0 and a093q262 5")
 AGREEMENT = {
     "avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
@@ -288,7 +285,7 @@ AGREEMENT = {
                                                                 HELD),
     "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (26, 28), "before 2017": (8, 10)}, HELD),
     "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
-    "positioning_goals_against_while_last_defender": Agreement({"2017 on": (24, 28), "before 2017": (7, 10)},
+    "positioning_goals_against_while_last_defender": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)},
                                                                LAST_DEFENDER),
     "positioning_percent_behind_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "positioning_percent_closest_to_ball": Agreement({"2017 on": (24, 24), "before 2017": (3, 10)}, ROLES),

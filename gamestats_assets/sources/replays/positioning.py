@@ -72,12 +72,32 @@ def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
             .drop("without_car"))
 
 
+def _beaten_touchers(frames: ReplayFrames) -> pl.DataFrame:
+    """Per goal (`frame`, conceding `team`): `toucher`, the conceding player whose touch was the ball's last
+    before a goal the scoring team had shot at since the previous goal (a save that failed, a deflection), else
+    null."""
+    teams = frames.roster.select("player_id", "team")
+    shots = frames.scoring.filter(pl.col("kind") == "shots").join(teams, on="player_id").select("team", shot="frame")
+    touches = frames.hits.select("frame", touched="frame", toucher="player_id", toucher_team="team").sort("frame")
+    goals = frames.goals.sort("frame").with_columns(since=pl.col("frame").shift(1).fill_null(-1))
+    shot_at = (goals.join(shots, on="team").filter(pl.col("shot").is_between(pl.col("since"), pl.col("frame"),
+                                                                             closed="right"))
+               .select("frame", shot_at=pl.lit(True)).unique())
+    return (
+        goals.join_asof(touches, on="frame", strategy="backward").join(shot_at, on="frame", how="left")
+        .select("frame", team=(1 - pl.col("team")).cast(pl.Int8),
+                toucher=pl.when((pl.col("touched") > pl.col("since")) & pl.col("shot_at")
+                                & (pl.col("toucher_team") != pl.col("team"))).then(pl.col("toucher")))
+    )
+
+
 def last_defenders(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
     """Per player: `goals_against_while_last_defender`, the goals their team conceded while their car was the
-    team's hindmost on the pitch at the goal's frame."""
-    conceded = frames.goals.select("frame", team=(1 - pl.col("team")).cast(pl.Int8))
-    return (conceded.join(placed.select("frame", "team", "player_id", "y_own"), on=["frame", "team"])
-            .sort("y_own").unique("frame", keep="first")
+    team's hindmost on the pitch at the goal's frame; a defender who last touched a shot that went in is not
+    the last defender but the hindmost of his mates on the pitch, when he has one (`_beaten_touchers`)."""
+    return (_beaten_touchers(frames).join(placed.select("frame", "team", "player_id", "y_own"), on=["frame", "team"])
+            .with_columns(beaten=(pl.col("player_id") == pl.col("toucher")).fill_null(False))
+            .sort("beaten", "y_own").unique("frame", keep="first")
             .group_by("player_id").agg(goals_against_while_last_defender=pl.len().cast(pl.Int64)))
 
 
