@@ -26,6 +26,9 @@ LOL_PLAYER = "JP1/Faker Jr#JP1"
 SENSORS_QUERY = """{ sensorsOrError(repositorySelector: {repositoryLocationName: "gamestats",
   repositoryName: "__repository__"}) { ... on Sensors { results { name
   sensorState { ticks(limit: 20) { status skipReason error { message } } } } } } }"""
+CURSORS_QUERY = """{ sensorsOrError(repositorySelector: {repositoryLocationName: "gamestats",
+  repositoryName: "__repository__"}) { ... on Sensors { results { name
+  sensorState { typeSpecificData { ... on SensorData { lastCursor } } } } } } }"""
 
 
 GAME_START = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=3)
@@ -82,6 +85,13 @@ def ticks(dev: Dev) -> dict[str, list[dict]]:
     """Every sensor's latest ticks, as the UI's Automation page reads them."""
     answer = httpx.post(f"{dev.url}/graphql", json={"query": SENSORS_QUERY}, timeout=30).json()
     return {sensor["name"]: sensor["sensorState"]["ticks"] for sensor in answer["data"]["sensorsOrError"]["results"]}
+
+
+def cursors(dev: Dev) -> dict[str, str | None]:
+    """Every sensor's cursor, as the UI reads it."""
+    answer = httpx.post(f"{dev.url}/graphql", json={"query": CURSORS_QUERY}, timeout=30).json()
+    return {sensor["name"]: (sensor["sensorState"]["typeSpecificData"] or {}).get("lastCursor")
+            for sensor in answer["data"]["sensorsOrError"]["results"]}
 
 
 def finished_runs(instance: dg.DagsterInstance, **tags: str) -> list[dg.DagsterRun]:

@@ -1,23 +1,50 @@
 """The uses of `gamestats dev` for tracked players, end to end under its daemon: LoL and Rocket League players
 added to their rosters wait, with the reason on the sensor's tick, for the API key they need, and are
-backfilled once it is set. The Riot and ballchasing APIs are served on loopback from their recorded answers
-(the Riot game moved to three days ago, so that a tracked player's history holds it and the every-ten-minutes
-discovery does not)."""
+backfilled once it is set; with the PUBG key set, a tournament player's match is found on the API and run by
+the tournament discovery. The Riot, ballchasing and PUBG APIs are served on loopback from their recorded
+answers (the Riot game moved to three days ago, so that a tracked player's history holds it and the
+every-ten-minutes discovery does not)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import dagster as dg
 import pytest
 
+from gamestats_assets.defs.pubg.sensors import API_URL_ENV as PUBG_URL_ENV
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY_ENV
 from gamestats_assets_tests.e2e.dev import wait_until
-from gamestats_assets_tests.e2e.site import GAME_DAY, LOL_PLAYER, completed_backfill, execute, failed_ticks, rows, ticks
+from gamestats_assets_tests.e2e.site import (
+    GAME_DAY,
+    LOL_PLAYER,
+    completed_backfill,
+    cursors,
+    execute,
+    failed_ticks,
+    finished_runs,
+    rows,
+    serve,
+    ticks,
+)
+from gamestats_assets_tests.pubg.test_live import MATCH_ID as PUBG_MATCH
+from gamestats_assets_tests.pubg.test_live import PLAYER as PUBG_PLAYER
+from gamestats_assets_tests.pubg.test_live import _Api as PubgApi
 from gamestats_assets_tests.rocket.test_live import PLAYER as ROCKET_PLAYER
 from gamestats_assets_tests.rocket.test_live import TOKEN
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pubg_api():
+    """The PUBG API on loopback, answering with the recorded match (`pubg/test_live`)."""
+    server = serve(PubgApi)
+    PubgApi.base = f"http://127.0.0.1:{server.server_port}"
+    yield PubgApi.base
+    server.shutdown()
 
 
 def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(site, dev, module_pg_url):
@@ -37,9 +64,16 @@ def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(site, dev, m
     assert not [b for b in dev.instance().get_backfills() if b.tags.get(PLAYER_TAG) in (LOL_PLAYER, ROCKET_PLAYER)]
 
 
-def test_with_the_keys_set_the_waiting_players_are_backfilled(site, dev, module_pg_url):
+def test_with_the_keys_set_the_waiting_players_are_backfilled(site, dev, module_pg_url, pubg_api):
     dev.stop()
-    dev.env.update(GAMESTATS_RIOT_API_KEY="test-key", GAMESTATS_BALLCHASING_TOKEN=TOKEN)
+    dev.env.update(GAMESTATS_RIOT_API_KEY="test-key", GAMESTATS_BALLCHASING_TOKEN=TOKEN,
+                   **{PUBG_KEY_ENV: "test-key", PUBG_URL_ENV: pubg_api})
+    organisers = site[0] / "landing" / "pubg" / "tournament"
+    organisers.mkdir(parents=True, exist_ok=True)
+    team = {"team_name": "T", "division_id": "Pro", "group_id": "A",
+            "players": [{"account_id": PUBG_PLAYER, "name": "x"}]}
+    (organisers / "S1.json").write_text(json.dumps({"season": {"season_id": "S1"}, "teams": [team], "rounds": [],
+                                                    "schedule": []}))
     dev.start()
     instance = dev.instance()
     wait_until(lambda: completed_backfill(instance, LOL_PLAYER), 500, "the LoL player's backfill", dev)
@@ -48,6 +82,19 @@ def test_with_the_keys_set_the_waiting_players_are_backfilled(site, dev, module_
     assert rows(module_pg_url, "SELECT count(*) FROM rocket.matches")[0][0] > 0
     lol_days = instance.get_materialized_partitions(dg.AssetKey(["lol", "landing", "games"]))
     assert GAME_DAY in lol_days
+
+
+def test_a_tournament_players_match_is_landed_and_run_once_by_the_tournament_discovery(dev, module_pg_url):
+    """`pubg_tournament_discovery` lists the tournament player's matches, lands the new one and runs it: one run,
+    its own; the landing sensor, which looks at the folder it lands in every 30 s, sees the files and leaves them."""
+    instance = dev.instance()
+    wait_until(lambda: finished_runs(instance, discovered_by="tournament", **{"dagster/partition": PUBG_MATCH}),
+               500, "the tournament match's run", dev)
+    wait_until(lambda: PUBG_MATCH in json.loads(cursors(dev)["pubg_landing_sensor"] or "{}"), 200,
+               "the landing sensor to see the match's files", dev)
+    assert len(instance.get_runs(filters=dg.RunsFilter(tags={"dagster/partition": PUBG_MATCH}))) == 1
+    assert rows(module_pg_url, "SELECT discovered_by FROM pubg.matches WHERE match_id = %s", PUBG_MATCH) == [
+        ("tournament",)]
 
 
 def test_no_sensor_tick_failed(dev):
