@@ -99,9 +99,9 @@ def build_discovery_sensor(
     requests runs of `job` over them with run priority `priority`. With `api_key_env` unset in the
     environment it skips, saying which variable to set; an API error (a wrong key, the API down) skips the
     tick with the error, the cursor unchanged, so the next tick tries again. Given the `landing` discovery
-    of the files `discover` lands, it lands and claims them `holding_claims` and runs only the keys it claims:
-    one run per delivery, by the sensor that landed it; while another sensor holds the claims it skips, its
-    cursor unchanged."""
+    of the files `discover` lands, it lands and claims them holding the domain's claims (`holding_claims`) and
+    runs only the keys it claims: one run per delivery, by the sensor that landed it; while another sensor holds
+    the claims it skips, its cursor unchanged."""
 
     @dg.sensor(name=name, job=job, minimum_interval_seconds=minimum_interval_seconds, description=description,
                default_status=dg.DefaultSensorStatus.RUNNING)

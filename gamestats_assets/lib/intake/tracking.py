@@ -74,8 +74,8 @@ def build_tracked_player_sensor(
     player added to the `<domain>_tracked_player` partitions. With `api_key_env` unset, newly tracked
     players wait and the skip reason says so; an API error, an entry `partitions_for` refuses (a ValueError: an
     id not in its source's format) or the domain's claims held by another sensor (`ClaimsHeld`) leaves the player
-    for the next tick with the reason, the others go on. The cursor
-    is the roster of players done: a removed player leaves it, so adding them again backfills again."""
+    for the next tick with the reason, the others go on. The cursor is the roster of players done: a removed
+    player leaves it, so adding them again backfills again."""
     players_partitions = tracked_player_partitions(domain)
 
     @dg.sensor(name=f"{domain}_newly_tracked_players", minimum_interval_seconds=minimum_interval_seconds,
