@@ -173,7 +173,11 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "of four opponents' pads taken with no return replicated that ballchasing counts as stolen; taking "
            "such pickups' half from the car's place brings 23 and 24 later players of 28, and counting the "
            "centre ones as stolen for the blue team alone would bring 27 and 27, a rule drawn from those four "
-           "pickups only that no reading of the stream gives, so not taken")
+           "pickups only that no reading of the stream gives, so not taken; the centre line as orange's half for "
+           "every such pickup brings the stolen amounts to 26 but the stolen small pads' count from 26 to 25 (a blue "
+           "player's big pad at 4096 and an orange player's small pad at -2484, both such pickups, would be stolen "
+           "where ballchasing counts neither), and the team of the car that took the pad before does not decide it "
+           "either (Moh Bility's stolen pad followed an opponent's pickup, the two blue centre pads a mate's)")
 SLIDES = ("the time held on the floor agrees (but for one player of the 2025 game of the CSV export, 13 % under "
           "ballchasing), and a press counts when the car came within 40 uu of the floor "
           "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
@@ -191,7 +195,12 @@ SLIDES = ("the time held on the floor agrees (but for one player of the 2025 gam
           "of 21 bring 17 and 15, a peak as sharp; the runs of the handbrake held below 21 to 40 uu, merged across "
           "gaps of up to three frames and of at least one to three frames, bring at most 16; the presses out of "
           "play (after a goal) do not explain the differences (a player 9 presses above ballchasing has 6 such, "
-          "one at its count has 9); ballchasing's mean length is its time over its count, and its time agrees "
+          "one at its count has 9); nor the car's contact with the floor read from its rotation: the lowest corner "
+          "of its hitbox within 1 to 3 uu of a resting car's brings 11 and 12 later players of 28 (5 uu: 8), the "
+          "centre below 45 or 50 uu with that corner below 24 to 40 uu 22 to 24 (and 8 of 10 in 2016), the car "
+          "upright (its up axis above 0.5 to 0.9 of the vertical) below 40 or 45 uu 21 to 23 (10 of 10 in 2016) "
+          "and below 50 uu 16 to 18, a peak as sharp; ballchasing's mean length is its time over its count, and "
+          "its time agrees "
           "with ours for every player but one: the mean length, which ballchasing gives to the hundredth of a "
           "second (`ROUNDED`: 18 later players of 28 within 5 % of its figure as printed, 24 within 5 % of a "
           "value that rounds to it), follows the count")
@@ -246,7 +255,10 @@ SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at
                    " 219 % over), and a threshold of 2100 to 2290 uu/s instead of 2200 no more than 4; no lower "
                    "threshold either: from 0 to 2000 uu/s the modelled drain brings none of 28 later players "
                    "within 5 %, ballchasing's figure being by the median 0.14 to 0.47 of it; nor a supersonic state "
-                   "held, once reached at 2200 uu/s, until the speed falls below 2100 or 2000 uu/s (2 and 1 of 28)")
+                   "held, once reached at 2200 uu/s, until the speed falls below 2100 or 2000 uu/s (2 and 1 of 28); "
+                   "nor one car's tank read against another "
+                   "car's speed: Jtabor26's drain read against the supersonic frames of each of the doubles game's "
+                   "four cars is 99 to 251, where ballchasing gives 28")
 HELD = ("the team holding the ball is the one the stream replicates as the ball's last toucher "
         "(`ReplayFrames.possession`), which brings every later player within 5 % of ballchasing but one, 6 % above "
         "it while their team held the ball (the touches the frames show, held until the other team's, bring 21 and "
