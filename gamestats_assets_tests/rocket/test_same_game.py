@@ -241,6 +241,23 @@ def test_boost_used_agrees_for_nine_players_in_ten_of_the_later_games(measured):
     assert meets({"2017 on": measured["boost_bpm"]["2017 on"]})
 
 
+def test_boost_used_while_supersonic_is_the_tanks_drops_at_top_speed_on_the_ground(parsed, measured):
+    """ballchasing's `amount_used_while_supersonic` counts the drops of the replicated tank that the stream sends
+    while the car drives supersonic on the ground, where boosting adds no speed (`boost._used_at_top_speed`), in
+    whole units. In the 2026 doubles game Jtabor26 (6e829ecc...) and Baptiste2702382 (70cf8d6a...) get 28 and 470
+    as there, where their boost at supersonic speed in the air too comes to about 155 and 400; every 2016 player
+    agrees to the unit, and the stat meets the target in every era."""
+    stat = "boost_amount_used_while_supersonic"
+    _, mine, _ = parsed["recent-ranked-doubles-2026-03-10"]
+    replay = _by_player(mine)
+    assert (replay["6e829ecc728345feb48e2f4179ea1695"][stat], replay["70cf8d6afd010900"][stat]) == (28, 470)
+    _, mine, theirs = parsed[OLD]
+    replay, ballchasing = _by_player(mine), _by_player(theirs)
+    assert {player: replay[player][stat] for player in ballchasing} == {
+        player: values[stat] for player, values in ballchasing.items()}
+    assert meets(measured[stat])
+
+
 def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):
     """Time in each quarter of the tank, at zero and at full (`boost._tank_times`): each span between two
     replications of a car's tank counts in the quarter of the value the second brings, at zero or full when

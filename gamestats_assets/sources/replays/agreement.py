@@ -237,28 +237,6 @@ USED = ("in the later games the drops of the replicated tank but a kickoff's or 
         "counts those drops for some players (76561198024975579: 107 a minute, the tank's drops with them 109, "
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
         "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
-SUPERSONIC_USED = ("ballchasing's figure follows no reading of the boost used at supersonic speed: neither the "
-                   "modelled drain nor the replicated tank's drops (at the end of a press, or spread over the time "
-                   "since the previous replication), with the speed at the frame or at the frame before, at the "
-                   "game's threshold (2200 uu/s) or any up to the top speed (2300); with the time supersonic within 1"
-                   " % of ballchasing's for every player, it gives 470 to Baptiste2702382 (70cf8d6afd010900), whose "
-                   "time boosting at supersonic speed holds at most 401, and 28 and 124 to Jtabor26 and the 1v1's "
-                   "strangy, whose modelled drain at supersonic speed is 133 and 597; asking, as subtr-actor does, "
-                   "for supersonic speed at the frame before too brings 4 later players of 24 within 5 %, where the "
-                   "frame's alone brings 1; nor does any reading of the stream's own replications of the tank "
-                   "(`ReplayFrames.replications`), which give ballchasing's time at zero, at full, in each quarter "
-                   "and its mean exactly: the drop between two replications of one car counted by the share of the "
-                   "span at supersonic speed brings 3 later players of 24, by the share of its boosting frames at "
-                   "supersonic speed 2, when the car is supersonic at the second replication 0 (2016: 3, 3 and 4 of "
-                   "10); on the tank the frames replicate, a press's drop spread over its boosting frames brings 6 of"
-                   " 23 (43 % under to 434 % over), counted when the press began at supersonic speed 0 (94 % under to"
-                   " 219 % over), and a threshold of 2100 to 2290 uu/s instead of 2200 no more than 4; no lower "
-                   "threshold either: from 0 to 2000 uu/s the modelled drain brings none of 28 later players "
-                   "within 5 %, ballchasing's figure being by the median 0.14 to 0.47 of it; nor a supersonic state "
-                   "held, once reached at 2200 uu/s, until the speed falls below 2100 or 2000 uu/s (2 and 1 of 28); "
-                   "nor one car's tank read against another "
-                   "car's speed: Jtabor26's drain read against the supersonic frames of each of the doubles game's "
-                   "four cars is 99 to 251, where ballchasing gives 28")
 HELD = ("the team holding the ball is the one the stream replicates as the ball's last toucher "
         "(`ReplayFrames.possession`), which brings every later player within 5 % of ballchasing but one, 6 % above "
         "it while their team held the ball (the touches the frames show, held until the other team's, bring 21 and "
@@ -280,7 +258,6 @@ AGREEMENT = {
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
-    "boost_amount_used_while_supersonic": Agreement({"2017 on": (5, 28), "before 2017": (6, 10)}, SUPERSONIC_USED),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),

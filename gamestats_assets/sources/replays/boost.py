@@ -5,10 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.sources.replays.frames import SMALL_PAD, ReplayFrames
-from gamestats_assets.sources.replays.movement import player_minutes
+from gamestats_assets.sources.replays.movement import GROUND_HEIGHT, SUPERSONIC, player_minutes
 
-SUPERSONIC = 2200.0
-"""uu/s from which a car is supersonic."""
 BANDS = ((0.0, 25.0), (25.0, 50.0), (50.0, 75.0), (75.0, 100.01))
 """The tank's quarters, in percent, the last one holding a full tank."""
 EMPTY, FULL = 0.0, 100.0
@@ -158,23 +156,28 @@ def _tank_times(frames: ReplayFrames) -> pl.DataFrame:
     )
 
 
-def _tank(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player, over the live frames on the pitch: boost used (the drops of the modelled tank while
-    boosting), and the part of it at supersonic speed."""
+def _modelled_drain(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player, over the live frames on the pitch: `amount_used`, the drops of the parser's modelled tank
+    while boosting (the boost used of streams that replicate the tank seldom)."""
     cars = (
         frames.cars.sort("player_id", "frame")
         .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
-                      * pl.col("boosting").cast(pl.Float64),
-                      speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt())
-        .with_columns(supersonic=(pl.col("speed") >= SUPERSONIC)
-                      & (pl.col("speed").shift(1) >= SUPERSONIC).over("player_id").fill_null(False))
+                      * pl.col("boosting").cast(pl.Float64))
         .join(frames.ball.select("frame", "live"), on="frame")
         .filter(pl.col("live") & ~pl.col("sleeping"))
     )
-    return cars.group_by("player_id").agg(
-        amount_used=pl.col("used").sum(),
-        amount_used_while_supersonic=pl.col("used").filter("supersonic").sum(),
-    )
+    return cars.group_by("player_id").agg(amount_used=pl.col("used").sum())
+
+
+def _used_at_top_speed(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `amount_used_while_supersonic`, as ballchasing counts it: the drops of the replicated tank
+    (`ReplayFrames.cars`' `tank`) that the stream replicates while the car drives supersonic (`SUPERSONIC` uu/s
+    or faster) on the ground (below `GROUND_HEIGHT`), where boosting adds no speed, over the whole recording."""
+    speed = (pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt()
+    return (frames.cars.sort("player_id", "frame")
+            .with_columns(dropped=(pl.col("tank").shift(1) - pl.col("tank")).over("player_id").clip(0.0))
+            .group_by("player_id").agg(amount_used_while_supersonic=pl.col("dropped").filter(
+                (speed >= SUPERSONIC) & (pl.col("z") < GROUND_HEIGHT)).sum()))
 
 
 def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
@@ -194,26 +197,26 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     - `bcpm`: boost collected per minute of the player's time (`player_minutes`); `bpm`: boost used
       per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
       over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
-      modelled tank while boosting over the live frames; `amount_used_while_supersonic`: the modelled
-      tank's drops while boosting at `SUPERSONIC` speed or above at that frame and the one before, over
-      the live frames; `amount_overfill`: what each pickup gave beyond the room in the replicated tank, where
+      modelled tank while boosting over the live frames (`_modelled_drain`); `amount_used_while_supersonic`:
+      the replicated tank's drops while the car drives supersonic on the ground (`_used_at_top_speed`);
+      `amount_overfill`: what each pickup gave beyond the room in the replicated tank, where
       the tank replicates full after it (`_pickups`);
-    - the amounts collected and stolen in whole units, the fraction dropped, as ballchasing gives them (its
-      rates per minute follow the whole amount).
+    - the amounts collected, stolen and used while supersonic in whole units, the fraction dropped, as
+      ballchasing gives them (its rates per minute follow the whole amount).
 
     Live time runs from each kickoff's countdown to the next goal (`ReplayFrames.ball`).
     """
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
     minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
-    tank = _tank(frames).join(_tank_times(frames), on="player_id", how="left")
-    if frames.pads_return:
-        tank = tank.drop("amount_used").join(_drops(frames), on="player_id", how="left")
+    used = _drops(frames) if frames.pads_return else _modelled_drain(frames)
+    tank = (_used_at_top_speed(frames).join(used, on="player_id", how="left")
+            .join(_tank_times(frames), on="player_id", how="left"))
     return (
         tank.join(_collected(frames), on="player_id", how="left")
         .join(_mean_replicated(frames), on="player_id", how="left")
         .with_columns(pl.col(pl.UInt32).cast(pl.Int64).fill_null(0), pl.col(pl.Float64).fill_null(0.0))
-        .with_columns(pl.col("^amount_(collected|stolen).*$").floor())
+        .with_columns(pl.col("^amount_(collected|stolen|used_while).*$").floor())
         .join(player_minutes(frames), on="player_id", how="left")
         .with_columns(
             bpm=pl.col("amount_used") / minutes,
