@@ -8,6 +8,7 @@ players of each era, except the stats `agreement.AGREEMENT` publishes with their
 """
 
 import json
+from dataclasses import replace
 
 import polars as pl
 import pytest
@@ -18,7 +19,7 @@ from gamestats_assets.sources.replays import boost
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
-from gamestats_assets.sources.replays.movement import player_minutes
+from gamestats_assets.sources.replays.movement import player_minutes, slide_presses
 from gamestats_assets_tests.rocket.ballchasing_csv import replay_document
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
@@ -256,6 +257,30 @@ def test_boost_used_while_supersonic_is_the_tanks_drops_at_top_speed_on_the_grou
     assert {player: replay[player][stat] for player in ballchasing} == {
         player: values[stat] for player, values in ballchasing.items()}
     assert meets(measured[stat])
+
+
+def test_a_powerslide_is_a_press_with_the_car_on_the_ground_in_a_state_the_stream_sent(parsed, measured):
+    """ballchasing counts a handbrake press when the car was on the ground in a state the stream sent, from the
+    last one before the press to those of its release (`movement.slide_presses`). In the 2026 doubles game
+    Jtabor26 (6e829ecc...) presses the handbrake at frame 3220 as his car jumps: the stream's last state before it
+    (frame 3218) has the car on the floor at 17 uu, where the frames interpolate it 29 uu high at 3219, and the
+    press's own states are in the air from 40 uu up: the press counts. His count is 61 where ballchasing gives 62
+    (the frames' heights gave 57); every 2016 player's count is ballchasing's (its stream sends heights in units
+    of 100 uu), and the count and the mean length meet the target in every era."""
+    frames, mine, _ = parsed["recent-ranked-doubles-2026-03-10"]
+    player = "6e829ecc728345feb48e2f4179ea1695"
+    heights = frames.heights.filter((pl.col("player_id") == player) & pl.col("frame").is_between(3218, 3220))
+    assert heights.select("frame", pl.col("z").round(2)).rows() == [(3218, 17.02), (3220, 40.49)]
+    press = frames.handbrakes.filter((pl.col("player_id") == player) & pl.col("frame").is_between(3220, 3245))
+    assert press["held"].to_list() == [True, False]
+    assert slide_presses(replace(frames, handbrakes=press))["count_powerslide"].to_list() == [1]
+    assert _by_player(mine)[player]["movement_count_powerslide"] == 61
+    _, mine, theirs = parsed[OLD]
+    replay, ballchasing = _by_player(mine), _by_player(theirs)
+    stat = "movement_count_powerslide"
+    assert {player: replay[player][stat] for player in ballchasing} == {
+        player: values[stat] for player, values in ballchasing.items()}
+    assert meets(measured[stat]) and meets(measured["movement_avg_powerslide_duration"])
 
 
 def test_tank_times_count_each_span_between_two_replications_of_a_car(measured):

@@ -178,32 +178,6 @@ PICKUPS = ("the amounts collected are the rises of the replicated tank (`boost._
            "player's big pad at 4096 and an orange player's small pad at -2484, both such pickups, would be stolen "
            "where ballchasing counts neither), and the team of the car that took the pad before does not decide it "
            "either (Moh Bility's stolen pad followed an opponent's pickup, the two blue centre pads a mate's)")
-SLIDES = ("the time held on the floor agrees (but for one player of the 2025 game of the CSV export, 13 % under "
-          "ballchasing), and a press counts when the car came within 40 uu of the floor "
-          "during it (`movement.powerslides`: most players' counts are then within one press of ballchasing's); "
-          "a count of 20 to 90 presses must agree within one or two, and no height (21 to 80 uu), wall rule, "
-          "merge of presses a frame or two apart or live-time window brings 9 players in 10 there in both eras; "
-          "ballchasing's counts are never below the presses with time on the floor, and counting too a press begun "
-          "soon after the car left the floor (a jump) brings 22 later players of 24 within 5 % for a window of 0.1 s "
-          "but 18 and 20 for 0.08 s and 0.12 s, a peak too sharp to be the game's rule rather than these samples'; "
-          "subtr-actor's count of each entry into the handbrake held within 40 uu of the floor brings 16; "
-          "counting a press by the car's height at its first frame (below 25 to 80 uu) brings at most 19, or 20 with "
-          "the presses that held the car on the floor, and the stream's own replications of the handbrake (one a "
-          "press) no more; "
-          "counting a press also when the car was below 21 uu in the two frames before it began brings 20 later "
-          "players of 24 (and 10 of 10 in 2016), but one or three frames bring 18 and 14, and 25 or 30 uu instead "
-          "of 21 bring 17 and 15, a peak as sharp; the runs of the handbrake held below 21 to 40 uu, merged across "
-          "gaps of up to three frames and of at least one to three frames, bring at most 16; the presses out of "
-          "play (after a goal) do not explain the differences (a player 9 presses above ballchasing has 6 such, "
-          "one at its count has 9); nor the car's contact with the floor read from its rotation: the lowest corner "
-          "of its hitbox within 1 to 3 uu of a resting car's brings 11 and 12 later players of 28 (5 uu: 8), the "
-          "centre below 45 or 50 uu with that corner below 24 to 40 uu 22 to 24 (and 8 of 10 in 2016), the car "
-          "upright (its up axis above 0.5 to 0.9 of the vertical) below 40 or 45 uu 21 to 23 (10 of 10 in 2016) "
-          "and below 50 uu 16 to 18, a peak as sharp; ballchasing's mean length is its time over its count, and "
-          "its time agrees "
-          "with ours for every player but one: the mean length, which ballchasing gives to the hundredth of a "
-          "second (`ROUNDED`: 18 later players of 28 within 5 % of its figure as printed, 24 within 5 % of a "
-          "value that rounds to it), follows the count")
 ROLES = ("the later games agree for 9 players in 10 or more (`positioning.team_roles`): ballchasing gives a role to "
          "more than one car at once (a team's most-forward times add up to 1 to 11 s more than the game's time out of "
          "the countdowns), and a car level within `positioning.LEVEL` of the team's leader sharing its role takes the "
@@ -259,10 +233,8 @@ AGREEMENT = {
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
-    "movement_avg_powerslide_duration": Agreement({"2017 on": (24, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
-    "movement_count_powerslide": Agreement({"2017 on": (21, 28), "before 2017": (9, 10)}, SLIDES),
     "movement_percent_ground": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "movement_percent_low_air": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "movement_time_ground": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),

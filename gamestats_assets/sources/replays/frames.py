@@ -16,7 +16,7 @@ import polars as pl
 import subtr_actor
 
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
-from gamestats_assets.sources.replays.replications import hit_teams, match_scores, tank_replications
+from gamestats_assets.sources.replays.replications import car_states, hit_teams, match_scores, tank_replications
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -104,6 +104,12 @@ class ReplayFrames:
     scores: pl.DataFrame
     """One row per player the stream sent a match score for (`replications.match_scores`): `player_id, score`,
     the last one sent (a player the frames know with no row scored nothing)."""
+    heights: pl.DataFrame
+    """One row per rigid-body state the stream sends for a car (`replications.car_states`): `frame, player_id,
+    z`; `cars` interpolates between them."""
+    handbrakes: pl.DataFrame
+    """One row per handbrake value the stream sends for a car (`replications.car_states`): `frame, player_id,
+    held`."""
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
@@ -266,17 +272,21 @@ def _roster(cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
             .select(*ROSTER_SCHEMA).cast(ROSTER_SCHEMA).sort("player_id"))
 
 
+def _named(table: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
+    """`table`'s rows (a player's `name` each) of the cars the frames know, in order, with `player_id`, the
+    player id of the car of that name."""
+    return table.join(cars.select("name", "player_id").unique("name"), on="name", how="inner", maintain_order="left")
+
+
 def _replication_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
-    """The tank replications of the cars the frames know, with the player id of the car of that name."""
-    ids = cars.select("name", "player_id").unique("name")
-    return (tank_replications(replay).join(ids, on="name", how="inner")
-            .select("frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX))
+    """The tank replications of the cars the frames know."""
+    return _named(tank_replications(replay), cars).select(
+        "frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX)
 
 
 def _score_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
-    """The last match score the stream sent for each player the frames know, by the name of their car."""
-    return match_scores(replay).join(cars.select("name", "player_id").unique("name"), on="name").select(
-        "player_id", "score")
+    """The last match score the stream sent for each player the frames know."""
+    return _named(match_scores(replay), cars).select("player_id", "score")
 
 
 def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
@@ -330,8 +340,11 @@ def read_frames(path: Path) -> ReplayFrames:
     cars, ids = _car_table(data["frame_data"], header)
     replications = _replication_table(replay, cars)
     cars = _with_tank(cars, replications)
+    heights, handbrakes = car_states(replay)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
+                        heights=_named(heights, cars).select("frame", "player_id", "z"),
+                        handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),
                         pads_return=_pads_return(data))

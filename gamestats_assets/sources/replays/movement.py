@@ -11,11 +11,8 @@ SUPERSONIC = 2200.0
 MAX_SPEED = 2300.0
 GROUND_HEIGHT = 21.0
 HIGH_AIR = 840.0
-SLIDE_PRESS_HEIGHT = 40.0
-"""uu below which a car's centre must come during a handbrake press for the press to count as a powerslide
-(a car resting on the floor sits at ~17 uu; the press may begin a few frames before the wheels touch)."""
-
-
+FOREVER = 2**31 - 1
+"""The frame of a handbrake's release that the recording never sent."""
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
     """Each car's frames on the pitch (not resting demolished), with `dt` and speed."""
     return (
@@ -48,24 +45,26 @@ def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
             .group_by("player_id").agg(minutes=pl.col("dt").sum() / 60))
 
 
-def powerslides(cars: pl.DataFrame) -> pl.DataFrame:
-    """`cars` (one player's frames on the pitch, any number of players) with `sliding` and `press`.
-
-    - `sliding`: the handbrake held with the car on the floor (below `GROUND_HEIGHT`): the powerslide's time;
-    - `press`: the first frame of each handbrake press (a run of frames with the handbrake held) during which
-      the car came below `SLIDE_PRESS_HEIGHT`: a press begun in the air just before landing counts, a press
-      held only in the air or on a wall does not.
-    """
-    held = pl.col("powerslide")
-    return (
-        cars.sort("player_id", "frame")
-        .with_columns(sliding=held & (pl.col("z") < GROUND_HEIGHT),
-                      begins=(held & ~held.shift(1).fill_null(False)).over("player_id"))
-        .with_columns(run=pl.col("begins").cum_sum().over("player_id"))
-        .with_columns(press=pl.col("begins")
-                      & (held & (pl.col("z") < SLIDE_PRESS_HEIGHT)).any().over("player_id", "run"))
-        .drop("begins", "run")
-    )
+def slide_presses(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `count_powerslide`, the handbrake presses (`ReplayFrames.handbrakes`: a value held after a
+    release) during which the car was on the ground (below `GROUND_HEIGHT`) in a state the stream sent
+    (`ReplayFrames.heights`), from the last one before the press's frame to those of its release's frame, as
+    ballchasing counts them: a press begun as the car jumps counts (the state before the press has the car on
+    the ground, where the frames interpolate it as already rising), one held in the air or on a wall only
+    does not."""
+    held = pl.col("held")
+    changes = (frames.handbrakes.sort("player_id", "frame", maintain_order=True)
+               .filter((held != held.shift(1).fill_null(False)).over("player_id")))
+    presses = (changes.with_columns(release=pl.col("frame").shift(-1).over("player_id").fill_null(FOREVER))
+               .filter(held).select("player_id", "frame", "release", before=pl.col("frame") - 1).sort("frame"))
+    heights = frames.heights.sort("frame")
+    grounded = heights.filter(pl.col("z") < GROUND_HEIGHT).select("player_id", "frame", landed="frame")
+    slid = (pl.col("z") < GROUND_HEIGHT).fill_null(False) | (pl.col("landed") <= pl.col("release")).fill_null(False)
+    return (presses
+            .join_asof(heights.select("player_id", before="frame", z="z"), on="before", by="player_id",
+                       strategy="backward", check_sortedness=False)
+            .join_asof(grounded, on="frame", by="player_id", strategy="forward", check_sortedness=False)
+            .group_by("player_id").agg(count_powerslide=slid.sum().cast(pl.Int64)))
 
 
 def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
@@ -78,11 +77,11 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
       floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
       between;
-    - powerslide (`powerslides`): time with the handbrake held on the ground, presses and the mean time per
-      press (0 without presses, as ballchasing gives it);
+    - powerslide: time with the handbrake held on the ground, the presses that slid (`slide_presses`) and
+      the mean time per press (0 without presses, as ballchasing gives it);
     - `percent_*`: each band's share of the player's time on the pitch.
     """
-    cars = powerslides(on_pitch(frames))
+    cars = on_pitch(frames)
     dt, speed, z = pl.col("dt"), pl.col("speed"), pl.col("z")
     times = {
         "time_slow_speed": dt.filter(speed < BOOST_SPEED).sum(),
@@ -99,10 +98,11 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
             tracked=dt.sum(),
             avg_speed=(speed * dt).sum() / dt.filter(~pl.col("countdown")).sum(),
             total_distance=(speed * dt).sum(),
-            time_powerslide=dt.filter(pl.col("sliding")).sum(),
-            count_powerslide=pl.col("press").sum().cast(pl.Int64),
+            time_powerslide=dt.filter(pl.col("powerslide") & (z < GROUND_HEIGHT)).sum(),
             **times,
         )
+        .join(slide_presses(frames), on="player_id", how="left")
+        .with_columns(pl.col("count_powerslide").fill_null(0))
         .with_columns(avg_speed_percentage=100 * pl.col("avg_speed") / MAX_SPEED,
                       avg_powerslide_duration=pl.when(pl.col("count_powerslide") > 0)
                       .then(pl.col("time_powerslide") / pl.col("count_powerslide")).otherwise(0.0),

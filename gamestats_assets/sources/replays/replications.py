@@ -1,6 +1,6 @@
-"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), for the
-team that last touched the ball (`hit_teams`), and the last match score it sends for each player
-(`match_scores`).
+"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), a car's
+height and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), and the last match
+score it sends for each player (`match_scores`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -114,3 +114,46 @@ def match_scores(replay: dict[str, Any]) -> pl.DataFrame:
                 scores[update["actor_id"]] = _value(update["attribute"])
     last.update({names[actor]: score for actor, score in scores.items() if actor in names})
     return pl.DataFrame(list(last.items()), schema=SCORE_SCHEMA, orient="row")
+
+
+RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
+HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
+PAWN_PLAYER = "Engine.Pawn:PlayerReplicationInfo"
+LEGACY_LOCATIONS = 5
+"""The network version before which (and in streams that have none, before 2017) a rigid body's location is
+sent in units of 100 uu."""
+HEIGHT_SCHEMA = {"frame": pl.Int32, "name": pl.String, "z": pl.Float64}
+HANDBRAKE_SCHEMA = {"frame": pl.Int32, "name": pl.String, "held": pl.Boolean}
+
+
+def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The heights and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
+    sent: `frame, name, z` (uu) for each rigid-body state, which the stream sends every other frame or so (a
+    parser's state at the frames between is its interpolation), and `frame, name, held` for each handbrake
+    value; `name` is the player the car belongs to."""
+    objects = replay["objects"]
+    scale = 100.0 if (replay.get("net_version") or 0) < LEGACY_LOCATIONS else 1.0
+    players: dict[int, int] = {}
+    names: dict[int, str] = {}
+    heights: list[tuple[int, str, float]] = []
+    handbrakes: list[tuple[int, str, bool]] = []
+    for index, frame in enumerate(replay["network_frames"]["frames"]):
+        for actor in frame["deleted_actors"]:
+            players.pop(actor, None)
+        updates = frame["updated_actors"]
+        for update in updates:
+            name = objects[update["object_id"]]
+            if name == PAWN_PLAYER:
+                players[update["actor_id"]] = _value(update["attribute"])["actor"]
+            elif name == PLAYER_NAME:
+                names[update["actor_id"]] = _value(update["attribute"])
+        for update in updates:
+            name = objects[update["object_id"]]
+            if name in (RIGID_BODY, HANDBRAKE) and (owner := names.get(players.get(update["actor_id"], -1))):
+                value = _value(update["attribute"])
+                if name == HANDBRAKE:
+                    handbrakes.append((index, owner, bool(value)))
+                elif (location := value.get("location")) is not None:
+                    heights.append((index, owner, location["z"] * scale))
+    return (pl.DataFrame(heights, schema=HEIGHT_SCHEMA, orient="row"),
+            pl.DataFrame(handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"))
