@@ -163,13 +163,14 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
+        key = json.dumps(remote_id, sort_keys=True)
         for index, state in enumerate(states["frames"]):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
                 continue
             name = data["player_name"] or ""
             player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
-            ids.setdefault(json.dumps(remote_id, sort_keys=True), player_id)
+            ids.setdefault(key, player_id)
             body = data["rigid_body"]
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
