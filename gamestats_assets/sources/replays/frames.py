@@ -106,7 +106,7 @@ class ReplayFrames:
     the last one sent (a player the frames know with no row scored nothing)."""
     heights: pl.DataFrame
     """One row per rigid-body state the stream sends for a car (`replications.car_states`): `frame, player_id,
-    z`; `cars` interpolates between them."""
+    z`; `cars` holds the parser's estimate at the frames between them."""
     handbrakes: pl.DataFrame
     """One row per handbrake value the stream sends for a car (`replications.car_states`): `frame, player_id,
     held`."""

@@ -13,6 +13,8 @@ GROUND_HEIGHT = 21.0
 HIGH_AIR = 840.0
 FOREVER = 2**31 - 1
 """The frame of a handbrake's release that the recording never sent."""
+
+
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
     """Each car's frames on the pitch (not resting demolished), with `dt` and speed."""
     return (
