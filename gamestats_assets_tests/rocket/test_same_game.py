@@ -269,7 +269,7 @@ def test_a_powerslide_is_a_press_with_the_car_on_the_ground_in_a_state_the_strea
     of 100 uu), and the count and the mean length meet the target in every era."""
     frames, mine, _ = parsed["recent-ranked-doubles-2026-03-10"]
     player = "6e829ecc728345feb48e2f4179ea1695"
-    heights = frames.heights.filter((pl.col("player_id") == player) & pl.col("frame").is_between(3218, 3220))
+    heights = frames.positions.filter((pl.col("player_id") == player) & pl.col("frame").is_between(3218, 3220))
     assert heights.select("frame", pl.col("z").round(2)).rows() == [(3218, 17.02), (3220, 40.49)]
     press = frames.handbrakes.filter((pl.col("player_id") == player) & pl.col("frame").is_between(3220, 3245))
     assert press["held"].to_list() == [True, False]
@@ -337,6 +337,29 @@ def test_a_2016_game_with_substitutions_counts_ground_and_goals_against_as_ballc
                       ballchasing[player]["movement_time_ground"])
     assert {player: replay[player]["goals_against"] for player in replay} == {
         player: ballchasing[player]["goals_against"] for player in replay}
+
+
+def test_a_resting_car_stays_where_the_stream_last_placed_it(parsed, measured):
+    """In the 2016 game Raptor_Attacks_'s car rests at its kickoff spot, 15 uu high, for the 25 s he played: the
+    stream sends its state at frames 11, 207, 414 and 518 only, the last of them with a vertical velocity of 7.5
+    uu/s, which the parser carried on, lifting the car 60 uu over those seconds. Between two states sent more
+    than `frames.RESTING` apart the car goes straight from the one to the other (`frames._at_rest`): it stays on
+    the floor, 24.7 s of ground time where ballchasing gives 24.77, and drives 26 uu in all, as ballchasing's
+    path (the path from frame to frame: `movement_stats`). Time on the ground and in the low air and the total
+    distance meet the target in every era."""
+    frames, mine, theirs = parsed[OLD]
+    player = "Raptor_Attacks_"
+    sent = frames.positions.filter((pl.col("player_id") == player) & (pl.col("frame") > 7))
+    assert sent["frame"].to_list() == [11, 207, 414, 518] and (sent["z"].round(2) == 15.0).all()
+    resting = frames.cars.filter((pl.col("player_id") == player) & pl.col("frame").is_between(11, 518))
+    assert resting["z"].round(2).unique().to_list() == [15.0]
+    replay, ballchasing = _by_player(mine)[player], _by_player(theirs)[player]
+    assert ballchasing["movement_time_ground"] == 24.77
+    assert agrees("movement_time_ground", replay["movement_time_ground"], 24.77)
+    assert round(replay["movement_total_distance"]) == ballchasing["movement_total_distance"] == 26
+    for stat in ("movement_time_ground", "movement_percent_ground", "movement_time_low_air",
+                 "movement_percent_low_air", "movement_total_distance"):
+        assert meets(measured[stat]), stat
 
 
 def test_players_who_left_a_2016_game_early_have_their_line_as_in_ballchasing(parsed):

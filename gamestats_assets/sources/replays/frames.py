@@ -39,6 +39,9 @@ moment it comes back can show a few milliseconds short of its respawn time since
 RETURN_TICK = 0.1
 """Seconds past a pad's respawn time within which it can come back and be taken again in one network update,
 the stream then replicating no return between the two pickups."""
+RESTING = 0.5
+"""Seconds between two states the stream sent for a car beyond which the car rested in between (a moving car's
+state is sent every frame or two)."""
 AT_PAD = 600.0
 """uu from a pad's centre within which the car of a pickup event is at the pad (a repeated event names the car
 that took the pad wherever it is then)."""
@@ -104,9 +107,9 @@ class ReplayFrames:
     scores: pl.DataFrame
     """One row per player the stream sent a match score for (`replications.match_scores`): `player_id, score`,
     the last one sent (a player the frames know with no row scored nothing)."""
-    heights: pl.DataFrame
+    positions: pl.DataFrame
     """One row per rigid-body state the stream sends for a car (`replications.car_states`): `frame, player_id,
-    z`; `cars` holds the parser's estimate at the frames between them."""
+    x, y, z`; `cars` holds the parser's estimate at the frames between them (`_at_rest`)."""
     handbrakes: pl.DataFrame
     """One row per handbrake value the stream sends for a car (`replications.car_states`): `frame, player_id,
     held`."""
@@ -301,6 +304,26 @@ def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
             .select(*CAR_SCHEMA).sort("player_id", "frame"))
 
 
+def _at_rest(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) -> pl.DataFrame:
+    """`cars` with each car's place, between two states the stream sent more than `RESTING` seconds apart (it
+    sends a resting car's state seldom), on the straight line from the one to the other: the parser carries the
+    car on from the first with its last velocity, which lifts a car settling on the floor into the air over
+    seconds."""
+    axes = ("x", "y", "z")
+    sent = (positions.unique(["frame", "player_id"], keep="last", maintain_order=True)
+            .join(ball.select("frame", "time"), on="frame").sort("frame"))
+    placed = (cars.join(ball.select("frame", "time"), on="frame").sort("frame")
+              .join_asof(sent.select("frame", "player_id", *[pl.col(a).alias(f"{a}_from") for a in axes], since="time"),
+                         on="frame", by="player_id", strategy="backward", check_sortedness=False)
+              .join_asof(sent.select("frame", "player_id", *[pl.col(a).alias(f"{a}_to") for a in axes], until="time"),
+                         on="frame", by="player_id", strategy="forward", check_sortedness=False))
+    share = ((pl.col("time") - pl.col("since")) / (pl.col("until") - pl.col("since")))
+    resting = (pl.col("until") - pl.col("since")) > RESTING
+    return placed.with_columns(**{
+        axis: pl.when(resting).then(pl.col(f"{axis}_from") + share * (pl.col(f"{axis}_to") - pl.col(f"{axis}_from")))
+        .otherwise(pl.col(axis)) for axis in axes}).select(*CAR_SCHEMA).sort("player_id", "frame")
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
     `HIT_DISTANCE`, credited to the nearest car."""
@@ -341,11 +364,12 @@ def read_frames(path: Path) -> ReplayFrames:
     cars, ids = _car_table(data["frame_data"], header)
     replications = _replication_table(replay, cars)
     cars = _with_tank(cars, replications)
-    heights, handbrakes = car_states(replay)
+    positions, handbrakes = car_states(replay)
+    positions = _named(positions, cars).select("frame", "player_id", "x", "y", "z")
+    cars = _at_rest(cars, positions, ball)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
-                        heights=_named(heights, cars).select("frame", "player_id", "z"),
-                        handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),
+                        positions=positions, handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),
                         pads_return=_pads_return(data))

@@ -50,7 +50,7 @@ def player_minutes(frames: ReplayFrames) -> pl.DataFrame:
 def slide_presses(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: `count_powerslide`, the handbrake presses (`ReplayFrames.handbrakes`: a value held after a
     release) during which the car was on the ground (below `GROUND_HEIGHT`) in a state the stream sent
-    (`ReplayFrames.heights`), from the last one before the press's frame to those of its release's frame, as
+    (`ReplayFrames.positions`), from the last one before the press's frame to those of its release's frame, as
     ballchasing counts them: a press begun as the car jumps counts (the state before the press has the car on
     the ground, where the frames interpolate it as already rising), one held in the air or on a wall only
     does not."""
@@ -59,7 +59,7 @@ def slide_presses(frames: ReplayFrames) -> pl.DataFrame:
                .filter((held != held.shift(1).fill_null(False)).over("player_id")))
     presses = (changes.with_columns(release=pl.col("frame").shift(-1).over("player_id").fill_null(FOREVER))
                .filter(held).select("player_id", "frame", "release", before=pl.col("frame") - 1).sort("frame"))
-    heights = frames.heights.sort("frame")
+    heights = frames.positions.select("frame", "player_id", "z").sort("frame")
     grounded = heights.filter(pl.col("z") < GROUND_HEIGHT).select("player_id", "frame", landed="frame")
     slid = (pl.col("z") < GROUND_HEIGHT).fill_null(False) | (pl.col("landed") <= pl.col("release")).fill_null(False)
     return (presses
@@ -74,8 +74,9 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     frames the car was on the pitch (`on_pitch`), each lasting `dt`.
 
     - speed: slow below `BOOST_SPEED` uu/s, boost speed up to `SUPERSONIC`, supersonic above;
-      `total_distance` the path driven; `avg_speed` that path over the time out of kickoff countdowns,
-      `avg_speed_percentage` that of `MAX_SPEED`;
+      `total_distance` the path from each frame's place to the next one's (a resting car's place does not
+      change, whatever velocity the stream last sent for it: `frames._at_rest`); `avg_speed` the speed over
+      the time out of kickoff countdowns, `avg_speed_percentage` that of `MAX_SPEED`;
     - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
       floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
       between;
@@ -83,7 +84,9 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
       the mean time per press (0 without presses, as ballchasing gives it);
     - `percent_*`: each band's share of the player's time on the pitch.
     """
-    cars = on_pitch(frames)
+    moved = pl.when(pl.col("frame").diff() == 1).then(
+        (pl.col("x").diff() ** 2 + pl.col("y").diff() ** 2 + pl.col("z").diff() ** 2).sqrt()).otherwise(0.0)
+    cars = on_pitch(frames).sort("player_id", "frame").with_columns(moved=moved.over("player_id"))
     dt, speed, z = pl.col("dt"), pl.col("speed"), pl.col("z")
     times = {
         "time_slow_speed": dt.filter(speed < BOOST_SPEED).sum(),
@@ -99,7 +102,7 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
         cars.group_by("player_id").agg(
             tracked=dt.sum(),
             avg_speed=(speed * dt).sum() / dt.filter(~pl.col("countdown")).sum(),
-            total_distance=(speed * dt).sum(),
+            total_distance=pl.col("moved").sum(),
             time_powerslide=dt.filter(pl.col("powerslide") & (z < GROUND_HEIGHT)).sum(),
             **times,
         )

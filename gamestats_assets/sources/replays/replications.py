@@ -1,5 +1,5 @@
 """Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), a car's
-height and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), and the last match
+place and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), and the last match
 score it sends for each player (`match_scores`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
@@ -122,20 +122,20 @@ PAWN_PLAYER = "Engine.Pawn:PlayerReplicationInfo"
 LEGACY_LOCATIONS = 5
 """The network version before which (and in streams that have none, before 2017) a rigid body's location is
 sent in units of 100 uu."""
-HEIGHT_SCHEMA = {"frame": pl.Int32, "name": pl.String, "z": pl.Float64}
+POSITION_SCHEMA = {"frame": pl.Int32, "name": pl.String, "x": pl.Float64, "y": pl.Float64, "z": pl.Float64}
 HANDBRAKE_SCHEMA = {"frame": pl.Int32, "name": pl.String, "held": pl.Boolean}
 
 
 def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The heights and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
-    sent: `frame, name, z` (uu) for each rigid-body state, which the stream sends every other frame or so (a
-    parser's state at the frames between is its interpolation), and `frame, name, held` for each handbrake
-    value; `name` is the player the car belongs to."""
+    """The places and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
+    sent: `frame, name, x, y, z` (uu) for each rigid-body state, which the stream sends every other frame or so
+    while the car moves and seldom while it rests (a parser's state at the frames between is its estimate), and
+    `frame, name, held` for each handbrake value; `name` is the player the car belongs to."""
     objects = replay["objects"]
     scale = 100.0 if (replay.get("net_version") or 0) < LEGACY_LOCATIONS else 1.0
     players: dict[int, int] = {}
     names: dict[int, str] = {}
-    heights: list[tuple[int, str, float]] = []
+    positions: list[tuple[int, str, float, float, float]] = []
     handbrakes: list[tuple[int, str, bool]] = []
     for index, frame in enumerate(replay["network_frames"]["frames"]):
         for actor in frame["deleted_actors"]:
@@ -154,6 +154,6 @@ def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
                 if name == HANDBRAKE:
                     handbrakes.append((index, owner, bool(value)))
                 elif (location := value.get("location")) is not None:
-                    heights.append((index, owner, location["z"] * scale))
-    return (pl.DataFrame(heights, schema=HEIGHT_SCHEMA, orient="row"),
+                    positions.append((index, owner, location["x"] * scale, location["y"] * scale, location["z"] * scale))
+    return (pl.DataFrame(positions, schema=POSITION_SCHEMA, orient="row"),
             pl.DataFrame(handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"))
