@@ -18,7 +18,8 @@ BOOST_COMPONENT = "Archetypes.CarComponents.CarComponent_Boost"
 TANK_ATTRIBUTES = {"TAGame.CarComponent_Boost_TA:ReplicatedBoost": lambda value: value["boost_amount"],
                    "TAGame.CarComponent_Boost_TA:ReplicatedBoostAmount": lambda value: value}
 """The attributes that carry the tank, and how to read the byte from each one's value."""
-LINKS = {"TAGame.CarComponent_TA:Vehicle": "car", "Engine.Pawn:PlayerReplicationInfo": "player"}
+PAWN_PLAYER = "Engine.Pawn:PlayerReplicationInfo"
+LINKS = {"TAGame.CarComponent_TA:Vehicle": "car", PAWN_PLAYER: "player"}
 PLAYER_NAME = "Engine.PlayerReplicationInfo:PlayerName"
 SCHEMA = {"frame": pl.Int32, "name": pl.String, "component": pl.Int32, "byte": pl.Int32}
 
@@ -118,7 +119,6 @@ def match_scores(replay: dict[str, Any]) -> pl.DataFrame:
 
 RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
 HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
-PAWN_PLAYER = "Engine.Pawn:PlayerReplicationInfo"
 LEGACY_LOCATIONS = 5
 """The network version before which (and in streams that have none, before 2017) a rigid body's location is
 sent in units of 100 uu."""
