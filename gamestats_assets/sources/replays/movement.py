@@ -15,11 +15,30 @@ FOREVER = 2**31 - 1
 """The frame of a handbrake's release that the recording never sent."""
 
 
+def unsent(frames: ReplayFrames) -> pl.DataFrame:
+    """The frames (`frame, player_id`) of a car that is not resting demolished, between a goal and the next
+    kickoff, after the last state the stream sent for it in that time. A car that stops after a goal is sent no
+    more until the kickoff's reset, and the parser carries it on with its last velocity; ballchasing places it
+    on the pitch no longer, nor counts its player as without a car (a car blown up by the goal, resting
+    demolished, does count so: `positioning.team_roles`)."""
+    dead = (frames.ball.sort("frame")
+            .select("frame", pl.col("live").not_().alias("dead"),
+                    period=(pl.col("live") != pl.col("live").shift(1)).fill_null(True).cum_sum())
+            .filter("dead"))
+    last_sent = (frames.positions.select("frame", "player_id").join(dead, on="frame")
+                 .group_by("player_id", "period").agg(last_sent=pl.col("frame").max()))
+    return (frames.cars.filter(~pl.col("sleeping")).select("frame", "player_id").join(dead, on="frame")
+            .join(last_sent, on=["player_id", "period"], how="left")
+            .filter(pl.col("last_sent").is_null() | (pl.col("frame") > pl.col("last_sent")))
+            .select("frame", "player_id"))
+
+
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
-    """Each car's frames on the pitch (not resting demolished), with `dt` and speed."""
+    """Each car's frames on the pitch (not resting demolished, not `unsent`), with `dt` and speed."""
     return (
         frames.cars.join(frames.ball.select("frame", "dt", "countdown"), on="frame")
         .filter(~pl.col("sleeping"))
+        .join(unsent(frames), on=["frame", "player_id"], how="anti")
         .with_columns(speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt().fill_null(0.0))
     )
 
