@@ -1,7 +1,9 @@
 """Every real replay in the fixtures, from 2015 to today, is read, or quarantined with a reason that names
-what the file holds; a replay whose network stream cannot be read still gives its header's scoreboard."""
+what the file holds; a replay whose network stream cannot be read still gives its header's scoreboard. No stat
+is ever not a number: a mean over no time (a recording of a kickoff's countdown alone) is null."""
 
 import datetime as dt
+import math
 import shutil
 
 import pytest
@@ -31,6 +33,7 @@ def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
     assert not {p.player_id for p in left} & {p.player_id for p in header.players}
     assert dt.datetime(2015, 7, 1, tzinfo=dt.UTC) < match.played_at < dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     assert (match.frames_null_reason is None) == (path != UNREADABLE_STREAM)
+    assert all(s.value is None or math.isfinite(s.value) for p in match.players for s in p.stats)
 
 
 def test_both_header_date_formats_are_read_and_another_is_named():

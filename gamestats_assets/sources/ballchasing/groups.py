@@ -30,8 +30,12 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
     Time shares are of the player's time on the pitch (the thirds' sum) except time at zero boost (of
     the player's time in the game, as ballchasing's `percent_zero_boost`, without which it is unknown); first /
     third man are most forward / most back; a second man exists in teams of three or more, the time on the
-    pitch as neither."""
-    get = values.get
+    pitch as neither. A value that is not a number (a mean over no time) is missing."""
+
+    def get(stat: str) -> float | None:
+        value = values.get(stat)
+        return value if value is not None and math.isfinite(value) else None
+
     thirds = [get(f"positioning_time_{name}_third") for name in ("defensive", "neutral", "offensive")]
     on_pitch = sum(thirds) if None not in thirds else None
     heights = [get(f"movement_time_{name}") for name in ("ground", "low_air", "high_air")]

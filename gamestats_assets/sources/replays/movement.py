@@ -16,19 +16,24 @@ FOREVER = 2**31 - 1
 
 
 def unsent(frames: ReplayFrames) -> pl.DataFrame:
-    """The frames (`frame, player_id`) of a car that is not resting demolished, between a goal and the next
-    kickoff, after the last state the stream sent for it in that time. A car that stops after a goal is sent no
-    more until the kickoff's reset, and the parser carries it on with its last velocity; ballchasing places it
-    on the pitch no longer, nor counts its player as without a car (a car blown up by the goal, resting
-    demolished, does count so: `positioning.team_roles`)."""
-    dead = (frames.ball.sort("frame")
-            .select("frame", pl.col("live").not_().alias("dead"),
-                    period=(pl.col("live") != pl.col("live").shift(1)).fill_null(True).cum_sum())
-            .filter("dead"))
-    last_sent = (frames.positions.select("frame", "player_id").join(dead, on="frame")
-                 .group_by("player_id", "period").agg(last_sent=pl.col("frame").max()))
-    return (frames.cars.filter(~pl.col("sleeping")).select("frame", "player_id").join(dead, on="frame")
-            .join(last_sent, on=["player_id", "period"], how="left")
+    """The frames (`frame, player_id`) of a car that is not resting demolished, from a goal to the next
+    kickoff's countdown, after the last state the stream sent for it in that time. A car that stops after a
+    goal is sent no more until the kickoff's reset, and the parser carries it on with its last velocity;
+    ballchasing places it on the pitch no longer, nor counts its player as without a car (a car blown up by
+    the goal, resting demolished, does count so: `positioning.team_roles`). A player the stream sends no state
+    for at all has none of these frames."""
+    ball = frames.ball.sort("frame").select("frame", "countdown")
+    starts = ball.filter(pl.col("countdown") & ~pl.col("countdown").shift(1, fill_value=False)).select(kickoff="frame")
+    goals = frames.goals.select(goal="frame").unique().sort("goal")
+    dead = (ball.join_asof(starts, left_on="frame", right_on="kickoff", strategy="backward")
+            .join_asof(goals, left_on="frame", right_on="goal", strategy="backward")
+            .filter(pl.col("goal").is_not_null() & (pl.col("kickoff").is_null() | (pl.col("goal") > pl.col("kickoff"))))
+            .select("frame", period="goal"))
+    sent = frames.positions.select("frame", "player_id")
+    last_sent = sent.join(dead, on="frame").group_by("player_id", "period").agg(last_sent=pl.col("frame").max())
+    return (frames.cars.filter(~pl.col("sleeping")).select("frame", "player_id")
+            .join(sent.select("player_id").unique(), on="player_id", how="semi")
+            .join(dead, on="frame").join(last_sent, on=["player_id", "period"], how="left")
             .filter(pl.col("last_sent").is_null() | (pl.col("frame") > pl.col("last_sent")))
             .select("frame", "player_id"))
 
