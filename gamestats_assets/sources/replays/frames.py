@@ -83,7 +83,8 @@ class ReplayFrames:
     """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
     parser's model between replications), `tank` (0-100, the last value the stream replicated for the
     player's tank by that frame: `replications`), `boosting`, `powerslide` (handbrake held), `sleeping` (a
-    demolished car's body rests)."""
+    demolished car's body rests), `unsent` (a car stopped after a goal that the stream no longer sends:
+    `_unsent`)."""
     hits: pl.DataFrame
     """One row per detected touch: `frame, time, player_id, team, ball_x, ball_y, ball_z`."""
     pickups: pl.DataFrame
@@ -324,6 +325,31 @@ def _at_rest(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) ->
         .otherwise(pl.col(axis)) for axis in axes}).select(*CAR_SCHEMA).sort("player_id", "frame")
 
 
+def _unsent(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame, goals: pl.DataFrame) -> pl.DataFrame:
+    """`cars` with `unsent`: a frame of a car that is not resting demolished, from a goal to the next kickoff's
+    countdown, after the last state the stream sent for it in that time. A car that stops after a goal is sent
+    no more until the kickoff's reset, and the parser carries it on with its last velocity; ballchasing places
+    it on the pitch no longer, nor counts its player as without a car (a car blown up by the goal, resting
+    demolished, does count so). A player the stream sends no state for at all has no such frame."""
+    clock = ball.sort("frame").select("frame", "countdown")
+    starts = clock.filter(pl.col("countdown") & ~pl.col("countdown").shift(1, fill_value=False)).select(
+        kickoff="frame")
+    dead = (clock.join_asof(starts, left_on="frame", right_on="kickoff", strategy="backward")
+            .join_asof(goals.select(goal="frame").unique().sort("goal"), left_on="frame", right_on="goal",
+                       strategy="backward")
+            .filter(pl.col("goal").is_not_null() & (pl.col("kickoff").is_null() | (pl.col("goal") > pl.col("kickoff"))))
+            .select("frame", period="goal"))
+    sent = positions.select("frame", "player_id")
+    last_sent = sent.join(dead, on="frame").group_by("player_id", "period").agg(last_sent=pl.col("frame").max())
+    unsent = (cars.filter(~pl.col("sleeping")).select("frame", "player_id")
+              .join(sent.select("player_id").unique(), on="player_id", how="semi")
+              .join(dead, on="frame").join(last_sent, on=["player_id", "period"], how="left")
+              .filter(pl.col("last_sent").is_null() | (pl.col("frame") > pl.col("last_sent")))
+              .select("frame", "player_id", unsent=pl.lit(True)))
+    return (cars.join(unsent, on=["frame", "player_id"], how="left", maintain_order="left")
+            .with_columns(pl.col("unsent").fill_null(False)))
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
     `HIT_DISTANCE`, credited to the nearest car."""
@@ -366,9 +392,10 @@ def read_frames(path: Path) -> ReplayFrames:
     cars = _with_tank(cars, replications)
     positions, handbrakes = car_states(replay)
     positions = _named(positions, cars).select("frame", "player_id", "x", "y", "z")
-    cars = _at_rest(cars, positions, ball)
+    goals = _goal_table(data)
+    cars = _unsent(_at_rest(cars, positions, ball), positions, ball, goals)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
-                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
+                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=goals,
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
                         positions=positions, handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),

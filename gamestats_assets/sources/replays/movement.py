@@ -15,35 +15,12 @@ FOREVER = 2**31 - 1
 """The frame of a handbrake's release that the recording never sent."""
 
 
-def unsent(frames: ReplayFrames) -> pl.DataFrame:
-    """The frames (`frame, player_id`) of a car that is not resting demolished, from a goal to the next
-    kickoff's countdown, after the last state the stream sent for it in that time. A car that stops after a
-    goal is sent no more until the kickoff's reset, and the parser carries it on with its last velocity;
-    ballchasing places it on the pitch no longer, nor counts its player as without a car (a car blown up by
-    the goal, resting demolished, does count so: `positioning.team_roles`). A player the stream sends no state
-    for at all has none of these frames."""
-    ball = frames.ball.sort("frame").select("frame", "countdown")
-    starts = ball.filter(pl.col("countdown") & ~pl.col("countdown").shift(1, fill_value=False)).select(kickoff="frame")
-    goals = frames.goals.select(goal="frame").unique().sort("goal")
-    dead = (ball.join_asof(starts, left_on="frame", right_on="kickoff", strategy="backward")
-            .join_asof(goals, left_on="frame", right_on="goal", strategy="backward")
-            .filter(pl.col("goal").is_not_null() & (pl.col("kickoff").is_null() | (pl.col("goal") > pl.col("kickoff"))))
-            .select("frame", period="goal"))
-    sent = frames.positions.select("frame", "player_id")
-    last_sent = sent.join(dead, on="frame").group_by("player_id", "period").agg(last_sent=pl.col("frame").max())
-    return (frames.cars.filter(~pl.col("sleeping")).select("frame", "player_id")
-            .join(sent.select("player_id").unique(), on="player_id", how="semi")
-            .join(dead, on="frame").join(last_sent, on=["player_id", "period"], how="left")
-            .filter(pl.col("last_sent").is_null() | (pl.col("frame") > pl.col("last_sent")))
-            .select("frame", "player_id"))
-
-
 def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
-    """Each car's frames on the pitch (not resting demolished, not `unsent`), with `dt` and speed."""
+    """Each car's frames on the pitch (neither resting demolished nor `unsent`: `ReplayFrames.cars`), with `dt`
+    and speed."""
     return (
         frames.cars.join(frames.ball.select("frame", "dt", "countdown"), on="frame")
-        .filter(~pl.col("sleeping"))
-        .join(unsent(frames), on=["frame", "player_id"], how="anti")
+        .filter(~pl.col("sleeping") & ~pl.col("unsent"))
         .with_columns(speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt().fill_null(0.0))
     )
 

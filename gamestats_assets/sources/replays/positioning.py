@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.sources.replays.frames import ReplayFrames
-from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_minutes, unsent
+from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_minutes
 
 PITCH_LENGTH = 10240.0
 THIRD_EDGE = PITCH_LENGTH / 6
@@ -53,7 +53,7 @@ def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
     holds a role when it is within `LEVEL` of the team's car that leads it, so that cars level with one another
     share it, and a player alone on the pitch holds every role. While in the game without a car on the pitch
     (demolished, blown up by a goal), a player counts as most back and farthest from the ball, as ballchasing
-    counts them, but not while the stream no longer sends a car that stopped after a goal (`movement.unsent`).
+    counts them, but not while the stream no longer sends a car that stopped after a goal (`unsent`).
     """
     dt, y, to_ball, team = pl.col("dt"), pl.col("y_own"), pl.col("to_ball"), ("frame", "team")
     roles = {"time_most_back": y <= y.min().over(team) + LEVEL, "time_most_forward": y >= y.max().over(team) - LEVEL,
@@ -64,7 +64,7 @@ def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
     without_car = (
         in_game(frames).filter(~pl.col("countdown"))
         .join(placed.select("frame", "player_id"), on=["frame", "player_id"], how="anti")
-        .join(unsent(frames), on=["frame", "player_id"], how="anti")
+        .join(frames.cars.filter("unsent").select("frame", "player_id"), on=["frame", "player_id"], how="anti")
         .group_by("player_id").agg(without_car=dt.sum())
     )
     return (ranked.join(without_car, on="player_id", how="left")
