@@ -6,9 +6,11 @@ import datetime as dt
 import math
 import shutil
 
+import polars as pl
 import pytest
 
 from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import ReplayParseError, played_at, read_header, read_header_alone
 from gamestats_assets_tests.rocket.conftest import FIXTURES, REPLAYS
 
@@ -67,3 +69,17 @@ def test_a_corrupted_stream_keeps_the_header_and_a_broken_header_is_quarantined(
     assert match.frames_null_reason and (match.score_team_0, match.score_team_1) == (4, 2)
     ((path, reason),) = day.rejected
     assert path.name == "truncated.replay" and "header" in reason
+
+
+def test_play_between_goals_is_live_whatever_state_a_goal_is_stamped_in():
+    """BOTS_JOINING_AND_LEAVING stamps some goals in the state of play: the frames from each goal to the next
+    kickoff's countdown are out of play, every other frame is live."""
+    frames = read_frames(REPLAYS / "BOTS_JOINING_AND_LEAVING.replay")
+    ball = frames.ball.sort("frame")
+    goals = frames.goals["frame"].to_list()
+    assert not ball.filter(pl.col("frame").is_in(goals))["live"].any()
+    assert ball["live"].mean() > 0.9
+    kickoffs = ball.filter(pl.col("countdown") & ~pl.col("countdown").shift(1, fill_value=False))["frame"].to_list()
+    first_goal, next_kickoff = goals[0], min(k for k in kickoffs if k > goals[0])
+    assert not ball.filter(pl.col("frame").is_between(first_goal, next_kickoff - 1))["live"].any()
+    assert ball.filter(pl.col("frame") == next_kickoff)["live"].all()

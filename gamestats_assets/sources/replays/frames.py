@@ -151,10 +151,12 @@ def _ball_table(frames_data: dict[str, Any], goal_frames: list[int]) -> pl.DataF
     after_goal = set(ball.filter(pl.col("frame").is_in(goal_frames))["state"].drop_nulls())
     counting = set(ball.filter(pl.col("counting") > 0)["state"].drop_nulls()) - after_goal
     step = pl.col("time").shift(-1) - pl.col("time")
+    countdown = pl.col("state").is_in(list(counting)).fill_null(False)
+    kickoff = countdown & ~countdown.shift(1, fill_value=False)
+    dead = (pl.when(pl.col("frame").is_in(goal_frames)).then(True).when(kickoff).then(False)
+            .otherwise(None).forward_fill().fill_null(False))
     return ball.with_columns(dt=pl.when(step <= RECORDING_GAP).then(step).otherwise(0.0).clip(0.0).fill_null(0.0),
-                             live=~pl.col("state").is_in(list(after_goal)).fill_null(False),
-                             countdown=pl.col("state").is_in(list(counting)).fill_null(False),
-                             counting=pl.col("counting") > 0)
+                             live=~dead, countdown=countdown, counting=pl.col("counting") > 0)
 
 
 def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.DataFrame, dict[str, str]]:
@@ -325,20 +327,15 @@ def _at_rest(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) ->
         .otherwise(pl.col(axis)) for axis in axes}).select(*CAR_SCHEMA).sort("player_id", "frame")
 
 
-def _unsent(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame, goals: pl.DataFrame) -> pl.DataFrame:
-    """`cars` with `unsent`: a frame of a car that is not resting demolished, from a goal to the next kickoff's
-    countdown, after the last state the stream sent for it in that time. A car that stops after a goal is sent
-    no more until the kickoff's reset, and the parser carries it on with its last velocity; ballchasing places
-    it on the pitch no longer, nor counts its player as without a car (a car blown up by the goal, resting
+def _unsent(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) -> pl.DataFrame:
+    """`cars` with `unsent`: a frame of a car that is not resting demolished, out of play after a goal (`ball`'s
+    `live`), after the last state the stream sent for it in that time. A car that stops after a goal is sent no
+    more until the kickoff's reset, and the parser carries it on with its last velocity; ballchasing places it
+    on the pitch no longer, nor counts its player as without a car (a car blown up by the goal, resting
     demolished, does count so). A player the stream sends no state for at all has no such frame."""
-    clock = ball.sort("frame").select("frame", "countdown")
-    starts = clock.filter(pl.col("countdown") & ~pl.col("countdown").shift(1, fill_value=False)).select(
-        kickoff="frame")
-    dead = (clock.join_asof(starts, left_on="frame", right_on="kickoff", strategy="backward")
-            .join_asof(goals.select(goal="frame").unique().sort("goal"), left_on="frame", right_on="goal",
-                       strategy="backward")
-            .filter(pl.col("goal").is_not_null() & (pl.col("kickoff").is_null() | (pl.col("goal") > pl.col("kickoff"))))
-            .select("frame", period="goal"))
+    dead = (ball.sort("frame").select("frame", "live", period=(pl.col("live") != pl.col("live").shift(1))
+                                      .fill_null(True).cum_sum())
+            .filter(~pl.col("live")).select("frame", "period"))
     sent = positions.select("frame", "player_id")
     last_sent = sent.join(dead, on="frame").group_by("player_id", "period").agg(last_sent=pl.col("frame").max())
     unsent = (cars.filter(~pl.col("sleeping")).select("frame", "player_id")
@@ -392,10 +389,9 @@ def read_frames(path: Path) -> ReplayFrames:
     cars = _with_tank(cars, replications)
     positions, handbrakes = car_states(replay)
     positions = _named(positions, cars).select("frame", "player_id", "x", "y", "z")
-    goals = _goal_table(data)
-    cars = _unsent(_at_rest(cars, positions, ball), positions, ball, goals)
+    cars = _unsent(_at_rest(cars, positions, ball), positions, ball)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
-                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=goals,
+                        pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
                         positions=positions, handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),
