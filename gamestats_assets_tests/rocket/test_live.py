@@ -1,5 +1,6 @@
 """The live ballchasing client and sensors against a local server answering with the recorded responses."""
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +34,9 @@ TOKEN = "test-token-123"
 
 
 class _Ballchasing(BaseHTTPRequestHandler):
-    """`GET /replays` (two pages: the recorded page's first entries, then an empty one) and
-    `GET /replays/{id}` (the recorded replay under the requested id); every request is recorded."""
+    """`GET /replays` (two pages: the recorded page's first entries played after `replay-date-after`, as
+    ballchasing filters them, then an empty one) and `GET /replays/{id}` (the recorded replay under the
+    requested id); every request is recorded."""
 
     page = json.loads((BALLCHASING / "replay-list.json").read_text())
     replay = json.loads((BALLCHASING / "replay.json").read_text())
@@ -45,7 +47,9 @@ class _Ballchasing(BaseHTTPRequestHandler):
         query = parse_qs(url.query)
         self.seen.append((url.path, query, self.headers.get("Authorization")))
         if url.path == "/replays" and "page" not in query:
-            body = {**self.page, "list": self.page["list"][:ENTRIES],
+            after = dt.datetime.fromisoformat(query.get("replay-date-after", ["0001-01-01T00:00:00Z"])[0])
+            entries = [e for e in self.page["list"][:ENTRIES] if dt.datetime.fromisoformat(e["date"]) > after]
+            body = {**self.page, "list": entries,
                     "next": f"http://{self.headers['Host']}/replays?page=2"}
         elif url.path == "/replays":
             body = {"count": ENTRIES, "list": []}
@@ -110,7 +114,10 @@ def test_the_discovery_sensor_lands_tracked_players_new_replays_and_runs_their_d
     skipped = discovery(dg.build_sensor_context(instance=instance, resources={"platform": platform}))
     assert TOKEN_ENV in skipped.skip_message
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
-    result = discovery(dg.build_sensor_context(instance=instance, resources={"platform": platform}))
+    first = discovery(dg.build_sensor_context(instance=instance, resources={"platform": platform}))
+    assert not first.run_requests and PLAYER in json.loads(first.cursor)
+    looked = json.dumps({PLAYER: "2025-01-01T00:00:00+00:00"})
+    result = discovery(dg.build_sensor_context(instance=instance, resources={"platform": platform}, cursor=looked))
     days = {played_day(e).isoformat() for e in _Ballchasing.page["list"][:ENTRIES]}
     ranges = spans(result.run_requests)
     assert all(first in days and last in days for first, last in ranges)
