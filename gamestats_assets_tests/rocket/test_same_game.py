@@ -402,3 +402,18 @@ def test_a_car_the_stream_stops_sending_after_a_goal_leaves_the_pitch(parsed, me
     for stat in ("movement_time_slow_speed", "positioning_time_neutral_third", "positioning_percent_neutral_third",
                  "time_neutral_third_share"):
         assert meets(measured[stat]), stat
+
+
+def test_a_car_at_rest_counts_where_it_lies_in_the_distance_to_the_ball(parsed, measured):
+    """In the 2016 game bot:Samara's car rests as he joins: the stream marks its body sleeping from frame 1911,
+    5 s of play. Counted where it lies (`positioning._to_ball`), his mean distance to the ball is ballchasing's
+    within 1 %, where his frames on the pitch alone put him 6 % nearer; the mean distance to the ball meets the
+    target in every era."""
+    frames, mine, theirs = parsed[OLD]
+    player = "bot:Samara"
+    resting = frames.cars.filter((pl.col("player_id") == player) & pl.col("sleeping"))
+    assert resting["frame"].min() == 1911 and resting.height > 100
+    stat = "positioning_avg_distance_to_ball"
+    replay, ballchasing = _by_player(mine)[player][stat], _by_player(theirs)[player][stat]
+    assert abs(replay / ballchasing - 1) < 0.01
+    assert meets(measured[stat]) and meets(measured["avg_distance_to_ball"])

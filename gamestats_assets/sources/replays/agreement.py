@@ -143,12 +143,14 @@ MATES = ("in the 2016 game, whose teams changed as players left and bots joined,
          "from ballchasing's mean distance to mates, and two blue players differ by 10 and 16 % (one left after "
          "25 s); the later games agree for every player")
 OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 102 s of it supersonic without "
-            "ever using boost, which the game does not allow, where the frames hold it parked at midfield; the car "
+            "ever using boost, which the game does not allow, and at a mean speed of 1115 uu/s over the 313 s it "
+            "gives the car, where the distance it gives the car, 53 974 uu as the frames' 54 966, is 173 uu/s over "
+            "that time and 102 s at supersonic speed alone would travel 225 000 uu: no one path of the car gives "
+            "ballchasing's distance and its speeds, and the frames hold it parked at its kickoff spots; the car "
             "of a player who left after 25 s (Raptor_Attacks_), resting at its kickoff spot, it reads on the floor "
             "and still, as the frames do (`frames._at_rest`: time on the ground and distance to the unit), but "
             "with another mean speed and place against the ball; Q-money219's mean speed is 9 % under ballchasing's "
-            "where his distance and his times at each speed agree within 0.3 %, and a bot who played 19 s "
-            "(bot:Samara) is 6 % nearer the ball than ballchasing reads him; every other player agrees, as every "
+            "where his distance and his times at each speed agree within 0.3 %; every other player agrees, as every "
             "player of the later games does")
 USED = ("in the later games the drops of the replicated tank but a kickoff's or a respawn's, over the whole recording "
         "(`boost._drops`), are within 5 % of ballchasing's for 26 players of 28 (76561199074622953 of the 2025 game "
@@ -160,12 +162,12 @@ USED = ("in the later games the drops of the replicated tank but a kickoff's or 
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
         "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
 HELD = ("the team holding the ball is the one the stream replicates as the ball's last toucher "
-        "(`ReplayFrames.possession`), which brings every later player within 5 % of ballchasing but one, 6 % above "
-        "it while their team held the ball (the touches the frames show, held until the other team's, bring 21 and "
-        "20 players of 24); in the 2025 game of the CSV export one player is 5.2 % under ballchasing while their "
-        "team held the ball and another 5.5 % above it while the other team did; in the 2016 game ballchasing reads "
-        "the cars of a093q262, Raptor_Attacks_ and bot:Samara otherwise than the frames hold them (`OLD_CARS`), and "
-        "jboy42069's distance while the other team held the ball is 7 % above ballchasing's")
+        "(`ReplayFrames.possession`), and a car's body at rest counts where it lies "
+        "(`positioning._to_ball`), which brings every later player within 5 % of ballchasing on both but one of the "
+        "2025 game of the CSV export, 5.5 % above it while the other team held the ball; in the 2016 game "
+        "ballchasing reads the cars of a093q262 and Raptor_Attacks_ otherwise than the frames hold them "
+        "(`OLD_CARS`), and jboy42069's distance is 13 % above ballchasing's while his team held the ball and 6 % "
+        "above it while the other team did, where his distance in all agrees within 1.2 %")
 LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the pitch at the goal's frame, but a "
                  "defender whose touch was the last before a goal his opponents had shot at (a save that failed, a "
                  "deflection) is not the last defender: the hindmost of his mates is (`positioning.last_defenders`), "
@@ -176,17 +178,15 @@ LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the
                  "credits its mates jboy42069 and Q-money219 with 9 and 2 of the team's 11 goals conceded, where "
                  "the frames give them 6 and 0 and a093q262 5")
 AGREEMENT = {
-    "avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
     "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
     "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
-    "positioning_avg_distance_to_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),
-    "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (27, 28), "before 2017": (7, 10)},
+    "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (27, 28), "before 2017": (8, 10)},
                                                                 HELD),
-    "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (27, 28), "before 2017": (8, 10)}, HELD),
+    "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, HELD),
     "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (5, 10)}, MATES),
     "positioning_goals_against_while_last_defender": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)},
                                                                LAST_DEFENDER),

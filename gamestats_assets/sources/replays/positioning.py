@@ -14,12 +14,12 @@ LEVEL = 25.0
 role too, as ballchasing gives a role to more than one car at once (the evidence: `agreement.ROLES`)."""
 
 
-def _placed(frames: ReplayFrames) -> pl.DataFrame:
-    """Cars on the pitch with own-goal-relative `y` and distance to the ball."""
+def _placed(frames: ReplayFrames, *, resting: bool = False) -> pl.DataFrame:
+    """Cars on the pitch (`movement.on_pitch`) with own-goal-relative `y` and distance to the ball."""
     own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
     ball = frames.ball.select("frame", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
     return (
-        on_pitch(frames).join(ball, on="frame")
+        on_pitch(frames, resting=resting).join(ball, on="frame")
         .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own,
                       to_ball=((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
                                + (pl.col("z") - pl.col("bz")) ** 2).sqrt())
@@ -43,6 +43,23 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
 def _mean_to_ball(where: pl.Expr) -> pl.Expr:
     """The time-weighted mean distance to the ball over the frames `where` holds."""
     return (pl.col("to_ball") * pl.col("dt")).filter(where).sum() / pl.col("dt").filter(where).sum()
+
+
+def _to_ball(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: the mean distance to the ball out of kickoff countdowns, in all and while the player's team
+    held the ball (`ReplayFrames.possession`) or did not, read wherever the car is, its body at rest included
+    (`sleeping`: a demolished car's, a bot's car as it joins)."""
+    played = ~pl.col("countdown")
+    held = (pl.col("holder") == pl.col("team")).fill_null(False)
+    return (
+        _placed(frames, resting=True).sort("frame")
+        .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
+        .group_by("player_id").agg(
+            avg_distance_to_ball=_mean_to_ball(played),
+            avg_distance_to_ball_possession=_mean_to_ball(played & held),
+            avg_distance_to_ball_no_possession=_mean_to_ball(played & ~held),
+        )
+    )
 
 
 def team_roles(frames: ReplayFrames, placed: pl.DataFrame) -> pl.DataFrame:
@@ -110,15 +127,12 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     - behind the ball: between the ball and the own goal;
     - most back / forward, closest to / farthest from the ball: `team_roles`; the goals conceded as the
       team's hindmost car: `last_defenders`;
-    - `avg_distance_to_ball`: time-weighted, out of kickoff countdowns; `_possession` / `_no_possession`:
-      while the player's team touched the ball last (`ReplayFrames.possession`) / while it did not;
+    - `avg_distance_to_ball`, `_possession` / `_no_possession`: `_to_ball`;
       `avg_distance_to_mates`: to the teammates on the pitch at that moment;
     - `percent_*`: of the player's time on the pitch; the team roles: of the player's time in the game
       (`movement.player_minutes`)."""
     placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
-    played = ~pl.col("countdown")
-    held = (pl.col("holder") == pl.col("team")).fill_null(False)
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
         "time_neutral_third": dt.filter(y.abs() <= THIRD_EDGE).sum(),
@@ -130,15 +144,8 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     }
     roles = ("time_most_back", "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")
     return (
-        placed.sort("frame")
-        .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
-        .group_by("player_id").agg(
-            tracked=dt.sum(),
-            avg_distance_to_ball=_mean_to_ball(played),
-            avg_distance_to_ball_possession=_mean_to_ball(played & held),
-            avg_distance_to_ball_no_possession=_mean_to_ball(played & ~held),
-            **times,
-        )
+        placed.group_by("player_id").agg(tracked=dt.sum(), **times)
+        .join(_to_ball(frames), on="player_id", how="left")
         .join(_to_mates(placed), on="player_id", how="left")
         .join(team_roles(frames, placed), on="player_id", how="left")
         .join(last_defenders(frames, placed), on="player_id", how="left")
