@@ -15,7 +15,7 @@ import pytest
 
 from gamestats_assets.sources.ballchasing.records import stats_frame
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.replays import boost
+from gamestats_assets.sources.replays import boost, positioning
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
@@ -417,3 +417,23 @@ def test_a_car_at_rest_counts_where_it_lies_in_the_distance_to_the_ball(parsed, 
     replay, ballchasing = _by_player(mine)[player][stat], _by_player(theirs)[player][stat]
     assert abs(replay / ballchasing - 1) < 0.01
     assert meets(measured[stat]) and meets(measured["avg_distance_to_ball"])
+
+
+def test_ballchasing_ranks_the_2016_orange_team_as_if_its_parked_car_were_not_in_it(parsed):
+    """The evidence of `agreement.ROLES`: with a093q262's car out of the orange team, the roles
+    `positioning.team_roles` gives jboy42069 and remrocker29 are ballchasing's (within 5 %), which they are not
+    with the car in it."""
+    frames, _, theirs = parsed[OLD]
+    ballchasing = _by_player(theirs)
+    placed = positioning._placed(frames)
+    apart = placed.with_columns(team=pl.when(pl.col("player_id") == "a093q262").then(pl.lit(2, pl.Int8))
+                                .otherwise(pl.col("team")))
+    ranked = {row["player_id"]: row for row in positioning.team_roles(frames, apart).iter_rows(named=True)}
+    together = {row["player_id"]: row for row in positioning.team_roles(frames, placed).iter_rows(named=True)}
+    checked = [("jboy42069", "time_most_back")] + [
+        ("remrocker29", role) for role in ("time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")]
+    for player, role in checked:
+        reference = ballchasing[player][f"positioning_{role}"]
+        assert agrees(role, ranked[player][role], reference), (player, role)
+    assert not all(agrees(role, together[player][role], ballchasing[player][f"positioning_{role}"])
+                   for player, role in checked)
