@@ -27,8 +27,8 @@ def _placed(frames: ReplayFrames, *, resting: bool = False) -> pl.DataFrame:
 
 
 def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
-    """Per player: time-weighted mean distance to the teammates on the pitch."""
-    cars = placed.select("frame", "dt", "player_id", "team", "x", "y", "z")
+    """Per player: time-weighted mean distance to the teammates on the pitch, out of kickoff countdowns."""
+    cars = placed.filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x", "y", "z")
     pairs = cars.join(cars.select("frame", "team", pl.col("player_id").alias("mate"), pl.col("x").alias("mx"),
                                   pl.col("y").alias("my"), pl.col("z").alias("mz")), on=["frame", "team"])
     return (
@@ -128,7 +128,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     - most back / forward, closest to / farthest from the ball: `team_roles`; the goals conceded as the
       team's hindmost car: `last_defenders`;
     - `avg_distance_to_ball`, `_possession` / `_no_possession`: `_to_ball`;
-      `avg_distance_to_mates`: to the teammates on the pitch at that moment;
+      `avg_distance_to_mates`: `_to_mates`;
     - `percent_*`: of the player's time on the pitch; the team roles: of the player's time in the game
       (`movement.player_minutes`)."""
     placed = _placed(frames)
