@@ -77,3 +77,19 @@ def test_bots_and_leavers_are_players_beside_the_scoreboard(parsed_replay):
     goose = dict(stats_frame([match]).filter(pl.col("player_id") == bot.player_id)
                  .select("stat_type", "value").iter_rows())
     assert goose["time_defensive_third_share"] is not None
+
+
+def test_players_who_share_a_name_each_keep_their_own_cars_stream(parsed_replay):
+    """Three orange players of BOTS_JOINING_AND_LEAVING are named StarFax: the stream's tank values, places,
+    handbrakes and match scores go to each by the remote id its replication info sends, so each has boost
+    collected, powerslides and a score of their own, and no two share a sent state."""
+    frames = parsed_replay("BOTS_JOINING_AND_LEAVING")
+    namesakes = sorted(frames.roster.filter(pl.col("name") == "StarFax")["player_id"])
+    assert namesakes == ["76561198042187306", "76561198078874095", "76561198208429215"]
+    for table in (frames.replications, frames.positions, frames.handbrakes, frames.scores):
+        assert set(table.filter(pl.col("player_id").is_in(namesakes))["player_id"]) == set(namesakes)
+    assert frames.positions.filter(pl.col("player_id").is_in(namesakes)).select("frame", "x", "y").is_unique().all()
+    _, table = features_of(parsed_replay, "BOTS_JOINING_AND_LEAVING")
+    for player in namesakes:
+        assert table[player]["boost_amount_collected"] > 0 and table[player]["movement_count_powerslide"] > 0
+        assert table[player]["boost_avg_amount"] > 0

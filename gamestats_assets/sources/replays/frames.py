@@ -16,7 +16,13 @@ import polars as pl
 import subtr_actor
 
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
-from gamestats_assets.sources.replays.replications import car_states, hit_teams, match_scores, tank_replications
+from gamestats_assets.sources.replays.replications import (
+    car_states,
+    hit_teams,
+    match_scores,
+    remote_key,
+    tank_replications,
+)
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -169,7 +175,7 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     ids: dict[str, str] = {}
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
-        key = json.dumps(remote_id, sort_keys=True)
+        key = remote_key(remote_id)
         for index, state in enumerate(states["frames"]):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
@@ -279,21 +285,28 @@ def _roster(cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
             .select(*ROSTER_SCHEMA).cast(ROSTER_SCHEMA).sort("player_id"))
 
 
-def _named(table: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
-    """`table`'s rows (a player's `name` each) of the cars the frames know, in order, with `player_id`, the
-    player id of the car of that name."""
-    return table.join(cars.select("name", "player_id").unique("name"), on="name", how="inner", maintain_order="left")
+def _owned(table: pl.DataFrame, cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
+    """`table`'s rows (a player's `name` and `remote` id each: `replications.Players`) of the players the frames
+    know, in order, with `player_id`: the player of that remote id (`ids`), or, for a player the stream sends no
+    remote id for (a bot), of the car of that name."""
+    by_remote = pl.DataFrame({"remote": list(ids), "of_remote": list(ids.values())},
+                             schema={"remote": pl.String, "of_remote": pl.String})
+    by_name = cars.select("name", of_name="player_id").unique("name")
+    return (table.join(by_remote, on="remote", how="left", maintain_order="left")
+            .join(by_name, on="name", how="left", maintain_order="left")
+            .with_columns(player_id=pl.when(pl.col("remote").is_null()).then("of_name").otherwise("of_remote"))
+            .filter(pl.col("player_id").is_not_null()).drop("of_remote", "of_name"))
 
 
-def _replication_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
+def _replication_table(replay: dict[str, Any], cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
     """The tank replications of the cars the frames know."""
-    return _named(tank_replications(replay), cars).select(
+    return _owned(tank_replications(replay), cars, ids).select(
         "frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX)
 
 
-def _score_table(replay: dict[str, Any], cars: pl.DataFrame) -> pl.DataFrame:
+def _score_table(replay: dict[str, Any], cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
     """The last match score the stream sent for each player the frames know."""
-    return _named(match_scores(replay), cars).select("player_id", "score")
+    return _owned(match_scores(replay), cars, ids).select("player_id", "score")
 
 
 def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
@@ -385,14 +398,14 @@ def read_frames(path: Path) -> ReplayFrames:
     header = header_from_meta(data["meta"])
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], header)
-    replications = _replication_table(replay, cars)
+    replications = _replication_table(replay, cars, ids)
     cars = _with_tank(cars, replications)
     positions, handbrakes = car_states(replay)
-    positions = _named(positions, cars).select("frame", "player_id", "x", "y", "z")
+    positions = _owned(positions, cars, ids).select("frame", "player_id", "x", "y", "z")
     cars = _unsent(_at_rest(cars, positions, ball), positions, ball)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
-                        replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars),
-                        positions=positions, handbrakes=_named(handbrakes, cars).select("frame", "player_id", "held"),
+                        replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars, ids),
+                        positions=positions, handbrakes=_owned(handbrakes, cars, ids).select("frame", "player_id", "held"),
                         pads_return=_pads_return(data))

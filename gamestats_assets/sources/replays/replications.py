@@ -5,10 +5,12 @@ score it sends for each player (`match_scores`).
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
 ones. A keyframe sends every actor's state again; that repeat of a component's last value is no replication.
-The component belongs to a car, the car to a player's replication info, which holds the player's name."""
+The component belongs to a car, the car to a player's replication info, which holds the player's name and,
+for a player online, the remote id (`Players`): two players can bear one name."""
 
 from __future__ import annotations
 
+import json
 from itertools import count
 from typing import Any
 
@@ -21,24 +23,62 @@ TANK_ATTRIBUTES = {"TAGame.CarComponent_Boost_TA:ReplicatedBoost": lambda value:
 PAWN_PLAYER = "Engine.Pawn:PlayerReplicationInfo"
 LINKS = {"TAGame.CarComponent_TA:Vehicle": "car", PAWN_PLAYER: "player"}
 PLAYER_NAME = "Engine.PlayerReplicationInfo:PlayerName"
-SCHEMA = {"frame": pl.Int32, "name": pl.String, "component": pl.Int32, "byte": pl.Int32}
+UNIQUE_ID = "Engine.PlayerReplicationInfo:UniqueId"
+OWNER_SCHEMA = {"name": pl.String, "remote": pl.String}
+SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "component": pl.Int32, "byte": pl.Int32}
 
 
 def _value(attribute: dict[str, Any]) -> Any:
     return next(iter(attribute.values()))
 
 
+def remote_key(remote_id: dict[str, Any]) -> str:
+    """A remote id (`{"Steam": "7656..."}`) as one string, its keys sorted."""
+    return json.dumps(remote_id, sort_keys=True)
+
+
+class Players:
+    """The players' replication infos of a stream as it goes: each one's name and remote id (`remote_key`; none
+    for a bot or a stream that sends none)."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+        self.remotes: dict[int, str] = {}
+
+    def read(self, attribute_name: str, update: dict[str, Any]) -> bool:
+        """Take `update` when it is a replication info's name or unique id; whether it was."""
+        if attribute_name == PLAYER_NAME:
+            self.names[update["actor_id"]] = _value(update["attribute"])
+        elif attribute_name == UNIQUE_ID:
+            remote = (_value(update["attribute"]) or {}).get("remote_id")
+            if isinstance(remote, dict) and remote:
+                self.remotes[update["actor_id"]] = remote_key(remote)
+        else:
+            return False
+        return True
+
+    def forget(self, info: int) -> None:
+        """Drop the replication info `info`, deleted from the stream."""
+        self.names.pop(info, None)
+        self.remotes.pop(info, None)
+
+    def owner(self, info: int) -> tuple[str, str | None] | None:
+        """`(name, remote)` of the replication info `info`, None before its name is known."""
+        name = self.names.get(info)
+        return None if name is None else (name, self.remotes.get(info))
+
+
 def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
     """The tank replications of `replay` (subtr-actor's `parse_replay`: objects, keyframes, network frames):
-    `frame, name, component, byte`: the player whose car held the component (the name the stream gives
-    it), the component's life (numbered in order of appearance) and the tank's byte (0-255)."""
+    `frame, name, remote, component, byte`: the player whose car held the component (`Players.owner`), the
+    component's life (numbered in order of appearance) and the tank's byte (0-255)."""
     objects = replay["objects"]
     keyframes = {keyframe["frame"] for keyframe in replay["keyframes"]}
     links: dict[str, dict[int, int]] = {"car": {}, "player": {}}
-    names: dict[int, str] = {}
+    players = Players()
     alive: dict[int, int] = {}
     lives = count()
-    owners: dict[int, str] = {}
+    owners: dict[int, tuple[str, str | None]] = {}
     last: dict[int, int] = {}
     events: list[tuple[int, int, int]] = []
     for index, frame in enumerate(replay["network_frames"]["frames"]):
@@ -54,14 +94,14 @@ def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
             name = objects[update["object_id"]]
             if name in LINKS:
                 links[LINKS[name]][update["actor_id"]] = _value(update["attribute"])["actor"]
-            elif name == PLAYER_NAME:
-                names[update["actor_id"]] = _value(update["attribute"])
+            else:
+                players.read(name, update)
         for update in updates:
             name = objects[update["object_id"]]
             component = alive.get(update["actor_id"])
             if component is None:
                 continue
-            owner = names.get(links["player"].get(links["car"].get(update["actor_id"], -1), -1))
+            owner = players.owner(links["player"].get(links["car"].get(update["actor_id"], -1), -1))
             if owner is not None:
                 owners[component] = owner
             if name in TANK_ATTRIBUTES:
@@ -70,7 +110,7 @@ def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
                     continue
                 last[component] = byte
                 events.append((index, component, byte))
-    rows = [(index, owners[component], component, byte) for index, component, byte in events if component in owners]
+    rows = [(index, *owners[component], component, byte) for index, component, byte in events if component in owners]
     return pl.DataFrame(rows, schema=SCHEMA, orient="row")
 
 
@@ -90,31 +130,30 @@ def hit_teams(replay: dict[str, Any]) -> pl.DataFrame:
 
 
 MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
-SCORE_SCHEMA = {"name": pl.String, "score": pl.Int64}
+SCORE_SCHEMA = {**OWNER_SCHEMA, "score": pl.Int64}
 
 
 def match_scores(replay: dict[str, Any]) -> pl.DataFrame:
     """The last `MatchScore` the stream of `replay` (as for `tank_replications`) sends for each player's
-    replication info: `name, score`, the player's score when they left or the recording ended. The game sends
-    a score only once it differs from 0, so a player the stream knows with no row here scored nothing."""
+    replication info: `name, remote, score` (`Players.owner`), the player's score when they left or the recording
+    ended. The game sends a score only once it differs from 0, so a player the stream knows with no row here
+    scored nothing."""
     objects = replay["objects"]
-    names: dict[int, str] = {}
+    players = Players()
     scores: dict[int, int] = {}
-    last: dict[str, int] = {}
+    last: dict[tuple[str, str | None], int] = {}
     for frame in replay["network_frames"]["frames"]:
         for actor in frame["deleted_actors"]:
-            if actor in scores and actor in names:
-                last[names[actor]] = scores[actor]
+            if actor in scores and (owner := players.owner(actor)):
+                last[owner] = scores[actor]
             scores.pop(actor, None)
-            names.pop(actor, None)
+            players.forget(actor)
         for update in frame["updated_actors"]:
             name = objects[update["object_id"]]
-            if name == PLAYER_NAME:
-                names[update["actor_id"]] = _value(update["attribute"])
-            elif name == MATCH_SCORE:
+            if not players.read(name, update) and name == MATCH_SCORE:
                 scores[update["actor_id"]] = _value(update["attribute"])
-    last.update({names[actor]: score for actor, score in scores.items() if actor in names})
-    return pl.DataFrame(list(last.items()), schema=SCORE_SCHEMA, orient="row")
+    last.update({owner: score for actor, score in scores.items() if (owner := players.owner(actor))})
+    return pl.DataFrame([(*owner, score) for owner, score in last.items()], schema=SCORE_SCHEMA, orient="row")
 
 
 RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
@@ -122,38 +161,40 @@ HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
 LEGACY_LOCATIONS = 5
 """The network version before which (and in streams that have none, before 2017) a rigid body's location is
 sent in units of 100 uu."""
-POSITION_SCHEMA = {"frame": pl.Int32, "name": pl.String, "x": pl.Float64, "y": pl.Float64, "z": pl.Float64}
-HANDBRAKE_SCHEMA = {"frame": pl.Int32, "name": pl.String, "held": pl.Boolean}
+POSITION_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "x": pl.Float64, "y": pl.Float64, "z": pl.Float64}
+HANDBRAKE_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "held": pl.Boolean}
 
 
 def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The places and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
-    sent: `frame, name, x, y, z` (uu) for each rigid-body state, which the stream sends every other frame or so
-    while the car moves and seldom while it rests (a parser's state at the frames between is its estimate), and
-    `frame, name, held` for each handbrake value; `name` is the player the car belongs to."""
+    sent: `frame, name, remote, x, y, z` (uu) for each rigid-body state, which the stream sends every other
+    frame or so while the car moves and seldom while it rests (a parser's state at the frames between is its
+    estimate), and `frame, name, remote, held` for each handbrake value; `name, remote` is the player the car
+    belongs to (`Players.owner`)."""
     objects = replay["objects"]
     scale = 100.0 if (replay.get("net_version") or 0) < LEGACY_LOCATIONS else 1.0
-    players: dict[int, int] = {}
-    names: dict[int, str] = {}
-    positions: list[tuple[int, str, float, float, float]] = []
-    handbrakes: list[tuple[int, str, bool]] = []
+    pawns: dict[int, int] = {}
+    players = Players()
+    positions: list[tuple] = []
+    handbrakes: list[tuple] = []
     for index, frame in enumerate(replay["network_frames"]["frames"]):
         for actor in frame["deleted_actors"]:
-            players.pop(actor, None)
+            pawns.pop(actor, None)
         updates = frame["updated_actors"]
         for update in updates:
             name = objects[update["object_id"]]
             if name == PAWN_PLAYER:
-                players[update["actor_id"]] = _value(update["attribute"])["actor"]
-            elif name == PLAYER_NAME:
-                names[update["actor_id"]] = _value(update["attribute"])
+                pawns[update["actor_id"]] = _value(update["attribute"])["actor"]
+            else:
+                players.read(name, update)
         for update in updates:
             name = objects[update["object_id"]]
-            if name in (RIGID_BODY, HANDBRAKE) and (owner := names.get(players.get(update["actor_id"], -1))):
+            if name in (RIGID_BODY, HANDBRAKE) and (owner := players.owner(pawns.get(update["actor_id"], -1))):
                 value = _value(update["attribute"])
                 if name == HANDBRAKE:
-                    handbrakes.append((index, owner, bool(value)))
+                    handbrakes.append((index, *owner, bool(value)))
                 elif (location := value.get("location")) is not None:
-                    positions.append((index, owner, location["x"] * scale, location["y"] * scale, location["z"] * scale))
+                    positions.append((index, *owner, location["x"] * scale, location["y"] * scale,
+                                      location["z"] * scale))
     return (pl.DataFrame(positions, schema=POSITION_SCHEMA, orient="row"),
             pl.DataFrame(handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"))
