@@ -42,6 +42,8 @@ RESPAWN = {SMALL_PAD: 4.0, BIG_PAD: 10.0}
 PICKUP_CLOCK = 0.05
 """Seconds by which the stream can stamp a pickup early: an event bears its frame's time, and a pad taken the
 moment it comes back can show a few milliseconds short of its respawn time since the previous pickup."""
+PAD_MATCH = {SMALL_PAD: 450.0, BIG_PAD: 1000.0}
+"""uu from a place of the map's layout within which a pickup was taken at a small or a big pad there."""
 RETURN_TICK = 0.1
 """Seconds past a pad's respawn time within which it can come back and be taken again in one network update,
 the stream then replicating no return between the two pickups."""
@@ -195,9 +197,34 @@ def _pads_return(data: dict[str, Any]) -> bool:
     return any(not isinstance(event["kind"], dict) for event in data["boost_pad_events"])
 
 
+def _pad_places(events: list[dict[str, Any]], layout: list[tuple[float, dict]]) -> dict[str, tuple[float, dict]]:
+    """Each pad the pickup events name, with the amount and place of the map's layout (`layout`) it stands at:
+    the place most of its pickups were taken within `PAD_MATCH` of, the nearer on average if two tie, else the
+    place nearest where its pickups were taken on average. (The parser's own matching, which it lists, can put
+    two pads at one place and then lists one of the two, not the same from one run to the next.)"""
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for event in events:
+        picker = event.get("player_position") or {}
+        if isinstance(event["kind"], dict) and picker.get("x") is not None and picker.get("y") is not None:
+            seen.setdefault(event["pad_id"], []).append((picker["x"], picker["y"]))
+    places = [(amount, place, (place["x"], place["y"])) for amount, place in layout]
+    pads = {}
+    for pad, taken in seen.items():
+        votes = [(sum(1 for at in taken if math.dist(at, centre) <= PAD_MATCH[amount]),
+                  -sum(math.dist(at, centre) for at in taken), index)
+                 for index, (amount, _, centre) in enumerate(places)]
+        count, _, index = max(votes)
+        if not count:
+            mean = (sum(x for x, _ in taken) / len(taken), sum(y for _, y in taken) / len(taken))
+            index = min(range(len(places)), key=lambda candidate: math.dist(mean, places[candidate][2]))
+        pads[pad] = places[index][:2]
+    return pads
+
+
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
-    """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the
-    picker's when the pad is unknown). The stream can repeat a pickup. A pad is picked up only when it is
+    """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the place
+    of the map's layout it stands at: `_pad_places`; the picker's for a pad never seen taken at a known place).
+    The stream can repeat a pickup. A pad is picked up only when it is
     there: a pad is there again `RESPAWN` seconds after it was taken (`PICKUP_CLOCK` short), and where the
     stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number seen again
     before the pad came back is the same pickup too (older streams, before 2017, replicate no return and
@@ -211,9 +238,10 @@ def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     another car's pickup then as no pickup of the pad, as it does a pickup that follows a repeat sooner).
     Where the stream replicates returns, a repeat whose car is at the pad (`AT_PAD`) is kept, not fresh: the
     car took a pad there."""
-    pads = {pad["pad_id"]: (BIG_PAD if pad["size"] == "Big" else SMALL_PAD, pad.get("position") or {})
-            for pad in data["boost_pads"]}
     events = sorted(data["boost_pad_events"], key=lambda event: event["frame"])
+    layout = [(BIG_PAD if pad["size"] == "Big" else SMALL_PAD, pad["position"]) for pad in data["boost_pads"]
+              if (pad.get("position") or {}).get("x") is not None and pad["position"].get("y") is not None]
+    pads = _pad_places(events, layout) if layout else {}
     returns = _pads_return(data)
     rows = []
     last: dict[str, object] = {}
