@@ -224,8 +224,8 @@ def _pad_places(events: list[dict[str, Any]], layout: list[tuple[float, dict]]) 
 def _pickup_table(data: dict[str, Any], ids: dict[str, str]) -> pl.DataFrame:
     """Boost pads picked up by a car the frames know, with the pad's amount and place along the pitch (the place
     of the map's layout it stands at: `_pad_places`; the picker's for a pad never seen taken at a known place).
-    The stream can repeat a pickup. A pad is picked up only when it is
-    there: a pad is there again `RESPAWN` seconds after it was taken (`PICKUP_CLOCK` short), and where the
+    The stream can repeat a pickup. A pad is picked up only when it is there: a pad is there again `RESPAWN`
+    seconds after it was taken (`PICKUP_CLOCK` short), and where the
     stream replicates a pad's return (`Available`), a pad's pickups are numbered and a number seen again
     before the pad came back is the same pickup too (older streams, before 2017, replicate no return and
     number no pickup). A pickup within the respawn time under a new number is a repeat: counting it gives
