@@ -93,3 +93,15 @@ def test_players_who_share_a_name_each_keep_their_own_cars_stream(parsed_replay)
     for player in namesakes:
         assert table[player]["boost_amount_collected"] > 0 and table[player]["movement_count_powerslide"] > 0
         assert table[player]["boost_avg_amount"] > 0
+
+
+def test_a_unique_id_of_another_shape_leaves_the_player_known_by_name():
+    """A replication info whose unique id the stream sends in a shape other than a remote id: the player is
+    matched by name, as a bot is."""
+    from gamestats_assets.sources.replays.replications import PLAYER_NAME, UNIQUE_ID, Players
+
+    players = Players()
+    players.read(PLAYER_NAME, {"actor_id": 7, "attribute": {"String": "StarFax"}})
+    for odd in ("76561198042187306", None, {"remote_id": "Steam"}, {"remote_id": {}}):
+        players.read(UNIQUE_ID, {"actor_id": 7, "attribute": {"UniqueId": odd}})
+        assert players.owner(7) == ("StarFax", None)

@@ -50,7 +50,8 @@ class Players:
         if attribute_name == PLAYER_NAME:
             self.names[update["actor_id"]] = _value(update["attribute"])
         elif attribute_name == UNIQUE_ID:
-            remote = (_value(update["attribute"]) or {}).get("remote_id")
+            value = _value(update["attribute"])
+            remote = value.get("remote_id") if isinstance(value, dict) else None
             if isinstance(remote, dict) and remote:
                 self.remotes[update["actor_id"]] = remote_key(remote)
         else:

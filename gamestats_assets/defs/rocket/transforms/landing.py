@@ -124,7 +124,7 @@ def read_day(folder: Path) -> LandingDay:
             else:
                 day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
                                            ".json, or training_sessions*.jsonl"))
-        except (ValueError, KeyError, TypeError, pl.exceptions.PolarsError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, pl.exceptions.PolarsError) as error:
             day.rejected.append((path, f"{type(error).__name__}: {error}"))
         except RecursionError:
             day.rejected.append((path, "JSON nested too deep to read"))
