@@ -7,6 +7,7 @@ from gamestats_assets.sources.ballchasing.records import FEATURES, stats_frame
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets.sources.replays.replications import PLAYER_NAME, UNIQUE_ID, Players
 from gamestats_assets_tests.rocket.conftest import FIXTURES
 
 
@@ -98,8 +99,6 @@ def test_players_who_share_a_name_each_keep_their_own_cars_stream(parsed_replay)
 def test_a_unique_id_of_another_shape_leaves_the_player_known_by_name():
     """A replication info whose unique id the stream sends in a shape other than a remote id: the player is
     matched by name, as a bot is."""
-    from gamestats_assets.sources.replays.replications import PLAYER_NAME, UNIQUE_ID, Players
-
     players = Players()
     players.read(PLAYER_NAME, {"actor_id": 7, "attribute": {"String": "StarFax"}})
     for odd in ("76561198042187306", None, {"remote_id": "Steam"}, {"remote_id": {}}):
