@@ -319,7 +319,7 @@ def _owned(table: pl.DataFrame, cars: pl.DataFrame, ids: dict[str, str]) -> pl.D
     remote id for (a bot), of the car of that name."""
     by_remote = pl.DataFrame({"remote": list(ids), "of_remote": list(ids.values())},
                              schema={"remote": pl.String, "of_remote": pl.String})
-    by_name = cars.select("name", of_name="player_id").unique("name")
+    by_name = cars.select("name", of_name="player_id").unique("name", keep="first", maintain_order=True)
     return (table.join(by_remote, on="remote", how="left", maintain_order="left")
             .join(by_name, on="name", how="left", maintain_order="left")
             .with_columns(player_id=pl.when(pl.col("remote").is_null()).then("of_name").otherwise("of_remote"))

@@ -45,14 +45,14 @@ def _mean_to_ball(where: pl.Expr) -> pl.Expr:
     return (pl.col("to_ball") * pl.col("dt")).filter(where).sum() / pl.col("dt").filter(where).sum()
 
 
-def _to_ball(frames: ReplayFrames) -> pl.DataFrame:
+def _to_ball(frames: ReplayFrames, everywhere: pl.DataFrame) -> pl.DataFrame:
     """Per player: the mean distance to the ball out of kickoff countdowns, in all and while the player's team
-    held the ball (`ReplayFrames.possession`) or did not, read wherever the car is, its body at rest included
-    (`sleeping`: a demolished car's, a bot's car as it joins)."""
+    held the ball (`ReplayFrames.possession`) or did not, read wherever the car is (`everywhere`: `_placed` with
+    its body at rest, `sleeping`, included: a demolished car's, a bot's car as it joins)."""
     played = ~pl.col("countdown")
     held = (pl.col("holder") == pl.col("team")).fill_null(False)
     return (
-        _placed(frames, resting=True).sort("frame")
+        everywhere.sort("frame")
         .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
         .group_by("player_id").agg(
             avg_distance_to_ball=_mean_to_ball(played),
@@ -131,7 +131,8 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
       `avg_distance_to_mates`: `_to_mates`;
     - `percent_*`: of the player's time on the pitch; the team roles: of the player's time in the game
       (`movement.player_minutes`)."""
-    placed = _placed(frames)
+    everywhere = _placed(frames, resting=True)
+    placed = everywhere.filter(~pl.col("sleeping"))
     dt, y = pl.col("dt"), pl.col("y_own")
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
@@ -145,7 +146,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     roles = ("time_most_back", "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")
     return (
         placed.group_by("player_id").agg(tracked=dt.sum(), **times)
-        .join(_to_ball(frames), on="player_id", how="left")
+        .join(_to_ball(frames, everywhere), on="player_id", how="left")
         .join(_to_mates(placed), on="player_id", how="left")
         .join(team_roles(frames, placed), on="player_id", how="left")
         .join(last_defenders(frames, placed), on="player_id", how="left")
