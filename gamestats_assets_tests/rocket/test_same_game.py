@@ -15,7 +15,7 @@ import pytest
 
 from gamestats_assets.sources.ballchasing.records import stats_frame
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.replays import boost, positioning
+from gamestats_assets.sources.replays import boost, movement, positioning
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
@@ -450,3 +450,22 @@ def test_the_distance_to_mates_of_every_later_player_is_ballchasings_within_two_
             if stats.get("positioning_avg_distance_to_mates") is not None:
                 reference = stats["positioning_avg_distance_to_mates"]
                 assert abs(replay[player]["positioning_avg_distance_to_mates"] / reference - 1) < 0.02, (stem, player)
+
+
+def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measured):
+    """ballchasing's mean speed counts each state the stream sent for a car once, however long it stood
+    (`movement.sent_speed`). In the 2016 game a093q262's car stands parked for most of the game, sent every 10 s
+    then, and is bumped around for the rest, sent every other frame: the mean of its states is ballchasing's
+    1115 uu/s within 3 %, where the mean over its time is 167; Q-money219's, whose car was sent less often while
+    it stood nearly still, is ballchasing's 470 within 1 %, where the mean over his time is 9 % under. The mean speed and its
+    share of the car's top speed meet the target in every era."""
+    frames, mine, theirs = parsed[OLD]
+    replay, ballchasing = _by_player(mine), _by_player(theirs)
+    cars = movement.on_pitch(frames).filter(~pl.col("countdown"))
+    over_time = dict(cars.group_by("player_id").agg((pl.col("speed") * pl.col("dt")).sum() / pl.col("dt").sum())
+                     .iter_rows())
+    for player, within in (("a093q262", 0.03), ("Q-money219", 0.01)):
+        reference = ballchasing[player]["movement_avg_speed"]
+        assert abs(replay[player]["movement_avg_speed"] / reference - 1) < within
+        assert not agrees("movement_avg_speed", over_time[player], reference)
+    assert meets(measured["movement_avg_speed"]) and meets(measured["movement_avg_speed_percentage"])

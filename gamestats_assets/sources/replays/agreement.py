@@ -146,16 +146,18 @@ MATES = ("read out of the kickoff countdowns, as the distance to the ball is, ev
          "ballchasing's mean and remrocker29, who left after 92 s, 6 %, and of the blue team, whose players left and bots joined, b_corner is 8 % above it, "
          "CritRomney 8 % under and Raptor_Attacks_, who left after 25 s, 18 % above: two players of ten agree, five "
          "with the countdowns counted, which would put the later games' players 2.2 % under ballchasing")
-OLD_CARS = ("in the 2016 game ballchasing reads one car (a093q262) as driving, 102 s of it supersonic without "
-            "ever using boost, which the game does not allow, and at a mean speed of 1115 uu/s over the 313 s it "
-            "gives the car, where the distance it gives the car, 53 974 uu as the frames' 54 966, is 173 uu/s over "
-            "that time and 102 s at supersonic speed alone would travel 225 000 uu: no one path of the car gives "
-            "ballchasing's distance and its speeds, and the frames hold it parked at its kickoff spots; the car "
-            "of a player who left after 25 s (Raptor_Attacks_), resting at its kickoff spot, it reads on the floor "
-            "and still, as the frames do (`frames._at_rest`: time on the ground and distance to the unit), but "
-            "with another mean speed and place against the ball; Q-money219's mean speed is 9 % under ballchasing's "
-            "where his distance and his times at each speed agree within 0.3 %; every other player agrees, as every "
-            "player of the later games does")
+OLD_CARS = ("in the 2016 game ballchasing reads two resting cars otherwise than the frames hold them. One (a093q262) "
+            "the frames hold parked at its kickoff spots but when it is bumped, with no boost used: ballchasing gives "
+            "it 313 s of play, the game's time out of kickoff countdowns and goal celebrations, where it gives every "
+            "other player who played throughout the whole recording's 400 s, and of them 102 s at supersonic speed, "
+            "which the states the stream sent for it allow for 4 s; its shares of time behind and in front of the "
+            "ball are the frames' swapped (35.0 % behind to the frames' 34.9 % in front, 65.0 % in front to their "
+            "65.1 % behind), as if it played for the other team, where its shares of each half and third agree. "
+            "The other, the car of a player who left after 25 s (Raptor_Attacks_), resting 2560 uu before its own "
+            "goal, ballchasing places on the floor and still, as the frames do (`frames._at_rest`: time on the "
+            "ground and distance to the unit), but with the ball behind it 60 % of the time, where the frames have "
+            "the ball so 22 %, and 3612 uu from the ball on average to the frames' 4641; every other player agrees, "
+            "as every player of the later games does")
 USED = ("in the later games the drops of the replicated tank but a kickoff's or a respawn's, over the whole recording "
         "(`boost._drops`), are within 5 % of ballchasing's for 26 players of 28 (76561199074622953 of the 2025 game "
         "of the CSV export 5.8 % above, 76561198396487550 8.1 % under); counting a goal celebration's drops only "
@@ -186,8 +188,6 @@ AGREEMENT = {
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
-    "movement_avg_speed": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, OLD_CARS),
-    "movement_avg_speed_percentage": Agreement({"2017 on": (24, 24), "before 2017": (7, 10)}, OLD_CARS),
     "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (27, 28), "before 2017": (8, 10)},
                                                                 HELD),
     "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, HELD),

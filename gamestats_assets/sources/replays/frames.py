@@ -118,7 +118,7 @@ class ReplayFrames:
     the last one sent (a player the frames know with no row scored nothing)."""
     positions: pl.DataFrame
     """One row per rigid-body state the stream sends for a car (`replications.car_states`): `frame, player_id,
-    x, y, z`; `cars` holds the parser's estimate at the frames between them (`_at_rest`)."""
+    x, y, z, speed`; `cars` holds the parser's estimate at the frames between them (`_at_rest`)."""
     handbrakes: pl.DataFrame
     """One row per handbrake value the stream sends for a car (`replications.car_states`): `frame, player_id,
     held`."""
@@ -429,7 +429,7 @@ def read_frames(path: Path) -> ReplayFrames:
     replications = _replication_table(replay, cars, ids)
     cars = _with_tank(cars, replications)
     positions, handbrakes = car_states(replay)
-    positions = _owned(positions, cars, ids).select("frame", "player_id", "x", "y", "z")
+    positions = _owned(positions, cars, ids).select("frame", "player_id", "x", "y", "z", "speed")
     cars = _unsent(_at_rest(cars, positions, ball), positions, ball)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),

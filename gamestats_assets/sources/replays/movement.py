@@ -71,14 +71,23 @@ def slide_presses(frames: ReplayFrames) -> pl.DataFrame:
             .group_by("player_id").agg(count_powerslide=slid.sum().cast(pl.Int64)))
 
 
+def sent_speed(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: `avg_speed`, the mean speed of the car's states the stream sent (`ReplayFrames.positions`;
+    a body at rest is sent without one), each state counted once however long it stood, as ballchasing
+    averages it: a car that stood still for most of a game, sent every few seconds then, and moved for the
+    rest, sent every other frame, has about the mean speed of its moves."""
+    sent = frames.positions.filter(pl.col("speed").is_not_null())
+    return sent.group_by("player_id").agg(avg_speed=pl.col("speed").mean())
+
+
 def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     """One row per player who had a car: ballchasing's movement stats (its column names), read on the
     frames the car was on the pitch (`on_pitch`), each lasting `dt`.
 
     - speed: slow below `BOOST_SPEED` uu/s, boost speed up to `SUPERSONIC`, supersonic above;
       `total_distance` the path from each frame's place to the next one's (a resting car's place does not
-      change, whatever velocity the stream last sent for it: `frames._at_rest`); `avg_speed` the speed over
-      the time out of kickoff countdowns, `avg_speed_percentage` that of `MAX_SPEED`;
+      change, whatever velocity the stream last sent for it: `frames._at_rest`); `avg_speed` that of the
+      states sent (`sent_speed`), `avg_speed_percentage` its share of `MAX_SPEED`;
     - height: ground below `GROUND_HEIGHT` uu (old replays rest some car bodies a few units above the
       floor), high air above `HIGH_AIR` (where ballchasing's "above the crossbar" line sits), low air
       between;
@@ -103,11 +112,11 @@ def movement_stats(frames: ReplayFrames) -> pl.DataFrame:
     return (
         cars.group_by("player_id").agg(
             tracked=dt.sum(),
-            avg_speed=(speed * dt).sum() / dt.filter(~pl.col("countdown")).sum(),
             total_distance=pl.col("moved").sum(),
             time_powerslide=dt.filter(pl.col("powerslide") & (z < GROUND_HEIGHT)).sum(),
             **times,
         )
+        .join(sent_speed(frames), on="player_id", how="left")
         .join(slide_presses(frames), on="player_id", how="left")
         .with_columns(pl.col("count_powerslide").fill_null(0))
         .with_columns(avg_speed_percentage=100 * pl.col("avg_speed") / MAX_SPEED,

@@ -161,19 +161,21 @@ RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
 HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
 LEGACY_LOCATIONS = 5
 """The network version before which (and in streams that have none, before 2017) a rigid body's location is
-sent in units of 100 uu."""
-POSITION_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "x": pl.Float64, "y": pl.Float64, "z": pl.Float64}
+sent in units of 100 uu and its velocity in units of 10 uu/s."""
+POSITION_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
+                   "speed": pl.Float64}
 HANDBRAKE_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "held": pl.Boolean}
 
 
 def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The places and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
-    sent: `frame, name, remote, x, y, z` (uu) for each rigid-body state, which the stream sends every other
-    frame or so while the car moves and seldom while it rests (a parser's state at the frames between is its
-    estimate), and `frame, name, remote, held` for each handbrake value; `name, remote` is the player the car
+    sent: `frame, name, remote, x, y, z` (uu) and `speed` (uu/s, none for a body at rest) for each rigid-body
+    state, which the stream sends every other frame or so while the car moves and seldom while it rests (a
+    parser's state at the frames between is its estimate), and `frame, name, remote, held` for each handbrake value; `name, remote` is the player the car
     belongs to (`Players.owner`)."""
     objects = replay["objects"]
-    scale = 100.0 if (replay.get("net_version") or 0) < LEGACY_LOCATIONS else 1.0
+    legacy = (replay.get("net_version") or 0) < LEGACY_LOCATIONS
+    scale, velocity_scale = (100.0, 10.0) if legacy else (1.0, 1.0)
     pawns: dict[int, int] = {}
     players = Players()
     positions: list[tuple] = []
@@ -195,7 +197,9 @@ def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
                 if name == HANDBRAKE:
                     handbrakes.append((index, *owner, bool(value)))
                 elif (location := value.get("location")) is not None:
+                    velocity = value.get("linear_velocity")
+                    speed = None if velocity is None else velocity_scale * sum(v * v for v in velocity.values()) ** 0.5
                     positions.append((index, *owner, location["x"] * scale, location["y"] * scale,
-                                      location["z"] * scale))
+                                      location["z"] * scale, speed))
     return (pl.DataFrame(positions, schema=POSITION_SCHEMA, orient="row"),
             pl.DataFrame(handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"))
