@@ -469,3 +469,28 @@ def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measure
         assert abs(replay[player]["movement_avg_speed"] / reference - 1) < within
         assert not agrees("movement_avg_speed", over_time[player], reference)
     assert meets(measured["movement_avg_speed"]) and meets(measured["movement_avg_speed_percentage"])
+
+
+def test_ballchasing_reads_the_2016_resting_cars_as_playing_the_other_way(parsed):
+    """The evidence of `agreement.OLD_CARS`: for the two resting cars of the 2016 game, ballchasing's times
+    behind and in front of the ball are the frames' swapped, over the time out of kickoff countdowns and goal
+    celebrations (within 5 %), where the stream replicates each one's team alike throughout; for every other
+    player they are the frames' as they are."""
+    frames, mine, theirs = parsed[OLD]
+    ballchasing, replay = _by_player(theirs), _by_player(mine)
+    played = (positioning._placed(frames, resting=True).join(frames.ball.select("frame", "live"), on="frame")
+              .filter(pl.col("live") & ~pl.col("countdown")))
+    behind = dict(played.filter(pl.col("y_own") < pl.col("ball_y_own")).group_by("player_id")
+                  .agg(pl.col("dt").sum()).iter_rows())
+    ahead = dict(played.filter(pl.col("y_own") >= pl.col("ball_y_own")).group_by("player_id")
+                 .agg(pl.col("dt").sum()).iter_rows())
+    teams = dict(frames.cars.group_by("player_id").agg(pl.col("team").unique()).iter_rows())
+    assert teams["a093q262"] == [1] and teams["Raptor_Attacks_"] == [0]
+    for player in ("a093q262", "Raptor_Attacks_"):
+        assert agrees("positioning_time_infront_ball", behind[player],
+                      ballchasing[player]["positioning_time_infront_ball"])
+        assert agrees("positioning_time_behind_ball", ahead[player],
+                      ballchasing[player]["positioning_time_behind_ball"])
+    others = set(ballchasing) - {"a093q262", "Raptor_Attacks_"}
+    assert all(agrees("positioning_time_behind_ball", replay[p]["positioning_time_behind_ball"],
+                      ballchasing[p]["positioning_time_behind_ball"]) for p in others)
