@@ -494,3 +494,20 @@ def test_ballchasing_reads_the_2016_resting_cars_as_playing_the_other_way(parsed
     others = set(ballchasing) - {"a093q262", "Raptor_Attacks_"}
     assert all(agrees("positioning_time_behind_ball", replay[p]["positioning_time_behind_ball"],
                       ballchasing[p]["positioning_time_behind_ball"]) for p in others)
+
+
+def test_ballchasing_gives_some_players_more_stolen_small_pad_boost_than_their_pads_hold(parsed):
+    """The evidence of `agreement.PICKUPS`: in the later games, the players whose stolen small pads' boost
+    ballchasing gives as more than 12 a pad (a small pad's boost) are off by a centre big pad's 100, where their
+    collected small pads' boost agrees with the frames'."""
+    overfull = []
+    for stem, (_, mine, theirs) in parsed.items():
+        if stem == OLD:
+            continue
+        replay = _by_player(mine)
+        for player, values in _by_player(theirs).items():
+            if values["boost_amount_stolen_small"] > 12 * values["boost_count_stolen_small"]:
+                overfull.append(player)
+                assert values["boost_amount_stolen_small"] - replay[player]["boost_amount_stolen_small"] == 100
+                assert values["boost_amount_collected_small"] == replay[player]["boost_amount_collected_small"]
+    assert len(overfull) == 2

@@ -126,7 +126,10 @@ PICKUPS = ("a pad's amount is the rise of the replicated tank its pickup event p
            "from 4.02 s would bring both stolen amounts to 26 later players of 28, where a big pad taken 10.034 s "
            "after another car's pickup is none of the pad's for ballchasing: a cut between two pickups, not taken); "
            "each later player still off is one such pickup from ballchasing (a centre big pad, 100, or a small one, "
-           "12)")
+           "12); for the two off by a centre big pad, ballchasing's boost from stolen small pads is more than its "
+           "count of them holds at 12 a pad (349 for 23 pads, 448 for 32) where its boost from collected small "
+           "pads is the frames' (640, 1278): no reading of each pickup as one pad gives both its count and its "
+           "amount")
 ROLES = ("ballchasing gives a role to more than one car at once, and a car within `positioning.LEVEL` of its team's "
          "leader shares the role (`positioning.team_roles`), which brings every later game's roles to 9 players in 10 "
          "or more; in the 2016 game ballchasing reads one orange car (a093q262) elsewhere than the stream sends it "
