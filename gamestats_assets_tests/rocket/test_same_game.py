@@ -404,19 +404,34 @@ def test_a_car_the_stream_stops_sending_after_a_goal_leaves_the_pitch(parsed, me
         assert meets(measured[stat]), stat
 
 
-def test_a_car_at_rest_counts_where_it_lies_in_the_distance_to_the_ball(parsed, measured):
-    """In the 2016 game bot:Samara's car rests as he joins: the stream marks its body sleeping from frame 1911,
-    5 s of play. Counted where it lies (`positioning._to_ball`), his mean distance to the ball is ballchasing's
-    within 1 %, where his frames on the pitch alone put him 6 % nearer; the mean distance to the ball meets the
-    target in every era."""
+def test_a_cars_mean_distance_to_the_ball_is_that_of_the_states_the_stream_sent(parsed, measured):
+    """ballchasing's mean distance to the ball counts each state the stream sent for a car once, as its mean
+    speed does (`positioning._to_ball`). In the 2016 game Raptor_Attacks_'s car rests at its kickoff spot for
+    the 25 s he played, sent with a speed four times as it lands at the kickoff and three times after: the mean
+    of those states is ballchasing's within 1 %, where the mean over his time, the car where it lies, is 28 %
+    above it. bot:Samara's car rests as he joins, its body sent sleeping, with no speed, from frame 1911: the
+    mean of his states is ballchasing's within 1 %, where the mean over his time on the pitch but at rest puts
+    him 6 % nearer. The mean distance to the ball meets the target in every era, and so does the one while the
+    player's team held the ball."""
     frames, mine, theirs = parsed[OLD]
-    player = "bot:Samara"
-    resting = frames.cars.filter((pl.col("player_id") == player) & pl.col("sleeping"))
+    replay, ballchasing = _by_player(mine), _by_player(theirs)
+    resting = frames.cars.filter((pl.col("player_id") == "bot:Samara") & pl.col("sleeping"))
     assert resting["frame"].min() == 1911 and resting.height > 100
+    sent = frames.positions.filter((pl.col("player_id") == "Raptor_Attacks_") & pl.col("speed").is_not_null())
+    assert sent["frame"].to_list() == [2, 4, 6, 7, 11, 207, 414]
+    cars = (frames.cars.filter(~pl.col("unsent"))
+            .join(frames.ball.select("frame", "dt", "countdown", bx="x", by="y", bz="z"), on="frame")
+            .filter(~pl.col("countdown")).with_columns(d=positioning.TO_BALL))
+    over_time = pl.col("d").dot(pl.col("dt")) / pl.col("dt").sum()
+    where_it_lies = dict(cars.group_by("player_id").agg(over_time).iter_rows())
+    awake = dict(cars.filter(~pl.col("sleeping")).group_by("player_id").agg(over_time).iter_rows())
     stat = "positioning_avg_distance_to_ball"
-    replay, ballchasing = _by_player(mine)[player][stat], _by_player(theirs)[player][stat]
-    assert abs(replay / ballchasing - 1) < 0.01
+    for player, elsewhere in (("Raptor_Attacks_", where_it_lies), ("bot:Samara", awake)):
+        reference = ballchasing[player][stat]
+        assert abs(replay[player][stat] / reference - 1) < 0.01
+        assert not agrees(stat, elsewhere[player], reference)
     assert meets(measured[stat]) and meets(measured["avg_distance_to_ball"])
+    assert meets(measured["positioning_avg_distance_to_ball_possession"])
 
 
 def test_ballchasing_ranks_the_2016_orange_team_as_if_its_parked_car_were_not_in_it(parsed):
@@ -474,12 +489,15 @@ def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measure
 def test_ballchasing_reads_the_2016_resting_cars_as_playing_the_other_way(parsed):
     """The evidence of `agreement.OLD_CARS`: for the two resting cars of the 2016 game, ballchasing's times
     behind and in front of the ball are the frames' swapped, over the time out of kickoff countdowns and goal
-    celebrations (within 5 %), where the stream replicates each one's team alike throughout; for every other
+    celebrations, a resting body where it lies (within 5 %), where the stream replicates each one's team alike throughout; for every other
     player they are the frames' as they are."""
     frames, mine, theirs = parsed[OLD]
     ballchasing, replay = _by_player(theirs), _by_player(mine)
-    played = (positioning._placed(frames, resting=True).join(frames.ball.select("frame", "live"), on="frame")
-              .filter(pl.col("live") & ~pl.col("countdown")))
+    own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
+    played = (frames.cars.filter(~pl.col("unsent"))
+              .join(frames.ball.select("frame", "dt", "live", "countdown", by="y"), on="frame")
+              .filter(pl.col("live") & ~pl.col("countdown"))
+              .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own))
     behind = dict(played.filter(pl.col("y_own") < pl.col("ball_y_own")).group_by("player_id")
                   .agg(pl.col("dt").sum()).iter_rows())
     ahead = dict(played.filter(pl.col("y_own") >= pl.col("ball_y_own")).group_by("player_id")

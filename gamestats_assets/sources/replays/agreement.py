@@ -172,12 +172,13 @@ USED = ("in the later games the drops of the replicated tank but a kickoff's or 
         "the modelled drain 49) and none for the two cars it misreads (`OLD_CARS`), whose tanks the frames empty "
         "at each kickoff too, so that no reading of that stream brings more than 4 players of 10 within 5 %")
 HELD = ("the team holding the ball is the one the stream replicates as the ball's last toucher "
-        "(`ReplayFrames.possession`), and a car's body at rest counts where it lies "
-        "(`positioning._to_ball`), which brings every later player within 5 % of ballchasing on both but one of the "
-        "2025 game of the CSV export, 5.5 % above it while the other team held the ball; in the 2016 game "
-        "ballchasing reads the cars of a093q262 and Raptor_Attacks_ otherwise than the frames hold them "
-        "(`OLD_CARS`), and jboy42069's distance is 13 % above ballchasing's while his team held the ball and 6 % "
-        "above it while the other team did, where his distance in all agrees within 1.2 %")
+        "(`ReplayFrames.possession`), and a car's distance to the ball is averaged over the states the stream sent "
+        "for it out of kickoff countdowns (`positioning._to_ball`), as its distance in all, which agrees for every "
+        "player of every era, is over all of them; while the other team held the ball, every later player is "
+        "within 5 % of ballchasing but one of the 2025 game of the CSV export (5.9 % above it), and in the 2016 "
+        "game the two bots who played 16 and 20 s are 5.9 % above it (Casper) and 9.7 % under it (Samara), "
+        "where their distance in all agrees within 1 %; counting the countdowns' states, or none from a kickoff "
+        "to its first touch, brings fewer of the 2016 game's players within 5 % and no more of the later games'")
 LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the pitch at the goal's frame, but a "
                  "defender whose touch was the last before a goal his opponents had shot at (a save that failed, a "
                  "deflection) is not the last defender: the hindmost of his mates is (`positioning.last_defenders`), "
@@ -194,7 +195,6 @@ AGREEMENT = {
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (27, 28), "before 2017": (8, 10)},
                                                                 HELD),
-    "positioning_avg_distance_to_ball_possession": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)}, HELD),
     "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (2, 10)}, MATES),
     "positioning_goals_against_while_last_defender": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)},
                                                                LAST_DEFENDER),

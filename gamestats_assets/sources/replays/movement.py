@@ -15,13 +15,12 @@ FOREVER = 2**31 - 1
 """The frame of a handbrake's release that the recording never sent."""
 
 
-def on_pitch(frames: ReplayFrames, *, resting: bool = False) -> pl.DataFrame:
+def on_pitch(frames: ReplayFrames) -> pl.DataFrame:
     """Each car's frames on the pitch (neither resting demolished nor `unsent`: `ReplayFrames.cars`), with `dt`
-    and speed; with `resting`, a car whose body rests (`sleeping`) counts too."""
-    kept = ~pl.col("unsent") if resting else ~pl.col("sleeping") & ~pl.col("unsent")
+    and speed."""
     return (
         frames.cars.join(frames.ball.select("frame", "dt", "countdown"), on="frame")
-        .filter(kept)
+        .filter(~pl.col("sleeping") & ~pl.col("unsent"))
         .with_columns(speed=(pl.col("vx") ** 2 + pl.col("vy") ** 2 + pl.col("vz") ** 2).sqrt().fill_null(0.0))
     )
 

@@ -14,16 +14,21 @@ LEVEL = 25.0
 role too, as ballchasing gives a role to more than one car at once (the evidence: `agreement.ROLES`)."""
 
 
-def _placed(frames: ReplayFrames, *, resting: bool = False) -> pl.DataFrame:
+TO_BALL = ((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
+           + (pl.col("z") - pl.col("bz")) ** 2).sqrt()
+"""A car's distance to the ball, with the ball's place as `bx, by, bz`."""
+
+
+def _ball(frames: ReplayFrames) -> pl.DataFrame:
+    """The ball's place at each frame, as `TO_BALL` reads it."""
+    return frames.ball.select("frame", bx="x", by="y", bz="z")
+
+
+def _placed(frames: ReplayFrames) -> pl.DataFrame:
     """Cars on the pitch (`movement.on_pitch`) with own-goal-relative `y` and distance to the ball."""
     own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)
-    ball = frames.ball.select("frame", pl.col("x").alias("bx"), pl.col("y").alias("by"), pl.col("z").alias("bz"))
-    return (
-        on_pitch(frames, resting=resting).join(ball, on="frame")
-        .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own,
-                      to_ball=((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
-                               + (pl.col("z") - pl.col("bz")) ** 2).sqrt())
-    )
+    return (on_pitch(frames).join(_ball(frames), on="frame")
+            .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own, to_ball=TO_BALL))
 
 
 def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
@@ -40,25 +45,21 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _mean_to_ball(where: pl.Expr) -> pl.Expr:
-    """The time-weighted mean distance to the ball over the frames `where` holds."""
-    return (pl.col("to_ball") * pl.col("dt")).filter(where).sum() / pl.col("dt").filter(where).sum()
-
-
-def _to_ball(frames: ReplayFrames, everywhere: pl.DataFrame) -> pl.DataFrame:
-    """Per player: the mean distance to the ball out of kickoff countdowns, in all and while the player's team
-    held the ball (`ReplayFrames.possession`) or did not, read wherever the car is (`everywhere`: `_placed` with
-    its body at rest, `sleeping`, included: a demolished car's, a bot's car as it joins)."""
-    played = ~pl.col("countdown")
-    held = (pl.col("holder") == pl.col("team")).fill_null(False)
-    return (
-        everywhere.sort("frame")
-        .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward")
-        .group_by("player_id").agg(
-            avg_distance_to_ball=_mean_to_ball(played),
-            avg_distance_to_ball_possession=_mean_to_ball(played & held),
-            avg_distance_to_ball_no_possession=_mean_to_ball(played & ~held),
-        )
+def _to_ball(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player: the mean distance to the ball of the car's states the stream sent (`ReplayFrames.positions`;
+    a body at rest is sent without a speed and does not count), each state once however long it stood, as
+    ballchasing averages it (`movement.sent_speed`): over every state, and over those out of kickoff
+    countdowns while the player's team held the ball (`ReplayFrames.possession`) or did not."""
+    sent = (frames.positions.filter(pl.col("speed").is_not_null()).unique(["frame", "player_id"], keep="last")
+            .join(frames.cars.select("frame", "player_id", "team"), on=["frame", "player_id"])
+            .join(_ball(frames), on="frame").join(frames.ball.select("frame", "countdown"), on="frame")
+            .sort("frame")
+            .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward"))
+    played, held = ~pl.col("countdown"), (pl.col("holder") == pl.col("team")).fill_null(False)
+    return sent.group_by("player_id").agg(
+        avg_distance_to_ball=TO_BALL.mean(),
+        avg_distance_to_ball_possession=TO_BALL.filter(played & held).mean(),
+        avg_distance_to_ball_no_possession=TO_BALL.filter(played & ~held).mean(),
     )
 
 
@@ -131,8 +132,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
       `avg_distance_to_mates`: `_to_mates`;
     - `percent_*`: of the player's time on the pitch; the team roles: of the player's time in the game
       (`movement.player_minutes`)."""
-    everywhere = _placed(frames, resting=True)
-    placed = everywhere.filter(~pl.col("sleeping"))
+    placed = _placed(frames)
     dt, y = pl.col("dt"), pl.col("y_own")
     times = {
         "time_defensive_third": dt.filter(y < -THIRD_EDGE).sum(),
@@ -146,7 +146,7 @@ def positioning_stats(frames: ReplayFrames) -> pl.DataFrame:
     roles = ("time_most_back", "time_most_forward", "time_closest_to_ball", "time_farthest_from_ball")
     return (
         placed.group_by("player_id").agg(tracked=dt.sum(), **times)
-        .join(_to_ball(frames, everywhere), on="player_id", how="left")
+        .join(_to_ball(frames), on="player_id", how="left")
         .join(_to_mates(placed), on="player_id", how="left")
         .join(team_roles(frames, placed), on="player_id", how="left")
         .join(last_defenders(frames, placed), on="player_id", how="left")
