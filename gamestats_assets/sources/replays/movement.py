@@ -70,13 +70,18 @@ def slide_presses(frames: ReplayFrames) -> pl.DataFrame:
             .group_by("player_id").agg(count_powerslide=slid.sum().cast(pl.Int64)))
 
 
+def sent_states(frames: ReplayFrames) -> pl.DataFrame:
+    """Each car's states the stream sent with a speed (`ReplayFrames.positions`; a body at rest is sent without
+    one), one a frame: ballchasing's means of a car's speed and distance to the ball count each of them once,
+    however long it stood, so that a car that stood still for most of a game, sent every few seconds then, and
+    moved for the rest, sent every other frame, has about the mean of its moves."""
+    return (frames.positions.filter(pl.col("speed").is_not_null())
+            .unique(["frame", "player_id"], keep="last", maintain_order=True))
+
+
 def sent_speed(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: `avg_speed`, the mean speed of the car's states the stream sent (`ReplayFrames.positions`;
-    a body at rest is sent without one), each state counted once however long it stood, as ballchasing
-    averages it: a car that stood still for most of a game, sent every few seconds then, and moved for the
-    rest, sent every other frame, has about the mean speed of its moves."""
-    sent = frames.positions.filter(pl.col("speed").is_not_null())
-    return sent.group_by("player_id").agg(avg_speed=pl.col("speed").mean())
+    """Per player: `avg_speed`, the mean speed of the car's `sent_states`."""
+    return sent_states(frames).group_by("player_id").agg(avg_speed=pl.col("speed").mean())
 
 
 def movement_stats(frames: ReplayFrames) -> pl.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.sources.replays.frames import ReplayFrames
-from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_minutes
+from gamestats_assets.sources.replays.movement import in_game, on_pitch, player_minutes, sent_states
 
 PITCH_LENGTH = 10240.0
 THIRD_EDGE = PITCH_LENGTH / 6
@@ -19,9 +19,9 @@ TO_BALL = ((pl.col("x") - pl.col("bx")) ** 2 + (pl.col("y") - pl.col("by")) ** 2
 """A car's distance to the ball, with the ball's place as `bx, by, bz`."""
 
 
-def _ball(frames: ReplayFrames) -> pl.DataFrame:
-    """The ball's place at each frame, as `TO_BALL` reads it."""
-    return frames.ball.select("frame", bx="x", by="y", bz="z")
+def _ball(frames: ReplayFrames, *columns: str) -> pl.DataFrame:
+    """The ball's place at each frame, as `TO_BALL` reads it, with the ball table's `columns`."""
+    return frames.ball.select("frame", *columns, bx="x", by="y", bz="z")
 
 
 def _placed(frames: ReplayFrames) -> pl.DataFrame:
@@ -46,14 +46,11 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
 
 
 def _to_ball(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: the mean distance to the ball of the car's states the stream sent (`ReplayFrames.positions`;
-    a body at rest is sent without a speed and does not count), each state once however long it stood, as
-    ballchasing averages it (`movement.sent_speed`): over every state, and over those out of kickoff
-    countdowns while the player's team held the ball (`ReplayFrames.possession`) or did not."""
-    sent = (frames.positions.filter(pl.col("speed").is_not_null()).unique(["frame", "player_id"], keep="last")
-            .join(frames.cars.select("frame", "player_id", "team"), on=["frame", "player_id"])
-            .join(_ball(frames), on="frame").join(frames.ball.select("frame", "countdown"), on="frame")
-            .sort("frame")
+    """Per player: the mean distance to the ball of the car's `movement.sent_states`, each once, as ballchasing
+    averages it: over every one, and over those out of kickoff countdowns while the player's team held the
+    ball (`ReplayFrames.possession`) or did not."""
+    sent = (sent_states(frames).join(frames.cars.select("frame", "player_id", "team"), on=["frame", "player_id"])
+            .join(_ball(frames, "countdown"), on="frame").sort("frame")
             .join_asof(frames.possession.select("frame", holder="team").sort("frame"), on="frame", strategy="backward"))
     played, held = ~pl.col("countdown"), (pl.col("holder") == pl.col("team")).fill_null(False)
     return sent.group_by("player_id").agg(
