@@ -472,8 +472,8 @@ def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measure
     (`movement.sent_speed`). In the 2016 game a093q262's car stands parked for most of the game, sent every 10 s
     then, and is bumped around for the rest, sent every other frame: the mean of its states is ballchasing's
     1115 uu/s within 3 %, where the mean over its time is 167; Q-money219's, whose car was sent less often while
-    it stood nearly still, is ballchasing's 470 within 1 %, where the mean over his time is 9 % under. The mean speed and its
-    share of the car's top speed meet the target in every era."""
+    it stood nearly still, is ballchasing's 470 within 1 %, where the mean over his time is 9 % under. The mean
+    speed and its share of the car's top speed meet the target in every era."""
     frames, mine, theirs = parsed[OLD]
     replay, ballchasing = _by_player(mine), _by_player(theirs)
     cars = movement.on_pitch(frames).filter(~pl.col("countdown"))
@@ -489,8 +489,8 @@ def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measure
 def test_ballchasing_reads_the_2016_resting_cars_as_playing_the_other_way(parsed):
     """The evidence of `agreement.OLD_CARS`: for the two resting cars of the 2016 game, ballchasing's times
     behind and in front of the ball are the frames' swapped, over the time out of kickoff countdowns and goal
-    celebrations, a resting body where it lies (within 5 %), where the stream replicates each one's team alike throughout; for every other
-    player they are the frames' as they are."""
+    celebrations, a resting body where it lies (within 5 %), where the stream replicates each one's team alike
+    throughout; for every other player they are the frames' as they are."""
     frames, mine, theirs = parsed[OLD]
     ballchasing, replay = _by_player(theirs), _by_player(mine)
     own = pl.when(pl.col("team") == 0).then(1.0).otherwise(-1.0)

@@ -435,5 +435,6 @@ def read_frames(path: Path) -> ReplayFrames:
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars, ids),
-                        positions=positions, handbrakes=_owned(handbrakes, cars, ids).select("frame", "player_id", "held"),
+                        positions=positions,
+                        handbrakes=_owned(handbrakes, cars, ids).select("frame", "player_id", "held"),
                         pads_return=_pads_return(data))

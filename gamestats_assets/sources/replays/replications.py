@@ -171,8 +171,8 @@ def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The places and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
     sent: `frame, name, remote, x, y, z` (uu) and `speed` (uu/s, none for a body at rest) for each rigid-body
     state, which the stream sends every other frame or so while the car moves and seldom while it rests (a
-    parser's state at the frames between is its estimate), and `frame, name, remote, held` for each handbrake value; `name, remote` is the player the car
-    belongs to (`Players.owner`)."""
+    parser's state at the frames between is its estimate), and `frame, name, remote, held` for each handbrake
+    value; `name, remote` is the player the car belongs to (`Players.owner`)."""
     objects = replay["objects"]
     legacy = (replay.get("net_version") or 0) < LEGACY_LOCATIONS
     scale, velocity_scale = (100.0, 10.0) if legacy else (1.0, 1.0)
