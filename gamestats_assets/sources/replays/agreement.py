@@ -147,9 +147,9 @@ MATES = ("read out of the kickoff countdowns, as the distance to the ball is, ev
          "in the 2016 game ballchasing places and ranks the orange car a093q262 otherwise than the frames hold it "
          "(`OLD_CARS`, `ROLES`), which moves it and its mates (jboy42069, Q-money219, bot:Samara) 14 to 25 % from "
          "ballchasing's mean and remrocker29, who left after 92 s, 6 %, and of the blue team, whose players left "
-         "and bots joined, b_corner is 8 % above it, "
-         "CritRomney 8 % under and Raptor_Attacks_, who left after 25 s, 18 % above: two players of ten agree, five "
-         "with the countdowns counted, which would put the later games' players 2.2 % under ballchasing")
+         "and bots joined, b_corner is 8 % above it, CritRomney 8 % under and Raptor_Attacks_, who left after 25 s, "
+         "18 % above: two players of ten agree, five with the countdowns counted, which would put the later games' "
+         "players 2.2 % under ballchasing")
 OLD_CARS = ("in the 2016 game ballchasing reads two resting cars otherwise than the frames hold them. One (a093q262) "
             "the frames hold parked at its kickoff spots but when it is bumped, with no boost used: ballchasing gives "
             "it 313 s of play, the game's time out of kickoff countdowns and goal celebrations, where it gives every "
