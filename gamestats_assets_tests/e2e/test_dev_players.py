@@ -15,6 +15,7 @@ import pytest
 
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV as PUBG_URL_ENV
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY_ENV
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import (
@@ -47,11 +48,17 @@ def pubg_api():
     server.shutdown()
 
 
-def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(site, dev, module_pg_url):
+@pytest.fixture(scope="module")
+def rosters(site, module_pg_url):
+    """A LoL player added to `lol.players` of a database gamestats has set up, and a Rocket League player to the
+    roster file, before `gamestats dev` starts."""
+    apply_migrations(module_pg_url)
     execute(module_pg_url, "INSERT INTO lol.players (player_id) VALUES (%s)", LOL_PLAYER)
     (site[0] / "reference" / "rocket").mkdir(parents=True, exist_ok=True)
     (site[0] / "reference" / "rocket" / "players.csv").write_text(f"player_id\n{ROCKET_PLAYER}\n")
 
+
+def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(rosters, dev):
     def reasons():
         latest = {name: found[0] for name, found in ticks(dev).items() if found}
         waiting = [latest.get(name, {}).get("skipReason") or "" for name in

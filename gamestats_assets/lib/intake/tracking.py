@@ -67,7 +67,7 @@ def build_tracked_player_sensor(
     target: Sequence[dg.AssetKey],
     *,
     api_key_env: str | None = None,
-    minimum_interval_seconds: int = 60,
+    minimum_interval_seconds: int = 30,
 ) -> dg.SensorDefinition:
     """`<domain>_newly_tracked_players`: for each player newly on the roster, one backfill of `target` over
     `partitions_for(player, ...)` (the partitions of the player's history still to build for them), and the
