@@ -420,7 +420,7 @@ def test_a_cars_mean_distance_to_the_ball_is_that_of_the_states_the_stream_sent(
     sent = frames.positions.filter((pl.col("player_id") == "Raptor_Attacks_") & pl.col("speed").is_not_null())
     assert sent["frame"].to_list() == [2, 4, 6, 7, 11, 207, 414]
     cars = (frames.cars.filter(~pl.col("unsent"))
-            .join(frames.ball.select("frame", "dt", "countdown", bx="x", by="y", bz="z"), on="frame")
+            .join(positioning._ball(frames, "dt", "countdown"), on="frame")
             .filter(~pl.col("countdown")).with_columns(d=positioning.TO_BALL))
     over_time = pl.col("d").dot(pl.col("dt")) / pl.col("dt").sum()
     where_it_lies = dict(cars.group_by("player_id").agg(over_time).iter_rows())
