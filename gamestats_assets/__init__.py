@@ -1,10 +1,1 @@
 """gamestats: an open game-analytics lakehouse built from Dagster software-defined assets."""
-
-import warnings
-
-import dagster as dg
-
-# Partitioned asset checks and backfill policies are marked preview/beta in Dagster 1.13; the project
-# relies on both deliberately (and tests them), so their warnings would only be noise for operators.
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-warnings.filterwarnings("ignore", category=dg.BetaWarning)

@@ -4,6 +4,7 @@ Celery worker."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import shlex
 import signal
@@ -11,26 +12,45 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from gamestats_assets.defs.lol.query import lol_cli
-from gamestats_assets.defs.lol.reference import reference_command
-from gamestats_assets.generator.cli import generate
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, SAVED_NAMES, Settings, read_saved, save
-from gamestats_assets.lib.deploy.instance import prepare, release
-from gamestats_assets.lib.deploy.runner import RunOutcome
-from gamestats_assets.lib.deploy.shell_env import shell_exports
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import PostgresUnavailable, apply_migrations, connect, redact, resolve_url
-from gamestats_assets.lib.publish.publisher import partition_totals
+
+if TYPE_CHECKING:
+    from gamestats_assets.lib.deploy.instance import PreparedEnvironment
+    from gamestats_assets.lib.deploy.runner import RunOutcome
 
 console = Console()
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A command group whose `lazy` subcommands (name → `module:attribute`) are imported when asked for, so
+    that a command that needs none of them (`gamestats db status`) starts without loading the domains."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attribute = self.lazy[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+@click.group(cls=LazyGroup, lazy={"generate": "gamestats_assets.generator.cli:generate",
+                                  "lol": "gamestats_assets.defs.lol.query:lol_cli"})
 def main() -> None:
     """gamestats: a game-analytics lakehouse on Dagster, Delta Lake, DuckDB and PostgreSQL."""
 
@@ -80,8 +100,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                  if value is not None}
     keys = demo_days(days, end, {**overrides, "GAMESTATS_SOURCE": "synthetic"})
     settings = Settings.from_env()
-    prepared = _prepare_or_exit(settings)
-    try:
+    with _instance(settings) as prepared:
         import dagster as dg
 
         from gamestats_assets.definitions import DISCOVERIES, DOMAINS, defs
@@ -116,8 +135,6 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
             outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, PlatformResource.from_settings(settings),
                                           on_run=report, event_log=event_log)
         _print_summary(defs, prepared.pg_url, outcomes)
-    finally:
-        release(prepared)
     if not all(o.success and not o.failed_errors for o in outcomes):
         sys.exit(1)
 
@@ -125,6 +142,8 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
 def _print_summary(defs, pg_url: str, outcomes: list[RunOutcome]) -> None:
     """A table of every published table: its rows in PostgreSQL and its checks passed, warned (failed with WARN
     severity: flagged, nothing stopped) and failed."""
+    from gamestats_assets.lib.publish.publisher import partition_totals
+
     checks = Counter()
     for outcome in outcomes:
         for key, passed in outcome.checks.items():
@@ -206,11 +225,8 @@ def _end_group(group: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 def dev(port: int, host: str) -> None:
     """Open the Dagster UI (webserver and daemon) on the gamestats instance: `dg dev` on it."""
-    prepared = _prepare_or_exit(Settings.from_env())
-    try:
+    with _instance(Settings.from_env()):
         run_dg(["dev", "--host", host, "--port", str(port)], stop_group=True)
-    finally:
-        release(prepared)
 
 
 WORKER_START_SECONDS = 60
@@ -231,24 +247,21 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 
     from gamestats_assets.serve.settings import ServeSettings
 
-    settings = Settings.from_env()
-    prepared = _prepare_or_exit(settings)
-    try:
-        serve_settings = ServeSettings.from_env(prepared.pg_url)
-    except ValueError as error:
-        release(prepared)
-        raise click.ClickException(str(error)) from None
-    console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
-                  f"{redact(prepared.pg_url)}; writes and admin "
-                  + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
-                  soft_wrap=True, highlight=False)
-    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
-    try:
-        uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        release(prepared)
+    with _instance(Settings.from_env()) as prepared:
+        try:
+            serve_settings = ServeSettings.from_env(prepared.pg_url)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+        console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
+                      f"{redact(prepared.pg_url)}; writes and admin "
+                      + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
+                      soft_wrap=True, highlight=False)
+        previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+        try:
+            uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port,
+                        workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _exit_on_terminate(number: int, frame) -> None:
@@ -270,16 +283,13 @@ def dagster(arguments: tuple[str, ...]) -> None:
     command = as_dg(list(arguments))
     if command != list(arguments):
         console.print(f"running dg {shlex.join(command)}", highlight=False, soft_wrap=True)
-    prepared = _prepare_or_exit(Settings.from_env())
-    try:
+    with _instance(Settings.from_env()):
         if command[:1] == ["launch"]:
             import dagster as dg
 
             with dg.DagsterInstance.get() as instance:
                 _fail_dead_runs(instance)
         returncode = run_dg(command)
-    finally:
-        release(prepared)
     sys.exit(returncode)
 
 
@@ -306,6 +316,8 @@ def env() -> None:
     `eval "$(gamestats env)"`, then `dg dev`, `dg launch ...` from the project folder. An embedded
     PostgreSQL is left running for them (`gamestats db stop` stops it). No password is printed: it goes to
     the instance folder's connection service file, named by `PGSERVICEFILE`."""
+    from gamestats_assets.lib.deploy.shell_env import shell_exports
+
     prepared = _prepare_or_exit(Settings.from_env())
     for line in shell_exports(os.environ, prepared.settings.dagster_home):
         click.echo(line)
@@ -366,11 +378,8 @@ def worker(name: str, concurrency: int) -> None:
     import gamestats_assets.definitions  # noqa: F401
     from gamestats_assets.lib.deploy.celery_workers import start_worker
 
-    prepared = _prepare_or_exit(Settings.from_env())
-    try:
+    with _instance(Settings.from_env()) as prepared:
         start_worker(prepared.settings, name=name, concurrency=concurrency)
-    finally:
-        release(prepared)
 
 
 @main.group()
@@ -413,13 +422,24 @@ def db_status() -> None:
         console.print(f"embedded PostgreSQL in {settings.postgres_dir}: {'running' if running else 'stopped'}")
 
 
-main.add_command(generate)
-lol_cli.add_command(reference_command)
-main.add_command(lol_cli)
 
+def _prepare_or_exit(settings: Settings) -> PreparedEnvironment:
+    """The gamestats instance prepared: PostgreSQL started if embedded and migrated, Dagster's settings set."""
+    from gamestats_assets.lib.deploy.instance import prepare
 
-def _prepare_or_exit(settings: Settings):
     try:
         return prepare(settings)
     except PostgresUnavailable as error:
         raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def _instance(settings: Settings) -> Iterator[PreparedEnvironment]:
+    """The gamestats instance prepared (`_prepare_or_exit`) while a command runs, released after it."""
+    from gamestats_assets.lib.deploy.instance import release
+
+    prepared = _prepare_or_exit(settings)
+    try:
+        yield prepared
+    finally:
+        release(prepared)

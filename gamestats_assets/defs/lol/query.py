@@ -1,5 +1,5 @@
-"""`gamestats lol query`: a compound query (`sources/riot/compound.py`) over the warehouse's participant fact
-table."""
+"""`gamestats lol`: `query`, a compound query (`sources/riot/compound.py`) over the warehouse's participant fact
+table, and `reference` (`reference.py`), the Data Dragon reference rebuilt from a folder of its files."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 import duckdb
 import polars as pl
 
+from gamestats_assets.defs.lol.reference import reference_command
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.riot.compound import METRICS, OBJECTIVES, UnknownName, champion_id_of, compound_query
 from gamestats_assets.sources.riot.queues import OTHER, QUEUES
@@ -70,3 +71,6 @@ def query_command(champion: str, completed: str, first_item: str | None, max_ord
                                    "built by an older version; materialize lol again") from error
     for line in result.lines():
         click.echo(line)
+
+
+lol_cli.add_command(reference_command)
