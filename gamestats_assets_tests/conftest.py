@@ -11,6 +11,7 @@ import atexit
 import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 import uuid
@@ -36,7 +37,9 @@ import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from psycopg import sql  # noqa: E402
 
+from gamestats_assets.defs.rocket.transforms import landing as rocket_landing  # noqa: E402
 from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
+from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -144,6 +147,36 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     with psycopg.connect(SERVICE_URL, autocommit=True) as conn:
         for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)).fetchall():
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+class ReplayReads:
+    """`read_frames` once per replay for the whole run: the first process to read a file parses it and keeps
+    what it read in the run's shared folder (keyed by the file's bytes), the others load that. A replay that
+    cannot be read is parsed, and fails, every time."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, path: Path) -> ReplayFrames:
+        kept = self.folder / f"{hashlib.sha256(path.read_bytes()).hexdigest()}.pickle"
+        with (self.folder / f"{kept.stem}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if kept.exists():
+                return pickle.loads(kept.read_bytes())
+            frames = read_frames(path)
+            kept.write_bytes(pickle.dumps(frames))
+            return frames
+
+
+@pytest.fixture(scope="session", autouse=True)
+def replay_frames(request: pytest.FixtureRequest) -> ReplayReads:
+    """Replays read once for the run (`ReplayReads`), by the tests and by the rocket landing in their Dagster
+    runs alike; a command the tests run as a subprocess (the demo, `gamestats dev`) parses its own."""
+    reads = ReplayReads(_shared_folder(request.config) / "replays")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(rocket_landing, "read_frames", reads)
+        yield reads
 
 
 @pytest.fixture(scope="session")

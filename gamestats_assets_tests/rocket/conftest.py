@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
-from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames
+from gamestats_assets.sources.replays.frames import ReplayFrames
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rocketleague"
 REPLAYS = PROJECT_ROOT / "data" / "reference" / "rocket" / "replays"
@@ -16,12 +16,7 @@ BALLCHASING = FIXTURES / "ballchasing"
 CARBALL = FIXTURES / "carball"
 
 
-@cache
-def _parsed(stem: str) -> ReplayFrames:
-    return read_frames(REPLAYS / f"{stem}.replay")
-
-
 @pytest.fixture(scope="session")
-def parsed_replay() -> Callable[[str], ReplayFrames]:
-    """The sample replay of a file stem, parsed once per test session (about a second each)."""
-    return _parsed
+def parsed_replay(replay_frames) -> Callable[[str], ReplayFrames]:
+    """The sample replay of a file stem, read once for the run (`replay_frames`) and kept by the process."""
+    return cache(lambda stem: replay_frames(REPLAYS / f"{stem}.replay"))

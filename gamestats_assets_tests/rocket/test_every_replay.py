@@ -78,10 +78,10 @@ def test_a_corrupted_stream_keeps_the_header_and_a_broken_header_is_quarantined(
     assert path.name == "truncated.replay" and "header" in reason
 
 
-def test_play_between_goals_is_live_whatever_state_a_goal_is_stamped_in():
+def test_play_between_goals_is_live_whatever_state_a_goal_is_stamped_in(parsed_replay):
     """BOTS_JOINING_AND_LEAVING stamps some goals in the state of play: the frames from each goal to the next
     kickoff's countdown are out of play, every other frame is live."""
-    frames = read_frames(REPLAYS / "BOTS_JOINING_AND_LEAVING.replay")
+    frames = parsed_replay("BOTS_JOINING_AND_LEAVING")
     ball = frames.ball.sort("frame")
     goals = frames.goals["frame"].to_list()
     assert not ball.filter(pl.col("frame").is_in(goals))["live"].any()

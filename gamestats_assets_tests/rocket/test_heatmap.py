@@ -4,14 +4,12 @@ lasted, the orange team seen from its own goal; and the check's rule catching a 
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.heatmaps import time_beyond_the_game
-from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.heatmap import COLUMNS, ROWS, position_cells
 from gamestats_assets.sources.replays.movement import on_pitch
-from gamestats_assets_tests.rocket.conftest import REPLAYS
 
 
-def test_a_replays_cells_hold_each_cars_time_on_the_pitch_seen_from_its_own_goal():
-    frames = read_frames(REPLAYS / "XBOX_PARTY.replay")
+def test_a_replays_cells_hold_each_cars_time_on_the_pitch_seen_from_its_own_goal(parsed_replay):
+    frames = parsed_replay("XBOX_PARTY")
     cells = position_cells(frames, frames.header.match_id)
     assert cells["cell_x"].is_between(0, COLUMNS - 1).all() and cells["cell_y"].is_between(0, ROWS - 1).all()
     per_player = cells.group_by("player_id").agg(pl.col("seconds").sum())

@@ -5,7 +5,6 @@ import pytest
 
 from gamestats_assets.sources.ballchasing.records import FEATURES, stats_frame
 from gamestats_assets.sources.replays.features import replay_match
-from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.replications import PLAYER_NAME, UNIQUE_ID, Players
 from gamestats_assets_tests.rocket.conftest import FIXTURES
@@ -50,11 +49,11 @@ def test_a_lone_player_has_no_teammate_features_and_says_why(parsed_replay):
     assert stats.filter(pl.col("stat_type") == "aerial_rate")["value"].item() is not None
 
 
-def test_the_team_size_is_the_cars_a_team_played_with_not_the_lobbys():
+def test_the_team_size_is_the_cars_a_team_played_with_not_the_lobbys(replay_frames):
     """A private 1v1 played in a lobby of three: the header says three a team, the frames one car each."""
     path = FIXTURES / "replays" / "post-eac-private-2026-04-28.replay"
     assert read_header_alone(path).team_size == 3
-    match = replay_match(read_frames(path))
+    match = replay_match(replay_frames(path))
     assert match.team_size == 1 and {p.team for p in match.players} == {0, 1}
     stats = stats_frame([match])
     nulls = stats.filter(pl.col("stat_type").is_in(["avg_distance_to_mates", "positioning_avg_distance_to_mates",

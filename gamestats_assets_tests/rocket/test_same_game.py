@@ -18,7 +18,7 @@ from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays import boost, movement, positioning
 from gamestats_assets.sources.replays.agreement import AGREEMENT, agrees, measure, meets, table
 from gamestats_assets.sources.replays.features import replay_match
-from gamestats_assets.sources.replays.frames import _pickup_table, read_frames
+from gamestats_assets.sources.replays.frames import _pickup_table
 from gamestats_assets.sources.replays.movement import player_minutes, slide_presses
 from gamestats_assets_tests.rocket.ballchasing_csv import replay_document
 from gamestats_assets_tests.rocket.conftest import FIXTURES
@@ -40,11 +40,11 @@ def _by_player(match) -> dict[str, dict[str, float | None]]:
 
 
 @pytest.fixture(scope="module")
-def parsed() -> dict[str, tuple]:
+def parsed(replay_frames) -> dict[str, tuple]:
     """Per game: the replay's frames, the match read from them and the match read from ballchasing."""
     games = {}
     for stem, (replay, document) in PAIRS.items():
-        frames = read_frames(replay)
+        frames = replay_frames(replay)
         text = document.read_text()
         theirs = replay_document(text, frames.header) if document.suffix == ".csv" else json.loads(text)
         games[stem] = (frames, replay_match(frames), parse_replay_json(theirs))
