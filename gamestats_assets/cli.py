@@ -422,7 +422,6 @@ def db_status() -> None:
         console.print(f"embedded PostgreSQL in {settings.postgres_dir}: {'running' if running else 'stopped'}")
 
 
-
 def _prepare_or_exit(settings: Settings) -> PreparedEnvironment:
     """The gamestats instance prepared: PostgreSQL started if embedded and migrated, Dagster's settings set."""
     from gamestats_assets.lib.deploy.instance import prepare

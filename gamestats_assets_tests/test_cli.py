@@ -148,6 +148,22 @@ def test_the_demo_runs_are_runs_of_the_code_location(demo, monkeypatch):
     assert {run.status for run in runs} == {dg.DagsterRunStatus.SUCCESS}
 
 
+def test_a_command_loads_only_the_domains_it_uses(tmp_path):
+    """`gamestats db status` runs without loading any domain's definitions, the LoL query or the generator; the
+    groups that live with them still answer with their own commands."""
+    script = ("import sys; from gamestats_assets.cli import main\n"
+              "try:\n    main(['db', 'status'])\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('gamestats_assets.defs', "
+              "'gamestats_assets.definitions', 'gamestats_assets.generator'))))")
+    status = subprocess.run([sys.executable, "-c", script], env=environment(tmp_path / "data", None),
+                            capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    assert "stopped" in status.stdout and status.stdout.strip().splitlines()[-1] == "[]"
+    lol = gamestats(["lol", "--help"], environment(tmp_path / "data", None))
+    assert lol.returncode == 0 and {"query", "reference"} <= set(lol.stdout.split())
+    assert "--users" in gamestats(["generate", "--help"], environment(tmp_path / "data", None)).stdout
+
+
 def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):
     env = environment(tmp_path / "data", None)
     started = gamestats(["db", "start"], env)
