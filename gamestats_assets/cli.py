@@ -32,10 +32,11 @@ console = Console()
 
 
 class LazyGroup(click.Group):
-    """A command group whose `lazy` subcommands (name → `module:attribute`) are imported when asked for, so
-    that a command that needs none of them (`gamestats db status`) starts without loading the domains."""
+    """A command group whose `lazy` subcommands (name → (`module:attribute`, one-line help)) are imported when
+    run, so that a command that needs none of them (`gamestats db status`, `gamestats --help`) starts without
+    loading the domains."""
 
-    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy = lazy
 
@@ -45,12 +46,21 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.lazy:
             return super().get_command(ctx, name)
-        module, attribute = self.lazy[name].split(":")
+        module, attribute = self.lazy[name][0].split(":")
         return getattr(importlib.import_module(module), attribute)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, self.lazy[name][1] if name in self.lazy
+                                 else self.commands[name].get_short_help_str(limit)) for name in names])
 
-@click.group(cls=LazyGroup, lazy={"generate": "gamestats_assets.generator.cli:generate",
-                                  "lol": "gamestats_assets.defs.lol.query:lol_cli"})
+
+@click.group(cls=LazyGroup, lazy={
+    "generate": ("gamestats_assets.generator.cli:generate", "Generate daily ThinkingData JSONL files."),
+    "lol": ("gamestats_assets.defs.lol.query:lol_cli", "League of Legends analytics."),
+})
 def main() -> None:
     """gamestats: a game-analytics lakehouse on Dagster, Delta Lake, DuckDB and PostgreSQL."""
 

@@ -10,11 +10,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import dagster as dg
 import psycopg
 import pytest
 from dagster._core.instance.ref import InstanceRef
 
+from gamestats_assets.cli import main
 from gamestats_assets.defs.demo_data import domain as demo_data
 from gamestats_assets.defs.rocket.assets import SAMPLE_REPLAYS
 from gamestats_assets.lib.publish import embedded_postgres
@@ -149,19 +151,27 @@ def test_the_demo_runs_are_runs_of_the_code_location(demo, monkeypatch):
 
 
 def test_a_command_loads_only_the_domains_it_uses(tmp_path):
-    """`gamestats db status` runs without loading any domain's definitions, the LoL query or the generator; the
-    groups that live with them still answer with their own commands."""
-    script = ("import sys; from gamestats_assets.cli import main\n"
-              "try:\n    main(['db', 'status'])\nexcept SystemExit:\n    pass\n"
-              "print(sorted(m for m in sys.modules if m.startswith(('gamestats_assets.defs', "
-              "'gamestats_assets.definitions', 'gamestats_assets.generator'))))")
-    status = subprocess.run([sys.executable, "-c", script], env=environment(tmp_path / "data", None),
-                            capture_output=True, text=True, timeout=120)
-    assert status.returncode == 0, status.stderr
-    assert "stopped" in status.stdout and status.stdout.strip().splitlines()[-1] == "[]"
-    lol = gamestats(["lol", "--help"], environment(tmp_path / "data", None))
+    """`gamestats db status` and `gamestats --help` run without loading any domain's definitions, the LoL query
+    or the generator; the help lists the groups that live with them by their own one-line help, and they still
+    answer with their own commands."""
+    env = environment(tmp_path / "data", None)
+    printed = {}
+    for args in (("db", "status"), ("--help",)):
+        script = (f"import sys; from gamestats_assets.cli import main\n"
+                  f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+                  "print(sorted(m for m in sys.modules if m.startswith(('gamestats_assets.defs', "
+                  "'gamestats_assets.definitions', 'gamestats_assets.generator'))))")
+        run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        *printed[args], loaded = run.stdout.strip().splitlines()
+        assert loaded == "[]", args
+    assert "stopped" in "\n".join(printed[("db", "status")])
+    listed = " ".join(" ".join(printed[("--help",)]).split())
+    for name in main.lazy:
+        assert f"{name} {main.get_command(click.Context(main), name).get_short_help_str(limit=200)}" in listed
+    lol = gamestats(["lol", "--help"], env)
     assert lol.returncode == 0 and {"query", "reference"} <= set(lol.stdout.split())
-    assert "--users" in gamestats(["generate", "--help"], environment(tmp_path / "data", None)).stdout
+    assert "--users" in gamestats(["generate", "--help"], env).stdout
 
 
 def test_db_commands_start_report_and_stop_the_embedded_server(tmp_path):

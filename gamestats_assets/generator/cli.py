@@ -21,7 +21,7 @@ def _date(_context, _parameter, value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-@click.command("generate")
+@click.command("generate", short_help="Generate daily ThinkingData JSONL files.")
 @click.option("--taxonomy", "taxonomy_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Taxonomy: an .xlsx with sheets events/properties, or a <name>_events.csv.")
 @click.option("--users", default=1000, show_default=True, type=click.IntRange(1), help="Population size.")
