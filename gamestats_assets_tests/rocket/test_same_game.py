@@ -456,7 +456,7 @@ def test_ballchasing_ranks_the_2016_orange_team_as_if_its_parked_car_were_not_in
 
 def test_the_distance_to_mates_of_every_later_player_is_ballchasings_within_two_percent(parsed):
     """Out of the kickoff countdowns (`positioning._to_mates`), where the cars wait on their spots: counted, they
-    put the later games' players 2.2 % under ballchasing on average and up to 4.8 %."""
+    put the later games' players 2.4 % under ballchasing on average and two of them more than 5 %."""
     for stem, (_, mine, theirs) in parsed.items():
         if stem == OLD:
             continue
@@ -465,6 +465,28 @@ def test_the_distance_to_mates_of_every_later_player_is_ballchasings_within_two_
             if stats.get("positioning_avg_distance_to_mates") is not None:
                 reference = stats["positioning_avg_distance_to_mates"]
                 assert abs(replay[player]["positioning_avg_distance_to_mates"] / reference - 1) < 0.02, (stem, player)
+
+
+def test_a_mate_who_played_a_few_seconds_counts_as_much_as_one_who_played_throughout(parsed):
+    """The evidence of `agreement.MATES`: in the 2016 game Q-money219 had four mates in turn (a093q262 throughout,
+    remrocker29 until he left, bot:Samara for seconds, jboy42069 after he joined). The mean over his mates of his
+    mean distance to each agrees with ballchasing's; the time-weighted mean of each frame's mates' distances is
+    25 % above it."""
+    frames, mine, theirs = parsed[OLD]
+    cars = positioning._placed(frames).filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x",
+                                                                           "y", "z")
+    pairs = (cars.filter(pl.col("player_id") == "Q-money219")
+             .join(cars.select("frame", "team", mate="player_id", mx="x", my="y", mz="z"), on=["frame", "team"])
+             .filter(pl.col("mate") != "Q-money219")
+             .with_columns(d=((pl.col("x") - pl.col("mx")) ** 2 + (pl.col("y") - pl.col("my")) ** 2
+                              + (pl.col("z") - pl.col("mz")) ** 2).sqrt()))
+    assert set(pairs["mate"]) == {"a093q262", "remrocker29", "bot:Samara", "jboy42069"}
+    frame_means = pairs.group_by("frame").agg(pl.col("dt").first(), pl.col("d").mean())
+    per_frame = frame_means["d"].dot(frame_means["dt"]) / frame_means["dt"].sum()
+    stat = "positioning_avg_distance_to_mates"
+    reference = _by_player(theirs)["Q-money219"][stat]
+    assert agrees(stat, _by_player(mine)["Q-money219"][stat], reference)
+    assert per_frame / reference - 1 > 0.2
 
 
 def test_a_cars_mean_speed_is_that_of_the_states_the_stream_sent(parsed, measured):

@@ -142,27 +142,30 @@ ROLES = ("ballchasing gives a role to more than one car at once, and a car withi
          "5 % on both (4 players of 10 in all) but the later games from 22 to 26 players to 8 or 9, and ballchasing's "
          "extra 19 s follow from no reading of the countdowns, so the countdowns stay out; the second man's share is "
          "derived, for both sources alike, from the time on the pitch less the most-back and most-forward times")
-MATES = ("read out of the kickoff countdowns, as the distance to the ball is, every later player's mean distance to "
-         "mates is within 1.2 % of ballchasing's (the countdowns counted, 2.2 % under it on average and up to 4.8 %); "
-         "in the 2016 game ballchasing places and ranks the orange car a093q262 otherwise than the frames hold it "
-         "(`OLD_CARS`, `ROLES`), which moves it and its mates (jboy42069, Q-money219, bot:Samara) 14 to 25 % from "
-         "ballchasing's mean and remrocker29, who left after 92 s, 6 %, and of the blue team, whose players left "
-         "and bots joined, b_corner is 8 % above it, CritRomney 8 % under and Raptor_Attacks_, who left after 25 s, "
-         "18 % above: two players of ten agree, five with the countdowns counted, which would put the later games' "
-         "players 2.2 % under ballchasing")
+MATES = ("a car's mean distance to its mates is the mean over the mates it shared the pitch with of its time-weighted "
+         "mean distance to each, out of kickoff countdowns (`positioning._to_mates`): both players of a doubles team "
+         "have the same figure, as in ballchasing, every later player is within 1.2 % of ballchasing's, and in the "
+         "2016 game, where players left and bots joined, a mate who played 10 s counts as much as one who played "
+         "throughout: so read, Q-money219, who had four mates in turn, is 4 % above ballchasing's, where the mean of "
+         "each frame's mates puts him 25 % above. Four players of ten agree; the others are the two cars ballchasing "
+         "reads otherwise than the frames hold them (`OLD_CARS`: a093q262 17 % above, Raptor_Attacks_ 18 %), the "
+         "other mates of a093q262 (jboy42069 14 %, bot:Samara 19 %, remrocker29 5.4 %) and b_corner, a mate of "
+         "Raptor_Attacks_ (5.6 %); counting the countdowns brings eight of ten within 5 % but puts the later players "
+         "2.4 % under ballchasing on average and two of them more than 5 %")
 OLD_CARS = ("in the 2016 game ballchasing reads two resting cars otherwise than the frames hold them. One (a093q262) "
             "the frames hold parked at its kickoff spots but when it is bumped, with no boost used: ballchasing gives "
             "it 313 s of play, the game's time out of kickoff countdowns and goal celebrations, where it gives every "
             "other player who played throughout the whole recording's 400 s, and of them 102 s at supersonic speed, "
             "which the states the stream sent for it allow for 4 s. The other, the car of a player who left after "
             "25 s (Raptor_Attacks_), resting 2560 uu before its own goal, ballchasing places on the floor and still, "
-            "as the frames do (`frames._at_rest`: time on the ground and distance to the unit), but 3612 uu from the "
-            "ball on average to the frames' 4641. For both, ballchasing's times behind and in front of the ball are "
-            "the frames' swapped over the time out of countdowns and celebrations (a093q262 109 s behind and 203 s "
-            "in front to the frames' 109 s in front and 204 s behind; Raptor_Attacks_ 9.9 s and 15.1 s to 10.4 s "
-            "and 15.6 s), as if each played for the other team, where the stream replicates each one's team alike "
-            "throughout (its replication info's team and its car's paint) and ballchasing's shares of each half and "
-            "third agree with the frames; every other player agrees, as every player of the later games does")
+            "as the frames do (`frames._at_rest`: time on the ground and distance to the unit, its mean distance "
+            "to the ball that of the states the stream sent for it: `positioning._to_ball`). For both, "
+            "ballchasing's times behind and in front of the ball are the frames' swapped over the time out of "
+            "countdowns and celebrations (a093q262 109 s behind and 203 s in front to the frames' 109 s in front and "
+            "204 s behind; Raptor_Attacks_ 9.9 s and 15.1 s to 10.4 s and 15.6 s), as if each played for the other "
+            "team, where the stream replicates each one's team alike throughout (its replication info's team and its "
+            "car's paint) and ballchasing's shares of each half and third agree with the frames; every other player "
+            "agrees, as every player of the later games does")
 USED = ("in the later games the drops of the replicated tank but a kickoff's or a respawn's, over the whole recording "
         "(`boost._drops`), are within 5 % of ballchasing's for 26 players of 28 (76561199074622953 of the 2025 game "
         "of the CSV export 5.8 % above, 76561198396487550 8.1 % under); counting a goal celebration's drops only "
@@ -190,13 +193,13 @@ LAST_DEFENDER = ("a goal counts against the conceding team's hindmost car on the
                  "credits its mates jboy42069 and Q-money219 with 9 and 2 of the team's 11 goals conceded, where "
                  "the frames give them 6 and 0 and a093q262 5")
 AGREEMENT = {
-    "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (2, 10)}, MATES),
+    "avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (4, 10)}, MATES),
     "boost_amount_stolen": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_amount_stolen_small": Agreement({"2017 on": (25, 28), "before 2017": (10, 10)}, PICKUPS),
     "boost_bpm": Agreement({"2017 on": (26, 28), "before 2017": (4, 10)}, USED),
     "positioning_avg_distance_to_ball_no_possession": Agreement({"2017 on": (27, 28), "before 2017": (8, 10)},
                                                                 HELD),
-    "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (2, 10)}, MATES),
+    "positioning_avg_distance_to_mates": Agreement({"2017 on": (26, 26), "before 2017": (4, 10)}, MATES),
     "positioning_goals_against_while_last_defender": Agreement({"2017 on": (28, 28), "before 2017": (7, 10)},
                                                                LAST_DEFENDER),
     "positioning_percent_behind_ball": Agreement({"2017 on": (28, 28), "before 2017": (8, 10)}, OLD_CARS),

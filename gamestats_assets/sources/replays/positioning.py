@@ -32,7 +32,9 @@ def _placed(frames: ReplayFrames) -> pl.DataFrame:
 
 
 def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
-    """Per player: time-weighted mean distance to the teammates on the pitch, out of kickoff countdowns."""
+    """Per player: the mean over the teammates the player shared the pitch with of the time-weighted mean
+    distance to each, out of kickoff countdowns: a mate who played a few seconds counts as much as one who
+    played the whole game."""
     cars = placed.filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x", "y", "z")
     pairs = cars.join(cars.select("frame", "team", pl.col("player_id").alias("mate"), pl.col("x").alias("mx"),
                                   pl.col("y").alias("my"), pl.col("z").alias("mz")), on=["frame", "team"])
@@ -40,8 +42,8 @@ def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
         pairs.filter(pl.col("player_id") != pl.col("mate"))
         .with_columns(d=((pl.col("x") - pl.col("mx")) ** 2 + (pl.col("y") - pl.col("my")) ** 2
                          + (pl.col("z") - pl.col("mz")) ** 2).sqrt())
-        .group_by("frame", "player_id").agg(pl.col("dt").first(), pl.col("d").mean())
-        .group_by("player_id").agg(avg_distance_to_mates=(pl.col("d") * pl.col("dt")).sum() / pl.col("dt").sum())
+        .group_by("player_id", "mate").agg(d=(pl.col("d") * pl.col("dt")).sum() / pl.col("dt").sum())
+        .group_by("player_id").agg(avg_distance_to_mates=pl.col("d").mean())
     )
 
 
