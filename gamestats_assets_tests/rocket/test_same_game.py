@@ -473,13 +473,7 @@ def test_a_mate_who_played_a_few_seconds_counts_as_much_as_one_who_played_throug
     mean distance to each agrees with ballchasing's; the time-weighted mean of each frame's mates' distances is
     25 % above it."""
     frames, mine, theirs = parsed[OLD]
-    cars = positioning._placed(frames).filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x",
-                                                                           "y", "z")
-    pairs = (cars.filter(pl.col("player_id") == "Q-money219")
-             .join(cars.select("frame", "team", mate="player_id", mx="x", my="y", mz="z"), on=["frame", "team"])
-             .filter(pl.col("mate") != "Q-money219")
-             .with_columns(d=((pl.col("x") - pl.col("mx")) ** 2 + (pl.col("y") - pl.col("my")) ** 2
-                              + (pl.col("z") - pl.col("mz")) ** 2).sqrt()))
+    pairs = positioning.mate_distances(positioning._placed(frames)).filter(pl.col("player_id") == "Q-money219")
     assert set(pairs["mate"]) == {"a093q262", "remrocker29", "bot:Samara", "jboy42069"}
     frame_means = pairs.group_by("frame").agg(pl.col("dt").first(), pl.col("d").mean())
     per_frame = frame_means["d"].dot(frame_means["dt"]) / frame_means["dt"].sum()

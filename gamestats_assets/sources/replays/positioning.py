@@ -31,20 +31,26 @@ def _placed(frames: ReplayFrames) -> pl.DataFrame:
             .with_columns(y_own=pl.col("y") * own, ball_y_own=pl.col("by") * own, to_ball=TO_BALL))
 
 
+def mate_distances(placed: pl.DataFrame) -> pl.DataFrame:
+    """Each frame out of kickoff countdowns, player and teammate on the pitch with it (`_placed`): `frame, dt,
+    player_id, mate, d`, the distance between their cars."""
+    cars = placed.filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x", "y", "z")
+    return (
+        cars.join(cars.select("frame", "team", mate="player_id", mx="x", my="y", mz="z"), on=["frame", "team"])
+        .filter(pl.col("player_id") != pl.col("mate"))
+        .select("frame", "dt", "player_id", "mate", d=((pl.col("x") - pl.col("mx")) ** 2
+                                                       + (pl.col("y") - pl.col("my")) ** 2
+                                                       + (pl.col("z") - pl.col("mz")) ** 2).sqrt())
+    )
+
+
 def _to_mates(placed: pl.DataFrame) -> pl.DataFrame:
     """Per player: the mean over the teammates the player shared the pitch with of the time-weighted mean
-    distance to each, out of kickoff countdowns: a mate who played a few seconds counts as much as one who
-    played the whole game."""
-    cars = placed.filter(~pl.col("countdown")).select("frame", "dt", "player_id", "team", "x", "y", "z")
-    pairs = cars.join(cars.select("frame", "team", pl.col("player_id").alias("mate"), pl.col("x").alias("mx"),
-                                  pl.col("y").alias("my"), pl.col("z").alias("mz")), on=["frame", "team"])
-    return (
-        pairs.filter(pl.col("player_id") != pl.col("mate"))
-        .with_columns(d=((pl.col("x") - pl.col("mx")) ** 2 + (pl.col("y") - pl.col("my")) ** 2
-                         + (pl.col("z") - pl.col("mz")) ** 2).sqrt())
-        .group_by("player_id", "mate").agg(d=(pl.col("d") * pl.col("dt")).sum() / pl.col("dt").sum())
-        .group_by("player_id").agg(avg_distance_to_mates=pl.col("d").mean())
-    )
+    distance to each (`mate_distances`): a mate who played a few seconds counts as much as one who played the
+    whole game."""
+    return (mate_distances(placed)
+            .group_by("player_id", "mate").agg(d=(pl.col("d") * pl.col("dt")).sum() / pl.col("dt").sum())
+            .group_by("player_id").agg(avg_distance_to_mates=pl.col("d").mean()))
 
 
 def _to_ball(frames: ReplayFrames) -> pl.DataFrame:
