@@ -45,6 +45,20 @@ def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
     assert all(s.value is None or math.isfinite(s.value) for p in match.players for s in p.stats)
 
 
+def test_the_spectators_on_a_scoreboard_are_not_players(tmp_path):
+    """b2a19's header lists a referee and two casters with a team of neither side beside the six players."""
+    path = FIXTURES / "replays" / "b2a19.replay"
+    shutil.copy(path, tmp_path / path.name)
+    day = read_day(tmp_path)
+    assert not day.rejected, day.rejected
+    (match,) = day.matches
+    players = {(p.name, p.team) for p in match.players}
+    assert players == {("frosty †", 0), ("sosa", 0), ("CHEESE.", 0), ("reveal", 1), ("Chronic", 1), ("diaz", 1)}
+    assert {(p.name, p.team) for p in read_header_alone(path).players} == players
+    assert match.team_size == 3 and all(s.value is not None for p in match.players for s in p.stats
+                                        if s.stat_type == "movement_avg_speed")
+
+
 def test_both_header_date_formats_are_read_and_another_is_named():
     assert played_at("2016-05-16:21-38") == dt.datetime(2016, 5, 16, 21, 38)
     assert played_at("2026-03-10 18-55-49") == dt.datetime(2026, 3, 10, 18, 55, 49)

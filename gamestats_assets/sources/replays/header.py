@@ -3,7 +3,8 @@
 Read with subtr-actor (Python bindings of a replay processor built on the Rust boxcars parser), or, when
 the network stream defeats it, from the header's bytes alone (`properties`). The header
 is the game's own end-of-match summary (`PlayerStats`, `Goals`, `Team0Score`...): it lists the players
-who were in the game at its end, bots included (`bBot`), and omits a team's score when it is zero.
+who were in the game at its end, bots included (`bBot`), a spectator with a team of neither side (`Team` -1), and
+omits a team's score when it is zero.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ PLAYLISTS = {
     23: "dropshot", 27: "ranked-hoops", 28: "ranked-rumble", 29: "ranked-dropshot", 30: "ranked-snowday",
 }
 """Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree."""
+TEAMS = (0, 1)
+"""The header's `Team` of the blue and the orange side."""
 DATE_FORMATS = ("%Y-%m-%d %H-%M-%S", "%Y-%m-%d:%H-%M")
 """The header `Date` formats the game has written: with seconds since the end of 2016, to the minute before."""
 
@@ -67,6 +70,7 @@ class ReplayHeader:
     num_frames: int
     record_fps: float
     players: tuple[HeaderPlayer, ...]
+    """The scoreboard's players of either team (0 blue, 1 orange); a spectator's line is none of them."""
     goal_scorers: tuple[tuple[str, int], ...]
     """(player name, team) of each goal, in order."""
 
@@ -143,7 +147,7 @@ def header_from_properties(headers: dict[str, Any], playlist_id: int | None) -> 
         score_team_1=int(headers.get("Team1Score", 0)),
         num_frames=int(headers.get("NumFrames", 0)),
         record_fps=float(headers.get("RecordFPS", 30.0)),
-        players=tuple(_header_player(p) for p in headers.get("PlayerStats", [])),
+        players=tuple(line for line in map(_header_player, headers.get("PlayerStats", [])) if line.team in TEAMS),
         goal_scorers=tuple((str(g.get("PlayerName", "")), int(g.get("PlayerTeam", 0)))
                            for g in headers.get("Goals", [])),
     )
