@@ -59,6 +59,23 @@ def test_the_spectators_on_a_scoreboard_are_not_players(tmp_path):
                                         if s.stat_type == "movement_avg_speed")
 
 
+def test_a_match_whose_tanks_refill_by_themselves_collects_boost_only_from_pads(tmp_path):
+    """42f2 is played with a recharge mutator: the stream sends the tanks' refills, a rise of a fraction of a
+    unit each, beside the pads' pickups; a player collects no more pads than the stream shows him take."""
+    path = FIXTURES / "replays" / "42f2.replay"
+    frames = read_frames(path)
+    assert frames.recharges and not read_frames(FIXTURES / "paired" / "ranked-doubles-2025-09-25.replay").recharges
+    taken = dict(frames.pickups.group_by("player_id").len().iter_rows())
+    shutil.copy(path, tmp_path / path.name)
+    (match,) = read_day(tmp_path).matches
+    for player in match.players:
+        stats = {s.stat_type: s.value for s in player.stats}
+        pads = stats["boost_count_collected_small"] + stats["boost_count_collected_big"]
+        assert 0 < pads <= taken[player.player_id], (player.name, pads, taken[player.player_id])
+        assert stats["boost_amount_collected"] <= 12 * stats["boost_count_collected_small"] + 100 * stats[
+            "boost_count_collected_big"]
+
+
 def test_both_header_date_formats_are_read_and_another_is_named():
     assert played_at("2016-05-16:21-38") == dt.datetime(2016, 5, 16, 21, 38)
     assert played_at("2026-03-10 18-55-49") == dt.datetime(2026, 3, 10, 18, 55, 49)

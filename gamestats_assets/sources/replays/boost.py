@@ -65,9 +65,11 @@ def _pickups(frames: ReplayFrames) -> pl.DataFrame:
 
 def _rises(frames: ReplayFrames) -> pl.DataFrame:
     """Each rise of the replicated tank but a respawn's (a tank set to `KICKOFF`), credited to the pad a
-    pickup of the car's took within `PICKUP_FRAMES` frames before it (else a big pad for a rise beyond a small
-    pad's, at the car's place): `gained, big, stolen`. A rise credited to a pickup that is not fresh
-    (`ReplayFrames.pickups`) counts, as ballchasing counts it, as a small pad in no half."""
+    pickup of the car's took within `PICKUP_FRAMES` frames before it, each pickup to the first rise after it
+    (else a big pad for a rise beyond a small pad's, at the car's place): `gained, big, stolen`. A rise credited
+    to a pickup that is not fresh (`ReplayFrames.pickups`) counts, as ballchasing counts it, as a small pad in no
+    half. Where the tanks refill by themselves (`ReplayFrames.recharges`), a rise no pickup explains is the
+    recharge's, and counts none."""
     cars = (frames.cars.sort("player_id", "frame")
             .with_columns(gained=(pl.col("tank") - pl.col("tank").shift(1)).over("player_id"))
             .filter((pl.col("gained") > 0) & ((pl.col("tank") - KICKOFF).abs() > 0.01))
@@ -75,11 +77,16 @@ def _rises(frames: ReplayFrames) -> pl.DataFrame:
     pickups = frames.pickups.select("frame", "player_id", "pad_amount", "pad_y", "fresh")
     near = pl.concat([cars.join(pickups.with_columns(pl.col("frame") + lag, lag=pl.lit(lag)), on=["frame", "player_id"])
                       for lag in range(PICKUP_FRAMES + 1)])
-    credited = (near.sort("lag", pl.col("fresh").not_()).unique(["frame", "player_id"], keep="first")
+    credited = (near.sort("lag", pl.col("fresh").not_())
+                .unique(["frame", "player_id"], keep="first", maintain_order=True)
+                .with_columns(taken=pl.col("frame") - pl.col("lag")).unique(["taken", "player_id"], keep="first")
                 .select("frame", "player_id", "pad_amount", "pad_y", "fresh"))
     fresh = pl.col("fresh").fill_null(True)
+    rises = cars.join(credited, on=["frame", "player_id"], how="left")
+    if frames.recharges:
+        rises = rises.filter(pl.col("fresh").is_not_null())
     return (
-        cars.join(credited, on=["frame", "player_id"], how="left")
+        rises
         .with_columns(big=fresh & (pl.col("pad_amount").fill_null(
                           pl.when(pl.col("gained") > SMALL_PAD).then(FULL).otherwise(0.0)) >= FULL),
                       pad_y=pl.col("pad_y").fill_null(pl.col("y")))

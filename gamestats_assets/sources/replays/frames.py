@@ -20,6 +20,7 @@ from gamestats_assets.sources.replays.replications import (
     car_states,
     hit_teams,
     match_scores,
+    recharges,
     remote_key,
     tank_replications,
 )
@@ -125,6 +126,9 @@ class ReplayFrames:
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
+    recharges: bool = False
+    """Whether the cars' tanks refill by themselves (`replications.recharges`: a mutator's recharge), so that a
+    rise of a tank no pickup explains is no pad's."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
@@ -437,4 +441,4 @@ def read_frames(path: Path) -> ReplayFrames:
                         replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars, ids),
                         positions=positions,
                         handbrakes=_owned(handbrakes, cars, ids).select("frame", "player_id", "held"),
-                        pads_return=_pads_return(data))
+                        pads_return=_pads_return(data), recharges=recharges(replay))

@@ -1,6 +1,7 @@
 """Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), a car's
-place and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), and the last match
-score it sends for each player (`match_scores`).
+place and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), the last match
+score it sends for each player (`match_scores`), and whether the cars' tanks refill by themselves
+(`recharges`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -128,6 +129,18 @@ def hit_teams(replay: dict[str, Any]) -> pl.DataFrame:
             for index, frame in enumerate(replay["network_frames"]["frames"])
             for update in frame["updated_actors"] if objects[update["object_id"]] == HIT_TEAM]
     return pl.DataFrame(rows, schema=HIT_TEAM_SCHEMA, orient="row")
+
+
+RECHARGE_RATE = "TAGame.CarComponent_Boost_TA:RechargeRate"
+
+
+def recharges(replay: dict[str, Any]) -> bool:
+    """Whether the stream of `replay` (as for `tank_replications`) gives a car's boost component a recharge rate
+    above zero: a match whose mutators refill the tanks by themselves, which the stream of a standard match
+    never sends."""
+    objects = replay["objects"]
+    return any(objects[update["object_id"]] == RECHARGE_RATE and (_value(update["attribute"]) or 0) > 0
+               for frame in replay["network_frames"]["frames"] for update in frame["updated_actors"])
 
 
 MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
