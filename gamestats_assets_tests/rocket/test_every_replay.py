@@ -76,6 +76,18 @@ def test_a_match_whose_tanks_refill_by_themselves_collects_boost_only_from_pads(
             "boost_count_collected_big"]
 
 
+def test_a_car_sent_before_its_players_name_is_that_players_throughout(tmp_path):
+    """28fd's stream sends the car of an Epic player (`?If`) and a bot's (`Storm`) for a while before their
+    names: those states are the same players', not players of no name who left early."""
+    path = FIXTURES / "replays" / "28fd.replay"
+    shutil.copy(path, tmp_path / path.name)
+    (match,) = read_day(tmp_path).matches
+    assert sorted(p.name for p in match.players) == ["?If", "Drogings", "Edelfürst niCauu", "Storm", "Wx_15"]
+    frames = read_frames(path)
+    assert frames.roster.height == 5 and frames.cars["name"].str.len_chars().min() > 0
+    assert set(frames.pickups["player_id"]) <= set(frames.roster["player_id"])
+
+
 def test_both_header_date_formats_are_read_and_another_is_named():
     assert played_at("2016-05-16:21-38") == dt.datetime(2016, 5, 16, 21, 38)
     assert played_at("2026-03-10 18-55-49") == dt.datetime(2026, 3, 10, 18, 55, 49)

@@ -171,6 +171,19 @@ def _ball_table(frames_data: dict[str, Any], goal_frames: list[int]) -> pl.DataF
                              live=~dead, countdown=countdown, counting=pl.col("counting") > 0)
 
 
+def _names(states: list[Any]) -> list[str]:
+    """The player's name at each of a car's `states`: the name the state bears, else the last one an earlier
+    state bore, else the first one a later state bears (the stream can send a car before its player's name)."""
+    given = [((state.get("Data") or {}).get("player_name") or "") if isinstance(state, dict) else ""
+             for state in states]
+    last = next((name for name in given if name), "")
+    names = []
+    for name in given:
+        last = name or last
+        names.append(last)
+    return names
+
+
 def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.DataFrame, dict[str, str]]:
     """Car states, and the player id of each network remote id: the id of the header's player of that
     name (the header knows the ids ballchasing uses), else one of the remote id. A car without an online id
@@ -182,11 +195,10 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
     for remote_id, states in frames_data["players"]:
         online_id = _online_id(remote_id)
         key = remote_key(remote_id)
-        for index, state in enumerate(states["frames"]):
+        for index, (state, name) in enumerate(zip(states["frames"], _names(states["frames"]), strict=True)):
             data = state.get("Data") if isinstance(state, dict) else None
             if not data:
                 continue
-            name = data["player_name"] or ""
             player_id = by_name.get(name) or player_id_of(online_id, name, online_id is None and name not in humans)
             ids.setdefault(key, player_id)
             body = data["rigid_body"]
