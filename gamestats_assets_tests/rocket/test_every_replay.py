@@ -11,6 +11,7 @@ import pytest
 import subtr_actor
 
 from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets.sources.replays.features import NO_TANK
 from gamestats_assets.sources.replays.frames import _car_table, _pickup_table, read_frames
 from gamestats_assets.sources.replays.header import (
     ReplayParseError,
@@ -86,6 +87,24 @@ def test_a_car_sent_before_its_players_name_is_that_players_throughout(tmp_path)
     frames = read_frames(path)
     assert frames.roster.height == 5 and frames.cars["name"].str.len_chars().min() > 0
     assert set(frames.pickups["player_id"]) <= set(frames.roster["player_id"])
+
+
+def test_a_stream_that_sends_no_boost_tank_gives_no_boost_stats_and_says_why(tmp_path):
+    """The game's replays before the spring of 2016 (2114, 540d) send no car's boost amount: their boost stats
+    are unknown, not zero; those of May 2016 (6d1b) send it."""
+    for name in ("2114", "540d", "6d1b"):
+        shutil.copy(FIXTURES / "replays" / f"{name}.replay", tmp_path)
+    matches = {m.played_at.year * 100 + m.played_at.month: m for m in read_day(tmp_path).matches}
+    for month, match in matches.items():
+        for player in match.players:
+            stats = {s.stat_type: s for s in player.stats}
+            boost = [stats[name] for name in ("boost_bpm", "boost_avg_amount", "boost_amount_collected",
+                                              "boost_percent_zero_boost", "boost_collected_per_minute")]
+            if month < 201603:
+                assert all(s.value is None and s.null_reason == NO_TANK for s in boost), (month, boost)
+                assert stats["movement_avg_speed"].value > 0
+            else:
+                assert stats["boost_avg_amount"].value > 0 and stats["boost_bpm"].value > 0
 
 
 def test_both_header_date_formats_are_read_and_another_is_named():

@@ -23,9 +23,11 @@ def group_rows(values: Mapping[str, float | None], reasons: Mapping[str, str]) -
     ]
 
 
-def features(values: Mapping[str, float | None], team_size: int, no_stats: str) -> list[StatValue]:
+def features(values: Mapping[str, float | None], team_size: int, no_stats: str,
+             no_boost: str | None = None) -> list[StatValue]:
     """The design's features that the groups define (`records.FEATURES`), from the group rows; null
-    with `no_stats` (or a narrower reason) where the rows they need are missing.
+    with `no_stats` (`no_boost` for the boost features, when given, or a narrower reason) where the rows they
+    need are missing.
 
     Time shares are of the player's time on the pitch (the thirds' sum) except time at zero boost (of
     the player's time in the game, as ballchasing's `percent_zero_boost`, without which it is unknown); first /
@@ -56,11 +58,11 @@ def features(values: Mapping[str, float | None], team_size: int, no_stats: str) 
         if team_size > 1 and get("positioning_avg_distance_to_mates") is not None
         else missing("avg_distance_to_mates", "the player had no teammate on the pitch" if team_size <= 1 else no_stats),
         ratio("boost_collected_per_minute", collected, collected / bcpm if collected and bcpm else None,
-              "the player collected no boost" if bcpm is not None else no_stats),
+              "the player collected no boost" if bcpm is not None else no_boost or no_stats),
         ratio("boost_wasted_share", overfill, (collected or 0) + (overfill or 0) if collected is not None else None,
-              "the player collected no boost" if collected is not None else no_stats),
+              "the player collected no boost" if collected is not None else no_boost or no_stats),
         ratio("time_zero_boost_share", zero, live,
-              no_stats if zero is None else "the source gave no share of the time at zero boost"),
+              no_boost or no_stats if zero is None else "the source gave no share of the time at zero boost"),
     ]
     if team_size < 2:
         alone = "the player had no teammate on the pitch"

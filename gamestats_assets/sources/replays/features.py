@@ -29,6 +29,9 @@ AERIAL_HEIGHT = 300.0
 """uu above which a touch is aerial (ball centre well above a car's reach on the ground)."""
 CONTEST_SECONDS = 1.0
 NO_CAR = "the player's car is in no frame"
+NO_TANK = "the replay's network stream replicates no car's boost tank"
+"""Why a replay whose stream sends no boost amount (the game's replays before the spring of 2016) has no boost
+stats."""
 OVER_NOTHING = {
     "positioning_avg_distance_to_ball_possession": "the player was never on the pitch while their team held the ball",
     "positioning_avg_distance_to_ball_no_possession": "the player was never on the pitch while the other team held "
@@ -38,7 +41,8 @@ OVER_NOTHING = {
 
 
 def _grouped(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: every group stat the frames give, as columns `<group>_<stat>`, and position variance."""
+    """Per player: every group stat the frames give, as columns `<group>_<stat>` (none of the `boost` group
+    where the stream replicates no tank), and position variance."""
     demos = pl.concat([
         frames.demos.group_by(pl.col("attacker").alias("player_id")).agg(demo_inflicted=pl.len()),
         frames.demos.group_by(pl.col("victim").alias("player_id")).agg(demo_taken=pl.len()),
@@ -46,8 +50,10 @@ def _grouped(frames: ReplayFrames) -> pl.DataFrame:
     variance = on_pitch(frames).group_by("player_id").agg(
         position_variance=(pl.col("x").var() + pl.col("y").var()) / 2)
     grouped = variance
-    for group, table in (("boost", boost_stats(frames)), ("movement", movement_stats(frames)),
-                         ("positioning", positioning_stats(frames))):
+    tables = {"movement": movement_stats(frames), "positioning": positioning_stats(frames)}
+    if not frames.replications.is_empty():
+        tables["boost"] = boost_stats(frames)
+    for group, table in tables.items():
         grouped = grouped.join(table.rename(lambda c: c if c == "player_id" else f"{group}_{c}"),
                                on="player_id", how="left")
     return grouped.join(demos, on="player_id", how="left").with_columns(
@@ -119,7 +125,8 @@ def _against(header: ReplayHeader, lines: tuple[HeaderPlayer, ...]) -> dict[int,
             for team in (0, 1)}
 
 
-def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[str, int]) -> tuple[StatValue, ...]:
+def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[str, int],
+                  no_boost: str | None) -> tuple[StatValue, ...]:
     scoreboard = _scoreboard(line, against)
     if row.get("position_variance") is None and row.get("movement_avg_speed") is None:
         no_car = {group: NO_CAR for group in GROUP_STATS}
@@ -128,8 +135,8 @@ def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[s
                 missing("challenge_win_rate", NO_CAR))
     return (
         *scoreboard,
-        *group_rows(row, OVER_NOTHING),
-        *features(row, team_size, NO_CAR),
+        *group_rows(row, {**OVER_NOTHING, "boost": no_boost} if no_boost else OVER_NOTHING),
+        *features(row, team_size, NO_CAR, no_boost),
         StatValue("position_variance", row["position_variance"]) if row.get("position_variance") is not None
         else missing("position_variance", "fewer than two frames"),
         ratio("aerial_rate", row.get("aerials"), row.get("touches"), "the player never touched the ball"),
@@ -164,7 +171,7 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
     each with the frame features of their team's size, and the match's team size the larger team's
     (`team_sizes`); only frames give
     `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
-    contests (`frames.detect_hits`)."""
+    contests (`frames.detect_hits`). The boost stats are null (`NO_TANK`) where the stream replicates no tank."""
     header = frames.header
     lines = (*header.players, *left_early(frames))
     per_player = (
@@ -179,7 +186,8 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
     players = tuple(
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
-                     stats=_player_stats(rows[p.player_id], p, sizes.get(p.team, team_size), against[p.team]))
+                     stats=_player_stats(rows[p.player_id], p, sizes.get(p.team, team_size), against[p.team],
+                                         NO_TANK if frames.replications.is_empty() else None))
         for p in lines
     )
     duration = float(frames.ball["dt"].sum()) if frames.ball.height else None
