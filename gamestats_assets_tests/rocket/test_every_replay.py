@@ -11,7 +11,7 @@ import pytest
 import subtr_actor
 
 from gamestats_assets.defs.rocket.transforms.landing import read_day
-from gamestats_assets.sources.replays.features import NO_TANK
+from gamestats_assets.sources.replays.features import NO_TANK, replay_match
 from gamestats_assets.sources.replays.frames import _car_table, _pickup_table, read_frames
 from gamestats_assets.sources.replays.header import (
     ReplayParseError,
@@ -105,6 +105,19 @@ def test_a_stream_that_sends_no_boost_tank_gives_no_boost_stats_and_says_why(tmp
                 assert stats["movement_avg_speed"].value > 0
             else:
                 assert stats["boost_avg_amount"].value > 0 and stats["boost_bpm"].value > 0
+
+
+def test_a_2016_player_uses_about_the_boost_he_collects():
+    """Over a game a tank of 100 holds little of what a player collects: in 128ed (2016) each player used
+    what the replicated tank lost, near what he collected, where the parser's model of the tank while its
+    boosting flag is on loses a tenth of it."""
+    path = FIXTURES / "replays" / "128ed.replay"
+    frames = read_frames(path)
+    assert not frames.pads_return and not frames.replications.is_empty()
+    (match,) = [replay_match(frames)]
+    for player in match.players:
+        stats = {s.stat_type: s.value for s in player.stats}
+        assert 0.85 <= stats["boost_bpm"] / stats["boost_bcpm"] <= 1.15, (player.name, stats["boost_bpm"])
 
 
 def test_both_header_date_formats_are_read_and_another_is_named():

@@ -163,19 +163,6 @@ def _tank_times(frames: ReplayFrames) -> pl.DataFrame:
     )
 
 
-def _modelled_drain(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player, over the live frames on the pitch: `amount_used`, the drops of the parser's modelled tank
-    while boosting (the boost used of streams that replicate the tank seldom)."""
-    cars = (
-        frames.cars.sort("player_id", "frame")
-        .with_columns(used=(pl.col("boost").shift(1) - pl.col("boost")).over("player_id").clip(0.0).fill_null(0.0)
-                      * pl.col("boosting").cast(pl.Float64))
-        .join(frames.ball.select("frame", "live"), on="frame")
-        .filter(pl.col("live") & ~pl.col("sleeping"))
-    )
-    return cars.group_by("player_id").agg(amount_used=pl.col("used").sum())
-
-
 def _used_at_top_speed(frames: ReplayFrames) -> pl.DataFrame:
     """Per player: `amount_used_while_supersonic`, as ballchasing counts it: the drops of the replicated tank
     (`ReplayFrames.cars`' `tank`) that the stream replicates while the car drives supersonic (`SUPERSONIC` uu/s
@@ -202,9 +189,8 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     - `avg_amount`: the mean of the values the stream replicates for the tank, each once (`_mean_replicated`),
       as ballchasing averages it;
     - `bcpm`: boost collected per minute of the player's time (`player_minutes`); `bpm`: boost used
-      per minute of it: in streams of 2017 on the drops of the replicated tank but a kickoff's or respawn's
-      over the whole recording (`_drops`), as ballchasing counts them, in older ones the drops of the
-      modelled tank while boosting over the live frames (`_modelled_drain`); `amount_used_while_supersonic`:
+      per minute of it, the drops of the replicated tank but a kickoff's or respawn's over the whole recording
+      (`_drops`), as ballchasing counts them; `amount_used_while_supersonic`:
       the replicated tank's drops while the car drives supersonic on the ground (`_used_at_top_speed`);
       `amount_overfill`: what each pickup gave beyond the room in the replicated tank, where
       the tank replicates full after it (`_pickups`);
@@ -216,8 +202,7 @@ def boost_stats(frames: ReplayFrames) -> pl.DataFrame:
     bands = [f"time_boost_{int(low)}_{min(int(high), 100)}" for low, high in BANDS]
     in_bands = pl.sum_horizontal(bands)
     minutes = pl.when(pl.col("minutes") > 0).then(pl.col("minutes"))
-    used = _drops(frames) if frames.pads_return else _modelled_drain(frames)
-    tank = (_used_at_top_speed(frames).join(used, on="player_id", how="left")
+    tank = (_used_at_top_speed(frames).join(_drops(frames), on="player_id", how="left")
             .join(_tank_times(frames), on="player_id", how="left"))
     return (
         tank.join(_collected(frames), on="player_id", how="left")
