@@ -60,12 +60,12 @@ def test_the_spectators_on_a_scoreboard_are_not_players(tmp_path):
                                         if s.stat_type == "movement_avg_speed")
 
 
-def test_a_match_whose_tanks_refill_by_themselves_collects_boost_only_from_pads(tmp_path):
+def test_a_match_whose_tanks_refill_by_themselves_collects_boost_only_from_pads(tmp_path, replay_frames):
     """42f2 is played with a recharge mutator: the stream sends the tanks' refills, a rise of a fraction of a
     unit each, beside the pads' pickups; a player collects no more pads than the stream shows him take."""
     path = FIXTURES / "replays" / "42f2.replay"
-    frames = read_frames(path)
-    assert frames.recharges and not read_frames(FIXTURES / "paired" / "ranked-doubles-2025-09-25.replay").recharges
+    frames = replay_frames(path)
+    assert frames.recharges and not replay_frames(FIXTURES / "paired" / "ranked-doubles-2025-09-25.replay").recharges
     taken = dict(frames.pickups.group_by("player_id").len().iter_rows())
     shutil.copy(path, tmp_path / path.name)
     (match,) = read_day(tmp_path).matches
@@ -77,14 +77,14 @@ def test_a_match_whose_tanks_refill_by_themselves_collects_boost_only_from_pads(
             "boost_count_collected_big"]
 
 
-def test_a_car_sent_before_its_players_name_is_that_players_throughout(tmp_path):
+def test_a_car_sent_before_its_players_name_is_that_players_throughout(tmp_path, replay_frames):
     """28fd's stream sends the car of an Epic player (`?If`) and a bot's (`Storm`) for a while before their
     names: those states are the same players', not players of no name who left early."""
     path = FIXTURES / "replays" / "28fd.replay"
     shutil.copy(path, tmp_path / path.name)
     (match,) = read_day(tmp_path).matches
     assert sorted(p.name for p in match.players) == ["?If", "Drogings", "Edelfürst niCauu", "Storm", "Wx_15"]
-    frames = read_frames(path)
+    frames = replay_frames(path)
     assert frames.roster.height == 5 and frames.cars["name"].str.len_chars().min() > 0
     assert set(frames.pickups["player_id"]) <= set(frames.roster["player_id"])
 
@@ -107,12 +107,12 @@ def test_a_stream_that_sends_no_boost_tank_gives_no_boost_stats_and_says_why(tmp
                 assert stats["boost_avg_amount"].value > 0 and stats["boost_bpm"].value > 0
 
 
-def test_a_2016_player_uses_about_the_boost_he_collects():
+def test_a_2016_player_uses_about_the_boost_he_collects(replay_frames):
     """Over a game a tank of 100 holds little of what a player collects: in 128ed (2016) each player used
     what the replicated tank lost, near what he collected, where the parser's model of the tank while its
     boosting flag is on loses a tenth of it."""
     path = FIXTURES / "replays" / "128ed.replay"
-    frames = read_frames(path)
+    frames = replay_frames(path)
     assert not frames.pads_return and not frames.replications.is_empty()
     (match,) = [replay_match(frames)]
     for player in match.players:
