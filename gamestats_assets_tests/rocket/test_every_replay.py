@@ -47,7 +47,8 @@ def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
 
 
 def test_the_spectators_on_a_scoreboard_are_not_players(tmp_path):
-    """b2a19's header lists a referee and two casters with a team of neither side beside the six players."""
+    """b2a19's header lists a referee and two other spectators with a team of neither side beside the six
+    players."""
     path = FIXTURES / "replays" / "b2a19.replay"
     shutil.copy(path, tmp_path / path.name)
     day = read_day(tmp_path)
@@ -95,6 +96,7 @@ def test_a_stream_that_sends_no_boost_tank_gives_no_boost_stats_and_says_why(tmp
     for name in ("2114", "540d", "6d1b"):
         shutil.copy(FIXTURES / "replays" / f"{name}.replay", tmp_path)
     matches = {m.played_at.year * 100 + m.played_at.month: m for m in read_day(tmp_path).matches}
+    assert sorted(matches) == [201511, 201602, 201605]
     for month, match in matches.items():
         for player in match.players:
             stats = {s.stat_type: s for s in player.stats}
@@ -114,7 +116,7 @@ def test_a_2016_player_uses_about_the_boost_he_collects(replay_frames):
     path = FIXTURES / "replays" / "128ed.replay"
     frames = replay_frames(path)
     assert not frames.pads_return and not frames.replications.is_empty()
-    (match,) = [replay_match(frames)]
+    match = replay_match(frames)
     for player in match.players:
         stats = {s.stat_type: s.value for s in player.stats}
         assert 0.85 <= stats["boost_bpm"] / stats["boost_bcpm"] <= 1.15, (player.name, stats["boost_bpm"])
