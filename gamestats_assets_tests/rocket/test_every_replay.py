@@ -122,6 +122,12 @@ def test_a_2016_player_uses_about_the_boost_he_collects(replay_frames):
         assert 0.85 <= stats["boost_bpm"] / stats["boost_bcpm"] <= 1.15, (player.name, stats["boost_bpm"])
 
 
+def test_an_automatic_tournament_and_a_heatseeker_game_bear_ballchasings_playlists(tmp_path):
+    for name in ("difficulty", "d4f3b_heat"):
+        shutil.copy(FIXTURES / "replays" / f"{name}.replay", tmp_path)
+    assert sorted(m.playlist for m in read_day(tmp_path).matches) == ["heatseeker", "tournament"]
+
+
 def test_both_header_date_formats_are_read_and_another_is_named():
     assert played_at("2016-05-16:21-38") == dt.datetime(2016, 5, 16, 21, 38)
     assert played_at("2026-03-10 18-55-49") == dt.datetime(2026, 3, 10, 18, 55, 49)

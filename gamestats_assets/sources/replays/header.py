@@ -30,8 +30,11 @@ PLAYLISTS = {
     12: "ranked-solo-standard", 13: "ranked-standard", 15: "snowday", 16: "rocketlabs", 17: "hoops",
     18: "rumble", 19: "workshop", 20: "training-editor", 21: "custom-training", 22: "tournament",
     23: "dropshot", 27: "ranked-hoops", 28: "ranked-rumble", 29: "ranked-dropshot", 30: "ranked-snowday",
+    34: "tournament", 37: "dropshot-rumble", 38: "heatseeker", 46: "gridiron", 67: "spooky-cube",
 }
-"""Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree."""
+"""Rocket League playlist ids to the slugs ballchasing.com uses for them, so both sources agree (the automatic
+tournaments of 34, whose header's `MatchType` is `Tournament`, are ballchasing's tournaments); a playlist
+ballchasing has no slug for (a limited-time mode, a LAN match) is `playlist-<id>`."""
 TEAMS = (0, 1)
 """The header's `Team` of the blue and the orange side."""
 DATE_FORMATS = ("%Y-%m-%d %H-%M-%S", "%Y-%m-%d:%H-%M")
