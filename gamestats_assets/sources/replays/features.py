@@ -40,9 +40,9 @@ OVER_NOTHING = {
 """Group stats that are means over part of a player's time, with the reason they are null when that part is empty."""
 
 
-def _grouped(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player: every group stat the frames give, as columns `<group>_<stat>` (none of the `boost` group
-    where the stream replicates no tank), and position variance."""
+def _grouped(frames: ReplayFrames, with_boost: bool) -> pl.DataFrame:
+    """Per player: every group stat the frames give, as columns `<group>_<stat>` (the `boost` group only
+    `with_boost`), and position variance."""
     demos = pl.concat([
         frames.demos.group_by(pl.col("attacker").alias("player_id")).agg(demo_inflicted=pl.len()),
         frames.demos.group_by(pl.col("victim").alias("player_id")).agg(demo_taken=pl.len()),
@@ -51,7 +51,7 @@ def _grouped(frames: ReplayFrames) -> pl.DataFrame:
         position_variance=(pl.col("x").var() + pl.col("y").var()) / 2)
     grouped = variance
     tables = {"movement": movement_stats(frames), "positioning": positioning_stats(frames)}
-    if not frames.replications.is_empty():
+    if with_boost:
         tables["boost"] = boost_stats(frames)
     for group, table in tables.items():
         grouped = grouped.join(table.rename(lambda c: c if c == "player_id" else f"{group}_{c}"),
@@ -173,10 +173,11 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
     `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
     contests (`frames.detect_hits`). The boost stats are null (`NO_TANK`) where the stream replicates no tank."""
     header = frames.header
+    no_boost = NO_TANK if frames.replications.is_empty() else None
     lines = (*header.players, *left_early(frames))
     per_player = (
         pl.DataFrame({"player_id": [p.player_id for p in lines]}, schema={"player_id": pl.String})
-        .join(_grouped(frames), on="player_id", how="left")
+        .join(_grouped(frames, with_boost=no_boost is None), on="player_id", how="left")
         .join(_touches(frames.hits), on="player_id", how="left")
     )
     against = _against(header, lines)
@@ -187,7 +188,7 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
         ParsedPlayer(player_id=p.player_id, name=p.name, platform=p.platform, team=p.team, is_bot=p.is_bot,
                      score=p.score, goals=p.goals, assists=p.assists, saves=p.saves, shots=p.shots,
                      stats=_player_stats(rows[p.player_id], p, sizes.get(p.team, team_size), against[p.team],
-                                         NO_TANK if frames.replications.is_empty() else None))
+                                         no_boost))
         for p in lines
     )
     duration = float(frames.ball["dt"].sum()) if frames.ball.height else None

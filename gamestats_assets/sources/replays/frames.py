@@ -62,7 +62,7 @@ BALL_SCHEMA = {"frame": pl.Int32, "time": pl.Float64, "seconds_remaining": pl.In
 CAR_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "name": pl.String, "team": pl.Int8,
               "x": pl.Float64, "y": pl.Float64, "z": pl.Float64,
               "vx": pl.Float64, "vy": pl.Float64, "vz": pl.Float64, "boost": pl.Float64, "tank": pl.Float64,
-              "boosting": pl.Boolean, "powerslide": pl.Boolean, "sleeping": pl.Boolean}
+              "powerslide": pl.Boolean, "sleeping": pl.Boolean}
 PICKUP_SCHEMA = {"frame": pl.Int32, "player_id": pl.String, "pad_amount": pl.Float64, "pad_y": pl.Float64,
                  "fresh": pl.Boolean}
 DEMO_SCHEMA = {"frame": pl.Int32, "attacker": pl.String, "victim": pl.String}
@@ -91,7 +91,7 @@ class ReplayFrames:
     cars: pl.DataFrame
     """One row per car and frame it existed in: `frame, player_id, name, team, x..vz, boost` (0-100, the
     parser's model between replications), `tank` (0-100, the last value the stream replicated for the
-    player's tank by that frame: `replications`), `boosting`, `powerslide` (handbrake held), `sleeping` (a
+    player's tank by that frame: `replications`), `powerslide` (handbrake held), `sleeping` (a
     demolished car's body rests), `unsent` (a car stopped after a goal that the stream no longer sends:
     `_unsent`)."""
     hits: pl.DataFrame
@@ -204,7 +204,7 @@ def _car_table(frames_data: dict[str, Any], header: ReplayHeader) -> tuple[pl.Da
             body = data["rigid_body"]
             rows.append((index, player_id, name, 0 if data["is_team_0"] else 1,
                          *_vector(body, "location"), *_vector(body, "linear_velocity"),
-                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX, None, bool(data.get("boost_active")),
+                         data["boost_amount"] * 100.0 / BOOST_BYTE_MAX, None,
                          bool(data.get("powerslide_active")), bool(body.get("sleeping"))))
     return pl.DataFrame(rows, schema=CAR_SCHEMA, orient="row"), ids
 
