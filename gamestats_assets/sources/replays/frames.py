@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import subtr_actor
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
 from gamestats_assets.sources.replays.replications import (
     car_states,
@@ -434,6 +435,11 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
 
 def read_frames(path: Path) -> ReplayFrames:
     """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read."""
+    with bulk_allocation():
+        return _read_frames(path)
+
+
+def _read_frames(path: Path) -> ReplayFrames:
     try:
         data = subtr_actor.get_replay_frames_data(str(path))
         replay = subtr_actor.parse_replay(path.read_bytes())
