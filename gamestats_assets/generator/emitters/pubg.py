@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 
 from gamestats_assets.generator.hashing import stable_key
+from gamestats_assets.lib.core.allocation import bulk_allocation
 
 MAP_SIZE_CM = {"Baltic_Main": 816_000, "Desert_Main": 816_000, "Tiger_Main": 816_000, "Neon_Main": 816_000}
 ZONE_PHASES = (  # (start of shrink, end of shrink, radius after the shrink), seconds and centimetres
@@ -95,11 +96,6 @@ def deterministic_id(*parts: object) -> str:
     return str(uuid.UUID(bytes=digest, version=4))
 
 
-def iso(time: dt.datetime) -> str:
-    """`2026-03-03T19:02:00.250Z`: UTC to the millisecond, truncated."""
-    return time.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
 class _Simulation:
     """The state of one match while it is simulated; `run` returns the emitted match."""
 
@@ -128,6 +124,7 @@ class _Simulation:
         self.zones = self._zones()
         self.landing: dict[str, tuple[float, float, float]] = {}
         self.killsteals: list[dict[str, Any]] = []
+        self.wobbles: dict[tuple[str, int], int] = {}
 
     # --- geometry -------------------------------------------------------------------------------------
     def _zones(self) -> list[tuple[float, float, float]]:
@@ -158,8 +155,15 @@ class _Simulation:
         lx, ly, _ = self.landing[account]
         fx, fy, _ = self.zones[-1]
         share = min(1.0, max(0.0, (t - 120) / 1600)) ** 0.8
-        wobble = stable_key(f"{account}/{int(t // 30)}") % 2000 - 1000
+        wobble = self._wobble(account, int(t // 30))
         return (lx + (fx - lx) * share + wobble, ly + (fy - ly) * share - wobble, 300.0 + wobble / 10)
+
+    def _wobble(self, account: str, half_minute: int) -> int:
+        """A player's offset from their path during one half-minute, in -1000..999 cm."""
+        key = (account, half_minute)
+        if key not in self.wobbles:
+            self.wobbles[key] = stable_key(f"{account}/{half_minute}") % 2000 - 1000
+        return self.wobbles[key]
 
     # --- event helpers --------------------------------------------------------------------------------
     def character(self, account: str, t: float) -> dict[str, Any]:
@@ -173,7 +177,9 @@ class _Simulation:
 
     def emit(self, t: float, event_type: str, body: dict[str, Any]) -> None:
         """Record the event `body` at `t` seconds: `body` itself, stamped with the common fields and its type."""
-        body.update(common={"isGame": 1.0 if t < 120 else 2.0}, _D=None, _T=event_type)
+        body["common"] = {"isGame": 1.0 if t < 120 else 2.0}
+        body["_D"] = None
+        body["_T"] = event_type
         self.events.append((t, len(self.events), body))
 
     def item(self, item_id: str, category: str, sub_category: str) -> dict[str, Any]:
@@ -455,20 +461,25 @@ class _Simulation:
         accounts = sorted(self.players)
         kinds = ("LogItemPickup", "LogItemPickup", "LogPlayerAttack", "LogPlayerAttack", "LogItemEquip",
                  "LogWeaponFireCount")
+        draw = rng.random
+
+        def pick(options: Sequence[Any]) -> Any:
+            return options[int(draw() * len(options))]
+
         while len(self.events) < target - 1:
-            account = rng.choice(accounts)
+            account = pick(accounts)
             t = rng.uniform(125, min(end, self.died_at.get(account, end)) - 0.1)
-            kind = rng.choice(kinds)
+            kind = pick(kinds)
             if kind == "LogItemPickup":
-                body = {"character": self.character(account, t), "item": self.item(rng.choice(LOOT), "Equipment", "None"),
+                body = {"character": self.character(account, t), "item": self.item(pick(LOOT), "Equipment", "None"),
                         "carePackageUniqueId": 0}
             elif kind == "LogItemEquip":
                 body = {"character": self.character(account, t), "item": self.item(self.weapon[account][0], "Weapon", "Main")}
             elif kind == "LogWeaponFireCount":
                 body = {"character": self.character(account, t), "weaponId": self.weapon[account][0],
-                        "fireCount": rng.randint(1, 60)}
+                        "fireCount": 1 + int(draw() * 60)}
             else:
-                body = {"attackId": self.next_attack(), "fireWeaponStackCount": rng.randint(1, 300),
+                body = {"attackId": self.next_attack(), "fireWeaponStackCount": 1 + int(draw() * 300),
                         "attacker": self.character(account, t), "attackType": "Weapon",
                         "weapon": self.item(self.weapon[account][0], "Weapon", "Main"), "vehicle": None}
             self.emit(t, kind, body)
@@ -484,10 +495,12 @@ class _Simulation:
                                        "gameResultOnFinished": {"results": []}})
 
     def _ordered_events(self) -> list[dict[str, Any]]:
-        start = self.plan.created_at + dt.timedelta(seconds=60)
+        """The events in time order, each stamped `_D` as the API does: `2026-03-03T19:02:00.250Z`, UTC to the
+        millisecond, truncated."""
+        start = (self.plan.created_at + dt.timedelta(seconds=60)).replace(tzinfo=None)
         ordered = sorted(self.events, key=lambda item: (item[0], item[1]))
         for t, _, event in ordered:
-            event["_D"] = iso(start + dt.timedelta(seconds=t))
+            event["_D"] = (start + dt.timedelta(seconds=t)).isoformat(timespec="milliseconds") + "Z"
         return [event for *_, event in ordered]
 
     def _match_document(self, end: float) -> dict[str, Any]:
@@ -541,7 +554,8 @@ def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
     and fire counts fill the stream to the plan's event range. The match object's participant statistics
     are counted from the same simulation, so telemetry and match object agree. In some fights a player of a
     third team finishes a player the winning team knocked: a killsteal, recorded as truth."""
-    return _Simulation(plan, seed).run()
+    with bulk_allocation():
+        return _Simulation(plan, seed).run()
 
 
 def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: int = 25,
