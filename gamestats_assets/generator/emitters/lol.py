@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgspec
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
@@ -504,8 +505,10 @@ def generate_day(seed: int, day: dt.date, n_matches: int) -> Iterator[tuple[str,
     """The day's games as (match id, MatchDto JSON, MatchTimelineDto JSON)."""
     names = Names()
     for number in range(n_matches):
-        match_id, match, timeline = generate_match(seed, day, number, names)
-        yield match_id, msgspec.json.encode(match), msgspec.json.encode(timeline)
+        with bulk_allocation():
+            match_id, match, timeline = generate_match(seed, day, number, names)
+            encoded = msgspec.json.encode(match), msgspec.json.encode(timeline)
+        yield match_id, *encoded
 
 
 def emit_day(landing_dir: Path, day: dt.date, seed: int, n_matches: int) -> list[Path]:

@@ -546,6 +546,7 @@ class _Simulation:
         }
 
 
+@bulk_allocation()
 def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
     """Simulate `plan`: the same match object and telemetry for the same seed and match id.
 
@@ -554,8 +555,7 @@ def emit_match(plan: MatchPlan, seed: int) -> EmittedMatch:
     and fire counts fill the stream to the plan's event range. The match object's participant statistics
     are counted from the same simulation, so telemetry and match object agree. In some fights a player of a
     third team finishes a player the winning team knocked: a killsteal, recorded as truth."""
-    with bulk_allocation():
-        return _Simulation(plan, seed).run()
+    return _Simulation(plan, seed).run()
 
 
 def public_match_plan(match_id: str, created_at: dt.datetime, seed: int, teams: int = 25,

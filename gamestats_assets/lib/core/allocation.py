@@ -11,7 +11,8 @@ from contextlib import contextmanager
 
 @contextmanager
 def bulk_allocation() -> Iterator[None]:
-    """The collector paused for the block, then restored to the state it was in (nested blocks keep it paused)."""
+    """The collector paused for the block (or, as a decorator, the call), then restored to the state it was in
+    (nested blocks keep it paused)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

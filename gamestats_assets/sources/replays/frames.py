@@ -433,13 +433,9 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@bulk_allocation()
 def read_frames(path: Path) -> ReplayFrames:
     """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read."""
-    with bulk_allocation():
-        return _read_frames(path)
-
-
-def _read_frames(path: Path) -> ReplayFrames:
     try:
         data = subtr_actor.get_replay_frames_data(str(path))
         replay = subtr_actor.parse_replay(path.read_bytes())

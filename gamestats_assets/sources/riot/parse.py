@@ -17,6 +17,7 @@ import duckdb
 import msgspec
 import polars as pl
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
 from gamestats_assets.lib.intake.discovery import landing_files
@@ -237,6 +238,7 @@ def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: di
         return read_timelines(documents, platform_by_game or {}, timeline.TimelineReader(workers))
 
 
+@bulk_allocation()
 def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str],
                    reader: timeline.TimelineReader) -> ParsedTimelines:
     rejects: list[Reject] = []
