@@ -28,10 +28,13 @@ SESSION_DATA = Path(tempfile.mkdtemp(prefix="gamestats-tests-"))
 atexit.register(shutil.rmtree, SESSION_DATA, ignore_errors=True)
 os.environ["GAMESTATS_DATA_DIR"] = str(SESSION_DATA / "data")
 os.environ["GAMESTATS_SOURCE"] = "synthetic"
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 """Whatever the user's shell exports or `data/` holds (a demo's `settings.json`, a real lake, an embedded server), the
 tests see neither: every setting from the environment is dropped before the project is imported, and the data
 folder is a temporary one of the session's. The tests generate the days they do not deliver, as `gamestats demo`
-does; a test of delivered files sets `files`."""
+does; a test of delivered files sets `files`. The workers and every process the tests start (`gamestats` commands,
+Dagster's run workers, code servers and daemons) keep the bytecode they compile in `__pycache__` (ignored by git),
+as Python does unless `PYTHONDONTWRITEBYTECODE` is set, so that each of them does not compile the project again."""
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
