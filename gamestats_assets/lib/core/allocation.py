@@ -12,7 +12,8 @@ from contextlib import contextmanager
 @contextmanager
 def bulk_allocation() -> Iterator[None]:
     """The collector paused for the block (or, as a decorator, the call), then restored to the state it was in
-    (nested blocks keep it paused)."""
+    (nested blocks keep it paused). The collector is the process', so a block paused in one thread pauses it for
+    the others until the first block to enter it leaves."""
     enabled = gc.isenabled()
     gc.disable()
     try:
