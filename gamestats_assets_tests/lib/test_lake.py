@@ -397,6 +397,21 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
     assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
 
 
+def test_a_table_whose_first_commit_never_landed_is_no_table_until_a_write_commits(tmp_path):
+    """A first write that died before its commit leaves files and a log folder without a version (here an
+    unfinished commit's temporary file): reads find no table, and the next write creates it."""
+    from gamestats_assets.lib.lake.delta import read_partitions, table_exists, write_partitions
+
+    uri, day = tmp_path / "t", dt.date(2026, 1, 1)
+    (uri / "_delta_log").mkdir(parents=True)
+    (uri / "_delta_log" / "_commit_0f1e.json.tmp").write_text("{")
+    (uri / "part-0.parquet").write_bytes(b"PAR1")
+    assert not table_exists(str(uri)) and not table_exists(str(uri / "part-0.parquet"))
+    assert read_partitions(str(uri), "date", [day]).collect().is_empty()
+    write_partitions(str(uri), pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
+    assert table_exists(str(uri)) and pl.read_delta(str(uri))["v"].to_list() == [1]
+
+
 def test_a_partition_of_many_files_written_as_the_next_gather_reads_back_in_its_order(tmp_path, monkeypatch):
     from gamestats_assets.lib.lake import delta as lake
 

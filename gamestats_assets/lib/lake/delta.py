@@ -13,6 +13,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -291,7 +292,19 @@ def partition_predicate(column: str, values: Sequence[Any]) -> str:
     return f"{identifier(column)} IN ({', '.join(literal(text) for text in texts)})"
 
 
+LOG_ENTRY = re.compile(r"\d{20}\.(json|checkpoint\..+)")
+"""A Delta log's version file: a commit (`00000000000000000007.json`) or a checkpoint of one."""
+
+
 def table_exists(uri: str, storage_options: dict[str, str] | None = None) -> bool:
+    """Whether a Delta table is at `uri`: on a local disk, whether its log holds a version (a listing, not a
+    read of the log); on object storage, whether delta-rs finds one."""
+    if "://" not in uri:
+        try:
+            with os.scandir(os.path.join(uri, "_delta_log")) as entries:
+                return any(LOG_ENTRY.fullmatch(entry.name) for entry in entries)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
     try:
         DeltaTable(uri, storage_options=storage_options)
     except TableNotFoundError:
