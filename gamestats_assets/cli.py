@@ -188,21 +188,25 @@ def run_dg(arguments: list[str], *, stop_group: bool = False) -> int:
     location, on the instance `prepare` set up (`DAGSTER_HOME`, `GAMESTATS_DAGSTER_PG_URL`).
 
     `dg` runs in a process group of its own: Ctrl-C or SIGTERM (a service manager's stop, `kill`) is passed to the
-    whole group, so what `dg` started (webserver, daemon, code servers) stops with it. With `stop_group`, whatever
-    of the group outlives `dg` is stopped too, and killed after `GRACE_SECONDS`."""
-    process = subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT, start_new_session=True)
+    whole group as Ctrl-C, so what `dg` started (webserver, daemon, code servers) stops with it. The handlers are
+    set before `dg` starts, so that it starts with Ctrl-C at its default even where this command was started
+    with it ignored (a script's background job, `gamestats dev &`), and hears it. With `stop_group`, whatever of
+    the group outlives `dg` is stopped too, and killed after `GRACE_SECONDS`."""
+    started: list[subprocess.Popen] = []
 
     def forward(signum, frame) -> None:
-        _signal_group(process.pid, signal.SIGINT)
+        for process in started:
+            _signal_group(process.pid, signal.SIGINT)
 
     previous = {number: signal.signal(number, forward) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return process.wait()
+        started.append(subprocess.Popen([*DG, *arguments], cwd=PROJECT_ROOT, start_new_session=True))
+        return started[0].wait()
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        if stop_group:
-            _end_group(process.pid)
+        if stop_group and started:
+            _end_group(started[0].pid)
 
 
 GRACE_SECONDS = 30

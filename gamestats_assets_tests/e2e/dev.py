@@ -33,8 +33,15 @@ def _ends_with_the_test() -> None:
     LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _a_background_job_ending_with_the_test() -> None:
+    """`_ends_with_the_test`, started as a script's background job is (`gamestats dev &`): with Ctrl-C ignored."""
+    _ends_with_the_test()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Dev:
-    """One `gamestats dev` (webserver and daemon) on `port`, its output in `log`."""
+    """One `gamestats dev` (webserver and daemon) on `port`, its output in `log`, started as a script's background
+    job (`gamestats dev &`, Ctrl-C ignored), which SIGTERM must stop all the same."""
 
     def __init__(self, env: dict[str, str], port: int, log: Path):
         self.env, self.port, self.log = env, port, log
@@ -49,7 +56,7 @@ class Dev:
             self.process = subprocess.Popen([str(GAMESTATS), "dev", "--port", str(self.port)], env=self.env,
                                             cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True,
-                                            preexec_fn=_ends_with_the_test)
+                                            preexec_fn=_a_background_job_ending_with_the_test)
         wait_until(self.answers, 180, "the Dagster webserver to answer", self)
 
     def answers(self) -> bool:
