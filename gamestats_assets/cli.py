@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -287,17 +288,23 @@ def _exit_on_terminate(number: int, frame) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
 @click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
 def dagster(arguments: tuple[str, ...]) -> None:
-    """Run the `dg` CLI on the gamestats instance, e.g.
-    `gamestats dagster launch --assets 'group:l2m' --partition 2026-11-20`.
+    """Run the `dg` CLI on the gamestats instance: `gamestats dagster launch --assets 'group:l2m' --partition DAY`.
 
     PostgreSQL is started (if embedded) and migrated first, so the runs appear in `gamestats dev`. The
     Dagster commands that `dg` supersedes are run as their `dg` equivalent (see `as_dg`). Before a
     `dg launch`, runs whose process died are marked failed and their pool slots freed (no daemon needed).
     """
     command = as_dg(list(arguments))
+    settings = Settings.from_env()
+    early = days_before(command, settings.start_date) if command[:1] == ["launch"] else []
+    if early:
+        raise click.ClickException(
+            f"{', '.join(early)}: before the first day of the history, {settings.start_date} (GAMESTATS_START_DATE; "
+            f"`gamestats demo` saves its first day in {settings.data_dir / 'settings.json'}): launch days from "
+            f"{settings.start_date} on, or set an earlier start")
     if command != list(arguments):
         console.print(f"running dg {shlex.join(command)}", highlight=False, soft_wrap=True)
-    with _instance(Settings.from_env()):
+    with _instance(settings):
         if command[:1] == ["launch"]:
             import dagster as dg
 
@@ -368,6 +375,19 @@ def as_dg(arguments: list[str]) -> list[str]:
         else:
             kept.append(argument)
     return [*replacement, *kept]
+
+
+PARTITION_OPTIONS = ("--partition", "--partition-range")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def days_before(arguments: list[str], start: str) -> list[str]:
+    """The days a `dg launch` names (`--partition D`, `--partition-range A...B`, either as `--option=value`) that lie
+    before `start`, the first day of every daily calendar: Dagster would refuse them with a traceback."""
+    values = [value for option, value in zip(arguments, arguments[1:]) if option in PARTITION_OPTIONS]
+    values += [argument.split("=", 1)[1] for argument in arguments if argument.split("=", 1)[0] in PARTITION_OPTIONS
+               and "=" in argument]
+    return [day for value in values for day in value.split("...") if DAY.fullmatch(day) and day < start]
 
 
 def _fail_dead_runs(instance) -> None:

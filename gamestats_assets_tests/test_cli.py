@@ -200,6 +200,16 @@ def test_the_dagster_cli_runs_on_the_gamestats_instance(demo):
         assert conn.execute("SELECT count(*) FROM dagster.runs").fetchone()[0] == runs_before + 1
 
 
+def test_a_launch_of_days_before_the_history_names_its_first_day(demo):
+    """The demo's history starts on its first day: a launch of days before it (an example's dates, copied) is
+    refused before any run, naming the first day and the setting, with no traceback."""
+    for days in (["--partition", "2026-03-01"], ["--partition-range=2026-02-20...2026-03-04"]):
+        result = gamestats(["dagster", "launch", "--assets", "group:l2m", *days], environment(demo.data_dir, None))
+        assert result.returncode != 0
+        assert "before the first day of the history, 2026-03-03 (GAMESTATS_START_DATE" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_given_a_server_the_commands_run_on_it_and_start_none(tmp_path, module_pg_url):
     """With `GAMESTATS_PG_URL` set (a data engineer's own server), a command prepares that server (the DDL and
     Dagster's tables) and records its run there; no embedded server is created."""

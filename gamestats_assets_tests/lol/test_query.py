@@ -107,6 +107,14 @@ def test_conditions_read_as_asked_and_wrong_ones_are_named(real_warehouse):
         assert wrong.exit_code != 0 and message in wrong.output, wrong.output
 
 
+def test_a_champion_without_games_is_said_to_have_none_with_those_that_have(real_warehouse):
+    """A champion the lake holds no game of (a newcomer's first query on a small demo) is named as such, with the
+    champions it holds games of."""
+    *_, hint = ask(real_warehouse, "--champion", "Ezreal")
+    assert hint.startswith("Ezreal has no game in lol.participant_facts; the champions with the most: ")
+    assert "Illaoi (3)" in hint and "Gnar (3)" in hint, "the ranked game and its two copies"
+
+
 def test_a_fact_table_of_an_older_version_asks_to_materialize_again(facts, data_dir):
     with duckdb.connect(str(Settings.from_env().warehouse_path)) as conn:
         write_table(conn, "lol", "participant_facts", facts.drop("opponent_champion_id"))

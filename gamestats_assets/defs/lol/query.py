@@ -11,7 +11,14 @@ import polars as pl
 
 from gamestats_assets.defs.lol.reference import reference_command
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.sources.riot.compound import METRICS, OBJECTIVES, UnknownName, champion_id_of, compound_query
+from gamestats_assets.sources.riot.compound import (
+    METRICS,
+    OBJECTIVES,
+    UnknownName,
+    champion_id_of,
+    compound_query,
+    known_champions,
+)
 from gamestats_assets.sources.riot.queues import OTHER, QUEUES
 
 FACTS_TABLE = ("lol", "participant_facts")
@@ -31,6 +38,16 @@ def read_facts(warehouse_path: Path, champion_id: int | None = None) -> pl.DataF
         if champion_id is None:
             return conn.sql(f"SELECT * FROM {table}").pl()
         return conn.sql(f"SELECT * FROM {table} WHERE champion_id = ?", params=[champion_id]).pl()
+
+
+def champions_with_games(warehouse_path: Path, limit: int = 10) -> list[tuple[str, int]]:
+    """The `limit` champions with the most rows in the participant fact table, by name, with their rows."""
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        table = ".".join(f'"{part}"' for part in FACTS_TABLE)
+        counts = conn.sql(f"SELECT champion_id, count(*) AS games FROM {table} GROUP BY champion_id "
+                          f"ORDER BY games DESC, champion_id LIMIT {int(limit)}").pl()
+    names = dict(known_champions().select("champion_id", "champion_name").unique("champion_id").iter_rows())
+    return [(names.get(champion_id, str(champion_id)), games) for champion_id, games in counts.iter_rows()]
 
 
 @click.group(name="lol")
@@ -60,7 +77,8 @@ def query_command(champion: str, completed: str, first_item: str | None, max_ord
         return [name.strip() for name in text.split(",") if name.strip()]
     try:
         _, champion_id = champion_id_of(champion)
-        result = compound_query(read_facts(Settings.from_env().warehouse_path, champion_id), champion,
+        facts = read_facts(Settings.from_env().warehouse_path, champion_id)
+        result = compound_query(facts, champion,
                                 listed(completed), metric, listed(queue), listed(patch), first_item=first_item,
                                 max_order=max_order, first_objective=first_objective, against=against,
                                 minutes=minutes)
@@ -71,6 +89,10 @@ def query_command(champion: str, completed: str, first_item: str | None, max_ord
                                    "built by an older version; materialize lol again") from error
     for line in result.lines():
         click.echo(line)
+    if facts.is_empty():
+        ranked = champions_with_games(Settings.from_env().warehouse_path)
+        click.echo(f"{result.champion} has no game in {'.'.join(FACTS_TABLE)}; the champions with the most: "
+                   + (", ".join(f"{name} ({games})" for name, games in ranked) or "none, the table is empty"))
 
 
 lol_cli.add_command(reference_command)
