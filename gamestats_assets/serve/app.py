@@ -1,6 +1,7 @@
 """The ASGI application of `gamestats serve`: the routers, the read pool opened for the app's life, the request
 budget per client address, the answers kept by URL and publish (`fastpath`), CORS only when configured, and the
-OpenAPI page at `/docs`."""
+OpenAPI pages at `/docs` (Swagger UI) and `/redoc`, their scripts served from `/docs/static` (no CDN: they work on
+a machine without internet)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from gamestats_assets.serve import (
     admin,
@@ -70,8 +72,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
             await app.state.clock.close()
             app.state.reader.close()
 
-    app = FastAPI(title="gamestats", summary="The design documents' APIs over the published tables",
-                  version="1", lifespan=lifespan)
+    app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",
+                         version="1", lifespan=lifespan, static_url="/docs/static")
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url)
     app.state.limiter = RateLimiter(settings.requests_per_minute)

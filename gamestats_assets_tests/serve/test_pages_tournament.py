@@ -157,6 +157,20 @@ def test_the_match_page_fits_a_phone(site, request):
         clean_load(page, f"{base}/{href}")
 
 
+def test_the_openapi_pages_render_every_operation_with_nothing_from_outside(site, request, client):
+    """`/docs` (Swagger UI) and `/redoc` take their scripts and styles from the app, as the pages do: they render
+    the API on a machine without internet, which a CDN's script would leave blank."""
+    base, page = site
+    for path in ("/docs", "/redoc"):
+        assert "https://" not in client.get(path).text
+    with check(page, request):
+        page.goto(f"{base}/docs")
+        page.wait_for("document.querySelectorAll('.opblock').length > 20")
+        page.goto(f"{base}/redoc")
+        page.wait_for("document.querySelectorAll('[data-section-id^=\"operation/\"]').length > 20")
+        assert not page.errors, page.errors
+
+
 def test_the_seasons_endpoint_lists_the_published_season(client):
     seasons = client.get("/api/v1/tournaments/seasons").json()["data"]
     assert seasons["total_count"] == 1 and seasons["seasons"][0]["rounds"] == 2
