@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from gamestats_assets.lib.deploy.runner import RunOutcome
 
 console = Console()
+if not console.is_terminal and "COLUMNS" not in os.environ:
+    console.width = 160
+"""The console's width where the output goes to a file or a pipe (a log, CI), which rich would fold at 80 columns,
+cutting the summary's table names."""
 
 
 class LazyGroup(click.Group):
@@ -134,11 +138,14 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                 failed_checks = sum(1 for passed in outcome.checks.values() if not passed)
                 console.print(f"  {outcome.label:<12} {mark} in {outcome.seconds:5.1f}s  "
                               f"checks {len(outcome.checks) - failed_checks}/{len(outcome.checks)} passed"
-                              + (f" ({len(outcome.warnings)} warnings)" if outcome.warnings else "")
+                              + (f" ({len(outcome.warnings)} warning{'s' * (len(outcome.warnings) > 1)})"
+                                 if outcome.warnings else "")
                               + (f"  failed steps: {', '.join(outcome.failed_steps)}" if outcome.failed_steps else ""))
                 for key in sorted((k for k, passed in outcome.checks.items() if not passed), key=str):
                     kind = "[yellow]warning[/]" if key in outcome.warnings else "[red]failed[/]"
-                    console.print(f"    {kind} {key.asset_key.to_user_string()}:{key.name}", highlight=False)
+                    reason = f": {outcome.reasons[key]}" if key in outcome.reasons else ""
+                    console.print(f"    {kind} {key.asset_key.to_user_string()}:{key.name}{reason}", highlight=False,
+                                  soft_wrap=True)
                 for step, error in outcome.errors.items():
                     console.print(f"    [red]{step}[/]: {error}", highlight=False)
                 status.update(f"materializing (last: {outcome.label})")
@@ -430,7 +437,7 @@ def db_start() -> None:
         applied = apply_migrations(url)
     except PostgresUnavailable as error:
         raise click.ClickException(str(error)) from None
-    console.print(f"PostgreSQL ready at {redact(url)}; applied {applied or 'nothing new'}")
+    console.print(f"PostgreSQL ready at {redact(url)}; applied {applied or 'nothing new'}", soft_wrap=True)
 
 
 @db.command("stop")

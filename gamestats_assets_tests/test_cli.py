@@ -4,6 +4,7 @@ Dagster command line on the demo's instance, and a clear error for a wrong serve
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,10 @@ def gamestats(args, env, timeout=600, **kwargs):
 
 
 def environment(data_dir: Path, pg_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
+    """A user's environment for a command: none of the project's settings, and no terminal size (which xdist's
+    workers export and a user's shell does not)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GAMESTATS_", "DAGSTER_")) and k not in ("COLUMNS", "LINES")}
     env["GAMESTATS_DATA_DIR"] = str(data_dir)
     if pg_url:
         env["GAMESTATS_PG_URL"] = pg_url
@@ -126,7 +130,13 @@ def test_the_demo_publishes_every_lol_table(demo):
 
 
 def test_the_demo_console_shows_progress_and_the_event_log_goes_to_a_file(demo):
+    """Each run's line counts its checks; a warning is named with what its check said of it (here the real replay
+    whose team scored two own goals of its opponent's lone player)."""
     data_dir, result = demo.data_dir, demo.result
+    assert re.search(r"warning rocket/cons/matches:team_scores_equal_player_goals: 1 of \d+ matches have a team "
+                     r"score other than its players' goals", result.stdout), result.stdout
+    assert "(1 warnings)" not in result.stdout
+    assert "…" not in result.stdout, "the summary's table names are whole where the output is not a terminal"
     assert " - DEBUG - " not in result.stdout + result.stderr and "STEP_OUTPUT" not in result.stdout + result.stderr
     [log] = list((data_dir / "logs").glob("demo-*.log"))
     assert f"Dagster's event log: {log}" in result.stdout.replace("\n", "")

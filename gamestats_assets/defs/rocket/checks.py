@@ -62,8 +62,12 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
     """Each team's score equals its players' goals, so a match's goals equal the sum of its players' goals
     (warning: real files can disagree; the metadata lists the matches that do)."""
     gaps = _goal_gaps(matches, players)
+    disagreeing = gaps["match_id"].n_unique()
     return dg.AssetCheckResult(
         passed=gaps.height == 0, severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{disagreeing} of {matches.height} matches have a team score other than its players' goals, "
+                     "as a replay's scoreboard has when goals count that no player of the team scored (own goals, a "
+                     "player who left before the end)") if disagreeing else None,
         metadata={"matches": matches.height, "teams_disagreeing": gaps.height,
                   "matches_disagreeing": dg.MetadataValue.json(sorted(set(gaps["match_id"]))[:20])},
     )

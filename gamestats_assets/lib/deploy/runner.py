@@ -24,7 +24,8 @@ from gamestats_assets.lib.intake.sensors import DEFAULT_BATCH, key_batches
 @dataclass
 class RunOutcome:
     """One run: what it covered, whether it succeeded, its failed steps and its check results
-    (`warnings`: the failed checks of WARN severity, which flag but do not stop anything)."""
+    (`warnings`: the failed checks of WARN severity, which flag but do not stop anything; `reasons`: what a failed
+    check said of its failure, where it said something)."""
 
     label: str
     run_id: str
@@ -34,6 +35,7 @@ class RunOutcome:
     errors: dict[str, str] = field(default_factory=dict)
     checks: dict[dg.AssetCheckKey, bool] = field(default_factory=dict)
     warnings: set[dg.AssetCheckKey] = field(default_factory=set)
+    reasons: dict[dg.AssetCheckKey, str] = field(default_factory=dict)
 
     @property
     def failed_errors(self) -> list[dg.AssetCheckKey]:
@@ -122,6 +124,8 @@ def execute(
             outcome.checks[evaluation.asset_check_key] = evaluation.passed
             if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN:
                 outcome.warnings.add(evaluation.asset_check_key)
+            if not evaluation.passed and evaluation.description:
+                outcome.reasons[evaluation.asset_check_key] = evaluation.description
     if event_log is not None:
         event_log.parent.mkdir(parents=True, exist_ok=True)
         with event_log.open("a", encoding="utf-8") as handle:
