@@ -29,11 +29,16 @@ if TYPE_CHECKING:
     from gamestats_assets.lib.deploy.instance import PreparedEnvironment
     from gamestats_assets.lib.deploy.runner import RunOutcome
 
-console = Console()
-if not console.is_terminal and "COLUMNS" not in os.environ:
-    console.width = 160
-"""The console's width where the output goes to a file or a pipe (a log, CI), which rich would fold at 80 columns,
-cutting the summary's table names."""
+def _console() -> Console:
+    """The commands' console: where the output goes to a file or a pipe (a log, CI), 160 columns wide unless
+    `COLUMNS` says otherwise, where rich would fold it at 80 and cut the summary's table names."""
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160
+    return console
+
+
+console = _console()
 
 
 class LazyGroup(click.Group):
