@@ -40,10 +40,12 @@ def published(pg_url, query, params=()):
 
 
 def drop_real_files(folder):
-    """The real samples as a user would drop them: a raw replay, the same game as ballchasing JSON, other
-    ballchasing and carball files, and a file that is not a replay."""
+    """The real samples as a user would drop them: a raw replay, and again as a browser names a second download
+    of it, the same game as ballchasing JSON, other ballchasing and carball files, and a file that is not a
+    replay."""
     folder.mkdir(parents=True)
     shutil.copy(REPLAYS / "0_SAVES.replay", folder)
+    shutil.copy(REPLAYS / "0_SAVES.replay", folder / "0_SAVES (1).replay")
     same_game = json.loads((BALLCHASING / "replay.json").read_text())
     same_game["rocket_league_id"] = SAVES_MATCH_ID.upper()
     del same_game["match_guid"]
@@ -104,6 +106,12 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
     assert goals == [(1.0,)]
     quarantined = list((data_dir / "quarantine" / "rocket" / FILES_DAY.isoformat()).glob("readme.txt*"))
     assert len(quarantined) == 2
+    [copy] = [path for path in (data_dir / "quarantine" / "rocket" / FILES_DAY.isoformat()).glob("*.reason*")
+              if "0_SAVES" in path.name]
+    assert f"duplicate of 0_SAVES (1).replay (match {SAVES_MATCH_ID})" in copy.read_text()
+    cells = published(pg_url, "SELECT count(*), count(DISTINCT (player_id, cell_x, cell_y)) FROM rocket.position_heatmaps "
+                              "WHERE match_id = %s", (SAVES_MATCH_ID,))
+    assert cells[0][0] == cells[0][1] > 0, "the copy's position cells are not counted again"
 
 
 def test_daily_tables_are_partitioned_by_day_in_postgresql(backfilled, pg_url):

@@ -103,17 +103,32 @@ def read_day(folder: Path) -> LandingDay:
     flagged, when its stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list
     page) or with `gameMetadata` (a carball analysis), `training_sessions*.jsonl`, and
     `planted_weaknesses.json`. Anything else, a file that does not parse, or one holding a NUL character
-    (PostgreSQL stores none) is rejected, for the caller to quarantine."""
+    (PostgreSQL stores none) is rejected, for the caller to quarantine; so is a second raw replay of a game
+    already read from another file (a copy delivered again, `game (1).replay`), as a duplicate of it, the one
+    whose stream reads kept (an unreadable one gave no position cells)."""
     day = LandingDay()
     if not folder.exists():
         return day
+    replays: dict[str, tuple[Path, int]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         try:
             if path.suffix == ".replay":
                 match, cells = _replay(path)
-                day.matches.extend(_without_nul([match]))
+                _without_nul([match])
+                if match.match_id not in replays:
+                    replays[match.match_id] = (path, len(day.matches))
+                    day.matches.append(match)
+                    day.positions.append(cells)
+                    continue
+                first, index = replays[match.match_id]
+                if day.matches[index].frames_null_reason is None or match.frames_null_reason is not None:
+                    day.rejected.append((path, f"duplicate of {first.name} (match {match.match_id})"))
+                    continue
+                day.rejected.append((first, f"duplicate of {path.name} (match {match.match_id}), whose stream reads"))
+                replays[match.match_id] = (path, index)
+                day.matches[index] = match
                 day.positions.append(cells)
             elif path.name == TRUTH_FILE:
                 day.truth.append(json.loads(path.read_text()))
