@@ -5,6 +5,7 @@ import json
 import shutil
 
 import polars as pl
+import pytest
 
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import read_day
@@ -84,6 +85,21 @@ def test_a_raw_replay_whose_header_names_a_player_with_a_nul_character_is_reject
     landing = read_day(tmp_path)
     assert [(p.name, "NUL character" in reason) for p, reason in landing.rejected] == [("nul.replay", True)]
     assert [match.match_id for match in landing.matches] == [SAVES_MATCH_ID]
+
+
+@pytest.mark.parametrize(("whole", "cut"), [("a.replay", "b.replay"), ("b.replay", "a.replay")])
+def test_of_two_files_of_one_game_the_one_whose_stream_reads_is_kept(tmp_path, whole, cut):
+    """A replay delivered twice, once cut short (its header whole, its stream not), in either order of names: the
+    whole one is the day's match, with its frames, and the cut one is rejected as its duplicate."""
+    replay = (REPLAYS / "0_SAVES.replay").read_bytes()
+    (tmp_path / whole).write_bytes(replay)
+    (tmp_path / cut).write_bytes(replay[:len(replay) * 3 // 5])
+    landing = read_day(tmp_path)
+    [match] = landing.matches
+    assert match.match_id == SAVES_MATCH_ID and match.frames_null_reason is None
+    [(rejected, reason)] = landing.rejected
+    assert rejected.name == cut and reason.startswith(f"duplicate of {whole} (match {SAVES_MATCH_ID})")
+    assert landing.positions_frame().select("player_id", "cell_x", "cell_y").is_duplicated().sum() == 0
 
 
 def test_two_players_uploads_of_one_match_and_its_replay_are_one_match(tmp_path):

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -22,6 +23,7 @@ from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cell
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
+T = TypeVar("T")
 SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": pl.String,
                   "started_at": pl.String, "duration_seconds": pl.Int64, "attempts": pl.Int64,
                   "successes": pl.Int64}
@@ -69,11 +71,11 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(item)
 
 
-def _without_nul(matches: list[ParsedMatch]) -> list[ParsedMatch]:
-    """`matches`; ValueError when a text of theirs holds a NUL character."""
-    if any("\x00" in text for text in _texts(matches)):
+def _without_nul(read: list[T]) -> list[T]:
+    """`read` (parsed matches, a replay's header); ValueError when a text of theirs holds a NUL character."""
+    if any("\x00" in text for text in _texts(read)):
         raise ValueError(f"the file {NUL_REASON}")
-    return matches
+    return read
 
 
 def _sessions(path: Path) -> pl.DataFrame:
@@ -97,6 +99,30 @@ def _replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
     return match, position_cells(frames, match.match_id)
 
 
+def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]]) -> None:
+    """Add the raw replay at `path` to `day`, unless it is a second file of a game `kept` holds (match id → its file
+    and its place in `day.matches`): one of the two is then rejected as the other's duplicate, the one whose stream
+    reads kept. The header tells the game, so a copy of a game already read whole is not parsed again."""
+    [header] = _without_nul([read_header_alone(path)])
+    if (seen := kept.get(header.match_id)) and day.matches[seen[1]].frames_null_reason is None:
+        day.rejected.append((path, f"duplicate of {seen[0].name} (match {day.matches[seen[1]].match_id})"))
+        return
+    match, cells = _replay(path)
+    _without_nul([match])
+    if match.match_id in kept:
+        first, index = kept[match.match_id]
+        if match.frames_null_reason is not None:
+            day.rejected.append((path, f"duplicate of {first.name} (match {match.match_id})"))
+            return
+        day.rejected.append((first, f"duplicate of {path.name} (match {match.match_id}), whose stream reads"))
+        day.matches[index] = match
+    else:
+        index = len(day.matches)
+        day.matches.append(match)
+    kept[match.match_id] = (path, index)
+    day.positions.append(cells)
+
+
 def read_day(folder: Path) -> LandingDay:
     """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason. Files
     are recognised by their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone,
@@ -115,21 +141,7 @@ def read_day(folder: Path) -> LandingDay:
             continue
         try:
             if path.suffix == ".replay":
-                match, cells = _replay(path)
-                _without_nul([match])
-                if match.match_id not in replays:
-                    replays[match.match_id] = (path, len(day.matches))
-                    day.matches.append(match)
-                    day.positions.append(cells)
-                    continue
-                first, index = replays[match.match_id]
-                if day.matches[index].frames_null_reason is None or match.frames_null_reason is not None:
-                    day.rejected.append((path, f"duplicate of {first.name} (match {match.match_id})"))
-                    continue
-                day.rejected.append((first, f"duplicate of {path.name} (match {match.match_id}), whose stream reads"))
-                replays[match.match_id] = (path, index)
-                day.matches[index] = match
-                day.positions.append(cells)
+                _add_replay(day, path, replays)
             elif path.name == TRUTH_FILE:
                 day.truth.append(json.loads(path.read_text()))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
