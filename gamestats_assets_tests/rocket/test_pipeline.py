@@ -109,8 +109,8 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
     [copy] = [path for path in (data_dir / "quarantine" / "rocket" / FILES_DAY.isoformat()).glob("*.reason*")
               if "0_SAVES" in path.name]
     assert f"duplicate of 0_SAVES (1).replay (match {SAVES_MATCH_ID})" in copy.read_text()
-    cells = published(pg_url, "SELECT count(*), count(DISTINCT (player_id, cell_x, cell_y)) FROM rocket.position_heatmaps "
-                              "WHERE match_id = %s", (SAVES_MATCH_ID,))
+    cells = published(pg_url, "SELECT count(*), count(DISTINCT (player_id, cell_x, cell_y)) "
+                              "FROM rocket.position_heatmaps WHERE match_id = %s", (SAVES_MATCH_ID,))
     assert cells[0][0] == cells[0][1] > 0, "the copy's position cells are not counted again"
 
 
