@@ -19,15 +19,17 @@ import polars as pl
 from gamestats_assets.defs.rocket.columns import COLUMNS
 from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
-from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets.defs.rocket.transforms.landing import LandingDay, day_paths, read_files
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import day_folder, visible_files
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name, in_file_order, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 
 UPLOAD_POLL_SECONDS = 10
 """How often the landing sensor looks for new replays: an upload is served within the RocketTrainer document's
@@ -73,45 +75,100 @@ writes under `synthetic/`), the fingerprints of their files, and the asset that 
 
 
 ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses", "position_cells")
+READER_VERSION = "1"
+"""The version of the day's reader (`read_files`): a new one parses every file of a day again on its next run."""
+
+
+def etl_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey([DOMAIN, "etl", name])
+
+
+def fresh_tables(read: LandingDay, day: dt.date) -> dict[str, pl.DataFrame]:
+    """The ETL tables of the files just read, each row with its file (`source_file`)."""
+    tables = daily.etl_tables(read.matches, day)
+    files = pl.DataFrame({"match_id": [m.match_id for m in read.matches], "source": [m.source for m in read.matches],
+                          FILE_COLUMN: read.files}, schema={"match_id": pl.String, "source": pl.String,
+                                                            FILE_COLUMN: pl.String}).unique(["match_id", "source"],
+                                                                                             keep="first")
+    truth = [(day, p["player_id"], p["weakness"], name) for name, document in read.truth for p in document["players"]]
+    return {
+        **{name: frame.join(files, on=["match_id", "source"], how="left") for name, frame in tables.items()},
+        "training_sessions": read.sessions_frame().with_columns(date=pl.lit(day)),
+        "position_cells": read.positions_frame().with_columns(date=pl.lit(day)),
+        "planted_weaknesses": pl.DataFrame(truth, schema={**TRUTH_SCHEMA, FILE_COLUMN: pl.String}, orient="row"),
+    }
+
+
+def held_replays(matches: pl.DataFrame) -> dict[str, tuple[str, bool]]:
+    """The raw replays among reused `etl/matches` rows: match id → its file and whether its stream read."""
+    if matches.is_empty():
+        return {}
+    replays = matches.filter(pl.col("source") == "replay")
+    return {row["match_id"]: (row[FILE_COLUMN], row["frames_null_reason"] is None)
+            for row in replays.iter_rows(named=True)}
+
+
+def day_tables(reused: dict[str, pl.DataFrame], fresh: dict[str, pl.DataFrame], order: list[str],
+               dropped: set[str]) -> dict[str, pl.DataFrame]:
+    """The day's ETL tables from the rows reused from the lake and those just read, but the `dropped` files', in
+    the order of the day's files, each source's record of a match (a player, a stat, a planted truth) once."""
+    tables = {}
+    for name in ETL_TABLES:
+        rows = pl.concat([reused[name], fresh[name]], how="diagonal_relaxed")
+        rows = in_file_order(rows.filter(~pl.col(FILE_COLUMN).is_in(list(dropped))), order)
+        if name in UNIQUE:
+            rows = rows.unique(UNIQUE[name], keep="first", maintain_order=True)
+        tables[name] = rows
+    return tables
+
+
+UNIQUE = {"matches": ["match_id", "source"], "match_players": ["match_id", "player_id", "source"],
+          "match_stats": ["match_id", "player_id", "stat_type", "source"], "planted_weaknesses": ["player_id"]}
+"""The key of each ETL table whose record a day holds once (the first file's)."""
 
 
 @dg.multi_asset(
-    outs={name: dg.AssetOut(key=[DOMAIN, "etl", name], io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
+    outs={name: dg.AssetOut(key=etl_key(name), io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
                             metadata={"partition_column": "date"}) for name in ETL_TABLES},
     partitions_def=DAYS,
     backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[landing_replays],
 )
-def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource):
-    """The day's landing files parsed, one row per source's record (a game landed as a raw replay and as
-    ballchasing JSON is two records here, one match later):
+def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
+                lake: dg.ResourceParam[DeltaLakeIOManager]):
+    """The day's landing files parsed, one row per source's record, each with its file (`source_file`; a game
+    landed as a raw replay and as ballchasing JSON is two records here, one match later):
     `etl/matches` (key `match_id, source`), `etl/match_players` (`match_id, player_id, source`),
     `etl/match_stats` (`match_id, player_id, stat_type, source`; a feature the source lacks is null with
     its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses` (`player_id`: the
     synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
-    per cell of the pitch, `sources.replays.heatmap`). A file that is not a Rocket League file or does not
-    parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
+    per cell of the pitch, `sources.replays.heatmap`). Only the files new or changed since the day's last run are
+    parsed; the others' rows are taken from the lake (`lib/intake/file_rows.py`). A file that is not a Rocket
+    League file or does not parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
     outputs: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_TABLES}
-    quarantined = 0
+    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
+    plans = []
     for day in days_of(context):
-        landing = read_day(day_folder(platform, DOMAIN, day.isoformat()))
-        for path, reason in landing.rejected:
+        folder = day_folder(platform, DOMAIN, day.isoformat())
+        paths = day_paths(folder)
+        plan = plan_day(platform, DOMAIN, "replays", day, folder, paths, READER_VERSION)
+        reused = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged) for name in ETL_TABLES}
+        read = read_files(folder, plan.fresh, held_replays(reused["matches"]))
+        for path, reason in read.rejected:
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
-            quarantined += 1
-        for name, frame in daily.etl_tables(landing.matches, day).items():
+        plan.begin()
+        dropped = {file_name(folder, path) for path, _ in read.rejected}
+        tables = day_tables(reused, fresh_tables(read, day), [file_name(folder, p) for p in paths], dropped)
+        for name, frame in tables.items():
             outputs[name].append(frame)
-        outputs["training_sessions"].append(landing.sessions_frame().with_columns(date=pl.lit(day)))
-        outputs["position_cells"].append(landing.positions_frame().with_columns(date=pl.lit(day)))
-        truth = [(day, p["player_id"], p["weakness"]) for document in landing.truth for p in document["players"]]
-        outputs["planted_weaknesses"].append(
-            pl.DataFrame(truth, schema=TRUTH_SCHEMA, orient="row").unique("player_id", keep="first"))
-    context.add_output_metadata({"files_quarantined": quarantined}, output_name="matches")
+        plans.append((plan, [path for path, _ in read.rejected]))
+        for name, value in {**plan.metadata, "files_quarantined": len(read.rejected)}.items():
+            counts[name] += value
+    context.add_output_metadata(counts, output_name="matches")
     for name in ETL_TABLES:
-        yield dg.Output(pl.concat(outputs[name], how="vertical_relaxed"), output_name=name)
-
-
-def etl_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey([DOMAIN, "etl", name])
+        yield dg.Output(pl.concat(outputs[name], how="diagonal_relaxed"), output_name=name)
+    for plan, rejected in plans:
+        plan.commit(rejected)
 
 
 @lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT),

@@ -777,6 +777,10 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         values = partition_values(asset.partitions_def, partition_keys) if column is not None else None
         return self.table_uri(asset.key), column, values
 
+    def day_rows(self, asset_key: dg.AssetKey, day: dt.date) -> pl.LazyFrame:
+        """The rows of a daily table (partitioned by `date`) for `day`, as a lazy scan (no rows when never written)."""
+        return read_partitions(self.table_uri(asset_key), "date", [day], self.options())
+
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
         """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan."""
         return read_partitions(*self.selection(asset, partition_keys), self.options())

@@ -1,5 +1,5 @@
 """A day's landing folder (`landing/rocket/<YYYY-MM-DD>/`, searched recursively) read into parsed matches
-(`read_day`)."""
+(`read_day`), or only some of its files (`read_files`), each thing read knowing its file."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TypeVar
 import polars as pl
 
 from gamestats_assets.lib.core.nul import NUL_REASON
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
@@ -31,22 +32,34 @@ SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": 
 
 @dataclass
 class LandingDay:
-    """What a day's folder holds: matches from every source, the raw replays' position cells, training
-    sessions, truth, rejected files."""
+    """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position
+    cells, training sessions and truth (each with its file), rejected files."""
 
+    folder: Path
     matches: list[ParsedMatch] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     positions: list[pl.DataFrame] = field(default_factory=list)
     sessions: list[pl.DataFrame] = field(default_factory=list)
-    truth: list[dict] = field(default_factory=list)
+    truth: list[tuple[str, dict]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
 
     def sessions_frame(self) -> pl.DataFrame:
-        """Every training-session line of the day (`SESSION_SCHEMA`)."""
-        return pl.concat([pl.DataFrame(schema=SESSION_SCHEMA), *self.sessions], how="vertical_relaxed")
+        """Every training-session line read (`SESSION_SCHEMA`, and `source_file`)."""
+        return pl.concat([pl.DataFrame(schema={**SESSION_SCHEMA, FILE_COLUMN: pl.String}), *self.sessions],
+                         how="vertical_relaxed")
 
     def positions_frame(self) -> pl.DataFrame:
-        """Every raw replay's position cells (`heatmap.CELLS_SCHEMA`)."""
-        return pl.concat([pl.DataFrame(schema=CELLS_SCHEMA), *self.positions], how="vertical_relaxed")
+        """Every raw replay's position cells (`heatmap.CELLS_SCHEMA`, and `source_file`)."""
+        return pl.concat([pl.DataFrame(schema={**CELLS_SCHEMA, FILE_COLUMN: pl.String}), *self.positions],
+                         how="vertical_relaxed")
+
+    def add(self, path: Path, matches: list[ParsedMatch]) -> None:
+        self.matches.extend(matches)
+        self.files.extend([file_name(self.folder, path)] * len(matches))
+
+
+Held = dict[str, tuple[str, bool]]
+"""The raw replays of the day read on earlier runs: match id → the file and whether its stream read."""
 
 
 def _json_matches(document: object) -> list[ParsedMatch]:
@@ -99,55 +112,74 @@ def _replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
     return match, position_cells(frames, match.match_id)
 
 
-def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]]) -> None:
-    """Add the raw replay at `path` to `day`, unless it is a second file of a game `kept` holds (match id → its file
-    and its place in `day.matches`): one of the two is then rejected as the other's duplicate, the one whose stream
-    reads kept. The header tells the game, so a copy of a game already read whole is not parsed again."""
+def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], held: Held) -> None:
+    """Add the raw replay at `path` to `day`, unless it is a second file of a game `kept` (match id → its file and
+    its place in `day.matches`) or `held` (read on an earlier run) holds: one of the two is then rejected as the
+    other's duplicate, the one whose stream reads kept (an unreadable one gave no position cells). The header tells
+    the game, so a copy of a game already read whole is not parsed again."""
     [header] = _without_nul([read_header_alone(path)])
     if (seen := kept.get(header.match_id)) and day.matches[seen[1]].frames_null_reason is None:
         day.rejected.append((path, f"duplicate of {seen[0].name} (match {day.matches[seen[1]].match_id})"))
         return
+    if (earlier := held.get(header.match_id)) and earlier[1]:
+        day.rejected.append((path, f"duplicate of {Path(earlier[0]).name} (match {header.match_id})"))
+        return
     match, cells = _replay(path)
     _without_nul([match])
-    if match.match_id in kept:
-        first, index = kept[match.match_id]
+    if match.match_id in kept or match.match_id in held:
+        first = kept[match.match_id][0] if match.match_id in kept else day.folder / held[match.match_id][0]
         if match.frames_null_reason is not None:
             day.rejected.append((path, f"duplicate of {first.name} (match {match.match_id})"))
             return
         day.rejected.append((first, f"duplicate of {path.name} (match {match.match_id}), whose stream reads"))
+    if match.match_id in kept:
+        index = kept[match.match_id][1]
         day.matches[index] = match
+        day.files[index] = file_name(day.folder, path)
     else:
         index = len(day.matches)
-        day.matches.append(match)
+        day.add(path, [match])
     kept[match.match_id] = (path, index)
-    day.positions.append(cells)
+    day.positions.append(cells.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
+
+
+def day_paths(folder: Path) -> list[Path]:
+    """The files of a day folder a read takes, in the order it takes them: every file at any depth, hidden ones and
+    those under hidden folders aside."""
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def read_day(folder: Path) -> LandingDay:
-    """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason. Files
-    are recognised by their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone,
-    flagged, when its stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list
-    page) or with `gameMetadata` (a carball analysis), `training_sessions*.jsonl`, and
-    `planted_weaknesses.json`. Anything else, a file that does not parse, or one holding a NUL character
-    (PostgreSQL stores none) is rejected, for the caller to quarantine; so is a second raw replay of a game
-    already read from another file (a copy delivered again, `game (1).replay`), as a duplicate of it, the one
-    whose stream reads kept (an unreadable one gave no position cells)."""
-    day = LandingDay()
-    if not folder.exists():
-        return day
+    """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason
+    (`read_files`)."""
+    return read_files(folder, day_paths(folder))
+
+
+def read_files(folder: Path, paths: list[Path], held: Held | None = None) -> LandingDay:
+    """The files `paths` of the day folder `folder`, parsed or rejected with its reason. Files are recognised by
+    their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone, flagged, when its
+    stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list page) or with
+    `gameMetadata` (a carball analysis), `training_sessions*.jsonl`, and `planted_weaknesses.json`. Anything
+    else, a file that does not parse, or one holding a NUL character (PostgreSQL stores none) is rejected, for the
+    caller to quarantine; so is a second raw replay of a game already read from another file (a copy delivered
+    again, `game (1).replay`), here or on an earlier run (`held`), as a duplicate of it, the one whose stream reads
+    kept (an unreadable one gave no position cells): an earlier file that loses so is rejected too."""
+    day = LandingDay(folder)
     replays: dict[str, tuple[Path, int]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
+    for path in paths:
+        name = file_name(folder, path)
         try:
             if path.suffix == ".replay":
-                _add_replay(day, path, replays)
+                _add_replay(day, path, replays, held or {})
             elif path.name == TRUTH_FILE:
-                day.truth.append(json.loads(path.read_text()))
+                day.truth.append((name, json.loads(path.read_text())))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
-                day.sessions.append(_sessions(path))
+                day.sessions.append(_sessions(path).with_columns(pl.lit(name).alias(FILE_COLUMN)))
             elif path.suffix == ".json":
-                day.matches.extend(_without_nul(_json_matches(json.loads(path.read_text(encoding="utf-8-sig")))))
+                day.add(path, _without_nul(_json_matches(json.loads(path.read_text(encoding="utf-8-sig")))))
             else:
                 day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
                                            ".json, or training_sessions*.jsonl"))

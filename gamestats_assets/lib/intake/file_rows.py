@@ -1,0 +1,126 @@
+"""A day's landing files parsed once: the rows an ETL table holds of a file carry its name (`source_file`, its path
+inside the day folder), and a run parses only the files that are new or changed since the day's last successful run
+(`plan_day`, by content fingerprint), takes out the rows of changed and removed files, and reuses every other
+file's rows from the lake (`reused_rows`).
+
+What the lake holds of each file is recorded per day and reader in `<data_dir>/state/parsed/<domain>/<reader>/<day>
+.json` (name → size, modification time, content digest). The record is cut to the unchanged files before a run
+writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run that
+fails between the two leaves the changed files unrecorded, so the next run parses them again and the lake's rows of
+the others, which it rewrote as they were, stay right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.lib.core.platform import PlatformResource
+
+FILE_COLUMN = "source_file"
+"""The column of an ETL table naming the landing file a row was read from (its path inside the day folder)."""
+
+
+def digest(path: Path) -> str:
+    """The content digest of a file (BLAKE2b, 128 bits)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def file_name(folder: Path, path: Path) -> str:
+    """A landing file's name as its rows carry it: its path inside the day folder, `/`-separated."""
+    return path.relative_to(folder).as_posix()
+
+
+@dataclass
+class DayFiles:
+    """A day's landing files as one reader sees them against what the lake holds of them: `unchanged` (names whose
+    rows the lake holds as they are), `fresh` (paths new or changed since, to parse) and `removed` (names the lake
+    holds rows of that are gone from the folder)."""
+
+    record: Path
+    folder: Path
+    version: str
+    stamps: dict[str, list]
+    unchanged: list[str]
+    fresh: list[Path]
+    removed: list[str]
+
+    @property
+    def metadata(self) -> dict[str, int]:
+        """What the run did with the day's files: parsed, reused from the lake, removed."""
+        return {"files_parsed": len(self.fresh), "files_reused": len(self.unchanged),
+                "files_removed": len(self.removed)}
+
+    def begin(self) -> None:
+        """Record only the unchanged files, before the day's tables are written."""
+        self._write({name: self.stamps[name] for name in self.unchanged})
+
+    def commit(self, rejected: Iterable[Path] = ()) -> None:
+        """Record every file of the day as parsed into the lake, but the `rejected` ones (quarantined, their rows
+        not written), once every table of the day is written."""
+        refused = {file_name(self.folder, path) for path in rejected}
+        kept = [*self.unchanged, *(file_name(self.folder, path) for path in self.fresh)]
+        self._write({name: self.stamps[name] for name in kept if name not in refused})
+
+    def _write(self, files: Mapping[str, list]) -> None:
+        self.record.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.record.with_name(f".{self.record.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({"version": self.version, "files": files}, sort_keys=True))
+        temporary.replace(self.record)
+
+
+def record_path(platform: PlatformResource, domain: str, reader: str, day: dt.date) -> Path:
+    """Where what the lake holds of a day's files, as `reader` parsed them, is recorded."""
+    return Path(platform.data_dir) / "state" / "parsed" / domain / reader / f"{day.isoformat()}.json"
+
+
+def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date, folder: Path,
+             files: Sequence[Path], version: str) -> DayFiles:
+    """Split the day's `files` (in `folder`) by what the lake holds of them as `reader` (at `version`; another
+    version parses every file again) read them on the day's last successful run. A file whose size and modification
+    time are as recorded is taken as unchanged without reading it; any other is read for its content digest, so a
+    file written again with the same bytes is not parsed again."""
+    path = record_path(platform, domain, reader, day)
+    recorded = json.loads(path.read_text()) if path.exists() else {}
+    held = recorded.get("files", {}) if recorded.get("version") == version else {}
+    stamps, unchanged, fresh = {}, [], []
+    for file in files:
+        name = file_name(folder, file)
+        stat = file.stat()
+        before = held.get(name)
+        if before is not None and before[:2] == [stat.st_size, stat.st_mtime_ns]:
+            stamps[name] = before
+        else:
+            stamps[name] = [stat.st_size, stat.st_mtime_ns, digest(file)]
+        if before is not None and before[2] == stamps[name][2]:
+            unchanged.append(name)
+        else:
+            fresh.append(file)
+    removed = sorted(set(held) - set(stamps))
+    return DayFiles(path, folder, version, stamps, unchanged, fresh, removed)
+
+
+def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str]) -> pl.DataFrame:
+    """The rows of a day's lake table read from the `unchanged` files (none when the table lacks `FILE_COLUMN`:
+    written before files were recorded, its files are all parsed again)."""
+    schema = rows.collect_schema()
+    if not unchanged or FILE_COLUMN not in schema.names():
+        return pl.DataFrame(schema=schema)
+    return rows.filter(pl.col(FILE_COLUMN).is_in(list(unchanged))).collect()
+
+
+def in_file_order(frame: pl.DataFrame, order: Sequence[str]) -> pl.DataFrame:
+    """`frame`'s rows ordered by their file's place in `order` (the day's files as a from-scratch read takes them),
+    each file's rows in their own order: what a rule keeping a file's rows over a later file's needs."""
+    if frame.is_empty():
+        return frame
+    rank = pl.col(FILE_COLUMN).replace_strict({name: i for i, name in enumerate(order)}, default=len(order),
+                                              return_dtype=pl.Int64)
+    return frame.with_row_index("__row").sort(rank, "__row").drop("__row")
