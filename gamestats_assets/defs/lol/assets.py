@@ -16,10 +16,18 @@ from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, in_file_order, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
-from gamestats_assets.sources.riot.parse import TRUTH_FILE, parse_folder, riot_files
+from gamestats_assets.sources.riot.parse import (
+    TRUTH_FILE,
+    Held,
+    ParsedMatches,
+    ParsedTimelines,
+    parse_files,
+    riot_files,
+)
 
 DOMAIN = "lol"
 PLAYERS_PER_GAME = 10
@@ -63,8 +71,33 @@ ETL_METADATA = {PARTITION_COLUMN: "date", PHYSICAL_PARTITIONING: False}
 unpartitioned write is the cheaper (`physically_partitioned`)."""
 
 
+READER_VERSION = "1"
+"""The version of the day's reader (`parse_files`): a new one parses every file of a day again on its next run."""
+
+
 def etl_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "etl", name])
+
+
+def held_games(reused: dict[str, pl.DataFrame]) -> Held:
+    """What the rows reused from the lake hold: their matches' and timelines' files, and their games' platforms."""
+    matches, frames = reused["matches"], reused["participant_frames"]
+    if matches.is_empty() and frames.is_empty():
+        return Held()
+    return Held(matches=dict(matches.select("match_id", FILE_COLUMN).iter_rows()),
+                timelines=dict(frames.select("match_id", FILE_COLUMN).unique().iter_rows()),
+                platforms=dict(matches.select("game_id", "platform_id").iter_rows()))
+
+
+def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str, pl.DataFrame]:
+    """The ETL tables of the files just read, each row with its file (`source_file`)."""
+    timeline_files = pl.DataFrame({"match_id": list(timelines.files), FILE_COLUMN: list(timelines.files.values())},
+                                  schema={"match_id": pl.String, FILE_COLUMN: pl.String})
+    return {"matches": matches.matches,
+            "participants": matches.participants.join(matches.matches.select("match_id", FILE_COLUMN), on="match_id",
+                                                      how="left"),
+            "timeline_events": timelines.events.join(timeline_files, on="match_id", how="left"),
+            "participant_frames": timelines.frames.join(timeline_files, on="match_id", how="left")}
 
 
 @dg.multi_asset(
@@ -80,29 +113,39 @@ def etl_key(name: str) -> dg.AssetKey:
 )
 def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
               lake: dg.ResourceParam[DeltaLakeIOManager]):
-    """Parse each day's landing folder once into the four ETL tables, written side by side. A file that cannot
-    be read (not JSON, not match-v5, a duplicate match, a timeline whose match id cannot be told) is quarantined
-    with the reason. Checks (WARN) fail on timelines without their match file (their timeline rows are kept,
-    the win-dependent tables skip them) and on champion and purchased item ids the Data Dragon of their game's
-    patch does not know (kept with a null name downstream), listing them."""
+    """Parse each day's new and changed landing files into the four ETL tables, written side by side, each row with
+    its file (`source_file`); the rows of the day's other files are taken from the lake (`lib/intake/file_rows.py`).
+    A file that cannot be read (not JSON, not match-v5, a duplicate match, a timeline whose match id cannot be told)
+    is quarantined with the reason. Checks (WARN) fail on timelines without their match file (their timeline rows
+    are kept, the win-dependent tables skip them) and on champion and purchased item ids the Data Dragon of their
+    game's patch does not know (kept with a null name downstream), listing them."""
     tables: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_DESCRIPTIONS}
-    quarantined = 0
+    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
+    plans = []
     for day in days_of(context):
         folder = day_folder(platform, DOMAIN, day.isoformat())
-        matches, timelines = parse_folder(folder)
-        for reject in [*matches.rejects, *timelines.rejects]:
+        paths = riot_files(folder)
+        plan = plan_day(platform, DOMAIN, "games", day, folder, paths, READER_VERSION)
+        reused = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged) for name in ETL_DESCRIPTIONS}
+        matches, timelines = parse_files(plan.fresh, held_games(reused))
+        rejects = [*matches.rejects, *timelines.rejects]
+        for reject in rejects:
             quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)
-            quarantined += 1
-        parsed = {"matches": matches.matches, "participants": matches.participants,
-                  "timeline_events": timelines.events, "participant_frames": timelines.frames}
-        for name, frame in parsed.items():
-            tables[name].append(frame.with_columns(pl.lit(day).alias("date")))
-    frames = {name: pl.concat(parts, how="vertical_relaxed") for name, parts in tables.items()}
+        plan.begin()
+        plans.append((plan, [folder / reject.file for reject in rejects]))
+        for name, value in {**plan.metadata, "files_quarantined": len(rejects)}.items():
+            counts[name] += value
+        for name, frame in fresh_tables(matches, timelines).items():
+            rows = pl.concat([reused[name], frame.with_columns(pl.lit(day).alias("date"))], how="diagonal_relaxed")
+            tables[name].append(in_file_order(rows, [path.name for path in paths]))
+    frames = {name: pl.concat(parts, how="diagonal_relaxed") for name, parts in tables.items()}
     orphans = frames["timeline_events"].select("date", "match_id").unique().join(
         frames["matches"].select("date", "match_id"), on=["date", "match_id"], how="anti").height
     written = lake.write_assets(context, {etl_key(name): frame for name, frame in frames.items()})
+    for plan, rejected in plans:
+        plan.commit(rejected)
     for key, metadata in written.items():
-        yield dg.MaterializeResult(asset_key=key, metadata={**metadata, "files_quarantined": quarantined})
+        yield dg.MaterializeResult(asset_key=key, metadata={**metadata, **counts})
     yield dg.AssetCheckResult(check_name="timelines_without_match", asset_key=etl_key("timeline_events"),
                               passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
                               metadata={"timelines_without_match": orphans})

@@ -93,6 +93,8 @@ class ParsedTimelines:
     events: pl.DataFrame
     frames: pl.DataFrame
     rejects: list[Reject] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    """Match id → the file its timeline was read from."""
 
 
 def read_document(path: Path) -> bytes:
@@ -150,13 +152,14 @@ def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
 MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
 
 
-def parse_matches(documents: Iterable[tuple[str, bytes]]) -> ParsedMatches:
-    """Match files (name, JSON bytes) → `matches` and `participants`; unreadable or duplicate files rejected."""
+def parse_matches(documents: Iterable[tuple[str, bytes]], held: dict[str, str] | None = None) -> ParsedMatches:
+    """Match files (name, JSON bytes) → `matches` and `participants`; unreadable or duplicate files rejected (a
+    match `held`, match id → file, was read before from another file)."""
     match_rows: list[dict] = []
     players: list[schema.Participant] = []
     player_matches: list[str] = []
     rejects: list[Reject] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = dict(held or {})
     for name, data in documents:
         if holds_nul(data):
             rejects.append(Reject(name, f"the file {NUL_REASON}"))
@@ -225,24 +228,25 @@ def timeline_match_id(document: timeline.TimelineDocument, info: timeline.Timeli
     return match_id_from_name(name, info.gameId)
 
 
-def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str] | None = None
-                    ) -> ParsedTimelines:
+def parse_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str] | None = None,
+                    held: dict[str, str] | None = None) -> ParsedTimelines:
     """Timeline files (name, JSON bytes) → `timeline_events` and `participant_frames`.
 
     `platform_by_game` (game id → platform id, from the batch's match files) names the match of a timeline
     that has neither the metadata wrapper nor a platform id. The batch is read at once, its first files' frames
     while later ones are still being decoded; if the reader refuses it (a known field with a value of the wrong
-    type), each file is read alone and the bad ones rejected.
+    type), each file is read alone and the bad ones rejected. A timeline of a match `held` (match id → file) was
+    read before from another file: it is rejected as its duplicate.
     """
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as workers:
-        return read_timelines(documents, platform_by_game or {}, timeline.TimelineReader(workers))
+        return read_timelines(documents, platform_by_game or {}, timeline.TimelineReader(workers), held or {})
 
 
 @bulk_allocation()
 def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dict[int, str],
-                   reader: timeline.TimelineReader) -> ParsedTimelines:
+                   reader: timeline.TimelineReader, held: dict[str, str]) -> ParsedTimelines:
     rejects: list[Reject] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = dict(held)
     readable: list[tuple[str, str, list[timeline.RawFrame], bool]] = []
     for name, data in documents:
         if holds_nul(data):
@@ -282,7 +286,7 @@ def read_timelines(documents: Iterable[tuple[str, bytes]], platform_by_game: dic
                 rejects.append(Reject(one[0], f"events or participant frames not in the match-v5 shape: {error}"))
         events = pl.concat([e for e, _ in parts], how="diagonal_relaxed") if parts else timeline_tables([])[0]
         frames = pl.concat([f for _, f in parts]) if parts else timeline_tables([])[1]
-    return ParsedTimelines(events, frames, rejects)
+    return ParsedTimelines(events, frames, rejects, {match_id: name for name, match_id, _, _ in readable})
 
 
 UNREADABLE = (duckdb.Error, pl.exceptions.PolarsError, timeline.ShapeError)
@@ -305,14 +309,30 @@ def riot_files(folder: Path) -> list[Path]:
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:
-    """Every Riot file of a landing folder (`riot_files`), matches first so their platforms name info-only
-    timelines."""
-    paths, unreadable_matches, unreadable_timelines = riot_files(folder), [], []
+    """Every Riot file of a landing folder (`riot_files`, `parse_files`)."""
+    return parse_files(riot_files(folder))
+
+
+@dataclass(frozen=True)
+class Held:
+    """What earlier reads of a day's other files hold: match id → file, of match files and of timelines, and the
+    platform of each game id (which names an info-only timeline)."""
+
+    matches: dict[str, str] = field(default_factory=dict)
+    timelines: dict[str, str] = field(default_factory=dict)
+    platforms: dict[int, str] = field(default_factory=dict)
+
+
+def parse_files(paths: Sequence[Path], held: Held = Held()) -> tuple[ParsedMatches, ParsedTimelines]:
+    """Riot files of one landing folder, matches first so their platforms (and those `held`) name info-only
+    timelines; a match or timeline `held` from another file is rejected as its duplicate."""
+    unreadable_matches, unreadable_timelines = [], []
     match_files = list(read_documents([p for p in paths if not is_timeline_name(p.name)], unreadable_matches))
-    matches = parse_matches(match_files)
+    matches = parse_matches(match_files, held.matches)
     matches.rejects.extend(unreadable_matches)
-    platforms = dict(zip(matches.matches["game_id"].to_list(), matches.matches["platform_id"].to_list(), strict=True))
+    platforms = {**held.platforms, **dict(zip(matches.matches["game_id"].to_list(),
+                                              matches.matches["platform_id"].to_list(), strict=True))}
     timelines = parse_timelines(read_documents([p for p in paths if is_timeline_name(p.name)], unreadable_timelines),
-                                platforms)
+                                platforms, held.timelines)
     timelines.rejects.extend(unreadable_timelines)
     return matches, timelines
