@@ -1,0 +1,187 @@
+"""New data costs only itself: a day's run parses only the files that are new or changed since its last run, and
+after any sequence of arrivals, changes and removals every table the day publishes equals what a run from scratch
+over the same files publishes (another data folder, another database), for Rocket League and League of Legends
+files run by Dagster for real."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets_tests.conftest import fresh_database
+from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
+from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
+
+DAY = dt.date(2026, 3, 2)
+
+
+@dataclass
+class Lake:
+    """A data folder and its database, with the definitions and instance that run its days."""
+
+    data_dir: Path
+    pg_url: str
+    defs: dg.Definitions
+    instance: dg.DagsterInstance
+
+    def folder(self, domain: str) -> Path:
+        return self.data_dir / "landing" / domain / DAY.isoformat()
+
+    def run(self, domain: str) -> dict:
+        """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts."""
+        graph = self.defs.resolve_asset_graph()
+        keys = [key for key in graph.materializable_asset_keys
+                if key.path[0] == domain and graph.get(key).partitions_def is not None]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
+            patch.setenv("GAMESTATS_PG_URL", self.pg_url)
+            result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+                asset_selection=keys, instance=self.instance, partition_key=DAY.isoformat())
+        assert result.success
+        [counts] = [{name: value.value for name, value in m.metadata.items() if name.startswith("files_")}
+                    for m in result.asset_materializations_for_node(f"etl_{ETL_NODES[domain]}")
+                    if m.asset_key.path[-1] == ETL_TABLE[domain]]
+        return counts
+
+    def published(self, domain: str) -> dict[str, list[tuple]]:
+        """Every row the day published in each table of the domain's schema that has a `date` column, sorted."""
+        with connect(self.pg_url) as conn:
+            tables = [name for (name,) in conn.execute(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = %s AND column_name = 'date' "
+                "AND table_name NOT LIKE '%%\\_p%%' ORDER BY 1", (domain,)).fetchall()]
+            return {table: sorted((tuple(map(comparable, row)) for row in conn.execute(
+                f'SELECT * FROM {domain}."{table}" WHERE date = %s', (DAY,)).fetchall()), key=repr) for table in tables}
+
+
+def comparable(value: object) -> object:
+    """A published value as two runs compare it: a float to 9 significant digits (sums taken in another order),
+    NaN as text (NaN equals nothing)."""
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else float(f"{value:.9g}")
+    return value
+
+
+ETL_NODES = {"rocket": "replays", "lol": "games"}
+ETL_TABLE = {"rocket": "matches", "lol": "matches"}
+
+
+@pytest.fixture
+def lakes(tmp_path, admin_url, monkeypatch) -> Iterator[Callable[[str], Lake]]:
+    """Makes data folders on databases of their own, dropped afterwards."""
+    databases = []
+
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+
+    def make(name: str) -> Lake:
+        databases.append(fresh_database(admin_url))
+        pg_url = next(databases[-1])
+        data_dir = tmp_path / name
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+            patch.setenv("GAMESTATS_PG_URL", pg_url)
+            defs = build_definitions(Settings.from_env())
+        return Lake(data_dir, pg_url, defs, dg.DagsterInstance.ephemeral())
+
+    yield make
+    for database in databases:
+        next(database, None)
+
+
+def from_scratch(lakes: Callable[[str], Lake], lake: Lake, domain: str, name: str) -> Lake:
+    """A new data folder holding the landing files `lake` holds now, run once."""
+    scratch = lakes(name.replace(" ", "-"))
+    shutil.copytree(lake.folder(domain), scratch.folder(domain))
+    scratch.run(domain)
+    return scratch
+
+
+def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> None:
+    scratch = from_scratch(lakes, lake, domain, f"scratch-{step}")
+    incremental, whole = lake.published(domain), scratch.published(domain)
+    assert incremental.keys() == whole.keys()
+    for table in whole:
+        only_here = [row for row in incremental[table] if row not in whole[table]]
+        only_there = [row for row in whole[table] if row not in incremental[table]]
+        assert incremental[table] == whole[table], (f"{step}: {domain}.{table} differs from a run from scratch: "
+                                                    f"{only_here[:3]} instead of {only_there[:3]}")
+
+
+def ballchasing_game(number: int) -> dict:
+    """The real ballchasing sample as another game (`number`), so a day can hold several."""
+    game = json.loads((BALLCHASING / "replay.json").read_text())
+    game["rocket_league_id"] = f"{number:032X}"
+    game.pop("match_guid", None)
+    return game
+
+
+def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
+    lake = lakes("incremental")
+    folder = lake.folder("rocket")
+    folder.mkdir(parents=True)
+    shutil.copy(REPLAYS / "0_SAVES.replay", folder)
+    shutil.copy(CARBALL / "015827654AB94CC4973A30897DACCAB3game.json", folder)
+    (folder / "ballchasing").mkdir()
+    (folder / "ballchasing" / "a.json").write_text(json.dumps(ballchasing_game(1)))
+    assert lake.run("rocket") == {"files_parsed": 3, "files_reused": 0, "files_removed": 0, "files_quarantined": 0}
+
+    shutil.copy(FIXTURES / "paired" / "recent-ranked-doubles-2026-03-10.replay", folder)
+    (folder / "ballchasing" / "b.json").write_text(json.dumps(ballchasing_game(2)))
+    assert lake.run("rocket")["files_parsed"] == 2, "only the two new files are parsed"
+    assert_same_as_from_scratch(lakes, lake, "rocket", "arrived")
+
+    changed = ballchasing_game(1)
+    changed["blue"]["stats"]["core"]["goals"] = changed["blue"]["stats"]["core"].get("goals", 0) + 1
+    (folder / "ballchasing" / "a.json").write_text(json.dumps(changed))
+    (folder / "0_SAVES.replay").touch()
+    assert lake.run("rocket") == {"files_parsed": 1, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}, \
+        "a file touched but not changed is not parsed again"
+    assert_same_as_from_scratch(lakes, lake, "rocket", "changed")
+
+    (folder / "ballchasing" / "b.json").unlink()
+    shutil.copy(REPLAYS / "0_SAVES.replay", folder / "0_SAVES (1).replay")
+    assert lake.run("rocket") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 1}, \
+        "a copy of a game read on an earlier run is quarantined without being parsed whole"
+    assert_same_as_from_scratch(lakes, lake, "rocket", "removed")
+
+
+def write_game(folder: Path, game: tuple[dict, dict], name: str) -> None:
+    match, timeline = game
+    (folder / f"{name}.json").write_text(json.dumps(match))
+    (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+
+
+def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
+    lake = lakes("incremental")
+    folder = lake.folder("lol")
+    folder.mkdir(parents=True)
+    ranked, tournament = load(RANKED), load(TOURNAMENT)
+    write_game(folder, ranked, "JP1_323466834")
+    write_game(folder, tournament, "ESPORTSTMNT01_2693492")
+    assert lake.run("lol")["files_parsed"] == 4
+
+    write_game(folder, variant(ranked, 323466835), "JP1_323466835")
+    assert lake.run("lol") == {"files_parsed": 2, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}
+    assert_same_as_from_scratch(lakes, lake, "lol", "arrived")
+
+    write_game(folder, variant(ranked, 323466835, queue=440), "JP1_323466835")
+    (folder / "ESPORTSTMNT01_2693492_timeline.json").unlink()
+    assert lake.run("lol") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 0}, \
+        "the timeline written again with the same bytes is not parsed again"
+    assert_same_as_from_scratch(lakes, lake, "lol", "changed and removed")
+
+    write_game(folder, ranked, "copy_of_JP1_323466834")
+    counts = lake.run("lol")
+    assert (counts["files_parsed"], counts["files_quarantined"]) == (2, 2), \
+        "a game read on an earlier run and delivered again under another name is a duplicate"
+    assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
