@@ -15,6 +15,7 @@ import pytest
 
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
+from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import START, completed_backfill, failed_ticks, finished_runs, rows
 from gamestats_assets_tests.pubg.conftest import FIXTURES as PUBG_FIXTURES
@@ -128,6 +129,45 @@ def test_a_replay_uploaded_through_the_api_of_today_is_run_by_the_daemon_and_the
     runs = wait_until(lambda: finished_runs(dev.instance(), **{"dagster/partition": today}), 120,
                       "the upload's run to finish its checks after publishing", dev)
     assert len(runs) == 1
+
+
+def day_files(instance: dg.DagsterInstance, day: str) -> dict[str, int]:
+    """What the latest run of the day's rocket ETL did with the day's files (its materialization's metadata)."""
+    [record] = instance.fetch_materializations(dg.AssetRecordsFilter(
+        asset_key=dg.AssetKey(["rocket", "etl", "matches"]), asset_partitions=[day]), limit=1, ascending=False).records
+    return {name: value.value for name, value in record.asset_materialization.metadata.items()
+            if name.startswith("files_")}
+
+
+def test_a_new_changed_or_removed_replay_costs_only_itself(site, api, dev, module_pg_url):
+    """After the first upload: a second one is run by the daemon parsing that replay alone; a landed replay
+    written over with another game replaces its rows; a removed one takes its rows away."""
+    instance, today = dev.instance(), dt.datetime.now(dt.UTC).date().isoformat()
+    day = {"dagster/partition": today}
+    wait_until(lambda: finished_runs(instance, **day), 300, "the first upload's run", dev)
+
+    def next_run() -> dict[str, int]:
+        ran = len(finished_runs(instance, **day))
+        wait_until(lambda: len(finished_runs(instance, **day)) > ran, 300, "the day's next run", dev)
+        return day_files(instance, today)
+
+    def published(match_id: str) -> int:
+        return rows(module_pg_url, "SELECT count(*) FROM rocket.matches WHERE date = %s AND match_id = %s",
+                    dt.date.fromisoformat(today), match_id)[0][0]
+
+    uploaded = api.post("/api/v1/rocket/replays/upload", content=(REPLAYS / "0_SAVES.replay").read_bytes()).json()
+    assert next_run() == {"files_parsed": 1, "files_reused": 1, "files_removed": 0, "files_quarantined": 0}
+    assert published(uploaded["id"]) == 1
+
+    landed = site[0] / uploaded["landed"]
+    landed.write_bytes((REPLAYS / "5_GOALS_6_KICKOFFS.replay").read_bytes())
+    assert next_run() == {"files_parsed": 1, "files_reused": 1, "files_removed": 0, "files_quarantined": 0}
+    assert published(uploaded["id"]) == 0, "the game the file held before is gone"
+    assert published(read_header_alone(landed).match_id.lower()) == 1
+    landed.unlink()
+    assert next_run() == {"files_parsed": 0, "files_reused": 1, "files_removed": 1, "files_quarantined": 0}
+    assert rows(module_pg_url, "SELECT count(*) FROM rocket.matches WHERE date = %s",
+                dt.date.fromisoformat(today))[0][0] == 1
 
 
 def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_progress(site, dev, api, delivered,
