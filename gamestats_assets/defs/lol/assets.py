@@ -7,6 +7,8 @@ computes each day on its own and writes them in one lake commit.
 """
 
 
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 
@@ -33,6 +35,12 @@ DOMAIN = "lol"
 PLAYERS_PER_GAME = 10
 
 
+def not_riot_files(folder: Path) -> list[Path]:
+    """The files of a landing folder that are neither Riot match-v5 files nor the emitter's `TRUTH_FILE`."""
+    riot = set(riot_files(folder))
+    return [path for path in landing_files(folder) if path not in riot and path.name != TRUTH_FILE]
+
+
 LANDING, landing_games = build_day_landing(
     DOMAIN, "games",
     "The day's games in `landing/lol/<day>/`: Riot match-v5 `<match id>.json` (MatchDto) and "
@@ -42,8 +50,7 @@ LANDING, landing_games = build_day_landing(
     "ever delivered.",
     emitter_arguments=lambda platform, day: {"n_matches": max(1, platform.users // PLAYERS_PER_GAME)},
     unread=lambda folder: [(path, "not a Riot match-v5 file: name it <match id>.json or <match id>_timeline.json "
-                                  "(optionally .gz)") for path in landing_files(folder)
-                           if path not in riot_files(folder) and path.name != TRUTH_FILE],
+                                  "(optionally .gz)") for path in not_riot_files(folder)],
     counted=riot_files,
 )
 """The days in landing/lol/ and the fingerprints of their files, and the asset that lands them."""
