@@ -86,7 +86,7 @@ def timed_run(job, instance: dg.DagsterInstance, etl_step: str) -> dict:
     for event in result.all_events:
         if event.step_key == etl_step and event.event_type_value == "ASSET_MATERIALIZATION":
             metadata = event.event_specific_data.materialization.metadata
-            files = {name: value.value for name, value in metadata.items() if name.startswith("files_")}
+            files |= {name: value.value for name, value in metadata.items() if name.startswith("files_")}
     return {"success": result.success, "seconds": round(seconds, 2), "files": files,
             "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:6])}
 
