@@ -7,6 +7,7 @@ computes each day on its own and writes them in one lake commit.
 """
 
 
+import functools
 from pathlib import Path
 
 import dagster as dg
@@ -18,10 +19,10 @@ from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, in_file_order, plan_day, reused_rows
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
+from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager, side_by_side
 from gamestats_assets.sources.riot.parse import (
     TRUTH_FILE,
     Held,
@@ -86,14 +87,16 @@ def etl_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "etl", name])
 
 
-def held_games(reused: dict[str, pl.DataFrame]) -> Held:
-    """What the rows reused from the lake hold: their matches' and timelines' files, and their games' platforms."""
-    matches, frames = reused["matches"], reused["participant_frames"]
-    if matches.is_empty() and frames.is_empty():
-        return Held()
+def held_games(held: dict[str, pl.DataFrame]) -> Held:
+    """What the day's unchanged files hold: their matches' and timelines' files, and their games' platforms."""
+    matches, frames = held["matches"], held["participant_frames"]
     return Held(matches=dict(matches.select("match_id", FILE_COLUMN).iter_rows()),
                 timelines=dict(frames.select("match_id", FILE_COLUMN).unique().iter_rows()),
-                platforms=dict(matches.select("game_id", "platform_id").iter_rows()))
+                platforms=dict(matches.select(pl.col("game_id").cast(pl.Int64), "platform_id").iter_rows()))
+
+
+HELD_COLUMNS = {"matches": ("match_id", "game_id", "platform_id"), "participant_frames": ("match_id",)}
+"""What a run reads of the rows of the day's unchanged files: the games they hold."""
 
 
 def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str, pl.DataFrame]:
@@ -105,6 +108,28 @@ def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str
                                                       how="left"),
             "timeline_events": timelines.events.join(timeline_files, on="match_id", how="left"),
             "participant_frames": timelines.frames.join(timeline_files, on="match_id", how="left")}
+
+
+def day_checks(lake: DeltaLakeIOManager, days: list) -> list[dg.AssetCheckResult]:
+    """The ETL checks over the run's days as the lake holds them after the run: timelines without their match,
+    champion and purchased item ids the Data Dragon of their game's patch does not know."""
+    def read(name: str, *columns: str) -> pl.DataFrame:
+        scans = [lake.day_rows(etl_key(name), day) for day in days]
+        return pl.concat([scan.select("date", *columns).collect() for scan in scans if scan.collect_schema()],
+                         how="vertical_relaxed")
+
+    matches = read("matches", "match_id", "patch")
+    participants = read("participants", "match_id", "champion_id")
+    events = read("timeline_events", "match_id", "type", "item_id")
+    orphans = events.select("date", "match_id").unique().join(matches.select("date", "match_id"),
+                                                             on=["date", "match_id"], how="anti").height
+    checks = [dg.AssetCheckResult(check_name="timelines_without_match", asset_key=etl_key("timeline_events"),
+                                  passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
+                                  metadata={"timelines_without_match": orphans})]
+    unknown = unknown_ids.unknown_ids(matches, participants, events)
+    return checks + [dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]),
+                                         passed=ids.height == 0, severity=dg.AssetCheckSeverity.WARN,
+                                         metadata=unknown_ids.metadata(ids)) for check, ids in unknown.items()]
 
 
 @dg.multi_asset(
@@ -120,46 +145,42 @@ def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str
 )
 def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
               lake: dg.ResourceParam[DeltaLakeIOManager]):
-    """Parse each day's new and changed landing files into the four ETL tables, written side by side, each row with
-    its file (`source_file`); the rows of the day's other files are taken from the lake (`lib/intake/file_rows.py`).
-    A file that cannot be read (not JSON, not match-v5, a duplicate match, a timeline whose match id cannot be told)
-    is quarantined with the reason. Checks (WARN) fail on timelines without their match file (their timeline rows
-    are kept, the win-dependent tables skip them) and on champion and purchased item ids the Data Dragon of their
-    game's patch does not know (kept with a null name downstream), listing them."""
-    tables: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_DESCRIPTIONS}
+    """Parse each day's new and changed landing files into the four ETL tables, each row with its file
+    (`source_file`): only their rows (and a removed file's) are replaced in the lake, the rows of the day's other
+    files stay as they are (`lib/intake/file_rows.py`). A file that cannot be read (not JSON, not match-v5, a
+    duplicate of a match of the day, a timeline whose match id cannot be told) is quarantined with the reason.
+    Checks (WARN) fail on timelines without their match file (their timeline rows are kept, the win-dependent
+    tables skip them) and on champion and purchased item ids the Data Dragon of their game's patch does not know
+    (kept with a null name downstream), listing them."""
     counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
-    plans = []
-    for day in days_of(context):
+    replaced_rows: dict[str, int] = {name: 0 for name in ETL_DESCRIPTIONS}
+    days = days_of(context)
+    for day in days:
         folder = day_folder(platform, DOMAIN, day.isoformat())
-        paths = riot_files(folder)
-        plan = plan_day(platform, DOMAIN, "games", day, folder, paths, READER_VERSION)
-        reused = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged) for name in ETL_DESCRIPTIONS}
-        matches, timelines = parse_files(plan.fresh, held_games(reused))
+        plan = plan_day(platform, DOMAIN, "games", day, folder, riot_files(folder), READER_VERSION)
+        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
+                for name, columns in HELD_COLUMNS.items()}
+        matches, timelines = parse_files(plan.fresh, held_games(held))
         rejects = [*matches.rejects, *timelines.rejects]
         for reject in rejects:
             quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)
+        rejected = [folder / reject.file for reject in rejects]
         plan.begin()
-        plans.append((plan, [folder / reject.file for reject in rejects]))
+        replaced = plan.replaced(rejected)
+        tables = {name: frame.with_columns(pl.lit(day).alias("date"))
+                  for name, frame in fresh_tables(matches, timelines).items()}
+        written = side_by_side([functools.partial(
+            lake.replace_files, etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
+            context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN) for name, rows in tables.items()])
+        for name, metadata in zip(tables, written, strict=True):
+            replaced_rows[name] += metadata["rows_replaced"]
+        plan.commit(rejected)
         for name, value in {**plan.metadata, "files_quarantined": len(rejects)}.items():
             counts[name] += value
-        for name, frame in fresh_tables(matches, timelines).items():
-            rows = pl.concat([reused[name], frame.with_columns(pl.lit(day).alias("date"))], how="diagonal_relaxed")
-            tables[name].append(in_file_order(rows, [path.name for path in paths]))
-    frames = {name: pl.concat(parts, how="diagonal_relaxed") for name, parts in tables.items()}
-    orphans = frames["timeline_events"].select("date", "match_id").unique().join(
-        frames["matches"].select("date", "match_id"), on=["date", "match_id"], how="anti").height
-    written = lake.write_assets(context, {etl_key(name): frame for name, frame in frames.items()})
-    for plan, rejected in plans:
-        plan.commit(rejected)
-    for key, metadata in written.items():
-        yield dg.MaterializeResult(asset_key=key, metadata={**metadata, **counts})
-    yield dg.AssetCheckResult(check_name="timelines_without_match", asset_key=etl_key("timeline_events"),
-                              passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
-                              metadata={"timelines_without_match": orphans})
-    unknown = unknown_ids.unknown_ids(frames["matches"], frames["participants"], frames["timeline_events"])
-    for check, ids in unknown.items():
-        yield dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]), passed=ids.height == 0,
-                                  severity=dg.AssetCheckSeverity.WARN, metadata=unknown_ids.metadata(ids))
+    for name in ETL_DESCRIPTIONS:
+        yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
+            **counts, "rows_replaced": replaced_rows[name], **lake.days_row_count(etl_key(name), days)})
+    yield from day_checks(lake, days)
 
 
 def std_key(name: str) -> dg.AssetKey:

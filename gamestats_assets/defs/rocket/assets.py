@@ -26,7 +26,7 @@ from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import day_folder, visible_files
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name, in_file_order, plan_day, reused_rows
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
@@ -101,30 +101,33 @@ def fresh_tables(read: LandingDay, day: dt.date) -> dict[str, pl.DataFrame]:
 
 def held_replays(matches: pl.DataFrame) -> dict[str, tuple[str, bool]]:
     """The raw replays among reused `etl/matches` rows: match id → its file and whether its stream read."""
-    if matches.is_empty():
-        return {}
     replays = matches.filter(pl.col("source") == "replay")
     return {row["match_id"]: (row[FILE_COLUMN], row["frames_null_reason"] is None)
             for row in replays.iter_rows(named=True)}
 
 
-def day_tables(reused: dict[str, pl.DataFrame], fresh: dict[str, pl.DataFrame], order: list[str],
-               dropped: set[str]) -> dict[str, pl.DataFrame]:
-    """The day's ETL tables from the rows reused from the lake and those just read, but the `dropped` files', in
-    the order of the day's files, each source's record of a match (a player, a stat, a planted truth) once."""
+UNIQUE = {"matches": ["match_id", "source"], "match_players": ["match_id", "player_id", "source"],
+          "match_stats": ["match_id", "player_id", "stat_type", "source"], "planted_weaknesses": ["player_id"]}
+"""The key of each ETL table whose record a day holds once: a source's record of a match (a player, a stat), a
+planted truth."""
+
+
+def new_records(fresh: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The rows of the files just read but the records another file of the day holds (`held`: the reused files'
+    matches and truths), each record once (the first file's)."""
+    held_matches = held["matches"].select("match_id", "source")
     tables = {}
-    for name in ETL_TABLES:
-        rows = pl.concat([reused[name], fresh[name]], how="diagonal_relaxed")
-        rows = in_file_order(rows.filter(~pl.col(FILE_COLUMN).is_in(list(dropped))), order)
-        if name in UNIQUE:
-            rows = rows.unique(UNIQUE[name], keep="first", maintain_order=True)
-        tables[name] = rows
+    for name, rows in fresh.items():
+        if name in ("matches", "match_players", "match_stats"):
+            rows = rows.join(held_matches, on=["match_id", "source"], how="anti")
+        elif name == "planted_weaknesses":
+            rows = rows.join(held[name].select("player_id"), on="player_id", how="anti")
+        tables[name] = rows.unique(UNIQUE[name], keep="first", maintain_order=True) if name in UNIQUE else rows
     return tables
 
 
-UNIQUE = {"matches": ["match_id", "source"], "match_players": ["match_id", "player_id", "source"],
-          "match_stats": ["match_id", "player_id", "stat_type", "source"], "planted_weaknesses": ["player_id"]}
-"""The key of each ETL table whose record a day holds once (the first file's)."""
+HELD_COLUMNS = {"matches": ("match_id", "source", "frames_null_reason"), "planted_weaknesses": ("player_id",)}
+"""What a run reads of the rows of the day's unchanged files: the records they hold."""
 
 
 @dg.multi_asset(
@@ -143,32 +146,31 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses` (`player_id`: the
     synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
     per cell of the pitch, `sources.replays.heatmap`). Only the files new or changed since the day's last run are
-    parsed; the others' rows are taken from the lake (`lib/intake/file_rows.py`). A file that is not a Rocket
-    League file or does not parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
-    outputs: dict[str, list[pl.DataFrame]] = {name: [] for name in ETL_TABLES}
-    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
-    plans = []
+    parsed, and only their rows (and a removed file's) are replaced in the lake (`lib/intake/file_rows.py`); a
+    record another file of the day holds is kept from that file. A file that is not a Rocket League file or does
+    not parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
+    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0}
     for day in days_of(context):
         folder = day_folder(platform, DOMAIN, day.isoformat())
-        paths = day_paths(folder)
-        plan = plan_day(platform, DOMAIN, "replays", day, folder, paths, READER_VERSION)
-        reused = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged) for name in ETL_TABLES}
-        read = read_files(folder, plan.fresh, held_replays(reused["matches"]))
+        plan = plan_day(platform, DOMAIN, "replays", day, folder, day_paths(folder), READER_VERSION)
+        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
+                for name, columns in HELD_COLUMNS.items()}
+        read = read_files(folder, plan.fresh, held_replays(held["matches"]))
+        rejected = [path for path, _ in read.rejected]
         for path, reason in read.rejected:
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
         plan.begin()
-        dropped = {file_name(folder, path) for path, _ in read.rejected}
-        tables = day_tables(reused, fresh_tables(read, day), [file_name(folder, p) for p in paths], dropped)
-        for name, frame in tables.items():
-            outputs[name].append(frame)
-        plans.append((plan, [path for path, _ in read.rejected]))
+        replaced = plan.replaced(rejected)
+        for name, rows in new_records(fresh_tables(read, day), held).items():
+            written = lake.replace_files(etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
+                                         context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN)
+            counts["rows_replaced"] += written["rows_replaced"]
+        plan.commit(rejected)
         for name, value in {**plan.metadata, "files_quarantined": len(read.rejected)}.items():
             counts[name] += value
-    context.add_output_metadata(counts, output_name="matches")
     for name in ETL_TABLES:
-        yield dg.Output(pl.concat(outputs[name], how="diagonal_relaxed"), output_name=name)
-    for plan, rejected in plans:
-        plan.commit(rejected)
+        yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
+            **(counts if name == "matches" else {}), **lake.days_row_count(etl_key(name), days_of(context))})
 
 
 @lake_asset(DOMAIN, "cons", "training_packs", publish=Publish(("code",), PublishMode.SNAPSHOT),

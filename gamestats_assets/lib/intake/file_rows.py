@@ -58,6 +58,12 @@ class DayFiles:
         return {"files_parsed": len(self.fresh), "files_reused": len(self.unchanged),
                 "files_removed": len(self.removed)}
 
+    def replaced(self, rejected: Iterable[Path] = ()) -> list[str]:
+        """The files whose rows the run replaces in the lake: those parsed, removed, and `rejected` (a file
+        quarantined, an earlier one among them)."""
+        names = [file_name(self.folder, path) for path in (*self.fresh, *rejected)]
+        return sorted({*names, *self.removed})
+
     def begin(self) -> None:
         """Record only the unchanged files, before the day's tables are written."""
         self._write({name: self.stamps[name] for name in self.unchanged})
@@ -107,12 +113,14 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
     return DayFiles(path, folder, version, stamps, unchanged, fresh, removed)
 
 
-def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str]) -> pl.DataFrame:
-    """The rows of a day's lake table read from the `unchanged` files (none when the table lacks `FILE_COLUMN`:
-    written before files were recorded, its files are all parsed again)."""
+def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[str] = ()) -> pl.DataFrame:
+    """The rows of a day's lake table read from the `unchanged` files, only `columns` (and `FILE_COLUMN`) when
+    given; none when the table was never written."""
     schema = rows.collect_schema()
-    if not unchanged or FILE_COLUMN not in schema.names():
-        return pl.DataFrame(schema=schema)
+    if FILE_COLUMN not in schema.names():
+        return pl.DataFrame(schema={name: pl.String for name in (*columns, FILE_COLUMN)} if columns else {})
+    if columns:
+        rows = rows.select(*columns, FILE_COLUMN)
     return rows.filter(pl.col(FILE_COLUMN).is_in(list(unchanged))).collect()
 
 

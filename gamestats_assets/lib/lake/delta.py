@@ -363,6 +363,36 @@ def write_partitions(
     return committed(write)
 
 
+def replace_file_rows(uri: str, rows: pl.DataFrame, column: str, value: Any, files: Sequence[str], file_column: str,
+                      *, physical_partitioning: bool, storage_options: dict[str, str] | None = None) -> int:
+    """Replace, in one commit, the rows of partition `value` of `column` read from `files` (named in `file_column`)
+    by `rows`, which must all be such rows; every other row of the partition stays in its Parquet file untouched, so
+    a new file costs its own rows. A table not written yet, or written before its rows named their files, gets the
+    partition whole (`write_partitions`: `rows` are then every row of it). Returns how many rows were written."""
+    stray = rows.filter((pl.col(column) != value) | ~pl.col(file_column).is_in(list(files)))
+    if stray.height:
+        raise LakePartitionError(f"rows of {stray.select(column, file_column).unique().rows()[:5]} are not rows of "
+                                 f"{value!r} read from the files replaced")
+    if (not table_exists(uri, storage_options)
+            or file_column not in pl.scan_delta(uri, storage_options=storage_options).collect_schema().names()):
+        return write_partitions(uri, rows, column, [value], physical_partitioning=physical_partitioning,
+                                storage_options=storage_options)
+    if not files:
+        return 0
+    predicate = f"{partition_predicate(column, [value])} AND {partition_predicate(file_column, files)}"
+
+    def write() -> int:
+        if rows.is_empty():
+            DeltaTable(uri, storage_options=storage_options).delete(predicate)
+            return 0
+        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema()
+        write_deltalake(uri, conform_to_table(rows, existing).to_arrow(), mode="overwrite", predicate=predicate,
+                        schema_mode="merge", storage_options=storage_options)
+        return rows.height
+
+    return committed(write)
+
+
 T = TypeVar("T")
 
 
@@ -756,6 +786,19 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
             WORKER_METADATA: step_worker(),
         }
 
+    def replace_files(self, asset_key: dg.AssetKey, definition_metadata: Mapping[str, Any],
+                      partitions_def: dg.PartitionsDefinition, day: dt.date, rows: pl.DataFrame,
+                      files: Sequence[str], file_column: str) -> dict[str, Any]:
+        """Replace the rows of a daily table's `day` read from `files` by `rows` (`replace_file_rows`). Returns the
+        materialization's metadata."""
+        check_declared(asset_key, rows, definition_metadata)
+        uri, options = self.table_uri(asset_key), self.options()
+        written = replace_file_rows(uri, rows, definition_metadata[PARTITION_COLUMN], day, files, file_column,
+                                    physical_partitioning=physically_partitioned(partitions_def, definition_metadata),
+                                    storage_options=options)
+        return {"rows_replaced": written, "dagster/uri": uri,
+                "lake/version": DeltaTable(uri, storage_options=options).version(), WORKER_METADATA: step_worker()}
+
     def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
                      ) -> dict[dg.AssetKey, dict[str, Any]]:
         """Tables of the step's assets written side by side (`side_by_side`), each as `handle_output` writes
@@ -780,6 +823,12 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     def day_rows(self, asset_key: dg.AssetKey, day: dt.date) -> pl.LazyFrame:
         """The rows of a daily table (partitioned by `date`) for `day`, as a lazy scan (no rows when never written)."""
         return read_partitions(self.table_uri(asset_key), "date", [day], self.options())
+
+    def days_row_count(self, asset_key: dg.AssetKey, days: Sequence[dt.date]) -> dict[str, int]:
+        """The row count metadata (`row_count_metadata`) of a daily table's `days` as the lake holds them."""
+        scan = read_partitions(self.table_uri(asset_key), "date", list(days), self.options())
+        rows = scan.select(pl.len()).collect().item() if scan.collect_schema() else 0
+        return row_count_metadata(rows, len(days))
 
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
         """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan."""
