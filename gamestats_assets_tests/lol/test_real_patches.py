@@ -4,14 +4,24 @@ summoner spell named, queues and remakes kept apart; items of the other maps and
 
 from __future__ import annotations
 
+import shutil
+
+import dagster as dg
 import polars as pl
 import pytest
 
+from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol.real_games import (
+    FIXTURES,
     REAL_PATCHES,
+    TOURNAMENT,
+    dropped,
     info,
+    load,
     load_real,
     parsed,
     purchases_replaced,
@@ -19,6 +29,7 @@ from gamestats_assets_tests.lol.real_games import (
     tables_of,
     variant,
 )
+from gamestats_assets_tests.lol.test_pipeline import check_evaluation, check_metadata, lol_keys, run
 
 ENGLISH_TEXT = r"^[\x20-\x7e]+$"
 NAMED_ON = {"13.24": "13.24", "14.1": "14.2", "16.1": "16.1", "16.2": "16.2"}
@@ -123,3 +134,36 @@ def test_items_of_aram_and_arena_are_named_on_their_patch():
     held = item_slots(participants, matches).filter(patch="16.2").join(items, on=["patch", "item_id"])
     assert {"Darksteel Talons", "Mirage Blade", "Trinity Force"} <= set(held["item_name"])
     assert set(held.filter(pl.col("item_id") > 220_000)["reference_patch"]) == {"16.2"}
+
+
+def test_real_games_of_13_to_16_dropped_into_a_day_are_named_and_published(pg_url, data_dir, monkeypatch):
+    """As a user would: the four real games as Riot delivered them (gzip files, two without timeline) and the two
+    older real games (11.16, 12.1) dropped into one day, materialized by Dagster and published: the unknown-id
+    checks pass, every completed purchase in the lake is named from its patch, and each queue and patch is
+    published apart."""
+    day = "2026-02-22"
+    folder = data_dir / "landing" / "lol" / day
+    folder.mkdir(parents=True)
+    for path in FIXTURES.glob("*.json.gz"):
+        shutil.copy(path, folder / path.name)
+    dropped(folder, [load(), load(TOURNAMENT)])
+    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
+    monkeypatch.setenv("GAMESTATS_SOURCE", "files")
+    monkeypatch.setenv("GAMESTATS_START_DATE", "2026-02-01")
+    defs = build_definitions(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    daily = run(defs, lol_keys(defs, partitioned=True), instance, partition_key=day)
+    assert daily.success
+    for check in ("unknown_item_ids", "unknown_champion_ids"):
+        assert check_evaluation(daily, check).passed, check_metadata(daily, check)
+    assert run(defs, lol_keys(defs, partitioned=False), instance).success
+    bought = pl.read_delta(str(data_dir / "lake" / "lol" / "std" / "item_purchases"))
+    games = pl.read_delta(str(data_dir / "lake" / "lol" / "std" / "games"))
+    named_on = bought.join(games.select("match_id", "patch"), on="match_id").group_by("patch").agg(
+        pl.col("named_on").unique().sort(), pl.col("item_name").null_count().alias("unnamed"))
+    assert {row["patch"]: (row["named_on"], row["unnamed"]) for row in named_on.iter_rows(named=True)} == {
+        "11.16": (["11.13"], 0), "12.1": (["12.6"], 0), "13.24": (["13.24"], 0), "14.1": (["14.2"], 0)}
+    with connect(pg_url) as conn:
+        published = set(conn.execute("SELECT DISTINCT queue, patch FROM lol.keystone_stats").fetchall())
+    assert published == {("ranked_solo", "11.16"), ("other", "12.1"), ("ranked_solo", "13.24"),
+                         ("ranked_flex", "14.1"), ("normal", "16.1"), ("ranked_solo", "16.2")}
