@@ -144,8 +144,9 @@ def test_real_games_of_13_to_16_dropped_into_a_day_are_named_and_published(pg_ur
     day = "2026-02-22"
     folder = data_dir / "landing" / "lol" / day
     folder.mkdir(parents=True)
-    for path in FIXTURES.glob("*.json.gz"):
-        shutil.copy(path, folder / path.name)
+    for match_id in REAL_PATCHES.values():
+        for path in FIXTURES.glob(f"{match_id}*.json.gz"):
+            shutil.copy(path, folder / path.name)
     dropped(folder, [load(), load(TOURNAMENT)])
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
