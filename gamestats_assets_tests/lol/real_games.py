@@ -15,14 +15,15 @@ from gamestats_assets.defs.lol.tables import computed
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
+REAL_PATCH_FIXTURES = FIXTURES / "real-patches"
 RANKED = ("match_v5_ranked.json", "match_v5_ranked_timeline.json")
 """JP1_323466834: ranked solo (420), patch 11.16, with the metadata wrapper."""
 TOURNAMENT = ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json")
 """ESPORTSTMNT01_2693492: a tournament game (queue 0), patch 12.1, the info object alone."""
 
 REAL_PATCHES = {"13.24": "KR_6857541971", "14.1": "EUW1_6777215580", "16.1": "RU_549093606", "16.2": "LA1_1686382145"}
-"""Real games by patch (`<match id>.json.gz`, and `_timeline.json.gz` for 13.24 and 14.1): ranked solo on 13.24,
-ranked flex on 14.1, normal draft on 16.1, ranked solo on 16.2."""
+"""Real games by patch (`real-patches/<match id>.json.gz`, and `_timeline.json.gz` for 13.24 and 14.1): ranked
+solo on 13.24, ranked flex on 14.1, normal draft on 16.1, ranked solo on 16.2."""
 
 Game = tuple[dict, dict | None]
 """A match document and its timeline document (None for a game recorded without one)."""
@@ -36,8 +37,8 @@ def load(files: tuple[str, str] = RANKED) -> Game:
 def load_real(patch: str) -> Game:
     """The real game of `patch` (`REAL_PATCHES`) with its timeline, if it was recorded with one."""
     match_id = REAL_PATCHES[patch]
-    timeline = FIXTURES / f"{match_id}_timeline.json.gz"
-    return (json.loads(gzip.decompress((FIXTURES / f"{match_id}.json.gz").read_bytes())),
+    timeline = REAL_PATCH_FIXTURES / f"{match_id}_timeline.json.gz"
+    return (json.loads(gzip.decompress((REAL_PATCH_FIXTURES / f"{match_id}.json.gz").read_bytes())),
             json.loads(gzip.decompress(timeline.read_bytes())) if timeline.exists() else None)
 
 

@@ -14,13 +14,14 @@ from gamestats_assets.sources.riot import league
 from gamestats_assets.sources.riot.parse import parse_matches
 from gamestats_assets_tests.lol.real_games import FIXTURES
 
+LEAGUE = FIXTURES / "league"
 MATCH_ID = "KR_6977481200"
 
 
 def real_game() -> tuple[dict, list[dict]]:
     """The real 14.4 ranked solo game and the real league-v4 answer of one of its players."""
-    match = json.loads(gzip.decompress((FIXTURES / f"{MATCH_ID}.json.gz").read_bytes()))
-    return match, json.loads((FIXTURES / "league_v4_entries_KR.json").read_bytes())
+    match = json.loads(gzip.decompress((LEAGUE / f"{MATCH_ID}.json.gz").read_bytes()))
+    return match, json.loads((LEAGUE / "league_v4_entries_KR.json").read_bytes())
 
 
 def test_a_real_entry_ranks_its_player_and_the_game_he_played():

@@ -16,7 +16,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol.real_games import (
-    FIXTURES,
+    REAL_PATCH_FIXTURES,
     REAL_PATCHES,
     TOURNAMENT,
     dropped,
@@ -145,7 +145,7 @@ def test_real_games_of_13_to_16_dropped_into_a_day_are_named_and_published(pg_ur
     folder = data_dir / "landing" / "lol" / day
     folder.mkdir(parents=True)
     for match_id in REAL_PATCHES.values():
-        for path in FIXTURES.glob(f"{match_id}*.json.gz"):
+        for path in REAL_PATCH_FIXTURES.glob(f"{match_id}*.json.gz"):
             shutil.copy(path, folder / path.name)
     dropped(folder, [load(), load(TOURNAMENT)])
     monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
