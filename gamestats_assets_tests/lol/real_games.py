@@ -4,6 +4,7 @@ remake, a game with a player away."""
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,18 +15,31 @@ from gamestats_assets.defs.lol.tables import computed
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
+REAL_PATCH_FIXTURES = FIXTURES / "real-patches"
 RANKED = ("match_v5_ranked.json", "match_v5_ranked_timeline.json")
 """JP1_323466834: ranked solo (420), patch 11.16, with the metadata wrapper."""
 TOURNAMENT = ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json")
 """ESPORTSTMNT01_2693492: a tournament game (queue 0), patch 12.1, the info object alone."""
 
-Game = tuple[dict, dict]
-"""A match document and its timeline document."""
+REAL_PATCHES = {"13.24": "KR_6857541971", "14.1": "EUW1_6777215580", "16.1": "RU_549093606", "16.2": "LA1_1686382145"}
+"""Real games by patch (`real-patches/<match id>.json.gz`, and `_timeline.json.gz` for 13.24 and 14.1): ranked
+solo on 13.24, ranked flex on 14.1, normal draft on 16.1, ranked solo on 16.2."""
+
+Game = tuple[dict, dict | None]
+"""A match document and its timeline document (None for a game recorded without one)."""
 
 
 def load(files: tuple[str, str] = RANKED) -> Game:
     match, timeline = (json.loads((FIXTURES / name).read_bytes()) for name in files)
     return match, timeline
+
+
+def load_real(patch: str) -> Game:
+    """The real game of `patch` (`REAL_PATCHES`) with its timeline, if it was recorded with one."""
+    match_id = REAL_PATCHES[patch]
+    timeline = REAL_PATCH_FIXTURES / f"{match_id}_timeline.json.gz"
+    return (json.loads(gzip.decompress((REAL_PATCH_FIXTURES / f"{match_id}.json.gz").read_bytes())),
+            json.loads(gzip.decompress(timeline.read_bytes())) if timeline.exists() else None)
 
 
 def info(document: dict) -> dict:
@@ -35,11 +49,14 @@ def info(document: dict) -> dict:
 def variant(game: Game, game_id: int, *, queue: int | None = None, version: str | None = None,
             map_id: int | None = None, change: Callable[[dict, dict], None] | None = None) -> Game:
     """A copy of `game` as game `game_id` (match id `<platform>_<game_id>`) with another queue, game
-    version or map, and any further `change(match_info, timeline_info)`."""
+    version or map, and any further `change(match_info, timeline_info)` (`timeline_info` is an empty dict for a
+    game without timeline)."""
     match, timeline = copy.deepcopy(game)
-    match_info, timeline_info = info(match), info(timeline)
+    match_info, timeline_info = info(match), info(timeline) if timeline is not None else {}
     platform = match_info["platformId"]
     for document, body in ((match, match_info), (timeline, timeline_info)):
+        if document is None:
+            continue
         body["gameId"] = game_id
         if "metadata" in document:
             document["metadata"]["matchId"] = f"{platform}_{game_id}"
@@ -118,11 +135,12 @@ def purchases_replaced(item_ids: list[int]) -> Callable[[dict, dict], None]:
 
 def dropped(folder: Path, games: list[Game]) -> None:
     """`games` written into the landing day `folder` as Riot delivers them: `<match id>.json` and
-    `<match id>_timeline.json`."""
+    `<match id>_timeline.json` (when the game has one)."""
     for match, timeline in games:
         name = f"{info(match)['platformId']}_{info(match)['gameId']}"
         (folder / f"{name}.json").write_text(json.dumps(match))
-        (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
+        if timeline is not None:
+            (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
 
 
 def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -130,7 +148,8 @@ def parsed(games: list[Game]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame,
     def name(match: dict) -> str:
         return f"{info(match)['platformId']}_{info(match)['gameId']}"
     matches = parse_matches([(f"{name(m)}.json", json.dumps(m).encode()) for m, _ in games])
-    timelines = parse_timelines([(f"{name(m)}_timeline.json", json.dumps(t).encode()) for m, t in games])
+    timelines = parse_timelines([(f"{name(m)}_timeline.json", json.dumps(t).encode()) for m, t in games
+                                 if t is not None])
     assert not matches.rejects and not timelines.rejects
     return matches.matches, matches.participants, timelines.events, timelines.frames
 

@@ -91,9 +91,12 @@ def test_ochrefox_items_read_like_data_dragon_ones():
                  "from": [6672], "into": [], "categories": ["Damage"], "mythic": False, "inStore": False},
     }
     rows = ddragon.item_rows(ddragon.custom_item_document(custom, "13.1.1", {3042: 3004}))
-    tiers = {row["item_id"]: (row["item_name"], row["tier"], row["upgrade_of"]) for row in rows.iter_rows(named=True)}
-    assert tiers == {3004: ("Manamune", "legendary", None), 3042: ("Muramana", "legendary", 3004),
-                     6672: ("Kraken Slayer", "mythic", None)}, "Ornn's upgrade is neither sold nor on the Rift"
+    tiers = {row["item_id"]: (row["item_name"], row["tier"], row["upgrade_of"], row["maps"])
+             for row in rows.iter_rows(named=True)}
+    assert tiers == {3004: ("Manamune", "legendary", None, [11]), 3042: ("Muramana", "legendary", 3004, [11]),
+                     6672: ("Kraken Slayer", "mythic", None, [11]),
+                     7007: ("Wyrmfallen Sacrifice", "legendary", None, [])}, (
+        "Ornn's upgrade, on no map, is named and completed, and leaves Kraken Slayer a completed item")
 
 
 @pytest.mark.parametrize(("version", "item_id", "name", "named_on"), [
@@ -121,7 +124,7 @@ def test_every_purchase_of_real_games_from_11_to_16_is_named_in_english():
     assert bought["item_name"].null_count() == 0
     assert bought["item_name"].str.contains(ENGLISH_TEXT).all()
     named_on = bought.group_by("patch").agg(pl.col("named_on").unique().sort())
-    assert dict(named_on.iter_rows()) == {"11.16": ["11.13"], "12.1": ["11.13", "12.6"], "13.3": ["13.3"],
+    assert dict(named_on.iter_rows()) == {"11.16": ["11.13"], "12.1": ["12.6"], "13.3": ["13.3"],
                                           "14.24": ["14.24"], "16.1": ["16.1"]}
     new = bought.filter(patch="16.1")
     assert set(new["item_id"]) == set(FIRST_SHIPPED_IN_16_1)
@@ -130,7 +133,7 @@ def test_every_purchase_of_real_games_from_11_to_16_is_named_in_english():
 
 
 def test_runes_and_spells_are_named_on_the_games_patch():
-    """The real ranked game as recorded (11.16: runes named by the oldest rune file, 13.22) and played on 16.16:
+    """The real ranked game as recorded (11.16: runes and spells named by 11.7's files) and played on 16.16:
     Illaoi's Conqueror page and Flash + Teleport, Karthus's Dark Harvest and Exhaust + Smite."""
     ranked = load()
     tables = tables_of([ranked, variant(ranked, 40, version="16.16.1")])
@@ -139,8 +142,8 @@ def test_runes_and_spells_are_named_on_the_games_patch():
                                     on=["match_id", "participant_id"])
     assert pages["keystone_name"].null_count() == 0 and pages["rune_page"].null_count() == 0
     assert pages["spell_names"].null_count() == 0
-    assert dict(pages.select("patch", "runes_named_on").unique().iter_rows()) == {"11.16": "13.22", "16.16": "16.16"}
-    assert dict(pages.select("patch", "spells_named_on").unique().iter_rows()) == {"11.16": "12.22", "16.16": "16.16"}
+    assert dict(pages.select("patch", "runes_named_on").unique().iter_rows()) == {"11.16": "11.7", "16.16": "16.16"}
+    assert dict(pages.select("patch", "spells_named_on").unique().iter_rows()) == {"11.16": "11.7", "16.16": "16.16"}
     illaoi = pages.filter(champion_name="Illaoi", patch="16.16").row(0, named=True)
     assert (illaoi["keystone_name"], illaoi["primary_style_name"], illaoi["spell_pair"], illaoi["spell_names"]) == (
         "Conqueror", "Precision", "4+12", "Flash + Teleport")

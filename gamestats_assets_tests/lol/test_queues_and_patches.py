@@ -117,16 +117,18 @@ def test_every_item_of_a_14_and_a_16_game_is_named_and_classed(patch):
 
 
 def test_an_item_removed_since_is_unknown_on_the_games_patch_and_listed():
-    """The real 12.1 game knows all its ids; the same game played on 16.4 buys items 16.4 no longer has."""
+    """The real 12.1 game knows all its ids; the same game played on 16.4 buying Commencing Stopwatch (2419) and
+    the old Seeker's Armguard (3191), which 16.4's Data Dragon no longer lists at all (it still lists Goredrinker,
+    on no map), has both listed as unknown on 16.4."""
     tournament = load(TOURNAMENT)
     original = unknown_ids.unknown_ids(*parsed([tournament])[:3])
     assert all(ids.is_empty() for ids in original.values())
-    moved = unknown_ids.unknown_ids(*parsed([variant(tournament, 10, version="16.4.1.1")])[:3])
-    items = moved["unknown_item_ids"]
-    assert set(items["patch"]) == {"16.4"} and 6630 in items["id"].to_list(), "Goredrinker left in 14.1"
+    moved = variant(tournament, 10, version="16.4.1.1", change=purchases_replaced([2419, 3191]))
+    items = unknown_ids.unknown_ids(*parsed([moved])[:3])["unknown_item_ids"]
+    assert set(items["patch"]) == {"16.4"} and {2419, 3191} <= set(items["id"])
     metadata = unknown_ids.metadata(items)
     assert metadata["unknown_ids"] == items.height and metadata["ids_by_patch"].startswith("16.4: ")
-    assert "6630" in metadata["ids_by_patch"]
+    assert "2419" in metadata["ids_by_patch"]
 
 
 def test_a_compound_query_stays_within_its_queue_and_patch(mixed_day):

@@ -20,13 +20,16 @@ DOCUMENT_NAMES = ("item", "champion", "runesReforged", "summoner")
 CUSTOM_ITEMS = "items"
 """OchreFox/league-custom-ddragon's compiled items of a patch (`custom_item_document`), read when the patch has no
 Data Dragon `item.json`."""
-SUMMONERS_RIFT = "11"
+MAP_NAMES = {11: "Summoner's Rift", 12: "Howling Abyss", 21: "Nexus Blitz", 22: "Convergence", 30: "Rings of Wrath",
+             33: "Swarm", 35: "The Bandlewood"}
+"""Data Dragon's map ids (`maps` of an item) by name, for reading the reference; any other id is kept as it is."""
 CORE_TIERS = ("legendary", "mythic")
 LAST_MYTHIC_PATCH = (13, 24)
 ENGLISH = "en_US"
 
 ITEMS_SCHEMA = {"item_id": pl.Int64, "item_name": pl.String, "tier": pl.String, "is_core": pl.Boolean,
-                "gold_total": pl.Int64, "upgrade_of": pl.Int64, "components": pl.List(pl.Int64)}
+                "gold_total": pl.Int64, "upgrade_of": pl.Int64, "components": pl.List(pl.Int64),
+                "maps": pl.List(pl.Int64)}
 CHAMPIONS_SCHEMA = {"champion_id": pl.Int64, "champion_key": pl.String, "champion_name": pl.String}
 RUNES_SCHEMA = {"perk_id": pl.Int64, "perk_name": pl.String, "style_id": pl.Int64, "style_name": pl.String,
                 "slot": pl.Int64}
@@ -50,7 +53,8 @@ def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
     - `legendary`: a completed item (built from components, or transformed from one by `specialRecipe`) that
       builds into nothing a player can buy (only into Ornn's upgrades, which `requiredAlly` marks), and is
       neither boots, consumable nor trinket;
-    - `boots`, `consumable`, `trinket` by tag, `starter` for the gold-income lines; else `component`.
+    - `boots`, `consumable`, `trinket` by tag, `starter` for the gold-income lines (under 1000 gold, or, in a
+      file without prices, built from nothing but gold-income items); else `component`.
     Core items are the legendary and mythic ones."""
     tags = set(item.get("tags", []))
     if "<rarityMythic>" in item.get("description", "") and patch_key(patch) <= LAST_MYTHIC_PATCH:
@@ -61,7 +65,9 @@ def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
         return "consumable"
     if "Trinket" in tags:
         return "trinket"
-    if "GoldPer" in tags and item.get("gold", {}).get("total", 0) < 1000:
+    gold = item.get("gold", {}).get("total")
+    gold_line = all("GoldPer" in items.get(part, {}).get("tags", []) for part in item.get("from", []))
+    if "GoldPer" in tags and (gold < 1000 if gold is not None else gold_line):
         return "starter"
     built = bool(item.get("from")) or bool(item.get("specialRecipe"))
     upgrades_for_sale = [i for i in item.get("into", []) if not items.get(i, {}).get("requiredAlly")]
@@ -69,17 +75,22 @@ def item_tier(item: dict, items: dict[str, dict], patch: str) -> str:
 
 
 def item_rows(item_document: dict) -> pl.DataFrame:
-    """Every Summoner's Rift item of one `item.json`: id, name, tier, core flag, total gold, the item it
-    upgrades (`specialRecipe`) and its components."""
+    """Every item of one `item.json`, whatever its map or mode (Summoner's Rift, ARAM, Arena, event modes): id,
+    name, tier, core flag, total gold, the item it upgrades (`specialRecipe`), its components and the maps it is
+    on (`maps`, Data Dragon's map ids: `MAP_NAMES`). A key that is not a number (`TalentReaperItem` in some
+    files) is no item a game can hold, and an entry without a name (placeholders such as 12.x's 2001, 16.1's
+    1210) names nothing: both are left out."""
     data, patch = item_document["data"], short_patch(item_document["version"])
     rows = []
     for key, item in data.items():
-        if not item.get("maps", {}).get(SUMMONERS_RIFT, True):
+        if not key.isdigit() or not item.get("name", "").strip():
             continue
         tier = item_tier(item, data, patch)
-        rows.append({"item_id": int(key), "item_name": item["name"], "tier": tier, "is_core": tier in CORE_TIERS,
-                     "gold_total": item.get("gold", {}).get("total"), "upgrade_of": item.get("specialRecipe") or None,
-                     "components": [int(c) for c in item.get("from", [])]})
+        rows.append({"item_id": int(key), "item_name": item["name"].strip(), "tier": tier,
+                     "is_core": tier in CORE_TIERS, "gold_total": item.get("gold", {}).get("total"),
+                     "upgrade_of": item.get("specialRecipe") or None,
+                     "components": [int(c) for c in item.get("from", [])],
+                     "maps": sorted(int(m) for m, on in item.get("maps", {}).items() if on)})
     return pl.DataFrame(rows, schema=ITEMS_SCHEMA)
 
 
@@ -113,26 +124,38 @@ def custom_item_document(custom: dict, version: str, recipes: dict[int, int] | N
     - an upgrade no one buys (no base price, one component of the same total: Ornn's and the 14.x anomaly
       upgrades), or an item neither sold nor on any map, is marked `requiredAlly`;
     - its files carry no `specialRecipe`: `recipes` (item id → the item it is transformed from, as Data Dragon
-      gives it in other patches) supplies it."""
+      gives it in other patches) supplies it;
+    - a file whose every price is 0 (14.5.1, 14.8.1, 14.9.1) gives no price: `gold_total` is null; as those
+      files list no `into`, each item's `into` is also read off the others' `from` (the same recipe tree), and an
+      upgrade is told by its one component being itself built from others (no item a player buys is built
+      from a single completed item)."""
     recipes = recipes or {}
+    priced = any((item.get("gold") or {}).get("total") for item in custom.values())
+    built_into: dict[str, set[str]] = {}
+    for key, item in custom.items():
+        for part in item.get("from") or []:
+            built_into.setdefault(str(part), set()).add(str(key))
 
     def upgrade_only(item: dict) -> bool:
         gold, parts = item.get("gold") or {}, item.get("from") or []
         if not gold.get("purchasable", True) and not item.get("inStore", True) and not item.get("maps"):
             return True
         part = custom.get(str(parts[0])) if len(parts) == 1 else None
+        if not priced:
+            return part is not None and bool(part.get("from"))
         return (gold.get("base") == 0 and gold.get("total", 0) > 0 and part is not None
                 and (part.get("gold") or {}).get("total") == gold.get("total"))
 
     def shaped(key: str, item: dict) -> dict:
-        maps = {str(m) for m in item.get("maps") or []}
-        return {"name": (item.get("name") or "").strip(), "gold": item.get("gold") or {},
+        return {"name": (item.get("name") or "").strip(), "gold": (item.get("gold") or {}) if priced else {},
                 "description": ("<rarityMythic>" if item.get("mythic") else "") + (item.get("description") or ""),
                 "tags": item.get("categories") or [], "from": [str(i) for i in item.get("from") or []],
-                "into": [str(i) for i in item.get("into") or []], "maps": {SUMMONERS_RIFT: SUMMONERS_RIFT in maps},
+                "into": sorted({str(i) for i in item.get("into") or []} | built_into.get(key, set())),
+                "maps": {str(m): True for m in item.get("maps") or []},
                 **({"requiredAlly": "Ornn"} if upgrade_only(item) else {}),
                 **({"specialRecipe": recipes[int(key)]} if int(key) in recipes else {})}
-    return {"type": "item", "version": version, "data": {str(key): shaped(str(key), item) for key, item in custom.items()}}
+    return {"type": "item", "version": version,
+            "data": {str(key): shaped(str(key), item) for key, item in custom.items()}}
 
 
 def add_patch(reference_dir: Path, item_document: dict | None = None, champion_document: dict | None = None,
@@ -241,42 +264,46 @@ def shipped_patches(table: pl.DataFrame) -> list[str]:
     return sorted(table["patch"].unique().to_list(), key=patch_key)
 
 
-def reference_patch(patch: str | None, shipped: list[str]) -> str | None:
-    """The shipped patch a game of `patch` is looked up in first (None for an unknown patch)."""
+def lookup_patches(patch: str | None, shipped: list[str]) -> tuple[str | None, str | None]:
+    """The shipped patches a game of `patch` is named from, first and second choice (`None` for an unknown
+    patch). A shipped patch is named from itself alone. Another is named first from the nearest shipped patch
+    before it of the same season (major version), then from the nearest one after it: a season's first patch
+    reworks the items (14.1 took the mythics away, renamed and rebuilt dozens), so a 14.1 game is named from 14.2
+    before 13.24; a game older than every shipped patch from the oldest."""
     if patch is None:
-        return None
-    earlier = [p for p in shipped if patch_key(p) <= patch_key(patch)]
-    return earlier[-1] if earlier else shipped[0]
-
-
-def next_patch(patch: str | None, shipped: list[str]) -> str | None:
-    """The first shipped patch after `patch` (None for an unknown patch or none later)."""
-    later = [p for p in shipped if patch is not None and patch_key(p) > patch_key(patch)]
-    return later[0] if later else None
+        return None, None
+    if patch in shipped:
+        return patch, None
+    before = [p for p in shipped if patch_key(p) < patch_key(patch)]
+    after = [p for p in shipped if patch_key(p) > patch_key(patch)]
+    earlier, later = (before[-1] if before else None), (after[0] if after else None)
+    if earlier is None or (later is not None and patch_key(earlier)[0] != patch_key(patch)[0]):
+        return later, earlier
+    return earlier, later
 
 
 def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str) -> pl.DataFrame:
     """`table`'s rows for each game patch of `patches`: column `patch` is the game's patch (null for an unknown
-    one) and `reference_patch` the shipped patch each row comes from. A game of patch `p` is looked up in the
-    newest shipped patch not after `p` (the oldest for a game older than every shipped patch); when `p` itself
-    is not shipped, an id missing there but present in the next shipped patch after `p` was added in between and
-    is taken from that one; any other id is unknown on `p`. A game of unknown patch takes each id from the newest patch that has it."""
+    one) and `reference_patch` the shipped patch each row comes from (`lookup_patches`: an id the first choice
+    lacks is taken from the second; any other id is unknown on that patch). A game of unknown patch takes each
+    id from the newest patch that has it."""
     shipped = shipped_patches(table)
     wanted = list(dict.fromkeys(patches))
-    mapping = pl.DataFrame({"patch": wanted, "earlier": [reference_patch(p, shipped) for p in wanted],
-                            "later": [None if p in shipped else next_patch(p, shipped) for p in wanted]},
-                           schema={"patch": pl.String, "earlier": pl.String, "later": pl.String})
+    choices = [lookup_patches(p, shipped) for p in wanted]
+    mapping = pl.DataFrame({"patch": wanted, "first": [c[0] for c in choices], "second": [c[1] for c in choices]},
+                           schema={"patch": pl.String, "first": pl.String, "second": pl.String})
     rows = table.rename({"patch": "reference_patch"})
-    earlier = mapping.join(rows, left_on="earlier", right_on="reference_patch").with_columns(
-        pl.col("earlier").alias("reference_patch"))
-    added = (mapping.filter(pl.col("later").is_not_null()).join(rows, left_on="later", right_on="reference_patch")
-             .with_columns(pl.col("later").alias("reference_patch"))
-             .join(earlier.select("patch", id_column), on=["patch", id_column], how="anti", nulls_equal=True))
+    first = mapping.join(rows, left_on="first", right_on="reference_patch").with_columns(
+        pl.col("first").alias("reference_patch"))
+    second = (mapping.filter(pl.col("second").is_not_null())
+              .join(rows, left_on="second", right_on="reference_patch")
+              .with_columns(pl.col("second").alias("reference_patch"))
+              .join(first.select("patch", id_column), on=["patch", id_column], how="anti", nulls_equal=True))
     order = pl.col("reference_patch").str.split(".").list.eval(pl.element().cast(pl.Int32))
     newest = (rows.sort(order.list.get(0), order.list.get(1)).group_by(id_column).last()
               .join(mapping.filter(pl.col("patch").is_null()).select("patch"), how="cross"))
     return pl.concat([part.select("patch", "reference_patch", *table.columns[1:])
-                      for part in (earlier, added, newest)])
+                      for part in (first, second, newest)])
 
 
 def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
