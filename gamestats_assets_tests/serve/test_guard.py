@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import psycopg
+from fastapi.testclient import TestClient
 
+from gamestats_assets.serve.app import create_app
+from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 
 ADMIN = "/api/v1/admin/pubg"
@@ -12,12 +15,14 @@ TEAMS = "/api/v1/tournaments/leaderboard/teams"
 
 
 def test_the_budget_per_address_answers_429_with_retry_after(published):
-    with client_for(published["pg_url"], requests_per_minute=3) as client:
+    """From an address of its own: the budgets are kept in PostgreSQL, for every app over it."""
+    app = create_app(ServeSettings(pg_url=published["pg_url"], requests_per_minute=3))
+    with TestClient(app, client=("192.0.2.33", 50000)) as client:
         statuses = [client.get(TEAMS).status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         refused = client.get(TEAMS)
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-        assert "3 a minute" in refused.json()["detail"]
+        assert "192.0.2.33: 3 a minute" in refused.json()["detail"]
 
 
 def test_admin_needs_a_key_and_refuses_a_wrong_one(published):
