@@ -106,6 +106,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
     async def publish_race(request: Request, error: PublishRace):
         return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
 
+    @app.exception_handler(BudgetUnavailable)
+    async def budget_unavailable(request: Request, error: BudgetUnavailable):
+        return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
+
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])

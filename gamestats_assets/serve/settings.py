@@ -36,7 +36,8 @@ class ServeSettings:
     """What the API needs besides the platform's `Settings`.
 
     - `pg_url`: the PostgreSQL the platform publishes to (the embedded server or `GAMESTATS_PG_URL`).
-    - `api_token` (`GAMESTATS_API_TOKEN`): the bearer token of write and admin endpoints; unset disables them.
+    - `api_token` (`GAMESTATS_API_TOKEN`): the operator's bootstrap key, allowed every write and admin endpoint;
+      unset, only accounts' keys are (`serve.accounts`).
     - `requests_per_minute` (`GAMESTATS_API_REQUESTS_PER_MINUTE`, default 600): the budget of each client address
       and of each account, shared by every worker.
     - `trusted_proxies` (`GAMESTATS_API_TRUSTED_PROXIES`, comma-separated addresses or networks): the proxies whose
