@@ -269,9 +269,13 @@ longer than uvicorn's 5 s to import the platform, and would be killed and spawne
               help="A line per request on the console (off: a load balancer in front usually logs them).")
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API over the published tables (OpenAPI page at /docs), on the same PostgreSQL as every
-    other command. Writes and admin need GAMESTATS_API_TOKEN; without it they answer that they are disabled."""
+    other command. Writes and admin need an account's API key (`gamestats accounts create`) or the operator's
+    GAMESTATS_API_TOKEN. The client address is the connection's peer, or what X-Forwarded-For says when the peer
+    is one of GAMESTATS_API_TRUSTED_PROXIES; request lines and headers past GAMESTATS_API_MAX_HEADER_BYTES are
+    refused (431)."""
     import uvicorn
 
+    from gamestats_assets.serve.protocol import BoundedHeaders
     from gamestats_assets.serve.settings import ServeSettings
 
     with _instance(Settings.from_env()) as prepared:
@@ -281,12 +285,14 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             raise click.ClickException(str(error)) from None
         console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
                       f"{redact(prepared.pg_url)}; writes and admin "
-                      + ("need the token" if serve_settings.api_token else "disabled (GAMESTATS_API_TOKEN unset)"),
+                      + ("need an account's key or the operator's token" if serve_settings.api_token
+                         else "need an account's key (GAMESTATS_API_TOKEN unset)"),
                       soft_wrap=True, highlight=False)
         previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
         try:
             uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port,
-                        workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS)
+                        workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS,
+                        http=BoundedHeaders, proxy_headers=False, server_header=False)
         finally:
             signal.signal(signal.SIGTERM, previous)
 
@@ -476,6 +482,66 @@ def _prepare_or_exit(settings: Settings) -> PreparedEnvironment:
         return prepare(settings)
     except PostgresUnavailable as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.group()
+def accounts() -> None:
+    """The API's accounts: roles player (their own replays and sessions), organiser (the PUBG admin) and operator
+    (everything, accounts included), each with hashed API keys in PostgreSQL."""
+
+
+@contextmanager
+def _accounts_connection():
+    """A connection to the platform's PostgreSQL, migrated; an account error is the user's."""
+    from gamestats_assets.serve.accounts import AccountError
+
+    try:
+        url = resolve_url(Settings.from_env())
+        apply_migrations(url)
+        with connect(url) as conn:
+            yield conn
+    except (PostgresUnavailable, AccountError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@accounts.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["player", "organiser", "operator"]), required=True)
+@click.option("--player", "player_ids", multiple=True, help="A player id the account acts for (repeat for more).")
+def accounts_create(name: str, role: str, player_ids: tuple[str, ...]) -> None:
+    """Create account NAME and print its API key (shown only now; PostgreSQL keeps its hash)."""
+    from gamestats_assets.serve import accounts as store
+
+    with _accounts_connection() as conn:
+        key = store.create(conn, name, role, player_ids)
+    console.print(f"account {name} ({role}) created; its API key, shown only now:", highlight=False)
+    click.echo(key)
+
+
+@accounts.command("revoke")
+@click.argument("name")
+def accounts_revoke(name: str) -> None:
+    """Revoke account NAME and every key of it (the account stays listed, revoked)."""
+    from gamestats_assets.serve import accounts as store
+
+    with _accounts_connection() as conn:
+        store.revoke(conn, name)
+    console.print(f"account {name} revoked", highlight=False)
+
+
+@accounts.command("list")
+def accounts_list() -> None:
+    """The accounts with their role, player ids and keys in use."""
+    from gamestats_assets.serve import accounts as store
+
+    with _accounts_connection() as conn:
+        rows = store.listed(conn)
+    table = Table("name", "role", "player ids", "keys in use", "created", "revoked")
+    for row in rows:
+        table.add_row(row["name"], row["role"], ", ".join(row["player_ids"]), str(row["keys_in_use"]),
+                      f"{row['created_at']:%Y-%m-%d %H:%M}",
+                      f"{row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "")
+    console.print(table)
 
 
 @contextmanager

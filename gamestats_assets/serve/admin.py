@@ -1,4 +1,4 @@
-"""The PUBG admin interface as endpoints (token required): schedule slots of a round, the validation list,
+"""The PUBG admin interface as endpoints (the organiser role): schedule slots of a round, the validation list,
 match overrides that the match's next run applies, and the tracked-player roster (`pubg.players`).
 
 Reads go through the read-only role like every other; the writes are the rows the platform already reads
@@ -15,11 +15,11 @@ from pydantic import BaseModel, Field, model_validator
 
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.envelope import enveloped
-from gamestats_assets.serve.guard import require_token
+from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.pubg import Round, SeasonId, Text, context, context_filter
 from gamestats_assets.serve.reader import Reader
 
-router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
 
 VALIDATION_STATUSES = ("confirmed", "unscheduled", "remake_candidate", "mixed_division", "remake_failed")
 Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:#@+-]+$")]

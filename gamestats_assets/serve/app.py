@@ -1,7 +1,8 @@
-"""The ASGI application of `gamestats serve`: the routers, the read pool opened for the app's life, the request
-budget per client address, the answers kept by URL and publish (`fastpath`), CORS only when configured, and the
-OpenAPI pages at `/docs` (Swagger UI) and `/redoc`, their scripts served from `/docs/static` (no CDN: they work on
-a machine without internet)."""
+"""The ASGI application of `gamestats serve`: the routers, the read pool opened for the app's life, the doors
+every request passes (security headers, the body bound, the client address from trusted proxies only, the
+request budget per client address shared by all workers, no control characters in parameters), the answers kept
+by URL and publish (`fastpath`), CORS only when configured, and the OpenAPI pages at `/docs` (Swagger UI) and
+`/redoc`, their scripts served from `/docs/static` (no CDN: they work on a machine without internet)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gamestats_assets.serve import (
     admin,
+    admin_accounts,
     catalog,
     l2m,
     l2m_cohorts,
@@ -24,14 +27,17 @@ from gamestats_assets.serve import (
     rocket,
     rocket_heatmap,
 )
-from gamestats_assets.serve.guard import RateLimiter, retry_after
+from gamestats_assets.serve.doors import BodyLimit, PrintableParameters, SecurityHeaders
+from gamestats_assets.serve.guard import BudgetUnavailable, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
 from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 
-ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, rocket.router, rocket_heatmap.router,
-           lol.router, lol_query.router, l2m.router, l2m_cohorts.router)
+ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, admin_accounts.router, rocket.router,
+           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router)
+UPLOADS = ("/api/v1/rocket/replays/upload",)
+"""The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 
 
 def dagster_instance():
@@ -42,17 +48,22 @@ def dagster_instance():
 
 
 class RequestBudget:
-    """ASGI middleware answering 429 with `Retry-After` to a client address past its budget (`RateLimiter`); a plain
-    ASGI layer, so a request within budget costs no more than the limiter's lookup."""
+    """ASGI middleware answering 429 with `Retry-After` to a client address past its budget (`SharedBudget`), and
+    503 while the budgets cannot be read; a plain ASGI layer, so a request within budget costs no more than its
+    share of a round trip."""
 
-    def __init__(self, app, limiter: RateLimiter, per_minute: int):
-        self.app, self.limiter, self.per_minute = app, limiter, per_minute
+    def __init__(self, app, budget: SharedBudget, per_minute: int):
+        self.app, self.budget, self.per_minute = app, budget, per_minute
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         address = scope["client"][0] if scope.get("client") else "unknown"
-        wait = self.limiter.take(address)
+        try:
+            wait = await self.budget.take(f"address:{address}")
+        except BudgetUnavailable as error:
+            return await JSONResponse({"detail": str(error)}, status_code=503,
+                                      headers={"Retry-After": "1"})(scope, receive, send)
         if not wait:
             return await self.app(scope, receive, send)
         refused = JSONResponse({"detail": f"too many requests from {address}: {self.per_minute} a minute"},
@@ -70,28 +81,39 @@ def create_app(settings: ServeSettings) -> FastAPI:
             yield
         finally:
             await app.state.clock.close()
+            await app.state.budget.close()
             app.state.reader.close()
 
     app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",
                          version="1", lifespan=lifespan, static_url="/docs/static")
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url)
-    app.state.limiter = RateLimiter(settings.requests_per_minute)
+    app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
     for router in ROUTERS:
         app.include_router(router)
 
     app.add_middleware(CachedAnswers, clock=app.state.clock)
-    app.add_middleware(RequestBudget, limiter=app.state.limiter, per_minute=settings.requests_per_minute)
+    app.add_middleware(PrintableParameters)
+    app.add_middleware(RequestBudget, budget=app.state.budget, per_minute=settings.requests_per_minute)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+    app.add_middleware(BodyLimit, limit_of=lambda path: settings.max_upload_bytes if path in UPLOADS
+                       else settings.max_body_bytes)
 
     @app.exception_handler(PublishRace)
     async def publish_race(request: Request, error: PublishRace):
         return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
 
+    @app.exception_handler(BudgetUnavailable)
+    async def budget_unavailable(request: Request, error: BudgetUnavailable):
+        return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
+
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(SecurityHeaders)
     mount_pages(app)
     return app
 

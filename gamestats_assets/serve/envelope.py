@@ -14,7 +14,7 @@ from typing import Any
 import pydantic_core
 from starlette.responses import Response
 
-from gamestats_assets.serve.fastpath import PUBLISHES_HEADER
+from gamestats_assets.serve.fastpath import FRESH_UNTIL_HEADER, PUBLISHES_HEADER
 from gamestats_assets.serve.reader import Answer
 
 
@@ -28,9 +28,12 @@ class Enveloped(Response):
 
 def enveloped(answer: Answer, part: str | None = None, **metadata: Any) -> Enveloped:
     """`answer`'s data (its `part` when given) in the envelope, with `metadata` first, then `published_at` per table
-    and `timestamp`; marked with its publish ids when it depends on the publishes alone (`fastpath`)."""
+    and `timestamp`; marked with its publish ids when it depends on the publishes alone (`fastpath`), and with
+    when the clock changes it, if it does."""
     data = answer.encoded(part, pydantic_core.to_json)
     head = pydantic_core.to_json({**metadata, "published_at": {t: iso(m) for t, m in answer.published_at.items()},
                                   "timestamp": iso(dt.datetime.now(dt.UTC))})
-    marked = {PUBLISHES_HEADER.decode(): json.dumps(sorted(answer.publish_ids.items()))} if answer.publish_ids else None
+    marked = {PUBLISHES_HEADER.decode(): json.dumps(sorted(answer.publish_ids.items()))} if answer.publish_ids else {}
+    if answer.fresh_until is not None:
+        marked[FRESH_UNTIL_HEADER.decode()] = str(answer.fresh_until.timestamp())
     return Enveloped(b'{"metadata":' + head + b',"data":' + data + b"}", headers=marked)

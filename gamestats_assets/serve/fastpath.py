@@ -7,13 +7,16 @@ arrival, and the requests arriving during one read share the next (one query per
 `CachedAnswers` is the ASGI layer: a GET whose URL has an answer kept, read at the current publish ids, is
 answered from it with a new `timestamp`; any other request goes to the app, and an answer the app marks with
 its publish ids (`PUBLISHES_HEADER`, set by `envelope.enveloped`; removed before it is sent) is kept, when it
-is a 200 to a request without a token. Answers are kept least recently used first, up to `max_bytes`."""
+is a 200 to a request without a token; one the clock changes (`FRESH_UNTIL_HEADER`, its moment in seconds since
+the epoch; removed too) is not sent past that moment. Answers are kept least recently used first, up to
+`max_bytes`."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import json
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -22,6 +25,8 @@ import psycopg
 from gamestats_assets.lib.publish.postgres import libpq_url
 
 PUBLISHES_HEADER = b"x-gamestats-publishes"
+FRESH_UNTIL_HEADER = b"x-gamestats-fresh-until"
+MARKS = (PUBLISHES_HEADER, FRESH_UNTIL_HEADER)
 TIMESTAMP = b'"timestamp":"'
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -76,26 +81,30 @@ class PublishClock:
 
 @dataclass(frozen=True)
 class Kept:
-    """An answer's bytes around its timestamp, its headers, and the publish ids it was read at."""
+    """An answer's bytes around its timestamp, its headers, the publish ids it was read at, and until when the
+    clock leaves it unchanged (seconds since the epoch; None: always)."""
 
     before: bytes
     after: bytes
     headers: list[tuple[bytes, bytes]]
     publishes: tuple[tuple[str, int], ...]
+    fresh_until: float | None = None
 
     @property
     def size(self) -> int:
         return len(self.before) + len(self.after)
 
 
-def kept_answer(body: bytes, headers: list[tuple[bytes, bytes]], publishes: tuple[tuple[str, int], ...]) -> Kept | None:
+def kept_answer(body: bytes, headers: list[tuple[bytes, bytes]], publishes: tuple[tuple[str, int], ...],
+                fresh_until: float | None = None) -> Kept | None:
     """`body` split around its envelope's timestamp (None when it has none)."""
     start = body.find(TIMESTAMP)
     if start < 0:
         return None
     start += len(TIMESTAMP)
     end = body.index(b'"', start)
-    return Kept(body[:start], body[end:], [(k, v) for k, v in headers if k.lower() != b"content-length"], publishes)
+    return Kept(body[:start], body[end:], [(k, v) for k, v in headers if k.lower() != b"content-length"], publishes,
+                fresh_until)
 
 
 def now_iso() -> bytes:
@@ -121,7 +130,8 @@ class CachedAnswers:
                 current = await self.clock.current()
             except Exception:  # PostgreSQL unreachable: the app answers, and says why
                 current = None
-            if current is not None and all(current.get(table, 0) == publish for table, publish in kept.publishes):
+            if (current is not None and all(current.get(table, 0) == publish for table, publish in kept.publishes)
+                    and (kept.fresh_until is None or time.time() < kept.fresh_until)):
                 self.kept.move_to_end(url)
                 self.hits += 1
                 return await self._send(kept, send)
@@ -135,10 +145,10 @@ class CachedAnswers:
         await send({"type": "http.response.body", "body": body})
 
     def _stripping(self, send):
-        """`send` without the publish ids' header."""
+        """`send` without the publish ids' and freshness headers."""
         async def stripped(message):
             if message["type"] == "http.response.start":
-                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k != PUBLISHES_HEADER]
+                message["headers"] = [(k, v) for k, v in message.get("headers", []) if k not in MARKS]
             await send(message)
         return stripped
 
@@ -150,14 +160,16 @@ class CachedAnswers:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 marked = [v for k, v in headers if k == PUBLISHES_HEADER]
-                message["headers"] = [(k, v) for k, v in headers if k != PUBLISHES_HEADER]
+                until = [float(v) for k, v in headers if k == FRESH_UNTIL_HEADER]
+                message["headers"] = [(k, v) for k, v in headers if k not in MARKS]
                 if marked and message["status"] == 200:
-                    state.update(headers=message["headers"], body=[],
+                    state.update(headers=message["headers"], body=[], fresh_until=until[0] if until else None,
                                  publishes=tuple(tuple(pair) for pair in json.loads(marked[0])))
             elif message["type"] == "http.response.body" and "body" in state:
                 state["body"].append(message.get("body", b""))
                 if not message.get("more_body"):
-                    self._keep(url, kept_answer(b"".join(state.pop("body")), state["headers"], state["publishes"]))
+                    self._keep(url, kept_answer(b"".join(state.pop("body")), state["headers"], state["publishes"],
+                                                state["fresh_until"]))
             await send(message)
         return keeping
 

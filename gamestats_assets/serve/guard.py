@@ -1,44 +1,101 @@
-"""What stands before the endpoints: a request budget per client address, and the token of writes and admin."""
+"""What stands before the endpoints: the request budgets every worker shares (per client address and per
+account), and who a request acts as (an account's API key, or the operator's `GAMESTATS_API_TOKEN`) with the
+role an endpoint needs.
+
+The budgets are token buckets in PostgreSQL (`gamestats_api.take_budgets`): the server every deployment already
+has, the embedded one included, so a fresh machine without Redis limits as a cluster of workers does. Each worker
+takes from them over one asynchronous connection: the requests arriving during a round trip share the next one
+(one statement per round trip, not per request)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import math
-import threading
 import time
+from collections.abc import Callable
 
-from fastapi import HTTPException, Request
+import psycopg
+from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 
+from gamestats_assets.lib.publish.postgres import connect, libpq_url
+from gamestats_assets.serve import accounts
+from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.settings import ServeSettings
 
+BOOTSTRAP = Principal("operator", "operator")
+"""Who `GAMESTATS_API_TOKEN` acts as."""
 
-class RateLimiter:
-    """A token bucket per client address: `per_minute` requests a minute, refilled evenly, at most `per_minute`
-    at once. `take` returns 0 when a request may go, else the seconds until one may."""
 
-    def __init__(self, per_minute: int, clock=time.monotonic):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+class BudgetUnavailable(RuntimeError):
+    """The shared budgets could not be read (PostgreSQL unreachable)."""
 
-    MAX_ADDRESSES = 100_000
-    """Past this many addresses remembered, those whose bucket has refilled are forgotten (they are as new)."""
 
-    def take(self, address: str) -> float:
-        now = self.clock()
-        with self._lock:
-            if len(self._buckets) >= self.MAX_ADDRESSES:
-                self._buckets = {a: (t, last) for a, (t, last) in self._buckets.items()
-                                 if t + (now - last) * self.rate < self.capacity}
-            tokens, last = self._buckets.get(address, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[address] = (tokens - 1, now)
-                return 0.0
-            self._buckets[address] = (tokens, now)
-            return (1 - tokens) / self.rate
+class SharedBudget:
+    """Token buckets shared by every worker: `per_minute` requests a minute per key, refilled evenly, at most
+    `per_minute` at once. `take(key)` returns 0 when a request may go, else the seconds until one may."""
+
+    PURGE_SECONDS = 60.0
+    """How often buckets untouched long enough to be full again are removed (they are as new)."""
+
+    def __init__(self, url: str, per_minute: int):
+        self.url, self.capacity, self.per_second = libpq_url(url), float(per_minute), per_minute / 60.0
+        self._asked: dict[str, list[asyncio.Future]] = {}
+        self._taking = False
+        self._conn: psycopg.AsyncConnection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._purged = time.monotonic()
+
+    async def take(self, key: str) -> float:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (a test client's): nothing of the old one can be awaited
+            self._loop, self._conn, self._asked, self._taking = loop, None, {}, False
+        waiting = loop.create_future()
+        self._asked.setdefault(key, []).append(waiting)
+        if not self._taking:
+            self._taking = True
+            loop.create_task(self._take_while_asked())
+        return await waiting
+
+    async def _take_while_asked(self) -> None:
+        try:
+            while self._asked:
+                asked, self._asked = self._asked, {}
+                try:
+                    taken = await self._take(asked)
+                except Exception as error:
+                    for futures in asked.values():
+                        for future in futures:
+                            future.set_exception(BudgetUnavailable(f"the request budgets are unavailable: {error}"))
+                    await self.close()
+                    continue
+                for key, futures in asked.items():
+                    granted, wait = taken[key]
+                    for index, future in enumerate(futures):
+                        future.set_result(0.0 if index < granted else wait)
+        finally:
+            self._taking = False
+
+    async def _take(self, asked: dict[str, list[asyncio.Future]]) -> dict[str, tuple[int, float]]:
+        if self._conn is None or self._conn.closed:
+            self._conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+        keys = list(asked)
+        cursor = await self._conn.execute(
+            "SELECT key, granted, wait_seconds FROM gamestats_api.take_budgets(%s, %s, %s, %s)",
+            (keys, [len(asked[k]) for k in keys], self.capacity, self.per_second))
+        taken = {key: (granted, wait) for key, granted, wait in await cursor.fetchall()}
+        if time.monotonic() - self._purged > self.PURGE_SECONDS:
+            self._purged = time.monotonic()
+            await self._conn.execute("DELETE FROM gamestats_api.request_budgets WHERE updated_at < "
+                                     "clock_timestamp() - make_interval(secs => %s)",
+                                     (self.capacity / self.per_second,))
+        return taken
+
+    async def close(self) -> None:
+        if self._conn is not None and self._loop is asyncio.get_running_loop():
+            await self._conn.close()
+        self._conn = None
 
 
 def retry_after(seconds: float) -> str:
@@ -46,13 +103,46 @@ def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
-def require_token(request: Request) -> None:
-    """A write or admin endpoint's guard: 403 while `GAMESTATS_API_TOKEN` is unset (the endpoint is disabled),
-    401 without the token as `Authorization: Bearer <token>`."""
+def over_budget(who: str, per_minute: int, wait: float) -> HTTPException:
+    return HTTPException(429, f"too many requests from {who}: {per_minute} a minute",
+                         headers={"Retry-After": retry_after(wait)})
+
+
+def unauthenticated(why: str) -> HTTPException:
+    return HTTPException(401, f"{why}: Authorization: Bearer <an account's API key or GAMESTATS_API_TOKEN>",
+                         headers={"WWW-Authenticate": "Bearer"})
+
+
+async def principal(request: Request) -> Principal:
+    """Who the request acts as, from `Authorization: Bearer <key>` (401 without a valid one), within its
+    account's budget (429 past it)."""
     settings: ServeSettings = request.app.state.settings
-    if settings.api_token is None:
-        raise HTTPException(403, "writes and admin are disabled: set GAMESTATS_API_TOKEN to enable them")
     scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), settings.api_token.encode()):
-        raise HTTPException(401, "a valid token is required: Authorization: Bearer <GAMESTATS_API_TOKEN>",
-                            headers={"WWW-Authenticate": "Bearer"})
+    if scheme.lower() != "bearer" or not given:
+        raise unauthenticated("an API key is required")
+    if settings.api_token is not None and hmac.compare_digest(given.encode(), settings.api_token.encode()):
+        return BOOTSTRAP
+
+    def look_up() -> Principal | None:
+        with connect(settings.pg_url) as conn:
+            return accounts.authenticated(conn, given)
+
+    found = await run_in_threadpool(look_up)
+    if found is None:
+        raise unauthenticated("the API key is not valid (unknown or revoked)")
+    wait = await request.app.state.budget.take(f"account:{found.name}")
+    if wait:
+        raise over_budget(f"account {found.name}", settings.requests_per_minute, wait)
+    return found
+
+
+def role(needed: str) -> Callable:
+    """A dependency giving the request's `Principal` when its role includes `needed` (403 otherwise)."""
+
+    async def allowed(who: Principal = Depends(principal)) -> Principal:
+        if not who.has(needed):
+            raise HTTPException(403, f"this needs the {needed} role; account {who.name} is a {who.role}")
+        return who
+
+    allowed.__name__ = f"role_{needed}"
+    return allowed

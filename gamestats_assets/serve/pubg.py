@@ -4,6 +4,7 @@ page's envelope (`metadata` with the context and `filtered_by`, `data` with the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from psycopg import sql
 
 from gamestats_assets.serve.envelope import enveloped
-from gamestats_assets.serve.reader import Reader
+from gamestats_assets.serve.reader import Reader, Until
 
 router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"])
 
@@ -192,9 +193,12 @@ def read_context_rows(request: Request, tables: tuple[str, ...], key: tuple, sea
                       rows_of) -> dict:
     reader: Reader = request.app.state.reader
 
-    def compute(conn: psycopg.Connection) -> dict:
+    def compute(conn: psycopg.Connection) -> dict | Until:
         ctx = context(conn, season_id, division, group, round_id)
-        return {"context": ctx.metadata(), "data": rows_of(conn, ctx)}
+        rows = rows_of(conn, ctx)
+        if isinstance(rows, Until):
+            return Until({"context": ctx.metadata(), "data": rows.data}, rows.moment)
+        return {"context": ctx.metadata(), "data": rows}
 
     answer = reader.read((*tables, *CONTEXT_TABLES), (*key, season_id, division, group, round_id), compute)
     return enveloped(answer, "data", **answer.data["context"])
@@ -241,21 +245,30 @@ def matches_recent(request: Request, season_id: SeasonId = None, division: Text 
     return read_context_rows(request, tables, ("recent", limit, offset), season_id, division, group, round, rows_of)
 
 
-@router.get("/rounds", summary="The rounds of a season, with their windows and matches played")
+def round_status(starts_at: dt.datetime | None, ends_at: dt.datetime | None, now: dt.datetime) -> str:
+    """A round's status at `now`: completed once it has ended, active once it has started, scheduled before
+    (and without a window)."""
+    if ends_at is not None and ends_at <= now:
+        return "completed"
+    return "active" if starts_at is not None and starts_at <= now else "scheduled"
+
+
+@router.get("/rounds", summary="The rounds of a season, with their windows, status and matches played")
 def rounds(request: Request, season_id: SeasonId = None, division: Text = None, group: Text = None) -> dict:
-    def rows_of(conn: psycopg.Connection, ctx: Context) -> dict:
+    def rows_of(conn: psycopg.Connection, ctx: Context) -> Until:
         where, params = context_filter(replace(ctx, round=None, round_name=None), "o")
         rows = conn.execute(sql.SQL(
             "SELECT r.round_id, r.name, r.date, r.starts_at, r.ends_at, r.time_zone, "
-            "count(o.match_id) FILTER (WHERE o.scored) AS matches_played, "
-            "CASE WHEN r.ends_at <= now() THEN 'completed' WHEN r.starts_at <= now() THEN 'active' "
-            "ELSE 'scheduled' END AS status "
+            "count(o.match_id) FILTER (WHERE o.scored) AS matches_played "
             "FROM pubg.tournament_rounds r LEFT JOIN pubg.tournament_match_outcomes o "
             "ON o.round_id = r.round_id AND {} WHERE r.season_id = %s "
             "GROUP BY r.round_id, r.name, r.date, r.starts_at, r.ends_at, r.time_zone "
             "ORDER BY r.starts_at NULLS LAST, r.round_id").format(where), [*params, ctx.season_id]).fetchall()
-        return {"rounds": [{"round": r["round_id"], **{k: v for k, v in r.items() if k != "round_id"}} for r in rows],
-                "total_count": len(rows)}
+        now = dt.datetime.now(dt.UTC)
+        changes = [t for r in rows for t in (r["starts_at"], r["ends_at"]) if t is not None and t > now]
+        return Until({"rounds": [{"round": r["round_id"], **{k: v for k, v in r.items() if k != "round_id"},
+                                  "status": round_status(r["starts_at"], r["ends_at"], now)} for r in rows],
+                      "total_count": len(rows)}, min(changes, default=None))
 
     return read_context_rows(request, ("pubg.tournament_match_outcomes",), ("rounds",), season_id, division, group,
                              None, rows_of)

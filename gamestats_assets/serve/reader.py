@@ -5,6 +5,8 @@ An answer is computed between two reads of `public.publish_log`; a publish commi
 one transaction, so equal publish ids before and after mean no publish of those tables happened in between:
 the answer holds the rows of one publish, never a mix, and is cached under those ids. A later publish changes
 the ids, so a cached answer is never older than the last publish, and never recomputed while nothing changed.
+An answer computed from the clock as well (a round's status) says until when it holds (`Until`), and is not
+found again after that.
 """
 
 from __future__ import annotations
@@ -32,6 +34,15 @@ class PublishRace(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Until:
+    """What a `compute` returns when its data also depends on the clock: `data`, which holds until `moment`
+    (None: for as long as the publishes hold)."""
+
+    data: Any
+    moment: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Answer:
     """An endpoint's rows and, for each table read, when it was last published (None: never)."""
 
@@ -39,7 +50,13 @@ class Answer:
     published_at: dict[str, dt.datetime | None]
     publish_ids: dict[str, int] = field(default_factory=dict)
     """The publish id of each table read, for an answer that depends on the publishes alone (else empty)."""
+    fresh_until: dt.datetime | None = None
+    """When the clock changes the answer (None: never)."""
     _encoded: dict[str | None, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    def holds(self) -> bool:
+        """False once the clock has changed the answer."""
+        return self.fresh_until is None or dt.datetime.now(dt.UTC) < self.fresh_until
 
     def encoded(self, part: str | None, encode: Callable[[Any], bytes]) -> bytes:
         """`encode(data)` (or of `data[part]`), computed once per answer: a cached answer is encoded once."""
@@ -102,11 +119,14 @@ class Reader:
                 before = publishes(conn, tables)
                 cache_key = (key, tuple(sorted((t, p[0]) for t, p in before.items())))
                 cached = self.cache.get(cache_key)
-                if cached is not None:
+                if cached is not None and cached.holds():
                     return cached
                 data = compute(conn)
+                until = data.moment if isinstance(data, Until) else None
+                data = data.data if isinstance(data, Until) else data
                 if publishes(conn, tables) == before:
-                    answer = Answer(data, {t: p[1] for t, p in before.items()}, {t: p[0] for t, p in before.items()})
+                    answer = Answer(data, {t: p[1] for t, p in before.items()}, {t: p[0] for t, p in before.items()},
+                                    until)
                     self.cache.put(cache_key, answer)
                     return answer
         raise PublishRace(f"{', '.join(tables)} changed during each of {ATTEMPTS} attempts; try again")

@@ -1,9 +1,10 @@
-"""RocketTrainer's API without accounts (base `/api/v1/rocket`): replay upload and analysis, recent replays,
+"""RocketTrainer's API (base `/api/v1/rocket`): replay upload and analysis, recent replays,
 analytics (weaknesses, progress, rank prediction, comparison with same-rank players) and training
 (recommendations, pack search, progress, logging a session), each for a `player_id`.
 
 Uploads and logged sessions land as a user's dropped files do (`landing/rocket/<day>/`), so the landing sensor
-runs them; everything read comes from the published `rocket` tables."""
+runs them; everything read comes from the published `rocket` tables. Writing needs the player role, for the
+account's own player ids (an operator writes for anyone)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from pydantic import BaseModel, Field
 
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.serve.envelope import enveloped
-from gamestats_assets.serve.guard import require_token
+from gamestats_assets.serve.accounts import Principal
+from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
@@ -83,11 +85,12 @@ def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
     return (day if dt.date.fromisoformat(settings.start_date) <= day <= today else today).isoformat()
 
 
-@router.post("/replays/upload", status_code=202, dependencies=[Depends(require_token)],
+@router.post("/replays/upload", status_code=202,
              summary="Upload a raw .replay (request body); it lands and is run as a dropped file is",
-             responses={413: {"description": "larger than GAMESTATS_API_MAX_UPLOAD_BYTES"},
+             responses={403: {"description": "none of the account's players played it; nothing landed"},
+                        413: {"description": "larger than GAMESTATS_API_MAX_UPLOAD_BYTES"},
                         415: {"description": "not a Rocket League replay; nothing landed"}})
-async def upload_replay(request: Request) -> dict:
+async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> dict:
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes:
@@ -110,6 +113,8 @@ async def upload_replay(request: Request) -> dict:
         match_id = header.match_id.lower()
         if not MATCH_ID.match(match_id):
             raise HTTPException(415, "not a Rocket League replay: its header has no match id")
+        if not any(who.acts_for(player.player_id) for player in header.players):
+            raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
         folder = settings.data_dir / "landing" / DOMAIN / landing_day(settings, header.played_at)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{match_id}.replay"
@@ -357,9 +362,11 @@ class TrainingSession(BaseModel):
     successes: int = Field(ge=0, le=100_000)
 
 
-@router.post("/training/sessions", status_code=202, dependencies=[Depends(require_token)],
+@router.post("/training/sessions", status_code=202,
              summary="Log a training session; it lands as a training_sessions file and is run as one")
-def log_session(request: Request, session: TrainingSession) -> dict:
+def log_session(request: Request, session: TrainingSession, who: Annotated[Principal, Depends(role("player"))]) -> dict:
+    if not who.acts_for(session.player_id):
+        raise HTTPException(403, f"account {who.name} does not act for player {session.player_id!r}")
     if session.successes > session.attempts:
         raise HTTPException(422, "successes cannot exceed attempts")
     settings: ServeSettings = request.app.state.settings

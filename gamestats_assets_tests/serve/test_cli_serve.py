@@ -54,11 +54,11 @@ def test_gamestats_serve_answers_on_loopback(tmp_path, module_pg_url, workers):
         answers = [httpx.get(f"{base}/api/v1/tournaments/leaderboard/teams") for _ in range(4)]
         assert {(a.status_code, a.json()["detail"]) for a in answers} == {(404, "no tournament season has been published")}
         admin = httpx.get(f"{base}/api/v1/admin/pubg/validation")
-        assert admin.status_code == 403 and "disabled" in admin.json()["detail"]
+        assert admin.status_code == 401 and "API key" in admin.json()["detail"]
     finally:
         process.terminate()
         output = process.communicate(timeout=30)[0]
-    assert "writes and admin disabled (GAMESTATS_API_TOKEN unset)" in output
+    assert "writes and admin need an account's key (GAMESTATS_API_TOKEN unset)" in output
     assert f"http://127.0.0.1:{port}" in output
 
 

@@ -1,0 +1,63 @@
+"""The accounts as operator endpoints (base `/api/v1/admin/accounts`): create an account with its first key, list
+them, revoke one; `gamestats accounts create|list|revoke` does the same from the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.serve import accounts
+from gamestats_assets.serve.guard import role
+
+router = APIRouter(prefix="/api/v1/admin/accounts", tags=["accounts"], dependencies=[Depends(role("operator"))])
+
+AccountName = Annotated[str, Path(pattern=accounts.NAME.pattern)]
+
+
+class NewAccount(BaseModel):
+    """An account to create: its name, role, and the player ids it acts for (a player's own)."""
+
+    name: str = Field(pattern=accounts.NAME.pattern)
+    role: Literal[accounts.ROLES]
+    player_ids: list[Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$")]] = Field(
+        default_factory=list, max_length=32)
+
+
+def in_accounts(request: Request, work):
+    """`work(conn)` on the platform's connection in a worker thread; an `AccountError` is the client's (409 when
+    the account exists, 404 when it is not found, 422 otherwise)."""
+
+    def run():
+        with connect(request.app.state.settings.pg_url) as conn:
+            return work(conn)
+
+    async def answered():
+        try:
+            return await run_in_threadpool(run)
+        except accounts.AccountError as error:
+            status = {accounts.AccountExists: 409, accounts.NoSuchAccount: 404}.get(type(error), 422)
+            raise HTTPException(status, str(error)) from None
+
+    return answered()
+
+
+@router.post("", status_code=201, summary="Create an account and its first API key (shown only in this answer)")
+async def create_account(request: Request, account: NewAccount) -> dict:
+    key = await in_accounts(request, lambda conn: accounts.create(conn, account.name, account.role,
+                                                                  tuple(account.player_ids)))
+    return {"name": account.name, "role": account.role, "player_ids": account.player_ids, "api_key": key}
+
+
+@router.get("", summary="The accounts, their roles, player ids and keys in use")
+async def list_accounts(request: Request) -> dict:
+    return {"data": await in_accounts(request, accounts.listed)}
+
+
+@router.delete("/{name}", summary="Revoke an account and every key of it")
+async def revoke_account(request: Request, name: AccountName) -> dict:
+    await in_accounts(request, lambda conn: accounts.revoke(conn, name))
+    return {"name": name, "revoked": True}

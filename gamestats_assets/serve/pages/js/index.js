@@ -1,0 +1,5 @@
+// The index page: the shared header, then shown.
+import { header, shown } from "./common.js";
+
+header("index.html");
+shown();
