@@ -6,6 +6,9 @@ import threading
 
 import dagster as dg
 import pytest
+from dagster._core.events import DagsterEvent, DagsterEventType
+from dagster._core.remote_origin import GrpcServerCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
+from dagster._core.utils import make_new_run_id
 
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import (
@@ -25,6 +28,7 @@ from gamestats_assets.lib.intake.sensors import (
     build_landing_sensor,
     key_batches,
     landing_discover,
+    partitions_in_progress,
 )
 from gamestats_assets.lib.core.settings import Settings
 
@@ -134,7 +138,7 @@ def test_match_files_add_dynamic_partitions_and_runs_over_batches_of_keys(data_d
             return None
 
     discovery = keyed_files("t", MATCHES, match_files.key, ["matches"], key_of)
-    sensor = build_discovery_sensor("t_matches", landing_discover(discovery), MATCH_JOB, MATCHES,
+    sensor = build_discovery_sensor("t_matches", landing_discover(discovery, MATCH_JOB.name), MATCH_JOB, MATCHES,
                                     description="test", batch=2)
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("t_match", ["m0"])
@@ -243,3 +247,123 @@ def test_files_an_api_sensor_lands_are_its_own_run_even_when_the_landing_sensor_
     assert result.run_requests[0].tags["discovered_by"] == "api" and result.cursor == "next"
     assert seen["landing"].run_requests == [] and seen["landing"].skip_reason.skip_message == LANDING_HELD
     assert evaluate(landing, instance).run_requests == []
+
+
+RANGE = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+
+
+def run_in_progress(instance, job, first, last=None, status=dg.DagsterRunStatus.STARTED) -> dg.DagsterRun:
+    """A run of `job` over the keys `first` to `last` (`first` alone without `last`), recorded as the run queue
+    and launcher record one (`status`)."""
+    tags = {"dagster/partition": first} if last is None else dict(zip(RANGE, (first, last)))
+    location = GrpcServerCodeLocationOrigin(host="127.0.0.1", port=4000, location_name="t")
+    origin = RemoteJobOrigin(RemoteRepositoryOrigin(location, "__repository__"), job.name)
+    run = dg.DagsterRun(job_name=job.name, run_id=make_new_run_id(), status=status, tags=tags,
+                        remote_job_origin=origin)
+    instance.add_run(run)
+    return run
+
+
+def end(instance, run, landing_key, fingerprints) -> None:
+    """`run` ends as a run of the landing sensor's job ends: its landing asset recorded the `fingerprints` it saw,
+    then the run succeeded."""
+    for key, fingerprint in fingerprints.items():
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            landing_key, partition=key, metadata={FINGERPRINTS_METADATA: dg.MetadataValue.json({key: fingerprint})}))
+    instance.report_dagster_event(DagsterEvent(DagsterEventType.RUN_SUCCESS.value, job_name=run.job_name),
+                                  run_id=run.run_id)
+
+
+def test_files_landing_while_their_day_runs_wait_for_one_run_after_it(data_dir):
+    """While a run of a day is in progress, files that land in it request nothing and the cursor keeps the day's
+    former fingerprint; another day is run meanwhile; when the run ends, one run takes every file that landed."""
+    discovery = day_folders("t", DAILY, day_files.key)
+    sensor = build_landing_sensor(discovery, DAY_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    platform = PlatformResource.from_settings(Settings.from_env())
+    day = data_dir / "landing" / "t" / "2026-01-02"
+    day.mkdir(parents=True)
+    (day / "a.jsonl").write_text("{}\n")
+    first = evaluate(sensor, instance)
+    assert spans(first.run_requests) == [("2026-01-02", "2026-01-02")]
+    processed = discovery.find(platform)
+    run = run_in_progress(instance, DAY_JOB, "2026-01-02")
+
+    (day / "b.jsonl").write_text("{}\n")
+    waiting = evaluate(sensor, instance, first.cursor)
+    assert waiting.run_requests == [] and waiting.cursor == first.cursor
+    assert "2026-01-02 wait for the run in progress" in waiting.skip_reason.skip_message
+    (data_dir / "landing" / "t" / "2026-01-03").mkdir()
+    (data_dir / "landing" / "t" / "2026-01-03" / "a.jsonl").write_text("{}\n")
+    (day / "c.jsonl").write_text("{}\n")
+    other = evaluate(sensor, instance, waiting.cursor)
+    assert spans(other.run_requests) == [("2026-01-03", "2026-01-03")]
+    assert json.loads(other.cursor)["2026-01-02"] == json.loads(first.cursor)["2026-01-02"]
+    assert evaluate(sensor, instance, other.cursor).run_requests == []
+
+    end(instance, run, day_files.key, processed)
+    after = evaluate(sensor, instance, other.cursor)
+    assert spans(after.run_requests) == [("2026-01-02", "2026-01-02")]
+    assert json.loads(after.cursor)["2026-01-02"] == discovery.find(platform)["2026-01-02"]
+    assert evaluate(sensor, instance, after.cursor).run_requests == []
+
+
+@pytest.mark.parametrize("status", [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.STARTING])
+def test_a_queued_or_starting_run_over_a_range_is_never_joined_by_a_second_for_its_days(data_dir, status):
+    """A run over a range of days covers every day in it: none of them gets a second run while it is queued or
+    starting; a day outside it does, and so does a run of another job over the same days."""
+    sensor = build_landing_sensor(day_folders("t", DAILY, day_files.key), DAY_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    for day in ("2026-01-02", "2026-01-03", "2026-01-04", "2026-01-06"):
+        (data_dir / "landing" / "t" / day).mkdir(parents=True)
+        (data_dir / "landing" / "t" / day / "a.jsonl").write_text("{}\n")
+    run_in_progress(instance, DAY_JOB, "2026-01-01", "2026-01-03", status)
+    run_in_progress(instance, MATCH_JOB, "2026-01-04")
+    assert partitions_in_progress(instance, DAY_JOB.name, DAILY) == {"2026-01-01", "2026-01-02", "2026-01-03"}
+    result = evaluate(sensor, instance)
+    assert spans(result.run_requests) == [("2026-01-04", "2026-01-04"), ("2026-01-06", "2026-01-06")]
+    assert set(json.loads(result.cursor)) == {"2026-01-04", "2026-01-06"}
+
+
+def test_a_match_whose_run_is_in_progress_waits_and_new_matches_run_around_it(data_dir):
+    """Dynamic keys: a run over the range `m0`..`m1` covers both; a changed file of `m1` waits for it, the new
+    `m2` is added and run."""
+    folder = data_dir / "landing" / "t" / "matches"
+    folder.mkdir(parents=True)
+    for n in range(2):
+        (folder / f"file{n}.json").write_text(json.dumps({"id": f"m{n}"}))
+    discovery = keyed_files("t", MATCHES, match_files.key, ["matches"], lambda path: json.loads(path.read_text())["id"])
+    sensor = build_landing_sensor(discovery, MATCH_JOB)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("t_match", ["m0", "m1"])
+    first = evaluate(sensor, instance)
+    assert spans(first.run_requests) == [("m0", "m1")]
+    run_in_progress(instance, MATCH_JOB, "m0", "m1")
+    (folder / "file1.json").write_text(json.dumps({"id": "m1", "more": True}))
+    (folder / "file2.json").write_text(json.dumps({"id": "m2"}))
+    result = evaluate(sensor, instance, first.cursor)
+    assert [list(a.partition_keys) for a in result.dynamic_partitions_requests] == [["m2"]]
+    assert spans(result.run_requests) == [("m2", "m2")]
+    assert json.loads(result.cursor)["m1"] == json.loads(first.cursor)["m1"]
+
+
+def test_an_api_sensor_leaves_a_day_in_progress_to_the_landing_sensor_after_the_run(data_dir):
+    """Files an API sensor lands in a day whose run is in progress are not claimed: the landing sensor runs them
+    once the run ended, in one run."""
+    discovery = day_folders("t", DAILY, day_files.key)
+    landing = build_landing_sensor(discovery, DAY_JOB)
+    folder = data_dir / "landing" / "t" / "2026-01-02"
+
+    def discover(context, platform):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "api.jsonl").write_text("{}\n")
+        return Discovered(["2026-01-02"], "next", tags={"discovered_by": "api"})
+
+    api = build_discovery_sensor("t_api", discover, DAY_JOB, DAILY, description="test", landing=discovery)
+    instance = dg.DagsterInstance.ephemeral()
+    run = run_in_progress(instance, DAY_JOB, "2026-01-02")
+    result = evaluate(api, instance)
+    assert result.run_requests == [] and result.cursor == "next"
+    assert evaluate(landing, instance).run_requests == []
+    end(instance, run, day_files.key, {})
+    assert spans(evaluate(landing, instance).run_requests) == [("2026-01-02", "2026-01-02")]

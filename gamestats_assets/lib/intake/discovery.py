@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,13 +248,14 @@ def land_and_claim(instance: dg.DagsterInstance, platform: PlatformResource, dis
 
 
 def claim_changed(instance: dg.DagsterInstance, platform: PlatformResource, discovery: PartitionDiscovery,
-                  seen: Fingerprints) -> tuple[list[str], Fingerprints] | None:
+                  seen: Fingerprints, left: Collection[str] = ()) -> tuple[list[str], Fingerprints] | None:
     """The claim (`holding_claims`) of the keys whose files are new or changed since `seen` (`changed_keys`),
-    with the fingerprints found; None, at once, while another sensor holds the claims (it is landing files it
-    will claim): the caller looks again on its next tick."""
+    except the keys `left` for a later look, with the fingerprints found; None, at once, while another sensor
+    holds the claims (it is landing files it will claim): the caller looks again on its next tick."""
     try:
         with _requested(platform, discovery.domain, wait=False) as requested:
             found = discovery.find(platform)
-            return _claim(instance, discovery, changed_keys(found, seen), found, requested), found
+            changed = [key for key in changed_keys(found, seen) if key not in left]
+            return _claim(instance, discovery, changed, found, requested), found
     except ClaimsHeld:
         return None
