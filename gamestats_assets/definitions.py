@@ -33,17 +33,24 @@ run queue. On `celery`, each step runs on a Celery worker (`gamestats worker`), 
 others (lib/deploy/celery_workers.py)."""
 
 
-def snapshot_automation(snapshots: dg.AssetSelection) -> dg.AutomationCondition:
-    """A snapshot (an unpartitioned table built over other tables) is rebuilt once its inputs were updated,
-    no run or backfill of them is still in progress and every snapshot it reads exists: a new match, day or
-    tracked player's backfill reaches the leaderboards and career tables on its own. Unlike `eager`, it
-    does not wait for every daily partition since the start date to exist."""
+def snapshot_automation(snapshots: dg.AssetSelection, delay_minutes: int = 2) -> dg.AutomationCondition:
+    """A snapshot (an unpartitioned table built over other tables) is rebuilt once its inputs were updated, every
+    snapshot it reads exists and no build of it is in progress, as soon as no run or backfill of its inputs is in
+    progress either, and, while runs of them keep coming, at the latest at the first tick of a
+    `delay_minutes` clock (`*/delay_minutes` minutes past the hour) after they were first updated since its last
+    build: a Delta table is read as of its last committed version, so a run still writing is not half read. A
+    new match, day or tracked player's backfill reaches the leaderboards and career tables on its own. Unlike
+    `eager`, it does not wait for every daily partition since the start date to exist."""
+    built = (dg.AutomationCondition.newly_requested() | dg.AutomationCondition.newly_updated()
+             | dg.AutomationCondition.initial_evaluation())
+    updated = dg.AutomationCondition.any_deps_updated().since(built).with_label("inputs updated since its build")
+    quiet = (~dg.AutomationCondition.any_deps_in_progress()).with_label("no run of its inputs in progress")
+    overdue = dg.AutomationCondition.cron_tick_passed(f"*/{delay_minutes} * * * *").since(
+        updated.newly_true()).with_label(f"{delay_minutes} minutes' tick passed since its inputs were updated")
     return (
-        dg.AutomationCondition.any_deps_updated().since(dg.AutomationCondition.newly_requested()
-                                                       | dg.AutomationCondition.newly_updated()
-                                                       | dg.AutomationCondition.initial_evaluation())
+        updated
         & ~dg.AutomationCondition.any_deps_missing().allow(snapshots)
-        & ~dg.AutomationCondition.any_deps_in_progress()
+        & (quiet | overdue)
         & ~dg.AutomationCondition.in_progress()
     ).with_label("after new data")
 
@@ -52,14 +59,15 @@ AUTOMATION_SENSOR = dg.AutomationConditionSensorDefinition(
     "gamestats_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
     description="Rebuilds the snapshot tables (leaderboards, career stats, every table over all partitions) "
-    "after the tables they read were updated.")
+    "after the tables they read were updated: once no run of them is in progress, or within "
+    "GAMESTATS_SNAPSHOT_DELAY_MINUTES while runs keep coming.")
 
 
-def platform_policy(assets: list) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
+def platform_policy(assets: list, snapshot_delay_minutes: int = 2) -> Callable[[dg.AssetSpec], dg.AssetSpec]:
     """Published (PostgreSQL) assets carry the daily freshness policy; snapshots among `assets` follow their
-    inputs (`snapshot_automation`)."""
+    inputs within `snapshot_delay_minutes` (`snapshot_automation`)."""
     snapshots = [spec.key for asset in assets for spec in getattr(asset, "specs", []) if spec.partitions_def is None]
-    automation = snapshot_automation(dg.AssetSelection.assets(*snapshots))
+    automation = snapshot_automation(dg.AssetSelection.assets(*snapshots), snapshot_delay_minutes)
 
     def apply(spec: dg.AssetSpec) -> dg.AssetSpec:
         if "postgres" in spec.kinds:
@@ -82,7 +90,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     merged = dg.Definitions.merge(*(domain.defs for domain in DOMAINS))
     assets = list(merged.assets or [])
     return dg.Definitions(
-        assets=dg.map_asset_specs(platform_policy(assets), assets),
+        assets=dg.map_asset_specs(platform_policy(assets, settings.snapshot_delay_minutes), assets),
         asset_checks=merged.asset_checks,
         jobs=merged.jobs,
         schedules=merged.schedules,

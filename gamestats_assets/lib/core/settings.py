@@ -37,6 +37,12 @@ def _count(name: str, value: str) -> int:
     return int(value)
 
 
+def _minutes(name: str, value: str) -> int:
+    if _count(name, value) > 60:
+        raise ValueError(f"{name} must be a whole number of minutes from 1 to 60, not {value!r}")
+    return int(value)
+
+
 DEFAULT_PUBLISH_CONNECTIONS = min(4, os.cpu_count() or 1)
 
 
@@ -73,6 +79,8 @@ class Settings:
       one.
     - `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB): the most one gzip file or answer may expand to; read
       where files are read (`lib/core/inputs.py`).
+    - `GAMESTATS_SNAPSHOT_DELAY_MINUTES` (default 2, at most 60): the longest a snapshot waits for the runs of
+      its inputs to end once they were updated; past it, it is rebuilt from what they committed so far.
     """
 
     data_dir: Path
@@ -89,6 +97,7 @@ class Settings:
     lake_shared: bool = False
     data_shared: bool = False
     publish_connections: int = 1
+    snapshot_delay_minutes: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -115,6 +124,8 @@ class Settings:
             data_shared=_flag("GAMESTATS_DATA_SHARED"),
             publish_connections=_count("GAMESTATS_PUBLISH_CONNECTIONS",
                                        os.environ.get("GAMESTATS_PUBLISH_CONNECTIONS") or str(DEFAULT_PUBLISH_CONNECTIONS)),
+            snapshot_delay_minutes=_minutes("GAMESTATS_SNAPSHOT_DELAY_MINUTES",
+                                            os.environ.get("GAMESTATS_SNAPSHOT_DELAY_MINUTES") or "2"),
         )
 
     def landing_dir(self, domain: str) -> Path:
