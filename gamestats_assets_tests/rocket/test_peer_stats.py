@@ -1,10 +1,13 @@
 """`peer_stats` from stat rows, and its check against them: a band's sums as the rows give them, and any pair
-missing, extra or off fails the check."""
+missing, extra or off fails the check; merged from the days' partial sums, it equals the one computed from every
+row."""
 
+import numpy as np
 import polars as pl
+from polars.testing import assert_frame_equal
 
-from gamestats_assets.defs.rocket.checks import _peer_gaps
-from gamestats_assets.defs.rocket.transforms.peers import peer_stats
+from gamestats_assets.defs.rocket.checks import _merge_gaps, _peer_gaps
+from gamestats_assets.defs.rocket.transforms.peers import merged_peer_stats, peer_partials, peer_stats
 from gamestats_assets.serve.rocket import without
 
 STATS = pl.DataFrame({
@@ -39,3 +42,47 @@ def test_the_check_finds_every_disagreement():
     assert _peer_gaps(peers.filter(rank_band="gold"), STATS)["rank_band"].to_list() == ["silver"]
     extra = pl.concat([peers, peers.filter(rank_band="gold").with_columns(stat_type=pl.lit("saves"))])
     assert _peer_gaps(extra, STATS)["stat_type"].to_list() == ["saves"]
+
+
+def history(days: int, rows_a_day: int, seed: int = 3) -> pl.DataFrame:
+    """Stat rows of `days` days: players seen on several days and in two bands, values far from zero with a small
+    spread (where a naive sum of squares loses its digits), some values missing, some rows unranked, a stat
+    played on some days only, and a band whose values are all missing."""
+    rng = np.random.default_rng(seed)
+    n = days * rows_a_day
+    band = rng.choice(["bronze", "gold", "silver", "none"], n)
+    stat = np.where(rng.random(n) < 0.1, "demos", rng.choice(["goals", "boost_bpm"], n))
+    value = rng.normal(1e6, 2.0, n)
+    return pl.DataFrame({
+        "date": np.repeat(np.arange(days), rows_a_day), "player_id": [f"p{i}" for i in rng.integers(0, 60, n)],
+        "rank_band": [None if b == "none" else b for b in band], "category": "core", "stat_type": stat,
+        "value": [None if missing or b == "bronze" else float(v)
+                  for missing, b, v in zip(rng.random(n) < 0.05, band, value)],
+    }).with_columns(stat_type=pl.when((pl.col("stat_type") == "demos") & (pl.col("date") % 3 != 0))
+                    .then(pl.lit("goals")).otherwise(pl.col("stat_type")))
+
+
+def test_merged_from_the_days_partial_sums_it_equals_the_table_computed_from_every_row():
+    stats = history(days=12, rows_a_day=800)
+    partials = pl.concat([peer_partials(stats.filter(date=day).drop("date")) for day in range(12)])
+    merged, scratch = merged_peer_stats(partials), peer_stats(stats.drop("date"))
+    assert_frame_equal(merged, scratch, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+    bronze = merged.filter(rank_band="bronze")
+    assert bronze["games"].to_list() == [0, 0, 0] and bronze["total"].is_null().all() and bronze["m2"].to_list() == [0.0] * 3
+    assert _merge_gaps(merged, partials).height == 0 and _peer_gaps(merged, stats).height == 0
+
+
+def test_a_day_added_changes_the_merge_as_a_recount_would():
+    stats = history(days=5, rows_a_day=300, seed=8)
+    before = [peer_partials(stats.filter(date=day)) for day in range(4)]
+    merged = merged_peer_stats(pl.concat([*before, peer_partials(stats.filter(date=4))]))
+    assert_frame_equal(merged, peer_stats(stats), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+    assert merged_peer_stats(pl.DataFrame(schema=peer_partials(stats.head(0)).schema)).height == 0
+
+
+def test_the_merge_check_finds_a_missing_or_changed_day():
+    stats = history(days=3, rows_a_day=200, seed=5)
+    partials = pl.concat([peer_partials(stats.filter(date=day)) for day in range(3)])
+    stale = merged_peer_stats(partials.filter(pl.col("rank_band") != "gold")
+                              .vstack(peer_partials(stats.filter(date=0, rank_band="gold"))))
+    assert set(_merge_gaps(stale, partials)["rank_band"]) == {"gold"}

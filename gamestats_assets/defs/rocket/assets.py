@@ -184,11 +184,11 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)
 """The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...)."""
-(matches, match_players, users, player_stats, position_heatmaps, peer_stats, training_sessions, player_weaknesses,
- rank_predictions, recommendations) = (TABLE_ASSETS[f"{layer}/{name}"] for layer, name in (
+(matches, match_players, users, player_stats, position_heatmaps, peer_partials, peer_stats, training_sessions,
+ player_weaknesses, rank_predictions, recommendations) = (TABLE_ASSETS[f"{layer}/{name}"] for layer, name in (
     ("cons", "matches"), ("std", "match_players"), ("cons", "users"), ("cons", "player_stats"),
-    ("cons", "position_heatmaps"), ("cons", "peer_stats"), ("cons", "training_sessions"),
+    ("cons", "position_heatmaps"), ("std", "peer_partials"), ("cons", "peer_stats"), ("cons", "training_sessions"),
     ("cons", "player_weaknesses"), ("cons", "rank_predictions"), ("cons", "recommendations")))
 
-ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, peer_stats,
-          training_packs, training_sessions, player_weaknesses, rank_predictions, recommendations]
+ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, peer_partials,
+          peer_stats, training_packs, training_sessions, player_weaknesses, rank_predictions, recommendations]

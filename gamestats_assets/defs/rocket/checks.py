@@ -17,6 +17,7 @@ from gamestats_assets.defs.rocket.assets import (
     landing_replays,
     match_players,
     matches,
+    peer_partials,
     peer_stats,
     player_stats,
     player_weaknesses,
@@ -25,7 +26,7 @@ from gamestats_assets.defs.rocket.assets import (
     recommendations,
     training_packs,
 )
-from gamestats_assets.defs.rocket.transforms import heatmaps, skills
+from gamestats_assets.defs.rocket.transforms import heatmaps, peers, skills
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
@@ -143,8 +144,18 @@ def _peer_gaps(peers: pl.DataFrame, stats: pl.DataFrame) -> pl.DataFrame:
     """The rank bands and stats where `peer_stats` and `player_stats` disagree: a pair missing on either side, a
     pair without players, or other games or another sum of values than the ranked stat rows have."""
     ranked = stats.filter(pl.col("rank_band").is_not_null() & pl.col("stat_type").is_not_null())
-    expected = ranked.group_by("rank_band", "stat_type").agg(
-        expected_games=pl.col("value").count().cast(pl.Int64), expected_total=pl.col("value").sum())
+    return _gaps(peers, ranked.group_by("rank_band", "stat_type").agg(
+        expected_games=pl.col("value").count().cast(pl.Int64), expected_total=pl.col("value").sum()))
+
+
+def _merge_gaps(peers: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
+    """The rank bands and stats where `peer_stats` and the days' `peer_partials` it was merged from disagree, as
+    `_peer_gaps` tells them."""
+    return _gaps(peers, partials.group_by("rank_band", "stat_type").agg(
+        expected_games=pl.col("games").sum().cast(pl.Int64), expected_total=pl.col("total").sum()))
+
+
+def _gaps(peers: pl.DataFrame, expected: pl.DataFrame) -> pl.DataFrame:
     joined = peers.join(expected, on=["rank_band", "stat_type"], how="full", coalesce=True)
     total_off = (pl.col("total").fill_null(0.0) - pl.col("expected_total")).abs() > 1e-6 * (
         1.0 + pl.col("expected_total").abs())
@@ -152,16 +163,28 @@ def _peer_gaps(peers: pl.DataFrame, stats: pl.DataFrame) -> pl.DataFrame:
                          | (pl.col("games") != pl.col("expected_games")) | total_off)
 
 
-@asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
-             additional_ins={"stats": every_partition(player_stats.key)})
-def peers_add_up_to_player_stats(peer_stats: pl.DataFrame, stats: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every rank band and stat of `player_stats` has its `peer_stats` row and no other does; each has players,
-    and its games and sum of values are those of the stat rows of that band (the comparison's peers are then
-    exactly the published games)."""
-    gaps = _peer_gaps(peer_stats, stats)
+def _gaps_result(gaps: pl.DataFrame, pairs: pl.DataFrame) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=gaps.height == 0, metadata={
-        "pairs": peer_stats.height, "games": int(peer_stats["games"].sum() or 0), "pairs_disagreeing": gaps.height,
+        "pairs": pairs.height, "games": int(pairs["games"].sum() or 0), "pairs_disagreeing": gaps.height,
         "disagreeing": dg.MetadataValue.json(gaps.head(20).select("rank_band", "stat_type").rows())})
+
+
+@asset_check(asset=peer_partials, name="partials_add_up_to_the_days_player_stats", blocking=True,
+             partitions_def=DAYS, additional_ins={"stats": dg.AssetIn(player_stats.key)})
+def partials_add_up_to_the_days_player_stats(peer_partials: pl.DataFrame, stats: pl.DataFrame) -> dg.AssetCheckResult:
+    """The days' `peer_partials` hold every rank band and stat of those days' `player_stats` and no other, each
+    with players, and its games and sum of values are those of the days' stat rows."""
+    merged = peers.merged_peer_stats(peer_partials)
+    return _gaps_result(_peer_gaps(merged, stats), merged)
+
+
+@asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
+             additional_ins={"partials": every_partition(peer_partials.key)})
+def peers_add_up_to_player_stats(peer_stats: pl.DataFrame, partials: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every rank band and stat of the days' partial sums (each checked against its day's `player_stats`,
+    `partials_add_up_to_the_days_player_stats`) has its `peer_stats` row and no other does; each has players, and
+    its games and sum of values are the partials' (the comparison's peers are then exactly the published games)."""
+    return _gaps_result(_merge_gaps(peer_stats, partials), peer_stats)
 
 
 HEATMAP_TOLERANCE_S = 1.0
@@ -189,6 +212,7 @@ CHECKS = [
     stats_reference_published_matches,
     no_more_time_than_the_game,
     recommendations_name_real_packs,
+    partials_add_up_to_the_days_player_stats,
     peers_add_up_to_player_stats,
     planted_weaknesses_found,
     rank_prediction_beats_population_mean,

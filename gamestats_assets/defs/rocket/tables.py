@@ -15,7 +15,7 @@ from gamestats_assets.defs.rocket.transforms import (
     skills,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Measured, Table
+from gamestats_assets.lib.authoring.table import Measured, Table, undated
 from gamestats_assets.lib.core.partitions import daily_partitions_with_today
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.sources.ballchasing.training_packs import (
@@ -83,12 +83,19 @@ DAILY_TABLES = [
 ]
 """The day's tables of the games, each a function of `transforms` over the day's rows."""
 
+PEER_PARTIALS = Table(
+    "std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__, {"stats": "cons/player_stats"},
+    reads={"stats": peers.PARTIAL_READS}, partitions_def=DAYS)
+"""Each day's partial sums of `peer_stats` (`peers.peer_partials`)."""
+
 PEER_STATS = Table(
-    "cons", "peer_stats", lambda stats: peers.peer_stats(stats), peers.peer_stats.__doc__, {"stats": "cons/player_stats"},
+    "cons", "peer_stats", peers.merged_peer_stats,
+    f"{peers.peer_stats.__doc__} Merged from every day's `std/peer_partials` (`peers.merged_peer_stats`), so a new "
+    "day costs its own rows.", {"partials": "std/peer_partials"}, complete={"partials": "cons/player_stats"},
     kind="snapshot", columns=COLUMNS["peer_stats"],
     publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
                     checks=("players > 0", "games >= 0", "m2 >= 0")))
-"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.peer_stats`)."""
+"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.merged_peer_stats`)."""
 
 
 def catalogue(platform: PlatformResource) -> pl.DataFrame:
@@ -143,5 +150,5 @@ HISTORY_TABLES = [
 """The tables over the players' whole history: their sessions, weaknesses, predicted ranks and what they should
 train."""
 
-TABLES = [*DAILY_TABLES, PEER_STATS, *HISTORY_TABLES]
+TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, *HISTORY_TABLES]
 """Every rocket table computed from other tables."""
