@@ -181,7 +181,8 @@ def landing_discover(
         waiting = sorted(key for key, fingerprint in found.items() if key in running and seen.get(key) != fingerprint)
         cursor = {key: seen.get(key) if key in running else fingerprint for key, fingerprint in found.items()}
         return Discovered(keys=keys, cursor=json.dumps({k: v for k, v in cursor.items() if v}, sort_keys=True),
-                          tags={"discovered_by": "landing"}, idle=waiting_for_runs(waiting) if waiting else "nothing new")
+                          tags={"discovered_by": "landing"},
+                          idle=waiting_for_runs(waiting) if waiting else "nothing new")
 
     return discover
 
