@@ -23,7 +23,7 @@ from gamestats_assets_tests.rocket.conftest import REPLAYS
 pytestmark = pytest.mark.slow
 
 DAY = START.isoformat()
-LANDING = dg.AssetKey(["rocket", "landing", "replays"])
+LANDING, ETL = dg.AssetKey(["rocket", "landing", "replays"]), dg.AssetKey(["rocket", "etl", "matches"])
 SENSOR = "rocket_landing_sensor"
 TICKS = """query Ticks($name: String!) { sensorOrError(sensorSelector: {repositoryLocationName: "gamestats",
   repositoryName: "__repository__", sensorName: $name}) { ... on Sensor { sensorState {
@@ -39,10 +39,10 @@ def waited_after(dev, since: float) -> bool:
                and f"{DAY} wait for the run in progress" in (tick["skipReason"] or "") for tick in ticks)
 
 
-def landed(instance: dg.DagsterInstance, run_id: str) -> dict | None:
-    """The metadata of the day's landing as run `run_id` recorded it."""
+def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING) -> dict | None:
+    """The metadata of the day's materialization of `key` (its landing) as run `run_id` recorded it."""
     records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=LANDING, asset_partitions=[DAY]), limit=20, ascending=False).records
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[DAY]), limit=20, ascending=False).records
     found = [record.asset_materialization.metadata for record in records if record.run_id == run_id]
     return {name: value.value for name, value in found[0].items()} if found else None
 
@@ -87,5 +87,7 @@ def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_ta
     assert records[0].dagster_run.run_id == first.run_id and records[0].end_time <= records[1].start_time
     assert landed(instance, first.run_id)["files"] == 1
     assert landed(instance, records[1].dagster_run.run_id)["files"] == 3
+    parsed = landed(instance, records[1].dagster_run.run_id, ETL)
+    assert (parsed["files_parsed"], parsed["files_reused"]) == (2, 1)
     assert rows(module_pg_url, "SELECT count(*) FROM rocket.matches WHERE date = %s", START) == [(3,)]
     assert not failed_ticks(dev)
