@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 
 import dagster as dg
 import httpx
@@ -30,13 +31,17 @@ TICKS = """query Ticks($name: String!) { sensorOrError(sensorSelector: {reposito
   ticks(limit: 10) { status skipReason timestamp } } } } }"""
 
 
-def waited_after(dev, since: float) -> bool:
-    """Whether the landing sensor ticked after `since` (seconds since the epoch) and requested nothing because
-    the day's run is in progress."""
+def ticks_after(dev, since: float) -> list[dict]:
+    """The landing sensor's latest ticks that began after `since` (seconds since the epoch)."""
     answer = httpx.post(f"{dev.url}/graphql", json={"query": TICKS, "variables": {"name": SENSOR}}, timeout=30).json()
-    ticks = answer["data"]["sensorOrError"]["sensorState"]["ticks"]
-    return any(tick["timestamp"] > since and tick["status"] == "SKIPPED"
-               and f"{DAY} wait for the run in progress" in (tick["skipReason"] or "") for tick in ticks)
+    return [tick for tick in answer["data"]["sensorOrError"]["sensorState"]["ticks"] if tick["timestamp"] > since]
+
+
+def waited_after(dev, since: float) -> bool:
+    """Whether the landing sensor ticked after `since` and requested nothing because the day's run is in
+    progress."""
+    return any(tick["status"] == "SKIPPED" and f"{DAY} wait for the run in progress" in (tick["skipReason"] or "")
+               for tick in ticks_after(dev, since))
 
 
 def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING) -> dict | None:
@@ -82,7 +87,11 @@ def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_ta
         return records if len(done) == 2 and not any(r.dagster_run.status in NOT_FINISHED_STATUSES
                                                      for r in records) else None
 
-    records = wait_until(both_finished, 600, "the run that takes the two replays", dev)
+    wait_until(both_finished, 600, "the run that takes the two replays", dev)
+    ended = time.time()
+    wait_until(lambda: [tick for tick in ticks_after(dev, ended) if tick["status"] != "STARTED"], 120,
+               "the landing sensor to look again after both runs", dev)
+    records = day_runs(instance)
     assert len(records) == 2
     assert records[0].dagster_run.run_id == first.run_id and records[0].end_time <= records[1].start_time
     assert landed(instance, first.run_id)["files"] == 1
