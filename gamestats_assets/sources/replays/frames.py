@@ -17,14 +17,7 @@ import subtr_actor
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.replays.header import ReplayHeader, ReplayParseError, header_from_meta, player_id_of
-from gamestats_assets.sources.replays.replications import (
-    car_states,
-    hit_teams,
-    match_scores,
-    recharges,
-    remote_key,
-    tank_replications,
-)
+from gamestats_assets.sources.replays.replications import Replications, read_stream, remote_key
 
 HIT_VELOCITY_JUMP = 250.0
 """uu/s of ball velocity change between two frames that only a touch produces (gravity adds ~22 uu/s a
@@ -110,25 +103,25 @@ class ReplayFrames:
     roster: pl.DataFrame
     """One row per car the stream knows: `player_id, name, platform, team` (the last team it played for)."""
     replications: pl.DataFrame
-    """One row per value the stream sends for a car's boost tank (`replications.tank_replications`): `frame,
+    """One row per value the stream sends for a car's boost tank (`Replications.tanks`): `frame,
     player_id, component` (the boost component's life, one per car the player had), `tank` (0-100)."""
     possession: pl.DataFrame
     """One row per value the stream sends for the team whose car touched the ball last
-    (`replications.hit_teams`): `frame, team`; that team holds the ball until the next row."""
+    (`Replications.hit_teams`): `frame, team`; that team holds the ball until the next row."""
     scores: pl.DataFrame
-    """One row per player the stream sent a match score for (`replications.match_scores`): `player_id, score`,
+    """One row per player the stream sent a match score for (`Replications.scores`): `player_id, score`,
     the last one sent (a player the frames know with no row scored nothing)."""
     positions: pl.DataFrame
-    """One row per rigid-body state the stream sends for a car (`replications.car_states`): `frame, player_id,
+    """One row per rigid-body state the stream sends for a car (`Replications.positions`): `frame, player_id,
     x, y, z, speed`; `cars` holds the parser's estimate at the frames between them (`_at_rest`)."""
     handbrakes: pl.DataFrame
-    """One row per handbrake value the stream sends for a car (`replications.car_states`): `frame, player_id,
+    """One row per handbrake value the stream sends for a car (`Replications.handbrakes`): `frame, player_id,
     held`."""
     pads_return: bool = True
     """Whether the stream replicates a pad's return and numbers its pickups (streams of 2017 on; the older
     ones replicate neither)."""
     recharges: bool = False
-    """Whether the cars' tanks refill by themselves (`replications.recharges`: a mutator's recharge), so that a
+    """Whether the cars' tanks refill by themselves (`Replications.recharges`: a mutator's recharge), so that a
     rise of a tank no pickup explains is no pad's."""
 
 
@@ -343,15 +336,15 @@ def _owned(table: pl.DataFrame, cars: pl.DataFrame, ids: dict[str, str]) -> pl.D
             .filter(pl.col("player_id").is_not_null()).drop("of_remote", "of_name"))
 
 
-def _replication_table(replay: dict[str, Any], cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
+def _replication_table(stream: Replications, cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
     """The tank replications of the cars the frames know."""
-    return _owned(tank_replications(replay), cars, ids).select(
+    return _owned(stream.tanks, cars, ids).select(
         "frame", "player_id", "component", tank=pl.col("byte") * 100.0 / BOOST_BYTE_MAX)
 
 
-def _score_table(replay: dict[str, Any], cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
+def _score_table(stream: Replications, cars: pl.DataFrame, ids: dict[str, str]) -> pl.DataFrame:
     """The last match score the stream sent for each player the frames know."""
-    return _owned(match_scores(replay), cars, ids).select("player_id", "score")
+    return _owned(stream.scores, cars, ids).select("player_id", "score")
 
 
 def _with_tank(cars: pl.DataFrame, replications: pl.DataFrame) -> pl.DataFrame:
@@ -435,24 +428,25 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
 
 @bulk_allocation()
 def read_frames(path: Path) -> ReplayFrames:
-    """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read."""
+    """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read. The stream is
+    walked once for everything it sends as sent (`read_stream`), and its tree freed before subtr-actor's frames
+    are built."""
     try:
+        stream = read_stream(subtr_actor.parse_replay(path.read_bytes()))
         data = subtr_actor.get_replay_frames_data(str(path))
-        replay = subtr_actor.parse_replay(path.read_bytes())
     except Exception as error:
         raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
     header = header_from_meta(data["meta"])
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], header)
-    replications = _replication_table(replay, cars, ids)
+    replications = _replication_table(stream, cars, ids)
     cars = _with_tank(cars, replications)
-    positions, handbrakes = car_states(replay)
-    positions = _owned(positions, cars, ids).select("frame", "player_id", "x", "y", "z", "speed")
+    positions = _owned(stream.positions, cars, ids).select("frame", "player_id", "x", "y", "z", "speed")
     cars = _unsent(_at_rest(cars, positions, ball), positions, ball)
     return ReplayFrames(header=header, ball=ball, cars=cars, hits=detect_hits(ball, cars),
                         pickups=_pickup_table(data, ids), demos=_demo_table(data, ids), goals=_goal_table(data),
                         scoring=_scoring_table(data, ids), roster=_roster(cars, ids),
-                        replications=replications, possession=hit_teams(replay), scores=_score_table(replay, cars, ids),
-                        positions=positions,
-                        handbrakes=_owned(handbrakes, cars, ids).select("frame", "player_id", "held"),
-                        pads_return=_pads_return(data), recharges=recharges(replay))
+                        replications=replications, possession=stream.hit_teams,
+                        scores=_score_table(stream, cars, ids), positions=positions,
+                        handbrakes=_owned(stream.handbrakes, cars, ids).select("frame", "player_id", "held"),
+                        pads_return=_pads_return(data), recharges=stream.recharges)

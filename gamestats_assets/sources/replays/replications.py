@@ -1,7 +1,6 @@
-"""Every value a raw replay's network stream sends for a car's boost tank (`tank_replications`), a car's
-place and handbrake (`car_states`), the team that last touched the ball (`hit_teams`), the last match
-score it sends for each player (`match_scores`), and whether the cars' tanks refill by themselves
-(`recharges`).
+"""Every value a raw replay's network stream sends for a car's boost tank, a car's place and handbrake, the team
+that last touched the ball, the last match score it sends for each player, and whether the cars' tanks refill by
+themselves: `Replications`, read in one walk through the stream (`read_stream`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -12,6 +11,7 @@ for a player online, the remote id (`Players`): two players can bear one name.""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
@@ -70,106 +70,11 @@ class Players:
         return None if name is None else (name, self.remotes.get(info))
 
 
-def tank_replications(replay: dict[str, Any]) -> pl.DataFrame:
-    """The tank replications of `replay` (subtr-actor's `parse_replay`: objects, keyframes, network frames):
-    `frame, name, remote, component, byte`: the player whose car held the component (`Players.owner`), the
-    component's life (numbered in order of appearance) and the tank's byte (0-255)."""
-    objects = replay["objects"]
-    keyframes = {keyframe["frame"] for keyframe in replay["keyframes"]}
-    links: dict[str, dict[int, int]] = {"car": {}, "player": {}}
-    players = Players()
-    alive: dict[int, int] = {}
-    lives = count()
-    owners: dict[int, tuple[str, str | None]] = {}
-    last: dict[int, int] = {}
-    events: list[tuple[int, int, int]] = []
-    for index, frame in enumerate(replay["network_frames"]["frames"]):
-        for actor in frame["deleted_actors"]:
-            alive.pop(actor, None)
-            for table in links.values():
-                table.pop(actor, None)
-        for actor in frame["new_actors"]:
-            if objects[actor["object_id"]] == BOOST_COMPONENT and actor["actor_id"] not in alive:
-                alive[actor["actor_id"]] = next(lives)
-        updates = frame["updated_actors"]
-        for update in updates:
-            name = objects[update["object_id"]]
-            if name in LINKS:
-                links[LINKS[name]][update["actor_id"]] = _value(update["attribute"])["actor"]
-            else:
-                players.read(name, update)
-        for update in updates:
-            name = objects[update["object_id"]]
-            component = alive.get(update["actor_id"])
-            if component is None:
-                continue
-            owner = players.owner(links["player"].get(links["car"].get(update["actor_id"], -1), -1))
-            if owner is not None:
-                owners[component] = owner
-            if name in TANK_ATTRIBUTES:
-                byte = TANK_ATTRIBUTES[name](_value(update["attribute"]))
-                if index in keyframes and last.get(component) == byte:
-                    continue
-                last[component] = byte
-                events.append((index, component, byte))
-    rows = [(index, *owners[component], component, byte) for index, component, byte in events if component in owners]
-    return pl.DataFrame(rows, schema=SCHEMA, orient="row")
-
-
 HIT_TEAM = "TAGame.Ball_TA:HitTeamNum"
 HIT_TEAM_SCHEMA = {"frame": pl.Int32, "team": pl.Int8}
-
-
-def hit_teams(replay: dict[str, Any]) -> pl.DataFrame:
-    """The ball's `HitTeamNum` replications of `replay` (as for `tank_replications`): `frame, team`, the team
-    whose car touched the ball last, which the game replicates when a touch changes it (and again in
-    keyframes)."""
-    objects = replay["objects"]
-    rows = [(index, _value(update["attribute"]))
-            for index, frame in enumerate(replay["network_frames"]["frames"])
-            for update in frame["updated_actors"] if objects[update["object_id"]] == HIT_TEAM]
-    return pl.DataFrame(rows, schema=HIT_TEAM_SCHEMA, orient="row")
-
-
 RECHARGE_RATE = "TAGame.CarComponent_Boost_TA:RechargeRate"
-
-
-def recharges(replay: dict[str, Any]) -> bool:
-    """Whether the stream of `replay` (as for `tank_replications`) gives a car's boost component a recharge rate
-    above zero: a match whose mutators refill the tanks by themselves, which the stream of a standard match
-    never sends."""
-    objects = replay["objects"]
-    return any(objects[update["object_id"]] == RECHARGE_RATE and (_value(update["attribute"]) or 0) > 0
-               for frame in replay["network_frames"]["frames"] for update in frame["updated_actors"])
-
-
 MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
 SCORE_SCHEMA = {**OWNER_SCHEMA, "score": pl.Int64}
-
-
-def match_scores(replay: dict[str, Any]) -> pl.DataFrame:
-    """The last `MatchScore` the stream of `replay` (as for `tank_replications`) sends for each player's
-    replication info: `name, remote, score` (`Players.owner`), the player's score when they left or the recording
-    ended. The game sends a score only once it differs from 0, so a player the stream knows with no row here
-    scored nothing."""
-    objects = replay["objects"]
-    players = Players()
-    scores: dict[int, int] = {}
-    last: dict[tuple[str, str | None], int] = {}
-    for frame in replay["network_frames"]["frames"]:
-        for actor in frame["deleted_actors"]:
-            if actor in scores and (owner := players.owner(actor)):
-                last[owner] = scores[actor]
-            scores.pop(actor, None)
-            players.forget(actor)
-        for update in frame["updated_actors"]:
-            name = objects[update["object_id"]]
-            if not players.read(name, update) and name == MATCH_SCORE:
-                scores[update["actor_id"]] = _value(update["attribute"])
-    last.update({owner: score for actor, score in scores.items() if (owner := players.owner(actor))})
-    return pl.DataFrame([(*owner, score) for owner, score in last.items()], schema=SCORE_SCHEMA, orient="row")
-
-
 RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
 HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
 LEGACY_LOCATIONS = 5
@@ -180,39 +85,136 @@ POSITION_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "x": pl.Float64, "y": pl.F
 HANDBRAKE_SCHEMA = {"frame": pl.Int32, **OWNER_SCHEMA, "held": pl.Boolean}
 
 
-def car_states(replay: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The places and handbrakes the stream of `replay` (as for `tank_replications`) sends for each car, as
-    sent: `frame, name, remote, x, y, z` (uu) and `speed` (uu/s, none for a body at rest) for each rigid-body
-    state, which the stream sends every other frame or so while the car moves and seldom while it rests (a
-    parser's state at the frames between is its estimate), and `frame, name, remote, held` for each handbrake
-    value; `name, remote` is the player the car belongs to (`Players.owner`)."""
+@dataclass(frozen=True)
+class Replications:
+    """What the network stream of a replay sends, as sent (`read_stream`)."""
+
+    tanks: pl.DataFrame
+    """Each car's tank replications: `frame, name, remote, component, byte`: the player whose car held the boost
+    component (`Players.owner`), the component's life (numbered in order of appearance) and the tank's byte
+    (0-255)."""
+    hit_teams: pl.DataFrame
+    """The ball's `HitTeamNum` replications: `frame, team`, the team whose car touched the ball last, which the
+    game replicates when a touch changes it (and again in keyframes)."""
+    scores: pl.DataFrame
+    """The last `MatchScore` sent for each player's replication info: `name, remote, score`, the player's score
+    when they left or the recording ended. The game sends a score only once it differs from 0, so a player the
+    stream knows with no row here scored nothing."""
+    positions: pl.DataFrame
+    """Each rigid-body state sent for a car: `frame, name, remote, x, y, z` (uu) and `speed` (uu/s, none for a
+    body at rest). The stream sends one every other frame or so while the car moves and seldom while it rests
+    (a parser's state at the frames between is its estimate); `name, remote` is the player the car belongs
+    to."""
+    handbrakes: pl.DataFrame
+    """Each handbrake value sent for a car: `frame, name, remote, held`."""
+    recharges: bool
+    """Whether a car's boost component is given a recharge rate above zero: a match whose mutators refill the
+    tanks by themselves, which the stream of a standard match never sends."""
+
+
+class _Walk:
+    """The state of one walk through a stream: the actors alive and linked, and the rows found so far."""
+
+    def __init__(self, replay: dict[str, Any]) -> None:
+        legacy = (replay.get("net_version") or 0) < LEGACY_LOCATIONS
+        self.scale, self.velocity_scale = (100.0, 10.0) if legacy else (1.0, 1.0)
+        self.links: dict[str, dict[int, int]] = {"car": {}, "player": {}}
+        self.players = Players()
+        self.scorers = Players()
+        """The replication infos as the scores see them: forgotten when deleted, their last score kept."""
+        self.alive: dict[int, int] = {}
+        self.lives = count()
+        self.owners: dict[int, tuple[str, str | None]] = {}
+        self.last_byte: dict[int, int] = {}
+        self.tanks: list[tuple[int, int, int]] = []
+        self.hit_teams: list[tuple[int, int]] = []
+        self.scores: dict[int, int] = {}
+        self.last_score: dict[tuple[str, str | None], int] = {}
+        self.positions: list[tuple] = []
+        self.handbrakes: list[tuple] = []
+        self.recharges = False
+
+    def delete(self, actor: int) -> None:
+        self.alive.pop(actor, None)
+        for table in self.links.values():
+            table.pop(actor, None)
+        if actor in self.scores and (owner := self.scorers.owner(actor)):
+            self.last_score[owner] = self.scores[actor]
+        self.scores.pop(actor, None)
+        self.scorers.forget(actor)
+
+    def link(self, index: int, name: str, update: dict[str, Any]) -> None:
+        """Take what `update` (attribute `name`) says of links, players, scores, the ball and recharges."""
+        if name in LINKS:
+            self.links[LINKS[name]][update["actor_id"]] = _value(update["attribute"])["actor"]
+        else:
+            self.players.read(name, update)
+        if self.scorers.read(name, update):
+            return
+        if name == MATCH_SCORE:
+            self.scores[update["actor_id"]] = _value(update["attribute"])
+        elif name == HIT_TEAM:
+            self.hit_teams.append((index, _value(update["attribute"])))
+        elif name == RECHARGE_RATE and (_value(update["attribute"]) or 0) > 0:
+            self.recharges = True
+
+    def state(self, index: int, name: str, update: dict[str, Any], keyframe: bool) -> None:
+        """Take `update` (attribute `name`) when it is a boost component's or a car's, its owner known."""
+        actor = update["actor_id"]
+        component = self.alive.get(actor)
+        if component is not None:
+            owner = self.players.owner(self.links["player"].get(self.links["car"].get(actor, -1), -1))
+            if owner is not None:
+                self.owners[component] = owner
+            if name in TANK_ATTRIBUTES:
+                byte = TANK_ATTRIBUTES[name](_value(update["attribute"]))
+                if not (keyframe and self.last_byte.get(component) == byte):
+                    self.last_byte[component] = byte
+                    self.tanks.append((index, component, byte))
+        if name in (RIGID_BODY, HANDBRAKE) and (owner := self.players.owner(self.links["player"].get(actor, -1))):
+            value = _value(update["attribute"])
+            if name == HANDBRAKE:
+                self.handbrakes.append((index, *owner, bool(value)))
+            elif (location := value.get("location")) is not None:
+                velocity = value.get("linear_velocity")
+                speed = (None if velocity is None
+                         else self.velocity_scale * sum(v * v for v in velocity.values()) ** 0.5)
+                self.positions.append((index, *owner, location["x"] * self.scale, location["y"] * self.scale,
+                                       location["z"] * self.scale, speed))
+
+    def result(self) -> Replications:
+        self.last_score.update({owner: score for actor, score in self.scores.items()
+                                if (owner := self.scorers.owner(actor))})
+        tanks = [(index, *self.owners[component], component, byte) for index, component, byte in self.tanks
+                 if component in self.owners]
+        return Replications(
+            tanks=pl.DataFrame(tanks, schema=SCHEMA, orient="row"),
+            hit_teams=pl.DataFrame(self.hit_teams, schema=HIT_TEAM_SCHEMA, orient="row"),
+            scores=pl.DataFrame([(*owner, score) for owner, score in self.last_score.items()],
+                                schema=SCORE_SCHEMA, orient="row"),
+            positions=pl.DataFrame(self.positions, schema=POSITION_SCHEMA, orient="row"),
+            handbrakes=pl.DataFrame(self.handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"),
+            recharges=self.recharges)
+
+
+def read_stream(replay: dict[str, Any]) -> Replications:
+    """Every replication `Replications` holds, from one walk through the network frames of `replay` (subtr-actor's
+    `parse_replay`: objects, keyframes, network frames). In each frame the deleted actors go first, then the new
+    ones come, then every update's links and players are taken before any update's states, so a state finds
+    the owner its own frame names."""
     objects = replay["objects"]
-    legacy = (replay.get("net_version") or 0) < LEGACY_LOCATIONS
-    scale, velocity_scale = (100.0, 10.0) if legacy else (1.0, 1.0)
-    pawns: dict[int, int] = {}
-    players = Players()
-    positions: list[tuple] = []
-    handbrakes: list[tuple] = []
+    keyframes = {keyframe["frame"] for keyframe in replay["keyframes"]}
+    walk = _Walk(replay)
     for index, frame in enumerate(replay["network_frames"]["frames"]):
         for actor in frame["deleted_actors"]:
-            pawns.pop(actor, None)
-        updates = frame["updated_actors"]
-        for update in updates:
-            name = objects[update["object_id"]]
-            if name == PAWN_PLAYER:
-                pawns[update["actor_id"]] = _value(update["attribute"])["actor"]
-            else:
-                players.read(name, update)
-        for update in updates:
-            name = objects[update["object_id"]]
-            if name in (RIGID_BODY, HANDBRAKE) and (owner := players.owner(pawns.get(update["actor_id"], -1))):
-                value = _value(update["attribute"])
-                if name == HANDBRAKE:
-                    handbrakes.append((index, *owner, bool(value)))
-                elif (location := value.get("location")) is not None:
-                    velocity = value.get("linear_velocity")
-                    speed = None if velocity is None else velocity_scale * sum(v * v for v in velocity.values()) ** 0.5
-                    positions.append((index, *owner, location["x"] * scale, location["y"] * scale,
-                                      location["z"] * scale, speed))
-    return (pl.DataFrame(positions, schema=POSITION_SCHEMA, orient="row"),
-            pl.DataFrame(handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"))
+            walk.delete(actor)
+        for actor in frame["new_actors"]:
+            if objects[actor["object_id"]] == BOOST_COMPONENT and actor["actor_id"] not in walk.alive:
+                walk.alive[actor["actor_id"]] = next(walk.lives)
+        updates = [(objects[update["object_id"]], update) for update in frame["updated_actors"]]
+        for name, update in updates:
+            walk.link(index, name, update)
+        keyframe = index in keyframes
+        for name, update in updates:
+            walk.state(index, name, update, keyframe)
+    return walk.result()
