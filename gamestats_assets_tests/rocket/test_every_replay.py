@@ -46,6 +46,21 @@ def test_every_replay_is_read_with_its_scoreboard(tmp_path, path):
     assert all(s.value is None or math.isfinite(s.value) for p in match.players for s in p.stats)
 
 
+def test_a_ball_whose_hit_team_is_none_is_held_by_nobody():
+    """f08e, a 3v3 online game of 2022-05-05, sends the ball's `HitTeamNum` as 255 (no team) three times beside its
+    0s and 1s: those rows are possession of nobody, and every player's (the six at the end and one who left)
+    distances to the ball with and without possession are numbers."""
+    frames = read_frames(FIXTURES / "replays" / "f08e.replay")
+    assert frames.possession["team"].null_count() == 3
+    assert set(frames.possession["team"].drop_nulls()) == {0, 1}
+    match = replay_match(frames)
+    assert match.frames_null_reason is None and len(match.players) == 7
+    for player in match.players:
+        stats = {s.stat_type: s.value for s in player.stats}
+        for stat in ("positioning_avg_distance_to_ball_possession", "positioning_avg_distance_to_ball_no_possession"):
+            assert stats[stat] is not None and 0 < stats[stat] < 10_000, (player.name, stat)
+
+
 def test_the_spectators_on_a_scoreboard_are_not_players(tmp_path):
     """b2a19's header lists a referee and two other spectators with a team of neither side beside the six
     players."""

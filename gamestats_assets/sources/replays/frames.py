@@ -107,7 +107,7 @@ class ReplayFrames:
     player_id, component` (the boost component's life, one per car the player had), `tank` (0-100)."""
     possession: pl.DataFrame
     """One row per value the stream sends for the team whose car touched the ball last
-    (`Replications.hit_teams`): `frame, team`; that team holds the ball until the next row."""
+    (`Replications.hit_teams`): `frame, team`; that team holds the ball until the next row (nobody when null)."""
     scores: pl.DataFrame
     """One row per player the stream sent a match score for (`Replications.scores`): `player_id, score`,
     the last one sent (a player the frames know with no row scored nothing)."""

@@ -72,6 +72,8 @@ class Players:
 
 HIT_TEAM = "TAGame.Ball_TA:HitTeamNum"
 HIT_TEAM_SCHEMA = {"frame": pl.Int32, "team": pl.Int8}
+TEAMS = (0, 1)
+"""The `HitTeamNum` bytes of the two teams; the game sends 255 for no team (a ball nobody's touch holds)."""
 RECHARGE_RATE = "TAGame.CarComponent_Boost_TA:RechargeRate"
 MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
 SCORE_SCHEMA = {**OWNER_SCHEMA, "score": pl.Int64}
@@ -95,7 +97,7 @@ class Replications:
     (0-255)."""
     hit_teams: pl.DataFrame
     """The ball's `HitTeamNum` replications: `frame, team`, the team whose car touched the ball last, which the
-    game replicates when a touch changes it (and again in keyframes)."""
+    game replicates when a touch changes it (and again in keyframes); null when it sends no team (`TEAMS`)."""
     scores: pl.DataFrame
     """The last `MatchScore` sent for each player's replication info: `name, remote, score`, the player's score
     when they left or the recording ended. The game sends a score only once it differs from 0, so a player the
@@ -154,7 +156,8 @@ class _Walk:
         if name == MATCH_SCORE:
             self.scores[update["actor_id"]] = _value(update["attribute"])
         elif name == HIT_TEAM:
-            self.hit_teams.append((index, _value(update["attribute"])))
+            team = _value(update["attribute"])
+            self.hit_teams.append((index, team if team in TEAMS else None))
         elif name == RECHARGE_RATE and (_value(update["attribute"]) or 0) > 0:
             self.recharges = True
 
