@@ -20,15 +20,18 @@ from typing import Annotated
 import polars as pl
 import psycopg
 from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gamestats_assets.lib.core.stats import wilson_interval
+from gamestats_assets.lib.intake.quarantine import last_quarantined
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+from gamestats_assets.sources.replays.sections import DamagedReplay, check_sections
 
 router = APIRouter(prefix="/api/v1/rocket", tags=["rocket league"])
 
@@ -87,10 +90,16 @@ def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
 
 @router.post("/replays/upload", status_code=202,
              summary="Upload a raw .replay (request body); it lands and is run as a dropped file is",
-             responses={403: {"description": "none of the account's players played it; nothing landed"},
+             responses={200: {"description": "this very file is already held (an upload retried); nothing changed"},
+                        403: {"description": "none of the account's players played it; nothing landed"},
+                        409: {"description": "another file of the same game is already held; it is kept"},
                         413: {"description": "larger than GAMESTATS_API_MAX_UPLOAD_BYTES"},
-                        415: {"description": "not a Rocket League replay; nothing landed"}})
+                        415: {"description": "not a Rocket League replay; nothing landed"},
+                        422: {"description": "a replay cut short or damaged (its sections' CRCs); nothing landed"}})
 async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> dict:
+    """A whole replay lands as `landing/rocket/<day>/<match id>.replay`: its header read, both its sections there
+    and matching their CRCs (`sections.check_sections`). A game already held is never replaced: the same file
+    again answers 200 with the upload held, another file of that game 409 naming it."""
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes:
@@ -115,19 +124,37 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
             raise HTTPException(415, "not a Rocket League replay: its header has no match id")
         if not any(who.acts_for(player.player_id) for player in header.players):
             raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
-        folder = settings.data_dir / "landing" / DOMAIN / landing_day(settings, header.played_at)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{match_id}.replay"
-        existed = target.exists()
-        os.replace(partial, target)
+        try:
+            check_sections(partial.read_bytes())
+        except DamagedReplay as damage:
+            raise HTTPException(422, f"not a whole replay of match {match_id}: {damage}; nothing landed") from None
+        day = landing_day(settings, header.played_at)
+        target = landed(settings, match_id) or settings.data_dir / "landing" / DOMAIN / day / f"{match_id}.replay"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(partial, target)
+        except FileExistsError:
+            return already_held(settings, target, partial, match_id)
     finally:
         partial.unlink(missing_ok=True)
     return {"id": match_id, "status": "processing", "landed": str(target.relative_to(settings.data_dir)),
-            "already_uploaded": existed, "played_at": header.played_at.isoformat(), "players": len(header.players)}
+            "already_uploaded": False, "played_at": header.played_at.isoformat(), "players": len(header.players)}
 
 
-def landed(settings: ServeSettings, match_id: str) -> bool:
-    return any((settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay"))
+def already_held(settings: ServeSettings, held: Path, upload: Path, match_id: str) -> JSONResponse:
+    """The answer to an upload of a game whose file `held` already landed: 200 when `upload` is that very file, else
+    409 naming the replay held. Neither replaces it."""
+    where = str(held.relative_to(settings.data_dir))
+    if held.read_bytes() != upload.read_bytes():
+        raise HTTPException(409, f"match {match_id} is already held from another file ({where}); it is kept, not "
+                                 f"replaced: GET {router.prefix}/replays/{match_id} follows it")
+    return JSONResponse({"id": match_id, "status": "already uploaded", "landed": where, "already_uploaded": True,
+                         "follow": f"{router.prefix}/replays/{match_id}"}, status_code=200)
+
+
+def landed(settings: ServeSettings, match_id: str) -> Path | None:
+    """The landing file of the uploaded game `match_id`, None when none is there."""
+    return next((settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay"), None)
 
 
 @router.get("/replays/recent", summary="A player's most recent published games")
@@ -145,7 +172,7 @@ def recent_replays(request: Request, player_id: PlayerId, limit: Limit = 10) -> 
 
 
 @router.get("/replays/{replay_id}", summary="A replay's analysis: per player, stats by group with rank percentiles",
-            responses={404: {"description": "neither published nor uploaded"}})
+            responses={404: {"description": "neither published, uploaded nor refused"}})
 def replay(request: Request, replay_id: ReplayId) -> dict:
     match_id = replay_id.lower()
 
@@ -167,9 +194,13 @@ def replay(request: Request, replay_id: ReplayId) -> dict:
 
     answer = reader_of(request).read(("rocket.matches", "rocket.player_stats"), ("replay", match_id), compute)
     if answer.data is None:
-        if landed(request.app.state.settings, match_id):
+        settings: ServeSettings = request.app.state.settings
+        if landed(settings, match_id):
             return enveloped(Answer({"id": match_id, "status": "processing"}, answer.published_at))
-        raise HTTPException(404, f"replay {match_id} not found: neither published nor uploaded")
+        if refused := last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay"):
+            return enveloped(Answer({"id": match_id, "status": "failed", "reason": refused["reason"],
+                                     "refused_at": refused["quarantined_at"]}, answer.published_at))
+        raise HTTPException(404, f"replay {match_id} not found: neither published, uploaded nor refused")
     return enveloped(answer)
 
 

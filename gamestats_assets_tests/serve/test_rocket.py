@@ -4,6 +4,8 @@ and is then served with its players' stats; analytics and training over a publis
 from __future__ import annotations
 
 import datetime as dt
+import random
+import struct
 
 import dagster as dg
 import psycopg
@@ -13,6 +15,7 @@ from psycopg.rows import dict_row
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets.sources.replays.sections import SECTION_HEAD, replay_crc
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
@@ -111,10 +114,88 @@ def test_an_upload_name_never_chooses_where_it_lands(rocket):
     client = rocket["client"]
     response = client.post(f"{BASE}/replays/upload?filename=../../../etc/passwd", content=UPLOAD.read_bytes(),
                            headers={**AUTH, "Content-Disposition": 'attachment; filename="../../evil.replay"'})
-    assert response.status_code == 202 and response.json()["already_uploaded"] is True
+    assert response.status_code == 200 and response.json()["already_uploaded"] is True
     assert not (rocket["data_dir"].parent / "evil.replay").exists()
     assert client.get(f"{BASE}/replays/..%2F..%2Fetc%2Fpasswd").status_code == 404
     assert client.get(f"{BASE}/replays/not-hex").status_code == 422
+
+
+def header_size(data: bytes) -> int:
+    return SECTION_HEAD.unpack_from(data)[0]
+
+
+def with_section_crcs(data: bytearray) -> bytes:
+    """`data` (a replay whose bytes were changed) with each section's CRC written anew, so it is whole again."""
+    at = 0
+    while at < len(data):
+        size, _ = SECTION_HEAD.unpack_from(data, at)
+        start = at + SECTION_HEAD.size
+        SECTION_HEAD.pack_into(data, at, size, replay_crc(bytes(data[start:start + size])))
+        at = start + size
+    return bytes(data)
+
+
+def test_only_a_whole_replay_is_taken_and_a_held_game_is_never_replaced(rocket):
+    """The game uploaded by the first test is held: its header alone, its header followed by random bytes, its
+    body cut or one byte of it changed are 422 and land nothing; the very file again is 200 and another whole
+    file of that game 409 naming it; the file held stays as it was."""
+    client, whole = rocket["client"], UPLOAD.read_bytes()
+    held = rocket["data_dir"] / "landing" / "rocket" / UPLOAD_DAY / f"{UPLOAD_ID}.replay"
+    landing = rocket["data_dir"] / "landing" / "rocket"
+    before = sorted(p for p in landing.rglob("*") if p.is_file())
+    header_end = SECTION_HEAD.size + header_size(whole)
+    garbled = bytearray(whole)
+    garbled[len(whole) // 2] ^= 0xFF
+    damaged = {"header alone": (whole[:header_end], "ends before the body section"),
+               "header and random bytes": (whole[:header_end] + random.Random(70).randbytes(len(whole) - header_end),
+                                           "body section"),
+               "body cut": (whole[:len(whole) - 1000], "body section is cut short"),
+               "a byte changed": (bytes(garbled), "body section is damaged"),
+               "bytes after the body": (whole + b"\x00" * 16, "16 bytes follow the body")}
+    for what, (body, reason) in damaged.items():
+        response = client.post(f"{BASE}/replays/upload", content=body, headers=AUTH)
+        assert response.status_code == 422, (what, response.text)
+        assert "not a whole replay" in response.json()["detail"] and reason in response.json()["detail"], what
+    again = client.post(f"{BASE}/replays/upload", content=whole, headers=AUTH)
+    assert again.status_code == 200 and again.json()["id"] == UPLOAD_ID and again.json()["already_uploaded"] is True
+    other = bytearray(whole)
+    other[len(whole) // 2] ^= 0xFF
+    conflict = client.post(f"{BASE}/replays/upload", content=with_section_crcs(other), headers=AUTH)
+    assert conflict.status_code == 409 and UPLOAD_ID in conflict.json()["detail"], conflict.text
+    assert held.read_bytes() == whole
+    assert sorted(p for p in landing.rglob("*") if p.is_file()) == before
+
+
+def with_nul_in_a_name(data: bytes) -> bytes:
+    """The replay `data` with a NUL in the first player name of its header's scoreboard (a `Name` string
+    property), its CRCs written anew: a whole replay that PostgreSQL cannot store."""
+    key = struct.pack("<i", 5) + b"Name\x00" + struct.pack("<i", 12) + b"StrProperty\x00"
+    name = data.index(key, SECTION_HEAD.size) + len(key) + 8
+    length = struct.unpack_from("<i", data, name)[0]
+    assert length > 2, "a Latin-1 name of two characters or more"
+    changed = bytearray(data)
+    changed[name + 5] = 0
+    return with_section_crcs(changed)
+
+
+def test_an_upload_the_pipeline_refuses_answers_failed_with_the_reason(rocket):
+    """A whole replay the door takes (202) whose header names a player with a NUL, which the day's run quarantines:
+    the replay then answers `failed` with the quarantine's reason, not 404."""
+    client = rocket["client"]
+    refused = with_nul_in_a_name((REPLAYS / "0_SAVES.replay").read_bytes())
+    response = client.post(f"{BASE}/replays/upload", content=refused, headers=AUTH)
+    assert response.status_code == 202, response.text
+    match_id, day = response.json()["id"], response.json()["landed"].split("/")[2]
+    assert client.get(f"{BASE}/replays/{match_id}").json()["data"]["status"] == "processing"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(rocket["data_dir"]))
+        patch.setenv("GAMESTATS_PG_URL", rocket["pg_url"])
+        run(rocket["defs"], rocket_keys(rocket["defs"], partitioned=True), rocket["instance"], partition_key=day)
+    assert list((rocket["data_dir"] / "quarantine" / "rocket" / day).glob(f"{match_id}*.replay"))
+    answer = client.get(f"{BASE}/replays/{match_id}")
+    assert answer.status_code == 200, answer.text
+    fate = answer.json()["data"]
+    assert fate["id"] == match_id and fate["status"] == "failed" and "NUL" in fate["reason"], fate
 
 
 def test_recent_replays_and_analytics_for_a_player(rocket):

@@ -8,6 +8,7 @@ with their line number and reason. Checks count what a partition quarantined.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import shutil
 from collections.abc import Iterable
@@ -119,3 +120,13 @@ def over_reject_limit(root: Path, domain: str, max_share: float) -> set[str]:
     folder = Path(root) / domain
     return {path.parent.name for path in folder.glob("*/*.read.json")
             if rejected_share(json.loads(path.read_text())) > max_share} if folder.is_dir() else set()
+
+
+def last_quarantined(root: Path, domain: str, name: str) -> dict | None:
+    """The record (`quarantine_file`'s `.reason.json`: file, quarantined_as, reason, quarantined_at) of the file
+    called `name` that was quarantined last under any partition of `domain`; None when it never was."""
+    stem, suffix = glob.escape(Path(name).stem), glob.escape(Path(name).suffix)
+    folder = Path(root) / domain
+    candidates = {*folder.glob(f"*/{glob.escape(name)}.reason.json"), *folder.glob(f"*/{stem}.*{suffix}.reason.json")}
+    records = [record for path in candidates if (record := json.loads(path.read_text())).get("file") == name]
+    return max(records, key=lambda record: record["quarantined_at"], default=None)
