@@ -75,7 +75,7 @@ writes under `synthetic/`), the fingerprints of their files, and the asset that 
 
 
 ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses", "position_cells")
-READER_VERSION = "1"
+READER_VERSION = "2"
 """The version of the day's reader (`read_files`): a new one parses every file of a day again on its next run."""
 
 
