@@ -426,16 +426,25 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _unreadable(path: Path, error: Exception) -> ReplayParseError:
+    return ReplayParseError(f"{path.name}: network frames unreadable ({error})")
+
+
 @bulk_allocation()
 def read_frames(path: Path) -> ReplayFrames:
-    """Header and network frames of the replay at `path`; `ReplayParseError` when it cannot be read. The stream is
-    walked once for everything it sends as sent (`read_stream`), and its tree freed before subtr-actor's frames
-    are built."""
+    """Header and network frames of the replay at `path`; `ReplayParseError` when subtr-actor cannot read them. The
+    stream is walked once for everything it sends as sent (`read_stream`), and its tree freed before subtr-actor's
+    frames are built."""
     try:
-        stream = read_stream(subtr_actor.parse_replay(path.read_bytes()))
+        replay = subtr_actor.parse_replay(path.read_bytes())
+    except Exception as error:
+        raise _unreadable(path, error) from error
+    stream = read_stream(replay)
+    del replay
+    try:
         data = subtr_actor.get_replay_frames_data(str(path))
     except Exception as error:
-        raise ReplayParseError(f"{path.name}: network frames unreadable ({error})") from error
+        raise _unreadable(path, error) from error
     header = header_from_meta(data["meta"])
     ball = _ball_table(data["frame_data"], [goal["frame"] for goal in data.get("goal_events") or []])
     cars, ids = _car_table(data["frame_data"], header)
