@@ -2,18 +2,25 @@
 built from their declarations in `tables.py`; the ETL tables read the landing folder."""
 
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.l2m.tables import TABLES
+from gamestats_assets.defs.l2m.transforms import reference
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
+from gamestats_assets.lib.intake.file_rows import in_file_order, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, unclaimed_files
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
+from gamestats_assets.sources.thinkingdata import ReadResult
+from gamestats_assets.sources.thinkingdata.increments import DayRead
 
 DOMAIN = "l2m"
 LOG_TYPES = (*EVENT_PROPERTIES, PROFILE_STEM)
@@ -33,33 +40,76 @@ LANDING, landing_logs = build_day_landing(
 """The days in landing/l2m/ and the fingerprints of their files, and the asset that lands them."""
 
 
+READER_VERSION = "1"
+"""The version of the ETL readers (`transforms/etl.py`): a new one parses every file of a day again on its next run."""
+
+
+def reader_version(table: Table) -> str:
+    """What a table's rows of a file depend on beside the file: the reader, and the currency rates for recharge."""
+    if table.name != "recharge":
+        return READER_VERSION
+    return f"{READER_VERSION}:{reference.currency_rates().hash_rows().sum()}"
+
+
 def build_etl_asset(table: Table) -> dg.AssetsDefinition:
-    """`l2m/etl/<name>`: the table's reader over each day's landing folder. Rejected lines go to
-    `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the
-    lines read are counted for the reject-share check; a source whose files held no readable line fails."""
+    """`l2m/etl/<name>`: the table's reader over each day's landing files of its log type, each row with its file
+    (`source_file`). Only the files new or changed since the day's last run are parsed, with the unchanged ones
+    whose records they repeat or contradict; the other files' rows are taken from the lake (`lib/intake/
+    file_rows.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
+    `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
+    are counted for the reject-share check, every file of the day's; a source whose files held no readable line
+    fails."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
-    def _etl(context: dg.AssetExecutionContext, platform: PlatformResource) -> pl.DataFrame:
-        frames, counts = [], {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0}
+    def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
+             lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
+        frames, reads = [], []
+        counts = {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0,
+                  "files_parsed": 0, "files_reused": 0, "files_removed": 0}
         for day in days_of(context):
             key = day.isoformat()
-            read = table.compute(day_folder(platform, DOMAIN, key), day)
+            frame, day_read, read = read_day(table, platform, lake.day_rows(context.asset_key, day), day)
             for path, reason in read.unreadable:
                 quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
-            quarantine_records(platform.quarantine_dir, read.rejects, DOMAIN, key, table.name)
-            record_read(platform.quarantine_dir, DOMAIN, key, table.name, read.stats.as_dict())
-            if (read.stats.lines or read.unreadable) and read.frame.height == 0:
+            rejects, stats = day_read.totals(read.files)
+            quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
+            record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
+            if (stats.lines or read.unreadable) and frame.height == 0:
                 raise dg.Failure(description=f"every {table.name} line delivered for {key} was rejected or "
                                  f"unreadable: see {platform.quarantine_dir / DOMAIN / key}")
-            for name, value in read.stats.as_dict().items():
+            for name, value in {**stats.as_dict(), **day_read.plan.metadata}.items():
                 counts[name] = counts.get(name, 0) + value
             counts["files_quarantined"] += len(read.unreadable)
-            frames.append(read.frame)
-        context.add_output_metadata(counts)
-        return pl.concat(frames, how="vertical_relaxed")
+            frames.append(frame)
+            reads.append((day_read, read))
+        for day_read, _ in reads:
+            day_read.plan.begin()
+        written = lake.write_assets(context, {context.asset_key: pl.concat(frames, how="vertical_relaxed")})
+        for day_read, read in reads:
+            day_read.commit(read.files, [path for path, _ in read.unreadable])
+        return dg.MaterializeResult(metadata={**written[context.asset_key], **counts})
 
     return _etl
+
+
+def read_day(table: Table, platform: PlatformResource, lake_rows: pl.LazyFrame,
+             day: dt.date) -> tuple[pl.DataFrame, DayRead, ReadResult]:
+    """The day's rows of `table`: its files new or changed since the day's last run parsed, with the unchanged ones
+    whose records meet theirs (read again until none is left, `DayRead.widen`), and the other files' rows reused
+    from the lake (`lake_rows`, the table's rows of the day), in the order of the files. With what it planned and
+    what the read gave."""
+    folder = day_folder(platform, DOMAIN, day.isoformat())
+    paths = source_files(folder, table.name)
+    day_read = DayRead.start(plan_day(platform, DOMAIN, table.name, day, folder, paths, reader_version(table)), paths)
+    read = table.compute(folder, day, files=day_read.to_read())
+    while day_read.widen(read.files):
+        read = table.compute(folder, day, files=day_read.to_read())
+    reused = reused_rows(lake_rows, day_read.reused)
+    if reused.is_empty():
+        return read.frame, day_read, read
+    rows = pl.concat([read.frame, reused.select(read.frame.columns).cast(read.frame.schema)], how="vertical_relaxed")
+    return in_file_order(rows, day_read.order), day_read, read
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, etl=build_etl_asset)
