@@ -90,9 +90,11 @@ class DayRead:
         held = {name: day.notes.load(name) for name in plan.unchanged}
         day.reused_notes = {name: note[1] for name, note in held.items()
                             if note is not None and note[0] == plan.stamps[name][2]}
-        gone = day.notes.names() - set(plan.unchanged)
-        if any(name not in day.notes.names() for name in plan.removed):
+        noted = day.notes.names()
+        gone = noted - set(plan.unchanged)
+        if not set(plan.removed) <= noted:
             plan.parse_again(plan.unchanged)
+            day.reused_notes = {}
         else:
             plan.parse_again(set(plan.unchanged) - set(day.reused_notes))
             day._entangle([note[1].keys for name in gone if (note := day.notes.load(name)) is not None])
