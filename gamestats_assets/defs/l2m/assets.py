@@ -3,6 +3,7 @@ built from their declarations in `tables.py`; the ETL tables read the landing fo
 
 
 import datetime as dt
+from typing import NamedTuple
 
 import dagster as dg
 import polars as pl
@@ -14,10 +15,10 @@ from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
-from gamestats_assets.lib.intake.file_rows import in_file_order, plan_day, reused_rows
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, in_file_order, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
 from gamestats_assets.sources.thinkingdata import ReadResult
 from gamestats_assets.sources.thinkingdata.increments import DayRead
@@ -58,58 +59,78 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     file_rows.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
     `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
     are counted for the reject-share check, every file of the day's; a source whose files held no readable line
-    fails."""
+    fails. A run whose days have no file new, changed or removed writes nothing."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
              lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
-        frames, reads = [], []
-        counts = {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0,
-                  "files_parsed": 0, "files_reused": 0, "files_removed": 0}
-        for day in days_of(context):
-            key = day.isoformat()
-            frame, day_read, read = read_day(table, platform, lake.day_rows(context.asset_key, day), day)
-            for path, reason in read.unreadable:
-                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
-            rejects, stats = day_read.totals(read.files)
-            quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
-            record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
-            if (stats.lines or read.unreadable) and frame.height == 0:
-                raise dg.Failure(description=f"every {table.name} line delivered for {key} was rejected or "
-                                 f"unreadable: see {platform.quarantine_dir / DOMAIN / key}")
-            for name, value in {**stats.as_dict(), **day_read.plan.metadata}.items():
-                counts[name] = counts.get(name, 0) + value
-            counts["files_quarantined"] += len(read.unreadable)
-            frames.append(frame)
-            reads.append((day_read, read))
-        for day_read, _ in reads:
-            day_read.plan.begin()
-        written = lake.write_assets(context, {context.asset_key: pl.concat(frames, how="vertical_relaxed")})
-        for day_read, read in reads:
-            day_read.commit(read.files, [path for path, _ in read.unreadable])
-        return dg.MaterializeResult(metadata={**written[context.asset_key], **counts})
+        days = [etl_day(table, platform, day, lake.day_rows(context.asset_key, day)) for day in days_of(context)]
+        counts = {name: sum(day.counts[name] for day in days) for name in days[0].counts}
+        if all(day.files.untouched and FILE_COLUMN in day.lake_rows.collect_schema() for day in days):
+            rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
+            written = {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
+                       "lake_write": "none: no file new, changed or removed since the last run"}
+        else:
+            frames = [day_rows(day.read, reused_rows(day.lake_rows, day.files.reused), day.files.order) for day in days]
+            for day, frame in zip(days, frames, strict=True):
+                if frame.height == 0 and (day.read.unreadable or day.counts["lines"]):
+                    raise dg.Failure(description=f"every {table.name} line delivered for {day.key} was rejected or "
+                                     f"unreadable: see {platform.quarantine_dir / DOMAIN / day.key}")
+            for day in days:
+                day.files.plan.begin()
+            written = lake.write_assets(context, {context.asset_key: pl.concat(frames, how="vertical_relaxed")})
+            written = written[context.asset_key]
+        for day in days:
+            day.files.commit(day.read.files, [path for path, _ in day.read.unreadable])
+        return dg.MaterializeResult(metadata={**written, **counts})
 
     return _etl
 
 
-def read_day(table: Table, platform: PlatformResource, lake_rows: pl.LazyFrame,
-             day: dt.date) -> tuple[pl.DataFrame, DayRead, ReadResult]:
-    """The day's rows of `table`: its files new or changed since the day's last run parsed, with the unchanged ones
-    whose records meet theirs (read again until none is left, `DayRead.widen`), and the other files' rows reused
-    from the lake (`lake_rows`, the table's rows of the day), in the order of the files. With what it planned and
-    what the read gave."""
+class EtlDay(NamedTuple):
+    """A day of an ETL run: its key, its files (`DayRead`), what their read gave, the table's rows of the day in the
+    lake, and the run's counts of the day (lines read, rejected ..., files parsed, reused ...)."""
+
+    key: str
+    files: DayRead
+    read: ReadResult
+    lake_rows: pl.LazyFrame
+    counts: dict[str, int]
+
+
+def etl_day(table: Table, platform: PlatformResource, day: dt.date, lake_rows: pl.LazyFrame) -> EtlDay:
+    """A day of `table` read (`read_fresh`): its unreadable files quarantined, its rejected lines and read counts
+    written, every file's."""
+    key = day.isoformat()
+    files, read = read_fresh(table, platform, day)
+    for path, reason in read.unreadable:
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
+    rejects, stats = files.totals(read.files)
+    quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
+    record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
+    counts = {**stats.as_dict(), **files.plan.metadata, "files_quarantined": len(read.unreadable)}
+    return EtlDay(key, files, read, lake_rows, counts)
+
+
+def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[DayRead, ReadResult]:
+    """The day's files of `table` new or changed since the day's last run parsed, with the unchanged ones whose
+    records meet theirs (read again until none is left, `DayRead.widen`); with what was planned."""
     folder = day_folder(platform, DOMAIN, day.isoformat())
     paths = source_files(folder, table.name)
     day_read = DayRead.start(plan_day(platform, DOMAIN, table.name, day, folder, paths, reader_version(table)), paths)
     read = table.compute(folder, day, files=day_read.to_read())
     while day_read.widen(read.files):
         read = table.compute(folder, day, files=day_read.to_read())
-    reused = reused_rows(lake_rows, day_read.reused)
+    return day_read, read
+
+
+def day_rows(read: ReadResult, reused: pl.DataFrame, order: list[str]) -> pl.DataFrame:
+    """The day's rows: those just `read` and those `reused` from the lake, in the `order` of the files."""
     if reused.is_empty():
-        return read.frame, day_read, read
+        return read.frame
     rows = pl.concat([read.frame, reused.select(read.frame.columns).cast(read.frame.schema)], how="vertical_relaxed")
-    return in_file_order(rows, day_read.order), day_read, read
+    return in_file_order(rows, order)
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, etl=build_etl_asset)

@@ -100,6 +100,11 @@ class DayRead:
             day._entangle([note[1].keys for name in gone if (note := day.notes.load(name)) is not None])
         return day
 
+    @property
+    def untouched(self) -> bool:
+        """Whether the lake holds the day's rows as they are: no file to read, none removed."""
+        return not self.plan.fresh and not self.plan.removed
+
     def to_read(self) -> list[Path]:
         """The files to read, in the day's order."""
         fresh = set(self.plan.fresh_names)

@@ -20,10 +20,10 @@ class Deduplication:
 
     A record's key is its `#type`, `#event_name` and `#uuid`, or its whole content when it has no
     `#uuid`. Rows of one key with the same content are one record delivered more than once: the first is
-    given, the others dropped (`duplicates`, and by the file of the copy dropped `duplicates_of`). Rows of one key with different contents are a conflict: none can
-    be trusted, all are rejected (`conflicts`); when a version was already given, `restart` is set, and
-    `conflicting` holds every conflicting key of the pass for the next. The keys of a batch are hashed in
-    the read, so a batch without repeats costs one lookup of its keys."""
+    given, the others dropped (`duplicates`, and by the file of the copy dropped `duplicates_of`). Rows of one
+    key with different contents are a conflict: none can be trusted, all are rejected (`conflicts`); when a
+    version was already given, `restart` is set, and `conflicting` holds every conflicting key of the pass for
+    the next. The keys of a batch are hashed in the read, so a batch without repeats costs one lookup of its keys."""
 
     def __init__(self, known_conflicts: pl.Series) -> None:
         self.conflicting = known_conflicts

@@ -122,10 +122,10 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date, files: Files
     """The day's `source` events summed per user and key in each landing file (see `EconomySource.describe`).
 
     Grain: (date, user_id, server_id, *keys, source_file). Columns: date, user_id, server_id, keys, level, measure,
-    events, source_file; rows in the order each key first appears in the landing files. The lines are summed in parts of about
-    `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed, before the
-    sums are put in that order one column at a time (`sorted_column_by_column`): the sums are never held twice,
-    nor beside the lines.
+    events, source_file; rows in the order each key first appears in the landing files. The lines are summed in
+    parts of about `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed,
+    before the sums are put in that order one column at a time (`sorted_column_by_column`): the sums are never held
+    twice, nor beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
     lines, rejects, stats, unreadable, read = read_events(day_dir, source.event, day, required=required,
@@ -161,7 +161,8 @@ def etl_user_profile(day_dir: Path, day: dt.date, files: Files = None) -> ReadRe
     `std.day_profiles` takes each user's latest values of the day. `country_code` is the raw code; CONS maps it to a
     known country or 'Other'."""
     parsed = read_profiles(day_dir, day, files)
-    return parsed._replace(frame=_dated(parsed.frame, day, ["event_time", "user_id", "server_id", "country_code", "register_date"]))
+    columns = ["event_time", "user_id", "server_id", "country_code", "register_date"]
+    return parsed._replace(frame=_dated(parsed.frame, day, columns))
 
 
 def etl_clan_change(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
