@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -28,13 +28,13 @@ from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, recor
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.intake.synthetic import TaxonomySource
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, FrameStream, RestartStream
+from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager, FrameStream, RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo
 from gamestats_assets.sources.thinkingdata import LineSchema, RecordStream, stream_files
 from gamestats_assets.sources.thinkingdata.increments import DayRead
-from gamestats_assets.sources.thinkingdata.reader import STREAM_BATCH_ROWS
+from gamestats_assets.sources.thinkingdata.reader import STREAM_BATCH_ROWS, FileRead, ReadStats
 
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
@@ -218,12 +218,24 @@ class DayLines:
         if self.read.widen(self.stream.files):
             self.stream = None
             raise RestartStream("reused files repeat or contradict records of the fresh ones: read them again")
-        rejects, stats = self.read.totals(self.stream.files)
-        quarantine_records(self.platform.quarantine_dir, rejects, DOMAIN, self.partition, "events")
-        record_read(self.platform.quarantine_dir, DOMAIN, self.partition, "events", stats.as_dict())
+        stats = self.record_read(self.stream.files)
         if (stats.lines or self.unreadable) and rows == 0:
             raise dg.Failure(description=f"every line delivered for {self.partition} was rejected or unreadable: see "
                              f"{self.platform.quarantine_dir / DOMAIN / self.partition}")
+
+    def record_read(self, read: Mapping[str, FileRead]) -> ReadStats:
+        """Quarantine the day's rejected lines and keep its read counts, every file's (the reused ones' as their
+        notes hold them, the others' as just `read`); the counts."""
+        rejects, stats = self.read.totals(read)
+        quarantine_records(self.platform.quarantine_dir, rejects, DOMAIN, self.partition, "events")
+        record_read(self.platform.quarantine_dir, DOMAIN, self.partition, "events", stats.as_dict())
+        return stats
+
+    @property
+    def in_lake(self) -> bool:
+        """Whether the lake holds the day's rows as they are: no file to read or removed, the table written with
+        its files."""
+        return self.read.untouched and FILE_COLUMN in self.lake_rows.collect_schema().names()
 
     def commit(self) -> None:
         """Once the day's rows are written: what each file read gave, and the day's files, recorded."""
@@ -241,20 +253,28 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
     that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once.
     Only the files new or changed since the day's last run are parsed (with the unchanged ones whose records they
     repeat or contradict); the other files' rows are taken from the lake (`lib/intake/file_rows.py`). Written batch
-    by batch as the lines are read: a day is never held whole."""
+    by batch as the lines are read: a day is never held whole. A run whose days have no file new, changed or removed
+    writes nothing."""
     types = property_types(rules_of(event_rules))
     schema = LineSchema(types, raw_properties=True)
     version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
     days = [DayLines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
             for key in context.partition_keys]
-    for day in days:
-        day.read.plan.begin()
-    stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
-    written = lake.write_assets(context, {context.asset_key: stream})
+    if all(day.in_lake for day in days):
+        for day in days:
+            day.record_read({})
+        rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
+        written = {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
+                   "lake_write": "none: no file new, changed or removed since the last run"}
+    else:
+        for day in days:
+            day.read.plan.begin()
+        stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
+        written = lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
     for day in days:
         day.commit()
     counts = {name: sum(day.read.plan.metadata[name] for day in days) for name in days[0].read.plan.metadata}
-    return dg.MaterializeResult(metadata={**written[context.asset_key], **counts,
+    return dg.MaterializeResult(metadata={**written, **counts,
                                           "files_quarantined": sum(len(day.unreadable) for day in days)})
 
 
