@@ -21,7 +21,8 @@ def _profile(day: dt.date, rows: list[tuple[str, int | None, str | None, str | N
     frame = pl.DataFrame(rows, schema={"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.Utf8,
                                        "register_date": pl.Utf8}, orient="row")
     return frame.select(pl.lit(day).alias("date"), pl.lit(dt.datetime.combine(day, dt.time(12))).alias("event_time"),
-                        "user_id", "server_id", "country_code", pl.col("register_date").str.to_date())
+                        "user_id", "server_id", "country_code", pl.col("register_date").str.to_date(),
+                        pl.lit("user_profile.jsonl").alias("source_file"))
 
 
 def _write_lines(path: Path, records: list[dict]) -> None:

@@ -15,10 +15,10 @@ from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, in_file_order, plan_day, reused_rows
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
 from gamestats_assets.sources.thinkingdata import ReadResult
 from gamestats_assets.sources.thinkingdata.increments import DayRead
@@ -55,51 +55,55 @@ def reader_version(table: Table) -> str:
 def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     """`l2m/etl/<name>`: the table's reader over each day's landing files of its log type, each row with its file
     (`source_file`). Only the files new or changed since the day's last run are parsed, with the unchanged ones
-    whose records they repeat or contradict; the other files' rows are taken from the lake (`lib/intake/
+    whose records they repeat or contradict; the other files' rows stay in the lake as they are (`lib/intake/
     file_rows.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
     `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
     are counted for the reject-share check, every file of the day's; a source whose files held no readable line
-    fails. A run whose days have no file new, changed or removed writes nothing."""
+    fails. Only the rows of the files parsed, removed or quarantined are replaced in the lake (`replace_files`):
+    a run whose days have no file new, changed or removed writes nothing."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
              lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
-        days = [etl_day(table, platform, day, lake.day_rows(context.asset_key, day)) for day in days_of(context)]
-        counts = {name: sum(day.counts[name] for day in days) for name in days[0].counts}
-        if all(day.files.untouched and FILE_COLUMN in day.lake_rows.collect_schema() for day in days):
-            rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
-            written = {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
-                       "lake_write": "none: no file new, changed or removed since the last run"}
-        else:
-            frames = [day_rows(day.read, reused_rows(day.lake_rows, day.files.reused), day.files.order) for day in days]
-            for day, frame in zip(days, frames, strict=True):
-                if frame.height == 0 and (day.read.unreadable or day.counts["lines"]):
-                    raise dg.Failure(description=f"every {table.name} line delivered for {day.key} was rejected or "
-                                     f"unreadable: see {platform.quarantine_dir / DOMAIN / day.key}")
-            for day in days:
-                day.files.plan.begin()
-            written = lake.write_assets(context, {context.asset_key: pl.concat(frames, how="vertical_relaxed")})
-            written = written[context.asset_key]
+        key, spec = context.asset_key, context.assets_def.specs_by_key[context.asset_key]
+        days = [etl_day(table, platform, day) for day in days_of(context)]
         for day in days:
-            day.files.commit(day.read.files, [path for path, _ in day.read.unreadable])
-        return dg.MaterializeResult(metadata={**written, **counts})
+            if (day.read.unreadable or day.counts["lines"]) and not day.rows_after(lake.day_rows(key, day.date)):
+                raise dg.Failure(description=f"every {table.name} line delivered for {day.date} was rejected or "
+                                 f"unreadable: see {platform.quarantine_dir / DOMAIN / day.date.isoformat()}")
+        counts = {name: sum(day.counts[name] for day in days) for name in days[0].counts}
+        counts["rows_replaced"] = 0
+        for day in days:
+            rejected = [path for path, _ in day.read.unreadable]
+            day.files.plan.begin()
+            written = lake.replace_files(key, spec.metadata, context.assets_def.partitions_def, day.date,
+                                         day.read.frame, day.files.plan.replaced(rejected), FILE_COLUMN)
+            counts["rows_replaced"] += written["rows_replaced"]
+            day.files.commit(day.read.files, rejected)
+        return dg.MaterializeResult(metadata={**counts, **lake.days_row_count(key, days_of(context))})
 
     return _etl
 
 
 class EtlDay(NamedTuple):
-    """A day of an ETL run: its key, its files (`DayRead`), what their read gave, the table's rows of the day in the
-    lake, and the run's counts of the day (lines read, rejected ..., files parsed, reused ...)."""
+    """A day of an ETL run: its date, its files (`DayRead`), what the read of its fresh ones gave, and the run's
+    counts of the day (lines read, rejected ..., files parsed, reused ...)."""
 
-    key: str
+    date: dt.date
     files: DayRead
     read: ReadResult
-    lake_rows: pl.LazyFrame
     counts: dict[str, int]
 
+    def rows_after(self, lake_rows: pl.LazyFrame) -> int:
+        """How many rows the day holds once written: those read, and those the lake holds of the reused files (read
+        from `lake_rows`, the table's rows of the day, only when none was read)."""
+        if self.read.frame.height or FILE_COLUMN not in lake_rows.collect_schema().names():
+            return self.read.frame.height
+        return lake_rows.filter(pl.col(FILE_COLUMN).is_in(self.files.reused)).select(pl.len()).collect().item()
 
-def etl_day(table: Table, platform: PlatformResource, day: dt.date, lake_rows: pl.LazyFrame) -> EtlDay:
+
+def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> EtlDay:
     """A day of `table` read (`read_fresh`): its unreadable files quarantined, its rejected lines and read counts
     written, every file's."""
     key = day.isoformat()
@@ -110,7 +114,7 @@ def etl_day(table: Table, platform: PlatformResource, day: dt.date, lake_rows: p
     quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
     record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
     counts = {**stats.as_dict(), **files.plan.metadata, "files_quarantined": len(read.unreadable)}
-    return EtlDay(key, files, read, lake_rows, counts)
+    return EtlDay(day, files, read, counts)
 
 
 def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[DayRead, ReadResult]:
@@ -123,14 +127,6 @@ def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[
     while day_read.widen(read.files):
         read = table.compute(folder, day, files=day_read.to_read())
     return day_read, read
-
-
-def day_rows(read: ReadResult, reused: pl.DataFrame, order: list[str]) -> pl.DataFrame:
-    """The day's rows: those just `read` and those `reused` from the lake, in the `order` of the files."""
-    if reused.is_empty():
-        return read.frame
-    rows = pl.concat([read.frame, reused.select(read.frame.columns).cast(read.frame.schema)], how="vertical_relaxed")
-    return in_file_order(rows, order)
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, etl=build_etl_asset)

@@ -65,10 +65,10 @@ def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) 
 
 
 def day_profiles(lines: pl.DataFrame) -> pl.DataFrame:
-    """The day's user_set lines (ETL user_profile, in the order of the landing files) per user: each property is its
-    latest non-null value of the day by `event_time` (the later line on a tie), null when no line of the day set
-    it. Grain: (user_id). Columns: user_id, server_id, country_code, register_date."""
-    return (lines.sort("event_time", maintain_order=True)
+    """The day's user_set lines (ETL user_profile) per user: each property is its latest non-null value of the day
+    by `event_time` (on a tie, the line of the later file, or the later line of one file), null when no line of the
+    day set it. Grain: (user_id). Columns: user_id, server_id, country_code, register_date."""
+    return (lines.sort("event_time", "source_file", maintain_order=True)
             .group_by("user_id", maintain_order=True)
             .agg(pl.col(name).drop_nulls().last() for name in list(PROFILE_SCHEMA)[1:]))
 
