@@ -85,13 +85,15 @@ class DayRead:
     @classmethod
     def start(cls, plan: DayFiles, paths: Sequence[Path]) -> DayRead:
         """The day's read before any file is read: the unchanged files that meet a changed or removed file's records
-        (as its notes hold them) or whose notes are missing are read again."""
+        (as its notes hold them) or whose notes are missing are read again. A file with notes that is gone from the
+        folder is removed, even when a run that failed took it out of the record before its rows were."""
         day = cls(plan, [file_name(plan.folder, path) for path in paths], FileNotes(plan))
         held = {name: day.notes.load(name) for name in plan.unchanged}
         day.reused_notes = {name: note[1] for name, note in held.items()
                             if note is not None and note[0] == plan.stamps[name][2]}
         noted = day.notes.names()
         gone = noted - set(plan.unchanged)
+        plan.removed = sorted({*plan.removed, *(noted - set(plan.stamps))})
         if not set(plan.removed) <= noted:
             plan.parse_again(plan.unchanged)
             day.reused_notes = {}
