@@ -124,6 +124,8 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
     """Settings reach assets as resources, so any asset runs with `build_asset_context`."""
     import datetime as dt
 
+    import polars as pl
+
     from gamestats_assets.definitions import location_resources
     from gamestats_assets.defs.l2m.assets import TABLE_ASSETS
     from gamestats_assets.generator.emitters.l2m import emit_day
@@ -131,8 +133,11 @@ def test_an_asset_runs_alone_on_the_resources_the_definitions_choose(data_dir):
 
     emit_day(data_dir / "landing" / "l2m", dt.date(2026, 1, 5), seed=1, n_users=50)
     resources = location_resources(Settings.from_env())
-    context = dg.build_asset_context(partition_key="2026-01-05", resources={"platform": resources["platform"]})
-    frame = TABLE_ASSETS["etl/login"](context)
+    context = dg.build_asset_context(partition_key="2026-01-05",
+                                     resources={"platform": resources["platform"], "lake": resources["lake"]})
+    written = TABLE_ASSETS["etl/login"](context)
+    frame = pl.read_delta(str(data_dir / "lake" / "l2m" / "etl" / "login"))
+    assert written.metadata["files_parsed"] == 1
     assert frame.height > 0 and set(frame["date"]) == {dt.date(2026, 1, 5)}
 
 

@@ -63,30 +63,33 @@ def unclaimed_files(day_dir: Path) -> list[Path]:
                   and not any(fnmatch.fnmatchcase(path.name, p) for p in patterns))
 
 
-def read_source(day_dir: Path, stem: str, day: dt.date, schema: LineSchema) -> ReadResult:
-    """The lines of the log type `stem` on `day`: root keys renamed (`user_id`, `ip`, `event_uuid`),
-    properties flattened, `event_time` typed."""
-    result = read_files(source_files(day_dir, stem), schema, day)
+def read_source(day_dir: Path, stem: str, day: dt.date, schema: LineSchema,
+                files: Sequence[Path] | None = None) -> ReadResult:
+    """The lines of the log type `stem` on `day` (of its `files` only when given): root keys renamed (`user_id`,
+    `ip`, `event_uuid`), properties flattened, `event_time` typed."""
+    result = read_files(source_files(day_dir, stem) if files is None else files, schema, day)
     return result._replace(frame=result.frame.rename(ROOT_COLUMNS, strict=False))
 
 
 def read_events(day_dir: Path, event_name: str, day: dt.date, *,
                 required: Sequence[str] = ("#account_id", "server_id", "level"), rules: Sequence[Rule] = (),
-                keep_roots: Sequence[str] = ("#account_id", "#time", "#ip", "#uuid")) -> ReadResult:
+                keep_roots: Sequence[str] = ("#account_id", "#time", "#ip", "#uuid"),
+                files: Sequence[Path] | None = None) -> ReadResult:
     """Track events `event_name` of `day` (properties typed from `EVENT_PROPERTIES`), with the root keys
-    `keep_roots` as columns (renamed: `user_id`, `event_time`, `ip`, `event_uuid`)."""
+    `keep_roots` as columns (renamed: `user_id`, `event_time`, `ip`, `event_uuid`); of its `files` only when
+    given."""
     schema = LineSchema(EVENT_PROPERTIES[event_name], event_name=event_name, record_types=("track",),
                         required=tuple(required), rules=tuple(rules), keep_roots=tuple(keep_roots))
-    return read_source(day_dir, event_name, day, schema)
+    return read_source(day_dir, event_name, day, schema, files)
 
 
-def read_profiles(day_dir: Path, day: dt.date) -> ReadResult:
-    """user_set lines of `day`, `register_date` typed. A line carries only the properties that changed,
-    so any property may be null; a present `register_date` must be `yyyy-MM-dd`."""
+def read_profiles(day_dir: Path, day: dt.date, files: Sequence[Path] | None = None) -> ReadResult:
+    """user_set lines of `day` (of its `files` only when given), `register_date` typed. A line carries only the
+    properties that changed, so any property may be null; a present `register_date` must be `yyyy-MM-dd`."""
     register_date = pl.col("register_date")
     schema = LineSchema(PROFILE_PROPERTIES, record_types=("user_set",), required=("#account_id",),
                         keep_roots=("#account_id", "#time"), rules=(
         (register_date.is_not_null() & register_date.str.to_date("%Y-%m-%d", strict=False).is_null(),
          "register_date not yyyy-MM-dd"),))
-    result = read_source(day_dir, PROFILE_STEM, day, schema)
+    result = read_source(day_dir, PROFILE_STEM, day, schema, files)
     return result._replace(frame=result.frame.with_columns(pl.col("register_date").str.to_date("%Y-%m-%d")))

@@ -17,10 +17,12 @@ DAYS = [dt.date(2024, 3, 1), dt.date(2024, 3, 2), dt.date(2024, 3, 3)]
 
 
 def _profile(day: dt.date, rows: list[tuple[str, int | None, str | None, str | None]]) -> pl.DataFrame:
+    """ETL user_profile lines of `day`, one per row, all at noon."""
     frame = pl.DataFrame(rows, schema={"user_id": pl.Utf8, "server_id": pl.Int64, "country_code": pl.Utf8,
                                        "register_date": pl.Utf8}, orient="row")
-    return frame.select(pl.lit(day).alias("date"), "user_id", "server_id", "country_code",
-                        pl.col("register_date").str.to_date())
+    return frame.select(pl.lit(day).alias("date"), pl.lit(dt.datetime.combine(day, dt.time(12))).alias("event_time"),
+                        "user_id", "server_id", "country_code", pl.col("register_date").str.to_date(),
+                        pl.lit("user_profile.jsonl").alias("source_file"))
 
 
 def _write_lines(path: Path, records: list[dict]) -> None:
@@ -68,8 +70,8 @@ def test_a_user_set_line_with_some_properties_keeps_the_latest_value_of_each(tmp
         _user_set(day, "b", "10:00:00.000", register_date="01/03/2024"),
     ])
     parsed = etl.etl_user_profile(tmp_path, day)
-    assert parsed.frame.select("user_id", "server_id", "country_code", "register_date").rows() == [
-        ("a", 1002, "TH", dt.date(2023, 1, 5))]
+    assert parsed.frame.height == 3
+    assert std.day_profiles(parsed.frame).rows() == [("a", 1002, "TH", dt.date(2023, 1, 5))]
     assert [(r.line, r.reason) for r in parsed.rejects] == [(4, "register_date not yyyy-MM-dd")]
 
 

@@ -153,6 +153,27 @@ def test_the_same_record_delivered_twice_counts_once_and_a_conflict_is_rejected_
     assert all("2 different records share one #uuid" in r.reason for r in read.rejects)
 
 
+@pytest.mark.parametrize("batch_rows", [2, None])
+def test_each_file_s_counts_rejects_and_record_keys_add_up_to_the_read(tmp_path, batch_rows):
+    (tmp_path / "login.jsonl").write_text("\n".join([line("u1"), line("u2"), line("u3", level=4), "{broken"]) + "\n")
+    (tmp_path / "login_redelivered.jsonl").write_text("\n".join([line("u1"), line("u3", level=5), line("u4")]) + "\n")
+    paths = sorted(tmp_path.iterdir())
+    stream = stream_files(paths, LOGIN, batch_rows=batch_rows) if batch_rows else None
+    if stream is not None:
+        with pytest.raises(RestartStream):
+            list(stream)
+        list(stream)
+    read = stream or read_files(paths, LOGIN)
+    first, second = (read.files[path.name] for path in paths)
+    assert (first.stats.as_dict(), second.stats.as_dict()) == (
+        {"files": 1, "lines": 4, "rejected": 2, "duplicates": 0, "conflicts": 1},
+        {"files": 1, "lines": 3, "rejected": 1, "duplicates": 1, "conflicts": 1})
+    assert [*first.rejects, *second.rejects] == read.rejects
+    assert {name: sum(file.stats.as_dict()[name] for file in read.files.values()) for name in read.stats.as_dict()} \
+        == read.stats.as_dict()
+    assert (first.keys.len(), second.keys.len()) == (3, 3) and first.keys.is_in(second.keys.implode()).sum() == 2
+
+
 def test_gzip_under_any_name_is_read_and_a_redelivered_gzip_counts_once(tmp_path):
     (tmp_path / "login.jsonl").write_bytes(lines(line("u1"), line("u2")))
     (tmp_path / "login_2.jsonl").write_bytes(gzip.compress(lines(line("u1"), line("u2"))))

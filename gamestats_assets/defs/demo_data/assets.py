@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -27,11 +27,14 @@ from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.intake.synthetic import TaxonomySource
-from gamestats_assets.lib.lake.delta import FrameStream
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
+from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager, FrameStream, RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo
-from gamestats_assets.sources.thinkingdata import LineSchema, stream_files
+from gamestats_assets.sources.thinkingdata import LineSchema, RecordStream, stream_files
+from gamestats_assets.sources.thinkingdata.increments import DayRead
+from gamestats_assets.sources.thinkingdata.reader import STREAM_BATCH_ROWS, FileRead, ReadStats
 
 DOMAIN = "demo_data"
 DEFAULT_TAXONOMY = "data/taxonomies/mobile_rpg.xlsx"
@@ -162,48 +165,117 @@ def unclaimed_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p not in claimed and not p.name.startswith("."))
 
 
-def parse_day(platform: PlatformResource, partition: str, schema: LineSchema) -> FrameStream:
-    """One day's landing files as typed rows, batch by batch (the ThinkingData reader with the taxonomy's
-    property types and the properties as delivered). Unreadable files are quarantined at once; at the end of
-    each complete pass the rejected lines are quarantined and the lines read counted. A day whose files held
-    no readable line fails."""
-    folder = day_folder(platform, DOMAIN, partition)
-    stream = stream_files(day_files(folder), schema)
-    for path, reason in stream.unreadable:
-        quarantine_file(platform.quarantine_dir, path, DOMAIN, partition, reason)
-    day = dt.date.fromisoformat(partition)
+READER_VERSION = "1"
+"""The version of the day's reader (`DayLines`): a new one parses every file of a day again on its next run."""
 
-    def typed(frame: pl.DataFrame) -> pl.DataFrame:
-        return (frame.rename({"_file": "source_file", "_record": "line_number"})
-                .with_columns(pl.col("source_file").cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
-                              date=pl.lit(day)))
 
-    def batches() -> Iterator[pl.DataFrame]:
+class DayLines:
+    """One day's landing files as typed rows, batch by batch (the ThinkingData reader with the taxonomy's property
+    types and the properties as delivered): the rows the lake holds of the files unchanged since the day's last run
+    (`lake_rows`, the day's rows of `etl/events`), streamed from the lake, then the lines of the others, parsed with
+    the unchanged files whose records they repeat or contradict (`sources/thinkingdata/increments.py`). Unreadable
+    files are quarantined at once; at the end of each complete pass the day's rejected lines are quarantined and its
+    lines counted, every file's. A day whose files held no readable line fails."""
+
+    def __init__(self, platform: PlatformResource, partition: str, schema: LineSchema, lake_rows: pl.LazyFrame,
+                 version: str) -> None:
+        self.platform, self.partition, self.schema, self.lake_rows = platform, partition, schema, lake_rows
+        self.day = dt.date.fromisoformat(partition)
+        folder = day_folder(platform, DOMAIN, partition)
+        paths = day_files(folder)
+        self.read = DayRead.start(plan_day(platform, DOMAIN, "events", self.day, folder, paths, version), paths)
+        self.stream: RecordStream | None = None
+        self.unreadable: list[Path] = []
+
+    def typed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return (frame.rename({"_file": FILE_COLUMN, "_record": "line_number"})
+                .with_columns(pl.col(FILE_COLUMN).cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
+                              date=pl.lit(self.day)))
+
+    @property
+    def row_schema(self) -> pl.Schema:
+        return self.typed(self.schema.empty()).schema
+
+    def reused(self) -> Iterator[pl.DataFrame]:
+        """The rows the lake holds of the reused files, a batch at a time."""
+        names = self.read.reused
+        if not names or FILE_COLUMN not in self.lake_rows.collect_schema().names():
+            return iter(())
+        schema = self.row_schema
+        rows = self.lake_rows.filter(pl.col(FILE_COLUMN).is_in(names)).select(list(schema)).cast(dict(schema))
+        return rows.collect_batches(chunk_size=STREAM_BATCH_ROWS)
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        if self.stream is None:
+            self.stream = stream_files([p for p in self.read.to_read() if p not in self.unreadable], self.schema)
+            for path, reason in self.stream.unreadable:
+                quarantine_file(self.platform.quarantine_dir, path, DOMAIN, self.partition, reason)
+                self.unreadable.append(path)
         rows = 0
-        for frame in stream:
+        for frame in itertools.chain(self.reused(), (self.typed(frame) for frame in self.stream)):
             rows += frame.height
-            yield typed(frame)
-        quarantine_records(platform.quarantine_dir, stream.rejects, DOMAIN, partition, "events")
-        record_read(platform.quarantine_dir, DOMAIN, partition, "events", stream.stats.as_dict())
-        if (stream.stats.lines or stream.unreadable) and rows == 0:
-            raise dg.Failure(description=f"every line delivered for {partition} was rejected or unreadable: see "
-                             f"{platform.quarantine_dir / DOMAIN / partition}")
+            yield frame
+        if self.read.widen(self.stream.files):
+            self.stream = None
+            raise RestartStream("reused files repeat or contradict records of the fresh ones: read them again")
+        stats = self.record_read(self.stream.files)
+        if (stats.lines or self.unreadable) and rows == 0:
+            raise dg.Failure(description=f"every line delivered for {self.partition} was rejected or unreadable: see "
+                             f"{self.platform.quarantine_dir / DOMAIN / self.partition}")
 
-    return FrameStream(typed(schema.empty()).schema, batches)
+    def record_read(self, read: Mapping[str, FileRead]) -> ReadStats:
+        """Quarantine the day's rejected lines and keep its read counts, every file's (the reused ones' as their
+        notes hold them, the others' as just `read`); the counts."""
+        rejects, stats = self.read.totals(read)
+        quarantine_records(self.platform.quarantine_dir, rejects, DOMAIN, self.partition, "events")
+        record_read(self.platform.quarantine_dir, DOMAIN, self.partition, "events", stats.as_dict())
+        return stats
+
+    @property
+    def in_lake(self) -> bool:
+        """Whether the lake holds the day's rows as they are: no file to read or removed, the table written with
+        its files."""
+        return self.read.untouched and FILE_COLUMN in self.lake_rows.collect_schema().names()
+
+    def commit(self) -> None:
+        """Once the day's rows are written: what each file read gave, and the day's files, recorded."""
+        self.read.commit(self.stream.files if self.stream is not None else {}, self.unreadable)
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
             ins={"event_rules": dg.AssetIn(event_rules.key)})
-def events(context: dg.AssetExecutionContext, platform: PlatformResource, event_rules: pl.DataFrame) -> FrameStream:
+def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: dg.ResourceParam[DeltaLakeIOManager],
+           event_rules: pl.DataFrame) -> dg.MaterializeResult:
     """The day's log lines parsed and typed: one row per record (key `date`, `source_file`,
     `line_number`: the record's number among the file's non-blank lines), root keys (`#type`,
     `#account_id`, `#time`, `#event_name` ...), every taxonomy property as its own typed column, and
     `properties`, the properties as delivered (JSON text, including any the taxonomy does not name). Lines
     that are not valid ThinkingData go to quarantine with their reason; a record delivered twice counts once.
-    Written batch by batch as the lines are read: a day is never held whole."""
-    schema = LineSchema(property_types(rules_of(event_rules)), raw_properties=True)
-    days = [parse_day(platform, key, schema) for key in context.partition_keys]
-    return FrameStream(days[0].schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
+    Only the files new or changed since the day's last run are parsed (with the unchanged ones whose records they
+    repeat or contradict); the other files' rows are taken from the lake (`lib/intake/file_rows.py`). Written batch
+    by batch as the lines are read: a day is never held whole. A run whose days have no file new, changed or removed
+    writes nothing."""
+    types = property_types(rules_of(event_rules))
+    schema = LineSchema(types, raw_properties=True)
+    version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
+    days = [DayLines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
+            for key in context.partition_keys]
+    if all(day.in_lake for day in days):
+        for day in days:
+            day.record_read({})
+        rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
+        written = {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
+                   "lake_write": "none: no file new, changed or removed since the last run"}
+    else:
+        for day in days:
+            day.read.plan.begin()
+        stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
+        written = lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
+    for day in days:
+        day.commit()
+    counts = {name: sum(day.read.plan.metadata[name] for day in days) for name in days[0].read.plan.metadata}
+    return dg.MaterializeResult(metadata={**written, **counts,
+                                          "files_quarantined": sum(len(day.unreadable) for day in days)})
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)

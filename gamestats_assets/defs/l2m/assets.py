@@ -2,18 +2,26 @@
 built from their declarations in `tables.py`; the ETL tables read the landing folder."""
 
 
+import datetime as dt
+from typing import NamedTuple
+
 import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.l2m.tables import TABLES
+from gamestats_assets.defs.l2m.transforms import reference
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, unclaimed_files
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
+from gamestats_assets.sources.thinkingdata import ReadResult
+from gamestats_assets.sources.thinkingdata.increments import DayRead
 
 DOMAIN = "l2m"
 LOG_TYPES = (*EVENT_PROPERTIES, PROFILE_STEM)
@@ -33,33 +41,92 @@ LANDING, landing_logs = build_day_landing(
 """The days in landing/l2m/ and the fingerprints of their files, and the asset that lands them."""
 
 
+READER_VERSION = "1"
+"""The version of the ETL readers (`transforms/etl.py`): a new one parses every file of a day again on its next run."""
+
+
+def reader_version(table: Table) -> str:
+    """What a table's rows of a file depend on beside the file: the reader, and the currency rates for recharge."""
+    if table.name != "recharge":
+        return READER_VERSION
+    return f"{READER_VERSION}:{reference.currency_rates().hash_rows().sum()}"
+
+
 def build_etl_asset(table: Table) -> dg.AssetsDefinition:
-    """`l2m/etl/<name>`: the table's reader over each day's landing folder. Rejected lines go to
-    `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the
-    lines read are counted for the reject-share check; a source whose files held no readable line fails."""
+    """`l2m/etl/<name>`: the table's reader over each day's landing files of its log type, each row with its file
+    (`source_file`). Only the files new or changed since the day's last run are parsed, with the unchanged ones
+    whose records they repeat or contradict; the other files' rows stay in the lake as they are (`lib/intake/
+    file_rows.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
+    `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
+    are counted for the reject-share check, every file of the day's; a source whose files held no readable line
+    fails. Only the rows of the files parsed, removed or quarantined are replaced in the lake (`replace_files`):
+    a run whose days have no file new, changed or removed writes nothing."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
-    def _etl(context: dg.AssetExecutionContext, platform: PlatformResource) -> pl.DataFrame:
-        frames, counts = [], {"lines": 0, "rejected": 0, "duplicates": 0, "conflicts": 0, "files_quarantined": 0}
-        for day in days_of(context):
-            key = day.isoformat()
-            read = table.compute(day_folder(platform, DOMAIN, key), day)
-            for path, reason in read.unreadable:
-                quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
-            quarantine_records(platform.quarantine_dir, read.rejects, DOMAIN, key, table.name)
-            record_read(platform.quarantine_dir, DOMAIN, key, table.name, read.stats.as_dict())
-            if (read.stats.lines or read.unreadable) and read.frame.height == 0:
-                raise dg.Failure(description=f"every {table.name} line delivered for {key} was rejected or "
-                                 f"unreadable: see {platform.quarantine_dir / DOMAIN / key}")
-            for name, value in read.stats.as_dict().items():
-                counts[name] = counts.get(name, 0) + value
-            counts["files_quarantined"] += len(read.unreadable)
-            frames.append(read.frame)
-        context.add_output_metadata(counts)
-        return pl.concat(frames, how="vertical_relaxed")
+    def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
+             lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
+        key, spec = context.asset_key, context.assets_def.specs_by_key[context.asset_key]
+        days = [etl_day(table, platform, day) for day in days_of(context)]
+        for day in days:
+            if (day.read.unreadable or day.counts["lines"]) and not day.rows_after(lake.day_rows(key, day.date)):
+                raise dg.Failure(description=f"every {table.name} line delivered for {day.date} was rejected or "
+                                 f"unreadable: see {platform.quarantine_dir / DOMAIN / day.date.isoformat()}")
+        counts = {name: sum(day.counts[name] for day in days) for name in days[0].counts}
+        counts["rows_replaced"] = 0
+        for day in days:
+            rejected = [path for path, _ in day.read.unreadable]
+            day.files.plan.begin()
+            written = lake.replace_files(key, spec.metadata, context.assets_def.partitions_def, day.date,
+                                         day.read.frame, day.files.plan.replaced(rejected), FILE_COLUMN)
+            counts["rows_replaced"] += written["rows_replaced"]
+            day.files.commit(day.read.files, rejected)
+        return dg.MaterializeResult(metadata={**counts, **lake.days_row_count(key, days_of(context))})
 
     return _etl
+
+
+class EtlDay(NamedTuple):
+    """A day of an ETL run: its date, its files (`DayRead`), what the read of its fresh ones gave, and the run's
+    counts of the day (lines read, rejected ..., files parsed, reused ...)."""
+
+    date: dt.date
+    files: DayRead
+    read: ReadResult
+    counts: dict[str, int]
+
+    def rows_after(self, lake_rows: pl.LazyFrame) -> int:
+        """How many rows the day holds once written: those read, and those the lake holds of the reused files (read
+        from `lake_rows`, the table's rows of the day, only when none was read)."""
+        if self.read.frame.height or FILE_COLUMN not in lake_rows.collect_schema().names():
+            return self.read.frame.height
+        return lake_rows.filter(pl.col(FILE_COLUMN).is_in(self.files.reused)).select(pl.len()).collect().item()
+
+
+def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> EtlDay:
+    """A day of `table` read (`read_fresh`): its unreadable files quarantined, its rejected lines and read counts
+    written, every file's."""
+    key = day.isoformat()
+    files, read = read_fresh(table, platform, day)
+    for path, reason in read.unreadable:
+        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
+    rejects, stats = files.totals(read.files)
+    quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
+    record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
+    counts = {**stats.as_dict(), **files.plan.metadata, "files_quarantined": len(read.unreadable)}
+    return EtlDay(day, files, read, counts)
+
+
+def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[DayRead, ReadResult]:
+    """The day's files of `table` new or changed since the day's last run parsed, with the unchanged ones whose
+    records meet theirs (read again until none is left, `DayRead.widen`); with what was planned."""
+    folder = day_folder(platform, DOMAIN, day.isoformat())
+    paths = source_files(folder, table.name)
+    day_read = DayRead.start(plan_day(platform, DOMAIN, table.name, day, folder, paths, reader_version(table)), paths)
+    read = table.compute(folder, day, files=day_read.to_read())
+    while day_read.widen(read.files):
+        read = table.compute(folder, day, files=day_read.to_read())
+    return day_read, read
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, etl=build_etl_asset)

@@ -64,6 +64,18 @@ class DayFiles:
         names = [file_name(self.folder, path) for path in (*self.fresh, *rejected)]
         return sorted({*names, *self.removed})
 
+    def parse_again(self, names: Iterable[str]) -> None:
+        """Take the unchanged files `names` to be parsed again: their rows depend on what the fresh files hold (a
+        reader deciding across files, say which copy of a record delivered twice is kept)."""
+        again = set(names) - set(self.fresh_names)
+        self.fresh += [self.folder / name for name in self.unchanged if name in again]
+        self.unchanged = [name for name in self.unchanged if name not in again]
+
+    @property
+    def fresh_names(self) -> list[str]:
+        """The fresh files' names, as their rows carry them."""
+        return [file_name(self.folder, path) for path in self.fresh]
+
     def begin(self) -> None:
         """Record only the unchanged files, before the day's tables are written."""
         self._write({name: self.stamps[name] for name in self.unchanged})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,7 @@ from gamestats_assets.lib.core import duckdb_text
 from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.intake.quarantine import Reject
 from gamestats_assets.lib.lake.delta import RestartStream
-from gamestats_assets.sources.thinkingdata.repeats import Deduplication
+from gamestats_assets.sources.thinkingdata.repeats import Deduplication, owned
 from gamestats_assets.sources.thinkingdata.schema import MARKS, REASON, LineSchema
 
 BINARY_SAMPLE_BYTES = 64 << 10
@@ -55,13 +56,27 @@ class ReadStats:
                 "duplicates": self.duplicates, "conflicts": self.conflicts}
 
 
+@dataclass
+class FileRead:
+    """What a read made of one file beside its rows: its counts (`files` 1; a repeated delivery counts in the file
+    of the copy dropped, a conflict in the file of each rejected version), its rejected lines in the read's order,
+    and the record key (`_key`) of each of its lines that passed the checks: the files whose keys meet are those
+    whose rows a read decides together (repeats and conflicts)."""
+
+    stats: ReadStats
+    rejects: list[Reject]
+    keys: pl.Series
+
+
 class ReadResult(NamedTuple):
-    """The good rows, the rejected lines, the counts, and the files that are not text (to quarantine)."""
+    """The good rows, the rejected lines, the counts, the files that are not text (to quarantine), and what the read
+    made of each file it read (`FileRead`, by file name)."""
 
     frame: pl.DataFrame
     rejects: list[Reject]
     stats: ReadStats
     unreadable: list[tuple[Path, str]]
+    files: Mapping[str, FileRead] = {}
 
 
 def read_files(paths: Iterable[Path], schema: LineSchema, day: date | None = None) -> ReadResult:
@@ -106,7 +121,8 @@ class RecordStream:
 
     Each iteration is one pass over the files in order: every batch of lines is parsed, typed and checked,
     and its good rows (the columns of `schema.empty()`) are given at once, less the repeated deliveries of
-    records already given. After a complete pass, `rejects` and `stats` are that pass's. A record found
+    records already given. After a complete pass, `rejects`, `stats` and `files` (each file's `FileRead`) are that
+pass's. A record found
     conflicting (another record under its `#uuid`) after a version of it was given cannot be taken back: the
     pass reads on to find every conflict, then raises `RestartStream`, and the next pass rejects them all
     from the start (the lake's writer abandons the first pass's rows and writes the second's).
@@ -120,17 +136,21 @@ class RecordStream:
         self.batch_rows, self.whole = batch_rows, whole
         self.rejects: list[Reject] = []
         self.stats = ReadStats(files=len(sources))
+        self.files: dict[str, FileRead] = {}
         self._conflicting = pl.Series("_key", [], pl.UInt64)
 
     def __iter__(self) -> Iterator[pl.DataFrame]:
         records = Deduplication(self._conflicting)
-        rejects, lines, held = [], 0, []
+        rejects, held = [], []
+        lines = dict.fromkeys(self.sources, 0)
+        keys: dict[str, list[pl.Series]] = {name: [] for name in self.sources}
         with duckdb_text.connect() as connection:
             for name, source in self.sources.items():
                 failing: list[tuple[int, str]] = []
                 for parsed, unparsed in _file_batches(connection, name, source, self.schema, self.day, self.batch_rows):
                     good, bad = _checked(parsed, name, self.schema)
-                    lines += good.height + len(bad) + len(unparsed)
+                    lines[name] += good.height + len(bad) + len(unparsed)
+                    keys[name].append(owned(good.select("_key")).get_column("_key"))
                     failing += bad
                     rejects += unparsed
                     if self.whole:
@@ -158,8 +178,13 @@ class RecordStream:
             located = _locate(self.sources[name], set(mine))
             by_file[name] += [Reject(name, located[r][0], reason, located[r][1]) for r, reason in sorted(mine.items())]
         self.rejects = [reject for name in self.sources for reject in by_file[name]]
-        self.stats = ReadStats(files=len(self.sources), lines=lines, rejected=len(self.rejects),
+        self.stats = ReadStats(files=len(self.sources), lines=sum(lines.values()), rejected=len(self.rejects),
                                duplicates=records.duplicates, conflicts=len(conflicts))
+        conflicted = Counter(file for file, _, _ in conflicts)
+        self.files = {name: FileRead(ReadStats(files=1, lines=lines[name], rejected=len(by_file[name]),
+                                               duplicates=records.duplicates_of[name], conflicts=conflicted[name]),
+                                     by_file[name], pl.concat([pl.Series("_key", [], pl.UInt64), *keys[name]]))
+                      for name in self.sources}
 
 
 def _whole(stream: RecordStream) -> ReadResult:
@@ -169,7 +194,7 @@ def _whole(stream: RecordStream) -> ReadResult:
     except RestartStream:
         frames = list(stream)
     return ReadResult(pl.concat([stream.schema.empty(), *frames], how="vertical_relaxed"), stream.rejects,
-                      stream.stats, stream.unreadable)
+                      stream.stats, stream.unreadable, stream.files)
 
 
 def _content(path: Path) -> tuple[bytes | None, str | None]:

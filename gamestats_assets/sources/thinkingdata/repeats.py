@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import polars as pl
 
 
@@ -18,10 +20,10 @@ class Deduplication:
 
     A record's key is its `#type`, `#event_name` and `#uuid`, or its whole content when it has no
     `#uuid`. Rows of one key with the same content are one record delivered more than once: the first is
-    given, the others dropped (`duplicates`). Rows of one key with different contents are a conflict: none can
-    be trusted, all are rejected (`conflicts`); when a version was already given, `restart` is set, and
-    `conflicting` holds every conflicting key of the pass for the next. The keys of a batch are hashed in
-    the read, so a batch without repeats costs one lookup of its keys."""
+    given, the others dropped (`duplicates`, and by the file of the copy dropped `duplicates_of`). Rows of one
+    key with different contents are a conflict: none can be trusted, all are rejected (`conflicts`); when a
+    version was already given, `restart` is set, and `conflicting` holds every conflicting key of the pass for
+    the next. The keys of a batch are hashed in the read, so a batch without repeats costs one lookup of its keys."""
 
     def __init__(self, known_conflicts: pl.Series) -> None:
         self.conflicting = known_conflicts
@@ -29,6 +31,7 @@ class Deduplication:
         self.rejected = pl.DataFrame(schema={"_file": pl.String, "_record": pl.Int64, "_key": pl.UInt64,
                                              "_content": pl.UInt64})
         self.duplicates = 0
+        self.duplicates_of: Counter[str] = Counter()
         self.restart = False
 
     def admit(self, batch: pl.DataFrame, remember: bool = True) -> pl.DataFrame:
@@ -61,7 +64,9 @@ class Deduplication:
         self.conflicting = pl.concat([self.conflicting, conflicting["_key"]])
         kept = versions.filter(~clashing)
         first = ~pl.col("_given") & pl.col("_key").is_first_distinct()
-        self.duplicates += kept.height - kept.select(first.sum()).item()
+        repeats = kept.filter(~first).get_column("_file").cast(pl.String)
+        self.duplicates += repeats.len()
+        self.duplicates_of.update(repeats.to_list())
         dropped = pl.concat([versions.filter(clashing)["_row"], kept.filter(~first)["_row"]])
         return batch.with_row_index("_row").filter(~pl.col("_row").is_in(dropped.implode())).drop("_row")
 

@@ -107,9 +107,8 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
     Grain: (date, server_id, country_code, vip_tier, key). Inputs: the ETL table of `source`, CONS
     l2m_active and l2m_cumulative_revenue of the same day (and the items reference for items).
 
-    `users` counts a segment's ETL rows: an ETL row holds one user's sums for one server and key, and a user has
-    one country and one tier on a day (l2m_active and l2m_cumulative_revenue have a row per user), so no user is in
-    a segment twice (counting rows is cheaper than counting distinct user ids).
+    `users` counts a segment's distinct users: an ETL row holds one user's sums for one server and key in one landing
+    file, so a user whose key is in two files of the day has two rows.
     """
     dims = user_dimensions(active, cumulative).drop("server_id")
     segment = ["date", "server_id", "country_code", "vip_tier", source.key]
@@ -121,7 +120,7 @@ def cons_economy(source: EconomySource, etl_economy: pl.DataFrame, active: pl.Da
              .with_columns(reference.country_group(pl.col("country_code")).alias("country_code"),
                            pl.col("vip_tier").fill_null(FREE_TIER))
              .group_by(segment)
-             .agg(pl.len().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
+             .agg(pl.col("user_id").n_unique().cast(pl.Int64).alias("users"), pl.col(source.measure).sum(),
                   pl.col("events").sum()))
     if not source.money:
         frame = frame.join(names.lazy(), on="item_id", how="left")

@@ -1,28 +1,37 @@
 """ETL: one day of landing JSONL into typed L2M tables, each with the rejects to quarantine.
 
-Every function takes the day's landing folder and the day and returns the reader's `ReadResult`; every frame has
-`date` first and keeps the order of the landing files. Activity sources keep every line; the economy filters
-belong to the CONS economy tables."""
+Every function takes the day's landing folder and the day (and, to read only some of the log type's files, `files`)
+and returns the reader's `ReadResult`; every frame has `date` first, `source_file` last (the landing file a row was
+read from: a row never mixes two files, so a day's files are read one by one and their rows kept) and keeps the
+order of the landing files. Activity sources keep every line; the economy filters belong to the CONS economy
+tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from gamestats_assets.defs.l2m.transforms import reference
-from gamestats_assets.sources.l2m import PROFILE_PROPERTIES, read_events, read_profiles
+from gamestats_assets.sources.l2m import read_events, read_profiles
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
 from gamestats_assets.sources.thinkingdata import ReadResult
 
+Files = Sequence[Path] | None
+"""The files of a log type's day to read: all of them when None."""
+SOURCE_FILE = pl.col("_file").cast(pl.String).alias(FILE_COLUMN)
+
+
 def _dated(frame: pl.DataFrame, day: dt.date, columns: list[str | pl.Expr]) -> pl.DataFrame:
-    return frame.select(pl.lit(day, pl.Date).alias("date"), *columns)
+    return frame.select(pl.lit(day, pl.Date).alias("date"), *columns, SOURCE_FILE)
 
 
-def etl_login(day_dir: Path, day: dt.date) -> ReadResult:
+def etl_login(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
     """One row per login event. Grain: event_uuid."""
-    parsed = read_events(day_dir, "login", day)
+    parsed = read_events(day_dir, "login", day, files=files)
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id",
         pl.col("#os").alias("os"), pl.col("#device_model").alias("device_model"),
@@ -30,16 +39,17 @@ def etl_login(day_dir: Path, day: dt.date) -> ReadResult:
     return parsed._replace(frame=frame)
 
 
-def etl_logout(day_dir: Path, day: dt.date) -> ReadResult:
+def etl_logout(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
     """One row per logout event with the session's online seconds. Grain: event_uuid."""
-    parsed = read_events(day_dir, "logout", day)
+    parsed = read_events(day_dir, "logout", day, files=files)
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "level", "ip", "device_id", "online_seconds",
     ])
     return parsed._replace(frame=frame)
 
 
-def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None) -> ReadResult:
+def etl_recharge(day_dir: Path, day: dt.date, files: Files = None,
+                 rates: pl.DataFrame | None = None) -> ReadResult:
     """One row per payment: `amount` in the paid currency and `amount_usd = amount * usd_per_unit`,
     both from one scan of the landing file. Grain: order_id (the event's `#uuid`).
 
@@ -51,6 +61,7 @@ def etl_recharge(day_dir: Path, day: dt.date, rates: pl.DataFrame | None = None)
         required=("#account_id", "server_id", "level", "amount", "currency"),
         rules=[(~pl.col("currency").is_in(rates["currency"].implode()),
                 pl.format("unknown currency {}", pl.col("currency")))],
+        files=files,
     )
     frame = _dated(parsed.frame.join(rates, on="currency", how="left", maintain_order="left"), day, [
         "event_time", pl.col("event_uuid").alias("order_id"), "user_id", "server_id", "level", "ip",
@@ -107,23 +118,23 @@ each summed alone, so that beside the lines only one part's table of keys is hel
 every line of a large day is a key of its own)."""
 
 
-def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResult:
-    """The day's `source` events summed per user and key (see `EconomySource.describe`).
+def etl_economy(source: EconomySource, day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
+    """The day's `source` events summed per user and key in each landing file (see `EconomySource.describe`).
 
-    Grain: (date, user_id, server_id, *keys). Columns: date, user_id, server_id, keys, level, measure, events;
-    rows in the order each key first appears in the landing files. The lines are summed in parts of about
-    `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed, before the
-    sums are put in that order one column at a time (`sorted_column_by_column`): the sums are never held twice,
-    nor beside the lines.
+    Grain: (date, user_id, server_id, *keys, source_file). Columns: date, user_id, server_id, keys, level, measure,
+    events, source_file; rows in the order each key first appears in the landing files. The lines are summed in
+    parts of about `SUMMED_AT_ONCE` by user (all the lines of a key are in its user's part), and let go once summed,
+    before the sums are put in that order one column at a time (`sorted_column_by_column`): the sums are never held
+    twice, nor beside the lines.
     """
     required = ("#account_id", "server_id", "level", *source.keys, source.measure)
-    lines, rejects, stats, unreadable = read_events(day_dir, source.event, day, required=required,
-                                                    keep_roots=("#account_id",))
+    lines, rejects, stats, unreadable, read = read_events(day_dir, source.event, day, required=required,
+                                                          keep_roots=("#account_id",), files=files)
     parts = max(1, -(-lines.height // SUMMED_AT_ONCE))
     numbered = lines.lazy().with_row_index("_first").with_columns(_part=pl.col("user_id").hash() % parts)
     sums = pl.concat([
         numbered.filter(pl.col("_part") == part)
-        .group_by("user_id", "server_id", *source.keys)
+        .group_by("user_id", "server_id", *source.keys, "_file")
         .agg(pl.col("_first").min(), pl.col("level").max(), pl.col(source.measure).sum(),
              pl.len().cast(pl.Int64).alias("events"))
         .collect()
@@ -131,8 +142,9 @@ def etl_economy(source: EconomySource, day_dir: Path, day: dt.date) -> ReadResul
     ])
     del lines, numbered
     ordered = sorted_column_by_column(sums, "_first").select(
-        pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events")
-    return ReadResult(ordered, rejects, stats, unreadable)
+        pl.lit(day, pl.Date).alias("date"), "user_id", "server_id", *source.keys, "level", source.measure, "events",
+        SOURCE_FILE)
+    return ReadResult(ordered, rejects, stats, unreadable, read)
 
 
 def sorted_column_by_column(frame: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -143,23 +155,23 @@ def sorted_column_by_column(frame: pl.DataFrame, by: str) -> pl.DataFrame:
     return pl.DataFrame([frame.drop_in_place(name).gather(order) for name in list(frame.columns)])
 
 
-def etl_user_profile(day_dir: Path, day: dt.date) -> ReadResult:
-    """The day's user_set lines per user: each property (server_id, country_code, register_date) is its
-    latest non-null value of the day by `#time`, null when no line of the day set it. Grain: (date, user_id).
-    `country_code` is the raw code; CONS maps it to a known country or 'Other'."""
-    parsed = read_profiles(day_dir, day)
-    latest = (parsed.frame.sort("event_time", maintain_order=True)
-              .group_by("user_id", maintain_order=True)
-              .agg(pl.col(name).drop_nulls().last() for name in PROFILE_PROPERTIES))
-    return parsed._replace(frame=_dated(latest, day, ["user_id", "server_id", "country_code", "register_date"]))
+def etl_user_profile(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
+    """The day's user_set lines: one row per line with the properties it set (server_id, country_code,
+    register_date; null when the line did not set it). Grain: one line (event_time, user_id, source_file);
+    `std.day_profiles` takes each user's latest values of the day. `country_code` is the raw code; CONS maps it to a
+    known country or 'Other'."""
+    parsed = read_profiles(day_dir, day, files)
+    columns = ["event_time", "user_id", "server_id", "country_code", "register_date"]
+    return parsed._replace(frame=_dated(parsed.frame, day, columns))
 
 
-def etl_clan_change(day_dir: Path, day: dt.date) -> ReadResult:
+def etl_clan_change(day_dir: Path, day: dt.date, files: Files = None) -> ReadResult:
     """One row per clan membership change (`action` join or leave). Grain: event_uuid."""
     parsed = read_events(
         day_dir, "clan_change", day,
         required=("#account_id", "server_id", "level", "action", "clan_id"),
         rules=[(~pl.col("action").is_in(["join", "leave"]), pl.format("unknown clan action {}", pl.col("action")))],
+        files=files,
     )
     frame = _dated(parsed.frame, day, [
         "event_time", "event_uuid", "user_id", "server_id", "action", "clan_id", "clan_name", "clan_role",

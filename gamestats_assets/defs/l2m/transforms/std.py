@@ -64,18 +64,28 @@ def previous_partition(previous: pl.DataFrame | None, day: dt.date, table: str) 
     return previous
 
 
-def std_user_profile(previous: pl.DataFrame | None, today: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+def day_profiles(lines: pl.DataFrame) -> pl.DataFrame:
+    """The day's user_set lines (ETL user_profile) per user: each property is its latest non-null value of the day
+    by `event_time` (on a tie, the line of the later file, or the later line of one file), null when no line of the
+    day set it. Grain: (user_id). Columns: user_id, server_id, country_code, register_date."""
+    return (lines.sort("event_time", "source_file", maintain_order=True)
+            .group_by("user_id", maintain_order=True)
+            .agg(pl.col(name).drop_nulls().last() for name in list(PROFILE_SCHEMA)[1:]))
+
+
+def std_user_profile(previous: pl.DataFrame | None, lines: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """The user-profile dimension as of the end of `day`: every user ever seen in a user_set line, with
     server_id, country_code (the raw code) and register_date.
 
     ThinkingData sends user_set only when a property changes, so each property is its latest known value:
     `previous` (this table's partition of `day - 1`; None or empty on the first partition) re-dated to
-    `day`, overwritten by the non-null values of `today` (ETL user_profile of `day`). A null in
-    `today` keeps the known value.
+    `day`, overwritten by the non-null values of the day's `lines` (ETL user_profile of `day`, `day_profiles`).
+    A property no line of the day set keeps the known value.
 
     Grain: (date, user_id). Inputs: its own previous partition and ETL user_profile of the day.
     """
     previous = previous_partition(previous, day, "user profile")
+    today = day_profiles(lines)
     columns = list(PROFILE_SCHEMA)
     before = pl.DataFrame(schema=PROFILE_SCHEMA) if previous is None else previous.select(columns)
     merged = before.join(today.select(columns), on="user_id", how="full", coalesce=True, suffix="_today")
