@@ -4,7 +4,7 @@ Each is one function of `profiles` or `transforms` (whose docstring defines it).
 
 import polars as pl
 
-from gamestats_assets.defs.demo_data.columns import COLUMNS
+from gamestats_assets.published.demo_data import COLUMNS
 from gamestats_assets.defs.demo_data.profiles import accounts_of_days
 from gamestats_assets.defs.demo_data.transforms import cons
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode

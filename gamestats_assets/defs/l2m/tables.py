@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from gamestats_assets.defs.l2m.columns import COLUMNS
+from gamestats_assets.published.l2m import COLUMNS
 from gamestats_assets.defs.l2m.transforms import checks, cons, etl, farm_rings, farmers, kpis, std
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import MAX_REJECTED_SHARE

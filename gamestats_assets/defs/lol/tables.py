@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
-from gamestats_assets.defs.lol.columns import COLUMNS
+from gamestats_assets.published.lol import COLUMNS
 from gamestats_assets.defs.lol.transforms import (
     champions,
     cons,

@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 from deltalake import WriterProperties
 
-from gamestats_assets.defs.pubg.columns import COLUMNS
+from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import TOURNAMENT_FRAMES, tournament_frame
 from gamestats_assets.defs.pubg.tables import (
     BACKFILL_STATUS,

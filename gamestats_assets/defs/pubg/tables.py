@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
-from gamestats_assets.defs.pubg.columns import COLUMNS
+from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import match_overrides, tournament_frame
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode

@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.defs.rocket.columns import COLUMNS
+from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import LandingDay, day_paths, read_files

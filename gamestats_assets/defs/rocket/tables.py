@@ -4,7 +4,7 @@ recommendations) rebuilt from every day. Each is one function of `transforms` (w
 
 import polars as pl
 
-from gamestats_assets.defs.rocket.columns import COLUMNS
+from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.defs.rocket.transforms import (
     daily,
     heatmaps,

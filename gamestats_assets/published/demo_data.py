@@ -1,5 +1,6 @@
 """The columns of demo_data's published tables, by table: what each holds, as its declaration states it (the
-lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain)."""
+lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
+the API types its answers with it)."""
 
 from gamestats_assets.lib.core.columns import BIGINT, DATE, DOUBLE, JSONB, TEXT, TEXT_BYTES, TIMESTAMP, Columns
 

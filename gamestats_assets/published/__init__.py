@@ -1,0 +1,3 @@
+"""The published tables' columns, one module per domain (`COLUMNS`: table → its `Column`s): the one declaration
+the lake conforms to, PostgreSQL's tables are generated from (`defs/`) and the API's answers are typed by
+(`serve/`), here so that both import it and `serve/` never imports `defs/`."""
