@@ -1,10 +1,13 @@
-"""The settings of `gamestats serve`, read once at start from the environment."""
+"""The settings of `gamestats serve`, read once at start from the environment (a pydantic-settings class)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gamestats_assets.lib.core.settings import DEFAULT_START_DATE, Settings
 
@@ -14,26 +17,18 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 
 
-def _positive(name: str, default: int) -> int:
-    value = os.environ.get(name) or str(default)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
-
-
 def max_header_bytes() -> int:
     """`GAMESTATS_API_MAX_HEADER_BYTES` (default 64 KiB): the most a request line and its headers may take; read
     by the HTTP protocol of each worker (`serve.protocol`), before any app exists."""
-    return _positive("GAMESTATS_API_MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES)
+    value = os.environ.get("GAMESTATS_API_MAX_HEADER_BYTES") or str(DEFAULT_MAX_HEADER_BYTES)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"GAMESTATS_API_MAX_HEADER_BYTES must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
-def _listed(name: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in (os.environ.get(name) or "").split(",") if item.strip())
-
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """What the API needs besides the platform's `Settings`.
+class ServeSettings(BaseSettings):
+    """What the API needs besides the platform's `Settings`, each read from the environment variable named here
+    unless given by its field name.
 
     - `pg_url`: the PostgreSQL the platform publishes to (the embedded server or `GAMESTATS_PG_URL`).
     - `api_token` (`GAMESTATS_API_TOKEN`): the operator's bootstrap key, allowed every write and admin endpoint;
@@ -48,27 +43,32 @@ class ServeSettings:
     - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
     """
 
-    pg_url: str
-    api_token: str | None = None
-    requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
-    trusted_proxies: tuple[str, ...] = ()
-    cors_origins: tuple[str, ...] = ()
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    data_dir: Path = Path("data")
-    start_date: str = DEFAULT_START_DATE
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    pg_url: str = Field(validation_alias="GAMESTATS_PG_URL")
+    api_token: str | None = Field(None, validation_alias="GAMESTATS_API_TOKEN")
+    requests_per_minute: int = Field(DEFAULT_REQUESTS_PER_MINUTE, ge=1,
+                                     validation_alias="GAMESTATS_API_REQUESTS_PER_MINUTE")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="GAMESTATS_API_TRUSTED_PROXIES")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="GAMESTATS_API_CORS_ORIGINS")
+    max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_UPLOAD_BYTES")
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_BODY_BYTES")
+    data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
+    start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value):
+        return value or None
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value
 
     @classmethod
     def from_env(cls, pg_url: str) -> ServeSettings:
+        """The settings of the environment, over the PostgreSQL of `pg_url` and the platform's data folder."""
         platform = Settings.from_env()
-        return cls(
-            pg_url=pg_url,
-            api_token=os.environ.get("GAMESTATS_API_TOKEN") or None,
-            requests_per_minute=_positive("GAMESTATS_API_REQUESTS_PER_MINUTE", DEFAULT_REQUESTS_PER_MINUTE),
-            trusted_proxies=_listed("GAMESTATS_API_TRUSTED_PROXIES"),
-            cors_origins=_listed("GAMESTATS_API_CORS_ORIGINS"),
-            max_upload_bytes=_positive("GAMESTATS_API_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
-            max_body_bytes=_positive("GAMESTATS_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-            data_dir=platform.data_dir,
-            start_date=platform.start_date,
-        )
+        return cls(pg_url=pg_url, data_dir=platform.data_dir, start_date=platform.start_date)
