@@ -30,6 +30,7 @@ from gamestats_assets.serve import (
 from gamestats_assets.serve.doors import BodyLimit, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.guard import BudgetUnavailable, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
+from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
@@ -109,6 +110,10 @@ def create_app(settings: ServeSettings) -> FastAPI:
     @app.exception_handler(BudgetUnavailable)
     async def budget_unavailable(request: Request, error: BudgetUnavailable):
         return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound):
+        return JSONResponse({"detail": str(error)}, status_code=404)
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],

@@ -59,10 +59,10 @@ class Answer:
         return self.fresh_until is None or dt.datetime.now(dt.UTC) < self.fresh_until
 
     def encoded(self, part: str | None, encode: Callable[[Any], bytes]) -> bytes:
-        """`encode(data)` (or of `data[part]`), computed once per answer: a cached answer is encoded once."""
+        """`encode(data)` (or of its field `part`), computed once per answer: a cached answer is encoded once."""
         found = self._encoded.get(part)
         if found is None:
-            found = self._encoded[part] = encode(self.data if part is None else self.data[part])
+            found = self._encoded[part] = encode(self.data if part is None else getattr(self.data, part))
         return found
 
 
