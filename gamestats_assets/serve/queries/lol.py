@@ -1,0 +1,148 @@
+"""League of Legends' reads: the champions published, a champion's rows of each table keyed by champion, the tier
+list of a queue and patch, and the compound query over one champion's participant facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import psycopg
+from psycopg import sql
+
+from gamestats_assets.published.lol import COLUMNS
+from gamestats_assets.serve.models import columns_of, field, row, shape
+from gamestats_assets.serve.queries import NotFound, Query, query
+from gamestats_assets.sources.riot.compound import CompoundResult, compound_query, nested
+
+Champion = row("LolChampion", COLUMNS["patch_trend"], "champion_name", doc="A champion published, with its games",
+               games=field(int, "its counted games over every queue and patch"),
+               queues=field(list[str | None], "the queues it was played in"),
+               patches=field(list[str | None], "the patches it was played on"))
+Champions = shape("LolChampions", champions=list[Champion], total_count=int)
+
+
+@query("lol.patch_trend", returns=Champions)
+def champions(conn: psycopg.Connection) -> dict:
+    rows = conn.execute("SELECT champion_name, sum(games)::bigint AS games, array_agg(DISTINCT queue) AS queues, "
+                        "array_agg(DISTINCT patch) AS patches FROM lol.patch_trend "
+                        "GROUP BY champion_name ORDER BY games DESC, champion_name").fetchall()
+    return {"champions": rows, "total_count": len(rows)}
+
+
+@dataclass(frozen=True)
+class ChampionTable:
+    """A published table keyed by champion, served under `/champions/{champion}/<path>`: its rows (every declared
+    column, `model`) in `order`."""
+
+    path: str
+    table: str
+    model: type
+    order: str
+    summary: str
+
+
+def champion_rows(spec: ChampionTable) -> Query:
+    """The rows of `spec.table` of a champion (any case; 404 when the table has none), one queue and patch or
+    all, at most `limit`, in `spec.order`."""
+    table = sql.Identifier(*spec.table.split("."))
+
+    def compute(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None,
+                limit: int) -> list[dict]:
+        found = conn.execute(sql.SQL("SELECT champion_id FROM {} WHERE lower(champion_name) = lower(%s) LIMIT 1")
+                             .format(table), (champion,)).fetchone()
+        if found is None:
+            raise NotFound(f"champion {champion!r} not found in {spec.table}")
+        return conn.execute(sql.SQL(
+            "SELECT {} FROM {} WHERE champion_id = %s AND (%s::text IS NULL OR queue = %s) "
+            "AND (%s::text IS NULL OR patch = %s) ORDER BY queue, {} LIMIT %s").format(
+            sql.SQL(columns_of(spec.model)), table, sql.SQL(spec.order)),
+            (found["champion_id"], queue, queue, patch, patch, limit)).fetchall()
+
+    compute.__qualname__ = f"champion_rows.{spec.table}"
+    return Query((spec.table,), list[spec.model], compute)
+
+
+def table_row(table: str, doc: str) -> type:
+    return row("Lol" + "".join(part.title() for part in table.split("_")), COLUMNS[table], doc=doc)
+
+
+TABLES = tuple(ChampionTable(path, f"lol.{table}", table_row(table, doc), order, summary) for path, table, doc, order,
+               summary in (
+    ("roles", "champion_stats", "A champion's role in a queue and patch", "games DESC, team_position",
+     "The champion's roles with pick rate, win rate and their intervals, and mean KDA"),
+    ("builds", "item_build_stats", "A champion's core item path", "games DESC, depth, core_path",
+     "Core item paths with games, win rate and its interval, KDA and DPM"),
+    ("skill-orders", "skill_order_stats", "A champion's skill max order", "games DESC, max_order",
+     "Skill max orders with games, win rate and its interval"),
+    ("matchups", "lane_matchups", "A champion against a lane opponent", "games DESC, opponent_champion_name",
+     "Lane opponents with win rate and gold, XP and CS differences at 10 and 15 minutes"),
+    ("length-win-rates", "length_win_rates", "A core path's win rate in a band of game length",
+     "depth, core_path, length_from_min", "Win rate by game length per core path"),
+    ("patch-trend", "patch_trend", "A champion's pick and win rate on a patch, with their changes", "patch",
+     "Pick and win rate patch by patch, with their changes"),
+))
+QUERIES = {spec.path: champion_rows(spec) for spec in TABLES}
+"""Each champion table's query, by its path."""
+
+ChampionRow = TABLES[0].model
+TierList = shape("LolTierList", "A queue and patch's champions by role, best lower bound of win rate first",
+                 queue=field(str | None, "the queue ranked (the one with the most games unless asked)"),
+                 patch=field(str | None, "the patch ranked (the queue's latest unless asked)"),
+                 queues=field(list[str], "the queues published, most games first"),
+                 patches=field(list[str], "the queue's patches, latest first"),
+                 champions=list[ChampionRow])
+
+
+def patch_order(patch: str) -> tuple[int, ...]:
+    """A patch's place among patches: `14.10` after `14.9`."""
+    return tuple(int(part) for part in patch.split("."))
+
+
+@query("lol.champion_stats", returns=TierList)
+def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, role: str | None, min_games: int,
+              limit: int) -> dict:
+    """The queue and patch default to the queue with the most games and its latest patch (404 for one not
+    published); ranked by the lower bound of the 95 % interval, a champion on few games does not top the list by
+    luck."""
+    queues = [r["queue"] for r in conn.execute(
+        "SELECT queue FROM lol.champion_stats GROUP BY queue ORDER BY sum(games) DESC, queue").fetchall()]
+    if not queues:
+        return {"queue": None, "patch": None, "queues": [], "patches": [], "champions": []}
+    if queue is not None and queue not in queues:
+        raise NotFound(f"queue {queue!r} not found in lol.champion_stats (known: {', '.join(queues)})")
+    chosen = queue or queues[0]
+    patches = sorted((r["patch"] for r in conn.execute(
+        "SELECT DISTINCT patch FROM lol.champion_stats WHERE queue = %s", (chosen,)).fetchall()),
+        key=patch_order, reverse=True)
+    if patch is not None and patch not in patches:
+        raise NotFound(f"patch {patch!r} not found for {chosen} in lol.champion_stats")
+    rows = conn.execute(
+        f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %s AND patch = %s "
+        "AND (%s::text IS NULL OR team_position = %s) AND games >= %s "
+        "ORDER BY win_rate_ci_low DESC, games DESC, champion_name LIMIT %s",
+        (chosen, patch or patches[0], role, role, min_games, limit)).fetchall()
+    return {"queue": chosen, "patch": patch or patches[0], "queues": queues, "patches": patches, "champions": rows}
+
+
+FACTS = "lol.participant_query_facts"
+FACT_COLUMNS = ", ".join(COLUMNS["participant_query_facts"])
+LAKE_TYPES = {"bigint": pl.Int64(), "integer": pl.Int32(), "double precision": pl.Float64(), "boolean": pl.Boolean(),
+              "text": pl.String(), "date": pl.Date(), "timestamptz": pl.Datetime("us", "UTC")}
+FACT_TYPES = {name: LAKE_TYPES[column.type] for name, column in COLUMNS["participant_query_facts"].items()}
+"""The polars type of each declared column of the fact table, as the lake holds it."""
+
+
+def champion_facts(conn: psycopg.Connection, champion_id: int) -> pl.DataFrame:
+    """The champion's rows of `FACTS`, typed as the lake's, with `completed_items` back (`nested`)."""
+    rows = conn.execute(f"SELECT {FACT_COLUMNS} FROM {FACTS} WHERE champion_id = %s", (champion_id,)).fetchall()
+    return nested(pl.DataFrame(rows, schema=FACT_TYPES, orient="row"))
+
+
+@query(FACTS, returns=CompoundResult)
+def compound(conn: psycopg.Connection, champion: str, champion_id: int, completed: tuple[str, ...], metric: str,
+             queues: tuple[str, ...], patches: tuple[str, ...], first_item: str | None, max_order: str | None,
+             first_objective: str | None, against: str | None, minutes: str | None) -> CompoundResult:
+    """`gamestats lol query`'s answer over the published copy of the fact table, one champion's rows."""
+    return compound_query(champion_facts(conn, champion_id), champion, completed, metric, queues, patches,
+                          first_item=first_item, max_order=max_order, first_objective=first_objective,
+                          against=against, minutes=minutes)
