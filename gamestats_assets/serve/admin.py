@@ -2,72 +2,45 @@
 match overrides that the match's next run applies, and the tracked-player roster (`pubg.players`).
 
 Reads go through the read-only role like every other; the writes are the rows the platform already reads
-(`pubg.tournament_match_overrides`, `pubg.players`), written over the platform's own connection."""
+(`pubg.tournament_match_overrides`, `pubg.players`), written over the platform's own connection
+(`queries/pubg.py` holds both)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-import psycopg
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
-from psycopg import sql
 from pydantic import BaseModel, Field, model_validator
+from starlette.responses import Response
 
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import role
-from gamestats_assets.serve.pubg import Round, SeasonId, Text, context, context_filter
-from gamestats_assets.serve.reader import Reader
+from gamestats_assets.serve.models import envelope, field, shape
+from gamestats_assets.serve.pubg import Round, SeasonId, Text, contextual, in_context
+from gamestats_assets.serve.queries import pubg as queries
 
 router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
 
-VALIDATION_STATUSES = ("confirmed", "unscheduled", "remake_candidate", "mixed_division", "remake_failed")
+VALIDATION_STATUSES = queries.VALIDATION_STATUSES
 Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:#@+-]+$")]
 
 
-def reader_of(request: Request) -> Reader:
-    return request.app.state.reader
+@router.get("/schedule", response_model=in_context("PubgAdminSlotsAnswer", queries.admin_slots),
+            summary="The schedule slots of a round with the match linked to each")
+def schedule_slots(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
+                   round: Round = None) -> Response:
+    return contextual(queries.admin_slots, reader, season_id, division, group, round)
 
 
-@router.get("/schedule", summary="The schedule slots of a round with the match linked to each")
-def schedule_slots(request: Request, season_id: SeasonId = None, division: Text = None, group: Text = None,
-                   round: Round = None) -> dict:
-    def compute(conn: psycopg.Connection) -> dict:
-        ctx = context(conn, season_id, division, group, round)
-        where, params = context_filter(ctx, "s")
-        slots = conn.execute(sql.SQL(
-            "SELECT s.slot_id, s.division_id AS division, s.group_id AS \"group\", s.round_id AS round, "
-            "s.match_number, s.scheduled_at, s.map_name AS scheduled_map, s.status, s.attempts, s.is_remake, "
-            "s.original_match_id, s.match_id, s.started_at, m.map_name AS actual_map "
-            "FROM pubg.tournament_scheduled_matches s LEFT JOIN pubg.matches m USING (match_id) WHERE {} "
-            "ORDER BY s.scheduled_at, s.slot_id").format(where), params).fetchall()
-        return {"context": ctx.metadata(), "data": {"slots": slots, "total_count": len(slots)}}
-
-    answer = reader_of(request).read(("pubg.tournament_scheduled_matches", "pubg.matches", "pubg.tournament_rounds"),
-                                     ("admin-schedule", season_id, division, group, round), compute)
-    return enveloped(answer, "data", **answer.data["context"])
-
-
-@router.get("/validation", summary="Matches by validation status, with why and any override")
-def validation(request: Request, season_id: SeasonId = None, division: Text = None, round: Round = None,
-               status: Literal[VALIDATION_STATUSES] | None = None) -> dict:
-    def compute(conn: psycopg.Connection) -> dict:
-        ctx = context(conn, season_id, division, None, round)
-        where, params = context_filter(ctx, "t")
-        rows = conn.execute(sql.SQL(
-            "SELECT t.match_id, m.created_at, m.map_name, t.division_id AS division, t.group_id AS \"group\", "
-            "t.round_id AS round, t.slot_id, coalesce(o.status, t.status) AS validation_status, "
-            "t.team_count, t.unmatched_player_count, t.is_tournament_match, t.overridden, "
-            "coalesce(o.reason, t.reason) AS reason FROM pubg.tournament_matches t "
-            "LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) LEFT JOIN pubg.matches m USING (match_id) "
-            "WHERE {} AND (%s::text IS NULL OR coalesce(o.status, t.status) = %s) "
-            "ORDER BY m.created_at DESC NULLS LAST, t.match_id").format(where), [*params, status, status]).fetchall()
-        return {"context": ctx.metadata(), "data": {"matches": rows, "total_count": len(rows)}}
-
-    answer = reader_of(request).read(
-        ("pubg.tournament_matches", "pubg.tournament_match_outcomes", "pubg.matches", "pubg.tournament_rounds",
-         "pubg.tournament_scheduled_matches"), ("admin-validation", season_id, division, round, status), compute)
-    return enveloped(answer, "data", **answer.data["context"], status=status)
+@router.get("/validation",
+            response_model=in_context("PubgValidationAnswer", queries.validation,
+                                      status=field(Literal[VALIDATION_STATUSES] | None, "the status asked for")),
+            summary="Matches by validation status, with why and any override")
+def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, round: Round = None,
+               status: Literal[VALIDATION_STATUSES] | None = None) -> Response:
+    return contextual(queries.validation, reader, season_id, division, None, round, status, status=status)
 
 
 class Override(BaseModel):
@@ -94,24 +67,17 @@ class Override(BaseModel):
         return self
 
 
-@router.put("/matches/{match_id}/override", summary="Correct a match's tournament context; its next run applies it")
-def override_match(request: Request, match_id: Identifier, override: Override) -> dict:
-    with connect(request.app.state.settings.pg_url) as conn, conn.transaction():
-        if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
-            raise HTTPException(404, f"match {match_id!r} not found")
-        fields = override.model_dump(exclude={"remake_of"})
-        if override.remake_of:
-            original = conn.execute("SELECT division_id, group_id, round_id, slot_id FROM pubg.tournament_match_outcomes "
-                                    "WHERE match_id = %s AND slot_id IS NOT NULL", (override.remake_of,)).fetchone()
-            if original is None:
-                raise HTTPException(404, f"match {override.remake_of!r} has no schedule slot to be remade")
-            fields.update(zip(("division_id", "group_id", "round_id", "slot_id"), original))
-        names = [sql.Identifier(c) for c in ["match_id", *fields, "updated_at"]]
-        conn.execute(sql.SQL("INSERT INTO pubg.tournament_match_overrides ({}) VALUES ({}, now()) "
-                             "ON CONFLICT (match_id) DO UPDATE SET {}").format(
-            sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * (len(names) - 1)),
-            sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(n) for n in names[1:])),
-            [match_id, *fields.values()])
+Overridden = shape("PubgOverridden", "An override written", match_id=str,
+                   override=field(dict[str, Any], "the fields written, a remade match's slot included"),
+                   applied=field(str, "when it takes effect"))
+
+
+@router.put("/matches/{match_id}/override", response_model=Overridden,
+            summary="Correct a match's tournament context; its next run applies it")
+def override_match(settings: SettingsDep, match_id: Identifier, override: Override) -> dict:
+    with connect(settings.pg_url) as conn, conn.transaction():
+        fields = queries.write_override(conn, match_id, override.model_dump(exclude={"remake_of"}),
+                                        override.remake_of)
     return {"match_id": match_id, "override": fields, "applied": "on the match's next run"}
 
 
@@ -119,28 +85,38 @@ class Player(BaseModel):
     player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:#@+-]+$")
 
 
-@router.get("/players", summary="The tracked players added through the roster table")
-def players(request: Request) -> dict:
-    answer = reader_of(request).uncached(
-        lambda conn: conn.execute("SELECT player_id, added_at FROM pubg.players ORDER BY player_id").fetchall())
-    return enveloped(answer)
+PlayersAnswer = envelope("PubgTrackedPlayersAnswer", list[queries.Tracked])
+Added = shape("PubgPlayerAdded", player_id=str, added=field(bool, "false when already on the roster"))
+Removed = shape("PubgPlayerRemoved", player_id=str, removed=bool)
 
 
-@router.post("/players", status_code=201, summary="Track a player; the next sensor tick backfills their history")
-def add_player(request: Request, player: Player) -> dict:
-    with connect(request.app.state.settings.pg_url) as conn:
-        added = conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                             (player.player_id,)).rowcount
-    return {"player_id": player.player_id, "added": bool(added)}
+@router.get("/players", response_model=PlayersAnswer, summary="The tracked players added through the roster table")
+def players(reader: ReaderDep) -> Response:
+    return enveloped(reader.uncached(queries.roster))
 
 
-@router.delete("/players/{player_id}", summary="Stop tracking a player")
-def remove_player(request: Request, player_id: Identifier) -> dict:
-    with connect(request.app.state.settings.pg_url) as conn:
-        removed = conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount
+@router.post("/players", status_code=201, response_model=Added,
+             summary="Track a player; the next sensor tick backfills their history")
+def add_player(settings: SettingsDep, player: Player) -> dict:
+    with connect(settings.pg_url) as conn:
+        return {"player_id": player.player_id, "added": queries.add_to_roster(conn, player.player_id)}
+
+
+@router.delete("/players/{player_id}", response_model=Removed, summary="Stop tracking a player")
+def remove_player(settings: SettingsDep, player_id: Identifier) -> dict:
+    with connect(settings.pg_url) as conn:
+        removed = queries.remove_from_roster(conn, player_id)
     if not removed:
         raise HTTPException(404, f"player {player_id!r} is not on the roster table")
     return {"player_id": player_id, "removed": True}
+
+
+Backfill = shape("PubgBackfill", "A tracked player's history backfill, from Dagster", backfill_id=str, status=str,
+                 partitions_done=int | None, partitions_failed=int | None, partitions_total=int | None,
+                 progress=field(float | None, "partitions done of all, 0 to 1"), started_at=float | None,
+                 ended_at=float | None)
+BackfillAnswer = shape("PubgBackfillAnswer", player_id=str, tracked=bool, backfill=Backfill | None,
+                       status=field(str, "the backfill's status, or what it waits for"))
 
 
 def backfill_progress(backfill) -> dict:
@@ -155,12 +131,13 @@ def backfill_progress(backfill) -> dict:
             "started_at": backfill.backfill_timestamp, "ended_at": backfill.backfill_end_timestamp}
 
 
-@router.get("/players/{player_id}/backfill", summary="A tracked player's history backfill and its progress, from Dagster")
-def player_backfill(request: Request, player_id: Identifier) -> dict:
+@router.get("/players/{player_id}/backfill", response_model=BackfillAnswer,
+            summary="A tracked player's history backfill and its progress, from Dagster")
+def player_backfill(request: Request, settings: SettingsDep, player_id: Identifier) -> dict:
     from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 
-    with connect(request.app.state.settings.pg_url) as conn:
-        tracked = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
+    with connect(settings.pg_url) as conn:
+        tracked = queries.tracked_since(conn, player_id)
     backfills = [b for b in request.app.state.dagster_instance().get_backfills() if b.tags.get(PLAYER_TAG) == player_id]
     if tracked is None and not backfills:
         raise HTTPException(404, f"player {player_id!r} is not on the roster table and has no backfill")

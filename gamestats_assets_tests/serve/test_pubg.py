@@ -72,7 +72,7 @@ def test_filters_choose_the_scope_of_the_board(client, published):
 
 def test_player_leaderboard_carries_damage_killsteals_and_weapon_distribution(client, published):
     plain = client.get(f"{BASE}/leaderboard/players", params={"division": "Pro"}).json()["data"]
-    assert "weapon_distribution" not in plain["players"][0] and plain["total_count"] == 64
+    assert plain["players"][0]["weapon_distribution"] is None and plain["total_count"] == 64
     players = client.get(f"{BASE}/leaderboard/players",
                          params={"division": "Pro", "include_weapons": "true"}).json()["data"]["players"]
     assert PLAYER_FIELDS <= set(players[0])

@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from pydantic import TypeAdapter
 
-from gamestats_assets.serve.reader import Answer, Reader
+from gamestats_assets.serve.reader import Answer, Reader, Until
 
 
 class NotFound(LookupError):
@@ -36,8 +36,11 @@ class Query:
         return f"{self.compute.__module__}.{self.compute.__qualname__}"
 
     def result(self, conn: psycopg.Connection, *args: Hashable) -> Any:
-        """The validated result over `conn`."""
-        return self.adapter.validate_python(self.compute(conn, *args))
+        """The validated result over `conn` (as an `Until` when the clock changes it)."""
+        found = self.compute(conn, *args)
+        if isinstance(found, Until):
+            return Until(self.adapter.validate_python(found.data), found.moment)
+        return self.adapter.validate_python(found)
 
     def read(self, reader: Reader, *args: Hashable) -> Answer:
         """The answer for `args` as of one publish of each of `tables`, computed and validated once per publish."""

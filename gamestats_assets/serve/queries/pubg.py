@@ -1,0 +1,488 @@
+"""PUBG's reads: the tournament context a request asks for (season, division, group, round), the team and player
+boards, recent matches, rounds and schedule of that context, one match for its page, the seasons published, the
+admin's schedule slots and validation list; and the admin's writes to the rows the platform reads (overrides and
+the tracked-player roster)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from pydantic import TypeAdapter
+
+from gamestats_assets.published.pubg import COLUMNS
+from gamestats_assets.serve.models import columns_of, field, row, shape, typed
+from gamestats_assets.serve.queries import NotFound, Query, query
+from gamestats_assets.serve.reader import Until
+from gamestats_assets.sources.pubg.reference import map_size_m
+
+PAGE_CATEGORIES = ("AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol", "Melee", "Throwable", "Other")
+"""The tournament page's weapon categories; every other category the lake knows (Special, Vehicle,
+Environment) counts as Other."""
+ALL = "all"
+OVERALL = "overall"
+CONTEXT_TABLES = ("pubg.tournament_rounds", "pubg.tournament_scheduled_matches")
+ROUNDS = COLUMNS["tournament_rounds"]
+SLOTS = COLUMNS["tournament_scheduled_matches"]
+
+Context = shape("PubgContext", "The tournament context an answer is for, each part known to the published tables",
+                season_id=typed(ROUNDS["season_id"]), season_name=typed(ROUNDS["season_name"]),
+                division=field(str | None, "the division asked for"), group=field(str | None, "the group asked for"),
+                round=field(str, 'the round asked for, or "overall"'),
+                round_name=field(str, 'its name, or "Overall"'),
+                filtered_by=field(str, "the narrowest part given: season, division, group or round"))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A request's tournament context, checked against the published tables."""
+
+    season_id: str
+    season_name: str | None
+    division: str | None
+    group: str | None
+    round: str | None
+    round_name: str | None
+
+    @property
+    def filtered_by(self) -> str:
+        if self.round is not None:
+            return "round"
+        return "group" if self.group is not None else "division" if self.division is not None else "season"
+
+    def metadata(self) -> dict:
+        return {"season_id": self.season_id, "season_name": self.season_name, "division": self.division,
+                "group": self.group, "round": self.round or OVERALL,
+                "round_name": self.round_name or "Overall", "filtered_by": self.filtered_by}
+
+
+def context(conn: psycopg.Connection, season_id: str | None, division: str | None, group: str | None,
+            round_id: str | None) -> Scope:
+    """The context asked for, each part known to the published tables (`NotFound` naming what is not); the
+    latest season (by its first round) when none is asked for."""
+    season = conn.execute("SELECT season_id, max(season_name) AS season_name FROM pubg.tournament_rounds "
+                          "WHERE %s::text IS NULL OR season_id = %s GROUP BY season_id "
+                          "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC "
+                          "LIMIT 1", (season_id, season_id)).fetchone()
+    if season is None:
+        raise NotFound("no tournament season has been published" if season_id is None
+                       else f"season {season_id!r} not found")
+    season_id = season["season_id"]
+    for column, value, what in (("division_id", division, "division"), ("group_id", group, "group")):
+        if value is not None and conn.execute(
+                sql.SQL("SELECT 1 FROM pubg.tournament_scheduled_matches WHERE season_id = %s AND {} = %s LIMIT 1")
+                .format(sql.Identifier(column)), (season_id, value)).fetchone() is None:
+            raise NotFound(f"{what} {value!r} not found in season {season_id!r}")
+    round_name = None
+    if round_id is not None and round_id.lower() == OVERALL:
+        round_id = None
+    if round_id is not None:
+        found = conn.execute("SELECT name FROM pubg.tournament_rounds WHERE season_id = %s AND round_id = %s",
+                             (season_id, round_id)).fetchone()
+        if found is None:
+            raise NotFound(f"round {round_id!r} not found in season {season_id!r}")
+        round_name = found["name"]
+    return Scope(season_id, season["season_name"], division, group, round_id, round_name)
+
+
+def in_context(name: str, data: type) -> type:
+    """The model of a result in a context: `context` (the envelope's metadata) and `data`."""
+    return shape(name, context=Context, data=data)
+
+
+def contextual(tables: tuple[str, ...], data: type, rows_of) -> Query:
+    """The query of `tables` answering `rows_of(conn, scope, *args)` (a `data`) in the context asked for, its
+    first four arguments (season, division, group, round)."""
+    def compute(conn: psycopg.Connection, season_id, division, group, round_id, *args) -> dict | Until:
+        scope = context(conn, season_id, division, group, round_id)
+        rows = rows_of(conn, scope, *args)
+        if isinstance(rows, Until):
+            return Until({"context": scope.metadata(), "data": rows.data}, rows.moment)
+        return {"context": scope.metadata(), "data": rows}
+
+    compute.__qualname__ = f"contextual.{rows_of.__name__}"
+    return Query((*tables, *CONTEXT_TABLES), in_context(f"{data.__name__}InContext", data), compute)
+
+
+def in_scope(tables: tuple[str, ...], data: type):
+    """`contextual` as a decorator of `rows_of`."""
+    return lambda rows_of: contextual(tables, data, rows_of)
+
+
+def board_filter(scope: Scope) -> tuple[sql.Composed, list[Any]]:
+    """The WHERE clause selecting the leaderboard rows of `scope`."""
+    level = scope.filtered_by
+    split = {"season": 1, "division": 2, "group": 3, "round": 4}[level]
+    conditions = [sql.SQL("scope = %s"), sql.SQL("season_id = %s")]
+    params: list[Any] = [level, scope.season_id]
+    for depth, (column, value) in enumerate((("division_id", scope.division), ("group_id", scope.group),
+                                             ("round_id", scope.round)), start=2):
+        value = value if depth <= split else ALL
+        if value is not None:
+            conditions.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+            params.append(value)
+    return sql.SQL(" AND ").join(conditions), params
+
+
+def placements(text: str | None) -> list[int]:
+    return [int(p) for p in text.split(",")] if text else []
+
+
+def by_category(text: str | None, number=int) -> dict[str, Any]:
+    """`AR:5,SR:2` as {category: value} over `PAGE_CATEGORIES` (a category the page lacks adds to Other)."""
+    values = dict.fromkeys(PAGE_CATEGORIES, number(0))
+    for pair in (text or "").split(","):
+        if pair:
+            category, _, value = pair.rpartition(":")
+            category = category if category in values else "Other"
+            values[category] += number(value)
+    return values
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+TEAM_BOARD, PLAYER_BOARD = COLUMNS["team_leaderboards"], COLUMNS["player_leaderboards"]
+TeamStanding = row(
+    "PubgTeamStanding", TEAM_BOARD, "rank", "rank_change", "team_name", "points", "kills", "wins", "matches",
+    "avg_placement", doc="A team's standing in the context, as the tournament page shows it",
+    renamed={"points": "total_points", "kills": "total_kills", "wins": "wwcd", "matches": "matches_played"},
+    team_id=field(str | None, "the team (its name: the organisers' files key teams by name)"),
+    recent_placements=field(list[int], "its last placements, oldest first"))
+WeaponShare = shape("PubgWeaponShare", damage=float, kills=int)
+PlayerStanding = row(
+    "PubgPlayerStanding", PLAYER_BOARD, "rank", "rank_change", "account_id", "player_name", "team_name", "points",
+    "kills", "damage_dealt", "avg_damage", "killsteals", "matches",
+    doc="A player's standing in the context, as the tournament page shows it",
+    renamed={"account_id": "player_id", "points": "total_points", "kills": "total_kills",
+             "damage_dealt": "total_damage", "matches": "matches_played"},
+    weapon_distribution=field(dict[str, WeaponShare] | None,
+                              "damage and kills per weapon category of the page (null unless include_weapons)"))
+TeamBoard = shape("PubgTeamBoard", teams=list[TeamStanding], total_count=int)
+PlayerBoard = shape("PubgPlayerBoard", players=list[PlayerStanding], total_count=int)
+
+
+def team_row(found: dict, include_weapons: bool) -> dict:
+    return {"rank": found["rank"], "rank_change": found["rank_change"], "team_id": found["team_name"],
+            "team_name": found["team_name"], "total_points": found["points"], "total_kills": found["kills"],
+            "wwcd": found["wins"], "matches_played": found["matches"], "avg_placement": found["avg_placement"],
+            "recent_placements": placements(found["last_placements"])}
+
+
+def player_row(found: dict, include_weapons: bool) -> dict:
+    weapons = None
+    if include_weapons:
+        kills, damage = by_category(found["weapon_kills"]), by_category(found["weapon_damage"], float)
+        weapons = {c: {"damage": damage[c], "kills": kills[c]} for c in PAGE_CATEGORIES}
+    return {"rank": found["rank"], "rank_change": found["rank_change"], "player_id": found["account_id"],
+            "player_name": found["player_name"], "team_name": found["team_name"], "total_points": found["points"],
+            "total_kills": found["kills"], "total_damage": rounded(found["damage_dealt"]),
+            "avg_damage": rounded(found["avg_damage"]), "killsteals": found["killsteals"],
+            "matches_played": found["matches"], "weapon_distribution": weapons}
+
+
+def board(table: str, kind: str, data: type, row_of, name_column: str, read_columns: tuple[str, ...]) -> Query:
+    """The leaderboard of `table` in the context asked for: `limit` rows from `offset`, by rank, each as
+    `row_of` makes it."""
+    def rows_of(conn: psycopg.Connection, scope: Scope, limit: int, offset: int, include_weapons: bool = False):
+        where, params = board_filter(scope)
+        source = sql.Identifier(*table.split("."))
+        rows = conn.execute(sql.SQL("SELECT {}, count(*) OVER () AS total_count FROM {} WHERE {} "
+                                    "ORDER BY rank, {} LIMIT %s OFFSET %s").format(
+            sql.SQL(", ").join(map(sql.Identifier, read_columns)), source, where, sql.Identifier(name_column)),
+            [*params, limit, offset]).fetchall()
+        total = rows[0]["total_count"] if rows else conn.execute(
+            sql.SQL("SELECT count(*) AS n FROM {} WHERE {}").format(source, where), params).fetchone()["n"]
+        return {kind: [row_of(r, include_weapons) for r in rows], "total_count": total}
+
+    rows_of.__name__ = kind
+    return contextual((table,), data, rows_of)
+
+
+team_board = board("pubg.team_leaderboards", "teams", TeamBoard, team_row, "team_name",
+                   ("rank", "rank_change", "team_name", "points", "kills", "wins", "matches", "avg_placement",
+                    "last_placements"))
+player_board = board("pubg.player_leaderboards", "players", PlayerBoard, player_row, "player_name",
+                     ("rank", "rank_change", "account_id", "player_name", "team_name", "points", "kills",
+                      "damage_dealt", "avg_damage", "killsteals", "matches", "weapon_kills", "weapon_damage"))
+
+
+def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
+    """Conditions on `alias`'s season, division, group and round columns for `scope`."""
+    conditions, params = [sql.SQL("{}.season_id = %s").format(sql.Identifier(alias))], [scope.season_id]
+    for column, value in (("division_id", scope.division), ("group_id", scope.group), ("round_id", scope.round)):
+        if value is not None:
+            conditions.append(sql.SQL("{}.{} = %s").format(sql.Identifier(alias), sql.Identifier(column)))
+            params.append(value)
+    return sql.SQL(" AND ").join(conditions), params
+
+
+OUTCOMES = COLUMNS["tournament_match_outcomes"]
+TeamResult = shape("PubgTeamResult", "A team's result in a match", team_name=typed(PLAYER_BOARD["team_name"]),
+                   placement=typed(COLUMNS["match_summaries"]["placement"]), kills=int | None,
+                   damage=float | None)
+RecentMatch = row("PubgRecentMatch", OUTCOMES, "match_id", "started_at", "division_id", "group_id", "round_id",
+                  "slot_id", "is_remake", doc="A scored match and each team's result",
+                  renamed={"division_id": "division", "group_id": "group", "round_id": "round"},
+                  map_name=typed(COLUMNS["matches"]["map_name"]), teams=list[TeamResult])
+RecentMatches = shape("PubgRecentMatches", matches=list[RecentMatch], total_count=int)
+
+RECENT_MATCHES = sql.SQL("""
+WITH picked AS (
+    SELECT o.match_id, o.season_id, o.division_id, o.group_id, o.round_id, o.slot_id, o.started_at, o.status,
+           o.is_remake, m.map_name, count(*) OVER () AS total_count
+    FROM pubg.tournament_match_outcomes o LEFT JOIN pubg.matches m USING (match_id)
+    WHERE o.scored AND {where}
+    ORDER BY o.started_at DESC NULLS LAST, o.match_id LIMIT %s OFFSET %s
+), team_of AS (
+    SELECT DISTINCT account_id, team_name FROM pubg.player_leaderboards WHERE scope = 'season' AND season_id = %s
+)
+SELECT p.match_id, p.started_at, p.map_name, p.division_id, p.group_id, p.round_id, p.slot_id, p.is_remake,
+       p.total_count, t.team_name, min(s.placement) AS placement, sum(s.kills)::bigint AS kills,
+       round(sum(s.damage_dealt)::numeric, 1)::double precision AS damage
+FROM picked p JOIN pubg.match_summaries s USING (match_id) JOIN team_of t USING (account_id)
+GROUP BY p.match_id, p.season_id, p.division_id, p.group_id, p.round_id, p.slot_id, p.started_at, p.status,
+         p.is_remake, p.map_name, p.total_count, t.team_name
+ORDER BY p.started_at DESC NULLS LAST, p.match_id, placement, t.team_name
+""")
+
+
+@in_scope(("pubg.tournament_match_outcomes", "pubg.matches", "pubg.match_summaries", "pubg.player_leaderboards"),
+          RecentMatches)
+def recent_matches(conn: psycopg.Connection, scope: Scope, limit: int, offset: int) -> dict:
+    """The scored matches of the context, newest first, each team's placement, kills and damage."""
+    where, params = context_filter(scope, "o")
+    matches: dict[str, dict] = {}
+    total = 0
+    for found in conn.execute(RECENT_MATCHES.format(where=where), [*params, limit, offset, scope.season_id]):
+        total = found["total_count"]
+        match = matches.setdefault(found["match_id"], {
+            "match_id": found["match_id"], "started_at": found["started_at"], "map_name": found["map_name"],
+            "division": found["division_id"], "group": found["group_id"], "round": found["round_id"],
+            "slot_id": found["slot_id"], "is_remake": found["is_remake"], "teams": []})
+        match["teams"].append({"team_name": found["team_name"], "placement": found["placement"],
+                               "kills": found["kills"], "damage": found["damage"]})
+    return {"matches": list(matches.values()), "total_count": total}
+
+
+Round = row("PubgRound", ROUNDS, "round_id", "name", "date", "starts_at", "ends_at", "time_zone",
+            renamed={"round_id": "round"}, doc="A round of the season, its window and matches played",
+            matches_played=field(int, "its scored matches in the context"),
+            status=field(str, "completed, active or scheduled, by its window against the time of the answer"))
+Rounds = shape("PubgRounds", rounds=list[Round], total_count=int)
+
+
+def round_status(starts_at: dt.datetime | None, ends_at: dt.datetime | None, now: dt.datetime) -> str:
+    """A round's status at `now`: completed once it has ended, active once it has started, scheduled before
+    (and without a window)."""
+    if ends_at is not None and ends_at <= now:
+        return "completed"
+    return "active" if starts_at is not None and starts_at <= now else "scheduled"
+
+
+@in_scope(("pubg.tournament_match_outcomes",), Rounds)
+def rounds(conn: psycopg.Connection, scope: Scope) -> Until:
+    """The season's rounds, each with its status now; the answer holds until the next round starts or ends."""
+    where, params = context_filter(replace(scope, round=None, round_name=None), "o")
+    rows = conn.execute(sql.SQL(
+        "SELECT r.round_id AS round, r.name, r.date, r.starts_at, r.ends_at, r.time_zone, "
+        "count(o.match_id) FILTER (WHERE o.scored) AS matches_played "
+        "FROM pubg.tournament_rounds r LEFT JOIN pubg.tournament_match_outcomes o "
+        "ON o.round_id = r.round_id AND {} WHERE r.season_id = %s "
+        "GROUP BY r.round_id, r.name, r.date, r.starts_at, r.ends_at, r.time_zone "
+        "ORDER BY r.starts_at NULLS LAST, r.round_id").format(where), [*params, scope.season_id]).fetchall()
+    now = dt.datetime.now(dt.UTC)
+    changes = [t for r in rows for t in (r["starts_at"], r["ends_at"]) if t is not None and t > now]
+    return Until({"rounds": [{**r, "status": round_status(r["starts_at"], r["ends_at"], now)} for r in rows],
+                  "total_count": len(rows)}, min(changes, default=None))
+
+
+SLOT = ("slot_id", "division_id", "group_id", "round_id", "match_number", "scheduled_at", "map_name", "status",
+        "match_id", "started_at", "attempts", "is_remake", "original_match_id")
+SLOT_NAMES = {"division_id": "division", "group_id": "group", "round_id": "round"}
+Slot = row("PubgSlot", SLOTS, *SLOT, renamed=SLOT_NAMES, doc="A scheduled match slot and the match that counts for it")
+Schedule = shape("PubgSchedule", matches=list[Slot], total_count=int)
+
+
+@in_scope((), Schedule)
+def schedule(conn: psycopg.Connection, scope: Scope) -> dict:
+    where, params = context_filter(scope, "s")
+    rows = conn.execute(sql.SQL("SELECT {} FROM pubg.tournament_scheduled_matches s WHERE {} "
+                                "ORDER BY s.scheduled_at, s.slot_id").format(
+        sql.SQL(columns_of(Slot, {v: k for k, v in SLOT_NAMES.items()}, "s")), where), params).fetchall()
+    return {"matches": rows, "total_count": len(rows)}
+
+
+Season = row("PubgSeason", ROUNDS, "season_id", doc="A published season",
+             rounds=field(int, "its rounds"), first_day=field(dt.date, "its first round's day"),
+             last_day=field(dt.date, "its last round's day"))
+Seasons = shape("PubgSeasons", seasons=list[Season], total_count=int)
+
+
+@query("pubg.tournament_rounds", returns=Seasons)
+def seasons(conn: psycopg.Connection) -> dict:
+    rows = conn.execute("SELECT season_id, count(*) AS rounds, min(date) AS first_day, max(date) AS last_day "
+                        "FROM pubg.tournament_rounds GROUP BY season_id "
+                        "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC"
+                        ).fetchall()
+    return {"seasons": rows, "total_count": len(rows)}
+
+
+MATCH_TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements",
+                "pubg.player_circle_positions", "pubg.landings", "pubg.kill_positions", "pubg.circles")
+SUMMARIES = COLUMNS["match_summaries"]
+MatchTeam = row("PubgMatchTeam", SUMMARIES, "team_id", "placement", doc="A team's result in the match",
+                kills=field(int | None, "its players' kills"), damage=field(float | None, "its players' damage"),
+                players=field(list[str | None], "its players' names"))
+Fight = row("PubgFight", COLUMNS["fights"], "fight_id", "team_a", "team_b", "started_s", "duration_s",
+            "winner_team_id", "center_x_m", "center_y_m", doc="A fight between two teams",
+            damage=field(float | None, "both teams' damage"), knocks=field(int | None, "both teams' knocks"),
+            kills=field(int | None, "both teams' kills"))
+Engagement = row("PubgEngagement", COLUMNS["engagements"], "engagement_id", "teams", "team_ids", "third_party",
+                 "fights", "started_s", "duration_s", "damage", "knocks", "kills", "center_x_m", "center_y_m",
+                 doc="Fights that overlap, a third party's flagged")
+Position = row("PubgPosition", COLUMNS["player_circle_positions"], "account_id", "sample_s", "x_m", "y_m",
+               "outside_zone", doc="A tracked player's position at a sample")
+Landing = row("PubgLanding", COLUMNS["landings"], "account_id", "player_name", "team_id", "landed_at_s", "x_m", "y_m",
+              doc="Where a player landed")
+KILLS = COLUMNS["kill_positions"]
+Kill = row("PubgKill", KILLS, "event_index", "elapsed_s", "victim_team_id", "killer_team_id", "victim_x_m",
+           "victim_y_m", "killer_x_m", "killer_y_m", "distance_m", doc="A kill, where victim and killer stood",
+           victim_name=typed(SUMMARIES["player_name"]), killer_name=typed(SUMMARIES["player_name"]))
+Circle = row("PubgCircle", COLUMNS["circles"], "phase", "appeared_s", "x_m", "y_m", "radius_m",
+             doc="The safe zone of a phase")
+MATCH = ("match_id", "created_at", "map_name", "game_mode", "duration_s", "participants", "rosters")
+Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page",
+            map_size_m=field(int, "the map's edge in metres"), teams=list[MatchTeam], landings=list[Landing],
+            kills=list[Kill], circles=list[Circle], fights=list[Fight], engagements=list[Engagement],
+            tracked_positions=list[Position])
+
+
+@query(*MATCH_TABLES, returns=Match)
+def match(conn: psycopg.Connection, match_id: str) -> dict:
+    def rows(statement: str) -> list[dict]:
+        return conn.execute(statement, (match_id,)).fetchall()
+
+    found = conn.execute(f"SELECT {', '.join(MATCH)} FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone()
+    if found is None:
+        raise NotFound(f"match {match_id!r} not found")
+    return {**found, "map_size_m": map_size_m(found["map_name"]),
+            "teams": rows("SELECT team_id, min(placement) AS placement, sum(kills)::bigint AS kills, "
+                          "round(sum(damage_dealt)::numeric, 1)::double precision AS damage, "
+                          "array_agg(player_name ORDER BY player_name) AS players FROM pubg.match_summaries "
+                          "WHERE match_id = %s GROUP BY team_id ORDER BY placement, team_id"),
+            "landings": rows(f"SELECT {columns_of(Landing)} FROM pubg.landings WHERE match_id = %s "
+                             "ORDER BY team_id, account_id"),
+            "kills": rows("SELECT k.event_index, k.elapsed_s, k.victim_team_id, v.player_name AS victim_name, "
+                          "k.killer_team_id, killer.player_name AS killer_name, k.victim_x_m, k.victim_y_m, "
+                          "k.killer_x_m, k.killer_y_m, k.distance_m FROM pubg.kill_positions k "
+                          "LEFT JOIN pubg.match_summaries v ON v.match_id = k.match_id "
+                          "AND v.account_id = k.victim_account_id "
+                          "LEFT JOIN pubg.match_summaries killer ON killer.match_id = k.match_id "
+                          "AND killer.account_id = k.killer_account_id "
+                          "WHERE k.match_id = %s ORDER BY k.event_index"),
+            "circles": rows(f"SELECT {columns_of(Circle)} FROM pubg.circles WHERE match_id = %s ORDER BY phase"),
+            "fights": rows("SELECT fight_id, team_a, team_b, started_s, duration_s, "
+                           "damage_by_a + damage_by_b AS damage, knocks_by_a + knocks_by_b AS knocks, "
+                           "kills_by_a + kills_by_b AS kills, winner_team_id, center_x_m, center_y_m "
+                           "FROM pubg.fights WHERE match_id = %s ORDER BY fight_id"),
+            "engagements": rows(f"SELECT {columns_of(Engagement)} FROM pubg.engagements WHERE match_id = %s "
+                                "ORDER BY engagement_id"),
+            "tracked_positions": rows(f"SELECT {columns_of(Position)} FROM pubg.player_circle_positions "
+                                      "WHERE match_id = %s ORDER BY account_id, sample_s")}
+
+
+AdminSlot = row("PubgAdminSlot", SLOTS, *SLOT, renamed={**SLOT_NAMES, "map_name": "scheduled_map"},
+                doc="A schedule slot, the match linked to it and the map it was played on",
+                actual_map=typed(COLUMNS["matches"]["map_name"]))
+AdminSlots = shape("PubgAdminSlots", slots=list[AdminSlot], total_count=int)
+
+
+@in_scope(("pubg.matches",), AdminSlots)
+def admin_slots(conn: psycopg.Connection, scope: Scope) -> dict:
+    where, params = context_filter(scope, "s")
+    slots = conn.execute(sql.SQL(
+        "SELECT s.slot_id, s.division_id AS division, s.group_id AS \"group\", s.round_id AS round, "
+        "s.match_number, s.scheduled_at, s.map_name AS scheduled_map, s.status, s.attempts, s.is_remake, "
+        "s.original_match_id, s.match_id, s.started_at, m.map_name AS actual_map "
+        "FROM pubg.tournament_scheduled_matches s LEFT JOIN pubg.matches m USING (match_id) WHERE {} "
+        "ORDER BY s.scheduled_at, s.slot_id").format(where), params).fetchall()
+    return {"slots": slots, "total_count": len(slots)}
+
+
+VALIDATION_STATUSES = ("confirmed", "unscheduled", "remake_candidate", "mixed_division", "remake_failed")
+CHECKED = COLUMNS["tournament_matches"]
+Checked = row("PubgCheckedMatch", CHECKED, "match_id", "division_id", "group_id", "round_id", "slot_id",
+              "team_count", "unmatched_player_count", "is_tournament_match", "overridden", "reason",
+              renamed=SLOT_NAMES, doc="A match's validation, with why and any override",
+              created_at=typed(COLUMNS["matches"]["created_at"]), map_name=typed(COLUMNS["matches"]["map_name"]),
+              validation_status=field(str | None, "the override's status, else the automatic one"))
+Validation = shape("PubgValidation", matches=list[Checked], total_count=int)
+
+
+@in_scope(("pubg.tournament_matches", "pubg.tournament_match_outcomes", "pubg.matches"), Validation)
+def validation(conn: psycopg.Connection, scope: Scope, status: str | None) -> dict:
+    where, params = context_filter(scope, "t")
+    rows = conn.execute(sql.SQL(
+        "SELECT t.match_id, m.created_at, m.map_name, t.division_id AS division, t.group_id AS \"group\", "
+        "t.round_id AS round, t.slot_id, coalesce(o.status, t.status) AS validation_status, "
+        "t.team_count, t.unmatched_player_count, t.is_tournament_match, t.overridden, "
+        "coalesce(o.reason, t.reason) AS reason FROM pubg.tournament_matches t "
+        "LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) LEFT JOIN pubg.matches m USING (match_id) "
+        "WHERE {} AND (%s::text IS NULL OR coalesce(o.status, t.status) = %s) "
+        "ORDER BY m.created_at DESC NULLS LAST, t.match_id").format(where), [*params, status, status]).fetchall()
+    return {"matches": rows, "total_count": len(rows)}
+
+
+Tracked = shape("PubgTrackedPlayer", "A player on the roster table", player_id=str,
+                added_at=field(dt.datetime, "when they were added"))
+
+
+ROSTER = TypeAdapter(list[Tracked])
+
+
+def roster(conn: psycopg.Connection) -> list:
+    """The tracked players added through the roster table (`pubg.players`), as it is now."""
+    return ROSTER.validate_python(
+        conn.execute("SELECT player_id, added_at FROM pubg.players ORDER BY player_id").fetchall())
+
+
+def tracked_since(conn: psycopg.Connection, player_id: str) -> dt.datetime | None:
+    """When `player_id` was added to the roster table (None: not on it)."""
+    found = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
+    return None if found is None else found[0]
+
+
+def add_to_roster(conn: psycopg.Connection, player_id: str) -> bool:
+    """Add `player_id` to the roster table; whether they were not on it."""
+    return bool(conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
+                             (player_id,)).rowcount)
+
+
+def remove_from_roster(conn: psycopg.Connection, player_id: str) -> bool:
+    """Take `player_id` off the roster table; whether they were on it."""
+    return bool(conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount)
+
+
+def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None) -> dict:
+    """Write `fields` as `match_id`'s override (`NotFound` for an unknown match), taking the division, group,
+    round and slot of `remake_of` when given (`NotFound` when it has no slot); the fields written."""
+    if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
+        raise NotFound(f"match {match_id!r} not found")
+    if remake_of:
+        original = conn.execute("SELECT division_id, group_id, round_id, slot_id FROM pubg.tournament_match_outcomes "
+                                "WHERE match_id = %s AND slot_id IS NOT NULL", (remake_of,)).fetchone()
+        if original is None:
+            raise NotFound(f"match {remake_of!r} has no schedule slot to be remade")
+        fields = {**fields, **dict(zip(("division_id", "group_id", "round_id", "slot_id"), original))}
+    names = [sql.Identifier(c) for c in ["match_id", *fields, "updated_at"]]
+    conn.execute(sql.SQL("INSERT INTO pubg.tournament_match_overrides ({}) VALUES ({}, now()) "
+                         "ON CONFLICT (match_id) DO UPDATE SET {}").format(
+        sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * (len(names) - 1)),
+        sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(n) for n in names[1:])),
+        [match_id, *fields.values()])
+    return fields
