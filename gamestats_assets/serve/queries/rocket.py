@@ -1,0 +1,332 @@
+"""RocketTrainer's reads, each for a player: the players with skill scores, recent games, a replay's analysis,
+skills against same-rank peers, progress, rank prediction, comparison with peers, training recommendations and
+progress, the pack catalogue and the positional heatmap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import polars as pl
+import psycopg
+
+from gamestats_assets.lib.core.stats import wilson_interval
+from gamestats_assets.published.rocket import COLUMNS
+from gamestats_assets.serve.models import columns_of, field, row, shape, typed
+from gamestats_assets.serve.queries import NotFound, query
+from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
+
+MATCHES, STATS, WEAKNESSES = COLUMNS["matches"], COLUMNS["player_stats"], COLUMNS["player_weaknesses"]
+SKILLS_NEED = ("skills are scored only from several games of a ranked player against enough same-rank peers "
+               "with several games each")
+RANK_NEEDS = ("the rank model predicts players with a known rank (not bots), once enough ranked players have "
+              "published games")
+
+
+def reasoned(name: str, data: object) -> type:
+    """The model of a result that may be empty for a reason: `data`, and `reason` (null unless it is empty)."""
+    return shape(name, data=data, reason=field(str | None, "why there is nothing to show (null when there is)"))
+
+
+def known_player(conn: psycopg.Connection, player_id: str) -> None:
+    """`NotFound` unless `player_id` played a published game."""
+    if conn.execute("SELECT 1 FROM rocket.player_stats WHERE player_id = %s LIMIT 1", (player_id,)).fetchone() is None:
+        raise NotFound(f"player {player_id!r} not found in the published games")
+
+
+def without_rows(conn: psycopg.Connection, player_id: str, what: str, why: str) -> str:
+    """Why a known player has no `what` (`NotFound` for an unknown player): their published games and `why`."""
+    known_player(conn, player_id)
+    (games,) = conn.execute("SELECT count(DISTINCT match_id) FROM rocket.player_stats WHERE player_id = %s",
+                            (player_id,)).fetchone().values()
+    return f"no {what} published for player {player_id!r} ({games} published game{'s' * (games != 1)}): {why}"
+
+
+Player = row("RocketPlayer", WEAKNESSES, "player_id", "rank_band", "matches", doc="A player with skill scores")
+Players = shape("RocketPlayers", players=list[Player], total_count=int)
+
+
+@query("rocket.player_weaknesses", returns=Players)
+def players(conn: psycopg.Connection) -> dict:
+    rows = conn.execute("SELECT player_id, max(rank_band) AS rank_band, max(matches) AS matches "
+                        "FROM rocket.player_weaknesses GROUP BY player_id "
+                        "ORDER BY max(matches) DESC NULLS LAST, player_id LIMIT 200").fetchall()
+    return {"players": rows, "total_count": len(rows)}
+
+
+GAME = ("match_id", "played_at", "playlist", "map_code", "duration", "team_size", "score_team_0", "score_team_1",
+        "source")
+Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game")
+
+
+@query("rocket.matches", "rocket.player_stats", returns=list[Game])
+def recent_games(conn: psycopg.Connection, player_id: str, limit: int) -> list[dict]:
+    known_player(conn, player_id)
+    return conn.execute(
+        f"SELECT {columns_of(Game, {'id': 'match_id'}, 'm')} FROM rocket.matches m WHERE m.match_id IN "
+        "(SELECT match_id FROM rocket.player_stats WHERE player_id = %s) "
+        "ORDER BY m.played_at DESC NULLS LAST, m.match_id LIMIT %s", (player_id, limit)).fetchall()
+
+
+Stat = row("RocketStat", STATS, "value", "rank_percentile", "null_reason",
+           doc="A stat of a player in a game, with its percentile among the same rank")
+ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", doc="A player of the replay",
+                   stats=field(dict[str, dict[str, Stat]], "stats by category, then by stat"))
+REPLAY = (*GAME, "frames_null_reason")
+Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"},
+             doc="A published replay's analysis", status=field(str, '"processed"'), players=list[ReplayPlayer])
+Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published", id=str,
+                   status=field(str, '"processing"'))
+Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused (quarantined)", id=str,
+                status=field(str, '"failed"'), reason=field(str, "why it was refused"),
+                refused_at=field(str, "when, ISO 8601"))
+
+
+@query("rocket.matches", "rocket.player_stats", returns=Replay | None)
+def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
+    """The replay's game and each player's stats (None when it is not published)."""
+    match = conn.execute(f"SELECT {', '.join(REPLAY).replace('match_id', 'match_id AS id')} FROM rocket.matches "
+                         "WHERE match_id = %s", (match_id,)).fetchone()
+    if match is None:
+        return None
+    players: dict[str, dict] = {}
+    for found in conn.execute("SELECT player_id, rank_band, category, stat_type, value, rank_percentile, "
+                              "null_reason FROM rocket.player_stats WHERE match_id = %s "
+                              "ORDER BY player_id, category, stat_type", (match_id,)):
+        player = players.setdefault(found["player_id"], {"player_id": found["player_id"],
+                                                         "rank_band": found["rank_band"], "stats": {}})
+        player["stats"].setdefault(found["category"] or "other", {})[found["stat_type"]] = {
+            "value": found["value"], "rank_percentile": found["rank_percentile"], "null_reason": found["null_reason"]}
+    return {**match, "status": "processed", "players": list(players.values())}
+
+
+SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile", "p_value",
+         "p_adjusted", "is_weak", "weakness_probability", "standard_error", "null_reason")
+Skill = row("RocketSkill", WEAKNESSES, *SKILL, doc="A skill's score against same-rank peers")
+Skills = shape("RocketSkills", weaknesses=field(list[Skill], "the skills flagged weak"),
+               skills=field(list[Skill], "every skill scored, lowest z first"))
+
+
+@query("rocket.player_weaknesses", "rocket.player_stats", returns=reasoned("RocketSkillsFound", Skills))
+def weaknesses(conn: psycopg.Connection, player_id: str) -> dict:
+    rows = conn.execute(f"SELECT {', '.join(SKILL)} FROM rocket.player_weaknesses WHERE player_id = %s "
+                        "ORDER BY z NULLS LAST, skill", (player_id,)).fetchall()
+    reason = None if rows else without_rows(conn, player_id, "skill scores", SKILLS_NEED)
+    return {"data": {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}, "reason": reason}
+
+
+DayMean = row("RocketDayMean", STATS, "date", doc="A stat's mean over a day's games",
+              mean=field(float | None, "the mean value"), games=field(int, "games with a value"),
+              rank_percentile=field(float | None, "the mean rank percentile"))
+Progress = shape("RocketProgress", stats=field(dict[str, list[DayMean]], "each stat's days, oldest first"))
+
+
+@query("rocket.player_stats", returns=Progress)
+def progress(conn: psycopg.Connection, player_id: str, stat_type: str | None) -> dict:
+    known_player(conn, player_id)
+    rows = conn.execute(
+        "SELECT stat_type, date, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS rank_percentile "
+        "FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL AND (%s::text IS NULL OR stat_type = %s) "
+        "GROUP BY stat_type, date ORDER BY stat_type, date", (player_id, stat_type, stat_type)).fetchall()
+    series: dict[str, list] = {}
+    for found in rows:
+        series.setdefault(found.pop("stat_type"), []).append(found)
+    return {"stats": series}
+
+
+RANK_MODEL = """
+SELECT count(*) AS held_out_players,
+       sqrt(avg(power(predicted_rank_index - rank_index, 2))) AS rmse,
+       avg(abs(predicted_rank_index - rank_index)) AS mae,
+       avg(abs(rank_index - (SELECT avg(rank_index) FROM rocket.rank_predictions WHERE NOT held_out))) AS baseline_mae
+FROM rocket.rank_predictions WHERE held_out
+"""
+"""The model's error on held-out players beside the baseline's (every player predicted at the mean rank of the
+players it was fitted on)."""
+RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the mean baseline's",
+                  held_out_players=int, rmse=float | None, mae=float | None, baseline_mae=float | None,
+                  beats_baseline=field(bool | None, "whether its mean absolute error is below the baseline's"))
+RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
+                     "held_out", doc="A player's predicted rank",
+                     interval_95=field(list[float] | None, "the prediction ± 1.96 root mean squared errors"),
+                     model=RankModel)
+
+
+@query("rocket.rank_predictions", "rocket.player_stats",
+       returns=reasoned("RocketRankPredictionFound", RankPrediction | None))
+def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
+    found = conn.execute("SELECT rank_index, predicted_rank_index, held_out FROM rocket.rank_predictions "
+                         "WHERE player_id = %s", (player_id,)).fetchone()
+    if found is None:
+        return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
+    model = conn.execute(RANK_MODEL).fetchone()
+    half = 1.96 * model["rmse"] if model["rmse"] is not None else None
+    predicted = found["predicted_rank_index"]
+    return {"data": {**found, "interval_95": None if half is None or predicted is None
+                     else [predicted - half, predicted + half],
+                     "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
+                               else model["mae"] < model["baseline_mae"]}}, "reason": None}
+
+
+COMPARISON = """
+WITH me AS (
+    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct,
+           sum(value) AS total, var_pop(value) * count(value) AS m2
+    FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
+), band AS (
+    SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
+)
+SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.total, me.m2,
+       p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers
+FROM me JOIN band USING (rank_band)
+JOIN rocket.peer_stats p ON p.rank_band = me.rank_band AND p.stat_type = me.stat_type AND p.players > 1
+ORDER BY me.category, me.stat_type
+"""
+"""A player's mean of each stat in their most played rank band, beside that band's figures in `peer_stats`
+(the player's own games taken out of them by `without`): an index lookup, not a scan of the band's
+stat rows."""
+
+
+def without(band: dict, games: int, total: float, m2: float) -> dict:
+    """The peers of a band's stat without one player, whose `games` values sum to `total` with `m2` squared
+    deviations from their mean: the mean, sample standard deviation and games of the others (Chan's pairwise
+    update run backwards), as `avg`, `stddev_samp` and `count` over the others' rows give them."""
+    rest = band["games"] - games
+    if rest <= 0:
+        return {"peer_mean": None, "peer_sd": None, "peer_games": max(rest, 0)}
+    mean = (band["total"] - total) / rest
+    if rest == 1:
+        return {"peer_mean": mean, "peer_sd": None, "peer_games": rest}
+    own = total / games if games else 0.0
+    spread = band["m2"] - m2 - (own - mean) ** 2 * games * rest / band["games"]
+    return {"peer_mean": mean, "peer_sd": math.sqrt(max(spread, 0.0) / (rest - 1)), "peer_games": rest}
+
+
+def compared(found: dict) -> dict:
+    """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
+    games, and the player's z against them."""
+    band = {"games": found.pop("band_games"), "total": found.pop("band_total"), "m2": found.pop("band_m2")}
+    peers_count = found.pop("peers")
+    figures = without(band, found["games"], found.pop("total"), found.pop("m2"))
+    sd = figures["peer_sd"]
+    return {**found, **figures, "peers": peers_count,
+            "z": (found["mean"] - figures["peer_mean"]) / sd if sd else None}
+
+
+Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band",
+               doc="A player's mean of a stat beside the same rank band's other players'",
+               mean=field(float | None, "the player's mean"), games=field(int, "the player's games with a value"),
+               rank_percentile=field(float | None, "the player's mean rank percentile"),
+               peer_mean=field(float | None, "the other players' mean"),
+               peer_sd=field(float | None, "their sample standard deviation"),
+               peer_games=field(int, "their games"), peers=field(int, "the other players"),
+               z=field(float | None, "the player's mean against theirs, in their standard deviations"))
+Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's most played rank band"),
+                   stats=list[Compared])
+
+
+@query("rocket.player_stats", "rocket.peer_stats", returns=Comparison)
+def comparison(conn: psycopg.Connection, player_id: str) -> dict:
+    known_player(conn, player_id)
+    rows = [compared(found) for found in conn.execute(COMPARISON, (player_id,)).fetchall()]
+    return {"rank_band": rows[0]["rank_band"] if rows else None, "stats": rows}
+
+
+PACKS = COLUMNS["training_packs"]
+Recommendation = row("RocketRecommendation", COLUMNS["recommendations"], "skill", "reason", "z", "pack_code",
+                     "pack_name", "difficulty", "distance", "position", doc="A training pack for a weak skill",
+                     creator=typed(PACKS["creator"]), shots=typed(PACKS["shots"]),
+                     categories=typed(PACKS["categories"]))
+
+
+@query("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses", "rocket.player_stats",
+       returns=reasoned("RocketRecommendations", list[Recommendation]))
+def recommendations(conn: psycopg.Connection, player_id: str) -> dict:
+    rows = conn.execute("SELECT r.skill, r.reason, r.z, r.pack_code, r.pack_name, r.difficulty, r.distance, "
+                        "r.position, p.creator, p.shots, p.categories FROM rocket.recommendations r "
+                        "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code WHERE r.player_id = %s "
+                        "ORDER BY r.position, r.pack_code", (player_id,)).fetchall()
+    if rows:
+        return {"data": rows, "reason": None}
+    if conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
+                    (player_id,)).fetchone() is None:
+        return {"data": rows, "reason": without_rows(conn, player_id, "skill scores", SKILLS_NEED)}
+    return {"data": rows, "reason": "no weak skill found: nothing to train for"}
+
+
+def like_pattern(text: str) -> str:
+    """`text` as a literal inside an ILIKE pattern (its `%`, `_` and `\\` escaped)."""
+    return "%" + re.sub(r"([%_\\])", r"\\\1", text) + "%"
+
+
+Pack = row("RocketPack", PACKS, "code", "name", "creator", "difficulty", "tags", "shots", "categories",
+           doc="A training pack of the catalogue")
+
+
+@query("rocket.training_packs", returns=list[Pack])
+def packs(conn: psycopg.Connection, q: str | None, skill: str | None, difficulty: str | None, limit: int) -> list:
+    return conn.execute(
+        f"SELECT {columns_of(Pack)} FROM rocket.training_packs "
+        "WHERE (%s::text IS NULL OR name ILIKE %s OR tags ILIKE %s OR code ILIKE %s) "
+        "AND (%s::text IS NULL OR categories ILIKE %s) AND (%s::text IS NULL OR difficulty = %s) "
+        "ORDER BY difficulty_index NULLS LAST, name LIMIT %s",
+        (q, *[like_pattern(q or "")] * 3, skill, like_pattern(skill or ""), difficulty, difficulty, limit)).fetchall()
+
+
+SESSIONS = COLUMNS["training_sessions"]
+PackProgress = row("RocketPackProgress", SESSIONS, "pack_code", "attempts", "successes", "success_rate",
+                   "success_ci_low", "success_ci_high", doc="A player's training on a pack, over every session",
+                   sessions=field(int, "sessions logged"), first_day=field(dt.date, "the first session's day"),
+                   last_day=field(dt.date, "the last session's day"),
+                   mean_improvement=field(float | None, "the sessions' mean improvement"))
+
+
+@query("rocket.training_sessions", returns=list[PackProgress])
+def training_progress(conn: psycopg.Connection, player_id: str) -> list[dict]:
+    """Per pack: sessions, attempts, successes and the success rate with its Wilson interval (`NotFound` for a
+    player without published sessions)."""
+    rows = conn.execute("SELECT pack_code, count(*) AS sessions, sum(attempts)::bigint AS attempts, "
+                        "sum(successes)::bigint AS successes, min(date) AS first_day, max(date) AS last_day, "
+                        "avg(improvement) AS mean_improvement FROM rocket.training_sessions "
+                        "WHERE player_id = %s GROUP BY pack_code ORDER BY pack_code", (player_id,)).fetchall()
+    if not rows:
+        raise NotFound(f"player {player_id!r} has no published training sessions")
+    frame = pl.DataFrame(rows, infer_schema_length=None).with_columns(
+        pl.col("attempts", "successes").cast(pl.Float64))
+    low, high = wilson_interval(pl.col("successes"), pl.col("attempts"))
+    rate = pl.when(pl.col("attempts") > 0).then(pl.col("successes") / pl.col("attempts"))
+    frame = frame.with_columns(rate.alias("success_rate"), low.alias("success_ci_low"), high.alias("success_ci_high"))
+    return frame.with_columns(pl.col("attempts", "successes").cast(pl.Int64)).to_dicts()
+
+
+HEATMAP = COLUMNS["position_heatmaps"]
+Grid = shape("RocketGrid", "The pitch's cells", columns=int, rows=int, cell_uu=field(float, "a cell's edge in "
+             "Unreal units"), own_goal_row=field(int, "the row of the player's own goal"))
+Cell = row("RocketCell", HEATMAP, "cell_x", "cell_y", "seconds", doc="A cell and the seconds spent in it",
+           share=field(float | None, "its share of every cell's seconds"))
+Heatmap = shape("RocketHeatmap", player_id=str, grid=Grid, seconds=field(float, "seconds with a position"),
+                games=field(int, "the player's published games"),
+                games_with_positions=field(int, "those whose positions are known (raw replays)"),
+                sources_without=field(list[str | None], "the sources of the games without positions"),
+                cells=list[Cell])
+
+
+@query("rocket.position_heatmaps", "rocket.player_stats", "rocket.matches", returns=Heatmap)
+def heatmap(conn: psycopg.Connection, player_id: str) -> dict:
+    known_player(conn, player_id)
+    cells = conn.execute(
+        "SELECT cell_x, cell_y, sum(seconds) AS seconds FROM rocket.position_heatmaps WHERE player_id = %s "
+        "GROUP BY cell_x, cell_y ORDER BY cell_y, cell_x", (player_id,)).fetchall()
+    games = conn.execute(
+        "SELECT count(DISTINCT s.match_id) AS games, count(DISTINCT h.match_id) AS games_with_positions, "
+        "coalesce(array_agg(DISTINCT m.source) FILTER (WHERE h.match_id IS NULL), '{}') AS sources_without "
+        "FROM (SELECT DISTINCT match_id FROM rocket.player_stats WHERE player_id = %s) s "
+        "LEFT JOIN (SELECT DISTINCT match_id FROM rocket.position_heatmaps WHERE player_id = %s) h "
+        "ON h.match_id = s.match_id LEFT JOIN rocket.matches m ON m.match_id = s.match_id",
+        (player_id, player_id)).fetchone()
+    total = sum(cell["seconds"] for cell in cells)
+    return {"player_id": player_id, "grid": {"columns": GRID_COLUMNS, "rows": GRID_ROWS, "cell_uu": CELL_UU,
+                                             "own_goal_row": 0},
+            "seconds": total, **games,
+            "cells": [{**cell, "share": cell["seconds"] / total if total else None} for cell in cells]}
