@@ -111,15 +111,6 @@ def test_the_import_graph_has_no_cycle():
     assert next((cycle for module in sorted(graph) if (cycle := visit(module))), None) is None
 
 
-def test_serve_imports_lib_sources_and_the_published_columns_never_the_domains():
-    allowed = ("gamestats_assets.lib", "gamestats_assets.sources", "gamestats_assets.published",
-               "gamestats_assets.serve")
-    offenders = [f"{module} imports {name}" for module, names in module_graph().items()
-                 if module.startswith("gamestats_assets.serve") for name in sorted(names)
-                 if name != "gamestats_assets" and not name.startswith(allowed)]
-    assert offenders == []
-
-
 def test_the_published_columns_import_only_the_column_type():
     offenders = [f"{module} imports {name}" for module, names in module_graph().items()
                  if module.startswith("gamestats_assets.published") for name in sorted(names)
