@@ -73,6 +73,25 @@ def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
             assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
 
 
+ROCKET_DAY = dt.date(2026, 3, 1)
+"""The synthetic day the Rocket League domain is published for."""
+
+
+def publish_rocket(data_dir: Path, pg_url: str) -> None:
+    """`ROCKET_DAY` of the rocket domain and its snapshots, run by Dagster into `data_dir` and `pg_url`."""
+    from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        patch.setenv("GAMESTATS_USERS", "200")
+        apply_migrations(pg_url)
+        defs = build_definitions(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=ROCKET_DAY.isoformat())
+        run(defs, rocket_keys(defs, partitioned=False), instance)
+
+
 def domain_keys(defs, domain: str, partitioned: bool) -> list[dg.AssetKey]:
     graph = defs.resolve_asset_graph()
     return [k for k in graph.materializable_asset_keys
@@ -105,6 +124,8 @@ published = copied_per_module("pubg_season", _publish_season, _environment)
 """The pubg tables of a synthetic season as a real run published them, the module's settings pointing at them."""
 lol_and_l2m = copied_per_module("lol_l2m", publish_lol_and_l2m)
 """`DAY` of LoL and `L2M_DAYS` of L2M as a real run of each domain published them."""
+rocket_day = copied_per_module("rocket_day", publish_rocket)
+"""`ROCKET_DAY` of Rocket League as a real run of the domain published it."""
 
 
 def client_for(pg_url: str, **settings) -> TestClient:
