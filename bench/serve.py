@@ -12,7 +12,15 @@ the cores the server runs on, else `--requests` with httpx — and runs the endp
 p50/p95/p99 in ms and requests per second of both, and `http_to_sql_rps_ratio` (1 means the HTTP layer costs
 nothing; answers are kept by publish, so it can pass 1).
 
+Repeating one URL measures the answers kept by URL (`serve/fastpath.py`). `site_traffic` then sends what a site's
+visitors send: `--requests` requests per document, each for a round (PUBG) or a player or replay
+(RocketTrainer) drawn from the published ones, so most answers are computed, not kept (`computed_share`: distinct
+URLs over requests), each beside the documents' p95 budget (`budgets_p95_ms`). `--baseline DIR` serves another
+version's package (a checkout of `main`, say) on the same database first and measures it the same way, so both
+figures come from one run.
+
     python bench/serve.py --clients 100 --workers 2 --seconds 8 --keep   # then --reuse to measure again
+    git archive main | tar -x -C /tmp/main && python bench/serve.py --reuse --baseline /tmp/main
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
 """
 
@@ -21,6 +29,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -97,7 +106,7 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
 
 def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     """The Rocket League and Lineage 2M endpoints over the scaled tables (`serve_data`), as `endpoints` gives them."""
-    from gamestats_assets.serve.rocket import COMPARISON
+    from gamestats_assets.serve.queries.rocket import COMPARISON
 
     with psycopg.connect(pg_url) as conn:
         player, replay = conn.execute("SELECT player_id, match_id FROM rocket.player_stats ORDER BY date DESC, "
@@ -119,6 +128,76 @@ def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
                           "SELECT * FROM l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s AND server_id = 1 "
                           "ORDER BY date, country_code, server_id", (first, last)),
     }
+
+
+BUDGETS_MS = {"team_leaderboard": 100, "player_leaderboard": 200, "match_history": 50, "rockettrainer": 200}
+"""The documents' p95 targets: the PUBG tournament page's per endpoint, RocketTrainer's for every endpoint."""
+
+
+def site_traffic(pg_url: str, requests: int, seed: int = 7) -> dict[str, tuple[int, list[tuple[str, dict]]]]:
+    """{name: (its p95 budget in ms, `requests` requests)} as a site's visitors send them: each request a round
+    (PUBG boards and match history, page sizes varied so that a round's page is rarely asked twice), a player or
+    a replay (RocketTrainer) drawn from the published ones, in a random order."""
+    pick = random.Random(seed)
+    with psycopg.connect(pg_url) as conn:
+        rounds = conn.execute("SELECT DISTINCT season_id, division_id, round_id FROM pubg.tournament_scheduled_matches "
+                              "ORDER BY 1, 2, 3").fetchall()
+        players = [r[0] for r in conn.execute("SELECT DISTINCT player_id FROM rocket.player_stats ORDER BY 1")]
+        replays = [r[0] for r in conn.execute("SELECT match_id FROM rocket.matches ORDER BY 1")]
+
+    def a_round(**extra) -> dict:
+        season, division, round_id = pick.choice(rounds)
+        return {"season_id": season, "division": division, "round": round_id, "limit": pick.randint(1, 100), **extra}
+
+    rocket_paths = ("analytics/progress", "analytics/comparison", "analytics/weaknesses", "replays/recent",
+                    "analytics/heatmap", "training/recommendations")
+
+    def a_rocket_request() -> tuple[str, dict]:
+        if pick.random() < 0.25:
+            return f"/api/v1/rocket/replays/{pick.choice(replays)}", {}
+        return f"/api/v1/rocket/{pick.choice(rocket_paths)}", {"player_id": pick.choice(players)}
+
+    return {
+        "team_leaderboard": (BUDGETS_MS["team_leaderboard"],
+                             [(f"{BASE}/leaderboard/teams", a_round()) for _ in range(requests)]),
+        "player_leaderboard": (BUDGETS_MS["player_leaderboard"],
+                               [(f"{BASE}/leaderboard/players", a_round(include_weapons="true"))
+                                for _ in range(requests)]),
+        "match_history": (BUDGETS_MS["match_history"],
+                          [(f"{BASE}/matches/recent", a_round()) for _ in range(requests)]),
+        "rockettrainer": (BUDGETS_MS["rockettrainer"], [a_rocket_request() for _ in range(requests)]),
+    }
+
+
+async def traffic_load(base: str, sent: list[tuple[str, dict]], clients: int) -> dict:
+    """`sent` (each a path and its parameters) from `clients` concurrent keep-alive clients, each taking the next."""
+    latencies: dict[str, list[float]] = {}
+    statuses: dict[int, int] = {}
+    remaining = iter(sent)
+
+    async def client_loop(client: httpx.AsyncClient) -> None:
+        for path, params in remaining:
+            started = time.perf_counter()
+            response = await client.get(path, params=params)
+            latencies.setdefault(endpoint_of(path), []).append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(client) for _ in range(clients)))
+        seconds = time.perf_counter() - started
+    distinct = len({(path, tuple(sorted(params.items()))) for path, params in sent})
+    every = [latency for each in latencies.values() for latency in each]
+    by_endpoint = {name: {k: v for k, v in summary(each, seconds).items() if k != "requests_per_second"}
+                   for name, each in sorted(latencies.items())} if len(latencies) > 1 else None
+    return {**summary(every, seconds), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+            "distinct_urls": distinct, "computed_share": round(distinct / len(sent), 3), "by_endpoint": by_endpoint}
+
+
+def endpoint_of(path: str) -> str:
+    """`path` without a replay id: the endpoint it asks."""
+    return path.rsplit("/", 1)[0] + "/{replay_id}" if "/replays/" in path and not path.endswith("recent") else path
 
 
 def summary(latencies: list[float], seconds: float) -> dict:
@@ -212,10 +291,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(port: int, workers: int) -> subprocess.Popen:
+def serve(port: int, workers: int, source: Path | None = None) -> subprocess.Popen:
+    """`gamestats serve` on `port`, its package imported from `source` (a checkout) when given."""
+    path = {"PYTHONPATH": str(source)} if source else {}
     process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port),
                                 "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "GAMESTATS_API_REQUESTS_PER_MINUTE": str(10**9)})
+                               env={**os.environ, "GAMESTATS_API_REQUESTS_PER_MINUTE": str(10**9), **path})
     for _ in range(200):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2).status_code == 200:
@@ -224,6 +305,35 @@ def serve(port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("gamestats serve did not start")
+
+
+def measure(args, pg_url: str, measured: dict, traffic: dict, source: Path | None, with_sql: bool) -> tuple[dict, dict]:
+    """A server of the package at `source` (this one when None) on the database: each endpoint of `measured`
+    repeated (the kept answers), then the site's `traffic`; the SQL alone beside each endpoint when `with_sql`."""
+    port = free_port()
+    server = serve(port, args.workers, source)
+    base = f"http://127.0.0.1:{port}"
+    results, site = {}, {}
+    try:
+        for name, (path, params, query, query_params) in measured.items():
+            first = time.perf_counter()
+            assert httpx.get(base + path, params=params, timeout=120).status_code == 200, path
+            first_ms = round((time.perf_counter() - first) * 1000, 1)
+            http = (wrk_load(base, path, params, args.clients, args.seconds) if shutil.which("wrk")
+                    else asyncio.run(http_load(base, path, params, args.clients, args.requests)))
+            results[name] = {"first_request_ms": first_ms, "http": http}
+            if with_sql:
+                limit = sql_load(pg_url, query, query_params, min(args.clients, SQL_CONNECTIONS), args.requests,
+                                 args.seconds)
+                results[name] |= {"sql": limit, "http_to_sql_rps_ratio":
+                                  round(http["requests_per_second"] / limit["requests_per_second"], 3)}
+        for name, (budget, sent) in traffic.items():
+            load = asyncio.run(traffic_load(base, sent, args.clients))
+            site[name] = {**load, "budget_p95_ms": budget, "within_budget": load["p95_ms"] <= budget}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results, site
 
 
 def main() -> None:
@@ -242,6 +352,9 @@ def main() -> None:
     parser.add_argument("--l2m-days", type=int, default=365, help="days of L2M daily KPIs generated (0: none)")
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} built for a next --reuse")
     parser.add_argument("--reuse", action="store_true", help=f"serve the database {DATABASE} a --keep run left")
+    parser.add_argument("--baseline", type=Path,
+                        help="a checkout of another version (e.g. `git worktree add /tmp/main main`): served first on "
+                             "the same database and measured the same way, reported under `baseline`")
     args = parser.parse_args()
     admin = admin_url()
     data_dir = Path(tempfile.mkdtemp(prefix="bench_serve_"))
@@ -254,27 +367,15 @@ def main() -> None:
         build_season(["Pro", "Challenger", "Open"][:args.divisions], args.rounds, args.matches, args.events)
         scaled = serve_data.build(pg_url, args.rocket_player_games, args.rocket_days, args.l2m_days)
     build_seconds = time.perf_counter() - started
-    port = free_port()
-    server = serve(port, args.workers)
-    results = {}
     try:
         measured = endpoints(pg_url)
         if args.rocket_player_games and args.l2m_days:
             measured |= scaled_endpoints(pg_url)
-        for name, (path, params, query, query_params) in measured.items():
-            base = f"http://127.0.0.1:{port}"
-            first = time.perf_counter()
-            assert httpx.get(base + path, params=params, timeout=120).status_code == 200, path
-            first_ms = round((time.perf_counter() - first) * 1000, 1)
-            http = (wrk_load(base, path, params, args.clients, args.seconds) if shutil.which("wrk")
-                    else asyncio.run(http_load(base, path, params, args.clients, args.requests)))
-            limit = sql_load(pg_url, query, query_params, min(args.clients, SQL_CONNECTIONS), args.requests,
-                             args.seconds)
-            results[name] = {"first_request_ms": first_ms, "http": http, "sql": limit, "http_to_sql_rps_ratio":
-                             round(http["requests_per_second"] / limit["requests_per_second"], 3)}
+        traffic = site_traffic(pg_url, args.requests) if args.rocket_player_games else {}
+        baseline = (measure(args, pg_url, measured, traffic, args.baseline, with_sql=False)
+                    if args.baseline else None)
+        results, site = measure(args, pg_url, measured, traffic, None, with_sql=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if not args.keep:
             drop_database(admin, DATABASE)
         shutil.rmtree(data_dir)
@@ -284,6 +385,9 @@ def main() -> None:
                                                           "rounds": args.rounds, "matches_per_round": args.matches,
                                                           "telemetry_events_per_lobby": args.events},
                       "scaled": scaled, "build_seconds": round(build_seconds, 1), "endpoints": results,
+                      "site_traffic": site, "budgets_p95_ms": BUDGETS_MS,
+                      "baseline": None if baseline is None else {"source": str(args.baseline), "endpoints": baseline[0],
+                                                                 "site_traffic": baseline[1]},
                       "load_average_1m": round(os.getloadavg()[0], 2)}))
 
 
