@@ -46,7 +46,8 @@ RANGES = {
     "/retention": Ranged("l2m_retention", "L2mRetentionAnswer",
                          "Day-N retention of the cohorts that installed in a date range, with intervals, for every "
                          "server or one", queries.retention, queries.server_retention),
-    "/farms": Ranged("l2m_farmers_performance", "L2mFarmsAnswer", "Accounts flagged as bot farms per day, by farm, on every server or one",
+    "/farms": Ranged("l2m_farmers_performance", "L2mFarmsAnswer",
+                     "Accounts flagged as bot farms per day, by farm, on every server or one",
                      queries.farms, queries.server_farms),
 }
 """Each endpoint: path → its queries."""

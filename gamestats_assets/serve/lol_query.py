@@ -26,6 +26,8 @@ Names = Annotated[str, Query(max_length=400, pattern=r"^[^\x00-\x1f\x7f]*$",
 MaxOrder = Annotated[str | None, Query(pattern=f"(?i)^({ORDERS})$", description="Q, W and E once each, e.g. Q>E>W")]
 Minutes = Annotated[str | None, Query(pattern=r"^(\d{1,3}(\.\d{1,2})?)?-(\d{1,3}(\.\d{1,2})?)?$",
                                       description="FROM-TO in minutes (TO excluded), e.g. 25-35 or 40-")]
+Patches = Annotated[str, Query(pattern=r"^(\d{1,2}\.\d{1,2}(,\d{1,2}\.\d{1,2})*)?$",
+                               description="comma-separated major.minor")]
 Objective = Annotated[Literal[OBJECTIVES] | None, Query(description="an objective the team took first")]
 
 CompoundAnswer = envelope("LolCompoundAnswer", CompoundResult, champion=str, completed=list[str], metric=str,
@@ -45,8 +47,7 @@ def lol_query(reader: ReaderDep, champion: Annotated[str, Query(min_length=1, ma
               completed: Names = "", first_item: Name = None, max_order: MaxOrder = None,
               first_objective: Objective = None, against: Name = None, minutes: Minutes = None,
               metric: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_]+$")] = "dpm",
-              queue: Names = "", patch: Annotated[str, Query(pattern=r"^(\d{1,2}\.\d{1,2}(,\d{1,2}\.\d{1,2})*)?$",
-                                                             description="comma-separated major.minor")] = "") -> Response:
+              queue: Names = "", patch: Patches = "") -> Response:
     asked = {"first_item": first_item, "max_order": max_order, "first_objective": first_objective,
              "against": against, "minutes": minutes}
     try:

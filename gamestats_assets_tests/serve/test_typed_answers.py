@@ -66,8 +66,8 @@ def test_every_pubg_answer_is_its_declared_model(published, client):
     import dagster as dg
 
     base, admin, auth = "/api/v1/tournaments", "/api/v1/admin/pubg", {"Authorization": f"Bearer {TOKEN}"}
-    season, division, round_id = first(published["pg_url"], "SELECT season_id, division_id, round_id FROM "
-                                                            "pubg.tournament_scheduled_matches ORDER BY 1, 2, 3 LIMIT 1")
+    season, division, round_id = first(published["pg_url"], "SELECT season_id, division_id, round_id "
+                                       "FROM pubg.tournament_scheduled_matches ORDER BY 1, 2, 3 LIMIT 1")
     (match,) = first(published["pg_url"], "SELECT match_id FROM pubg.tournament_match_outcomes WHERE scored LIMIT 1")
     (player,) = first(published["pg_url"], "SELECT account_id FROM pubg.match_summaries ORDER BY 1 LIMIT 1")
     in_round = {"season_id": season, "division": division, "round": round_id}
@@ -108,7 +108,8 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
         asked.add(route)
         assert answer["data"], path
     reasons = 0
-    for path, table in (("analytics/weaknesses", "player_weaknesses"), ("analytics/rank-prediction", "rank_predictions"),
+    for path, table in (("analytics/weaknesses", "player_weaknesses"),
+                        ("analytics/rank-prediction", "rank_predictions"),
                         ("training/recommendations", "recommendations")):
         without = first(rocket_day["pg_url"], f"SELECT player_id FROM rocket.player_stats EXCEPT "
                                               f"SELECT player_id FROM rocket.{table} ORDER BY 1 LIMIT 1")

@@ -22,7 +22,8 @@ def route_of(path: str) -> APIRoute:
     return next(route for route in get_routes().values() if route.matches(scope)[0] == Match.FULL)
 
 
-def typed_get(client: TestClient, path: str, params: dict | None = None, headers: dict | None = None) -> tuple[str, dict]:
+def typed_get(client: TestClient, path: str, params: dict | None = None,
+              headers: dict | None = None) -> tuple[str, dict]:
     """GET `path`: its route's path template and its answer, asserted to be a 200 that its route's model
     validates strictly and renders back unchanged (so no field is undeclared)."""
     response = client.get(path, params=params, headers=headers)
