@@ -1,8 +1,9 @@
 """The shape every answer shares: `metadata` (what was asked, when each table read was last published, when
 the answer was made) around `data`, as JSON bytes.
 
-An answer's data is encoded once and kept with the answer, which the reader caches under the publish ids it was
-read at: a cached answer costs only the encoding of its small metadata. The encoding is pydantic's, as FastAPI's
+An answer's data, validated against its route's model by the query layer when it was computed, is encoded once
+and kept with the answer, which the reader caches under the publish ids it was read at: a cached answer costs only
+the encoding of its small metadata. The encoding is pydantic's, as FastAPI's
 own (datetimes in ISO 8601, decimals as strings)."""
 
 from __future__ import annotations
