@@ -178,9 +178,12 @@ async def traffic_load(base: str, sent: list[tuple[str, dict]], clients: int) ->
     async def client_loop(client: httpx.AsyncClient) -> None:
         for path, params in remaining:
             started = time.perf_counter()
-            response = await client.get(path, params=params)
+            try:
+                status = (await client.get(path, params=params)).status_code
+            except httpx.HTTPError as error:
+                status = type(error).__name__
             latencies.setdefault(endpoint_of(path), []).append(time.perf_counter() - started)
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            statuses[status] = statuses.get(status, 0) + 1
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
@@ -191,7 +194,7 @@ async def traffic_load(base: str, sent: list[tuple[str, dict]], clients: int) ->
     every = [latency for each in latencies.values() for latency in each]
     by_endpoint = {name: {k: v for k, v in summary(each, seconds).items() if k != "requests_per_second"}
                    for name, each in sorted(latencies.items())} if len(latencies) > 1 else None
-    return {**summary(every, seconds), "statuses": {str(k): v for k, v in sorted(statuses.items())},
+    return {**summary(every, seconds), "statuses": {str(k): v for k, v in statuses.items()},
             "distinct_urls": distinct, "computed_share": round(distinct / len(sent), 3), "by_endpoint": by_endpoint}
 
 
@@ -216,7 +219,12 @@ async def http_load(base: str, path: str, params: dict, clients: int, requests: 
         nonlocal failures, first_failure
         for _ in remaining:
             started = time.perf_counter()
-            response = await client.get(path, params=params)
+            try:
+                response = await client.get(path, params=params)
+            except httpx.HTTPError as error:
+                failures += 1
+                first_failure = first_failure or repr(error)
+                continue
             latencies.append(time.perf_counter() - started)
             if response.status_code != 200:
                 failures += 1
