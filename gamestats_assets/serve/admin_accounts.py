@@ -3,6 +3,7 @@ them, revoke one; `gamestats accounts create|list|revoke` does the same from the
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -12,6 +13,7 @@ from pydantic import BaseModel, Field
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve import accounts
 from gamestats_assets.serve.guard import role
+from gamestats_assets.serve.models import field, shape
 
 router = APIRouter(prefix="/api/v1/admin/accounts", tags=["accounts"], dependencies=[Depends(role("operator"))])
 
@@ -25,6 +27,15 @@ class NewAccount(BaseModel):
     role: Literal[accounts.ROLES]
     player_ids: list[Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$")]] = Field(
         default_factory=list, max_length=32)
+
+
+Created = shape("AccountCreated", "An account created, with its first API key (shown only here)", name=str, role=str,
+                player_ids=list[str], api_key=field(str, "the key, shown once: only its SHA-256 is kept"))
+Account = shape("Account", "An account, its role, the player ids it acts for and its keys in use", name=str,
+                role=str, player_ids=list[str], created_at=dt.datetime, revoked_at=dt.datetime | None,
+                keys_in_use=int)
+Accounts = shape("Accounts", data=list[Account])
+Revoked = shape("AccountRevoked", name=str, revoked=bool)
 
 
 def in_accounts(request: Request, work):
@@ -45,19 +56,19 @@ def in_accounts(request: Request, work):
     return answered()
 
 
-@router.post("", status_code=201, summary="Create an account and its first API key (shown only in this answer)")
+@router.post("", status_code=201, response_model=Created, summary="Create an account and its first API key (shown only in this answer)")
 async def create_account(request: Request, account: NewAccount) -> dict:
     key = await in_accounts(request, lambda conn: accounts.create(conn, account.name, account.role,
                                                                   tuple(account.player_ids)))
     return {"name": account.name, "role": account.role, "player_ids": account.player_ids, "api_key": key}
 
 
-@router.get("", summary="The accounts, their roles, player ids and keys in use")
+@router.get("", response_model=Accounts, summary="The accounts, their roles, player ids and keys in use")
 async def list_accounts(request: Request) -> dict:
     return {"data": await in_accounts(request, accounts.listed)}
 
 
-@router.delete("/{name}", summary="Revoke an account and every key of it")
+@router.delete("/{name}", response_model=Revoked, summary="Revoke an account and every key of it")
 async def revoke_account(request: Request, name: AccountName) -> dict:
     await in_accounts(request, lambda conn: accounts.revoke(conn, name))
     return {"name": name, "revoked": True}

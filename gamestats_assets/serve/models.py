@@ -51,7 +51,7 @@ def row(name: str, columns: Columns, *names: str, doc: str = "", renamed: dict[s
     return create_model(name, __base__=Shape, __doc__=doc or None, **fields, **computed)
 
 
-def shape(name: str, doc: str = "", **fields: tuple[Any, Any] | Any) -> type[Shape]:
+def shape(name: str, doc: str = "", /, **fields: tuple[Any, Any] | Any) -> type[Shape]:
     """The model `name` of an answer's part with `fields` (each a type, or a type and its `Field`)."""
     return create_model(name, __base__=Shape, __doc__=doc or None,
                         **{n: f if isinstance(f, tuple) else (f, ...) for n, f in fields.items()})
@@ -70,7 +70,7 @@ def columns_of(model: type[BaseModel], renamed: dict[str, str] | None = None, al
                      for n in model.model_fields)
 
 
-def envelope(name: str, data: Any, doc: str = "", **metadata: Any) -> type[BaseModel]:
+def envelope(name: str, data: Any, doc: str = "", /, **metadata: Any) -> type[BaseModel]:
     """The model `name` of an answer: `metadata` (the `metadata` fields given, each a type or a type and its
     `Field`, then `published_at` and `timestamp`) around `data`."""
     head = shape(f"{name}Metadata", f"What {name} answers for and when its tables were published", **metadata,
