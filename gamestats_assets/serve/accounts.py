@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psycopg
@@ -50,6 +51,11 @@ class Principal:
     def acts_for(self, player_id: str) -> bool:
         """True when this principal may write for `player_id`: its own, or any for an operator."""
         return self.role == "operator" or player_id in self.player_ids
+
+    def acts_for_any(self, player_ids: Iterable[str]) -> bool:
+        """True when this principal may write for one of `player_ids` (an operator for none at all too: a replay
+        whose header lists no players)."""
+        return self.role == "operator" or any(self.acts_for(player_id) for player_id in player_ids)
 
 
 def new_key() -> tuple[str, str]:

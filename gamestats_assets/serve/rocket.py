@@ -116,7 +116,7 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
         match_id = header.match_id.lower()
         if not MATCH_ID.match(match_id):
             raise HTTPException(415, "not a Rocket League replay: its header has no match id")
-        if not any(who.acts_for(player.player_id) for player in header.players):
+        if not who.acts_for_any(player.player_id for player in header.players):
             raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
         try:
             check_sections(partial.read_bytes())

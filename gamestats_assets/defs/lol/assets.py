@@ -119,7 +119,7 @@ def day_checks(lake: DeltaLakeIOManager, days: list) -> list[dg.AssetCheckResult
                          how="vertical_relaxed")
 
     matches = read("matches", "match_id", "patch")
-    participants = read("participants", "match_id", "champion_id")
+    participants = read("participants", "match_id", "champion_id", *unknown_ids.ITEM_SLOTS)
     events = read("timeline_events", "match_id", "type", "item_id")
     orphans = events.select("date", "match_id").unique().join(matches.select("date", "match_id"),
                                                              on=["date", "match_id"], how="anti").height
