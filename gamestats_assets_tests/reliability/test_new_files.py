@@ -18,6 +18,7 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.conftest import fresh_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
@@ -38,8 +39,9 @@ class Lake:
     def folder(self, domain: str) -> Path:
         return self.data_dir / "landing" / domain / DAY.isoformat()
 
-    def run(self, domain: str) -> dict:
-        """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts."""
+    def run(self, domain: str, fails: bool = False) -> dict:
+        """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts
+        (none for a run that `fails`, as it must)."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -47,8 +49,10 @@ class Lake:
             patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
             result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
-                asset_selection=keys, instance=self.instance, partition_key=DAY.isoformat())
-        assert result.success
+                asset_selection=keys, instance=self.instance, partition_key=DAY.isoformat(), raise_on_error=False)
+        assert result.success != fails
+        if fails:
+            return {}
         [counts] = [{name: value.value for name, value in m.metadata.items() if name.startswith("files_")}
                     for m in result.asset_materializations_for_node(f"etl_{ETL_NODES[domain]}")
                     if m.asset_key.path[-1] == ETL_TABLE[domain]]
@@ -185,3 +189,31 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     assert (counts["files_parsed"], counts["files_quarantined"]) == (2, 2), \
         "a game read on an earlier run and delivered again under another name is a duplicate"
     assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
+
+
+def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lakes, monkeypatch):
+    """A file removed and one added, and the run fails after its first table is written: the next run takes the
+    removed file's rows out of every table and parses the new one, as a run from scratch would have it."""
+    lake = lakes("incremental")
+    folder = lake.folder("lol")
+    folder.mkdir(parents=True)
+    ranked, tournament = load(RANKED), load(TOURNAMENT)
+    write_game(folder, ranked, "JP1_323466834")
+    write_game(folder, tournament, "ESPORTSTMNT01_2693492")
+    lake.run("lol")
+
+    for name in ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json"):
+        (folder / name).unlink()
+    write_game(folder, variant(ranked, 323466835), "JP1_323466835")
+    replace_files = DeltaLakeIOManager.replace_files
+
+    def fails_after_matches(self, asset_key, *args, **kwargs):
+        if asset_key.path[-1] != "matches":
+            raise OSError("the disk filled up")
+        return replace_files(self, asset_key, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DeltaLakeIOManager, "replace_files", fails_after_matches)
+        lake.run("lol", fails=True)
+    assert lake.run("lol") == {"files_parsed": 2, "files_reused": 2, "files_removed": 2, "files_quarantined": 0}
+    assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-run")

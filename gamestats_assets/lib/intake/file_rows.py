@@ -1,13 +1,13 @@
 """A day's landing files parsed once: the rows an ETL table holds of a file carry its name (`source_file`, its path
 inside the day folder), and a run parses only the files that are new or changed since the day's last successful run
 (`plan_day`, by content fingerprint), takes out the rows of changed and removed files, and reuses every other
-file's rows from the lake (`reused_rows`).
+file's rows in the lake.
 
 What the lake holds of each file is recorded per day and reader in `<data_dir>/state/parsed/<domain>/<reader>/<day>
-.json` (name → size, modification time, content digest). The record is cut to the unchanged files before a run
-writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run that
-fails between the two leaves the changed files unrecorded, so the next run parses them again and the lake's rows of
-the others, which it rewrote as they were, stay right."""
+.json` (name → size, modification time, content digest). The record is cut to the unchanged and removed files before
+a run writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run
+that fails between the two leaves the changed files unrecorded and the removed ones recorded, so the next run parses
+the first again and takes the rows of the second out, and the rows of the others, untouched, stay right."""
 
 from __future__ import annotations
 
@@ -51,6 +51,8 @@ class DayFiles:
     unchanged: list[str]
     fresh: list[Path]
     removed: list[str]
+    gone: dict[str, list]
+    """What the record held of the `removed` files."""
 
     @property
     def metadata(self) -> dict[str, int]:
@@ -77,8 +79,9 @@ class DayFiles:
         return [file_name(self.folder, path) for path in self.fresh]
 
     def begin(self) -> None:
-        """Record only the unchanged files, before the day's tables are written."""
-        self._write({name: self.stamps[name] for name in self.unchanged})
+        """Record only the unchanged files, and the removed ones as they were (a run failing before it takes their
+        rows out leaves them removed for the next), before the day's tables are written."""
+        self._write({**self.gone, **{name: self.stamps[name] for name in self.unchanged}})
 
     def commit(self, rejected: Iterable[Path] = ()) -> None:
         """Record every file of the day as parsed into the lake, but the `rejected` ones (quarantined, their rows
@@ -122,7 +125,7 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
         else:
             fresh.append(file)
     removed = sorted(set(held) - set(stamps))
-    return DayFiles(path, folder, version, stamps, unchanged, fresh, removed)
+    return DayFiles(path, folder, version, stamps, unchanged, fresh, removed, {name: held[name] for name in removed})
 
 
 def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[str] = ()) -> pl.DataFrame:
