@@ -8,7 +8,7 @@ from polars.testing import assert_frame_equal
 
 from gamestats_assets.defs.rocket.checks import _merge_gaps, _peer_gaps
 from gamestats_assets.defs.rocket.transforms.peers import merged_peer_stats, peer_partials, peer_stats
-from gamestats_assets.serve.rocket import without
+from gamestats_assets.serve.queries.rocket import without
 
 STATS = pl.DataFrame({
     "player_id": ["a", "a", "b", "c", "c", "d", "e"],
