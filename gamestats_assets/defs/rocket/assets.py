@@ -19,7 +19,7 @@ import polars as pl
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
-from gamestats_assets.defs.rocket.transforms.landing import LandingDay, day_paths, read_files
+from gamestats_assets.defs.rocket.transforms.landing import LandingDay, read_files
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
 from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.partitions import days_of
@@ -152,7 +152,7 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0}
     for day in days_of(context):
         folder = day_folder(platform, DOMAIN, day.isoformat())
-        plan = plan_day(platform, DOMAIN, "replays", day, folder, day_paths(folder), READER_VERSION)
+        plan = plan_day(platform, DOMAIN, "replays", day, folder, day_files(folder), READER_VERSION)
         held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
                 for name, columns in HELD_COLUMNS.items()}
         read = read_files(folder, plan.fresh, held_replays(held["matches"]))

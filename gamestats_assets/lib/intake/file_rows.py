@@ -137,13 +137,3 @@ def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[
     if columns:
         rows = rows.select(*columns, FILE_COLUMN)
     return rows.filter(pl.col(FILE_COLUMN).is_in(list(unchanged))).collect()
-
-
-def in_file_order(frame: pl.DataFrame, order: Sequence[str]) -> pl.DataFrame:
-    """`frame`'s rows ordered by their file's place in `order` (the day's files as a from-scratch read takes them),
-    each file's rows in their own order: what a rule keeping a file's rows over a later file's needs."""
-    if frame.is_empty():
-        return frame
-    rank = pl.col(FILE_COLUMN).replace_strict({name: i for i, name in enumerate(order)}, default=len(order),
-                                              return_dtype=pl.Int64)
-    return frame.with_row_index("__row").sort(rank, "__row").drop("__row")

@@ -13,6 +13,7 @@ from typing import TypeVar
 import polars as pl
 
 from gamestats_assets.lib.core.nul import NUL_REASON
+from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
@@ -143,19 +144,10 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
     day.positions.append(cells.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
 
 
-def day_paths(folder: Path) -> list[Path]:
-    """The files of a day folder a read takes, in the order it takes them: every file at any depth, hidden ones and
-    those under hidden folders aside."""
-    if not folder.exists():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-
-
 def read_day(folder: Path) -> LandingDay:
     """Every file under `folder` (hidden and partial files aside), parsed or rejected with its reason
     (`read_files`)."""
-    return read_files(folder, day_paths(folder))
+    return read_files(folder, visible_files(folder, recursive=True))
 
 
 def read_files(folder: Path, paths: list[Path], held: Held | None = None) -> LandingDay:
