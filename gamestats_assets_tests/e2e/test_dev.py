@@ -1,20 +1,24 @@
 """The uses of `gamestats dev` for new data, end to end under its daemon: a match file dropped into landing,
 one whose telemetry download was cut, a day delivered and one of its files delivered again, and, through
 `gamestats serve` beside it, a Rocket League replay uploaded and then served, and a PUBG player added to the
-roster whose backfill the API follows; and a partition run launched as the UI launches it."""
+roster whose backfill the API follows; replays dropped into a day while a run of it is in progress, taken by one
+run after it; and a partition run launched as the UI launches it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 
 import dagster as dg
 import httpx
 import pytest
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
+from gamestats_assets.lib.authoring.publish_steps import POSTGRES_POOL
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import START, completed_backfill, failed_ticks, finished_runs, rows
@@ -221,6 +225,90 @@ def test_the_ui_launches_a_partition_run_that_the_daemon_completes(site, dev, de
         return answer if answer in ("SUCCESS", "FAILURE", "CANCELED") else None
 
     assert wait_until(finished, 300, "the launched run", dev) == "SUCCESS"
+
+
+COALESCED = START.isoformat()
+"""The rocket day of the coalescing test: no other test of the module lands a replay on it."""
+LANDING, ETL = dg.AssetKey(["rocket", "landing", "replays"]), dg.AssetKey(["rocket", "etl", "matches"])
+SENSOR = "rocket_landing_sensor"
+TICKS = """query Ticks($name: String!) { sensorOrError(sensorSelector: {repositoryLocationName: "gamestats",
+  repositoryName: "__repository__", sensorName: $name}) { ... on Sensor { sensorState {
+  ticks(limit: 10) { status skipReason timestamp } } } } }"""
+
+
+def ticks_after(dev, since: float) -> list[dict]:
+    """The landing sensor's latest ticks that began after `since` (seconds since the epoch)."""
+    answer = httpx.post(f"{dev.url}/graphql", json={"query": TICKS, "variables": {"name": SENSOR}}, timeout=30).json()
+    return [tick for tick in answer["data"]["sensorOrError"]["sensorState"]["ticks"] if tick["timestamp"] > since]
+
+
+def waited_after(dev, since: float) -> bool:
+    """Whether the landing sensor ticked after `since` and requested nothing because the day's run is in
+    progress."""
+    return any(tick["status"] == "SKIPPED" and f"{COALESCED} wait for the run in progress" in (tick["skipReason"] or "")
+               for tick in ticks_after(dev, since))
+
+
+def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING) -> dict | None:
+    """The metadata of the day's materialization of `key` (its landing) as run `run_id` recorded it."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[COALESCED]), limit=20, ascending=False).records
+    found = [record.asset_materialization.metadata for record in records if record.run_id == run_id]
+    return {name: value.value for name, value in found[0].items()} if found else None
+
+
+def day_runs(instance: dg.DagsterInstance) -> list[dg.RunRecord]:
+    return instance.get_run_records(filters=dg.RunsFilter(job_name="rocket_daily", tags={"dagster/partition": COALESCED}),
+                                    ascending=True)
+
+
+def drop(replay: str, site) -> dt.datetime:
+    """Copy a real replay into the day's landing folder, as a user drops a file; the time it landed."""
+    folder = site[0] / "landing" / "rocket" / COALESCED
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPLAYS / f"{replay}.replay", folder / f".{replay}.replay")
+    (folder / f".{replay}.replay").rename(folder / f"{replay}.replay")
+    return dt.datetime.now(dt.UTC)
+
+
+def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_takes_both(site, dev, module_pg_url):
+    """The run is held in progress as an operator holds one: the PostgreSQL writers' pool (`postgres_writer`) is
+    set to no slots, as `dagster instance concurrency set postgres_writer 0` does, so the run lands and parses its
+    day and then waits to publish; the pool given its slot back, it finishes."""
+    instance = dev.instance()
+    instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 0)
+    try:
+        drop("XBOX_PARTY", site)
+        first = wait_until(lambda: next(iter(day_runs(instance)), None), 120, "the day's run", dev).dagster_run
+        wait_until(lambda: landed(instance, first.run_id), 300, "the run to land the day", dev)
+        for replay in ("0_SAVES", "5_GOALS_6_KICKOFFS"):
+            since = drop(replay, site).timestamp()
+            wait_until(lambda since=since: waited_after(dev, since), 120,
+                       f"the landing sensor to see {replay} and leave it for the next run", dev)
+        assert [record.dagster_run.status in NOT_FINISHED_STATUSES for record in day_runs(instance)] == [True]
+    finally:
+        instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 1)
+
+    def both_finished():
+        records = day_runs(instance)
+        assert not [r for r in records if r.dagster_run.status == dg.DagsterRunStatus.FAILURE], "a day's run failed"
+        return records if len(records) == 2 and all(r.dagster_run.status == dg.DagsterRunStatus.SUCCESS
+                                                     for r in records) else None
+
+    wait_until(both_finished, 600, "the run that takes the two replays", dev)
+    ended = time.time()
+    wait_until(lambda: [tick for tick in ticks_after(dev, ended) if tick["status"] != "STARTED"], 120,
+               "the landing sensor to look again after both runs", dev)
+    records = day_runs(instance)
+    assert len(records) == 2
+    assert records[0].dagster_run.run_id == first.run_id and records[0].end_time <= records[1].start_time
+    assert landed(instance, first.run_id)["files"] == 1
+    assert landed(instance, records[1].dagster_run.run_id)["files"] == 3
+    first_parsed, parsed = (landed(instance, record.dagster_run.run_id, ETL) for record in records)
+    assert first_parsed["files_parsed"] + parsed["files_parsed"] == 3 and parsed["files_reused"] == 3 - parsed[
+        "files_parsed"], "each replay is parsed once: by the first run when it landed before its ETL, else the next"
+    assert rows(module_pg_url, "SELECT count(*) FROM rocket.matches WHERE date = %s", START) == [(3,)]
+    assert not failed_ticks(dev)
 
 
 def test_no_sensor_tick_failed(dev):
