@@ -10,6 +10,11 @@ COLUMNS: dict[str, Columns] = {
         "title": TEXT, "playlist": TEXT, "map_code": TEXT, "played_at": TIMESTAMPTZ, "duration": DOUBLE,
         "overtime": BOOLEAN, "team_size": INTEGER, "score_team_0": INTEGER, "score_team_1": INTEGER, "goals": INTEGER,
         "result": TEXT, "frames_null_reason": TEXT},
+    "match_players": {
+        "date": DATE, "match_id": TEXT, "player_id": TEXT, "name": TEXT, "platform": TEXT, "team": INTEGER,
+        "is_bot": BOOLEAN, "rank_tier": INTEGER, "rank_division": INTEGER, "score": INTEGER, "goals": INTEGER,
+        "assists": INTEGER, "saves": INTEGER, "shots": INTEGER, "source": TEXT, "rank_index": INTEGER,
+        "rank_band": TEXT},
     "users": {
         "date": DATE, "player_id": TEXT, "name": TEXT, "platform": TEXT, "is_bot": BOOLEAN, "rank_tier": INTEGER,
         "rank_division": INTEGER, "rank_index": INTEGER, "rank_band": TEXT, "main_playlist": TEXT, "matches": BIGINT,

@@ -39,7 +39,7 @@ def field(kind: Any, description: str) -> tuple[Any, Any]:
     return kind, Field(description=description)
 
 
-def row(name: str, columns: Columns, *names: str, doc: str = "", renamed: dict[str, str] | None = None,
+def row(name: str, columns: Columns, /, *names: str, doc: str = "", renamed: dict[str, str] | None = None,
         **computed: tuple[Any, Any]) -> type[Shape]:
     """The model `name` of a row holding `columns[n]` for each of `names` (every declared column when none is
     named), the answer's name of a column given by `renamed` (column → name), then the `computed` fields. A

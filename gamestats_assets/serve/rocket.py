@@ -1,4 +1,4 @@
-"""RocketTrainer's API (base `/api/v1/rocket`): replay upload and analysis, recent replays,
+"""RocketTrainer's API (base `/api/v1/rocket`): replay upload and analysis, a player's name and rank, recent replays,
 analytics (weaknesses, progress, rank prediction, comparison with same-rank players) and training
 (recommendations, pack search, progress, logging a session), each for a `player_id`.
 
@@ -149,6 +149,12 @@ def already_held(settings: ServeSettings, held: Path, upload: Path, match_id: st
 def landed(settings: ServeSettings, match_id: str) -> Path | None:
     """The landing file of the uploaded game `match_id`, None when none is there."""
     return next((settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay"), None)
+
+
+@router.get("/player", response_model=for_player("RocketProfileAnswer", queries.Profile),
+            summary="A player's name, platform and rank as last seen, and their published games")
+def player(reader: ReaderDep, player_id: PlayerId) -> Response:
+    return enveloped(queries.profile.read(reader, player_id), player_id=player_id)
 
 
 @router.get("/replays/recent", response_model=for_player("RocketRecentAnswer", list[queries.Game]),

@@ -1,11 +1,14 @@
 """The Rocket League player page and a replay's page in headless Chromium, over a synthetic day the rocket
-assets published (ballchasing JSON) and a day of one real raw replay: the prediction beside its baseline, a stat
-against the same-rank band, the weaknesses, the positional heatmap of a replay's player (and the note where a
-player has only ballchasing JSON), and a replay's stat groups."""
+assets published (ballchasing JSON) and a day of one real raw replay: players by their names, ranks by theirs,
+the prediction beside its baseline with its interval on the ladder, a stat against the same-rank band, every
+stat's percentile bar labelled, the weaknesses, the positional heatmap of a replay's player (and, where a player
+has only ballchasing JSON, why there is none and the control to upload a raw replay), a replay's teams, winner
+and stat groups, and a signed-in player's upload followed from the page to its analysis."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import dagster as dg
@@ -15,8 +18,12 @@ import pytest
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets.serve import accounts
+from gamestats_assets.sources.ballchasing.ranks import rank_document
+from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
@@ -24,12 +31,19 @@ from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
 
 REPLAY = "XBOX_PARTY.replay"
 """The real raw replay whose players get a heatmap."""
+UPLOADED = REPLAYS / "0_SAVES.replay"
+"""The real raw replay a signed-in player uploads from the page."""
+SHOTS = SCREENSHOTS / "rocket"
+"""The Rocket League pages at a desktop's and a phone's width."""
 
 
 @pytest.fixture(scope="module")
-def site(chromium, tmp_path_factory, module_pg_url):
+def published(tmp_path_factory, module_pg_url):
+    """The synthetic day and the day of the real raw replay run by the rocket assets into `module_pg_url`, with what
+    runs another day (`run_day`)."""
+    data_dir = tmp_path_factory.mktemp("pages_rocket") / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GAMESTATS_DATA_DIR", str(tmp_path_factory.mktemp("pages_rocket") / "data"))
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", module_pg_url)
         patch.setenv("GAMESTATS_USERS", "200")
         apply_migrations(module_pg_url)
@@ -42,8 +56,41 @@ def site(chromium, tmp_path_factory, module_pg_url):
         for day in (replay_day, SYNTHETIC_DAY.isoformat()):
             run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
         run(defs, rocket_keys(defs, partitioned=False), instance)
-    with served(module_pg_url) as base, browser() as page:
+
+    def run_day(day: str) -> None:
+        """The rocket assets of `day` run as the daemon runs a landed file's day, publishing into the database."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+            patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
+
+    return {"data_dir": data_dir, "run_day": run_day}
+
+
+@pytest.fixture(scope="module")
+def site(chromium, published, module_pg_url):
+    with served(module_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
         yield base, page
+
+
+def at_width(page, width: int) -> None:
+    page.viewport(width, DESKTOP[1] if width > PHONE[0] else PHONE[1])
+
+
+def rows(pg_url: str, sql: str, params=()) -> list[tuple]:
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def text(page, selector: str) -> str:
+    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
+
+
+def a_player_with_skills(pg_url: str) -> str:
+    """The synthetic player with most games, a rank prediction and a weak skill."""
+    return rows(pg_url, "SELECT w.player_id FROM rocket.player_weaknesses w JOIN rocket.rank_predictions r "
+                        "USING (player_id) GROUP BY w.player_id HAVING bool_or(w.is_weak) "
+                        "ORDER BY max(w.matches) DESC, 1 LIMIT 1")[0][0]
 
 
 def test_the_player_page_shows_prediction_band_and_weaknesses(site, request):
@@ -102,7 +149,9 @@ def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site
         clean_load(page, f"{base}/player.html?player={player}")
         assert page.evaluate("document.getElementById('heatmap').dataset.cells") == "0"
         note = page.evaluate("document.getElementById('heatmap-note').innerText")
-        assert note.startswith("No positions") and "ballchasing JSON" in note
+        assert note.startswith("No positions") and "ballchasing JSON" in note and "Upload a raw .replay" in note
+        assert page.evaluate("document.querySelector('#upload-control input[type=file]').accept") == ".replay"
+        assert page.evaluate("!!document.querySelector('#upload-control #upload-key')")
 
 
 def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, module_pg_url):
@@ -121,3 +170,158 @@ def test_the_player_page_fits_a_phone(site, request):
     base, page = site
     with check(page, request), at_phone_width(page, "phone_player"):
         clean_load(page, f"{base}/player.html")
+
+
+def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, module_pg_url):
+    base, page = site
+    player = a_player_with_skills(module_pg_url)
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/player.html?player={player}")
+            bars = page.evaluate(
+                "(() => { const c = Chart.getChart(document.getElementById('percentiles')); const y = c.scales.y;"
+                " return { labels: c.data.labels, ticks: y.ticks.map(t => y.getLabelForValue(t.value)),"
+                " colours: c.data.datasets[0].backgroundColor, perBar: y.height / c.data.labels.length,"
+                " font: y.options.ticks.font.size }; })()")
+            assert len(bars["labels"]) > 30, bars["labels"]
+            assert bars["ticks"] == bars["labels"], f"at {width} px only {len(bars['ticks'])} of {len(bars['labels'])}"
+            assert bars["perBar"] >= bars["font"] * 1.3, f"labels overlap at {width} px: {bars}"
+            weak = [label for label, colour in zip(bars["labels"], bars["colours"]) if colour == "#b42318"]
+            assert weak and all(label.endswith("(weak)") and label in bars["ticks"] for label in weak)
+            page.screenshot(SHOTS / f"player_{width}.png")
+    at_width(page, DESKTOP[0])
+
+
+def test_players_are_shown_by_their_names(site, request, module_pg_url):
+    base, page = site
+    player = a_player_with_skills(module_pg_url)
+    ((name,),) = rows(module_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
+                                     "ORDER BY date DESC LIMIT 1", (player,))
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={player}")
+        assert text(page, "#title").startswith(f"Rocket League player · {name}")
+        labels = page.evaluate("[...document.querySelectorAll('#player option')].map(o => o.textContent)")
+        assert f"{name} (" in " ".join(labels)
+        assert not [label for label in labels if re.search(r"\d{17}", label)], labels
+        replay_names = page.evaluate("[...document.querySelectorAll('#replays a')].length")
+        assert replay_names > 0
+
+
+def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, module_pg_url):
+    base, page = site
+    player = a_player_with_skills(module_pg_url)
+    ((rank_index, predicted),) = rows(module_pg_url, "SELECT rank_index, predicted_rank_index FROM "
+                                                     "rocket.rank_predictions WHERE player_id = %s", (player,))
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={player}")
+        assert rank_document(round(rank_index))["name"] in text(page, "#rank")
+        shown = text(page, "#predicted")
+        assert rank_document(round(predicted))["name"] in shown
+        ends = re.search(r"divisions (-?[\d.]+)–(-?[\d.]+)", shown)
+        assert ends and 0 <= float(ends[1]) <= float(ends[2]) <= 84, shown
+        assert re.search(r"95% interval (Bronze|Silver|Gold|Platinum|Diamond|Champion|Grand Champion|Supersonic)",
+                         shown), shown
+
+
+def a_replay_of_the_day(pg_url: str) -> str:
+    """The synthetic day's game with most players (ballchasing JSON)."""
+    return rows(pg_url, "SELECT m.match_id FROM rocket.matches m JOIN rocket.match_players p USING (date, match_id) "
+                        "WHERE m.source = 'ballchasing' GROUP BY m.match_id ORDER BY count(*) DESC, 1 LIMIT 1")[0][0]
+
+
+def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, request, module_pg_url):
+    base, page = site
+    match = a_replay_of_the_day(module_pg_url)
+    seats = rows(module_pg_url, "SELECT team, name FROM rocket.match_players WHERE match_id = %s", (match,))
+    ((blue, orange),) = rows(module_pg_url, "SELECT score_team_0, score_team_1 FROM rocket.matches "
+                                            "WHERE match_id = %s", (match,))
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/replay.html?id={match}")
+            for team in (0, 1):
+                listed = text(page, f"#teams [data-team='{team}']")
+                assert all(name in listed for seat, name in seats if seat == team), (team, listed)
+            assert f"Blue {blue}" in text(page, "#score") and f"{orange} Orange" in text(page, "#score")
+            assert text(page, "#winner").startswith("Blue wins" if blue > orange else "Orange wins"
+                                                    if orange > blue else "Draw")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            page.screenshot(SHOTS / f"replay_{width}.png")
+    at_width(page, DESKTOP[0])
+
+
+def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(site, request, module_pg_url):
+    base, page = site
+    match = a_replay_of_the_day(module_pg_url)
+    with check(page, request):
+        clean_load(page, f"{base}/replay.html?id={match}")
+        groups = page.evaluate("[...document.querySelectorAll('#groups section[data-group]')].map(s => s.dataset.group)")
+        assert "Positioning" in groups and not [g for g in groups if g.lower() == "positional"], groups
+        share = page.evaluate(
+            "(() => { const s = document.querySelector(\"#groups section[data-group='Positioning']\");"
+            " const i = [...s.querySelectorAll('th')].findIndex(th => th.title === 'time_defensive_third_share');"
+            " return [...s.querySelectorAll('tbody tr')].map(tr => tr.children[i].innerText); })()")
+        assert share and all(re.match(r"^\d+(\.\d)?%", cell) for cell in share), share
+
+
+def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, request, module_pg_url):
+    base, page = site
+    match = a_replay_of_the_day(module_pg_url)
+    with check(page, request):
+        clean_load(page, f"{base}/replay.html?id={match}")
+        assert "ballchasing.com JSON" in text(page, "#format")
+        cells = page.evaluate("[...document.querySelectorAll('#groups tbody td:not(:first-child)')].map(td => td.innerText)")
+        empty = [cell for cell in cells if cell.startswith("—")]
+        assert cells and len(empty) <= len(cells) // 10, f"{len(empty)} of {len(cells)} cells empty"
+        columns = page.evaluate(
+            "[...document.querySelectorAll('#groups table')].flatMap(t => [...t.querySelectorAll('th')].slice(1)"
+            ".map((th, i) => [...t.querySelectorAll('tbody tr')].every(tr => tr.children[i + 1].innerText.startsWith('—'))))")
+        assert not any(columns), "a column of the replay is empty for every player"
+        assert "stats not in this replay" in text(page, "#hidden-stats")
+
+
+def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its_analysis(site, published, request,
+                                                                                          module_pg_url):
+    """Last of the module: the upload publishes one more game."""
+    base, page = site
+    header = read_header_alone(UPLOADED)
+    human = next(p for p in header.players if not p.player_id.startswith("bot:"))
+    with psycopg.connect(module_pg_url) as conn:
+        key = accounts.create(conn, "pages-rocket-player", "player", (human.player_id,))
+    match = header.match_id.lower()
+    with check(page, request):
+        clean_load(page, f"{base}/player.html")
+        page.evaluate(f"(() => {{ document.getElementById('upload-key').value = {key!r}; }})()")
+        node = page.call("DOM.querySelector", nodeId=page.call("DOM.getDocument")["root"]["nodeId"],
+                         selector="#upload-file")["nodeId"]
+        page.call("DOM.setFileInputFiles", nodeId=node, files=[str(UPLOADED)])
+        page.evaluate("document.getElementById('upload-send').click()")
+        page.wait_for("document.getElementById('upload').dataset.status === 'processing'")
+        assert text(page, "#upload-status").startswith("Queued")
+        assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") == key
+        assert page.evaluate("document.getElementById('upload-key').value") == ""
+        (landed,) = (published["data_dir"] / "landing" / "rocket").glob(f"*/{match}.replay")
+        published["run_day"](landed.parent.name)
+        page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
+        assert text(page, "#upload-status").startswith("Served")
+        href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
+        assert href == f"replay.html?id={match}"
+        clean_load(page, f"{base}/{href}")
+        assert human.name in text(page, "#teams")
+        assert "raw .replay" in text(page, "#format")
+        page.screenshot(SHOTS / "replay_uploaded_1400.png")
+
+
+def test_an_upload_without_a_valid_key_is_refused_on_the_page_and_nothing_lands(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/player.html")
+        page.evaluate("(() => { sessionStorage.clear(); document.getElementById('upload-key').value = 'gsk_wrong'; })()")
+        node = page.call("DOM.querySelector", nodeId=page.call("DOM.getDocument")["root"]["nodeId"],
+                         selector="#upload-file")["nodeId"]
+        page.call("DOM.setFileInputFiles", nodeId=node, files=[str(REPLAYS / "5_GOALS_6_KICKOFFS.replay")])
+        page.evaluate("document.getElementById('upload-send').click()")
+        page.wait_for("document.getElementById('upload').dataset.status === 'refused'")
+        assert text(page, "#upload-status").startswith("Not uploaded: 401")
+        assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") is None

@@ -102,7 +102,7 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
     (replay,) = first(rocket_day["pg_url"], f"SELECT match_id FROM rocket.player_stats WHERE player_id = '{player}' "
                                             "LIMIT 1")
     base, asked = "/api/v1/rocket", set()
-    for path in ("replays/recent", "analytics/weaknesses", "analytics/progress", "analytics/rank-prediction",
+    for path in ("player", "replays/recent", "analytics/weaknesses", "analytics/progress", "analytics/rank-prediction",
                  "analytics/comparison", "analytics/heatmap", "training/recommendations", "training/progress"):
         route, answer = typed_get(rocket_client, f"{base}/{path}",
                                   {"player_id": trained if path == "training/progress" else player})

@@ -16,3 +16,4 @@ CREATE TABLE rocket.users (
     last_played_at timestamptz,
     PRIMARY KEY (date, player_id)
 ) PARTITION BY LIST (date);
+CREATE INDEX ON rocket.users (player_id);

@@ -57,14 +57,18 @@ DAILY_TABLES = [
           {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
           publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",)), partitions_def=DAYS),
     Table("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
-          "The players of each match from its best source (key `date, match_id, player_id`), with the rank any "
-          "source gave and its band (`daily.match_players`).",
-          {"etl_players": "etl/match_players", "matches": "cons/matches"}, partitions_def=DAYS),
+          "`match_players`: the players of each match from its best source (key `date, match_id, player_id`): "
+          "name, platform, team (0 blue, 1 orange), bot flag, scoreboard, and the rank any source gave with its "
+          "band (`daily.match_players`).",
+          {"etl_players": "etl/match_players", "matches": "cons/matches"}, columns=COLUMNS["match_players"],
+          publish=Publish(("date", "match_id", "player_id"), sum_column="score", indexes=("match_id",)),
+          partitions_def=DAYS),
     Table("cons", "users", lambda day, match_players, matches: daily.users(match_players, matches),
           "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
           "matches and main playlist (`daily.users`).",
           {"match_players": "std/match_players", "matches": "cons/matches"},
-          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches"), partitions_def=DAYS),
+          columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches", indexes=("player_id",)),
+          partitions_def=DAYS),
     Table("cons", "player_stats",
           lambda day, etl_stats, match_players, matches: daily.player_stats(etl_stats, match_players, matches),
           PLAYER_STATS_DESCRIPTION,

@@ -1,6 +1,7 @@
-"""RocketTrainer's reads, each for a player: the players with skill scores, recent games, a replay's analysis,
-skills against same-rank peers, progress, rank prediction, comparison with peers, training recommendations and
-progress, the pack catalogue and the positional heatmap."""
+"""RocketTrainer's reads, each for a player: the players with skill scores, a player's name and rank, recent
+games, a replay's analysis, skills against same-rank peers, progress, rank prediction, comparison with peers,
+training recommendations and progress, the pack catalogue and the positional heatmap. Ranks are named as the
+game names them (`Gold II Division 3`) from the division index the tables hold (`sources.ballchasing.ranks`)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,27 @@ from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, query
+from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
 from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
 
 MATCHES, STATS, WEAKNESSES = COLUMNS["matches"], COLUMNS["player_stats"], COLUMNS["player_weaknesses"]
+SEATS, USERS = COLUMNS["match_players"], COLUMNS["users"]
 SKILLS_NEED = ("skills are scored only from several games of a ranked player against enough same-rank peers "
                "with several games each")
 RANK_NEEDS = ("the rank model predicts players with a known rank (not bots), once enough ranked players have "
               "published games")
+
+
+def rank_name(index: float | None) -> str | None:
+    """The rank a division index stands for, as the game names it (the nearest division, clipped to the ladder:
+    `Bronze I Division 1` for 0 … `Supersonic Legend`); None for none."""
+    return None if index is None or math.isnan(index) else rank_document(round(index))["name"]
+
+
+RankName = field(str | None, "the rank's name as the game gives it (Gold II Division 3), from its division index")
+LATEST_NAMES = ("SELECT DISTINCT ON (player_id) player_id, name FROM rocket.users WHERE name IS NOT NULL "
+                "AND player_id = ANY(%s) ORDER BY player_id, date DESC")
+"""Each of a list of players' latest name."""
 
 
 def reasoned(name: str, data: object) -> type:
@@ -43,37 +58,80 @@ def without_rows(conn: psycopg.Connection, player_id: str, what: str, why: str) 
     return f"no {what} published for player {player_id!r} ({games} published game{'s' * (games != 1)}): {why}"
 
 
-Player = row("RocketPlayer", WEAKNESSES, "player_id", "rank_band", "matches", doc="A player with skill scores")
+Player = row("RocketPlayer", WEAKNESSES, "player_id", "rank_band", "matches", doc="A player with skill scores",
+             name=field(str | None, "the name the player last played under (null when no source gave one)"))
 Players = shape("RocketPlayers", players=list[Player], total_count=int)
 
 
-@query("rocket.player_weaknesses", returns=Players)
+@query("rocket.player_weaknesses", "rocket.users", returns=Players)
 def players(conn: psycopg.Connection) -> dict:
     rows = conn.execute("SELECT player_id, max(rank_band) AS rank_band, max(matches) AS matches "
                         "FROM rocket.player_weaknesses GROUP BY player_id "
                         "ORDER BY max(matches) DESC NULLS LAST, player_id LIMIT 200").fetchall()
-    return {"players": rows, "total_count": len(rows)}
+    names = {found["player_id"]: found["name"]
+             for found in conn.execute(LATEST_NAMES, ([found["player_id"] for found in rows],))}
+    return {"players": [{**found, "name": names.get(found["player_id"])} for found in rows],
+            "total_count": len(rows)}
+
+
+Profile = row("RocketProfile", USERS, "player_id", "name", "platform", "is_bot", "rank_index", "rank_band",
+              doc="A player as last seen: name, platform and rank", rank=RankName,
+              games=field(int, "the player's published games"))
+
+
+@query("rocket.users", "rocket.player_stats", returns=Profile)
+def profile(conn: psycopg.Connection, player_id: str) -> dict:
+    """The player's latest name, platform and rank over the days they were seen (`NotFound` for an unknown
+    player)."""
+    known_player(conn, player_id)
+    seen = conn.execute(
+        "SELECT player_id, (array_agg(name ORDER BY date DESC) FILTER (WHERE name IS NOT NULL))[1] AS name, "
+        "(array_agg(platform ORDER BY date DESC))[1] AS platform, bool_or(is_bot) AS is_bot, "
+        "(array_agg(rank_index ORDER BY date DESC) FILTER (WHERE rank_index IS NOT NULL))[1] AS rank_index, "
+        "(array_agg(rank_band ORDER BY date DESC))[1] AS rank_band "
+        "FROM rocket.users WHERE player_id = %s GROUP BY player_id", (player_id,)).fetchone()
+    (games,) = conn.execute("SELECT count(DISTINCT match_id) FROM rocket.player_stats WHERE player_id = %s",
+                            (player_id,)).fetchone().values()
+    seen = seen or {"player_id": player_id, "name": None, "platform": None, "is_bot": None, "rank_index": None,
+                    "rank_band": None}
+    return {**seen, "rank": rank_name(seen["rank_index"]), "games": games}
 
 
 GAME = ("match_id", "played_at", "playlist", "map_code", "duration", "team_size", "score_team_0", "score_team_1",
-        "source")
-Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game")
+        "source", "overtime", "result")
+Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game",
+           team=field(int | None, "the player's team: 0 blue, 1 orange (null when no source gave it)"))
+PLAYED = ("SELECT date, match_id FROM rocket.player_stats WHERE player_id = %s GROUP BY date, match_id "
+          "ORDER BY max(time) DESC NULLS LAST, match_id LIMIT %s")
+"""A player's latest games as (day, match) pairs, from the player's own stat rows (the `player_id` index)."""
+GAMES = f"""
+SELECT {', '.join('m.match_id AS id' if c == 'match_id' else f'm.{c}' for c in GAME)}, p.team
+FROM rocket.matches m LEFT JOIN rocket.match_players p ON p.date = m.date AND p.match_id = m.match_id
+     AND p.player_id = %(player)s AND p.date = ANY(%(days)s)
+WHERE m.date = ANY(%(days)s) AND m.match_id = ANY(%(ids)s)
+ORDER BY m.played_at DESC NULLS LAST, m.match_id
+"""
+"""Those games' rows and the player's team, read from the partitions of their days alone."""
 
 
-@query("rocket.matches", "rocket.player_stats", returns=list[Game])
+@query("rocket.matches", "rocket.player_stats", "rocket.match_players", returns=list[Game])
 def recent_games(conn: psycopg.Connection, player_id: str, limit: int) -> list[dict]:
-    known_player(conn, player_id)
-    return conn.execute(
-        f"SELECT {columns_of(Game, {'id': 'match_id'}, 'm')} FROM rocket.matches m WHERE m.match_id IN "
-        "(SELECT match_id FROM rocket.player_stats WHERE player_id = %s) "
-        "ORDER BY m.played_at DESC NULLS LAST, m.match_id LIMIT %s", (player_id, limit)).fetchall()
+    """The player's `limit` latest games (`NotFound` for an unknown player): their days and ids first, then the
+    games by their key, so that the plan never walks every game in time order looking for the player's."""
+    played = conn.execute(PLAYED, (player_id, limit)).fetchall()
+    if not played:
+        raise NotFound(f"player {player_id!r} not found in the published games")
+    return conn.execute(GAMES, {"player": player_id, "days": sorted({p["date"] for p in played}),
+                                "ids": [p["match_id"] for p in played]}).fetchall()
 
 
 Stat = row("RocketStat", STATS, "value", "rank_percentile", "null_reason",
            doc="A stat of a player in a game, with its percentile among the same rank")
-ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", doc="A player of the replay",
+ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_index", doc="A player of the replay",
+                   name=typed(SEATS["name"]), team=field(int | None, "0 blue, 1 orange (null when no source gave it)"),
+                   is_bot=typed(SEATS["is_bot"]), platform=typed(SEATS["platform"]), rank=RankName,
                    stats=field(dict[str, dict[str, Stat]], "stats by category, then by stat"))
-REPLAY = (*GAME, "frames_null_reason")
+REPLAY = (*GAME, "sources", "frames_null_reason")
 Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"},
              doc="A published replay's analysis", status=field(str, '"processed"'), players=list[ReplayPlayer])
 Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published", id=str,
@@ -83,22 +141,32 @@ Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused 
                 refused_at=field(str, "when, ISO 8601"))
 
 
-@query("rocket.matches", "rocket.player_stats", returns=Replay | None)
+@query("rocket.matches", "rocket.player_stats", "rocket.match_players", returns=Replay | None)
 def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
-    """The replay's game and each player's stats (None when it is not published)."""
+    """The replay's game and each player's name, team, rank and stats, blue team first (None when it is not
+    published)."""
     match = conn.execute(f"SELECT {', '.join(REPLAY).replace('match_id', 'match_id AS id')} FROM rocket.matches "
                          "WHERE match_id = %s", (match_id,)).fetchone()
     if match is None:
         return None
+    seats = {found["player_id"]: found for found in conn.execute(
+        "SELECT player_id, name, team, is_bot, platform FROM rocket.match_players WHERE match_id = %s", (match_id,))}
     players: dict[str, dict] = {}
-    for found in conn.execute("SELECT player_id, rank_band, category, stat_type, value, rank_percentile, "
-                              "null_reason FROM rocket.player_stats WHERE match_id = %s "
+    for found in conn.execute("SELECT player_id, rank_band, rank_index, category, stat_type, value, "
+                              "rank_percentile, null_reason FROM rocket.player_stats WHERE match_id = %s "
                               "ORDER BY player_id, category, stat_type", (match_id,)):
-        player = players.setdefault(found["player_id"], {"player_id": found["player_id"],
-                                                         "rank_band": found["rank_band"], "stats": {}})
+        player = players.get(found["player_id"])
+        if player is None:
+            seat = seats.get(found["player_id"], {})
+            player = players[found["player_id"]] = {
+                "player_id": found["player_id"], "rank_band": found["rank_band"], "rank_index": found["rank_index"],
+                "rank": rank_name(found["rank_index"]), "name": seat.get("name"), "team": seat.get("team"),
+                "is_bot": seat.get("is_bot"), "platform": seat.get("platform"), "stats": {}}
         player["stats"].setdefault(found["category"] or "other", {})[found["stat_type"]] = {
             "value": found["value"], "rank_percentile": found["rank_percentile"], "null_reason": found["null_reason"]}
-    return {**match, "status": "processed", "players": list(players.values())}
+    ordered = sorted(players.values(), key=lambda p: (p["team"] is None, p["team"] or 0, p["name"] or "",
+                                                      p["player_id"]))
+    return {**match, "status": "processed", "players": ordered}
 
 
 SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile", "p_value",
@@ -148,8 +216,13 @@ RankModel = shape("RocketRankModel", "The rank model's error on held-out players
                   held_out_players=int, rmse=float | None, mae=float | None, baseline_mae=float | None,
                   beats_baseline=field(bool | None, "whether its mean absolute error is below the baseline's"))
 RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
-                     "held_out", doc="A player's predicted rank",
-                     interval_95=field(list[float] | None, "the prediction ± 1.96 root mean squared errors"),
+                     "held_out", doc="A player's predicted rank", rank=RankName,
+                     predicted_rank=field(str | None, "the predicted rank's name"),
+                     interval_95=field(list[float] | None, "the prediction ± 1.96 root mean squared errors, clipped "
+                                       "to the ladder (`scale`)"),
+                     interval_95_ranks=field(list[str] | None, "the names of the interval's ends"),
+                     interval_clipped=field(bool, "whether the ladder's ends cut the interval"),
+                     scale=field(list[int], "the division index's range: Bronze I Division 1 to Supersonic Legend"),
                      model=RankModel)
 
 
@@ -163,8 +236,13 @@ def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
     model = conn.execute(RANK_MODEL).fetchone()
     half = 1.96 * model["rmse"] if model["rmse"] is not None else None
     predicted = found["predicted_rank_index"]
-    return {"data": {**found, "interval_95": None if half is None or predicted is None
-                     else [predicted - half, predicted + half],
+    wide = None if half is None or predicted is None else [predicted - half, predicted + half]
+    interval = None if wide is None else [max(0.0, wide[0]), min(float(MAX_DIVISION_INDEX), wide[1])]
+    return {"data": {**found, "rank": rank_name(found["rank_index"]), "predicted_rank": rank_name(predicted),
+                     "interval_95": interval, "interval_95_ranks": None if interval is None
+                     else [rank_name(end) for end in interval],
+                     "interval_clipped": interval is not None and interval != wide,
+                     "scale": [0, MAX_DIVISION_INDEX],
                      "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
                                else model["mae"] < model["baseline_mae"]}}, "reason": None}
 
@@ -321,9 +399,9 @@ def heatmap(conn: psycopg.Connection, player_id: str) -> dict:
     games = conn.execute(
         "SELECT count(DISTINCT s.match_id) AS games, count(DISTINCT h.match_id) AS games_with_positions, "
         "coalesce(array_agg(DISTINCT m.source) FILTER (WHERE h.match_id IS NULL), '{}') AS sources_without "
-        "FROM (SELECT DISTINCT match_id FROM rocket.player_stats WHERE player_id = %s) s "
+        "FROM (SELECT DISTINCT date, match_id FROM rocket.player_stats WHERE player_id = %s) s "
         "LEFT JOIN (SELECT DISTINCT match_id FROM rocket.position_heatmaps WHERE player_id = %s) h "
-        "ON h.match_id = s.match_id LEFT JOIN rocket.matches m ON m.match_id = s.match_id",
+        "ON h.match_id = s.match_id LEFT JOIN rocket.matches m ON m.date = s.date AND m.match_id = s.match_id",
         (player_id, player_id)).fetchone()
     total = sum(cell["seconds"] for cell in cells)
     return {"player_id": player_id, "grid": {"columns": GRID_COLUMNS, "rows": GRID_ROWS, "cell_uu": CELL_UU,

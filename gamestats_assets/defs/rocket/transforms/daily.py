@@ -91,7 +91,8 @@ def rank_band_expr(tier: pl.Expr) -> pl.Expr:
 
 def match_players(etl_players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
     """The player lines of each match from its best source (key `match_id, player_id`), with the rank any
-    source gave (`rank_index` in divisions, `rank_band` the peer group)."""
+    source gave (`rank_index` in divisions, `rank_band` the peer group); the landing file each line was read
+    from is left out (published, the table names players, not files)."""
     ranks = (etl_players.filter(pl.col("rank_tier").is_not_null())
              .unique(["match_id", "player_id"], keep="first")
              .select("match_id", "player_id", pl.col("rank_tier").alias("any_tier"),
@@ -103,7 +104,7 @@ def match_players(etl_players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.D
                       rank_division=pl.coalesce("rank_division", "any_division"))
         .with_columns(rank_index=(pl.col("rank_tier") - 1) * DIVISIONS_PER_TIER + pl.col("rank_division") - 1,
                       rank_band=rank_band_expr(pl.col("rank_tier")))
-        .drop("any_tier", "any_division")
+        .drop("any_tier", "any_division", "source_file", strict=False)
     )
 
 

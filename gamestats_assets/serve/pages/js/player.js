@@ -1,8 +1,11 @@
-// A Rocket League player's page: the rank prediction with its interval beside the baseline, each stat day by
-// day against the band of same-rank players (their mean ± one standard deviation), the skills against peers
-// with the weak ones flagged, the positional heatmap from their raw replays (drawn on a canvas: a field outline
-// and shaded cells, a picture no chart library draws), the training recommendations and the recent replays.
+// A Rocket League player's page, by the player's name: the rank and the predicted rank named as the game names
+// them, with the interval on the ladder beside the baseline, each stat day by day against the band of same-rank
+// players (their mean ± one standard deviation), every stat's percentile among them (each bar labelled), the
+// skills against peers with the weak ones flagged, the positional heatmap from their raw replays (drawn on a
+// canvas: a field outline and shaded cells, a picture no chart library draws) with the control to upload one, the
+// training recommendations and the recent replays.
 import { api, chart, el, fmt, header, loading, options, param, remember, shown, showError, sortableTable } from "./common.js";
+import { uploadForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
 const BASE = "/api/v1/rocket";
@@ -108,21 +111,43 @@ function showHeatmap(data) {
   drawHeatmap(canvas, data);
   canvas.setAttribute("aria-label", data.cells.length ? `Time in ${data.cells.length} cells of the pitch over ${data.games_with_positions} games` : "No positions for this player");
   $("heatmap-note").textContent = !data.games_with_positions
-    ? `No positions: this player's ${fmt(data.games)} games came as ${json} JSON, which carries no car positions. Drop or upload their raw .replay files for a heatmap.`
+    ? `No positions: this player's ${fmt(data.games)} games came as ${json} JSON, which carries no car positions. Upload a raw .replay of one of their games below for a heatmap.`
     : `Share of ${fmt(data.seconds / 60, 1)} minutes on the pitch in ${data.grid.columns} × ${data.grid.rows} cells of ${data.grid.cell_uu} uu (own goal on the left, blue; darker: more time), from ${fmt(data.games_with_positions)} of ${fmt(data.games)} games (raw replays)${without ? `; the other ${fmt(without)} came as ${json} JSON, which has no positions` : ""}.`;
+}
+
+/** The player's result in a game: won or lost with their team's colour, null when their team is unknown. */
+const outcome = (m) => (m.team === 0 || m.team === 1) && m.result
+  ? `${m.result === "draw" ? "draw" : m.result === ["blue", "orange"][m.team] ? "won" : "lost"} (${["blue", "orange"][m.team]})` : null;
+
+const BAR_PX = 22;
+/** Every stat's percentile among same-rank players, one horizontal bar each, every bar labelled (weak ones red:
+ * more than one standard deviation below the peers). */
+function drawPercentiles() {
+  const canvas = $("percentiles");
+  canvas.parentElement.style.height = `${60 + BAR_PX * comparison.length}px`;
+  const weak = (c) => c.z !== null && c.z < -1;
+  chart(canvas, { type: "bar", data: { labels: comparison.map((c) => `${c.stat_type.replaceAll("_", " ")}${weak(c) ? " (weak)" : ""}`),
+    datasets: [{ label: "rank percentile among same-rank players", data: comparison.map((c) => c.rank_percentile),
+                 backgroundColor: comparison.map((c) => (weak(c) ? "#b42318" : "#2f5bd3")) }] },
+    options: { indexAxis: "y", scales: { x: { min: 0, max: 100, position: "top" },
+                                         y: { ticks: { autoSkip: false, font: { size: 11 },
+                                                       color: (ctx) => (weak(comparison[ctx.index] || {}) ? "#b42318" : "#1c2230") } } } } });
 }
 
 async function show() {
   loading();
   const player_id = $("player").value;
   remember({ player: player_id, stat: $("stat").value });
-  $("title").textContent = `Rocket League player · ${player_id}`;
+  $("title").textContent = `Rocket League player · ${$("player").selectedOptions[0]?.dataset.name || player_id}`;
   try {
-    const [prog, comp, weak, rank, recs, recent, heat] = await Promise.all([
-      api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
+    const [who, prog, comp, weak, rank, recs, recent, heat] = await Promise.all([
+      api(`${BASE}/player`, { player_id }), api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
       api(`${BASE}/analytics/weaknesses`, { player_id }), api(`${BASE}/analytics/rank-prediction`, { player_id }),
       api(`${BASE}/training/recommendations`, { player_id }), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
       api(`${BASE}/analytics/heatmap`, { player_id })]);
+    const me = who.data;
+    $("title").replaceChildren(`Rocket League player · ${me.name || player_id}`,
+      el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
     progress = prog.data.stats;
     comparison = comp.data.stats;
     const stats = Object.keys(progress).sort();
@@ -132,19 +157,18 @@ async function show() {
     showHeatmap(heat.data);
     const r = rank.data;
     $("prediction").replaceChildren(...(r ? [
-      el("div", { class: "kpi" }, "Rank index", el("b", {}, fmt(r.rank_index, 1))),
-      el("div", { class: "kpi" }, "Predicted", el("b", {}, fmt(r.predicted_rank_index, 1)),
-         el("span", { class: "muted" }, r.interval_95 ? `95% interval ${fmt(r.interval_95[0], 1)} – ${fmt(r.interval_95[1], 1)}` : "no interval")),
+      el("div", { class: "kpi", id: "rank" }, "Rank", el("b", { class: "rank" }, r.rank || "unranked"),
+         el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`)),
+      el("div", { class: "kpi", id: "predicted" }, "Predicted from their stats", el("b", { class: "rank" }, r.predicted_rank || "—"),
+         el("span", { class: "muted" }, r.interval_95
+           ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`
+           : "no interval")),
       el("div", { class: "kpi" }, "Model vs baseline", el("b", {}, `MAE ${fmt(r.model.mae, 2)} vs ${fmt(r.model.baseline_mae, 2)}`),
          el("span", { class: r.model.beats_baseline ? "up" : "down" }, r.model.beats_baseline === null ? "not measured"
            : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
            : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
     ] : [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))]));
-    $("percentiles").parentElement.style.height = `${Math.max(260, 40 + 14 * comparison.length)}px`;
-    chart($("percentiles"), { type: "bar", data: { labels: comparison.map((c) => c.stat_type.replaceAll("_", " ")),
-      datasets: [{ label: "rank percentile among same-rank players", data: comparison.map((c) => c.rank_percentile),
-                   backgroundColor: comparison.map((c) => (c.z !== null && c.z < -1 ? "#b42318" : "#2f5bd3")) }] },
-      options: { indexAxis: "y", scales: { x: { min: 0, max: 100 } } } });
+    drawPercentiles();
     const skills = weak.data.skills;
     $("weaknesses").replaceChildren(skills.length ? sortableTable([
       { key: "skill", label: "Skill", text: true, value: (s) => s.skill, cell: (s) => el("span", { class: s.is_weak ? "down" : null }, `${s.skill}${s.is_weak ? " (weak)" : ""}`) },
@@ -160,7 +184,7 @@ async function show() {
       el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
     $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
       el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
-      ` · ${m.playlist || ""} · ${m.map_code || ""} · ${m.score_team_0}–${m.score_team_1}`))) : el("p", {}, "No replay."));
+      ` · ${[m.playlist, m.map_code, `blue ${m.score_team_0}–${m.score_team_1} orange`, outcome(m)].filter(Boolean).join(" · ")}`))) : el("p", {}, "No replay."));
   } catch (error) {
     showError(`Could not load ${player_id}: ${error.message}`);
   }
@@ -175,10 +199,15 @@ async function start() {
     return;
   }
   const wanted = param("player");
-  const listed = players.map((p) => [p.player_id, `${p.player_id} (${p.rank_band || "unranked"})`]);
+  const listed = players.map((p) => [p.player_id, `${p.name || p.player_id} (${p.rank_band || "unranked"})`]);
   // A player linked to by id stays chosen when the list (the 200 with most games) leaves them out.
   const linked = wanted && !players.some((p) => p.player_id === wanted) ? [[wanted, wanted]] : [];
   options($("player"), [...linked, ...listed], wanted || players[0].player_id);
+  for (const option of $("player").options) {
+    const found = players.find((p) => p.player_id === option.value);
+    if (found?.name) option.dataset.name = found.name;
+  }
+  $("upload-control").replaceChildren(uploadForm());
   $("player").addEventListener("change", show);
   $("stat").addEventListener("change", () => { remember({ stat: $("stat").value }); drawStat(); });
   await show();

@@ -1,0 +1,82 @@
+// Uploading a raw Rocket League replay from a page: the player's API key entered once and kept for the tab
+// (sessionStorage), the file sent to `POST /api/v1/rocket/replays/upload`, then its progress read from
+// `GET /api/v1/rocket/replays/{id}` (queued until its day runs, then served or failed with the reason) and a link
+// to its analysis.
+import { el } from "./common.js";
+
+const KEY = "gamestats.apiKey";
+const UPLOAD = "/api/v1/rocket/replays/upload";
+const POLL_MS = 2000;
+
+/** The key kept for this tab, "" when none. */
+export const signedInKey = () => sessionStorage.getItem(KEY) || "";
+
+/** A replay's status as the API answers it (`processing`, `processed`, `failed`), in the page's words. */
+export function statusText(replay) {
+  if (replay.status === "processed") return "Served: its analysis is ready.";
+  if (replay.status === "failed") return `Failed: ${replay.reason}`;
+  return "Queued: landed, waiting for its day's run to parse and publish it.";
+}
+
+/** `id`'s status, asked every `POLL_MS` until it is served or failed; `report(replay)` is told each answer. */
+export async function follow(id, report) {
+  for (;;) {
+    const response = await fetch(`/api/v1/rocket/replays/${encodeURIComponent(id)}`);
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(`${response.status}: ${body.detail || "no answer"}`);
+    report(body.data);
+    if (body.data.status !== "processing") return body.data;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** The upload control: sign in with a player's API key, pick a `.replay`, send it, follow it. */
+export function uploadForm() {
+  const keyInput = el("input", { type: "password", id: "upload-key", autocomplete: "off", placeholder: "gsk_…",
+                                 "aria-label": "Your API key" });
+  const file = el("input", { type: "file", id: "upload-file", accept: ".replay", "aria-label": "A .replay file" });
+  const send = el("button", { type: "submit", id: "upload-send" }, "Upload");
+  const status = el("p", { id: "upload-status", class: "status", role: "status", "aria-live": "polite" });
+  const link = el("p", { id: "upload-link" });
+  const who = el("p", { id: "upload-who", class: "muted" });
+  const signOut = el("button", { type: "button", id: "upload-signout" }, "Sign out");
+  const signIn = el("label", { id: "upload-signin" }, "Your player API key", keyInput);
+
+  const drawSignedIn = () => {
+    const signed = Boolean(signedInKey());
+    signIn.hidden = signed;
+    signOut.hidden = !signed;
+    who.textContent = signed ? "Signed in for this tab (the key is kept until the tab closes)." : "Sign in with the API key of your player account (gamestats accounts create … --role player).";
+  };
+
+  const form = el("form", { class: "controls upload", id: "upload", "aria-label": "Upload a raw replay", onsubmit: async (event) => {
+    event.preventDefault();
+    if (keyInput.value.trim()) sessionStorage.setItem(KEY, keyInput.value.trim());
+    keyInput.value = "";
+    drawSignedIn();
+    link.replaceChildren();
+    if (!signedInKey()) { status.textContent = "Sign in first: enter your player API key."; return; }
+    if (!file.files.length) { status.textContent = "Pick a .replay file first."; return; }
+    send.disabled = true;
+    status.textContent = `Uploading ${file.files[0].name}…`;
+    try {
+      const response = await fetch(UPLOAD, { method: "POST", body: file.files[0],
+        headers: { Authorization: `Bearer ${signedInKey()}`, "Content-Type": "application/octet-stream" } });
+      const body = await response.json().catch(() => ({}));
+      if (response.status === 401) sessionStorage.removeItem(KEY);
+      if (!response.ok) throw new Error(`${response.status}: ${typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)}`);
+      link.replaceChildren(el("a", { href: `replay.html?id=${encodeURIComponent(body.id)}`, id: "upload-analysis" }, "Follow it to its analysis"));
+      const done = await follow(body.id, (replay) => { status.textContent = statusText(replay); form.dataset.status = replay.status; });
+      if (done.status === "processed") link.firstChild.textContent = "Open its analysis";
+    } catch (error) {
+      status.textContent = `Not uploaded: ${error.message}`;
+      form.dataset.status = "refused";
+    } finally {
+      send.disabled = false;
+      drawSignedIn();
+    }
+  } }, signIn, el("label", {}, "Raw replay (.replay)", file), send, signOut, who, status, link);
+  signOut.addEventListener("click", () => { sessionStorage.removeItem(KEY); drawSignedIn(); });
+  drawSignedIn();
+  return form;
+}
