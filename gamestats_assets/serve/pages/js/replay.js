@@ -87,7 +87,7 @@ function analysis(replay) {
   $("groups").replaceChildren(
     ...[...groups.keys()].sort(groupOrder).map((group) => groupTable(group, groups.get(group), players)),
     hidden ? el("section", { class: "card", id: "hidden-stats" }, el("h2", {}, `${hidden} stats not in this replay`),
-      el("p", { class: "muted" }, `No player of this game has them: ${FORMATS[replay.source] || replay.source} does not carry them.`),
+      el("p", { class: "muted" }, `No player of this game has a value for them (read from ${FORMATS[replay.source] || replay.source}); why, for each:`),
       el("ul", { class: "plain" }, [...empty].map(([reason, stats]) => el("li", {}, el("b", {}, `${reason}: `), stats.join(", "))))) : null);
 }
 
