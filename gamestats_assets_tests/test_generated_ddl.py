@@ -25,9 +25,13 @@ INTENDED_DIFFERENCES = {
     "rocket.matches": {"indexes"},
     "rocket.player_stats": {"indexes"},
     "rocket.users": {"indexes"},
+    **{f"lol.{table}": {"columns", "primary_key"} for table in (
+        "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
+        "spell_pair_stats")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
-since (`season_name`, sql/154; the serving indexes, sql/155 and sql/161), the rest alike."""
+since (`season_name`, sql/154; the serving indexes, sql/155 and sql/161; the lol statistics' `tier`, sql/162),
+the rest alike."""
 DAY = "2026-11-01"
 VALUES = {"text": "x", "bigint": 1, "integer": 1, "double precision": 0.5, "boolean": True, "date": DAY,
           "jsonb": "{}", "timestamp without time zone": f"{DAY} 12:00", "timestamp with time zone": f"{DAY} 12:00Z"}

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
+from gamestats_assets.defs.lol.transforms.tiers import ALL, SLICES
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope
@@ -21,6 +22,9 @@ router = APIRouter(prefix="/api/v1/lol", tags=["league of legends"])
 Name = Annotated[str | None, Query(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Patch = Annotated[str | None, Query(pattern=r"^\d{1,2}\.\d{1,2}$", description="major.minor, e.g. 14.9")]
 Limit = Annotated[int, Query(ge=1, le=100)]
+Tier = Annotated[str, Query(pattern=f"^({'|'.join(SLICES)})$",
+                            description="a slice of ranked tiers: all games, one tier (`emerald`) or a band "
+                                        "(`emerald_plus`: Emerald and above)")]
 Role = Annotated[str | None, Query(pattern=r"^(TOP|JUNGLE|MIDDLE|BOTTOM|UTILITY)$")]
 Champion = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f/]+$",
                                description="a Data Dragon name, any case")]
@@ -29,13 +33,13 @@ Champion = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[^\x00-\x
 def champion_route(spec: queries.ChampionTable) -> None:
     read = queries.QUERIES[spec.path]
 
-    def endpoint(reader: ReaderDep, champion: Champion, queue: Name = None, patch: Patch = None,
+    def endpoint(reader: ReaderDep, champion: Champion, queue: Name = None, patch: Patch = None, tier: Tier = ALL,
                  limit: Limit = 50) -> Response:
-        return enveloped(read.read(reader, champion, queue, patch, limit), champion=champion, queue=queue,
-                         patch=patch)
+        return enveloped(read.read(reader, champion, queue, patch, tier, limit), champion=champion, queue=queue,
+                         patch=patch, tier=tier if spec.tiered else None)
 
     answer = envelope(f"{spec.model.__name__}Answer", list[spec.model], champion=str, queue=str | None,
-                      patch=str | None)
+                      patch=str | None, tier=str | None)
     router.add_api_route(f"/champions/{{champion}}/{spec.path}", endpoint, methods=["GET"], summary=spec.summary,
                          response_model=answer, name=f"lol_{spec.path.replace('-', '_')}")
 
@@ -49,11 +53,11 @@ TierListAnswer = envelope("LolTierListAnswer", queries.TierList, role=str | None
 @router.get("/tier-list", response_model=TierListAnswer,
             summary="Every champion of a queue and patch by role, ranked by the lower bound of its win rate's "
             "interval, with pick rate, win rate, their intervals and games")
-def tier_list(reader: ReaderDep, queue: Name = None, patch: Patch = None, role: Role = None,
+def tier_list(reader: ReaderDep, queue: Name = None, patch: Patch = None, tier: Tier = ALL, role: Role = None,
               min_games: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
               limit: Annotated[int, Query(ge=1, le=2000)] = 2000) -> Response:
-    """The queue and patch default to the queue with the most games and its latest patch; the answer names both
-    and the queues and patches there are. Ranked by the lower bound of the 95 % interval, a champion on few games
-    does not top the list by luck."""
-    return enveloped(queries.tier_list.read(reader, queue, patch, role, min_games, limit), role=role,
+    """The queue and patch default to the queue with the most games and its latest patch, the tiers to all games;
+    the answer names them and the queues, patches and tiers there are. Ranked by the lower bound of the 95 %
+    interval, a champion on few games does not top the list by luck."""
+    return enveloped(queries.tier_list.read(reader, queue, patch, tier, role, min_games, limit), role=role,
                      min_games=min_games)

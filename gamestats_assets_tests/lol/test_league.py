@@ -28,7 +28,8 @@ def test_a_real_entry_ranks_its_player_and_the_game_he_played():
     match, entries = real_game()
     [player] = [p for p in match["info"]["participants"] if p["summonerId"] == entries[0]["summonerId"]]
     rows = league.entry_rows(entries, puuid=player["puuid"])
-    assert rows.row(0, named=True) == {"puuid": player["puuid"], "queue_type": league.SOLO, "tier": "CHALLENGER",
+    assert rows.row(0, named=True) == {"puuid": player["puuid"], "summoner_id": entries[0]["summonerId"],
+                                       "queue_type": league.SOLO, "tier": "CHALLENGER",
                                        "division": None, "league_points": 897, "tier_score": 36}
     parsed = parse_matches([(f"{MATCH_ID}.json", json.dumps(match).encode())])
     tiers = league.game_tiers(parsed.matches, parsed.participants, rows)
@@ -48,7 +49,9 @@ def test_a_games_tier_is_the_lower_median_of_its_ranked_players():
                                   "leaguePoints": 10} for n, (tier, division) in enumerate(ranks)])
     matches = pl.DataFrame({"match_id": ["EUW1_1", "EUW1_2"], "queue_id": [420, 450]})
     participants = pl.DataFrame({"match_id": ["EUW1_1"] * 10 + ["EUW1_2"] * 2,
-                                 "puuid": [f"p{n}" for n in range(10)] + ["p9", "p8"]})
+                                 "participant_id": [*range(1, 11), 1, 2],
+                                 "puuid": [f"p{n}" for n in range(10)] + ["p9", "p8"]}).with_columns(
+        pl.lit(None, pl.String).alias("summoner_id"))
     tiers = {row["match_id"]: row for row in league.game_tiers(matches, participants, entries).iter_rows(named=True)}
     assert (tiers["EUW1_1"]["ranked_players"], tiers["EUW1_1"]["tier"]) == (8, "GOLD")
     assert tiers["EUW1_1"]["tier_score"] == league.tier_score("GOLD", "I")

@@ -48,6 +48,7 @@ class RecordedRiot(BaseHTTPRequestHandler):
                 [MATCH_ID] if "start=0" in self.path else []).encode(),
             f"/lol/match/v5/matches/{MATCH_ID}": (FIXTURES / "match_v5_ranked.json").read_bytes(),
             f"/lol/match/v5/matches/{MATCH_ID}/timeline": (FIXTURES / "match_v5_ranked_timeline.json").read_bytes(),
+            f"/lol/league/v4/entries/by-puuid/{PUUID}": b"[]",
         }
         if path not in routes:
             return self.answer(404, b'{"status": {"message": "Data not found", "status_code": 404}}')
@@ -81,7 +82,11 @@ def test_riot_id_to_landing_files_that_parse(riot, tmp_path):
     days = land_player_games(client, "Faker Jr#JP1", tmp_path, dt.datetime(2021, 8, 1, tzinfo=dt.UTC))
     assert days == [dt.date(2021, 8, 16)]
     folder = tmp_path / GAME_DAY
-    assert sorted(p.name for p in folder.iterdir()) == [f"{MATCH_ID}.json", f"{MATCH_ID}_timeline.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [f"{MATCH_ID}.json", f"{MATCH_ID}_league.json",
+                                                        f"{MATCH_ID}_timeline.json"]
+    league = [r for r in RecordedRiot.requests if r.startswith("/lol/league/v4/entries/by-puuid/")]
+    assert len(league) == 10 and json.loads((folder / f"{MATCH_ID}_league.json").read_bytes()) == [], \
+        "each player's entries asked for on the platform's host; unranked (or unanswered) players add none"
     matches, timelines = parse_folder(folder)
     assert matches.matches["match_id"].to_list() == [MATCH_ID] and timelines.events.height == 1280
     again = land_player_games(client, "Faker Jr#JP1", tmp_path, dt.datetime(2021, 8, 1, tzinfo=dt.UTC))

@@ -19,5 +19,6 @@ CREATE TABLE lol.skill_order_stats (
     low_sample boolean,
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
-    PRIMARY KEY (queue, patch, champion_id, max_order)
+    tier text NOT NULL,
+    PRIMARY KEY (queue, patch, tier, champion_id, max_order)
 );

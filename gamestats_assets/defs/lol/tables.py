@@ -17,20 +17,26 @@ from gamestats_assets.defs.lol.transforms import (
     loadouts,
     patterns,
     std,
+    tiers,
     trends,
     win_model,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, of_every_day, run_in_memory, undated
-from gamestats_assets.sources.riot import compound, ddragon
+from gamestats_assets.sources.riot import compound, ddragon, league
 
 EVENTS, FRAMES, MATCHES, PARTICIPANTS = "etl/timeline_events", "etl/participant_frames", "etl/matches", "etl/participants"
+ENTRIES = "etl/league_entries"
 
 STD_TABLES = [
     Table("std", "games", undated(std.games),
           "Every game with its match file (key date, match_id): queue, patch, Summoner's Rift, remake, AFK players, "
           "and whether the statistics count it.",
           {"matches": MATCHES, "participants": PARTICIPANTS, "frames": FRAMES}),
+    Table("std", "game_tiers", undated(league.game_tiers),
+          "Every game's ranked tier (key date, match_id): the lower median of its players' tiers in the game's league "
+          "(flex for flex games, solo otherwise) from the day's league files, `ranked_players` of them ranked; null "
+          "when none is.", {"matches": MATCHES, "participants": PARTICIPANTS, "entries": ENTRIES}),
     Table("std", "item_purchases",
           undated(lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches))),
           "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
@@ -98,9 +104,14 @@ def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
 
 
 def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], grain: tuple[str, ...],
-              summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = ()) -> Table:
+              summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = (),
+              tiered: bool = False) -> Table:
     """The CONS table `lol/cons/<name>`, described by `compute`'s docstring: `compute` over every day of its
-    inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL."""
+    inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL;
+    `tiered`, once for every slice of ranked tiers (`transforms/tiers.py`), `tier` following `patch` in the grain."""
+    if tiered:
+        compute, inputs = tiers.by_tier(compute), {**inputs, "tiers": "std/game_tiers"}
+        grain = (*grain[:2], "tier", *grain[2:])
     return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", summary=summary,
                  columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
 
@@ -118,9 +129,11 @@ STATISTICS = [
     statistic("champion_stats", champions.champion_stats, {**PLAYERS, **GAMES},
               ("queue", "patch", "team_position", "champion_id"),
               checks=(*RATE_CHECKS, "picked_games <= games AND picked_games <= queue_games",
-                      "pick_rate > 0 AND pick_rate <= 1")),
-    statistic("item_build_stats", cons.item_build_stats, PLAYERS, ("queue", "patch", "champion_id", "depth", "core_path")),
-    statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order")),
+                      "pick_rate > 0 AND pick_rate <= 1"), tiered=True),
+    statistic("item_build_stats", cons.item_build_stats, PLAYERS,
+              ("queue", "patch", "champion_id", "depth", "core_path"), tiered=True),
+    statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order"),
+              tiered=True),
     statistic("objective_stats", cons.objective_stats,
               {"first_objectives": "std/first_objectives", "coordination": "std/team_coordination", **GAMES},
               ("queue", "patch", "objective")),
@@ -135,23 +148,24 @@ STATISTICS = [
     statistic("win_model", win_model.win_model, {"states": "std/game_states", **GAMES},
               ("queue", "patch", "minute", "term"), model_quality),
     statistic("lane_matchups", lanes.lane_matchups, {**PLAYERS, "lanes": "std/lane_states"},
-              ("queue", "patch", "team_position", "champion_id", "opponent_champion_id")),
+              ("queue", "patch", "team_position", "champion_id", "opponent_champion_id"), tiered=True),
     statistic("length_win_rates", trends.length_win_rates, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min")),
     statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch")),
     statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
-              checks=PICK_CHECKS),
+              checks=PICK_CHECKS, tiered=True),
     statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
-              checks=PICK_CHECKS),
+              checks=PICK_CHECKS, tiered=True),
     statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
-              ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS),
+              ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS, tiered=True),
     statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
               ("queue", "patch", "adc_champion_id", "support_champion_id"),
               lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
                              "significant": int(table["significant"].fill_null(False).sum())},
               (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1")),
 ]
-"""The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side)."""
+"""The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side); the
+tier list, builds, skill orders, matchups, keystones, rune pages and spells also within each slice of ranked tiers."""
 
 TABLES = [*STD_TABLES, *STATISTICS]
 """Every lol table computed from the ETL tables: the Dagster assets and the in-memory runs are built from them."""
@@ -160,8 +174,10 @@ TABLES = [*STD_TABLES, *STATISTICS]
 def computed(etl: Mapping[str, pl.DataFrame | pl.LazyFrame], tables: Sequence[Table] = TABLES,
              day: dt.date = dt.date(2000, 1, 1)) -> dict[str, pl.DataFrame]:
     """`tables` computed in memory as their assets compute them, from the frames of the tables no table of them
-    computes (`etl`: by table name, `matches`, `participants`, `timeline_events`, `participant_frames`; STD tables by
-    name for the statistics alone), taken as one landing `day`: every table by name."""
+    computes (`etl`: by table name, `matches`, `participants`, `timeline_events`, `participant_frames` and, when
+    given, `league_entries`; STD tables by name for the statistics alone), taken as one landing `day`: every table
+    by name."""
+    etl = {"league_entries": pl.DataFrame(schema=league.ENTRIES_SCHEMA), **etl}
     layer = {name: ref.split("/")[0] for table in tables for ref in table.inputs.values()
              for name in [ref.split("/")[1]]}
     sources = {f"{layer.get(name, 'etl')}/{name}": frame if "date" in frame.collect_schema().names()

@@ -9,6 +9,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
+from gamestats_assets.defs.lol.transforms.tiers import ALL, SLICES
 from gamestats_assets.published.lol import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape
 from gamestats_assets.serve.queries import NotFound, Query, query
@@ -40,23 +41,32 @@ class ChampionTable:
     order: str
     summary: str
 
+    @property
+    def tiered(self) -> bool:
+        """Whether the table has a row per slice of ranked tiers (`tier`)."""
+        return "tier" in COLUMNS[self.table.split(".")[1]]
+
 
 def champion_rows(spec: ChampionTable) -> Query:
     """The rows of `spec.table` of a champion (any case; 404 when the table has none), one queue and patch or
-    all, at most `limit`, in `spec.order`."""
+    all, of one slice of ranked tiers when the table has them (`all` games unless asked), at most `limit`, in
+    `spec.order`."""
     table = sql.Identifier(*spec.table.split("."))
+    of_tier = sql.SQL("AND tier = %(tier)s " if spec.tiered else "")
 
-    def compute(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None,
+    def compute(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None, tier: str,
                 limit: int) -> list[dict]:
         found = conn.execute(sql.SQL("SELECT champion_id FROM {} WHERE lower(champion_name) = lower(%s) LIMIT 1")
                              .format(table), (champion,)).fetchone()
         if found is None:
             raise NotFound(f"champion {champion!r} not found in {spec.table}")
         return conn.execute(sql.SQL(
-            "SELECT {} FROM {} WHERE champion_id = %s AND (%s::text IS NULL OR queue = %s) "
-            "AND (%s::text IS NULL OR patch = %s) ORDER BY queue, {} LIMIT %s").format(
-            sql.SQL(columns_of(spec.model)), table, sql.SQL(spec.order)),
-            (found["champion_id"], queue, queue, patch, patch, limit)).fetchall()
+            "SELECT {} FROM {} WHERE champion_id = %(champion_id)s "
+            "AND (%(queue)s::text IS NULL OR queue = %(queue)s) AND (%(patch)s::text IS NULL OR patch = %(patch)s) "
+            "{}ORDER BY queue, {} LIMIT %(limit)s").format(
+            sql.SQL(columns_of(spec.model)), table, of_tier, sql.SQL(spec.order)),
+            {"champion_id": found["champion_id"], "queue": queue, "patch": patch, "tier": tier,
+             "limit": limit}).fetchall()
 
     compute.__qualname__ = f"champion_rows.{spec.table}"
     return Query((spec.table,), list[spec.model], compute)
@@ -88,8 +98,11 @@ ChampionRow = TABLES[0].model
 TierList = shape("LolTierList", "A queue and patch's champions by role, best lower bound of win rate first",
                  queue=field(str | None, "the queue ranked (the one with the most games unless asked)"),
                  patch=field(str | None, "the patch ranked (the queue's latest unless asked)"),
+                 tier=field(str, "the slice of ranked tiers ranked (`all` games unless asked)"),
                  queues=field(list[str], "the queues published, most games first"),
                  patches=field(list[str], "the queue's patches, latest first"),
+                 tiers=field(list[str], "the slices of ranked tiers the queue and patch has games of, `all` first, "
+                                        "then single tiers lowest first, then the bands"),
                  champions=list[ChampionRow])
 
 
@@ -99,15 +112,17 @@ def patch_order(patch: str) -> tuple[int, ...]:
 
 
 @query("lol.champion_stats", returns=TierList)
-def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, role: str | None, min_games: int,
-              limit: int) -> dict:
+def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, tier: str, role: str | None,
+              min_games: int, limit: int) -> dict:
     """The queue and patch default to the queue with the most games and its latest patch (404 for one not
-    published); ranked by the lower bound of the 95 % interval, a champion on few games does not top the list by
-    luck."""
+    published), the slice of ranked tiers to `all` games (404 for one the queue and patch has no games of); ranked
+    by the lower bound of the 95 % interval, a champion on few games does not top the list by luck."""
     queues = [r["queue"] for r in conn.execute(
-        "SELECT queue FROM lol.champion_stats GROUP BY queue ORDER BY sum(games) DESC, queue").fetchall()]
+        "SELECT queue FROM lol.champion_stats WHERE tier = %s GROUP BY queue ORDER BY sum(games) DESC, queue",
+        (ALL,)).fetchall()]
     if not queues:
-        return {"queue": None, "patch": None, "queues": [], "patches": [], "champions": []}
+        return {"queue": None, "patch": None, "tier": tier, "queues": [], "patches": [], "tiers": [],
+                "champions": []}
     if queue is not None and queue not in queues:
         raise NotFound(f"queue {queue!r} not found in lol.champion_stats (known: {', '.join(queues)})")
     chosen = queue or queues[0]
@@ -116,12 +131,19 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ro
         key=patch_order, reverse=True)
     if patch is not None and patch not in patches:
         raise NotFound(f"patch {patch!r} not found for {chosen} in lol.champion_stats")
+    ranked = patch or patches[0]
+    held = {r["tier"] for r in conn.execute("SELECT DISTINCT tier FROM lol.champion_stats WHERE queue = %s AND "
+                                            "patch = %s", (chosen, ranked)).fetchall()}
+    tiers = [name for name in SLICES if name in held]
+    if tier not in tiers:
+        raise NotFound(f"no games of tier {tier!r} in {chosen} on {ranked} (known: {', '.join(tiers)})")
     rows = conn.execute(
-        f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %s AND patch = %s "
+        f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %s AND patch = %s AND tier = %s "
         "AND (%s::text IS NULL OR team_position = %s) AND games >= %s "
         "ORDER BY win_rate_ci_low DESC, games DESC, champion_name LIMIT %s",
-        (chosen, patch or patches[0], role, role, min_games, limit)).fetchall()
-    return {"queue": chosen, "patch": patch or patches[0], "queues": queues, "patches": patches, "champions": rows}
+        (chosen, ranked, tier, role, role, min_games, limit)).fetchall()
+    return {"queue": chosen, "patch": ranked, "tier": tier, "queues": queues, "patches": patches, "tiers": tiers,
+            "champions": rows}
 
 
 FACTS = "lol.participant_query_facts"

@@ -1,6 +1,7 @@
 """The live Riot API client: Riot ID → puuid → match ids → match and timeline files in landing, as Riot
 delivered them (`<day>/<match id>.json`, `<day>/<match id>_timeline.json`, the day being the game's UTC start
-date), and Data Dragon's files of a patch newer than the reference (`DataDragonClient`)."""
+date), the ranked entries of the game's players beside them (`<day>/<match id>_league.json`), and Data Dragon's files
+of a patch newer than the reference (`DataDragonClient`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from urllib.parse import quote
 import msgspec
 
 from gamestats_assets.lib.core.inputs import UnsafePath, checked_id, inside
-from gamestats_assets.lib.intake.http import ApiClient, EndpointLimit
+from gamestats_assets.lib.intake.http import ApiClient, ApiError, EndpointLimit
 from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.league import LEAGUE_SUFFIX
 from gamestats_assets.sources.riot.parse import MATCH_ID
 
 API_KEY_ENV = "GAMESTATS_RIOT_API_KEY"
@@ -42,6 +44,18 @@ class MatchStart(msgspec.Struct):
 
 class MatchHead(msgspec.Struct):
     info: MatchStart | None = None
+
+
+class MatchPlayer(msgspec.Struct):
+    puuid: str | None = None
+
+
+class MatchPlayers(msgspec.Struct):
+    participants: list[MatchPlayer] = []
+
+
+class MatchRoster(msgspec.Struct):
+    info: MatchPlayers | None = None
 
 
 def region_of(platform: str) -> str:
@@ -77,21 +91,35 @@ def game_day(match_json: bytes) -> dt.date:
 @dataclass
 class RiotClient:
     """Riot's account-v1 and match-v5 on one regional host (`americas`, `europe`, `asia`, `sea`, chosen from
-    the platform: `EUW1` → europe), with the key of `GAMESTATS_RIOT_API_KEY` in `X-Riot-Token`, spaced by the
-    development key's limits (20 requests a second, 100 every two minutes per host, shared within a process),
-    429 answers waiting for `Retry-After`; `base_url` replaces every host (tests serve recorded answers)."""
+    the platform: `EUW1` → europe), and league-v4 on each platform's own host (`euw1`), with the key of
+    `GAMESTATS_RIOT_API_KEY` in `X-Riot-Token`, spaced by the development key's limits (20 requests a second, 100
+    every two minutes per host, shared within a process), 429 answers waiting for `Retry-After`; `base_url`
+    replaces every host (tests serve recorded answers)."""
 
     region: str
     base_url: str | None = None
     _api: ApiClient = field(init=False)
+    _platforms: dict[str, ApiClient] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        base_url = self.base_url or f"https://{self.region}.api.riotgames.com"
-        self._api = ApiClient(name=f"Riot {self.region}", base_url=base_url, api_key_env=API_KEY_ENV,
-                              auth_header="X-Riot-Token", limits=DEVELOPMENT_KEY_LIMITS, limit_group=base_url)
+        self._api = self._client(self.region)
+
+    def _client(self, host: str) -> ApiClient:
+        base_url = self.base_url or f"https://{host}.api.riotgames.com"
+        return ApiClient(name=f"Riot {host}", base_url=base_url, api_key_env=API_KEY_ENV, auth_header="X-Riot-Token",
+                         limits=DEVELOPMENT_KEY_LIMITS, limit_group=f"{base_url}#{host}")
 
     def close(self) -> None:
-        self._api.close()
+        for api in (self._api, *self._platforms.values()):
+            api.close()
+
+    def league_entries(self, platform: str, puuid: str) -> list:
+        """The ranked entries (league-v4 `LeagueEntryDTO`s) of `puuid` on `platform` (`EUW1`): none when unranked."""
+        region_of(platform)
+        host = platform.lower()
+        if host not in self._platforms:
+            self._platforms[host] = self._client(host)
+        return self._platforms[host].get_json(f"/lol/league/v4/entries/by-puuid/{quote(puuid)}")
 
     def puuid(self, riot_id: str) -> str:
         """The puuid of a Riot ID (`Name#TAG`)."""
@@ -171,10 +199,10 @@ class DataDragonClient:
 def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[str],
                data_dragon: DataDragonClient | None = None,
                reference_dir: Path = ddragon.REFERENCE_DIR) -> dt.date | None:
-    """Write `match_id`'s match and timeline into `landing_dir/<game day>/` unless `known` has it;
-    return the day written (None when skipped). The timeline is written first and the match last, so a
-    match file always has its timeline beside it. With `data_dragon`, a game of a patch newer than the
-    reference in `reference_dir` adds that patch to it."""
+    """Write `match_id`'s match, timeline and its players' ranked entries (`game_league`) into
+    `landing_dir/<game day>/` unless `known` has it; return the day written (None when skipped). The match is
+    written last, so a match file always has its timeline and league file beside it. With `data_dragon`, a game of
+    a patch newer than the reference in `reference_dir` adds that patch to it."""
     if match_id in known:
         return None
     try:
@@ -189,15 +217,35 @@ def land_match(client: RiotClient, match_id: str, landing_dir: Path, known: set[
     folder = inside(landing_dir, day.isoformat())
     folder.mkdir(parents=True, exist_ok=True)
     inside(folder, f"{match_id}_timeline.json").write_bytes(client.timeline(match_id))
+    inside(folder, f"{match_id}{LEAGUE_SUFFIX}.json").write_bytes(
+        msgspec.json.encode(game_league(client, match_id, match)))
     inside(folder, f"{match_id}.json").write_bytes(match)
     known.add(match_id)
     return day
 
 
+def game_league(client: RiotClient, match_id: str, match: bytes) -> list:
+    """The ranked entries of the players of `match` (its MatchDto JSON) on its platform, each naming its player by
+    `puuid`; a player whose entries Riot does not answer is left out, with a warning."""
+    platform = match_id.partition("_")[0]
+    roster = msgspec.json.decode(match, type=MatchRoster)
+    entries = []
+    for player in roster.info.participants if roster.info else []:
+        if player.puuid is None:
+            continue
+        try:
+            answer = client.league_entries(platform, player.puuid)
+        except (ApiError, ValueError) as error:
+            LOG.warning(f"no ranked entries of a player of {match_id}: {error}")
+            continue
+        entries += [{**entry, "puuid": player.puuid} for entry in answer if isinstance(entry, dict)]
+    return entries
+
+
 def landed_match_ids(landing_dir: Path) -> set[str]:
     """The match ids that already have a match file in landing."""
-    return {p.name.split(".", 1)[0] for p in landing_dir.glob("*/*.json*") if not p.name.split(".", 1)[0].endswith(
-        "_timeline")}
+    return {p.name.split(".", 1)[0] for p in landing_dir.glob("*/*.json*")
+            if not p.name.split(".", 1)[0].endswith(("_timeline", LEAGUE_SUFFIX))}
 
 
 def land_player_games(client: RiotClient, player: str, landing_dir: Path, since: dt.datetime,

@@ -21,7 +21,7 @@ from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.core.nul import NUL_REASON, holds_nul
 from gamestats_assets.lib.intake.discovery import landing_files
-from gamestats_assets.sources.riot import schema, timeline
+from gamestats_assets.sources.riot import league, schema, timeline
 from gamestats_assets.sources.riot.timeline import snake
 
 MATCH_ID = re.compile(r"[A-Z][A-Z0-9]{0,19}_[0-9]{1,20}")
@@ -43,6 +43,8 @@ def events_schema() -> dict[str, pl.DataType]:
 
 
 PARTICIPANT_FIELDS = [f for f in schema.Participant.__struct_fields__ if f != "perks"]
+TEXT_OR_NUMBER = {f for f in PARTICIPANT_FIELDS if schema.Participant.__annotations__[f].startswith("str | int")}
+"""Participant fields older files write as numbers and newer ones as text (`summonerId`): read as text."""
 RUNE_COLUMNS = {"rune_primary_style": pl.Int64, "rune_sub_style": pl.Int64, "rune_ids": pl.List(pl.Int64)}
 """The rune page of a player: its primary and secondary paths, and its runes in page order (keystone first)."""
 PARTICIPANTS_SCHEMA = {
@@ -152,6 +154,12 @@ def duration_seconds(info: schema.MatchInfo) -> tuple[float | None, str | None]:
 MATCH_DECODER = msgspec.json.Decoder(schema.MatchDocument)
 
 
+def participant_values(players: Sequence[schema.Participant], attribute: str) -> list:
+    """One field of every player, as text when older files write it as a number (`TEXT_OR_NUMBER`)."""
+    values = list(map(attrgetter(attribute), players))
+    return [None if v is None else str(v) for v in values] if attribute in TEXT_OR_NUMBER else values
+
+
 def parse_matches(documents: Iterable[tuple[str, bytes]], held: dict[str, str] | None = None) -> ParsedMatches:
     """Match files (name, JSON bytes) → `matches` and `participants`; unreadable or duplicate files rejected (a
     match `held`, match id → file, was read before from another file)."""
@@ -208,7 +216,7 @@ def parse_matches(documents: Iterable[tuple[str, bytes]], held: dict[str, str] |
                                                for k, v in MATCHES_SCHEMA.items()})
     matches = matches.with_columns(pl.col("game_creation", "game_start").cast(pl.Datetime("ms", "UTC")))
     pages = [rune_page(player) for player in players]
-    participants = pl.DataFrame({"match_id": player_matches, **{snake(attribute): list(map(attrgetter(attribute), players))
+    participants = pl.DataFrame({"match_id": player_matches, **{snake(attribute): participant_values(players, attribute)
                                                                  for attribute in PARTICIPANT_FIELDS},
                                  **{column: [page[column] for page in pages] for column in RUNE_COLUMNS}},
                                 schema=PARTICIPANTS_SCHEMA)
@@ -303,9 +311,35 @@ def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl
 
 
 def riot_files(folder: Path) -> list[Path]:
-    """The files of a landing folder read as Riot match-v5 files: `*.json` and `*.json.gz`, except the
-    emitter's `TRUTH_FILE` and hidden files (`landing_files`)."""
-    return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz")) and p.name != TRUTH_FILE]
+    """The files of a landing folder read as Riot match-v5 files: `*.json` and `*.json.gz`, except league files
+    (`league.is_league_name`), the emitter's `TRUTH_FILE` and hidden files (`landing_files`)."""
+    return [p for p in json_files(folder) if p.name != TRUTH_FILE and not league.is_league_name(p.name)]
+
+
+def json_files(folder: Path) -> list[Path]:
+    """The `*.json` and `*.json.gz` files of a landing folder (`landing_files`)."""
+    return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz"))]
+
+
+def league_files(folder: Path) -> list[Path]:
+    """The league files of a landing folder (`league.is_league_name`)."""
+    return [p for p in json_files(folder) if league.is_league_name(p.name)]
+
+
+def parse_league_files(paths: Iterable[Path]) -> tuple[pl.DataFrame, list[Reject]]:
+    """The entries of league files (`league.entry_rows`), each row with its file (`source_file`), and the files
+    that could not be read, with why."""
+    frames, rejects = [], []
+    for name, document in read_documents(paths, rejects):
+        try:
+            frames.append(league.entry_rows(msgspec.json.decode(document)).with_columns(
+                pl.lit(name).alias("source_file")))
+        except msgspec.DecodeError as error:
+            rejects.append(Reject(name, f"a league file that is not JSON: {error}"))
+        except ValueError as error:
+            rejects.append(Reject(name, f"a league file {error}"))
+    empty = pl.DataFrame(schema={**league.ENTRIES_SCHEMA, "source_file": pl.String})
+    return pl.concat([empty, *frames]), rejects
 
 
 def parse_folder(folder: Path) -> tuple[ParsedMatches, ParsedTimelines]:

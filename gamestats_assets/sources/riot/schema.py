@@ -40,6 +40,7 @@ class Participant(msgspec.Struct):
     teamId: int | None = None
     win: bool | None = None
     puuid: str | None = None
+    summonerId: str | int | None = None
     summonerName: str | None = None
     riotIdName: str | None = None
     riotIdGameName: str | None = None
