@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
@@ -20,7 +21,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | d
     """
     return {
         "platform": PlatformResource.from_settings(settings),
-        "lake": DeltaLakeIOManager(root=settings.lake_uri),
+        "lake": DeltaLakeIOManager(root=settings.lake_uri, deleted_players=str(register_path(settings.data_dir))),
         "warehouse": DuckDBResource(database=str(settings.warehouse_path), connection_config=WAREHOUSE_CONFIG),
         "postgres": PostgresResource(),
     }

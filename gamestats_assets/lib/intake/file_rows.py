@@ -4,7 +4,9 @@ inside the day folder), and a run parses only the files that are new or changed 
 file's rows in the lake.
 
 What the lake holds of each file is recorded per day and reader in `<data_dir>/state/parsed/<domain>/<reader>/<day>
-.json` (name → size, modification time, content digest). The record is cut to the unchanged and removed files before
+.json` (name → size, modification time, content digest). A file retired from landing (by the retention setting,
+or as a deleted player's file no format lets us rewrite, `retire`) keeps its rows: it is recorded under `<data_dir>/
+state/retired/<domain>/<day>.json` and counts as unchanged while it is gone. The record is cut to the unchanged and removed files before
 a run writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run
 that fails between the two leaves the changed files unrecorded and the removed ones recorded, so the next run parses
 the first again and takes the rows of the second out, and the rows of the others, untouched, stay right."""
@@ -102,12 +104,43 @@ def record_path(platform: PlatformResource, domain: str, reader: str, day: dt.da
     return Path(platform.data_dir) / "state" / "parsed" / domain / reader / f"{day.isoformat()}.json"
 
 
+def retired_path(data_dir: str | Path, domain: str, day: str) -> Path:
+    """Where the files retired from a day's landing folder are recorded."""
+    return Path(data_dir) / "state" / "retired" / domain / f"{day}.json"
+
+
+def retired(data_dir: str | Path, domain: str, day: str) -> dict[str, list]:
+    """The files retired from a day's landing folder: name → size, modification time, content digest."""
+    path = retired_path(data_dir, domain, day)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def retire(data_dir: str | Path, domain: str, day: str, folder: Path, paths: Iterable[Path]) -> int:
+    """Remove `paths` from the day's landing `folder` while the lake keeps their rows: each recorded as retired
+    first, so that no run takes their rows out. Returns how many were removed."""
+    record = retired_path(data_dir, domain, day)
+    held = retired(data_dir, domain, day)
+    paths = [path for path in paths if path.is_file()]
+    for path in paths:
+        stat = path.stat()
+        held[file_name(folder, path)] = [stat.st_size, stat.st_mtime_ns, digest(path)]
+    if not paths:
+        return 0
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_name(f".{record.name}.{os.getpid()}")
+    temporary.write_text(json.dumps(held, sort_keys=True))
+    temporary.replace(record)
+    for path in paths:
+        path.unlink()
+    return len(paths)
+
+
 def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date, folder: Path,
              files: Sequence[Path], version: str) -> DayFiles:
     """Split the day's `files` (in `folder`) by what the lake holds of them as `reader` (at `version`; another
     version parses every file again) read them on the day's last successful run. A file whose size and modification
     time are as recorded is taken as unchanged without reading it; any other is read for its content digest, so a
-    file written again with the same bytes is not parsed again."""
+    file written again with the same bytes is not parsed again. A retired file is unchanged while it is gone."""
     path = record_path(platform, domain, reader, day)
     recorded = json.loads(path.read_text()) if path.exists() else {}
     held = recorded.get("files", {}) if recorded.get("version") == version else {}
@@ -124,6 +157,9 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
             unchanged.append(name)
         else:
             fresh.append(file)
+    for name in (set(held) - set(stamps)) & set(retired(platform.data_dir, domain, day.isoformat())):
+        stamps[name] = held[name]
+        unchanged.append(name)
     removed = sorted(set(held) - set(stamps))
     return DayFiles(path, folder, version, stamps, unchanged, fresh, removed, {name: held[name] for name in removed})
 

@@ -23,6 +23,7 @@ from gamestats_assets.lib.intake.discovery import (
     landing_files,
     refused_files,
 )
+from gamestats_assets.lib.intake.file_rows import retired
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.intake.synthetic import DaySource, resource_key
 from gamestats_assets.lib.publish.postgres import PostgresResource
@@ -91,7 +92,8 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
     once is never generated: without its files it fails, naming where they may have gone. Otherwise a
     synthetic source generates the day (its files, as `list_files` lists them, recorded in
     `<data_dir>/state/generated/<domain>/<day>.json`), and a files-only source raises, naming the folder.
-    Delivered days are remembered in `<data_dir>/state/delivered/<domain>/<day>`.
+    Delivered days are remembered in `<data_dir>/state/delivered/<domain>/<day>`. A day whose files were all
+    retired (`file_rows.retire`) keeps its source and its rows.
     """
     manifest = synthetic_manifest(platform, domain, folder.name)
     files = give_way_to_delivered(folder, list(files), manifest)
@@ -102,6 +104,8 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
         return FILES
+    if retired(platform.data_dir, domain, folder.name):
+        return SYNTHETIC if manifest.exists() else FILES
     if marker.exists():
         raise dg.Failure(
             description=f"{folder} had delivered files and holds none now: a delivered day is never replaced "

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -33,6 +34,7 @@ from deltalake.fs import DeltaStorageHandler
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
+from gamestats_assets.lib.core.erasure import redacted
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.sql_text import identifier, literal
 
@@ -733,11 +735,13 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     `FrameStream` (`Rows`), written batch by batch. Inputs typed `pl.LazyFrame` are returned as lazy
     scans, inputs typed `FrameStream` as streams read a row group at a time (`read_batches`), and an input whose
     metadata names `columns` reads only those. A partition never written reads as no rows; an unpartitioned
-    table never written is a `LakeMissingInputError` naming it.
+    table never written is a `LakeMissingInputError` naming it. With `deleted_players`, the register of deleted
+    players (the data folder's `state/deletions.json`), every write leaves them out (`lib/core/erasure.py`).
     """
 
     root: str
     storage_options: dict[str, str] = {}
+    deleted_players: str = ""
 
     def table_uri(self, asset_key: dg.AssetKey) -> str:
         return "/".join([self.root.rstrip("/"), *asset_key.path])
@@ -761,6 +765,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         """Write `rows` as the table of `asset_key`: replace its `partition_keys` when it is partitioned, the
         whole table otherwise. Returns the materialization's metadata."""
         check_declared(asset_key, rows, definition_metadata)
+        rows = self.erased(asset_key, rows)
         uri = self.table_uri(asset_key)
         options = self.options()
         if partitions_def is not None and partition_keys is not None:
@@ -792,12 +797,20 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         """Replace the rows of a daily table's `day` read from `files` by `rows` (`replace_file_rows`). Returns the
         materialization's metadata."""
         check_declared(asset_key, rows, definition_metadata)
+        rows = self.erased(asset_key, rows)
         uri, options = self.table_uri(asset_key), self.options()
         written = replace_file_rows(uri, rows, definition_metadata[PARTITION_COLUMN], day, files, file_column,
                                     physical_partitioning=physically_partitioned(partitions_def, definition_metadata),
                                     storage_options=options)
         return {"rows_replaced": written, "dagster/uri": uri,
                 "lake/version": DeltaTable(uri, storage_options=options).version(), WORKER_METADATA: step_worker()}
+
+    def erased(self, asset_key: dg.AssetKey, rows: Rows) -> Rows:
+        """`rows` of `asset_key`'s table without the deleted players of the register (`erasure.redacted`)."""
+        if not self.deleted_players:
+            return rows
+        register = Path(self.deleted_players)
+        return mapped(rows, lambda frame: redacted(frame, asset_key.path[0], asset_key.path[-1], register))
 
     def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
                      ) -> dict[dg.AssetKey, dict[str, Any]]:

@@ -1,0 +1,129 @@
+"""Deleted players: the register every write of the lake consults, and which columns name a player.
+
+A deleted player is recorded in `<data_dir>/state/deletions.json` by domain and the SHA-256 of their id (never the
+id itself), with the token that stands for them from then on (`deleted:<16 hex digits>`). Every table written to
+the lake passes through `redacted`: a player id column holding a deleted player's id holds their token instead,
+the name columns of that row too, and a table whose grain is the player (`Identity.own`) loses the deleted
+players' rows. So a rerun, a backfill or a file delivered again never brings a deleted player back, and the games
+they played keep their rows (under the token), so every other player's figures stay as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+TOKEN_PREFIX = "deleted:"
+REGISTER = Path("state") / "deletions.json"
+"""The register's place inside the data folder."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The columns of a domain's tables that name a player: each id column with the name columns of the same
+    player beside it, and the tables (by name) whose rows are the player's own (their grain is the player)."""
+
+    ids: Mapping[str, tuple[str, ...]]
+    own: frozenset[str] = frozenset()
+
+
+IDENTITIES: dict[str, Identity] = {
+    "rocket": Identity(
+        {"player_id": ("name", "player_name")},
+        frozenset({"users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
+                   "planted_weaknesses", "players"})),
+    "lol": Identity(
+        {"puuid": ("riot_id_game_name", "riot_id_tagline", "summoner_name", "summoner_id", "riot_id", "player_name"),
+         "player_id": ()},
+        frozenset({"players"})),
+    "pubg": Identity(
+        {"account_id": ("player_name", "name"), "attacker_account_id": ("attacker_name",),
+         "victim_account_id": ("victim_name",), "killer_account_id": ("killer_name",),
+         "player_id": ("player_name",)},
+        frozenset({"player_advanced_career_stats", "player_backfill_status", "players"})),
+}
+"""The domains whose rows name real players. `l2m` and `demo_data` name accounts of a synthetic population only."""
+
+
+def id_digest(domain: str, player_id: str) -> str:
+    """What the register keeps of a deleted player's id: the SHA-256 of the domain and the id."""
+    return hashlib.sha256(f"{domain}\0{player_id}".encode()).hexdigest()
+
+
+def register_path(data_dir: str | Path) -> Path:
+    return Path(data_dir) / REGISTER
+
+
+def tokens(register: Path, domain: str) -> dict[str, str]:
+    """The deleted players of `domain` in `register`: id digest → token (none when the file does not exist)."""
+    if not register.exists():
+        return {}
+    entries = json.loads(register.read_text())["players"]
+    return {entry["id_sha256"]: entry["token"] for entry in entries if entry["domain"] == domain}
+
+
+def token_of(register: Path, domain: str, player_id: str) -> str | None:
+    """The token of `player_id` of `domain` when they were deleted, else None."""
+    return tokens(register, domain).get(id_digest(domain, player_id))
+
+
+def deleted_ids(register: Path, domain: str, ids: list[str]) -> set[str]:
+    """Those of `ids` that name a deleted player of `domain`."""
+    held = tokens(register, domain)
+    return {value for value in ids if id_digest(domain, value) in held}
+
+
+def enter(register: Path, domain: str, player_id: str) -> str:
+    """Record `player_id` of `domain` as deleted (once): its token, new or the one it already had."""
+    existing = token_of(register, domain, player_id)
+    if existing is not None:
+        return existing
+    entries = json.loads(register.read_text())["players"] if register.exists() else []
+    token = f"{TOKEN_PREFIX}{secrets.token_hex(8)}"
+    entries.append({"domain": domain, "id_sha256": id_digest(domain, player_id), "token": token})
+    register.parent.mkdir(parents=True, exist_ok=True)
+    temporary = register.with_name(f".{register.name}.{os.getpid()}")
+    temporary.write_text(json.dumps({"players": entries}, indent=1, sort_keys=True) + "\n")
+    temporary.replace(register)
+    return token
+
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
+    """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside it replaced by
+    their token, and their rows left out when the table is their own (`Identity.own`)."""
+    identity = IDENTITIES.get(domain)
+    if identity is None or not register.exists():
+        return frame
+    held = tokens(register, domain)
+    schema = frame.collect_schema()
+    columns = [c for c in identity.ids if schema.get(c) == pl.String]
+    if not held or not columns:
+        return frame
+    for column in columns:
+        values = _distinct(frame, column)
+        mapping = {value: held[id_digest(domain, value)] for value in values if id_digest(domain, value) in held}
+        if not mapping:
+            continue
+        hit = pl.col(column).is_in(list(mapping))
+        names = [n for n in identity.ids[column] if schema.get(n) == pl.String]
+        frame = frame.with_columns(
+            *(pl.when(hit).then(pl.col(column).replace(mapping)).otherwise(pl.col(n)).alias(n) for n in names),
+            pl.col(column).replace(mapping))
+    if table in identity.own:
+        for column in columns:
+            frame = frame.filter(~pl.col(column).str.starts_with(TOKEN_PREFIX).fill_null(False))
+    return frame
+
+
+def _distinct(frame: Frame, column: str) -> list[str]:
+    values = frame.select(pl.col(column).drop_nulls().unique())
+    return (values.collect() if isinstance(values, pl.LazyFrame) else values).to_series().to_list()

@@ -1,0 +1,138 @@
+"""A deleted player taken out of the landing and quarantine files of their domain.
+
+A file in a text format that names them (JSON, JSON lines, gzipped or not: ballchasing and carball JSON, Riot
+match and timeline files, PUBG match objects and telemetry, training-session logs) is written again with their
+token: a string equal to their id becomes the token, and so do the name fields (`NAME_KEYS`) of an object that
+names them (directly or in an object one level down, as a ballchasing `{"platform", "id"}`). The games stay, so
+every other player's figures stay. A file of a format that cannot be rewritten (a raw Rocket League replay, whose
+sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
+under the token (`file_rows.retire`); such a file in quarantine is deleted."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from gamestats_assets.lib.core.inputs import GZIP_MAGIC, read_content
+from gamestats_assets.lib.intake.file_rows import file_name, retire
+
+NAME_KEYS = frozenset({"name", "playerName", "player_name", "riotIdGameName", "riotIdName", "riotIdTagline",
+                       "summonerName", "summonerId", "gameName", "tagLine", "accountName"})
+"""The fields that name the player of the object holding their id, in the sources' files."""
+TEXT_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")
+
+PlayersOf = Mapping[str, Callable[[Path], Iterable[str]]]
+"""By file suffix, the players a binary file holds (`.replay`: the ids of its header)."""
+
+
+def _names_player(node: dict, player_id: str) -> bool:
+    return any(value == player_id or (isinstance(value, dict) and player_id in value.values())
+               for value in node.values())
+
+
+def redacted_node(node: Any, player_id: str, token: str) -> Any:
+    """`node` (parsed JSON) with `player_id` and the names beside it replaced by `token`."""
+    if isinstance(node, str):
+        return token if node == player_id else node
+    if isinstance(node, list):
+        return [redacted_node(item, player_id, token) for item in node]
+    if isinstance(node, dict):
+        names = _names_player(node, player_id)
+        return {key: token if names and key in NAME_KEYS and isinstance(value, str)
+                else redacted_node(value, player_id, token) for key, value in node.items()}
+    return node
+
+
+def redacted_text(text: str, player_id: str, token: str, lines: bool) -> str:
+    """A JSON (or, with `lines`, JSON lines) text with `player_id` redacted; a line that is not JSON is kept."""
+    if not lines:
+        return json.dumps(redacted_node(json.loads(text), player_id, token), ensure_ascii=False)
+    kept = []
+    for line in text.splitlines():
+        try:
+            kept.append(json.dumps(redacted_node(json.loads(line), player_id, token), ensure_ascii=False))
+        except json.JSONDecodeError:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def rewrite(path: Path, player_id: str, token: str) -> bool:
+    """Write `path` again without `player_id` when it names them (in its own compression); whether it did."""
+    raw = path.read_bytes()
+    content = read_content(path)
+    if player_id.encode() not in content and json.dumps(player_id)[1:-1].encode() not in content:
+        return False
+    lines = path.name.endswith((".jsonl", ".jsonl.gz"))
+    try:
+        text = redacted_text(content.decode("utf-8-sig"), player_id, token, lines)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    data = text.encode()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.erasing")
+    temporary.write_bytes(gzip.compress(data) if raw[:2] == GZIP_MAGIC else data)
+    temporary.replace(path)
+    return True
+
+
+def is_text(path: Path) -> bool:
+    return path.name.endswith(TEXT_SUFFIXES)
+
+
+def holds(path: Path, player_id: str, players_of: PlayersOf) -> bool:
+    """Whether a binary file of a format `players_of` reads holds `player_id` (a file it cannot read: no)."""
+    reader = players_of.get(path.suffix)
+    if reader is None:
+        return False
+    try:
+        return player_id in set(reader(path))
+    except Exception:  # noqa: BLE001 - a file the reader refuses names no one it can tell
+        return False
+
+
+def files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) if folder.is_dir() else []
+
+
+def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, rewritten: list[Path]) -> None:
+    """A generated day's manifest follows the generated files rewritten, so that they still count as generated."""
+    manifest = data_dir / "state" / "generated" / domain / f"{day}.json"
+    if not rewritten or not manifest.exists():
+        return
+    written = json.loads(manifest.read_text())
+    for path in rewritten:
+        name = file_name(folder, path)
+        if name in written:
+            stat = path.stat()
+            written[name] = [stat.st_size, stat.st_mtime_ns]
+    manifest.write_text(json.dumps(written, sort_keys=True))
+
+
+def erase_from_landing(data_dir: Path, domain: str, player_id: str, token: str,
+                       players_of: PlayersOf) -> dict[str, int]:
+    """Take `player_id` out of `landing/<domain>/` and `quarantine/<domain>/`: how many files were rewritten,
+    retired and deleted."""
+    counts = {"landing_files_rewritten": 0, "landing_files_retired": 0, "quarantine_files_rewritten": 0,
+              "quarantine_files_deleted": 0}
+    landing = data_dir / "landing" / domain
+    for folder in sorted(p for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []:
+        rewritten, binary = [], []
+        for path in files_of(folder):
+            if is_text(path):
+                if rewrite(path, player_id, token):
+                    rewritten.append(path)
+            elif holds(path, player_id, players_of):
+                binary.append(path)
+        keep_manifest_stamps(data_dir, domain, folder.name, folder, rewritten)
+        counts["landing_files_rewritten"] += len(rewritten)
+        counts["landing_files_retired"] += retire(data_dir, domain, folder.name, folder, binary)
+    for path in files_of(data_dir / "quarantine" / domain):
+        if is_text(path):
+            counts["quarantine_files_rewritten"] += rewrite(path, player_id, token)
+        elif holds(path, player_id, players_of):
+            path.unlink()
+            counts["quarantine_files_deleted"] += 1
+    return counts

@@ -1,0 +1,67 @@
+"""A deleted player taken out of the lake: in every Delta table of their domain, their id and the names beside it
+replaced by their token (their own tables' rows deleted), then every earlier version made unreadable: the table's
+log kept from a new checkpoint on only (`delta.logRetentionDuration` 0) and its unreferenced files vacuumed with
+no retention, so no version left holds them (`lib/core/erasure.py` says which columns name a player)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+from deltalake import DeltaTable
+
+from gamestats_assets.lib.core.erasure import IDENTITIES
+from gamestats_assets.lib.core.sql_text import literal
+
+NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
+
+
+def domain_tables(root: str, domain: str) -> Iterator[str]:
+    """The Delta tables of `domain` under a local lake `root` (every folder holding a `_delta_log`)."""
+    for folder, subfolders, _ in os.walk(Path(root) / domain):
+        if "_delta_log" in subfolders:
+            subfolders.clear()
+            yield folder
+
+
+def erase_from_table(uri: str, domain: str, player_id: str, token: str) -> int:
+    """Replace `player_id` by `token` in the table at `uri` (delete its rows when the table is the player's own),
+    then leave no earlier version of it: the number of rows changed."""
+    identity = IDENTITIES[domain]
+    table = DeltaTable(uri)
+    schema = pl.scan_delta(uri).collect_schema()
+    own = Path(uri).name in identity.own
+    changed = 0
+    for column, names in identity.ids.items():
+        if schema.get(column) != pl.String:
+            continue
+        predicate = f"{column} = {literal(player_id)}"
+        if own:
+            changed += table.delete(predicate)["num_deleted_rows"]
+            continue
+        updates = {name: literal(token) for name in names if schema.get(name) == pl.String}
+        changed += table.update({**updates, column: literal(token)}, predicate=predicate)["num_updated_rows"]
+    if changed:
+        forget_history(table)
+    return changed
+
+
+def forget_history(table: DeltaTable) -> None:
+    """Keep only `table`'s latest version: the log before a new checkpoint removed, the files no longer
+    referenced deleted at once."""
+    table.alter.set_table_properties(NO_HISTORY)
+    table.create_checkpoint()
+    table.cleanup_metadata()
+    table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+
+
+def erase_from_lake(root: str, domain: str, player_id: str, token: str) -> dict[str, int]:
+    """`erase_from_table` over every table of `domain`: rows changed by table (those with any)."""
+    counts = {}
+    for uri in domain_tables(root, domain):
+        changed = erase_from_table(uri, domain, player_id, token)
+        if changed:
+            counts[os.path.relpath(uri, root)] = changed
+    return counts

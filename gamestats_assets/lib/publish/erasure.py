@@ -1,0 +1,53 @@
+"""A deleted player taken out of PostgreSQL: in every table of their domain's schema (published tables and rosters),
+their id and the names beside it replaced by their token, their own tables' rows deleted (`lib/core/erasure.py`
+says which columns name a player); the accounts that acted for them no longer do. Each table changed gets a new
+publish id, so that no answer `gamestats serve` kept from before is given again."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from gamestats_assets.lib.core.erasure import IDENTITIES
+from gamestats_assets.lib.publish.publisher import record_publish
+
+
+def text_columns(conn: psycopg.Connection, schema: str) -> dict[str, set[str]]:
+    """The text columns of every table (partitioned ones as one) of `schema`: table → column names."""
+    rows = conn.execute(
+        "SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid WHERE n.nspname = %s AND c.relkind IN ('r', 'p') "
+        "AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'text'::regtype",
+        (schema,)).fetchall()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    return tables
+
+
+def erase_from_postgres(conn: psycopg.Connection, domain: str, player_id: str, token: str) -> dict[str, int]:
+    """Take `player_id` of `domain` out of PostgreSQL in the caller's transaction: rows changed by table (those
+    with any), `gamestats_api.accounts` included."""
+    identity = IDENTITIES[domain]
+    counts: dict[str, int] = {}
+    for table, columns in sorted(text_columns(conn, domain).items()):
+        target = sql.Identifier(domain, table)
+        changed = 0
+        for column in (c for c in identity.ids if c in columns):
+            if table in identity.own:
+                statement = sql.SQL("DELETE FROM {} WHERE {} = %s").format(target, sql.Identifier(column))
+                changed += conn.execute(statement, (player_id,)).rowcount
+                continue
+            names = [name for name in identity.ids[column] if name in columns]
+            assignments = sql.SQL(", ").join(
+                sql.SQL("{} = %s").format(sql.Identifier(name)) for name in (*names, column))
+            statement = sql.SQL("UPDATE {} SET {} WHERE {} = %s").format(target, assignments, sql.Identifier(column))
+            changed += conn.execute(statement, (*[token] * (len(names) + 1), player_id)).rowcount
+        if changed:
+            counts[f"{domain}.{table}"] = changed
+            record_publish(conn, f"{domain}.{table}", changed)
+    unlinked = conn.execute("UPDATE gamestats_api.accounts SET player_ids = array_remove(player_ids, %s) "
+                            "WHERE %s = ANY(player_ids)", (player_id, player_id)).rowcount
+    if unlinked:
+        counts["gamestats_api.accounts"] = unlinked
+    return counts
