@@ -544,6 +544,59 @@ def accounts_list() -> None:
     console.print(table)
 
 
+@main.group()
+def players() -> None:
+    """A player's data: `delete` takes it out of the landing files, the lake and PostgreSQL."""
+
+
+@players.command("delete")
+@click.argument("domain")
+@click.argument("player_id")
+@click.option("--by", "requested_by", default=None,
+              help="Who asked, as the deletion records it (default: cli:<your user name>).")
+def players_delete(domain: str, player_id: str, requested_by: str | None) -> None:
+    """Delete PLAYER_ID of DOMAIN (rocket, lol, pubg): their own rows go, their games keep them under a token, and
+    no later run brings them back."""
+    import getpass
+
+    from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
+    from gamestats_assets.sources.held_players import PLAYERS_OF
+
+    settings = Settings.from_env()
+    try:
+        url = resolve_url(settings)
+        apply_migrations(url)
+        deleted = delete_player(settings.data_dir, settings.lake_uri, url, domain, player_id,
+                                requested_by or f"cli:{getpass.getuser()}", PLAYERS_OF)
+    except (PostgresUnavailable, DeletionRefused) as error:
+        raise click.ClickException(str(error)) from None
+    counts = deleted["counts"]
+    console.print(f"deletion {deleted['deletion_id']}: player of {domain} deleted, now {deleted['token']} in the "
+                  f"games kept; {sum(counts['published_rows'].values())} published rows and "
+                  f"{sum(counts['lake_rows'].values())} lake rows changed, {counts['landing_files_rewritten']} "
+                  f"landing files rewritten, {counts['landing_files_retired']} retired", highlight=False)
+
+
+@main.group()
+def landing() -> None:
+    """The raw landing files: `retire` drops those older than the retention, keeping their rows."""
+
+
+@landing.command("retire")
+@click.option("--older-than-days", "days", type=click.IntRange(1), default=None,
+              help="Retire files older than this many days (default GAMESTATS_LANDING_RETENTION_DAYS).")
+def landing_retire(days: int | None) -> None:
+    """Remove landing files older than the retention whose rows the lake holds; published figures stay."""
+    from gamestats_assets.lib.intake.retention import retire_old_files
+
+    settings = Settings.from_env()
+    days = days or settings.landing_retention_days
+    if days is None:
+        raise click.ClickException("no retention: give --older-than-days or set GAMESTATS_LANDING_RETENTION_DAYS")
+    counts = retire_old_files(settings.data_dir, days)
+    console.print(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()), highlight=False)
+
+
 @contextmanager
 def _instance(settings: Settings) -> Iterator[PreparedEnvironment]:
     """The gamestats instance prepared (`_prepare_or_exit`) while a command runs, released after it."""

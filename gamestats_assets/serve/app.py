@@ -23,6 +23,7 @@ from gamestats_assets.serve import (
     lol,
     lol_query,
     pubg,
+    player_deletion,
     pubg_match,
     rocket,
     rocket_heatmap,
@@ -36,7 +37,8 @@ from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 
 ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, admin_accounts.router, rocket.router,
-           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router)
+           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router,
+           player_deletion.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 

@@ -41,6 +41,7 @@ class ServeSettings(BaseSettings):
     - `max_upload_bytes` (`GAMESTATS_API_MAX_UPLOAD_BYTES`, default 20 MiB): the largest replay accepted.
     - `max_body_bytes` (`GAMESTATS_API_MAX_BODY_BYTES`, default 64 KiB): the largest body of any other request.
     - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
+    - `lake_uri` (`GAMESTATS_LAKE_URI`, default `<data_dir>/lake`): the lake, where a deleted player's rows go.
     """
 
     model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
@@ -56,8 +57,14 @@ class ServeSettings(BaseSettings):
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_BODY_BYTES")
     data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
     start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
+    lake_uri: str | None = Field(None, validation_alias="GAMESTATS_LAKE_URI")
 
-    @field_validator("api_token", mode="before")
+    @property
+    def lake(self) -> str:
+        """The lake's root: `lake_uri`, else `<data_dir>/lake`."""
+        return self.lake_uri or str(self.data_dir / "lake")
+
+    @field_validator("api_token", "lake_uri", mode="before")
     @classmethod
     def _unset_when_empty(cls, value):
         return value or None

@@ -81,6 +81,8 @@ class Settings:
       where files are read (`lib/core/inputs.py`).
     - `GAMESTATS_SNAPSHOT_DELAY_MINUTES` (default 2, at most 60): the longest a snapshot waits for the runs of
       its inputs to end once they were updated; past it, it is rebuilt from what they committed so far.
+    - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files older than this many days are retired,
+      their rows kept (`gamestats landing retire`, `lib/intake/retention.py`).
     """
 
     data_dir: Path
@@ -98,6 +100,7 @@ class Settings:
     data_shared: bool = False
     publish_connections: int = 1
     snapshot_delay_minutes: int = 2
+    landing_retention_days: int | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -126,6 +129,9 @@ class Settings:
                                        os.environ.get("GAMESTATS_PUBLISH_CONNECTIONS") or str(DEFAULT_PUBLISH_CONNECTIONS)),
             snapshot_delay_minutes=_minutes("GAMESTATS_SNAPSHOT_DELAY_MINUTES",
                                             os.environ.get("GAMESTATS_SNAPSHOT_DELAY_MINUTES") or "2"),
+            landing_retention_days=_count("GAMESTATS_LANDING_RETENTION_DAYS",
+                                          os.environ["GAMESTATS_LANDING_RETENTION_DAYS"])
+            if os.environ.get("GAMESTATS_LANDING_RETENTION_DAYS") else None,
         )
 
     def landing_dir(self, domain: str) -> Path:

@@ -1,0 +1,45 @@
+"""A player's data deleted at their request (`DELETE /api/v1/players/{domain}/{player_id}`): by the player's own
+account (one linked to that id) or an operator; the same deletion as `gamestats players delete`
+(`lib/intake/deletion.py`), recorded in `gamestats_api.player_deletions` with who asked and what it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path
+
+from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
+from gamestats_assets.serve.accounts import Principal
+from gamestats_assets.serve.deps import SettingsDep
+from gamestats_assets.serve.guard import role
+from gamestats_assets.serve.models import field, shape
+from gamestats_assets.sources.held_players import PLAYERS_OF
+
+router = APIRouter(prefix="/api/v1/players", tags=["players"])
+
+Counts = shape(
+    "DeletionCounts", "What a deletion changed",
+    landing_files_rewritten=field(int, "landing files written again with the player's token"),
+    landing_files_retired=field(int, "landing files no format lets us rewrite, removed (their rows kept, redacted)"),
+    quarantine_files_rewritten=int, quarantine_files_deleted=int,
+    lake_rows=field(dict[str, int], "rows redacted or deleted, by Delta table"),
+    published_rows=field(dict[str, int], "rows redacted or deleted, by PostgreSQL table"))
+Deleted = shape(
+    "PlayerDeleted", "A player's deletion as recorded", deletion_id=int, domain=str,
+    token=field(str, "what stands for the player in the games kept for the other players' figures"),
+    requested_by=field(str, "the account that asked"), requested_at=dt.datetime, counts=Counts)
+
+
+@router.delete("/{domain}/{player_id}", response_model=Deleted,
+               summary="Delete a player's data: their own account or an operator")
+def delete(settings: SettingsDep, domain: Annotated[str, Path(max_length=32)],
+           player_id: Annotated[str, Path(min_length=1, max_length=128)],
+           who: Annotated[Principal, Depends(role("player"))]) -> dict:
+    if not who.acts_for(player_id):
+        raise HTTPException(403, f"account {who.name} does not act for player {player_id!r}")
+    try:
+        return delete_player(settings.data_dir, settings.lake, settings.pg_url, domain, player_id,
+                             f"account:{who.name}", PLAYERS_OF)
+    except DeletionRefused as error:
+        raise HTTPException(422, str(error)) from None
