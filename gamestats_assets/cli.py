@@ -574,7 +574,7 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
     console.print(f"deletion {deleted['deletion_id']}: player of {domain} deleted, now {deleted['token']} in the "
                   f"games kept; {sum(counts['published_rows'].values())} published rows and "
                   f"{sum(counts['lake_rows'].values())} lake rows changed, {counts['landing_files_rewritten']} "
-                  f"landing files rewritten, {counts['landing_files_retired']} retired", highlight=False)
+                  f"landing files rewritten, {counts['landing_files_retired']} retired", highlight=False, soft_wrap=True)
 
 
 @main.group()
@@ -594,7 +594,8 @@ def landing_retire(days: int | None) -> None:
     if days is None:
         raise click.ClickException("no retention: give --older-than-days or set GAMESTATS_LANDING_RETENTION_DAYS")
     counts = retire_old_files(settings.data_dir, days)
-    console.print(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()), highlight=False)
+    console.print(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()), highlight=False,
+                  soft_wrap=True)
 
 
 @contextmanager

@@ -3,9 +3,11 @@
 A deleted player is recorded in `<data_dir>/state/deletions.json` by domain and the SHA-256 of their id (never the
 id itself), with the token that stands for them from then on (`deleted:<16 hex digits>`). Every table written to
 the lake passes through `redacted`: a player id column holding a deleted player's id holds their token instead,
-the name columns of that row too, and a table whose grain is the player (`Identity.own`) loses the deleted
-players' rows. So a rerun, a backfill or a file delivered again never brings a deleted player back, and the games
-they played keep their rows (under the token), so every other player's figures stay as they were."""
+the name columns of that row too. So a rerun, a backfill or a file delivered again never brings a deleted player
+back, and the lake keeps their rows under the token only, so that everything computed over several players (a
+game's figures, same-rank peers, the rank model fitted on every player) stays as it was. What is published leaves
+out, besides, the rows of the tables whose grain is the player (`Identity.own`: their profile, skills, predictions,
+recommendations, sessions) under a token (`published_rows`)."""
 
 from __future__ import annotations
 
@@ -98,8 +100,8 @@ Frame = pl.DataFrame | pl.LazyFrame
 
 
 def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
-    """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside it replaced by
-    their token, and their rows left out when the table is their own (`Identity.own`)."""
+    """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside
+    it replaced by their token."""
     identity = IDENTITIES.get(domain)
     if identity is None or not register.exists():
         return frame
@@ -118,9 +120,18 @@ def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
         frame = frame.with_columns(
             *(pl.when(hit).then(pl.col(column).replace(mapping)).otherwise(pl.col(n)).alias(n) for n in names),
             pl.col(column).replace(mapping))
-    if table in identity.own:
-        for column in columns:
-            frame = frame.filter(~pl.col(column).str.starts_with(TOKEN_PREFIX).fill_null(False))
+    return frame
+
+
+def published_rows(frame: Frame, domain: str, table: str) -> Frame:
+    """`frame`, a table `table` of `domain` as it is published: without the deleted players' rows when the table is
+    their own (`Identity.own`)."""
+    identity = IDENTITIES.get(domain)
+    if identity is None or table not in identity.own:
+        return frame
+    schema = frame.collect_schema()
+    for column in (c for c in identity.ids if schema.get(c) == pl.String):
+        frame = frame.filter(~pl.col(column).str.starts_with(TOKEN_PREFIX).fill_null(False))
     return frame
 
 

@@ -14,6 +14,7 @@ from dagster._core.definitions.assets.graph.asset_graph_subset import AssetGraph
 from dagster._core.definitions.events import AssetKeyPartitionKey
 from psycopg import sql
 
+from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.partitions import tracked_player_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import ClaimsHeld
@@ -27,7 +28,8 @@ TICK_BUDGET_SECONDS = 30.0
 
 def roster(domain: str, platform: PlatformResource, postgres: PostgresResource) -> list[str]:
     """Every player the domain tracks: `<domain>.players` in PostgreSQL and the roster file
-    `<data_dir>/reference/<domain>/players.csv` (column `player_id` in both), whichever exist, sorted."""
+    `<data_dir>/reference/<domain>/players.csv` (column `player_id` in both), whichever exist, sorted; a deleted
+    player (`lib/core/erasure.py`) is never tracked again, whoever lists them."""
     players: set[str] = set()
     path = platform.roster_path(domain)
     if path.exists():
@@ -38,7 +40,7 @@ def roster(domain: str, platform: PlatformResource, postgres: PostgresResource) 
         if exists:
             query = sql.SQL("SELECT player_id FROM {}.players").format(sql.Identifier(domain))
             players |= {str(player) for (player,) in conn.execute(query).fetchall() if player}
-    return sorted(players)
+    return sorted(players - deleted_ids(register_path(platform.data_dir), domain, sorted(players)))
 
 
 def backfill_request(

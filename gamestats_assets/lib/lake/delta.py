@@ -34,7 +34,7 @@ from deltalake.fs import DeltaStorageHandler
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
-from gamestats_assets.lib.core.erasure import redacted
+from gamestats_assets.lib.core.erasure import published_rows, redacted
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.sql_text import identifier, literal
 
@@ -844,14 +844,17 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         return row_count_metadata(rows, len(days))
 
     def scan(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None) -> pl.LazyFrame:
-        """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan."""
-        return read_partitions(*self.selection(asset, partition_keys), self.options())
+        """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan, as
+        they are published (`erasure.published_rows`: a deleted player's own rows left out)."""
+        scan = read_partitions(*self.selection(asset, partition_keys), self.options())
+        return published_rows(scan, asset.key.path[0], asset.key.path[-1])
 
     def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
                 columns: Sequence[str] | None = None) -> FrameStream:
         """`scan`'s rows (only `columns` when given) read a row group at a time, only as they are asked for
         (`read_batches`)."""
-        return read_batches(*self.selection(asset, partition_keys), self.options(), columns)
+        stream = read_batches(*self.selection(asset, partition_keys), self.options(), columns)
+        return mapped(stream, lambda frame: published_rows(frame, asset.key.path[0], asset.key.path[-1]))
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

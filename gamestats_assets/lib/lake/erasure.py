@@ -1,5 +1,6 @@
 """A deleted player taken out of the lake: in every Delta table of their domain, their id and the names beside it
-replaced by their token (their own tables' rows deleted), then every earlier version made unreadable: the table's
+replaced by their token (the rows stay, for what is computed over several players), then every earlier version
+made unreadable: the table's
 log kept from a new checkpoint on only (`delta.logRetentionDuration` 0) and its unreferenced files vacuumed with
 no retention, so no version left holds them (`lib/core/erasure.py` says which columns name a player)."""
 
@@ -27,20 +28,16 @@ def domain_tables(root: str, domain: str) -> Iterator[str]:
 
 
 def erase_from_table(uri: str, domain: str, player_id: str, token: str) -> int:
-    """Replace `player_id` by `token` in the table at `uri` (delete its rows when the table is the player's own),
-    then leave no earlier version of it: the number of rows changed."""
+    """Replace `player_id` and the names beside it by `token` in the table at `uri`, then leave no earlier version
+    of it: the number of rows changed."""
     identity = IDENTITIES[domain]
     table = DeltaTable(uri)
     schema = pl.scan_delta(uri).collect_schema()
-    own = Path(uri).name in identity.own
     changed = 0
     for column, names in identity.ids.items():
         if schema.get(column) != pl.String:
             continue
         predicate = f"{column} = {literal(player_id)}"
-        if own:
-            changed += table.delete(predicate)["num_deleted_rows"]
-            continue
         updates = {name: literal(token) for name in names if schema.get(name) == pl.String}
         changed += table.update({**updates, column: literal(token)}, predicate=predicate)["num_updated_rows"]
     if changed:

@@ -1,0 +1,183 @@
+"""A player's data deleted at their request, against a running `gamestats serve` over a real run's rows: the owner's
+account (or an operator) deletes, another player's account cannot; afterwards nothing of the player is left in
+PostgreSQL, the lake (any version) or the data folder's files, every other row published is as it was, and neither a
+rerun of the day nor the file delivered again brings them back. A raw replay, which cannot be rewritten, is retired
+with its rows kept; landing files past the retention go, and the published tables stay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.erasure import IDENTITIES
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
+from gamestats_assets_tests.serve.leftovers import anywhere, published, redacted
+from gamestats_assets_tests.serve.running import serving
+
+OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
+ACCOUNTS = "/api/v1/admin/accounts"
+OWN = set(IDENTITIES["rocket"].own)
+REAL_DAY = ROCKET_DAY + dt.timedelta(days=1)
+"""A day of real files beside the synthetic one (a day holds one kind only)."""
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "rocketleague"
+BALLCHASING = FIXTURES / "ballchasing" / "replay.json"
+"""A real game's ballchasing JSON."""
+REPLAY = FIXTURES / "paired" / "recent-ranked-doubles-2026-03-10.replay"
+SAME_GAME = FIXTURES / "paired" / "recent-ranked-doubles-2026-03-10.ballchasing.json"
+"""A real raw replay, and the same game as ballchasing JSON: a new file naming the players of the replay."""
+
+
+def gamestats(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "gamestats"), *arguments],
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+
+
+def environment(rocket_day) -> dict[str, str]:
+    return {"GAMESTATS_DATA_DIR": str(rocket_day["data_dir"]), "GAMESTATS_PG_URL": rocket_day["pg_url"]}
+
+
+def run_day(rocket_day, day: dt.date) -> None:
+    """`day` of the rocket domain and its snapshots run again by Dagster, as the landing sensor would."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {**environment(rocket_day), "GAMESTATS_USERS": "200"}.items():
+            patch.setenv(name, value)
+        defs = build_definitions(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day.isoformat())
+        run(defs, rocket_keys(defs, partitioned=False), instance)
+
+
+def one(pg_url: str, query: str, params=()):
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(query, params).fetchone()
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def refitted(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """`tables` but the rank model's predictions: a rebuild fits it again with a seeded held-out split by the
+    players' order, which the token (in place of the deleted player's id) changes."""
+    return {**tables, "rank_predictions": [tuple(c for c in row if c[0] not in ("predicted_rank_index", "held_out"))
+                                           for row in tables["rank_predictions"]]}
+
+
+def listed(client) -> set[str]:
+    """The players `/api/v1/rocket/players` lists."""
+    return {p["player_id"] for p in client.get("/api/v1/rocket/players").json()["data"]["players"]}
+
+
+@pytest.fixture(scope="module")
+def server(rocket_day):
+    with serving({**environment(rocket_day), "GAMESTATS_API_TOKEN": TOKEN,
+                  "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000"}) as running:
+        yield running
+    assert "Traceback" not in running.output, running.output
+
+
+def test_the_owner_deletes_their_data_and_nothing_of_them_is_left_while_every_other_figure_stays(rocket_day, server):
+    data_dir, pg_url = rocket_day["data_dir"], rocket_day["pg_url"]
+    victim, name = one(pg_url, "SELECT u.player_id, u.name FROM rocket.users u WHERE u.player_id IN "
+                               "(SELECT player_id FROM rocket.training_sessions) AND u.player_id IN "
+                               "(SELECT player_id FROM rocket.player_weaknesses) ORDER BY u.matches DESC, 1 LIMIT 1")
+    (other,) = one(pg_url, "SELECT player_id FROM rocket.users WHERE player_id <> %s ORDER BY matches DESC, 1 LIMIT 1",
+                   (victim,))
+    assert anywhere(data_dir, pg_url, [victim, name])
+    files = [p for p in (data_dir / "landing").rglob("*.json*") if victim.encode() in p.read_bytes()]
+    before = published(pg_url, "rocket")
+    with server.client() as client:
+        keys = {}
+        for account, player in (("owner", victim), ("stranger", other)):
+            made = client.post(ACCOUNTS, json={"name": account, "role": "player", "player_ids": [player]},
+                               headers=OPERATOR)
+            assert made.status_code == 201, made.text
+            keys[account] = made.json()["api_key"]
+        comparison = f"/api/v1/rocket/analytics/comparison?player_id={other}"
+        others_before = client.get(comparison).json()["data"]
+        assert victim in listed(client)
+
+        refused = client.delete(f"/api/v1/players/rocket/{victim}", headers=bearer(keys["stranger"]))
+        assert refused.status_code == 403, refused.text
+        assert client.delete(f"/api/v1/players/l2m/{victim}", headers=OPERATOR).status_code == 422
+        assert before == published(pg_url, "rocket")
+
+        deleted = client.delete(f"/api/v1/players/rocket/{victim}", headers=bearer(keys["owner"]))
+        assert deleted.status_code == 200, deleted.text
+        answer = deleted.json()
+        token = answer["token"]
+        assert token.startswith("deleted:") and answer["requested_by"] == "account:owner"
+        assert answer["counts"]["published_rows"]["rocket.player_stats"] > 0
+        assert answer["counts"]["landing_files_rewritten"] == len(files)
+        assert victim not in listed(client)
+        assert client.get(comparison).json()["data"] == others_before
+        assert client.delete(f"/api/v1/players/rocket/{victim}", headers=bearer(keys["owner"])).status_code == 403
+
+    assert anywhere(data_dir, pg_url, [victim, name]) == []
+    after = published(pg_url, "rocket")
+    assert after == redacted(before, victim, token, OWN)
+    assert one(pg_url, "SELECT requested_by, domain, token FROM gamestats_api.player_deletions") == (
+        "account:owner", "rocket", token)
+
+    run_day(rocket_day, ROCKET_DAY)
+    assert anywhere(data_dir, pg_url, [victim, name]) == []
+    assert refitted(published(pg_url, "rocket")) == refitted(after)
+
+
+def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_them_back_and_old_files_go(rocket_day):
+    data_dir, pg_url, env = rocket_day["data_dir"], rocket_day["pg_url"], environment(rocket_day)
+    folder = data_dir / "landing" / "rocket" / REAL_DAY.isoformat()
+    folder.mkdir(parents=True)
+    replay = folder / REPLAY.name
+    shutil.copy(REPLAY, replay)
+    shutil.copy(BALLCHASING, folder / BALLCHASING.name)
+    landed_long_ago = (dt.datetime.now() - dt.timedelta(days=40)).timestamp()
+    for path in folder.iterdir():
+        os.utime(path, (landed_long_ago, landed_long_ago))
+    run_day(rocket_day, REAL_DAY)
+    victim = read_header_alone(replay).players[0]
+    needles = [victim.player_id, victim.name]
+    assert one(pg_url, "SELECT count(*) FROM rocket.player_stats WHERE player_id = %s", (victim.player_id,))[0]
+    before = published(pg_url, "rocket")
+
+    deleted = gamestats(env, "players", "delete", "rocket", victim.player_id, "--by", "support-ticket-17")
+    assert deleted.returncode == 0, deleted.stderr
+    assert not replay.exists() and "1 retired" in deleted.stdout
+    (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE requested_by = 'support-ticket-17'")
+    assert anywhere(data_dir, pg_url, needles) == []
+    after = published(pg_url, "rocket")
+    assert after == redacted(before, victim.player_id, token, OWN)
+
+    run_day(rocket_day, REAL_DAY)
+    assert refitted(published(pg_url, "rocket")) == refitted(after)
+
+    retired = gamestats({**env, "GAMESTATS_LANDING_RETENTION_DAYS": "30"}, "landing", "retire")
+    assert retired.returncode == 0, retired.stderr
+    assert "rocket: 1 files retired" in retired.stdout
+    assert list(folder.iterdir()) == []
+    assert list((data_dir / "landing" / "rocket" / ROCKET_DAY.isoformat()).rglob("*.json"))
+    assert refitted(published(pg_url, "rocket")) == refitted(after)
+    run_day(rocket_day, REAL_DAY)
+    assert refitted(published(pg_url, "rocket")) == refitted(after)
+    assert anywhere(data_dir, pg_url, needles) == []
+
+    shutil.copy(SAME_GAME, folder / SAME_GAME.name)
+    run_day(rocket_day, REAL_DAY)
+    assert [place for place in anywhere(data_dir, pg_url, needles) if not place.startswith("landing")] == []
+    assert one(pg_url, "SELECT count(*) FROM rocket.player_stats WHERE player_id = %s", (token,))[0]
+    again = gamestats(env, "players", "delete", "rocket", victim.player_id)
+    assert again.returncode == 0, again.stderr
+    assert token in again.stdout and "1 landing files rewritten" in again.stdout
+    assert anywhere(data_dir, pg_url, needles) == []
