@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,17 +29,20 @@ REGISTER = Path("state") / "deletions.json"
 @dataclass(frozen=True)
 class Identity:
     """The columns of a domain's tables that name a player: each id column with the name columns of the same
-    player beside it, and the tables (by name) whose rows are the player's own (their grain is the player)."""
+    player beside it, the tables (by name) whose rows are the player's own (their grain is the player), and the
+    free-text columns where a player's name may be written among other words (a ballchasing replay's title)."""
 
     ids: Mapping[str, tuple[str, ...]]
     own: frozenset[str] = frozenset()
+    texts: tuple[str, ...] = ()
 
 
 IDENTITIES: dict[str, Identity] = {
     "rocket": Identity(
         {"player_id": ("name", "player_name")},
         frozenset({"users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
-                   "planted_weaknesses", "players"})),
+                   "planted_weaknesses", "players"}),
+        ("title",)),
     "lol": Identity(
         {"puuid": ("riot_id_game_name", "riot_id_tagline", "summoner_name", "summoner_id", "riot_id", "player_name"),
          "player_id": ()},
@@ -62,12 +65,19 @@ def register_path(data_dir: str | Path) -> Path:
     return Path(data_dir) / REGISTER
 
 
+def entries(register: Path) -> list[dict]:
+    return json.loads(register.read_text())["players"] if register.exists() else []
+
+
 def tokens(register: Path, domain: str) -> dict[str, str]:
     """The deleted players of `domain` in `register`: id digest → token (none when the file does not exist)."""
-    if not register.exists():
-        return {}
-    entries = json.loads(register.read_text())["players"]
-    return {entry["id_sha256"]: entry["token"] for entry in entries if entry["domain"] == domain}
+    return {entry["id_sha256"]: entry["token"] for entry in entries(register) if entry["domain"] == domain}
+
+
+def name_tokens(register: Path, domain: str) -> dict[str, str]:
+    """The names of the deleted players of `domain`: name digest → token."""
+    return {name: entry["token"] for entry in entries(register) if entry["domain"] == domain
+            for name in entry.get("names_sha256", [])}
 
 
 def token_of(register: Path, domain: str, player_id: str) -> str | None:
@@ -81,19 +91,21 @@ def deleted_ids(register: Path, domain: str, ids: list[str]) -> set[str]:
     return {value for value in ids if id_digest(domain, value) in held}
 
 
-def enter(register: Path, domain: str, player_id: str) -> str:
-    """Record `player_id` of `domain` as deleted (once): its token, new or the one it already had."""
-    existing = token_of(register, domain, player_id)
-    if existing is not None:
-        return existing
-    entries = json.loads(register.read_text())["players"] if register.exists() else []
-    token = f"{TOKEN_PREFIX}{secrets.token_hex(8)}"
-    entries.append({"domain": domain, "id_sha256": id_digest(domain, player_id), "token": token})
+def enter(register: Path, domain: str, player_id: str, names: Iterable[str] = ()) -> str:
+    """Record `player_id` of `domain` as deleted, with the `names` they were known by (each once): their token,
+    new or the one they already had."""
+    held = entries(register)
+    digest = id_digest(domain, player_id)
+    entry = next((e for e in held if e["domain"] == domain and e["id_sha256"] == digest), None)
+    if entry is None:
+        entry = {"domain": domain, "id_sha256": digest, "token": f"{TOKEN_PREFIX}{secrets.token_hex(8)}"}
+        held.append(entry)
+    entry["names_sha256"] = sorted({*entry.get("names_sha256", []), *(id_digest(domain, n) for n in names if n)})
     register.parent.mkdir(parents=True, exist_ok=True)
     temporary = register.with_name(f".{register.name}.{os.getpid()}")
-    temporary.write_text(json.dumps({"players": entries}, indent=1, sort_keys=True) + "\n")
+    temporary.write_text(json.dumps({"players": held}, indent=1, sort_keys=True) + "\n")
     temporary.replace(register)
-    return token
+    return entry["token"]
 
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -101,13 +113,17 @@ Frame = pl.DataFrame | pl.LazyFrame
 
 def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
     """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside
-    it replaced by their token."""
+    it replaced by their token, and their names among the words of a free-text column too."""
     identity = IDENTITIES.get(domain)
     if identity is None or not register.exists():
         return frame
     held = tokens(register, domain)
     schema = frame.collect_schema()
     columns = [c for c in identity.ids if schema.get(c) == pl.String]
+    names = name_tokens(register, domain)
+    for column in (c for c in identity.texts if schema.get(c) == pl.String and names):
+        mapping = {value: without_names(value, domain, names) for value in _distinct(frame, column)}
+        frame = frame.with_columns(pl.col(column).replace({k: v for k, v in mapping.items() if k != v}))
     if not held or not columns:
         return frame
     for column in columns:
@@ -121,6 +137,28 @@ def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
             *(pl.when(hit).then(pl.col(column).replace(mapping)).otherwise(pl.col(n)).alias(n) for n in names),
             pl.col(column).replace(mapping))
     return frame
+
+
+NAME_WORDS = 4
+"""The most words a name written in a free text is looked for in."""
+
+
+def without_names(text: str, domain: str, names: Mapping[str, str]) -> str:
+    """`text` with every run of up to `NAME_WORDS` words that is a deleted player's name (`names`: digest →
+    token) replaced by their token."""
+    words = text.split(" ")
+    start, kept = 0, []
+    while start < len(words):
+        for length in range(min(NAME_WORDS, len(words) - start), 0, -1):
+            token = names.get(id_digest(domain, " ".join(words[start:start + length])))
+            if token is not None:
+                kept.append(token)
+                start += length
+                break
+        else:
+            kept.append(words[start])
+            start += 1
+    return " ".join(kept)
 
 
 def published_rows(frame: Frame, domain: str, table: str) -> Frame:

@@ -1,8 +1,9 @@
 """A player's data deleted at their own or an operator's request (`gamestats players delete`, `DELETE
 /api/v1/players/{domain}/{player_id}`).
 
-In this order: the player is entered in the register (`state/deletions.json`, so that from then on no run writes
-them to the lake again: a rerun, a backfill, a file delivered again, a roster naming them); their landing and
+In this order: the player is entered in the register with the names the lake and their files give them
+(`state/deletions.json`, only digests, so that from then on no run writes them to the lake again: a rerun, a
+backfill, a file delivered again, a roster naming them); their landing and
 quarantine files are rewritten with their token or retired (`landing_erasure`); every Delta table of the domain
 is redacted and its history dropped (`lake/erasure`); PostgreSQL's tables of the domain are redacted, the accounts
 unlinked and the deletion recorded in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
@@ -21,8 +22,8 @@ import re
 from pathlib import Path
 
 from gamestats_assets.lib.core.erasure import IDENTITIES, enter, id_digest, register_path
-from gamestats_assets.lib.intake.landing_erasure import PlayersOf, erase_from_landing
-from gamestats_assets.lib.lake.erasure import erase_from_lake
+from gamestats_assets.lib.intake.landing_erasure import PlayersOf, Redaction, erase_from_landing
+from gamestats_assets.lib.lake.erasure import erase_from_lake, names_in_lake
 from gamestats_assets.lib.publish.erasure import erase_from_postgres
 from gamestats_assets.lib.publish.postgres import connect
 
@@ -50,12 +51,14 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
     if "://" in lake_root:
         raise DeletionRefused(f"the lake at {lake_root} is on object storage: deleting a player there is not "
                               "supported yet")
-    data_dir = Path(data_dir)
-    token = enter(register_path(data_dir), domain, player_id)
-    counts = {**erase_from_landing(data_dir, domain, player_id, token, players_of),
-              "lake_rows": erase_from_lake(lake_root, domain, player_id, token)}
+    data_dir, register = Path(data_dir), register_path(Path(data_dir))
+    names = names_in_lake(lake_root, domain, player_id)
+    redaction = Redaction(player_id, enter(register, domain, player_id, names), domain, names)
+    counts = erase_from_landing(data_dir, redaction, players_of)
+    token = enter(register, domain, player_id, redaction.names)
+    counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
     with connect(pg_url) as conn, conn.transaction():
-        counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token)
+        counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token, redaction.names)
         deletion_id, requested_at = conn.execute(
             "INSERT INTO gamestats_api.player_deletions (domain, id_sha256, token, requested_by, counts) "
             "VALUES (%s, %s, %s, %s, %s) RETURNING deletion_id, requested_at",

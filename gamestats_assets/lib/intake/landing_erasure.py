@@ -2,8 +2,9 @@
 
 A file in a text format that names them (JSON, JSON lines, gzipped or not: ballchasing and carball JSON, Riot
 match and timeline files, PUBG match objects and telemetry, training-session logs) is written again with their
-token: a string equal to their id becomes the token, and so do the name fields (`NAME_KEYS`) of an object that
-names them (directly or in an object one level down, as a ballchasing `{"platform", "id"}`). The games stay, so
+token: a string equal to their id becomes the token, and so do their names, found in the name fields
+(`NAME_KEYS`) of an object that names them (directly or in an object one level down, as a ballchasing
+`{"platform", "id"}`), wherever they are written (a replay's title too). The games stay, so
 every other player's figures stay. A file of a format that cannot be rewritten (a raw Rocket League replay, whose
 sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
 under the token (`file_rows.retire`); such a file in quarantine is deleted."""
@@ -14,9 +15,11 @@ import gzip
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gamestats_assets.lib.core.erasure import id_digest, without_names
 from gamestats_assets.lib.core.inputs import GZIP_MAGIC, read_content
 from gamestats_assets.lib.intake.file_rows import file_name, retire
 
@@ -34,43 +37,76 @@ def _names_player(node: dict, player_id: str) -> bool:
                for value in node.values())
 
 
-def redacted_node(node: Any, player_id: str, token: str) -> Any:
-    """`node` (parsed JSON) with `player_id` and the names beside it replaced by `token`."""
-    if isinstance(node, str):
-        return token if node == player_id else node
-    if isinstance(node, list):
-        return [redacted_node(item, player_id, token) for item in node]
-    if isinstance(node, dict):
-        names = _names_player(node, player_id)
-        return {key: token if names and key in NAME_KEYS and isinstance(value, str)
-                else redacted_node(value, player_id, token) for key, value in node.items()}
-    return node
+@dataclass
+class Redaction:
+    """A deleted player to take out of documents: their id, token, domain and the names they are known by (those
+    found in the documents are added)."""
+
+    player_id: str
+    token: str
+    domain: str
+    names: set[str] = field(default_factory=set)
+
+    def collect(self, node: Any) -> None:
+        """Add the names of the objects of `node` (parsed JSON) that name the player."""
+        if isinstance(node, list):
+            for item in node:
+                self.collect(item)
+        elif isinstance(node, dict):
+            if _names_player(node, self.player_id):
+                self.names |= {v for k, v in node.items() if k in NAME_KEYS and isinstance(v, str) and v}
+            for value in node.values():
+                self.collect(value)
+
+    def node(self, node: Any) -> Any:
+        """`node` with the player's id and names replaced by their token, their names among other words too."""
+        if isinstance(node, str):
+            if node == self.player_id or node in self.names:
+                return self.token
+            if not any(name in node for name in self.names):
+                return node
+            return without_names(node, self.domain, {id_digest(self.domain, n): self.token for n in self.names})
+        if isinstance(node, list):
+            return [self.node(item) for item in node]
+        if isinstance(node, dict):
+            return {key: self.node(value) for key, value in node.items()}
+        return node
 
 
-def redacted_text(text: str, player_id: str, token: str, lines: bool) -> str:
-    """A JSON (or, with `lines`, JSON lines) text with `player_id` redacted; a line that is not JSON is kept."""
+def documents(text: str, lines: bool) -> list[Any]:
+    """The JSON documents of a file's text: one, or one a line (a line that is not JSON kept as its text)."""
     if not lines:
-        return json.dumps(redacted_node(json.loads(text), player_id, token), ensure_ascii=False)
-    kept = []
+        return [json.loads(text)]
+    parsed = []
     for line in text.splitlines():
         try:
-            kept.append(json.dumps(redacted_node(json.loads(line), player_id, token), ensure_ascii=False))
+            parsed.append(json.loads(line))
         except json.JSONDecodeError:
-            kept.append(line)
-    return "\n".join(kept) + "\n"
+            parsed.append(Unparsed(line))
+    return parsed
 
 
-def rewrite(path: Path, player_id: str, token: str) -> bool:
-    """Write `path` again without `player_id` when it names them (in its own compression); whether it did."""
+@dataclass(frozen=True)
+class Unparsed:
+    line: str
+
+
+def rewrite(path: Path, redaction: Redaction) -> bool:
+    """Write `path` again without the player when it names them (in its own compression); whether it did."""
     raw = path.read_bytes()
     content = read_content(path)
+    player_id = redaction.player_id
     if player_id.encode() not in content and json.dumps(player_id)[1:-1].encode() not in content:
         return False
     lines = path.name.endswith((".jsonl", ".jsonl.gz"))
     try:
-        text = redacted_text(content.decode("utf-8-sig"), player_id, token, lines)
+        parsed = documents(content.decode("utf-8-sig"), lines)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return False
+    for document in parsed:
+        redaction.collect(document)
+    kept = [d.line if isinstance(d, Unparsed) else json.dumps(redaction.node(d), ensure_ascii=False) for d in parsed]
+    text = "\n".join(kept) + "\n" if lines else kept[0]
     data = text.encode()
     temporary = path.with_name(f".{path.name}.{os.getpid()}.erasing")
     temporary.write_bytes(gzip.compress(data) if raw[:2] == GZIP_MAGIC else data)
@@ -111,10 +147,10 @@ def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, re
     manifest.write_text(json.dumps(written, sort_keys=True))
 
 
-def erase_from_landing(data_dir: Path, domain: str, player_id: str, token: str,
-                       players_of: PlayersOf) -> dict[str, int]:
-    """Take `player_id` out of `landing/<domain>/` and `quarantine/<domain>/`: how many files were rewritten,
-    retired and deleted."""
+def erase_from_landing(data_dir: Path, redaction: Redaction, players_of: PlayersOf) -> dict[str, int]:
+    """Take the player of `redaction` out of `landing/<domain>/` and `quarantine/<domain>/` (the names found on the
+    way added to it): how many files were rewritten, retired and deleted."""
+    domain, player_id = redaction.domain, redaction.player_id
     counts = {"landing_files_rewritten": 0, "landing_files_retired": 0, "quarantine_files_rewritten": 0,
               "quarantine_files_deleted": 0}
     landing = data_dir / "landing" / domain
@@ -122,7 +158,7 @@ def erase_from_landing(data_dir: Path, domain: str, player_id: str, token: str,
         rewritten, binary = [], []
         for path in files_of(folder):
             if is_text(path):
-                if rewrite(path, player_id, token):
+                if rewrite(path, redaction):
                     rewritten.append(path)
             elif holds(path, player_id, players_of):
                 binary.append(path)
@@ -131,7 +167,7 @@ def erase_from_landing(data_dir: Path, domain: str, player_id: str, token: str,
         counts["landing_files_retired"] += retire(data_dir, domain, folder.name, folder, binary)
     for path in files_of(data_dir / "quarantine" / domain):
         if is_text(path):
-            counts["quarantine_files_rewritten"] += rewrite(path, player_id, token)
+            counts["quarantine_files_rewritten"] += rewrite(path, redaction)
         elif holds(path, player_id, players_of):
             path.unlink()
             counts["quarantine_files_deleted"] += 1

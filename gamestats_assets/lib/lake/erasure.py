@@ -7,13 +7,13 @@ no retention, so no version left holds them (`lib/core/erasure.py` says which co
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polars as pl
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.core.erasure import IDENTITIES
+from gamestats_assets.lib.core.erasure import IDENTITIES, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
 
 NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
@@ -27,13 +27,36 @@ def domain_tables(root: str, domain: str) -> Iterator[str]:
             yield folder
 
 
-def erase_from_table(uri: str, domain: str, player_id: str, token: str) -> int:
-    """Replace `player_id` and the names beside it by `token` in the table at `uri`, then leave no earlier version
-    of it: the number of rows changed."""
+def names_in_lake(root: str, domain: str, player_id: str) -> set[str]:
+    """The names the lake's rows of `domain` give `player_id` (the name columns of the rows of their id)."""
+    identity, names = IDENTITIES[domain], set()
+    for uri in domain_tables(root, domain):
+        scan = pl.scan_delta(uri)
+        schema = scan.collect_schema()
+        for column, columns in identity.ids.items():
+            found = [name for name in columns if schema.get(name) == pl.String]
+            if schema.get(column) == pl.String and found:
+                rows = scan.filter(pl.col(column) == player_id).select(found).unique().collect()
+                names |= {value for name in found for value in rows.get_column(name).to_list() if value}
+    return names
+
+
+def erase_from_table(uri: str, domain: str, player_id: str, token: str, names: Iterable[str] = ()) -> int:
+    """Replace `player_id` and the names beside it by `token` in the table at `uri` (their `names` among the words
+    of a free-text column too), then leave no earlier version of it: the number of rows changed."""
     identity = IDENTITIES[domain]
     table = DeltaTable(uri)
-    schema = pl.scan_delta(uri).collect_schema()
+    scan = pl.scan_delta(uri)
+    schema = scan.collect_schema()
     changed = 0
+    digests = {id_digest(domain, name): token for name in names}
+    for column in (c for c in identity.texts if schema.get(c) == pl.String and digests):
+        texts = scan.filter(pl.any_horizontal(pl.col(column).str.contains(n, literal=True) for n in names))
+        for text in texts.select(pl.col(column).unique()).collect().to_series().to_list():
+            written = without_names(text, domain, digests)
+            if written != text:
+                changed += table.update({column: literal(written)},
+                                        predicate=f"{column} = {literal(text)}")["num_updated_rows"]
     for column, names in identity.ids.items():
         if schema.get(column) != pl.String:
             continue
@@ -54,11 +77,12 @@ def forget_history(table: DeltaTable) -> None:
     table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
 
 
-def erase_from_lake(root: str, domain: str, player_id: str, token: str) -> dict[str, int]:
+def erase_from_lake(root: str, domain: str, player_id: str, token: str, names: Iterable[str] = ()
+                    ) -> dict[str, int]:
     """`erase_from_table` over every table of `domain`: rows changed by table (those with any)."""
     counts = {}
     for uri in domain_tables(root, domain):
-        changed = erase_from_table(uri, domain, player_id, token)
+        changed = erase_from_table(uri, domain, player_id, token, names)
         if changed:
             counts[os.path.relpath(uri, root)] = changed
     return counts

@@ -5,10 +5,12 @@ publish id, so that no answer `gamestats serve` kept from before is given again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import IDENTITIES
+from gamestats_assets.lib.core.erasure import IDENTITIES, id_digest, without_names
 from gamestats_assets.lib.publish.publisher import record_publish
 
 
@@ -25,14 +27,30 @@ def text_columns(conn: psycopg.Connection, schema: str) -> dict[str, set[str]]:
     return tables
 
 
-def erase_from_postgres(conn: psycopg.Connection, domain: str, player_id: str, token: str) -> dict[str, int]:
-    """Take `player_id` of `domain` out of PostgreSQL in the caller's transaction: rows changed by table (those
-    with any), `gamestats_api.accounts` included."""
+def like_escaped(text: str) -> str:
+    """`text` matched literally by `LIKE`."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def erase_from_postgres(conn: psycopg.Connection, domain: str, player_id: str, token: str,
+                        names: Iterable[str] = ()) -> dict[str, int]:
+    """Take `player_id` of `domain` (and their `names` among the words of a free-text column) out of PostgreSQL in
+    the caller's transaction: rows changed by table (those with any), `gamestats_api.accounts` included."""
     identity = IDENTITIES[domain]
+    names = [name for name in names if name]
+    digests = {id_digest(domain, name): token for name in names}
     counts: dict[str, int] = {}
     for table, columns in sorted(text_columns(conn, domain).items()):
         target = sql.Identifier(domain, table)
         changed = 0
+        for column in (c for c in identity.texts if c in columns and digests):
+            found = conn.execute(sql.SQL("SELECT DISTINCT {0} FROM {1} WHERE {0} LIKE ANY(%s)").format(
+                sql.Identifier(column), target), ([f"%{like_escaped(n)}%" for n in names],)).fetchall()
+            for (text,) in found:
+                written = without_names(text, domain, digests)
+                if written != text:
+                    changed += conn.execute(sql.SQL("UPDATE {0} SET {1} = %s WHERE {1} = %s").format(
+                        target, sql.Identifier(column)), (written, text)).rowcount
         for column in (c for c in identity.ids if c in columns):
             if table in identity.own:
                 statement = sql.SQL("DELETE FROM {} WHERE {} = %s").format(target, sql.Identifier(column))
