@@ -23,7 +23,8 @@ Counts = shape(
     landing_files_rewritten=field(int, "landing files written again with the player's token"),
     landing_files_retired=field(int, "landing files no format lets us rewrite, removed (their rows kept, redacted)"),
     quarantine_files_rewritten=int, quarantine_files_deleted=int,
-    lake_rows=field(dict[str, int], "rows redacted or deleted, by Delta table"),
+    lake_rows=field(dict[str, int], "rows redacted, by Delta table"),
+    warehouse_views_refreshed=field(int, "views of `warehouse.duckdb` pointed at the lake's files left"),
     published_rows=field(dict[str, int], "rows redacted or deleted, by PostgreSQL table"))
 Deleted = shape(
     "PlayerDeleted", "A player's deletion as recorded", deletion_id=int, domain=str,

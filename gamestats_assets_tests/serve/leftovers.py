@@ -86,18 +86,18 @@ def published(pg_url: str, schema: str) -> dict[str, list[tuple]]:
 
 
 def redacted(tables: dict[str, list[tuple]], player_id: str, token: str, own: set[str],
-             names: tuple[str, ...] = ("name",)) -> dict[str, list[tuple]]:
-    """`tables` as a deletion of `player_id` leaves them: rows of the `own` tables gone, the id and the names of
-    its rows replaced by `token` in the others."""
+             names: tuple[str, ...] = ("name",), column: str = "player_id") -> dict[str, list[tuple]]:
+    """`tables` as a deletion of `player_id` (in `column`) leaves them: rows of the `own` tables gone, the id and
+    the `names` of its rows replaced by `token` in the others."""
     expected = {}
     for table, rows in tables.items():
         kept = []
         for row in rows:
             values = dict(row)
-            if values.get("player_id") == player_id:
+            if values.get(column) == player_id:
                 if table in own:
                     continue
-                values = {n: token if n == "player_id" or n in names else v for n, v in values.items()}
+                values = {n: token if n == column or n in names else v for n, v in values.items()}
             kept.append(tuple(values.items()))
         expected[table] = sorted(kept, key=repr)
     return expected

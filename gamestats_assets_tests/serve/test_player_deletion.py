@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import psycopg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.erasure import IDENTITIES
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.lake.erasure import names_in_lake
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
@@ -128,6 +130,9 @@ def test_the_owner_deletes_their_data_and_nothing_of_them_is_left_while_every_ot
     assert anywhere(data_dir, pg_url, [victim, name]) == []
     after = published(pg_url, "rocket")
     assert after == redacted(before, victim, token, OWN)
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as warehouse:
+        assert warehouse.execute("SELECT count(*) FROM rocket.player_stats WHERE player_id = ?",
+                                 [token]).fetchone()[0] == answer["counts"]["published_rows"]["rocket.player_stats"]
     assert one(pg_url, "SELECT requested_by, domain, token FROM gamestats_api.player_deletions") == (
         "account:owner", "rocket", token)
 
@@ -181,3 +186,19 @@ def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_the
     assert again.returncode == 0, again.stderr
     assert token in again.stdout and "1 landing files rewritten" in again.stdout
     assert anywhere(data_dir, pg_url, needles) == []
+
+
+def test_the_operator_deletes_a_league_player_and_every_champion_figure_stays(lol_and_l2m):
+    data_dir, pg_url = lol_and_l2m["data_dir"], lol_and_l2m["pg_url"]
+    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url}
+    (puuid,) = one(pg_url, "SELECT puuid FROM lol.participant_query_facts GROUP BY puuid ORDER BY count(*) DESC, 1 "
+                           "LIMIT 1")
+    needles = [puuid, *(n for n in names_in_lake(str(data_dir / "lake"), "lol", puuid) if len(n) > 5)]
+    assert anywhere(data_dir, pg_url, needles)
+    before = published(pg_url, "lol")
+
+    deleted = gamestats(env, "players", "delete", "lol", puuid, "--by", "operator")
+    assert deleted.returncode == 0, deleted.stderr
+    (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE domain = 'lol'")
+    assert anywhere(data_dir, pg_url, needles) == []
+    assert published(pg_url, "lol") == redacted(before, puuid, token, set(IDENTITIES["lol"].own), column="puuid")

@@ -44,13 +44,15 @@ IDENTITIES: dict[str, Identity] = {
                    "planted_weaknesses", "players"}),
         ("title",)),
     "lol": Identity(
-        {"puuid": ("riot_id_game_name", "riot_id_tagline", "summoner_name", "summoner_id", "riot_id", "player_name"),
+        {"puuid": ("riot_id_game_name", "riot_id_name", "riot_id_tagline", "summoner_name", "summoner_id", "player_name"),
          "player_id": ()},
         frozenset({"players"})),
     "pubg": Identity(
         {"account_id": ("player_name", "name"), "attacker_account_id": ("attacker_name",),
          "victim_account_id": ("victim_name",), "killer_account_id": ("killer_name",),
-         "player_id": ("player_name",)},
+         "player_id": ("player_name",), "player_account_id": ("player_name",), "knocker_account_id": (),
+         "finisher_account_id": (), "stolen_from_account_id": (), "knock_attacker_account_id": (),
+         "dbno_maker_account_id": (), "reviver_account_id": ()},
         frozenset({"player_advanced_career_stats", "player_backfill_status", "players"})),
 }
 """The domains whose rows name real players. `l2m` and `demo_data` name accounts of a synthetic population only."""
@@ -78,11 +80,6 @@ def name_tokens(register: Path, domain: str) -> dict[str, str]:
     """The names of the deleted players of `domain`: name digest → token."""
     return {name: entry["token"] for entry in entries(register) if entry["domain"] == domain
             for name in entry.get("names_sha256", [])}
-
-
-def token_of(register: Path, domain: str, player_id: str) -> str | None:
-    """The token of `player_id` of `domain` when they were deleted, else None."""
-    return tokens(register, domain).get(id_digest(domain, player_id))
 
 
 def deleted_ids(register: Path, domain: str, ids: list[str]) -> set[str]:

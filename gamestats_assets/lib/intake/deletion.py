@@ -5,7 +5,7 @@ In this order: the player is entered in the register with the names the lake and
 (`state/deletions.json`, only digests, so that from then on no run writes them to the lake again: a rerun, a
 backfill, a file delivered again, a roster naming them); their landing and
 quarantine files are rewritten with their token or retired (`landing_erasure`); every Delta table of the domain
-is redacted and its history dropped (`lake/erasure`); PostgreSQL's tables of the domain are redacted, the accounts
+is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; PostgreSQL's tables of the domain are redacted, the accounts
 unlinked and the deletion recorded in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
@@ -26,6 +26,7 @@ from gamestats_assets.lib.intake.landing_erasure import PlayersOf, Redaction, er
 from gamestats_assets.lib.lake.erasure import erase_from_lake, names_in_lake
 from gamestats_assets.lib.publish.erasure import erase_from_postgres
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.lib.publish.warehouse import refresh_views
 
 PLAYER_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
 
@@ -57,6 +58,7 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
     counts = erase_from_landing(data_dir, redaction, players_of)
     token = enter(register, domain, player_id, redaction.names)
     counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
+    counts["warehouse_views_refreshed"] = refresh_views(data_dir / "warehouse.duckdb", lake_root, domain)
     with connect(pg_url) as conn, conn.transaction():
         counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token, redaction.names)
         deletion_id, requested_at = conn.execute(

@@ -8,6 +8,7 @@ Arrow (`deltalake`), never through a DuckDB extension, which could not be downlo
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -123,6 +124,24 @@ def write_view(conn: duckdb.DuckDBPyConnection, schema: str, table: str, lake: P
     except Exception:
         conn.execute("ROLLBACK")
         raise
+
+
+def refresh_views(database: Path, lake_root: str, domain: str) -> int:
+    """Point every view of `domain` in the warehouse at `database` over its lake table's current version again (its
+    earlier files vacuumed, as after a player's deletion): how many views were."""
+    if not database.exists():
+        return 0
+    refreshed = 0
+    with duckdb.connect(str(database)) as conn:
+        views = [name for (name,) in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'VIEW'",
+            [domain]).fetchall()]
+        for name in views:
+            files = parquet_table(f"{lake_root.rstrip('/')}/{domain}/cons/{name}")
+            if viewable(files):
+                write_view(conn, domain, name, files)
+                refreshed += 1
+    return refreshed
 
 
 def viewable(lake: ParquetTable | None) -> bool:
