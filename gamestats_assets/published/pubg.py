@@ -72,10 +72,21 @@ COLUMNS: dict[str, Columns] = {
         "match_number": BIGINT, "scheduled_at": TIMESTAMPTZ, "map_name": TEXT, "match_id": TEXT,
         "started_at": TIMESTAMPTZ, "status": TEXT, "attempts": BIGINT, "is_remake": BOOLEAN,
         "original_match_id": TEXT},
+    "team_match_results": {
+        "match_id": TEXT, "created_at": TIMESTAMPTZ, "season_id": TEXT, "division_id": TEXT, "group_id": TEXT,
+        "round_id": TEXT, "slot_id": TEXT, "team_name": TEXT, "team_id": BIGINT, "placement": BIGINT,
+        "kills": BIGINT, "knocks": BIGINT, "placement_points": BIGINT, "kill_points": BIGINT, "points": BIGINT},
+    "player_match_results": {
+        "match_id": TEXT, "created_at": TIMESTAMPTZ, "season_id": TEXT, "division_id": TEXT, "group_id": TEXT,
+        "round_id": TEXT, "team_name": TEXT, "team_id": BIGINT, "account_id": TEXT, "player_name": TEXT,
+        "placement": BIGINT, "kills": BIGINT, "knocks": BIGINT, "assists": BIGINT, "headshot_kills": BIGINT,
+        "survival_s": DOUBLE, "damage_dealt": DOUBLE, "killsteals": BIGINT, "placement_points": BIGINT,
+        "kill_points": BIGINT, "points": BIGINT},
     "team_leaderboards": {
         "scope": TEXT, "season_id": TEXT, "division_id": TEXT, "group_id": TEXT, "round_id": TEXT, "team_name": TEXT,
         "rank": BIGINT, "rank_change": BIGINT, "points": BIGINT, "matches": BIGINT, "kills": BIGINT, "wins": BIGINT,
-        "avg_placement": DOUBLE, "last_placements": TEXT},
+        "avg_placement": DOUBLE, "last_placements": TEXT, "rank_change_since": TEXT, "placement_points": BIGINT,
+        "kill_points": BIGINT, "knocks": BIGINT},
     "tournament_team_standings_history": {
         "season_id": TEXT, "division_id": TEXT, "group_id": TEXT, "round_id": TEXT, "team_name": TEXT, "rank": BIGINT,
         "rank_change": BIGINT, "points": BIGINT, "matches": BIGINT, "kills": BIGINT, "wins": BIGINT,
@@ -85,7 +96,8 @@ COLUMNS: dict[str, Columns] = {
         "player_name": TEXT, "team_name": TEXT, "rank": BIGINT, "rank_change": BIGINT, "points": BIGINT,
         "matches": BIGINT, "kills": BIGINT, "wins": BIGINT, "avg_placement": DOUBLE, "last_placements": TEXT,
         "weapon_kills": TEXT, "damage_dealt": DOUBLE, "avg_damage": DOUBLE, "killsteals": BIGINT,
-        "weapon_damage": TEXT},
+        "weapon_damage": TEXT, "rank_change_since": TEXT, "placement_points": BIGINT, "kill_points": BIGINT,
+        "knocks": BIGINT, "assists": BIGINT, "headshot_kills": BIGINT, "survival_s": DOUBLE},
     "player_advanced_career_stats": {
         "account_id": TEXT, "player_name": TEXT, "matches": BIGINT, "matches_with_telemetry": BIGINT, "wins": BIGINT,
         "avg_placement": DOUBLE, "kills": BIGINT, "kills_with_telemetry": BIGINT, "damage_dealt": DOUBLE,

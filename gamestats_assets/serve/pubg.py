@@ -1,7 +1,7 @@
-"""The PUBG tournament stats API (base `/api/v1/tournaments`): team and player leaderboards, recent matches,
-rounds and the schedule of a season, division, group and round ("overall": every round), in the tournament
-page's envelope (`metadata` with the context and `filtered_by`, `data` with the rows and `total_count`), read
-by `queries/pubg.py`."""
+"""The PUBG tournament stats API (base `/api/v1/tournaments`): team and player leaderboards (of a context, or of
+one match of it), recent matches, rounds and the schedule of a season, division, group and round ("overall":
+every round), in the tournament page's envelope (`metadata` with the context and `filtered_by`, `data` with the
+rows and `total_count`), read by `queries/pubg.py`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ SeasonId = Annotated[str | None, Query(min_length=1, max_length=64, pattern=PRIN
 Round = Annotated[str | None, Query(min_length=1, max_length=64, pattern=PRINTABLE,
                                     description='a round id, or "overall"')]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+MatchId = Annotated[str | None, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
+                                      description="one scored match of the context: its standings alone")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
@@ -43,20 +45,24 @@ def contextual(read: Read, reader: Reader, *args, **metadata) -> Response:
     return enveloped(answer, "data", **answer.data.context.model_dump(), **metadata)
 
 
-@router.get("/leaderboard/teams", response_model=in_context("PubgTeamBoardAnswer", queries.team_board),
-            summary="Team standings with rank changes and the last six placements")
+@router.get("/leaderboard/teams",
+            response_model=in_context("PubgTeamBoardAnswer", queries.team_board, match_id=str | None),
+            summary="Team standings with rank changes, points by placement and kills, and the last six placements")
 def leaderboard_teams(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
-                      round: Round = None, limit: Limit = MAX_PAGE, offset: Offset = 0) -> Response:
-    return contextual(queries.team_board, reader, season_id, division, group, round, limit, offset)
+                      round: Round = None, match_id: MatchId = None, limit: Limit = MAX_PAGE,
+                      offset: Offset = 0) -> Response:
+    return contextual(queries.team_board, reader, season_id, division, group, round, limit, offset, match_id,
+                      match_id=match_id)
 
 
-@router.get("/leaderboard/players", response_model=in_context("PubgPlayerBoardAnswer", queries.player_board),
-            summary="Player standings with damage, killsteals and weapon distributions")
+@router.get("/leaderboard/players",
+            response_model=in_context("PubgPlayerBoardAnswer", queries.player_board, match_id=str | None),
+            summary="Player standings with knocks, assists, headshots, survival, damage, killsteals and weapons")
 def leaderboard_players(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
-                        round: Round = None, include_weapons: bool = False, limit: Limit = MAX_PAGE,
-                        offset: Offset = 0) -> Response:
-    return contextual(queries.player_board, reader, season_id, division, group, round, limit, offset,
-                      include_weapons)
+                        round: Round = None, match_id: MatchId = None, include_weapons: bool = False,
+                        limit: Limit = MAX_PAGE, offset: Offset = 0) -> Response:
+    return contextual(queries.player_board, reader, season_id, division, group, round, limit, offset, match_id,
+                      include_weapons, match_id=match_id)
 
 
 @router.get("/matches/recent", response_model=in_context("PubgRecentMatchesAnswer", queries.recent_matches),

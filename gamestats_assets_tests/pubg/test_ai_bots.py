@@ -41,9 +41,11 @@ def test_player_leaderboards_leave_bots_out_even_on_a_team():
     rows = summaries.match_summaries(SQUAD.participants, SQUAD.rosters, empty, empty, empty, NO_TELEMETRY)
     team_results = pl.DataFrame([{"match_id": SQUAD.match_id, "created_at": None, "season_id": "S1",
                                   "division_id": "Pro", "group_id": "A", "round_id": "R1", "slot_id": None,
-                                  "team_name": "Bots", "placement": 1, "kills": 0, "placement_points": 10,
+                                  "team_name": "Bots", "team_id": 1, "placement": 1, "kills": 0, "knocks": 0,
+                                  "placement_points": 10,
                                   "kill_points": 0, "points": 10}])
-    assert leaderboards.player_match_results(team_results, rows, players).height == team.height - 1 == 0
+    results = leaderboards.player_match_results(team_results, rows, SQUAD.participants, players)
+    assert results.height == team.height - 1 == 0
 
 
 def test_a_bots_damage_is_in_no_players_weapon_distribution_and_totals_still_agree():

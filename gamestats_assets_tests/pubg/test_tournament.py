@@ -10,17 +10,18 @@ from gamestats_assets.generator.emitters.pubg import MatchPlan, build_tournament
 
 
 def lobby_frames(plans, discovered_by="tournament"):
-    """Match-object frames of lobbies as the parser returns them, placements in team order, 1 kill each."""
+    """Match-object frames of lobbies as the parser returns them, placements in team order, 1 kill and 1 knock
+    each."""
     matches, participants, rosters = [], [], []
     for plan in plans:
         matches.append({"match_id": plan.match_id, "created_at": plan.created_at, "map_name": plan.map_name,
                         "match_type": "custom" if plan.custom else "official", "is_custom_match": plan.custom,
                         "discovered_by": discovered_by})
         for rank, team in enumerate(plan.teams, start=1):
-            rosters.append({"match_id": plan.match_id, "roster_id": f"r{rank}", "rank": rank})
+            rosters.append({"match_id": plan.match_id, "roster_id": f"r{rank}", "team_id": rank, "rank": rank})
             for player in team.players:
                 participants.append({"match_id": plan.match_id, "account_id": player.account_id,
-                                     "roster_id": f"r{rank}", "kills": 1, "name": player.name})
+                                     "roster_id": f"r{rank}", "kills": 1, "dbnos": 1, "name": player.name})
     return pl.DataFrame(matches), pl.DataFrame(participants), pl.DataFrame(rosters)
 
 
@@ -134,7 +135,19 @@ def test_leaderboards_and_standings(season):
     assert top["matches"] == 4 and top["wins"] == 4 and top["last_placements"] == "1,1,1,1"
     assert top["rank_change"] == 0
     assert set(board["scope"]) == {"season", "division", "group", "round"}
-    assert board.filter(pl.col("scope") == "round")["rank_change"].null_count() == board.filter(pl.col("scope") == "round").height
+    assert set(group["rank_change_since"]) == {"round"}
+    by_round = board.filter(pl.col("scope") == "round")
+    assert set(by_round["rank_change_since"]) == {"match"} and by_round["rank_change"].null_count() == 0
+    assert (group["placement_points"] + group["kill_points"] == group["points"]).all()
+
+    first_round = results.filter(pl.col("round_id") == built.rounds[0]["round_id"], pl.col("division_id") == "Pro")
+    first_match = first_round.sort("created_at")["match_id"][0]
+    one_round = leaderboards.leaderboard(first_round, ("team_name",)).filter(pl.col("scope") == "division")
+    after_one = leaderboards.leaderboard(first_round.filter(pl.col("match_id") == first_match), ("team_name",)).filter(
+        pl.col("scope") == "division").select("team_name", pl.col("rank").alias("before"))
+    changes = one_round.join(after_one, on="team_name")
+    assert set(changes["rank_change_since"]) == {"match"} and changes.height == 16
+    assert changes["rank_change"].to_list() == (changes["before"] - changes["rank"]).to_list()
 
     history = leaderboards.standings_history(results)
     assert history.filter(pl.col("division_id") == "Pro")["round_id"].n_unique() == 2

@@ -29,13 +29,25 @@ DAY = dt.date(2026, 2, 1)
 L2M_DAYS = 2
 """Days of L2M published from `DAY`: two, so that a D1 cohort returns."""
 TOKEN = "test-token-5f2c"
-SEASON = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
-    "divisions": ["Pro", "Challenger"], "rounds": 2, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}
-"""Two divisions of two rounds of one match, with only their simulated events, to stay quick."""
 
 
-def _publish_season(data_dir: Path, pg_url: str) -> None:
-    """Land a synthetic season in `data_dir` and run it through the lake into `pg_url`, as a real run does."""
+def season_config(rounds: int, matches_per_round: int) -> dict:
+    """The run config of a synthetic season of the Pro and Challenger divisions, with only their simulated events,
+    to stay quick."""
+    return {"ops": {"pubg__landing__synthetic_tournament": {"config": {
+        "divisions": ["Pro", "Challenger"], "rounds": rounds, "matches_per_round": matches_per_round,
+        "min_events": 0, "max_events": 0}}}}
+
+
+SEASON = season_config(2, 1)
+"""Two divisions of two rounds of one match."""
+ONE_ROUND = season_config(1, 2)
+"""Two divisions of one round of two matches, as the demo's season has one round."""
+
+
+def _publish_season(data_dir: Path, pg_url: str, config: dict = SEASON) -> None:
+    """Land a synthetic season (`config`) in `data_dir` and run it through the lake into `pg_url`, as a real run
+    does."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         for name, value in _environment(data_dir, pg_url).items():
             monkeypatch.setenv(name, value)
@@ -43,7 +55,7 @@ def _publish_season(data_dir: Path, pg_url: str) -> None:
         resources = location_resources(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
         assert dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources,
-                              run_config=SEASON).success
+                              run_config=config).success
         instance.add_dynamic_partitions("pubg_match", sorted(LANDING.find(resources["platform"])))
         assert run_matches(instance, resources).success
         assert run_snapshots(instance, resources).success
@@ -122,6 +134,9 @@ def copied_per_module(name: str, publish: Callable[[Path, str], None],
 
 published = copied_per_module("pubg_season", _publish_season, _environment)
 """The pubg tables of a synthetic season as a real run published them, the module's settings pointing at them."""
+published_one_round = copied_per_module(
+    "pubg_one_round", lambda data_dir, pg_url: _publish_season(data_dir, pg_url, ONE_ROUND), _environment)
+"""The pubg tables of a synthetic season of `ONE_ROUND` as a real run published them."""
 lol_and_l2m = copied_per_module("lol_l2m", publish_lol_and_l2m)
 """`DAY` of LoL and `L2M_DAYS` of L2M as a real run of each domain published them."""
 rocket_day = copied_per_module("rocket_day", publish_rocket)

@@ -1,20 +1,48 @@
 """The tournament stats page in headless Chromium, over the tables a real pubg run published: it loads with no
-error, the context selector changes the leaderboard, a column sorts, a player's weapon radar opens, the
-match history lists the matches, the page polls while its round is active, and it is usable at a phone's
-width; the match page draws its fights; the admin page works with its token."""
+error, the context selector changes the leaderboard, one division shows unless all are chosen, every player
+shows, a chosen match shows its own standings, a column sorts, a player's weapon radar opens, the match history
+lists the matches, maps, rounds, seasons and teams go by their names, "updated" is the publish time, points
+come apart from kills, knocks, assists, headshots and survival, the page polls while its round is active, and
+it is usable at a phone's width with its points in sight; the match page draws its fights and names its
+teams; the admin page works with its token."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from gamestats_assets_tests.serve.conftest import TOKEN
+from gamestats_assets_tests.serve.chromium import PHONE
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
+CELLS = ("[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => Object.fromEntries("
+         "[...r.cells].map((c, i) => [r.closest('table').querySelectorAll('th')[i].dataset.key, c.innerText])))")
+WIDE = (1400, 900)
+MAP_NAMES = json.loads((Path(__file__).resolve().parents[2] / "data/reference/pubg/mapName.json").read_text())
+"""The official dictionary of map names (pubg/api-assets, `data/reference/pubg/SOURCES.md`)."""
+
+
+def choose(page, select: str, value: str) -> None:
+    """Chooses `value` in the select `select` as a user does, and waits for the data it shows."""
+    page.evaluate(f"(() => {{ const s = document.getElementById({select!r}); s.value = {value!r};"
+                  " s.dispatchEvent(new Event('change')); })()")
+    page.ready()
+
+
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def query(pg_url: str, statement: str, *params) -> list[tuple]:
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(statement, params).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +66,12 @@ def test_the_team_leaderboard_loads_and_its_context_selector_changes_it(site, re
         clean_load(page, f"{base}/tournament.html")
         page.screenshot(SCREENSHOTS / "pages" / "tournament_teams.png")
         overall = page.evaluate(ROWS.format(tab="teams"))
-        assert len(overall) >= 16 and page.evaluate("document.getElementById('match').disabled")
+        assert len(overall) == 16 and page.evaluate("document.getElementById('match').disabled")
         assert page.evaluate("document.querySelector('#panel-teams svg.spark polyline') !== null")
         rounds = page.evaluate("[...document.querySelectorAll('#round option')].map(o => o.value)")
         assert rounds[0] == "overall" and len(rounds) >= 3
         divisions = page.evaluate("[...document.querySelectorAll('#division option')].map(o => o.value)")
-        assert {"", "Pro", "Challenger"} <= set(divisions)
+        assert {"all", "Pro", "Challenger"} <= set(divisions)
         page.evaluate("(() => { const s = document.getElementById('division'); s.value = 'Pro';"
                       " s.dispatchEvent(new Event('change')); })()")
         page.ready()
@@ -151,7 +179,7 @@ def test_a_match_page_draws_landings_kills_circles_and_fights_on_the_map(site, r
 
 def test_the_match_page_fits_a_phone(site, request):
     base, page = site
-    with check(page, request), at_phone_width(page, "match_phone"):
+    with check(page, request), at_phone_width(page, "match_390"):
         clean_load(page, f"{base}/tournament.html?tab=matches")
         href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
         clean_load(page, f"{base}/{href}")
@@ -221,3 +249,170 @@ def test_the_page_polls_every_30_s_while_its_round_is_active_and_not_after(site,
     with check(page, request):
         clean_load(page, f"{base}/tournament.html?round={round_id}")
         assert "updating" not in page.evaluate(updated)
+
+
+def test_one_division_shows_unless_all_are_chosen(site, published, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        division = page.evaluate("document.getElementById('division').value")
+        teams = {row["team"] for row in page.evaluate(CELLS.format(tab="teams"))}
+        expected = {name for (name,) in query(published["pg_url"], "SELECT team_name FROM pubg.team_leaderboards "
+                                              "WHERE scope = 'division' AND division_id = %s", division)}
+        assert division in ("Pro", "Challenger") and teams == expected and len(teams) == 16
+        assert division in page.evaluate("document.querySelector('#panel-teams caption').innerText")
+        choose(page, "division", "all")
+        together = page.evaluate(CELLS.format(tab="teams"))
+        assert len(together) == 32 and "division=all" in page.evaluate("location.search")
+        assert "all divisions" in page.evaluate("document.querySelector('#panel-teams caption').innerText")
+
+
+def test_the_player_leaderboard_shows_every_player_and_says_how_many(site, published, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=players&division=all")
+        [(players,)] = query(published["pg_url"],
+                             "SELECT count(*) FROM pubg.player_leaderboards WHERE scope = 'season'")
+        shown = page.evaluate(ROWS.format(tab="players"))
+        caption = page.evaluate("document.querySelector('#panel-players caption').innerText")
+        assert players > 100 and len(shown) == players and f"{players} players, all shown" in caption
+
+
+def test_a_chosen_match_shows_that_matchs_standings_in_place(site, published, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        choose(page, "round", page.evaluate("document.getElementById('round').options[1].value"))
+        match_id = page.evaluate("document.getElementById('match').options[1].value")
+        choose(page, "match", match_id)
+        assert page.evaluate("document.getElementById('tab-teams').getAttribute('aria-selected')") == "true"
+        teams = {row["team"]: number(row["points"]) for row in page.evaluate(CELLS.format(tab="teams"))}
+        expected = dict(query(published["pg_url"], "SELECT team_name, points FROM pubg.team_match_results "
+                                                   "WHERE match_id = %s", match_id))
+        assert teams == expected and len(teams) == 16
+        assert "match #" in page.evaluate("document.querySelector('#panel-teams caption').innerText")
+        assert f"match={match_id}" in page.evaluate("location.search")
+        page.evaluate("document.getElementById('tab-players').click()")
+        page.ready()
+        players = {row["player"]: number(row["points"]) for row in page.evaluate(CELLS.format(tab="players"))}
+        expected = dict(query(published["pg_url"], "SELECT player_name, points FROM pubg.player_match_results "
+                                                   "WHERE match_id = %s", match_id))
+        assert players == expected and len(players) == 64
+
+
+def test_maps_rounds_and_the_season_go_by_their_names(site, published, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=matches")
+        [(season_name,)] = query(published["pg_url"], "SELECT DISTINCT season_name FROM pubg.tournament_rounds")
+        assert page.evaluate("document.getElementById('season').selectedOptions[0].text") == season_name
+        history = page.evaluate("document.getElementById('panel-matches').innerText")
+        maps = {m for (m,) in query(published["pg_url"], "SELECT DISTINCT m.map_name FROM pubg.matches m "
+                                    "JOIN pubg.tournament_match_outcomes o USING (match_id) WHERE o.scored")}
+        rounds = query(published["pg_url"], "SELECT round_id, name FROM pubg.tournament_rounds")
+        assert maps and all(MAP_NAMES[m] in history for m in maps) and "_Main" not in history
+        assert all(name in history for _, name in rounds) and not any(r in history for r, _ in rounds)
+        choose(page, "round", rounds[0][0])
+        slots = page.evaluate("[...document.getElementById('match').options].slice(1).map(o => o.text)")
+        assert slots and all(any(name in slot for name in MAP_NAMES.values()) and "_Main" not in slot for slot in slots)
+
+
+@contextlib.contextmanager
+def published_at(pg_url: str, moment: dt.datetime):
+    """Every pubg table recorded in the publish log as published at `moment` (new publish ids, as a publish
+    gives), put back afterwards."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        before = conn.execute("SELECT table_name, published_at FROM public.publish_log "
+                              "WHERE table_name LIKE 'pubg.%'").fetchall()
+        set_at = ("UPDATE public.publish_log SET publish_id = nextval('public.publish_ids'), published_at = %s "
+                  "WHERE table_name = %s")
+        for table, _ in before:
+            conn.execute(set_at, (moment, table))
+        try:
+            yield
+        finally:
+            for table, at in before:
+                conn.execute(set_at, (at, table))
+
+
+def test_updated_is_when_the_results_were_published(site, published, request):
+    base, page = site
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    with check(page, request), published_at(published["pg_url"], moment):
+        for tab in ("teams", "players", "matches"):
+            clean_load(page, f"{base}/tournament.html?tab={tab}")
+            status = page.evaluate("document.getElementById('status')")
+            assert page.evaluate("document.getElementById('status').dataset.published") == "2026-01-02T03:04:05Z"
+            local = page.evaluate("new Date('2026-01-02T03:04:05Z').toLocaleString()")
+            assert f"Updated {local}" in page.evaluate("document.getElementById('status').innerText"), status
+
+
+def test_points_stay_in_sight_on_a_phone(site, request):
+    base, page = site
+    with check(page, request), at_phone_width(page, "tournament_points_phone"):
+        for tab in ("teams", "players"):
+            clean_load(page, f"{base}/tournament.html?tab={tab}")
+            right = page.evaluate(f"document.querySelector('#panel-{tab} th[data-key=points]').getBoundingClientRect().right")
+            assert 0 < right <= PHONE[0], (tab, right)
+            page.screenshot(SCREENSHOTS / "pages" / f"tournament_{tab}_390.png")
+
+
+def test_points_come_apart_from_kills_and_players_show_knocks_assists_headshots_and_survival(site, published, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*WIDE)
+        try:
+            clean_load(page, f"{base}/tournament.html")
+            page.screenshot(SCREENSHOTS / "pages" / "tournament_teams_1400.png")
+            division = page.evaluate("document.getElementById('division').value")
+            teams = page.evaluate(CELLS.format(tab="teams"))
+            expected = {t: (p, k, n) for t, p, k, n in query(
+                published["pg_url"], "SELECT team_name, sum(placement_points), sum(kill_points), sum(knocks) "
+                "FROM pubg.team_match_results WHERE division_id = %s GROUP BY team_name", division)}
+            assert {t["team"]: (number(t["placement_points"]), number(t["kill_points"]), number(t["knocks"]))
+                    for t in teams} == expected
+            assert all(number(t["placement_points"]) + number(t["kill_points"]) == number(t["points"]) for t in teams)
+            clean_load(page, f"{base}/tournament.html?tab=players")
+            page.screenshot(SCREENSHOTS / "pages" / "tournament_players_1400.png")
+            players = page.evaluate(CELLS.format(tab="players"))
+            expected = {name: (knocks, assists, headshots, f"{int(survival // 60)}:{round(survival % 60):02d}")
+                        for name, knocks, assists, headshots, survival in query(
+                            published["pg_url"], "SELECT player_name, sum(knocks), sum(assists), sum(headshot_kills), "
+                            "avg(survival_s) FROM pubg.player_match_results WHERE division_id = %s "
+                            "GROUP BY account_id, player_name", division)}
+            assert {p["player"]: (number(p["knocks"]), number(p["assists"]), number(p["headshots"]), p["survival"])
+                    for p in players} == expected
+            assert sum(number(p["knocks"]) for p in players) > 0 and all(p["survival"] != "0:00" for p in players)
+        finally:
+            page.viewport(1280, 900)
+
+
+def test_the_match_page_names_its_teams_and_tracked_players(site, published, request):
+    base, page = site
+    with check(page, request):
+        page.viewport(*WIDE)
+        try:
+            [(match_id,)] = query(published["pg_url"], "SELECT p.match_id FROM pubg.player_circle_positions p "
+                                  "JOIN pubg.tournament_match_outcomes o USING (match_id) WHERE o.scored "
+                                  "ORDER BY o.started_at LIMIT 1")
+            clean_load(page, f"{base}/match.html?id={match_id}")
+            page.screenshot(SCREENSHOTS / "pages" / "match_1400.png")
+            names = dict(query(published["pg_url"], "SELECT team_id, team_name FROM pubg.team_match_results "
+                                                    "WHERE match_id = %s", match_id))
+            shown = page.evaluate("[...document.querySelectorAll('#teams tbody tr')].map(r => r.cells[1].innerText)")
+            assert sorted(shown) == sorted(names.values()) and len(shown) == 16
+            chosen = page.evaluate("[...document.getElementById('team').options].slice(1).map(o => o.text)")
+            assert sorted(chosen) == sorted(names.values())
+            engaged = page.evaluate("[...document.querySelectorAll('#engagements tbody tr')].map(r => r.cells[1].innerText)")
+            assert engaged and all(set(e.replace(" (third party)", "").split(" v ")) <= set(names.values())
+                                   for e in engaged)
+            legend = page.evaluate("Chart.getChart(document.getElementById('map')).data.datasets.map(d => d.label)")
+            tracked = [label for label in legend if label.startswith("tracked")]
+            players = {n for (n,) in query(published["pg_url"], "SELECT player_name FROM pubg.match_summaries "
+                                                                "WHERE match_id = %s", match_id)}
+            assert tracked and not any("account." in label for label in legend)
+            assert all(any(player in label for player in players) for label in tracked)
+            [(map_name,)] = query(published["pg_url"], "SELECT map_name FROM pubg.matches WHERE match_id = %s", match_id)
+            assert page.evaluate("document.getElementById('title').innerText") == f"Match on {MAP_NAMES[map_name]}"
+        finally:
+            page.viewport(1280, 900)

@@ -8,8 +8,9 @@ import pytest
 
 BASE = "/api/v1/tournaments"
 TEAM_FIELDS = {"rank", "rank_change", "team_id", "team_name", "total_points", "total_kills", "wwcd", "matches_played",
-               "avg_placement", "recent_placements"}
-"""The team row of the design document's example, field for field."""
+               "avg_placement", "recent_placements", "rank_change_since", "placement_points", "kill_points", "knocks"}
+"""The team row of the design document's example, field for field, and what it adds (rank change's reference,
+points by placement and by kills, knocks)."""
 PLAYER_FIELDS = {"rank", "player_name", "team_name", "total_points", "total_kills", "total_damage", "avg_damage",
                  "killsteals", "matches_played", "weapon_distribution"}
 CATEGORIES = ["AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol", "Melee", "Throwable", "Other"]
@@ -124,3 +125,32 @@ def test_an_unknown_context_is_a_404_naming_it(client, params, missing):
                                     {"include_weapons": "maybe"}, {"division": ""}, {"season_id": "x" * 65}])
 def test_a_malformed_parameter_is_a_422(client, params):
     assert client.get(f"{BASE}/leaderboard/players", params=params).status_code == 422
+
+
+def test_a_matchs_standings_are_that_match_alone_and_a_match_of_another_context_is_a_404(client, published):
+    [(match_id, division)] = rows(published["pg_url"], "SELECT match_id, division_id FROM pubg.tournament_match_outcomes "
+                                  "WHERE scored ORDER BY started_at LIMIT 1")
+    answer = client.get(f"{BASE}/leaderboard/teams", params={"division": division, "match_id": match_id}).json()
+    teams = answer["data"]["teams"]
+    expected = rows(published["pg_url"], "SELECT team_name, points, placement_points, kill_points, placement "
+                                         "FROM pubg.team_match_results WHERE match_id = %s ORDER BY points DESC", match_id)
+    assert answer["metadata"]["match_id"] == match_id and len(teams) == len(expected) == 16
+    assert {(t["team_name"], t["total_points"], t["placement_points"], t["kill_points"], t["recent_placements"][0])
+            for t in teams} == set(expected)
+    assert [t["total_points"] for t in teams] == sorted((t["total_points"] for t in teams), reverse=True)
+    assert all(t["rank_change"] is None and t["matches_played"] == 1 for t in teams)
+    players = client.get(f"{BASE}/leaderboard/players", params={"match_id": match_id, "include_weapons": "true"}).json()
+    assert players["data"]["total_count"] == 64 and all(p["matches_played"] == 1 for p in players["data"]["players"])
+    other = "Challenger" if division == "Pro" else "Pro"
+    missing = client.get(f"{BASE}/leaderboard/teams", params={"division": other, "match_id": match_id})
+    assert missing.status_code == 404 and match_id in missing.json()["detail"]
+
+
+def test_maps_and_seasons_carry_the_names_players_know(client, published):
+    season = client.get(f"{BASE}/seasons").json()["data"]["seasons"][0]
+    assert season["season_name"] == f"Season {season['season_id']}"
+    names = {"Baltic_Main": "Erangel (Remastered)", "Desert_Main": "Miramar", "Tiger_Main": "Taego", "Neon_Main": "Rondo"}
+    for match in client.get(f"{BASE}/matches/recent").json()["data"]["matches"]:
+        assert match["map_display_name"] == names[match["map_name"]]
+    for slot in client.get(f"{BASE}/schedule").json()["data"]["matches"]:
+        assert slot["map_display_name"] == names[slot["map_name"]]

@@ -21,5 +21,12 @@ CREATE TABLE pubg.player_leaderboards (
     avg_damage double precision,
     killsteals bigint,
     weapon_damage text,
+    rank_change_since text,
+    placement_points bigint,
+    kill_points bigint,
+    knocks bigint,
+    assists bigint,
+    headshot_kills bigint,
+    survival_s double precision,
     PRIMARY KEY (scope, season_id, division_id, group_id, round_id, account_id, player_name, team_name)
 );

@@ -14,5 +14,9 @@ CREATE TABLE pubg.team_leaderboards (
     wins bigint,
     avg_placement double precision,
     last_placements text,
+    rank_change_since text,
+    placement_points bigint,
+    kill_points bigint,
+    knocks bigint,
     PRIMARY KEY (scope, season_id, division_id, group_id, round_id, team_name)
 );

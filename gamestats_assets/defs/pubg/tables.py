@@ -156,15 +156,22 @@ TOURNAMENT_TABLES = [
         Publish(("slot_id",), PublishMode.SNAPSHOT)),
     tournament_table(
         "team_match_results", leaderboards.team_match_results,
-        "Each scored tournament match's teams with placement, kills and points: one row per (match_id, "
-        "team_name).",
+        "Each scored tournament match's teams with their number in the match, placement, kills, knocks and "
+        "points (placement and kill points apart): one row per (match_id, team_name).",
         {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
-         "tournament_players": PLAYERS}),
+         "tournament_players": PLAYERS},
+        Publish(("match_id", "team_name"), PublishMode.SNAPSHOT, "points")),
+    tournament_table(
+        "player_match_results", leaderboards.player_match_results, leaderboards.player_match_results.__doc__,
+        {"team_results": RESULTS, "summaries": "cons/match_summaries", "participants": ETL_PARTICIPANTS,
+         "tournament_players": PLAYERS},
+        Publish(("match_id", "account_id"), PublishMode.SNAPSHOT, "points")),
     tournament_table(
         "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
         "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
-        "with rank, rank change since the previous round, points (see `transforms.leaderboards` for the points "
-        "table), kills, wins, average placement and the last six placements.", {"results": RESULTS},
+        "with rank, rank change since the previous round or match (`rank_change_since`), points and their "
+        "placement and kill parts (see `transforms.leaderboards` for the points table), kills, knocks, wins, "
+        "average placement and the last six placements.", {"results": RESULTS},
         Publish(("scope", "season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT,
                 "points")),
     tournament_table(
@@ -174,8 +181,8 @@ TOURNAMENT_TABLES = [
         Publish(("season_id", "division_id", "group_id", "round_id", "team_name"), PublishMode.SNAPSHOT, "points")),
     tournament_table(
         "player_leaderboards", leaderboards.player_leaderboards, leaderboards.player_leaderboards.__doc__,
-        {"results": RESULTS, "match_summaries": "cons/match_summaries",
-         "distribution": "cons/player_match_weapon_distribution", "players": PLAYERS},
+        {"player_results": "cons/player_match_results", "match_summaries": "cons/match_summaries",
+         "distribution": "cons/player_match_weapon_distribution"},
         Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
                  "team_name"), PublishMode.SNAPSHOT, "points")),
     tournament_table(

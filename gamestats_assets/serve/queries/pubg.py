@@ -17,7 +17,7 @@ from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, Query, query
 from gamestats_assets.serve.reader import Until
-from gamestats_assets.sources.pubg.reference import map_size_m
+from gamestats_assets.sources.pubg.reference import map_display_name, map_size_m
 
 PAGE_CATEGORIES = ("AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol", "Melee", "Throwable", "Other")
 """The tournament page's weapon categories; every other category the lake knows (Special, Vehicle,
@@ -147,17 +147,21 @@ def rounded(value: float | None) -> float | None:
 
 
 TEAM_BOARD, PLAYER_BOARD = COLUMNS["team_leaderboards"], COLUMNS["player_leaderboards"]
+TEAM_PARTS = ("placement_points", "kill_points", "knocks")
+PLAYER_PARTS = (*TEAM_PARTS, "assists", "headshot_kills", "survival_s")
+"""What a standing adds up besides points, kills and wins, as the leaderboard tables name it."""
 TeamStanding = row(
-    "PubgTeamStanding", TEAM_BOARD, "rank", "rank_change", "team_name", "points", "kills", "wins", "matches",
-    "avg_placement", doc="A team's standing in the context, as the tournament page shows it",
+    "PubgTeamStanding", TEAM_BOARD, "rank", "rank_change", "rank_change_since", "team_name", "points", *TEAM_PARTS,
+    "kills", "wins", "matches", "avg_placement",
+    doc="A team's standing in the context (or in one match of it), as the tournament page shows it",
     renamed={"points": "total_points", "kills": "total_kills", "wins": "wwcd", "matches": "matches_played"},
     team_id=field(str | None, "the team (its name: the organisers' files key teams by name)"),
     recent_placements=field(list[int], "its last placements, oldest first"))
 WeaponShare = shape("PubgWeaponShare", damage=float, kills=int)
 PlayerStanding = row(
-    "PubgPlayerStanding", PLAYER_BOARD, "rank", "rank_change", "account_id", "player_name", "team_name", "points",
-    "kills", "damage_dealt", "avg_damage", "killsteals", "matches",
-    doc="A player's standing in the context, as the tournament page shows it",
+    "PubgPlayerStanding", PLAYER_BOARD, "rank", "rank_change", "rank_change_since", "account_id", "player_name",
+    "team_name", "points", *PLAYER_PARTS, "kills", "damage_dealt", "avg_damage", "killsteals", "matches",
+    doc="A player's standing in the context (or in one match of it), as the tournament page shows it",
     renamed={"account_id": "player_id", "points": "total_points", "kills": "total_kills",
              "damage_dealt": "total_damage", "matches": "matches_played"},
     weapon_distribution=field(dict[str, WeaponShare] | None,
@@ -167,8 +171,10 @@ PlayerBoard = shape("PubgPlayerBoard", players=list[PlayerStanding], total_count
 
 
 def team_row(found: dict, include_weapons: bool) -> dict:
-    return {"rank": found["rank"], "rank_change": found["rank_change"], "team_id": found["team_name"],
-            "team_name": found["team_name"], "total_points": found["points"], "total_kills": found["kills"],
+    return {"rank": found["rank"], "rank_change": found["rank_change"],
+            "rank_change_since": found["rank_change_since"], "team_id": found["team_name"],
+            "team_name": found["team_name"], "total_points": found["points"],
+            **{part: found[part] for part in TEAM_PARTS}, "total_kills": found["kills"],
             "wwcd": found["wins"], "matches_played": found["matches"], "avg_placement": found["avg_placement"],
             "recent_placements": placements(found["last_placements"])}
 
@@ -178,37 +184,80 @@ def player_row(found: dict, include_weapons: bool) -> dict:
     if include_weapons:
         kills, damage = by_category(found["weapon_kills"]), by_category(found["weapon_damage"], float)
         weapons = {c: {"damage": damage[c], "kills": kills[c]} for c in PAGE_CATEGORIES}
-    return {"rank": found["rank"], "rank_change": found["rank_change"], "player_id": found["account_id"],
+    return {"rank": found["rank"], "rank_change": found["rank_change"],
+            "rank_change_since": found["rank_change_since"], "player_id": found["account_id"],
             "player_name": found["player_name"], "team_name": found["team_name"], "total_points": found["points"],
-            "total_kills": found["kills"], "total_damage": rounded(found["damage_dealt"]),
+            **{part: found[part] for part in PLAYER_PARTS}, "total_kills": found["kills"],
+            "total_damage": rounded(found["damage_dealt"]),
             "avg_damage": rounded(found["avg_damage"]), "killsteals": found["killsteals"],
             "matches_played": found["matches"], "weapon_distribution": weapons}
 
 
-def board(table: str, kind: str, data: type, row_of, name_column: str, read_columns: tuple[str, ...]) -> Query:
-    """The leaderboard of `table` in the context asked for: `limit` rows from `offset`, by rank, each as
-    `row_of` makes it."""
-    def rows_of(conn: psycopg.Connection, scope: Scope, limit: int, offset: int, include_weapons: bool = False):
-        where, params = board_filter(scope)
-        source = sql.Identifier(*table.split("."))
-        rows = conn.execute(sql.SQL("SELECT {}, count(*) OVER () AS total_count FROM {} WHERE {} "
-                                    "ORDER BY rank, {} LIMIT %s OFFSET %s").format(
-            sql.SQL(", ").join(map(sql.Identifier, read_columns)), source, where, sql.Identifier(name_column)),
-            [*params, limit, offset]).fetchall()
-        total = rows[0]["total_count"] if rows else conn.execute(
-            sql.SQL("SELECT count(*) AS n FROM {} WHERE {}").format(source, where), params).fetchone()["n"]
+def board(table: str, kind: str, data: type, row_of, name_column: str, read_columns: tuple[str, ...],
+          in_match: sql.SQL, match_tables: tuple[str, ...]) -> Query:
+    """The leaderboard of `table` in the context asked for, or, given a match, `in_match`'s standings in that
+    match, ranked as the leaderboards rank (no rank change: one match has no earlier one): `limit` rows from
+    `offset`, by rank, each as `row_of` makes it; `NotFound` for a match that is not a scored match of the
+    context."""
+    def rows_of(conn: psycopg.Connection, scope: Scope, limit: int, offset: int, match_id: str | None = None,
+                include_weapons: bool = False):
+        if match_id is None:
+            where, params = board_filter(scope)
+            statement = sql.SQL("SELECT {}, count(*) OVER () AS total_count FROM {} WHERE {} "
+                                "ORDER BY rank, {} LIMIT %s OFFSET %s").format(
+                sql.SQL(", ").join(map(sql.Identifier, read_columns)), sql.Identifier(*table.split(".")), where,
+                sql.Identifier(name_column))
+        else:
+            where, params = context_filter(scope, "r")
+            statement = in_match.format(where=where)
+            params = [match_id, *params]
+        rows = conn.execute(statement, [*params, limit, offset]).fetchall()
+        total = rows[0]["total_count"] if rows else len(conn.execute(statement, [*params, None, 0]).fetchall())
+        if match_id is not None and not total:
+            raise NotFound(f"match {match_id!r} is not a scored match of this {scope.filtered_by}")
         return {kind: [row_of(r, include_weapons) for r in rows], "total_count": total}
 
     rows_of.__name__ = kind
-    return contextual((table,), data, rows_of)
+    return contextual((table, *match_tables), data, rows_of)
+
+
+BOARD_COLUMNS = ("rank", "rank_change", "rank_change_since", "points", "kills", "wins", "matches", "avg_placement",
+                 "last_placements")
+TEAM_IN_MATCH = sql.SQL("""
+WITH chosen AS (SELECT %s::text AS match_id)
+SELECT rank() OVER (ORDER BY r.points DESC, r.placement = 1 DESC, r.kills DESC, r.placement) AS rank,
+       NULL::bigint AS rank_change, NULL::text AS rank_change_since, r.team_name, r.points, r.placement_points,
+       r.kill_points, r.kills, r.knocks, (r.placement = 1)::int::bigint AS wins, 1::bigint AS matches,
+       r.placement::double precision AS avg_placement, r.placement::text AS last_placements,
+       count(*) OVER () AS total_count
+FROM pubg.team_match_results r JOIN chosen USING (match_id) WHERE {where}
+ORDER BY rank, r.team_name LIMIT %s OFFSET %s
+""")
+PLAYER_IN_MATCH = sql.SQL("""
+WITH chosen AS (SELECT %s::text AS match_id), weapons AS (
+    SELECT account_id,
+           string_agg(weapon_category || ':' || kills, ',') FILTER (WHERE kills > 0) AS weapon_kills,
+           string_agg(weapon_category || ':' || round(damage_dealt::numeric, 1), ',')
+               FILTER (WHERE damage_dealt > 0) AS weapon_damage
+    FROM pubg.player_match_weapon_distribution JOIN chosen USING (match_id) GROUP BY account_id
+)
+SELECT rank() OVER (ORDER BY r.points DESC, r.placement = 1 DESC, r.kills DESC, r.placement) AS rank,
+       NULL::bigint AS rank_change, NULL::text AS rank_change_since, r.account_id, r.player_name, r.team_name,
+       r.points, r.placement_points, r.kill_points, r.kills, r.knocks, r.assists, r.headshot_kills, r.survival_s,
+       r.damage_dealt, r.damage_dealt AS avg_damage, r.killsteals, 1::bigint AS matches, w.weapon_kills, w.weapon_damage,
+       count(*) OVER () AS total_count
+FROM pubg.player_match_results r JOIN chosen USING (match_id) LEFT JOIN weapons w USING (account_id)
+WHERE {where}
+ORDER BY rank, r.player_name LIMIT %s OFFSET %s
+""")
 
 
 team_board = board("pubg.team_leaderboards", "teams", TeamBoard, team_row, "team_name",
-                   ("rank", "rank_change", "team_name", "points", "kills", "wins", "matches", "avg_placement",
-                    "last_placements"))
+                   (*BOARD_COLUMNS, "team_name", *TEAM_PARTS), TEAM_IN_MATCH, ("pubg.team_match_results",))
 player_board = board("pubg.player_leaderboards", "players", PlayerBoard, player_row, "player_name",
-                     ("rank", "rank_change", "account_id", "player_name", "team_name", "points", "kills",
-                      "damage_dealt", "avg_damage", "killsteals", "matches", "weapon_kills", "weapon_damage"))
+                     (*BOARD_COLUMNS, "account_id", "player_name", "team_name", *PLAYER_PARTS, "damage_dealt",
+                      "avg_damage", "killsteals", "weapon_kills", "weapon_damage"), PLAYER_IN_MATCH,
+                     ("pubg.player_match_results", "pubg.player_match_weapon_distribution"))
 
 
 def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
@@ -221,6 +270,7 @@ def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
     return sql.SQL(" AND ").join(conditions), params
 
 
+MapName = field(str | None, "the map's name as players know it, from the PUBG dictionaries (its id when they lack it)")
 OUTCOMES = COLUMNS["tournament_match_outcomes"]
 TeamResult = shape("PubgTeamResult", "A team's result in a match", team_name=typed(PLAYER_BOARD["team_name"]),
                    placement=typed(COLUMNS["match_summaries"]["placement"]), kills=int | None,
@@ -228,7 +278,8 @@ TeamResult = shape("PubgTeamResult", "A team's result in a match", team_name=typ
 RecentMatch = row("PubgRecentMatch", OUTCOMES, "match_id", "started_at", "division_id", "group_id", "round_id",
                   "slot_id", "is_remake", doc="A scored match and each team's result",
                   renamed={"division_id": "division", "group_id": "group", "round_id": "round"},
-                  map_name=typed(COLUMNS["matches"]["map_name"]), teams=list[TeamResult])
+                  map_name=typed(COLUMNS["matches"]["map_name"]), map_display_name=MapName,
+                  teams=list[TeamResult])
 RecentMatches = shape("PubgRecentMatches", matches=list[RecentMatch], total_count=int)
 
 RECENT_MATCHES = sql.SQL("""
@@ -262,7 +313,8 @@ def recent_matches(conn: psycopg.Connection, scope: Scope, limit: int, offset: i
         total = found["total_count"]
         match = matches.setdefault(found["match_id"], {
             "match_id": found["match_id"], "started_at": found["started_at"], "map_name": found["map_name"],
-            "division": found["division_id"], "group": found["group_id"], "round": found["round_id"],
+            "map_display_name": map_display_name(found["map_name"]), "division": found["division_id"],
+            "group": found["group_id"], "round": found["round_id"],
             "slot_id": found["slot_id"], "is_remake": found["is_remake"], "teams": []})
         match["teams"].append({"team_name": found["team_name"], "placement": found["placement"],
                                "kills": found["kills"], "damage": found["damage"]})
@@ -304,7 +356,9 @@ def rounds(conn: psycopg.Connection, scope: Scope) -> Until:
 SLOT = ("slot_id", "division_id", "group_id", "round_id", "match_number", "scheduled_at", "map_name", "status",
         "match_id", "started_at", "attempts", "is_remake", "original_match_id")
 SLOT_NAMES = {"division_id": "division", "group_id": "group", "round_id": "round"}
-Slot = row("PubgSlot", SLOTS, *SLOT, renamed=SLOT_NAMES, doc="A scheduled match slot and the match that counts for it")
+Slot = row("PubgSlot", SLOTS, *SLOT, renamed=SLOT_NAMES, doc="A scheduled match slot and the match that counts for it",
+           map_display_name=MapName)
+SLOT_COLUMNS = ", ".join(f"s.{c} AS {SLOT_NAMES.get(c, c)}" if c in SLOT_NAMES else f"s.{c}" for c in SLOT)
 Schedule = shape("PubgSchedule", matches=list[Slot], total_count=int)
 
 
@@ -313,11 +367,12 @@ def schedule(conn: psycopg.Connection, scope: Scope) -> dict:
     where, params = context_filter(scope, "s")
     rows = conn.execute(sql.SQL("SELECT {} FROM pubg.tournament_scheduled_matches s WHERE {} "
                                 "ORDER BY s.scheduled_at, s.slot_id").format(
-        sql.SQL(columns_of(Slot, {v: k for k, v in SLOT_NAMES.items()}, "s")), where), params).fetchall()
-    return {"matches": rows, "total_count": len(rows)}
+        sql.SQL(SLOT_COLUMNS), where), params).fetchall()
+    return {"matches": [{**r, "map_display_name": map_display_name(r["map_name"])} for r in rows],
+            "total_count": len(rows)}
 
 
-Season = row("PubgSeason", ROUNDS, "season_id", doc="A published season",
+Season = row("PubgSeason", ROUNDS, "season_id", "season_name", doc="A published season",
              rounds=field(int, "its rounds"), first_day=field(dt.date, "its first round's day"),
              last_day=field(dt.date, "its last round's day"))
 Seasons = shape("PubgSeasons", seasons=list[Season], total_count=int)
@@ -325,7 +380,8 @@ Seasons = shape("PubgSeasons", seasons=list[Season], total_count=int)
 
 @query("pubg.tournament_rounds", returns=Seasons)
 def seasons(conn: psycopg.Connection) -> dict:
-    rows = conn.execute("SELECT season_id, count(*) AS rounds, min(date) AS first_day, max(date) AS last_day "
+    rows = conn.execute("SELECT season_id, max(season_name) AS season_name, count(*) AS rounds, "
+                        "min(date) AS first_day, max(date) AS last_day "
                         "FROM pubg.tournament_rounds GROUP BY season_id "
                         "ORDER BY min(coalesce(starts_at, date::timestamptz)) DESC NULLS LAST, season_id DESC"
                         ).fetchall()
@@ -333,9 +389,12 @@ def seasons(conn: psycopg.Connection) -> dict:
 
 
 MATCH_TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements",
-                "pubg.player_circle_positions", "pubg.landings", "pubg.kill_positions", "pubg.circles")
+                "pubg.player_circle_positions", "pubg.landings", "pubg.kill_positions", "pubg.circles",
+                "pubg.team_match_results", "pubg.player_leaderboards", "pubg.tournament_match_outcomes")
 SUMMARIES = COLUMNS["match_summaries"]
 MatchTeam = row("PubgMatchTeam", SUMMARIES, "team_id", "placement", doc="A team's result in the match",
+                team_name=field(str | None, "its tournament team: the team most of its players are on (null in a "
+                                            "match of no tournament team)"),
                 kills=field(int | None, "its players' kills"), damage=field(float | None, "its players' damage"),
                 players=field(list[str | None], "its players' names"))
 Fight = row("PubgFight", COLUMNS["fights"], "fight_id", "team_a", "team_b", "started_s", "duration_s",
@@ -346,7 +405,8 @@ Engagement = row("PubgEngagement", COLUMNS["engagements"], "engagement_id", "tea
                  "fights", "started_s", "duration_s", "damage", "knocks", "kills", "center_x_m", "center_y_m",
                  doc="Fights that overlap, a third party's flagged")
 Position = row("PubgPosition", COLUMNS["player_circle_positions"], "account_id", "sample_s", "x_m", "y_m",
-               "outside_zone", doc="A tracked player's position at a sample")
+               "outside_zone", doc="A tracked player's position at a sample",
+               player_name=typed(SUMMARIES["player_name"]), team_id=typed(SUMMARIES["team_id"]))
 Landing = row("PubgLanding", COLUMNS["landings"], "account_id", "player_name", "team_id", "landed_at_s", "x_m", "y_m",
               doc="Where a player landed")
 KILLS = COLUMNS["kill_positions"]
@@ -356,10 +416,23 @@ Kill = row("PubgKill", KILLS, "event_index", "elapsed_s", "victim_team_id", "kil
 Circle = row("PubgCircle", COLUMNS["circles"], "phase", "appeared_s", "x_m", "y_m", "radius_m",
              doc="The safe zone of a phase")
 MATCH = ("match_id", "created_at", "map_name", "game_mode", "duration_s", "participants", "rosters")
-Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page",
+Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page", map_display_name=MapName,
             map_size_m=field(int, "the map's edge in metres"), teams=list[MatchTeam], landings=list[Landing],
             kills=list[Kill], circles=list[Circle], fights=list[Fight], engagements=list[Engagement],
             tracked_positions=list[Position])
+
+
+TEAM_NAMES = """
+SELECT s.team_id, coalesce(min(r.team_name), mode() WITHIN GROUP (ORDER BY t.team_name)) AS team_name
+FROM pubg.match_summaries s
+LEFT JOIN pubg.team_match_results r ON r.match_id = s.match_id AND r.team_id = s.team_id
+LEFT JOIN LATERAL (SELECT b.team_name FROM pubg.player_leaderboards b
+                   JOIN pubg.tournament_match_outcomes o ON o.season_id = b.season_id AND o.match_id = s.match_id
+                   WHERE b.scope = 'season' AND b.account_id = s.account_id LIMIT 1) t ON true
+WHERE s.match_id = %s GROUP BY s.team_id
+"""
+"""Each team of a match and its tournament team: the scored result's, else the one most of its players are on
+in the match's season."""
 
 
 @query(*MATCH_TABLES, returns=Match)
@@ -370,11 +443,14 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
     found = conn.execute(f"SELECT {', '.join(MATCH)} FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone()
     if found is None:
         raise NotFound(f"match {match_id!r} not found")
-    return {**found, "map_size_m": map_size_m(found["map_name"]),
-            "teams": rows("SELECT team_id, min(placement) AS placement, sum(kills)::bigint AS kills, "
-                          "round(sum(damage_dealt)::numeric, 1)::double precision AS damage, "
-                          "array_agg(player_name ORDER BY player_name) AS players FROM pubg.match_summaries "
-                          "WHERE match_id = %s GROUP BY team_id ORDER BY placement, team_id"),
+    names = {r["team_id"]: r["team_name"] for r in rows(TEAM_NAMES)}
+    teams = rows("SELECT team_id, min(placement) AS placement, sum(kills)::bigint AS kills, "
+                 "round(sum(damage_dealt)::numeric, 1)::double precision AS damage, "
+                 "array_agg(player_name ORDER BY player_name) AS players FROM pubg.match_summaries "
+                 "WHERE match_id = %s GROUP BY team_id ORDER BY placement, team_id")
+    return {**found, "map_display_name": map_display_name(found["map_name"]),
+            "map_size_m": map_size_m(found["map_name"]),
+            "teams": [{**t, "team_name": names.get(t["team_id"])} for t in teams],
             "landings": rows(f"SELECT {columns_of(Landing)} FROM pubg.landings WHERE match_id = %s "
                              "ORDER BY team_id, account_id"),
             "kills": rows("SELECT k.event_index, k.elapsed_s, k.victim_team_id, v.player_name AS victim_name, "
@@ -392,8 +468,11 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
                            "FROM pubg.fights WHERE match_id = %s ORDER BY fight_id"),
             "engagements": rows(f"SELECT {columns_of(Engagement)} FROM pubg.engagements WHERE match_id = %s "
                                 "ORDER BY engagement_id"),
-            "tracked_positions": rows(f"SELECT {columns_of(Position)} FROM pubg.player_circle_positions "
-                                      "WHERE match_id = %s ORDER BY account_id, sample_s")}
+            "tracked_positions": rows(
+                "SELECT p.account_id, s.player_name, s.team_id, p.sample_s, p.x_m, p.y_m, p.outside_zone "
+                "FROM pubg.player_circle_positions p LEFT JOIN pubg.match_summaries s "
+                "ON s.match_id = p.match_id AND s.account_id = p.account_id "
+                "WHERE p.match_id = %s ORDER BY p.account_id, p.sample_s")}
 
 
 AdminSlot = row("PubgAdminSlot", SLOTS, *SLOT, renamed={**SLOT_NAMES, "map_name": "scheduled_map"},

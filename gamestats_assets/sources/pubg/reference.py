@@ -29,3 +29,9 @@ DEFAULT_MAP_SIZE_M = 8160
 def map_size_m(map_name: str | None) -> int:
     """The edge of `map_name` in metres (`MAP_SIZE_M`, else `DEFAULT_MAP_SIZE_M`)."""
     return MAP_SIZE_M.get(map_name or "", DEFAULT_MAP_SIZE_M)
+
+
+def map_display_name(map_name: str | None) -> str | None:
+    """The name players know `map_name` by (`mapName` of the dictionaries: `Baltic_Main` → Erangel
+    (Remastered)); a map the dictionary lacks keeps its id."""
+    return None if map_name is None else dictionary("mapName").get(map_name, map_name)

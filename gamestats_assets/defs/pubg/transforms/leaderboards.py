@@ -31,10 +31,11 @@ def placement_points(placement: pl.Expr) -> pl.Expr:
 
 def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participants: pl.DataFrame,
                        rosters: pl.DataFrame, tournament_players: pl.DataFrame) -> pl.DataFrame:
-    """One row per scored tournament match and team (match_id, team_name): its slot, placement (its
-    roster's rank), kills (sum of its players' kills in the match object), placement, kill and total
-    points. Only the matches `transforms.tournament.match_outcomes` scores count: a public lobby, a
-    remake candidate, a match a remake replaced or a match of no round never does.
+    """One row per scored tournament match and team (match_id, team_name): its slot, its number in the
+    match (`team_id`), placement (its roster's rank), kills and knocks (sums of its players' in the match
+    object), placement, kill and total points. Only the matches `transforms.tournament.match_outcomes`
+    scores count: a public lobby, a remake candidate, a match a remake replaced or a match of no round
+    never does.
 
     A roster belongs to the tournament team most of its players are on."""
     tournament = outcomes.filter(pl.col("scored") & pl.col("round_id").is_not_null())
@@ -45,9 +46,10 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
     team_of_roster = (members.filter(pl.col("team_name").is_not_null())
                       .group_by("match_id", "roster_id", "team_name").agg(pl.len().alias("_n"))
                       .sort("_n", "team_name", descending=[True, False]).unique(["match_id", "roster_id"], keep="first"))
-    kills = members.group_by("match_id", "roster_id").agg(pl.col("kills").sum().cast(pl.Int64))
+    kills = members.group_by("match_id", "roster_id").agg(pl.col("kills").sum().cast(pl.Int64),
+                                                          pl.col("dbnos").sum().cast(pl.Int64).alias("knocks"))
     return (
-        team_of_roster.join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
+        team_of_roster.join(rosters.select("match_id", "roster_id", "team_id", pl.col("rank").alias("placement")),
                             on=["match_id", "roster_id"])
         .join(kills, on=["match_id", "roster_id"])
         .join(tournament.select("match_id", "season_id", "division_id", "group_id", "round_id", "slot_id"),
@@ -57,9 +59,13 @@ def team_match_results(outcomes: pl.DataFrame, matches: pl.DataFrame, participan
                       (pl.col("kills") * KILL_POINTS).alias("kill_points"))
         .with_columns((pl.col("placement_points") + pl.col("kill_points")).alias("points"))
         .select("match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "slot_id",
-                "team_name", "placement", "kills", "placement_points", "kill_points", "points")
+                "team_name", "team_id", "placement", "kills", "knocks", "placement_points", "kill_points", "points")
         .sort("match_id", "placement")
     )
+
+
+COUNTED = ("placement_points", "kill_points", "knocks", "assists", "headshot_kills", "survival_s")
+"""Totals a standing adds up when its results have them (a team's results carry no assists)."""
 
 
 def _standings(results: pl.DataFrame, keys: tuple[str, ...], entity: tuple[str, ...]) -> pl.DataFrame:
@@ -73,41 +79,52 @@ def _standings(results: pl.DataFrame, keys: tuple[str, ...], entity: tuple[str, 
         (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"),
         pl.col("placement").mean().alias("avg_placement"),
         pl.col("placement").tail(LAST_PLACEMENTS).cast(pl.String).str.join(",").alias("last_placements"),
+        *(pl.col(c).sum().alias(c) for c in COUNTED if c in results.columns),
     )
     order = pl.struct(-pl.col("points"), -pl.col("wins"), -pl.col("kills"), pl.col("avg_placement"))
     return totals.with_columns(order.rank("min").over(list(keys)).cast(pl.Int64).alias("rank"))
 
 
-def _previous_round(results: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
-    """`results` without the latest round of each scope (by the round's first match)."""
-    round_start = results.group_by(*keys, "round_id").agg(pl.col("created_at").min().alias("_start"))
-    latest = round_start.sort("_start").group_by(list(keys)).agg(pl.col("round_id").last().alias("_latest"))
-    return results.join(latest, on=list(keys)).filter(pl.col("round_id") != pl.col("_latest")).drop("_latest")
+def _before_latest(results: pl.DataFrame, keys: tuple[str, ...], step: str) -> pl.DataFrame:
+    """`results` without the latest `step` (a round, a match) of each scope, by the step's first match (nothing
+    left of a scope that is one `step`)."""
+    if step in keys:
+        return results.clear()
+    start = results.group_by(*keys, step).agg(pl.col("created_at").min().alias("_start"))
+    latest = start.sort("_start", step).group_by(list(keys)).agg(pl.col(step).last().alias("_latest"))
+    return results.join(latest, on=list(keys)).filter(pl.col(step) != pl.col("_latest")).drop("_latest")
 
 
 def leaderboard(results: pl.DataFrame, entity: tuple[str, ...]) -> pl.DataFrame:
     """The leaderboards of `entity` (a team, a player) for every scope of `SCOPES`: one row per (scope,
     scope key, entity) with matches, points, kills, wins, average placement, last six placements (oldest
-    first), rank, and `rank_change` since the previous round (positive = climbed; null for a round scope
-    and for an entity with no match before the latest round). A scope column the scope does not split by
-    holds `ALL`."""
+    first), the totals of `COUNTED` its results hold, rank, and `rank_change` (positive = climbed) since
+    `rank_change_since`: the previous round when the scope holds more than one round, else the previous
+    match (a round scope's is always its previous match). It is null for an entity with no match before
+    then. A scope column the scope does not split by holds `ALL`."""
     boards = []
     for scope, keys in SCOPES.items():
         now = _standings(results, keys, entity)
-        if scope == "round":
-            now = now.with_columns(pl.lit(None, pl.Int64).alias("rank_change"))
-        else:
-            before = _standings(_previous_round(results, keys), keys, entity).select(
-                *keys, *entity, pl.col("rank").alias("_before"))
-            now = now.join(before, on=[*keys, *entity], how="left").with_columns(
-                (pl.col("_before") - pl.col("rank")).alias("rank_change")).drop("_before")
+        rounds = results.select(*keys, pl.col("round_id").alias("_round")).group_by(*keys).agg(
+            pl.col("_round").n_unique().alias("_rounds"))
+        before = [_standings(_before_latest(results, keys, step), keys, entity).select(
+            *keys, *entity, pl.col("rank").alias(f"_after_{step}")) for step in ("round_id", "match_id")]
+        for earlier in before:
+            now = now.join(earlier, on=[*keys, *entity], how="left", nulls_equal=True)
+        by_round = pl.col("_rounds") > 1
+        now = now.join(rounds, on=list(keys), nulls_equal=True).with_columns(
+            pl.when(by_round).then(pl.col("_after_round_id")).otherwise(pl.col("_after_match_id"))
+            .sub(pl.col("rank")).alias("rank_change"),
+            pl.when(by_round).then(pl.lit("round")).otherwise(pl.lit("match")).alias("rank_change_since"),
+        ).drop("_rounds", "_after_round_id", "_after_match_id")
         for column in ("season_id", "division_id", "group_id", "round_id"):
             if column not in keys:
                 now = now.with_columns(pl.lit(ALL).alias(column))
         boards.append(now.with_columns(pl.lit(scope).alias("scope")))
+    counted = [c for c in COUNTED if c in results.columns]
     return pl.concat(boards, how="diagonal").select(
-        "scope", "season_id", "division_id", "group_id", "round_id", *entity, "rank", "rank_change", "points",
-        "matches", "kills", "wins", "avg_placement", "last_placements",
+        "scope", "season_id", "division_id", "group_id", "round_id", *entity, "rank", "rank_change",
+        "rank_change_since", "points", "matches", "kills", "wins", "avg_placement", "last_placements", *counted,
     ).sort("scope", "season_id", "division_id", "group_id", "round_id", "rank", *entity, nulls_last=True)
 
 
@@ -137,17 +154,24 @@ def standings_history(results: pl.DataFrame) -> pl.DataFrame:
     ).sort(*keys, "round_id", "rank", "team_name")
 
 
-def player_match_results(team_results: pl.DataFrame, summaries: pl.DataFrame,
+def player_match_results(team_results: pl.DataFrame, summaries: pl.DataFrame, participants: pl.DataFrame,
                          tournament_players: pl.DataFrame) -> pl.DataFrame:
-    """One row per tournament match and tournament player (match_id, account_id): their team's placement,
-    their kills, damage and killsteals, points = their kill points + their team's placement points."""
+    """One row per scored tournament match and tournament player (match_id, account_id): their team and its
+    number in the match, their team's placement and placement points, their kills, kill points, knocks,
+    assists, headshot kills, survival time (seconds), damage and killsteals; points = their kill points +
+    their team's placement points."""
+    stats = participants.select("match_id", "account_id", pl.col("dbnos").alias("knocks"), "assists",
+                                "headshot_kills", pl.col("time_survived").alias("survival_s"))
     players = summaries.select("match_id", "account_id", "player_name", "kills", "damage_dealt", "killsteals").join(
-        tournament_players.select("account_id", "team_name"), on="account_id")
-    return players.join(team_results.drop("kills", "kill_points", "points"), on=["match_id", "team_name"]).select(
-        "match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name", "account_id",
-        "player_name", "placement", "kills", "damage_dealt", "killsteals",
+        tournament_players.select("account_id", "team_name"), on="account_id").join(
+        stats, on=["match_id", "account_id"], how="left")
+    return players.join(team_results.drop("kills", "knocks", "kill_points", "points"),
+                        on=["match_id", "team_name"]).select(
+        "match_id", "created_at", "season_id", "division_id", "group_id", "round_id", "team_name", "team_id",
+        "account_id", "player_name", "placement", "kills", "knocks", "assists", "headshot_kills", "survival_s",
+        "damage_dealt", "killsteals", "placement_points", (pl.col("kills") * KILL_POINTS).alias("kill_points"),
         (pl.col("kills") * KILL_POINTS + pl.col("placement_points")).alias("points"),
-    )
+    ).sort("match_id", "placement", "player_name")
 
 
 def _scoped(frame: pl.DataFrame, keys: tuple[str, ...], scope: str) -> pl.DataFrame:
@@ -206,13 +230,13 @@ def player_damage(player_results: pl.DataFrame) -> pl.DataFrame:
         "killsteals")
 
 
-def player_leaderboards(results: pl.DataFrame, match_summaries: pl.DataFrame, distribution: pl.DataFrame,
-                        players: pl.DataFrame) -> pl.DataFrame:
+def player_leaderboards(player_results: pl.DataFrame, match_summaries: pl.DataFrame,
+                        distribution: pl.DataFrame) -> pl.DataFrame:
     """Player leaderboards per season, division, group and round: one row per (scope, scope keys,
-    account_id) with rank, rank change, points (kill points + team placement points), kills, wins, average
-    placement, last six placements, damage (total and per match), killsteals, and `weapon_kills` and
-    `weapon_damage` (kills and damage by weapon category, over the matches whose whole telemetry was read)."""
-    player_results = player_match_results(results, match_summaries, players)
+    account_id) with rank, rank change, points (kill points + team placement points) and their two parts,
+    kills, knocks, assists, headshot kills, survival time (seconds, total), wins, average placement, last six
+    placements, damage (total and per match), killsteals, and `weapon_kills` and `weapon_damage` (kills and
+    damage by weapon category, over the matches whose whole telemetry was read)."""
     board = leaderboard(player_results, ("account_id", "player_name", "team_name"))
     whole = match_summaries.filter(pl.col("has_telemetry")).select("match_id").unique()
     mix = player_weapon_mix(player_results, distribution.join(whole, on="match_id", how="semi"))

@@ -1,12 +1,16 @@
 // A PUBG match's page: over the map's coordinates (metres, north up, a 1 km grid: no map artwork is shipped) where
 // each team landed, every kill (where the victim fell and where the killer stood), the safe zone of each phase,
 // the fights and engagements (third-party ones marked) and the tracked players' paths; a team selector keeps one
-// team's landings and kills; the teams' placements and the engagements as tables.
+// team's landings and kills; the teams' placements and the engagements as tables. Teams go by their tournament
+// team's name (the match's team number where it has none), tracked players by their names.
 import { api, chart, el, fmt, header, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const PATH_COLOURS = ["#7c3aed", "#0891b2", "#65a30d", "#db2777", "#ea580c", "#475569"];
-let match = null;
+let match = null, teamNames = {};
+
+/** A team of the match by its tournament name, else by its number in the match. */
+const teamName = (id) => id === null || id === undefined ? "?" : teamNames[id] || `team ${id}`;
 
 header("tournament.html");
 
@@ -64,24 +68,24 @@ function drawMap() {
   chart($("map"), { type: "scatter", data: { datasets: [
     { label: "landing", data: points(landings, ["x_m", "y_m"]), pointRadius: 4.5, pointStyle: "circle",
       backgroundColor: landings.map((l) => teamColour(l.team_id, 0.85)), borderColor: "#fff", borderWidth: 1,
-      describe: (r) => `team ${r.team_id} · ${r.player_name} landed at ${clock(r.landed_at_s)}` },
+      describe: (r) => `${teamName(r.team_id)} · ${r.player_name} landed at ${clock(r.landed_at_s)}` },
     { label: "kill: victim", data: points(kills, ["victim_x_m", "victim_y_m"]), pointStyle: "crossRot", pointRadius: 6,
       borderWidth: 2, borderColor: "#b42318", backgroundColor: "#b42318",
-      describe: (r) => `${clock(r.elapsed_s)} ${r.victim_name || "?"} (team ${r.victim_team_id}) killed${r.killer_name ? ` by ${r.killer_name} (team ${r.killer_team_id}), ${fmt(r.distance_m)} m` : " by the zone or a fall"}` },
+      describe: (r) => `${clock(r.elapsed_s)} ${r.victim_name || "?"} (${teamName(r.victim_team_id)}) killed${r.killer_name ? ` by ${r.killer_name} (${teamName(r.killer_team_id)}), ${fmt(r.distance_m)} m` : " by the zone or a fall"}` },
     { label: "kill: killer", data: points(credited, ["killer_x_m", "killer_y_m"]), pointStyle: "triangle", pointRadius: 5,
       backgroundColor: credited.map((k) => teamColour(k.killer_team_id)), borderColor: "#1c2230", borderWidth: 1,
-      describe: (r) => `${clock(r.elapsed_s)} ${r.killer_name || "?"} (team ${r.killer_team_id}) killed ${r.victim_name || "?"} from ${fmt(r.distance_m)} m` },
+      describe: (r) => `${clock(r.elapsed_s)} ${r.killer_name || "?"} (${teamName(r.killer_team_id)}) killed ${r.victim_name || "?"} from ${fmt(r.distance_m)} m` },
     { label: "safe zone centre", data: points(m.circles, ["x_m", "y_m"]), pointStyle: "star", pointRadius: 6,
       borderColor: "#2f5bd3", backgroundColor: "#2f5bd3",
       describe: (r) => `phase ${r.phase}: ${fmt(r.radius_m)} m radius, shown at ${clock(r.appeared_s)}` },
     { label: "fight", data: m.fights.map((f) => ({ x: f.center_x_m, y: f.center_y_m, r: 3 + Math.sqrt(f.damage) / 4, row: f })),
       type: "bubble", backgroundColor: "rgba(47,91,211,.18)", borderColor: "rgba(47,91,211,.6)", hidden: !!team,
-      describe: (f) => `fight teams ${f.team_a} v ${f.team_b}: ${fmt(f.damage)} damage, ${f.kills} kills` },
+      describe: (f) => `fight ${teamName(f.team_a)} v ${teamName(f.team_b)}: ${fmt(f.damage)} damage, ${f.kills} kills` },
     { label: "two-team engagement", data: points(regular, ["center_x_m", "center_y_m"]), pointStyle: "rect",
       pointRadius: 4, backgroundColor: "#1c2230", hidden: true },
     { label: "third-party engagement", data: points(third, ["center_x_m", "center_y_m"]), pointStyle: "rectRot",
       pointRadius: 7, backgroundColor: "#f59e0b", borderColor: "#1c2230", hidden: !!team },
-    ...paths.map((samples, i) => ({ label: `tracked ${samples[0].account_id.slice(0, 14)}…`, type: "line", showLine: true,
+    ...paths.map((samples, i) => ({ label: `tracked: ${samples[0].player_name || samples[0].account_id} (${teamName(samples[0].team_id)})`, type: "line", showLine: true,
       data: samples.map((p) => ({ x: p.x_m, y: p.y_m })), borderColor: PATH_COLOURS[i % PATH_COLOURS.length],
       pointRadius: samples.map((p) => (p.outside_zone ? 4 : 1.5)), borderWidth: 1.5, hidden: true })),
   ] }, plugins: [mapLayers], options: { maintainAspectRatio: true, aspectRatio: 1,
@@ -93,31 +97,32 @@ function drawMap() {
   const canvas = $("map");
   canvas.dataset.points = String(landings.length + kills.length + credited.length + m.fights.length + m.engagements.length + m.tracked_positions.length);
   canvas.setAttribute("aria-label", `${landings.length} landings, ${kills.length} kills and ${m.circles.length} safe zones on a ${size / 1000} km map`);
-  $("map-note").textContent = `${team ? `Team ${team}: ` : ""}${landings.length} landings (coloured by team), ${kills.length} kills (× where the victim fell, ▲ where the killer stood, a line between), ${m.circles.length} safe zones (dashed rings, the last in red), ${m.fights.length} fights (bubbles by damage), ${third.length} third-party engagements (◆); engagements and tracked players' paths (${paths.length}) can be switched on in the legend. Coordinates in metres on a ${size / 1000} km map, north up.`;
+  $("map-note").textContent = `${team ? `${teamName(Number(team))}: ` : ""}${landings.length} landings (coloured by team), ${kills.length} kills (× where the victim fell, ▲ where the killer stood, a line between), ${m.circles.length} safe zones (dashed rings, the last in red), ${m.fights.length} fights (bubbles by damage), ${third.length} third-party engagements (◆); engagements and tracked players' paths (${paths.length}) can be switched on in the legend. Coordinates in metres on a ${size / 1000} km map, north up.`;
 }
 
 async function start() {
   const id = param("id");
   if (!id) throw new Error("no match given: open a match from the tournament page's match history");
   const m = match = (await api(`/api/v1/tournaments/matches/${encodeURIComponent(id)}`)).data;
-  $("title").textContent = `Match on ${m.map_name || "an unknown map"}`;
+  teamNames = Object.fromEntries(m.teams.filter((t) => t.team_name).map((t) => [t.team_id, t.team_name]));
+  $("title").textContent = `Match on ${m.map_display_name || "an unknown map"}`;
   $("summary").textContent = `${m.created_at ? new Date(m.created_at).toLocaleString() : ""} · ${m.game_mode || ""} · ${fmt(m.duration_s / 60, 0)} min · ${m.rosters} teams, ${m.participants} players · ${m.match_id}`;
   const teams = [...new Set(m.landings.map((l) => l.team_id).concat(m.teams.map((t) => t.team_id)))].filter((t) => t !== null).sort((a, b) => a - b);
   const wanted = param("team");
-  options($("team"), [["", "every team"], ...teams.map((t) => [String(t), `team ${t}`])], teams.map(String).includes(wanted) ? wanted : "");
+  options($("team"), [["", "every team"], ...teams.map((t) => [String(t), teamName(t)])], teams.map(String).includes(wanted) ? wanted : "");
   $("team").addEventListener("change", () => { remember({ team: $("team").value }); drawMap(); });
   drawMap();
   if (!m.landings.length && !m.kills.length) $("map-note").prepend(el("b", {}, "No telemetry published for this match: only its fights, if any. "));
   $("teams").replaceChildren(sortableTable([
     { key: "placement", label: "Place", value: (t) => t.placement },
-    { key: "team", label: "Team", value: (t) => t.team_id },
+    { key: "team", label: "Team", text: true, value: (t) => teamName(t.team_id), cell: (t) => teamName(t.team_id) },
     { key: "players", label: "Players", text: true, sortable: false, value: () => 0, cell: (t) => t.players.join(", ") },
     { key: "kills", label: "Kills", descending: true, value: (t) => t.kills },
     { key: "damage", label: "Damage", descending: true, value: (t) => t.damage },
   ], m.teams, { sortKey: "placement" }));
   $("engagements").replaceChildren(m.engagements.length ? sortableTable([
     { key: "start", label: "Start", value: (e) => e.started_s, cell: (e) => clock(e.started_s) },
-    { key: "teams", label: "Teams", text: true, value: (e) => e.teams, cell: (e) => el("span", { class: e.third_party ? "down" : null }, `${e.team_ids}${e.third_party ? " (third party)" : ""}`) },
+    { key: "teams", label: "Teams", text: true, value: (e) => e.teams, cell: (e) => el("span", { class: e.third_party ? "down" : null }, `${String(e.team_ids).split(",").map((id) => teamName(Number(id))).join(" v ")}${e.third_party ? " (third party)" : ""}`) },
     { key: "fights", label: "Fights", value: (e) => e.fights },
     { key: "duration", label: "Seconds", value: (e) => e.duration_s, cell: (e) => fmt(e.duration_s) },
     { key: "damage", label: "Damage", descending: true, value: (e) => e.damage },

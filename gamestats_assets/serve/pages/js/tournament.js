@@ -1,27 +1,71 @@
-// The tournament stats page: the context selector (season → division → group → round → match), the team and
-// player leaderboards and the match history, polled every 30 s while the chosen round is active.
+// The tournament stats page: the context selector (season → division → group → round → match; one division at a
+// time unless "all divisions" is chosen), the team and player leaderboards of that context or of the chosen
+// match (every row, read page by page), and the match history, polled every 30 s while the chosen round is active.
 import { api, chart, distinct, el, fmt, header, loading, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const BASE = "/api/v1/tournaments";
 const POLL_MS = 30_000;
 const OVERALL = "overall";
 const ALL = "";
+const ALL_DIVISIONS = "all";
+const PAGE = 100;
 const $ = (id) => document.getElementById(id);
 const selects = { season: $("season"), division: $("division"), group: $("group"), round: $("round"), match: $("match") };
-let schedule = [], rounds = [], poller = null, tab = "teams";
+let schedule = [], rounds = [], poller = null, tab = "teams", published = null;
 
 header("tournament.html");
 
 function context() {
   const round = selects.round.value;
-  return { season_id: selects.season.value, division: selects.division.value, group: selects.group.value,
-           round: round === OVERALL ? null : round };
+  const division = selects.division.value;
+  return { season_id: selects.season.value, division: division === ALL_DIVISIONS ? null : division,
+           group: selects.group.value, round: round === OVERALL ? null : round };
 }
 
-function changeArrow(change) {
-  if (!change) return el("span", { class: "same", "aria-label": "no change" }, "—");
-  return change > 0 ? el("span", { class: "up", "aria-label": `up ${change}` }, `↑${change}`)
-    : el("span", { class: "down", "aria-label": `down ${-change}` }, `↓${-change}`);
+/** The standings' query: the context's, or the chosen match's alone. */
+const standingsOf = () => ({ ...context(), match_id: selects.match.value || null });
+
+/** Every row of a leaderboard (`kind`), read `PAGE` at a time: the first answer with all the rows in it. */
+async function everyRow(path, kind, params) {
+  const first = await api(path, { ...params, limit: PAGE });
+  const rows = [...first.data[kind]];
+  while (rows.length < first.data.total_count) {
+    const next = await api(path, { ...params, limit: PAGE, offset: rows.length });
+    if (!next.data[kind].length) break;
+    rows.push(...next.data[kind]);
+    noteFreshness(next);
+  }
+  noteFreshness(first);
+  return { ...first, data: { ...first.data, [kind]: rows } };
+}
+
+/** Keeps the latest publish of the tables an answer was read from. */
+function noteFreshness(answer) {
+  for (const at of Object.values(answer.metadata.published_at || {})) {
+    if (at && (!published || at > published)) published = at;
+  }
+}
+
+const SINCE = { round: "the previous round", match: "the previous match" };
+
+function changeArrow(change, since) {
+  const was = since ? ` since ${SINCE[since] || since}` : "";
+  if (change === null || change === undefined) return el("span", { class: "same", "aria-label": "new: no earlier rank", title: "no earlier rank" }, "—");
+  if (!change) return el("span", { class: "same", "aria-label": `no change${was}`, title: `no change${was}` }, "=");
+  return change > 0 ? el("span", { class: "up", "aria-label": `up ${change}${was}`, title: `up ${change}${was}` }, `↑${change}`)
+    : el("span", { class: "down", "aria-label": `down ${-change}${was}`, title: `down ${-change}${was}` }, `↓${-change}`);
+}
+
+/** Seconds as m:ss. */
+const clock = (s) => s === null || s === undefined ? "—" : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
+
+/** What the leaderboard's caption says the rows are of. */
+function scopeLabel(answer) {
+  const m = answer.metadata;
+  const match = m.match_id ? schedule.find((s) => s.match_id === m.match_id) : null;
+  const division = m.division || "all divisions";
+  return [division, m.group, m.round_name, match ? `match #${match.match_number} ${match.map_display_name || ""}`.trim() : null]
+    .filter(Boolean).join(" · ");
 }
 
 /** The last placements as a small line (1st at the top), drawn as SVG: one per row is too many canvases. */
@@ -53,18 +97,21 @@ function sparkline(placements) {
 }
 
 async function showTeams() {
-  const answer = await api(`${BASE}/leaderboard/teams`, context());
+  const answer = await everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf());
   const teams = answer.data.teams;
   $("panel-teams").replaceChildren(teams.length ? sortableTable([
-    { key: "rank", label: "Rank", value: (t) => t.rank, cell: (t) => el("span", {}, `${t.rank} `, changeArrow(t.rank_change)) },
+    { key: "rank", label: "Rank", value: (t) => t.rank, cell: (t) => el("span", {}, `${t.rank} `, changeArrow(t.rank_change, t.rank_change_since)) },
     { key: "team", label: "Team", text: true, value: (t) => t.team_name, cell: (t) => t.team_name },
-    { key: "recent", label: "Last 6", sortable: false, value: () => 0, cell: (t) => sparkline(t.recent_placements) },
     { key: "points", label: "Points", descending: true, value: (t) => t.total_points },
+    { key: "placement_points", label: "Place pts", descending: true, value: (t) => t.placement_points },
+    { key: "kill_points", label: "Kill pts", descending: true, value: (t) => t.kill_points },
     { key: "kills", label: "Kills", descending: true, value: (t) => t.total_kills },
+    { key: "knocks", label: "Knocks", descending: true, value: (t) => t.knocks },
     { key: "wwcd", label: "WWCD", descending: true, value: (t) => t.wwcd },
     { key: "avg", label: "Avg place", value: (t) => t.avg_placement, cell: (t) => fmt(t.avg_placement, 1) },
+    { key: "recent", label: "Last 6", sortable: false, value: () => 0, cell: (t) => sparkline(t.recent_placements) },
     { key: "matches", label: "Matches", descending: true, value: (t) => t.matches_played },
-  ], teams, { sortKey: "rank", caption: `${answer.data.total_count} teams · ${answer.metadata.round_name}` })
+  ], teams, { sortKey: "rank", caption: `${answer.data.total_count} teams · ${scopeLabel(answer)}` })
     : el("p", {}, "No team has played in this context yet."));
 }
 
@@ -84,31 +131,40 @@ function openWeapons(player) {
 }
 
 async function showPlayers() {
-  const answer = await api(`${BASE}/leaderboard/players`, { ...context(), include_weapons: true });
+  const answer = await everyRow(`${BASE}/leaderboard/players`, "players", { ...standingsOf(), include_weapons: true });
   const players = answer.data.players;
+  const perMatch = (p) => p.survival_s === null ? null : p.survival_s / p.matches_played;
   $("panel-players").replaceChildren(players.length ? sortableTable([
-    { key: "rank", label: "Rank", value: (p) => p.rank, cell: (p) => el("span", {}, `${p.rank} `, changeArrow(p.rank_change)) },
+    { key: "rank", label: "Rank", value: (p) => p.rank, cell: (p) => el("span", {}, `${p.rank} `, changeArrow(p.rank_change, p.rank_change_since)) },
     { key: "player", label: "Player", text: true, value: (p) => p.player_name, cell: (p) => p.player_name },
+    { key: "points", label: "Points", descending: true, value: (p) => p.total_points },
     { key: "team", label: "Team", text: true, value: (p) => p.team_name, cell: (p) => p.team_name },
+    { key: "placement_points", label: "Place pts", descending: true, value: (p) => p.placement_points },
+    { key: "kill_points", label: "Kill pts", descending: true, value: (p) => p.kill_points },
     { key: "kills", label: "Kills", descending: true, value: (p) => p.total_kills },
+    { key: "knocks", label: "Knocks", descending: true, value: (p) => p.knocks },
+    { key: "assists", label: "Assists", descending: true, value: (p) => p.assists },
+    { key: "headshots", label: "Headshots", descending: true, value: (p) => p.headshot_kills },
     { key: "damage", label: "Damage", descending: true, value: (p) => p.total_damage },
     { key: "avg_damage", label: "Avg dmg", descending: true, value: (p) => p.avg_damage },
+    { key: "survival", label: "Avg survival", descending: true, value: perMatch, cell: (p) => clock(perMatch(p)) },
     { key: "killsteals", label: "Killsteals", descending: true, value: (p) => p.killsteals },
-    { key: "points", label: "Points", descending: true, value: (p) => p.total_points },
   ], players, { sortKey: "rank", onRow: openWeapons,
-                caption: `${answer.data.total_count} players · choose a player for their weapons` })
+                caption: `${answer.data.total_count} players, all shown · ${scopeLabel(answer)} · choose a player for their weapons` })
     : el("p", {}, "No player has played in this context yet."));
 }
 
 async function showMatches() {
   const answer = await api(`${BASE}/matches/recent`, { ...context(), limit: 100 });
+  noteFreshness(answer);
+  const roundName = Object.fromEntries(rounds.map((r) => [r.round, r.name || r.round]));
   const chosen = selects.match.value;
   const matches = answer.data.matches.filter((m) => !chosen || m.match_id === chosen)
     .sort((a, b) => String(a.started_at).localeCompare(String(b.started_at)));
   $("panel-matches").replaceChildren(matches.length ? el("ul", { class: "plain" }, matches.map((m) => el("li", {},
     el("div", {}, el("a", { href: `match.html?id=${encodeURIComponent(m.match_id)}` },
-      `${m.started_at ? new Date(m.started_at).toLocaleString() : "—"} · ${m.map_name || "unknown map"}`),
-      el("span", { class: "muted" }, ` ${m.division} · ${m.round}${m.is_remake ? " · remake" : ""}`)),
+      `${m.started_at ? new Date(m.started_at).toLocaleString() : "—"} · ${m.map_display_name || "unknown map"}`),
+      el("span", { class: "muted" }, ` ${m.division} · ${roundName[m.round] || m.round}${m.is_remake ? " · remake" : ""}`)),
     el("div", { class: "match-teams" }, m.teams.map((t) => el("span", {}, `#${t.placement} ${t.team_name} (${t.kills} k)`))))))
     : el("p", {}, "No scored match in this context yet."));
 }
@@ -125,11 +181,16 @@ function statusOf(round) {
 async function refresh() {
   loading();
   try {
+    published = null;
     await VIEWS[tab]();
     const round = rounds.find((r) => r.round === selects.round.value);
     const active = round ? statusOf(round) === "active" : rounds.some((r) => statusOf(r) === "active");
     setPolling(active);
-    $("status").textContent = `${active ? "Round in progress: updating every 30 s. " : ""}Updated ${new Date().toLocaleTimeString()}.`;
+    const status = $("status");
+    status.dataset.published = published || "";
+    status.textContent = `${active ? "Round in progress: updating every 30 s. " : ""}`
+      + `Updated ${published ? new Date(published).toLocaleString() : "never"} (when these results were published); `
+      + `checked ${new Date().toLocaleTimeString()}.`;
   } catch (error) {
     showError(`Could not load the ${tab}: ${error.message}`);
   }
@@ -144,14 +205,16 @@ function setPolling(active) {
 function fill(level, wanted) {
   const season = selects.season.value;
   if (level <= 1) {
-    options(selects.division, [[ALL, "All divisions"], ...distinct(schedule.map((s) => s.division)).map((d) => [d, d])], wanted.division);
+    const divisions = [...new Set(schedule.map((s) => s.division).filter(Boolean))];
+    options(selects.division, [...divisions.map((d) => [d, d]), [ALL_DIVISIONS, "All divisions (together)"]],
+            divisions.includes(wanted.division) || wanted.division === ALL_DIVISIONS ? wanted.division : divisions[0] || ALL_DIVISIONS);
   }
+  const division = selects.division.value === ALL_DIVISIONS ? ALL : selects.division.value;
   if (level <= 2) {
-    const groups = distinct(schedule.filter((s) => !selects.division.value || s.division === selects.division.value).map((s) => s.group));
+    const groups = distinct(schedule.filter((s) => !division || s.division === division).map((s) => s.group));
     options(selects.group, [[ALL, "All groups"], ...groups.map((g) => [g, g])], wanted.group);
     selects.group.disabled = groups.length === 0;
   }
-  const division = selects.division.value;
   const group = selects.group.value;
   const slots = schedule.filter((s) => (!division || s.division === division) && (!group || s.group === group));
   if (level <= 3) {
@@ -162,7 +225,7 @@ function fill(level, wanted) {
   const round = selects.round.value;
   const matches = round === OVERALL ? [] : slots.filter((s) => s.round === round && s.match_id);
   options(selects.match, [[ALL, round === OVERALL ? "Pick a round first" : "All matches"],
-    ...matches.map((s) => [s.match_id, `#${s.match_number} ${s.map_name || ""}`.trim()])], wanted.match);
+    ...matches.map((s) => [s.match_id, `${division ? "" : `${s.division} `}#${s.match_number} ${s.map_display_name || ""}`.trim()])], wanted.match);
   selects.match.disabled = round === OVERALL;
   remember({ season: season, division: selects.division.value, group: selects.group.value,
              round: round === OVERALL ? null : round, match: selects.match.value, tab });
@@ -190,20 +253,20 @@ function selectTab(name, focus = false) {
 
 async function start() {
   tab = VIEWS[param("tab")] ? param("tab") : "teams";
-  const wanted = { division: param("division") || ALL, group: param("group") || ALL, round: param("round"), match: param("match") || ALL };
+  const wanted = { division: param("division"), group: param("group") || ALL, round: param("round"), match: param("match") || ALL };
   const seasons = (await api(`${BASE}/seasons`)).data.seasons;
   if (!seasons.length) {
     $("panel-teams").replaceChildren(el("p", {}, "No tournament season has been published yet."));
     shown();
     return;
   }
-  options(selects.season, seasons.map((s) => [s.season_id, s.season_id]), param("season") || seasons[0].season_id);
+  options(selects.season, seasons.map((s) => [s.season_id, s.season_name || s.season_id]), param("season") || seasons[0].season_id);
   await loadSeason(wanted);
   selects.season.addEventListener("change", async () => { await loadSeason({}); await refresh(); });
   selects.division.addEventListener("change", () => { fill(2, {}); refresh(); });
   selects.group.addEventListener("change", () => { fill(3, {}); refresh(); });
   selects.round.addEventListener("change", () => { fill(4, {}); refresh(); });
-  selects.match.addEventListener("change", () => { fill(4, { match: selects.match.value }); if (tab === "matches") refresh(); else selectAndShow("matches"); });
+  selects.match.addEventListener("change", () => { fill(4, { match: selects.match.value }); refresh(); });
   const names = Object.keys(VIEWS);
   names.forEach((name, i) => {
     const button = $(`tab-${name}`);

@@ -1,0 +1,25 @@
+-- Generated from the declaration of pubg/cons/player_match_results by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE pubg.player_match_results (
+    match_id text NOT NULL,
+    created_at timestamptz,
+    season_id text,
+    division_id text,
+    group_id text,
+    round_id text,
+    team_name text,
+    team_id bigint,
+    account_id text NOT NULL,
+    player_name text,
+    placement bigint,
+    kills bigint,
+    knocks bigint,
+    assists bigint,
+    headshot_kills bigint,
+    survival_s double precision,
+    damage_dealt double precision,
+    killsteals bigint,
+    placement_points bigint,
+    kill_points bigint,
+    points bigint,
+    PRIMARY KEY (match_id, account_id)
+);
