@@ -15,8 +15,10 @@ WHERE relnamespace = %s::regnamespace AND relkind IN ('r', 'p') AND NOT relispar
 COLUMNS = """SELECT a.attname, format_type(a.atttypid, a.atttypmod), co.collname, NOT a.attnotnull FROM pg_attribute a
 LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collname <> 'default'
 WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"""
-WRITTEN_BY_USERS = {*(f"{domain.name}.players" for domain in DOMAINS), "pubg.tournament_match_overrides"}
-"""Rosters of tracked players, and an organiser's decisions on disputed tournament matches."""
+WRITTEN_BY_USERS = {*(f"{domain.name}.players" for domain in DOMAINS), "pubg.tournament_match_overrides",
+                    "pubg.tournament_round_edits", "pubg.tournament_slot_edits"}
+"""Rosters of tracked players, an organiser's decisions on disputed tournament matches, and their rounds and
+schedule slots."""
 SPECS = {spec.table: spec for domain in DOMAINS for spec in domain.publish_specs}
 
 

@@ -1,16 +1,24 @@
-"""The PUBG admin interface as endpoints (the organiser role): schedule slots of a round, the validation list,
-match overrides that the match's next run applies, and the tracked-player roster (`pubg.players`).
+"""The PUBG admin interface as endpoints (the organiser role): the season's rounds, lobbies and maps; the schedule
+(a round's window, its six slots per division and group, delays) with the design's validation; the validation
+list by status, division, round and date; match overrides that the match's next run applies; and the
+tracked-player roster (`pubg.players`) with each player's name, team, division and backfill.
 
-Reads go through the read-only role like every other; the writes are the rows the platform already reads
-(`pubg.tournament_match_overrides`, `pubg.players`), written over the platform's own connection
-(`queries/pubg.py` holds both)."""
+The writes are the rows the platform reads (`pubg.tournament_round_edits`, `pubg.tournament_slot_edits`,
+`pubg.tournament_match_overrides`, `pubg.players`), written over the platform's own connection; the reads see
+them as they are now (`queries/pubg_admin.py` holds both)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
-from pydantic import BaseModel, Field, model_validator
+import psycopg
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from psycopg.rows import dict_row
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, TypeAdapter, model_validator
 from starlette.responses import Response
 
 from gamestats_assets.lib.publish.postgres import connect
@@ -18,29 +26,164 @@ from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, shape
-from gamestats_assets.serve.pubg import Round, SeasonId, Text, contextual, in_context
-from gamestats_assets.serve.queries import pubg as queries
+from gamestats_assets.serve.pubg import PRINTABLE, Round, SeasonId, Text
+from gamestats_assets.serve.queries import pubg_admin as queries
+from gamestats_assets.serve.reader import Reader
+from gamestats_assets.serve.settings import ServeSettings
 
 router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
 
-VALIDATION_STATUSES = queries.VALIDATION_STATUSES
-Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:#@+-]+$")]
+ID_PATTERN = r"^[A-Za-z0-9._:#@+-]+$"
+Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+"""A division, group or round name as the organisers' files hold it: printable, no control characters."""
+Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE)]
+Instant = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
+"""An ISO 8601 instant with its offset (`2026-10-14T18:00:00+02:00`, `...Z`): a time without one is refused."""
 
 
-@router.get("/schedule", response_model=in_context("PubgAdminSlotsAnswer", queries.admin_slots),
-            summary="The schedule slots of a round with the match linked to each")
+@functools.cache
+def adapter(model: type) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def now(reader: Reader, model: type, compute, *args, **metadata: Any) -> Response:
+    """`compute(conn, *args)` as it is now, checked against `model`, in the envelope with `metadata`."""
+    return enveloped(reader.uncached(lambda conn: adapter(model).validate_python(compute(conn, *args))), **metadata)
+
+
+@contextlib.contextmanager
+def writing(settings: ServeSettings) -> Iterator[psycopg.Connection]:
+    """The platform's connection, rows as dicts, in one transaction; a schedule the rules refuse is a 422 saying
+    which rule."""
+    with connect(settings.pg_url) as conn:
+        conn.row_factory = dict_row
+        try:
+            with conn.transaction():
+                yield conn
+        except queries.Invalid as error:
+            raise HTTPException(422, str(error)) from error
+
+
+@router.get("/season", response_model=envelope("PubgAdminSeasonAnswer", queries.AdminSeason),
+            summary="A season's rounds (as the organiser set them), lobbies and the maps a slot can name")
+def season(reader: ReaderDep, season_id: SeasonId = None) -> Response:
+    return now(reader, queries.AdminSeason, queries.season, season_id)
+
+
+@router.get("/schedule", response_model=envelope("PubgAdminSlotsAnswer", queries.AdminSlots,
+                                                 division=str | None, group=str | None, round=str | None),
+            summary="The schedule slots as the organiser set them, with the match linked to each")
 def schedule_slots(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
                    round: Round = None) -> Response:
-    return contextual(queries.admin_slots, reader, season_id, division, group, round)
+    return now(reader, queries.AdminSlots, queries.slots, season_id, division, group, round,
+               division=division, group=group, round=round)
+
+
+Status = Literal[(*queries.VALIDATION_STATUSES, "needs_override")]
 
 
 @router.get("/validation",
-            response_model=in_context("PubgValidationAnswer", queries.validation,
-                                      status=field(Literal[VALIDATION_STATUSES] | None, "the status asked for")),
-            summary="Matches by validation status, with why and any override")
+            response_model=envelope("PubgValidationAnswer", queries.Validation,
+                                    status=field(Status | None, "the status asked for"),
+                                    division=str | None, round=str | None, played_from=dt.datetime | None,
+                                    played_to=dt.datetime | None),
+            summary="Matches by validation status, division, round and time played, with why and any override")
 def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, round: Round = None,
-               status: Literal[VALIDATION_STATUSES] | None = None) -> Response:
-    return contextual(queries.validation, reader, season_id, division, None, round, status, status=status)
+               status: Status | None = None,
+               played_from: Annotated[AwareDatetime | None, Query(description="played at or after")] = None,
+               played_to: Annotated[AwareDatetime | None, Query(description="played before")] = None) -> Response:
+    return now(reader, queries.Validation, queries.validation, season_id, division, round, status, played_from,
+               played_to, status=status, division=division, round=round, played_from=played_from,
+               played_to=played_to)
+
+
+class RoundWindow(BaseModel):
+    """A round's name and window: a match started in `[starts_at, ends_at)` belongs to it."""
+
+    season_id: Name | None = None
+    name: Name
+    starts_at: Instant
+    ends_at: Instant
+
+
+AdminRoundAnswer = shape("PubgAdminRoundWritten", season_id=str, round=queries.AdminRound,
+                         applied=field(str, "when it takes effect"))
+NEXT_RUN = "by the tournament tables' next build and each match's next run"
+
+
+@router.put("/rounds/{round_id}", response_model=AdminRoundAnswer, summary="Create or edit a round's name and window")
+def put_round(settings: SettingsDep, round_id: Identifier, window: RoundWindow) -> dict:
+    with writing(settings) as conn:
+        written = queries.write_round(conn, window.season_id, round_id, window.name, window.starts_at, window.ends_at)
+        season_id = queries.latest_season(conn, window.season_id)[0]
+    return {"season_id": season_id, "round": written, "applied": NEXT_RUN}
+
+
+class PlannedSlot(BaseModel):
+    match_number: int = Field(ge=1, le=queries.SLOTS_PER_ROUND)
+    scheduled_at: Instant
+    map_name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$",
+                          description="a map id of the PUBG dictionary (`Baltic_Main`)")
+
+
+class RoundSchedule(BaseModel):
+    """The six slots of a round for a division and group: each match number once, each time with its offset."""
+
+    season_id: Name | None = None
+    division_id: Name
+    group_id: Name
+    slots: list[PlannedSlot] = Field(min_length=queries.SLOTS_PER_ROUND, max_length=queries.SLOTS_PER_ROUND)
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def each_match_once(self) -> RoundSchedule:
+        numbers = sorted(s.match_number for s in self.slots)
+        if numbers != list(range(1, queries.SLOTS_PER_ROUND + 1)):
+            raise ValueError(f"the slots are matches 1 to {queries.SLOTS_PER_ROUND}, each once, not {numbers}")
+        return self
+
+
+SlotsWritten = shape("PubgAdminSlotsWritten", season_id=str, slots=list[queries.AdminSlot],
+                     applied=field(str, "when it takes effect"))
+
+
+@router.put("/rounds/{round_id}/schedule", response_model=SlotsWritten,
+            summary="Set a round's six match slots (times and maps) for a division and group")
+def put_schedule(settings: SettingsDep, round_id: Identifier, schedule: RoundSchedule) -> dict:
+    planned = [{"match_number": s.match_number, "planned_at": s.scheduled_at, "map_name": s.map_name}
+               for s in schedule.slots]
+    with writing(settings) as conn:
+        written = queries.write_schedule(conn, schedule.season_id, round_id, schedule.division_id, schedule.group_id,
+                                         planned, schedule.reason)
+    return {"season_id": written["season_id"], "slots": written["slots"], "applied": NEXT_RUN}
+
+
+class Delay(BaseModel):
+    """A delay of a round's slots for a division and group, from one match on (a negative one brings them
+    forward)."""
+
+    season_id: Name | None = None
+    division_id: Name
+    group_id: Name
+    from_match: int = Field(ge=1, le=queries.SLOTS_PER_ROUND)
+    minutes: int = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES)
+    reason: Reason
+
+    @model_validator(mode="after")
+    def moves(self) -> Delay:
+        if self.minutes == 0:
+            raise ValueError("a delay moves the slots by at least one minute")
+        return self
+
+
+@router.post("/rounds/{round_id}/delay", response_model=SlotsWritten,
+             summary="Delay a round's slots for a division and group from one match on")
+def post_delay(settings: SettingsDep, round_id: Identifier, delay: Delay) -> dict:
+    with writing(settings) as conn:
+        written = queries.write_delay(conn, delay.season_id, round_id, delay.division_id, delay.group_id,
+                                      delay.from_match, delay.minutes, delay.reason)
+    return {"season_id": written["season_id"], "slots": written["slots"], "applied": NEXT_RUN}
 
 
 class Override(BaseModel):
@@ -48,14 +191,14 @@ class Override(BaseModel):
     match (it takes that match's slot), or mark it as not a tournament match. Unset fields keep the automatic
     value."""
 
-    division_id: str | None = Field(None, min_length=1, max_length=64)
-    group_id: str | None = Field(None, min_length=1, max_length=64)
-    round_id: str | None = Field(None, min_length=1, max_length=64)
-    slot_id: str | None = Field(None, min_length=1, max_length=128)
-    remake_of: str | None = Field(None, min_length=1, max_length=128)
+    division_id: Name | None = None
+    group_id: Name | None = None
+    round_id: Name | None = None
+    slot_id: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
+    remake_of: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
     status: Literal["confirmed", "unscheduled", "remake_candidate", "mixed_division"] | None = None
     is_tournament_match: bool | None = None
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
     @model_validator(mode="after")
     def one_change(self) -> Override:
@@ -75,36 +218,53 @@ Overridden = shape("PubgOverridden", "An override written", match_id=str,
 @router.put("/matches/{match_id}/override", response_model=Overridden,
             summary="Correct a match's tournament context; its next run applies it")
 def override_match(settings: SettingsDep, match_id: Identifier, override: Override) -> dict:
-    with connect(settings.pg_url) as conn, conn.transaction():
+    with writing(settings) as conn:
         fields = queries.write_override(conn, match_id, override.model_dump(exclude={"remake_of"}),
                                         override.remake_of)
     return {"match_id": match_id, "override": fields, "applied": "on the match's next run"}
 
 
 class Player(BaseModel):
-    player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:#@+-]+$")
+    """A player to track: their account id, or the in-game name they played under in a published match."""
+
+    player_id: str | None = Field(None, min_length=1, max_length=128, pattern=ID_PATTERN)
+    player_name: str | None = Field(None, min_length=1, max_length=64, pattern=PRINTABLE)
+
+    @model_validator(mode="after")
+    def one_of(self) -> Player:
+        if (self.player_id is None) == (self.player_name is None):
+            raise ValueError("give the player's account id (player_id) or their in-game name (player_name)")
+        return self
 
 
 PlayersAnswer = envelope("PubgTrackedPlayersAnswer", list[queries.Tracked])
-Added = shape("PubgPlayerAdded", player_id=str, added=field(bool, "false when already on the roster"))
+Added = shape("PubgPlayerAdded", player_id=str, added=field(bool, "false when already on the roster"),
+              player=queries.Tracked)
 Removed = shape("PubgPlayerRemoved", player_id=str, removed=bool)
 
 
-@router.get("/players", response_model=PlayersAnswer, summary="The tracked players added through the roster table")
+@router.get("/players", response_model=PlayersAnswer,
+            summary="The tracked players added through the roster table, with name, team and division")
 def players(reader: ReaderDep) -> Response:
-    return enveloped(reader.uncached(queries.roster))
+    return now(reader, list[queries.Tracked], queries.roster)
 
 
 @router.post("/players", status_code=201, response_model=Added,
-             summary="Track a player; the next sensor tick backfills their history")
+             summary="Track a player (by account id or in-game name); the next sensor tick backfills their history")
 def add_player(settings: SettingsDep, player: Player) -> dict:
-    with connect(settings.pg_url) as conn:
-        return {"player_id": player.player_id, "added": queries.add_to_roster(conn, player.player_id)}
+    with writing(settings) as conn:
+        try:
+            player_id = player.player_id or queries.account_of(conn, player.player_name)
+        except queries.Ambiguous as error:
+            raise HTTPException(409, str(error)) from error
+        added = queries.add_to_roster(conn, player_id)
+        [tracked] = queries.roster(conn, player_id)
+    return {"player_id": player_id, "added": added, "player": tracked}
 
 
 @router.delete("/players/{player_id}", response_model=Removed, summary="Stop tracking a player")
 def remove_player(settings: SettingsDep, player_id: Identifier) -> dict:
-    with connect(settings.pg_url) as conn:
+    with writing(settings) as conn:
         removed = queries.remove_from_roster(conn, player_id)
     if not removed:
         raise HTTPException(404, f"player {player_id!r} is not on the roster table")
@@ -136,7 +296,7 @@ def backfill_progress(backfill) -> dict:
 def player_backfill(request: Request, settings: SettingsDep, player_id: Identifier) -> dict:
     from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 
-    with connect(settings.pg_url) as conn:
+    with writing(settings) as conn:
         tracked = queries.tracked_since(conn, player_id)
     backfills = [b for b in request.app.state.dagster_instance().get_backfills() if b.tags.get(PLAYER_TAG) == player_id]
     if tracked is None and not backfills:

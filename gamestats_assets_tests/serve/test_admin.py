@@ -1,11 +1,30 @@
-"""The PUBG admin endpoints: schedule slots, the validation list, overrides the next run applies, the roster."""
+"""The PUBG admin: its endpoints (schedule slots, rounds, delays, the validation list, overrides the next run applies,
+the roster) by role and over hostile input, against a running `gamestats serve` over a published season; the admin
+page in Chromium doing the organiser's job; and a delay entered through the API placing a match by the rules on
+the pipeline's next run."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import dagster as dg
 import psycopg
 import pytest
 
+from gamestats_assets.definitions import location_resources
+from gamestats_assets.defs.pubg.assets import LANDING
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.serve import accounts
+from gamestats_assets.sources.pubg.reference import REFERENCE_DIR
+from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
+from gamestats_assets_tests.serve.chromium import DESKTOP
 from gamestats_assets_tests.serve.conftest import TOKEN
+from gamestats_assets_tests.serve.pages import browser, check, clean_load
+from gamestats_assets_tests.serve.running import serving
 
 ADMIN = "/api/v1/admin/pubg"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -100,3 +119,456 @@ def test_a_player_added_through_the_api_gets_one_backfill_whose_progress_it_repo
     backfill = reported["backfill"]
     assert backfill["status"] == "REQUESTED" and backfill["partitions_total"] >= 1
     assert backfill["partitions_done"] == 0 and backfill["progress"] == 0
+
+
+# ---- the schedule endpoints and the admin page, against a running `gamestats serve`
+
+SEASON, SCHEDULE = f"{ADMIN}/season", f"{ADMIN}/schedule"
+SHOTS = Path("/work/notes/shots/admin")
+"""Where the page's screenshots at both widths are written for the issue's note (when the folder can be made)."""
+
+
+@pytest.fixture(scope="module")
+def server(published):
+    with serving({"GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000"}) as running:
+        yield running
+    assert "Traceback" not in running.output, running.output
+
+
+@pytest.fixture(scope="module")
+def keys(published) -> dict[str, str]:
+    """An organiser's and a player's API key, created as `gamestats accounts create` creates them."""
+    with connect(published["pg_url"]) as conn:
+        return {"organiser": accounts.create(conn, "org.admin", "organiser"),
+                "player": accounts.create(conn, "pat.player", "player", ("account.pat",))}
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def round_one(pg_url) -> dict:
+    """The first round of the published season, its Pro slots and its window."""
+    [(season, round_id, starts, ends)] = rows(pg_url, "SELECT season_id, round_id, starts_at, ends_at FROM "
+                                                      "pubg.tournament_rounds ORDER BY starts_at LIMIT 1")
+    [(slot, first)] = rows(pg_url, "SELECT slot_id, scheduled_at FROM pubg.tournament_scheduled_matches WHERE "
+                                   "round_id = %s AND division_id = 'Pro' ORDER BY match_number LIMIT 1", round_id)
+    return {"season": season, "round": round_id, "starts": starts, "ends": ends, "slot": slot, "first": first}
+
+
+def six(first: dt.datetime, gap_minutes: int = 40, maps=("Baltic_Main", "Desert_Main", "Tiger_Main")) -> list[dict]:
+    return [{"match_number": n, "scheduled_at": (first + dt.timedelta(minutes=gap_minutes * (n - 1))).isoformat(),
+             "map_name": maps[(n - 1) % len(maps)]} for n in range(1, 7)]
+
+
+def test_the_schedule_endpoints_are_the_organisers_and_not_a_players(server, keys, published):
+    r1 = round_one(published["pg_url"])
+    body = {"division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}
+    delay = {"division_id": "Pro", "group_id": "A", "from_match": 2, "minutes": 5, "reason": "lobby restart"}
+    window = {"name": "Round 1", "starts_at": r1["starts"].isoformat(), "ends_at": r1["ends"].isoformat()}
+    calls = (("get", SEASON, None), ("get", SCHEDULE, None), ("put", f"{ADMIN}/rounds/{r1['round']}", window),
+             ("put", f"{ADMIN}/rounds/{r1['round']}/schedule", body),
+             ("post", f"{ADMIN}/rounds/{r1['round']}/delay", delay))
+    with server.client() as client:
+        for method, path, json in calls:
+            kwargs = {"json": json} if json else {}
+            assert client.request(method, path, **kwargs).status_code == 401, path
+            refused = client.request(method, path, headers=bearer(keys["player"]), **kwargs)
+            assert refused.status_code == 403 and "organiser" in refused.json()["detail"], path
+        assert rows(published["pg_url"], "SELECT count(*) FROM pubg.tournament_slot_edits") == [(0,)]
+        for method, path, json in calls:
+            kwargs = {"json": json} if json else {}
+            answer = client.request(method, path, headers=bearer(keys["organiser"]), **kwargs)
+            assert answer.status_code == 200, (path, answer.text)
+    edits = rows(published["pg_url"], "SELECT match_number, delay_minutes, map_name FROM pubg.tournament_slot_edits "
+                                      "WHERE round_id = %s AND division_id = 'Pro' ORDER BY match_number", r1["round"])
+    assert edits == [(n, 0 if n == 1 else 5, ("Baltic_Main", "Desert_Main", "Tiger_Main")[(n - 1) % 3])
+                     for n in range(1, 7)]
+    slots = rows(published["pg_url"], "SELECT slot_id FROM pubg.tournament_slot_edits WHERE match_number = 1 "
+                                      "AND round_id = %s AND division_id = 'Pro'", r1["round"])
+    assert slots == [(r1["slot"],)], "match 1 keeps the id of the slot the organisers' file gave it"
+
+
+REFUSED = [
+    ("five slots", lambda r: {"slots": six(r["first"])[:5]}, "at least 6"),
+    ("a match twice", lambda r: {"slots": [*six(r["first"])[:5], {**six(r["first"])[0]}]}, "each once"),
+    ("a time without its offset", lambda r: {"slots": [{**s, "scheduled_at": s["scheduled_at"][:19]}
+                                                       for s in six(r["first"])]}, "timezone"),
+    ("slots out of order", lambda r: {"slots": [{**s, "match_number": 7 - s["match_number"]} for s in six(r["first"])]},
+     "at least 30 min apart, in match order"),
+    ("slots 20 minutes apart", lambda r: {"slots": six(r["first"], 20)},
+     "after match 1: slots are at least 30 min apart"),
+    ("a slot outside the round", lambda r: {"slots": six(r["ends"] - dt.timedelta(hours=1))}, "outside round"),
+    ("an unknown map", lambda r: {"slots": six(r["first"], maps=("Atlantis_Main",))}, "not a PUBG map id"),
+    ("a division the season lacks", lambda r: {"slots": six(r["first"]), "division_id": "Amateur"},
+     "not one of the season's (Challenger/A, Pro/A)"),
+]
+
+
+@pytest.mark.parametrize("what,change,message", REFUSED, ids=[r[0] for r in REFUSED])
+def test_a_schedule_the_design_refuses_is_a_422_that_says_why_and_writes_nothing(server, keys, published, what,
+                                                                                  change, message):
+    r1 = round_one(published["pg_url"])
+    before = rows(published["pg_url"], "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id")
+    body = {"division_id": "Pro", "group_id": "A", **change(r1)}
+    with server.client() as client:
+        answer = client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", json=body, headers=bearer(keys["organiser"]))
+    assert answer.status_code == 422, answer.text
+    assert message in str(answer.json()["detail"]), answer.text
+    assert rows(published["pg_url"], "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id") == before
+
+
+def test_rounds_and_delays_the_design_refuses_are_422s_that_say_why(server, keys, published):
+    r1 = round_one(published["pg_url"])
+    organiser = bearer(keys["organiser"])
+    day = dt.timedelta(days=1)
+    with server.client() as client:
+        assert client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", headers=organiser, json={
+            "division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}).status_code == 200
+
+        def refused(method, path, body, message, status=422):
+            answer = client.request(method, path, json=body, headers=organiser)
+            assert answer.status_code == status and message in str(answer.json()["detail"]), answer.text
+
+        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"name": "R", "starts_at": r1["ends"].isoformat(),
+                                                         "ends_at": r1["starts"].isoformat()}, "before it starts")
+        refused("put", f"{ADMIN}/rounds/R9", {"name": "Round 9", "starts_at": r1["starts"].isoformat(),
+                                              "ends_at": (r1["starts"] + 2 * day).isoformat()}, "at most one day")
+        refused("put", f"{ADMIN}/rounds/R9", {"name": "Round 9", "starts_at": (r1["starts"] + day / 2).isoformat(),
+                                              "ends_at": (r1["ends"] + day / 2).isoformat()},
+                f"overlaps round {r1['round']!r}")
+        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"name": "Round 1", "starts_at": r1["starts"].isoformat(),
+                                                         "ends_at": r1["first"].isoformat()},
+                "would fall outside round")
+        refused("put", f"{ADMIN}/rounds/R9/schedule",
+                {"division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}, "round 'R9' not found", 404)
+        delay = {"division_id": "Pro", "group_id": "A", "from_match": 1, "reason": "restart"}
+        refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "minutes": 0}, "at least one minute")
+        refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "minutes": 241}, "less than or equal to 240")
+        refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "group_id": "Z", "minutes": 5},
+                "has 0 of its 6 slots")
+        refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**{k: v for k, v in delay.items() if k != "reason"},
+                                                               "minutes": 5}, "Field required")
+        refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "minutes": 230}, "outside round")
+
+
+HOSTILE = ("<img src=x onerror=window.pwned=1>", "'; DROP TABLE pubg.players; --", "Ünïcødé 🏆 round")
+
+
+def test_hostile_strings_are_refused_or_kept_as_the_text_they_are(server, keys, published):
+    r1 = round_one(published["pg_url"])
+    organiser = bearer(keys["organiser"])
+    day = dt.timedelta(days=1)
+    with server.client() as client:
+        for n, name in enumerate(HOSTILE, start=1):
+            window = {"name": name, "starts_at": (r1["starts"] - (n + 5) * day).isoformat(),
+                      "ends_at": (r1["starts"] - (n + 5) * day + dt.timedelta(hours=6)).isoformat()}
+            assert client.put(f"{ADMIN}/rounds/H{n}", json=window, headers=organiser).status_code == 200
+            assert rows(published["pg_url"], "SELECT name FROM pubg.tournament_round_edits WHERE round_id = %s",
+                        f"H{n}") == [(name,)]
+        assert {r["name"] for r in client.get(SEASON, headers=organiser).json()["data"]["rounds"]} >= set(HOSTILE)
+        for path in ("../../etc/passwd", "a b", "x" * 200, "%00"):
+            answer = client.put(f"{ADMIN}/rounds/{quote(path, safe='')}", headers=organiser,
+                                json={"name": "x", "starts_at": r1["starts"].isoformat(),
+                                      "ends_at": r1["ends"].isoformat()})
+            assert answer.status_code in (404, 422), (path, answer.status_code)
+        for body in ({"name": "nul\x00name"}, {"name": "x" * 65}, {"name": ""}):
+            answer = client.put(f"{ADMIN}/rounds/H9", headers=organiser,
+                                json={"starts_at": r1["starts"].isoformat(), "ends_at": r1["ends"].isoformat(), **body})
+            assert answer.status_code == 422, body
+        answer = client.post(f"{ADMIN}/rounds/{r1['round']}/delay", headers=organiser,
+                             json={"division_id": "Pro\x00", "group_id": "A", "from_match": 1, "minutes": 5,
+                                   "reason": "r"})
+        assert answer.status_code == 422
+    assert rows(published["pg_url"], "SELECT count(*) FROM pubg.tournament_round_edits WHERE round_id = 'H9'") == [(0,)]
+    assert rows(published["pg_url"], "SELECT to_regclass('pubg.players') IS NOT NULL") == [(True,)]
+
+
+@pytest.fixture(scope="module")
+def page(chromium, server, keys):
+    """The admin page in Chromium (times shown in UTC), signed in with the organiser's key."""
+    with browser() as opened:
+        opened.call("Emulation.setTimezoneOverride", timezoneId="UTC")
+        opened.goto(f"{server.base}/admin.html")
+        opened.ready()
+        opened.evaluate(f"sessionStorage.setItem('gamestats-api-token', {keys['organiser']!r})")
+        yield opened
+
+
+def open_admin(page, server) -> None:
+    """The admin page loaded afresh, its schedule, validation and roster shown, with no error."""
+    clean_load(page, f"{server.base}/admin.html")
+    page.wait_for("!document.getElementById('admin').hidden && document.getElementById('validation').children.length"
+                  " && document.getElementById('roster').children.length")
+
+
+def change(page, element_id: str, value: str) -> None:
+    page.evaluate(f"(() => {{ const e = document.getElementById({json.dumps(element_id)});"
+                  f" e.value = {json.dumps(value)}; e.dispatchEvent(new Event('change', {{bubbles: true}})); }})()")
+
+
+def find(selector: str) -> str:
+    """The page's expression of the first element `selector` matches."""
+    return f"document.querySelector({json.dumps(selector)})"
+
+
+MIXED = "SELECT match_id FROM pubg.tournament_matches WHERE status = 'mixed_division'"
+CARDS = "[...document.querySelectorAll('#validation article')].map(a => a.dataset.match).sort()"
+
+
+def listed(page, expected: list[str]) -> list[str]:
+    """The matches the validation list shows once it shows `expected`'s count (it redraws after a filter)."""
+    page.wait_for(f"document.querySelectorAll('#validation article').length === {len(expected)}")
+    return page.evaluate(CARDS)
+
+
+def needing_a_decision(pg_url) -> list[str]:
+    return [m for (m,) in rows(pg_url, "SELECT t.match_id FROM pubg.tournament_matches t "
+                                       "LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) "
+                                       "LEFT JOIN pubg.tournament_match_overrides w USING (match_id) "
+                                       "WHERE coalesce(o.status, t.status) IN "
+                                       "('unscheduled', 'remake_candidate', 'mixed_division', 'remake_failed') "
+                                       "AND NOT t.overridden AND w.match_id IS NULL ORDER BY 1")]
+
+
+def test_every_match_needing_a_decision_is_listed_whatever_round_is_chosen(page, server, published, request):
+    """The mixed-division lobby is placed in no round: it is listed by default, under the round chosen for the
+    schedule, and under a round filter."""
+    [(mixed,)] = rows(published["pg_url"], MIXED)
+    expected = needing_a_decision(published["pg_url"])
+    with check(page, request):
+        open_admin(page, server)
+        assert mixed in expected and listed(page, expected) == expected
+        rounds = page.evaluate("[...document.getElementById('round').options].map(o => o.value)")
+        for round_id in rounds:
+            change(page, "round", round_id)
+            change(page, "filter-round", round_id)
+            assert mixed in listed(page, expected)
+        card = find(f"#validation article[data-match='{mixed}']")
+        assert "Mixed divisions" in page.evaluate(f"{card}.innerText")
+        assert page.evaluate(f"{card}.querySelectorAll('select, button').length") >= 4
+
+
+def test_the_validation_list_filters_by_status_division_and_day(page, server, published, request):
+    url = published["pg_url"]
+    every = "SELECT t.match_id FROM pubg.tournament_matches t LEFT JOIN pubg.tournament_match_outcomes o " \
+            "USING (match_id) JOIN pubg.matches m USING (match_id) WHERE {} ORDER BY 1"
+    with check(page, request):
+        open_admin(page, server)
+        change(page, "filter-status", "mixed_division")
+        assert listed(page, rows(url, every.format("coalesce(o.status, t.status) = 'mixed_division'"))) == [
+            m for (m,) in rows(url, every.format("coalesce(o.status, t.status) = 'mixed_division'"))]
+        change(page, "filter-status", "")
+        change(page, "filter-division", "Challenger")
+        challenger = [m for (m,) in rows(url, every.format("t.division_id = 'Challenger' OR t.division_id IS NULL"))]
+        assert listed(page, challenger) == challenger
+        assert not set(challenger) & {m for (m,) in rows(url, every.format("t.division_id = 'Pro'"))}
+        change(page, "filter-division", "")
+        [(day,)] = rows(url, "SELECT min(m.created_at)::date FROM pubg.tournament_matches t JOIN pubg.matches m "
+                             "USING (match_id)")
+        change(page, "filter-date", day.isoformat())
+        on_day = [m for (m,) in rows(url, every.format("m.created_at >= %s AND m.created_at < %s"), day,
+                                     day + dt.timedelta(days=1))]
+        assert listed(page, on_day) == on_day and len(on_day) < len(rows(url, every.format("true")))
+        change(page, "filter-date", (day - dt.timedelta(days=30)).isoformat())
+        page.wait_for("document.getElementById('validation').innerText.includes('No match here')")
+        change(page, "filter-date", "")
+        change(page, "filter-status", "needs_override")
+
+
+def inside(page, selector: str, container: str) -> list[str]:
+    """The elements of `selector` whose right edge passes `container`'s (or the window's) right edge."""
+    return page.evaluate(f"""(() => {{
+        const edge = {container!r} ? document.querySelector({container!r}).getBoundingClientRect().right
+                                   : window.innerWidth;
+        return [...document.querySelectorAll({selector!r})].filter(e => e.getBoundingClientRect().right > edge + 1)
+               .map(e => e.outerHTML.slice(0, 80)); }})()""")
+
+
+def test_the_actions_fit_their_card_at_desktop_and_phone_width_and_are_usable(page, server, published, request):
+    [(mixed,)] = rows(published["pg_url"], MIXED)
+    with check(page, request):
+        page.viewport(1400, 900)
+        open_admin(page, server)
+        section = "#validation"
+        assert page.evaluate("(() => { const s = document.getElementById('validation').closest('section');"
+                             " return s.scrollWidth <= s.clientWidth; })()")
+        assert inside(page, "#validation select, #validation button, #validation input", section) == []
+        if SHOTS.parent.is_dir():
+            page.screenshot(SHOTS / "admin_1400.png")
+        page.viewport(390, 844)
+        open_admin(page, server)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391
+        assert inside(page, "#validation select, #validation button, #validation input, #schedule li", "") == []
+        if SHOTS.parent.is_dir():
+            page.screenshot(SHOTS / "admin_390.png")
+        card = find(f"#validation article[data-match='{mixed}']")
+        page.evaluate(f"{card}.querySelector('input').value = 'a show match of both divisions'")
+        page.evaluate(f"[...{card}.querySelectorAll('button')]"
+                      ".find(b => b.innerText === 'Not a tournament match').click()")
+        page.wait_for("document.getElementById('status').innerText.includes('marked as not a tournament match')")
+    assert rows(published["pg_url"], "SELECT is_tournament_match, reason FROM pubg.tournament_match_overrides "
+                                     "WHERE match_id = %s", mixed) == [(False, "a show match of both divisions")]
+    page.viewport(*DESKTOP)
+
+
+def test_slot_choices_name_their_division_round_and_map(page, server, published, request):
+    slots = {slot: (division, name, map_name) for slot, division, name, map_name in rows(
+        published["pg_url"], "SELECT s.slot_id, s.division_id, r.name, s.map_name FROM "
+                             "pubg.tournament_scheduled_matches s "
+                             "JOIN pubg.tournament_rounds r USING (season_id, round_id)")}
+    names = json.loads((REFERENCE_DIR / "mapName.json").read_text())
+    with check(page, request):
+        open_admin(page, server)
+        change(page, "filter-status", "")
+        page.wait_for("document.querySelectorAll('#validation article').length > 1")
+        choices = page.evaluate("[...document.querySelector('#validation article .slot-choice').options]"
+                                ".filter(o => o.value).map(o => [o.value, o.textContent, o.parentElement.label])")
+        assert {value for value, _, _ in choices} >= set(slots)
+        labels = [label for _, label, _ in choices]
+        assert len(labels) == len(set(labels)), "two choices read the same"
+        for value, label, group in choices:
+            if value in slots:
+                division, round_name, map_name = slots[value]
+                assert label.startswith(f"{division} · {round_name} · #") and names[map_name] in label, label
+                assert group == f"{division} · {round_name}"
+                assert map_name not in label and value.rsplit("-", 3)[0] not in label, label
+
+
+def test_an_organiser_sets_a_rounds_six_slots_and_a_delay_on_the_page(page, server, published, request):
+    url = published["pg_url"]
+    [(round_id, round_name)] = rows(url, "SELECT round_id, name FROM pubg.tournament_rounds "
+                                         "ORDER BY starts_at DESC LIMIT 1")
+    edits = "SELECT match_number, map_name, delay_minutes FROM pubg.tournament_slot_edits WHERE round_id = %s " \
+            "AND division_id = 'Challenger' ORDER BY match_number"
+    with check(page, request):
+        open_admin(page, server)
+        change(page, "round", round_id)
+        change(page, "lobby", json.dumps(["Challenger", "A"], separators=(",", ":")))
+        assert page.evaluate("document.getElementById('slot-inputs').querySelectorAll('fieldset').length") == 6
+        page.evaluate("document.getElementById('edit-slots').open = true")
+        page.evaluate("document.querySelector('#slots-form [name=map-2]').value = 'Desert_Main'")
+        page.evaluate("document.getElementById('slots-form').requestSubmit()")
+        page.wait_for("document.getElementById('status').innerText.includes('Six slots of Challenger')")
+        assert [(n, m) for n, m, _ in rows(url, edits, round_id)][1] == (2, "Desert_Main")
+        assert len(rows(url, edits, round_id)) == 6
+        page.wait_for("document.querySelectorAll('#schedule li').length === 6")
+        assert "Match 2:" in page.evaluate("document.querySelectorAll('#schedule li')[1].innerText")
+        assert "Miramar" in page.evaluate("document.querySelectorAll('#schedule li')[1].innerText")
+        assert round_name in page.evaluate("document.getElementById('round-window').innerText")
+        before = rows(url, edits, round_id)
+        page.evaluate("(() => { const f = document.getElementById('slots-form');"
+                      " f.elements['time-3'].value = f.elements['time-2'].value; f.requestSubmit(); })()")
+        page.wait_for("document.getElementById('errors').innerText.includes('slots are at least 30 min apart')")
+        assert rows(url, edits, round_id) == before
+        page.evaluate("document.getElementById('errors').replaceChildren()")
+        page.evaluate("document.getElementById('delay').open = true")
+        change(page, "delay-from", "4")
+        page.evaluate("document.getElementById('delay-minutes').value = '20';"
+                      "document.getElementById('delay-reason').value = 'server restart';"
+                      "document.getElementById('delay-form').requestSubmit()")
+        page.wait_for("document.getElementById('status').innerText.includes('moved by 20 min')")
+        assert [d for _, _, d in rows(url, edits, round_id)] == [0, 0, 0, 20, 20, 20]
+        page.wait_for("document.querySelectorAll('#schedule li')[3].innerText"
+                      ".includes('delayed +20 min (server restart)')")
+        assert [e for e in page.errors if "status of 422" not in e] == []
+
+
+def test_the_roster_names_each_player_and_shows_backfill_progress_by_itself(page, server, published, request):
+    """A player added by in-game name shows with name, team and division; their backfill's progress appears on
+    the page as the backfill is submitted to the instance `gamestats serve` reads, with no click."""
+    import dagster as dg
+    from dagster._core.utils import make_new_backfill_id
+    from dagster._daemon.sensor import _submit_backfill_request
+
+    from gamestats_assets.definitions import defs
+    from gamestats_assets.lib.core.platform import PlatformResource
+    from gamestats_assets.lib.core.settings import Settings
+    from gamestats_assets.lib.publish.postgres import PostgresResource, dagster_storage_url
+
+    url = published["pg_url"]
+    [(account, name, team, division)] = rows(url, "SELECT account_id, player_name, team_name, division_id FROM "
+                                                  "pubg.player_leaderboards WHERE scope = 'group' AND division_id = "
+                                                  "'Challenger' ORDER BY account_id LIMIT 1")
+    cell = find(f"#roster .progress[data-player='{account}']")
+    with check(page, request):
+        open_admin(page, server)
+        page.evaluate(f"document.getElementById('player-id').value = {json.dumps(name)};"
+                      "document.getElementById('add-player').requestSubmit()")
+        page.wait_for(f"{cell} && {cell}.innerText.includes('waiting for the newly tracked players sensor')")
+        row = page.evaluate(f"{cell}.closest('tr').innerText")
+        assert name in row and account in row and team in row and division in row
+        assert rows(url, "SELECT player_id FROM pubg.players WHERE player_id = %s", account) == [(account,)]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DAGSTER_HOME", str(published["data_dir"] / "dagster"))
+            patch.setenv("GAMESTATS_DAGSTER_PG_URL", dagster_storage_url(url))
+            instance = dg.DagsterInstance.get()
+            context = dg.build_sensor_context(instance=instance, definitions=defs, resources={
+                "platform": PlatformResource.from_settings(Settings.from_env()), "postgres": PostgresResource()})
+            result = defs.get_sensor_def("pubg_newly_tracked_players")(context)
+            [wanted] = [r for r in result.run_requests if r.tags.get("gamestats/tracked_player") == account]
+            _submit_backfill_request(make_new_backfill_id(), wanted, instance)
+        page.wait_for(f"/REQUESTED: 0 of [1-9][0-9]* matches/.test({cell}.innerText)")
+
+
+def test_removing_a_player_asks_for_confirmation_first(page, server, published, request):
+    url = published["pg_url"]
+    tracked = "SELECT player_id FROM pubg.players WHERE player_id = 'account.leaving'"
+    with server.client() as client:
+        assert client.post(f"{ADMIN}/players", json={"player_id": "account.leaving"}, headers=AUTH).status_code == 201
+    button = "[...document.querySelectorAll('#roster tr')].find(r => r.innerText.includes('account.leaving'))" \
+             "?.querySelector('button.remove')"
+    with check(page, request):
+        open_admin(page, server)
+        page.evaluate(f"{button}.click()")
+        assert page.evaluate("document.getElementById('confirm-remove').open")
+        assert "account.leaving" in page.evaluate("document.getElementById('confirm-remove-text').innerText")
+        page.evaluate("document.getElementById('confirm-remove-cancel').click()")
+        page.wait_for("!document.getElementById('confirm-remove').open")
+        assert rows(url, tracked) == [("account.leaving",)] and page.evaluate(f"!!{button}")
+        page.evaluate(f"{button}.click()")
+        page.evaluate("document.getElementById('confirm-remove-ok').click()")
+        page.wait_for(f"!{button}")
+    assert rows(url, tracked) == []
+
+
+def test_a_hostile_round_name_is_shown_as_its_text(page, server, keys, published, request):
+    with check(page, request):
+        open_admin(page, server)
+        shown = page.evaluate("[...document.getElementById('round').options].map(o => o.textContent)")
+        assert any(HOSTILE[0] in text for text in shown), shown
+        assert page.evaluate("window.pwned === undefined && !document.querySelector('#round img')")
+
+
+def test_a_delay_stored_through_the_api_places_the_late_match_by_the_rules(server, keys, published):
+    """The late lobby of round 1 started 40 minutes after its slot, so the rules leave it without one (an override
+    placed it). Delayed by 40 minutes through the API, the slot is where the pipeline's next build publishes it, and
+    the match's next run places the match on it by the rules."""
+    url = published["pg_url"]
+    r1 = round_one(url)
+    [(late, started)] = rows(url, "SELECT t.match_id, m.created_at FROM pubg.tournament_matches t JOIN pubg.matches m "
+                                  "USING (match_id) WHERE t.overridden AND t.slot_id = %s", r1["slot"])
+    assert "no slot of round" in rows(url, "SELECT reason FROM pubg.tournament_matches WHERE match_id = %s", late)[0][0]
+    minutes = round((started - r1["first"]).total_seconds() / 60)
+    with server.client() as client:
+        assert client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", headers=bearer(keys["organiser"]), json={
+            "division_id": "Pro", "group_id": "A", "slots": six(r1["first"], 30)}).status_code == 200
+        delayed = client.post(f"{ADMIN}/rounds/{r1['round']}/delay", headers=bearer(keys["organiser"]), json={
+            "division_id": "Pro", "group_id": "A", "from_match": 1, "minutes": minutes - 1, "reason": "server restart"})
+        assert delayed.status_code == 200, delayed.text
+        assert [s["applied"] for s in delayed.json()["slots"]] == [False] * 6
+    resources = location_resources(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("pubg_match", sorted(LANDING.find(resources["platform"])))
+    assert run_matches(instance, resources).success and run_snapshots(instance, resources).success
+    [(reason, slot)] = rows(url, "SELECT reason, slot_id FROM pubg.tournament_matches WHERE match_id = %s", late)
+    assert slot == r1["slot"] and f"by the rules: slot {r1['slot']}: on its map, 1 min from its time" in reason
+    published_slots = rows(url, "SELECT match_number, scheduled_at FROM pubg.tournament_scheduled_matches "
+                                "WHERE round_id = %s AND division_id = 'Pro' ORDER BY match_number", r1["round"])
+    assert published_slots == [(s["match_number"], dt.datetime.fromisoformat(s["scheduled_at"]))
+                               for s in delayed.json()["slots"]]
+    assert published_slots[0][1] == r1["first"] + dt.timedelta(minutes=minutes - 1)
+    with server.client() as client:
+        answer = client.get(SCHEDULE, params={"round": r1["round"], "division": "Pro"},
+                            headers=bearer(keys["organiser"]))
+    assert [s["applied"] for s in answer.json()["data"]["slots"]] == [True] * 6

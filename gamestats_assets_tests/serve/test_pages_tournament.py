@@ -4,7 +4,7 @@ shows, a chosen match shows its own standings, a column sorts, a player's weapon
 lists the matches, maps, rounds, seasons and teams go by their names, "updated" is the publish time, points
 come apart from kills, knocks, assists, headshots and survival, the page polls while its round is active, and
 it is usable at a phone's width with its points in sight; the match page draws its fights and names its
-teams; the admin page works with its token."""
+teams (the admin page's tests are in `test_admin.py`)."""
 
 from __future__ import annotations
 
@@ -132,24 +132,6 @@ def test_the_page_fits_a_phone(site, request):
     base, page = site
     with check(page, request), at_phone_width(page, "tournament_phone"):
         clean_load(page, f"{base}/tournament.html")
-
-
-def test_the_admin_page_needs_the_token_then_shows_schedule_validation_and_roster(site, request):
-    base, page = site
-    with check(page, request):
-        clean_load(page, f"{base}/admin.html")
-        assert "Enter the API token" in page.evaluate("document.getElementById('status').innerText")
-        page.evaluate(f"(() => {{ document.getElementById('token').value = {TOKEN!r};"
-                      " document.getElementById('login').requestSubmit(); })()")
-        page.wait_for("document.querySelectorAll('#schedule tbody tr').length > 0")
-        page.wait_for("document.querySelectorAll('#validation tbody tr').length > 0")
-        assert "Assign to slot" in page.evaluate("document.querySelector('#validation tbody tr').innerText")
-        page.evaluate("(() => { document.getElementById('player-id').value = 'account.pagetest';"
-                      " document.getElementById('add-player').requestSubmit(); })()")
-        page.wait_for("document.getElementById('roster').innerText.includes('account.pagetest')")
-        page.screenshot(SCREENSHOTS / "pages" / "admin.png")
-        page.evaluate("sessionStorage.clear()")
-        assert not page.errors and not page.evaluate("document.getElementById('errors').innerText")
 
 
 DRAWN = "Object.fromEntries(Chart.getChart(document.getElementById('map')).data.datasets.map(d => [d.label, d.data.length]))"

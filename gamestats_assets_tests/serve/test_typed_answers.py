@@ -80,6 +80,7 @@ def test_every_pubg_answer_is_its_declared_model(published, client):
                          (f"{base}/leaderboard/players", in_round), (f"{base}/matches/recent", {}),
                          (f"{base}/rounds", {"season_id": season}), (f"{base}/schedule", in_round),
                          (f"{base}/matches/{match}", {}), (f"{base}/seasons", {}), (f"{admin}/schedule", in_round),
+                         (f"{admin}/season", {}),
                          (f"{admin}/validation", {}), (f"{admin}/validation", {"status": "confirmed"}),
                          (f"{admin}/players", {}), (f"{admin}/players/{player}/backfill", {})):
         route, answer = typed_get(client, path, params, headers=auth)

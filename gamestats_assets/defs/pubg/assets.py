@@ -435,10 +435,11 @@ rebuilds."""
 
 def build_tournament_frame(name: str, grain: str, publish: Publish | None) -> dg.AssetsDefinition:
     @lake_asset(DOMAIN, "cons", name, deps=[synthetic_tournament],
-                description=f"The organisers' files in landing/pubg/tournament/: {grain}.", publish=publish,
+                description=f"The organisers' files in landing/pubg/tournament/, with the rounds and slots entered "
+                            f"through the admin endpoints: {grain}.", publish=publish,
                 columns=COLUMNS[name] if publish else None)
-    def _frame(platform: PlatformResource) -> pl.DataFrame:
-        return tournament_frame(platform.landing_dir(DOMAIN), name)
+    def _frame(platform: PlatformResource, postgres: PostgresResource) -> pl.DataFrame:
+        return tournament_frame(platform.landing_dir(DOMAIN), name, postgres)
 
     return _frame
 

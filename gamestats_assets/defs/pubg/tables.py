@@ -108,10 +108,10 @@ BACKFILL_STATUS = match_table(
 """Which tracked players' detailed rows each match holds."""
 
 
-def organisers_frame(name: str) -> Callable[[PlatformResource], pl.DataFrame]:
-    """The given of the tournament frame `name` (`organisers.TOURNAMENT_FRAMES`) of the organisers' files as they
-    are now."""
-    return lambda platform: tournament_frame(platform.landing_dir(DOMAIN), name)
+def organisers_frame(name: str) -> Callable[[PlatformResource, PostgresResource], pl.DataFrame]:
+    """The given of the tournament frame `name` (`organisers.TOURNAMENT_FRAMES`) of the organisers' files and
+    their edits through the admin endpoints as they are now."""
+    return lambda platform, postgres: tournament_frame(platform.landing_dir(DOMAIN), name, postgres)
 
 
 TOURNAMENT_MATCH_CONTEXT = match_table(
@@ -124,8 +124,8 @@ TOURNAMENT_MATCH_CONTEXT = match_table(
     description="""The tournament context of each match the tournament discovery found first, assigned while the
     match is processed: one row per match_id with tournament players (season, division, group, round, slot, status
     and its reason, whether it is a tournament match, tournament teams and unmatched players). The rules are those
-    of `transforms.tournament.match_context` over the organisers' files in landing/pubg/tournament/ as they are now;
-    the rows of PostgreSQL `pubg.tournament_match_overrides` for the match win, applied on the match's next run.""")
+    of `transforms.tournament.match_context` over the organisers' files in landing/pubg/tournament/ and the rounds
+    and slots of `pubg.tournament_round_edits` and `pubg.tournament_slot_edits` as they are now; the rows of PostgreSQL `pubg.tournament_match_overrides` for the match win, applied on the match's next run.""")
 """The tournament context of each match, from the organisers' files and overrides (`organisers`)."""
 
 

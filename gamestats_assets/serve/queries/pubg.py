@@ -1,7 +1,6 @@
 """PUBG's reads: the tournament context a request asks for (season, division, group, round), the team and player
-boards, recent matches, rounds and schedule of that context, one match for its page, the seasons published, the
-admin's schedule slots and validation list; and the admin's writes to the rows the platform reads (overrides and
-the tracked-player roster)."""
+boards, recent matches, rounds and schedule of that context, one match for its page, and the seasons published
+(the admin's reads and writes are in `pubg_admin.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from pydantic import TypeAdapter
 
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
@@ -473,95 +471,3 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
                 "FROM pubg.player_circle_positions p LEFT JOIN pubg.match_summaries s "
                 "ON s.match_id = p.match_id AND s.account_id = p.account_id "
                 "WHERE p.match_id = %s ORDER BY p.account_id, p.sample_s")}
-
-
-AdminSlot = row("PubgAdminSlot", SLOTS, *SLOT, renamed={**SLOT_NAMES, "map_name": "scheduled_map"},
-                doc="A schedule slot, the match linked to it and the map it was played on",
-                actual_map=typed(COLUMNS["matches"]["map_name"]))
-AdminSlots = shape("PubgAdminSlots", slots=list[AdminSlot], total_count=int)
-
-
-@in_scope(("pubg.matches",), AdminSlots)
-def admin_slots(conn: psycopg.Connection, scope: Scope) -> dict:
-    where, params = context_filter(scope, "s")
-    slots = conn.execute(sql.SQL(
-        "SELECT s.slot_id, s.division_id AS division, s.group_id AS \"group\", s.round_id AS round, "
-        "s.match_number, s.scheduled_at, s.map_name AS scheduled_map, s.status, s.attempts, s.is_remake, "
-        "s.original_match_id, s.match_id, s.started_at, m.map_name AS actual_map "
-        "FROM pubg.tournament_scheduled_matches s LEFT JOIN pubg.matches m USING (match_id) WHERE {} "
-        "ORDER BY s.scheduled_at, s.slot_id").format(where), params).fetchall()
-    return {"slots": slots, "total_count": len(slots)}
-
-
-VALIDATION_STATUSES = ("confirmed", "unscheduled", "remake_candidate", "mixed_division", "remake_failed")
-CHECKED = COLUMNS["tournament_matches"]
-Checked = row("PubgCheckedMatch", CHECKED, "match_id", "division_id", "group_id", "round_id", "slot_id",
-              "team_count", "unmatched_player_count", "is_tournament_match", "overridden", "reason",
-              renamed=SLOT_NAMES, doc="A match's validation, with why and any override",
-              created_at=typed(COLUMNS["matches"]["created_at"]), map_name=typed(COLUMNS["matches"]["map_name"]),
-              validation_status=field(str | None, "the override's status, else the automatic one"))
-Validation = shape("PubgValidation", matches=list[Checked], total_count=int)
-
-
-@in_scope(("pubg.tournament_matches", "pubg.tournament_match_outcomes", "pubg.matches"), Validation)
-def validation(conn: psycopg.Connection, scope: Scope, status: str | None) -> dict:
-    where, params = context_filter(scope, "t")
-    rows = conn.execute(sql.SQL(
-        "SELECT t.match_id, m.created_at, m.map_name, t.division_id AS division, t.group_id AS \"group\", "
-        "t.round_id AS round, t.slot_id, coalesce(o.status, t.status) AS validation_status, "
-        "t.team_count, t.unmatched_player_count, t.is_tournament_match, t.overridden, "
-        "coalesce(o.reason, t.reason) AS reason FROM pubg.tournament_matches t "
-        "LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) LEFT JOIN pubg.matches m USING (match_id) "
-        "WHERE {} AND (%s::text IS NULL OR coalesce(o.status, t.status) = %s) "
-        "ORDER BY m.created_at DESC NULLS LAST, t.match_id").format(where), [*params, status, status]).fetchall()
-    return {"matches": rows, "total_count": len(rows)}
-
-
-Tracked = shape("PubgTrackedPlayer", "A player on the roster table", player_id=str,
-                added_at=field(dt.datetime, "when they were added"))
-
-
-ROSTER = TypeAdapter(list[Tracked])
-
-
-def roster(conn: psycopg.Connection) -> list:
-    """The tracked players added through the roster table (`pubg.players`), as it is now."""
-    return ROSTER.validate_python(
-        conn.execute("SELECT player_id, added_at FROM pubg.players ORDER BY player_id").fetchall())
-
-
-def tracked_since(conn: psycopg.Connection, player_id: str) -> dt.datetime | None:
-    """When `player_id` was added to the roster table (None: not on it)."""
-    found = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
-    return None if found is None else found[0]
-
-
-def add_to_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Add `player_id` to the roster table; whether they were not on it."""
-    return bool(conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                             (player_id,)).rowcount)
-
-
-def remove_from_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Take `player_id` off the roster table; whether they were on it."""
-    return bool(conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount)
-
-
-def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None) -> dict:
-    """Write `fields` as `match_id`'s override (`NotFound` for an unknown match), taking the division, group,
-    round and slot of `remake_of` when given (`NotFound` when it has no slot); the fields written."""
-    if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
-        raise NotFound(f"match {match_id!r} not found")
-    if remake_of:
-        original = conn.execute("SELECT division_id, group_id, round_id, slot_id FROM pubg.tournament_match_outcomes "
-                                "WHERE match_id = %s AND slot_id IS NOT NULL", (remake_of,)).fetchone()
-        if original is None:
-            raise NotFound(f"match {remake_of!r} has no schedule slot to be remade")
-        fields = {**fields, **dict(zip(("division_id", "group_id", "round_id", "slot_id"), original))}
-    names = [sql.Identifier(c) for c in ["match_id", *fields, "updated_at"]]
-    conn.execute(sql.SQL("INSERT INTO pubg.tournament_match_overrides ({}) VALUES ({}, now()) "
-                         "ON CONFLICT (match_id) DO UPDATE SET {}").format(
-        sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * (len(names) - 1)),
-        sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(n) for n in names[1:])),
-        [match_id, *fields.values()])
-    return fields

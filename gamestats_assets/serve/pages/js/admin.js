@@ -1,95 +1,344 @@
-// The tournament admin page (API token): a round's schedule slots against the matches played, the validation
-// list with its actions (assign to a slot, mark as a remake, mark as not a tournament match), and the roster of
-// tracked players with each one's backfill progress. The token stays in this tab's session storage.
+// The tournament admin page (an organiser's API key): a round's six slots per division and group against the
+// matches played, with the forms that set them, delay them and create rounds; the matches to validate, filtered by
+// status, division, round and day, each a card with its actions; and the roster of tracked players with each one's
+// name, team, division and backfill progress, refreshed while a backfill runs. The key stays in this tab's session
+// storage.
 import { api, el, fmt, header, options, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const ADMIN = "/api/v1/admin/pubg";
 const KEY = "gamestats-api-token";
+const POLL_MS = 3000;
+const SLOTS = 6;
+const FINISHED = new Set(["COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED", "CANCELING"]);
+const STATUS_NAMES = {
+  needs_override: "Needs a decision", confirmed: "Confirmed", unscheduled: "Unscheduled",
+  remake_candidate: "Remake candidate", mixed_division: "Mixed divisions", remake_failed: "Remake failed",
+  remade: "Remade", pending: "Pending", remake_pending: "Remake pending", public_lobby: "Public lobby",
+};
 
 header("admin.html");
 
-const auth = () => ({ headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`, "Content-Type": "application/json" } });
-const when = (value) => value ? new Date(value).toLocaleString() : "—";
+const state = { season: null, slots: [], poll: null, asked: 0 };
+const auth = (extra = {}) => ({ ...extra, headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`,
+                                                     "Content-Type": "application/json" } });
+const send = (path, method, body) => api(path, {}, auth({ method, body: JSON.stringify(body) }));
+const when = (value) => value ? new Date(value).toLocaleString([], { dateStyle: "medium", timeStyle: "short" }) : "—";
+const clock = (value) => value ? new Date(value).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "—";
+const statusName = (status) => STATUS_NAMES[status] || status || "—";
+const badge = (status) => el("span", { class: `badge ${status || ""}` }, statusName(status));
+const roundName = (id) => state.season?.rounds.find((r) => r.round === id)?.name || id;
+/** A division's name, with the group when the division has several. */
+const lobbyName = (division, group) => lobbies().filter((l) => l.division === division).length > 1
+  ? `${division} · group ${group}` : division;
+const lobbies = () => state.season?.lobbies || [];
+/** A `datetime-local` value (this browser's time zone) for an ISO instant, and back. */
+const localInput = (iso) => { const d = new Date(iso); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
+const instant = (local) => new Date(local).toISOString();
+const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-async function override(matchId, body, reason) {
-  if (!reason.value.trim()) {
-    reason.focus();
-    $("status").textContent = `Give a reason for the override of ${matchId} first.`;
-    return;
+function said(message) {
+  $("status").textContent = message;
+}
+
+function failed(error) {
+  showError(error.message);
+  said(`Not saved: ${error.message}`);
+}
+
+/** "Pro · Round 1 · #2 Miramar · 19:45": a slot as a choice names its division, round, number, map and time. */
+const slotLabel = (s) => `${lobbyName(s.division, s.group)} · ${s.round_name || s.round} · #${s.match_number} `
+  + `${s.scheduled_map_name || s.scheduled_map || ""} · ${clock(s.scheduled_at)}`;
+
+// ---- schedule
+
+function selectedLobby() {
+  const [division, group] = JSON.parse($("lobby").value || "[null, null]");
+  return { division, group };
+}
+
+async function loadSeason() {
+  const answer = await api(`${ADMIN}/season`, {}, auth());
+  state.season = answer.data;
+  const rounds = state.season.rounds;
+  const current = $("round").value;
+  options($("round"), rounds.map((r) => [r.round, r.name ? `${r.name} (${r.round})` : r.round]),
+          rounds.some((r) => r.round === current) ? current : rounds.at(-1)?.round);
+  const lobby = $("lobby").value;
+  options($("lobby"), lobbies().map((l) => [JSON.stringify([l.division, l.group]), lobbyName(l.division, l.group)]),
+          lobby || JSON.stringify([lobbies()[0]?.division, lobbies()[0]?.group]));
+  options($("filter-division"), [["", "All divisions"], ...[...new Set(lobbies().map((l) => l.division))].map((d) => [d, d])],
+          $("filter-division").value);
+  options($("filter-round"), [["", "All rounds"], ...rounds.map((r) => [r.round, r.name || r.round])], $("filter-round").value);
+  options($("delay-from"), Array.from({ length: SLOTS }, (_, i) => [String(i + 1), `Match ${i + 1}`]), $("delay-from").value || "1");
+}
+
+async function loadSlots() {
+  state.slots = (await api(`${ADMIN}/schedule`, {}, auth())).data.slots;
+}
+
+function showSchedule() {
+  const round = state.season.rounds.find((r) => r.round === $("round").value);
+  const { division, group } = selectedLobby();
+  $("round-window").textContent = round
+    ? `${round.name || round.round}: from ${when(round.starts_at)} to ${when(round.ends_at)} (times in ${zone()})`
+      + (round.applied ? "" : " · saved, applies at the tournament tables' next build") : "No round yet: create one below.";
+  const slots = state.slots.filter((s) => s.round === round?.round && s.division === division && s.group === group)
+    .sort((a, b) => a.match_number - b.match_number);
+  $("schedule").replaceChildren(...(slots.length ? slots.map((s) => el("li", { "data-slot": s.slot_id },
+    el("h3", {}, `Match ${s.match_number}: ${clock(s.scheduled_at)} · ${s.scheduled_map_name || s.scheduled_map}`),
+    s.delay_minutes ? el("p", { class: "muted" }, `planned ${clock(s.planned_at)}, delayed ${s.delay_minutes > 0 ? "+" : ""}${s.delay_minutes} min`
+      + (s.edit_reason ? ` (${s.edit_reason})` : "")) : null,
+    el("p", {}, "Status: ", badge(s.status), s.attempts > 1 ? ` · ${s.attempts} attempts` : ""),
+    el("p", {}, "Actual match: ", s.match_id
+      ? el("a", { href: `match.html?id=${encodeURIComponent(s.match_id)}` }, `${s.match_id.slice(0, 12)}…`) : "not yet linked",
+      s.match_id ? ` (${clock(s.started_at)}, ${s.actual_map_name || "—"})` : ""),
+    s.applied ? null : el("p", { class: "muted" }, "Saved; applies at the tournament tables' next build and each match's next run."),
+  )) : [el("li", {}, `No slot of ${lobbyName(division, group)} in this round yet: set its six below.`)]));
+  fillSlotForm(slots, round);
+}
+
+function fillSlotForm(slots, round) {
+  const maps = state.season.maps;
+  const start = round ? new Date(round.starts_at) : new Date();
+  $("slot-inputs").replaceChildren(...Array.from({ length: SLOTS }, (_, i) => {
+    const number = i + 1;
+    const slot = slots.find((s) => s.match_number === number);
+    const planned = slot ? slot.planned_at : new Date(+(slots[0] ? new Date(slots[0].planned_at) : start) + i * 45 * 60000).toISOString();
+    const map = el("select", { name: `map-${number}`, "aria-label": `map of match ${number}` },
+      maps.map((m) => el("option", { value: m.map_name, selected: (slot ? slot.scheduled_map : maps[i % maps.length].map_name) === m.map_name }, m.display)));
+    return el("fieldset", {}, el("legend", {}, `Match ${number}`),
+      el("input", { type: "datetime-local", name: `time-${number}`, "aria-label": `planned time of match ${number}`, required: true, value: localInput(planned) }),
+      map);
+  }));
+}
+
+async function saveSlots(event) {
+  event.preventDefault();
+  const { division, group } = selectedLobby();
+  const form = $("slots-form");
+  const slots = Array.from({ length: SLOTS }, (_, i) => ({
+    match_number: i + 1, scheduled_at: instant(form.elements[`time-${i + 1}`].value), map_name: form.elements[`map-${i + 1}`].value,
+  }));
+  const reason = $("slots-reason").value.trim();
+  try {
+    await send(`${ADMIN}/rounds/${encodeURIComponent($("round").value)}/schedule`, "PUT",
+               { season_id: state.season.season_id, division_id: division, group_id: group, slots, ...(reason ? { reason } : {}) });
+    said(`Six slots of ${lobbyName(division, group)} in ${roundName($("round").value)} saved; they apply at the next build.`);
+    await refreshSchedule();
+  } catch (error) { failed(error); }
+}
+
+async function saveDelay(event) {
+  event.preventDefault();
+  const { division, group } = selectedLobby();
+  const minutes = Number($("delay-minutes").value);
+  try {
+    await send(`${ADMIN}/rounds/${encodeURIComponent($("round").value)}/delay`, "POST", {
+      season_id: state.season.season_id, division_id: division, group_id: group, from_match: Number($("delay-from").value),
+      minutes, reason: $("delay-reason").value.trim() });
+    said(`Matches ${$("delay-from").value} to ${SLOTS} of ${lobbyName(division, group)} moved by ${minutes} min.`);
+    await refreshSchedule();
+  } catch (error) { failed(error); }
+}
+
+async function saveRound(event) {
+  event.preventDefault();
+  const id = $("round-id").value.trim();
+  try {
+    await send(`${ADMIN}/rounds/${encodeURIComponent(id)}`, "PUT", {
+      season_id: state.season.season_id, name: $("round-name").value.trim(),
+      starts_at: instant($("round-starts").value), ends_at: instant($("round-ends").value) });
+    said(`Round ${id} saved.`);
+    await loadSeason();
+    $("round").value = id;
+    await refreshSchedule();
+  } catch (error) { failed(error); }
+}
+
+function fillRoundForm() {
+  const round = state.season.rounds.find((r) => r.round === $("round").value);
+  if (!round) return;
+  $("round-id").value = round.round;
+  $("round-name").value = round.name || "";
+  $("round-starts").value = localInput(round.starts_at);
+  $("round-ends").value = localInput(round.ends_at);
+}
+
+async function refreshSchedule() {
+  await Promise.all([loadSeason(), loadSlots()]);
+  showSchedule();
+  await showValidation();
+}
+
+// ---- validation
+
+function filterParams() {
+  const day = $("filter-date").value;
+  const from = day ? new Date(`${day}T00:00`) : null;
+  return { status: $("filter-status").value, division: $("filter-division").value, round: $("filter-round").value,
+           played_from: from?.toISOString(), played_to: from ? new Date(+from + 86400000).toISOString() : null };
+}
+
+/** The slots a match can be assigned to, grouped by division and round, each named in full. */
+function slotChoices(match) {
+  const groups = new Map();
+  for (const s of [...state.slots].sort((a, b) => `${a.division}${a.scheduled_at}`.localeCompare(`${b.division}${b.scheduled_at}`))) {
+    const key = `${lobbyName(s.division, s.group)} · ${s.round_name || s.round}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(s);
   }
-  await api(`${ADMIN}/matches/${encodeURIComponent(matchId)}/override`, {},
-            { ...auth(), method: "PUT", body: JSON.stringify({ ...body, reason: reason.value.trim() }) });
-  $("status").textContent = `Override of ${matchId} saved; the match's next run applies it.`;
+  return el("select", { "aria-label": `slot for match ${match.match_id}`, class: "slot-choice" },
+    el("option", { value: "" }, "Assign to slot…"),
+    [...groups].map(([label, slots]) => el("optgroup", { label }, slots.map((s) => el("option", { value: s.slot_id }, slotLabel(s))))));
 }
 
-/** A validation row's actions: a reason, then assign to a slot, mark as the remake of a match, or not a tournament match. */
-function actions(match, slots) {
-  const apply = (body) => override(match.match_id, body, reason).catch((error) => showError(error.message));
-  const reason = el("input", { "aria-label": `reason for ${match.match_id}`, placeholder: "reason", size: 14 });
-  const slot = el("select", { "aria-label": `assign ${match.match_id} to a slot` },
-    el("option", { value: "" }, "Assign to slot…"), slots.map((s) => el("option", { value: s.slot_id }, `${s.round} #${s.match_number} ${s.scheduled_map || ""}`)));
-  slot.addEventListener("change", () => slot.value && apply({ slot_id: slot.value }));
-  const remake = el("select", { "aria-label": `mark ${match.match_id} as the remake of a match` },
-    el("option", { value: "" }, "Remake of…"), slots.filter((s) => s.match_id && s.match_id !== match.match_id)
-      .map((s) => el("option", { value: s.match_id }, `${s.round} #${s.match_number} (${s.match_id.slice(0, 8)})`)));
-  remake.addEventListener("change", () => remake.value && apply({ remake_of: remake.value }));
-  return el("span", { class: "row-actions" }, reason, " ", slot, " ", remake, " ",
-            el("button", { type: "button", onclick: () => apply({ is_tournament_match: false }) }, "Not a tournament match"));
+function remakeChoices(match) {
+  const played = state.slots.filter((s) => s.match_id && s.match_id !== match.match_id);
+  return el("select", { "aria-label": `original of match ${match.match_id}`, class: "remake-choice" },
+    el("option", { value: "" }, "Remake of…"),
+    played.map((s) => el("option", { value: s.match_id }, `${slotLabel(s)} (match ${s.match_id.slice(0, 8)}, ${clock(s.started_at)})`)));
 }
 
-async function showRound() {
-  const round = $("round").value;
-  const [schedule, validation] = await Promise.all([api(`${ADMIN}/schedule`, { round }, auth()), api(`${ADMIN}/validation`, { round }, auth())]);
-  const slots = schedule.data.slots;
-  $("schedule").replaceChildren(sortableTable([
-    { key: "slot", label: "Slot", text: true, value: (s) => `${s.division} ${s.round} #${s.match_number}`, cell: (s) => `${s.division} · ${s.round} · #${s.match_number}` },
-    { key: "scheduled", label: "Scheduled", text: true, value: (s) => s.scheduled_at, cell: (s) => when(s.scheduled_at) },
-    { key: "map", label: "Map planned / played", text: true, value: (s) => s.scheduled_map, cell: (s) => `${s.scheduled_map || "—"} / ${s.actual_map || "—"}` },
-    { key: "status", label: "Status", text: true, value: (s) => s.status, cell: (s) => `${s.status}${s.is_remake ? " (remake)" : ""}` },
-    { key: "match", label: "Match", text: true, value: (s) => s.match_id, cell: (s) => s.match_id || "none yet" },
-    { key: "started", label: "Started", text: true, value: (s) => s.started_at, cell: (s) => when(s.started_at) },
-    { key: "attempts", label: "Attempts", value: (s) => s.attempts },
-  ], slots, { sortKey: "scheduled" }));
-  $("validation").replaceChildren(validation.data.matches.length ? sortableTable([
-    { key: "match", label: "Match", text: true, value: (m) => m.match_id, cell: (m) => m.match_id },
-    { key: "created", label: "Played", text: true, value: (m) => m.created_at, cell: (m) => when(m.created_at) },
-    { key: "status", label: "Status", text: true, value: (m) => m.validation_status, cell: (m) => `${m.validation_status}${m.overridden ? " (overridden)" : ""}` },
-    { key: "reason", label: "Why", text: true, value: (m) => m.reason, cell: (m) => m.reason || "—" },
-    { key: "teams", label: "Teams", value: (m) => m.team_count },
-    { key: "unmatched", label: "Unknown players", value: (m) => m.unmatched_player_count },
-    { key: "actions", label: "Actions", text: true, sortable: false, value: () => 0, cell: (m) => actions(m, slots) },
-  ], validation.data.matches, { sortKey: "created" }) : el("p", {}, "No match to validate in this round."));
+function actions(match) {
+  const reason = el("input", { "aria-label": `reason for match ${match.match_id}`, placeholder: "Reason (required)", maxlength: 500 });
+  const apply = async (body, what) => {
+    if (!reason.value.trim()) {
+      reason.focus();
+      said(`Give a reason for the decision on match ${match.match_id} first.`);
+      return;
+    }
+    try {
+      await send(`${ADMIN}/matches/${encodeURIComponent(match.match_id)}/override`, "PUT", { ...body, reason: reason.value.trim() });
+      said(`Match ${match.match_id}: ${what}; its next run applies it.`);
+      await showValidation();
+    } catch (error) { failed(error); }
+  };
+  const slot = slotChoices(match);
+  const remake = remakeChoices(match);
+  return el("div", { class: "actions" }, reason,
+    el("div", { class: "pick" }, slot, el("button", { type: "button", onclick: () => slot.value
+      ? apply({ slot_id: slot.value }, `assigned to ${slot.selectedOptions[0].textContent}`) : slot.focus() }, "Assign")),
+    el("div", { class: "pick" }, remake, el("button", { type: "button", onclick: () => remake.value
+      ? apply({ remake_of: remake.value }, `marked as a remake of ${remake.value}`) : remake.focus() }, "Mark as remake")),
+    el("div", { class: "row-actions" },
+      el("button", { type: "button", onclick: () => apply({ is_tournament_match: false }, "marked as not a tournament match") }, "Not a tournament match"),
+      el("button", { type: "button", onclick: () => apply({ status: "confirmed", is_tournament_match: true }, "confirmed as it stands") }, "Confirm as it is")));
+}
+
+function matchCard(m) {
+  return el("article", { class: "match", "data-match": m.match_id, "data-status": m.validation_status },
+    el("h3", {}, `Match ${m.match_id.slice(0, 12)}…`, " ", badge(m.validation_status), m.overridden ? " (overridden)" : ""),
+    el("p", {}, `${when(m.created_at)} · ${m.map_display || m.map_name || "—"}`),
+    el("p", {}, m.division ? `${lobbyName(m.division, m.group)} · ${m.round_name || m.round || "no round"}` : "No single division",
+      ` · ${fmt(m.team_count)} tournament teams`, m.unmatched_player_count ? ` · ${fmt(m.unmatched_player_count)} unknown players` : ""),
+    el("p", { class: "muted" }, m.reason || ""),
+    m.override_pending ? el("p", { class: "muted" }, "An override is saved; the match's next run applies it.") : null,
+    actions(m));
+}
+
+/** Shows the matches the filters ask for; an answer to filters changed since is dropped. */
+async function showValidation() {
+  const asked = ++state.asked;
+  const answer = await api(`${ADMIN}/validation`, filterParams(), auth());
+  if (asked !== state.asked) return;
+  const matches = answer.data.matches;
+  const { status, division, round } = filterParams();
+  $("validation-count").textContent = `${matches.length} match${matches.length === 1 ? "" : "es"}`
+    + (status ? ` · ${statusName(status).toLowerCase()}` : "")
+    + (division || round ? " · matches of no single division or round are listed under every one" : "");
+  $("validation").replaceChildren(...(matches.length ? matches.map(matchCard)
+    : [el("p", {}, "No match here needs a decision.")]));
+}
+
+// ---- roster
+
+const progress = new Map();
+
+function progressText(b) {
+  if (!b.backfill) return b.status;
+  const f = b.backfill;
+  return `${f.status}: ${fmt(f.partitions_done)} of ${fmt(f.partitions_total)} matches`
+    + (f.progress !== null ? ` (${fmt(f.progress * 100)}%)` : "") + (f.partitions_failed ? `, ${fmt(f.partitions_failed)} failed` : "");
+}
+
+async function pollBackfills() {
+  clearTimeout(state.poll);
+  const running = [...progress].filter(([, p]) => !p.done);
+  await Promise.all(running.map(async ([id, p]) => {
+    try {
+      const b = await api(`${ADMIN}/players/${encodeURIComponent(id)}/backfill`, {}, auth());
+      p.node.textContent = progressText(b);
+      p.done = !!b.backfill && FINISHED.has(b.backfill.status);
+    } catch (error) {
+      p.node.textContent = error.message;
+      p.done = error.status === 404;
+    }
+  }));
+  if ([...progress.values()].some((p) => !p.done)) state.poll = setTimeout(pollBackfills, POLL_MS);
+}
+
+function askToRemove(player) {
+  const dialog = $("confirm-remove");
+  $("confirm-remove-text").textContent = `Stop tracking ${player.player_name || player.player_id} (${player.player_id})`
+    + `${player.team_name ? `, ${player.team_name}` : ""}? Their matches already published stay; new ones are no longer detailed.`;
+  dialog.returnValue = "";
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== "remove") return;
+    try {
+      await api(`${ADMIN}/players/${encodeURIComponent(player.player_id)}`, {}, auth({ method: "DELETE" }));
+      said(`${player.player_name || player.player_id} is no longer tracked.`);
+      await showRoster();
+    } catch (error) { failed(error); }
+  };
+  dialog.showModal();
 }
 
 async function showRoster() {
   const players = (await api(`${ADMIN}/players`, {}, auth())).data;
+  progress.clear();
   $("roster").replaceChildren(players.length ? sortableTable([
-    { key: "player", label: "Player", text: true, value: (p) => p.player_id, cell: (p) => p.player_id },
+    { key: "player", label: "Player", text: true, value: (p) => p.player_name || p.player_id,
+      cell: (p) => el("span", {}, el("b", {}, p.player_name || "name not published yet"), el("br"), el("span", { class: "muted" }, p.player_id)) },
+    { key: "team", label: "Team", text: true, value: (p) => p.team_name, cell: (p) => p.team_name || "—" },
+    { key: "division", label: "Division", text: true, value: (p) => p.division, cell: (p) => p.division ? lobbyName(p.division, p.group) : "—" },
+    { key: "matches", label: "Matches", value: (p) => p.matches },
     { key: "added", label: "Tracked since", text: true, value: (p) => p.added_at, cell: (p) => when(p.added_at) },
     { key: "backfill", label: "Backfill", text: true, sortable: false, value: () => 0, cell: (p) => {
-      const out = el("span", { class: "muted" });
-      return el("span", {}, el("button", { type: "button", onclick: async () => {
-        try {
-          const b = await api(`${ADMIN}/players/${encodeURIComponent(p.player_id)}/backfill`, {}, auth());
-          out.textContent = b.backfill ? ` ${b.status}: ${fmt(b.backfill.partitions_done)} of ${fmt(b.backfill.partitions_total)} matches`
-            + (b.backfill.partitions_failed ? `, ${b.backfill.partitions_failed} failed` : "") : ` ${b.status}`;
-        } catch (error) { out.textContent = ` ${error.message}`; }
-      } }, "Progress"), out);
+      const node = el("span", { class: "progress", "data-player": p.player_id }, "…");
+      progress.set(p.player_id, { node, done: false });
+      return node;
     } },
-    { key: "remove", label: "", sortable: false, value: () => 0, cell: (p) => el("button", { type: "button", onclick: async () => {
-      await api(`${ADMIN}/players/${encodeURIComponent(p.player_id)}`, {}, { ...auth(), method: "DELETE" }).catch((e) => showError(e.message));
-      showRoster();
-    } }, "Stop tracking") },
+    { key: "remove", label: "", sortable: false, value: () => 0,
+      cell: (p) => el("button", { type: "button", class: "remove", onclick: () => askToRemove(p) }, "Stop tracking") },
   ], players, { sortKey: "player" }) : el("p", {}, "No player tracked through the roster table."));
+  await pollBackfills();
 }
 
+async function addPlayer(event) {
+  event.preventDefault();
+  const given = $("player-id").value.trim();
+  try {
+    const added = await send(`${ADMIN}/players`, "POST", /^account\./.test(given) ? { player_id: given } : { player_name: given });
+    $("player-id").value = "";
+    said(added.added ? `${added.player.player_name || added.player_id} is tracked; their backfill starts at the sensor's next tick.`
+                     : `${added.player.player_name || added.player_id} was already tracked.`);
+    await showRoster();
+  } catch (error) { failed(error); }
+}
+
+// ---- page
+
 async function load() {
-  const rounds = (await api("/api/v1/tournaments/rounds")).data.rounds;
-  options($("round"), rounds.map((r) => [r.round, `${r.name || r.round} (${r.status})`]), (rounds.find((r) => r.status === "active") || rounds.at(-1))?.round);
-  $("context").hidden = false;
-  await Promise.all([showRound(), showRoster()]);
-  $("status").textContent = "Token accepted.";
+  options($("filter-status"), [["needs_override", STATUS_NAMES.needs_override], ["", "Every status"],
+    ...["unscheduled", "remake_candidate", "mixed_division", "remake_failed", "confirmed"].map((s) => [s, statusName(s)])],
+    $("filter-status").value || "needs_override");
+  await Promise.all([loadSeason(), loadSlots()]);
+  $("admin").hidden = false;
+  showSchedule();
+  fillRoundForm();
+  await Promise.all([showValidation(), showRoster()]);
+  said("Key accepted.");
 }
 
 async function start() {
@@ -98,19 +347,15 @@ async function start() {
     sessionStorage.setItem(KEY, $("token").value);
     load().catch((error) => showError(error.message)).finally(shown);
   });
-  $("round").addEventListener("change", () => showRound().catch((error) => showError(error.message)));
-  $("add-player").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      await api(`${ADMIN}/players`, {}, { ...auth(), method: "POST", body: JSON.stringify({ player_id: $("player-id").value }) });
-      $("player-id").value = "";
-      await showRoster();
-    } catch (error) {
-      showError(error.message);
-    }
-  });
+  $("round").addEventListener("change", () => { showSchedule(); fillRoundForm(); });
+  $("lobby").addEventListener("change", showSchedule);
+  $("filters").addEventListener("change", () => showValidation().catch((error) => showError(error.message)));
+  $("slots-form").addEventListener("submit", saveSlots);
+  $("delay-form").addEventListener("submit", saveDelay);
+  $("round-form").addEventListener("submit", saveRound);
+  $("add-player").addEventListener("submit", addPlayer);
   if (sessionStorage.getItem(KEY)) await load();
-  else $("status").textContent = "Enter the API token to see the schedule, validation and roster.";
+  else said("Enter an organiser's API key to see the schedule, the matches to validate and the roster.");
   shown();
 }
 

@@ -1,0 +1,404 @@
+"""The PUBG admin's reads and writes: a season's rounds and schedule slots as the organiser set them (the published
+`tournament_rounds` and `tournament_scheduled_matches`, with the rows of `pubg.tournament_round_edits` and
+`pubg.tournament_slot_edits` in place of theirs until the pipeline applies them), the validation list with its
+filters, the tracked-player roster with each player's name, team and division, and the writes to the rows the
+platform reads (round and slot edits, delays, overrides, the roster).
+
+Every read here is of rows the admin writes as well as published ones, so it is read as it is now, never cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from gamestats_assets.published.pubg import COLUMNS
+from gamestats_assets.serve.models import field, shape, typed
+from gamestats_assets.serve.queries import NotFound
+from gamestats_assets.sources.pubg.reference import dictionary
+
+SLOTS_PER_ROUND = 6
+"""Match slots of a round, a division and group: the design's six."""
+MIN_SLOT_GAP = dt.timedelta(minutes=30)
+"""The least time between two slots of a lobby: a match lasts about half an hour, and a match is placed on the
+slot of its map nearest its start within 30 minutes."""
+MAX_DELAY_MINUTES = 240
+"""The most a delay moves a slot either way."""
+VALIDATION_STATUSES = ("confirmed", "unscheduled", "remake_candidate", "mixed_division", "remake_failed")
+NEEDS_OVERRIDE = ("unscheduled", "remake_candidate", "mixed_division", "remake_failed")
+"""Statuses of a match that an organiser decides on (while no override of theirs holds for it)."""
+ROUNDS, SLOTS = COLUMNS["tournament_rounds"], COLUMNS["tournament_scheduled_matches"]
+CHECKED = COLUMNS["tournament_matches"]
+MAP = COLUMNS["matches"]["map_name"]
+
+
+class Invalid(ValueError):
+    """A schedule the design's rules refuse (the API's 422, saying which rule and which slot)."""
+
+
+def map_names() -> dict[str, str]:
+    """Each map id (`Baltic_Main`) and the name players know it by (`Erangel (Remastered)`)."""
+    return dictionary("mapName")
+
+
+def map_display(map_name: str | None) -> str | None:
+    return None if map_name is None else map_names().get(map_name, map_name)
+
+
+AdminRound = shape(
+    "PubgAdminRound", "A round of the season as the organiser set it", round=typed(ROUNDS["round_id"]),
+    name=typed(ROUNDS["name"]), starts_at=typed(ROUNDS["starts_at"]), ends_at=typed(ROUNDS["ends_at"]),
+    edited=field(bool, "set through the admin endpoints"),
+    applied=field(bool, "the published round holds the edit (false until the pipeline's next build)"))
+Lobby = shape("PubgAdminLobby", "A division and group of the season", division=str, group=str)
+MapChoice = shape("PubgMapChoice", "A map a slot can be played on", map_name=str, display=str)
+AdminSeason = shape(
+    "PubgAdminSeason", "A season's rounds, lobbies and the maps a slot can name",
+    season_id=typed(ROUNDS["season_id"]), season_name=typed(ROUNDS["season_name"]),
+    rounds=list[AdminRound], lobbies=list[Lobby], maps=list[MapChoice])
+
+SEASON_ROUNDS = """
+SELECT coalesce(e.round_id, r.round_id) AS round, coalesce(e.name, r.name) AS name,
+       coalesce(e.starts_at, r.starts_at) AS starts_at, coalesce(e.ends_at, r.ends_at) AS ends_at,
+       e.round_id IS NOT NULL AS edited,
+       coalesce(e.round_id IS NULL OR (r.starts_at = e.starts_at AND r.ends_at = e.ends_at
+                                       AND r.name IS NOT DISTINCT FROM e.name), false) AS applied
+FROM (SELECT * FROM pubg.tournament_rounds WHERE season_id = %(season)s) r
+FULL JOIN (SELECT * FROM pubg.tournament_round_edits WHERE season_id = %(season)s) e USING (round_id)
+ORDER BY starts_at NULLS LAST, round
+"""
+
+
+def latest_season(conn: psycopg.Connection, season_id: str | None) -> tuple[str, str | None]:
+    """The season asked for (`NotFound` when neither published nor edited), else the one starting last."""
+    found = conn.execute(
+        "SELECT season_id, max(season_name) AS season_name FROM ("
+        "SELECT season_id, season_name, starts_at FROM pubg.tournament_rounds UNION ALL "
+        "SELECT season_id, NULL, starts_at FROM pubg.tournament_round_edits) s "
+        "WHERE %(season)s::text IS NULL OR season_id = %(season)s GROUP BY season_id "
+        "ORDER BY min(starts_at) DESC NULLS LAST, season_id DESC LIMIT 1", {"season": season_id}).fetchone()
+    if found is None:
+        raise NotFound("no tournament season has been published" if season_id is None
+                       else f"season {season_id!r} not found")
+    return found["season_id"], found["season_name"]
+
+
+def season(conn: psycopg.Connection, season_id: str | None) -> dict:
+    season_id, season_name = latest_season(conn, season_id)
+    lobbies = conn.execute(
+        "SELECT DISTINCT division_id AS division, group_id AS \"group\" FROM ("
+        "SELECT division_id, group_id FROM pubg.tournament_scheduled_matches WHERE season_id = %(season)s UNION "
+        "SELECT division_id, group_id FROM pubg.tournament_slot_edits WHERE season_id = %(season)s) l "
+        "ORDER BY 1, 2", {"season": season_id}).fetchall()
+    return {"season_id": season_id, "season_name": season_name,
+            "rounds": conn.execute(SEASON_ROUNDS, {"season": season_id}).fetchall(), "lobbies": lobbies,
+            "maps": [{"map_name": m, "display": d} for m, d in sorted(map_names().items(), key=lambda p: p[1])]}
+
+
+AdminSlot = shape(
+    "PubgAdminSlot", "A schedule slot as the organiser set it, and the match linked to it",
+    slot_id=typed(SLOTS["slot_id"]), season_id=typed(SLOTS["season_id"]), division=typed(SLOTS["division_id"]),
+    group=typed(SLOTS["group_id"]), round=typed(SLOTS["round_id"]), round_name=typed(ROUNDS["name"]),
+    match_number=typed(SLOTS["match_number"]),
+    scheduled_at=field(dt.datetime, "when the slot starts: its planned time moved by its delay"),
+    planned_at=field(dt.datetime, "its planned time"), delay_minutes=field(int, "how far a delay moved it"),
+    scheduled_map=typed(SLOTS["map_name"]), scheduled_map_name=field(str | None, "the map's name"),
+    status=field(str, "the published slot's status (`pending` for a slot the pipeline has not built yet)"),
+    attempts=field(int, "matches placed on the slot"), is_remake=typed(SLOTS["is_remake"]),
+    original_match_id=typed(SLOTS["original_match_id"]), match_id=typed(SLOTS["match_id"]),
+    started_at=typed(SLOTS["started_at"]), actual_map=typed(MAP), actual_map_name=field(str | None, "its name"),
+    edited=field(bool, "set through the admin endpoints"),
+    applied=field(bool, "the published slot holds the edit (false until the pipeline's next build)"),
+    edit_reason=field(str | None, "why it was last edited or delayed"))
+AdminSlots = shape("PubgAdminSlots", season_id=str, slots=list[AdminSlot], total_count=int)
+
+SEASON_SLOTS = """
+SELECT coalesce(e.slot_id, s.slot_id) AS slot_id, coalesce(e.season_id, s.season_id) AS season_id,
+       coalesce(e.division_id, s.division_id) AS division, coalesce(e.group_id, s.group_id) AS "group",
+       coalesce(e.round_id, s.round_id) AS round, coalesce(re.name, r.name) AS round_name,
+       coalesce(e.match_number, s.match_number) AS match_number,
+       coalesce(e.planned_at + make_interval(mins => e.delay_minutes), s.scheduled_at) AS scheduled_at,
+       coalesce(e.planned_at, s.scheduled_at) AS planned_at, coalesce(e.delay_minutes, 0) AS delay_minutes,
+       coalesce(e.map_name, s.map_name) AS scheduled_map, coalesce(s.status, 'pending') AS status,
+       coalesce(s.attempts, 0) AS attempts, coalesce(s.is_remake, false) AS is_remake, s.original_match_id,
+       s.match_id, s.started_at, m.map_name AS actual_map, e.slot_id IS NOT NULL AS edited,
+       coalesce(e.slot_id IS NULL OR (s.scheduled_at = e.planned_at + make_interval(mins => e.delay_minutes)
+                                      AND s.map_name = e.map_name), false) AS applied, e.reason AS edit_reason
+FROM (SELECT * FROM pubg.tournament_scheduled_matches WHERE season_id = %(season)s) s
+FULL JOIN (SELECT * FROM pubg.tournament_slot_edits WHERE season_id = %(season)s) e USING (slot_id)
+LEFT JOIN pubg.matches m ON m.match_id = s.match_id
+LEFT JOIN pubg.tournament_rounds r ON r.season_id = %(season)s AND r.round_id = coalesce(e.round_id, s.round_id)
+LEFT JOIN pubg.tournament_round_edits re ON re.season_id = %(season)s AND re.round_id = coalesce(e.round_id, s.round_id)
+"""
+
+
+def slots(conn: psycopg.Connection, season_id: str | None, division: str | None, group: str | None,
+          round_id: str | None) -> dict:
+    """The season's slots (of `division`, `group` and `round_id` when given), by time."""
+    season_id, _ = latest_season(conn, season_id)
+    found = conn.execute(
+        f"SELECT * FROM ({SEASON_SLOTS}) t WHERE (%(division)s::text IS NULL OR division = %(division)s) "
+        "AND (%(group)s::text IS NULL OR \"group\" = %(group)s) AND (%(round)s::text IS NULL OR round = %(round)s) "
+        "ORDER BY scheduled_at, division, \"group\", match_number, slot_id",
+        {"season": season_id, "division": division, "group": group, "round": round_id}).fetchall()
+    for slot in found:
+        slot["scheduled_map_name"] = map_display(slot["scheduled_map"])
+        slot["actual_map_name"] = map_display(slot["actual_map"])
+    return {"season_id": season_id, "slots": found, "total_count": len(found)}
+
+
+Checked = shape(
+    "PubgAdminCheckedMatch", "A match's validation, with why, any override and what it needs",
+    match_id=typed(CHECKED["match_id"]), created_at=typed(COLUMNS["matches"]["created_at"]), map_name=typed(MAP),
+    map_display=field(str | None, "the map's name"), division=typed(CHECKED["division_id"]),
+    group=typed(CHECKED["group_id"]), round=typed(CHECKED["round_id"]), round_name=typed(ROUNDS["name"]),
+    slot_id=typed(CHECKED["slot_id"]),
+    validation_status=field(str | None, "the match's final status (its outcome's, else its context's)"),
+    team_count=typed(CHECKED["team_count"]), unmatched_player_count=typed(CHECKED["unmatched_player_count"]),
+    is_tournament_match=typed(CHECKED["is_tournament_match"]), overridden=typed(CHECKED["overridden"]),
+    reason=typed(CHECKED["reason"]),
+    override_pending=field(bool, "an override is written that the match's next run has not applied yet"),
+    needs_override=field(bool, "its status asks for an organiser's decision and no override of theirs holds"))
+Validation = shape("PubgAdminValidation", season_id=str, matches=list[Checked], total_count=int)
+
+VALIDATION = """
+SELECT t.match_id, m.created_at, m.map_name, t.division_id AS division, t.group_id AS "group",
+       t.round_id AS round, coalesce(re.name, r.name) AS round_name, t.slot_id,
+       coalesce(o.status, t.status) AS validation_status, t.team_count, t.unmatched_player_count,
+       t.is_tournament_match, t.overridden, coalesce(o.reason, t.reason) AS reason,
+       (w.match_id IS NOT NULL AND NOT t.overridden) AS override_pending,
+       (coalesce(o.status, t.status) = ANY(%(needs)s) AND NOT t.overridden AND w.match_id IS NULL) AS needs_override
+FROM pubg.tournament_matches t
+LEFT JOIN pubg.tournament_match_outcomes o USING (match_id)
+LEFT JOIN pubg.matches m USING (match_id)
+LEFT JOIN pubg.tournament_match_overrides w USING (match_id)
+LEFT JOIN pubg.tournament_rounds r ON r.season_id = t.season_id AND r.round_id = t.round_id
+LEFT JOIN pubg.tournament_round_edits re ON re.season_id = t.season_id AND re.round_id = t.round_id
+WHERE t.season_id = %(season)s
+  AND (%(division)s::text IS NULL OR t.division_id = %(division)s OR t.division_id IS NULL)
+  AND (%(round)s::text IS NULL OR t.round_id = %(round)s OR t.round_id IS NULL)
+  AND (%(from)s::timestamptz IS NULL OR m.created_at >= %(from)s)
+  AND (%(to)s::timestamptz IS NULL OR m.created_at < %(to)s)
+ORDER BY m.created_at DESC NULLS LAST, t.match_id
+"""
+
+
+def validation(conn: psycopg.Connection, season_id: str | None, division: str | None, round_id: str | None,
+               status: str | None, played_from: dt.datetime | None, played_to: dt.datetime | None) -> dict:
+    """The season's matches by validation status, newest first. A division or round asked for keeps the matches
+    placed in none (a mixed-division lobby, a match outside every round's window): they may be of it. `status`
+    `needs_override` asks for those an organiser has to decide on (`NEEDS_OVERRIDE`, no override written)."""
+    season_id, _ = latest_season(conn, season_id)
+    found = conn.execute(VALIDATION, {"season": season_id, "division": division, "round": round_id,
+                                      "from": played_from, "to": played_to, "needs": list(NEEDS_OVERRIDE)}).fetchall()
+    if status == "needs_override":
+        found = [m for m in found if m["needs_override"]]
+    elif status is not None:
+        found = [m for m in found if m["validation_status"] == status]
+    for match in found:
+        match["map_display"] = map_display(match["map_name"])
+    return {"season_id": season_id, "matches": found, "total_count": len(found)}
+
+
+Tracked = shape(
+    "PubgTrackedPlayer", "A player on the roster table, named as the published tables name them",
+    player_id=str, added_at=field(dt.datetime, "when they were added"),
+    player_name=field(str | None, "their in-game name (null until a match of theirs is published)"),
+    team_name=field(str | None, "their tournament team in the latest season they played"),
+    division=field(str | None, "that team's division"), group=field(str | None, "that team's group"),
+    matches=field(int, "their published matches"))
+
+ROSTER = """
+SELECT p.player_id, p.added_at, coalesce(b.player_name, s.player_name) AS player_name, b.team_name,
+       b.division_id AS division, b.group_id AS "group", coalesce(s.matches, 0) AS matches
+FROM pubg.players p
+LEFT JOIN LATERAL (SELECT player_name, team_name, division_id, group_id FROM pubg.player_leaderboards
+                   WHERE scope = 'group' AND account_id = p.player_id ORDER BY season_id DESC LIMIT 1) b ON true
+LEFT JOIN LATERAL (SELECT max(player_name) AS player_name, count(DISTINCT match_id) AS matches
+                   FROM pubg.match_summaries WHERE account_id = p.player_id) s ON true
+WHERE %(player)s::text IS NULL OR p.player_id = %(player)s
+ORDER BY lower(coalesce(b.player_name, s.player_name, p.player_id)), p.player_id
+"""
+
+
+def roster(conn: psycopg.Connection, player_id: str | None = None) -> list[dict]:
+    """The tracked players added through the roster table (`pubg.players`) as it is now (`player_id`'s row alone
+    when given), each with their name, team and division where the published tables know them."""
+    return conn.execute(ROSTER, {"player": player_id}).fetchall()
+
+
+class Ambiguous(LookupError):
+    """A player name several accounts have played under (the API's 409, listing them)."""
+
+
+def account_of(conn: psycopg.Connection, name: str) -> str:
+    """The one account id that played under the in-game name `name` (any case) in the published matches."""
+    found = [r["account_id"] for r in conn.execute(
+        "SELECT DISTINCT account_id FROM pubg.match_summaries WHERE lower(player_name) = lower(%s) "
+        "ORDER BY account_id LIMIT 5", (name,))]
+    if not found:
+        raise NotFound(f"no published match has a player named {name!r}: give their account id (account.…)")
+    if len(found) > 1:
+        raise Ambiguous(f"{len(found)} accounts played as {name!r} ({', '.join(found)}): give the account id")
+    return found[0]
+
+
+def add_to_roster(conn: psycopg.Connection, player_id: str) -> bool:
+    """Add `player_id` to the roster table; whether they were not on it."""
+    return bool(conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
+                             (player_id,)).rowcount)
+
+
+def remove_from_roster(conn: psycopg.Connection, player_id: str) -> bool:
+    """Take `player_id` off the roster table; whether they were on it."""
+    return bool(conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount)
+
+
+def tracked_since(conn: psycopg.Connection, player_id: str) -> dt.datetime | None:
+    """When `player_id` was added to the roster table (None: not on it)."""
+    found = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
+    return None if found is None else found["added_at"]
+
+
+def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None) -> dict:
+    """Write `fields` as `match_id`'s override (`NotFound` for an unknown match), taking the division, group,
+    round and slot of `remake_of` when given (`NotFound` when it has no slot); the fields written."""
+    if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
+        raise NotFound(f"match {match_id!r} not found")
+    if remake_of:
+        original = conn.execute("SELECT division_id, group_id, round_id, slot_id FROM pubg.tournament_match_outcomes "
+                                "WHERE match_id = %s AND slot_id IS NOT NULL", (remake_of,)).fetchone()
+        if original is None:
+            raise NotFound(f"match {remake_of!r} has no schedule slot to be remade")
+        fields = {**fields, **{c: original[c] for c in ("division_id", "group_id", "round_id", "slot_id")}}
+    names = [sql.Identifier(c) for c in ["match_id", *fields, "updated_at"]]
+    conn.execute(sql.SQL("INSERT INTO pubg.tournament_match_overrides ({}) VALUES ({}, now()) "
+                         "ON CONFLICT (match_id) DO UPDATE SET {}").format(
+        sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * (len(names) - 1)),
+        sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(n) for n in names[1:])),
+        [match_id, *fields.values()])
+    return fields
+
+
+def round_of(conn: psycopg.Connection, season_id: str, round_id: str) -> dict:
+    """The round as the organiser set it (`NotFound` naming it when neither published nor edited)."""
+    found = next((r for r in conn.execute(SEASON_ROUNDS, {"season": season_id}) if r["round"] == round_id), None)
+    if found is None:
+        raise NotFound(f"round {round_id!r} not found in season {season_id!r}: create it first")
+    return found
+
+
+def write_round(conn: psycopg.Connection, season_id: str | None, round_id: str, name: str,
+                starts_at: dt.datetime, ends_at: dt.datetime) -> dict:
+    """Create or edit `round_id` of the season (the latest when none is given): its name and window. `Invalid`
+    when it ends before it starts, lasts more than a day, overlaps another round of the season, or leaves out a
+    slot of its own."""
+    if conn.execute("SELECT 1 FROM pubg.tournament_rounds UNION ALL SELECT 1 FROM pubg.tournament_round_edits "
+                    "LIMIT 1").fetchone() is None and season_id is None:
+        raise Invalid("name the season (season_id): none is published yet")
+    if season_id is None or conn.execute(
+            "SELECT 1 FROM pubg.tournament_rounds WHERE season_id = %(s)s UNION ALL "
+            "SELECT 1 FROM pubg.tournament_round_edits WHERE season_id = %(s)s LIMIT 1", {"s": season_id}).fetchone():
+        season_id, _ = latest_season(conn, season_id)
+    if ends_at <= starts_at:
+        raise Invalid(f"round {round_id!r} ends ({ends_at.isoformat()}) before it starts ({starts_at.isoformat()})")
+    if ends_at - starts_at > dt.timedelta(days=1):
+        raise Invalid(f"round {round_id!r} lasts {ends_at - starts_at}: a round is at most one day")
+    for other in conn.execute(SEASON_ROUNDS, {"season": season_id}):
+        if other["round"] != round_id and other["starts_at"] < ends_at and starts_at < other["ends_at"]:
+            raise Invalid(f"round {round_id!r} overlaps round {other['round']!r} ({other['name'] or ''} "
+                          f"{other['starts_at'].isoformat()} to {other['ends_at'].isoformat()}): a match would "
+                          "belong to two rounds")
+    outside = [s for s in slots(conn, season_id, None, None, round_id)["slots"]
+               if not starts_at <= s["scheduled_at"] < ends_at]
+    if outside:
+        raise Invalid(f"slot {outside[0]['slot_id']!r} at {outside[0]['scheduled_at'].isoformat()} would fall "
+                      f"outside round {round_id!r}: move its slots first")
+    conn.execute("INSERT INTO pubg.tournament_round_edits (season_id, round_id, name, starts_at, ends_at) "
+                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (season_id, round_id) DO UPDATE SET name = excluded.name, "
+                 "starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = now()",
+                 (season_id, round_id, name, starts_at, ends_at))
+    return round_of(conn, season_id, round_id)
+
+
+def check_lobby(conn: psycopg.Connection, season_id: str, division: str, group: str) -> None:
+    """`Invalid` unless `division` and `group` are a lobby of the season (any, while it has none)."""
+    lobbies = {(lobby["division"], lobby["group"]) for lobby in season(conn, season_id)["lobbies"]}
+    if lobbies and (division, group) not in lobbies:
+        known = ", ".join(f"{d}/{g}" for d, g in sorted(lobbies))
+        raise Invalid(f"division/group {division}/{group} is not one of the season's ({known})")
+
+
+def check_times(round_row: dict, times: list[tuple[int, dt.datetime]]) -> None:
+    """`Invalid` unless each slot (match number, time) starts inside the round's window and at least
+    `MIN_SLOT_GAP` after the one before it."""
+    gap = int(MIN_SLOT_GAP.total_seconds() // 60)
+    previous = None
+    for number, at in sorted(times):
+        if not round_row["starts_at"] <= at < round_row["ends_at"]:
+            raise Invalid(f"match {number} at {at.isoformat()} is outside round {round_row['round']!r} "
+                          f"({round_row['starts_at'].isoformat()} to {round_row['ends_at'].isoformat()}): a match "
+                          "then would be placed in no round")
+        if previous is not None and at - previous[1] < MIN_SLOT_GAP:
+            raise Invalid(f"match {number} at {at.isoformat()} starts {int((at - previous[1]).total_seconds() // 60)} "
+                          f"min after match {previous[0]}: slots are at least {gap} min apart, in match order")
+        previous = (number, at)
+
+
+def write_schedule(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str, group: str,
+                   planned: list[dict], reason: str | None) -> dict:
+    """Set the six slots (`match_number`, `planned_at`, `map_name`) of `round_id` for a division and group, each
+    keeping its id and delay; `Invalid` naming the rule a slot breaks (`check_lobby`, `check_times`, a map not in
+    the dictionary)."""
+    season_id, _ = latest_season(conn, season_id)
+    round_row = round_of(conn, season_id, round_id)
+    check_lobby(conn, season_id, division, group)
+    unknown = [s["map_name"] for s in planned if s["map_name"] not in map_names()]
+    if unknown:
+        raise Invalid(f"map {unknown[0]!r} is not a PUBG map id (one of {', '.join(sorted(map_names()))})")
+    current = {s["match_number"]: s for s in slots(conn, season_id, division, group, round_id)["slots"]}
+    delays = {n: current[n]["delay_minutes"] if n in current else 0 for n in range(1, SLOTS_PER_ROUND + 1)}
+    check_times(round_row, [(s["match_number"], s["planned_at"] + dt.timedelta(minutes=delays[s["match_number"]]))
+                            for s in planned])
+    for slot in planned:
+        number = slot["match_number"]
+        slot_id = current[number]["slot_id"] if number in current else f"{round_id}-{division}-{group}-{number}"
+        upsert_slot(conn, slot_id, season_id, round_id, division, group, number, slot["planned_at"], delays[number],
+                    slot["map_name"], reason)
+    return slots(conn, season_id, division, group, round_id)
+
+
+def upsert_slot(conn: psycopg.Connection, slot_id: str, season_id: str, round_id: str, division: str, group: str,
+                number: int, planned_at: dt.datetime, delay: int, map_name: str, reason: str | None) -> None:
+    conn.execute(
+        "INSERT INTO pubg.tournament_slot_edits (slot_id, season_id, round_id, division_id, group_id, match_number, "
+        "planned_at, delay_minutes, map_name, reason) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (slot_id) DO UPDATE SET planned_at = excluded.planned_at, delay_minutes = excluded.delay_minutes, "
+        "map_name = excluded.map_name, reason = excluded.reason, updated_at = now()",
+        (slot_id, season_id, round_id, division, group, number, planned_at, delay, map_name, reason))
+
+
+def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str, group: str,
+                from_match: int, minutes: int, reason: str) -> dict:
+    """Move the slots of `round_id` for a division and group from match `from_match` on by `minutes` (added to
+    any delay they have); `Invalid` when the round has not its six slots, or a moved slot would break
+    `check_times`."""
+    season_id, _ = latest_season(conn, season_id)
+    round_row = round_of(conn, season_id, round_id)
+    current = {s["match_number"]: s for s in slots(conn, season_id, division, group, round_id)["slots"]}
+    if sorted(current) != list(range(1, SLOTS_PER_ROUND + 1)):
+        raise Invalid(f"round {round_id!r} of {division}/{group} has {len(current)} of its {SLOTS_PER_ROUND} slots: "
+                      "set its schedule first")
+    moved = {n: s["delay_minutes"] + (minutes if n >= from_match else 0) for n, s in current.items()}
+    too_far = [n for n, d in moved.items() if abs(d) > MAX_DELAY_MINUTES]
+    if too_far:
+        raise Invalid(f"match {too_far[0]} would be moved {moved[too_far[0]]} min in all: at most "
+                      f"{MAX_DELAY_MINUTES} min either way")
+    check_times(round_row, [(n, s["planned_at"] + dt.timedelta(minutes=moved[n])) for n, s in current.items()])
+    for number in range(from_match, SLOTS_PER_ROUND + 1):
+        s = current[number]
+        upsert_slot(conn, s["slot_id"], season_id, round_id, division, group, number, s["planned_at"], moved[number],
+                    s["scheduled_map"], reason)
+    return slots(conn, season_id, division, group, round_id)
