@@ -26,7 +26,7 @@ from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, shape
-from gamestats_assets.serve.pubg import PRINTABLE, Round, SeasonId, Text
+from gamestats_assets.serve.pubg import PRINTABLE, SeasonId, Text
 from gamestats_assets.serve.queries import pubg_admin as queries
 from gamestats_assets.serve.reader import Reader
 from gamestats_assets.serve.settings import ServeSettings
@@ -75,7 +75,7 @@ def season(reader: ReaderDep, season_id: SeasonId = None) -> Response:
                                                  division=str | None, group=str | None, round=str | None),
             summary="The schedule slots as the organiser set them, with the match linked to each")
 def schedule_slots(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
-                   round: Round = None) -> Response:
+                   round: Text = None) -> Response:
     return now(reader, queries.AdminSlots, queries.slots, season_id, division, group, round,
                division=division, group=group, round=round)
 
@@ -89,7 +89,7 @@ Status = Literal[(*queries.VALIDATION_STATUSES, "needs_override")]
                                     division=str | None, round=str | None, played_from=dt.datetime | None,
                                     played_to=dt.datetime | None),
             summary="Matches by validation status, division, round and time played, with why and any override")
-def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, round: Round = None,
+def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, round: Text = None,
                status: Status | None = None,
                played_from: Annotated[AwareDatetime | None, Query(description="played at or after")] = None,
                played_to: Annotated[AwareDatetime | None, Query(description="played before")] = None) -> Response:

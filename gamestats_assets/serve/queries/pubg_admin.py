@@ -43,7 +43,7 @@ def map_names() -> dict[str, str]:
     return dictionary("mapName")
 
 
-def map_display(map_name: str | None) -> str | None:
+def map_display_name(map_name: str | None) -> str | None:
     return None if map_name is None else map_names().get(map_name, map_name)
 
 
@@ -144,15 +144,16 @@ def slots(conn: psycopg.Connection, season_id: str | None, division: str | None,
         "ORDER BY scheduled_at, division, \"group\", match_number, slot_id",
         {"season": season_id, "division": division, "group": group, "round": round_id}).fetchall()
     for slot in found:
-        slot["scheduled_map_name"] = map_display(slot["scheduled_map"])
-        slot["actual_map_name"] = map_display(slot["actual_map"])
+        slot["scheduled_map_name"] = map_display_name(slot["scheduled_map"])
+        slot["actual_map_name"] = map_display_name(slot["actual_map"])
     return {"season_id": season_id, "slots": found, "total_count": len(found)}
 
 
 Checked = shape(
     "PubgAdminCheckedMatch", "A match's validation, with why, any override and what it needs",
     match_id=typed(CHECKED["match_id"]), created_at=typed(COLUMNS["matches"]["created_at"]), map_name=typed(MAP),
-    map_display=field(str | None, "the map's name"), division=typed(CHECKED["division_id"]),
+    map_display_name=field(str | None, "the map's name as players know it"),
+    division=typed(CHECKED["division_id"]),
     group=typed(CHECKED["group_id"]), round=typed(CHECKED["round_id"]), round_name=typed(ROUNDS["name"]),
     slot_id=typed(CHECKED["slot_id"]),
     validation_status=field(str | None, "the match's final status (its outcome's, else its context's)"),
@@ -198,7 +199,7 @@ def validation(conn: psycopg.Connection, season_id: str | None, division: str | 
     elif status is not None:
         found = [m for m in found if m["validation_status"] == status]
     for match in found:
-        match["map_display"] = map_display(match["map_name"])
+        match["map_display_name"] = map_display_name(match["map_name"])
     return {"season_id": season_id, "matches": found, "total_count": len(found)}
 
 
@@ -292,16 +293,10 @@ def round_of(conn: psycopg.Connection, season_id: str, round_id: str) -> dict:
 
 def write_round(conn: psycopg.Connection, season_id: str | None, round_id: str, name: str,
                 starts_at: dt.datetime, ends_at: dt.datetime) -> dict:
-    """Create or edit `round_id` of the season (the latest when none is given): its name and window. `Invalid`
+    """Create or edit `round_id` of a published season (the latest when none is given): its name and window. `Invalid`
     when it ends before it starts, lasts more than a day, overlaps another round of the season, or leaves out a
     slot of its own."""
-    if conn.execute("SELECT 1 FROM pubg.tournament_rounds UNION ALL SELECT 1 FROM pubg.tournament_round_edits "
-                    "LIMIT 1").fetchone() is None and season_id is None:
-        raise Invalid("name the season (season_id): none is published yet")
-    if season_id is None or conn.execute(
-            "SELECT 1 FROM pubg.tournament_rounds WHERE season_id = %(s)s UNION ALL "
-            "SELECT 1 FROM pubg.tournament_round_edits WHERE season_id = %(s)s LIMIT 1", {"s": season_id}).fetchone():
-        season_id, _ = latest_season(conn, season_id)
+    season_id, _ = latest_season(conn, season_id)
     if ends_at <= starts_at:
         raise Invalid(f"round {round_id!r} ends ({ends_at.isoformat()}) before it starts ({starts_at.isoformat()})")
     if ends_at - starts_at > dt.timedelta(days=1):

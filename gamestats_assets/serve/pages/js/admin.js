@@ -229,7 +229,7 @@ function actions(match) {
 function matchCard(m) {
   return el("article", { class: "match", "data-match": m.match_id, "data-status": m.validation_status },
     el("h3", {}, `Match ${m.match_id.slice(0, 12)}…`, " ", badge(m.validation_status), m.overridden ? " (overridden)" : ""),
-    el("p", {}, `${when(m.created_at)} · ${m.map_display || m.map_name || "—"}`),
+    el("p", {}, `${when(m.created_at)} · ${m.map_display_name || m.map_name || "—"}`),
     el("p", {}, m.division ? `${lobbyName(m.division, m.group)} · ${m.round_name || m.round || "no round"}` : "No single division",
       ` · ${fmt(m.team_count)} tournament teams`, m.unmatched_player_count ? ` · ${fmt(m.unmatched_player_count)} unknown players` : ""),
     el("p", { class: "muted" }, m.reason || ""),
@@ -335,6 +335,7 @@ async function load() {
     $("filter-status").value || "needs_override");
   await Promise.all([loadSeason(), loadSlots()]);
   $("admin").hidden = false;
+  $("login").hidden = true;
   showSchedule();
   fillRoundForm();
   await Promise.all([showValidation(), showRoster()]);
