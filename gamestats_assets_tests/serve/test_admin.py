@@ -400,6 +400,9 @@ def test_the_actions_fit_their_card_at_desktop_and_phone_width_and_are_usable(pa
         page.wait_for("document.querySelectorAll('#validation article').length > 1")
         assert page.evaluate("document.documentElement.scrollWidth") <= 391
         assert inside(page, "#validation select, #validation button, #validation input, #schedule li", "") == []
+        assert page.evaluate("document.querySelectorAll('#roster button.remove').length") >= 1
+        assert inside(page, "#roster button.remove, #login", "") == []
+        assert page.evaluate("document.getElementById('login').getBoundingClientRect().height") == 0
         page.screenshot(SCREENSHOTS / "pages" / "admin_390.png")
         card = find(f"#validation article[data-match='{mixed}']")
         page.evaluate(f"{card}.querySelector('input').value = 'a show match of both divisions'")
