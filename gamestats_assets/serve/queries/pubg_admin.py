@@ -17,7 +17,7 @@ from psycopg import sql
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import field, shape, typed
 from gamestats_assets.serve.queries import NotFound
-from gamestats_assets.sources.pubg.reference import dictionary
+from gamestats_assets.sources.pubg.reference import dictionary, map_display_name
 
 SLOTS_PER_ROUND = 6
 """Match slots of a round, a division and group: the design's six."""
@@ -41,10 +41,6 @@ class Invalid(ValueError):
 def map_names() -> dict[str, str]:
     """Each map id (`Baltic_Main`) and the name players know it by (`Erangel (Remastered)`)."""
     return dictionary("mapName")
-
-
-def map_display_name(map_name: str | None) -> str | None:
-    return None if map_name is None else map_names().get(map_name, map_name)
 
 
 AdminRound = shape(
