@@ -13,6 +13,7 @@ from typing import TypeVar
 import polars as pl
 
 from gamestats_assets.lib.core.nul import NUL_REASON
+from gamestats_assets.lib.core.pool import ProcessDied, each_in_processes
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
@@ -101,7 +102,7 @@ def _sessions(path: Path) -> pl.DataFrame:
     return frame
 
 
-def _replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
+def parse_replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
     """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
     read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
     header reads."""
@@ -113,7 +114,43 @@ def _replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
     return match, position_cells(frames, match.match_id)
 
 
-def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], held: Held) -> None:
+Parsed = dict[Path, tuple[ParsedMatch, pl.DataFrame] | Exception]
+"""Raw replays parsed ahead (`parse_replays`): path → what `parse_replay` returned, or the error it raised."""
+
+
+def _to_parse(paths: list[Path], held: Held) -> list[Path]:
+    """The raw replays among `paths` whose header reads and names no game `held` has read whole: the ones
+    `_add_replay` parses (a second copy of a game among `paths` too, the copies judged after)."""
+    chosen = []
+    for path in paths:
+        if path.suffix != ".replay":
+            continue
+        try:
+            match_id = read_header_alone(path).match_id
+        except ReplayParseError:
+            continue
+        if not (match_id in held and held[match_id][1]):
+            chosen.append(path)
+    return chosen
+
+
+def parse_replays(paths: list[Path], held: Held, workers: int | None = None) -> Parsed:
+    """The raw replays among `paths` that a read parses (`_to_parse`), parsed a process per core
+    (`each_in_processes`, `workers` of them when given): one that fails, or kills its process, answers its error
+    and costs no other."""
+    chosen = _to_parse(paths, held)
+    return dict(zip(chosen, each_in_processes(parse_replay, chosen, workers, preload=[__name__]), strict=True))
+
+
+def _parsed(path: Path, parsed: Parsed) -> tuple[ParsedMatch, pl.DataFrame]:
+    """What `parse_replay` returned for `path`, parsed ahead or now; the error it raised, raised again."""
+    outcome = parsed[path] if path in parsed else parse_replay(path)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], held: Held, parsed: Parsed) -> None:
     """Add the raw replay at `path` to `day`, unless it is a second file of a game `kept` (match id → its file and
     its place in `day.matches`) or `held` (read on an earlier run) holds: one of the two is then rejected as the
     other's duplicate, the one whose stream reads kept (an unreadable one gave no position cells). The header tells
@@ -125,7 +162,7 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
     if (earlier := held.get(header.match_id)) and earlier[1]:
         day.rejected.append((path, f"duplicate of {Path(earlier[0]).name} (match {header.match_id})"))
         return
-    match, cells = _replay(path)
+    match, cells = _parsed(path, parsed)
     _without_nul([match])
     if match.match_id in kept or match.match_id in held:
         first = kept[match.match_id][0] if match.match_id in kept else day.folder / held[match.match_id][0]
@@ -150,7 +187,7 @@ def read_day(folder: Path) -> LandingDay:
     return read_files(folder, visible_files(folder, recursive=True))
 
 
-def read_files(folder: Path, paths: list[Path], held: Held | None = None) -> LandingDay:
+def read_files(folder: Path, paths: list[Path], held: Held | None = None, workers: int | None = None) -> LandingDay:
     """The files `paths` of the day folder `folder`, parsed or rejected with its reason. Files are recognised by
     their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone, flagged, when its
     stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list page) or with
@@ -158,14 +195,17 @@ def read_files(folder: Path, paths: list[Path], held: Held | None = None) -> Lan
     else, a file that does not parse, or one holding a NUL character (PostgreSQL stores none) is rejected, for the
     caller to quarantine; so is a second raw replay of a game already read from another file (a copy delivered
     again, `game (1).replay`), here or on an earlier run (`held`), as a duplicate of it, the one whose stream reads
-    kept (an unreadable one gave no position cells): an earlier file that loses so is rejected too."""
+    kept (an unreadable one gave no position cells): an earlier file that loses so is rejected too. Raw replays
+    are parsed a process per core (`workers` when given, `parse_replays`); one whose parse kills its process is
+    rejected with that reason."""
     day = LandingDay(folder)
     replays: dict[str, tuple[Path, int]] = {}
+    parsed = parse_replays(paths, held or {}, workers)
     for path in paths:
         name = file_name(folder, path)
         try:
             if path.suffix == ".replay":
-                _add_replay(day, path, replays, held or {})
+                _add_replay(day, path, replays, held or {}, parsed)
             elif path.name == TRUTH_FILE:
                 day.truth.append((name, json.loads(path.read_text())))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
@@ -175,7 +215,7 @@ def read_files(folder: Path, paths: list[Path], held: Held | None = None) -> Lan
             else:
                 day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
                                            ".json, or training_sessions*.jsonl"))
-        except (ValueError, KeyError, TypeError, AttributeError, pl.exceptions.PolarsError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError, pl.exceptions.PolarsError, ProcessDied) as error:
             day.rejected.append((path, f"{type(error).__name__}: {error}"))
         except RecursionError:
             day.rejected.append((path, "JSON nested too deep to read"))
