@@ -31,9 +31,9 @@ from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 
-UPLOAD_POLL_SECONDS = 10
-"""How often the landing sensor looks for new replays: an upload is served within the RocketTrainer document's
-30 seconds only if it is noticed well within them."""
+UPLOAD_POLL_SECONDS = 5
+"""How often the landing sensor looks for new replays, as often as the daemon evaluates sensors: an upload is
+served within the RocketTrainer document's 30 seconds only if it is noticed well within them."""
 TRUTH_SCHEMA = {"date": pl.Date, "player_id": pl.String, "weakness": pl.String}
 
 
