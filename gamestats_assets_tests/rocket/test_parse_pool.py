@@ -53,6 +53,6 @@ def test_a_replay_failing_in_the_pool_is_quarantined_and_the_others_are_publishe
     quarantine = lake.data_dir / "quarantine" / "rocket" / DAY.isoformat()
     reasons = {name: json.loads((quarantine / f"{name}.reason.json").read_text())["reason"]
                for name in (KILLS_ITS_PROCESS, FAILS)}
-    assert reasons[KILLS_ITS_PROCESS].startswith("ProcessDied: the process parsing it died")
+    assert reasons[KILLS_ITS_PROCESS].startswith("ProcessDied: the process working on it died")
     assert reasons[FAILS] == "ValueError: the network stream ends inside a frame"
     assert sorted(path.name for path in folder.iterdir()) == sorted(set(names.values()) - {KILLS_ITS_PROCESS, FAILS})

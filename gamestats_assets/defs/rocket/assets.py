@@ -148,8 +148,10 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     per cell of the pitch, `sources.replays.heatmap`). Only the files new or changed since the day's last run are
     parsed, and only their rows (and a removed file's) are replaced in the lake (`lib/intake/file_rows.py`); a
     record another file of the day holds is kept from that file. A file that is not a Rocket League file or does
-    not parse is quarantined under `quarantine/rocket/<day>/` with the reason."""
-    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0}
+    not parse is quarantined under `quarantine/rocket/<day>/` with the reason. Raw replays are parsed a process per
+    core; `replays_parse_seconds` and `replays_parse_cpu_seconds` say what their parse cost."""
+    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0,
+              "replays_parse_seconds": 0.0, "replays_parse_cpu_seconds": 0.0}
     for day in days_of(context):
         folder = day_folder(platform, DOMAIN, day.isoformat())
         plan = plan_day(platform, DOMAIN, "replays", day, folder, day_files(folder), READER_VERSION)
@@ -166,8 +168,11 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
                                          context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN)
             counts["rows_replaced"] += written["rows_replaced"]
         plan.commit(rejected)
-        for name, value in {**plan.metadata, "files_quarantined": len(read.rejected)}.items():
+        for name, value in {**plan.metadata, "files_quarantined": len(read.rejected),
+                            "replays_parse_seconds": read.replays_parse_seconds,
+                            "replays_parse_cpu_seconds": read.replays_parse_cpu_seconds}.items():
             counts[name] += value
+    counts = {name: round(value, 2) if isinstance(value, float) else value for name, value in counts.items()}
     for name in ETL_TABLES:
         yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
             **(counts if name == "matches" else {}), **lake.days_row_count(etl_key(name), days_of(context))})

@@ -1,18 +1,29 @@
 """Work on many files at once, a process per core (`each_in_processes`): each item's result or the error it raised,
-so one file that fails or kills its process costs that file alone."""
+and the CPU seconds it took, so one file that fails or kills its process costs that file alone."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """What became of one item: the function's result or the exception it raised (`value`), and the CPU seconds
+    the process working on it spent."""
+
+    value: R | Exception
+    cpu_seconds: float
 
 
 class ProcessDied(RuntimeError):
@@ -24,7 +35,7 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _outcome(function: Callable[[T], R], item: T) -> R | Exception:
+def _value(function: Callable[[T], R], item: T) -> R | Exception:
     """`function(item)`, or the exception it raised, itself when it pickles, else a `ValueError` saying it."""
     try:
         return function(item)
@@ -36,9 +47,16 @@ def _outcome(function: Callable[[T], R], item: T) -> R | Exception:
         return error
 
 
+def _outcome(function: Callable[[T], R], item: T) -> Outcome[R]:
+    started = time.process_time()
+    value = _value(function, item)
+    return Outcome(value, time.process_time() - started)
+
+
 def each_in_processes(function: Callable[[T], R], items: Sequence[T], workers: int | None = None,
-                      preload: Sequence[str] = ()) -> list[R | Exception]:
-    """`function` applied to every item of `items`, in order: its result or the exception it raised. With more than
+                      preload: Sequence[str] = ()) -> list[Outcome[R]]:
+    """`function` applied to every item of `items`, in order (`Outcome`: its result or the exception it raised,
+    and its CPU seconds; the process's own CPU seconds, its threads' included). With more than
     one item and `workers` (default: the usable cores) above one, the items are shared among that many processes
     (forked from a server that imported the modules `preload`, so no worker inherits the caller's threads); an item
     whose process died is tried again in a process of its own, and answers `ProcessDied` if that one dies too.
@@ -48,7 +66,7 @@ def each_in_processes(function: Callable[[T], R], items: Sequence[T], workers: i
         return [_outcome(function, item) for item in items]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
-    outcomes: list[R | Exception | None] = [None] * len(items)
+    outcomes: list[Outcome[R] | None] = [None] * len(items)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_outcome, function, item) for item in items]
         died = []
@@ -62,5 +80,5 @@ def each_in_processes(function: Callable[[T], R], items: Sequence[T], workers: i
             try:
                 outcomes[number] = alone.submit(_outcome, function, items[number]).result()
             except BrokenProcessPool as error:
-                outcomes[number] = ProcessDied(f"the process parsing it died: {error}")
+                outcomes[number] = Outcome(ProcessDied(f"the process working on it died: {error}"), 0.0)
     return outcomes

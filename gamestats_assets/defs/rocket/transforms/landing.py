@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TypeVar
 import polars as pl
 
 from gamestats_assets.lib.core.nul import NUL_REASON
-from gamestats_assets.lib.core.pool import ProcessDied, each_in_processes
+from gamestats_assets.lib.core.pool import Outcome, ProcessDied, each_in_processes
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
@@ -35,7 +36,7 @@ SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": 
 @dataclass
 class LandingDay:
     """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position
-    cells, training sessions and truth (each with its file), rejected files."""
+    cells, training sessions and truth (each with its file), rejected files, and what the replays' parse cost."""
 
     folder: Path
     matches: list[ParsedMatch] = field(default_factory=list)
@@ -44,6 +45,10 @@ class LandingDay:
     sessions: list[pl.DataFrame] = field(default_factory=list)
     truth: list[tuple[str, dict]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
+    replays_parse_seconds: float = 0.0
+    """Wall seconds the raw replays' parse took (`parse_replays`)."""
+    replays_parse_cpu_seconds: float = 0.0
+    """CPU seconds the processes parsing them spent on them."""
 
     def sessions_frame(self) -> pl.DataFrame:
         """Every training-session line read (`SESSION_SCHEMA`, and `source_file`)."""
@@ -114,8 +119,9 @@ def parse_replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
     return match, position_cells(frames, match.match_id)
 
 
-Parsed = dict[Path, tuple[ParsedMatch, pl.DataFrame] | Exception]
-"""Raw replays parsed ahead (`parse_replays`): path → what `parse_replay` returned, or the error it raised."""
+Parsed = dict[Path, Outcome[tuple[ParsedMatch, pl.DataFrame]]]
+"""Raw replays parsed ahead (`parse_replays`): path → what `parse_replay` returned, or the error it raised, and its
+CPU seconds."""
 
 
 def _to_parse(paths: list[Path], held: Held) -> list[Path]:
@@ -144,7 +150,7 @@ def parse_replays(paths: list[Path], held: Held, workers: int | None = None) -> 
 
 def _parsed(path: Path, parsed: Parsed) -> tuple[ParsedMatch, pl.DataFrame]:
     """What `parse_replay` returned for `path`, parsed ahead or now; the error it raised, raised again."""
-    outcome = parsed[path] if path in parsed else parse_replay(path)
+    outcome = parsed[path].value if path in parsed else parse_replay(path)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
@@ -200,7 +206,10 @@ def read_files(folder: Path, paths: list[Path], held: Held | None = None, worker
     rejected with that reason."""
     day = LandingDay(folder)
     replays: dict[str, tuple[Path, int]] = {}
+    started = time.perf_counter()
     parsed = parse_replays(paths, held or {}, workers)
+    day.replays_parse_seconds = time.perf_counter() - started
+    day.replays_parse_cpu_seconds = sum(outcome.cpu_seconds for outcome in parsed.values())
     for path in paths:
         name = file_name(folder, path)
         try:
