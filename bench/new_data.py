@@ -5,12 +5,18 @@ more game. `--domain rocket`: a synthetic day of `--players` ranked players (bal
 real sample replays, then one more real raw replay. Each run is the domain's daily job for the day (landing, ETL,
 every daily table and its checks, the publish to PostgreSQL) on one instance with the in-process executor.
 
+With `--replays DIR` the rocket day also holds the distinct real raw replays of DIR (`--real` of them), and with
+`--more K` a third run follows K more real replays: the second and third runs give a run's cost per new replay
+(their difference over K - 1) and its fixed cost (the second run less one replay's).
+
 Prints one JSON object: the first run's and the second run's seconds, their ratio, the files each run parsed and
-reused, and the slowest steps of each. The second run is the wait of the new file from landing to published (the
-sensor's poll aside).
+reused, and the slowest steps of each; each run's CPU seconds (this process and its children: the parse's worker
+processes included) and each step's wall and CPU seconds (this process alone). The second run is the wait of the
+new file from landing to published (the sensor's poll and the run's launch aside).
 
     python bench/new_data.py --domain lol --games 800
     python bench/new_data.py --domain rocket --players 2000
+    python bench/new_data.py --domain rocket --players 300 --replays ~/replays --real 100 --more 4
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
 """
 
@@ -28,7 +34,7 @@ import dagster as dg
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import admin_url, bench_database, drop_database  # noqa: E402
+from common import PeakMemory, StepCosts, Stopwatch, admin_url, bench_database, drop_database  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,32 +69,68 @@ def land_lol(folder: Path, games: int, seed: int) -> tuple[int, callable]:
     return games, one_more
 
 
-def land_rocket(folder: Path, players: int, seed: int) -> tuple[int, callable]:
-    """A synthetic day of `players` beside the real sample replays; and the landing of one more real replay."""
+def distinct_replays(folders: list[Path]) -> list[Path]:
+    """The raw replays under `folders`, one per game (by their header's match id; unreadable headers left out),
+    the shipped samples first, then by name."""
+    from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+
+    games: dict[str, Path] = {}
+    for path in [p for folder in folders for p in sorted(folder.rglob("*.replay"))]:
+        try:
+            games.setdefault(read_header_alone(path).match_id.lower(), path)
+        except ReplayParseError:
+            continue
+    return list(games.values())
+
+
+def land_rocket(folder: Path, players: int, seed: int, real: list[Path]) -> tuple[int, callable]:
+    """A synthetic day of `players` beside the real sample replays (or the `real` ones given but those kept for
+    later); and the landing of `n` more real replays (the paired fixture first)."""
     from gamestats_assets.generator.emitters.rocket import emit_day
 
     counts = emit_day(folder.parent, DAY, seed=seed, n_players=players)
-    for replay in REPLAYS.glob("*.replay"):
-        shutil.copy(replay, folder / replay.name)
-    return counts["replays"] + len(list(REPLAYS.glob("*.replay"))), lambda: shutil.copy(NEW_REPLAY, folder)
+    later = [NEW_REPLAY, *real[len(real) - 9:]] if real else [NEW_REPLAY]
+    day = [path for path in real if path not in later] if real else sorted(REPLAYS.glob("*.replay"))
+    for number, replay in enumerate(day):
+        shutil.copy(replay, folder / f"{number:03d}_{replay.name}")
+
+    def more(n: int = 1) -> None:
+        for _ in range(n):
+            replay = later.pop(0)
+            shutil.copy(replay, folder / f"more_{replay.name}")
+
+    return counts["replays"] + len(day), more
 
 
 JOBS = {"lol": (lol_daily_job, land_lol, "etl_games"), "rocket": (rocket_daily_job, land_rocket, "etl_replays")}
 
 
-def timed_run(job, instance: dg.DagsterInstance, etl_step: str) -> dict:
-    started = time.perf_counter()
-    result = dg.execute_job(dg.reconstructable(job), instance=instance, tags={"dagster/partition": DAY.isoformat()})
-    seconds = time.perf_counter() - started
+def timed_run(job, instance: dg.DagsterInstance, etl_step: str, costs: StepCosts) -> dict:
+    with Stopwatch() as watch:
+        result = dg.execute_job(dg.reconstructable(job), instance=instance,
+                                tags={"dagster/partition": DAY.isoformat()})
+    seconds = watch.seconds
     steps = {e.step_key: round(e.event_specific_data.duration_ms / 1000, 2) for e in result.all_events
              if e.event_type_value == "STEP_SUCCESS"}
     files = {}
     for event in result.all_events:
         if event.step_key == etl_step and event.event_type_value == "ASSET_MATERIALIZATION":
             metadata = event.event_specific_data.materialization.metadata
-            files |= {name: value.value for name, value in metadata.items() if name.startswith("files_")}
-    return {"success": result.success, "seconds": round(seconds, 2), "files": files,
-            "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:6])}
+            files |= {name: value.value for name, value in metadata.items() if name.startswith(("files_", "replays_"))}
+    return {"success": result.success, "seconds": round(seconds, 2), "cpu_seconds": round(watch.cpu_seconds, 2),
+            "files": files, "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:6]),
+            "steps": {step: {"seconds": wall, "cpu_seconds": costs.cpu_seconds.get(step)}
+                      for step, wall in sorted(steps.items(), key=lambda kv: -kv[1])}}
+
+
+def per_replay(one: dict, more: dict, k: int) -> dict:
+    """A run's cost per new replay, from the runs after one and after `k` more, and its fixed cost (what a run
+    after one replay costs beside that replay): wall and CPU seconds."""
+    figures = {}
+    for measure in ("seconds", "cpu_seconds"):
+        each = (more[measure] - one[measure]) / (k - 1)
+        figures[measure] = {"per_replay": round(each, 2), "fixed": round(one[measure] - each, 2)}
+    return figures
 
 
 def main() -> None:
@@ -97,9 +139,13 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=800, help="lol: games in the day")
     parser.add_argument("--players", type=int, default=2000, help="rocket: ranked players in the day")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--replays", type=Path, action="append", default=[],
+                        help="rocket: a folder of real .replay files (searched recursively) to fill the day with")
+    parser.add_argument("--real", type=int, default=100, help="rocket: real replays of --replays in the day")
+    parser.add_argument("--more", type=int, default=0, help="rocket: a third run after this many more replays")
     args = parser.parse_args()
     job, land, etl_step = JOBS[args.domain]
-    admin, database = admin_url(), f"gamestats_bench_new_data_{args.domain}"
+    admin, database = admin_url(), f"gamestats_bench_new_data_{args.domain}_{os.getpid()}"
     pg_url = bench_database(admin, database)
     with tempfile.TemporaryDirectory(prefix="new_data_") as data_dir:
         os.environ.update({"GAMESTATS_DATA_DIR": data_dir, "GAMESTATS_PG_URL": pg_url, "GAMESTATS_SOURCE": "files",
@@ -108,11 +154,20 @@ def main() -> None:
 
         folder = Settings.from_env().landing_dir(args.domain) / DAY.isoformat()
         folder.mkdir(parents=True)
-        landed, one_more = land(folder, args.games if args.domain == "lol" else args.players, args.seed)
-        with dg.instance_for_test() as instance:
-            first = timed_run(job, instance, etl_step)
+        if args.domain == "rocket":
+            real = distinct_replays([REPLAYS, *args.replays])[:args.real + 10] if args.replays else []
+            landed, one_more = land(folder, args.players, args.seed, real)
+        else:
+            landed, one_more = land(folder, args.games, args.seed)
+        third = None
+        with dg.instance_for_test() as instance, PeakMemory() as memory:
+            costs = StepCosts(instance, memory)
+            first = timed_run(job, instance, etl_step, costs)
             one_more()
-            second = timed_run(job, instance, etl_step)
+            second = timed_run(job, instance, etl_step, costs)
+            if args.more > 1:
+                one_more(args.more)
+                third = timed_run(job, instance, etl_step, costs)
     drop_database(admin, database)
     print(json.dumps({
         "benchmark": "new_data",
@@ -123,6 +178,8 @@ def main() -> None:
         "first_run": first,
         "run_after_one_more_file": second,
         "second_over_first": round(second["seconds"] / first["seconds"], 3),
+        **({f"run_after_{args.more}_more_files": third,
+            "run_cost": per_replay(second, third, args.more)} if third else {}),
     }))
 
 
