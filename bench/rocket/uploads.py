@@ -14,9 +14,10 @@ full day.
 
 Prints one JSON object: per upload the seconds from upload to served; p50, p95 (nearest rank) and max overall and
 for the last tenth of the uploads; served, failed, refused and unresolved counts; the daemon's `rocket_daily`
-runs (when queued, launched, started and ended, their slowest steps, and runs of the same partition that
-overlapped); the runs of other jobs; the machine's cores and load average; and whether the target held (every
-upload served, p95 of all and of the last tenth ≤ 30 s). Progress goes to stderr.
+runs (when queued, launched, started, published and ended, their slowest steps, what their ETL said of the
+replays' parse, what a run costs beside its parse, and runs of the same partition that overlapped); the runs of
+other jobs; the machine's cores and load average; and whether the target held (every upload served, p95 of all and
+of the last tenth ≤ 30 s). Progress goes to stderr.
 
     python bench/rocket/uploads.py                                  # 100 replays at 1,000 an hour
     python bench/rocket/uploads.py --replays-count 10 --rate 3600   # a short run
@@ -265,10 +266,27 @@ def percentiles(seconds: list[float]) -> dict:
     return {"n": len(ordered), "p50": rank(0.5), "p95": rank(0.95), "max": ordered[-1]}
 
 
+ETL_STEP, PUBLISH_STEP = "etl_replays", "rocket__postgres__daily"
+PARSE_FIGURES = ("files_parsed", "replays_parse_seconds", "replays_parse_cpu_seconds")
+
+
+def parse_figures(instance: dg.DagsterInstance, run_id: str) -> dict:
+    """What a `rocket_daily` run's ETL said of its replays' parse (`PARSE_FIGURES`, from `etl/matches`'
+    materialization); empty for another job's run."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    for record in records:
+        materialization = record.event_log_entry.dagster_event.event_specific_data.materialization
+        if materialization.asset_key.path[-2:] == ["etl", "matches"]:
+            return {name: materialization.metadata[name].value for name in PARSE_FIGURES
+                    if name in materialization.metadata}
+    return {}
+
+
 def timed_runs(instance: dg.DagsterInstance, origin: float) -> list[dict]:
     """Every run of the instance: its job, partition, status, when it was queued, launched (taken off the queue,
-    its process started), started (its definitions loaded) and ended, in seconds after `origin` (a Unix time; from
-    its run record and run stats), and its three slowest steps."""
+    its process started), started (its definitions loaded), published (its publish step ended) and ended, in seconds
+    after `origin` (a Unix time; from its run record, run stats and step stats), its three slowest steps, and what
+    its ETL said of the replays' parse (`parse_figures`)."""
     def at(moment: float | None) -> float | None:
         return round(moment - origin, 1) if moment else None
 
@@ -276,17 +294,42 @@ def timed_runs(instance: dg.DagsterInstance, origin: float) -> list[dict]:
     for record in instance.get_run_records(ascending=True):
         run = record.dagster_run
         stats = instance.get_run_stats(run.run_id)
+        step_stats = instance.get_run_step_stats(run.run_id)
         steps = sorted(((step.step_key, step.end_time - step.start_time)
-                        for step in instance.get_run_step_stats(run.run_id) if step.start_time and step.end_time),
-                       key=lambda step: -step[1])
+                        for step in step_stats if step.start_time and step.end_time), key=lambda step: -step[1])
+        published = next((step.end_time for step in step_stats if step.step_key == PUBLISH_STEP), None)
         found.append({"run_id": run.run_id, "job": run.job_name, "partition": run.tags.get("dagster/partition"),
                       "status": run.status.value, "queued_at": at(record.create_timestamp.timestamp()),
                       "launched_at": at(stats.launch_time), "started_at": at(stats.start_time),
-                      "ended_at": at(stats.end_time),
+                      "published_at": at(published), "ended_at": at(stats.end_time),
                       "seconds": round(stats.end_time - stats.start_time, 1)
                       if stats.start_time and stats.end_time else None,
-                      "slowest_steps": {key: round(seconds, 1) for key, seconds in steps[:3]}})
+                      "slowest_steps": {key: round(seconds, 1) for key, seconds in steps[:3]},
+                      **parse_figures(instance, run.run_id)})
     return found
+
+
+def run_costs(runs: list[dict]) -> dict:
+    """What the `rocket_daily` runs that parsed replays cost, summed: replays parsed, the parse's CPU seconds per
+    replay, and per run the seconds from queued to launched, launched to started (the run's process and the
+    definitions' load), and the run's seconds beside its replays' parse (its fixed cost), each a mean."""
+    parsing = [run for run in runs if run.get("files_parsed") and run["seconds"] is not None
+               and run["launched_at"] is not None and run["started_at"] is not None]
+    if not parsing:
+        return {"runs": 0}
+    replays = sum(run["files_parsed"] for run in parsing)
+
+    def mean(values) -> float | None:
+        values = list(values)
+        return round(sum(values) / len(values), 1) if values else None
+
+    return {"runs": len(parsing), "replays_parsed": replays,
+            "parse_cpu_seconds_per_replay": round(sum(run["replays_parse_cpu_seconds"] for run in parsing) / replays, 2),
+            "queued_to_launched_seconds": mean(run["launched_at"] - run["queued_at"] for run in parsing),
+            "launched_to_started_seconds": mean(run["started_at"] - run["launched_at"] for run in parsing),
+            "run_seconds_beside_the_parse": mean(run["seconds"] - run["replays_parse_seconds"] for run in parsing),
+            "started_to_published_seconds": mean(run["published_at"] - run["started_at"] for run in parsing
+                                                 if run["published_at"] is not None)}
 
 
 def overlaps(runs: list[dict]) -> list[list[str]]:
@@ -306,7 +349,7 @@ def runs_summary(instance: dg.DagsterInstance, origin: float) -> dict:
     the other jobs (the snapshots' automation among them), which share the machine with them."""
     every = timed_runs(instance, origin)
     runs = [run for run in every if run["job"] == JOB]
-    return {"count": len(runs), "statuses": dict(Counter(run["status"] for run in runs)),
+    return {"count": len(runs), "statuses": dict(Counter(run["status"] for run in runs)), "costs": run_costs(runs),
             "seconds": [run["seconds"] for run in runs if run["seconds"] is not None],
             "overlapping_pairs_same_partition": overlaps(runs), "runs": runs,
             "other_runs": [run for run in every if run["job"] != JOB]}
