@@ -126,14 +126,15 @@ CPU seconds."""
 
 def _to_parse(paths: list[Path], held: Held) -> list[Path]:
     """The raw replays among `paths` whose header reads and names no game `held` has read whole: the ones
-    `_add_replay` parses (a second copy of a game among `paths` too, the copies judged after)."""
+    `_add_replay` parses (a second copy of a game among `paths` too, the copies judged after). A header that does
+    not read is left to `_add_replay`, which rejects its file with the reason."""
     chosen = []
     for path in paths:
         if path.suffix != ".replay":
             continue
         try:
             match_id = read_header_alone(path).match_id
-        except ReplayParseError:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
         if not (match_id in held and held[match_id][1]):
             chosen.append(path)
