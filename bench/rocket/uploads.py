@@ -318,13 +318,14 @@ def run_costs(runs: list[dict]) -> dict:
     if not parsing:
         return {"runs": 0}
     replays = sum(run["files_parsed"] for run in parsing)
+    parse_cpu = sum(run["replays_parse_cpu_seconds"] for run in parsing)
 
     def mean(values) -> float | None:
         values = list(values)
         return round(sum(values) / len(values), 1) if values else None
 
     return {"runs": len(parsing), "replays_parsed": replays,
-            "parse_cpu_seconds_per_replay": round(sum(run["replays_parse_cpu_seconds"] for run in parsing) / replays, 2),
+            "parse_cpu_seconds_per_replay": round(parse_cpu / replays, 2),
             "queued_to_launched_seconds": mean(run["launched_at"] - run["queued_at"] for run in parsing),
             "launched_to_started_seconds": mean(run["started_at"] - run["launched_at"] for run in parsing),
             "run_seconds_beside_the_parse": mean(run["seconds"] - run["replays_parse_seconds"] for run in parsing),
