@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 
 from gamestats_assets.generator.staging import swap_in
+from gamestats_assets.lib.core.stats import fewest_to_decide
 from gamestats_assets.sources.l2m import TRUTH_FILE
 
 ITEMS_CSV = Path(__file__).resolve().parents[3] / "data" / "reference" / "l2m" / "items.csv"
@@ -38,6 +39,12 @@ SMALLEST_RING = 24
 """A managed ring is found by its members' co-logins, which take more members than an address does to tell apart
 from chance."""
 USERS_PER_DECOY_GROUP = 50_000
+DECIDING_PRECISION = 0.95
+"""The floor the detection's precision is judged against for each farm kind (the l2m check's): a kind needs
+`fewest_to_decide` of it accounts a day for a detection that finds them all to pass rather than warn."""
+MAX_FARM_SHARE = 0.2
+"""The most farm accounts a user base holds, as a share of its users: on a small one, farms stay a minority
+(and the check warns, with its n, that too few are planted to decide)."""
 STARTER_ITEM_EVENTS = 12
 STARTER_DIAMOND_EVENTS = 3
 
@@ -123,6 +130,12 @@ class Scale:
     @property
     def farms(self) -> int:
         return max(len(FARM_KINDS), round(self.n_users * BOT_SHARE / 24))
+
+    @property
+    def accounts_per_kind(self) -> int:
+        """The fewest accounts each farm kind is planted with: enough to judge its precision by its interval,
+        within `MAX_FARM_SHARE` of the users."""
+        return min(fewest_to_decide(DECIDING_PRECISION), int(self.n_users * MAX_FARM_SHARE / len(FARM_KINDS)))
 
     @property
     def largest_planted_group(self) -> int:
@@ -304,36 +317,46 @@ class Farm:
         return self.server_id * 10_000 + 9_000 + self.farm_id
 
 
+def _farm(seed: int, scale: Scale, f: int) -> Farm:
+    """Farm number `f` of a user base, of kind `FARM_KINDS[f % 4]`: a function of the seed, the scale and `f`."""
+    u = [_hash_uniform(seed, 100 + k, np.array([f], dtype=np.int64))[0] for k in range(8)]
+    kind = FARM_KINDS[f % len(FARM_KINDS)]
+    ring = kind == "managed_ring"
+    largest = max(SMALLEST_RING, scale.largest_planted_group) if ring else scale.largest_planted_group
+    size = min(largest, 24 + int(u[2] * 37) if ring else 8 + int(u[2] * 33))
+    country = COUNTRIES.index(FARM_COUNTRIES[int(u[1] * len(FARM_COUNTRIES))])
+    per_farm = [_hash_uniform(seed, 200 + k, np.array([f], dtype=np.int64))[0] for k in range(3 * size)]
+    hosts: tuple[int, ...] = ()
+    if kind == "subnet":
+        networks = ((45 + int(u[6] * 20), int(u[7] * 256), f % 256),)
+    elif kind == "proxy_pool":
+        networks = tuple((45 + int(per_farm[3 * k] * 20), int(per_farm[3 * k + 1] * 256),
+                          int(per_farm[3 * k + 2] * 256)) for k in range(3 + int(u[5] * 4)))
+    else:
+        octet, first_c = FIRST_OCTETS[COUNTRIES[country]], int(u[7] * 256)
+        networks = tuple((octet, int(per_farm[k] * 256), (first_c + k) % 256) for k in range(size))
+        hosts = tuple(1 + int(per_farm[size + k] * 254) for k in range(size))
+    return Farm(
+        farm_id=f, kind=kind, server_id=1001 + int(u[0] * scale.servers), country=country, size=size,
+        pays=bool(u[3] < 0.3) and not ring, level=1 if kind != "residential" else 2 + int(u[4] * 20),
+        networks=networks, hosts=hosts, devices=max(2, size // 5) if kind == "residential" else size if ring else 0,
+        offset_ms=int(u[6] * 10 * 60_000), managers=2 + int(u[4] * 3) if ring else 0,
+    )
+
+
 def planted_farms(seed: int, n_users: int) -> list[Farm]:
-    """The bot farms of a user base, the kinds in turn: a function of the seed and the scale only, the
-    same every day."""
+    """The bot farms of a user base, the kinds in turn (`_farm`), the same every day: `Scale.farms` of them, and
+    more of each kind until it has `Scale.accounts_per_kind` accounts."""
     scale = Scale(n_users)
-    ids = np.arange(scale.farms, dtype=np.int64)
-    u = [_hash_uniform(seed, 100 + k, ids) for k in range(8)]
-    farms = []
-    for f in range(scale.farms):
+    farms: list[Farm] = []
+    planted = dict.fromkeys(FARM_KINDS, 0)
+    f = 0
+    while f < scale.farms or min(planted.values()) < scale.accounts_per_kind:
         kind = FARM_KINDS[f % len(FARM_KINDS)]
-        ring = kind == "managed_ring"
-        largest = max(SMALLEST_RING, scale.largest_planted_group) if ring else scale.largest_planted_group
-        size = min(largest, 24 + int(u[2][f] * 37) if ring else 8 + int(u[2][f] * 33))
-        country = COUNTRIES.index(FARM_COUNTRIES[int(u[1][f] * len(FARM_COUNTRIES))])
-        per_farm = [_hash_uniform(seed, 200 + k, ids[f:f + 1])[0] for k in range(3 * size)]
-        hosts: tuple[int, ...] = ()
-        if kind == "subnet":
-            networks = ((45 + int(u[6][f] * 20), int(u[7][f] * 256), f % 256),)
-        elif kind == "proxy_pool":
-            networks = tuple((45 + int(per_farm[3 * k] * 20), int(per_farm[3 * k + 1] * 256),
-                              int(per_farm[3 * k + 2] * 256)) for k in range(3 + int(u[5][f] * 4)))
-        else:
-            octet, first_c = FIRST_OCTETS[COUNTRIES[country]], int(u[7][f] * 256)
-            networks = tuple((octet, int(per_farm[k] * 256), (first_c + k) % 256) for k in range(size))
-            hosts = tuple(1 + int(per_farm[size + k] * 254) for k in range(size))
-        farms.append(Farm(
-            farm_id=f, kind=kind, server_id=1001 + int(u[0][f] * scale.servers), country=country, size=size,
-            pays=bool(u[3][f] < 0.3) and not ring, level=1 if kind != "residential" else 2 + int(u[4][f] * 20),
-            networks=networks, hosts=hosts, devices=max(2, size // 5) if kind == "residential" else size if ring else 0,
-            offset_ms=int(u[6][f] * 10 * 60_000), managers=2 + int(u[4][f] * 3) if ring else 0,
-        ))
+        if f < scale.farms or planted[kind] < scale.accounts_per_kind:
+            farms.append(_farm(seed, scale, f))
+            planted[kind] += farms[-1].size
+        f += 1
     return farms
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgspec
 
+from gamestats_assets.generator.emitters.lol_pool import CLASS_OF, POOL, most_played, pick_weights
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
@@ -26,21 +27,6 @@ FRAME_MS = 60_000
 TEAMS = (100, 200)
 POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
 SKILLS = {"Q": 1, "W": 2, "E": 3, "R": 4}
-
-ROSTER = {
-    "TOP": ("Darius", "Garen", "Fiora", "Sett"),
-    "JUNGLE": ("LeeSin", "Graves", "Kayn", "Hecarim"),
-    "MIDDLE": ("Ahri", "Zed", "Syndra", "Yasuo"),
-    "BOTTOM": ("Ezreal", "Jinx", "Caitlyn", "Kaisa"),
-    "UTILITY": ("Thresh", "Lulu", "Leona", "Nautilus"),
-}
-"""The champion pool of each position (Data Dragon keys)."""
-
-CLASS_OF = {"Darius": "fighter", "Garen": "fighter", "Fiora": "fighter", "Sett": "fighter",
-            "LeeSin": "fighter", "Graves": "marksman", "Kayn": "assassin", "Hecarim": "fighter",
-            "Ahri": "mage", "Zed": "assassin", "Syndra": "mage", "Yasuo": "marksman",
-            "Ezreal": "ezreal", "Jinx": "marksman", "Caitlyn": "marksman", "Kaisa": "marksman",
-            "Thresh": "tank_support", "Lulu": "enchanter", "Leona": "tank_support", "Nautilus": "tank_support"}
 
 BUILDS = {
     "fighter": (("Goredrinker", "Stridebreaker", "Trinity Force"),
@@ -57,15 +43,17 @@ BUILDS = {
                      ("Knight's Vow", "Zeke's Convergence", "Thornmail", "Redemption"), "Steel Shoulderguards"),
     "enchanter": (("Moonstone Renewer", "Shurelya's Battlesong", "Imperial Mandate"),
                   ("Ardent Censer", "Staff of Flowing Water", "Redemption", "Mikael's Blessing"), "Spellthief's Edge"),
+    "tank": (("Sunfire Aegis", "Frostfire Gauntlet", "Turbo Chemtank"),
+             ("Thornmail", "Randuin's Omen", "Force of Nature", "Spirit Visage"), "Doran's Shield"),
 }
 """Per champion class: the three first-core mythics, the later legendaries, the starter item."""
 
 BOOTS = {"fighter": "Plated Steelcaps", "assassin": "Ionian Boots of Lucidity", "mage": "Sorcerer's Shoes",
          "marksman": "Berserker's Greaves", "ezreal": "Ionian Boots of Lucidity",
-         "tank_support": "Mercury's Treads", "enchanter": "Ionian Boots of Lucidity"}
+         "tank_support": "Mercury's Treads", "enchanter": "Ionian Boots of Lucidity", "tank": "Plated Steelcaps"}
 MAX_ORDERS = {"fighter": ("Q>E>W", "Q>W>E"), "assassin": ("Q>E>W", "Q>W>E"), "mage": ("Q>W>E", "Q>E>W"),
               "marksman": ("Q>W>E", "Q>E>W"), "ezreal": ("Q>E>W", "Q>W>E"),
-              "tank_support": ("Q>W>E", "E>Q>W"), "enchanter": ("E>Q>W", "Q>E>W")}
+              "tank_support": ("Q>W>E", "E>Q>W"), "enchanter": ("E>Q>W", "Q>E>W"), "tank": ("Q>E>W", "Q>W>E")}
 
 DRAGONS = ("FIRE_DRAGON", "WATER_DRAGON", "EARTH_DRAGON", "AIR_DRAGON", "HEXTECH_DRAGON", "CHEMTECH_DRAGON")
 PIT = {"DRAGON": (9866, 4414), "RIFTHERALD": (4942, 10395), "BARON_NASHOR": (4942, 10395)}
@@ -91,23 +79,27 @@ class PlantedEffect:
 REAL_WIN_EFFECT = round(math.log(0.55 / 0.45), 4)
 """+5 points of win rate at 50 % (log-odds 0.2007): the size of a real item's or objective's effect."""
 
+DPM_PLANTED_PER_POSITION = 8
+"""The most played champions of each position whose skill max order is planted to raise their damage: those
+the default demo plays often enough to find it, so that finding every one is enough to judge the detection."""
+
 PLANTED = (
     PlantedEffect("first_core_item", "Ezreal", "Trinity Force", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
     PlantedEffect("first_core_item", "Darius", "Stridebreaker", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
     PlantedEffect("first_core_item", "Ahri", "Everfrost", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
     PlantedEffect("first_core_item", "Thresh", "Locket of the Iron Solari", "win_rate", REAL_WIN_EFFECT,
                   "win log-odds"),
-    PlantedEffect("skill_max_order", "Ezreal", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
-    PlantedEffect("skill_max_order", "Zed", "Q>E>W", "dpm", 1.3, "DPM multiplier"),
-    PlantedEffect("skill_max_order", "Jinx", "Q>W>E", "dpm", 1.3, "DPM multiplier"),
+    *(PlantedEffect("skill_max_order", champion, MAX_ORDERS[CLASS_OF[champion]][0], "dpm", 1.3, "DPM multiplier")
+      for champion in most_played(DPM_PLANTED_PER_POSITION)),
     PlantedEffect("first_objective", "team", "first herald", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
     PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
                   "log death rate per ward per minute"),
 )
 """The planted effects: four champions' first core item and the first Rift Herald add to the win log-odds
-(`REAL_WIN_EFFECT`; `defs/lol/transforms/truth.py` says how many games finding one takes), three champions'
-max order multiplies their damage per minute, and a UTILITY player's wards per minute lower their death
-rate. Nothing else depends on winning, items, skill orders or vision."""
+(`REAL_WIN_EFFECT`; `defs/lol/transforms/truth.py` says how many games finding one takes), the first max order
+of their class multiplies the damage per minute of each position's `DPM_PLANTED_PER_POSITION` most played
+champions, and a UTILITY player's wards per minute lower their death rate. Nothing else depends on winning,
+items, skill orders or vision."""
 
 ITEM_WIN = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "first_core_item"}
 ORDER_DPM = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "skill_max_order"}
@@ -157,9 +149,17 @@ class Timeline:
         self.events.append({"timestamp": int(timestamp), "type": event_type, **fields})
 
 
+CHAMPION_SUBJECTS = ("first_core_item", "skill_max_order")
+"""The pattern types whose subject is a champion."""
+
+
 def truth() -> list[dict]:
-    """The planted effects as JSON-ready records."""
-    return [asdict(effect) for effect in PLANTED]
+    """The planted effects as JSON-ready records, a champion named as the tables name it (Data Dragon's name:
+    `Lee Sin` for the key `LeeSin`)."""
+    champions = ddragon.champions(PATCH)
+    name_of = dict(zip(champions["champion_key"], champions["champion_name"], strict=True))
+    return [{**asdict(effect), "subject": name_of[effect.subject]} if effect.pattern_type in CHAMPION_SUBJECTS
+            else asdict(effect) for effect in PLANTED]
 
 
 SPELLS = {"JUNGLE": ((4, 11),), "BOTTOM": ((4, 7), (4, 21), (4, 6)), "UTILITY": ((4, 14), (4, 3), (4, 7)),
@@ -174,6 +174,7 @@ RUNE_PAGES = {
     "ezreal": ((8000, (8005, 9111, 9104, 8014)), (8300, (8351, 8304, 8345, 8347))),
     "tank_support": ((8400, (8439, 8463, 8473, 8242)), (8400, (8465, 8463, 8473, 8453))),
     "enchanter": ((8200, (8214, 8226, 8210, 8237)), (8400, (8465, 8463, 8473, 8453))),
+    "tank": ((8400, (8437, 8446, 8444, 8242)), (8400, (8439, 8463, 8473, 8242))),
 }
 """Per champion class: two primary paths (style, keystone and three runes), as Data Dragon numbers them."""
 SECONDARY = {8000: (8300, (8304, 8347)), 8100: (8200, (8226, 8237)), 8200: (8100, (8139, 8135)),
@@ -204,10 +205,19 @@ def match_id_for(day: dt.date, number: int) -> str:
     return f"{PLATFORM}_{day.toordinal()}{number:04d}"
 
 
+def pick_two(rng: random.Random, position: str) -> tuple[str, str]:
+    """The position's champions of the two teams: two different ones, each drawn by its popularity."""
+    champions = [champion for champion, _ in POOL[position]]
+    first = rng.choices(champions, weights=pick_weights(position))[0]
+    while (second := rng.choices(champions, weights=pick_weights(position))[0]) == first:
+        pass
+    return first, second
+
+
 def draw_players(rng: random.Random, minutes: float, strength: dict[int, float]) -> list[Player]:
     players: list[Player] = []
     for position_index, position in enumerate(POSITIONS):
-        champions = rng.sample(ROSTER[position], 2)
+        champions = pick_two(rng, position)
         for team_index, team_id in enumerate(TEAMS):
             champion = champions[team_index]
             build_class = CLASS_OF[champion]
@@ -426,7 +436,7 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
     wrapper, `gameDuration` in seconds) and `MatchTimelineDto` (a frame every minute with its events and ten
     participant frames), as dictionaries.
 
-    Five positions, each with a pool of four champions; two teams with a latent strength (which also raises
+    Five positions, each with its champions of `lol_pool.POOL` picked by popularity; two teams with a latent strength (which also raises
     their gold and xp); per player a first core item among three mythics, two later legendaries, a skill
     max order among two, wards and deaths at their rates. Purchases include starters, components, boots,
     undos and sales; objectives go to either team at random and kills pick a random enemy killer."""

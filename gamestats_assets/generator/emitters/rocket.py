@@ -53,6 +53,13 @@ ACTIVE_SHARE = 0.75
 GAMES_PER_ACTIVE_DAY = 3.0
 TRAINING_SHARE = 0.35
 IMPROVEMENT_DAYS = 120.0
+REGULATION_SECONDS = 300
+OVERTIME_MEAN_SECONDS = 75.0
+"""A tied regulation goes to overtime, which the first goal ends (no ranked game ends in a draw); its length is
+exponential with this mean."""
+ASSIST_CHANCE = 0.55
+"""The chance that a goal in a team game has an assist, given to one teammate of the scorer (a goal has at most
+one)."""
 SYLLABLES = ("ka", "zu", "mi", "ro", "ven", "tor", "lex", "sha", "qui", "dro", "fen", "bo", "nyx", "ar", "el")
 
 
@@ -126,10 +133,11 @@ def _day_rng(seed: int, day: dt.date, stream: int) -> np.random.Generator:
 
 
 def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: int, seconds: float,
-                  shots: int, goals: int, saves: int, assists: int, shots_against: int) -> dict:
+                  shots: int, goals: int, saves: int, assists: int, shots_against: int, goals_against: int) -> dict:
     """The five ballchasing stats groups of one player in one game, from the game's skills: shooting sets
     goals per shot, saves saves per opponent shot, aerials time in high air, boost_management overfill and
-    time at zero boost, positioning time behind the ball, rotation distance to teammates."""
+    time at zero boost, positioning time behind the ball, rotation distance to teammates. `goals_against` is
+    the goals the player's team conceded, as ballchasing counts them."""
     def noise() -> float:
         return float(rng.normal(0, 0.15))
 
@@ -159,7 +167,7 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     if team_size > 1:
         positioning["avg_distance_to_mates"] = round(2600 + 350 * skill["rotation"] + 150 * noise())
     return {
-        "core": {"shots": shots, "shots_against": shots_against, "goals": goals, "goals_against": 0,
+        "core": {"shots": shots, "shots_against": shots_against, "goals": goals, "goals_against": goals_against,
                  "saves": saves, "assists": assists,
                  "score": 100 * goals + 50 * assists + 50 * saves + 20 * shots + int(rng.integers(0, 120)),
                  "mvp": False, "shooting_percentage": round(100 * goals / shots, 2) if shots else 0},
@@ -186,45 +194,79 @@ def _credit_last_defenders(players: list[dict], conceded: int) -> None:
         positioning["goals_against_while_last_defender"] = positioning.get("goals_against_while_last_defender", 0) + 1
 
 
+def _overtime_goal(rng: np.random.Generator, teams: tuple[list[Player], list[Player]],
+                   skills: dict[int, dict[str, float]]) -> tuple[int, int]:
+    """The golden goal of an overtime: (side, index of the scorer in that side's team). The side with the better
+    shooting is likelier to score it; the scorer is drawn by shooting among its players."""
+    shooting = [np.array([skills[p.number]["shooting"] for p in team]) for team in teams]
+    side = int(rng.random() >= _sigmoid(float(shooting[0].mean() - shooting[1].mean())))
+    weights = np.exp(shooting[side])
+    return side, int(rng.choice(len(teams[side]), p=weights / weights.sum()))
+
+
+def _assists(rng: np.random.Generator, goals: list[int]) -> list[int]:
+    """Each player's assists in a team whose players scored `goals`: each goal has an assist with
+    `ASSIST_CHANCE`, credited to one of the scorer's teammates."""
+    assists = [0] * len(goals)
+    if len(goals) < 2:
+        return assists
+    for scorer, scored in enumerate(goals):
+        mates = [index for index in range(len(goals)) if index != scorer]
+        for _ in range(scored):
+            if rng.random() < ASSIST_CHANCE:
+                assists[mates[int(rng.integers(0, len(mates)))]] += 1
+    return assists
+
+
 def _replay_document(rng: np.random.Generator, day: dt.date, anchor: dt.date, playlist: str,
                      teams: tuple[list[Player], list[Player]]) -> dict:
-    """One game between two teams as a ballchasing `GET /replays/{id}` document."""
+    """One game between two teams as a ballchasing `GET /replays/{id}` document: five minutes of regulation
+    and, when tied, an overtime ended by one goal (`_overtime_goal`), so every game has a winner."""
     team_size = PLAYLISTS[playlist]
-    seconds = 300.0 + (float(rng.exponential(60)) if rng.random() < 0.2 else 0.0)
     levels = {p.number: p.level_on(day, anchor) for team in teams for p in team}
     skills = {p.number: p.game_skills(rng, levels[p.number]) for team in teams for p in team}
     shots = [[int(rng.poisson(max(0.5, 2.5 + 0.2 * skills[p.number]["shooting"]))) for p in team]
              for team in teams]
     goals = [[int(rng.binomial(s, _sigmoid(-1.2 + 1.0 * skills[p.number]["shooting"])))
               for p, s in zip(team, team_shots, strict=True)] for team, team_shots in zip(teams, shots, strict=True)]
+    overtime = 0.0
+    if sum(goals[0]) == sum(goals[1]):
+        side, scorer = _overtime_goal(rng, teams, skills)
+        shots[side][scorer] += 1
+        goals[side][scorer] += 1
+        overtime = 1.0 + float(rng.exponential(OVERTIME_MEAN_SECONDS))
+    seconds = REGULATION_SECONDS + overtime
+    winner = int(sum(goals[1]) > sum(goals[0]))
     sides = []
     for side in (0, 1):
         opponents_shots, opponents_goals = sum(shots[1 - side]), sum(goals[1 - side])
-        team_goals = sum(goals[side])
+        assists = _assists(rng, goals[side])
         players = []
         for index, player in enumerate(teams[side]):
             level = levels[player.number]
             saves = int(rng.binomial(opponents_shots - opponents_goals,
                                      _sigmoid(0.0 + 1.0 * skills[player.number]["saves"]) / team_size))
-            assists = int(rng.binomial(team_goals - goals[side][index], 0.5)) if team_size > 1 else 0
             players.append({
                 "start_time": 0, "end_time": seconds, "name": player.name,
                 "id": {"platform": player.platform, "id": player.player_id},
                 "rank": rank_document(round(level)),
                 "stats": _player_stats(rng, skills[player.number], team_size, seconds, shots[side][index],
-                                       goals[side][index], saves, assists, opponents_shots),
+                                       goals[side][index], saves, assists[index], opponents_shots,
+                                       opponents_goals),
             })
         _credit_last_defenders(players, opponents_goals)
+        if side == winner:
+            max(players, key=lambda p: p["stats"]["core"]["score"])["stats"]["core"]["mvp"] = True
         sides.append({"color": ("blue", "orange")[side], "players": players,
-                      "stats": {"core": {"goals": team_goals, "shots": sum(shots[side])}}})
+                      "stats": {"core": {"goals": sum(goals[side]), "shots": sum(shots[side])}}})
     rl_id = "".join(f"{int(b):02X}" for b in rng.integers(0, 256, 16))
     played_at = dt.datetime.combine(day, dt.time(), dt.UTC) + dt.timedelta(seconds=int(rng.integers(0, 86_400)))
     return {
         "id": str(uuid.UUID(bytes=bytes(int(b) for b in rng.integers(0, 256, 16)), version=4)),
         "rocket_league_id": rl_id, "status": "ok", "title": f"{day.isoformat()} {playlist}",
         "map_code": "stadium_p", "match_type": "Online", "team_size": team_size, "playlist_id": playlist,
-        "duration": round(seconds), "overtime": seconds > 300, "date": played_at.isoformat(),
-        "blue": sides[0], "orange": sides[1],
+        "duration": round(seconds), "overtime": overtime > 0, "overtime_seconds": round(overtime),
+        "date": played_at.isoformat(), "blue": sides[0], "orange": sides[1],
     }
 
 

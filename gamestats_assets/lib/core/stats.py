@@ -1,5 +1,6 @@
 """Honest statistics: every rate with its sample size and a confidence interval."""
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -37,6 +38,15 @@ def wilson_bounds(successes: int, trials: int, z: float = Z_95) -> tuple[float, 
     return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)
 
 
+def fewest_to_decide(floor: float, z: float = Z_95) -> int:
+    """The fewest cases of which all found puts a rate's Wilson lower bound at or above `floor`: for n of n the
+    bound is n / (n + z²), so n ≥ z²·floor / (1 − floor) (35 for a floor of 0.9, 73 for 0.95)."""
+    n = max(1, math.ceil(z**2 * floor / (1 - floor) - 1e-9))
+    while wilson_bounds(n, n, z)[0] < floor:
+        n += 1
+    return n
+
+
 MEETS, BELOW, UNDECIDED = "meets", "below", "undecided"
 
 
@@ -66,3 +76,31 @@ class RateAgainstFloor:
                 f"{self.name}_n": self.trials, f"{self.name}_ci_low": round(low, 4),
                 f"{self.name}_ci_high": round(high, 4), f"{self.name}_floor": self.floor,
                 f"{self.name}_judgement": self.judgement}
+
+
+ONE_SD_COVERAGE = (0.15865525393145707, 0.8413447460685429)
+"""The quantiles a normal's mean ± one standard deviation falls on: Φ(−1) and Φ(1)."""
+
+
+def spread_band(mean: float | None, sd: float | None, upper: float | None = None) -> tuple[float, float] | None:
+    """Where the middle 68 % of a non-negative quantity with this `mean` and `sd` lies, within its support
+    `[0, upper]` (`upper` None: unbounded): the `ONE_SD_COVERAGE` quantiles of the distribution of that support
+    with the same mean and variance — a gamma on `[0, ∞)`, a beta scaled to `[0, upper]`. It is mean ± sd where
+    the quantity lies far from its bounds, and never leaves the support where mean − sd would fall below zero
+    (a count whose mean is under its spread). None without a spread; a point where there is none or the mean sits
+    on a bound; the whole support where the variance is as large as the support allows."""
+    if mean is None or sd is None or math.isnan(sd):
+        return None
+    from scipy.special import betaincinv, gammaincinv
+
+    if sd == 0 or mean <= 0 or (upper is not None and mean >= upper):
+        point = min(max(mean, 0.0), upper) if upper is not None else max(mean, 0.0)
+        return point, point
+    if upper is None:
+        shape, scale = (mean / sd) ** 2, sd**2 / mean
+        return tuple(float(scale * gammaincinv(shape, q)) for q in ONE_SD_COVERAGE)
+    share, variance = mean / upper, (sd / upper) ** 2
+    if variance >= share * (1 - share):
+        return 0.0, float(upper)
+    common = share * (1 - share) / variance - 1
+    return tuple(float(upper * betaincinv(share * common, (1 - share) * common, q)) for q in ONE_SD_COVERAGE)

@@ -12,11 +12,12 @@ import re
 import polars as pl
 import psycopg
 
-from gamestats_assets.lib.core.stats import wilson_interval
+from gamestats_assets.lib.core.stats import spread_band, wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, query
 from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
+from gamestats_assets.sources.ballchasing.records import upper_bound
 from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
 
 MATCHES, STATS, WEAKNESSES = COLUMNS["matches"], COLUMNS["player_stats"], COLUMNS["player_weaknesses"]
@@ -283,12 +284,14 @@ def without(band: dict, games: int, total: float, m2: float) -> dict:
 
 def compared(found: dict) -> dict:
     """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
-    games, and the player's z against them."""
+    games, their band (`spread_band`: the middle 68 % of the peers' games on the stat's support, where mean ± sd
+    would put it for a normal stat, never below zero) and the player's z against them."""
     band = {"games": found.pop("band_games"), "total": found.pop("band_total"), "m2": found.pop("band_m2")}
     peers_count = found.pop("peers")
     figures = without(band, found["games"], found.pop("total"), found.pop("m2"))
     sd = figures["peer_sd"]
-    return {**found, **figures, "peers": peers_count,
+    low, high = spread_band(figures["peer_mean"], sd, upper_bound(found["stat_type"])) or (None, None)
+    return {**found, **figures, "band_low": low, "band_high": high, "peers": peers_count,
             "z": (found["mean"] - figures["peer_mean"]) / sd if sd else None}
 
 
@@ -298,6 +301,9 @@ Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band"
                rank_percentile=field(float | None, "the player's mean rank percentile"),
                peer_mean=field(float | None, "the other players' mean"),
                peer_sd=field(float | None, "their sample standard deviation"),
+               band_low=field(float | None, "the low end of the middle 68 % of their games (a distribution with "
+                                            "their mean and spread on the stat's support: never below 0)"),
+               band_high=field(float | None, "the high end of the middle 68 % of their games"),
                peer_games=field(int, "their games"), peers=field(int, "the other players"),
                z=field(float | None, "the player's mean against theirs, in their standard deviations"))
 Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's most played rank band"),

@@ -1,6 +1,6 @@
 // A Rocket League player's page, by the player's name: the rank and the predicted rank named as the game names
 // them, with the interval on the ladder beside the baseline, each stat day by day against the band of same-rank
-// players (their mean ± one standard deviation), every stat's percentile among them (each bar labelled), the
+// players (the middle 68 % of their games), every stat's percentile among them (each bar labelled), the
 // skills against peers with the weak ones flagged, the positional heatmap from their raw replays (drawn on a
 // canvas: a field outline and shaded cells, a picture no chart library draws) with the control to upload one, the
 // training recommendations and the recent replays.
@@ -27,11 +27,11 @@ function drawStat() {
   const days = progress[stat] || [];
   const peers = comparison.find((c) => c.stat_type === stat);
   const labels = days.map((d) => d.date);
-  const band = peers && peers.peer_sd !== null ? [peers.peer_mean - peers.peer_sd, peers.peer_mean + peers.peer_sd] : null;
+  const band = peers && peers.band_low !== null ? [peers.band_low, peers.band_high] : null;
   $("stat-title").textContent = `${stat.replaceAll("_", " ")} over time`;
   chart($("progress"), { type: "line", data: { labels, datasets: [
     ...(band ? [{ label: "band low", data: labels.map(() => band[0]), borderWidth: 0, pointRadius: 0 },
-                { label: `same-rank band (${peers.rank_band}, mean ± 1 sd)`, data: labels.map(() => band[1]),
+                { label: `same-rank band (${peers.rank_band}, middle 68 % of games)`, data: labels.map(() => band[1]),
                   borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(26,127,55,.15)" }] : []),
     { label: "player's daily mean", data: days.map((d) => d.mean), borderColor: "#2f5bd3", backgroundColor: "#2f5bd3" },
   ] }, options: { plugins: { legend: { labels: { filter: (item) => item.text !== "band low" } },
