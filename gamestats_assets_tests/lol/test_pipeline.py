@@ -8,6 +8,7 @@ import gzip
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ import pytest
 from deltalake import DeltaTable
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.generator.emitters import lol
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol import real_games
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
@@ -80,17 +83,17 @@ def synthetic(module_pg_url, tmp_path_factory):
 def test_synthetic_days_are_published(synthetic, module_pg_url):
     data_dir, _, _, daily, snapshots = synthetic
     assert daily.success and snapshots.success
-    assert lake_rows(data_dir, "matches") == 60
+    assert lake_rows(data_dir, "matches") == 120
     with connect(module_pg_url) as conn:
         for table in PUBLISHED:
             assert conn.execute(f"SELECT count(*) FROM lol.{table}").fetchone()[0] > 0, table
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
-        assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 600
+        assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 1200
     assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0}
     assert all(check_evaluation(daily, name).passed for name in ("unknown_item_ids", "unknown_champion_ids"))
     excluded = check_metadata(daily, "excluded_games")
-    assert (excluded["games"], excluded["excluded"]) == (60, 0) and check_evaluation(daily, "excluded_games").passed
-    assert check_metadata(snapshots, "planted_patterns_found")["planted"] == 9
+    assert (excluded["games"], excluded["excluded"]) == (120, 0) and check_evaluation(daily, "excluded_games").passed
+    assert check_metadata(snapshots, "planted_patterns_found")["planted"] == len(lol.truth())
     [model] = [m for m in snapshots.asset_materializations_for_node("lol__cons__win_model")]
     assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
 
@@ -106,6 +109,24 @@ def test_the_champion_table_counts_every_counted_player_once(synthetic, module_p
     assert totals and all(players == 10 * queue_games and abs(picks - 10) < 1e-9
                           for _, _, players, queue_games, picks in totals)
     assert {(queue, patch): players for queue, patch, players, _, _ in totals} == games
+
+
+def test_synthetic_pick_rates_spread_as_a_ladders_do(synthetic, module_pg_url):
+    """The tier list of the synthetic ladder: the patch's whole pool played (most of it in these 120 games), the
+    most played champions picked in about a fifth of the games, none in nearly every other one, the median
+    champion in under 5 % (a champion nobody picked: 0 %), a long tail under 2 %."""
+    with connect(module_pg_url) as conn:
+        rows = conn.execute("SELECT patch, champion_name, sum(pick_rate) FROM lol.champion_stats "
+                            "GROUP BY patch, champion_name").fetchall()
+    [patch] = {patch for patch, _, _ in rows}
+    picked = {champion: rate for _, champion, rate in rows}
+    pool = ddragon.champions(patch)["champion_name"].to_list()
+    assert set(picked) <= set(pool) and len(picked) >= 100
+    rates = sorted((picked.get(champion, 0.0) for champion in pool), reverse=True)
+    assert len(pool) > 150
+    assert 0.10 <= rates[0] <= 0.40
+    assert statistics.median(rates) < 0.05
+    assert sum(rate < 0.02 for rate in rates) > len(pool) / 4
 
 
 def test_rerunning_a_day_duplicates_nothing(synthetic, module_pg_url):

@@ -114,6 +114,40 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
     assert cells[0][0] == cells[0][1] > 0, "the copy's position cells are not counted again"
 
 
+def test_every_synthetic_game_has_a_winner_overtime_deciding_a_tied_regulation(backfilled, pg_url):
+    """Ranked Rocket League has no draw: a game tied after five minutes goes to overtime, which the next goal
+    ends, so a published synthetic game is won by one team, and one that went to overtime by one goal."""
+    games = published(pg_url, "SELECT result, overtime, duration, score_team_0, score_team_1 FROM rocket.matches "
+                              "WHERE date = %s", (SYNTHETIC_DAY,))
+    assert len(games) > 30
+    assert [game for game in games if game[0] == "draw"] == []
+    overtime = [game for game in games if game[1]]
+    assert overtime, "some regulations end tied, as a fifth of real ones do"
+    assert all(abs(blue - orange) == 1 and duration > 300 for _, _, duration, blue, orange in overtime)
+    assert all(duration == 300 for _, ended_in_overtime, duration, _, _ in games if not ended_in_overtime)
+
+
+def test_a_synthetic_players_goals_against_are_the_other_teams_goals(backfilled, pg_url):
+    """A player's `goals_against` is what their team conceded: in each synthetic game the players who conceded
+    the orange team's score are the blue team, whose goals make the blue score, and the other way round."""
+    rows = published(pg_url, """
+        SELECT m.match_id, m.score_team_0, m.score_team_1, against.value AS goals_against, scored.value AS goals
+        FROM rocket.matches m
+        JOIN rocket.player_stats against ON against.match_id = m.match_id AND against.stat_type = 'goals_against'
+        JOIN rocket.player_stats scored ON scored.match_id = m.match_id AND scored.player_id = against.player_id
+                                        AND scored.stat_type = 'goals'
+        WHERE m.date = %s""", (SYNTHETIC_DAY,))
+    assert rows
+    conceded: dict[tuple[str, float], float] = {}
+    for match_id, blue, orange, goals_against, goals in rows:
+        assert goals_against in (blue, orange), match_id
+        conceded[(match_id, goals_against)] = conceded.get((match_id, goals_against), 0) + goals
+    scores = {match_id: (blue, orange) for match_id, blue, orange, _, _ in rows}
+    assert all(conceded.get((match_id, orange), 0) == blue and conceded.get((match_id, blue), 0) == orange
+               for match_id, (blue, orange) in scores.items())
+    assert any(goals_against > 0 for *_, goals_against, _ in rows)
+
+
 def test_daily_tables_are_partitioned_by_day_in_postgresql(backfilled, pg_url):
     for table in ("users", "matches", "player_stats", "training_sessions", "position_heatmaps"):
         kind = published(pg_url, "SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -1,5 +1,5 @@
 """The Rocket League API: a replay uploaded through it lands, is run by the rocket assets as a dropped file is,
-and is then served with its players' stats; analytics and training over a published synthetic day."""
+and is then served with its players' stats; analytics and training over published synthetic days."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ UPLOAD_ID, UPLOAD_DAY = "1734cd424fd26afb86605ea06f697c4b", "2019-03-27"
 
 @pytest.fixture(scope="module")
 def rocket(tmp_path_factory, module_pg_url):
-    """A published synthetic day, the API over it, and the Dagster definitions to run an upload's day."""
+    """Three published synthetic days (enough games a player to find some planted weaknesses), the API over them,
+    and the Dagster definitions to run an upload's day."""
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("serve_rocket") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
@@ -38,7 +39,9 @@ def rocket(tmp_path_factory, module_pg_url):
         apply_migrations(module_pg_url)
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
-        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+        run(defs, rocket_keys(defs, partitioned=True), instance, tags={
+            "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
+            "dagster/asset_partition_range_end": (SYNTHETIC_DAY + dt.timedelta(days=2)).isoformat()})
         run(defs, rocket_keys(defs, partitioned=False), instance)
         with client_for(module_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                         max_upload_bytes=2 * 1024 * 1024) as client:
@@ -247,6 +250,26 @@ def test_the_comparison_from_peer_stats_equals_the_one_scanned_from_player_stats
                                          else value), (player, want["stat_type"], name)
                 sd = want["peer_sd"]
                 assert got["z"] == (pytest.approx((want["mean"] - want["peer_mean"]) / sd) if sd else None)
+
+
+def test_the_same_rank_band_of_every_stat_stays_within_what_the_stat_can_be(rocket):
+    """Every stat is at least zero and a share at most one: the band the player page draws (`band_low`,
+    `band_high`) stays there, also for a count such as assists whose same-rank mean lies within one
+    standard deviation of zero, where mean ± sd would reach below it."""
+    client = rocket["client"]
+    with psycopg.connect(rocket["pg_url"]) as conn:
+        players = [player for (player,) in conn.execute(
+            "SELECT player_id FROM rocket.player_stats GROUP BY player_id ORDER BY count(*) DESC, player_id LIMIT 8")]
+    stats = [stat for player in players for stat in
+             client.get(f"{BASE}/analytics/comparison", params={"player_id": player}).json()["data"]["stats"]]
+    banded = [s for s in stats if s["peer_sd"] is not None]
+    assert banded and all(s["band_low"] is not None for s in banded)
+    assert all(0 <= s["band_low"] <= s["band_high"] for s in banded)
+    assert all(s["band_high"] <= (100 if "percent" in s["stat_type"] else 1)
+               for s in banded if s["stat_type"].endswith("_share") or "percent" in s["stat_type"])
+    near_zero = [s for s in banded if s["peer_mean"] - s["peer_sd"] < 0]
+    assert {"assists", "goals"} <= {s["stat_type"] for s in near_zero}
+    assert all(s["band_low"] < s["peer_mean"] < s["band_high"] for s in banded if s["peer_sd"] > 0)
 
 
 def test_training_recommendations_packs_progress_and_logging(rocket):

@@ -2,12 +2,13 @@
 in its main position, with the build class the emitter equips it by, and how often the ladder picks it.
 
 Popularity follows a ladder's shape: in each position the champion of popularity rank k (1 the most played)
-is picked in proportion to `1 / (k + POPULARITY_OFFSET) ** POPULARITY_EXPONENT`, so a few champions are picked
-in 20–25 % of games, the median one in about 4 % (ten picks a game over the pool make the mean 6 %), the last
-ones in under 2 %."""
+is picked in proportion to `exp(−k / POPULARITY_SCALE)`, so the most played champions are picked in 15–25 % of
+games, the median one in under 4 % (ten picks a game over the pool make the mean 6 %), and a third of the pool,
+the long tail, in under 2 %."""
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 POOL: dict[str, tuple[tuple[str, str], ...]] = {
@@ -63,8 +64,7 @@ POOL: dict[str, tuple[tuple[str, str], ...]] = {
 }
 """Each position's champions, most played first, with their build class (`lol.BUILDS`)."""
 
-POPULARITY_EXPONENT = 1.3
-POPULARITY_OFFSET = 6
+POPULARITY_SCALE = 8.5
 
 CLASS_OF = {champion: build_class for champions in POOL.values() for champion, build_class in champions}
 POSITION_OF = {champion: position for position, champions in POOL.items() for champion, _ in champions}
@@ -73,7 +73,7 @@ POSITION_OF = {champion: position for position, champions in POOL.items() for ch
 @cache
 def pick_weights(position: str) -> tuple[float, ...]:
     """The relative chance of each of the position's champions (in `POOL` order) to be picked in a game."""
-    return tuple(1 / (rank + POPULARITY_OFFSET) ** POPULARITY_EXPONENT for rank in range(1, len(POOL[position]) + 1))
+    return tuple(math.exp(-rank / POPULARITY_SCALE) for rank in range(1, len(POOL[position]) + 1))
 
 
 def most_played(per_position: int) -> tuple[str, ...]:
