@@ -13,7 +13,8 @@ from gamestats_assets.defs.l2m.transforms.farm_truth import PRECISION_FLOOR, REC
 from gamestats_assets.defs.lol.assets import GAMES_PER_PLAYER, PLAYERS_PER_GAME
 from gamestats_assets.defs.lol.checks import MAX_NOT_PLANTED_SHARE, MIN_RECALL
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES
-from gamestats_assets.generator.emitters import l2m, lol, lol_pool
+from gamestats_assets.defs.rocket.checks import TRUTH_FLOOR
+from gamestats_assets.generator.emitters import l2m, lol, lol_pool, rocket
 from gamestats_assets.lib.authoring.checks import planted_truth_result
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.core.stats import RateAgainstFloor, fewest_to_decide
@@ -92,3 +93,12 @@ def test_the_synthetic_ladder_picks_a_few_champions_often_and_most_rarely():
     rates = sorted((expected_games(champion, 1) for champion in lol_pool.CLASS_OF), reverse=True)
     assert len(rates) == 162
     assert 0.15 <= rates[0] <= 0.25 and rates[len(rates) // 2] < 0.05 and rates[-1] < 0.02
+
+
+def test_the_default_demo_plants_enough_rocket_league_weaknesses_to_decide(data_dir):
+    """A detection finding every planted weakness passes the precision floor; whether the real detection finds
+    them is the power the players' games give it, which the check reports beside its verdict."""
+    users, _ = default_size(data_dir)
+    planted = sum(p["weakness"] is not None for p in rocket.truth_document(seed=0, n_players=users)["players"])
+    assert planted >= fewest_to_decide(TRUTH_FLOOR)
+    assert perfect({"precision": (planted, TRUTH_FLOOR)}).passed
