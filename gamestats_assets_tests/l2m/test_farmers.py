@@ -166,7 +166,8 @@ def test_a_raid_night_makes_guild_mates_log_in_together_on_that_day_only(generat
     for day in DAYS:
         guild = pl.DataFrame({"user_id": decoys_of("raid_guild", day)})
         met = farm_rings.co_login_pairs(generated.tables[day]["etl_login"], guild, min_days=1)
-        assert met.height >= 20 if day in raid_days else met.height < 20
+        # a raid night brings about a hundred pairs together, another day a dozen or two by chance
+        assert met.height >= 50 if day in raid_days else met.height < 50
 
 
 def test_decoys_flagged_are_counted_per_decoy_kind(generated):

@@ -39,8 +39,8 @@ SHOTS = SCREENSHOTS / "rocket"
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, module_pg_url):
-    """The synthetic day and the day of the real raw replay run by the rocket assets into `module_pg_url`, with what
-    runs another day (`run_day`)."""
+    """Three synthetic days (enough games a player to find some planted weaknesses) and the day of the real raw
+    replay run by the rocket assets into `module_pg_url`, with what runs another day (`run_day`)."""
     data_dir = tmp_path_factory.mktemp("pages_rocket") / "data"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
@@ -53,8 +53,10 @@ def published(tmp_path_factory, module_pg_url):
         folder = Settings.from_env().landing_dir("rocket") / replay_day
         folder.mkdir(parents=True)
         shutil.copy(REPLAYS / REPLAY, folder)
-        for day in (replay_day, SYNTHETIC_DAY.isoformat()):
-            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
+        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=replay_day)
+        run(defs, rocket_keys(defs, partitioned=True), instance, tags={
+            "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
+            "dagster/asset_partition_range_end": (SYNTHETIC_DAY + dt.timedelta(days=2)).isoformat()})
         run(defs, rocket_keys(defs, partitioned=False), instance)
 
     def run_day(day: str) -> None:
