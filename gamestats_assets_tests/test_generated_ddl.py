@@ -22,6 +22,8 @@ BEFORE = FIXTURES / "sql_before_generation"
 SPECS = [spec for domain in DOMAINS for spec in domain.publish_specs]
 INTENDED_DIFFERENCES = {
     "pubg.tournament_rounds": {"columns"},
+    "pubg.team_leaderboards": {"columns"},
+    "pubg.player_leaderboards": {"columns"},
     "rocket.matches": {"indexes"},
     "rocket.player_stats": {"indexes"},
     "rocket.users": {"indexes"},
@@ -30,8 +32,11 @@ INTENDED_DIFFERENCES = {
         "spell_pair_stats")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
-since (`season_name`, sql/154; the serving indexes, sql/155 and sql/161; the lol statistics' `tier`, sql/162),
-the rest alike."""
+since (`season_name`, sql/154; the serving indexes, sql/155 and sql/161; the lol statistics' `tier`, sql/162; the
+leaderboards' points apart and `rank_change_since`, sql/171), the rest alike."""
+ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits"}
+"""Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166), read by the
+pipeline, computed from nothing."""
 DAY = "2026-11-01"
 VALUES = {"text": "x", "bigint": 1, "integer": 1, "double precision": 0.5, "boolean": True, "date": DAY,
           "jsonb": "{}", "timestamp without time zone": f"{DAY} 12:00", "timestamp with time zone": f"{DAY} 12:00Z"}
@@ -99,7 +104,8 @@ def test_a_new_database_has_the_tables_the_hand_written_ddl_made(before_url: str
     before, new = catalog(before_url), catalog(new_url)
     changed = differences(before, {table: shape for table, shape in new.items() if table in before})
     assert {table: set(aspects) for table, aspects in changed.items()} == INTENDED_DIFFERENCES
-    assert new.keys() - before.keys() <= {spec.table for spec in SPECS}, "a table declared since is generated"
+    assert new.keys() - before.keys() <= {spec.table for spec in SPECS} | ORGANISER_INPUT, \
+        "a table declared since is generated"
 
 
 def test_a_database_built_by_the_hand_written_ddl_upgrades_keeping_every_row(before_url: str, new_url: str):
