@@ -1,10 +1,12 @@
 """Debian's headless Chromium driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`: commands
 on fd 3, answers and events on fd 4, each a JSON text ended by NUL), so a test can click, read the page's
-state, collect its console errors and take screenshots, with nothing installed besides `chromium` (the flags are those of `e2e/browser.py`)."""
+state, collect its console errors, hold the page's requests to answer them when and as it chooses, and take
+screenshots, with nothing installed besides `chromium` (the flags are those of `e2e/browser.py`)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -12,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,6 +56,7 @@ class Browser:
         self._answers: dict[int, dict] = {}
         self._ready = threading.Condition()
         self.errors: list[str] = []
+        self.paused: list[dict] = []
         self._listener = threading.Thread(target=self._listen, daemon=True)
         self._listener.start()
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
@@ -80,7 +84,11 @@ class Browser:
 
     def _event(self, message: dict) -> None:
         method, params = message.get("method"), message.get("params", {})
-        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+        if method == "Fetch.requestPaused":
+            with self._ready:
+                self.paused.append(params)
+                self._ready.notify_all()
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
             self.errors.append("console: " + " ".join(str(a.get("value", a.get("description", "")))
                                                       for a in params.get("args", [])))
         elif method == "Runtime.exceptionThrown":
@@ -141,6 +149,44 @@ class Browser:
     def ready(self, seconds: float = 30) -> None:
         """Waits for the page's data to be shown (`body[data-state=ready]`)."""
         self.wait_for("document.readyState === 'complete' && document.body?.dataset.state === 'ready'", seconds)
+
+    @contextlib.contextmanager
+    def holding(self, url_pattern: str) -> Iterator[None]:
+        """Within the block, every request of the page whose URL matches `url_pattern` (DevTools' wildcards) waits
+        until the test answers it (`release`, `fail`): the test decides when and in which order answers arrive.
+        Requests still held at the end are let through."""
+        self.paused = []
+        self.call("Fetch.enable", patterns=[{"urlPattern": url_pattern, "requestStage": "Request"}])
+        try:
+            yield
+        finally:
+            for request in self.held("", 0):
+                with contextlib.suppress(RuntimeError):  # a request of a page since left is gone
+                    self.release([request])
+            self.call("Fetch.disable")
+
+    def held(self, contains: str, count: int = 1, seconds: float = 30) -> list[dict]:
+        """The held requests whose URL contains `contains`, once there are at least `count` (taken off the list)."""
+        deadline = time.monotonic() + seconds
+        with self._ready:
+            while len(matching := [r for r in self.paused if contains in r["request"]["url"]]) < count:
+                if not self._ready.wait(deadline - time.monotonic()) and time.monotonic() >= deadline:
+                    raise AssertionError(f"{len(matching)} of {count} requests to {contains!r} held within {seconds} s: "
+                                         f"{[r['request']['url'] for r in self.paused]}")
+            self.paused = [r for r in self.paused if r not in matching]
+        return matching
+
+    def release(self, requests: list[dict]) -> None:
+        """Lets `requests` (of `held`) go on to the server."""
+        for request in requests:
+            self.call("Fetch.continueRequest", requestId=request["requestId"])
+
+    def fail(self, requests: list[dict], status: int = 500, detail: str = "the server failed") -> None:
+        """Answers `requests` (of `held`) with `status` and the API's error body, without the server."""
+        body = base64.b64encode(json.dumps({"detail": detail}).encode()).decode()
+        for request in requests:
+            self.call("Fetch.fulfillRequest", requestId=request["requestId"], responseCode=status, body=body,
+                      responseHeaders=[{"name": "Content-Type", "value": "application/json"}])
 
     def screenshot(self, path: Path) -> Path:
         height = self.evaluate("Math.ceil(document.documentElement.scrollHeight)") or 900

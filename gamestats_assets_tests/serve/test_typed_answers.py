@@ -49,7 +49,8 @@ def test_every_lol_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     name, queue, patch = first(lol_and_l2m["pg_url"], "SELECT champion_name, queue, patch FROM lol.item_build_stats "
                                                       "ORDER BY games DESC, champion_name LIMIT 1")
     asked = set()
-    for path in ("roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend"):
+    for path in ("roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
+                 "rune-pages", "spells"):
         route, answer = typed_get(lol_l2m_client, f"/api/v1/lol/champions/{name}/{path}",
                                   {"queue": queue, "patch": patch})
         asked.add(route)

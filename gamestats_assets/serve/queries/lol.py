@@ -1,4 +1,5 @@
-"""League of Legends' reads: the champions published, a champion's rows of each table keyed by champion, the tier
+"""League of Legends' reads: the champions published, a champion's rows of each table keyed by champion (roles,
+builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs), the tier
 list of a queue and patch, and the compound query over one champion's participant facts."""
 
 from __future__ import annotations
@@ -90,6 +91,12 @@ TABLES = tuple(ChampionTable(path, f"lol.{table}", table_row(table, doc), order,
      "depth, core_path, length_from_min", "Win rate by game length per core path"),
     ("patch-trend", "patch_trend", "A champion's pick and win rate on a patch, with their changes", "patch",
      "Pick and win rate patch by patch, with their changes"),
+    ("keystones", "keystone_stats", "A champion's keystone rune", "games DESC, keystone_id",
+     "Keystones with their names, pick rate among the champion's games, win rate and its interval"),
+    ("rune-pages", "rune_page_stats", "A champion's full rune page", "games DESC, rune_page",
+     "Rune pages (keystone, runes and both paths named) with pick rate, win rate and its interval"),
+    ("spells", "spell_pair_stats", "A champion's summoner spell pair", "games DESC, spell_pair",
+     "Summoner spell pairs with their names, pick rate, win rate and its interval"),
 ))
 QUERIES = {spec.path: champion_rows(spec) for spec in TABLES}
 """Each champion table's query, by its path."""

@@ -1,14 +1,27 @@
-// A League champion's page for one queue and patch: the patch trend (win rate with its band), win rate by game
-// length, its roles, build paths, skill orders and lane matchups, every rate with its interval and games.
-import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable, THIN_SAMPLE } from "./common.js";
+// A League champion's page for one queue and patch: what to take first (the most played and the best core build,
+// keystone, rune page and summoner spells), the patch trend (win rate with its band), win rate by game length, its
+// roles, runes, spells, build paths, skill orders and lane matchups, every rate with its interval and games.
+import { api, bySample, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, roleName, shown,
+         showError, sortableTable, thin } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
+const REGIONS = ["summary", "recommended", "trend-chart", "trend-note", "length-chart", "roles", "keystones",
+                 "rune-pages", "spells", "builds", "skills", "matchups"];
+const run = latest();
 let champions = [];
 
 header("champion.html");
 
-/** A line of `rate` with the band between `low` and `high` filled, over `labels`; `n` gives each point's games. */
+/** The y axis (in %) around every point and band of `rows`, padded to whole tens: the data fills the chart. */
+function fittedAxis(rows) {
+  const values = rows.flatMap((r) => [r.win_rate_ci_low, r.win_rate_ci_high, r.win_rate]).filter((v) => v !== null && v !== undefined);
+  if (!values.length) return { min: 0, max: 100 };
+  const low = Math.min(...values) * 100, high = Math.max(...values) * 100;
+  return { min: Math.max(0, Math.floor((low - 2) / 10) * 10), max: Math.min(100, Math.ceil((high + 2) / 10) * 10) };
+}
+
+/** A line of `rate` with the band between `low` and `high` filled, over `labels`, on an axis fitted to them. */
 function bandChart(canvas, labels, rows, title, highlight) {
   const color = "#2f5bd3";
   chart(canvas, { type: "line", data: { labels, datasets: [
@@ -17,71 +30,129 @@ function bandChart(canvas, labels, rows, title, highlight) {
       fill: "-1", backgroundColor: "rgba(47,91,211,.15)" },
     { label: title, data: rows.map((r) => r.win_rate * 100), borderColor: color, backgroundColor: color,
       pointRadius: rows.map((r, i) => (labels[i] === highlight ? 6 : 3)),
-      pointStyle: rows.map((r) => (r.games < THIN_SAMPLE ? "crossRot" : "circle")) },
+      pointStyle: rows.map((r) => (thin(r) ? "crossRot" : "circle")) },
   ] }, options: {
-    scales: { y: { min: 0, max: 100, title: { display: true, text: "win rate %" } } },
+    scales: { y: { ...fittedAxis(rows), title: { display: true, text: "win rate %" } } },
     plugins: { legend: { labels: { filter: (item) => item.text !== "95% interval low" } },
-               tooltip: { callbacks: { afterLabel: (ctx) => `n=${rows[ctx.dataIndex].games}${rows[ctx.dataIndex].games < THIN_SAMPLE ? " (low sample)" : ""}` } } },
+               tooltip: { callbacks: { afterLabel: (ctx) => `n=${rows[ctx.dataIndex].games}${thin(rows[ctx.dataIndex]) ? " (low sample)" : ""}` } } },
   } });
 }
 
-const rateColumn = { key: "win_rate", label: "Win rate [95% CI] n", descending: true, value: (r) => r.win_rate,
-                     cell: (r) => rateCell(r.win_rate, r.win_rate_ci_low, r.win_rate_ci_high, r.games) };
+const rateOf = (r) => rateCell(r.win_rate, r.win_rate_ci_low, r.win_rate_ci_high, r.games, r.low_sample);
+const rateColumn = { key: "win_rate", label: "Win rate [95% CI] n", descending: true, value: (r) => r.win_rate, cell: rateOf };
 const gamesColumn = { key: "games", label: "Games", descending: true, value: (r) => r.games };
-const empty = () => el("p", { class: "muted" }, "No games on this queue and patch.");
+const pickColumn = { key: "pick", label: "Pick rate", descending: true, value: (r) => r.pick_rate, cell: (r) => pct(r.pick_rate) };
+const none = () => empty("No games on this queue and patch.");
+const table = (columns) => (rows) => sortableTable(columns, rows, { sortKey: "games", descending: true });
+const split = (rows, columns, what) => rows.length ? bySample(rows, table(columns), what) : none();
 
-async function show() {
-  loading();
-  const query = { queue: $("queue").value, patch: $("patch").value };
-  remember({ champion: $("champion").value, ...query });
-  $("title").textContent = `${$("champion").value} · ${query.queue} · patch ${query.patch}`;
-  try {
-    const [trend, lengths, roles, builds, skills, matchups] = await Promise.all([
-      api(`${base()}/patch-trend`, { queue: query.queue, limit: 100 }),
-      api(`${base()}/length-win-rates`, { ...query, limit: 100 }), api(`${base()}/roles`, { ...query, limit: 10 }),
-      api(`${base()}/builds`, { ...query, limit: 50 }), api(`${base()}/skill-orders`, { ...query, limit: 50 }),
-      api(`${base()}/matchups`, { ...query, limit: 50 })]);
-    const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
-    const current = patches.find((r) => r.patch === query.patch);
-    $("summary").replaceChildren(...(current ? [
-      el("div", { class: "kpi" }, "Win rate", el("b", {}, rateCell(current.win_rate, current.win_rate_ci_low, current.win_rate_ci_high, current.games))),
-      el("div", { class: "kpi" }, "Pick rate", el("b", {}, `${pct(current.pick_rate)}`),
-         el("span", { class: "muted" }, `[${pct(current.pick_rate_ci_low)}–${pct(current.pick_rate_ci_high)}] of ${fmt(current.queue_games)} games`)),
-      el("div", { class: "kpi" }, "Change since last patch", el("b", {}, current.win_rate_change === null ? "first patch"
-        : `${current.win_rate_change > 0 ? "+" : ""}${fmt(current.win_rate_change * 100, 1)} pts`)),
-    ] : [el("p", {}, "No games of this champion on this patch.")]));
+/** What a build, keystone, rune page or spell pair is called on the page. */
+const NAMES = {
+  build: (r) => r.core_path || "—",
+  keystone: (r) => `${r.keystone_name || `rune ${r.keystone_id}`}${r.primary_style_name ? ` (${r.primary_style_name})` : ""}`,
+  page: (r) => `${r.rune_names || r.rune_page}${r.primary_style_name ? ` · ${r.primary_style_name} + ${r.sub_style_name || "?"}` : ""}`,
+  spells: (r) => r.spell_names || r.spell_pair,
+};
+
+/** The most played of `rows` (ties: the higher lower bound), and the best: the highest lower bound of the win
+ * rate's interval among the rows with enough games (ties: more games), or none. */
+function picks(rows) {
+  const mostPlayed = [...rows].sort((a, b) => b.games - a.games || b.win_rate_ci_low - a.win_rate_ci_low)[0];
+  const best = rows.filter((r) => !thin(r)).sort((a, b) => b.win_rate_ci_low - a.win_rate_ci_low || b.games - a.games)[0];
+  return { mostPlayed, best };
+}
+
+function pickCard(id, title, rows, name) {
+  const { mostPlayed, best } = picks(rows);
+  const line = (row) => row ? [el("dd", { class: "name" }, name(row)), el("dd", {}, rateOf(row), ` · ${pct(row.pick_rate)} of its games`)]
+    : [el("dd", { class: "muted" }, "none with enough games yet")];
+  return el("section", { class: "pick", id }, el("h3", {}, title), mostPlayed ? el("dl", {},
+    el("dt", {}, "Most played"), line(mostPlayed),
+    el("dt", {}, "Best (highest lower bound, enough games)"), line(best)) : empty("No games on this queue and patch."));
+}
+
+/** The core build recommended is a full core: the deepest paths published (three items where there are any). */
+const fullCores = (builds) => builds.filter((r) => r.depth === Math.max(...builds.map((b) => b.depth)));
+
+function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells]) {
+  const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
+  const current = patches.find((r) => r.patch === query.patch);
+  $("summary").replaceChildren(...(current ? [
+    el("div", { class: "kpi" }, "Win rate", el("b", {}, rateOf(current))),
+    el("div", { class: "kpi" }, "Pick rate", el("b", {}, `${pct(current.pick_rate)}`),
+       el("span", { class: "muted" }, `[${pct(current.pick_rate_ci_low)}–${pct(current.pick_rate_ci_high)}] of ${fmt(current.queue_games)} games`)),
+    el("div", { class: "kpi" }, "Change since last patch", el("b", {}, current.win_rate_change === null ? "first patch"
+      : `${current.win_rate_change > 0 ? "+" : ""}${fmt(current.win_rate_change * 100, 1)} pts`)),
+  ] : [empty("No games of this champion on this patch.")]));
+  $("recommended").replaceChildren(
+    pickCard("pick-build", "Core build", fullCores(builds.data), NAMES.build),
+    pickCard("pick-keystone", "Keystone", keystones.data, NAMES.keystone),
+    pickCard("pick-page", "Rune page", pages.data, NAMES.page),
+    pickCard("pick-spells", "Summoner spells", spells.data, NAMES.spells));
+  if (patches.length > 1) {
+    $("trend-note").textContent = `${patches.length} patches: ${patches[0].patch} to ${patches.at(-1).patch}.`;
+    $("trend-chart").hidden = false;
     bandChart($("trend"), patches.map((r) => r.patch), patches, "win rate by patch", query.patch);
-    const overall = lengths.data.filter((r) => r.depth === 0);
-    bandChart($("length"), overall.map((r) => `${r.length_from_min}–${r.length_to_min} min`), overall, "win rate by length");
-    $("roles").replaceChildren(roles.data.length ? sortableTable([
-      { key: "role", label: "Role", text: true, value: (r) => r.team_position, cell: (r) => r.team_position || "—" },
-      gamesColumn, rateColumn,
-      { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
-        cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
-      { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
-    ], roles.data, { sortKey: "games", descending: true }) : empty());
-    $("builds").replaceChildren(builds.data.length ? sortableTable([
-      { key: "path", label: "Core items", text: true, value: (r) => r.core_path, cell: (r) => r.core_path || "—" },
-      { key: "depth", label: "Items", value: (r) => r.depth }, gamesColumn, rateColumn,
-      { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
-      { key: "dpm", label: "DPM", descending: true, value: (r) => r.dpm_mean },
-    ], builds.data, { sortKey: "games", descending: true }) : empty());
-    $("skills").replaceChildren(skills.data.length ? sortableTable([
-      { key: "order", label: "Max order", text: true, value: (r) => r.max_order, cell: (r) => r.max_order },
-      gamesColumn, rateColumn, { key: "pick", label: "Pick rate", descending: true, value: (r) => r.pick_rate, cell: (r) => pct(r.pick_rate) },
-    ], skills.data, { sortKey: "games", descending: true }) : empty());
-    $("matchups").replaceChildren(matchups.data.length ? sortableTable([
-      { key: "opponent", label: "Opponent", text: true, value: (r) => r.opponent_champion_name, cell: (r) => r.opponent_champion_name },
-      { key: "lane", label: "Lane", text: true, value: (r) => r.team_position, cell: (r) => r.team_position },
-      gamesColumn, rateColumn,
-      { key: "gold10", label: "Gold @10", descending: true, value: (r) => r.gold_diff_10_mean, cell: (r) => signed(r.gold_diff_10_mean) },
-      { key: "xp10", label: "XP @10", descending: true, value: (r) => r.xp_diff_10_mean, cell: (r) => signed(r.xp_diff_10_mean) },
-      { key: "gold15", label: "Gold @15", descending: true, value: (r) => r.gold_diff_15_mean, cell: (r) => signed(r.gold_diff_15_mean) },
-    ], matchups.data, { sortKey: "games", descending: true }) : empty());
-  } catch (error) {
-    showError(`Could not load ${$("champion").value}: ${error.message}`);
+  } else {
+    $("trend-note").textContent = patches.length
+      ? `Only one patch (${patches[0].patch}) has games of this champion in this queue: no trend yet.`
+      : "No patch has games of this champion in this queue.";
+    Chart.getChart($("trend"))?.destroy();
+    $("trend-chart").hidden = true;
   }
-  shown();
+  const overall = lengths.data.filter((r) => r.depth === 0);
+  bandChart($("length"), overall.map((r) => `${r.length_from_min}–${r.length_to_min} min`), overall, "win rate by length");
+  $("roles").replaceChildren(roles.data.length ? sortableTable([
+    { key: "role", label: "Role", text: true, value: (r) => roleName(r.team_position), cell: (r) => roleName(r.team_position) },
+    gamesColumn, rateColumn,
+    { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
+      cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
+    { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
+  ], roles.data, { sortKey: "games", descending: true }) : none());
+  $("keystones").replaceChildren(split(keystones.data, [
+    { key: "keystone", label: "Keystone", text: true, value: NAMES.keystone, cell: NAMES.keystone },
+    gamesColumn, pickColumn, rateColumn], "keystones"));
+  $("rune-pages").replaceChildren(split(pages.data, [
+    { key: "page", label: "Rune page", text: true, value: NAMES.page, cell: NAMES.page },
+    gamesColumn, pickColumn, rateColumn], "rune pages"));
+  $("spells").replaceChildren(split(spells.data, [
+    { key: "spells", label: "Spells", text: true, value: NAMES.spells, cell: NAMES.spells },
+    gamesColumn, pickColumn, rateColumn], "spell pairs"));
+  $("builds").replaceChildren(split(builds.data, [
+    { key: "path", label: "Core items", text: true, value: (r) => r.core_path, cell: NAMES.build },
+    { key: "depth", label: "Items", value: (r) => r.depth }, gamesColumn, rateColumn,
+    { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
+    { key: "dpm", label: "DPM", descending: true, value: (r) => r.dpm_mean },
+  ], "builds"));
+  $("skills").replaceChildren(split(skills.data, [
+    { key: "order", label: "Max order", text: true, value: (r) => r.max_order, cell: (r) => r.max_order },
+    gamesColumn, rateColumn, pickColumn], "skill orders"));
+  $("matchups").replaceChildren(split(matchups.data, [
+    { key: "opponent", label: "Opponent", text: true, value: (r) => r.opponent_champion_name, cell: (r) => r.opponent_champion_name },
+    { key: "lane", label: "Lane", text: true, value: (r) => roleName(r.team_position), cell: (r) => roleName(r.team_position) },
+    gamesColumn, rateColumn,
+    { key: "gold10", label: "Gold @10", descending: true, value: (r) => r.gold_diff_10_mean, cell: (r) => signed(r.gold_diff_10_mean) },
+    { key: "xp10", label: "XP @10", descending: true, value: (r) => r.xp_diff_10_mean, cell: (r) => signed(r.xp_diff_10_mean) },
+    { key: "gold15", label: "Gold @15", descending: true, value: (r) => r.gold_diff_15_mean, cell: (r) => signed(r.gold_diff_15_mean) },
+  ], "matchups"));
+}
+
+/** Shows the chosen champion, queue and patch; what an earlier choice showed stays marked stale until then. */
+function show() {
+  const champion = $("champion").value;
+  const query = { queue: $("queue").value, patch: $("patch").value };
+  remember({ champion, ...query });
+  $("title").textContent = `${champion} · ${query.queue} · patch ${query.patch}`;
+  const url = base();
+  return run({
+    regions: REGIONS.map($),
+    fetch: () => Promise.all([
+      api(`${url}/patch-trend`, { queue: query.queue, limit: 100 }),
+      ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells"]
+        .map((path) => api(`${url}/${path}`, { ...query, limit: 100 }))]),
+    render: (answers) => draw(query, answers),
+    failed: (error) => `Could not load ${champion}: ${error.message}`,
+  });
 }
 
 const signed = (value) => value === null || value === undefined ? "—" : `${value > 0 ? "+" : ""}${fmt(value)}`;
@@ -94,20 +165,40 @@ function fillChoices(wanted = {}) {
   options($("patch"), patches.map((p) => [p, p]), wanted.patch || $("patch").value || patches[0]);
 }
 
+/** Says that no champion of the address's name is published, with the way back, instead of another's numbers. */
+function unknown(name) {
+  $("title").textContent = `No champion named “${name}”`;
+  $("notice").replaceChildren(el("div", { class: "notice", role: "status" },
+    `No published League game has a champion named “${name}”. `, el("a", { href: "tierlist.html" }, "Back to the tier list"),
+    ", or pick a champion above."));
+  $("champion-data").hidden = true;
+  $("champion").prepend(el("option", { value: "", selected: true, disabled: true }, "Pick a champion"));
+}
+
 async function start() {
   champions = (await api("/api/v1/lol/champions")).data.champions;
   if (!champions.length) {
-    $("summary").replaceChildren(el("p", {}, "No League games have been published yet."));
+    $("summary").replaceChildren(empty("No League games have been published yet."));
     shown();
     return;
   }
-  const wanted = param("champion") || champions[0].champion_name;
-  options($("champion"), champions.map((c) => [c.champion_name, `${c.champion_name} (${fmt(c.games)} games)`]),
-          champions.some((c) => c.champion_name === wanted) ? wanted : champions[0].champion_name);
-  fillChoices({ queue: param("queue"), patch: param("patch") });
-  $("champion").addEventListener("change", () => { fillChoices(); show(); });
+  const asked = param("champion");
+  const found = asked === null ? champions[0] : champions.find((c) => c.champion_name.toLowerCase() === asked.toLowerCase());
+  options($("champion"), champions.map((c) => [c.champion_name, `${c.champion_name} (${fmt(c.games)} games)`]), found?.champion_name);
+  $("champion").addEventListener("change", () => {
+    $("notice").replaceChildren();
+    $("champion-data").hidden = false;
+    fillChoices();
+    show();
+  });
   $("queue").addEventListener("change", show);
   $("patch").addEventListener("change", show);
+  if (!found) {
+    unknown(asked);
+    shown();
+    return;
+  }
+  fillChoices({ queue: param("queue"), patch: param("patch") });
   await show();
 }
 

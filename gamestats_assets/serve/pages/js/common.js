@@ -1,5 +1,6 @@
-// What every page shares: the site header, reading the API, errors shown on the page, sortable tables,
-// rates with their sample size and interval, and the "data shown" mark the tests and benchmark wait for.
+// What every page shares: the site header, reading the API, the loading, empty and error states (`latest` runs a
+// view's requests, newest answer only), sortable tables, rates with their sample size and interval, role names,
+// and the "data shown" mark the tests and benchmark wait for.
 
 export const THIN_SAMPLE = 30;
 
@@ -12,6 +13,11 @@ const errorBox = () => document.getElementById("errors");
 export function showError(message) {
   const box = errorBox();
   if (box) box.append(el("p", {}, message));
+}
+
+/** Empties the error banner: called when a request succeeds, so an error shown before does not linger. */
+export function clearErrors() {
+  errorBox()?.replaceChildren();
 }
 
 window.addEventListener("error", (event) => showError(`error: ${event.message || event.target?.src || event}`), true);
@@ -34,6 +40,9 @@ export function header(current) {
     PAGES.map(([href, name]) => el("a", { href, "aria-current": href === current ? "page" : null }, name)),
     el("a", { href: "/docs" }, "API"));
   document.body.prepend(nav);
+  const note = el("p", { class: "loading-note", id: "loading-note", role: "status" }, "Loading…");
+  const main = document.querySelector("main");
+  if (main) main.prepend(note); else nav.after(note);
 }
 
 /** The JSON of `path` with `params` (empty ones left out); an answer that is not 2xx throws its `detail`. */
@@ -58,25 +67,104 @@ export function shown() {
   if (!performance.getEntriesByName("data-shown").length) performance.mark("data-shown");
 }
 
-export function loading() {
+/** Marks the page loading (`body[data-state=loading]`, the header's "Loading…" note shown) and `regions` stale:
+ * faded and `aria-busy` until `fresh(...regions)`, so numbers of an earlier selection never pass for the new one. */
+export function loading(...regions) {
   document.body.dataset.state = "loading";
+  for (const region of regions) {
+    region.classList.add("stale");
+    region.setAttribute("aria-busy", "true");
+  }
 }
+
+/** `regions` no longer stale. */
+export function fresh(...regions) {
+  for (const region of regions) {
+    region.classList.remove("stale");
+    region.removeAttribute("aria-busy");
+  }
+}
+
+/**
+ * A view's requests, newest first: the function returned runs `fetch()` with `regions` marked stale; when its
+ * answer is still the newest asked, the error banner clears, `render(answer)` draws it and the regions are fresh;
+ * an answer of a request superseded meanwhile is dropped (counted in `body[data-dropped]`). A failure of the newest
+ * shows `failed(error)` (default: the error's message) in the banner, its regions left marked stale. Resolves to
+ * whether this request was the newest.
+ */
+export function latest() {
+  let newest = 0;
+  return async function run({ regions = [], fetch, render, failed = (error) => error.message }) {
+    const turn = ++newest;
+    loading(...regions);
+    let answer, error;
+    try {
+      answer = await fetch();
+    } catch (caught) {
+      error = caught;
+    }
+    if (turn !== newest) {
+      document.body.dataset.dropped = String(Number(document.body.dataset.dropped || 0) + 1);
+      return false;
+    }
+    if (error) {
+      showError(failed(error));
+    } else {
+      clearErrors();
+      try {
+        render(answer);
+        fresh(...regions);
+      } catch (drawing) {
+        showError(failed(drawing));
+      }
+    }
+    shown();
+    return true;
+  };
+}
+
+/** What a region shows when there is nothing to show: `message`, muted. */
+export const empty = (message) => el("p", { class: "muted empty" }, message);
 
 export const fmt = (value, digits = 0) => value === null || value === undefined || Number.isNaN(value) ? "—"
   : Number(value).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export const pct = (value, digits = 1) => value === null || value === undefined ? "—" : `${fmt(value * 100, digits)}%`;
 
-/** A rate as text with its interval and sample size, and whether the sample is thin. */
-export function rate(value, low, high, n) {
+/** A rate as text with its interval and sample size, and whether the sample is thin (`lowSample` when the row
+ * says so, else fewer than `THIN_SAMPLE`). */
+export function rate(value, low, high, n, lowSample) {
   const interval = low === null || low === undefined ? "" : ` [${pct(low)}–${pct(high)}]`;
-  return { text: `${pct(value)}${interval} n=${fmt(n)}`, thin: n < THIN_SAMPLE };
+  return { text: `${pct(value)}${interval} n=${fmt(n)}`, thin: lowSample ?? n < THIN_SAMPLE };
 }
 
-export function rateCell(value, low, high, n) {
-  const { text, thin } = rate(value, low, high, n);
-  return el("span", { class: thin ? "thin" : null, title: thin ? `fewer than ${THIN_SAMPLE} games` : null }, text);
+export function rateCell(value, low, high, n, lowSample) {
+  const { text, thin } = rate(value, low, high, n, lowSample);
+  return el("span", { class: thin ? "thin" : null,
+                      title: thin ? (lowSample === undefined ? `fewer than ${THIN_SAMPLE} games` : "low sample") : null }, text);
 }
+
+/** Whether a row's sample is thin: its published `low_sample`, else fewer than `THIN_SAMPLE` games. */
+export const thin = (row) => row.low_sample ?? row.games < THIN_SAMPLE;
+
+/**
+ * `rows` with the enough-sample ones first, drawn by `table(rows)`, and the low-sample ones collapsed below them
+ * under a line counting them (opened by a click); `what` names the rows ("builds").
+ */
+export function bySample(rows, table, what) {
+  const enough = rows.filter((r) => !thin(r)), few = rows.filter(thin);
+  const parts = [enough.length ? table(enough)
+    : empty(`No ${what} with enough games for a confident rate yet${few.length ? "; the low-sample ones are below" : ""}.`)];
+  if (few.length) {
+    parts.push(el("details", { class: "low-sample" },
+      el("summary", {}, `${fmt(few.length)} low-sample ${what} (rates on few games, wide intervals)`), table(few)));
+  }
+  return el("div", {}, parts);
+}
+
+/** The Riot role (`teamPosition`) as players name it; an empty one (a queue without roles) as "—". */
+export const ROLES = [["TOP", "Top"], ["JUNGLE", "Jungle"], ["MIDDLE", "Mid"], ["BOTTOM", "Bot"], ["UTILITY", "Support"]];
+export const roleName = (role) => (ROLES.find(([value]) => value === role) || [role, role || "—"])[1];
 
 /**
  * A table of `rows` under `columns` ({key, label, value(row) for sorting, cell(row) for showing, text}),

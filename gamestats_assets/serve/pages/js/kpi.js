@@ -1,10 +1,13 @@
 // The Lineage 2M KPI page: DAU, new users, revenue, ARPU/ARPPU and the paying share per day over a date range,
 // for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums), and the
 // day-N retention and the accounts flagged as farms, for the same server or all.
-import { api, chart, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
+import { api, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_DAYS = 366;
+const REGIONS = ["totals", "dau", "revenue", "arpu", "arppu", "paying", "days", "retention", "retention-note", "farms",
+                 "farms-note"];
+const run = latest();
 
 header("kpi.html");
 
@@ -30,63 +33,71 @@ function byDay(rows) {
   });
 }
 
-async function show(event) {
+/** Shows the range and server asked; what an earlier choice showed stays marked stale until the answer. */
+function show(event) {
   event?.preventDefault();
-  loading();
   const query = { from: $("from").value, to: $("to").value, server_id: $("server").value };
   remember(query);
-  try {
-    const days = byDay((await api("/api/v1/l2m/kpis", query)).data);
-    const labels = days.map((d) => d.date);
-    const sum = (key) => days.reduce((a, d) => a + d[key], 0);
-    const [low, high] = wilson(sum("pu"), sum("dau"));
-    $("totals").replaceChildren(
-      el("div", { class: "kpi" }, "Mean DAU", el("b", {}, fmt(days.length ? sum("dau") / days.length : null))),
-      el("div", { class: "kpi" }, "Revenue", el("b", {}, `$${fmt(sum("revenue"), 2)}`)),
-      el("div", { class: "kpi" }, "ARPU", el("b", {}, sum("dau") ? `$${fmt(sum("revenue") / sum("dau"), 3)}` : "—")),
-      el("div", { class: "kpi" }, "ARPPU", el("b", {}, sum("pu") ? `$${fmt(sum("revenue") / sum("pu"), 2)}` : "—")),
-      el("div", { class: "kpi" }, "Paying share of user-days", el("b", {}, rateCell(sum("dau") ? sum("pu") / sum("dau") : null, low, high, sum("dau")))));
-    chart($("dau"), { type: "line", data: { labels, datasets: [
-      { label: "DAU", data: days.map((d) => d.dau), borderColor: "#2f5bd3" },
-      { label: "new users", data: days.map((d) => d.nru), borderColor: "#c2410c" }] } });
-    chart($("revenue"), { type: "bar", data: { labels, datasets: [
-      { label: "revenue USD", data: days.map((d) => d.revenue), backgroundColor: "#1a7f37" }] } });
-    chart($("arpu"), { type: "line", data: { labels, datasets: [
-      { label: "ARPU", data: days.map((d) => d.arpu), borderColor: "#2f5bd3" },
-      { label: "ARPPU", data: days.map((d) => d.arppu), borderColor: "#9a6700" }] } });
-    chart($("paying"), { type: "line", data: { labels, datasets: [
-      { label: "low", data: days.map((d) => d.paying_low * 100), borderWidth: 0, pointRadius: 0 },
-      { label: "95% interval", data: days.map((d) => d.paying_high * 100), borderWidth: 0, pointRadius: 0, fill: "-1",
-        backgroundColor: "rgba(47,91,211,.15)" },
-      { label: "paying users % of DAU", data: days.map((d) => d.paying * 100), borderColor: "#2f5bd3" }] },
-      options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } } },
-                 scales: { y: { min: 0, title: { display: true, text: "%" } } } } });
-    $("days").replaceChildren(days.length ? sortableTable([
-      { key: "date", label: "Day", text: true, value: (d) => d.date, cell: (d) => d.date },
-      { key: "dau", label: "DAU", descending: true, value: (d) => d.dau },
-      { key: "nru", label: "New", descending: true, value: (d) => d.nru },
-      { key: "pu", label: "Paying", descending: true, value: (d) => d.pu },
-      { key: "paying", label: "Paying share [95% CI] n", descending: true, value: (d) => d.paying,
-        cell: (d) => rateCell(d.paying, d.paying_low, d.paying_high, d.dau) },
-      { key: "revenue", label: "Revenue", descending: true, value: (d) => d.revenue, cell: (d) => `$${fmt(d.revenue, 2)}` },
-      { key: "arpu", label: "ARPU", descending: true, value: (d) => d.arpu, cell: (d) => fmt(d.arpu, 3) },
-      { key: "arppu", label: "ARPPU", descending: true, value: (d) => d.arppu, cell: (d) => fmt(d.arppu, 2) },
-    ], days, { sortKey: "date" }) : el("p", {}, "No day in this range."));
-    await showCohorts(query);
-  } catch (error) {
-    showError(`Could not load the KPIs: ${error.message}`);
-  }
-  shown();
+  return run({
+    regions: REGIONS.map((id) => $(id).closest(".chart") || $(id)),
+    fetch: () => Promise.all([api("/api/v1/l2m/kpis", query), api("/api/v1/l2m/retention", query),
+                              api("/api/v1/l2m/farms", query)]),
+    render: ([kpis, retention, farms]) => { showDays(byDay(kpis.data)); showCohorts(query, retention, farms); },
+    failed: (error) => `Could not load the KPIs: ${error.message}`,
+  });
+}
+
+/** A line of each day's `key` of `days` (USD), on its own axis. */
+function dollars(canvas, days, key, label, color) {
+  chart(canvas, { type: "line", data: { labels: days.map((d) => d.date), datasets: [
+    { label, data: days.map((d) => d[key]), borderColor: color, backgroundColor: color }] },
+    options: { scales: { y: { beginAtZero: true, title: { display: true, text: "USD" } } } } });
+}
+
+function showDays(days) {
+  const labels = days.map((d) => d.date);
+  const sum = (key) => days.reduce((a, d) => a + d[key], 0);
+  const [low, high] = wilson(sum("pu"), sum("dau"));
+  $("totals").replaceChildren(
+    el("div", { class: "kpi" }, "Mean DAU", el("b", {}, fmt(days.length ? sum("dau") / days.length : null))),
+    el("div", { class: "kpi" }, "Revenue", el("b", {}, `$${fmt(sum("revenue"), 2)}`)),
+    el("div", { class: "kpi" }, "ARPU", el("b", {}, sum("dau") ? `$${fmt(sum("revenue") / sum("dau"), 3)}` : "—")),
+    el("div", { class: "kpi" }, "ARPPU", el("b", {}, sum("pu") ? `$${fmt(sum("revenue") / sum("pu"), 2)}` : "—")),
+    el("div", { class: "kpi" }, "Paying share of user-days", el("b", {}, rateCell(sum("dau") ? sum("pu") / sum("dau") : null, low, high, sum("dau")))));
+  chart($("dau"), { type: "line", data: { labels, datasets: [
+    { label: "DAU", data: days.map((d) => d.dau), borderColor: "#2f5bd3" },
+    { label: "new users", data: days.map((d) => d.nru), borderColor: "#c2410c" }] } });
+  chart($("revenue"), { type: "bar", data: { labels, datasets: [
+    { label: "revenue USD", data: days.map((d) => d.revenue), backgroundColor: "#1a7f37" }] } });
+  dollars($("arpu"), days, "arpu", "ARPU: revenue per active user", "#2f5bd3");
+  dollars($("arppu"), days, "arppu", "ARPPU: revenue per paying user", "#9a6700");
+  chart($("paying"), { type: "line", data: { labels, datasets: [
+    { label: "low", data: days.map((d) => d.paying_low * 100), borderWidth: 0, pointRadius: 0 },
+    { label: "95% interval", data: days.map((d) => d.paying_high * 100), borderWidth: 0, pointRadius: 0, fill: "-1",
+      backgroundColor: "rgba(47,91,211,.15)" },
+    { label: "paying users % of DAU", data: days.map((d) => d.paying * 100), borderColor: "#2f5bd3" }] },
+    options: { plugins: { legend: { labels: { filter: (item) => item.text !== "low" } } },
+               scales: { y: { min: 0, title: { display: true, text: "%" } } } } });
+  $("days").replaceChildren(days.length ? sortableTable([
+    { key: "date", label: "Day", text: true, value: (d) => d.date, cell: (d) => d.date },
+    { key: "dau", label: "DAU", descending: true, value: (d) => d.dau },
+    { key: "nru", label: "New", descending: true, value: (d) => d.nru },
+    { key: "pu", label: "Paying", descending: true, value: (d) => d.pu },
+    { key: "paying", label: "Paying share [95% CI] n", descending: true, value: (d) => d.paying,
+      cell: (d) => rateCell(d.paying, d.paying_low, d.paying_high, d.dau) },
+    { key: "revenue", label: "Revenue", descending: true, value: (d) => d.revenue, cell: (d) => `$${fmt(d.revenue, 2)}` },
+    { key: "arpu", label: "ARPU", descending: true, value: (d) => d.arpu, cell: (d) => fmt(d.arpu, 3) },
+    { key: "arppu", label: "ARPPU", descending: true, value: (d) => d.arppu, cell: (d) => fmt(d.arppu, 2) },
+  ], days, { sortKey: "date" }) : empty("No day in this range."));
 }
 
 /** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
  * accounts flagged as farms per day, over the server chosen (a cohort by the server its users started on, a farm
  * by its accounts on that server) or every server. */
-async function showCohorts(query) {
+function showCohorts(query, retention, farms) {
   const where = query.server_id ? `server ${query.server_id}` : "all servers";
   $("retention-title").textContent = `Retention (${where})`;
   $("farms-title").textContent = `Accounts flagged as farms (${where})`;
-  const [retention, farms] = await Promise.all([api("/api/v1/l2m/retention", query), api("/api/v1/l2m/farms", query)]);
   const byN = new Map();
   for (const r of retention.data) {
     const n = byN.get(r.day_n) || { day_n: r.day_n, cohort: 0, retained: 0, cohorts: 0 };

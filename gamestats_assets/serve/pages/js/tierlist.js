@@ -1,11 +1,9 @@
 // The tier list of a queue and patch: every champion in each role with its pick rate, win rate, their intervals and
 // games, ranked by the lower bound of the win rate's interval; a row opens the champion's page.
-import { api, el, fmt, header, loading, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
+import { api, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const ROLES = [["", "All roles"], ["TOP", "Top"], ["JUNGLE", "Jungle"], ["MIDDLE", "Middle"], ["BOTTOM", "Bottom"],
-               ["UTILITY", "Support"]];
-const roleName = (role) => (ROLES.find(([value]) => value === role) || [role, role || "—"])[1];
+const run = latest();
 
 header("tierlist.html");
 
@@ -24,43 +22,41 @@ async function tierList(query) {
   }
 }
 
-async function show(wanted = {}) {
-  loading();
+/** Shows the tier list asked; the rows of an earlier choice stay marked stale until the new ones arrive. */
+function show(wanted = {}) {
   const query = { queue: wanted.queue ?? $("queue").value, patch: wanted.patch ?? $("patch").value,
                   role: $("role").value, min_games: $("min-games").value || 1 };
-  try {
-    const answer = await tierList(query);
-    if (!answer.queue) {
-      $("champions").replaceChildren(el("p", {}, "No League games have been published yet."));
-      shown();
-      return;
-    }
-    options($("queue"), answer.queues.map((q) => [q, q]), answer.queue);
-    options($("patch"), answer.patches.map((p) => [p, p]), answer.patch);
-    remember({ queue: answer.queue, patch: answer.patch, role: query.role,
-               min_games: Number(query.min_games) > 1 ? query.min_games : "" });
-    $("title").textContent = `Tier list · ${answer.queue} · patch ${answer.patch}`;
-    $("heading").textContent = `${fmt(answer.champions.length)} champion–role rows${query.role ? ` · ${roleName(query.role)}` : ""}`;
-    $("champions").replaceChildren(answer.champions.length ? sortableTable([
-      { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1 },
-      { key: "champion", label: "Champion", text: true, value: (r) => r.champion_name, cell: (r) => r.champion_name || `#${r.champion_id}` },
-      { key: "role", label: "Role", text: true, value: (r) => r.team_position, cell: (r) => roleName(r.team_position) },
-      { key: "win", label: "Win rate [95% CI] n", descending: true, value: (r) => r.win_rate_ci_low,
-        cell: (r) => rateCell(r.win_rate, r.win_rate_ci_low, r.win_rate_ci_high, r.games) },
-      { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
-        cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
-      { key: "games", label: "Games", descending: true, value: (r) => r.games },
-      { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
-    ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer),
-                           caption: `${fmt(answer.champions[0].queue_games)} games of this queue and patch` })
-      : el("p", { class: "muted" }, "No champion has that many games in this role."));
-  } catch (error) {
-    showError(`Could not load the tier list: ${error.message}`);
-  }
-  shown();
+  return run({ regions: [$("champions"), $("heading")], fetch: () => tierList(query),
+               render: (answer) => draw(query, answer), failed: (error) => `Could not load the tier list: ${error.message}` });
 }
 
-options($("role"), ROLES, param("role") || "");
+function draw(query, answer) {
+  if (!answer.queue) {
+    $("champions").replaceChildren(empty("No League games have been published yet."));
+    return;
+  }
+  options($("queue"), answer.queues.map((q) => [q, q]), answer.queue);
+  options($("patch"), answer.patches.map((p) => [p, p]), answer.patch);
+  remember({ queue: answer.queue, patch: answer.patch, role: query.role,
+             min_games: Number(query.min_games) > 1 ? query.min_games : "" });
+  $("title").textContent = `Tier list · ${answer.queue} · patch ${answer.patch}`;
+  $("heading").textContent = `${fmt(answer.champions.length)} champion–role rows${query.role ? ` · ${roleName(query.role)}` : ""}`;
+  $("champions").replaceChildren(answer.champions.length ? sortableTable([
+    { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1 },
+    { key: "champion", label: "Champion", text: true, value: (r) => r.champion_name, cell: (r) => r.champion_name || `#${r.champion_id}` },
+    { key: "role", label: "Role", text: true, value: (r) => roleName(r.team_position), cell: (r) => roleName(r.team_position) },
+    { key: "win", label: "Win rate [95% CI] n", descending: true, value: (r) => r.win_rate_ci_low,
+      cell: (r) => rateCell(r.win_rate, r.win_rate_ci_low, r.win_rate_ci_high, r.games, r.low_sample) },
+    { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
+      cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
+    { key: "games", label: "Games", descending: true, value: (r) => r.games },
+    { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
+  ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer),
+                         caption: `${fmt(answer.champions[0].queue_games)} games of this queue and patch` })
+    : empty("No champion has that many games in this role."));
+}
+
+options($("role"), [["", "All roles"], ...ROLES], param("role") || "");
 $("min-games").value = Math.max(1, Number(param("min_games")) || 1);
 $("queue").addEventListener("change", () => show({ patch: "" }));
 $("patch").addEventListener("change", () => show());
