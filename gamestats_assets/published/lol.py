@@ -90,6 +90,11 @@ COLUMNS: dict[str, Columns] = {
         "spell_1_id": BIGINT, "spell_2_id": BIGINT, "spell_names": TEXT, "spells_named_on": TEXT, "games": BIGINT,
         "wins": BIGINT, "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
+    "starting_item_stats": {
+        "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "starting_items": TEXT, "champion_name": TEXT,
+        "starting_item_names": TEXT, "items_named_on": TEXT, "games": BIGINT, "wins": BIGINT,
+        "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
     "champion_stats": {
         "queue": TEXT, "patch": TEXT, "team_position": TEXT("the role; empty where the queue has none"),
         "champion_id": BIGINT, "champion_name": TEXT, "games": BIGINT("the champion's counted games in the role"),

@@ -1,6 +1,6 @@
 """League of Legends champion statistics (base `/api/v1/lol`): the tier list of a queue and patch, and a champion's
-roles, builds, skill orders, lane matchups, win rate by game length, patch trend, keystones, rune pages and summoner
-spell pairs, by queue and patch, from the published `lol` tables (`queries/lol.py`).
+roles, builds, skill orders, lane matchups, win rate by game length, patch trend, keystones, rune pages, summoner
+spell pairs and starting items, by queue and patch, from the published `lol` tables (`queries/lol.py`).
 
 Each champion endpoint is one `ChampionTable` made into a route by `champion_route`."""
 

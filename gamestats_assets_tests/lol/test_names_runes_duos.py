@@ -1,5 +1,6 @@
 """English names on each game's own patch (items, champions, runes, summoner spells), the reference rebuilt from
-Data Dragon files, and the rune, spell and bot-lane duo statistics, on real games of several patches."""
+Data Dragon files, and the rune, spell, starting items and bot-lane duo statistics, on real games of several
+patches."""
 
 from __future__ import annotations
 
@@ -152,11 +153,26 @@ def test_runes_and_spells_are_named_on_the_games_patch():
     assert (karthus["keystone_name"], karthus["spell_names"]) == ("Dark Harvest", "Exhaust + Smite")
 
 
+def test_starting_items_of_a_real_game_are_what_each_player_bought_in_the_fountain():
+    """The real ranked game (11.16): each player's purchases of the first minute, named on its patch, the free
+    trinket (Stealth Ward, bought by all) left out, a potion bought twice counted twice."""
+    ranked = load()
+    tables = tables_of([ranked])
+    starting = tables["starting_items"].join(tables["participant_games"].select(
+        "match_id", "participant_id", "champion_name"), on=["match_id", "participant_id"])
+    by_champion = dict(starting.select("champion_name", "starting_item_names").iter_rows())
+    assert by_champion["Illaoi"] == "Corrupting Potion"
+    assert by_champion["Samira"] == "Doran's Blade + Health Potion"
+    assert by_champion["Pyke"] == "Health Potion + Health Potion + Steel Shoulderguards"
+    assert starting.height == 10 and not starting["starting_item_names"].str.contains("Ward|Totem|Lens").any()
+    assert set(starting["items_named_on"]) == {"11.13"}
+
+
 def test_rune_and_spell_statistics_carry_pick_rate_and_an_honest_interval(planted):
-    """On the planted synthetic days: per champion the keystone, page and spell pair pick rates add up to one,
-    every win rate lies in its Wilson interval and says when its sample is low."""
+    """On the planted synthetic days: per champion the keystone, page, spell pair and starting items pick rates
+    add up to one, every win rate lies in its Wilson interval and says when its sample is low."""
     from gamestats_assets.defs.lol.transforms.cons import MIN_SAMPLE
-    for table in ("keystone_stats", "rune_page_stats", "spell_pair_stats"):
+    for table in ("keystone_stats", "rune_page_stats", "spell_pair_stats", "starting_item_stats"):
         stats = planted.cons[table]
         assert not stats.is_empty(), table
         totals = stats.group_by("queue", "patch", "champion_id").agg(pl.col("pick_rate").sum())
@@ -241,7 +257,7 @@ def test_real_games_of_several_patches_publish_runes_spells_and_duos(pg_url, dat
     patches = {("ranked_solo", "11.16"), ("other", "12.1"), ("ranked_solo", "13.3"), ("ranked_solo", "14.24"),
                ("other", "16.1")}
     with connect(pg_url) as conn:
-        for table in ("keystone_stats", "rune_page_stats", "spell_pair_stats", "bot_duo_stats"):
+        for table in ("keystone_stats", "rune_page_stats", "spell_pair_stats", "starting_item_stats", "bot_duo_stats"):
             assert set(conn.execute(f"SELECT DISTINCT queue, patch FROM lol.{table}").fetchall()) == patches, table
         assert conn.execute("SELECT count(*) FROM lol.keystone_stats WHERE keystone_name IS NULL").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM lol.spell_pair_stats WHERE spell_names IS NULL").fetchone()[0] == 0

@@ -59,6 +59,9 @@ CHOICES = {
         LUCKY: ("8128-8126-8138-8135-8304-8347", 8128, "Dark Harvest",
                 "Dark Harvest / Cheap Shot / Eyeball Collection / Treasure Hunter / Magical Footwear / Cosmic Insight",
                 "Domination", "Inspiration")}),
+    "starting_item_stats": (("starting_items", "starting_item_names"), {
+        MOST: ("1055+2003", "Doran's Blade + Health Potion"), BEST: ("1036+2003+2003", "Long Sword + Health Potion + Health Potion"),
+        LUCKY: ("1083+2003", "Cull + Health Potion")}),
     "spell_pair_stats": (("spell_pair", "spell_1_id", "spell_2_id", "spell_names"), {
         MOST: ("4+7", 4, 7, "Flash + Heal"), BEST: ("4+14", 4, 14, "Flash + Ignite"),
         LUCKY: ("4+21", 4, 21, "Flash + Barrier")}),
@@ -215,8 +218,8 @@ def test_the_pages_fit_a_phone(site, request, path):
 
 ROLE_NAMES = {"Top", "Jungle", "Mid", "Bot", "Support"}
 CHAMPION_API = "*/api/v1/lol/champions/*"
-CHAMPION_TABLES = 9
-"""The champion page's requests for one choice: the patch trend and eight tables of the queue and patch."""
+CHAMPION_TABLES = 10
+"""The champion page's requests for one choice: the patch trend and nine tables of the queue and patch."""
 
 
 def texts(page, selector: str, text: str = "innerText") -> list[str]:
@@ -278,10 +281,10 @@ def test_the_champion_page_recommends_the_most_played_then_the_best_with_enough_
     champion = champions_by_games(lol_and_l2m["pg_url"])[0]
     with check(page, request):
         clean_load(page, f"{base}/champion.html?champion={champion}&patch=12.21")
-        for card, table in (("pick-build", "item_build_stats"), ("pick-keystone", "keystone_stats"),
+        for card, table in (("pick-starting", "starting_item_stats"), ("pick-build", "item_build_stats"), ("pick-keystone", "keystone_stats"),
                             ("pick-page", "rune_page_stats"), ("pick-spells", "spell_pair_stats")):
             columns, choices = CHOICES[table]
-            name = {"pick-build": 1, "pick-keystone": 1, "pick-page": 3, "pick-spells": 3}[card]
+            name = {"pick-starting": 1, "pick-build": 1, "pick-keystone": 1, "pick-page": 3, "pick-spells": 3}[card]
             names = texts(page, f"#{card} dd.name")
             assert len(names) == 2, (card, names)
             assert names[0].startswith(str(choices[MOST][name])) and f"n={MOST[0]}" in texts(page, f"#{card} dd")[1]

@@ -73,6 +73,10 @@ STD_TABLES = [
           "Rune page and summoner spell pair per player (key date, match_id, participant_id), named by the Data "
           "Dragon of the game's patch (`runes_named_on`, `spells_named_on`: the reference patch that named them).",
           {"participants": PARTICIPANTS, "matches": MATCHES}),
+    Table("std", "starting_items",
+          undated(lambda events, matches: std.starting_items(events, matches, ddragon.game_items(matches))),
+          "Items bought before the first minions, not undone or sold back (key date, match_id, participant_id), "
+          "named by the Data Dragon of the game's patch (`items_named_on`).", {"events": EVENTS, "matches": MATCHES}),
     Table("cons", "participant_facts", undated(std.participant_facts),
           "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
           "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
@@ -158,6 +162,9 @@ STATISTICS = [
               checks=PICK_CHECKS, tiered=True),
     statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
               ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS, tiered=True),
+    statistic("starting_item_stats", loadouts.starting_item_stats,
+              {**PLAYERS, "starting": "std/starting_items"}, ("queue", "patch", "champion_id", "starting_items"),
+              checks=PICK_CHECKS, tiered=True),
     statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
               ("queue", "patch", "adc_champion_id", "support_champion_id"),
               lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,

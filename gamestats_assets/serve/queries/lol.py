@@ -1,5 +1,5 @@
 """League of Legends' reads: the champions published, a champion's rows of each table keyed by champion (roles,
-builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs), the tier
+builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs, starting items), the tier
 list of a queue and patch, and the compound query over one champion's participant facts."""
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ TABLES = tuple(ChampionTable(path, f"lol.{table}", table_row(table, doc), order,
      "Rune pages (keystone, runes and both paths named) with pick rate, win rate and its interval"),
     ("spells", "spell_pair_stats", "A champion's summoner spell pair", "games DESC, spell_pair",
      "Summoner spell pairs with their names, pick rate, win rate and its interval"),
+    ("starting-items", "starting_item_stats", "A champion's starting items", "games DESC, starting_items",
+     "Starting items (bought before the first minions) with their names, pick rate, win rate and its interval"),
 ))
 QUERIES = {spec.path: champion_rows(spec) for spec in TABLES}
 """Each champion table's query, by its path."""

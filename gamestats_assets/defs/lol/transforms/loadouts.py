@@ -1,5 +1,5 @@
-"""Runes and summoner spells: what a player took into the game, and the keystone, rune page and spell pair
-statistics of each champion (what u.gg and lolalytics show first on a champion page).
+"""Runes, summoner spells and starting items: what a player took into the game, and the keystone, rune page,
+spell pair and starting items statistics of each champion (what u.gg and lolalytics show first on a champion page).
 
 Runes come from `perks.styles[].selections[].perk` of the match file (`rune_*` of `etl/participants`), spells
 from `summoner1Id` / `summoner2Id` (`spell1Id` / `spell2Id` on tournament servers); both are named by the Data Dragon of the game's patch (`named_on` is the
@@ -120,3 +120,11 @@ def spell_pair_stats(players: pl.DataFrame, loadouts: pl.DataFrame) -> pl.DataFr
     interval and `low_sample`."""
     return choice_stats(players, loadouts, "spell_pair", ("spell_1_id", "spell_2_id", "spell_names",
                                                           "spells_named_on"))
+
+
+def starting_item_stats(players: pl.DataFrame, starting: pl.DataFrame) -> pl.DataFrame:
+    """Champion × starting items: one row per (queue, patch, champion_id, starting_items) of counted games, where
+    `starting_items` is the item ids bought before the first minions (`std.starting_items`) and
+    `starting_item_names` their names; games, pick rate within the champion's games and win rate with its 95 %
+    Wilson interval and `low_sample`."""
+    return choice_stats(players, starting, "starting_items", ("starting_item_names", "items_named_on"))

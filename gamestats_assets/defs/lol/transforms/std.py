@@ -22,6 +22,10 @@ REMAKE_SECONDS = 300
 """A game shorter than this is a remake where the file has no `gameEndedInEarlySurrender`."""
 AFK_MINUTES = 5
 """A player whose position and experience do not change for this many frames in a row was away (AFK)."""
+STARTING_WINDOW_MS = 60_000
+"""Purchases before this game time are the starting items: bought in the fountain before the first minions."""
+STARTING_SEPARATOR = "+"
+"""Joins the starting item ids (ascending, a repeated item as often as bought) into the `starting_items` key."""
 
 
 def afk_players(frames: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -134,6 +138,37 @@ def item_purchases(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFr
         .select("match_id", "participant_id", "item_id", "item_name", "named_on", "tier", "is_core", "core_rank",
                 pl.col("timestamp").alias("completed_at"), "sold_at", pl.col("event_index"))
         .sort("match_id", "participant_id", "completed_at")
+    )
+
+
+def starting_items(events: pl.DataFrame, matches: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+    """The items a player started with: one row per (match_id, participant_id) that bought anything but a
+    trinket (free, taken by all) before `STARTING_WINDOW_MS`, purchases undone or sold back within it left out.
+
+    `starting_items` is the item ids, ascending and repeated as bought, joined by `STARTING_SEPARATOR`
+    (Doran's Blade and a potion are `1055+2003`); `starting_item_names` their names in that order joined by
+    ` + ` (an id the Data Dragon of the game's patch lacks as `item <id>`); `items_named_on` the newest
+    reference patch that named them.
+    """
+    actions = resolved_shop_actions(events).filter(pl.col("timestamp") < STARTING_WINDOW_MS)
+    sold = actions.filter(pl.col("type") == "ITEM_SOLD").select(
+        "match_id", "participant_id", "item_id", "seq", pl.col("seq").alias("sold_seq")).sort("seq")
+    bought = (actions.filter(pl.col("type") == "ITEM_PURCHASED").sort("seq")
+              .join_asof(sold, on="seq", by=["match_id", "participant_id", "item_id"], strategy="forward",
+                         check_sortedness=False))
+    sold_back = bought.filter(pl.col("sold_seq").is_not_null()).group_by("sold_seq").agg(pl.col("seq").max())
+    kept = bought.filter(~pl.col("seq").is_in(sold_back["seq"].implode()))
+    named = kept.join(game_patches(events, matches).collect(), on="match_id", how="left").join(
+        items.select("patch", "item_id", "item_name", "tier", "reference_patch"), on=["patch", "item_id"],
+        how="left", nulls_equal=True)
+    return (
+        named.filter(pl.col("tier").fill_null("") != "trinket").sort("match_id", "participant_id", "item_id", "seq")
+        .group_by("match_id", "participant_id", maintain_order=True)
+        .agg(pl.col("item_id").cast(pl.String).str.join(STARTING_SEPARATOR).alias("starting_items"),
+             pl.coalesce("item_name", pl.lit("item ") + pl.col("item_id").cast(pl.String)).str.join(" + ")
+             .alias("starting_item_names"),
+             pl.col("reference_patch").max().alias("items_named_on"))
+        .sort("match_id", "participant_id")
     )
 
 

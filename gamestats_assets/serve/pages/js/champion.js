@@ -1,5 +1,5 @@
-// A League champion's page for one queue and patch: what to take first (the most played and the best core build,
-// keystone, rune page and summoner spells), the patch trend (win rate with its band), win rate by game length, its
+// A League champion's page for one queue and patch: what to take first (the most played and the best starting
+// items, core build, keystone, rune page and summoner spells), the patch trend (win rate with its band), win rate by game length, its
 // roles, runes, spells, build paths, skill orders and lane matchups, every rate with its interval and games.
 import { api, bySample, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, roleName, shown,
          showError, sortableTable, thin } from "./common.js";
@@ -7,7 +7,7 @@ import { api, bySample, chart, el, empty, fmt, header, latest, options, param, p
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
 const REGIONS = ["summary", "recommended", "trend-chart", "trend-note", "length-chart", "roles", "keystones",
-                 "rune-pages", "spells", "builds", "skills", "matchups"];
+                 "rune-pages", "spells", "starting", "builds", "skills", "matchups"];
 const run = latest();
 let champions = [];
 
@@ -52,6 +52,7 @@ const NAMES = {
   keystone: (r) => `${r.keystone_name || `rune ${r.keystone_id}`}${r.primary_style_name ? ` (${r.primary_style_name})` : ""}`,
   page: (r) => `${r.rune_names || r.rune_page}${r.primary_style_name ? ` · ${r.primary_style_name} + ${r.sub_style_name || "?"}` : ""}`,
   spells: (r) => r.spell_names || r.spell_pair,
+  starting: (r) => r.starting_item_names || r.starting_items,
 };
 
 /** The most played of `rows` (ties: the higher lower bound), and the best: the highest lower bound of the win
@@ -74,7 +75,7 @@ function pickCard(id, title, rows, name) {
 /** The core build recommended is a full core: the deepest paths published (three items where there are any). */
 const fullCores = (builds) => builds.filter((r) => r.depth === Math.max(...builds.map((b) => b.depth)));
 
-function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells]) {
+function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells, starting]) {
   const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
   const current = patches.find((r) => r.patch === query.patch);
   $("summary").replaceChildren(...(current ? [
@@ -85,6 +86,7 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
       : `${current.win_rate_change > 0 ? "+" : ""}${fmt(current.win_rate_change * 100, 1)} pts`)),
   ] : [empty("No games of this champion on this patch.")]));
   $("recommended").replaceChildren(
+    pickCard("pick-starting", "Starting items", starting.data, NAMES.starting),
     pickCard("pick-build", "Core build", fullCores(builds.data), NAMES.build),
     pickCard("pick-keystone", "Keystone", keystones.data, NAMES.keystone),
     pickCard("pick-page", "Rune page", pages.data, NAMES.page),
@@ -118,6 +120,9 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
   $("spells").replaceChildren(split(spells.data, [
     { key: "spells", label: "Spells", text: true, value: NAMES.spells, cell: NAMES.spells },
     gamesColumn, pickColumn, rateColumn], "spell pairs"));
+  $("starting").replaceChildren(split(starting.data, [
+    { key: "items", label: "Starting items", text: true, value: NAMES.starting, cell: NAMES.starting },
+    gamesColumn, pickColumn, rateColumn], "starting item sets"));
   $("builds").replaceChildren(split(builds.data, [
     { key: "path", label: "Core items", text: true, value: (r) => r.core_path, cell: NAMES.build },
     { key: "depth", label: "Items", value: (r) => r.depth }, gamesColumn, rateColumn,
@@ -148,7 +153,8 @@ function show() {
     regions: REGIONS.map($),
     fetch: () => Promise.all([
       api(`${url}/patch-trend`, { queue: query.queue, limit: 100 }),
-      ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells"]
+      ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells",
+        "starting-items"]
         .map((path) => api(`${url}/${path}`, { ...query, limit: 100 }))]),
     render: (answers) => draw(query, answers),
     failed: (error) => `Could not load ${champion}: ${error.message}`,
