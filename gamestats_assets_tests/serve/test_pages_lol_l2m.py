@@ -15,6 +15,7 @@ import httpx
 import psycopg
 import pytest
 
+from gamestats_assets.defs.lol.transforms.tiers import ALL
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import DAY, client_for
 
@@ -72,11 +73,12 @@ CHAMPION_GAMES = 500
 
 def add_sampled_choices(pg_url: str, champion: str, patch: str) -> None:
     """A day of one patch has too few games for any choice to have enough; the champion's rows of `CHOICES` on
-    `patch` are replaced by the three choices there, as a larger sample publishes them."""
+    `patch` are replaced by the three choices there, of all games (tier `ALL`), as a larger sample publishes them."""
     with psycopg.connect(pg_url) as conn:
         for table, (columns, choices) in CHOICES.items():
-            template = f"SELECT * FROM lol.{table} WHERE champion_name = %s AND patch = %s ORDER BY games DESC LIMIT 1"
-            conn.execute(f"CREATE TEMP TABLE template AS {template}", (champion, patch))
+            template = (f"SELECT * FROM lol.{table} WHERE champion_name = %s AND patch = %s AND tier = %s "
+                        "ORDER BY games DESC LIMIT 1")
+            conn.execute(f"CREATE TEMP TABLE template AS {template}", (champion, patch, ALL))
             conn.execute(f"DELETE FROM lol.{table} WHERE champion_name = %s AND patch = %s", (champion, patch))
             for (games, wins, low, high, low_sample), keys in choices.items():
                 assigned = ", ".join(f"{column} = %s" for column in columns)
