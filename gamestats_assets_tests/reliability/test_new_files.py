@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.authoring import table as table_model
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import connect
@@ -41,7 +43,8 @@ class Lake:
 
     def run(self, domain: str, fails: bool = False) -> dict:
         """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts
-        (none for a run that `fails`, as it must)."""
+        (none for a run that `fails`, as it must), and the games each table computed by game computed again
+        (`computed`, by table name)."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -56,7 +59,23 @@ class Lake:
         [counts] = [{name: value.value for name, value in m.metadata.items() if name.startswith("files_")}
                     for m in result.asset_materializations_for_node(f"etl_{ETL_NODES[domain]}")
                     if m.asset_key.path[-1] == ETL_TABLE[domain]]
+        self.computed = {m.asset_key.path[-1]: m.metadata["keys_computed"].value
+                         for m in result.get_asset_materialization_events()
+                         for m in [m.materialization] if "keys_computed" in m.metadata}
         return counts
+
+    def lake_tables(self, domain: str) -> dict[str, list[tuple]]:
+        """Every row of `DAY` in each daily table the domain computes from its ETL tables (STD and daily CONS),
+        as the lake holds it, sorted."""
+        tables = {}
+        for layer in ("std", "cons"):
+            for path in sorted((self.data_dir / "lake" / domain / layer).glob("*/_delta_log")):
+                rows = pl.read_delta(str(path.parent))
+                if "date" in rows.columns:
+                    tables[f"{layer}/{path.parent.name}"] = sorted(
+                        (tuple(map(comparable, row)) for row in rows.filter(pl.col("date") == DAY).iter_rows()),
+                        key=repr)
+        return tables
 
     def published(self, domain: str) -> dict[str, list[tuple]]:
         """Every row the day published in each table of the domain's schema that has a `date` column, sorted."""
@@ -111,14 +130,19 @@ def from_scratch(lakes: Callable[[str], Lake], lake: Lake, domain: str, name: st
 
 
 def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> None:
+    """Every table the day published equals a run from scratch's, and for lol, every STD and daily CONS table of
+    the day in the lake as well (the statistics are computed from them)."""
     scratch = from_scratch(lakes, lake, domain, f"scratch-{step}")
-    incremental, whole = lake.published(domain), scratch.published(domain)
-    assert incremental.keys() == whole.keys()
-    for table in whole:
-        only_here = [row for row in incremental[table] if row not in whole[table]]
-        only_there = [row for row in whole[table] if row not in incremental[table]]
-        assert incremental[table] == whole[table], (f"{step}: {domain}.{table} differs from a run from scratch: "
-                                                    f"{only_here[:3]} instead of {only_there[:3]}")
+    compared = [(lake.published(domain), scratch.published(domain))]
+    if domain == "lol":
+        compared.append((lake.lake_tables(domain), scratch.lake_tables(domain)))
+    for incremental, whole in compared:
+        assert incremental.keys() == whole.keys()
+        for table in whole:
+            only_here = [row for row in incremental[table] if row not in whole[table]]
+            only_there = [row for row in whole[table] if row not in incremental[table]]
+            assert incremental[table] == whole[table], (f"{step}: {domain}.{table} differs from a run from scratch: "
+                                                        f"{only_here[:3]} instead of {only_there[:3]}")
 
 
 def ballchasing_game(number: int) -> dict:
@@ -174,20 +198,27 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     write_game(folder, tournament, "ESPORTSTMNT01_2693492")
     assert lake.run("lol")["files_parsed"] == 4
 
+    assert set(lake.computed.values()) == {2}, lake.computed
+
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}
+    assert lake.computed and set(lake.computed.values()) == {1}, \
+        f"every STD table computes the new game alone: {lake.computed}"
     assert_same_as_from_scratch(lakes, lake, "lol", "arrived")
 
     write_game(folder, variant(ranked, 323466835, queue=440), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492_timeline.json").unlink()
     assert lake.run("lol") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 0}, \
         "the timeline written again with the same bytes is not parsed again"
+    assert lake.computed["skill_orders"] == 0 and lake.computed["games"] == 2, \
+        f"a table reads only the changed match file and the removed timeline's games: {lake.computed}"
     assert_same_as_from_scratch(lakes, lake, "lol", "changed and removed")
 
     write_game(folder, ranked, "copy_of_JP1_323466834")
     counts = lake.run("lol")
     assert (counts["files_parsed"], counts["files_quarantined"]) == (2, 2), \
         "a game read on an earlier run and delivered again under another name is a duplicate"
+    assert set(lake.computed.values()) == {0}, f"no game's rows changed: {lake.computed}"
     assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
 
 
@@ -217,3 +248,43 @@ def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lak
         lake.run("lol", fails=True)
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 2, "files_removed": 2, "files_quarantined": 0}
     assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-run")
+
+
+def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, monkeypatch):
+    """A game arrives, one removed, and a game's match file changes; the run fails once after an STD table wrote its
+    rows but before it recorded them, and once in the write of a table downstream: the next run computes again
+    what those runs left undone, and every table of the day is as a run from scratch has it."""
+    lake = lakes("incremental")
+    folder = lake.folder("lol")
+    folder.mkdir(parents=True)
+    ranked, tournament = load(RANKED), load(TOURNAMENT)
+    write_game(folder, ranked, "JP1_323466834")
+    write_game(folder, tournament, "ESPORTSTMNT01_2693492")
+    lake.run("lol")
+
+    write_game(folder, variant(ranked, 323466835), "JP1_323466835")
+    (folder / "ESPORTSTMNT01_2693492.json").unlink()
+    write_game(folder, variant(ranked, 323466834, queue=440), "JP1_323466834")
+    write_generations = table_model.write_generations
+
+    def fails_after_item_purchases(data_dir, key, *args):
+        if key.path[-1] == "item_purchases":
+            raise OSError("the process was killed")
+        return write_generations(data_dir, key, *args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(table_model, "write_generations", fails_after_item_purchases)
+        lake.run("lol", fails=True)
+    replace_files = DeltaLakeIOManager.replace_files
+
+    def fails_in_participant_facts(self, asset_key, *args, **kwargs):
+        if asset_key.path[-1] == "participant_facts":
+            raise OSError("the disk filled up")
+        return replace_files(self, asset_key, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(DeltaLakeIOManager, "replace_files", fails_in_participant_facts)
+        lake.run("lol", fails=True)
+    assert lake.run("lol")["files_parsed"] == 0
+    assert lake.computed["participant_facts"] == 3 and lake.computed["item_purchases"] == 0, lake.computed
+    assert_same_as_from_scratch(lakes, lake, "lol", "after-failed-std-runs")

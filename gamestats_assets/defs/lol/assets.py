@@ -24,6 +24,7 @@ from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager, side_by_side
+from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.riot.parse import (
     TRUTH_FILE,
     Held,
@@ -145,6 +146,24 @@ def day_checks(lake: DeltaLakeIOManager, days: list) -> list[dg.AssetCheckResult
                                          metadata=unknown_ids.metadata(ids)) for check, ids in unknown.items()]
 
 
+GAME_FILES = {"matches": ("matches", "matches"), "participants": ("matches", "matches"),
+              "timeline_events": ("participant_frames", "timeline_events", "participant_frames"),
+              "participant_frames": ("participant_frames", "timeline_events", "participant_frames")}
+"""Each ETL table's games: those held in the lake of the day's unchanged files (read from the first table named)
+and those of the files just read (of the others): a game's match file feeds the first two, its timeline the last."""
+
+
+def record_generations(platform: PlatformResource, day, held: dict[str, pl.DataFrame],
+                       fresh: dict[str, pl.DataFrame]) -> None:
+    """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
+    (`lib/lake/generations.py`): the STD tables compute those again."""
+    for name, (kept, *read) in GAME_FILES.items():
+        written = set().union(*(fresh[table]["match_id"].to_list() for table in read))
+        games = written | set(held[kept]["match_id"].to_list())
+        write_generations(platform.data_dir, etl_key(name), day,
+                          renewed(read_generations(platform.data_dir, etl_key(name), day), games, written))
+
+
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=etl_key(name), io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
                             metadata=ETL_METADATA, description=description)
@@ -160,7 +179,8 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
               lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Parse each day's new and changed landing files into the four ETL tables, each row with its file
     (`source_file`): only their rows (and a removed file's) are replaced in the lake, the rows of the day's other
-    files stay as they are (`lib/intake/file_rows.py`). A file that cannot be read (not JSON, not match-v5, a
+    files stay as they are (`lib/intake/file_rows.py`); each table's games of the day are recorded with a new
+    token for those written (`record_generations`), which the STD tables compute again. A file that cannot be read (not JSON, not match-v5, a
     duplicate of a match of the day, a timeline whose match id cannot be told) is quarantined with the reason.
     Checks (WARN) fail on timelines without their match file (their timeline rows are kept, the win-dependent
     tables skip them) and on champion and purchased item ids the Data Dragon of their game's patch does not know
@@ -187,6 +207,7 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
             context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN) for name, rows in tables.items()])
         for name, metadata in zip(tables, written, strict=True):
             replaced_rows[name] += metadata["rows_replaced"]
+        record_generations(platform, day, held, tables)
         plan.commit(rejected)
         for name, value in {**plan.metadata, "files_quarantined": len(rejects)}.items():
             counts[name] += value

@@ -28,67 +28,76 @@ from gamestats_assets.sources.riot import compound, ddragon, league
 EVENTS, FRAMES, MATCHES, PARTICIPANTS = "etl/timeline_events", "etl/participant_frames", "etl/matches", "etl/participants"
 ENTRIES = "etl/league_entries"
 
+
+def by_game(layer: str, name: str, compute: Callable[..., pl.DataFrame], description: str,
+            inputs: Mapping[str, str], **options) -> Table:
+    """The daily table `lol/<layer>/<name>`, one or more rows per game of the day (key date, match_id, ...) computed
+    from that game's rows of its `inputs` alone: its asset computes only the games whose input rows were written
+    again since its last run (`Table.by_key`)."""
+    return Table(layer, name, compute, description, inputs, by_key="match_id", **options)
+
+
 STD_TABLES = [
-    Table("std", "games", undated(std.games),
-          "Every game with its match file (key date, match_id): queue, patch, Summoner's Rift, remake, AFK players, "
-          "and whether the statistics count it.",
-          {"matches": MATCHES, "participants": PARTICIPANTS, "frames": FRAMES}),
+    by_game("std", "games", undated(std.games),
+            "Every game with its match file (key date, match_id): queue, patch, Summoner's Rift, remake, AFK players, "
+            "and whether the statistics count it.",
+            {"matches": MATCHES, "participants": PARTICIPANTS, "frames": FRAMES}),
     Table("std", "game_tiers", undated(league.game_tiers),
           "Every game's ranked tier (key date, match_id): the lower median of its players' tiers in the game's league "
           "(flex for flex games, solo otherwise) from the day's league files, `ranked_players` of them ranked; null "
           "when none is.", {"matches": MATCHES, "participants": PARTICIPANTS, "entries": ENTRIES}),
-    Table("std", "item_purchases",
-          undated(lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches))),
-          "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
-          "component purchases resolved; core = legendary and mythic items (Data Dragon of the game's patch); "
-          "core_rank 1..3.", {"events": EVENTS, "matches": MATCHES}),
-    Table("std", "skill_orders", undated(std.skill_orders),
-          "Skill level-up sequence and max order (Q/W/E) per player (key date, match_id, participant_id).",
-          {"events": EVENTS}),
-    Table("std", "first_objectives", undated(std.first_objectives),
-          "First dragon, herald, baron and tower per team, with counts and the team's win (key date, match_id, "
-          "team_id).", {"events": EVENTS, "participants": PARTICIPANTS}),
-    Table("std", "vision_deaths", undated(std.vision_deaths),
-          "Vision per minute and deaths per 10 minutes per player (key date, match_id, participant_id).",
-          {"events": EVENTS, "participants": PARTICIPANTS, "matches": MATCHES}),
-    Table("std", "team_coordination", undated(std.team_coordination),
-          "Teammates within 2 500 units of each objective take (key date, match_id, event_index).",
-          {"events": EVENTS, "frames": FRAMES}),
-    Table("std", "game_states", undated(win_model.game_states),
-          "Game state (blue minus red) at 10 and 15 minutes with the winner (key date, match_id, minute).",
-          {"events": EVENTS, "frames": FRAMES, "matches": MATCHES}),
-    Table("std", "lane_states", undated(lanes.lane_states),
-          "Each player's lane opponent (same position, other team) and gold, XP and CS differences to it at 10 and "
-          "15 minutes (key date, match_id, participant_id).", {"participants": PARTICIPANTS, "frames": FRAMES}),
-    Table("std", "participant_games",
-          undated(lambda participants, matches, purchases, skills, vision, game_table: std.participant_games(
-              participants, matches, purchases, skills, vision, ddragon.game_champions(matches), game_table)),
-          "One row per player of a game with its match file (key date, match_id, participant_id): queue, patch, "
-          "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.",
-          {"participants": PARTICIPANTS, "matches": MATCHES, "purchases": "std/item_purchases",
-           "skills": "std/skill_orders", "vision": "std/vision_deaths", "game_table": "std/games"}),
-    Table("std", "loadouts",
-          undated(lambda participants, matches: loadouts.loadouts(
-              participants, matches, ddragon.game_runes(matches), ddragon.game_spells(matches))),
-          "Rune page and summoner spell pair per player (key date, match_id, participant_id), named by the Data "
-          "Dragon of the game's patch (`runes_named_on`, `spells_named_on`: the reference patch that named them).",
-          {"participants": PARTICIPANTS, "matches": MATCHES}),
-    Table("std", "starting_items",
-          undated(lambda events, matches: std.starting_items(events, matches, ddragon.game_items(matches))),
-          "Items bought before the first minions, not undone or sold back (key date, match_id, participant_id), "
-          "named by the Data Dragon of the game's patch (`items_named_on`).", {"events": EVENTS, "matches": MATCHES}),
-    Table("cons", "participant_facts", undated(std.participant_facts),
-          "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
-          "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
-          "team's first objectives.",
-          {"players": "std/participant_games", "purchases": "std/item_purchases", "lanes": "std/lane_states",
-           "first_objectives": "std/first_objectives"}),
-    Table("cons", "participant_query_facts", undated(compound.flattened),
-          "The participant fact table as `gamestats serve`'s compound query reads it from PostgreSQL (key date, "
-          "match_id, participant_id): `participant_facts` with the completed item ids in completion order, "
-          "comma-separated (`completed_item_ids`), for the list of completed items.",
-          {"facts": "cons/participant_facts"}, columns=COLUMNS["participant_query_facts"],
-          publish=Publish(("date", "match_id", "participant_id"), indexes=("champion_id",))),
+    by_game("std", "item_purchases",
+            undated(lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches))),
+            "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
+            "component purchases resolved; core = legendary and mythic items (Data Dragon of the game's patch); "
+            "core_rank 1..3.", {"events": EVENTS, "matches": MATCHES}),
+    by_game("std", "skill_orders", undated(std.skill_orders),
+            "Skill level-up sequence and max order (Q/W/E) per player (key date, match_id, participant_id).",
+            {"events": EVENTS}),
+    by_game("std", "first_objectives", undated(std.first_objectives),
+            "First dragon, herald, baron and tower per team, with counts and the team's win (key date, match_id, "
+            "team_id).", {"events": EVENTS, "participants": PARTICIPANTS}),
+    by_game("std", "vision_deaths", undated(std.vision_deaths),
+            "Vision per minute and deaths per 10 minutes per player (key date, match_id, participant_id).",
+            {"events": EVENTS, "participants": PARTICIPANTS, "matches": MATCHES}),
+    by_game("std", "team_coordination", undated(std.team_coordination),
+            "Teammates within 2 500 units of each objective take (key date, match_id, event_index).",
+            {"events": EVENTS, "frames": FRAMES}),
+    by_game("std", "game_states", undated(win_model.game_states),
+            "Game state (blue minus red) at 10 and 15 minutes with the winner (key date, match_id, minute).",
+            {"events": EVENTS, "frames": FRAMES, "matches": MATCHES}),
+    by_game("std", "lane_states", undated(lanes.lane_states),
+            "Each player's lane opponent (same position, other team) and gold, XP and CS differences to it at 10 and "
+            "15 minutes (key date, match_id, participant_id).", {"participants": PARTICIPANTS, "frames": FRAMES}),
+    by_game("std", "participant_games",
+            undated(lambda participants, matches, purchases, skills, vision, game_table: std.participant_games(
+                participants, matches, purchases, skills, vision, ddragon.game_champions(matches), game_table)),
+            "One row per player of a game with its match file (key date, match_id, participant_id): queue, patch, "
+            "counted, KDA, DPM, gold, CS and vision per minute, deaths per 10, max order, first three core items.",
+            {"participants": PARTICIPANTS, "matches": MATCHES, "purchases": "std/item_purchases",
+             "skills": "std/skill_orders", "vision": "std/vision_deaths", "game_table": "std/games"}),
+    by_game("std", "loadouts",
+            undated(lambda participants, matches: loadouts.loadouts(
+                participants, matches, ddragon.game_runes(matches), ddragon.game_spells(matches))),
+            "Rune page and summoner spell pair per player (key date, match_id, participant_id), named by the Data "
+            "Dragon of the game's patch (`runes_named_on`, `spells_named_on`: the reference patch that named them).",
+            {"participants": PARTICIPANTS, "matches": MATCHES}),
+    by_game("std", "starting_items",
+            undated(lambda events, matches: std.starting_items(events, matches, ddragon.game_items(matches))),
+            "Items bought before the first minions, not undone or sold back (key date, match_id, participant_id), "
+            "named by the Data Dragon of the game's patch (`items_named_on`).", {"events": EVENTS, "matches": MATCHES}),
+    by_game("cons", "participant_facts", undated(std.participant_facts),
+            "The participant fact table of compound queries (key date, match_id, participant_id): participant_games "
+            "plus every completed item with its completion minute, the lane opponent and lane differences, and the "
+            "team's first objectives.",
+            {"players": "std/participant_games", "purchases": "std/item_purchases", "lanes": "std/lane_states",
+             "first_objectives": "std/first_objectives"}),
+    by_game("cons", "participant_query_facts", undated(compound.flattened),
+            "The participant fact table as `gamestats serve`'s compound query reads it from PostgreSQL (key date, "
+            "match_id, participant_id): `participant_facts` with the completed item ids in completion order, "
+            "comma-separated (`completed_item_ids`), for the list of completed items.",
+            {"facts": "cons/participant_facts"}, columns=COLUMNS["participant_query_facts"],
+            publish=Publish(("date", "match_id", "participant_id"), indexes=("champion_id",))),
 ]
 
 

@@ -22,7 +22,9 @@ from gamestats_assets.lib.core.partitions import (
     previous_day,
 )
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
+from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -92,6 +94,10 @@ class Table:
     go unseen."""
     after: Sequence[str] = ()
     """Tables it runs after without reading them: those that write what its givens read."""
+    by_key: str | None = None
+    """For a daily table each of whose rows, like those of its inputs, belongs to one value of this column (a game's
+    `match_id`): its asset computes only the values whose input rows were written again since its last run and
+    replaces their rows in the lake (`keyed_asset`)."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
@@ -108,6 +114,8 @@ class Table:
             raise TypeError(f"{self.ref}: a {self.kind} table reads no input with "
                             f"{misplaced or ['read_as=FrameStream']} (`whole` and `history` are a daily table's; a "
                             "`FrameStream` a daily table's day)")
+        if self.by_key and (self.kind != "daily" or self.whole or self.history or self.given or self.read_as):
+            raise TypeError(f"{self.ref}: a table computed by key is a daily table of the day's rows of its inputs")
         if self.kind == "etl":
             return
         parameters = inspect.signature(self.compute).parameters
@@ -168,7 +176,8 @@ def table_assets(domain: str, tables: Sequence[Table],
     """Every table's asset, by reference (`etl/login`, `cons/l2m_active` ...); `etl` builds those of kind `etl`."""
     factories = {"etl": etl, "daily": daily_asset, "carried": carried_asset, "window": window_asset,
                  "snapshot": snapshot_asset, "run": run_asset}
-    return {table.ref: factories[table.kind](table) if table.kind == "etl" else factories[table.kind](domain, table)
+    return {table.ref: factories[table.kind](table) if table.kind == "etl"
+            else keyed_asset(domain, table) if table.by_key else factories[table.kind](domain, table)
             for table in tables}
 
 
@@ -289,6 +298,48 @@ def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         require_complete(context, domain, table, max(days))
         given = given_arguments(context, table)
         return outcome(context, table, [table.compute(day, **inputs(day), **given) for day in days])
+
+    return _table
+
+
+def keyed_asset(domain: str, table: Table) -> dg.AssetsDefinition:
+    """The daily table computed by key (`Table.by_key`): for each day of the run, only the keys whose tokens in its
+    inputs changed since the table recorded them (`lib/lake/generations.py`) are computed from the inputs' rows of
+    those keys, and their rows and those of keys gone from the inputs are replaced in the lake (by the day and the
+    key, `replace_files`); a day it has no record of, or one an input has none of, is computed and written whole."""
+    ins = {param: table_in(domain, table, param, dagster_type=pl.LazyFrame) for param in table.inputs}
+    sources = [table_key(domain, ref) for ref in table.inputs.values()]
+
+    @daily_lake_asset(domain, table, ins, "platform", "lake")
+    def _table(context: dg.AssetExecutionContext, **frames: pl.LazyFrame):
+        data_dir, lake = context.resources.platform.data_dir, context.resources.lake
+        key, assets = context.assets_def.key, context.assets_def
+        counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_replaced": 0, "days_whole": 0}
+        for partition, day in zip(context.partition_keys, days_of(context), strict=True):
+            inputs = [read_generations(data_dir, source, day) for source in sources]
+            current = combined([tokens or {} for tokens in inputs])
+            recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
+            again, gone = stale(recorded or {}, current)
+            whole = recorded is None or None in inputs
+
+            def rows(frame: pl.LazyFrame) -> pl.DataFrame:
+                of_day = frame.filter(pl.col("date") == day)
+                return (of_day if whole else of_day.filter(pl.col(table.by_key).is_in(again))).collect()
+
+            computed = rows_of(table.compute(day, **{param: rows(frame) for param, frame in frames.items()}))
+            if whole:
+                written = lake.write_asset(key, computed, assets.specs_by_key[key].metadata, assets.partitions_def,
+                                           [partition])["dagster/row_count"]
+            else:
+                written = lake.replace_files(key, assets.specs_by_key[key].metadata, assets.partitions_def, day,
+                                             computed, [*again, *gone], table.by_key)["rows_replaced"]
+            write_generations(data_dir, key, day, current)
+            counts = {**counts, "keys_computed": counts["keys_computed"] + (len(current) if whole else len(again)),
+                      "keys_removed": counts["keys_removed"] + len(gone),
+                      "keys_kept": counts["keys_kept"] + (0 if whole else len(current) - len(again)),
+                      "rows_replaced": counts["rows_replaced"] + written, "days_whole": counts["days_whole"] + whole}
+        return dg.MaterializeResult(metadata={**counts, **lake.days_row_count(key, days_of(context)),
+                                              WORKER_METADATA: step_worker()})
 
     return _table
 
