@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.authoring import table as table_model
+from gamestats_assets.lib.authoring import keyed
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import connect
@@ -265,7 +265,7 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492.json").unlink()
     write_game(folder, variant(ranked, 323466834, queue=440), "JP1_323466834")
-    write_generations = table_model.write_generations
+    write_generations = keyed.write_generations
 
     def fails_after_item_purchases(data_dir, key, *args):
         if key.path[-1] == "item_purchases":
@@ -273,7 +273,7 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
         return write_generations(data_dir, key, *args)
 
     with monkeypatch.context() as patch:
-        patch.setattr(table_model, "write_generations", fails_after_item_purchases)
+        patch.setattr(keyed, "write_generations", fails_after_item_purchases)
         lake.run("lol", fails=True)
     replace_files = DeltaLakeIOManager.replace_files
 

@@ -16,7 +16,7 @@ import polars as pl
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
 from gamestats_assets.defs.lol.transforms import unknown_ids
-from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
@@ -224,7 +224,7 @@ def std_key(name: str) -> dg.AssetKey:
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)
 """The asset of every table of `tables.py`, by reference (`std/games`, `cons/win_model` ...)."""
 CONS_BY_NAME = {table.name: TABLE_ASSETS[table.ref] for table in STATISTICS}
-games = TABLE_ASSETS["std/games"]
+games = one_table(TABLE_ASSETS["std/games"], std_key("games"))
 
 etl_league_entries = league_asset(landing_games)
-ASSETS = [landing_games, etl_games, etl_league_entries, *TABLE_ASSETS.values()]
+ASSETS = [landing_games, etl_games, etl_league_entries, *distinct(TABLE_ASSETS.values())]

@@ -5,7 +5,7 @@ and benchmarks) are built. One rule binds a function to what it is given: its pa
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -22,9 +22,8 @@ from gamestats_assets.lib.core.partitions import (
     previous_day,
 )
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
+from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
-from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -97,7 +96,7 @@ class Table:
     by_key: str | None = None
     """For a daily table each of whose rows, like those of its inputs, belongs to one value of this column (a game's
     `match_id`): its asset computes only the values whose input rows were written again since its last run and
-    replaces their rows in the lake (`keyed_asset`)."""
+    replaces their rows in the lake (`keyed.py`)."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
@@ -173,12 +172,25 @@ def of_every_day(compute: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataF
 
 def table_assets(domain: str, tables: Sequence[Table],
                  etl: Callable[[Table], dg.AssetsDefinition] | None = None) -> dict[str, dg.AssetsDefinition]:
-    """Every table's asset, by reference (`etl/login`, `cons/l2m_active` ...); `etl` builds those of kind `etl`."""
+    """Every table's asset, by reference (`etl/login`, `cons/l2m_active` ...); `etl` builds those of kind `etl`, and
+    the tables computed by key share one step (`keyed_step`; `one_table` is a table's own asset of it)."""
     factories = {"etl": etl, "daily": daily_asset, "carried": carried_asset, "window": window_asset,
                  "snapshot": snapshot_asset, "run": run_asset}
+    keyed = [table for table in tables if table.by_key]
+    step = keyed_step(domain, keyed) if keyed else None
     return {table.ref: factories[table.kind](table) if table.kind == "etl"
-            else keyed_asset(domain, table) if table.by_key else factories[table.kind](domain, table)
+            else step if table.by_key else factories[table.kind](domain, table)
             for table in tables}
+
+
+def one_table(asset: dg.AssetsDefinition, key: dg.AssetKey) -> dg.AssetsDefinition:
+    """The asset of the table `key` alone, out of the step `asset` that computes it (itself when it computes one)."""
+    return asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
+
+
+def distinct(assets: Iterable[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """`assets` with a step that computes several tables listed once."""
+    return list({id(asset): asset for asset in assets}.values())
 
 
 def asset_in(domain: str, ref: str, columns: Sequence[str] = (), **kwargs) -> dg.AssetIn:
@@ -298,48 +310,6 @@ def daily_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         require_complete(context, domain, table, max(days))
         given = given_arguments(context, table)
         return outcome(context, table, [table.compute(day, **inputs(day), **given) for day in days])
-
-    return _table
-
-
-def keyed_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The daily table computed by key (`Table.by_key`): for each day of the run, only the keys whose tokens in its
-    inputs changed since the table recorded them (`lib/lake/generations.py`) are computed from the inputs' rows of
-    those keys, and their rows and those of keys gone from the inputs are replaced in the lake (by the day and the
-    key, `replace_files`); a day it has no record of, or one an input has none of, is computed and written whole."""
-    ins = {param: table_in(domain, table, param, dagster_type=pl.LazyFrame) for param in table.inputs}
-    sources = [table_key(domain, ref) for ref in table.inputs.values()]
-
-    @daily_lake_asset(domain, table, ins, "platform", "lake")
-    def _table(context: dg.AssetExecutionContext, **frames: pl.LazyFrame):
-        data_dir, lake = context.resources.platform.data_dir, context.resources.lake
-        key, assets = context.assets_def.key, context.assets_def
-        counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_replaced": 0, "days_whole": 0}
-        for partition, day in zip(context.partition_keys, days_of(context), strict=True):
-            inputs = [read_generations(data_dir, source, day) for source in sources]
-            current = combined([tokens or {} for tokens in inputs])
-            recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
-            again, gone = stale(recorded or {}, current)
-            whole = recorded is None or None in inputs
-
-            def rows(frame: pl.LazyFrame) -> pl.DataFrame:
-                of_day = frame.filter(pl.col("date") == day)
-                return (of_day if whole else of_day.filter(pl.col(table.by_key).is_in(again))).collect()
-
-            computed = rows_of(table.compute(day, **{param: rows(frame) for param, frame in frames.items()}))
-            if whole:
-                written = lake.write_asset(key, computed, assets.specs_by_key[key].metadata, assets.partitions_def,
-                                           [partition])["dagster/row_count"]
-            else:
-                written = lake.replace_files(key, assets.specs_by_key[key].metadata, assets.partitions_def, day,
-                                             computed, [*again, *gone], table.by_key)["rows_replaced"]
-            write_generations(data_dir, key, day, current)
-            counts = {**counts, "keys_computed": counts["keys_computed"] + (len(current) if whole else len(again)),
-                      "keys_removed": counts["keys_removed"] + len(gone),
-                      "keys_kept": counts["keys_kept"] + (0 if whole else len(current) - len(again)),
-                      "rows_replaced": counts["rows_replaced"] + written, "days_whole": counts["days_whole"] + whole}
-        return dg.MaterializeResult(metadata={**counts, **lake.days_row_count(key, days_of(context)),
-                                              WORKER_METADATA: step_worker()})
 
     return _table
 

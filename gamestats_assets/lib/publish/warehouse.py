@@ -205,10 +205,12 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
 
 
 def build_warehouse_tables(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
-    """A warehouse table (a view or a copy) of every CONS table among `assets` (multi-assets aside): one step per
-    partitions definition."""
+    """A warehouse table (a view or a copy) of every CONS table among `assets` (one of a multi-asset taken out of it
+    alone): one step per partitions definition."""
     steps: dict[str, list[dg.AssetsDefinition]] = {}
     for asset in assets:
-        if len(asset.keys) == 1 and asset.key.path[1] == "cons":
-            steps.setdefault(partitions_name(asset.partitions_def), []).append(asset)
+        for key in asset.keys:
+            if key.path[1] == "cons":
+                source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
+                steps.setdefault(partitions_name(asset.partitions_def), []).append(source)
     return [build_warehouse_step(sources) for sources in steps.values()]

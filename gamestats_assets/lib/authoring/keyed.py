@@ -1,0 +1,95 @@
+"""The daily tables computed by key (`Table.by_key`, a game's `match_id`): one step computes them all, in declaration
+order, and each computes only the keys whose rows changed in its inputs since it last ran.
+
+For each day of the run, a table reads the tokens of its inputs' keys (`lib/lake/generations.py`), computes the keys
+whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
+inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed.
+A day it holds no record of, or one of its inputs holds none of, is computed and written whole. A table written
+before a failure and not recorded is computed again on the next run; its rows are replaced, never doubled."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.lib.authoring.assets import declared_metadata
+from gamestats_assets.lib.core.partitions import daily_partitions, days_of
+from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
+from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, DeltaLakeIOManager
+from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
+
+if TYPE_CHECKING:
+    from gamestats_assets.lib.authoring.table import Table
+
+
+def key_of(domain: str, ref: str) -> dg.AssetKey:
+    return dg.AssetKey([domain, *ref.split("/")])
+
+
+def keyed_step(domain: str, tables: Sequence["Table"]) -> dg.AssetsDefinition:
+    """One step (`<domain>__by_key`) computing the daily `tables` computed by key, each as its declaration says
+    (described, published, holding its columns), in declaration order; a run selecting some computes those."""
+    keys = {table.ref: key_of(domain, table.ref) for table in tables}
+    within = set(keys.values())
+    outs = {table.name: dg.AssetOut(
+        key=keys[table.ref], io_manager_key="lake", kinds={"delta"}, group_name=domain,
+        description=table.asset_description,
+        metadata={PARTITION_COLUMN: "date", **declared_metadata(domain, table.name, table.publish, table.columns)})
+        for table in tables}
+    upstream = {key_of(domain, ref) for table in tables for ref in table.inputs.values()} - within
+
+    @dg.multi_asset(
+        name=f"{domain}__by_key",
+        outs=outs,
+        deps=sorted(upstream, key=lambda key: key.path),
+        internal_asset_deps={table.name: {key_of(domain, ref) for ref in table.inputs.values()} for table in tables},
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        can_subset=True,
+        required_resource_keys={"platform", "lake"},
+    )
+    def _step(context: dg.AssetExecutionContext):
+        for table in tables:
+            if keys[table.ref] in context.selected_asset_keys:
+                yield dg.MaterializeResult(asset_key=keys[table.ref],
+                                           metadata=computed_by_key(context, domain, table))
+
+    return _step
+
+
+def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: "Table") -> dict[str, Any]:
+    """Compute `table` for each day of the run by key, as this module says: the materialization's metadata (keys
+    computed, removed and kept, rows written, days written whole, the days' rows)."""
+    data_dir, lake = context.resources.platform.data_dir, context.resources.lake
+    key, assets = key_of(domain, table.ref), context.assets_def
+    counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
+    for partition, day in zip(context.partition_keys, days_of(context), strict=True):
+        inputs = [read_generations(data_dir, key_of(domain, ref), day) for ref in table.inputs.values()]
+        current = combined([tokens or {} for tokens in inputs])
+        recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
+        whole = recorded is None or any(tokens is None for tokens in inputs)
+        again, gone = (sorted(current), []) if whole else stale(recorded, current)
+        rows = table.compute(day, **{param: input_rows(lake, key_of(domain, ref), day, table.by_key,
+                                                       None if whole else again)
+                                     for param, ref in table.inputs.items()})
+        metadata = assets.specs_by_key[key].metadata
+        if whole:
+            written = lake.write_asset(key, rows, metadata, assets.partitions_def, [partition])["dagster/row_count"]
+        else:
+            written = lake.replace_files(key, metadata, assets.partitions_def, day, rows, [*again, *gone],
+                                         table.by_key)["rows_replaced"]
+        write_generations(data_dir, key, day, current)
+        counts = {"keys_computed": counts["keys_computed"] + len(again),
+                  "keys_removed": counts["keys_removed"] + len(gone),
+                  "keys_kept": counts["keys_kept"] + len(current) - len(again),
+                  "rows_written": counts["rows_written"] + written, "days_whole": counts["days_whole"] + whole}
+    return {**counts, **lake.days_row_count(key, days_of(context)), WORKER_METADATA: step_worker()}
+
+
+def input_rows(lake: DeltaLakeIOManager, key: dg.AssetKey, day: dt.date, column: str,
+               values: Sequence[str] | None) -> pl.DataFrame:
+    """The lake's rows of `key`'s table for `day`, only those of `values` of `column` when given."""
+    rows = lake.day_rows(key, day)
+    return (rows if values is None else rows.filter(pl.col(column).is_in(list(values)))).collect()
