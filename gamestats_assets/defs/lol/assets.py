@@ -7,6 +7,7 @@ computes each day on its own and writes them in one lake commit.
 """
 
 
+import datetime as dt
 import functools
 from pathlib import Path
 
@@ -153,7 +154,7 @@ GAME_FILES = {"matches": ("matches", "matches"), "participants": ("matches", "ma
 and those of the files just read (of the others): a game's match file feeds the first two, its timeline the last."""
 
 
-def record_generations(platform: PlatformResource, day, held: dict[str, pl.DataFrame],
+def record_generations(platform: PlatformResource, day: dt.date, held: dict[str, pl.DataFrame],
                        fresh: dict[str, pl.DataFrame]) -> None:
     """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
     (`lib/lake/generations.py`): the STD tables compute those again."""
@@ -180,8 +181,9 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     """Parse each day's new and changed landing files into the four ETL tables, each row with its file
     (`source_file`): only their rows (and a removed file's) are replaced in the lake, the rows of the day's other
     files stay as they are (`lib/intake/file_rows.py`); each table's games of the day are recorded with a new
-    token for those written (`record_generations`), which the STD tables compute again. A file that cannot be read (not JSON, not match-v5, a
-    duplicate of a match of the day, a timeline whose match id cannot be told) is quarantined with the reason.
+    token for those written (`record_generations`), which the STD tables compute again. A file that cannot be read
+    (not JSON, not match-v5, a duplicate of a match of the day, a timeline whose match id cannot be told) is
+    quarantined with the reason.
     Checks (WARN) fail on timelines without their match file (their timeline rows are kept, the win-dependent
     tables skip them) and on champion and purchased item ids the Data Dragon of their game's patch does not know
     (kept with a null name downstream), listing them."""

@@ -1,5 +1,6 @@
 """The lol tables computed from the ETL tables, declared once as `Table`s (`lib/authoring/table.py`): STD (daily,
-by the day of the landing folder a file was dropped in) and the CONS statistics over every game so far. The Dagster
+by the day of the landing folder a file was dropped in, each computed by game: `by_game`) and the CONS statistics
+over every game so far. The Dagster
 assets and the in-memory runs of tests and benchmarks (`computed`) are built from `TABLES`; each table is one
 function of `transforms` (whose docstring defines it)."""
 
