@@ -17,6 +17,7 @@ import polars as pl
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
 from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
@@ -223,7 +224,7 @@ def std_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "std", name])
 
 
-TABLE_ASSETS = table_assets(DOMAIN, TABLES)
+TABLE_ASSETS = table_assets(DOMAIN, TABLES, keyed=keyed_step)
 """The asset of every table of `tables.py`, by reference (`std/games`, `cons/win_model` ...)."""
 CONS_BY_NAME = {table.name: TABLE_ASSETS[table.ref] for table in STATISTICS}
 games = one_table(TABLE_ASSETS["std/games"], std_key("games"))

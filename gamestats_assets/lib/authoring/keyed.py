@@ -9,42 +9,35 @@ before a failure and not recorded is computed again on the next run; its rows ar
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dagster as dg
 import polars as pl
 
 from gamestats_assets.lib.authoring.assets import declared_metadata
+from gamestats_assets.lib.authoring.table import Table, table_key
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, DeltaLakeIOManager
 from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
 
-if TYPE_CHECKING:
-    from gamestats_assets.lib.authoring.table import Table
-
-
-def key_of(domain: str, ref: str) -> dg.AssetKey:
-    return dg.AssetKey([domain, *ref.split("/")])
-
-
-def keyed_step(domain: str, tables: Sequence["Table"]) -> dg.AssetsDefinition:
+def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
     """One step (`<domain>__by_key`) computing the daily `tables` computed by key, each as its declaration says
     (described, published, holding its columns), in declaration order; a run selecting some computes those."""
-    keys = {table.ref: key_of(domain, table.ref) for table in tables}
+    keys = {table.ref: table_key(domain, table.ref) for table in tables}
     within = set(keys.values())
     outs = {table.name: dg.AssetOut(
         key=keys[table.ref], io_manager_key="lake", kinds={"delta"}, group_name=domain,
         description=table.asset_description,
         metadata={PARTITION_COLUMN: "date", **declared_metadata(domain, table.name, table.publish, table.columns)})
         for table in tables}
-    upstream = {key_of(domain, ref) for table in tables for ref in table.inputs.values()} - within
+    upstream = {table_key(domain, ref) for table in tables for ref in table.inputs.values()} - within
 
     @dg.multi_asset(
         name=f"{domain}__by_key",
         outs=outs,
         deps=sorted(upstream, key=lambda key: key.path),
-        internal_asset_deps={table.name: {key_of(domain, ref) for ref in table.inputs.values()} for table in tables},
+        internal_asset_deps={table.name: {table_key(domain, ref) for ref in table.inputs.values()} for table in tables},
         partitions_def=daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         can_subset=True,
@@ -59,19 +52,19 @@ def keyed_step(domain: str, tables: Sequence["Table"]) -> dg.AssetsDefinition:
     return _step
 
 
-def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: "Table") -> dict[str, Any]:
+def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: Table) -> dict[str, Any]:
     """Compute `table` for each day of the run by key, as this module says: the materialization's metadata (keys
     computed, removed and kept, rows written, days written whole, the days' rows)."""
     data_dir, lake = context.resources.platform.data_dir, context.resources.lake
-    key, assets = key_of(domain, table.ref), context.assets_def
+    key, assets = table_key(domain, table.ref), context.assets_def
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
-        inputs = [read_generations(data_dir, key_of(domain, ref), day) for ref in table.inputs.values()]
+        inputs = [read_generations(data_dir, table_key(domain, ref), day) for ref in table.inputs.values()]
         current = combined([tokens or {} for tokens in inputs])
         recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
         whole = recorded is None or any(tokens is None for tokens in inputs)
         again, gone = (sorted(current), []) if whole else stale(recorded, current)
-        rows = table.compute(day, **{param: input_rows(lake, key_of(domain, ref), day, table.by_key,
+        rows = table.compute(day, **{param: input_rows(lake, table_key(domain, ref), day, table.by_key,
                                                        None if whole else again)
                                      for param, ref in table.inputs.items()})
         metadata = assets.specs_by_key[key].metadata

@@ -22,7 +22,6 @@ from gamestats_assets.lib.core.partitions import (
     previous_day,
 )
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
@@ -170,14 +169,18 @@ def of_every_day(compute: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataF
     return snapshot
 
 
-def table_assets(domain: str, tables: Sequence[Table],
-                 etl: Callable[[Table], dg.AssetsDefinition] | None = None) -> dict[str, dg.AssetsDefinition]:
+def table_assets(domain: str, tables: Sequence[Table], etl: Callable[[Table], dg.AssetsDefinition] | None = None,
+                 keyed: Callable[[str, Sequence[Table]], dg.AssetsDefinition] | None = None
+                 ) -> dict[str, dg.AssetsDefinition]:
     """Every table's asset, by reference (`etl/login`, `cons/l2m_active` ...); `etl` builds those of kind `etl`, and
-    the tables computed by key share one step (`keyed_step`; `one_table` is a table's own asset of it)."""
+    `keyed` the one step of the tables computed by key (`keyed.keyed_step`; `one_table` is a table's own asset of
+    it)."""
     factories = {"etl": etl, "daily": daily_asset, "carried": carried_asset, "window": window_asset,
                  "snapshot": snapshot_asset, "run": run_asset}
-    keyed = [table for table in tables if table.by_key]
-    step = keyed_step(domain, keyed) if keyed else None
+    by_key = [table for table in tables if table.by_key]
+    if by_key and keyed is None:
+        raise TypeError(f"{[table.ref for table in by_key]} are computed by key: name the step that computes them")
+    step = keyed(domain, by_key) if by_key else None
     return {table.ref: factories[table.kind](table) if table.kind == "etl"
             else step if table.by_key else factories[table.kind](domain, table)
             for table in tables}
