@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from gamestats_assets.defs.lol.transforms.tiers import ALL, SLICES
+from gamestats_assets.sources.riot.league import ALL, SLICES
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope

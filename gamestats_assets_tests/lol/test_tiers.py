@@ -14,7 +14,7 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
-from gamestats_assets.defs.lol.transforms.tiers import SLICES
+from gamestats_assets.sources.riot.league import SLICES
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.lol.real_games import REAL_PATCH_FIXTURES, REAL_PATCHES

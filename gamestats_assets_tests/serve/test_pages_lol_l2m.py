@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 
-from gamestats_assets.defs.lol.transforms.tiers import ALL
+from gamestats_assets.sources.riot.league import ALL
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.conftest import DAY, client_for
 

@@ -10,7 +10,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.defs.lol.transforms.tiers import ALL, SLICES
+from gamestats_assets.sources.riot.league import ALL, SLICES
 from gamestats_assets.published.lol import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape
 from gamestats_assets.serve.queries import NotFound, Query, query

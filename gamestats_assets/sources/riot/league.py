@@ -20,6 +20,11 @@ DIVISIONS = ("IV", "III", "II", "I")
 """Riot's divisions within a tier, lowest first."""
 APEX = ("MASTER", "GRANDMASTER", "CHALLENGER")
 """Tiers without divisions (Riot writes `rank` "I" for them)."""
+ALL = "all"
+BANDS = ("PLATINUM", "EMERALD", "DIAMOND", "MASTER")
+"""The tiers whose "and above" band is a slice of the statistics, as u.gg and lolalytics offer them."""
+SLICES = (ALL, *(tier.lower() for tier in TIERS), *(f"{band.lower()}_plus" for band in BANDS))
+"""Every slice of games by ranked tier a statistic is given for (`all`, one tier, a band), in the order listed."""
 SOLO, FLEX = "RANKED_SOLO_5x5", "RANKED_FLEX_SR"
 RANKED_QUEUE = {440: FLEX}
 """The league a game's players are compared in, by `queueId`: flex games by the flex league, every other game by

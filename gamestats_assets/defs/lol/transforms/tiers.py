@@ -9,13 +9,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from gamestats_assets.sources.riot.league import TIERS, at_least
-
-ALL = "all"
-BANDS = ("PLATINUM", "EMERALD", "DIAMOND", "MASTER")
-"""The tiers whose "and above" band is a slice, as u.gg and lolalytics offer them."""
-SLICES = (ALL, *(tier.lower() for tier in TIERS), *(f"{band.lower()}_plus" for band in BANDS))
-"""Every slice, in the order the statistics list them."""
+from gamestats_assets.sources.riot.league import ALL, BANDS, SLICES, at_least
 
 
 def slices(tiers: pl.DataFrame) -> pl.DataFrame:
