@@ -1,8 +1,9 @@
 // A League champion's page for one queue and patch: what to take first (the most played and the best starting
 // items, core build, keystone, rune page and summoner spells), the patch trend (win rate with its band), win rate by game length, its
 // roles, runes, spells, build paths, skill orders and lane matchups, every rate with its interval and games.
-import { api, bySample, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, roleName, shown,
-         showError, sortableTable, thin } from "./common.js";
+import { api, bySample, chart, el, empty, fmt, header, latest, loading, options, param, pct, rateCell, remember, roleName,
+         shown, showError, sortableTable, thin } from "./common.js";
+import { loadTiers, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
@@ -12,6 +13,7 @@ const run = latest();
 let champions = [];
 
 header("champion.html");
+tierFromAddress($("tier"));
 
 /** The y axis (in %) around every point and band of `rows`, padded to whole tens: the data fills the chart. */
 function fittedAxis(rows) {
@@ -145,9 +147,10 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
 /** Shows the chosen champion, queue and patch; what an earlier choice showed stays marked stale until then. */
 function show() {
   const champion = $("champion").value;
-  const query = { queue: $("queue").value, patch: $("patch").value };
+  const query = { queue: $("queue").value, patch: $("patch").value, tier: $("tier").value };
   remember({ champion, ...query });
-  $("title").textContent = `${champion} · ${query.queue} · patch ${query.patch}`;
+  $("title").textContent = `${champion} · ${query.queue} · patch ${query.patch} · ${tierName(query.tier)}`;
+  $("tier-note").textContent = `${tierNote(query.tier)} The tables count these games; the summary and the charts count every rank.`;
   const url = base();
   return run({
     regions: REGIONS.map($),
@@ -159,6 +162,12 @@ function show() {
     render: (answers) => draw(query, answers),
     failed: (error) => `Could not load ${champion}: ${error.message}`,
   });
+}
+
+/** The tiers of the chosen queue and patch read (the page marked loading meanwhile), then the page shown. */
+function tiered() {
+  loading();
+  return loadTiers($("tier"), $("queue").value, $("patch").value).then(() => show());
 }
 
 const signed = (value) => value === null || value === undefined ? "—" : `${value > 0 ? "+" : ""}${fmt(value)}`;
@@ -195,17 +204,18 @@ async function start() {
     $("notice").replaceChildren();
     $("champion-data").hidden = false;
     fillChoices();
-    show();
+    tiered();
   });
-  $("queue").addEventListener("change", show);
-  $("patch").addEventListener("change", show);
+  $("queue").addEventListener("change", tiered);
+  $("patch").addEventListener("change", tiered);
+  $("tier").addEventListener("change", show);
   if (!found) {
     unknown(asked);
     shown();
     return;
   }
   fillChoices({ queue: param("queue"), patch: param("patch") });
-  await show();
+  await tiered();
 }
 
 start().catch((error) => { showError(`Could not load the champions: ${error.message}`); shown(); });

@@ -1,6 +1,7 @@
 // The tier list of a queue and patch: every champion in each role with its pick rate, win rate, their intervals and
 // games, ranked by the lower bound of the win rate's interval; a row opens the champion's page.
 import { api, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
+import { fillTiers, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
 const $ = (id) => document.getElementById(id);
 const run = latest();
@@ -9,23 +10,27 @@ header("tierlist.html");
 
 function championPage(row, answer) {
   const query = new URLSearchParams({ champion: row.champion_name, queue: answer.queue, patch: answer.patch });
+  if (answer.tier !== "all") query.set("tier", answer.tier);
   location.href = `champion.html?${query}`;
 }
 
-/** The tier list of `query`; one the API does not know (a stale link's queue or patch) falls back to the default. */
+/** The tier list of `query`; one the API does not know (a stale link's queue or patch, a tier without games there)
+ * falls back to all ranks, then to the default queue and patch. */
 async function tierList(query) {
-  try {
-    return (await api("/api/v1/lol/tier-list", query)).data;
-  } catch (error) {
-    if (error.status !== 404) throw error;
-    return (await api("/api/v1/lol/tier-list", { ...query, queue: "", patch: "" })).data;
+  const asked = [query, { ...query, tier: "" }, { ...query, queue: "", patch: "", tier: "" }];
+  for (const [index, attempt] of asked.entries()) {
+    try {
+      return (await api("/api/v1/lol/tier-list", attempt)).data;
+    } catch (error) {
+      if (error.status !== 404 || index === asked.length - 1) throw error;
+    }
   }
 }
 
 /** Shows the tier list asked; the rows of an earlier choice stay marked stale until the new ones arrive. */
 function show(wanted = {}) {
   const query = { queue: wanted.queue ?? $("queue").value, patch: wanted.patch ?? $("patch").value,
-                  role: $("role").value, min_games: $("min-games").value || 1 };
+                  tier: $("tier").value, role: $("role").value, min_games: $("min-games").value || 1 };
   return run({ regions: [$("champions"), $("heading")], fetch: () => tierList(query),
                render: (answer) => draw(query, answer), failed: (error) => `Could not load the tier list: ${error.message}` });
 }
@@ -37,9 +42,11 @@ function draw(query, answer) {
   }
   options($("queue"), answer.queues.map((q) => [q, q]), answer.queue);
   options($("patch"), answer.patches.map((p) => [p, p]), answer.patch);
-  remember({ queue: answer.queue, patch: answer.patch, role: query.role,
+  fillTiers($("tier"), answer.tiers, answer.tier);
+  $("tier-note").textContent = tierNote(answer.tier);
+  remember({ queue: answer.queue, patch: answer.patch, tier: $("tier").value, role: query.role,
              min_games: Number(query.min_games) > 1 ? query.min_games : "" });
-  $("title").textContent = `Tier list · ${answer.queue} · patch ${answer.patch}`;
+  $("title").textContent = `Tier list · ${answer.queue} · patch ${answer.patch} · ${tierName(answer.tier)}`;
   $("heading").textContent = `${fmt(answer.champions.length)} champion–role rows${query.role ? ` · ${roleName(query.role)}` : ""}`;
   $("champions").replaceChildren(answer.champions.length ? sortableTable([
     { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1 },
@@ -52,14 +59,16 @@ function draw(query, answer) {
     { key: "games", label: "Games", descending: true, value: (r) => r.games },
     { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
   ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer),
-                         caption: `${fmt(answer.champions[0].queue_games)} games of this queue and patch` })
+                         caption: `${fmt(answer.champions[0].queue_games)} games of this queue and patch, ${tierName(answer.tier)}` })
     : empty("No champion has that many games in this role."));
 }
 
 options($("role"), [["", "All roles"], ...ROLES], param("role") || "");
+tierFromAddress($("tier"));
 $("min-games").value = Math.max(1, Number(param("min_games")) || 1);
 $("queue").addEventListener("change", () => show({ patch: "" }));
 $("patch").addEventListener("change", () => show());
+$("tier").addEventListener("change", () => show());
 $("role").addEventListener("change", () => show());
 $("min-games").addEventListener("change", () => show());
 show({ queue: param("queue") || "", patch: param("patch") || "" });

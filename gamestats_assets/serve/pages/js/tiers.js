@@ -1,0 +1,34 @@
+// The ranked tier a League page's numbers are for: the selector of the slices the API lists (`tiers`), labelled
+// as the sites label them, `all` (value "") the default, the choice read from and kept in the address (`?tier=`).
+import { api, options, param } from "./common.js";
+
+const NAMES = { all: "All ranks", iron: "Iron", bronze: "Bronze", silver: "Silver", gold: "Gold", platinum: "Platinum",
+                emerald: "Emerald", diamond: "Diamond", master: "Master", grandmaster: "Grandmaster",
+                challenger: "Challenger", platinum_plus: "Platinum+", emerald_plus: "Emerald+", diamond_plus: "Diamond+",
+                master_plus: "Master+" };
+
+/** What a slice is called on the page ("" and `all`: "All ranks"). */
+export const tierName = (tier) => NAMES[tier || "all"] || tier;
+
+/** Fills `select` with `tiers` (slices as the API names them), `chosen` selected if listed, else all ranks. */
+export function fillTiers(select, tiers, chosen) {
+  options(select, tiers.map((tier) => [tier === "all" ? "" : tier, tierName(tier)]), chosen === "all" ? "" : chosen);
+}
+
+/** The selector before the API answers: the address's tier alone, so the first request asks for it. */
+export function tierFromAddress(select) {
+  const asked = param("tier") || "";
+  fillTiers(select, [asked || "all"], asked);
+}
+
+/** Fills `select` with the slices the queue and patch have games of (the tier list's `tiers`), keeping its choice
+ * where it is one of them. */
+export async function loadTiers(select, queue, patch) {
+  const { tiers } = (await api("/api/v1/lol/tier-list", { queue, patch, limit: 1 })).data;
+  fillTiers(select, tiers.length ? tiers : ["all"], select.value);
+}
+
+/** The sentence saying which games the numbers count. */
+export const tierNote = (tier) => !tier || tier === "all"
+  ? "All ranks: every game, ranked players or not."
+  : `${tierName(tier)} games only: a game's tier is the median of its ranked players' tiers (solo; flex for flex games).`;
