@@ -51,7 +51,7 @@ def choose(page, select: str, value: str) -> None:
 
 def cells(page, table: str, index: int) -> list[str]:
     """The text of column `index` of each row of the table in `#table`."""
-    return page.evaluate(f"[...document.querySelectorAll('#{table} tbody tr')].map(r => r.children[{index}].innerText)")
+    return page.evaluate(f"[...document.querySelectorAll('#{table} tbody tr')].map(r => r.children[{index}].textContent)")
 
 
 def games(texts: list[str]) -> list[int]:
