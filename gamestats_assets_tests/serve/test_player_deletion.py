@@ -15,13 +15,18 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 import psycopg
 import pytest
 
-from gamestats_assets.definitions import build_definitions
+from gamestats_assets.definitions import build_definitions, location_resources
+from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.erasure import IDENTITIES
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
+from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
 from gamestats_assets_tests.serve.leftovers import anywhere, published, redacted
@@ -203,3 +208,88 @@ def test_the_operator_deletes_a_league_player_and_every_champion_figure_stays(lo
     (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE domain = 'lol'")
     assert anywhere(data_dir, pg_url, needles) == []
     assert published(pg_url, "lol") == redacted(before, puuid, token, set(IDENTITIES["lol"].own), column="puuid")
+
+
+PUBG_MATCH = MATCH_FILES[0]
+PUBG_TELEMETRY = TELEMETRY_FILES[1:]
+"""A real match object, and real telemetry of another match (events that name no match) landed as its telemetry:
+the match's players are published, the telemetry's are in the lake (the check that telemetry agrees with the match
+object blocks their publication) and in its raw events."""
+
+
+def run_pubg(instance, resources) -> None:
+    """Every landed match and the snapshots run by Dagster, as the landing sensor would."""
+    instance.add_dynamic_partitions("pubg_match", sorted(LANDING.find(resources["platform"])))
+    run_matches(instance, resources)
+    assert run_snapshots(instance, resources).success
+
+
+@pytest.fixture(scope="module")
+def pubg_real(module_pg_url, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("pubg_deletion") / "data"
+    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": module_pg_url}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        apply_migrations(module_pg_url)
+        resources = location_resources(Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        landing = data_dir / "landing" / "pubg"
+        (landing / "matches").mkdir(parents=True)
+        shutil.copy(PUBG_MATCH, landing / "matches" / PUBG_MATCH.name)
+        run_pubg(instance, resources)
+        match_id = LANDING.find(resources["platform"]).popitem()[0]
+        (landing / "telemetry").mkdir()
+        (landing / "telemetry" / f"{match_id}.jsonl").write_bytes(b"".join(p.read_bytes() for p in PUBG_TELEMETRY))
+        run_pubg(instance, resources)
+        yield {"data_dir": data_dir, "pg_url": module_pg_url, "env": env, "match_id": match_id,
+               "rerun": lambda: run_pubg(instance, resources)}
+
+
+def raw_player(data_dir: Path) -> tuple[str, str]:
+    """The account id and name of the player of the most telemetry events kept raw in the lake."""
+    raw = pl.read_delta(str(data_dir / "lake" / "pubg" / "etl" / "telemetry_other_events"))["raw"]
+    players = pl.Series(raw).str.json_path_match("$.character.accountId").drop_nulls()
+    account_id = players.mode().sort()[0]
+    for path in PUBG_TELEMETRY:
+        for line in path.read_text().splitlines():
+            if account_id in line:
+                return account_id, pl.Series([line]).str.json_path_match("$.character.name")[0]
+    raise AssertionError(account_id)
+
+
+def test_pubg_players_are_deleted_from_the_match_and_the_raw_telemetry_and_a_rerun_never_brings_them_back(pubg_real):
+    """A player of the published match, then one of the raw telemetry events, deleted by the operator; a rerun of
+    the match, then the match object and telemetry delivered again, bring neither back."""
+    data_dir, pg_url, env = pubg_real["data_dir"], pubg_real["pg_url"], pubg_real["env"]
+    published_player = one(pg_url, "SELECT account_id, player_name FROM pubg.match_summaries "
+                                   "ORDER BY kills DESC, damage_dealt DESC, 1 LIMIT 1")
+    telemetry_player = raw_player(data_dir)
+    for needles in (list(published_player), list(telemetry_player)):
+        assert anywhere(data_dir, pg_url, needles)
+    own = set(IDENTITIES["pubg"].own)
+
+    for number, (account_id, name) in enumerate((published_player, telemetry_player)):
+        before = published(pg_url, "pubg")
+        deleted = gamestats(env, "players", "delete", "pubg", account_id, "--by", f"ticket-{number}")
+        assert deleted.returncode == 0, deleted.stderr
+        (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE requested_by = %s",
+                       (f"ticket-{number}",))
+        assert anywhere(data_dir, pg_url, [account_id, name]) == []
+        assert published(pg_url, "pubg") == redacted(before, account_id, token, own, names=("player_name", "name"),
+                                                     column="account_id")
+    after = published(pg_url, "pubg")
+
+    pubg_real["rerun"]()
+    for needles in (list(published_player), list(telemetry_player)):
+        assert anywhere(data_dir, pg_url, needles) == []
+    assert published(pg_url, "pubg") == after
+
+    landing = data_dir / "landing" / "pubg"
+    shutil.copy(PUBG_MATCH, landing / "matches" / PUBG_MATCH.name)
+    (landing / "telemetry" / f"{pubg_real['match_id']}.jsonl").write_bytes(
+        b"".join(p.read_bytes() for p in PUBG_TELEMETRY))
+    pubg_real["rerun"]()
+    for needles in (list(published_player), list(telemetry_player)):
+        assert [place for place in anywhere(data_dir, pg_url, needles) if not place.startswith("landing")] == []
+    assert published(pg_url, "pubg") == after

@@ -396,7 +396,8 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
         for name in [name for name in written if name in selected]:
             frame = pl.concat(in_batch[name])
             if name == OTHER_EVENTS:
-                write_partitions(lake.table_uri(etl(f"telemetry_{name}")), frame, "match_id", batch,
+                key = etl(f"telemetry_{name}")
+                write_partitions(lake.table_uri(key), lake.erased(key, frame), "match_id", batch,
                                  physical_partitioning=False, storage_options=lake.options(),
                                  writer_properties=RAW_TEXT_WRITER)
             else:

@@ -29,12 +29,15 @@ REGISTER = Path("state") / "deletions.json"
 @dataclass(frozen=True)
 class Identity:
     """The columns of a domain's tables that name a player: each id column with the name columns of the same
-    player beside it, the tables (by name) whose rows are the player's own (their grain is the player), and the
-    free-text columns where a player's name may be written among other words (a ballchasing replay's title)."""
+    player beside it, the tables (by name) whose rows are the player's own (their grain is the player), the
+    free-text columns where a player's name may be written among other words (a ballchasing replay's title), and
+    the columns holding an event's raw JSON text, any string of which may be a player's id or name (a PUBG
+    telemetry event kept raw)."""
 
     ids: Mapping[str, tuple[str, ...]]
     own: frozenset[str] = frozenset()
     texts: tuple[str, ...] = ()
+    raws: tuple[str, ...] = ()
 
 
 IDENTITIES: dict[str, Identity] = {
@@ -53,7 +56,8 @@ IDENTITIES: dict[str, Identity] = {
          "player_id": ("player_name",), "player_account_id": ("player_name",), "knocker_account_id": (),
          "finisher_account_id": (), "stolen_from_account_id": (), "knock_attacker_account_id": (),
          "dbno_maker_account_id": (), "reviver_account_id": ()},
-        frozenset({"player_advanced_career_stats", "player_backfill_status", "players"})),
+        frozenset({"player_advanced_career_stats", "player_backfill_status", "players"}),
+        raws=("raw",)),
 }
 """The domains whose rows name real players. `l2m` and `demo_data` name accounts of a synthetic population only."""
 
@@ -110,7 +114,8 @@ Frame = pl.DataFrame | pl.LazyFrame
 
 def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
     """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside
-    it replaced by their token, and their names among the words of a free-text column too."""
+    it replaced by their token, and their names among the words of a free-text column and as strings of a raw JSON
+    column too."""
     identity = IDENTITIES.get(domain)
     if identity is None or not register.exists():
         return frame
@@ -118,6 +123,8 @@ def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
     schema = frame.collect_schema()
     columns = [c for c in identity.ids if schema.get(c) == pl.String]
     names = name_tokens(register, domain)
+    for column in (c for c in identity.raws if schema.get(c) == pl.String and (held or names)):
+        frame = without_strings(frame, column, domain, {**names, **held})
     for column in (c for c in identity.texts if schema.get(c) == pl.String and names):
         mapping = {value: without_names(value, domain, names) for value in _distinct(frame, column)}
         frame = frame.with_columns(pl.col(column).replace({k: v for k, v in mapping.items() if k != v}))
@@ -156,6 +163,28 @@ def without_names(text: str, domain: str, names: Mapping[str, str]) -> str:
             kept.append(words[start])
             start += 1
     return " ".join(kept)
+
+
+JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+"""A string of a JSON text, quotes included."""
+
+
+def without_strings(frame: Frame, column: str, domain: str, digests: Mapping[str, str]) -> Frame:
+    """`frame` with every string of the raw JSON `column` that is a deleted player's id or name (`digests`: digest
+    → token) replaced by their token."""
+    found = frame.select(pl.col(column).str.extract_all(JSON_STRING).explode().drop_nulls().unique())
+    mapping = {}
+    for quoted in (found.collect() if isinstance(found, pl.LazyFrame) else found).to_series().to_list():
+        try:
+            value = json.loads(quoted)
+        except json.JSONDecodeError:
+            continue
+        token = digests.get(id_digest(domain, value))
+        if token is not None:
+            mapping[quoted] = json.dumps(token)
+    if not mapping:
+        return frame
+    return frame.with_columns(pl.col(column).str.replace_many(list(mapping), list(mapping.values())))
 
 
 def published_rows(frame: Frame, domain: str, table: str) -> Frame:

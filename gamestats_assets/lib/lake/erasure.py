@@ -6,6 +6,7 @@ no retention, so no version left holds them (`lib/core/erasure.py` says which co
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -43,7 +44,8 @@ def names_in_lake(root: str, domain: str, player_id: str) -> set[str]:
 
 def erase_from_table(uri: str, domain: str, player_id: str, token: str, names: Iterable[str] = ()) -> int:
     """Replace `player_id` and the names beside it by `token` in the table at `uri` (their `names` among the words
-    of a free-text column too), then leave no earlier version of it: the number of rows changed."""
+    of a free-text column, and their id and names as strings of a raw JSON column too), then leave no earlier
+    version of it: the number of rows changed."""
     identity = IDENTITIES[domain]
     table = DeltaTable(uri)
     scan = pl.scan_delta(uri)
@@ -57,6 +59,9 @@ def erase_from_table(uri: str, domain: str, player_id: str, token: str, names: I
             if written != text:
                 changed += table.update({column: literal(written)},
                                         predicate=f"{column} = {literal(text)}")["num_updated_rows"]
+    for column in (c for c in identity.raws if schema.get(c) == pl.String):
+        changed += table.update({column: raw_replaced(column, [player_id, *names], token)},
+                                predicate=raw_holds(column, [player_id, *names]))["num_updated_rows"]
     for column, names in identity.ids.items():
         if schema.get(column) != pl.String:
             continue
@@ -66,6 +71,24 @@ def erase_from_table(uri: str, domain: str, player_id: str, token: str, names: I
     if changed:
         forget_history(table)
     return changed
+
+
+def json_strings(values: Iterable[str]) -> list[str]:
+    """Each of `values` as a JSON string, quotes included, as written with and without escaped non-ASCII."""
+    return sorted({json.dumps(value, ensure_ascii=ascii) for value in values if value for ascii in (True, False)})
+
+
+def raw_holds(column: str, values: Iterable[str]) -> str:
+    """A predicate: the raw JSON `column` holds any of `values` as a string."""
+    return " OR ".join(f"strpos({column}, {literal(quoted)}) > 0" for quoted in json_strings(values))
+
+
+def raw_replaced(column: str, values: Iterable[str], token: str) -> str:
+    """An expression: the raw JSON `column` with each of `values` as a string replaced by `token`."""
+    expression = column
+    for quoted in json_strings(values):
+        expression = f"replace({expression}, {literal(quoted)}, {literal(json.dumps(token))})"
+    return expression
 
 
 def forget_history(table: DeltaTable) -> None:
