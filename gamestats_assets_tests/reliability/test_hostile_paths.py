@@ -143,7 +143,7 @@ def test_ids_the_riot_api_answers_with_never_leave_the_landing_folder(server, pl
 
     assert [r.partition_key for r in result.run_requests] == [GAME_DAY]
     assert sorted(p.name for p in (platform.landing_dir("lol") / GAME_DAY).iterdir()) == [
-        f"{RIOT_ID}.json", f"{RIOT_ID}_timeline.json"]
+        f"{RIOT_ID}.json", f"{RIOT_ID}_league.json", f"{RIOT_ID}_timeline.json"]
     assert outside(tmp_path, platform_env) == []
 
 
