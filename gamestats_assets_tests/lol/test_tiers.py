@@ -50,15 +50,21 @@ def drop_games(folder) -> str:
 def published(module_pg_url, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("tiers") / "data"
     older = drop_games(data_dir / "landing" / "lol" / DAY)
+    publish_day(data_dir, module_pg_url, DAY)
+    return data_dir, older
+
+
+def publish_day(data_dir, pg_url: str, day: str) -> None:
+    """The lol tables of `day`, and the statistics over every day, materialized by Dagster from the files in
+    `data_dir`'s landing and published to `pg_url`."""
     with pytest.MonkeyPatch.context() as patched:
-        for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": module_pg_url,
+        for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url,
                             "GAMESTATS_SOURCE": "files", "GAMESTATS_START_DATE": "2026-02-01"}.items():
             patched.setenv(name, value)
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
-        assert run(defs, lol_keys(defs, partitioned=True), instance, partition_key=DAY).success
+        assert run(defs, lol_keys(defs, partitioned=True), instance, partition_key=day).success
         assert run(defs, lol_keys(defs, partitioned=False), instance).success
-    return data_dir, older
 
 
 def slices_of(pg_url: str, table: str) -> dict[str, set[str]]:

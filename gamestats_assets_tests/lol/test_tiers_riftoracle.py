@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import shutil
 
-import dagster as dg
 import pytest
 
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.lol.real_games import FIXTURES
-from gamestats_assets_tests.lol.test_pipeline import lol_keys, run
+from gamestats_assets_tests.lol.test_tiers import publish_day
 
 DAY = "2026-02-25"
 RIFTORACLE = FIXTURES / "riftoracle"
@@ -31,14 +28,7 @@ def published(module_pg_url, tmp_path_factory):
     day.mkdir(parents=True)
     for path in (*RIFTORACLE.glob("*.json.gz"), RIFTORACLE / "crawled_players_league.json"):
         shutil.copy(path, day / path.name)
-    with pytest.MonkeyPatch.context() as patched:
-        for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": module_pg_url,
-                            "GAMESTATS_SOURCE": "files", "GAMESTATS_START_DATE": "2026-02-01"}.items():
-            patched.setenv(name, value)
-        defs = build_definitions(Settings.from_env())
-        instance = dg.DagsterInstance.ephemeral()
-        assert run(defs, lol_keys(defs, partitioned=True), instance, partition_key=DAY).success
-        assert run(defs, lol_keys(defs, partitioned=False), instance).success
+    publish_day(data_dir, module_pg_url, DAY)
     return data_dir
 
 
