@@ -222,16 +222,23 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
 
 
-def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lakes, monkeypatch):
-    """A file removed and one added, and the run fails after its first table is written: the next run takes the
-    removed file's rows out of every table and parses the new one, as a run from scratch would have it."""
+def two_games_run(lakes):
+    """A lake whose lol day holds the real ranked and tournament games, run once: the lake, its day folder and the
+    ranked game (to make variants of)."""
     lake = lakes("incremental")
     folder = lake.folder("lol")
     folder.mkdir(parents=True)
-    ranked, tournament = load(RANKED), load(TOURNAMENT)
+    ranked = load(RANKED)
     write_game(folder, ranked, "JP1_323466834")
-    write_game(folder, tournament, "ESPORTSTMNT01_2693492")
+    write_game(folder, load(TOURNAMENT), "ESPORTSTMNT01_2693492")
     lake.run("lol")
+    return lake, folder, ranked
+
+
+def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lakes, monkeypatch):
+    """A file removed and one added, and the run fails after its first table is written: the next run takes the
+    removed file's rows out of every table and parses the new one, as a run from scratch would have it."""
+    lake, folder, ranked = two_games_run(lakes)
 
     for name in ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json"):
         (folder / name).unlink()
@@ -254,13 +261,7 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
     """A game arrives, one removed, and a game's match file changes; the run fails once after an STD table wrote its
     rows but before it recorded them, and once in the write of a table downstream: the next run computes again
     what those runs left undone, and every table of the day is as a run from scratch has it."""
-    lake = lakes("incremental")
-    folder = lake.folder("lol")
-    folder.mkdir(parents=True)
-    ranked, tournament = load(RANKED), load(TOURNAMENT)
-    write_game(folder, ranked, "JP1_323466834")
-    write_game(folder, tournament, "ESPORTSTMNT01_2693492")
-    lake.run("lol")
+    lake, folder, ranked = two_games_run(lakes)
 
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492.json").unlink()
