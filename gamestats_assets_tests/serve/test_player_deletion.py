@@ -259,25 +259,47 @@ def raw_player(data_dir: Path) -> tuple[str, str]:
 
 
 def test_pubg_players_are_deleted_from_the_match_and_the_raw_telemetry_and_a_rerun_never_brings_them_back(pubg_real):
-    """A player of the published match, then one of the raw telemetry events, deleted by the operator; a rerun of
-    the match, then the match object and telemetry delivered again, bring neither back."""
+    """Through a running `gamestats serve`: a player of the published match deleted by their own `player` account
+    (another player's account refused), then one of the raw telemetry events by the operator; a rerun of the match,
+    then the match object and telemetry delivered again, bring neither back."""
     data_dir, pg_url, env = pubg_real["data_dir"], pubg_real["pg_url"], pubg_real["env"]
     published_player = one(pg_url, "SELECT account_id, player_name FROM pubg.match_summaries "
                                    "ORDER BY kills DESC, damage_dealt DESC, 1 LIMIT 1")
+    (other,) = one(pg_url, "SELECT account_id FROM pubg.match_summaries WHERE account_id <> %s ORDER BY 1 LIMIT 1",
+                   (published_player[0],))
     telemetry_player = raw_player(data_dir)
     for needles in (list(published_player), list(telemetry_player)):
         assert anywhere(data_dir, pg_url, needles)
     own = set(IDENTITIES["pubg"].own)
 
-    for number, (account_id, name) in enumerate((published_player, telemetry_player)):
-        before = published(pg_url, "pubg")
-        deleted = gamestats(env, "players", "delete", "pubg", account_id, "--by", f"ticket-{number}")
-        assert deleted.returncode == 0, deleted.stderr
-        (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE requested_by = %s",
-                       (f"ticket-{number}",))
-        assert anywhere(data_dir, pg_url, [account_id, name]) == []
-        assert published(pg_url, "pubg") == redacted(before, account_id, token, own, names=("player_name", "name"),
-                                                     column="account_id")
+    with serving({**env, "GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000"}) as server, \
+            server.client() as client:
+        keys = {}
+        for account, player in (("pubg-owner", published_player[0]), ("pubg-stranger", other)):
+            made = client.post(ACCOUNTS, json={"name": account, "role": "player", "player_ids": [player]},
+                               headers=OPERATOR)
+            assert made.status_code == 201, made.text
+            keys[account] = made.json()["api_key"]
+        refused = client.delete(f"/api/v1/players/pubg/{published_player[0]}", headers=bearer(keys["pubg-stranger"]))
+        assert refused.status_code == 403, refused.text
+
+        for (account_id, name), (by, headers) in zip((published_player, telemetry_player), (
+                ("account:pubg-owner", bearer(keys["pubg-owner"])), ("account:operator", OPERATOR))):
+            before = published(pg_url, "pubg")
+            deleted = client.delete(f"/api/v1/players/pubg/{account_id}", headers=headers)
+            assert deleted.status_code == 200, deleted.text
+            answer = deleted.json()
+            assert (answer["domain"], answer["requested_by"]) == ("pubg", by)
+            assert sum(answer["counts"]["lake_rows"].values()) > 0
+            token = answer["token"]
+            assert one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE deletion_id = %s",
+                       (answer["deletion_id"],)) == (token,)
+            assert anywhere(data_dir, pg_url, [account_id, name]) == []
+            assert published(pg_url, "pubg") == redacted(before, account_id, token, own,
+                                                         names=("player_name", "name"), column="account_id")
+        again = client.delete(f"/api/v1/players/pubg/{published_player[0]}", headers=bearer(keys["pubg-owner"]))
+        assert again.status_code == 403, again.text
+    assert "Traceback" not in server.output, server.output
     after = published(pg_url, "pubg")
 
     pubg_real["rerun"]()
