@@ -559,17 +559,18 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
     no later run brings them back."""
     import getpass
 
+    import dagster as dg
+
     from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
     from gamestats_assets.sources.held_players import PLAYERS_OF
 
     settings = Settings.from_env()
-    try:
-        url = resolve_url(settings)
-        apply_migrations(url)
-        deleted = delete_player(settings.data_dir, settings.lake_uri, url, domain, player_id,
-                                requested_by or f"cli:{getpass.getuser()}", PLAYERS_OF)
-    except (PostgresUnavailable, DeletionRefused) as error:
-        raise click.ClickException(str(error)) from None
+    with _instance(settings) as prepared, dg.DagsterInstance.get() as instance:
+        try:
+            deleted = delete_player(settings.data_dir, settings.lake_uri, prepared.pg_url, domain, player_id,
+                                    requested_by or f"cli:{getpass.getuser()}", PLAYERS_OF, instance)
+        except DeletionRefused as error:
+            raise click.ClickException(str(error)) from None
     counts = deleted["counts"]
     console.print(f"deletion {deleted['deletion_id']}: player of {domain} deleted, now {deleted['token']} in the "
                   f"games kept; {sum(counts['published_rows'].values())} published rows and "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
 from gamestats_assets.serve.accounts import Principal
@@ -25,6 +25,8 @@ Counts = shape(
     quarantine_files_rewritten=int, quarantine_files_deleted=int,
     lake_rows=field(dict[str, int], "rows redacted, by Delta table"),
     warehouse_views_refreshed=field(int, "views of `warehouse.duckdb` pointed at the lake's files left"),
+    dagster=field(dict[str, int], "Dagster's instance: tracked-player partition keys deleted, backfills and runs "
+                  "whose tag named the player renamed to the token"),
     published_rows=field(dict[str, int], "rows redacted or deleted, by PostgreSQL table"))
 Deleted = shape(
     "PlayerDeleted", "A player's deletion as recorded", deletion_id=int, domain=str,
@@ -34,13 +36,13 @@ Deleted = shape(
 
 @router.delete("/{domain}/{player_id}", response_model=Deleted,
                summary="Delete a player's data: their own account or an operator")
-def delete(settings: SettingsDep, domain: Annotated[str, Path(max_length=32)],
+def delete(request: Request, settings: SettingsDep, domain: Annotated[str, Path(max_length=32)],
            player_id: Annotated[str, Path(min_length=1, max_length=128)],
            who: Annotated[Principal, Depends(role("player"))]) -> dict:
     if not who.acts_for(player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {player_id!r}")
     try:
         return delete_player(settings.data_dir, settings.lake, settings.pg_url, domain, player_id,
-                             f"account:{who.name}", PLAYERS_OF)
+                             f"account:{who.name}", PLAYERS_OF, request.app.state.dagster_instance())
     except DeletionRefused as error:
         raise HTTPException(422, str(error)) from None

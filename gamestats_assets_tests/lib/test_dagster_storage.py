@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.dagster_storage import create_tables
-from gamestats_assets.lib.deploy.instance import prepare
 from gamestats_assets.lib.publish.postgres import dagster_storage_url
 from gamestats_assets_tests.conftest import fresh_database
 
@@ -27,18 +25,6 @@ def per_match(context: dg.AssetExecutionContext) -> None:
 @dg.asset(partitions_def=PARTITIONS, backfill_policy=dg.BackfillPolicy.single_run(), deps=[per_match])
 def per_match_summary(context: dg.AssetExecutionContext) -> None:
     """A second table over the same partitions."""
-
-
-@pytest.fixture
-def instance(data_dir, pg_url, monkeypatch):
-    """The gamestats instance (`dagster.yaml`, storage in the session's PostgreSQL) as the CLI prepares it."""
-    monkeypatch.setenv("GAMESTATS_PG_URL", pg_url)
-    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
-    for name in ("DAGSTER_HOME", "GAMESTATS_DAGSTER_PG_URL"):
-        monkeypatch.setenv(name, "")
-    prepare(Settings.from_env())
-    with dg.DagsterInstance.get() as opened:
-        yield opened
 
 
 @pytest.fixture

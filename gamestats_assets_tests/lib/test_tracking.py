@@ -1,4 +1,5 @@
-"""Tracked players: the roster from PostgreSQL and the roster file, and one backfill per newly tracked player."""
+"""Tracked players: the roster from PostgreSQL and the roster file, one backfill per newly tracked player, and a
+deleted player taken out of what the Dagster instance holds of them."""
 
 import json
 
@@ -6,16 +7,18 @@ import dagster as dg
 import polars as pl
 import pytest
 from dagster._core.definitions.events import AssetKeyPartitionKey
+from dagster._core.execution.backfill import BulkActionsFilter
 from dagster._core.utils import make_new_backfill_id
 from dagster._daemon.sensor import _submit_backfill_request
 from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
-from gamestats_assets.lib.publish.postgres import PostgresResource, connect
+from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 PLAYER_DAYS = {"alice": ["2026-01-02", "2026-01-03"], "bob": ["2026-01-05"]}
@@ -120,3 +123,50 @@ def test_an_api_error_leaves_the_player_for_the_next_tick_and_a_built_history_ne
     assert result.run_requests == [] and json.loads(result.cursor) == ["bob"]
     assert "history already built for bob" in result.skip_reason.skip_message
     assert "alice waits: t: 503 on /ids" in result.skip_reason.skip_message
+
+
+def test_a_deleted_player_leaves_no_partition_key_and_no_tag_on_the_instances_runs_and_backfills(
+        tracked, instance, pg_url, tmp_path):
+    """On the gamestats instance (PostgreSQL): the sensor adds alice and bob, their backfills are submitted and run;
+    after alice's deletion no table of Dagster's runs, backfills or partitions holds her id, and bob's are as they
+    were."""
+    platform, postgres = tracked
+    platform.roster_path("t_dom").write_text("player_id\nalice\nbob\n")
+    result = tick(instance, platform, postgres, None)
+    for request in result.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    lake = DeltaLakeIOManager(root=str(tmp_path / "lake"))
+    for request in result.run_requests:
+        backfill_id = make_new_backfill_id()
+        _submit_backfill_request(backfill_id, request, instance)
+        days = PLAYER_DAYS[request.tags[PLAYER_TAG]]
+        assert dg.materialize([player_games], resources={"lake": lake}, instance=instance, tags={
+            **request.tags, "dagster/backfill": backfill_id, "dagster/asset_partition_range_start": days[0],
+            "dagster/asset_partition_range_end": days[-1]}).success
+    assert dagster_rows_naming(pg_url, "alice") and dagster_rows_naming(pg_url, "bob")
+    bob_before = dagster_rows_naming(pg_url, "bob")
+
+    token = "deleted:0123456789abcdef"
+    assert erase_from_instance(instance, "t_dom", "alice", token) == {
+        "tracked_partitions_deleted": 1, "backfills_renamed": 1, "runs_renamed": 1}
+    assert dagster_rows_naming(pg_url, "alice") == {}
+    assert dagster_rows_naming(pg_url, "bob") == bob_before
+    assert instance.get_dynamic_partitions("t_dom_tracked_player") == ["bob"]
+    [renamed] = instance.get_runs(dg.RunsFilter(tags={PLAYER_TAG: token}))
+    [backfill] = instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: token}))
+    assert renamed.tags["dagster/backfill"] == backfill.backfill_id
+    assert instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: "alice"})) == []
+    assert erase_from_instance(instance, "t_dom", "alice", token) == {
+        "tracked_partitions_deleted": 0, "backfills_renamed": 0, "runs_renamed": 0}
+
+
+def dagster_rows_naming(pg_url: str, player: str) -> dict[str, int]:
+    """How many rows of each table of Dagster's runs, backfills and dynamic partitions hold `player` in any text."""
+    counts = {}
+    with connect(pg_url) as conn:
+        for table in ("runs", "run_tags", "bulk_actions", "backfill_tags", "dynamic_partitions"):
+            (count,) = conn.execute(f"SELECT count(*) FROM {DAGSTER_SCHEMA}.{table} t WHERE t::text LIKE %s",
+                                    (f"%{player}%",)).fetchone()
+            if count:
+                counts[table] = count
+    return counts

@@ -5,8 +5,10 @@ In this order: the player is entered in the register with the names the lake and
 (`state/deletions.json`, only digests, so that from then on no run writes them to the lake again: a rerun, a
 backfill, a file delivered again, a roster naming them); their landing and
 quarantine files are rewritten with their token or retired (`landing_erasure`); every Delta table of the domain
-is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; PostgreSQL's tables of the domain are redacted, the accounts
-unlinked and the deletion recorded in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
+is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; Dagster's
+instance loses their tracked-player partition key and names their backfills and runs by the token
+(`dagster_erasure`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the deletion recorded
+in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
 score, same-rank peers, a champion's win rate), so the deleted player's rows in a game are kept under their token
@@ -21,7 +23,10 @@ import json
 import re
 from pathlib import Path
 
+import dagster as dg
+
 from gamestats_assets.lib.core.erasure import IDENTITIES, enter, id_digest, register_path
+from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.landing_erasure import PlayersOf, Redaction, erase_from_landing
 from gamestats_assets.lib.lake.erasure import erase_from_lake, names_in_lake
 from gamestats_assets.lib.publish.erasure import erase_from_postgres
@@ -45,9 +50,9 @@ def check_request(domain: str, player_id: str) -> None:
 
 
 def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str, requested_by: str,
-                  players_of: PlayersOf) -> dict:
-    """Delete `player_id` of `domain` from the landing files, the lake and PostgreSQL, as `requested_by` asked:
-    the deletion as recorded (its id, token, time and what it changed)."""
+                  players_of: PlayersOf, instance: dg.DagsterInstance) -> dict:
+    """Delete `player_id` of `domain` from the landing files, the lake, Dagster's `instance` and PostgreSQL, as
+    `requested_by` asked: the deletion as recorded (its id, token, time and what it changed)."""
     check_request(domain, player_id)
     if "://" in lake_root:
         raise DeletionRefused(f"the lake at {lake_root} is on object storage: deleting a player there is not "
@@ -59,6 +64,7 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
     token = enter(register, domain, player_id, redaction.names)
     counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
     counts["warehouse_views_refreshed"] = refresh_views(data_dir / "warehouse.duckdb", lake_root, domain)
+    counts["dagster"] = erase_from_instance(instance, domain, player_id, token)
     with connect(pg_url) as conn, conn.transaction():
         counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token, redaction.names)
         deletion_id, requested_at = conn.execute(

@@ -1,0 +1,50 @@
+"""A deleted player taken out of what Dagster's instance holds of them by name: their key of the
+`<domain>_tracked_player` partitions is deleted, and the tag naming them (`gamestats/tracked_player`) on the
+backfills of their history and on the runs those launched takes their token as its value.
+
+The runs and backfills are kept, renamed, not deleted: their materializations are the history of matches and days
+that other players share, and deleting a run's record deletes its events, so that Dagster would take those
+partitions for never built and rebuild them. Dagster's API replaces a run's tag (`add_run_tags`) and a backfill's
+body (`update_backfill`); the index of backfill tags that its filters read is written in the same storage.
+
+What Dagster's API cannot edit is left as it is: events already written (a publish's preview rows name players)
+and the sensor ticks' history (the newly tracked players sensor drops the player from its cursor at its next
+tick)."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster._core.execution.backfill import BulkActionsFilter
+from dagster._core.storage.runs.schema import BackfillTagsTable
+
+from gamestats_assets.lib.core.partitions import tracked_player_partitions
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+
+
+def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: str, token: str) -> dict[str, int]:
+    """Delete `player_id`'s key of `<domain>_tracked_player` and give the tag naming them on every backfill and run
+    the value `token`: how many partition keys were deleted, backfills and runs renamed."""
+    partitions = tracked_player_partitions(domain).name
+    deleted = 0
+    if instance.has_dynamic_partition(partitions, player_id):
+        instance.delete_dynamic_partition(partitions, player_id)
+        deleted = 1
+    backfills = instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: player_id}))
+    for backfill in backfills:
+        instance.update_backfill(backfill._replace(tags={**backfill.tags, PLAYER_TAG: token}))
+        rename_backfill_tag(instance, backfill.backfill_id, token)
+    runs = instance.get_run_records(dg.RunsFilter(tags={PLAYER_TAG: player_id}))
+    for record in runs:
+        instance.add_run_tags(record.dagster_run.run_id, {PLAYER_TAG: token})
+    return {"tracked_partitions_deleted": deleted, "backfills_renamed": len(backfills), "runs_renamed": len(runs)}
+
+
+def rename_backfill_tag(instance: dg.DagsterInstance, backfill_id: str, token: str) -> None:
+    """The player's tag of `backfill_id` in the index of backfill tags, which `update_backfill` leaves as it was."""
+    storage = instance.run_storage
+    if not storage.has_backfill_tags_table():
+        return
+    with storage.connect() as conn:
+        conn.execute(BackfillTagsTable.update()
+                     .where(BackfillTagsTable.c.backfill_id == backfill_id, BackfillTagsTable.c.key == PLAYER_TAG)
+                     .values(value=token))
