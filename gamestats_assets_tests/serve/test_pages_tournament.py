@@ -4,7 +4,7 @@ shows, a chosen match shows its own standings, a column sorts, a player's weapon
 lists the matches, maps, rounds, seasons and teams go by their names, "updated" is the publish time, points
 come apart from kills, knocks, assists, headshots and survival, the page polls while its round is active, and
 it is usable at a phone's width with its points in sight; the match page draws its fights and names its
-teams (the admin page's tests are in `test_admin.py`)."""
+teams and its game mode by their names (the admin page's tests are in `test_admin.py`)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,11 @@ ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.inner
 CELLS = ("[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => Object.fromEntries("
          "[...r.cells].map((c, i) => [r.closest('table').querySelectorAll('th')[i].dataset.key, c.innerText])))")
 WIDE = (1400, 900)
-MAP_NAMES = json.loads((Path(__file__).resolve().parents[2] / "data/reference/pubg/mapName.json").read_text())
+REFERENCE = Path(__file__).resolve().parents[2] / "data/reference/pubg"
+MAP_NAMES = json.loads((REFERENCE / "mapName.json").read_text())
 """The official dictionary of map names (pubg/api-assets, `data/reference/pubg/SOURCES.md`)."""
+GAME_MODES = json.loads((REFERENCE / "gameMode.json").read_text())
+"""The official dictionary of game modes (the same source)."""
 
 
 def choose(page, select: str, value: str) -> None:
@@ -394,7 +397,10 @@ def test_the_match_page_names_its_teams_and_tracked_players(site, published, req
                                                                 "WHERE match_id = %s", match_id)}
             assert tracked and not any("account." in label for label in legend)
             assert all(any(player in label for player in players) for label in tracked)
-            [(map_name,)] = query(published["pg_url"], "SELECT map_name FROM pubg.matches WHERE match_id = %s", match_id)
+            [(map_name, game_mode)] = query(published["pg_url"], "SELECT map_name, game_mode FROM pubg.matches "
+                                                                 "WHERE match_id = %s", match_id)
             assert page.evaluate("document.getElementById('title').innerText") == f"Match on {MAP_NAMES[map_name]}"
+            summary = page.evaluate("document.getElementById('summary').innerText")
+            assert f" · {GAME_MODES[game_mode]} · " in summary and f" {game_mode} " not in summary, summary
         finally:
             page.viewport(1280, 900)

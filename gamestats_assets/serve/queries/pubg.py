@@ -15,7 +15,7 @@ from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, Query, query
 from gamestats_assets.serve.reader import Until
-from gamestats_assets.sources.pubg.reference import map_display_name, map_size_m
+from gamestats_assets.sources.pubg.reference import game_mode_display_name, map_display_name, map_size_m
 
 PAGE_CATEGORIES = ("AR", "DMR", "SR", "SMG", "Shotgun", "LMG", "Pistol", "Melee", "Throwable", "Other")
 """The tournament page's weapon categories; every other category the lake knows (Special, Vehicle,
@@ -415,6 +415,8 @@ Circle = row("PubgCircle", COLUMNS["circles"], "phase", "appeared_s", "x_m", "y_
              doc="The safe zone of a phase")
 MATCH = ("match_id", "created_at", "map_name", "game_mode", "duration_s", "participants", "rosters")
 Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page", map_display_name=MapName,
+            game_mode_display_name=field(str | None, "the game mode as players know it, from the PUBG dictionaries "
+                                         "(its id when they lack it)"),
             map_size_m=field(int, "the map's edge in metres"), teams=list[MatchTeam], landings=list[Landing],
             kills=list[Kill], circles=list[Circle], fights=list[Fight], engagements=list[Engagement],
             tracked_positions=list[Position])
@@ -447,6 +449,7 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
                  "array_agg(player_name ORDER BY player_name) AS players FROM pubg.match_summaries "
                  "WHERE match_id = %s GROUP BY team_id ORDER BY placement, team_id")
     return {**found, "map_display_name": map_display_name(found["map_name"]),
+            "game_mode_display_name": game_mode_display_name(found["game_mode"]),
             "map_size_m": map_size_m(found["map_name"]),
             "teams": [{**t, "team_name": names.get(t["team_id"])} for t in teams],
             "landings": rows(f"SELECT {columns_of(Landing)} FROM pubg.landings WHERE match_id = %s "

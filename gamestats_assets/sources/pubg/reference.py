@@ -35,3 +35,9 @@ def map_display_name(map_name: str | None) -> str | None:
     """The name players know `map_name` by (`mapName` of the dictionaries: `Baltic_Main` → Erangel
     (Remastered)); a map the dictionary lacks keeps its id."""
     return None if map_name is None else dictionary("mapName").get(map_name, map_name)
+
+
+def game_mode_display_name(game_mode: str | None) -> str | None:
+    """The name players know `game_mode` by (`gameMode` of the dictionaries: `squad-fpp` → Squad FPP); a mode the
+    dictionary lacks keeps its id."""
+    return None if game_mode is None else dictionary("gameMode").get(game_mode, game_mode)

@@ -106,7 +106,7 @@ async function start() {
   const m = match = (await api(`/api/v1/tournaments/matches/${encodeURIComponent(id)}`)).data;
   teamNames = Object.fromEntries(m.teams.filter((t) => t.team_name).map((t) => [t.team_id, t.team_name]));
   $("title").textContent = `Match on ${m.map_display_name || "an unknown map"}`;
-  $("summary").textContent = `${m.created_at ? new Date(m.created_at).toLocaleString() : ""} · ${m.game_mode || ""} · ${fmt(m.duration_s / 60, 0)} min · ${m.rosters} teams, ${m.participants} players · ${m.match_id}`;
+  $("summary").textContent = `${m.created_at ? new Date(m.created_at).toLocaleString() : ""} · ${m.game_mode_display_name || m.game_mode || ""} · ${fmt(m.duration_s / 60, 0)} min · ${m.rosters} teams, ${m.participants} players · ${m.match_id}`;
   const teams = [...new Set(m.landings.map((l) => l.team_id).concat(m.teams.map((t) => t.team_id)))].filter((t) => t !== null).sort((a, b) => a - b);
   const wanted = param("team");
   options($("team"), [["", "every team"], ...teams.map((t) => [String(t), teamName(t)])], teams.map(String).includes(wanted) ? wanted : "");
