@@ -96,7 +96,7 @@ def test_champions_runes_and_spells_of_the_real_games_are_named(real):
     assert dict(pages.select("patch", "runes_named_on").unique().iter_rows()) == {
         "13.24": "13.22", "14.1": "14.10", "16.1": "16.1", "16.2": "16.2"}, "no rune file of 13.24 or 14.1-14.9"
     assert dict(pages.select("patch", "spells_named_on").unique().iter_rows()) == {
-        "13.24": "13.24", "14.1": "14.10", "16.1": "16.1", "16.2": "16.2"}
+        "13.24": "13.24", "14.1": "14.4", "16.1": "16.1", "16.2": "16.2"}, "no spell file of 14.1-14.3"
     first = {(p["championName"], p["championId"]) for p in info(load_real("16.2")[0])["participants"]}
     assert first <= set(players.select("champion_name", "champion_id").iter_rows())
 
