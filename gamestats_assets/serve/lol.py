@@ -1,6 +1,7 @@
 """League of Legends champion statistics (base `/api/v1/lol`): the tier list of a queue and patch, and a champion's
 roles, builds, skill orders, lane matchups, win rate by game length, patch trend, keystones, rune pages, summoner
-spell pairs and starting items, by queue and patch, from the published `lol` tables (`queries/lol.py`).
+spell pairs and starting items, by queue and patch, and the ranked tiers it has games of, from the published `lol`
+tables (`queries/lol.py`).
 
 Each champion endpoint is one `ChampionTable` made into a route by `champion_route`."""
 
@@ -46,6 +47,18 @@ def champion_route(spec: queries.ChampionTable) -> None:
 
 for table in queries.TABLES:
     champion_route(table)
+
+ChampionTiersAnswer = envelope("LolChampionTiersAnswer", queries.ChampionTiers, champion=str, queue=str | None,
+                               patch=str | None)
+
+
+@router.get("/champions/{champion}/tiers", response_model=ChampionTiersAnswer,
+            summary="The slices of ranked tiers a champion has games of in a queue and patch")
+def champion_tiers(reader: ReaderDep, champion: Champion, queue: Name = None, patch: Patch = None) -> Response:
+    """The ranks a champion's statistics can be narrowed to: those its games were played in, not every rank of
+    the queue and patch."""
+    return enveloped(queries.champion_tiers.read(reader, champion, queue, patch), champion=champion, queue=queue,
+                     patch=patch)
 
 TierListAnswer = envelope("LolTierListAnswer", queries.TierList, role=str | None, min_games=int)
 

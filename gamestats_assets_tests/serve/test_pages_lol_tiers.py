@@ -97,3 +97,30 @@ def test_choosing_a_tier_shows_its_rows_and_the_address_keeps_it(site, lol_and_l
         assert "tier=" not in page.evaluate("location.search")
         assert games(cells(page, "roles", 1)) == sorted(g for _, g in games_of(pg_url, page, "champion_stats", "all", champion))
         assert "All ranks" in page.evaluate("document.getElementById('tier-note').innerText") and not page.errors
+
+
+def test_the_champion_page_offers_the_ranks_the_champion_has_games_of(site, lol_and_l2m, request):
+    """A champion without `TIER` rows is offered all ranks alone, even when the address asks for `TIER`, and shows
+    its all-rank rows; one with them is offered both and keeps the address's choice: the ranks of the champion in
+    the queue and patch shown, not those of every champion (`/champions/{champion}/tiers`)."""
+    base, page = site
+    pg_url = lol_and_l2m["pg_url"]
+    with psycopg.connect(pg_url) as conn:
+        picked = {parity: (name, queue, patch) for parity, name, queue, patch in conn.execute(
+            "SELECT DISTINCT ON (champion_id % 2) champion_id % 2, champion_name, queue, patch FROM lol.champion_stats "
+            "WHERE tier = 'all' ORDER BY champion_id % 2, games DESC, champion_name").fetchall()}
+    with check(page, request):
+        for parity, offered, kept in ((1, [["", "All ranks"]], ""),
+                                      (0, [["", "All ranks"], [TIER, "Emerald+"]], TIER)):
+            champion, queue, patch = picked[parity]
+            clean_load(page, f"{base}/champion.html?champion={champion}&queue={queue}&patch={patch}&tier={TIER}")
+            assert page.evaluate("[...document.querySelectorAll('#tier option')].map(o => [o.value, o.innerText])") \
+                == offered, champion
+            assert page.evaluate("document.getElementById('tier').value") == kept
+            shown = games(cells(page, "roles", 1))
+            assert shown == sorted(g for _, g in games_of(pg_url, page, "champion_stats", kept or "all", champion))
+            answer = page.evaluate(f"fetch('/api/v1/lol/champions/{champion.lower()}/tiers?queue={queue}&patch={patch}')"
+                                   ".then(r => r.json())")
+            assert answer["data"]["tiers"] == [value or "all" for value, _ in offered]
+            assert answer["metadata"]["champion"] == champion.lower() and not page.errors
+        assert page.evaluate("fetch('/api/v1/lol/champions/Nobody/tiers').then(r => r.status)") == 404

@@ -50,7 +50,7 @@ def test_every_lol_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
                                                       "ORDER BY games DESC, champion_name LIMIT 1")
     asked = set()
     for path in ("roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
-                 "rune-pages", "spells", "starting-items"):
+                 "rune-pages", "spells", "starting-items", "tiers"):
         route, answer = typed_get(lol_l2m_client, f"/api/v1/lol/champions/{name}/{path}",
                                   {"queue": queue, "patch": patch})
         asked.add(route)

@@ -1,6 +1,7 @@
 """League of Legends' reads: the champions published, a champion's rows of each table keyed by champion (roles,
-builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs, starting items), the tier
-list of a queue and patch, and the compound query over one champion's participant facts."""
+builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs, starting items), the
+ranked tiers a champion has games of, the tier list of a queue and patch, and the compound query over one champion's
+participant facts."""
 
 from __future__ import annotations
 
@@ -153,6 +154,26 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ti
         (chosen, ranked, tier, role, role, min_games, limit)).fetchall()
     return {"queue": chosen, "patch": ranked, "tier": tier, "queues": queues, "patches": patches, "tiers": tiers,
             "champions": rows}
+
+
+ChampionTiers = shape("LolChampionTiers", "The slices of ranked tiers a champion has games of",
+                      tiers=field(list[str], "the slices the champion has rows of in the queue and patch (any when "
+                                             "not given), `all` first, then single tiers lowest first, then the bands"))
+
+
+@query("lol.champion_stats", returns=ChampionTiers)
+def champion_tiers(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None) -> dict:
+    """The slices of `lol.champion_stats` a champion (any case; 404 when the table has none of it) has rows of in a
+    queue and patch: the ranks its page can be narrowed to, not those of every champion."""
+    rows = conn.execute(
+        "SELECT DISTINCT tier, (%(queue)s::text IS NULL OR queue = %(queue)s) "
+        "AND (%(patch)s::text IS NULL OR patch = %(patch)s) AS chosen "
+        "FROM lol.champion_stats WHERE lower(champion_name) = lower(%(champion)s)",
+        {"champion": champion, "queue": queue, "patch": patch}).fetchall()
+    if not rows:
+        raise NotFound(f"champion {champion!r} not found in lol.champion_stats")
+    held = {r["tier"] for r in rows if r["chosen"]}
+    return {"tiers": [name for name in SLICES if name in held]}
 
 
 FACTS = "lol.participant_query_facts"

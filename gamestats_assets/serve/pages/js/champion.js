@@ -164,10 +164,11 @@ function show() {
   });
 }
 
-/** The tiers of the chosen queue and patch read (the page marked loading meanwhile), then the page shown. */
+/** The tiers the champion has games of in the chosen queue and patch read (the page marked loading meanwhile),
+ * then the page shown. */
 function tiered() {
   loading();
-  return loadTiers($("tier"), $("queue").value, $("patch").value).then(() => show());
+  return loadTiers($("tier"), $("champion").value, $("queue").value, $("patch").value).then(() => show());
 }
 
 const signed = (value) => value === null || value === undefined ? "—" : `${value > 0 ? "+" : ""}${fmt(value)}`;

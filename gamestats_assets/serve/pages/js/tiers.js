@@ -21,10 +21,10 @@ export function tierFromAddress(select) {
   fillTiers(select, [asked || "all"], asked);
 }
 
-/** Fills `select` with the slices the queue and patch have games of (the tier list's `tiers`), keeping its choice
+/** Fills `select` with the slices `champion` has games of in the queue and patch (its `tiers`), keeping its choice
  * where it is one of them. */
-export async function loadTiers(select, queue, patch) {
-  const { tiers } = (await api("/api/v1/lol/tier-list", { queue, patch, limit: 1 })).data;
+export async function loadTiers(select, champion, queue, patch) {
+  const { tiers } = (await api(`/api/v1/lol/champions/${encodeURIComponent(champion)}/tiers`, { queue, patch })).data;
   fillTiers(select, tiers.length ? tiers : ["all"], select.value);
 }
 
