@@ -23,11 +23,11 @@ INDEXES = """SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrel
 INDEX_NAME = re.compile(r"INDEX \S+ ON (ONLY )?")
 
 
-def catalog(url: str) -> dict[str, dict]:
-    """`schema.table` → its shape, for every table of `SCHEMAS` (partitions left out: data, not shape)."""
+def catalog(url: str, schemas: tuple[str, ...] = SCHEMAS) -> dict[str, dict]:
+    """`schema.table` → its shape, for every table of `schemas` (partitions left out: data, not shape)."""
     tables = {}
     with psycopg.connect(url) as conn:
-        for oid, name, comment, partition_key in conn.execute(TABLES, (list(SCHEMAS),)).fetchall():
+        for oid, name, comment, partition_key in conn.execute(TABLES, (list(schemas),)).fetchall():
             constraints = conn.execute(CONSTRAINTS, (oid,)).fetchall()
             tables[name] = {
                 "columns": [" ".join(str(part) for part in (column, type_, collation and f"COLLATE {collation}",

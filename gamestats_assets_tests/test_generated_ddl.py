@@ -1,7 +1,8 @@
 """The published tables' DDL is generated from their declarations: the checked-in files are what the declarations
 render (`gamestats ddl` rewrites them), a new database gets exactly the tables the hand-written DDL made before
-(`fixtures/sql_before_generation`, compared in PostgreSQL's catalog), and a database built by that DDL upgrades
-keeping every row."""
+(`fixtures/sql_before_generation`, compared in PostgreSQL's catalog) but for what was declared since, and a
+database built by that DDL upgrades to what a new one is, keeping every row: an existing table is brought to its
+declaration, and what would lose rows is refused."""
 
 import re
 from pathlib import Path
@@ -12,9 +13,11 @@ from psycopg import sql
 
 from gamestats_assets.definitions import DOMAINS
 from gamestats_assets.lib.authoring import ddl
-from gamestats_assets.lib.core.columns import BIGINT, TEXT
+from gamestats_assets.lib.core.columns import BIGINT, DATE, INTEGER, TEXT
+from gamestats_assets.lib.core.settings import SQL_DIR
 from gamestats_assets.lib.publish.ddl import create_table
 from gamestats_assets.lib.publish.postgres import RETIRED, apply_migrations, connect
+from gamestats_assets.lib.publish.reconcile import Unreconcilable
 from gamestats_assets_tests.catalog import catalog, differences
 from gamestats_assets_tests.conftest import FIXTURES, fresh_database
 
@@ -32,8 +35,9 @@ INTENDED_DIFFERENCES = {
         "spell_pair_stats")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
-since (`season_name`, sql/154; the serving indexes, sql/155 and sql/161; the lol statistics' `tier`, sql/162; the
-leaderboards' points apart and `rank_change_since`, sql/171), the rest alike."""
+since (the tournament rounds' `season_name`; the serving indexes; the lol statistics' `tier`, in their keys; the
+leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation, the rest
+alike."""
 ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits"}
 """Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166), read by the
 pipeline, computed from nothing."""
@@ -116,8 +120,14 @@ def test_a_database_built_by_the_hand_written_ddl_upgrades_keeping_every_row(bef
 
     applied = apply_migrations(before_url)
 
-    assert {name for name in applied if name.startswith("generated/")} == {f"generated/{t}.sql" for t in declared_since}
+    assert {name for name in applied if name.startswith("generated/")} == {
+        f"generated/{table}.sql" for table in declared_since | INTENDED_DIFFERENCES.keys()}
     assert contents(before_url, shapes) == rows
+    with psycopg.connect(before_url) as conn:
+        assert {table: conn.execute(sql.SQL("SELECT tier, count(*) FROM {} GROUP BY tier").format(
+                    sql.Identifier(*table.split(".")))).fetchall()
+                for table in INTENDED_DIFFERENCES if table.startswith("lol.")} == \
+            {table: [("all", 1)] for table in INTENDED_DIFFERENCES if table.startswith("lol.")}
     assert differences(catalog(before_url), catalog(new_url)) == {}
     assert apply_migrations(before_url) == []
 
@@ -134,27 +144,94 @@ def test_a_database_older_than_the_hand_written_ddl_is_refused(admin_url: str, t
     assert "010_demo_data.sql" in RETIRED
 
 
-def test_a_generated_file_makes_a_missing_table_and_leaves_an_existing_one(pg_url: str, tmp_path: Path):
-    generated = tmp_path / "generated"
-    generated.mkdir()
-    (tmp_path / "001_schema.sql").write_text("CREATE SCHEMA IF NOT EXISTS t_gen;")
-    (generated / "t_gen.scores.sql").write_text(create_table(
-        "t_gen.scores", {"player": TEXT, "score": BIGINT.required, "note": TEXT}, ("player",), source="a test",
-        indexes=("score DESC",)))
+SCORES = "t_gen.scores"
 
-    assert apply_migrations(pg_url, tmp_path) == ["001_schema.sql", "generated/t_gen.scores.sql"]
-    with connect(pg_url) as conn:
-        conn.execute("INSERT INTO t_gen.scores VALUES ('ann', 3, 'kept')")
-    (generated / "t_gen.scores.sql").write_text(create_table(
-        "t_gen.scores", {"player": TEXT, "score": BIGINT}, ("player",), source="a test"))
-    assert apply_migrations(pg_url, tmp_path) == []
-    with connect(pg_url) as conn:
-        assert conn.execute("SELECT * FROM t_gen.scores").fetchall() == [("ann", 3, "kept")]
-        nullable = conn.execute("SELECT column_name, is_nullable FROM information_schema.columns "
-                                "WHERE table_schema = 't_gen' ORDER BY ordinal_position").fetchall()
-        indexes = conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 't_gen'").fetchall()
-    assert nullable == [("player", "NO"), ("score", "NO"), ("note", "YES")]
-    assert any("score DESC" in definition for (definition,) in indexes)
+
+@pytest.fixture
+def scores_sql(admin_url: str, tmp_path: Path) -> tuple[str, Path]:
+    """A new database, and a `sql/` holding schema `t_gen`, the partition functions and the generated DDL of
+    `t_gen.scores` as a test declares it (`declare`)."""
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "001_schema.sql").write_text("CREATE SCHEMA IF NOT EXISTS t_gen;")
+    (tmp_path / "070_partition_functions.sql").write_text((SQL_DIR / "070_partition_functions.sql").read_text())
+    for url in fresh_database(admin_url):
+        yield url, tmp_path
+
+
+def declare(sql_dir: Path, columns: dict, key: tuple[str, ...], **declared) -> None:
+    """Write the generated DDL of `t_gen.scores` as declared into `sql_dir`."""
+    (sql_dir / "generated" / f"{SCORES}.sql").write_text(
+        create_table(SCORES, columns, key, source="a test", **declared))
+
+
+def scores(url: str) -> list[tuple]:
+    with connect(url) as conn:
+        return conn.execute(f"SELECT * FROM {SCORES} ORDER BY player").fetchall()
+
+
+def test_a_declared_table_that_exists_is_brought_to_its_declaration_keeping_its_rows(admin_url, scores_sql):
+    url, sql_dir = scores_sql
+    declare(sql_dir, {"player": TEXT, "score": BIGINT.required, "note": TEXT, "old": TEXT}, ("player",),
+            indexes=("score DESC",), checks=("score >= 0",))
+    assert apply_migrations(url, sql_dir) == ["001_schema.sql", "070_partition_functions.sql",
+                                              "generated/t_gen.scores.sql"]
+    with connect(url) as conn:
+        conn.execute(f"INSERT INTO {SCORES} VALUES ('ann', 3, 'kept', NULL), ('bob', 5, NULL, NULL)")
+
+    declare(sql_dir, {"player": TEXT, "score": BIGINT, "note": TEXT, "season": TEXT.defaulting("'s1'"),
+                      "rank": INTEGER}, ("season", "player"), indexes=("player", "rank"),
+            checks=("score BETWEEN 0 AND 99",), comment="Scores, by season.")
+    assert apply_migrations(url, sql_dir) == ["generated/t_gen.scores.sql"]
+
+    assert scores(url) == [("ann", 3, "kept", "s1", None), ("bob", 5, None, "s1", None)]
+    for new in fresh_database(admin_url):
+        apply_migrations(new, sql_dir)
+        assert differences(catalog(url, ("t_gen",)), catalog(new, ("t_gen",))) == {}
+    assert apply_migrations(url, sql_dir) == []
+
+
+def test_a_table_declared_partitioned_since_is_converted_keeping_its_rows(scores_sql):
+    url, sql_dir = scores_sql
+    columns = {"date": DATE, "player": TEXT, "score": BIGINT}
+    declare(sql_dir, columns, ("date", "player"))
+    apply_migrations(url, sql_dir)
+    with connect(url) as conn:
+        conn.execute(f"INSERT INTO {SCORES} VALUES ('2026-11-01', 'ann', 3), ('2026-11-02', 'ann', 4)")
+
+    declare(sql_dir, columns, ("date", "player"), partition_column="date")
+    assert apply_migrations(url, sql_dir) == ["generated/t_gen.scores.sql"]
+
+    with connect(url) as conn:
+        partitions = conn.execute("SELECT inhrelid::regclass::text FROM pg_inherits "
+                                  "WHERE inhparent = %s::regclass ORDER BY 1", (SCORES,)).fetchall()
+        rows = conn.execute(f"SELECT date::text, player, score FROM {SCORES} ORDER BY date").fetchall()
+    assert partitions == [("t_gen_partitions.scores_p20261101",), ("t_gen_partitions.scores_p20261102",)]
+    assert rows == [("2026-11-01", "ann", 3), ("2026-11-02", "ann", 4)]
+
+
+@pytest.mark.parametrize("columns, key, refusal", [
+    ({"player": TEXT, "score": TEXT, "note": TEXT}, ("player",), "column score is bigint, declared text"),
+    ({"player": TEXT, "score": BIGINT}, ("player",), "column note is no longer declared and holds values in 1 rows"),
+    ({"player": TEXT, "score": BIGINT, "note": TEXT, "level": BIGINT.required}, ("player",),
+     r"new columns \['level'\] are NOT NULL without a default"),
+    ({"player": TEXT, "score": BIGINT, "note": TEXT}, ("score",), "PostgreSQL refuses .* ADD PRIMARY KEY"),
+], ids=["a type changed", "a column holding values dropped", "a required column without a default",
+        "a key the rows share"])
+def test_what_would_lose_or_reinterpret_rows_is_refused_and_changes_nothing(scores_sql, columns, key, refusal):
+    url, sql_dir = scores_sql
+    declare(sql_dir, {"player": TEXT, "score": BIGINT, "note": TEXT}, ("player",))
+    apply_migrations(url, sql_dir)
+    with connect(url) as conn:
+        conn.execute(f"INSERT INTO {SCORES} VALUES ('ann', 3, 'kept'), ('bob', 3, NULL)")
+    before = catalog(url, ("t_gen",))
+
+    declare(sql_dir, columns, key)
+    for _ in range(2):
+        with pytest.raises(Unreconcilable, match=refusal):
+            apply_migrations(url, sql_dir)
+
+    assert catalog(url, ("t_gen",)) == before
+    assert scores(url) == [("ann", 3, "kept"), ("bob", 3, None)]
 
 
 def test_regenerating_writes_what_changed_and_removes_what_is_no_longer_declared(tmp_path: Path):

@@ -3,6 +3,10 @@ lake write conforms to it, the UI lists it, the PostgreSQL table is generated fr
 the API types its answers with it)."""
 
 from gamestats_assets.lib.core.columns import BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, TEXT, TIMESTAMPTZ, Columns
+from gamestats_assets.sources.riot.league import ALL
+
+TIER = TEXT.defaulting(f"'{ALL}'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
+                                   "slices were computed over every game, the slice `all`")
 
 COLUMNS: dict[str, Columns] = {
     "participant_query_facts": {
@@ -22,13 +26,13 @@ COLUMNS: dict[str, Columns] = {
         "kda_ci_high": DOUBLE, "dpm_mean": DOUBLE, "dpm_ci_low": DOUBLE, "dpm_ci_high": DOUBLE,
         "champion_games": BIGINT, "same_length_win_rate": DOUBLE, "pick_rate": DOUBLE, "win_rate": DOUBLE,
         "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
-        "win_rate_vs_same_length": DOUBLE, "tier": TEXT},
+        "win_rate_vs_same_length": DOUBLE, "tier": TIER},
     "skill_order_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "champion_name": TEXT, "max_order": TEXT,
         "games": BIGINT, "wins": BIGINT, "dpm_mean": DOUBLE, "dpm_ci_low": DOUBLE, "dpm_ci_high": DOUBLE,
         "kda_mean": DOUBLE, "kda_ci_low": DOUBLE, "kda_ci_high": DOUBLE, "champion_games": BIGINT,
         "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE,
-        "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "win_rate_ci_high": DOUBLE, "tier": TIER},
     "objective_stats": {
         "queue": TEXT, "patch": TEXT, "objective": TEXT, "games": BIGINT, "wins": BIGINT,
         "mean_teammates_near": DOUBLE, "takes": BIGINT, "win_rate": DOUBLE, "low_sample": BOOLEAN,
@@ -63,7 +67,7 @@ COLUMNS: dict[str, Columns] = {
         "gold_diff_15_mean": DOUBLE, "gold_diff_15_ci_low": DOUBLE, "gold_diff_15_ci_high": DOUBLE,
         "xp_diff_15_mean": DOUBLE, "xp_diff_15_ci_low": DOUBLE, "xp_diff_15_ci_high": DOUBLE,
         "cs_diff_15_mean": DOUBLE, "cs_diff_15_ci_low": DOUBLE, "cs_diff_15_ci_high": DOUBLE, "win_rate": DOUBLE,
-        "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TIER},
     "length_win_rates": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "depth": INTEGER, "core_path": TEXT,
         "champion_name": TEXT, "length_from_min": INTEGER, "length_to_min": INTEGER, "games": BIGINT, "wins": BIGINT,
@@ -78,23 +82,23 @@ COLUMNS: dict[str, Columns] = {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "keystone_id": BIGINT, "champion_name": TEXT,
         "keystone_name": TEXT, "primary_style_name": TEXT, "runes_named_on": TEXT, "games": BIGINT, "wins": BIGINT,
         "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
-        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TIER},
     "rune_page_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "rune_page": TEXT, "champion_name": TEXT,
         "keystone_id": BIGINT, "keystone_name": TEXT, "rune_names": TEXT, "primary_style_name": TEXT,
         "sub_style_name": TEXT, "runes_named_on": TEXT, "games": BIGINT, "wins": BIGINT, "champion_games": BIGINT,
         "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE,
-        "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "win_rate_ci_high": DOUBLE, "tier": TIER},
     "spell_pair_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "spell_pair": TEXT, "champion_name": TEXT,
         "spell_1_id": BIGINT, "spell_2_id": BIGINT, "spell_names": TEXT, "spells_named_on": TEXT, "games": BIGINT,
         "wins": BIGINT, "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
-        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TIER},
     "starting_item_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "starting_items": TEXT, "champion_name": TEXT,
         "starting_item_names": TEXT, "items_named_on": TEXT, "games": BIGINT, "wins": BIGINT,
         "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
-        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TEXT},
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TIER},
     "champion_stats": {
         "queue": TEXT, "patch": TEXT, "team_position": TEXT("the role; empty where the queue has none"),
         "champion_id": BIGINT, "champion_name": TEXT, "games": BIGINT("the champion's counted games in the role"),
@@ -103,7 +107,7 @@ COLUMNS: dict[str, Columns] = {
         "queue_games": BIGINT("the queue and patch's counted games"),
         "pick_rate": DOUBLE("picked_games / queue_games"), "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "pick_rate_ci_low": DOUBLE,
-        "pick_rate_ci_high": DOUBLE, "tier": TEXT},
+        "pick_rate_ci_high": DOUBLE, "tier": TIER},
     "bot_duo_stats": {
         "queue": TEXT, "patch": TEXT, "adc_champion_id": BIGINT, "support_champion_id": BIGINT,
         "adc_champion_name": TEXT, "support_champion_name": TEXT, "games": BIGINT, "wins": BIGINT,

@@ -19,7 +19,7 @@ CREATE TABLE lol.champion_stats (
     win_rate_ci_high double precision,
     pick_rate_ci_low double precision,
     pick_rate_ci_high double precision,
-    tier text NOT NULL,
+    tier text NOT NULL DEFAULT 'all',
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
     CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     CHECK (picked_games <= games AND picked_games <= queue_games),

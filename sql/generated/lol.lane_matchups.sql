@@ -33,6 +33,6 @@ CREATE TABLE lol.lane_matchups (
     low_sample boolean,
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
-    tier text NOT NULL,
+    tier text NOT NULL DEFAULT 'all',
     PRIMARY KEY (queue, patch, tier, team_position, champion_id, opponent_champion_id)
 );

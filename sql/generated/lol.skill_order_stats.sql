@@ -19,6 +19,6 @@ CREATE TABLE lol.skill_order_stats (
     low_sample boolean,
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
-    tier text NOT NULL,
+    tier text NOT NULL DEFAULT 'all',
     PRIMARY KEY (queue, patch, tier, champion_id, max_order)
 );

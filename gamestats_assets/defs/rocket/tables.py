@@ -128,6 +128,14 @@ average rank baselines', and whether the model beats each (`model_vs_mean_verdic
 `model_vs_lobby_verdict`: the paired difference of the errors with its interval) (`rank`).
 
 {rank.RANK_CHANGE_NOTE}"""
+RANK_PREDICTIONS_COMMENT = (
+    "Per ranked player, the rank in divisions and the rank a model predicts from their stats (held out or not). "
+    "Whether a player will rank up is not predicted: judging it needs players whose rank is known at several "
+    "times (a few hundred players with ranked games over weeks and the rank each game gave, as ballchasing's "
+    "list pages filtered by player carry), scored on held-out players beside the share who rank up. Raw replays "
+    "carry no rank and the public files hold almost every ranked player once; the asset's metadata counts the "
+    "players with a rank history (rank_history_players).")
+"""What `rocket.rank_predictions` says of itself to the analysts who read it in PostgreSQL."""
 
 
 STATS, SEEN = "cons/player_stats", "cons/users"
@@ -145,7 +153,8 @@ HISTORY_TABLES = [
           publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT)),
     Table("cons", "rank_predictions", lambda stats, seen: Measured(*rank.rank_predictions(stats, seen)),
           RANK_PREDICTIONS_DESCRIPTION, {"stats": STATS, "seen": SEEN}, kind="snapshot",
-          columns=COLUMNS["rank_predictions"], publish=Publish(("player_id",), PublishMode.SNAPSHOT)),
+          columns=COLUMNS["rank_predictions"],
+          publish=Publish(("player_id",), PublishMode.SNAPSHOT, comment=RANK_PREDICTIONS_COMMENT)),
     Table("cons", "recommendations", recommend.player_recommendations, recommend.player_recommendations.__doc__,
           {"player_weaknesses": "cons/player_weaknesses", "training_packs": "cons/training_packs",
            "history": "cons/training_sessions"}, kind="snapshot", columns=COLUMNS["recommendations"],

@@ -11,7 +11,7 @@ import dagster as dg
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, table_schema
 
 PUBLISHED_AS, GRAIN, PUBLISH_MODE, RECONCILED_SUM = "published_as", "grain", "publish_mode", "reconciled_sum"
-INDEXES, CHECKS = "published_indexes", "published_checks"
+INDEXES, CHECKS, COMMENT = "published_indexes", "published_checks", "published_comment"
 
 
 class PublishMode(Enum):
@@ -30,8 +30,8 @@ class Publish:
     unique before publishing), replaced by `mode`, with `sum_column`'s total reconciled with the lake, named
     `table` when not the lake table's name. Its PostgreSQL table is generated from the declaration
     (`lib/publish/ddl.py`): the lake table's columns, the key as primary key, partitioned by day when a daily
-    table is published by partition, and `indexes` (each the columns of one, `"created_at DESC"`) and `checks`
-    (`CHECK` conditions the rows must meet)."""
+    table is published by partition, `indexes` (each the columns of one, `"created_at DESC"`), `checks` (`CHECK`
+    conditions the rows must meet) and `comment`, the table's comment that analysts read in PostgreSQL."""
 
     key: tuple[str, ...]
     mode: PublishMode = PublishMode.PARTITION
@@ -39,13 +39,15 @@ class Publish:
     table: str | None = None
     indexes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    comment: str | None = None
 
     def metadata(self, domain: str, name: str) -> dict[str, Any]:
         """The lake asset's metadata saying where and how it is published, as the UI shows it."""
         return {PUBLISHED_AS: f"{domain}.{self.table or name}", GRAIN: ", ".join(self.key),
                 PUBLISH_MODE: self.mode.value, **({RECONCILED_SUM: self.sum_column} if self.sum_column else {}),
                 **({INDEXES: dg.MetadataValue.json(list(self.indexes))} if self.indexes else {}),
-                **({CHECKS: dg.MetadataValue.json(list(self.checks))} if self.checks else {})}
+                **({CHECKS: dg.MetadataValue.json(list(self.checks))} if self.checks else {}),
+                **({COMMENT: self.comment} if self.comment else {})}
 
     @classmethod
     def of(cls, metadata: Mapping[str, Any]) -> tuple[str, "Publish"] | None:
@@ -56,7 +58,7 @@ class Publish:
                   for name in (INDEXES, CHECKS)}
         return metadata[PUBLISHED_AS], cls(tuple(metadata[GRAIN].split(", ")), PublishMode(metadata[PUBLISH_MODE]),
                                            metadata.get(RECONCILED_SUM), indexes=listed[INDEXES],
-                                           checks=listed[CHECKS])
+                                           checks=listed[CHECKS], comment=metadata.get(COMMENT))
 
 
 def declared_metadata(domain: str, name: str, publish: Publish | None, columns: Columns | None) -> dict[str, Any]:

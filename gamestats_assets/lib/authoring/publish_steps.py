@@ -38,7 +38,7 @@ class PublishSpec:
     """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
     `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL; `columns`,
-    `indexes` and `checks` are what its PostgreSQL table is generated from.
+    `indexes`, `checks` and `comment` are what its PostgreSQL table is generated from.
     """
 
     source: dg.AssetsDefinition
@@ -49,6 +49,7 @@ class PublishSpec:
     columns: Columns = field(default_factory=dict)
     indexes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    comment: str | None = None
 
     @property
     def partitions_def(self) -> dg.PartitionsDefinition | None:
@@ -84,7 +85,7 @@ def published_specs(assets: Sequence[dg.AssetsDefinition]) -> list[PublishSpec]:
                 source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
                 columns = declared_columns(metadata[COLUMN_SCHEMA]) if COLUMN_SCHEMA in metadata else {}
                 specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column, columns,
-                                         publish.indexes, publish.checks))
+                                         publish.indexes, publish.checks, publish.comment))
     return specs
 
 

@@ -14,12 +14,14 @@ COLUMN_SCHEMA = "dagster/column_schema"
 @dataclass(frozen=True)
 class Column:
     """A column of type `type` (PostgreSQL's spelling, as the DDL writes it), `NOT NULL` when `not_null` (a key
-    column is, without saying so), in collation `collation` when not the database's."""
+    column is, without saying so), in collation `collation` when not the database's, with `default` (an SQL
+    expression) where a row gives no value."""
 
     type: str
     not_null: bool = False
     description: str = ""
     collation: str | None = None
+    default: str | None = None
 
     @property
     def required(self) -> "Column":
@@ -30,10 +32,16 @@ class Column:
         """The column, described."""
         return replace(self, description=description)
 
+    def defaulting(self, expression: str) -> "Column":
+        """The column, `expression` (SQL: `'all'`) where a row gives none: also the value the rows a table already
+        holds take when the column is added to it, which a column joining the key needs."""
+        return replace(self, default=expression)
+
     def ddl(self, key: bool = False) -> str:
-        """Its type as a `CREATE TABLE` writes it: `text COLLATE "C" NOT NULL`."""
+        """Its type as a `CREATE TABLE` writes it: `text COLLATE "C" NOT NULL DEFAULT 'all'`."""
         collation = f' COLLATE "{self.collation}"' if self.collation else ""
-        return f"{self.type}{collation}{' NOT NULL' if self.not_null or key else ''}"
+        default = f" DEFAULT {self.default}" if self.default else ""
+        return f"{self.type}{collation}{' NOT NULL' if self.not_null or key else ''}{default}"
 
 
 TEXT, BIGINT, INTEGER, DOUBLE, BOOLEAN = (Column(t) for t in ("text", "bigint", "integer", "double precision",
@@ -69,11 +77,17 @@ def conformance_errors(columns: Columns, schema: Mapping[str, pl.DataType]) -> l
     return ([f"missing {missing}"] if missing else []) + ([f"undeclared {extra}"] if extra else []) + wrong
 
 
+DEFAULT = "DEFAULT "
+
+
 def table_schema(columns: Columns, key: tuple[str, ...] = ()) -> dg.TableSchema:
-    """The columns as Dagster's catalog shows them (`dagster/column_schema`), the key's never null."""
+    """The columns as Dagster's catalog shows them (`dagster/column_schema`), the key's never null, a default among
+    a column's other constraints (`DEFAULT 'all'`)."""
     return dg.TableSchema(columns=[
-        dg.TableColumn(name, column.ddl().removesuffix(" NOT NULL"), column.description,
-                       constraints=dg.TableColumnConstraints(nullable=not (column.not_null or name in key)))
+        dg.TableColumn(name, replace(column, not_null=False, default=None).ddl(), column.description,
+                       constraints=dg.TableColumnConstraints(
+                           nullable=not (column.not_null or name in key),
+                           other=[DEFAULT + column.default] if column.default else []))
         for name, column in columns.items()])
 
 
@@ -82,6 +96,8 @@ def declared_columns(schema: dg.TableSchema | dg.TableSchemaMetadataValue) -> di
     columns = {}
     for column in getattr(schema, "schema", schema).columns:
         type_, _, collation = column.type.partition(' COLLATE "')
+        default = next((other.removeprefix(DEFAULT) for other in column.constraints.other
+                        if other.startswith(DEFAULT)), None)
         columns[column.name] = Column(type_, not column.constraints.nullable, column.description or "",
-                                      collation.rstrip('"') or None)
+                                      collation.rstrip('"') or None, default)
     return columns

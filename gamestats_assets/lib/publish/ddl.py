@@ -1,7 +1,8 @@
 """The PostgreSQL DDL of a declared table, rendered from its declaration: its columns in order (a key column
-`NOT NULL`), its `CHECK` conditions, its key as primary key, `PARTITION BY LIST` on its partition column when it
-is published by partition exchange, and its indexes. The files it renders are checked in under `sql/generated/`,
-one per table, and applied by `postgres.apply_migrations` to a database that lacks the table."""
+`NOT NULL`, a default where declared), its `CHECK` conditions, its key as primary key, `PARTITION BY LIST` on its
+partition column when it is published by partition exchange, its indexes and its comment. The files it renders
+are checked in under `sql/generated/`, one per table, and applied by `postgres.apply_migrations`: they create a
+missing table, and an existing one is brought to what they create (`reconcile`)."""
 
 from collections.abc import Sequence
 
@@ -12,7 +13,8 @@ HEADER = "-- Generated from the declaration of {source} by `gamestats ddl`: edit
 
 
 def create_table(table: str, columns: Columns, key: Sequence[str], *, source: str,
-                 partition_column: str | None = None, indexes: Sequence[str] = (), checks: Sequence[str] = ()) -> str:
+                 partition_column: str | None = None, indexes: Sequence[str] = (), checks: Sequence[str] = (),
+                 comment: str | None = None) -> str:
     """The statements creating `table` (`schema.name`) as declared; `source` names the declaration."""
     undeclared = [name for name in (*key, *([partition_column] if partition_column else [])) if name not in columns]
     if undeclared:
@@ -27,4 +29,11 @@ def create_table(table: str, columns: Columns, key: Sequence[str], *, source: st
     partitioned = f" PARTITION BY LIST ({partition_column})" if partition_column else ""
     statements.append(f"CREATE TABLE {table} (\n" + ",\n".join(lines) + f"\n){partitioned};\n")
     statements += [f"CREATE INDEX ON {table} ({index});\n" for index in indexes]
+    if comment:
+        statements.append(f"COMMENT ON TABLE {table} IS {literal(comment)};\n")
     return "".join(statements)
+
+
+def literal(text: str) -> str:
+    """`text` as an SQL string constant."""
+    return "'" + text.replace("'", "''") + "'"

@@ -3,8 +3,10 @@
 The server is `GAMESTATS_PG_URL` when set, otherwise the embedded server under the data folder.
 DDL lives in `sql/`: the hand-written numbered files, applied in order, each once, recorded in
 `public.gamestats_migrations` with its checksum; and `sql/generated/<schema>.<table>.sql`, the DDL of each
-declared table rendered from its declaration (`gamestats ddl`), applied where the table does not exist yet, after
-the hand-written files numbered below `GENERATED_BEFORE` (schemas, the partition functions) and before the rest.
+declared table rendered from its declaration (`gamestats ddl`), after the hand-written files numbered below
+`GENERATED_BEFORE` (schemas, the partition functions) and before the rest: it creates its table where the table
+does not exist, and brings an existing one to the declaration (`reconcile`) whenever the file differs from the one
+last recorded for it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from gamestats_assets.lib.core.settings import SQL_DIR, Settings
 from gamestats_assets.lib.publish import embedded_postgres
+from gamestats_assets.lib.publish.reconcile import reconcile
 
 MIGRATIONS_TABLE = "public.gamestats_migrations"
 MIGRATION_LOCK = 4_242_001
@@ -38,8 +41,11 @@ RETIRED = frozenset({
     "152_pubg_player_leaderboard_damage.sql", "153_lol_participant_query_facts.sql",
 })
 """The hand-written files that created and altered declared tables before their DDL was generated. A database
-that applied them all holds those tables as the generated DDL makes them; one that applied only some predates
-the last of them and is refused, since the generated DDL leaves existing tables as they are."""
+that applied them all holds those tables as the generated DDL's reconciliation expects them; one that applied only
+some predates the last of them and is refused: those files also renamed, retyped and partitioned, which the
+reconciliation refuses to guess. The hand-written files that later only restated a declaration (a column, an
+index, a key, a comment: `154_pubg_season_name.sql` ... `171_pubg_standings_parts.sql`) are gone too: the
+reconciliation does what they did, and their names, recorded by the databases that applied them, stay harmless."""
 
 
 class PostgresUnavailable(RuntimeError):
@@ -180,13 +186,15 @@ def check_not_partly_retired(recorded: Mapping[str, str]) -> None:
 
 
 def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Apply every hand-written DDL file not yet recorded and every generated one whose table does not exist, each
-    in its own transaction; return the names applied.
+    """Apply every hand-written DDL file not yet recorded and every generated one whose table does not exist or
+    differs from its declaration, each in its own transaction; return the names applied.
 
     A hand-written file already applied whose content has since changed is an error: DDL changes go in a new
-    file. A generated file never changes a table that exists: a change to a declared table that holds rows is a
-    hand-written, data-preserving file (`ALTER TABLE ... ADD COLUMN IF NOT EXISTS`), numbered from
-    `GENERATED_BEFORE`. Concurrent callers serialize on an advisory lock, so each file applies exactly once.
+    file. A generated file is recorded with its checksum once its table is as it declares; when the file
+    changes, the existing table is brought to it (`reconcile.reconcile`: columns, defaults, nullability, key,
+    checks, indexes, comment), and what would lose or reinterpret rows (a type change, a column that holds values
+    and is no longer declared) raises `reconcile.Unreconcilable` and changes nothing. Concurrent callers serialize
+    on an advisory lock, so each file applies exactly once.
     """
     applied: list[str] = []
     with connect(url) as conn:
@@ -198,13 +206,11 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
             check_not_partly_retired(recorded)
             for path in migration_files(sql_dir):
                 text = path.read_text()
+                checksum = hashlib.sha256(text.encode()).hexdigest()
                 if path.parent.name == GENERATED:
-                    if conn.execute("SELECT to_regclass(%s)", (path.stem,)).fetchone()[0] is None:
-                        with conn.transaction():
-                            conn.execute(text)
+                    if apply_generated(conn, path, text, checksum, recorded.get(generated_name(path))):
                         applied.append(generated_name(path))
                     continue
-                checksum = hashlib.sha256(text.encode()).hexdigest()
                 if path.name in recorded:
                     if recorded[path.name] != checksum:
                         raise RuntimeError(
@@ -221,6 +227,25 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return applied
+
+
+def apply_generated(conn: psycopg.Connection, path: Path, text: str, checksum: str, recorded: str | None) -> bool:
+    """Create the table of the generated file `path` (`text`, of `checksum`) if it does not exist, else bring it to
+    the file unless the checksum `recorded` for it is the file's; record the file; return whether the table
+    changed."""
+    exists = conn.execute("SELECT to_regclass(%s)", (path.stem,)).fetchone()[0] is not None
+    if exists and recorded == checksum:
+        return False
+    with conn.transaction():
+        if exists:
+            changed = bool(reconcile(conn, path.stem, text))
+        else:
+            conn.execute(text)
+            changed = True
+        conn.execute(f"INSERT INTO {MIGRATIONS_TABLE} (filename, checksum) VALUES (%s, %s) ON CONFLICT (filename) "
+                     "DO UPDATE SET checksum = excluded.checksum, applied_at = now()",
+                     (generated_name(path), checksum))
+    return changed
 
 
 class PostgresResource(dg.ConfigurableResource):
