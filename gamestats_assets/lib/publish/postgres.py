@@ -42,10 +42,11 @@ RETIRED = frozenset({
 })
 """The hand-written files that created and altered declared tables before their DDL was generated. A database
 that applied them all holds those tables as the generated DDL's reconciliation expects them; one that applied only
-some predates the last of them and is refused: those files also renamed, retyped and partitioned, which the
-reconciliation refuses to guess. The hand-written files that later only restated a declaration (a column, an
-index, a key, a comment: `154_pubg_season_name.sql` ... `171_pubg_standings_parts.sql`) are gone too: the
-reconciliation does what they did, and their names, recorded by the databases that applied them, stay harmless."""
+some predates the last of them and is refused: they also changed columns' types and collations
+(`080_demo_data_account_ids_in_byte_order.sql`), which the reconciliation refuses. The hand-written files that
+later only restated a declaration (a column, an index, a key, a comment: `126_rocket_rank_change_note.sql`,
+`154_pubg_season_name.sql` to `171_pubg_standings_parts.sql`) are gone too: the reconciliation does what they did,
+and their names, recorded by the databases that applied them, stay harmless."""
 
 
 class PostgresUnavailable(RuntimeError):
