@@ -78,6 +78,7 @@ def conformance_errors(columns: Columns, schema: Mapping[str, pl.DataType]) -> l
 
 
 DEFAULT = "DEFAULT "
+"""How a column's default begins among its other constraints in `dagster/column_schema`."""
 
 
 def table_schema(columns: Columns, key: tuple[str, ...] = ()) -> dg.TableSchema:
