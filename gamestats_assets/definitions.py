@@ -11,6 +11,7 @@ from gamestats_assets.generator.sources import synthetic_sources
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.celery_workers import celery_executor
 from gamestats_assets.lib.deploy.resources import build_resources
+from gamestats_assets.lib.intake.retention_schedule import landing_retention, landing_retention_schedule
 
 DOMAINS = [demo_data.domain, l2m.domain, lol.domain, pubg.domain, rocket.domain]
 """Every domain (`lib/authoring/domain.py`): a folder under `defs/` whose `__init__` builds its `domain`."""
@@ -92,8 +93,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=dg.map_asset_specs(platform_policy(assets, settings.snapshot_delay_minutes), assets),
         asset_checks=merged.asset_checks,
-        jobs=merged.jobs,
-        schedules=merged.schedules,
+        jobs=[*merged.jobs, landing_retention],
+        schedules=[*merged.schedules, landing_retention_schedule],
         sensors=[*merged.sensors, AUTOMATION_SENSOR],
         resources=location_resources(settings),
         executor=EXECUTORS[settings.executor],

@@ -65,6 +65,26 @@ def run_day(rocket_day, day: dt.date) -> None:
         run(defs, rocket_keys(defs, partitioned=False), instance)
 
 
+def retention_tick(env: dict[str, str], days: str | None) -> str | dict[str, int]:
+    """The daily retention schedule evaluated with `GAMESTATS_LANDING_RETENTION_DAYS` as `days` (unset: None), and
+    the run it requests executed: its skip message, or the files it retired by domain."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {**env, "GAMESTATS_LANDING_RETENTION_DAYS": days}.items():
+            patch.setenv(name, value) if value is not None else patch.delenv(name, raising=False)
+        defs = build_definitions(Settings.from_env())
+        context = dg.build_schedule_context(scheduled_execution_time=dt.datetime.now(dt.UTC),
+                                            repository_def=defs.get_repository_def())
+        tick = defs.resolve_schedule_def("landing_retention_schedule").evaluate_tick(context)
+        if not tick.run_requests:
+            return tick.skip_message
+        [request] = tick.run_requests
+        result = defs.resolve_job_def("landing_retention").execute_in_process(
+            run_config=request.run_config, instance=dg.DagsterInstance.ephemeral())
+    [output] = [event for event in result.all_events if event.is_successful_output]
+    return {name: value.value for name, value in output.event_specific_data.metadata.items()
+            if name.endswith("_files_retired")}
+
+
 def one(pg_url: str, query: str, params=()):
     with psycopg.connect(pg_url) as conn:
         return conn.execute(query, params).fetchone()
@@ -152,9 +172,6 @@ def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_the
     replay = folder / REPLAY.name
     shutil.copy(REPLAY, replay)
     shutil.copy(BALLCHASING, folder / BALLCHASING.name)
-    landed_long_ago = (dt.datetime.now() - dt.timedelta(days=40)).timestamp()
-    for path in folder.iterdir():
-        os.utime(path, (landed_long_ago, landed_long_ago))
     run_day(rocket_day, REAL_DAY)
     victim = read_header_alone(replay).players[0]
     needles = [victim.player_id, victim.name]
@@ -172,15 +189,19 @@ def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_the
     run_day(rocket_day, REAL_DAY)
     assert refitted(published(pg_url, "rocket")) == refitted(after)
 
-    retired = gamestats({**env, "GAMESTATS_LANDING_RETENTION_DAYS": "30"}, "landing", "retire")
-    assert retired.returncode == 0, retired.stderr
-    assert "rocket: 1 files retired" in retired.stdout
-    assert list(folder.iterdir()) == []
-    assert list((data_dir / "landing" / "rocket" / ROCKET_DAY.isoformat()).rglob("*.json"))
+    synthetic_day = data_dir / "landing" / "rocket" / ROCKET_DAY.isoformat()
+    held = sorted(p for p in synthetic_day.rglob("*") if p.is_file())
+    assert retention_tick(env, None) == "GAMESTATS_LANDING_RETENTION_DAYS is not set: landing files are kept"
+    assert retention_tick(env, "30") == {"rocket_files_retired": 1 + len(held), "lol_files_retired": 0,
+                                        "pubg_files_retired": 0}
+    assert list(folder.iterdir()) == [] and not any(p.is_file() for p in synthetic_day.rglob("*"))
     assert refitted(published(pg_url, "rocket")) == refitted(after)
-    run_day(rocket_day, REAL_DAY)
+    for day in (ROCKET_DAY, REAL_DAY):
+        run_day(rocket_day, day)
     assert refitted(published(pg_url, "rocket")) == refitted(after)
     assert anywhere(data_dir, pg_url, needles) == []
+    retired = gamestats({**env, "GAMESTATS_LANDING_RETENTION_DAYS": "30"}, "landing", "retire")
+    assert retired.returncode == 0 and "rocket: 0 files retired" in retired.stdout, retired.stderr
 
     shutil.copy(SAME_GAME, folder / SAME_GAME.name)
     run_day(rocket_day, REAL_DAY)
@@ -315,3 +336,21 @@ def test_pubg_players_are_deleted_from_the_match_and_the_raw_telemetry_and_a_rer
     for needles in (list(published_player), list(telemetry_player)):
         assert [place for place in anywhere(data_dir, pg_url, needles) if not place.startswith("landing")] == []
     assert published(pg_url, "pubg") == after
+
+
+def test_the_retention_retires_an_old_pubg_match_whole_and_a_rerun_keeps_its_rows(pubg_real):
+    """The daily retention schedule retires the match object and the telemetry of the real match (played years
+    ago) once the lake holds both; a rerun of the match, which has no file left, keeps every published row."""
+    data_dir, pg_url, env = pubg_real["data_dir"], pubg_real["pg_url"], pubg_real["env"]
+    landing = data_dir / "landing" / "pubg"
+    pubg_real["rerun"]()
+    before = published(pg_url, "pubg")
+    lake_before = pl.read_delta(str(data_dir / "lake" / "pubg" / "etl" / "telemetry_other_events")).sort("match_id", "event_index")
+
+    assert retention_tick(env, "30") == {"rocket_files_retired": 0, "lol_files_retired": 0, "pubg_files_retired": 2}
+    assert list((landing / "matches").iterdir()) == [] and list((landing / "telemetry").iterdir()) == []
+    pubg_real["rerun"]()
+    assert published(pg_url, "pubg") == before
+    assert pl.read_delta(str(data_dir / "lake" / "pubg" / "etl" / "telemetry_other_events")).sort(
+        "match_id", "event_index").equals(lake_before)
+    assert retention_tick(env, "30")["pubg_files_retired"] == 0

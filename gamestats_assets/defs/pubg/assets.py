@@ -26,10 +26,11 @@ from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
+from gamestats_assets.lib.intake.keyed_files import kept_from_lake, record_parsed
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.intake.synthetic import TournamentSource
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, row_count_metadata, write_partitions
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, read_partitions, row_count_metadata, write_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import (
@@ -279,13 +280,15 @@ MATCH_TABLE_PUBLISH = {"matches": declared_metadata(DOMAIN, "matches", Publish(
     partitions_def=pubg_match_partitions, backfill_policy=dg.BackfillPolicy.single_run(), group_name=DOMAIN,
     deps=[landing_match_files], can_subset=True,
 )
-def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource):
+def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResource,
+                      lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match object parsed once into its match, participants and rosters. `matches` also records
     `discovered_by`, the path that found the match first (`first_discovery`: landing, api or
     tournament). A match object that does not parse is quarantined with the reason and the match gets no
-    rows."""
+    rows; a match whose files were retired (`lib/intake/keyed_files.py`) keeps its rows as the lake holds them."""
     frames = {name: [] for name in MATCH_TABLES}
     match_files = files_by_key(platform, MATCHES)
+    read: dict[str, tuple[Path, str]] = {}
     for key in context.partition_keys:
         for path in match_files.get(key, [])[:1]:
             try:
@@ -296,12 +299,24 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
             frames["matches"].append(parsed.match)
             frames["participants"].append(parsed.participants)
             frames["rosters"].append(parsed.rosters)
-    for name in context.op_execution_context.selected_output_names:
-        frame = pl.concat(frames[name]) if frames[name] else pl.DataFrame(schema=MATCH_TABLES[name])
+            read[key] = path, parsed.match["created_at"].dt.date().cast(pl.String).item()
+    kept = kept_from_lake(platform.data_dir, DOMAIN, context.partition_keys, match_files)
+    selected = context.op_execution_context.selected_output_names
+    for name in selected:
+        held = [lake_rows(lake, name, kept, list(MATCH_TABLES[name]))] if kept else []
+        frame = pl.concat([*frames[name], *held]) if frames[name] or held else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
             found_by = [first_discovery(platform, key) for key in frame["match_id"]]
             frame = frame.with_columns(pl.Series("discovered_by", found_by, pl.String))
         yield dg.Output(frame, output_name=name)
+    if set(selected) == set(MATCH_TABLES):
+        for key, (path, day) in read.items():
+            record_parsed(platform.data_dir, DOMAIN, MATCHES, key, [path], day)
+
+
+def lake_rows(lake: DeltaLakeIOManager, name: str, keys: list[str], columns: list[str]) -> pl.DataFrame:
+    """The rows of matches `keys` in `pubg/etl/<name>` as the lake holds them, in `columns`: a retired match's."""
+    return read_partitions(lake.table_uri(etl(name)), "match_id", keys, lake.options()).select(columns).collect()
 
 
 TELEMETRY_FILES = "files"
@@ -380,15 +395,23 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
     metadata = {name: context.assets_def.specs_by_key[etl(f"telemetry_{name}")].metadata for name in BATCHED_TABLES}
     telemetry_files = files_by_key(platform, TELEMETRY)
     keys = context.partition_keys
+    kept = set(kept_from_lake(platform.data_dir, DOMAIN, keys, telemetry_files))
+    parsed_paths = {}
     for first in range(0, len(keys), OTHER_EVENTS_BATCH):
         batch = keys[first:first + OTHER_EVENTS_BATCH]
         in_batch = {name: [empty[name]] for name in written}
         for key in batch:
+            if key in kept:
+                files += lake_rows(lake, f"telemetry_{TELEMETRY_FILES}", [key], list(TELEMETRY_FILES_SCHEMA)).to_dicts()
+                for name, frames in [*held.items(), *in_batch.items()]:
+                    frames.append(lake_rows(lake, f"telemetry_{name}", [key], empty[name].columns))
+                continue
             paths = telemetry_files.get(key, [])[:1]
             parsed, file_row = parse_landed_telemetry(platform, key, paths[0]) if paths else (None, missing_telemetry(key))
             files.append(file_row)
             if parsed is None:
                 continue
+            parsed_paths[key] = paths[0]
             for name, frames in held.items():
                 frames.append(parsed.event_counts if name == "event_counts" else parsed[name])
             for name, frames in in_batch.items():
@@ -411,6 +434,9 @@ def etl_telemetry(context: dg.AssetExecutionContext, platform: PlatformResource,
                                                  "dagster/uri": lake.table_uri(etl(f"telemetry_{name}"))})
         elif name in selected:
             yield dg.Output(pl.concat(held[name]) if held[name] else empty[name], output_name=name)
+    if selected == set(TELEMETRY_TABLES):
+        for key, path in parsed_paths.items():
+            record_parsed(platform.data_dir, DOMAIN, TELEMETRY, key, [path])
 
 
 def etl(name: str) -> dg.AssetKey:

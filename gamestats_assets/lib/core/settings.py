@@ -81,8 +81,9 @@ class Settings:
       where files are read (`lib/core/inputs.py`).
     - `GAMESTATS_SNAPSHOT_DELAY_MINUTES` (default 2, at most 60): the longest a snapshot waits for the runs of
       its inputs to end once they were updated; past it, it is rebuilt from what they committed so far.
-    - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files older than this many days are retired,
-      their rows kept (`gamestats landing retire`, `lib/intake/retention.py`).
+    - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files whose day is older than this many days
+      are retired, their rows kept (`gamestats landing retire`, the daily `landing_retention_schedule`,
+      `lib/intake/retention.py`).
     """
 
     data_dir: Path

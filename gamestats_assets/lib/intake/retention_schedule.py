@@ -1,0 +1,44 @@
+"""The daily retention of raw landing files under `gamestats dev`: `landing_retention_schedule` (on by default, at
+05:00 UTC, before the morning's daily runs) runs the job `landing_retention` with `GAMESTATS_LANDING_RETENTION_DAYS`
+as the code location reads it, which retires the files past it (`retention.retire_old_files`); unset, the tick
+skips saying that landing files are kept."""
+
+import dagster as dg
+
+from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.intake.retention import last_retired_day, retire_old_files
+
+RETENTION_JOB_NAME = "landing_retention"
+
+
+class RetentionConfig(dg.Config):
+    """How old a file's day must be to retire it."""
+
+    older_than_days: int
+
+
+@dg.op(description="Retires the landing files whose day is older than the retention and whose rows the lake holds; "
+       "the published tables stay as they are.")
+def retire_landing_files(context: dg.OpExecutionContext, config: RetentionConfig, platform: PlatformResource) -> None:
+    counts = retire_old_files(platform.data_dir, config.older_than_days)
+    context.log.info(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()))
+    context.add_output_metadata({**{f"{domain}_files_retired": n for domain, n in counts.items()},
+                                 "last_retired_day": last_retired_day(config.older_than_days).isoformat()})
+
+
+@dg.job(name=RETENTION_JOB_NAME, description="Retires the landing files older than the retention, keeping their rows.")
+def landing_retention() -> None:
+    retire_landing_files()
+
+
+@dg.schedule(job=landing_retention, cron_schedule="0 5 * * *", execution_timezone="UTC",
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Every morning: the landing files older than GAMESTATS_LANDING_RETENTION_DAYS retired; "
+             "skips while it is unset.")
+def landing_retention_schedule(context: dg.ScheduleEvaluationContext):
+    days = Settings.from_env().landing_retention_days
+    if days is None:
+        return dg.SkipReason("GAMESTATS_LANDING_RETENTION_DAYS is not set: landing files are kept")
+    return dg.RunRequest(run_key=f"{context.scheduled_execution_time.date().isoformat()}:{days}", run_config={
+        "ops": {"retire_landing_files": {"config": {"older_than_days": days}}}})
