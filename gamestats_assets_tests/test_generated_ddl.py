@@ -32,7 +32,7 @@ INTENDED_DIFFERENCES = {
     "rocket.users": {"indexes"},
     **{f"lol.{table}": {"columns", "primary_key"} for table in (
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
-        "spell_pair_stats")},
+        "spell_pair_stats", "length_win_rates", "patch_trend")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
 since (the tournament rounds' `season_name`; the serving indexes; the lol statistics' `tier`, in their keys; the

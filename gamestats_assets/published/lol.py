@@ -72,12 +72,13 @@ COLUMNS: dict[str, Columns] = {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "depth": INTEGER, "core_path": TEXT,
         "champion_name": TEXT, "length_from_min": INTEGER, "length_to_min": INTEGER, "games": BIGINT, "wins": BIGINT,
         "share_of_games": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE,
-        "win_rate_ci_high": DOUBLE},
+        "win_rate_ci_high": DOUBLE, "tier": TIER},
     "patch_trend": {
         "queue": TEXT, "champion_id": BIGINT, "patch": TEXT, "champion_name": TEXT, "games": BIGINT, "wins": BIGINT,
         "picked_games": BIGINT, "queue_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "pick_rate_ci_low": DOUBLE,
-        "pick_rate_ci_high": DOUBLE, "previous_patch": TEXT, "win_rate_change": DOUBLE, "pick_rate_change": DOUBLE},
+        "pick_rate_ci_high": DOUBLE, "previous_patch": TEXT, "win_rate_change": DOUBLE, "pick_rate_change": DOUBLE,
+        "tier": TIER},
     "keystone_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT, "keystone_id": BIGINT, "champion_name": TEXT,
         "keystone_name": TEXT, "primary_style_name": TEXT, "runes_named_on": TEXT, "games": BIGINT, "wins": BIGINT,

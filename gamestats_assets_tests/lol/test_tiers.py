@@ -22,7 +22,8 @@ from gamestats_assets_tests.lol.test_league import LEAGUE, MATCH_ID
 from gamestats_assets_tests.lol.test_pipeline import lol_keys, run
 
 DAY = "2026-02-24"
-FROM_MATCHES = ("champion_stats", "lane_matchups", "keystone_stats", "rune_page_stats", "spell_pair_stats")
+FROM_MATCHES = ("champion_stats", "lane_matchups", "keystone_stats", "rune_page_stats", "spell_pair_stats",
+                "patch_trend", "length_win_rates")
 FROM_TIMELINES = ("item_build_stats", "skill_order_stats")
 """The tiered statistics of every game, and those of the games with a timeline (the 13.24 game's only)."""
 WRITTEN = [("GOLD", "II"), ("GOLD", "I"), ("PLATINUM", "IV"), ("PLATINUM", "II"), ("PLATINUM", "I"),
@@ -92,10 +93,13 @@ def test_a_slice_counts_its_own_games_and_the_pick_rate_is_within_it(published, 
     with connect(module_pg_url) as conn:
         counts = dict(conn.execute("SELECT tier, sum(games) FROM lol.champion_stats GROUP BY tier").fetchall())
         rates = conn.execute("SELECT DISTINCT tier, queue_games FROM lol.champion_stats").fetchall()
-    assert counts == {"all": 20, "platinum": 10, "platinum_plus": 20, "challenger": 10, "emerald_plus": 10,
-                      "diamond_plus": 10, "master_plus": 10}
-    assert {tier: games for tier, games in rates if tier in ("platinum", "challenger")} == {
-        "platinum": 1, "challenger": 1}
+        trend = dict(conn.execute("SELECT tier, sum(games) FROM lol.patch_trend GROUP BY tier").fetchall())
+        trend_rates = conn.execute("SELECT DISTINCT tier, queue_games FROM lol.patch_trend").fetchall()
+    assert counts == trend == {"all": 20, "platinum": 10, "platinum_plus": 20, "challenger": 10, "emerald_plus": 10,
+                               "diamond_plus": 10, "master_plus": 10}
+    for found in (rates, trend_rates):
+        assert {tier: games for tier, games in found if tier in ("platinum", "challenger")} == {
+            "platinum": 1, "challenger": 1}
 
 
 def test_a_league_file_that_cannot_be_read_is_quarantined_with_its_reason(published):

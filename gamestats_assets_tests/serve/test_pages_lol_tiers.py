@@ -1,8 +1,8 @@
 """The ranked tier selector of the League tier list and champion page in headless Chromium, over the tables a real
 run published (all ranks) beside an `emerald_plus` slice written for the test (half the champions, each row with
 1000 games more, so its numbers cannot be mistaken for all ranks'): the selector lists the tiers the API lists,
-choosing one shows that tier's rows and keeps it in the address, a reload and the champion page opened from a row
-keep it, and all ranks come back when chosen again."""
+choosing one shows that tier's rows (the champion page's patch trend and win rates by length too) and keeps it in
+the address, a reload and the champion page opened from a row keep it, and all ranks come back when chosen again."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from gamestats_assets_tests.serve.pages import browser, check, clean_load, served
 
 TIER = "emerald_plus"
-TABLES = ("champion_stats", "item_build_stats", "skill_order_stats", "lane_matchups")
+TABLES = ("champion_stats", "item_build_stats", "skill_order_stats", "lane_matchups", "patch_trend", "length_win_rates")
 """The tiered tables the two pages read."""
 
 
@@ -93,6 +93,14 @@ def test_choosing_a_tier_shows_its_rows_and_the_address_keeps_it(site, lol_and_l
         for element, index in (("builds", 2), ("skills", 1)):
             shown = games(cells(page, element, index))
             assert shown and min(shown) > 1000, element
+        [(_, trend_games)] = games_of(pg_url, page, "patch_trend", TIER, champion)
+        assert f"n={trend_games:,}" in page.evaluate("document.getElementById('summary').innerText")
+        assert "The summary, the charts and the tables count these games" in page.evaluate(
+            "document.getElementById('tier-note').innerText")
+        lengths = page.evaluate(f"fetch('/api/v1/lol/champions/{champion}/length-win-rates?tier={TIER}')"
+                                ".then(r => r.json())")
+        assert lengths["data"] and min(r["games"] for r in lengths["data"]) > 1000
+        assert {r["tier"] for r in lengths["data"]} == {TIER}
         choose(page, "tier", "")
         assert "tier=" not in page.evaluate("location.search")
         assert games(cells(page, "roles", 1)) == sorted(g for _, g in games_of(pg_url, page, "champion_stats", "all", champion))
@@ -119,8 +127,8 @@ def test_the_champion_page_offers_the_ranks_the_champion_has_games_of(site, lol_
             assert page.evaluate("document.getElementById('tier').value") == kept
             shown = games(cells(page, "roles", 1))
             assert shown == sorted(g for _, g in games_of(pg_url, page, "champion_stats", kept or "all", champion))
-            answer = page.evaluate(f"fetch('/api/v1/lol/champions/{champion.lower()}/tiers?queue={queue}&patch={patch}')"
-                                   ".then(r => r.json())")
+            answer = page.evaluate(f"fetch('/api/v1/lol/champions/{champion.lower()}/tiers"
+                                   f"?queue={queue}&patch={patch}').then(r => r.json())")
             assert answer["data"]["tiers"] == [value or "all" for value, _ in offered]
             assert answer["metadata"]["champion"] == champion.lower() and not page.errors
         assert page.evaluate("fetch('/api/v1/lol/champions/Nobody/tiers').then(r => r.status)") == 404

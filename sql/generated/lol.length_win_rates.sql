@@ -15,5 +15,6 @@ CREATE TABLE lol.length_win_rates (
     low_sample boolean,
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
-    PRIMARY KEY (queue, patch, champion_id, depth, core_path, length_from_min)
+    tier text NOT NULL DEFAULT 'all',
+    PRIMARY KEY (queue, patch, tier, champion_id, depth, core_path, length_from_min)
 );

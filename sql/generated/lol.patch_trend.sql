@@ -18,5 +18,6 @@ CREATE TABLE lol.patch_trend (
     previous_patch text,
     win_rate_change double precision,
     pick_rate_change double precision,
-    PRIMARY KEY (queue, champion_id, patch)
+    tier text NOT NULL DEFAULT 'all',
+    PRIMARY KEY (queue, champion_id, tier, patch)
 );

@@ -164,8 +164,8 @@ STATISTICS = [
     statistic("lane_matchups", lanes.lane_matchups, {**PLAYERS, "lanes": "std/lane_states"},
               ("queue", "patch", "team_position", "champion_id", "opponent_champion_id"), tiered=True),
     statistic("length_win_rates", trends.length_win_rates, PLAYERS,
-              ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min")),
-    statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch")),
+              ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min"), tiered=True),
+    statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch"), tiered=True),
     statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
               checks=PICK_CHECKS, tiered=True),
     statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
@@ -182,7 +182,8 @@ STATISTICS = [
               (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1")),
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side); the
-tier list, builds, skill orders, matchups, keystones, rune pages and spells also within each slice of ranked tiers."""
+tier list, builds, skill orders, matchups, win rates by length, patch trend, keystones, rune pages, spells and
+starting items also within each slice of ranked tiers."""
 
 TABLES = [*STD_TABLES, *STATISTICS]
 """Every lol table computed from the ETL tables: the Dagster assets and the in-memory runs are built from them."""

@@ -27,8 +27,8 @@ Champions = shape("LolChampions", champions=list[Champion], total_count=int)
 @query("lol.patch_trend", returns=Champions)
 def champions(conn: psycopg.Connection) -> dict:
     rows = conn.execute("SELECT champion_name, sum(games)::bigint AS games, array_agg(DISTINCT queue) AS queues, "
-                        "array_agg(DISTINCT patch) AS patches FROM lol.patch_trend "
-                        "GROUP BY champion_name ORDER BY games DESC, champion_name").fetchall()
+                        "array_agg(DISTINCT patch) AS patches FROM lol.patch_trend WHERE tier = %s "
+                        "GROUP BY champion_name ORDER BY games DESC, champion_name", (ALL,)).fetchall()
     return {"champions": rows, "total_count": len(rows)}
 
 

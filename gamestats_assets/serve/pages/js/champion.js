@@ -150,12 +150,12 @@ function show() {
   const query = { queue: $("queue").value, patch: $("patch").value, tier: $("tier").value };
   remember({ champion, ...query });
   $("title").textContent = `${champion} · ${query.queue} · patch ${query.patch} · ${tierName(query.tier)}`;
-  $("tier-note").textContent = `${tierNote(query.tier)} The tables count these games; the summary and the charts count every rank.`;
+  $("tier-note").textContent = `${tierNote(query.tier)} The summary, the charts and the tables count these games.`;
   const url = base();
   return run({
     regions: REGIONS.map($),
     fetch: () => Promise.all([
-      api(`${url}/patch-trend`, { queue: query.queue, limit: 100 }),
+      api(`${url}/patch-trend`, { queue: query.queue, tier: query.tier, limit: 100 }),
       ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells",
         "starting-items"]
         .map((path) => api(`${url}/${path}`, { ...query, limit: 100 }))]),
