@@ -108,7 +108,10 @@ def demo_days(count: int, end: dt.date, overrides: dict[str, str]) -> list[str]:
 @click.option("--end", "end_date", default=None, help="Last day (YYYY-MM-DD); default yesterday.")
 @click.option("--users", default=None, type=int, help="Synthetic users per source (GAMESTATS_USERS).")
 @click.option("--seed", default=None, type=int, help="Seed of the synthetic sources (GAMESTATS_SEED).")
-def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -> None:
+@click.option("--lobby-events", default=None, type=click.IntRange(min=0),
+              help="Telemetry events filled into each synthetic PUBG lobby; default a full-size match's "
+                   "35,000 to 45,000, 0 for the game's own events alone.")
+def demo(days: int, end_date: str | None, users: int | None, seed: int | None, lobby_events: int | None) -> None:
     """Generate data, materialize every domain for the last few days, publish, and summarize.
 
     A new data folder starts its history, and anchors the synthetic populations, on the first day shown,
@@ -123,10 +126,13 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
     with _instance(settings) as prepared:
         import dagster as dg
 
+        from gamestats_assets.defs.pubg.assets import synthetic_tournament
         from gamestats_assets.definitions import DISCOVERIES, DOMAINS, defs
         from gamestats_assets.lib.core.platform import PlatformResource
         from gamestats_assets.lib.deploy.runner import materialize_recent
 
+        lobby = ({synthetic_tournament.key: {"min_events": lobby_events, "max_events": lobby_events}}
+                 if lobby_events is not None else {})
         for domain in DOMAINS:
             if domain.prepare_demo:
                 domain.prepare_demo(PlatformResource.from_settings(settings), keys)
@@ -156,7 +162,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None) -
                 status.update(f"materializing (last: {outcome.label})")
 
             outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, PlatformResource.from_settings(settings),
-                                          on_run=report, event_log=event_log)
+                                          on_run=report, event_log=event_log, asset_config=lobby)
         _print_summary(defs, prepared.pg_url, outcomes)
     if not all(o.success and not o.failed_errors for o in outcomes):
         sys.exit(1)

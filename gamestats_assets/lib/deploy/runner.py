@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,12 +99,16 @@ def execute(
     partition_key: str | None = None,
     tags: dict[str, str] | None = None,
     event_log: Path | None = None,
+    asset_config: Mapping[dg.AssetKey, dict] | None = None,
 ) -> RunOutcome:
     """Materialize `keys` (and their checks) in one run on `instance`, in this process, recorded as a run of the
     code location; never raises for a failed step. With `event_log`, Dagster's events go to that file instead
-    of the console."""
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=frozenset(keys))
-    run_config = QUIET_CONSOLE if event_log else {}
+    of the console; `asset_config` gives the config of the assets of `keys` it names."""
+    keys = frozenset(keys)
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=keys)
+    ops = {key.to_python_identifier(): {"config": config} for key, config in (asset_config or {}).items()
+           if key in keys}
+    run_config = {**(QUIET_CONSOLE if event_log else {}), **({"ops": ops} if ops else {})}
     run_tags = {**(tags or {}), **({PARTITION_NAME_TAG: partition_key} if partition_key else {})}
     started = time.monotonic()
     in_memory = InMemoryJob(job)
@@ -142,14 +146,16 @@ def materialize_recent(
     platform: PlatformResource,
     on_run: Callable[[RunOutcome], None] = lambda outcome: None,
     event_log: Path | None = None,
+    asset_config: Mapping[dg.AssetKey, dict] | None = None,
 ) -> list[RunOutcome]:
     """Materialize everything: the unpartitioned roots, then each of `days`, then every dynamic key the
     discoveries find in landing (added to the instance, run in batches), then what reads the partitions.
-    With `event_log`, Dagster's event log is written to that file, not to the console."""
+    With `event_log`, Dagster's event log is written to that file, not to the console; `asset_config` is the
+    config of the assets it names, in whichever run builds them."""
 
     def _run(run) -> RunOutcome:
         label, keys, partition_key, tags = run
-        outcome = execute(defs, instance, keys, label, partition_key, tags, event_log)
+        outcome = execute(defs, instance, keys, label, partition_key, tags, event_log, asset_config)
         on_run(outcome)
         return outcome
 
