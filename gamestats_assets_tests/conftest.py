@@ -40,8 +40,8 @@ import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-from gamestats_assets.defs.rocket.transforms import landing as rocket_landing  # noqa: E402
 from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
+from gamestats_assets.sources.replays import parsed as replay_parse  # noqa: E402
 from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  # noqa: E402
 
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -178,7 +178,7 @@ def replay_frames(request: pytest.FixtureRequest) -> ReplayReads:
     runs alike; a command the tests run as a subprocess (the demo, `gamestats dev`) parses its own."""
     reads = ReplayReads(_shared_folder(request.config) / "replays")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(rocket_landing, "read_frames", reads)
+        monkeypatch.setattr(replay_parse, "read_frames", reads)
         yield reads
 
 

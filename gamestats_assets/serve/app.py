@@ -31,10 +31,12 @@ from gamestats_assets.serve import (
 from gamestats_assets.serve.doors import BodyLimit, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.guard import BudgetUnavailable, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
+from gamestats_assets.serve.parse_ahead import AheadParser
 from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
+from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, admin_accounts.router, rocket.router,
            rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router,
@@ -86,6 +88,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             await app.state.clock.close()
             await app.state.budget.close()
             app.state.reader.close()
+            app.state.ahead.close()
 
     app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",
                          version="1", lifespan=lifespan, static_url="/docs/static")
@@ -94,6 +97,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
+    app.state.ahead = AheadParser(ahead_folder(settings.data_dir))
     for router in ROUTERS:
         app.include_router(router)
 

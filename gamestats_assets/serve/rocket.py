@@ -33,6 +33,7 @@ from gamestats_assets.serve.queries import rocket as queries
 from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import DamagedReplay, check_sections
 
 router = APIRouter(prefix="/api/v1/rocket", tags=["rocket league"])
@@ -92,7 +93,8 @@ Uploaded = shape("RocketUploaded", "A replay landed, to be run as a dropped file
                         422: {"description": "a replay cut short or damaged (its sections' CRCs); nothing landed"}})
 async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> dict:
     """A whole replay lands as `landing/rocket/<day>/<match id>.replay`: its header read, both its sections there
-    and matching their CRCs (`sections.check_sections`). A game already held is never replaced: the same file
+    and matching their CRCs (`sections.check_sections`), and parsed before it lands (`parse_ahead`), so that its
+    run does not parse it again. A game already held is never replaced: the same file
     again answers 200 with the upload held, another file of that game 409 naming it."""
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
@@ -124,10 +126,14 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
             raise HTTPException(422, f"not a whole replay of match {match_id}: {damage}; nothing landed") from None
         day = landing_day(settings, header.played_at)
         target = landed(settings, match_id) or settings.data_dir / "landing" / DOMAIN / day / f"{match_id}.replay"
+        if target.exists():
+            return already_held(settings, target, partial, match_id)
+        key = await request.app.state.ahead.parse(partial)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(partial, target)
         except FileExistsError:
+            discard(ahead_folder(settings.data_dir), [key] if key else [])
             return already_held(settings, target, partial, match_id)
     finally:
         partial.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from psycopg.rows import dict_row
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
+from gamestats_assets.sources.replays.parsed import ahead_folder
 from gamestats_assets.sources.replays.sections import SECTION_HEAD, replay_crc
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
@@ -67,7 +68,13 @@ def test_an_uploaded_replay_is_processing_until_its_day_runs_then_served(rocket)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(rocket["data_dir"]))
         patch.setenv("GAMESTATS_PG_URL", rocket["pg_url"])
+        assert len(list(ahead_folder(rocket["data_dir"]).glob("*.json"))) == 1, "parsed as it was received"
         run(rocket["defs"], rocket_keys(rocket["defs"], partitioned=True), rocket["instance"], partition_key=UPLOAD_DAY)
+    [record] = rocket["instance"].fetch_materializations(dg.AssetRecordsFilter(
+        asset_key=dg.AssetKey(["rocket", "etl", "matches"]), asset_partitions=[UPLOAD_DAY]), limit=1).records
+    etl = {name: value.value for name, value in record.asset_materialization.metadata.items()}
+    assert (etl["files_parsed"], etl["replays_parsed_ahead"], etl["replays_parse_cpu_seconds"]) == (1, 1, 0.0)
+    assert list(ahead_folder(rocket["data_dir"]).iterdir()) == [], "the run took the parse and removed it"
     served = client.get(f"{BASE}/replays/{UPLOAD_ID.upper()}").json()
     analysis = served["data"]
     assert analysis["status"] == "processed" and len(analysis["players"]) == 4

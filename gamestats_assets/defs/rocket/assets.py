@@ -30,6 +30,7 @@ from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 
 UPLOAD_POLL_SECONDS = 5
 """How often the landing sensor looks for new replays, as often as the daemon evaluates sensors: an upload is
@@ -149,15 +150,16 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     parsed, and only their rows (and a removed file's) are replaced in the lake (`lib/intake/file_rows.py`); a
     record another file of the day holds is kept from that file. A file that is not a Rocket League file or does
     not parse is quarantined under `quarantine/rocket/<day>/` with the reason. Raw replays are parsed a process per
-    core; `replays_parse_seconds` and `replays_parse_cpu_seconds` say what their parse cost."""
+    core, but for an upload parsed as it was received (`sources.replays.parsed`, `replays_parsed_ahead` of them);
+    `replays_parse_seconds` and `replays_parse_cpu_seconds` say what the parse cost."""
     counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0,
-              "replays_parse_seconds": 0.0, "replays_parse_cpu_seconds": 0.0}
+              "replays_parsed_ahead": 0, "replays_parse_seconds": 0.0, "replays_parse_cpu_seconds": 0.0}
     for day in days_of(context):
         folder = day_folder(platform, DOMAIN, day.isoformat())
         plan = plan_day(platform, DOMAIN, "replays", day, folder, day_files(folder), READER_VERSION)
         held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
                 for name, columns in HELD_COLUMNS.items()}
-        read = read_files(folder, plan.fresh, held_replays(held["matches"]))
+        read = read_files(folder, plan.fresh, held_replays(held["matches"]), ahead=ahead_folder(platform.data_dir))
         rejected = [path for path, _ in read.rejected]
         for path, reason in read.rejected:
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
@@ -168,7 +170,9 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
                                          context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN)
             counts["rows_replaced"] += written["rows_replaced"]
         plan.commit(rejected)
+        discard(ahead_folder(platform.data_dir), read.taken_ahead)
         for name, value in {**plan.metadata, "files_quarantined": len(read.rejected),
+                            "replays_parsed_ahead": len(read.taken_ahead),
                             "replays_parse_seconds": read.replays_parse_seconds,
                             "replays_parse_cpu_seconds": read.replays_parse_cpu_seconds}.items():
             counts[name] += value

@@ -8,7 +8,8 @@ quarantine files are rewritten with their token or retired (`landing_erasure`); 
 is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; Dagster's
 instance loses their tracked-player partition key and names their backfills and runs by the token
 (`dagster_erasure`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the deletion recorded
-in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
+in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`). The uploads parsed ahead of their run
+are dropped; their run parses them again, under the register.
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
 score, same-rank peers, a champion's win rate), so the deleted player's rows in a game are kept under their token
@@ -21,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import dagster as dg
 
 from gamestats_assets.lib.core.erasure import IDENTITIES, enter, id_digest, register_path
 from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
+from gamestats_assets.lib.intake.file_rows import ahead_path
 from gamestats_assets.lib.intake.landing_erasure import PlayersOf, Redaction, erase_from_landing
 from gamestats_assets.lib.lake.erasure import erase_from_lake, names_in_lake
 from gamestats_assets.lib.publish.erasure import erase_from_postgres
@@ -61,6 +64,7 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
     names = names_in_lake(lake_root, domain, player_id)
     redaction = Redaction(player_id, enter(register, domain, player_id, names), domain, names)
     counts = erase_from_landing(data_dir, redaction, players_of)
+    shutil.rmtree(ahead_path(data_dir, domain), ignore_errors=True)
     token = enter(register, domain, player_id, redaction.names)
     counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
     counts["warehouse_views_refreshed"] = refresh_views(data_dir / "warehouse.duckdb", lake_root, domain)

@@ -104,6 +104,11 @@ def record_path(platform: PlatformResource, domain: str, reader: str, day: dt.da
     return Path(platform.data_dir) / "state" / "parsed" / domain / reader / f"{day.isoformat()}.json"
 
 
+def ahead_path(data_dir: str | Path, domain: str) -> Path:
+    """Where the files of `domain` parsed ahead of their run (an upload, parsed as it is received) are kept."""
+    return Path(data_dir) / "state" / "ahead" / domain
+
+
 def retired_path(data_dir: str | Path, domain: str, day: str) -> Path:
     """Where the files retired from a day's landing folder are recorded."""
     return Path(data_dir) / "state" / "retired" / domain / f"{day}.json"

@@ -20,10 +20,9 @@ from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
-from gamestats_assets.sources.replays.features import header_match, replay_match
-from gamestats_assets.sources.replays.frames import read_frames
-from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
-from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cells
+from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA
+from gamestats_assets.sources.replays.parsed import Parse, parse_replay, taken
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
@@ -49,6 +48,9 @@ class LandingDay:
     """Wall seconds the raw replays' parse took (`parse_replays`)."""
     replays_parse_cpu_seconds: float = 0.0
     """CPU seconds the processes parsing them spent on them."""
+    taken_ahead: list[str] = field(default_factory=list)
+    """The keys of the replays' parses taken from those kept ahead (`parsed.taken`), for the caller to discard
+    once the day is written."""
 
     def sessions_frame(self) -> pl.DataFrame:
         """Every training-session line read (`SESSION_SCHEMA`, and `source_file`)."""
@@ -107,21 +109,9 @@ def _sessions(path: Path) -> pl.DataFrame:
     return frame
 
 
-def parse_replay(path: Path) -> tuple[ParsedMatch, pl.DataFrame]:
-    """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
-    read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
-    header reads."""
-    try:
-        frames = read_frames(path)
-    except ReplayParseError as unreadable:
-        return header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA)
-    match = replay_match(frames)
-    return match, position_cells(frames, match.match_id)
-
-
-Parsed = dict[Path, Outcome[tuple[ParsedMatch, pl.DataFrame]]]
-"""Raw replays parsed ahead (`parse_replays`): path → what `parse_replay` returned, or the error it raised, and its
-CPU seconds."""
+Parsed = dict[Path, Outcome[Parse]]
+"""Raw replays parsed before they are added (`parse_replays`): path → what `parse_replay` returned, or the error it
+raised, and its CPU seconds."""
 
 
 def _to_parse(paths: list[Path], held: Held) -> list[Path]:
@@ -141,12 +131,25 @@ def _to_parse(paths: list[Path], held: Held) -> list[Path]:
     return chosen
 
 
-def parse_replays(paths: list[Path], held: Held, workers: int | None = None) -> Parsed:
-    """The raw replays among `paths` that a read parses (`_to_parse`), parsed a process per core
-    (`each_in_processes`, `workers` of them when given): one that fails, or kills its process, answers its error
-    and costs no other."""
-    chosen = _to_parse(paths, held)
-    return dict(zip(chosen, each_in_processes(parse_replay, chosen, workers, preload=[__name__]), strict=True))
+def parse_replays(paths: list[Path], held: Held, workers: int | None = None, ahead: Path | None = None
+                  ) -> tuple[Parsed, list[str]]:
+    """The raw replays among `paths` that a read parses (`_to_parse`): each one parsed ahead into the folder
+    `ahead` taken from there (at no CPU cost), the others parsed a process per core (`each_in_processes`, `workers`
+    of them when given), where one that fails, or kills its process, answers its error and costs no other; and the
+    keys of the parses taken."""
+    parsed: Parsed = {}
+    keys = []
+    for path in _to_parse(paths, held):
+        kept = taken(path, ahead) if ahead is not None else None
+        if kept is not None:
+            keys.append(kept[0])
+            parsed[path] = Outcome(kept[1], 0.0)
+        else:
+            parsed[path] = None
+    chosen = [path for path, outcome in parsed.items() if outcome is None]
+    parsed.update(zip(chosen, each_in_processes(parse_replay, chosen, workers, preload=[parse_replay.__module__]),
+                      strict=True))
+    return parsed, keys
 
 
 def _parsed(path: Path, parsed: Parsed) -> tuple[ParsedMatch, pl.DataFrame]:
@@ -194,7 +197,8 @@ def read_day(folder: Path) -> LandingDay:
     return read_files(folder, visible_files(folder, recursive=True))
 
 
-def read_files(folder: Path, paths: list[Path], held: Held | None = None, workers: int | None = None) -> LandingDay:
+def read_files(folder: Path, paths: list[Path], held: Held | None = None, workers: int | None = None,
+               ahead: Path | None = None) -> LandingDay:
     """The files `paths` of the day folder `folder`, parsed or rejected with its reason. Files are recognised by
     their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone, flagged, when its
     stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list page) or with
@@ -204,11 +208,12 @@ def read_files(folder: Path, paths: list[Path], held: Held | None = None, worker
     again, `game (1).replay`), here or on an earlier run (`held`), as a duplicate of it, the one whose stream reads
     kept (an unreadable one gave no position cells): an earlier file that loses so is rejected too. Raw replays
     are parsed a process per core (`workers` when given, `parse_replays`); one whose parse kills its process is
-    rejected with that reason."""
+    rejected with that reason. A replay parsed ahead into the folder `ahead` (an upload, `parsed.parse_ahead`) is
+    taken from there (`LandingDay.taken_ahead`), not parsed again."""
     day = LandingDay(folder)
     replays: dict[str, tuple[Path, int]] = {}
     started = time.perf_counter()
-    parsed = parse_replays(paths, held or {}, workers)
+    parsed, day.taken_ahead = parse_replays(paths, held or {}, workers, ahead)
     day.replays_parse_seconds = time.perf_counter() - started
     day.replays_parse_cpu_seconds = sum(outcome.cpu_seconds for outcome in parsed.values())
     for path in paths:

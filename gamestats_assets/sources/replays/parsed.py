@@ -1,0 +1,122 @@
+"""A raw replay parsed into its match and its players' position cells (`parse_replay`), and parsed ahead of its
+run (`parse_ahead`): an upload is parsed while it is received, and the day's run takes that parse (`taken`) instead
+of parsing the file again.
+
+What is parsed ahead is kept in a folder of its own (the platform's `state/ahead/rocket/`), named by the file's
+content digest and the parser's version (`PARSER_VERSION`), as the match (`<key>.json`, written last) and its cells
+(`<key>.parquet`); a file whose bytes or parser changed finds nothing there and is parsed by its run."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import time
+import uuid
+from importlib.metadata import version
+from pathlib import Path
+
+import polars as pl
+
+from gamestats_assets.lib.intake.file_rows import ahead_path
+from gamestats_assets.sources.ballchasing.records import ParsedMatch, ParsedPlayer, StatValue
+from gamestats_assets.sources.replays.features import header_match, replay_match
+from gamestats_assets.sources.replays.frames import read_frames
+from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cells
+
+Parse = tuple[ParsedMatch, pl.DataFrame]
+"""A replay's match and its players' position cells (`heatmap.CELLS_SCHEMA`)."""
+
+
+def parse_replay(path: Path) -> Parse:
+    """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
+    read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
+    header reads."""
+    try:
+        frames = read_frames(path)
+    except ReplayParseError as unreadable:
+        return header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA)
+    match = replay_match(frames)
+    return match, position_cells(frames, match.match_id)
+
+
+@functools.cache
+def parser_version() -> str:
+    """What a parse depends on: subtr-actor's release and the source of the modules that read a replay."""
+    sources = sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parents[1] / "ballchasing" / "records.py"]
+    text = hashlib.blake2b(digest_size=8)
+    text.update(version("subtr-actor-py").encode())
+    for source in sources:
+        text.update(source.read_bytes())
+    return text.hexdigest()
+
+
+STALE_SECONDS = 86_400
+"""A parse kept ahead that no run took within a day (its upload refused, or its game held already) is removed."""
+
+
+def ahead_folder(data_dir: str | Path) -> Path:
+    """Where the replays parsed ahead of their run are kept under the data folder `data_dir`."""
+    return ahead_path(data_dir, "rocket")
+
+
+def ahead_key(path: Path) -> str:
+    """The name a parse of the file at `path` is kept under: its content's digest and the parser's version."""
+    with path.open("rb") as handle:
+        content = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    return f"{content}-{parser_version()}"
+
+
+def _encoded(match: ParsedMatch) -> str:
+    return json.dumps(dataclasses.asdict(match), default=lambda value: value.isoformat())
+
+
+def _decoded(text: str) -> ParsedMatch:
+    document = json.loads(text)
+    players = tuple(ParsedPlayer(**{**player, "stats": tuple(StatValue(**stat) for stat in player["stats"])})
+                    for player in document.pop("players"))
+    return ParsedMatch(**{**document, "played_at": dt.datetime.fromisoformat(document["played_at"]),
+                          "players": players})
+
+
+def parse_ahead(path: Path, folder: Path) -> str:
+    """Parse the replay at `path` and keep what it gives in `folder`; its key. A replay whose header does not read
+    raises `ReplayParseError`, and nothing is kept."""
+    key = ahead_key(path)
+    match, cells = parse_replay(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = f".{uuid.uuid4().hex}"
+    cells.write_parquet(folder / f"{partial}.parquet")
+    os.replace(folder / f"{partial}.parquet", folder / f"{key}.parquet")
+    (folder / f"{partial}.json").write_text(_encoded(match))
+    os.replace(folder / f"{partial}.json", folder / f"{key}.json")
+    return key
+
+
+def taken(path: Path, folder: Path) -> tuple[str, Parse] | None:
+    """The parse of the file at `path` kept ahead in `folder` and its key, or None when none is kept for these
+    bytes and this parser."""
+    key = ahead_key(path)
+    try:
+        match = _decoded((folder / f"{key}.json").read_text())
+        return key, (match, pl.read_parquet(folder / f"{key}.parquet"))
+    except (OSError, ValueError, TypeError, KeyError, pl.exceptions.PolarsError):
+        return None
+
+
+def discard(folder: Path, keys: list[str]) -> None:
+    """Remove the parses kept under `keys` from `folder`, and every one kept there longer than `STALE_SECONDS`."""
+    for key in keys:
+        for suffix in (".json", ".parquet"):
+            (folder / f"{key}{suffix}").unlink(missing_ok=True)
+    stale = time.time() - STALE_SECONDS
+    for path in folder.glob("*") if folder.is_dir() else ():
+        try:
+            if path.stat().st_mtime < stale:
+                path.unlink()
+        except FileNotFoundError:
+            continue
