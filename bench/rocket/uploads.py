@@ -53,6 +53,7 @@ from pathlib import Path
 
 import dagster as dg
 import httpx
+from dagster._core.storage.tags import GRPC_INFO_TAG
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -299,7 +300,8 @@ def timed_runs(instance: dg.DagsterInstance, origin: float) -> list[dict]:
                         for step in step_stats if step.start_time and step.end_time), key=lambda step: -step[1])
         published = next((step.end_time for step in step_stats if step.step_key == PUBLISH_STEP), None)
         found.append({"run_id": run.run_id, "job": run.job_name, "partition": run.tags.get("dagster/partition"),
-                      "status": run.status.value, "queued_at": at(record.create_timestamp.timestamp()),
+                      "status": run.status.value, "launched_by": "code server" if GRPC_INFO_TAG in run.tags
+                      else "warm fork", "queued_at": at(record.create_timestamp.timestamp()),
                       "launched_at": at(stats.launch_time), "started_at": at(stats.start_time),
                       "published_at": at(published), "ended_at": at(stats.end_time),
                       "seconds": round(stats.end_time - stats.start_time, 1)
