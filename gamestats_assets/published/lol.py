@@ -3,10 +3,9 @@ lake write conforms to it, the UI lists it, the PostgreSQL table is generated fr
 the API types its answers with it)."""
 
 from gamestats_assets.lib.core.columns import BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, TEXT, TIMESTAMPTZ, Columns
-from gamestats_assets.sources.riot.league import ALL
 
-TIER = TEXT.defaulting(f"'{ALL}'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
-                                   "slices were computed over every game, the slice `all`")
+TIER = TEXT.defaulting("'all'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
+                                "slices were computed over every game, the slice `all`")
 
 COLUMNS: dict[str, Columns] = {
     "participant_query_facts": {
