@@ -4,9 +4,11 @@ that too few were planted, while the smallest demo still warns, with its n."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import dagster as dg
+import polars as pl
 
 from gamestats_assets.cli import demo
 from gamestats_assets.defs.l2m.transforms.farm_truth import PRECISION_FLOOR, RECALL_FLOOR
@@ -14,10 +16,12 @@ from gamestats_assets.defs.lol.assets import GAMES_PER_PLAYER, PLAYERS_PER_GAME
 from gamestats_assets.defs.lol.checks import MAX_NOT_PLANTED_SHARE, MIN_RECALL
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES
 from gamestats_assets.defs.rocket.checks import TRUTH_FLOOR
+from gamestats_assets.defs.rocket.transforms import daily, skills
 from gamestats_assets.generator.emitters import l2m, lol, lol_pool, rocket
 from gamestats_assets.lib.authoring.checks import planted_truth_result
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.core.stats import RateAgainstFloor, fewest_to_decide
+from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 
 SMALLEST = 100
 """`gamestats demo --days 1 --users 100`."""
@@ -102,3 +106,38 @@ def test_the_default_demo_plants_enough_rocket_league_weaknesses_to_decide(data_
     planted = sum(p["weakness"] is not None for p in rocket.truth_document(seed=0, n_players=users)["players"])
     assert planted >= fewest_to_decide(TRUTH_FLOOR)
     assert perfect({"precision": (planted, TRUTH_FLOOR)}).passed
+
+
+def test_rocket_league_weaknesses_are_planted_in_players_with_the_games_to_show_them(data_dir):
+    """A weakness is planted in proportion to a player's activity: the planted players play about twice the games
+    of the others, while the population's games stay `GAMES_PER_ACTIVE_DAY` an active day (the demo's run time
+    does not grow) and the share planted stays near `WEAKNESS_SHARE`; the gap planted is the real one."""
+    users, _ = default_size(data_dir)
+    players = rocket.population(0, users)
+    planted = [p.activity for p in players if p.weakness is not None]
+    others = [p.activity for p in players if p.weakness is None]
+    assert 0.25 <= len(planted) / users <= rocket.WEAKNESS_SHARE
+    assert 0.95 <= sum(p.activity for p in players) / users <= 1.05
+    assert sum(planted) / len(planted) >= 1.8 * sum(others) / len(others)
+    assert rocket.WEAKNESS_GAP == 1.2
+
+
+def test_the_default_demo_finds_enough_rocket_league_weaknesses_to_decide(data_dir):
+    """The default demo's three days of Rocket League games through the rocket transforms: the detection finds
+    enough planted weaknesses, with few enough false ones, for its precision to pass rather than warn."""
+    users, days = default_size(data_dir)
+    anchor = dt.date(2026, 1, 1)
+    stats, seen = [], []
+    for offset in range(days):
+        day = anchor + dt.timedelta(days=offset)
+        parsed = [parse_replay_json(d) for d in rocket.generate_replays(day, seed=0, n_players=users, anchor=anchor)]
+        etl = daily.etl_tables(parsed, day)
+        best = daily.matches(etl["matches"])
+        players = daily.match_players(etl["match_players"], best)
+        seen.append(daily.users(players, best))
+        stats.append(daily.player_stats(etl["match_stats"], players, best))
+    truth = pl.DataFrame(rocket.truth_document(seed=0, n_players=users)["players"],
+                         schema={"player_id": pl.String, "weakness": pl.String})
+    found = skills.truth_scores(skills.skill_scores(skills.player_levels(pl.concat(stats), pl.concat(seen))), truth)
+    assert planted_truth_result([RateAgainstFloor("precision", found["true_positives"], found["found"],
+                                                  TRUTH_FLOOR)]).passed, found

@@ -340,3 +340,56 @@ def test_an_upload_without_a_valid_key_is_refused_on_the_page_and_nothing_lands(
         page.wait_for("document.getElementById('upload').dataset.status === 'refused'")
         assert text(page, "#upload-status").startswith("Not uploaded: 401")
         assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") is None
+
+
+PLAYER_API = "*/api/v1/rocket/*player_id=*"
+"""The player page's requests of one player's numbers (eight a player)."""
+PLAYER_ANSWERS = 8
+
+
+def choose_player(page, player: str) -> None:
+    page.evaluate(f"(() => {{ const s = document.getElementById('player'); s.value = {player!r};"
+                  " s.dispatchEvent(new Event('change')); })()")
+
+
+def players_by_games(pg_url: str) -> list[str]:
+    return [p for (p,) in rows(pg_url, "SELECT player_id FROM rocket.player_weaknesses GROUP BY player_id "
+                                       "ORDER BY max(matches) DESC, 1 LIMIT 3")]
+
+
+def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site, request, module_pg_url):
+    base, page = site
+    first, second, _ = players_by_games(module_pg_url)
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={first}")
+        before = text(page, "#replays")
+        with page.holding(PLAYER_API):
+            choose_player(page, second)
+            requests = page.held(f"player_id={second}", PLAYER_ANSWERS)
+            stale = page.evaluate("[...document.querySelectorAll('#prediction, #weaknesses, #recommendations, "
+                                  "#replays')].map(e => e.getAttribute('aria-busy') === 'true' "
+                                  "&& e.classList.contains('stale'))")
+            assert stale == [True] * 4 and page.evaluate("document.body.dataset.state") == "loading"
+            assert text(page, "#replays") == before
+            page.release(requests)
+            page.ready()
+        assert page.evaluate("document.querySelectorAll('.stale, [aria-busy]').length") == 0
+        assert text(page, "#replays") != before
+
+
+def test_the_answer_of_a_superseded_player_is_dropped(site, request, module_pg_url):
+    base, page = site
+    first, second, third = players_by_games(module_pg_url)
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={first}")
+        with page.holding(PLAYER_API):
+            choose_player(page, second)
+            late = page.held(f"player_id={second}", PLAYER_ANSWERS)
+            choose_player(page, third)
+            page.release(page.held(f"player_id={third}", PLAYER_ANSWERS))
+            page.ready()
+            shown = text(page, "#replays") + text(page, "#prediction")
+            page.release(late)
+            page.wait_for("document.body.dataset.dropped === '1'")
+        assert text(page, "#replays") + text(page, "#prediction") == shown
+        assert third in text(page, "#player-meta") and f"player={third}" in page.evaluate("location.search")

@@ -404,3 +404,48 @@ def test_the_match_page_names_its_teams_and_tracked_players(site, published, req
             assert f" · {GAME_MODES[game_mode]} · " in summary and f" {game_mode} " not in summary, summary
         finally:
             page.viewport(1280, 900)
+
+
+LEADERBOARDS = "*/api/v1/tournaments/leaderboard/*"
+
+
+def pick(page, select: str, value: str) -> None:
+    """Chooses `value` in the select `select` as a user does, without waiting for its answer."""
+    page.evaluate(f"(() => {{ const s = document.getElementById({select!r}); s.value = {value!r};"
+                  " s.dispatchEvent(new Event('change')); })()")
+
+
+def test_changing_the_context_marks_the_old_standings_stale_until_the_new_answer(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        before = page.evaluate("document.getElementById('panel-teams').innerText")
+        with page.holding(LEADERBOARDS):
+            pick(page, "division", "all")
+            requests = page.held("leaderboard/teams")
+            assert page.evaluate("(e => e.getAttribute('aria-busy') === 'true' && e.classList.contains('stale'))"
+                                 "(document.getElementById('panel-teams'))")
+            assert page.evaluate("document.body.dataset.state") == "loading"
+            assert page.evaluate("document.getElementById('panel-teams').innerText") == before
+            page.release(requests)
+            page.ready()
+        assert page.evaluate("document.querySelectorAll('.stale, [aria-busy]').length") == 0
+        assert page.evaluate("document.getElementById('panel-teams').innerText") != before
+
+
+def test_the_standings_of_a_superseded_context_are_dropped(site, request):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html")
+        divisions = page.evaluate("[...document.getElementById('division').options].map(o => o.value)")
+        with page.holding(LEADERBOARDS):
+            pick(page, "division", "all")
+            late = page.held("leaderboard/teams")
+            pick(page, "division", divisions[1])
+            page.release(page.held(f"division={divisions[1]}"))
+            page.ready()
+            shown = page.evaluate("document.getElementById('panel-teams').innerText")
+            page.release(late)
+            page.wait_for("document.body.dataset.dropped === '1'")
+        assert page.evaluate("document.getElementById('panel-teams').innerText") == shown
+        assert divisions[1] in page.evaluate("document.querySelector('#panel-teams caption').innerText")

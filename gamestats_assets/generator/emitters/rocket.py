@@ -1,8 +1,10 @@
 """Synthetic Rocket League data: one day of ballchasing.com replay JSON and training-session logs for a
 population of ranked players, deterministic for a seed and a date.
 
-Skills follow rank as loosely as real players' do (`rocket_calibration`); `WEAKNESS_SHARE` of the players
-carry one planted weakness, written beside the replays as `planted_weaknesses.json`."""
+Skills follow rank as loosely as real players' do (`rocket_calibration`); about `WEAKNESS_SHARE` of the players
+carry one planted weakness, written beside the replays as `planted_weaknesses.json`. Players play as much as
+their lasting activity says, and a weakness is planted in proportion to it, so the planted players have the
+games a weakness the size real ones are (`WEAKNESS_GAP`) needs to be found, without more games in all."""
 
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ PLAYLISTS = {"ranked-duels": 1, "ranked-doubles": 2, "ranked-standard": 3}
 PLAYLIST_WEIGHTS = (0.15, 0.35, 0.5)
 PLATFORMS = ("epic", "steam", "ps4", "xbox")
 WEAKNESS_SHARE = 0.3
+"""The chance of a weakness for a player of average activity (a player's chance is this times their activity,
+at most 1: about 0.29 of all players)."""
 RANK_SHARE = 0.06
 """The share of a game's skill stat that rank explains: the mean R² over the skills every real player-game
 gives (aerials, boost, positioning, rotation) in `rocket_calibration`."""
@@ -51,6 +55,10 @@ WEAKNESS_DROP = WEAKNESS_GAP * math.sqrt(1 - RANK_SHARE)
 LEVEL_MEAN, LEVEL_SD = 42.0, 14.0
 ACTIVE_SHARE = 0.75
 GAMES_PER_ACTIVE_DAY = 3.0
+ACTIVITY_SHAPE = 1.0
+"""How a player's games on an active day vary among players: each plays `GAMES_PER_ACTIVE_DAY` times a lasting
+activity drawn from a gamma distribution of mean 1 and this shape (1: exponential, so a few play many games a day
+and most a few, as ranked players do)."""
 TRAINING_SHARE = 0.35
 IMPROVEMENT_DAYS = 120.0
 REGULATION_SECONDS = 300
@@ -77,6 +85,7 @@ class Player:
     playlist: str
     offsets: dict[str, float]
     weakness: str | None
+    activity: float
 
     def level_on(self, day: dt.date, anchor: dt.date) -> float:
         """Rank level (divisions) on `day`: the base level plus the improvement since `anchor`, which
@@ -108,11 +117,13 @@ def _name(rng: np.random.Generator) -> str:
 def population(seed: int, n_players: int) -> tuple[Player, ...]:
     """The players of a seed: the same whichever day is generated (computed once per process)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
+    activity = np.random.default_rng(np.random.SeedSequence([seed, 11])).gamma(
+        ACTIVITY_SHAPE, 1 / ACTIVITY_SHAPE, n_players)
     players = []
     for number in range(n_players):
         platform = PLATFORMS[int(rng.integers(0, len(PLATFORMS)))]
         online_id = f"{rng.integers(0, 2**63):032x}"[:32] if platform == "epic" else str(76561198000000000 + number)
-        weak = rng.random() < WEAKNESS_SHARE
+        weak = rng.random() < WEAKNESS_SHARE * activity[number]
         players.append(Player(
             number=number, player_id=online_id, name=_name(rng), platform=platform,
             base_level=float(np.clip(rng.normal(LEVEL_MEAN, LEVEL_SD), 0, MAX_DIVISION_INDEX - 4)),
@@ -120,6 +131,7 @@ def population(seed: int, n_players: int) -> tuple[Player, ...]:
             playlist=list(PLAYLISTS)[int(rng.choice(len(PLAYLISTS), p=PLAYLIST_WEIGHTS))],
             offsets={skill: float(rng.normal(0, LASTING_SPREAD)) for skill in SKILLS},
             weakness=SKILLS[int(rng.integers(0, len(SKILLS)))] if weak else None,
+            activity=float(activity[number]),
         ))
     return tuple(players)
 
@@ -279,7 +291,7 @@ def generate_replays(day: dt.date, *, seed: int, n_players: int, anchor: dt.date
     players = population(seed, n_players)
     games = []
     for playlist, team_size in PLAYLISTS.items():
-        games_of = {p.number: 1 + int(rng.poisson(games_per_day - 1))
+        games_of = {p.number: 1 + int(rng.poisson(max(games_per_day * p.activity - 1, 0)))
                     for p in players if p.playlist == playlist and rng.random() < ACTIVE_SHARE}
         lobby = 2 * team_size
         for round_number in range(max(games_of.values(), default=0)):

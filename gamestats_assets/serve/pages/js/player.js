@@ -4,11 +4,14 @@
 // skills against peers with the weak ones flagged, the positional heatmap from their raw replays (drawn on a
 // canvas: a field outline and shaded cells, a picture no chart library draws) with the control to upload one, the
 // training recommendations and the recent replays.
-import { api, chart, el, fmt, header, loading, options, param, remember, shown, showError, sortableTable } from "./common.js";
+import { api, chart, el, fmt, header, latest, options, param, remember, shown, showError, sortableTable } from "./common.js";
 import { uploadForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
 const BASE = "/api/v1/rocket";
+/** The regions showing a player's numbers, marked stale while another player's are asked. */
+const REGIONS = ["prediction", "progress", "percentiles", "field", "heatmap", "weaknesses", "recommendations", "replays"];
+const run = latest();
 let progress = {}, comparison = [];
 
 header("player.html");
@@ -134,61 +137,66 @@ function drawPercentiles() {
                                                        color: (ctx) => (weak(comparison[ctx.index] || {}) ? "#b42318" : "#1c2230") } } } } });
 }
 
-async function show() {
-  loading();
+/** Shows the chosen player; what an earlier choice showed stays marked stale until the answer, and the answer of a
+ * choice changed meanwhile is dropped. */
+function show() {
   const player_id = $("player").value;
   remember({ player: player_id, stat: $("stat").value });
   $("title").textContent = `Rocket League player · ${$("player").selectedOptions[0]?.dataset.name || player_id}`;
-  try {
-    const [who, prog, comp, weak, rank, recs, recent, heat] = await Promise.all([
+  return run({
+    regions: REGIONS.map((id) => $(id).closest(".chart, .heatmap") || $(id)),
+    fetch: () => Promise.all([
       api(`${BASE}/player`, { player_id }), api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
       api(`${BASE}/analytics/weaknesses`, { player_id }), api(`${BASE}/analytics/rank-prediction`, { player_id }),
       api(`${BASE}/training/recommendations`, { player_id }), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
-      api(`${BASE}/analytics/heatmap`, { player_id })]);
-    const me = who.data;
-    $("title").replaceChildren(`Rocket League player · ${me.name || player_id}`,
-      el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
-    progress = prog.data.stats;
-    comparison = comp.data.stats;
-    const stats = Object.keys(progress).sort();
-    options($("stat"), stats.map((s) => [s, s.replaceAll("_", " ")]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
-    drawStat();
-    $("field").replaceChildren(field(comparison));
-    showHeatmap(heat.data);
-    const r = rank.data;
-    $("prediction").replaceChildren(...(r ? [
-      el("div", { class: "kpi", id: "rank" }, "Rank", el("b", { class: "rank" }, r.rank || "unranked"),
-         el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`)),
-      el("div", { class: "kpi", id: "predicted" }, "Predicted from their stats", el("b", { class: "rank" }, r.predicted_rank || "—"),
-         el("span", { class: "muted" }, r.interval_95
-           ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`
-           : "no interval")),
-      el("div", { class: "kpi" }, "Model vs baseline", el("b", {}, `MAE ${fmt(r.model.mae, 2)} vs ${fmt(r.model.baseline_mae, 2)}`),
-         el("span", { class: r.model.beats_baseline ? "up" : "down" }, r.model.beats_baseline === null ? "not measured"
-           : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
-           : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
-    ] : [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))]));
-    drawPercentiles();
-    const skills = weak.data.skills;
-    $("weaknesses").replaceChildren(skills.length ? sortableTable([
-      { key: "skill", label: "Skill", text: true, value: (s) => s.skill, cell: (s) => el("span", { class: s.is_weak ? "down" : null }, `${s.skill}${s.is_weak ? " (weak)" : ""}`) },
-      { key: "z", label: "z vs peers", value: (s) => s.z, cell: (s) => fmt(s.z, 2) },
-      { key: "pct", label: "Percentile", value: (s) => s.rank_percentile, cell: (s) => percentile(s.rank_percentile) },
-      { key: "p", label: "p (adjusted)", value: (s) => s.p_adjusted, cell: (s) => fmt(s.p_adjusted, 3) },
-      { key: "matches", label: "Matches n", descending: true, value: (s) => s.matches },
-      { key: "peers", label: "Peers", descending: true, value: (s) => s.peers },
-    ], skills, { sortKey: "z" }) : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
-    const recommended = recs.data;
-    $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", {},
-      el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
-      el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
-    $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
-      el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
-      ` · ${[m.playlist, m.map_code, `blue ${m.score_team_0}–${m.score_team_1} orange`, outcome(m)].filter(Boolean).join(" · ")}`))) : el("p", {}, "No replay."));
-  } catch (error) {
-    showError(`Could not load ${player_id}: ${error.message}`);
-  }
-  shown();
+      api(`${BASE}/analytics/heatmap`, { player_id })]),
+    render: (answers) => showPlayer(player_id, answers),
+    failed: (error) => `Could not load ${player_id}: ${error.message}`,
+  });
+}
+
+/** Draws `player_id`'s answers (`show`'s, in its order). */
+function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat]) {
+  const me = who.data;
+  $("title").replaceChildren(`Rocket League player · ${me.name || player_id}`,
+    el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
+  progress = prog.data.stats;
+  comparison = comp.data.stats;
+  const stats = Object.keys(progress).sort();
+  options($("stat"), stats.map((s) => [s, s.replaceAll("_", " ")]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
+  drawStat();
+  $("field").replaceChildren(field(comparison));
+  showHeatmap(heat.data);
+  const r = rank.data;
+  $("prediction").replaceChildren(...(r ? [
+    el("div", { class: "kpi", id: "rank" }, "Rank", el("b", { class: "rank" }, r.rank || "unranked"),
+       el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`)),
+    el("div", { class: "kpi", id: "predicted" }, "Predicted from their stats", el("b", { class: "rank" }, r.predicted_rank || "—"),
+       el("span", { class: "muted" }, r.interval_95
+         ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`
+         : "no interval")),
+    el("div", { class: "kpi" }, "Model vs baseline", el("b", {}, `MAE ${fmt(r.model.mae, 2)} vs ${fmt(r.model.baseline_mae, 2)}`),
+       el("span", { class: r.model.beats_baseline ? "up" : "down" }, r.model.beats_baseline === null ? "not measured"
+         : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
+         : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
+  ] : [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))]));
+  drawPercentiles();
+  const skills = weak.data.skills;
+  $("weaknesses").replaceChildren(skills.length ? sortableTable([
+    { key: "skill", label: "Skill", text: true, value: (s) => s.skill, cell: (s) => el("span", { class: s.is_weak ? "down" : null }, `${s.skill}${s.is_weak ? " (weak)" : ""}`) },
+    { key: "z", label: "z vs peers", value: (s) => s.z, cell: (s) => fmt(s.z, 2) },
+    { key: "pct", label: "Percentile", value: (s) => s.rank_percentile, cell: (s) => percentile(s.rank_percentile) },
+    { key: "p", label: "p (adjusted)", value: (s) => s.p_adjusted, cell: (s) => fmt(s.p_adjusted, 3) },
+    { key: "matches", label: "Matches n", descending: true, value: (s) => s.matches },
+    { key: "peers", label: "Peers", descending: true, value: (s) => s.peers },
+  ], skills, { sortKey: "z" }) : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
+  const recommended = recs.data;
+  $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", {},
+    el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
+    el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
+  $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
+    el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
+    ` · ${[m.playlist, m.map_code, `blue ${m.score_team_0}–${m.score_team_1} orange`, outcome(m)].filter(Boolean).join(" · ")}`))) : el("p", {}, "No replay."));
 }
 
 async function start() {

@@ -1,7 +1,7 @@
 // The tournament stats page: the context selector (season → division → group → round → match; one division at a
 // time unless "all divisions" is chosen), the team and player leaderboards of that context or of the chosen
 // match (every row, read page by page), and the match history, polled every 30 s while the chosen round is active.
-import { api, chart, distinct, el, fmt, header, loading, options, param, remember, shown, showError, sortableTable } from "./common.js";
+import { api, chart, distinct, el, fmt, header, latest, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const BASE = "/api/v1/tournaments";
 const POLL_MS = 30_000;
@@ -11,7 +11,8 @@ const ALL_DIVISIONS = "all";
 const PAGE = 100;
 const $ = (id) => document.getElementById(id);
 const selects = { season: $("season"), division: $("division"), group: $("group"), round: $("round"), match: $("match") };
-let schedule = [], rounds = [], poller = null, tab = "teams", published = null;
+let schedule = [], rounds = [], poller = null, tab = "teams";
+const run = latest();
 
 header("tournament.html");
 
@@ -25,25 +26,24 @@ function context() {
 /** The standings' query: the context's, or the chosen match's alone. */
 const standingsOf = () => ({ ...context(), match_id: selects.match.value || null });
 
-/** Every row of a leaderboard (`kind`), read `PAGE` at a time: the first answer with all the rows in it. */
+/** Every row of a leaderboard (`kind`), read `PAGE` at a time: the first answer with all the rows in it, and the
+ * latest publish of the tables its pages were read from (`published`). */
 async function everyRow(path, kind, params) {
   const first = await api(path, { ...params, limit: PAGE });
   const rows = [...first.data[kind]];
+  let published = publishedOf(first);
   while (rows.length < first.data.total_count) {
     const next = await api(path, { ...params, limit: PAGE, offset: rows.length });
     if (!next.data[kind].length) break;
     rows.push(...next.data[kind]);
-    noteFreshness(next);
+    published = [published, publishedOf(next)].sort().at(-1);
   }
-  noteFreshness(first);
-  return { ...first, data: { ...first.data, [kind]: rows } };
+  return { ...first, data: { ...first.data, [kind]: rows }, published };
 }
 
-/** Keeps the latest publish of the tables an answer was read from. */
-function noteFreshness(answer) {
-  for (const at of Object.values(answer.metadata.published_at || {})) {
-    if (at && (!published || at > published)) published = at;
-  }
+/** The latest publish of the tables an answer was read from (ISO text, "" when none says). */
+function publishedOf(answer) {
+  return Object.values(answer.metadata.published_at || {}).filter(Boolean).sort().at(-1) || "";
 }
 
 const SINCE = { round: "the previous round", match: "the previous match" };
@@ -96,8 +96,7 @@ function sparkline(placements) {
   return el("span", { title: placements.join(" · ") }, svg, el("span", { class: "muted" }, ` ${placements.join(" ")}`));
 }
 
-async function showTeams() {
-  const answer = await everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf());
+function showTeams(answer) {
   const teams = answer.data.teams;
   $("panel-teams").replaceChildren(teams.length ? sortableTable([
     { key: "rank", label: "Rank", value: (t) => t.rank, cell: (t) => el("span", {}, `${t.rank} `, changeArrow(t.rank_change, t.rank_change_since)) },
@@ -130,8 +129,7 @@ function openWeapons(player) {
   $("radar").dataset.drawn = "true";
 }
 
-async function showPlayers() {
-  const answer = await everyRow(`${BASE}/leaderboard/players`, "players", { ...standingsOf(), include_weapons: true });
+function showPlayers(answer) {
   const players = answer.data.players;
   const perMatch = (p) => p.survival_s === null ? null : p.survival_s / p.matches_played;
   $("panel-players").replaceChildren(players.length ? sortableTable([
@@ -154,9 +152,7 @@ async function showPlayers() {
     : el("p", {}, "No player has played in this context yet."));
 }
 
-async function showMatches() {
-  const answer = await api(`${BASE}/matches/recent`, { ...context(), limit: 100 });
-  noteFreshness(answer);
+function showMatches(answer) {
   const roundName = Object.fromEntries(rounds.map((r) => [r.round, r.name || r.round]));
   const chosen = selects.match.value;
   const matches = answer.data.matches.filter((m) => !chosen || m.match_id === chosen)
@@ -169,7 +165,15 @@ async function showMatches() {
     : el("p", {}, "No scored match in this context yet."));
 }
 
-const VIEWS = { teams: showTeams, players: showPlayers, matches: showMatches };
+/** Each tab's answer (`fetch`) and how it is drawn (`draw`). */
+const VIEWS = {
+  teams: { fetch: () => everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf()), draw: showTeams },
+  players: { fetch: () => everyRow(`${BASE}/leaderboard/players`, "players", { ...standingsOf(), include_weapons: true }),
+             draw: showPlayers },
+  matches: { fetch: async () => { const answer = await api(`${BASE}/matches/recent`, { ...context(), limit: 100 });
+                                  return { ...answer, published: publishedOf(answer) }; },
+             draw: showMatches },
+};
 
 /** A round's status now, from its window and this browser's clock (an answer's `status` is as of its publish). */
 function statusOf(round) {
@@ -178,23 +182,28 @@ function statusOf(round) {
   return now < Date.parse(round.starts_at) ? "scheduled" : now < Date.parse(round.ends_at) ? "active" : "completed";
 }
 
-async function refresh() {
-  loading();
-  try {
-    published = null;
-    await VIEWS[tab]();
-    const round = rounds.find((r) => r.round === selects.round.value);
-    const active = round ? statusOf(round) === "active" : rounds.some((r) => statusOf(r) === "active");
-    setPolling(active);
-    const status = $("status");
-    status.dataset.published = published || "";
-    status.textContent = `${active ? "Round in progress: updating every 30 s. " : ""}`
-      + `Updated ${published ? new Date(published).toLocaleString() : "never"} (when these results were published); `
-      + `checked ${new Date().toLocaleTimeString()}.`;
-  } catch (error) {
-    showError(`Could not load the ${tab}: ${error.message}`);
-  }
-  shown();
+/** Shows the tab's view of the chosen context; what an earlier choice showed stays marked stale until the answer,
+ * and the answer of a choice changed meanwhile is dropped. */
+function refresh() {
+  const view = VIEWS[tab];
+  return run({
+    regions: [$(`panel-${tab}`)],
+    fetch: view.fetch,
+    render: (answer) => { view.draw(answer); showStatus(answer.published); },
+    failed: (error) => `Could not load the ${tab}: ${error.message}`,
+  });
+}
+
+/** Says when the results shown were published, and whether the page polls. */
+function showStatus(published) {
+  const round = rounds.find((r) => r.round === selects.round.value);
+  const active = round ? statusOf(round) === "active" : rounds.some((r) => statusOf(r) === "active");
+  setPolling(active);
+  const status = $("status");
+  status.dataset.published = published || "";
+  status.textContent = `${active ? "Round in progress: updating every 30 s. " : ""}`
+    + `Updated ${published ? new Date(published).toLocaleString() : "never"} (when these results were published); `
+    + `checked ${new Date().toLocaleTimeString()}.`;
 }
 
 function setPolling(active) {
