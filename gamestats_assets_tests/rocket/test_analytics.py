@@ -211,12 +211,13 @@ def test_real_ranked_games_hold_too_few_rank_histories_to_judge_a_rank_change():
 def test_the_check_judges_recall_by_the_power_its_games_give(scores, history):
     truth = history[3]
     result = planted_weaknesses_found(player_weaknesses=scores, planted=truth)
-    # about twenty found at a false discovery rate of 5 %: all of them planted (passed) or one not (too few to
-    # say, a warning), never an error
+    # about twenty found at a false discovery rate of 5 %, and a few planted weaknesses of the most active players
+    # powered: too few to say (a warning), never an error
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["precision_judgement"].text in ("meets", "undecided")
     assert result.metadata["precision"].value >= 0.9
-    assert result.metadata["powered_planted"].value == 0 and result.metadata["recall_below_expected_power"].value == 0
+    assert result.metadata["powered_recall_judgement"].text != "below"
+    assert result.metadata["recall_below_expected_power"].value == 0
     # planted weaknesses far below their peers are within any player's games: missing them is an error
     is_planted = pl.col("player_id").is_in(truth.filter(pl.col("weakness").is_not_null())["player_id"].implode())
     missed = scores.join(truth, on="player_id", how="left").with_columns(
