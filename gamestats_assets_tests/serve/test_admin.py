@@ -574,3 +574,29 @@ def test_a_delay_stored_through_the_api_places_the_late_match_by_the_rules(serve
         answer = client.get(SCHEDULE, params={"round": r1["round"], "division": "Pro"},
                             headers=bearer(keys["organiser"]))
     assert [s["applied"] for s in answer.json()["data"]["slots"]] == [True] * 6
+
+
+VALIDATION_API = "*/api/v1/admin/pubg/validation*"
+
+
+def test_changing_a_filter_marks_the_old_list_stale_and_drops_a_superseded_answer(page, server, published, request):
+    url = published["pg_url"]
+    with check(page, request):
+        open_admin(page, server)
+        before = page.evaluate(CARDS)
+        with page.holding(VALIDATION_API):
+            change(page, "filter-status", "confirmed")
+            late = page.held("status=confirmed")
+            assert page.evaluate("(e => e.getAttribute('aria-busy') === 'true' && e.classList.contains('stale'))"
+                                 "(document.getElementById('validation'))")
+            assert page.evaluate(CARDS) == before
+            change(page, "filter-status", "mixed_division")
+            page.release(page.held("status=mixed_division"))
+            mixed = [m for (m,) in rows(url, MIXED)]
+            assert listed(page, mixed) == sorted(mixed)
+            page.release(late)
+            page.wait_for("document.body.dataset.dropped === '1'")
+        assert page.evaluate(CARDS) == sorted(mixed)
+        assert page.evaluate("document.querySelectorAll('#validation.stale, #validation[aria-busy]').length") == 0
+        change(page, "filter-status", "needs_override")
+        listed(page, needing_a_decision(url))

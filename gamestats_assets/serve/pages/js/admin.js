@@ -3,7 +3,7 @@
 // status, division, round and day, each a card with its actions; and the roster of tracked players with each one's
 // name, team, division and backfill progress, refreshed while a backfill runs. The key stays in this tab's session
 // storage.
-import { api, el, fmt, header, options, shown, showError, sortableTable } from "./common.js";
+import { api, el, fmt, header, latest, options, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const ADMIN = "/api/v1/admin/pubg";
@@ -19,7 +19,8 @@ const STATUS_NAMES = {
 
 header("admin.html");
 
-const state = { season: null, slots: [], poll: null, asked: 0 };
+const state = { season: null, slots: [], poll: null };
+const validation = latest();
 const auth = (extra = {}) => ({ ...extra, headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`,
                                                      "Content-Type": "application/json" } });
 const send = (path, method, body) => api(path, {}, auth({ method, body: JSON.stringify(body) }));
@@ -237,13 +238,19 @@ function matchCard(m) {
     actions(m));
 }
 
-/** Shows the matches the filters ask for; an answer to filters changed since is dropped. */
-async function showValidation() {
-  const asked = ++state.asked;
-  const answer = await api(`${ADMIN}/validation`, filterParams(), auth());
-  if (asked !== state.asked) return;
-  const matches = answer.data.matches;
-  const { status, division, round } = filterParams();
+/** Shows the matches the filters ask for; the list of earlier filters stays marked stale until the answer, and an
+ * answer to filters changed since is dropped. */
+function showValidation() {
+  const filters = filterParams();
+  return validation({
+    regions: [$("validation")],
+    fetch: () => api(`${ADMIN}/validation`, filters, auth()),
+    render: (answer) => showMatches(answer.data.matches, filters),
+    failed: (error) => `Could not load the matches to validate: ${error.message}`,
+  });
+}
+
+function showMatches(matches, { status, division, round }) {
   $("validation-count").textContent = `${matches.length} match${matches.length === 1 ? "" : "es"}`
     + (status ? ` · ${statusName(status).toLowerCase()}` : "")
     + (division || round ? " · matches of no single division or round are listed under every one" : "");
@@ -350,7 +357,7 @@ async function start() {
   });
   $("round").addEventListener("change", () => { showSchedule(); fillRoundForm(); });
   $("lobby").addEventListener("change", showSchedule);
-  $("filters").addEventListener("change", () => showValidation().catch((error) => showError(error.message)));
+  $("filters").addEventListener("change", showValidation);
   $("slots-form").addEventListener("submit", saveSlots);
   $("delay-form").addEventListener("submit", saveDelay);
   $("round-form").addEventListener("submit", saveRound);
