@@ -43,8 +43,9 @@ class Lake:
 
     def run(self, domain: str, fails: bool = False) -> dict:
         """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts
-        (none for a run that `fails`, as it must), and the games each table computed by game computed again
-        (`computed`, by table name)."""
+        (none for a run that `fails`, as it must), the games each table computed by game computed again
+        (`computed`, by table name), the keys each table published by key published and removed
+        (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name)."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -62,6 +63,12 @@ class Lake:
         self.computed = {m.asset_key.path[-1]: m.metadata["keys_computed"].value
                          for m in result.get_asset_materialization_events()
                          for m in [m.materialization] if "keys_computed" in m.metadata}
+        self.published_keys = {m.asset_key.path[-1]: (m.metadata["keys_published"].value,
+                                                       m.metadata["keys_removed"].value)
+                               for m in result.get_asset_materialization_events()
+                               for m in [m.materialization] if "keys_published" in m.metadata}
+        self.checks = {e.check_name: {name: value.value for name, value in e.metadata.items()}
+                       for e in result.get_asset_check_evaluations() if e.asset_key.path[1] == "etl"}
         return counts
 
     def lake_tables(self, domain: str) -> dict[str, list[tuple]]:
@@ -136,6 +143,7 @@ def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> No
     compared = [(lake.published(domain), scratch.published(domain))]
     if domain == "lol":
         compared.append((lake.lake_tables(domain), scratch.lake_tables(domain)))
+        assert lake.checks and lake.checks == scratch.checks, f"{step}: the ETL checks differ from a run from scratch's"
     for incremental, whole in compared:
         assert incremental.keys() == whole.keys()
         for table in whole:
@@ -199,11 +207,13 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     assert lake.run("lol")["files_parsed"] == 4
 
     assert set(lake.computed.values()) == {2}, lake.computed
+    assert lake.published_keys == {"participant_query_facts": (2, 0)}, "the day is published whole"
 
     write_game(folder, variant(ranked, 323466835), "JP1_323466835")
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}
     assert lake.computed and set(lake.computed.values()) == {1}, \
         f"every STD table computes the new game alone: {lake.computed}"
+    assert lake.published_keys == {"participant_query_facts": (1, 0)}, "only the new game's rows are published"
     assert_same_as_from_scratch(lakes, lake, "lol", "arrived")
 
     write_game(folder, variant(ranked, 323466835, queue=440), "JP1_323466835")
@@ -212,6 +222,7 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
         "the timeline written again with the same bytes is not parsed again"
     assert lake.computed["skill_orders"] == 0 and lake.computed["games"] == 2, \
         f"a table reads only the changed match file and the removed timeline's games: {lake.computed}"
+    assert lake.published_keys == {"participant_query_facts": (2, 0)}, "the two changed games are published again"
     assert_same_as_from_scratch(lakes, lake, "lol", "changed and removed")
 
     write_game(folder, ranked, "copy_of_JP1_323466834")
@@ -219,6 +230,7 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     assert (counts["files_parsed"], counts["files_quarantined"]) == (2, 2), \
         "a game read on an earlier run and delivered again under another name is a duplicate"
     assert set(lake.computed.values()) == {0}, f"no game's rows changed: {lake.computed}"
+    assert lake.published_keys == {"participant_query_facts": (0, 0)}
     assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
 
 
@@ -254,6 +266,7 @@ def test_a_run_failing_half_way_through_its_writes_leaves_the_next_run_right(lak
         patch.setattr(DeltaLakeIOManager, "replace_files", fails_after_matches)
         lake.run("lol", fails=True)
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 2, "files_removed": 2, "files_quarantined": 0}
+    assert lake.published_keys == {"participant_query_facts": (1, 1)}, "the new game published, the removed one deleted"
     assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-run")
 
 

@@ -5,7 +5,8 @@ For each day of the run, a table reads the tokens of its inputs' keys (`lib/lake
 whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
 inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed.
 A day it holds no record of, or one of its inputs holds none of, is computed and written whole. A table written
-before a failure and not recorded is computed again on the next run; its rows are replaced, never doubled."""
+before a failure and not recorded is computed again on the next run; its rows are replaced, never doubled. A
+published one is published by key from the same tokens (`lib/publish/by_key.py`)."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.authoring.assets import declared_metadata
+from gamestats_assets.lib.authoring.assets import BY_KEY, declared_metadata
 from gamestats_assets.lib.authoring.table import Table, table_key
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
@@ -29,7 +30,8 @@ def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
     outs = {table.name: dg.AssetOut(
         key=keys[table.ref], io_manager_key="lake", kinds={"delta"}, group_name=domain,
         description=table.asset_description,
-        metadata={PARTITION_COLUMN: "date", **declared_metadata(domain, table.name, table.publish, table.columns)})
+        metadata={PARTITION_COLUMN: "date", BY_KEY: table.by_key,
+                  **declared_metadata(domain, table.name, table.publish, table.columns)})
         for table in tables}
     upstream = {table_key(domain, ref) for table in tables for ref in table.inputs.values()} - within
 

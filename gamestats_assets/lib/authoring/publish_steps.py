@@ -10,12 +10,14 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.authoring.assets import Publish, PublishMode
+from gamestats_assets.lib.authoring.assets import BY_KEY, Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import frame_check, keys_valid, multi_asset_check
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, declared_columns, table_schema
 from gamestats_assets.lib.core.figures import cell, readable
 from gamestats_assets.lib.core.partitions import partitions_name
+from gamestats_assets.lib.lake.generations import read_generations
 from gamestats_assets.lib.publish import publisher
+from gamestats_assets.lib.publish.by_key import publish_by_key
 from gamestats_assets.lib.publish.held import (
     HELD_PARTITIONS,
     held_metadata,
@@ -26,7 +28,7 @@ from gamestats_assets.lib.publish.held import (
 )
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, FrameStream, partition_values, row_count_metadata
+from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, partition_values, row_count_metadata
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.lib.publish.sliced_load import SliceCuts, quantile_cuts
 
@@ -38,7 +40,8 @@ class PublishSpec:
     """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
     `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL; `columns`,
-    `indexes`, `checks` and `comment` are what its PostgreSQL table is generated from.
+    `indexes`, `checks` and `comment` are what its PostgreSQL table is generated from. A daily table computed by
+    key (`by_key`, the key's column) is published by key (`lib/publish/by_key.py`).
     """
 
     source: dg.AssetsDefinition
@@ -50,6 +53,7 @@ class PublishSpec:
     indexes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     comment: str | None = None
+    by_key: str | None = None
 
     @property
     def partitions_def(self) -> dg.PartitionsDefinition | None:
@@ -85,7 +89,7 @@ def published_specs(assets: Sequence[dg.AssetsDefinition]) -> list[PublishSpec]:
                 source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
                 columns = declared_columns(metadata[COLUMN_SCHEMA]) if COLUMN_SCHEMA in metadata else {}
                 specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column, columns,
-                                         publish.indexes, publish.checks, publish.comment))
+                                         publish.indexes, publish.checks, publish.comment, metadata.get(BY_KEY)))
     return specs
 
 
@@ -96,21 +100,38 @@ def keys_values(spec: PublishSpec, keys: Sequence[str] | None):
     return partition_values(spec.partitions_def, keys)
 
 
-def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, frame: FrameStream, keys: Sequence[str] | None,
-          postgres: PostgresResource) -> int:
-    """Write `spec`'s rows of partitions `keys` with its mode, and record the publish in `publisher.PUBLISH_LOG`;
-    nested in the caller's transaction (a savepoint)."""
-    if spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
-        rows = publisher.publish_partitions(
-            conn, spec.table, frame, spec.partition_column, keys_values(spec, keys),
-            load_slices(context, spec, keys, postgres),
-        )
+def write(conn, context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,
+          postgres: PostgresResource) -> tuple[int, dict]:
+    """Write `spec`'s rows of partitions `keys` with its mode (by key when it is computed by key), and record the
+    publish in `publisher.PUBLISH_LOG`; nested in the caller's transaction (a savepoint). Returns the rows written
+    and the publish's own metadata (the keys published by key)."""
+    lake, extra = context.resources.lake, {}
+    if spec.by_key is not None and spec.mode is PublishMode.PARTITION and keys:
+        data_dir, key_of = context.resources.platform.data_dir, dict(zip(keys_values(spec, keys), keys, strict=True))
+
+        def publish_whole(days: Sequence) -> int:
+            return publish_partitions(conn, context, spec, [key_of[day] for day in days], postgres)
+
+        done = publish_by_key(conn, spec.table, spec.partition_column, spec.by_key, list(key_of),
+                              lambda day: read_generations(data_dir, spec.source.key, day),
+                              lambda day: lake.scan(spec.source, [key_of[day]]), publish_whole)
+        rows, extra = done.rows, done.metadata()
+    elif spec.mode is PublishMode.PARTITION and spec.partitions_def is not None:
+        rows = publish_partitions(conn, context, spec, keys, postgres)
     elif spec.mode is PublishMode.INSERT_IF_ABSENT:
-        rows = publisher.insert_if_absent(conn, spec.table, frame, spec.key_columns)
+        rows = publisher.insert_if_absent(conn, spec.table, lake.batches(spec.source, keys), spec.key_columns)
     else:
-        rows = publisher.replace_snapshot(conn, spec.table, frame)
+        rows = publisher.replace_snapshot(conn, spec.table, lake.batches(spec.source, keys))
     publisher.record_publish(conn, spec.table, rows)
-    return rows
+    return rows, extra
+
+
+def publish_partitions(conn, context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str],
+                       postgres: PostgresResource) -> int:
+    """Replace `spec`'s partitions `keys` in PostgreSQL by the lake's (`publisher.publish_partitions`)."""
+    return publisher.publish_partitions(conn, spec.table, context.resources.lake.batches(spec.source, keys),
+                                        spec.partition_column, keys_values(spec, keys),
+                                        load_slices(context, spec, keys, postgres))
 
 
 def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,
@@ -198,7 +219,7 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         pool=POSTGRES_POOL,
         can_subset=True,
-        required_resource_keys={"postgres", "lake"},
+        required_resource_keys={"postgres", "lake", "platform"},
     )
     def _publish(context: dg.AssetExecutionContext):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
@@ -206,13 +227,13 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
         holds = run_holds_of(context, domain, partitions_def)
         keys = {spec.asset_key: publishable(context, spec, holds) for spec in selected}
         publishing = [spec for spec in selected if keys[spec.asset_key] != []]
-        written = {}
+        written, extra = {}, {}
         with postgres.connection() as conn:
             try:
                 with conn.transaction():
                     for spec in publishing:
-                        rows = context.resources.lake.batches(spec.source, keys[spec.asset_key])
-                        written[spec.asset_key] = write(conn, context, spec, rows, keys[spec.asset_key], postgres)
+                        written[spec.asset_key], extra[spec.asset_key] = write(conn, context, spec,
+                                                                               keys[spec.asset_key], postgres)
                     if partitions_def is not None:
                         record_holds(conn, domain, [s.table for s in selected], context.partition_keys, holds,
                                      context.run.run_id)
@@ -237,7 +258,8 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
                 HELD_PARTITIONS: held_metadata(holds, spec.table)}
             partitions = len(published) if context.has_partition_key_range else 0
             yield dg.MaterializeResult(asset_key=key, metadata={**row_count_metadata(rows, partitions), **held,
-                                                                "rows_written": rows, "preview": previews[key],
+                                                                "rows_written": rows, **extra[key],
+                                                                "preview": previews[key],
                                                                 WORKER_METADATA: step_worker()})
 
     return _publish
