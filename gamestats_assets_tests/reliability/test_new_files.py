@@ -15,12 +15,14 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import psycopg
 import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.authoring import keyed
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.publish import by_key
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.conftest import fresh_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
@@ -45,7 +47,8 @@ class Lake:
         """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts
         (none for a run that `fails`, as it must), the games each table computed by game computed again
         (`computed`, by table name), the keys each table published by key published and removed
-        (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name)."""
+        (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name; the games they
+        looked at again in `games_checked`)."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -69,6 +72,7 @@ class Lake:
                                for m in [m.materialization] if "keys_published" in m.metadata}
         self.checks = {e.check_name: {name: value.value for name, value in e.metadata.items()}
                        for e in result.get_asset_check_evaluations() if e.asset_key.path[1] == "etl"}
+        self.games_checked = {check.pop("games_checked", None) for check in self.checks.values()}
         return counts
 
     def lake_tables(self, domain: str) -> dict[str, list[tuple]]:
@@ -214,6 +218,7 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     assert lake.computed and set(lake.computed.values()) == {1}, \
         f"every STD table computes the new game alone: {lake.computed}"
     assert lake.published_keys == {"participant_query_facts": (1, 0)}, "only the new game's rows are published"
+    assert lake.games_checked == {1}, "the ETL checks look at the new game alone"
     assert_same_as_from_scratch(lakes, lake, "lol", "arrived")
 
     write_game(folder, variant(ranked, 323466835, queue=440), "JP1_323466835")
@@ -231,6 +236,7 @@ def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
         "a game read on an earlier run and delivered again under another name is a duplicate"
     assert set(lake.computed.values()) == {0}, f"no game's rows changed: {lake.computed}"
     assert lake.published_keys == {"participant_query_facts": (0, 0)}
+    assert lake.games_checked == {0}
     assert_same_as_from_scratch(lakes, lake, "lol", "delivered again")
 
 
@@ -302,3 +308,24 @@ def test_a_run_failing_between_its_std_tables_leaves_the_next_run_right(lakes, m
     assert lake.run("lol")["files_parsed"] == 0
     assert lake.computed["participant_facts"] == 3 and lake.computed["item_purchases"] == 0, lake.computed
     assert_same_as_from_scratch(lakes, lake, "lol", "after-failed-std-runs")
+
+
+def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publishes_it(lakes, monkeypatch):
+    """A game arrives and one is removed; the publish fails after deleting the keys it replaces: the
+    published day is as it was, and the next run publishes those two keys alone, as a run from scratch has them."""
+    lake, folder, ranked = two_games_run(lakes)
+    before = lake.published("lol")
+    write_game(folder, variant(ranked, 323466835), "JP1_323466835")
+    for name in ("ESPORTSTMNT01_2693492.json", "ESPORTSTMNT01_2693492_timeline.json"):
+        (folder / name).unlink()
+
+    def fails(*args, **kwargs):
+        raise psycopg.OperationalError("the server closed the connection")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(by_key.publisher, "copy_rows", fails)
+        lake.run("lol", fails=True)
+    assert lake.published("lol") == before, "the failed publish changed nothing"
+    assert lake.run("lol")["files_parsed"] == 0
+    assert lake.published_keys == {"participant_query_facts": (1, 1)}, lake.published_keys
+    assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-publish")

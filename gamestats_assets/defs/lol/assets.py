@@ -16,7 +16,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
-from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, day_checks, etl_key
 from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
@@ -83,11 +83,6 @@ ETL_DESCRIPTIONS = {
     "participant_frames": "Participant frames: one row per participant per frame (key date, match_id, frame_index, "
                           "participant_id): position, gold, xp, level, minions, damage stats.",
 }
-CHECKED_ETL = {
-    "timelines_without_match": "timeline_events",
-    "unknown_champion_ids": "participants",
-    "unknown_item_ids": "timeline_events",
-}
 
 
 ETL_METADATA = {PARTITION_COLUMN: "date", PHYSICAL_PARTITIONING: False}
@@ -97,10 +92,6 @@ unpartitioned write is the cheaper (`physically_partitioned`)."""
 
 READER_VERSION = "1"
 """The version of the day's reader (`parse_files`): a new one parses every file of a day again on its next run."""
-
-
-def etl_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey([DOMAIN, "etl", name])
 
 
 def held_games(held: dict[str, pl.DataFrame]) -> Held:
@@ -124,28 +115,6 @@ def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str
                                                       how="left"),
             "timeline_events": timelines.events.join(timeline_files, on="match_id", how="left"),
             "participant_frames": timelines.frames.join(timeline_files, on="match_id", how="left")}
-
-
-def day_checks(lake: DeltaLakeIOManager, days: list) -> list[dg.AssetCheckResult]:
-    """The ETL checks over the run's days as the lake holds them after the run: timelines without their match,
-    champion and purchased item ids the Data Dragon of their game's patch does not know."""
-    def read(name: str, *columns: str) -> pl.DataFrame:
-        scans = [lake.day_rows(etl_key(name), day) for day in days]
-        return pl.concat([scan.select("date", *columns).collect() for scan in scans if scan.collect_schema()],
-                         how="vertical_relaxed")
-
-    matches = read("matches", "match_id", "patch")
-    participants = read("participants", "match_id", "champion_id", *unknown_ids.ITEM_SLOTS)
-    events = read("timeline_events", "match_id", "type", "item_id")
-    orphans = events.select("date", "match_id").unique().join(matches.select("date", "match_id"),
-                                                             on=["date", "match_id"], how="anti").height
-    checks = [dg.AssetCheckResult(check_name="timelines_without_match", asset_key=etl_key("timeline_events"),
-                                  passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
-                                  metadata={"timelines_without_match": orphans})]
-    unknown = unknown_ids.unknown_ids(matches, participants, events)
-    return checks + [dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]),
-                                         passed=ids.height == 0, severity=dg.AssetCheckSeverity.WARN,
-                                         metadata=unknown_ids.metadata(ids)) for check, ids in unknown.items()]
 
 
 GAME_FILES = {"matches": ("matches", "matches"), "participants": ("matches", "matches"),
@@ -187,10 +156,11 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     quarantined with the reason.
     Checks (WARN) fail on timelines without their match file (their timeline rows are kept, the win-dependent
     tables skip them) and on champion and purchased item ids the Data Dragon of their game's patch does not know
-    (kept with a null name downstream), listing them."""
+    (kept with a null name downstream), listing them; they look again only at the games the run wrote
+    (`etl_checks.py`)."""
     counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
     replaced_rows: dict[str, int] = {name: 0 for name in ETL_DESCRIPTIONS}
-    days = days_of(context)
+    days, written_tables = days_of(context), {}
     for day in days:
         folder = day_folder(platform, DOMAIN, day.isoformat())
         plan = plan_day(platform, DOMAIN, "games", day, folder, riot_files(folder), READER_VERSION)
@@ -211,13 +181,14 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
         for name, metadata in zip(tables, written, strict=True):
             replaced_rows[name] += metadata["rows_replaced"]
         record_generations(platform, day, held, tables)
+        written_tables[day] = tables
         plan.commit(rejected)
         for name, value in {**plan.metadata, "files_quarantined": len(rejects)}.items():
             counts[name] += value
     for name in ETL_DESCRIPTIONS:
         yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
             **counts, "rows_replaced": replaced_rows[name], **lake.days_row_count(etl_key(name), days)})
-    yield from day_checks(lake, days)
+    yield from day_checks(lake, platform.data_dir, days, written_tables)
 
 
 def std_key(name: str) -> dg.AssetKey:

@@ -7,6 +7,8 @@ with a null patch (the newest shipped patch, `sources/riot/ddragon.py`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.std import game_patches
@@ -18,9 +20,11 @@ LISTED_IDS = 50
 """At most this many unknown ids are listed in a check's metadata (the count covers all)."""
 
 
-def unknown_ids(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def unknown_ids(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame,
+                by: Sequence[str] = ()) -> dict[str, pl.DataFrame]:
     """`unknown_champion_ids` and `unknown_item_ids`: (patch, id, rows) of every id the Data Dragon of its game's
-    patch lacks; an item's rows count its purchases and the slots holding it."""
+    patch lacks; an item's rows count its purchases and the slots holding it. With `by` (`match_id`), a row per
+    game as well (`summed` gives the ids over the games)."""
     champions = (participants.join(matches.select("match_id", "patch"), on="match_id", how="left")
                  .join(ddragon.game_champions(matches).select("patch", "champion_id"),
                        on=["patch", "champion_id"], how="anti", nulls_equal=True)
@@ -34,8 +38,13 @@ def unknown_ids(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.Da
              .join(ddragon.game_items(matches).select("patch", "item_id"), on=["patch", "item_id"], how="anti",
                    nulls_equal=True)
              .rename({"item_id": "id"}))
-    return {check: rows.group_by("patch", "id").agg(pl.len().cast(pl.Int64).alias("rows")).sort("patch", "id")
-            for check, rows in (("unknown_champion_ids", champions), ("unknown_item_ids", items))}
+    return {check: rows.group_by(*by, "patch", "id").agg(pl.len().cast(pl.Int64).alias("rows"))
+            .sort(*by, "patch", "id") for check, rows in (("unknown_champion_ids", champions), ("unknown_item_ids", items))}
+
+
+def summed(unknown: pl.DataFrame) -> pl.DataFrame:
+    """Unknown ids found by game (`unknown_ids(..., by=["match_id"])`) over the games: (patch, id, rows)."""
+    return unknown.group_by("patch", "id").agg(pl.col("rows").sum().cast(pl.Int64)).sort("patch", "id")
 
 
 def metadata(unknown: pl.DataFrame) -> dict[str, int | str]:

@@ -1,0 +1,112 @@
+"""The lol ETL's checks of a day, kept by game: timelines without their match file, and champion and item ids the
+Data Dragon of their game's patch does not know (`transforms/unknown_ids.py`).
+
+Each day keeps a record of what each of its games was found to hold
+(`<data_dir>/state/checks/lol/etl/<day>.parquet`) and the ETL tables' tokens of the games it was found at
+(`lib/lake/generations.py`, as a table computed by key records them). A run looks again only at the games whose
+tokens changed (from the rows the run just wrote, or the lake's rows of those games) and drops the games gone; a day
+with no record is looked at whole. The record is written before its tokens: a run failing between the two looks at
+its games again, and replaces their findings."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
+
+CHECKED_ETL = {
+    "timelines_without_match": "timeline_events",
+    "unknown_champion_ids": "participants",
+    "unknown_item_ids": "timeline_events",
+}
+"""Each check and the ETL table it is reported on."""
+
+COLUMNS = {"matches": ("match_id", "patch"),
+           "participants": ("match_id", "champion_id", *unknown_ids.ITEM_SLOTS),
+           "timeline_events": ("match_id", "type", "item_id")}
+"""What the checks read of each ETL table."""
+
+FINDINGS = {"match_id": pl.String, "check": pl.String, "patch": pl.String, "id": pl.Int64, "rows": pl.Int64}
+"""A day's record: a row per game and (patch, id) it holds unknown, or per timeline without its match file (no
+patch, no id)."""
+ORPHAN = "timelines_without_match"
+
+
+def etl_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["lol", "etl", name])
+
+
+RECORD_KEY = etl_key("checks")
+"""The key the tokens the day's findings were made at are recorded under."""
+
+
+def findings_path(data_dir: str | Path, day: dt.date) -> Path:
+    return Path(data_dir, "state", "checks", "lol", "etl", f"{day.isoformat()}.parquet")
+
+
+def game_findings(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """What the checks find in these games' rows, by game (`FINDINGS`)."""
+    orphans = (events.select("match_id").unique().join(matches.select("match_id"), on="match_id", how="anti")
+               .with_columns(pl.lit(ORPHAN).alias("check"), pl.lit(1).alias("rows")))
+    unknown = [ids.with_columns(pl.lit(check).alias("check"))
+               for check, ids in unknown_ids.unknown_ids(matches, participants, events, by=["match_id"]).items()]
+    return pl.concat([frame.select([pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c)
+                                    for c, t in FINDINGS.items()]) for frame in [orphans, *unknown]])
+
+
+def game_rows(lake: DeltaLakeIOManager, day: dt.date, name: str, games: set[str], fresh: pl.DataFrame,
+              held: set[str]) -> pl.DataFrame:
+    """The ETL table `name`'s rows of `games` on `day`: from `fresh` (the rows the run just wrote, as the lake holds
+    them) for the games it holds, from the lake for those of `held` (games of the table not just written)."""
+    columns = COLUMNS[name]
+    written = lake.erased(etl_key(name), fresh.filter(pl.col("match_id").is_in(list(games)))).select(columns)
+    earlier = sorted(games & held - set(fresh["match_id"].to_list()))
+    if not earlier:
+        return written
+    return pl.concat([written, lake.day_rows(etl_key(name), day).filter(pl.col("match_id").is_in(earlier))
+                      .select(columns).collect()], how="vertical_relaxed")
+
+
+def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
+                 fresh: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, int]:
+    """The findings of `day`'s games, the games whose tokens changed looked at again (all when the day has no record)
+    from `fresh` (the tables the run just wrote) or the lake, and recorded; and how many games were looked at."""
+    tokens = {name: read_generations(data_dir, etl_key(name), day) or {} for name in COLUMNS}
+    current = combined(list(tokens.values()))
+    recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
+    whole = recorded is None or not path.exists()
+    again, gone = (sorted(current), []) if whole else stale(recorded, current)
+    kept = pl.DataFrame(schema=FINDINGS) if whole else pl.read_parquet(path).filter(
+        ~pl.col("match_id").is_in([*again, *gone]))
+    games = set(again)
+    found = game_findings(*(game_rows(lake, day, name, games, fresh[name], set(tokens[name]))
+                            for name in COLUMNS)) if games else pl.DataFrame(schema=FINDINGS)
+    findings = pl.concat([kept, found])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    findings.write_parquet(path)
+    write_generations(data_dir, RECORD_KEY, day, current)
+    return findings, len(games)
+
+
+def day_checks(lake: DeltaLakeIOManager, data_dir: str | Path, days: Sequence[dt.date],
+               fresh: Mapping[dt.date, Mapping[str, pl.DataFrame]]) -> list[dg.AssetCheckResult]:
+    """The ETL checks over the run's days as the lake holds them after the run (WARN), from the days' findings
+    (`day_findings`, `fresh` the tables the run wrote by day); each reports the games it looked at again."""
+    looked = [day_findings(lake, data_dir, day, fresh[day]) for day in days]
+    findings = pl.concat([frame for frame, _ in looked])
+    games_checked = {"games_checked": sum(count for _, count in looked)}
+    orphans = findings.filter(pl.col("check") == ORPHAN).height
+    checks = [dg.AssetCheckResult(check_name=ORPHAN, asset_key=etl_key(CHECKED_ETL[ORPHAN]),
+                                  passed=orphans == 0, severity=dg.AssetCheckSeverity.WARN,
+                                  metadata={ORPHAN: orphans, **games_checked})]
+    for check in ("unknown_champion_ids", "unknown_item_ids"):
+        ids = unknown_ids.summed(findings.filter(pl.col("check") == check))
+        checks.append(dg.AssetCheckResult(check_name=check, asset_key=etl_key(CHECKED_ETL[check]),
+                                          passed=ids.height == 0, severity=dg.AssetCheckSeverity.WARN,
+                                          metadata={**unknown_ids.metadata(ids), **games_checked}))
+    return checks
