@@ -1,7 +1,7 @@
 """New data costs only itself: a day's first run, then the run after one more file lands in it, through Dagster.
 
-`--domain lol`: a day of `--games` synthetic games (MatchDto + timeline, written to landing, not timed), then one
-more game. `--domain rocket`: a synthetic day of `--players` ranked players (ballchasing JSON, not timed) beside the
+`--domain lol`: a day of `--games` synthetic games (MatchDto + timeline, written to landing, not timed: `--distinct`
+games generated, the others re-keyed copies of them under match ids of their own), then one more game, generated. `--domain rocket`: a synthetic day of `--players` ranked players (ballchasing JSON, not timed) beside the
 real sample replays, then one more real raw replay. Each run is the domain's daily job for the day (landing, ETL,
 every daily table and its checks, the publish to PostgreSQL) on one instance with the in-process executor.
 
@@ -10,11 +10,13 @@ With `--replays DIR` the rocket day also holds the distinct real raw replays of 
 (their difference over K - 1) and its fixed cost (the second run less one replay's).
 
 Prints one JSON object: the first run's and the second run's seconds, their ratio, the files each run parsed and
-reused, and the slowest steps of each; each run's CPU seconds (this process and its children: the parse's worker
+reused, and the slowest steps of each; for lol, the seconds from the new game's files landing to its rows published
+in PostgreSQL (the publish step's end); each run's CPU seconds (this process and its children: the parse's worker
 processes included) and each step's wall and CPU seconds (this process alone). The second run is the wait of the
 new file from landing to published (the sensor's poll and the run's launch aside).
 
     python bench/new_data.py --domain lol --games 800
+    python bench/new_data.py --domain lol --games 20000 --distinct 1000
     python bench/new_data.py --domain rocket --players 2000
     python bench/new_data.py --domain rocket --players 300 --replays ~/replays --real 100 --more 4
 PostgreSQL: GAMESTATS_PG_URL (an admin URL), else the service on 127.0.0.1:5432, else the embedded server.
@@ -24,6 +26,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -54,17 +57,31 @@ def rocket_daily_job() -> dg.JobDefinition:
     return defs.resolve_job_def("rocket_daily")
 
 
-def land_lol(folder: Path, games: int, seed: int) -> tuple[int, callable]:
-    """A day of `games` synthetic games; and the landing of one more."""
-    from gamestats_assets.generator.emitters.lol import Names, emit_day, generate_match
+def rekeyed(data: bytes, match_id: str, new_id: str) -> bytes:
+    """A game's JSON (match or timeline) under another match id and game id."""
+    data = data.replace(f'"{match_id}"'.encode(), f'"{new_id}"'.encode())
+    old_game, new_game = match_id.split("_")[1], new_id.split("_")[1]
+    return re.sub(rb'"gameId":' + old_game.encode() + rb"(?=[,}])", b'"gameId":' + new_game.encode(), data)
+
+
+def land_lol(folder: Path, games: int, seed: int, distinct: int) -> tuple[int, callable]:
+    """A day of `games` synthetic games, `distinct` of them generated and the others re-keyed copies of those; and
+    the landing of one more, generated: its match id."""
+    from gamestats_assets.generator.emitters.lol import Names, generate_day, generate_match, match_id_for
     import msgspec
 
-    emit_day(folder.parent, DAY, seed, games)
+    generated = list(generate_day(seed, DAY, min(distinct, games)))
+    for number in range(games):
+        match_id, match, timeline = generated[number % len(generated)]
+        new_id = match_id_for(DAY, number)
+        (folder / f"{new_id}.json").write_bytes(rekeyed(match, match_id, new_id))
+        (folder / f"{new_id}_timeline.json").write_bytes(rekeyed(timeline, match_id, new_id))
 
-    def one_more() -> None:
+    def one_more() -> str:
         match_id, match, timeline = generate_match(seed, DAY, games, Names())
         (folder / f"{match_id}_timeline.json").write_bytes(msgspec.json.encode(timeline))
         (folder / f"{match_id}.json").write_bytes(msgspec.json.encode(match))
+        return match_id
 
     return games, one_more
 
@@ -117,10 +134,27 @@ def timed_run(job, instance: dg.DagsterInstance, etl_step: str, costs: StepCosts
         if event.step_key == etl_step and event.event_type_value == "ASSET_MATERIALIZATION":
             metadata = event.event_specific_data.materialization.metadata
             files |= {name: value.value for name, value in metadata.items() if name.startswith(("files_", "replays_"))}
-    return {"success": result.success, "seconds": round(seconds, 2), "cpu_seconds": round(watch.cpu_seconds, 2),
+    return {"run_id": result.run_id, "success": result.success, "seconds": round(seconds, 2),
+            "cpu_seconds": round(watch.cpu_seconds, 2),
             "files": files, "slowest_steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])[:6]),
             "steps": {step: {"seconds": wall, "cpu_seconds": costs.cpu_seconds.get(step)}
                       for step, wall in sorted(steps.items(), key=lambda kv: -kv[1])}}
+
+
+PUBLISH_STEP = "lol__postgres__daily"
+
+
+def published_after(instance: dg.DagsterInstance, run: dict, pg_url: str, match_id: str, landed_at: float) -> dict:
+    """The seconds from `landed_at` to the end of the run's daily publish step, and the rows of game `match_id` that
+    `lol.participant_query_facts` holds."""
+    import psycopg
+
+    [end] = [entry.timestamp for entry in instance.all_logs(run["run_id"], of_type=dg.DagsterEventType.STEP_SUCCESS)
+             if entry.step_key == PUBLISH_STEP]
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT count(*) FROM lol.participant_query_facts WHERE match_id = %s",
+                            (match_id,)).fetchone()[0]
+    return {"seconds": round(end - landed_at, 2), "rows_published": rows}
 
 
 def per_replay(one: dict, more: dict, k: int) -> dict:
@@ -137,6 +171,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--domain", choices=sorted(JOBS), default="lol")
     parser.add_argument("--games", type=int, default=800, help="lol: games in the day")
+    parser.add_argument("--distinct", type=int, default=1000,
+                        help="lol: games generated; the day's others are re-keyed copies of them")
     parser.add_argument("--players", type=int, default=2000, help="rocket: ranked players in the day")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--replays", type=Path, action="append", default=[],
@@ -158,13 +194,16 @@ def main() -> None:
             real = distinct_replays([REPLAYS, *args.replays])[:args.real + 10] if args.replays else []
             landed, one_more = land(folder, args.players, args.seed, real)
         else:
-            landed, one_more = land(folder, args.games, args.seed)
-        third = None
+            landed, one_more = land(folder, args.games, args.seed, args.distinct)
+        third = new_game = None
         with dg.instance_for_test() as instance, PeakMemory() as memory:
             costs = StepCosts(instance, memory)
             first = timed_run(job, instance, etl_step, costs)
-            one_more()
+            landed_at = time.time()
+            new_id = one_more()
             second = timed_run(job, instance, etl_step, costs)
+            if args.domain == "lol":
+                new_game = published_after(instance, second, pg_url, new_id, landed_at)
             if args.more > 1:
                 one_more(args.more)
                 third = timed_run(job, instance, etl_step, costs)
@@ -178,6 +217,7 @@ def main() -> None:
         "first_run": first,
         "run_after_one_more_file": second,
         "second_over_first": round(second["seconds"] / first["seconds"], 3),
+        **({"new_game_landed_to_published": new_game} if new_game else {}),
         **({f"run_after_{args.more}_more_files": third,
             "run_cost": per_replay(second, third, args.more)} if third else {}),
     }))
