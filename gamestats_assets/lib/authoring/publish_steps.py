@@ -219,7 +219,7 @@ def build_publish_step(name: str, specs: Sequence[PublishSpec]) -> dg.AssetsDefi
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         pool=POSTGRES_POOL,
         can_subset=True,
-        required_resource_keys={"postgres", "lake", "platform"},
+        required_resource_keys={"postgres", "lake", *(["platform"] if any(spec.by_key for spec in specs) else [])},
     )
     def _publish(context: dg.AssetExecutionContext):
         selected = [spec for spec in specs if spec.asset_key in context.selected_asset_keys]
