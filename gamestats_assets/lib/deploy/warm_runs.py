@@ -1,5 +1,5 @@
 """Runs started without importing the code location again (`WarmRunLauncher`): each run's process is forked from a
-server that imported `gamestats_assets.definitions` once, so a run starts in a fraction of a second instead of the
+server that imported `gamestats_assets.definitions` (and what Dagster imports to run it) once, so a run starts in a fraction of a second instead of the
 seconds a new interpreter takes to import Dagster, polars and every domain.
 
 The server imports the code as it is on disk when the first run starts. A run of another code location, or one
@@ -22,6 +22,10 @@ import gamestats_assets
 from gamestats_assets.lib.deploy.run_health import LocalRunLauncher, run_process
 
 DEFINITIONS = "gamestats_assets.definitions"
+PRELOAD = (DEFINITIONS, "dagster._cli.api", "dagster._utils.test", "dagster._core.execution.api",
+           "dagster._core.execution.context_creation_job", "dagster._core.execution.plan.execute_plan",
+           "gamestats_assets.lib.deploy.dagster_storage")
+"""What the server imports: the definitions, and what Dagster imports to load and execute a run of them."""
 PACKAGE = Path(gamestats_assets.__file__).parent
 
 
@@ -56,7 +60,7 @@ class WarmRunLauncher(LocalRunLauncher):
             return False
         if self._stamp is None:
             self._stamp = code_stamp()
-            self._context.set_forkserver_preload([DEFINITIONS])
+            self._context.set_forkserver_preload(list(PRELOAD))
             return True
         return code_stamp() == self._stamp
 
