@@ -4,8 +4,8 @@ A production-like data folder in a temporary directory (files only, `GAMESTATS_S
 yesterday, `GAMESTATS_START_DATE`; a PostgreSQL database of its own, `gamestats_bench_uploads`), `gamestats dev`
 (webserver and daemon) and `gamestats serve` beside it, each on a free port. Once the daemon's
 `rocket_landing_sensor` has ticked, `--replays-count` distinct real raw replays are sent to
-`POST /api/v1/rocket/replays/upload`, one every `3600 / --rate` seconds, and each accepted one is asked for on
-`GET /api/v1/rocket/replays/{id}` every second until it is served (`processed` with its players' stats), failed
+`POST /api/v1/rocket/replays/upload`, one every `3600 / --rate` seconds (each from a client of its own, as
+players upload), and each accepted one is asked for on `GET /api/v1/rocket/replays/{id}` every second until it is served (`processed` with its players' stats), failed
 (`failed`, or a 404 for an upload accepted and then refused) or `--timeout` seconds passed after the last upload.
 
 With `--bulk N`, about N synthetic ballchasing replays (`emit_day`) are first written into today's landing folder,
@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,8 @@ DATABASE = "gamestats_bench_uploads"
 JOB = "rocket_daily"
 SENSOR = "rocket_landing_sensor"
 POLL_SECONDS = 1.0
+CLIENTS = 32
+"""Uploads in flight at once at most: players upload independently, each waiting for their own answer."""
 TARGET_SECONDS = 30
 """The RocketTrainer document's target: a replay served within 30 s of its upload while 1,000 an hour arrive."""
 REQUESTS_PER_MINUTE = 1_000_000
@@ -99,23 +102,28 @@ class Upload:
                 **settled, "reason": self.reason or self.refusal}
 
 
-def real_replays(folders: list[Path], count: int, seed: int) -> tuple[list[Path], int]:
-    """`count` of the distinct raw replays under `folders` (by their header's match id, else by content), in an
-    order shuffled by `seed`; and how many distinct ones there were."""
+def real_replays(folders: list[Path], count: int, seed: int) -> tuple[list[Path], int, int]:
+    """`count` of the distinct whole raw replays under `folders` (by their header's match id), in an order shuffled
+    by `seed`; how many distinct ones there were; and how many files were left out as no whole replay (a header that
+    does not read, sections cut short or not matching their CRCs: files the upload refuses, as its tests show)."""
     from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
+    from gamestats_assets.sources.replays.sections import DamagedReplay, check_sections
 
     distinct: dict[str, Path] = {}
+    broken = 0
     for path in sorted(p for folder in folders for p in folder.rglob("*.replay") if p.is_file()):
         try:
             key = read_header_alone(path).match_id.lower()
-        except ReplayParseError:
-            key = ""
-        distinct.setdefault(key or hashlib.sha256(path.read_bytes()).hexdigest(), path)
+            check_sections(path.read_bytes())
+        except (ReplayParseError, DamagedReplay):
+            broken += 1
+            continue
+        distinct.setdefault(key, path)
     chosen = list(distinct.values())
     random.Random(seed).shuffle(chosen)
     if len(chosen) < count:
-        raise SystemExit(f"only {len(chosen)} distinct real replays, {count} asked: give more with --replays DIR")
-    return chosen[:count], len(chosen)
+        raise SystemExit(f"only {len(chosen)} distinct whole real replays, {count} asked: give more with --replays DIR")
+    return chosen[:count], len(chosen), broken
 
 
 def environment(data_dir: Path, pg_url: str, start: dt.date) -> dict[str, str]:
@@ -178,28 +186,36 @@ class LoadAverage:
                 "last": round(self.samples[-1], 1)}
 
 
+def send_one(api: httpx.Client, path: Path, number: int, count: int, started: float, sent: list[Upload],
+             lock: threading.Lock) -> None:
+    """Upload `path` now and append what became of it to `sent`."""
+    body = path.read_bytes()
+    at = time.monotonic()
+    try:
+        answer = api.post("/api/v1/rocket/replays/upload", content=body)
+    except httpx.HTTPError as error:
+        upload = Upload(path, at - started, time.monotonic() - at, None, refusal=f"{type(error).__name__}: {error}",
+                        outcome="refused")
+    else:
+        upload = Upload(path, at - started, time.monotonic() - at, answer.status_code)
+        if answer.status_code == 202:
+            upload.replay_id = answer.json()["id"]
+        else:
+            upload.outcome, upload.refusal = "refused", answer.text[:300]
+    with lock:
+        sent.append(upload)
+    print(f"{upload.sent:7.1f} s  upload {number + 1}/{count} {path.name}: {upload.status_code} "
+          f"({upload.upload_seconds:.1f} s)", file=sys.stderr)
+
+
 def send_all(api: httpx.Client, replays: list[Path], interval: float, started: float, sent: list[Upload],
              lock: threading.Lock) -> None:
-    """Send `replays` one every `interval` seconds from `started` (monotonic), appending each to `sent`."""
-    for number, path in enumerate(replays):
-        time.sleep(max(0.0, started + number * interval - time.monotonic()))
-        body = path.read_bytes()
-        at = time.monotonic()
-        try:
-            answer = api.post("/api/v1/rocket/replays/upload", content=body)
-        except httpx.HTTPError as error:
-            upload = Upload(path, at - started, time.monotonic() - at, None, refusal=f"{type(error).__name__}: {error}",
-                            outcome="refused")
-        else:
-            upload = Upload(path, at - started, time.monotonic() - at, answer.status_code)
-            if answer.status_code == 202:
-                upload.replay_id = answer.json()["id"]
-            else:
-                upload.outcome, upload.refusal = "refused", answer.text[:300]
-        with lock:
-            sent.append(upload)
-        print(f"{upload.sent:7.1f} s  upload {number + 1}/{len(replays)} {path.name}: {upload.status_code}",
-              file=sys.stderr)
+    """Send `replays` one every `interval` seconds from `started` (monotonic), each from a client of its own as
+    players upload (one that waits for its answer delays no other), appending each to `sent`."""
+    with ThreadPoolExecutor(CLIENTS) as clients:
+        for number, path in enumerate(replays):
+            time.sleep(max(0.0, started + number * interval - time.monotonic()))
+            clients.submit(send_one, api, path, number, len(replays), started, sent, lock)
 
 
 def fate(api: httpx.Client, upload: Upload, started: float) -> None:
@@ -252,7 +268,7 @@ def upload_and_follow(api_url: str, token: str, replays: list[Path], interval: f
             load.sample()
             time.sleep(POLL_SECONDS)
         sender_thread.join()
-    return sent, dict(errors)
+    return sorted(sent, key=lambda upload: upload.sent), dict(errors)
 
 
 def percentiles(seconds: list[float]) -> dict:
@@ -431,7 +447,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the data folder, logs and database")
     args = parser.parse_args()
     count = args.replays_count or (1 if args.bulk else 100)
-    replays, distinct = real_replays([*PROJECT_REPLAYS, *args.replays], count, args.seed)
+    replays, distinct, broken = real_replays([*PROJECT_REPLAYS, *args.replays], count, args.seed)
     admin = admin_url()
     pg_url = bench_database(admin, DATABASE)
     work = Path(tempfile.mkdtemp(prefix="bench_uploads_"))
@@ -439,6 +455,7 @@ def main() -> None:
     env = environment(work / "data", pg_url, today - dt.timedelta(days=1))
     report: dict = {"benchmark": "rocket_uploads", "commit": commit(), "day": today.isoformat(),
                     "rate_per_hour": args.rate, "replays_uploaded": count, "distinct_real_replays_available": distinct,
+                    "files_left_out_as_no_whole_replay": broken,
                     "machine": {"cores": os.cpu_count(),
                                 "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                                 else os.cpu_count()}}
