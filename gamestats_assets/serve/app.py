@@ -6,6 +6,7 @@ by URL and publish (`fastpath`), CORS only when configured, and the OpenAPI page
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -82,12 +83,14 @@ def create_app(settings: ServeSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.reader.open()
+        waiting = asyncio.create_task(rocket.land_waiting_uploads(app))
         try:
             yield
         finally:
             await app.state.clock.close()
             await app.state.budget.close()
             app.state.reader.close()
+            waiting.cancel()
             app.state.ahead.close()
 
     app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",

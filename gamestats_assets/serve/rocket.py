@@ -20,6 +20,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from gamestats_assets.lib.intake.quarantine import last_quarantined
@@ -76,9 +77,9 @@ def landing_day(settings: ServeSettings, played_at: dt.datetime) -> str:
     return (day if dt.date.fromisoformat(settings.start_date) <= day <= today else today).isoformat()
 
 
-Uploaded = shape("RocketUploaded", "A replay landed, to be run as a dropped file is",
+Uploaded = shape("RocketUploaded", "A replay received, to land and be run as a dropped file is",
                  id=field(str, "its match id"), status=field(str, '"processing"'),
-                 landed=field(str, "where it landed, under the data folder"),
+                 landed=field(str, "where it lands once parsed, under the data folder"),
                  already_uploaded=field(bool, "whether a replay of that match had landed before"),
                  played_at=field(str, "when it was played, ISO 8601"), players=field(int, "its players"))
 
@@ -91,18 +92,20 @@ Uploaded = shape("RocketUploaded", "A replay landed, to be run as a dropped file
                         413: {"description": "larger than GAMESTATS_API_MAX_UPLOAD_BYTES"},
                         415: {"description": "not a Rocket League replay; nothing landed"},
                         422: {"description": "a replay cut short or damaged (its sections' CRCs); nothing landed"}})
-async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> dict:
-    """A whole replay lands as `landing/rocket/<day>/<match id>.replay`: its header read, both its sections there
-    and matching their CRCs (`sections.check_sections`), and parsed before it lands (`parse_ahead`), so that its
-    run does not parse it again. A game already held is never replaced: the same file
-    again answers 200 with the upload held, another file of that game 409 naming it."""
+async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> JSONResponse:
+    """A whole replay (its header read, both its sections there and matching their CRCs, `sections.check_sections`)
+    is answered 202 at once, then parsed in a process beside the server and landed as
+    `landing/rocket/<day>/<match id>.replay` (`land_upload`), so that its run takes that parse instead of parsing it
+    again. Until it lands it waits as `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands.
+    A game already held or waiting is never replaced: the same file again answers 200 with the upload held, another
+    file of that game 409 naming it."""
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes:
         raise HTTPException(413, f"a replay is at most {settings.max_upload_bytes} bytes")
-    incoming = settings.data_dir / "landing" / DOMAIN / ".uploads"
+    incoming = uploads_folder(settings)
     incoming.mkdir(parents=True, exist_ok=True)
-    partial = incoming / f"{uuid.uuid4().hex}.replay"
+    partial = incoming / f"{uuid.uuid4().hex}.partial"
     try:
         size = 0
         with partial.open("wb") as handle:
@@ -124,21 +127,58 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
             check_sections(partial.read_bytes())
         except DamagedReplay as damage:
             raise HTTPException(422, f"not a whole replay of match {match_id}: {damage}; nothing landed") from None
-        day = landing_day(settings, header.played_at)
-        target = landed(settings, match_id) or settings.data_dir / "landing" / DOMAIN / day / f"{match_id}.replay"
+        target = landing_target(settings, match_id, header.played_at)
         if target.exists():
             return already_held(settings, target, partial, match_id)
-        key = await request.app.state.ahead.parse(partial)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = incoming / f"{match_id}.replay"
         try:
-            os.link(partial, target)
+            os.link(partial, staged)
         except FileExistsError:
-            discard(ahead_folder(settings.data_dir), [key] if key else [])
-            return already_held(settings, target, partial, match_id)
+            return already_held(settings, staged, partial, match_id)
     finally:
         partial.unlink(missing_ok=True)
-    return {"id": match_id, "status": "processing", "landed": str(target.relative_to(settings.data_dir)),
-            "already_uploaded": False, "played_at": header.played_at.isoformat(), "players": len(header.players)}
+    return JSONResponse({"id": match_id, "status": "processing", "landed": str(target.relative_to(settings.data_dir)),
+                         "already_uploaded": False, "played_at": header.played_at.isoformat(),
+                         "players": len(header.players)}, status_code=202,
+                        background=BackgroundTask(land_upload, request.app, staged, target))
+
+
+def uploads_folder(settings: ServeSettings) -> Path:
+    """Where uploads are received and wait, parsed, to land: a hidden folder the landing sensor does not read."""
+    return settings.data_dir / "landing" / DOMAIN / ".uploads"
+
+
+def landing_target(settings: ServeSettings, match_id: str, played_at: dt.datetime) -> Path:
+    """Where the upload of `match_id` lands: where a file of that game already landed, else its day's folder."""
+    return landed(settings, match_id) or (settings.data_dir / "landing" / DOMAIN / landing_day(settings, played_at)
+                                          / f"{match_id}.replay")
+
+
+async def land_upload(app, staged: Path, target: Path) -> None:
+    """Parse the upload waiting at `staged` ahead of its run, then land it at `target`; a file of that game landed
+    meanwhile is kept, and this parse discarded."""
+    key = await app.state.ahead.parse(staged)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(staged, target)
+    except FileExistsError:
+        discard(app.state.ahead.folder, [key] if key else [])
+    staged.unlink(missing_ok=True)
+
+
+async def land_waiting_uploads(app) -> None:
+    """Land the uploads a stopped server answered but had not landed, and remove uploads it was still receiving."""
+    settings: ServeSettings = app.state.settings
+    for path in sorted(uploads_folder(settings).glob("*")):
+        if path.suffix != ".replay":
+            path.unlink(missing_ok=True)
+            continue
+        try:
+            played_at = read_header_alone(path).played_at
+        except ReplayParseError:
+            path.unlink(missing_ok=True)
+            continue
+        await land_upload(app, path, landing_target(settings, path.stem, played_at))
 
 
 def already_held(settings: ServeSettings, held: Path, upload: Path, match_id: str) -> JSONResponse:
@@ -153,8 +193,10 @@ def already_held(settings: ServeSettings, held: Path, upload: Path, match_id: st
 
 
 def landed(settings: ServeSettings, match_id: str) -> Path | None:
-    """The landing file of the uploaded game `match_id`, None when none is there."""
-    return next((settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay"), None)
+    """The landing file of the uploaded game `match_id`, None when none is there (an upload waiting to land is not
+    there yet)."""
+    return next((path for path in (settings.data_dir / "landing" / DOMAIN).glob(f"*/{match_id}.replay")
+                 if not path.parent.name.startswith(".")), None)
 
 
 @router.get("/player", response_model=for_player("RocketProfileAnswer", queries.Profile),
@@ -177,7 +219,7 @@ def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Res
     match_id = replay_id.lower()
     answer = queries.replay.read(reader, match_id)
     if answer.data is None:
-        if landed(settings, match_id):
+        if landed(settings, match_id) or (uploads_folder(settings) / f"{match_id}.replay").exists():
             return enveloped(Answer(queries.Processing(id=match_id, status="processing"), answer.published_at))
         if refused := last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay"):
             return enveloped(Answer(queries.Refused(id=match_id, status="failed", reason=refused["reason"],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import struct
+import time
 
 import dagster as dg
 import psycopg
@@ -15,7 +17,8 @@ from psycopg.rows import dict_row
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
-from gamestats_assets.sources.replays.parsed import ahead_folder
+from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import SECTION_HEAD, replay_crc
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
@@ -128,6 +131,29 @@ def test_an_upload_name_never_chooses_where_it_lands(rocket):
     assert not (rocket["data_dir"].parent / "evil.replay").exists()
     assert client.get(f"{BASE}/replays/..%2F..%2Fetc%2Fpasswd").status_code == 404
     assert client.get(f"{BASE}/replays/not-hex").status_code == 422
+
+
+def test_an_upload_answered_but_not_landed_lands_when_the_server_starts_again(rocket):
+    """An upload answered 202 waits in `.uploads` while it is parsed; a server stopped then lands it when it starts
+    again, and it answers `processing` meanwhile, never 404."""
+    replay = REPLAYS / "0_SAVES.replay"
+    match_id = read_header_alone(replay).match_id.lower()
+    waiting = rocket["data_dir"] / "landing" / "rocket" / ".uploads" / f"{match_id}.replay"
+    waiting.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(replay, waiting)
+    (waiting.parent / "0123abcd.partial").write_bytes(b"an upload cut off by the stop")
+    assert rocket["client"].get(f"{BASE}/replays/{match_id}").json()["data"]["status"] == "processing"
+    with client_for(rocket["pg_url"], api_token=TOKEN, data_dir=rocket["data_dir"]) as restarted:
+        deadline = time.monotonic() + 120
+        while waiting.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert restarted.get(f"{BASE}/replays/{match_id}").json()["data"]["status"] == "processing"
+    assert [path.name for path in waiting.parent.iterdir()] == []
+    [landed] = (rocket["data_dir"] / "landing" / "rocket").glob(f"*/{match_id}.replay")
+    assert landed.read_bytes() == replay.read_bytes()
+    assert len(list(ahead_folder(rocket["data_dir"]).glob("*.json"))) == 1, "parsed before it landed"
+    landed.unlink()
+    discard(ahead_folder(rocket["data_dir"]), [path.stem for path in ahead_folder(rocket["data_dir"]).glob("*.json")])
 
 
 def header_size(data: bytes) -> int:
