@@ -75,11 +75,16 @@ class Lake:
         self.games_checked = {check.pop("games_checked", None) for check in self.checks.values()}
         return counts
 
-    def lake_tables(self, domain: str) -> dict[str, list[tuple]]:
-        """Every row of `DAY` in each daily table the domain computes from its ETL tables (STD and daily CONS),
-        as the lake holds it, sorted."""
+    def quarantined(self) -> dict[str, str]:
+        """Each file quarantined so far, and why."""
+        return {record["file"]: record["reason"] for path in sorted(self.data_dir.rglob("*.reason.json"))
+                for record in [json.loads(path.read_text())]}
+
+    def lake_tables(self, domain: str, layers: tuple[str, ...] = ("std", "cons")) -> dict[str, list[tuple]]:
+        """Every row of `DAY` in each daily table of `layers` as the lake holds it, sorted: by default those the
+        domain computes from its ETL tables (STD and daily CONS)."""
         tables = {}
-        for layer in ("std", "cons"):
+        for layer in layers:
             for path in sorted((self.data_dir / "lake" / domain / layer).glob("*/_delta_log")):
                 rows = pl.read_delta(str(path.parent))
                 if "date" in rows.columns:
@@ -329,3 +334,54 @@ def test_a_publish_by_key_failing_leaves_the_day_as_it_was_and_the_next_run_publ
     assert lake.run("lol")["files_parsed"] == 0
     assert lake.published_keys == {"participant_query_facts": (1, 1)}, lake.published_keys
     assert_same_as_from_scratch(lakes, lake, "lol", "after-a-failed-publish")
+
+
+def test_a_day_parsed_in_batches_equals_the_day_parsed_at_once_even_after_a_failed_batch(lakes, monkeypatch):
+    """Three games and a copy of one under another name, parsed two files at a time (`GAMESTATS_PARSE_BATCH_FILES`,
+    match files first, so the copy's files come in other batches than the originals') and computed by game two games
+    at a time (`GAMESTATS_BY_KEY_BATCH_KEYS`); the run fails after its first
+    batch is written, and one of the files that batch wrote is removed before the next: the next run takes its rows
+    out and replaces those of the others, and the ETL, STD and CONS tables, the published ones, the checks and the
+    quarantine reasons are those of a run parsing the same files at once."""
+    batched, at_once = lakes("batched"), lakes("at-once")
+    ranked = load(RANKED)
+    for lake in (batched, at_once):
+        lake.folder("lol").mkdir(parents=True)
+        write_game(lake.folder("lol"), ranked, "JP1_323466834")
+        write_game(lake.folder("lol"), load(TOURNAMENT), "ESPORTSTMNT01_2693492")
+        write_game(lake.folder("lol"), variant(ranked, 323466835), "JP1_323466835")
+        write_game(lake.folder("lol"), ranked, "copy_of_JP1_323466834")
+    replace_files, writes = DeltaLakeIOManager.replace_files, []
+
+    def fails_in_the_second_batch(self, asset_key, *args, **kwargs):
+        writes.append(asset_key.path[-1])
+        if writes.count("matches") == 2:
+            raise OSError("the process was killed")
+        return replace_files(self, asset_key, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setenv("GAMESTATS_PARSE_BATCH_FILES", "2")
+        patch.setenv("GAMESTATS_BY_KEY_BATCH_KEYS", "2")
+        patch.setattr(DeltaLakeIOManager, "replace_files", fails_in_the_second_batch)
+        batched.run("lol", fails=True)
+    assert writes.count("timeline_events") == 2, "the first batch was written whole, the second in part"
+    for lake in (batched, at_once):
+        (lake.folder("lol") / "ESPORTSTMNT01_2693492.json").unlink()
+    with monkeypatch.context() as patch:
+        patch.setenv("GAMESTATS_PARSE_BATCH_FILES", "2")
+        patch.setenv("GAMESTATS_BY_KEY_BATCH_KEYS", "2")
+        assert batched.run("lol") == {"files_parsed": 6, "files_reused": 0, "files_removed": 2,
+                                      "files_quarantined": 1}, \
+            "the failed run's files are parsed again, the removed one and the copy it quarantined taken out"
+    assert at_once.run("lol")["files_quarantined"] == 2
+    assert batched.computed == at_once.computed and batched.computed["games"] == 3, \
+        f"every game's STD rows are computed: {batched.computed}"
+    assert batched.quarantined() == at_once.quarantined() and len(at_once.quarantined()) == 2, \
+        "the copy's files are duplicates across batches, quarantined for the same reason"
+    assert batched.checks == at_once.checks
+    layers = ("etl", "std", "cons")
+    for here, there in ((batched.lake_tables("lol", layers), at_once.lake_tables("lol", layers)),
+                        (batched.published("lol"), at_once.published("lol"))):
+        assert here.keys() == there.keys()
+        for table in there:
+            assert here[table] == there[table], f"{table} differs from the day parsed at once"

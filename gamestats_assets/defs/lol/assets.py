@@ -16,13 +16,13 @@ import polars as pl
 
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
-from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, day_checks, etl_key
+from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, COLUMNS, checked_rows, day_checks, etl_key
 from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_rows
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, batch_files, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager, side_by_side
@@ -32,6 +32,8 @@ from gamestats_assets.sources.riot.parse import (
     Held,
     ParsedMatches,
     ParsedTimelines,
+    held_after,
+    is_timeline_name,
     parse_files,
     league_files,
     riot_files,
@@ -125,14 +127,20 @@ and those of the files just read (of the others): a game's match file feeds the 
 
 
 def record_generations(platform: PlatformResource, day: dt.date, held: dict[str, pl.DataFrame],
-                       fresh: dict[str, pl.DataFrame]) -> None:
+                       written: dict[str, set[str]]) -> None:
     """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
-    (`lib/lake/generations.py`): the STD tables compute those again."""
+    (`written`, by table; `lib/lake/generations.py`): the STD tables compute those again."""
     for name, (kept, *read) in GAME_FILES.items():
-        written = set().union(*(fresh[table]["match_id"].to_list() for table in read))
-        games = written | set(held[kept]["match_id"].to_list())
+        games = set().union(*(written[table] for table in read))
         write_generations(platform.data_dir, etl_key(name), day,
-                          renewed(read_generations(platform.data_dir, etl_key(name), day), games, written))
+                          renewed(read_generations(platform.data_dir, etl_key(name), day),
+                                  games | set(held[kept]["match_id"].to_list()), games))
+
+
+def timelines_last(path: Path) -> bool:
+    """The order a day's fresh files are read in batches: match files first, so that every batch of timelines is
+    read knowing the platforms of the day's games (which name an info-only timeline)."""
+    return is_timeline_name(path.name)
 
 
 @dg.multi_asset(
@@ -150,8 +158,11 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
               lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Parse each day's new and changed landing files into the four ETL tables, each row with its file
     (`source_file`): only their rows (and a removed file's) are replaced in the lake, the rows of the day's other
-    files stay as they are (`lib/intake/file_rows.py`); each table's games of the day are recorded with a new
-    token for those written (`record_generations`), which the STD tables compute again. A file that cannot be read
+    files stay as they are (`lib/intake/file_rows.py`). The fresh files are read and written in batches
+    (`GAMESTATS_PARSE_BATCH_FILES`, match files first), each replacing its own files' rows, so that the step holds
+    one batch's rows at once; a later batch finds its duplicates of the earlier ones' games. Each table's games of
+    the day are recorded with a new token for those written (`record_generations`), which the STD tables compute
+    again. A file that cannot be read
     (not JSON, not match-v5, a duplicate of a match of the day, a timeline whose match id cannot be told) is
     quarantined with the reason.
     Checks (WARN) fail on timelines without their match file (their timeline rows are kept, the win-dependent
@@ -160,35 +171,42 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     (`etl_checks.py`)."""
     counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
     replaced_rows: dict[str, int] = {name: 0 for name in ETL_DESCRIPTIONS}
-    days, written_tables = days_of(context), {}
+    days, checked, size = days_of(context), {}, batch_files()
     for day in days:
         folder = day_folder(platform, DOMAIN, day.isoformat())
         plan = plan_day(platform, DOMAIN, "games", day, folder, riot_files(folder), READER_VERSION)
         held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
                 for name, columns in HELD_COLUMNS.items()}
-        matches, timelines = parse_files(plan.fresh, held_games(held))
-        rejects = [*matches.rejects, *timelines.rejects]
-        for reject in rejects:
-            quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)
-        rejected = [folder / reject.file for reject in rejects]
+        known, rejected = held_games(held), []
+        written: dict[str, set[str]] = {name: set() for name in ETL_DESCRIPTIONS}
+        checked_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in COLUMNS}
         plan.begin()
-        replaced = plan.replaced(rejected)
-        tables = {name: frame.with_columns(pl.lit(day).alias("date"))
-                  for name, frame in fresh_tables(matches, timelines).items()}
-        written = side_by_side([functools.partial(
-            lake.replace_files, etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
-            context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN) for name, rows in tables.items()])
-        for name, metadata in zip(tables, written, strict=True):
-            replaced_rows[name] += metadata["rows_replaced"]
-        record_generations(platform, day, held, tables)
-        written_tables[day] = tables
+        for batch, replaced in plan.batches(size, timelines_last):
+            matches, timelines = parse_files(batch, known)
+            for reject in [*matches.rejects, *timelines.rejects]:
+                quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)
+                rejected.append(folder / reject.file)
+            known = held_after(known, matches, timelines)
+            tables = {name: frame.with_columns(pl.lit(day).alias("date"))
+                      for name, frame in fresh_tables(matches, timelines).items()}
+            del matches, timelines
+            metadata = side_by_side([functools.partial(
+                lake.replace_files, etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
+                context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN) for name, rows in tables.items()])
+            for name, table_metadata in zip(tables, metadata, strict=True):
+                replaced_rows[name] += table_metadata["rows_replaced"]
+                written[name] |= set(tables[name]["match_id"].to_list())
+            for name in checked_parts:
+                checked_parts[name].append(checked_rows(name, tables[name]))
+        record_generations(platform, day, held, written)
+        checked[day] = {name: pl.concat(parts) for name, parts in checked_parts.items()}
         plan.commit(rejected)
-        for name, value in {**plan.metadata, "files_quarantined": len(rejects)}.items():
+        for name, value in {**plan.metadata, "files_quarantined": len(rejected)}.items():
             counts[name] += value
     for name in ETL_DESCRIPTIONS:
         yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
             **counts, "rows_replaced": replaced_rows[name], **lake.days_row_count(etl_key(name), days)})
-    yield from day_checks(lake, platform.data_dir, days, written_tables)
+    yield from day_checks(lake, platform.data_dir, days, checked)
 
 
 def std_key(name: str) -> dg.AssetKey:

@@ -49,6 +49,16 @@ def findings_path(data_dir: str | Path, day: dt.date) -> Path:
     return Path(data_dir, "state", "checks", "lol", "etl", f"{day.isoformat()}.parquet")
 
 
+def checked_rows(name: str, rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """What the checks read of the ETL table `name`'s rows (`COLUMNS`): of the timeline events, the purchases and a
+    row per game (no type, no item), so that a day's run holds that much of its events, not all of them."""
+    rows = rows.select(COLUMNS[name])
+    if name != "timeline_events":
+        return rows
+    return pl.concat([rows.filter(pl.col("type") == "ITEM_PURCHASED"), rows.select("match_id").unique()],
+                     how="diagonal")
+
+
 def game_findings(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """What the checks find in these games' rows, by game (`FINDINGS`)."""
     orphans = (events.select("match_id").unique().join(matches.select("match_id"), on="match_id", how="anti")
@@ -61,21 +71,22 @@ def game_findings(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.
 
 def game_rows(lake: DeltaLakeIOManager, day: dt.date, name: str, games: set[str], fresh: pl.DataFrame,
               held: set[str]) -> pl.DataFrame:
-    """The ETL table `name`'s rows of `games` on `day`: from `fresh` (the rows the run just wrote, as the lake holds
-    them) for the games it holds, from the lake for those of `held` (games of the table not just written)."""
-    columns = COLUMNS[name]
-    written = lake.erased(etl_key(name), fresh.filter(pl.col("match_id").is_in(list(games)))).select(columns)
+    """What the checks read (`checked_rows`) of the ETL table `name`'s rows of `games` on `day`: from `fresh` (that
+    of the rows the run just wrote, as the lake holds them) for the games it holds, from the lake for those of
+    `held` (games of the table not just written)."""
+    written = lake.erased(etl_key(name), fresh.filter(pl.col("match_id").is_in(list(games))))
     earlier = sorted(games & held - set(fresh["match_id"].to_list()))
     if not earlier:
         return written
-    return pl.concat([written, lake.day_rows(etl_key(name), day).filter(pl.col("match_id").is_in(earlier))
-                      .select(columns).collect()], how="vertical_relaxed")
+    return pl.concat([written, checked_rows(name, lake.day_rows(etl_key(name), day)
+                                            .filter(pl.col("match_id").is_in(earlier))).collect()],
+                     how="vertical_relaxed")
 
 
 def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
                  fresh: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, int]:
     """The findings of `day`'s games, the games whose tokens changed looked at again (all when the day has no record)
-    from `fresh` (the tables the run just wrote) or the lake, and recorded; and how many games were looked at."""
+    from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded; and how many games were looked at."""
     tokens = {name: read_generations(data_dir, etl_key(name), day) or {} for name in COLUMNS}
     current = combined(list(tokens.values()))
     recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
@@ -96,7 +107,7 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
 def day_checks(lake: DeltaLakeIOManager, data_dir: str | Path, days: Sequence[dt.date],
                fresh: Mapping[dt.date, Mapping[str, pl.DataFrame]]) -> list[dg.AssetCheckResult]:
     """The ETL checks over the run's days as the lake holds them after the run (WARN), from the days' findings
-    (`day_findings`, `fresh` the tables the run wrote by day); each reports the games it looked at again."""
+    (`day_findings`, `fresh` what they read of the rows the run wrote, by day); each reports the games it looked at again."""
     looked = [day_findings(lake, data_dir, day, fresh[day]) for day in days]
     findings = pl.concat([frame for frame, _ in looked])
     games_checked = {"games_checked": sum(count for _, count in looked)}

@@ -4,11 +4,14 @@ order, and each computes only the keys whose rows changed in its inputs since it
 For each day of the run, a table reads the tokens of its inputs' keys (`lib/lake/generations.py`), computes the keys
 whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
 inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed.
-A day it holds no record of, or one of its inputs holds none of, is computed and written whole. A table written
+A day it holds no record of, or one of its inputs holds none of, is computed and written whole. The keys are
+computed `GAMESTATS_BY_KEY_BATCH_KEYS` at a time, each batch's rows written before the next batch's input rows are
+read, so that a table holds a batch's rows at once, not a day's. A table written
 before a failure and not recorded is computed again on the next run; its rows are replaced, never doubled. A
 published one is published by key from the same tokens (`lib/publish/by_key.py`)."""
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,21 +69,51 @@ def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: Table
         recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
         whole = recorded is None or any(tokens is None for tokens in inputs)
         again, gone = (sorted(current), []) if whole else stale(recorded, current)
-        rows = table.compute(day, **{param: input_rows(lake, table_key(domain, ref), day, table.by_key,
-                                                       None if whole else again)
-                                     for param, ref in table.inputs.items()})
-        metadata = assets.specs_by_key[key].metadata
-        if whole:
-            written = lake.write_asset(key, rows, metadata, assets.partitions_def, [partition])["dagster/row_count"]
-        else:
-            written = lake.replace_files(key, metadata, assets.partitions_def, day, rows, [*again, *gone],
-                                         table.by_key)["rows_replaced"]
+        metadata, size = assets.specs_by_key[key].metadata, batch_keys()
+        inputs_keys = [table_key(domain, ref) for ref in table.inputs.values()]
+        keys = day_keys(lake, inputs_keys, day, table.by_key) if whole else again
+        parts = [keys[start:start + size] for start in range(0, len(keys), size)] or [[]]
+        written = 0
+        for number, part in enumerate(parts):
+            values = None if whole and len(parts) == 1 else part
+            rows = table.compute(day, **{param: input_rows(lake, input_key, day, table.by_key, values)
+                                         for param, input_key in zip(table.inputs, inputs_keys, strict=True)})
+            if whole and number == 0:
+                written += lake.write_asset(key, rows, metadata, assets.partitions_def,
+                                            [partition])["dagster/row_count"]
+            else:
+                written += lake.replace_files(key, metadata, assets.partitions_def, day, rows,
+                                              [*part, *(gone if number == 0 else [])], table.by_key)["rows_replaced"]
+            del rows
         write_generations(data_dir, key, day, current)
         counts = {"keys_computed": counts["keys_computed"] + len(again),
                   "keys_removed": counts["keys_removed"] + len(gone),
                   "keys_kept": counts["keys_kept"] + len(current) - len(again),
                   "rows_written": counts["rows_written"] + written, "days_whole": counts["days_whole"] + whole}
     return {**counts, **lake.days_row_count(key, days_of(context)), WORKER_METADATA: step_worker()}
+
+
+BATCH_KEYS_ENV = "GAMESTATS_BY_KEY_BATCH_KEYS"
+DEFAULT_BATCH_KEYS = 2000
+
+
+def batch_keys() -> int:
+    """`GAMESTATS_BY_KEY_BATCH_KEYS`: the most keys (games) a table computed by key computes at once (default
+    2,000)."""
+    value = os.environ.get(BATCH_KEYS_ENV) or str(DEFAULT_BATCH_KEYS)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{BATCH_KEYS_ENV} must be a whole number of keys of at least 1, not {value!r}")
+    return int(value)
+
+
+def day_keys(lake: DeltaLakeIOManager, keys: Sequence[dg.AssetKey], day: dt.date, column: str) -> list[str]:
+    """Every value of `column` the tables `keys` hold of `day`, sorted."""
+    values: set[str] = set()
+    for key in keys:
+        rows = lake.day_rows(key, day)
+        if column in rows.collect_schema().names():
+            values |= set(rows.select(column).unique().collect().to_series().to_list())
+    return sorted(values)
 
 
 def input_rows(lake: DeltaLakeIOManager, key: dg.AssetKey, day: dt.date, column: str,

@@ -81,6 +81,9 @@ class Settings:
       where files are read (`lib/core/inputs.py`).
     - `GAMESTATS_SNAPSHOT_DELAY_MINUTES` (default 2, at most 60): the longest a snapshot waits for the runs of
       its inputs to end once they were updated; past it, it is rebuilt from what they committed so far.
+    - `GAMESTATS_PARSE_BATCH_FILES` (default 2,000) and `GAMESTATS_BY_KEY_BATCH_KEYS` (default 2,000): the most
+      fresh files of a day an ETL parses at once and the most games a table computed by game computes at once; read
+      where they are used (`lib/intake/file_rows.py`, `lib/authoring/keyed.py`).
     - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files whose day is older than this many days
       are retired, their rows kept (`gamestats landing retire`, the daily `landing_retention_schedule`,
       `lib/intake/retention.py`).

@@ -9,7 +9,11 @@ or as a deleted player's file no format lets us rewrite, `retire`) keeps its row
 state/retired/<domain>/<day>.json` and counts as unchanged while it is gone. The record is cut to the unchanged and removed files before
 a run writes (`DayFiles.begin`) and completed after every table of the day is written (`DayFiles.commit`): a run
 that fails between the two leaves the changed files unrecorded and the removed ones recorded, so the next run parses
-the first again and takes the rows of the second out, and the rows of the others, untouched, stay right."""
+the first again and takes the rows of the second out, and the rows of the others, untouched, stay right. A reader
+may write the fresh files' rows in batches (`DayFiles.batches`, at most `GAMESTATS_PARSE_BATCH_FILES` files each), so
+that what it holds at once is a batch's, not the day's: until `commit`, the fresh files are recorded as pending (no
+stamp), so that after a failure the next run parses those still there again, replacing the rows an earlier batch
+wrote of them, and takes out the rows of those gone."""
 
 from __future__ import annotations
 
@@ -17,16 +21,32 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from gamestats_assets.lib.core.platform import PlatformResource
 
+BATCH_FILES_ENV = "GAMESTATS_PARSE_BATCH_FILES"
+DEFAULT_BATCH_FILES = 2000
+PENDING = [None, None, None]
+"""The stamp of a fresh file while its run writes: matching no file, it is parsed again if still there, and its rows
+are taken out if gone."""
+
 FILE_COLUMN = "source_file"
 """The column of an ETL table naming the landing file a row was read from (its path inside the day folder)."""
+
+
+def batch_files() -> int:
+    """`GAMESTATS_PARSE_BATCH_FILES`: the most fresh files of a day a reader parses and writes at once (default
+    2,000)."""
+    value = os.environ.get(BATCH_FILES_ENV) or str(DEFAULT_BATCH_FILES)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{BATCH_FILES_ENV} must be a whole number of files of at least 1, not {value!r}")
+    return int(value)
 
 
 def digest(path: Path) -> str:
@@ -68,6 +88,15 @@ class DayFiles:
         names = [file_name(self.folder, path) for path in (*self.fresh, *rejected)]
         return sorted({*names, *self.removed})
 
+    def batches(self, size: int, order: Callable[[Path], Any] | None = None) -> list[tuple[list[Path], list[str]]]:
+        """The fresh files in batches of at most `size`, sorted by `order` when given (a stable sort), each with the
+        files whose rows its write replaces: its own, and the removed files' with the first. One empty batch when no
+        file is fresh (the removed files' rows are still taken out)."""
+        fresh = sorted(self.fresh, key=order) if order is not None else list(self.fresh)
+        parts = [fresh[start:start + size] for start in range(0, len(fresh), size)] or [[]]
+        return [(part, sorted({*(file_name(self.folder, path) for path in part), *(self.removed if first else ())}))
+                for first, part in zip([True, *[False] * (len(parts) - 1)], parts, strict=True)]
+
     def parse_again(self, names: Iterable[str]) -> None:
         """Take the unchanged files `names` to be parsed again: their rows depend on what the fresh files hold (a
         reader deciding across files, say which copy of a record delivered twice is kept)."""
@@ -81,9 +110,11 @@ class DayFiles:
         return [file_name(self.folder, path) for path in self.fresh]
 
     def begin(self) -> None:
-        """Record only the unchanged files, and the removed ones as they were (a run failing before it takes their
-        rows out leaves them removed for the next), before the day's tables are written."""
-        self._write({**self.gone, **{name: self.stamps[name] for name in self.unchanged}})
+        """Record the unchanged files, the removed ones as they were (a run failing before it takes their rows out
+        leaves them removed for the next) and the fresh ones as `PENDING` (a run failing after a batch wrote their
+        rows leaves them to be parsed again, or removed), before the day's tables are written."""
+        self._write({**self.gone, **{name: PENDING for name in self.fresh_names},
+                     **{name: self.stamps[name] for name in self.unchanged}})
 
     def commit(self, rejected: Iterable[Path] = ()) -> None:
         """Record every file of the day as parsed into the lake, but the `rejected` ones (quarantined, their rows

@@ -357,6 +357,16 @@ class Held:
     platforms: dict[int, str] = field(default_factory=dict)
 
 
+def held_after(held: Held, matches: ParsedMatches, timelines: ParsedTimelines) -> Held:
+    """What `held` and the files just read (`parse_files`) hold together: a later batch of the day's files finds its
+    duplicates of either, and names its info-only timelines by the platforms of both."""
+    read = matches.matches
+    return Held(matches={**held.matches, **dict(read.select("match_id", "source_file").iter_rows())},
+                timelines={**held.timelines, **timelines.files},
+                platforms={**held.platforms, **dict(read.select(pl.col("game_id").cast(pl.Int64), "platform_id")
+                                                    .iter_rows())})
+
+
 def parse_files(paths: Sequence[Path], held: Held = Held()) -> tuple[ParsedMatches, ParsedTimelines]:
     """Riot files of one landing folder, matches first so their platforms (and those `held`) name info-only
     timelines; a match or timeline `held` from another file is rejected as its duplicate."""
