@@ -86,7 +86,8 @@ def game_rows(lake: DeltaLakeIOManager, day: dt.date, name: str, games: set[str]
 def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
                  fresh: Mapping[str, pl.DataFrame]) -> tuple[pl.DataFrame, int]:
     """The findings of `day`'s games, the games whose tokens changed looked at again (all when the day has no record)
-    from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded; and how many games were looked at."""
+    from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded;
+    and how many games were looked at."""
     tokens = {name: read_generations(data_dir, etl_key(name), day) or {} for name in COLUMNS}
     current = combined(list(tokens.values()))
     recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
@@ -107,7 +108,8 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
 def day_checks(lake: DeltaLakeIOManager, data_dir: str | Path, days: Sequence[dt.date],
                fresh: Mapping[dt.date, Mapping[str, pl.DataFrame]]) -> list[dg.AssetCheckResult]:
     """The ETL checks over the run's days as the lake holds them after the run (WARN), from the days' findings
-    (`day_findings`, `fresh` what they read of the rows the run wrote, by day); each reports the games it looked at again."""
+    (`day_findings`, `fresh` what they read of the rows the run wrote, by day); each reports the games it looked at
+    again."""
     looked = [day_findings(lake, data_dir, day, fresh[day]) for day in days]
     findings = pl.concat([frame for frame, _ in looked])
     games_checked = {"games_checked": sum(count for _, count in looked)}

@@ -94,8 +94,8 @@ class DayFiles:
         file is fresh (the removed files' rows are still taken out)."""
         fresh = sorted(self.fresh, key=order) if order is not None else list(self.fresh)
         parts = [fresh[start:start + size] for start in range(0, len(fresh), size)] or [[]]
-        return [(part, sorted({*(file_name(self.folder, path) for path in part), *(self.removed if first else ())}))
-                for first, part in zip([True, *[False] * (len(parts) - 1)], parts, strict=True)]
+        return [(part, sorted({*(file_name(self.folder, path) for path in part), *(() if number else self.removed)}))
+                for number, part in enumerate(parts)]
 
     def parse_again(self, names: Iterable[str]) -> None:
         """Take the unchanged files `names` to be parsed again: their rows depend on what the fresh files hold (a
