@@ -38,9 +38,9 @@ INTENDED_DIFFERENCES = {
 since (the tournament rounds' `season_name`; the serving indexes; the lol statistics' `tier`, in their keys; the
 leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation, the rest
 alike."""
-ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits"}
-"""Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166), read by the
-pipeline, computed from nothing."""
+ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits", "pubg.tournament_schedule_history"}
+"""Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166, its history
+sql/176), read by the pipeline, computed from nothing."""
 PLATFORM_RECORDS = {"public.published_keys"}
 """Tables new since that no `Table` declares: the platform's own records (sql/172, what each day of a table published
 by key holds)."""

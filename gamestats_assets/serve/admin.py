@@ -109,7 +109,8 @@ class RoundWindow(BaseModel):
 
 AdminRoundAnswer = shape("PubgAdminRoundWritten", season_id=str, round=queries.AdminRound,
                          applied=field(str, "when it takes effect"))
-NEXT_RUN = "by the tournament tables' next build and each match's next run"
+NEXT_RUN = ("by the tournament tables' rebuild, which the schedule edits sensor (`pubg_schedule_edits`) requests, "
+            "and each match's next run")
 
 
 @router.put("/rounds/{round_id}", response_model=AdminRoundAnswer, summary="Create or edit a round's name and window")
@@ -184,6 +185,31 @@ def post_delay(settings: SettingsDep, round_id: Identifier, delay: Delay) -> dic
         written = queries.write_delay(conn, delay.season_id, round_id, delay.division_id, delay.group_id,
                                       delay.from_match, delay.minutes, delay.reason)
     return {"season_id": written["season_id"], "slots": written["slots"], "applied": NEXT_RUN}
+
+
+History = envelope("PubgScheduleHistoryAnswer", queries.ScheduleHistory, round=str, division=str | None,
+                   group=str | None)
+
+
+@router.get("/rounds/{round_id}/schedule/history", response_model=History,
+            summary="The latest changes of a round's slots, newest first, each with the slots before it")
+def schedule_history(reader: ReaderDep, round_id: Identifier, season_id: SeasonId = None, division: Text = None,
+                     group: Text = None) -> Response:
+    return now(reader, queries.ScheduleHistory, queries.history, season_id, round_id, division, group,
+               round=round_id, division=division, group=group)
+
+
+Undone = shape("PubgScheduleUndone", season_id=str, edit_id=field(int, "the undo, itself an edit of the history"),
+               slots=list[queries.AdminSlot], applied=field(str, "when it takes effect"))
+
+
+@router.post("/schedule/edits/{edit_id}/undo", response_model=Undone,
+             summary="Undo a change of a round's slots (its lobby's latest): restore the slots before it")
+def undo_edit(settings: SettingsDep, edit_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict:
+    with writing(settings) as conn:
+        written = queries.undo(conn, edit_id)
+    return {"season_id": written["season_id"], "edit_id": written["edit_id"], "slots": written["slots"],
+            "applied": NEXT_RUN}
 
 
 class Override(BaseModel):

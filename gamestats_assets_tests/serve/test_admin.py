@@ -600,3 +600,157 @@ def test_changing_a_filter_marks_the_old_list_stale_and_drops_a_superseded_answe
         assert page.evaluate("document.querySelectorAll('#validation.stale, #validation[aria-busy]').length") == 0
         change(page, "filter-status", "needs_override")
         listed(page, needing_a_decision(url))
+
+
+# ---- undoing a schedule edit, and the rebuild an edit requests
+
+HISTORY = "[...document.querySelectorAll('#history > li')].map(li => li.innerText)"
+SLOT_TITLES = "[...document.querySelectorAll('#schedule li h3')].map(h => h.innerText)"
+
+
+def history_of(client, headers, round_id: str, division: str = "Pro") -> list[dict]:
+    answer = client.get(f"{ADMIN}/rounds/{round_id}/schedule/history", params={"division": division, "group": "A"},
+                        headers=headers)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["data"]["edits"]
+
+
+def test_an_edit_is_undone_through_the_api_as_an_edit_of_its_own(server, keys, published):
+    """Undo restores the slots before the lobby's latest edit and is recorded as an edit; an earlier edit, an
+    edit undone already and an unknown one are refused, saying why, and write nothing."""
+    url = published["pg_url"]
+    r1 = round_one(url)
+    organiser = bearer(keys["organiser"])
+    slots_now = "SELECT slot_id, planned_at, delay_minutes, map_name FROM pubg.tournament_slot_edits " \
+                "WHERE round_id = %s AND division_id = 'Pro' ORDER BY match_number"
+    with server.client() as client:
+        def pro_slots():
+            answer = client.get(SCHEDULE, params={"round": r1["round"], "division": "Pro"}, headers=organiser)
+            return [(s["match_number"], s["scheduled_at"], s["scheduled_map"]) for s in answer.json()["data"]["slots"]]
+
+        start = pro_slots()
+        set_ = client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", headers=organiser, json={
+            "division_id": "Pro", "group_id": "A", "slots": six(r1["first"], 35, ("Savage_Main",)), "reason": "new maps"})
+        assert set_.status_code == 200, set_.text
+        after_set, edited = pro_slots(), rows(url, slots_now, r1["round"])
+        assert client.post(f"{ADMIN}/rounds/{r1['round']}/delay", headers=organiser, json={
+            "division_id": "Pro", "group_id": "A", "from_match": 4, "minutes": 10, "reason": "cable"}).status_code == 200
+        delayed = rows(url, slots_now, r1["round"])
+        delay, schedule, *_ = history_of(client, organiser, r1["round"])
+        assert (delay["action"], delay["reason"], delay["can_undo"]) == ("delay", "cable", True)
+        assert (schedule["action"], schedule["can_undo"]) == ("schedule", False)
+        assert [(s["match_number"], s["scheduled_at"], s["map_name"]) for s in delay["previous"]] == after_set
+        assert [(s["match_number"], s["scheduled_at"], s["map_name"]) for s in schedule["previous"]] == start
+
+        def refused(edit_id, message, status=422):
+            before = rows(url, "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id")
+            answer = client.post(f"{ADMIN}/schedule/edits/{edit_id}/undo", headers=organiser)
+            assert answer.status_code == status and message in answer.json()["detail"], answer.text
+            assert rows(url, "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id") == before
+
+        refused(schedule["edit_id"], f"edit {delay['edit_id']} of Pro/A in round {r1['round']!r} came after")
+        assert client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo").status_code == 401
+        assert client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo",
+                           headers=bearer(keys["player"])).status_code == 403
+        undone = client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo", headers=organiser)
+        assert undone.status_code == 200, undone.text
+        assert pro_slots() == after_set and rows(url, slots_now, r1["round"]) == edited
+        refused(delay["edit_id"], f"edit {delay['edit_id']} is undone already (by edit {undone.json()['edit_id']})")
+        refused(10**9, "schedule edit 1000000000 not found", 404)
+        latest, undone_delay, _ = history_of(client, organiser, r1["round"])[:3]
+        assert (latest["edit_id"], latest["action"], latest["undoes"]) == (undone.json()["edit_id"], "undo",
+                                                                            delay["edit_id"])
+        assert undone_delay["undone_by"] == latest["edit_id"]
+        assert client.post(f"{ADMIN}/schedule/edits/{latest['edit_id']}/undo", headers=organiser).status_code == 200
+        assert rows(url, slots_now, r1["round"]) == delayed
+
+
+def test_an_organiser_undoes_an_edit_on_the_page(page, server, keys, published, request):
+    url = published["pg_url"]
+    [(round_id,)] = rows(url, "SELECT round_id FROM pubg.tournament_rounds ORDER BY starts_at DESC LIMIT 1")
+    with check(page, request):
+        open_admin(page, server)
+        change(page, "round", round_id)
+        change(page, "lobby", json.dumps(["Challenger", "A"], separators=(",", ":")))
+        page.wait_for("document.querySelectorAll('#schedule li h3').length === 6")
+        before = page.evaluate(SLOT_TITLES)
+        with server.client() as client:
+            api_before = client.get(SCHEDULE, params={"round": round_id, "division": "Challenger"},
+                                    headers=bearer(keys["organiser"])).json()["data"]["slots"]
+        old_map = page.evaluate("document.querySelector('#slots-form [name=map-5]').value")
+        new_map = "Summerland_Main" if old_map != "Summerland_Main" else "Savage_Main"
+        page.evaluate("document.getElementById('edit-slots').open = true")
+        page.evaluate(f"document.querySelector('#slots-form [name=map-5]').value = {new_map!r};"
+                      "document.getElementById('slots-form').requestSubmit()")
+        page.wait_for("document.getElementById('status').innerText.includes('Six slots of Challenger')")
+        page.wait_for(f"{SLOT_TITLES}[4] !== {json.dumps(before[4])}")
+        page.wait_for("document.getElementById('rebuild').dataset.state === 'rebuilding'")
+        page.wait_for("document.querySelector('#history > li button.undo')")
+        shown = page.evaluate(HISTORY)[0]
+        assert shown.startswith("Slots set") and "Before:" in shown and f"#5 {before[4].split(': ')[1].split(' · ')[0]}" in shown
+        page.evaluate("document.querySelector('#history > li button.undo').click()")
+        page.wait_for("document.getElementById('status').innerText.includes('undone')")
+        page.wait_for(f"JSON.stringify({SLOT_TITLES}) === {json.dumps(json.dumps(before, separators=(',', ':')))}")
+        page.wait_for("document.querySelector('#history > li').innerText.startsWith('Undo')")
+        assert "undone" in page.evaluate(HISTORY)[1]
+    with server.client() as client:
+        api_after = client.get(SCHEDULE, params={"round": round_id, "division": "Challenger"},
+                               headers=bearer(keys["organiser"])).json()["data"]["slots"]
+    assert [(s["scheduled_at"], s["scheduled_map"]) for s in api_after] == [
+        (s["scheduled_at"], s["scheduled_map"]) for s in api_before]
+    assert rows(url, "SELECT map_name FROM pubg.tournament_slot_edits WHERE round_id = %s AND "
+                     "division_id = 'Challenger' AND match_number = 5", round_id) == [(old_map,)]
+
+
+def test_a_schedule_edit_runs_the_rebuild_that_republishes_the_tournament_tables(page, server, keys, published,
+                                                                                request):
+    """The schedule edits sensor sees a delay saved on the page and requests one run; that run republishes the
+    tournament slots with the delayed time, and the page, which said "rebuilding", then shows it."""
+    from gamestats_assets.definitions import defs
+    from gamestats_assets.defs.pubg import domain
+    from gamestats_assets.defs.pubg.checks import CHECKS
+    from gamestats_assets.defs.pubg.schedule_sensor import EDIT_TAG
+
+    url = published["pg_url"]
+    r1 = round_one(url)
+    resources = location_resources(Settings.from_env())
+    instance = dg.DagsterInstance.ephemeral()
+    sensor = defs.get_sensor_def("pubg_schedule_edits")
+
+    def tick(cursor):
+        return sensor(dg.build_sensor_context(instance=instance, definitions=defs, resources=resources, cursor=cursor))
+
+    cursor = tick(None).cursor
+    quiet = tick(cursor)
+    assert quiet.run_requests == [] and quiet.skip_reason.skip_message == "no new schedule edit"
+    published_slot = "SELECT scheduled_at FROM pubg.tournament_scheduled_matches WHERE round_id = %s " \
+                     "AND division_id = 'Pro' AND match_number = 6"
+    edited_slot = "SELECT planned_at + make_interval(mins => delay_minutes) FROM pubg.tournament_slot_edits " \
+                  "WHERE round_id = %s AND division_id = 'Pro' AND match_number = 6"
+    [(was,)] = rows(url, edited_slot, r1["round"])
+    with check(page, request):
+        open_admin(page, server)
+        change(page, "round", r1["round"])
+        change(page, "lobby", json.dumps(["Pro", "A"], separators=(",", ":")))
+        page.evaluate("document.getElementById('delay').open = true")
+        change(page, "delay-from", "6")
+        page.evaluate("document.getElementById('delay-minutes').value = '7';"
+                      "document.getElementById('delay-reason').value = 'stream delay';"
+                      "document.getElementById('delay-form').requestSubmit()")
+        page.wait_for("document.getElementById('status').innerText.includes('moved by 7 min')")
+        page.wait_for("document.getElementById('rebuild').dataset.state === 'rebuilding'")
+        [request_] = tick(cursor).run_requests
+        assert request_.tags[EDIT_TAG] == request_.run_key
+        selected = set(request_.asset_selection)
+        assert dg.AssetKey(["pubg", "publish", "tournament_scheduled_matches"]) in selected or any(
+            k.path[-1] == "tournament_scheduled_matches" and "publish" in k.path for k in selected), selected
+        assert all(k in set(domain.wiring.keys["snapshots"]) for k in selected)
+        run = dg.materialize([*domain.defs.assets, *CHECKS, *domain.publish_checks], selection=request_.asset_selection,
+                             instance=instance, resources=resources, tags=request_.tags, raise_on_error=False)
+        assert run.success
+        [(now,)] = rows(url, published_slot, r1["round"])
+        assert now == was + dt.timedelta(minutes=7)
+        page.wait_for("document.getElementById('rebuild').dataset.state === 'republished'")
+        assert page.evaluate("document.getElementById('rebuild').innerText").startswith("Republished")
+        assert now.strftime("%H:%M") in page.evaluate(f"{SLOT_TITLES}[5]")
+    assert tick(request_.run_key).run_requests == []

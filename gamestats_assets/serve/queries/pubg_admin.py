@@ -2,7 +2,8 @@
 `tournament_rounds` and `tournament_scheduled_matches`, with the rows of `pubg.tournament_round_edits` and
 `pubg.tournament_slot_edits` in place of theirs until the pipeline applies them), the validation list with its
 filters, the tracked-player roster with each player's name, team and division, and the writes to the rows the
-platform reads (round and slot edits, delays, overrides, the roster).
+platform reads (round and slot edits, delays, overrides, the roster); each change of a round's slots is recorded
+in `pubg.tournament_schedule_history` with the slots as they were, which an undo restores.
 
 Every read here is of rows the admin writes as well as published ones, so it is read as it is now, never cached."""
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import field, shape, typed
@@ -108,7 +110,8 @@ AdminSlot = shape(
     edited=field(bool, "set through the admin endpoints"),
     applied=field(bool, "the published slot holds the edit (false until the pipeline's next build)"),
     edit_reason=field(str | None, "why it was last edited or delayed"))
-AdminSlots = shape("PubgAdminSlots", season_id=str, slots=list[AdminSlot], total_count=int)
+AdminSlots = shape("PubgAdminSlots", season_id=str, slots=list[AdminSlot], total_count=int,
+                   published_at=field(dt.datetime | None, "when the published slots were last republished"))
 
 SEASON_SLOTS = """
 SELECT coalesce(e.slot_id, s.slot_id) AS slot_id, coalesce(e.season_id, s.season_id) AS season_id,
@@ -142,7 +145,9 @@ def slots(conn: psycopg.Connection, season_id: str | None, division: str | None,
     for slot in found:
         slot["scheduled_map_name"] = map_display_name(slot["scheduled_map"])
         slot["actual_map_name"] = map_display_name(slot["actual_map"])
-    return {"season_id": season_id, "slots": found, "total_count": len(found)}
+    published = conn.execute("SELECT max(published_at) AS at FROM public.publish_log WHERE table_name = "
+                             "'pubg.tournament_scheduled_matches'").fetchone()
+    return {"season_id": season_id, "slots": found, "total_count": len(found), "published_at": published["at"]}
 
 
 Checked = shape(
@@ -353,6 +358,7 @@ def write_schedule(conn: psycopg.Connection, season_id: str | None, round_id: st
     delays = {n: current[n]["delay_minutes"] if n in current else 0 for n in range(1, SLOTS_PER_ROUND + 1)}
     check_times(round_row, [(s["match_number"], s["planned_at"] + dt.timedelta(minutes=delays[s["match_number"]]))
                             for s in planned])
+    record(conn, season_id, round_id, division, group, "schedule", current, reason)
     for slot in planned:
         number = slot["match_number"]
         slot_id = current[number]["slot_id"] if number in current else f"{round_id}-{division}-{group}-{number}"
@@ -388,8 +394,107 @@ def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, 
         raise Invalid(f"match {too_far[0]} would be moved {moved[too_far[0]]} min in all: at most "
                       f"{MAX_DELAY_MINUTES} min either way")
     check_times(round_row, [(n, s["planned_at"] + dt.timedelta(minutes=moved[n])) for n, s in current.items()])
+    record(conn, season_id, round_id, division, group, "delay", current, reason)
     for number in range(from_match, SLOTS_PER_ROUND + 1):
         s = current[number]
         upsert_slot(conn, s["slot_id"], season_id, round_id, division, group, number, s["planned_at"], moved[number],
                     s["scheduled_map"], reason)
     return slots(conn, season_id, division, group, round_id)
+
+
+HISTORY_SHOWN = 10
+"""The edits of a round's lobby the history lists, newest first."""
+
+PreviousSlot = shape("PubgPreviousSlot", "A slot as it was before an edit", match_number=int, slot_id=str,
+                     scheduled_at=field(dt.datetime, "its time then: planned time moved by its delay"),
+                     planned_at=dt.datetime, delay_minutes=int, map_name=str,
+                     map_display_name=field(str | None, "the map's name"),
+                     edited=field(bool, "an edit row held it (else the organisers' file's slot)"))
+ScheduleEdit = shape(
+    "PubgScheduleEdit", "A change of a round's slots for a division and group, with the slots before it",
+    edit_id=int, season_id=str, round=str, division=str, group=str,
+    action=field(str, "`schedule`, `delay` or `undo`"), reason=str | None, edited_at=dt.datetime,
+    undoes=field(int | None, "the edit an undo undid"), undone_by=field(int | None, "the undo that undid it"),
+    previous=field(list[PreviousSlot], "the slots before the edit (what its undo restores)"),
+    can_undo=field(bool, "the lobby's latest edit, not undone yet"))
+ScheduleHistory = shape("PubgScheduleHistory", season_id=str, edits=list[ScheduleEdit], total_count=int)
+
+
+def record(conn: psycopg.Connection, season_id: str, round_id: str, division: str, group: str, action: str,
+           current: dict[int, dict], reason: str | None, undoes: int | None = None) -> int:
+    """Record a change of the lobby's slots with `current` (its slots by match number, as `slots` reads them) as
+    they were before it; its edit id."""
+    previous = [{"match_number": n, "slot_id": s["slot_id"], "planned_at": s["planned_at"].isoformat(),
+                 "delay_minutes": s["delay_minutes"], "map_name": s["scheduled_map"], "edited": s["edited"]}
+                for n, s in sorted(current.items())]
+    return conn.execute(
+        "INSERT INTO pubg.tournament_schedule_history (season_id, round_id, division_id, group_id, action, previous, "
+        "reason, undoes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING edit_id",
+        (season_id, round_id, division, group, action, Jsonb(previous), reason, undoes)).fetchone()["edit_id"]
+
+
+def shown_slot(slot: dict) -> dict:
+    planned = dt.datetime.fromisoformat(slot["planned_at"])
+    return {**slot, "planned_at": planned, "scheduled_at": planned + dt.timedelta(minutes=slot["delay_minutes"]),
+            "map_display_name": map_display_name(slot["map_name"])}
+
+
+EDITS = """
+SELECT h.edit_id, h.season_id, h.round_id AS round, h.division_id AS division, h.group_id AS "group", h.action,
+       h.reason, h.edited_at, h.undoes, h.undone_by, h.previous,
+       h.undone_by IS NULL AND h.edit_id = max(h.edit_id) OVER (PARTITION BY h.season_id, h.round_id, h.division_id,
+                                                                   h.group_id) AS can_undo
+FROM pubg.tournament_schedule_history h
+WHERE h.season_id = %(season)s AND (%(round)s::text IS NULL OR h.round_id = %(round)s)
+  AND (%(division)s::text IS NULL OR h.division_id = %(division)s) AND (%(group)s::text IS NULL OR h.group_id = %(group)s)
+ORDER BY h.edit_id DESC
+"""
+
+
+def history(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str | None,
+            group: str | None) -> dict:
+    """The latest `HISTORY_SHOWN` changes of `round_id`'s slots (of `division` and `group` when given), newest
+    first, each with the slots before it."""
+    season_id, _ = latest_season(conn, season_id)
+    found = conn.execute(EDITS, {"season": season_id, "round": round_id, "division": division,
+                                 "group": group}).fetchall()
+    for edit in found:
+        edit["previous"] = [shown_slot(s) for s in edit["previous"]]
+    return {"season_id": season_id, "edits": found[:HISTORY_SHOWN], "total_count": len(found)}
+
+
+def undo(conn: psycopg.Connection, edit_id: int) -> dict:
+    """Restore the slots as they were before edit `edit_id` (`NotFound` for an unknown edit), recorded as an undo;
+    `Invalid` when it is undone already, a later edit of its lobby came after it, or the slots it restores break
+    the rules of a schedule (`check_lobby`, `check_times`, a map not in the dictionary)."""
+    edit = conn.execute("SELECT * FROM pubg.tournament_schedule_history WHERE edit_id = %s FOR UPDATE",
+                        (edit_id,)).fetchone()
+    if edit is None:
+        raise NotFound(f"schedule edit {edit_id} not found")
+    if edit["undone_by"] is not None:
+        raise Invalid(f"edit {edit_id} is undone already (by edit {edit['undone_by']})")
+    season_id, round_id, division, group = edit["season_id"], edit["round_id"], edit["division_id"], edit["group_id"]
+    [latest] = conn.execute(
+        "SELECT max(edit_id) AS edit_id FROM pubg.tournament_schedule_history WHERE season_id = %s AND round_id = %s "
+        "AND division_id = %s AND group_id = %s", (season_id, round_id, division, group)).fetchall()
+    if latest["edit_id"] != edit_id:
+        raise Invalid(f"edit {latest['edit_id']} of {division}/{group} in round {round_id!r} came after edit "
+                      f"{edit_id}: undo it first")
+    round_row = round_of(conn, season_id, round_id)
+    check_lobby(conn, season_id, division, group)
+    restored = {s["match_number"]: shown_slot(s) for s in edit["previous"]}
+    unknown = [s["map_name"] for s in restored.values() if s["map_name"] not in map_names()]
+    if unknown:
+        raise Invalid(f"map {unknown[0]!r} is not a PUBG map id (one of {', '.join(sorted(map_names()))})")
+    check_times(round_row, [(n, s["scheduled_at"]) for n, s in restored.items()])
+    current = {s["match_number"]: s for s in slots(conn, season_id, division, group, round_id)["slots"]}
+    undone = record(conn, season_id, round_id, division, group, "undo", current, f"undo of edit {edit_id}", edit_id)
+    conn.execute("UPDATE pubg.tournament_schedule_history SET undone_by = %s WHERE edit_id = %s", (undone, edit_id))
+    for number, slot in current.items():
+        before = restored.get(number)
+        if before is not None and before["edited"]:
+            upsert_slot(conn, before["slot_id"], season_id, round_id, division, group, number, before["planned_at"],
+                        before["delay_minutes"], before["map_name"], f"undo of edit {edit_id}")
+        elif slot["edited"]:
+            conn.execute("DELETE FROM pubg.tournament_slot_edits WHERE slot_id = %s", (slot["slot_id"],))
+    return {**slots(conn, season_id, division, group, round_id), "edit_id": undone}

@@ -1,5 +1,6 @@
 // The tournament admin page (an organiser's API key): a round's six slots per division and group against the
-// matches played, with the forms that set them, delay them and create rounds; the matches to validate, filtered by
+// matches played, with the forms that set them, delay them and create rounds, the history of their changes with
+// an undo of the latest, and the tables' rebuild after a change followed until they are republished; the matches to validate, filtered by
 // status, division, round and day, each a card with its actions; and the roster of tracked players with each one's
 // name, team, division and backfill progress, refreshed while a backfill runs. The key stays in this tab's session
 // storage.
@@ -19,7 +20,8 @@ const STATUS_NAMES = {
 
 header("admin.html");
 
-const state = { season: null, slots: [], poll: null };
+const state = { season: null, slots: [], published: null, poll: null, rebuilding: null };
+const ACTIONS = { schedule: "Slots set", delay: "Delay", undo: "Undo" };
 const validation = latest();
 const auth = (extra = {}) => ({ ...extra, headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`,
                                                      "Content-Type": "application/json" } });
@@ -75,10 +77,18 @@ async function loadSeason() {
 }
 
 async function loadSlots() {
-  state.slots = (await api(`${ADMIN}/schedule`, {}, auth())).data.slots;
+  const answer = (await api(`${ADMIN}/schedule`, {}, auth())).data;
+  state.slots = answer.slots;
+  state.published = answer.published_at;
 }
 
 function showSchedule() {
+  fillSlotForm(...showSlots());
+  showHistory().catch((error) => showError(`Could not load the changes of the slots: ${error.message}`));
+}
+
+/** The chosen round's slots of the chosen lobby, and whether the tables are being rebuilt with an edit of them. */
+function showSlots() {
   const round = state.season.rounds.find((r) => r.round === $("round").value);
   const { division, group } = selectedLobby();
   $("round-window").textContent = round
@@ -94,9 +104,58 @@ function showSchedule() {
     el("p", {}, "Actual match: ", s.match_id
       ? el("a", { href: `match.html?id=${encodeURIComponent(s.match_id)}` }, `${s.match_id.slice(0, 12)}…`) : "not yet linked",
       s.match_id ? ` (${clock(s.started_at)}, ${s.actual_map_name || "—"})` : ""),
-    s.applied ? null : el("p", { class: "muted" }, "Saved; applies at the tournament tables' next build and each match's next run."),
+    s.applied ? null : el("p", { class: "muted" }, "Saved; the tournament tables are being rebuilt with it, and each match's next run applies it."),
   )) : [el("li", {}, `No slot of ${lobbyName(division, group)} in this round yet: set its six below.`)]));
-  fillSlotForm(slots, round);
+  showRebuild(slots);
+  return [slots, round];
+}
+
+/** "Rebuilding" while a slot shown is saved but not yet published, polling until it is; then when the tables were
+ * republished with it. */
+function showRebuild(slots) {
+  const pending = slots.filter((s) => !s.applied).length;
+  if (pending) {
+    state.rebuilding = true;
+    $("rebuild").dataset.state = "rebuilding";
+    $("rebuild").textContent = `Rebuilding the tournament tables: ${pending} of these slots wait for it…`;
+    clearTimeout(state.rebuild);
+    state.rebuild = setTimeout(() => loadSlots().then(showSlots)
+      .catch((error) => showError(`Could not follow the rebuild: ${error.message}`)), POLL_MS);
+    return;
+  }
+  $("rebuild").dataset.state = state.rebuilding ? "republished" : "published";
+  $("rebuild").textContent = state.published ? (state.rebuilding
+    ? `Republished ${when(state.published)}: the tournament tables show these times.`
+    : `Tournament tables published ${when(state.published)}.`) : "";
+  state.rebuilding = false;
+}
+
+const slotBefore = (s) => `#${s.match_number} ${clock(s.scheduled_at)} ${s.map_display_name || s.map_name}`;
+
+/** The chosen round's latest changes of the chosen lobby's slots, each with the slots before it; the latest with
+ * "Undo". */
+async function showHistory() {
+  const { division, group } = selectedLobby();
+  const round = $("round").value;
+  if (!round || !division) { $("history").replaceChildren(); return; }
+  const answer = await api(`${ADMIN}/rounds/${encodeURIComponent(round)}/schedule/history`,
+                           { season_id: state.season.season_id, division, group }, auth());
+  if ($("round").value !== round || selectedLobby().division !== division || selectedLobby().group !== group) return;
+  const edits = answer.data.edits;
+  $("history").replaceChildren(...(edits.length ? edits.map((e) => el("li", { "data-edit": e.edit_id },
+    el("p", {}, `${ACTIONS[e.action] || e.action} · ${when(e.edited_at)}`, e.reason ? ` (${e.reason})` : "",
+      e.undone_by ? " · undone" : ""),
+    el("p", { class: "muted" }, "Before: ", e.previous.length ? e.previous.map(slotBefore).join(" · ") : "no slot"),
+    e.can_undo ? el("button", { type: "button", class: "undo", onclick: () => undoEdit(e) }, "Undo") : null,
+  )) : [el("li", { class: "muted" }, "No change of these slots through this page yet.")]));
+}
+
+async function undoEdit(edit) {
+  try {
+    await send(`${ADMIN}/schedule/edits/${edit.edit_id}/undo`, "POST", {});
+    said(`${ACTIONS[edit.action] || edit.action} of ${when(edit.edited_at)} undone: the slots are back as they were.`);
+    await refreshSchedule();
+  } catch (error) { failed(error); }
 }
 
 function fillSlotForm(slots, round) {
@@ -125,7 +184,7 @@ async function saveSlots(event) {
   try {
     await send(`${ADMIN}/rounds/${encodeURIComponent($("round").value)}/schedule`, "PUT",
                { season_id: state.season.season_id, division_id: division, group_id: group, slots, ...(reason ? { reason } : {}) });
-    said(`Six slots of ${lobbyName(division, group)} in ${roundName($("round").value)} saved; they apply at the next build.`);
+    said(`Six slots of ${lobbyName(division, group)} in ${roundName($("round").value)} saved; the tournament tables are being rebuilt.`);
     await refreshSchedule();
   } catch (error) { failed(error); }
 }
