@@ -51,8 +51,9 @@ def findings_path(data_dir: str | Path, day: dt.date) -> Path:
 
 def checked_rows(name: str, rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """What the checks read of the ETL table `name`'s rows (`COLUMNS`): of the timeline events, the purchases and a
-    row per game (no type, no item), so that a day's run holds that much of its events, not all of them."""
-    rows = rows.select(COLUMNS[name])
+    row per game (no type, no item), so that a day's run holds that much of its events, not all of them. Its text is
+    copied out of `rows`' buffers (a text column's values are views of them), which it would otherwise keep alive."""
+    rows = rows.select(COLUMNS[name]).with_columns(pl.col(pl.String).cast(pl.Categorical).cast(pl.String))
     if name != "timeline_events":
         return rows
     return pl.concat([rows.filter(pl.col("type") == "ITEM_PURCHASED"), rows.select("match_id").unique()],
