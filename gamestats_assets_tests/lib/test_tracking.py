@@ -7,7 +7,9 @@ import dagster as dg
 import polars as pl
 import pytest
 from dagster._core.definitions.events import AssetKeyPartitionKey
+from dagster._core.definitions.run_request import InstigatorType
 from dagster._core.execution.backfill import BulkActionsFilter
+from dagster._core.scheduler.instigation import DynamicPartitionsRequestResult, TickData, TickStatus
 from dagster._core.utils import make_new_backfill_id
 from dagster._daemon.sensor import _submit_backfill_request
 from deltalake import DeltaTable
@@ -15,6 +17,7 @@ from deltalake import DeltaTable
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
+from gamestats_assets.lib.intake.dagster_texts import forms, text_columns
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
@@ -22,14 +25,19 @@ from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, PostgresResour
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 PLAYER_DAYS = {"alice": ["2026-01-02", "2026-01-03"], "bob": ["2026-01-05"]}
+NAMES = {"alice": 'Ålice "Al" Liddell', "bob": "Bob"}
 
 
 @dg.asset(key=["t", "etl", "player_games"], partitions_def=DAILY, io_manager_key="lake",
           metadata={"partition_column": "date"}, backfill_policy=dg.BackfillPolicy.single_run())
 def player_games(context: dg.AssetExecutionContext) -> pl.DataFrame:
-    """One row per tracked player and day of the run."""
+    """One row per tracked player and day of the run, with a preview and a log naming the players."""
     import datetime as dt
 
+    context.log.info(f"games of {', '.join(NAMES.values())}")
+    context.add_output_metadata({"preview": dg.TableMetadataValue(
+        records=[dg.TableRecord({"player": p, "name": NAMES[p]}) for p in PLAYER_DAYS],
+        schema=dg.TableSchema(columns=[dg.TableColumn("player"), dg.TableColumn("name")]))})
     return pl.DataFrame({"date": [dt.date.fromisoformat(k) for k in context.partition_keys for _ in PLAYER_DAYS],
                          "player": [p for _ in context.partition_keys for p in PLAYER_DAYS]})
 
@@ -125,16 +133,18 @@ def test_an_api_error_leaves_the_player_for_the_next_tick_and_a_built_history_ne
     assert "alice waits: t: 503 on /ids" in result.skip_reason.skip_message
 
 
-def test_a_deleted_player_leaves_no_partition_key_and_no_tag_on_the_instances_runs_and_backfills(
+def test_a_deleted_player_leaves_no_trace_in_the_instances_storage_and_dagster_still_reads_it(
         tracked, instance, pg_url, tmp_path):
-    """On the gamestats instance (PostgreSQL): the sensor adds alice and bob, their backfills are submitted and run;
-    after alice's deletion no table of Dagster's runs, backfills or partitions holds her id, and bob's are as they
-    were."""
+    """On the gamestats instance (PostgreSQL): the sensor adds alice and bob, its tick is recorded, their backfills
+    are submitted and run (a log and a materialization's preview name both); after alice's deletion no text of any
+    table of Dagster's schema holds her id or name, in any escaped form, bob's runs, backfills and partitions are as
+    they were, and Dagster reads the runs, events and ticks that named her."""
     platform, postgres = tracked
     platform.roster_path("t_dom").write_text("player_id\nalice\nbob\n")
     result = tick(instance, platform, postgres, None)
     for request in result.dynamic_partitions_requests:
         instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    record_tick(instance, result)
     lake = DeltaLakeIOManager(root=str(tmp_path / "lake"))
     for request in result.run_requests:
         backfill_id = make_new_backfill_id()
@@ -143,21 +153,62 @@ def test_a_deleted_player_leaves_no_partition_key_and_no_tag_on_the_instances_ru
         assert dg.materialize([player_games], resources={"lake": lake}, instance=instance, tags={
             **request.tags, "dagster/backfill": backfill_id, "dagster/asset_partition_range_start": days[0],
             "dagster/asset_partition_range_end": days[-1]}).success
+    assert dagster_texts_naming(pg_url, ["alice"]) and dagster_texts_naming(pg_url, [NAMES["alice"]])
     assert dagster_rows_naming(pg_url, "alice") and dagster_rows_naming(pg_url, "bob")
     bob_before = dagster_rows_naming(pg_url, "bob")
 
     token = "deleted:0123456789abcdef"
-    assert erase_from_instance(instance, "t_dom", "alice", token) == {
+    counts = erase_from_instance(instance, "t_dom", "alice", token, {NAMES["alice"]})
+    assert {k: v for k, v in counts.items() if k != "texts_rewritten"} == {
         "tracked_partitions_deleted": 1, "backfills_renamed": 1, "runs_renamed": 1}
-    assert dagster_rows_naming(pg_url, "alice") == {}
+    assert counts["texts_rewritten"] > 0
+    assert dagster_texts_naming(pg_url, ["alice", NAMES["alice"]]) == {}
     assert dagster_rows_naming(pg_url, "bob") == bob_before
     assert instance.get_dynamic_partitions("t_dom_tracked_player") == ["bob"]
     [renamed] = instance.get_runs(dg.RunsFilter(tags={PLAYER_TAG: token}))
     [backfill] = instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: token}))
     assert renamed.tags["dagster/backfill"] == backfill.backfill_id
     assert instance.get_backfills(filters=BulkActionsFilter(tags={PLAYER_TAG: "alice"})) == []
-    assert erase_from_instance(instance, "t_dom", "alice", token) == {
-        "tracked_partitions_deleted": 0, "backfills_renamed": 0, "runs_renamed": 0}
+    logs = [r.event_log_entry.user_message for r in instance.get_records_for_run(renamed.run_id, limit=1000).records]
+    assert f"games of {token}, Bob" in logs
+    previews = [r.asset_materialization.metadata["preview"].records
+                for r in instance.fetch_materializations(player_games.key, limit=10).records]
+    assert len(previews) == 3 and all([row.data for row in rows] == [{"player": token, "name": token},
+                                                                       {"player": "bob", "name": "Bob"}]
+                                      for rows in previews)
+    [ticked] = instance.get_ticks("t_dom_origin", "t_dom_selector")
+    assert json.loads(ticked.cursor) == [token, "bob"]
+    assert ticked.tick_data.dynamic_partitions_request_results[0].added_partitions == [token, "bob"]
+    again = erase_from_instance(instance, "t_dom", "alice", token, {NAMES["alice"]})
+    assert again == {"tracked_partitions_deleted": 0, "backfills_renamed": 0, "runs_renamed": 0,
+                     "texts_rewritten": 0}
+
+
+def record_tick(instance, result) -> None:
+    """Store a tick of the tracked-player sensor as the daemon does, with its cursor and partitions added."""
+    [request] = result.dynamic_partitions_requests
+    instance.create_tick(TickData(
+        instigator_origin_id="t_dom_origin", instigator_name=SENSOR.name, instigator_type=InstigatorType.SENSOR,
+        status=TickStatus.SUCCESS, timestamp=1.0, run_ids=[], run_keys=[], cursor=result.cursor,
+        selector_id="t_dom_selector",
+        dynamic_partitions_request_results=[DynamicPartitionsRequestResult(
+            request.partitions_def_name, list(request.partition_keys), None, [])]))
+
+
+def dagster_texts_naming(pg_url: str, values: list[str]) -> dict[str, int]:
+    """How many texts of each text column of every table of Dagster's schema hold any form of `values` (as they are,
+    JSON-escaped, escaped twice)."""
+    found = {}
+    with connect(pg_url) as conn:
+        columns = text_columns(conn, DAGSTER_SCHEMA)
+        for table, column in columns:
+            (count,) = conn.execute(
+                f"SELECT count(*) FROM {DAGSTER_SCHEMA}.{table} t WHERE EXISTS (SELECT FROM unnest(%s::text[]) f "
+                f"WHERE strpos(t.{column}, f) > 0)", (forms(values),)).fetchone()
+            if count:
+                found[f"{table}.{column}"] = count
+    assert {"event_logs", "job_ticks", "runs", "run_tags"} <= {table for table, _ in columns}
+    return found
 
 
 def dagster_rows_naming(pg_url: str, player: str) -> dict[str, int]:

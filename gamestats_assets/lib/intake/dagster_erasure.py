@@ -7,23 +7,28 @@ that other players share, and deleting a run's record deletes its events, so tha
 partitions for never built and rebuild them. Dagster's API replaces a run's tag (`add_run_tags`) and a backfill's
 body (`update_backfill`); the index of backfill tags that its filters read is written in the same storage.
 
-What Dagster's API cannot edit is left as it is: events already written (a publish's preview rows name players)
-and the sensor ticks' history (the newly tracked players sensor drops the player from its cursor at its next
-tick)."""
+What Dagster's API cannot edit, the events already written (a publish's preview rows, logs) and the sensor ticks'
+history and cursors, is rewritten in the instance's PostgreSQL storage (`dagster_texts`), the id and names
+replaced by the token; an instance kept elsewhere (an ephemeral one) has only what the API edits."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import dagster as dg
 from dagster._core.execution.backfill import BulkActionsFilter
 from dagster._core.storage.runs.schema import BackfillTagsTable
 
 from gamestats_assets.lib.core.partitions import tracked_player_partitions
+from gamestats_assets.lib.intake.dagster_texts import erase_from_storage
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 
 
-def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: str, token: str) -> dict[str, int]:
-    """Delete `player_id`'s key of `<domain>_tracked_player` and give the tag naming them on every backfill and run
-    the value `token`: how many partition keys were deleted, backfills and runs renamed."""
+def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: str, token: str,
+                        names: Iterable[str] = ()) -> dict:
+    """Delete `player_id`'s key of `<domain>_tracked_player`, give the tag naming them on every backfill and run
+    the value `token`, then replace their id and `names` by `token` in every text of the instance's PostgreSQL
+    storage: how many partition keys were deleted, backfills and runs renamed, and texts rewritten."""
     partitions = tracked_player_partitions(domain).name
     deleted = 0
     if instance.has_dynamic_partition(partitions, player_id):
@@ -36,7 +41,10 @@ def erase_from_instance(instance: dg.DagsterInstance, domain: str, player_id: st
     runs = instance.get_run_records(dg.RunsFilter(tags={PLAYER_TAG: player_id}))
     for record in runs:
         instance.add_run_tags(record.dagster_run.run_id, {PLAYER_TAG: token})
-    return {"tracked_partitions_deleted": deleted, "backfills_renamed": len(backfills), "runs_renamed": len(runs)}
+    postgres_url = getattr(instance.run_storage, "postgres_url", None)
+    texts = erase_from_storage(postgres_url, [player_id, *names], token) if postgres_url else {}
+    return {"tracked_partitions_deleted": deleted, "backfills_renamed": len(backfills), "runs_renamed": len(runs),
+            "texts_rewritten": sum(texts.values())}
 
 
 def rename_backfill_tag(instance: dg.DagsterInstance, backfill_id: str, token: str) -> None:

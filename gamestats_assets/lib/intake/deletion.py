@@ -6,9 +6,10 @@ In this order: the player is entered in the register with the names the lake and
 backfill, a file delivered again, a roster naming them); their landing and
 quarantine files are rewritten with their token or retired (`landing_erasure`); every Delta table of the domain
 is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; Dagster's
-instance loses their tracked-player partition key and names their backfills and runs by the token
-(`dagster_erasure`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the deletion recorded
-in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`). The uploads parsed ahead of their run
+instance loses their tracked-player partition key, names their backfills and runs by the token and has their id
+and names replaced by it in every text it stored (`dagster_erasure`); PostgreSQL's tables of the domain are
+redacted, the accounts unlinked and the deletion recorded in `gamestats_api.player_deletions`, in one transaction
+(`publish/erasure`). The uploads parsed ahead of their run
 are dropped; their run parses them again, under the register.
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
@@ -68,7 +69,7 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
     token = enter(register, domain, player_id, redaction.names)
     counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
     counts["warehouse_views_refreshed"] = refresh_views(data_dir / "warehouse.duckdb", lake_root, domain)
-    counts["dagster"] = erase_from_instance(instance, domain, player_id, token)
+    counts["dagster"] = erase_from_instance(instance, domain, player_id, token, redaction.names)
     with connect(pg_url) as conn, conn.transaction():
         counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token, redaction.names)
         deletion_id, requested_at = conn.execute(
