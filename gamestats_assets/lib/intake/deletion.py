@@ -3,14 +3,13 @@
 
 In this order: the player is entered in the register with the names the lake and their files give them
 (`state/deletions.json`, only digests, so that from then on no run writes them to the lake again: a rerun, a
-backfill, a file delivered again, a roster naming them); their landing and
-quarantine files are rewritten with their token or retired (`landing_erasure`); every Delta table of the domain
-is redacted and its history dropped (`lake/erasure`), the warehouse's views pointed at what is left; Dagster's
-instance loses their tracked-player partition key, names their backfills and runs by the token and has their id
-and names replaced by it in every text it stored (`dagster_erasure`); PostgreSQL's tables of the domain are
-redacted, the accounts unlinked and the deletion recorded in `gamestats_api.player_deletions`, in one transaction
-(`publish/erasure`). The uploads parsed ahead of their run
-are dropped; their run parses them again, under the register.
+backfill, a file delivered again, a roster naming them); their landing and quarantine files are rewritten with
+their token or retired (`landing_erasure`), and the uploads parsed ahead of their run dropped (their run parses
+them again, under the register); every Delta table of the domain is redacted and its history dropped
+(`lake/erasure`), the warehouse's views pointed at what is left; Dagster's instance loses their tracked-player
+partition key, names their backfills and runs by the token and has their id and names replaced by it in every
+text it stored (`dagster_erasure`); PostgreSQL's tables of the domain are redacted, the accounts unlinked and the
+deletion recorded in `gamestats_api.player_deletions`, in one transaction (`publish/erasure`).
 
 What is kept of shared data: the games. A game holds other players, whose figures are computed over it (a match's
 score, same-rank peers, a champion's win rate), so the deleted player's rows in a game are kept under their token
