@@ -145,9 +145,13 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def round_one(pg_url) -> dict:
-    """The first round of the published season, its Pro slots and its window."""
+    """The first round of the published season that has Pro slots, its first Pro slot and its window (rounds the
+    tests add through the API, with no slots, may start earlier)."""
     [(season, round_id, starts, ends)] = rows(pg_url, "SELECT season_id, round_id, starts_at, ends_at FROM "
-                                                      "pubg.tournament_rounds ORDER BY starts_at LIMIT 1")
+                                                      "pubg.tournament_rounds r WHERE EXISTS (SELECT FROM "
+                                                      "pubg.tournament_scheduled_matches s WHERE s.season_id = "
+                                                      "r.season_id AND s.round_id = r.round_id AND s.division_id = "
+                                                      "'Pro') ORDER BY starts_at LIMIT 1")
     [(slot, first)] = rows(pg_url, "SELECT slot_id, scheduled_at FROM pubg.tournament_scheduled_matches WHERE "
                                    "round_id = %s AND division_id = 'Pro' ORDER BY match_number LIMIT 1", round_id)
     return {"season": season, "round": round_id, "starts": starts, "ends": ends, "slot": slot, "first": first}
@@ -309,13 +313,16 @@ def find(selector: str) -> str:
     return f"document.querySelector({json.dumps(selector)})"
 
 
-MIXED = "SELECT match_id FROM pubg.tournament_matches WHERE status = 'mixed_division'"
+MIXED = "SELECT match_id FROM pubg.tournament_matches t LEFT JOIN pubg.tournament_match_outcomes o USING (match_id) " \
+        "WHERE coalesce(o.status, t.status) = 'mixed_division'"
 CARDS = "[...document.querySelectorAll('#validation article')].map(a => a.dataset.match).sort()"
 
 
 def listed(page, expected: list[str]) -> list[str]:
-    """The matches the validation list shows once it shows `expected`'s count (it redraws after a filter)."""
-    page.wait_for(f"document.querySelectorAll('#validation article').length === {len(expected)}")
+    """The matches the validation list shows once it is no longer stale and shows `expected`'s count (it redraws
+    after a filter; the stale list of the filters before may have that count too)."""
+    page.wait_for("!document.getElementById('validation').classList.contains('stale')"
+                  f" && document.querySelectorAll('#validation article').length === {len(expected)}")
     return page.evaluate(CARDS)
 
 
