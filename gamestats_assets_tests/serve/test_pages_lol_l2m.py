@@ -224,6 +224,13 @@ CHAMPION_TABLES = 10
 """The champion page's requests for one choice: the patch trend and nine tables of the queue and patch."""
 
 
+def held_tables(page, contains: str, count: int = CHAMPION_TABLES) -> list[dict]:
+    """The champion page's `count` held requests whose URL contains `contains`, once its read of the champion's
+    ranks (`/tiers`), which comes first and decides the rank the tables are asked for, has been let through."""
+    page.release(page.held("/tiers?"))
+    return page.held(contains, count)
+
+
 def texts(page, selector: str, text: str = "innerText") -> list[str]:
     """The text of every element of `selector`: as shown (`innerText`), or also where folded away (`textContent`)."""
     return page.evaluate(f"[...document.querySelectorAll({selector!r})].map(e => e.{text}.trim())")
@@ -331,7 +338,8 @@ def test_a_page_says_it_is_loading_until_its_answer_comes(site, request, path, h
     base, page = site
     with check(page, request), page.holding(held):
         page.goto(f"{base}/{path}")
-        requests = page.held(held.strip("*").split("*")[0], count)
+        requests = (held_tables(page, held.strip("*").split("*")[0]) if path == "champion.html"
+                    else page.held(held.strip("*").split("*")[0], count))
         page.wait_for("document.getElementById('loading-note')?.offsetParent !== null")
         assert page.evaluate("document.body.dataset.state") == "loading"
         assert "Loading" in page.evaluate("document.getElementById('loading-note').innerText")
@@ -349,7 +357,7 @@ def test_switching_champion_marks_the_old_numbers_stale_until_the_new_answer(sit
         before = page.evaluate("document.getElementById('summary').innerText")
         with page.holding(CHAMPION_API):
             choose(page, "champion", second)
-            requests = page.held(f"/champions/{quote(second)}/", CHAMPION_TABLES)
+            requests = held_tables(page, f"/champions/{quote(second)}/")
             assert page.evaluate("document.getElementById('title').innerText").startswith(second)
             stale = page.evaluate("[...document.querySelectorAll('#summary, #builds, #recommended, #roles')]"
                                   ".map(e => e.getAttribute('aria-busy') === 'true' && e.classList.contains('stale'))")
@@ -367,9 +375,9 @@ def test_the_answer_of_a_superseded_choice_is_dropped(site, lol_and_l2m, request
         clean_load(page, f"{base}/champion.html?champion={first}")
         with page.holding(CHAMPION_API):
             choose(page, "champion", second)
-            late = page.held(f"/champions/{quote(second)}/", CHAMPION_TABLES)
+            late = held_tables(page, f"/champions/{quote(second)}/")
             choose(page, "champion", third)
-            page.release(page.held(f"/champions/{quote(third)}/", CHAMPION_TABLES))
+            page.release(held_tables(page, f"/champions/{quote(third)}/"))
             page.ready()
             shown = page.evaluate("document.getElementById('recommended').innerText")
             page.release(late)
@@ -386,12 +394,12 @@ def test_an_error_banner_clears_when_the_next_answer_comes(site, lol_and_l2m, re
         clean_load(page, f"{base}/champion.html?champion={champion}&patch=12.21")
         with page.holding(CHAMPION_API):
             choose(page, "patch", EARLIER_PATCH)
-            page.fail(page.held(f"patch={EARLIER_PATCH}", CHAMPION_TABLES - 1) + page.held("patch-trend"))
+            page.fail(held_tables(page, f"patch={EARLIER_PATCH}", CHAMPION_TABLES - 1) + page.held("patch-trend"))
             page.ready()
             assert "the server failed" in page.evaluate("document.getElementById('errors').innerText")
             assert page.evaluate("document.getElementById('summary').getAttribute('aria-busy')") == "true"
             choose(page, "patch", "12.21")
-            page.release(page.held("patch=12.21", CHAMPION_TABLES - 1) + page.held("patch-trend"))
+            page.release(held_tables(page, "patch=12.21", CHAMPION_TABLES - 1) + page.held("patch-trend"))
             page.ready()
         assert page.evaluate("document.getElementById('errors').innerText") == ""
         assert page.evaluate("document.querySelectorAll('#errors p').length") == 0
