@@ -89,7 +89,7 @@ def test_synthetic_days_are_published(synthetic, module_pg_url):
             assert conn.execute(f"SELECT count(*) FROM lol.{table}").fetchone()[0] > 0, table
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
         assert conn.sql("SELECT count(*) FROM lol.participant_facts").fetchall()[0][0] == 1200
-    assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0}
+    assert check_metadata(daily, "timelines_without_match") == {"timelines_without_match": 0, "games_checked": 120}
     assert all(check_evaluation(daily, name).passed for name in ("unknown_item_ids", "unknown_champion_ids"))
     excluded = check_metadata(daily, "excluded_games")
     assert (excluded["games"], excluded["excluded"]) == (120, 0) and check_evaluation(daily, "excluded_games").passed
@@ -181,11 +181,11 @@ def test_real_files_dropped_into_a_day_are_processed_there(pg_url, data_dir, mon
     events = DeltaTable(str(data_dir / "lake" / "lol" / "etl" / "timeline_events")).to_pyarrow_table()
     assert set(events.column("match_id").to_pylist()) == {"ESPORTSTMNT01_2693492", "JP1_323466834"}
     assert events.num_rows == 910 + 1280
-    assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1}
+    assert check_metadata(result, "timelines_without_match") == {"timelines_without_match": 1, "games_checked": 2}
     assert check_metadata(result, "unknown_champion_ids") == {"unknown_ids": 1, "unknown_rows": 1,
-                                                              "ids_by_patch": "12.1: 99999"}
+                                                              "ids_by_patch": "12.1: 99999", "games_checked": 2}
     assert check_metadata(result, "unknown_item_ids") == {"unknown_ids": 1, "unknown_rows": 1,
-                                                          "ids_by_patch": "12.1: 999999"}
+                                                          "ids_by_patch": "12.1: 999999", "games_checked": 2}
     assert not any(check_evaluation(result, name).passed
                    for name in ("unknown_champion_ids", "unknown_item_ids", "timelines_without_match"))
     etl = {m.asset_key.path[-1]: m.metadata for m in result.asset_materializations_for_node("etl_games")}

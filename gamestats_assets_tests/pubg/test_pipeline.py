@@ -26,7 +26,7 @@ from gamestats_assets.sources.pubg.telemetry import EVENT_TABLES
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 
 PUBLISH_ASSETS, PUBLISH_CHECKS, WAREHOUSE_ASSETS = domain.publish_assets, domain.publish_checks, domain.warehouse_assets
-SENSORS = domain.defs.sensors
+SENSORS = {sensor.name: sensor for sensor in domain.defs.sensors}
 EVERYTHING = [*ASSETS, *PUBLISH_ASSETS, *CHECKS, *PUBLISH_CHECKS]
 SMALL = {"ops": {"pubg__landing__synthetic_tournament": {"config": {
     "divisions": ["Pro"], "rounds": 1, "matches_per_round": 1, "min_events": 0, "max_events": 0}}}}
@@ -78,7 +78,7 @@ def built(tmp_path_factory, pg_url):
     root = dg.materialize([pubg.synthetic_tournament], instance=instance, resources=resources, run_config=SMALL)
     assert root.success
     context = dg.build_sensor_context(instance=instance, resources=resources)
-    sensor_result = SENSORS[0](context)
+    sensor_result = SENSORS["pubg_landing_sensor"](context)
     keys = sorted(LANDING.find(resources["platform"]))
     instance.add_dynamic_partitions("pubg_match", keys)
     matches_run = run_matches(instance, resources)
@@ -195,7 +195,7 @@ def test_a_newly_tracked_player_is_backfilled_over_exactly_their_matches_without
                        "AND NOT account_id = ANY(%s) ORDER BY account_id LIMIT 1", list(seeded))[0][0]
     played = sorted(r[0] for r in rows(url, "SELECT match_id FROM pubg.match_summaries WHERE account_id = %s", player))
     assert rows(url, "SELECT count(*) FROM pubg.player_damage_events WHERE account_id = %s", player)[0][0] == 0
-    sensor = SENSORS[-1]
+    sensor = SENSORS["pubg_newly_tracked_players"]
     definitions = dg.Definitions(assets=[*ASSETS, *PUBLISH_ASSETS, *WAREHOUSE_ASSETS], sensors=[sensor],
                                  resources=resources)
     first = sensor(dg.build_sensor_context(instance=instance, resources=resources, definitions=definitions))
@@ -267,7 +267,7 @@ def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(buil
     match_path, telemetry_path = write_match(emitted, landing)
     held_back = telemetry_path.read_bytes()
     telemetry_path.unlink()
-    first = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources))
+    first = SENSORS["pubg_landing_sensor"](dg.build_sensor_context(instance=instance, resources=resources))
     [request] = first.run_requests
     assert request.partition_key == LATE and first.dynamic_partitions_requests[0].partition_keys == [
         LATE]
@@ -278,7 +278,7 @@ def test_telemetry_arriving_later_makes_the_landing_sensor_rerun_that_match(buil
     assert rows(url, summary, LATE) == [(100, False)]
 
     telemetry_path.write_bytes(held_back)
-    later = SENSORS[0](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
+    later = SENSORS["pubg_landing_sensor"](dg.build_sensor_context(instance=instance, resources=resources, cursor=first.cursor))
     [request] = later.run_requests
     assert request.partition_key == LATE and later.dynamic_partitions_requests == []
     assert dg.materialize(EVERYTHING, selection=PER_MATCH, instance=instance, resources=resources,

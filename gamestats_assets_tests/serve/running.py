@@ -87,3 +87,16 @@ def response_head(connection: socket.socket) -> bytes:
             break
         received += chunk
     return received
+
+
+def landed_upload(data_dir: Path, match_id: str, seconds: float = 120) -> Path:
+    """The landing file of the upload of `match_id` once the server has parsed it and moved it out of `.uploads`
+    into its day's folder."""
+    landing = data_dir / "landing" / "rocket"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [path for path in landing.glob(f"*/{match_id}.replay") if not path.parent.name.startswith(".")]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"the upload of {match_id} did not land under {landing} within {seconds} s")

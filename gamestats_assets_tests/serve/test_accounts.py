@@ -16,7 +16,7 @@ import pytest
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets_tests.serve.conftest import TOKEN
-from gamestats_assets_tests.serve.running import serving
+from gamestats_assets_tests.serve.running import landed_upload, serving
 
 OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
 ACCOUNTS = "/api/v1/admin/accounts"
@@ -93,7 +93,7 @@ def test_a_player_uploads_a_replay_they_played_and_not_one_they_did_not(server, 
         accepted = client.post("/api/v1/rocket/replays/upload", content=UPLOAD.read_bytes(),
                                headers=bearer(keys["carol"]))
         assert accepted.status_code == 202, accepted.text
-        assert (published["data_dir"] / accepted.json()["landed"]).exists()
+        assert landed_upload(published["data_dir"], accepted.json()["id"]) == published["data_dir"] / accepted.json()["landed"]
 
 
 def test_an_organiser_runs_the_pubg_admin_and_the_operator_manages_accounts(server):

@@ -27,6 +27,7 @@ from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
+from gamestats_assets_tests.serve.running import landed_upload
 from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
 
 
@@ -316,8 +317,7 @@ def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its
         assert text(page, "#upload-status").startswith("Queued")
         assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") == key
         assert page.evaluate("document.getElementById('upload-key').value") == ""
-        (landed,) = (published["data_dir"] / "landing" / "rocket").glob(f"*/{match}.replay")
-        published["run_day"](landed.parent.name)
+        published["run_day"](landed_upload(published["data_dir"], match).parent.name)
         page.wait_for("document.getElementById('upload').dataset.status === 'processed'", seconds=60)
         assert text(page, "#upload-status").startswith("Served")
         href = page.evaluate("document.getElementById('upload-analysis').getAttribute('href')")
