@@ -157,6 +157,17 @@ def test_daily_tables_are_partitioned_by_day_in_postgresql(backfilled, pg_url):
     assert holders == [("rocket_partitions.player_stats_p20260301",), ("rocket_partitions.player_stats_p20260302",)]
 
 
+def test_a_days_rows_reach_postgresql_before_its_warehouse_copy_and_the_checks_that_hold_nothing(backfilled):
+    """What serves an upload sooner: once the tables and the blocking checks are done, the publish runs first."""
+    _, _, _, result, _ = backfilled
+    started = [event.step_key for event in result.all_events if event.event_type_value == "STEP_START"]
+    publish = started.index("rocket__postgres__daily")
+    later = {"rocket__warehouse__daily", "rocket__cons__matches_team_scores_equal_player_goals",
+             "rocket__std__peer_partials"}
+    assert later <= set(started[publish + 1:]), "\n".join(started)
+    assert "rocket__cons__player_stats_publish_keys_unique_and_not_null" in started[:publish]
+
+
 def test_rerunning_a_day_changes_nothing(backfilled, pg_url):
     _, defs, instance, _, _ = backfilled
     totals = ("SELECT (SELECT count(*) FROM rocket.matches), (SELECT count(*) FROM rocket.player_stats), "

@@ -15,6 +15,7 @@ import polars as pl
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.core.stats import BELOW, UNDECIDED, RateAgainstFloor
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, file_sources
 from gamestats_assets.lib.intake.quarantine import quarantined, read_counts, rejected_share
@@ -109,13 +110,17 @@ def _recorded_per_partition(compute: Callable) -> Callable:
 
 
 def asset_check(**kwargs: Any) -> Callable[[Callable], dg.AssetChecksDefinition]:
-    """`dg.asset_check`, its verdict recorded on every partition of a run over several (`each_partition`)."""
-    return lambda compute: dg.asset_check(**kwargs)(_recorded_per_partition(compute))
+    """`dg.asset_check`, its verdict recorded on every partition of a run over several (`each_partition`); one
+    that blocks nothing runs after the publish (`AFTER_THE_PUBLISH`)."""
+    tags = {} if kwargs.get("blocking") else AFTER_THE_PUBLISH
+    return lambda compute: dg.asset_check(**{"op_tags": tags, **kwargs})(_recorded_per_partition(compute))
 
 
 def multi_asset_check(**kwargs: Any) -> Callable[[Callable], dg.AssetChecksDefinition]:
-    """`dg.multi_asset_check`, each verdict recorded on every partition of a run over several."""
-    return lambda compute: dg.multi_asset_check(**kwargs)(_recorded_per_partition(compute))
+    """`dg.multi_asset_check`, each verdict recorded on every partition of a run over several; one whose checks
+    block nothing runs after the publish (`AFTER_THE_PUBLISH`)."""
+    tags = {} if any(spec.blocking for spec in kwargs.get("specs", ())) else AFTER_THE_PUBLISH
+    return lambda compute: dg.multi_asset_check(**{"op_tags": tags, **kwargs})(_recorded_per_partition(compute))
 
 
 def planted_truth_result(rates: Sequence[RateAgainstFloor], metadata: Mapping[str, Any] | None = None, *,

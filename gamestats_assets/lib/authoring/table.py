@@ -22,6 +22,7 @@ from gamestats_assets.lib.core.partitions import (
     previous_day,
 )
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
@@ -267,10 +268,12 @@ def outcome(context: dg.AssetExecutionContext, table: Table, results: Sequence[R
 
 def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *resources: str, **kwargs):
     """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
-    resources its givens name and `resources`, after the tables it names."""
+    resources its givens name and `resources`, after the tables it names; one not published runs after the run's
+    publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
-                      deps=[table_key(domain, ref) for ref in table.after], **kwargs)
+                      deps=[table_key(domain, ref) for ref in table.after],
+                      op_tags=AFTER_THE_PUBLISH if table.publish is None else {}, **kwargs)
 
 
 def daily_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *resources: str, **kwargs):

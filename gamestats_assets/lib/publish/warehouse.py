@@ -29,6 +29,7 @@ from gamestats_assets.lib.lake.delta import (
 )
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.core.sql_text import identifier, literal
+from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 
 DUCKDB_POOL = "duckdb_writer"
 WAREHOUSE_CONFIG = {"memory_limit": "512MB", "preserve_insertion_order": False}
@@ -178,6 +179,7 @@ def build_warehouse_step(sources: Sequence[dg.AssetsDefinition]) -> dg.AssetsDef
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
         pool=DUCKDB_POOL,
+        op_tags=AFTER_THE_PUBLISH,
         can_subset=True,
     )
     def _mirror(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
