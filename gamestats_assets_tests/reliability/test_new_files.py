@@ -146,12 +146,12 @@ def from_scratch(lakes: Callable[[str], Lake], lake: Lake, domain: str, name: st
 
 
 def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> None:
-    """Every table the day published equals a run from scratch's, and for lol, every STD and daily CONS table of
-    the day in the lake as well (the statistics are computed from them)."""
+    """Every table the day published equals a run from scratch's, and so does every STD and daily CONS table of the
+    day in the lake (the snapshots are computed from them)."""
     scratch = from_scratch(lakes, lake, domain, f"scratch-{step}")
-    compared = [(lake.published(domain), scratch.published(domain))]
+    compared = [(lake.published(domain), scratch.published(domain)),
+                (lake.lake_tables(domain), scratch.lake_tables(domain))]
     if domain == "lol":
-        compared.append((lake.lake_tables(domain), scratch.lake_tables(domain)))
         assert lake.checks and lake.checks == scratch.checks, f"{step}: the ETL checks differ from a run from scratch's"
     for incremental, whole in compared:
         assert incremental.keys() == whole.keys()
@@ -170,6 +170,10 @@ def ballchasing_game(number: int) -> dict:
     return game
 
 
+ROCKET_BY_GAME = ("matches", "match_players", "position_heatmaps")
+"""The rocket tables computed and published by game."""
+
+
 def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     lake = lakes("incremental")
     folder = lake.folder("rocket")
@@ -183,6 +187,9 @@ def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lake
     shutil.copy(FIXTURES / "paired" / "recent-ranked-doubles-2026-03-10.replay", folder)
     (folder / "ballchasing" / "b.json").write_text(json.dumps(ballchasing_game(2)))
     assert lake.run("rocket")["files_parsed"] == 2, "only the two new files are parsed"
+    assert set(lake.computed) == set(ROCKET_BY_GAME) and set(lake.computed.values()) == {2}, \
+        "the tables of a game's grain compute the two new games alone"
+    assert all(lake.published_keys[table] == (2, 0) for table in ROCKET_BY_GAME), lake.published_keys
     assert_same_as_from_scratch(lakes, lake, "rocket", "arrived")
 
     changed = ballchasing_game(1)
@@ -191,12 +198,15 @@ def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lake
     (folder / "0_SAVES.replay").touch()
     assert lake.run("rocket") == {"files_parsed": 1, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}, \
         "a file touched but not changed is not parsed again"
+    assert set(lake.computed.values()) == {1}, "the changed game alone is computed again"
     assert_same_as_from_scratch(lakes, lake, "rocket", "changed")
 
     (folder / "ballchasing" / "b.json").unlink()
     shutil.copy(REPLAYS / "0_SAVES.replay", folder / "0_SAVES (1).replay")
     assert lake.run("rocket") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 1}, \
         "a copy of a game read on an earlier run is quarantined without being parsed whole"
+    assert all(lake.published_keys[table][1] == 1 for table in ROCKET_BY_GAME), \
+        "the removed file's game is taken out of the published tables"
     assert_same_as_from_scratch(lakes, lake, "rocket", "removed")
 
 

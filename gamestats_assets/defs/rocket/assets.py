@@ -21,7 +21,8 @@ from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import LandingDay, read_files
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.authoring.keyed import keyed_step
+from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets, table_key
 from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
@@ -30,6 +31,7 @@ from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 
 UPLOAD_POLL_SECONDS = 5
@@ -130,6 +132,28 @@ def new_records(fresh: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -
 HELD_COLUMNS = {"matches": ("match_id", "source", "frames_null_reason"), "planted_weaknesses": ("player_id",)}
 """What a run reads of the rows of the day's unchanged files: the records they hold."""
 
+GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells")
+"""The ETL tables whose rows are a game's (`match_id`), which the tables computed by game read."""
+
+
+def replaced_games(matches: pl.LazyFrame, replaced: list[str]) -> set[str]:
+    """The games whose `etl/matches` rows (`matches`, the day's) came from the files `replaced`: their rows change
+    whether or not a file of the run holds them again."""
+    if FILE_COLUMN not in matches.collect_schema().names():
+        return set()
+    return set(matches.filter(pl.col(FILE_COLUMN).is_in(replaced)).select("match_id").collect().to_series())
+
+
+def record_generations(data_dir: str, day: dt.date, held: pl.DataFrame, written: set[str], taken_out: set[str]) -> None:
+    """Record the games each ETL table of a game holds of `day`, those of the unchanged files (`held`, their
+    `etl/matches` rows) and those the run `written`, with a new token for the games whose rows the run wrote or took
+    out (`taken_out`, those of the files it replaced; `lib/lake/generations.py`): the tables computed by game
+    compute those again."""
+    tokens = renewed(read_generations(data_dir, etl_key("matches"), day), set(held["match_id"].to_list()) | written,
+                     written | taken_out)
+    for name in GAME_TABLES:
+        write_generations(data_dir, etl_key(name), day, tokens)
+
 
 @dg.multi_asset(
     outs={name: dg.AssetOut(key=etl_key(name), io_manager_key="lake", kinds={"delta"}, group_name=DOMAIN,
@@ -148,7 +172,9 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
     per cell of the pitch, `sources.replays.heatmap`). Only the files new or changed since the day's last run are
     parsed, and only their rows (and a removed file's) are replaced in the lake (`lib/intake/file_rows.py`); a
-    record another file of the day holds is kept from that file. A file that is not a Rocket League file or does
+    record another file of the day holds is kept from that file. The day's games are recorded with a new token for
+    those whose rows were written or taken out (`record_generations`), which the tables computed by game compute
+    again. A file that is not a Rocket League file or does
     not parse is quarantined under `quarantine/rocket/<day>/` with the reason. Raw replays are parsed a process per
     core, but for an upload parsed as it was received (`sources.replays.parsed`, `replays_parsed_ahead` of them);
     `replays_parse_seconds` and `replays_parse_cpu_seconds` say what the parse cost."""
@@ -165,10 +191,14 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
             quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
         plan.begin()
         replaced = plan.replaced(rejected)
+        taken_out, written_games = replaced_games(lake.day_rows(etl_key("matches"), day), replaced), set()
         for name, rows in new_records(fresh_tables(read, day), held).items():
+            if name in GAME_TABLES:
+                written_games |= set(rows["match_id"].to_list())
             written = lake.replace_files(etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
                                          context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN)
             counts["rows_replaced"] += written["rows_replaced"]
+        record_generations(platform.data_dir, day, held["matches"], written_games, taken_out)
         plan.commit(rejected)
         discard(ahead_folder(platform.data_dir), read.taken_ahead)
         for name, value in {**plan.metadata, "files_quarantined": len(read.rejected),
@@ -191,13 +221,15 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
     return catalogue(platform)
 
 
-TABLE_ASSETS = table_assets(DOMAIN, TABLES)
-"""The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...)."""
+TABLE_ASSETS = table_assets(DOMAIN, TABLES, keyed=keyed_step)
+"""The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...): those
+computed by game are one step's (`rocket__by_key`)."""
 (matches, match_players, users, player_stats, position_heatmaps, peer_partials, peer_stats, training_sessions,
- player_weaknesses, rank_predictions, recommendations) = (TABLE_ASSETS[f"{layer}/{name}"] for layer, name in (
+ player_weaknesses, rank_predictions, recommendations) = (one_table(TABLE_ASSETS[f"{layer}/{name}"],
+                                                                   table_key(DOMAIN, f"{layer}/{name}"))
+                                                         for layer, name in (
     ("cons", "matches"), ("std", "match_players"), ("cons", "users"), ("cons", "player_stats"),
     ("cons", "position_heatmaps"), ("std", "peer_partials"), ("cons", "peer_stats"), ("cons", "training_sessions"),
     ("cons", "player_weaknesses"), ("cons", "rank_predictions"), ("cons", "recommendations")))
 
-ASSETS = [landing_replays, etl_replays, matches, match_players, users, player_stats, position_heatmaps, peer_partials,
-          peer_stats, training_packs, training_sessions, player_weaknesses, rank_predictions, recommendations]
+ASSETS = [landing_replays, etl_replays, *distinct(TABLE_ASSETS.values()), training_packs]

@@ -50,19 +50,25 @@ replay or from ballchasing's JSON. A raw replay's value agrees with ballchasing'
 {_not_matched()}"""
 
 
+def by_game(layer: str, name: str, compute, description: str, inputs: dict[str, str], **options) -> Table:
+    """The daily table `rocket/<layer>/<name>` of the games of the day (key `date, match_id, ...`), each game's rows
+    computed from that game's rows of its `inputs` alone: its asset computes only the games whose input rows were
+    written again since its last run and publishes only those (`Table.by_key`)."""
+    return Table(layer, name, compute, description, inputs, by_key="match_id", partitions_def=DAYS, **options)
+
+
 DAILY_TABLES = [
-    Table("cons", "matches", lambda day, etl_matches: daily.matches(etl_matches),
-          "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
-          "every source that knows it, the ballchasing id, scores, goals and result (`daily.matches`).",
-          {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
-          publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",)), partitions_def=DAYS),
-    Table("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
-          "`match_players`: the players of each match from its best source (key `date, match_id, player_id`): "
-          "name, platform, team (0 blue, 1 orange), bot flag, scoreboard, and the rank any source gave with its "
-          "band (`daily.match_players`).",
-          {"etl_players": "etl/match_players", "matches": "cons/matches"}, columns=COLUMNS["match_players"],
-          publish=Publish(("date", "match_id", "player_id"), sum_column="score", indexes=("match_id",)),
-          partitions_def=DAYS),
+    by_game("cons", "matches", lambda day, etl_matches: daily.matches(etl_matches),
+            "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
+            "every source that knows it, the ballchasing id, scores, goals and result (`daily.matches`).",
+            {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
+            publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",))),
+    by_game("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
+            "`match_players`: the players of each match from its best source (key `date, match_id, player_id`): "
+            "name, platform, team (0 blue, 1 orange), bot flag, scoreboard, and the rank any source gave with its "
+            "band (`daily.match_players`).",
+            {"etl_players": "etl/match_players", "matches": "cons/matches"}, columns=COLUMNS["match_players"],
+            publish=Publish(("date", "match_id", "player_id"), sum_column="score", indexes=("match_id",))),
     Table("cons", "users", lambda day, match_players, matches: daily.users(match_players, matches),
           "`users`: every player seen that day (key `date, player_id`) with latest name, rank and band, the day's "
           "matches and main playlist (`daily.users`).",
@@ -76,16 +82,17 @@ DAILY_TABLES = [
           columns=COLUMNS["player_stats"],
           publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
                           indexes=("player_id", "match_id")), partitions_def=DAYS),
-    Table("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
-          "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
-          "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
-          "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
-          {"cells": "etl/position_cells", "matches": "cons/matches"},
-          columns=COLUMNS["position_heatmaps"],
-          publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
-                          indexes=("player_id",)), partitions_def=DAYS),
+    by_game("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
+            "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
+            "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
+            "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
+            {"cells": "etl/position_cells", "matches": "cons/matches"},
+            columns=COLUMNS["position_heatmaps"],
+            publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
+                            indexes=("player_id",))),
 ]
-"""The day's tables of the games, each a function of `transforms` over the day's rows."""
+"""The day's tables of the games, each a function of `transforms` over the day's rows: those of a game's grain
+computed and published by game, `users` (a player's day) over the day."""
 
 PEER_PARTIALS = Table(
     "std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__, {"stats": "cons/player_stats"},

@@ -27,7 +27,13 @@ from gamestats_assets.lib.lake.generations import combined, read_generations, st
 
 def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
     """One step (`<domain>__by_key`) computing the daily `tables` computed by key, each as its declaration says
-    (described, published, holding its columns), in declaration order; a run selecting some computes those."""
+    (described, published, holding its columns), in declaration order, partitioned by the tables' own calendar
+    (`daily_partitions` unless they name one, the same for all); a run selecting some computes those."""
+    calendars = {id(table.partitions_def or daily_partitions): table.partitions_def or daily_partitions
+                 for table in tables}
+    if len(calendars) != 1:
+        raise TypeError(f"{[table.ref for table in tables]} are computed in one step: give them one calendar")
+    [partitions_def] = calendars.values()
     keys = {table.ref: table_key(domain, table.ref) for table in tables}
     within = set(keys.values())
     outs = {table.name: dg.AssetOut(
@@ -43,7 +49,7 @@ def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
         outs=outs,
         deps=sorted(upstream, key=lambda key: key.path),
         internal_asset_deps={table.name: {table_key(domain, ref) for ref in table.inputs.values()} for table in tables},
-        partitions_def=daily_partitions,
+        partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         can_subset=True,
         required_resource_keys={"platform", "lake"},
