@@ -593,16 +593,16 @@ def landing() -> None:
 @click.option("--older-than-days", "days", type=click.IntRange(1), default=None,
               help="Retire files older than this many days (default GAMESTATS_LANDING_RETENTION_DAYS).")
 def landing_retire(days: int | None) -> None:
-    """Remove landing files older than the retention whose rows the lake holds; published figures stay."""
+    """Remove landing files older than the retention whose rows the lake holds (l2m and demo_data days whole, once
+    their last run read every file); published figures stay."""
     from gamestats_assets.lib.intake.retention import retire_old_files
 
     settings = Settings.from_env()
     days = days or settings.landing_retention_days
     if days is None:
         raise click.ClickException("no retention: give --older-than-days or set GAMESTATS_LANDING_RETENTION_DAYS")
-    counts = retire_old_files(settings.data_dir, days)
-    console.print(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()), highlight=False,
-                  soft_wrap=True)
+    for line in retire_old_files(settings.data_dir, days).lines():
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
+from gamestats_assets_tests.retention_tick import files_retired, retention_tick
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
 from gamestats_assets_tests.serve.leftovers import anywhere, published, redacted
@@ -63,26 +64,6 @@ def run_day(rocket_day, day: dt.date) -> None:
         instance = dg.DagsterInstance.ephemeral()
         run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day.isoformat())
         run(defs, rocket_keys(defs, partitioned=False), instance)
-
-
-def retention_tick(env: dict[str, str], days: str | None) -> str | dict[str, int]:
-    """The daily retention schedule evaluated with `GAMESTATS_LANDING_RETENTION_DAYS` as `days` (unset: None), and
-    the run it requests executed: its skip message, or the files it retired by domain."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {**env, "GAMESTATS_LANDING_RETENTION_DAYS": days}.items():
-            patch.setenv(name, value) if value is not None else patch.delenv(name, raising=False)
-        defs = build_definitions(Settings.from_env())
-        context = dg.build_schedule_context(scheduled_execution_time=dt.datetime.now(dt.UTC),
-                                            repository_def=defs.get_repository_def())
-        tick = defs.resolve_schedule_def("landing_retention_schedule").evaluate_tick(context)
-        if not tick.run_requests:
-            return tick.skip_message
-        [request] = tick.run_requests
-        result = defs.resolve_job_def("landing_retention").execute_in_process(
-            run_config=request.run_config, instance=dg.DagsterInstance.ephemeral())
-    [output] = [event for event in result.all_events if event.is_successful_output]
-    return {name: value.value for name, value in output.event_specific_data.metadata.items()
-            if name.endswith("_files_retired")}
 
 
 def one(pg_url: str, query: str, params=()):
@@ -192,8 +173,9 @@ def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_the
     synthetic_day = data_dir / "landing" / "rocket" / ROCKET_DAY.isoformat()
     held = sorted(p for p in synthetic_day.rglob("*") if p.is_file())
     assert retention_tick(env, None) == "GAMESTATS_LANDING_RETENTION_DAYS is not set: landing files are kept"
-    assert retention_tick(env, "30") == {"rocket_files_retired": 1 + len(held), "lol_files_retired": 0,
-                                        "pubg_files_retired": 0}
+    assert files_retired(retention_tick(env, "30")) == {
+        "rocket_files_retired": 1 + len(held), "lol_files_retired": 0, "pubg_files_retired": 0, "l2m_files_retired": 0,
+        "demo_data_files_retired": 0}
     assert list(folder.iterdir()) == [] and not any(p.is_file() for p in synthetic_day.rglob("*"))
     assert refitted(published(pg_url, "rocket")) == refitted(after)
     for day in (ROCKET_DAY, REAL_DAY):
@@ -347,7 +329,9 @@ def test_the_retention_retires_an_old_pubg_match_whole_and_a_rerun_keeps_its_row
     before = published(pg_url, "pubg")
     lake_before = pl.read_delta(str(data_dir / "lake" / "pubg" / "etl" / "telemetry_other_events")).sort("match_id", "event_index")
 
-    assert retention_tick(env, "30") == {"rocket_files_retired": 0, "lol_files_retired": 0, "pubg_files_retired": 2}
+    assert files_retired(retention_tick(env, "30")) == {"rocket_files_retired": 0, "lol_files_retired": 0,
+                                                       "pubg_files_retired": 2, "l2m_files_retired": 0,
+                                                       "demo_data_files_retired": 0}
     assert list((landing / "matches").iterdir()) == [] and list((landing / "telemetry").iterdir()) == []
     pubg_real["rerun"]()
     assert published(pg_url, "pubg") == before

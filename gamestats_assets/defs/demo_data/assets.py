@@ -26,6 +26,7 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
+from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files, retired_day
 from gamestats_assets.lib.intake.synthetic import TaxonomySource
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager, FrameStream, RestartStream
@@ -109,13 +110,16 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, de
     (the same bytes for the same population, seed and day) unless `GAMESTATS_SOURCE=files`. Links and names that
     are not UTF-8 are quarantined unread (`refused_files`). A synthetic
     file is written again only when what it depends on changed (rules, population, seed, day, generator
-    code: `synthetic_inputs`) or the file itself did, as recorded in `synthetic_stamp`."""
+    code: `synthetic_inputs`) or the file itself did, as recorded in `synthetic_stamp`. A day retired whole
+    (`lib/intake/retired_days.py`), synthetic or not, is never written again: a file landing in it is quarantined
+    unread."""
     rules = rules_of(event_rules)
     generated, files, sources = [], [], {}
     for key in context.partition_keys:
         folder = day_folder(platform, DOMAIN, key)
         for path, reason in refused_files(folder, recursive=True):
             quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
+        quarantine_late_files(platform, DOMAIN, folder)
         for path in unclaimed_files(folder):
             quarantine_file(platform.quarantine_dir, path, DOMAIN, key,
                             "not a ThinkingData export: name it *.jsonl or *.jsonl.gz")
@@ -188,22 +192,22 @@ class DayLines:
         self.unreadable: list[Path] = []
 
     def typed(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return (frame.rename({"_file": FILE_COLUMN, "_record": "line_number"})
-                .with_columns(pl.col(FILE_COLUMN).cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")),
-                              date=pl.lit(self.day)))
+        return typed(frame, self.day)
 
     @property
     def row_schema(self) -> pl.Schema:
-        return self.typed(self.schema.empty()).schema
+        return typed(self.schema.empty(), self.day).schema
+
+    @property
+    def metadata(self) -> dict[str, int]:
+        return self.read.plan.metadata
 
     def reused(self) -> Iterator[pl.DataFrame]:
         """The rows the lake holds of the reused files, a batch at a time."""
         names = self.read.reused
         if not names or FILE_COLUMN not in self.lake_rows.collect_schema().names():
             return iter(())
-        schema = self.row_schema
-        rows = self.lake_rows.filter(pl.col(FILE_COLUMN).is_in(names)).select(list(schema)).cast(dict(schema))
-        return rows.collect_batches(chunk_size=STREAM_BATCH_ROWS)
+        return lake_batches(self.lake_rows.filter(pl.col(FILE_COLUMN).is_in(names)), self.row_schema)
 
     def batches(self) -> Iterator[pl.DataFrame]:
         if self.stream is None:
@@ -237,9 +241,59 @@ class DayLines:
         its files."""
         return self.read.untouched and FILE_COLUMN in self.lake_rows.collect_schema().names()
 
+    def begin(self) -> None:
+        """Before the day's rows are written: the day's files recorded as they are read (`DayFiles.begin`)."""
+        self.read.plan.begin()
+
     def commit(self) -> None:
         """Once the day's rows are written: what each file read gave, and the day's files, recorded."""
         self.read.commit(self.stream.files if self.stream is not None else {}, self.unreadable)
+
+
+class KeptDay:
+    """A day retired whole (`lib/intake/retired_days.py`) in a run of `etl/events`: its rows as the lake holds them
+    (`lake_rows`), its folder not read, nothing recorded."""
+
+    in_lake = True
+    unreadable: tuple[Path, ...] = ()
+
+    def __init__(self, retired: RetiredDay, schema: LineSchema, lake_rows: pl.LazyFrame) -> None:
+        self.retired, self.lake_rows = retired, lake_rows
+        self.row_schema = typed(schema.empty(), dt.date.fromisoformat(retired.day)).schema
+        self.metadata = {"files_parsed": 0, "files_reused": 0, "files_removed": 0}
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        return lake_batches(self.lake_rows, self.row_schema)
+
+    def begin(self) -> None:
+        pass
+
+    def record_read(self, read: Mapping[str, FileRead]) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+
+def typed(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Lines as the reader gives them (`_file`, `_record`) as `etl/events` holds them on `day`."""
+    return (frame.rename({"_file": FILE_COLUMN, "_record": "line_number"})
+            .with_columns(pl.col(FILE_COLUMN).cast(pl.Utf8), pl.col("#time").cast(pl.Datetime("us")), date=pl.lit(day)))
+
+
+def lake_batches(lake_rows: pl.LazyFrame, schema: pl.Schema) -> Iterator[pl.DataFrame]:
+    """Rows of `etl/events` as the lake holds them, in `schema` (a column the table does not have yet, a property
+    the taxonomy added since, null), a batch at a time."""
+    held = set(lake_rows.collect_schema().names())
+    columns = [pl.col(name) if name in held else pl.lit(None).alias(name) for name in schema]
+    return lake_rows.select(columns).cast(dict(schema)).collect_batches(chunk_size=STREAM_BATCH_ROWS)
+
+
+def day_lines(platform: PlatformResource, partition: str, schema: LineSchema, lake_rows: pl.LazyFrame,
+              version: str) -> DayLines | KeptDay:
+    """A day of a run of `etl/events`: its files to read (`DayLines`), or, retired whole, its rows kept (`KeptDay`)."""
+    retired = retired_day(platform.data_dir, DOMAIN, partition)
+    return KeptDay(retired, schema, lake_rows) if retired else DayLines(platform, partition, schema, lake_rows, version)
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
@@ -254,11 +308,12 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
     Only the files new or changed since the day's last run are parsed (with the unchanged ones whose records they
     repeat or contradict); the other files' rows are taken from the lake (`lib/intake/file_rows.py`). Written batch
     by batch as the lines are read: a day is never held whole. A run whose days have no file new, changed or removed
-    writes nothing."""
+    writes nothing. A day retired whole (`lib/intake/retired_days.py`) keeps its rows as the lake holds them, its
+    folder not read."""
     types = property_types(rules_of(event_rules))
     schema = LineSchema(types, raw_properties=True)
     version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
-    days = [DayLines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
+    days = [day_lines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
             for key in context.partition_keys]
     if all(day.in_lake for day in days):
         for day in days:
@@ -268,14 +323,15 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
                    "lake_write": "none: no file new, changed or removed since the last run"}
     else:
         for day in days:
-            day.read.plan.begin()
+            day.begin()
         stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
         written = lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
     for day in days:
         day.commit()
-    counts = {name: sum(day.read.plan.metadata[name] for day in days) for name in days[0].read.plan.metadata}
-    return dg.MaterializeResult(metadata={**written, **counts,
-                                          "files_quarantined": sum(len(day.unreadable) for day in days)})
+    counts = {name: sum(day.metadata[name] for day in days) for name in days[0].metadata}
+    return dg.MaterializeResult(metadata={
+        **written, **counts, "files_quarantined": sum(len(day.unreadable) for day in days),
+        **kept_metadata([day.retired for day in days if isinstance(day, KeptDay)])})
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES)

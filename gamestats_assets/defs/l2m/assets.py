@@ -18,6 +18,7 @@ from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
+from gamestats_assets.lib.intake.retired_days import kept_metadata, retired_day
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
 from gamestats_assets.sources.thinkingdata import ReadResult
@@ -60,19 +61,22 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
     are counted for the reject-share check, every file of the day's; a source whose files held no readable line
     fails. Only the rows of the files parsed, removed or quarantined are replaced in the lake (`replace_files`):
-    a run whose days have no file new, changed or removed writes nothing."""
+    a run whose days have no file new, changed or removed writes nothing. A day retired whole (`lib/intake/
+    retired_days.py`) keeps its rows as the lake holds them, its folder not read."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
              lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
         key, spec = context.asset_key, context.assets_def.specs_by_key[context.asset_key]
-        days = [etl_day(table, platform, day) for day in days_of(context)]
+        whole = {date: retired_day(platform.data_dir, DOMAIN, date.isoformat()) for date in days_of(context)}
+        retired = [day for day in whole.values() if day is not None]
+        days = [etl_day(table, platform, date) for date, day in whole.items() if day is None]
         for day in days:
             if (day.read.unreadable or day.counts["lines"]) and not day.rows_after(lake.day_rows(key, day.date)):
                 raise dg.Failure(description=f"every {table.name} line delivered for {day.date} was rejected or "
                                  f"unreadable: see {platform.quarantine_dir / DOMAIN / day.date.isoformat()}")
-        counts = {name: sum(day.counts[name] for day in days) for name in days[0].counts}
+        counts = {name: sum(day.counts[name] for day in days) for name in (days[0].counts if days else ())}
         counts["rows_replaced"] = 0
         for day in days:
             rejected = [path for path, _ in day.read.unreadable]
@@ -81,7 +85,8 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
                                          day.read.frame, day.files.plan.replaced(rejected), FILE_COLUMN)
             counts["rows_replaced"] += written["rows_replaced"]
             day.files.commit(day.read.files, rejected)
-        return dg.MaterializeResult(metadata={**counts, **lake.days_row_count(key, days_of(context))})
+        return dg.MaterializeResult(metadata={**counts, **kept_metadata(retired),
+                                              **lake.days_row_count(key, days_of(context))})
 
     return _etl
 

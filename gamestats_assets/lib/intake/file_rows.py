@@ -145,10 +145,17 @@ def retired_path(data_dir: str | Path, domain: str, day: str) -> Path:
     return Path(data_dir) / "state" / "retired" / domain / f"{day}.json"
 
 
+RETIRED_ON = "retired_on"
+"""The key that marks the record of a day retired whole (`retired_days`): the date it was retired, its files under
+`files`."""
+
+
 def retired(data_dir: str | Path, domain: str, day: str) -> dict[str, list]:
-    """The files retired from a day's landing folder: name → size, modification time, content digest."""
+    """The files retired from a day's landing folder: name → size, modification time, content digest (of a day retired
+    whole, its record's `files`)."""
     path = retired_path(data_dir, domain, day)
-    return json.loads(path.read_text()) if path.exists() else {}
+    record = json.loads(path.read_text()) if path.exists() else {}
+    return record["files"] if RETIRED_ON in record else record
 
 
 def retire(data_dir: str | Path, domain: str, day: str, folder: Path, paths: Iterable[Path]) -> int:

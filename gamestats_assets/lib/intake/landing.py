@@ -25,6 +25,7 @@ from gamestats_assets.lib.intake.discovery import (
 )
 from gamestats_assets.lib.intake.file_rows import retired
 from gamestats_assets.lib.intake.quarantine import quarantine_file
+from gamestats_assets.lib.intake.retired_days import quarantine_late_files
 from gamestats_assets.lib.intake.synthetic import DaySource, resource_key
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
@@ -93,7 +94,8 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
     synthetic source generates the day (its files, as `list_files` lists them, recorded in
     `<data_dir>/state/generated/<domain>/<day>.json`), and a files-only source raises, naming the folder.
     Delivered days are remembered in `<data_dir>/state/delivered/<domain>/<day>`. A day whose files were all
-    retired (`file_rows.retire`) keeps its source and its rows.
+    retired (`file_rows.retire`, or the day whole, `retired_days`) keeps its source and its rows, its folder empty
+    or gone.
     """
     manifest = synthetic_manifest(platform, domain, folder.name)
     files = give_way_to_delivered(folder, list(files), manifest)
@@ -171,8 +173,9 @@ def build_day_landing(
     `[domain, "landing", name]` that makes sure each day of a run holds its files (`ensure_day`; the domain's
     synthetic source, `<domain>_synthetic`, fills an empty day that may be generated:
     `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))`), quarantines the entries landing
-    never reads (`refused_files`: links, names that are not UTF-8) and the files no reader takes (`unread(folder)`:
-    path and reason), and records the days' sources and the files the readers will read (`counted`, by default
+    never reads (`refused_files`: links, names that are not UTF-8), the files landed in a day retired whole
+    (`retired_days.quarantine_late_files`) and the files no reader takes (`unread(folder)`: path and reason), and
+    records the days' sources and the files the readers will read (`counted`, by default
     `list_files`), over the days of `partitions_def`, its landing sensor looking every `poll_seconds`."""
     discovery = day_folders(domain, partitions_def, dg.AssetKey([domain, "landing", name]), list_files=list_files,
                             poll_seconds=poll_seconds)
@@ -193,6 +196,7 @@ def build_day_landing(
             for path, reason in refused_files(folder, recursive=True):
                 quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)
                 quarantined += 1
+            quarantined += quarantine_late_files(platform, domain, folder)
             sources[day.isoformat()] = ensure_day(folder, list_files(folder), generate, platform, domain, list_files)
             for path, reason in list(unread(folder)):
                 quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)

@@ -1,7 +1,8 @@
 """The daily retention of raw landing files under `gamestats dev`: `landing_retention_schedule` (on by default, at
 05:00 UTC, before the morning's daily runs) runs the job `landing_retention` with `GAMESTATS_LANDING_RETENTION_DAYS`
-as the code location reads it, which retires the files past it (`retention.retire_old_files`); unset, the tick
-skips saying that landing files are kept."""
+as the code location reads it, which retires the files past it (`retention.retire_old_files`) and says, in its
+metadata, how many by domain and which days past it were not retired (`days_not_fully_read`: their files not read
+as they are by the day's last run); unset, the tick skips saying that landing files are kept."""
 
 import dagster as dg
 
@@ -18,13 +19,16 @@ class RetentionConfig(dg.Config):
     older_than_days: int
 
 
-@dg.op(description="Retires the landing files whose day is older than the retention and whose rows the lake holds; "
-       "the published tables stay as they are.")
+@dg.op(description="Retires the landing files whose day is older than the retention and whose rows the lake holds "
+       "(the l2m and demo_data days whole, once their last run read every file of them); the published tables stay "
+       "as they are.")
 def retire_landing_files(context: dg.OpExecutionContext, config: RetentionConfig, platform: PlatformResource) -> None:
-    counts = retire_old_files(platform.data_dir, config.older_than_days)
-    context.log.info(", ".join(f"{domain}: {n} files retired" for domain, n in counts.items()))
-    context.add_output_metadata({**{f"{domain}_files_retired": n for domain, n in counts.items()},
-                                 "last_retired_day": last_retired_day(config.older_than_days).isoformat()})
+    retirement = retire_old_files(platform.data_dir, config.older_than_days)
+    for line in retirement.lines():
+        context.log.info(line)
+    context.add_output_metadata({
+        **retirement.counts(), "last_retired_day": last_retired_day(config.older_than_days).isoformat(),
+        "days_not_fully_read": dg.MetadataValue.json(retirement.unread)})
 
 
 @dg.job(name=RETENTION_JOB_NAME, description="Retires the landing files older than the retention, keeping their rows.")
