@@ -49,11 +49,14 @@ def lake_day(data_dir: Path, name: str, day: str) -> dict[str, list[tuple]]:
     return tables
 
 
-def run_daily(defs: dg.Definitions, name: str, instance: dg.DagsterInstance, **request) -> dg.ExecuteInProcessResult:
-    """The daily job of domain `name` for a run request's partition key or tags, then its snapshots."""
-    result = defs.resolve_job_def(f"{name}_daily").execute_in_process(instance=instance, **request)
+BOTH_DAYS = {"dagster/asset_partition_range_start": RETIRED, "dagster/asset_partition_range_end": KEPT}
+"""The tags of a run over both days (a backfill)."""
+
+
+def run(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, **request) -> dg.ExecuteInProcessResult:
+    """`job` run for a run request's partition key or tags, successfully."""
+    result = defs.resolve_job_def(job).execute_in_process(instance=instance, **request)
     assert result.success
-    assert defs.resolve_job_def(f"{name}_snapshots").execute_in_process(instance=instance).success
     return result
 
 
@@ -80,8 +83,8 @@ def retired(module_pg_url, tmp_path_factory):
         assert defs.resolve_implicit_global_asset_job_def().execute_in_process(
             asset_selection=REFERENCE, instance=instance).success
         for name in WHOLE_DAY_DOMAINS:
-            for day in (RETIRED, KEPT):
-                run_daily(defs, name, instance, partition_key=day)
+            run(defs, f"{name}_daily", instance, tags=BOTH_DAYS)
+            run(defs, f"{name}_snapshots", instance)
     before = {name: published(module_pg_url, name) for name in WHOLE_DAY_DOMAINS}
     lake = {name: lake_day(data_dir, name, RETIRED) for name in WHOLE_DAY_DOMAINS}
     changed = {name: data_dir / "landing" / name / KEPT / CHANGED[name] for name in WHOLE_DAY_DOMAINS}
@@ -125,8 +128,8 @@ def test_a_retired_day_keeps_its_figures_through_a_backfill_and_a_late_file(reti
         for setting, value in retired["env"].items():
             patch.setenv(setting, value)
         defs = build_definitions(Settings.from_env())
-        backfill = run_daily(defs, name, instance, tags={"dagster/asset_partition_range_start": RETIRED,
-                                                         "dagster/asset_partition_range_end": KEPT})
+        backfill = run(defs, f"{name}_daily", instance, tags=BOTH_DAYS)
+        run(defs, f"{name}_snapshots", instance)
         etl = [key for key in domain(name).wiring.keys["daily"] if key.path[1] == "etl"]
         assert {backfill.asset_materializations_for_node(key.to_python_identifier())[0].metadata[
             "days_retired_kept"].value for key in etl} == {1}
@@ -140,7 +143,7 @@ def test_a_retired_day_keeps_its_figures_through_a_backfill_and_a_late_file(reti
         tick = sensor.evaluate_tick(sensor_context(defs, instance))
         assert [request.partition_key for request in tick.run_requests] == [RETIRED]
         [request] = tick.run_requests
-        run_daily(defs, name, instance, partition_key=request.partition_key, tags=request.tags)
+        run(defs, sensor.job_name, instance, partition_key=request.partition_key, tags=request.tags)
         again = sensor.evaluate_tick(sensor_context(defs, instance, tick.cursor))
     assert again.run_requests == []
     assert not late.exists()

@@ -66,9 +66,9 @@ class Retirement:
         done = ", ".join(f"{domain}: {n} files retired" + (f" ({plural(len(self.days[domain]), 'day')} retired "
                                                                "whole)" if domain in self.days else "")
                          for domain, n in self.files.items())
-        return [done, *(f"{domain} {day} not retired: its last run did not read {', '.join(names[:5])}"
-                        f"{f' and {len(names) - 5} more' if len(names) > 5 else ''} as landing holds them; run "
-                        "the day again and a later retention retires it"
+        return [done, *(f"{domain} {day} not retired: files new, changed or gone since its last run ("
+                        f"{', '.join(names[:5])}{f' and {len(names) - 5} more' if len(names) > 5 else ''}); run the "
+                        "day again and a later retention retires it"
                         for domain, days in self.unread.items() for day, names in days.items())]
 
 
