@@ -106,7 +106,7 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
 
 def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     """The Rocket League and Lineage 2M endpoints over the scaled tables (`serve_data`), as `endpoints` gives them."""
-    from gamestats_assets.serve.queries.rocket import COMPARISON
+    from gamestats_assets.serve.queries.rocket import COMPARISON, percentile_of
 
     with psycopg.connect(pg_url) as conn:
         player, replay = conn.execute("SELECT player_id, match_id FROM rocket.player_stats ORDER BY date DESC, "
@@ -115,13 +115,15 @@ def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     last = min(last, first + dt.timedelta(days=365))
     return {
         "rocket_replay": (f"/api/v1/rocket/replays/{replay}", {},
-                          "SELECT player_id, rank_band, category, stat_type, value, rank_percentile, null_reason "
-                          "FROM rocket.player_stats WHERE match_id = %s ORDER BY player_id, category, stat_type",
+                          "SELECT s.player_id, s.rank_band, s.category, s.stat_type, s.value, "
+                          f"peers_below.rank_percentile, s.null_reason FROM rocket.player_stats s {percentile_of('s')} "
+                          "WHERE s.match_id = %s ORDER BY s.player_id, s.category, s.stat_type",
                           (replay,)),
         "rocket_progress": ("/api/v1/rocket/analytics/progress", {"player_id": player},
-                            "SELECT stat_type, date, avg(value) AS mean, count(value) AS games, avg(rank_percentile) "
-                            "FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL "
-                            "GROUP BY stat_type, date ORDER BY stat_type, date", (player,)),
+                            "SELECT s.stat_type, s.date, avg(s.value) AS mean, count(s.value) AS games, "
+                            f"avg(peers_below.rank_percentile) FROM rocket.player_stats s {percentile_of('s')} "
+                            "WHERE s.player_id = %s AND s.value IS NOT NULL "
+                            "GROUP BY s.stat_type, s.date ORDER BY s.stat_type, s.date", (player,)),
         "rocket_comparison": ("/api/v1/rocket/analytics/comparison", {"player_id": player}, COMPARISON,
                               (player,)),
         "l2m_kpis_year": ("/api/v1/l2m/kpis", {"from": first.isoformat(), "to": last.isoformat(), "server_id": 1},

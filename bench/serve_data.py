@@ -4,7 +4,8 @@ by day, `publish_log` in the same transaction), without running the pipelines th
 
 - Rocket League: `player_games` player-games of 2v2 ranked games (four players a game, fifty games a player) over
   `days` days, `STATS` stats each in `rocket.player_stats`, their games in `rocket.matches`, and the same-rank
-  peers' figures `rocket.peer_stats` computed from those rows as the rocket assets compute them.
+  peers' figures `rocket.peer_stats` and the values' counts per bin `rocket.peer_value_counts` computed from those
+  rows as the rocket assets compute them.
 - Lineage 2M: `days` days of `l2m.l2m_daily_kpis` for `SERVERS` servers in `COUNTRIES` countries.
 """
 
@@ -14,7 +15,7 @@ import numpy as np
 import polars as pl
 import psycopg
 
-from gamestats_assets.defs.rocket.transforms import peers
+from gamestats_assets.defs.rocket.transforms import peers, percentiles
 from gamestats_assets.lib.publish import publisher
 
 GAMES_PER_PLAYER = 50
@@ -66,7 +67,7 @@ def rocket_frames(player_games: int, days: int, seed: int = 7) -> tuple[pl.DataF
         value=pl.Series(rng.normal(50, 15, stats.height)), sample_size=pl.lit(None, pl.Int64),
         ci_low=pl.lit(None, pl.Float64), ci_high=pl.lit(None, pl.Float64), numerator=pl.lit(None, pl.Float64),
         denominator=pl.lit(None, pl.Float64), null_reason=pl.lit(None, pl.String), source=pl.lit("replay"),
-        rank_percentile=pl.Series(rng.uniform(0, 100, stats.height)))
+    ).with_columns(value_bin=percentiles.value_bin(pl.col("value")))
     return matches, stats.drop("game", "seat", "player")
 
 
@@ -93,6 +94,8 @@ def build(pg_url: str, player_games: int, rocket_days: int, l2m_days: int) -> di
             publish_days(conn, "rocket.matches", matches)
             publish_days(conn, "rocket.player_stats", stats)
             publish_snapshot(conn, "rocket.peer_stats", peers.peer_stats(stats))
+            publish_snapshot(conn, "rocket.peer_value_counts",
+                             percentiles.value_counts(percentiles.value_partials(stats)))
             built["rocket"] = {"player_games": player_games, "days": rocket_days, "matches": matches.height,
                                "players": stats["player_id"].n_unique(), "player_stats_rows": stats.height}
         if l2m_days:

@@ -28,7 +28,7 @@ INTENDED_DIFFERENCES = {
     "pubg.team_leaderboards": {"columns"},
     "pubg.player_leaderboards": {"columns"},
     "rocket.matches": {"indexes"},
-    "rocket.player_stats": {"indexes"},
+    "rocket.player_stats": {"columns", "indexes"},
     "rocket.users": {"indexes"},
     **{f"lol.{table}": {"columns", "primary_key"} for table in (
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
@@ -38,6 +38,9 @@ INTENDED_DIFFERENCES = {
 since (the tournament rounds' `season_name`; the serving indexes; the lol statistics' `tier`, in their keys; the
 leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation, the rest
 alike."""
+DROPPED = {"rocket.player_stats": {"rank_percentile"}}
+"""Columns dropped on purpose since, by a hand-written file, whose values an upgrade does not keep: a day's rank
+percentile, now answered when read (sql/095)."""
 ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits", "pubg.tournament_schedule_history"}
 """Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166, its history
 sql/176), read by the pipeline, computed from nothing."""
@@ -115,8 +118,15 @@ def test_a_new_database_has_the_tables_the_hand_written_ddl_made(before_url: str
         "a table declared since is generated"
 
 
+def kept(shapes: dict[str, dict]) -> dict[str, dict]:
+    """`shapes` without the columns `DROPPED`."""
+    return {table: {**shape, "columns": [column for column in shape["columns"]
+                                         if column.split(" ", 1)[0] not in DROPPED.get(table, ())]}
+            for table, shape in shapes.items()}
+
+
 def test_a_database_built_by_the_hand_written_ddl_upgrades_keeping_every_row(before_url: str, new_url: str):
-    shapes = catalog(before_url)
+    shapes = kept(catalog(before_url))
     rows = contents(before_url, shapes)
     declared_since = {spec.table for spec in SPECS} - rows.keys()
     assert all(rows.values()) and len(rows) > len(SPECS) - len(declared_since)

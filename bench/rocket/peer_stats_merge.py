@@ -1,10 +1,10 @@
-"""What `rocket/cons/peer_stats` costs when one more day arrives: merged from the days' partial sums
-(`peer_partials` of the new day, then `merged_peer_stats` over every day's partials) beside computed from every
+"""What `rocket/cons/peer_stats` costs when one more day arrives: merged from the games' partial sums
+(`peer_partials` of the new day's games, then `merged_peer_stats` over every game's partials) beside computed from every
 stat row (`peer_stats`), on synthetic `player_stats` rows of `--days` days of `--matches` games each, six players
 a game drawn from `--players` players in seven rank bands, `--stats` stat types a player and game.
 
-The partials hold one row per day, band, stat and player (distinct players are not a sum, so the player stays in
-the key): they are smaller than the stat rows by the games a player plays a day. Prints one JSON object: rows of
+The partials hold one row per game, band, stat and player (distinct players are not a sum, so the player stays in
+the key; the game, so that a new game costs its own rows in the daily run): as many as the ranked stat rows. Prints one JSON object: rows of
 each input, best seconds of `--rounds` for each side, their ratio, and the largest relative difference between the
 two results (they must agree to floating-point rounding).
 
@@ -31,6 +31,7 @@ def day_rows(day: int, matches: int, players: int, stats: int, rng: np.random.Ge
     n = seats.size * stats
     return pl.DataFrame({
         "date": np.full(n, day, dtype=np.int32), "player_id": np.repeat([f"p{s}" for s in seats], stats),
+        "match_id": np.repeat([f"{day}-{seat // 6}" for seat in range(seats.size)], stats),
         "rank_band": np.repeat(band, stats), "category": "core",
         "stat_type": np.tile([f"stat_{i}" for i in range(stats)], seats.size),
         "value": rng.normal(300.0, 40.0, n)})

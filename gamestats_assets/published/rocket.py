@@ -23,7 +23,7 @@ COLUMNS: dict[str, Columns] = {
         "date": DATE, "time": TIMESTAMPTZ, "match_id": TEXT, "player_id": TEXT, "playlist": TEXT, "rank_band": TEXT,
         "rank_index": INTEGER, "category": TEXT, "stat_type": TEXT, "value": DOUBLE, "sample_size": BIGINT,
         "ci_low": DOUBLE, "ci_high": DOUBLE, "numerator": DOUBLE, "denominator": DOUBLE, "null_reason": TEXT,
-        "source": TEXT, "rank_percentile": DOUBLE},
+        "source": TEXT, "value_bin": DOUBLE},
     "position_heatmaps": {
         "date": DATE, "match_id": TEXT, "player_id": TEXT, "cell_x": BIGINT, "cell_y": BIGINT, "seconds": DOUBLE},
     "training_packs": {
@@ -45,6 +45,9 @@ COLUMNS: dict[str, Columns] = {
     "recommendations": {
         "player_id": TEXT, "skill": TEXT, "reason": TEXT, "z": DOUBLE, "pack_code": TEXT, "pack_name": TEXT,
         "difficulty": TEXT, "distance": INTEGER, "position": BIGINT},
+    "peer_value_counts": {
+        "rank_band": TEXT, "playlist": TEXT, "stat_type": TEXT, "value_bin": DOUBLE, "games": BIGINT.required,
+        "games_below": BIGINT.required, "total": BIGINT.required},
     "peer_stats": {
         "rank_band": TEXT, "stat_type": TEXT, "category": TEXT, "players": BIGINT.required,
         "games": BIGINT.required, "total": DOUBLE, "mean": DOUBLE, "m2": DOUBLE},

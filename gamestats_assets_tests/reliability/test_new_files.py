@@ -48,7 +48,8 @@ class Lake:
         (none for a run that `fails`, as it must), the games each table computed by game computed again
         (`computed`, by table name), the keys each table published by key published and removed
         (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name; the games they
-        looked at again in `games_checked`)."""
+        looked at again in `games_checked`). The domain's snapshots over the games (`SNAPSHOTS`) are run and
+        published after it."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -57,6 +58,11 @@ class Lake:
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
             result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
                 asset_selection=keys, instance=self.instance, partition_key=DAY.isoformat(), raise_on_error=False)
+            snapshots = [dg.AssetKey([domain, layer, name]) for name in SNAPSHOTS.get(domain, ())
+                         for layer in ("cons", "postgres")]
+            if snapshots and result.success:
+                assert self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+                    asset_selection=snapshots, instance=self.instance).success
         assert result.success != fails
         if fails:
             return {}
@@ -94,13 +100,16 @@ class Lake:
         return tables
 
     def published(self, domain: str) -> dict[str, list[tuple]]:
-        """Every row the day published in each table of the domain's schema that has a `date` column, sorted."""
+        """Every row the day published in each table of the domain's schema that has a `date` column, and every row of
+        its snapshots over the games (`SNAPSHOTS`), sorted."""
         with connect(self.pg_url) as conn:
             tables = [name for (name,) in conn.execute(
                 "SELECT table_name FROM information_schema.columns WHERE table_schema = %s AND column_name = 'date' "
                 "AND table_name NOT LIKE '%%\\_p%%' ORDER BY 1", (domain,)).fetchall()]
-            return {table: sorted((tuple(map(comparable, row)) for row in conn.execute(
+            days = {table: sorted((tuple(map(comparable, row)) for row in conn.execute(
                 f'SELECT * FROM {domain}."{table}" WHERE date = %s', (DAY,)).fetchall()), key=repr) for table in tables}
+            return {**days, **{table: sorted((tuple(map(comparable, row)) for row in conn.execute(
+                f'SELECT * FROM {domain}."{table}"').fetchall()), key=repr) for table in SNAPSHOTS.get(domain, ())}}
 
 
 def comparable(value: object) -> object:
@@ -111,6 +120,8 @@ def comparable(value: object) -> object:
     return value
 
 
+SNAPSHOTS = {"rocket": ("peer_stats", "peer_value_counts")}
+"""The snapshots over every game a domain's day run feeds, compared too: those merged from the games' partials."""
 ETL_NODES = {"rocket": "replays", "lol": "games"}
 ETL_TABLE = {"rocket": "matches", "lol": "matches"}
 
@@ -170,8 +181,9 @@ def ballchasing_game(number: int) -> dict:
     return game
 
 
-ROCKET_BY_GAME = ("matches", "match_players", "position_heatmaps")
-"""The rocket tables computed and published by game."""
+ROCKET_PUBLISHED_BY_GAME = ("matches", "match_players", "player_stats", "position_heatmaps")
+ROCKET_BY_GAME = (*ROCKET_PUBLISHED_BY_GAME, "peer_partials", "peer_value_partials")
+"""The rocket tables computed by game, those published by game first."""
 
 
 def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
@@ -189,7 +201,7 @@ def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lake
     assert lake.run("rocket")["files_parsed"] == 2, "only the two new files are parsed"
     assert set(lake.computed) == set(ROCKET_BY_GAME) and set(lake.computed.values()) == {2}, \
         "the tables of a game's grain compute the two new games alone"
-    assert all(lake.published_keys[table] == (2, 0) for table in ROCKET_BY_GAME), lake.published_keys
+    assert {lake.published_keys[table] for table in ROCKET_PUBLISHED_BY_GAME} == {(2, 0)}, lake.published_keys
     assert_same_as_from_scratch(lakes, lake, "rocket", "arrived")
 
     changed = ballchasing_game(1)
@@ -205,7 +217,7 @@ def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lake
     shutil.copy(REPLAYS / "0_SAVES.replay", folder / "0_SAVES (1).replay")
     assert lake.run("rocket") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 1}, \
         "a copy of a game read on an earlier run is quarantined without being parsed whole"
-    assert all(lake.published_keys[table][1] == 1 for table in ROCKET_BY_GAME), \
+    assert all(lake.published_keys[table][1] == 1 for table in ROCKET_PUBLISHED_BY_GAME), \
         "the removed file's game is taken out of the published tables"
     assert_same_as_from_scratch(lakes, lake, "rocket", "removed")
 

@@ -1,5 +1,5 @@
 """`peer_stats` from stat rows, and its check against them: a band's sums as the rows give them, and any pair
-missing, extra or off fails the check; merged from the days' partial sums, it equals the one computed from every
+missing, extra or off fails the check; merged from the games' partial sums, it equals the one computed from every
 row."""
 
 import numpy as np
@@ -11,6 +11,7 @@ from gamestats_assets.defs.rocket.transforms.peers import merged_peer_stats, pee
 from gamestats_assets.serve.queries.rocket import without
 
 STATS = pl.DataFrame({
+    "match_id": ["m1", "m2", "m1", "m1", "m2", "m1", "m1"],
     "player_id": ["a", "a", "b", "c", "c", "d", "e"],
     "rank_band": ["gold", "gold", "gold", "gold", "gold", None, "silver"],
     "category": ["core"] * 7,
@@ -45,7 +46,8 @@ def test_the_check_finds_every_disagreement():
 
 
 def history(days: int, rows_a_day: int, seed: int = 3) -> pl.DataFrame:
-    """Stat rows of `days` days: players seen on several days and in two bands, values far from zero with a small
+    """Stat rows of `days` days of 40 games each: players seen in several games and days and in two bands, values far
+    from zero with a small
     spread (where a naive sum of squares loses its digits), some values missing, some rows unranked, a stat
     played on some days only, and a band whose values are all missing."""
     rng = np.random.default_rng(seed)
@@ -54,7 +56,10 @@ def history(days: int, rows_a_day: int, seed: int = 3) -> pl.DataFrame:
     stat = np.where(rng.random(n) < 0.1, "demos", rng.choice(["goals", "boost_bpm"], n))
     value = rng.normal(1e6, 2.0, n)
     return pl.DataFrame({
-        "date": np.repeat(np.arange(days), rows_a_day), "player_id": [f"p{i}" for i in rng.integers(0, 60, n)],
+        "date": np.repeat(np.arange(days), rows_a_day),
+        "match_id": [f"{day}-{game}" for day, game in zip(np.repeat(np.arange(days), rows_a_day),
+                                                           rng.integers(0, 40, n))],
+        "player_id": [f"p{i}" for i in rng.integers(0, 60, n)],
         "rank_band": [None if b == "none" else b for b in band], "category": "core", "stat_type": stat,
         "value": [None if missing or b == "bronze" else float(v)
                   for missing, b, v in zip(rng.random(n) < 0.05, band, value)],
@@ -62,9 +67,9 @@ def history(days: int, rows_a_day: int, seed: int = 3) -> pl.DataFrame:
                     .then(pl.lit("goals")).otherwise(pl.col("stat_type")))
 
 
-def test_merged_from_the_days_partial_sums_it_equals_the_table_computed_from_every_row():
+def test_merged_from_the_games_partial_sums_it_equals_the_table_computed_from_every_row():
     stats = history(days=12, rows_a_day=800)
-    partials = pl.concat([peer_partials(stats.filter(date=day).drop("date")) for day in range(12)])
+    partials = pl.concat([peer_partials(game.drop("date")) for _, game in stats.group_by("match_id")])
     merged, scratch = merged_peer_stats(partials), peer_stats(stats.drop("date"))
     assert_frame_equal(merged, scratch, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     bronze = merged.filter(rank_band="bronze")
@@ -73,10 +78,10 @@ def test_merged_from_the_days_partial_sums_it_equals_the_table_computed_from_eve
     assert _merge_gaps(merged, partials).height == 0 and _peer_gaps(merged, stats).height == 0
 
 
-def test_a_day_added_changes_the_merge_as_a_recount_would():
+def test_a_game_added_changes_the_merge_as_a_recount_would():
     stats = history(days=5, rows_a_day=300, seed=8)
-    before = [peer_partials(stats.filter(date=day)) for day in range(4)]
-    merged = merged_peer_stats(pl.concat([*before, peer_partials(stats.filter(date=4))]))
+    before = peer_partials(stats.filter(pl.col("match_id") != "4-0"))
+    merged = merged_peer_stats(pl.concat([before, peer_partials(stats.filter(match_id="4-0"))]))
     assert_frame_equal(merged, peer_stats(stats), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     assert merged_peer_stats(pl.DataFrame(schema=peer_partials(stats.head(0)).schema)).height == 0
 

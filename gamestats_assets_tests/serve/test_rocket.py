@@ -251,9 +251,18 @@ def test_recent_replays_and_analytics_for_a_player(rocket):
 
 
 SCANNED_COMPARISON = """
-WITH me AS (
-    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct
-    FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
+WITH bins AS (
+    SELECT rank_band, playlist, stat_type, value_bin, count(*) AS games FROM rocket.player_stats
+    WHERE value_bin IS NOT NULL GROUP BY rank_band, playlist, stat_type, value_bin
+), counted AS (
+    SELECT *, sum(games) OVER (PARTITION BY rank_band, playlist, stat_type ORDER BY value_bin) - games AS below,
+           sum(games) OVER (PARTITION BY rank_band, playlist, stat_type) AS total
+    FROM bins
+), me AS (
+    SELECT s.stat_type, s.category, s.rank_band, avg(s.value) AS mean, count(s.value) AS games,
+           avg(100 * (c.below + c.games / 2.0) / c.total)::double precision AS pct
+    FROM rocket.player_stats s LEFT JOIN counted c USING (rank_band, playlist, stat_type, value_bin)
+    WHERE s.player_id = %s AND s.value IS NOT NULL GROUP BY s.stat_type, s.category, s.rank_band
 ), band AS (
     SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
 )
@@ -265,7 +274,8 @@ JOIN rocket.player_stats p ON p.stat_type = me.stat_type AND p.rank_band = me.ra
 GROUP BY me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct
 ORDER BY me.category, me.stat_type
 """
-"""The comparison computed from the stat rows themselves: every same-rank row of the other players scanned."""
+"""The comparison computed from the stat rows themselves: every same-rank row of the other players scanned, and each
+of the player's values ranked among every published value of its stat, rank band and playlist."""
 
 
 def test_the_comparison_from_peer_stats_equals_the_one_scanned_from_player_stats(rocket):

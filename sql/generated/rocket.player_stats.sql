@@ -18,7 +18,7 @@ CREATE TABLE rocket.player_stats (
     denominator double precision,
     null_reason text,
     source text,
-    rank_percentile double precision,
+    value_bin double precision,
     PRIMARY KEY (date, match_id, player_id, stat_type)
 ) PARTITION BY LIST (date);
 CREATE INDEX ON rocket.player_stats (player_id);

@@ -224,12 +224,13 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, keyed=keyed_step)
 """The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...): those
 computed by game are one step's (`rocket__by_key`)."""
-(matches, match_players, users, player_stats, position_heatmaps, peer_partials, peer_stats, training_sessions,
- player_weaknesses, rank_predictions, recommendations) = (one_table(TABLE_ASSETS[f"{layer}/{name}"],
+(matches, match_players, users, player_stats, position_heatmaps, peer_partials, peer_stats, peer_value_partials,
+ peer_value_counts, training_sessions, player_weaknesses, rank_predictions, recommendations) = (one_table(TABLE_ASSETS[f"{layer}/{name}"],
                                                                    table_key(DOMAIN, f"{layer}/{name}"))
                                                          for layer, name in (
     ("cons", "matches"), ("std", "match_players"), ("cons", "users"), ("cons", "player_stats"),
-    ("cons", "position_heatmaps"), ("std", "peer_partials"), ("cons", "peer_stats"), ("cons", "training_sessions"),
+    ("cons", "position_heatmaps"), ("std", "peer_partials"), ("cons", "peer_stats"), ("std", "peer_value_partials"),
+    ("cons", "peer_value_counts"), ("cons", "training_sessions"),
     ("cons", "player_weaknesses"), ("cons", "rank_predictions"), ("cons", "recommendations")))
 
 ASSETS = [landing_replays, etl_replays, *distinct(TABLE_ASSETS.values()), training_packs]

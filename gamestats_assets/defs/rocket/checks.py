@@ -19,6 +19,8 @@ from gamestats_assets.defs.rocket.assets import (
     matches,
     peer_partials,
     peer_stats,
+    peer_value_counts,
+    peer_value_partials,
     player_stats,
     player_weaknesses,
     position_heatmaps,
@@ -27,6 +29,7 @@ from gamestats_assets.defs.rocket.assets import (
     training_packs,
 )
 from gamestats_assets.defs.rocket.transforms import heatmaps, peers, skills
+from gamestats_assets.defs.rocket.transforms.percentiles import PEER_GROUP
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
@@ -76,14 +79,17 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
 
 @asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
              partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
-def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.DataFrame,
-                                      matches: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every `player_stats.match_id` is a match of `matches` (judged day by day)."""
-    def rule(stats: pl.DataFrame, known: pl.DataFrame) -> Outcome:
-        orphans = stats.join(known, on="match_id", how="anti")
-        return Outcome(passed=orphans.height == 0, metadata={"rows": stats.height, "orphan_rows": orphans.height})
+def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.LazyFrame,
+                                      matches: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Every `player_stats.match_id` is a match of `matches` (judged day by day, from the games' ids alone)."""
+    def rule(games: pl.DataFrame, known: pl.DataFrame) -> Outcome:
+        orphans = games.join(known, on="match_id", how="anti")
+        return Outcome(passed=orphans.height == 0, metadata={"rows": int(games["rows"].sum() or 0),
+                                                             "orphan_rows": int(orphans["rows"].sum() or 0)})
 
-    return judged_by_partition(context, rule, [(player_stats, "date"), (matches, "date")], DAYS)
+    games = player_stats.group_by("date", "match_id").agg(rows=pl.len()).collect()
+    return judged_by_partition(context, rule, [(games, "date"), (matches.select("date", "match_id").collect(), "date")],
+                               DAYS)
 
 
 @asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
@@ -171,11 +177,11 @@ def _gaps_result(gaps: pl.DataFrame, pairs: pl.DataFrame) -> dg.AssetCheckResult
 
 @asset_check(asset=peer_partials, name="partials_add_up_to_the_days_player_stats", blocking=True,
              partitions_def=DAYS, additional_ins={"stats": dg.AssetIn(player_stats.key)})
-def partials_add_up_to_the_days_player_stats(peer_partials: pl.DataFrame, stats: pl.DataFrame) -> dg.AssetCheckResult:
+def partials_add_up_to_the_days_player_stats(peer_partials: pl.LazyFrame, stats: pl.LazyFrame) -> dg.AssetCheckResult:
     """The days' `peer_partials` hold every rank band and stat of those days' `player_stats` and no other, each
     with players, and its games and sum of values are those of the days' stat rows."""
-    merged = peers.merged_peer_stats(peer_partials)
-    return _gaps_result(_peer_gaps(merged, stats), merged)
+    merged = peers.merged_peer_stats(peer_partials.drop("date", "match_id").collect())
+    return _gaps_result(_peer_gaps(merged, stats.select("rank_band", "stat_type", "value").collect()), merged)
 
 
 @asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
@@ -185,6 +191,39 @@ def peers_add_up_to_player_stats(peer_stats: pl.DataFrame, partials: pl.DataFram
     `partials_add_up_to_the_days_player_stats`) has its `peer_stats` row and no other does; each has players, and
     its games and sum of values are the partials' (the comparison's peers are then exactly the published games)."""
     return _gaps_result(_merge_gaps(peer_stats, partials), peer_stats)
+
+
+def _count_gaps(counts: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
+    """The bins where `peer_value_counts` and the games' partial counts disagree: a bin missing on either side,
+    other values in it than the partials', values below it other than those of the bins below, or a total other
+    than the values of every bin of its rank band, playlist and stat."""
+    bins = [*PEER_GROUP, "value_bin"]
+    expected = partials.group_by(bins).agg(expected_games=pl.col("games").sum()).with_columns(
+        expected_total=pl.col("expected_games").sum().over(PEER_GROUP))
+    joined = counts.sort(bins).with_columns(
+        next_below=pl.col("games_below").shift(-1).over(PEER_GROUP),
+        first=pl.col("value_bin") == pl.col("value_bin").min().over(PEER_GROUP)).join(
+        expected, on=bins, how="full", coalesce=True)
+    return joined.filter(
+        pl.col("games").is_null() | pl.col("expected_games").is_null()
+        | (pl.col("games") != pl.col("expected_games")) | (pl.col("total") != pl.col("expected_total"))
+        | (pl.col("first") & (pl.col("games_below") != 0))
+        | (pl.col("games_below") + pl.col("games") != pl.col("next_below").fill_null(pl.col("total"))))
+
+
+@asset_check(asset=peer_value_counts, name="value_counts_add_up_to_the_games_counts", blocking=True,
+             additional_ins={"partials": every_partition(peer_value_partials.key)})
+def value_counts_add_up_to_the_games_counts(peer_value_counts: pl.DataFrame,
+                                            partials: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every value bin of a rank band, playlist and stat of the games' partial counts (`peer_value_partials`) has its
+    `peer_value_counts` row and no other does: its values (`games`) are the games', the values below it
+    (`games_below`) those of the bins below (none below the first), and its `total` the values of every bin of the
+    group, so that a rank percentile read from it is the value's among every published game's."""
+    gaps = _count_gaps(peer_value_counts, partials)
+    return dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+        "bins": peer_value_counts.height, "values": int(peer_value_counts["games"].sum() or 0),
+        "bins_disagreeing": gaps.height,
+        "disagreeing": dg.MetadataValue.json(gaps.head(20).select(*PEER_GROUP, "value_bin").rows())})
 
 
 HEATMAP_TOLERANCE_S = 1.0
@@ -214,10 +253,9 @@ CHECKS = [
     recommendations_name_real_packs,
     partials_add_up_to_the_days_player_stats,
     peers_add_up_to_player_stats,
+    value_counts_add_up_to_the_games_counts,
     planted_weaknesses_found,
     rank_prediction_beats_population_mean,
-    frame_check(player_stats, "rank_percentiles_in_range", values_between("rank_percentile", 0, 100),
-                description="Every rank percentile lies in [0, 100].", blocking=True),
     frame_check(player_weaknesses, "skill_percentiles_in_range", values_between("rank_percentile", 0, 100),
                 description="Every skill percentile lies in [0, 100].", blocking=True),
     quarantine_check(matches, DOMAIN),

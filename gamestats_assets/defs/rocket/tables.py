@@ -9,13 +9,14 @@ from gamestats_assets.defs.rocket.transforms import (
     daily,
     heatmaps,
     peers,
+    percentiles,
     rank,
     recommend,
     sessions,
     skills,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Measured, Table, undated
+from gamestats_assets.lib.authoring.table import Measured, Table, of_every_day, undated
 from gamestats_assets.lib.core.partitions import daily_partitions_with_today
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.sources.ballchasing.training_packs import (
@@ -39,8 +40,11 @@ def _not_matched() -> str:
 
 
 PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
-stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the
-percentile against the day's players of the same rank band and playlist (`daily.player_stats`).
+stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the value's
+bin (`value_bin`: the value to 3 significant digits) (`daily.player_stats`). Its rank percentile, which the API
+answers with each value, is the value's percentile among every published game's values of the same stat, rank
+band and playlist: `100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts` at or below
+the value's (`percentiles`), so that a game published since the counts has one too.
 
 Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
 `demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw
@@ -75,13 +79,13 @@ DAILY_TABLES = [
           {"match_players": "std/match_players", "matches": "cons/matches"},
           columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches", indexes=("player_id",)),
           partitions_def=DAYS),
-    Table("cons", "player_stats",
-          lambda day, etl_stats, match_players, matches: daily.player_stats(etl_stats, match_players, matches),
-          PLAYER_STATS_DESCRIPTION,
-          {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
-          columns=COLUMNS["player_stats"],
-          publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
-                          indexes=("player_id", "match_id")), partitions_def=DAYS),
+    by_game("cons", "player_stats",
+            lambda day, etl_stats, match_players, matches: daily.player_stats(etl_stats, match_players, matches),
+            PLAYER_STATS_DESCRIPTION,
+            {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
+            columns=COLUMNS["player_stats"],
+            publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
+                            indexes=("player_id", "match_id"))),
     by_game("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
             "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
             "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
@@ -94,19 +98,31 @@ DAILY_TABLES = [
 """The day's tables of the games, each a function of `transforms` over the day's rows: those of a game's grain
 computed and published by game, `users` (a player's day) over the day."""
 
-PEER_PARTIALS = Table(
-    "std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__, {"stats": "cons/player_stats"},
-    reads={"stats": peers.PARTIAL_READS}, partitions_def=DAYS)
-"""Each day's partial sums of `peer_stats` (`peers.peer_partials`)."""
+PEER_PARTIALS = by_game("std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__,
+                        {"stats": "cons/player_stats"}, reads={"stats": peers.PARTIAL_READS})
+"""Each game's partial sums of `peer_stats` (`peers.peer_partials`)."""
 
 PEER_STATS = Table(
     "cons", "peer_stats", peers.merged_peer_stats,
-    f"{peers.peer_stats.__doc__} Merged from every day's `std/peer_partials` (`peers.merged_peer_stats`), so a new "
-    "day costs its own rows.", {"partials": "std/peer_partials"}, complete={"partials": "cons/player_stats"},
+    f"{peers.peer_stats.__doc__} Merged from every game's `std/peer_partials` (`peers.merged_peer_stats`), so a new "
+    "game costs its own rows.", {"partials": "std/peer_partials"}, complete={"partials": "cons/player_stats"},
     kind="snapshot", columns=COLUMNS["peer_stats"],
     publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
                     checks=("players > 0", "games >= 0", "m2 >= 0")))
 """Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.merged_peer_stats`)."""
+
+VALUE_PARTIALS = by_game("std", "peer_value_partials", undated(percentiles.value_partials),
+                         percentiles.value_partials.__doc__, {"stats": "cons/player_stats"})
+"""Each game's counts of values per bin (`percentiles.value_partials`)."""
+
+PEER_VALUE_COUNTS = Table(
+    "cons", "peer_value_counts", of_every_day(percentiles.value_counts), percentiles.value_counts.__doc__,
+    {"partials": "std/peer_value_partials"}, complete={"partials": "cons/player_stats"}, kind="snapshot",
+    columns=COLUMNS["peer_value_counts"],
+    publish=Publish(("rank_band", "playlist", "stat_type", "value_bin"), PublishMode.SNAPSHOT, sum_column="games",
+                    checks=("games > 0", "games_below >= 0", "games_below + games <= total")))
+"""How every published game's values fall per bin, what a stat row's rank percentile is read from
+(`percentiles.value_counts`)."""
 
 
 def catalogue(platform: PlatformResource) -> pl.DataFrame:
@@ -170,5 +186,5 @@ HISTORY_TABLES = [
 """The tables over the players' whole history: their sessions, weaknesses, predicted ranks and what they should
 train."""
 
-TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, *HISTORY_TABLES]
+TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, VALUE_PARTIALS, PEER_VALUE_COUNTS, *HISTORY_TABLES]
 """Every rocket table computed from other tables."""

@@ -126,7 +126,27 @@ def recent_games(conn: psycopg.Connection, player_id: str, limit: int) -> list[d
                                 "ids": [p["match_id"] for p in played]}).fetchall()
 
 
-Stat = row("RocketStat", STATS, "value", "rank_percentile", "null_reason",
+PERCENTILE_OF = """LEFT JOIN LATERAL (
+    SELECT (100 * (c.games_below + c.games / 2.0) / c.total)::double precision AS rank_percentile
+    FROM rocket.peer_value_counts c
+    WHERE c.rank_band = {stats}.rank_band AND c.playlist = {stats}.playlist AND c.stat_type = {stats}.stat_type
+      AND c.value_bin <= {stats}.value_bin
+    ORDER BY c.value_bin DESC LIMIT 1) AS peers_below ON true"""
+"""A `player_stats` row's rank percentile (`peers_below.rank_percentile`, joined to the rows aliased `stats`): its
+value's percentile among every published game's values of the same stat, rank band and playlist,
+`100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts` at or below the row's
+`value_bin` (one lookup on its key), so that a game newer than the counts gets one too; null without a value, without
+peers or below every peer's (`transforms/percentiles.py`)."""
+RANK_PERCENTILE = field(float | None, "the value's percentile (0-100, mid-rank) among every published game's values "
+                                      "of the same stat, rank band and playlist (null without one)")
+
+
+def percentile_of(alias: str) -> str:
+    """`PERCENTILE_OF` for the `player_stats` rows aliased `alias`."""
+    return PERCENTILE_OF.format(stats=alias)
+
+
+Stat = row("RocketStat", STATS, "value", rank_percentile=RANK_PERCENTILE, null_reason=typed(STATS["null_reason"]),
            doc="A stat of a player in a game, with its percentile among the same rank")
 ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_index", doc="A player of the replay",
                    name=typed(SEATS["name"]), team=field(int | None, "0 blue, 1 orange (null when no source gave it)"),
@@ -142,7 +162,8 @@ Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused 
                 refused_at=field(str, "when, ISO 8601"))
 
 
-@query("rocket.matches", "rocket.player_stats", "rocket.match_players", returns=Replay | None)
+@query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts",
+       returns=Replay | None)
 def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
     """The replay's game and each player's name, team, rank and stats, blue team first (None when it is not
     published)."""
@@ -153,9 +174,10 @@ def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
     seats = {found["player_id"]: found for found in conn.execute(
         "SELECT player_id, name, team, is_bot, platform FROM rocket.match_players WHERE match_id = %s", (match_id,))}
     players: dict[str, dict] = {}
-    for found in conn.execute("SELECT player_id, rank_band, rank_index, category, stat_type, value, "
-                              "rank_percentile, null_reason FROM rocket.player_stats WHERE match_id = %s "
-                              "ORDER BY player_id, category, stat_type", (match_id,)):
+    for found in conn.execute("SELECT s.player_id, s.rank_band, s.rank_index, s.category, s.stat_type, s.value, "
+                              "peers_below.rank_percentile, s.null_reason FROM rocket.player_stats s "
+                              f"{percentile_of('s')} WHERE s.match_id = %s "
+                              "ORDER BY s.player_id, s.category, s.stat_type", (match_id,)):
         player = players.get(found["player_id"])
         if player is None:
             seat = seats.get(found["player_id"], {})
@@ -191,13 +213,14 @@ DayMean = row("RocketDayMean", STATS, "date", doc="A stat's mean over a day's ga
 Progress = shape("RocketProgress", stats=field(dict[str, list[DayMean]], "each stat's days, oldest first"))
 
 
-@query("rocket.player_stats", returns=Progress)
+@query("rocket.player_stats", "rocket.peer_value_counts", returns=Progress)
 def progress(conn: psycopg.Connection, player_id: str, stat_type: str | None) -> dict:
     known_player(conn, player_id)
     rows = conn.execute(
-        "SELECT stat_type, date, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS rank_percentile "
-        "FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL AND (%s::text IS NULL OR stat_type = %s) "
-        "GROUP BY stat_type, date ORDER BY stat_type, date", (player_id, stat_type, stat_type)).fetchall()
+        "SELECT s.stat_type, s.date, avg(s.value) AS mean, count(s.value) AS games, "
+        f"avg(peers_below.rank_percentile) AS rank_percentile FROM rocket.player_stats s {percentile_of('s')} "
+        "WHERE s.player_id = %s AND s.value IS NOT NULL AND (%s::text IS NULL OR s.stat_type = %s) "
+        "GROUP BY s.stat_type, s.date ORDER BY s.stat_type, s.date", (player_id, stat_type, stat_type)).fetchall()
     series: dict[str, list] = {}
     for found in rows:
         series.setdefault(found.pop("stat_type"), []).append(found)
@@ -248,11 +271,12 @@ def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
                                else model["mae"] < model["baseline_mae"]}}, "reason": None}
 
 
-COMPARISON = """
+COMPARISON = f"""
 WITH me AS (
-    SELECT stat_type, category, rank_band, avg(value) AS mean, count(value) AS games, avg(rank_percentile) AS pct,
-           sum(value) AS total, var_pop(value) * count(value) AS m2
-    FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL GROUP BY stat_type, category, rank_band
+    SELECT s.stat_type, s.category, s.rank_band, avg(s.value) AS mean, count(s.value) AS games,
+           avg(peers_below.rank_percentile) AS pct, sum(s.value) AS total, var_pop(s.value) * count(s.value) AS m2
+    FROM rocket.player_stats s {percentile_of('s')}
+    WHERE s.player_id = %s AND s.value IS NOT NULL GROUP BY s.stat_type, s.category, s.rank_band
 ), band AS (
     SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
 )
@@ -310,7 +334,7 @@ Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's
                    stats=list[Compared])
 
 
-@query("rocket.player_stats", "rocket.peer_stats", returns=Comparison)
+@query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", returns=Comparison)
 def comparison(conn: psycopg.Connection, player_id: str) -> dict:
     known_player(conn, player_id)
     rows = [compared(found) for found in conn.execute(COMPARISON, (player_id,)).fetchall()]

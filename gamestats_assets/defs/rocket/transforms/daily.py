@@ -12,6 +12,7 @@ import datetime as dt
 
 import polars as pl
 
+from gamestats_assets.defs.rocket.transforms.percentiles import value_bin
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, METALS, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import (
@@ -126,8 +127,10 @@ def users(players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
 def player_stats(etl_stats: pl.DataFrame, players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
     """`player_stats`, long form (key `match_id, player_id, stat_type`): each stat from the best source
     that has a value (else null with the best source's reason), the match's time and playlist, the player's
-    rank, a Wilson interval and sample size for count rates, and `rank_percentile`: the value's percentile
-    (0-100, mid-rank) among the day's values of the same stat by players of the same rank band and playlist."""
+    rank, a Wilson interval and sample size for count rates, and the value's bin (`value_bin`: the value to 3
+    significant digits, `percentiles.value_bin`), by which its rank percentile among every published game's values of
+    the same stat, rank band and playlist is answered when read (`percentiles`). Each game's rows are its own rows'
+    alone."""
     chosen = (
         _priority(etl_stats)
         .sort("match_id", "player_id", "stat_type", pl.col("value").is_null(), "priority")
@@ -138,12 +141,10 @@ def player_stats(etl_stats: pl.DataFrame, players: pl.DataFrame, best_matches: p
     trials = pl.col("denominator")
     low, high = wilson_interval(pl.col("numerator"), trials)
     is_count_rate = pl.col("stat_type").is_in(COUNT_RATES) & pl.col("value").is_not_null()
-    group = ["rank_band", "playlist", "stat_type"]
     return chosen.with_columns(
         sample_size=pl.when(is_count_rate).then(trials.cast(pl.Int64)),
         ci_low=pl.when(is_count_rate).then(low), ci_high=pl.when(is_count_rate).then(high),
-        rank_percentile=(100 * (pl.col("value").rank("average").over(group) - 0.5)
-                         / pl.col("value").count().over(group)),
+        value_bin=value_bin(pl.col("value")),
     ).select("date", "time", "match_id", "player_id", "playlist", "rank_band", "rank_index", "category",
              "stat_type", "value", "sample_size", "ci_low", "ci_high", "numerator", "denominator",
-             "null_reason", "source", "rank_percentile").sort("match_id", "player_id", "stat_type")
+             "null_reason", "source", "value_bin").sort("match_id", "player_id", "stat_type")

@@ -1,8 +1,8 @@
 """Same-rank peers' figures: per rank band and stat, the players and the sums a mean and a spread are made of,
 so a player's comparison with the rest of their band is an index lookup and one subtraction (`serve.rocket.without`).
 
-The table over every game is merged from each day's partial sums (`peer_partials`, `merged_peer_stats`), so a new
-day costs its own rows; `peer_stats` computes the same from the rows themselves."""
+The table over every game is merged from each game's partial sums (`peer_partials`, `merged_peer_stats`), so a new
+game costs its own rows; `peer_stats` computes the same from the rows themselves."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import polars as pl
 
 PEER_SCHEMA = {"rank_band": pl.String, "stat_type": pl.String, "category": pl.String, "players": pl.Int64,
                "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
-PARTIAL_SCHEMA = {"rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String, "category": pl.String,
-                  "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
-PARTIAL_READS = ("date", "player_id", "rank_band", "category", "stat_type", "value")
+PARTIAL_SCHEMA = {"match_id": pl.String, "rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String,
+                  "category": pl.String, "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
+PARTIAL_READS = ("date", "match_id", "player_id", "rank_band", "category", "stat_type", "value")
 """The columns of `player_stats` the partials are made of."""
 
 
@@ -45,22 +45,23 @@ def peer_stats(stats: pl.DataFrame) -> pl.DataFrame:
 
 
 def peer_partials(stats: pl.DataFrame) -> pl.DataFrame:
-    """`peer_partials`: a day's share of `peer_stats`, one row per rank band, stat and player of the day's ranked
-    stat rows (key `date, rank_band, stat_type, player_id`): the category, the player's games with a value that
-    day, their sum (`total`), mean and sum of squared deviations from that mean (`m2`). `merged_peer_stats` adds
-    the days up; the player is kept so that players seen on several days are counted once."""
+    """`peer_partials`: the games' share of `peer_stats`, one row per game, rank band, stat and player of their
+    ranked stat rows (key `date, match_id, rank_band, stat_type, player_id`): the category, the player's values in
+    the game (`games`: one, or none without a value), their sum (`total`), mean and sum of squared deviations from
+    that mean (`m2`). `merged_peer_stats` adds the games up; the player is kept so that players seen in several games
+    are counted once."""
     if stats.height == 0:
         return pl.DataFrame(schema=PARTIAL_SCHEMA)
-    return (_ranked(stats).group_by("rank_band", "stat_type", "player_id").agg(*_moments())
-            .select(list(PARTIAL_SCHEMA)).cast(PARTIAL_SCHEMA).sort("rank_band", "stat_type", "player_id"))
+    return (_ranked(stats).group_by("match_id", "rank_band", "stat_type", "player_id").agg(*_moments())
+            .select(list(PARTIAL_SCHEMA)).cast(PARTIAL_SCHEMA).sort("match_id", "rank_band", "stat_type", "player_id"))
 
 
 def merged_peer_stats(partials: pl.DataFrame) -> pl.DataFrame:
-    """`peer_stats` merged from the partials of every day (`peer_partials`): per rank band and stat, the distinct
+    """`peer_stats` merged from the partials of every game (`peer_partials`): per rank band and stat, the distinct
     players, the games and sums added up, the mean their quotient, and `m2` by the parallel-variance formula
     (Chan, Golub and LeVeque): M2 = Σ M2ᵢ + Σ nᵢ (x̄ᵢ − x̄)² over the parts i of n values with mean x̄ᵢ, x̄ the mean
     of all. It equals `peer_stats` over the same rows (to floating-point rounding), at the cost of the partials:
-    a new day adds its players, not a recount of every game."""
+    a new game adds its players' rows, not a recount of every game."""
     if partials.height == 0:
         return pl.DataFrame(schema=PEER_SCHEMA)
     games, total = pl.col("games").sum(), pl.col("total").sum()
