@@ -48,7 +48,8 @@ class Lake:
         (none for a run that `fails`, as it must), the games each table computed by game computed again
         (`computed`, by table name), the keys each table published by key published and removed
         (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name; the games they
-        looked at again in `games_checked`). The domain's snapshots over the games (`SNAPSHOTS`) are run and
+        looked at again in `games_checked`), the keys the key checks of tables computed by game judged
+        (`keys_judged`, by table name). The domain's snapshots over the games (`SNAPSHOTS`) are run and
         published after it."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
@@ -76,6 +77,9 @@ class Lake:
                                                        m.metadata["keys_removed"].value)
                                for m in result.get_asset_materialization_events()
                                for m in [m.materialization] if "keys_published" in m.metadata}
+        self.keys_judged = {e.asset_key.path[-1]: e.metadata["keys_judged"].value
+                            for e in result.get_asset_check_evaluations()
+                            if e.check_name == "publish_keys_unique_and_not_null" and "keys_judged" in e.metadata}
         self.checks = {e.check_name: {name: value.value for name, value in e.metadata.items()}
                        for e in result.get_asset_check_evaluations() if e.asset_key.path[1] == "etl"}
         self.games_checked = {check.pop("games_checked", None) for check in self.checks.values()}
@@ -202,6 +206,7 @@ def test_rocket_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lake
     assert set(lake.computed) == set(ROCKET_BY_GAME) and set(lake.computed.values()) == {2}, \
         "the tables of a game's grain compute the two new games alone"
     assert {lake.published_keys[table] for table in ROCKET_PUBLISHED_BY_GAME} == {(2, 0)}, lake.published_keys
+    assert lake.keys_judged == dict.fromkeys(ROCKET_PUBLISHED_BY_GAME, 2), "their checks judge the new games alone"
     assert_same_as_from_scratch(lakes, lake, "rocket", "arrived")
 
     changed = ballchasing_game(1)

@@ -6,6 +6,8 @@ games are still worth publishing; the check lists them. Referential integrity, p
 codes guard the publish.
 """
 
+import datetime as dt
+
 import dagster as dg
 import polars as pl
 
@@ -40,9 +42,36 @@ from gamestats_assets.lib.authoring.checks import (
     quarantine_check,
     values_between,
 )
+from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
 from gamestats_assets.lib.core.partitions import every_partition
+from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.stats import RateAgainstFloor, wilson_bounds
 from gamestats_assets.lib.intake.discovery import day_folder
+from gamestats_assets.lib.publish.held import HELD_PARTITIONS
+
+GAME_TABLES = {"player_stats": player_stats.key, "peer_partials": peer_partials.key,
+               "position_heatmaps": position_heatmaps.key}
+"""The tables computed by game whose checks judge the games written since they last passed, by name."""
+
+
+def unjudged(context: dg.AssetCheckExecutionContext, platform: PlatformResource, table: str,
+             check: str) -> dict[dt.date, list[str] | None]:
+    """The games of each day of the run that `check` of the `table` computed by game (`GAME_TABLES`) judges: those
+    written since it last passed on the day (`keyed_checks`)."""
+    return {day: unjudged_keys(platform.data_dir, GAME_TABLES[table], check, day)
+            for day in map(dt.date.fromisoformat, context.partition_keys)}
+
+
+def passed_days(context: dg.AssetCheckExecutionContext, platform: PlatformResource, table: str, check: str,
+                result: dg.AssetCheckResult) -> dg.AssetCheckResult:
+    """`result`, after recording that `check` passed on the days of the run it held nothing of."""
+    held = result.metadata.get(HELD_PARTITIONS)
+    held = held.value if isinstance(held, dg.JsonMetadataValue) else held
+    record_passed(platform.data_dir, GAME_TABLES[table], check, [
+        dt.date.fromisoformat(key) for key in context.partition_keys
+        if (key not in held if isinstance(held, dict) else result.passed)])
+    return result
+
 
 TRUTH_FLOOR = 0.8
 """Precision the weakness detection must reach on planted truth, and recall where its power is adequate."""
@@ -79,17 +108,21 @@ def team_scores_equal_player_goals(matches: pl.DataFrame, players: pl.DataFrame)
 
 @asset_check(asset=player_stats, name="stats_reference_published_matches", blocking=True,
              partitions_def=player_stats.partitions_def, additional_ins={"matches": dg.AssetIn(matches.key)})
-def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, player_stats: pl.LazyFrame,
-                                      matches: pl.LazyFrame) -> dg.AssetCheckResult:
-    """Every `player_stats.match_id` is a match of `matches` (judged day by day, from the games' ids alone)."""
+def stats_reference_published_matches(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                                      player_stats: pl.LazyFrame, matches: pl.LazyFrame) -> dg.AssetCheckResult:
+    """Every `player_stats.match_id` is a match of `matches` (judged day by day, from the games' ids alone, of the
+    games written since it last passed)."""
     def rule(games: pl.DataFrame, known: pl.DataFrame) -> Outcome:
         orphans = games.join(known, on="match_id", how="anti")
         return Outcome(passed=orphans.height == 0, metadata={"rows": int(games["rows"].sum() or 0),
                                                              "orphan_rows": int(orphans["rows"].sum() or 0)})
 
-    games = player_stats.group_by("date", "match_id").agg(rows=pl.len()).collect()
-    return judged_by_partition(context, rule, [(games, "date"), (matches.select("date", "match_id").collect(), "date")],
-                               DAYS)
+    name = "stats_reference_published_matches"
+    games = unjudged(context, platform, "player_stats", name)
+    stats = of_unjudged(player_stats, "match_id", games).group_by("date", "match_id").agg(rows=pl.len()).collect()
+    known = of_unjudged(matches, "match_id", games).select("date", "match_id").collect()
+    return passed_days(context, platform, "player_stats", name,
+                       judged_by_partition(context, rule, [(stats, "date"), (known, "date")], DAYS))
 
 
 @asset_check(asset=recommendations, name="recommendations_name_real_packs", blocking=True,
@@ -177,11 +210,16 @@ def _gaps_result(gaps: pl.DataFrame, pairs: pl.DataFrame) -> dg.AssetCheckResult
 
 @asset_check(asset=peer_partials, name="partials_add_up_to_the_days_player_stats", blocking=True,
              partitions_def=DAYS, additional_ins={"stats": dg.AssetIn(player_stats.key)})
-def partials_add_up_to_the_days_player_stats(peer_partials: pl.LazyFrame, stats: pl.LazyFrame) -> dg.AssetCheckResult:
+def partials_add_up_to_the_days_player_stats(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                                              peer_partials: pl.LazyFrame, stats: pl.LazyFrame) -> dg.AssetCheckResult:
     """The days' `peer_partials` hold every rank band and stat of those days' `player_stats` and no other, each
-    with players, and its games and sum of values are those of the days' stat rows."""
-    merged = peers.merged_peer_stats(peer_partials.drop("date", "match_id").collect())
-    return _gaps_result(_peer_gaps(merged, stats.select("rank_band", "stat_type", "value").collect()), merged)
+    with players, and its games and sum of values are those of the days' stat rows (of the games written since it
+    last passed)."""
+    name = "partials_add_up_to_the_days_player_stats"
+    games = unjudged(context, platform, "peer_partials", name)
+    merged = peers.merged_peer_stats(of_unjudged(peer_partials, "match_id", games).drop("date", "match_id").collect())
+    ranked = of_unjudged(stats, "match_id", games).select("rank_band", "stat_type", "value").collect()
+    return passed_days(context, platform, "peer_partials", name, _gaps_result(_peer_gaps(merged, ranked), merged))
 
 
 @asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
@@ -235,15 +273,19 @@ HEATMAP_TOLERANCE_S = 1.0
              description="No player's heatmap holds more seconds than their game lasted (plus "
              f"{HEATMAP_TOLERANCE_S:g} s): cells counted twice or frames of another game would draw a wrong "
              "picture; a day where one does is held from `rocket.position_heatmaps`.")
-def no_more_time_than_the_game(context: dg.AssetCheckExecutionContext, position_heatmaps: pl.DataFrame,
-                               matches: pl.DataFrame) -> dg.AssetCheckResult:
+def no_more_time_than_the_game(context: dg.AssetCheckExecutionContext, platform: PlatformResource,
+                               position_heatmaps: pl.LazyFrame, matches: pl.LazyFrame) -> dg.AssetCheckResult:
     def rule(cells: pl.DataFrame, games: pl.DataFrame) -> Outcome:
         numbers = heatmaps.time_beyond_the_game(cells, games, HEATMAP_TOLERANCE_S)
         return Outcome(passed=numbers["player_games_over"] == 0, metadata=numbers,
                        reason=f"{numbers['player_games_over']} players' heatmaps last longer than their game")
 
-    return judged_by_partition(context, rule, [(position_heatmaps, "date"), (matches, "date")], DAYS,
-                               tables=(f"{DOMAIN}.position_heatmaps",))
+    name = "no_more_time_than_the_game"
+    games = unjudged(context, platform, "position_heatmaps", name)
+    frames = [(of_unjudged(position_heatmaps, "match_id", games).collect(), "date"),
+              (of_unjudged(matches, "match_id", games).select("date", "match_id", "duration").collect(), "date")]
+    return passed_days(context, platform, "position_heatmaps", name, judged_by_partition(
+        context, rule, frames, DAYS, tables=(f"{DOMAIN}.position_heatmaps",)))
 
 
 CHECKS = [

@@ -14,6 +14,8 @@ import dagster as dg
 import polars as pl
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
+from gamestats_assets.lib.authoring.assets import BY_KEY
+from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.core.stats import BELOW, UNDECIDED, RateAgainstFloor
@@ -202,13 +204,15 @@ def partition_result(verdicts: Mapping[str, Outcome], metadata: Mapping[str, Any
 
 def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[..., Outcome],
                         frames: Sequence[tuple[Frame, str]], partitions_def: dg.PartitionsDefinition, *,
-                        totals: bool = False, tables: Sequence[str] | None = None) -> dg.AssetCheckResult:
+                        totals: bool = False, tables: Sequence[str] | None = None,
+                        judged: Mapping[str, Any] | None = None) -> dg.AssetCheckResult:
     """`rule` applied to each partition of the run on its own, as a blocking check's result
     (`partition_result`), showing the numbers of the rule applied to the whole run (one partition: its own),
     or with `totals` (a rule whose numbers are all counts, too costly to apply twice) their sums.
 
     `frames` are the check's inputs, each with the column holding its partition; `rule` takes their rows of
-    one partition, in that order. `tables`: the published tables a failing partition is held from (all when None).
+    one partition, in that order. `tables`: the published tables a failing partition is held from (all when None);
+    `judged`: figures of what the check read, shown beside the rule's.
     """
     keys = context.partition_keys
     parts = [split_partitions(frame, column, partitions_def, keys) for frame, column in frames]
@@ -219,7 +223,7 @@ def judged_by_partition(context: dg.AssetCheckExecutionContext, rule: Callable[.
         numbers = {name: sum(verdicts[key].metadata[name] for key in keys) for name in verdicts[keys[0]].metadata}
     else:
         numbers = rule(*(frame for frame, _ in frames)).metadata
-    return partition_result(verdicts, numbers, tables=tables)
+    return partition_result(verdicts, {**numbers, **(judged or {})}, tables=tables)
 
 
 def read_columns(frame: pl.LazyFrame | pl.DataFrame, columns: Sequence[str] | None) -> pl.DataFrame:
@@ -243,9 +247,11 @@ def frame_check(
 ) -> dg.AssetChecksDefinition:
     """A check named `name` on `asset` that applies `rule` to the asset's rows of this run, read with
     only `columns` (the ones the rule looks at) when given. A blocking check on a partitioned asset judges
-    each partition on its own (`judged_by_partition`)."""
+    each partition on its own (`judged_by_partition`); on a table computed by key, only the keys written since it
+    last passed on the day (`keyed_checks`: `rule` must hold of a day when it holds of each key's rows)."""
     by_partition = blocking and asset.partitions_def is not None
     column = partition_column(asset) if by_partition else None
+    key = asset.specs_by_key[asset.key].metadata.get(BY_KEY) if by_partition else None
 
     @asset_check(
         asset=asset,
@@ -253,8 +259,23 @@ def frame_check(
         description=description,
         blocking=blocking,
         partitions_def=asset.partitions_def,
+        required_resource_keys={"platform"} if key else set(),
     )
     def _check(context: dg.AssetCheckExecutionContext, frame: pl.LazyFrame) -> dg.AssetCheckResult:
+        if key:
+            data_dir, days = context.resources.platform.data_dir, partition_values(asset.partitions_def,
+                                                                                   context.partition_keys)
+            unjudged = {day: unjudged_keys(data_dir, asset.key, name, day) for day in days}
+            rows = read_columns(of_unjudged(frame, key, unjudged), and_column(columns, column))
+            result = judged_by_partition(context, rule, [(rows, column)], asset.partitions_def, judged={
+                "keys_judged": sum(len(keys) for keys in unjudged.values() if keys is not None),
+                "days_judged_whole": sum(keys is None for keys in unjudged.values())})
+            held = result.metadata[HELD_PARTITIONS]
+            held = held.value if isinstance(held, dg.JsonMetadataValue) else held
+            record_passed(data_dir, asset.key, name, [day for day, partition in zip(days, context.partition_keys,
+                                                                                     strict=True)
+                                                      if partition not in held])
+            return result
         if by_partition:
             rows = read_columns(frame, and_column(columns, column))
             return judged_by_partition(context, rule, [(rows, column)], asset.partitions_def)
