@@ -93,9 +93,12 @@ class AnswerCache:
 
 
 def configure(conn: psycopg.Connection) -> None:
-    """A pooled connection reads as `READER_ROLE` only, in read-only transactions."""
+    """A pooled connection reads as `READER_ROLE` only, in read-only transactions, without JIT compilation: an
+    answer's queries are index lookups whose plans over a table's daily partitions are costed high enough to be
+    compiled, and compiling them takes far longer than running them."""
     conn.execute(f"SET ROLE {READER_ROLE}")
     conn.execute("SET default_transaction_read_only = on")
+    conn.execute("SET jit = off")
 
 
 class Reader:

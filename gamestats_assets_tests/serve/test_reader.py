@@ -47,6 +47,12 @@ def test_reads_run_as_the_read_only_role_which_cannot_write(reader):
         conn.execute("ROLLBACK")
 
 
+def test_answers_are_read_without_jit_compilation(reader):
+    """Compiling the plan of an index lookup over a table's daily partitions took over a second; running it, 20 ms."""
+    with reader.pool.connection() as conn:
+        assert conn.execute("SHOW jit").fetchone()["jit"] == "off"
+
+
 def test_an_answer_is_cached_until_its_table_is_published_again(reader, module_pg_url):
     publish_rounds(module_pg_url, ["a"])
     computed = []
