@@ -15,7 +15,7 @@ from gamestats_assets.lib.core.pool import usable_cores
 from gamestats_assets.sources.replays import parsed
 
 AHEAD_SECONDS = 60
-"""The longest an upload waits for its parse; a replay that takes longer is parsed by its run instead."""
+"""The longest a replay's parse may run once it started; a replay that takes longer is parsed by its run instead."""
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +27,7 @@ class AheadParser:
         self.folder = folder
         self.workers = workers or usable_cores()
         self._pool: ProcessPoolExecutor | None = None
+        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -37,10 +38,13 @@ class AheadParser:
 
     async def parse(self, path: Path) -> str | None:
         """The key of the parse of the replay at `path` now kept ahead, or None when its parse failed, killed its
-        process or took over `AHEAD_SECONDS`: its run then parses the file and quarantines it if that fails."""
+        process or ran over `AHEAD_SECONDS`: its run then parses the file and quarantines it if that fails. Uploads
+        wait for a free process before their parse starts, so that under load a queue of parses never runs out of
+        time unstarted and lands its files for their runs to parse a second time."""
         try:
-            future = self._executor().submit(parsed.parse_ahead, path, self.folder)
-            return await asyncio.wait_for(asyncio.wrap_future(future), AHEAD_SECONDS)
+            async with self._slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.workers)):
+                future = self._executor().submit(parsed.parse_ahead, path, self.folder)
+                return await asyncio.wait_for(asyncio.wrap_future(future), AHEAD_SECONDS)
         except BrokenProcessPool:
             self.close()
         except TimeoutError:
