@@ -41,6 +41,7 @@ import pytest  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from gamestats_assets.lib.publish import embedded_postgres  # noqa: E402
+from gamestats_assets.lib.publish.postgres import apply_migrations  # noqa: E402
 from gamestats_assets.sources.replays import parsed as replay_parse  # noqa: E402
 from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  # noqa: E402
 
@@ -194,6 +195,22 @@ def module_pg_url(admin_url: str) -> str:
     yield from fresh_database(admin_url)
 
 
+def migrated_database(config: pytest.Config, admin_url: str):
+    """A new database holding the DDL of `sql/` (`apply_migrations`), as gamestats leaves a server it prepared: a
+    copy of one the run migrates once (`built_once`). Yields its URL, drops it afterwards."""
+    with built_once(config, admin_url, "migrated") as (_, template, built):
+        if not built:
+            apply_migrations(database_url(admin_url, template))
+    yield from fresh_database(admin_url, template)
+
+
+@pytest.fixture(scope="module")
+def migrated_pg_url(request: pytest.FixtureRequest, admin_url: str) -> str:
+    """The URL of a database of one test module's own that gamestats has prepared (`migrated_database`), for tests
+    that publish into it rather than test the preparing."""
+    yield from migrated_database(request.config, admin_url)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data folder that the platform's settings point to for this test."""
@@ -216,5 +233,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The modules marked `slow` first, so that the workers start with the longest work."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The modules marked `slow` or `long` first, so that the workers start with the longest work and no long module
+    is left to run alone at the end."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in ("slow", "long")))

@@ -14,6 +14,8 @@ from gamestats_assets.lib.publish.held import held_rows, held_tag
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.l2m import TRUTH_FILE
 
+pytestmark = pytest.mark.long
+
 DAYS = [dt.date(2026, 5, 1) + dt.timedelta(days=n) for n in range(3)]
 REVENUE = "SELECT date::text, count(*), sum(daily_rev_usd) FROM l2m.l2m_recharge GROUP BY 1 ORDER BY 1"
 KPIS = "SELECT date::text, sum(revenue_usd) FROM l2m.l2m_daily_kpis GROUP BY 1 ORDER BY 1"
@@ -31,10 +33,10 @@ def run(defs, instance, first: dt.date, last: dt.date):
 
 
 @pytest.fixture
-def delivered(tmp_path, module_pg_url, monkeypatch):
+def delivered(tmp_path, migrated_pg_url, monkeypatch):
     """Three real-looking days delivered into landing (the emitter's files without their truth files), published
     into a database of the module's own, so that no other test's days are in its tables."""
-    pg_url = module_pg_url
+    pg_url = migrated_pg_url
     data_dir = tmp_path / "data"
     for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": pg_url, "GAMESTATS_USERS": "300",
                         "GAMESTATS_START_DATE": DAYS[0].isoformat(), "GAMESTATS_SOURCE": "files"}.items():

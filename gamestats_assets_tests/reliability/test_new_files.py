@@ -24,9 +24,11 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.publish import by_key
 from gamestats_assets.lib.publish.postgres import connect
-from gamestats_assets_tests.conftest import fresh_database
+from gamestats_assets_tests.conftest import migrated_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
+
+pytestmark = pytest.mark.long
 
 DAY = dt.date(2026, 3, 2)
 
@@ -131,14 +133,14 @@ ETL_TABLE = {"rocket": "matches", "lol": "matches"}
 
 
 @pytest.fixture
-def lakes(tmp_path, admin_url, monkeypatch) -> Iterator[Callable[[str], Lake]]:
-    """Makes data folders on databases of their own, dropped afterwards."""
+def lakes(request, tmp_path, admin_url, monkeypatch) -> Iterator[Callable[[str], Lake]]:
+    """Makes data folders on prepared databases of their own (`migrated_database`), dropped afterwards."""
     databases = []
 
     monkeypatch.setenv("GAMESTATS_SOURCE", "files")
 
     def make(name: str) -> Lake:
-        databases.append(fresh_database(admin_url))
+        databases.append(migrated_database(request.config, admin_url))
         pg_url = next(databases[-1])
         data_dir = tmp_path / name
         with pytest.MonkeyPatch.context() as patch:
