@@ -38,11 +38,11 @@ def query(url, sql, *params):
 
 
 @pytest.fixture(scope="module")
-def delivered(module_pg_url, tmp_path_factory):
+def delivered(migrated_pg_url, tmp_path_factory):
     """A real-looking day delivered into landing (the emitter's files without its truth file), published once."""
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("faults") / "data"
-        for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": module_pg_url, "GAMESTATS_USERS": "400",
+        for name, value in {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_USERS": "400",
                             "GAMESTATS_START_DATE": DAY.isoformat(), "GAMESTATS_SOURCE": "files"}.items():
             patch.setenv(name, value)
         landing = data_dir / "landing" / "l2m"
@@ -50,23 +50,23 @@ def delivered(module_pg_url, tmp_path_factory):
         (landing / DAY.isoformat() / TRUTH_FILE).unlink()
         defs = build_definitions(Settings.from_env())
         assert run(defs, DAY).success
-        yield defs, landing / DAY.isoformat(), data_dir, query(module_pg_url, REVENUE, DAY)
+        yield defs, landing / DAY.isoformat(), data_dir, query(migrated_pg_url, REVENUE, DAY)
 
 
-def test_a_redelivered_file_and_a_gzip_copy_count_once(delivered, module_pg_url):
+def test_a_redelivered_file_and_a_gzip_copy_count_once(delivered, migrated_pg_url):
     defs, folder, _, baseline = delivered
     shutil.copy(folder / "recharge.jsonl", folder / "recharge_redelivered.jsonl")
     (folder / "logout_2.jsonl").write_bytes(gzip.compress((folder / "logout.jsonl").read_bytes()))
     result = run(defs, DAY)
     assert result.success
-    assert query(module_pg_url, REVENUE, DAY) == baseline
+    assert query(migrated_pg_url, REVENUE, DAY) == baseline
     recharge = result.asset_materializations_for_node("l2m__etl__recharge")[0].metadata
     assert recharge["duplicates"].value == recharge["lines"].value / 2
     (folder / "recharge_redelivered.jsonl").unlink()
     (folder / "logout_2.jsonl").unlink()
 
 
-def test_two_records_under_one_key_are_quarantined_never_summed_and_block_a_small_day(delivered, module_pg_url):
+def test_two_records_under_one_key_are_quarantined_never_summed_and_block_a_small_day(delivered, migrated_pg_url):
     defs, folder, data_dir, baseline = delivered
     first = json.loads((folder / "recharge.jsonl").read_text().splitlines()[0])
     changed = {**first, "properties": {**first["properties"], "amount": first["properties"]["amount"] * 100}}
@@ -80,11 +80,11 @@ def test_two_records_under_one_key_are_quarantined_never_summed_and_block_a_smal
                and e.asset_check_evaluation_data.asset_check_key.name == "few_records_rejected"
                and e.asset_check_evaluation_data.asset_check_key.asset_key.path[-1] == "recharge"]
     assert not share.passed and share.metadata["conflicting_lines"].value == 2
-    assert query(module_pg_url, REVENUE, DAY) == baseline
+    assert query(migrated_pg_url, REVENUE, DAY) == baseline
     (folder / "recharge_fix.jsonl").unlink()
 
 
-def test_values_postgres_cannot_store_are_rejected_and_the_day_stays_consistent(delivered, module_pg_url):
+def test_values_postgres_cannot_store_are_rejected_and_the_day_stays_consistent(delivered, migrated_pg_url):
     defs, folder, data_dir, _ = delivered
     template = json.loads((folder / "login.jsonl").read_text().splitlines()[0])
     hostile = [{**template, "#uuid": f"bad-{n}", "#account_id": account}
@@ -93,7 +93,7 @@ def test_values_postgres_cannot_store_are_rejected_and_the_day_stays_consistent(
         handle.writelines(json.dumps(record) + "\n" for record in hostile)
     result = run(defs, DAY)
     assert result.success
-    rows, dau = query(module_pg_url, ACTIVE, DAY, DAY)
+    rows, dau = query(migrated_pg_url, ACTIVE, DAY, DAY)
     assert rows == dau
     reasons = [json.loads(line)["reason"] for line in
                (data_dir / "quarantine" / "l2m" / DAY.isoformat() / "login.rejects.jsonl").read_text().splitlines()]
@@ -101,7 +101,7 @@ def test_values_postgres_cannot_store_are_rejected_and_the_day_stays_consistent(
     assert any("longer than" in r for r in reasons), reasons
 
 
-def test_a_bom_and_a_gzip_day_are_read_and_a_binary_file_is_quarantined_whole(delivered, module_pg_url):
+def test_a_bom_and_a_gzip_day_are_read_and_a_binary_file_is_quarantined_whole(delivered, migrated_pg_url):
     defs, folder, data_dir, _ = delivered
     day = DAY + dt.timedelta(days=1)
     other = folder.parent / day.isoformat()
@@ -118,7 +118,7 @@ def test_a_bom_and_a_gzip_day_are_read_and_a_binary_file_is_quarantined_whole(de
     login = result.asset_materializations_for_node("l2m__etl__login")[0].metadata
     assert login["rejected"].value == 0
     assert (data_dir / "quarantine" / "l2m" / day.isoformat() / "item_gain_extra.jsonl.reason.json").exists()
-    assert query(module_pg_url, REVENUE, day)[0] > 0
+    assert query(migrated_pg_url, REVENUE, day)[0] > 0
 
 
 def test_a_delivered_day_whose_files_disappear_fails_and_is_never_generated(delivered, monkeypatch):
@@ -139,7 +139,7 @@ def test_a_delivered_day_whose_files_disappear_fails_and_is_never_generated(deli
     assert list(gone.iterdir()) == []
 
 
-def test_a_day_blocked_by_rejects_stays_out_of_the_snapshots(delivered, module_pg_url):
+def test_a_day_blocked_by_rejects_stays_out_of_the_snapshots(delivered, migrated_pg_url):
     defs, folder, _, _ = delivered
     day = DAY + dt.timedelta(days=3)
     emit_day(folder.parent, day, seed=8, n_users=400)
@@ -155,6 +155,6 @@ def test_a_day_blocked_by_rejects_stays_out_of_the_snapshots(delivered, module_p
     snapshots = [k for k in graph.materializable_asset_keys if k.path[0] == "l2m" and graph.get(k).partitions_def is None]
     assert defs.resolve_implicit_global_asset_job_def().execute_in_process(
         asset_selection=snapshots, instance=dg.DagsterInstance.ephemeral()).success
-    members = query(module_pg_url, "SELECT count(*) FROM l2m.l2m_guild_info WHERE user_id = %s", "only-on-the-blocked-day")
+    members = query(migrated_pg_url, "SELECT count(*) FROM l2m.l2m_guild_info WHERE user_id = %s", "only-on-the-blocked-day")
     assert members == (0,)
-    assert query(module_pg_url, "SELECT count(*) FROM l2m.l2m_guild_info")[0] > 0
+    assert query(migrated_pg_url, "SELECT count(*) FROM l2m.l2m_guild_info")[0] > 0

@@ -23,8 +23,8 @@ NAMES = [table.name for table in ETL_TABLES]
 
 
 @pytest.fixture
-def l2m_env(module_pg_url, monkeypatch):
-    for name, value in {"GAMESTATS_PG_URL": module_pg_url, "GAMESTATS_USERS": "300",
+def l2m_env(migrated_pg_url, monkeypatch):
+    for name, value in {"GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_USERS": "300",
                         "GAMESTATS_START_DATE": DAY.isoformat(), "GAMESTATS_SOURCE": "files"}.items():
         monkeypatch.setenv(name, value)
     return monkeypatch

@@ -64,11 +64,11 @@ def rows_by_day(data_dir: Path, table: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def synthetic(module_pg_url, tmp_path_factory):
+def synthetic(migrated_pg_url, tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("lol") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
         patch.setenv("GAMESTATS_USERS", "300")
         patch.setenv("GAMESTATS_START_DATE", DAYS[0].isoformat())
         defs = build_definitions(Settings.from_env())
@@ -80,11 +80,11 @@ def synthetic(module_pg_url, tmp_path_factory):
         yield data_dir, defs, instance, daily, snapshots
 
 
-def test_synthetic_days_are_published(synthetic, module_pg_url):
+def test_synthetic_days_are_published(synthetic, migrated_pg_url):
     data_dir, _, _, daily, snapshots = synthetic
     assert daily.success and snapshots.success
     assert lake_rows(data_dir, "matches") == 120
-    with connect(module_pg_url) as conn:
+    with connect(migrated_pg_url) as conn:
         for table in PUBLISHED:
             assert conn.execute(f"SELECT count(*) FROM lol.{table}").fetchone()[0] > 0, table
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
@@ -98,10 +98,10 @@ def test_synthetic_days_are_published(synthetic, module_pg_url):
     assert 0 <= model.metadata["auc_15min"].value <= 1 and model.metadata["n_test_15min"].value > 0
 
 
-def test_the_champion_table_counts_every_counted_player_once(synthetic, module_pg_url):
+def test_the_champion_table_counts_every_counted_player_once(synthetic, migrated_pg_url):
     """Every counted game has ten players, each in one (role, champion) row: a queue and patch's rows hold ten
     times its games, and their pick rates sum to ten."""
-    with connect(module_pg_url) as conn:
+    with connect(migrated_pg_url) as conn:
         totals = conn.execute("SELECT queue, patch, sum(games), max(queue_games), sum(pick_rate) "
                               "FROM lol.champion_stats GROUP BY queue, patch").fetchall()
         games = dict(((queue, patch), n) for queue, patch, n in conn.execute(
@@ -111,11 +111,11 @@ def test_the_champion_table_counts_every_counted_player_once(synthetic, module_p
     assert {(queue, patch): players for queue, patch, players, _, _ in totals} == games
 
 
-def test_synthetic_pick_rates_spread_as_a_ladders_do(synthetic, module_pg_url):
+def test_synthetic_pick_rates_spread_as_a_ladders_do(synthetic, migrated_pg_url):
     """The tier list of the synthetic ladder: the patch's whole pool played (most of it in these 120 games), the
     most played champions picked in about a fifth of the games, none in nearly every other one, the median
     champion in under 5 % (a champion nobody picked: 0 %), a long tail under 2 %."""
-    with connect(module_pg_url) as conn:
+    with connect(migrated_pg_url) as conn:
         rows = conn.execute("SELECT patch, champion_name, sum(pick_rate) FROM lol.champion_stats "
                             "GROUP BY patch, champion_name").fetchall()
     [patch] = {patch for patch, _, _ in rows}
@@ -129,7 +129,7 @@ def test_synthetic_pick_rates_spread_as_a_ladders_do(synthetic, module_pg_url):
     assert sum(rate < 0.02 for rate in rates) > len(pool) / 4
 
 
-def test_rerunning_a_day_duplicates_nothing(synthetic, module_pg_url):
+def test_rerunning_a_day_duplicates_nothing(synthetic, migrated_pg_url):
     data_dir, defs, instance, *_ = synthetic
     tables = ("matches", "participants", "timeline_events", "participant_frames")
     before = {t: rows_by_day(data_dir, t) for t in tables}

@@ -48,10 +48,10 @@ def drop_games(folder) -> str:
 
 
 @pytest.fixture(scope="module")
-def published(module_pg_url, tmp_path_factory):
+def published(migrated_pg_url, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("tiers") / "data"
     older = drop_games(data_dir / "landing" / "lol" / DAY)
-    publish_day(data_dir, module_pg_url, DAY)
+    publish_day(data_dir, migrated_pg_url, DAY)
     return data_dir, older
 
 
@@ -77,20 +77,20 @@ def slices_of(pg_url: str, table: str) -> dict[str, set[str]]:
     return by_tier
 
 
-def test_each_game_is_in_all_its_tier_and_the_bands_it_reaches(published, module_pg_url):
+def test_each_game_is_in_all_its_tier_and_the_bands_it_reaches(published, migrated_pg_url):
     for table in FROM_MATCHES:
-        assert slices_of(module_pg_url, table) == {
+        assert slices_of(migrated_pg_url, table) == {
             "all": {"13.24", "14.4"}, "platinum": {"13.24"}, "platinum_plus": {"13.24", "14.4"},
             "challenger": {"14.4"}, "emerald_plus": {"14.4"}, "diamond_plus": {"14.4"}, "master_plus": {"14.4"},
         }, table
     for table in FROM_TIMELINES:
-        assert slices_of(module_pg_url, table) == {"all": {"13.24"}, "platinum": {"13.24"},
+        assert slices_of(migrated_pg_url, table) == {"all": {"13.24"}, "platinum": {"13.24"},
                                                    "platinum_plus": {"13.24"}}, table
-        assert set(slices_of(module_pg_url, table)) <= set(SLICES)
+        assert set(slices_of(migrated_pg_url, table)) <= set(SLICES)
 
 
-def test_a_slice_counts_its_own_games_and_the_pick_rate_is_within_it(published, module_pg_url):
-    with connect(module_pg_url) as conn:
+def test_a_slice_counts_its_own_games_and_the_pick_rate_is_within_it(published, migrated_pg_url):
+    with connect(migrated_pg_url) as conn:
         counts = dict(conn.execute("SELECT tier, sum(games) FROM lol.champion_stats GROUP BY tier").fetchall())
         rates = conn.execute("SELECT DISTINCT tier, queue_games FROM lol.champion_stats").fetchall()
         trend = dict(conn.execute("SELECT tier, sum(games) FROM lol.patch_trend GROUP BY tier").fetchall())

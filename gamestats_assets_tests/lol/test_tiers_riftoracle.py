@@ -22,18 +22,18 @@ PATCHES = {"15.1", "15.2", "15.3", "15.4"}
 
 
 @pytest.fixture(scope="module")
-def published(module_pg_url, tmp_path_factory):
+def published(migrated_pg_url, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("riftoracle") / "data"
     day = data_dir / "landing" / "lol" / DAY
     day.mkdir(parents=True)
     for path in (*RIFTORACLE.glob("*.json.gz"), RIFTORACLE / "crawled_players_league.json"):
         shutil.copy(path, day / path.name)
-    publish_day(data_dir, module_pg_url, DAY)
+    publish_day(data_dir, migrated_pg_url, DAY)
     return data_dir
 
 
-def test_each_iron_game_is_in_all_and_iron_on_its_patch_the_bronze_game_in_all_only(published, module_pg_url):
-    with connect(module_pg_url) as conn:
+def test_each_iron_game_is_in_all_and_iron_on_its_patch_the_bronze_game_in_all_only(published, migrated_pg_url):
+    with connect(migrated_pg_url) as conn:
         for table in TABLES:
             found = conn.execute(f"SELECT tier, array_agg(DISTINCT patch ORDER BY patch) FROM lol.{table} "
                                  "GROUP BY tier").fetchall()

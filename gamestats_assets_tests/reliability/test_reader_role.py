@@ -15,9 +15,9 @@ READER = "gamestats_reader"
 
 
 @pytest.fixture
-def published(data_dir, module_pg_url, monkeypatch):
+def published(data_dir, migrated_pg_url, monkeypatch):
     """The domain materialized for one day and published to a database of this module's own."""
-    monkeypatch.setenv("GAMESTATS_PG_URL", module_pg_url)
+    monkeypatch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
     monkeypatch.setenv("GAMESTATS_USERS", "150")
     monkeypatch.setenv("GAMESTATS_ANCHOR_DATE", DAY)
     defs = build_definitions(Settings.from_env())
@@ -31,7 +31,7 @@ def published(data_dir, module_pg_url, monkeypatch):
     for selection, partition in ((before, None), (daily, DAY), (after, None)):
         if selection:
             assert job.execute_in_process(asset_selection=selection, partition_key=partition, instance=instance).success
-    return module_pg_url
+    return migrated_pg_url
 
 
 def as_reader(url):

@@ -16,7 +16,6 @@ import httpx
 import pytest
 
 from gamestats_assets.lib.publish import embedded_postgres
-from gamestats_assets.lib.publish.postgres import apply_migrations
 
 
 def free_port() -> int:
@@ -42,9 +41,8 @@ def started(port: int, env: dict, *arguments: str) -> subprocess.Popen:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_gamestats_serve_answers_on_loopback(tmp_path, module_pg_url, workers):
-    apply_migrations(module_pg_url)
-    env = {**os.environ, "GAMESTATS_PG_URL": module_pg_url, "GAMESTATS_DATA_DIR": str(tmp_path / "data")}
+def test_gamestats_serve_answers_on_loopback(tmp_path, migrated_pg_url, workers):
+    env = {**os.environ, "GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_DATA_DIR": str(tmp_path / "data")}
     env.pop("GAMESTATS_API_TOKEN", None)
     port = free_port()
     process = started(port, env, "--workers", workers)

@@ -18,7 +18,6 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve import accounts
 from gamestats_assets.sources.ballchasing.ranks import rank_document
 from gamestats_assets.sources.replays.header import read_header_alone
@@ -40,15 +39,14 @@ SHOTS = SCREENSHOTS / "rocket"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, module_pg_url):
+def published(tmp_path_factory, migrated_pg_url):
     """Three synthetic days (enough games a player to find some planted weaknesses) and the day of the real raw
-    replay run by the rocket assets into `module_pg_url`, with what runs another day (`run_day`)."""
+    replay run by the rocket assets into `migrated_pg_url`, with what runs another day (`run_day`)."""
     data_dir = tmp_path_factory.mktemp("pages_rocket") / "data"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
         patch.setenv("GAMESTATS_USERS", "200")
-        apply_migrations(module_pg_url)
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
         replay_day = (SYNTHETIC_DAY - dt.timedelta(days=1)).isoformat()
@@ -65,15 +63,15 @@ def published(tmp_path_factory, module_pg_url):
         """The rocket assets of `day` run as the daemon runs a landed file's day, publishing into the database."""
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-            patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+            patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
             run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
 
     return {"data_dir": data_dir, "run_day": run_day}
 
 
 @pytest.fixture(scope="module")
-def site(chromium, published, module_pg_url):
-    with served(module_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
+def site(chromium, published, migrated_pg_url):
+    with served(migrated_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
         yield base, page
 
 
@@ -127,9 +125,9 @@ def test_a_replay_page_shows_its_stat_groups(site, request):
         page.screenshot(SCREENSHOTS / "pages" / "replay.png")
 
 
-def test_a_replay_players_page_draws_their_positional_heatmap(site, request, module_pg_url):
+def test_a_replay_players_page_draws_their_positional_heatmap(site, request, migrated_pg_url):
     base, page = site
-    with psycopg.connect(module_pg_url) as conn:
+    with psycopg.connect(migrated_pg_url) as conn:
         player, cells = conn.execute("SELECT player_id, count(*) FROM rocket.position_heatmaps GROUP BY player_id "
                                      "ORDER BY player_id LIMIT 1").fetchone()
     with check(page, request):
@@ -144,9 +142,9 @@ def test_a_replay_players_page_draws_their_positional_heatmap(site, request, mod
         page.screenshot(SCREENSHOTS / "pages" / "player_heatmap.png")
 
 
-def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site, request, module_pg_url):
+def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site, request, migrated_pg_url):
     base, page = site
-    with psycopg.connect(module_pg_url) as conn:
+    with psycopg.connect(migrated_pg_url) as conn:
         (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
                                  "rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
     with check(page, request):
@@ -158,10 +156,10 @@ def test_a_player_with_only_ballchasing_json_is_told_there_are_no_positions(site
         assert page.evaluate("!!document.querySelector('#upload-control #upload-key')")
 
 
-def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, module_pg_url):
-    with psycopg.connect(module_pg_url) as conn:
+def test_the_heatmap_endpoint_shares_and_what_it_refuses(site, migrated_pg_url):
+    with psycopg.connect(migrated_pg_url) as conn:
         (player,) = conn.execute("SELECT player_id FROM rocket.position_heatmaps ORDER BY 1 LIMIT 1").fetchone()
-    with client_for(module_pg_url, requests_per_minute=100_000) as client:
+    with client_for(migrated_pg_url, requests_per_minute=100_000) as client:
         data = client.get("/api/v1/rocket/analytics/heatmap", params={"player_id": player}).json()["data"]
         assert data["grid"] == {"columns": 8, "rows": 10, "cell_uu": 1024.0, "own_goal_row": 0}
         assert abs(sum(c["share"] for c in data["cells"]) - 1) < 1e-9 and 0 < data["seconds"] < 400
@@ -188,9 +186,9 @@ def a_player_with_a_weak_stat(base: str, pg_url: str) -> str:
     raise AssertionError("no player with a stat one standard deviation below their peers'")
 
 
-def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, module_pg_url):
+def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, migrated_pg_url):
     base, page = site
-    player = a_player_with_a_weak_stat(base, module_pg_url)
+    player = a_player_with_a_weak_stat(base, migrated_pg_url)
     with check(page, request):
         for width in (1400, PHONE[0]):
             at_width(page, width)
@@ -209,10 +207,10 @@ def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, 
     at_width(page, DESKTOP[0])
 
 
-def test_players_are_shown_by_their_names(site, request, module_pg_url):
+def test_players_are_shown_by_their_names(site, request, migrated_pg_url):
     base, page = site
-    player = a_player_with_skills(module_pg_url)
-    ((name,),) = rows(module_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
+    player = a_player_with_skills(migrated_pg_url)
+    ((name,),) = rows(migrated_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
                                      "ORDER BY date DESC LIMIT 1", (player,))
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={player}")
@@ -224,10 +222,10 @@ def test_players_are_shown_by_their_names(site, request, module_pg_url):
         assert replay_names > 0
 
 
-def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, module_pg_url):
+def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, migrated_pg_url):
     base, page = site
-    player = a_player_with_skills(module_pg_url)
-    ((rank_index, predicted),) = rows(module_pg_url, "SELECT rank_index, predicted_rank_index FROM "
+    player = a_player_with_skills(migrated_pg_url)
+    ((rank_index, predicted),) = rows(migrated_pg_url, "SELECT rank_index, predicted_rank_index FROM "
                                                      "rocket.rank_predictions WHERE player_id = %s", (player,))
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={player}")
@@ -246,11 +244,11 @@ def a_replay_of_the_day(pg_url: str) -> str:
                         "WHERE m.source = 'ballchasing' GROUP BY m.match_id ORDER BY count(*) DESC, 1 LIMIT 1")[0][0]
 
 
-def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, request, module_pg_url):
+def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, request, migrated_pg_url):
     base, page = site
-    match = a_replay_of_the_day(module_pg_url)
-    seats = rows(module_pg_url, "SELECT team, name FROM rocket.match_players WHERE match_id = %s", (match,))
-    ((blue, orange),) = rows(module_pg_url, "SELECT score_team_0, score_team_1 FROM rocket.matches "
+    match = a_replay_of_the_day(migrated_pg_url)
+    seats = rows(migrated_pg_url, "SELECT team, name FROM rocket.match_players WHERE match_id = %s", (match,))
+    ((blue, orange),) = rows(migrated_pg_url, "SELECT score_team_0, score_team_1 FROM rocket.matches "
                                             "WHERE match_id = %s", (match,))
     with check(page, request):
         for width in (1400, PHONE[0]):
@@ -267,9 +265,9 @@ def test_a_replay_page_shows_blue_and_orange_by_name_and_the_winner(site, reques
     at_width(page, DESKTOP[0])
 
 
-def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(site, request, module_pg_url):
+def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(site, request, migrated_pg_url):
     base, page = site
-    match = a_replay_of_the_day(module_pg_url)
+    match = a_replay_of_the_day(migrated_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/replay.html?id={match}")
         groups = page.evaluate("[...document.querySelectorAll('#groups section[data-group]')].map(s => s.dataset.group)")
@@ -281,9 +279,9 @@ def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(sit
         assert share and all(re.match(r"^\d+(\.\d)?%", cell) for cell in share), share
 
 
-def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, request, module_pg_url):
+def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, request, migrated_pg_url):
     base, page = site
-    match = a_replay_of_the_day(module_pg_url)
+    match = a_replay_of_the_day(migrated_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/replay.html?id={match}")
         assert "ballchasing.com JSON" in text(page, "#format")
@@ -298,12 +296,12 @@ def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, reques
 
 
 def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its_analysis(site, published, request,
-                                                                                          module_pg_url):
+                                                                                          migrated_pg_url):
     """Last of the module: the upload publishes one more game."""
     base, page = site
     header = read_header_alone(UPLOADED)
     human = next(p for p in header.players if not p.player_id.startswith("bot:"))
-    with psycopg.connect(module_pg_url) as conn:
+    with psycopg.connect(migrated_pg_url) as conn:
         key = accounts.create(conn, "pages-rocket-player", "player", (human.player_id,))
     match = header.match_id.lower()
     with check(page, request):
@@ -357,9 +355,9 @@ def players_by_games(pg_url: str) -> list[str]:
                                        "ORDER BY max(matches) DESC, 1 LIMIT 3")]
 
 
-def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site, request, module_pg_url):
+def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site, request, migrated_pg_url):
     base, page = site
-    first, second, _ = players_by_games(module_pg_url)
+    first, second, _ = players_by_games(migrated_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={first}")
         before = text(page, "#replays")
@@ -377,9 +375,9 @@ def test_switching_player_marks_the_old_numbers_stale_until_the_new_answer(site,
         assert text(page, "#replays") != before
 
 
-def test_the_answer_of_a_superseded_player_is_dropped(site, request, module_pg_url):
+def test_the_answer_of_a_superseded_player_is_dropped(site, request, migrated_pg_url):
     base, page = site
-    first, second, third = players_by_games(module_pg_url)
+    first, second, third = players_by_games(migrated_pg_url)
     with check(page, request):
         clean_load(page, f"{base}/player.html?player={first}")
         with page.holding(PLAYER_API):

@@ -23,7 +23,6 @@ from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.erasure import IDENTITIES
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
@@ -228,13 +227,12 @@ def run_pubg(instance, resources) -> None:
 
 
 @pytest.fixture(scope="module")
-def pubg_real(module_pg_url, tmp_path_factory):
+def pubg_real(migrated_pg_url, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("pubg_deletion") / "data"
-    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": module_pg_url}
+    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": migrated_pg_url}
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
-        apply_migrations(module_pg_url)
         resources = location_resources(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
         landing = data_dir / "landing" / "pubg"
@@ -245,7 +243,7 @@ def pubg_real(module_pg_url, tmp_path_factory):
         (landing / "telemetry").mkdir()
         (landing / "telemetry" / f"{match_id}.jsonl").write_bytes(b"".join(p.read_bytes() for p in PUBG_TELEMETRY))
         run_pubg(instance, resources)
-        yield {"data_dir": data_dir, "pg_url": module_pg_url, "env": env, "match_id": match_id,
+        yield {"data_dir": data_dir, "pg_url": migrated_pg_url, "env": env, "match_id": match_id,
                "rerun": lambda: run_pubg(instance, resources)}
 
 

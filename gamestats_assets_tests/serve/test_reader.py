@@ -9,16 +9,14 @@ import psycopg
 import pytest
 
 from gamestats_assets.lib.publish import publisher
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.serve.reader import PublishRace, Reader
 
 TABLES = ("pubg.players", "pubg.tournament_rounds")
 
 
 @pytest.fixture(scope="module")
-def reader(module_pg_url):
-    apply_migrations(module_pg_url)
-    reader = Reader(module_pg_url, size=2)
+def reader(migrated_pg_url):
+    reader = Reader(migrated_pg_url, size=2)
     reader.open()
     yield reader
     reader.close()
@@ -53,8 +51,8 @@ def test_answers_are_read_without_jit_compilation(reader):
         assert conn.execute("SHOW jit").fetchone()["jit"] == "off"
 
 
-def test_an_answer_is_cached_until_its_table_is_published_again(reader, module_pg_url):
-    publish_rounds(module_pg_url, ["a"])
+def test_an_answer_is_cached_until_its_table_is_published_again(reader, migrated_pg_url):
+    publish_rounds(migrated_pg_url, ["a"])
     computed = []
 
     def compute(conn):
@@ -63,40 +61,40 @@ def test_an_answer_is_cached_until_its_table_is_published_again(reader, module_p
 
     first = reader.read(TABLES, "rounds", compute)
     assert reader.read(TABLES, "rounds", compute) is first and len(computed) == 1
-    publish_rounds(module_pg_url, ["a", "b"])
+    publish_rounds(migrated_pg_url, ["a", "b"])
     again = reader.read(TABLES, "rounds", compute)
     assert again.data == ["a", "b"] and len(computed) == 2
     assert again.published_at["pubg.tournament_rounds"] > first.published_at["pubg.tournament_rounds"]
     assert again.published_at["pubg.players"] is None
 
 
-def test_a_publish_between_two_statements_of_an_answer_is_never_mixed_into_it(reader, module_pg_url):
+def test_a_publish_between_two_statements_of_an_answer_is_never_mixed_into_it(reader, migrated_pg_url):
     """The first attempt reads the count, a publish commits, then it reads the names: a mix of both publishes.
     The reader sees the publish id change and computes again, answering from the new publish alone."""
-    publish_rounds(module_pg_url, ["a"])
+    publish_rounds(migrated_pg_url, ["a"])
     publishes = iter([["a", "b", "c"]])
 
     def compute(conn):
         count = conn.execute("SELECT count(*) AS n FROM pubg.tournament_rounds").fetchone()["n"]
         names = next(publishes, None)
         if names:
-            publish_rounds(module_pg_url, names)
+            publish_rounds(migrated_pg_url, names)
         listed = [r["round_id"] for r in conn.execute("SELECT round_id FROM pubg.tournament_rounds ORDER BY 1")]
         return count, listed
 
     assert reader.read(TABLES, "mixed", compute).data == (3, ["a", "b", "c"])
 
 
-def test_endless_publishes_end_in_publish_race(reader, module_pg_url):
+def test_endless_publishes_end_in_publish_race(reader, migrated_pg_url):
     def compute(conn):
-        publish_rounds(module_pg_url, ["x"])
+        publish_rounds(migrated_pg_url, ["x"])
         return None
 
     with pytest.raises(PublishRace):
         reader.read(TABLES, "endless", compute)
 
 
-def test_answers_during_a_stream_of_publishes_are_each_one_publish(reader, module_pg_url):
+def test_answers_during_a_stream_of_publishes_are_each_one_publish(reader, migrated_pg_url):
     """While a thread publishes generation after generation (every row naming its generation), each answer's
     rows name one generation only."""
     stop = threading.Event()
@@ -105,7 +103,7 @@ def test_answers_during_a_stream_of_publishes_are_each_one_publish(reader, modul
         generation = 0
         while not stop.is_set():
             generation += 1
-            publish_rounds(module_pg_url, [f"g{generation}-{i}" for i in range(20)])
+            publish_rounds(migrated_pg_url, [f"g{generation}-{i}" for i in range(20)])
 
     def compute(conn):
         first = conn.execute("SELECT round_id FROM pubg.tournament_rounds ORDER BY 1 LIMIT 10").fetchall()

@@ -16,7 +16,6 @@ from psycopg.rows import dict_row
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import SECTION_HEAD, replay_crc
@@ -32,24 +31,23 @@ UPLOAD_ID, UPLOAD_DAY = "1734cd424fd26afb86605ea06f697c4b", "2019-03-27"
 
 
 @pytest.fixture(scope="module")
-def rocket(tmp_path_factory, module_pg_url):
+def rocket(tmp_path_factory, migrated_pg_url):
     """Three published synthetic days (enough games a player to find some planted weaknesses), the API over them,
     and the Dagster definitions to run an upload's day."""
     with pytest.MonkeyPatch.context() as patch:
         data_dir = tmp_path_factory.mktemp("serve_rocket") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-        patch.setenv("GAMESTATS_PG_URL", module_pg_url)
+        patch.setenv("GAMESTATS_PG_URL", migrated_pg_url)
         patch.setenv("GAMESTATS_USERS", "200")
-        apply_migrations(module_pg_url)
         defs = build_definitions(Settings.from_env())
         instance = dg.DagsterInstance.ephemeral()
         run(defs, rocket_keys(defs, partitioned=True), instance, tags={
             "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
             "dagster/asset_partition_range_end": (SYNTHETIC_DAY + dt.timedelta(days=2)).isoformat()})
         run(defs, rocket_keys(defs, partitioned=False), instance)
-        with client_for(module_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
+        with client_for(migrated_pg_url, api_token=TOKEN, requests_per_minute=100_000, data_dir=data_dir,
                         max_upload_bytes=2 * 1024 * 1024) as client:
-            yield {"client": client, "defs": defs, "instance": instance, "data_dir": data_dir, "pg_url": module_pg_url}
+            yield {"client": client, "defs": defs, "instance": instance, "data_dir": data_dir, "pg_url": migrated_pg_url}
 
 
 def a_player(rocket) -> str:
