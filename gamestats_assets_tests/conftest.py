@@ -15,8 +15,10 @@ import pickle
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 KEPT = {"GAMESTATS_TEST_PG_URL"}
@@ -48,6 +50,8 @@ from gamestats_assets.sources.replays.frames import ReplayFrames, read_frames  #
 SERVICE_URL = os.environ.get("GAMESTATS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 """Real sample files copied into the repository, each folder with a SOURCES.md naming origin and licence."""
+
+T = TypeVar("T")
 
 
 def _service_answers(url: str) -> bool:
@@ -151,6 +155,22 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     with psycopg.connect(SERVICE_URL, autocommit=True) as conn:
         for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)).fetchall():
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def computed_once(config: pytest.Config, name: str, compute: Callable[[Path], T]) -> T:
+    """What `compute(folder)` returns, computed once for the run: the first process to ask computes it, writing any
+    files it needs under `folder` (a folder of the run's own), and keeps it pickled there; the others load it."""
+    shared = _shared_folder(config) / name
+    shared.mkdir(parents=True, exist_ok=True)
+    kept = shared / "computed.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        shutil.rmtree(shared / "files", ignore_errors=True)
+        value = compute(shared / "files")
+        kept.write_bytes(pickle.dumps(value))
+        return value
 
 
 class ReplayReads:

@@ -1,4 +1,4 @@
-"""Small generated L2M days, their landing files and every table computed from them (once per session)."""
+"""Small generated L2M days, their landing files and every table computed from them (once per run)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from gamestats_assets.defs.l2m.tables import run_in_memory
 from gamestats_assets.generator.emitters import l2m
+from gamestats_assets_tests.conftest import computed_once
 
 SEED = 11
 N_USERS = 2_000
@@ -29,10 +30,16 @@ class GeneratedDays:
         return self.landing / day.isoformat()
 
 
-@pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> GeneratedDays:
-    landing = tmp_path_factory.mktemp("landing") / "l2m"
+def generate(folder: Path) -> GeneratedDays:
+    """The days emitted into `folder` and every table computed from them."""
+    landing = folder / "l2m"
     for day in DAYS:
         l2m.emit_day(landing, day, seed=SEED, n_users=N_USERS)
     computed = run_in_memory(landing, DAYS)
     return GeneratedDays(landing, computed.days, computed.rejects, computed.snapshots)
+
+
+@pytest.fixture(scope="session")
+def generated(request: pytest.FixtureRequest) -> GeneratedDays:
+    """The days and their tables, generated once for the run (`computed_once`) and read by every worker."""
+    return computed_once(request.config, "l2m_generated", generate)

@@ -1,9 +1,10 @@
-"""Planted synthetic games (two days, generated once per session) and every lol table computed from them."""
+"""Planted synthetic games (two days, generated once per run) and every lol table computed from them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.generator.emitters import lol
 from gamestats_assets.sources.riot.parse import ParsedMatches, ParsedTimelines, parse_matches, parse_timelines
+from gamestats_assets_tests.conftest import computed_once
 
 SEED = 1
 FIRST_DAY = dt.date(2024, 3, 1)
@@ -37,7 +39,13 @@ def planted_games(seed: int, matches_per_day: int, days: int = 2) -> tuple[Parse
                                         STD_TABLES)
 
 
-@pytest.fixture(scope="session")
-def planted() -> PlantedGames:
+def plant(_folder: Path) -> PlantedGames:
+    """The planted games of `SEED`, parsed, and every lol table computed from them."""
     matches, timelines, std = planted_games(SEED, MATCHES_PER_DAY)
     return PlantedGames(matches, timelines, std, computed(std, STATISTICS))
+
+
+@pytest.fixture(scope="session")
+def planted(request: pytest.FixtureRequest) -> PlantedGames:
+    """The planted games and their tables, computed once for the run (`computed_once`) and read by every worker."""
+    return computed_once(request.config, "lol_planted", plant)
