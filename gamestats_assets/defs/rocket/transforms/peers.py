@@ -61,9 +61,13 @@ def merged_peer_stats(partials: pl.DataFrame) -> pl.DataFrame:
     players, the games and sums added up, the mean their quotient, and `m2` by the parallel-variance formula
     (Chan, Golub and LeVeque): M2 = Σ M2ᵢ + Σ nᵢ (x̄ᵢ − x̄)² over the parts i of n values with mean x̄ᵢ, x̄ the mean
     of all. It equals `peer_stats` over the same rows (to floating-point rounding), at the cost of the partials:
-    a new game adds its players' rows, not a recount of every game."""
+    a new game adds its players' rows, not a recount of every game. The parts are added in an order of their games
+    and values alone, so the same games give the same sums to the last bit whatever order the lake holds them in and
+    whatever the players are called (a deleted player's token in place of their id)."""
     if partials.height == 0:
         return pl.DataFrame(schema=PEER_SCHEMA)
+    partials = partials.sort([c for c in ("match_id", "rank_band", "stat_type", "games", "total", "m2")
+                              if c in partials.columns], nulls_last=True)
     games, total = pl.col("games").sum(), pl.col("total").sum()
     mean = pl.when(games > 0).then(total / games)
     merged = partials.group_by("rank_band", "stat_type").agg(
