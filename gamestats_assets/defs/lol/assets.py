@@ -33,9 +33,10 @@ from gamestats_assets.sources.riot.parse import (
     ParsedMatches,
     ParsedTimelines,
     held_after,
+    is_league_file_name,
+    is_riot_name,
     is_timeline_name,
     parse_files,
-    league_files,
     riot_files,
 )
 
@@ -47,15 +48,16 @@ for the most played champions' planted effects to be found."""
 
 
 def read_files(folder: Path) -> list[Path]:
-    """The files of a landing folder the lol domain reads: Riot match-v5 files and league files."""
-    return [*riot_files(folder), *league_files(folder)]
+    """The files of a landing folder the lol domain reads: Riot match-v5 files and league files (one listing)."""
+    files = landing_files(folder)
+    return [*(p for p in files if is_riot_name(p.name)), *(p for p in files if is_league_file_name(p.name))]
 
 
 def not_riot_files(folder: Path) -> list[Path]:
     """The files of a landing folder that are neither Riot match-v5 or league files nor the emitter's
     `TRUTH_FILE`."""
-    riot = set(read_files(folder))
-    return [path for path in landing_files(folder) if path not in riot and path.name != TRUTH_FILE]
+    return landing_files(folder, lambda name: not is_riot_name(name) and not is_league_file_name(name)
+                         and name != TRUTH_FILE)
 
 
 LANDING, landing_games = build_day_landing(
@@ -100,12 +102,14 @@ def held_games(held: dict[str, pl.DataFrame]) -> Held:
     """What the day's unchanged files hold: their matches' and timelines' files, and their games' platforms."""
     matches, frames = held["matches"], held["participant_frames"]
     return Held(matches=dict(matches.select("match_id", FILE_COLUMN).iter_rows()),
-                timelines=dict(frames.select("match_id", FILE_COLUMN).unique().iter_rows()),
+                timelines=dict(frames.select("match_id", FILE_COLUMN).iter_rows()),
                 platforms=dict(matches.select(pl.col("game_id").cast(pl.Int64), "platform_id").iter_rows()))
 
 
-HELD_COLUMNS = {"matches": ("match_id", "game_id", "platform_id"), "participant_frames": ("match_id",)}
-"""What a run reads of the rows of the day's unchanged files: the games they hold."""
+HELD_ROWS = {"matches": (("match_id", "game_id", "platform_id"), None),
+             "participant_frames": (("match_id",), pl.col("frame_index") == 0)}
+"""What a run reads of the rows of the day's unchanged files: the games they hold, a timeline's by the rows of its
+first frame (the reader numbers a timeline's frames from 0), so that the day's frames are not read whole."""
 
 
 def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str, pl.DataFrame]:
@@ -130,11 +134,12 @@ def record_generations(platform: PlatformResource, day: dt.date, held: dict[str,
                        written: dict[str, set[str]]) -> None:
     """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
     (`written`, by table; `lib/lake/generations.py`): the STD tables compute those again."""
+    held_games = {name: set(rows["match_id"].to_list()) for name, rows in held.items()}
     for name, (kept, *read) in GAME_FILES.items():
         games = set().union(*(written[table] for table in read))
         write_generations(platform.data_dir, etl_key(name), day,
-                          renewed(read_generations(platform.data_dir, etl_key(name), day),
-                                  games | set(held[kept]["match_id"].to_list()), games))
+                          renewed(read_generations(platform.data_dir, etl_key(name), day), games | held_games[kept],
+                                  games))
 
 
 def timelines_last(path: Path) -> bool:
@@ -175,8 +180,8 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     for day in days:
         folder = day_folder(platform, DOMAIN, day.isoformat())
         plan = plan_day(platform, DOMAIN, "games", day, folder, riot_files(folder), READER_VERSION)
-        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
-                for name, columns in HELD_COLUMNS.items()}
+        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns, where)
+                for name, (columns, where) in HELD_ROWS.items()}
         known, rejected = held_games(held), []
         written: dict[str, set[str]] = {name: set() for name in ETL_DESCRIPTIONS}
         checked_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in COLUMNS}

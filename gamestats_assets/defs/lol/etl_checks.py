@@ -17,7 +17,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
-from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
+from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
 
 CHECKED_ETL = {
     "timelines_without_match": "timeline_events",
@@ -71,7 +71,7 @@ def game_findings(matches: pl.DataFrame, participants: pl.DataFrame, events: pl.
 
 
 def game_rows(lake: DeltaLakeIOManager, day: dt.date, name: str, games: set[str], fresh: pl.DataFrame,
-              held: set[str]) -> pl.DataFrame:
+              held: frozenset[str]) -> pl.DataFrame:
     """What the checks read (`checked_rows`) of the ETL table `name`'s rows of `games` on `day`: from `fresh` (that
     of the rows the run just wrote, as the lake holds them) for the games it holds, from the lake for those of
     `held` (games of the table not just written)."""
@@ -89,15 +89,15 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
     """The findings of `day`'s games, the games whose tokens changed looked at again (all when the day has no record)
     from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded;
     and how many games were looked at."""
-    tokens = {name: read_generations(data_dir, etl_key(name), day) or {} for name in COLUMNS}
+    tokens = {name: read_generations(data_dir, etl_key(name), day) or Generations() for name in COLUMNS}
     current = combined(list(tokens.values()))
     recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
     whole = recorded is None or not path.exists()
-    again, gone = (sorted(current), []) if whole else stale(recorded, current)
+    again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
     kept = pl.DataFrame(schema=FINDINGS) if whole else pl.read_parquet(path).filter(
         ~pl.col("match_id").is_in([*again, *gone]))
     games = set(again)
-    found = game_findings(*(game_rows(lake, day, name, games, fresh[name], set(tokens[name]))
+    found = game_findings(*(game_rows(lake, day, name, games, fresh[name], tokens[name].keys)
                             for name in COLUMNS)) if games else pl.DataFrame(schema=FINDINGS)
     findings = pl.concat([kept, found])
     path.parent.mkdir(parents=True, exist_ok=True)

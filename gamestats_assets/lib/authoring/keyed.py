@@ -23,7 +23,7 @@ from gamestats_assets.lib.authoring.table import Table, table_key
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, DeltaLakeIOManager
-from gamestats_assets.lib.lake.generations import combined, read_generations, stale, write_generations
+from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
 
 def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
     """One step (`<domain>__by_key`) computing the daily `tables` computed by key, each as its declaration says
@@ -71,10 +71,10 @@ def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: Table
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
         inputs = [read_generations(data_dir, table_key(domain, ref), day) for ref in table.inputs.values()]
-        current = combined([tokens or {} for tokens in inputs])
+        current = combined([tokens or Generations() for tokens in inputs])
         recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
         whole = recorded is None or any(tokens is None for tokens in inputs)
-        again, gone = (sorted(current), []) if whole else stale(recorded, current)
+        again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
         metadata, size = assets.specs_by_key[key].metadata, batch_keys()
         inputs_keys = [table_key(domain, ref) for ref in table.inputs.values()]
         keys = day_keys(lake, inputs_keys, day, table.by_key) if whole else again

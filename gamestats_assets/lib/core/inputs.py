@@ -4,7 +4,7 @@ the content of files, gunzipped within a bound.
 - `inside(root, *parts)`: a path joined under `root`, resolved and refused (`UnsafePath`) outside it; every
   path or folder made from an id, a file name or a partition key goes through it.
 - `checked_id(value, pattern, what)`: an id from a file or an API, refused unless it has its source's format.
-- `refusal(path)`: why a landing entry is never read (a symbolic link, a name that is not UTF-8), or None.
+- `entry_refusal(entry)`: why a landing entry is never read (a symbolic link, a name that is not UTF-8), or None.
 - `read_content(path)` / `gunzip(data, origin)` / `gunzip_chunks(chunks, origin, limit)`: a file's bytes, gunzipped when they are gzip, refused
   (`UnreadableInput`, naming the file) when the gzip is broken or expands beyond
   `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB a file); decompression streams, so memory stays within it.
@@ -54,13 +54,14 @@ def checked_id(value: object, pattern: re.Pattern[str], what: str) -> str:
     return text
 
 
-def refusal(path: Path) -> str | None:
-    """Why a landing entry is never read, or None: a symbolic link (its target is never read nor copied), or a
-    name that is not UTF-8 (as copied from an old share)."""
-    if path.is_symlink():
+def entry_refusal(entry: os.DirEntry) -> str | None:
+    """Why an entry of a landing folder's listing (`os.scandir`) is never read, or None, told from the listing
+    alone: a symbolic link (its target is never read nor copied), or a name that is not UTF-8 (as copied from an
+    old share)."""
+    if entry.is_symlink():
         return "a symbolic link: landing reads only regular files, never what a link points to"
     try:
-        path.name.encode("utf-8")
+        entry.name.encode("utf-8")
     except UnicodeEncodeError:
         return "its name is not UTF-8: rename it in UTF-8 and deliver it again"
     return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from gamestats_assets.lib.core.inputs import refusal
+from gamestats_assets.lib.core.inputs import entry_refusal
 from gamestats_assets.lib.core.platform import PlatformResource
 
 Fingerprints = dict[str, str]
@@ -27,7 +27,8 @@ Fingerprints = dict[str, str]
 @dataclass(frozen=True)
 class PartitionDiscovery:
     """How a domain's partitions are found in landing: `find(platform)` gives every key present with the
-    fingerprint of its files, `domain` names the landing folder it looks in, and `landing_key` the asset
+    fingerprint of its files (`find(platform, keys)`: of those `keys` at least, looking no further where it can),
+    `domain` names the landing folder it looks in, and `landing_key` the asset
     that processes them (it records the fingerprints it saw, see `fingerprint_metadata`); its landing sensor
     looks every `poll_seconds`."""
 
@@ -44,7 +45,8 @@ FINGERPRINTS_METADATA = "landing_fingerprints"
 def fingerprint_metadata(discovery: PartitionDiscovery, platform: PlatformResource, keys: Iterable[str]) -> dict:
     """Materialization metadata of a landing asset: the fingerprints of the files of `keys` it processed,
     so the landing sensor never reruns a partition for files the run itself wrote (synthetic days)."""
-    found = discovery.find(platform)
+    keys = list(keys)
+    found = discovery.find(platform, keys)
     return {FINGERPRINTS_METADATA: dg.MetadataValue.json({key: found.get(key) for key in keys})}
 
 
@@ -61,8 +63,7 @@ def files_fingerprint(paths: Iterable[Path]) -> str:
     """A digest of the files' names, sizes and modification times: it changes when any file is added,
     removed, replaced or rewritten."""
     digest = hashlib.sha1()
-    for path in sorted(paths):
-        stat = path.stat()
+    for path in sorted(paths, key=lambda path: path.parts):
         stat = path.lstat()
         digest.update(os.fsencode(path.name) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -84,25 +85,37 @@ def visible_files(folder: Path, recursive: bool = False) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def landing_files(folder: Path) -> list[Path]:
-    """The files of `folder` a source may read: regular files (not links) whose names are UTF-8 and do not
-    start with a dot; the others are `refused_files`."""
-    if not folder.is_dir():
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of `folder` but the hidden ones, sorted by name; none when it is no folder."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and refusal(p) is None and p.is_file())
+
+
+def landing_files(folder: Path, named: Callable[[str], bool] | None = None) -> list[Path]:
+    """The files of `folder` a source may read: regular files (not links) whose names are UTF-8 and do not
+    start with a dot; the others are `refused_files`. With `named`, only those whose name it takes. One listing
+    of the folder, no call per file."""
+    return [folder / entry.name for entry in _entries(folder)
+            if (named is None or named(entry.name)) and entry.is_file(follow_symlinks=False)
+            and entry_refusal(entry) is None]
 
 
 def refused_files(folder: Path, recursive: bool = False) -> list[tuple[Path, str]]:
     """The entries of `folder` (and of its subfolders when `recursive`) that landing never reads, with the
-    reason (`refusal`): symbolic links and names that are not UTF-8; hidden ones aside."""
-    if not folder.is_dir():
-        return []
-    entries = folder.rglob("*") if recursive else folder.iterdir()
-    found = [(p, refusal(p)) for p in entries
-             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    refused = sorted((p, reason) for p, reason in found if reason is not None)
-    outermost = {p for p, _ in refused}
-    return [(p, reason) for p, reason in refused if not outermost & set(p.parents)]
+    reason (`entry_refusal`): symbolic links and names that are not UTF-8, the outermost only (what is under a refused
+    folder goes with it); hidden ones aside."""
+    refused, folders = [], [folder]
+    while folders:
+        for entry in _entries(folders.pop()):
+            reason = entry_refusal(entry)
+            if reason is not None:
+                refused.append((Path(entry.path), reason))
+            elif recursive and entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+    return sorted(refused)
 
 
 def day_folders(
@@ -111,12 +124,16 @@ def day_folders(
 ) -> PartitionDiscovery:
     """Discovery of a day-keyed domain: every `landing/<domain>/<YYYY-MM-DD>/` folder holding files (as
     `list_files` lists them: by default the folder's own files), for days the partitions definition has,
-    looked at every `poll_seconds`."""
+    looked at every `poll_seconds`; given keys, only their folders."""
 
-    def find(platform: PlatformResource) -> Fingerprints:
+    def find(platform: PlatformResource, keys: Iterable[str] | None = None) -> Fingerprints:
         root = platform.landing_dir(domain)
         found = {}
-        for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if keys is not None:
+            folders = [root / key for key in sorted(keys)]
+        else:
+            folders = sorted(root.iterdir()) if root.is_dir() else []
+        for folder in folders:
             try:
                 dt.date.fromisoformat(folder.name)
             except ValueError:
@@ -142,7 +159,7 @@ def keyed_files(
     `<data_dir>/state/landing_keys/<domain>.json`, so an unchanged file is never read twice."""
     kinds = tuple(kinds)
 
-    def find(platform: PlatformResource) -> Fingerprints:
+    def find(platform: PlatformResource, keys: Iterable[str] | None = None) -> Fingerprints:
         index_path = Path(platform.data_dir) / "state" / "landing_keys" / f"{domain}.json"
         index = json.loads(index_path.read_text()) if index_path.exists() else {}
         fresh, grouped = {}, {}

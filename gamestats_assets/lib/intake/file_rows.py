@@ -57,6 +57,9 @@ def digest(path: Path) -> str:
 
 def file_name(folder: Path, path: Path) -> str:
     """A landing file's name as its rows carry it: its path inside the day folder, `/`-separated."""
+    text, prefix = str(path), f"{folder}{os.sep}"
+    if text.startswith(prefix) and os.sep not in text[len(prefix):]:
+        return text[len(prefix):]
     return path.relative_to(folder).as_posix()
 
 
@@ -207,12 +210,16 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
     return DayFiles(path, folder, version, stamps, unchanged, fresh, removed, {name: held[name] for name in removed})
 
 
-def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[str] = ()) -> pl.DataFrame:
-    """The rows of a day's lake table read from the `unchanged` files, only `columns` (and `FILE_COLUMN`) when
-    given; none when the table was never written."""
+def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[str] = (),
+                where: pl.Expr | None = None) -> pl.DataFrame:
+    """The rows of a day's lake table read from the `unchanged` files, only those `where` holds when given, and only
+    `columns` (and `FILE_COLUMN`) when given, each distinct row of those once; none when the table was never
+    written."""
     schema = rows.collect_schema()
     if FILE_COLUMN not in schema.names():
         return pl.DataFrame(schema={name: pl.String for name in (*columns, FILE_COLUMN)} if columns else {})
+    if where is not None:
+        rows = rows.filter(where)
     if columns:
-        rows = rows.select(*columns, FILE_COLUMN)
+        rows = rows.select(*columns, FILE_COLUMN).unique()
     return rows.filter(pl.col(FILE_COLUMN).is_in(list(unchanged))).collect()

@@ -139,7 +139,8 @@ def file_sources(platform: PlatformResource, domain: str, key: str, files: Itera
     def is_generated(path: Path) -> bool:
         if generated is not None:
             return generated(path)
-        return written.get(path.relative_to(folder).as_posix()) == stamp(path)
+        recorded = written.get(path.relative_to(folder).as_posix()) if written else None
+        return recorded is not None and recorded == stamp(path)
 
     found: dict[str, list[Path]] = {SYNTHETIC: [], FILES: []}
     for path in files:

@@ -3,20 +3,60 @@ the table's rows of that key are written again. A table computed by key from oth
 per key, the tokens of its inputs it computed the key from (`combined`), and on its next run computes again only the
 keys whose tokens changed or are gone (`stale`); the rows of the other keys stay as they are in the lake.
 
-Each table's tokens of a day are recorded in `<data_dir>/state/generations/<asset key path>/<day>.json`, written
-after the table's rows are (`write_generations`): a run that fails between the two computes its keys again."""
+A token names a write, so the keys of a day share few tokens: a day's tokens are held grouped, each token with the
+keys that hold it (`Generations`), and records are compared group by group with set arithmetic, never key by key in
+Python, so that a run after one new game costs little more on a day of many games than on a day of few.
+
+Each table's tokens of a day are recorded in `<data_dir>/state/generations/<asset key path>/<day>.json` (token →
+its keys), written after the table's rows are (`write_generations`): a run that fails between the two computes its
+keys again."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import json
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import dagster as dg
+import msgspec
+
+
+@dataclass(frozen=True)
+class Generations:
+    """The tokens of a day's keys of a table: each token with the keys that hold it (`groups`, disjoint)."""
+
+    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def keys(self) -> frozenset[str]:
+        """Every key of the day."""
+        return frozenset().union(*self.groups.values())
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def tokens_of(self, keys: Iterable[str]) -> dict[str, str]:
+        """The token of each of `keys` held (key → token)."""
+        wanted = set(keys)
+        return {key: token for token, held in self.groups.items() for key in held & wanted}
+
+    def by_key(self) -> dict[str, str]:
+        """Every key's token (key → token)."""
+        return {key: token for token, held in self.groups.items() for key in held}
+
+    @staticmethod
+    def of(tokens: Mapping[str, str]) -> Generations:
+        """The generations of keys given one by one (key → token)."""
+        groups: dict[str, set[str]] = {}
+        for key, token in tokens.items():
+            groups.setdefault(token, set()).add(key)
+        return Generations({token: frozenset(keys) for token, keys in groups.items()})
 
 
 def generations_path(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Path:
@@ -24,42 +64,56 @@ def generations_path(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Pa
     return Path(data_dir, "state", "generations", *key.path, f"{day.isoformat()}.json")
 
 
-def read_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> dict[str, str] | None:
-    """The tokens of `key`'s table for `day` (key → token); None when none were recorded."""
+def read_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Generations | None:
+    """The tokens of `key`'s table for `day`; None when none were recorded. A record of the earlier form (key →
+    token) is read too."""
     path = generations_path(data_dir, key, day)
-    return json.loads(path.read_text()) if path.exists() else None
+    if not path.exists():
+        return None
+    recorded = msgspec.json.decode(path.read_bytes())
+    if any(isinstance(value, str) for value in recorded.values()):
+        return Generations.of(recorded)
+    return Generations({token: frozenset(keys) for token, keys in recorded.items()})
 
 
-def write_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date, generations: Mapping[str, str]) -> None:
+def write_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date, generations: Generations) -> None:
     """Record `generations` as the tokens of `key`'s table for `day` (in place of the earlier ones, atomically)."""
     path = generations_path(data_dir, key, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(generations, sort_keys=True))
+    temporary.write_bytes(msgspec.json.encode({token: sorted(keys) for token, keys in sorted(
+        generations.groups.items())}))
     temporary.replace(path)
 
 
-def renewed(previous: Mapping[str, str] | None, keys: Iterable[str], written: Iterable[str]) -> dict[str, str]:
+def renewed(previous: Generations | None, keys: Iterable[str], written: Iterable[str]) -> Generations:
     """The tokens of a table holding `keys` after a write of the rows of the keys `written`: a new token for those
     and for keys `previous` lacks, the previous one for the others; keys not held are dropped."""
-    previous, written = previous or {}, set(written)
-    token = uuid.uuid4().hex[:16]
-    return {key: token if key in written or key not in previous else previous[key] for key in keys}
+    previous, keys = previous or Generations(), frozenset(keys)
+    fresh = (keys - previous.keys) | (keys & frozenset(written))
+    groups = {token: held & keys - fresh for token, held in previous.groups.items()}
+    if fresh:
+        groups[uuid.uuid4().hex[:16]] = fresh
+    return Generations({token: held for token, held in groups.items() if held})
 
 
-def combined(inputs: Sequence[Mapping[str, str]]) -> dict[str, str]:
+def combined(inputs: Sequence[Generations]) -> Generations:
     """The token of each key of any of `inputs` as a table computed from them records it: the input's own with one
     input, else a digest of the inputs' tokens in order (empty where an input lacks the key)."""
     if len(inputs) == 1:
-        return dict(inputs[0])
-    keys = set().union(*inputs)
-    return {key: hashlib.blake2b("|".join(tokens.get(key, "") for tokens in inputs).encode(),
-                                 digest_size=8).hexdigest() for key in keys}
+        return inputs[0]
+    keys = list(frozenset().union(*(tokens.keys for tokens in inputs)))
+    columns = [map(tokens.by_key().get, keys, repeat("")) for tokens in inputs]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for key, tokens in zip(keys, zip(*columns), strict=True):
+        groups.setdefault(tokens, []).append(key)
+    return Generations({hashlib.blake2b("|".join(tokens).encode(), digest_size=8).hexdigest(): frozenset(held)
+                        for tokens, held in groups.items()})
 
 
-def stale(recorded: Mapping[str, str], current: Mapping[str, str]) -> tuple[list[str], list[str]]:
+def stale(recorded: Generations, current: Generations) -> tuple[list[str], list[str]]:
     """The keys to compute again (new, or their inputs' tokens changed) and the keys gone from the inputs, sorted,
     of a table that `recorded` these tokens, its inputs now at `current`."""
-    again = sorted(key for key, token in current.items() if recorded.get(key) != token)
-    gone = sorted(set(recorded) - set(current))
-    return again, gone
+    again = set().union(*(held - recorded.groups.get(token, frozenset())
+                          for token, held in current.groups.items()))
+    return sorted(again), sorted(recorded.keys - current.keys)

@@ -17,7 +17,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.lake.generations import stale
+from gamestats_assets.lib.lake.generations import Generations, stale
 from gamestats_assets.lib.publish import publisher
 
 PUBLISHED_KEYS = "public.published_keys"
@@ -40,10 +40,11 @@ class KeyedPublish:
                 "keys_kept": self.keys_kept, "days_whole": self.days_whole}
 
 
-def published_tokens(conn: psycopg.Connection, table: str, day: dt.date) -> dict[str, str]:
+def published_tokens(conn: psycopg.Connection, table: str, day: dt.date) -> Generations:
     """The tokens of the keys of `day` that `table` was last published with (none when never published by key)."""
-    return dict(conn.execute(f"SELECT key, token FROM {PUBLISHED_KEYS} WHERE table_name = %s AND day = %s",
-                             (table, day)).fetchall())
+    return Generations({token: frozenset(keys) for token, keys in conn.execute(
+        f"SELECT token, array_agg(key) FROM {PUBLISHED_KEYS} WHERE table_name = %s AND day = %s GROUP BY token",
+        (table, day)).fetchall()})
 
 
 def record_tokens(conn: psycopg.Connection, table: str, day: dt.date, tokens: Mapping[str, str],
@@ -61,7 +62,7 @@ def record_tokens(conn: psycopg.Connection, table: str, day: dt.date, tokens: Ma
 
 
 def publish_by_key(conn: psycopg.Connection, table: str, partition_column: str, key_column: str,
-                   days: Sequence[dt.date], lake_tokens: Callable[[dt.date], dict[str, str] | None],
+                   days: Sequence[dt.date], lake_tokens: Callable[[dt.date], Generations | None],
                    day_rows: Callable[[dt.date], pl.LazyFrame],
                    publish_whole: Callable[[Sequence[dt.date]], int]) -> KeyedPublish:
     """Publish `days` of `table` by key, in one transaction: `lake_tokens(day)` are the lake's tokens of the day's
@@ -69,7 +70,7 @@ def publish_by_key(conn: psycopg.Connection, table: str, partition_column: str, 
     days published whole by the lake's rows (returning the rows written)."""
     done = KeyedPublish()
     with conn.transaction():
-        whole: dict[dt.date, dict[str, str] | None] = {}
+        whole: dict[dt.date, Generations | None] = {}
         for day in days:
             current, recorded = lake_tokens(day), published_tokens(conn, table, day)
             if current is None or not recorded:
@@ -77,13 +78,13 @@ def publish_by_key(conn: psycopg.Connection, table: str, partition_column: str, 
                 continue
             again, gone = stale(recorded, current)
             rows = replace_keys(conn, table, partition_column, key_column, day, day_rows(day), again, gone)
-            record_tokens(conn, table, day, {key: current[key] for key in again}, [*again, *gone])
+            record_tokens(conn, table, day, current.tokens_of(again), [*again, *gone])
             done = KeyedPublish(done.rows + rows, done.keys_published + len(again), done.keys_removed + len(gone),
                                 done.keys_kept + len(current) - len(again), done.days_whole)
         if whole:
             rows = publish_whole(list(whole))
             for day, current in whole.items():
-                record_tokens(conn, table, day, current or {}, None)
+                record_tokens(conn, table, day, current.by_key() if current else {}, None)
             done = KeyedPublish(done.rows + rows, done.keys_published + sum(len(c or {}) for c in whole.values()),
                                 done.keys_removed, done.keys_kept, done.days_whole + len(whole))
     return done

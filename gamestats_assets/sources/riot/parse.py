@@ -311,19 +311,26 @@ def timeline_tables(readable: Sequence[tuple[str, str, list, bool]]) -> tuple[pl
 
 
 def riot_files(folder: Path) -> list[Path]:
-    """The files of a landing folder read as Riot match-v5 files: `*.json` and `*.json.gz`, except league files
-    (`league.is_league_name`), the emitter's `TRUTH_FILE` and hidden files (`landing_files`)."""
-    return [p for p in json_files(folder) if p.name != TRUTH_FILE and not league.is_league_name(p.name)]
-
-
-def json_files(folder: Path) -> list[Path]:
-    """The `*.json` and `*.json.gz` files of a landing folder (`landing_files`)."""
-    return [p for p in landing_files(folder) if p.name.endswith((".json", ".json.gz"))]
+    """The files of a landing folder read as Riot match-v5 files (`is_riot_name`; hidden files aside:
+    `landing_files`)."""
+    return landing_files(folder, is_riot_name)
 
 
 def league_files(folder: Path) -> list[Path]:
-    """The league files of a landing folder (`league.is_league_name`)."""
-    return [p for p in json_files(folder) if league.is_league_name(p.name)]
+    """The league files of a landing folder (`is_league_file_name`)."""
+    return landing_files(folder, is_league_file_name)
+
+
+def is_riot_name(name: str) -> bool:
+    """Whether a landing file named `name` is read as a Riot match-v5 file: `*.json` and `*.json.gz`, except league
+    files (`league.is_league_name`) and the emitter's `TRUTH_FILE`."""
+    return name.endswith((".json", ".json.gz")) and name != TRUTH_FILE and not league.is_league_name(name)
+
+
+def is_league_file_name(name: str) -> bool:
+    """Whether a landing file named `name` is read as a league file: `*.json` or `*.json.gz` that
+    `league.is_league_name` takes."""
+    return name.endswith((".json", ".json.gz")) and league.is_league_name(name)
 
 
 def parse_league_files(paths: Iterable[Path]) -> tuple[pl.DataFrame, list[Reject]]:
