@@ -47,17 +47,15 @@ GAMES_PER_PLAYER = 2
 for the most played champions' planted effects to be found."""
 
 
-def read_files(folder: Path) -> list[Path]:
-    """The files of a landing folder the lol domain reads: Riot match-v5 files and league files (one listing)."""
-    files = landing_files(folder)
-    return [*(p for p in files if is_riot_name(p.name)), *(p for p in files if is_league_file_name(p.name))]
+def is_read_name(name: str) -> bool:
+    """Whether the lol domain reads a landing file named `name`: a Riot match-v5 file or a league file."""
+    return is_riot_name(name) or is_league_file_name(name)
 
 
 def not_riot_files(folder: Path) -> list[Path]:
     """The files of a landing folder that are neither Riot match-v5 or league files nor the emitter's
     `TRUTH_FILE`."""
-    return landing_files(folder, lambda name: not is_riot_name(name) and not is_league_file_name(name)
-                         and name != TRUTH_FILE)
+    return landing_files(folder, lambda name: not is_read_name(name) and name != TRUTH_FILE)
 
 
 LANDING, landing_games = build_day_landing(
@@ -72,7 +70,7 @@ LANDING, landing_games = build_day_landing(
         "n_matches": max(1, platform.users * GAMES_PER_PLAYER // PLAYERS_PER_GAME)},
     unread=lambda folder: [(path, "not a Riot file: name it <match id>.json, <match id>_timeline.json or "
                                   "<name>_league.json (optionally .gz)") for path in not_riot_files(folder)],
-    counted=read_files,
+    counted=is_read_name,
 )
 """The days in landing/lol/ and the fingerprints of their files, and the asset that lands them."""
 

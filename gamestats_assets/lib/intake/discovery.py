@@ -62,9 +62,13 @@ def processed_fingerprint(instance: dg.DagsterInstance, landing_key: dg.AssetKey
 def files_fingerprint(paths: Iterable[Path]) -> str:
     """A digest of the files' names, sizes and modification times: it changes when any file is added,
     removed, replaced or rewritten."""
+    return stamps_fingerprint((path, path.lstat()) for path in paths)
+
+
+def stamps_fingerprint(stamps: Iterable[tuple[Path, os.stat_result]]) -> str:
+    """`files_fingerprint` of files whose `lstat` was taken already (path and its `lstat`)."""
     digest = hashlib.sha1()
-    for path in sorted(paths, key=lambda path: path.parts):
-        stat = path.lstat()
+    for path, stat in sorted(stamps, key=lambda stamp: stamp[0].parts):
         digest.update(os.fsencode(path.name) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 

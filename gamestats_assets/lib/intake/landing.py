@@ -16,12 +16,13 @@ import dagster as dg
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import (
+    FINGERPRINTS_METADATA,
     PartitionDiscovery,
     day_folder,
     day_folders,
-    fingerprint_metadata,
     landing_files,
     refused_files,
+    stamps_fingerprint,
 )
 from gamestats_assets.lib.intake.file_rows import retired
 from gamestats_assets.lib.intake.quarantine import quarantine_file
@@ -167,7 +168,7 @@ def build_day_landing(
     emitter_arguments: Callable[[PlatformResource, dt.date], dict[str, Any]],
     list_files: Callable[[Path], list[Path]] = landing_files,
     unread: Callable[[Path], Iterable[tuple[Path, str]]] = lambda folder: (),
-    counted: Callable[[Path], list[Path]] | None = None,
+    counted: Callable[[str], bool] | None = None,
     partitions_def: dg.TimeWindowPartitionsDefinition = daily_partitions, poll_seconds: int = 30,
 ) -> tuple[PartitionDiscovery, dg.AssetsDefinition]:
     """The landing of a day-keyed domain, `landing/<domain>/<day>/`: its discovery, and the asset
@@ -176,8 +177,10 @@ def build_day_landing(
     `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))`), quarantines the entries landing
     never reads (`refused_files`: links, names that are not UTF-8), the files landed in a day retired whole
     (`retired_days.quarantine_late_files`) and the files no reader takes (`unread(folder)`: path and reason), and
-    records the days' sources and the files the readers will read (`counted`, by default
-    `list_files`), over the days of `partitions_def`, its landing sensor looking every `poll_seconds`."""
+    records the days' sources, the files the readers will read (those of `list_files` whose name `counted` takes, by
+    default all) and the fingerprint the discovery then finds of each day, over the days of `partitions_def`, its
+    landing sensor looking every `poll_seconds`. A delivered day is listed once after its quarantines (again only
+    when they or the emitter changed it), and each file's `lstat` taken once."""
     discovery = day_folders(domain, partitions_def, dg.AssetKey([domain, "landing", name]), list_files=list_files,
                             poll_seconds=poll_seconds)
 
@@ -186,26 +189,34 @@ def build_day_landing(
     def _landing(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         platform: PlatformResource = context.resources.platform
         source: DaySource = getattr(context.resources, resource_key(domain))
-        sources, quarantined, files = {}, 0, []
+        sources, fingerprints, quarantined, sizes = {}, {}, 0, []
         for day in days_of(context):
-            folder = day_folder(platform, domain, day.isoformat())
+            key = day.isoformat()
+            folder = day_folder(platform, domain, key)
 
             def generate(day: dt.date = day) -> None:
                 source.emit_day(platform.landing_dir(domain), day, seed=platform.seed,
                                 **emitter_arguments(platform, day))
 
             for path, reason in refused_files(folder, recursive=True):
-                quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)
+                quarantine_file(platform.quarantine_dir, path, domain, key, reason)
                 quarantined += 1
             quarantined += quarantine_late_files(platform, domain, folder)
-            sources[day.isoformat()] = ensure_day(folder, list_files(folder), generate, platform, domain, list_files)
-            for path, reason in list(unread(folder)):
-                quarantine_file(platform.quarantine_dir, path, domain, day.isoformat(), reason)
+            files, generated = list_files(folder), synthetic_manifest(platform, domain, key).exists()
+            sources[key] = ensure_day(folder, files, generate, platform, domain, list_files)
+            unreadable = list(unread(folder))
+            for path, reason in unreadable:
+                quarantine_file(platform.quarantine_dir, path, domain, key, reason)
                 quarantined += 1
-            files += (counted or list_files)(folder)
+            if unreadable or generated or sources[key] == SYNTHETIC:
+                files = list_files(folder)
+            stamped = [(path, path.lstat()) for path in files]
+            sizes += [stat.st_size for path, stat in stamped if counted is None or counted(path.name)]
+            stamped += [(path, path.lstat()) for path, _ in refused_files(folder, recursive=True)]
+            fingerprints[key] = stamps_fingerprint(stamped) if stamped else None
         return dg.MaterializeResult(metadata={
-            **fingerprint_metadata(discovery, platform, context.partition_keys), **record_sources(domain, sources),
-            "files": len(files), "bytes": sum(f.stat().st_size for f in files), "files_quarantined": quarantined,
+            FINGERPRINTS_METADATA: dg.MetadataValue.json(fingerprints), **record_sources(domain, sources),
+            "files": len(sizes), "bytes": sum(sizes), "files_quarantined": quarantined,
         })
 
     return discovery, _landing
