@@ -90,8 +90,8 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
     from `fresh` (what the checks read of the rows the run just wrote, `checked_rows`) or the lake, and recorded;
     and how many games were looked at."""
     tokens = {name: read_generations(data_dir, etl_key(name), day) or Generations() for name in COLUMNS}
-    current = combined(list(tokens.values()))
     recorded, path = read_generations(data_dir, RECORD_KEY, day), findings_path(data_dir, day)
+    current = combined(list(tokens.values()), recorded)
     whole = recorded is None or not path.exists()
     again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
     kept = pl.DataFrame(schema=FINDINGS) if whole else pl.read_parquet(path).filter(

@@ -71,8 +71,8 @@ def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: Table
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
         inputs = [read_generations(data_dir, table_key(domain, ref), day) for ref in table.inputs.values()]
-        current = combined([tokens or Generations() for tokens in inputs])
         recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
+        current = combined([tokens or Generations() for tokens in inputs], recorded)
         whole = recorded is None or any(tokens is None for tokens in inputs)
         again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
         metadata, size = assets.specs_by_key[key].metadata, batch_keys()

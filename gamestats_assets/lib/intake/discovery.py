@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.inputs import entry_refusal
 from gamestats_assets.lib.core.platform import PlatformResource
 
@@ -98,6 +99,7 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
 
 
+@bulk_allocation()
 def landing_files(folder: Path, named: Callable[[str], bool] | None = None) -> list[Path]:
     """The files of `folder` a source may read: regular files (not links) whose names are UTF-8 and do not
     start with a dot; the others are `refused_files`. With `named`, only those whose name it takes. One listing

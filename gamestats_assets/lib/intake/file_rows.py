@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import polars as pl
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.platform import PlatformResource
 
 BATCH_FILES_ENV = "GAMESTATS_PARSE_BATCH_FILES"
@@ -126,10 +128,11 @@ class DayFiles:
         kept = [*self.unchanged, *(file_name(self.folder, path) for path in self.fresh)]
         self._write({name: self.stamps[name] for name in kept if name not in refused})
 
+    @bulk_allocation()
     def _write(self, files: Mapping[str, list]) -> None:
         self.record.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.record.with_name(f".{self.record.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"version": self.version, "files": files}, sort_keys=True))
+        temporary.write_bytes(msgspec.json.encode({"version": self.version, "files": files}, order="sorted"))
         temporary.replace(self.record)
 
 
@@ -181,6 +184,7 @@ def retire(data_dir: str | Path, domain: str, day: str, folder: Path, paths: Ite
     return len(paths)
 
 
+@bulk_allocation()
 def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date, folder: Path,
              files: Sequence[Path], version: str) -> DayFiles:
     """Split the day's `files` (in `folder`) by what the lake holds of them as `reader` (at `version`; another
@@ -188,7 +192,7 @@ def plan_day(platform: PlatformResource, domain: str, reader: str, day: dt.date,
     time are as recorded is taken as unchanged without reading it; any other is read for its content digest, so a
     file written again with the same bytes is not parsed again. A retired file is unchanged while it is gone."""
     path = record_path(platform, domain, reader, day)
-    recorded = json.loads(path.read_text()) if path.exists() else {}
+    recorded = msgspec.json.decode(path.read_bytes()) if path.exists() else {}
     held = recorded.get("files", {}) if recorded.get("version") == version else {}
     stamps, unchanged, fresh = {}, [], []
     for file in files:
@@ -222,4 +226,5 @@ def reused_rows(rows: pl.LazyFrame, unchanged: Sequence[str], columns: Sequence[
         rows = rows.filter(where)
     if columns:
         rows = rows.select(*columns, FILE_COLUMN).unique()
-    return rows.filter(pl.col(FILE_COLUMN).is_in(list(unchanged))).collect()
+    return rows.join(pl.LazyFrame({FILE_COLUMN: list(unchanged)}, schema={FILE_COLUMN: pl.String}), on=FILE_COLUMN,
+                     how="semi").collect()

@@ -4,12 +4,12 @@ per key, the tokens of its inputs it computed the key from (`combined`), and on 
 keys whose tokens changed or are gone (`stale`); the rows of the other keys stay as they are in the lake.
 
 A token names a write, so the keys of a day share few tokens: a day's tokens are held grouped, each token with the
-keys that hold it (`Generations`), and records are compared group by group with set arithmetic, never key by key in
-Python, so that a run after one new game costs little more on a day of many games than on a day of few.
+keys that hold it (`Generations`), and a table computed from others records with each of its tokens the inputs' tokens
+it digests. Records are then compared and combined group by group with set arithmetic, key by key only for the keys
+whose inputs changed, so that a run after one new game costs little more on a day of many games than on a day of few.
 
-Each table's tokens of a day are recorded in `<data_dir>/state/generations/<asset key path>/<day>.json` (token →
-its keys), written after the table's rows are (`write_generations`): a run that fails between the two computes its
-keys again."""
+Each table's tokens of a day are recorded in `<data_dir>/state/generations/<asset key path>/<day>.json`, written
+after the table's rows are (`write_generations`): a run that fails between the two computes its keys again."""
 
 from __future__ import annotations
 
@@ -26,12 +26,16 @@ from pathlib import Path
 import dagster as dg
 import msgspec
 
+from gamestats_assets.lib.core.allocation import bulk_allocation
+
 
 @dataclass(frozen=True)
 class Generations:
-    """The tokens of a day's keys of a table: each token with the keys that hold it (`groups`, disjoint)."""
+    """The tokens of a day's keys of a table: each token with the keys that hold it (`groups`, disjoint), and for a
+    token that digests the tokens of the table's inputs, those (`sources`, in the inputs' order)."""
 
     groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @functools.cached_property
     def keys(self) -> frozenset[str]:
@@ -64,6 +68,7 @@ def generations_path(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Pa
     return Path(data_dir, "state", "generations", *key.path, f"{day.isoformat()}.json")
 
 
+@bulk_allocation()
 def read_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Generations | None:
     """The tokens of `key`'s table for `day`; None when none were recorded. A record of the earlier form (key →
     token) is read too."""
@@ -71,9 +76,10 @@ def read_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Ge
     if not path.exists():
         return None
     recorded = msgspec.json.decode(path.read_bytes())
-    if any(isinstance(value, str) for value in recorded.values()):
+    if "groups" not in recorded:
         return Generations.of(recorded)
-    return Generations({token: frozenset(keys) for token, keys in recorded.items()})
+    return Generations({token: frozenset(keys) for token, keys in recorded["groups"].items()},
+                       {token: tuple(tokens) for token, tokens in recorded["sources"].items()})
 
 
 def write_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date, generations: Generations) -> None:
@@ -81,8 +87,7 @@ def write_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date, gene
     path = generations_path(data_dir, key, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(msgspec.json.encode({token: sorted(keys) for token, keys in sorted(
-        generations.groups.items())}))
+    temporary.write_bytes(msgspec.json.encode({"groups": generations.groups, "sources": generations.sources}))
     temporary.replace(path)
 
 
@@ -97,18 +102,34 @@ def renewed(previous: Generations | None, keys: Iterable[str], written: Iterable
     return Generations({token: held for token, held in groups.items() if held})
 
 
-def combined(inputs: Sequence[Generations]) -> Generations:
+def combined(inputs: Sequence[Generations], recorded: Generations | None = None) -> Generations:
     """The token of each key of any of `inputs` as a table computed from them records it: the input's own with one
-    input, else a digest of the inputs' tokens in order (empty where an input lacks the key)."""
+    input, else a digest of the inputs' tokens in order (empty where an input lacks the key). The keys whose inputs'
+    tokens are those a group of `recorded` (the table's own record) digests keep that group's token without a look at
+    each; the others are digested key by key."""
     if len(inputs) == 1:
         return inputs[0]
-    keys = list(frozenset().union(*(tokens.keys for tokens in inputs)))
-    columns = [map(tokens.by_key().get, keys, repeat("")) for tokens in inputs]
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for key, tokens in zip(keys, zip(*columns), strict=True):
-        groups.setdefault(tokens, []).append(key)
-    return Generations({hashlib.blake2b("|".join(tokens).encode(), digest_size=8).hexdigest(): frozenset(held)
-                        for tokens, held in groups.items()})
+    keys = frozenset().union(*(tokens.keys for tokens in inputs))
+    groups: dict[str, frozenset[str]] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    for token, held in (recorded.groups.items() if recorded else ()):
+        digested = recorded.sources.get(token)
+        if digested is None or len(digested) != len(inputs):
+            continue
+        same = held & keys
+        for source, tokens in zip(digested, inputs, strict=True):
+            same = same & tokens.groups.get(source, frozenset()) if source else same - tokens.keys
+        if same:
+            groups[token], sources[token] = same, digested
+    rest = list(keys.difference(*groups.values()))
+    columns = [map(tokens.tokens_of(rest).get, rest, repeat("")) for tokens in inputs]
+    digested_rest: dict[tuple[str, ...], list[str]] = {}
+    for key, tokens in zip(rest, zip(*columns), strict=True):
+        digested_rest.setdefault(tokens, []).append(key)
+    for tokens, held in digested_rest.items():
+        token = hashlib.blake2b("|".join(tokens).encode(), digest_size=8).hexdigest()
+        groups[token], sources[token] = groups.get(token, frozenset()) | frozenset(held), tokens
+    return Generations(groups, sources)
 
 
 def stale(recorded: Generations, current: Generations) -> tuple[list[str], list[str]]:
