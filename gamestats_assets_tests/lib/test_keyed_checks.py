@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
-from gamestats_assets.lib.lake.generations import write_generations
+from gamestats_assets.lib.lake.generations import Generations, write_generations
 
 KEY, CHECK = dg.AssetKey(["rocket", "cons", "player_stats"]), "stats_reference_published_matches"
 DAY, OTHER = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
@@ -15,11 +15,11 @@ DAY, OTHER = dt.date(2026, 3, 2), dt.date(2026, 3, 3)
 
 def test_a_check_judges_the_keys_written_since_it_last_passed(tmp_path):
     assert unjudged_keys(tmp_path, KEY, CHECK, DAY) is None, "a table without tokens is judged whole"
-    write_generations(tmp_path, KEY, DAY, {"a": "1", "b": "1"})
+    write_generations(tmp_path, KEY, DAY, Generations.of({"a": "1", "b": "1"}))
     assert unjudged_keys(tmp_path, KEY, CHECK, DAY) is None, "a day never passed on is judged whole"
     record_passed(tmp_path, KEY, CHECK, [DAY])
     assert unjudged_keys(tmp_path, KEY, CHECK, DAY) == []
-    write_generations(tmp_path, KEY, DAY, {"a": "1", "b": "2", "c": "2"})
+    write_generations(tmp_path, KEY, DAY, Generations.of({"a": "1", "b": "2", "c": "2"}))
     assert unjudged_keys(tmp_path, KEY, CHECK, DAY) == ["b", "c"]
     assert unjudged_keys(tmp_path, KEY, CHECK, DAY) == ["b", "c"], "a day the check failed on is judged again"
     record_passed(tmp_path, KEY, CHECK, [DAY])
