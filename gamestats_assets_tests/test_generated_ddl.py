@@ -39,8 +39,8 @@ since (the tournament rounds' `season_name`; the serving indexes; the lol statis
 leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation, the rest
 alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
-"""Columns dropped on purpose since, by a hand-written file, whose values an upgrade does not keep: a day's rank
-percentile, now answered when read (sql/095)."""
+"""Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
+percentile, now answered when read (`Publish.retired`)."""
 ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits", "pubg.tournament_schedule_history"}
 """Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166, its history
 sql/176), read by the pipeline, computed from nothing."""
@@ -245,6 +245,22 @@ def test_what_would_lose_or_reinterpret_rows_is_refused_and_changes_nothing(scor
 
     assert catalog(url, ("t_gen",)) == before
     assert scores(url) == [("ann", 3, "kept"), ("bob", 3, None)]
+
+
+def test_a_retired_column_is_dropped_with_its_values_and_every_other_value_kept(scores_sql):
+    """A column derived from the table's own rows that the declaration retires goes, values and all; one that is
+    merely no longer declared is refused (above)."""
+    url, sql_dir = scores_sql
+    declare(sql_dir, {"player": TEXT, "score": BIGINT, "note": TEXT}, ("player",))
+    apply_migrations(url, sql_dir)
+    with connect(url) as conn:
+        conn.execute(f"INSERT INTO {SCORES} VALUES ('ann', 3, 'kept'), ('bob', 5, NULL)")
+
+    declare(sql_dir, {"player": TEXT, "score": BIGINT}, ("player",), retired=("note",))
+    assert apply_migrations(url, sql_dir) == ["generated/t_gen.scores.sql"]
+
+    assert scores(url) == [("ann", 3), ("bob", 5)]
+    assert apply_migrations(url, sql_dir) == []
 
 
 def test_regenerating_writes_what_changed_and_removes_what_is_no_longer_declared(tmp_path: Path):

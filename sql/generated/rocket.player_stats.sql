@@ -1,4 +1,5 @@
 -- Generated from the declaration of rocket/cons/player_stats by `gamestats ddl`: edit the declaration, not this file.
+-- Retired columns, dropped with the values they hold: rank_percentile
 CREATE SCHEMA IF NOT EXISTS rocket_partitions;
 CREATE TABLE rocket.player_stats (
     date date NOT NULL,

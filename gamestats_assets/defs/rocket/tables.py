@@ -85,7 +85,7 @@ DAILY_TABLES = [
             {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
             columns=COLUMNS["player_stats"],
             publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
-                            indexes=("player_id", "match_id"))),
+                            indexes=("player_id", "match_id"), retired=("rank_percentile",))),
     by_game("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
             "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
             "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "

@@ -11,7 +11,7 @@ import dagster as dg
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, table_schema
 
 PUBLISHED_AS, GRAIN, PUBLISH_MODE, RECONCILED_SUM = "published_as", "grain", "publish_mode", "reconciled_sum"
-INDEXES, CHECKS, COMMENT = "published_indexes", "published_checks", "published_comment"
+INDEXES, CHECKS, COMMENT, RETIRED = "published_indexes", "published_checks", "published_comment", "published_retired"
 BY_KEY = "computed_by_key"
 """The metadata naming the column a daily table is computed and published by (`Table.by_key`)."""
 
@@ -33,7 +33,8 @@ class Publish:
     `table` when not the lake table's name. Its PostgreSQL table is generated from the declaration
     (`lib/publish/ddl.py`): the lake table's columns, the key as primary key, partitioned by day when a daily
     table is published by partition, `indexes` (each the columns of one, `"created_at DESC"`), `checks` (`CHECK`
-    conditions the rows must meet) and `comment`, the table's comment that analysts read in PostgreSQL."""
+    conditions the rows must meet), `comment`, the table's comment that analysts read in PostgreSQL, and `retired`,
+    columns it held once that were derived from its own rows: an existing table drops them with their values."""
 
     key: tuple[str, ...]
     mode: PublishMode = PublishMode.PARTITION
@@ -42,6 +43,7 @@ class Publish:
     indexes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     comment: str | None = None
+    retired: tuple[str, ...] = ()
 
     def metadata(self, domain: str, name: str) -> dict[str, Any]:
         """The lake asset's metadata saying where and how it is published, as the UI shows it."""
@@ -49,7 +51,8 @@ class Publish:
                 PUBLISH_MODE: self.mode.value, **({RECONCILED_SUM: self.sum_column} if self.sum_column else {}),
                 **({INDEXES: dg.MetadataValue.json(list(self.indexes))} if self.indexes else {}),
                 **({CHECKS: dg.MetadataValue.json(list(self.checks))} if self.checks else {}),
-                **({COMMENT: self.comment} if self.comment else {})}
+                **({COMMENT: self.comment} if self.comment else {}),
+                **({RETIRED: dg.MetadataValue.json(list(self.retired))} if self.retired else {})}
 
     @classmethod
     def of(cls, metadata: Mapping[str, Any]) -> tuple[str, "Publish"] | None:
@@ -57,10 +60,11 @@ class Publish:
         if PUBLISHED_AS not in metadata:
             return None
         listed = {name: tuple(getattr(metadata[name], "data", metadata[name])) if name in metadata else ()
-                  for name in (INDEXES, CHECKS)}
+                  for name in (INDEXES, CHECKS, RETIRED)}
         return metadata[PUBLISHED_AS], cls(tuple(metadata[GRAIN].split(", ")), PublishMode(metadata[PUBLISH_MODE]),
                                            metadata.get(RECONCILED_SUM), indexes=listed[INDEXES],
-                                           checks=listed[CHECKS], comment=metadata.get(COMMENT))
+                                           checks=listed[CHECKS], comment=metadata.get(COMMENT),
+                                           retired=listed[RETIRED])
 
 
 def declared_metadata(domain: str, name: str, publish: Publish | None, columns: Columns | None) -> dict[str, Any]:

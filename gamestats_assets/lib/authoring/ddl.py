@@ -22,7 +22,7 @@ def rendered(specs: Sequence[PublishSpec]) -> dict[str, str]:
         files[f"{spec.table}.sql"] = create_table(
             spec.table, spec.columns, spec.key_columns, source=spec.source.key.to_user_string(),
             partition_column=spec.partition_column if spec.partitioned_in_postgres else None,
-            indexes=spec.indexes, checks=spec.checks, comment=spec.comment)
+            indexes=spec.indexes, checks=spec.checks, comment=spec.comment, retired=spec.retired)
     return files
 
 

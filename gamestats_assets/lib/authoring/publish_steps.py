@@ -40,7 +40,7 @@ class PublishSpec:
     """One lake table published to `table` (`schema.table`) with the grain `key_columns`.
 
     `sum_column` names a numeric column whose total must agree between the lake and PostgreSQL; `columns`,
-    `indexes`, `checks` and `comment` are what its PostgreSQL table is generated from. A daily table computed by
+    `indexes`, `checks`, `comment` and `retired` are what its PostgreSQL table is generated from. A daily table computed by
     key (`by_key`, the key's column) is published by key (`lib/publish/by_key.py`).
     """
 
@@ -54,6 +54,7 @@ class PublishSpec:
     checks: tuple[str, ...] = ()
     comment: str | None = None
     by_key: str | None = None
+    retired: tuple[str, ...] = ()
 
     @property
     def partitions_def(self) -> dg.PartitionsDefinition | None:
@@ -89,7 +90,8 @@ def published_specs(assets: Sequence[dg.AssetsDefinition]) -> list[PublishSpec]:
                 source = asset if len(asset.keys) == 1 else asset.subset_for({key}, selected_asset_check_keys=None)
                 columns = declared_columns(metadata[COLUMN_SCHEMA]) if COLUMN_SCHEMA in metadata else {}
                 specs.append(PublishSpec(source, table, publish.key, publish.mode, publish.sum_column, columns,
-                                         publish.indexes, publish.checks, publish.comment, metadata.get(BY_KEY)))
+                                         publish.indexes, publish.checks, publish.comment, metadata.get(BY_KEY),
+                                         publish.retired))
     return specs
 
 

@@ -4,8 +4,9 @@ The table its generated DDL (`sql/generated/`) creates is built in the session's
 and both are read from PostgreSQL's catalog (`Shape`); what differs is changed:
 - a declared column that is missing is added with its default, which the existing rows take (a `NOT NULL`
   column without a default is refused while the table holds rows); a default or a nullability is changed;
-- a column no longer declared is dropped when no row holds a value in it, and refused otherwise: dropping it
-  would lose them (save them and `ALTER TABLE ... DROP COLUMN` by hand, or declare it again);
+- a column no longer declared is dropped when no row holds a value in it, or when the declaration retired it
+  (`Publish.retired`: derived from the table's own rows, its values are not data), and refused otherwise: dropping
+  it would lose them (save them and `ALTER TABLE ... DROP COLUMN` by hand, or declare it again);
 - a changed primary key is dropped and added again (PostgreSQL refuses while rows share the new key);
 - `CHECK` conditions and indexes that are declared are added, those no longer declared dropped; the comment is
   set;
@@ -37,6 +38,8 @@ TABLE = """SELECT obj_description(c.oid, 'pg_class'), CASE WHEN c.relkind = 'p' 
 FROM pg_class c WHERE c.oid = %s::regclass"""
 PARTITION_COLUMN = re.compile(r"^LIST \((\w+)\)$")
 """The partition key the generated DDL declares (`PARTITION BY LIST (date)`), as the catalog writes it."""
+RETIRED = re.compile(r"^-- Retired columns, dropped with the values they hold: (.+)$", re.MULTILINE)
+"""The line of a generated file naming the columns its table retired (`ddl.RETIRED_LINE`)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def reconcile(conn: psycopg.Connection, table: str, ddl: str) -> list[str]:
         run.append(execute(conn, table, sql.SQL("SELECT public.gamestats_partition_table({}, {}, {})").format(
             *map(sql.Literal, (*table.split("."), partition_column.group(1))))))
         existing = shape(conn, table)
-    refuse(conn, table, declared, existing)
+    refuse(conn, table, declared, existing, retired_columns(ddl))
     run += [execute(conn, table, statement) for statement in statements(table, declared, existing)]
     return run
 
@@ -115,8 +118,16 @@ def execute(conn: psycopg.Connection, table: str, statement: sql.Composed) -> st
     return text
 
 
-def refuse(conn: psycopg.Connection, table: str, declared: Shape, existing: Shape) -> None:
-    """Raise `Unreconcilable` naming every difference that would lose or reinterpret rows."""
+def retired_columns(ddl: str) -> set[str]:
+    """The columns the generated `ddl` says its table retired (`ddl.RETIRED_LINE`)."""
+    found = RETIRED.search(ddl)
+    return set(found.group(1).split(", ")) if found else set()
+
+
+def refuse(conn: psycopg.Connection, table: str, declared: Shape, existing: Shape,
+           retired: set[str] = frozenset()) -> None:
+    """Raise `Unreconcilable` naming every difference that would lose or reinterpret rows (the values of a
+    `retired` column aside)."""
     target = sql.Identifier(*table.split("."))
     reasons = [f"column {name} is {existing.columns[name].type}, declared {column.type} (a type change may lose or "
                "reinterpret values: convert it by a hand-written file)"
@@ -125,7 +136,7 @@ def refuse(conn: psycopg.Connection, table: str, declared: Shape, existing: Shap
     if existing.partition_key != declared.partition_key:
         reasons.append(f"it is partitioned by {existing.partition_key or 'nothing'}, declared "
                        f"{declared.partition_key or 'unpartitioned'}: rebuild it by a hand-written file")
-    for name in existing.columns.keys() - declared.columns.keys():
+    for name in existing.columns.keys() - declared.columns.keys() - retired:
         holding = conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE {} IS NOT NULL").format(
             target, sql.Identifier(name))).fetchone()[0]
         if holding:
