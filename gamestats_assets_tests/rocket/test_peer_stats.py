@@ -1,13 +1,13 @@
 """`peer_stats` from stat rows, and its check against them: a band's sums as the rows give them, and any pair
-missing, extra or off fails the check; merged from the games' partial sums, it equals the one computed from every
-row."""
+missing, extra or off fails the check; folded from the games' partial sums, it equals the one computed from every
+row to the fixed point of the values, and the same games give the same table to the last bit in any order."""
 
 import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
 from gamestats_assets.defs.rocket.checks import _merge_gaps, _peer_gaps
-from gamestats_assets.defs.rocket.transforms.peers import merged_peer_stats, peer_partials, peer_stats
+from gamestats_assets.defs.rocket.transforms.peers import SCALE, merged_peer_stats, peer_partials, peer_stats
 from gamestats_assets.serve.queries.rocket import without
 
 STATS = pl.DataFrame({
@@ -67,10 +67,15 @@ def history(days: int, rows_a_day: int, seed: int = 3) -> pl.DataFrame:
                     .then(pl.lit("goals")).otherwise(pl.col("stat_type")))
 
 
+def fixed_point(stats: pl.DataFrame) -> pl.DataFrame:
+    """`stats` with each value the nearest multiple of a millionth, as the fold counts it (`SCALE`)."""
+    return stats.with_columns(value=(pl.col("value") * SCALE).round() / SCALE)
+
+
 def test_merged_from_the_games_partial_sums_it_equals_the_table_computed_from_every_row():
     stats = history(days=12, rows_a_day=800)
     partials = pl.concat([peer_partials(game.drop("date")) for _, game in stats.group_by("match_id")])
-    merged, scratch = merged_peer_stats(partials), peer_stats(stats.drop("date"))
+    merged, scratch = merged_peer_stats(partials), peer_stats(fixed_point(stats).drop("date"))
     assert_frame_equal(merged, scratch, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     bronze = merged.filter(rank_band="bronze")
     assert bronze["games"].to_list() == [0, 0, 0] and bronze["total"].is_null().all()
@@ -82,8 +87,17 @@ def test_a_game_added_changes_the_merge_as_a_recount_would():
     stats = history(days=5, rows_a_day=300, seed=8)
     before = peer_partials(stats.filter(pl.col("match_id") != "4-0"))
     merged = merged_peer_stats(pl.concat([before, peer_partials(stats.filter(match_id="4-0"))]))
-    assert_frame_equal(merged, peer_stats(stats), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+    assert_frame_equal(merged, peer_stats(fixed_point(stats)), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     assert merged_peer_stats(pl.DataFrame(schema=peer_partials(stats.head(0)).schema)).height == 0
+
+
+def test_the_same_games_give_the_same_table_to_the_last_bit_in_any_order():
+    stats = history(days=4, rows_a_day=400, seed=11)
+    partials = pl.concat([peer_partials(game) for _, game in stats.group_by("match_id")])
+    merged = merged_peer_stats(partials)
+    for seed in range(3):
+        assert_frame_equal(merged_peer_stats(partials.sample(fraction=1.0, shuffle=True, seed=seed)), merged,
+                           check_exact=True)
 
 
 def test_the_merge_check_finds_a_missing_or_changed_day():

@@ -16,7 +16,7 @@ from gamestats_assets.defs.rocket.transforms import (
     skills,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Measured, Table, of_every_day, undated
+from gamestats_assets.lib.authoring.table import Measured, Table, folded, undated
 from gamestats_assets.lib.core.partitions import daily_partitions_with_today
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.sources.ballchasing.training_packs import (
@@ -102,23 +102,22 @@ PEER_PARTIALS = by_game("std", "peer_partials", undated(peers.peer_partials), pe
                         {"stats": "cons/player_stats"}, reads={"stats": peers.PARTIAL_READS})
 """Each game's partial sums of `peer_stats` (`peers.peer_partials`)."""
 
-PEER_STATS = Table(
-    "cons", "peer_stats", peers.merged_peer_stats,
-    f"{peers.peer_stats.__doc__} Merged from every game's `std/peer_partials` (`peers.merged_peer_stats`), so a new "
-    "game costs its own rows.", {"partials": "std/peer_partials"}, complete={"partials": "cons/player_stats"},
-    kind="snapshot", columns=COLUMNS["peer_stats"],
+PEER_STATS = folded(
+    "cons", "peer_stats", peers.PEER_FOLD,
+    f"{peers.peer_stats.__doc__} A fold of every game's `std/peer_partials` (`peers.PEER_FOLD`): exact sums kept from "
+    "the partials' Delta log, so a new game costs its own rows.", "std/peer_partials",
+    complete={"rows": "cons/player_stats"}, columns=COLUMNS["peer_stats"],
     publish=Publish(("rank_band", "stat_type"), PublishMode.SNAPSHOT, sum_column="games",
                     checks=("players > 0", "games >= 0", "m2 >= 0")))
-"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.merged_peer_stats`)."""
+"""Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.PEER_FOLD`)."""
 
 VALUE_PARTIALS = by_game("std", "peer_value_partials", undated(percentiles.value_partials),
                          percentiles.value_partials.__doc__, {"stats": "cons/player_stats"})
 """Each game's counts of values per bin (`percentiles.value_partials`)."""
 
-PEER_VALUE_COUNTS = Table(
-    "cons", "peer_value_counts", of_every_day(percentiles.value_counts), percentiles.value_counts.__doc__,
-    {"partials": "std/peer_value_partials"}, complete={"partials": "cons/player_stats"}, kind="snapshot",
-    columns=COLUMNS["peer_value_counts"],
+PEER_VALUE_COUNTS = folded(
+    "cons", "peer_value_counts", percentiles.VALUE_FOLD, percentiles.value_counts.__doc__, "std/peer_value_partials",
+    complete={"rows": "cons/player_stats"}, columns=COLUMNS["peer_value_counts"],
     publish=Publish(("rank_band", "playlist", "stat_type", "value_bin"), PublishMode.SNAPSHOT, sum_column="games",
                     checks=("games > 0", "games_below >= 0", "games_below + games <= total")))
 """How every published game's values fall per bin, what a stat row's rank percentile is read from

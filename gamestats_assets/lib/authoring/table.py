@@ -24,6 +24,7 @@ from gamestats_assets.lib.core.partitions import (
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
+from gamestats_assets.lib.lake.fold import Fold, refresh
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -45,7 +46,8 @@ class Table:
       which hold that many days before the day as well, and those read `whole`;
     - `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
-    - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names);
+    - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names), or, for one that is a `fold`
+      of its one input, kept up to date from the input's Delta log (`folded`);
     - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
       `partitions_def` (one key per match ...) and keyed by `partition_column`.
 
@@ -97,6 +99,8 @@ class Table:
     """For a daily table each of whose rows, like those of its inputs, belongs to one value of this column (a game's
     `match_id`): its asset computes only the values whose input rows were written again since its last run and
     replaces their rows in the lake (`keyed.py`)."""
+    fold: Fold | None = None
+    """For a snapshot that is a sum over its one input's rows: that sum, the table's `compute` (`folded`)."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
@@ -115,6 +119,9 @@ class Table:
                             "`FrameStream` a daily table's day)")
         if self.by_key and (self.kind != "daily" or self.whole or self.history or self.given or self.read_as):
             raise TypeError(f"{self.ref}: a table computed by key is a daily table of the day's rows of its inputs")
+        if self.fold is not None and (self.kind != "snapshot" or len(self.inputs) != 1 or self.compute is not self.fold
+                                      or self.skip_days or self.given or self.read_as or self.reads):
+            raise TypeError(f"{self.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
         if self.kind == "etl":
             return
         parameters = inspect.signature(self.compute).parameters
@@ -272,7 +279,7 @@ def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *
     publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
-                      deps=[table_key(domain, ref) for ref in table.after],
+                      deps=[table_key(domain, ref) for ref in (*table.after, *(table.inputs.values() if table.fold else ()))],
                       op_tags=AFTER_THE_PUBLISH if table.publish is None else {}, **kwargs)
 
 
@@ -368,8 +375,39 @@ def window_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     return _table
 
 
+def folded(layer: str, name: str, fold: Fold, description: str, source: str, **options: Any) -> Table:
+    """The snapshot `layer/name` that is `fold` over the rows of the table `source` (`"<layer>/<name>"`): its asset
+    reads only the source's files added and removed since its last refresh (`folded_asset`)."""
+    return Table(layer, name, fold, description, {"rows": source}, kind="snapshot", fold=fold, **options)
+
+
+FOLD_LAYER = "fold"
+"""The layer of a folded snapshot's state: `[<domain>, fold, <name>]`, a lake table no asset declares."""
+
+
+def folded_asset(domain: str, table: Table) -> dg.AssetsDefinition:
+    """The snapshot that is a `fold` of its one input, which it does not load: the fold's state is brought up to
+    date from the input's Delta log (`lib/lake/fold.refresh`, what it read recorded on the materialization), then
+    finished into the table."""
+    [source] = table.inputs.values()
+    state_key = dg.AssetKey([domain, FOLD_LAYER, table.name])
+
+    @table_lake_asset(domain, table, {}, "platform", "lake")
+    def _table(context: dg.AssetExecutionContext):
+        require_complete(context, domain, table)
+        lake = context.resources.lake
+        state, figures = refresh(lake.table_uri(table_key(domain, source)), lake.table_uri(state_key), table.fold,
+                                 lake.options(), lambda frame: lake.erased(state_key, frame))
+        context.add_output_metadata(figures)
+        return outcome(context, table, [table.fold.finish(state)])
+
+    return _table
+
+
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The table over every day in the lake, but the days `skip_days` names."""
+    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`)."""
+    if table.fold is not None:
+        return folded_asset(domain, table)
 
     @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping())
                                       for param in table.inputs}, "platform")

@@ -1,17 +1,29 @@
 """Same-rank peers' figures: per rank band and stat, the players and the sums a mean and a spread are made of,
 so a player's comparison with the rest of their band is an index lookup and one subtraction (`serve.rocket.without`).
 
-The table over every game is merged from each game's partial sums (`peer_partials`, `merged_peer_stats`), so a new
-game costs its own rows; `peer_stats` computes the same from the rows themselves."""
+The table over every game is a fold of each game's partial sums (`peer_partials`, `PEER_FOLD`): exact integer sums
+per rank band, stat and player kept from the partials' Delta log, so a new game costs its own rows
+(`lib/lake/fold.py`); `peer_stats` computes the same from the rows themselves, to the fixed point of the values
+(`SCALE`)."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import polars as pl
+
+from gamestats_assets.lib.lake.fold import Fold
 
 PEER_SCHEMA = {"rank_band": pl.String, "stat_type": pl.String, "category": pl.String, "players": pl.Int64,
                "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
+SCALE = 10**6
+"""The fixed point of the values `peer_stats` sums: a value counts as the nearest multiple of a millionth, and its
+scaled integer and square are summed exactly (as `Decimal(38, 0)`: exact while a band's sum of squared scaled values
+stays under 10³⁸, values under 10⁷ over 10¹¹ games)."""
+EXACT = pl.Decimal(38, 0)
 PARTIAL_SCHEMA = {"match_id": pl.String, "rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String,
-                  "category": pl.String, "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
+                  "category": pl.String, "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64,
+                  "scaled": EXACT, "squares": EXACT}
 PARTIAL_READS = ("date", "match_id", "player_id", "rank_band", "category", "stat_type", "value")
 """The columns of `player_stats` the partials are made of."""
 
@@ -25,6 +37,13 @@ def _moments() -> list[pl.Expr]:
     value = pl.col("value")
     return [pl.col("category").drop_nulls().first().alias("category"), value.count().cast(pl.Int64).alias("games"),
             value.sum().alias("total"), value.mean().alias("mean"), ((value - value.mean()) ** 2).sum().alias("m2")]
+
+
+def _scaled_sums() -> list[pl.Expr]:
+    """The sum of a group's values in millionths (`SCALE`) and of their squares, exact (a value that is not finite
+    adds nothing)."""
+    scaled = (pl.col("value") * SCALE).round().cast(pl.Int64, strict=False).cast(pl.Int128)
+    return [scaled.sum().cast(EXACT).alias("scaled"), (scaled * scaled).sum().cast(EXACT).alias("squares")]
 
 
 def _without_sum_of_nothing(frame: pl.DataFrame) -> pl.DataFrame:
@@ -48,31 +67,57 @@ def peer_partials(stats: pl.DataFrame) -> pl.DataFrame:
     """`peer_partials`: the games' share of `peer_stats`, one row per game, rank band, stat and player of their
     ranked stat rows (key `date, match_id, rank_band, stat_type, player_id`): the category, the player's values in
     the game (`games`: one, or none without a value), their sum (`total`), mean and sum of squared deviations from
-    that mean (`m2`). `merged_peer_stats` adds the games up; the player is kept so that players seen in several games
+    that mean (`m2`), and the sums of the values and of their squares in millionths as exact integers (`scaled`,
+    `squares`, `SCALE`). `PEER_FOLD` adds the games up; the player is kept so that players seen in several games
     are counted once."""
     if stats.height == 0:
         return pl.DataFrame(schema=PARTIAL_SCHEMA)
-    return (_ranked(stats).group_by("match_id", "rank_band", "stat_type", "player_id").agg(*_moments())
+    return (_ranked(stats).group_by("match_id", "rank_band", "stat_type", "player_id").agg(*_moments(), *_scaled_sums())
             .select(list(PARTIAL_SCHEMA)).cast(PARTIAL_SCHEMA).sort("match_id", "rank_band", "stat_type", "player_id"))
 
 
-def merged_peer_stats(partials: pl.DataFrame) -> pl.DataFrame:
-    """`peer_stats` merged from the partials of every game (`peer_partials`): per rank band and stat, the distinct
-    players, the games and sums added up, the mean their quotient, and `m2` by the parallel-variance formula
-    (Chan, Golub and LeVeque): M2 = Σ M2ᵢ + Σ nᵢ (x̄ᵢ − x̄)² over the parts i of n values with mean x̄ᵢ, x̄ the mean
-    of all. It equals `peer_stats` over the same rows (to floating-point rounding), at the cost of the partials:
-    a new game adds its players' rows, not a recount of every game. The parts are added in an order of their games
-    and values alone, so the same games give the same sums to the last bit whatever order the lake holds them in and
-    whatever the players are called (a deleted player's token in place of their id)."""
-    if partials.height == 0:
+FOLD_READS = {"rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String, "category": pl.String,
+              "games": pl.Int64, "scaled": EXACT, "squares": EXACT}
+STATE_KEY = ("rank_band", "stat_type", "player_id")
+
+
+def finished_peer_stats(state: pl.DataFrame) -> pl.DataFrame:
+    """`peer_stats` from the fold's state (per rank band, stat and player: partial `rows`, `games`, `scaled` sum of
+    values and `squares` sum of their squares, in millionths): the players with a row, the games, and the total,
+    mean and `m2` = (n Σx² − (Σx)²) / n computed exactly from the integers, then rounded once to a float. The
+    category is the least of the band's and stat's."""
+    if state.height == 0:
         return pl.DataFrame(schema=PEER_SCHEMA)
-    partials = partials.sort([c for c in ("match_id", "rank_band", "stat_type", "games", "total", "m2")
-                              if c in partials.columns], nulls_last=True)
-    games, total = pl.col("games").sum(), pl.col("total").sum()
-    mean = pl.when(games > 0).then(total / games)
-    merged = partials.group_by("rank_band", "stat_type").agg(
-        pl.col("category").drop_nulls().first(),
-        players=pl.col("player_id").drop_nulls().n_unique().cast(pl.Int64),
-        games=games.cast(pl.Int64), total=total, mean=mean,
-        m2=pl.col("m2").sum() + (pl.col("games") * (pl.col("mean") - mean) ** 2).sum())
-    return _without_sum_of_nothing(merged).select(list(PEER_SCHEMA)).cast(PEER_SCHEMA).sort("rank_band", "stat_type")
+    pairs = state.group_by("rank_band", "stat_type").agg(
+        pl.col("category").drop_nulls().min(),
+        players=pl.col("player_id").filter(pl.col("rows") > 0).drop_nulls().n_unique().cast(pl.Int64),
+        games=pl.col("games").sum(), scaled=pl.col("scaled").cast(pl.Int128).sum(),
+        squares=pl.col("squares").cast(pl.Int128).sum())
+    figures = [_moments_of(games, int(scaled), int(squares))
+               for games, scaled, squares in pairs.select("games", "scaled", "squares").iter_rows()]
+    return (pairs.drop("scaled", "squares").with_columns(pl.DataFrame(figures, schema={
+        "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}, orient="row"))
+        .select(list(PEER_SCHEMA)).cast(PEER_SCHEMA).sort("rank_band", "stat_type"))
+
+
+def _moments_of(games: int, scaled: int, squares: int) -> tuple[float | None, float | None, float]:
+    """The total, mean and sum of squared deviations of `games` values whose scaled sum and sum of squares are
+    `scaled` and `squares`, each the float nearest the exact rational."""
+    if games == 0:
+        return None, None, 0.0
+    return (float(Fraction(scaled, SCALE)), float(Fraction(scaled, games * SCALE)),
+            float(Fraction(games * squares - scaled * scaled, games * SCALE * SCALE)))
+
+
+PEER_FOLD = Fold(
+    FOLD_READS, STATE_KEY + ("category",),
+    {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "scaled": pl.col("scaled"), "squares": pl.col("squares")},
+    finished_peer_stats)
+"""`peer_stats` as a fold of the games' partials: per rank band, stat, player and category, exact integer sums."""
+
+
+def merged_peer_stats(partials: pl.DataFrame) -> pl.DataFrame:
+    """`peer_stats` added up from the partials of every game (`peer_partials`) at once, as the fold of them
+    (`PEER_FOLD`) is: the same games give the same table to the last bit whatever order they come in, and whatever
+    the players are called (a deleted player's token in place of their id)."""
+    return PEER_FOLD(partials=partials)

@@ -3,13 +3,15 @@ stat, rank band and playlist.
 
 A `player_stats` row carries its value's bin (`value_bin`: the value to `SIGNIFICANT_DIGITS` significant digits,
 which depends on the row alone); each game's count of values per bin (`peer_value_partials`) is added up over every
-game into `peer_value_counts`, which says of each bin how many values fall in it and below it; the query layer
+game into `peer_value_counts` (a fold of them kept from their Delta log, `VALUE_FOLD`), which says of each bin how many values fall in it and below it; the query layer
 answers a row's percentile from the largest bin at or below the row's (`serve/queries/rocket.py`), so a game
 published after the counts still gets one. `percentile` is the same definition over frames."""
 
 from __future__ import annotations
 
 import polars as pl
+
+from gamestats_assets.lib.lake.fold import Fold
 
 SIGNIFICANT_DIGITS = 3
 PEER_GROUP = ("rank_band", "playlist", "stat_type")
@@ -47,6 +49,11 @@ def value_counts(partials: pl.DataFrame) -> pl.DataFrame:
             .with_columns(games_below=(pl.col("games").cum_sum() - pl.col("games")).over(PEER_GROUP),
                           total=pl.col("games").sum().over(PEER_GROUP))
             .select(list(COUNTS_SCHEMA)).cast(COUNTS_SCHEMA))
+
+
+VALUE_FOLD = Fold({**{name: pl.String for name in PEER_GROUP}, "value_bin": pl.Float64, "games": pl.Int64},
+                  (*PEER_GROUP, "value_bin"), {"games": pl.col("games")}, lambda state: value_counts(state))
+"""`peer_value_counts` as a fold of the games' partial counts: the values per bin, summed."""
 
 
 def percentile(stats: pl.DataFrame, counts: pl.DataFrame) -> pl.Series:

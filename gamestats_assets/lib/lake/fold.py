@@ -1,0 +1,221 @@
+"""A table that is a sum over the rows of a lake table, kept up to date from that table's Delta log.
+
+A `Fold` says which columns of its source it reads, the groups (`by`) and the integer terms each source row adds to
+its group; its state is a lake table of each group's exact sums, whose Delta commit records the source version it
+folds and the fold's definition (`refresh`). A refresh reads only the source's Parquet files the log added and
+removed since that version, adds the added files' terms and subtracts the removed files' (a rewritten file is its
+old file removed and its rest added again): the sums being integers, the state equals a fold of every row, whatever
+order the changes came in. It folds every row again when it cannot do that: no state, another definition, a state
+written by something else (a player's erasure), the log between the versions gone (checkpoints, cleanup), a
+removed file gone (vacuum), or files that are not plain Parquet (deletion vectors, column mapping).
+
+Each refresh writes the whole state, complete for the source version its commit names, in one commit: two
+refreshes at once each write a state right for its own version, and whichever lands last is continued from."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import polars as pl
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+
+from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
+
+SOURCE_VERSION, DEFINITION = "fold.source_version", "fold.definition"
+"""The keys of a state commit's metadata: the source version folded, the fold's definition digest."""
+
+
+@dataclass(frozen=True)
+class Fold:
+    """The sum over a source table's rows: `reads`, the source columns read (name → type), grouped `by` some of
+    them, each row adding `terms` (state column → an integer expression of the row, a null adding nothing) to its
+    group; `finish` makes the table from the state (a group whose terms are all zero is the same as no group).
+    Called on the source's rows, it is the table computed from them at once."""
+
+    reads: Mapping[str, pl.DataType]
+    by: Sequence[str]
+    terms: Mapping[str, pl.Expr]
+    finish: Callable[[pl.DataFrame], pl.DataFrame]
+    rows: Callable[[pl.DataFrame], pl.DataFrame] = field(default=lambda rows: rows)
+    """The source rows that are folded (a filter), given the columns read."""
+
+    def __call__(self, **frames: pl.DataFrame) -> pl.DataFrame:
+        [rows] = frames.values()
+        return self.finish(self.state(rows) if rows.height else self.empty())
+
+    @property
+    def definition(self) -> str:
+        """A digest of what the state holds: the columns read, the groups, the terms and the rows folded."""
+        text = json.dumps([{n: str(t) for n, t in self.reads.items()}, list(self.by),
+                           {n: str(term) for n, term in self.terms.items()},
+                           str(self.rows(pl.LazyFrame(schema=dict(self.reads))).explain(optimized=False))])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def state(self, rows: pl.DataFrame, sign: int = 1) -> pl.DataFrame:
+        """The groups' sums of `rows` (each negated when `sign` is -1), sorted by group, the all-zero groups left
+        out."""
+        rows = self.rows(rows.select(pl.col(name).cast(dtype) for name, dtype in self.reads.items()))
+        terms = rows.select(*self.by, *(term.fill_null(0).alias(name) for name, term in self.terms.items()))
+        summed = terms.group_by(list(self.by)).agg(pl.col(name).sum() for name in self.terms)
+        return self.merged([summed if sign > 0 else summed.with_columns(-pl.col(name) for name in self.terms)])
+
+    def merged(self, states: Sequence[pl.DataFrame]) -> pl.DataFrame:
+        """The sum of `states`, sorted by group, the all-zero groups left out."""
+        sums = pl.concat(states, how="vertical").group_by(list(self.by)).agg(
+            pl.col(name).sum() for name in self.terms)
+        return (sums.filter(pl.any_horizontal(pl.col(name) != 0 for name in self.terms))
+                .sort(list(self.by), nulls_last=True))
+
+    def empty(self) -> pl.DataFrame:
+        return self.state(pl.DataFrame(schema=dict(self.reads)))
+
+
+class FoldSourceError(ValueError):
+    """A source file lacks a column the fold reads (written before the fold read it)."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The source's files added and removed between two versions (paths relative to the table, as the log writes
+    them), with their partition values."""
+
+    added: dict[str, dict[str, str | None]]
+    removed: dict[str, dict[str, str | None]]
+
+
+def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
+    """The files the commits after version `since` up to `until` added and removed, a file added then removed in
+    between in neither; None when a commit of them is no longer in the log."""
+    filesystem = table_filesystem(uri, storage_options)
+    net: dict[str, int] = {}
+    values: dict[str, dict[str, str | None]] = {}
+    for version in range(since + 1, until + 1):
+        try:
+            with filesystem.open_input_stream(f"_delta_log/{version:020d}.json") as stream:
+                lines = stream.read().decode().splitlines()
+        except (FileNotFoundError, OSError):
+            return None
+        for line in filter(None, lines):
+            action = json.loads(line)
+            for kind, step in (("add", 1), ("remove", -1)):
+                if kind in action:
+                    path = action[kind]["path"]
+                    net[path] = net.get(path, 0) + step
+                    if action[kind].get("partitionValues") is not None:
+                        values[path] = action[kind]["partitionValues"]
+    if any(abs(count) > 1 for count in net.values()):
+        return None
+    return Changes({path: values.get(path, {}) for path, count in net.items() if count == 1},
+                   {path: values.get(path, {}) for path, count in net.items() if count == -1})
+
+
+def file_rows(filesystem: pafs.FileSystem, path: str, partition_values: Mapping[str, str | None],
+              schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The `schema` columns of one of the table's Parquet files: those it stores, its partition values for those it
+    is partitioned by, nulls for those it was written without."""
+    stored = set(pq.read_schema(filesystem.open_input_file(unquote(path))).names)
+    unknown = [name for name in schema if name not in stored and name not in partition_values]
+    if unknown:
+        raise FoldSourceError(f"{path} was written without {unknown}, which the fold reads: compute its rows again")
+    frame = pl.from_arrow(pq.read_table(unquote(path), columns=[n for n in schema if n in stored],
+                                        filesystem=filesystem))
+    return frame.select((pl.col(name).cast(dtype) if name in stored else partition_value(partition_values.get(name),
+                                                                                         dtype)).alias(name)
+                        for name, dtype in schema.items())
+
+
+def partition_value(value: Any, dtype: pl.DataType) -> pl.Expr:
+    """A partition value as the log writes it (text) or delta-rs gives it, as a column of `dtype`."""
+    if isinstance(value, str) and dtype == pl.Date:
+        return pl.lit(value).str.to_date()
+    if isinstance(value, str) and isinstance(dtype, pl.Datetime):
+        return pl.lit(value).str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone)
+    return pl.lit(value).cast(dtype)
+
+
+def files_rows(filesystem: pafs.FileSystem, files: Mapping[str, Mapping[str, str | None]],
+               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    frames = [file_rows(filesystem, path, values, schema) for path, values in sorted(files.items())]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=dict(schema))
+
+
+def recorded_version(state_uri: str, fold: Fold, storage_options: dict[str, str] | None) -> int | None:
+    """The source version the state at `state_uri` folds, if its latest commit is a refresh's of this fold."""
+    if not table_exists(state_uri, storage_options):
+        return None
+    [commit] = DeltaTable(state_uri, storage_options=storage_options).history(1)
+    if commit.get(DEFINITION) != fold.definition or SOURCE_VERSION not in commit:
+        return None
+    return int(commit[SOURCE_VERSION])
+
+
+def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None = None,
+            erased: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The fold's state for the source's current version, brought up to date from the state recorded and the
+    source's log as this module says, and written (through `erased`, the lake's redaction of deleted players)
+    with that version; with what it read: whether it folded every row (`full_fold`), the files added and removed
+    it read, the rows it folded, the source version and the state's groups."""
+    fallback = {"files_added": 0, "files_removed": 0}
+    if not table_exists(source_uri, storage_options):
+        return write_state(state_uri, fold, fold.empty(), -1, storage_options, erased), {
+            "full_fold": True, **fallback, "rows_folded": 0, "source_version": -1, "groups": 0}
+    source = DeltaTable(source_uri, storage_options=storage_options)
+    version = source.version()
+    since = recorded_version(state_uri, fold, storage_options)
+    changes = (log_changes(source_uri, since, version, storage_options)
+               if since is not None and since <= version and plain_parquet(source) else None)
+    filesystem = table_filesystem(source_uri, storage_options)
+    if changes is not None and not all(is_relative(path) and exists(filesystem, path)
+                                       for path in [*changes.added, *changes.removed]):
+        changes = None
+    if changes is None:
+        rows = all_rows(source, filesystem, fold.reads)
+        state, figures = fold.state(rows), {"full_fold": True, **fallback, "rows_folded": rows.height}
+    else:
+        added = files_rows(filesystem, changes.added, fold.reads)
+        removed = files_rows(filesystem, changes.removed, fold.reads)
+        state = fold.merged([pl.read_delta(state_uri, storage_options=storage_options).cast(fold.empty().schema),
+                             fold.state(added), fold.state(removed, -1)])
+        figures = {"full_fold": False, "files_added": len(changes.added), "files_removed": len(changes.removed),
+                   "rows_folded": added.height + removed.height}
+    if changes is None or changes.added or changes.removed:
+        state = write_state(state_uri, fold, state, version, storage_options, erased)
+    return state, {**figures, "source_version": version, "groups": state.height}
+
+
+def all_rows(source: DeltaTable, filesystem: pafs.FileSystem, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Every row of the source's loaded version (its `schema` columns): its files read as they are when they are
+    plain Parquet, else through the Delta reader."""
+    if not plain_parquet(source):
+        return pl.read_delta(source.table_uri, version=source.version(), columns=list(schema)).cast(dict(schema))
+    actions = pl.DataFrame(source.get_add_actions(flatten=True))
+    columns = source.metadata().partition_columns
+    files = {path: {name: row.get(f"partition.{name}") for name in columns}
+             for row in actions.iter_rows(named=True) for path in [row["path"]]} if actions.height else {}
+    return files_rows(filesystem, files, schema)
+
+
+def is_relative(path: str) -> bool:
+    return "://" not in path and not path.startswith("/")
+
+
+def exists(filesystem: pafs.FileSystem, path: str) -> bool:
+    return filesystem.get_file_info(unquote(path)).type == pafs.FileType.File
+
+
+def write_state(state_uri: str, fold: Fold, state: pl.DataFrame, version: int,
+                storage_options: dict[str, str] | None, erased: Callable[[pl.DataFrame], pl.DataFrame]
+                ) -> pl.DataFrame:
+    """Write `state` as the whole state table, its commit naming the source `version` and the fold's definition."""
+    state = erased(state)
+    write_deltalake(state_uri, state.to_arrow(), mode="overwrite", schema_mode="overwrite",
+                    storage_options=storage_options, commit_properties=CommitProperties(
+                        custom_metadata={SOURCE_VERSION: str(version), DEFINITION: fold.definition}))
+    return state
