@@ -38,17 +38,17 @@ class Lake:
     defs: dg.Definitions
     instance: dg.DagsterInstance
 
-    def folder(self, domain: str) -> Path:
-        return self.data_dir / "landing" / domain / DAY.isoformat()
+    def folder(self, domain: str, day: dt.date = DAY) -> Path:
+        return self.data_dir / "landing" / domain / day.isoformat()
 
-    def run(self, domain: str, fails: bool = False) -> dict:
-        """Run the domain's daily assets for `DAY` on this data folder and database; the ETL step's file counts
+    def run(self, domain: str, fails: bool = False, day: dt.date = DAY, snapshots: bool = True) -> dict:
+        """Run the domain's daily assets for `day` on this data folder and database; the ETL step's file counts
         (none for a run that `fails`, as it must), the games each table computed by game computed again
         (`computed`, by table name), the keys each table published by key published and removed
         (`published_keys`, by table name) and the ETL checks' metadata (`checks`, by check name; the games they
         looked at again in `games_checked`), the keys the key checks of tables computed by game judged
         (`keys_judged`, by table name). The domain's snapshots over the games (`SNAPSHOTS`) are run and
-        published after it."""
+        published after it (`run_snapshots`) unless told not to."""
         graph = self.defs.resolve_asset_graph()
         keys = [key for key in graph.materializable_asset_keys
                 if key.path[0] == domain and graph.get(key).partitions_def is not None]
@@ -56,12 +56,9 @@ class Lake:
             patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
             result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
-                asset_selection=keys, instance=self.instance, partition_key=DAY.isoformat(), raise_on_error=False)
-            snapshots = [dg.AssetKey([domain, layer, name]) for name in SNAPSHOTS.get(domain, ())
-                         for layer in ("cons", "postgres")]
-            if snapshots and result.success:
-                assert self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
-                    asset_selection=snapshots, instance=self.instance).success
+                asset_selection=keys, instance=self.instance, partition_key=day.isoformat(), raise_on_error=False)
+        if result.success and snapshots:
+            assert self.run_snapshots(domain)
         assert result.success != fails
         if fails:
             return {}
@@ -82,6 +79,23 @@ class Lake:
                        for e in result.get_asset_check_evaluations() if e.asset_key.path[1] == "etl"}
         self.games_checked = {check.pop("games_checked", None) for check in self.checks.values()}
         return counts
+
+    def run_snapshots(self, domain: str) -> bool:
+        """Run and publish the domain's snapshots over the games (`SNAPSHOTS`): whether the run succeeded; what
+        each folded one read in `folded` (its materialization's metadata, by table name)."""
+        snapshots = [dg.AssetKey([domain, layer, name]) for name in SNAPSHOTS.get(domain, ())
+                     for layer in ("cons", "postgres")]
+        if not snapshots:
+            return True
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
+            patch.setenv("GAMESTATS_PG_URL", self.pg_url)
+            result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+                asset_selection=snapshots, instance=self.instance, raise_on_error=False)
+        self.folded = {m.asset_key.path[-1]: {name: value.value for name, value in m.metadata.items()}
+                       for m in (event.materialization for event in result.get_asset_materialization_events())
+                       if "full_fold" in m.metadata}
+        return result.success
 
     def quarantined(self) -> dict[str, str]:
         """Each file quarantined so far, and why."""
