@@ -1,75 +1,111 @@
-"""What `rocket/cons/peer_stats` costs when one more day arrives: merged from the games' partial sums
-(`peer_partials` of the new day's games, then `merged_peer_stats` over every game's partials) beside computed from every
-stat row (`peer_stats`), on synthetic `player_stats` rows of `--days` days of `--matches` games each, six players
-a game drawn from `--players` players in seven rank bands, `--stats` stat types a player and game.
+"""What a refresh of `rocket/cons/peer_stats` costs as the history grows: the fold of the games' partials kept from
+their Delta log (`peers.PEER_FOLD`, `lib/lake/fold.refresh`, then the table finished from the state) after one new
+game, beside a full fold of every partial, on a real Delta lake in a temporary folder.
 
-The partials hold one row per game, band, stat and player (distinct players are not a sum, so the player stays in
-the key; the game, so that a new game costs its own rows in the daily run): as many as the ranked stat rows. Prints one JSON object: rows of
-each input, best seconds of `--rounds` for each side, their ratio, and the largest relative difference between the
-two results (they must agree to floating-point rounding).
+The partials (`peer_partials` of synthetic `player_stats` rows: `--matches` games a day, six players a game drawn
+from `--players` players in seven rank bands, `--stats` stat types a player and game) are written a day a commit,
+as the daily run writes them, up to each of `--days` (10, 30, 90 by default); at each, the bench times a full fold
+(no state) and `--rounds` refreshes each after one more game written into the last day (as a game computed by key
+is), and checks that the incremental state equals a full fold's. Prints one JSON object: per history length, the
+partial rows, the best seconds of each, the rows and files each read, and the machine's load.
 
-    python bench/rocket/peer_stats_merge.py --days 30 --matches 2000 --players 2000
+    python bench/rocket/peer_stats_merge.py --days 10 30 90 --matches 200 --players 2000
 """
 
 import argparse
+import datetime as dt
 import json
 import os
+import shutil
+import tempfile
 import time
 
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.rocket.transforms.peers import merged_peer_stats, peer_partials, peer_stats
+from gamestats_assets.defs.rocket.transforms.peers import PEER_FOLD, peer_partials
+from gamestats_assets.lib.lake.delta import replace_file_rows, write_partitions
+from gamestats_assets.lib.lake.fold import refresh
 
 BANDS = ["bronze", "silver", "gold", "platinum", "diamond", "champion", "grand_champion"]
+START = dt.date(2026, 1, 1)
 
 
-def day_rows(day: int, matches: int, players: int, stats: int, rng: np.random.Generator) -> pl.DataFrame:
-    """One day's stat rows: each game's six players, each with every stat."""
-    seats = rng.integers(0, players, matches * 6)
+def game_rows(day: int, games: range, players: int, stats: int, rng: np.random.Generator) -> pl.DataFrame:
+    """The stat rows of `games` of one day: each game's six players, each with every stat."""
+    seats = rng.integers(0, players, len(games) * 6)
     band = np.array(BANDS)[seats % len(BANDS)]
     n = seats.size * stats
     return pl.DataFrame({
-        "date": np.full(n, day, dtype=np.int32), "player_id": np.repeat([f"p{s}" for s in seats], stats),
-        "match_id": np.repeat([f"{day}-{seat // 6}" for seat in range(seats.size)], stats),
+        "date": [START + dt.timedelta(days=day)] * n, "player_id": np.repeat([f"p{s}" for s in seats], stats),
+        "match_id": np.repeat([f"{day}-{games.start + seat // 6}" for seat in range(seats.size)], stats),
         "rank_band": np.repeat(band, stats), "category": "core",
         "stat_type": np.tile([f"stat_{i}" for i in range(stats)], seats.size),
         "value": rng.normal(300.0, 40.0, n)})
 
 
-def best(step, rounds: int) -> tuple[float, pl.DataFrame]:
-    timings, result = [], None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        result = step()
-        timings.append(time.perf_counter() - started)
-    return min(timings), result
+def partials_of(stats: pl.DataFrame) -> pl.DataFrame:
+    return peer_partials(stats).with_columns(date=pl.lit(stats["date"][0]))
+
+
+def timed(step) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = step()
+    return time.perf_counter() - started, result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--matches", type=int, default=2000, help="games a day")
+    parser.add_argument("--days", type=int, nargs="+", default=[10, 30, 90])
+    parser.add_argument("--matches", type=int, default=200, help="games a day")
     parser.add_argument("--players", type=int, default=2000)
-    parser.add_argument("--stats", type=int, default=60)
+    parser.add_argument("--stats", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    days = [day_rows(day, args.matches, args.players, args.stats, rng) for day in range(args.days)]
-    history = pl.concat(days)
-    earlier = pl.concat([peer_partials(day) for day in days[:-1]])
+    folder = tempfile.mkdtemp(prefix="peer-fold-")
+    source, state = f"{folder}/partials", f"{folder}/state"
+    written, extra, results = 0, 0, []
 
-    scratch_s, scratch = best(lambda: peer_stats(history), args.rounds)
-    merge_s, merged = best(lambda: merged_peer_stats(pl.concat([earlier, peer_partials(days[-1])])), args.rounds)
-    joined = scratch.join(merged, on=["rank_band", "stat_type"], suffix="_merged")
-    difference = max(float(((joined[c] - joined[f"{c}_merged"]).abs() / joined[c].abs().clip(1e-300)).max())
-                     for c in ("total", "mean", "m2"))
-    print(json.dumps({
-        "days": args.days, "games_a_day": args.matches, "players": args.players, "stats": args.stats,
-        "stat_rows": history.height, "partial_rows": earlier.height + peer_partials(days[-1]).height,
-        "from_every_row_s": round(scratch_s, 4), "merged_with_the_new_day_s": round(merge_s, 4),
-        "ratio": round(scratch_s / merge_s, 2), "largest_relative_difference": difference,
-        "cpus": os.cpu_count(), "load_average_1min": os.getloadavg()[0]}, indent=1))
+    def fold(state_uri: str) -> dict:
+        figures = refresh(source, state_uri, PEER_FOLD)[1]
+        PEER_FOLD.finish(pl.read_delta(state_uri))
+        return figures
+
+    try:
+        for days in sorted(args.days):
+            for day in range(written, days):
+                write_partitions(source, partials_of(game_rows(day, range(args.matches), args.players, args.stats,
+                                                               rng)), "date", [START + dt.timedelta(days=day)],
+                                 physical_partitioning=True)
+            written = days
+            shutil.rmtree(f"{folder}/full", ignore_errors=True)
+            full_s, full = timed(lambda: fold(f"{folder}/full"))
+            fold(state)
+            rounds = []
+            for _ in range(args.rounds):
+                last = days - 1
+                game = partials_of(game_rows(last, range(args.matches + extra, args.matches + extra + 1),
+                                             args.players, args.stats, rng))
+                extra += 1
+                replace_file_rows(source, game, "date", START + dt.timedelta(days=last),
+                                  game["match_id"].unique().to_list(), "match_id", physical_partitioning=True)
+                rounds.append(timed(lambda: fold(state)))
+            best_s, figures = min(rounds, key=lambda timing: timing[0])
+            shutil.rmtree(f"{folder}/check", ignore_errors=True)
+            refresh(source, f"{folder}/check", PEER_FOLD)
+            assert pl.read_delta(state).equals(pl.read_delta(f"{folder}/check")), "incremental != full fold"
+            results.append({"days": days, "partial_rows": pl.scan_delta(source).select(pl.len()).collect().item(),
+                            "state_groups": figures["groups"], "full_fold_s": round(full_s, 3),
+                            "full_fold_rows": full["rows_folded"], "after_one_game_s": round(best_s, 3),
+                            "after_one_game_rows": figures["rows_folded"],
+                            "after_one_game_files": figures["files_added"] + figures["files_removed"],
+                            "incremental_equals_full": True})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps({"games_a_day": args.matches, "players": args.players, "stats": args.stats,
+                      "histories": results, "cpus": os.cpu_count(), "load_average_1min": os.getloadavg()[0]},
+                     indent=1))
 
 
 if __name__ == "__main__":

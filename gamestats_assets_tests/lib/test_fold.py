@@ -13,12 +13,12 @@ from polars.testing import assert_frame_equal
 
 from gamestats_assets.lib.lake.delta import replace_file_rows, write_partitions
 from gamestats_assets.lib.lake.erasure import erase_from_table
-from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, refresh, write_state
+from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, folded_rows, refresh, write_state
 
 FOLD = Fold({"band": pl.String, "player_id": pl.String, "games": pl.Int64, "points": pl.Int64},
             ("band", "player_id"), {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "points": pl.col("points")},
             lambda state: state.group_by("band").agg(players=pl.len(), games=pl.col("games").sum(),
-                                                     points=pl.col("points").sum()).sort("band"))
+                                                     points=pl.col("points").sum()).sort("band"), counted="rows")
 DAY = dt.date(2026, 3, 1)
 
 
@@ -115,3 +115,14 @@ def test_a_source_file_without_a_column_the_fold_reads_is_refused(lake):
                       {"games": pl.col("games")}, FOLD.finish))
     with pytest.raises(FoldSourceError, match="points"):
         lake.refresh()
+
+
+def test_the_state_is_judged_against_the_sources_row_count_without_reading_a_row(lake):
+    lake.land(game("m1", ["a", "b", "c"]))
+    lake.land(game("m2", ["d"], DAY + dt.timedelta(days=1)), DAY + dt.timedelta(days=1))
+    state, figures = refresh(lake.source, lake.state, FOLD)
+    assert folded_rows(lake.source, lake.state, FOLD) == {
+        "source_version": figures["source_version"], "source_rows": 4, "rows_in_state": 4}
+    write_state(lake.state, FOLD, state.filter(pl.col("player_id") != "d"), figures["source_version"], None,
+                lambda frame: frame)
+    assert folded_rows(lake.source, lake.state, FOLD)["rows_in_state"] == 3, "a state missing a file's rows is told"

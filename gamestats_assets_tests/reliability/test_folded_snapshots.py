@@ -2,8 +2,8 @@
 kept from their Delta log (`lib/lake/fold.py`), run by Dagster for real: after games landing over days, a file
 delivered again, a changed file and a removed file, the rows they publish equal those of a run from scratch over
 the same files to the last bit, each refresh reading only the partials' files that changed; after a player erased,
-those of a full fold of the same partials (the erasure leaves no log to read: every row is folded); a refresh that fails before or after writing its state leaves
-the next one right."""
+those of a full fold of the same partials (the erasure leaves no log to read: every row is folded); a refresh that
+fails before or after writing its state leaves the next one right."""
 
 from __future__ import annotations
 

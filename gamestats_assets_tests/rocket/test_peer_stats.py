@@ -6,8 +6,14 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from gamestats_assets.defs.rocket.checks import _merge_gaps, _peer_gaps
-from gamestats_assets.defs.rocket.transforms.peers import SCALE, merged_peer_stats, peer_partials, peer_stats
+from gamestats_assets.defs.rocket.checks import _peer_gaps, _state_gaps
+from gamestats_assets.defs.rocket.transforms.peers import (
+    PEER_FOLD,
+    SCALE,
+    merged_peer_stats,
+    peer_partials,
+    peer_stats,
+)
 from gamestats_assets.serve.queries.rocket import without
 
 STATS = pl.DataFrame({
@@ -80,7 +86,7 @@ def test_merged_from_the_games_partial_sums_it_equals_the_table_computed_from_ev
     bronze = merged.filter(rank_band="bronze")
     assert bronze["games"].to_list() == [0, 0, 0] and bronze["total"].is_null().all()
     assert bronze["m2"].to_list() == [0.0] * 3
-    assert _merge_gaps(merged, partials).height == 0 and _peer_gaps(merged, stats).height == 0
+    assert _state_gaps(merged, PEER_FOLD.state(partials)).height == 0 and _peer_gaps(merged, stats).height == 0
 
 
 def test_a_game_added_changes_the_merge_as_a_recount_would():
@@ -100,9 +106,9 @@ def test_the_same_games_give_the_same_table_to_the_last_bit_in_any_order():
                            check_exact=True)
 
 
-def test_the_merge_check_finds_a_missing_or_changed_day():
+def test_the_fold_check_finds_a_missing_or_changed_day():
     stats = history(days=3, rows_a_day=200, seed=5)
     partials = pl.concat([peer_partials(stats.filter(date=day)) for day in range(3)])
     stale = merged_peer_stats(partials.filter(pl.col("rank_band") != "gold")
                               .vstack(peer_partials(stats.filter(date=0, rank_band="gold"))))
-    assert set(_merge_gaps(stale, partials)["rank_band"]) == {"gold"}
+    assert set(_state_gaps(stale, PEER_FOLD.state(partials))["rank_band"]) == {"gold"}

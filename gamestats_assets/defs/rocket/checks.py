@@ -22,7 +22,6 @@ from gamestats_assets.defs.rocket.assets import (
     peer_partials,
     peer_stats,
     peer_value_counts,
-    peer_value_partials,
     player_stats,
     player_weaknesses,
     position_heatmaps,
@@ -30,6 +29,7 @@ from gamestats_assets.defs.rocket.assets import (
     recommendations,
     training_packs,
 )
+from gamestats_assets.defs.rocket.tables import PEER_STATS, PEER_VALUE_COUNTS
 from gamestats_assets.defs.rocket.transforms import heatmaps, peers, skills
 from gamestats_assets.defs.rocket.transforms.peers import SCALE
 from gamestats_assets.defs.rocket.transforms.percentiles import PEER_GROUP
@@ -43,6 +43,7 @@ from gamestats_assets.lib.authoring.checks import (
     quarantine_check,
     values_between,
 )
+from gamestats_assets.lib.authoring.table import folded_state
 from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
@@ -188,11 +189,12 @@ def _peer_gaps(peers: pl.DataFrame, stats: pl.DataFrame) -> pl.DataFrame:
         expected_games=pl.col("value").count().cast(pl.Int64), expected_total=pl.col("value").sum()))
 
 
-def _merge_gaps(peers: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
-    """The rank bands and stats where `peer_stats` and the days' `peer_partials` it was merged from disagree, as
-    `_peer_gaps` tells them."""
-    return _gaps(peers, partials.group_by("rank_band", "stat_type").agg(
-        expected_games=pl.col("games").sum().cast(pl.Int64), expected_total=pl.col("total").sum()))
+def _state_gaps(peers: pl.DataFrame, state: pl.DataFrame) -> pl.DataFrame:
+    """The rank bands and stats where `peer_stats` and the state of the fold of the games' partials it was finished
+    from (`peers.PEER_FOLD`) disagree, as `_peer_gaps` tells them."""
+    return _gaps(peers, state.group_by("rank_band", "stat_type").agg(
+        expected_games=pl.col("games").sum().cast(pl.Int64),
+        expected_total=pl.col("scaled").cast(pl.Int128).sum().cast(pl.Float64) / SCALE))
 
 
 def _gaps(peers: pl.DataFrame, expected: pl.DataFrame) -> pl.DataFrame:
@@ -225,13 +227,23 @@ def partials_add_up_to_the_days_player_stats(context: dg.AssetCheckExecutionCont
     return passed_days(context, platform, "peer_partials", name, _gaps_result(_peer_gaps(merged, ranked), merged))
 
 
-@asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True,
-             additional_ins={"partials": every_partition(peer_partials.key)})
-def peers_add_up_to_player_stats(peer_stats: pl.DataFrame, partials: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every rank band and stat of the days' partial sums (each checked against its day's `player_stats`,
-    `partials_add_up_to_the_days_player_stats`) has its `peer_stats` row and no other does; each has players, and
-    its games and sum of values are the partials' (the comparison's peers are then exactly the published games)."""
-    return _gaps_result(_merge_gaps(peer_stats, partials), peer_stats)
+def _folded_result(result: dg.AssetCheckResult, counts: dict[str, int]) -> dg.AssetCheckResult:
+    """`result`, failed too unless the fold's state counts every row of the partials' version it folds, no more
+    (`lib/lake/fold.folded_rows`), with those counts."""
+    whole = counts["source_rows"] >= 0 and counts["source_rows"] == counts["rows_in_state"]
+    return dg.AssetCheckResult(passed=result.passed and whole, metadata={**result.metadata, **counts})
+
+
+@asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True, required_resource_keys={"lake"})
+def peers_add_up_to_player_stats(context: dg.AssetCheckExecutionContext,
+                                 peer_stats: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every rank band and stat of the fold of the games' partial sums (each game's checked against its
+    `player_stats`, `partials_add_up_to_the_days_player_stats`) has its `peer_stats` row and no other does; each has
+    players, its games and sum of values are the fold's, and the fold counts every partial row of the version it
+    folds, no more (from the Delta log's file statistics): the comparison's peers are then exactly the published
+    games, judged without reading every partial again."""
+    state, counts = folded_state(context.resources.lake, DOMAIN, PEER_STATS)
+    return _folded_result(_gaps_result(_state_gaps(peer_stats, state), peer_stats), counts)
 
 
 def _count_gaps(counts: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
@@ -253,18 +265,20 @@ def _count_gaps(counts: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
 
 
 @asset_check(asset=peer_value_counts, name="value_counts_add_up_to_the_games_counts", blocking=True,
-             additional_ins={"partials": every_partition(peer_value_partials.key)})
-def value_counts_add_up_to_the_games_counts(peer_value_counts: pl.DataFrame,
-                                            partials: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every value bin of a rank band, playlist and stat of the games' partial counts (`peer_value_partials`) has its
-    `peer_value_counts` row and no other does: its values (`games`) are the games', the values below it
-    (`games_below`) those of the bins below (none below the first), and its `total` the values of every bin of the
-    group, so that a rank percentile read from it is the value's among every published game's."""
-    gaps = _count_gaps(peer_value_counts, partials)
-    return dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+             required_resource_keys={"lake"})
+def value_counts_add_up_to_the_games_counts(context: dg.AssetCheckExecutionContext,
+                                            peer_value_counts: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every value bin of a rank band, playlist and stat of the fold of the games' partial counts
+    (`peer_value_partials`, `percentiles.VALUE_FOLD`) has its `peer_value_counts` row and no other does: its values
+    (`games`) are the fold's, the values below it (`games_below`) those of the bins below (none below the first), and
+    its `total` the values of every bin of the group, so that a rank percentile read from it is the value's among
+    every published game's; and the fold counts every partial row of the version it folds, no more."""
+    state, counts = folded_state(context.resources.lake, DOMAIN, PEER_VALUE_COUNTS)
+    gaps = _count_gaps(peer_value_counts, state)
+    return _folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
         "bins": peer_value_counts.height, "values": int(peer_value_counts["games"].sum() or 0),
         "bins_disagreeing": gaps.height,
-        "disagreeing": dg.MetadataValue.json(gaps.head(20).select(*PEER_GROUP, "value_bin").rows())})
+        "disagreeing": dg.MetadataValue.json(gaps.head(20).select(*PEER_GROUP, "value_bin").rows())}), counts)
 
 
 HEATMAP_TOLERANCE_S = 1.0

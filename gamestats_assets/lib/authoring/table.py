@@ -23,8 +23,8 @@ from gamestats_assets.lib.core.partitions import (
 )
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
-from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted
-from gamestats_assets.lib.lake.fold import Fold, refresh
+from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted, table_exists
+from gamestats_assets.lib.lake.fold import Fold, folded_rows, refresh
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -275,11 +275,12 @@ def outcome(context: dg.AssetExecutionContext, table: Table, results: Sequence[R
 
 def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *resources: str, **kwargs):
     """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
-    resources its givens name and `resources`, after the tables it names; one not published runs after the run's
-    publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
+    resources its givens name and `resources`, after the tables it names (and the one it folds); one not published
+    runs after the run's publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
+    folded = table.inputs.values() if table.fold else ()
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
-                      deps=[table_key(domain, ref) for ref in (*table.after, *(table.inputs.values() if table.fold else ()))],
+                      deps=[table_key(domain, ref) for ref in (*table.after, *folded)],
                       op_tags=AFTER_THE_PUBLISH if table.publish is None else {}, **kwargs)
 
 
@@ -402,6 +403,17 @@ def folded_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         return outcome(context, table, [table.fold.finish(state)])
 
     return _table
+
+
+def folded_state(lake: Any, domain: str, table: Table) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The state of the folded `table` in `lake` (the lake IO manager), and its rows beside its source's at the
+    version it folds (`fold.folded_rows`): what a check judges the table by without reading its source again."""
+    [source] = table.inputs.values()
+    state_uri = lake.table_uri(dg.AssetKey([domain, FOLD_LAYER, table.name]))
+    counts = folded_rows(lake.table_uri(table_key(domain, source)), state_uri, table.fold, lake.options())
+    state = (pl.read_delta(state_uri, storage_options=lake.options()) if table_exists(state_uri, lake.options())
+             else table.fold.empty())
+    return state, counts
 
 
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -25,6 +25,7 @@ import polars as pl
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import DeltaError
 
 from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
 
@@ -37,14 +38,14 @@ class Fold:
     """The sum over a source table's rows: `reads`, the source columns read (name → type), grouped `by` some of
     them, each row adding `terms` (state column → an integer expression of the row, a null adding nothing) to its
     group; `finish` makes the table from the state (a group whose terms are all zero is the same as no group).
-    Called on the source's rows, it is the table computed from them at once."""
+    `counted` names the term that is 1 for every row, if one is: a check can then compare the state with the
+    source's row count (`folded_rows`). Called on the source's rows, it is the table computed from them at once."""
 
     reads: Mapping[str, pl.DataType]
     by: Sequence[str]
     terms: Mapping[str, pl.Expr]
     finish: Callable[[pl.DataFrame], pl.DataFrame]
-    rows: Callable[[pl.DataFrame], pl.DataFrame] = field(default=lambda rows: rows)
-    """The source rows that are folded (a filter), given the columns read."""
+    counted: str | None = None
 
     def __call__(self, **frames: pl.DataFrame) -> pl.DataFrame:
         [rows] = frames.values()
@@ -52,16 +53,15 @@ class Fold:
 
     @property
     def definition(self) -> str:
-        """A digest of what the state holds: the columns read, the groups, the terms and the rows folded."""
+        """A digest of what the state holds: the columns read, the groups and the terms."""
         text = json.dumps([{n: str(t) for n, t in self.reads.items()}, list(self.by),
-                           {n: str(term) for n, term in self.terms.items()},
-                           str(self.rows(pl.LazyFrame(schema=dict(self.reads))).explain(optimized=False))])
+                           {n: str(term) for n, term in self.terms.items()}])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def state(self, rows: pl.DataFrame, sign: int = 1) -> pl.DataFrame:
         """The groups' sums of `rows` (each negated when `sign` is -1), sorted by group, the all-zero groups left
         out."""
-        rows = self.rows(rows.select(pl.col(name).cast(dtype) for name, dtype in self.reads.items()))
+        rows = rows.select(pl.col(name).cast(dtype) for name, dtype in self.reads.items())
         terms = rows.select(*self.by, *(term.fill_null(0).alias(name) for name, term in self.terms.items()))
         summed = terms.group_by(list(self.by)).agg(pl.col(name).sum() for name in self.terms)
         return self.merged([summed if sign > 0 else summed.with_columns(-pl.col(name) for name in self.terms)])
@@ -157,7 +157,8 @@ def recorded_version(state_uri: str, fold: Fold, storage_options: dict[str, str]
 
 
 def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None = None,
-            erased: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame) -> tuple[pl.DataFrame, dict[str, Any]]:
+            erased: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame
+            ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """The fold's state for the source's current version, brought up to date from the state recorded and the
     source's log as this module says, and written (through `erased`, the lake's redaction of deleted players)
     with that version; with what it read: whether it folded every row (`full_fold`), the files added and removed
@@ -219,3 +220,24 @@ def write_state(state_uri: str, fold: Fold, state: pl.DataFrame, version: int,
                     storage_options=storage_options, commit_properties=CommitProperties(
                         custom_metadata={SOURCE_VERSION: str(version), DEFINITION: fold.definition}))
     return state
+
+
+def folded_rows(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None = None
+                ) -> dict[str, int]:
+    """The rows of the source version the state folds (`source_rows`, from the log's file statistics: no row is
+    read) beside those the state counts (`rows_in_state`, its `counted` term's sum); -1 for what cannot be told
+    (no state of this fold, a version no longer in the log, files without statistics)."""
+    since = recorded_version(state_uri, fold, storage_options)
+    counted = (int(pl.read_delta(state_uri, storage_options=storage_options)[fold.counted].cast(pl.Int64).sum())
+               if since is not None and fold.counted else -1)
+    if since is None or since < 0:
+        return {"source_version": -1 if since is None else since, "source_rows": 0 if since == -1 else -1,
+                "rows_in_state": counted}
+    try:
+        actions = pl.DataFrame(DeltaTable(source_uri, version=since, storage_options=storage_options)
+                               .get_add_actions(flatten=True))
+    except DeltaError:
+        return {"source_version": since, "source_rows": -1, "rows_in_state": counted}
+    known = actions.height == 0 or actions["num_records"].null_count() == 0
+    return {"source_version": since, "source_rows": int(actions["num_records"].sum()) if known else -1,
+            "rows_in_state": counted}

@@ -112,7 +112,7 @@ def _moments_of(games: int, scaled: int, squares: int) -> tuple[float | None, fl
 PEER_FOLD = Fold(
     FOLD_READS, STATE_KEY + ("category",),
     {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "scaled": pl.col("scaled"), "squares": pl.col("squares")},
-    finished_peer_stats)
+    finished_peer_stats, counted="rows")
 """`peer_stats` as a fold of the games' partials: per rank band, stat, player and category, exact integer sums."""
 
 

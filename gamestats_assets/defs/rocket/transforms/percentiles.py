@@ -3,9 +3,9 @@ stat, rank band and playlist.
 
 A `player_stats` row carries its value's bin (`value_bin`: the value to `SIGNIFICANT_DIGITS` significant digits,
 which depends on the row alone); each game's count of values per bin (`peer_value_partials`) is added up over every
-game into `peer_value_counts` (a fold of them kept from their Delta log, `VALUE_FOLD`), which says of each bin how many values fall in it and below it; the query layer
-answers a row's percentile from the largest bin at or below the row's (`serve/queries/rocket.py`), so a game
-published after the counts still gets one. `percentile` is the same definition over frames."""
+game into `peer_value_counts` (a fold of them kept from their Delta log, `VALUE_FOLD`), which says of each bin how
+many values fall in it and below it; the query layer answers a row's percentile from the largest bin at or below the
+row's (`serve/queries/rocket.py`), so a game published after the counts still gets one. `percentile` is the same definition over frames."""
 
 from __future__ import annotations
 
@@ -52,8 +52,9 @@ def value_counts(partials: pl.DataFrame) -> pl.DataFrame:
 
 
 VALUE_FOLD = Fold({**{name: pl.String for name in PEER_GROUP}, "value_bin": pl.Float64, "games": pl.Int64},
-                  (*PEER_GROUP, "value_bin"), {"games": pl.col("games")}, lambda state: value_counts(state))
-"""`peer_value_counts` as a fold of the games' partial counts: the values per bin, summed."""
+                  (*PEER_GROUP, "value_bin"), {"rows": pl.lit(1, pl.Int64), "games": pl.col("games")},
+                  lambda state: value_counts(state), counted="rows")
+"""`peer_value_counts` as a fold of the games' partial counts: the partial rows and values per bin, summed."""
 
 
 def percentile(stats: pl.DataFrame, counts: pl.DataFrame) -> pl.Series:
