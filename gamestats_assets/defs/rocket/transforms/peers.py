@@ -78,7 +78,7 @@ def peer_partials(stats: pl.DataFrame) -> pl.DataFrame:
 
 FOLD_READS = {"rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String, "category": pl.String,
               "games": pl.Int64, "scaled": EXACT, "squares": EXACT}
-STATE_KEY = ("rank_band", "stat_type", "player_id")
+"""The columns of `peer_partials` the fold reads."""
 
 
 def finished_peer_stats(state: pl.DataFrame) -> pl.DataFrame:
@@ -110,7 +110,7 @@ def _moments_of(games: int, scaled: int, squares: int) -> tuple[float | None, fl
 
 
 PEER_FOLD = Fold(
-    FOLD_READS, STATE_KEY + ("category",),
+    FOLD_READS, ("rank_band", "stat_type", "player_id", "category"),
     {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "scaled": pl.col("scaled"), "squares": pl.col("squares")},
     finished_peer_stats, counted="rows")
 """`peer_stats` as a fold of the games' partials: per rank band, stat, player and category, exact integer sums."""
