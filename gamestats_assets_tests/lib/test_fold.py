@@ -109,12 +109,18 @@ def test_a_slower_refresh_landing_last_is_continued_from(lake):
     assert (figures["full_fold"], figures["files_added"]) == (False, 1), "the older state is brought up to date"
 
 
-def test_a_source_file_without_a_column_the_fold_reads_is_refused(lake):
+def test_a_source_file_without_a_column_the_fold_reads_is_refused_unless_the_fold_knows_it_absent(lake):
     lake.land(game("m1", ["a"]).drop("points"))
     lake.refresh(Fold({"band": pl.String, "player_id": pl.String, "games": pl.Int64}, FOLD.by,
                       {"games": pl.col("games")}, FOLD.finish))
     with pytest.raises(FoldSourceError, match="points"):
         lake.refresh()
+    made_up = Fold(FOLD.reads, FOLD.by, {**FOLD.terms, "points": pl.col("points").fill_null(pl.col("games") * 7)},
+                   FOLD.finish, absent=frozenset({"points"}))
+    lake.land(game("m2", ["b"], DAY + dt.timedelta(days=1)), DAY + dt.timedelta(days=1))
+    lake.refresh(made_up)
+    assert pl.read_delta(lake.state).sort("player_id")["points"].to_list() == [7, 1], \
+        "a column the fold knows older files lack is null there, and its terms make up for it"
 
 
 def test_the_state_is_judged_against_the_sources_row_count_without_reading_a_row(lake):

@@ -112,3 +112,10 @@ def test_the_fold_check_finds_a_missing_or_changed_day():
     stale = merged_peer_stats(partials.filter(pl.col("rank_band") != "gold")
                               .vstack(peer_partials(stats.filter(date=0, rank_band="gold"))))
     assert set(_state_gaps(stale, PEER_FOLD.state(partials))["rank_band"]) == {"gold"}
+
+
+def test_partials_written_before_they_held_exact_sums_fold_from_their_one_value():
+    stats = history(days=3, rows_a_day=300, seed=2).unique(["match_id", "player_id", "stat_type"])
+    partials = peer_partials(stats)
+    assert_frame_equal(merged_peer_stats(partials.drop("scaled", "squares")), merged_peer_stats(partials),
+                       check_exact=True)

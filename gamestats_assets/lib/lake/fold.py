@@ -39,13 +39,16 @@ class Fold:
     them, each row adding `terms` (state column → an integer expression of the row, a null adding nothing) to its
     group; `finish` makes the table from the state (a group whose terms are all zero is the same as no group).
     `counted` names the term that is 1 for every row, if one is: a check can then compare the state with the
-    source's row count (`folded_rows`). Called on the source's rows, it is the table computed from them at once."""
+    source's row count (`folded_rows`); `absent` the columns read that files written before the source held them
+    lack (null there, which the terms make up for). Called on the source's rows, it is the table computed from them
+    at once."""
 
     reads: Mapping[str, pl.DataType]
     by: Sequence[str]
     terms: Mapping[str, pl.Expr]
     finish: Callable[[pl.DataFrame], pl.DataFrame]
     counted: str | None = None
+    absent: frozenset[str] = frozenset()
 
     def __call__(self, **frames: pl.DataFrame) -> pl.DataFrame:
         [rows] = frames.values()
@@ -61,7 +64,8 @@ class Fold:
     def state(self, rows: pl.DataFrame, sign: int = 1) -> pl.DataFrame:
         """The groups' sums of `rows` (each negated when `sign` is -1), sorted by group, the all-zero groups left
         out."""
-        rows = rows.select(pl.col(name).cast(dtype) for name, dtype in self.reads.items())
+        rows = rows.select((pl.lit(None) if name in self.absent and name not in rows.columns else pl.col(name))
+                           .cast(dtype).alias(name) for name, dtype in self.reads.items())
         terms = rows.select(*self.by, *(term.fill_null(0).alias(name) for name, term in self.terms.items()))
         summed = terms.group_by(list(self.by)).agg(pl.col(name).sum() for name in self.terms)
         return self.merged([summed if sign > 0 else summed.with_columns(-pl.col(name) for name in self.terms)])
@@ -117,11 +121,11 @@ def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str
 
 
 def file_rows(filesystem: pafs.FileSystem, path: str, partition_values: Mapping[str, str | None],
-              schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+              schema: Mapping[str, pl.DataType], absent: frozenset[str] = frozenset()) -> pl.DataFrame:
     """The `schema` columns of one of the table's Parquet files: those it stores, its partition values for those it
-    is partitioned by, nulls for those it was written without."""
+    is partitioned by, nulls for those of `absent` it was written without (`FoldSourceError` for any other)."""
     stored = set(pq.read_schema(filesystem.open_input_file(unquote(path))).names)
-    unknown = [name for name in schema if name not in stored and name not in partition_values]
+    unknown = [name for name in schema if name not in stored and name not in partition_values and name not in absent]
     if unknown:
         raise FoldSourceError(f"{path} was written without {unknown}, which the fold reads: compute its rows again")
     frame = pl.from_arrow(pq.read_table(unquote(path), columns=[n for n in schema if n in stored],
@@ -141,8 +145,8 @@ def partition_value(value: Any, dtype: pl.DataType) -> pl.Expr:
 
 
 def files_rows(filesystem: pafs.FileSystem, files: Mapping[str, Mapping[str, str | None]],
-               schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    frames = [file_rows(filesystem, path, values, schema) for path, values in sorted(files.items())]
+               schema: Mapping[str, pl.DataType], absent: frozenset[str] = frozenset()) -> pl.DataFrame:
+    frames = [file_rows(filesystem, path, values, schema, absent) for path, values in sorted(files.items())]
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=dict(schema))
 
 
@@ -177,11 +181,11 @@ def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[s
                                        for path in [*changes.added, *changes.removed]):
         changes = None
     if changes is None:
-        rows = all_rows(source, filesystem, fold.reads)
+        rows = all_rows(source, filesystem, fold)
         state, figures = fold.state(rows), {"full_fold": True, **fallback, "rows_folded": rows.height}
     else:
-        added = files_rows(filesystem, changes.added, fold.reads)
-        removed = files_rows(filesystem, changes.removed, fold.reads)
+        added = files_rows(filesystem, changes.added, fold.reads, fold.absent)
+        removed = files_rows(filesystem, changes.removed, fold.reads, fold.absent)
         state = fold.merged([pl.read_delta(state_uri, storage_options=storage_options).cast(fold.empty().schema),
                              fold.state(added), fold.state(removed, -1)])
         figures = {"full_fold": False, "files_added": len(changes.added), "files_removed": len(changes.removed),
@@ -191,16 +195,17 @@ def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[s
     return state, {**figures, "source_version": version, "groups": state.height}
 
 
-def all_rows(source: DeltaTable, filesystem: pafs.FileSystem, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """Every row of the source's loaded version (its `schema` columns): its files read as they are when they are
-    plain Parquet, else through the Delta reader."""
+def all_rows(source: DeltaTable, filesystem: pafs.FileSystem, fold: Fold) -> pl.DataFrame:
+    """Every row of the source's loaded version (the columns the fold reads): its files read as they are when they
+    are plain Parquet, else through the Delta reader."""
+    schema = fold.reads
     if not plain_parquet(source):
         return pl.read_delta(source.table_uri, version=source.version(), columns=list(schema)).cast(dict(schema))
     actions = pl.DataFrame(source.get_add_actions(flatten=True))
     columns = source.metadata().partition_columns
     files = {path: {name: row.get(f"partition.{name}") for name in columns}
              for row in actions.iter_rows(named=True) for path in [row["path"]]} if actions.height else {}
-    return files_rows(filesystem, files, schema)
+    return files_rows(filesystem, files, schema, fold.absent)
 
 
 def is_relative(path: str) -> bool:

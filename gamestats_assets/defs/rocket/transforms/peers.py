@@ -77,7 +77,7 @@ def peer_partials(stats: pl.DataFrame) -> pl.DataFrame:
 
 
 FOLD_READS = {"rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String, "category": pl.String,
-              "games": pl.Int64, "scaled": EXACT, "squares": EXACT}
+              "games": pl.Int64, "total": pl.Float64, "scaled": EXACT, "squares": EXACT}
 """The columns of `peer_partials` the fold reads."""
 
 
@@ -109,11 +109,17 @@ def _moments_of(games: int, scaled: int, squares: int) -> tuple[float | None, fl
             float(Fraction(games * squares - scaled * scaled, games * SCALE * SCALE)))
 
 
+WRITTEN_BEFORE = (pl.col("total") * SCALE).round().cast(pl.Int64, strict=False).cast(pl.Int128)
+"""The scaled value of a partial row written before the partials held their scaled sums (`total`, the one value of
+the player in the game: `player_stats` is keyed by game, player and stat)."""
 PEER_FOLD = Fold(
     FOLD_READS, ("rank_band", "stat_type", "player_id", "category"),
-    {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "scaled": pl.col("scaled"), "squares": pl.col("squares")},
-    finished_peer_stats, counted="rows")
-"""`peer_stats` as a fold of the games' partials: per rank band, stat, player and category, exact integer sums."""
+    {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"),
+     "scaled": pl.coalesce(pl.col("scaled"), WRITTEN_BEFORE.cast(EXACT)),
+     "squares": pl.coalesce(pl.col("squares"), (WRITTEN_BEFORE * WRITTEN_BEFORE).cast(EXACT))},
+    finished_peer_stats, counted="rows", absent=frozenset({"scaled", "squares"}))
+"""`peer_stats` as a fold of the games' partials: per rank band, stat, player and category, exact integer sums (of a
+partial written before the partials held them, from its one value)."""
 
 
 def merged_peer_stats(partials: pl.DataFrame) -> pl.DataFrame:
