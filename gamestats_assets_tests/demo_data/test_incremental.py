@@ -3,6 +3,7 @@ removed; each rerun parses only the files new or changed since the day's last ru
 repeat or contradict), and `etl/events`, its rejected lines and read counts equal a run from scratch over the same
 files (a fresh data folder)."""
 
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -30,13 +31,19 @@ def demo_env(platform_env, monkeypatch):
     return monkeypatch
 
 
+@functools.cache
+def dagster_of(data_dir: Path) -> tuple[dg.JobDefinition, dg.DagsterInstance]:
+    """The asset job of the definitions over `data_dir` (the data folder the settings name when first asked) and
+    the instance that runs it: one of each a data folder, as a user's has."""
+    return build_definitions(Settings.from_env()).resolve_implicit_global_asset_job_def(), dg.DagsterInstance.ephemeral()
+
+
 def run(data_dir: Path, env: pytest.MonkeyPatch, *, land: bool = True) -> tuple[dict[str, int], dict[str, bool]]:
     """The day landed (unless not `land`) and its `etl/events` materialized over `data_dir`, after the reference
     tables it reads when the data folder has none yet (a user reruns a day, not its reference): the run's file
     counts (parsed, reused ...) and whether each check of the table passed."""
     env.setenv("GAMESTATS_DATA_DIR", str(data_dir))
-    defs = build_definitions(Settings.from_env())
-    job, instance = defs.resolve_implicit_global_asset_job_def(), dg.DagsterInstance.ephemeral()
+    job, instance = dagster_of(data_dir)
     if not (data_dir / "lake" / "demo_data" / "reference").is_dir():
         assert job.execute_in_process(asset_selection=REFERENCE, instance=instance).success
     result = job.execute_in_process(asset_selection=[*([LANDING] if land else []), EVENTS], partition_key=DAY,
@@ -61,9 +68,9 @@ def state(data_dir: Path) -> tuple[pl.DataFrame, list, dict]:
 
 def assert_as_from_scratch(data_dir: Path, checks: dict[str, bool], env: pytest.MonkeyPatch, scratch: Path) -> None:
     """`data_dir`'s `etl/events` of the day (whose run's `checks` passed or failed) equals a run over a copy of its
-    landing files in the fresh data folder `scratch`."""
-    folder = Path("landing") / "demo_data" / DAY
-    shutil.copytree(data_dir / folder, scratch / folder)
+    landing files in the fresh data folder `scratch`, given the same reference tables."""
+    for folder in (Path("landing") / "demo_data" / DAY, Path("lake") / "demo_data" / "reference"):
+        shutil.copytree(data_dir / folder, scratch / folder)
     _, from_scratch_checks = run(scratch, env, land=False)
     assert checks == from_scratch_checks
     incremental, from_scratch = state(data_dir), state(scratch)

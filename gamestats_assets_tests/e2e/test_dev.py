@@ -2,7 +2,9 @@
 one whose telemetry download was cut, a day delivered and one of its files delivered again, and, through
 `gamestats serve` beside it, a Rocket League replay uploaded and then served, and a PUBG player added to the
 roster whose backfill the API follows; replays dropped into a day while a run of it is in progress, taken by one
-run after it; and a partition run launched as the UI launches it."""
+run after it; a partition run launched as the UI launches it; and LoL and Rocket League players added to their
+rosters waiting, with the reason on the sensor's tick, for the API key they need (`test_dev_players` backfills
+them on a `gamestats dev` started with the keys)."""
 
 from __future__ import annotations
 
@@ -19,11 +21,22 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.authoring.publish_steps import POSTGRES_POOL
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.e2e.dev import wait_until
-from gamestats_assets_tests.e2e.site import START, completed_backfill, failed_ticks, finished_runs, rows
+from gamestats_assets_tests.e2e.site import (
+    LOL_PLAYER,
+    START,
+    completed_backfill,
+    execute,
+    failed_ticks,
+    finished_runs,
+    rows,
+    ticks,
+)
 from gamestats_assets_tests.pubg.conftest import FIXTURES as PUBG_FIXTURES
 from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.rocket.test_live import PLAYER as ROCKET_PLAYER
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +77,15 @@ def cut_download(site, dev):
     recent_match(PUBG_FIXTURES / "pubg-python_match_response.json", data / "landing" / "pubg" / "matches")
     (telemetry / ".download").rename(telemetry / f"{match_id}-telemetry.jsonl")
     return match_id
+
+
+@pytest.fixture(scope="module", autouse=True)
+def tracked_without_keys(site, dev, module_pg_url):
+    """A LoL player added to `lol.players` of the database `gamestats dev` prepared, and a Rocket League player to
+    the roster file, with neither API key set: their sensors tick while the module's other uses run."""
+    execute(module_pg_url, "INSERT INTO lol.players (player_id) VALUES (%s)", LOL_PLAYER)
+    (site[0] / "reference" / "rocket").mkdir(parents=True, exist_ok=True)
+    (site[0] / "reference" / "rocket" / "players.csv").write_text(f"player_id\n{ROCKET_PLAYER}\n")
 
 
 def test_one_new_match_runs_once_and_reaches_postgresql(site, dev, delivered, module_pg_url):
@@ -309,6 +331,19 @@ def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_ta
         "files_parsed"], "each replay is parsed once: by the first run when it landed before its ETL, else the next"
     assert rows(module_pg_url, "SELECT count(*) FROM rocket.matches WHERE date = %s", START) == [(3,)]
     assert not failed_ticks(dev)
+
+
+def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(dev):
+    def reasons():
+        latest = {name: found[0] for name, found in ticks(dev).items() if found}
+        waiting = [latest.get(name, {}).get("skipReason") or "" for name in
+                   ("lol_newly_tracked_players", "rocket_newly_tracked_players")]
+        return waiting if all("wait" in reason for reason in waiting) else None
+
+    lol, rocket = wait_until(reasons, 200, "the tracked-player sensors to say why the players wait", dev)
+    assert "GAMESTATS_RIOT_API_KEY is not set" in lol and LOL_PLAYER in lol
+    assert "GAMESTATS_BALLCHASING_TOKEN is not set" in rocket and ROCKET_PLAYER in rocket
+    assert not [b for b in dev.instance().get_backfills() if b.tags.get(PLAYER_TAG) in (LOL_PLAYER, ROCKET_PLAYER)]
 
 
 def test_no_sensor_tick_failed(dev):

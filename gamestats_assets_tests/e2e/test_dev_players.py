@@ -1,9 +1,9 @@
 """The uses of `gamestats dev` for tracked players, end to end under its daemon: LoL and Rocket League players
-added to their rosters wait, with the reason on the sensor's tick, for the API key they need, and are
-backfilled once it is set; with the PUBG key set, a tournament player's match is found on the API and run by
-the tournament discovery. The Riot, ballchasing and PUBG APIs are served on loopback from their recorded
-answers (the Riot game moved to three days ago, so that a tracked player's history holds it and the
-every-ten-minutes discovery does not)."""
+on their rosters when `gamestats dev` starts with the API keys they need are backfilled (`test_dev` shows them
+waiting, with the reason on the sensor's tick, while a key is missing); with the PUBG key set, a tournament player's
+match is found on the API and run by the tournament discovery. The Riot, ballchasing and PUBG APIs are served on
+loopback from their recorded answers (the Riot game moved to three days ago, so that a tracked player's history
+holds it and the every-ten-minutes discovery does not)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ import dagster as dg
 import pytest
 
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV as PUBG_URL_ENV
-from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets.sources.pubg.client import API_KEY_ENV as PUBG_KEY_ENV
-from gamestats_assets_tests.e2e.dev import wait_until
+from gamestats_assets_tests.e2e.dev import Dev, wait_until
 from gamestats_assets_tests.e2e.site import (
     GAME_DAY,
     LOL_PLAYER,
@@ -26,9 +25,9 @@ from gamestats_assets_tests.e2e.site import (
     execute,
     failed_ticks,
     finished_runs,
+    free_port,
     rows,
     serve,
-    ticks,
 )
 from gamestats_assets_tests.pubg.test_live import MATCH_ID as PUBG_MATCH
 from gamestats_assets_tests.pubg.test_live import PLAYER as PUBG_PLAYER
@@ -58,30 +57,26 @@ def rosters(site, module_pg_url):
     (site[0] / "reference" / "rocket" / "players.csv").write_text(f"player_id\n{ROCKET_PLAYER}\n")
 
 
-def test_players_wait_for_a_missing_key_with_the_reason_on_the_tick(rosters, dev):
-    def reasons():
-        latest = {name: found[0] for name, found in ticks(dev).items() if found}
-        waiting = [latest.get(name, {}).get("skipReason") or "" for name in
-                   ("lol_newly_tracked_players", "rocket_newly_tracked_players")]
-        return waiting if all("wait" in reason for reason in waiting) else None
-
-    lol, rocket = wait_until(reasons, 200, "the tracked-player sensors to say why the players wait", dev)
-    assert "GAMESTATS_RIOT_API_KEY is not set" in lol and LOL_PLAYER in lol
-    assert "GAMESTATS_BALLCHASING_TOKEN is not set" in rocket and ROCKET_PLAYER in rocket
-    assert not [b for b in dev.instance().get_backfills() if b.tags.get(PLAYER_TAG) in (LOL_PLAYER, ROCKET_PLAYER)]
-
-
-def test_with_the_keys_set_the_waiting_players_are_backfilled(site, dev, module_pg_url, pubg_api):
-    dev.stop()
-    dev.env.update(GAMESTATS_RIOT_API_KEY="test-key", GAMESTATS_BALLCHASING_TOKEN=TOKEN,
-                   **{PUBG_KEY_ENV: "test-key", PUBG_URL_ENV: pubg_api})
-    organisers = site[0] / "landing" / "pubg" / "tournament"
+@pytest.fixture(scope="module")
+def dev(site, rosters, pubg_api, tmp_path_factory):
+    """`gamestats dev` started with the Riot, ballchasing and PUBG keys set, and a tournament of the PUBG player
+    in the organisers' folder."""
+    data, env = site
+    env.update(GAMESTATS_RIOT_API_KEY="test-key", GAMESTATS_BALLCHASING_TOKEN=TOKEN,
+               **{PUBG_KEY_ENV: "test-key", PUBG_URL_ENV: pubg_api})
+    organisers = data / "landing" / "pubg" / "tournament"
     organisers.mkdir(parents=True, exist_ok=True)
     team = {"team_name": "T", "division_id": "Pro", "group_id": "A",
             "players": [{"account_id": PUBG_PLAYER, "name": "x"}]}
     (organisers / "S1.json").write_text(json.dumps({"season": {"season_id": "S1"}, "teams": [team], "rounds": [],
                                                     "schedule": []}))
-    dev.start()
+    running = Dev(env, free_port(), tmp_path_factory.mktemp("logs") / "dev.log")
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_the_tracked_players_are_backfilled(site, dev, module_pg_url):
     instance = dev.instance()
     wait_until(lambda: completed_backfill(instance, LOL_PLAYER), 500, "the LoL player's backfill", dev)
     wait_until(lambda: completed_backfill(instance, ROCKET_PLAYER), 500, "the Rocket League player's backfill", dev)

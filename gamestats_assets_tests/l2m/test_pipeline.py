@@ -71,7 +71,7 @@ def backfilled(pg_url, tmp_path_factory):
         data_dir = tmp_path_factory.mktemp("l2m") / "data"
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", pg_url)
-        patch.setenv("GAMESTATS_USERS", "1500")
+        patch.setenv("GAMESTATS_USERS", "300")
         patch.setenv("GAMESTATS_START_DATE", DAYS[0].isoformat())
         defs = build_definitions(Settings.from_env())
         result = run(defs, l2m_keys(defs, partitioned=True), tags={
