@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 SKIPPED_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast", "dagster")
@@ -31,16 +33,31 @@ def in_postgres(pg_url: str, needles: list[str]) -> list[str]:
     return found
 
 
+def in_column(column: pa.ChunkedArray, needles: list[str]) -> bool:
+    """Whether any value of `column`, as text, holds any of `needles`: searched by Arrow where the values cast to
+    text, else in the values' Python text (nested values, bytes that are no text)."""
+    if not pa.types.is_nested(column.type):
+        try:
+            text = column if pa.types.is_string(column.type) else pc.cast(column, pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            return any(pc.any(pc.match_substring(text, needle)).as_py() for needle in needles)
+    values = str(column.to_pylist())
+    return any(needle in values for needle in needles)
+
+
 def in_lake(lake: Path, needles: list[str]) -> list[str]:
     """Every file of the lake (data files of any version left, log entries, checkpoints) holding any of
     `needles`."""
     found = []
     for path in sorted(p for p in lake.rglob("*") if p.is_file()):
         if path.suffix == ".parquet":
-            text = str(pq.read_table(path).to_pylist())
+            held = any(in_column(column, needles) for column in pq.read_table(path).columns)
         else:
             text = path.read_bytes().decode("utf-8", "replace")
-        if any(needle in text for needle in needles):
+            held = any(needle in text for needle in needles)
+        if held:
             found.append(str(path.relative_to(lake)))
     return found
 
