@@ -21,6 +21,8 @@ from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.retention_tick import retention_tick
 from gamestats_assets_tests.serve.leftovers import published
 
+pytestmark = pytest.mark.long
+
 DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
 RETIRED, KEPT = (day.isoformat() for day in DAYS)
 WHOLE_DAY_DOMAINS = ("l2m", "demo_data")

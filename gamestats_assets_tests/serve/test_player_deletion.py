@@ -32,6 +32,8 @@ from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
 from gamestats_assets_tests.serve.leftovers import anywhere, published, redacted
 from gamestats_assets_tests.serve.running import serving
 
+pytestmark = pytest.mark.long
+
 OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
 ACCOUNTS = "/api/v1/admin/accounts"
 OWN = set(IDENTITIES["rocket"].own)
