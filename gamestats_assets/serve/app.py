@@ -29,6 +29,7 @@ from gamestats_assets.serve import (
     rocket,
     rocket_heatmap,
 )
+from gamestats_assets.serve.docs_bundle import serve_redoc_bundle
 from gamestats_assets.serve.doors import BodyLimit, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.guard import BudgetUnavailable, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
@@ -44,6 +45,8 @@ ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, admin_a
            player_deletion.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
+DOCS_STATIC = "/docs/static"
+"""Where `/docs` and `/redoc` take their scripts and styles (`fastapi-offline`'s, served by the app)."""
 
 
 def dagster_instance():
@@ -94,7 +97,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
             app.state.ahead.close()
 
     app = FastAPIOffline(title="gamestats", summary="The design documents' APIs over the published tables",
-                         version="1", lifespan=lifespan, static_url="/docs/static")
+                         version="1", lifespan=lifespan, static_url=DOCS_STATIC)
+    serve_redoc_bundle(app, DOCS_STATIC)
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url)
     app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)

@@ -172,10 +172,12 @@ def test_the_match_page_fits_a_phone(site, request):
 
 def test_the_openapi_pages_render_every_operation_with_nothing_from_outside(site, request, client):
     """`/docs` (Swagger UI) and `/redoc` take their scripts and styles from the app, as the pages do: they render
-    the API on a machine without internet, which a CDN's script would leave blank."""
+    the API on a machine without internet, which a CDN's script would leave blank; ReDoc's side menu asks for no
+    logo from Redocly's CDN either, which the policy would refuse with an error."""
     base, page = site
     for path in ("/docs", "/redoc"):
         assert "https://" not in client.get(path).text
+    assert b"cdn.redoc.ly" not in client.get("/docs/static/redoc.standalone.js").content
     with check(page, request):
         page.goto(f"{base}/docs")
         page.wait_for("document.querySelectorAll('.opblock').length > 20")
