@@ -732,8 +732,8 @@ FANIN = 8
 """Files of a tier merged at once; a merged file is about this many times its parts' size."""
 SMALLEST = 16 << 10
 """The upper size of the lowest tier's files, in bytes."""
-LARGEST = PARTITION_FILE_BYTES
-"""Files of this size and larger are never merged."""
+LARGEST = PARTITION_FILE_BYTES // FANIN
+"""Files of this size and larger are never merged, so that a merged file stays within about `PARTITION_FILE_BYTES`."""
 
 
 def tier(size: int) -> int:
