@@ -1,7 +1,9 @@
 """A day written a game at a time keeps few files: its small files are merged by tier as they accumulate, with
-every row kept, and a merge beaten by a concurrent commit gives up without losing or reviving a row."""
+every row kept, the files merged away deleted once past the table's retention, and a merge beaten by a concurrent
+commit gives up without losing or reviving a row."""
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 from deltalake import DeltaTable, write_deltalake
@@ -65,3 +67,15 @@ def test_a_merge_beaten_by_a_concurrent_commit_gives_up_and_keeps_the_newer_rows
     held = pl.scan_delta(uri).collect()
     assert held.height == FANIN * 12
     assert held.filter(pl.col("match_id") == changed["match_id"][0])["value"].to_list() == [5.0] * 12
+
+
+def test_files_merged_away_are_deleted_once_past_the_tables_retention(tmp_path):
+    uri = str(tmp_path / "stats")
+    write_deltalake(uri, game(0).to_arrow(), partition_by=["date"],
+                    configuration={"delta.deletedFileRetentionDuration": "interval 0 seconds"})
+    for number in range(1, 3 * FANIN):
+        rows = game(number)
+        write_game(uri, rows, rows["match_id"][0])
+    on_disk = {path.relative_to(uri).as_posix() for path in Path(uri).rglob("*.parquet")}
+    assert on_disk == {path.removeprefix(uri + "/") for path in DeltaTable(uri).file_uris()}
+    assert pl.scan_delta(uri).select(pl.len()).collect().item() == 3 * FANIN * 12

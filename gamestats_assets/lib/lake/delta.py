@@ -762,7 +762,9 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
     N writes holds about `FANIN` files per tier of its log(N) tiers, each row written again once per tier, and a
     merged file's row groups, sorted, are skipped by a key's statistics. Files of `LARGEST` bytes and more stay as
     they are. The merge reads and commits at one version: a concurrent commit touching the same files makes it give
-    up (a later write merges them), never write rows older than the table's."""
+    up (a later write merges them), never write rows older than the table's. After a merge, the files the table
+    stopped referencing longer ago than its retention (`delta.deletedFileRetentionDuration`, a week unless set) are
+    deleted (a vacuum), so that the files merged or replaced away do not pile up on disk."""
     if "://" in uri:
         return 0
     table = DeltaTable(uri, storage_options=storage_options)
@@ -790,6 +792,7 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
                         writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS))
     except CommitFailedError:
         return 0
+    DeltaTable(uri, storage_options=storage_options).vacuum(dry_run=False)
     return len(chosen)
 
 
