@@ -279,6 +279,23 @@ def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING
     return {name: value.value for name, value in found[0].items()} if found else None
 
 
+PARTIALS, PEERS = dg.AssetKey(["rocket", "std", "peer_partials"]), dg.AssetKey(["rocket", "cons", "peer_stats"])
+SNAPSHOT_DELAY_SECONDS = 2 * 60 + 90
+"""The default snapshot delay (2 minutes' tick), the automation sensor's 30 s tick and the snapshot run's own time."""
+
+
+def built_in(instance: dg.DagsterInstance, key: dg.AssetKey, run_id: str) -> float | None:
+    """When run `run_id` materialized `key` (seconds since the epoch), if it did."""
+    records = instance.fetch_materializations(key, limit=20, ascending=False).records
+    return next((record.timestamp for record in records if record.run_id == run_id), None)
+
+
+def built_after(instance: dg.DagsterInstance, key: dg.AssetKey, since: float) -> float | None:
+    """When `key` was last materialized, if after `since`."""
+    records = instance.fetch_materializations(key, limit=1, ascending=False).records
+    return records[0].timestamp if records and records[0].timestamp > since else None
+
+
 def day_runs(instance: dg.DagsterInstance) -> list[dg.RunRecord]:
     return instance.get_run_records(filters=dg.RunsFilter(job_name="rocket_daily", tags={"dagster/partition": COALESCED}),
                                     ascending=True)
@@ -296,7 +313,8 @@ def drop(replay: str, site) -> dt.datetime:
 def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_takes_both(site, dev, module_pg_url):
     """The run is held in progress as an operator holds one: the PostgreSQL writers' pool (`postgres_writer`) is
     set to no slots, as `dagster instance concurrency set postgres_writer 0` does, so the run lands and parses its
-    day and then waits to publish; the pool given its slot back, it finishes."""
+    day and then waits to publish; the pool given its slot back, it finishes. Meanwhile the peers' snapshot, whose
+    partials the held run wrote, is rebuilt within the snapshot delay, while that run is still in progress."""
     instance = dev.instance()
     instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 0)
     try:
@@ -307,6 +325,11 @@ def test_two_replays_landing_during_a_run_of_their_day_make_one_more_run_that_ta
             since = drop(replay, site).timestamp()
             wait_until(lambda since=since: waited_after(dev, since), 120,
                        f"the landing sensor to see {replay} and leave it for the next run", dev)
+        assert [record.dagster_run.status in NOT_FINISHED_STATUSES for record in day_runs(instance)] == [True]
+        updated = wait_until(lambda: built_in(instance, PARTIALS, first.run_id), 300,
+                             "the held run to write the day's peer partials", dev)
+        wait_until(lambda: built_after(instance, PEERS, updated), SNAPSHOT_DELAY_SECONDS,
+                   "the peers' snapshot, rebuilt while the day's run is still in progress", dev)
         assert [record.dagster_run.status in NOT_FINISHED_STATUSES for record in day_runs(instance)] == [True]
     finally:
         instance.event_log_storage.set_concurrency_slots(POSTGRES_POOL, 1)
