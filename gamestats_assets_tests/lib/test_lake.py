@@ -17,7 +17,9 @@ from gamestats_assets.lib.lake.delta import (
     DeltaLakeIOManager,
     LakePartitionError,
     chunk_slices,
+    input_partition_values,
     partition_predicate,
+    partition_values,
     side_by_side,
 )
 from gamestats_assets.lib.authoring.assets import lake_asset
@@ -239,6 +241,16 @@ def test_downstream_reads_exactly_the_partitions_it_asks_for(lake):
                  selection=[daily_doubled])
     days_read = result.asset_materializations_for_node("t__std__daily_doubled")[0].metadata["days_read"].value
     assert days_read == ["2026-01-03"]
+
+
+def test_a_daily_input_s_days_are_its_partitions_days_whether_a_range_or_the_whole_calendar():
+    calendar = dg.DailyPartitionsDefinition(start_date="2019-01-01", end_date="2026-03-01")
+    keys = calendar.get_partition_keys()
+    for first, last in ((keys[0], keys[-1]), ("2024-02-27", "2024-03-02"), ("2026-01-05", "2026-01-05")):
+        context = dg.build_input_context(asset_key="t", asset_partitions_def=calendar,
+                                         asset_partition_key_range=dg.PartitionKeyRange(first, last),
+                                         instance=dg.DagsterInstance.ephemeral())
+        assert input_partition_values(context) == partition_values(calendar, keys[keys.index(first):keys.index(last) + 1])
 
 
 def test_an_input_naming_its_columns_reads_only_those(lake):

@@ -28,6 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+from dagster._check import CheckError
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
@@ -269,8 +270,33 @@ def check_declared(asset_key: dg.AssetKey, rows: "Rows", definition_metadata: Ma
 def partition_values(partitions_def: dg.PartitionsDefinition, keys: Sequence[str]) -> list[Any]:
     """The values a partition column holds for `keys`: dates for time windows, the keys otherwise."""
     if isinstance(partitions_def, dg.TimeWindowPartitionsDefinition):
+        if partitions_def.fmt == ISO_DAY:
+            return [dt.date.fromisoformat(key) for key in keys]
         return [dt.datetime.strptime(key, partitions_def.fmt).date() for key in keys]
     return list(keys)
+
+
+ISO_DAY = "%Y-%m-%d"
+"""The format of daily partition keys, which `date.fromisoformat` reads far faster than `strptime`."""
+
+
+def input_partition_values(context: dg.InputContext) -> list[Any]:
+    """The values of the partition column that `context`'s input reads (`partition_values` of its keys).
+
+    A daily input whose partitions are one run of days (every day, as an unpartitioned step reads, or a backfill's
+    range) gets its days from that range's time window, without Dagster listing each key of the calendar, which it
+    does a cron tick at a time."""
+    partitions_def = context.asset_partitions_def
+    if (isinstance(partitions_def, dg.TimeWindowPartitionsDefinition) and partitions_def.fmt == ISO_DAY
+            and partitions_def.cron_schedule == "0 0 * * *"):
+        try:
+            window = context.asset_partitions_time_window
+        except CheckError:
+            window = None
+        if window is not None:
+            first, end = window.start.date(), window.end.date()
+            return [first + dt.timedelta(days=offset) for offset in range((end - first).days)]
+    return partition_values(partitions_def, context.asset_partition_keys)
 
 
 def physically_partitioned(partitions_def: dg.PartitionsDefinition, metadata: Mapping[str, Any]) -> bool:
@@ -938,7 +964,7 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         column = upstream.definition_metadata.get(PARTITION_COLUMN) if upstream else None
         values = None
         if context.has_asset_partitions and column is not None:
-            values = partition_values(context.asset_partitions_def, context.asset_partition_keys)
+            values = input_partition_values(context)
         scan = read_partitions(uri, column, values, self.options())
         columns = (context.definition_metadata or {}).get(INPUT_COLUMNS)
         if columns and scan.collect_schema().names():
