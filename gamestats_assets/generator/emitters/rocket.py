@@ -114,6 +114,13 @@ def _name(rng: np.random.Generator) -> str:
 
 
 @cache
+def shipped_catalogue() -> pl.DataFrame:
+    """The training-pack catalogue the repository ships (`CATALOGUE`), which the sessions draw their packs from: the
+    same file for every day generated, so it is read once per process."""
+    return read_catalogue(CATALOGUE)
+
+
+@cache
 def population(seed: int, n_players: int) -> tuple[Player, ...]:
     """The players of a seed: the same whichever day is generated (computed once per process)."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
@@ -360,7 +367,7 @@ def emit_day(landing_dir: Path, day: dt.date, *, seed: int = 0, n_players: int =
         for document in replays:
             (staged / REPLAY_FOLDER / f"{document['id']}.json").write_text(json.dumps(document))
         sessions = generate_sessions(day, seed=seed, n_players=n_players, anchor=anchor,
-                                     catalogue=read_catalogue(CATALOGUE))
+                                     catalogue=shipped_catalogue())
         (staged / SESSIONS_FILE).write_text("".join(json.dumps(s) + "\n" for s in sessions))
         (staged / TRUTH_FILE).write_text(json.dumps(truth_document(seed=seed, n_players=n_players)) + "\n")
         swap_in(staged, day_folder / SYNTHETIC_FOLDER)
