@@ -19,6 +19,7 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import apply_migrations
 from gamestats_assets_tests.retention_tick import retention_tick
+from gamestats_assets_tests.runs import execute_assets
 from gamestats_assets_tests.serve.leftovers import published
 
 pytestmark = pytest.mark.long
@@ -82,7 +83,7 @@ def retired(module_pg_url, tmp_path_factory):
             patch.setenv(name, value)
         apply_migrations(module_pg_url)
         defs, instance = build_definitions(Settings.from_env()), dg.DagsterInstance.ephemeral()
-        assert defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        assert execute_assets(defs.resolve_implicit_global_asset_job_def(),
             asset_selection=REFERENCE, instance=instance).success
         for name in WHOLE_DAY_DOMAINS:
             run(defs, f"{name}_daily", instance, tags=BOTH_DAYS)

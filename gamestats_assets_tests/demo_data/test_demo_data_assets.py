@@ -9,6 +9,7 @@ import pytest
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets_tests.runs import execute_assets
 
 DAYS = ["2026-03-02", "2026-03-03"]
 
@@ -22,8 +23,8 @@ def demo_env(platform_env, monkeypatch):
 
 def run(defs, keys, partition_key=None, **kwargs):
     job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(asset_selection=keys, partition_key=partition_key,
-                                  instance=dg.DagsterInstance.ephemeral(), **kwargs)
+    return execute_assets(job, asset_selection=keys, partition_key=partition_key,
+                          instance=dg.DagsterInstance.ephemeral(), **kwargs)
 
 
 def keys(*names):
@@ -175,9 +176,9 @@ def test_a_day_read_without_its_accounts_fails_with_the_reason(demo_env, pg_url)
     assert run(defs, REFERENCE).success
     job, instance = defs.resolve_implicit_global_asset_job_def(), dg.DagsterInstance.ephemeral()
     lines = keys("demo_data/landing/event_logs", "demo_data/etl/events")
-    assert job.execute_in_process(asset_selection=lines, partition_key=DAYS[0], instance=instance).success
-    result = job.execute_in_process(asset_selection=keys("demo_data/cons/events"), partition_key=DAYS[0],
-                                    instance=instance, raise_on_error=False)
+    assert execute_assets(job, asset_selection=lines, partition_key=DAYS[0], instance=instance).success
+    result = execute_assets(job, asset_selection=keys("demo_data/cons/events"), partition_key=DAYS[0],
+                            instance=instance, raise_on_error=False)
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert failure.step_key == "demo_data__cons__events"
     assert f"std/accounts was never materialized for {DAYS[0]}" in failure.step_failure_data.error.message

@@ -8,6 +8,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.figures import readable
 from gamestats_assets.lib.authoring.headline import rate_figures
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets_tests.runs import execute_assets
 
 DAYS = ["2026-03-02", "2026-03-03", "2026-03-04"]
 
@@ -28,10 +29,10 @@ def test_headline_figures_equal_the_lake_tables(platform_env, monkeypatch):
     defs = build_definitions(Settings.from_env())
     job = defs.resolve_implicit_global_asset_job_def()
     instance = dg.DagsterInstance.ephemeral()
-    assert job.execute_in_process(asset_selection=keys("demo_data/reference/event_rules", "demo_data/reference/users"),
-                                  instance=instance).success
+    assert execute_assets(job, asset_selection=keys("demo_data/reference/event_rules", "demo_data/reference/users"),
+                          instance=instance).success
     [activity_key] = keys("demo_data/cons/daily_activity")
-    daily = job.execute_in_process(
+    daily = execute_assets(job,
         asset_selection=keys("demo_data/landing/event_logs", "demo_data/etl/events", "demo_data/std/accounts",
                              "demo_data/cons/events", "demo_data/cons/daily_activity"),
         tags={"dagster/asset_partition_range_start": DAYS[0], "dagster/asset_partition_range_end": DAYS[-1]},
@@ -47,7 +48,7 @@ def test_headline_figures_equal_the_lake_tables(platform_env, monkeypatch):
     assert by_day[DAYS[0]]["active_users"] > 0
 
     [retention_key, conversion_key] = keys("demo_data/cons/retention", "demo_data/cons/conversion")
-    snapshots = job.execute_in_process(asset_selection=[retention_key, conversion_key], instance=instance)
+    snapshots = execute_assets(job, asset_selection=[retention_key, conversion_key], instance=instance)
     assert snapshots.success
     retention = pl.read_delta(str(platform_env / "lake" / "demo_data" / "cons" / "retention"))
     recorded = figures(snapshots, retention_key)[None]

@@ -15,6 +15,7 @@ from polars.testing import assert_frame_equal
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets_tests.runs import execute_assets
 
 pytestmark = pytest.mark.long
 
@@ -45,9 +46,9 @@ def run(data_dir: Path, env: pytest.MonkeyPatch, *, land: bool = True) -> tuple[
     env.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     job, instance = dagster_of(data_dir)
     if not (data_dir / "lake" / "demo_data" / "reference").is_dir():
-        assert job.execute_in_process(asset_selection=REFERENCE, instance=instance).success
-    result = job.execute_in_process(asset_selection=[*([LANDING] if land else []), EVENTS], partition_key=DAY,
-                                    instance=instance, raise_on_error=False)
+        assert execute_assets(job, asset_selection=REFERENCE, instance=instance).success
+    result = execute_assets(job, asset_selection=[*([LANDING] if land else []), EVENTS], partition_key=DAY,
+                            instance=instance, raise_on_error=False)
     [materialization] = [m for m in result.asset_materializations_for_node("demo_data__etl__events")]
     checks = {event.asset_check_evaluation_data.asset_check_key.name: event.asset_check_evaluation_data.passed
               for event in result.all_events if event.event_type_value == "ASSET_CHECK_EVALUATION"

@@ -14,6 +14,7 @@ from gamestats_assets.generator.emitters.l2m import emit_day
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets_tests.runs import execute_assets
 
 DAY = dt.date(2026, 4, 1)
 REVENUE = "SELECT count(*), sum(payments), sum(daily_rev_usd) FROM l2m.l2m_recharge WHERE date = %s"
@@ -27,7 +28,7 @@ def daily_keys(defs):
 
 
 def run(defs, day, **kwargs):
-    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    return execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=daily_keys(defs), partition_key=day.isoformat(), instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False, **kwargs)
 
@@ -153,7 +154,7 @@ def test_a_day_blocked_by_rejects_stays_out_of_the_snapshots(delivered, migrated
     assert not run(defs, day).success
     graph = defs.resolve_asset_graph()
     snapshots = [k for k in graph.materializable_asset_keys if k.path[0] == "l2m" and graph.get(k).partitions_def is None]
-    assert defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    assert execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=snapshots, instance=dg.DagsterInstance.ephemeral()).success
     members = query(migrated_pg_url, "SELECT count(*) FROM l2m.l2m_guild_info WHERE user_id = %s", "only-on-the-blocked-day")
     assert members == (0,)

@@ -15,6 +15,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.l2m.operator_logs import OperatorGame
+from gamestats_assets_tests.runs import execute_assets
 
 DROPPED, FIRST_SYNTHETIC, SYNTHETIC = dt.date(2025, 6, 2), dt.date(2025, 6, 3), dt.date(2025, 6, 4)
 DETECTED = dg.AssetKey(["l2m", "std", "farmers_detected"])
@@ -42,11 +43,11 @@ def runs(pg_url, tmp_path_factory):
         upstream = dg.AssetSelection.assets(DETECTED).upstream().resolve(graph)
         job = defs.resolve_implicit_global_asset_job_def()
         instance = dg.DagsterInstance.ephemeral()
-        days = {day: job.execute_in_process(asset_selection=list(upstream), instance=instance,
-                                            partition_key=day.isoformat())
+        days = {day: execute_assets(job, asset_selection=list(upstream), instance=instance,
+                                    partition_key=day.isoformat())
                 for day in (DROPPED, FIRST_SYNTHETIC, SYNTHETIC)}
         publish = next(k for k in graph.materializable_asset_keys if k.path == ["l2m", "postgres", SNAPSHOT.path[-1]])
-        snapshot = job.execute_in_process(asset_selection=[SNAPSHOT, publish], instance=instance)
+        snapshot = execute_assets(job, asset_selection=[SNAPSHOT, publish], instance=instance)
         yield days, snapshot, data_dir
 
 

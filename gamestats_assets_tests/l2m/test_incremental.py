@@ -17,6 +17,7 @@ from gamestats_assets.defs.l2m.tables import ETL_TABLES
 from gamestats_assets.generator.emitters.l2m import emit_day
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets_tests.runs import execute_assets
 
 DAY = dt.date(2026, 5, 1)
 NAMES = [table.name for table in ETL_TABLES]
@@ -35,7 +36,7 @@ def run_etl(data_dir: Path, env: pytest.MonkeyPatch) -> tuple[dict[str, dict[str
     whether each of their checks passed (a blocking one fails the run, when few lines are read and some rejected)."""
     env.setenv("GAMESTATS_DATA_DIR", str(data_dir))
     defs = build_definitions(Settings.from_env())
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    result = execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=[dg.AssetKey(["l2m", "etl", name]) for name in NAMES], partition_key=DAY.isoformat(),
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     metadata = {name: {key: value.value for key, value in

@@ -14,6 +14,7 @@ from gamestats_assets.defs.l2m import domain
 from gamestats_assets.defs.l2m.transforms.reference import REFERENCE_DIR
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets_tests.runs import execute_assets
 
 DAYS = [dt.date(2026, 2, 1) + dt.timedelta(days=i) for i in range(7)]
 ECONOMY_FILES = ("login", "logout", "recharge", "item_gain", "item_spend", "money_gain", "money_spend")
@@ -26,7 +27,7 @@ def l2m_keys(defs, partitioned: bool):
 
 
 def run(defs, keys, **kwargs):
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    result = execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=keys, instance=dg.DagsterInstance.ephemeral(), **kwargs)
     assert result.success
     return result
@@ -119,7 +120,7 @@ def test_rerunning_a_day_changes_nothing(backfilled, pg_url):
 def test_a_day_whose_previous_day_was_never_built_is_refused(backfilled):
     _, defs, _, _ = backfilled
     late = (DAYS[-1] + dt.timedelta(days=5)).isoformat()
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    result = execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=l2m_keys(defs, partitioned=True), partition_key=late,
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     refused = {e.step_key for e in result.all_events if e.is_step_failure

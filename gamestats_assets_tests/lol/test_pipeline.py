@@ -25,6 +25,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets_tests.lol import real_games
+from gamestats_assets_tests.runs import execute_assets
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "riot"
 DAYS = [dt.date(2026, 2, 1), dt.date(2026, 2, 2)]
@@ -39,7 +40,7 @@ def lol_keys(defs, partitioned: bool):
 
 
 def run(defs, keys, instance, **kwargs):
-    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    return execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=keys, instance=instance, **kwargs)
 
 

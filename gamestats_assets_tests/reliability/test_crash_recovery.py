@@ -23,6 +23,7 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
 from gamestats_assets.lib.deploy.run_health import LocalRunLauncher
+from gamestats_assets_tests.runs import execute_assets
 
 GAMESTATS = [sys.executable, "-c", "from gamestats_assets.cli import main; main()"]
 DAY = "2026-03-02"
@@ -49,7 +50,7 @@ def env(tmp_path, instance_db, monkeypatch):
     with dg.DagsterInstance.get() as instance:
         for selection, partition in ((REFERENCE, None), (LAKE, DAY)):
             keys = [dg.AssetKey(name.split("/")) for name in selection]
-            assert job.execute_in_process(asset_selection=keys, partition_key=partition, instance=instance).success
+            assert execute_assets(job, asset_selection=keys, partition_key=partition, instance=instance).success
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("GAMESTATS_", "DAGSTER_"))}
     return environment | settings | {"COLUMNS": "300"}
 

@@ -11,6 +11,7 @@ import pytest
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets_tests.runs import execute_assets
 
 DAYS = ["2026-04-01", "2026-04-02"]
 
@@ -36,8 +37,8 @@ def defs(platform_env, monkeypatch):
 
 def run(defs, selection, partition_key=None):
     job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(asset_selection=selection, partition_key=partition_key,
-                                  instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return execute_assets(job, asset_selection=selection, partition_key=partition_key,
+                          instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
 def line(kind, account, day, hour, properties, event=None, number=0):

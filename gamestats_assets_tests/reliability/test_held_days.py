@@ -13,6 +13,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.held import held_rows, held_tag
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.l2m import TRUTH_FILE
+from gamestats_assets_tests.runs import execute_assets
 
 pytestmark = pytest.mark.long
 
@@ -26,7 +27,7 @@ def run(defs, instance, first: dt.date, last: dt.date):
     graph = defs.resolve_asset_graph()
     daily = [k for k in graph.materializable_asset_keys
              if k.path[0] == "l2m" and isinstance(graph.get(k).partitions_def, dg.TimeWindowPartitionsDefinition)]
-    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    return execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=daily, instance=instance, raise_on_error=False,
         tags={"dagster/asset_partition_range_start": first.isoformat(),
               "dagster/asset_partition_range_end": last.isoformat()})

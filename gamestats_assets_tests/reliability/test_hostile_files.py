@@ -33,6 +33,7 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets_tests.conftest import FIXTURES
 from gamestats_assets_tests.lib.test_sensors import spans
+from gamestats_assets_tests.runs import execute_assets
 
 DAYS = ["2026-02-01", "2026-02-02"]
 RIOT = FIXTURES / "riot"
@@ -53,7 +54,7 @@ def run(domain: str, layers: tuple[str, ...], first: str, last: str) -> dg.Execu
     defs = build_definitions(Settings.from_env())
     graph = defs.resolve_asset_graph()
     keys = [key for key in graph.materializable_asset_keys if key.path[0] == domain and key.path[1] in layers]
-    return defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    return execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=keys, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
         tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
 
@@ -193,12 +194,12 @@ def test_a_lol_team_position_of_10_000_characters_never_stops_the_statistics_fro
     graph, instance = defs.resolve_asset_graph(), dg.DagsterInstance.ephemeral()
     lol_keys = [k for k in graph.materializable_asset_keys if k.path[0] == "lol"]
     job = defs.resolve_implicit_global_asset_job_def()
-    daily = job.execute_in_process(
+    daily = execute_assets(job,
         asset_selection=[k for k in lol_keys if graph.get(k).partitions_def is not None], instance=instance,
         raise_on_error=False, tags={"dagster/asset_partition_range_start": DAYS[0],
                                     "dagster/asset_partition_range_end": DAYS[0]})
-    snapshots = job.execute_in_process(asset_selection=[k for k in lol_keys if graph.get(k).partitions_def is None],
-                                       instance=instance, raise_on_error=False)
+    snapshots = execute_assets(job, asset_selection=[k for k in lol_keys if graph.get(k).partitions_def is None],
+                               instance=instance, raise_on_error=False)
 
     assert daily.success and snapshots.success
     with psycopg.connect(pg_url) as conn:

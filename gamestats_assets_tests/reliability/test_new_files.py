@@ -23,6 +23,7 @@ from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.conftest import migrated_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
+from gamestats_assets_tests.runs import execute_assets
 
 pytestmark = pytest.mark.long
 
@@ -55,7 +56,7 @@ class Lake:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
-            result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+            result = execute_assets(self.defs.resolve_implicit_global_asset_job_def(),
                 asset_selection=keys, instance=self.instance, partition_key=day.isoformat(), raise_on_error=False)
         if result.success and snapshots:
             assert self.run_snapshots(domain)
@@ -90,7 +91,7 @@ class Lake:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("GAMESTATS_DATA_DIR", str(self.data_dir))
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
-            result = self.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+            result = execute_assets(self.defs.resolve_implicit_global_asset_job_def(),
                 asset_selection=snapshots, instance=self.instance, raise_on_error=False)
         self.folded = {m.asset_key.path[-1]: {name: value.value for name, value in m.metadata.items()}
                        for m in (event.materialization for event in result.get_asset_materialization_events())

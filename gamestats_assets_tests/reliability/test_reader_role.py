@@ -8,6 +8,7 @@ import pytest
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets_tests.runs import execute_assets
 
 DAY = "2026-03-02"
 DOMAIN = "demo_data"
@@ -30,7 +31,7 @@ def published(data_dir, migrated_pg_url, monkeypatch):
     instance = dg.DagsterInstance.ephemeral()
     for selection, partition in ((before, None), (daily, DAY), (after, None)):
         if selection:
-            assert job.execute_in_process(asset_selection=selection, partition_key=partition, instance=instance).success
+            assert execute_assets(job, asset_selection=selection, partition_key=partition, instance=instance).success
     return migrated_pg_url
 
 

@@ -24,6 +24,7 @@ from gamestats_assets.lib.publish.held import HELD_PARTITIONS
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.sources.l2m import TRUTH_FILE
 from gamestats_assets_tests.l2m.test_delivery_faults import daily_keys, run
+from gamestats_assets_tests.runs import execute_assets
 
 DAY = dt.date(2026, 5, 1)
 
@@ -67,7 +68,7 @@ def test_real_files_dropped_into_a_generated_day_replace_its_synthetic_files(set
 def test_nothing_is_generated_without_the_synthetic_setting_or_with_a_live_key(settings, monkeypatch):
     monkeypatch.delenv("GAMESTATS_SOURCE")
     defs = build_definitions(Settings.from_env())
-    empty = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    empty = execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=daily_keys(defs), partition_key=DAY.isoformat(), instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False)
     assert not empty.success and "GAMESTATS_SOURCE=files" in str(empty.all_events)

@@ -14,6 +14,7 @@ from gamestats_assets.defs.rocket.assets import landing_replays
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
+from gamestats_assets_tests.runs import execute_assets
 
 SYNTHETIC_DAY, FILES_DAY = dt.date(2026, 3, 1), dt.date(2026, 3, 2)
 SAVES_MATCH_ID = "aed9f119430be68d4b9d829d8cb0af8a"
@@ -28,7 +29,7 @@ def rocket_keys(defs, partitioned: bool):
 
 
 def run(defs, keys, instance, **kwargs):
-    result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+    result = execute_assets(defs.resolve_implicit_global_asset_job_def(),
         asset_selection=keys, instance=instance, **kwargs)
     assert result.success
     return result

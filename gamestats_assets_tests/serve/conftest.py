@@ -22,6 +22,7 @@ from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets_tests.conftest import built_once, database_url, fresh_database
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
+from gamestats_assets_tests.runs import execute_assets
 from gamestats_assets_tests.serve.chromium import chromium_or_skip
 
 DAY = dt.date(2026, 2, 1)
@@ -80,9 +81,9 @@ def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
         instance = dg.DagsterInstance.ephemeral()
         for domain, days in (("lol", 1), ("l2m", L2M_DAYS)):
             for day in (DAY + dt.timedelta(days=n) for n in range(days)):
-                assert job.execute_in_process(asset_selection=domain_keys(defs, domain, True), instance=instance,
-                                              partition_key=day.isoformat()).success
-            assert job.execute_in_process(asset_selection=domain_keys(defs, domain, False), instance=instance).success
+                assert execute_assets(job, asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                      partition_key=day.isoformat()).success
+            assert execute_assets(job, asset_selection=domain_keys(defs, domain, False), instance=instance).success
 
 
 ROCKET_DAY = dt.date(2026, 3, 1)
