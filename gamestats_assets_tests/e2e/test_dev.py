@@ -280,8 +280,9 @@ def landed(instance: dg.DagsterInstance, run_id: str, key: dg.AssetKey = LANDING
 
 
 PARTIALS, PEERS = dg.AssetKey(["rocket", "std", "peer_partials"]), dg.AssetKey(["rocket", "cons", "peer_stats"])
-SNAPSHOT_DELAY_SECONDS = 2 * 60 + 90
-"""The default snapshot delay (2 minutes' tick), the automation sensor's 30 s tick and the snapshot run's own time."""
+SNAPSHOT_DELAY_SECONDS = 2 * 60 + 30 + 5 * 60
+"""The default snapshot delay (2 minutes' tick), the automation sensor's 30 s tick, and the snapshot run's launch
+and steps on a loaded machine."""
 
 
 def built_in(instance: dg.DagsterInstance, key: dg.AssetKey, run_id: str) -> float | None:
