@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import itertools
 import json
-import math
 import os
 import re
 import uuid
@@ -762,16 +761,16 @@ LARGEST = PARTITION_FILE_BYTES // FANIN
 """Files of this size and larger are never merged, so that a merged file stays within about `PARTITION_FILE_BYTES`."""
 
 
-def tier(size: int) -> int:
+def tier(size: pl.Expr) -> pl.Expr:
     """The tier of a file of `size` bytes: 0 below `SMALLEST`, one more for every `FANIN` times larger."""
-    return 0 if size < SMALLEST else 1 + int(math.log(size / SMALLEST, FANIN))
+    return pl.when(size < SMALLEST).then(0).otherwise(1 + (size / SMALLEST).log(FANIN).floor()).cast(pl.Int64)
 
 
 def files_to_merge(files: pl.DataFrame) -> list[str]:
     """Of a partition's files (`path`, `size_bytes`), those of the lowest tier holding `FANIN` or more files below
     `LARGEST` bytes; none when no tier does."""
     tiers = (files.filter(pl.col("size_bytes") < LARGEST)
-             .with_columns(tier=pl.col("size_bytes").map_elements(tier, return_dtype=pl.Int64))
+             .with_columns(tier=tier(pl.col("size_bytes")))
              .group_by("tier").agg(pl.col("path")).filter(pl.col("path").list.len() >= FANIN).sort("tier"))
     return tiers["path"][0].to_list() if tiers.height else []
 
