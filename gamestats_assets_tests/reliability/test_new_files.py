@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import math
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,8 @@ import polars as pl
 import pytest
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.defs.lol.tables import STATISTICS
+from gamestats_assets.lib.authoring.table import SLICES_LAYER
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets_tests.conftest import migrated_database
@@ -83,8 +85,9 @@ class Lake:
 
     def run_snapshots(self, domain: str) -> bool:
         """Run and publish the domain's snapshots over the games (`SNAPSHOTS`): whether the run succeeded; what
-        each folded one read in `folded` (its materialization's metadata, by table name)."""
-        snapshots = [dg.AssetKey([domain, layer, name]) for name in SNAPSHOTS.get(domain, ())
+        each folded one read in `folded`, and what each sliced one computed in `sliced` (its materialization's
+        metadata, by table name)."""
+        snapshots = [dg.AssetKey([domain, layer, name]) for name in (*SNAPSHOTS.get(domain, ()), *SLICED.get(domain, ()))
                      for layer in ("cons", "postgres")]
         if not snapshots:
             return True
@@ -93,9 +96,10 @@ class Lake:
             patch.setenv("GAMESTATS_PG_URL", self.pg_url)
             result = execute_assets(self.defs.resolve_implicit_global_asset_job_def(),
                 asset_selection=snapshots, instance=self.instance, raise_on_error=False)
-        self.folded = {m.asset_key.path[-1]: {name: value.value for name, value in m.metadata.items()}
-                       for m in (event.materialization for event in result.get_asset_materialization_events())
-                       if "full_fold" in m.metadata}
+        materialized = [event.materialization for event in result.get_asset_materialization_events()]
+        self.folded, self.sliced = ({m.asset_key.path[-1]: {name: value.value for name, value in m.metadata.items()}
+                                     for m in materialized if figure in m.metadata}
+                                    for figure in ("full_fold", "full_refresh"))
         return result.success
 
     def quarantined(self) -> dict[str, str]:
@@ -125,8 +129,13 @@ class Lake:
                 "AND table_name NOT LIKE '%%\\_p%%' ORDER BY 1", (domain,)).fetchall()]
             days = {table: sorted((tuple(map(comparable, row)) for row in conn.execute(
                 f'SELECT * FROM {domain}."{table}" WHERE date = %s', (DAY,)).fetchall()), key=repr) for table in tables}
-            return {**days, **{table: sorted((tuple(map(comparable, row)) for row in conn.execute(
-                f'SELECT * FROM {domain}."{table}"').fetchall()), key=repr) for table in SNAPSHOTS.get(domain, ())}}
+        return {**days, **self.whole_tables(domain, SNAPSHOTS.get(domain, ()))}
+
+    def whole_tables(self, domain: str, tables: Sequence[str]) -> dict[str, list[tuple]]:
+        """Every row of the published `tables` of the domain, sorted."""
+        with connect(self.pg_url) as conn:
+            return {table: sorted((tuple(map(comparable, row)) for row in conn.execute(
+                f'SELECT * FROM {domain}."{table}"').fetchall()), key=repr) for table in tables}
 
 
 def comparable(value: object) -> object:
@@ -139,6 +148,9 @@ def comparable(value: object) -> object:
 
 SNAPSHOTS = {"rocket": ("peer_stats", "peer_value_counts")}
 """The snapshots over every game a domain's day run feeds, compared too: those merged from the games' partials."""
+SLICED = {"lol": tuple(table.name for table in STATISTICS)}
+"""The snapshots over every game a domain's day run feeds that are computed again for the queues and patches whose
+games changed: compared with their computation over every slice of the same lake."""
 ETL_NODES = {"rocket": "replays", "lol": "games"}
 ETL_TABLE = {"rocket": "matches", "lol": "matches"}
 
@@ -166,16 +178,21 @@ def lakes(request, tmp_path, admin_url, monkeypatch) -> Iterator[Callable[[str],
 
 
 def from_scratch(lakes: Callable[[str], Lake], lake: Lake, domain: str, name: str) -> Lake:
-    """A new data folder holding the landing files `lake` holds now, run once."""
+    """A new data folder holding the landing files `lake` holds now, each day run once, the snapshots after the
+    last."""
     scratch = lakes(name.replace(" ", "-"))
-    shutil.copytree(lake.folder(domain), scratch.folder(domain))
-    scratch.run(domain)
+    shutil.copytree(lake.folder(domain).parent, scratch.folder(domain).parent)
+    days = sorted(dt.date.fromisoformat(folder.name) for folder in scratch.folder(domain).parent.iterdir())
+    for day in days:
+        scratch.run(domain, day=day, snapshots=day == days[-1])
     return scratch
 
 
 def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> None:
     """Every table the day published equals a run from scratch's, and so does every STD and daily CONS table of the
     day in the lake (the snapshots are computed from them)."""
+    if domain in SLICED:
+        assert_same_as_every_slice(lake, domain, step)
     scratch = from_scratch(lakes, lake, domain, f"scratch-{step}")
     compared = [(lake.published(domain), scratch.published(domain)),
                 (lake.lake_tables(domain), scratch.lake_tables(domain))]
@@ -188,6 +205,17 @@ def assert_same_as_from_scratch(lakes, lake: Lake, domain: str, step: str) -> No
             only_there = [row for row in whole[table] if row not in incremental[table]]
             assert incremental[table] == whole[table], (f"{step}: {domain}.{table} differs from a run from scratch: "
                                                         f"{only_here[:3]} instead of {only_there[:3]}")
+
+
+def assert_same_as_every_slice(lake: Lake, domain: str, step: str) -> None:
+    """Every sliced snapshot the lake published equals the same snapshot computed over every slice of the lake's
+    tables (its state removed), exactly."""
+    refreshed = lake.whole_tables(domain, SLICED[domain])
+    shutil.rmtree(lake.data_dir / "lake" / domain / SLICES_LAYER)
+    assert lake.run_snapshots(domain)
+    assert {figures["full_refresh"] for figures in lake.sliced.values()} == {True}
+    for table, rows in lake.whole_tables(domain, SLICED[domain]).items():
+        assert refreshed[table] == rows, f"{step}: {domain}.{table} differs from its computation over every slice"
 
 
 def ballchasing_game(number: int) -> dict:
@@ -246,27 +274,43 @@ def write_game(folder: Path, game: tuple[dict, dict], name: str) -> None:
     (folder / f"{name}_timeline.json").write_text(json.dumps(timeline))
 
 
+def longer(match_info: dict, _: dict) -> None:
+    """The game a tenth longer: a copy whose per-minute figures differ from the original's, as two real games'
+    do (a statistic's ranks would otherwise tie them exactly)."""
+    match_info["gameDuration"] = match_info["gameDuration"] * 11 // 10
+
+
 def test_lol_files_are_parsed_once_and_the_day_equals_a_run_from_scratch(lakes):
     lake = lakes("incremental")
+    ranked, tournament = load(RANKED), load(TOURNAMENT)
+    earlier = lake.folder("lol", DAY - dt.timedelta(days=1))
+    earlier.mkdir(parents=True)
+    write_game(earlier, variant(ranked, 323466800, version="11.15.388.2387"), "JP1_323466800")
+    assert lake.run("lol", day=DAY - dt.timedelta(days=1))["files_parsed"] == 2
+    assert {(f["full_refresh"], f["slices_computed"]) for f in lake.sliced.values()} == {(True, 1)}, lake.sliced
+
     folder = lake.folder("lol")
     folder.mkdir(parents=True)
-    ranked, tournament = load(RANKED), load(TOURNAMENT)
     write_game(folder, ranked, "JP1_323466834")
     write_game(folder, tournament, "ESPORTSTMNT01_2693492")
     assert lake.run("lol")["files_parsed"] == 4
+    assert {(f["full_refresh"], f["slices_computed"]) for f in lake.sliced.values()} == {(False, 2)}, \
+        f"the statistics compute the day's two queues and patches again, not the earlier patch: {lake.sliced}"
 
     assert set(lake.computed.values()) == {2}, lake.computed
     assert lake.published_keys == {"participant_query_facts": (2, 0)}, "the day is published whole"
 
-    write_game(folder, variant(ranked, 323466835), "JP1_323466835")
+    write_game(folder, variant(ranked, 323466835, change=longer), "JP1_323466835")
     assert lake.run("lol") == {"files_parsed": 2, "files_reused": 4, "files_removed": 0, "files_quarantined": 0}
     assert lake.computed and set(lake.computed.values()) == {1}, \
         f"every STD table computes the new game alone: {lake.computed}"
     assert lake.published_keys == {"participant_query_facts": (1, 0)}, "only the new game's rows are published"
     assert lake.games_checked == {1}, "the ETL checks look at the new game alone"
+    assert {(f["full_refresh"], f["slices_computed"], f["games_read"]) for f in lake.sliced.values()} \
+        == {(False, 2, 3)}, f"the earlier patch's game is not read again: {lake.sliced}"
     assert_same_as_from_scratch(lakes, lake, "lol", "arrived")
 
-    write_game(folder, variant(ranked, 323466835, queue=440), "JP1_323466835")
+    write_game(folder, variant(ranked, 323466835, queue=440, change=longer), "JP1_323466835")
     (folder / "ESPORTSTMNT01_2693492_timeline.json").unlink()
     assert lake.run("lol") == {"files_parsed": 1, "files_reused": 4, "files_removed": 1, "files_quarantined": 0}, \
         "the timeline written again with the same bytes is not parsed again"

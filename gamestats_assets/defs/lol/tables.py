@@ -24,6 +24,7 @@ from gamestats_assets.defs.lol.transforms import (
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, of_every_day, run_in_memory, undated
+from gamestats_assets.lib.lake.slices import Slicing, unchanged
 from gamestats_assets.sources.riot import compound, ddragon, league
 
 EVENTS, FRAMES, MATCHES, PARTICIPANTS = "etl/timeline_events", "etl/participant_frames", "etl/matches", "etl/participants"
@@ -119,15 +120,25 @@ def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
 
 def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], grain: tuple[str, ...],
               summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = (),
-              tiered: bool = False) -> Table:
+              tiered: bool = False, of_queue_and_patch: Callable[..., pl.DataFrame] | None = None,
+              across: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> Table:
     """The CONS table `lol/cons/<name>`, described by `compute`'s docstring: `compute` over every day of its
     inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL;
-    `tiered`, once for every slice of ranked tiers (`transforms/tiers.py`), `tier` following `patch` in the grain."""
+    `tiered`, once for every slice of ranked tiers (`transforms/tiers.py`), `tier` following `patch` in the grain.
+
+    Each queue and patch (`cons.GROUP`) is computed from its own games alone, so a refresh computes again only those
+    whose games changed (`Slicing`); where a step spans them (a correction over every test, the previous patch),
+    `compute` is `across(of_queue_and_patch(...))`, and `across` runs over every queue and patch's rows."""
+    description = compute.__doc__
+    compute = of_queue_and_patch or compute
     if tiered:
         compute, inputs = tiers.by_tier(compute), {**inputs, "tiers": "std/game_tiers"}
         grain = (*grain[:2], "tier", *grain[2:])
-    return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", summary=summary,
-                 columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
+        across = across and tiers.per_tier(across)
+    index = "games" if "games" in inputs else "players"
+    return Table("cons", name, of_every_day(compute), description, inputs, kind="snapshot", summary=summary,
+                 columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks),
+                 slicing=Slicing(cons.GROUP, index, across=across or unchanged))
 
 
 RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
@@ -153,19 +164,22 @@ STATISTICS = [
               ("queue", "patch", "objective")),
     statistic("vision_stats", cons.vision_stats, PLAYERS, ("queue", "patch", "team_position", "vision_band")),
     statistic("correlations", patterns.correlations, PLAYERS,
-              ("queue", "patch", "team_position", "variable_x", "variable_y")),
+              ("queue", "patch", "team_position", "variable_x", "variable_y"),
+              of_queue_and_patch=patterns.correlation_tests, across=patterns.with_correlation_q),
     statistic("discovered_patterns", patterns.discovered_patterns,
               {**PLAYERS, "first_objectives": "std/first_objectives", **GAMES},
               ("queue", "patch", "pattern_type", "subject", "condition"),
               lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD,
-                             "false_share_bound": patterns.FALSE_SHARE, "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
+                             "false_share_bound": patterns.FALSE_SHARE, "exceedance_level": patterns.EXCEEDANCE_LEVEL},
+              of_queue_and_patch=patterns.pattern_tests, across=patterns.patterns_found),
     statistic("win_model", win_model.win_model, {"states": "std/game_states", **GAMES},
               ("queue", "patch", "minute", "term"), model_quality),
     statistic("lane_matchups", lanes.lane_matchups, {**PLAYERS, "lanes": "std/lane_states"},
               ("queue", "patch", "team_position", "champion_id", "opponent_champion_id"), tiered=True),
     statistic("length_win_rates", trends.length_win_rates, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min"), tiered=True),
-    statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch"), tiered=True),
+    statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch"), tiered=True,
+              of_queue_and_patch=trends.patch_stats, across=trends.with_patch_changes),
     statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
               checks=PICK_CHECKS, tiered=True),
     statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
@@ -179,9 +193,11 @@ STATISTICS = [
               ("queue", "patch", "adc_champion_id", "support_champion_id"),
               lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
                              "significant": int(table["significant"].fill_null(False).sum())},
-              (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1")),
+              (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1"), of_queue_and_patch=duos.duo_tests,
+              across=duos.with_duo_q),
 ]
-"""The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side); the
+"""The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side) and
+refreshed for the queues and patches whose games changed; the
 tier list, builds, skill orders, matchups, win rates by length, patch trend, keystones, rune pages, spells and
 starting items also within each slice of ranked tiers."""
 

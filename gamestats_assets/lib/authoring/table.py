@@ -14,6 +14,7 @@ import polars as pl
 
 from gamestats_assets.lib.authoring.assets import Publish, lake_asset
 from gamestats_assets.lib.authoring.headline import Headline, record_headline
+from gamestats_assets.lib.core.code import code_digest
 from gamestats_assets.lib.core.columns import Columns
 from gamestats_assets.lib.core.partitions import (
     carried_forward,
@@ -24,7 +25,9 @@ from gamestats_assets.lib.core.partitions import (
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted, table_exists
+from gamestats_assets.lib.lake import slices
 from gamestats_assets.lib.lake.fold import Fold, folded_rows, refresh
+from gamestats_assets.lib.lake.slices import Slicing
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -47,7 +50,8 @@ class Table:
     - `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
     - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names), or, for one that is a `fold`
-      of its one input, kept up to date from the input's Delta log (`folded`);
+      of its one input, kept up to date from the input's Delta log (`folded`), or, for one made of independent
+      `slicing` slices, computed again only for the slices whose games changed (`sliced_asset`);
     - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
       `partitions_def` (one key per match ...) and keyed by `partition_column`.
 
@@ -101,6 +105,9 @@ class Table:
     replaces their rows in the lake (`keyed.py`)."""
     fold: Fold | None = None
     """For a snapshot that is a sum over its one input's rows: that sum, the table's `compute` (`folded`)."""
+    slicing: Slicing | None = None
+    """For a snapshot whose `compute` makes each slice of games (a queue and patch) from that slice's rows alone:
+    the slices, and the step over them all (`lib/lake/slices.py`)."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
@@ -122,6 +129,10 @@ class Table:
         if self.fold is not None and (self.kind != "snapshot" or len(self.inputs) != 1 or self.compute is not self.fold
                                       or self.skip_days or self.given or self.read_as or self.reads):
             raise TypeError(f"{self.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
+        if self.slicing is not None and (self.kind != "snapshot" or self.fold is not None or self.given
+                                         or self.read_as or self.slicing.index not in self.inputs):
+            raise TypeError(f"{self.ref}: a sliced table is a snapshot of tables, one of which (`index`) gives each "
+                            "game its slice")
         if self.kind == "etl":
             return
         parameters = inspect.signature(self.compute).parameters
@@ -277,7 +288,7 @@ def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *
     """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
     resources its givens name and `resources`, after the tables it names (and the one it folds); one not published
     runs after the run's publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
-    folded = table.inputs.values() if table.fold else ()
+    folded = table.inputs.values() if table.fold or table.slicing else ()
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
                       deps=[table_key(domain, ref) for ref in (*table.after, *folded)],
@@ -416,10 +427,41 @@ def folded_state(lake: Any, domain: str, table: Table) -> tuple[pl.DataFrame, di
     return state, counts
 
 
+def sliced_asset(domain: str, table: Table) -> dg.AssetsDefinition:
+    """The snapshot made of independent slices, which does not load its inputs: its state, the rows of every
+    slice, is brought up to date from the inputs' Delta logs (`lib/lake/slices.refresh`, what it did recorded on the
+    materialization), and the table is the `across` step over it. Its state is kept at `[<domain>, slices, <name>]`
+    for the code that computed it (`code_digest`) and the table's columns."""
+    slicing = table.slicing
+    state_key = dg.AssetKey([domain, SLICES_LAYER, table.name])
+    definition = code_digest() + ":" + ",".join(table.columns)
+
+    @table_lake_asset(domain, table, {}, "platform", "lake")
+    def _table(context: dg.AssetExecutionContext):
+        require_complete(context, domain, table)
+        lake = context.resources.lake
+        held = list(table.skip_days(context.resources.platform)) if table.skip_days else []
+        sources = {param: slices.Source(lake.table_uri(table_key(domain, ref)), table.reads.get(param, ()))
+                   for param, ref in table.inputs.items()}
+        state, figures = slices.refresh(sources, slicing, table.compute, lake.table_uri(state_key), definition, held,
+                                        lake.options())
+        context.add_output_metadata(figures)
+        return outcome(context, table, [slicing.across(state)])
+
+    return _table
+
+
+SLICES_LAYER = "slices"
+"""The layer of a sliced snapshot's state: `[<domain>, slices, <name>]`, a lake table no asset declares."""
+
+
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`)."""
+    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`; one made of
+    slices: `sliced_asset`)."""
     if table.fold is not None:
         return folded_asset(domain, table)
+    if table.slicing is not None:
+        return sliced_asset(domain, table)
 
     @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping())
                                       for param in table.inputs}, "platform")
@@ -507,6 +549,7 @@ def run_in_memory(tables: Sequence[Table], days: Sequence[dt.date],
         if table.kind == "snapshot":
             inputs = {param: pl.concat([frames[name(ref)] for frames in run.days.values()])
                       for param, ref in table.inputs.items()}
-            run.snapshots[table.frame_name] = rows_of(table.compute(**inputs))
+            computed = rows_of(table.compute(**inputs))
+            run.snapshots[table.frame_name] = table.slicing.across(computed) if table.slicing else computed
             on_table(table, None)
     return run

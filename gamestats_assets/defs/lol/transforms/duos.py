@@ -35,16 +35,8 @@ def binomial_p(wins: int, games: int, expected: float | None) -> float | None:
     return float(stats.binomtest(wins, games, expected).pvalue)
 
 
-def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """ADC × support of one team: one row per (queue, patch, adc_champion_id, support_champion_id) of counted
-    Summoner's Rift games with exactly one BOTTOM and one UTILITY player on the team.
-
-    `games`, `wins`, `win_rate` with its 95 % Wilson interval and `low_sample`; `adc_win_rate` and
-    `support_win_rate` are each champion's smoothed win rate in its position without this partner (with
-    `adc_other_games`, `support_other_games`), `expected_win_rate` their log-odds sum (module docstring),
-    `win_rate_vs_expected` = `win_rate` − `expected_win_rate`; `p_value` the exact binomial test against the
-    expectation, `q_value` Benjamini–Hochberg across the table's tested pairs, `significant` = q < 0.05.
-    Untested pairs (a champion without other games) have null expectation, p and q."""
+def duo_tests(players: pl.DataFrame) -> pl.DataFrame:
+    """The `bot_duo_stats` pairs of each queue and patch whose players `players` holds, with their p but no q."""
     lane = (counted(players, summoners_rift=True).filter(pl.col("team_position").is_in([ADC, SUPPORT])
                                                          & pl.col("win").is_not_null())
             .select("match_id", "team_id", "team_position", *GROUP, "champion_id", "champion_name", "win"))
@@ -71,8 +63,26 @@ def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
     stats = with_rate(stats).with_columns((odds / (1 + odds)).alias("expected_win_rate"))
     stats = stats.with_columns((pl.col("win_rate") - pl.col("expected_win_rate")).alias("win_rate_vs_expected"))
     p_values = [binomial_p(w, g, e) for w, g, e in stats.select("wins", "games", "expected_win_rate").iter_rows()]
-    q = benjamini_hochberg(np.array([np.nan if p is None else p for p in p_values], dtype=float))
-    return (stats.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64),
-                               pl.Series("q_value", q, dtype=pl.Float64).fill_nan(None))
+    return stats.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64))
+
+
+def with_duo_q(pairs: pl.DataFrame) -> pl.DataFrame:
+    """`duo_tests` of every queue and patch with their Benjamini–Hochberg q across the tested pairs and whether it
+    is below `Q_THRESHOLD` (`significant`): the `bot_duo_stats` table."""
+    q = benjamini_hochberg(pairs["p_value"].fill_null(np.nan).to_numpy().astype(float))
+    return (pairs.with_columns(pl.Series("q_value", q, dtype=pl.Float64).fill_nan(None))
             .with_columns((pl.col("q_value") < Q_THRESHOLD).alias("significant"))
             .sort(*GROUP, "games", "adc_champion_id", "support_champion_id", descending=[False, False, True, False, False]))
+
+
+def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
+    """ADC × support of one team: one row per (queue, patch, adc_champion_id, support_champion_id) of counted
+    Summoner's Rift games with exactly one BOTTOM and one UTILITY player on the team.
+
+    `games`, `wins`, `win_rate` with its 95 % Wilson interval and `low_sample`; `adc_win_rate` and
+    `support_win_rate` are each champion's smoothed win rate in its position without this partner (with
+    `adc_other_games`, `support_other_games`), `expected_win_rate` their log-odds sum (module docstring),
+    `win_rate_vs_expected` = `win_rate` − `expected_win_rate`; `p_value` the exact binomial test against the
+    expectation, `q_value` Benjamini–Hochberg across the table's tested pairs, `significant` = q < 0.05.
+    Untested pairs (a champion without other games) have null expectation, p and q."""
+    return with_duo_q(duo_tests(players))

@@ -82,17 +82,8 @@ CORRELATIONS_SCHEMA = {"queue": pl.String, "patch": pl.String, "team_position": 
                        "spearman_q": pl.Float64, "partial_q": pl.Float64}
 
 
-def correlations(players: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of `CORRELATION_VARIABLES` per queue, patch and position: one row per (queue, patch,
-    team_position, variable_x, variable_y), one player of one counted game per observation.
-
-    A pair where one variable is computed from the other (`COMPUTED_FROM`: a count and its per-minute or
-    per-10 rate, a ratio and its parts) is not tested. Pearson and Spearman r with their two-sided p, and
-    `partial_r`: Pearson's r controlling for game length (null for pairs with `minutes`), p on n − 3
-    degrees of freedom. n = players of the group with every variable known (`low_sample` below
-    `MIN_GAMES`); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
-    A constant variable gives null r.
-    """
+def correlation_tests(players: pl.DataFrame) -> pl.DataFrame:
+    """The `correlations` of each queue, patch and position whose players `players` holds, without their q."""
     within = (*GROUP, "team_position")
     pairs = pairs_to_test()
     upper_x, upper_y = (np.array(index) for index in zip(*pairs, strict=True))
@@ -121,12 +112,32 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
             "partial_r": partial, "partial_p": correlation_p(partial, n - 1), "low_sample": n < MIN_GAMES,
         }))
     if not rows:
-        return pl.DataFrame(schema=CORRELATIONS_SCHEMA)
-    table = pl.concat(rows).with_columns(pl.col("n").cast(pl.Int64)).fill_nan(None)
+        return pl.DataFrame(schema={name: dtype for name, dtype in CORRELATIONS_SCHEMA.items()
+                                    if not name.endswith("_q")})
+    return pl.concat(rows).with_columns(pl.col("n").cast(pl.Int64)).fill_nan(None)
+
+
+def with_correlation_q(table: pl.DataFrame) -> pl.DataFrame:
+    """`correlation_tests` of every queue, patch and position with their Benjamini–Hochberg q over every pair of
+    the table, separately for each measure: the `correlations` table."""
     return table.with_columns(
-        *[pl.Series(f"{measure}_q", benjamini_hochberg(table[f"{measure}_p"].fill_null(np.nan).to_numpy()))
-          for measure in ("pearson", "spearman", "partial")],
-    ).fill_nan(None).select(*CORRELATIONS_SCHEMA).sort(*within, "variable_x", "variable_y")
+        *[pl.Series(f"{measure}_q", benjamini_hochberg(table[f"{measure}_p"].fill_null(np.nan).to_numpy()),
+                    dtype=pl.Float64) for measure in ("pearson", "spearman", "partial")],
+    ).fill_nan(None).select(*CORRELATIONS_SCHEMA).sort("queue", "patch", "team_position", "variable_x", "variable_y")
+
+
+def correlations(players: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of `CORRELATION_VARIABLES` per queue, patch and position: one row per (queue, patch,
+    team_position, variable_x, variable_y), one player of one counted game per observation.
+
+    A pair where one variable is computed from the other (`COMPUTED_FROM`: a count and its per-minute or
+    per-10 rate, a ratio and its parts) is not tested. Pearson and Spearman r with their two-sided p, and
+    `partial_r`: Pearson's r controlling for game length (null for pairs with `minutes`), p on n − 3
+    degrees of freedom. n = players of the group with every variable known (`low_sample` below
+    `MIN_GAMES`); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
+    A constant variable gives null r.
+    """
+    return with_correlation_q(correlation_tests(players))
 
 
 def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
@@ -255,10 +266,9 @@ def group_tests(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.Dat
                       first_objective_tests(first_objectives), vision_deaths_tests(players)])
 
 
-def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+def pattern_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """Every test of the four families within each queue and patch (counted games; objectives and vision on
-    Summoner's Rift), before any filtering, with its Benjamini–Hochberg q-value and whether the false-share
-    exceedance procedure rejects it (both over all the tests together)."""
+    Summoner's Rift) with at least `MIN_GAMES` games each side, before any correction."""
     players = counted(players)
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
     teams = first_objectives.join(rift, on="match_id")
@@ -270,10 +280,27 @@ def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.D
         parts.append(tests.select(*[pl.lit(v, dtype=pl.String).alias(k) for k, v in where.items()], pl.all()))
     tests = (pl.concat(parts) if parts else pl.DataFrame(schema={"queue": pl.String, "patch": pl.String,
                                                                   **PATTERNS_SCHEMA}))
-    tests = tests.filter((pl.col("n") >= MIN_GAMES) & (pl.col("n_baseline") >= MIN_GAMES)).fill_nan(None)
+    return tests.filter((pl.col("n") >= MIN_GAMES) & (pl.col("n_baseline") >= MIN_GAMES)).fill_nan(None)
+
+
+def judged(tests: pl.DataFrame) -> pl.DataFrame:
+    """`pattern_tests` with each test's Benjamini–Hochberg q-value and whether the false-share exceedance procedure
+    rejects it, both over all the tests together."""
     p_values = tests["p_value"].fill_null(np.nan).to_numpy()
     return tests.with_columns(pl.Series("q_value", benjamini_hochberg(p_values), dtype=pl.Float64),
                               pl.Series("rejected", exceedance_rejections(p_values), dtype=pl.Boolean)).fill_nan(None)
+
+
+def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """Every test (`pattern_tests`), `judged` together."""
+    return judged(pattern_tests(players, first_objectives, games))
+
+
+def patterns_found(tests: pl.DataFrame) -> pl.DataFrame:
+    """The `discovered_patterns` among `pattern_tests` of every queue and patch."""
+    return (judged(tests).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
+            .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
+            .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))
 
 
 def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
@@ -286,6 +313,4 @@ def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, g
     slope of deaths per 10 minutes on vision per minute. Benjamini–Hochberg bounds only the *expected* share
     of false patterns, so a pattern must also be rejected by `exceedance_rejections`; both run over every
     test made (`all_tests`), whatever its outcome."""
-    return (all_tests(players, first_objectives, games).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
-            .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
-            .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))
+    return patterns_found(pattern_tests(players, first_objectives, games))

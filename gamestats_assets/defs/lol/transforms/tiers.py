@@ -41,3 +41,16 @@ def by_tier(compute: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataFrame]
 
     tiered.__doc__ = f"{compute.__doc__} By ranked tier: `tier` names the slice of games (all, one tier, a band)."
     return tiered
+
+
+def per_tier(across: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A step over a table's rows (`across`) taken within each slice of ranked tiers of a `by_tier` table, `tier`
+    kept the last column."""
+
+    def tiered(frame: pl.DataFrame) -> pl.DataFrame:
+        parts = [across(part).select(pl.exclude("tier"), "tier") for part in frame.partition_by("tier",
+                                                                                                  maintain_order=True)]
+        return pl.concat(parts, how="vertical_relaxed") if parts else across(frame.drop("tier")).with_columns(
+            pl.lit(None, dtype=pl.String).alias("tier"))
+
+    return tiered

@@ -48,14 +48,9 @@ def patch_order() -> pl.Expr:
     return parts.list.get(0).cast(pl.Int32) * 1000 + parts.list.get(1).cast(pl.Int32)
 
 
-def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
-    """A champion's win rate and pick rate per patch, within a queue: one row per (queue, champion_id, patch).
-
-    `games` and `wins` count the champion's player-games; `picked_games` the queue's games on that patch
-    in which it was picked, out of `queue_games`: `pick_rate` = picked_games / queue_games with its Wilson
-    interval. `previous_patch` is the latest earlier patch of the queue where the champion was played, with
-    `win_rate_change` and `pick_rate_change` against it (null for its first patch).
-    """
+def patch_stats(players: pl.DataFrame) -> pl.DataFrame:
+    """The `patch_trend` rows of each queue and patch whose players `players` holds, without the changes from the
+    previous patch."""
     players = counted(players)
     queue_games = players.group_by(*GROUP).agg(pl.col("match_id").n_unique().cast(pl.Int64).alias("queue_games"))
     keys = ("queue", "champion_id", "patch")
@@ -64,7 +59,12 @@ def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
                   pl.col("match_id").n_unique().cast(pl.Int64).alias("picked_games"))
              .join(queue_games, on=list(GROUP))
              .with_columns((pl.col("picked_games") / pl.col("queue_games")).alias("pick_rate")))
-    stats = with_wilson(with_rate(stats), "picked_games", "queue_games", "pick_rate")
+    return with_wilson(with_rate(stats), "picked_games", "queue_games", "pick_rate")
+
+
+def with_patch_changes(stats: pl.DataFrame) -> pl.DataFrame:
+    """`patch_stats` of every patch with each champion's previous patch in its queue and the changes from it: the
+    `patch_trend` table."""
     by_champion = ("queue", "champion_id")
     return (stats.sort(*by_champion, patch_order())
             .with_columns(pl.col("patch").shift(1).over(by_champion).alias("previous_patch"),
@@ -72,3 +72,14 @@ def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
                           .alias("win_rate_change"),
                           (pl.col("pick_rate") - pl.col("pick_rate").shift(1)).over(by_champion)
                           .alias("pick_rate_change")))
+
+
+def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
+    """A champion's win rate and pick rate per patch, within a queue: one row per (queue, champion_id, patch).
+
+    `games` and `wins` count the champion's player-games; `picked_games` the queue's games on that patch
+    in which it was picked, out of `queue_games`: `pick_rate` = picked_games / queue_games with its Wilson
+    interval. `previous_patch` is the latest earlier patch of the queue where the champion was played, with
+    `win_rate_change` and `pick_rate_change` against it (null for its first patch).
+    """
+    return with_patch_changes(patch_stats(players))
