@@ -58,7 +58,7 @@ def parse_and_transform(match_path: Path, telemetry_path: Path) -> None:
     combat.fights(t["damage"], t["knocks"], t["kills"])
     combat.weapon_distribution(t["damage"], t["kills"], t["knocks"])
     read = pl.DataFrame({"match_id": [match.match_id], "status": ["parsed"], "complete": [True]})
-    summaries.match_summaries(match.participants, match.rosters, advanced, usage, circle, read)
+    summaries.match_summaries(match.participants, match.rosters, advanced, usage, circle, read, match.match)
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ COLUMNS: dict[str, Columns] = {
         "damage_received": DOUBLE, "avg_distance_from_center_m": DOUBLE, "max_distance_from_center_m": DOUBLE,
         "min_distance_from_center_m": DOUBLE, "avg_distance_from_edge_m": DOUBLE, "max_distance_from_edge_m": DOUBLE,
         "min_distance_from_edge_m": DOUBLE, "time_outside_zone_s": DOUBLE, "has_telemetry": BOOLEAN,
-        "telemetry": TEXT},
+        "telemetry": TEXT, "created_at": TIMESTAMPTZ},
     "player_backfill_status": {
         "match_id": TEXT, "player_id": TEXT, "status": TEXT, "damage_event_rows": BIGINT,
         "circle_position_rows": BIGINT, "updated_at": TIMESTAMPTZ, "reason": TEXT},

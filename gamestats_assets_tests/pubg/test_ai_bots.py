@@ -7,6 +7,7 @@ import json
 import polars as pl
 
 from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, quality, summaries
+from gamestats_assets.defs.pubg.transforms.career import career_stats
 from gamestats_assets.defs.pubg.transforms.summaries import NO_TELEMETRY
 from gamestats_assets.sources.pubg.match import read_match
 from gamestats_assets.sources.pubg.telemetry import parse_events
@@ -24,9 +25,9 @@ def test_each_match_counts_its_ai_bots():
 
 def test_match_summaries_and_career_stats_leave_bots_out():
     empty = pl.DataFrame(schema={"match_id": pl.String, "account_id": pl.String})
-    rows = summaries.match_summaries(SQUAD.participants, SQUAD.rosters, empty, empty, empty, NO_TELEMETRY)
+    rows = summaries.match_summaries(SQUAD.participants, SQUAD.rosters, empty, empty, empty, NO_TELEMETRY, SQUAD.match)
     assert rows.height == 99 and BOT not in rows["account_id"].to_list()
-    career = summaries.career_stats(rows)
+    career = career_stats(rows)
     assert career.height == 99 and BOT not in career["account_id"].to_list()
 
 
@@ -38,7 +39,7 @@ def test_player_leaderboards_leave_bots_out_even_on_a_team():
                           pl.lit("A").alias("group_id"), pl.lit("Bots").alias("team_name"), "account_id",
                           pl.col("name").alias("player_name"))
     empty = pl.DataFrame(schema={"match_id": pl.String, "account_id": pl.String})
-    rows = summaries.match_summaries(SQUAD.participants, SQUAD.rosters, empty, empty, empty, NO_TELEMETRY)
+    rows = summaries.match_summaries(SQUAD.participants, SQUAD.rosters, empty, empty, empty, NO_TELEMETRY, SQUAD.match)
     team_results = pl.DataFrame([{"match_id": SQUAD.match_id, "created_at": None, "season_id": "S1",
                                   "division_id": "Pro", "group_id": "A", "round_id": "R1", "slot_id": None,
                                   "team_name": "Bots", "team_id": 1, "placement": 1, "kills": 0, "knocks": 0,

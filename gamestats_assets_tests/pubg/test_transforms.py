@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from gamestats_assets.defs.pubg.transforms import combat, extractors, quality, summaries
+from gamestats_assets.defs.pubg.transforms.career import career_stats
 from gamestats_assets.defs.pubg.transforms.summaries import NO_TELEMETRY
 from gamestats_assets.sources.pubg.match import read_match
 from gamestats_assets.sources.pubg.telemetry import read_telemetry
@@ -109,18 +110,19 @@ def test_circle_tracking_and_summaries(parsed):
     stats = extractors.advanced_stats(telemetry["kills"], telemetry["knocks"], telemetry["damage"], match.participants)
     usage = extractors.item_usage(telemetry["item_uses"], telemetry["throwables"])
     read = {"match_id": [match.match_id], "status": ["parsed"], "complete": [True]}
-    table = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, pl.DataFrame(read))
+    table = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates, pl.DataFrame(read),
+                                      match.match)
     assert table.height == 100 and table["placement"].null_count() == 0
     assert table["telemetry"].unique().to_list() == ["complete"] and table["has_telemetry"].all()
     assert table.filter(pl.col("placement") == 1)["player_name"].len() >= 1
     cut_short = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates,
-                                          pl.DataFrame({**read, "complete": [False]}))
+                                          pl.DataFrame({**read, "complete": [False]}), match.match)
     assert cut_short["killsteals"].null_count() == 100 and cut_short.columns == table.columns
     assert cut_short["telemetry"].unique().to_list() == ["partial"] and cut_short["kills"].equals(table["kills"])
     without = summaries.match_summaries(match.participants, match.rosters, stats, usage, aggregates,
-                                        pl.DataFrame(read).clear())
+                                        pl.DataFrame(read).clear(), match.match)
     assert without["killsteals"].null_count() == 100 and without["telemetry"].unique().to_list() == ["missing"]
-    career = summaries.career_stats(table)
+    career = career_stats(table)
     assert career.height == 100 and (career["killsteal_rate_ci_low"] <= career["killsteal_rate_ci_high"]).all()
 
 
@@ -128,7 +130,7 @@ def test_circle_tracking_and_summaries(parsed):
 def test_real_match_without_telemetry_summarises(path):
     match = read_match(path)
     empty = pl.DataFrame(schema={"match_id": pl.String, "account_id": pl.String})
-    table = summaries.match_summaries(match.participants, match.rosters, empty, empty, empty, NO_TELEMETRY)
+    table = summaries.match_summaries(match.participants, match.rosters, empty, empty, empty, NO_TELEMETRY, match.match)
     assert table.height == match.participants.height - match.match["ai_participants"][0]
     assert table["placement"].null_count() == 0
     assert (table.group_by("team_id").agg(pl.col("placement").n_unique())["placement"] == 1).all()

@@ -24,6 +24,7 @@ CREATE TABLE pubg.match_summaries (
     time_outside_zone_s double precision,
     has_telemetry boolean,
     telemetry text,
+    created_at timestamptz,
     PRIMARY KEY (match_id, account_id)
 );
 CREATE INDEX ON pubg.match_summaries (account_id);

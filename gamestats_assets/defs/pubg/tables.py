@@ -1,5 +1,5 @@
 """The pubg tables computed from other tables, declared once as `Table`s (`lib/authoring/table.py`): the per-match
-tables (one dynamic partition per match id) and the tournament and career tables over every match. Each is one
+tables (one dynamic partition per match id), the tournament tables and the career table over every match (a fold). Each is one
 function of `transforms` (whose docstring defines it) bound to its inputs by its parameters' names."""
 
 import datetime as dt
@@ -9,9 +9,9 @@ import polars as pl
 
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import match_overrides, tournament_frame
-from gamestats_assets.defs.pubg.transforms import combat, extractors, leaderboards, summaries, tournament
+from gamestats_assets.defs.pubg.transforms import career, combat, extractors, leaderboards, summaries, tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Table
+from gamestats_assets.lib.authoring.table import Table, folded
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.tracking import roster
@@ -75,7 +75,8 @@ PER_MATCH_TABLES = [
     match_table("match_summaries", summaries.match_summaries,
                 {"participants": "etl/participants", "rosters": "etl/rosters", "advanced": "cons/advanced_stats",
                  "usage": "cons/item_usage", "circle": "cons/player_circle_stats",
-                 "telemetry_files": "etl/telemetry_files"},
+                 "telemetry_files": "etl/telemetry_files", "matches": "etl/matches"},
+                reads={"matches": ("match_id", "created_at")},
                 publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
@@ -185,10 +186,12 @@ TOURNAMENT_TABLES = [
          "distribution": "cons/player_match_weapon_distribution"},
         Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
                  "team_name"), PublishMode.SNAPSHOT, "points")),
-    tournament_table(
-        "player_advanced_career_stats", summaries.career_stats,
-        "Each player's career over every match in the lake: one row per account_id (see "
-        "`transforms.summaries.career_stats`; killsteal rate with its Wilson interval).",
-        {"summaries": "cons/match_summaries"}, Publish(("account_id",), PublishMode.SNAPSHOT, "kills")),
 ]
-"""The tournament and career tables computed from other tables, each replaced whole."""
+"""The tournament tables computed from other tables, each replaced whole."""
+
+CAREER_STATS = folded(
+    "cons", "player_advanced_career_stats", career.CAREER_FOLD,
+    f"{career.career_stats.__doc__} A fold of every match's `cons/match_summaries` (`career.CAREER_FOLD`): exact "
+    "sums kept from the summaries' Delta log, so a new match costs its own rows.", "cons/match_summaries",
+    columns=COLUMNS["player_advanced_career_stats"], publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"))
+"""Each player's career over every match in the lake (`career.career_stats`)."""

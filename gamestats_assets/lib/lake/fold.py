@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -40,8 +40,8 @@ class Fold:
     group; `finish` makes the table from the state (a group whose terms are all zero is the same as no group).
     `counted` names the term that is 1 for every row, if one is: a check can then compare the state with the
     source's row count (`folded_rows`); `absent` the columns read that files written before the source held them
-    lack (null there, which the terms make up for). Called on the source's rows, it is the table computed from them
-    at once."""
+    lack (null there, which the terms make up for); `derived` columns computed from those read, which `by` may name
+    (a timestamp's day). Called on the source's rows, it is the table computed from them at once."""
 
     reads: Mapping[str, pl.DataType]
     by: Sequence[str]
@@ -49,6 +49,7 @@ class Fold:
     finish: Callable[[pl.DataFrame], pl.DataFrame]
     counted: str | None = None
     absent: frozenset[str] = frozenset()
+    derived: Mapping[str, pl.Expr] = field(default_factory=dict)
 
     def __call__(self, **frames: pl.DataFrame) -> pl.DataFrame:
         [rows] = frames.values()
@@ -56,9 +57,10 @@ class Fold:
 
     @property
     def definition(self) -> str:
-        """A digest of what the state holds: the columns read, the groups and the terms."""
+        """A digest of what the state holds: the columns read, the groups, the terms and the derived columns."""
         text = json.dumps([{n: str(t) for n, t in self.reads.items()}, list(self.by),
-                           {n: str(term) for n, term in self.terms.items()}])
+                           {n: str(term) for n, term in self.terms.items()},
+                           *([{n: str(column) for n, column in self.derived.items()}] if self.derived else [])])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def state(self, rows: pl.DataFrame, sign: int = 1) -> pl.DataFrame:
@@ -66,6 +68,7 @@ class Fold:
         out."""
         rows = rows.select((pl.lit(None) if name in self.absent and name not in rows.columns else pl.col(name))
                            .cast(dtype).alias(name) for name, dtype in self.reads.items())
+        rows = rows.with_columns(column.alias(name) for name, column in self.derived.items())
         terms = rows.select(*self.by, *(term.fill_null(0).alias(name) for name, term in self.terms.items()))
         summed = terms.group_by(list(self.by)).agg(pl.col(name).sum() for name in self.terms)
         return self.merged([summed if sign > 0 else summed.with_columns(-pl.col(name) for name in self.terms)])

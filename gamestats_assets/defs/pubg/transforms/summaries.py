@@ -1,4 +1,5 @@
-"""Match-level tables: matches, participants with placement, match_summaries, career stats."""
+"""Match-level tables: matches, participants with placement, match_summaries, backfill status (career stats:
+`career`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Collection
 
 import polars as pl
 
-from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.pubg.match import is_ai_bot
 
 SUMMARY_TELEMETRY_COLUMNS = {
@@ -40,14 +40,16 @@ def telemetry_state(telemetry_files: pl.DataFrame) -> pl.DataFrame:
 
 
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
-                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_files: pl.DataFrame) -> pl.DataFrame:
+                    usage: pl.DataFrame, circle: pl.DataFrame, telemetry_files: pl.DataFrame,
+                    matches: pl.DataFrame) -> pl.DataFrame:
     """One row per match and player (match_id, account_id), AI bots left out (`matches.ai_participants`
     counts them): player name, team, `placement` (the
     rank of the player's roster), `kills` and `damage_dealt` as the match object states them, and from
     telemetry: killsteals, heals/boosts/throwables used, smokes thrown, throwable damage, damage received,
     distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
     `telemetry` says what the match's telemetry is (`telemetry_state`); `has_telemetry` only when `complete`:
-    otherwise the telemetry columns are null, not zero, and the match object's columns stand alone."""
+    otherwise the telemetry columns are null, not zero, and the match object's columns stand alone. `created_at`
+    is when the match started (`matches`)."""
     keys = ["match_id", "account_id"]
     base = participants.filter(~is_ai_bot(pl.col("account_id"))).join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
@@ -70,7 +72,8 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
         joined.with_columns(filled)
         .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
                       for c in SUMMARY_TELEMETRY_COLUMNS)
-        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry")
+        .join(matches.select("match_id", "created_at").unique("match_id"), on="match_id", how="left")
+        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry", "created_at")
         .sort(keys)
     )
 
@@ -79,37 +82,6 @@ def _columns(frame: pl.DataFrame, keys: list[str], columns: list[str]) -> pl.Dat
     """`frame`'s `keys` and `columns`, with null columns where `frame` lacks them (an empty input)."""
     return frame.with_columns(pl.lit(None).alias(c) for c in [*keys, *columns] if c not in frame.columns).select(
         pl.col(keys).cast(pl.String), *columns)
-
-
-def career_stats(summaries: pl.DataFrame) -> pl.DataFrame:
-    """Each player's career over every match in the lake: one row per `account_id`.
-
-    Matches, wins (placement 1), kills and damage (match object), and over the matches with telemetry:
-    killsteals, throwable damage, damage received, heals and boosts used. `killsteal_rate` is killsteals
-    per kill with its 95 % Wilson interval and sample size (`kills`); `avg_placement` over all matches.
-    """
-    with_telemetry = pl.col("has_telemetry")
-    stats = summaries.group_by("account_id").agg(
-        pl.col("player_name").sort_by("match_id").last(),
-        pl.len().cast(pl.Int64).alias("matches"),
-        with_telemetry.sum().cast(pl.Int64).alias("matches_with_telemetry"),
-        (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"),
-        pl.col("placement").mean().alias("avg_placement"),
-        pl.col("kills").sum().cast(pl.Int64).alias("kills"),
-        pl.col("kills").filter(with_telemetry).sum().cast(pl.Int64).alias("kills_with_telemetry"),
-        pl.col("damage_dealt").sum().alias("damage_dealt"),
-        pl.col("killsteals").filter(with_telemetry).sum().cast(pl.Int64).alias("killsteals"),
-        pl.col("throwable_damage").filter(with_telemetry).sum().alias("throwable_damage"),
-        pl.col("damage_received").filter(with_telemetry).sum().alias("damage_received"),
-        pl.col("heals_used").filter(with_telemetry).sum().cast(pl.Int64).alias("heals_used"),
-        pl.col("boosts_used").filter(with_telemetry).sum().cast(pl.Int64).alias("boosts_used"),
-    )
-    trials = pl.col("kills_with_telemetry").cast(pl.Float64)
-    low, high = wilson_interval(pl.col("killsteals").cast(pl.Float64), trials)
-    return stats.with_columns(
-        pl.when(trials > 0).then(pl.col("killsteals") / trials).alias("killsteal_rate"),
-        low.alias("killsteal_rate_ci_low"), high.alias("killsteal_rate_ci_high"),
-    ).sort("account_id")
 
 
 BACKFILL_STATUS_SCHEMA = {
