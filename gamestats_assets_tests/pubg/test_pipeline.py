@@ -9,6 +9,7 @@ import dagster as dg
 import polars as pl
 import psycopg
 import pytest
+from deltalake import DeltaTable
 
 from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg import assets as pubg
@@ -299,3 +300,31 @@ def test_telemetry_of_another_match_is_blocked_before_publish(built):
     assert not result.success and failed_checks(result) == ["telemetry_agrees_with_match_object"]
     summary = "SELECT count(*), bool_or(has_telemetry) FROM pubg.match_summaries WHERE match_id = %s"
     assert rows(url, summary, real_id) == [(91, False)]
+
+
+TOURNAMENT = ("tournament_match_outcomes", "tournament_scheduled_matches", "team_match_results",
+              "player_match_results", "team_leaderboards", "tournament_team_standings_history", "player_leaderboards")
+READ_PER_MATCH = ("etl/matches", "etl/participants", "etl/rosters", "cons/match_summaries",
+                  "cons/player_match_weapon_distribution")
+"""The per-match tables the tournament tables read."""
+
+
+def test_the_tournament_tables_read_no_public_match(built):
+    """Last in this module (it removes a public match's files from the lake): with the files of the public match
+    `LATE` (discovered in landing, no tournament context) gone from every per-match table the tournament tables
+    read, they build and publish what they published before, the lake skipping the match's files unopened."""
+    instance, resources, url = built["instance"], built["resources"], built["pg_url"]
+    tables = [pubg.TABLE_ASSETS[f"cons/{name}"].key for name in TOURNAMENT]
+    selection = [*tables, *(dg.AssetKey(["pubg", "postgres", name]) for name in TOURNAMENT)]
+    assert dg.materialize(EVERYTHING, selection=selection, instance=instance, resources=resources).success
+    before = {name: sorted(rows(url, f"SELECT * FROM pubg.{name}"), key=repr) for name in TOURNAMENT}
+    lake = built["data_dir"] / "lake" / "pubg"
+    for ref in READ_PER_MATCH:
+        actions = pl.DataFrame(DeltaTable(str(lake / ref)).get_add_actions(flatten=True))
+        own = actions.filter((pl.col("min.match_id") == LATE) & (pl.col("max.match_id") == LATE))["path"]
+        assert own.len() and all(pl.read_parquet(lake / ref / path)["match_id"].eq(LATE).all() for path in own), ref
+        for path in own:
+            (lake / ref / path).unlink()
+    assert dg.materialize(EVERYTHING, selection=selection, instance=instance, resources=resources).success
+    assert {name: sorted(rows(url, f"SELECT * FROM pubg.{name}"), key=repr) for name in TOURNAMENT} == before
+    assert all(before.values())

@@ -1,6 +1,7 @@
 """The pubg tables computed from other tables, declared once as `Table`s (`lib/authoring/table.py`): the per-match
-tables (one dynamic partition per match id), the tournament tables and the career table over every match (a fold). Each is one
-function of `transforms` (whose docstring defines it) bound to its inputs by its parameters' names."""
+tables (one dynamic partition per match id), the tournament tables over the tournament's matches and the career table
+over every match (a fold). Each is one function of `transforms` (whose docstring defines it) bound to its inputs by
+its parameters' names."""
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
@@ -130,14 +131,21 @@ TOURNAMENT_MATCH_CONTEXT = match_table(
 """The tournament context of each match, from the organisers' files and overrides (`organisers`)."""
 
 
-def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
-                     publish: Publish | None = None) -> Table:
-    """The tournament table `pubg/cons/<name>`: `compute` over every partition of its inputs, replaced whole."""
-    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
-                 columns=COLUMNS.get(name, {}) if publish else {})
-
-
 ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS = "etl/matches", "etl/participants", "etl/rosters"
+PER_MATCH_REFS = frozenset({ETL_MATCHES, ETL_PARTICIPANTS, ETL_ROSTERS, *(table.ref for table in PER_MATCH_TABLES)})
+"""The tables with one partition per match that the tournament tables read."""
+
+
+def tournament_table(name: str, compute: Callable[..., pl.DataFrame], description: str, inputs: Mapping[str, str],
+                     publish: Publish | None = None, matches_of: str | None = None) -> Table:
+    """The tournament table `pubg/cons/<name>`: `compute` over its inputs, replaced whole. Its per-match inputs are
+    read only for the matches its input `matches_of` holds (every row they are joined to: the tournament's matches,
+    not every public match of the lake); without it, for every match."""
+    read_for = {param: (matches_of, "match_id") for param, ref in inputs.items() if ref in PER_MATCH_REFS}
+    return Table("cons", name, compute, description, inputs, kind="snapshot", publish=publish,
+                 columns=COLUMNS.get(name, {}) if publish else {}, read_for=read_for if matches_of else {})
+
+
 OUTCOMES = "cons/tournament_match_outcomes"
 RESULTS, PLAYERS = "cons/team_match_results", "cons/tournament_players"
 TOURNAMENT_TABLES = [
@@ -148,7 +156,7 @@ TOURNAMENT_TABLES = [
         "again counts its remake only), the final status (`remade`, `remake_failed` or the context's) and the "
         "reason (see `transforms.tournament.match_outcomes`).",
         {"match_context": "cons/tournament_match_context", "matches": ETL_MATCHES},
-        Publish(("match_id",), PublishMode.SNAPSHOT)),
+        Publish(("match_id",), PublishMode.SNAPSHOT), matches_of="match_context"),
     tournament_table(
         "tournament_scheduled_matches", tournament.scheduled_matches,
         "Every schedule slot with the match that counts for it: one row per slot_id (status pending until one is "
@@ -161,12 +169,12 @@ TOURNAMENT_TABLES = [
         "points (placement and kill points apart): one row per (match_id, team_name).",
         {"outcomes": OUTCOMES, "matches": ETL_MATCHES, "participants": ETL_PARTICIPANTS, "rosters": ETL_ROSTERS,
          "tournament_players": PLAYERS},
-        Publish(("match_id", "team_name"), PublishMode.SNAPSHOT, "points")),
+        Publish(("match_id", "team_name"), PublishMode.SNAPSHOT, "points"), matches_of="outcomes"),
     tournament_table(
         "player_match_results", leaderboards.player_match_results, leaderboards.player_match_results.__doc__,
         {"team_results": RESULTS, "summaries": "cons/match_summaries", "participants": ETL_PARTICIPANTS,
          "tournament_players": PLAYERS},
-        Publish(("match_id", "account_id"), PublishMode.SNAPSHOT, "points")),
+        Publish(("match_id", "account_id"), PublishMode.SNAPSHOT, "points"), matches_of="team_results"),
     tournament_table(
         "team_leaderboards", lambda results: leaderboards.leaderboard(results, ("team_name",)),
         "Team leaderboards per season, division, group and round: one row per (scope, scope keys, team_name) "
@@ -185,7 +193,7 @@ TOURNAMENT_TABLES = [
         {"player_results": "cons/player_match_results", "match_summaries": "cons/match_summaries",
          "distribution": "cons/player_match_weapon_distribution"},
         Publish(("scope", "season_id", "division_id", "group_id", "round_id", "account_id", "player_name",
-                 "team_name"), PublishMode.SNAPSHOT, "points")),
+                 "team_name"), PublishMode.SNAPSHOT, "points"), matches_of="player_results"),
 ]
 """The tournament tables computed from other tables, each replaced whole."""
 

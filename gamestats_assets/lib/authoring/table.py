@@ -49,9 +49,10 @@ class Table:
       which hold that many days before the day as well, and those read `whole`;
     - `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
-    - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names), or, for one that is a `fold`
-      of its one input, kept up to date from the input's Delta log (`folded`), or, for one made of independent
-      `slicing` slices, computed again only for the slices whose games changed (`sliced_asset`);
+    - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names) or partition (of the inputs it
+      reads `read_for` other inputs' keys, those keys' rows alone), or, for one that is a `fold` of its one input,
+      kept up to date from the input's Delta log (`folded`), or, for one made of independent `slicing` slices,
+      computed again only for the slices whose games changed (`sliced_asset`);
     - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
       `partitions_def` (one key per match ...) and keyed by `partition_column`.
 
@@ -108,16 +109,21 @@ class Table:
     slicing: Slicing | None = None
     """For a snapshot whose `compute` makes each slice of games (a queue and patch) from that slice's rows alone:
     the slices, and the step over them all (`lib/lake/slices.py`)."""
+    read_for: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """For a snapshot: inputs of which only the rows of the keys another input holds matter (the matches a
+    tournament table joins, not every match of the lake): parameter → (that input, the key column). Each is read
+    as a lazy scan of those keys' rows, which skips the other keys' files by the statistics of the Delta log."""
 
     def __post_init__(self) -> None:
         """Refuse a declaration whose function cannot take its inputs: its parameters are bound to the inputs by
         name (after `day`, or `yesterday, day`, by kind), so each input and given must be one of them and each
         parameter without a default must be given."""
-        described = {*self.whole, *self.read_as, *self.complete, *self.history, *self.reads}
+        described = {*self.whole, *self.read_as, *self.complete, *self.history, *self.reads, *self.read_for,
+                     *(source for source, _ in self.read_for.values())}
         if not described <= set(self.inputs):
             raise TypeError(f"{self.ref}: {sorted(described - set(self.inputs))} are not among its inputs")
         kinds = {"whole": ("daily",), "history": ("daily",), "complete": ("daily", "snapshot"),
-                 "read_as": ("daily", "snapshot")}
+                 "read_as": ("daily", "snapshot"), "read_for": ("snapshot",)}
         misplaced = [option for option, allowed in kinds.items() if getattr(self, option) and self.kind not in allowed]
         streamed = {param for param, kind in self.read_as.items() if kind is FrameStream}
         if misplaced or streamed & {*self.history} or (streamed and self.kind != "daily"):
@@ -126,11 +132,14 @@ class Table:
                             "`FrameStream` a daily table's day)")
         if self.by_key and (self.kind != "daily" or self.whole or self.history or self.given or self.read_as):
             raise TypeError(f"{self.ref}: a table computed by key is a daily table of the day's rows of its inputs")
+        if {source for source, _ in self.read_for.values()} & {*self.read_for, *self.read_as}:
+            raise TypeError(f"{self.ref}: an input read for another's keys is read for those of one read whole")
         if self.fold is not None and (self.kind != "snapshot" or len(self.inputs) != 1 or self.compute is not self.fold
-                                      or self.skip_days or self.given or self.read_as or self.reads):
+                                      or self.skip_days or self.given or self.read_as or self.reads
+                                      or self.read_for):
             raise TypeError(f"{self.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
         if self.slicing is not None and (self.kind != "snapshot" or self.fold is not None or self.given
-                                         or self.read_as or self.slicing.index not in self.inputs):
+                                         or self.read_as or self.read_for or self.slicing.index not in self.inputs):
             raise TypeError(f"{self.ref}: a sliced table is a snapshot of tables, one of which (`index`) gives each "
                             "game its slice")
         if self.kind == "etl":
@@ -463,16 +472,32 @@ def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     if table.slicing is not None:
         return sliced_asset(domain, table)
 
-    @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping())
+    @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping(),
+                                                      pl.LazyFrame if param in table.read_for else None)
                                       for param in table.inputs}, "platform")
     def _table(context: dg.AssetExecutionContext, **frames: pl.DataFrame):
         require_complete(context, domain, table)
         skipped = list(table.skip_days(context.resources.platform)) if table.skip_days else []
+        read = {param: of_keys(frame, frames, table.read_for.get(param)) for param, frame in frames.items()}
         return outcome(context, table, [table.compute(**{param: without_days(frame, skipped)
-                                                         for param, frame in frames.items()},
+                                                         for param, frame in read.items()},
                                                       **given_arguments(context, table))])
 
     return _table
+
+
+def of_keys(frame: pl.DataFrame | pl.LazyFrame, frames: Mapping[str, pl.DataFrame],
+            read_for: tuple[str, str] | None) -> pl.DataFrame:
+    """`frame`, or, read for the keys another input of `frames` holds (`Table.read_for`: that input and the key
+    column), its rows of those keys alone (a table not written yet, without the column, as it is)."""
+    if read_for is None:
+        return frame
+    source, column = read_for
+    if column not in frame.collect_schema().names():
+        return frame.collect()
+    holder = frames[source]
+    keys = holder.get_column(column).unique().to_list() if column in holder.columns else []
+    return frame.filter(pl.col(column).is_in(keys)).collect()
 
 
 def without_days(frame: pl.DataFrame | pl.LazyFrame, days: Sequence[dt.date]) -> pl.DataFrame | pl.LazyFrame:
