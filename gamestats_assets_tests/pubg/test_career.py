@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, CAREER_SCHEMA, career_stats
+from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, CAREER_SCHEMA, career_stats, disagreeing_players
 
 DAY = dt.datetime(2026, 1, 5, 18, tzinfo=dt.UTC)
 
@@ -69,3 +69,14 @@ def test_a_state_kept_by_parts_finishes_to_the_table_of_every_row(summaries):
     without = CAREER_FOLD.merged([state, CAREER_FOLD.state(summaries[:5], -1)])
     assert CAREER_FOLD.finish(without).equals(career_stats(summaries[5:]))
     assert career_stats(summaries.clear()).height == 0
+
+
+def test_a_career_that_is_not_its_state_finished_disagrees(summaries):
+    state = CAREER_FOLD.state(summaries)
+    career = CAREER_FOLD.finish(state)
+    assert disagreeing_players(career, state).height == 0
+    more_kills = career.with_columns(pl.when(pl.col("account_id") == "account.3").then(pl.col("kills") + 1)
+                                     .otherwise(pl.col("kills")).alias("kills"))
+    assert disagreeing_players(more_kills, state)["account_id"].to_list() == ["account.3"]
+    assert disagreeing_players(career.filter(pl.col("account_id") != "account.5"), state)["account_id"].to_list() == [
+        "account.5"]

@@ -1,7 +1,7 @@
 """The career table kept from the match summaries' Delta log (`transforms.career.CAREER_FOLD`), run by Dagster for
 real: after a match added, a match delivered again changed and a match removed, `pubg.player_advanced_career_stats`
 equals the career computed from every match summary at once, each refresh reading only the summaries' files the
-match's run changed."""
+match's run changed; a state that lost a player fails the blocking check and is not published."""
 
 import dataclasses
 import datetime as dt
@@ -14,10 +14,11 @@ import pytest
 
 from gamestats_assets.definitions import location_resources
 from gamestats_assets.defs.pubg.tables import CAREER_STATS
-from gamestats_assets.defs.pubg.transforms.career import career_stats
+from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, career_stats
 from gamestats_assets.generator.emitters.pubg import Player, emit_match, public_match_plan, write_match
 from gamestats_assets.lib.authoring.table import table_key
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.lake.fold import recorded_version, write_state
 from gamestats_assets_tests.pubg.test_pipeline import EVERYTHING, PER_MATCH, failed_checks
 
 FIRST = dt.datetime(2026, 1, 5, 18, tzinfo=dt.UTC)
@@ -108,6 +109,15 @@ def test_the_career_follows_a_match_added_changed_and_removed_as_from_scratch(la
     assert_published_as_from_scratch(lake, "removed")
 
     assert refresh_career(lake)["files_added"] == 0, "nothing changed: nothing read"
+    state_uri = str(lake["data_dir"] / "lake" / "pubg" / "fold" / CAREER_STATS.name)
+    state = pl.read_delta(state_uri)
+    write_state(state_uri, CAREER_FOLD, state.filter(pl.col("account_id") != renamed),
+                recorded_version(state_uri, CAREER_FOLD, None), None, lambda frame: frame)
+    result = dg.materialize(EVERYTHING, selection=SNAPSHOT, instance=lake["instance"], resources=lake["resources"],
+                            raise_on_error=False)
+    assert not result.success and failed_checks(result) == ["career_adds_up_to_match_summaries"]
+    assert_published_as_from_scratch(lake, "a state missing a player is not published")
+
     shutil.rmtree(lake["data_dir"] / "lake" / "pubg" / "fold")
     assert refresh_career(lake)["full_fold"]
     assert_published_as_from_scratch(lake, "state dropped")

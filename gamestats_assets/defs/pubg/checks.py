@@ -7,15 +7,17 @@ import dagster as dg
 import polars as pl
 
 import gamestats_assets.defs.pubg.assets as pubg
-from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
-from gamestats_assets.defs.pubg.transforms import quality, summaries, tournament
+from gamestats_assets.defs.pubg.tables import CAREER_STATS, TELEMETRY_PUBLISHED
+from gamestats_assets.defs.pubg.transforms import career, quality, summaries, tournament
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
+    folded_result,
     judged_by_partition,
     planted_truth_result,
     quarantine_check,
 )
+from gamestats_assets.lib.authoring.table import folded_state
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.platform import PlatformResource
 
@@ -186,6 +188,20 @@ def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
     })
 
 
+@asset_check(asset=pubg.TABLE_ASSETS[CAREER_STATS.ref], name="career_adds_up_to_match_summaries", blocking=True,
+             required_resource_keys={"lake"})
+def career_adds_up_to_match_summaries(context: dg.AssetCheckExecutionContext,
+                                      player_advanced_career_stats: pl.DataFrame) -> dg.AssetCheckResult:
+    """Every player of the fold of the match summaries (`career.CAREER_FOLD`) has their career row and no other
+    does, with the fold's matches, kills and damage, and the fold counts every match summary of the version it
+    folds, no more (from the Delta log's file statistics): judged without reading every summary again."""
+    state, counts = folded_state(context.resources.lake, pubg.DOMAIN, CAREER_STATS)
+    gaps = career.disagreeing_players(player_advanced_career_stats, state)
+    return folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+        "players": player_advanced_career_stats.height, "players_disagreeing": gaps.height,
+        "disagreeing": dg.MetadataValue.json(gaps.head(20)["account_id"].to_list())}), counts)
+
+
 MAP_POINTS = {"landings": (("x_m", "y_m"),),
               "kill_positions": (("victim_x_m", "victim_y_m"), ("killer_x_m", "killer_y_m"))}
 """The tables a match's map draws as points, and their (x, y) metre columns."""
@@ -232,6 +248,7 @@ def each_circle_inside_the_last(context: dg.AssetCheckExecutionContext, circles:
 CHECKS = [
     telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills,
     distribution_sums_to_player_totals, match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry,
-    planted_killsteals_found, weapon_ids_in_other, slots_scored_once, quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
+    planted_killsteals_found, weapon_ids_in_other, slots_scored_once, career_adds_up_to_match_summaries,
+    quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
     *(on_the_map_check(name) for name in MAP_POINTS), each_circle_inside_the_last,
 ]

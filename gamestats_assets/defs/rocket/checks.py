@@ -36,6 +36,7 @@ from gamestats_assets.defs.rocket.transforms.percentiles import PEER_GROUP
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
+    folded_result,
     frame_check,
     judged_by_partition,
     one_source_check,
@@ -227,13 +228,6 @@ def partials_add_up_to_the_days_player_stats(context: dg.AssetCheckExecutionCont
     return passed_days(context, platform, "peer_partials", name, _gaps_result(_peer_gaps(merged, ranked), merged))
 
 
-def _folded_result(result: dg.AssetCheckResult, counts: dict[str, int]) -> dg.AssetCheckResult:
-    """`result`, failed too unless the fold's state counts every row of the partials' version it folds, no more
-    (`lib/lake/fold.folded_rows`), with those counts."""
-    whole = counts["source_rows"] >= 0 and counts["source_rows"] == counts["rows_in_state"]
-    return dg.AssetCheckResult(passed=result.passed and whole, metadata={**result.metadata, **counts})
-
-
 @asset_check(asset=peer_stats, name="peers_add_up_to_player_stats", blocking=True, required_resource_keys={"lake"})
 def peers_add_up_to_player_stats(context: dg.AssetCheckExecutionContext,
                                  peer_stats: pl.DataFrame) -> dg.AssetCheckResult:
@@ -243,7 +237,7 @@ def peers_add_up_to_player_stats(context: dg.AssetCheckExecutionContext,
     folds, no more (from the Delta log's file statistics): the comparison's peers are then exactly the published
     games, judged without reading every partial again."""
     state, counts = folded_state(context.resources.lake, DOMAIN, PEER_STATS)
-    return _folded_result(_gaps_result(_state_gaps(peer_stats, state), peer_stats), counts)
+    return folded_result(_gaps_result(_state_gaps(peer_stats, state), peer_stats), counts)
 
 
 def _count_gaps(counts: pl.DataFrame, partials: pl.DataFrame) -> pl.DataFrame:
@@ -275,7 +269,7 @@ def value_counts_add_up_to_the_games_counts(context: dg.AssetCheckExecutionConte
     every published game's; and the fold counts every partial row of the version it folds, no more."""
     state, counts = folded_state(context.resources.lake, DOMAIN, PEER_VALUE_COUNTS)
     gaps = _count_gaps(peer_value_counts, state)
-    return _folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+    return folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
         "bins": peer_value_counts.height, "values": int(peer_value_counts["games"].sum() or 0),
         "bins_disagreeing": gaps.height,
         "disagreeing": dg.MetadataValue.json(gaps.head(20).select(*PEER_GROUP, "value_bin").rows())}), counts)

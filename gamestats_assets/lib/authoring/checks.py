@@ -125,6 +125,13 @@ def multi_asset_check(**kwargs: Any) -> Callable[[Callable], dg.AssetChecksDefin
     return lambda compute: dg.multi_asset_check(**{"op_tags": tags, **kwargs})(_recorded_per_partition(compute))
 
 
+def folded_result(result: dg.AssetCheckResult, counts: Mapping[str, int]) -> dg.AssetCheckResult:
+    """`result` of a folded snapshot, failed too unless the fold's state counts every row of the source's version it
+    folds, no more (`lib/lake/fold.folded_rows`), with those counts."""
+    whole = counts["source_rows"] >= 0 and counts["source_rows"] == counts["rows_in_state"]
+    return dg.AssetCheckResult(passed=result.passed and whole, metadata={**result.metadata, **counts})
+
+
 def planted_truth_result(rates: Sequence[RateAgainstFloor], metadata: Mapping[str, Any] | None = None, *,
                          failures: Mapping[str, int] | None = None) -> dg.AssetCheckResult:
     """The verdict of a check against planted truth, decided from each rate's interval, never its point estimate

@@ -79,6 +79,20 @@ def finished_career(state: pl.DataFrame) -> pl.DataFrame:
         .select(list(CAREER_SCHEMA)).cast(CAREER_SCHEMA).sort("account_id"))
 
 
+def disagreeing_players(career: pl.DataFrame, state: pl.DataFrame) -> pl.DataFrame:
+    """The players where the career table and the fold's state it was finished from disagree: a player on one side
+    only, or other matches, kills or damage than the state's sums."""
+    expected = state.group_by("account_id").agg(
+        expected_matches=pl.col("matches").sum().cast(pl.Int64), expected_kills=pl.col("kills").sum().cast(pl.Int64),
+        expected_damage=pl.col("damage_dealt").cast(pl.Int128).sum().cast(pl.Float64) / SCALE,
+    ).filter(pl.col("expected_matches") > 0)
+    joined = career.join(expected, on="account_id", how="full", coalesce=True)
+    return joined.filter(pl.col("matches").is_null() | pl.col("expected_matches").is_null()
+                         | (pl.col("matches") != pl.col("expected_matches"))
+                         | (pl.col("kills") != pl.col("expected_kills"))
+                         | (pl.col("damage_dealt") != pl.col("expected_damage")))
+
+
 CAREER_FOLD = Fold(READS, ("account_id", "player_name", "day"), TERMS, finished_career, counted="matches",
                    absent=frozenset({"created_at"}), derived={"day": pl.col("created_at").dt.date()})
 """The career as a fold of the match summaries: per player, name and match day, exact integer sums."""
