@@ -29,6 +29,20 @@ def test_how_an_input_is_read_names_one_of_the_inputs():
         Table("cons", "daily", lambda day, rows: rows, "d", {"rows": "etl/rows"}, whole=("row",))
 
 
+def test_an_input_is_read_for_the_keys_of_another_read_whole():
+    inputs = {"context": "cons/a", "matches": "etl/b"}
+    Table("cons", "outcomes", outcomes, "d", inputs, kind="snapshot", read_for={"matches": ("context", "match_id")})
+    with pytest.raises(TypeError, match=r"cons/outcomes: \['contexts'\] are not among its inputs"):
+        Table("cons", "outcomes", outcomes, "d", inputs, kind="snapshot",
+              read_for={"matches": ("contexts", "match_id")})
+    with pytest.raises(TypeError, match="read for those of one read whole"):
+        Table("cons", "outcomes", outcomes, "d", inputs, kind="snapshot",
+              read_for={"matches": ("context", "match_id"), "context": ("matches", "match_id")})
+    with pytest.raises(TypeError, match=r"a daily table reads no input with \['read_for'\]"):
+        Table("cons", "daily", lambda day, context, matches: matches, "d", inputs,
+              read_for={"matches": ("context", "match_id")})
+
+
 class Held(dg.IOManager):
     """The frames written, by table name."""
 

@@ -17,7 +17,8 @@ def summary(match: int, account: str, name: str, day: int, placement: int | None
     return {"match_id": f"m{match:03d}", "account_id": account, "player_name": name,
             "created_at": DAY + dt.timedelta(days=day), "placement": placement, "kills": kills,
             "damage_dealt": damage, "has_telemetry": telemetry, "killsteals": killsteals if telemetry else None,
-            "throwable_damage": damage / 10 if telemetry else None, "damage_received": damage / 3 if telemetry else None,
+            "throwable_damage": damage / 10 if telemetry else None,
+            "damage_received": damage / 3 if telemetry else None,
             "heals_used": 2 if telemetry else None, "boosts_used": 1 if telemetry else None}
 
 
@@ -35,7 +36,8 @@ def test_the_career_counts_and_averages_as_defined(summaries):
     telemetry = pl.col("has_telemetry")
     expected = summaries.group_by("account_id").agg(
         pl.len().cast(pl.Int64).alias("matches"), telemetry.sum().cast(pl.Int64).alias("matches_with_telemetry"),
-        (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"), pl.col("placement").mean().alias("avg_placement"),
+        (pl.col("placement") == 1).sum().cast(pl.Int64).alias("wins"),
+        pl.col("placement").mean().alias("avg_placement"),
         pl.col("kills").sum().alias("kills"), pl.col("kills").filter(telemetry).sum().alias("kills_with_telemetry"),
         pl.col("damage_dealt").sum(), pl.col("killsteals").filter(telemetry).sum().alias("killsteals"),
         pl.col("throwable_damage").filter(telemetry).sum(), pl.col("damage_received").filter(telemetry).sum(),
