@@ -27,6 +27,7 @@ INTENDED_DIFFERENCES = {
     "pubg.tournament_rounds": {"columns"},
     "pubg.team_leaderboards": {"columns"},
     "pubg.player_leaderboards": {"columns"},
+    "pubg.match_summaries": {"columns"},
     "rocket.matches": {"indexes"},
     "rocket.player_stats": {"columns", "indexes"},
     "rocket.users": {"indexes"},
@@ -35,9 +36,9 @@ INTENDED_DIFFERENCES = {
         "spell_pair_stats", "length_win_rates", "patch_trend")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
-since (the tournament rounds' `season_name`; the serving indexes; the lol statistics' `tier`, in their keys; the
-leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation, the rest
-alike."""
+since (the tournament rounds' `season_name`; the match summaries' `created_at`; the serving indexes; the lol
+statistics' `tier`, in their keys; the leaderboards' points apart and `rank_change_since`), which an older database
+gains by reconciliation, the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""
