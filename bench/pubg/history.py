@@ -1,13 +1,13 @@
 """What a refresh of `pubg/cons/player_advanced_career_stats` costs as the matches in the lake grow: the fold of the
 match summaries kept from their Delta log (`career.CAREER_FOLD`, `lib/lake/fold.refresh`, then the table finished
-from the state) after one new match, beside the full recompute the snapshot did before (every match's summaries read
-as its input, a scan filtered to every match key, and the career computed from them), on a real Delta lake in a
+from the state) after one new match, beside a full recompute (every match's summaries read as a snapshot's input over
+every partition is, a scan filtered to every match key, and the career computed from them), on a real Delta lake in a
 temporary folder. Beside them, what the tournament tables read of a per-match table now (the rows of the
 tournament's `--tournament` matches, the other matches' files skipped by the log's statistics) against every match.
 
-The summaries (`cons/match_summaries`: 100 players a match drawn from `--players`, a match a day apart by
-`--per-day`, values drawn at random in the table's columns, not simulated) are written a match a commit, as a run of
-one match writes them, up to each of `--matches` (90 and 900 by default); at each, the bench times a full recompute
+The summaries (`cons/match_summaries`: 100 players a match drawn from `--players`, `--per-day` matches a day,
+values drawn at random in the table's columns, not simulated) are written a match a commit, as a run of one match
+writes them, up to each of `--matches` (90 and 900 by default); at each, the bench times a full recompute
 and `--rounds` refreshes each after one more match, and checks that the incremental table equals the recompute.
 Prints one JSON object: per history length, the summary rows, the best seconds of each, the rows and files each read,
 and the machine's load.
