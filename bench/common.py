@@ -22,6 +22,13 @@ from gamestats_assets.lib.publish import embedded_postgres
 SERVICE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+def timed(step) -> tuple[float, object]:
+    """The wall seconds `step()` took, and what it returned."""
+    started = time.perf_counter()
+    result = step()
+    return time.perf_counter() - started, result
+
+
 def admin_url() -> str:
     """GAMESTATS_PG_URL if set, else the service on 127.0.0.1:5432 if it answers, else an embedded server."""
     if os.environ.get("GAMESTATS_PG_URL"):

@@ -20,8 +20,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import sys
 import tempfile
-import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -30,6 +31,9 @@ from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, career_sta
 from gamestats_assets.defs.pubg.transforms.summaries import SUMMARY_TELEMETRY_COLUMNS
 from gamestats_assets.lib.lake.delta import read_partitions, write_partitions
 from gamestats_assets.lib.lake.fold import refresh
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import timed  # noqa: E402
 
 START = dt.datetime(2026, 1, 1, 18, tzinfo=dt.UTC)
 
@@ -56,12 +60,6 @@ def summary_rows(number: int, players: int, per_day: int, rng: np.random.Generat
         "has_telemetry": telemetry, "telemetry": "complete" if telemetry else "missing",
         "created_at": START + dt.timedelta(days=number // per_day, minutes=number % per_day),
     }, schema_overrides={**SUMMARY_TELEMETRY_COLUMNS, "created_at": pl.Datetime("us", "UTC")})
-
-
-def timed(step) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = step()
-    return time.perf_counter() - started, result
 
 
 def main() -> None:

@@ -17,8 +17,9 @@ import datetime as dt
 import json
 import os
 import shutil
+import sys
 import tempfile
-import time
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -26,6 +27,9 @@ import polars as pl
 from gamestats_assets.defs.rocket.transforms.peers import PEER_FOLD, peer_partials
 from gamestats_assets.lib.lake.delta import replace_file_rows, write_partitions
 from gamestats_assets.lib.lake.fold import refresh
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import timed  # noqa: E402
 
 BANDS = ["bronze", "silver", "gold", "platinum", "diamond", "champion", "grand_champion"]
 START = dt.date(2026, 1, 1)
@@ -46,12 +50,6 @@ def game_rows(day: int, games: range, players: int, stats: int, rng: np.random.G
 
 def partials_of(stats: pl.DataFrame) -> pl.DataFrame:
     return peer_partials(stats).with_columns(date=pl.lit(stats["date"][0]))
-
-
-def timed(step) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = step()
-    return time.perf_counter() - started, result
 
 
 def main() -> None:
