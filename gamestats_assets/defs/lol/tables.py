@@ -151,10 +151,12 @@ PLAYERS = {"players": "std/participant_games"}
 GAMES = {"games": "std/games"}
 LOADOUTS = {**PLAYERS, "loadouts": "std/loadouts"}
 STATISTICS = [
-    statistic("champion_stats", champions.champion_stats, {**PLAYERS, **GAMES},
-              ("queue", "patch", "team_position", "champion_id"),
-              checks=(*RATE_CHECKS, "picked_games <= games AND picked_games <= queue_games",
-                      "pick_rate > 0 AND pick_rate <= 1"), tiered=True),
+    Table("cons", "champion_stats", of_every_day(champions.champion_stats), champions.champion_stats.__doc__,
+          {**PLAYERS, **GAMES, "tiers": "std/game_tiers"}, kind="snapshot", joined=champions.CHAMPION_STATS,
+          columns=COLUMNS["champion_stats"],
+          publish=Publish(("queue", "patch", "tier", "team_position", "champion_id"), PublishMode.SNAPSHOT,
+                          checks=(*RATE_CHECKS, "picked_games <= games AND picked_games <= queue_games",
+                                  "pick_rate > 0 AND pick_rate <= 1"))),
     statistic("item_build_stats", cons.item_build_stats, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path"), tiered=True),
     statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order"),

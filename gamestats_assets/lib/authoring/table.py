@@ -25,8 +25,9 @@ from gamestats_assets.lib.core.partitions import (
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted, table_exists
-from gamestats_assets.lib.lake import slices
+from gamestats_assets.lib.lake import joined_fold, slices
 from gamestats_assets.lib.lake.fold import Fold, folded_rows, refresh
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 from gamestats_assets.lib.lake.slices import Slicing
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
@@ -51,7 +52,8 @@ class Table:
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
     - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names) or partition (of the inputs it
       reads `read_for` other inputs' keys, those keys' rows alone), or, for one that is a `fold` of its one input,
-      kept up to date from the input's Delta log (`folded`), or, for one made of independent `slicing` slices,
+      kept up to date from the input's Delta log (`folded`), or, for a `joined` fold of rows made game by game from
+      its inputs, from the inputs' logs (`joined_fold_asset`), or, for one made of independent `slicing` slices,
       computed again only for the slices whose games changed (`sliced_asset`);
     - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
       `partitions_def` (one key per match ...) and keyed by `partition_column`.
@@ -106,6 +108,9 @@ class Table:
     replaces their rows in the lake (`keyed.py`)."""
     fold: Fold | None = None
     """For a snapshot that is a sum over its one input's rows: that sum, the table's `compute` (`folded`)."""
+    joined: JoinedFold | None = None
+    """For a snapshot that is a sum over rows made game by game from its inputs: that sum, whose call is the table's
+    `compute` over every game (`lib/lake/joined_fold.py`)."""
     slicing: Slicing | None = None
     """For a snapshot whose `compute` makes each slice of games (a queue and patch) from that slice's rows alone:
     the slices, and the step over them all (`lib/lake/slices.py`)."""
@@ -138,6 +143,10 @@ class Table:
                                       or self.skip_days or self.given or self.read_as or self.reads
                                       or self.read_for):
             raise TypeError(f"{self.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
+        if self.joined is not None and (self.kind != "snapshot" or self.fold is not None or self.slicing is not None
+                                        or self.skip_days or self.given or self.read_as or self.reads
+                                        or self.read_for):
+            raise TypeError(f"{self.ref}: a joined fold is a snapshot of whole tables, computed by the fold alone")
         if self.slicing is not None and (self.kind != "snapshot" or self.fold is not None or self.given
                                          or self.read_as or self.read_for or self.slicing.index not in self.inputs):
             raise TypeError(f"{self.ref}: a sliced table is a snapshot of tables, one of which (`index`) gives each "
@@ -297,7 +306,7 @@ def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *
     """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
     resources its givens name and `resources`, after the tables it names (and the one it folds); one not published
     runs after the run's publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
-    folded = table.inputs.values() if table.fold or table.slicing else ()
+    folded = table.inputs.values() if table.fold or table.joined or table.slicing else ()
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
                       deps=[table_key(domain, ref) for ref in (*table.after, *folded)],
@@ -436,6 +445,27 @@ def folded_state(lake: Any, domain: str, table: Table) -> tuple[pl.DataFrame, di
     return state, counts
 
 
+def joined_fold_asset(domain: str, table: Table) -> dg.AssetsDefinition:
+    """The snapshot that is a fold of rows made game by game from its inputs, which it does not load: the fold's
+    state is brought up to date from the inputs' Delta logs (`lib/lake/joined_fold.refresh`, what it read recorded
+    on the materialization), then finished into the table. Its state is kept at `[<domain>, fold, <name>]` for the
+    code that computed it (`code_digest`) and the fold's definition."""
+    state_key = dg.AssetKey([domain, FOLD_LAYER, table.name])
+    definition = f"{code_digest()}:{table.joined.fold.definition}"
+
+    @table_lake_asset(domain, table, {}, "platform", "lake")
+    def _table(context: dg.AssetExecutionContext):
+        require_complete(context, domain, table)
+        lake = context.resources.lake
+        sources = {param: lake.table_uri(table_key(domain, ref)) for param, ref in table.inputs.items()}
+        state, figures = joined_fold.refresh(sources, table.joined, lake.table_uri(state_key), definition,
+                                             lake.options(), lambda frame: lake.erased(state_key, frame))
+        context.add_output_metadata(figures)
+        return outcome(context, table, [table.joined.fold.finish(state)])
+
+    return _table
+
+
 def sliced_asset(domain: str, table: Table) -> dg.AssetsDefinition:
     """The snapshot made of independent slices, which does not load its inputs: its state, the rows of every
     slice, is brought up to date from the inputs' Delta logs (`lib/lake/slices.refresh`, what it did recorded on the
@@ -465,10 +495,12 @@ SLICES_LAYER = "slices"
 
 
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`; one made of
-    slices: `sliced_asset`)."""
+    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`; a joined
+    fold: `joined_fold_asset`; one made of slices: `sliced_asset`)."""
     if table.fold is not None:
         return folded_asset(domain, table)
+    if table.joined is not None:
+        return joined_fold_asset(domain, table)
     if table.slicing is not None:
         return sliced_asset(domain, table)
 

@@ -26,7 +26,7 @@ import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
-from gamestats_assets.lib.lake.fold import exists, files_rows, is_relative, log_changes
+from gamestats_assets.lib.lake.fold import FoldSourceError, exists, files_rows, is_relative, log_changes
 
 VERSIONS, HELD, DEFINITION = "slices.versions", "slices.held", "slices.definition"
 """The keys of a state commit's metadata: each input's version, the days held back, the definition digest."""
@@ -161,7 +161,7 @@ def dirty_slices(index: Source, version: int, slicing: Slicing, days: set[dt.dat
                  removed: Mapping[str, Mapping[str, str | None]], storage_options: dict[str, str] | None
                  ) -> pl.DataFrame | None:
     """The slices of the games the index holds on `days` and of those its `removed` files held; None when a removed
-    file is gone (vacuumed)."""
+    file is gone (vacuumed) or lacks a slice column."""
     columns = [slicing.key, *slicing.by]
     current = scan(index.uri, version, columns, storage_options, sorted(days))
     found = [] if current is None else [current.collect()]
@@ -171,7 +171,10 @@ def dirty_slices(index: Source, version: int, slicing: Slicing, days: set[dt.dat
             return None
         schema = found[0].schema if found else pl.scan_delta(index.uri, storage_options=storage_options).select(
             columns).collect_schema()
-        found.append(files_rows(filesystem, removed, dict(schema)))
+        try:
+            found.append(files_rows(filesystem, removed, dict(schema)))
+        except FoldSourceError:
+            return None
     if not found:
         return pl.DataFrame(schema={name: pl.String for name in slicing.by})
     return pl.concat(found, how="vertical_relaxed").select(slicing.by).unique()
@@ -179,12 +182,14 @@ def dirty_slices(index: Source, version: int, slicing: Slicing, days: set[dt.dat
 
 def chosen_games(index: Source, version: int, slicing: Slicing, dirty: pl.DataFrame, held: frozenset[dt.date],
                  storage_options: dict[str, str] | None) -> pl.DataFrame:
-    """The games (`date`, key) of the `dirty` slices the index holds, but those of days held back."""
+    """The games (`date`, key) of the `dirty` slices the index holds, but those of days held back (each slice
+    column's values filtered first, so that the files of other slices are skipped by their statistics)."""
     games = scan(index.uri, version, ["date", slicing.key, *slicing.by], storage_options)
     if games is None:
         return pl.DataFrame(schema={"date": pl.Date, slicing.key: pl.String})
-    return (games.filter(~pl.col("date").is_in(list(held))).join(dirty.lazy(), on=list(slicing.by), how="semi",
-                                                                  nulls_equal=True)
+    within = [pl.col(name).is_in(dirty[name].drop_nulls().to_list()) | pl.col(name).is_null() for name in slicing.by]
+    return (games.filter(~pl.col("date").is_in(list(held)), *within)
+            .join(dirty.lazy(), on=list(slicing.by), how="semi", nulls_equal=True)
             .select("date", slicing.key).unique().collect())
 
 
