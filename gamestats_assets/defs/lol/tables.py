@@ -24,6 +24,7 @@ from gamestats_assets.defs.lol.transforms import (
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, of_every_day, run_in_memory, undated
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 from gamestats_assets.lib.lake.slices import Slicing, unchanged
 from gamestats_assets.sources.riot import compound, ddragon, league
 
@@ -141,6 +142,16 @@ def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[s
                  slicing=Slicing(cons.GROUP, index, across=across or unchanged))
 
 
+def folded_statistic(name: str, compute: Callable[..., pl.DataFrame], joined: JoinedFold, inputs: Mapping[str, str],
+                     grain: tuple[str, ...], checks: tuple[str, ...]) -> Table:
+    """The CONS table `lol/cons/<name>` by ranked tier kept as exact counts merged game by game (`joined`, a fold of
+    its `inputs` and `std/game_tiers`), described by `compute`'s docstring (the table computed at once), published
+    to `lol.<name>` whole, one row per `grain` with `tier` following `patch`, its rows meeting `checks`."""
+    return Table("cons", name, of_every_day(compute), compute.__doc__, {**inputs, "tiers": "std/game_tiers"},
+                 kind="snapshot", joined=joined, columns=COLUMNS[name],
+                 publish=Publish((*grain[:2], "tier", *grain[2:]), PublishMode.SNAPSHOT, checks=checks))
+
+
 RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
                "win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9")
 """What a win rate's row meets: games won within the games played, the rate within its interval."""
@@ -151,12 +162,10 @@ PLAYERS = {"players": "std/participant_games"}
 GAMES = {"games": "std/games"}
 LOADOUTS = {**PLAYERS, "loadouts": "std/loadouts"}
 STATISTICS = [
-    Table("cons", "champion_stats", of_every_day(champions.champion_stats), champions.champion_stats.__doc__,
-          {**PLAYERS, **GAMES, "tiers": "std/game_tiers"}, kind="snapshot", joined=champions.CHAMPION_STATS,
-          columns=COLUMNS["champion_stats"],
-          publish=Publish(("queue", "patch", "tier", "team_position", "champion_id"), PublishMode.SNAPSHOT,
-                          checks=(*RATE_CHECKS, "picked_games <= games AND picked_games <= queue_games",
-                                  "pick_rate > 0 AND pick_rate <= 1"))),
+    folded_statistic("champion_stats", champions.champion_stats, champions.CHAMPION_STATS, {**PLAYERS, **GAMES},
+                     ("queue", "patch", "team_position", "champion_id"),
+                     (*RATE_CHECKS, "picked_games <= games AND picked_games <= queue_games",
+                      "pick_rate > 0 AND pick_rate <= 1")),
     statistic("item_build_stats", cons.item_build_stats, PLAYERS,
               ("queue", "patch", "champion_id", "depth", "core_path"), tiered=True),
     statistic("skill_order_stats", cons.skill_order_stats, PLAYERS, ("queue", "patch", "champion_id", "max_order"),
@@ -182,15 +191,15 @@ STATISTICS = [
               ("queue", "patch", "champion_id", "depth", "core_path", "length_from_min"), tiered=True),
     statistic("patch_trend", trends.patch_trend, PLAYERS, ("queue", "champion_id", "patch"), tiered=True,
               of_queue_and_patch=trends.patch_stats, across=trends.with_patch_changes),
-    statistic("keystone_stats", loadouts.keystone_stats, LOADOUTS, ("queue", "patch", "champion_id", "keystone_id"),
-              checks=PICK_CHECKS, tiered=True),
-    statistic("rune_page_stats", loadouts.rune_page_stats, LOADOUTS, ("queue", "patch", "champion_id", "rune_page"),
-              checks=PICK_CHECKS, tiered=True),
-    statistic("spell_pair_stats", loadouts.spell_pair_stats, LOADOUTS,
-              ("queue", "patch", "champion_id", "spell_pair"), checks=PICK_CHECKS, tiered=True),
-    statistic("starting_item_stats", loadouts.starting_item_stats,
-              {**PLAYERS, "starting": "std/starting_items"}, ("queue", "patch", "champion_id", "starting_items"),
-              checks=PICK_CHECKS, tiered=True),
+    folded_statistic("keystone_stats", loadouts.keystone_stats, loadouts.KEYSTONE_STATS, LOADOUTS,
+                     ("queue", "patch", "champion_id", "keystone_id"), PICK_CHECKS),
+    folded_statistic("rune_page_stats", loadouts.rune_page_stats, loadouts.RUNE_PAGE_STATS, LOADOUTS,
+                     ("queue", "patch", "champion_id", "rune_page"), PICK_CHECKS),
+    folded_statistic("spell_pair_stats", loadouts.spell_pair_stats, loadouts.SPELL_PAIR_STATS, LOADOUTS,
+                     ("queue", "patch", "champion_id", "spell_pair"), PICK_CHECKS),
+    folded_statistic("starting_item_stats", loadouts.starting_item_stats, loadouts.STARTING_ITEM_STATS,
+                     {**PLAYERS, "starting": "std/starting_items"}, ("queue", "patch", "champion_id", "starting_items"),
+                     PICK_CHECKS),
     statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
               ("queue", "patch", "adc_champion_id", "support_champion_id"),
               lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,

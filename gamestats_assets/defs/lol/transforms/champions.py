@@ -3,20 +3,14 @@ counts merged game by game (`CHAMPION_STATS`, a joined fold of the players, the 
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
-
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
-from gamestats_assets.lib.core.stats import Z_95, with_wilson
+from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
+from gamestats_assets.lib.core.stats import with_wilson
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
-from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
 
-SCALE = 10**6
-"""The fixed point of the KDA values summed: a value counts as the nearest multiple of a millionth, summed exactly."""
-EXACT = pl.Decimal(38, 0)
 ROWS = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "team_position": pl.String,
         "champion_id": pl.Int64, "champion_name": pl.String, "win": pl.Boolean, "kda": pl.Float64,
         "first_pick": pl.Int64, "queue_game": pl.Int64}
@@ -25,8 +19,7 @@ ROWS = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "team_positio
 
 def champion_rows(players: pl.DataFrame, games: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
     """One row per player of a counted game whose result is known (`first_pick` 1 for the first of its champion and
-    position in the game) and one per counted game (`queue_game` 1), each with the game's ranked tier
-    (`std/game_tiers`; null when no player is ranked)."""
+    position in the game) and one per counted game (`queue_game` 1), each with the game's ranked tier."""
     picks = (counted(players).filter(pl.col("win").is_not_null())
              .with_columns(pl.col("team_position").fill_null(""))
              .with_columns((pl.int_range(pl.len()).over("match_id", "team_position", "champion_id") == 0)
@@ -34,59 +27,26 @@ def champion_rows(players: pl.DataFrame, games: pl.DataFrame, tiers: pl.DataFram
     counted_games = counted(games).select("match_id", *GROUP, pl.lit(1, pl.Int64).alias("queue_game"))
     rows = pl.concat([picks.select("match_id", *(name for name in ROWS if name != "tier")), counted_games],
                      how="diagonal_relaxed")
-    return rows.join(tiers.select("match_id", "tier"), on="match_id", how="left").select(
-        pl.col(name).cast(dtype) for name, dtype in ROWS.items())
+    return with_tier(rows, tiers).select(pl.col(name).cast(dtype) for name, dtype in ROWS.items())
 
 
-SCALED_KDA = (pl.col("kda") * SCALE).round().cast(pl.Int64)
 PLAYER = pl.col("queue_game") == 0
 CHAMPION_FOLD = Fold(
     ROWS, ("queue", "patch", "tier", "team_position", "champion_id", "champion_name"),
     {"games": PLAYER.cast(pl.Int64), "wins": (PLAYER & pl.col("win")).cast(pl.Int64),
-     "picked_games": pl.col("first_pick"), "queue_games": pl.col("queue_game"),
-     "kda_n": (PLAYER & pl.col("kda").is_not_null()).cast(pl.Int64),
-     "kda_scaled": SCALED_KDA.cast(EXACT), "kda_squares": (SCALED_KDA.cast(pl.Int128) ** 2).cast(EXACT)},
+     "picked_games": pl.col("first_pick"), "queue_games": pl.col("queue_game"), **moments("kda", PLAYER)},
     lambda state: finished_champion_stats(state), counted="games")
 """Per queue, patch, tier, position and champion: exact counts of games, wins, distinct games picked, the queue's
 counted games (the rows of no champion) and the KDA's count, scaled sum and sum of squares."""
 
 
-def tier_slices(state: pl.DataFrame) -> pl.DataFrame:
-    """The state's rows once for every slice of ranked tiers their games are in (`tier`: `all`, the tier, each
-    "and above" band it reaches)."""
-    rank = pl.col("tier").replace_strict({tier: index for index, tier in enumerate(TIERS)}, default=None,
-                                          return_dtype=pl.Int64)
-    return pl.concat([state.with_columns(pl.lit(ALL).alias("tier")),
-                      state.filter(pl.col("tier").is_not_null()).with_columns(pl.col("tier").str.to_lowercase()),
-                      *(state.filter(rank >= TIERS.index(band)).with_columns(pl.lit(f"{band.lower()}_plus")
-                                                                              .alias("tier")) for band in BANDS)])
-
-
-def kda_interval(n: int, scaled: int, squares: int) -> tuple[float | None, float | None, float | None]:
-    """The mean of `n` KDA values whose scaled sum and sum of squares are given, and its 95 % normal interval (null
-    below two values), from the exact sums."""
-    if n == 0:
-        return None, None, None
-    mean = float(Fraction(scaled, n * SCALE))
-    if n < 2:
-        return mean, None, None
-    half = Z_95 * math.sqrt(float(Fraction(n * squares - scaled * scaled, n * (n - 1) * SCALE * SCALE))) / math.sqrt(n)
-    return mean, mean - half, mean + half
-
-
 def finished_champion_stats(state: pl.DataFrame) -> pl.DataFrame:
     """The tier list from the fold's state: every slice of tiers summed, then the rates and intervals."""
-    keys = [*GROUP, "tier", "team_position", "champion_id"]
-    terms = ["games", "wins", "picked_games", "queue_games", "kda_n", "kda_scaled", "kda_squares"]
-    sliced = tier_slices(state).group_by(keys).agg(pl.col("champion_name").drop_nulls().first(), pl.col(terms).sum())
+    sliced = by_slice(state, [*GROUP, "tier", "team_position", "champion_id"], ["champion_name"])
     queue_games = sliced.group_by(*GROUP, "tier").agg(pl.col("queue_games").sum())
-    stats = sliced.filter(pl.col("champion_id").is_not_null() & (pl.col("games") > 0)).drop("queue_games")
-    kda = pl.DataFrame([kda_interval(int(n), int(s), int(q)) for n, s, q in stats.select(
-        "kda_n", "kda_scaled", "kda_squares").iter_rows()], schema={name: pl.Float64 for name in (
-            "kda_mean", "kda_ci_low", "kda_ci_high")}, orient="row")
-    stats = (pl.concat([stats.drop("kda_n", "kda_scaled", "kda_squares"), kda], how="horizontal")
+    stats = (with_mean(sliced.filter(pl.col("champion_id").is_not_null() & (pl.col("games") > 0))
+                       .drop("queue_games"), "kda", "kda")
              .join(queue_games, on=[*GROUP, "tier"])
-             .with_columns(pl.col("games", "wins", "picked_games", "queue_games").cast(pl.Int64))
              .with_columns((pl.col("picked_games") / pl.col("queue_games")).alias("pick_rate")))
     stats = with_wilson(with_rate(stats), "picked_games", "queue_games", "pick_rate")
     return stats.select(*GROUP, "team_position", "champion_id", "champion_name", "games", "wins", "picked_games",

@@ -7,9 +7,14 @@ reference patch that named them: the game's own, or the nearest earlier one the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms.cons import GROUP, champion_games, counted, games_and_wins, with_rate
+from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
+from gamestats_assets.defs.lol.transforms.counts import by_slice, with_tier
+from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 
 PAGE_SEPARATOR = "-"
 """Joins the rune ids of a page (keystone first, primary path in page order, then the secondary path's runes
@@ -81,50 +86,80 @@ def loadouts(participants: pl.DataFrame, matches: pl.DataFrame, runes: pl.DataFr
     )
 
 
-def choice_stats(players: pl.DataFrame, loadout: pl.DataFrame, key: str, described: tuple[str, ...]) -> pl.DataFrame:
-    """Champion × one loadout choice `key` over counted games: one row per (queue, patch, champion_id, key) with
-    the `described` columns (names, the patch that named them), games, wins, pick rate within the champion's
-    games and win rate (Wilson, `low_sample`)."""
-    players = counted(players)
-    rows = players.select("match_id", "participant_id", *GROUP, "champion_id", "champion_name", "win").join(
-        loadout.select("match_id", "participant_id", key, *described), on=["match_id", "participant_id"])
-    stats = (rows.filter(pl.col(key).is_not_null() & pl.col("win").is_not_null())
-             .group_by(*GROUP, "champion_id", key)
-             .agg(pl.col("champion_name").first(), *[pl.col(c).drop_nulls().first().alias(c) for c in described],
-                  *games_and_wins())
-             .join(champion_games(players), on=[*GROUP, "champion_id"])
-             .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
-    return with_rate(stats).sort(*GROUP, "champion_id", "games", key, descending=[False, False, False, True, False])
+def choice_fold(key: str, key_type: pl.DataType, described: Mapping[str, pl.DataType], loadout: str) -> JoinedFold:
+    """Champion × one loadout choice `key` (of the input `loadout`) as exact counts kept game by game: per queue,
+    patch, tier, champion and choice (with its `described` columns: names, the patch that named them), the games
+    with a known result and their wins, and the champion's counted games (`champion_games`, any choice or none)."""
+    reads = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "champion_id": pl.Int64,
+             "champion_name": pl.String, "win": pl.Boolean, key: key_type, **described}
+
+    def rows(players: pl.DataFrame, tiers: pl.DataFrame, **frames: pl.DataFrame) -> pl.DataFrame:
+        choices = frames[loadout].select("match_id", "participant_id", key, *described)
+        picks = counted(players).select("match_id", "participant_id", *GROUP, "champion_id", "champion_name", "win")
+        return with_tier(picks.join(choices, on=["match_id", "participant_id"], how="left"), tiers).select(
+            pl.col(name).cast(dtype) for name, dtype in reads.items())
+
+    chosen = pl.col(key).is_not_null() & pl.col("win").is_not_null()
+    fold = Fold(reads, ("queue", "patch", "tier", "champion_id", "champion_name", key, *described),
+                {"games": chosen.cast(pl.Int64), "wins": (chosen & pl.col("win")).cast(pl.Int64),
+                 "champion_games": pl.lit(1, pl.Int64)},
+                lambda state: finished_choice_stats(state, key, tuple(described)), counted="champion_games")
+    return JoinedFold(fold, rows)
 
 
-def keystone_stats(players: pl.DataFrame, loadouts: pl.DataFrame) -> pl.DataFrame:
-    """Champion × keystone: one row per (queue, patch, champion_id, keystone_id) of counted games, with the
-    keystone's and its path's names (`runes_named_on`: the Data Dragon patch that named them), games, pick rate
-    within the champion's games and win rate with its 95 % Wilson interval and `low_sample`."""
-    return choice_stats(players, loadouts, "keystone_id", ("keystone_name", "primary_style_name", "runes_named_on"))
+def finished_choice_stats(state: pl.DataFrame, key: str, described: tuple[str, ...]) -> pl.DataFrame:
+    """A choice's statistics from the fold's state: every slice of tiers summed, then the pick rate within the
+    champion's games and the win rate (Wilson, `low_sample`)."""
+    keys = [*GROUP, "tier", "champion_id"]
+    sliced = by_slice(state, [*keys, key], ["champion_name", *described])
+    champion = sliced.group_by(keys).agg(pl.col("champion_games").sum())
+    stats = (sliced.filter(pl.col(key).is_not_null() & (pl.col("games") > 0)).drop("champion_games")
+             .join(champion, on=keys).with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
+    return with_rate(stats).select(
+        *GROUP, "champion_id", key, "champion_name", *described, "games", "wins",
+        "champion_games", "pick_rate", "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "tier").sort(
+        *GROUP, "tier", "champion_id", "games", key, descending=[False, False, False, False, True, False])
 
 
-def rune_page_stats(players: pl.DataFrame, loadouts: pl.DataFrame) -> pl.DataFrame:
-    """Champion × full rune page: one row per (queue, patch, champion_id, rune_page) of counted games, where
-    `rune_page` is the six rune ids (keystone first, then the primary path's runes in page order, then the
-    secondary path's by id, joined by `-`) and `rune_names` their names; games, pick rate within the champion's
+KEYSTONE_STATS = choice_fold("keystone_id", pl.Int64, {"keystone_name": pl.String, "primary_style_name": pl.String,
+                                                       "runes_named_on": pl.String}, "loadouts")
+RUNE_PAGE_STATS = choice_fold("rune_page", pl.String, {
+    "keystone_id": pl.Int64, "keystone_name": pl.String, "rune_names": pl.String, "primary_style_name": pl.String,
+    "sub_style_name": pl.String, "runes_named_on": pl.String}, "loadouts")
+SPELL_PAIR_STATS = choice_fold("spell_pair", pl.String, {"spell_1_id": pl.Int64, "spell_2_id": pl.Int64,
+                                                        "spell_names": pl.String, "spells_named_on": pl.String},
+                               "loadouts")
+STARTING_ITEM_STATS = choice_fold("starting_items", pl.String, {"starting_item_names": pl.String,
+                                                               "items_named_on": pl.String}, "starting")
+"""The loadout statistics as folds kept game by game."""
+
+
+def keystone_stats(players: pl.DataFrame, loadouts: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion × keystone by ranked tier: one row per (queue, patch, tier, champion_id, keystone_id) of counted
+    games, with the keystone's and its path's names (`runes_named_on`: the Data Dragon patch that named them), games,
+    pick rate within the champion's games and win rate with its 95 % Wilson interval and `low_sample`."""
+    return KEYSTONE_STATS(players=players, loadouts=loadouts, tiers=tiers)
+
+
+def rune_page_stats(players: pl.DataFrame, loadouts: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion × full rune page by ranked tier: one row per (queue, patch, tier, champion_id, rune_page) of counted
+    games, where `rune_page` is the six rune ids (keystone first, then the primary path's runes in page order, then
+    the secondary path's by id, joined by `-`) and `rune_names` their names; games, pick rate within the champion's
     games and win rate with its 95 % Wilson interval and `low_sample`."""
-    return choice_stats(players, loadouts, "rune_page", ("keystone_id", "keystone_name", "rune_names",
-                                                         "primary_style_name", "sub_style_name", "runes_named_on"))
+    return RUNE_PAGE_STATS(players=players, loadouts=loadouts, tiers=tiers)
 
 
-def spell_pair_stats(players: pl.DataFrame, loadouts: pl.DataFrame) -> pl.DataFrame:
-    """Champion × summoner spell pair: one row per (queue, patch, champion_id, spell_pair) of counted games,
-    where `spell_pair` is the two spell ids, lower first, joined by `+` (Flash + Ignite is Ignite + Flash) and
-    `spell_names` their names; games, pick rate within the champion's games and win rate with its 95 % Wilson
-    interval and `low_sample`."""
-    return choice_stats(players, loadouts, "spell_pair", ("spell_1_id", "spell_2_id", "spell_names",
-                                                          "spells_named_on"))
-
-
-def starting_item_stats(players: pl.DataFrame, starting: pl.DataFrame) -> pl.DataFrame:
-    """Champion × starting items: one row per (queue, patch, champion_id, starting_items) of counted games, where
-    `starting_items` is the item ids bought before the first minions (`std.starting_items`) and
-    `starting_item_names` their names; games, pick rate within the champion's games and win rate with its 95 %
+def spell_pair_stats(players: pl.DataFrame, loadouts: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion × summoner spell pair by ranked tier: one row per (queue, patch, tier, champion_id, spell_pair) of
+    counted games, where `spell_pair` is the two spell ids, lower first, joined by `+` (Flash + Ignite is Ignite +
+    Flash) and `spell_names` their names; games, pick rate within the champion's games and win rate with its 95 %
     Wilson interval and `low_sample`."""
-    return choice_stats(players, starting, "starting_items", ("starting_item_names", "items_named_on"))
+    return SPELL_PAIR_STATS(players=players, loadouts=loadouts, tiers=tiers)
+
+
+def starting_item_stats(players: pl.DataFrame, starting: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion × starting items by ranked tier: one row per (queue, patch, tier, champion_id, starting_items) of
+    counted games, where `starting_items` is the item ids bought before the first minions (`std.starting_items`)
+    and `starting_item_names` their names; games, pick rate within the champion's games and win rate with its 95 %
+    Wilson interval and `low_sample`."""
+    return STARTING_ITEM_STATS(players=players, starting=starting, tiers=tiers)
