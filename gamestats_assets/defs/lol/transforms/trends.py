@@ -18,7 +18,11 @@ from gamestats_assets.defs.lol.transforms.cons import (
     length_bucket,
     with_rate,
 )
+from gamestats_assets.defs.lol.transforms.counts import by_slice, with_tier
+from gamestats_assets.defs.lol.transforms.tiers import per_tier
 from gamestats_assets.lib.core.stats import with_wilson
+from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 
 
 def length_win_rates(players: pl.DataFrame) -> pl.DataFrame:
@@ -48,18 +52,41 @@ def patch_order() -> pl.Expr:
     return parts.list.get(0).cast(pl.Int32) * 1000 + parts.list.get(1).cast(pl.Int32)
 
 
-def patch_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """The `patch_trend` rows of each queue and patch whose players `players` holds, without the changes from the
-    previous patch."""
-    players = counted(players)
-    queue_games = players.group_by(*GROUP).agg(pl.col("match_id").n_unique().cast(pl.Int64).alias("queue_games"))
-    keys = ("queue", "champion_id", "patch")
-    stats = (players.group_by(*keys)
-             .agg(pl.col("champion_name").first(), *games_and_wins(),
-                  pl.col("match_id").n_unique().cast(pl.Int64).alias("picked_games"))
-             .join(queue_games, on=list(GROUP))
+PATCH_ROWS = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "champion_id": pl.Int64,
+              "champion_name": pl.String, "win": pl.Boolean, "first_of_champion": pl.Int64, "first_of_game": pl.Int64}
+"""The rows folded for the patch trend: each counted player, first of its champion or of its game or not."""
+
+
+def patch_rows(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Each player of a counted game with the game's ranked tier, `first_of_champion` 1 for the first player of its
+    champion in the game and `first_of_game` 1 for the game's first player."""
+    players = counted(players).with_columns(
+        (pl.int_range(pl.len()).over("match_id", "champion_id") == 0).cast(pl.Int64).alias("first_of_champion"),
+        (pl.int_range(pl.len()).over("match_id") == 0).cast(pl.Int64).alias("first_of_game"))
+    return with_tier(players, tiers).select(pl.col(name).cast(dtype) for name, dtype in PATCH_ROWS.items())
+
+
+def finished_patch_trend(state: pl.DataFrame) -> pl.DataFrame:
+    """The patch trend from the fold's state: every slice of tiers summed, the rates, then each champion's changes
+    from its previous patch within its queue and slice."""
+    sliced = by_slice(state, [*GROUP, "tier", "champion_id"], ["champion_name"])
+    queue_games = sliced.group_by(*GROUP, "tier").agg(pl.col("queue_games").sum())
+    stats = (sliced.filter(pl.col("games") > 0).drop("queue_games").join(queue_games, on=[*GROUP, "tier"])
              .with_columns((pl.col("picked_games") / pl.col("queue_games")).alias("pick_rate")))
-    return with_wilson(with_rate(stats), "picked_games", "queue_games", "pick_rate")
+    stats = with_wilson(with_rate(stats), "picked_games", "queue_games", "pick_rate").select(
+        "queue", "champion_id", "patch", "champion_name", "games", "wins", "picked_games", "queue_games",
+        "pick_rate", "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "pick_rate_ci_low",
+        "pick_rate_ci_high", "tier")
+    return per_tier(with_patch_changes)(stats)
+
+
+PATCH_TREND = JoinedFold(Fold(
+    PATCH_ROWS, ("queue", "patch", "tier", "champion_id", "champion_name"),
+    {"games": pl.lit(1, pl.Int64), "wins": pl.col("win").cast(pl.Int64), "picked_games": pl.col("first_of_champion"),
+     "queue_games": pl.col("first_of_game")}, lambda state: finished_patch_trend(state), counted="games"),
+    patch_rows)
+"""`patch_trend` as a fold kept game by game: per queue, patch, tier and champion, exact counts of its player-games,
+wins and games picked, and the queue's games."""
 
 
 def with_patch_changes(stats: pl.DataFrame) -> pl.DataFrame:
@@ -74,12 +101,14 @@ def with_patch_changes(stats: pl.DataFrame) -> pl.DataFrame:
                           .alias("pick_rate_change")))
 
 
-def patch_trend(players: pl.DataFrame) -> pl.DataFrame:
-    """A champion's win rate and pick rate per patch, within a queue: one row per (queue, champion_id, patch).
+def patch_trend(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """A champion's win rate and pick rate per patch by ranked tier, within a queue: one row per (queue, champion_id,
+    patch, tier).
 
     `games` and `wins` count the champion's player-games; `picked_games` the queue's games on that patch
     in which it was picked, out of `queue_games`: `pick_rate` = picked_games / queue_games with its Wilson
-    interval. `previous_patch` is the latest earlier patch of the queue where the champion was played, with
-    `win_rate_change` and `pick_rate_change` against it (null for its first patch).
+    interval. `previous_patch` is the latest earlier patch of the queue where the champion was played in the slice
+    of tiers, with `win_rate_change` and `pick_rate_change` against it (null for its first patch). `tier` names the
+    slice of games (all, one tier, a band).
     """
-    return with_patch_changes(patch_stats(players))
+    return PATCH_TREND(players=players, tiers=tiers)
