@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
 from gamestats_assets.lib.core.stats import Z_95, with_wilson
+from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 
 GROUP = ("queue", "patch")
 """What players compare separately: every statistic is computed within one queue and one patch."""
@@ -99,18 +102,47 @@ def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
     ).sort(*GROUP, "champion_id", "depth", "games", descending=[False, False, False, False, True])
 
 
-def skill_order_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × skill max order: one row per (queue, patch, champion_id, max_order) with games, win rate
-    (Wilson, `low_sample`), pick rate within the champion, and mean DPM and KDA with intervals."""
-    players = counted(players)
-    stats = (
-        players.filter(pl.col("max_order").is_not_null())
-        .group_by(*GROUP, "champion_id", "champion_name", "max_order")
-        .agg(*games_and_wins(), *mean_interval("dpm", "dpm"), *mean_interval("kda", "kda"))
-        .join(champion_games(players), on=[*GROUP, "champion_id"])
-        .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
-    )
-    return with_rate(stats).sort(*GROUP, "champion_id", "games", descending=[False, False, False, True])
+SKILL_ROWS = {**{name: pl.String for name in GROUP}, "tier": pl.String, "champion_id": pl.Int64,
+              "champion_name": pl.String, "max_order": pl.String, "win": pl.Boolean, "dpm": pl.Float64,
+              "kda": pl.Float64}
+"""The rows folded for the skill orders: each counted player, with its max order or none."""
+
+
+def skill_rows(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Each player of a counted game with its skill max order (null: unknown) and the game's ranked tier."""
+    return with_tier(counted(players), tiers).select(pl.col(name).cast(dtype) for name, dtype in SKILL_ROWS.items())
+
+
+def finished_skill_order_stats(state: pl.DataFrame) -> pl.DataFrame:
+    """The skill orders from the fold's state: every slice of tiers summed, then the rates and means."""
+    sliced = by_slice(state, [*GROUP, "tier", "champion_id", "champion_name", "max_order"])
+    champion = sliced.group_by(*GROUP, "tier", "champion_id").agg(pl.col("champion_games").sum())
+    stats = (with_mean(with_mean(sliced.filter(pl.col("max_order").is_not_null()).drop("champion_games"),
+                                 "dpm", "dpm"), "kda", "kda")
+             .join(champion, on=[*GROUP, "tier", "champion_id"])
+             .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
+    return with_rate(stats).select(
+        *GROUP, "champion_id", "champion_name", "max_order", "games", "wins", "dpm_mean", "dpm_ci_low", "dpm_ci_high",
+        "kda_mean", "kda_ci_low", "kda_ci_high", "champion_games", "pick_rate", "win_rate", "low_sample",
+        "win_rate_ci_low", "win_rate_ci_high", "tier").sort(
+        *GROUP, "tier", "champion_id", "games", descending=[False, False, False, False, True])
+
+
+ORDERED = pl.col("max_order").is_not_null()
+SKILL_ORDERS = JoinedFold(Fold(
+    SKILL_ROWS, (*GROUP, "tier", "champion_id", "champion_name", "max_order"),
+    {"games": ORDERED.cast(pl.Int64), "wins": (ORDERED & pl.col("win")).cast(pl.Int64),
+     **moments("dpm", ORDERED), **moments("kda", ORDERED), "champion_games": pl.lit(1, pl.Int64)},
+    lambda state: finished_skill_order_stats(state), counted="champion_games"), skill_rows)
+"""`skill_order_stats` as a fold kept game by game: per queue, patch, tier, champion and max order, exact counts of
+games and wins, the moments of DPM and KDA, and the champion's counted games."""
+
+
+def skill_order_stats(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion × skill max order by ranked tier: one row per (queue, patch, tier, champion_id, max_order) with
+    games, win rate (Wilson, `low_sample`), pick rate within the champion, and mean DPM and KDA with intervals (each
+    value to the nearest millionth). `tier` names the slice of games (all, one tier, a band)."""
+    return SKILL_ORDERS(players=players, tiers=tiers)
 
 
 def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:

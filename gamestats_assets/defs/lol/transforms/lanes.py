@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, games_and_wins, mean_interval, with_rate
+from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
+from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
+from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 from gamestats_assets.sources.riot.compound import DIFFERENCES, LANE_MEASURES, LANE_MINUTES
 
 POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")
@@ -55,24 +58,55 @@ def lane_states(participants: pl.DataFrame, frames: pl.DataFrame | pl.LazyFrame)
     )
 
 
-def lane_matchups(players: pl.DataFrame, lanes: pl.DataFrame) -> pl.DataFrame:
-    """Champion against the opposing champion of its position, in counted Summoner's Rift games: one row per
-    (queue, patch, team_position, champion_id, opponent_champion_id).
+LANE_KEYS = (*GROUP, "tier", "team_position", "champion_id", "opponent_champion_id")
+LANE_ROWS = {**{name: pl.String for name in GROUP}, "tier": pl.String, "team_position": pl.String,
+             "champion_id": pl.Int64, "opponent_champion_id": pl.Int64, "champion_name": pl.String,
+             "opponent_champion_name": pl.String, "win": pl.Boolean, **{name: pl.Float64 for name in DIFFERENCES}}
+"""The rows folded for the lane matchups: each counted Summoner's Rift player with a lane opponent."""
 
-    Games and wins of the champion in that lane against that opponent, win rate with Wilson interval and
-    `low_sample`, and the mean gold, XP and CS difference to the opponent at 10 and 15 minutes with 95 %
-    normal intervals, over `n_at_10` / `n_at_15` games whose timeline reached that minute. Each matchup
-    appears from both sides (A against B and B against A, mirrored).
-    """
-    keys = (*GROUP, "team_position", "champion_id", "opponent_champion_id")
+
+def lane_rows(players: pl.DataFrame, lanes: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Each player of a counted Summoner's Rift game with its lane opponent (`std/lane_states`), the opponent's
+    name, the differences to it and the game's ranked tier."""
     names = players.select("match_id", pl.col("participant_id").alias("opponent_participant_id"),
                            pl.col("champion_name").alias("opponent_champion_name"))
     rows = (counted(players, summoners_rift=True).select(*PLAYER, *GROUP, "champion_id", "champion_name", "win")
             .join(lanes.select(*PLAYER, "team_position", "opponent_participant_id", "opponent_champion_id",
                                *DIFFERENCES), on=list(PLAYER))
             .join(names, on=["match_id", "opponent_participant_id"], how="left"))
-    stats = rows.group_by(*keys).agg(
-        pl.col("champion_name").first(), pl.col("opponent_champion_name").first(), *games_and_wins(),
-        *[pl.col(f"gold_diff_{minute}").count().cast(pl.Int64).alias(f"n_at_{minute}") for minute in LANE_MINUTES],
-        *[expression for difference in DIFFERENCES for expression in mean_interval(difference, difference)])
-    return with_rate(stats).sort(*keys)
+    return with_tier(rows, tiers).select(pl.col(name).cast(dtype) for name, dtype in LANE_ROWS.items())
+
+
+def finished_lane_matchups(state: pl.DataFrame) -> pl.DataFrame:
+    """The lane matchups from the fold's state: every slice of tiers summed, then the rates and means."""
+    stats = by_slice(state, list(LANE_KEYS), ["champion_name", "opponent_champion_name"])
+    for difference in DIFFERENCES:
+        stats = with_mean(stats, difference, difference)
+    return with_rate(stats).select(
+        *(key for key in LANE_KEYS if key != "tier"), "champion_name", "opponent_champion_name", "games", "wins",
+        *(f"n_at_{minute}" for minute in LANE_MINUTES),
+        *(f"{difference}_{part}" for difference in DIFFERENCES for part in ("mean", "ci_low", "ci_high")),
+        "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "tier").sort(LANE_KEYS)
+
+
+LANE_MATCHUPS = JoinedFold(Fold(
+    LANE_ROWS, (*LANE_KEYS, "champion_name", "opponent_champion_name"),
+    {"games": pl.lit(1, pl.Int64), "wins": pl.col("win").cast(pl.Int64),
+     **{f"n_at_{minute}": pl.col(f"gold_diff_{minute}").is_not_null().cast(pl.Int64) for minute in LANE_MINUTES},
+     **{term: expression for difference in DIFFERENCES for term, expression in moments(difference).items()}},
+    lambda state: finished_lane_matchups(state), counted="games"), lane_rows)
+"""`lane_matchups` as a fold kept game by game: per queue, patch, tier, position, champion and opponent, exact
+counts of games and wins and the moments of each lane difference."""
+
+
+def lane_matchups(players: pl.DataFrame, lanes: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Champion against the opposing champion of its position by ranked tier, in counted Summoner's Rift games: one
+    row per (queue, patch, tier, team_position, champion_id, opponent_champion_id).
+
+    Games and wins of the champion in that lane against that opponent, win rate with Wilson interval and
+    `low_sample`, and the mean gold, XP and CS difference to the opponent at 10 and 15 minutes with 95 %
+    normal intervals, over `n_at_10` / `n_at_15` games whose timeline reached that minute. Each matchup
+    appears from both sides (A against B and B against A, mirrored). `tier` names the slice of games (all, one
+    tier, a band).
+    """
+    return LANE_MATCHUPS(players=players, lanes=lanes, tiers=tiers)
