@@ -41,7 +41,8 @@ class JoinedFold:
         return self.fold.finish(self.state(frames))
 
     def state(self, frames: Mapping[str, pl.DataFrame], sign: int = 1) -> pl.DataFrame:
-        rows = self.rows(**{param: frame.drop("date", strict=False) for param, frame in frames.items()})
+        rows = self.rows(**{param: frame if frame is None else frame.drop("date", strict=False)
+                            for param, frame in frames.items()})
         return self.fold.state(rows, sign) if rows.height else self.fold.empty()
 
 

@@ -70,36 +70,80 @@ def build_paths(players: pl.DataFrame, depths: tuple[int, ...] = BUILD_DEPTHS) -
     return pl.concat(paths)
 
 
-def item_build_stats(players: pl.DataFrame) -> pl.DataFrame:
-    """Champion × core path: one row per (queue, patch, champion_id, depth, core_path).
+BUILD_ROWS = {**{name: pl.String for name in GROUP}, "tier": pl.String, "champion_id": pl.Int64,
+              "champion_name": pl.String, "depth": pl.Int32, "core_path": pl.String, "length_bucket": pl.Int32,
+              "win": pl.Boolean, "kda": pl.Float64, "dpm": pl.Float64}
+"""The rows folded for the builds: each counted player once with no build (`depth` null: the champion's games and
+length strata) and once for every depth its build reached."""
+
+
+def build_rows(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Each player of a counted game once with no depth and once for every core path depth its build reached, with
+    its game's length bucket and ranked tier."""
+    players = counted(players).with_columns(length_bucket())
+    rows = pl.concat([players.with_columns(pl.lit(None, pl.Int32).alias("depth"),
+                                           pl.lit(None, pl.String).alias("core_path")),
+                      build_paths(players)], how="diagonal_relaxed")
+    return with_tier(rows, tiers).select(pl.col(name).cast(dtype) for name, dtype in BUILD_ROWS.items())
+
+
+def finished_item_build_stats(state: pl.DataFrame) -> pl.DataFrame:
+    """The builds from the fold's state: every slice of tiers summed, then the rates, means and the win rate of the
+    champion's games of the same lengths."""
+    champion = [*GROUP, "tier", "champion_id"]
+    keys = [*champion, "depth", "core_path"]
+    sliced = by_slice(state, [*keys, "length_bucket", "champion_name"])
+    games = sliced.filter(pl.col("depth").is_null())
+    strata = games.group_by(*champion, "length_bucket").agg(
+        (pl.col("stratum_wins").sum() / pl.col("stratum_known").sum()).alias("stratum_win_rate"))
+    paths = sliced.filter(pl.col("depth").is_not_null())
+    weighted = pl.col("games").filter(pl.col("stratum_win_rate").is_not_null())
+    same_length = paths.join(strata, on=[*champion, "length_bucket"]).group_by(keys).agg(
+        ((pl.col("games") * pl.col("stratum_win_rate")).sum() / weighted.sum()).alias("same_length_win_rate"))
+    stats = paths.group_by(*champion, "champion_name", "depth", "core_path").agg(
+        pl.col("games", "wins", "kda_n", "kda_scaled", "kda_squares", "dpm_n", "dpm_scaled", "dpm_squares").sum())
+    stats = (with_mean(with_mean(stats, "kda", "kda"), "dpm", "dpm")
+             .join(games.group_by(champion).agg(pl.col("champion_games").sum()), on=champion)
+             .join(same_length, on=keys)
+             .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
+    return with_rate(stats).with_columns(
+        (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length")
+    ).select(*GROUP, "champion_id", "champion_name", "depth", "core_path", "games", "wins", "kda_mean", "kda_ci_low",
+             "kda_ci_high", "dpm_mean", "dpm_ci_low", "dpm_ci_high", "champion_games", "same_length_win_rate",
+             "pick_rate", "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "win_rate_vs_same_length",
+             "tier").sort(*GROUP, "tier", "champion_id", "depth", "games",
+                          descending=[False, False, False, False, False, True])
+
+
+PATH = pl.col("depth").is_not_null()
+ITEM_BUILDS = JoinedFold(Fold(
+    BUILD_ROWS, (*GROUP, "tier", "champion_id", "champion_name", "depth", "core_path", "length_bucket"),
+    {"games": PATH.cast(pl.Int64), "wins": (PATH & pl.col("win")).cast(pl.Int64), **moments("kda", PATH),
+     **moments("dpm", PATH), "champion_games": (~PATH).cast(pl.Int64),
+     "stratum_wins": (~PATH & pl.col("win")).cast(pl.Int64),
+     "stratum_known": (~PATH & pl.col("win").is_not_null()).cast(pl.Int64)},
+    lambda state: finished_item_build_stats(state), counted="champion_games"), build_rows)
+"""`item_build_stats` as a fold kept game by game: per queue, patch, tier, champion, core path and length bucket,
+exact counts of games and wins and the moments of KDA and DPM; per champion and length bucket its games and their
+wins (the strata)."""
+
+
+def item_build_stats(players: pl.DataFrame, tiers: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Champion × core path by ranked tier: one row per (queue, patch, tier, champion_id, depth, core_path).
 
     `core_path` is the first `depth` core items in completion order (1 to 3, joined by ` > `); a game
     counts for every depth its build reached. `pick_rate` = games with the path / the champion's games.
-    Win rate with Wilson interval and `low_sample`, mean KDA and DPM with normal intervals.
+    Win rate with Wilson interval and `low_sample`, mean KDA and DPM with normal intervals (each value to the
+    nearest millionth).
 
     A third item is finished only in games long enough to finish it, and game length moves win rates, so a
     path's win rate is also set against the champion's own games of the same length: `same_length_win_rate`
     is the champion's win rate in each `LENGTH_BUCKET_MINUTES` stratum, weighted by the path's games in it,
     and `win_rate_vs_same_length` = `win_rate` − `same_length_win_rate` is the path's difference from
-    games as long as its own.
+    games as long as its own. `tier` names the slice of games (all, one tier, a band; without `tiers`, every game
+    is in `all` alone).
     """
-    players = counted(players).with_columns(length_bucket())
-    path_games = build_paths(players)
-    keys = (*GROUP, "champion_id", "depth", "core_path")
-    strata = players.group_by(*GROUP, "champion_id", "length_bucket").agg(
-        pl.col("win").mean().alias("stratum_win_rate"))
-    same_length = (path_games.join(strata, on=[*GROUP, "champion_id", "length_bucket"])
-                   .group_by(*keys).agg(pl.col("stratum_win_rate").mean().alias("same_length_win_rate")))
-    stats = (
-        path_games.group_by(*keys[:3], "champion_name", *keys[3:])
-        .agg(*games_and_wins(), *mean_interval("kda", "kda"), *mean_interval("dpm", "dpm"))
-        .join(champion_games(players), on=[*GROUP, "champion_id"])
-        .join(same_length, on=list(keys))
-        .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate"))
-    )
-    return with_rate(stats).with_columns(
-        (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length")
-    ).sort(*GROUP, "champion_id", "depth", "games", descending=[False, False, False, False, True])
+    return ITEM_BUILDS(players=players, tiers=tiers)
 
 
 SKILL_ROWS = {**{name: pl.String for name in GROUP}, "tier": pl.String, "champion_id": pl.Int64,

@@ -20,8 +20,11 @@ EXACT = pl.Decimal(38, 0)
 """The type of an exact sum: a state is stored in Delta, which has no 128-bit integer."""
 
 
-def with_tier(rows: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
-    """`rows` (with `match_id`) with their game's ranked tier (`std/game_tiers`; null when no player is ranked)."""
+def with_tier(rows: pl.DataFrame, tiers: pl.DataFrame | None) -> pl.DataFrame:
+    """`rows` (with `match_id`) with their game's ranked tier (`std/game_tiers`; null when no player is ranked, and
+    for every game without `tiers`)."""
+    if tiers is None:
+        return rows.with_columns(pl.lit(None, pl.String).alias("tier"))
     return rows.join(tiers.select("match_id", "tier"), on="match_id", how="left")
 
 

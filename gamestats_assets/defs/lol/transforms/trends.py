@@ -14,7 +14,6 @@ from gamestats_assets.defs.lol.transforms.cons import (
     LENGTH_BUCKET_MINUTES,
     build_paths,
     counted,
-    games_and_wins,
     length_bucket,
     with_rate,
 )
@@ -25,26 +24,52 @@ from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
 
 
-def length_win_rates(players: pl.DataFrame) -> pl.DataFrame:
-    """Win rate by game length per champion and per build: one row per (queue, patch, champion_id, depth,
-    core_path, length_from_min).
+LENGTH_KEYS = (*GROUP, "tier", "champion_id", "depth", "core_path", "length_bucket")
+LENGTH_ROWS = {**{name: pl.String for name in GROUP}, "tier": pl.String, "champion_id": pl.Int64, "depth": pl.Int32,
+               "core_path": pl.String, "length_bucket": pl.Int32, "champion_name": pl.String, "win": pl.Boolean}
+"""The rows folded for the win rates by length: each counted player once for every build depth it reached."""
 
-    Games are bucketed by length in `LENGTH_BUCKET_MINUTES`-minute steps: `length_from_min` ≤ minutes <
-    `length_to_min`. Depth 0 (empty `core_path`) is every game of the champion; depths 1 to 3 the games
-    whose build reached that core path (`item_build_stats`). `share_of_games` is the bucket's share of the
-    row's champion-and-path games, so a bucket's weight in the overall win rate can be read off.
-    """
+
+def length_rows(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Each player of a counted game once for every depth of its build (0: every game), with its game's length
+    bucket and ranked tier."""
     paths = build_paths(counted(players).with_columns(length_bucket()), (0, *BUILD_DEPTHS))
-    keys = (*GROUP, "champion_id", "depth", "core_path")
-    stats = (paths.group_by(*keys, "length_bucket")
-             .agg(pl.col("champion_name").first(), *games_and_wins())
+    return with_tier(paths, tiers).select(pl.col(name).cast(dtype) for name, dtype in LENGTH_ROWS.items())
+
+
+def finished_length_win_rates(state: pl.DataFrame) -> pl.DataFrame:
+    """The win rates by length from the fold's state: every slice of tiers summed, then the rates and shares."""
+    keys = [key for key in LENGTH_KEYS if key != "length_bucket"]
+    stats = (by_slice(state, list(LENGTH_KEYS), ["champion_name"])
              .with_columns((pl.col("length_bucket") * LENGTH_BUCKET_MINUTES).alias("length_from_min"),
                            ((pl.col("length_bucket") + 1) * LENGTH_BUCKET_MINUTES).alias("length_to_min"),
                            (pl.col("games") / pl.col("games").sum().over(keys)).alias("share_of_games"))
              .drop("length_bucket"))
-    return with_rate(stats).select(*keys, "champion_name", "length_from_min", "length_to_min",
-                                   pl.exclude(*keys, "champion_name", "length_from_min", "length_to_min")
+    shown = [key for key in keys if key != "tier"]
+    return with_rate(stats).select(*shown, "champion_name", "length_from_min", "length_to_min",
+                                   pl.exclude(*keys, "champion_name", "length_from_min", "length_to_min"), "tier"
                                    ).sort(*keys, "length_from_min")
+
+
+LENGTH_WIN_RATES = JoinedFold(Fold(
+    LENGTH_ROWS, (*LENGTH_KEYS, "champion_name"),
+    {"games": pl.lit(1, pl.Int64), "wins": pl.col("win").cast(pl.Int64)},
+    lambda state: finished_length_win_rates(state), counted="games"), length_rows)
+"""`length_win_rates` as a fold kept game by game: per queue, patch, tier, champion, build and length bucket, exact
+counts of games and wins."""
+
+
+def length_win_rates(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Win rate by game length per champion and per build by ranked tier: one row per (queue, patch, tier,
+    champion_id, depth, core_path, length_from_min).
+
+    Games are bucketed by length in `LENGTH_BUCKET_MINUTES`-minute steps: `length_from_min` ≤ minutes <
+    `length_to_min`. Depth 0 (empty `core_path`) is every game of the champion; depths 1 to 3 the games
+    whose build reached that core path (`item_build_stats`). `share_of_games` is the bucket's share of the
+    row's champion-and-path games, so a bucket's weight in the overall win rate can be read off. `tier` names the
+    slice of games (all, one tier, a band).
+    """
+    return LENGTH_WIN_RATES(players=players, tiers=tiers)
 
 
 def patch_order() -> pl.Expr:
