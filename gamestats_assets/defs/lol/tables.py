@@ -18,7 +18,6 @@ from gamestats_assets.defs.lol.transforms import (
     loadouts,
     patterns,
     std,
-    tiers,
     trends,
     win_model,
 )
@@ -121,35 +120,32 @@ def model_quality(model: pl.DataFrame) -> dict[str, float | int]:
 
 def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[str, str], grain: tuple[str, ...],
               summary: Callable[[pl.DataFrame], dict] | None = None, checks: tuple[str, ...] = (),
-              tiered: bool = False, of_queue_and_patch: Callable[..., pl.DataFrame] | None = None,
+              of_queue_and_patch: Callable[..., pl.DataFrame] | None = None,
               across: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> Table:
-    """The CONS table `lol/cons/<name>`, described by `compute`'s docstring: `compute` over every day of its
-    inputs, published to `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL;
-    `tiered`, once for every slice of ranked tiers (`transforms/tiers.py`), `tier` following `patch` in the grain.
+    """The CONS table `lol/cons/<name>` whose arithmetic does not merge game by game (quartiles, ranks, models, tests
+    over every pair), described by `compute`'s docstring: `compute` over every day of its inputs, published to
+    `lol.<name>` whole, one row per `grain`, its rows meeting `checks` in PostgreSQL.
 
     Each queue and patch (`cons.GROUP`) is computed from its own games alone, so a refresh computes again only those
-    whose games changed (`Slicing`); where a step spans them (a correction over every test, the previous patch),
-    `compute` is `across(of_queue_and_patch(...))`, and `across` runs over every queue and patch's rows."""
-    description = compute.__doc__
-    compute = of_queue_and_patch or compute
-    if tiered:
-        compute, inputs = tiers.by_tier(compute), {**inputs, "tiers": "std/game_tiers"}
-        grain = (*grain[:2], "tier", *grain[2:])
-        across = across and tiers.per_tier(across)
+    whose games changed (`Slicing`); where a step spans them (a correction over every test), `compute` is
+    `across(of_queue_and_patch(...))`, and `across` runs over every queue and patch's rows."""
     index = "games" if "games" in inputs else "players"
-    return Table("cons", name, of_every_day(compute), description, inputs, kind="snapshot", summary=summary,
-                 columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks),
+    return Table("cons", name, of_every_day(of_queue_and_patch or compute), compute.__doc__, inputs, kind="snapshot",
+                 summary=summary, columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks),
                  slicing=Slicing(cons.GROUP, index, across=across or unchanged))
 
 
 def folded_statistic(name: str, compute: Callable[..., pl.DataFrame], joined: JoinedFold, inputs: Mapping[str, str],
-                     grain: tuple[str, ...], checks: tuple[str, ...]) -> Table:
-    """The CONS table `lol/cons/<name>` by ranked tier kept as exact counts merged game by game (`joined`, a fold of
-    its `inputs` and `std/game_tiers`), described by `compute`'s docstring (the table computed at once), published
-    to `lol.<name>` whole, one row per `grain` with `tier` following `patch`, its rows meeting `checks`."""
-    return Table("cons", name, of_every_day(compute), compute.__doc__, {**inputs, "tiers": "std/game_tiers"},
-                 kind="snapshot", joined=joined, columns=COLUMNS[name],
-                 publish=Publish((*grain[:2], "tier", *grain[2:]), PublishMode.SNAPSHOT, checks=checks))
+                     grain: tuple[str, ...], checks: tuple[str, ...], tiered: bool = True,
+                     summary: Callable[[pl.DataFrame], dict] | None = None) -> Table:
+    """The CONS table `lol/cons/<name>` kept as exact counts merged game by game (`joined`, a fold of its `inputs`),
+    described by `compute`'s docstring (the table computed at once), published to `lol.<name>` whole, one row per
+    `grain`, its rows meeting `checks`, its `summary` recorded; `tiered`, by ranked tier (`std/game_tiers` read
+    too, `tier` following `patch` in the grain)."""
+    if tiered:
+        inputs, grain = {**inputs, "tiers": "std/game_tiers"}, (*grain[:2], "tier", *grain[2:])
+    return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", joined=joined,
+                 summary=summary, columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
 
 
 RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
@@ -170,9 +166,9 @@ STATISTICS = [
                      ("queue", "patch", "champion_id", "depth", "core_path"), ()),
     folded_statistic("skill_order_stats", cons.skill_order_stats, cons.SKILL_ORDERS, PLAYERS,
                      ("queue", "patch", "champion_id", "max_order"), ()),
-    statistic("objective_stats", cons.objective_stats,
-              {"first_objectives": "std/first_objectives", "coordination": "std/team_coordination", **GAMES},
-              ("queue", "patch", "objective")),
+    folded_statistic("objective_stats", cons.objective_stats, cons.OBJECTIVE_STATS,
+                     {"first_objectives": "std/first_objectives", "coordination": "std/team_coordination", **GAMES},
+                     ("queue", "patch", "objective"), (), tiered=False),
     statistic("vision_stats", cons.vision_stats, PLAYERS, ("queue", "patch", "team_position", "vision_band")),
     statistic("correlations", patterns.correlations, PLAYERS,
               ("queue", "patch", "team_position", "variable_x", "variable_y"),
@@ -200,12 +196,11 @@ STATISTICS = [
     folded_statistic("starting_item_stats", loadouts.starting_item_stats, loadouts.STARTING_ITEM_STATS,
                      {**PLAYERS, "starting": "std/starting_items"}, ("queue", "patch", "champion_id", "starting_items"),
                      PICK_CHECKS),
-    statistic("bot_duo_stats", duos.bot_duo_stats, PLAYERS,
-              ("queue", "patch", "adc_champion_id", "support_champion_id"),
-              lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
-                             "significant": int(table["significant"].fill_null(False).sum())},
-              (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1"), of_queue_and_patch=duos.duo_tests,
-              across=duos.with_duo_q),
+    folded_statistic("bot_duo_stats", duos.bot_duo_stats, duos.BOT_DUOS, PLAYERS,
+                     ("queue", "patch", "adc_champion_id", "support_champion_id"),
+                     (*RATE_CHECKS, "q_value >= p_value AND q_value <= 1"), tiered=False,
+                     summary=lambda table: {"q_threshold": duos.Q_THRESHOLD, "pairs": table.height,
+                                            "significant": int(table["significant"].fill_null(False).sum())}),
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side) and
 refreshed for the queues and patches whose games changed; the

@@ -189,6 +189,47 @@ def skill_order_stats(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFram
     return SKILL_ORDERS(players=players, tiers=tiers)
 
 
+OBJECTIVES = ("dragon", "herald", "baron", "tower")
+OBJECTIVE_ROWS = {**{name: pl.String for name in GROUP}, "objective": pl.String, "win": pl.Boolean,
+                  "teammates_near": pl.Int64, "take": pl.Int64}
+"""The rows folded for the objectives: a team that took an objective first (`take` 0), or one take of it (`take` 1)
+with the teammates near."""
+
+
+def objective_rows(first_objectives: pl.DataFrame, coordination: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """Of counted Summoner's Rift games: each team with a known result that took an objective first, once per such
+    objective, and each take of an objective with the teammates near."""
+    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
+    teams = first_objectives.filter(pl.col("win").is_not_null()).join(rift, on="match_id")
+    firsts = [teams.filter(pl.col(f"first_{objective}")).select(*GROUP, pl.lit(objective).alias("objective"), "win")
+              for objective in OBJECTIVES]
+    takes = coordination.join(rift, on="match_id").select(*GROUP, "objective", "teammates_near",
+                                                          pl.lit(1, pl.Int64).alias("take"))
+    return pl.concat([*firsts, takes], how="diagonal_relaxed").with_columns(pl.col("take").fill_null(0)).select(
+        pl.col(name).cast(dtype) for name, dtype in OBJECTIVE_ROWS.items())
+
+
+def finished_objective_stats(state: pl.DataFrame) -> pl.DataFrame:
+    """The objectives from the fold's state: win rates of the teams that took each first, and the mean teammates
+    near over its takes."""
+    near = state.filter(pl.col("takes") > 0).select(
+        *GROUP, "objective", (pl.col("near_sum") / pl.col("near_n")).alias("mean_teammates_near"), "takes")
+    stats = (state.filter(pl.col("games") > 0).select(*GROUP, "objective", "games", "wins")
+             .join(near, on=[*GROUP, "objective"], how="left"))
+    return with_rate(stats).sort(*GROUP, "objective")
+
+
+FIRST = pl.col("take") == 0
+OBJECTIVE_STATS = JoinedFold(Fold(
+    OBJECTIVE_ROWS, (*GROUP, "objective"),
+    {"games": FIRST.cast(pl.Int64), "wins": (FIRST & pl.col("win")).cast(pl.Int64), "takes": pl.col("take"),
+     "near_n": (~FIRST & pl.col("teammates_near").is_not_null()).cast(pl.Int64),
+     "near_sum": pl.when(~FIRST).then(pl.col("teammates_near"))},
+    lambda state: finished_objective_stats(state), counted="games"), objective_rows)
+"""`objective_stats` as a fold kept game by game: per queue, patch and objective, exact counts of first takes and
+their wins, of takes and of the teammates near them."""
+
+
 def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """Per objective (dragon, herald, baron, tower) of counted Summoner's Rift games: one row per (queue, patch,
     objective).
@@ -197,16 +238,7 @@ def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, 
     it first; win rate with Wilson interval and `low_sample`; `mean_teammates_near` over every take of
     that objective.
     """
-    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
-    teams = first_objectives.filter(pl.col("win").is_not_null()).join(rift, on="match_id")
-    rows = [teams.filter(pl.col(f"first_{objective}")).group_by(*GROUP).agg(
-        pl.lit(objective).alias("objective"), pl.len().cast(pl.Int64).alias("games"),
-        pl.col("win").sum().cast(pl.Int64).alias("wins"))
-        for objective in ("dragon", "herald", "baron", "tower")]
-    near = coordination.join(rift, on="match_id").group_by(*GROUP, "objective").agg(
-        pl.col("teammates_near").mean().alias("mean_teammates_near"), pl.len().cast(pl.Int64).alias("takes"))
-    stats = pl.concat(rows).join(near, on=[*GROUP, "objective"], how="left")
-    return with_rate(stats).sort(*GROUP, "objective")
+    return OBJECTIVE_STATS(first_objectives=first_objectives, coordination=coordination, games=games)
 
 
 def vision_stats(players: pl.DataFrame) -> pl.DataFrame:

@@ -1,12 +1,16 @@
-"""What the statistics kept as exact counts share (`lib/lake/joined_fold.py`): each game's rows carry the game's
-ranked tier, the state sums per single tier, and the finish sums the tiers of each slice (`all`, one tier, each "and
-above" band) before the rates. A mean is kept as the count, scaled sum and sum of squares of its values, each value
-to the nearest millionth, summed exactly."""
+"""What the statistics kept as exact counts share (`lib/lake/joined_fold.py`).
+
+Ranked tiers are a dimension of most of them: a statistic by tier is given for every slice of the games the sites
+let a player pick — `all` of them, each single tier (`iron` ... `challenger`, by the game's tier, `std/game_tiers`)
+and the "X and above" bands (`platinum_plus` ... `master_plus`) — each row naming its slice in `tier`; a game no
+ranked player played is in `all` only. Each game's rows carry its tier, the state sums per single tier, and the
+finish sums the tiers of each slice before the rates. A mean is kept as the count, scaled sum and sum of squares of
+its values, each value to the nearest millionth, summed exactly."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import polars as pl
@@ -74,3 +78,15 @@ def with_mean(frame: pl.DataFrame, column: str, prefix: str) -> pl.DataFrame:
                          schema={f"{prefix}_{part}": pl.Float64 for part in ("mean", "ci_low", "ci_high")},
                          orient="row")
     return pl.concat([frame.drop(sums), means], how="horizontal")
+
+
+def per_tier(step: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A step over a table's rows taken within each slice of tiers, `tier` kept the last column."""
+
+    def tiered(frame: pl.DataFrame) -> pl.DataFrame:
+        parts = [step(part).select(pl.exclude("tier"), "tier") for part in frame.partition_by("tier",
+                                                                                                maintain_order=True)]
+        return pl.concat(parts, how="vertical_relaxed") if parts else step(frame.drop("tier")).with_columns(
+            pl.lit(None, dtype=pl.String).alias("tier"))
+
+    return tiered

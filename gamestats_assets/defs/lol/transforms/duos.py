@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, games_and_wins, with_rate
+from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.patterns import benjamini_hochberg
+from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.joined_fold import JoinedFold
 
 ADC, SUPPORT = "BOTTOM", "UTILITY"
 Q_THRESHOLD = 0.05
@@ -35,8 +37,15 @@ def binomial_p(wins: int, games: int, expected: float | None) -> float | None:
     return float(stats.binomtest(wins, games, expected).pvalue)
 
 
-def duo_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """The `bot_duo_stats` pairs of each queue and patch whose players `players` holds, with their p but no q."""
+PAIR_KEYS = (*GROUP, "adc_champion_id", "support_champion_id")
+PAIR_ROWS = {**{name: pl.String for name in GROUP}, "adc_champion_id": pl.Int64, "support_champion_id": pl.Int64,
+             "adc_champion_name": pl.String, "support_champion_name": pl.String, "win": pl.Boolean}
+"""The rows folded for the duos: each team's bot lane of a counted Summoner's Rift game."""
+
+
+def pair_rows(players: pl.DataFrame) -> pl.DataFrame:
+    """The ADC and support of each team of a counted Summoner's Rift game with exactly one BOTTOM and one UTILITY
+    player whose result is known, with its win."""
     lane = (counted(players, summoners_rift=True).filter(pl.col("team_position").is_in([ADC, SUPPORT])
                                                          & pl.col("win").is_not_null())
             .select("match_id", "team_id", "team_position", *GROUP, "champion_id", "champion_name", "win"))
@@ -49,11 +58,17 @@ def duo_tests(players: pl.DataFrame) -> pl.DataFrame:
         pl.col("champion_name").alias(f"{role}_champion_name"), "win")
         for role, position in (("adc", ADC), ("support", SUPPORT))}
     pairs = side["adc"].join(side["support"].drop(*GROUP, "win"), on=["match_id", "team_id"])
-    stats = pairs.group_by(*GROUP, "adc_champion_id", "support_champion_id").agg(
-        pl.col("adc_champion_name").first(), pl.col("support_champion_name").first(), *games_and_wins())
+    return pairs.select(pl.col(name).cast(dtype) for name, dtype in PAIR_ROWS.items())
+
+
+def tested_pairs(state: pl.DataFrame) -> pl.DataFrame:
+    """Each pair's games and wins (the fold's state) with each champion's smoothed win rate with other partners, the
+    expectation and the binomial p against it: the `bot_duo_stats` rows before the q-values."""
+    stats = state.group_by(PAIR_KEYS).agg(pl.col("adc_champion_name", "support_champion_name").drop_nulls().first(),
+                                          pl.col("games", "wins").sum().cast(pl.Int64))
     for role in ("adc", "support"):
-        own = side[role].group_by(*GROUP, f"{role}_champion_id").agg(
-            pl.len().cast(pl.Int64).alias(f"{role}_all_games"), pl.col("win").sum().cast(pl.Int64).alias(f"{role}_all_wins"))
+        own = stats.group_by(*GROUP, f"{role}_champion_id").agg(
+            pl.col("games").sum().alias(f"{role}_all_games"), pl.col("wins").sum().alias(f"{role}_all_wins"))
         other_games = pl.col(f"{role}_all_games") - pl.col("games")
         stats = stats.join(own, on=[*GROUP, f"{role}_champion_id"]).with_columns(
             other_games.alias(f"{role}_other_games"),
@@ -67,12 +82,20 @@ def duo_tests(players: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_duo_q(pairs: pl.DataFrame) -> pl.DataFrame:
-    """`duo_tests` of every queue and patch with their Benjamini–Hochberg q across the tested pairs and whether it
-    is below `Q_THRESHOLD` (`significant`): the `bot_duo_stats` table."""
+    """`tested_pairs` of every queue and patch with their Benjamini–Hochberg q across the tested pairs and whether
+    it is below `Q_THRESHOLD` (`significant`): the `bot_duo_stats` table."""
     q = benjamini_hochberg(pairs["p_value"].fill_null(np.nan).to_numpy().astype(float))
     return (pairs.with_columns(pl.Series("q_value", q, dtype=pl.Float64).fill_nan(None))
             .with_columns((pl.col("q_value") < Q_THRESHOLD).alias("significant"))
             .sort(*GROUP, "games", "adc_champion_id", "support_champion_id", descending=[False, False, True, False, False]))
+
+
+BOT_DUOS = JoinedFold(Fold(
+    PAIR_ROWS, (*PAIR_KEYS, "adc_champion_name", "support_champion_name"),
+    {"games": pl.lit(1, pl.Int64), "wins": pl.col("win").cast(pl.Int64)},
+    lambda state: with_duo_q(tested_pairs(state)), counted="games"), pair_rows)
+"""`bot_duo_stats` as a fold kept game by game: per queue, patch and pair, exact counts of games and wins; each
+champion's games with other partners, the expectations and the tests are finished from them."""
 
 
 def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
@@ -85,4 +108,4 @@ def bot_duo_stats(players: pl.DataFrame) -> pl.DataFrame:
     `win_rate_vs_expected` = `win_rate` − `expected_win_rate`; `p_value` the exact binomial test against the
     expectation, `q_value` Benjamini–Hochberg across the table's tested pairs, `significant` = q < 0.05.
     Untested pairs (a champion without other games) have null expectation, p and q."""
-    return with_duo_q(duo_tests(players))
+    return BOT_DUOS(players=players)

@@ -17,8 +17,7 @@ from gamestats_assets.defs.lol.transforms.cons import (
     length_bucket,
     with_rate,
 )
-from gamestats_assets.defs.lol.transforms.counts import by_slice, with_tier
-from gamestats_assets.defs.lol.transforms.tiers import per_tier
+from gamestats_assets.defs.lol.transforms.counts import by_slice, per_tier, with_tier
 from gamestats_assets.lib.core.stats import with_wilson
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
