@@ -1,11 +1,13 @@
 """lol statistics kept up to date: every statistic's refresh after one new game lands in a lake of `--days` days of
-history, against computing it over every game, as the statistics' assets do it (`lib/lake/slices.refresh`).
+history, against computing it over every game, as the statistics' assets do it: the folds kept game by game
+(`lib/lake/joined_fold.refresh`) and the tables computed again for the queues and patches that changed
+(`lib/lake/slices.refresh`).
 
 `--games` synthetic games are generated and turned into the STD tables the statistics read once (not timed); each
 day of the lake holds a copy of them, re-keyed, and a patch lasts `--patch-days` days (the day's games are set to
-its patch). The first refresh of each statistic computes every slice (as from scratch, and as every refresh did
-before the statistics were sliced); then one game lands on the last day and each statistic is refreshed again,
-computing only the queues and patches of that day's games.
+its patch). The first refresh of each statistic computes it over every game (as from scratch, and as every refresh
+did before); then one game lands on the last day and each statistic is refreshed again: a fold folds that game
+alone, a sliced table computes again the queues and patches of that day's games.
 Prints one JSON object.
 
     python bench/lol/statistics_refresh.py --days 14 42 --games 2000
@@ -22,7 +24,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import slices
+from gamestats_assets.lib.lake import joined_fold, slices
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 FIRST_DAY = dt.date(2026, 1, 1)
@@ -53,15 +55,20 @@ def write_day(lake: str, frames: dict[str, pl.DataFrame]) -> None:
         frame.write_delta(os.path.join(lake, ref), mode="append", delta_write_options={"partition_by": ["date"]})
 
 
-def refresh_all(lake: str) -> tuple[float, float, dict[str, dict]]:
-    """Every statistic refreshed: wall and CPU seconds, and each one's figures."""
-    started, cpu = time.perf_counter(), time.process_time()
-    figures = {}
+def refresh_all(lake: str) -> tuple[dict[str, float], dict[str, dict]]:
+    """Every statistic refreshed: the wall seconds of the folds and of the sliced tables, and each one's figures."""
+    seconds, figures = {"folds": 0.0, "sliced": 0.0}, {}
     for table in STATISTICS:
-        sources = {param: slices.Source(os.path.join(lake, ref)) for param, ref in table.inputs.items()}
-        _, figures[table.name] = slices.refresh(sources, table.slicing, table.compute,
-                                                os.path.join(lake, "slices", table.name), "bench", [])
-    return time.perf_counter() - started, time.process_time() - cpu, figures
+        state = os.path.join(lake, "state", table.name)
+        started = time.perf_counter()
+        if table.joined:
+            sources = {param: os.path.join(lake, ref) for param, ref in table.inputs.items()}
+            _, figures[table.name] = joined_fold.refresh(sources, table.joined, state, "bench")
+        else:
+            sources = {param: slices.Source(os.path.join(lake, ref)) for param, ref in table.inputs.items()}
+            _, figures[table.name] = slices.refresh(sources, table.slicing, table.compute, state, "bench", [])
+        seconds["folds" if table.joined else "sliced"] += time.perf_counter() - started
+    return seconds, figures
 
 
 def measure(std: dict[str, pl.DataFrame], days: int, patch_days: int) -> dict:
@@ -69,17 +76,18 @@ def measure(std: dict[str, pl.DataFrame], days: int, patch_days: int) -> dict:
         for number in range(days):
             day = FIRST_DAY + dt.timedelta(days=number)
             write_day(lake, day_of(std, day, f"_{number:04d}", f"15.{number // patch_days + 1}"))
-        full_s, full_cpu, _ = refresh_all(lake)
+        full, _ = refresh_all(lake)
         last = days - 1
         one = {ref: frame.filter(pl.col("match_id") == std["std/games"]["match_id"][0]) for ref, frame in std.items()}
         write_day(lake, day_of(one, FIRST_DAY + dt.timedelta(days=last), "_new", f"15.{last // patch_days + 1}"))
-        refresh_s, refresh_cpu, figures = refresh_all(lake)
-        champion = figures["champion_stats"]
+        refreshed, figures = refresh_all(lake)
+    folded = {figure["games_folded"] for figure in figures.values() if "games_folded" in figure}
+    sliced = [figure for figure in figures.values() if "slices_computed" in figure]
     return {"days": days, "games": days * std["std/games"].height + 1,
-            "full_s": round(full_s, 1), "full_cpu_s": round(full_cpu, 1),
-            "refresh_after_one_game_s": round(refresh_s, 1), "refresh_cpu_s": round(refresh_cpu, 1),
-            "ratio": round(refresh_s / full_s, 3), "slices_computed": champion["slices_computed"],
-            "games_read": champion["games_read"], "days_read": champion["days_read"],
+            "full_s": {kind: round(value, 1) for kind, value in full.items()},
+            "refresh_after_one_game_s": {kind: round(value, 2) for kind, value in refreshed.items()},
+            "games_folded": sorted(folded), "sliced_games_read": sorted({figure["games_read"] for figure in sliced}),
+            "sliced_slices_computed": sorted({figure["slices_computed"] for figure in sliced}),
             "load_average_1m": round(os.getloadavg()[0], 2)}
 
 

@@ -88,13 +88,14 @@ def changed_games(uri: str, since: int, until: int, key: str, storage_options: d
 
 def games_rows(uri: str, version: int, games: pl.DataFrame, key: str,
                storage_options: dict[str, str] | None) -> pl.DataFrame:
-    """The input's rows of `games` at `version` (read on their days alone); no rows of its current columns when it
+    """The input's rows of `games` at `version`, read on their days alone and filtered on their keys (so that the
+    files and row groups of other games are skipped by their statistics); no rows of its current columns when it
     had no table then."""
     if version < 0:
         return pl.scan_delta(uri, storage_options=storage_options).head(0).collect()
-    days = games["date"].unique().to_list()
     return (pl.scan_delta(uri, version=version, storage_options=storage_options)
-            .filter(pl.col("date").is_in(days)).join(games.lazy().select(key), on=key, how="semi").collect())
+            .filter(pl.col("date").is_in(games["date"].unique().to_list()),
+                    pl.col(key).is_in(games[key].unique().to_list())).collect())
 
 
 def refresh(sources: Mapping[str, str], joined: JoinedFold, state_uri: str, definition: str,
