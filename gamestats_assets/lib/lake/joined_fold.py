@@ -23,6 +23,7 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
 from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, exists, files_rows, is_relative, log_changes
+from gamestats_assets.lib.lake.slices import version_of
 
 VERSIONS, DEFINITION = "fold.versions", "fold.definition"
 """The keys of a state commit's metadata: each input's version (-1: no table yet), the definition digest."""
@@ -54,10 +55,6 @@ def recorded(state_uri: str, definition: str, storage_options: dict[str, str] | 
     if commit.get(DEFINITION) != definition or VERSIONS not in commit:
         return None
     return {param: int(version) for param, version in json.loads(commit[VERSIONS]).items()}
-
-
-def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
-    return DeltaTable(uri, storage_options=storage_options).version() if table_exists(uri, storage_options) else -1
 
 
 def changed_games(uri: str, since: int, until: int, key: str, storage_options: dict[str, str] | None
