@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 
 from gamestats_assets.defs.lol.transforms import truth
+from gamestats_assets.defs.lol.transforms.pattern_sums import PATTERNS_FOLD, discovered_patterns, each_test
 from gamestats_assets.defs.lol.transforms.patterns import (
     MIN_GAMES,
     Q_THRESHOLD,
     benjamini_hochberg,
-    discovered_patterns,
     exceedance_rejections,
-    skill_max_order_tests,
     pairs_to_test,
 )
 from gamestats_assets.generator.emitters import lol
@@ -84,13 +83,17 @@ def test_truth_counts_a_mirrored_condition_as_not_planted():
 
 def test_two_orders_are_one_comparison_reported_once():
     """With two skill orders, 'A beats B' and 'B loses to A' are the same test: one row, the higher order, p as
-    the Welch test gives it."""
+    the Welch test of the values gives it, from the sums the fold keeps."""
+    from scipy import stats
     rng = np.random.default_rng(3)
-    players = pl.DataFrame({"champion_name": "Ezreal", "max_order": ["Q>E>W"] * 60 + ["Q>W>E"] * 60,
-                            "dpm": np.r_[rng.normal(900, 50, 60), rng.normal(700, 50, 60)]})
-    [row] = skill_max_order_tests(players).iter_rows(named=True)
+    dpm = np.r_[rng.normal(900, 50, 60), rng.normal(700, 50, 60)]
+    rows = pl.DataFrame({"queue": "ranked_solo", "patch": "14.10", "pattern_type": "skill_max_order",
+                         "subject": "Ezreal", "condition": ["Q>E>W"] * 60 + ["Q>W>E"] * 60, "x": None, "y": dpm})
+    [row] = each_test(PATTERNS_FOLD.state(rows)).iter_rows(named=True)
     assert (row["condition"], row["n"], row["n_baseline"]) == ("Q>E>W", 60, 60)
-    assert row["effect"] > 0 and row["p_value"] < 1e-10
+    welch = stats.ttest_ind(dpm[:60], dpm[60:], equal_var=False)
+    assert row["effect"] > 0 and row["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
+    assert row["effect"] == pytest.approx(dpm[:60].mean() - dpm[60:].mean(), rel=1e-9)
 
 
 def test_correlations_per_position_show_the_planted_vision_effect(planted):

@@ -136,7 +136,8 @@ def refresh(sources: Mapping[str, Source], slicing: Slicing, compute: Callable[.
         frames = read(sources, versions, None, None, slicing, held, storage_options)
         state = compute(**frames)
         index = frames[slicing.index]
-        figures = {"full_refresh": True, "slices_computed": index.select(slicing.by).unique().height if index.width else 0,
+        figures = {"full_refresh": True,
+                   "slices_computed": index.select(slicing.by).unique().height if index.width else 0,
                    "games_read": index[slicing.key].n_unique() if index.width else 0}
     elif dirty.is_empty():
         state = pl.read_delta(state_uri, storage_options=storage_options)

@@ -1,11 +1,10 @@
-"""Why games are won: correlations between player variables (`correlations`), and patterns that survive
-multiple testing (`discovered_patterns`), over counted games, tested within one queue and patch.
+"""Why games are won: correlations between player variables (`correlations`), and how patterns are judged to
+survive multiple testing (`patterns_found`; the tests themselves are made from exact sums in `pattern_sums`), over
+counted games, tested within one queue and patch.
 
 scipy is imported by the functions that use it, so loading the code location does not load it."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -140,106 +139,6 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     return with_correlation_q(correlation_tests(players))
 
 
-def condition_contrasts(players: pl.DataFrame, pattern_type: str, condition: str, metric: str,
-                        contrast: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> pl.DataFrame:
-    """One test per champion: does `metric` differ between games with one of its conditions and its other games?
-
-    Every condition the champion has at least `MIN_GAMES` games with, and at least `MIN_GAMES` without,
-    is compared with all the champion's other games (`contrast` gives a signed statistic and its two-sided
-    p). The champion's row is its most extreme comparison, with that p multiplied by the number of conditions
-    compared (Bonferroni: the p of the strongest of k comparisons); with exactly two conditions the two
-    comparisons are one and the same, so the p stands and the condition with the higher mean is reported.
-    """
-    rows = []
-    known = players.filter(pl.col(condition).is_not_null() & pl.col("champion_name").is_not_null()
-                           & pl.col(metric).is_not_null())
-    for (champion,), games in known.group_by("champion_name"):
-        labels = games[condition].to_numpy()
-        values = games[metric].cast(pl.Float64).to_numpy()
-        conditions, counts = np.unique(labels, return_counts=True)
-        tested = [c for c, n in zip(conditions, counts, strict=True)
-                  if n >= MIN_GAMES and len(labels) - n >= MIN_GAMES]
-        if not tested:
-            continue
-        results = []
-        for name in tested:
-            with_condition = labels == name
-            statistic, p = contrast(values[with_condition], values[~with_condition])
-            results.append((name, with_condition, statistic, p))
-        strongest = max(results, key=lambda r: (round(abs(r[2]), 9), r[2]))
-        name, with_condition, _, p = strongest
-        comparisons = 1 if len(conditions) == 2 else len(tested)
-        value_with, baseline = values[with_condition].mean(), values[~with_condition].mean()
-        rows.append({"pattern_type": pattern_type, "subject": champion, "condition": name,
-                     "metric": "win_rate" if metric == "win" else metric, "effect": value_with - baseline,
-                     "value_with": value_with, "baseline": baseline, "n": int(with_condition.sum()),
-                     "n_baseline": int((~with_condition).sum()), "p_value": min(1.0, p * comparisons)})
-    return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
-
-
-def proportion_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
-    """Two-proportion z-test of win rates (pooled variance; the chi-square test of the 2 × 2 table)."""
-    from scipy import stats
-    n1, n2 = len(with_condition), len(without)
-    pooled = (with_condition.sum() + without.sum()) / (n1 + n2)
-    error = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if error == 0:
-        return 0.0, 1.0
-    z = (with_condition.mean() - without.mean()) / error
-    return float(z), float(2 * stats.norm.sf(abs(z)))
-
-
-def mean_contrast(with_condition: np.ndarray, without: np.ndarray) -> tuple[float, float]:
-    """Welch's t-test of means (unequal variances)."""
-    from scipy import stats
-    result = stats.ttest_ind(with_condition, without, equal_var=False)
-    if np.isnan(result.statistic):
-        return 0.0, 1.0
-    return float(result.statistic), float(result.pvalue)
-
-
-def first_core_item_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Per champion: does its win rate depend on its first core item? (two-proportion z-tests, item vs the rest)."""
-    return condition_contrasts(players, "first_core_item", "core_1", "win", proportion_contrast)
-
-
-def skill_max_order_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Per champion: does its DPM depend on its skill max order? (Welch t-tests, order vs the rest)."""
-    return condition_contrasts(players, "skill_max_order", "max_order", "dpm", mean_contrast)
-
-
-def first_objective_tests(first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """Objective: win rate of the team that took it first vs 50 % (exact binomial test)."""
-    from scipy import stats
-    known = first_objectives.filter(pl.col("win").is_not_null())
-    rows = []
-    for objective in ("dragon", "herald", "baron", "tower"):
-        takers = known.filter(pl.col(f"first_{objective}"))
-        n, wins = takers.height, int(takers["win"].sum())
-        if n == 0:
-            continue
-        rows.append({"pattern_type": "first_objective", "subject": "team", "condition": f"first {objective}",
-                     "metric": "win_rate", "effect": wins / n - 0.5, "value_with": wins / n, "baseline": 0.5,
-                     "n": n, "n_baseline": n, "p_value": stats.binomtest(wins, n, 0.5).pvalue})
-    return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
-
-
-def vision_deaths_tests(players: pl.DataFrame) -> pl.DataFrame:
-    """Position: least-squares slope of deaths per 10 minutes on vision per minute, with its t-test."""
-    from scipy import stats
-    rows = []
-    known = players.filter(pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null())
-    for (position,), group in known.group_by("team_position"):
-        if group.height < 3 or group["vision_per_min"].n_unique() < 2:
-            continue
-        fit = stats.linregress(group["vision_per_min"].to_numpy(), group["deaths_per_10"].to_numpy())
-        rows.append({"pattern_type": "vision_deaths", "subject": position, "condition": "vision_per_min",
-                     "metric": "deaths_per_10", "effect": fit.slope, "value_with": fit.slope,
-                     "baseline": float(group["deaths_per_10"].mean()), "n": group.height, "n_baseline": group.height,
-                     "p_value": fit.pvalue})
-    return pl.DataFrame(rows, schema=PATTERNS_SCHEMA)
-
-
 def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, level: float = EXCEEDANCE_LEVEL
                           ) -> np.ndarray:
     """Which hypotheses the Lehmann–Romano step-down procedure rejects so that P(false share > `share`) ≤
@@ -260,57 +159,16 @@ def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, leve
     return rejected
 
 
-def group_tests(players: pl.DataFrame, first_objectives: pl.DataFrame) -> pl.DataFrame:
-    """The four families of tests on one queue and patch's games."""
-    return pl.concat([first_core_item_tests(players), skill_max_order_tests(players),
-                      first_objective_tests(first_objectives), vision_deaths_tests(players)])
-
-
-def pattern_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
-    """Every test of the four families within each queue and patch (counted games; objectives and vision on
-    Summoner's Rift) with at least `MIN_GAMES` games each side, before any correction."""
-    players = counted(players)
-    rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
-    teams = first_objectives.join(rift, on="match_id")
-    parts = []
-    for key, group in players.partition_by(*GROUP, as_dict=True).items():
-        where = dict(zip(GROUP, key, strict=True))
-        rift_vision = pl.when(pl.col("summoners_rift")).then(pl.col("vision_per_min")).alias("vision_per_min")
-        tests = group_tests(group.with_columns(rift_vision), teams.filter(**where))
-        parts.append(tests.select(*[pl.lit(v, dtype=pl.String).alias(k) for k, v in where.items()], pl.all()))
-    tests = (pl.concat(parts) if parts else pl.DataFrame(schema={"queue": pl.String, "patch": pl.String,
-                                                                  **PATTERNS_SCHEMA}))
-    return tests.filter((pl.col("n") >= MIN_GAMES) & (pl.col("n_baseline") >= MIN_GAMES)).fill_nan(None)
-
-
 def judged(tests: pl.DataFrame) -> pl.DataFrame:
-    """`pattern_tests` with each test's Benjamini–Hochberg q-value and whether the false-share exceedance procedure
-    rejects it, both over all the tests together."""
+    """Pattern tests (`pattern_sums.each_test`) with each test's Benjamini–Hochberg q-value and whether the
+    false-share exceedance procedure rejects it, both over all the tests together."""
     p_values = tests["p_value"].fill_null(np.nan).to_numpy()
     return tests.with_columns(pl.Series("q_value", benjamini_hochberg(p_values), dtype=pl.Float64),
                               pl.Series("rejected", exceedance_rejections(p_values), dtype=pl.Boolean)).fill_nan(None)
 
 
-def all_tests(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
-    """Every test (`pattern_tests`), `judged` together."""
-    return judged(pattern_tests(players, first_objectives, games))
-
-
 def patterns_found(tests: pl.DataFrame) -> pl.DataFrame:
-    """The `discovered_patterns` among `pattern_tests` of every queue and patch."""
+    """The discovered patterns (`pattern_sums.discovered_patterns`) among the tests of every queue and patch."""
     return (judged(tests).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
             .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))
-
-
-def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
-    """Patterns that hold: one row per (queue, patch, pattern_type, subject, condition) rejected by the
-    false-share exceedance procedure, with q < `Q_THRESHOLD` and at least `MIN_GAMES` games each side;
-    effect = value with the condition − baseline (for `vision_deaths`, the slope), with n, p and q.
-
-    Four families of two-sided tests (`group_tests`): a champion's win rate by first core item, its DPM by
-    skill max order, the win rate of the team taking an objective first against 50 %, and per position the
-    slope of deaths per 10 minutes on vision per minute. Benjamini–Hochberg bounds only the *expected* share
-    of false patterns, so a pattern must also be rejected by `exceedance_rejections`; both run over every
-    test made (`all_tests`), whatever its outcome."""
-    return patterns_found(pattern_tests(players, first_objectives, games))
