@@ -123,6 +123,20 @@ def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str
                    {path: values.get(path, {}) for path, count in net.items() if count == -1})
 
 
+def dated_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
+    """`log_changes` of a table partitioned by `date` between versions `since` and `until` (none when they are the
+    same); None when they cannot be told: `since` after `until` (the table made again), not plain Parquet, a commit
+    no longer in the log, a file without a `date`."""
+    if since == until:
+        return Changes({}, {})
+    if since > until or not plain_parquet(DeltaTable(uri, storage_options=storage_options)):
+        return None
+    changes = log_changes(uri, since, until, storage_options)
+    if changes is None or any(values.get("date") is None for values in {**changes.added, **changes.removed}.values()):
+        return None
+    return changes
+
+
 def file_rows(filesystem: pafs.FileSystem, path: str, partition_values: Mapping[str, str | None],
               schema: Mapping[str, pl.DataType], absent: frozenset[str] = frozenset()) -> pl.DataFrame:
     """The `schema` columns of one of the table's Parquet files: those it stores, its partition values for those it

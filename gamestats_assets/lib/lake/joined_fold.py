@@ -21,8 +21,8 @@ from typing import Any
 import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
-from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, exists, files_rows, is_relative, log_changes
+from gamestats_assets.lib.lake.delta import table_exists, table_filesystem
+from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, dated_changes, exists, files_rows, is_relative
 from gamestats_assets.lib.lake.slices import version_of
 
 VERSIONS, DEFINITION = "fold.versions", "fold.definition"
@@ -61,14 +61,11 @@ def changed_games(uri: str, since: int, until: int, key: str, storage_options: d
                   ) -> pl.DataFrame | None:
     """The games (`date`, key) whose rows of the input differ between versions `since` and `until`: those of the
     files the log added or removed in between whose rows are not the same in both; None when that cannot be told."""
-    empty = pl.DataFrame(schema={"date": pl.Date, key: pl.String})
-    if since == until:
-        return empty
-    if since > until or not plain_parquet(DeltaTable(uri, storage_options=storage_options)):
+    changes = dated_changes(uri, since, until, storage_options)
+    if changes is None:
         return None
-    changes = log_changes(uri, since, until, storage_options)
-    if changes is None or any(values.get("date") is None for values in {**changes.added, **changes.removed}.values()):
-        return None
+    if not changes.added and not changes.removed:
+        return pl.DataFrame(schema={"date": pl.Date, key: pl.String})
     filesystem = table_filesystem(uri, storage_options)
     if not all(is_relative(path) and exists(filesystem, path) for path in changes.removed):
         return None

@@ -25,8 +25,8 @@ from typing import Any
 import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
-from gamestats_assets.lib.lake.fold import FoldSourceError, exists, files_rows, is_relative, log_changes
+from gamestats_assets.lib.lake.delta import table_exists, table_filesystem
+from gamestats_assets.lib.lake.fold import FoldSourceError, dated_changes, exists, files_rows, is_relative
 
 VERSIONS, HELD, DEFINITION = "slices.versions", "slices.held", "slices.definition"
 """The keys of a state commit's metadata: each input's version, the days held back, the definition digest."""
@@ -73,17 +73,11 @@ def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
 def changed_days(uri: str, since: int, until: int, storage_options: dict[str, str] | None
                  ) -> tuple[set[dt.date], dict[str, dict[str, str | None]]] | None:
     """The days whose files the input's commits after `since` up to `until` added or removed, and the files removed;
-    None when that cannot be told (the log gone, a file without a `date`, not plain Parquet)."""
-    if since == until:
-        return set(), {}
-    if since > until or (until >= 0 and not plain_parquet(DeltaTable(uri, storage_options=storage_options))):
-        return None
-    changes = log_changes(uri, since, until, storage_options)
+    None when that cannot be told (`dated_changes`)."""
+    changes = dated_changes(uri, since, until, storage_options)
     if changes is None:
         return None
     files = {**changes.added, **changes.removed}
-    if any(values.get("date") is None for values in files.values()):
-        return None
     return {dt.date.fromisoformat(values["date"]) for values in files.values()}, changes.removed
 
 

@@ -12,6 +12,7 @@ from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_
 from gamestats_assets.lib.core.stats import Z_95, with_wilson
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.sources.riot.compound import OBJECTIVES
 
 GROUP = ("queue", "patch")
 """What players compare separately: every statistic is computed within one queue and one patch."""
@@ -47,10 +48,6 @@ def mean_interval(column: str, prefix: str) -> list[pl.Expr]:
 
 def games_and_wins() -> list[pl.Expr]:
     return [pl.len().cast(pl.Int64).alias("games"), pl.col("win").sum().cast(pl.Int64).alias("wins")]
-
-
-def champion_games(players: pl.DataFrame) -> pl.DataFrame:
-    return players.group_by(*GROUP, "champion_id").agg(pl.len().cast(pl.Int64).alias("champion_games"))
 
 
 def length_bucket() -> pl.Expr:
@@ -189,7 +186,6 @@ def skill_order_stats(players: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFram
     return SKILL_ORDERS(players=players, tiers=tiers)
 
 
-OBJECTIVES = ("dragon", "herald", "baron", "tower")
 OBJECTIVE_ROWS = {**{name: pl.String for name in GROUP}, "objective": pl.String, "win": pl.Boolean,
                   "teammates_near": pl.Int64, "take": pl.Int64}
 """The rows folded for the objectives: a team that took an objective first (`take` 0), or one take of it (`take` 1)

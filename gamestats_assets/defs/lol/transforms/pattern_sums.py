@@ -15,8 +15,8 @@ from gamestats_assets.defs.lol.transforms.counts import EXACT
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, PATTERNS_SCHEMA, patterns_found
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.sources.riot.compound import OBJECTIVES
 
-OBJECTIVES = ("dragon", "herald", "baron", "tower")
 KEYS = (*GROUP, "pattern_type", "subject", "condition")
 ROWS = {**{name: pl.String for name in KEYS}, "x": pl.Float64, "y": pl.Float64}
 SCALE = 10**9
