@@ -29,6 +29,8 @@ from deltalake.exceptions import DeltaError
 
 from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
 
+EXACT = pl.Decimal(38, 0)
+"""The type of an exact sum in a fold's state: the state is stored in Delta, which has no 128-bit integer."""
 SOURCE_VERSION, DEFINITION = "fold.source_version", "fold.definition"
 """The keys of a state commit's metadata: the source version folded, the fold's definition digest."""
 

@@ -16,12 +16,11 @@ from fractions import Fraction
 import polars as pl
 
 from gamestats_assets.lib.core.stats import Z_95
+from gamestats_assets.lib.lake.fold import EXACT
 from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
 
 SCALE = 10**6
 """The fixed point of the values a mean sums."""
-EXACT = pl.Decimal(38, 0)
-"""The type of an exact sum: a state is stored in Delta, which has no 128-bit integer."""
 
 
 def with_tier(rows: pl.DataFrame, tiers: pl.DataFrame | None) -> pl.DataFrame:

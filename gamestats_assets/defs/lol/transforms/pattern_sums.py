@@ -11,9 +11,8 @@ from decimal import Decimal
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted
-from gamestats_assets.defs.lol.transforms.counts import EXACT
 from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, PATTERNS_SCHEMA, patterns_found
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.fold import EXACT, Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
 from gamestats_assets.sources.riot.compound import OBJECTIVES
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.lib.core.stats import wilson_interval
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.fold import EXACT, Fold
 
 SCALE = 10**6
 """The fixed point of the damage sums: a match's damage counts as the nearest millionth, summed exactly (as
 `Decimal(38, 0)`)."""
-EXACT = pl.Decimal(38, 0)
 READS = {"account_id": pl.String, "player_name": pl.String, "created_at": pl.Datetime("us", "UTC"),
          "placement": pl.Int64, "kills": pl.Int64, "damage_dealt": pl.Float64, "has_telemetry": pl.Boolean,
          "killsteals": pl.Int64, "throwable_damage": pl.Float64, "damage_received": pl.Float64,

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import polars as pl
 
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.lake.fold import EXACT, Fold
 
 PEER_SCHEMA = {"rank_band": pl.String, "stat_type": pl.String, "category": pl.String, "players": pl.Int64,
                "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}
@@ -20,7 +20,6 @@ SCALE = 10**6
 """The fixed point of the values `peer_stats` sums: a value counts as the nearest multiple of a millionth, and its
 scaled integer and square are summed exactly (as `Decimal(38, 0)`: exact while a band's sum of squared scaled values
 stays under 10³⁸, values under 10⁷ over 10¹¹ games)."""
-EXACT = pl.Decimal(38, 0)
 PARTIAL_SCHEMA = {"match_id": pl.String, "rank_band": pl.String, "stat_type": pl.String, "player_id": pl.String,
                   "category": pl.String, "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64,
                   "scaled": EXACT, "squares": EXACT}
