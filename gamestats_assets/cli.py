@@ -267,40 +267,79 @@ WORKER_START_SECONDS = 60
 longer than uvicorn's 5 s to import the platform, and would be killed and spawned again and again."""
 
 
+SERVE_OPTIONS = (
+    click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless told."),
+    click.option("--port", default=8000, show_default=True),
+    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes."),
+    click.option("--access-log/--no-access-log", default=False, show_default=True,
+                 help="A line per request on the console (off: a load balancer in front usually logs them)."),
+)
+
+
+def serve_options(command):
+    for option in reversed(SERVE_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless told.")
-@click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
-@click.option("--access-log/--no-access-log", default=False, show_default=True,
-              help="A line per request on the console (off: a load balancer in front usually logs them).")
+@serve_options
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the HTTP API over the published tables (OpenAPI page at /docs), on the same PostgreSQL as every
-    other command. Writes and admin need an account's API key (`gamestats accounts create`) or the operator's
-    GAMESTATS_API_TOKEN. The client address is the connection's peer, or what X-Forwarded-For says when the peer
-    is one of GAMESTATS_API_TRUSTED_PROXIES; request lines and headers past GAMESTATS_API_MAX_HEADER_BYTES are
-    refused (431)."""
+    other command, without the pipeline: uploads, edits and decisions wait until Dagster's daemon runs elsewhere
+    (`gamestats up` runs both). Writes and admin need an account's API key (`gamestats accounts create`) or the
+    operator's GAMESTATS_API_TOKEN. The client address is the connection's peer, or what X-Forwarded-For says when
+    the peer is one of GAMESTATS_API_TRUSTED_PROXIES; request lines and headers past GAMESTATS_API_MAX_HEADER_BYTES
+    are refused (431)."""
+    with _instance(Settings.from_env()) as prepared:
+        _run_api(prepared, host, port, workers, access_log)
+
+
+@main.command()
+@serve_options
+@click.option("--ui-port", default=3000, show_default=True, help="Port of the Dagster UI.")
+def up(host: str, port: int, workers: int, access_log: bool, ui_port: int) -> None:
+    """Run the product: the API and pages (`gamestats serve`) and the pipeline, Dagster's daemon and its UI
+    (`gamestats dev`), on one instance. Uploads, schedule edits and organisers' decisions take effect by
+    themselves; Ctrl-C or SIGTERM stops everything it started."""
+    with _instance(Settings.from_env()) as prepared:
+        pipeline = subprocess.Popen([*DG, "dev", "--host", host, "--port", str(ui_port)], cwd=PROJECT_ROOT,
+                                    start_new_session=True)
+        console.print(f"[bold]gamestats up[/]: the pipeline's UI on http://{host}:{ui_port}", highlight=False)
+        try:
+            _run_api(prepared, host, port, workers, access_log)
+        finally:
+            _signal_group(pipeline.pid, signal.SIGINT)
+            try:
+                pipeline.wait(GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+            _end_group(pipeline.pid)
+
+
+def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the API and pages on `host:port` until SIGTERM or Ctrl-C."""
     import uvicorn
 
     from gamestats_assets.serve.protocol import BoundedHeaders
     from gamestats_assets.serve.settings import ServeSettings
 
-    with _instance(Settings.from_env()) as prepared:
-        try:
-            serve_settings = ServeSettings.from_env(prepared.pg_url)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
-        console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
-                      f"{redact(prepared.pg_url)}; writes and admin "
-                      + ("need an account's key or the operator's token" if serve_settings.api_token
-                         else "need an account's key (GAMESTATS_API_TOKEN unset)"),
-                      soft_wrap=True, highlight=False)
-        previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
-        try:
-            uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port,
-                        workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS,
-                        http=BoundedHeaders, proxy_headers=False, server_header=False)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+    try:
+        serve_settings = ServeSettings.from_env(prepared.pg_url)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"[bold]gamestats serve[/] on http://{host}:{port} (OpenAPI: /docs), PostgreSQL "
+                  f"{redact(prepared.pg_url)}; writes and admin "
+                  + ("need an account's key or the operator's token" if serve_settings.api_token
+                     else "need an account's key (GAMESTATS_API_TOKEN unset)"),
+                  soft_wrap=True, highlight=False)
+    previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        uvicorn.run("gamestats_assets.serve.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, access_log=access_log, timeout_worker_healthcheck=WORKER_START_SECONDS,
+                    http=BoundedHeaders, proxy_headers=False, server_header=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _exit_on_terminate(number: int, frame) -> None:

@@ -24,12 +24,14 @@ from starlette.responses import Response
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
+from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, shape
 from gamestats_assets.serve.pubg import PRINTABLE, SeasonId, Text
 from gamestats_assets.serve.queries import pubg_admin as queries
 from gamestats_assets.serve.reader import Reader
 from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.sources.pubg.decisions import Author
 
 router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
 
@@ -37,7 +39,11 @@ ID_PATTERN = r"^[A-Za-z0-9._:#@+-]+$"
 Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
 """A division, group or round name as the organisers' files hold it: printable, no control characters."""
-Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE)]
+Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE,
+                               description="why the decision was made (required, recorded with it)")]
+Notes = Annotated[str | None, Field(None, max_length=2000, pattern=PRINTABLE,
+                                    description="the organiser's notes, recorded with the decision")]
+Organiser = Annotated[Principal, Depends(role("organiser"))]
 Instant = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.astimezone(dt.UTC))]
 """An ISO 8601 instant with its offset (`2026-10-14T18:00:00+02:00`, `...Z`): a time without one is refused."""
 
@@ -98,7 +104,18 @@ def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = N
                played_to=played_to)
 
 
-class RoundWindow(BaseModel):
+class Decided(BaseModel):
+    """What every organiser's decision carries: why (required) and optional notes; who made it is the account
+    of the request."""
+
+    reason: Reason
+    notes: Notes = None
+
+    def by(self, who: Principal) -> Author:
+        return Author(who.name, self.reason, self.notes)
+
+
+class RoundWindow(Decided):
     """A round's name and window: a match started in `[starts_at, ends_at)` belongs to it."""
 
     season_id: Name | None = None
@@ -109,14 +126,15 @@ class RoundWindow(BaseModel):
 
 AdminRoundAnswer = shape("PubgAdminRoundWritten", season_id=str, round=queries.AdminRound,
                          applied=field(str, "when it takes effect"))
-NEXT_RUN = ("by the tournament tables' rebuild, which the schedule edits sensor (`pubg_schedule_edits`) requests, "
-            "and each match's next run")
+NEXT_RUN = ("within a minute while the pipeline runs: its sensor `pubg_organiser_decisions` reruns the matches the "
+            "decision can move and republishes the tournament tables (`GET /decisions` follows it)")
 
 
 @router.put("/rounds/{round_id}", response_model=AdminRoundAnswer, summary="Create or edit a round's name and window")
-def put_round(settings: SettingsDep, round_id: Identifier, window: RoundWindow) -> dict:
+def put_round(settings: SettingsDep, who: Organiser, round_id: Identifier, window: RoundWindow) -> dict:
     with writing(settings) as conn:
-        written = queries.write_round(conn, window.season_id, round_id, window.name, window.starts_at, window.ends_at)
+        written = queries.write_round(conn, window.season_id, round_id, window.name, window.starts_at, window.ends_at,
+                                      window.by(who))
         season_id = queries.latest_season(conn, window.season_id)[0]
     return {"season_id": season_id, "round": written, "applied": NEXT_RUN}
 
@@ -128,14 +146,13 @@ class PlannedSlot(BaseModel):
                           description="a map id of the PUBG dictionary (`Baltic_Main`)")
 
 
-class RoundSchedule(BaseModel):
+class RoundSchedule(Decided):
     """The six slots of a round for a division and group: each match number once, each time with its offset."""
 
     season_id: Name | None = None
     division_id: Name
     group_id: Name
     slots: list[PlannedSlot] = Field(min_length=queries.SLOTS_PER_ROUND, max_length=queries.SLOTS_PER_ROUND)
-    reason: Reason | None = None
 
     @model_validator(mode="after")
     def each_match_once(self) -> RoundSchedule:
@@ -151,16 +168,16 @@ SlotsWritten = shape("PubgAdminSlotsWritten", season_id=str, slots=list[queries.
 
 @router.put("/rounds/{round_id}/schedule", response_model=SlotsWritten,
             summary="Set a round's six match slots (times and maps) for a division and group")
-def put_schedule(settings: SettingsDep, round_id: Identifier, schedule: RoundSchedule) -> dict:
+def put_schedule(settings: SettingsDep, who: Organiser, round_id: Identifier, schedule: RoundSchedule) -> dict:
     planned = [{"match_number": s.match_number, "planned_at": s.scheduled_at, "map_name": s.map_name}
                for s in schedule.slots]
     with writing(settings) as conn:
         written = queries.write_schedule(conn, schedule.season_id, round_id, schedule.division_id, schedule.group_id,
-                                         planned, schedule.reason)
+                                         planned, schedule.by(who))
     return {"season_id": written["season_id"], "slots": written["slots"], "applied": NEXT_RUN}
 
 
-class Delay(BaseModel):
+class Delay(Decided):
     """A delay of a round's slots for a division and group, from one match on (a negative one brings them
     forward)."""
 
@@ -169,7 +186,6 @@ class Delay(BaseModel):
     group_id: Name
     from_match: int = Field(ge=1, le=queries.SLOTS_PER_ROUND)
     minutes: int = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES)
-    reason: Reason
 
     @model_validator(mode="after")
     def moves(self) -> Delay:
@@ -180,10 +196,10 @@ class Delay(BaseModel):
 
 @router.post("/rounds/{round_id}/delay", response_model=SlotsWritten,
              summary="Delay a round's slots for a division and group from one match on")
-def post_delay(settings: SettingsDep, round_id: Identifier, delay: Delay) -> dict:
+def post_delay(settings: SettingsDep, who: Organiser, round_id: Identifier, delay: Delay) -> dict:
     with writing(settings) as conn:
         written = queries.write_delay(conn, delay.season_id, round_id, delay.division_id, delay.group_id,
-                                      delay.from_match, delay.minutes, delay.reason)
+                                      delay.from_match, delay.minutes, delay.by(who))
     return {"season_id": written["season_id"], "slots": written["slots"], "applied": NEXT_RUN}
 
 
@@ -205,26 +221,26 @@ Undone = shape("PubgScheduleUndone", season_id=str, edit_id=field(int, "the undo
 
 @router.post("/schedule/edits/{edit_id}/undo", response_model=Undone,
              summary="Undo a change of a round's slots (its lobby's latest): restore the slots before it")
-def undo_edit(settings: SettingsDep, edit_id: Annotated[int, Path(ge=1, le=2**62)]) -> dict:
+def undo_edit(settings: SettingsDep, who: Organiser, edit_id: Annotated[int, Path(ge=1, le=2**62)],
+              why: Decided) -> dict:
     with writing(settings) as conn:
-        written = queries.undo(conn, edit_id)
+        written = queries.undo(conn, edit_id, why.by(who))
     return {"season_id": written["season_id"], "edit_id": written["edit_id"], "slots": written["slots"],
             "applied": NEXT_RUN}
 
 
-class Override(BaseModel):
+class Override(Decided):
     """An organiser's correction of a match: assign it to a round and slot, mark it as the remake of another
-    match (it takes that match's slot), or mark it as not a tournament match. Unset fields keep the automatic
-    value."""
+    match (it takes that match's slot), mark it as not a tournament match, or set its status. Unset fields keep
+    the automatic value."""
 
     division_id: Name | None = None
     group_id: Name | None = None
     round_id: Name | None = None
     slot_id: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
     remake_of: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
-    status: Literal["confirmed", "unscheduled", "remake_candidate", "mixed_division"] | None = None
+    status: Literal[queries.VALIDATION_STATUSES] | None = None
     is_tournament_match: bool | None = None
-    reason: Reason
 
     @model_validator(mode="after")
     def one_change(self) -> Override:
@@ -238,16 +254,18 @@ class Override(BaseModel):
 
 Overridden = shape("PubgOverridden", "An override written", match_id=str,
                    override=field(dict[str, Any], "the fields written, a remade match's slot included"),
+                   decision_id=field(int, "the decision recorded (`GET /decisions` follows it)"),
                    applied=field(str, "when it takes effect"))
 
 
 @router.put("/matches/{match_id}/override", response_model=Overridden,
-            summary="Correct a match's tournament context; its next run applies it")
-def override_match(settings: SettingsDep, match_id: Identifier, override: Override) -> dict:
+            summary="Correct a match's tournament context; the pipeline reruns the match and republishes")
+def override_match(settings: SettingsDep, who: Organiser, match_id: Identifier, override: Override) -> dict:
+    fields = override.model_dump(exclude={"remake_of", "reason", "notes"})
     with writing(settings) as conn:
-        fields = queries.write_override(conn, match_id, override.model_dump(exclude={"remake_of"}),
-                                        override.remake_of)
-    return {"match_id": match_id, "override": fields, "applied": "on the match's next run"}
+        written = queries.write_override(conn, match_id, fields, override.remake_of, override.by(who))
+    return {"match_id": match_id, "override": written["fields"], "decision_id": written["decision_id"],
+            "applied": NEXT_RUN}
 
 
 class Player(BaseModel):

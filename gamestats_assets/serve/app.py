@@ -7,6 +7,7 @@ by URL and publish (`fastpath`), CORS only when configured, and the OpenAPI page
 from __future__ import annotations
 
 import asyncio
+import functools
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -18,7 +19,9 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from gamestats_assets.serve import (
     admin,
     admin_accounts,
+    admin_decisions,
     catalog,
+    health,
     l2m,
     l2m_cohorts,
     lol,
@@ -40,17 +43,19 @@ from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
-ROUTERS = (pubg.router, pubg_match.router, catalog.router, admin.router, admin_accounts.router, rocket.router,
-           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router,
-           player_deletion.router)
+ROUTERS = (health.router, pubg.router, pubg_match.router, catalog.router, admin.router, admin_decisions.router,
+           admin_accounts.router, rocket.router, rocket_heatmap.router, lol.router, lol_query.router, l2m.router,
+           l2m_cohorts.router, player_deletion.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"
 """Where `/docs` and `/redoc` take their scripts and styles (`fastapi-offline`'s, served by the app)."""
 
 
+@functools.cache
 def dagster_instance():
-    """The platform's Dagster instance (`DAGSTER_HOME`, which `gamestats serve` prepares as `gamestats dev` does)."""
+    """The platform's Dagster instance (`DAGSTER_HOME`, which `gamestats serve` prepares as `gamestats dev` does),
+    opened once per process."""
     import dagster as dg
 
     return dg.DagsterInstance.get()

@@ -174,8 +174,8 @@ def test_an_override_wins_on_the_next_run_of_the_match(built):
     remake = rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE status = 'remake_candidate' "
                        "ORDER BY match_id LIMIT 1")[0][0]
     with psycopg.connect(url) as conn:
-        conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason) "
-                     "VALUES (%s, 'unscheduled', true, 'played as a full match')", (remake,))
+        conn.execute("INSERT INTO pubg.tournament_match_overrides (match_id, status, is_tournament_match, reason, "
+                     "admin_user) VALUES (%s, 'unscheduled', true, 'played as a full match', 'org')", (remake,))
     context = "SELECT status, is_tournament_match, overridden FROM pubg.tournament_matches WHERE match_id = %s"
     assert run_snapshots(instance, resources).success
     assert rows(url, context, remake) == [("remake_candidate", False, False)]

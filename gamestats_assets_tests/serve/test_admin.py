@@ -72,6 +72,63 @@ def test_overrides_are_written_for_the_next_run(client, published):
     assert client.put(f"{ADMIN}/matches/{match_id}/override", headers=AUTH, json={"reason": "nothing"}).status_code == 422
 
 
+OVERRIDE_ROW = "SELECT status, is_tournament_match, reason, admin_user, admin_notes FROM pubg.tournament_match_overrides " \
+               "WHERE match_id = %s"
+
+
+def test_every_decision_records_who_why_and_what_it_replaced_and_one_can_be_undone(client, published):
+    """An override records its author (the account of the key), its required reason, its notes and the override it
+    replaced; `remake_failed` is a status an organiser can set; the decisions of a match are listed with their
+    authors, the latest one alone undoable; its undo puts the replaced override back and is a decision itself."""
+    url = published["pg_url"]
+    [(match_id, round_id)] = rows(url, "SELECT match_id, round_id FROM pubg.tournament_matches WHERE round_id IS NOT "
+                                       "NULL ORDER BY match_id LIMIT 1")
+    before = rows(url, OVERRIDE_ROW, match_id)
+    assert client.put(f"{ADMIN}/matches/{match_id}/override", headers=AUTH,
+                      json={"status": "remake_failed"}).status_code == 422, "a decision without a reason is refused"
+    first = client.put(f"{ADMIN}/matches/{match_id}/override", headers=AUTH,
+                       json={"status": "remake_failed", "reason": "remake never started", "notes": "lobby closed"})
+    assert first.status_code == 200, first.text
+    assert rows(url, OVERRIDE_ROW, match_id) == [("remake_failed", None, "remake never started", "operator",
+                                                  "lobby closed")]
+    second = client.put(f"{ADMIN}/matches/{match_id}/override", headers=AUTH,
+                        json={"is_tournament_match": False, "reason": "warm-up after all"})
+    listed = client.get(f"{ADMIN}/decisions", params={"match_id": match_id}, headers=AUTH).json()["data"]["decisions"]
+    assert [(d["decision_id"], d["kind"], d["made_by"], d["reason"], d["notes"], d["can_undo"]) for d in listed[:2]] == [
+        (second.json()["decision_id"], "override", "operator", "warm-up after all", None, True),
+        (first.json()["decision_id"], "override", "operator", "remake never started", "lobby closed", False)]
+    assert all(d["status"] == "pipeline not running" for d in listed[:2])
+    by_round = client.get(f"{ADMIN}/decisions", params={"round": round_id}, headers=AUTH).json()["data"]["decisions"]
+    assert second.json()["decision_id"] in {d["decision_id"] for d in by_round}
+    refused = client.post(f"{ADMIN}/decisions/{first.json()['decision_id']}/undo", headers=AUTH,
+                          json={"reason": "oops"})
+    assert refused.status_code == 422 and "a later decision" in refused.json()["detail"]
+    undone = client.post(f"{ADMIN}/decisions/{second.json()['decision_id']}/undo", headers=AUTH,
+                         json={"reason": "it was a real match", "notes": "checked the VOD"})
+    assert undone.status_code == 200, undone.text
+    assert rows(url, OVERRIDE_ROW, match_id) == [("remake_failed", None, "remake never started", "operator",
+                                                  "lobby closed")]
+    [(kind, undoes, reason, notes)] = rows(url, "SELECT kind, undoes, reason, notes FROM pubg.tournament_decisions "
+                                                "WHERE decision_id = %s", undone.json()["decision_id"])
+    assert (kind, undoes, reason, notes) == ("undo", second.json()["decision_id"], "it was a real match",
+                                             "checked the VOD")
+    again = client.post(f"{ADMIN}/decisions/{second.json()['decision_id']}/undo", headers=AUTH, json={"reason": "x"})
+    assert again.status_code == 422 and "undone already" in again.json()["detail"]
+    assert client.post(f"{ADMIN}/decisions/{undone.json()['decision_id']}/undo", headers=AUTH,
+                       json={"reason": "x"}).status_code == 422
+    assert client.post(f"{ADMIN}/decisions/999999999/undo", headers=AUTH, json={"reason": "x"}).status_code == 404
+    client.post(f"{ADMIN}/decisions/{first.json()['decision_id']}/undo", headers=AUTH, json={"reason": "restore"})
+    assert rows(url, OVERRIDE_ROW, match_id) == before
+
+
+def test_the_health_answer_says_the_pipeline_is_not_running_without_its_daemon(client):
+    answer = client.get("/api/v1/health")
+    assert answer.status_code == 200
+    assert answer.json()["database"] is True and answer.json()["status"] == "degraded"
+    assert answer.json()["pipeline"]["running"] is False
+    assert set(answer.json()["pipeline"]["missing"]) == {"SENSOR", "QUEUED_RUN_COORDINATOR", "BACKFILL"}
+
+
 def test_roster_add_and_remove_are_rows_of_pubg_players(client, published):
     url = published["pg_url"]
     added = client.post(f"{ADMIN}/players", json={"player_id": "account.newpro"}, headers=AUTH)
@@ -164,9 +221,9 @@ def six(first: dt.datetime, gap_minutes: int = 40, maps=("Baltic_Main", "Desert_
 
 def test_the_schedule_endpoints_are_the_organisers_and_not_a_players(server, keys, published):
     r1 = round_one(published["pg_url"])
-    body = {"division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}
+    body = {"division_id": "Pro", "group_id": "A", "reason": "slots set", "slots": six(r1["first"])}
     delay = {"division_id": "Pro", "group_id": "A", "from_match": 2, "minutes": 5, "reason": "lobby restart"}
-    window = {"name": "Round 1", "starts_at": r1["starts"].isoformat(), "ends_at": r1["ends"].isoformat()}
+    window = {"reason": "window", "name": "Round 1", "starts_at": r1["starts"].isoformat(), "ends_at": r1["ends"].isoformat()}
     calls = (("get", SEASON, None), ("get", SCHEDULE, None), ("put", f"{ADMIN}/rounds/{r1['round']}", window),
              ("put", f"{ADMIN}/rounds/{r1['round']}/schedule", body),
              ("post", f"{ADMIN}/rounds/{r1['round']}/delay", delay))
@@ -211,7 +268,7 @@ def test_a_schedule_the_design_refuses_is_a_422_that_says_why_and_writes_nothing
                                                                                   change, message):
     r1 = round_one(published["pg_url"])
     before = rows(published["pg_url"], "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id")
-    body = {"division_id": "Pro", "group_id": "A", **change(r1)}
+    body = {"division_id": "Pro", "group_id": "A", "reason": "slots set", **change(r1)}
     with server.client() as client:
         answer = client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", json=body, headers=bearer(keys["organiser"]))
     assert answer.status_code == 422, answer.text
@@ -225,24 +282,24 @@ def test_rounds_and_delays_the_design_refuses_are_422s_that_say_why(server, keys
     day = dt.timedelta(days=1)
     with server.client() as client:
         assert client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", headers=organiser, json={
-            "division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}).status_code == 200
+            "division_id": "Pro", "group_id": "A", "reason": "slots set", "slots": six(r1["first"])}).status_code == 200
 
         def refused(method, path, body, message, status=422):
             answer = client.request(method, path, json=body, headers=organiser)
             assert answer.status_code == status and message in str(answer.json()["detail"]), answer.text
 
-        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"name": "R", "starts_at": r1["ends"].isoformat(),
+        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"reason": "window", "name": "R", "starts_at": r1["ends"].isoformat(),
                                                          "ends_at": r1["starts"].isoformat()}, "before it starts")
-        refused("put", f"{ADMIN}/rounds/R9", {"name": "Round 9", "starts_at": r1["starts"].isoformat(),
+        refused("put", f"{ADMIN}/rounds/R9", {"reason": "window", "name": "Round 9", "starts_at": r1["starts"].isoformat(),
                                               "ends_at": (r1["starts"] + 2 * day).isoformat()}, "at most one day")
-        refused("put", f"{ADMIN}/rounds/R9", {"name": "Round 9", "starts_at": (r1["starts"] + day / 2).isoformat(),
+        refused("put", f"{ADMIN}/rounds/R9", {"reason": "window", "name": "Round 9", "starts_at": (r1["starts"] + day / 2).isoformat(),
                                               "ends_at": (r1["ends"] + day / 2).isoformat()},
                 f"overlaps round {r1['round']!r}")
-        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"name": "Round 1", "starts_at": r1["starts"].isoformat(),
+        refused("put", f"{ADMIN}/rounds/{r1['round']}", {"reason": "window", "name": "Round 1", "starts_at": r1["starts"].isoformat(),
                                                          "ends_at": r1["first"].isoformat()},
                 "would fall outside round")
         refused("put", f"{ADMIN}/rounds/R9/schedule",
-                {"division_id": "Pro", "group_id": "A", "slots": six(r1["first"])}, "round 'R9' not found", 404)
+                {"division_id": "Pro", "group_id": "A", "reason": "slots set", "slots": six(r1["first"])}, "round 'R9' not found", 404)
         delay = {"division_id": "Pro", "group_id": "A", "from_match": 1, "reason": "restart"}
         refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "minutes": 0}, "at least one minute")
         refused("post", f"{ADMIN}/rounds/{r1['round']}/delay", {**delay, "minutes": 241}, "less than or equal to 240")
@@ -262,7 +319,7 @@ def test_hostile_strings_are_refused_or_kept_as_the_text_they_are(server, keys, 
     day = dt.timedelta(days=1)
     with server.client() as client:
         for n, name in enumerate(HOSTILE, start=1):
-            window = {"name": name, "starts_at": (r1["starts"] - (n + 5) * day).isoformat(),
+            window = {"reason": "window", "name": name, "starts_at": (r1["starts"] - (n + 5) * day).isoformat(),
                       "ends_at": (r1["starts"] - (n + 5) * day + dt.timedelta(hours=6)).isoformat()}
             assert client.put(f"{ADMIN}/rounds/H{n}", json=window, headers=organiser).status_code == 200
             assert rows(published["pg_url"], "SELECT name FROM pubg.tournament_round_edits WHERE round_id = %s",
@@ -270,10 +327,10 @@ def test_hostile_strings_are_refused_or_kept_as_the_text_they_are(server, keys, 
         assert {r["name"] for r in client.get(SEASON, headers=organiser).json()["data"]["rounds"]} >= set(HOSTILE)
         for path in ("../../etc/passwd", "a b", "x" * 200, "%00"):
             answer = client.put(f"{ADMIN}/rounds/{quote(path, safe='')}", headers=organiser,
-                                json={"name": "x", "starts_at": r1["starts"].isoformat(),
+                                json={"reason": "window", "name": "x", "starts_at": r1["starts"].isoformat(),
                                       "ends_at": r1["ends"].isoformat()})
             assert answer.status_code in (404, 422), (path, answer.status_code)
-        for body in ({"name": "nul\x00name"}, {"name": "x" * 65}, {"name": ""}):
+        for body in ({"reason": "window", "name": "nul\x00name"}, {"reason": "window", "name": "x" * 65}, {"reason": "window", "name": ""}):
             answer = client.put(f"{ADMIN}/rounds/H9", headers=organiser,
                                 json={"starts_at": r1["starts"].isoformat(), "ends_at": r1["ends"].isoformat(), **body})
             assert answer.status_code == 422, body
@@ -456,7 +513,8 @@ def test_an_organiser_sets_a_rounds_six_slots_and_a_delay_on_the_page(page, serv
         change(page, "lobby", json.dumps(["Challenger", "A"], separators=(",", ":")))
         assert page.evaluate("document.getElementById('slot-inputs').querySelectorAll('fieldset').length") == 6
         page.evaluate("document.getElementById('edit-slots').open = true")
-        page.evaluate("document.querySelector('#slots-form [name=map-2]').value = 'Desert_Main'")
+        page.evaluate("document.querySelector('#slots-form [name=map-2]').value = 'Desert_Main';"
+                      "document.getElementById('slots-reason').value = 'map pool'")
         page.evaluate("document.getElementById('slots-form').requestSubmit()")
         page.wait_for("document.getElementById('status').innerText.includes('Six slots of Challenger')")
         assert [(n, m) for n, m, _ in rows(url, edits, round_id)][1] == (2, "Desert_Main")
@@ -561,7 +619,7 @@ def test_a_delay_stored_through_the_api_places_the_late_match_by_the_rules(serve
     minutes = round((started - r1["first"]).total_seconds() / 60)
     with server.client() as client:
         assert client.put(f"{ADMIN}/rounds/{r1['round']}/schedule", headers=bearer(keys["organiser"]), json={
-            "division_id": "Pro", "group_id": "A", "slots": six(r1["first"], 30)}).status_code == 200
+            "division_id": "Pro", "group_id": "A", "reason": "slots set", "slots": six(r1["first"], 30)}).status_code == 200
         delayed = client.post(f"{ADMIN}/rounds/{r1['round']}/delay", headers=bearer(keys["organiser"]), json={
             "division_id": "Pro", "group_id": "A", "from_match": 1, "minutes": minutes - 1, "reason": "server restart"})
         assert delayed.status_code == 200, delayed.text
@@ -651,7 +709,8 @@ def test_an_edit_is_undone_through_the_api_as_an_edit_of_its_own(server, keys, p
 
         def refused(edit_id, message, status=422):
             before = rows(url, "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id")
-            answer = client.post(f"{ADMIN}/schedule/edits/{edit_id}/undo", headers=organiser)
+            answer = client.post(f"{ADMIN}/schedule/edits/{edit_id}/undo", headers=organiser,
+                                 json={"reason": "back as it was"})
             assert answer.status_code == status and message in answer.json()["detail"], answer.text
             assert rows(url, "SELECT * FROM pubg.tournament_slot_edits ORDER BY slot_id") == before
 
@@ -659,7 +718,8 @@ def test_an_edit_is_undone_through_the_api_as_an_edit_of_its_own(server, keys, p
         assert client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo").status_code == 401
         assert client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo",
                            headers=bearer(keys["player"])).status_code == 403
-        undone = client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo", headers=organiser)
+        undone = client.post(f"{ADMIN}/schedule/edits/{delay['edit_id']}/undo", headers=organiser,
+                             json={"reason": "back as it was"})
         assert undone.status_code == 200, undone.text
         assert pro_slots() == after_set and rows(url, slots_now, r1["round"]) == edited
         refused(delay["edit_id"], f"edit {delay['edit_id']} is undone already (by edit {undone.json()['edit_id']})")
@@ -668,7 +728,8 @@ def test_an_edit_is_undone_through_the_api_as_an_edit_of_its_own(server, keys, p
         assert (latest["edit_id"], latest["action"], latest["undoes"]) == (undone.json()["edit_id"], "undo",
                                                                             delay["edit_id"])
         assert undone_delay["undone_by"] == latest["edit_id"]
-        assert client.post(f"{ADMIN}/schedule/edits/{latest['edit_id']}/undo", headers=organiser).status_code == 200
+        assert client.post(f"{ADMIN}/schedule/edits/{latest['edit_id']}/undo", headers=organiser,
+                           json={"reason": "back as it was"}).status_code == 200
         assert rows(url, slots_now, r1["round"]) == delayed
 
 
@@ -679,7 +740,7 @@ def test_an_organiser_undoes_an_edit_on_the_page(page, server, keys, published, 
                            "AND division_id = 'Challenger'", round_id)
     with server.client() as client:
         assert client.put(f"{ADMIN}/rounds/{round_id}/schedule", headers=bearer(keys["organiser"]), json={
-            "division_id": "Challenger", "group_id": "A", "slots": six(first)}).status_code == 200
+            "division_id": "Challenger", "group_id": "A", "reason": "slots set", "slots": six(first)}).status_code == 200
     edits = "SELECT slot_id, planned_at, delay_minutes, map_name FROM pubg.tournament_slot_edits " \
             "WHERE round_id = %s AND division_id = 'Challenger' ORDER BY slot_id"
     edits_before = rows(url, edits, round_id)
@@ -698,6 +759,7 @@ def test_an_organiser_undoes_an_edit_on_the_page(page, server, keys, published, 
         new_map = "Summerland_Main" if old_map != "Summerland_Main" else "Savage_Main"
         page.evaluate("document.getElementById('edit-slots').open = true")
         page.evaluate(f"document.querySelector('#slots-form [name=map-5]').value = {new_map!r};"
+                      "document.getElementById('slots-reason').value = 'map pool';"
                       "document.getElementById('slots-form').requestSubmit()")
         page.wait_for("document.getElementById('status').innerText.includes('Six slots of Challenger')")
         page.wait_for(f"{SLOT_TITLES}[4] !== {json.dumps(before[4])}")
@@ -705,7 +767,8 @@ def test_an_organiser_undoes_an_edit_on_the_page(page, server, keys, published, 
         page.wait_for(f"document.querySelectorAll('#history > li').length === {count + 1}")
         shown = page.evaluate(HISTORY)[0]
         assert shown.startswith("Slots set") and "Before:" in shown and f"#5 {before[4].split(': ')[1].split(' · ')[0]}" in shown
-        page.evaluate("document.querySelector('#history > li button.undo').click()")
+        page.evaluate("document.querySelector('#history > li .undo-reason').value = 'back as it was';"
+                      "document.querySelector('#history > li button.undo').click()")
         page.wait_for("document.getElementById('status').innerText.includes('undone')")
         page.wait_for(f"JSON.stringify({SLOT_TITLES}) === {json.dumps(json.dumps(before, separators=(',', ':'), ensure_ascii=False))}")
         page.wait_for("document.querySelector('#history > li').innerText.startsWith('Undo')")
@@ -718,31 +781,43 @@ def test_an_organiser_undoes_an_edit_on_the_page(page, server, keys, published, 
     assert rows(url, edits, round_id) == edits_before
 
 
-def test_a_schedule_edit_runs_the_rebuild_that_republishes_the_tournament_tables(page, server, keys, published,
-                                                                                request):
-    """The schedule edits sensor sees a delay saved on the page and requests one run; that run republishes the
-    tournament slots with the delayed time, and the page, which said "rebuilding", then shows it."""
+def test_a_delay_reruns_its_lobbys_matches_then_republishes_the_tournament_tables(page, server, keys, published,
+                                                                                   request):
+    """The decisions sensor sees a delay saved on the page: it requests runs of the tournament context over the
+    lobby's matches of the round (and those placed in none), then, once they ended, one run of the tournament tables;
+    that run republishes the slots with the delayed time, and the page, which said "rebuilding", then shows it. A
+    decision is taken once."""
     from gamestats_assets.definitions import defs
     from gamestats_assets.defs.pubg import domain
     from gamestats_assets.defs.pubg.checks import CHECKS
-    from gamestats_assets.defs.pubg.schedule_sensor import EDIT_TAG
+    from gamestats_assets.sources.pubg.decisions import DECISION_STEP_TAG, DECISION_TAG
 
     url = published["pg_url"]
     r1 = round_one(url)
     resources = location_resources(Settings.from_env())
     instance = dg.DagsterInstance.ephemeral()
-    sensor = defs.get_sensor_def("pubg_schedule_edits")
+    instance.add_dynamic_partitions("pubg_match", sorted(LANDING.find(resources["platform"])))
+    sensor = defs.get_sensor_def("pubg_organiser_decisions")
+    everything = [*domain.defs.assets, *CHECKS, *domain.publish_checks]
 
     def tick(cursor):
         return sensor(dg.build_sensor_context(instance=instance, definitions=defs, resources=resources, cursor=cursor))
 
-    cursor = tick(None).cursor
+    def run(request_):
+        return dg.materialize(everything, selection=request_.asset_selection, instance=instance, resources=resources,
+                              tags=request_.tags, raise_on_error=False)
+
+    taken = tick(None)
+    assert taken.run_requests, "the decisions made before the sensor's first tick are taken"
+    cursor = tick(taken.cursor).cursor
     quiet = tick(cursor)
-    assert quiet.run_requests == [] and quiet.skip_reason.skip_message == "no new schedule edit"
+    assert quiet.run_requests == [] and quiet.skip_reason.skip_message == "no new decision"
     published_slot = "SELECT scheduled_at FROM pubg.tournament_scheduled_matches WHERE round_id = %s " \
                      "AND division_id = 'Pro' AND match_number = 6"
     edited_slot = "SELECT planned_at + make_interval(mins => delay_minutes) FROM pubg.tournament_slot_edits " \
                   "WHERE round_id = %s AND division_id = 'Pro' AND match_number = 6"
+    lobby = {m for (m,) in rows(url, "SELECT match_id FROM pubg.tournament_matches WHERE (round_id = %s OR round_id "
+                                     "IS NULL) AND (division_id = 'Pro' OR division_id IS NULL)", r1["round"])}
     [(was,)] = rows(url, edited_slot, r1["round"])
     with check(page, request):
         open_admin(page, server)
@@ -752,21 +827,49 @@ def test_a_schedule_edit_runs_the_rebuild_that_republishes_the_tournament_tables
         change(page, "delay-from", "6")
         page.evaluate("document.getElementById('delay-minutes').value = '7';"
                       "document.getElementById('delay-reason').value = 'stream delay';"
+                      "document.getElementById('delay-notes').value = 'caster asked';"
                       "document.getElementById('delay-form').requestSubmit()")
         page.wait_for("document.getElementById('status').innerText.includes('moved by 7 min')")
         page.wait_for("document.getElementById('rebuild').dataset.state === 'rebuilding'")
-        [request_] = tick(cursor).run_requests
-        assert request_.tags[EDIT_TAG] == request_.run_key
-        selected = set(request_.asset_selection)
+        [(decision, made_by, notes)] = rows(url, "SELECT decision_id, made_by, notes FROM pubg.tournament_decisions "
+                                                 "WHERE kind = 'delay' ORDER BY decision_id DESC LIMIT 1")
+        assert (made_by, notes) == ("org.admin", "caster asked")
+        page.wait_for(f"document.querySelector('#decisions li[data-decision=\"{decision}\"]')?.dataset.state "
+                      "=== 'pipeline not running'")
+        assert "The pipeline is not running" in page.evaluate("document.getElementById('pipeline').innerText")
+        matches = tick(cursor)
+        assert {r.tags[DECISION_STEP_TAG] for r in matches.run_requests} == {"matches"}
+        assert {r.tags[DECISION_TAG] for r in matches.run_requests} == {str(decision)}
+        ordered = instance.get_dynamic_partitions("pubg_match")
+        covered = {key for r in matches.run_requests for key in ordered[
+            ordered.index(r.tags.get("dagster/asset_partition_range_start", r.partition_key)):
+            ordered.index(r.tags.get("dagster/asset_partition_range_end", r.partition_key)) + 1]}
+        assert lobby <= covered
+        assert all(set(r.asset_selection) <= set(domain.wiring.keys["pubg_match"]) for r in matches.run_requests)
+        assert dg.AssetKey(["pubg", "cons", "tournament_match_context"]) in matches.run_requests[0].asset_selection
+        in_flight = instance.create_run_for_job(defs.resolve_job_def("pubg_pubg_match"), tags=matches.run_requests[0].tags,
+                                                status=dg.DagsterRunStatus.STARTED)
+        assert tick(matches.cursor).run_requests == [], "the tables wait for the matches' runs"
+        instance.delete_run(in_flight.run_id)
+        assert all(run(r).success for r in matches.run_requests)
+        after = tick(matches.cursor)
+        [tables] = after.run_requests
+        assert (tables.tags[DECISION_TAG], tables.tags[DECISION_STEP_TAG]) == (str(decision), "tables")
+        selected = set(tables.asset_selection)
         assert {dg.AssetKey(["pubg", "cons", "tournament_schedule"]),
-                dg.AssetKey(["pubg", "postgres", "tournament_scheduled_matches"])} <= selected
+                dg.AssetKey(["pubg", "postgres", "tournament_scheduled_matches"]),
+                dg.AssetKey(["pubg", "postgres", "team_leaderboards"])} <= selected
         assert selected <= set(domain.wiring.keys["snapshots"])
-        run = dg.materialize([*domain.defs.assets, *CHECKS, *domain.publish_checks], selection=request_.asset_selection,
-                             instance=instance, resources=resources, tags=request_.tags, raise_on_error=False)
-        assert run.success
+        assert run(tables).success
         [(now,)] = rows(url, published_slot, r1["round"])
         assert now == was + dt.timedelta(minutes=7)
         page.wait_for("document.getElementById('rebuild').dataset.state === 'republished'")
         assert page.evaluate("document.getElementById('rebuild').innerText").startswith("Republished")
         assert now.strftime("%I:%M %p") in page.evaluate(f"{SLOT_TITLES}[5]")
-    assert tick(request_.run_key).run_requests == []
+    with server.client() as client:
+        [listed] = [d for d in client.get(f"{ADMIN}/decisions", params={"round": r1["round"]},
+                                          headers=bearer(keys["organiser"])).json()["data"]["decisions"]
+                    if d["decision_id"] == decision]
+    assert (listed["kind"], listed["made_by"], listed["reason"], listed["notes"]) == (
+        "delay", "org.admin", "stream delay", "caster asked")
+    assert tick(after.cursor).run_requests == [], "a decision is taken once"

@@ -33,6 +33,7 @@ from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quar
 from gamestats_assets.lib.intake.synthetic import TournamentSource
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, read_partitions, row_count_metadata, write_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
+from gamestats_assets.sources.pubg.decisions import Author, current_override, write_override
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import (
     MATCH_SCHEMA,
@@ -179,6 +180,10 @@ def first_discovery(platform: PlatformResource, match_id: str) -> str:
     return json.loads(path.read_text())["discovered_by"] if path.exists() else LANDING_DISCOVERY
 
 
+SYNTHETIC_ORGANISER = "synthetic organiser"
+"""Who the synthetic tournament's overrides are recorded as made by."""
+
+
 class SyntheticTournamentConfig(dg.Config):
     """The size of the synthetic tournament: divisions of 16 teams, rounds of scheduled matches, and the
     telemetry events of each lobby (full-size matches have 35 000 to 45 000). The default, one round of 6
@@ -201,9 +206,9 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
     telemetry in `landing/pubg/matches` and `landing/pubg/telemetry`, recorded as discovered by
     `tournament` (it stands in for the PUBG API), and the planted truth in `landing/pubg/truth`; the
     organiser's correction of the late lobby in PostgreSQL `pubg.tournament_match_overrides`, as an
-    organiser would enter it; and, when there is no roster file yet, `reference/pubg/players.csv` tracking
-    the first team's players, so the tracked-player tables have rows. Files and overrides already there are
-    kept. With `GAMESTATS_SOURCE=files` it writes nothing."""
+    organiser would enter it, with its decision (`sources/pubg/decisions.py`); and, when there is no roster file
+    yet, `reference/pubg/players.csv` tracking the first team's players, so the tracked-player tables have rows.
+    Files and overrides already there are kept. With `GAMESTATS_SOURCE=files` it writes nothing."""
     if not platform.generates:
         return dg.MaterializeResult(metadata={"matches_written": 0, "source": platform.source})
     season = pubg_synthetic.build_tournament(platform.seed, dt.date.fromisoformat(platform.anchor_date),
@@ -213,12 +218,11 @@ def synthetic_tournament(context: dg.AssetExecutionContext, config: SyntheticTou
     for plan in season.plans:
         record_discovery(platform, plan.match_id, tournament.TOURNAMENT_DISCOVERY)
     written = pubg_synthetic.write_tournament(season, platform.landing_dir(DOMAIN), platform.seed)
-    columns = list(tournament.OVERRIDE_SCHEMA)
     with postgres.connection() as conn, conn.transaction():
         for override in season.overrides:
-            conn.execute(f"INSERT INTO pubg.tournament_match_overrides ({', '.join(columns)}) VALUES "
-                         f"({', '.join(['%s'] * len(columns))}) ON CONFLICT (match_id) DO NOTHING",
-                         [override.get(column) for column in columns])
+            if current_override(conn, override["match_id"]) is None:
+                write_override(conn, override["match_id"], override,
+                               Author(SYNTHETIC_ORGANISER, override["reason"]), season.season_id)
     roster_path = platform.roster_path(DOMAIN)
     if not roster_path.exists():
         roster_path.parent.mkdir(parents=True, exist_ok=True)

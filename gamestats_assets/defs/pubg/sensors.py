@@ -1,6 +1,6 @@
 """The pubg sensors beyond its landing sensor: API discovery of the tracked and tournament players' new
-matches, the backfill of a newly tracked player's last `BACKFILL_DAYS` days, and the tournament tables' rebuild
-after a schedule edit (`api_sensors`)."""
+matches, the backfill of a newly tracked player's last `BACKFILL_DAYS` days, and the organisers' decisions taking
+effect (`api_sensors`)."""
 
 import datetime as dt
 import json
@@ -20,7 +20,7 @@ from gamestats_assets.defs.pubg.assets import (
     record_discovery,
 )
 from gamestats_assets.defs.pubg.organisers import tournament_definitions
-from gamestats_assets.defs.pubg.schedule_sensor import build_schedule_sensor
+from gamestats_assets.defs.pubg.decisions_sensor import build_decisions_sensor
 from gamestats_assets.defs.pubg.tables import tracked_players
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.authoring.publish_steps import published_specs
@@ -149,7 +149,7 @@ warehouse tables."""
 
 def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
     """The PUBG API's sensors (tracked players' and tournament players' new matches) and a newly tracked
-    player's backfill, and the tournament tables' rebuild after a schedule edit. The first discovery of a match wins (`pubg.matches` keeps it), and only a
+    player's backfill, and the organisers' decisions taking effect (`decisions_sensor`). The first discovery of a match wins (`pubg.matches` keeps it), and only a
     tournament-discovered match gets a tournament context. Without `GAMESTATS_PUBG_API_KEY` they skip,
     saying so."""
     return [
@@ -164,5 +164,5 @@ def api_sensors(wiring: Wiring) -> list[dg.SensorDefinition]:
             "API, run before other work.", minimum_interval_seconds=60, priority=10, api_key_env=API_KEY_ENV,
             landing=LANDING),
         build_tracked_player_sensor(DOMAIN, matches_of_player, TRACKED_TARGET),
-        build_schedule_sensor(wiring),
+        build_decisions_sensor(wiring),
     ]

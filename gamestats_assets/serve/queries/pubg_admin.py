@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import field, shape, typed
 from gamestats_assets.serve.queries import NotFound
+from gamestats_assets.sources.pubg import decisions
 from gamestats_assets.sources.pubg.reference import dictionary, map_display_name
 
 SLOTS_PER_ROUND = 6
@@ -264,9 +265,11 @@ def tracked_since(conn: psycopg.Connection, player_id: str) -> dt.datetime | Non
     return None if found is None else found["added_at"]
 
 
-def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None) -> dict:
-    """Write `fields` as `match_id`'s override (`NotFound` for an unknown match), taking the division, group,
-    round and slot of `remake_of` when given (`NotFound` when it has no slot); the fields written."""
+def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None,
+                   author: decisions.Author) -> dict:
+    """Write `fields` as `match_id`'s override by `author` (`NotFound` for an unknown match), taking the
+    division, group, round and slot of `remake_of` when given (`NotFound` when it has no slot), with its decision;
+    the fields written and the decision's id."""
     if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
         raise NotFound(f"match {match_id!r} not found")
     if remake_of:
@@ -275,13 +278,9 @@ def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, An
         if original is None:
             raise NotFound(f"match {remake_of!r} has no schedule slot to be remade")
         fields = {**fields, **{c: original[c] for c in ("division_id", "group_id", "round_id", "slot_id")}}
-    names = [sql.Identifier(c) for c in ["match_id", *fields, "updated_at"]]
-    conn.execute(sql.SQL("INSERT INTO pubg.tournament_match_overrides ({}) VALUES ({}, now()) "
-                         "ON CONFLICT (match_id) DO UPDATE SET {}").format(
-        sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * (len(names) - 1)),
-        sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(n) for n in names[1:])),
-        [match_id, *fields.values()])
-    return fields
+    season = conn.execute("SELECT season_id FROM pubg.tournament_matches WHERE match_id = %s", (match_id,)).fetchone()
+    decision = decisions.write_override(conn, match_id, fields, author, season["season_id"] if season else None)
+    return {"fields": {name: value for name, value in fields.items() if value is not None}, "decision_id": decision}
 
 
 def round_of(conn: psycopg.Connection, season_id: str, round_id: str) -> dict:
@@ -293,10 +292,10 @@ def round_of(conn: psycopg.Connection, season_id: str, round_id: str) -> dict:
 
 
 def write_round(conn: psycopg.Connection, season_id: str | None, round_id: str, name: str,
-                starts_at: dt.datetime, ends_at: dt.datetime) -> dict:
-    """Create or edit `round_id` of a published season (the latest when none is given): its name and window. `Invalid`
-    when it ends before it starts, lasts more than a day, overlaps another round of the season, or leaves out a
-    slot of its own."""
+                starts_at: dt.datetime, ends_at: dt.datetime, author: decisions.Author) -> dict:
+    """Create or edit `round_id` of a published season (the latest when none is given): its name and window, recorded
+    as `author`'s decision. `Invalid` when it ends before it starts, lasts more than a day, overlaps another round of
+    the season, or leaves out a slot of its own."""
     season_id, _ = latest_season(conn, season_id)
     if ends_at <= starts_at:
         raise Invalid(f"round {round_id!r} ends ({ends_at.isoformat()}) before it starts ({starts_at.isoformat()})")
@@ -312,11 +311,28 @@ def write_round(conn: psycopg.Connection, season_id: str | None, round_id: str, 
     if outside:
         raise Invalid(f"slot {outside[0]['slot_id']!r} at {outside[0]['scheduled_at'].isoformat()} would fall "
                       f"outside round {round_id!r}: move its slots first")
+    previous = round_edit(conn, season_id, round_id)
+    put_round_edit(conn, season_id, round_id, {"name": name, "starts_at": starts_at, "ends_at": ends_at})
+    decisions.record_decision(conn, "round", author, season_id=season_id, round_id=round_id, previous=previous)
+    return round_of(conn, season_id, round_id)
+
+
+def round_edit(conn: psycopg.Connection, season_id: str, round_id: str) -> dict | None:
+    """The round's edit row (its name and window) as it is now, None when it has none."""
+    return conn.execute("SELECT name, starts_at, ends_at FROM pubg.tournament_round_edits WHERE season_id = %s "
+                        "AND round_id = %s", (season_id, round_id)).fetchone()
+
+
+def put_round_edit(conn: psycopg.Connection, season_id: str, round_id: str, edit: dict | None) -> None:
+    """Make `edit` (`round_edit`'s shape) the round's edit row, or remove its edit row when None."""
+    if edit is None:
+        conn.execute("DELETE FROM pubg.tournament_round_edits WHERE season_id = %s AND round_id = %s",
+                     (season_id, round_id))
+        return
     conn.execute("INSERT INTO pubg.tournament_round_edits (season_id, round_id, name, starts_at, ends_at) "
                  "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (season_id, round_id) DO UPDATE SET name = excluded.name, "
                  "starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = now()",
-                 (season_id, round_id, name, starts_at, ends_at))
-    return round_of(conn, season_id, round_id)
+                 (season_id, round_id, edit["name"], edit["starts_at"], edit["ends_at"]))
 
 
 def check_lobby(conn: psycopg.Connection, season_id: str, division: str, group: str) -> None:
@@ -344,7 +360,7 @@ def check_times(round_row: dict, times: list[tuple[int, dt.datetime]]) -> None:
 
 
 def write_schedule(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str, group: str,
-                   planned: list[dict], reason: str | None) -> dict:
+                   planned: list[dict], author: decisions.Author) -> dict:
     """Set the six slots (`match_number`, `planned_at`, `map_name`) of `round_id` for a division and group, each
     keeping its id and delay; `Invalid` naming the rule a slot breaks (`check_lobby`, `check_times`, a map not in
     the dictionary)."""
@@ -358,12 +374,12 @@ def write_schedule(conn: psycopg.Connection, season_id: str | None, round_id: st
     delays = {n: current[n]["delay_minutes"] if n in current else 0 for n in range(1, SLOTS_PER_ROUND + 1)}
     check_times(round_row, [(s["match_number"], s["planned_at"] + dt.timedelta(minutes=delays[s["match_number"]]))
                             for s in planned])
-    record(conn, season_id, round_id, division, group, "schedule", current, reason)
+    record(conn, season_id, round_id, division, group, "schedule", current, author)
     for slot in planned:
         number = slot["match_number"]
         slot_id = current[number]["slot_id"] if number in current else f"{round_id}-{division}-{group}-{number}"
         upsert_slot(conn, slot_id, season_id, round_id, division, group, number, slot["planned_at"], delays[number],
-                    slot["map_name"], reason)
+                    slot["map_name"], author.reason)
     return slots(conn, season_id, division, group, round_id)
 
 
@@ -378,7 +394,7 @@ def upsert_slot(conn: psycopg.Connection, slot_id: str, season_id: str, round_id
 
 
 def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, division: str, group: str,
-                from_match: int, minutes: int, reason: str) -> dict:
+                from_match: int, minutes: int, author: decisions.Author) -> dict:
     """Move the slots of `round_id` for a division and group from match `from_match` on by `minutes` (added to
     any delay they have); `Invalid` when the round has not its six slots, or a moved slot would break
     `check_times`."""
@@ -394,11 +410,11 @@ def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, 
         raise Invalid(f"match {too_far[0]} would be moved {moved[too_far[0]]} min in all: at most "
                       f"{MAX_DELAY_MINUTES} min either way")
     check_times(round_row, [(n, s["planned_at"] + dt.timedelta(minutes=moved[n])) for n, s in current.items()])
-    record(conn, season_id, round_id, division, group, "delay", current, reason)
+    record(conn, season_id, round_id, division, group, "delay", current, author)
     for number in range(from_match, SLOTS_PER_ROUND + 1):
         s = current[number]
         upsert_slot(conn, s["slot_id"], season_id, round_id, division, group, number, s["planned_at"], moved[number],
-                    s["scheduled_map"], reason)
+                    s["scheduled_map"], author.reason)
     return slots(conn, season_id, division, group, round_id)
 
 
@@ -421,16 +437,23 @@ ScheduleHistory = shape("PubgScheduleHistory", season_id=str, edits=list[Schedul
 
 
 def record(conn: psycopg.Connection, season_id: str, round_id: str, division: str, group: str, action: str,
-           current: dict[int, dict], reason: str | None, undoes: int | None = None) -> int:
-    """Record a change of the lobby's slots with `current` (its slots by match number, as `slots` reads them) as
-    they were before it; its edit id."""
+           current: dict[int, dict], author: decisions.Author, undoes: int | None = None) -> int:
+    """Record `author`'s change of the lobby's slots with `current` (its slots by match number, as `slots` reads
+    them) as they were before it, and its decision (an undo's undoing the decision of edit `undoes`); its edit id."""
     previous = [{"match_number": n, "slot_id": s["slot_id"], "planned_at": s["planned_at"].isoformat(),
                  "delay_minutes": s["delay_minutes"], "map_name": s["scheduled_map"], "edited": s["edited"]}
                 for n, s in sorted(current.items())]
-    return conn.execute(
+    edit_id = conn.execute(
         "INSERT INTO pubg.tournament_schedule_history (season_id, round_id, division_id, group_id, action, previous, "
-        "reason, undoes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING edit_id",
-        (season_id, round_id, division, group, action, Jsonb(previous), reason, undoes)).fetchone()["edit_id"]
+        "reason, undoes, made_by, notes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING edit_id",
+        (season_id, round_id, division, group, action, Jsonb(previous), author.reason, undoes, author.made_by,
+         author.notes)).fetchone()["edit_id"]
+    undone = None if undoes is None else conn.execute(
+        "SELECT decision_id FROM pubg.tournament_decisions WHERE schedule_edit_id = %s", (undoes,)).fetchone()
+    decisions.record_decision(conn, action, author, season_id=season_id, round_id=round_id, division_id=division,
+                              group_id=group, schedule_edit_id=edit_id,
+                              undoes=undone["decision_id"] if undone else None)
+    return edit_id
 
 
 def shown_slot(slot: dict) -> dict:
@@ -463,8 +486,9 @@ def history(conn: psycopg.Connection, season_id: str | None, round_id: str, divi
     return {"season_id": season_id, "edits": found[:HISTORY_SHOWN], "total_count": len(found)}
 
 
-def undo(conn: psycopg.Connection, edit_id: int) -> dict:
-    """Restore the slots as they were before edit `edit_id` (`NotFound` for an unknown edit), recorded as an undo;
+def undo(conn: psycopg.Connection, edit_id: int, author: decisions.Author) -> dict:
+    """Restore the slots as they were before edit `edit_id` (`NotFound` for an unknown edit), recorded as `author`'s
+    undo;
     `Invalid` when it is undone already, a later edit of its lobby came after it, or the slots it restores break
     the rules of a schedule (`check_lobby`, `check_times`, a map not in the dictionary)."""
     edit = conn.execute("SELECT * FROM pubg.tournament_schedule_history WHERE edit_id = %s FOR UPDATE",
@@ -488,13 +512,13 @@ def undo(conn: psycopg.Connection, edit_id: int) -> dict:
         raise Invalid(f"map {unknown[0]!r} is not a PUBG map id (one of {', '.join(sorted(map_names()))})")
     check_times(round_row, [(n, s["scheduled_at"]) for n, s in restored.items()])
     current = {s["match_number"]: s for s in slots(conn, season_id, division, group, round_id)["slots"]}
-    undone = record(conn, season_id, round_id, division, group, "undo", current, f"undo of edit {edit_id}", edit_id)
+    undone = record(conn, season_id, round_id, division, group, "undo", current, author, edit_id)
     conn.execute("UPDATE pubg.tournament_schedule_history SET undone_by = %s WHERE edit_id = %s", (undone, edit_id))
     for number, slot in current.items():
         before = restored.get(number)
         if before is not None and before["edited"]:
             upsert_slot(conn, before["slot_id"], season_id, round_id, division, group, number, before["planned_at"],
-                        before["delay_minutes"], before["map_name"], f"undo of edit {edit_id}")
+                        before["delay_minutes"], before["map_name"], author.reason)
         elif slot["edited"]:
             conn.execute("DELETE FROM pubg.tournament_slot_edits WHERE slot_id = %s", (slot["slot_id"],))
     return {**slots(conn, season_id, division, group, round_id), "edit_id": undone}

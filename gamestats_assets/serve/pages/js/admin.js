@@ -1,9 +1,10 @@
 // The tournament admin page (an organiser's API key): a round's six slots per division and group against the
 // matches played, with the forms that set them, delay them and create rounds, the history of their changes with
-// an undo of the latest, and the tables' rebuild after a change followed until they are republished; the matches to validate, filtered by
+// an undo of the latest, and the tables' rebuild after a change followed until they are republished; the round's
+// decisions (who, why, notes) followed until each took effect, with an undo; the matches to validate, filtered by
 // status, division, round and day, each a card with its actions; and the roster of tracked players with each one's
-// name, team, division and backfill progress, refreshed while a backfill runs. The key stays in this tab's session
-// storage.
+// name, team, division and backfill progress, refreshed while a backfill runs. Whether the pipeline runs is said
+// plainly while anything waits on it. The key stays in this tab's session storage.
 import { api, el, fmt, header, latest, options, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,7 +22,10 @@ const STATUS_NAMES = {
 header("admin.html");
 
 const state = { season: null, slots: [], published: null, poll: null, rebuilding: null };
-const ACTIONS = { schedule: "Slots set", delay: "Delay", undo: "Undo" };
+const ACTIONS = { schedule: "Slots set", delay: "Delay", undo: "Undo", override: "Override", round: "Round window" };
+const DECISION_STATES = { applied: "Applied", applying: "Applying: the matches are rerun and the standings republished…",
+  failed: "Failed: a run of the pipeline failed; the operator sees why in Dagster", waiting: "Waiting for the pipeline's next tick…",
+  "pipeline not running": "Waiting: the pipeline is not running" };
 const validation = latest();
 const auth = (extra = {}) => ({ ...extra, headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}`,
                                                      "Content-Type": "application/json" } });
@@ -121,6 +125,7 @@ function showRebuild(slots) {
     clearTimeout(state.rebuild);
     state.rebuild = setTimeout(() => loadSlots().then(showSlots)
       .catch((error) => showError(`Could not follow the rebuild: ${error.message}`)), POLL_MS);
+    showPipeline(true).catch(() => {});
     return;
   }
   $("rebuild").dataset.state = state.rebuilding ? "republished" : "published";
@@ -146,16 +151,72 @@ async function showHistory() {
     el("p", {}, `${ACTIONS[e.action] || e.action} · ${when(e.edited_at)}`, e.reason ? ` (${e.reason})` : "",
       e.undone_by ? " · undone" : ""),
     el("p", { class: "muted" }, "Before: ", e.previous.length ? e.previous.map(slotBefore).join(" · ") : "no slot"),
-    e.can_undo ? el("button", { type: "button", class: "undo", onclick: () => undoEdit(e) }, "Undo") : null,
+    e.can_undo ? undoControl(`edit ${e.edit_id}`, (reason) => undoEdit(e, reason)) : null,
   )) : [el("li", { class: "muted" }, "No change of these slots through this page yet.")]));
 }
 
-async function undoEdit(edit) {
+/** A reason field and an "Undo" button: an undo is a decision, and says why. */
+function undoControl(what, undo) {
+  const reason = el("input", { "aria-label": `reason to undo ${what}`, class: "undo-reason", placeholder: "Reason (required)", maxlength: 500 });
+  return el("div", { class: "pick" }, reason, el("button", { type: "button", class: "undo", onclick: () => {
+    if (!reason.value.trim()) { reason.focus(); said(`Give a reason to undo ${what} first.`); return; }
+    undo(reason.value.trim());
+  } }, "Undo"));
+}
+
+async function undoEdit(edit, reason) {
   try {
-    await send(`${ADMIN}/schedule/edits/${edit.edit_id}/undo`, "POST", {});
+    await send(`${ADMIN}/schedule/edits/${edit.edit_id}/undo`, "POST", { reason });
     said(`${ACTIONS[edit.action] || edit.action} of ${when(edit.edited_at)} undone: the slots are back as they were.`);
     await refreshSchedule();
   } catch (error) { failed(error); }
+}
+
+// ---- decisions
+
+/** The chosen round's decisions, newest first, each with who made it, why and how far it took effect; followed
+ * until every one is applied or failed, then the schedule and the matches are read again. */
+async function showDecisions() {
+  const round = $("round").value;
+  if (!round) { $("decisions").replaceChildren(); return; }
+  const answer = await api(`${ADMIN}/decisions`, { season_id: state.season.season_id, round }, auth());
+  if ($("round").value !== round) return;
+  const decisions = answer.data.decisions;
+  $("decisions").replaceChildren(...(decisions.length ? decisions.map((d) => el("li", { "data-decision": d.decision_id, "data-state": d.status },
+    el("p", {}, el("b", {}, `${ACTIONS[d.kind] || d.kind}`), d.match_id ? ` of match ${d.match_id.slice(0, 12)}…` : "",
+      d.division ? ` · ${lobbyName(d.division, d.group)}` : "", ` · ${when(d.made_at)} by `, el("b", {}, d.made_by),
+      d.undone_by ? ` · undone by decision ${d.undone_by}` : "", d.undoes ? ` · undoes decision ${d.undoes}` : ""),
+    el("p", {}, `Why: ${d.reason}`), d.notes ? el("p", { class: "muted" }, `Notes: ${d.notes}`) : null,
+    el("p", { class: "decision-state" }, d.status === "applied" ? `Applied ${when(d.applied_at)}: the standings show it.`
+      : DECISION_STATES[d.status] || d.status),
+    d.can_undo ? undoControl(`decision ${d.decision_id}`, (reason) => undoDecision(d, reason)) : null,
+  )) : [el("li", { class: "muted" }, "No decision on this round yet.")]));
+  const waiting = decisions.some((d) => !["applied", "failed"].includes(d.status));
+  clearTimeout(state.following);
+  if (waiting) {
+    state.followed = true;
+    state.following = setTimeout(() => showDecisions().catch((error) => showError(`Could not follow the decisions: ${error.message}`)), POLL_MS);
+  } else if (state.followed) {
+    state.followed = false;
+    await refreshSchedule();
+  }
+  await showPipeline(waiting);
+}
+
+async function undoDecision(decision, reason) {
+  try {
+    await send(`${ADMIN}/decisions/${decision.decision_id}/undo`, "POST", { reason });
+    said(`Decision ${decision.decision_id} undone; the pipeline reruns what it moved and republishes the standings.`);
+    await refreshSchedule();
+  } catch (error) { failed(error); }
+}
+
+/** Says plainly that the pipeline is not running while anything on the page waits on it. */
+async function showPipeline(waiting) {
+  const health = await api("/api/v1/health");
+  const stopped = waiting && !health.pipeline.running;
+  $("pipeline").hidden = !stopped;
+  $("pipeline").textContent = stopped ? `${health.pipeline.message} The operator starts it with "gamestats up".` : "";
 }
 
 function fillSlotForm(slots, round) {
@@ -180,10 +241,11 @@ async function saveSlots(event) {
   const slots = Array.from({ length: SLOTS }, (_, i) => ({
     match_number: i + 1, scheduled_at: instant(form.elements[`time-${i + 1}`].value), map_name: form.elements[`map-${i + 1}`].value,
   }));
-  const reason = $("slots-reason").value.trim();
+  const notes = $("slots-notes").value.trim();
   try {
     await send(`${ADMIN}/rounds/${encodeURIComponent($("round").value)}/schedule`, "PUT",
-               { season_id: state.season.season_id, division_id: division, group_id: group, slots, ...(reason ? { reason } : {}) });
+               { season_id: state.season.season_id, division_id: division, group_id: group, slots,
+                 reason: $("slots-reason").value.trim(), ...(notes ? { notes } : {}) });
     said(`Six slots of ${lobbyName(division, group)} in ${roundName($("round").value)} saved; the tournament tables are being rebuilt.`);
     await refreshSchedule();
   } catch (error) { failed(error); }
@@ -193,10 +255,11 @@ async function saveDelay(event) {
   event.preventDefault();
   const { division, group } = selectedLobby();
   const minutes = Number($("delay-minutes").value);
+  const notes = $("delay-notes").value.trim();
   try {
     await send(`${ADMIN}/rounds/${encodeURIComponent($("round").value)}/delay`, "POST", {
       season_id: state.season.season_id, division_id: division, group_id: group, from_match: Number($("delay-from").value),
-      minutes, reason: $("delay-reason").value.trim() });
+      minutes, reason: $("delay-reason").value.trim(), ...(notes ? { notes } : {}) });
     said(`Matches ${$("delay-from").value} to ${SLOTS} of ${lobbyName(division, group)} moved by ${minutes} min.`);
     await refreshSchedule();
   } catch (error) { failed(error); }
@@ -208,7 +271,8 @@ async function saveRound(event) {
   try {
     await send(`${ADMIN}/rounds/${encodeURIComponent(id)}`, "PUT", {
       season_id: state.season.season_id, name: $("round-name").value.trim(),
-      starts_at: instant($("round-starts").value), ends_at: instant($("round-ends").value) });
+      starts_at: instant($("round-starts").value), ends_at: instant($("round-ends").value),
+      reason: $("round-reason").value.trim() });
     said(`Round ${id} saved.`);
     await loadSeason();
     $("round").value = id;
@@ -228,7 +292,7 @@ function fillRoundForm() {
 async function refreshSchedule() {
   await Promise.all([loadSeason(), loadSlots()]);
   showSchedule();
-  await showValidation();
+  await Promise.all([showValidation(), showDecisions()]);
 }
 
 // ---- validation
@@ -262,6 +326,7 @@ function remakeChoices(match) {
 
 function actions(match) {
   const reason = el("input", { "aria-label": `reason for match ${match.match_id}`, placeholder: "Reason (required)", maxlength: 500 });
+  const notes = el("input", { "aria-label": `notes for match ${match.match_id}`, placeholder: "Notes (optional)", maxlength: 2000 });
   const apply = async (body, what) => {
     if (!reason.value.trim()) {
       reason.focus();
@@ -269,14 +334,15 @@ function actions(match) {
       return;
     }
     try {
-      await send(`${ADMIN}/matches/${encodeURIComponent(match.match_id)}/override`, "PUT", { ...body, reason: reason.value.trim() });
-      said(`Match ${match.match_id}: ${what}; its next run applies it.`);
-      await showValidation();
+      await send(`${ADMIN}/matches/${encodeURIComponent(match.match_id)}/override`, "PUT",
+                 { ...body, reason: reason.value.trim(), ...(notes.value.trim() ? { notes: notes.value.trim() } : {}) });
+      said(`Match ${match.match_id}: ${what}; the pipeline reruns it and republishes the standings.`);
+      await Promise.all([showValidation(), showDecisions()]);
     } catch (error) { failed(error); }
   };
   const slot = slotChoices(match);
   const remake = remakeChoices(match);
-  return el("div", { class: "actions" }, reason,
+  return el("div", { class: "actions" }, reason, notes,
     el("div", { class: "pick" }, slot, el("button", { type: "button", onclick: () => slot.value
       ? apply({ slot_id: slot.value }, `assigned to ${slot.selectedOptions[0].textContent}`) : slot.focus() }, "Assign")),
     el("div", { class: "pick" }, remake, el("button", { type: "button", onclick: () => remake.value
@@ -288,12 +354,14 @@ function actions(match) {
 
 function matchCard(m) {
   return el("article", { class: "match", "data-match": m.match_id, "data-status": m.validation_status },
-    el("h3", {}, `Match ${m.match_id.slice(0, 12)}…`, " ", badge(m.validation_status), m.overridden ? " (overridden)" : ""),
+    el("h3", {}, el("a", { href: `match.html?id=${encodeURIComponent(m.match_id)}` }, `Match ${m.match_id.slice(0, 12)}…`),
+      " ", badge(m.validation_status), m.overridden ? " (overridden)" : ""),
     el("p", {}, `${when(m.created_at)} · ${m.map_display_name || m.map_name || "—"}`),
     el("p", {}, m.division ? `${lobbyName(m.division, m.group)} · ${m.round_name || m.round || "no round"}` : "No single division",
-      ` · ${fmt(m.team_count)} tournament teams`, m.unmatched_player_count ? ` · ${fmt(m.unmatched_player_count)} unknown players` : ""),
+      ` · ${fmt(m.team_count)} ${m.team_count === 1 ? "team" : "teams"} from ${m.division || "the tournament"}`,
+      m.unmatched_player_count ? ` · ${fmt(m.unmatched_player_count)} unknown players` : ""),
     el("p", { class: "muted" }, m.reason || ""),
-    m.override_pending ? el("p", { class: "muted" }, "An override is saved; the match's next run applies it.") : null,
+    m.override_pending ? el("p", { class: "muted" }, "An override is saved; the pipeline is rerunning the match.") : null,
     actions(m));
 }
 
@@ -404,7 +472,7 @@ async function load() {
   $("login").hidden = true;
   showSchedule();
   fillRoundForm();
-  await Promise.all([showValidation(), showRoster()]);
+  await Promise.all([showValidation(), showRoster(), showDecisions()]);
   said("Key accepted.");
 }
 
@@ -414,7 +482,7 @@ async function start() {
     sessionStorage.setItem(KEY, $("token").value);
     load().catch((error) => showError(error.message)).finally(shown);
   });
-  $("round").addEventListener("change", () => { showSchedule(); fillRoundForm(); });
+  $("round").addEventListener("change", () => { showSchedule(); fillRoundForm(); showDecisions().catch((error) => showError(error.message)); });
   $("lobby").addEventListener("change", showSchedule);
   $("filters").addEventListener("change", showValidation);
   $("slots-form").addEventListener("submit", saveSlots);

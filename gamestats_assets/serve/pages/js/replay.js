@@ -100,7 +100,7 @@ async function start() {
     $("progress").textContent = statusText(replay);
     shown();
     if (replay.status === "failed") return;
-    replay = await follow(replay.id, (answer) => { $("progress").textContent = statusText(answer); });
+    replay = await follow(replay.id, (answer, running) => { $("progress").textContent = statusText(answer, running); });
     if (replay.status !== "processed") return;
     $("progress").textContent = "";
   }

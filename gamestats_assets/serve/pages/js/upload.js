@@ -1,7 +1,7 @@
 // Uploading a raw Rocket League replay from a page: the player's API key entered once and kept for the tab
 // (sessionStorage), the file sent to `POST /api/v1/rocket/replays/upload`, then its progress read from
-// `GET /api/v1/rocket/replays/{id}` (queued until its day runs, then served or failed with the reason) and a link
-// to its analysis.
+// `GET /api/v1/rocket/replays/{id}` (queued until its day runs, then served or failed with the reason; queued
+// while the pipeline does not run says so, from `GET /api/v1/health`) and a link to its analysis.
 import { el } from "./common.js";
 
 const KEY = "gamestats.apiKey";
@@ -11,20 +11,30 @@ const POLL_MS = 2000;
 /** The key kept for this tab, "" when none. */
 export const signedInKey = () => sessionStorage.getItem(KEY) || "";
 
-/** A replay's status as the API answers it (`processing`, `processed`, `failed`), in the page's words. */
-export function statusText(replay) {
+/** A replay's status as the API answers it (`processing`, `processed`, `failed`), in the page's words; a queued
+ * one says when the pipeline is not running (`running` false). */
+export function statusText(replay, running = true) {
   if (replay.status === "processed") return "Served: its analysis is ready.";
   if (replay.status === "failed") return `Failed: ${replay.reason}`;
+  if (!running) return "Saved, but the pipeline is not running at the moment: your replay is kept and is analysed once it runs again.";
   return "Queued: landed, waiting for its day's run to parse and publish it.";
 }
 
-/** `id`'s status, asked every `POLL_MS` until it is served or failed; `report(replay)` is told each answer. */
+/** Whether the pipeline runs (`GET /api/v1/health`); true when the answer cannot be read. */
+async function pipelineRunning() {
+  const response = await fetch("/api/v1/health").catch(() => null);
+  const body = response?.ok ? await response.json().catch(() => null) : null;
+  return body?.pipeline?.running ?? true;
+}
+
+/** `id`'s status, asked every `POLL_MS` until it is served or failed; `report(replay, running)` is told each answer
+ * and whether the pipeline runs. */
 export async function follow(id, report) {
   for (;;) {
     const response = await fetch(`/api/v1/rocket/replays/${encodeURIComponent(id)}`);
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(`${response.status}: ${body.detail || "no answer"}`);
-    report(body.data);
+    report(body.data, body.data.status === "processing" ? await pipelineRunning() : true);
     if (body.data.status !== "processing") return body.data;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -66,7 +76,11 @@ export function uploadForm() {
       if (response.status === 401) sessionStorage.removeItem(KEY);
       if (!response.ok) throw new Error(`${response.status}: ${typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)}`);
       link.replaceChildren(el("a", { href: `replay.html?id=${encodeURIComponent(body.id)}`, id: "upload-analysis" }, "Follow it to its analysis"));
-      const done = await follow(body.id, (replay) => { status.textContent = statusText(replay); form.dataset.status = replay.status; });
+      const done = await follow(body.id, (replay, running) => {
+        status.textContent = statusText(replay, running);
+        form.dataset.status = replay.status;
+        form.dataset.pipeline = running ? "running" : "stopped";
+      });
       if (done.status === "processed") link.firstChild.textContent = "Open its analysis";
     } catch (error) {
       status.textContent = `Not uploaded: ${error.message}`;

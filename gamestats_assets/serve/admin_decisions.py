@@ -1,0 +1,82 @@
+"""The organisers' decisions as endpoints (the organiser role): the list of a season's, a round's or a match's
+decisions with who made them, why, and how far each has taken effect (from the runs of the pipeline's sensor
+`pubg_organiser_decisions`), and the undo of one, recorded as a decision of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.responses import Response
+
+from gamestats_assets.serve.admin import NEXT_RUN, Decided, Organiser, adapter, writing
+from gamestats_assets.serve.deps import ReaderDep, SettingsDep
+from gamestats_assets.serve.envelope import enveloped
+from gamestats_assets.serve.guard import role
+from gamestats_assets.serve.models import envelope, field, shape
+from gamestats_assets.serve.pipeline import open_instance, pipeline_state
+from gamestats_assets.serve.pubg import SeasonId, Text
+from gamestats_assets.serve.queries import pubg_decisions as queries
+from gamestats_assets.sources.pubg.decisions import DECISION_STEP_TAG, DECISION_TAG, TABLES_STEP
+
+router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
+ENDED_BADLY = ("FAILURE", "CANCELED")
+
+
+def with_status(instance, found: list[dict], latest: int, running: bool) -> list[dict]:
+    """`found` (decisions) each with its `status` and `applied_at`, from the runs tagged with the decisions taken
+    up to `latest` (`DECISION_TAG`: the latest decision a run takes, so a run takes every decision up to its tag);
+    without an instance, none is applied."""
+    import dagster as dg
+
+    if not found or instance is None:
+        return [{**d, "status": "pipeline not running", "applied_at": None} for d in found]
+    first = min(d["decision_id"] for d in found)
+    records = instance.get_run_records(filters=dg.RunsFilter(tags={DECISION_TAG: [
+        str(i) for i in range(first, latest + 1)]}))
+    runs = [(int(r.dagster_run.tags[DECISION_TAG]), r.dagster_run.tags.get(DECISION_STEP_TAG),
+             r.dagster_run.status.value, r.end_time) for r in records]
+    for decision in found:
+        later = [run for run in runs if run[0] >= decision["decision_id"]]
+        applied = [end for _, step, status, end in later if step == TABLES_STEP and status == "SUCCESS" and end]
+        covering = [run for run in later if run[0] == min(r[0] for r in later)] if later else []
+        decision["applied_at"] = dt.datetime.fromtimestamp(min(applied), dt.UTC) if applied else None
+        decision["status"] = ("applied" if applied
+                              else "failed" if any(status in ENDED_BADLY for _, _, status, _ in covering)
+                              else "applying" if covering
+                              else "waiting" if running else "pipeline not running")
+    return found
+
+
+DecisionsAnswer = envelope("PubgDecisionsAnswer", queries.Decisions, round=str | None, match_id=str | None,
+                           pipeline_running=field(bool, "Dagster's daemon beats: decisions take effect"))
+
+
+@router.get("/decisions", response_model=DecisionsAnswer,
+            summary="The organisers' decisions, newest first: who, why, and whether each took effect")
+def decisions(request: Request, reader: ReaderDep, season_id: SeasonId = None, round: Text = None,
+              match_id: Text = None) -> Response:
+    instance = open_instance(request.app.state.dagster_instance)
+    running = pipeline_state(instance).running
+
+    def read(conn) -> dict:
+        found = queries.decisions(conn, season_id, round, match_id)
+        latest = conn.execute("SELECT coalesce(max(decision_id), 0) AS id FROM pubg.tournament_decisions").fetchone()
+        found["decisions"] = with_status(instance, found["decisions"], latest["id"], running)
+        return adapter(queries.Decisions).validate_python(found)
+
+    return enveloped(reader.uncached(read), round=round, match_id=match_id, pipeline_running=running)
+
+
+UndoneDecision = shape("PubgDecisionUndone", decision_id=field(int, "the undo, itself a decision"),
+                       undoes=int, applied=field(str, "when it takes effect"))
+
+
+@router.post("/decisions/{decision_id}/undo", response_model=UndoneDecision,
+             summary="Undo a decision (the latest on its match, round or lobby), recorded as a decision itself")
+def undo_decision(settings: SettingsDep, who: Organiser, decision_id: Annotated[int, Path(ge=1, le=2**62)],
+                  why: Decided) -> dict:
+    with writing(settings) as conn:
+        undone = queries.undo(conn, decision_id, why.by(who))
+    return {"decision_id": undone, "undoes": decision_id, "applied": NEXT_RUN}

@@ -1,0 +1,32 @@
+"""`GET /api/v1/health`: whether the service can answer (its database) and whether the pipeline runs (Dagster's
+daemon, by its heartbeats), so that a page waiting on a run can say plainly when nothing will run it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from gamestats_assets.serve.deps import ReaderDep
+from gamestats_assets.serve.models import field, shape
+from gamestats_assets.serve.pipeline import HEARTBEAT_TOLERANCE_SECONDS, open_instance, pipeline_state
+
+router = APIRouter(tags=["health"])
+
+Pipeline = shape(
+    "PipelineHealth", "Dagster's daemon, which runs the sensors, the run queue and the backfills",
+    running=field(bool, f"every needed daemon beat in the last {HEARTBEAT_TOLERANCE_SECONDS} s"),
+    heartbeat_age_seconds=field(float | None, "seconds since the oldest needed daemon's last heartbeat (null: "
+                                              "one never beat)"),
+    missing=field(list[str], "the daemons whose heartbeat is missing or late"),
+    message=field(str, "what a page says of it"))
+Health = shape("Health", "What answers and what runs", status=field(str, "`ok`, or `degraded` when the pipeline "
+                                                                           "is not running"),
+               database=field(bool, "PostgreSQL answered"), pipeline=Pipeline)
+
+
+@router.get("/api/v1/health", response_model=Health, summary="Whether the API and the pipeline run")
+def health(request: Request, reader: ReaderDep) -> dict:
+    database = reader.uncached(lambda conn: conn.execute("SELECT true AS ok").fetchone()["ok"]).data
+    state = pipeline_state(open_instance(request.app.state.dagster_instance))
+    return {"status": "ok" if state.running else "degraded", "database": database,
+            "pipeline": {"running": state.running, "heartbeat_age_seconds": state.heartbeat_age_seconds,
+                         "missing": list(state.missing), "message": state.message}}

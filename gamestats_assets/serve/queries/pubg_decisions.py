@@ -1,0 +1,101 @@
+"""The organisers' decisions (`pubg.tournament_decisions`): the list of a season's or a round's decisions with who
+made them, why and whether each can still be undone, and the undo of one (an override, a round's window, a change
+of a lobby's slots), itself recorded as a decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+
+from gamestats_assets.serve.models import field, shape
+from gamestats_assets.serve.queries import NotFound
+from gamestats_assets.serve.queries import pubg_admin
+from gamestats_assets.sources.pubg.decisions import Author, current_override, put_override, record_decision
+
+DecisionRow = shape(
+    "PubgDecision", "An organiser's decision: what, by whom, why, and whether it took effect",
+    decision_id=int, kind=field(str, "`override`, `round`, `schedule`, `delay` or `undo`"),
+    season_id=str | None, round=str | None, division=str | None, group=str | None,
+    match_id=field(str | None, "the match an override (or its undo) decided on"),
+    made_by=field(str, "the account that made it"), reason=field(str, "why (required)"),
+    notes=field(str | None, "the organiser's notes"), made_at=dt.datetime,
+    undoes=field(int | None, "the decision an undo undid"), undone_by=field(int | None, "the undo that undid it"),
+    can_undo=field(bool, "the latest decision standing on its match or round (the decisions before it can be undone "
+                         "in turn), or the latest change of its lobby's slots"),
+    status=field(str, "`applied` (the tournament tables were republished with it), `applying`, `failed`, "
+                      "`waiting` (for the pipeline's next tick) or `pipeline not running`"),
+    applied_at=field(dt.datetime | None, "when the tournament tables were republished with it"))
+Decisions = shape("PubgDecisions", season_id=str | None, decisions=list[DecisionRow], total_count=int)
+
+SUBJECT = """CASE WHEN d.match_id IS NOT NULL THEN 'match:' || d.match_id
+                 WHEN d.division_id IS NOT NULL THEN concat_ws('/', 'lobby', d.season_id, d.round_id, d.division_id,
+                                                              d.group_id)
+                 ELSE concat_ws('/', 'round', d.season_id, d.round_id) END"""
+"""What a decision decides on: a match, a lobby's slots in a round, or a round's window. The decisions on a match or
+a round are undone latest first, each in turn; a lobby's slots follow their history (`pubg_admin.undo`): its latest
+change alone, an undo included."""
+LIST = f"""
+SELECT * FROM (
+    SELECT d.decision_id, d.kind, d.season_id, d.round_id AS round, d.division_id AS division, d.group_id AS "group",
+           d.match_id, d.made_by, d.reason, d.notes, d.made_at, d.undoes, d.undone_by, d.schedule_edit_id,
+           d.kind <> 'undo' AND d.undone_by IS NULL AND d.decision_id = CASE
+               WHEN d.division_id IS NOT NULL AND d.match_id IS NULL THEN max(d.decision_id) OVER subject
+               ELSE max(d.decision_id) FILTER (WHERE d.kind <> 'undo' AND d.undone_by IS NULL) OVER subject
+           END AS can_undo
+    FROM pubg.tournament_decisions d
+    WINDOW subject AS (PARTITION BY {SUBJECT})) d
+WHERE (%(season)s::text IS NULL OR d.season_id = %(season)s OR d.season_id IS NULL)
+  AND (%(round)s::text IS NULL OR d.round = %(round)s
+       OR d.match_id IN (SELECT match_id FROM pubg.tournament_matches WHERE round_id = %(round)s))
+  AND (%(match)s::text IS NULL OR d.match_id = %(match)s)
+ORDER BY d.decision_id DESC
+LIMIT %(limit)s
+"""
+SHOWN = 200
+"""The most decisions a list holds, newest first."""
+
+
+def decisions(conn: psycopg.Connection, season_id: str | None, round_id: str | None, match_id: str | None) -> dict:
+    """The decisions of a season (the latest when none is given; decisions on matches of no season too), of a round
+    (its own and those on its matches) or of a match, newest first, `SHOWN` at the most."""
+    try:
+        season_id = pubg_admin.latest_season(conn, season_id)[0]
+    except NotFound:
+        if season_id is not None:
+            raise
+    found = conn.execute(LIST, {"season": season_id, "round": round_id, "match": match_id,
+                                "limit": SHOWN}).fetchall()
+    return {"season_id": season_id, "decisions": found, "total_count": len(found)}
+
+
+def undo(conn: psycopg.Connection, decision_id: int, author: Author) -> int:
+    """Undo decision `decision_id` by `author`: an override's match gets back the override it replaced (or none), a
+    round its window before, a lobby its slots before (`pubg_admin.undo`); `NotFound` for an unknown decision,
+    `pubg_admin.Invalid` when it cannot be undone (an undo, undone already, or a later decision on the same match,
+    round or lobby stands). The undo's decision id."""
+    found = next((d for d in conn.execute(
+        f"SELECT * FROM ({LIST.replace('LIMIT %(limit)s', '')}) d WHERE decision_id = %(decision)s",
+        {"season": None, "round": None, "match": None, "decision": decision_id}).fetchall()), None)
+    if found is None:
+        raise NotFound(f"decision {decision_id} not found")
+    if not found["can_undo"]:
+        why = ("an undo is not undone: make the decision again" if found["kind"] == "undo"
+               else f"it is undone already (by decision {found['undone_by']})" if found["undone_by"]
+               else "a later decision on the same match, round or lobby stands: undo that one first")
+        raise pubg_admin.Invalid(f"decision {decision_id} cannot be undone: {why}")
+    if found["schedule_edit_id"] is not None:
+        edit = pubg_admin.undo(conn, found["schedule_edit_id"], author)["edit_id"]
+        return conn.execute("SELECT decision_id FROM pubg.tournament_decisions WHERE schedule_edit_id = %s",
+                            (edit,)).fetchone()["decision_id"]
+    previous = conn.execute("SELECT previous FROM pubg.tournament_decisions WHERE decision_id = %s",
+                            (decision_id,)).fetchone()["previous"]
+    scope = {"season_id": found["season_id"], "round_id": found["round"], "division_id": found["division"],
+             "group_id": found["group"], "match_id": found["match_id"]}
+    if found["kind"] == "override":
+        replaced = current_override(conn, found["match_id"])
+        put_override(conn, found["match_id"], previous)
+    else:
+        replaced = pubg_admin.round_edit(conn, found["season_id"], found["round"])
+        pubg_admin.put_round_edit(conn, found["season_id"], found["round"], previous)
+    return record_decision(conn, "undo", author, previous=replaced, undoes=decision_id, **scope)
