@@ -304,17 +304,29 @@ def up(host: str, port: int, workers: int, access_log: bool, ui_port: int) -> No
     themselves; Ctrl-C or SIGTERM stops everything it started."""
     with _instance(Settings.from_env()) as prepared:
         pipeline = subprocess.Popen([*DG, "dev", "--host", host, "--port", str(ui_port)], cwd=PROJECT_ROOT,
-                                    start_new_session=True)
+                                    start_new_session=True, preexec_fn=_interrupted_when_parent_dies)
         console.print(f"[bold]gamestats up[/]: the pipeline's UI on http://{host}:{ui_port}", highlight=False)
         try:
             _run_api(prepared, host, port, workers, access_log)
         finally:
+            previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
             _signal_group(pipeline.pid, signal.SIGINT)
             try:
                 pipeline.wait(GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 pass
             _end_group(pipeline.pid)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+
+def _interrupted_when_parent_dies() -> None:
+    """Run in the pipeline's process before it starts: on Linux, Ctrl-C (SIGINT) when `gamestats up` ends, however
+    it ends, so that a killed `gamestats up` leaves no daemon behind."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)
 
 
 def _run_api(prepared: PreparedEnvironment, host: str, port: int, workers: int, access_log: bool) -> None:

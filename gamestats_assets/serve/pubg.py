@@ -1,7 +1,8 @@
 """The PUBG tournament stats API (base `/api/v1/tournaments`): team and player leaderboards (of a context, or of
 one match of it), recent matches, rounds and the schedule of a season, division, group and round ("overall":
 every round), in the tournament page's envelope (`metadata` with the context and `filtered_by`, `data` with the
-rows and `total_count`), read by `queries/pubg.py`."""
+rows and `total_count`), read by `queries/pubg.py`; and the organisers' decisions standing on matches, read as they
+are now."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope, fields_of
 from gamestats_assets.serve.queries import Query as Read
 from gamestats_assets.serve.queries import pubg as queries
+from gamestats_assets.serve.queries import pubg_decisions
 from gamestats_assets.serve.reader import Reader
 
 router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"])
@@ -84,3 +86,9 @@ def rounds(reader: ReaderDep, season_id: SeasonId = None, division: Text = None,
 def schedule(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
              round: Round = None) -> Response:
     return contextual(queries.schedule, reader, season_id, division, group, round)
+
+
+@router.get("/decisions", response_model=envelope("PubgPublicDecisionsAnswer", pubg_decisions.PublicDecisions),
+            summary="The organisers' decisions standing on matches (removed, remade, moved), with their reasons")
+def decisions(reader: ReaderDep, season_id: SeasonId = None) -> Response:
+    return enveloped(reader.uncached(lambda conn: pubg_decisions.standing(conn, season_id)))

@@ -100,6 +100,43 @@ class Dev:
         return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(Path(self.env["GAMESTATS_DATA_DIR"]) / "dagster")))
 
 
+class Up(Dev):
+    """One `gamestats up` (the API and pages on `api_port`, the Dagster UI and daemon on `port`), its output in
+    `log`, started as a background job, which SIGTERM must stop whole; `client()` sends the operator's token."""
+
+    TOKEN = "e2e-up-token"
+
+    def __init__(self, env: dict[str, str], port: int, api_port: int, log: Path):
+        super().__init__({**env, "GAMESTATS_API_TOKEN": self.TOKEN}, port, log)
+        self.api_port = api_port
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    def start(self) -> None:
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen([str(GAMESTATS), "up", "--port", str(self.api_port), "--ui-port",
+                                             str(self.port)], env=self.env, cwd=PROJECT_ROOT, stdout=out,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=True,
+                                            preexec_fn=_a_background_job_ending_with_the_test)
+        wait_until(lambda: self.answers() and self.api_answers(), 180, "gamestats up's UI and API to answer", self)
+
+    def api_answers(self) -> bool:
+        try:
+            return httpx.get(f"{self.api}/api/v1/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.api, timeout=30, headers={"Authorization": f"Bearer {self.TOKEN}"})
+
+    def stop(self) -> None:
+        super().stop()
+        assert not self.api_answers(), f"port {self.api_port} still served after gamestats up stopped"
+
+
 class Serve:
     """One `gamestats serve` on `port` with the token `TOKEN`, its output in `log`."""
 

@@ -162,7 +162,18 @@ function showMatches(answer) {
       `${m.started_at ? new Date(m.started_at).toLocaleString() : "—"} · ${m.map_display_name || "unknown map"}`),
       el("span", { class: "muted" }, ` ${m.division} · ${roundName[m.round] || m.round}${m.is_remake ? " · remake" : ""}`)),
     el("div", { class: "match-teams" }, m.teams.map((t) => el("span", {}, `#${t.placement} ${t.team_name} (${t.kills} k)`))))))
-    : el("p", {}, "No scored match in this context yet."));
+    : el("p", {}, "No scored match in this context yet."), decidedNote(answer.decided));
+}
+
+/** The organisers' decisions standing on the season's matches, each with what it did and why: a match taken out
+ * of the standings does not vanish without a word. */
+function decidedNote(decided) {
+  if (!decided?.length) return null;
+  return el("section", { class: "decided", id: "decided" }, el("h3", {}, "Decided by the organisers"),
+    el("ul", { class: "plain" }, decided.map((d) => el("li", { "data-match": d.match_id },
+      el("a", { href: `match.html?id=${encodeURIComponent(d.match_id)}` }, `Match ${d.match_id.slice(0, 12)}…`),
+      `: ${d.what}${d.scored === false ? " (not counted in the standings)" : ""}. Why: ${d.reason}`,
+      el("span", { class: "muted" }, ` · ${new Date(d.made_at).toLocaleString()}`)))));
 }
 
 /** Each tab's answer (`fetch`) and how it is drawn (`draw`). */
@@ -170,8 +181,10 @@ const VIEWS = {
   teams: { fetch: () => everyRow(`${BASE}/leaderboard/teams`, "teams", standingsOf()), draw: showTeams },
   players: { fetch: () => everyRow(`${BASE}/leaderboard/players`, "players", { ...standingsOf(), include_weapons: true }),
              draw: showPlayers },
-  matches: { fetch: async () => { const answer = await api(`${BASE}/matches/recent`, { ...context(), limit: 100 });
-                                  return { ...answer, published: publishedOf(answer) }; },
+  matches: { fetch: async () => {
+    const [answer, decided] = await Promise.all([api(`${BASE}/matches/recent`, { ...context(), limit: 100 }),
+                                                 api(`${BASE}/decisions`, { season_id: context().season_id })]);
+    return { ...answer, decided: decided.data.decisions, published: publishedOf(answer) }; },
              draw: showMatches },
 };
 

@@ -56,7 +56,7 @@ export function uploadForm() {
     const signed = Boolean(signedInKey());
     signIn.hidden = signed;
     signOut.hidden = !signed;
-    who.textContent = signed ? "Signed in for this tab (the key is kept until the tab closes)." : "Sign in with the API key of your player account (gamestats accounts create … --role player).";
+    who.textContent = signed ? "Signed in for this tab (the key is kept until the tab closes)." : "Sign in with the API key of your player account (the operator of this site gives it to you).";
   };
 
   const form = el("form", { class: "controls upload", id: "upload", "aria-label": "Upload a raw replay", onsubmit: async (event) => {
