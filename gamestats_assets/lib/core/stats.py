@@ -11,13 +11,14 @@ Z_95 = 1.959963984540054
 def wilson_interval(successes: pl.Expr, trials: pl.Expr, z: float = Z_95) -> tuple[pl.Expr, pl.Expr]:
     """The Wilson score interval of the proportion `successes / trials` (95 % by default):
     `(centre ± half) / (1 + z²/n)` with `centre = p + z²/(2n)` and `half = z·sqrt(p(1-p)/n + z²/(4n²))`;
-    (0, 1) where there are no trials."""
+    (0, 1) where there are no trials. The interval holds `p`, also where rounding would put a bound a hair past it
+    (0 of n)."""
     p = successes / trials
     denominator = 1 + z**2 / trials
     centre = p + z**2 / (2 * trials)
     half = z * (p * (1 - p) / trials + z**2 / (4 * trials**2)).sqrt()
-    low = pl.when(trials > 0).then(((centre - half) / denominator).clip(0.0, 1.0)).otherwise(0.0)
-    high = pl.when(trials > 0).then(((centre + half) / denominator).clip(0.0, 1.0)).otherwise(1.0)
+    low = pl.when(trials > 0).then(((centre - half) / denominator).clip(0.0, p)).otherwise(0.0)
+    high = pl.when(trials > 0).then(((centre + half) / denominator).clip(p, 1.0)).otherwise(1.0)
     return low, high
 
 
@@ -35,7 +36,7 @@ def wilson_bounds(successes: int, trials: int, z: float = Z_95) -> tuple[float, 
     denominator = 1 + z**2 / trials
     centre = p + z**2 / (2 * trials)
     half = z * (p * (1 - p) / trials + z**2 / (4 * trials**2)) ** 0.5
-    return max(0.0, (centre - half) / denominator), min(1.0, (centre + half) / denominator)
+    return max(0.0, min(p, (centre - half) / denominator)), min(1.0, max(p, (centre + half) / denominator))
 
 
 def fewest_to_decide(floor: float, z: float = Z_95) -> int:
