@@ -78,6 +78,8 @@ class MatchPlan:
     event_range: tuple[int, int] = (35_000, 45_000)
     """The telemetry is filled with loot, equip and fire events up to a total drawn from this range (a
     range below the simulated events' count adds none)."""
+    ranked: bool = False
+    """A ranked public lobby (`matchType` `competitive`; an unranked one is `official`)."""
 
 
 @dataclass
@@ -535,7 +537,8 @@ class _Simulation:
             "data": {"type": "match", "id": plan.match_id, "attributes": {
                 "createdAt": plan.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"), "duration": int(end),
                 "gameMode": "squad-fpp", "mapName": plan.map_name, "isCustomMatch": plan.custom,
-                "matchType": "custom" if plan.custom else "official", "seasonState": "progress", "shardId": "steam",
+                "matchType": "custom" if plan.custom else "competitive" if plan.ranked else "official",
+                "seasonState": "progress", "shardId": "steam",
                 "stats": None, "tags": None, "titleId": "bluehole-pubg"},
                 "relationships": {"rosters": {"data": [{"type": "roster", "id": r["id"]} for r in rosters]},
                                   "assets": {"data": [{"type": "asset", "id": asset_id}]}},
