@@ -28,6 +28,7 @@ INTENDED_DIFFERENCES = {
     "pubg.team_leaderboards": {"columns"},
     "pubg.player_leaderboards": {"columns"},
     "pubg.match_summaries": {"columns"},
+    "pubg.player_advanced_career_stats": {"columns", "primary_key", "checks"},
     "rocket.matches": {"indexes"},
     "rocket.player_stats": {"columns", "indexes"},
     "rocket.users": {"indexes"},
@@ -36,9 +37,10 @@ INTENDED_DIFFERENCES = {
         "spell_pair_stats", "length_win_rates", "patch_trend")},
 }
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
-since (the tournament rounds' `season_name`; the match summaries' `created_at`; the serving indexes; the lol
-statistics' `tier`, in their keys; the leaderboards' points apart and `rank_change_since`), which an older database
-gains by reconciliation, the rest alike."""
+since (the tournament rounds' `season_name`; the match summaries' `created_at` and `match_type`; the serving indexes;
+the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
+averages; the leaderboards' points apart and `rank_change_since`), which an older database gains by reconciliation,
+the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""
@@ -142,6 +144,8 @@ def test_a_database_built_by_the_hand_written_ddl_upgrades_keeping_every_row(bef
                     sql.Identifier(*table.split(".")))).fetchall()
                 for table in INTENDED_DIFFERENCES if table.startswith("lol.")} == \
             {table: [("all", 1)] for table in INTENDED_DIFFERENCES if table.startswith("lol.")}
+        assert conn.execute("SELECT match_type, count(*) FROM pubg.player_advanced_career_stats GROUP BY 1"
+                            ).fetchall() == [("all", 1)], "a career row from before the slices is over every match"
     assert differences(catalog(before_url), catalog(new_url)) == {}
     assert apply_migrations(before_url) == []
 

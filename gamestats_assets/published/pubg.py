@@ -4,6 +4,12 @@ the API types its answers with it)."""
 
 from gamestats_assets.lib.core.columns import BIGINT, BOOLEAN, DATE, DOUBLE, TEXT, TIMESTAMPTZ, Columns
 
+MATCH_TYPE = TEXT("the slice of matches: `ranked` (the API's `matchType` `competitive`), `normal` (`official`) or "
+                  "`all` (every match)")
+ACCOUNT = TEXT("the player's PUBG account id")
+CAREER_MATCH_TYPE = TEXT.defaulting("'all'")(f"{MATCH_TYPE.description}; rows from before the slices were over "
+                                             "every match, the slice `all`")
+
 COLUMNS: dict[str, Columns] = {
     "matches": {
         "match_id": TEXT, "created_at": TIMESTAMPTZ, "map_name": TEXT, "game_mode": TEXT, "match_type": TEXT,
@@ -51,7 +57,8 @@ COLUMNS: dict[str, Columns] = {
         "damage_received": DOUBLE, "avg_distance_from_center_m": DOUBLE, "max_distance_from_center_m": DOUBLE,
         "min_distance_from_center_m": DOUBLE, "avg_distance_from_edge_m": DOUBLE, "max_distance_from_edge_m": DOUBLE,
         "min_distance_from_edge_m": DOUBLE, "time_outside_zone_s": DOUBLE, "has_telemetry": BOOLEAN,
-        "telemetry": TEXT, "created_at": TIMESTAMPTZ},
+        "telemetry": TEXT, "created_at": TIMESTAMPTZ,
+        "match_type": TEXT("the API's `matchType`: `competitive` (ranked), `official` (normal), `custom`, ...")},
     "player_backfill_status": {
         "match_id": TEXT, "player_id": TEXT, "status": TEXT, "damage_event_rows": BIGINT,
         "circle_position_rows": BIGINT, "updated_at": TIMESTAMPTZ, "reason": TEXT},
@@ -99,9 +106,43 @@ COLUMNS: dict[str, Columns] = {
         "weapon_damage": TEXT, "rank_change_since": TEXT, "placement_points": BIGINT, "kill_points": BIGINT,
         "knocks": BIGINT, "assists": BIGINT, "headshot_kills": BIGINT, "survival_s": DOUBLE},
     "player_advanced_career_stats": {
-        "account_id": TEXT, "player_name": TEXT, "matches": BIGINT, "matches_with_telemetry": BIGINT, "wins": BIGINT,
-        "avg_placement": DOUBLE, "kills": BIGINT, "kills_with_telemetry": BIGINT, "damage_dealt": DOUBLE,
-        "killsteals": BIGINT, "throwable_damage": DOUBLE, "damage_received": DOUBLE, "heals_used": BIGINT,
-        "boosts_used": BIGINT, "killsteal_rate": DOUBLE, "killsteal_rate_ci_low": DOUBLE,
-        "killsteal_rate_ci_high": DOUBLE},
+        "account_id": TEXT, "player_name": TEXT("the name of the player's latest match day"), "matches": BIGINT,
+        "matches_with_telemetry": BIGINT("the matches whose whole telemetry was read"),
+        "wins": BIGINT("matches placed first"), "avg_placement": DOUBLE, "kills": BIGINT,
+        "kills_with_telemetry": BIGINT("kills in the matches with telemetry: the killsteal rate's sample"),
+        "damage_dealt": DOUBLE, "killsteals": BIGINT, "throwable_damage": DOUBLE, "damage_received": DOUBLE,
+        "heals_used": BIGINT, "boosts_used": BIGINT, "killsteal_rate": DOUBLE("killsteals per kill with telemetry"),
+        "killsteal_rate_ci_low": DOUBLE, "killsteal_rate_ci_high": DOUBLE, "match_type": CAREER_MATCH_TYPE,
+        "throwables_used": BIGINT("throwables thrown in the matches with telemetry, smokes included"),
+        "smokes_thrown": BIGINT("smoke grenades thrown in the matches with telemetry"),
+        "matches_with_zone_data": BIGINT("the matches with telemetry where the player was in a zone sample: the "
+                                         "zone averages' matches"),
+        "avg_distance_from_center_m": DOUBLE("the mean over `matches_with_zone_data` of the match's average distance "
+                                             "from the next safe zone's centre, metres"),
+        "avg_distance_from_edge_m": DOUBLE("the same of the distance from its edge, negative inside, metres"),
+        "avg_time_outside_zone_s": DOUBLE("the same of the seconds spent outside the blue circle")},
+    "player_damage_stats": {
+        "account_id": ACCOUNT, "match_type": MATCH_TYPE,
+        "direction": TEXT("`dealt` (to players of other teams) or `taken` (from players, the zone, the environment)"),
+        "damage_type_category": TEXT("the telemetry's `damageTypeCategory`: `Damage_Gun`, `Damage_BlueZone`, ...; "
+                                     "`Unknown` when none"),
+        "damage_reason": TEXT("the body part hit (`damageReason`): `HeadShot`, `TorsoShot`, `ArmShot`, `PelvisShot`, "
+                              "`LegShot`, `NonSpecific`; `Unknown` when none"),
+        "matches": BIGINT("the matches with damage of this kind"),
+        "damage": DOUBLE("the damage of this kind, summed to the millionth"),
+        "damage_events": BIGINT("the damaging events (a shotgun's pellets each count)"),
+        "damage_per_event": DOUBLE("damage / damage_events")},
+    "player_weapon_stats": {
+        "account_id": ACCOUNT, "match_type": MATCH_TYPE,
+        "weapon": TEXT("the damage causer id (`WeapHK416_C`, `ProjGrenade_C`, ...; `Unknown` when none)"),
+        "weapon_name": TEXT("its display name"), "weapon_category": TEXT("its category (AR, DMR, SR, ...)"),
+        "matches": BIGINT("the matches the player killed, knocked, hit or fired with it"),
+        "kills": BIGINT("kills of players of other teams"),
+        "headshot_kills": BIGINT("kills whose `damageReason` is `HeadShot`"),
+        "headshot_kill_rate": DOUBLE("headshot_kills / kills"),
+        "avg_kill_distance_m": DOUBLE("over the kills stating a distance, metres"),
+        "knocks": BIGINT("players knocked"), "damage_dealt": DOUBLE("damage to players of other teams"),
+        "shots": BIGINT("a firearm's shots"), "hits": BIGINT("shots that hit a player of another team"),
+        "headshots": BIGINT("hits with a headshot"), "accuracy": DOUBLE("hits / shots"),
+        "headshot_rate": DOUBLE("headshots / hits")},
 }

@@ -111,7 +111,7 @@ def test_matches_runs_and_publishes_every_table(built):
     found_by = dict(rows(url, "SELECT discovered_by, count(*) FROM pubg.matches GROUP BY discovered_by"))
     assert found_by == {"landing": 1, "tournament": 3}
     for table in ("match_summaries", "player_match_weapon_distribution", "player_weapon_accuracy",
-                  "player_advanced_career_stats",
+                  "player_advanced_career_stats", "player_damage_stats", "player_weapon_stats",
                   "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",
                   "tournament_match_outcomes", "tournament_team_standings_history", "team_leaderboards",
                   "player_leaderboards"):

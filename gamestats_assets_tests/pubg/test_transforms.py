@@ -123,7 +123,9 @@ def test_circle_tracking_and_summaries(parsed):
                                         pl.DataFrame(read).clear(), match.match)
     assert without["killsteals"].null_count() == 100 and without["telemetry"].unique().to_list() == ["missing"]
     career = career_stats(table)
-    assert career.height == 100 and (career["killsteal_rate_ci_low"] <= career["killsteal_rate_ci_high"]).all()
+    assert career.height == 200 and career["match_type"].value_counts().sort("match_type").rows() == [
+        ("all", 100), ("normal", 100)], "an official match: each player's normal and all rows"
+    assert (career["killsteal_rate_ci_low"] <= career["killsteal_rate_ci_high"]).all()
 
 
 @pytest.mark.parametrize("path", MATCH_FILES, ids=lambda p: p.name)

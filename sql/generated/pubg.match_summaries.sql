@@ -25,6 +25,7 @@ CREATE TABLE pubg.match_summaries (
     has_telemetry boolean,
     telemetry text,
     created_at timestamptz,
+    match_type text,
     PRIMARY KEY (match_id, account_id)
 );
 CREATE INDEX ON pubg.match_summaries (account_id);

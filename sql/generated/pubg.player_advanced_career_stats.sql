@@ -17,5 +17,13 @@ CREATE TABLE pubg.player_advanced_career_stats (
     killsteal_rate double precision,
     killsteal_rate_ci_low double precision,
     killsteal_rate_ci_high double precision,
-    PRIMARY KEY (account_id)
+    match_type text NOT NULL DEFAULT 'all',
+    throwables_used bigint,
+    smokes_thrown bigint,
+    matches_with_zone_data bigint,
+    avg_distance_from_center_m double precision,
+    avg_distance_from_edge_m double precision,
+    avg_time_outside_zone_s double precision,
+    CHECK (match_type IN ('all', 'ranked', 'normal')),
+    PRIMARY KEY (account_id, match_type)
 );

@@ -14,7 +14,7 @@ from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import TOURNAMENT_FRAMES, tournament_frame
 from gamestats_assets.defs.pubg.tables import (
     BACKFILL_STATUS,
-    CAREER_STATS,
+    CAREER_TABLES,
     DOMAIN,
     PER_MATCH_TABLES,
     TOURNAMENT_MATCH_CONTEXT,
@@ -453,7 +453,7 @@ def cons(name: str) -> dg.AssetKey:
 
 
 TABLE_ASSETS = table_assets(DOMAIN, [*PER_MATCH_TABLES, BACKFILL_STATUS, TOURNAMENT_MATCH_CONTEXT, *TOURNAMENT_TABLES,
-                                     CAREER_STATS])
+                                     *CAREER_TABLES])
 """The asset of every table of `tables.py`, by reference (`cons/fights`, `cons/team_leaderboards` ...)."""
 MATCH_TABLE_ASSETS = {table.name: TABLE_ASSETS[table.ref] for table in PER_MATCH_TABLES}
 player_backfill_status = TABLE_ASSETS[BACKFILL_STATUS.ref]
@@ -485,5 +485,5 @@ ASSETS = [
     synthetic_tournament, landing_match_files, etl_match_objects, etl_telemetry, *MATCH_TABLE_ASSETS.values(),
     player_backfill_status,
     *TOURNAMENT_FRAME_ASSETS.values(), tournament_match_context,
-    *(TABLE_ASSETS[table.ref] for table in TOURNAMENT_TABLES), TABLE_ASSETS[CAREER_STATS.ref],
+    *(TABLE_ASSETS[table.ref] for table in TOURNAMENT_TABLES), *(TABLE_ASSETS[table.ref] for table in CAREER_TABLES),
 ]

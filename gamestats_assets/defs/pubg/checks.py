@@ -2,13 +2,14 @@
 of the run on its own, and a match that fails is held back from publishing while the others publish."""
 
 import json
+from collections.abc import Callable
 
 import dagster as dg
 import polars as pl
 
 import gamestats_assets.defs.pubg.assets as pubg
-from gamestats_assets.defs.pubg.tables import CAREER_STATS, TELEMETRY_PUBLISHED
-from gamestats_assets.defs.pubg.transforms import career, quality, summaries, tournament
+from gamestats_assets.defs.pubg.tables import CAREER_STATS, DAMAGE_STATS, TELEMETRY_PUBLISHED, WEAPON_STATS
+from gamestats_assets.defs.pubg.transforms import career, career_damage, career_weapons, quality, summaries, tournament
 from gamestats_assets.lib.authoring.checks import (
     Outcome,
     asset_check,
@@ -17,7 +18,7 @@ from gamestats_assets.lib.authoring.checks import (
     planted_truth_result,
     quarantine_check,
 )
-from gamestats_assets.lib.authoring.table import folded_state
+from gamestats_assets.lib.authoring.table import Table, folded_state
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.platform import PlatformResource
 
@@ -188,18 +189,37 @@ def slots_scored_once(team_match_results: pl.DataFrame) -> dg.AssetCheckResult:
     })
 
 
-@asset_check(asset=pubg.TABLE_ASSETS[CAREER_STATS.ref], name="career_adds_up_to_match_summaries", blocking=True,
-             required_resource_keys={"lake"})
-def career_adds_up_to_match_summaries(context: dg.AssetCheckExecutionContext,
-                                      player_advanced_career_stats: pl.DataFrame) -> dg.AssetCheckResult:
-    """Every player of the fold of the match summaries (`career.CAREER_FOLD`) has their career row and no other
-    does, with the fold's matches, kills and damage, and the fold counts every match summary of the version it
-    folds, no more (from the Delta log's file statistics): judged without reading every summary again."""
-    state, counts = folded_state(context.resources.lake, pubg.DOMAIN, CAREER_STATS)
-    gaps = career.disagreeing_players(player_advanced_career_stats, state)
-    return folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
-        "players": player_advanced_career_stats.height, "players_disagreeing": gaps.height,
-        "disagreeing": dg.MetadataValue.json(gaps.head(20)["account_id"].to_list())}), counts)
+def folded_table_check(table: Table, name: str, disagreeing: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+                       judged_by: str) -> dg.AssetChecksDefinition:
+    """The blocking check `name` of the career table `table`, a fold of a per-match table: every row of the fold's
+    state summed per slice of match types (`disagreeing`: the table's rows where they differ) is the table's and no
+    other is, and the state counts every row of the source version it folds, no more (from the Delta log's file
+    statistics): judged without reading the source again."""
+
+    @asset_check(asset=pubg.TABLE_ASSETS[table.ref], name=name, blocking=True, required_resource_keys={"lake"},
+                 description=f"Every row of `{table.name}` has {judged_by} of the fold of `{table.inputs['rows']}` "
+                 "(its state summed per slice of match types) and no other row is there, and the fold counts every "
+                 "row of the version it folds, no more (from the Delta log's file statistics): judged without "
+                 "reading every match again.")
+    def _check(context: dg.AssetCheckExecutionContext, rows: pl.DataFrame) -> dg.AssetCheckResult:
+        state, counts = folded_state(context.resources.lake, pubg.DOMAIN, table)
+        gaps = disagreeing(rows, state)
+        return folded_result(dg.AssetCheckResult(passed=gaps.height == 0, metadata={
+            "rows": rows.height, "rows_disagreeing": gaps.height,
+            "disagreeing": dg.MetadataValue.json(gaps.head(20).select(table.publish.key).rows())}), counts)
+
+    return _check
+
+
+career_adds_up_to_match_summaries = folded_table_check(
+    CAREER_STATS, "career_adds_up_to_match_summaries", career.disagreeing_players,
+    "the matches, kills, throwables used and damage")
+damage_adds_up_to_match_damage = folded_table_check(
+    DAMAGE_STATS, "damage_adds_up_to_match_damage", career_damage.disagreeing_damage,
+    "the matches, damage events and damage")
+weapons_add_up_to_match_weapons = folded_table_check(
+    WEAPON_STATS, "weapons_add_up_to_match_weapons", career_weapons.disagreeing_weapons,
+    "the matches, kills, shots and damage dealt")
 
 
 MAP_POINTS = {"landings": (("x_m", "y_m"),),
@@ -249,6 +269,7 @@ CHECKS = [
     telemetry_agrees_with_match_object, telemetry_read_whole_check, killsteals_at_most_kills,
     distribution_sums_to_player_totals, match_ids_in_matches, placement_is_roster_rank, matches_without_telemetry,
     planted_killsteals_found, weapon_ids_in_other, slots_scored_once, career_adds_up_to_match_summaries,
+    damage_adds_up_to_match_damage, weapons_add_up_to_match_weapons,
     quarantine_check(pubg.landing_match_files, pubg.DOMAIN),
     *(on_the_map_check(name) for name in MAP_POINTS), each_circle_inside_the_last,
 ]

@@ -1,6 +1,6 @@
 """The pubg tables computed from other tables, declared once as `Table`s (`lib/authoring/table.py`): the per-match
-tables (one dynamic partition per match id), the tournament tables over the tournament's matches and the career table
-over every match (a fold). Each is one function of `transforms` (whose docstring defines it) bound to its inputs by
+tables (one dynamic partition per match id), the tournament tables over the tournament's matches and the career tables
+over every match (folds). Each is one function of `transforms` (whose docstring defines it) bound to its inputs by
 its parameters' names."""
 
 import datetime as dt
@@ -10,12 +10,22 @@ import polars as pl
 
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import match_overrides, tournament_frame
-from gamestats_assets.defs.pubg.transforms import career, combat, extractors, leaderboards, summaries, tournament
+from gamestats_assets.defs.pubg.transforms import (
+    career,
+    career_damage,
+    career_weapons,
+    combat,
+    extractors,
+    leaderboards,
+    summaries,
+    tournament,
+)
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, folded
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.tracking import roster
+from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
 DOMAIN = "pubg"
@@ -42,6 +52,8 @@ def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping
 KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
 COMBAT = {"damage": DAMAGE, "knocks": KNOCKS, "kills": KILLS}
 COMBAT_WITH_PARTICIPANTS = {**COMBAT, "participants": "etl/participants"}
+SUMMARY_PLAYERS = ("match_id", "account_id", "match_type", "has_telemetry")
+"""The columns of `match_summaries` that say which players of a match a career table counts, and in which slice."""
 PER_MATCH_TABLES = [
     match_table("landings", extractors.landings, {"landing_events": "etl/telemetry_landings"},
                 publish=Publish(("match_id", "account_id"))),
@@ -77,8 +89,13 @@ PER_MATCH_TABLES = [
                 {"participants": "etl/participants", "rosters": "etl/rosters", "advanced": "cons/advanced_stats",
                  "usage": "cons/item_usage", "circle": "cons/player_circle_stats",
                  "telemetry_files": "etl/telemetry_files", "matches": "etl/matches"},
-                reads={"matches": ("match_id", "created_at")},
+                reads={"matches": ("match_id", "created_at", "match_type")},
                 publish=Publish(("match_id", "account_id"), sum_column="kills", indexes=("account_id",))),
+    match_table("player_match_damage", career_damage.match_damage,
+                {"damage": DAMAGE, "summaries": "cons/match_summaries"}, reads={"summaries": SUMMARY_PLAYERS}),
+    match_table("player_match_weapons", career_weapons.match_weapons,
+                {"kills": KILLS, "knocks": KNOCKS, "damage": DAMAGE, "accuracy": "cons/player_weapon_accuracy",
+                 "summaries": "cons/match_summaries"}, reads={"summaries": SUMMARY_PLAYERS}),
 ]
 """Every per-match table: its function (whose docstring defines it) and what it reads."""
 
@@ -197,9 +214,27 @@ TOURNAMENT_TABLES = [
 ]
 """The tournament tables computed from other tables, each replaced whole."""
 
-CAREER_STATS = folded(
-    "cons", "player_advanced_career_stats", career.CAREER_FOLD,
-    f"{career.career_stats.__doc__} A fold of every match's `cons/match_summaries` (`career.CAREER_FOLD`): exact "
-    "sums kept from the summaries' Delta log, so a new match costs its own rows.", "cons/match_summaries",
-    columns=COLUMNS["player_advanced_career_stats"], publish=Publish(("account_id",), PublishMode.SNAPSHOT, "kills"))
-"""Each player's career over every match in the lake (`career.career_stats`)."""
+MATCH_TYPE_CHECK = f"match_type IN ({', '.join(repr(name) for name in (career.ALL, *career.MATCH_TYPES.values()))})"
+"""The slices of match types a career table has rows for (`career.MATCH_TYPES`)."""
+
+
+def career_table(name: str, fold: Fold, defined_by: Callable, source: str, key: tuple[str, ...],
+                 sum_column: str) -> Table:
+    """The career table `pubg/cons/<name>`, defined by `defined_by`'s docstring: `fold` over every match's rows of
+    the per-match table `source`, kept from its Delta log, published whole with one row per `key`."""
+    return folded("cons", name, fold, f"{defined_by.__doc__} A fold of every match's `{source}`: exact sums kept from "
+                  "its Delta log, so a new match costs its own rows.", source, columns=COLUMNS[name],
+                  publish=Publish(key, PublishMode.SNAPSHOT, sum_column, checks=(MATCH_TYPE_CHECK,)))
+
+
+CAREER_STATS = career_table("player_advanced_career_stats", career.CAREER_FOLD, career.career_stats,
+                            "cons/match_summaries", ("account_id", "match_type"), "kills")
+"""Each player's career over every match in the lake, per match type (`career.career_stats`)."""
+DAMAGE_STATS = career_table("player_damage_stats", career_damage.DAMAGE_FOLD, career_damage.damage_stats,
+                            "cons/player_match_damage", ("account_id", "match_type", *career_damage.KINDS), "damage")
+"""Each player's career damage by kind, per match type (`career_damage.damage_stats`)."""
+WEAPON_STATS = career_table("player_weapon_stats", career_weapons.WEAPON_FOLD, career_weapons.weapon_stats,
+                            "cons/player_match_weapons", ("account_id", "match_type", "weapon"), "kills")
+"""Each player's career with each weapon, per match type (`career_weapons.weapon_stats`)."""
+CAREER_TABLES = [CAREER_STATS, DAMAGE_STATS, WEAPON_STATS]
+"""The career tables, each a fold of a per-match table over every match."""

@@ -56,7 +56,8 @@ IDENTITIES: dict[str, Identity] = {
          "player_id": ("player_name",), "player_account_id": ("player_name",), "knocker_account_id": (),
          "finisher_account_id": (), "stolen_from_account_id": (), "knock_attacker_account_id": (),
          "dbno_maker_account_id": (), "reviver_account_id": ()},
-        frozenset({"player_advanced_career_stats", "player_backfill_status", "players"}),
+        frozenset({"player_advanced_career_stats", "player_damage_stats", "player_weapon_stats",
+                   "player_backfill_status", "players"}),
         raws=("raw",)),
 }
 """The domains whose rows name real players. `l2m` and `demo_data` name accounts of a synthetic population only."""

@@ -49,7 +49,8 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
     distance from the next zone's centre and edge (avg/max/min, metres) and time outside the zone.
     `telemetry` says what the match's telemetry is (`telemetry_state`); `has_telemetry` only when `complete`:
     otherwise the telemetry columns are null, not zero, and the match object's columns stand alone. `created_at`
-    is when the match started (`matches`)."""
+    is when the match started and `match_type` the API's `matchType` (`competitive` for ranked, `official` for
+    normal, `custom`, ...) (`matches`)."""
     keys = ["match_id", "account_id"]
     base = participants.filter(~is_ai_bot(pl.col("account_id"))).join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
@@ -72,8 +73,8 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
         joined.with_columns(filled)
         .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
                       for c in SUMMARY_TELEMETRY_COLUMNS)
-        .join(matches.select("match_id", "created_at").unique("match_id"), on="match_id", how="left")
-        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry", "created_at")
+        .join(matches.select("match_id", "created_at", "match_type").unique("match_id"), on="match_id", how="left")
+        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry", "created_at", "match_type")
         .sort(keys)
     )
 
