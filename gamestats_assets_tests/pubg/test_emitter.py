@@ -37,6 +37,23 @@ def test_full_size_public_match_parses_and_agrees_with_itself(public_match):
     assert ((joined["damage_dealt"] - joined["telemetry_damage"].fill_null(0)).abs() < 0.01).all()
 
 
+def test_assists_and_headshot_kills_agree_with_the_kills_of_the_telemetry(public_match):
+    """A participant's `headshotKills` are their kills whose killing shot was to the head, and their `assists` the
+    kills of a teammate of a player they had damaged (the knocker's, when a teammate finished): as in the real API,
+    where both are mostly not zero."""
+    emitted, match_path, _ = public_match
+    match = read_match(match_path)
+    kills = [event for event in emitted.events if event["_T"] == "LogPlayerKillV2"]
+    headshots = collections.Counter(event["killer"]["accountId"] for event in kills
+                                    if event["killer"] and event["finishDamageInfo"]["damageReason"] == "HeadShot")
+    assists = collections.Counter(assistant for event in kills for assistant in event["assists_AccountId"])
+    stated = {row["account_id"]: (row["headshot_kills"], row["assists"]) for row in match.participants.iter_rows(named=True)}
+    assert stated == {account: (headshots[account], assists[account]) for account in stated}
+    total_kills = match.participants["kills"].sum()
+    assert 0.05 < sum(headshots.values()) / total_kills < 0.5, "a plausible share of headshot kills"
+    assert sum(assists.values()) > 0
+
+
 def test_emission_is_deterministic_per_match_id():
     plan = public_match_plan("m-same", dt.datetime(2026, 1, 5, 18, tzinfo=dt.UTC), 3, teams=4, event_range=(0, 0))
     first, second = emit_match(plan, 3), emit_match(plan, 3)

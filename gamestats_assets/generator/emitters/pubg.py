@@ -127,6 +127,10 @@ class _Simulation:
         self.landing: dict[str, tuple[float, float, float]] = {}
         self.killsteals: list[dict[str, Any]] = []
         self.wobbles: dict[tuple[str, int], int] = {}
+        self.hit_by: dict[str, set[str]] = {a: set() for a in self.players}
+        """The players of other teams who damaged each player in their current life (a kill's assists)."""
+        self.last_reason: dict[str, str] = {}
+        """The body part of the last damage each player took (a kill's, when it killed)."""
 
     # --- geometry -------------------------------------------------------------------------------------
     def _zones(self) -> list[tuple[float, float, float]]:
@@ -310,6 +314,9 @@ class _Simulation:
                 "attackId": attack_id, "fireWeaponStackCount": 0, "attacker": self.character(attacker, t),
                 "attackType": "Weapon", "weapon": self.item(weapon_item, "Weapon", "Main"), "vehicle": None})
         self.health[victim] = max(0.0, self.health[victim] - damage)
+        self.last_reason[victim] = reason
+        if attacker is not None and self.team_of[attacker] != self.team_of[victim]:
+            self.hit_by[victim].add(attacker)
         self.emit(t, "LogPlayerTakeDamage", {
             "attackId": attack_id, "attacker": self.character(attacker, t) if attacker else None,
             "victim": self.character(victim, t), "damageTypeCategory": category, "damageReason": reason,
@@ -373,7 +380,10 @@ class _Simulation:
 
     def _kill(self, t: float, killer: str | None, victim: str, knocker: str | None, causer: str, category: str) -> float:
         distance = self._distance(killer, victim, t) if killer else 0.0
-        info = {"damageReason": "TorsoShot" if killer else "NonSpecific", "damageTypeCategory": category,
+        reason = self.last_reason.get(victim, "TorsoShot") if killer else "NonSpecific"
+        assists = sorted(a for a in self.hit_by[victim] if killer and a != killer
+                         and self.team_of[a] == self.team_of[killer]) if killer else []
+        info = {"damageReason": reason, "damageTypeCategory": category,
                 "damageCauserName": causer, "additionalInfo": [], "distance": distance,
                 "isThroughPenetrableWall": False}
         victim_character = self.character(victim, t)
@@ -381,7 +391,8 @@ class _Simulation:
         dbno_id = self.dbno_id if knocker else -1
         if self.plan.kill_format == "LogPlayerKill":
             body = {"attackId": self.attack_id, "killer": killer_character or {}, "victim": victim_character,
-                    "assistant": {}, "dBNOId": dbno_id, "damageReason": info["damageReason"],
+                    "assistant": self.character(assists[0], t) if assists else {}, "dBNOId": dbno_id,
+                    "damageReason": info["damageReason"],
                     "damageTypeCategory": category, "damageCauserName": causer, "damageCauserAdditionalInfo": [],
                     "distance": distance, "victimGameResult": {"rank": 0, "gameResult": "dead",
                                                                "teamId": self.team_of[victim], "accountId": victim}}
@@ -395,11 +406,14 @@ class _Simulation:
                     "dBNODamageInfo": info if knocker else None,
                     "finisher": killer_character, "finishDamageInfo": info if killer else None,
                     "killer": killer_character, "killerDamageInfo": info,
-                    "assists_AccountId": [], "teamKillers_AccountId": [], "isSuicide": False}
+                    "assists_AccountId": assists, "teamKillers_AccountId": [], "isSuicide": False}
         self.emit(t, self.plan.kill_format, body)
         if killer:
             self.stats[killer]["kills"] += 1
+            self.stats[killer]["headshotKills"] += reason == "HeadShot"
             self.stats[killer]["longestKill"] = max(self.stats[killer]["longestKill"], distance / 100)
+            for assistant in assists:
+                self.stats[assistant]["assists"] += 1
         self.alive.discard(victim)
         self.died_at[victim] = t
         self.death_type[victim] = "byplayer" if killer else "byzone"
@@ -514,9 +528,10 @@ class _Simulation:
             team, stats = self.team_of[account], self.stats[account]
             survived = self.died_at.get(account, end)
             participants.append({"type": "participant", "id": participant_ids[account], "attributes": {"stats": {
-                "DBNOs": stats["DBNOs"], "assists": 0, "boosts": stats["boosts"],
+                "DBNOs": stats["DBNOs"], "assists": stats["assists"], "boosts": stats["boosts"],
                 "damageDealt": round(stats["damageDealt"], 4), "deathType": self.death_type.get(account, "alive"),
-                "headshotKills": 0, "heals": stats["heals"], "killPlace": kill_rank[account], "killStreaks": 0,
+                "headshotKills": stats["headshotKills"], "heals": stats["heals"], "killPlace": kill_rank[account],
+                "killStreaks": 0,
                 "kills": stats["kills"], "longestKill": round(stats["longestKill"], 3), "name": player.name,
                 "playerId": account, "revives": stats["revives"], "rideDistance": 0, "roadKills": 0,
                 "swimDistance": 0, "teamKills": 0, "timeSurvived": round(survived, 3), "vehicleDestroys": 0,
