@@ -1,8 +1,9 @@
 """The ASGI application of `gamestats serve`: the routers, the read pool opened for the app's life, the doors
 every request passes (security headers, the body bound, the client address from trusted proxies only, the
-request budget per client address shared by all workers, no control characters in parameters), the answers kept
-by URL and publish (`fastpath`), CORS only when configured, and the OpenAPI pages at `/docs` (Swagger UI) and
-`/redoc`, their scripts served from `/docs/static` (no CDN: they work on a machine without internet)."""
+request budget per client address shared by all workers, a key for every write before its body is read, no
+control characters in parameters), the answers kept by URL and publish (`fastpath`), CORS only when configured, and
+the OpenAPI pages at `/docs` (Swagger UI) and `/redoc`, their scripts served from `/docs/static` (no CDN: they work
+on a machine without internet)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from gamestats_assets.serve import (
     rocket_heatmap,
 )
 from gamestats_assets.serve.docs_bundle import serve_redoc_bundle
-from gamestats_assets.serve.doors import BodyLimit, PrintableParameters, SecurityHeaders
-from gamestats_assets.serve.guard import BudgetUnavailable, SharedBudget, retry_after
+from gamestats_assets.serve.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
+from gamestats_assets.serve.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
 from gamestats_assets.serve.parse_ahead import AheadParser
 from gamestats_assets.serve.queries import NotFound
@@ -91,6 +92,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.reader.open()
+        app.state.keys.open()
         waiting = asyncio.create_task(rocket.land_waiting_uploads(app))
         try:
             yield
@@ -98,6 +100,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
             await app.state.clock.close()
             await app.state.budget.close()
             app.state.reader.close()
+            app.state.keys.close()
             waiting.cancel()
             app.state.ahead.close()
 
@@ -107,6 +110,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.settings = settings
     app.state.reader = Reader(settings.pg_url)
     app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)
+    app.state.keys = KeyChecks(settings.pg_url, settings.api_token)
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
     app.state.ahead = AheadParser(ahead_folder(settings.data_dir))
@@ -114,7 +118,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(CachedAnswers, clock=app.state.clock)
-    app.add_middleware(PrintableParameters)
+    app.add_middleware(PrintableParameters, files=UPLOADS)
+    app.add_middleware(KeyFirst, keys=app.state.keys)
     app.add_middleware(RequestBudget, budget=app.state.budget, per_minute=settings.requests_per_minute)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

@@ -1,6 +1,8 @@
 """What stands before the endpoints: the request budgets every worker shares (per client address and per
 account), and who a request acts as (an account's API key, or the operator's `GAMESTATS_API_TOKEN`) with the
-role an endpoint needs.
+role an endpoint needs. Keys are looked up over a small pool of connections kept for the app's life (`KeyChecks`),
+once per request: a write is authenticated before its body is read (`doors.KeyFirst`), and its endpoint takes who
+that found.
 
 The budgets are token buckets in PostgreSQL (`gamestats_api.take_budgets`): the server every deployment already
 has, the embedded one included, so a fresh machine without Redis limits as a cluster of workers does. Each worker
@@ -18,8 +20,9 @@ from collections.abc import Callable
 import psycopg
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from psycopg_pool import ConnectionPool
 
-from gamestats_assets.lib.publish.postgres import connect, libpq_url
+from gamestats_assets.lib.publish.postgres import libpq_url
 from gamestats_assets.serve import accounts
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.settings import ServeSettings
@@ -98,6 +101,45 @@ class SharedBudget:
         self._conn = None
 
 
+class NotAuthenticated(ValueError):
+    """A request whose `Authorization` names no key in use, with the reason."""
+
+
+class KeyChecks:
+    """Who an `Authorization: Bearer <key>` header acts as: the operator for `api_token`, else the account of the key
+    (`accounts.authenticated`), looked up over a pool of at most `size` connections (`open` and `close` with the
+    app)."""
+
+    def __init__(self, url: str, api_token: str | None, size: int = 4):
+        self.api_token = api_token
+        self.pool = ConnectionPool(libpq_url(url), min_size=1, max_size=size, open=False,
+                                   kwargs={"autocommit": True})
+
+    def open(self) -> None:
+        self.pool.open(wait=False)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    async def principal(self, authorization: str) -> Principal:
+        """Who `authorization` (the header's value, empty when absent) acts as; `NotAuthenticated` saying why when
+        no one."""
+        scheme, _, given = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise NotAuthenticated("an API key is required")
+        if self.api_token is not None and hmac.compare_digest(given.encode(), self.api_token.encode()):
+            return BOOTSTRAP
+
+        def look_up() -> Principal | None:
+            with self.pool.connection() as conn:
+                return accounts.authenticated(conn, given)
+
+        found = await run_in_threadpool(look_up)
+        if found is None:
+            raise NotAuthenticated("the API key is not valid (unknown or revoked)")
+        return found
+
+
 def retry_after(seconds: float) -> str:
     """`Retry-After` in whole seconds, at least 1."""
     return str(max(1, math.ceil(seconds)))
@@ -114,22 +156,17 @@ def unauthenticated(why: str) -> HTTPException:
 
 
 async def principal(request: Request) -> Principal:
-    """Who the request acts as, from `Authorization: Bearer <key>` (401 without a valid one), within its
-    account's budget (429 past it)."""
+    """Who the request acts as, from `Authorization: Bearer <key>` (401 without a valid one; found once, by
+    `doors.KeyFirst` for a write), within its account's budget (429 past it)."""
     settings: ServeSettings = request.app.state.settings
-    scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not given:
-        raise unauthenticated("an API key is required")
-    if settings.api_token is not None and hmac.compare_digest(given.encode(), settings.api_token.encode()):
-        return BOOTSTRAP
-
-    def look_up() -> Principal | None:
-        with connect(settings.pg_url) as conn:
-            return accounts.authenticated(conn, given)
-
-    found = await run_in_threadpool(look_up)
+    found = getattr(request.state, "principal", None)
     if found is None:
-        raise unauthenticated("the API key is not valid (unknown or revoked)")
+        try:
+            found = await request.app.state.keys.principal(request.headers.get("authorization") or "")
+        except NotAuthenticated as error:
+            raise unauthenticated(str(error)) from None
+    if found is BOOTSTRAP:
+        return found
     wait = await request.app.state.budget.take(f"account:{found.name}")
     if wait:
         raise over_budget(f"account {found.name}", settings.requests_per_minute, wait)

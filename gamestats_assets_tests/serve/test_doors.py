@@ -1,8 +1,9 @@
 """The doors of a running `gamestats serve`, probed from outside as the issue's probes did: a body bounded before
-authentication (by its declared length and while it streams), request headers bounded, control characters
-refused with 422 in every kind of parameter, security headers on every page and answer, `X-Forwarded-For`
-believed from trusted proxies only with the budgets shared by the workers, and a round's status never kept past
-its change."""
+authentication (by its declared length and while it streams), a write without a key refused before its body is
+read, whatever it costs to decode, request headers bounded, control characters and what no encoder gives back (NaN,
+`1e999`, bytes that are not UTF-8) refused with 422 in every kind of parameter, security headers on every page and
+answer, `X-Forwarded-For` believed from trusted proxies only with the budgets shared by the workers, and a round's
+status never kept past its change."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import select
 import time
 from urllib.parse import quote
 
+import psutil
 import psycopg
 import pytest
 
@@ -42,14 +44,15 @@ def test_a_body_declared_too_large_is_refused_before_a_byte_of_it_is_read(server
 
 
 def test_a_streamed_body_is_cut_at_the_bound_and_the_server_holds_no_more_of_it(server):
-    """A chunked body of up to 300 MiB without a token: the server answers 413 once it passed the bound, while
-    the client is still sending, and its peak memory grows by far less than the body."""
+    """A chunked body of up to 300 MiB with the token (without one, it is refused before a byte is read): the
+    server answers 413 once it passed the bound, while the client is still sending, and its peak memory grows by
+    far less than the body."""
     before = server.peak_memory_bytes()
     chunk = b"x" * MIB
     sent, head = 0, b""
     with server.raw() as connection:
         connection.sendall(f"POST {ROSTER} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                           "Transfer-Encoding: chunked\r\n\r\n".encode())
+                           f"Authorization: Bearer {TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
         while sent < 300 * MIB and not select.select([connection], [], [], 0)[0]:
             try:
                 connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -60,6 +63,68 @@ def test_a_streamed_body_is_cut_at_the_bound_and_the_server_holds_no_more_of_it(
     assert head.startswith(b"HTTP/1.1 413"), head
     assert sent < 300 * MIB
     assert server.peak_memory_bytes() - before < 64 * MIB
+
+
+UPLOAD = "/api/v1/rocket/replays/upload"
+EMPTY_OBJECTS = b"[" + b",".join([b"{}"] * ((20 * MIB - 1) // 3)) + b"]"
+"""20 MiB of JSON (`[{},{},…]`), within the upload's bound, that Python decodes into seven million objects."""
+
+
+def resident_bytes(server) -> int:
+    return psutil.Process(server.process.pid).memory_info().rss
+
+
+def post_raw(server, path: str, body: bytes, headers: str = "") -> bytes:
+    """The head of the answer to `body` posted to `path` as JSON over a raw connection, sent whole unless the
+    server answers and closes first."""
+    with server.raw() as connection:
+        connection.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{headers}"
+                           f"Content-Length: {len(body)}\r\n\r\n".encode())
+        try:
+            connection.sendall(body)
+        except OSError:
+            pass
+        return response_head(connection)
+
+
+def test_a_write_without_a_key_is_refused_before_its_body_costs_memory(server):
+    """Eight 20 MiB JSON bodies posted to the upload route without a key are 401 before a byte of the body is read:
+    the server's resident memory and its peak (psutil, /proc) grow by less than 8 MiB over the burst. Two more with
+    the token are 415 (a replay is no JSON: its route never decodes it), the file read once and no more."""
+    def grown() -> tuple[float, float]:
+        return (resident_bytes(server) - before) / MIB, (server.peak_memory_bytes() - peak_before) / MIB
+
+    before, peak_before = resident_bytes(server), server.peak_memory_bytes()
+    for _ in range(8):
+        head = post_raw(server, UPLOAD, EMPTY_OBJECTS)
+        assert head.startswith(b"HTTP/1.1 401"), head[:200]
+    unauthenticated = grown()
+    for _ in range(2):
+        head = post_raw(server, UPLOAD, EMPTY_OBJECTS, f"Authorization: Bearer {TOKEN}\r\n")
+        assert head.startswith(b"HTTP/1.1 415"), head[:200]
+    authenticated = grown()
+    print(f"resident memory {before / MIB:.0f} MiB; grown (resident, peak) by {unauthenticated} MiB without a key, "
+          f"{authenticated} MiB with the token")
+    assert max(unauthenticated) < 8 and max(authenticated) < 2 * len(EMPTY_OBJECTS) / MIB
+
+
+UNREPRESENTABLE = {"NaN": b'{"reason": "r", "round_id": NaN}', "Infinity": b'{"reason": "r", "round_id": -Infinity}',
+                   "1e999": b'{"reason": "r", "round_id": 1e999}', "long integer": b'{"reason": %s}' % (b"9" * 5000),
+                   "not UTF-8": b'{"reason": "\xff"}', "unpaired surrogate": b'{"reason": "\\ud800"}'}
+
+
+@pytest.mark.parametrize("body", UNREPRESENTABLE.values(), ids=UNREPRESENTABLE.keys())
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_what_no_encoder_gives_back_is_refused_422_as_json(server, published, body, content_type):
+    with psycopg.connect(published["pg_url"]) as conn:
+        (match_id,) = conn.execute("SELECT match_id FROM pubg.matches LIMIT 1").fetchone()
+    with server.client() as client:
+        for method, path in (("PUT", f"/api/v1/admin/pubg/matches/{match_id}/override"),
+                             ("POST", "/api/v1/rocket/training/sessions"), ("POST", "/api/v1/admin/accounts")):
+            response = client.request(method, path, content=body, headers={**AUTH, "Content-Type": content_type})
+            assert response.status_code == 422, (path, response.status_code, response.text[:200])
+            assert response.headers["content-type"] == "application/json", path
+            assert response.json()["detail"][0]["loc"][0] == "body", path
 
 
 def test_a_header_past_the_bound_is_refused_431_and_others_are_served(server):

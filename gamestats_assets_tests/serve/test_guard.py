@@ -1,11 +1,13 @@
 """What stands before the endpoints: the request budget (429 with Retry-After), the key of admin and writes
-(401 without a valid one), CORS only when configured, the OpenAPI page, hostile input."""
+(401 without a valid one, checked over a few pooled connections), CORS only when configured, the OpenAPI page,
+hostile input."""
 
 from __future__ import annotations
 
 import psycopg
 from fastapi.testclient import TestClient
 
+from gamestats_assets.serve import accounts
 from gamestats_assets.serve.app import create_app
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
@@ -37,6 +39,27 @@ def test_admin_needs_a_key_and_refuses_a_wrong_one(published):
             assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"
         assert client.post(f"{ADMIN}/players", json={"player_id": "account.x"}).status_code == 401
         assert client.get(f"{ADMIN}/validation", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def sessions_opened(pg_url: str) -> int:
+    """The connections ever opened to the database of `pg_url` (PostgreSQL's statistics)."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        return conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()").fetchone()[0]
+
+
+def test_key_checks_reuse_a_few_pooled_connections(published):
+    """Forty requests with an account's key (each looked up in PostgreSQL) open at most the key checks' pool of
+    connections, not one each."""
+    with psycopg.connect(published["pg_url"]) as conn:
+        key = accounts.create(conn, "pooled-organiser", "organiser")
+    with client_for(published["pg_url"], requests_per_minute=100_000) as client:
+        assert client.get(f"{ADMIN}/validation", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        before = sessions_opened(published["pg_url"])
+        for _ in range(40):
+            assert client.get(f"{ADMIN}/validation", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        opened = sessions_opened(published["pg_url"]) - before - 1
+    assert opened <= 4, opened
 
 
 def test_no_cors_unless_configured(published):
