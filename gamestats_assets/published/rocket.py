@@ -2,53 +2,132 @@
 lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
 the API types its answers with it)."""
 
-from gamestats_assets.lib.core.columns import BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, TEXT, TIMESTAMPTZ, Columns
+from gamestats_assets.lib.core.columns import (
+    BIGINT,
+    BOOLEAN,
+    DATE,
+    DOUBLE,
+    INTEGER,
+    TEXT,
+    TIMESTAMPTZ,
+    Columns,
+    described,
+)
 
-COLUMNS: dict[str, Columns] = {
-    "matches": {
-        "date": DATE, "match_id": TEXT, "ballchasing_id": TEXT, "source": TEXT.required, "sources": TEXT.required,
-        "title": TEXT, "playlist": TEXT, "map_code": TEXT, "played_at": TIMESTAMPTZ, "duration": DOUBLE,
-        "overtime": BOOLEAN, "team_size": INTEGER, "score_team_0": INTEGER, "score_team_1": INTEGER, "goals": INTEGER,
-        "result": TEXT, "frames_null_reason": TEXT},
-    "match_players": {
-        "date": DATE, "match_id": TEXT, "player_id": TEXT, "name": TEXT, "platform": TEXT, "team": INTEGER,
-        "is_bot": BOOLEAN, "rank_tier": INTEGER, "rank_division": INTEGER, "score": INTEGER, "goals": INTEGER,
-        "assists": INTEGER, "saves": INTEGER, "shots": INTEGER, "source": TEXT, "rank_index": INTEGER,
-        "rank_band": TEXT},
-    "users": {
-        "date": DATE, "player_id": TEXT, "name": TEXT, "platform": TEXT, "is_bot": BOOLEAN, "rank_tier": INTEGER,
-        "rank_division": INTEGER, "rank_index": INTEGER, "rank_band": TEXT, "main_playlist": TEXT, "matches": BIGINT,
-        "first_played_at": TIMESTAMPTZ, "last_played_at": TIMESTAMPTZ},
-    "player_stats": {
-        "date": DATE, "time": TIMESTAMPTZ, "match_id": TEXT, "player_id": TEXT, "playlist": TEXT, "rank_band": TEXT,
-        "rank_index": INTEGER, "category": TEXT, "stat_type": TEXT, "value": DOUBLE, "sample_size": BIGINT,
-        "ci_low": DOUBLE, "ci_high": DOUBLE, "numerator": DOUBLE, "denominator": DOUBLE, "null_reason": TEXT,
-        "source": TEXT, "value_bin": DOUBLE},
-    "position_heatmaps": {
-        "date": DATE, "match_id": TEXT, "player_id": TEXT, "cell_x": BIGINT, "cell_y": BIGINT, "seconds": DOUBLE},
-    "training_packs": {
-        "code": TEXT, "name": TEXT, "creator": TEXT, "difficulty": TEXT, "difficulty_index": INTEGER, "tags": TEXT,
-        "shots": INTEGER, "categories": TEXT},
-    "training_sessions": {
-        "date": DATE, "session_id": TEXT, "player_id": TEXT.required, "pack_code": TEXT.required,
-        "known_pack": BOOLEAN, "started_at": TIMESTAMPTZ, "duration_seconds": BIGINT, "attempts": BIGINT,
-        "successes": BIGINT, "success_rate": DOUBLE, "success_ci_low": DOUBLE, "success_ci_high": DOUBLE,
-        "improvement": DOUBLE},
-    "player_weaknesses": {
-        "player_id": TEXT, "rank_band": TEXT, "rank_index": INTEGER, "playlist": TEXT, "skill": TEXT,
-        "indicators": TEXT, "matches": BIGINT, "peers": BIGINT, "z": DOUBLE, "rank_percentile": DOUBLE,
-        "p_value": DOUBLE, "p_adjusted": DOUBLE, "is_weak": BOOLEAN, "null_reason": TEXT,
-        "weakness_probability": DOUBLE, "probability_reason": TEXT, "lasting_spread": DOUBLE, "game_spread": DOUBLE,
-        "standard_error": DOUBLE},
-    "rank_predictions": {
-        "player_id": TEXT, "rank_index": DOUBLE, "predicted_rank_index": DOUBLE, "held_out": BOOLEAN},
-    "recommendations": {
-        "player_id": TEXT, "skill": TEXT, "reason": TEXT, "z": DOUBLE, "pack_code": TEXT, "pack_name": TEXT,
-        "difficulty": TEXT, "distance": INTEGER, "position": BIGINT},
-    "peer_value_counts": {
-        "rank_band": TEXT, "playlist": TEXT, "stat_type": TEXT, "value_bin": DOUBLE, "games": BIGINT.required,
-        "games_below": BIGINT.required, "total": BIGINT.required},
-    "peer_stats": {
-        "rank_band": TEXT, "stat_type": TEXT, "category": TEXT, "players": BIGINT.required,
-        "games": BIGINT.required, "total": DOUBLE, "mean": DOUBLE, "m2": DOUBLE},
+MEANINGS = {
+    "date": "the day (UTC) the game was played, its partition",
+    "match_id": "the game: the replay's match id (32 hex)",
+    "player_id": "the player's platform id as ballchasing filters by it (`steam:7656...`)",
+    "name": "the player's in-game name", "platform": "the player's platform (`steam`, `epic`, `ps4`, ...)",
+    "is_bot": "a bot, not a player", "playlist": "the playlist (`ranked-doubles`, ...)",
+    "rank_tier": "the rank's tier, 1 (Bronze I) to 22 (Supersonic Legend)", "rank_division": "its division, 1 to 4",
+    "rank_index": "the rank in divisions from the lowest (Bronze I division 1 = 0)",
+    "rank_band": "the peer group of the rank: its metal (`gold`, `champion`, ...), `supersonic-legend` or `unranked`",
+    "source": "the source of the row: `replay` (frames), `carball` or `ballchasing`",
+    "goals": "goals scored", "matches": "games played",
+    "category": "the stat's group (ballchasing's: `core`, `boost`, `movement`, `positioning`, `demo`, ...)",
+    "stat_type": "the stat (`goals`, `boost_bpm`, `positioning_time_behind_ball`, ...)",
+    "skill": "the skill: `shooting`, `saves`, `aerials`, `boost_management`, `positioning`, `rotation` or "
+             "`challenges`",
+    "z": "the player's skill against same-rank peers, in standard errors (negative: below)",
+    "p_value": "the one-sided p of z", "null_reason": "why the value is null (null when it is not)",
+    "difficulty": "the pack's difficulty: a rank metal, or null", "pack_code": "the pack's code",
+    "shots": "shots on goal", "games": "the games counted", "total": "the sum the mean is made of",
 }
+"""What a column name means in every rocket table that has it."""
+
+COLUMNS: dict[str, Columns] = described({
+    "matches": {
+        "date": DATE, "match_id": TEXT,
+        "ballchasing_id": TEXT("the game's id on ballchasing.com (null when no source gave it)"),
+        "source": TEXT.required("the most detailed source the row comes from: `replay` (frames), `carball` or "
+                                "`ballchasing`"),
+        "sources": TEXT.required("every source that knows the game, comma-separated"),
+        "title": TEXT("the replay's title"), "playlist": TEXT, "map_code": TEXT("the arena's code"),
+        "played_at": TIMESTAMPTZ("when the game was played"), "duration": DOUBLE("its length in seconds"),
+        "overtime": BOOLEAN("it went to overtime"), "team_size": INTEGER("players per team"),
+        "score_team_0": INTEGER("the blue team's goals"), "score_team_1": INTEGER("the orange team's goals"),
+        "goals": INTEGER("both teams' goals"), "result": TEXT("`blue`, `orange` or `draw`: the team with more goals"),
+        "frames_null_reason": TEXT("why the game has no frames: a raw replay read from its header alone (null "
+                                   "otherwise)")},
+    "match_players": {
+        "date": DATE, "match_id": TEXT, "player_id": TEXT, "name": TEXT, "platform": TEXT,
+        "team": INTEGER("0 (blue) or 1 (orange)"), "is_bot": BOOLEAN,
+        "rank_tier": INTEGER("the rank's tier any source gave"), "rank_division": INTEGER,
+        "score": INTEGER("the scoreboard's score"), "goals": INTEGER("goals scored"), "assists": INTEGER("assists"),
+        "saves": INTEGER("saves"), "shots": INTEGER, "source": TEXT("the source of the player's line"),
+        "rank_index": INTEGER, "rank_band": TEXT},
+    "users": {
+        "date": DATE, "player_id": TEXT, "name": TEXT("the player's latest name"), "platform": TEXT,
+        "is_bot": BOOLEAN, "rank_tier": INTEGER("the latest rank's tier"), "rank_division": INTEGER("its division"),
+        "rank_index": INTEGER("the latest rank in divisions"), "rank_band": TEXT("its peer group"),
+        "main_playlist": TEXT("the playlist played most on the day"), "matches": BIGINT("games played on the day"),
+        "first_played_at": TIMESTAMPTZ("the day's first game"), "last_played_at": TIMESTAMPTZ("the day's last game")},
+    "player_stats": {
+        "date": DATE, "time": TIMESTAMPTZ("when the game was played"), "match_id": TEXT, "player_id": TEXT,
+        "playlist": TEXT, "rank_band": TEXT, "rank_index": INTEGER, "category": TEXT, "stat_type": TEXT,
+        "value": DOUBLE("the stat's value (null with null_reason)"),
+        "sample_size": BIGINT("for a count rate, its denominator: the trials"),
+        "ci_low": DOUBLE("the lower bound of the 95 % Wilson interval of a count rate"),
+        "ci_high": DOUBLE("its upper bound"), "numerator": DOUBLE("a rate's numerator"),
+        "denominator": DOUBLE("a rate's denominator"), "null_reason": TEXT,
+        "source": TEXT("the source of the value: the best that has one"),
+        "value_bin": DOUBLE("the value to 3 significant digits, by which its rank percentile is read")},
+    "position_heatmaps": {
+        "date": DATE, "match_id": TEXT, "player_id": TEXT,
+        "cell_x": BIGINT("the cell across the pitch (8 cells of 1024 uu), seen from the player's own goal"),
+        "cell_y": BIGINT("the cell along it (10 cells), from the player's own goal"),
+        "seconds": DOUBLE("seconds the player's car spent in the cell")},
+    "training_packs": {
+        "code": TEXT("the pack's code"), "name": TEXT("its name"), "creator": TEXT("who made it"), "difficulty": TEXT,
+        "difficulty_index": INTEGER("the division index the difficulty stands for: the middle of its metal"),
+        "tags": TEXT("its tags, `;`-joined"), "shots": INTEGER("its shots"),
+        "categories": TEXT("the skill categories it trains, `;`-joined")},
+    "training_sessions": {
+        "date": DATE, "session_id": TEXT("the session"), "player_id": TEXT.required("who trained"),
+        "pack_code": TEXT.required("the pack trained"),
+        "known_pack": BOOLEAN("the pack is in the reference catalogue"),
+        "started_at": TIMESTAMPTZ("when the session started"), "duration_seconds": BIGINT("its length in seconds"),
+        "attempts": BIGINT("shots attempted"), "successes": BIGINT("shots made"),
+        "success_rate": DOUBLE("successes / attempts"), "success_ci_low": DOUBLE, "success_ci_high": DOUBLE,
+        "improvement": DOUBLE("this session's success rate minus the player's previous session's on the pack (null "
+                              "for a first)")},
+    "player_weaknesses": {
+        "player_id": TEXT, "rank_band": TEXT("the player's peer group"),
+        "rank_index": INTEGER("the player's rank in divisions"),
+        "playlist": TEXT("the playlist the player is compared in"), "skill": TEXT,
+        "indicators": TEXT("the stats the skill was read from"),
+        "matches": BIGINT("the player's games scored on the skill"),
+        "peers": BIGINT("the same-rank players compared with"), "z": DOUBLE,
+        "rank_percentile": DOUBLE("the player's percentile among those peers"), "p_value": DOUBLE,
+        "p_adjusted": DOUBLE("the Benjamini–Hochberg adjusted p over every player and skill"),
+        "is_weak": BOOLEAN("a weakness: p_adjusted below 0.05"),
+        "null_reason": TEXT("why the skill has no z (null when it has one)"),
+        "weakness_probability": DOUBLE("a logistic classifier's out-of-fold probability of a weakness (null without "
+                                       "a truth to train on)"),
+        "probability_reason": TEXT("why weakness_probability is null (null when it is not)"),
+        "lasting_spread": DOUBLE("how much same-rank players differ lastingly on the skill (a variance)"),
+        "game_spread": DOUBLE("how much a player's games differ by luck (a variance)"),
+        "standard_error": DOUBLE("the standard error of the player's mean over their games")},
+    "rank_predictions": {
+        "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
+        "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),
+        "held_out": BOOLEAN("the player was left out of training: a fair test of the model")},
+    "recommendations": {
+        "player_id": TEXT, "skill": TEXT,
+        "reason": TEXT("`detected weakness`, or `weakest skill` for one of the lowest z without a weakness"),
+        "z": DOUBLE("the skill's z"), "pack_code": TEXT, "pack_name": TEXT("the pack's name"), "difficulty": TEXT,
+        "distance": INTEGER("divisions between the pack's difficulty and the player's rank"),
+        "position": BIGINT("the pack's place among the skill's recommendations, nearest first")},
+    "peer_value_counts": {
+        "rank_band": TEXT("the peer group"), "playlist": TEXT("the playlist"), "stat_type": TEXT,
+        "value_bin": DOUBLE("the bin: a value to 3 significant digits"),
+        "games": BIGINT.required("values in the bin (a player's value in a game counts once)"),
+        "games_below": BIGINT.required("values in the bins below it"),
+        "total": BIGINT.required("values in every bin of the peer group, playlist and stat")},
+    "peer_stats": {
+        "rank_band": TEXT("the peer group"), "stat_type": TEXT, "category": TEXT,
+        "players": BIGINT.required("the players with a value of the stat"),
+        "games": BIGINT.required("the values (a player's value in a game counts once)"), "total": DOUBLE("their sum"),
+        "mean": DOUBLE("their mean"), "m2": DOUBLE("the sum of squared deviations from the mean")},
+}, MEANINGS)

@@ -52,6 +52,28 @@ TEXT_BYTES = Column("text", collation="C")
 
 Columns = Mapping[str, Column]
 
+INTERVAL_BOUNDS = {"low": "lower", "high": "upper"}
+"""The bounds of an interval column's name (`<x>_ci_low`, `<x>_ci_high`), in words."""
+
+
+def interval_meaning(name: str, columns: Columns) -> str:
+    """What `name` holds when it is a bound of the 95 % interval of another column of `columns`: `<x>_ci_low` of
+    `<x>`, else of `<x>_mean`, else of `<x>_rate` (empty when it is not)."""
+    stem, _, bound = name.rpartition("_ci_")
+    of = next((c for c in (stem, f"{stem}_mean", f"{stem}_rate") if c in columns), None) if stem else None
+    return f"the {INTERVAL_BOUNDS[bound]} bound of the 95 % interval of `{of}`" if bound in INTERVAL_BOUNDS and of \
+        else ""
+
+
+def described(tables: Mapping[str, Columns], meanings: Mapping[str, str]) -> dict[str, dict[str, Column]]:
+    """`tables` (table → its columns) with each column declared without a description described: by what its name
+    means in `meanings` (a name that means the same in every table that has it), or, for a bound of an interval,
+    by `interval_meaning`. A column declared with a description keeps it; one left undescribed stays so (a test
+    finds it)."""
+    return {table: {name: column if column.description
+                    else column(meanings.get(name) or interval_meaning(name, columns))
+                    for name, column in columns.items()} for table, columns in tables.items()}
+
 ACCEPTS: dict[str, tuple[type[pl.DataType], ...]] = {
     "text": (pl.String, pl.Categorical, pl.Enum),
     "jsonb": (pl.String,),
