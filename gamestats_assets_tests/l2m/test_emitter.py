@@ -7,6 +7,7 @@ import ipaddress
 import json
 import re
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -56,10 +57,24 @@ def test_user_base_is_stable_across_days(generated):
 
 def test_registrations_of_a_day_are_active_that_day(generated):
     starters = sum(g.size for g in l2m.planted_decoys(SEED, N_USERS) if g.kind == "starter_burst")
+    scale = l2m.Scale(N_USERS)
     for day in DAYS:
         profile = generated.tables[day]["etl_user_profile"]
         assert profile.filter(profile["register_date"] > day).is_empty()
-        assert profile.filter(profile["register_date"] == day).height == round(N_USERS * l2m.NEW_USER_SHARE) + starters
+        [expected] = l2m.registrations(SEED, np.array([(day - l2m.FIRST_REGISTRATION_DAY).days]), scale)
+        assert profile.filter(profile["register_date"] == day).height == expected + starters
+
+
+def test_registrations_vary_by_weekday_and_day_around_their_mean():
+    """New users are no flat line: a year of days averages the scale's mean, weekends above weekdays, and no two
+    weeks alike."""
+    scale = l2m.Scale(10_000)
+    days = np.arange(364)
+    counts = l2m.registrations(SEED, days, scale)
+    assert abs(counts.mean() / scale.new_per_day - 1) < 0.05
+    weekday = (days + l2m.FIRST_REGISTRATION_DAY.weekday()) % 7
+    assert counts[weekday >= 5].mean() > 1.2 * counts[weekday < 4].mean()
+    assert len(set(counts.tolist())) > 100 and counts.max() <= scale.registration_slots
 
 
 def test_economy_volume_scales_to_about_ten_rows_per_active_user():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,13 @@ FIRST_REGISTRATION_DAY = dt.date(2019, 1, 1)
 VETERAN_REGISTRATION_START = dt.date(2017, 1, 1)
 VETERAN_REGISTRATION_DAYS = (FIRST_REGISTRATION_DAY - VETERAN_REGISTRATION_START).days
 NEW_USER_SHARE = 0.04
+"""Mean registrations a day, as a share of the veterans."""
+WEEKDAY_REGISTRATIONS = (0.9, 0.88, 0.9, 0.95, 1.08, 1.22, 1.17)
+"""Registrations on each weekday (Monday first) against the mean: a mobile game's installs peak at the weekend."""
+REGISTRATION_NOISE = 0.15
+"""The day-to-day spread of registrations: a uniform factor of this standard deviation on the log scale."""
+REGISTRATION_SLOTS = 1.8
+"""The most registrations a day can have, against the mean: user numbers keep this many slots a day."""
 COHORT_WINDOW_DAYS = 60
 BOT_SHARE = 0.008
 BOT_ID_BASE = 9_000_000_000
@@ -116,6 +124,10 @@ class Scale:
         return max(1, round(self.n_users * NEW_USER_SHARE))
 
     @property
+    def registration_slots(self) -> int:
+        return math.ceil(self.new_per_day * REGISTRATION_SLOTS)
+
+    @property
     def servers(self) -> int:
         return max(4, min(40, self.n_users // 25_000))
 
@@ -182,11 +194,20 @@ def _recent_level(growth: np.ndarray, age: np.ndarray) -> np.ndarray:
     return np.minimum(75, np.floor(growth * np.sqrt(age + 1.0))).astype(np.int64)
 
 
+def registrations(seed: int, days: np.ndarray, scale: Scale) -> np.ndarray:
+    """Users registering on each day index of `days`: `scale.new_per_day` on average, by weekday
+    (`WEEKDAY_REGISTRATIONS`), times a day's noise drawn from `(seed, day)`, at most `scale.registration_slots`."""
+    weekday = (days + FIRST_REGISTRATION_DAY.weekday()) % 7
+    noise = np.exp(REGISTRATION_NOISE * math.sqrt(3) * (2 * _hash_uniform(seed, 9, days) - 1))
+    expected = scale.new_per_day * np.asarray(WEEKDAY_REGISTRATIONS)[weekday] * noise
+    return np.clip(np.round(expected), 1, scale.registration_slots).astype(np.int64)
+
+
 def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray]:
     """The day's active non-bot users with their stable attributes, ordered by user number.
 
-    `n_users` veterans registered in 2017-2018, plus `NEW_USER_SHARE * n_users` registrations a day from
-    `FIRST_REGISTRATION_DAY`. Country, server, device, home IP, engagement, payer propensity and level
+    `n_users` veterans registered in 2017-2018, plus `registrations` a day from `FIRST_REGISTRATION_DAY` (about
+    `NEW_USER_SHARE * n_users`, by weekday and with noise), numbered in `registration_slots` a day. Country, server, device, home IP, engagement, payer propensity and level
     curve are hashes of `(seed, user number)`, the same whichever day is generated; the day's activity is
     drawn from `(seed, date)`. Payments are in the country's currency at app-store price points (USD
     outside `CURRENCY_OF_COUNTRY`); a player gets starter rewards by mail on the day it registers."""
@@ -194,12 +215,14 @@ def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray
     first_cohort = max(0, today - COHORT_WINDOW_DAYS)
     veterans = np.arange(scale.veterans, dtype=np.int64)
     cohort_days = np.arange(first_cohort, today + 1, dtype=np.int64)
-    recent = (scale.veterans + cohort_days[:, None] * scale.new_per_day
-              + np.arange(scale.new_per_day, dtype=np.int64)[None, :]).ravel()
+    slots = np.arange(scale.registration_slots, dtype=np.int64)
+    counts = registrations(seed, cohort_days, scale)
+    recent = (scale.veterans + cohort_days[:, None] * scale.registration_slots + slots[None, :])[
+        slots[None, :] < counts[:, None]]
     numbers = np.concatenate([veterans, recent])
     registered = np.concatenate([
         (_hash_uniform(seed, 1, veterans) * VETERAN_REGISTRATION_DAYS).astype(np.int64) - VETERAN_REGISTRATION_DAYS,
-        np.repeat(cohort_days, scale.new_per_day),
+        np.repeat(cohort_days, counts),
     ])
     age = today - registered
     engagement = _hash_uniform(seed, 2, numbers)
