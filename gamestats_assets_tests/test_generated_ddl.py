@@ -44,9 +44,10 @@ the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""
-ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits", "pubg.tournament_schedule_history"}
+ORGANISER_INPUT = {"pubg.tournament_round_edits", "pubg.tournament_slot_edits", "pubg.tournament_schedule_history",
+                   "pubg.player_backfill_requests"}
 """Tables new since that no `Table` declares: what organisers enter through the admin API (sql/166, its history
-sql/176), read by the pipeline, computed from nothing."""
+sql/176, the backfills asked for sql/185), read by the pipeline, computed from nothing."""
 PLATFORM_RECORDS = {"public.published_keys"}
 """Tables new since that no `Table` declares: the platform's own records (sql/172, what each day of a table published
 by key holds)."""

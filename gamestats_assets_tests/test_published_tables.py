@@ -17,9 +17,10 @@ LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collname <> 'default
 WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"""
 WRITTEN_BY_USERS = {*(f"{domain.name}.players" for domain in DOMAINS), "pubg.tournament_match_overrides",
                     "pubg.tournament_round_edits", "pubg.tournament_slot_edits",
-                    "pubg.tournament_schedule_history", "pubg.tournament_decisions"}
-"""Rosters of tracked players, an organiser's decisions on disputed tournament matches, and their rounds and
-schedule slots with the history of their edits, and every decision with who made it and why."""
+                    "pubg.tournament_schedule_history", "pubg.tournament_decisions", "pubg.player_backfill_requests"}
+"""Rosters of tracked players and the backfills asked for them, an organiser's decisions on disputed tournament
+matches, and their rounds and schedule slots with the history of their edits, and every decision with who made it and
+why."""
 SPECS = {spec.table: spec for domain in DOMAINS for spec in domain.publish_specs}
 
 

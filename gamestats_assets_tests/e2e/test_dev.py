@@ -1,10 +1,10 @@
 """The uses of `gamestats dev` for new data, end to end under its daemon: a match file dropped into landing,
 one whose telemetry download was cut, a day delivered and one of its files delivered again, and, through
-`gamestats serve` beside it, a Rocket League replay uploaded and then served, and a PUBG player added to the
-roster whose backfill the API follows; replays dropped into a day while a run of it is in progress, taken by one
-run after it; a partition run launched as the UI launches it; and LoL and Rocket League players added to their
-rosters waiting, with the reason on the sensor's tick, for the API key they need (`test_dev_players` backfills
-them on a `gamestats dev` started with the keys)."""
+`gamestats serve` beside it, a Rocket League replay uploaded and then served, and PUBG players added to the
+roster whose backfill (or matches left out for want of telemetry) the API follows; replays dropped into a day
+while a run of it is in progress, taken by one run after it; a partition run launched as the UI launches it; and
+LoL and Rocket League players added to their rosters waiting, with the reason on the sensor's tick, for the API key
+they need (`test_dev_players` backfills them on a `gamestats dev` started with the keys)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.authoring.publish_steps import POSTGRES_POOL
-from gamestats_assets.lib.intake.tracking import PLAYER_TAG
+from gamestats_assets.lib.intake.tracking import BACKGROUND, PLAYER_TAG
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import (
@@ -197,11 +197,28 @@ def test_a_new_changed_or_removed_replay_costs_only_itself(site, api, dev, modul
 
 
 def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_progress(site, dev, api, delivered,
-                                                                                        module_pg_url):
+                                                                                        cut_download, module_pg_url):
+    """A player of the match delivered without telemetry gets no backfill: the match is left out with the reason. A
+    player of the match whose telemetry was cut gets one backfill, followed through the API to its end, whose runs
+    carry the backfill's low-priority tags."""
     instance = dev.instance()
-    wait_until(lambda: finished_runs(instance, **{"dagster/partition": delivered}), 300, "the match's run", dev)
-    match = json.loads((site[0] / "landing" / "pubg" / "matches" / "pubgkt_match_squad_response.json").read_text())
-    player = next(i for i in match["included"] if i["type"] == "participant")["attributes"]["stats"]["playerId"]
+    published = "SELECT count(DISTINCT match_id) FROM pubg.match_summaries WHERE match_id = ANY(%s)"
+    wait_until(lambda: rows(module_pg_url, published, [delivered, cut_download]) == [(2,)], 300,
+               "the matches' runs (one run, when they landed together)", dev)
+    without = first_player(site[0] / "landing" / "pubg" / "matches" / "pubgkt_match_squad_response.json")
+    assert api.post("/api/v1/admin/pubg/players", json={"player_id": without}).status_code == 201
+
+    def answered(player: str, status: str):
+        answer = api.get(f"/api/v1/admin/pubg/players/{player}/backfill").json()
+        return answer if answer["status"].startswith(status) else None
+
+    left = wait_until(lambda: answered(without, "Nothing to build"), 400, f"the sensor to leave out {without}'s "
+                      "match", dev)
+    [match] = left["request"]["left_out"]
+    assert match["match_id"] == delivered and match["reason"].startswith("telemetry missing: ")
+    assert left["backfill"] is None and left["request"]["partitions"] == 0
+
+    player = first_player(site[0] / "landing" / "pubg" / "matches" / "pubg-python_match_response.json")
     added = api.post("/api/v1/admin/pubg/players", json={"player_id": player})
     assert added.status_code == 201 and added.json()["added"] is True
     assert rows(module_pg_url, "SELECT count(*) FROM pubg.players WHERE player_id = %s", player) == [(1,)]
@@ -214,12 +231,20 @@ def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_p
 
     done = wait_until(completed, 400, f"the API to report the backfill of {player} completed", dev)["backfill"]
     assert done["partitions_total"] > 0 and done["partitions_done"] == done["partitions_total"]
-    assert done["progress"] == 1 and done["partitions_failed"] == 0
+    assert done["progress"] == 1 and done["partitions_failed"] == 0 and done["status_label"] == "Completed"
     assert len({answer["backfill"]["backfill_id"] for answer in reported if answer["backfill"]}) == 1
     assert all(answer["tracked"] for answer in reported)
     assert completed_backfill(instance, player).backfill_id == done["backfill_id"]
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": done["backfill_id"]}))
+    assert runs and all({name: run.tags.get(name) for name in BACKGROUND} == BACKGROUND for run in runs)
     status = rows(module_pg_url, "SELECT match_id FROM pubg.player_backfill_status WHERE player_id = %s", player)
-    assert status == [(delivered,)]
+    assert status == [(cut_download,)]
+
+
+def first_player(path) -> str:
+    """The account id of the first participant of the match object in `path`."""
+    match = json.loads(path.read_text())
+    return next(i for i in match["included"] if i["type"] == "participant")["attributes"]["stats"]["playerId"]
 
 
 LAUNCH = """

@@ -1,6 +1,6 @@
 """The pubg sensors beyond its landing sensor: API discovery of the tracked and tournament players' new
-matches, the backfill of a newly tracked player's last `BACKFILL_DAYS` days, and the organisers' decisions taking
-effect (`api_sensors`)."""
+matches, the backfill of a newly tracked player's last `BACKFILL_DAYS` days of matches with telemetry (at low
+priority, `lib/intake/tracking.BACKGROUND`), and the organisers' decisions taking effect (`api_sensors`)."""
 
 import datetime as dt
 import json
@@ -30,7 +30,8 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.intake.discovery import requested_keys
 from gamestats_assets.lib.intake.sensors import Discovered, build_discovery_sensor
-from gamestats_assets.lib.intake.tracking import build_tracked_player_sensor, shown
+from gamestats_assets.lib.intake.tracking import History, build_tracked_player_sensor, shown
+from gamestats_assets.sources.pubg.backfill import BACKFILL_DAYS, WITHOUT_TELEMETRY
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import match_id_of
 from gamestats_assets.lib.lake.delta import read_partitions
@@ -47,29 +48,39 @@ from gamestats_assets.sources.pubg.client import (
 API_URL_ENV = "GAMESTATS_PUBG_API_URL"
 """Where the PUBG API answers (default the public API); a test points it at a local server."""
 
-BACKFILL_DAYS = 180
-
 
 def lake_table(key: dg.AssetKey) -> str:
     return "/".join([Settings.from_env().lake_uri.rstrip("/"), *key.path])
 
 
 def matches_of_player(player: str, context: dg.SensorEvaluationContext, platform: PlatformResource,
-                      today: dt.date | None = None) -> list[str]:
-    """The match ids in the lake that `player` (an account id) played in the last `BACKFILL_DAYS` days
-    and whose tracked-player tables do not hold them yet (no `player_backfill_status` row)."""
+                      today: dt.date | None = None) -> History:
+    """The match ids in the lake that `player` (an account id) played in the last `BACKFILL_DAYS` days and whose
+    tracked-player tables do not hold them yet (no `player_backfill_status` row); those whose telemetry is
+    `missing` or `failed` in `telemetry_files` (`WITHOUT_TELEMETRY`; or not read yet) are left out with the lake's
+    reason: there is nothing of the player to extract from them."""
     since = dt.datetime.combine((today or dt.date.today()) - dt.timedelta(days=BACKFILL_DAYS), dt.time(), dt.UTC)
     participants = read_partitions(lake_table(etl("participants")), None, None)
     matches = read_partitions(lake_table(etl("matches")), None, None)
     if not participants.collect_schema() or not matches.collect_schema():
-        return []
+        return History([])
     played = (participants.filter(pl.col("account_id") == player).select("match_id")
-              .join(matches.filter(pl.col("created_at") >= since).select("match_id"), on="match_id"))
+              .join(matches.filter(pl.col("created_at") >= since).select("match_id"), on="match_id").unique())
     status = read_partitions(lake_table(cons("player_backfill_status")), None, None)
     if status.collect_schema():
         built = status.filter(pl.col("player_id") == player).select("match_id")
         played = played.join(built, on="match_id", how="anti")
-    return sorted(played.collect()["match_id"].unique().to_list())
+    files = read_partitions(lake_table(etl("telemetry_files")), None, None)
+    files = (files.select("match_id", "status", "reason") if files.collect_schema() else
+             pl.LazyFrame(schema={"match_id": pl.String, "status": pl.String, "reason": pl.String}))
+    found = (played.join(files.unique("match_id", keep="last"), on="match_id", how="left")
+             .with_columns(pl.col("status").fill_null("missing"),
+                           pl.col("reason").fill_null("no telemetry of the match read yet"))
+             .sort("match_id").collect())
+    kept = found.filter(~pl.col("status").is_in(list(WITHOUT_TELEMETRY)))
+    left_out = {match: f"telemetry {state}: {reason}"
+                for match, state, reason in found.filter(pl.col("status").is_in(list(WITHOUT_TELEMETRY))).iter_rows()}
+    return History(kept["match_id"].to_list(), left_out)
 
 
 def tournament_players(platform: PlatformResource) -> list[str]:
