@@ -108,7 +108,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
                          version="1", lifespan=lifespan, static_url=DOCS_STATIC)
     serve_redoc_bundle(app, DOCS_STATIC)
     app.state.settings = settings
-    app.state.reader = Reader(settings.pg_url)
+    app.state.reader = Reader(settings.pg_url, cache_bytes=settings.cache_bytes // 2)
     app.state.budget = SharedBudget(settings.pg_url, settings.requests_per_minute)
     app.state.keys = KeyChecks(settings.pg_url, settings.api_token)
     app.state.dagster_instance = dagster_instance
@@ -117,7 +117,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
 
-    app.add_middleware(CachedAnswers, clock=app.state.clock)
+    app.add_middleware(CachedAnswers, clock=app.state.clock, max_bytes=settings.cache_bytes // 2)
     app.add_middleware(PrintableParameters, files=UPLOADS)
     app.add_middleware(KeyFirst, keys=app.state.keys)
     app.add_middleware(RequestBudget, budget=app.state.budget, per_minute=settings.requests_per_minute)

@@ -9,7 +9,7 @@ answered from it with a new `timestamp`; any other request goes to the app, and 
 its publish ids (`PUBLISHES_HEADER`, set by `envelope.enveloped`; removed before it is sent) is kept, when it
 is a 200 to a request without a token; one the clock changes (`FRESH_UNTIL_HEADER`, its moment in seconds since
 the epoch; removed too) is not sent past that moment. Answers are kept least recently used first, up to
-`max_bytes`."""
+`max_bytes` as Python holds them with their URLs (`reader.footprint`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import psycopg
 
 from gamestats_assets.lib.publish.postgres import libpq_url
+from gamestats_assets.serve.reader import footprint
 
 PUBLISHES_HEADER = b"x-gamestats-publishes"
 FRESH_UNTIL_HEADER = b"x-gamestats-fresh-until"
@@ -177,8 +178,8 @@ class CachedAnswers:
         if kept is None or kept.size > self.max_bytes // 16:
             return
         old = self.kept.pop(url, None)
-        self.bytes += kept.size - (old.size if old else 0)
+        self.bytes += footprint((url, kept)) - (footprint((url, old)) if old else 0)
         self.kept[url] = kept
         while self.bytes > self.max_bytes:
-            _, dropped = self.kept.popitem(last=False)
-            self.bytes -= dropped.size
+            dropped = self.kept.popitem(last=False)
+            self.bytes -= footprint(dropped)

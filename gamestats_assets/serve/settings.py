@@ -15,6 +15,7 @@ DEFAULT_REQUESTS_PER_MINUTE = 600
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
 
 
 def max_header_bytes() -> int:
@@ -40,6 +41,8 @@ class ServeSettings(BaseSettings):
     - `cors_origins` (`GAMESTATS_API_CORS_ORIGINS`, comma-separated): origins allowed cross-site; none by default.
     - `max_upload_bytes` (`GAMESTATS_API_MAX_UPLOAD_BYTES`, default 20 MiB): the largest replay accepted.
     - `max_body_bytes` (`GAMESTATS_API_MAX_BODY_BYTES`, default 64 KiB): the largest body of any other request.
+    - `cache_bytes` (`GAMESTATS_API_CACHE_BYTES`, default 128 MiB): the most the answers kept take in a worker,
+      half as read (`reader.AnswerCache`), half as the bytes sent again (`fastpath.CachedAnswers`).
     - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
     - `lake_uri` (`GAMESTATS_LAKE_URI`, default `<data_dir>/lake`): the lake, where a deleted player's rows go.
     """
@@ -55,6 +58,7 @@ class ServeSettings(BaseSettings):
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field((), validation_alias="GAMESTATS_API_CORS_ORIGINS")
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_UPLOAD_BYTES")
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1, validation_alias="GAMESTATS_API_MAX_BODY_BYTES")
+    cache_bytes: int = Field(DEFAULT_CACHE_BYTES, ge=0, validation_alias="GAMESTATS_API_CACHE_BYTES")
     data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
     start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
     lake_uri: str | None = Field(None, validation_alias="GAMESTATS_LAKE_URI")

@@ -127,6 +127,41 @@ def test_what_no_encoder_gives_back_is_refused_422_as_json(server, published, bo
             assert response.json()["detail"][0]["loc"][0] == "body", path
 
 
+CACHE_BYTES = 8 * MIB
+PLAYERS = "/api/v1/tournaments/leaderboard/players"
+
+
+@pytest.fixture(scope="module")
+def small_cache(published):
+    """`gamestats serve` keeping at most `CACHE_BYTES` of answers."""
+    with serving({"GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000",
+                  "GAMESTATS_API_CACHE_BYTES": str(CACHE_BYTES)}) as running:
+        yield running
+    assert "Traceback" not in running.output, running.output
+
+
+def test_ever_new_public_reads_keep_the_servers_memory_within_the_cache_bound(small_cache):
+    """1,500 distinct player leaderboards (every page size from 41 to 100 at 25 offsets, weapons included), each
+    computed and kept: the server's resident memory, measured with psutil after a first round that warms every
+    code path, grows by less than the cache's bound and 32 MiB of the allocator's slack."""
+    pages = [(limit, offset) for offset in range(25) for limit in range(41, 101)]
+    with small_cache.client() as client:
+        for limit, offset in pages[:60]:
+            assert client.get(PLAYERS, params={"include_weapons": "true", "limit": limit,
+                                               "offset": offset + 1000}).status_code == 200
+        before = resident_bytes(small_cache)
+        sizes = []
+        for limit, offset in pages:
+            answer = client.get(PLAYERS, params={"include_weapons": "true", "limit": limit, "offset": offset})
+            assert answer.status_code == 200
+            sizes.append(len(answer.content))
+    grown = resident_bytes(small_cache) - before
+    print(f"{len(pages)} answers of {sum(sizes) / MIB:.1f} MiB of JSON in all; resident memory {before / MIB:.0f} MiB, "
+          f"grown {grown / MIB:.1f} MiB")
+    assert sum(sizes) > 4 * CACHE_BYTES
+    assert grown < CACHE_BYTES + 32 * MIB
+
+
 def test_a_header_past_the_bound_is_refused_431_and_others_are_served(server):
     value = b"a" * MIB
     with server.raw() as connection:

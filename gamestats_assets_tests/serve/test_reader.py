@@ -1,15 +1,21 @@
-"""Reads under the read-only role, answers cached under publish ids, and never a mix of two publishes."""
+"""Reads under the read-only role, answers cached under publish ids within a bound of bytes, and never a mix of
+two publishes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 import threading
+import tracemalloc
 
 import polars as pl
 import psycopg
+import pydantic_core
 import pytest
+from pydantic import BaseModel, TypeAdapter
 
 from gamestats_assets.lib.publish import publisher
-from gamestats_assets.serve.reader import PublishRace, Reader
+from gamestats_assets.serve.reader import Answer, AnswerCache, PublishRace, Reader, footprint
 
 TABLES = ("pubg.players", "pubg.tournament_rounds")
 
@@ -123,3 +129,51 @@ def test_answers_during_a_stream_of_publishes_are_each_one_publish(reader, migra
         stop.set()
         thread.join()
     assert answers and all(len(generations) == 1 for generations in answers)
+
+
+class Weapon(BaseModel):
+    damage: float
+    kills: int
+
+
+class Standing(BaseModel):
+    player_id: str
+    kills: int
+    at: dt.datetime
+    weapons: dict[str, Weapon]
+
+
+def rows_of(n: int, rows: int) -> list[dict]:
+    return [{"player_id": f"account.{n}.{i}", "kills": i, "at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+             "weapons": {c: {"damage": n + i / 2, "kills": i} for c in ("AR", "DMR", "SR", "SMG")}}
+            for i in range(rows)]
+
+
+STANDINGS = TypeAdapter(list[Standing])
+
+
+def test_an_answer_is_measured_as_the_memory_it_takes():
+    """`footprint` of a validated answer against the memory Python allocated to build it (tracemalloc): no less,
+    and within half again."""
+    rows = rows_of(1, 50)
+    STANDINGS.validate_python(rows)
+    tracemalloc.start()
+    answer = STANDINGS.validate_python(rows)
+    allocated, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert allocated <= footprint(answer) <= 1.5 * allocated
+
+
+def test_the_answers_kept_take_at_most_the_bound_encodings_included():
+    """Two thousand distinct answers, each encoded once kept: the cache holds what the bound allows, the least
+    recently used gone, and its byte count is the measure of the answers it still holds."""
+    cache = AnswerCache(max_bytes=2 * 1024 * 1024)
+    for n in range(2000):
+        answer = Answer(STANDINGS.validate_python(rows_of(n, 20)), {})
+        cache.put(("standings", n), answer)
+        answer.encoded(None, pydantic_core.to_json)
+        assert cache.bytes <= cache.max_bytes
+    kept = {n: answer for n in range(2000) if (answer := cache.get(("standings", n))) is not None}
+    assert 1999 in kept and 0 not in kept and len(kept) < 2000
+    assert cache.bytes == sum(footprint(a.data) + sys.getsizeof(a.encoded(None, pydantic_core.to_json))
+                              for a in kept.values())
