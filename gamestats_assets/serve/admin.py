@@ -1,11 +1,11 @@
 """The PUBG admin interface as endpoints (the organiser role): the season's rounds, lobbies and maps; the schedule
 (a round's window, its six slots per division and group, delays) with the design's validation; the validation
-list by status, division, round and date; match overrides that the match's next run applies; and the
-tracked-player roster (`pubg.players`) with each player's name, team, division and backfill.
+list by status, division, round and date; and match overrides that the match's next run applies (the roster of
+tracked players is `admin_roster.py`'s).
 
 The writes are the rows the platform reads (`pubg.tournament_round_edits`, `pubg.tournament_slot_edits`,
-`pubg.tournament_match_overrides`, `pubg.players`), written over the platform's own connection; the reads see
-them as they are now (`queries/pubg_admin.py` holds both)."""
+`pubg.tournament_match_overrides`), written over the platform's own connection; the reads see them as they are now
+(`queries/pubg_admin.py` holds both)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 import psycopg
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from psycopg.rows import dict_row
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, TypeAdapter, model_validator
 from starlette.responses import Response
@@ -267,85 +267,3 @@ def override_match(settings: SettingsDep, who: Organiser, match_id: Identifier, 
     return {"match_id": match_id, "override": written["fields"], "decision_id": written["decision_id"],
             "applied": NEXT_RUN}
 
-
-class Player(BaseModel):
-    """A player to track: their account id, or the in-game name they played under in a published match."""
-
-    player_id: str | None = Field(None, min_length=1, max_length=128, pattern=ID_PATTERN)
-    player_name: str | None = Field(None, min_length=1, max_length=64, pattern=PRINTABLE)
-
-    @model_validator(mode="after")
-    def one_of(self) -> Player:
-        if (self.player_id is None) == (self.player_name is None):
-            raise ValueError("give the player's account id (player_id) or their in-game name (player_name)")
-        return self
-
-
-PlayersAnswer = envelope("PubgTrackedPlayersAnswer", list[queries.Tracked])
-Added = shape("PubgPlayerAdded", player_id=str, added=field(bool, "false when already on the roster"),
-              player=queries.Tracked)
-Removed = shape("PubgPlayerRemoved", player_id=str, removed=bool)
-
-
-@router.get("/players", response_model=PlayersAnswer,
-            summary="The tracked players added through the roster table, with name, team and division")
-def players(reader: ReaderDep) -> Response:
-    return now(reader, list[queries.Tracked], queries.roster)
-
-
-@router.post("/players", status_code=201, response_model=Added,
-             summary="Track a player (by account id or in-game name); the next sensor tick backfills their history")
-def add_player(settings: SettingsDep, player: Player) -> dict:
-    with writing(settings) as conn:
-        try:
-            player_id = player.player_id or queries.account_of(conn, player.player_name)
-        except queries.Ambiguous as error:
-            raise HTTPException(409, str(error)) from error
-        added = queries.add_to_roster(conn, player_id)
-        [tracked] = queries.roster(conn, player_id)
-    return {"player_id": player_id, "added": added, "player": tracked}
-
-
-@router.delete("/players/{player_id}", response_model=Removed, summary="Stop tracking a player")
-def remove_player(settings: SettingsDep, player_id: Identifier) -> dict:
-    with writing(settings) as conn:
-        removed = queries.remove_from_roster(conn, player_id)
-    if not removed:
-        raise HTTPException(404, f"player {player_id!r} is not on the roster table")
-    return {"player_id": player_id, "removed": True}
-
-
-Backfill = shape("PubgBackfill", "A tracked player's history backfill, from Dagster", backfill_id=str, status=str,
-                 partitions_done=int | None, partitions_failed=int | None, partitions_total=int | None,
-                 progress=field(float | None, "partitions done of all, 0 to 1"), started_at=float | None,
-                 ended_at=float | None)
-BackfillAnswer = shape("PubgBackfillAnswer", player_id=str, tracked=bool, backfill=Backfill | None,
-                       status=field(str, "the backfill's status, or what it waits for"))
-
-
-def backfill_progress(backfill) -> dict:
-    """A tracked player's backfill as the admin page shows it: partitions done, failed and in all, and status."""
-    data = backfill.asset_backfill_data
-    total = data.target_subset.num_partitions_and_non_partitioned_assets if data else backfill.get_num_partitions()
-    done = data.materialized_subset.num_partitions_and_non_partitioned_assets if data else None
-    failed = data.failed_and_downstream_subset.num_partitions_and_non_partitioned_assets if data else None
-    return {"backfill_id": backfill.backfill_id, "status": backfill.status.value, "partitions_done": done,
-            "partitions_failed": failed, "partitions_total": total,
-            "progress": None if done is None or not total else round(done / total, 3),
-            "started_at": backfill.backfill_timestamp, "ended_at": backfill.backfill_end_timestamp}
-
-
-@router.get("/players/{player_id}/backfill", response_model=BackfillAnswer,
-            summary="A tracked player's history backfill and its progress, from Dagster")
-def player_backfill(request: Request, settings: SettingsDep, player_id: Identifier) -> dict:
-    from gamestats_assets.lib.intake.tracking import PLAYER_TAG
-
-    with writing(settings) as conn:
-        tracked = queries.tracked_since(conn, player_id)
-    backfills = [b for b in request.app.state.dagster_instance().get_backfills() if b.tags.get(PLAYER_TAG) == player_id]
-    if tracked is None and not backfills:
-        raise HTTPException(404, f"player {player_id!r} is not on the roster table and has no backfill")
-    latest = max(backfills, key=lambda b: b.backfill_timestamp) if backfills else None
-    return {"player_id": player_id, "tracked": tracked is not None,
-            "backfill": backfill_progress(latest) if latest else None,
-            "status": latest.status.value if latest else "waiting for the newly tracked players sensor"}

@@ -21,6 +21,7 @@ from gamestats_assets.serve import (
     admin,
     admin_accounts,
     admin_decisions,
+    admin_roster,
     catalog,
     health,
     l2m,
@@ -45,8 +46,8 @@ from gamestats_assets.serve.site import mount_pages
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, catalog.router, admin.router, admin_decisions.router,
-           admin_accounts.router, rocket.router, rocket_heatmap.router, lol.router, lol_query.router, l2m.router,
-           l2m_cohorts.router, player_deletion.router)
+           admin_roster.router, admin_accounts.router, rocket.router, rocket_heatmap.router, lol.router,
+           lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"

@@ -1,9 +1,9 @@
 """The PUBG admin's reads and writes: a season's rounds and schedule slots as the organiser set them (the published
 `tournament_rounds` and `tournament_scheduled_matches`, with the rows of `pubg.tournament_round_edits` and
 `pubg.tournament_slot_edits` in place of theirs until the pipeline applies them), the validation list with its
-filters, the tracked-player roster with each player's name, team and division, and the writes to the rows the
-platform reads (round and slot edits, delays, overrides, the roster); each change of a round's slots is recorded
-in `pubg.tournament_schedule_history` with the slots as they were, which an undo restores.
+filters, and the writes to the rows the platform reads (round and slot edits, delays, overrides); each change of a
+round's slots is recorded in `pubg.tournament_schedule_history` with the slots as they were, which an undo restores
+(the roster's reads and writes are `pubg_roster.py`'s).
 
 Every read here is of rows the admin writes as well as published ones, so it is read as it is now, never cached."""
 
@@ -203,66 +203,6 @@ def validation(conn: psycopg.Connection, season_id: str | None, division: str | 
     for match in found:
         match["map_display_name"] = map_display_name(match["map_name"])
     return {"season_id": season_id, "matches": found, "total_count": len(found)}
-
-
-Tracked = shape(
-    "PubgTrackedPlayer", "A player on the roster table, named as the published tables name them",
-    player_id=str, added_at=field(dt.datetime, "when they were added"),
-    player_name=field(str | None, "their in-game name (null until a match of theirs is published)"),
-    team_name=field(str | None, "their tournament team in the latest season they played"),
-    division=field(str | None, "that team's division"), group=field(str | None, "that team's group"),
-    matches=field(int, "their published matches"))
-
-ROSTER = """
-SELECT p.player_id, p.added_at, coalesce(b.player_name, s.player_name) AS player_name, b.team_name,
-       b.division_id AS division, b.group_id AS "group", coalesce(s.matches, 0) AS matches
-FROM pubg.players p
-LEFT JOIN LATERAL (SELECT player_name, team_name, division_id, group_id FROM pubg.player_leaderboards
-                   WHERE scope = 'group' AND account_id = p.player_id ORDER BY season_id DESC LIMIT 1) b ON true
-LEFT JOIN LATERAL (SELECT max(player_name) AS player_name, count(DISTINCT match_id) AS matches
-                   FROM pubg.match_summaries WHERE account_id = p.player_id) s ON true
-WHERE %(player)s::text IS NULL OR p.player_id = %(player)s
-ORDER BY lower(coalesce(b.player_name, s.player_name, p.player_id)), p.player_id
-"""
-
-
-def roster(conn: psycopg.Connection, player_id: str | None = None) -> list[dict]:
-    """The tracked players added through the roster table (`pubg.players`) as it is now (`player_id`'s row alone
-    when given), each with their name, team and division where the published tables know them."""
-    return conn.execute(ROSTER, {"player": player_id}).fetchall()
-
-
-class Ambiguous(LookupError):
-    """A player name several accounts have played under (the API's 409, listing them)."""
-
-
-def account_of(conn: psycopg.Connection, name: str) -> str:
-    """The one account id that played under the in-game name `name` (any case) in the published matches."""
-    found = [r["account_id"] for r in conn.execute(
-        "SELECT DISTINCT account_id FROM pubg.match_summaries WHERE lower(player_name) = lower(%s) "
-        "ORDER BY account_id LIMIT 5", (name,))]
-    if not found:
-        raise NotFound(f"no published match has a player named {name!r}: give their account id (account.…)")
-    if len(found) > 1:
-        raise Ambiguous(f"{len(found)} accounts played as {name!r} ({', '.join(found)}): give the account id")
-    return found[0]
-
-
-def add_to_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Add `player_id` to the roster table; whether they were not on it."""
-    return bool(conn.execute("INSERT INTO pubg.players (player_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                             (player_id,)).rowcount)
-
-
-def remove_from_roster(conn: psycopg.Connection, player_id: str) -> bool:
-    """Take `player_id` off the roster table; whether they were on it."""
-    return bool(conn.execute("DELETE FROM pubg.players WHERE player_id = %s", (player_id,)).rowcount)
-
-
-def tracked_since(conn: psycopg.Connection, player_id: str) -> dt.datetime | None:
-    """When `player_id` was added to the roster table (None: not on it)."""
-    found = conn.execute("SELECT added_at FROM pubg.players WHERE player_id = %s", (player_id,)).fetchone()
-    return None if found is None else found["added_at"]
 
 
 def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None,

@@ -2,17 +2,15 @@
 // matches played, with the forms that set them, delay them and create rounds, the history of their changes with
 // an undo of the latest, and the tables' rebuild after a change followed until they are republished; the round's
 // decisions (who, why, notes) followed until each took effect, with an undo; the matches to validate, filtered by
-// status, division, round and day, each a card with its actions; and the roster of tracked players with each one's
-// name, team, division and backfill progress, refreshed while a backfill runs. Whether the pipeline runs is said
-// plainly while anything waits on it. The key stays in this tab's session storage.
-import { api, el, fmt, header, latest, options, shown, showError, sortableTable } from "./common.js";
+// status, division, round and day, each a card with its actions (the roster of tracked players is admin_roster.js's).
+// Whether the pipeline runs is said plainly while anything waits on it. The key stays in this tab's session storage.
+import { api, el, fmt, header, latest, options, shown, showError } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const ADMIN = "/api/v1/admin/pubg";
 const KEY = "gamestats-api-token";
 const POLL_MS = 3000;
 const SLOTS = 6;
-const FINISHED = new Set(["COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED", "CANCELING"]);
 const STATUS_NAMES = {
   needs_override: "Needs a decision", confirmed: "Confirmed", unscheduled: "Unscheduled",
   remake_candidate: "Remake candidate", mixed_division: "Mixed divisions", remake_failed: "Remake failed",
@@ -21,7 +19,7 @@ const STATUS_NAMES = {
 
 header("admin.html");
 
-const state = { season: null, slots: [], published: null, poll: null, rebuilding: null };
+const state = { season: null, slots: [], published: null, rebuilding: null };
 const ACTIONS = { schedule: "Slots set", delay: "Delay", undo: "Undo", override: "Override", round: "Round window" };
 const DECISION_STATES = { applied: "Applied", applying: "Applying: the matches are rerun and the standings republished…",
   failed: "Failed: a run of the pipeline failed; the operator sees why in Dagster", waiting: "Waiting for the pipeline's next tick…",
@@ -385,82 +383,6 @@ function showMatches(matches, { status, division, round }) {
     : [el("p", {}, "No match here needs a decision.")]));
 }
 
-// ---- roster
-
-const progress = new Map();
-
-function progressText(b) {
-  if (!b.backfill) return b.status;
-  const f = b.backfill;
-  return `${f.status}: ${fmt(f.partitions_done)} of ${fmt(f.partitions_total)} matches`
-    + (f.progress !== null ? ` (${fmt(f.progress * 100)}%)` : "") + (f.partitions_failed ? `, ${fmt(f.partitions_failed)} failed` : "");
-}
-
-async function pollBackfills() {
-  clearTimeout(state.poll);
-  const running = [...progress].filter(([, p]) => !p.done);
-  await Promise.all(running.map(async ([id, p]) => {
-    try {
-      const b = await api(`${ADMIN}/players/${encodeURIComponent(id)}/backfill`, {}, auth());
-      p.node.textContent = progressText(b);
-      p.done = !!b.backfill && FINISHED.has(b.backfill.status);
-    } catch (error) {
-      p.node.textContent = error.message;
-      p.done = error.status === 404;
-    }
-  }));
-  if ([...progress.values()].some((p) => !p.done)) state.poll = setTimeout(pollBackfills, POLL_MS);
-}
-
-function askToRemove(player) {
-  const dialog = $("confirm-remove");
-  $("confirm-remove-text").textContent = `Stop tracking ${player.player_name || player.player_id} (${player.player_id})`
-    + `${player.team_name ? `, ${player.team_name}` : ""}? Their matches already published stay; new ones are no longer detailed.`;
-  dialog.returnValue = "";
-  dialog.onclose = async () => {
-    if (dialog.returnValue !== "remove") return;
-    try {
-      await api(`${ADMIN}/players/${encodeURIComponent(player.player_id)}`, {}, auth({ method: "DELETE" }));
-      said(`${player.player_name || player.player_id} is no longer tracked.`);
-      await showRoster();
-    } catch (error) { failed(error); }
-  };
-  dialog.showModal();
-}
-
-async function showRoster() {
-  const players = (await api(`${ADMIN}/players`, {}, auth())).data;
-  progress.clear();
-  $("roster").replaceChildren(players.length ? sortableTable([
-    { key: "player", label: "Player", text: true, value: (p) => p.player_name || p.player_id,
-      cell: (p) => el("span", {}, el("b", {}, p.player_name || "name not published yet"), el("br"), el("span", { class: "muted" }, p.player_id)) },
-    { key: "team", label: "Team", text: true, value: (p) => p.team_name, cell: (p) => p.team_name || "—" },
-    { key: "division", label: "Division", text: true, value: (p) => p.division, cell: (p) => p.division ? lobbyName(p.division, p.group) : "—" },
-    { key: "matches", label: "Matches", value: (p) => p.matches },
-    { key: "added", label: "Tracked since", text: true, value: (p) => p.added_at, cell: (p) => when(p.added_at) },
-    { key: "backfill", label: "Backfill", text: true, sortable: false, value: () => 0, cell: (p) => {
-      const node = el("span", { class: "progress", "data-player": p.player_id }, "…");
-      progress.set(p.player_id, { node, done: false });
-      return node;
-    } },
-    { key: "remove", label: "", sortable: false, value: () => 0,
-      cell: (p) => el("button", { type: "button", class: "remove", onclick: () => askToRemove(p) }, "Stop tracking") },
-  ], players, { sortKey: "player" }) : el("p", {}, "No player tracked through the roster table."));
-  await pollBackfills();
-}
-
-async function addPlayer(event) {
-  event.preventDefault();
-  const given = $("player-id").value.trim();
-  try {
-    const added = await send(`${ADMIN}/players`, "POST", /^account\./.test(given) ? { player_id: given } : { player_name: given });
-    $("player-id").value = "";
-    said(added.added ? `${added.player.player_name || added.player_id} is tracked; their backfill starts at the sensor's next tick.`
-                     : `${added.player.player_name || added.player_id} was already tracked.`);
-    await showRoster();
-  } catch (error) { failed(error); }
-}
-
 // ---- page
 
 async function load() {
@@ -472,7 +394,7 @@ async function load() {
   $("login").hidden = true;
   showSchedule();
   fillRoundForm();
-  await Promise.all([showValidation(), showRoster(), showDecisions()]);
+  await Promise.all([showValidation(), showDecisions()]);
   said("Key accepted.");
 }
 
@@ -488,7 +410,6 @@ async function start() {
   $("slots-form").addEventListener("submit", saveSlots);
   $("delay-form").addEventListener("submit", saveDelay);
   $("round-form").addEventListener("submit", saveRound);
-  $("add-player").addEventListener("submit", addPlayer);
   if (sessionStorage.getItem(KEY)) await load();
   else said("Enter an organiser's API key to see the schedule, the matches to validate and the roster.");
   shown();
