@@ -9,6 +9,7 @@ import dagster as dg
 from gamestats_assets.defs import demo_data, l2m, lol, pubg, rocket
 from gamestats_assets.generator.sources import synthetic_sources
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.deploy.alerts import build_alert_sensors
 from gamestats_assets.lib.deploy.celery_workers import celery_executor
 from gamestats_assets.lib.deploy.resources import build_resources
 from gamestats_assets.lib.intake.retention_schedule import landing_retention, landing_retention_schedule
@@ -95,7 +96,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         asset_checks=merged.asset_checks,
         jobs=[*merged.jobs, landing_retention],
         schedules=[*merged.schedules, landing_retention_schedule],
-        sensors=[*merged.sensors, AUTOMATION_SENSOR],
+        sensors=[*merged.sensors, AUTOMATION_SENSOR, *build_alert_sensors()],
         resources=location_resources(settings),
         executor=EXECUTORS[settings.executor],
     )

@@ -28,16 +28,19 @@ from gamestats_assets.serve import (
     l2m_cohorts,
     lol,
     lol_query,
+    metrics,
     pubg,
     player_deletion,
     pubg_match,
     rocket,
     rocket_heatmap,
 )
+from gamestats_assets.serve.alerts import start_alerts
 from gamestats_assets.serve.docs_bundle import serve_redoc_bundle
 from gamestats_assets.serve.doors import BodyLimit, KeyFirst, PrintableParameters, SecurityHeaders
 from gamestats_assets.serve.guard import BudgetUnavailable, KeyChecks, SharedBudget, retry_after
 from gamestats_assets.serve.fastpath import CachedAnswers, PublishClock
+from gamestats_assets.serve.metrics import MeasuredRequests
 from gamestats_assets.serve.parse_ahead import AheadParser
 from gamestats_assets.serve.queries import NotFound
 from gamestats_assets.serve.reader import READER_ROLE, PublishRace, Reader
@@ -47,7 +50,7 @@ from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, catalog.router, admin.router, admin_decisions.router,
            admin_roster.router, admin_accounts.router, rocket.router, rocket_heatmap.router, lol.router,
-           lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router)
+           lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"
@@ -95,9 +98,12 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.state.reader.open()
         app.state.keys.open()
         waiting = asyncio.create_task(rocket.land_waiting_uploads(app))
+        alerting = start_alerts(app, app.state.metrics)
         try:
             yield
         finally:
+            if alerting is not None:
+                alerting.cancel()
             await app.state.clock.close()
             await app.state.budget.close()
             app.state.reader.close()
@@ -115,6 +121,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.dagster_instance = dagster_instance
     app.state.clock = PublishClock(settings.pg_url, READER_ROLE)
     app.state.ahead = AheadParser(ahead_folder(settings.data_dir))
+    app.state.metrics = metrics.measured(app)
     for router in ROUTERS:
         app.include_router(router)
 
@@ -143,6 +150,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(MeasuredRequests, metrics=app.state.metrics)
     mount_pages(app)
     return app
 

@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import psycopg
 
@@ -90,6 +91,8 @@ class Kept:
     headers: list[tuple[bytes, bytes]]
     publishes: tuple[tuple[str, int], ...]
     fresh_until: float | None = None
+    route: Any = None
+    """The route that answered it first: a request answered from it counts as that route's."""
 
     @property
     def size(self) -> int:
@@ -135,9 +138,10 @@ class CachedAnswers:
                     and (kept.fresh_until is None or time.time() < kept.fresh_until)):
                 self.kept.move_to_end(url)
                 self.hits += 1
+                scope["route"] = kept.route
                 return await self._send(kept, send)
         public = not any(name == b"authorization" for name, _ in scope["headers"])
-        return await self.app(scope, receive, self._keeping(url, send) if public else self._stripping(send))
+        return await self.app(scope, receive, self._keeping(url, scope, send) if public else self._stripping(send))
 
     async def _send(self, kept: Kept, send) -> None:
         body = kept.before + now_iso() + kept.after
@@ -153,7 +157,7 @@ class CachedAnswers:
             await send(message)
         return stripped
 
-    def _keeping(self, url: tuple[str, bytes], send):
+    def _keeping(self, url: tuple[str, bytes], scope, send):
         """`send` that also keeps a 200 answer marked with its publish ids under `url`."""
         state: dict = {}
 
@@ -169,8 +173,9 @@ class CachedAnswers:
             elif message["type"] == "http.response.body" and "body" in state:
                 state["body"].append(message.get("body", b""))
                 if not message.get("more_body"):
-                    self._keep(url, kept_answer(b"".join(state.pop("body")), state["headers"], state["publishes"],
-                                                state["fresh_until"]))
+                    kept = kept_answer(b"".join(state.pop("body")), state["headers"], state["publishes"],
+                                       state["fresh_until"])
+                    self._keep(url, kept and replace(kept, route=scope.get("route")))
             await send(message)
         return keeping
 

@@ -45,6 +45,11 @@ class ServeSettings(BaseSettings):
       half as read (`reader.AnswerCache`), half as the bytes sent again (`fastpath.CachedAnswers`).
     - `data_dir`, `start_date`: the platform's data folder (uploads land in its `landing/`) and first day.
     - `lake_uri` (`GAMESTATS_LAKE_URI`, default `<data_dir>/lake`): the lake, where a deleted player's rows go.
+    - `alert_interval_seconds` (`GAMESTATS_ALERT_INTERVAL_SECONDS`, default 30), `alert_window_seconds`
+      (`GAMESTATS_ALERT_WINDOW_SECONDS`, default 300: the error rate's window), `alert_error_rate`
+      (`GAMESTATS_ALERT_ERROR_RATE`, default 0.05), `alert_upload_queue` (`GAMESTATS_ALERT_UPLOAD_QUEUE`, default
+      100), `alert_memory_ratio` (`GAMESTATS_ALERT_MEMORY_RATIO`, default 0.8): how often the alert rules are
+      evaluated and their thresholds (`serve/alerts.py`); alerts go to `GAMESTATS_ALERT_WEBHOOK_URL`.
     """
 
     model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
@@ -62,6 +67,11 @@ class ServeSettings(BaseSettings):
     data_dir: Path = Field(Path("data"), validation_alias="GAMESTATS_DATA_DIR")
     start_date: str = Field(DEFAULT_START_DATE, validation_alias="GAMESTATS_START_DATE")
     lake_uri: str | None = Field(None, validation_alias="GAMESTATS_LAKE_URI")
+    alert_interval_seconds: float = Field(30, gt=0, validation_alias="GAMESTATS_ALERT_INTERVAL_SECONDS")
+    alert_window_seconds: float = Field(300, gt=0, validation_alias="GAMESTATS_ALERT_WINDOW_SECONDS")
+    alert_error_rate: float = Field(0.05, ge=0, le=1, validation_alias="GAMESTATS_ALERT_ERROR_RATE")
+    alert_upload_queue: int = Field(100, ge=0, validation_alias="GAMESTATS_ALERT_UPLOAD_QUEUE")
+    alert_memory_ratio: float = Field(0.8, ge=0, le=1, validation_alias="GAMESTATS_ALERT_MEMORY_RATIO")
 
     @property
     def lake(self) -> str:

@@ -1,6 +1,6 @@
 """The fixtures of the end-to-end modules: each module runs its own `gamestats dev` on a data folder and
-database of its own, with the recorded APIs on loopback and no API key, and, for the tests that need it,
-`gamestats serve` beside it."""
+database of its own, with the recorded APIs on loopback, no API key and an alert receiver, and, for the tests that
+need it, `gamestats serve` beside it."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ import os
 
 import pytest
 
+from gamestats_assets_tests.alert_receiver import receiving
 from gamestats_assets_tests.e2e.dev import Dev, Serve
 from gamestats_assets_tests.e2e.site import START, RecentRiot, free_port, serve
 from gamestats_assets_tests.rocket.test_live import _Ballchasing
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, module_pg_url):
-    """A data folder, the recorded APIs, and the environment `gamestats dev` runs in, without any API key."""
+def alerts():
+    """The operator's alert receiver, where `gamestats dev`'s alerts go."""
+    with receiving() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, module_pg_url, alerts):
+    """A data folder, the recorded APIs, and the environment `gamestats dev` runs in, without any API key, its
+    alerts sent to `alerts`."""
     data = tmp_path_factory.mktemp("dev") / "data"
     riot, ballchasing = serve(RecentRiot), serve(_Ballchasing)
     env = {name: value for name, value in os.environ.items()
@@ -23,7 +32,8 @@ def site(tmp_path_factory, module_pg_url):
     env.update(GAMESTATS_DATA_DIR=str(data), GAMESTATS_PG_URL=module_pg_url, GAMESTATS_SOURCE="files",
                GAMESTATS_START_DATE=START.isoformat(),
                GAMESTATS_RIOT_BASE_URL=f"http://127.0.0.1:{riot.server_port}",
-               GAMESTATS_BALLCHASING_URL=f"http://127.0.0.1:{ballchasing.server_port}")
+               GAMESTATS_BALLCHASING_URL=f"http://127.0.0.1:{ballchasing.server_port}",
+               GAMESTATS_ALERT_WEBHOOK_URL=alerts.url)
     yield data, env
     riot.shutdown()
     ballchasing.shutdown()

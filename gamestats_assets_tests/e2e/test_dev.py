@@ -100,7 +100,8 @@ def test_one_new_match_runs_once_and_reaches_postgresql(site, dev, delivered, mo
 
 
 def test_a_match_whose_telemetry_was_cut_publishes_its_match_object_and_holds_the_rest(dev, cut_download,
-                                                                                      module_pg_url):
+                                                                                      module_pg_url, alerts):
+    """Its telemetry tables are held back with the reason, and the operator is alerted."""
     instance = dev.instance()
     partition = {"dagster/partition": cut_download}
     wait_until(lambda: finished_runs(instance, **partition), 300, "the cut-download match's run", dev)
@@ -111,6 +112,10 @@ def test_a_match_whose_telemetry_was_cut_publishes_its_match_object_and_holds_th
                 "AND partition_key = %s", cut_download)
     assert {table for table, _ in held} == set(TELEMETRY_PUBLISHED)
     assert all(f"telemetry {cut_download}-telemetry.jsonl cut short" in reason for _, reason in held)
+    alert = wait_until(lambda: [a for a in alerts.named("check failed") if cut_download in a["summary"]
+                                or a["labels"].get("partition") == cut_download], 120,
+                       "the operator's alert of the held match", dev)[0]
+    assert "cut short" in alert["summary"] and alert["labels"]["job"] == "pubg_pubg_match"
 
 
 def test_one_new_day_runs_once_and_a_redelivered_file_changes_no_figure(site, dev, delivered, module_pg_url):
