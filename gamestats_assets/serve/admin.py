@@ -231,8 +231,8 @@ def undo_edit(settings: SettingsDep, who: Organiser, edit_id: Annotated[int, Pat
 
 class Override(Decided):
     """An organiser's correction of a match: assign it to a round and slot, mark it as the remake of another
-    match (it takes that match's slot), mark it as not a tournament match, or set its status. Unset fields keep
-    the automatic value."""
+    match (it takes that match's slot and counts as a confirmed tournament match), mark it as not a tournament
+    match, or set its status. Unset fields keep the automatic value."""
 
     division_id: Name | None = None
     group_id: Name | None = None

@@ -207,9 +207,10 @@ def validation(conn: psycopg.Connection, season_id: str | None, division: str | 
 
 def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, Any], remake_of: str | None,
                    author: decisions.Author) -> dict:
-    """Write `fields` as `match_id`'s override by `author` (`NotFound` for an unknown match), taking the
-    division, group, round and slot of `remake_of` when given (`NotFound` when it has no slot), with its decision;
-    the fields written and the decision's id."""
+    """Write `fields` as `match_id`'s override by `author` (`NotFound` for an unknown match), with its decision; the
+    fields written and the decision's id. A remake (`remake_of` given) takes the division, group, round and slot of
+    the match it remakes (`NotFound` when that has no slot) and is a confirmed tournament match unless `fields` say
+    otherwise: the last tournament match of a slot is the one that counts."""
     if conn.execute("SELECT 1 FROM pubg.matches WHERE match_id = %s", (match_id,)).fetchone() is None:
         raise NotFound(f"match {match_id!r} not found")
     if remake_of:
@@ -217,7 +218,9 @@ def write_override(conn: psycopg.Connection, match_id: str, fields: dict[str, An
                                 "WHERE match_id = %s AND slot_id IS NOT NULL", (remake_of,)).fetchone()
         if original is None:
             raise NotFound(f"match {remake_of!r} has no schedule slot to be remade")
-        fields = {**fields, **{c: original[c] for c in ("division_id", "group_id", "round_id", "slot_id")}}
+        fields = {**fields, **{c: original[c] for c in ("division_id", "group_id", "round_id", "slot_id")},
+                  "is_tournament_match": True if fields.get("is_tournament_match") is None
+                  else fields["is_tournament_match"], "status": fields.get("status") or "confirmed"}
     season = conn.execute("SELECT season_id FROM pubg.tournament_matches WHERE match_id = %s", (match_id,)).fetchone()
     decision = decisions.write_override(conn, match_id, fields, author, season["season_id"] if season else None)
     return {"fields": {name: value for name, value in fields.items() if value is not None}, "decision_id": decision}
