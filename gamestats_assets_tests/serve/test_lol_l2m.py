@@ -54,8 +54,9 @@ def test_the_tier_list_ranks_a_queue_and_patchs_champions_by_their_interval(clie
     answer = client.get("/api/v1/lol/tier-list").json()["data"]
     champions = answer["champions"]
     assert (answer["queue"], answer["patch"], len(champions)) == (queue, patch, rows) and queue in answer["queues"]
-    lows = [row["win_rate_ci_low"] for row in champions]
-    assert lows == sorted(lows, reverse=True)
+    order = [(row["low_sample"], -row["win_rate_ci_low"]) for row in champions]
+    assert order == sorted(order), "the best lower bound first, the low-sample rows after every other"
+    assert all(row["low_sample"] == (row["games"] < 100) for row in champions)
     assert all(row["win_rate_ci_low"] <= row["win_rate"] + 1e-9 and row["win_rate"] <= row["win_rate_ci_high"] + 1e-9
                and row["picked_games"] <= row["queue_games"] for row in champions), "within the interval, as its CHECK"
     middle = client.get("/api/v1/lol/tier-list", params={"role": "MIDDLE", "queue": queue, "patch": patch}).json()

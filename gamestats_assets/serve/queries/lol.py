@@ -105,7 +105,8 @@ QUERIES = {spec.path: champion_rows(spec) for spec in TABLES}
 """Each champion table's query, by its path."""
 
 ChampionRow = TABLES[0].model
-TierList = shape("LolTierList", "A queue and patch's champions by role, best lower bound of win rate first",
+TierList = shape("LolTierList", "A queue and patch's champions by role, best lower bound of win rate first, the "
+                 "low-sample rows after the others",
                  queue=field(str | None, "the queue ranked (the one with the most games unless asked)"),
                  patch=field(str | None, "the patch ranked (the queue's latest unless asked)"),
                  tier=field(str, "the slice of ranked tiers ranked (`all` games unless asked)"),
@@ -126,7 +127,8 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ti
               min_games: int, limit: int) -> dict:
     """The queue and patch default to the queue with the most games and its latest patch (404 for one not
     published), the slice of ranked tiers to `all` games (404 for one the queue and patch has no games of); ranked
-    by the lower bound of the 95 % interval, a champion on few games does not top the list by luck."""
+    by the lower bound of the 95 % interval, the rows of a low sample (`low_sample`: fewer than 100 games)
+    after every other, so that a champion on few games does not top the list by luck."""
     queues = [r["queue"] for r in conn.execute(
         "SELECT queue FROM lol.champion_stats WHERE tier = %s GROUP BY queue ORDER BY sum(games) DESC, queue",
         (ALL,)).fetchall()]
@@ -150,7 +152,7 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ti
     rows = conn.execute(
         f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %s AND patch = %s AND tier = %s "
         "AND (%s::text IS NULL OR team_position = %s) AND games >= %s "
-        "ORDER BY win_rate_ci_low DESC, games DESC, champion_name LIMIT %s",
+        "ORDER BY low_sample, win_rate_ci_low DESC, games DESC, champion_name LIMIT %s",
         (chosen, ranked, tier, role, role, min_games, limit)).fetchall()
     return {"queue": chosen, "patch": ranked, "tier": tier, "queues": queues, "patches": patches, "tiers": tiers,
             "champions": rows}

@@ -1,5 +1,6 @@
 // The tier list of a queue and patch: every champion in each role with its pick rate, win rate, their intervals and
-// games, ranked by the lower bound of the win rate's interval; a row opens the champion's page.
+// games, ranked by the lower bound of the win rate's interval with the low-sample rows last; a row opens the
+// champion's page.
 import { api, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
 import { fillTiers, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
