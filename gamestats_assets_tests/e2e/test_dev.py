@@ -21,7 +21,8 @@ from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 from gamestats_assets.defs.pubg.tables import TELEMETRY_PUBLISHED
 from gamestats_assets.generator.emitters import l2m
 from gamestats_assets.lib.authoring.publish_steps import POSTGRES_POOL
-from gamestats_assets.lib.intake.tracking import BACKGROUND, PLAYER_TAG
+from gamestats_assets.lib.core.lanes import BACKGROUND, BACKGROUND_NICENESS
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.e2e.dev import wait_until
 from gamestats_assets_tests.e2e.site import (
@@ -205,7 +206,7 @@ def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_p
                                                                                         cut_download, module_pg_url):
     """A player of the match delivered without telemetry gets no backfill: the match is left out with the reason. A
     player of the match whose telemetry was cut gets one backfill, followed through the API to its end, whose runs
-    carry the backfill's low-priority tags."""
+    carry the backfill's low-priority tags and run at a lower CPU priority."""
     instance = dev.instance()
     published = "SELECT count(DISTINCT match_id) FROM pubg.match_summaries WHERE match_id = ANY(%s)"
     wait_until(lambda: rows(module_pg_url, published, [delivered, cut_download]) == [(2,)], 300,
@@ -242,6 +243,9 @@ def test_a_pubg_player_added_through_the_admin_api_is_backfilled_once_with_its_p
     assert completed_backfill(instance, player).backfill_id == done["backfill_id"]
     runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill": done["backfill_id"]}))
     assert runs and all({name: run.tags.get(name) for name in BACKGROUND} == BACKGROUND for run in runs)
+    said = [entry.message for run in runs for entry in instance.all_logs(run.run_id)
+            if entry.dagster_event is not None and entry.dagster_event.event_type_value == "ENGINE_EVENT"]
+    assert any(f"niceness {BACKGROUND_NICENESS}," in message for message in said), said
     status = rows(module_pg_url, "SELECT match_id FROM pubg.player_backfill_status WHERE player_id = %s", player)
     assert status == [(cut_download,)]
 

@@ -19,7 +19,8 @@ from dagster._daemon.sensor import _submit_backfill_request
 
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
-from gamestats_assets.lib.intake.tracking import BACKGROUND, LANE_TAG, PLAYER_TAG, REQUEST_TAG
+from gamestats_assets.lib.core.lanes import BACKGROUND, LANE_TAG
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG, REQUEST_TAG
 from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets_tests.lib.test_tracking import SENSOR, player_games, tick, tracked  # noqa: F401 - fixture
 

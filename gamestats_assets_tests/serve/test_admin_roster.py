@@ -18,7 +18,8 @@ from gamestats_assets.definitions import defs, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.intake.tracking import BACKGROUND, PLAYER_TAG, REQUEST_TAG
+from gamestats_assets.lib.core.lanes import BACKGROUND
+from gamestats_assets.lib.intake.tracking import PLAYER_TAG, REQUEST_TAG
 from gamestats_assets.lib.publish.postgres import PostgresResource, dagster_storage_url
 from gamestats_assets_tests.pubg.test_pipeline import EVERYTHING, PER_MATCH
 from gamestats_assets_tests.serve.conftest import TOKEN

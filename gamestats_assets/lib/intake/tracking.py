@@ -1,6 +1,6 @@
 """Tracked players: a domain's roster (`roster`), the backfills asked for them (`<domain>.player_backfill_requests`,
 where one exists), and the sensor that backfills a player's history when they are added or a backfill is asked
-for (`build_tracked_player_sensor`), at a priority below every other run's (`BACKGROUND`)."""
+for (`build_tracked_player_sensor`), in the background lane (`lib/core/lanes.py`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 
 from gamestats_assets.lib.core.erasure import deleted_ids, register_path
+from gamestats_assets.lib.core.lanes import BACKGROUND
 from gamestats_assets.lib.core.partitions import tracked_player_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import ClaimsHeld
@@ -31,12 +32,6 @@ from gamestats_assets.lib.publish.postgres import PostgresResource
 PLAYER_TAG = "gamestats/tracked_player"
 REQUEST_TAG = "gamestats/backfill_request"
 """The tag of a backfill naming the row of `<domain>.player_backfill_requests` it answers."""
-LANE_TAG = "gamestats/lane"
-BACKGROUND = {"dagster/priority": "-100", LANE_TAG: "background"}
-"""The tags of a tracked player's backfill, which Dagster copies to each of its runs: the run queue starts every
-waiting run of a higher priority first (0 unless tagged), the instance's `tag_concurrency_limits` on
-`gamestats/lane: background` (`dagster.yaml`) let such runs hold one run slot at most, and their steps claim a pool
-slot after every other run's (a step's priority adds its run's)."""
 REQUESTS = "player_backfill_requests"
 BY_ROSTER = "roster"
 """Who asked for the backfill of a player newly on the roster: the roster itself."""
@@ -149,10 +144,11 @@ def build_tracked_player_sensor(
 ) -> dg.SensorDefinition:
     """`<domain>_newly_tracked_players`: for each player newly on the roster or with a backfill asked for in
     `<domain>.player_backfill_requests`, one backfill of `target` over `partitions_for(player, ...)` (the partitions
-    of the player's history still to build for them; a `History` names those it leaves out and why), tagged
-    `BACKGROUND`, and the player added to the `<domain>_tracked_player` partitions. What the sensor made of each
-    player (partitions covered, left out) is recorded on their requests (a request of the roster's for a player
-    newly on it), where the table exists. A player whose backfill is in progress waits for it to end. With
+    of the player's history still to build for them; a `History` names those it leaves out and why), in the
+    background lane (`lib/core/lanes.py`), and the player added to the `<domain>_tracked_player` partitions. What
+    the sensor made of each player (partitions covered, left out) is recorded on their requests (a request of the
+    roster's for a player newly on it), where the table exists. A player whose backfill is in progress waits for it
+    to end. With
     `api_key_env` unset, newly tracked players wait and the skip reason says so; an API error, an entry
     `partitions_for` refuses (a ValueError: an id not in its source's format) or the domain's claims held by
     another sensor (`ClaimsHeld`) leaves the player for the next tick with the reason, the others go on. The
