@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,9 @@ DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 DEFAULT_CACHE_BYTES = 128 * 1024 * 1024
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256
+DEFAULT_IDLE_SECONDS = 10.0
+MOST_CONNECTIONS = 10_000
 
 
 def max_header_bytes() -> int:
@@ -25,6 +29,45 @@ def max_header_bytes() -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"GAMESTATS_API_MAX_HEADER_BYTES must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def comma_separated(value):
+    """A setting's comma-separated text as a tuple of its items (a tuple given as it is)."""
+    return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value
+
+
+def open_file_share() -> int:
+    """Half the open files the process may hold (its soft limit), at most `MOST_CONNECTIONS`: the connections a
+    worker holds by default, the other half left for its database pools, files and the parses beside it."""
+    return min(MOST_CONNECTIONS, resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 2)
+
+
+class ConnectionSettings(BaseSettings):
+    """What each worker's HTTP protocol (`serve.protocol`) holds open, read from the environment when a worker
+    starts, before any app exists.
+
+    - `most` (`GAMESTATS_API_MAX_CONNECTIONS`, default half the process's open-file limit, at most 10,000): the
+      connections a worker holds at once.
+    - `per_address` (`GAMESTATS_API_MAX_CONNECTIONS_PER_ADDRESS`, default 256): those of one client address; a
+      trusted proxy's (`GAMESTATS_API_TRUSTED_PROXIES`), which carry many clients', count toward `most` only.
+    - `idle_seconds` (`GAMESTATS_API_IDLE_SECONDS`, default 10): the longest a connection stays open without a
+      request in progress before the head of its next request is in (a client that connects and sends nothing,
+      or sends its headers a byte at a time); between two requests uvicorn's keep-alive of 5 s ends it first.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    most: int = Field(default_factory=open_file_share, ge=1, validation_alias="GAMESTATS_API_MAX_CONNECTIONS")
+    per_address: int = Field(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, ge=1,
+                             validation_alias="GAMESTATS_API_MAX_CONNECTIONS_PER_ADDRESS")
+    idle_seconds: float = Field(DEFAULT_IDLE_SECONDS, gt=0, validation_alias="GAMESTATS_API_IDLE_SECONDS")
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="GAMESTATS_API_TRUSTED_PROXIES")
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return comma_separated(value)
 
 
 class ServeSettings(BaseSettings):
@@ -86,7 +129,7 @@ class ServeSettings(BaseSettings):
     @field_validator("trusted_proxies", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value):
-        return tuple(o.strip() for o in value.split(",") if o.strip()) if isinstance(value, str) else value
+        return comma_separated(value)
 
     @classmethod
     def from_env(cls, pg_url: str) -> ServeSettings:

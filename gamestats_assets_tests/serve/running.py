@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -49,13 +50,18 @@ class Running:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], *arguments: str) -> Iterator[Running]:
-    """`gamestats serve` on a free port with `env` over the process's environment, until the block ends; what it
-    printed is in the failure of a test that ends with it."""
+def serving(env: dict[str, str], *arguments: str, open_files: int | None = None) -> Iterator[Running]:
+    """`gamestats serve` on a free port with `env` over the process's environment (and at most `open_files` open
+    files when given), until the block ends; what it printed is in the failure of a test that ends with it."""
     port = free_port()
+
+    def limited() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = subprocess.Popen([str(Path(sys.executable).parent / "gamestats"), "serve", "--port", str(port),
                                 *arguments], env={**os.environ, **env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, preexec_fn=limited)
     running = Running(f"http://127.0.0.1:{port}", port, process)
     deadline = time.monotonic() + 120
     with running.client(WATCHER) as watcher:

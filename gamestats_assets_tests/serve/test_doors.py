@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import select
+import socket
 import time
 from urllib.parse import quote
 
@@ -160,6 +161,51 @@ def test_ever_new_public_reads_keep_the_servers_memory_within_the_cache_bound(sm
           f"grown {grown / MIB:.1f} MiB")
     assert sum(sizes) > 4 * CACHE_BYTES
     assert grown < CACHE_BYTES + 32 * MIB
+
+
+@pytest.fixture(scope="module")
+def few_connections(published):
+    """`gamestats serve` allowed 256 open files, holding at most 100 connections and 20 of an address."""
+    with serving({"GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000",
+                  "GAMESTATS_API_MAX_CONNECTIONS": "100", "GAMESTATS_API_MAX_CONNECTIONS_PER_ADDRESS": "20",
+                  "GAMESTATS_API_IDLE_SECONDS": "600"}, open_files=256) as running:
+        yield running
+    assert "Traceback" not in running.output, running.output
+
+
+def still_open(connection: socket.socket) -> bool:
+    """Whether the server has not closed `connection` (it sent nothing on it)."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def test_idle_connections_never_keep_a_client_out(few_connections):
+    """400 connections opened from ten loopback addresses and left idle, more than the 256 files the server may
+    open: a client that then sends a request is served, and the server holds at most 20 connections of an address
+    and 100 in all, having closed the oldest idle ones."""
+    opened: list[tuple[str, socket.socket]] = []
+    try:
+        for n in range(400):
+            address = f"127.0.1.{n % 10 + 1}"
+            connection = socket.socket()
+            connection.bind((address, 0))
+            connection.connect(("127.0.0.1", few_connections.port))
+            opened.append((address, connection))
+        with few_connections.client("127.0.2.1") as client:
+            assert client.get(TEAMS, timeout=20).status_code == 200
+        deadline = time.monotonic() + 60
+        while sum(still_open(c) for _, c in opened) > 100 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        held = [address for address, connection in opened if still_open(connection)]
+        assert len(held) <= 100 and max(held.count(a) for a in set(held)) <= 20, len(held)
+        assert all(not still_open(connection) for _, connection in opened[:200]), "the oldest went first"
+    finally:
+        for _, connection in opened:
+            connection.close()
 
 
 def test_a_header_past_the_bound_is_refused_431_and_others_are_served(server):
