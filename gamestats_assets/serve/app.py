@@ -33,6 +33,7 @@ from gamestats_assets.serve import (
     player_deletion,
     pubg_match,
     rocket,
+    rocket_conflicts,
     rocket_heatmap,
 )
 from gamestats_assets.serve.alerts import start_alerts
@@ -49,8 +50,8 @@ from gamestats_assets.serve.site import mount_pages
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, catalog.router, admin.router, admin_decisions.router,
-           admin_roster.router, admin_accounts.router, rocket.router, rocket_heatmap.router, lol.router,
-           lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router, metrics.router)
+           admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router, rocket_heatmap.router,
+           lol.router, lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gamestats_assets.lib.core.pool import usable_cores
 from gamestats_assets.sources.replays import parsed
+from gamestats_assets.sources.replays.claims import InconsistentReplay
 
 AHEAD_SECONDS = 60
 """The longest a replay's parse may run once it started; a replay that takes longer is parsed by its run instead."""
@@ -38,13 +39,16 @@ class AheadParser:
 
     async def parse(self, path: Path) -> str | None:
         """The key of the parse of the replay at `path` now kept ahead, or None when its parse failed, killed its
-        process or ran over `AHEAD_SECONDS`: its run then parses the file and quarantines it if that fails. Uploads
-        wait for a free process before their parse starts, so that under load a queue of parses never runs out of
-        time unstarted and lands its files for their runs to parse a second time."""
+        process or ran over `AHEAD_SECONDS`: its run then parses the file and quarantines it if that fails;
+        `InconsistentReplay` when its header claims what its stream contradicts. Uploads wait for a free process
+        before their parse starts, so that under load a queue of parses never runs out of time unstarted and lands
+        its files for their runs to parse a second time."""
         try:
             async with self._slots.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.workers)):
                 future = self._executor().submit(parsed.parse_ahead, path, self.folder)
                 return await asyncio.wait_for(asyncio.wrap_future(future), AHEAD_SECONDS)
+        except InconsistentReplay:
+            raise
         except BrokenProcessPool:
             self.close()
         except TimeoutError:

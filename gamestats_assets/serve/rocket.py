@@ -23,16 +23,19 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
-from gamestats_assets.lib.intake.quarantine import last_quarantined
+from gamestats_assets.lib.core.erasure import deleted_ids, register_path
+from gamestats_assets.lib.intake.quarantine import last_quarantined, quarantine_file
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
+from gamestats_assets.serve.held_games import body_digest, game_held_as, hold, record_game, retired_digest, same_file
 from gamestats_assets.serve.models import envelope, field, shape
 from gamestats_assets.serve.queries import Query as Read
 from gamestats_assets.serve.queries import rocket as queries
 from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.sources.replays.claims import InconsistentReplay
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import DamagedReplay, check_sections
@@ -88,17 +91,24 @@ Uploaded = shape("RocketUploaded", "A replay received, to land and be run as a d
              summary="Upload a raw .replay (request body); it lands and is run as a dropped file is",
              responses={200: {"description": "this very file is already held (an upload retried); nothing changed"},
                         403: {"description": "none of the account's players played it; nothing landed"},
-                        409: {"description": "another file of the same game is already held; it is kept"},
+                        409: {"description": "another file of the game is held (under this match id, or the same "
+                                             "game under another); it is kept, and this one is held for the "
+                                             "operator to settle"},
                         413: {"description": "larger than GAMESTATS_API_MAX_UPLOAD_BYTES"},
                         415: {"description": "not a Rocket League replay; nothing landed"},
-                        422: {"description": "a replay cut short or damaged (its sections' CRCs); nothing landed"}})
+                        422: {"description": "a replay cut short or damaged (its sections' CRCs), whose header is "
+                                             "not the game its stream sends, or naming a deleted player; nothing "
+                                             "landed"}})
 async def upload_replay(request: Request, who: Annotated[Principal, Depends(role("player"))]) -> JSONResponse:
     """A whole replay (its header read, both its sections there and matching their CRCs, `sections.check_sections`)
-    is answered 202 at once, then parsed in a process beside the server and landed as
-    `landing/rocket/<day>/<match id>.replay` (`land_upload`), so that its run takes that parse instead of parsing it
-    again. Until it lands it waits as `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands.
-    A game already held or waiting is never replaced: the same file again answers 200 with the upload held, another
-    file of that game 409 naming it."""
+    is parsed in a process beside the server, which refuses it when its header claims what its own stream
+    contradicts (`claims.check_claims`), then answered 202 and landed as `landing/rocket/<day>/<match id>.replay`
+    (`land`), so that its run takes that parse instead of parsing it again. Until it lands it waits as
+    `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands. A game already held (landed,
+    waiting, or retired with its rows kept: `held_games`) is never replaced: the same file again answers 200 with the
+    upload held; another whole file of that game, or the same game under another match id, 409, kept for the
+    operator to settle (`rocket_conflicts`). A replay naming a player deleted at their request is refused, as no
+    format lets a raw replay be written without them."""
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes:
@@ -123,24 +133,46 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
             raise HTTPException(415, "not a Rocket League replay: its header has no match id")
         if not who.acts_for_any(player.player_id for player in header.players):
             raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
+        data = partial.read_bytes()
         try:
-            check_sections(partial.read_bytes())
+            check_sections(data)
         except DamagedReplay as damage:
             raise HTTPException(422, f"not a whole replay of match {match_id}: {damage}; nothing landed") from None
         target = landing_target(settings, match_id, header.played_at)
-        if target.exists():
-            return already_held(settings, target, partial, match_id)
         staged = incoming / f"{match_id}.replay"
+        held = held_file(settings, match_id, target, staged)
+        if held is not None and same_file(held, partial):
+            return already_held(settings, held, match_id)
+        if deleted_ids(register_path(settings.data_dir), DOMAIN, [player.player_id for player in header.players]):
+            raise HTTPException(422, f"match {match_id} names a player deleted at their request, whom no format lets "
+                                     "a raw replay be written without; nothing landed")
         try:
-            os.link(partial, staged)
-        except FileExistsError:
-            return already_held(settings, staged, partial, match_id)
+            key = await request.app.state.ahead.parse(partial)
+        except InconsistentReplay as forged:
+            raise HTTPException(422, f"match {match_id} is refused: {forged}; nothing landed") from None
+        game = body_digest(data)
+        other = game_held_as(settings.data_dir, game)
+        if held is None and other not in (None, match_id) and (held_as := held_file(settings, other)) is not None:
+            discard(request.app.state.ahead.folder, [key] if key else [])
+            raise contended(settings, partial, match_id, other, held_as,
+                            f"the same game as match {other} (its stream, under another header)", who)
+        if held is None:
+            try:
+                os.link(partial, staged)
+            except FileExistsError:
+                held = staged
+        if held is not None:
+            discard(request.app.state.ahead.folder, [key] if key else [])
+            if same_file(held, partial):
+                return already_held(settings, held, match_id)
+            raise contended(settings, partial, match_id, match_id, held, f"another file of match {match_id}", who)
+        record_game(settings.data_dir, game, match_id)
     finally:
         partial.unlink(missing_ok=True)
     return JSONResponse({"id": match_id, "status": "processing", "landed": str(target.relative_to(settings.data_dir)),
                          "already_uploaded": False, "played_at": header.played_at.isoformat(),
                          "players": len(header.players)}, status_code=202,
-                        background=BackgroundTask(land_upload, request.app, staged, target))
+                        background=BackgroundTask(land, request.app, staged, target, key))
 
 
 def uploads_folder(settings: ServeSettings) -> Path:
@@ -154,10 +186,19 @@ def landing_target(settings: ServeSettings, match_id: str, played_at: dt.datetim
                                           / f"{match_id}.replay")
 
 
-async def land_upload(app, staged: Path, target: Path) -> None:
-    """Parse the upload waiting at `staged` ahead of its run, then land it at `target`; a file of that game landed
-    meanwhile is kept, and this parse discarded."""
-    key = await app.state.ahead.parse(staged)
+def held_file(settings: ServeSettings, match_id: str, target: Path | None = None,
+              staged: Path | None = None) -> Path | str | None:
+    """What holds the game `match_id`: its landing file (`target` when known), its upload waiting to land, or the
+    content digest of its file retired with its rows kept; None when nothing does."""
+    for path in (target or landed(settings, match_id), staged or uploads_folder(settings) / f"{match_id}.replay"):
+        if path is not None and path.exists():
+            return path
+    return retired_digest(settings.data_dir, match_id)
+
+
+async def land(app, staged: Path, target: Path, key: str | None) -> None:
+    """Land the upload waiting at `staged` (parsed ahead under `key`, None when its parse failed) at `target`; a file
+    of that game landed meanwhile is kept, and this parse discarded."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(staged, target)
@@ -167,7 +208,9 @@ async def land_upload(app, staged: Path, target: Path) -> None:
 
 
 async def land_waiting_uploads(app) -> None:
-    """Land the uploads a stopped server answered but had not landed, and remove uploads it was still receiving."""
+    """Land the uploads a stopped server answered but had not landed, parsed again, and remove uploads it was still
+    receiving; one whose header its stream contradicts (a parse of an earlier version took it) goes to quarantine
+    with the reason."""
     settings: ServeSettings = app.state.settings
     for path in sorted(uploads_folder(settings).glob("*")):
         if path.suffix != ".replay":
@@ -175,21 +218,33 @@ async def land_waiting_uploads(app) -> None:
             continue
         try:
             played_at = read_header_alone(path).played_at
+            key = await app.state.ahead.parse(path)
+        except InconsistentReplay as forged:
+            quarantine_file(settings.data_dir / "quarantine", path, DOMAIN, landing_day(settings, played_at),
+                            str(forged))
+            continue
         except ReplayParseError:
             path.unlink(missing_ok=True)
             continue
-        await land_upload(app, path, landing_target(settings, path.stem, played_at))
+        await land(app, path, landing_target(settings, path.stem, played_at), key)
 
 
-def already_held(settings: ServeSettings, held: Path, upload: Path, match_id: str) -> JSONResponse:
-    """The answer to an upload of a game whose file `held` already landed: 200 when `upload` is that very file, else
-    409 naming the replay held. Neither replaces it."""
-    where = str(held.relative_to(settings.data_dir))
-    if held.read_bytes() != upload.read_bytes():
-        raise HTTPException(409, f"match {match_id} is already held from another file ({where}); it is kept, not "
-                                 f"replaced: GET {router.prefix}/replays/{match_id} follows it")
+def already_held(settings: ServeSettings, held: Path | str, match_id: str) -> JSONResponse:
+    """200: the upload of `match_id` is the very file that holds the game (`held`), which nothing changes."""
+    where = str(held.relative_to(settings.data_dir)) if isinstance(held, Path) else "retired, its rows kept"
     return JSONResponse({"id": match_id, "status": "already uploaded", "landed": where, "already_uploaded": True,
                          "follow": f"{router.prefix}/replays/{match_id}"}, status_code=200)
+
+
+def contended(settings: ServeSettings, upload: Path, match_id: str, held_match_id: str, held: Path | str,
+              reason: str, who: Principal) -> HTTPException:
+    """The 409 to the upload of `match_id` that is not the file holding its game (`held`, of `held_match_id`): the
+    one held is kept, and the upload is kept for the operator to settle (`held_games.hold`)."""
+    where = str(held.relative_to(settings.data_dir)) if isinstance(held, Path) else "retired, its rows kept"
+    conflict = hold(settings.data_dir, upload, match_id, held_match_id, where, reason, f"account:{who.name}")
+    return HTTPException(409, f"{reason} is already held ({where}); it is kept, not replaced, and this upload is held "
+                              f"for the operator as conflict {conflict.conflict_id}: GET {router.prefix}/replays/"
+                              f"{held_match_id} follows the game held")
 
 
 def landed(settings: ServeSettings, match_id: str) -> Path | None:

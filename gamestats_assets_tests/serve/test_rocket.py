@@ -4,6 +4,7 @@ and is then served with its players' stats; analytics and training over publishe
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import struct
@@ -18,8 +19,9 @@ from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
-from gamestats_assets.sources.replays.sections import SECTION_HEAD, replay_crc
+from gamestats_assets.sources.replays.sections import SECTION_HEAD
 from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.rocket.forged import with_int, with_section_crcs, with_text
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
 
@@ -158,25 +160,30 @@ def header_size(data: bytes) -> int:
     return SECTION_HEAD.unpack_from(data)[0]
 
 
-def with_section_crcs(data: bytearray) -> bytes:
-    """`data` (a replay whose bytes were changed) with each section's CRC written anew, so it is whole again."""
-    at = 0
-    while at < len(data):
-        size, _ = SECTION_HEAD.unpack_from(data, at)
-        start = at + SECTION_HEAD.size
-        SECTION_HEAD.pack_into(data, at, size, replay_crc(bytes(data[start:start + size])))
-        at = start + size
-    return bytes(data)
+GAME = REPLAYS / "5_GOALS_6_KICKOFFS.replay"
+"""A real game, 2-3, its match id `GAME_ID` (its header's `Id`: it has no `MatchGUID`)."""
+GAME_ID = "2dcc15a348a480360deaad857e4b8b39"
+CONFLICTS = f"{BASE}/conflicts"
+
+
+def said(response) -> str:
+    """What a refusal says: its `detail`, or the messages of a 422's list of them."""
+    detail = response.json()["detail"]
+    return detail if isinstance(detail, str) else " ".join(item["msg"] for item in detail)
+
+
+def landing_files(rocket) -> list:
+    landing = rocket["data_dir"] / "landing" / "rocket"
+    return sorted(path for path in landing.rglob("*") if path.is_file() and ".conflicts" not in path.parts)
 
 
 def test_only_a_whole_replay_is_taken_and_a_held_game_is_never_replaced(rocket):
     """The game uploaded by the first test is held: its header alone, its header followed by random bytes, its
     body cut or one byte of it changed are 422 and land nothing; the very file again is 200 and another whole
-    file of that game 409 naming it; the file held stays as it was."""
+    file of that game 409 naming it, held for the operator, who keeps the file held; it stays as it was."""
     client, whole = rocket["client"], UPLOAD.read_bytes()
     held = rocket["data_dir"] / "landing" / "rocket" / UPLOAD_DAY / f"{UPLOAD_ID}.replay"
-    landing = rocket["data_dir"] / "landing" / "rocket"
-    before = sorted(p for p in landing.rglob("*") if p.is_file())
+    before = landing_files(rocket)
     header_end = SECTION_HEAD.size + header_size(whole)
     garbled = bytearray(whole)
     garbled[len(whole) // 2] ^= 0xFF
@@ -189,34 +196,84 @@ def test_only_a_whole_replay_is_taken_and_a_held_game_is_never_replaced(rocket):
     for what, (body, reason) in damaged.items():
         response = client.post(f"{BASE}/replays/upload", content=body, headers=AUTH)
         assert response.status_code == 422, (what, response.text)
-        assert "not a whole replay" in response.json()["detail"] and reason in response.json()["detail"], what
+        assert "not a whole replay" in said(response) and reason in said(response), what
     again = client.post(f"{BASE}/replays/upload", content=whole, headers=AUTH)
     assert again.status_code == 200 and again.json()["id"] == UPLOAD_ID and again.json()["already_uploaded"] is True
     other = bytearray(whole)
     other[len(whole) // 2] ^= 0xFF
     conflict = client.post(f"{BASE}/replays/upload", content=with_section_crcs(other), headers=AUTH)
-    assert conflict.status_code == 409 and UPLOAD_ID in conflict.json()["detail"], conflict.text
+    assert conflict.status_code == 409 and f"another file of match {UPLOAD_ID}" in said(conflict), conflict.text
+    [waiting] = client.get(CONFLICTS, headers=AUTH).json()["data"]
+    assert (waiting["match_id"], waiting["held"]) == (UPLOAD_ID, str(held.relative_to(rocket["data_dir"])))
+    settled = client.post(f"{CONFLICTS}/{waiting['conflict_id']}/settle", json={"keep": "held"}, headers=AUTH)
+    assert settled.status_code == 200, settled.text
     assert held.read_bytes() == whole
-    assert sorted(p for p in landing.rglob("*") if p.is_file()) == before
+    assert landing_files(rocket) == before
 
 
-def with_nul_in_a_name(data: bytes) -> bytes:
-    """The replay `data` with a NUL in the first player name of its header's scoreboard (a `Name` string
-    property), its CRCs written anew: a whole replay that PostgreSQL cannot store."""
-    key = struct.pack("<i", 5) + b"Name\x00" + struct.pack("<i", 12) + b"StrProperty\x00"
+def test_a_forged_replay_is_refused_with_the_reason_and_never_locks_the_genuine_one_out(rocket):
+    """The game's header edited to 99 blue goals, under its own id and under another, its CRCs written anew: each
+    is 422 naming what the stream sends, and nothing lands or waits; the genuine file then lands (202)."""
+    client, data = rocket["client"], GAME.read_bytes()
+    before = landing_files(rocket)
+    for forged in (with_int(data, "Team0Score", 99), with_text(with_int(data, "Team0Score", 99), "Id", "F" * 32)):
+        refused = client.post(f"{BASE}/replays/upload", content=with_section_crcs(forged), headers=AUTH)
+        assert refused.status_code == 422, refused.text
+        assert "its header gives blue 99 goals, its stream 2" in said(refused)
+        assert landing_files(rocket) == before
+    genuine = client.post(f"{BASE}/replays/upload", content=data, headers=AUTH)
+    assert genuine.status_code == 202 and genuine.json()["id"] == GAME_ID, genuine.text
+    [landed] = (rocket["data_dir"] / "landing" / "rocket").glob(f"*/{GAME_ID}.replay")
+    assert landed.read_bytes() == data
+
+
+def test_the_same_game_under_another_id_is_held_for_the_operator_who_settles_it(rocket):
+    """The game landed by the test above, its header given another id (its stream unchanged, so its claims hold):
+    409 naming the game held, and the upload waits for the operator, who lists it, keeps the file held (the upload
+    goes), then, asked again, keeps the upload: the file held goes to quarantine with the reason, the upload lands
+    under its own id, and the operator's list is empty."""
+    client, other_id = rocket["client"], "a" * 32
+    copy = with_section_crcs(with_text(GAME.read_bytes(), "Id", other_id.upper()))
+    [held] = (rocket["data_dir"] / "landing" / "rocket").glob(f"*/{GAME_ID}.replay")
+    for keep in ("held", "upload"):
+        contending = client.post(f"{BASE}/replays/upload", content=copy, headers=AUTH)
+        assert contending.status_code == 409, contending.text
+        assert f"the same game as match {GAME_ID}" in said(contending)
+        assert not list((rocket["data_dir"] / "landing" / "rocket").glob(f"*/{other_id}.replay"))
+        assert client.get(CONFLICTS).status_code == 401
+        [conflict] = client.get(CONFLICTS, headers=AUTH).json()["data"]
+        assert (conflict["match_id"], conflict["held_match_id"], conflict["uploaded_by"]) == (
+            other_id, GAME_ID, "account:operator")
+        settled = client.post(f"{CONFLICTS}/{conflict['conflict_id']}/settle", json={"keep": keep}, headers=AUTH)
+        assert settled.status_code == 200 and settled.json()["kept"] == keep, settled.text
+        assert client.get(CONFLICTS, headers=AUTH).json()["data"] == []
+        assert held.exists() == (keep == "held")
+    [landed] = (rocket["data_dir"] / "landing" / "rocket").glob(f"*/{other_id}.replay")
+    assert landed.read_bytes() == copy
+    [moved] = (rocket["data_dir"] / "quarantine" / "rocket").glob(f"*/{GAME_ID}.replay")
+    assert moved.read_bytes() == GAME.read_bytes()
+    reason = json.loads(moved.with_name(moved.name + ".reason.json").read_text())["reason"]
+    assert "replaced by the upload of conflict" in reason and "kept by account operator" in reason
+    assert client.get(f"{BASE}/replays/{GAME_ID}").json()["data"]["status"] == "failed"
+
+
+def with_nul_in_its_map(data: bytes) -> bytes:
+    """The replay `data` with a NUL in its header's map name (a `MapName` name property, which its stream does not
+    contradict), its CRCs written anew: a whole replay that PostgreSQL cannot store."""
+    key = struct.pack("<i", 8) + b"MapName\x00" + struct.pack("<i", 13) + b"NameProperty\x00"
     name = data.index(key, SECTION_HEAD.size) + len(key) + 8
     length = struct.unpack_from("<i", data, name)[0]
-    assert length > 2, "a Latin-1 name of two characters or more"
+    assert length > 2, "a map name of two characters or more"
     changed = bytearray(data)
     changed[name + 5] = 0
     return with_section_crcs(changed)
 
 
 def test_an_upload_the_pipeline_refuses_answers_failed_with_the_reason(rocket):
-    """A whole replay the door takes (202) whose header names a player with a NUL, which the day's run quarantines:
+    """A whole replay the door takes (202) whose header's map name holds a NUL, which the day's run quarantines:
     the replay then answers `failed` with the quarantine's reason, not 404."""
     client = rocket["client"]
-    refused = with_nul_in_a_name((REPLAYS / "0_SAVES.replay").read_bytes())
+    refused = with_nul_in_its_map((REPLAYS / "0_SAVES.replay").read_bytes())
     response = client.post(f"{BASE}/replays/upload", content=refused, headers=AUTH)
     assert response.status_code == 202, response.text
     match_id, day = response.json()["id"], response.json()["landed"].split("/")[2]

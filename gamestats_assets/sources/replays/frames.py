@@ -123,6 +123,15 @@ class ReplayFrames:
     recharges: bool = False
     """Whether the cars' tanks refill by themselves (`Replications.recharges`: a mutator's recharge), so that a
     rise of a tank no pickup explains is no pad's."""
+    team_scores: tuple[int, int] = (0, 0)
+    """The last score the stream replicates for the blue and the orange team (`Replications.team_scores`)."""
+    names: frozenset[str] = frozenset()
+    """Every name the stream gives a player (`Replications.players`)."""
+    player_goals: tuple[tuple[str, int], ...] = ()
+    """The last goals the stream replicates for each player: `(name, goals)` (`Replications.goals`)."""
+    online_ids: frozenset[str] = frozenset()
+    """The ids the stream sends its players under, written as the header writes them (`_header_id`); a bot has
+    none."""
 
 
 def _online_id(remote_id: dict[str, Any]) -> str | None:
@@ -137,6 +146,15 @@ def _online_id(remote_id: dict[str, Any]) -> str | None:
     if isinstance(value, dict):
         return str(value.get("online_id")) if value.get("online_id") is not None else None
     return str(value)
+
+
+def _header_id(remote_id: dict[str, Any]) -> str | None:
+    """The id the header writes for the player of a network remote id (as `header._online_id` reads it): an Xbox
+    id as the hexadecimal of its bytes in little-endian order, the online id otherwise; None for a bot's."""
+    online_id = _online_id(remote_id)
+    if online_id is not None and next(iter(remote_id)) == "Xbox" and online_id.isdigit():
+        return int(online_id).to_bytes(8, "little").hex()
+    return online_id
 
 
 def _vector(body: dict[str, Any], key: str) -> tuple[float | None, float | None, float | None]:
@@ -458,4 +476,7 @@ def read_frames(path: Path) -> ReplayFrames:
                         replications=replications, possession=stream.hit_teams,
                         scores=_score_table(stream, cars, ids), positions=positions,
                         handbrakes=_owned(stream.handbrakes, cars, ids).select("frame", "player_id", "held"),
-                        pads_return=_pads_return(data), recharges=stream.recharges)
+                        pads_return=_pads_return(data), recharges=stream.recharges, team_scores=stream.team_scores,
+                        names=frozenset(name for name, _ in stream.players), player_goals=stream.goals,
+                        online_ids=frozenset(filter(None, (_header_id(json.loads(remote))
+                                                           for _, remote in stream.players if remote))))

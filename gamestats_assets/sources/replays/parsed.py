@@ -23,6 +23,7 @@ import polars as pl
 
 from gamestats_assets.lib.intake.file_rows import ahead_path
 from gamestats_assets.sources.ballchasing.records import ParsedMatch, ParsedPlayer, StatValue
+from gamestats_assets.sources.replays.claims import check_claims
 from gamestats_assets.sources.replays.features import header_match, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
@@ -35,11 +36,12 @@ Parse = tuple[ParsedMatch, pl.DataFrame]
 def parse_replay(path: Path) -> Parse:
     """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
     read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
-    header reads."""
+    header reads, `claims.InconsistentReplay` when the header claims what the frames contradict."""
     try:
         frames = read_frames(path)
     except ReplayParseError as unreadable:
         return header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA)
+    check_claims(frames)
     match = replay_match(frames)
     return match, position_cells(frames, match.match_id)
 

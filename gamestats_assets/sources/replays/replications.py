@@ -1,6 +1,7 @@
 """Every value a raw replay's network stream sends for a car's boost tank, a car's place and handbrake, the team
-that last touched the ball, the last match score it sends for each player, and whether the cars' tanks refill by
-themselves: `Replications`, read in one walk through the stream (`read_stream`).
+that last touched the ball, the last match score and goals it sends for each player and each team's score, the
+players it names, and whether the cars' tanks refill by themselves: `Replications`, read in one walk through the stream
+(`read_stream`).
 
 A car's boost component replicates the tank as a byte 0-255: `ReplicatedBoost` in the later streams (when a
 boost press ends or a pad is taken, and once as the component appears), `ReplicatedBoostAmount` in older
@@ -70,12 +71,16 @@ class Players:
         return None if name is None else (name, self.remotes.get(info))
 
 
+TEAM_SCORE = "Engine.TeamInfo:Score"
+TEAM_ARCHETYPES = {"Archetypes.Teams.Team0": 0, "Archetypes.Teams.Team1": 1}
+"""The objects of the blue and the orange team's actors, whose `Score` the stream replicates."""
 HIT_TEAM = "TAGame.Ball_TA:HitTeamNum"
 HIT_TEAM_SCHEMA = {"frame": pl.Int32, "team": pl.Int8}
 TEAMS = (0, 1)
 """The `HitTeamNum` bytes of the two teams; the game sends 255 for no team (a ball nobody's touch holds)."""
 RECHARGE_RATE = "TAGame.CarComponent_Boost_TA:RechargeRate"
 MATCH_SCORE = "TAGame.PRI_TA:MatchScore"
+MATCH_GOALS = "TAGame.PRI_TA:MatchGoals"
 SCORE_SCHEMA = {**OWNER_SCHEMA, "score": pl.Int64}
 RIGID_BODY = "TAGame.RBActor_TA:ReplicatedRBState"
 HANDBRAKE = "TAGame.Vehicle_TA:bReplicatedHandbrake"
@@ -112,6 +117,12 @@ class Replications:
     recharges: bool
     """Whether a car's boost component is given a recharge rate above zero: a match whose mutators refill the
     tanks by themselves, which the stream of a standard match never sends."""
+    team_scores: tuple[int, int] = (0, 0)
+    """The last score the stream sends for the blue and the orange team (0 for a team it sends none for)."""
+    players: frozenset[tuple[str, str | None]] = frozenset()
+    """Every player's replication info the stream names: `(name, remote)`, the remote id none for a bot."""
+    goals: tuple[tuple[str, int], ...] = ()
+    """The last `MatchGoals` the stream sends for each player's replication info: `(name, goals)`."""
 
 
 class _Walk:
@@ -132,9 +143,14 @@ class _Walk:
         self.hit_teams: list[tuple[int, int]] = []
         self.scores: dict[int, int] = {}
         self.last_score: dict[tuple[str, str | None], int] = {}
+        self.goals: dict[int, int] = {}
+        self.last_goals: dict[tuple[str, str | None], int] = {}
         self.positions: list[tuple] = []
         self.handbrakes: list[tuple] = []
         self.recharges = False
+        self.teams: dict[int, int] = {}
+        self.team_scores = [0, 0]
+        self.named: set[tuple[str, str | None]] = set()
 
     def delete(self, actor: int) -> None:
         self.alive.pop(actor, None)
@@ -142,19 +158,26 @@ class _Walk:
             table.pop(actor, None)
         if actor in self.scores and (owner := self.scorers.owner(actor)):
             self.last_score[owner] = self.scores[actor]
+        if actor in self.goals and (owner := self.scorers.owner(actor)):
+            self.last_goals[owner] = self.goals[actor]
         self.scores.pop(actor, None)
+        self.goals.pop(actor, None)
         self.scorers.forget(actor)
 
     def link(self, index: int, name: str, update: dict[str, Any]) -> None:
         """Take what `update` (attribute `name`) says of links, players, scores, the ball and recharges."""
         if name in LINKS:
             self.links[LINKS[name]][update["actor_id"]] = _value(update["attribute"])["actor"]
-        else:
-            self.players.read(name, update)
+        elif self.players.read(name, update) and (owner := self.players.owner(update["actor_id"])):
+            self.named.add(owner)
         if self.scorers.read(name, update):
             return
-        if name == MATCH_SCORE:
+        if name == TEAM_SCORE and update["actor_id"] in self.teams:
+            self.team_scores[self.teams[update["actor_id"]]] = _value(update["attribute"])
+        elif name == MATCH_SCORE:
             self.scores[update["actor_id"]] = _value(update["attribute"])
+        elif name == MATCH_GOALS:
+            self.goals[update["actor_id"]] = _value(update["attribute"])
         elif name == HIT_TEAM:
             team = _value(update["attribute"])
             self.hit_teams.append((index, team if team in TEAMS else None))
@@ -188,6 +211,8 @@ class _Walk:
     def result(self) -> Replications:
         self.last_score.update({owner: score for actor, score in self.scores.items()
                                 if (owner := self.scorers.owner(actor))})
+        self.last_goals.update({owner: goals for actor, goals in self.goals.items()
+                                if (owner := self.scorers.owner(actor))})
         tanks = [(index, *self.owners[component], component, byte) for index, component, byte in self.tanks
                  if component in self.owners]
         return Replications(
@@ -197,7 +222,9 @@ class _Walk:
                                 schema=SCORE_SCHEMA, orient="row"),
             positions=pl.DataFrame(self.positions, schema=POSITION_SCHEMA, orient="row"),
             handbrakes=pl.DataFrame(self.handbrakes, schema=HANDBRAKE_SCHEMA, orient="row"),
-            recharges=self.recharges)
+            recharges=self.recharges, team_scores=(self.team_scores[0], self.team_scores[1]),
+            players=frozenset(self.named),
+            goals=tuple((name, goals) for (name, _), goals in self.last_goals.items()))
 
 
 def read_stream(replay: dict[str, Any]) -> Replications:
@@ -214,6 +241,8 @@ def read_stream(replay: dict[str, Any]) -> Replications:
         for actor in frame["new_actors"]:
             if objects[actor["object_id"]] == BOOST_COMPONENT and actor["actor_id"] not in walk.alive:
                 walk.alive[actor["actor_id"]] = next(walk.lives)
+            elif objects[actor["object_id"]] in TEAM_ARCHETYPES:
+                walk.teams[actor["actor_id"]] = TEAM_ARCHETYPES[objects[actor["object_id"]]]
         updates = [(objects[update["object_id"]], update) for update in frame["updated_actors"]]
         for name, update in updates:
             walk.link(index, name, update)

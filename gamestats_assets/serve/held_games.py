@@ -1,0 +1,127 @@
+"""Which file holds which uploaded Rocket League game, and the uploads that contend with one.
+
+A replay's game is its body section (levels, keyframes, the network stream: `sections`), which a header edited to
+another match id leaves as it was; each upload landed records its body's digest with its match id
+(`state/games/rocket/<digest>`), so that the same game uploaded again under another id is known as the game it is.
+A game is held by its landing file, by an upload waiting to land, or by the record of a file retired from landing
+(a deleted player's, or one past the retention), whose rows the lake keeps.
+
+An upload of a held game whose bytes differ (another file of that match id, or the same game under another id) is
+kept for the operator in `landing/rocket/.conflicts/` (a folder no run reads), beside a record of what it contends
+with (`Conflict`), until the operator keeps one of the two (`rocket_conflicts`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from gamestats_assets.lib.intake.file_rows import digest, retired, retired_path
+from gamestats_assets.sources.replays.sections import SECTION_HEAD
+
+DOMAIN = "rocket"
+RECORD = ".conflict"
+"""The suffix of a conflict's record, beside its upload (`<conflict id>.replay`)."""
+
+
+def body_digest(data: bytes) -> str:
+    """The digest of a whole replay's body section (BLAKE2b, 128 bits): the game, whatever its header says."""
+    start = SECTION_HEAD.size + SECTION_HEAD.unpack_from(data)[0] + SECTION_HEAD.size
+    return hashlib.blake2b(memoryview(data)[start:], digest_size=16).hexdigest()
+
+
+def games_folder(data_dir: Path) -> Path:
+    return data_dir / "state" / "games" / DOMAIN
+
+
+def game_held_as(data_dir: Path, body: str) -> str | None:
+    """The match id an upload of the game of `body` (`body_digest`) landed as, None when none did."""
+    path = games_folder(data_dir) / body
+    return path.read_text() if path.exists() else None
+
+
+def record_game(data_dir: Path, body: str, match_id: str) -> None:
+    """Record that the game of `body` is held as `match_id`."""
+    folder = games_folder(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{body}.{os.getpid()}"
+    temporary.write_text(match_id)
+    temporary.replace(folder / body)
+
+
+def retired_digest(data_dir: Path, match_id: str) -> str | None:
+    """The content digest of the file of `match_id` retired from a day's landing folder (its rows kept), None when
+    none was."""
+    records = retired_path(data_dir, DOMAIN, "day").parent
+    for record in sorted(records.glob("*.json")):
+        stamp = retired(data_dir, DOMAIN, record.stem).get(f"{match_id}.replay")
+        if stamp is not None:
+            return stamp[2]
+    return None
+
+
+def same_file(held: Path | str, upload: Path) -> bool:
+    """Whether `upload` is the file `held` (a path, or a retired file's content digest)."""
+    if isinstance(held, str):
+        return digest(upload) == held
+    return held.read_bytes() == upload.read_bytes()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An upload kept for the operator: its id (`<match id>-<content digest>`), the match id its header gives, the
+    match id of the game it contends with and where that one is held (a path under the data folder, or `retired`),
+    why, when it came and from which account."""
+
+    conflict_id: str
+    match_id: str
+    held_match_id: str
+    held: str
+    reason: str
+    received_at: str
+    uploaded_by: str
+
+
+def conflicts_folder(data_dir: Path) -> Path:
+    return data_dir / "landing" / DOMAIN / ".conflicts"
+
+
+def hold(data_dir: Path, upload: Path, match_id: str, held_match_id: str, held: str, reason: str,
+         uploaded_by: str) -> Conflict:
+    """Keep `upload` (a whole replay of `match_id`) for the operator as contending with the game `held_match_id`
+    held at `held`: the conflict recorded (the same file again is the same conflict)."""
+    folder = conflicts_folder(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    conflict = Conflict(f"{match_id}-{digest(upload)[:16]}", match_id, held_match_id, held, reason,
+                        dt.datetime.now(dt.UTC).isoformat(), uploaded_by)
+    kept = folder / f"{conflict.conflict_id}.replay"
+    if not kept.exists():
+        os.link(upload, kept)
+        (folder / f"{conflict.conflict_id}{RECORD}").write_text(json.dumps(asdict(conflict)))
+    return conflict
+
+
+def conflicts(data_dir: Path) -> list[Conflict]:
+    """The conflicts waiting for the operator, oldest first."""
+    folder = conflicts_folder(data_dir)
+    found = [Conflict(**json.loads(path.read_text())) for path in folder.glob(f"*{RECORD}")] if folder.is_dir() else []
+    return sorted(found, key=lambda conflict: conflict.received_at)
+
+
+def conflict_of(data_dir: Path, conflict_id: str) -> tuple[Conflict, Path] | None:
+    """The conflict `conflict_id` and its upload's file, None when it is not waiting."""
+    folder = conflicts_folder(data_dir)
+    record, upload = folder / f"{conflict_id}{RECORD}", folder / f"{conflict_id}.replay"
+    if not record.exists() or not upload.exists():
+        return None
+    return Conflict(**json.loads(record.read_text())), upload
+
+
+def drop(data_dir: Path, conflict_id: str) -> None:
+    """Forget the conflict `conflict_id`: its record and its upload's file."""
+    folder = conflicts_folder(data_dir)
+    for path in (folder / f"{conflict_id}.replay", folder / f"{conflict_id}{RECORD}"):
+        path.unlink(missing_ok=True)
