@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from gamestats_assets.lib.core.erasure import TOKEN_PREFIX
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, Query, query
@@ -192,21 +193,25 @@ def player_row(found: dict, include_weapons: bool) -> dict:
 
 
 def board(table: str, kind: str, data: type, row_of, name_column: str, read_columns: tuple[str, ...],
-          in_match: sql.SQL, match_tables: tuple[str, ...]) -> Query:
+          in_match: sql.SQL, match_tables: tuple[str, ...], shown: sql.Composable | None = None) -> Query:
     """The leaderboard of `table` in the context asked for, or, given a match, `in_match`'s standings in that
     match, ranked as the leaderboards rank (no rank change: one match has no earlier one): `limit` rows from
     `offset`, by rank, each as `row_of` makes it; `NotFound` for a match that is not a scored match of the
-    context."""
+    context. Given `shown`, a condition on its rows, the others are left out and those shown ranked among
+    themselves (a tie sharing its rank)."""
+    ranked = sql.SQL("rank() OVER (ORDER BY rank) AS rank") if shown is not None else sql.Identifier("rank")
+    columns = sql.SQL(", ").join(ranked if column == "rank" else sql.Identifier(column) for column in read_columns)
+
     def rows_of(conn: psycopg.Connection, scope: Scope, limit: int, offset: int, match_id: str | None = None,
                 include_weapons: bool = False):
+        where, params = board_filter(scope) if match_id is None else context_filter(scope, "r")
+        if shown is not None:
+            where = sql.SQL("{} AND {}").format(where, shown)
         if match_id is None:
-            where, params = board_filter(scope)
             statement = sql.SQL("SELECT {}, count(*) OVER () AS total_count FROM {} WHERE {} "
                                 "ORDER BY rank, {} LIMIT %s OFFSET %s").format(
-                sql.SQL(", ").join(map(sql.Identifier, read_columns)), sql.Identifier(*table.split(".")), where,
-                sql.Identifier(name_column))
+                columns, sql.Identifier(*table.split(".")), where, sql.Identifier(name_column))
         else:
-            where, params = context_filter(scope, "r")
             statement = in_match.format(where=where)
             params = [match_id, *params]
         rows = conn.execute(statement, [*params, limit, offset]).fetchall()
@@ -248,6 +253,10 @@ FROM pubg.player_match_results r JOIN chosen USING (match_id) LEFT JOIN weapons 
 WHERE {where}
 ORDER BY rank, r.player_name LIMIT %s OFFSET %s
 """)
+NOT_DELETED = sql.SQL("NOT starts_with(account_id, {})").format(sql.Literal(TOKEN_PREFIX))
+"""A player shown on a leaderboard: none deleted at their request. A deleted player's figures stay in their team's
+(a match's score is every player's), but no row stands for them, under their token or otherwise: a row of a team
+with one player gone would tell who it is to anyone who knows the team."""
 
 
 team_board = board("pubg.team_leaderboards", "teams", TeamBoard, team_row, "team_name",
@@ -255,7 +264,7 @@ team_board = board("pubg.team_leaderboards", "teams", TeamBoard, team_row, "team
 player_board = board("pubg.player_leaderboards", "players", PlayerBoard, player_row, "player_name",
                      (*BOARD_COLUMNS, "account_id", "player_name", "team_name", *PLAYER_PARTS, "damage_dealt",
                       "avg_damage", "killsteals", "weapon_kills", "weapon_damage"), PLAYER_IN_MATCH,
-                     ("pubg.player_match_results", "pubg.player_match_weapon_distribution"))
+                     ("pubg.player_match_results", "pubg.player_match_weapon_distribution"), NOT_DELETED)
 
 
 def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
