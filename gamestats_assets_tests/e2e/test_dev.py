@@ -116,7 +116,7 @@ def test_a_match_whose_telemetry_was_cut_publishes_its_match_object_and_holds_th
     alert = wait_until(lambda: [a for a in alerts.named("check failed") if cut_download in a["summary"]
                                 or a["labels"].get("partition") == cut_download], 120,
                        "the operator's alert of the held match", dev)[0]
-    assert "cut short" in alert["summary"] and alert["labels"]["job"] == "pubg_pubg_match"
+    assert "telemetry_read_whole" in alert["summary"] and alert["labels"]["job"] == "pubg_pubg_match"
 
 
 def test_one_new_day_runs_once_and_a_redelivered_file_changes_no_figure(site, dev, delivered, module_pg_url):

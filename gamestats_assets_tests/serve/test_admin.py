@@ -778,14 +778,14 @@ def test_viewers_see_the_organisers_decisions_standing_on_matches_with_their_rea
     with server.client() as client:
         decided = client.get("/api/v1/tournaments/decisions").json()["data"]["decisions"]
     [shown] = [d for d in decided if d["match_id"] == late]
-    assert shown["reason"] == reason and shown["what"].startswith("assigned to slot") and shown["scored"] is True
+    assert shown["reason"] == reason and shown["what"].startswith("put on Pro · Round 1 · match #") and shown["scored"]
     assert "made_by" not in shown and "notes" not in shown
     with check(page, request):
         clean_load(page, f"{server.base}/tournament.html")
         page.evaluate("document.getElementById('tab-matches').click()")
-        page.wait_for(f"!!document.querySelector('#decided li[data-match={json.dumps(late)}]')")
-        text = page.evaluate(f"document.querySelector('#decided li[data-match={json.dumps(late)}]').innerText")
-        assert reason in text and "assigned to slot" in text
+        page.wait_for(f"!!document.querySelector('#decided p[data-match={json.dumps(late)}]')")
+        text = page.evaluate(f"document.querySelector('#decided p[data-match={json.dumps(late)}]').innerText")
+        assert reason in text and "put on Pro · Round 1" in text
 
 
 def test_a_decision_whose_match_run_failed_is_said_failed_and_blocks_no_later_one(client, published):

@@ -312,7 +312,9 @@ def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its
         page.call("DOM.setFileInputFiles", nodeId=node, files=[str(UPLOADED)])
         page.evaluate("document.getElementById('upload-send').click()")
         page.wait_for("document.getElementById('upload').dataset.status === 'processing'")
-        assert text(page, "#upload-status").startswith("Queued")
+        page.wait_for("document.getElementById('upload').dataset.pipeline === 'stopped'")
+        assert text(page, "#upload-status").startswith("Saved, but the pipeline is not running"), \
+            "no daemon runs beside this app: the page says so rather than spin"
         assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") == key
         assert page.evaluate("document.getElementById('upload-key').value") == ""
         published["run_day"](landed_upload(published["data_dir"], match).parent.name)

@@ -203,6 +203,11 @@ def registrations(seed: int, days: np.ndarray, scale: Scale) -> np.ndarray:
     return np.clip(np.round(expected), 1, scale.registration_slots).astype(np.int64)
 
 
+def _column(values: np.ndarray) -> pl.Series:
+    """`values` as a column: text (numpy's object arrays) as strings, even when there is none."""
+    return pl.Series(values, dtype=pl.String) if values.dtype == object else pl.Series(values)
+
+
 def _normal_users(seed: int, day: dt.date, scale: Scale) -> dict[str, np.ndarray]:
     """The day's active non-bot users with their stable attributes, ordered by user number.
 
@@ -597,7 +602,7 @@ def _track_events(
         "#uuid": _uuids(rng, n),
     }).with_columns(properties=pl.struct(
         server_id=who["server_id"], level=pl.Series(level[order]),
-        **{k: pl.Series(v)[order] if isinstance(v, pl.Series) else pl.Series(v[order]) for k, v in properties.items()},
+        **{k: pl.Series(v)[order] if isinstance(v, pl.Series) else _column(v[order]) for k, v in properties.items()},
     ))
 
 

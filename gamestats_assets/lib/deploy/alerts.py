@@ -13,7 +13,6 @@ import socket
 from dataclasses import dataclass, field
 
 import dagster as dg
-import httpx
 
 ALERT_WEBHOOK_ENV = "GAMESTATS_ALERT_WEBHOOK_URL"
 DELIVERY_ATTEMPTS = 3
@@ -44,6 +43,8 @@ class Alert:
 def deliver(alert: Alert, url: str | None = None) -> bool:
     """Post `alert` to `url` (default `webhook_url()`), trying `DELIVERY_ATTEMPTS` times; whether it was taken (a
     2xx answer). A receiver that is down is logged, never raised: an alert never fails what raised it."""
+    import httpx
+
     url = url or webhook_url()
     if url is None:
         return False
@@ -59,14 +60,20 @@ def deliver(alert: Alert, url: str | None = None) -> bool:
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """`asset/check: what it said` of each check of the run that failed with ERROR severity or while blocking (a
     blocking check that fails as a warning holds its failing partitions back and lets the others publish)."""
-    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION,
+                                           limit=10_000).records
     failed = []
     for record in records:
-        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
-        if not evaluation.passed and (evaluation.severity == dg.AssetCheckSeverity.ERROR or evaluation.blocking):
+        event = record.event_log_entry.dagster_event
+        evaluation = event.event_specific_data if event is not None else None
+        if evaluation is None or getattr(evaluation, "passed", True):
+            continue
+        if evaluation.severity == dg.AssetCheckSeverity.ERROR or getattr(evaluation, "blocking", False):
             key = evaluation.asset_check_key
-            said = evaluation.description or ""
-            failed.append(f"{key.asset_key.to_user_string()}:{key.name}" + (f": {said}" if said else ""))
+            said = getattr(evaluation, "description", None) or ""
+            shown = f"{key.asset_key.to_user_string()}:{key.name}" + (f": {said}" if said else "")
+            if shown not in failed:
+                failed.append(shown)
     return failed
 
 
@@ -80,7 +87,11 @@ def build_alert_sensors() -> list[dg.SensorDefinition]:
         if webhook_url() is None:
             return dg.SkipReason(f"{ALERT_WEBHOOK_ENV} is not set: no alert is sent")
         run = context.dagster_run
-        checks = failed_checks(context.instance, run.run_id)
+        try:
+            checks = failed_checks(context.instance, run.run_id)
+        except Exception as error:  # the failure is sent all the same, without the checks
+            context.log.warning(f"the checks of run {run.run_id} could not be read: {error!r}")
+            checks = []
         error = context.failure_event.message or "no error message"
         deliver(Alert("pipeline run failed", "firing",
                       f"run {run.run_id} of {run.job_name} failed: {error}"
@@ -94,7 +105,11 @@ def build_alert_sensors() -> list[dg.SensorDefinition]:
     def checks_failed(context: dg.RunStatusSensorContext):
         if webhook_url() is None:
             return dg.SkipReason(f"{ALERT_WEBHOOK_ENV} is not set: no alert is sent")
-        checks = failed_checks(context.instance, context.dagster_run.run_id)
+        try:
+            checks = failed_checks(context.instance, context.dagster_run.run_id)
+        except Exception as error:  # the run's checks unreadable: said on the tick, the next runs still judged
+            context.log.warning(f"the checks of run {context.dagster_run.run_id} could not be read: {error!r}")
+            return dg.SkipReason(f"the checks of run {context.dagster_run.run_id} could not be read: {error!r}")
         if not checks:
             return dg.SkipReason("every ERROR or blocking check passed")
         run = context.dagster_run

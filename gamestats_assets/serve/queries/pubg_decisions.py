@@ -72,18 +72,20 @@ def decisions(conn: psycopg.Connection, season_id: str | None, round_id: str | N
 PublicDecision = shape(
     "PubgPublicDecision", "An organiser's decision standing on a match, as viewers see it (no author, no notes)",
     decision_id=int, match_id=str, made_at=dt.datetime,
-    what=field(str, "`not a tournament match`, `remake of <match>`, `assigned to <slot>`, `status <status>` or "
+    what=field(str, "`not a tournament match`, `put on <division> · <round> · match #<n>`, `status <status>` or "
                     "`corrected`"),
     reason=field(str, "why (the organiser's words)"),
     scored=field(bool | None, "the match counts in the standings now (null: not built with it yet)"))
 PublicDecisions = shape("PubgPublicDecisions", decisions=list[PublicDecision], total_count=int)
 STANDING = """
 SELECT DISTINCT ON (d.match_id) d.decision_id, d.match_id, d.made_at, d.reason, o.scored,
-       w.is_tournament_match, w.slot_id, w.status
+       w.is_tournament_match, w.slot_id, w.status, s.division_id, s.match_number, r.name AS round_name
 FROM pubg.tournament_decisions d
 JOIN pubg.tournament_match_overrides w USING (match_id)
 LEFT JOIN pubg.tournament_match_outcomes o USING (match_id)
 LEFT JOIN pubg.tournament_matches t USING (match_id)
+LEFT JOIN pubg.tournament_scheduled_matches s ON s.slot_id = w.slot_id
+LEFT JOIN pubg.tournament_rounds r ON r.season_id = s.season_id AND r.round_id = s.round_id
 WHERE d.kind = 'override' AND d.undone_by IS NULL AND (%(season)s::text IS NULL OR t.season_id = %(season)s)
 ORDER BY d.match_id, d.decision_id DESC
 """
@@ -96,7 +98,8 @@ def standing(conn: psycopg.Connection, season_id: str | None) -> dict:
     shown = [{"decision_id": d["decision_id"], "match_id": d["match_id"], "made_at": d["made_at"],
               "reason": d["reason"], "scored": d["scored"],
               "what": ("not a tournament match" if d["is_tournament_match"] is False
-                       else f"assigned to slot {d['slot_id']}" if d["slot_id"]
+                       else f"put on {d['division_id']} · {d['round_name']} · match #{d['match_number']}"
+                       if d["match_number"] else "put on a slot of the schedule" if d["slot_id"]
                        else f"status {d['status']}" if d["status"] else "corrected")}
              for d in sorted(found, key=lambda d: d["decision_id"], reverse=True)]
     return {"decisions": shown, "total_count": len(shown)}

@@ -170,7 +170,7 @@ function showMatches(answer) {
 function decidedNote(decided) {
   if (!decided?.length) return null;
   return el("section", { class: "decided", id: "decided" }, el("h3", {}, "Decided by the organisers"),
-    el("ul", { class: "plain" }, decided.map((d) => el("li", { "data-match": d.match_id },
+    el("div", {}, decided.map((d) => el("p", { "data-match": d.match_id },
       el("a", { href: `match.html?id=${encodeURIComponent(d.match_id)}` }, `Match ${d.match_id.slice(0, 12)}…`),
       `: ${d.what}${d.scored === false ? " (not counted in the standings)" : ""}. Why: ${d.reason}`,
       el("span", { class: "muted" }, ` · ${new Date(d.made_at).toLocaleString()}`)))));
