@@ -196,9 +196,12 @@ def test_the_seasons_endpoint_lists_the_published_season(client):
 def test_the_pages_take_only_gets_of_their_files_and_leave_the_api_its_404s(client):
     assert client.get("/").headers["content-type"].startswith("text/html")
     assert client.get("/vendor/chart.umd.min.js").status_code == 200
-    for method, path in (("get", "/api/v1/nothing"), ("put", "/api/v1/admin/pubg/matches/..%2Fx/override"),
-                         ("post", "/tournament.html"), ("get", "/nope.html")):
+    for method, path in (("get", "/api/v1/nothing"), ("get", "/nope.html")):
         answer = getattr(client, method)(path)
+        assert (answer.status_code, answer.json()) == (404, {"detail": "Not Found"}), (method, path)
+    for method, path in (("put", "/api/v1/admin/pubg/matches/..%2Fx/override"), ("post", "/tournament.html")):
+        assert getattr(client, method)(path).status_code == 401, "a write without a key is refused before its route"
+        answer = getattr(client, method)(path, headers={"Authorization": f"Bearer {TOKEN}"})
         assert (answer.status_code, answer.json()) == (404, {"detail": "Not Found"}), (method, path)
 
 
