@@ -182,7 +182,7 @@ class ServiceCollector(Collector):
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/metrics", response_model=None, dependencies=[Depends(role("operator"))],
+@router.get("/metrics", response_model=None, dependencies=[Depends(role("operator"))], include_in_schema=False,
             summary="This process's metrics and the pipeline's, in Prometheus' exposition format (the operator's)")
 def metrics(request: Request) -> Response:
     """This process's request, pool, cache and upload metrics and the pipeline's runs, held partitions and
