@@ -618,7 +618,7 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
 
     import dagster as dg
 
-    from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
+    from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, delete_player
     from gamestats_assets.sources.held_players import PLAYERS_OF
 
     settings = Settings.from_env()
@@ -626,7 +626,7 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
         try:
             deleted = delete_player(settings.data_dir, settings.lake_uri, prepared.pg_url, domain, player_id,
                                     requested_by or f"cli:{getpass.getuser()}", PLAYERS_OF, instance)
-        except DeletionRefused as error:
+        except (DeletionRefused, DeletionIncomplete) as error:
             raise click.ClickException(str(error)) from None
     counts = deleted["counts"]
     console.print(f"deletion {deleted['deletion_id']}: player of {domain} deleted, now {deleted['token']} in the "

@@ -3,8 +3,9 @@
 A replay's game is its body section (levels, keyframes, the network stream: `sections`), which a header edited to
 another match id leaves as it was; each upload landed records its body's digest with its match id
 (`state/games/rocket/<digest>`), so that the same game uploaded again under another id is known as the game it is.
-A game is held by its landing file, by an upload waiting to land, or by the record of a file retired from landing
-(a deleted player's, or one past the retention), whose rows the lake keeps.
+A game is held by its landing file or by an upload waiting to land; and a file the lake read, in landing still or
+retired from it (a deleted player's, or one past the retention) with its rows kept, is known by its content digest,
+whatever its name (`held_copy`), so that the same file uploaded again never lands a second time.
 
 An upload of a held game whose bytes differ (another file of that match id, or the same game under another id) is
 kept for the operator in `landing/rocket/.conflicts/` (a folder no run reads), beside a record of what it contends
@@ -19,7 +20,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from gamestats_assets.lib.intake.file_rows import digest, retired, retired_path
+from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, retired_path
 from gamestats_assets.sources.replays.sections import SECTION_HEAD
 
 DOMAIN = "rocket"
@@ -52,29 +53,32 @@ def record_game(data_dir: Path, body: str, match_id: str) -> None:
     temporary.replace(folder / body)
 
 
-def retired_digest(data_dir: Path, match_id: str) -> str | None:
-    """The content digest of the file of `match_id` retired from a day's landing folder (its rows kept), None when
-    none was."""
-    records = retired_path(data_dir, DOMAIN, "day").parent
-    for record in sorted(records.glob("*.json")):
-        stamp = retired(data_dir, DOMAIN, record.stem).get(f"{match_id}.replay")
-        if stamp is not None:
-            return stamp[2]
+def held_copy(data_dir: Path, content: str) -> str | None:
+    """Where a file of the content digest `content` (`file_rows.digest`) is held: its path under the data folder
+    when a run read it in landing and it is still there, `retired, its rows kept` when it was retired from landing;
+    None when no run read such a file. The runs' records say it (`state/parsed/rocket/<reader>/<day>.json`, and
+    `state/retired/rocket/<day>.json`: name → size, modification time, digest)."""
+    landing = data_dir / "landing" / DOMAIN
+    for record in sorted((data_dir / "state" / "parsed" / DOMAIN).glob("*/*.json")):
+        for name, stamp in json.loads(record.read_text()).get("files", {}).items():
+            if stamp[2] == content and (landing / record.stem / name).is_file():
+                return str((landing / record.stem / name).relative_to(data_dir))
+    for record in sorted(retired_path(data_dir, DOMAIN, "day").parent.glob("*.json")):
+        files = json.loads(record.read_text())
+        if any(stamp[2] == content for stamp in (files["files"] if RETIRED_ON in files else files).values()):
+            return "retired, its rows kept"
     return None
 
 
-def same_file(held: Path | str, upload: Path) -> bool:
-    """Whether `upload` is the file `held` (a path, or a retired file's content digest)."""
-    if isinstance(held, str):
-        return digest(upload) == held
+def same_file(held: Path, upload: Path) -> bool:
     return held.read_bytes() == upload.read_bytes()
 
 
 @dataclass(frozen=True)
 class Conflict:
     """An upload kept for the operator: its id (`<match id>-<content digest>`), the match id its header gives, the
-    match id of the game it contends with and where that one is held (a path under the data folder, or `retired`),
-    why, when it came and from which account."""
+    match id of the game it contends with and where that one is held (a path under the data folder), why, when it
+    came and from which account."""
 
     conflict_id: str
     match_id: str

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
-from gamestats_assets.lib.intake.deletion import DeletionRefused, delete_player
+from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.deps import SettingsDep
 from gamestats_assets.serve.guard import role
@@ -44,5 +44,9 @@ def delete(request: Request, settings: SettingsDep, domain: Annotated[str, Path(
     try:
         return delete_player(settings.data_dir, settings.lake, settings.pg_url, domain, player_id,
                              f"account:{who.name}", PLAYERS_OF, request.app.state.dagster_instance())
+    except NothingToDelete as error:
+        raise HTTPException(404, str(error)) from None
     except DeletionRefused as error:
         raise HTTPException(422, str(error)) from None
+    except DeletionIncomplete as error:
+        raise HTTPException(503, str(error), headers={"Retry-After": "5"}) from None

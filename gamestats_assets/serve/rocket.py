@@ -24,12 +24,13 @@ from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from gamestats_assets.lib.core.erasure import deleted_ids, register_path
+from gamestats_assets.lib.intake.file_rows import digest
 from gamestats_assets.lib.intake.quarantine import last_quarantined, quarantine_file
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
-from gamestats_assets.serve.held_games import body_digest, game_held_as, hold, record_game, retired_digest, same_file
+from gamestats_assets.serve.held_games import body_digest, game_held_as, held_copy, hold, record_game, same_file
 from gamestats_assets.serve.models import envelope, field, shape
 from gamestats_assets.serve.queries import Query as Read
 from gamestats_assets.serve.queries import rocket as queries
@@ -104,10 +105,10 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
     is parsed in a process beside the server, which refuses it when its header claims what its own stream
     contradicts (`claims.check_claims`), then answered 202 and landed as `landing/rocket/<day>/<match id>.replay`
     (`land`), so that its run takes that parse instead of parsing it again. Until it lands it waits as
-    `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands. A game already held (landed,
-    waiting, or retired with its rows kept: `held_games`) is never replaced: the same file again answers 200 with the
-    upload held; another whole file of that game, or the same game under another match id, 409, kept for the
-    operator to settle (`rocket_conflicts`). A replay naming a player deleted at their request is refused, as no
+    `landing/rocket/.uploads/<match id>.replay`, which a restarted server lands. A game already held (landed or
+    waiting: `held_games`) is never replaced: the same file again, or a file a run read whatever its name (retired
+    since, its rows kept, too), answers 200 with the upload held; another whole file of that game, or the same game
+    under another match id, 409, kept for the operator to settle (`rocket_conflicts`). A replay naming a player deleted at their request is refused, as no
     format lets a raw replay be written without them."""
     settings: ServeSettings = request.app.state.settings
     declared = request.headers.get("content-length")
@@ -142,7 +143,9 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
         staged = incoming / f"{match_id}.replay"
         held = held_file(settings, match_id, target, staged)
         if held is not None and same_file(held, partial):
-            return already_held(settings, held, match_id)
+            return already_held(str(held.relative_to(settings.data_dir)), match_id)
+        if held is None and (copy := held_copy(settings.data_dir, digest(partial))) is not None:
+            return already_held(copy, match_id)
         if deleted_ids(register_path(settings.data_dir), DOMAIN, [player.player_id for player in header.players]):
             raise HTTPException(422, f"match {match_id} names a player deleted at their request, whom no format lets "
                                      "a raw replay be written without; nothing landed")
@@ -164,7 +167,7 @@ async def upload_replay(request: Request, who: Annotated[Principal, Depends(role
         if held is not None:
             discard(request.app.state.ahead.folder, [key] if key else [])
             if same_file(held, partial):
-                return already_held(settings, held, match_id)
+                return already_held(str(held.relative_to(settings.data_dir)), match_id)
             raise contended(settings, partial, match_id, match_id, held, f"another file of match {match_id}", who)
         record_game(settings.data_dir, game, match_id)
     finally:
@@ -187,13 +190,13 @@ def landing_target(settings: ServeSettings, match_id: str, played_at: dt.datetim
 
 
 def held_file(settings: ServeSettings, match_id: str, target: Path | None = None,
-              staged: Path | None = None) -> Path | str | None:
-    """What holds the game `match_id`: its landing file (`target` when known), its upload waiting to land, or the
-    content digest of its file retired with its rows kept; None when nothing does."""
+              staged: Path | None = None) -> Path | None:
+    """The file that holds the game `match_id`: its landing file (`target` when known) or its upload waiting to
+    land; None when neither is there."""
     for path in (target or landed(settings, match_id), staged or uploads_folder(settings) / f"{match_id}.replay"):
         if path is not None and path.exists():
             return path
-    return retired_digest(settings.data_dir, match_id)
+    return None
 
 
 async def land(app, staged: Path, target: Path, key: str | None) -> None:
@@ -229,18 +232,18 @@ async def land_waiting_uploads(app) -> None:
         await land(app, path, landing_target(settings, path.stem, played_at), key)
 
 
-def already_held(settings: ServeSettings, held: Path | str, match_id: str) -> JSONResponse:
-    """200: the upload of `match_id` is the very file that holds the game (`held`), which nothing changes."""
-    where = str(held.relative_to(settings.data_dir)) if isinstance(held, Path) else "retired, its rows kept"
+def already_held(where: str, match_id: str) -> JSONResponse:
+    """200: the upload of `match_id` is the very file held `where` (under the data folder, or retired), which
+    nothing changes."""
     return JSONResponse({"id": match_id, "status": "already uploaded", "landed": where, "already_uploaded": True,
                          "follow": f"{router.prefix}/replays/{match_id}"}, status_code=200)
 
 
-def contended(settings: ServeSettings, upload: Path, match_id: str, held_match_id: str, held: Path | str,
-              reason: str, who: Principal) -> HTTPException:
+def contended(settings: ServeSettings, upload: Path, match_id: str, held_match_id: str, held: Path, reason: str,
+              who: Principal) -> HTTPException:
     """The 409 to the upload of `match_id` that is not the file holding its game (`held`, of `held_match_id`): the
     one held is kept, and the upload is kept for the operator to settle (`held_games.hold`)."""
-    where = str(held.relative_to(settings.data_dir)) if isinstance(held, Path) else "retired, its rows kept"
+    where = str(held.relative_to(settings.data_dir))
     conflict = hold(settings.data_dir, upload, match_id, held_match_id, where, reason, f"account:{who.name}")
     return HTTPException(409, f"{reason} is already held ({where}); it is kept, not replaced, and this upload is held "
                               f"for the operator as conflict {conflict.conflict_id}: GET {router.prefix}/replays/"

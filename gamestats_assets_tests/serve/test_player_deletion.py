@@ -1,16 +1,23 @@
 """A player's data deleted at their request, against a running `gamestats serve` over a real run's rows: the owner's
-account (or an operator) deletes, another player's account cannot; afterwards nothing of the player is left in
-PostgreSQL, the lake (any version) or the data folder's files, every other row published is as it was, and neither a
-rerun of the day nor the file delivered again brings them back. A raw replay, which cannot be rewritten, is retired
-with its rows kept; landing files past the retention go, and the published tables stay."""
+account (or an operator) deletes, another player's account cannot, and a deletion in a domain that holds nothing of
+the id changes nothing; afterwards nothing of the player is left in PostgreSQL, the lake (any version) or the data
+folder's files, every other row published is as it was, and neither a rerun of the day nor the file delivered again,
+uploaded or dropped, brings them back. A raw replay, which cannot be rewritten, is retired with its rows kept;
+landing files past the retention go, and the published tables stay. Deletions asked at once each happen whole, one
+after the other, and the register keeps only digests keyed by a secret of the data folder."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -26,6 +33,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
+from gamestats_assets_tests.rocket.forged import with_section_crcs, with_text
 from gamestats_assets_tests.retention_tick import files_retired, retention_tick
 from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import ROCKET_DAY, TOKEN
@@ -194,6 +202,82 @@ def test_a_raw_replay_of_a_deleted_player_is_retired_a_new_file_never_brings_the
     assert again.returncode == 0, again.stderr
     assert token in again.stdout and "1 landing files rewritten" in again.stdout
     assert anywhere(data_dir, pg_url, needles) == []
+
+
+UPLOAD = "/api/v1/rocket/replays/upload"
+
+
+def test_a_deleted_players_game_delivered_again_is_never_taken_in_clear(rocket_day, server):
+    """The raw replay the test above retired, uploaded again: the game held (retired, its rows kept), so 200 and
+    nothing lands or is parsed; another file of a game naming the deleted player (its id changed) is refused, as no
+    format lets a raw replay be written without them. Neither brings their id or name back anywhere."""
+    data_dir, pg_url = rocket_day["data_dir"], rocket_day["pg_url"]
+    victim = read_header_alone(REPLAY).players[0]
+    landing = data_dir / "landing" / "rocket"
+    files = sorted(path for path in landing.rglob("*") if path.is_file())
+    with server.client() as client:
+        again = client.post(UPLOAD, content=REPLAY.read_bytes(), headers=OPERATOR)
+        assert again.status_code == 200, again.text
+        assert again.json()["already_uploaded"] is True and again.json()["landed"] == "retired, its rows kept"
+        other = with_section_crcs(with_text(REPLAY.read_bytes(), "Id", "A" * 32))
+        refused = client.post(UPLOAD, content=other, headers=OPERATOR)
+        assert refused.status_code == 422 and "deleted at their request" in refused.text, refused.text
+    assert anywhere(data_dir, pg_url, [victim.player_id, victim.name]) == []
+    assert sorted(path for path in landing.rglob("*") if path.is_file()) == files
+
+
+def test_a_deletion_in_a_domain_that_holds_nothing_of_the_id_changes_nothing(rocket_day, server):
+    """A player's account deleting its Rocket League id in `pubg`: 404, and the account still acts for the id, the
+    register and the deletions recorded as they were."""
+    pg_url, register = rocket_day["pg_url"], rocket_day["data_dir"] / "state" / "deletions.json"
+    (player,) = one(pg_url, "SELECT player_id FROM rocket.users WHERE player_id NOT LIKE 'deleted:%%' "
+                            "ORDER BY matches DESC, 1 LIMIT 1")
+    before = (register.read_bytes(), one(pg_url, "SELECT count(*) FROM gamestats_api.player_deletions"))
+    with server.client() as client:
+        made = client.post(ACCOUNTS, json={"name": "elsewhere", "role": "player", "player_ids": [player]},
+                           headers=OPERATOR)
+        assert made.status_code == 201, made.text
+        refused = client.delete(f"/api/v1/players/pubg/{player}", headers=bearer(made.json()["api_key"]))
+        assert refused.status_code == 404 and "pubg holds nothing" in refused.text, refused.text
+        linked = {a["name"]: a["player_ids"] for a in client.get(ACCOUNTS, headers=OPERATOR).json()["data"]}
+    assert linked["elsewhere"] == [player]
+    assert (register.read_bytes(), one(pg_url, "SELECT count(*) FROM gamestats_api.player_deletions")) == before
+
+
+def test_deletions_asked_at_once_each_happen_whole_and_the_register_is_keyed(rocket_day, server):
+    """One player deleted three times and six others once, all at the same moment through the running server:
+    every deletion is answered 200 (one after the other), the three of one player with one token; each player is in
+    the register once and recorded once per deletion asked, and nothing of any of them is left. The register and
+    the recorded deletions keep each id as its HMAC-SHA-256 under the data folder's key (made once, readable by its
+    owner only), never as the plain SHA-256 anyone could compute from a list of ids."""
+    data_dir, pg_url = rocket_day["data_dir"], rocket_day["pg_url"]
+    with psycopg.connect(pg_url) as conn:
+        players = conn.execute("SELECT player_id, name FROM rocket.users WHERE player_id NOT LIKE 'deleted:%' "
+                               "ORDER BY matches DESC, player_id LIMIT 7").fetchall()
+    asked = [players[0]] * 3 + players[1:]
+
+    def deleted(player: tuple[str, str]):
+        with server.client() as client:
+            return client.delete(f"/api/v1/players/rocket/{player[0]}", headers=OPERATOR, timeout=1800)
+
+    with ThreadPoolExecutor(len(asked)) as pool:
+        answers = list(pool.map(deleted, asked))
+    assert [answer.status_code for answer in answers] == [200] * len(asked), [a.text for a in answers]
+    assert len({answer.json()["token"] for answer in answers[:3]}) == 1
+
+    key_file = data_dir / "state" / "deletions.key"
+    key = key_file.read_bytes()
+    assert len(key) == 32 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    register = json.loads((data_dir / "state" / "deletions.json").read_text())
+    held = [entry["id_sha256"] for entry in register["players"]]
+    with psycopg.connect(pg_url) as conn:
+        recorded = dict(conn.execute("SELECT id_sha256, count(*) FROM gamestats_api.player_deletions "
+                                     "GROUP BY id_sha256").fetchall())
+    for index, (player_id, name) in enumerate(players):
+        keyed = hmac.new(key, f"rocket\0{player_id}".encode(), hashlib.sha256).hexdigest()
+        assert held.count(keyed) == 1 and recorded[keyed] == (3 if index == 0 else 1), player_id
+        assert hashlib.sha256(f"rocket\0{player_id}".encode()).hexdigest() not in {*held, *recorded}
+        assert anywhere(data_dir, pg_url, [player_id, name]) == [], player_id
 
 
 def test_the_operator_deletes_a_league_player_and_every_champion_figure_stays(lol_and_l2m):

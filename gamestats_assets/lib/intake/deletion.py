@@ -1,8 +1,15 @@
 """A player's data deleted at their own or an operator's request (`gamestats players delete`, `DELETE
 /api/v1/players/{domain}/{player_id}`).
 
+One deletion at a time, across the threads and processes of the platform (a lock on `state/deletions.lock`), for
+the player of a domain that holds them (in its lake, its published tables, its landing or quarantine files, or its
+register already): a deletion in a domain that holds nothing of the id is refused and changes nothing. Each step
+leaves what it did done and can be done again, so a deletion a writer's conflict stopped (a run committing to the
+same Delta table, the warehouse held by another writer) is done again from the start, a few times, and one that
+still fails says so and is finished by asking again: the player stays in the register meanwhile.
+
 In this order: the player is entered in the register with the names the lake and their files give them
-(`state/deletions.json`, only digests, so that from then on no run writes them to the lake again: a rerun, a
+(`state/deletions.json`, only keyed digests, so that from then on no run writes them to the lake again: a rerun, a
 backfill, a file delivered again, a roster naming them); their landing and quarantine files are rewritten with
 their token or retired (`landing_erasure`), and the uploads parsed ahead of their run dropped (their run parses
 them again, under the register); every Delta table of the domain is redacted and its history dropped
@@ -20,27 +27,58 @@ rows. The domains of a synthetic population (`l2m`, `demo_data`) have no players
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import itertools
 import json
 import re
 import shutil
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import polars as pl
+import psycopg
+from deltalake.exceptions import CommitFailedError
+from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import IDENTITIES, enter, id_digest, register_path
+from gamestats_assets.lib.core.erasure import IDENTITIES, deleted_ids, enter, id_digest, register_key, register_path
+from gamestats_assets.lib.core.inputs import read_content
 from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.file_rows import ahead_path
-from gamestats_assets.lib.intake.landing_erasure import PlayersOf, Redaction, erase_from_landing
-from gamestats_assets.lib.lake.erasure import erase_from_lake, names_in_lake
-from gamestats_assets.lib.publish.erasure import erase_from_postgres
+from gamestats_assets.lib.intake.landing_erasure import (
+    PlayersOf,
+    Redaction,
+    erase_from_landing,
+    files_of,
+    holds,
+    is_text,
+)
+from gamestats_assets.lib.lake.erasure import domain_tables, erase_from_lake, names_in_lake
+from gamestats_assets.lib.publish.erasure import erase_from_postgres, text_columns
 from gamestats_assets.lib.publish.postgres import connect
 from gamestats_assets.lib.publish.warehouse import refresh_views
 
 PLAYER_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
+ATTEMPTS = 5
+"""How many times a deletion a writer's conflict stopped is done again before it says so."""
+CONFLICTS = (CommitFailedError, duckdb.IOException, duckdb.TransactionException,
+             psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected, psycopg.errors.LockNotAvailable)
+"""What another writer at the same moment raises: a Delta commit conflict, the warehouse or a row held."""
 
 
 class DeletionRefused(ValueError):
     """A deletion that cannot be done as asked, with the reason."""
+
+
+class NothingToDelete(DeletionRefused):
+    """A deletion in a domain that holds nothing of the player id (another domain's id, say)."""
+
+
+class DeletionIncomplete(RuntimeError):
+    """A deletion stopped by other writers `ATTEMPTS` times: the player stays in the register, asking again finishes
+    it."""
 
 
 def check_request(domain: str, player_id: str) -> None:
@@ -52,16 +90,97 @@ def check_request(domain: str, player_id: str) -> None:
         raise DeletionRefused("a player id is 1 to 128 characters, no control characters, no surrounding spaces")
 
 
+@contextmanager
+def one_at_a_time(data_dir: Path):
+    """Hold the lock of deletions (`state/deletions.lock`) for the block: every other deletion, of any thread or
+    process over the same data folder, waits for it."""
+    lock = Path(data_dir) / "state" / "deletions.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def in_lake(lake_root: str, domain: str, player_id: str) -> bool:
+    """Whether a Delta table of `domain` has a row of `player_id` in a column naming players."""
+    for uri in domain_tables(lake_root, domain):
+        scan = pl.scan_delta(uri)
+        schema = scan.collect_schema()
+        columns = [c for c in IDENTITIES[domain].ids if schema.get(c) == pl.String]
+        if columns and scan.filter(pl.any_horizontal(pl.col(c) == player_id for c in columns)).head(1).collect().height:
+            return True
+    return False
+
+
+def in_postgres(pg_url: str, domain: str, player_id: str) -> bool:
+    """Whether a table of `domain`'s PostgreSQL schema has a row of `player_id` in a column naming players."""
+    with connect(pg_url) as conn:
+        for table, columns in text_columns(conn, domain).items():
+            for column in (c for c in IDENTITIES[domain].ids if c in columns):
+                if conn.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
+                        sql.Identifier(domain, table), sql.Identifier(column)), (player_id,)).fetchone():
+                    return True
+    return False
+
+
+def in_files(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf) -> bool:
+    """Whether a landing or quarantine file of `domain` names `player_id`."""
+    needles = (player_id.encode(), json.dumps(player_id)[1:-1].encode())
+    for root in ("landing", "quarantine"):
+        for path in files_of(data_dir / root / domain):
+            if is_text(path) and any(needle in read_content(path) for needle in needles):
+                return True
+            if not is_text(path) and holds(path, player_id, players_of):
+                return True
+    return False
+
+
+def check_held(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str,
+               players_of: PlayersOf) -> None:
+    """`NothingToDelete` unless `domain` holds `player_id`: in its register already, its lake, its published tables
+    or its files."""
+    if (deleted_ids(register_path(data_dir), domain, [player_id]) or in_lake(lake_root, domain, player_id)
+            or in_postgres(pg_url, domain, player_id) or in_files(data_dir, domain, player_id, players_of)):
+        return
+    raise NothingToDelete(f"{domain} holds nothing of player {player_id!r} (no row, no file): nothing deleted")
+
+
 def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str, requested_by: str,
                   players_of: PlayersOf, instance: dg.DagsterInstance) -> dict:
     """Delete `player_id` of `domain` from the landing files, the lake, Dagster's `instance` and PostgreSQL, as
-    `requested_by` asked: the deletion as recorded (its id, token, time and what it changed)."""
+    `requested_by` asked, one deletion at a time (`one_at_a_time`), done again when another writer's conflict
+    stopped it: the deletion as recorded (its id, token, time and what it changed). `NothingToDelete` when the
+    domain holds nothing of the player, `DeletionIncomplete` when conflicts stopped it `ATTEMPTS` times."""
     check_request(domain, player_id)
     if "://" in lake_root:
         raise DeletionRefused(f"the lake at {lake_root} is on object storage: deleting a player there is not "
                               "supported yet")
-    data_dir, register = Path(data_dir), register_path(Path(data_dir))
-    names = names_in_lake(lake_root, domain, player_id)
+    data_dir = Path(data_dir)
+    with one_at_a_time(data_dir):
+        check_held(data_dir, lake_root, pg_url, domain, player_id, players_of)
+        names: set[str] = set()
+        for attempt in itertools.count(1):
+            try:
+                return erase(data_dir, lake_root, pg_url, domain, player_id, requested_by, players_of, instance,
+                             names)
+            except CONFLICTS as conflict:
+                if attempt == ATTEMPTS:
+                    raise DeletionIncomplete(
+                        f"the deletion of player {player_id!r} of {domain} was stopped by other writers {ATTEMPTS} "
+                        f"times (last: {type(conflict).__name__}: {conflict}); they stay in the register, so that "
+                        "nothing of them is written again: ask again to finish it") from conflict
+                time.sleep(0.5 * 2 ** attempt)
+
+
+def erase(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str, requested_by: str,
+          players_of: PlayersOf, instance: dg.DagsterInstance, names: set[str]) -> dict:
+    """One pass of `delete_player`, each step of which can be done again; `names` gathers the names the player was
+    found by, over the passes."""
+    register = register_path(data_dir)
+    names |= names_in_lake(lake_root, domain, player_id)
     redaction = Redaction(player_id, enter(register, domain, player_id, names), domain, names)
     counts = erase_from_landing(data_dir, redaction, players_of)
     shutil.rmtree(ahead_path(data_dir, domain), ignore_errors=True)
@@ -74,6 +193,7 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
         deletion_id, requested_at = conn.execute(
             "INSERT INTO gamestats_api.player_deletions (domain, id_sha256, token, requested_by, counts) "
             "VALUES (%s, %s, %s, %s, %s) RETURNING deletion_id, requested_at",
-            (domain, id_digest(domain, player_id), token, requested_by, json.dumps(counts))).fetchone()
+            (domain, id_digest(domain, player_id, register_key(register)), token, requested_by,
+             json.dumps(counts))).fetchone()
     return {"deletion_id": deletion_id, "domain": domain, "token": token, "requested_by": requested_by,
             "requested_at": requested_at.astimezone(dt.timezone.utc), "counts": counts}
