@@ -80,10 +80,12 @@ def test_every_pubg_answer_is_its_declared_model(published, client):
                          (f"{base}/leaderboard/players", {"include_weapons": "true"}),
                          (f"{base}/leaderboard/players", in_round), (f"{base}/matches/recent", {}),
                          (f"{base}/rounds", {"season_id": season}), (f"{base}/schedule", in_round),
-                         (f"{base}/matches/{match}", {}), (f"{base}/seasons", {}), (f"{admin}/schedule", in_round),
+                         (f"{base}/matches/{match}", {}), (f"{base}/seasons", {}), (f"{base}/decisions", {}),
+                         (f"{admin}/decisions", {"season_id": season}), (f"{admin}/schedule", in_round),
                          (f"{admin}/season", {}),
                          (f"{admin}/validation", {}), (f"{admin}/validation", {"status": "confirmed"}),
                          (f"{admin}/players", {}), (f"{admin}/players/{player}/backfill", {}),
+                         (f"{admin}/players/preview", {"player_id": player}), (f"{admin}/backfills", {}),
                          (f"{admin}/rounds/{round_id}/schedule/history", {"season_id": season, "division": division})):
         route, answer = typed_get(client, path, params, headers=auth)
         asked.add(route)

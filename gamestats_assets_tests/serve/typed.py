@@ -12,9 +12,9 @@ from gamestats_assets.serve.app import ROUTERS
 
 
 def get_routes() -> dict[str, APIRoute]:
-    """Every GET route of the API, by its path template."""
+    """Every GET route of the API's OpenAPI document, by its path template."""
     return {route.path: route for router in ROUTERS for route in router.routes
-            if isinstance(route, APIRoute) and "GET" in route.methods}
+            if isinstance(route, APIRoute) and "GET" in route.methods and route.include_in_schema}
 
 
 def route_of(path: str) -> APIRoute:
