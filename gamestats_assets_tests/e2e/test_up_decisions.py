@@ -17,7 +17,7 @@ import dagster as dg
 from gamestats_assets_tests.e2e.dev import Up, wait_until
 from gamestats_assets_tests.e2e.site import free_port, rows
 from gamestats_assets_tests.serve.conftest import published_one_round  # noqa: F401 - the season it runs on
-from gamestats_assets_tests.serve.pages import browser, clean_load
+from gamestats_assets_tests.serve.pages import clean_load, signed_in_admin
 
 pytestmark = pytest.mark.slow
 
@@ -76,11 +76,7 @@ def timed_until_changed(read, before, what: str, up: Up, clicked: float, record_
 
 @pytest.fixture(scope="module")
 def page(up):
-    with browser() as opened:
-        opened.call("Emulation.setTimezoneOverride", timezoneId="UTC")
-        opened.goto(f"{up.api}/admin.html")
-        opened.ready()
-        opened.evaluate(f"sessionStorage.setItem('gamestats-api-token', {Up.TOKEN!r})")
+    with signed_in_admin(up.api, Up.TOKEN) as opened:
         yield opened
 
 

@@ -57,6 +57,17 @@ def browser() -> Iterator[Browser]:
 
 
 @contextlib.contextmanager
+def signed_in_admin(base: str, key: str) -> Iterator[Browser]:
+    """The admin page at `base` in Chromium (times shown in UTC), signed in with the API key `key`."""
+    with browser() as opened:
+        opened.call("Emulation.setTimezoneOverride", timezoneId="UTC")
+        opened.goto(f"{base}/admin.html")
+        opened.ready()
+        opened.evaluate(f"sessionStorage.setItem('gamestats-api-token', {key!r})")
+        yield opened
+
+
+@contextlib.contextmanager
 def shot_on_failure(page: Browser, name: str) -> Iterator[None]:
     """Runs the block; if it fails, the page as it was is in `SCREENSHOTS/<name>.png`, named in the failure."""
     try:

@@ -22,7 +22,7 @@ from gamestats_assets.sources.pubg.reference import REFERENCE_DIR
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
 from gamestats_assets_tests.serve.chromium import DESKTOP
 from gamestats_assets_tests.serve.conftest import TOKEN
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, check, clean_load, signed_in_admin
 from gamestats_assets_tests.serve.running import serving
 
 ADMIN = "/api/v1/admin/pubg"
@@ -297,11 +297,7 @@ def test_hostile_strings_are_refused_or_kept_as_the_text_they_are(server, keys, 
 @pytest.fixture(scope="module")
 def page(chromium, server, keys):
     """The admin page in Chromium (times shown in UTC), signed in with the organiser's key."""
-    with browser() as opened:
-        opened.call("Emulation.setTimezoneOverride", timezoneId="UTC")
-        opened.goto(f"{server.base}/admin.html")
-        opened.ready()
-        opened.evaluate(f"sessionStorage.setItem('gamestats-api-token', {keys['organiser']!r})")
+    with signed_in_admin(server.base, keys["organiser"]) as opened:
         yield opened
 
 
