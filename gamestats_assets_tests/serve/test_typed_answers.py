@@ -128,6 +128,10 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
         route, answer = typed_get(rocket_client, f"{base}/{path}", params)
         asked.add(route)
         assert answer["data"], path
+    with client_for(rocket_day["pg_url"], api_token=TOKEN, requests_per_minute=100_000,
+                    data_dir=rocket_day["data_dir"]) as operator:
+        route, answer = typed_get(operator, f"{base}/conflicts", {}, headers={"Authorization": f"Bearer {TOKEN}"})
+        asked.add(route)
     covered(rocket_client, base, asked)
 
 
