@@ -22,21 +22,31 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, TypeAdapte
 from starlette.responses import Response
 
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, shape
-from gamestats_assets.serve.pubg import PRINTABLE, SeasonId, Text
+from gamestats_assets.serve.pubg import PRINTABLE, Division, Group, RoundId, SeasonId
 from gamestats_assets.serve.queries import pubg_admin as queries
 from gamestats_assets.serve.reader import Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.pubg.decisions import Author
 
-router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
+router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))],
+                   responses=unknown("the season, round, edit or match asked"))
 
 ID_PATTERN = r"^[A-Za-z0-9._:#@+-]+$"
-Identifier = Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN)]
+
+
+def identifier(description: str) -> Any:
+    """A path parameter holding an id (`ID_PATTERN`, at most 128 characters), described."""
+    return Annotated[str, Path(min_length=1, max_length=128, pattern=ID_PATTERN, description=description)]
+
+
+RoundPath = identifier("the round")
+MatchPath = identifier("the match (the PUBG API's id)")
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
 """A division, group or round name as the organisers' files hold it: printable, no control characters."""
 Reason = Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE,
@@ -74,14 +84,18 @@ def writing(settings: ServeSettings) -> Iterator[psycopg.Connection]:
 @router.get("/season", response_model=envelope("PubgAdminSeasonAnswer", queries.AdminSeason),
             summary="A season's rounds (as the organiser set them), lobbies and the maps a slot can name")
 def season(reader: ReaderDep, season_id: SeasonId = None) -> Response:
+    """The season's rounds as the organiser set them (edits included), its divisions and groups, and the maps a slot
+    can name; an unknown season is a 404."""
     return now(reader, queries.AdminSeason, queries.season, season_id)
 
 
 @router.get("/schedule", response_model=envelope("PubgAdminSlotsAnswer", queries.AdminSlots,
                                                  division=str | None, group=str | None, round=str | None),
             summary="The schedule slots as the organiser set them, with the match linked to each")
-def schedule_slots(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, group: Text = None,
-                   round: Text = None) -> Response:
+def schedule_slots(reader: ReaderDep, season_id: SeasonId = None, division: Division = None, group: Group = None,
+                   round: RoundId = None) -> Response:
+    """The season's slots as the organiser set them, edits and delays included, each with the match linked to it and
+    whether the published schedule holds the edit yet."""
     return now(reader, queries.AdminSlots, queries.slots, season_id, division, group, round,
                division=division, group=group, round=round)
 
@@ -95,10 +109,12 @@ Status = Literal[(*queries.VALIDATION_STATUSES, "needs_override")]
                                     division=str | None, round=str | None, played_from=dt.datetime | None,
                                     played_to=dt.datetime | None),
             summary="Matches by validation status, division, round and time played, with why and any override")
-def validation(reader: ReaderDep, season_id: SeasonId = None, division: Text = None, round: Text = None,
-               status: Status | None = None,
+def validation(reader: ReaderDep, season_id: SeasonId = None, division: Division = None, round: RoundId = None,
+               status: Annotated[Status | None, Query(description="the validation status listed")] = None,
                played_from: Annotated[AwareDatetime | None, Query(description="played at or after")] = None,
                played_to: Annotated[AwareDatetime | None, Query(description="played before")] = None) -> Response:
+    """The season's matches with a tournament context, by status, division, round and time played, each with why it
+    has its status, any override, and whether it needs an organiser's decision."""
     return now(reader, queries.Validation, queries.validation, season_id, division, round, status, played_from,
                played_to, status=status, division=division, round=round, played_from=played_from,
                played_to=played_to)
@@ -118,20 +134,23 @@ class Decided(BaseModel):
 class RoundWindow(Decided):
     """A round's name and window: a match started in `[starts_at, ends_at)` belongs to it."""
 
-    season_id: Name | None = None
-    name: Name
-    starts_at: Instant
-    ends_at: Instant
+    season_id: Name | None = Field(None, description="the season (default: the latest)")
+    name: Name = Field(description="the round's name")
+    starts_at: Instant = Field(description="when its window opens")
+    ends_at: Instant = Field(description="when it closes: a match started before belongs to the round")
 
 
-AdminRoundAnswer = shape("PubgAdminRoundWritten", season_id=str, round=queries.AdminRound,
+AdminRoundAnswer = shape("PubgAdminRoundWritten", "A round written", season_id=field(str, "its season"),
+                         round=field(queries.AdminRound, "the round as written"),
                          applied=field(str, "when it takes effect"))
 NEXT_RUN = ("within a minute while the pipeline runs: its sensor `pubg_organiser_decisions` reruns the matches the "
             "decision can move and republishes the tournament tables (`GET /decisions` follows it)")
 
 
 @router.put("/rounds/{round_id}", response_model=AdminRoundAnswer, summary="Create or edit a round's name and window")
-def put_round(settings: SettingsDep, who: Organiser, round_id: Identifier, window: RoundWindow) -> dict:
+def put_round(settings: SettingsDep, who: Organiser, round_id: RoundPath, window: RoundWindow) -> dict:
+    """A round's name and window written, recorded as a decision with its reason; the pipeline's sensor reruns the
+    matches it can move. A window the rules refuse is a 422 saying which rule."""
     with writing(settings) as conn:
         written = queries.write_round(conn, window.season_id, round_id, window.name, window.starts_at, window.ends_at,
                                       window.by(who))
@@ -140,8 +159,8 @@ def put_round(settings: SettingsDep, who: Organiser, round_id: Identifier, windo
 
 
 class PlannedSlot(BaseModel):
-    match_number: int = Field(ge=1, le=queries.SLOTS_PER_ROUND)
-    scheduled_at: Instant
+    match_number: int = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the slot's number in the round")
+    scheduled_at: Instant = Field(description="when it starts")
     map_name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$",
                           description="a map id of the PUBG dictionary (`Baltic_Main`)")
 
@@ -149,10 +168,11 @@ class PlannedSlot(BaseModel):
 class RoundSchedule(Decided):
     """The six slots of a round for a division and group: each match number once, each time with its offset."""
 
-    season_id: Name | None = None
-    division_id: Name
-    group_id: Name
-    slots: list[PlannedSlot] = Field(min_length=queries.SLOTS_PER_ROUND, max_length=queries.SLOTS_PER_ROUND)
+    season_id: Name | None = Field(None, description="the season (default: the latest)")
+    division_id: Name = Field(description="the division")
+    group_id: Name = Field(description="the group")
+    slots: list[PlannedSlot] = Field(min_length=queries.SLOTS_PER_ROUND, max_length=queries.SLOTS_PER_ROUND,
+                                     description="the round's slots, each match number once")
 
     @model_validator(mode="after")
     def each_match_once(self) -> RoundSchedule:
@@ -162,13 +182,16 @@ class RoundSchedule(Decided):
         return self
 
 
-SlotsWritten = shape("PubgAdminSlotsWritten", season_id=str, slots=list[queries.AdminSlot],
+SlotsWritten = shape("PubgAdminSlotsWritten", "A lobby's slots written", season_id=field(str, "their season"),
+                     slots=field(list[queries.AdminSlot], "the lobby's slots as written"),
                      applied=field(str, "when it takes effect"))
 
 
 @router.put("/rounds/{round_id}/schedule", response_model=SlotsWritten,
             summary="Set a round's six match slots (times and maps) for a division and group")
-def put_schedule(settings: SettingsDep, who: Organiser, round_id: Identifier, schedule: RoundSchedule) -> dict:
+def put_schedule(settings: SettingsDep, who: Organiser, round_id: RoundPath, schedule: RoundSchedule) -> dict:
+    """A round's six slots for a division and group written (times and maps), recorded as a decision; a schedule the
+    rules refuse is a 422 saying which rule."""
     planned = [{"match_number": s.match_number, "planned_at": s.scheduled_at, "map_name": s.map_name}
                for s in schedule.slots]
     with writing(settings) as conn:
@@ -181,11 +204,12 @@ class Delay(Decided):
     """A delay of a round's slots for a division and group, from one match on (a negative one brings them
     forward)."""
 
-    season_id: Name | None = None
-    division_id: Name
-    group_id: Name
-    from_match: int = Field(ge=1, le=queries.SLOTS_PER_ROUND)
-    minutes: int = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES)
+    season_id: Name | None = Field(None, description="the season (default: the latest)")
+    division_id: Name = Field(description="the division")
+    group_id: Name = Field(description="the group")
+    from_match: int = Field(ge=1, le=queries.SLOTS_PER_ROUND, description="the first slot moved (and every later one)")
+    minutes: int = Field(ge=-queries.MAX_DELAY_MINUTES, le=queries.MAX_DELAY_MINUTES,
+                         description="how far to move them (negative: earlier)")
 
     @model_validator(mode="after")
     def moves(self) -> Delay:
@@ -196,7 +220,9 @@ class Delay(Decided):
 
 @router.post("/rounds/{round_id}/delay", response_model=SlotsWritten,
              summary="Delay a round's slots for a division and group from one match on")
-def post_delay(settings: SettingsDep, who: Organiser, round_id: Identifier, delay: Delay) -> dict:
+def post_delay(settings: SettingsDep, who: Organiser, round_id: RoundPath, delay: Delay) -> dict:
+    """The slots of a round's lobby from one match on moved by some minutes, recorded as a decision; a delay the
+    rules refuse is a 422 saying which rule."""
     with writing(settings) as conn:
         written = queries.write_delay(conn, delay.season_id, round_id, delay.division_id, delay.group_id,
                                       delay.from_match, delay.minutes, delay.by(who))
@@ -209,20 +235,27 @@ History = envelope("PubgScheduleHistoryAnswer", queries.ScheduleHistory, round=s
 
 @router.get("/rounds/{round_id}/schedule/history", response_model=History,
             summary="The latest changes of a round's slots, newest first, each with the slots before it")
-def schedule_history(reader: ReaderDep, round_id: Identifier, season_id: SeasonId = None, division: Text = None,
-                     group: Text = None) -> Response:
+def schedule_history(reader: ReaderDep, round_id: RoundPath, season_id: SeasonId = None, division: Division = None,
+                     group: Group = None) -> Response:
+    """The latest changes of a round's slots for a division and group, newest first, each with the slots before it
+    and whether it can be undone."""
     return now(reader, queries.ScheduleHistory, queries.history, season_id, round_id, division, group,
                round=round_id, division=division, group=group)
 
 
-Undone = shape("PubgScheduleUndone", season_id=str, edit_id=field(int, "the undo, itself an edit of the history"),
-               slots=list[queries.AdminSlot], applied=field(str, "when it takes effect"))
+Undone = shape("PubgScheduleUndone", "A change of a round's slots undone", season_id=field(str, "its season"),
+               edit_id=field(int, "the undo, itself an edit of the history"),
+               slots=field(list[queries.AdminSlot], "the lobby's slots as restored"),
+               applied=field(str, "when it takes effect"))
 
 
 @router.post("/schedule/edits/{edit_id}/undo", response_model=Undone,
              summary="Undo a change of a round's slots (its lobby's latest): restore the slots before it")
-def undo_edit(settings: SettingsDep, who: Organiser, edit_id: Annotated[int, Path(ge=1, le=2**62)],
+def undo_edit(settings: SettingsDep, who: Organiser,
+              edit_id: Annotated[int, Path(ge=1, le=2**62, description="the edit (`GET .../schedule/history`)")],
               why: Decided) -> dict:
+    """The lobby's slots as they were before the edit, restored and recorded as an edit and a decision; only the
+    lobby's latest edit can be undone (422 otherwise), an unknown edit is a 404."""
     with writing(settings) as conn:
         written = queries.undo(conn, edit_id, why.by(who))
     return {"season_id": written["season_id"], "edit_id": written["edit_id"], "slots": written["slots"],
@@ -234,13 +267,15 @@ class Override(Decided):
     match (it takes that match's slot and counts as a confirmed tournament match), mark it as not a tournament
     match, or set its status. Unset fields keep the automatic value."""
 
-    division_id: Name | None = None
-    group_id: Name | None = None
-    round_id: Name | None = None
-    slot_id: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
-    remake_of: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE)
-    status: Literal[queries.VALIDATION_STATUSES] | None = None
-    is_tournament_match: bool | None = None
+    division_id: Name | None = Field(None, description="the division it was played in")
+    group_id: Name | None = Field(None, description="the group")
+    round_id: Name | None = Field(None, description="the round")
+    slot_id: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE,
+                                description="the schedule slot it was played for")
+    remake_of: str | None = Field(None, min_length=1, max_length=128, pattern=PRINTABLE,
+                                  description="the match it remakes: it takes that match's slot and counts instead")
+    status: Literal[queries.VALIDATION_STATUSES] | None = Field(None, description="its validation status")
+    is_tournament_match: bool | None = Field(None, description="whether it counts as a tournament match")
 
     @model_validator(mode="after")
     def one_change(self) -> Override:
@@ -252,7 +287,7 @@ class Override(Decided):
         return self
 
 
-Overridden = shape("PubgOverridden", "An override written", match_id=str,
+Overridden = shape("PubgOverridden", "An override written", match_id=field(str, "the match"),
                    override=field(dict[str, Any], "the fields written, a remade match's slot included"),
                    decision_id=field(int, "the decision recorded (`GET /decisions` follows it)"),
                    applied=field(str, "when it takes effect"))
@@ -260,10 +295,11 @@ Overridden = shape("PubgOverridden", "An override written", match_id=str,
 
 @router.put("/matches/{match_id}/override", response_model=Overridden,
             summary="Correct a match's tournament context; the pipeline reruns the match and republishes")
-def override_match(settings: SettingsDep, who: Organiser, match_id: Identifier, override: Override) -> dict:
+def override_match(settings: SettingsDep, who: Organiser, match_id: MatchPath, override: Override) -> dict:
+    """The organiser's correction of a match's tournament context written and recorded as a decision; the match's
+    next run applies it and republishes the tournament tables."""
     fields = override.model_dump(exclude={"remake_of", "reason", "notes"})
     with writing(settings) as conn:
         written = queries.write_override(conn, match_id, fields, override.remake_of, override.by(who))
     return {"match_id": match_id, "override": written["fields"], "decision_id": written["decision_id"],
             "applied": NEXT_RUN}
-

@@ -7,21 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from gamestats_assets.serve.admin import NEXT_RUN, Decided, Organiser, adapter, writing
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, shape
 from gamestats_assets.serve.pipeline import open_instance, pipeline_state
-from gamestats_assets.serve.pubg import SeasonId, Text
+from gamestats_assets.serve.pubg import Offset, RoundId, SeasonId, named
 from gamestats_assets.serve.queries import pubg_decisions as queries
 from gamestats_assets.sources.pubg.decisions import DECISION_STEP_TAG, DECISION_TAG, TABLES_STEP
 
-router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))])
+router = APIRouter(prefix="/api/v1/admin/pubg", tags=["pubg admin"], dependencies=[Depends(role("organiser"))],
+                   responses=unknown("the season or decision"))
 ENDED_BADLY = ("FAILURE", "CANCELED")
+AboutMatch = named("a match: the decisions on it alone")
+Limit = Annotated[int, Query(ge=1, le=500, description="the most decisions of the page")]
 
 
 def with_status(instance, found: list[dict], latest: int, running: bool) -> list[dict]:
@@ -50,33 +54,40 @@ def with_status(instance, found: list[dict], latest: int, running: bool) -> list
 
 
 DecisionsAnswer = envelope("PubgDecisionsAnswer", queries.Decisions, round=str | None, match_id=str | None,
+                           limit=int, offset=int,
                            pipeline_running=field(bool, "Dagster's daemon beats: decisions take effect"))
 
 
 @router.get("/decisions", response_model=DecisionsAnswer,
             summary="The organisers' decisions, newest first: who, why, and whether each took effect")
-def decisions(request: Request, reader: ReaderDep, season_id: SeasonId = None, round: Text = None,
-              match_id: Text = None) -> Response:
+def decisions(request: Request, reader: ReaderDep, season_id: SeasonId = None, round: RoundId = None,
+              match_id: AboutMatch = None, limit: Limit = 200, offset: Offset = 0) -> Response:
+    """The organisers' decisions of a season, a round or a match, newest first, with who made them, why, and whether
+    each took effect (from the runs of the pipeline's sensor): `limit` from `offset`, with `total_count`."""
     instance = open_instance(request.app.state.dagster_instance)
     running = pipeline_state(instance).running
 
     def read(conn) -> dict:
-        found = queries.decisions(conn, season_id, round, match_id)
+        found = queries.decisions(conn, season_id, round, match_id, limit, offset)
         latest = conn.execute("SELECT coalesce(max(decision_id), 0) AS id FROM pubg.tournament_decisions").fetchone()
         found["decisions"] = with_status(instance, found["decisions"], latest["id"], running)
         return adapter(queries.Decisions).validate_python(found)
 
-    return enveloped(reader.uncached(read), round=round, match_id=match_id, pipeline_running=running)
+    return enveloped(reader.uncached(read), round=round, match_id=match_id, limit=limit, offset=offset,
+                     pipeline_running=running)
 
 
 UndoneDecision = shape("PubgDecisionUndone", decision_id=field(int, "the undo, itself a decision"),
-                       undoes=int, applied=field(str, "when it takes effect"))
+                       undoes=field(int, "the decision undone"), applied=field(str, "when it takes effect"))
 
 
 @router.post("/decisions/{decision_id}/undo", response_model=UndoneDecision,
              summary="Undo a decision (the latest on its match, round or lobby), recorded as a decision itself")
-def undo_decision(settings: SettingsDep, who: Organiser, decision_id: Annotated[int, Path(ge=1, le=2**62)],
+def undo_decision(settings: SettingsDep, who: Organiser,
+                  decision_id: Annotated[int, Path(ge=1, le=2**62, description="the decision undone")],
                   why: Decided) -> dict:
+    """The decision undone, as a decision of its own with its reason: only the latest standing decision on its match
+    or round (or its lobby's latest slot change) can be (422 otherwise); an unknown decision is a 404."""
     with writing(settings) as conn:
         undone = queries.undo(conn, decision_id, why.by(who))
     return {"decision_id": undone, "undoes": decision_id, "applied": NEXT_RUN}

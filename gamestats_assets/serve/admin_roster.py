@@ -19,6 +19,7 @@ from starlette.responses import Response
 from gamestats_assets.lib.intake.tracking import request_backfill, roster_file
 from gamestats_assets.serve import player_backfills
 from gamestats_assets.serve.admin import ID_PATTERN, Organiser, now, writing
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.models import envelope, field, fields_of, shape
@@ -150,7 +151,8 @@ Removed = shape("PubgPlayerRemoved", player_id=field(str, "the player's PUBG acc
 
 
 @router.post("/players", status_code=201, response_model=Added,
-             summary="Track a player (by account id or in-game name); the next sensor tick backfills their history")
+             summary="Track a player (by account id or in-game name); the next sensor tick backfills their history",
+             responses={**unknown("the in-game name"), 409: {"description": "several accounts played under the name"}})
 def add_player(settings: SettingsDep, player: Player) -> dict:
     """The player put on the roster table (201), by account id or by an in-game name they played under in a
     published match (409 for a name several accounts played under); the pipeline's sensor backfills their history at
@@ -162,7 +164,9 @@ def add_player(settings: SettingsDep, player: Player) -> dict:
     return {"player_id": player_id, "added": added, "player": tracked}
 
 
-@router.delete("/players/{player_id}", response_model=Removed, summary="Stop tracking a player")
+@router.delete("/players/{player_id}", response_model=Removed, summary="Stop tracking a player",
+               responses={404: {"description": "the player is not on the roster table"},
+                          409: {"description": "the player is listed in the roster file: edit the file"}})
 def remove_player(settings: SettingsDep, player_id: PlayerPath) -> dict:
     """The player taken off the roster table; one listed in the roster file is a 409 (edit the file), one on neither
     is a 404."""
@@ -180,7 +184,8 @@ PreviewAnswer = envelope("PubgBackfillPreviewAnswer", queries.Preview)
 
 
 @router.get("/players/preview", response_model=PreviewAnswer,
-            summary="Before a backfill: the player's historical matches found, with telemetry or not, to build")
+            summary="Before a backfill: the player's historical matches found, with telemetry or not, to build",
+            responses={**unknown("the in-game name"), 409: {"description": "several accounts played under the name"}})
 def preview(reader: ReaderDep, settings: SettingsDep,
             player_id: str | None = Query(None, min_length=1, max_length=128, pattern=ID_PATTERN,
                                           description="the player's PUBG account id (or player_name)"),
@@ -219,7 +224,8 @@ def answer_for(request: Request, settings, player_id: str) -> dict:
 
 
 @router.get("/players/{player_id}/backfill", response_model=BackfillAnswer,
-            summary="A tracked player's latest backfill, its progress and the matches it left out")
+            summary="A tracked player's latest backfill, its progress and the matches it left out",
+            responses={404: {"description": "the player is neither tracked nor backfilled"}})
 def player_backfill(request: Request, settings: SettingsDep, player_id: PlayerPath) -> dict:
     """The player's latest backfill with its progress, the request it answers and the matches it left out; a player
     neither tracked nor backfilled is a 404."""
@@ -227,7 +233,9 @@ def player_backfill(request: Request, settings: SettingsDep, player_id: PlayerPa
 
 
 @router.post("/players/{player_id}/backfill", status_code=202, response_model=BackfillAnswer,
-             summary="Re-trigger a player's backfill once the last one ended: the next sensor tick takes it up")
+             summary="Re-trigger a player's backfill once the last one ended: the next sensor tick takes it up",
+             responses={404: {"description": "the player is not tracked"},
+                        409: {"description": "their backfill is asked for or running"}})
 def retrigger(request: Request, settings: SettingsDep, who: Organiser, player_id: PlayerPath) -> dict:
     """A new backfill of the tracked player's history asked for (202), once the last ended: the pipeline's sensor
     takes it up at its next tick; a backfill asked for or running is a 409."""
@@ -266,7 +274,10 @@ def queue(request: Request, reader: ReaderDep,
 
 
 @router.post("/backfills/{backfill_id}/cancel", response_model=Backfill,
-             summary="Cancel a running backfill as Dagster's UI does: its runs are cancelled, what it built stays")
+             summary="Cancel a running backfill as Dagster's UI does: its runs are cancelled, what it built stays",
+             responses={404: {"description": "no tracked player's backfill of that id"},
+                        409: {"description": "the backfill is not running"},
+                        503: {"description": "no Dagster instance to read, or the request budgets are unavailable"}})
 def cancel(request: Request, backfill_id: BackfillPath) -> dict:
     """The running backfill cancelled as Dagster's UI does: its runs are cancelled, what it built stays; an ended
     backfill is a 409, an unknown one a 404, no Dagster instance a 503."""

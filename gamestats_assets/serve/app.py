@@ -23,6 +23,8 @@ from gamestats_assets.serve import (
     admin_decisions,
     admin_roster,
     catalog,
+    contract,
+    errors,
     health,
     l2m,
     l2m_cohorts,
@@ -125,6 +127,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.metrics = metrics.measured(app)
     for router in ROUTERS:
         app.include_router(router)
+    errors.install(app)
+    contract.declare(app)
 
     app.add_middleware(CachedAnswers, clock=app.state.clock, max_bytes=settings.cache_bytes // 2)
     app.add_middleware(PrintableParameters, files=UPLOADS)

@@ -17,15 +17,22 @@ router = APIRouter(tags=["page selectors"])
 
 LISTS = {
     "/api/v1/tournaments/seasons": ("seasons", pubg.seasons,
-                                    "The published seasons, newest first, with their rounds and days"),
+                                    "The published seasons, newest first, with their rounds and days",
+                                    "Every season of `pubg.tournament_rounds`, the latest (by its first round) first."),
     "/api/v1/lol/champions": ("champions", lol.champions,
-                              "The champions published, most played first, with queues and patches"),
+                              "The champions published, most played first, with queues and patches",
+                              "Every champion of `lol.patch_trend` with its counted games over every queue and "
+                              "patch, and the queues and patches it was played in."),
     "/api/v1/l2m/servers": ("servers", l2m.servers,
-                            "The servers with published daily KPIs, with their first and last day"),
+                            "The servers with published daily KPIs, with their first and last day",
+                            "Every server of `l2m.l2m_daily_kpis` with its first and last day and its players' "
+                            "countries: the servers the L2M routes know."),
     "/api/v1/rocket/players": ("players", rocket.players,
-                               "The players with published skill scores, most games first"),
+                               "The players with published skill scores, most games first",
+                               "Every player of `rocket.player_weaknesses` with their rank band, games and latest "
+                               "name."),
 }
-"""Each list: path → (its name, its query, its summary)."""
+"""Each list: path → (its name, its query, its summary, its description). A list is answered whole."""
 
 
 def listing(name: str, read: Query):
@@ -37,6 +44,6 @@ def listing(name: str, read: Query):
     return endpoint
 
 
-for path, (name, read, summary) in LISTS.items():
-    router.get(path, summary=summary, response_model=envelope(f"{read.returns.__name__}Answer", read.returns))(
-        listing(name, read))
+for path, (name, read, summary, description) in LISTS.items():
+    router.get(path, summary=summary, description=description,
+               response_model=envelope(f"{read.returns.__name__}Answer", read.returns))(listing(name, read))

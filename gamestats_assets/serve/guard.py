@@ -16,10 +16,12 @@ import hmac
 import math
 import time
 from collections.abc import Callable
+from typing import Annotated
 
 import psycopg
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg_pool import ConnectionPool
 
 from gamestats_assets.lib.publish.postgres import libpq_url
@@ -155,14 +157,21 @@ def unauthenticated(why: str) -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-async def principal(request: Request) -> Principal:
+BEARER = HTTPBearer(auto_error=False, scheme_name="apiKey",
+                    description="an account's API key (`gamestats accounts create`), or `GAMESTATS_API_TOKEN`, the "
+                                "operator's")
+"""The API key of `Authorization: Bearer <key>`, as the OpenAPI document declares it on every route needing one."""
+
+
+async def principal(request: Request,
+                    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]) -> Principal:
     """Who the request acts as, from `Authorization: Bearer <key>` (401 without a valid one; found once, by
     `doors.KeyFirst` for a write), within its account's budget (429 past it)."""
     settings: ServeSettings = request.app.state.settings
     found = getattr(request.state, "principal", None)
     if found is None:
         try:
-            found = await request.app.state.keys.principal(request.headers.get("authorization") or "")
+            found = await request.app.state.keys.principal(f"Bearer {bearer.credentials}" if bearer else "")
         except NotAuthenticated as error:
             raise unauthenticated(str(error)) from None
     if found is BOOTSTRAP:

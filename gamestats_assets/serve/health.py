@@ -20,11 +20,13 @@ Pipeline = shape(
     message=field(str, "what a page says of it"))
 Health = shape("Health", "What answers and what runs", status=field(str, "`ok`, or `degraded` when the pipeline "
                                                                            "is not running"),
-               database=field(bool, "PostgreSQL answered"), pipeline=Pipeline)
+               database=field(bool, "PostgreSQL answered"), pipeline=field(Pipeline, "Dagster's daemon"))
 
 
 @router.get("/api/v1/health", response_model=Health, summary="Whether the API and the pipeline run")
 def health(request: Request, reader: ReaderDep) -> dict:
+    """`ok` when PostgreSQL answers and every daemon Dagster needs has beaten recently, `degraded` when the pipeline
+    does not run (the answer is 200 either way: the API itself answers)."""
     database = reader.uncached(lambda conn: conn.execute("SELECT true AS ok").fetchone()["ok"]).data
     state = pipeline_state(open_instance(request.app.state.dagster_instance))
     return {"status": "ok" if state.running else "degraded", "database": database,

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from starlette.responses import Response
 
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
-from gamestats_assets.serve.l2m import checked
+from gamestats_assets.serve.l2m import From, ServerId, To, checked
 from gamestats_assets.serve.models import envelope
 from gamestats_assets.serve.queries import Query as Read
 from gamestats_assets.serve.queries import l2m as queries
 
-router = APIRouter(prefix="/api/v1/l2m", tags=["lineage 2m"])
-From = Annotated[dt.date, Query(alias="from")]
-To = Annotated[dt.date, Query(alias="to")]
-ServerId = Annotated[int | None, Query(ge=0, le=2**62, description="one server; every server when absent")]
+router = APIRouter(prefix="/api/v1/l2m", tags=["lineage 2m"], responses=unknown("the server asked"))
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,7 @@ class Ranged:
     name: str
     answer: str
     summary: str
+    description: str
     every: Read
     one: Read
 
@@ -45,10 +43,17 @@ class Ranged:
 RANGES = {
     "/retention": Ranged("l2m_retention", "L2mRetentionAnswer",
                          "Day-N retention of the cohorts that installed in a date range, with intervals, for every "
-                         "server or one", queries.retention, queries.server_retention),
+                         "server or one",
+                         "D1, D7 and D30 retention of the cohorts registered from `from` to `to` (at most a year), "
+                         "by cohort day and n, with 95 % Wilson intervals: over every server (`l2m.l2m_retention`) "
+                         "or, given `server_id`, of the users who started on it (`l2m.l2m_server_retention`); a "
+                         "server that has no published KPIs is a 404.", queries.retention, queries.server_retention),
     "/farms": Ranged("l2m_farmers_performance", "L2mFarmsAnswer",
                      "Accounts flagged as bot farms per day, by farm, on every server or one",
-                     queries.farms, queries.server_farms),
+                     "The bot farms detected each day from `from` to `to` (at most a year), most accounts first: "
+                     "their accounts, paying accounts, items, diamonds and revenue, over every server "
+                     "(`l2m.l2m_farmers_performance`) or on one (`l2m.l2m_server_farms`); a server that has no "
+                     "published KPIs is a 404.", queries.farms, queries.server_farms),
 }
 """Each endpoint: path → its queries."""
 
@@ -67,4 +72,5 @@ def over_range(ranged: Ranged):
 
 
 for path, ranged in RANGES.items():
-    router.get(path, response_model=ranged.model(), summary=ranged.summary)(over_range(ranged))
+    router.get(path, response_model=ranged.model(), summary=ranged.summary, description=ranged.description)(
+        over_range(ranged))

@@ -10,14 +10,23 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 from starlette.responses import Response
 
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
-from gamestats_assets.serve.lol import Name
+from gamestats_assets.serve.lol import named
 from gamestats_assets.serve.models import envelope
 from gamestats_assets.serve.queries import lol as queries
-from gamestats_assets.sources.riot.compound import BASIC_SKILLS, OBJECTIVES, CompoundResult, UnknownName, champion_id_of
+from gamestats_assets.sources.riot.compound import (
+    BASIC_SKILLS,
+    METRICS,
+    OBJECTIVES,
+    CompoundResult,
+    UnknownName,
+    champion_id_of,
+)
 
-router = APIRouter(prefix="/api/v1/lol", tags=["league of legends"])
+router = APIRouter(prefix="/api/v1/lol", tags=["league of legends"],
+                   responses=unknown("a champion, item, metric, queue or patch asked"))
 
 ORDERS = "|".join(">?".join(order) for order in itertools.permutations(BASIC_SKILLS))
 
@@ -29,6 +38,12 @@ Minutes = Annotated[str | None, Query(pattern=r"^(\d{1,3}(\.\d{1,2})?)?-(\d{1,3}
 Patches = Annotated[str, Query(pattern=r"^(\d{1,2}\.\d{1,2}(,\d{1,2}\.\d{1,2})*)?$",
                                description="comma-separated major.minor")]
 Objective = Annotated[Literal[OBJECTIVES] | None, Query(description="an objective the team took first")]
+FirstItem = named("the first core item completed")
+Against = named("the lane opponent's champion")
+Metric = Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_]+$",
+                              description=f"the metric compared: {', '.join(METRICS)}")]
+ChampionAsked = Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f]+$",
+                                     description="the champion, a Data Dragon name in any case")]
 
 CompoundAnswer = envelope("LolCompoundAnswer", CompoundResult, champion=str, completed=list[str], metric=str,
                           queue=list[str], patch=list[str], first_item=str | None, max_order=str | None,
@@ -42,12 +57,14 @@ def listed(text: str) -> list[str]:
 @router.get("/query", name="lol_query", response_model=CompoundAnswer,
             summary="A champion's games meeting every condition against its other games: mean, n and 95 % interval "
             "of a metric, and the difference's p-value")
-def lol_query(reader: ReaderDep, champion: Annotated[str, Query(min_length=1, max_length=40,
-                                                                pattern=r"^[^\x00-\x1f\x7f]+$")],
-              completed: Names = "", first_item: Name = None, max_order: MaxOrder = None,
-              first_objective: Objective = None, against: Name = None, minutes: Minutes = None,
-              metric: Annotated[str, Query(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_]+$")] = "dpm",
+def lol_query(reader: ReaderDep, champion: ChampionAsked, completed: Names = "", first_item: FirstItem = None,
+              max_order: MaxOrder = None, first_objective: Objective = None, against: Against = None,
+              minutes: Minutes = None, metric: Metric = "dpm",
               queue: Names = "", patch: Patches = "") -> Response:
+    """`gamestats lol query` over `lol.participant_query_facts`: the champion's counted games meeting every
+    condition (items completed, first item, max order, first objective, lane opponent, length) against its other
+    games of the queues and patches asked, on one metric, with the difference's p-value. An unknown champion, item
+    or metric is a 404 naming the closest known names; an unknown queue or patch is a 404 too."""
     asked = {"first_item": first_item, "max_order": max_order, "first_objective": first_objective,
              "against": against, "minutes": minutes}
     try:

@@ -57,6 +57,12 @@ def shape(name: str, doc: str = "", /, **fields: tuple[Any, Any] | Any) -> type[
                         **{n: f if isinstance(f, tuple) else (f, ...) for n, f in fields.items()})
 
 
+def paged(name: str, row: Any) -> type[Shape]:
+    """The model `name` of a page of `row`s (`queries.page`): the rows and how many there are in all."""
+    return shape(name, f"A page of {row.__name__}", rows=field(list[row], "the page's rows"),
+                 total_count=field(int, "the rows in all, on every page (past the last page too)"))
+
+
 def fields_of(model: type[BaseModel]) -> dict[str, tuple[Any, Any]]:
     """`model`'s fields, to be fields of another model (`shape`, `envelope`)."""
     return {name: (info.annotation, info) for name, info in model.model_fields.items()}
@@ -70,11 +76,24 @@ def columns_of(model: type[BaseModel], renamed: dict[str, str] | None = None, al
                      for n in model.model_fields)
 
 
+def asked(name: str, kind: Any) -> tuple[Any, Any]:
+    """A metadata field echoing the request's `name`, of type `kind`."""
+    return kind, Field(description=f"`{name}` as asked" + (" (null when not given)" if is_optional(kind) else ""))
+
+
+def is_optional(kind: Any) -> bool:
+    return type(None) in getattr(kind, "__args__", ())
+
+
 def envelope(name: str, data: Any, doc: str = "", /, **metadata: Any) -> type[BaseModel]:
     """The model `name` of an answer: `metadata` (the `metadata` fields given, each a type or a type and its
-    `Field`, then `published_at` and `timestamp`) around `data`."""
-    head = shape(f"{name}Metadata", f"What {name} answers for and when its tables were published", **metadata,
+    `Field`, then `published_at` and `timestamp`; a field given by its type alone echoes the request's parameter of
+    that name, `asked`) around `data`."""
+    head = shape(f"{name}Metadata", f"What {name} answers for and when its tables were published",
+                 **{n: m if isinstance(m, tuple) else asked(n, m) for n, m in metadata.items()},
                  published_at=field(dict[str, dt.datetime | None],
                                     "each table read, when it was last published (null: never)"),
                  timestamp=field(dt.datetime, "when the answer was sent"))
-    return create_model(name, __doc__=doc or None, metadata=(head, ...), data=(data, ...))
+    return create_model(name, __doc__=doc or None,
+                        metadata=(head, Field(description="what was asked, and when each table read was published")),
+                        data=(data, Field(description=doc or "what was asked for")))

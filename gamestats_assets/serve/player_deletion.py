@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
+from gamestats_assets.lib.core.erasure import IDENTITIES
 from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.deps import SettingsDep
@@ -22,23 +23,31 @@ Counts = shape(
     "DeletionCounts", "What a deletion changed",
     landing_files_rewritten=field(int, "landing files written again with the player's token"),
     landing_files_retired=field(int, "landing files no format lets us rewrite, removed (their rows kept, redacted)"),
-    quarantine_files_rewritten=int, quarantine_files_deleted=int,
+    quarantine_files_rewritten=field(int, "quarantined files written again with the player's token"),
+    quarantine_files_deleted=field(int, "quarantined files no format lets us rewrite, removed"),
     lake_rows=field(dict[str, int], "rows redacted, by Delta table"),
     warehouse_views_refreshed=field(int, "views of `warehouse.duckdb` pointed at the lake's files left"),
     dagster=field(dict[str, int], "Dagster's instance: tracked-player partition keys deleted, backfills and runs "
                   "whose tag named the player renamed to the token"),
     published_rows=field(dict[str, int], "rows redacted or deleted, by PostgreSQL table"))
 Deleted = shape(
-    "PlayerDeleted", "A player's deletion as recorded", deletion_id=int, domain=str,
+    "PlayerDeleted", "A player's deletion as recorded", deletion_id=field(int, "the deletion's number"),
+    domain=field(str, "the domain the player was deleted from"),
     token=field(str, "what stands for the player in the games kept for the other players' figures"),
-    requested_by=field(str, "the account that asked"), requested_at=dt.datetime, counts=Counts)
+    requested_by=field(str, "the account that asked"), requested_at=field(dt.datetime, "when"),
+    counts=field(Counts, "what it changed"))
 
 
 @router.delete("/{domain}/{player_id}", response_model=Deleted,
                summary="Delete a player's data: their own account or an operator")
-def delete(request: Request, settings: SettingsDep, domain: Annotated[str, Path(max_length=32)],
-           player_id: Annotated[str, Path(min_length=1, max_length=128)],
+def delete(request: Request, settings: SettingsDep,
+           domain: Annotated[str, Path(max_length=32, description="the domain of the player's data: one with "
+                                                                 f"players ({', '.join(sorted(IDENTITIES))})")],
+           player_id: Annotated[str, Path(min_length=1, max_length=128, description="the player's id in that domain")],
            who: Annotated[Principal, Depends(role("player"))]) -> dict:
+    """The player's data deleted from landing, the lake, Dagster's instance and PostgreSQL, as `gamestats players
+    delete` does, by an account acting for the player or an operator (403 otherwise); a domain without players is a
+    422."""
     if not who.acts_for(player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {player_id!r}")
     try:

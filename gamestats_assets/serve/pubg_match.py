@@ -11,17 +11,21 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope
 from gamestats_assets.serve.queries import pubg as queries
 
-router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"])
-MatchId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"], responses=unknown("the match"))
+MatchId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
+                              description="the match (the PUBG API's id)")]
 MatchAnswer = envelope("PubgMatchAnswer", queries.Match, match_id=str)
 
 
 @router.get("/matches/{match_id}", response_model=MatchAnswer,
             summary="A match's teams, landings, kills, circles, fights, engagements and tracked positions, for its map")
 def match(reader: ReaderDep, match_id: MatchId) -> Response:
+    """One match of `pubg.matches` for its page: its teams, landings, kills, safe zones, fights, engagements and the
+    tracked players' positions, positions in metres on a map `map_size_m` wide; a match not published is a 404."""
     return enveloped(queries.match.read(reader, match_id), match_id=match_id)

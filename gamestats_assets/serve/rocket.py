@@ -19,13 +19,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.background import BackgroundTask
 from starlette.responses import Response
 
 from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.intake.file_rows import digest
 from gamestats_assets.lib.intake.quarantine import last_quarantined, quarantine_file
+from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep, SettingsDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
@@ -47,12 +48,18 @@ DOMAIN = "rocket"
 PlayerId = Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$",
                                 description="a platform id as ballchasing filters by it (steam:7656...)")]
 ReplayId = Annotated[str, PathParam(pattern=r"^[0-9a-fA-F]{32}$", description="the replay's match id (32 hex)")]
-Limit = Annotated[int, Query(ge=1, le=100)]
+Limit = Annotated[int, Query(ge=1, le=100, description="the most rows of the page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="the rows skipped before the page")]
+Words = Annotated[str | None, Query(max_length=100, description="words of the pack's name, code or tags")]
+Category = Annotated[str | None, Query(max_length=64, description="a skill category the pack trains")]
+Difficulty = Annotated[str | None, Query(max_length=32, description="the pack's difficulty (a rank metal)")]
+TOTAL = field(int, "the rows in all, on every page (past the last page too)")
 MATCH_ID = re.compile(r"^[0-9a-f]{32}$")
 CHUNK = 1 << 16
 
 
 PlayerAsked = {"player_id": field(str, "the player asked for")}
+PLAYER_UNKNOWN = unknown("the player (one without published games)")
 
 
 def for_player(name: str, data: object, **metadata: object) -> type:
@@ -257,23 +264,34 @@ def landed(settings: ServeSettings, match_id: str) -> Path | None:
                  if not path.parent.name.startswith(".")), None)
 
 
-@router.get("/player", response_model=for_player("RocketProfileAnswer", queries.Profile),
+@router.get("/player", responses=PLAYER_UNKNOWN, response_model=for_player("RocketProfileAnswer", queries.Profile),
             summary="A player's name, platform and rank as last seen, and their published games")
 def player(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """The player's latest name, platform and rank over the days they were seen (`rocket.users`), and their
+    published games; a player without published games is a 404."""
     return enveloped(queries.profile.read(reader, player_id), player_id=player_id)
 
 
-@router.get("/replays/recent", response_model=for_player("RocketRecentAnswer", list[queries.Game]),
+@router.get("/replays/recent", response_model=for_player("RocketRecentAnswer", list[queries.Game], limit=int,
+                                                         offset=int, total_count=TOTAL),
+            responses=PLAYER_UNKNOWN,
             summary="A player's most recent published games")
-def recent_replays(reader: ReaderDep, player_id: PlayerId, limit: Limit = 10) -> Response:
-    return enveloped(queries.recent_games.read(reader, player_id, limit), player_id=player_id)
+def recent_replays(reader: ReaderDep, player_id: PlayerId, limit: Limit = 10, offset: Offset = 0) -> Response:
+    """The player's latest published games (`rocket.matches`), newest first: `limit` from `offset`, with
+    `total_count` in the metadata; a player without published games is a 404."""
+    answer = queries.recent_games.read(reader, player_id, limit, offset)
+    return enveloped(answer, "rows", player_id=player_id, limit=limit, offset=offset,
+                     total_count=answer.data.total_count)
 
 
 @router.get("/replays/{replay_id}",
             response_model=envelope("RocketReplayAnswer", queries.Replay | queries.Processing | queries.Refused),
             summary="A replay's analysis: per player, stats by group with rank percentiles",
-            responses={404: {"description": "neither published, uploaded nor refused"}})
+            responses={404: {"description": "the replay was neither published, uploaded nor refused"}})
 def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Response:
+    """A published replay's game and each player's stats by group, each with its rank percentile among same-rank
+    players' values of every published game; an upload not published yet answers its `processing` status, one the
+    pipeline refused its `failed` status and why; any other id is a 404."""
     match_id = replay_id.lower()
     answer = queries.replay.read(reader, match_id)
     if answer.data is None:
@@ -287,76 +305,107 @@ def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Res
 
 
 @router.get("/analytics/weaknesses", response_model=with_reason_model("RocketWeaknessesAnswer", queries.weaknesses),
+            responses=PLAYER_UNKNOWN,
             summary="A player's skills against same-rank peers, the weak ones flagged")
 def weaknesses(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """The player's skills against same-rank peers (`rocket.player_weaknesses`), the weak ones flagged; empty with
+    the `reason` in the metadata when the player has none scored; a player without published games is a 404."""
     return with_reason(queries.weaknesses, reader, player_id, player_id=player_id)
 
 
 @router.get("/analytics/progress", response_model=for_player("RocketProgressAnswer", queries.Progress),
+            responses=PLAYER_UNKNOWN,
             summary="A player's stats day by day: mean, games and rank percentile")
 def progress(reader: ReaderDep, player_id: PlayerId,
-             stat_type: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$")] = None) -> Response:
+             stat_type: Annotated[str | None, Query(max_length=64, pattern=r"^[a-z0-9_]+$",
+                                                    description="one stat (default: every stat)")] = None) -> Response:
+    """The player's stats day by day (`rocket.player_stats`): each day's mean, games and rank percentile, one stat
+    or every one; a player without published games is a 404."""
     return enveloped(queries.progress.read(reader, player_id, stat_type), player_id=player_id)
 
 
-@router.get("/analytics/rank-prediction",
+@router.get("/analytics/rank-prediction", responses=PLAYER_UNKNOWN,
             response_model=with_reason_model("RocketRankPredictionAnswer", queries.rank_prediction),
             summary="A player's predicted rank with a 95 % interval, and whether the model beats the mean baseline")
 def rank_prediction(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """The player's rank as the model predicts it from their stats (`rocket.rank_predictions`), with its 95 %
+    interval and the model's error on held-out players beside the mean baseline's; empty with the `reason` when the
+    player has no prediction; a player without published games is a 404."""
     return with_reason(queries.rank_prediction, reader, player_id, player_id=player_id)
 
 
 @router.get("/analytics/comparison", response_model=for_player("RocketComparisonAnswer", queries.Comparison),
+            responses=PLAYER_UNKNOWN,
             summary="A player's mean of each stat beside same-rank players'")
 def comparison(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """The player's mean of each stat beside the other players' of their rank band (`rocket.peer_stats`), with the
+    middle 68 % of those players' games; a player without published games is a 404."""
     return enveloped(queries.comparison.read(reader, player_id), player_id=player_id)
 
 
-@router.get("/training/recommendations",
+@router.get("/training/recommendations", responses=PLAYER_UNKNOWN,
             response_model=with_reason_model("RocketRecommendationsAnswer", queries.recommendations),
             summary="Training packs for a player's weakest skills")
 def recommendations(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """Training packs for the player's weakest skills (`rocket.recommendations`), near their rank and not mastered
+    yet; empty with the `reason` when there are none; a player without published games is a 404."""
     return with_reason(queries.recommendations, reader, player_id, player_id=player_id)
 
 
 @router.get("/training/packs", response_model=envelope("RocketPacksAnswer", list[queries.Pack], q=str | None,
-                                                        skill=str | None, difficulty=str | None),
+                                                        skill=str | None, difficulty=str | None, limit=int,
+                                                        offset=int, total_count=TOTAL),
             summary="Search the training-pack catalogue")
-def packs(reader: ReaderDep, q: Annotated[str | None, Query(max_length=100)] = None,
-          skill: Annotated[str | None, Query(max_length=64)] = None,
-          difficulty: Annotated[str | None, Query(max_length=32)] = None, limit: Limit = 20) -> Response:
-    return enveloped(queries.packs.read(reader, q, skill, difficulty, limit), q=q, skill=skill, difficulty=difficulty)
+def packs(reader: ReaderDep, q: Words = None, skill: Category = None, difficulty: Difficulty = None,
+          limit: Limit = 20, offset: Offset = 0) -> Response:
+    """The training-pack catalogue (`rocket.training_packs`), easiest first, narrowed by words of a pack's name,
+    code or tags, a skill category and a difficulty: `limit` from `offset`, with `total_count` in the metadata."""
+    answer = queries.packs.read(reader, q, skill, difficulty, limit, offset)
+    return enveloped(answer, "rows", q=q, skill=skill, difficulty=difficulty, limit=limit, offset=offset,
+                     total_count=answer.data.total_count)
 
 
 @router.get("/training/progress", response_model=for_player("RocketTrainingAnswer", list[queries.PackProgress]),
+            responses=PLAYER_UNKNOWN,
             summary="A player's training per pack: sessions, success rate and its interval")
 def training_progress(reader: ReaderDep, player_id: PlayerId) -> Response:
+    """The player's logged training per pack (`rocket.training_sessions`): sessions, success rate and its Wilson
+    interval, mean improvement; a player without published sessions is a 404."""
     return enveloped(queries.training_progress.read(reader, player_id), player_id=player_id)
 
 
 class TrainingSession(BaseModel):
     """A training session as `training_sessions*.jsonl` lines hold it."""
 
-    player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$")
-    pack_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
-    started_at: dt.datetime
-    duration_seconds: int = Field(ge=0, le=86_400)
-    attempts: int = Field(ge=0, le=100_000)
-    successes: int = Field(ge=0, le=100_000)
+    player_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:@+-]+$",
+                           description="who trained: one of the account's players")
+    pack_code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="the pack trained")
+    started_at: dt.datetime = Field(description="when the session started")
+    duration_seconds: int = Field(ge=0, le=86_400, description="its length in seconds")
+    attempts: int = Field(ge=0, le=100_000, description="shots attempted")
+    successes: int = Field(ge=0, le=100_000, description="shots made, at most the attempts")
+
+    @model_validator(mode="after")
+    def possible(self) -> TrainingSession:
+        if self.successes > self.attempts:
+            raise ValueError("successes cannot exceed attempts")
+        return self
 
 
 Logged = shape("RocketSessionLogged", "A training session landed, to be run as a dropped file is",
-               session_id=str, status=field(str, '"processing"'), landed=field(str, "the folder it landed in"))
+               session_id=field(str, "the session's id"), status=field(str, '"processing"'),
+               landed=field(str, "the folder it landed in"))
 
 
 @router.post("/training/sessions", status_code=202, response_model=Logged,
-             summary="Log a training session; it lands as a training_sessions file and is run as one")
+             summary="Log a training session; it lands as a training_sessions file and is run as one",
+             responses={403: {"description": "the account does not act for the player"}})
 def log_session(settings: SettingsDep, session: TrainingSession,
                 who: Annotated[Principal, Depends(role("player"))]) -> dict:
+    """A training session of one of the account's players, landed as a `training_sessions` file of its day and run
+    by the landing sensor as a dropped file is (202); the account must act for the player (403 otherwise)."""
     if not who.acts_for(session.player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {session.player_id!r}")
-    if session.successes > session.attempts:
-        raise HTTPException(422, "successes cannot exceed attempts")
     session_id = uuid.uuid4().hex
     day = landing_day(settings, session.started_at)
     folder = settings.data_dir / "landing" / DOMAIN / day

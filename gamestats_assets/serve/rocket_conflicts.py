@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.serve.accounts import Principal
@@ -26,17 +26,21 @@ from gamestats_assets.sources.replays.header import read_header_alone
 
 router = APIRouter(prefix="/api/v1/rocket/conflicts", tags=["rocket league"])
 Operator = Annotated[Principal, Depends(role("operator"))]
-ConflictId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}-[0-9a-f]{16}$")]
+ConflictId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}-[0-9a-f]{16}$",
+                                      description="the conflict (`GET /api/v1/rocket/conflicts`)")]
 
 ConflictRow = shape(
     "RocketConflict", "An upload kept for the operator beside the game it contends with",
-    conflict_id=str, match_id=field(str, "the match id the upload's header gives"),
+    conflict_id=field(str, "the conflict: the upload's match id and a digest of its bytes"),
+    match_id=field(str, "the match id the upload's header gives"),
     held_match_id=field(str, "the match id of the game held"),
     held=field(str, "where the game is held, under the data folder (`retired, its rows kept` for a file retired)"),
     reason=field(str, "another file of the match, or the same game (its stream) under another header"),
-    received_at=str, uploaded_by=str)
-Conflicts = shape("RocketConflicts", data=list[ConflictRow])
-Settled = shape("RocketConflictSettled", conflict_id=str, kept=field(str, '"held" or "upload"'),
+    received_at=field(str, "when the upload came, ISO 8601"), uploaded_by=field(str, "the account that sent it"))
+Conflicts = shape("RocketConflicts", "The conflicts waiting",
+                  data=field(list[ConflictRow], "the conflicts, oldest first"))
+Settled = shape("RocketConflictSettled", "A conflict settled", conflict_id=field(str, "the conflict"),
+                kept=field(str, '"held" or "upload"'),
                 landed=field(str | None, "where the upload lands, when kept"),
                 quarantined=field(str | None, "where the file held went, when the upload was kept"))
 
@@ -44,11 +48,13 @@ Settled = shape("RocketConflictSettled", conflict_id=str, kept=field(str, '"held
 class Settlement(BaseModel):
     """Which of the two files stays: the one `held`, or the `upload`."""
 
-    keep: Literal["held", "upload"]
+    keep: Literal["held", "upload"] = Field(description="the file that stays: the one `held`, or the `upload`")
 
 
 @router.get("", response_model=Conflicts, summary="The uploads contending with a game held, oldest first")
 def listed(settings: SettingsDep, who: Operator) -> dict:
+    """The uploads kept in `landing/rocket/.conflicts/` beside the game each contends with (another file of its match,
+    or the same game under another header), oldest first, for the operator to settle."""
     return {"data": [asdict(conflict) for conflict in conflicts(settings.data_dir)]}
 
 
@@ -58,6 +64,9 @@ def listed(settings: SettingsDep, who: Operator) -> dict:
                         422: {"description": "the upload kept is refused by its parse; nothing changed"}})
 async def settle(request: Request, settings: SettingsDep, who: Operator, conflict_id: ConflictId,
                  settlement: Settlement) -> dict:
+    """The file held kept (the upload dropped), or the upload kept: the file held goes to quarantine with the reason
+    and the upload lands as any upload lands, its day's run taking the held file's rows out; an upload its parse
+    refuses changes nothing (422)."""
     found = conflict_of(settings.data_dir, conflict_id)
     if found is None:
         raise HTTPException(404, f"conflict {conflict_id} does not wait for a settlement")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from pydantic import TypeAdapter
 
 from gamestats_assets.serve.reader import Answer, Reader, Until
@@ -50,3 +51,16 @@ class Query:
 def query(*tables: str, returns: Any) -> Callable[[Callable[..., Any]], Query]:
     """The decorated function `compute(conn, *args)` as a `Query` of `tables`, its result a `returns`."""
     return lambda compute: Query(tables, returns, compute)
+
+
+def page(conn: psycopg.Connection, select: sql.Composable, params: dict[str, Any], limit: int,
+         offset: int) -> dict[str, Any]:
+    """The rows of `select` (a statement with its order, over `params`) from `offset`, at most `limit`, and how many
+    it has in all: {"rows", "total_count"}. A page short of `limit` with rows (or the first page) says the total by
+    itself; otherwise the rows are counted, so that a page past the end still says how many there are."""
+    rows = conn.execute(sql.SQL("{} LIMIT %(limit)s OFFSET %(offset)s").format(select),
+                        {**params, "limit": limit, "offset": offset}).fetchall()
+    if (rows or not offset) and len(rows) < limit:
+        return {"rows": rows, "total_count": offset + len(rows)}
+    (total,) = conn.execute(sql.SQL("SELECT count(*) FROM ({}) listed").format(select), params).fetchone().values()
+    return {"rows": rows, "total_count": total}

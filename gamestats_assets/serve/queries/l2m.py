@@ -16,7 +16,8 @@ KPIS = "l2m.l2m_daily_kpis"
 Server = row("L2mServer", COLUMNS["l2m_daily_kpis"], "server_id", doc="A server with published daily KPIs",
              first_day=field(dt.date, "its first day published"), last_day=field(dt.date, "its last day published"),
              countries=field(list[str | None], "the countries of its players"))
-Servers = shape("L2mServers", servers=list[Server], total_count=int)
+Servers = shape("L2mServers", servers=field(list[Server], "the servers, by id"),
+                total_count=field(int, "the servers listed"))
 
 
 @query(KPIS, returns=Servers)
@@ -30,13 +31,19 @@ def servers(conn: psycopg.Connection) -> dict:
 Kpis = row("L2mDailyKpis", COLUMNS["l2m_daily_kpis"], doc="A day's KPIs of a country on a server")
 
 
-@query(KPIS, returns=list[Kpis])
-def kpis(conn: psycopg.Connection, date_from: dt.date, date_to: dt.date, server_id: int | None,
-         country_code: str | None) -> list[dict]:
-    """The days `date_from` to `date_to` of one server (404 when it has no KPIs) or all, one country or all."""
+def known_server(conn: psycopg.Connection, server_id: int | None) -> None:
+    """`NotFound` for a server `KPIS` has no row of (the servers `servers` lists are the known ones): an unknown
+    server is a 404 on every route that takes one."""
     if server_id is not None and conn.execute(f"SELECT 1 FROM {KPIS} WHERE server_id = %s LIMIT 1",
                                               (server_id,)).fetchone() is None:
         raise NotFound(f"server {server_id} not found in {KPIS}")
+
+
+@query(KPIS, returns=list[Kpis])
+def kpis(conn: psycopg.Connection, date_from: dt.date, date_to: dt.date, server_id: int | None,
+         country_code: str | None) -> list[dict]:
+    """The days `date_from` to `date_to` of one server (404 when it is not known) or all, one country or all."""
+    known_server(conn, server_id)
     return conn.execute(
         f"SELECT {columns_of(Kpis)} FROM {KPIS} WHERE date BETWEEN %s AND %s "
         "AND (%s::bigint IS NULL OR server_id = %s) AND (%s::text IS NULL OR country_code = %s) "
@@ -45,14 +52,17 @@ def kpis(conn: psycopg.Connection, date_from: dt.date, date_to: dt.date, server_
 
 
 def ranged(table: str, model, day_column: str, order: str, server: bool) -> Query:
-    """The rows of `table` (as `model`) whose `day_column` is in a range, of one server when `server`."""
+    """The rows of `table` (as `model`) whose `day_column` is in a range, of one server when `server` (404 for a
+    server that is not known)."""
     def compute(conn: psycopg.Connection, date_from: dt.date, date_to: dt.date, *server_id: int) -> list[dict]:
+        if server:
+            known_server(conn, *server_id)
         return conn.execute(f"SELECT {columns_of(model)} FROM {table} WHERE {day_column} BETWEEN %s AND %s"
                             f"{' AND server_id = %s' if server else ''} ORDER BY {order}",
                             (date_from, date_to, *server_id)).fetchall()
 
     compute.__qualname__ = f"ranged.{table}"
-    return Query((table,), list[model], compute)
+    return Query((table, KPIS) if server else (table,), list[model], compute)
 
 
 RETENTION = ("cohort_date", "day_n", "date", "cohort_size", "retained_users", "retention_rate", "ci_low", "ci_high")

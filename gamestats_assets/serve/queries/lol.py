@@ -13,15 +13,16 @@ from psycopg import sql
 
 from gamestats_assets.sources.riot.league import ALL, SLICES
 from gamestats_assets.published.lol import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, row, shape
-from gamestats_assets.serve.queries import NotFound, Query, query
+from gamestats_assets.serve.models import columns_of, field, paged, row, shape
+from gamestats_assets.serve.queries import NotFound, Query, page, query
 from gamestats_assets.sources.riot.compound import CompoundResult, compound_query, nested
 
 Champion = row("LolChampion", COLUMNS["patch_trend"], "champion_name", doc="A champion published, with its games",
                games=field(int, "its counted games over every queue and patch"),
                queues=field(list[str | None], "the queues it was played in"),
                patches=field(list[str | None], "the patches it was played on"))
-Champions = shape("LolChampions", champions=list[Champion], total_count=int)
+Champions = shape("LolChampions", champions=field(list[Champion], "the champions, most played first"),
+                  total_count=field(int, "the champions listed"))
 
 
 @query("lol.patch_trend", returns=Champions)
@@ -30,6 +31,31 @@ def champions(conn: psycopg.Connection) -> dict:
                         "array_agg(DISTINCT patch) AS patches FROM lol.patch_trend WHERE tier = %s "
                         "GROUP BY champion_name ORDER BY games DESC, champion_name", (ALL,)).fetchall()
     return {"champions": rows, "total_count": len(rows)}
+
+
+KNOWN = "lol.champion_stats"
+"""The table whose queues, patches and slices of ranked tiers are the known ones: every counted game is in it."""
+
+
+def known(conn: psycopg.Connection, queues: tuple[str, ...], patches: tuple[str, ...], tier: str = ALL) -> None:
+    """`NotFound` naming the first of `queues` that `KNOWN` does not hold, or of `patches` it does not hold in those
+    queues (in any queue when none is asked), or `tier` when it holds no games of it in those queues and patches:
+    an unknown value is a 404 on every route that takes it."""
+    held = conn.execute(f"SELECT DISTINCT queue, patch, tier FROM {KNOWN}").fetchall()
+    for name in queues:
+        if name not in {r["queue"] for r in held}:
+            raise NotFound(f"queue {name!r} not found in {KNOWN}")
+    held = [r for r in held if not queues or r["queue"] in queues]
+    for name in patches:
+        if name not in {r["patch"] for r in held}:
+            raise NotFound(f"patch {name!r} not found in {KNOWN}" + (f" for {', '.join(queues)}" if queues else ""))
+    held = [r for r in held if not patches or r["patch"] in patches]
+    if tier not in {r["tier"] for r in held}:
+        raise NotFound(f"no games of tier {tier!r} in {KNOWN} for the queue and patch asked")
+
+
+def optional(value: str | None) -> tuple[str, ...]:
+    return () if value is None else (value,)
 
 
 @dataclass(frozen=True)
@@ -51,27 +77,26 @@ class ChampionTable:
 
 def champion_rows(spec: ChampionTable) -> Query:
     """The rows of `spec.table` of a champion (any case; 404 when the table has none), one queue and patch or
-    all, of one slice of ranked tiers when the table has them (`all` games unless asked), at most `limit`, in
-    `spec.order`."""
+    all, of one slice of ranked tiers when the table has them (`all` games unless asked; 404 for a queue, patch or
+    slice that is not `known`), `limit` from `offset` in `spec.order`, with how many there are."""
     table = sql.Identifier(*spec.table.split("."))
     of_tier = sql.SQL("AND tier = %(tier)s " if spec.tiered else "")
 
     def compute(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None, tier: str,
-                limit: int) -> list[dict]:
+                limit: int, offset: int) -> dict:
         found = conn.execute(sql.SQL("SELECT champion_id FROM {} WHERE lower(champion_name) = lower(%s) LIMIT 1")
                              .format(table), (champion,)).fetchone()
         if found is None:
             raise NotFound(f"champion {champion!r} not found in {spec.table}")
-        return conn.execute(sql.SQL(
+        known(conn, optional(queue), optional(patch), tier)
+        return page(conn, sql.SQL(
             "SELECT {} FROM {} WHERE champion_id = %(champion_id)s "
             "AND (%(queue)s::text IS NULL OR queue = %(queue)s) AND (%(patch)s::text IS NULL OR patch = %(patch)s) "
-            "{}ORDER BY queue, {} LIMIT %(limit)s").format(
-            sql.SQL(columns_of(spec.model)), table, of_tier, sql.SQL(spec.order)),
-            {"champion_id": found["champion_id"], "queue": queue, "patch": patch, "tier": tier,
-             "limit": limit}).fetchall()
+            "{}ORDER BY queue, {}").format(sql.SQL(columns_of(spec.model)), table, of_tier, sql.SQL(spec.order)),
+            {"champion_id": found["champion_id"], "queue": queue, "patch": patch, "tier": tier}, limit, offset)
 
     compute.__qualname__ = f"champion_rows.{spec.table}"
-    return Query((spec.table,), list[spec.model], compute)
+    return Query(tuple(dict.fromkeys((spec.table, KNOWN))), paged(f"{spec.model.__name__}Page", spec.model), compute)
 
 
 def table_row(table: str, doc: str) -> type:
@@ -114,7 +139,8 @@ TierList = shape("LolTierList", "A queue and patch's champions by role, best low
                  patches=field(list[str], "the queue's patches, latest first"),
                  tiers=field(list[str], "the slices of ranked tiers the queue and patch has games of, `all` first, "
                                         "then single tiers lowest first, then the bands"),
-                 champions=list[ChampionRow])
+                 champions=field(list[ChampionRow], "the page of champions by role, ranked"),
+                 total_count=field(int, "the champions by role in all, on every page"))
 
 
 def patch_order(patch: str) -> tuple[int, ...]:
@@ -124,7 +150,7 @@ def patch_order(patch: str) -> tuple[int, ...]:
 
 @query("lol.champion_stats", returns=TierList)
 def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, tier: str, role: str | None,
-              min_games: int, limit: int) -> dict:
+              min_games: int, limit: int, offset: int) -> dict:
     """The queue and patch default to the queue with the most games and its latest patch (404 for one not
     published), the slice of ranked tiers to `all` games (404 for one the queue and patch has no games of); ranked
     by the lower bound of the 95 % interval, the rows of a low sample (`low_sample`: fewer than 100 games)
@@ -134,7 +160,7 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ti
         (ALL,)).fetchall()]
     if not queues:
         return {"queue": None, "patch": None, "tier": tier, "queues": [], "patches": [], "tiers": [],
-                "champions": []}
+                "champions": [], "total_count": 0}
     if queue is not None and queue not in queues:
         raise NotFound(f"queue {queue!r} not found in lol.champion_stats (known: {', '.join(queues)})")
     chosen = queue or queues[0]
@@ -149,13 +175,13 @@ def tier_list(conn: psycopg.Connection, queue: str | None, patch: str | None, ti
     tiers = [name for name in SLICES if name in held]
     if tier not in tiers:
         raise NotFound(f"no games of tier {tier!r} in {chosen} on {ranked} (known: {', '.join(tiers)})")
-    rows = conn.execute(
-        f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %s AND patch = %s AND tier = %s "
-        "AND (%s::text IS NULL OR team_position = %s) AND games >= %s "
-        "ORDER BY low_sample, win_rate_ci_low DESC, games DESC, champion_name LIMIT %s",
-        (chosen, ranked, tier, role, role, min_games, limit)).fetchall()
+    ranking = page(conn, sql.SQL(
+        f"SELECT {columns_of(ChampionRow)} FROM lol.champion_stats WHERE queue = %(queue)s AND patch = %(patch)s "
+        "AND tier = %(tier)s AND (%(role)s::text IS NULL OR team_position = %(role)s) AND games >= %(min_games)s "
+        "ORDER BY low_sample, win_rate_ci_low DESC, games DESC, champion_name, team_position"),
+        {"queue": chosen, "patch": ranked, "tier": tier, "role": role, "min_games": min_games}, limit, offset)
     return {"queue": chosen, "patch": ranked, "tier": tier, "queues": queues, "patches": patches, "tiers": tiers,
-            "champions": rows}
+            "champions": ranking["rows"], "total_count": ranking["total_count"]}
 
 
 ChampionTiers = shape("LolChampionTiers", "The slices of ranked tiers a champion has games of",
@@ -174,6 +200,7 @@ def champion_tiers(conn: psycopg.Connection, champion: str, queue: str | None, p
         {"champion": champion, "queue": queue, "patch": patch}).fetchall()
     if not rows:
         raise NotFound(f"champion {champion!r} not found in lol.champion_stats")
+    known(conn, optional(queue), optional(patch))
     held = {r["tier"] for r in rows if r["chosen"]}
     return {"tiers": [name for name in SLICES if name in held]}
 
@@ -192,11 +219,13 @@ def champion_facts(conn: psycopg.Connection, champion_id: int) -> pl.DataFrame:
     return nested(pl.DataFrame(rows, schema=FACT_TYPES, orient="row"))
 
 
-@query(FACTS, returns=CompoundResult)
+@query(FACTS, KNOWN, returns=CompoundResult)
 def compound(conn: psycopg.Connection, champion: str, champion_id: int, completed: tuple[str, ...], metric: str,
              queues: tuple[str, ...], patches: tuple[str, ...], first_item: str | None, max_order: str | None,
              first_objective: str | None, against: str | None, minutes: str | None) -> CompoundResult:
-    """`gamestats lol query`'s answer over the published copy of the fact table, one champion's rows."""
+    """`gamestats lol query`'s answer over the published copy of the fact table, one champion's rows (404 for a queue
+    or patch that is not `known`)."""
+    known(conn, queues, patches)
     return compound_query(champion_facts(conn, champion_id), champion, completed, metric, queues, patches,
                           first_item=first_item, max_order=max_order, first_objective=first_objective,
                           against=against, minutes=minutes)

@@ -156,7 +156,9 @@ TeamStanding = row(
     renamed={"points": "total_points", "kills": "total_kills", "wins": "wwcd", "matches": "matches_played"},
     team_id=field(str | None, "the team (its name: the organisers' files key teams by name)"),
     recent_placements=field(list[int], "its last placements, oldest first"))
-WeaponShare = shape("PubgWeaponShare", damage=float, kills=int)
+WeaponShare = shape("PubgWeaponShare", "A player's damage and kills with a weapon category",
+                    damage=field(float, "damage dealt to players of other teams with it"),
+                    kills=field(int, "kills of players of other teams with it"))
 PlayerStanding = row(
     "PubgPlayerStanding", PLAYER_BOARD, "rank", "rank_change", "rank_change_since", "account_id", "player_name",
     "team_name", "points", *PLAYER_PARTS, "kills", "damage_dealt", "avg_damage", "killsteals", "matches",
@@ -165,8 +167,10 @@ PlayerStanding = row(
              "damage_dealt": "total_damage", "matches": "matches_played"},
     weapon_distribution=field(dict[str, WeaponShare] | None,
                               "damage and kills per weapon category of the page (null unless include_weapons)"))
-TeamBoard = shape("PubgTeamBoard", teams=list[TeamStanding], total_count=int)
-PlayerBoard = shape("PubgPlayerBoard", players=list[PlayerStanding], total_count=int)
+TeamBoard = shape("PubgTeamBoard", teams=field(list[TeamStanding], "the page of standings, by rank"),
+                  total_count=field(int, "the standings in all, every page"))
+PlayerBoard = shape("PubgPlayerBoard", players=field(list[PlayerStanding], "the page of standings, by rank"),
+                    total_count=field(int, "the standings in all, every page"))
 
 
 def team_row(found: dict, include_weapons: bool) -> dict:
@@ -280,14 +284,16 @@ def context_filter(scope: Scope, alias: str) -> tuple[sql.Composed, list[Any]]:
 MapName = field(str | None, "the map's name as players know it, from the PUBG dictionaries (its id when they lack it)")
 OUTCOMES = COLUMNS["tournament_match_outcomes"]
 TeamResult = shape("PubgTeamResult", "A team's result in a match", team_name=typed(PLAYER_BOARD["team_name"]),
-                   placement=typed(COLUMNS["match_summaries"]["placement"]), kills=int | None,
-                   damage=float | None)
+                   placement=typed(COLUMNS["match_summaries"]["placement"]),
+                   kills=field(int | None, "its players' kills, as the match object states them"),
+                   damage=field(float | None, "its players' damage dealt, as the match object states it"))
 RecentMatch = row("PubgRecentMatch", OUTCOMES, "match_id", "started_at", "division_id", "group_id", "round_id",
                   "slot_id", "is_remake", doc="A scored match and each team's result",
                   renamed={"division_id": "division", "group_id": "group", "round_id": "round"},
                   map_name=typed(COLUMNS["matches"]["map_name"]), map_display_name=MapName,
-                  teams=list[TeamResult])
-RecentMatches = shape("PubgRecentMatches", matches=list[RecentMatch], total_count=int)
+                  teams=field(list[TeamResult], "each tournament team's result, best placement first"))
+RecentMatches = shape("PubgRecentMatches", matches=field(list[RecentMatch], "the page of matches, newest first"),
+                      total_count=field(int, "the scored matches of the context in all, every page"))
 
 RECENT_MATCHES = sql.SQL("""
 WITH picked AS (
@@ -312,10 +318,11 @@ ORDER BY p.started_at DESC NULLS LAST, p.match_id, placement, t.team_name
 @in_scope(("pubg.tournament_match_outcomes", "pubg.matches", "pubg.match_summaries", "pubg.player_leaderboards"),
           RecentMatches)
 def recent_matches(conn: psycopg.Connection, scope: Scope, limit: int, offset: int) -> dict:
-    """The scored matches of the context, newest first, each team's placement, kills and damage."""
+    """The scored matches of the context, newest first, each team's placement, kills and damage, and how many there
+    are (on a page past the last too)."""
     where, params = context_filter(scope, "o")
     matches: dict[str, dict] = {}
-    total = 0
+    total = None
     for found in conn.execute(RECENT_MATCHES.format(where=where), [*params, limit, offset, scope.season_id]):
         total = found["total_count"]
         match = matches.setdefault(found["match_id"], {
@@ -325,6 +332,9 @@ def recent_matches(conn: psycopg.Connection, scope: Scope, limit: int, offset: i
             "slot_id": found["slot_id"], "is_remake": found["is_remake"], "teams": []})
         match["teams"].append({"team_name": found["team_name"], "placement": found["placement"],
                                "kills": found["kills"], "damage": found["damage"]})
+    if total is None:
+        total = conn.execute(sql.SQL("SELECT count(*) AS n FROM pubg.tournament_match_outcomes o WHERE o.scored "
+                                     "AND {}").format(where), params).fetchone()["n"]
     return {"matches": list(matches.values()), "total_count": total}
 
 
@@ -332,7 +342,8 @@ Round = row("PubgRound", ROUNDS, "round_id", "name", "date", "starts_at", "ends_
             renamed={"round_id": "round"}, doc="A round of the season, its window and matches played",
             matches_played=field(int, "its scored matches in the context"),
             status=field(str, "completed, active or scheduled, by its window against the time of the answer"))
-Rounds = shape("PubgRounds", rounds=list[Round], total_count=int)
+Rounds = shape("PubgRounds", rounds=field(list[Round], "the season's rounds, by start"),
+               total_count=field(int, "the rounds listed"))
 
 
 def round_status(starts_at: dt.datetime | None, ends_at: dt.datetime | None, now: dt.datetime) -> str:
@@ -366,7 +377,8 @@ SLOT_NAMES = {"division_id": "division", "group_id": "group", "round_id": "round
 Slot = row("PubgSlot", SLOTS, *SLOT, renamed=SLOT_NAMES, doc="A scheduled match slot and the match that counts for it",
            map_display_name=MapName)
 SLOT_COLUMNS = ", ".join(f"s.{c} AS {SLOT_NAMES.get(c, c)}" if c in SLOT_NAMES else f"s.{c}" for c in SLOT)
-Schedule = shape("PubgSchedule", matches=list[Slot], total_count=int)
+Schedule = shape("PubgSchedule", matches=field(list[Slot], "the context's slots, by scheduled time"),
+                 total_count=field(int, "the slots listed"))
 
 
 @in_scope((), Schedule)
@@ -382,7 +394,8 @@ def schedule(conn: psycopg.Connection, scope: Scope) -> dict:
 Season = row("PubgSeason", ROUNDS, "season_id", "season_name", doc="A published season",
              rounds=field(int, "its rounds"), first_day=field(dt.date, "its first round's day"),
              last_day=field(dt.date, "its last round's day"))
-Seasons = shape("PubgSeasons", seasons=list[Season], total_count=int)
+Seasons = shape("PubgSeasons", seasons=field(list[Season], "the seasons, newest first"),
+                total_count=field(int, "the seasons listed"))
 
 
 @query("pubg.tournament_rounds", returns=Seasons)
@@ -426,9 +439,13 @@ MATCH = ("match_id", "created_at", "map_name", "game_mode", "duration_s", "parti
 Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page", map_display_name=MapName,
             game_mode_display_name=field(str | None, "the game mode as players know it, from the PUBG dictionaries "
                                          "(its id when they lack it)"),
-            map_size_m=field(int, "the map's edge in metres"), teams=list[MatchTeam], landings=list[Landing],
-            kills=list[Kill], circles=list[Circle], fights=list[Fight], engagements=list[Engagement],
-            tracked_positions=list[Position])
+            map_size_m=field(int, "the map's edge in metres"),
+            teams=field(list[MatchTeam], "each team's result, best placement first"),
+            landings=field(list[Landing], "where each player landed"),
+            kills=field(list[Kill], "every kill, in the order of the telemetry"),
+            circles=field(list[Circle], "the safe zone of each phase"), fights=field(list[Fight], "its fights"),
+            engagements=field(list[Engagement], "its engagements"),
+            tracked_positions=field(list[Position], "the tracked players' positions at each game-state sample"))
 
 
 TEAM_NAMES = """

@@ -51,12 +51,15 @@ AdminRound = shape(
     name=typed(ROUNDS["name"]), starts_at=typed(ROUNDS["starts_at"]), ends_at=typed(ROUNDS["ends_at"]),
     edited=field(bool, "set through the admin endpoints"),
     applied=field(bool, "the published round holds the edit (false until the pipeline's next build)"))
-Lobby = shape("PubgAdminLobby", "A division and group of the season", division=str, group=str)
-MapChoice = shape("PubgMapChoice", "A map a slot can be played on", map_name=str, display=str)
+Lobby = shape("PubgAdminLobby", "A division and group of the season", division=field(str, "the division"),
+              group=field(str, "the group"))
+MapChoice = shape("PubgMapChoice", "A map a slot can be played on", map_name=field(str, "the map's id"),
+                  display=field(str, "the name players know it by"))
 AdminSeason = shape(
     "PubgAdminSeason", "A season's rounds, lobbies and the maps a slot can name",
     season_id=typed(ROUNDS["season_id"]), season_name=typed(ROUNDS["season_name"]),
-    rounds=list[AdminRound], lobbies=list[Lobby], maps=list[MapChoice])
+    rounds=field(list[AdminRound], "its rounds, by start"), lobbies=field(list[Lobby], "its divisions and groups"),
+    maps=field(list[MapChoice], "the maps a slot can name"))
 
 SEASON_ROUNDS = """
 SELECT coalesce(e.round_id, r.round_id) AS round, coalesce(e.name, r.name) AS name,
@@ -111,7 +114,8 @@ AdminSlot = shape(
     edited=field(bool, "set through the admin endpoints"),
     applied=field(bool, "the published slot holds the edit (false until the pipeline's next build)"),
     edit_reason=field(str | None, "why it was last edited or delayed"))
-AdminSlots = shape("PubgAdminSlots", season_id=str, slots=list[AdminSlot], total_count=int,
+AdminSlots = shape("PubgAdminSlots", season_id=field(str, "the season listed"),
+                   slots=field(list[AdminSlot], "the slots, by time"), total_count=field(int, "the slots listed"),
                    published_at=field(dt.datetime | None, "when the published slots were last republished"))
 
 SEASON_SLOTS = """
@@ -164,7 +168,9 @@ Checked = shape(
     reason=typed(CHECKED["reason"]),
     override_pending=field(bool, "an override is written that the match's next run has not applied yet"),
     needs_override=field(bool, "its status asks for an organiser's decision and no override of theirs holds"))
-Validation = shape("PubgAdminValidation", season_id=str, matches=list[Checked], total_count=int)
+Validation = shape("PubgAdminValidation", season_id=field(str, "the season listed"),
+                   matches=field(list[Checked], "the matches asked for, newest first"),
+                   total_count=field(int, "the matches listed"))
 
 VALIDATION = """
 SELECT t.match_id, m.created_at, m.map_name, t.division_id AS division, t.group_id AS "group",
@@ -364,19 +370,26 @@ def write_delay(conn: psycopg.Connection, season_id: str | None, round_id: str, 
 HISTORY_SHOWN = 10
 """The edits of a round's lobby the history lists, newest first."""
 
-PreviousSlot = shape("PubgPreviousSlot", "A slot as it was before an edit", match_number=int, slot_id=str,
+PreviousSlot = shape("PubgPreviousSlot", "A slot as it was before an edit",
+                     match_number=field(int, "its number in the round"), slot_id=field(str, "the slot"),
                      scheduled_at=field(dt.datetime, "its time then: planned time moved by its delay"),
-                     planned_at=dt.datetime, delay_minutes=int, map_name=str,
+                     planned_at=field(dt.datetime, "its planned time then"),
+                     delay_minutes=field(int, "how far a delay had moved it"),
+                     map_name=field(str, "the map's id it was planned on"),
                      map_display_name=field(str | None, "the map's name"),
                      edited=field(bool, "an edit row held it (else the organisers' file's slot)"))
 ScheduleEdit = shape(
     "PubgScheduleEdit", "A change of a round's slots for a division and group, with the slots before it",
-    edit_id=int, season_id=str, round=str, division=str, group=str,
-    action=field(str, "`schedule`, `delay` or `undo`"), reason=str | None, edited_at=dt.datetime,
+    edit_id=field(int, "the edit's number, in the order they were made"), season_id=field(str, "its season"),
+    round=field(str, "its round"), division=field(str, "its division"), group=field(str, "its group"),
+    action=field(str, "`schedule`, `delay` or `undo`"), reason=field(str | None, "why (the organiser's words)"),
+    edited_at=field(dt.datetime, "when it was made"),
     undoes=field(int | None, "the edit an undo undid"), undone_by=field(int | None, "the undo that undid it"),
     previous=field(list[PreviousSlot], "the slots before the edit (what its undo restores)"),
     can_undo=field(bool, "the lobby's latest edit, not undone yet"))
-ScheduleHistory = shape("PubgScheduleHistory", season_id=str, edits=list[ScheduleEdit], total_count=int)
+ScheduleHistory = shape("PubgScheduleHistory", season_id=field(str, "the season listed"),
+                        edits=field(list[ScheduleEdit], "the lobby's latest edits, newest first"),
+                        total_count=field(int, "the edits listed"))
 
 
 def record(conn: psycopg.Connection, season_id: str, round_id: str, division: str, group: str, action: str,

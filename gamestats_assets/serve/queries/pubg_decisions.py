@@ -7,26 +7,32 @@ from __future__ import annotations
 import datetime as dt
 
 import psycopg
+from psycopg import sql
 
 from gamestats_assets.serve.models import field, shape
-from gamestats_assets.serve.queries import NotFound
+from gamestats_assets.serve.queries import NotFound, page
 from gamestats_assets.serve.queries import pubg_admin
 from gamestats_assets.sources.pubg.decisions import Author, current_override, put_override, record_decision
 
 DecisionRow = shape(
     "PubgDecision", "An organiser's decision: what, by whom, why, and whether it took effect",
-    decision_id=int, kind=field(str, "`override`, `round`, `schedule`, `delay` or `undo`"),
-    season_id=str | None, round=str | None, division=str | None, group=str | None,
+    decision_id=field(int, "the decision's number, in the order they were made"),
+    kind=field(str, "`override`, `round`, `schedule`, `delay` or `undo`"),
+    season_id=field(str | None, "the season it is about (null for a match of no season)"),
+    round=field(str | None, "the round it is about"), division=field(str | None, "the division it is about"),
+    group=field(str | None, "the group it is about"),
     match_id=field(str | None, "the match an override (or its undo) decided on"),
     made_by=field(str, "the account that made it"), reason=field(str, "why (required)"),
-    notes=field(str | None, "the organiser's notes"), made_at=dt.datetime,
+    notes=field(str | None, "the organiser's notes"), made_at=field(dt.datetime, "when it was made"),
     undoes=field(int | None, "the decision an undo undid"), undone_by=field(int | None, "the undo that undid it"),
     can_undo=field(bool, "the latest decision standing on its match or round (the decisions before it can be undone "
                          "in turn), or the latest change of its lobby's slots"),
     status=field(str, "`applied` (the tournament tables were republished with it), `applying`, `failed`, "
                       "`waiting` (for the pipeline's next tick) or `pipeline not running`"),
     applied_at=field(dt.datetime | None, "when the tournament tables were republished with it"))
-Decisions = shape("PubgDecisions", season_id=str | None, decisions=list[DecisionRow], total_count=int)
+Decisions = shape("PubgDecisions", season_id=field(str | None, "the season listed (null: none published)"),
+                  decisions=field(list[DecisionRow], "the page of decisions, newest first"),
+                  total_count=field(int, "the decisions in all, every page"))
 
 SUBJECT = """CASE WHEN d.match_id IS NOT NULL THEN 'match:' || d.match_id
                  WHEN d.division_id IS NOT NULL THEN concat_ws('/', 'lobby', d.season_id, d.round_id, d.division_id,
@@ -50,33 +56,33 @@ WHERE (%(season)s::text IS NULL OR d.season_id = %(season)s OR d.season_id IS NU
        OR d.match_id IN (SELECT match_id FROM pubg.tournament_matches WHERE round_id = %(round)s))
   AND (%(match)s::text IS NULL OR d.match_id = %(match)s)
 ORDER BY d.decision_id DESC
-LIMIT %(limit)s
 """
-SHOWN = 200
-"""The most decisions a list holds, newest first."""
 
 
-def decisions(conn: psycopg.Connection, season_id: str | None, round_id: str | None, match_id: str | None) -> dict:
+def decisions(conn: psycopg.Connection, season_id: str | None, round_id: str | None, match_id: str | None,
+              limit: int, offset: int) -> dict:
     """The decisions of a season (the latest when none is given; decisions on matches of no season too), of a round
-    (its own and those on its matches) or of a match, newest first, `SHOWN` at the most."""
+    (its own and those on its matches) or of a match, newest first, `limit` from `offset`, and how many there
+    are."""
     try:
         season_id = pubg_admin.latest_season(conn, season_id)[0]
     except NotFound:
         if season_id is not None:
             raise
-    found = conn.execute(LIST, {"season": season_id, "round": round_id, "match": match_id,
-                                "limit": SHOWN}).fetchall()
-    return {"season_id": season_id, "decisions": found, "total_count": len(found)}
+    found = page(conn, sql.SQL(LIST), {"season": season_id, "round": round_id, "match": match_id}, limit, offset)
+    return {"season_id": season_id, "decisions": found["rows"], "total_count": found["total_count"]}
 
 
 PublicDecision = shape(
     "PubgPublicDecision", "An organiser's decision standing on a match, as viewers see it (no author, no notes)",
-    decision_id=int, match_id=str, made_at=dt.datetime,
+    decision_id=field(int, "the decision's number"), match_id=field(str, "the match it stands on"),
+    made_at=field(dt.datetime, "when it was made"),
     what=field(str, "`not a tournament match`, `put on <division> · <round> · match #<n>`, `status <status>` or "
                     "`corrected`"),
     reason=field(str, "why (the organiser's words)"),
     scored=field(bool | None, "the match counts in the standings now (null: not built with it yet)"))
-PublicDecisions = shape("PubgPublicDecisions", decisions=list[PublicDecision], total_count=int)
+PublicDecisions = shape("PubgPublicDecisions", decisions=field(list[PublicDecision], "the decisions, newest first"),
+                        total_count=field(int, "the decisions listed"))
 STANDING = """
 SELECT DISTINCT ON (d.match_id) d.decision_id, d.match_id, d.made_at, d.reason, o.scored,
        w.is_tournament_match, w.slot_id, w.status, s.division_id, s.match_number, r.name AS round_name
@@ -92,8 +98,10 @@ ORDER BY d.match_id, d.decision_id DESC
 
 
 def standing(conn: psycopg.Connection, season_id: str | None) -> dict:
-    """The overrides standing on the matches of a season (every season when none is given), newest first: what each
-    did and why, for viewers."""
+    """The overrides standing on the matches of a season (every season when none is given; `NotFound` for one
+    neither published nor edited), newest first: what each did and why, for viewers."""
+    if season_id is not None:
+        pubg_admin.latest_season(conn, season_id)
     found = conn.execute(STANDING, {"season": season_id}).fetchall()
     shown = [{"decision_id": d["decision_id"], "match_id": d["match_id"], "made_at": d["made_at"],
               "reason": d["reason"], "scored": d["scored"],
@@ -111,7 +119,7 @@ def undo(conn: psycopg.Connection, decision_id: int, author: Author) -> int:
     `pubg_admin.Invalid` when it cannot be undone (an undo, undone already, or a later decision on the same match,
     round or lobby stands). The undo's decision id."""
     found = next((d for d in conn.execute(
-        f"SELECT * FROM ({LIST.replace('LIMIT %(limit)s', '')}) d WHERE decision_id = %(decision)s",
+        f"SELECT * FROM ({LIST}) d WHERE decision_id = %(decision)s",
         {"season": None, "round": None, "match": None, "decision": decision_id}).fetchall()), None)
     if found is None:
         raise NotFound(f"decision {decision_id} not found")

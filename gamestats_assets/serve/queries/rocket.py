@@ -11,11 +11,12 @@ import re
 
 import polars as pl
 import psycopg
+from psycopg import sql
 
 from gamestats_assets.lib.core.stats import spread_band, wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
-from gamestats_assets.serve.models import columns_of, field, row, shape, typed
-from gamestats_assets.serve.queries import NotFound, query
+from gamestats_assets.serve.models import columns_of, field, paged, row, shape, typed
+from gamestats_assets.serve.queries import NotFound, page, query
 from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
 from gamestats_assets.sources.ballchasing.records import upper_bound
 from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
@@ -61,7 +62,8 @@ def without_rows(conn: psycopg.Connection, player_id: str, what: str, why: str) 
 
 Player = row("RocketPlayer", WEAKNESSES, "player_id", "rank_band", "matches", doc="A player with skill scores",
              name=field(str | None, "the name the player last played under (null when no source gave one)"))
-Players = shape("RocketPlayers", players=list[Player], total_count=int)
+Players = shape("RocketPlayers", players=field(list[Player], "the players, most games first"),
+                total_count=field(int, "the players listed"))
 
 
 @query("rocket.player_weaknesses", "rocket.users", returns=Players)
@@ -102,8 +104,8 @@ GAME = ("match_id", "played_at", "playlist", "map_code", "duration", "team_size"
         "source", "overtime", "result")
 Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game",
            team=field(int | None, "the player's team: 0 blue, 1 orange (null when no source gave it)"))
-PLAYED = ("SELECT date, match_id FROM rocket.player_stats WHERE player_id = %s GROUP BY date, match_id "
-          "ORDER BY max(time) DESC NULLS LAST, match_id LIMIT %s")
+PLAYED = sql.SQL("SELECT date, match_id FROM rocket.player_stats WHERE player_id = %(player)s "
+                 "GROUP BY date, match_id ORDER BY max(time) DESC NULLS LAST, match_id")
 """A player's latest games as (day, match) pairs, from the player's own stat rows (the `player_id` index)."""
 GAMES = f"""
 SELECT {', '.join('m.match_id AS id' if c == 'match_id' else f'm.{c}' for c in GAME)}, p.team
@@ -115,15 +117,16 @@ ORDER BY m.played_at DESC NULLS LAST, m.match_id
 """Those games' rows and the player's team, read from the partitions of their days alone."""
 
 
-@query("rocket.matches", "rocket.player_stats", "rocket.match_players", returns=list[Game])
-def recent_games(conn: psycopg.Connection, player_id: str, limit: int) -> list[dict]:
-    """The player's `limit` latest games (`NotFound` for an unknown player): their days and ids first, then the
-    games by their key, so that the plan never walks every game in time order looking for the player's."""
-    played = conn.execute(PLAYED, (player_id, limit)).fetchall()
-    if not played:
-        raise NotFound(f"player {player_id!r} not found in the published games")
-    return conn.execute(GAMES, {"player": player_id, "days": sorted({p["date"] for p in played}),
-                                "ids": [p["match_id"] for p in played]}).fetchall()
+@query("rocket.matches", "rocket.player_stats", "rocket.match_players", returns=paged("RocketGamePage", Game))
+def recent_games(conn: psycopg.Connection, player_id: str, limit: int, offset: int) -> dict:
+    """The player's latest games, `limit` from `offset`, and how many they have (`NotFound` for an unknown player):
+    their days and ids first, then the games by their key, so that the plan never walks every game in time order
+    looking for the player's."""
+    known_player(conn, player_id)
+    played = page(conn, PLAYED, {"player": player_id}, limit, offset)
+    days, ids = sorted({p["date"] for p in played["rows"]}), [p["match_id"] for p in played["rows"]]
+    rows = conn.execute(GAMES, {"player": player_id, "days": days, "ids": ids}).fetchall() if ids else []
+    return {"rows": rows, "total_count": played["total_count"]}
 
 
 PERCENTILE_OF = """LEFT JOIN LATERAL (
@@ -154,10 +157,13 @@ ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_
                    stats=field(dict[str, dict[str, Stat]], "stats by category, then by stat"))
 REPLAY = (*GAME, "sources", "frames_null_reason")
 Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"},
-             doc="A published replay's analysis", status=field(str, '"processed"'), players=list[ReplayPlayer])
-Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published", id=str,
+             doc="A published replay's analysis", status=field(str, '"processed"'),
+             players=field(list[ReplayPlayer], "its players, each with their stats"))
+Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published",
+                   id=field(str, "the replay's match id"),
                    status=field(str, '"processing"'))
-Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused (quarantined)", id=str,
+Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused (quarantined)",
+                id=field(str, "the replay's match id"),
                 status=field(str, '"failed"'), reason=field(str, "why it was refused"),
                 refused_at=field(str, "when, ISO 8601"))
 
@@ -237,7 +243,10 @@ FROM rocket.rank_predictions WHERE held_out
 """The model's error on held-out players beside the baseline's (every player predicted at the mean rank of the
 players it was fitted on)."""
 RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the mean baseline's",
-                  held_out_players=int, rmse=float | None, mae=float | None, baseline_mae=float | None,
+                  held_out_players=field(int, "the players left out of the fit, on which it is scored"),
+                  rmse=field(float | None, "its root mean squared error on them, in divisions"),
+                  mae=field(float | None, "its mean absolute error on them, in divisions"),
+                  baseline_mae=field(float | None, "the baseline's mean absolute error on them, in divisions"),
                   beats_baseline=field(bool | None, "whether its mean absolute error is below the baseline's"))
 RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
                      "held_out", doc="A player's predicted rank", rank=RankName,
@@ -247,7 +256,7 @@ RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_
                      interval_95_ranks=field(list[str] | None, "the names of the interval's ends"),
                      interval_clipped=field(bool, "whether the ladder's ends cut the interval"),
                      scale=field(list[int], "the division index's range: Bronze I Division 1 to Supersonic Legend"),
-                     model=RankModel)
+                     model=field(RankModel, "the rank model's error on held-out players"))
 
 
 @query("rocket.rank_predictions", "rocket.player_stats",
@@ -331,7 +340,7 @@ Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band"
                peer_games=field(int, "their games"), peers=field(int, "the other players"),
                z=field(float | None, "the player's mean against theirs, in their standard deviations"))
 Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's most played rank band"),
-                   stats=list[Compared])
+                   stats=field(list[Compared], "each stat of the player beside their peers'"))
 
 
 @query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", returns=Comparison)
@@ -372,14 +381,17 @@ Pack = row("RocketPack", PACKS, "code", "name", "creator", "difficulty", "tags",
            doc="A training pack of the catalogue")
 
 
-@query("rocket.training_packs", returns=list[Pack])
-def packs(conn: psycopg.Connection, q: str | None, skill: str | None, difficulty: str | None, limit: int) -> list:
-    return conn.execute(
+@query("rocket.training_packs", returns=paged("RocketPackPage", Pack))
+def packs(conn: psycopg.Connection, q: str | None, skill: str | None, difficulty: str | None, limit: int,
+          offset: int) -> dict:
+    return page(conn, sql.SQL(
         f"SELECT {columns_of(Pack)} FROM rocket.training_packs "
-        "WHERE (%s::text IS NULL OR name ILIKE %s OR tags ILIKE %s OR code ILIKE %s) "
-        "AND (%s::text IS NULL OR categories ILIKE %s) AND (%s::text IS NULL OR difficulty = %s) "
-        "ORDER BY difficulty_index NULLS LAST, name LIMIT %s",
-        (q, *[like_pattern(q or "")] * 3, skill, like_pattern(skill or ""), difficulty, difficulty, limit)).fetchall()
+        "WHERE (%(q)s::text IS NULL OR name ILIKE %(like)s OR tags ILIKE %(like)s OR code ILIKE %(like)s) "
+        "AND (%(skill)s::text IS NULL OR categories ILIKE %(skill_like)s) "
+        "AND (%(difficulty)s::text IS NULL OR difficulty = %(difficulty)s) "
+        "ORDER BY difficulty_index NULLS LAST, name, code"),
+        {"q": q, "like": like_pattern(q or ""), "skill": skill, "skill_like": like_pattern(skill or ""),
+         "difficulty": difficulty}, limit, offset)
 
 
 SESSIONS = COLUMNS["training_sessions"]
@@ -409,15 +421,17 @@ def training_progress(conn: psycopg.Connection, player_id: str) -> list[dict]:
 
 
 HEATMAP = COLUMNS["position_heatmaps"]
-Grid = shape("RocketGrid", "The pitch's cells", columns=int, rows=int, cell_uu=field(float, "a cell's edge in "
-             "Unreal units"), own_goal_row=field(int, "the row of the player's own goal"))
+Grid = shape("RocketGrid", "The pitch's cells", columns=field(int, "cells across the pitch"),
+             rows=field(int, "cells along it"), cell_uu=field(float, "a cell's edge in Unreal units"),
+             own_goal_row=field(int, "the row of the player's own goal"))
 Cell = row("RocketCell", HEATMAP, "cell_x", "cell_y", "seconds", doc="A cell and the seconds spent in it",
            share=field(float | None, "its share of every cell's seconds"))
-Heatmap = shape("RocketHeatmap", player_id=str, grid=Grid, seconds=field(float, "seconds with a position"),
+Heatmap = shape("RocketHeatmap", player_id=field(str, "the player"), grid=field(Grid, "the pitch's cells"),
+                seconds=field(float, "seconds with a position"),
                 games=field(int, "the player's published games"),
                 games_with_positions=field(int, "those whose positions are known (raw replays)"),
                 sources_without=field(list[str | None], "the sources of the games without positions"),
-                cells=list[Cell])
+                cells=field(list[Cell], "the cells the player's car spent time in"))
 
 
 @query("rocket.position_heatmaps", "rocket.player_stats", "rocket.matches", returns=Heatmap)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
+from pydantic import ConfigDict
 
 from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets.sources.riot import ddragon
@@ -42,23 +43,45 @@ class Condition:
 
 @dataclass(frozen=True)
 class GroupSummary:
+    """A group of a champion's games and its mean of the metric, with the mean's 95 % interval (Wilson's for a
+    win rate, Student's t otherwise)."""
+
+    __pydantic_config__ = ConfigDict(use_attribute_docstrings=True)
     n: int
+    """the group's games"""
     mean: float | None
+    """the metric's mean over them (null without a game)"""
     ci_low: float | None
+    """the lower bound of the mean's 95 % interval (null below two games, or one game of a win rate)"""
     ci_high: float | None
+    """its upper bound"""
 
 
 @dataclass(frozen=True)
 class CompoundResult:
+    """A champion's counted games that meet every condition against its other games of the same queues and
+    patches, on one metric."""
+
+    __pydantic_config__ = ConfigDict(use_attribute_docstrings=True)
     champion: str
+    """the champion, as Data Dragon names it"""
     completed: tuple[str, ...]
+    """the items every game of `meeting` completed, as Data Dragon names them"""
     metric: str
+    """the metric compared (`dpm`, `kda`, `win`, ...)"""
     meeting: GroupSummary
+    """the games meeting every condition"""
     others: GroupSummary
+    """the champion's other games"""
     p_value: float | None
+    """the two-sided p of the difference of the means (Welch's t-test; a two-proportion z-test for `win`; null
+    below two games a side)"""
     queues: tuple[str, ...] = ()
+    """the queues asked (empty: every queue)"""
     patches: tuple[str, ...] = ()
+    """the patches asked (empty: every patch)"""
     conditions: tuple[str, ...] = ()
+    """every condition, as it reads"""
 
     def lines(self) -> list[str]:
         def show(label: str, group: GroupSummary) -> str:

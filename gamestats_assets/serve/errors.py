@@ -1,0 +1,64 @@
+"""One shape for every refusal and failure the API answers: `{"detail": "why"}` (`Problem`), and for a refused
+parameter or body FastAPI's list of errors, each saying where (`loc`), why (`msg`) and of what kind (`type`)
+(`Invalids`). A refusal raised with a message alone (`HTTPException(422, "...")`) is answered in the list's shape
+too, and an unexpected failure answers 500 in `Problem`'s shape, never a page of text (`install`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+INTERNAL = "Internal Server Error: the failure is in the server's log"
+
+
+class Problem(BaseModel):
+    """A refusal or a failure, and why."""
+
+    detail: str = Field(description="why the request was refused or failed")
+
+
+class Invalid(BaseModel):
+    """A parameter or part of the body refused."""
+
+    type: str = Field(description="the kind of error (`missing`, `string_pattern_mismatch`, `value_error`, ...)")
+    loc: list[str | int] = Field(description="where: `query`, `path`, `header` or `body`, then the parameter's name "
+                                             "or the path into the body (`request`: the request as a whole)")
+    msg: str = Field(description="why, in words")
+    input: Any = Field(None, description="the value refused, when it can be shown")
+    ctx: dict[str, Any] | None = Field(None, description="the rule's values (a pattern, a bound, ...)")
+
+
+class Invalids(BaseModel):
+    """A request refused for its parameters or body: every error found."""
+
+    detail: list[Invalid] = Field(description="each error, with where and why")
+
+
+def refused(location: tuple[str | int, ...], message: str) -> RequestValidationError:
+    """The 422 of a value the route's own rules refuse at `location` (`("query", "to")`), in the list's shape."""
+    return RequestValidationError([{"type": "value_error", "loc": location, "msg": message}])
+
+
+async def listed(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    """An HTTP error as FastAPI answers it, a 422 given as a message alone in the list's shape."""
+    if error.status_code == 422 and isinstance(error.detail, str):
+        return JSONResponse({"detail": [{"type": "value_error", "loc": ["request"], "msg": error.detail}]},
+                            status_code=422, headers=error.headers)
+    return await http_exception_handler(request, error)
+
+
+async def unexpected(request: Request, error: Exception) -> JSONResponse:
+    """An unexpected failure: 500 in `Problem`'s shape (the server logs the failure itself)."""
+    return JSONResponse({"detail": INTERNAL}, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    """Answer HTTP errors (`listed`) and unexpected failures (`unexpected`) in one shape."""
+    app.add_exception_handler(StarletteHTTPException, listed)
+    app.add_exception_handler(Exception, unexpected)
