@@ -25,7 +25,7 @@ START = dt.date(2021, 1, 1)
 LOL_PLAYER = "JP1/Faker Jr#JP1"
 SENSORS_QUERY = """{ sensorsOrError(repositorySelector: {repositoryLocationName: "gamestats",
   repositoryName: "__repository__"}) { ... on Sensors { results { name
-  sensorState { ticks(limit: 20) { status skipReason error { message } } } } } } }"""
+  sensorState { ticks(limit: 20) { status skipReason error { message stack cause { message stack } } } } } } } }"""
 CURSORS_QUERY = """{ sensorsOrError(repositorySelector: {repositoryLocationName: "gamestats",
   repositoryName: "__repository__"}) { ... on Sensors { results { name
   sensorState { typeSpecificData { ... on SensorData { lastCursor } } } } } } }"""
@@ -110,8 +110,16 @@ def completed_backfill(instance: dg.DagsterInstance, player: str):
     return backfills[0] if backfills and backfills[0].status.value == "COMPLETED_SUCCESS" else None
 
 
+def said(error: dict) -> str:
+    """A tick's error as the UI shows it: its message and stack, then its cause's."""
+    parts = [error]
+    if error.get("cause"):
+        parts.append(error["cause"])
+    return "".join(part["message"] + "".join(part.get("stack") or []) for part in parts)
+
+
 def failed_ticks(dev: Dev) -> dict[str, list[str]]:
     """The error of every failed tick among the sensors' latest, by sensor."""
-    failed = {name: [t["error"]["message"] for t in found if t["status"] == "FAILURE"]
+    failed = {name: [said(t["error"]) for t in found if t["status"] == "FAILURE"]
               for name, found in ticks(dev).items()}
     return {name: errors for name, errors in failed.items() if errors}

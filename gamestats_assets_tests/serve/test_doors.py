@@ -208,6 +208,38 @@ def test_idle_connections_never_keep_a_client_out(few_connections):
             connection.close()
 
 
+def closed_within(connection: socket.socket, seconds: float) -> float | None:
+    """How long after now the server closed `connection`, reading and dropping what it sends; None if it did not
+    within `seconds`."""
+    start = time.monotonic()
+    connection.settimeout(0.5)
+    while time.monotonic() - start < seconds:
+        try:
+            if connection.recv(65536) == b"":
+                return time.monotonic() - start
+        except TimeoutError:
+            continue
+        except OSError:
+            return time.monotonic() - start
+    return None
+
+
+def test_a_connection_left_idle_is_closed_after_the_idle_bound(server):
+    """With the default bound (`GAMESTATS_API_IDLE_SECONDS`, 10 s): a connection that never sends, one that stops
+    halfway through a request's head, and a kept-alive one after its answer are each closed by the server within a
+    few seconds past the bound; a client then is served."""
+    bound = 10
+    with server.raw() as silent, server.raw() as halfway, server.raw() as kept:
+        halfway.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n")
+        kept.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert response_head(kept).startswith(b"HTTP/1.1 "), "the kept-alive connection is answered first"
+        waited = [closed_within(connection, bound + 20) for connection in (silent, halfway, kept)]
+    assert all(seconds is not None for seconds in waited), waited
+    assert bound - 2 < waited[0] < bound + 15, f"the silent one is kept for the bound, then closed: {waited}"
+    with server.client() as client:
+        assert client.get("/openapi.json").status_code == 200
+
+
 def test_a_header_past_the_bound_is_refused_431_and_others_are_served(server):
     value = b"a" * MIB
     with server.raw() as connection:

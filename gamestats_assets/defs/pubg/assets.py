@@ -23,10 +23,12 @@ from gamestats_assets.defs.pubg.tables import (
 from gamestats_assets.defs.pubg.transforms import tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
+from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.keyed_files import kept_from_lake, record_parsed
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
@@ -238,7 +240,8 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
     """The landing files of each match of the run: its match object and, once it arrived, its telemetry,
     matched to its match by content (`telemetry_match`), whatever its name. Files in landing/pubg/ that
     hold no match, telemetry that belongs to no known match, and entries landing never reads (links, names
-    that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason."""
+    that are not UTF-8: `refused_files`) are moved to `quarantine/pubg/unkeyed/` with the reason. A file naming a
+    player deleted before it landed is written again without them (`intake_erasure.redact_delivered`)."""
     unkeyed = 0
     for kind in (MATCHES, TELEMETRY):
         for path, reason in refused_files(platform.landing_dir(DOMAIN) / kind):
@@ -257,6 +260,8 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
             reason += f"; drop it again once its match object is in landing/{DOMAIN}/{MATCHES}/"
         quarantine_file(platform.quarantine_dir, path, DOMAIN, UNKEYED, reason)
         unkeyed += 1
+    redacted = sum(redact_delivered(Path(platform.data_dir), DOMAIN, register_path(platform.data_dir),
+                                    platform.landing_dir(DOMAIN) / kind) for kind in (MATCHES, TELEMETRY))
     match_files, telemetry_files = files_by_key(platform, MATCHES), files_by_key(platform, TELEMETRY)
     found = {key: (len(match_files.get(key, [])), len(telemetry_files.get(key, []))) for key in context.partition_keys}
     truth = platform.landing_dir(DOMAIN) / "truth"
@@ -265,7 +270,7 @@ def landing_match_files(context: dg.AssetExecutionContext, platform: PlatformRes
         **fingerprint_metadata(LANDING, platform, context.partition_keys), **record_sources(DOMAIN, sources),
         "matches_with_match_object": sum(1 for m, _ in found.values() if m),
         "matches_with_telemetry": sum(1 for _, t in found.values() if t),
-        "files_quarantined": unkeyed,
+        "files_quarantined": unkeyed, "files_without_deleted_players": redacted,
     })
 
 

@@ -24,7 +24,9 @@ from gamestats_assets.lib.intake.discovery import (
     refused_files,
     stamps_fingerprint,
 )
+from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.intake.file_rows import retired
+from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.intake.retired_days import quarantine_late_files
 from gamestats_assets.lib.intake.synthetic import DaySource, resource_key
@@ -176,7 +178,8 @@ def build_day_landing(
     synthetic source, `<domain>_synthetic`, fills an empty day that may be generated:
     `emit_day(landing_dir, day, seed=..., **emitter_arguments(platform, day))`), quarantines the entries landing
     never reads (`refused_files`: links, names that are not UTF-8), the files landed in a day retired whole
-    (`retired_days.quarantine_late_files`) and the files no reader takes (`unread(folder)`: path and reason), and
+    (`retired_days.quarantine_late_files`) and the files no reader takes (`unread(folder)`: path and reason), writes
+    again without them the files naming a player deleted before they landed (`intake_erasure.redact_delivered`), and
     records the days' sources, the files the readers will read (those of `list_files` whose name `counted` takes, by
     default all) and the fingerprint the discovery then finds of each day, over the days of `partitions_def`, its
     landing sensor looking every `poll_seconds`. A delivered day is listed once after its quarantines (again only
@@ -189,7 +192,7 @@ def build_day_landing(
     def _landing(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         platform: PlatformResource = context.resources.platform
         source: DaySource = getattr(context.resources, resource_key(domain))
-        sources, fingerprints, quarantined, sizes = {}, {}, 0, []
+        sources, fingerprints, quarantined, redacted, sizes = {}, {}, 0, 0, []
         for day in days_of(context):
             key = day.isoformat()
             folder = day_folder(platform, domain, key)
@@ -208,6 +211,7 @@ def build_day_landing(
             for path, reason in unreadable:
                 quarantine_file(platform.quarantine_dir, path, domain, key, reason)
                 quarantined += 1
+            redacted += redact_delivered(Path(platform.data_dir), domain, register_path(platform.data_dir), folder)
             if unreadable or generated or sources[key] == SYNTHETIC:
                 files = list_files(folder)
             stamped = [(path, path.lstat()) for path in files]
@@ -217,6 +221,7 @@ def build_day_landing(
         return dg.MaterializeResult(metadata={
             FINGERPRINTS_METADATA: dg.MetadataValue.json(fingerprints), **record_sources(domain, sources),
             "files": len(sizes), "bytes": sum(sizes), "files_quarantined": quarantined,
+            "files_without_deleted_players": redacted,
         })
 
     return discovery, _landing

@@ -91,26 +91,35 @@ class Unparsed:
     line: str
 
 
+def documents_of(path: Path) -> tuple[list[Any], bool, bytes]:
+    """The JSON documents of a text file (`documents`), whether it has one a line, and its bytes as stored."""
+    raw = path.read_bytes()
+    lines = path.name.endswith((".jsonl", ".jsonl.gz"))
+    return documents(read_content(path).decode("utf-8-sig"), lines), lines, raw
+
+
+def write_documents(path: Path, raw: bytes, parsed: list[Any], lines: bool) -> None:
+    """Write `parsed` over `path` (whose stored bytes were `raw`) at once, in its own compression."""
+    kept = [d.line if isinstance(d, Unparsed) else json.dumps(d, ensure_ascii=False) for d in parsed]
+    data = ("\n".join(kept) + "\n" if lines else kept[0]).encode()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.erasing")
+    temporary.write_bytes(gzip.compress(data) if raw[:2] == GZIP_MAGIC else data)
+    temporary.replace(path)
+
+
 def rewrite(path: Path, redaction: Redaction) -> bool:
     """Write `path` again without the player when it names them (in its own compression); whether it did."""
-    raw = path.read_bytes()
     content = read_content(path)
     player_id = redaction.player_id
     if player_id.encode() not in content and json.dumps(player_id)[1:-1].encode() not in content:
         return False
-    lines = path.name.endswith((".jsonl", ".jsonl.gz"))
     try:
-        parsed = documents(content.decode("utf-8-sig"), lines)
+        parsed, lines, raw = documents_of(path)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return False
     for document in parsed:
         redaction.collect(document)
-    kept = [d.line if isinstance(d, Unparsed) else json.dumps(redaction.node(d), ensure_ascii=False) for d in parsed]
-    text = "\n".join(kept) + "\n" if lines else kept[0]
-    data = text.encode()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.erasing")
-    temporary.write_bytes(gzip.compress(data) if raw[:2] == GZIP_MAGIC else data)
-    temporary.replace(path)
+    write_documents(path, raw, [d if isinstance(d, Unparsed) else redaction.node(d) for d in parsed], lines)
     return True
 
 
