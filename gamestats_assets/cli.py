@@ -1,5 +1,5 @@
 """The `gamestats` command: run the demo, open the Dagster UI, manage the embedded PostgreSQL, start a
-Celery worker."""
+Celery worker, serve the manual."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -404,6 +405,19 @@ def ddl(check: bool) -> None:
     console.print(f"{len(specs)} declared tables, {len(changed)} files {'stale' if check else 'changed'}")
     if check and changed:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--build", "build_site", is_flag=True,
+              help="Build the manual strictly (a warning fails) instead of serving it.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where --build writes the site (default: site/).")
+@click.option("--port", default=8001, show_default=True, help="Port the manual is served on.")
+def docs(build_site: bool, site_dir: Path | None, port: int) -> None:
+    """Serve the manual (docs/, MkDocs) on 127.0.0.1, rebuilt as its pages change; --build builds it strictly."""
+    from gamestats_assets.manual import site
+
+    sys.exit(site.build(site_dir or site.SITE) if build_site else site.serve(f"127.0.0.1:{port}"))
 
 
 @main.command()

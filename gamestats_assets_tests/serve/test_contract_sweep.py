@@ -1,6 +1,6 @@
 """A sweep of real requests over every operation of the OpenAPI document, against the tables a real run published:
 each operation asked once as it should be (its answer validated against its model), once for each value it takes
-naming something the tables lack (a 404 naming it, `README`'s rule), once for each parameter in a form it refuses
+naming something the tables lack (a 404 naming it, `docs/api/rules.md`), once for each parameter in a form it refuses
 (a 422 in FastAPI's list), without a key and with one short of its role (401, 403), past its body's bound (413) and
 past its client's budget (429). Every status the sweep gets is one its operation declares, in the one shape of
 refusals; a list's page past its end still says how many rows there are.
@@ -46,8 +46,8 @@ NAMING = {
     "/api/v1/l2m": ("server_id",),
     "/api/v1/rocket": ("player_id",),
 }
-"""The parameters whose unknown value each part of the API answers 404 (`README`: the organisers' lists filter by
-division, group and round, which an edit may name before any publish)."""
+"""The parameters whose unknown value each part of the API answers 404 (`docs/api/rules.md`: the organisers' lists
+filter by division, group and round, which an edit may name before any publish)."""
 PAGED = {("GET", "/api/v1/tournaments/leaderboard/teams"): ("data", "teams"),
          ("GET", "/api/v1/tournaments/leaderboard/players"): ("data", "players"),
          ("GET", "/api/v1/tournaments/matches/recent"): ("data", "matches"),
