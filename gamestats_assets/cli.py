@@ -417,7 +417,9 @@ def docs(build_site: bool, site_dir: Path | None, port: int) -> None:
     """Serve the manual (docs/, MkDocs) on 127.0.0.1, rebuilt as its pages change; --build builds it strictly."""
     from gamestats_assets.manual import site
 
-    sys.exit(site.build(site_dir or site.SITE) if build_site else site.serve(f"127.0.0.1:{port}"))
+    if build_site:
+        sys.exit(site.build(site_dir or site.SITE))
+    site.serve(f"127.0.0.1:{port}")
 
 
 @main.command()

@@ -4,6 +4,7 @@ marker names no part, so no published table, check or API operation goes unliste
 
 import functools
 import re
+import warnings
 from collections.abc import Callable
 
 from mkdocs.exceptions import PluginError
@@ -18,9 +19,11 @@ def parts() -> dict[str, Callable[[], str]]:
     """Every generated part by its marker's name, rendered when placed: per domain its `tables`, `checks` and
     `automation`; the project-wide `automation platform`; per tag of the OpenAPI document its `api` reference;
     `api errors`, the models of every refusal; `benchmarks`."""
-    from gamestats_assets import definitions
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the libraries' own, raised as they import
+        from gamestats_assets import definitions
 
-    schema = api.document()
+        schema = api.document()
     found: dict[str, Callable[[], str]] = {}
     domain_sensors, domain_schedules = set(), set()
     for domain in definitions.DOMAINS:
