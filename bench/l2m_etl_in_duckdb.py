@@ -28,7 +28,7 @@ from common import tree_cpu_seconds
 
 from gamestats_assets.defs.l2m.transforms.etl import ITEM_GAIN, etl_economy
 from gamestats_assets.generator.emitters.l2m import emit_day
-from gamestats_assets.lib.lake.delta import write_partitions
+from gamestats_assets.lib.lake.write import write_partitions
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES
 from gamestats_assets.sources.thinkingdata import LineSchema
 

@@ -24,7 +24,8 @@ import polars as pl
 from deltalake import DeltaTable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from gamestats_assets.lib.lake.delta import merge_small_files, replace_file_rows  # noqa: E402
+from gamestats_assets.lib.lake.merge import merge_small_files  # noqa: E402
+from gamestats_assets.lib.lake.write import replace_file_rows  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 

@@ -33,7 +33,8 @@ import numpy as np
 import polars as pl
 from common import admin_url
 
-from gamestats_assets.lib.lake.delta import read_batches, write_partitions
+from gamestats_assets.lib.lake.read import read_batches
+from gamestats_assets.lib.lake.write import write_partitions
 from gamestats_assets.lib.publish import copy_encoding
 from gamestats_assets.lib.publish.postgres import apply_migrations, connect
 from gamestats_assets.lib.publish.publisher import PARTITION_SCHEMA_SUFFIX, column_types, partition_name, publish_partitions

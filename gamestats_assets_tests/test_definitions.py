@@ -149,7 +149,8 @@ def test_loading_the_definitions_and_using_the_lake_leave_the_heavy_optional_lib
 import datetime as dt, sys
 import polars as pl
 import gamestats_assets.definitions
-from gamestats_assets.lib.lake.delta import read_batches, write_partitions
+from gamestats_assets.lib.lake.read import read_batches
+from gamestats_assets.lib.lake.write import write_partitions
 day, uri = dt.date(2026, 1, 1), {str(tmp_path / "t")!r}
 write_partitions(uri, pl.DataFrame({{"date": [day, day], "v": [1, 2]}}), "date", [day], physical_partitioning=True)
 print(pl.concat(list(read_batches(uri, "date", [day]).batches()))["v"].to_list())

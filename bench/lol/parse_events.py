@@ -26,7 +26,8 @@ import polars as pl
 from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
 from gamestats_assets.lib.core.partitions import daily_partitions
-from gamestats_assets.lib.lake.delta import physically_partitioned, side_by_side, write_partitions
+from gamestats_assets.lib.lake.partitioning import physically_partitioned
+from gamestats_assets.lib.lake.write import side_by_side, write_partitions
 from gamestats_assets.sources.riot.parse import (
     ParsedMatches,
     ParsedTimelines,

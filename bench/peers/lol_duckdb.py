@@ -24,7 +24,8 @@ from side_by_side import Stopwatch, difference, report
 from gamestats_assets.defs.lol.assets import ETL_METADATA
 from gamestats_assets.generator.emitters.lol import generate_day
 from gamestats_assets.lib.core.partitions import daily_partitions
-from gamestats_assets.lib.lake.delta import physically_partitioned, write_partitions
+from gamestats_assets.lib.lake.partitioning import physically_partitioned
+from gamestats_assets.lib.lake.write import write_partitions
 from gamestats_assets.sources.riot.parse import is_timeline_name, parse_timelines, read_document, riot_files
 from gamestats_assets.sources.riot.timeline import DAMAGE_FIELDS, EVENT_FIELDS, duckdb_type, snake
 

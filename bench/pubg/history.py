@@ -29,8 +29,9 @@ import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, career_stats
 from gamestats_assets.defs.pubg.transforms.summaries import SUMMARY_TELEMETRY_COLUMNS
-from gamestats_assets.lib.lake.delta import read_partitions, write_partitions
 from gamestats_assets.lib.lake.fold import refresh
+from gamestats_assets.lib.lake.read import read_partitions
+from gamestats_assets.lib.lake.write import write_partitions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import timed  # noqa: E402

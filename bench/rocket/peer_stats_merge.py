@@ -25,8 +25,8 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.peers import PEER_FOLD, peer_partials
-from gamestats_assets.lib.lake.delta import replace_file_rows, write_partitions
 from gamestats_assets.lib.lake.fold import refresh
+from gamestats_assets.lib.lake.write import replace_file_rows, write_partitions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import timed  # noqa: E402

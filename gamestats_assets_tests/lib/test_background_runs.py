@@ -21,7 +21,7 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
 from gamestats_assets.lib.core.lanes import BACKGROUND, LANE_TAG
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, REQUEST_TAG
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets_tests.lib.test_tracking import SENSOR, player_games, tick, tracked  # noqa: F401 - fixture
 
 DEFS = dg.Definitions(assets=[player_games], sensors=[SENSOR],

@@ -11,7 +11,7 @@ from gamestats_assets.lib.authoring.checks import (
     row_count_between,
     values_between,
 )
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
 FRAME = pl.DataFrame({"id": [1, 2, 2, None], "level": [1, 5, 200, 3], "name": ["a", "b", "c", "d"]})
 

@@ -11,9 +11,9 @@ import pytest
 from deltalake import DeltaTable
 from polars.testing import assert_frame_equal
 
-from gamestats_assets.lib.lake.delta import replace_file_rows, write_partitions
 from gamestats_assets.lib.lake.erasure import erase_from_table
 from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, folded_rows, refresh, write_state
+from gamestats_assets.lib.lake.write import replace_file_rows, write_partitions
 
 FOLD = Fold({"band": pl.String, "player_id": pl.String, "games": pl.Int64, "points": pl.Int64},
             ("band", "player_id"), {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "points": pl.col("points")},

@@ -10,21 +10,18 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake.delta import (
-    INPUT_COLUMNS,
-    PHYSICAL_PARTITIONING,
-    RUN_ROWS,
-    DeltaLakeIOManager,
-    LakePartitionError,
-    chunk_slices,
-    input_partition_values,
-    partition_predicate,
-    partition_values,
-    side_by_side,
-)
 from gamestats_assets.lib.authoring.assets import lake_asset
 from gamestats_assets.lib.core.columns import BIGINT, TEXT
 from gamestats_assets.lib.core.partitions import previous_day
+from gamestats_assets.lib.lake.io_manager import INPUT_COLUMNS, RUN_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.lake.partitioning import (
+    PHYSICAL_PARTITIONING,
+    input_partition_values,
+    partition_predicate,
+    partition_values,
+)
+from gamestats_assets.lib.lake.rows import chunk_slices
+from gamestats_assets.lib.lake.write import LakePartitionError, side_by_side
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")
 MATCHES = dg.DynamicPartitionsDefinition(name="test_match")
@@ -324,7 +321,7 @@ def test_writes_side_by_side_all_end_before_the_first_error_is_raised():
 
 
 def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_ones(tmp_path):
-    from gamestats_assets.lib.lake.delta import write_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     day = dt.date(2026, 1, 1)
     parts = [pl.DataFrame({"date": [day] * n, "v": range(n)}) for n in (3, 250_000, 120_000)]
@@ -339,7 +336,7 @@ def test_a_frame_is_written_in_slices_within_its_columns_chunks_except_short_one
 
 
 def test_rows_outside_the_run_partitions_are_refused(tmp_path):
-    from gamestats_assets.lib.lake.delta import write_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     frame = pl.DataFrame({"date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)], "v": [1, 2]})
     with pytest.raises(LakePartitionError, match="outside this run"):
@@ -347,7 +344,7 @@ def test_rows_outside_the_run_partitions_are_refused(tmp_path):
 
 
 def test_an_emptied_partition_loses_its_old_rows(tmp_path):
-    from gamestats_assets.lib.lake.delta import write_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri = str(tmp_path / "t")
     days = [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
@@ -362,7 +359,7 @@ def test_partition_predicate_quotes_names_and_values():
 
 
 def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_path):
-    from gamestats_assets.lib.lake.delta import write_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, d1, d2 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2)
     write_partitions(uri, pl.DataFrame({"date": [d1], "x": [1]}), "date", [d1], physical_partitioning=True)
@@ -374,7 +371,8 @@ def test_a_narrowing_type_change_is_refused_and_a_lossless_one_conformed(tmp_pat
 
 
 def test_a_stream_is_written_in_one_commit_and_a_restarted_stream_from_its_last_pass(tmp_path):
-    from gamestats_assets.lib.lake.delta import FrameStream, RestartStream, write_partitions
+    from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     passes = []
@@ -394,7 +392,8 @@ def test_a_stream_is_written_in_one_commit_and_a_restarted_stream_from_its_last_
 
 
 def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committed(tmp_path):
-    from gamestats_assets.lib.lake.delta import FrameStream, write_partitions
+    from gamestats_assets.lib.lake.rows import FrameStream
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
@@ -412,7 +411,9 @@ def test_an_error_raised_by_a_stream_is_raised_as_itself_and_nothing_is_committe
 def test_a_table_whose_first_commit_never_landed_is_no_table_until_a_write_commits(tmp_path):
     """A first write that died before its commit leaves files and a log folder without a version (here an
     unfinished commit's temporary file): reads find no table, and the next write creates it."""
-    from gamestats_assets.lib.lake.delta import read_partitions, table_exists, write_partitions
+    from gamestats_assets.lib.lake.log import table_exists
+    from gamestats_assets.lib.lake.read import read_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day = tmp_path / "t", dt.date(2026, 1, 1)
     (uri / "_delta_log").mkdir(parents=True)
@@ -425,13 +426,15 @@ def test_a_table_whose_first_commit_never_landed_is_no_table_until_a_write_commi
 
 
 def test_a_partition_of_many_files_written_as_the_next_gather_reads_back_in_its_order(tmp_path, monkeypatch):
-    from gamestats_assets.lib.lake import delta as lake
+    from gamestats_assets.lib.lake import partition_files
+    from gamestats_assets.lib.lake import rows as lake_rows
+    from gamestats_assets.lib.lake.write import write_partitions
 
-    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
-    monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
+    monkeypatch.setattr(lake_rows, "WRITE_BATCH_ROWS", 700)
+    monkeypatch.setattr(partition_files, "PARTITION_FILE_ROWS", 2_000)
     uri, days = str(tmp_path / "t"), [dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
     rows = pl.DataFrame({"date": [days[i % 7 // 4] for i in range(20_000)], "v": range(20_000)})
-    assert lake.write_partitions(uri, rows, "date", days, physical_partitioning=True) == 20_000
+    assert write_partitions(uri, rows, "date", days, physical_partitioning=True) == 20_000
     files = DeltaTable(uri).file_uris()
     assert len(files) >= 10 and len(DeltaTable(uri).history()) == 1
     for day in days:
@@ -440,32 +443,34 @@ def test_a_partition_of_many_files_written_as_the_next_gather_reads_back_in_its_
 
 
 def test_a_run_over_several_days_holds_its_open_files_within_one_files_bytes(tmp_path, monkeypatch):
-    from gamestats_assets.lib.lake import delta as lake
+    from gamestats_assets.lib.lake import partition_files
+    from gamestats_assets.lib.lake import rows as lake_rows
+    from gamestats_assets.lib.lake.write import write_partitions
 
-    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 1_000)
-    monkeypatch.setattr(lake, "PARTITION_FILE_BYTES", 40_000)
-    held, write = [], lake.PartitionFiles.write
+    monkeypatch.setattr(lake_rows, "WRITE_BATCH_ROWS", 1_000)
+    monkeypatch.setattr(partition_files, "PARTITION_FILE_BYTES", 40_000)
+    held, write = [], partition_files.PartitionFiles.write
 
     def measured_write(self, frame):
         write(self, frame)
         held.append(sum(size for _, _, _, size in self.open.values()))
 
-    monkeypatch.setattr(lake.PartitionFiles, "write", measured_write)
+    monkeypatch.setattr(partition_files.PartitionFiles, "write", measured_write)
     days = [dt.date(2026, 1, d) for d in range(1, 6)]
     rows = pl.DataFrame({"date": [day for day in days for _ in range(4_000)], "v": range(20_000)})
-    stream = lake.FrameStream(rows.schema, lambda: (rows.slice(start, 1_000) for start in range(0, 20_000, 1_000)))
-    assert lake.write_partitions(str(tmp_path / "t"), stream, "date", days, physical_partitioning=True) == 20_000
+    stream = lake_rows.FrameStream(rows.schema, lambda: (rows.slice(start, 1_000) for start in range(0, 20_000, 1_000)))
+    assert write_partitions(str(tmp_path / "t"), stream, "date", days, physical_partitioning=True) == 20_000
     assert len(held) == 20 and max(held) < 40_000
     assert pl.read_delta(str(tmp_path / "t")).sort("v").equals(rows)
 
 
 def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path):
-    from gamestats_assets.lib.lake import delta as lake
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     rows = pl.DataFrame({"date": day, "event": [f"e{i}" for i in range(20_000)], "server": [i % 9 for i in range(20_000)],
                          "tags": [[i % 3] for i in range(20_000)]})
-    lake.write_partitions(uri, rows, "date", [day], physical_partitioning=True)
+    write_partitions(uri, rows, "date", [day], physical_partitioning=True)
     [file] = DeltaTable(uri).file_uris()
     group = pq.ParquetFile(file).metadata.row_group(0)
     encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)}
@@ -475,14 +480,16 @@ def test_only_columns_whose_values_repeat_are_dictionary_encoded(tmp_path):
 
 @pytest.mark.parametrize("pending_files", [0, 100], ids=["raised_while_writing", "raised_at_close"])
 def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, monkeypatch, pending_files):
-    from gamestats_assets.lib.lake import delta as lake
+    from gamestats_assets.lib.lake import partition_files
+    from gamestats_assets.lib.lake import rows as lake_rows
+    from gamestats_assets.lib.lake.write import write_partitions
 
-    monkeypatch.setattr(lake, "WRITE_BATCH_ROWS", 700)
-    monkeypatch.setattr(lake, "PARTITION_FILE_ROWS", 2_000)
-    monkeypatch.setattr(lake, "PENDING_FILES", pending_files)
+    monkeypatch.setattr(lake_rows, "WRITE_BATCH_ROWS", 700)
+    monkeypatch.setattr(partition_files, "PARTITION_FILE_ROWS", 2_000)
+    monkeypatch.setattr(partition_files, "PENDING_FILES", pending_files)
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
-    lake.write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
-    written, write_file = [], lake.PartitionFiles._write_file
+    write_partitions(uri, pl.DataFrame({"date": [day], "v": [1]}), "date", [day], physical_partitioning=True)
+    written, write_file = [], partition_files.PartitionFiles._write_file
 
     def failing_write(self, number, text, gathered):
         written.append(number)
@@ -490,15 +497,16 @@ def test_an_error_writing_a_file_is_raised_and_nothing_is_committed(tmp_path, mo
             raise OSError("the disk is full")
         write_file(self, number, text, gathered)
 
-    monkeypatch.setattr(lake.PartitionFiles, "_write_file", failing_write)
+    monkeypatch.setattr(partition_files.PartitionFiles, "_write_file", failing_write)
     with pytest.raises(OSError, match="disk is full"):
-        lake.write_partitions(uri, pl.DataFrame({"date": [day] * 10_000, "v": range(10_000)}), "date", [day],
-                              physical_partitioning=True)
+        write_partitions(uri, pl.DataFrame({"date": [day] * 10_000, "v": range(10_000)}), "date", [day],
+                         physical_partitioning=True)
     assert pl.read_delta(uri)["v"].to_list() == [1] and len(DeltaTable(uri).history()) == 1
 
 
 def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
-    from gamestats_assets.lib.lake.delta import read_batches, read_partitions, write_partitions
+    from gamestats_assets.lib.lake.read import read_batches, read_partitions
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [d1, d2, d3], "v": [1, 2, 3]}), "date", [d1, d2, d3],
@@ -513,15 +521,10 @@ def test_read_batches_gives_the_partitions_rows_as_the_lazy_scan_does(tmp_path):
 
 
 def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(tmp_path):
-    from gamestats_assets.lib.lake.delta import (
-        ROW_GROUP_ROWS,
-        FrameStream,
-        mapped,
-        row_groups_meeting,
-        read_batches,
-        restricted,
-        write_partitions,
-    )
+    from gamestats_assets.lib.lake.partition_files import ROW_GROUP_ROWS
+    from gamestats_assets.lib.lake.read import read_batches, row_groups_meeting
+    from gamestats_assets.lib.lake.rows import FrameStream, mapped, restricted
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day = str(tmp_path / "t"), dt.date(2026, 1, 1)
     numbers = pl.int_range(0, 3 * ROW_GROUP_ROWS, eager=True, dtype=pl.Int64)
@@ -543,7 +546,9 @@ def test_a_range_of_a_lake_stream_is_read_from_the_row_groups_that_can_hold_it(t
 
 
 def test_the_rows_of_one_partition_of_a_lake_stream_are_read_from_its_files_alone(tmp_path):
-    from gamestats_assets.lib.lake.delta import read_batches, restricted, write_partitions
+    from gamestats_assets.lib.lake.read import read_batches
+    from gamestats_assets.lib.lake.rows import restricted
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, d1, d2, d3 = str(tmp_path / "t"), dt.date(2026, 1, 1), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [d1, d2, d2, d3], "v": [1, 2, 3, 4]}), "date", [d1, d2, d3],
@@ -556,7 +561,8 @@ def test_the_rows_of_one_partition_of_a_lake_stream_are_read_from_its_files_alon
 
 
 def test_a_commit_landing_while_partition_files_are_written_costs_no_second_pass_and_the_later_commit_wins(tmp_path):
-    from gamestats_assets.lib.lake.delta import FrameStream, write_partitions
+    from gamestats_assets.lib.lake.rows import FrameStream
+    from gamestats_assets.lib.lake.write import write_partitions
 
     uri, day, other = str(tmp_path / "t"), dt.date(2026, 1, 2), dt.date(2026, 1, 3)
     write_partitions(uri, pl.DataFrame({"date": [day, other], "v": [0, 0]}), "date", [day, other],

@@ -8,7 +8,7 @@ import pytest
 
 from gamestats_assets.lib.authoring.publish_steps import PublishMode, PublishSpec, build_publish_definitions
 from gamestats_assets.lib.core.figures import readable
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")

@@ -13,7 +13,8 @@ import psycopg
 import pytest
 
 from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
-from gamestats_assets.lib.lake.delta import WRITE_BATCH_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.rows import WRITE_BATCH_ROWS
 from gamestats_assets.lib.publish import sliced_load
 from gamestats_assets.lib.publish.postgres import PostgresResource, apply_migrations, connect
 from gamestats_assets.lib.publish.publisher import PublishError, publish_partitions

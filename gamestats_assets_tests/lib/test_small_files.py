@@ -8,8 +8,9 @@ from pathlib import Path
 import polars as pl
 from deltalake import DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake import delta
-from gamestats_assets.lib.lake.delta import FANIN, merge_small_files, replace_file_rows
+from gamestats_assets.lib.lake import merge
+from gamestats_assets.lib.lake.merge import FANIN, merge_small_files
+from gamestats_assets.lib.lake.write import replace_file_rows
 
 DAY = dt.date(2026, 11, 20)
 
@@ -58,11 +59,11 @@ def test_a_merge_beaten_by_a_concurrent_commit_gives_up_and_keeps_the_newer_rows
     changed = game(0, value=5.0)
 
     def concurrent_first(table, *args, **kwargs):
-        monkeypatch.setattr(delta, "write_deltalake", write_deltalake)
+        monkeypatch.setattr(merge, "write_deltalake", write_deltalake)
         replace_file_rows(uri, changed, "date", DAY, [changed["match_id"][0]], "match_id", physical_partitioning=True)
         return write_deltalake(table, *args, **kwargs)
 
-    monkeypatch.setattr(delta, "write_deltalake", concurrent_first)
+    monkeypatch.setattr(merge, "write_deltalake", concurrent_first)
     assert merge_small_files(uri, "date", DAY, "match_id") == 0
     held = pl.scan_delta(uri).collect()
     assert held.height == FANIN * 12

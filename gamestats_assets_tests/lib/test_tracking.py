@@ -20,7 +20,7 @@ from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.dagster_texts import forms, text_columns
 from gamestats_assets.lib.intake.http import ApiError
 from gamestats_assets.lib.intake.tracking import PLAYER_TAG, build_tracked_player_sensor, roster
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import DAGSTER_SCHEMA, PostgresResource, connect
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")

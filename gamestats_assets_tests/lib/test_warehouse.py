@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish.warehouse import DUCKDB_POOL, build_warehouse_tables, query, write_table
 
 DAILY = dg.DailyPartitionsDefinition(start_date="2026-01-01")

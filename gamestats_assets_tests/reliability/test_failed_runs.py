@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from gamestats_assets.lib.authoring import keyed
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish import by_key
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.reliability.test_new_files import (  # noqa: F401 - `lakes` is the fixture

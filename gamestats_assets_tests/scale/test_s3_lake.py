@@ -9,13 +9,10 @@ import polars as pl
 import pytest
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake.delta import (
-    DeltaLakeIOManager,
-    object_store_options,
-    read_partitions,
-    replace_table,
-    write_partitions,
-)
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.read import read_partitions
+from gamestats_assets.lib.lake.storage import object_store_options
+from gamestats_assets.lib.lake.write import replace_table, write_partitions
 from gamestats_assets_tests.lib.test_lake import (  # noqa: F401 - the local lake's scenarios, run here on S3
     test_downstream_reads_exactly_the_partitions_it_asks_for,
     test_one_partition_replaces_only_itself_and_rerun_changes_nothing,

@@ -11,7 +11,7 @@ import numpy
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.lake.delta import RestartStream
+from gamestats_assets.lib.lake.rows import RestartStream
 from gamestats_assets.sources.thinkingdata import reader, repeats
 from gamestats_assets.sources.thinkingdata import (
     MAX_ID_CHARS,

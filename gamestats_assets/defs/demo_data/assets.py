@@ -29,7 +29,8 @@ from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_r
 from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files, retired_day
 from gamestats_assets.lib.intake.synthetic import TaxonomySource
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
-from gamestats_assets.lib.lake.delta import RUN_ROWS, DeltaLakeIOManager, FrameStream, RestartStream
+from gamestats_assets.lib.lake.io_manager import RUN_ROWS, DeltaLakeIOManager
+from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo

@@ -10,7 +10,7 @@ from gamestats_assets.defs.demo_data.transforms import cons
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.headline import Figures, Headline, rate_figures, rate_meanings
 from gamestats_assets.lib.authoring.table import Table
-from gamestats_assets.lib.lake.delta import FrameStream
+from gamestats_assets.lib.lake.rows import FrameStream
 
 DAILY_ACTIVITY_HEADLINE = Headline({
     "active_users": "users with at least one track event on the day, every segment",

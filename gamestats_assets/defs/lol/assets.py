@@ -25,7 +25,9 @@ from gamestats_assets.lib.intake.discovery import day_folder, landing_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, batch_files, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager, side_by_side
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, PHYSICAL_PARTITIONING
+from gamestats_assets.lib.lake.write import side_by_side
 from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.riot.parse import (
     TRUTH_FILE,

@@ -16,8 +16,8 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
 from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
 CHECKED_ETL = {
     "timelines_without_match": "timeline_events",

@@ -9,7 +9,8 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, PHYSICAL_PARTITIONING, DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, PHYSICAL_PARTITIONING
 from gamestats_assets.sources.riot.parse import league_files, parse_league_files
 
 DOMAIN = "lol"

@@ -33,7 +33,9 @@ from gamestats_assets.lib.intake.keyed_files import kept_from_lake, record_parse
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records
 from gamestats_assets.lib.intake.synthetic import TournamentSource
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager, read_partitions, row_count_metadata, write_partitions
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager, row_count_metadata
+from gamestats_assets.lib.lake.read import read_partitions
+from gamestats_assets.lib.lake.write import write_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.decisions import Author, current_override, write_override
 from gamestats_assets.sources.pubg.files import PubgFormatError

@@ -34,7 +34,7 @@ from gamestats_assets.lib.intake.tracking import History, build_tracked_player_s
 from gamestats_assets.sources.pubg.backfill import BACKFILL_DAYS, WITHOUT_TELEMETRY
 from gamestats_assets.sources.pubg.files import PubgFormatError
 from gamestats_assets.sources.pubg.match import match_id_of
-from gamestats_assets.lib.lake.delta import read_partitions
+from gamestats_assets.lib.lake.read import read_partitions
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.client import (
     API_KEY_ENV,

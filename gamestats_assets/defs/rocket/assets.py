@@ -30,7 +30,7 @@ from gamestats_assets.lib.intake.discovery import day_folder, visible_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_rows
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 

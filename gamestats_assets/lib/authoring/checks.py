@@ -21,7 +21,7 @@ from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.core.stats import BELOW, UNDECIDED, RateAgainstFloor
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, file_sources
 from gamestats_assets.lib.intake.quarantine import quarantined, read_counts, rejected_share
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.publish.held import HELD_PARTITIONS, HELD_TABLES
 
 

@@ -22,7 +22,8 @@ from gamestats_assets.lib.authoring.assets import BY_KEY, declared_metadata
 from gamestats_assets.lib.authoring.table import Table, table_key
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN
 from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
 
 def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:

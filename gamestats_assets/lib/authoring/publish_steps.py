@@ -28,7 +28,8 @@ from gamestats_assets.lib.publish.held import (
 )
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.lake.delta import PARTITION_COLUMN, partition_values, row_count_metadata
+from gamestats_assets.lib.lake.io_manager import row_count_metadata
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.lib.publish.sliced_load import SliceCuts, quantile_cuts
 

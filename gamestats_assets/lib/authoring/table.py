@@ -24,7 +24,9 @@ from gamestats_assets.lib.core.partitions import (
 )
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
-from gamestats_assets.lib.lake.delta import INPUT_COLUMNS, FrameStream, Rows, chained, restricted, table_exists
+from gamestats_assets.lib.lake.io_manager import INPUT_COLUMNS
+from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.rows import FrameStream, Rows, chained, restricted
 from gamestats_assets.lib.lake import joined_fold, slices
 from gamestats_assets.lib.lake.fold import Fold, folded_rows, refresh
 from gamestats_assets.lib.lake.joined_fold import JoinedFold

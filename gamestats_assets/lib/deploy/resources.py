@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.lake.delta import DeltaLakeIOManager
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.lib.publish.warehouse import WAREHOUSE_CONFIG
 

@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import DeltaError
 
-from gamestats_assets.lib.lake.delta import plain_parquet, table_exists, table_filesystem
+from gamestats_assets.lib.lake.log import plain_parquet, table_exists
+from gamestats_assets.lib.lake.storage import table_filesystem
 
 EXACT = pl.Decimal(38, 0)
 """The type of an exact sum in a fold's state: the state is stored in Delta, which has no 128-bit integer."""

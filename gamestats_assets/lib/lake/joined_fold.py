@@ -21,9 +21,10 @@ from typing import Any
 import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake.delta import table_exists, table_filesystem
 from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, dated_changes, exists, files_rows, is_relative
+from gamestats_assets.lib.lake.log import table_exists
 from gamestats_assets.lib.lake.slices import version_of
+from gamestats_assets.lib.lake.storage import table_filesystem
 
 VERSIONS, DEFINITION = "fold.versions", "fold.definition"
 """The keys of a state commit's metadata: each input's version (-1: no table yet), the definition digest."""

@@ -25,8 +25,9 @@ from typing import Any
 import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake.delta import table_exists, table_filesystem
 from gamestats_assets.lib.lake.fold import FoldSourceError, dated_changes, exists, files_rows, is_relative
+from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.storage import table_filesystem
 
 VERSIONS, HELD, DEFINITION = "slices.versions", "slices.held", "slices.definition"
 """The keys of a state commit's metadata: each input's version, the days held back, the definition digest."""

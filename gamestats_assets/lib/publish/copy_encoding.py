@@ -17,7 +17,7 @@ import pgpq.encoders
 import pgpq.schema
 import polars as pl
 
-from gamestats_assets.lib.lake.delta import FrameStream, Rows
+from gamestats_assets.lib.lake.rows import FrameStream, Rows
 
 COPY_BATCH_ROWS = 1 << 16
 """Rows of a frame or a lazy query encoded at a time (a stream comes in its own batches)."""

@@ -1,7 +1,7 @@
 """Writing polars frames into PostgreSQL tables: by partition, as a snapshot, or insert-if-absent.
 
 Every write is one transaction, so readers see the previous rows or the new ones, never a mix. Rows travel by
-`COPY` batch by batch (`copy_encoding`, `lake.delta.Rows`); a table partitioned in PostgreSQL has its partitions
+`COPY` batch by batch (`copy_encoding`, `lake.rows.Rows`); a table partitioned in PostgreSQL has its partitions
 exchanged rather than rows deleted. Names are quoted identifiers; values never enter SQL text."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.lake.delta import Bound, FrameStream, Rows, mapped, restricted, schema_of
+from gamestats_assets.lib.lake.rows import Bound, FrameStream, Rows, mapped, restricted, schema_of
 from gamestats_assets.lib.publish import copy_encoding
 from gamestats_assets.lib.publish.sliced_load import SliceCuts, load_concurrently
 

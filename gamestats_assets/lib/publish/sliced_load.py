@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import psycopg
 
-from gamestats_assets.lib.lake.delta import Bound, FrameStream, Rows, as_stream, restricted
+from gamestats_assets.lib.lake.rows import Bound, FrameStream, Rows, as_stream, restricted
 
 SLICED_LOAD_MIN_ROWS = 1 << 19
 """Rows from which a partition is loaded in slices: below it, the extra connections and DDL cost more than the
@@ -99,7 +99,7 @@ def load_concurrently(
     rows)` in one transaction of its own connection, all at once; return each slice's rows loaded.
 
     Every slice commits only once all are loaded; the first error of a slice rolls every slice back and is
-    raised. Each slice reads its own range of the rows (`lake.delta.restricted`, which skips row groups by their
+    raised. Each slice reads its own range of the rows (`lake.rows.restricted`, which skips row groups by their
     statistics), so a slow connection holds back only its own reading.
     """
     load = SlicedLoad(len(bounds))

@@ -15,18 +15,11 @@ import duckdb
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.lake.delta import (
-    PARTITION_COLUMN,
-    DeltaLakeIOManager,
-    ParquetTable,
-    Rows,
-    arrow_stream,
-    as_stream,
-    parquet_table,
-    partition_values,
-    read_batches,
-    row_count_metadata,
-)
+from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager, row_count_metadata
+from gamestats_assets.lib.lake.log import ParquetTable, parquet_table
+from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, partition_values
+from gamestats_assets.lib.lake.read import read_batches
+from gamestats_assets.lib.lake.rows import Rows, arrow_stream, as_stream
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.core.sql_text import identifier, literal
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
@@ -75,7 +68,7 @@ def write_table(
     return the rows written.
 
     Runs in one transaction, so readers see the previous table or the new one. The rows reach DuckDB as a
-    stream of Arrow batches (`lake.delta.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
+    stream of Arrow batches (`lake.rows.arrow_stream`), read once: a lazy scan of the lake is never collected whole.
     """
     target = identifier(schema, table)
     rows = as_stream(frame)

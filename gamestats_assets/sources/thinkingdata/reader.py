@@ -20,7 +20,7 @@ import pyarrow as pa
 from gamestats_assets.lib.core import duckdb_text
 from gamestats_assets.lib.core.inputs import UnreadableInput, read_content
 from gamestats_assets.lib.intake.quarantine import Reject
-from gamestats_assets.lib.lake.delta import RestartStream
+from gamestats_assets.lib.lake.rows import RestartStream
 from gamestats_assets.sources.thinkingdata.repeats import Deduplication, owned
 from gamestats_assets.sources.thinkingdata.schema import MARKS, REASON, LineSchema
 

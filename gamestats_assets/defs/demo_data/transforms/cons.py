@@ -9,7 +9,7 @@ import polars as pl
 from gamestats_assets.defs.demo_data.profiles import UNKNOWN_SEGMENT, profiles_by_day, user_profiles
 from gamestats_assets.defs.demo_data.transforms.measures import conversion, retention
 from gamestats_assets.lib.core.stats import with_wilson
-from gamestats_assets.lib.lake.delta import FrameStream, mapped
+from gamestats_assets.lib.lake.rows import FrameStream, mapped
 from gamestats_assets.sources.taxonomy.rules import RuleSet
 
 ROOT_COLUMNS = {

@@ -1,0 +1,245 @@
+"""Writing a lake table: a run's partitions replaced exactly (`write_partitions`), the rows of some files of a
+day replaced (`replace_file_rows`) or the whole table (`replace_table`), each in one Delta commit replayed when a
+concurrent writer committed first (`committed`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import polars as pl
+from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake import Schema as DeltaSchema
+from deltalake.exceptions import CommitFailedError
+from deltalake.transaction import create_table_with_add_actions
+
+from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.partition_files import PartitionFiles
+from gamestats_assets.lib.lake.partitioning import partition_predicate, partition_text
+from gamestats_assets.lib.lake.rows import FrameStream, RestartStream, Rows, arrow_stream, as_stream
+
+COMMIT_ATTEMPTS = 5
+
+
+def committed(write: Callable[[], int]) -> int:
+    """Run `write` (one whole Delta write) and return what it returns, replaying it when a concurrent writer
+    committed first or its stream restarted.
+
+    delta-rs commits a version only if its log file does not exist yet (an atomic rename locally, a
+    conditional `PUT` with `If-None-Match: *` on S3), so two writers never commit the same version; the
+    loser replays its whole write, and as a write replaces its partitions whole, the last writer's rows win."""
+    for _ in range(COMMIT_ATTEMPTS - 1):
+        try:
+            return write()
+        except (CommitFailedError, RestartStream):
+            continue
+    return write()
+
+
+class LakePartitionError(ValueError):
+    """A frame does not fit the partitions its run was asked to write."""
+
+
+def write_partitions(
+    uri: str,
+    rows: Rows,
+    column: str,
+    values: Sequence[Any],
+    *,
+    physical_partitioning: bool,
+    storage_options: dict[str, str] | None = None,
+    writer_properties: WriterProperties | None = None,
+) -> int:
+    """Replace the rows whose `column` is in `values` by `rows`, in one commit; return how many rows were
+    written. The column holds a daily key as a `date`, a dynamic key as a string. Rows come batch by batch
+    (`Rows`). A physically partitioned table gets files of `PartitionFiles`, written as the rows come (the
+    partitioned writer of delta-rs would hold a whole partition); any other is written by delta-rs, with
+    `writer_properties` when given.
+
+    Raises `LakePartitionError` when the rows lack the column or hold rows of other partitions, so a bug
+    upstream can never overwrite or leak into a partition it was not asked for; nothing is committed then.
+    """
+    stream = as_stream(rows)
+    if column not in stream.schema:
+        raise LakePartitionError(f"frame has no partition column {column!r}; columns: {stream.schema.names()}")
+    predicate = partition_predicate(column, values)
+
+    def within_partitions(frame: pl.DataFrame) -> None:
+        stray = frame.select(pl.col(column).unique()).filter(~pl.col(column).is_in(list(values)))
+        if stray.height:
+            raise LakePartitionError(
+                f"frame holds rows for partitions {stray[column].to_list()[:5]} outside this run's {list(values)[:5]}"
+            )
+
+    def write() -> int:
+        exists = table_exists(uri, storage_options)
+        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema() if exists else None
+        on_empty = (lambda: DeltaTable(uri, storage_options=storage_options).delete(predicate)) if exists else None
+        if physical_partitioning:
+            return write_pass(stream, existing, within_partitions, lambda frames: commit_partition_files(
+                uri, frames, column, values, existing, storage_options), on_empty)
+        return write_pass(stream, existing, within_partitions, lambda frames: write_deltalake(
+            uri,
+            arrow_stream(frames),
+            mode="overwrite",
+            predicate=predicate,
+            schema_mode="merge",
+            storage_options=storage_options,
+            writer_properties=writer_properties,
+        ), on_empty)
+
+    return committed(write)
+
+
+def replace_file_rows(uri: str, rows: pl.DataFrame, column: str, value: Any, files: Sequence[str], file_column: str,
+                      *, physical_partitioning: bool, storage_options: dict[str, str] | None = None) -> int:
+    """Replace, in one commit, the rows of partition `value` of `column` read from `files` (named in `file_column`)
+    by `rows`, which must all be such rows; every other row of the partition stays in its Parquet file untouched, so
+    a new file costs its own rows. A table not written yet, or written before its rows named their files, gets the
+    partition whole (`write_partitions`: `rows` are then every row of it). Returns how many rows were written."""
+    stray = rows.filter((pl.col(column) != value) | ~pl.col(file_column).is_in(list(files)))
+    if stray.height:
+        raise LakePartitionError(f"rows of {stray.select(column, file_column).unique().rows()[:5]} are not rows of "
+                                 f"{value!r} read from the files replaced")
+    if (not table_exists(uri, storage_options)
+            or file_column not in pl.scan_delta(uri, storage_options=storage_options).collect_schema().names()):
+        return write_partitions(uri, rows, column, [value], physical_partitioning=physical_partitioning,
+                                storage_options=storage_options)
+    if not files:
+        return 0
+    predicate = f"{partition_predicate(column, [value])} AND {partition_predicate(file_column, files)}"
+
+    def write() -> int:
+        if rows.is_empty():
+            DeltaTable(uri, storage_options=storage_options).delete(predicate)
+            return 0
+        existing = pl.scan_delta(uri, storage_options=storage_options).collect_schema()
+        write_deltalake(uri, conform_to_table(rows, existing).to_arrow(), mode="overwrite", predicate=predicate,
+                        schema_mode="merge", storage_options=storage_options)
+        return rows.height
+
+    return committed(write)
+
+
+T = TypeVar("T")
+
+
+def side_by_side(writes: Sequence[Callable[[], T]]) -> list[T]:
+    """What each of `writes` (whole table writes) returns, in order, the writes run at once, each in a thread
+    of its own: delta-rs and polars encode Parquet without holding the GIL, so tables written side by side take
+    about as long as the largest alone. The first error is raised once every write has ended."""
+    with ThreadPoolExecutor(max_workers=max(1, len(writes))) as pool:
+        running = [pool.submit(write) for write in writes]
+    return [write.result() for write in running]
+
+
+def write_pass(
+    stream: FrameStream,
+    existing: pl.Schema | None,
+    check: Callable[[pl.DataFrame], None],
+    write: Callable[[FrameStream], Any],
+    on_empty: Callable[[], Any] | None = None,
+) -> int:
+    """One pass over `stream` handed to `write`, each frame checked by `check` and conformed to the
+    `existing` table's schema (`conform_to_table`); a pass without rows calls `on_empty` instead, when
+    given. Returns the rows written. An error raised during the pass (by the stream or a check)
+    is raised as itself, not as the Delta writer's error that it caused, and nothing is committed."""
+    frames = iter(stream.batches())
+    first = next((frame for frame in frames if frame.height), None)
+    if first is None and on_empty is not None:
+        on_empty()
+        return 0
+    written, raised = 0, []
+
+    def conformed() -> Iterator[pl.DataFrame]:
+        nonlocal written
+        try:
+            for frame in itertools.chain([] if first is None else [first], frames):
+                check(frame)
+                frame = frame if existing is None else conform_to_table(frame, existing)
+                written += frame.height
+                yield frame
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    schema = stream.schema if existing is None else conform_to_table(pl.DataFrame(schema=stream.schema),
+                                                                     existing).schema
+    try:
+        write(FrameStream(schema, conformed))
+    except Exception:
+        if raised:
+            raise raised[0] from None
+        raise
+    return written
+
+
+def commit_partition_files(
+    uri: str,
+    frames: FrameStream,
+    column: str,
+    values: Sequence[Any],
+    existing: pl.Schema | None,
+    storage_options: dict[str, str] | None,
+) -> None:
+    """Replace the partitions `values` of the table partitioned by `column` by the rows of `frames`, in one
+    commit: the rows are written as Parquet files under `<column>=<value>/` as they come (`PartitionFiles`: a file
+    is written while the next gathers), then committed as the partitions' only files
+    (new columns added to the table's schema). The files hold the partitions whole whatever the table's version, so
+    a commit beaten by a concurrent writer is made again on the new version without writing them again: the window
+    in which another writer can win is the commit's, not the files'."""
+    files = PartitionFiles(uri, frames.schema, column, storage_options)
+    try:
+        for frame in frames.batches():
+            files.write(frame)
+    except BaseException:
+        files.abandon()
+        raise
+    adds = files.close()
+    schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
+    if existing is None:
+        create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
+                                      storage_options=storage_options)
+        return
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        table = DeltaTable(uri, storage_options=storage_options)
+        try:
+            table.create_write_transaction(
+                adds, mode="overwrite", schema=table.schema() if set(frames.schema) <= set(existing) else schema,
+                partition_by=[column], partition_filters=[(column, "in", [partition_text(value) for value in values])],
+            )
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
+
+
+def conform_to_table(frame: pl.DataFrame, existing: pl.Schema) -> pl.DataFrame:
+    """`frame` with its columns cast to the `existing` table's types where that loses nothing (all-null columns,
+    narrower integers); `LakePartitionError` naming the column where a cast would change values, so a
+    day of decimals is never truncated into yesterday's integer column. New columns are added."""
+    for name, dtype in existing.items():
+        if name not in frame.columns or frame.schema[name] == dtype:
+            continue
+        try:
+            cast = frame[name].cast(dtype, strict=True)
+        except pl.exceptions.PolarsError:
+            cast = None
+        if cast is None or not cast.cast(frame.schema[name]).equals(frame[name], check_names=False):
+            raise LakePartitionError(
+                f"column {name!r} is {frame.schema[name]} in this run but {dtype} in the table: "
+                "values would change; fix the type upstream or migrate the table"
+            )
+        frame = frame.with_columns(cast)
+    return frame
+
+
+def replace_table(uri: str, rows: Rows, storage_options: dict[str, str] | None = None) -> int:
+    """Replace the whole table by `rows` in one commit; readers see the old or the new, never a mix. Returns
+    how many rows were written."""
+    stream = as_stream(rows)
+    return committed(lambda: write_pass(stream, None, lambda frame: None, lambda frames: write_deltalake(
+        uri, arrow_stream(frames), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
+    )))
