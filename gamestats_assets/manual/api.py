@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from gamestats_assets.manual.markdown import cell, table
+from gamestats_assets.manual.markdown import cell, paragraphs, table
 from gamestats_assets.serve.contract import EVERY_REQUEST, KEYED
 
 REF = "#/components/schemas/"
@@ -99,7 +99,7 @@ def model(name: str, schema: dict[str, Any], rules: str = RULES) -> str:
     """A model's entry: what it is, and each field with its type, whether it is always there, what it holds."""
     properties = schema.get("properties", {})
     required = set(schema.get("required", ()))
-    parts = [f"### `{name}` {{#{name}}}", schema.get("description", "").strip()]
+    parts = [f"### `{name}` {{#{name}}}", paragraphs(schema.get("description", ""))]
     if properties:
         parts.append(table(("field", "type", "always", "description"), [
             (f"`{field}`", type_of(spec, rules), "yes" if field in required else "no",
@@ -147,7 +147,7 @@ def example(operation: dict[str, Any]) -> str:
 def operation_entry(method: str, path: str, operation: dict[str, Any]) -> str:
     """One operation: its summary, description, key, parameters, body, answers and example."""
     parts = [f"### `{method} {path}` {{#{operation['operationId']}}}", f"**{operation.get('summary', '')}**",
-             operation.get("description", "").strip()]
+             paragraphs(operation.get("description", ""))]
     if operation.get("security"):
         parts.append(f"**Key** `Authorization: Bearer <key>` ([accounts and roles]({RULES}#authentication)).")
     else:

@@ -8,7 +8,7 @@ import dagster as dg
 from gamestats_assets.lib.authoring.assets import PublishMode
 from gamestats_assets.lib.authoring.publish_steps import PublishSpec
 from gamestats_assets.lib.core.partitions import partitions_name
-from gamestats_assets.manual.markdown import cell, codes, table
+from gamestats_assets.manual.markdown import cell, codes, paragraphs, table
 
 PUBLISHED = {
     PublishMode.PARTITION: "each run replaces its partitions (a daily table by exchanging the day's PostgreSQL "
@@ -46,7 +46,7 @@ def published_table(spec: PublishSpec) -> str:
          cell(column.description)) for name, column in spec.columns.items()])
     description = spec.source.descriptions_by_key.get(spec.source.key) or ""
     return "\n\n".join([f"### `{spec.table}` {{#{table_anchor(spec.table)}}}", " · ".join(facts),
-                        description.strip(), columns])
+                        paragraphs(description), columns])
 
 
 def published_tables(specs: Sequence[PublishSpec]) -> str:
