@@ -3,6 +3,8 @@
 import datetime as dt
 import json
 
+import pytest
+
 from gamestats_assets.generator.emitters.rocket import (
     SYNTHETIC_FOLDER,
     TRUTH_FILE,
@@ -45,6 +47,24 @@ def test_each_goal_a_team_conceded_has_one_last_defender_the_most_back_first():
             assert credited[back.player_id] == max(credited.values())
             conceded_any += conceded > 0
     assert conceded_any > 10
+
+
+def test_each_player_of_a_game_has_their_own_distance_and_boost_used():
+    """A player's distance is their own speed over the game and the boost they used their own, not one number for
+    the whole lobby (`total_distance` once was the game's length times one speed) nor their boost collected."""
+    games = 0
+    for document in generate_replays(dt.date(2026, 1, 3), seed=3, n_players=120, anchor=ANCHOR):
+        players = [p for side in ("blue", "orange") for p in document[side]["players"]]
+        if len(players) < 6:
+            continue
+        games += 1
+        distances = [p["stats"]["movement"]["total_distance"] for p in players]
+        assert len(set(distances)) == len(players), distances
+        for p in players:
+            movement = p["stats"]["movement"]
+            assert movement["total_distance"] / document["duration"] == pytest.approx(movement["avg_speed"], rel=0.01)
+        assert [p["stats"]["boost"]["bpm"] for p in players] != [round(p["stats"]["boost"]["bcpm"]) for p in players]
+    assert games > 5
 
 
 def test_players_rank_up_over_time():

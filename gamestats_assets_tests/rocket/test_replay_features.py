@@ -39,6 +39,18 @@ def test_doubles_features_follow_their_definitions(parsed_replay):
     assert all(a == pytest.approx(b) for a, b in mates.values())
 
 
+def test_each_car_of_a_real_three_a_side_game_travels_its_own_distance(parsed_replay):
+    """The six players of a real 3v3 game each have their own distance and boost figures, read from their own car's
+    frames (`movement.movement_stats`, `boost.boost_stats`)."""
+    match, table = features_of(parsed_replay, "OCE_RLCS_7_CARS")
+    players = [p for p in match.players if table[p.player_id]["movement_total_distance"]]
+    assert len(players) == 6
+    for stat in ("movement_total_distance", "boost_bpm", "boost_bcpm"):
+        values = [table[p.player_id][stat] for p in players]
+        assert len(set(values)) == 6 and all(value > 0 for value in values), (stat, values)
+    assert all(table[p.player_id]["boost_bpm"] != table[p.player_id]["boost_bcpm"] for p in players)
+
+
 def test_a_lone_player_has_no_teammate_features_and_says_why(parsed_replay):
     match = replay_match(parsed_replay("5_GOALS_6_KICKOFFS"))
     stats = stats_frame([match])

@@ -156,7 +156,9 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     """The five ballchasing stats groups of one player in one game, from the game's skills: shooting sets
     goals per shot, saves saves per opponent shot, aerials time in high air, boost_management overfill and
     time at zero boost, positioning time behind the ball, rotation distance to teammates. `goals_against` is
-    the goals the player's team conceded, as ballchasing counts them."""
+    the goals the player's team conceded, as ballchasing counts them. Each player's distance is their own mean
+    speed over the game, and the boost they used per minute (`bpm`) is what they collected per minute less what
+    they still held or lost, a few per cent under it as in real games."""
     def noise() -> float:
         return float(rng.normal(0, 0.15))
 
@@ -171,6 +173,7 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     zero_boost = _sigmoid(-2.0 - 0.5 * boost_skill + noise())
     defensive = 0.42 + noise() / 4
     offensive = 0.25 + noise() / 4
+    speed = 1450 + 60 * noise()
     most_back = min(0.9, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     most_forward = min(0.9 - most_back, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     positioning = {
@@ -190,12 +193,12 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
                  "saves": saves, "assists": assists,
                  "score": 100 * goals + 50 * assists + 50 * saves + 20 * shots + int(rng.integers(0, 120)),
                  "mvp": False, "shooting_percentage": round(100 * goals / shots, 2) if shots else 0},
-        "boost": {"bpm": round(bcpm), "bcpm": round(bcpm, 3), "avg_amount": round(45 + 10 * noise(), 2),
+        "boost": {"bpm": round(bcpm * (0.95 + noise() / 5)), "bcpm": round(bcpm, 3), "avg_amount": round(45 + 10 * noise(), 2),
                   "amount_collected": round(collected),
                   "amount_overfill": round(collected * overfill_share / (1 - overfill_share)),
                   "time_zero_boost": round(zero_boost * seconds, 2),
                   "percent_zero_boost": round(100 * zero_boost, 4)},
-        "movement": {"avg_speed": round(1450 + 60 * noise()), "total_distance": round(1450 * seconds),
+        "movement": {"avg_speed": round(speed), "total_distance": round(speed * seconds),
                      "time_ground": round((1 - low_air - high_air) * seconds, 2),
                      "time_low_air": round(low_air * seconds, 2), "time_high_air": round(high_air * seconds, 2)},
         "positioning": positioning,
