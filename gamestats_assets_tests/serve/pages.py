@@ -89,14 +89,45 @@ def clean_load(page: Browser, url: str) -> None:
     assert not page.errors and not shown, f"errors on {url}: {page.errors} {shown}"
 
 
+CUT = """(() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+  const clips = (e) => ["hidden", "clip"].includes(getComputedStyle(e).overflowX);
+  const name = (e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}: ${(e.innerText || "").trim().slice(0, 40)}`;
+  const cut = [];
+  for (const e of document.body.querySelectorAll("*")) {
+    const box = e.getBoundingClientRect();
+    if (!box.width || !box.height || getComputedStyle(e).visibility === "hidden" || !(e.innerText || "").trim()) continue;
+    if (clips(e) && e.scrollWidth > e.clientWidth + 1) { cut.push(`${name(e)} (its text cut)`); continue; }
+    let inside = false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (scrolls(a)) { inside = true; break; }
+      const edge = a.getBoundingClientRect();
+      if (clips(a) && box.right > edge.right + 1) { cut.push(`${name(e)} (cut by ${name(a)})`); inside = true; break; }
+    }
+    if (!inside && box.right > width + 1) cut.push(`${name(e)} (past the window's edge)`);
+  }
+  return [...new Set(cut)];
+})()"""
+"""Every element with text that the page cuts: text hidden by its own `overflow`, a part past the edge of an
+ancestor that hides its overflow, or past the window's edge outside a container that scrolls sideways."""
+
+
+def cut_elements(page: Browser) -> list[str]:
+    """What of the page's text is cut off at its width (`CUT`)."""
+    return page.evaluate(CUT)
+
+
 @contextlib.contextmanager
 def at_phone_width(page: Browser, shot: str) -> Iterator[None]:
-    """Runs the block at a phone's width; then the page must not scroll sideways, and its screenshot is written as
-    `SCREENSHOTS/pages/<shot>.png`. The desktop width is restored whatever happened."""
+    """Runs the block at a phone's width; then the page must not scroll sideways nor cut any text (`cut_elements`),
+    and its screenshot is written as `SCREENSHOTS/pages/<shot>.png`. The desktop width is restored whatever
+    happened."""
     page.viewport(*PHONE)
     try:
         yield
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+        assert cut_elements(page) == []
         page.screenshot(SCREENSHOTS / "pages" / f"{shot}.png")
     finally:
         page.viewport(*DESKTOP)

@@ -16,7 +16,8 @@ import psycopg
 import pytest
 
 from gamestats_assets.sources.riot.league import ALL
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import (SCREENSHOTS, at_phone_width, browser, check, clean_load, cut_elements,
+                                                served)
 from gamestats_assets_tests.serve.conftest import DAY, client_for
 
 NEXT_DAY = DAY + dt.timedelta(days=1)
@@ -164,6 +165,10 @@ def test_the_tier_list_filters_a_role_and_opens_the_champions_page(site, request
         clean_load(page, f"{base}/tierlist.html")
         patches = page.evaluate("[...document.querySelectorAll('#patch option')].map(o => o.value)")
         assert patches == ["12.21", EARLIER_PATCH]
+        queues = page.evaluate("[...document.querySelectorAll('#queue option')].map(o => [o.value, o.textContent])")
+        assert ["ranked_solo", "Ranked Solo/Duo"] in queues, queues
+        assert page.evaluate("document.getElementById('title').textContent").startswith(
+            "Tier list · Ranked Solo/Duo · patch 12.21"), "a queue is named as Riot's client names it"
         rows = page.evaluate("[...document.querySelectorAll('#champions tbody tr')].map(r => r.innerText)")
         assert rows and all("n=" in row for row in rows)
         page.screenshot(SCREENSHOTS / "pages" / "tierlist.png")
@@ -184,6 +189,34 @@ def test_the_tier_list_filters_a_role_and_opens_the_champions_page(site, request
         assert page.evaluate("location.pathname") == "/champion.html"
         assert page.evaluate("document.getElementById('champion').value") == first
         assert page.evaluate("document.querySelectorAll('#roles tbody tr').length") > 0 and not page.errors
+
+
+def test_the_demos_own_games_give_rank_slices_and_a_chosen_rank_shows_its_published_rows(site, lol_and_l2m, request):
+    """The generator writes each game's league entries as the Riot client does, so the rank selector offers the
+    tiers of the demo's games; choosing the tier with the most games shows that slice's rows of
+    `lol.champion_stats`, counted as the table counts them."""
+    pg_url = lol_and_l2m["pg_url"]
+    with psycopg.connect(pg_url) as conn:
+        tiers = [t for (t,) in conn.execute("SELECT DISTINCT tier FROM lol.champion_stats WHERE patch = '12.21' "
+                                            "AND tier <> %s ORDER BY 1", (ALL,)).fetchall()]
+        (busiest, queue_games), = conn.execute(
+            "SELECT tier, max(queue_games) FROM lol.champion_stats WHERE patch = '12.21' AND tier <> %s "
+            "AND tier NOT LIKE '%%\\_plus' GROUP BY tier ORDER BY 2 DESC, 1 LIMIT 1", (ALL,)).fetchall()
+        rows = conn.execute("SELECT count(*) FROM lol.champion_stats WHERE patch = '12.21' AND tier = %s "
+                            "AND queue = 'ranked_solo'", (busiest,)).fetchone()[0]
+    assert {"silver", "gold", "platinum", "emerald_plus"} <= set(tiers), tiers
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tierlist.html")
+        offered = page.evaluate("[...document.querySelectorAll('#tier option')].map(o => o.value)")
+        assert set(tiers) <= set(offered) and "" in offered, offered
+        page.evaluate(f"(() => {{ const s = document.getElementById('tier'); s.value = '{busiest}';"
+                      " s.dispatchEvent(new Event('change')); })()")
+        page.ready()
+        assert f"tier={busiest}" in page.evaluate("location.search")
+        assert page.evaluate("document.querySelectorAll('#champions tbody tr').length") == rows
+        caption = page.evaluate("document.querySelector('#champions caption').textContent")
+        assert caption.startswith(f"{queue_games:,} games of this queue and patch"), caption
 
 
 def test_the_kpi_page_shows_the_days_and_switches_server_with_its_retention_and_farms(site, request):
@@ -216,6 +249,14 @@ def test_the_pages_fit_a_phone(site, request, path):
     base, page = site
     with check(page, request), at_phone_width(page, f"phone_{path.replace('.html', '')}"):
         clean_load(page, f"{base}/{path}")
+
+
+@pytest.mark.parametrize("path", ["tierlist.html", "champion.html", "kpi.html", "index.html"])
+def test_the_pages_cut_no_text_on_a_desktop(site, request, path):
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/{path}")
+        assert cut_elements(page) == []
 
 
 ROLE_NAMES = {"Top", "Jungle", "Mid", "Bot", "Support"}

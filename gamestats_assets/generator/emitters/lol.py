@@ -17,6 +17,7 @@ import msgspec
 from gamestats_assets.generator.emitters.lol_pool import CLASS_OF, POOL, most_played, pick_weights
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.riot import ddragon
+from gamestats_assets.sources.riot.league import APEX, DIVISIONS, LEAGUE_SUFFIX, SOLO, TIERS
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 PLATFORM = "EUW1"
@@ -203,6 +204,10 @@ def game_rng(seed: int, day: dt.date, number: int) -> random.Random:
 
 def match_id_for(day: dt.date, number: int) -> str:
     return f"{PLATFORM}_{day.toordinal()}{number:04d}"
+
+
+def puuid_of(seed: int, game_id: int, participant_id: int) -> str:
+    return f"synthetic-{seed}-{game_id}-{participant_id}"
 
 
 def pick_two(rng: random.Random, position: str) -> tuple[str, str]:
@@ -476,7 +481,7 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
         frame["participantFrames"] = states
 
     start_ms = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp() * 1000) + rng.randint(0, 86_400_000 - duration_ms - 120_000)
-    puuids = [f"synthetic-{seed}-{game_id}-{p.participant_id}" for p in players]
+    puuids = [puuid_of(seed, game_id, p.participant_id) for p in players]
     loadout_rng = random.Random(f"lol/{seed}/{day.isoformat()}/{number}/loadout")
     loadouts = {p.participant_id: loadout(loadout_rng, p) for p in players}
     teams = [{"teamId": team, "win": team == winner, "bans": [],
@@ -511,6 +516,40 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
     return match_id, match, timeline_document
 
 
+LADDER = (0.05, 0.17, 0.22, 0.22, 0.17, 0.11, 0.05, 0.007, 0.002, 0.001)
+"""The share of ranked solo players in each tier of `TIERS`, as Riot's ladder spreads them (the lower tiers most)."""
+MATCHMAKING_SPREAD = 2
+"""How many divisions a player's rank may sit from their game's: matchmaking puts players of a rank together."""
+
+
+def rank_of(score: int) -> tuple[str, str]:
+    """The tier and division (`I` for an apex tier, as Riot writes it) of a tier score (`league.tier_score`)."""
+    if score >= 4 * TIERS.index(APEX[0]):
+        return TIERS[min(score // 4, len(TIERS) - 1)], "I"
+    return TIERS[score // 4], DIVISIONS[score % 4]
+
+
+def league_entries(seed: int, day: dt.date, number: int) -> list[dict]:
+    """The solo-queue `LeagueEntryDTO` of each player of game `number` of `day` (as `/lol/league/v4/entries/by-puuid` answers it):
+    a game's rank drawn from the ladder (`LADDER`), each player's within `MATCHMAKING_SPREAD` divisions of it. A rank
+    changes no outcome: the planted effects hold in every tier alike."""
+    rng = random.Random(f"lol/{seed}/{day.isoformat()}/{number}/league")
+    tier = rng.choices(range(len(TIERS)), LADDER)[0]
+    game = 4 * tier + (0 if TIERS[tier] in APEX else rng.randrange(4))
+    entries = []
+    game_id = int(match_id_for(day, number).split("_")[1])
+    for participant_id in range(1, 2 * len(POSITIONS) + 1):
+        score = min(max(game + rng.randint(-MATCHMAKING_SPREAD, MATCHMAKING_SPREAD), 0), 4 * (len(TIERS) - 1))
+        tier_name, division = rank_of(score)
+        wins = rng.randint(20, 400)
+        entries.append({"leagueId": f"synthetic-{tier_name.lower()}", "puuid": puuid_of(seed, game_id, participant_id),
+                        "queueType": SOLO,
+                        "tier": tier_name, "rank": division, "leaguePoints": rng.randint(0, 99), "wins": wins,
+                        "losses": max(0, wins + rng.randint(-30, 30)), "veteran": False, "inactive": False,
+                        "freshBlood": False, "hotStreak": False})
+    return entries
+
+
 def generate_day(seed: int, day: dt.date, n_matches: int) -> Iterator[tuple[str, bytes, bytes]]:
     """The day's games as (match id, MatchDto JSON, MatchTimelineDto JSON)."""
     names = Names()
@@ -522,12 +561,15 @@ def generate_day(seed: int, day: dt.date, n_matches: int) -> Iterator[tuple[str,
 
 
 def emit_day(landing_dir: Path, day: dt.date, seed: int, n_matches: int) -> list[Path]:
-    """Write the day's games into `landing_dir/<day>/` (and the planted truth beside them); return the files."""
+    """Write the day's games into `landing_dir/<day>/`, each with its players' league entries as the Riot client
+    writes them (`<match id>_league.json`), and the planted truth beside them; return the files."""
     folder = landing_dir / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for match_id, match, timeline in generate_day(seed, day, n_matches):
-        for name, data in ((f"{match_id}.json", match), (f"{match_id}_timeline.json", timeline)):
+    for number, (match_id, match, timeline) in enumerate(generate_day(seed, day, n_matches)):
+        league = msgspec.json.encode(league_entries(seed, day, number))
+        for name, data in ((f"{match_id}.json", match), (f"{match_id}_timeline.json", timeline),
+                           (f"{match_id}{LEAGUE_SUFFIX}.json", league)):
             (folder / name).write_bytes(data)
             written.append(folder / name)
     (folder / TRUTH_FILE).write_text(msgspec.json.format(msgspec.json.encode(truth()), indent=2).decode())

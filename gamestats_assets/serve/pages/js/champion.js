@@ -3,7 +3,7 @@
 // roles, runes, spells, build paths, skill orders and lane matchups, every rate with its interval and games.
 import { api, bySample, chart, el, empty, fmt, header, latest, loading, options, param, pct, rateCell, remember, roleName,
          shown, showError, sortableTable, thin } from "./common.js";
-import { loadTiers, tierFromAddress, tierName, tierNote } from "./tiers.js";
+import { loadTiers, queueName, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
@@ -149,7 +149,7 @@ function show() {
   const champion = $("champion").value;
   const query = { queue: $("queue").value, patch: $("patch").value, tier: $("tier").value };
   remember({ champion, ...query });
-  $("title").textContent = `${champion} · ${query.queue} · patch ${query.patch} · ${tierName(query.tier)}`;
+  $("title").textContent = `${champion} · ${queueName(query.queue)} · patch ${query.patch} · ${tierName(query.tier)}`;
   $("tier-note").textContent = `${tierNote(query.tier)} The summary, the charts and the tables count these games.`;
   const url = base();
   return run({
@@ -176,7 +176,7 @@ const patchOrder = (patch) => { const [major, minor] = patch.split(".").map(Numb
 
 function fillChoices(wanted = {}) {
   const picked = champions.find((c) => c.champion_name === $("champion").value) || champions[0];
-  options($("queue"), picked.queues.sort().map((q) => [q, q]), wanted.queue || $("queue").value);
+  options($("queue"), picked.queues.sort().map((q) => [q, queueName(q)]), wanted.queue || $("queue").value);
   const patches = [...picked.patches].sort((a, b) => patchOrder(b) - patchOrder(a));
   options($("patch"), patches.map((p) => [p, p]), wanted.patch || $("patch").value || patches[0]);
 }

@@ -2,7 +2,7 @@
 // games, ranked by the lower bound of the win rate's interval with the low-sample rows last; a row opens the
 // champion's page.
 import { api, empty, fmt, header, latest, options, param, pct, rateCell, remember, ROLES, roleName, sortableTable } from "./common.js";
-import { fillTiers, tierFromAddress, tierName, tierNote } from "./tiers.js";
+import { fillTiers, queueName, tierFromAddress, tierName, tierNote } from "./tiers.js";
 
 const $ = (id) => document.getElementById(id);
 const run = latest();
@@ -41,13 +41,13 @@ function draw(query, answer) {
     $("champions").replaceChildren(empty("No League games have been published yet."));
     return;
   }
-  options($("queue"), answer.queues.map((q) => [q, q]), answer.queue);
+  options($("queue"), answer.queues.map((q) => [q, queueName(q)]), answer.queue);
   options($("patch"), answer.patches.map((p) => [p, p]), answer.patch);
   fillTiers($("tier"), answer.tiers, answer.tier);
   $("tier-note").textContent = tierNote(answer.tier);
   remember({ queue: answer.queue, patch: answer.patch, tier: $("tier").value, role: query.role,
              min_games: Number(query.min_games) > 1 ? query.min_games : "" });
-  $("title").textContent = `Tier list · ${answer.queue} · patch ${answer.patch} · ${tierName(answer.tier)}`;
+  $("title").textContent = `Tier list · ${queueName(answer.queue)} · patch ${answer.patch} · ${tierName(answer.tier)}`;
   $("heading").textContent = `${fmt(answer.champions.length)} champion–role rows${query.role ? ` · ${roleName(query.role)}` : ""}`;
   $("champions").replaceChildren(answer.champions.length ? sortableTable([
     { key: "rank", label: "#", value: (r) => answer.champions.indexOf(r) + 1 },

@@ -7,6 +7,12 @@ const NAMES = { all: "All ranks", iron: "Iron", bronze: "Bronze", silver: "Silve
                 challenger: "Challenger", platinum_plus: "Platinum+", emerald_plus: "Emerald+", diamond_plus: "Diamond+",
                 master_plus: "Master+" };
 
+const QUEUES = { ranked_solo: "Ranked Solo/Duo", ranked_flex: "Ranked Flex", normal: "Normal (draft, blind, quickplay)",
+                 swiftplay: "Swiftplay", aram: "ARAM", clash: "Clash", other: "Other queues" };
+
+/** What a queue is called on the page, as Riot's client names it (the API's code for a queue not listed). */
+export const queueName = (queue) => QUEUES[queue] || queue;
+
 /** What a slice is called on the page ("" and `all`: "All ranks"). */
 export const tierName = (tier) => NAMES[tier || "all"] || tier;
 
