@@ -72,7 +72,9 @@ COLUMNS: dict[str, Columns] = described({
         "ci_high": DOUBLE("its upper bound"), "numerator": DOUBLE("a rate's numerator"),
         "denominator": DOUBLE("a rate's denominator"), "null_reason": TEXT,
         "source": TEXT("the source of the value: the best that has one"),
-        "value_bin": DOUBLE("the value to 3 significant digits, by which its rank percentile is read")},
+        "value_bin": DOUBLE("the value as compared (per minute of the game for a total, a share of it for "
+                             "seconds in a state, else the value) to 3 significant digits, by which its rank "
+                             "percentile is read")},
     "position_heatmaps": {
         "date": DATE, "match_id": TEXT, "player_id": TEXT,
         "cell_x": BIGINT("the cell across the pitch (8 cells of 1024 uu), seen from the player's own goal"),

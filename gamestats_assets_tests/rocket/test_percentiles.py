@@ -2,13 +2,19 @@
 counts a recount of every row gives, a value ranks by mid-rank among its bin's peers, a value newer than the counts
 ranks from the largest bin at or below it, and the check on the counts finds every disagreement."""
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from gamestats_assets.defs.rocket.checks import _count_gaps
+from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.percentiles import percentile, value_bin, value_counts, value_partials
+from gamestats_assets.generator.emitters.rocket import generate_replays
+from gamestats_assets.sources.ballchasing.measures import STATS
+from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 
 
 def stat_rows(games: int, seed: int = 4) -> pl.DataFrame:
@@ -69,3 +75,30 @@ def test_the_check_finds_a_missing_extra_or_miscounted_bin():
     assert _count_gaps(counts.with_columns(games=pl.col("games") + (pl.int_range(pl.len()) == 3)), partials).height
     assert _count_gaps(counts.with_columns(games_below=pl.col("games_below") + 1), partials).height
     assert _count_gaps(counts.with_columns(total=pl.col("total") - 1), partials).height
+
+
+def test_an_overtime_game_is_compared_per_minute_not_put_at_the_top_of_every_band():
+    """A synthetic day through the daily tables: the totals and times of an overtime game (longer than its five
+    minutes) rank, per minute of the game or as a share of it, in the middle of their bands as other games' do, where
+    compared as they are they would be at the top for everyone of the game."""
+    day = dt.date(2026, 1, 5)
+    parsed = [parse_replay_json(d) for d in generate_replays(day, seed=5, n_players=600, anchor=day)]
+    etl = daily.etl_tables(parsed, day)
+    best = daily.matches(etl["matches"])
+    stats = daily.player_stats(etl["match_stats"], daily.match_players(etl["match_players"], best), best)
+    ranked = stats.with_columns(rank_percentile=percentile(stats, value_counts(value_partials(stats))))
+    grows = [s.stat_type for s in STATS.values() if s.adds_up]
+    long_games = best.filter(pl.col("overtime") & (pl.col("duration") >= 400))["match_id"]
+    overtime = ranked.filter(pl.col("match_id").is_in(long_games.implode()) & pl.col("stat_type").is_in(grows)
+                             & pl.col("rank_percentile").is_not_null())
+    assert long_games.len() > 10 and overtime.height > 500
+    assert 30 < overtime["rank_percentile"].mean() < 70, overtime.group_by("stat_type").agg(
+        pl.col("rank_percentile").mean()).sort("rank_percentile")
+    times = overtime.filter(pl.col("stat_type").is_in(["movement_time_ground", "positioning_time_defensive_half",
+                                                        "movement_total_distance"]))
+    assert times["rank_percentile"].quantile(0.5) < 80
+    raw = stats.with_columns(value_bin=value_bin(pl.col("value")))
+    as_they_are = raw.with_columns(rank_percentile=percentile(raw, value_counts(value_partials(raw)))).filter(
+        pl.col("match_id").is_in(long_games.implode()) & pl.col("stat_type").is_in(["movement_time_ground",
+                                                                                   "positioning_time_defensive_half"]))
+    assert as_they_are["rank_percentile"].quantile(0.5) > 90

@@ -9,6 +9,7 @@ import pytest
 
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import read_day
+from gamestats_assets.sources.ballchasing.measures import comparable
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
 
 DAY = dt.date(2026, 1, 5)
@@ -51,9 +52,11 @@ def test_every_source_in_one_day_with_an_unknown_file_rejected(tmp_path):
     assert {p.name for p, _ in landing.rejected} == {"notes.txt", "broken.json"}
     assert set(best["source"]) == {"ballchasing", "carball"}
     assert best["match_id"].is_unique().all() and best.height == 52
-    binned = stats.filter(pl.col("value").is_finite())
-    assert ((binned["value_bin"] - binned["value"]).abs() <= 0.005 * binned["value"].abs()).all(), \
-        "a value's bin is the value to 3 significant digits"
+    binned = stats.filter(pl.col("value").is_finite()).join(best.select("match_id", "duration"), on="match_id")
+    binned = binned.with_columns(compared=comparable(pl.col("stat_type"), pl.col("value"), pl.col("duration")))
+    assert ((binned["value_bin"] - binned["compared"]).abs() <= 0.005 * binned["compared"].abs()).all(), \
+        "a value's bin is the value as compared (a total per minute of the game) to 3 significant digits"
+    assert binned.filter(pl.col("stat_type") == "goals", pl.col("value") > 0)["value_bin"].max() < 2
     assert stats.filter(pl.col("value").is_null())["value_bin"].is_null().all()
     assert stats.join(best, on="match_id", how="anti").height == 0
     rates = stats.filter(pl.col("stat_type") == "shot_accuracy", pl.col("value").is_not_null())

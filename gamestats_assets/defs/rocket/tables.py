@@ -40,11 +40,13 @@ def _not_matched() -> str:
 
 
 PLAYER_STATS_DESCRIPTION = f"""`player_stats`: long form, one row per match, player and stat (key `date, match_id, player_id,
-stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the value's
-bin (`value_bin`: the value to 3 significant digits) (`daily.player_stats`). Its rank percentile, which the API
-answers with each value, is the value's percentile among every published game's values of the same stat, rank
-band and playlist: `100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts` at or below
-the value's (`percentiles`), so that a game published since the counts has one too.
+stat_type`), with the match's time, the value's source, a Wilson interval for count rates and the bin of the value
+as compared (`value_bin`: to 3 significant digits; a total that adds up over the game per minute of its length,
+seconds in a state as a share of it, `sources.ballchasing.measures`) (`daily.player_stats`). Its rank percentile,
+which the API answers with each value, is that value's percentile among every published game's of the same stat,
+rank band and playlist: `100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts` at or
+below the value's (`percentiles`), so that a game published since the counts has one too, and an overtime's totals
+are not the top of every band.
 
 Stats are the scoreboard's, ballchasing's groups (`boost_*`, `movement_*`, `positioning_*`,
 `demo_*`) and the design's features, by ballchasing's definitions whether a game was read from its raw

@@ -14,6 +14,7 @@ import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.percentiles import value_bin
 from gamestats_assets.lib.core.stats import wilson_interval
+from gamestats_assets.sources.ballchasing.measures import comparable
 from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, METALS, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import (
     MATCH_SCHEMA,
@@ -127,16 +128,18 @@ def users(players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
 def player_stats(etl_stats: pl.DataFrame, players: pl.DataFrame, best_matches: pl.DataFrame) -> pl.DataFrame:
     """`player_stats`, long form (key `match_id, player_id, stat_type`): each stat from the best source
     that has a value (else null with the best source's reason), the match's time and playlist, the player's
-    rank, a Wilson interval and sample size for count rates, and the value's bin (`value_bin`: the value to 3
-    significant digits, `percentiles.value_bin`), by which its rank percentile among every published game's values of
-    the same stat, rank band and playlist is answered when read (`percentiles`). Each game's rows are its own rows'
-    alone."""
+    rank, a Wilson interval and sample size for count rates, and the bin of the value as it is compared (`value_bin`:
+    to 3 significant digits, `percentiles.value_bin`, of `measures.comparable`: a total that adds up over the game per
+    minute of the game's length, seconds in a state as a share of it), by which its rank percentile among every
+    published game's values of the same stat, rank band and playlist is answered when read (`percentiles`), so that
+    an overtime's totals are not the top of every band. Each game's rows are its own rows' alone."""
     chosen = (
         _priority(etl_stats)
         .sort("match_id", "player_id", "stat_type", pl.col("value").is_null(), "priority")
         .unique(["match_id", "player_id", "stat_type"], keep="first", maintain_order=True)
         .join(players.select("match_id", "player_id", "rank_band", "rank_index"), on=["match_id", "player_id"])
-        .join(best_matches.select("match_id", pl.col("played_at").alias("time"), "playlist"), on="match_id")
+        .join(best_matches.select("match_id", pl.col("played_at").alias("time"), "playlist", "duration"),
+              on="match_id")
     )
     trials = pl.col("denominator")
     low, high = wilson_interval(pl.col("numerator"), trials)
@@ -144,7 +147,7 @@ def player_stats(etl_stats: pl.DataFrame, players: pl.DataFrame, best_matches: p
     return chosen.with_columns(
         sample_size=pl.when(is_count_rate).then(trials.cast(pl.Int64)),
         ci_low=pl.when(is_count_rate).then(low), ci_high=pl.when(is_count_rate).then(high),
-        value_bin=value_bin(pl.col("value")),
+        value_bin=value_bin(comparable(pl.col("stat_type"), pl.col("value"), pl.col("duration"))),
     ).select("date", "time", "match_id", "player_id", "playlist", "rank_band", "rank_index", "category",
              "stat_type", "value", "sample_size", "ci_low", "ci_high", "numerator", "denominator",
              "null_reason", "source", "value_bin").sort("match_id", "player_id", "stat_type")
