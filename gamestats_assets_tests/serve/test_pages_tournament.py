@@ -19,7 +19,8 @@ import pytest
 
 from gamestats_assets_tests.serve.conftest import TOKEN
 from gamestats_assets_tests.serve.chromium import PHONE
-from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import (SCREENSHOTS, at_phone_width, browser, check, clean_load, cut_elements,
+                                                served)
 
 ROWS = "[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => r.innerText)"
 CELLS = ("[...document.querySelectorAll('#panel-{tab} tbody tr')].map(r => Object.fromEntries("
@@ -168,6 +169,17 @@ def test_the_match_page_fits_a_phone(site, request):
         clean_load(page, f"{base}/tournament.html?tab=matches")
         href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
         clean_load(page, f"{base}/{href}")
+
+
+def test_the_tournament_and_match_pages_cut_no_text_on_a_desktop(site, request):
+    base, page = site
+    with check(page, request):
+        for tab in ("teams", "players", "matches"):
+            clean_load(page, f"{base}/tournament.html?tab={tab}")
+            assert cut_elements(page) == [], tab
+        href = page.evaluate("document.querySelector('#panel-matches a').getAttribute('href')")
+        clean_load(page, f"{base}/{href}")
+        assert cut_elements(page) == []
 
 
 def test_the_openapi_pages_render_every_operation_with_nothing_from_outside(site, request, client):
