@@ -34,6 +34,7 @@ from gamestats_assets.serve import (
     pubg,
     player_deletion,
     pubg_match,
+    pubg_player,
     rocket,
     rocket_conflicts,
     rocket_heatmap,
@@ -51,9 +52,10 @@ from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.serve.site import mount_pages
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
-ROUTERS = (health.router, pubg.router, pubg_match.router, catalog.router, admin.router, admin_decisions.router,
-           admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router, rocket_heatmap.router,
-           lol.router, lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router, metrics.router)
+ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
+           admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router,
+           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router,
+           metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"

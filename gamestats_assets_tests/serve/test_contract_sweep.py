@@ -255,6 +255,7 @@ def test_every_pubg_admin_and_account_operation_answers_only_what_it_declares(do
     (match,) = first(pg_url, "SELECT match_id FROM pubg.tournament_match_outcomes WHERE scored ORDER BY 1 LIMIT 1")
     (player,) = first(pg_url, "SELECT account_id FROM pubg.match_summaries WHERE NOT account_id = ANY(%s) "
                               "ORDER BY 1 LIMIT 1", file_players(published))
+    (competitor,) = first(pg_url, "SELECT account_id FROM pubg.player_match_results ORDER BY 1 LIMIT 1")
     starts, ends = first(pg_url, "SELECT starts_at, ends_at FROM pubg.tournament_rounds WHERE season_id = %s AND "
                                  "round_id = %s", season, round_id)
     (planned,) = first(pg_url, "SELECT min(scheduled_at) FROM pubg.tournament_scheduled_matches WHERE round_id = %s "
@@ -274,6 +275,8 @@ def test_every_pubg_admin_and_account_operation_answers_only_what_it_declares(do
                  headers={}),
              Ask("GET", f"{base}/decisions", f"{base}/decisions", params={"season_id": season}, headers={}),
              Ask("GET", f"{base}/matches/{{match_id}}", f"{base}/matches/{match}", headers={}),
+             Ask("GET", f"{base}/players/{{player_id}}", f"{base}/players/{competitor}", params={"limit": 2},
+                 headers={}),
              Ask("GET", f"{base}/seasons", f"{base}/seasons", headers={}),
              Ask("GET", f"{admin}/season", f"{admin}/season", params={"season_id": season}),
              Ask("GET", f"{admin}/schedule", f"{admin}/schedule", params=context),

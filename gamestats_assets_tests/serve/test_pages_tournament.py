@@ -122,6 +122,45 @@ def test_a_players_weapon_radar_opens(site, request):
         assert not page.errors
 
 
+def test_a_players_page_opens_from_the_standings_with_their_published_matches_and_career(site, request, published):
+    """The standings' first player, opened by their name: their page shows their career by kind of match, their
+    season's standing and their tournament matches newest first, each figure as the published tables hold it, the
+    match linked to its page; it fits a phone."""
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/tournament.html?tab=players")
+        page.evaluate("document.querySelector('#panel-players tbody tr a').click()")
+        page.wait_for("location.pathname === '/pubg_player.html'")
+        page.ready()
+        player = page.evaluate("new URLSearchParams(location.search).get('id')")
+        matches = query(published["pg_url"], "SELECT match_id, kills, knocks, assists, round(damage_dealt), points, "
+                                             "player_name FROM pubg.player_match_results WHERE account_id = %s "
+                                             "ORDER BY created_at DESC NULLS LAST, match_id DESC", player)
+        assert matches and page.evaluate("document.getElementById('title').textContent").startswith(matches[0][6])
+        shown = page.evaluate(CELLS.replace("#panel-{tab}", "#matches"))
+        assert len(shown) == min(20, len(matches))
+        for row, (match_id, kills, knocks, assists, damage, points, _) in zip(shown, matches):
+            assert [number(row[k]) for k in ("kills", "knocks", "assists", "damage", "points")] == [
+                kills, knocks, assists, damage, points], match_id
+        links = page.evaluate("[...document.querySelectorAll('#matches tbody a')].map(a => a.getAttribute('href'))")
+        assert links[0] == f"match.html?id={matches[0][0]}"
+        career = query(published["pg_url"], "SELECT match_type, matches, kills FROM pubg.player_advanced_career_stats "
+                                            "WHERE account_id = %s ORDER BY match_type <> 'all', match_type", player)
+        careers = page.evaluate(CELLS.replace("#panel-{tab}", "#career"))
+        assert [(number(r["matches"]), number(r["kills"])) for r in careers] == [(m, k) for _, m, k in career]
+        (season_rank,) = query(published["pg_url"], "SELECT rank FROM pubg.player_leaderboards WHERE scope = 'season' "
+                                                    "AND account_id = %s", player)[0]
+        assert [number(r["rank"]) for r in page.evaluate(CELLS.replace("#panel-{tab}", "#seasons"))] == [season_rank]
+        page.screenshot(SCREENSHOTS / "pages" / "pubg_player.png")
+        assert cut_elements(page) == []
+    with check(page, request), at_phone_width(page, "pubg_player_phone"):
+        clean_load(page, f"{base}/pubg_player.html?id={player}")
+    with check(page, request):
+        page.goto(f"{base}/pubg_player.html?id=account.nobody")
+        page.wait_for("document.body.dataset.state !== 'loading'")
+        assert "has played no published tournament match" in page.evaluate("document.getElementById('errors').innerText")
+
+
 def test_the_match_history_lists_each_teams_placement(site, request):
     base, page = site
     with check(page, request):

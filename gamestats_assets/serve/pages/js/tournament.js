@@ -129,12 +129,16 @@ function openWeapons(player) {
   $("radar").dataset.drawn = "true";
 }
 
+/** A player's name, a link to their page (the row itself opens their weapons). */
+const playerLink = (p) => el("a", { href: `pubg_player.html?id=${encodeURIComponent(p.player_id)}`,
+                                    onclick: (event) => event.stopPropagation() }, p.player_name);
+
 function showPlayers(answer) {
   const players = answer.data.players;
   const perMatch = (p) => p.survival_s === null ? null : p.survival_s / p.matches_played;
   $("panel-players").replaceChildren(players.length ? sortableTable([
     { key: "rank", label: "Rank", value: (p) => p.rank, cell: (p) => el("span", {}, `${p.rank} `, changeArrow(p.rank_change, p.rank_change_since)) },
-    { key: "player", label: "Player", text: true, value: (p) => p.player_name, cell: (p) => p.player_name },
+    { key: "player", label: "Player", text: true, value: (p) => p.player_name, cell: playerLink },
     { key: "points", label: "Points", descending: true, value: (p) => p.total_points },
     { key: "team", label: "Team", text: true, value: (p) => p.team_name, cell: (p) => p.team_name },
     { key: "placement_points", label: "Place pts", descending: true, value: (p) => p.placement_points },
