@@ -152,6 +152,7 @@ def test_a_players_page_opens_from_the_standings_with_their_published_matches_an
                                                     "AND account_id = %s", player)[0]
         assert [number(r["rank"]) for r in page.evaluate(CELLS.replace("#panel-{tab}", "#seasons"))] == [season_rank]
         page.screenshot(SCREENSHOTS / "pages" / "pubg_player.png")
+        assert "NaN" not in page.evaluate("document.querySelector('main').innerText")
         assert cut_elements(page) == []
     with check(page, request), at_phone_width(page, "pubg_player_phone"):
         clean_load(page, f"{base}/pubg_player.html?id={player}")
@@ -159,6 +160,41 @@ def test_a_players_page_opens_from_the_standings_with_their_published_matches_an
         page.goto(f"{base}/pubg_player.html?id=account.nobody")
         page.wait_for("document.body.dataset.state !== 'loading'")
         assert "has played no published tournament match" in page.evaluate("document.getElementById('errors').innerText")
+
+
+def test_a_match_page_lists_every_players_result_and_the_kill_feed_in_time(site, request, published):
+    """A scored match's page: one row per player of `pubg.match_summaries` with their kills and damage, and their
+    knocks and survival from the tournament's scoring; the kill feed lists every kill of `pubg.kill_positions` in
+    the order of the match's time, killer and victim named."""
+    pg_url = published["pg_url"]
+    (match_id,) = query(pg_url, "SELECT o.match_id FROM pubg.tournament_match_outcomes o WHERE o.scored AND EXISTS "
+                                "(SELECT 1 FROM pubg.kill_positions k WHERE k.match_id = o.match_id) "
+                                "ORDER BY 1 LIMIT 1")[0]
+    players = {name: (kills, knocks, survival) for name, kills, knocks, survival in query(
+        pg_url, "SELECT s.player_name, s.kills, r.knocks, r.survival_s FROM pubg.match_summaries s "
+                "JOIN pubg.player_match_results r USING (match_id, account_id) WHERE s.match_id = %s", match_id)}
+    kills = query(pg_url, "SELECT k.elapsed_s, killer.player_name, victim.player_name FROM pubg.kill_positions k "
+                          "LEFT JOIN pubg.match_summaries killer ON killer.match_id = k.match_id "
+                          "AND killer.account_id = k.killer_account_id JOIN pubg.match_summaries victim "
+                          "ON victim.match_id = k.match_id AND victim.account_id = k.victim_account_id "
+                          "WHERE k.match_id = %s ORDER BY k.event_index", match_id)
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/match.html?id={match_id}")
+        rows = page.evaluate(CELLS.replace("#panel-{tab}", "#players"))
+        assert len(rows) == len(players) > 0
+        for shown in rows:
+            kills_of, knocks, survival = players[shown["player"]]
+            assert (number(shown["kills"]), number(shown["knocks"])) == (kills_of, knocks), shown
+            assert shown["survival"] == f"{int(survival // 60)}:{int(survival % 60):02d}", shown
+        feed = page.evaluate("[...document.querySelectorAll('#feed li')].map(li => li.innerText)")
+        assert len(feed) == len(kills)
+        times = [line.split(" ")[0] for line in feed]
+        assert times == [f"{int(s // 60)}:{int(s % 60):02d}" for s, _, _ in kills]
+        assert all(f"→ {victim}" in line and (killer is None or line.split(" ", 1)[1].startswith(killer))
+                   for line, (_, killer, victim) in zip(feed, kills))
+        assert "NaN" not in page.evaluate("document.querySelector('main').innerText")
+        assert cut_elements(page) == []
 
 
 def test_the_match_history_lists_each_teams_placement(site, request):

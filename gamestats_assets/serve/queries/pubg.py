@@ -410,13 +410,20 @@ def seasons(conn: psycopg.Connection) -> dict:
 
 MATCH_TABLES = ("pubg.matches", "pubg.match_summaries", "pubg.fights", "pubg.engagements",
                 "pubg.player_circle_positions", "pubg.landings", "pubg.kill_positions", "pubg.circles",
-                "pubg.team_match_results", "pubg.player_leaderboards", "pubg.tournament_match_outcomes")
+                "pubg.team_match_results", "pubg.player_leaderboards", "pubg.tournament_match_outcomes",
+                "pubg.player_match_results")
 SUMMARIES = COLUMNS["match_summaries"]
 MatchTeam = row("PubgMatchTeam", SUMMARIES, "team_id", "placement", doc="A team's result in the match",
                 team_name=field(str | None, "its tournament team: the team most of its players are on (null in a "
                                             "match of no tournament team)"),
                 kills=field(int | None, "its players' kills"), damage=field(float | None, "its players' damage"),
                 players=field(list[str | None], "its players' names"))
+RESULTS = COLUMNS["player_match_results"]
+MatchPlayer = row("PubgMatchPlayer", SUMMARIES, "account_id", "player_name", "team_id", "placement", "kills",
+                  "damage_dealt", "damage_received", "heals_used", "boosts_used", doc="A player's result in the match",
+                  knocks=typed(RESULTS["knocks"]), assists=typed(RESULTS["assists"]),
+                  headshot_kills=typed(RESULTS["headshot_kills"]),
+                  survival_s=field(float | None, "seconds they survived (null outside a scored tournament match)"))
 Fight = row("PubgFight", COLUMNS["fights"], "fight_id", "team_a", "team_b", "started_s", "duration_s",
             "winner_team_id", "center_x_m", "center_y_m", doc="A fight between two teams",
             damage=field(float | None, "both teams' damage"), knocks=field(int | None, "both teams' knocks"),
@@ -441,6 +448,8 @@ Match = row("PubgMatch", COLUMNS["matches"], *MATCH, doc="A match for its page",
                                          "(its id when they lack it)"),
             map_size_m=field(int, "the map's edge in metres"),
             teams=field(list[MatchTeam], "each team's result, best placement first"),
+            players=field(list[MatchPlayer], "each player's result, best placement then most kills first (a deleted "
+                                             "player's row left out, their figures kept in their team's)"),
             landings=field(list[Landing], "where each player landed"),
             kills=field(list[Kill], "every kill, in the order of the telemetry"),
             circles=field(list[Circle], "the safe zone of each phase"), fights=field(list[Fight], "its fights"),
@@ -478,6 +487,12 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
             "game_mode_display_name": game_mode_display_name(found["game_mode"]),
             "map_size_m": map_size_m(found["map_name"]),
             "teams": [{**t, "team_name": names.get(t["team_id"])} for t in teams],
+            "players": rows("SELECT s.account_id, s.player_name, s.team_id, s.placement, s.kills, s.damage_dealt, "
+                            "s.damage_received, s.heals_used, s.boosts_used, r.knocks, r.assists, r.headshot_kills, "
+                            "r.survival_s FROM pubg.match_summaries s LEFT JOIN pubg.player_match_results r "
+                            "ON r.match_id = s.match_id AND r.account_id = s.account_id WHERE s.match_id = %s "
+                            f"AND s.account_id NOT LIKE '{TOKEN_PREFIX}%%' "
+                            "ORDER BY s.placement, s.kills DESC, s.damage_dealt DESC, s.account_id"),
             "landings": rows(f"SELECT {columns_of(Landing)} FROM pubg.landings WHERE match_id = %s "
                              "ORDER BY team_id, account_id"),
             "kills": rows("SELECT k.event_index, k.elapsed_s, k.victim_team_id, v.player_name AS victim_name, "

@@ -1,8 +1,9 @@
 // A PUBG match's page: over the map's coordinates (metres, north up, a 1 km grid: no map artwork is shipped) where
 // each team landed, every kill (where the victim fell and where the killer stood), the safe zone of each phase,
 // the fights and engagements (third-party ones marked) and the tracked players' paths; a team selector keeps one
-// team's landings and kills; the teams' placements and the engagements as tables. Teams go by their tournament
-// team's name (the match's team number where it has none), tracked players by their names.
+// team's landings and kills; the teams' placements, every player's result, the kill feed along the match's time
+// and the engagements. Teams go by their tournament team's name (the match's team number where it has none),
+// tracked players by their names.
 import { api, chart, el, fmt, header, options, param, remember, shown, showError, sortableTable } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -120,6 +121,24 @@ async function start() {
     { key: "kills", label: "Kills", descending: true, value: (t) => t.kills },
     { key: "damage", label: "Damage", descending: true, value: (t) => t.damage },
   ], m.teams, { sortKey: "placement" }));
+  $("players").replaceChildren(m.players.length ? sortableTable([
+    { key: "placement", label: "Place", value: (p) => p.placement },
+    { key: "player", label: "Player", text: true, value: (p) => p.player_name || "", cell: (p) => p.player_name || "—" },
+    { key: "team", label: "Team", text: true, value: (p) => teamName(p.team_id), cell: (p) => teamName(p.team_id) },
+    { key: "kills", label: "Kills", descending: true, value: (p) => p.kills },
+    { key: "knocks", label: "Knocks", descending: true, value: (p) => p.knocks },
+    { key: "assists", label: "Assists", descending: true, value: (p) => p.assists },
+    { key: "headshots", label: "Headshots", descending: true, value: (p) => p.headshot_kills },
+    { key: "damage", label: "Damage", descending: true, value: (p) => p.damage_dealt },
+    { key: "taken", label: "Taken", descending: true, value: (p) => p.damage_received },
+    { key: "survival", label: "Survived", descending: true, value: (p) => p.survival_s, cell: (p) => p.survival_s === null ? "—" : clock(p.survival_s) },
+  ], m.players, { sortKey: "placement" }) : el("p", {}, "No player result published for this match."));
+  $("feed-heading").textContent = `Kill feed · ${fmt(m.kills.length)} kills`;
+  $("feed").replaceChildren(...(m.kills.length ? m.kills.map((k) => el("li", {},
+    el("span", { class: "muted" }, `${clock(k.elapsed_s)} `),
+    `${k.killer_name || "the zone or a fall"} (${teamName(k.killer_team_id)}) → ${k.victim_name || "?"} (${teamName(k.victim_team_id)})`,
+    k.distance_m === null ? "" : el("span", { class: "muted" }, ` · ${fmt(k.distance_m)} m`)))
+    : [el("li", { class: "muted" }, "No kill recorded (the match's telemetry may be missing).")]));
   $("engagements").replaceChildren(m.engagements.length ? sortableTable([
     { key: "start", label: "Start", value: (e) => e.started_s, cell: (e) => clock(e.started_s) },
     { key: "teams", label: "Teams", text: true, value: (e) => e.teams, cell: (e) => el("span", { class: e.third_party ? "down" : null }, `${String(e.team_ids).split(",").map((id) => teamName(Number(id))).join(" v ")}${e.third_party ? " (third party)" : ""}`) },

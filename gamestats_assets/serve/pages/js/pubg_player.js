@@ -15,6 +15,7 @@ header("tournament.html");
 const clock = (s) => s === null || s === undefined ? "—" : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 const KINDS = { all: "All matches", ranked: "Ranked", normal: "Normal" };
 const kindName = (kind) => KINDS[kind] || kind;
+const roundOf = (m) => [m.division_id, m.group_id, m.round_id].filter(Boolean).join(" · ");
 
 function drawCareer(career) {
   $("career").replaceChildren(career.length ? sortableTable([
@@ -31,8 +32,8 @@ function drawCareer(career) {
 
 function drawSeasons(seasons) {
   $("seasons").replaceChildren(seasons.length ? sortableTable([
-    { key: "season", label: "Season", text: true, value: (s) => s.season_id },
-    { key: "team", label: "Team", text: true, value: (s) => s.team_name || "" },
+    { key: "season", label: "Season", text: true, value: (s) => s.season_id, cell: (s) => s.season_id },
+    { key: "team", label: "Team", text: true, value: (s) => s.team_name || "", cell: (s) => s.team_name || "—" },
     { key: "rank", label: "Rank", value: (s) => s.rank },
     { key: "points", label: "Points", descending: true, value: (s) => s.points },
     { key: "matches", label: "Matches", descending: true, value: (s) => s.matches },
@@ -48,8 +49,8 @@ function drawMatches() {
   $("matches").replaceChildren(listed.length ? sortableTable([
     { key: "when", label: "When", descending: true, value: (m) => m.created_at || "",
       cell: (m) => el("a", { href: `match.html?id=${encodeURIComponent(m.match_id)}` }, m.created_at ? new Date(m.created_at).toLocaleString() : m.match_id) },
-    { key: "map", label: "Map", text: true, value: (m) => m.map_display_name || "" },
-    { key: "round", label: "Round", text: true, value: (m) => `${m.division_id || ""} ${m.round_id || ""}`.trim() },
+    { key: "map", label: "Map", text: true, value: (m) => m.map_display_name || "", cell: (m) => m.map_display_name || "—" },
+    { key: "round", label: "Round", text: true, value: (m) => roundOf(m), cell: roundOf },
     { key: "place", label: "Place", value: (m) => m.placement },
     { key: "kills", label: "Kills", descending: true, value: (m) => m.kills },
     { key: "knocks", label: "Knocks", descending: true, value: (m) => m.knocks },
