@@ -635,13 +635,14 @@ def players_delete(domain: str, player_id: str, requested_by: str | None) -> Non
     import dagster as dg
 
     from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, delete_player
+    from gamestats_assets.published.players import PLAYERS
     from gamestats_assets.sources.held_players import PLAYERS_OF
 
     settings = Settings.from_env()
     with _instance(settings) as prepared, dg.DagsterInstance.get() as instance:
         try:
             deleted = delete_player(settings.data_dir, settings.lake_uri, prepared.pg_url, domain, player_id,
-                                    requested_by or f"cli:{getpass.getuser()}", PLAYERS_OF, instance)
+                                    requested_by or f"cli:{getpass.getuser()}", PLAYERS, PLAYERS_OF, instance)
         except (DeletionRefused, DeletionIncomplete) as error:
             raise click.ClickException(str(error)) from None
     counts = deleted["counts"]
@@ -662,13 +663,14 @@ def landing() -> None:
 def landing_retire(days: int | None) -> None:
     """Remove landing files older than the retention whose rows the lake holds (l2m and demo_data days whole, once
     their last run read every file); published figures stay."""
+    from gamestats_assets.definitions import RETENTIONS
     from gamestats_assets.lib.intake.retention import retire_old_files
 
     settings = Settings.from_env()
     days = days or settings.landing_retention_days
     if days is None:
         raise click.ClickException("no retention: give --older-than-days or set GAMESTATS_LANDING_RETENTION_DAYS")
-    for line in retire_old_files(settings.data_dir, days).lines():
+    for line in retire_old_files(settings.data_dir, days, RETENTIONS).lines():
         console.print(line, highlight=False, soft_wrap=True)
 
 

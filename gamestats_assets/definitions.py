@@ -1,5 +1,6 @@
 """The code location (`dg`'s `code_location_target_module`): every domain package under `defs/`, with
-the project-wide policy applied once."""
+the project-wide policy applied once, and what the platform in `lib/` takes from the domains' declarations (how
+their landing files are retired, which columns name a player)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,12 +13,18 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.alerts import build_alert_sensors
 from gamestats_assets.lib.deploy.celery_workers import celery_executor
 from gamestats_assets.lib.deploy.resources import build_resources
-from gamestats_assets.lib.intake.retention_schedule import landing_retention, landing_retention_schedule
+from gamestats_assets.lib.intake.retention_schedule import build_landing_retention
+from gamestats_assets.published.players import PLAYERS
 
 DOMAINS = [demo_data.domain, l2m.domain, lol.domain, pubg.domain, rocket.domain]
 """Every domain (`lib/authoring/domain.py`): a folder under `defs/` whose `__init__` builds its `domain`."""
 
 DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.discoveries]
+
+RETENTIONS = {domain.name: domain.retention for domain in DOMAINS if domain.retention is not None}
+"""How each domain's landing files are retired past the retention (`lib/intake/retention.py`)."""
+
+LANDING_RETENTION, LANDING_RETENTION_SCHEDULE = build_landing_retention(RETENTIONS)
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 """A published table is expected to refresh daily: warn after 26 hours, fail after 30."""
@@ -82,9 +89,10 @@ def platform_policy(assets: list, snapshot_delay_minutes: int = 2) -> Callable[[
 
 
 def location_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
-    """Every resource the assets take, chosen from `settings`: the platform's (`lib/deploy/resources.py`) and each
-    domain's synthetic source (`generator/sources.py`)."""
-    return {**build_resources(settings), **synthetic_sources(settings)}
+    """Every resource the assets take, chosen from `settings`: the platform's (`lib/deploy/resources.py`, its lake
+    redacting the players of the domains that have them, `published/players.py`) and each domain's synthetic source
+    (`generator/sources.py`)."""
+    return {**build_resources(settings, PLAYERS), **synthetic_sources(settings)}
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
@@ -94,8 +102,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=dg.map_asset_specs(platform_policy(assets, settings.snapshot_delay_minutes), assets),
         asset_checks=merged.asset_checks,
-        jobs=[*merged.jobs, landing_retention],
-        schedules=[*merged.schedules, landing_retention_schedule],
+        jobs=[*merged.jobs, LANDING_RETENTION],
+        schedules=[*merged.schedules, LANDING_RETENTION_SCHEDULE],
         sensors=[*merged.sensors, AUTOMATION_SENSOR, *build_alert_sensors()],
         resources=location_resources(settings),
         executor=EXECUTORS[settings.executor],

@@ -1,9 +1,12 @@
 """The import graph, read statically from the source: the synthetic generator is a source beside the domains,
 which take it as the resources typed in `lib/intake/synthetic.py` (chosen by `definitions.location_resources`); no
 module of `defs/`, `lib/` or `sources/` imports it, and it imports only `sources/`, `lib/` and itself of the
-package."""
+package. `lib/` names no domain: it imports nothing of the domains (`sources/`, `defs/`, `published/`) and no
+domain's name is written in it; what it needs of them comes from their declarations, handed to it by the code
+location, the CLI and the API."""
 
 import ast
+import re
 from pathlib import Path
 
 import gamestats_assets
@@ -111,9 +114,48 @@ def test_the_import_graph_has_no_cycle():
     assert next((cycle for module in sorted(graph) if (cycle := visit(module))), None) is None
 
 
-def test_the_published_columns_import_only_the_column_type():
+def test_the_published_declarations_import_only_the_column_type_and_the_player_identity():
     offenders = [f"{module} imports {name}" for module, names in module_graph().items()
                  if module.startswith("gamestats_assets.published") for name in sorted(names)
                  if name not in ("gamestats_assets", "gamestats_assets.lib", "gamestats_assets.lib.core",
-                                 "gamestats_assets.lib.core.columns")]
+                                 "gamestats_assets.lib.core.columns", "gamestats_assets.lib.core.erasure")
+                 and not name.startswith("gamestats_assets.published")]
+    assert offenders == []
+
+
+OUTSIDE_LIB = ("sources", "defs", "published", "generator", "definitions", "cli", "serve", "manual")
+"""What `lib/` never imports: the domains' readers and declarations, the generator, and what is built on `lib/`."""
+
+
+def test_no_module_of_lib_imports_the_domains_or_what_is_built_on_it():
+    forbidden = tuple(f"gamestats_assets.{name}" for name in OUTSIDE_LIB)
+    offenders = [f"{path.relative_to(PACKAGE)} imports {name}" for path in sorted((PACKAGE / "lib").rglob("*.py"))
+                 for name in sorted(imports(path))
+                 if any(name == prefix or name.startswith(f"{prefix}.") for prefix in forbidden)]
+    assert offenders == []
+
+
+def domains() -> list[str]:
+    """The domains' names: the packages under `defs/`."""
+    return sorted(path.name for path in (PACKAGE / "defs").iterdir() if (path / "__init__.py").exists())
+
+
+def domain_names_in(text: str, names: list[str]) -> list[tuple[int, str]]:
+    """Where a name of `names` is written in `text` as a word of its own, in any case (an identifier, a string, a
+    docstring or a comment): (line number, the line)."""
+    pattern = re.compile(rf"\b({'|'.join(map(re.escape, names))})\b", re.IGNORECASE)
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+
+
+def test_the_scan_finds_a_domain_name_wherever_it_is_written():
+    text = ('"""Reads `pubg` files."""\nL2M = 1\nrocket.run("x")\nkey = "demo_data"  # LoL too\n'
+            "rocketry = lollipop\n")
+    assert [number for number, _ in domain_names_in(text, ["demo_data", "l2m", "lol", "pubg", "rocket"])] == [1, 2, 3, 4]
+
+
+def test_no_domain_is_named_in_lib():
+    names = domains()
+    assert {"demo_data", "l2m", "lol", "pubg", "rocket"} <= set(names)
+    offenders = [f"{path.relative_to(PACKAGE)}:{number}: {line}" for path in sorted((PACKAGE / "lib").rglob("*.py"))
+                 for number, line in domain_names_in(path.read_text(), names)]
     assert offenders == []

@@ -14,16 +14,11 @@ import polars as pl
 from gamestats_assets.generator import api
 from gamestats_assets.generator.emitters import l2m, lol, pubg, rocket
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.intake.synthetic import (
-    DaySource,
-    SyntheticSource,
-    TaxonomySource,
-    TournamentSource,
-    resource_key,
-)
+from gamestats_assets.lib.intake.synthetic import DaySource, SyntheticSource, TournamentSource, resource_key
 from gamestats_assets.sources.taxonomy import log_format, population, rules
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
+from gamestats_assets.sources.taxonomy.synthetic import TaxonomySource
 
 
 EMITTERS = {"l2m": l2m, "lol": lol, "rocket": rocket}

@@ -1,6 +1,6 @@
 """The columns of lol's published tables, by table: what each holds, as its declaration states it (the
 lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
-the API types its answers with it)."""
+the API types its answers with it), and the columns that name a player (`PLAYERS`)."""
 
 from gamestats_assets.lib.core.columns import (
     BIGINT,
@@ -13,6 +13,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
+from gamestats_assets.lib.core.erasure import Identity
 
 TIER = TEXT.defaulting("'all'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
                                 "slices were computed over every game, the slice `all`")
@@ -240,3 +241,11 @@ COLUMNS: dict[str, Columns] = described({
         "p_value": DOUBLE("the exact binomial test's p against the expectation"), "q_value": DOUBLE,
         "significant": BOOLEAN("q_value below 0.05")},
 }, MEANINGS)
+
+
+PLAYERS = Identity(ids={"puuid": ["riot_id_game_name", "riot_id_name", "riot_id_tagline", "summoner_name",
+                                  "summoner_id", "player_name"],
+                        "player_id": []},
+                   own=["players"])
+"""The columns of lol's tables (in the lake and published) that name a player, and the tables that are a player's
+own: what a player's deletion takes out (`lib/core/erasure.py`)."""

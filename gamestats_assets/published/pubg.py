@@ -1,6 +1,6 @@
 """The columns of pubg's published tables, by table: what each holds, as its declaration states it (the
 lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
-the API types its answers with it)."""
+the API types its answers with it), and the columns that name a player (`PLAYERS`)."""
 
 from gamestats_assets.lib.core.columns import (
     BIGINT,
@@ -12,6 +12,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
+from gamestats_assets.lib.core.erasure import Identity
 
 MATCH_TYPE = TEXT("the slice of matches: `ranked` (the API's `matchType` `competitive`), `normal` (`official`) or "
                   "`all` (every match)")
@@ -262,3 +263,15 @@ COLUMNS: dict[str, Columns] = described({
         "headshots": BIGINT("hits with a headshot"), "accuracy": DOUBLE("hits / shots"),
         "headshot_rate": DOUBLE("headshots / hits")},
 }, MEANINGS)
+
+
+PLAYERS = Identity(ids={"account_id": ["player_name", "name"], "attacker_account_id": ["attacker_name"],
+                        "victim_account_id": ["victim_name"], "killer_account_id": ["killer_name"],
+                        "player_id": ["player_name"], "player_account_id": ["player_name"], "knocker_account_id": [],
+                        "finisher_account_id": [], "stolen_from_account_id": [], "knock_attacker_account_id": [],
+                        "dbno_maker_account_id": [], "reviver_account_id": []},
+                   own=["player_advanced_career_stats", "player_damage_stats", "player_weapon_stats",
+                        "player_backfill_status", "players"],
+                   raws=["raw"])
+"""The columns of pubg's tables (in the lake and published) that name a player, among them a telemetry event's raw
+JSON, and the tables that are a player's own: what a player's deletion takes out (`lib/core/erasure.py`)."""

@@ -1,6 +1,6 @@
 """The columns of rocket's published tables, by table: what each holds, as its declaration states it (the
 lake write conforms to it, the UI lists it, the PostgreSQL table is generated from it with the declared grain,
-the API types its answers with it)."""
+the API types its answers with it), and the columns that name a player (`PLAYERS`)."""
 
 from gamestats_assets.lib.core.columns import (
     BIGINT,
@@ -13,6 +13,7 @@ from gamestats_assets.lib.core.columns import (
     Columns,
     described,
 )
+from gamestats_assets.lib.core.erasure import Identity
 
 MEANINGS = {
     "date": "the day (UTC) the game was played, its partition",
@@ -133,3 +134,11 @@ COLUMNS: dict[str, Columns] = described({
         "games": BIGINT.required("the values (a player's value in a game counts once)"), "total": DOUBLE("their sum"),
         "mean": DOUBLE("their mean"), "m2": DOUBLE("the sum of squared deviations from the mean")},
 }, MEANINGS)
+
+
+PLAYERS = Identity(ids={"player_id": ["name", "player_name"]},
+                   own=["users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
+                        "planted_weaknesses", "players"],
+                   texts=["title"])
+"""The columns of rocket's tables (in the lake and published) that name a player, and the tables that are a
+player's own: what a player's deletion takes out (`lib/core/erasure.py`)."""

@@ -9,8 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
-from gamestats_assets.lib.core.erasure import IDENTITIES
 from gamestats_assets.lib.intake.deletion import DeletionIncomplete, DeletionRefused, NothingToDelete, delete_player
+from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.deps import SettingsDep
 from gamestats_assets.serve.guard import role
@@ -42,7 +42,7 @@ Deleted = shape(
                summary="Delete a player's data: their own account or an operator")
 def delete(request: Request, settings: SettingsDep,
            domain: Annotated[str, Path(max_length=32, description="the domain of the player's data: one with "
-                                                                 f"players ({', '.join(sorted(IDENTITIES))})")],
+                                                                 f"players ({', '.join(sorted(PLAYERS))})")],
            player_id: Annotated[str, Path(min_length=1, max_length=128, description="the player's id in that domain")],
            who: Annotated[Principal, Depends(role("player"))]) -> dict:
     """The player's data deleted from landing, the lake, Dagster's instance and PostgreSQL, as `gamestats players
@@ -52,7 +52,7 @@ def delete(request: Request, settings: SettingsDep,
         raise HTTPException(403, f"account {who.name} does not act for player {player_id!r}")
     try:
         return delete_player(settings.data_dir, settings.lake, settings.pg_url, domain, player_id,
-                             f"account:{who.name}", PLAYERS_OF, request.app.state.dagster_instance())
+                             f"account:{who.name}", PLAYERS, PLAYERS_OF, request.app.state.dagster_instance())
     except NothingToDelete as error:
         raise HTTPException(404, str(error)) from None
     except DeletionRefused as error:

@@ -14,6 +14,7 @@ from polars.testing import assert_frame_equal
 from gamestats_assets.lib.lake.erasure import erase_from_table
 from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, folded_rows, refresh, write_state
 from gamestats_assets.lib.lake.write import replace_file_rows, write_partitions
+from gamestats_assets.published.players import PLAYERS
 
 FOLD = Fold({"band": pl.String, "player_id": pl.String, "games": pl.Int64, "points": pl.Int64},
             ("band", "player_id"), {"rows": pl.lit(1, pl.Int64), "games": pl.col("games"), "points": pl.col("points")},
@@ -91,7 +92,7 @@ def test_an_erased_player_comes_out_as_a_recount_and_leaves_the_state(lake):
     lake.refresh()
     before = FOLD.finish(pl.read_delta(lake.state))
     for uri in (lake.source, lake.state):
-        erase_from_table(uri, "rocket", "b", "deleted:0123456789abcdef")
+        erase_from_table(uri, "rocket", PLAYERS["rocket"], "b", "deleted:0123456789abcdef")
     figures = lake.refresh()
     assert figures["full_fold"], "the erasure forgets the log and the files it rewrote: every row is folded"
     assert "b" not in pl.read_delta(lake.state)["player_id"].to_list()

@@ -17,6 +17,7 @@ import pytest
 from gamestats_assets.lib.authoring import table as table_module
 from gamestats_assets.lib.intake.deletion import delete_player
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.sources.held_players import PLAYERS_OF
 from gamestats_assets_tests.reliability.test_new_files import DAY, Lake, ballchasing_game, lakes  # noqa: F401
 from gamestats_assets_tests.rocket.conftest import CARBALL, REPLAYS
@@ -101,8 +102,8 @@ def test_the_folds_follow_arrivals_changes_removals_and_an_erasure_as_a_run_from
     assert_same_as_from_scratch(lakes, lake, "removed")
 
     player = pl.read_delta(str(lake.data_dir / "lake" / "rocket" / "std" / "peer_partials"))["player_id"].sort()[0]
-    delete_player(lake.data_dir, str(lake.data_dir / "lake"), lake.pg_url, "rocket", player, "test", PLAYERS_OF,
-                  lake.instance)
+    delete_player(lake.data_dir, str(lake.data_dir / "lake"), lake.pg_url, "rocket", player, "test", PLAYERS,
+                  PLAYERS_OF, lake.instance)
     assert lake.run_snapshots("rocket")
     assert lake.folded["peer_stats"]["full_fold"], "the erasure leaves no log of the partials it rewrote"
     assert lake.folded["peer_value_counts"]["files_added"] == 0, "the value partials name no player: unchanged"

@@ -28,8 +28,9 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.pubg.assets import LANDING
-from gamestats_assets.lib.core.erasure import IDENTITIES, deleted_ids, register_path
+from gamestats_assets.lib.core.erasure import deleted_ids, register_path
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.pubg.conftest import MATCH_FILES, TELEMETRY_FILES
 from gamestats_assets_tests.pubg.test_pipeline import run_matches, run_snapshots
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.long
 
 OPERATOR = {"Authorization": f"Bearer {TOKEN}"}
 ACCOUNTS = "/api/v1/admin/accounts"
-OWN = set(IDENTITIES["rocket"].own)
+OWN = set(PLAYERS["rocket"].own)
 REAL_DAY = ROCKET_DAY + dt.timedelta(days=1)
 """A day of real files beside the synthetic one (a day holds one kind only)."""
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "rocketleague"
@@ -327,7 +328,7 @@ def test_the_operator_deletes_a_league_player_and_every_champion_figure_stays(lo
     assert deleted.returncode == 0, deleted.stderr
     (token,) = one(pg_url, "SELECT token FROM gamestats_api.player_deletions WHERE domain = 'lol'")
     assert anywhere(data_dir, pg_url, needles) == []
-    assert published(pg_url, "lol") == redacted(before, puuid, token, set(IDENTITIES["lol"].own), column="puuid")
+    assert published(pg_url, "lol") == redacted(before, puuid, token, set(PLAYERS["lol"].own), column="puuid")
 
 
 PUBG_MATCH = MATCH_FILES[0]
@@ -389,7 +390,7 @@ def test_pubg_players_are_deleted_from_the_match_and_the_raw_telemetry_and_a_rer
     telemetry_player = raw_player(data_dir)
     for needles in (list(published_player), list(telemetry_player)):
         assert anywhere(data_dir, pg_url, needles)
-    own = set(IDENTITIES["pubg"].own)
+    own = set(PLAYERS["pubg"].own)
 
     with serving({**env, "GAMESTATS_API_TOKEN": TOKEN, "GAMESTATS_API_REQUESTS_PER_MINUTE": "100000"}) as server, \
             server.client() as client:

@@ -4,5 +4,6 @@
 from gamestats_assets.defs.demo_data.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.demo_data.checks import CHECKS
 from gamestats_assets.lib.authoring.domain import build_domain
+from gamestats_assets.lib.intake.retention import WholeDays
 
-domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING])
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], retention=WholeDays())

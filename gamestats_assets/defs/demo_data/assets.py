@@ -27,13 +27,13 @@ from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files, retired_day
-from gamestats_assets.lib.intake.synthetic import TaxonomySource
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.lake.io_manager import RUN_ROWS, DeltaLakeIOManager
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo
+from gamestats_assets.sources.taxonomy.synthetic import TaxonomySource
 from gamestats_assets.sources.thinkingdata import LineSchema, RecordStream, stream_files
 from gamestats_assets.sources.thinkingdata.increments import DayRead
 from gamestats_assets.sources.thinkingdata.reader import STREAM_BATCH_ROWS, FileRead, ReadStats

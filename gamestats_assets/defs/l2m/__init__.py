@@ -3,5 +3,7 @@
 from gamestats_assets.defs.l2m.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.l2m.checks import CHECKS
 from gamestats_assets.lib.authoring.domain import build_domain
+from gamestats_assets.lib.intake.retention import WholeDays
+from gamestats_assets.sources.l2m import TRUTH_FILE
 
-domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING])
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], retention=WholeDays((TRUTH_FILE,)))

@@ -5,5 +5,7 @@ from gamestats_assets.defs.lol.assets import ASSETS, DOMAIN, LANDING
 from gamestats_assets.defs.lol.checks import CHECKS
 from gamestats_assets.defs.lol.sensors import api_sensors
 from gamestats_assets.lib.authoring.domain import build_domain
+from gamestats_assets.lib.intake.retention import FileByFile
 
-domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors)
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
+                      retention=FileByFile())

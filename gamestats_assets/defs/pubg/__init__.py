@@ -1,8 +1,10 @@
 """pubg: tournament stats, one dynamic partition per match, published to PostgreSQL schema `pubg`."""
 
-from gamestats_assets.defs.pubg.assets import ASSETS, DOMAIN, LANDING
+from gamestats_assets.defs.pubg.assets import ASSETS, DOMAIN, LANDING, MATCHES, TELEMETRY
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.sensors import api_sensors
 from gamestats_assets.lib.authoring.domain import build_domain
+from gamestats_assets.lib.intake.retention import ByMatch
 
-domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors)
+domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
+                      retention=ByMatch((MATCHES, TELEMETRY)))

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 from deltalake import WriterProperties
 
+from gamestats_assets.defs.pubg.partitions import pubg_match_partitions
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import TOURNAMENT_FRAMES, tournament_frame
 from gamestats_assets.defs.pubg.tables import (
@@ -25,7 +26,6 @@ from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared
 from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.inputs import inside
-from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
 from gamestats_assets.lib.intake.intake_erasure import redact_delivered

@@ -10,8 +10,8 @@ import dagster as dg
 from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 from gamestats_assets.defs.pubg.assets import TOURNAMENT_FRAME_ASSETS, tournament_match_context
+from gamestats_assets.defs.pubg.partitions import pubg_match_partitions
 from gamestats_assets.lib.authoring.domain import Wiring
-from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.intake.sensors import DEFAULT_BATCH, batch_request, key_batches, ordered_keys
 from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.sources.pubg.decisions import DECISION_STEP_TAG, DECISION_TAG, MATCHES_STEP, TABLES_STEP

@@ -21,11 +21,11 @@ from gamestats_assets.defs.pubg.assets import (
 )
 from gamestats_assets.defs.pubg.organisers import tournament_definitions
 from gamestats_assets.defs.pubg.decisions_sensor import build_decisions_sensor
+from gamestats_assets.defs.pubg.partitions import pubg_match_partitions
 from gamestats_assets.defs.pubg.tables import tracked_players
 from gamestats_assets.lib.authoring.domain import Wiring
 from gamestats_assets.lib.authoring.publish_steps import published_specs
 from gamestats_assets.lib.core.inputs import UnreadableInput
-from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.intake.discovery import requested_keys

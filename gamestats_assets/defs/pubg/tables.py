@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
+from gamestats_assets.defs.pubg.partitions import pubg_match_partitions
 from gamestats_assets.published.pubg import COLUMNS
 from gamestats_assets.defs.pubg.organisers import match_overrides, tournament_frame
 from gamestats_assets.defs.pubg.transforms import (
@@ -22,7 +23,6 @@ from gamestats_assets.defs.pubg.transforms import (
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, folded
-from gamestats_assets.lib.core.partitions import pubg_match_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.tracking import roster
 from gamestats_assets.lib.lake.fold import Fold

@@ -4,6 +4,7 @@ from gamestats_assets.defs.rocket.assets import ASSETS, DOMAIN, LANDING, prepare
 from gamestats_assets.defs.rocket.checks import CHECKS
 from gamestats_assets.defs.rocket.sensors import api_sensors
 from gamestats_assets.lib.authoring.domain import build_domain
+from gamestats_assets.lib.intake.retention import FileByFile
 
 domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
-                      prepare_demo=prepare_demo)
+                      prepare_demo=prepare_demo, retention=FileByFile())

@@ -1,6 +1,7 @@
 """A domain is a folder of declarations under `defs/<domain>/`; `build_domain` turns them into its Dagster
 definitions: the publish steps and checks of the tables declared `Publish`, the warehouse tables of its CONS
-tables, one job per partitions definition, the morning schedules and a landing sensor per discovery."""
+tables, one job per partitions definition, the morning schedules and a landing sensor per discovery; and keeps what
+the platform asks of the domain beside them (how its landing files are retired)."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publ
 from gamestats_assets.lib.core.partitions import partitions_name
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import PartitionDiscovery
+from gamestats_assets.lib.intake.retention import Retention
 from gamestats_assets.lib.intake.sensors import build_landing_sensor
 from gamestats_assets.lib.publish.warehouse import build_warehouse_tables
 
@@ -40,6 +42,8 @@ class Domain:
     warehouse_assets: Sequence[dg.AssetsDefinition]
     prepare_demo: Callable[[PlatformResource, list[str]], None] | None = None
     """What `gamestats demo` does before its runs (drop real sample files into its first day)."""
+    retention: Retention | None = None
+    """How its landing files are retired past the retention (`lib/intake/retention.py`); kept when None."""
 
     def sensor(self, name: str) -> dg.SensorDefinition:
         return next(sensor for sensor in self.defs.sensors or [] if sensor.name == name)
@@ -53,10 +57,11 @@ def build_domain(
     discoveries: Sequence[PartitionDiscovery] = (),
     sensors: Callable[[Wiring], Sequence[dg.SensorDefinition]] | None = None,
     prepare_demo: Callable[[PlatformResource, list[str]], None] | None = None,
+    retention: Retention | None = None,
 ) -> Domain:
     """The domain `name` from its lake `assets`, their `checks`, the `discoveries` that find its partitions in
-    landing, for sensors beyond landing (APIs, tracked players) `sensors(wiring)`, and what `gamestats demo`
-    prepares for it."""
+    landing, for sensors beyond landing (APIs, tracked players) `sensors(wiring)`, what `gamestats demo`
+    prepares for it, and how its landing files are retired."""
     specs = published_specs(assets)
     publish_assets, publish_checks = build_publish_definitions(specs)
     warehouse_assets = build_warehouse_tables(assets)
@@ -74,4 +79,4 @@ def build_domain(
                  *(sensors(wiring) if sensors else ())],
     )
     return Domain(name, defs, wiring, list(discoveries), specs, publish_assets, publish_checks, warehouse_assets,
-                  prepare_demo)
+                  prepare_demo, retention)

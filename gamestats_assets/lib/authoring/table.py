@@ -178,7 +178,7 @@ class Table:
 
     @property
     def frame_name(self) -> str:
-        """The table's name in an in-memory run: `etl_login`, `std_active`, `l2m_active`."""
+        """The table's name in an in-memory run: `etl_login`, `std_active`; a CONS table's own name."""
         return self.name if self.layer == "cons" else f"{self.layer}_{self.name}"
 
     def days_read(self, day: dt.date) -> list[dt.date]:
@@ -211,7 +211,7 @@ def of_every_day(compute: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataF
 def table_assets(domain: str, tables: Sequence[Table], etl: Callable[[Table], dg.AssetsDefinition] | None = None,
                  keyed: Callable[[str, Sequence[Table]], dg.AssetsDefinition] | None = None
                  ) -> dict[str, dg.AssetsDefinition]:
-    """Every table's asset, by reference (`etl/login`, `cons/l2m_active` ...); `etl` builds those of kind `etl`, and
+    """Every table's asset, by reference (`etl/login`, `cons/daily_active` ...); `etl` builds those of kind `etl`, and
     `keyed` the one step of the tables computed by key (`keyed.keyed_step`; `one_table` is a table's own asset of
     it)."""
     factories = {"etl": etl, "daily": daily_asset, "carried": carried_asset, "window": window_asset,

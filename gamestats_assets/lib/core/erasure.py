@@ -20,9 +20,9 @@ import os
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 
 TOKEN_PREFIX = "deleted:"
@@ -32,41 +32,18 @@ KEY = "deletions.key"
 """The register's secret key, beside it."""
 
 
-@dataclass(frozen=True)
-class Identity:
-    """The columns of a domain's tables that name a player: each id column with the name columns of the same
-    player beside it, the tables (by name) whose rows are the player's own (their grain is the player), the
-    free-text columns where a player's name may be written among other words (a ballchasing replay's title), and
-    the columns holding an event's raw JSON text, any string of which may be a player's id or name (a PUBG
-    telemetry event kept raw)."""
+class Identity(dg.Config):
+    """The columns of a domain's tables that name a player, as the domain declares them: each id column with the
+    name columns of the same player beside it, the tables (by name) whose rows are the player's own (their grain is
+    the player), the free-text columns where a player's name may be written among other words (a replay's title),
+    and the columns holding an event's raw JSON text, any string of which may be a player's id or name (a telemetry
+    event kept raw). A domain without one names accounts of a synthetic population only. A `dg.Config`, so that
+    the lake's IO manager takes the domains' identities as its configuration."""
 
-    ids: Mapping[str, tuple[str, ...]]
-    own: frozenset[str] = frozenset()
-    texts: tuple[str, ...] = ()
-    raws: tuple[str, ...] = ()
-
-
-IDENTITIES: dict[str, Identity] = {
-    "rocket": Identity(
-        {"player_id": ("name", "player_name")},
-        frozenset({"users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
-                   "planted_weaknesses", "players"}),
-        ("title",)),
-    "lol": Identity(
-        {"puuid": ("riot_id_game_name", "riot_id_name", "riot_id_tagline", "summoner_name", "summoner_id", "player_name"),
-         "player_id": ()},
-        frozenset({"players"})),
-    "pubg": Identity(
-        {"account_id": ("player_name", "name"), "attacker_account_id": ("attacker_name",),
-         "victim_account_id": ("victim_name",), "killer_account_id": ("killer_name",),
-         "player_id": ("player_name",), "player_account_id": ("player_name",), "knocker_account_id": (),
-         "finisher_account_id": (), "stolen_from_account_id": (), "knock_attacker_account_id": (),
-         "dbno_maker_account_id": (), "reviver_account_id": ()},
-        frozenset({"player_advanced_career_stats", "player_damage_stats", "player_weapon_stats",
-                   "player_backfill_status", "players"}),
-        raws=("raw",)),
-}
-"""The domains whose rows name real players. `l2m` and `demo_data` name accounts of a synthetic population only."""
+    ids: dict[str, list[str]]
+    own: list[str] = []
+    texts: list[str] = []
+    raws: list[str] = []
 
 
 def id_digest(domain: str, player_id: str, key: bytes = b"") -> str:
@@ -142,11 +119,10 @@ def enter(register: Path, domain: str, player_id: str, names: Iterable[str] = ()
 Frame = pl.DataFrame | pl.LazyFrame
 
 
-def redacted(frame: Frame, domain: str, table: str, register: Path) -> Frame:
-    """`frame` (or a lazy query), a table `table` of `domain`, with every deleted player's id and the names beside
-    it replaced by their token, and their names among the words of a free-text column and as strings of a raw JSON
-    column too."""
-    identity = IDENTITIES.get(domain)
+def redacted(frame: Frame, domain: str, identity: Identity | None, register: Path) -> Frame:
+    """`frame` (or a lazy query), a table of `domain` whose columns naming a player are `identity`'s, with every
+    deleted player's id and the names beside it replaced by their token, and their names among the words of a
+    free-text column and as strings of a raw JSON column too; as it is without an identity."""
     if identity is None or not register.exists():
         return frame
     held = tokens(register, domain)
@@ -218,10 +194,9 @@ def without_strings(frame: Frame, column: str, domain: str, digests: Mapping[str
     return frame.with_columns(pl.col(column).str.replace_many(list(mapping), list(mapping.values())))
 
 
-def published_rows(frame: Frame, domain: str, table: str) -> Frame:
-    """`frame`, a table `table` of `domain` as it is published: without the deleted players' rows when the table is
-    their own (`Identity.own`)."""
-    identity = IDENTITIES.get(domain)
+def published_rows(frame: Frame, identity: Identity | None, table: str) -> Frame:
+    """`frame`, a table `table` of a domain whose columns naming a player are `identity`'s, as it is published:
+    without the deleted players' rows when the table is their own (`Identity.own`)."""
     if identity is None or table not in identity.own:
         return frame
     schema = frame.collect_schema()

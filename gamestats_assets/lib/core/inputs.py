@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 UUID = re.compile(r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}")
-"""A UUID, with or without its hyphens (PUBG match ids, ballchasing replay ids)."""
+"""A UUID, with or without its hyphens (match ids, replay ids)."""
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED_ENV = "GAMESTATS_MAX_DECOMPRESSED_BYTES"
 DEFAULT_MAX_DECOMPRESSED = 2 * 1024**3

@@ -4,8 +4,7 @@ several of them: its days in order, the day before, a table carried forward from
 - `daily_partitions`: one calendar for every day-keyed table, starting at `GAMESTATS_START_DATE`, its last day
   yesterday (a day is run once it is over).
 - `daily_partitions_with_today`: the same calendar with today as its last day, for a domain whose files of the
-  day in progress are run as they arrive (a Rocket League game uploaded just after it was played).
-- `pubg_match_partitions`: one key per PUBG match id, added by discovery sensors in batches.
+  day in progress are run as they arrive (a game uploaded just after it was played).
 - `tracked_player_partitions(domain)`: one key per player a domain tracks (its roster).
 """
 
@@ -24,8 +23,6 @@ daily_partitions = dg.DailyPartitionsDefinition(start_date=START_DATE)
 daily_partitions_with_today = dg.DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)
 """Today is a partition as soon as it starts: a delivery of today is run at once, and run again with each new file
 (the landing sensor follows the day folder's fingerprint). The morning schedule still runs yesterday."""
-
-pubg_match_partitions = dg.DynamicPartitionsDefinition(name="pubg_match")
 
 
 def tracked_player_partitions(domain: str) -> dg.DynamicPartitionsDefinition:

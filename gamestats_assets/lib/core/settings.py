@@ -85,8 +85,8 @@ class Settings:
       fresh files of a day an ETL parses at once and the most games a table computed by game computes at once; read
       where they are used (`lib/intake/file_rows.py`, `lib/authoring/keyed.py`).
     - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files whose day is older than this many days
-      are retired, their rows kept, the `l2m` and `demo_data` days whole (`gamestats landing retire`, the daily
-      `landing_retention_schedule`, `lib/intake/retention.py`).
+      are retired, their rows kept, a whole day at once for the domains that retire their days whole (`gamestats
+      landing retire`, the daily `landing_retention_schedule`, `lib/intake/retention.py`).
     """
 
     data_dir: Path

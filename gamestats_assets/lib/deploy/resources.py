@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from gamestats_assets.lib.core.erasure import register_path
+from gamestats_assets.lib.core.erasure import Identity, register_path
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
@@ -13,15 +15,18 @@ from gamestats_assets.lib.publish.postgres import PostgresResource
 from gamestats_assets.lib.publish.warehouse import WAREHOUSE_CONFIG
 
 
-def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
-    """The platform's folders, the lake IO manager, the DuckDB warehouse and the serving PostgreSQL.
+def build_resources(settings: Settings, players: Mapping[str, Identity]
+                    ) -> dict[str, dg.ConfigurableResource | dg.ConfigurableIOManager]:
+    """The platform's folders, the lake IO manager (which leaves the deleted players out of the tables of the domains
+    in `players`: domain → the columns that name a player), the DuckDB warehouse and the serving PostgreSQL.
 
     PostgreSQL's URL is read at run time (`GAMESTATS_PG_URL` or the embedded server), so no credential
     ever appears in a run's configuration.
     """
     return {
         "platform": PlatformResource.from_settings(settings),
-        "lake": DeltaLakeIOManager(root=settings.lake_uri, deleted_players=str(register_path(settings.data_dir))),
+        "lake": DeltaLakeIOManager(root=settings.lake_uri, deleted_players=str(register_path(settings.data_dir)),
+                                   players=dict(players)),
         "warehouse": DuckDBResource(database=str(settings.warehouse_path), connection_config=WAREHOUSE_CONFIG),
         "postgres": PostgresResource(),
     }

@@ -22,7 +22,8 @@ What is kept of shared data: the games. A game holds other players, whose figure
 score, same-rank peers, a champion's win rate), so the deleted player's rows in a game are kept under their token
 (`deleted:<hex>`, the same in every table, tied to nothing but the register's SHA-256 of the id); the tables
 whose grain is the player (their profile, skills, predictions, recommendations, sessions, roster rows) lose their
-rows. The domains of a synthetic population (`l2m`, `demo_data`) have no players to delete."""
+rows. The domains with players are those the caller names with their `Identity` (the columns that name a player);
+the others' accounts are a synthetic population, with no players to delete."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,7 +45,7 @@ import psycopg
 from deltalake.exceptions import CommitFailedError
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import IDENTITIES, deleted_ids, enter, id_digest, register_key, register_path
+from gamestats_assets.lib.core.erasure import Identity, deleted_ids, enter, id_digest, register_key, register_path
 from gamestats_assets.lib.core.inputs import read_content
 from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.file_rows import ahead_path
@@ -81,11 +83,11 @@ class DeletionIncomplete(RuntimeError):
     it."""
 
 
-def check_request(domain: str, player_id: str) -> None:
-    """`DeletionRefused` unless `domain` has players and `player_id` can be one."""
-    if domain not in IDENTITIES:
+def check_request(players: Mapping[str, Identity], domain: str, player_id: str) -> None:
+    """`DeletionRefused` unless `domain` has players (is one of `players`) and `player_id` can be one."""
+    if domain not in players:
         raise DeletionRefused(f"domain {domain!r} has no players to delete (its accounts are a synthetic population); "
-                              f"players are deleted in {', '.join(IDENTITIES)}")
+                              f"players are deleted in {', '.join(players)}")
     if not PLAYER_ID.match(player_id) or player_id.strip() != player_id:
         raise DeletionRefused("a player id is 1 to 128 characters, no control characters, no surrounding spaces")
 
@@ -104,22 +106,23 @@ def one_at_a_time(data_dir: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def in_lake(lake_root: str, domain: str, player_id: str) -> bool:
-    """Whether a Delta table of `domain` has a row of `player_id` in a column naming players."""
+def in_lake(lake_root: str, domain: str, identity: Identity, player_id: str) -> bool:
+    """Whether a Delta table of `domain` has a row of `player_id` in a column naming players (`identity`'s)."""
     for uri in domain_tables(lake_root, domain):
         scan = pl.scan_delta(uri)
         schema = scan.collect_schema()
-        columns = [c for c in IDENTITIES[domain].ids if schema.get(c) == pl.String]
+        columns = [c for c in identity.ids if schema.get(c) == pl.String]
         if columns and scan.filter(pl.any_horizontal(pl.col(c) == player_id for c in columns)).head(1).collect().height:
             return True
     return False
 
 
-def in_postgres(pg_url: str, domain: str, player_id: str) -> bool:
-    """Whether a table of `domain`'s PostgreSQL schema has a row of `player_id` in a column naming players."""
+def in_postgres(pg_url: str, domain: str, identity: Identity, player_id: str) -> bool:
+    """Whether a table of `domain`'s PostgreSQL schema has a row of `player_id` in a column naming players
+    (`identity`'s)."""
     with connect(pg_url) as conn:
         for table, columns in text_columns(conn, domain).items():
-            for column in (c for c in IDENTITIES[domain].ids if c in columns):
+            for column in (c for c in identity.ids if c in columns):
                 if conn.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
                         sql.Identifier(domain, table), sql.Identifier(column)), (player_id,)).fetchone():
                     return True
@@ -138,34 +141,38 @@ def in_files(data_dir: Path, domain: str, player_id: str, players_of: PlayersOf)
     return False
 
 
-def check_held(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str,
+def check_held(data_dir: Path, lake_root: str, pg_url: str, domain: str, identity: Identity, player_id: str,
                players_of: PlayersOf) -> None:
     """`NothingToDelete` unless `domain` holds `player_id`: in its register already, its lake, its published tables
     or its files."""
-    if (deleted_ids(register_path(data_dir), domain, [player_id]) or in_lake(lake_root, domain, player_id)
-            or in_postgres(pg_url, domain, player_id) or in_files(data_dir, domain, player_id, players_of)):
+    if (deleted_ids(register_path(data_dir), domain, [player_id]) or in_lake(lake_root, domain, identity, player_id)
+            or in_postgres(pg_url, domain, identity, player_id)
+            or in_files(data_dir, domain, player_id, players_of)):
         return
     raise NothingToDelete(f"{domain} holds nothing of player {player_id!r} (no row, no file): nothing deleted")
 
 
 def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str, requested_by: str,
-                  players_of: PlayersOf, instance: dg.DagsterInstance) -> dict:
+                  players: Mapping[str, Identity], players_of: PlayersOf, instance: dg.DagsterInstance) -> dict:
     """Delete `player_id` of `domain` from the landing files, the lake, Dagster's `instance` and PostgreSQL, as
     `requested_by` asked, one deletion at a time (`one_at_a_time`), done again when another writer's conflict
-    stopped it: the deletion as recorded (its id, token, time and what it changed). `NothingToDelete` when the
-    domain holds nothing of the player, `DeletionIncomplete` when conflicts stopped it `ATTEMPTS` times."""
-    check_request(domain, player_id)
+    stopped it: the deletion as recorded (its id, token, time and what it changed). `players` are the domains with
+    players, each with the columns that name one; `players_of` reads the players of the files that cannot be
+    rewritten. `NothingToDelete` when the domain holds nothing of the player, `DeletionIncomplete` when conflicts
+    stopped it `ATTEMPTS` times."""
+    check_request(players, domain, player_id)
+    identity = players[domain]
     if "://" in lake_root:
         raise DeletionRefused(f"the lake at {lake_root} is on object storage: deleting a player there is not "
                               "supported yet")
     data_dir = Path(data_dir)
     with one_at_a_time(data_dir):
-        check_held(data_dir, lake_root, pg_url, domain, player_id, players_of)
+        check_held(data_dir, lake_root, pg_url, domain, identity, player_id, players_of)
         names: set[str] = set()
         for attempt in itertools.count(1):
             try:
-                return erase(data_dir, lake_root, pg_url, domain, player_id, requested_by, players_of, instance,
-                             names)
+                return erase(data_dir, lake_root, pg_url, domain, identity, player_id, requested_by, players_of,
+                             instance, names)
             except CONFLICTS as conflict:
                 if attempt == ATTEMPTS:
                     raise DeletionIncomplete(
@@ -175,21 +182,21 @@ def delete_player(data_dir: Path, lake_root: str, pg_url: str, domain: str, play
                 time.sleep(0.5 * 2 ** attempt)
 
 
-def erase(data_dir: Path, lake_root: str, pg_url: str, domain: str, player_id: str, requested_by: str,
-          players_of: PlayersOf, instance: dg.DagsterInstance, names: set[str]) -> dict:
+def erase(data_dir: Path, lake_root: str, pg_url: str, domain: str, identity: Identity, player_id: str,
+          requested_by: str, players_of: PlayersOf, instance: dg.DagsterInstance, names: set[str]) -> dict:
     """One pass of `delete_player`, each step of which can be done again; `names` gathers the names the player was
     found by, over the passes."""
     register = register_path(data_dir)
-    names |= names_in_lake(lake_root, domain, player_id)
+    names |= names_in_lake(lake_root, domain, identity, player_id)
     redaction = Redaction(player_id, enter(register, domain, player_id, names), domain, names)
     counts = erase_from_landing(data_dir, redaction, players_of)
     shutil.rmtree(ahead_path(data_dir, domain), ignore_errors=True)
     token = enter(register, domain, player_id, redaction.names)
-    counts["lake_rows"] = erase_from_lake(lake_root, domain, player_id, token, redaction.names)
+    counts["lake_rows"] = erase_from_lake(lake_root, domain, identity, player_id, token, redaction.names)
     counts["warehouse_views_refreshed"] = refresh_views(data_dir / "warehouse.duckdb", lake_root, domain)
     counts["dagster"] = erase_from_instance(instance, domain, player_id, token, redaction.names)
     with connect(pg_url) as conn, conn.transaction():
-        counts["published_rows"] = erase_from_postgres(conn, domain, player_id, token, redaction.names)
+        counts["published_rows"] = erase_from_postgres(conn, domain, identity, player_id, token, redaction.names)
         deletion_id, requested_at = conn.execute(
             "INSERT INTO gamestats_api.player_deletions (domain, id_sha256, token, requested_by, counts) "
             "VALUES (%s, %s, %s, %s, %s) RETURNING deletion_id, requested_at",

@@ -1,4 +1,4 @@
-"""The HTTP client of the live APIs (Riot, PUBG, ballchasing, LLM providers): `httpx` makes the requests,
+"""The HTTP client of the live APIs (the games' and the LLM providers'): `httpx` makes the requests,
 `tenacity` retries them and `pyrate_limiter` spaces them (`ApiClient`)."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class ApiClient:
     with the same `limit_group` share the limiters of their `limits` (None: the client's own).
 
     The key is read at request time, never logged, and sent only to `base_url`'s own origin (scheme, host
-    and port): a full URL of another origin (a PUBG telemetry file on the CDN, a `next` page elsewhere) and
+    and port): a full URL of another origin (a telemetry file on a CDN, a `next` page elsewhere) and
     a redirect to another origin are requested without it. Without the key, a request to the API's origin
     raises `MissingApiKey` naming the variable. HTTP 429 is retried after the server's `Retry-After` (else
     exponential backoff), as are 5xx answers and broken connections, up to `max_attempts` tries; 401, 403

@@ -1,5 +1,5 @@
-"""What the lake holds of a match-keyed domain's landing files (PUBG: `landing/pubg/matches/` and `telemetry/`, one
-partition per match), so that the retention can retire a match's files and a later run of the match keeps its rows.
+"""What the lake holds of a match-keyed domain's landing files (`landing/<domain>/<kind>/`, a folder per kind of
+file a match has: its match object, its telemetry; one partition per match), so that the retention can retire a match's files and a later run of the match keeps its rows.
 
 Each ETL step that reads one kind of a match's files records, once the match's rows are written, the files it read
 by their fingerprint and the match's day: `<data_dir>/state/parsed/<domain>/<kind>/<match>.json`. A match whose

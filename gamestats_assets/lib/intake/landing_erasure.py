@@ -1,12 +1,11 @@
 """A deleted player taken out of the landing and quarantine files of their domain.
 
-A file in a text format that names them (JSON, JSON lines, gzipped or not: ballchasing and carball JSON, Riot
-match and timeline files, PUBG match objects and telemetry, training-session logs) is written again with their
-token: a string equal to their id becomes the token, and so do their names, found in the name fields
-(`NAME_KEYS`) of an object that names them (directly or in an object one level down, as a ballchasing
-`{"platform", "id"}`), wherever they are written (a replay's title too). The games stay, so
-every other player's figures stay. A file of a format that cannot be rewritten (a raw Rocket League replay, whose
-sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
+A file in a text format that names them (JSON, JSON lines, gzipped or not: a replay's JSON, match, timeline and
+telemetry files, training-session logs) is written again with their token: a string equal to their id becomes the
+token, and so do their names, found in the name fields (`NAME_KEYS`) of an object that names them (directly or in an
+object one level down, as an id written `{"platform", "id"}`), wherever they are written (a replay's title too).
+The games stay, so every other player's figures stay. A file of a format that cannot be rewritten (a raw replay,
+whose sections carry checksums) is retired from landing when `players_of` says it holds them: removed, its rows kept
 under the token (`file_rows.retire`); such a file in quarantine is deleted."""
 
 from __future__ import annotations

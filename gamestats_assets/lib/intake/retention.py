@@ -8,16 +8,17 @@ means the games and logs of more than 30 days ago, as a user reads it, and a cop
 late delivery, which give old data a new modification time, keeps nothing longer. A day is retired once it is
 before `today - N`: with N = 30 on 2026-11-27, every day up to 2026-10-27.
 
-The domains whose days are read file by file into the lake (`file_rows.plan_day`), `rocket` and `lol`, retire
-files one by one; PUBG retires a match's match object and telemetry together, once both were read into the lake, by
-the match's day (`keyed_files`).
+Each domain declares how its files are retired (`Retention`), and the code location hands the declarations to
+`retire_old_files`. A day-keyed domain whose days are read file by file into the lake (`file_rows.plan_day`)
+retires files one by one (`FileByFile`); a match-keyed domain retires a match's files of every kind together, once
+all were read into the lake, by the match's day (`ByMatch`, `keyed_files`).
 
-The ThinkingData days of `l2m` and `demo_data` (the synthetic days the demo generates as well as delivered ones) are
-retired whole (`retired_days`): their reader reads an unchanged file again when a new one shares a record with it,
-so a day cannot keep some of its files. A day past the retention is retired once its last run read every file of
-it, so that the lake holds the day as its files are: every file of its folder recorded by the day's readers with
-its size and modification time, and no file they recorded gone (`WHOLE_DAYS` names the files no reader reads, which
-go with the day). All its landing files are then removed, the day recorded as retired on today's date under
+A domain whose reader reads an unchanged file again when a new one shares a record with it (event logs, the
+synthetic days the demo generates as well as delivered ones) retires its days whole (`WholeDays`, `retired_days`):
+a day cannot keep some of its files. A day past the retention is retired once its last run read every file of it,
+so that the lake holds the day as its files are: every file of its folder recorded by the day's readers with its
+size and modification time, and no file they recorded gone (`WholeDays.aside` names the files no reader reads,
+which go with the day). All its landing files are then removed, the day recorded as retired on today's date under
 `state/retired/<domain>/<day>.json`, and later runs of the day keep its lake rows, so its published figures stay
 exactly; a file that lands in it later is quarantined under `quarantine/<domain>/<day>/`, saying the day was retired
 and its figures are final, and changes nothing in the lake or PostgreSQL. A day whose folder holds a file its last
@@ -29,21 +30,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gamestats_assets.lib.intake import file_rows
 from gamestats_assets.lib.intake.discovery import visible_files
-from gamestats_assets.lib.intake.file_rows import file_name, retire
 from gamestats_assets.lib.intake.keyed_files import retire_matches
 from gamestats_assets.lib.intake.retired_days import retire_day, retired_day
-from gamestats_assets.sources.l2m import TRUTH_FILE
 
-RETIRING_DOMAINS = ("rocket", "lol")
-MATCH_KEYED = {"pubg": ("matches", "telemetry")}
-"""The match-keyed domains, with the kinds of files a match has (the first records its day)."""
-WHOLE_DAYS = {"l2m": (TRUTH_FILE,), "demo_data": ()}
-"""The domains whose days are retired whole, with the files of a day that no reader reads (the synthetic emitter's
-planted truth): they go with the day."""
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -110,20 +105,21 @@ def unread_files(data_dir: Path, domain: str, folder: Path, aside: tuple[str, ..
     reader) without being recorded by a reader of the domain with their size and modification time, or recorded
     and gone from it."""
     held = parsed(data_dir, domain, folder.name)
-    present = {file_name(folder, path): path for path in visible_files(folder, recursive=True)}
+    present = {file_rows.file_name(folder, path): path for path in visible_files(folder, recursive=True)}
     fresh = [name for name, path in present.items() if name not in aside and not in_lake(folder, path, held)]
     return sorted({*fresh, *(set(held) - set(present))})
 
 
-def retire_whole_days(data_dir: Path, domain: str, last: str, today: dt.date, retirement: Retirement) -> None:
-    """Retire whole every day of `domain` up to `last` whose last run read every file of it, on `today`; the
-    others past it are added to `retirement.unread`."""
+def retire_whole_days(data_dir: Path, domain: str, aside: tuple[str, ...], last: str, today: dt.date,
+                      retirement: Retirement) -> None:
+    """Retire whole every day of `domain` up to `last` whose last run read every file of it but `aside`, on
+    `today`; the others past it are added to `retirement.unread`."""
     retirement.files[domain], retirement.days[domain] = 0, []
     for folder in old_day_folders(data_dir, domain, last):
         files = visible_files(folder, recursive=True)
         if not files or retired_day(data_dir, domain, folder.name) is not None:
             continue
-        unread = unread_files(data_dir, domain, folder, WHOLE_DAYS[domain])
+        unread = unread_files(data_dir, domain, folder, aside)
         if unread:
             retirement.unread.setdefault(domain, {})[folder.name] = unread
             continue
@@ -131,21 +127,56 @@ def retire_whole_days(data_dir: Path, domain: str, last: str, today: dt.date, re
         retirement.days[domain].append(folder.name)
 
 
-def retire_old_files(data_dir: Path, days: int, today: dt.date | None = None) -> Retirement:
-    """Retire the landing files of every domain whose day is more than `days` days before `today` (UTC by default)
-    and whose rows the lake holds: those of `RETIRING_DOMAINS` file by file, of `MATCH_KEYED` match by match, of
-    `WHOLE_DAYS` day by day."""
-    today = today or utc_today()
-    last = last_retired_day(days, today).isoformat()
-    retirement = Retirement()
-    for domain in RETIRING_DOMAINS:
+@dataclass(frozen=True)
+class FileByFile:
+    """A day-keyed domain whose days are read file by file into the lake: each file of a day up to the last one
+    retired whose rows the lake holds is retired on its own (`file_rows.retire`)."""
+
+    def retire(self, data_dir: Path, domain: str, last: str, today: dt.date, retirement: Retirement) -> None:
         retirement.files[domain] = 0
         for folder in old_day_folders(data_dir, domain, last):
             held = parsed(data_dir, domain, folder.name)
             old = [path for path in visible_files(folder, recursive=True) if in_lake(folder, path, held)]
-            retirement.files[domain] += retire(data_dir, domain, folder.name, folder, old)
-    for domain, kinds in MATCH_KEYED.items():
-        retirement.files[domain] = retire_matches(data_dir, domain, kinds, last)
-    for domain in WHOLE_DAYS:
-        retire_whole_days(data_dir, domain, last, today, retirement)
+            retirement.files[domain] += file_rows.retire(data_dir, domain, folder.name, folder, old)
+
+
+@dataclass(frozen=True)
+class ByMatch:
+    """A match-keyed domain, with the kinds of files a match has (`kinds`, the first recording its day): a match's
+    files are retired together once every kind was read into the lake (`keyed_files.retire_matches`)."""
+
+    kinds: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.kinds:
+            raise ValueError("a match-keyed retention names the kinds of files a match has")
+
+    def retire(self, data_dir: Path, domain: str, last: str, today: dt.date, retirement: Retirement) -> None:
+        retirement.files[domain] = retire_matches(data_dir, domain, self.kinds, last)
+
+
+@dataclass(frozen=True)
+class WholeDays:
+    """A domain whose days are retired whole (`retire_whole_days`), with the files of a day that no reader reads
+    (`aside`: a synthetic emitter's planted truth), which go with the day."""
+
+    aside: tuple[str, ...] = ()
+
+    def retire(self, data_dir: Path, domain: str, last: str, today: dt.date, retirement: Retirement) -> None:
+        retire_whole_days(data_dir, domain, self.aside, last, today, retirement)
+
+
+Retention = FileByFile | ByMatch | WholeDays
+"""How a domain's landing files are retired, as the domain declares it."""
+
+
+def retire_old_files(data_dir: Path, days: int, retentions: Mapping[str, Retention],
+                     today: dt.date | None = None) -> Retirement:
+    """Retire the landing files of every domain of `retentions` (domain → how its files are retired) whose day is
+    more than `days` days before `today` (UTC by default) and whose rows the lake holds."""
+    today = today or utc_today()
+    last = last_retired_day(days, today).isoformat()
+    retirement = Retirement()
+    for domain, retention in retentions.items():
+        retention.retire(data_dir, domain, last, today, retirement)
     return retirement

@@ -1,5 +1,5 @@
-"""Days retired whole: the ThinkingData days of `l2m` and `demo_data`, whose reader reads an unchanged file again when
-a new one shares a record with it, cannot lose some files and keep reading others, so the retention (`retention`)
+"""Days retired whole: the days of a domain whose reader reads an unchanged file again when a new one shares a record
+with it (event logs) cannot lose some files and keep reading others, so the retention (`retention.WholeDays`)
 removes all the files of such a day at once and the day is final.
 
 The record, `<data_dir>/state/retired/<domain>/<day>.json`, holds the date the day was retired (`retired_on`) and its

@@ -1,5 +1,6 @@
 """Synthetic sources: what stands in for a game's real source when data may be generated, one resource per domain
-(`<domain>_synthetic`), typed by what the domain asks of it.
+(`<domain>_synthetic`), typed by what the domain asks of it (here, or beside a source's own types when they need
+them: `sources/taxonomy/synthetic.py`).
 
 The classes here generate nothing: a step that asks one for data fails, saying so. The code location chooses by
 the settings (`GAMESTATS_SOURCE`) between them and the generator's subclasses (`generator/sources.py`), so the
@@ -10,14 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dagster as dg
-import polars as pl
-
-if TYPE_CHECKING:
-    from gamestats_assets.sources.taxonomy.population import PopulationConfig
-    from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 
 
 def resource_key(domain: str) -> str:
@@ -36,39 +32,16 @@ class SyntheticSource(dg.ConfigurableResource):
 
 
 class DaySource(SyntheticSource):
-    """The synthetic source of a day-keyed domain (`l2m`, `lol`, `rocket`): a day's files as the game delivers
-    them."""
+    """The synthetic source of a day-keyed domain: a day's files as the game delivers them."""
 
     def emit_day(self, landing_dir: Path, day: dt.date, seed: int, **arguments: Any) -> None:
         """Write the files of `day` into `landing_dir/<day>/`."""
         raise self.unavailable(f"the files of {day}")
 
 
-class TaxonomySource(SyntheticSource):
-    """The synthetic source of `demo_data`: product-analytics events of a population, by the rules inferred from
-    a taxonomy, as ThinkingData exports them."""
-
-    def build_rules(self, taxonomy: Path, product: ProductInfo) -> RuleSet:
-        """The rule set inferred from the taxonomy file at `taxonomy`."""
-        raise self.unavailable(f"the rules of {taxonomy.name}")
-
-    def build_users(self, rules: RuleSet, config: PopulationConfig) -> pl.DataFrame:
-        """The population, one row per user."""
-        raise self.unavailable("a population")
-
-    def write_day(self, rules: RuleSet, users: pl.DataFrame, day: dt.date, seed: int, anchor: dt.date,
-                  path: Path) -> None:
-        """Write the events of `day` to the file `path`."""
-        raise self.unavailable(f"the events of {day}")
-
-    def code_digest(self) -> str:
-        """A digest of the code the days are written by: a day written by other code is written again."""
-        return ""
-
-
 class TournamentSource(SyntheticSource):
-    """The synthetic source of `pubg`: a tournament season with the organiser's file, every lobby's match object
-    and telemetry, as the PUBG API and an organiser deliver them."""
+    """The synthetic source of a match-keyed domain played in tournaments: a season with the organiser's file,
+    every lobby's match object and telemetry, as the game's API and an organiser deliver them."""
 
     def build_tournament(self, seed: int, first_day: dt.date, **shape: Any) -> Any:
         """A season starting on `first_day` (its plans, teams and the organiser's overrides)."""

@@ -2,7 +2,7 @@
 replaced by their token (the rows stay, for what is computed over several players), then every earlier version
 made unreadable: the table's
 log kept from a new checkpoint on only (`delta.logRetentionDuration` 0) and its unreferenced files vacuumed with
-no retention, so no version left holds them (`lib/core/erasure.py` says which columns name a player)."""
+no retention, so no version left holds them (the domain's `Identity` says which columns name a player)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.core.erasure import IDENTITIES, id_digest, without_names
+from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
 
 NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
@@ -28,9 +28,10 @@ def domain_tables(root: str, domain: str) -> Iterator[str]:
             yield folder
 
 
-def names_in_lake(root: str, domain: str, player_id: str) -> set[str]:
-    """The names the lake's rows of `domain` give `player_id` (the name columns of the rows of their id)."""
-    identity, names = IDENTITIES[domain], set()
+def names_in_lake(root: str, domain: str, identity: Identity, player_id: str) -> set[str]:
+    """The names the lake's rows of `domain` give `player_id` (the name columns of `identity` in the rows of their
+    id)."""
+    names = set()
     for uri in domain_tables(root, domain):
         scan = pl.scan_delta(uri)
         schema = scan.collect_schema()
@@ -42,11 +43,12 @@ def names_in_lake(root: str, domain: str, player_id: str) -> set[str]:
     return names
 
 
-def erase_from_table(uri: str, domain: str, player_id: str, token: str, names: Iterable[str] = ()) -> int:
-    """Replace `player_id` and the names beside it by `token` in the table at `uri` (their `names` among the words
-    of a free-text column, and their id and names as strings of a raw JSON column too), then leave no earlier
-    version of it: the number of rows changed."""
-    identity = IDENTITIES[domain]
+def erase_from_table(uri: str, domain: str, identity: Identity, player_id: str, token: str,
+                     names: Iterable[str] = ()) -> int:
+    """Replace `player_id` and the names beside it by `token` in the table at `uri`, a table of `domain` whose
+    columns naming a player are `identity`'s (their `names` among the words of a free-text column, and their id
+    and names as strings of a raw JSON column too), then leave no earlier version of it: the number of rows
+    changed."""
     table = DeltaTable(uri)
     scan = pl.scan_delta(uri)
     schema = scan.collect_schema()
@@ -100,12 +102,12 @@ def forget_history(table: DeltaTable) -> None:
     table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
 
 
-def erase_from_lake(root: str, domain: str, player_id: str, token: str, names: Iterable[str] = ()
-                    ) -> dict[str, int]:
+def erase_from_lake(root: str, domain: str, identity: Identity, player_id: str, token: str,
+                    names: Iterable[str] = ()) -> dict[str, int]:
     """`erase_from_table` over every table of `domain`: rows changed by table (those with any)."""
     counts = {}
     for uri in domain_tables(root, domain):
-        changed = erase_from_table(uri, domain, player_id, token, names)
+        changed = erase_from_table(uri, domain, identity, player_id, token, names)
         if changed:
             counts[os.path.relpath(uri, root)] = changed
     return counts

@@ -15,7 +15,7 @@ import polars as pl
 from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, conformance_errors, declared_columns
-from gamestats_assets.lib.core.erasure import published_rows, redacted
+from gamestats_assets.lib.core.erasure import Identity, published_rows, redacted
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.log import table_exists
 from gamestats_assets.lib.lake.merge import merge_small_files
@@ -78,12 +78,15 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
     scans, inputs typed `FrameStream` as streams read a row group at a time (`read_batches`), and an input whose
     metadata names `columns` reads only those. A partition never written reads as no rows; an unpartitioned
     table never written is a `LakeMissingInputError` naming it. With `deleted_players`, the register of deleted
-    players (the data folder's `state/deletions.json`), every write leaves them out (`lib/core/erasure.py`).
+    players (the data folder's `state/deletions.json`), every write of a table of a domain in `players` (domain →
+    the columns that name a player) leaves them out, and every read for publishing their own rows
+    (`lib/core/erasure.py`).
     """
 
     root: str
     storage_options: dict[str, str] = {}
     deleted_players: str = ""
+    players: dict[str, Identity] = {}
 
     def table_uri(self, asset_key: dg.AssetKey) -> str:
         return "/".join([self.root.rstrip("/"), *asset_key.path])
@@ -152,10 +155,12 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
 
     def erased(self, asset_key: dg.AssetKey, rows: Rows) -> Rows:
         """`rows` of `asset_key`'s table without the deleted players of the register (`erasure.redacted`)."""
-        if not self.deleted_players:
+        domain = asset_key.path[0]
+        identity = self.players.get(domain)
+        if not self.deleted_players or identity is None:
             return rows
         register = Path(self.deleted_players)
-        return mapped(rows, lambda frame: redacted(frame, asset_key.path[0], asset_key.path[-1], register))
+        return mapped(rows, lambda frame: redacted(frame, domain, identity, register))
 
     def write_assets(self, context: dg.AssetExecutionContext, rows: Mapping[dg.AssetKey, Rows]
                      ) -> dict[dg.AssetKey, dict[str, Any]]:
@@ -192,14 +197,15 @@ class DeltaLakeIOManager(dg.ConfigurableIOManager):
         """The rows of `asset`'s table for `partition_keys` (every row when it is unpartitioned) as a lazy scan, as
         they are published (`erasure.published_rows`: a deleted player's own rows left out)."""
         scan = read_partitions(*self.selection(asset, partition_keys), self.options())
-        return published_rows(scan, asset.key.path[0], asset.key.path[-1])
+        return published_rows(scan, self.players.get(asset.key.path[0]), asset.key.path[-1])
 
     def batches(self, asset: dg.AssetsDefinition, partition_keys: Sequence[str] | None,
                 columns: Sequence[str] | None = None) -> FrameStream:
         """`scan`'s rows (only `columns` when given) read a row group at a time, only as they are asked for
         (`read_batches`)."""
         stream = read_batches(*self.selection(asset, partition_keys), self.options(), columns)
-        return mapped(stream, lambda frame: published_rows(frame, asset.key.path[0], asset.key.path[-1]))
+        identity = self.players.get(asset.key.path[0])
+        return mapped(stream, lambda frame: published_rows(frame, identity, asset.key.path[-1]))
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame | pl.LazyFrame:
         upstream = context.upstream_output

@@ -1,5 +1,5 @@
 """A deleted player taken out of PostgreSQL: in every table of their domain's schema (published tables and rosters),
-their id and the names beside it replaced by their token, their own tables' rows deleted (`lib/core/erasure.py`
+their id and the names beside it replaced by their token, their own tables' rows deleted (the domain's `Identity`
 says which columns name a player); the accounts that acted for them no longer do. Each table changed gets a new
 publish id, so that no answer `gamestats serve` kept from before is given again."""
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.erasure import IDENTITIES, id_digest, without_names
+from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.publish.publisher import record_publish
 
 
@@ -32,11 +32,11 @@ def like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def erase_from_postgres(conn: psycopg.Connection, domain: str, player_id: str, token: str,
+def erase_from_postgres(conn: psycopg.Connection, domain: str, identity: Identity, player_id: str, token: str,
                         names: Iterable[str] = ()) -> dict[str, int]:
-    """Take `player_id` of `domain` (and their `names` among the words of a free-text column) out of PostgreSQL in
-    the caller's transaction: rows changed by table (those with any), `gamestats_api.accounts` included."""
-    identity = IDENTITIES[domain]
+    """Take `player_id` of `domain`, whose columns naming a player are `identity`'s (and their `names` among the
+    words of a free-text column), out of PostgreSQL in the caller's transaction: rows changed by table (those with
+    any), `gamestats_api.accounts` included."""
     names = [name for name in names if name]
     digests = {id_digest(domain, name): token for name in names}
     counts: dict[str, int] = {}
