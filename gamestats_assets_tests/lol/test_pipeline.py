@@ -100,11 +100,11 @@ def test_synthetic_days_are_published(synthetic, migrated_pg_url):
 
 
 def test_the_champion_table_counts_every_counted_player_once(synthetic, migrated_pg_url):
-    """Every counted game has ten players, each in one (role, champion) row: a queue and patch's rows hold ten
-    times its games, and their pick rates sum to ten."""
+    """Every counted game has ten players, each in one (role, champion) row of its slices: a queue and patch's rows
+    of all ranks hold ten times its games, and their pick rates sum to ten."""
     with connect(migrated_pg_url) as conn:
         totals = conn.execute("SELECT queue, patch, sum(games), max(queue_games), sum(pick_rate) "
-                              "FROM lol.champion_stats GROUP BY queue, patch").fetchall()
+                              "FROM lol.champion_stats WHERE tier = 'all' GROUP BY queue, patch").fetchall()
         games = dict(((queue, patch), n) for queue, patch, n in conn.execute(
             "SELECT queue, patch, count(*) FROM lol.participant_query_facts WHERE counted GROUP BY queue, patch").fetchall())
     assert totals and all(players == 10 * queue_games and abs(picks - 10) < 1e-9
@@ -117,7 +117,7 @@ def test_synthetic_pick_rates_spread_as_a_ladders_do(synthetic, migrated_pg_url)
     most played champions picked in about a fifth of the games, none in nearly every other one, the median
     champion in under 5 % (a champion nobody picked: 0 %), a long tail under 2 %."""
     with connect(migrated_pg_url) as conn:
-        rows = conn.execute("SELECT patch, champion_name, sum(pick_rate) FROM lol.champion_stats "
+        rows = conn.execute("SELECT patch, champion_name, sum(pick_rate) FROM lol.champion_stats WHERE tier = 'all' "
                             "GROUP BY patch, champion_name").fetchall()
     [patch] = {patch for patch, _, _ in rows}
     picked = {champion: rate for _, champion, rate in rows}
