@@ -157,8 +157,8 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     goals per shot, saves saves per opponent shot, aerials time in high air, boost_management overfill and
     time at zero boost, positioning time behind the ball, rotation distance to teammates. `goals_against` is
     the goals the player's team conceded, as ballchasing counts them. Each player's distance is their own mean
-    speed over the game, and the boost they used per minute (`bpm`) is what they collected per minute less what
-    they still held or lost, a few per cent under it as in real games."""
+    speed over the game, and the boost they used per minute (`bpm`) a few per cent under what they collected (as in
+    real games), the less the more often they fill the tank."""
     def noise() -> float:
         return float(rng.normal(0, 0.15))
 
@@ -173,7 +173,6 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     zero_boost = _sigmoid(-2.0 - 0.5 * boost_skill + noise())
     defensive = 0.42 + noise() / 4
     offensive = 0.25 + noise() / 4
-    speed = 1450 + 60 * noise()
     most_back = min(0.9, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     most_forward = min(0.9 - most_back, 1 / team_size + noise() / 3) if team_size > 1 else 0.0
     positioning = {
@@ -188,12 +187,15 @@ def _player_stats(rng: np.random.Generator, skill: dict[str, float], team_size: 
     }
     if team_size > 1:
         positioning["avg_distance_to_mates"] = round(2600 + 350 * skill["rotation"] + 150 * noise())
+    score_luck = int(rng.integers(0, 120))
+    avg_amount = round(45 + 10 * noise(), 2)
+    speed = 1450 + 60 * noise()
     return {
         "core": {"shots": shots, "shots_against": shots_against, "goals": goals, "goals_against": goals_against,
                  "saves": saves, "assists": assists,
-                 "score": 100 * goals + 50 * assists + 50 * saves + 20 * shots + int(rng.integers(0, 120)),
+                 "score": 100 * goals + 50 * assists + 50 * saves + 20 * shots + score_luck,
                  "mvp": False, "shooting_percentage": round(100 * goals / shots, 2) if shots else 0},
-        "boost": {"bpm": round(bcpm * (0.95 + noise() / 5)), "bcpm": round(bcpm, 3), "avg_amount": round(45 + 10 * noise(), 2),
+        "boost": {"bpm": round(bcpm * (1 - overfill_share / 4)), "bcpm": round(bcpm, 3), "avg_amount": avg_amount,
                   "amount_collected": round(collected),
                   "amount_overfill": round(collected * overfill_share / (1 - overfill_share)),
                   "time_zero_boost": round(zero_boost * seconds, 2),
