@@ -104,7 +104,7 @@ def endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
     }
 
 
-def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
+def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple | dict]]:
     """The Rocket League and Lineage 2M endpoints over the scaled tables (`serve_data`), as `endpoints` gives them."""
     from gamestats_assets.serve.queries.rocket import COMPARISON, percentile_of
 
@@ -125,7 +125,7 @@ def scaled_endpoints(pg_url: str) -> dict[str, tuple[str, dict, str, tuple]]:
                             "WHERE s.player_id = %s AND s.value IS NOT NULL "
                             "GROUP BY s.stat_type, s.date ORDER BY s.stat_type, s.date", (player,)),
         "rocket_comparison": ("/api/v1/rocket/analytics/comparison", {"player_id": player}, COMPARISON,
-                              (player,)),
+                              {"player": player}),
         "l2m_kpis_year": ("/api/v1/l2m/kpis", {"from": first.isoformat(), "to": last.isoformat(), "server_id": 1},
                           "SELECT * FROM l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s AND server_id = 1 "
                           "ORDER BY date, country_code, server_id", (first, last)),

@@ -102,7 +102,10 @@ COLUMNS: dict[str, Columns] = described({
         "indicators": TEXT("the stats the skill was read from"),
         "matches": BIGINT("the player's games scored on the skill"),
         "peers": BIGINT("the same-rank players compared with"), "z": DOUBLE,
-        "rank_percentile": DOUBLE("the player's percentile among those peers"), "p_value": DOUBLE,
+        "rank_percentile": DOUBLE("the player's percentile among those peers"),
+        "percentile_ci_low": DOUBLE("the low end of the percentile's 95 % interval for the luck of the player's "
+                                    "games"),
+        "percentile_ci_high": DOUBLE("its high end"), "p_value": DOUBLE,
         "p_adjusted": DOUBLE("the Benjamini–Hochberg adjusted p over every player and skill"),
         "is_weak": BOOLEAN("a weakness: p_adjusted below 0.05"),
         "null_reason": TEXT("why the skill has no z (null when it has one)"),
@@ -115,10 +118,14 @@ COLUMNS: dict[str, Columns] = described({
     "rank_predictions": {
         "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
         "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),
-        "held_out": BOOLEAN("the player was left out of training: a fair test of the model")},
+        "held_out": BOOLEAN("the player was left out of training: a fair test of the model"),
+        "playlist": TEXT("the playlist the player plays most"),
+        "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
+                                      "playlist")},
     "recommendations": {
         "player_id": TEXT, "skill": TEXT,
-        "reason": TEXT("`detected weakness`, or `weakest skill` for one of the lowest z without a weakness"),
+        "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "
+                       "and next lowest percentile among their peers"),
         "z": DOUBLE("the skill's z"), "pack_code": TEXT, "pack_name": TEXT("the pack's name"), "difficulty": TEXT,
         "distance": INTEGER("divisions between the pack's difficulty and the player's rank"),
         "position": BIGINT("the pack's place among the skill's recommendations, nearest first")},

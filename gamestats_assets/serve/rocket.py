@@ -264,6 +264,15 @@ def landed(settings: ServeSettings, match_id: str) -> Path | None:
                  if not path.parent.name.startswith(".")), None)
 
 
+@router.get("/stats", response_model=envelope("RocketStatMeaningsAnswer", queries.Meanings),
+            summary="What each stat measures: its name, unit, which way is better and how it is compared")
+def stats() -> Response:
+    """Every stat as declared (`sources.ballchasing.measures`): its name in words, unit, which way is better (none for
+    a style), how it is compared between games of different lengths, and the stats that measure the same thing
+    (a page shows the first with a value); with the rule that makes a stat or skill weak."""
+    return enveloped(Answer(queries.meanings(), {}))
+
+
 @router.get("/player", responses=PLAYER_UNKNOWN, response_model=for_player("RocketProfileAnswer", queries.Profile),
             summary="A player's name, platform and rank as last seen, and their published games")
 def player(reader: ReaderDep, player_id: PlayerId) -> Response:
@@ -326,11 +335,12 @@ def progress(reader: ReaderDep, player_id: PlayerId,
 
 @router.get("/analytics/rank-prediction", responses=PLAYER_UNKNOWN,
             response_model=with_reason_model("RocketRankPredictionAnswer", queries.rank_prediction),
-            summary="A player's predicted rank with a 95 % interval, and whether the model beats the mean baseline")
+            summary="A player's predicted rank with a 95 % interval, beside the playlist's median rank as baseline")
 def rank_prediction(reader: ReaderDep, player_id: PlayerId) -> Response:
     """The player's rank as the model predicts it from their stats (`rocket.rank_predictions`), with its 95 %
-    interval and the model's error on held-out players beside the mean baseline's; empty with the `reason` when the
-    player has no prediction; a player without published games is a 404."""
+    interval (said to rest on thin evidence when wider than a metal) and the model's error on held-out players beside
+    the baseline's (the median rank of the player's playlist), their difference with its interval; empty with the
+    `reason` when the player has no prediction; a player without published games is a 404."""
     return with_reason(queries.rank_prediction, reader, player_id, player_id=player_id)
 
 

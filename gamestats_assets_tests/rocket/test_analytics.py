@@ -161,6 +161,43 @@ def test_recommendations_name_real_packs_near_the_rank_and_never_a_mastered_one(
     assert again.filter((pl.col("player_id") == first["player_id"]) & (pl.col("pack_code") == first["pack_code"])).height == 0
 
 
+def test_a_skills_percentile_has_an_interval_that_narrows_with_the_games(scores):
+    scored = scores.filter(pl.col("z").is_not_null())
+    assert (scored["percentile_ci_low"] <= scored["rank_percentile"]).all()
+    assert (scored["rank_percentile"] <= scored["percentile_ci_high"]).all()
+    assert scored["percentile_ci_low"].min() >= 0 and scored["percentile_ci_high"].max() <= 100
+    width = scored.with_columns(width=pl.col("percentile_ci_high") - pl.col("percentile_ci_low"),
+                                many=pl.col("matches") >= pl.col("matches").median())
+    assert width.filter("many")["width"].mean() < width.filter(~pl.col("many"))["width"].mean()
+
+
+def test_the_skill_called_weakest_is_the_players_lowest_percentile(scores, history):
+    _, _, raw, _, catalogue = history
+    picks = recommend.recommendations(scores, catalogue, sessions.mastered_packs(
+        sessions.training_sessions(raw, catalogue)))
+    named = picks.filter(pl.col("reason").is_in(recommend.ORDINALS)).select("player_id", "skill", "reason").unique()
+    assert named.height > 20
+    lowest = (scores.filter(pl.col("z").is_not_null()).sort("player_id", "rank_percentile", "z")
+              .group_by("player_id", maintain_order=True).agg(pl.col("skill").head(2)))
+    order = {player: skills for player, skills in lowest.iter_rows()}
+    for player, skill, reason in named.iter_rows():
+        assert order[player][recommend.ORDINALS.index(reason)] == skill, (player, skill, reason, order[player])
+
+
+def test_the_model_is_reported_beside_the_playlists_median_rank(history):
+    stats, users, _, _, _ = history
+    predictions, metadata = rank.predict_ranks(rank.player_features(stats, users))
+    held = predictions.filter("held_out")
+    assert metadata["playlist_median_baseline_n"] == held.height > 50
+    assert metadata["playlist_median_baseline_mae"] == pytest.approx(
+        (held["baseline_rank_index"] - held["rank_index"]).abs().mean())
+    assert set(predictions["playlist"]) <= {"ranked-duels", "ranked-doubles", "ranked-standard"}
+    training = predictions.filter(~pl.col("held_out"))
+    for playlist, baseline in predictions.select("playlist", "baseline_rank_index").unique().iter_rows():
+        assert baseline == training.filter(pl.col("playlist") == playlist)["rank_index"].median()
+    assert metadata["model_vs_playlist_median_verdict"] in ("better", "worse", "not distinguishable")
+
+
 def test_rank_prediction_is_reported_beside_the_lobby_baseline_with_intervals(history):
     stats, users, _, _, _ = history
     ranks = users.sort("last_played_at").group_by("player_id").agg(pl.col("rank_index").drop_nulls().last())

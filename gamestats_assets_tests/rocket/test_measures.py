@@ -7,6 +7,7 @@ import json
 import polars as pl
 import pytest
 
+from gamestats_assets.defs.rocket.transforms.skills import SKILL_INDICATORS
 from gamestats_assets.generator.emitters.rocket import generate_replays
 from gamestats_assets.sources.ballchasing.measures import (
     HIGHER,
@@ -63,3 +64,7 @@ def test_codes_have_names_and_an_unknown_code_stays_itself():
     assert playlist_name("ranked-standard") == "Ranked Standard 3v3"
     assert skill_name("boost_management") == "Boost management"
     assert map_name("unheard_of_p") == "unheard_of_p" and map_name(None) is None
+
+
+def test_every_skill_is_read_from_stats_that_are_better_one_way():
+    assert all(STATS[stat].better in (HIGHER, LOWER) for stats in SKILL_INDICATORS.values() for stat in stats)

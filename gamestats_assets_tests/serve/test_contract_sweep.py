@@ -382,7 +382,8 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
                      headers={}),
                  Ask("GET", f"{base}/replays/{{replay_id}}", f"{base}/replays/{replay}", headers={}),
                  Ask("GET", f"{base}/training/packs", f"{base}/training/packs", params={"q": "a"}, headers={}),
-                 Ask("GET", f"{base}/players", f"{base}/players", headers={})]
+                 Ask("GET", f"{base}/players", f"{base}/players", headers={}),
+                 Ask("GET", f"{base}/stats", f"{base}/stats", headers={})]
         writes = [Ask("POST", f"{base}/training/sessions", f"{base}/training/sessions", body={
                       "player_id": trained, "pack_code": pack, "started_at": "2026-03-01T18:00:00Z",
                       "duration_seconds": 600, "attempts": 10, "successes": 4}),

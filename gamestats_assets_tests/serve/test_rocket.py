@@ -17,6 +17,7 @@ from psycopg.rows import dict_row
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.sources.ballchasing.measures import STATS
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import SECTION_HEAD
@@ -294,7 +295,9 @@ def test_recent_replays_and_analytics_for_a_player(rocket):
     recent = client.get(f"{BASE}/replays/recent", params={"player_id": player, "limit": 3}).json()["data"]
     assert 1 <= len(recent) <= 3 and all(r["id"] for r in recent)
     weak = client.get(f"{BASE}/analytics/weaknesses", params={"player_id": player}).json()["data"]
-    assert weak["weaknesses"] and all(w["is_weak"] for w in weak["weaknesses"])
+    assert weak["weaknesses"] and all(w["weak"] for w in weak["weaknesses"])
+    assert all(w["rank_percentile"] < weak["weak_below"] and w["percentile_ci_high"] < 50 for w in weak["weaknesses"])
+    assert [w["skill"] for w in weak["skills"] if w["weak"]] == [w["skill"] for w in weak["weaknesses"]]
     progress = client.get(f"{BASE}/analytics/progress", params={"player_id": player}).json()["data"]["stats"]
     assert progress and all(point["games"] >= 1 for series in progress.values() for point in series)
     prediction = client.get(f"{BASE}/analytics/rank-prediction", params={"player_id": player}).json()["data"]
@@ -355,6 +358,95 @@ def test_the_comparison_from_peer_stats_equals_the_one_scanned_from_player_stats
                                          else value), (player, want["stat_type"], name)
                 sd = got["peer_sd"]
                 assert got["z"] == (pytest.approx((got["mean"] - got["peer_mean"]) / sd) if sd else None)
+
+
+PER_GAME_PERCENTILES = """
+WITH bins AS (
+    SELECT rank_band, playlist, stat_type, value_bin, count(*) AS games FROM rocket.player_stats
+    WHERE value_bin IS NOT NULL GROUP BY rank_band, playlist, stat_type, value_bin
+), counted AS (
+    SELECT *, sum(games) OVER (PARTITION BY rank_band, playlist, stat_type ORDER BY value_bin) - games AS below,
+           sum(games) OVER (PARTITION BY rank_band, playlist, stat_type) AS total
+    FROM bins
+)
+SELECT s.stat_type, array_agg((100 * (c.below + c.games / 2.0) / c.total)::double precision) AS percentiles
+FROM rocket.player_stats s JOIN counted c USING (rank_band, playlist, stat_type, value_bin)
+WHERE s.player_id = %s AND s.rank_band = %s GROUP BY s.stat_type
+"""
+"""Each of a player's values of a band ranked among every published value of its stat, band and playlist."""
+
+
+def test_each_stat_is_turned_toward_better_with_its_interval_and_weak_only_in_the_bottom_quarter(rocket):
+    """A stat's percentile is turned so that 100 is best (shots against: fewer is better), its 95 % interval is the
+    t interval of the player's games' percentiles, and it is weak only below p25 with the interval below p50; a
+    style has no better side and is never weak."""
+    from scipy.stats import t
+
+    client, flagged = rocket["client"], 0
+    with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
+        players = [r["player_id"] for r in conn.execute(
+            "SELECT player_id FROM rocket.player_weaknesses GROUP BY player_id "
+            "ORDER BY bool_or(is_weak) DESC, max(matches) DESC, player_id LIMIT 20")]
+        for player in players:
+            compared = client.get(f"{BASE}/analytics/comparison", params={"player_id": player}).json()["data"]
+            assert compared["rank_from"] == "games" and compared["ranked_among"] > 0
+            scanned = {r["stat_type"]: r["percentiles"] for r in conn.execute(
+                PER_GAME_PERCENTILES, (player, compared["rank_band"]))}
+            for stat in compared["stats"]:
+                values = scanned[stat["stat_type"]]
+                mean = sum(values) / len(values)
+                better = STATS[stat["stat_type"]].better
+                assert stat["better"] == {1: "higher", -1: "lower", 0: None}[better]
+                if better == 0:
+                    assert stat["better_percentile"] is None and stat["percentile_ci"] is None and not stat["weak"]
+                    continue
+                assert stat["better_percentile"] == pytest.approx(mean if better > 0 else 100 - mean)
+                if len(values) < 2:
+                    assert stat["percentile_ci"] is None and not stat["weak"]
+                    continue
+                sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+                half = t.ppf(0.975, len(values) - 1) * sd / len(values) ** 0.5
+                ends = sorted(e if better > 0 else 100 - e for e in (max(0, mean - half), min(100, mean + half)))
+                assert stat["percentile_ci"] == pytest.approx(ends)
+                assert stat["weak"] == (stat["better_percentile"] < 25 and ends[1] < 50)
+                flagged += stat["weak"]
+    assert flagged > 0
+    shots_against = next(s for s in compared["stats"] if s["stat_type"] == "shots_against")
+    assert shots_against["better"] == "lower"
+    assert shots_against["better_percentile"] == pytest.approx(100 - shots_against["rank_percentile"])
+
+
+def test_the_stats_declaration_is_served(rocket):
+    declared = rocket["client"].get(f"{BASE}/stats").json()["data"]
+    by_stat = {m["stat_type"]: m for m in declared["stats"]}
+    assert set(by_stat) == set(STATS) and declared["weak_below"] == 25
+    assert by_stat["shots_against"]["better"] == "lower" and by_stat["time_offensive_third_share"]["better"] is None
+    assert by_stat["boost_collected_per_minute"]["same_as"][0] == "boost_bcpm"
+    assert by_stat["positioning_time_behind_ball"]["compared"] == "share of the game"
+
+
+def test_the_rank_model_is_reported_beside_the_playlists_median_and_a_wide_interval_called_thin(rocket):
+    client, player = rocket["client"], a_player(rocket)
+    with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
+        held = conn.execute("SELECT rank_index, predicted_rank_index, baseline_rank_index FROM rocket.rank_predictions "
+                            "WHERE held_out").fetchall()
+        own = conn.execute("SELECT playlist, baseline_rank_index FROM rocket.rank_predictions WHERE player_id = %s",
+                           (player,)).fetchone()
+    prediction = client.get(f"{BASE}/analytics/rank-prediction", params={"player_id": player}).json()["data"]
+    model = prediction["model"]
+    errors = [abs(r["predicted_rank_index"] - r["rank_index"]) for r in held]
+    baseline = [abs(r["baseline_rank_index"] - r["rank_index"]) for r in held]
+    assert model["mae"] == pytest.approx(sum(errors) / len(held))
+    assert model["baseline_mae"] == pytest.approx(sum(baseline) / len(held))
+    assert model["mae_difference"] == pytest.approx(model["mae"] - model["baseline_mae"])
+    low, high = model["difference_ci"]
+    assert low < model["mae_difference"] < high
+    assert model["verdict"] == ("better" if high < 0 else "worse" if low > 0 else "not distinguishable")
+    assert "median rank of the player's playlist" in model["baseline"]
+    assert prediction["playlist"] == own["playlist"] and prediction["baseline_rank_index"] == own["baseline_rank_index"]
+    rmse = (sum(e ** 2 for e in (r["predicted_rank_index"] - r["rank_index"] for r in held)) / len(held)) ** 0.5
+    assert prediction["interval_divisions"] == pytest.approx(2 * 1.959963984540054 * rmse)
+    assert prediction["thin_evidence"] == (prediction["interval_divisions"] > 12)
 
 
 def test_the_same_rank_band_of_every_stat_stays_within_what_the_stat_can_be(rocket):

@@ -10,6 +10,8 @@ CREATE TABLE rocket.player_weaknesses (
     peers bigint,
     z double precision,
     rank_percentile double precision,
+    percentile_ci_low double precision,
+    percentile_ci_high double precision,
     p_value double precision,
     p_adjusted double precision,
     is_weak boolean,

@@ -146,9 +146,10 @@ test anyone."""
 
 
 RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `player_id`), the rank in divisions and the rank a
-model predicts from their stats, and whether the player was held out of training; metadata: the
-held-out mean absolute error with its interval and n, beside the population-mean and the lobby's
-average rank baselines', and whether the model beats each (`model_vs_mean_verdict`,
+model predicts from their stats, whether the player was held out of training, and the baseline's prediction (the
+median rank of the player's main playlist among the training players); metadata: the held-out mean absolute error
+with its interval and n, beside the playlist-median, population-mean and lobby's average rank baselines', and
+whether the model beats each (`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`,
 `model_vs_lobby_verdict`: the paired difference of the errors with its interval) (`rank`).
 
 {rank.RANK_CHANGE_NOTE}"""

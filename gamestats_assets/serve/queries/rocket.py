@@ -13,10 +13,21 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.stats import spread_band, wilson_interval
+from gamestats_assets.lib.core.stats import Z_95, spread_band, wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query
+from gamestats_assets.sources.ballchasing.measures import (
+    DIRECTIONS,
+    MIDDLE,
+    SAME_AS,
+    STATS as MEANINGS,
+    WEAK_BELOW,
+    better_of,
+    toward_better,
+    weak,
+)
+from gamestats_assets.sources.ballchasing.names import map_name, playlist_name, skill_name
 from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
 from gamestats_assets.sources.ballchasing.records import upper_bound
 from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
@@ -39,6 +50,35 @@ RankName = field(str | None, "the rank's name as the game gives it (Gold II Divi
 LATEST_NAMES = ("SELECT DISTINCT ON (player_id) player_id, name FROM rocket.users WHERE name IS NOT NULL "
                 "AND player_id = ANY(%s) ORDER BY player_id, date DESC")
 """Each of a list of players' latest name."""
+KNOWN_BANDS = ("SELECT DISTINCT ON (player_id) player_id, rank_band, rank_index FROM rocket.users "
+               "WHERE player_id = ANY(%(players)s) AND rank_band IS NOT NULL AND rank_band <> 'unranked' "
+               "ORDER BY player_id, date DESC")
+"""Each of a list of players' latest known rank band (from any source's game: a raw replay carries none), with
+which a game of theirs that carries no rank is compared."""
+
+Meaning = shape("RocketStatMeaning", "What a stat measures and how it is compared",
+                stat_type=field(str, "the stat (`goals`, `boost_bcpm`, ...)"),
+                label=field(str, "its name in words"), category=field(str, "its group"),
+                unit=field(str, "`count`, `seconds`, `share` (0–1), `percent` (0–100), `uu`, `uu/s`, `uu²`, `boost` "
+                                "(the tank's 0–100 scale) or `per minute`"),
+                better=field(str | None, "`higher` or `lower`: which way is better; null for a style, neither"),
+                compared=field(str | None, "`per minute` of the game or `share of the game` for what adds up "
+                                           "over a game (its percentile is of that); null when compared as it is"),
+                same_as=field(list[str], "the stats that measure the same thing, the one a page shows first (its "
+                                         "first with a value); empty when none"))
+Meanings = shape("RocketStatMeanings", stats=field(list[Meaning], "every stat, by group"),
+                 weak_below=field(float, "the percentile (in the better direction) under which a stat or skill is "
+                                         "weak: the band's bottom quarter"),
+                 middle=field(float, "the band's median, which a weak stat's or skill's 95 % interval stays below"))
+
+
+def meanings() -> dict:
+    """Every stat's meaning as declared (`sources.ballchasing.measures`), and the rule that makes one weak."""
+    return {"stats": [{"stat_type": m.stat_type, "label": m.label, "category": m.category, "unit": m.unit,
+                       "better": DIRECTIONS[m.better], "compared": m.compared,
+                       "same_as": list(SAME_AS.get(m.stat_type, ()))}
+                      for m in sorted(MEANINGS.values(), key=lambda m: (m.category, m.stat_type))],
+            "weak_below": WEAK_BELOW, "middle": MIDDLE}
 
 
 def reasoned(name: str, data: object) -> type:
@@ -102,7 +142,17 @@ def profile(conn: psycopg.Connection, player_id: str) -> dict:
 
 GAME = ("match_id", "played_at", "playlist", "map_code", "duration", "team_size", "score_team_0", "score_team_1",
         "source", "overtime", "result")
-Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game",
+NAMES = {"map_name": field(str | None, "the arena's name (its code when it has none)"),
+         "playlist_name": field(str | None, "the playlist's name (its code when it has none)")}
+"""The names of a game's codes, beside the codes."""
+
+
+def named(game: dict) -> dict:
+    """`game` with the names of its arena and playlist (`NAMES`)."""
+    return {**game, "map_name": map_name(game["map_code"]), "playlist_name": playlist_name(game["playlist"])}
+
+
+Game = row("RocketGame", MATCHES, *GAME, renamed={"match_id": "id"}, doc="A published game", **NAMES,
            team=field(int | None, "the player's team: 0 blue, 1 orange (null when no source gave it)"))
 PLAYED = sql.SQL("SELECT date, match_id FROM rocket.player_stats WHERE player_id = %(player)s "
                  "GROUP BY date, match_id ORDER BY max(time) DESC NULLS LAST, match_id")
@@ -126,37 +176,52 @@ def recent_games(conn: psycopg.Connection, player_id: str, limit: int, offset: i
     played = page(conn, PLAYED, {"player": player_id}, limit, offset)
     days, ids = sorted({p["date"] for p in played["rows"]}), [p["match_id"] for p in played["rows"]]
     rows = conn.execute(GAMES, {"player": player_id, "days": days, "ids": ids}).fetchall() if ids else []
-    return {"rows": rows, "total_count": played["total_count"]}
+    return {"rows": [named(game) for game in rows], "total_count": played["total_count"]}
 
 
 PERCENTILE_OF = """LEFT JOIN LATERAL (
-    SELECT (100 * (c.games_below + c.games / 2.0) / c.total)::double precision AS rank_percentile
+    SELECT (100 * (c.games_below + c.games / 2.0) / c.total)::double precision AS rank_percentile, c.total AS peers
     FROM rocket.peer_value_counts c
-    WHERE c.rank_band = {stats}.rank_band AND c.playlist = {stats}.playlist AND c.stat_type = {stats}.stat_type
+    WHERE c.rank_band = {band} AND c.playlist = {stats}.playlist AND c.stat_type = {stats}.stat_type
       AND c.value_bin <= {stats}.value_bin
     ORDER BY c.value_bin DESC LIMIT 1) AS peers_below ON true"""
 """A `player_stats` row's rank percentile (`peers_below.rank_percentile`, joined to the rows aliased `stats`): its
-value's percentile among every published game's values of the same stat, rank band and playlist,
-`100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts` at or below the row's
-`value_bin` (one lookup on its key), so that a game newer than the counts gets one too; null without a value, without
-peers or below every peer's (`transforms/percentiles.py`)."""
+value's percentile among every published game's values of the same stat, rank band (the row's, or the band
+expression given) and playlist, `100 * (games_below + games / 2) / total` of the largest bin of `peer_value_counts`
+at or below the row's `value_bin` (one lookup on its key), so that a game newer than the counts gets one too; null
+without a value, without peers or below every peer's (`transforms/percentiles.py`); `peers_below.peers` is the
+values it is ranked among."""
 RANK_PERCENTILE = field(float | None, "the value's percentile (0-100, mid-rank) among every published game's values "
                                       "of the same stat, rank band and playlist (null without one)")
 
 
-def percentile_of(alias: str) -> str:
-    """`PERCENTILE_OF` for the `player_stats` rows aliased `alias`."""
-    return PERCENTILE_OF.format(stats=alias)
+def percentile_of(alias: str, band: str | None = None) -> str:
+    """`PERCENTILE_OF` for the `player_stats` rows aliased `alias`, among the rank band `band` (an SQL expression;
+    the row's own by default)."""
+    return PERCENTILE_OF.format(stats=alias, band=band or f"{alias}.rank_band")
 
 
-Stat = row("RocketStat", STATS, "value", rank_percentile=RANK_PERCENTILE, null_reason=typed(STATS["null_reason"]),
+BETTER_PERCENTILE = field(float | None, "the percentile turned so that 100 is best (`100 − rank_percentile` where "
+                                        "less is better); null for a stat neither better nor worse")
+Stat = row("RocketStat", STATS, "value", rank_percentile=RANK_PERCENTILE, better_percentile=BETTER_PERCENTILE,
+           peers=field(int | None, "the values of the same stat, rank band and playlist it is ranked among"),
+           null_reason=typed(STATS["null_reason"]),
            doc="A stat of a player in a game, with its percentile among the same rank")
+ComparedWith = shape("RocketComparedWith", "The players a player's values in a game are ranked among",
+                     rank_band=field(str | None, "their rank band (`unranked`: players of games that carry no rank)"),
+                     playlist=field(str | None, "their playlist"), playlist_name=NAMES["playlist_name"],
+                     games=field(int | None, "their values of the stat most ranked (a player's game counts once)"),
+                     rank_from=field(str, "`game`: the rank this game gave the player; `profile`: the player's "
+                                          "latest rank known from other games, as this one carries none; `none`: "
+                                          "no rank known, so compared with players of unranked games"),
+                     rank=field(str | None, "the rank compared at, by name (null for none)"))
 ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_index", doc="A player of the replay",
                    name=typed(SEATS["name"]), team=field(int | None, "0 blue, 1 orange (null when no source gave it)"),
                    is_bot=typed(SEATS["is_bot"]), platform=typed(SEATS["platform"]), rank=RankName,
+                   compared_with=field(ComparedWith, "the players their values are ranked among, and how many"),
                    stats=field(dict[str, dict[str, Stat]], "stats by category, then by stat"))
 REPLAY = (*GAME, "sources", "frames_null_reason")
-Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"},
+Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"}, **NAMES,
              doc="A published replay's analysis", status=field(str, '"processed"'),
              players=field(list[ReplayPlayer], "its players, each with their stats"))
 Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published",
@@ -166,13 +231,37 @@ Refused = shape("RocketReplayRefused", "An uploaded replay the pipeline refused 
                 id=field(str, "the replay's match id"),
                 status=field(str, '"failed"'), reason=field(str, "why it was refused"),
                 refused_at=field(str, "when, ISO 8601"))
+REPLAY_STATS = f"""
+WITH known AS ({KNOWN_BANDS}),
+rows AS (
+    SELECT s.*, k.rank_band IS NOT NULL AND s.rank_band = 'unranked' AS from_profile,
+           CASE WHEN s.rank_band = 'unranked' THEN coalesce(k.rank_band, s.rank_band) ELSE s.rank_band END AS band,
+           k.rank_index AS known_index
+    FROM rocket.player_stats s LEFT JOIN known k USING (player_id) WHERE s.match_id = %(match)s
+)
+SELECT s.player_id, s.rank_band, s.rank_index, s.band, s.from_profile, s.known_index, s.playlist, s.category,
+       s.stat_type, s.value, peers_below.rank_percentile, peers_below.peers, s.null_reason
+FROM rows s {percentile_of('s', 's.band')}
+ORDER BY s.player_id, s.category, s.stat_type
+"""
+"""A game's stat rows, each ranked among the players of its rank band, or, for a player the game gave no rank, of
+the player's latest known band (`KNOWN_BANDS`)."""
 
 
-@query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts",
+def compared_with(found: dict) -> dict:
+    """Whom a player's first stat row of `REPLAY_STATS` is ranked among, before the values are counted."""
+    rank_from = "profile" if found["from_profile"] else "none" if found["band"] == "unranked" else "game"
+    index = found["known_index"] if rank_from == "profile" else found["rank_index"]
+    return {"rank_band": found["band"], "playlist": found["playlist"], "playlist_name": playlist_name(found["playlist"]),
+            "games": None, "rank_from": rank_from, "rank": rank_name(index)}
+
+
+@query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts", "rocket.users",
        returns=Replay | None)
 def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
-    """The replay's game and each player's name, team, rank and stats, blue team first (None when it is not
-    published)."""
+    """The replay's game and each player's name, team, rank and stats, blue team first, each stat with its percentile
+    among the same rank band and playlist (the player's latest known band where the game gave them none) and that
+    percentile turned toward better; None when it is not published."""
     match = conn.execute(f"SELECT {', '.join(REPLAY).replace('match_id', 'match_id AS id')} FROM rocket.matches "
                          "WHERE match_id = %s", (match_id,)).fetchone()
     if match is None:
@@ -180,37 +269,51 @@ def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
     seats = {found["player_id"]: found for found in conn.execute(
         "SELECT player_id, name, team, is_bot, platform FROM rocket.match_players WHERE match_id = %s", (match_id,))}
     players: dict[str, dict] = {}
-    for found in conn.execute("SELECT s.player_id, s.rank_band, s.rank_index, s.category, s.stat_type, s.value, "
-                              "peers_below.rank_percentile, s.null_reason FROM rocket.player_stats s "
-                              f"{percentile_of('s')} WHERE s.match_id = %s "
-                              "ORDER BY s.player_id, s.category, s.stat_type", (match_id,)):
+    for found in conn.execute(REPLAY_STATS, {"match": match_id, "players": list(seats)}):
         player = players.get(found["player_id"])
         if player is None:
             seat = seats.get(found["player_id"], {})
             player = players[found["player_id"]] = {
                 "player_id": found["player_id"], "rank_band": found["rank_band"], "rank_index": found["rank_index"],
                 "rank": rank_name(found["rank_index"]), "name": seat.get("name"), "team": seat.get("team"),
-                "is_bot": seat.get("is_bot"), "platform": seat.get("platform"), "stats": {}}
+                "is_bot": seat.get("is_bot"), "platform": seat.get("platform"), "compared_with": compared_with(found),
+                "stats": {}}
+        player["compared_with"]["games"] = max(player["compared_with"]["games"] or 0, found["peers"] or 0) or None
         player["stats"].setdefault(found["category"] or "other", {})[found["stat_type"]] = {
-            "value": found["value"], "rank_percentile": found["rank_percentile"], "null_reason": found["null_reason"]}
+            "value": found["value"], "rank_percentile": found["rank_percentile"],
+            "better_percentile": toward_better(found["stat_type"], found["rank_percentile"]),
+            "peers": found["peers"], "null_reason": found["null_reason"]}
     ordered = sorted(players.values(), key=lambda p: (p["team"] is None, p["team"] or 0, p["name"] or "",
                                                       p["player_id"]))
-    return {**match, "status": "processed", "players": ordered}
+    return {**named(match), "status": "processed", "players": ordered}
 
 
-SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile", "p_value",
-         "p_adjusted", "is_weak", "weakness_probability", "standard_error", "null_reason")
-Skill = row("RocketSkill", WEAKNESSES, *SKILL, doc="A skill's score against same-rank peers")
-Skills = shape("RocketSkills", weaknesses=field(list[Skill], "the skills flagged weak"),
-               skills=field(list[Skill], "every skill scored, lowest z first"))
+SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile",
+         "percentile_ci_low", "percentile_ci_high", "p_value", "p_adjusted", "is_weak", "weakness_probability",
+         "standard_error", "null_reason")
+Skill = row("RocketSkill", WEAKNESSES, *SKILL, doc="A skill's score against same-rank peers",
+            skill_name=field(str | None, "the skill's name"),
+            weak=field(bool, "weak: the skill's percentile among the peers below `weak_below` (25) and its 95 % "
+                             "interval below their median (50); `is_weak` is the stricter test over every player"))
+Skills = shape("RocketSkills", weaknesses=field(list[Skill], "the skills that are weak (`weak`), lowest first"),
+               skills=field(list[Skill], "every skill scored, lowest percentile first"),
+               weak_below=field(float, "the percentile under which a skill is weak: the band's bottom quarter"))
+
+
+def judged_skill(found: dict) -> dict:
+    """A `player_weaknesses` row as the API answers it: with the skill's name and whether it is weak."""
+    return {**found, "skill_name": skill_name(found["skill"]),
+            "weak": weak(found["rank_percentile"], found["percentile_ci_high"])}
 
 
 @query("rocket.player_weaknesses", "rocket.player_stats", returns=reasoned("RocketSkillsFound", Skills))
 def weaknesses(conn: psycopg.Connection, player_id: str) -> dict:
-    rows = conn.execute(f"SELECT {', '.join(SKILL)} FROM rocket.player_weaknesses WHERE player_id = %s "
-                        "ORDER BY z NULLS LAST, skill", (player_id,)).fetchall()
+    rows = [judged_skill(found) for found in conn.execute(
+        f"SELECT {', '.join(SKILL)} FROM rocket.player_weaknesses WHERE player_id = %s "
+        "ORDER BY rank_percentile NULLS LAST, z, skill", (player_id,))]
     reason = None if rows else without_rows(conn, player_id, "skill scores", SKILLS_NEED)
-    return {"data": {"weaknesses": [r for r in rows if r["is_weak"]], "skills": rows}, "reason": reason}
+    return {"data": {"weaknesses": [r for r in rows if r["weak"]], "skills": rows, "weak_below": WEAK_BELOW},
+            "reason": reason}
 
 
 DayMean = row("RocketDayMean", STATS, "date", doc="A stat's mean over a day's games",
@@ -237,67 +340,116 @@ RANK_MODEL = """
 SELECT count(*) AS held_out_players,
        sqrt(avg(power(predicted_rank_index - rank_index, 2))) AS rmse,
        avg(abs(predicted_rank_index - rank_index)) AS mae,
-       avg(abs(rank_index - (SELECT avg(rank_index) FROM rocket.rank_predictions WHERE NOT held_out))) AS baseline_mae
+       avg(abs(baseline_rank_index - rank_index)) AS baseline_mae,
+       avg(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS mae_difference,
+       stddev_samp(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS difference_sd
 FROM rocket.rank_predictions WHERE held_out
 """
-"""The model's error on held-out players beside the baseline's (every player predicted at the mean rank of the
-players it was fitted on)."""
-RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the mean baseline's",
+"""The model's error on held-out players beside the baseline's (each player predicted at the median rank of their
+playlist among the players the model was fitted on), and their paired difference."""
+THIN_EVIDENCE_DIVISIONS = 12
+"""A prediction interval wider than this (a metal's twelve divisions) is said to rest on thin evidence."""
+RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the baseline's",
                   held_out_players=field(int, "the players left out of the fit, on which it is scored"),
                   rmse=field(float | None, "its root mean squared error on them, in divisions"),
                   mae=field(float | None, "its mean absolute error on them, in divisions"),
+                  baseline=field(str, "the baseline: what is predicted without stats"),
                   baseline_mae=field(float | None, "the baseline's mean absolute error on them, in divisions"),
-                  beats_baseline=field(bool | None, "whether its mean absolute error is below the baseline's"))
+                  mae_difference=field(float | None, "the model's absolute error less the baseline's, on average "
+                                                     "over the same players (negative: the model errs less)"),
+                  difference_ci=field(list[float] | None, "that difference's 95 % interval"),
+                  verdict=field(str, "`better` or `worse` where the interval excludes 0, else `not distinguishable` "
+                                     "(`unjudged` under two players)"),
+                  beats_baseline=field(bool | None, "whether the model errs less than the baseline, the interval "
+                                                    "of the difference wholly below 0 (null unjudged)"))
 RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
-                     "held_out", doc="A player's predicted rank", rank=RankName,
+                     "held_out", "playlist", "baseline_rank_index", doc="A player's predicted rank", rank=RankName,
+                     playlist_name=NAMES["playlist_name"],
                      predicted_rank=field(str | None, "the predicted rank's name"),
+                     baseline_rank=field(str | None, "the baseline's prediction by name: the playlist's median rank"),
                      interval_95=field(list[float] | None, "the prediction ± 1.96 root mean squared errors, clipped "
                                        "to the ladder (`scale`)"),
                      interval_95_ranks=field(list[str] | None, "the names of the interval's ends"),
                      interval_clipped=field(bool, "whether the ladder's ends cut the interval"),
+                     interval_divisions=field(float | None, "the interval's width in divisions, before the cut"),
+                     thin_evidence=field(bool, f"whether the interval is wider than {THIN_EVIDENCE_DIVISIONS} "
+                                               "divisions (a metal): the stats say little of the rank"),
                      scale=field(list[int], "the division index's range: Bronze I Division 1 to Supersonic Legend"),
-                     model=field(RankModel, "the rank model's error on held-out players"))
+                     model=field(RankModel, "the rank model's error on held-out players beside the baseline's"))
+
+
+PLAYLIST_MEDIAN = "the median rank of the player's playlist among the players the model was fitted on"
+"""What the baseline predicts (`rank_predictions.baseline_rank_index`)."""
+
+
+def judged_model(model: dict) -> dict:
+    """`RANK_MODEL`'s row with the difference's 95 % interval and the verdict."""
+    n, sd, mean = model.pop("held_out_players"), model.pop("difference_sd"), model["mae_difference"]
+    if n < 2 or sd is None or mean is None:
+        return {**model, "held_out_players": n, "difference_ci": None, "verdict": "unjudged", "beats_baseline": None,
+                "baseline": PLAYLIST_MEDIAN}
+    half = Z_95 * sd / math.sqrt(n)
+    verdict = "better" if mean + half < 0 else "worse" if mean - half > 0 else "not distinguishable"
+    return {**model, "held_out_players": n, "difference_ci": [mean - half, mean + half], "verdict": verdict,
+            "beats_baseline": verdict == "better", "baseline": PLAYLIST_MEDIAN}
 
 
 @query("rocket.rank_predictions", "rocket.player_stats",
        returns=reasoned("RocketRankPredictionFound", RankPrediction | None))
 def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
-    found = conn.execute("SELECT rank_index, predicted_rank_index, held_out FROM rocket.rank_predictions "
-                         "WHERE player_id = %s", (player_id,)).fetchone()
+    found = conn.execute("SELECT rank_index, predicted_rank_index, held_out, playlist, baseline_rank_index "
+                         "FROM rocket.rank_predictions WHERE player_id = %s", (player_id,)).fetchone()
     if found is None:
         return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
-    model = conn.execute(RANK_MODEL).fetchone()
-    half = 1.96 * model["rmse"] if model["rmse"] is not None else None
+    model = judged_model(conn.execute(RANK_MODEL).fetchone())
+    half = Z_95 * model["rmse"] if model["rmse"] is not None else None
     predicted = found["predicted_rank_index"]
     wide = None if half is None or predicted is None else [predicted - half, predicted + half]
     interval = None if wide is None else [max(0.0, wide[0]), min(float(MAX_DIVISION_INDEX), wide[1])]
     return {"data": {**found, "rank": rank_name(found["rank_index"]), "predicted_rank": rank_name(predicted),
+                     "playlist_name": playlist_name(found["playlist"]),
+                     "baseline_rank": rank_name(found["baseline_rank_index"]),
                      "interval_95": interval, "interval_95_ranks": None if interval is None
                      else [rank_name(end) for end in interval],
                      "interval_clipped": interval is not None and interval != wide,
-                     "scale": [0, MAX_DIVISION_INDEX],
-                     "model": {**model, "beats_baseline": None if model["mae"] is None or model["baseline_mae"] is None
-                               else model["mae"] < model["baseline_mae"]}}, "reason": None}
+                     "interval_divisions": None if wide is None else wide[1] - wide[0],
+                     "thin_evidence": wide is None or wide[1] - wide[0] > THIN_EVIDENCE_DIVISIONS,
+                     "scale": [0, MAX_DIVISION_INDEX], "model": model}, "reason": None}
 
 
 COMPARISON = f"""
-WITH me AS (
-    SELECT s.stat_type, s.category, s.rank_band, avg(s.value) AS mean, count(s.value) AS games,
-           avg(peers_below.rank_percentile) AS pct, sum(s.value) AS total, var_pop(s.value) * count(s.value) AS m2
-    FROM rocket.player_stats s {percentile_of('s')}
-    WHERE s.player_id = %s AND s.value IS NOT NULL GROUP BY s.stat_type, s.category, s.rank_band
+WITH known AS (
+    SELECT rank_band FROM rocket.users WHERE player_id = %(player)s AND rank_band IS NOT NULL
+      AND rank_band <> 'unranked' ORDER BY date DESC LIMIT 1
+), rows AS (
+    SELECT s.*, CASE WHEN s.rank_band = 'unranked' THEN coalesce((SELECT rank_band FROM known), s.rank_band)
+                     ELSE s.rank_band END AS band
+    FROM rocket.player_stats s WHERE s.player_id = %(player)s AND s.value IS NOT NULL
+), me AS (
+    SELECT s.stat_type, s.category, s.band AS rank_band, avg(s.value) AS mean, count(s.value) AS games,
+           avg(peers_below.rank_percentile) AS pct, stddev_samp(peers_below.rank_percentile) AS pct_sd,
+           count(peers_below.rank_percentile) AS pct_games, max(peers_below.peers) AS ranked_among,
+           bool_or(s.band <> s.rank_band) AS from_profile,
+           count(s.value) FILTER (WHERE s.rank_band = s.band) AS own_games,
+           coalesce(sum(s.value) FILTER (WHERE s.rank_band = s.band), 0) AS total,
+           coalesce(var_pop(s.value) FILTER (WHERE s.rank_band = s.band), 0)
+               * count(s.value) FILTER (WHERE s.rank_band = s.band) AS m2
+    FROM rows s {percentile_of('s', 's.band')}
+    GROUP BY s.stat_type, s.category, s.band
 ), band AS (
     SELECT rank_band FROM me GROUP BY rank_band ORDER BY sum(games) DESC, rank_band LIMIT 1
 )
-SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.total, me.m2,
+SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.pct_sd,
+       me.pct_games, me.ranked_among, me.from_profile, me.own_games, me.total, me.m2,
        p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers
 FROM me JOIN band USING (rank_band)
 JOIN rocket.peer_stats p ON p.rank_band = me.rank_band AND p.stat_type = me.stat_type AND p.players > 1
 ORDER BY me.category, me.stat_type
 """
-"""A player's mean of each stat in their most played rank band, beside that band's figures in `peer_stats`
-(the player's own games taken out of them by `without`): an index lookup, not a scan of the band's
-stat rows."""
+"""A player's mean of each stat in their most played rank band (a game that gave them no rank counted in their
+latest known band, `unranked` when none), with its mean percentile among the band's players of the same playlist and
+that percentile's spread over their games, beside the band's figures in `peer_stats` (the player's own games in it
+taken out by `without`): an index lookup, not a scan of the band's stat rows."""
 
 
 def without(band: dict, games: int, total: float, m2: float) -> dict:
@@ -315,23 +467,53 @@ def without(band: dict, games: int, total: float, m2: float) -> dict:
     return {"peer_mean": mean, "peer_sd": math.sqrt(max(spread, 0.0) / (rest - 1)), "peer_games": rest}
 
 
+def mean_percentile_interval(mean: float | None, sd: float | None, games: int) -> list[float] | None:
+    """The 95 % interval of a player's mean percentile over `games` games whose percentiles spread by `sd`
+    (Student's t, clipped to 0–100); None under two games."""
+    if mean is None or sd is None or games < 2:
+        return None
+    from scipy.stats import t
+
+    half = float(t.ppf(0.975, games - 1)) * sd / math.sqrt(games)
+    return [max(0.0, mean - half), min(100.0, mean + half)]
+
+
 def compared(found: dict) -> dict:
     """A row of `COMPARISON` as the endpoint answers it: the player's figures, the peers' without the player's
     games, their band (`spread_band`: the middle 68 % of the peers' games on the stat's support, where mean ± sd
-    would put it for a normal stat, never below zero) and the player's z against them."""
+    would put it for a normal stat, never below zero), the player's z against them, and the player's mean percentile
+    turned toward better with its interval (`mean_percentile_interval`) and whether it is weak (`measures.weak`)."""
     band = {"games": found.pop("band_games"), "total": found.pop("band_total"), "m2": found.pop("band_m2")}
     peers_count = found.pop("peers")
-    figures = without(band, found["games"], found.pop("total"), found.pop("m2"))
+    figures = without(band, found.pop("own_games"), found.pop("total"), found.pop("m2"))
     sd = figures["peer_sd"]
     low, high = spread_band(figures["peer_mean"], sd, upper_bound(found["stat_type"])) or (None, None)
+    stat = found["stat_type"]
+    interval = mean_percentile_interval(found["rank_percentile"], found.pop("pct_sd"), found.pop("pct_games"))
+    better = toward_better(stat, found["rank_percentile"])
+    turned = sorted(toward_better(stat, end) for end in interval) if interval and better is not None else None
     return {**found, **figures, "band_low": low, "band_high": high, "peers": peers_count,
-            "z": (found["mean"] - figures["peer_mean"]) / sd if sd else None}
+            "z": (found["mean"] - figures["peer_mean"]) / sd if sd else None,
+            "better": DIRECTIONS[better_of(stat)], "better_percentile": better, "percentile_ci": turned,
+            "weak": weak(better, turned[1] if turned else None)}
 
 
 Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band",
                doc="A player's mean of a stat beside the same rank band's other players'",
                mean=field(float | None, "the player's mean"), games=field(int, "the player's games with a value"),
-               rank_percentile=field(float | None, "the player's mean rank percentile"),
+               rank_percentile=field(float | None, "the player's mean rank percentile among the band's players of "
+                                                   "the same playlist"),
+               better=field(str | None, "`higher` or `lower`: which way is better (null: neither)"),
+               better_percentile=BETTER_PERCENTILE,
+               percentile_ci=field(list[float] | None, "the 95 % interval of `better_percentile` over the player's "
+                                                       "games (null under two games, or for a stat neither better "
+                                                       "nor worse)"),
+               weak=field(bool, "weak: `better_percentile` below `weak_below` (25) and its interval below the "
+                                "median (50)"),
+               ranked_among=field(int | None, "the most values of the stat (games of the band's players of the "
+                                              "same playlist) one of the player's games was ranked among"),
+               from_profile=field(bool, "some of these games gave the player no rank and are compared in their "
+                                        "latest known band"),
                peer_mean=field(float | None, "the other players' mean"),
                peer_sd=field(float | None, "their sample standard deviation"),
                band_low=field(float | None, "the low end of the middle 68 % of their games (a distribution with "
@@ -340,19 +522,38 @@ Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band"
                peer_games=field(int, "their games"), peers=field(int, "the other players"),
                z=field(float | None, "the player's mean against theirs, in their standard deviations"))
 Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's most played rank band"),
+                   rank_from=field(str | None, "`games`: the rank their games gave; `profile`: their latest rank "
+                                               "known from other games, as some of theirs carry none; `none`: no "
+                                               "rank known, so compared with players of unranked games"),
+                   peers=field(int | None, "the other players of the band (with a value of the stat most shared)"),
+                   peer_games=field(int | None, "their games"),
+                   ranked_among=field(int | None, "the most games of the band's players of the same playlist that "
+                                                  "the player's percentiles were read among"),
+                   weak_below=field(float, "the percentile under which a stat is weak: the band's bottom quarter"),
                    stats=field(list[Compared], "each stat of the player beside their peers'"))
 
 
-@query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", returns=Comparison)
+@query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", "rocket.users", returns=Comparison)
 def comparison(conn: psycopg.Connection, player_id: str) -> dict:
     known_player(conn, player_id)
-    rows = [compared(found) for found in conn.execute(COMPARISON, (player_id,)).fetchall()]
-    return {"rank_band": rows[0]["rank_band"] if rows else None, "stats": rows}
+    rows = [compared(found) for found in conn.execute(COMPARISON, {"player": player_id}).fetchall()]
+    band = rows[0]["rank_band"] if rows else None
+    rank_from = None if band is None else "none" if band == "unranked" else \
+        "profile" if any(r["from_profile"] for r in rows) else "games"
+    return {"rank_band": band, "rank_from": rank_from, "peers": max((r["peers"] for r in rows), default=None),
+            "peer_games": max((r["peer_games"] for r in rows), default=None),
+            "ranked_among": max((r["ranked_among"] or 0 for r in rows), default=0) or None, "weak_below": WEAK_BELOW,
+            "stats": rows}
 
 
 PACKS = COLUMNS["training_packs"]
 Recommendation = row("RocketRecommendation", COLUMNS["recommendations"], "skill", "reason", "z", "pack_code",
                      "pack_name", "difficulty", "distance", "position", doc="A training pack for a weak skill",
+                     skill_name=field(str | None, "the skill's name"),
+                     rank_percentile=typed(WEAKNESSES["rank_percentile"]),
+                     percentile_ci_low=typed(WEAKNESSES["percentile_ci_low"]),
+                     percentile_ci_high=typed(WEAKNESSES["percentile_ci_high"]),
+                     matches=typed(WEAKNESSES["matches"]), peers=typed(WEAKNESSES["peers"]),
                      creator=typed(PACKS["creator"]), shots=typed(PACKS["shots"]),
                      categories=typed(PACKS["categories"]))
 
@@ -360,12 +561,17 @@ Recommendation = row("RocketRecommendation", COLUMNS["recommendations"], "skill"
 @query("rocket.recommendations", "rocket.training_packs", "rocket.player_weaknesses", "rocket.player_stats",
        returns=reasoned("RocketRecommendations", list[Recommendation]))
 def recommendations(conn: psycopg.Connection, player_id: str) -> dict:
+    """The player's recommended packs, each with its skill's percentile among the player's peers (and its interval,
+    games and peers), the weakest skill's first."""
     rows = conn.execute("SELECT r.skill, r.reason, r.z, r.pack_code, r.pack_name, r.difficulty, r.distance, "
-                        "r.position, p.creator, p.shots, p.categories FROM rocket.recommendations r "
-                        "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code WHERE r.player_id = %s "
-                        "ORDER BY r.position, r.pack_code", (player_id,)).fetchall()
+                        "r.position, w.rank_percentile, w.percentile_ci_low, w.percentile_ci_high, w.matches, "
+                        "w.peers, p.creator, p.shots, p.categories FROM rocket.recommendations r "
+                        "LEFT JOIN rocket.training_packs p ON p.code = r.pack_code "
+                        "LEFT JOIN rocket.player_weaknesses w ON w.player_id = r.player_id AND w.skill = r.skill "
+                        "WHERE r.player_id = %s ORDER BY w.rank_percentile NULLS LAST, r.skill, r.position, "
+                        "r.pack_code", (player_id,)).fetchall()
     if rows:
-        return {"data": rows, "reason": None}
+        return {"data": [{**found, "skill_name": skill_name(found["skill"])} for found in rows], "reason": None}
     if conn.execute("SELECT 1 FROM rocket.player_weaknesses WHERE player_id = %s LIMIT 1",
                     (player_id,)).fetchone() is None:
         return {"data": rows, "reason": without_rows(conn, player_id, "skill scores", SKILLS_NEED)}

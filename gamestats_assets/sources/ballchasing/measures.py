@@ -187,3 +187,27 @@ def comparable(stat: pl.Expr, value: pl.Expr, seconds: pl.Expr) -> pl.Expr:
     return (pl.when(stat.is_in(per_minute)).then(pl.when(known).then(value * 60 / seconds))
             .when(stat.is_in(share)).then(pl.when(known).then(value / seconds))
             .otherwise(value))
+
+
+WEAK_BELOW = 25.0
+"""The percentile (in the better direction) under which a stat or skill is weak: the band's bottom quarter."""
+MIDDLE = 50.0
+"""The band's median: a weak stat's or skill's 95 % interval lies wholly below it."""
+DIRECTIONS = {HIGHER: "higher", LOWER: "lower", NEITHER: None}
+"""`Stat.better` as an answer says it."""
+
+
+def weak(percentile: float | None, high: float | None) -> bool:
+    """Whether a percentile in the better direction says weak: below `WEAK_BELOW` with the high end of its 95 %
+    interval below `MIDDLE`, so that neither one poor game nor a band's spread alone makes a weakness; never
+    without an interval (one game)."""
+    return percentile is not None and high is not None and percentile < WEAK_BELOW and high < MIDDLE
+
+
+def toward_better(stat_type: str, percentile: float | None) -> float | None:
+    """A value's rank percentile turned so that 100 is best: as it is where more is better, `100 − p` where less is,
+    None for a stat neither better nor worse (its value's percentile says where it lies, not how good it is)."""
+    better = better_of(stat_type)
+    if percentile is None or better == NEITHER:
+        return None
+    return percentile if better == HIGHER else 100.0 - percentile

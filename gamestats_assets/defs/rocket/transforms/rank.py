@@ -110,19 +110,34 @@ def ridge(x: np.ndarray, y: np.ndarray, training: np.ndarray) -> tuple[np.ndarra
     return intercept + z @ (vt.T @ (d / (d ** 2 + penalty) * projected)), penalty
 
 
+def playlist_medians(features: pl.DataFrame, training: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each player's main playlist (the `playlist_*` share of `features` that is largest) and the baseline a rank
+    model must beat without stats: the median rank of the `training` players of that playlist (of every training
+    player where none plays it)."""
+    shares = [c for c in features.columns if c.startswith("playlist_")]
+    y = features["rank_index"].cast(pl.Float64).to_numpy()
+    main = (np.array([c.removeprefix("playlist_") for c in shares])[features.select(shares).to_numpy().argmax(axis=1)]
+            if shares else np.full(len(y), None))
+    medians = {playlist: float(np.median(y[training & (main == playlist)])) for playlist in set(main[training])}
+    everyone = float(np.median(y[training]))
+    return main, np.array([medians.get(playlist, everyone) for playlist in main])
+
+
 def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
-    """Per player: actual and predicted rank index, and whether the player was held out; metadata: MAE of
-    the model and of the population-mean baseline on the held-out players (None with a reason if there
-    are fewer than `MIN_PLAYERS` players).
+    """Per player: actual and predicted rank index, whether the player was held out, their main playlist and the
+    playlist's median rank among the training players (`baseline_rank_index`, `playlist_medians`); metadata: MAE of
+    the model and of the baselines on the held-out players (None with a reason if there are fewer than
+    `MIN_PLAYERS` players).
 
     A seeded `HOLDOUT_SHARE` of the players is held out and `ridge` learns from the others; a feature with
     fewer than two distinct values among the training players is left out. Each error is the mean absolute
     error in divisions with its 95 % interval and n (`mae_interval`), beside the training mean rank and,
     when `lobby` is given, the lobby's average rank (`lobby_ranks`: what matchmaking alone says); each
-    verdict compares the paired errors (`against_baseline`). On real files few ranked player-games carry
+    verdict compares the paired errors (`against_baseline`); the playlist's median rank is the baseline the API
+    reports beside the model. On real files few ranked player-games carry
     full stats, so the model's n is small and is published with its error."""
     schema = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
-              "held_out": pl.Boolean}
+              "held_out": pl.Boolean, "playlist": pl.String, "baseline_rank_index": pl.Float64}
     if features.height < MIN_PLAYERS:
         return pl.DataFrame(schema=schema), {"mae_divisions": None, "baseline_mae_divisions": None,
                                              "reason": f"fewer than {MIN_PLAYERS} ranked players"}
@@ -137,6 +152,7 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
                   if lobby is not None else np.full(len(y), np.nan))
     with_lobby = held_out & ~np.isnan(lobby_rank.astype(float))
+    main, median = playlist_medians(features, ~held_out)
     metadata = {
         "mae_divisions": float(np.abs(predicted[held_out] - y[held_out]).mean()),
         "baseline_mae_divisions": float(np.abs(baseline - y[held_out]).mean()),
@@ -144,14 +160,17 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
         "features": len(columns), "ridge_penalty": penalty,
         **_flat("model", mae_interval(predicted[held_out] - y[held_out])),
         **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
+        **_flat("playlist_median_baseline", mae_interval(median[held_out] - y[held_out])),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
         **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
         **_flat("model_vs_mean", against_baseline(predicted[held_out] - y[held_out], baseline - y[held_out])),
+        **_flat("model_vs_playlist_median", against_baseline(predicted[held_out] - y[held_out],
+                                                             median[held_out] - y[held_out])),
         **_flat("model_vs_lobby", against_baseline(predicted[with_lobby] - y[with_lobby],
                                                    lobby_rank[with_lobby] - y[with_lobby])),
     }
     frame = pl.DataFrame({"player_id": features["player_id"], "rank_index": y, "predicted_rank_index": predicted,
-                          "held_out": held_out}, schema=schema)
+                          "held_out": held_out, "playlist": main, "baseline_rank_index": median}, schema=schema)
     return frame, metadata
 
 

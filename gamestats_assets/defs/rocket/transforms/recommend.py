@@ -1,4 +1,5 @@
-"""Training-pack recommendations: packs for a player's weakest skills, near their rank, not yet mastered."""
+"""Training-pack recommendations: packs for a player's weakest skills (lowest percentile among their peers first),
+near their rank, not yet mastered."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ import polars as pl
 from gamestats_assets.defs.rocket.transforms.sessions import mastered_packs
 from gamestats_assets.sources.ballchasing.training_packs import SKILL_PACK_CATEGORIES, pack_categories
 
-SKILLS_PER_PLAYER = 2
 PACKS_PER_SKILL = 3
 RANK_WINDOW = 12
 """Divisions (one metal) between a pack's difficulty and the player's rank within which it is 'near'."""
+ORDINALS = ("weakest skill", "second-weakest skill")
+"""The `reason` of a skill recommended for its place among the player's skills, lowest percentile first."""
+SKILLS_PER_PLAYER = len(ORDINALS)
 
 
 def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.DataFrame) -> pl.DataFrame:
-    """`recommendations` (key `player_id, pack_code`): for each scored player, the skills detected weak
-    (else the `SKILLS_PER_PLAYER` lowest z, with `reason` saying which), and for each up to
-    `PACKS_PER_SKILL` catalogue packs of the skill's categories whose difficulty is within `RANK_WINDOW`
-    divisions of the player's rank, nearest first, leaving out packs the player mastered."""
+    """`recommendations` (key `player_id, pack_code`): for each scored player, the skills detected weak and the
+    `SKILLS_PER_PLAYER` with the lowest rank percentile among the player's peers, each with `reason` saying which
+    (`detected weakness`, else `weakest skill` for the lowest and `second-weakest skill` for the next: a skill is
+    never called the weakest while another of the player's is lower), and for each up to `PACKS_PER_SKILL`
+    catalogue packs of the skill's categories whose difficulty is within `RANK_WINDOW` divisions of the player's
+    rank, nearest first, leaving out packs the player mastered."""
     ranked = (
         scores.filter(pl.col("z").is_not_null() & pl.col("rank_index").is_not_null())
-        .with_columns(order=pl.col("z").rank("ordinal").over("player_id"))
+        .sort("player_id", "rank_percentile", "z")
+        .with_columns(order=pl.int_range(1, pl.len() + 1).over("player_id"))
         .filter(pl.col("is_weak") | (pl.col("order") <= SKILLS_PER_PLAYER))
         .with_columns(reason=pl.when(pl.col("is_weak")).then(pl.lit("detected weakness"))
-                      .otherwise(pl.lit("weakest skill")))
+                      .otherwise(pl.col("order").replace_strict(
+                          {place + 1: text for place, text in enumerate(ORDINALS)}, default=None,
+                          return_dtype=pl.String)))
     )
     skill_categories = pl.DataFrame(
         [(skill, category) for skill, categories in SKILL_PACK_CATEGORIES.items() for category in categories],
@@ -35,12 +43,12 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
         .unique(["skill", "code"])
     )
     return (
-        ranked.select("player_id", "skill", "z", "rank_index", "reason")
+        ranked.select("player_id", "skill", "z", "order", "rank_index", "reason")
         .join(candidates, on="skill")
         .with_columns(distance=(pl.col("difficulty_index") - pl.col("rank_index")).abs())
         .filter(pl.col("distance") <= RANK_WINDOW)
         .join(mastered.rename({"pack_code": "code"}), on=["player_id", "code"], how="anti")
-        .sort("player_id", "z", "distance", "code")
+        .sort("player_id", "order", "distance", "code")
         .unique(["player_id", "code"], keep="first", maintain_order=True)
         .with_columns(pick=pl.int_range(pl.len()).over("player_id", "skill"))
         .filter(pl.col("pick") < PACKS_PER_SKILL)

@@ -9,17 +9,19 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.daily import COUNT_RATES
+from gamestats_assets.lib.core.stats import Z_95
+from gamestats_assets.sources.ballchasing.measures import better_of
 
-SKILL_INDICATORS: dict[str, tuple[tuple[str, int], ...]] = {
-    "shooting": (("shot_accuracy", 1),),
-    "saves": (("save_rate", 1),),
-    "aerials": (("aerial_rate", 1), ("time_high_air_share", 1)),
-    "boost_management": (("boost_wasted_share", -1), ("time_zero_boost_share", -1)),
-    "positioning": (("time_behind_ball_share", 1),),
-    "rotation": (("avg_distance_to_mates", 1),),
-    "challenges": (("challenge_win_rate", 1),),
+SKILL_INDICATORS: dict[str, tuple[str, ...]] = {
+    "shooting": ("shot_accuracy",),
+    "saves": ("save_rate",),
+    "aerials": ("aerial_rate", "time_high_air_share"),
+    "boost_management": ("boost_wasted_share", "time_zero_boost_share"),
+    "positioning": ("time_behind_ball_share",),
+    "rotation": ("avg_distance_to_mates",),
+    "challenges": ("challenge_win_rate",),
 }
-"""The stats each skill is read from, each with +1 if more is better and −1 if less is better."""
+"""The stats each skill is read from; which way each is better is its declaration's (`measures.STATS`)."""
 MIN_MATCHES = 3
 MIN_PEERS = 10
 FALSE_DISCOVERY_RATE = 0.05
@@ -48,7 +50,7 @@ def player_levels(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """Per player, game and indicator stat: the game's value (the log-odds of the game's rate for a rate,
     else the stat), with the player's peer group (latest rank band, main playlist). Bots, players without
     a rank band (they have no peers) and games of a rate without trials are left out."""
-    indicators = [stat for pairs in SKILL_INDICATORS.values() for stat, _ in pairs]
+    indicators = [stat for stats in SKILL_INDICATORS.values() for stat in stats]
     profile = (users.filter(~pl.col("is_bot")).sort("last_played_at")
                .group_by("player_id").agg(pl.col("rank_band").drop_nulls().last(), pl.col("rank_index").drop_nulls().last()))
     playlist = (stats.group_by("player_id", "playlist").agg(games=pl.col("match_id").n_unique())
@@ -72,7 +74,7 @@ def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
     Against the peers (same rank band and playlist, at least `MIN_PEERS` of them with `MIN_MATCHES` games)
     an indicator is standardised the robust way, `direction × (value − median) / (MAD_TO_SD × MAD)`."""
     direction = pl.DataFrame(
-        [(skill, stat, sign) for skill, pairs in SKILL_INDICATORS.items() for stat, sign in pairs],
+        [(skill, stat, better_of(stat)) for skill, stats in SKILL_INDICATORS.items() for stat in stats],
         schema={"skill": pl.String, "stat_type": pl.String, "direction": pl.Int8}, orient="row")
     group = ["rank_band", "playlist", "stat_type"]
     eligible = levels.filter(pl.len().over("player_id", "stat_type") >= MIN_MATCHES)
@@ -89,11 +91,33 @@ def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def percentile_interval(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """`scored` (a player's `mean` skill over `matches` games, the skill's pooled `game_variance`) with the 95 %
+    interval of the player's rank percentile among the peers of their `group` (`percentile_ci_low`,
+    `percentile_ci_high`): the share of the peers' means at or below the ends of the mean's interval for the games'
+    luck, `mean ± 1.96 × sqrt(game_variance / matches)`. Few games make it wide: a player is placed low among
+    their peers only as far as their games allow."""
+    half = Z_95 * (pl.col("game_variance") / pl.col("matches")).sqrt()
+    peers = (scored.select(*group, peer="mean").sort("peer")
+             .with_columns(at_or_below=pl.int_range(1, pl.len() + 1).over(group)))
+    sizes = scored.group_by(group).agg(of=pl.len())
+    ends = scored.with_row_index("_row").with_columns(low=pl.col("mean") - half, high=pl.col("mean") + half)
+
+    def share_at_or_below(end: str) -> pl.DataFrame:
+        found = ends.select("_row", *group, end).sort(end).join_asof(
+            peers, left_on=end, right_on="peer", by=group, strategy="backward", check_sortedness=False)
+        return found.join(sizes, on=group).select(
+            "_row", (100 * pl.col("at_or_below").fill_null(0) / pl.col("of")).alias(f"percentile_ci_{end}"))
+
+    return (ends.join(share_at_or_below("low"), on="_row").join(share_at_or_below("high"), on="_row")
+            .sort("_row").drop("_row", "low", "high"))
+
+
 def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
     """Per player and skill (key `player_id, skill`): peer group, indicators used, games (`matches`),
     the peers' `lasting_spread` and `game_spread`, the mean's `standard_error`, z, rank percentile
-    among peers, p-value, BH-adjusted p-value and `is_weak`; a skill the player cannot be compared on
-    has a null z and `null_reason`.
+    among peers with its 95 % interval for the games' luck (`percentile_interval`), p-value, BH-adjusted p-value
+    and `is_weak`; a skill the player cannot be compared on has a null z and `null_reason`.
 
     A player's skill is the mean of their games' skills (`_game_skills`). It varies among peers because
     players differ lastingly (`lasting_spread`: the robust variance of the players' means around their
@@ -128,8 +152,9 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
         .with_columns(z=(pl.col("mean") - pl.col("centre")) / pl.col("standard_error"),
                       rank_percentile=100 * (pl.col("mean").rank("average").over(skill_group) - 0.5)
                       / pl.len().over(skill_group))
-        .drop("mean", "squares", "centre", "rank_peers", "game_variance", "between", "luck")
     )
+    scored = percentile_interval(scored, skill_group).drop(
+        "mean", "squares", "centre", "rank_peers", "game_variance", "between", "luck")
     if scored.height:
         p_values = norm.cdf(scored["z"].to_numpy())
         rejected, adjusted, _, _ = multipletests(p_values, alpha=FALSE_DISCOVERY_RATE, method="fdr_bh")
@@ -146,8 +171,8 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
             f"no indicator with {MIN_MATCHES}+ games of the player and {MIN_PEERS}+ such peers "
             "of the same rank band and playlist")))
         .select("player_id", "rank_band", "rank_index", "playlist", "skill", "indicators", "matches", "peers",
-                "lasting_spread", "game_spread", "standard_error", "z", "rank_percentile", "p_value", "p_adjusted",
-                "is_weak", "null_reason")
+                "lasting_spread", "game_spread", "standard_error", "z", "rank_percentile", "percentile_ci_low",
+                "percentile_ci_high", "p_value", "p_adjusted", "is_weak", "null_reason")
         .sort("player_id", "skill")
     )
 
