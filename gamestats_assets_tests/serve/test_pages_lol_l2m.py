@@ -438,6 +438,7 @@ def test_an_error_banner_clears_when_the_next_answer_comes(site, lol_and_l2m, re
             page.fail(held_tables(page, f"patch={EARLIER_PATCH}", CHAMPION_TABLES - 1) + page.held("patch-trend"))
             page.ready()
             assert "the server failed" in page.evaluate("document.getElementById('errors').innerText")
+            assert page.evaluate("document.querySelectorAll('#errors p').length") == 1, "the newest error, not a stack"
             assert page.evaluate("document.getElementById('summary').getAttribute('aria-busy')") == "true"
             choose(page, "patch", "12.21")
             page.release(held_tables(page, "patch=12.21", CHAMPION_TABLES - 1) + page.held("patch-trend"))

@@ -10,9 +10,9 @@ const PAGES = [["index.html", "Home"], ["tournament.html", "Tournament"], ["tier
 
 const errorBox = () => document.getElementById("errors");
 
+/** Shows `message` in the error banner in place of what it showed: the newest failure, never a stack of them. */
 export function showError(message) {
-  const box = errorBox();
-  if (box) box.append(el("p", {}, message));
+  errorBox()?.replaceChildren(el("p", {}, message));
 }
 
 /** Empties the error banner: called when a request succeeds, so an error shown before does not linger. */
