@@ -8,17 +8,23 @@ and stat groups, and a signed-in player's upload followed from the page to its a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
+import uuid
 
 import dagster as dg
 import httpx
 import psycopg
 import pytest
+from scipy.stats import t
 
 from gamestats_assets.definitions import build_definitions
+from gamestats_assets.generator.emitters.rocket import generate_replays
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.serve import accounts
+from gamestats_assets.sources.ballchasing.measures import STATS
+from gamestats_assets.sources.ballchasing.names import playlist_name
 from gamestats_assets.sources.ballchasing.ranks import rank_document
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
@@ -27,7 +33,7 @@ from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, at_phone_width, browser, check, clean_load, served
 from gamestats_assets_tests.serve.running import landed_upload
-from gamestats_assets_tests.serve.test_rocket import SYNTHETIC_DAY
+from gamestats_assets_tests.serve.test_rocket import PER_GAME_PERCENTILES, SYNTHETIC_DAY
 
 
 REPLAY = "XBOX_PARTY.replay"
@@ -110,7 +116,7 @@ def test_the_player_page_shows_prediction_band_and_weaknesses(site, request):
         stats = page.evaluate("[...document.querySelectorAll('#stat option')].map(o => o.value)")
         page.evaluate(f"(() => {{ const s = document.getElementById('stat'); s.value = {stats[-1]!r};"
                       " s.dispatchEvent(new Event('change')); })()")
-        assert stats[-1].replace("_", " ") in page.evaluate("document.getElementById('stat-title').innerText")
+        assert STATS[stats[-1]].label in page.evaluate("document.getElementById('stat-title').innerText")
         assert not page.errors
 
 
@@ -175,15 +181,37 @@ def test_the_player_page_fits_a_phone(site, request):
 
 
 def a_player_with_a_weak_stat(base: str, pg_url: str) -> str:
-    """A player with skill scores whose comparison holds a stat more than one standard deviation below the
-    same-rank players' (a red bar), those with a planted weakness found first."""
+    """A player with skill scores whose comparison holds a weak stat (a red bar), those with a planted weakness found
+    first."""
     for (player,) in rows(pg_url, "SELECT w.player_id FROM rocket.player_weaknesses w JOIN rocket.rank_predictions r "
                                   "USING (player_id) GROUP BY w.player_id "
                                   "ORDER BY bool_or(w.is_weak) DESC, max(w.matches) DESC, 1 LIMIT 100"):
         stats = httpx.get(f"{base}/api/v1/rocket/analytics/comparison", params={"player_id": player}).json()
-        if any(s["z"] is not None and s["z"] < -1 for s in stats["data"]["stats"]):
+        if any(s["weak"] for s in stats["data"]["stats"]):
             return player
-    raise AssertionError("no player with a stat one standard deviation below their peers'")
+    raise AssertionError("no player with a weak stat")
+
+
+def expected_bars(pg_url: str, player: str) -> dict[str, tuple[float, bool]]:
+    """From the published tables alone: each stat's bar for `player`, their mean percentile over their games in
+    their most played band (ranked among every published value of the stat, band and playlist) turned so that 100
+    is best, and whether it is weak (below 25 with the high end of its 95 % t interval below 50)."""
+    ((band,),) = rows(pg_url, "SELECT rank_band FROM rocket.player_stats WHERE player_id = %s AND value IS NOT NULL "
+                              "GROUP BY rank_band ORDER BY count(*) DESC, rank_band LIMIT 1", (player,))
+    bars = {}
+    for stat, values in rows(pg_url, PER_GAME_PERCENTILES, (player, band)):
+        mean, better = sum(values) / len(values), STATS[stat].better
+        if better == 0:
+            bars[stat] = (mean, False)
+            continue
+        high = None
+        if len(values) > 1:
+            sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+            half = t.ppf(0.975, len(values) - 1) * sd / len(values) ** 0.5
+            high = min(100, mean + half) if better > 0 else 100 - max(0, mean - half)
+        turned = mean if better > 0 else 100 - mean
+        bars[stat] = (turned, high is not None and turned < 25 and high < 50)
+    return bars
 
 
 def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, migrated_pg_url):
@@ -204,6 +232,170 @@ def test_every_percentile_bar_is_labelled_the_weak_ones_included(site, request, 
             weak = [label for label, colour in zip(bars["labels"], bars["colours"]) if colour == "#b42318"]
             assert weak and all(label.endswith("(weak)") and label in bars["ticks"] for label in weak)
             page.screenshot(SHOTS / f"player_{width}.png")
+    at_width(page, DESKTOP[0])
+
+
+def test_bars_point_the_better_way_and_are_red_only_in_the_bottom_quarter_each_measure_once(site, request,
+                                                                                              migrated_pg_url):
+    """Each bar is the player's mean percentile read again from the published tables, turned so that 100 is best
+    (shots against: fewer is better), red exactly where it is below 25 with its interval below 50; of the stats that
+    measure one thing one bar is drawn (boost collected per minute once, distances and the zero-boost share once)."""
+    base, page = site
+    player = a_player_with_a_weak_stat(base, migrated_pg_url)
+    expected = expected_bars(migrated_pg_url, player)
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/player.html?player={player}")
+            drawn = page.evaluate(
+                "(() => { const c = Chart.getChart(document.getElementById('percentiles'));"
+                " return { stats: document.getElementById('percentiles').dataset.stats.split(','),"
+                " values: c.data.datasets[0].data, colours: c.data.datasets[0].backgroundColor,"
+                " labels: c.data.labels }; })()")
+            assert len(set(drawn["labels"])) == len(drawn["labels"]), drawn["labels"]
+            for stat, value, colour in zip(drawn["stats"], drawn["values"], drawn["colours"]):
+                want, weak = expected[stat]
+                assert value == pytest.approx(want, abs=1e-6), stat
+                assert (colour == "#b42318") == weak, (stat, value)
+                assert value < 25 or colour != "#b42318"
+            shown = set(drawn["stats"])
+            assert "shots_against" in shown and "boost_bcpm" in shown and "boost_bpm" in shown
+            for measure in ({"boost_bcpm", "boost_collected_per_minute"},
+                            {"boost_percent_zero_boost", "time_zero_boost_share", "boost_time_zero_boost"},
+                            {"positioning_avg_distance_to_ball", "avg_distance_to_ball"}):
+                assert len(shown & measure) == 1, (measure, shown)
+            assert len(shown & {"positioning_avg_distance_to_mates", "avg_distance_to_mates"}) <= 1
+            note = text(page, "#percentiles-who")
+            ((band, peers),) = rows(migrated_pg_url, "SELECT rank_band, max(players) - 1 FROM rocket.peer_stats "
+                                                     "WHERE rank_band = (SELECT rank_band FROM rocket.player_stats "
+                                                     "WHERE player_id = %s GROUP BY rank_band ORDER BY count(*) DESC "
+                                                     "LIMIT 1) GROUP BY rank_band", (player,))
+            assert f"{band.replace('-', ' ').title()} players" in note and f"({peers:,} such players" in note, note
+    at_width(page, DESKTOP[0])
+
+
+def test_the_skills_in_the_bottom_quarter_are_red_and_the_weakest_is_named_weakest(site, request, migrated_pg_url):
+    """The weaknesses table is red exactly where the published percentile is below 25 with its interval below 50, each
+    with its interval and games; the recommendation called the weakest skill is the player's lowest percentile."""
+    base, page = site
+    with check(page, request):
+        for (player,) in rows(migrated_pg_url, "SELECT player_id FROM rocket.recommendations GROUP BY player_id "
+                                               "ORDER BY player_id LIMIT 5"):
+            skills = {skill: (pct, high, games) for skill, pct, high, games in rows(
+                migrated_pg_url, "SELECT skill, rank_percentile, percentile_ci_high, matches FROM "
+                                 "rocket.player_weaknesses WHERE player_id = %s AND z IS NOT NULL", (player,))}
+            clean_load(page, f"{base}/player.html?player={player}")
+            table = page.evaluate("[...document.querySelectorAll('#weaknesses tbody tr')].map(tr => ({ skill: "
+                                  "tr.cells[0].querySelector('span').title, red: !!tr.querySelector('.down'), "
+                                  "cells: [...tr.cells].map(td => td.innerText) }))")
+            for row in table:
+                if row["skill"] not in skills:
+                    continue
+                pct, high, games = skills[row["skill"]]
+                assert row["red"] == (pct < 25 and high < 50), (player, row)
+                assert row["cells"][1].startswith(f"p{round(pct)} (") and row["cells"][5] == str(games), row
+            lowest = sorted(skills, key=lambda skill: skills[skill][0])
+            named = page.evaluate("[...document.querySelectorAll('#recommendations li')].map(li => [li.dataset.skill,"
+                                  " li.querySelector('.muted').innerText])")
+            for skill, line in named:
+                if ": weakest skill" in line:
+                    assert skill == lowest[0], (player, skill, lowest)
+                if ": second-weakest skill" in line:
+                    assert skill == lowest[1], (player, skill, lowest)
+                assert f"p{round(skills[skill][0])}" in line
+
+
+def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(site, request, migrated_pg_url):
+    base, page = site
+    player = a_player_with_skills(migrated_pg_url)
+    held = rows(migrated_pg_url, "SELECT rank_index, predicted_rank_index, baseline_rank_index FROM "
+                                 "rocket.rank_predictions WHERE held_out")
+    rmse = (sum((p - r) ** 2 for r, p, _ in held) / len(held)) ** 0.5
+    model = sum(abs(p - r) for r, p, _ in held) / len(held)
+    baseline = sum(abs(b - r) for r, _, b in held) / len(held)
+    ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.rank_predictions WHERE player_id = %s",
+                          (player,))
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/player.html?player={player}")
+            thin = text(page, "#thin-evidence")
+            assert bool(thin) == (2 * 1.96 * rmse > 12)
+            if thin:
+                assert thin.startswith("The evidence is thin") and f"{2 * 1.959963984540054 * rmse:.1f} divisions" in thin
+            shown = text(page, "#baseline")
+            assert f"MAE {model:.1f} vs {baseline:.1f} divisions" in shown, shown
+            assert "median rank of the player's playlist" in shown and playlist_name(playlist) in shown
+            assert playlist not in shown
+    at_width(page, DESKTOP[0])
+
+
+def a_long_overtime_game(pg_url: str) -> str:
+    """The synthetic three-a-side game that went longest into overtime."""
+    return rows(pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'ballchasing' AND overtime "
+                        "AND team_size = 3 ORDER BY duration DESC, match_id LIMIT 1")[0][0]
+
+
+def cells_of(page, stat: str) -> dict[str, str]:
+    """Each player's cell of `stat` on a replay's page, as shown."""
+    selector = json.dumps(f"#groups td[data-stat='{stat}']")
+    return page.evaluate(f"Object.fromEntries([...document.querySelectorAll({selector})]"
+                         ".map(td => [td.dataset.player, td.innerText]))")
+
+
+def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_player_travels_their_own(
+        site, request, migrated_pg_url):
+    """The overtime's players are not all at the top: a time's percentile is read from the published counts at its
+    share of the game (as the table's bin holds it), where the raw seconds would put everyone above p90; the six
+    players' distances are their own published values."""
+    base, page = site
+    match = a_long_overtime_game(migrated_pg_url)
+    stats = ("movement_time_ground", "positioning_time_defensive_half", "movement_total_distance")
+    published = rows(migrated_pg_url, f"""
+        SELECT s.player_id, s.stat_type, s.value, (100 * (c.games_below + c.games / 2.0) / c.total)::float,
+               (SELECT 100.0 * count(*) FILTER (WHERE o.value < s.value) / count(*) FROM rocket.player_stats o
+                WHERE o.stat_type = s.stat_type AND o.rank_band = s.rank_band AND o.playlist = s.playlist)::float
+        FROM rocket.player_stats s JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c WHERE c.rank_band = s.rank_band
+             AND c.playlist = s.playlist AND c.stat_type = s.stat_type AND c.value_bin <= s.value_bin
+             ORDER BY c.value_bin DESC LIMIT 1) c ON true
+        WHERE s.match_id = %s AND s.stat_type = ANY(%s)""", (match, list(stats)))
+    assert len({value for _, stat, value, _, _ in published if stat == "movement_total_distance"}) == 6
+    assert sorted(raw for *_, raw in published)[len(published) // 2] > 90, "raw seconds would top every band"
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/replay.html?id={match}")
+            for player, stat, value, percentile, _ in published:
+                shown = cells_of(page, stat)[player]
+                assert shown.split()[0] == f"{value:,.0f}" or shown.startswith(f"{value:,.0f} s"), (stat, shown)
+                assert f"p{round(percentile)}" in shown, (stat, shown, percentile)
+            assert sorted(p for *_, p, _ in published)[len(published) // 2] < 80
+    at_width(page, DESKTOP[0])
+
+
+def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request, migrated_pg_url):
+    base, page = site
+    match, player = a_long_overtime_game(migrated_pg_url), a_player_with_skills(migrated_pg_url)
+    ((raw_game,),) = rows(migrated_pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'replay' LIMIT 1")
+    wider = ("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+             ".map(e => `${e.tagName}#${e.id}.${e.className}`)")
+    codes = ("stadium_p", "cs_day_p", "ranked-standard", "ranked-doubles", "boost_management", "time_zero_boost_share")
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            for url in (f"replay.html?id={match}", f"replay.html?id={raw_game}", f"player.html?player={player}"):
+                clean_load(page, f"{base}/{url}")
+                assert page.evaluate(wider) == [], (width, url)
+                assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= "
+                                     "t.parentElement.clientWidth + 1)"), (width, url)
+                shown = page.evaluate("document.body.innerText")
+                assert not [code for code in codes if code in shown], (url, [c for c in codes if c in shown])
+            page.screenshot(SHOTS / f"player_named_{width}.png")
+        clean_load(page, f"{base}/replay.html?id={raw_game}")
+        assert page.evaluate("document.querySelector('#summary [title=\"cs_day_p\"]').innerText") == \
+            "Champions Field (Day)"
+        assert page.evaluate("document.querySelector('#summary [title=\"ranked-doubles\"]').innerText") == \
+            "Ranked Doubles 2v2"
     at_width(page, DESKTOP[0])
 
 
@@ -273,9 +465,8 @@ def test_a_replay_page_prints_shares_as_percentages_in_one_positioning_group(sit
         groups = page.evaluate("[...document.querySelectorAll('#groups section[data-group]')].map(s => s.dataset.group)")
         assert "Positioning" in groups and not [g for g in groups if g.lower() == "positional"], groups
         share = page.evaluate(
-            "(() => { const s = document.querySelector(\"#groups section[data-group='Positioning']\");"
-            " const i = [...s.querySelectorAll('th')].findIndex(th => th.title === 'time_defensive_third_share');"
-            " return [...s.querySelectorAll('tbody tr')].map(tr => tr.children[i].innerText); })()")
+            "[...document.querySelectorAll(\"#groups section[data-group='Positioning'] "
+            "tr[data-stat='time_defensive_third_share'] td\")].map(td => td.innerText)")
         assert share and all(re.match(r"^\d+(\.\d)?%", cell) for cell in share), share
 
 
@@ -288,11 +479,82 @@ def test_a_replay_page_leaves_out_what_its_format_lacks_and_says_so(site, reques
         cells = page.evaluate("[...document.querySelectorAll('#groups tbody td:not(:first-child)')].map(td => td.innerText)")
         empty = [cell for cell in cells if cell.startswith("—")]
         assert cells and len(empty) <= len(cells) // 10, f"{len(empty)} of {len(cells)} cells empty"
-        columns = page.evaluate(
-            "[...document.querySelectorAll('#groups table')].flatMap(t => [...t.querySelectorAll('th')].slice(1)"
-            ".map((th, i) => [...t.querySelectorAll('tbody tr')].every(tr => tr.children[i + 1].innerText.startsWith('—'))))")
-        assert not any(columns), "a column of the replay is empty for every player"
+        empty_rows = page.evaluate(
+            "[...document.querySelectorAll('#groups tbody tr')].filter(tr => [...tr.querySelectorAll('td')]"
+            ".every(td => td.innerText.startsWith('—'))).map(tr => tr.dataset.stat)")
+        assert not empty_rows, f"stats of the replay empty for every player: {empty_rows}"
         assert "stats not in this replay" in text(page, "#hidden-stats")
+
+
+RANKED_DAY = (SYNTHETIC_DAY - dt.timedelta(days=2)).isoformat()
+"""A day of one delivered ballchasing game that gives a player of the real raw replay a rank."""
+
+
+def a_ranked_game_of(player_id: str, name: str, rank_index: int) -> dict:
+    """A synthetic ranked-doubles game (ballchasing JSON) of `RANKED_DAY` in which `player_id` played at the rank
+    `rank_index`."""
+    day = dt.date.fromisoformat(RANKED_DAY)
+    document = next(d for d in generate_replays(day, seed=11, n_players=40, anchor=day)
+                    if d["playlist_id"] == "ranked-doubles")
+    document |= {"id": str(uuid.UUID(int=82)), "rocket_league_id": "82" * 16}
+    document["blue"]["players"][0] |= {"name": name, "id": {"platform": "steam", "id": player_id},
+                                       "rank": rank_document(rank_index)}
+    return document
+
+
+def compared_with_shown(page, player_id: str) -> str:
+    selector = json.dumps(f"#teams li[data-player='{player_id}'] .compared")
+    return page.evaluate(f"document.querySelector({selector}).innerText")
+
+
+def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(site, published, request,
+                                                                              migrated_pg_url):
+    """A raw replay carries no rank: its players are compared with the players of unranked games of the playlist,
+    as many as the published counts hold, and the page says so; once a game of theirs with a rank is published, the
+    player's values are ranked in that band, as its published counts give them."""
+    base, page = site
+    ((match,),) = rows(migrated_pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'replay'")
+    seats = dict(rows(migrated_pg_url, "SELECT player_id, name FROM rocket.match_players WHERE match_id = %s",
+                      (match,)))
+    ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (match,))
+
+    def values_of(band: str) -> int:
+        return rows(migrated_pg_url, "SELECT max(total) FROM rocket.peer_value_counts WHERE rank_band = %s "
+                                     "AND playlist = %s", (band, playlist))[0][0]
+
+    with check(page, request):
+        clean_load(page, f"{base}/replay.html?id={match}")
+        for player, name in seats.items():
+            said = compared_with_shown(page, player)
+            assert said.startswith(f"Compared with {values_of('unranked')} games of players of unranked games in "
+                                   f"{playlist_name(playlist)}") and "carries no rank" in said, said
+        uploader, name = sorted(seats.items())[-1]
+        folder = published["data_dir"] / "landing" / "rocket" / RANKED_DAY / "ballchasing"
+        folder.mkdir(parents=True)
+        ((known,),) = rows(migrated_pg_url, "SELECT min(rank_index) FROM rocket.player_stats WHERE playlist = %s AND "
+                                            "rank_band = (SELECT rank_band FROM rocket.peer_value_counts WHERE "
+                                            "playlist = %s AND rank_band <> 'unranked' GROUP BY rank_band "
+                                            "ORDER BY max(total) DESC LIMIT 1)", (playlist, playlist))
+        (folder / "ranked.json").write_text(json.dumps(a_ranked_game_of(uploader, name, known)))
+        published["run_day"](RANKED_DAY)
+        ((band, rank_index),) = rows(migrated_pg_url, "SELECT rank_band, rank_index FROM rocket.users "
+                                                      "WHERE player_id = %s AND rank_band <> 'unranked'", (uploader,))
+        clean_load(page, f"{base}/replay.html?id={match}")
+        said = compared_with_shown(page, uploader)
+        assert said.startswith(f"Compared with {values_of(band)} games of {band.replace('-', ' ').title()} players in "
+                               f"{playlist_name(playlist)}") and rank_document(rank_index)["name"] in said, said
+        assert "unranked games" in compared_with_shown(page, sorted(seats)[0])
+        ranked = rows(migrated_pg_url, """
+            SELECT s.stat_type, (100 * (c.games_below + c.games / 2.0) / c.total)::float FROM rocket.player_stats s
+            JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c WHERE c.rank_band = %s AND c.playlist = s.playlist
+                 AND c.stat_type = s.stat_type AND c.value_bin <= s.value_bin ORDER BY c.value_bin DESC LIMIT 1) c
+                 ON true
+            WHERE s.match_id = %s AND s.player_id = %s AND s.stat_type = ANY(%s)""",
+                      (band, match, uploader, ["score", "goals", "shots", "boost_bcpm", "movement_avg_speed"]))
+        assert len(ranked) >= 3
+        for stat, percentile in ranked:
+            better = percentile if STATS[stat].better >= 0 else 100 - percentile
+            assert f"p{round(better)}" in cells_of(page, stat)[uploader], stat
 
 
 def test_a_signed_in_player_uploads_a_replay_from_the_page_and_follows_it_to_its_analysis(site, published, request,

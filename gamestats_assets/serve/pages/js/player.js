@@ -1,10 +1,15 @@
 // A Rocket League player's page, by the player's name: the rank and the predicted rank named as the game names
-// them, with the interval on the ladder beside the baseline, each stat day by day against the band of same-rank
-// players (the middle 68 % of their games), every stat's percentile among them (each bar labelled), the
-// skills against peers with the weak ones flagged, the positional heatmap from their raw replays (drawn on a
-// canvas: a field outline and shaded cells, a picture no chart library draws) with the control to upload one, the
-// training recommendations and the recent replays.
+// them, with the interval on the ladder beside the baseline (the playlist's median rank) and said plainly to rest on
+// thin evidence when it is wide, each stat day by day against the band of same-rank players (the middle 68 % of
+// their games), every stat's percentile among them turned so that 100 is best (each bar labelled, its interval over
+// the player's games drawn, red only where weak: below the band's bottom quarter with the interval below its median),
+// with whom and how many it compares, the skills against peers with the weak ones flagged, the positional heatmap
+// from their raw replays (drawn on a canvas: a field outline and shaded cells, a picture no chart library draws) with
+// the control to upload one, the training recommendations for the truly weakest skills and the recent replays.
 import { api, chart, el, fmt, header, latest, options, param, remember, shown, showError, sortableTable } from "./common.js";
+import {
+  bandName, coded, comparedAs, direction, loadMeanings, shownPercentile, shownStats, statLabel,
+} from "./rlstats.js";
 import { uploadForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
@@ -31,10 +36,10 @@ function drawStat() {
   const peers = comparison.find((c) => c.stat_type === stat);
   const labels = days.map((d) => d.date);
   const band = peers && peers.band_low !== null ? [peers.band_low, peers.band_high] : null;
-  $("stat-title").textContent = `${stat.replaceAll("_", " ")} over time`;
+  $("stat-title").replaceChildren(el("span", { title: stat }, statLabel(stat)), " over time");
   chart($("progress"), { type: "line", data: { labels, datasets: [
     ...(band ? [{ label: "band low", data: labels.map(() => band[0]), borderWidth: 0, pointRadius: 0 },
-                { label: `same-rank band (${peers.rank_band}, middle 68 % of games)`, data: labels.map(() => band[1]),
+                { label: `same-rank band (${bandName(peers.rank_band)}, middle 68 % of games)`, data: labels.map(() => band[1]),
                   borderWidth: 0, pointRadius: 0, fill: "-1", backgroundColor: "rgba(26,127,55,.15)" }] : []),
     { label: "player's daily mean", data: days.map((d) => d.mean), borderColor: "#2f5bd3", backgroundColor: "#2f5bd3" },
   ] }, options: { plugins: { legend: { labels: { filter: (item) => item.text !== "band low" } },
@@ -123,18 +128,54 @@ const outcome = (m) => (m.team === 0 || m.team === 1) && m.result
   ? `${m.result === "draw" ? "draw" : m.result === ["blue", "orange"][m.team] ? "won" : "lost"} (${["blue", "orange"][m.team]})` : null;
 
 const BAR_PX = 22;
-/** Every stat's percentile among same-rank players, one horizontal bar each, every bar labelled (weak ones red:
- * more than one standard deviation below the peers). */
-function drawPercentiles() {
+const COLOURS = { weak: "#b42318", better: "#2f5bd3", style: "#98a2b3" };
+/** The comparison's stats a page shows: one of those that measure one thing. */
+const shownComparison = () => {
+  const keep = new Set(shownStats(comparison.map((c) => c.stat_type)));
+  return comparison.filter((c) => keep.has(c.stat_type));
+};
+
+/** Every shown stat's percentile among same-rank players, turned so that 100 is best, one horizontal bar each, every
+ * bar labelled, its 95 % interval over the player's games drawn across it; red only where weak (below the band's
+ * bottom quarter with the interval below its median), grey for a style (neither better nor worse: where the value
+ * lies). */
+function drawPercentiles(comp) {
   const canvas = $("percentiles");
-  canvas.parentElement.style.height = `${60 + BAR_PX * comparison.length}px`;
-  const weak = (c) => c.z !== null && c.z < -1;
-  chart(canvas, { type: "bar", data: { labels: comparison.map((c) => `${c.stat_type.replaceAll("_", " ")}${weak(c) ? " (weak)" : ""}`),
-    datasets: [{ label: "rank percentile among same-rank players", data: comparison.map((c) => c.rank_percentile),
-                 backgroundColor: comparison.map((c) => (weak(c) ? "#b42318" : "#2f5bd3")) }] },
+  const rows = shownComparison();
+  canvas.parentElement.style.height = `${60 + BAR_PX * rows.length}px`;
+  const colour = (c) => (c.weak ? COLOURS.weak : c.better ? COLOURS.better : COLOURS.style);
+  const label = (c) => `${statLabel(c.stat_type)}${c.weak ? " (weak)" : c.better ? "" : " (style)"}`;
+  canvas.dataset.stats = rows.map((c) => c.stat_type).join(",");
+  chart(canvas, { type: "bar", data: { labels: rows.map(label),
+    datasets: [
+      { label: "percentile among same-rank players (100: best)", data: rows.map(shownPercentile),
+        backgroundColor: rows.map(colour) },
+      { label: "95 % interval over the player's games", data: rows.map((c) => c.percentile_ci),
+        backgroundColor: "rgba(28,34,48,.55)", barPercentage: 0.2, grouped: false },
+    ] },
     options: { indexAxis: "y", scales: { x: { min: 0, max: 100, position: "top" },
                                          y: { ticks: { autoSkip: false, font: { size: 11 },
-                                                       color: (ctx) => (weak(comparison[ctx.index] || {}) ? "#b42318" : "#1c2230") } } } } });
+                                                       color: (ctx) => (rows[ctx.index]?.weak ? COLOURS.weak : "#1c2230") } } },
+               plugins: { tooltip: { callbacks: { afterLabel: (ctx) => {
+                 const c = rows[ctx.dataIndex];
+                 return c ? `${c.stat_type}: ${direction(c.stat_type)}${comparedAs(c.stat_type)}; ${fmt(c.games)} games${c.percentile_ci ? `, interval p${fmt(c.percentile_ci[0])}–p${fmt(c.percentile_ci[1])}` : ", no interval from one game"}` : "";
+               } } } } } });
+  const weak = rows.filter((c) => c.weak);
+  const games = Math.max(0, ...rows.map((c) => c.games));
+  $("percentiles-who").textContent = comparedWith(comp);
+  $("percentiles-note").textContent = `Each bar: the player's mean percentile over their ${fmt(games)} game${games === 1 ? "" : "s"} among the same band's players of the same playlist, turned so that 100 is best (lower-is-better stats such as shots against are turned), with its 95 % interval. Red (weak): below p${fmt(comp.weak_below)} with the whole interval below p50${weak.length ? ` — ${weak.map((c) => statLabel(c.stat_type)).join(", ")}` : "; none here"}. Grey: a style, neither better nor worse. Totals are compared per minute of the game and times as a share of it. ${games < 2 ? "One game gives no interval, so nothing is flagged." : ""}`;
+}
+
+/** With whom the comparison compares, and how many. */
+function comparedWith(comp) {
+  if (!comp.rank_band) return "No same-rank players to compare with.";
+  const players = comp.rank_band === "unranked" ? "players of unranked games" : `${bandName(comp.rank_band)} players`;
+  const among = `Percentiles among up to ${fmt(comp.ranked_among)} games of ${players} in the same playlist (${fmt(comp.peers)} such players, ${fmt(comp.peer_games)} games, in every playlist)`;
+  return comp.rank_from === "none"
+    ? `${among}: this player's games carry no rank (raw replays do not) and none is known from other games, so they are compared with other unranked games, few and of any level.`
+    : comp.rank_from === "profile"
+      ? `${among}: some of this player's games carry no rank, so their latest known rank sets the band.`
+      : `${among}, the band of the player's most played rank.`;
 }
 
 /** Shows the chosen player; what an earlier choice showed stays marked stale until the answer, and the answer of a
@@ -162,52 +203,73 @@ function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat]
     el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
   progress = prog.data.stats;
   comparison = comp.data.stats;
-  const stats = Object.keys(progress).sort();
-  options($("stat"), stats.map((s) => [s, s.replaceAll("_", " ")]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
+  const stats = shownStats(Object.keys(progress)).sort((a, b) => statLabel(a).localeCompare(statLabel(b)));
+  options($("stat"), stats.map((s) => [s, statLabel(s)]), stats.includes($("stat").value) ? $("stat").value : param("stat") || stats[0]);
   drawStat();
   $("field").replaceChildren(field(comparison));
   showHeatmap(heat.data);
+  $("prediction").replaceChildren(...prediction(rank));
+  drawPercentiles(comp.data);
+  const skills = weak.data.skills;
+  $("weaknesses").replaceChildren(skills.length ? sortableTable([
+    { key: "skill", label: "Skill", text: true, value: (s) => s.skill_name,
+      cell: (s) => el("span", { class: s.weak ? "down" : null, title: s.skill }, `${s.skill_name}${s.weak ? " (weak)" : ""}`) },
+    { key: "pct", label: "Percentile (95% interval)", value: (s) => s.rank_percentile,
+      cell: (s) => s.rank_percentile === null ? "—" : `${percentile(s.rank_percentile)} (${percentile(s.percentile_ci_low)}–${percentile(s.percentile_ci_high)})` },
+    { key: "z", label: "z vs peers", value: (s) => s.z, cell: (s) => fmt(s.z, 2) },
+    { key: "p", label: "p (adjusted)", value: (s) => s.p_adjusted, cell: (s) => fmt(s.p_adjusted, 3) },
+    { key: "detected", label: "Test", value: (s) => s.is_weak,
+      cell: (s) => (s.is_weak === null ? "—" : s.is_weak ? "detected" : "not detected") },
+    { key: "matches", label: "Games n", descending: true, value: (s) => s.matches },
+    { key: "peers", label: "Peers", descending: true, value: (s) => s.peers },
+  ], skills, { sortKey: "pct", caption: `Percentile among same-rank players of the same playlist (100: best), its 95 % interval for the luck of the player's games. Weak (red): below p${fmt(weak.data.weak_below)} with the interval below p50. Test: whether the skill stays below the peers' median after a false-discovery correction over every player and skill (5 %).` })
+    : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
+  const recommended = recs.data;
+  $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", { "data-skill": p.skill },
+    el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
+    el("div", { class: "muted" }, el("span", { title: p.skill }, p.skill_name), `: ${p.reason}`,
+       p.rank_percentile === null ? "" : ` (${percentile(p.rank_percentile)}, 95% ${percentile(p.percentile_ci_low)}–${percentile(p.percentile_ci_high)}, ${fmt(p.matches)} games against ${fmt(p.peers)} players)`))))
+    : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
+  $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
+    el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
+    " · ", coded(m.playlist_name, m.playlist), " · ", coded(m.map_name, m.map_code),
+    ` · ${[`blue ${m.score_team_0}–${m.score_team_1} orange`, outcome(m)].filter(Boolean).join(" · ")}`))) : el("p", {}, "No replay."));
+}
+
+/** The rank, the predicted rank with its interval on the ladder (said plainly to rest on thin evidence when wide),
+ * and the model's error beside the baseline's (the playlist's median rank) on held-out players. */
+function prediction(rank) {
   const r = rank.data;
-  $("prediction").replaceChildren(...(r ? [
+  if (!r) return [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))];
+  const m = r.model;
+  const verdict = { better: "errs less than", worse: "errs more than", "not distinguishable": "is not distinguishable from" }[m.verdict];
+  return [
     el("div", { class: "kpi", id: "rank" }, "Rank", el("b", { class: "rank" }, r.rank || "unranked"),
        el("span", { class: "muted" }, `division index ${fmt(r.rank_index, 0)} of ${r.scale[0]}–${r.scale[1]}`)),
     el("div", { class: "kpi", id: "predicted" }, "Predicted from their stats", el("b", { class: "rank" }, r.predicted_rank || "—"),
        el("span", { class: "muted" }, r.interval_95
          ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`
-         : "no interval")),
-    el("div", { class: "kpi" }, "Model vs baseline", el("b", {}, `MAE ${fmt(r.model.mae, 2)} vs ${fmt(r.model.baseline_mae, 2)}`),
-       el("span", { class: r.model.beats_baseline ? "up" : "down" }, r.model.beats_baseline === null ? "not measured"
-         : r.model.beats_baseline ? `beats the mean baseline (${r.model.held_out_players} held-out players)`
-         : `does not beat the mean baseline (${r.model.held_out_players} held-out players)`)),
-  ] : [el("p", {}, reasonOf(rank, "No rank prediction published for this player."))]));
-  drawPercentiles();
-  const skills = weak.data.skills;
-  $("weaknesses").replaceChildren(skills.length ? sortableTable([
-    { key: "skill", label: "Skill", text: true, value: (s) => s.skill, cell: (s) => el("span", { class: s.is_weak ? "down" : null }, `${s.skill}${s.is_weak ? " (weak)" : ""}`) },
-    { key: "z", label: "z vs peers", value: (s) => s.z, cell: (s) => fmt(s.z, 2) },
-    { key: "pct", label: "Percentile", value: (s) => s.rank_percentile, cell: (s) => percentile(s.rank_percentile) },
-    { key: "p", label: "p (adjusted)", value: (s) => s.p_adjusted, cell: (s) => fmt(s.p_adjusted, 3) },
-    { key: "matches", label: "Matches n", descending: true, value: (s) => s.matches },
-    { key: "peers", label: "Peers", descending: true, value: (s) => s.peers },
-  ], skills, { sortKey: "z" }) : el("p", {}, reasonOf(weak, "No skill scores published for this player.")));
-  const recommended = recs.data;
-  $("recommendations").replaceChildren(recommended.length ? el("ul", { class: "plain" }, recommended.map((p) => el("li", {},
-    el("b", {}, `${p.pack_name || p.pack_code}`), ` · ${p.pack_code} · ${p.difficulty || ""}`,
-    el("div", { class: "muted" }, `${p.skill}: ${p.reason}`)))) : el("p", {}, `No recommendation. ${reasonOf(recs, "No weak skill found.")}`));
-  $("replays").replaceChildren(recent.data.length ? el("ul", { class: "plain" }, recent.data.map((m) => el("li", {},
-    el("a", { href: `replay.html?id=${m.id}` }, `${m.played_at ? new Date(m.played_at).toLocaleString() : m.id}`),
-    ` · ${[m.playlist, m.map_code, `blue ${m.score_team_0}–${m.score_team_1} orange`, outcome(m)].filter(Boolean).join(" · ")}`))) : el("p", {}, "No replay."));
+         : "no interval"),
+       r.thin_evidence ? el("p", { class: "thin-evidence", id: "thin-evidence" }, r.interval_divisions === null
+         ? "The evidence is thin: the model's error is not measured."
+         : `The evidence is thin: the interval spans ${fmt(r.interval_divisions, 1)} divisions, more than a whole metal, so the stats say little of this player's rank.`) : null),
+    el("div", { class: "kpi", id: "baseline" }, "Model vs baseline", el("b", {}, `MAE ${fmt(m.mae, 1)} vs ${fmt(m.baseline_mae, 1)} divisions`),
+       el("span", { class: "muted" }, `Baseline: ${m.baseline} (${r.playlist_name || r.playlist || "—"}: ${r.baseline_rank || "—"}).`),
+       el("span", { class: m.beats_baseline ? "up" : "down" }, m.verdict === "unjudged" ? "not measured"
+         : `The model ${verdict} the baseline: ${fmt(Math.abs(m.mae_difference), 1)} divisions ${m.mae_difference < 0 ? "fewer" : "more"} on average (95% ${fmt(m.difference_ci[0], 1)} to ${fmt(m.difference_ci[1], 1)}), over ${fmt(m.held_out_players)} held-out players.`)),
+  ];
 }
 
 async function start() {
-  const players = (await api(`${BASE}/players`)).data.players;
+  const [answer] = await Promise.all([api(`${BASE}/players`), loadMeanings()]);
+  const players = answer.data.players;
   if (!players.length) {
     $("prediction").replaceChildren(el("p", {}, "No Rocket League player has been published yet."));
     shown();
     return;
   }
   const wanted = param("player");
-  const listed = players.map((p) => [p.player_id, `${p.name || p.player_id} (${p.rank_band || "unranked"})`]);
+  const listed = players.map((p) => [p.player_id, `${p.name || p.player_id} (${bandName(p.rank_band || "unranked")})`]);
   // A player linked to by id stays chosen when the list (the 200 with most games) leaves them out.
   const linked = wanted && !players.some((p) => p.player_id === wanted) ? [[wanted, wanted]] : [];
   options($("player"), [...linked, ...listed], wanted || players[0].player_id);

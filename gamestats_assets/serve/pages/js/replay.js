@@ -1,10 +1,15 @@
-// A Rocket League replay's page: the score with the winner, the blue and orange teams with their players' names and
-// ranks, then one table per stat group (ballchasing's groups, the design's positional features inside positioning),
-// a row per player by team with each stat and its percentile among same-rank players. Stats no player of the
-// replay has (its format does not carry them) are left out and named; an upload still queued is followed until it
-// is served or refused.
+// A Rocket League replay's page: the score with the winner, the arena and playlist by name, the blue and orange teams
+// with their players' names, ranks and whom their values are ranked among, then one table per stat group
+// (ballchasing's groups, the design's positional features inside positioning): a row per stat, named in words, a
+// column per player by team (on a phone, a table a team, so no table is wider than the screen), each value with its
+// percentile turned so that 100 is best. Of the stats that measure one
+// thing one is shown; stats no player of the replay has (its format does not carry them) are left out and named; an
+// upload still queued is followed until it is served or refused.
 import { api, el, fmt, header, param, shown, showError } from "./common.js";
-import { groupOf, groupOrder, statLabel, statValue } from "./rlstats.js";
+import {
+  coded, comparedAs, comparedWithText, direction, groupOf, groupOrder, loadMeanings, meaning, shownStats, statLabel,
+  statName, statValue,
+} from "./rlstats.js";
 import { follow, statusText } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,11 +25,15 @@ const playerName = (p) => p.name || p.player_id;
 function summary(replay) {
   const [blue, orange] = [replay.score_team_0, replay.score_team_1];
   const winner = replay.result === "blue" ? "Blue wins" : replay.result === "orange" ? "Orange wins" : "Draw";
+  const parts = [replay.played_at ? new Date(replay.played_at).toLocaleString() : null,
+                 coded(replay.playlist_name, replay.playlist), coded(replay.map_name, replay.map_code),
+                 replay.team_size ? `${replay.team_size}v${replay.team_size}` : null,
+                 replay.duration ? `${fmt(replay.duration / 60, 1)} min${replay.overtime ? " with overtime" : ""}` : null]
+    .filter(Boolean).flatMap((part, i) => (i ? [" · ", part] : [part]));
   return [
     el("p", { class: "score", id: "score" }, el("span", { class: "team-0" }, `Blue ${fmt(blue)}`), " – ",
        el("span", { class: "team-1" }, `${fmt(orange)} Orange`), " · ", el("b", { id: "winner" }, `${winner}${replay.overtime ? " in overtime" : ""}`)),
-    el("p", { class: "status", id: "summary" }, [replay.played_at ? new Date(replay.played_at).toLocaleString() : null, replay.playlist,
-      replay.map_code, replay.team_size ? `${replay.team_size}v${replay.team_size}` : null].filter(Boolean).join(" · ")),
+    el("p", { class: "status", id: "summary" }, ...parts),
     el("p", { class: "status", id: "format" }, `Read from ${FORMATS[replay.source] || replay.source}${replay.sources && replay.sources !== replay.source ? ` (also known from: ${replay.sources.split(",").filter((s) => s !== replay.source).map((s) => FORMATS[s] || s).join(", ")})` : ""}.`),
   ];
 }
@@ -32,75 +41,106 @@ function summary(replay) {
 function teams(players) {
   return el("div", { class: "teams", id: "teams" }, [0, 1].map((team) => el("section", { class: `card team team-${team}`, "data-team": team },
     el("h2", {}, `${teamName(team)} team`),
-    el("ul", { class: "plain" }, players.filter((p) => p.team === team).map((p) => el("li", {},
+    el("ul", { class: "plain" }, players.filter((p) => p.team === team).map((p) => el("li", { "data-player": p.player_id },
       el("a", { href: `player.html?player=${encodeURIComponent(p.player_id)}` }, playerName(p)), p.is_bot ? " (bot)" : "",
-      el("span", { class: "muted" }, ` · ${p.rank || "unranked"}`)))))));
+      el("span", { class: "muted" }, ` · ${p.rank || "unranked"}`),
+      el("div", { class: "muted compared" }, comparedWithText(p.compared_with, playerName(p)))))))));
 }
 
-/** The stats of each group (a group: its stats, each with every player's value), and the stats no player has. */
+/** The stats of each group a page shows (a group: its stats, each with every player's value), and the stats no
+ * player has, by reason. */
 function grouped(players) {
-  const groups = new Map(), empty = new Map();
+  const values = new Map(), categories = new Map();
   for (const p of players) {
     for (const [category, stats] of Object.entries(p.stats)) {
       for (const [stat, value] of Object.entries(stats)) {
-        const group = groupOf(category);
-        if (!groups.has(group)) groups.set(group, new Map());
-        if (!groups.get(group).has(stat)) groups.get(group).set(stat, []);
-        groups.get(group).get(stat).push(value);
+        categories.set(stat, category);
+        if (!values.has(stat)) values.set(stat, []);
+        values.get(stat).push(value);
       }
     }
   }
-  for (const [group, stats] of groups) {
-    for (const [stat, values] of stats) {
-      const twin = [...stats.keys()].find((other) => other !== stat && other.endsWith(`_${stat}`) && statLabel(other) === statLabel(stat));
-      if (twin) stats.delete(stat);  // a design feature that is ballchasing's stat of the same name, shown once
-      else if (values.every((v) => v.value === null)) {
-        stats.delete(stat);
-        const reason = values.find((v) => v.null_reason)?.null_reason || "no value";
-        if (!empty.has(reason)) empty.set(reason, []);
-        empty.get(reason).push(`${group.toLowerCase()}: ${statLabel(stat)}`);
-      }
+  const groups = new Map(), empty = new Map();
+  for (const [stat, found] of values) {
+    if (found.every((v) => v.value === null)) {
+      const reason = found.find((v) => v.null_reason)?.null_reason || "no value";
+      if (!empty.has(reason)) empty.set(reason, []);
+      empty.get(reason).push([stat, `${groupOf(categories.get(stat)).toLowerCase()}: ${statLabel(stat)}`]);
     }
-    if (!stats.size) groups.delete(group);
+  }
+  const held = [...values.keys()].filter((stat) => values.get(stat).some((v) => v.value !== null));
+  for (const [reason, stats] of empty) {  // a stat whose measure another stat of the replay shows is not missing
+    const missing = stats.filter(([stat]) => !meaning(stat).same_as.some((other) => held.includes(other)));
+    if (missing.length) empty.set(reason, missing); else empty.delete(reason);
+  }
+  for (const stat of shownStats(held)) {
+    const group = groupOf(categories.get(stat));
+    if (!groups.has(group)) groups.set(group, []);
+    groups.get(group).push(stat);
   }
   return { groups, empty };
 }
 
-function groupTable(group, stats, players) {
-  const names = [...stats.keys()].sort();
-  return el("section", { class: "card", "data-group": group }, el("h2", {}, group), el("div", { class: "scroll" }, el("table", {},
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Player"), names.map((s) => el("th", { scope: "col", title: s }, statLabel(s))))),
-    el("tbody", {}, players.map((p) => el("tr", { class: `team-${p.team}` },
-      el("td", {}, el("a", { href: `player.html?player=${encodeURIComponent(p.player_id)}` }, playerName(p))),
-      names.map((s) => {
-        const stat = Object.values(p.stats).map((byStat) => byStat[s]).find(Boolean);
-        return el("td", { title: stat?.null_reason || null }, statValue(s, stat?.value),
-                  stat?.rank_percentile !== null && stat?.rank_percentile !== undefined
-                    ? el("span", { class: "muted", title: "percentile among same-rank players" }, ` p${fmt(stat.rank_percentile)}`) : null);
-      })))))));
+/** A player's value of `stat` with its percentile (turned so that 100 is best) and what it was ranked among. */
+function cell(player, stat) {
+  const found = Object.values(player.stats).map((byStat) => byStat[stat]).find(Boolean);
+  const percentile = found?.better_percentile ?? found?.rank_percentile;
+  const among = player.compared_with;
+  return el("td", { title: found?.null_reason || null, "data-stat": stat, "data-player": player.player_id },
+    statValue(stat, found?.value),
+    percentile !== null && percentile !== undefined
+      ? el("span", { class: `muted pct${found.better_percentile === null ? " style" : ""}`,
+                     title: `percentile among ${fmt(found.peers)} games of ${among.rank_band} players in ${among.playlist_name || among.playlist}${comparedAs(stat)}; ${direction(stat)}` },
+           ` p${fmt(percentile)}`) : null);
 }
 
+/** A table of `stats` (rows) for `players` (columns). */
+function statTable(stats, players, caption) {
+  return el("div", { class: "scroll" }, el("table", { class: "stats" },
+    caption ? el("caption", { class: "muted" }, caption) : null,
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Stat"),
+      players.map((p) => el("th", { scope: "col", class: `team-${p.team}`, "data-player": p.player_id }, playerName(p))))),
+    el("tbody", {}, stats.map((stat) => el("tr", { "data-stat": stat },
+      el("th", { scope: "row" }, statName(stat)), players.map((p) => cell(p, stat)))))));
+}
+
+/** A stat group's card: one table of every player, or on a phone one table a team, so that no table is wider than
+ * the screen. */
+function groupTable(group, stats, players, byTeam) {
+  const sides = byTeam ? [...new Set(players.map((p) => p.team))].map((team) => [team, players.filter((p) => p.team === team)])
+    : [[null, players]];
+  return el("section", { class: "card", "data-group": group }, el("h2", {}, group),
+    sides.map(([team, side]) => statTable(stats, side, byTeam ? `${teamName(team)} team` : null)));
+}
+
+const PHONE = matchMedia("(max-width: 600px)");
+let drawn = null;
+
 function analysis(replay) {
+  drawn = replay;
   const players = replay.players;
   const { groups, empty } = grouped(players);
   const hidden = [...empty.values()].reduce((n, stats) => n + stats.length, 0);
   $("groups").replaceChildren(
-    ...[...groups.keys()].sort(groupOrder).map((group) => groupTable(group, groups.get(group), players)),
+    el("p", { class: "muted", id: "percentile-note" }, "pNN: the value's percentile among the games of the same rank band and playlist, turned so that 100 is best (for a style, neither better nor worse, where the value lies); a total is compared per minute of the game and a time as a share of it, so an overtime does not inflate it. One game's percentile says little of a player."),
+    ...[...groups.keys()].sort(groupOrder).map((group) => groupTable(group, groups.get(group), players, PHONE.matches)),
     hidden ? el("section", { class: "card", id: "hidden-stats" }, el("h2", {}, `${hidden} stats not in this replay`),
       el("p", { class: "muted" }, `No player of this game has a value for them (read from ${FORMATS[replay.source] || replay.source}); why, for each:`),
-      el("ul", { class: "plain" }, [...empty].map(([reason, stats]) => el("li", {}, el("b", {}, `${reason}: `), stats.join(", "))))) : null);
+      el("ul", { class: "plain" }, [...empty].map(([reason, stats]) => el("li", {}, el("b", {}, `${reason}: `),
+        stats.map(([, name]) => name).join(", "))))) : null);
 }
 
 async function start() {
   const id = param("id");
   if (!id) throw new Error("no replay given: open a replay from a player's page");
-  let replay = (await api(`/api/v1/rocket/replays/${encodeURIComponent(id)}`)).data;
+  const [answer] = await Promise.all([api(`/api/v1/rocket/replays/${encodeURIComponent(id)}`), loadMeanings()]);
+  let replay = answer.data;
   $("title").textContent = `Replay ${replay.id}`;
   if (replay.status !== "processed") {
     $("progress").textContent = statusText(replay);
     shown();
     if (replay.status === "failed") return;
-    replay = await follow(replay.id, (answer, running) => { $("progress").textContent = statusText(answer, running); });
+    replay = await follow(replay.id, (followed, running) => { $("progress").textContent = statusText(followed, running); });
     if (replay.status !== "processed") return;
     $("progress").textContent = "";
   }
@@ -108,6 +148,7 @@ async function start() {
   $("title").textContent = `Replay · ${side(0) || "?"} vs ${side(1) || "?"}`;
   $("match").replaceChildren(...summary(replay), teams(replay.players));
   analysis(replay);
+  PHONE.addEventListener("change", () => { if (drawn) analysis(drawn); });
   shown();
 }
 
