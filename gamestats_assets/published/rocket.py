@@ -102,10 +102,7 @@ COLUMNS: dict[str, Columns] = described({
         "indicators": TEXT("the stats the skill was read from"),
         "matches": BIGINT("the player's games scored on the skill"),
         "peers": BIGINT("the same-rank players compared with"), "z": DOUBLE,
-        "rank_percentile": DOUBLE("the player's percentile among those peers"),
-        "percentile_ci_low": DOUBLE("the low end of the percentile's 95 % interval for the luck of the player's "
-                                    "games"),
-        "percentile_ci_high": DOUBLE("its high end"), "p_value": DOUBLE,
+        "rank_percentile": DOUBLE("the player's percentile among those peers"), "p_value": DOUBLE,
         "p_adjusted": DOUBLE("the Benjamini–Hochberg adjusted p over every player and skill"),
         "is_weak": BOOLEAN("a weakness: p_adjusted below 0.05"),
         "null_reason": TEXT("why the skill has no z (null when it has one)"),
@@ -114,7 +111,10 @@ COLUMNS: dict[str, Columns] = described({
         "probability_reason": TEXT("why weakness_probability is null (null when it is not)"),
         "lasting_spread": DOUBLE("how much same-rank players differ lastingly on the skill (a variance)"),
         "game_spread": DOUBLE("how much a player's games differ by luck (a variance)"),
-        "standard_error": DOUBLE("the standard error of the player's mean over their games")},
+        "standard_error": DOUBLE("the standard error of the player's mean over their games"),
+        "percentile_ci_low": DOUBLE("the low end of the percentile's 95 % interval for the luck of the player's "
+                                    "games"),
+        "percentile_ci_high": DOUBLE("its high end")},
     "rank_predictions": {
         "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
         "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),

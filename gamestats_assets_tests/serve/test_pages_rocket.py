@@ -322,7 +322,8 @@ def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(
             thin = text(page, "#thin-evidence")
             assert bool(thin) == (2 * 1.96 * rmse > 12)
             if thin:
-                assert thin.startswith("The evidence is thin") and f"{2 * 1.959963984540054 * rmse:.1f} divisions" in thin
+                assert thin.startswith("The evidence is thin")
+                assert f"{2 * 1.959963984540054 * rmse:.1f} divisions" in thin
             shown = text(page, "#baseline")
             assert f"MAE {model:.1f} vs {baseline:.1f} divisions" in shown, shown
             assert "median rank of the player's playlist" in shown and playlist_name(playlist) in shown
@@ -355,9 +356,9 @@ def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_playe
         SELECT s.player_id, s.stat_type, s.value, (100 * (c.games_below + c.games / 2.0) / c.total)::float,
                (SELECT 100.0 * count(*) FILTER (WHERE o.value < s.value) / count(*) FROM rocket.player_stats o
                 WHERE o.stat_type = s.stat_type AND o.rank_band = s.rank_band AND o.playlist = s.playlist)::float
-        FROM rocket.player_stats s JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c WHERE c.rank_band = s.rank_band
-             AND c.playlist = s.playlist AND c.stat_type = s.stat_type AND c.value_bin <= s.value_bin
-             ORDER BY c.value_bin DESC LIMIT 1) c ON true
+        FROM rocket.player_stats s JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c
+             WHERE c.rank_band = s.rank_band AND c.playlist = s.playlist AND c.stat_type = s.stat_type
+             AND c.value_bin <= s.value_bin ORDER BY c.value_bin DESC LIMIT 1) c ON true
         WHERE s.match_id = %s AND s.stat_type = ANY(%s)""", (match, list(stats)))
     assert len({value for _, stat, value, _, _ in published if stat == "movement_total_distance"}) == 6
     assert sorted(raw for *_, raw in published)[len(published) // 2] > 90, "raw seconds would top every band"

@@ -10,8 +10,6 @@ CREATE TABLE rocket.player_weaknesses (
     peers bigint,
     z double precision,
     rank_percentile double precision,
-    percentile_ci_low double precision,
-    percentile_ci_high double precision,
     p_value double precision,
     p_adjusted double precision,
     is_weak boolean,
@@ -21,5 +19,7 @@ CREATE TABLE rocket.player_weaknesses (
     lasting_spread double precision,
     game_spread double precision,
     standard_error double precision,
+    percentile_ci_low double precision,
+    percentile_ci_high double precision,
     PRIMARY KEY (player_id, skill)
 );

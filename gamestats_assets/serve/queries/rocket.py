@@ -252,8 +252,9 @@ def compared_with(found: dict) -> dict:
     """Whom a player's first stat row of `REPLAY_STATS` is ranked among, before the values are counted."""
     rank_from = "profile" if found["from_profile"] else "none" if found["band"] == "unranked" else "game"
     index = found["known_index"] if rank_from == "profile" else found["rank_index"]
-    return {"rank_band": found["band"], "playlist": found["playlist"], "playlist_name": playlist_name(found["playlist"]),
-            "games": None, "rank_from": rank_from, "rank": rank_name(index)}
+    return {"rank_band": found["band"], "playlist": found["playlist"],
+            "playlist_name": playlist_name(found["playlist"]), "games": None, "rank_from": rank_from,
+            "rank": rank_name(index)}
 
 
 @query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts", "rocket.users",

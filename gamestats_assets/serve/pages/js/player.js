@@ -44,7 +44,8 @@ function drawStat() {
     { label: "player's daily mean", data: days.map((d) => d.mean), borderColor: "#2f5bd3", backgroundColor: "#2f5bd3" },
   ] }, options: { plugins: { legend: { labels: { filter: (item) => item.text !== "band low" } },
                              tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `games=${days[ctx.dataIndex].games}` : "" } } } } });
-  $("stat-note").textContent = peers ? `${fmt(days.reduce((a, d) => a + d.games, 0))} games of the player; the band from ${fmt(peers.peer_games)} games of ${fmt(peers.peers)} same-rank players.` : "No same-rank players to compare with.";
+  const games = days.reduce((a, d) => a + d.games, 0);
+  $("stat-note").textContent = peers ? `${fmt(games)} game${games === 1 ? "" : "s"} of the player; the band from ${fmt(peers.peer_games)} games of ${fmt(peers.peers)} same-rank players.` : "No same-rank players to compare with.";
 }
 
 const THIRDS = [["time_defensive_third_share", "defensive third"], ["time_neutral_third_share", "neutral third"],

@@ -8,17 +8,15 @@ const GROUPS = { core: "Core", boost: "Boost", movement: "Movement", positioning
                  mechanical: "Mechanical", game_sense: "Game sense", demo: "Demolitions" };
 const ORDER = ["Core", "Boost", "Movement", "Positioning", "Mechanical", "Game sense", "Demolitions"];
 
-let declared = { stats: new Map(), weak_below: 25, middle: 50 };
+let declared = new Map();
 
 /** Reads the stats' declaration once; the other functions use it. */
 export async function loadMeanings() {
-  const answer = (await api("/api/v1/rocket/stats")).data;
-  declared = { stats: new Map(answer.stats.map((m) => [m.stat_type, m])), weak_below: answer.weak_below, middle: answer.middle };
-  return declared;
+  declared = new Map((await api("/api/v1/rocket/stats")).data.stats.map((m) => [m.stat_type, m]));
 }
 
 /** A stat's declaration (a bare one for a stat the declaration lacks). */
-export const meaning = (stat) => declared.stats.get(stat) || { stat_type: stat, label: stat.replaceAll("_", " "), unit: "", better: null, compared: null, same_as: [] };
+export const meaning = (stat) => declared.get(stat) || { stat_type: stat, label: stat.replaceAll("_", " "), unit: "", better: null, compared: null, same_as: [] };
 
 /** The group a stat category is shown in (`positional` and `positioning` are one). */
 export const groupOf = (category) => GROUPS[category] || category.replaceAll("_", " ");
@@ -65,11 +63,6 @@ export function shownStats(available) {
     return !same.length || same.find((other) => present.has(other)) === stat;
   });
 }
-
-/** Whether a percentile in the better direction is in the band's bottom quarter (the rule of a weak stat, which
- * also wants its interval below the median). */
-export const weakBelow = () => declared.weak_below;
-export const middle = () => declared.middle;
 
 /** A rank band as players say it: `grand-champion` → Grand Champion, `unranked` → unranked. */
 export const bandName = (band) => band === "unranked" ? "unranked" : (band || "").split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join(" ");
