@@ -93,7 +93,8 @@ def test_a_known_player_without_skill_scores_is_answered_empty_with_the_reason(r
     with psycopg.connect(rocket["pg_url"]) as conn:
         (player,) = conn.execute("SELECT player_id FROM rocket.player_stats EXCEPT SELECT player_id FROM "
                                  "rocket.player_weaknesses ORDER BY 1 LIMIT 1").fetchone()
-    empty = {"/analytics/weaknesses": {"weaknesses": [], "skills": []}, "/analytics/rank-prediction": None,
+    empty = {"/analytics/weaknesses": {"weaknesses": [], "skills": [], "weak_below": 25.0},
+             "/analytics/rank-prediction": None,
              "/training/recommendations": []}
     for path, data in empty.items():
         answer = rocket["client"].get(BASE + path, params={"player_id": player})

@@ -124,7 +124,7 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
             reasons += 1
             assert typed_get(rocket_client, f"{base}/{path}", {"player_id": without[0]})[1]["metadata"]["reason"]
     assert reasons, "no player lacks a rank prediction, recommendations or skill scores: the empty answers untried"
-    for path, params in ((f"replays/{replay}", {}), ("training/packs", {"q": "a"}), ("players", {})):
+    for path, params in ((f"replays/{replay}", {}), ("training/packs", {"q": "a"}), ("players", {}), ("stats", {})):
         route, answer = typed_get(rocket_client, f"{base}/{path}", params)
         asked.add(route)
         assert answer["data"], path
