@@ -38,6 +38,8 @@ from gamestats_assets_tests.serve.test_rocket import PER_GAME_PERCENTILES, SYNTH
 
 REPLAY = "XBOX_PARTY.replay"
 """The real raw replay whose players get a heatmap."""
+CROWDED = "BOTS_JOINING_AND_LEAVING.replay"
+"""A real raw replay of thirteen players (bots joining and leaving), whose tables must still fit the page."""
 UPLOADED = REPLAYS / "0_SAVES.replay"
 """The real raw replay a signed-in player uploads from the page."""
 SHOTS = SCREENSHOTS / "rocket"
@@ -59,6 +61,7 @@ def published(tmp_path_factory, migrated_pg_url):
         folder = Settings.from_env().landing_dir("rocket") / replay_day
         folder.mkdir(parents=True)
         shutil.copy(REPLAYS / REPLAY, folder)
+        shutil.copy(REPLAYS / CROWDED, folder)
         run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=replay_day)
         run(defs, rocket_keys(defs, partitioned=True), instance, tags={
             "dagster/asset_partition_range_start": SYNTHETIC_DAY.isoformat(),
@@ -377,14 +380,17 @@ def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_playe
 def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request, migrated_pg_url):
     base, page = site
     match, player = a_long_overtime_game(migrated_pg_url), a_player_with_skills(migrated_pg_url)
-    ((raw_game,),) = rows(migrated_pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'replay' LIMIT 1")
+    raw_game, crowded = (read_header_alone(REPLAYS / name).match_id.lower() for name in (REPLAY, CROWDED))
+    assert len(rows(migrated_pg_url, "SELECT player_id FROM rocket.match_players WHERE match_id = %s", (crowded,))) > 10
     wider = ("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
              ".map(e => `${e.tagName}#${e.id}.${e.className}`)")
-    codes = ("stadium_p", "cs_day_p", "ranked-standard", "ranked-doubles", "boost_management", "time_zero_boost_share")
+    codes = ("stadium_p", "cs_day_p", "NeoTokyo_Standard_P", "ranked-standard", "ranked-doubles", "unranked-standard",
+             "boost_management", "time_zero_boost_share")
     with check(page, request):
         for width in (1400, PHONE[0]):
             at_width(page, width)
-            for url in (f"replay.html?id={match}", f"replay.html?id={raw_game}", f"player.html?player={player}"):
+            for url in (f"replay.html?id={match}", f"replay.html?id={raw_game}", f"replay.html?id={crowded}",
+                        f"player.html?player={player}"):
                 clean_load(page, f"{base}/{url}")
                 assert page.evaluate(wider) == [], (width, url)
                 assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= "
@@ -397,6 +403,9 @@ def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request
             "Champions Field (Day)"
         assert page.evaluate("document.querySelector('#summary [title=\"ranked-doubles\"]').innerText") == \
             "Ranked Doubles 2v2"
+        clean_load(page, f"{base}/replay.html?id={crowded}")
+        assert page.evaluate("document.querySelector('#summary [title=\"NeoTokyo_Standard_P\"]').innerText") == \
+            "Neo Tokyo"
     at_width(page, DESKTOP[0])
 
 
@@ -514,7 +523,7 @@ def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(si
     as many as the published counts hold, and the page says so; once a game of theirs with a rank is published, the
     player's values are ranked in that band, as its published counts give them."""
     base, page = site
-    ((match,),) = rows(migrated_pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'replay'")
+    match = read_header_alone(REPLAYS / REPLAY).match_id.lower()
     seats = dict(rows(migrated_pg_url, "SELECT player_id, name FROM rocket.match_players WHERE match_id = %s",
                       (match,)))
     ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (match,))

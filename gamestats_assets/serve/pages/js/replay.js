@@ -1,8 +1,8 @@
 // A Rocket League replay's page: the score with the winner, the arena and playlist by name, the blue and orange teams
 // with their players' names, ranks and whom their values are ranked among, then one table per stat group
 // (ballchasing's groups, the design's positional features inside positioning): a row per stat, named in words, a
-// column per player by team (on a phone, a table a team, so no table is wider than the screen), each value with its
-// percentile turned so that 100 is best. Of the stats that measure one
+// column per player by team (a table a team, or a part of one, where they would not fit the screen), each value
+// with its percentile turned so that 100 is best. Of the stats that measure one
 // thing one is shown; stats no player of the replay has (its format does not carry them) are left out and named; an
 // upload still queued is followed until it is served or refused.
 import { api, el, fmt, header, param, shown, showError } from "./common.js";
@@ -104,26 +104,40 @@ function statTable(stats, players, caption) {
       el("th", { scope: "row" }, statName(stat)), players.map((p) => cell(p, stat)))))));
 }
 
-/** A stat group's card: one table of every player, or on a phone one table a team, so that no table is wider than
- * the screen. */
-function groupTable(group, stats, players, byTeam) {
-  const sides = byTeam ? [...new Set(players.map((p) => p.team))].map((team) => [team, players.filter((p) => p.team === team)])
-    : [[null, players]];
+/** A stat group's card: a table of `tables`' players each (`tablesOf`). */
+function groupTable(group, stats, tables) {
   return el("section", { class: "card", "data-group": group }, el("h2", {}, group),
-    sides.map(([team, side]) => statTable(stats, side, byTeam ? `${teamName(team)} team` : null)));
+    tables.map(([team, side]) => statTable(stats, side, team === null ? null : `${teamName(team)} team`)));
 }
 
 const PHONE = matchMedia("(max-width: 600px)");
-let drawn = null;
+/** The width (px) of the stats' column and of a player's, as the stylesheet lays them out on a phone and wider. */
+const COLUMNS = () => (PHONE.matches ? { stat: 115, player: 72 } : { stat: 150, player: 125 });
+let drawn = null, fitting = 0;
+
+/** How many players' columns fit beside the stats' in the groups' width. */
+const fit = () => Math.max(1, Math.floor(($("groups").clientWidth - 28 - COLUMNS().stat) / COLUMNS().player));
+
+/** The players of each table, so that no table is wider than the page: all in one when they fit, else a table a
+ * team, a team of more than fit split into tables of as many as fit. */
+function tablesOf(players, most) {
+  if (players.length <= most) return [[null, players]];
+  return [...new Set(players.map((p) => p.team))].flatMap((team) => {
+    const side = players.filter((p) => p.team === team);
+    return Array.from({ length: Math.ceil(side.length / most) }, (_, i) => [team, side.slice(i * most, (i + 1) * most)]);
+  });
+}
 
 function analysis(replay) {
   drawn = replay;
+  fitting = fit();
   const players = replay.players;
+  const tables = tablesOf(players, fitting);
   const { groups, empty } = grouped(players);
   const hidden = [...empty.values()].reduce((n, stats) => n + stats.length, 0);
   $("groups").replaceChildren(
     el("p", { class: "muted", id: "percentile-note" }, "pNN: the value's percentile among the games of the same rank band and playlist, turned so that 100 is best (for a style, neither better nor worse, where the value lies); a total is compared per minute of the game and a time as a share of it, so an overtime does not inflate it. One game's percentile says little of a player."),
-    ...[...groups.keys()].sort(groupOrder).map((group) => groupTable(group, groups.get(group), players, PHONE.matches)),
+    ...[...groups.keys()].sort(groupOrder).map((group) => groupTable(group, groups.get(group), tables)),
     hidden ? el("section", { class: "card", id: "hidden-stats" }, el("h2", {}, `${hidden} stats not in this replay`),
       el("p", { class: "muted" }, `No player of this game has a value for them (read from ${FORMATS[replay.source] || replay.source}); why, for each:`),
       el("ul", { class: "plain" }, [...empty].map(([reason, stats]) => el("li", {}, el("b", {}, `${reason}: `),
@@ -148,7 +162,7 @@ async function start() {
   $("title").textContent = `Replay · ${side(0) || "?"} vs ${side(1) || "?"}`;
   $("match").replaceChildren(...summary(replay), teams(replay.players));
   analysis(replay);
-  PHONE.addEventListener("change", () => { if (drawn) analysis(drawn); });
+  addEventListener("resize", () => { if (drawn && fit() !== fitting) analysis(drawn); });
   shown();
 }
 
