@@ -538,6 +538,7 @@ def test_an_uploaders_replay_says_whom_it_compares_with_then_their_known_band(si
             said = compared_with_shown(page, player)
             assert said.startswith(f"Compared with {values_of('unranked')} games of players of unranked games in "
                                    f"{playlist_name(playlist)}") and "carries no rank" in said, said
+        assert "those percentiles say little" in text(page, "#unranked-note")
         uploader, name = sorted(seats.items())[-1]
         folder = published["data_dir"] / "landing" / "rocket" / RANKED_DAY / "ballchasing"
         folder.mkdir(parents=True)

@@ -38,13 +38,18 @@ function summary(replay) {
   ];
 }
 
+/** What a page says once when some of the game's players are compared with players of unranked games. */
+const UNRANKED = "A game that carries no rank (a raw replay does not) ranks its players among the players of unranked games of its playlist, few and of any level, unless a player's rank is known from their other games: those percentiles say little.";
+
 function teams(players) {
-  return el("div", { class: "teams", id: "teams" }, [0, 1].map((team) => el("section", { class: `card team team-${team}`, "data-team": team },
+  const unranked = players.some((p) => p.compared_with.rank_from === "none");
+  return el("div", {}, el("div", { class: "teams", id: "teams" }, [0, 1].map((team) => el("section", { class: `card team team-${team}`, "data-team": team },
     el("h2", {}, `${teamName(team)} team`),
     el("ul", { class: "plain" }, players.filter((p) => p.team === team).map((p) => el("li", { "data-player": p.player_id },
       el("a", { href: `player.html?player=${encodeURIComponent(p.player_id)}` }, playerName(p)), p.is_bot ? " (bot)" : "",
       el("span", { class: "muted" }, ` · ${p.rank || "unranked"}`),
-      el("div", { class: "muted compared" }, comparedWithText(p.compared_with, playerName(p)))))))));
+      el("div", { class: "muted compared" }, comparedWithText(p.compared_with, playerName(p))))))))),
+    unranked ? el("p", { class: "muted", id: "unranked-note" }, UNRANKED) : null);
 }
 
 /** The stats of each group a page shows (a group: its stats, each with every player's value), and the stats no

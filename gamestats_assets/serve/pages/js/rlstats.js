@@ -72,10 +72,10 @@ export function comparedWithText(compared, name) {
   const games = compared.games ? `${fmt(compared.games)} game${compared.games === 1 ? "" : "s"}` : "no games";
   const playlist = compared.playlist_name || compared.playlist || "the same playlist";
   if (compared.rank_from === "none") {
-    return `Compared with ${games} of players of unranked games in ${playlist} (${name}'s included): this game carries no rank and none is known for ${name}, so these percentiles say little.`;
+    return `Compared with ${games} of players of unranked games in ${playlist}: this game carries no rank and none is known for ${name}.`;
   }
-  const band = `${bandName(compared.rank_band)} players`;
+  const among = `Compared with ${games} of ${bandName(compared.rank_band)} players in ${playlist}`;
   return compared.rank_from === "profile"
-    ? `Compared with ${games} of ${band} in ${playlist}: this game carries no rank, so ${name}'s latest known rank (${compared.rank || bandName(compared.rank_band)}) sets the band.`
-    : `Compared with ${games} of ${band} in ${playlist}, the rank this game gave ${name}.`;
+    ? `${among}, ${name}'s latest known rank (${compared.rank || bandName(compared.rank_band)}): this game carries none.`
+    : `${among}.`;
 }
