@@ -71,6 +71,7 @@ def test_every_pubg_answer_is_its_declared_model(published, client):
                                        "FROM pubg.tournament_scheduled_matches ORDER BY 1, 2, 3 LIMIT 1")
     (match,) = first(published["pg_url"], "SELECT match_id FROM pubg.tournament_match_outcomes WHERE scored LIMIT 1")
     (player,) = first(published["pg_url"], "SELECT account_id FROM pubg.match_summaries ORDER BY 1 LIMIT 1")
+    (competitor,) = first(published["pg_url"], "SELECT account_id FROM pubg.player_match_results ORDER BY 1 LIMIT 1")
     in_round = {"season_id": season, "division": division, "round": round_id}
     instance = dg.DagsterInstance.ephemeral()
     client.app.state.dagster_instance = lambda: instance
@@ -80,7 +81,8 @@ def test_every_pubg_answer_is_its_declared_model(published, client):
                          (f"{base}/leaderboard/players", {"include_weapons": "true"}),
                          (f"{base}/leaderboard/players", in_round), (f"{base}/matches/recent", {}),
                          (f"{base}/rounds", {"season_id": season}), (f"{base}/schedule", in_round),
-                         (f"{base}/matches/{match}", {}), (f"{base}/seasons", {}), (f"{base}/decisions", {}),
+                         (f"{base}/matches/{match}", {}), (f"{base}/players/{competitor}", {}),
+                         (f"{base}/seasons", {}), (f"{base}/decisions", {}),
                          (f"{admin}/decisions", {"season_id": season}), (f"{admin}/schedule", in_round),
                          (f"{admin}/season", {}),
                          (f"{admin}/validation", {}), (f"{admin}/validation", {"status": "confirmed"}),
