@@ -15,8 +15,9 @@ def test_serve_imports_only_lib_sources_the_published_columns_and_itself():
         assert not forbidden, f"{path.relative_to(SERVE)} imports {sorted(forbidden)}"
 
 
-def test_only_serve_and_the_cli_import_serve():
+def test_only_serve_the_cli_and_the_manual_import_serve():
+    """The manual's API reference is rendered from the app's own OpenAPI document, so `manual/` reads the app."""
     for path in sorted(PACKAGE.rglob("*.py")):
-        if SERVE in path.parents or path.name == "cli.py":
+        if SERVE in path.parents or path.name == "cli.py" or PACKAGE / "manual" in path.parents:
             continue
         assert not {m for m in imports(path) if m.startswith("gamestats_assets.serve")}, path

@@ -1,6 +1,7 @@
 """The ranked tier selector of the League tier list and champion page in headless Chromium, over the tables a real
-run published (all ranks) beside an `emerald_plus` slice written for the test (half the champions, each row with
-1000 games more, so its numbers cannot be mistaken for all ranks'): the selector lists the tiers the API lists,
+run published (all ranks) beside an `emerald_plus` slice written for the test in place of the run's own slices
+(half the champions, each row with 1000 games more, so its numbers cannot be mistaken for all ranks'): the
+selector lists the tiers the API lists,
 choosing one shows that tier's rows (the champion page's patch trend and win rates by length too) and keeps it in
 the address, a reload and the champion page opened from a row keep it, and all ranks come back when chosen again."""
 
@@ -17,9 +18,11 @@ TABLES = ("champion_stats", "item_build_stats", "skill_order_stats", "lane_match
 
 
 def add_tier(pg_url: str) -> None:
-    """The `all` rows of each table's even champions copied as `TIER`, with 1000 games more."""
+    """The `all` rows of each table's even champions copied as `TIER`, with 1000 games more, in place of every rank
+    slice the run published of the generator's ranked games."""
     with psycopg.connect(pg_url) as conn:
         for table in TABLES:
+            conn.execute(f"DELETE FROM lol.{table} WHERE tier <> 'all'")
             conn.execute(f"CREATE TEMP TABLE copied AS SELECT * FROM lol.{table} WHERE tier = 'all' "
                          "AND champion_id % 2 = 0")
             conn.execute("UPDATE copied SET tier = %s, games = games + 1000", (TIER,))
