@@ -1,9 +1,9 @@
 """The ranked tier selector of the League tier list and champion page in headless Chromium, over the tables a real
 run published (all ranks) beside an `emerald_plus` slice written for the test in place of the run's own slices
 (half the champions, each row with 1000 games more, so its numbers cannot be mistaken for all ranks'): the
-selector lists the tiers the API lists,
-choosing one shows that tier's rows (the champion page's patch trend and win rates by length too) and keeps it in
-the address, a reload and the champion page opened from a row keep it, and all ranks come back when chosen again."""
+selector lists the tiers the API lists, choosing one shows that tier's rows (the champion page's patch trend and
+win rates by length too) and keeps it in the address, a reload and the champion page opened from a row keep it, and
+all ranks come back when chosen again."""
 
 from __future__ import annotations
 
