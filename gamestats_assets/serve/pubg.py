@@ -41,8 +41,9 @@ Group = named("a group of the division (default: every group)")
 Round = named('a round of the season, or "overall" (default: every round)')
 RoundId = named("a round of the season (default: every round)")
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="the most rows of the page")]
-MatchId = Annotated[str | None, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
-                                      description="one scored match of the context: its standings alone")]
+PUBG_ID = {"min_length": 1, "max_length": 128, "pattern": r"^[A-Za-z0-9._:-]+$"}
+"""What a PUBG API id (a match's, an account's) may be, in a path or a query."""
+MatchId = Annotated[str | None, Query(**PUBG_ID, description="one scored match of the context: its standings alone")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="the rows skipped before the page")]
 Weapons = Annotated[bool, Query(description="each player's damage and kills per weapon category as well")]
 

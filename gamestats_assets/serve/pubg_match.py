@@ -15,11 +15,11 @@ from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope
+from gamestats_assets.serve.pubg import PUBG_ID
 from gamestats_assets.serve.queries import pubg as queries
 
 router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"], responses=unknown("the match"))
-MatchId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
-                              description="the match (the PUBG API's id)")]
+MatchId = Annotated[str, Path(**PUBG_ID, description="the match (the PUBG API's id)")]
 MatchAnswer = envelope("PubgMatchAnswer", queries.Match, match_id=str)
 
 

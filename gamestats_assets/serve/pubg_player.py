@@ -13,12 +13,11 @@ from gamestats_assets.serve.contract import unknown
 from gamestats_assets.serve.deps import ReaderDep
 from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.models import envelope
-from gamestats_assets.serve.pubg import Limit, Offset
+from gamestats_assets.serve.pubg import PUBG_ID, Limit, Offset
 from gamestats_assets.serve.queries import pubg_player as queries
 
 router = APIRouter(prefix="/api/v1/tournaments", tags=["pubg tournaments"], responses=unknown("the player"))
-PlayerId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$",
-                               description="the player (their PUBG account id, `account.…`)")]
+PlayerId = Annotated[str, Path(**PUBG_ID, description="the player (their PUBG account id, `account.…`)")]
 PlayerAnswer = envelope("PubgPlayerAnswer", queries.Player, player_id=str)
 
 

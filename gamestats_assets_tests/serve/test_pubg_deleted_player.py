@@ -57,3 +57,9 @@ def test_a_deleted_player_has_no_row_and_the_players_below_close_up(published):
             assert {row["player_id"]: row["rank"] for row in shown["players"]} == closed_up(
                 before["players"], victim["player_id"])
         assert board(TEAMS) == teams
+        for gone in (victim["player_id"], token):
+            page = client.get(f"/api/v1/tournaments/players/{gone}")
+            assert page.status_code == 404, (gone, page.text)
+        match = client.get(f"/api/v1/tournaments/matches/{match_id}").json()["data"]
+        assert {victim["player_id"], token}.isdisjoint(p["account_id"] for p in match["players"])
+        assert victim["player_name"] not in {p["player_name"] for p in match["players"]}
