@@ -309,7 +309,7 @@ def test_recent_replays_and_analytics_for_a_player(rocket):
     assert compared["rank_band"] and all(s["peers"] > 0 for s in compared["stats"])
 
 
-SCANNED_COMPARISON = """
+COUNTED_BINS = """
 WITH bins AS (
     SELECT rank_band, playlist, stat_type, value_bin, count(*) AS games FROM rocket.player_stats
     WHERE value_bin IS NOT NULL GROUP BY rank_band, playlist, stat_type, value_bin
@@ -317,7 +317,9 @@ WITH bins AS (
     SELECT *, sum(games) OVER (PARTITION BY rank_band, playlist, stat_type ORDER BY value_bin) - games AS below,
            sum(games) OVER (PARTITION BY rank_band, playlist, stat_type) AS total
     FROM bins
-), me AS (
+)"""
+"""Each band, playlist and stat's games per value bin, with the games below the bin and in all."""
+SCANNED_COMPARISON = COUNTED_BINS + """, me AS (
     SELECT s.stat_type, s.category, s.rank_band, avg(s.value) AS mean, count(s.value) AS games,
            avg(100 * (c.below + c.games / 2.0) / c.total)::double precision AS pct
     FROM rocket.player_stats s LEFT JOIN counted c USING (rank_band, playlist, stat_type, value_bin)
@@ -361,15 +363,7 @@ def test_the_comparison_from_peer_stats_equals_the_one_scanned_from_player_stats
                 assert got["z"] == (pytest.approx((got["mean"] - got["peer_mean"]) / sd) if sd else None)
 
 
-PER_GAME_PERCENTILES = """
-WITH bins AS (
-    SELECT rank_band, playlist, stat_type, value_bin, count(*) AS games FROM rocket.player_stats
-    WHERE value_bin IS NOT NULL GROUP BY rank_band, playlist, stat_type, value_bin
-), counted AS (
-    SELECT *, sum(games) OVER (PARTITION BY rank_band, playlist, stat_type ORDER BY value_bin) - games AS below,
-           sum(games) OVER (PARTITION BY rank_band, playlist, stat_type) AS total
-    FROM bins
-)
+PER_GAME_PERCENTILES = COUNTED_BINS + """
 SELECT s.stat_type, array_agg((100 * (c.below + c.games / 2.0) / c.total)::double precision) AS percentiles
 FROM rocket.player_stats s JOIN counted c USING (rank_band, playlist, stat_type, value_bin)
 WHERE s.player_id = %s AND s.rank_band = %s GROUP BY s.stat_type
