@@ -50,7 +50,7 @@ class AheadParser:
         except InconsistentReplay:
             raise
         except BrokenProcessPool:
-            self.close()
+            self._drop(wait=False)
         except TimeoutError:
             log.warning("the parse of %s took over %s s: its run parses it", path.name, AHEAD_SECONDS)
         except Exception as error:  # whatever a hostile file raises, its run meets again and quarantines
@@ -58,6 +58,11 @@ class AheadParser:
         return None
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stops the processes, waiting for the parses already running: the interpreter's exit must not find the
+        pool's manager still closing it."""
+        self._drop(wait=True)
+
+    def _drop(self, wait: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=True)
