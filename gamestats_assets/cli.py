@@ -128,15 +128,16 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None, l
         import dagster as dg
 
         from gamestats_assets.defs.pubg.assets import synthetic_tournament
-        from gamestats_assets.definitions import DISCOVERIES, DOMAINS, defs
+        from gamestats_assets.definitions import DISCOVERIES, DOMAINS, LIVE_KEYS, defs
         from gamestats_assets.lib.core.platform import PlatformResource
         from gamestats_assets.lib.deploy.runner import materialize_recent
 
         lobby = ({synthetic_tournament.key: {"min_events": lobby_events, "max_events": lobby_events}}
                  if lobby_events is not None else {})
+        platform = PlatformResource.from_settings(settings, LIVE_KEYS)
         for domain in DOMAINS:
             if domain.prepare_demo:
-                domain.prepare_demo(PlatformResource.from_settings(settings), keys)
+                domain.prepare_demo(platform, keys)
 
         event_log = settings.data_dir / "logs" / f"demo-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.log"
         console.print(f"[bold]gamestats demo[/]: {keys[0]} .. {keys[-1]}, data in {settings.data_dir}, "
@@ -162,7 +163,7 @@ def demo(days: int, end_date: str | None, users: int | None, seed: int | None, l
                     console.print(f"    [red]{step}[/]: {error}", highlight=False)
                 status.update(f"materializing (last: {outcome.label})")
 
-            outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, PlatformResource.from_settings(settings),
+            outcomes = materialize_recent(defs, instance, keys, DISCOVERIES, platform,
                                           on_run=report, event_log=event_log, asset_config=lobby)
         _print_summary(defs, prepared.pg_url, outcomes)
     if not all(o.success and not o.failed_errors for o in outcomes):

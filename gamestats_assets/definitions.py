@@ -24,6 +24,9 @@ DISCOVERIES = [discovery for domain in DOMAINS for discovery in domain.discoveri
 RETENTIONS = {domain.name: domain.retention for domain in DOMAINS if domain.retention is not None}
 """How each domain's landing files are retired past the retention (`lib/intake/retention.py`)."""
 
+LIVE_KEYS = [domain.live_key for domain in DOMAINS if domain.live_key]
+"""The environment variables of the live APIs' keys: with one of them set, nothing synthetic is generated."""
+
 LANDING_RETENTION, LANDING_RETENTION_SCHEDULE = build_landing_retention(RETENTIONS)
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
@@ -92,7 +95,7 @@ def location_resources(settings: Settings) -> dict[str, dg.ConfigurableResource 
     """Every resource the assets take, chosen from `settings`: the platform's (`lib/deploy/resources.py`, its lake
     redacting the players of the domains that have them, `published/players.py`) and each domain's synthetic source
     (`generator/sources.py`)."""
-    return {**build_resources(settings, PLAYERS), **synthetic_sources(settings)}
+    return {**build_resources(settings, PLAYERS, LIVE_KEYS), **synthetic_sources(settings)}
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:

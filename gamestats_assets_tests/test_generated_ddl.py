@@ -16,7 +16,7 @@ from gamestats_assets.lib.authoring import ddl
 from gamestats_assets.lib.core.columns import BIGINT, DATE, INTEGER, TEXT
 from gamestats_assets.lib.core.settings import SQL_DIR
 from gamestats_assets.lib.publish.ddl import create_table
-from gamestats_assets.lib.publish.postgres import RETIRED, apply_migrations, connect
+from gamestats_assets.lib.publish.postgres import apply_migrations, connect, retired_files
 from gamestats_assets.lib.publish.reconcile import Unreconcilable
 from gamestats_assets_tests.catalog import catalog, differences
 from gamestats_assets_tests.conftest import FIXTURES, fresh_database
@@ -166,7 +166,7 @@ def test_a_database_older_than_the_hand_written_ddl_is_refused(admin_url: str, t
         apply_migrations(url, older)
         with pytest.raises(RuntimeError, match="older DDL that lacks"):
             apply_migrations(url)
-    assert "010_demo_data.sql" in RETIRED
+    assert "010_demo_data.sql" in retired_files(SQL_DIR)
 
 
 SCORES = "t_gen.scores"

@@ -141,16 +141,17 @@ def domains() -> list[str]:
 
 
 def domain_names_in(text: str, names: list[str]) -> list[tuple[int, str]]:
-    """Where a name of `names` is written in `text` as a word of its own, in any case (an identifier, a string, a
-    docstring or a comment): (line number, the line)."""
-    pattern = re.compile(rf"\b({'|'.join(map(re.escape, names))})\b", re.IGNORECASE)
+    """Where a name of `names` is written in `text` as a word of its own or a part of an underscored one, in any case
+    (an identifier, a string, a docstring or a comment): (line number, the line)."""
+    pattern = re.compile(rf"(?<![^\W_])({'|'.join(map(re.escape, names))})(?![^\W_])", re.IGNORECASE)
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
 
 
 def test_the_scan_finds_a_domain_name_wherever_it_is_written():
     text = ('"""Reads `pubg` files."""\nL2M = 1\nrocket.run("x")\nkey = "demo_data"  # LoL too\n'
-            "rocketry = lollipop\n")
-    assert [number for number, _ in domain_names_in(text, ["demo_data", "l2m", "lol", "pubg", "rocket"])] == [1, 2, 3, 4]
+            "rocketry = lollipop\nKEY = 'GAMESTATS_PUBG_API_KEY'\n")
+    found = domain_names_in(text, ["demo_data", "l2m", "lol", "pubg", "rocket"])
+    assert [number for number, _ in found] == [1, 2, 3, 4, 6]
 
 
 def test_no_domain_is_named_in_lib():

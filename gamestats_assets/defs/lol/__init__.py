@@ -6,6 +6,7 @@ from gamestats_assets.defs.lol.checks import CHECKS
 from gamestats_assets.defs.lol.sensors import api_sensors
 from gamestats_assets.lib.authoring.domain import build_domain
 from gamestats_assets.lib.intake.retention import FileByFile
+from gamestats_assets.sources.riot.client import API_KEY_ENV
 
 domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
-                      retention=FileByFile())
+                      retention=FileByFile(), live_key=API_KEY_ENV)

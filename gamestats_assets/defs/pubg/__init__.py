@@ -5,6 +5,7 @@ from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.sensors import api_sensors
 from gamestats_assets.lib.authoring.domain import build_domain
 from gamestats_assets.lib.intake.retention import ByMatch
+from gamestats_assets.sources.pubg.client import API_KEY_ENV
 
 domain = build_domain(DOMAIN, ASSETS, checks=CHECKS, discoveries=[LANDING], sensors=api_sensors,
-                      retention=ByMatch((MATCHES, TELEMETRY)))
+                      retention=ByMatch((MATCHES, TELEMETRY)), live_key=API_KEY_ENV)

@@ -44,6 +44,8 @@ class Domain:
     """What `gamestats demo` does before its runs (drop real sample files into its first day)."""
     retention: Retention | None = None
     """How its landing files are retired past the retention (`lib/intake/retention.py`); kept when None."""
+    live_key: str | None = None
+    """The environment variable holding its live API's key: with it set, nothing synthetic is generated."""
 
     def sensor(self, name: str) -> dg.SensorDefinition:
         return next(sensor for sensor in self.defs.sensors or [] if sensor.name == name)
@@ -58,10 +60,11 @@ def build_domain(
     sensors: Callable[[Wiring], Sequence[dg.SensorDefinition]] | None = None,
     prepare_demo: Callable[[PlatformResource, list[str]], None] | None = None,
     retention: Retention | None = None,
+    live_key: str | None = None,
 ) -> Domain:
     """The domain `name` from its lake `assets`, their `checks`, the `discoveries` that find its partitions in
     landing, for sensors beyond landing (APIs, tracked players) `sensors(wiring)`, what `gamestats demo`
-    prepares for it, and how its landing files are retired."""
+    prepares for it, how its landing files are retired, and the environment variable of its live API's key."""
     specs = published_specs(assets)
     publish_assets, publish_checks = build_publish_definitions(specs)
     warehouse_assets = build_warehouse_tables(assets)
@@ -79,4 +82,4 @@ def build_domain(
                  *(sensors(wiring) if sensors else ())],
     )
     return Domain(name, defs, wiring, list(discoveries), specs, publish_assets, publish_checks, warehouse_assets,
-                  prepare_demo, retention)
+                  prepare_demo, retention, live_key)

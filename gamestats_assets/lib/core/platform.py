@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
 
 from gamestats_assets.lib.core.settings import PROJECT_ROOT, Settings
-
-LIVE_API_KEYS = ("GAMESTATS_PUBG_API_KEY", "GAMESTATS_RIOT_API_KEY", "GAMESTATS_BALLCHASING_TOKEN")
-"""The live APIs' keys: with any of them set, nothing synthetic is generated."""
-
 
 class PlatformResource(dg.ConfigurableResource):
     """Where the platform keeps its files and where data comes from, as the settings chose them.
@@ -26,17 +23,20 @@ class PlatformResource(dg.ConfigurableResource):
     users: int = 2000
     start_date: str
     anchor_date: str
+    live_keys: list[str] = []
+    """The environment variables of the live APIs' keys, as the domains declare them."""
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PlatformResource:
+    def from_settings(cls, settings: Settings, live_keys: Sequence[str] = ()) -> PlatformResource:
         return cls(data_dir=str(settings.data_dir), source=settings.source, seed=settings.seed,
-                   users=settings.users, start_date=settings.start_date, anchor_date=settings.anchor_date)
+                   users=settings.users, start_date=settings.start_date, anchor_date=settings.anchor_date,
+                   live_keys=list(live_keys))
 
     @property
     def generates(self) -> bool:
         """Whether an empty landing partition is filled by the domain's synthetic emitter: only with
         `GAMESTATS_SOURCE=synthetic` and no live API key set, so real and synthetic data never meet."""
-        return self.source == "synthetic" and not any(os.environ.get(name) for name in LIVE_API_KEYS)
+        return self.source == "synthetic" and not any(os.environ.get(name) for name in self.live_keys)
 
     def landing_dir(self, domain: str) -> Path:
         """`<data_dir>/landing/<domain>`: where the domain's source files arrive."""

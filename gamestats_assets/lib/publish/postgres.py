@@ -31,22 +31,9 @@ MIGRATION_LOCK = 4_242_001
 GENERATED = "generated"
 GENERATED_BEFORE = "100"
 """Hand-written files numbered below this apply before the generated tables, the others after them."""
-RETIRED = frozenset({
-    "010_demo_data.sql", "020_l2m.sql", "030_lol.sql", "040_pubg.sql", "050_rocket.sql",
-    "060_l2m_farmers_signals.sql", "070_partitioned_daily_tables.sql", "080_demo_data_account_ids_in_byte_order.sql",
-    "100_pubg_tournament_rules.sql", "101_pubg_ai_bots.sql", "102_pubg_backfill_status_reason.sql",
-    "103_pubg_weapon_accuracy.sql", "104_pubg_telemetry_state.sql", "105_pubg_fights_and_engagements.sql",
-    "110_lol_queue_and_patch.sql", "111_lol_matchups_and_trends.sql", "120_rocket_header_only_replays.sql",
-    "125_rocket_weakness_spreads.sql", "140_l2m_farm_rings.sql", "150_lol_runes_spells_duos.sql",
-    "152_pubg_player_leaderboard_damage.sql", "153_lol_participant_query_facts.sql",
-})
-"""The hand-written files that created and altered declared tables before their DDL was generated. A database
-that applied them all holds those tables as the generated DDL's reconciliation expects them; one that applied only
-some predates the last of them and is refused: they also changed columns' types and collations
-(`080_demo_data_account_ids_in_byte_order.sql`), which the reconciliation refuses. The hand-written files that
-later only restated a declaration (a column, an index, a key, a comment: `126_rocket_rank_change_note.sql`,
-`154_pubg_season_name.sql` to `171_pubg_standings_parts.sql`) are gone too: the reconciliation does what they did,
-and their names, recorded by the databases that applied them, stay harmless."""
+RETIRED_LIST = "retired.txt"
+"""The file of `sql/` naming, a line each, the hand-written files that built the declared tables before their DDL was
+generated (`check_not_partly_retired`)."""
 
 
 class PostgresUnavailable(RuntimeError):
@@ -177,10 +164,19 @@ def generated_name(path: Path) -> str:
     return f"{GENERATED}/{path.name}"
 
 
-def check_not_partly_retired(recorded: Mapping[str, str]) -> None:
-    """Refuse a database that applied some of the `RETIRED` files but not all: it predates the last of them."""
-    missing = sorted(RETIRED - recorded.keys())
-    if RETIRED & recorded.keys() and missing:
+def retired_files(sql_dir: Path) -> frozenset[str]:
+    """The names `sql_dir`'s `RETIRED_LIST` holds (none when it has no such file)."""
+    listed = sql_dir / RETIRED_LIST
+    lines = listed.read_text().splitlines() if listed.is_file() else []
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_not_partly_retired(recorded: Mapping[str, str], sql_dir: Path) -> None:
+    """Refuse a database that applied some of the files `sql_dir` lists as retired but not all: it predates the last
+    of them."""
+    retired = retired_files(sql_dir)
+    missing = sorted(retired - recorded.keys())
+    if retired & recorded.keys() and missing:
         raise RuntimeError(
             f"this database was built by an older DDL that lacks {missing}; apply the sql/ of a release of "
             "gamestats from before the generated DDL first (it upgrades it), then this one")
@@ -204,7 +200,7 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
             recorded = dict(conn.execute(f"SELECT filename, checksum FROM {MIGRATIONS_TABLE}").fetchall())
-            check_not_partly_retired(recorded)
+            check_not_partly_retired(recorded, sql_dir)
             for path in migration_files(sql_dir):
                 text = path.read_text()
                 checksum = hashlib.sha256(text.encode()).hexdigest()
