@@ -192,7 +192,8 @@ COLUMNS: dict[str, Columns] = described({
         "scheduled_at": TIMESTAMPTZ("when it is scheduled to start"), "map_name": TEXT("the map it is planned on"),
         "match_id": TEXT("the match that counts for it (null until one is played)"), "started_at": TIMESTAMPTZ,
         "status": TEXT("`confirmed`, `remade`, `remake_pending`, `remake_failed` or `pending` (no attempt yet)"),
-        "attempts": BIGINT("the matches placed on it"), "is_remake": BOOLEAN, "original_match_id": TEXT},
+        "attempts": BIGINT("the matches placed on it"), "is_remake": BOOLEAN, "original_match_id": TEXT,
+        "division_order": BIGINT("the division's place in the organiser's file, 1 for the first listed (the top one)")},
     "team_match_results": {
         "match_id": TEXT, "created_at": TIMESTAMPTZ, "season_id": TEXT, "division_id": TEXT, "group_id": TEXT,
         "round_id": TEXT, "slot_id": TEXT, "team_name": TEXT, "team_id": BIGINT, "placement": BIGINT,

@@ -328,7 +328,8 @@ def test_the_page_polls_every_30_s_while_its_round_is_active_and_not_after(site,
         assert "updating" not in page.evaluate(updated)
 
 
-def test_one_division_shows_unless_all_are_chosen(site, published, request):
+def test_one_division_shows_the_organisers_top_one_first_unless_all_are_chosen(site, published, request):
+    """The organiser's file lists `Pro` before `Challenger`, which sorts first by name and plays at the same times."""
     base, page = site
     with check(page, request):
         clean_load(page, f"{base}/tournament.html")
@@ -336,7 +337,9 @@ def test_one_division_shows_unless_all_are_chosen(site, published, request):
         teams = {row["team"] for row in page.evaluate(CELLS.format(tab="teams"))}
         expected = {name for (name,) in query(published["pg_url"], "SELECT team_name FROM pubg.team_leaderboards "
                                               "WHERE scope = 'division' AND division_id = %s", division)}
-        assert division in ("Pro", "Challenger") and teams == expected and len(teams) == 16
+        top = query(published["pg_url"], "SELECT DISTINCT division_id FROM pubg.tournament_scheduled_matches "
+                                         "WHERE division_order = 1")
+        assert division == "Pro" and top == [("Pro",)] and teams == expected and len(teams) == 16
         assert division in page.evaluate("document.querySelector('#panel-teams caption').innerText")
         choose(page, "division", "all")
         together = page.evaluate(CELLS.format(tab="teams"))

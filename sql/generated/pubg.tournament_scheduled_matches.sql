@@ -14,5 +14,6 @@ CREATE TABLE pubg.tournament_scheduled_matches (
     attempts bigint,
     is_remake boolean,
     original_match_id text,
+    division_order bigint,
     PRIMARY KEY (slot_id)
 );

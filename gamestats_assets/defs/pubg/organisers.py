@@ -72,17 +72,33 @@ def edited_rounds(rounds: pl.DataFrame, edits: list[tuple], definitions: list[di
 
 def edited_schedule(schedule: pl.DataFrame, edits: list[tuple], definitions: list[dict]) -> pl.DataFrame:
     """`schedule` with each edited slot in place of the file's slot of its id or of its round, division, group and
-    match number: its time is the planned time moved by its delay."""
-    replaced = pl.DataFrame(
+    match number: its time is the planned time moved by its delay; a division the files do not list comes after
+    those they do (`division_order`)."""
+    edited = pl.DataFrame(
         [{"season_id": season_id, "slot_id": slot_id, "round_id": round_id, "division_id": division_id,
           "group_id": group_id, "match_number": number, "scheduled_at": planned_at + dt.timedelta(minutes=delay),
           "map_name": map_name}
          for slot_id, season_id, round_id, division_id, group_id, number, planned_at, delay, map_name in edits],
-        schema=schedule.schema)
+        schema={name: kind for name, kind in schedule.schema.items() if name != "division_order"})
+    replaced = with_division_order(edited, schedule)
     place = ["season_id", "round_id", "division_id", "group_id", "match_number"]
     kept = schedule.join(replaced.select("slot_id"), on="slot_id", how="anti").join(
         replaced.select(place), on=place, how="anti")
     return pl.concat([kept, replaced.select(schedule.columns)]).sort("season_id", "slot_id")
+
+
+def with_division_order(slots: pl.DataFrame, schedule: pl.DataFrame) -> pl.DataFrame:
+    """`slots` with each division's `division_order` in `schedule`, or for a division it lacks the places after the
+    season's last, in the divisions' names' order."""
+    known = schedule.select("season_id", "division_id", "division_order").unique()
+    last = known.group_by("season_id").agg(pl.col("division_order").max().alias("_last"))
+    unknown = (slots.select("season_id", "division_id").unique().join(known, on=["season_id", "division_id"], how="anti")
+               .join(last, on="season_id", how="left")
+               .with_columns((pl.col("_last").fill_null(0)
+                              + pl.col("division_id").rank("dense").over("season_id").cast(pl.Int64))
+                             .alias("division_order"))
+               .drop("_last"))
+    return slots.join(pl.concat([known, unknown]), on=["season_id", "division_id"], how="left").select(schedule.columns)
 
 
 EDITED = {"tournament_rounds": edited_rounds, "tournament_schedule": edited_schedule}

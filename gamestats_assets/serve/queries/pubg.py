@@ -371,7 +371,7 @@ def rounds(conn: psycopg.Connection, scope: Scope) -> Until:
                   "total_count": len(rows)}, min(changes, default=None))
 
 
-SLOT = ("slot_id", "division_id", "group_id", "round_id", "match_number", "scheduled_at", "map_name", "status",
+SLOT = ("slot_id", "division_id", "division_order", "group_id", "round_id", "match_number", "scheduled_at", "map_name", "status",
         "match_id", "started_at", "attempts", "is_remake", "original_match_id")
 SLOT_NAMES = {"division_id": "division", "group_id": "group", "round_id": "round"}
 Slot = row("PubgSlot", SLOTS, *SLOT, renamed=SLOT_NAMES, doc="A scheduled match slot and the match that counts for it",
@@ -385,7 +385,7 @@ Schedule = shape("PubgSchedule", matches=field(list[Slot], "the context's slots,
 def schedule(conn: psycopg.Connection, scope: Scope) -> dict:
     where, params = context_filter(scope, "s")
     rows = conn.execute(sql.SQL("SELECT {} FROM pubg.tournament_scheduled_matches s WHERE {} "
-                                "ORDER BY s.scheduled_at, s.slot_id").format(
+                                "ORDER BY s.scheduled_at, s.division_order, s.slot_id").format(
         sql.SQL(SLOT_COLUMNS), where), params).fetchall()
     return {"matches": [{**r, "map_display_name": map_display_name(r["map_name"])} for r in rows],
             "total_count": len(rows)}

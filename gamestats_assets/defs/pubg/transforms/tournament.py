@@ -61,6 +61,11 @@ OUTCOME_SCHEMA = {
 }
 
 
+SCHEDULE_SCHEMA = {"season_id": pl.String, "slot_id": pl.String, "round_id": pl.String, "division_id": pl.String,
+                   "group_id": pl.String, "match_number": pl.Int64, "scheduled_at": pl.Datetime("us", "UTC"),
+                   "map_name": pl.String, "division_order": pl.Int64}
+
+
 def roster_frame(definition: dict[str, Any]) -> pl.DataFrame:
     """One row per tournament player: season, division, group, team name, account id, player name."""
     season = definition["season"]["season_id"]
@@ -115,17 +120,24 @@ def rounds_frame(definition: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ROUNDS_SCHEMA)
 
 
+def division_order(definition: dict[str, Any]) -> dict[str, int]:
+    """Each division's place in the organiser's file, 1 for the first listed (its top division): the order its teams
+    list them in, then its schedule's for a division without teams."""
+    listed = [team["division_id"] for team in definition["teams"]] + [s["division_id"] for s in definition["schedule"]]
+    return {division: place for place, division in enumerate(dict.fromkeys(listed), 1)}
+
+
 def schedule_frame(definition: dict[str, Any]) -> pl.DataFrame:
-    """One row per scheduled match slot: season, round, division, group, match number, time, map. A slot's
-    time without an offset is in the season's time zone."""
+    """One row per scheduled match slot: season, round, division and its place in the file (`division_order`),
+    group, match number, time, map. A slot's time without an offset is in the season's time zone."""
     season = definition["season"]
     zone = ZoneInfo(season.get("time_zone") or DEFAULT_TIME_ZONE)
+    order = division_order(definition)
     return pl.DataFrame(
-        [{"season_id": season["season_id"], **slot, "scheduled_at": _instant(slot["scheduled_at"], zone)}
+        [{"season_id": season["season_id"], **slot, "scheduled_at": _instant(slot["scheduled_at"], zone),
+          "division_order": order[slot["division_id"]]}
          for slot in definition["schedule"]],
-        schema={"season_id": pl.String, "slot_id": pl.String, "round_id": pl.String, "division_id": pl.String,
-                "group_id": pl.String, "match_number": pl.Int64, "scheduled_at": pl.Datetime("us", "UTC"),
-                "map_name": pl.String},
+        schema=SCHEDULE_SCHEMA,
     )
 
 
@@ -341,7 +353,8 @@ def scheduled_matches(schedule: pl.DataFrame, outcomes: pl.DataFrame, rounds: pl
         .with_columns(pl.col("attempts").fill_null(0), status.alias("status"),
                       pl.col("is_remake").fill_null(False))
         .select("slot_id", "season_id", "round_id", "division_id", "group_id", "match_number", "scheduled_at",
-                "map_name", "match_id", "started_at", "status", "attempts", "is_remake", "original_match_id")
+                "map_name", "match_id", "started_at", "status", "attempts", "is_remake", "original_match_id",
+                "division_order")
         .sort("slot_id")
     )
 

@@ -231,7 +231,8 @@ function setPolling(active) {
 function fill(level, wanted) {
   const season = selects.season.value;
   if (level <= 1) {
-    const divisions = [...new Set(schedule.map((s) => s.division).filter(Boolean))];
+    const divisions = [...new Set([...schedule].sort((a, b) => a.division_order - b.division_order)
+      .map((s) => s.division).filter(Boolean))];
     options(selects.division, [...divisions.map((d) => [d, d]), [ALL_DIVISIONS, "All divisions (together)"]],
             divisions.includes(wanted.division) || wanted.division === ALL_DIVISIONS ? wanted.division : divisions[0] || ALL_DIVISIONS);
   }
