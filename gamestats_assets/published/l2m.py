@@ -32,7 +32,7 @@ MEANINGS = {
                                    "(null outside a ring)",
     "presence_hours": "hours online on the day (a farm's: the median of its accounts)",
     "ring_clans": "a managed ring's clans, comma-separated (null outside a ring)",
-    "day_n": "n of Dn retention: 1, 7 or 30", "cohort_date": "the day the cohort registered: date - day_n",
+    "day_n": "n of Dn retention: 1, 3, 7 or 30", "cohort_date": "the day the cohort registered: date - day_n",
     "cohort_size": "users registered on cohort_date", "retained_users": "of those, users active on date",
     "retention_rate": "retained_users / cohort_size", "ci_low": "the lower bound of the 95 % Wilson interval of "
                                                                "retention_rate",

@@ -44,7 +44,7 @@ RANGES = {
     "/retention": Ranged("l2m_retention", "L2mRetentionAnswer",
                          "Day-N retention of the cohorts that installed in a date range, with intervals, for every "
                          "server or one",
-                         "D1, D7 and D30 retention of the cohorts registered from `from` to `to` (at most a year), "
+                         "D1, D3, D7 and D30 retention of the cohorts registered from `from` to `to` (at most a year), "
                          "by cohort day and n, with 95 % Wilson intervals: over every server (`l2m.l2m_retention`) "
                          "or, given `server_id`, of the users who started on it (`l2m.l2m_server_retention`); a "
                          "server that has no published KPIs is a 404.", queries.retention, queries.server_retention),

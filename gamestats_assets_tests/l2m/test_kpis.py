@@ -83,7 +83,7 @@ def _wilson(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float
     return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
 
 
-@pytest.mark.parametrize("day_n", [1, 7])
+@pytest.mark.parametrize("day_n", [1, 3, 7])
 def test_retention_matches_the_raw_lines_with_its_wilson_interval(generated, day_n):
     cohort_day, measured = DAYS[0], DAYS[0] + dt.timedelta(days=day_n)
     cohort = _new_users(generated.day_dir(cohort_day), cohort_day)

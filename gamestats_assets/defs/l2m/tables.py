@@ -66,7 +66,7 @@ DAILY_KPIS_HEADLINE = Headline({
 
 
 def retention_figures(retention_of_day: pl.DataFrame) -> Figures:
-    """D1, D7 and D30 retention measured on the day, each with its cohort size and Wilson interval; a Dn
+    """D1, D3, D7 and D30 retention measured on the day, each with its cohort size and Wilson interval; a Dn
     whose cohort day is not in the lake has no figures."""
     figures: dict[str, int | float | None] = {}
     for row in retention_of_day.iter_rows(named=True):
@@ -191,7 +191,7 @@ TABLES: list[Table] = [
           columns=COLUMNS["l2m_daily_kpis"],
           publish=Publish(("date", "country_code", "server_id"), sum_column="revenue_usd")),
     Table("cons", "l2m_retention", lambda day, active: kpis.l2m_retention(active, day),
-          "l2m_retention: D1, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
+          "l2m_retention: D1, D3, D7 and D30 retention measured on the day (key date, day_n): the cohort registered n "
           "days before, how many are active on the day, the rate and its Wilson 95 % interval. Reads only the days "
           "it measures and their cohort days.",
           {"active": "cons/l2m_active"}, kind="window", window_days=kpis.RETENTION_DAYS, headline=RETENTION_HEADLINE,

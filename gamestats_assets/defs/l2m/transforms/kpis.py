@@ -13,8 +13,8 @@ import polars as pl
 
 from gamestats_assets.lib.core.stats import wilson_interval
 
-RETENTION_DAYS = (1, 7, 30)
-"""The n of the Dn retention rates measured each day: D1, D7 and D30."""
+RETENTION_DAYS = (1, 3, 7, 30)
+"""The n of the Dn retention rates measured each day: D1, D3, D7 and D30."""
 
 
 def user_day(active: pl.DataFrame, recharge: pl.DataFrame, cumulative: pl.DataFrame) -> pl.DataFrame:
@@ -93,14 +93,14 @@ def retention_rate() -> pl.Expr:
 
 
 def l2m_retention(active: pl.DataFrame, day: dt.date, by: tuple[str, ...] = ()) -> pl.DataFrame:
-    """D1, D7 and D30 retention measured on `day`: for n in (1, 7, 30), the cohort registered on
+    """D1, D3, D7 and D30 retention measured on `day`: for n in `RETENTION_DAYS`, the cohort registered on
     `day - n` (its new users in l2m_active of that day), how many are active on `day`, the rate and its
     Wilson 95% interval. Cohorts whose day is absent from `active` or empty are left out. With `by`
     (`server_id`), each cohort is split by the users' value on their cohort day (the server they started on),
     and a user counts as retained when active on `day` on any server.
 
     Grain: (date, *by, day_n); `date` is the measuring day, `cohort_date = date - day_n`. Input: CONS
-    l2m_active of `day`, `day - 1`, `day - 7` and `day - 30` (other days are ignored).
+    l2m_active of `day`, `day - 1`, `day - 3`, `day - 7` and `day - 30` (other days are ignored).
     """
     today = active.filter(pl.col("date") == day).select("user_id")
     cohort_dates = {day - dt.timedelta(days=n): n for n in RETENTION_DAYS}
