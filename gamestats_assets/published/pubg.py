@@ -157,7 +157,9 @@ COLUMNS: dict[str, Columns] = described({
                                  "null)"),
         "telemetry": TEXT("what the match's telemetry is: `complete`, `partial` (cut short), `failed` or `missing`"),
         "created_at": TIMESTAMPTZ,
-        "match_type": TEXT("the API's `matchType`: `competitive` (ranked), `official` (normal), `custom`, ...")},
+        "match_type": TEXT("the API's `matchType`: `competitive` (ranked), `official` (normal), `custom`, ..."),
+        "walk_distance_m": DOUBLE("metres on foot, as the match object states them"),
+        "ride_distance_m": DOUBLE("metres in vehicles"), "swim_distance_m": DOUBLE("metres swimming")},
     "player_backfill_status": {
         "match_id": TEXT, "player_id": TEXT("the tracked player"),
         "status": TEXT("`extracted` (the whole telemetry read), `failed` or `no_telemetry`"),

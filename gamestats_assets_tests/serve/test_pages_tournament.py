@@ -163,9 +163,9 @@ def test_a_players_page_opens_from_the_standings_with_their_published_matches_an
 
 
 def test_a_match_page_lists_every_players_result_and_the_kill_feed_in_time(site, request, published):
-    """A scored match's page: one row per player of `pubg.match_summaries` with their kills and damage, and their
-    knocks and survival from the tournament's scoring; the kill feed lists every kill of `pubg.kill_positions` in
-    the order of the match's time, killer and victim named."""
+    """A scored match's page: one row per player of `pubg.match_summaries` with their kills and damage, their
+    knocks and survival from the tournament's scoring, and the distances the match object's file states; the kill
+    feed lists every kill of `pubg.kill_positions` in the order of the match's time, killer and victim named."""
     pg_url = published["pg_url"]
     (match_id,) = query(pg_url, "SELECT o.match_id FROM pubg.tournament_match_outcomes o WHERE o.scored AND EXISTS "
                                 "(SELECT 1 FROM pubg.kill_positions k WHERE k.match_id = o.match_id) "
@@ -178,6 +178,9 @@ def test_a_match_page_lists_every_players_result_and_the_kill_feed_in_time(site,
                           "AND killer.account_id = k.killer_account_id JOIN pubg.match_summaries victim "
                           "ON victim.match_id = k.match_id AND victim.account_id = k.victim_account_id "
                           "WHERE k.match_id = %s ORDER BY k.event_index", match_id)
+    landed = json.loads((published["data_dir"] / "landing" / "pubg" / "matches" / f"{match_id}.json").read_text())
+    travelled = {item["attributes"]["stats"]["name"]: item["attributes"]["stats"] for item in landed["included"]
+                 if item["type"] == "participant"}
     base, page = site
     with check(page, request):
         clean_load(page, f"{base}/match.html?id={match_id}")
@@ -187,6 +190,9 @@ def test_a_match_page_lists_every_players_result_and_the_kill_feed_in_time(site,
             kills_of, knocks, survival = players[shown["player"]]
             assert (number(shown["kills"]), number(shown["knocks"])) == (kills_of, knocks), shown
             assert shown["survival"] == f"{int(survival // 60)}:{int(survival % 60):02d}", shown
+            stats = travelled[shown["player"]]
+            for cell, metres in ((shown["walked"], stats["walkDistance"]), (shown["rode"], stats["rideDistance"])):
+                assert cell.endswith(" km") and abs(float(cell[:-3]) - metres / 1000) <= 0.05 + 1e-9, shown
         feed = page.evaluate("[...document.querySelectorAll('#feed li')].map(li => li.innerText)")
         assert len(feed) == len(kills)
         times = [line.split(" ")[0] for line in feed]

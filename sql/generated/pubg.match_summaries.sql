@@ -26,6 +26,9 @@ CREATE TABLE pubg.match_summaries (
     telemetry text,
     created_at timestamptz,
     match_type text,
+    walk_distance_m double precision,
+    ride_distance_m double precision,
+    swim_distance_m double precision,
     PRIMARY KEY (match_id, account_id)
 );
 CREATE INDEX ON pubg.match_summaries (account_id);

@@ -420,7 +420,8 @@ MatchTeam = row("PubgMatchTeam", SUMMARIES, "team_id", "placement", doc="A team'
                 players=field(list[str | None], "its players' names"))
 RESULTS = COLUMNS["player_match_results"]
 MatchPlayer = row("PubgMatchPlayer", SUMMARIES, "account_id", "player_name", "team_id", "placement", "kills",
-                  "damage_dealt", "damage_received", "heals_used", "boosts_used", doc="A player's result in the match",
+                  "damage_dealt", "damage_received", "heals_used", "boosts_used", "walk_distance_m", "ride_distance_m",
+                  "swim_distance_m", doc="A player's result in the match",
                   knocks=typed(RESULTS["knocks"]), assists=typed(RESULTS["assists"]),
                   headshot_kills=typed(RESULTS["headshot_kills"]),
                   survival_s=field(float | None, "seconds they survived (null outside a scored tournament match)"))
@@ -488,7 +489,8 @@ def match(conn: psycopg.Connection, match_id: str) -> dict:
             "map_size_m": map_size_m(found["map_name"]),
             "teams": [{**t, "team_name": names.get(t["team_id"])} for t in teams],
             "players": rows("SELECT s.account_id, s.player_name, s.team_id, s.placement, s.kills, s.damage_dealt, "
-                            "s.damage_received, s.heals_used, s.boosts_used, r.knocks, r.assists, r.headshot_kills, "
+                            "s.damage_received, s.heals_used, s.boosts_used, s.walk_distance_m, s.ride_distance_m, "
+                            "s.swim_distance_m, r.knocks, r.assists, r.headshot_kills, "
                             "r.survival_s FROM pubg.match_summaries s LEFT JOIN pubg.player_match_results r "
                             "ON r.match_id = s.match_id AND r.account_id = s.account_id WHERE s.match_id = %s "
                             f"AND s.account_id NOT LIKE '{TOKEN_PREFIX}%%' "

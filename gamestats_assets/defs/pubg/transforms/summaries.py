@@ -39,6 +39,10 @@ def telemetry_state(telemetry_files: pl.DataFrame) -> pl.DataFrame:
     ).unique("match_id", keep="last")
 
 
+TRAVEL = ("walk", "ride", "swim")
+"""The ways the match object measures a player's distance (`walkDistance`, `rideDistance`, `swimDistance`)."""
+
+
 def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced: pl.DataFrame,
                     usage: pl.DataFrame, circle: pl.DataFrame, telemetry_files: pl.DataFrame,
                     matches: pl.DataFrame) -> pl.DataFrame:
@@ -50,12 +54,13 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
     `telemetry` says what the match's telemetry is (`telemetry_state`); `has_telemetry` only when `complete`:
     otherwise the telemetry columns are null, not zero, and the match object's columns stand alone. `created_at`
     is when the match started and `match_type` the API's `matchType` (`competitive` for ranked, `official` for
-    normal, `custom`, ...) (`matches`)."""
+    normal, `custom`, ...) (`matches`); `walk_distance_m`, `ride_distance_m` and `swim_distance_m` the metres the
+    match object says the player went on foot, in vehicles and swimming."""
     keys = ["match_id", "account_id"]
     base = participants.filter(~is_ai_bot(pl.col("account_id"))).join(rosters.select("match_id", "roster_id", pl.col("rank").alias("placement")),
                              on=["match_id", "roster_id"], how="left").select(
         "match_id", "account_id", pl.col("name").alias("player_name"), "team_id", "roster_id", "placement",
-        "kills", "damage_dealt")
+        "kills", "damage_dealt", *(pl.col(f"{way}_distance").alias(f"{way}_distance_m") for way in TRAVEL))
     states = telemetry_state(telemetry_files)
     counts = ["killsteals", "heals_used", "boosts_used", "throwables_used", "smokes_thrown"]
     joined = (
@@ -74,7 +79,8 @@ def match_summaries(participants: pl.DataFrame, rosters: pl.DataFrame, advanced:
         .with_columns(pl.when(pl.col("has_telemetry")).then(pl.col(c)).otherwise(None).alias(c)
                       for c in SUMMARY_TELEMETRY_COLUMNS)
         .join(matches.select("match_id", "created_at", "match_type").unique("match_id"), on="match_id", how="left")
-        .select(*base.columns, *SUMMARY_TELEMETRY_COLUMNS, "has_telemetry", "telemetry", "created_at", "match_type")
+        .select(*(c for c in base.columns if not c.endswith("_distance_m")), *SUMMARY_TELEMETRY_COLUMNS,
+                "has_telemetry", "telemetry", "created_at", "match_type", *(f"{way}_distance_m" for way in TRAVEL))
         .sort(keys)
     )
 

@@ -22,6 +22,7 @@ const kilometres = (size) => ({ min: 0, max: size, ticks: { callback: (v) => `${
 /** A team's colour: hues spread by the golden angle, so neighbouring team numbers differ. */
 const teamColour = (team, alpha = 1) => `hsla(${Math.round((team * 137.508) % 360)}, 70%, 42%, ${alpha})`;
 
+const km = (metres) => metres === null || metres === undefined ? "—" : `${(metres / 1000).toFixed(1)} km`;
 const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 
 /** Draws each phase's safe zone as a ring in metres (Chart.js sizes points in pixels, so rings are drawn here)
@@ -132,6 +133,8 @@ async function start() {
     { key: "damage", label: "Damage", descending: true, value: (p) => p.damage_dealt },
     { key: "taken", label: "Taken", descending: true, value: (p) => p.damage_received },
     { key: "survival", label: "Survived", descending: true, value: (p) => p.survival_s, cell: (p) => p.survival_s === null ? "—" : clock(p.survival_s) },
+    { key: "walked", label: "Walked", descending: true, value: (p) => p.walk_distance_m, cell: (p) => km(p.walk_distance_m) },
+    { key: "rode", label: "Rode", descending: true, value: (p) => p.ride_distance_m, cell: (p) => km(p.ride_distance_m) },
   ], m.players, { sortKey: "placement" }) : el("p", {}, "No player result published for this match."));
   $("feed-heading").textContent = `Kill feed · ${fmt(m.kills.length)} kills`;
   $("feed").replaceChildren(...(m.kills.length ? m.kills.map((k) => el("li", {},
