@@ -81,6 +81,18 @@ COLUMNS: dict[str, Columns] = described({
         "cell_x": BIGINT("the cell across the pitch (8 cells of 1024 uu), seen from the player's own goal"),
         "cell_y": BIGINT("the cell along it (10 cells), from the player's own goal"),
         "seconds": DOUBLE("seconds the player's car spent in the cell")},
+    "replay_frames": {
+        "date": DATE, "match_id": TEXT,
+        "sample": INTEGER("the sample, from 0, ten a second of the recording"),
+        "player_id": TEXT("the car's player, or `ball` for the ball's row"),
+        "team": INTEGER("the car's team, 0 (blue) or 1 (orange); null for the ball"),
+        "time": DOUBLE("seconds from the recording's first frame"),
+        "clock": INTEGER("seconds remaining on the game's clock"),
+        "score_team_0": INTEGER("the blue team's goals so far"),
+        "score_team_1": INTEGER("the orange team's goals so far"),
+        "x": INTEGER("across the pitch, uu (side walls at ±4096)"),
+        "y": INTEGER("along it, uu (blue's back wall at -5120)"),
+        "z": INTEGER("height, uu"), "boost": INTEGER("the car's boost, 0-100; null for the ball")},
     "training_packs": {
         "code": TEXT("the pack's code"), "name": TEXT("its name"), "creator": TEXT("who made it"), "difficulty": TEXT,
         "difficulty_index": INTEGER("the division index the difficulty stands for: the middle of its metal"),

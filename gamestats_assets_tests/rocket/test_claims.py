@@ -54,5 +54,5 @@ def test_the_goal_that_ended_the_recording_may_be_missing_from_the_stream(tmp_pa
     """One goal more for one team and its scorer (the stream ended before it was sent) is a real header's."""
     path = tmp_path / "late.replay"
     path.write_bytes(with_section_crcs(with_int(with_int(GAME, "Team1Score", 4), "Goals", 4)))
-    match, _ = parse_replay(path)
+    match, *_ = parse_replay(path)
     assert (match.score_team_0, match.score_team_1) == (2, 4)

@@ -77,7 +77,8 @@ LANDING, landing_replays = build_day_landing(
 writes under `synthetic/`), the fingerprints of their files, and the asset that lands them."""
 
 
-ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses", "position_cells")
+ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "planted_weaknesses", "position_cells",
+              "replay_frames")
 READER_VERSION = "2"
 """The version of the day's reader (`read_files`): a new one parses every file of a day again on its next run."""
 
@@ -98,6 +99,7 @@ def fresh_tables(read: LandingDay, day: dt.date) -> dict[str, pl.DataFrame]:
         **{name: frame.join(files, on=["match_id", "source"], how="left") for name, frame in tables.items()},
         "training_sessions": read.sessions_frame().with_columns(date=pl.lit(day)),
         "position_cells": read.positions_frame().with_columns(date=pl.lit(day)),
+        "replay_frames": read.playback_frame().with_columns(date=pl.lit(day)),
         "planted_weaknesses": pl.DataFrame(truth, schema={**TRUTH_SCHEMA, FILE_COLUMN: pl.String}, orient="row"),
     }
 
@@ -132,7 +134,7 @@ def new_records(fresh: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -
 HELD_COLUMNS = {"matches": ("match_id", "source", "frames_null_reason"), "planted_weaknesses": ("player_id",)}
 """What a run reads of the rows of the day's unchanged files: the records they hold."""
 
-GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells")
+GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells", "replay_frames")
 """The ETL tables whose rows are a game's (`match_id`), which the tables computed by game read."""
 
 
@@ -169,12 +171,13 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     `etl/matches` (key `match_id, source`), `etl/match_players` (`match_id, player_id, source`),
     `etl/match_stats` (`match_id, player_id, stat_type, source`; a feature the source lacks is null with
     its `null_reason`), `etl/training_sessions` (`session_id`), `etl/planted_weaknesses` (`player_id`: the
-    synthetic truth) and `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds
-    per cell of the pitch, `sources.replays.heatmap`). Only the files new or changed since the day's last run are
-    parsed, and only their rows (and a removed file's) are replaced in the lake (`lib/intake/file_rows.py`); a
-    record another file of the day holds is kept from that file. The day's games are recorded with a new token for
-    those whose rows were written or taken out (`record_generations`), which the tables computed by game compute
-    again. A file that is not a Rocket League file or does
+    synthetic truth), `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds per
+    cell of the pitch, `sources.replays.heatmap`) and `etl/replay_frames` (`match_id, sample, player_id`: a raw
+    replay's ball and cars at ten samples a second, `sources.replays.playback`). Only the files new or changed
+    since the day's last run are parsed, and only their rows (and a removed file's) are replaced in the lake
+    (`lib/intake/file_rows.py`); a record another file of the day holds is kept from that file. The day's games are
+    recorded with a new token for those whose rows were written or taken out (`record_generations`), which the
+    tables computed by game compute again. A file that is not a Rocket League file or does
     not parse is quarantined under `quarantine/rocket/<day>/` with the reason. Raw replays are parsed a process per
     core, but for an upload parsed as it was received (`sources.replays.parsed`, `replays_parsed_ahead` of them);
     `replays_parse_seconds` and `replays_parse_cpu_seconds` say what the parse cost."""

@@ -10,6 +10,7 @@ from gamestats_assets.defs.rocket.transforms import (
     heatmaps,
     peers,
     percentiles,
+    playback,
     rank,
     recommend,
     sessions,
@@ -96,6 +97,13 @@ DAILY_TABLES = [
             columns=COLUMNS["position_heatmaps"],
             publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
                             indexes=("player_id",))),
+    by_game("cons", "replay_frames", lambda day, frames, matches: playback.replay_frames(frames, matches),
+            "`replay_frames`: a raw replay's ball and cars at ten samples a second with the clock and score, per game "
+            "(key `date, match_id, sample, player_id`, the ball's rows `player_id` `ball`), which the 3D replay "
+            "viewer draws; from raw replays only (`playback.replay_frames`).",
+            {"frames": "etl/replay_frames", "matches": "cons/matches"},
+            columns=COLUMNS["replay_frames"],
+            publish=Publish(("date", "match_id", "sample", "player_id"), sum_column="time", indexes=("match_id",))),
 ]
 """The day's tables of the games, each a function of `transforms` over the day's rows: those of a game's grain
 computed and published by game, `users` (a player's day) over the day."""

@@ -1,10 +1,11 @@
-"""A raw replay parsed into its match and its players' position cells (`parse_replay`), and parsed ahead of its
-run (`parse_ahead`): an upload is parsed while it is received, and the day's run takes that parse (`taken`) instead
-of parsing the file again.
+"""A raw replay parsed into its match, its players' position cells and its playback frames (`parse_replay`), and
+parsed ahead of its run (`parse_ahead`): an upload is parsed while it is received, and the day's run takes that
+parse (`taken`) instead of parsing the file again.
 
 What is parsed ahead is kept in a folder of its own (the platform's `state/ahead/rocket/`), named by the file's
-content digest and the parser's version (`PARSER_VERSION`), as the match (`<key>.json`, written last) and its cells
-(`<key>.parquet`); a file whose bytes or parser changed finds nothing there and is parsed by its run."""
+content digest and the parser's version (`PARSER_VERSION`), as the match (`<key>.json`, written last), its cells
+(`<key>.parquet`) and its playback frames (`<key>.playback.parquet`); a file whose bytes or parser changed finds
+nothing there and is parsed by its run."""
 
 from __future__ import annotations
 
@@ -28,22 +29,28 @@ from gamestats_assets.sources.replays.features import header_match, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cells
+from gamestats_assets.sources.replays.playback import PLAYBACK_SCHEMA, playback_frames
 
-Parse = tuple[ParsedMatch, pl.DataFrame]
-"""A replay's match and its players' position cells (`heatmap.CELLS_SCHEMA`)."""
+Parse = tuple[ParsedMatch, pl.DataFrame, pl.DataFrame]
+"""A replay's match, its players' position cells (`heatmap.CELLS_SCHEMA`) and its playback frames
+(`playback.PLAYBACK_SCHEMA`)."""
+KEPT = (".parquet", ".playback.parquet")
+"""The suffixes of a parse's tables kept ahead, in `Parse`'s order."""
 
 
 def parse_replay(path: Path) -> Parse:
-    """A raw replay with its frames and its players' position cells, or, when its network stream cannot be
-    read, its header's scoreboard flagged with the reason and no cells; `ReplayParseError` when not even the
-    header reads, `claims.InconsistentReplay` when the header claims what the frames contradict."""
+    """A raw replay with its frames, its players' position cells and its playback frames, or, when its network
+    stream cannot be read, its header's scoreboard flagged with the reason and no cells nor playback;
+    `ReplayParseError` when not even the header reads, `claims.InconsistentReplay` when the header claims what the
+    frames contradict."""
     try:
         frames = read_frames(path)
     except ReplayParseError as unreadable:
-        return header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA)
+        return (header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA),
+                pl.DataFrame(schema=PLAYBACK_SCHEMA))
     check_claims(frames)
     match = replay_match(frames)
-    return match, position_cells(frames, match.match_id)
+    return match, position_cells(frames, match.match_id), playback_frames(frames, match.match_id)
 
 
 @functools.cache
@@ -89,11 +96,12 @@ def parse_ahead(path: Path, folder: Path) -> str:
     """Parse the replay at `path` and keep what it gives in `folder`; its key. A replay whose header does not read
     raises `ReplayParseError`, and nothing is kept."""
     key = ahead_key(path)
-    match, cells = parse_replay(path)
+    match, *tables = parse_replay(path)
     folder.mkdir(parents=True, exist_ok=True)
     partial = f".{uuid.uuid4().hex}"
-    cells.write_parquet(folder / f"{partial}.parquet")
-    os.replace(folder / f"{partial}.parquet", folder / f"{key}.parquet")
+    for suffix, table in zip(KEPT, tables, strict=True):
+        table.write_parquet(folder / f"{partial}{suffix}")
+        os.replace(folder / f"{partial}{suffix}", folder / f"{key}{suffix}")
     (folder / f"{partial}.json").write_text(_encoded(match))
     os.replace(folder / f"{partial}.json", folder / f"{key}.json")
     return key
@@ -105,7 +113,7 @@ def taken(path: Path, folder: Path) -> tuple[str, Parse] | None:
     key = ahead_key(path)
     try:
         match = _decoded((folder / f"{key}.json").read_text())
-        return key, (match, pl.read_parquet(folder / f"{key}.parquet"))
+        return key, (match, *(pl.read_parquet(folder / f"{key}{suffix}") for suffix in KEPT))
     except (OSError, ValueError, TypeError, KeyError, pl.exceptions.PolarsError):
         return None
 
@@ -113,7 +121,7 @@ def taken(path: Path, folder: Path) -> tuple[str, Parse] | None:
 def discard(folder: Path, keys: list[str]) -> None:
     """Remove the parses kept under `keys` from `folder`, and every one kept there longer than `STALE_SECONDS`."""
     for key in keys:
-        for suffix in (".json", ".parquet"):
+        for suffix in (".json", *KEPT):
             (folder / f"{key}{suffix}").unlink(missing_ok=True)
     stale = time.time() - STALE_SECONDS
     for path in folder.glob("*") if folder.is_dir() else ():

@@ -23,6 +23,7 @@ from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA
 from gamestats_assets.sources.replays.parsed import Parse, parse_replay, taken
+from gamestats_assets.sources.replays.playback import PLAYBACK_SCHEMA
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
@@ -35,12 +36,14 @@ SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": 
 @dataclass
 class LandingDay:
     """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position
-    cells, training sessions and truth (each with its file), rejected files, and what the replays' parse cost."""
+    cells and playback frames, training sessions and truth (each with its file), rejected files, and what the
+    replays' parse cost."""
 
     folder: Path
     matches: list[ParsedMatch] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     positions: list[pl.DataFrame] = field(default_factory=list)
+    playbacks: list[pl.DataFrame] = field(default_factory=list)
     sessions: list[pl.DataFrame] = field(default_factory=list)
     truth: list[tuple[str, dict]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
@@ -60,6 +63,11 @@ class LandingDay:
     def positions_frame(self) -> pl.DataFrame:
         """Every raw replay's position cells (`heatmap.CELLS_SCHEMA`, and `source_file`)."""
         return pl.concat([pl.DataFrame(schema={**CELLS_SCHEMA, FILE_COLUMN: pl.String}), *self.positions],
+                         how="vertical_relaxed")
+
+    def playback_frame(self) -> pl.DataFrame:
+        """Every raw replay's playback frames (`playback.PLAYBACK_SCHEMA`, and `source_file`)."""
+        return pl.concat([pl.DataFrame(schema={**PLAYBACK_SCHEMA, FILE_COLUMN: pl.String}), *self.playbacks],
                          how="vertical_relaxed")
 
     def add(self, path: Path, matches: list[ParsedMatch]) -> None:
@@ -152,7 +160,7 @@ def parse_replays(paths: list[Path], held: Held, workers: int | None = None, ahe
     return parsed, keys
 
 
-def _parsed(path: Path, parsed: Parsed) -> tuple[ParsedMatch, pl.DataFrame]:
+def _parsed(path: Path, parsed: Parsed) -> Parse:
     """What `parse_replay` returned for `path`, parsed ahead or now; the error it raised, raised again."""
     outcome = parsed[path].value if path in parsed else parse_replay(path)
     if isinstance(outcome, Exception):
@@ -172,7 +180,7 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
     if (earlier := held.get(header.match_id)) and earlier[1]:
         day.rejected.append((path, f"duplicate of {Path(earlier[0]).name} (match {header.match_id})"))
         return
-    match, cells = _parsed(path, parsed)
+    match, cells, playback = _parsed(path, parsed)
     _without_nul([match])
     if match.match_id in kept or match.match_id in held:
         first = kept[match.match_id][0] if match.match_id in kept else day.folder / held[match.match_id][0]
@@ -189,6 +197,7 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
         day.add(path, [match])
     kept[match.match_id] = (path, index)
     day.positions.append(cells.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
+    day.playbacks.append(playback.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
 
 
 def read_day(folder: Path) -> LandingDay:
