@@ -29,6 +29,7 @@ from gamestats_assets.serve import (
     l2m,
     l2m_cohorts,
     lol,
+    lol_findings,
     lol_query,
     metrics,
     pubg,
@@ -54,8 +55,8 @@ from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
            admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router,
-           rocket_heatmap.router, lol.router, lol_query.router, l2m.router, l2m_cohorts.router, player_deletion.router,
-           metrics.router)
+           rocket_heatmap.router, lol.router, lol_query.router, lol_findings.router, l2m.router, l2m_cohorts.router,
+           player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"

@@ -105,3 +105,22 @@ def spread_band(mean: float | None, sd: float | None, upper: float | None = None
         return 0.0, float(upper)
     common = share * (1 - share) / variance - 1
     return tuple(float(upper * betaincinv(share * common, (1 - share) * common, q)) for q in ONE_SD_COVERAGE)
+
+
+def newcombe_bounds(successes1: int, trials1: int, successes2: int, trials2: int,
+                    z: float = Z_95) -> tuple[float, float]:
+    """The interval of the difference of two proportions `p1 − p2` from their Wilson intervals (Newcombe 1998,
+    method 10): `p1 − p2 − √((p1 − l1)² + (u2 − p2)²)` to `p1 − p2 + √((u1 − p1)² + (p2 − l2)²)`."""
+    p1, p2 = successes1 / trials1, successes2 / trials2
+    (l1, u1), (l2, u2) = wilson_bounds(successes1, trials1, z), wilson_bounds(successes2, trials2, z)
+    return (p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+            p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+
+
+def fisher_bounds(r: float, n: int, z: float = Z_95) -> tuple[float, float]:
+    """The interval of a correlation `r` on `n` pairs by Fisher's transformation: `tanh(atanh(r) ± z/√(n − 3))`
+    (the whole of −1 to 1 below four pairs)."""
+    if n < 4:
+        return -1.0, 1.0
+    centre, half = math.atanh(max(-1.0, min(1.0, r)) * (1 - 1e-15)), z / math.sqrt(n - 3)
+    return math.tanh(centre - half), math.tanh(centre + half)

@@ -1,0 +1,303 @@
+"""The published League tables read as findings (`queries/lol_findings.py`), one `Source` each: how a row becomes
+a finding with its effect, 95 % interval, n, q and sentence.
+
+The intervals are computed from what the tables publish, exactly where the test is: a win rate against the
+champion's other games by Newcombe's interval of the difference; a team's win rate against 50 % by its Wilson
+interval; a DPM difference (Welch) and a slope of deaths on vision (least squares) from the same games' values in
+`lol.participant_query_facts`; a correlation by Fisher's transformation; a model's coefficient by its standard
+error. Where a table publishes no q (objectives, vision bands, the win model), the test is made here from its
+counts and q is Benjamini–Hochberg over every test of the table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import psycopg
+
+from gamestats_assets.defs.lol.transforms.patterns import benjamini_hochberg
+from gamestats_assets.lib.core.stats import Z_95, fisher_bounds, newcombe_bounds, wilson_bounds
+from gamestats_assets.serve.queries.lol_findings import SIGNIFICANT, Source, phrase_q
+from gamestats_assets.sources.riot.league import ALL
+
+FACTS = "lol.participant_query_facts"
+ROLE_NAMES = {"TOP": "Top", "JUNGLE": "Jungle", "MIDDLE": "Mid", "BOTTOM": "Bot", "UTILITY": "Support"}
+VARIABLE_NAMES = {"kills": "kills", "deaths": "deaths", "assists": "assists", "kda": "KDA",
+                  "dpm": "damage per minute", "gold_per_min": "gold per minute", "cs_per_min": "CS per minute",
+                  "vision_per_min": "wards placed and killed per minute",
+                  "vision_score_per_min": "vision score per minute", "deaths_per_10": "deaths per 10 minutes",
+                  "minutes": "game length", "win": "winning"}
+TERM_NAMES = {"gold_diff_k": "each 1,000 gold ahead", "xp_diff_k": "each 1,000 experience ahead",
+              "kills_diff": "each kill ahead", "dragons_diff": "each dragon ahead",
+              "heralds_diff": "each Rift Herald ahead", "towers_diff": "each tower ahead"}
+BANDS = {1: "the lowest quarter", 2: "the second quarter", 3: "the third quarter", 4: "the highest quarter"}
+
+
+def pct(share: float) -> str:
+    return f"{share * 100:.1f} %"
+
+
+def signed(value: float, digits: int = 1) -> str:
+    """A difference with its sign, a minus as a minus."""
+    return f"{value:+,.{digits}f}".replace("-", "−")
+
+
+def interval(low: float, high: float, digits: int = 1, scale: float = 1.0) -> str:
+    return f"[95 % CI {signed(low * scale, digits)} to {signed(high * scale, digits)}]"
+
+
+def games(n: int) -> str:
+    return f"{n:,}"
+
+
+def where(row: dict) -> str:
+    """The queue and patch as a sentence names them: `ranked solo 16.1`."""
+    return f"{row['queue'].replace('_', ' ')} {row['patch']}"
+
+
+def role_of(role: str | None) -> str:
+    return ROLE_NAMES.get(role or "", role or "every role")
+
+
+def finding(row: dict, table: str, kind: str, **values) -> dict:
+    """A finding of `row` (its queue and patch; every rank unless it has a tier), `values` its other fields."""
+    base = {"table": table, "kind": kind, "queue": row["queue"], "patch": row["patch"], "champion": None, "role": None,
+            "tier": row.get("tier") or ALL, "value_with": None, "baseline": None, "n_baseline": None}
+    found = {**base, **values}
+    return {**found, "significant": found["q_value"] < SIGNIFICANT}
+
+
+def welch_bounds(n1: int, mean1: float, var1: float, n2: int, mean2: float, var2: float) -> tuple[float, float]:
+    """The 95 % Welch interval of mean1 − mean2 (Welch–Satterthwaite degrees of freedom)."""
+    from scipy import stats
+    error = var1 / n1 + var2 / n2
+    if error <= 0:
+        return mean1 - mean2, mean1 - mean2
+    df = error**2 / ((var1 / n1) ** 2 / (n1 - 1) + (var2 / n2) ** 2 / (n2 - 1))
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(error)
+    return mean1 - mean2 - half, mean1 - mean2 + half
+
+
+def slope_bounds(n: int, sxx: float, syy: float, sxy: float) -> tuple[float, float]:
+    """The 95 % interval of the least-squares slope of y on x from the centred sums: slope ± t·√(SSE/(n−2)/Sxx)."""
+    from scipy import stats
+    slope = sxy / sxx
+    error = math.sqrt(max(syy - slope * sxy, 0.0) / (n - 2) / sxx)
+    half = float(stats.t.ppf(0.975, n - 2)) * error
+    return slope - half, slope + half
+
+
+def order_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
+    """For each skill-order pattern, its champion's counted games with a max order and a DPM in its queue and
+    patch, split by the pattern's order: n, mean and variance of the DPM with it (`1`) and without (`2`)."""
+    rows = conn.execute(
+        "SELECT p.queue, p.patch, p.subject, p.condition, "
+        "count(*) FILTER (WHERE f.max_order = p.condition) AS n1, avg(f.dpm) FILTER (WHERE f.max_order = p.condition) "
+        "AS mean1, var_samp(f.dpm) FILTER (WHERE f.max_order = p.condition) AS var1, "
+        "count(*) FILTER (WHERE f.max_order <> p.condition) AS n2, avg(f.dpm) FILTER (WHERE f.max_order <> "
+        "p.condition) AS mean2, var_samp(f.dpm) FILTER (WHERE f.max_order <> p.condition) AS var2 "
+        f"FROM lol.discovered_patterns p JOIN {FACTS} f ON f.queue = p.queue AND f.patch = p.patch "
+        "AND f.champion_name = p.subject WHERE p.pattern_type = 'skill_max_order' AND f.counted "
+        "AND f.max_order IS NOT NULL AND f.dpm IS NOT NULL GROUP BY 1, 2, 3, 4").fetchall()
+    return {(r["queue"], r["patch"], r["subject"], r["condition"]): r for r in rows}
+
+
+def vision_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
+    """For each vision pattern, its role's counted Summoner's Rift players with both measures in its queue and
+    patch: n and the centred sums of squares and products of vision per minute (x) and deaths per 10 minutes (y)."""
+    rows = conn.execute(
+        "SELECT p.queue, p.patch, p.subject, regr_count(f.deaths_per_10, f.vision_per_min) AS n, "
+        "regr_sxx(f.deaths_per_10, f.vision_per_min) AS sxx, regr_syy(f.deaths_per_10, f.vision_per_min) AS syy, "
+        "regr_sxy(f.deaths_per_10, f.vision_per_min) AS sxy "
+        f"FROM lol.discovered_patterns p JOIN {FACTS} f ON f.queue = p.queue AND f.patch = p.patch "
+        "AND f.team_position = p.subject WHERE p.pattern_type = 'vision_deaths' AND f.counted AND f.summoners_rift "
+        "AND f.vision_per_min IS NOT NULL AND f.deaths_per_10 IS NOT NULL GROUP BY 1, 2, 3").fetchall()
+    return {(r["queue"], r["patch"], r["subject"]): r for r in rows}
+
+
+def pattern_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.discovered_patterns`, a finding each: a champion's win rate by first core item and DPM by skill max
+    order against its other games, the first objective's win rate against 50 %, a role's deaths on vision. A DPM or
+    vision pattern whose games `FACTS` does not hold as the pattern counted them has no interval: it is left out."""
+    orders, vision = order_sums(conn), vision_sums(conn)
+    out = []
+    for row in conn.execute("SELECT * FROM lol.discovered_patterns").fetchall():
+        kind, n, n_rest = row["pattern_type"], row["n"], row["n_baseline"]
+        q = f"n = {games(n)}, {phrase_q(row['q_value'])}."
+        common = {"subject": row["subject"], "condition": row["condition"], "metric": row["metric"],
+                  "effect": row["effect"], "n": n, "p_value": row["p_value"], "q_value": row["q_value"]}
+        if kind == "first_core_item":
+            low, high = newcombe_bounds(round(row["value_with"] * n), n, round(row["baseline"] * n_rest), n_rest)
+            sentence = (f"{row['subject']}, every role, all ranks, {where(row)}: {row['condition']} first → win rate "
+                        f"{pct(row['value_with'])} vs {pct(row['baseline'])} in the champion's other games, "
+                        f"{signed(row['effect'] * 100)} points {interval(low, high, scale=100)}, n = {games(n)} vs "
+                        f"{games(n_rest)}, {phrase_q(row['q_value'])}.")
+            out.append(finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="win rate",
+                               value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest,
+                               effect_ci_low=low, effect_ci_high=high, sentence=sentence))
+        elif kind == "skill_max_order":
+            sums = orders.get((row["queue"], row["patch"], row["subject"], row["condition"]))
+            if sums is None or sums["n1"] != n or sums["n2"] != n_rest:
+                continue
+            low, high = welch_bounds(sums["n1"], sums["mean1"], sums["var1"], sums["n2"], sums["mean2"], sums["var2"])
+            sentence = (f"{row['subject']}, every role, all ranks, {where(row)}: maxing {row['condition']} → "
+                        f"{row['value_with']:,.0f} damage per minute vs {row['baseline']:,.0f} in the champion's "
+                        f"other games, {signed(row['effect'], 0)} {interval(low, high, 0)}, n = {games(n)} vs "
+                        f"{games(n_rest)}, {phrase_q(row['q_value'])}.")
+            out.append(finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="DPM",
+                               value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest,
+                               effect_ci_low=low, effect_ci_high=high, sentence=sentence))
+        elif kind == "first_objective":
+            low, high = (bound - 0.5 for bound in wilson_bounds(round(row["value_with"] * n), n))
+            sentence = (f"Teams, all ranks, {where(row)}: taking the {row['condition']} → win rate "
+                        f"{pct(row['value_with'])} vs an even 50 %, {signed(row['effect'] * 100)} points "
+                        f"{interval(low, high, scale=100)}, {q}")
+            out.append(finding(row, "discovered_patterns", kind, **common, unit="win rate",
+                               value_with=row["value_with"], baseline=0.5, effect_ci_low=low, effect_ci_high=high,
+                               sentence=sentence))
+        elif kind == "vision_deaths":
+            sums = vision.get((row["queue"], row["patch"], row["subject"]))
+            if sums is None or sums["n"] != n:
+                continue
+            low, high = slope_bounds(n, sums["sxx"], sums["syy"], sums["sxy"])
+            sentence = (f"{role_of(row['subject'])} players, all ranks, {where(row)}: each extra ward placed or "
+                        f"killed per minute → {signed(row['effect'], 2)} deaths per 10 minutes "
+                        f"{interval(low, high, 2)} (on average {row['baseline']:.2f}), {q}")
+            out.append(finding(row, "discovered_patterns", kind, **common, role=row["subject"],
+                               unit="deaths per 10 min per vision per min", effect_ci_low=low, effect_ci_high=high,
+                               sentence=sentence))
+    return out
+
+
+def correlation_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.correlations`, a finding per role and pair tested: Pearson's r with Fisher's interval, its q, and r
+    with game length held fixed where the pair does not hold length."""
+    out = []
+    for row in conn.execute("SELECT * FROM lol.correlations WHERE pearson_r IS NOT NULL "
+                            "AND pearson_q IS NOT NULL").fetchall():
+        r, n = row["pearson_r"], row["n"]
+        low, high = fisher_bounds(r, n)
+        held = ("" if row["partial_r"] is None
+                else f", {row['partial_r']:+.2f} with game length held fixed".replace("-", "−"))
+        x, y = (VARIABLE_NAMES.get(row[v], row[v]) for v in ("variable_x", "variable_y"))
+        sentence = (f"{role_of(row['team_position'])} players, all ranks, {where(row)}: {x} and {y} → "
+                    f"r = {r:+.2f} {interval(low, high, 2)}{held}, n = {games(n)}, "
+                    f"{phrase_q(row['pearson_q'])}.").replace("r = -", "r = −")
+        out.append(finding(row, "correlations", "correlation", role=row["team_position"], subject=row["team_position"],
+                           condition=f"{row['variable_x']} ~ {row['variable_y']}", metric="pearson_r", effect=r,
+                           effect_ci_low=low, effect_ci_high=high, unit="r", n=n, p_value=row["pearson_p"],
+                           q_value=row["pearson_q"], sentence=sentence))
+    return out
+
+
+Q = "{q}"
+"""Where a sentence made before its table's q says it (`with_q`)."""
+
+
+def with_q(found: list[dict]) -> list[dict]:
+    """`found` with `q_value` (Benjamini–Hochberg over all of them), `significant`, and the q in each sentence."""
+    q = benjamini_hochberg(np.array([f["p_value"] for f in found], dtype=float)) if found else []
+    return [{**f, "q_value": float(value), "significant": float(value) < SIGNIFICANT,
+             "sentence": f["sentence"].replace(Q, phrase_q(float(value)))} for f, value in zip(found, q, strict=True)]
+
+
+def binomial_p(wins: int, n: int) -> float:
+    from scipy import stats
+    return float(stats.binomtest(wins, n, 0.5).pvalue)
+
+
+def proportion_p(wins1: int, n1: int, wins2: int, n2: int) -> float:
+    """The two-proportion z-test's two-sided p (pooled variance), 1 where the rates cannot differ."""
+    from scipy import stats
+    pooled = (wins1 + wins2) / (n1 + n2)
+    error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return 1.0 if error == 0 else float(2 * stats.norm.sf(abs(wins1 / n1 - wins2 / n2) / error))
+
+
+def objective_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.objective_stats`, a finding per objective, queue and patch: the win rate of the team taking it first
+    against 50 % (exact binomial test), with its Wilson interval."""
+    found = []
+    for row in conn.execute("SELECT * FROM lol.objective_stats WHERE games > 0").fetchall():
+        n, wins = row["games"], row["wins"]
+        low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
+        sentence = (f"Teams, all ranks, {where(row)}: taking the first {row['objective']} → win rate "
+                    f"{pct(wins / n)} vs an even 50 %, {signed((wins / n - 0.5) * 100)} points "
+                    f"{interval(low, high, scale=100)}, n = {games(n)} games, {Q}.")
+        found.append(finding(row, "objective_stats", "objective", subject="team", condition=f"first {row['objective']}",
+                             metric="win_rate", value_with=wins / n, baseline=0.5, effect=wins / n - 0.5,
+                             effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
+                             p_value=binomial_p(wins, n), q_value=1.0, sentence=sentence))
+    return with_q(found)
+
+
+def vision_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.vision_stats`, a finding per role's quarter of vision: its players' win rate against the role's other
+    quarters (two-proportion test, Newcombe's interval), with their deaths per 10 minutes."""
+    rows = conn.execute("SELECT * FROM lol.vision_stats WHERE games > 0").fetchall()
+    totals: dict[tuple, list[int]] = {}
+    for row in rows:
+        total = totals.setdefault((row["queue"], row["patch"], row["team_position"]), [0, 0])
+        total[0] += row["games"]
+        total[1] += row["wins"]
+    found = []
+    for row in rows:
+        n, wins = row["games"], row["wins"]
+        all_n, all_wins = totals[(row["queue"], row["patch"], row["team_position"])]
+        n_rest, wins_rest = all_n - n, all_wins - wins
+        if n_rest == 0:
+            continue
+        low, high = newcombe_bounds(wins, n, wins_rest, n_rest)
+        deaths = ("" if row["deaths_per_10_mean"] is None else
+                  f"; {row['deaths_per_10_mean']:.2f} deaths per 10 minutes [95 % CI {row['deaths_per_10_ci_low']:.2f} "
+                  f"to {row['deaths_per_10_ci_high']:.2f}]")
+        sentence = (f"{role_of(row['team_position'])} players in {BANDS.get(row['vision_band'], 'a quarter')} of "
+                    f"vision ({row['vision_min']:.2f} to {row['vision_max']:.2f} wards placed and killed per minute), "
+                    f"all ranks, {where(row)}: win rate {pct(wins / n)} vs {pct(wins_rest / n_rest)} in the role's "
+                    f"other quarters, {signed((wins / n - wins_rest / n_rest) * 100)} points "
+                    f"{interval(low, high, scale=100)}, n = {games(n)} vs {games(n_rest)}, {Q}{deaths}.")
+        found.append(finding(row, "vision_stats", "vision_band", role=row["team_position"],
+                             subject=row["team_position"], condition=f"vision quarter {row['vision_band']}",
+                             metric="win_rate", value_with=wins / n, baseline=wins_rest / n_rest,
+                             effect=wins / n - wins_rest / n_rest, effect_ci_low=low, effect_ci_high=high,
+                             unit="win rate", n=n, n_baseline=n_rest, p_value=proportion_p(wins, n, wins_rest, n_rest),
+                             q_value=1.0, sentence=sentence))
+    return with_q(found)
+
+
+def win_model_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.win_model`, a finding per term but the intercept (`const`): its log-odds coefficient with its Wald
+    interval, as an odds ratio in the sentence, beside the model's held-out accuracy and the gold-only baseline's."""
+    found = []
+    for row in conn.execute("SELECT * FROM lol.win_model WHERE term <> 'const' AND coefficient IS NOT NULL "
+                            "AND std_error IS NOT NULL AND p_value IS NOT NULL").fetchall():
+        b, half = row["coefficient"], Z_95 * row["std_error"]
+        quality = ("" if row["accuracy"] is None else
+                   f"; the model calls {pct(row['accuracy'])} of {games(row['n_test'])} held-out games "
+                   f"[{pct(row['accuracy_ci_low'])} to {pct(row['accuracy_ci_high'])}], gold alone "
+                   f"{pct(row['baseline_accuracy'])}")
+        sentence = (f"Blue side at {row['minute']} minutes, all ranks, {where(row)}: "
+                    f"{TERM_NAMES.get(row['term'], row['term'])} → odds of winning × {math.exp(b):.2f} "
+                    f"[95 % CI {math.exp(b - half):.2f} to {math.exp(b + half):.2f}] (log-odds {signed(b, 3)}), "
+                    f"n = {games(row['n_train'])} games fitted, {Q}{quality}.")
+        found.append(finding(row, "win_model", "win_model_term", subject=f"{row['minute']} min",
+                             condition=row["term"], metric="log_odds", effect=b, effect_ci_low=b - half,
+                             effect_ci_high=b + half, unit="log-odds", n=row["n_train"], p_value=row["p_value"],
+                             q_value=1.0, sentence=sentence))
+    return with_q(found)
+
+
+SOURCES = (
+    Source("patterns", "discovered_patterns", "The discovered patterns: a champion's win rate by first core item and "
+           "DPM by skill max order, the first objective's win rate, a role's deaths on vision", pattern_findings,
+           ("first_core_item", "skill_max_order", "first_objective", "vision_deaths"), reads=(FACTS,)),
+    Source("correlations", "correlations", "Correlations between a role's player variables, Pearson's r with its "
+           "interval", correlation_findings, ("correlation",)),
+    Source("objectives", "objective_stats", "The first taker's win rate of each objective against 50 %",
+           objective_findings, ("objective",)),
+    Source("vision", "vision_stats", "A role's win rate by quarter of vision against its other quarters",
+           vision_findings, ("vision_band",)),
+    Source("win-model", "win_model", "The win model's terms as odds ratios, with its held-out accuracy",
+           win_model_findings, ("win_model_term",)),
+)
+"""Each published table read as findings, by its path under `/api/v1/lol`."""
