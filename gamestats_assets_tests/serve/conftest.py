@@ -105,6 +105,17 @@ def publish_rocket(data_dir: Path, pg_url: str) -> None:
         run(defs, rocket_keys(defs, partitioned=False), instance)
 
 
+def publish_rocket_day(data_dir: Path, pg_url: str, day: str) -> None:
+    """The rocket domain's day `day` (its landed files) run by Dagster into `data_dir` and `pg_url`."""
+    from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
+        patch.setenv("GAMESTATS_PG_URL", pg_url)
+        defs = build_definitions(Settings.from_env())
+        run(defs, rocket_keys(defs, partitioned=True), dg.DagsterInstance.ephemeral(), partition_key=day)
+
+
 def domain_keys(defs, domain: str, partitioned: bool) -> list[dg.AssetKey]:
     graph = defs.resolve_asset_graph()
     return [k for k in graph.materializable_asset_keys

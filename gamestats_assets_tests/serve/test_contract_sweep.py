@@ -30,8 +30,10 @@ from gamestats_assets.serve.app import ROUTERS, UPLOADS, create_app
 from gamestats_assets.serve.contract import EXAMPLES
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.forged import with_section_crcs
-from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for
+from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for, publish_rocket_day
+from gamestats_assets_tests.serve.running import landed_upload
 from gamestats_assets_tests.serve.test_admin_roster import file_players, submitted, tick
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -406,6 +408,11 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
         assert conflict["conflict_id"] in gone.json()["detail"]
         unknown = Ask("GET", f"{base}/replays/{{replay_id}}", f"{base}/replays/{'0' * 32}", headers={})
         checked(document, unknown, unknown.send(client), 404)
+        uploaded = read_header_alone(REPLAYS / "0_SAVES.replay").match_id
+        publish_rocket_day(data_dir, pg_url, landed_upload(data_dir, uploaded).parent.name)
+        frames = Ask("GET", f"{base}/replays/{{replay_id}}/frames", f"{base}/replays/{uploaded}/frames", headers={})
+        asked |= sweep(document, client, [frames], kept, roles={})
+        checked(document, frames, frames.send(client, path=f"{base}/replays/{replay}/frames"), 404)
         pages_past_their_end(document, client, reads)
         deletion = Ask("DELETE", "/api/v1/players/{domain}/{player_id}", f"/api/v1/players/rocket/{player}")
         checked(document, deletion, deletion.send(client, headers=stranger), 403)
