@@ -4,7 +4,8 @@
 // column per player by team (a table a team, or a part of one, where they would not fit the screen), each value
 // with its percentile turned so that 100 is best. Of the stats that measure one
 // thing one is shown; stats no player of the replay has (its format does not carry them) are left out and named; an
-// upload still queued is followed until it is served or refused.
+// upload still queued is followed until it is served or refused. A raw replay read frame by frame is watched in 3D
+// (`viewer.js`, loaded once the page's analysis is shown).
 import { api, el, fmt, header, param, shown, showError } from "./common.js";
 import {
   coded, comparedAs, comparedWithText, direction, groupOf, groupOrder, loadMeanings, meaning, shownStats, statLabel,
@@ -169,6 +170,18 @@ async function start() {
   analysis(replay);
   addEventListener("resize", () => { if (drawn && fit() !== fitting) analysis(drawn); });
   shown();
+  if (replay.source === "replay" && !replay.frames_null_reason) watch(replay.id);
+}
+
+/** The replay's 3D viewer, its module asked for once the analysis is shown; a viewer that fails says so in its
+ * own section, leaving the analysis as it is. */
+function watch(id) {
+  const section = $("viewer");
+  section.hidden = false;
+  import("./viewer.js").then(({ mountViewer }) => mountViewer(section, id)).catch((error) => {
+    section.dataset.state = "failed";
+    section.replaceChildren(el("h2", {}, "3D replay"), el("p", { class: "muted" }, `The 3D replay could not be drawn: ${error.message}`));
+  });
 }
 
 start().catch((error) => { showError(`Could not load the replay: ${error.message}`); shown(); });
