@@ -27,7 +27,9 @@ from gamestats_assets.serve import (
     errors,
     health,
     l2m,
+    l2m_board,
     l2m_cohorts,
+    l2m_economy,
     lol,
     lol_findings,
     lol_query,
@@ -57,7 +59,7 @@ from gamestats_assets.sources.replays.parsed import ahead_folder
 ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
            admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router,
            rocket_heatmap.router, rocket_frames.router, lol.router, lol_query.router, lol_findings.router, l2m.router,
-           l2m_cohorts.router, player_deletion.router, metrics.router)
+           l2m_cohorts.router, l2m_board.router, l2m_economy.router, player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)
 """The routes whose body is a file, bounded by `max_upload_bytes` rather than `max_body_bytes`."""
 DOCS_STATIC = "/docs/static"

@@ -21,6 +21,8 @@ MAX_DAYS = 366
 From = Annotated[dt.date, Query(alias="from", description="the first day, ISO 8601")]
 To = Annotated[dt.date, Query(alias="to", description=f"the last day, included (at most {MAX_DAYS} days in all)")]
 ServerId = Annotated[int | None, Query(ge=0, le=2**62, description="one server (default: every server)")]
+CountryCode = Annotated[str | None, Query(pattern=r"^([A-Z]{2}|Other)$",
+                                          description="one country (default: every country)")]
 
 KpisAnswer = envelope("L2mKpisAnswer", list[queries.Kpis], date_from=dt.date, date_to=dt.date,
                       server_id=int | None, country_code=str | None)
@@ -36,9 +38,7 @@ def checked(date_from: dt.date, date_to: dt.date) -> None:
 
 @router.get("/kpis", response_model=KpisAnswer, summary="Daily KPIs for a date range, one server or all")
 def kpis(reader: ReaderDep, date_from: From, date_to: To, server_id: ServerId = None,
-         country_code: Annotated[str | None, Query(pattern=r"^([A-Z]{2}|Other)$",
-                                                   description="one country (default: every country)")] = None
-         ) -> Response:
+         country_code: CountryCode = None) -> Response:
     """DAU, NRU, PU, NPU, NNPU, revenue, ARPU and ARPPU per day, country and server (`l2m.l2m_daily_kpis`) for the
     days `from` to `to` (at most a year), every server or one; a server that has no published KPIs is a 404."""
     checked(date_from, date_to)

@@ -348,8 +348,11 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
                 headers={}),
             Ask("GET", f"{base}/champions", f"{base}/champions", headers={}),
             *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params={**days, "server_id": server}, headers={})
-              for p in ("kpis", "retention", "farms")),
-            Ask("GET", "/api/v1/l2m/servers", "/api/v1/l2m/servers", headers={})]
+              for p in ("kpis", "retention", "farms", "split", "economy")),
+            Ask("GET", "/api/v1/l2m/compare", "/api/v1/l2m/compare", params={"to": days["to"], "server_id": server},
+                headers={}),
+            *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params=params, headers={})
+              for p, params in (("revenue", days), ("targets", {}), ("servers", {})))]
     with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000) as client:
         asked = sweep(document, client, asks, kept, roles={})
         for path in ("kpis", "retention", "farms"):
