@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from gamestats_assets.sources.ballchasing.records import (
+    MECHANICS,
     ParsedMatch,
     ParsedPlayer,
     StatValue,
@@ -70,6 +71,7 @@ def _stats(player: dict[str, Any], team_size: int, opponent_shots: int | None) -
         ratio("time_second_man_share", relative.get("timeBetweenPlayers"), on_pitch, no_tendencies)
         if team_size >= 3 else missing("time_second_man_share", "no second man in teams of fewer than three"),
         missing("challenge_win_rate", "carball JSON has no contest outcomes per player"),
+        *(missing(stat, "carball JSON has no frames") for stat in MECHANICS),
     ]
     return tuple(row for row in rows if not (row.value is None and row.null_reason is None))
 

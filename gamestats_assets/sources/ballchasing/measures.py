@@ -1,13 +1,15 @@
-"""What each Rocket League stat row measures, declared once for the tables, the API and the pages: its name in
-words, its unit, which way is better, how it is compared between games of different lengths, and which stats
-measure the same thing (`MEASURES`: a page shows the first of them that has a value, never two bars or columns
-of one number).
+"""What each Rocket League stat row measures, declared once for the tables, the API and the pages: its name in words,
+its unit, which way is better, how it is compared between games of different lengths, and which stats measure the
+same thing (`MEASURES`: a page shows the first of them that has a value, never two bars or columns of one number).
 
-Every stat row a source writes is declared (`STATS`): the scoreboard's, ballchasing's groups
-(`records.GROUP_STATS`) and the design's features (`records.FEATURES`). `better` is `HIGHER` where more is better
-(goals, saves, boost stolen), `LOWER` where less is (shots and goals against, time at zero boost, boost wasted,
-demolitions taken), `NEITHER` for a style (time in a third, boost held, distance to the ball), whose percentile
-says where the value lies and never that it is weak. A stat that adds up over the game (a count, an amount, a
+Every stat row a source writes is declared (`STATS`): the scoreboard's, ballchasing's groups (`records.GROUP_STATS`)
+and the design's features (`records.FEATURES`). `better` is `HIGHER` where more is better (goals, saves, boost
+stolen), `LOWER` where less is (shots and goals against, time at zero boost, boost wasted, demolitions taken),
+`NEITHER` for a style (time in a third, boost held, distance to the ball), whose percentile says where the value lies
+and never that it is weak. Of the frame mechanics (`records.FRAME_MECHANICS`), higher is better for aerial attempts
+and success, shot attempts, accuracy and speed, save success, rotation efficiency and the challenge measures; lower
+for rotation timing (a quicker return to last man); neither for the average place, its spread and save attempts (more
+attempts says more shots faced as much as a keeper's reach). A stat that adds up over the game (a count, an amount, a
 distance, seconds in a state) is compared per minute of the game's length, or for seconds as a share of it, so that
 an overtime does not put everyone of the game at the top (`comparable`)."""
 
@@ -137,6 +139,23 @@ STATS: dict[str, Stat] = {stat.stat_type: stat for stat in [
     _stat("time_second_man_share", "time as second man", SHARE),
     _stat("time_third_man_share", "time as third man", SHARE),
     _stat("challenge_win_rate", "challenges won", SHARE, HIGHER),
+    _stat("avg_position_x", "average place across the pitch", UU),
+    _stat("avg_position_y", "average place up the pitch", UU),
+    _stat("avg_position_z", "average height", UU),
+    _stat("position_sd_x", "spread across the pitch", UU, adds_up=False),
+    _stat("position_sd_y", "spread up the pitch", UU, adds_up=False),
+    _stat("position_sd_z", "spread in height", UU, adds_up=False),
+    _stat("aerial_attempts", "aerial attempts", COUNT, HIGHER),
+    _stat("aerial_success_rate", "aerials that reached a target", SHARE, HIGHER),
+    _stat("shot_attempts", "shot attempts", COUNT, HIGHER),
+    _stat("shot_on_target_rate", "shots on target per attempt", SHARE, HIGHER),
+    _stat("shot_speed", "ball speed after a shot", SPEED, HIGHER),
+    _stat("save_attempts", "save attempts", COUNT),
+    _stat("save_success_rate", "save attempts that saved", SHARE, HIGHER),
+    _stat("rotation_timing", "seconds from a first man's touch back to last man", SECONDS, LOWER, False),
+    _stat("rotation_efficiency", "role changes that follow the rotation cycle", SHARE, HIGHER),
+    _stat("challenge_first_rate", "challenges contested first", SHARE, HIGHER),
+    _stat("challenge_timing", "seconds ahead of the opponent in a challenge", SECONDS, HIGHER, False),
 ]}
 """Every stat row's meaning, by `stat_type`."""
 

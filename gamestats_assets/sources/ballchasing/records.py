@@ -26,14 +26,23 @@ STAT_SCHEMA = {
     "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64, "null_reason": pl.String,
 }
 
+PLACES = tuple(f"{kind}_{axis}" for kind in ("avg_position", "position_sd") for axis in "xyz")
+FRAME_MECHANICS = {
+    "positional": (*PLACES, "rotation_efficiency"),
+    "mechanical": ("aerial_attempts", "aerial_success_rate", "shot_attempts", "shot_on_target_rate", "shot_speed",
+                   "save_attempts", "save_success_rate"),
+    "game_sense": ("rotation_timing", "challenge_first_rate", "challenge_timing"),
+}
+"""The features only a replay's frames give (`replays.mechanics`), by category; other sources give them null."""
+MECHANICS = tuple(stat for stats in FRAME_MECHANICS.values() for stat in stats)
 FEATURES = {
     "positional": ("time_defensive_third_share", "time_neutral_third_share", "time_offensive_third_share",
                    "time_behind_ball_share", "avg_distance_to_ball", "avg_distance_to_mates",
-                   "position_variance"),
+                   "position_variance", *FRAME_MECHANICS["positional"]),
     "mechanical": ("aerial_rate", "time_high_air_share", "save_rate", "shot_accuracy", "boost_collected_per_minute",
-                   "boost_wasted_share", "time_zero_boost_share"),
+                   "boost_wasted_share", "time_zero_boost_share", *FRAME_MECHANICS["mechanical"]),
     "game_sense": ("time_first_man_share", "time_second_man_share", "time_third_man_share",
-                   "challenge_win_rate"),
+                   "challenge_win_rate", *FRAME_MECHANICS["game_sense"]),
 }
 """The features every source is asked for, by category. Definitions (the same for every source):
 
@@ -57,6 +66,7 @@ The features other than position variance, aerial rate and challenges are derive
 stat groups (`groups.features`), in one way for every source.
 - `challenge_win_rate`: of the contests the player entered (the player touches the ball within one
   second of an opponent's touch, or the reverse), the share the player's team touched next.
+- `FRAME_MECHANICS`: defined where they are measured (`replays.mechanics`).
 """
 GROUP_STATS: dict[str, tuple[str, ...]] = {
     "boost": (
@@ -95,6 +105,11 @@ GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for
 CATEGORY_OF = {**GROUP_OF, **{stat: category for category, stats in FEATURES.items() for stat in stats}}
 
 
+BOUNDED_RATES = ("aerial_success_rate", "shot_on_target_rate", "save_success_rate", "rotation_efficiency",
+                 "challenge_first_rate")
+"""The frame mechanics that are proportions of counted events, none above 1."""
+
+
 def upper_bound(stat_type: str) -> float | None:
     """The largest value a stat can take by its definition, None where it has none: 1 for a share of the player's
     time and a proportion of counted events that cannot exceed their count (`aerial_rate`, `shot_accuracy`,
@@ -103,7 +118,8 @@ def upper_bound(stat_type: str) -> float | None:
     name = stat_type.removeprefix(f"{GROUP_OF[stat_type]}_") if stat_type in GROUP_OF else stat_type
     if stat_type in GROUP_OF and (name.startswith("percent_") or name.endswith("_percentage")):
         return 100.0
-    if stat_type.endswith("_share") or stat_type in ("aerial_rate", "shot_accuracy", "challenge_win_rate"):
+    if stat_type.endswith("_share") or stat_type in ("aerial_rate", "shot_accuracy", "challenge_win_rate",
+                                                     *BOUNDED_RATES):
         return 1.0
     return None
 

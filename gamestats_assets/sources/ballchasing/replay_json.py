@@ -8,6 +8,7 @@ from typing import Any
 from gamestats_assets.sources.ballchasing.groups import features, group_rows
 from gamestats_assets.sources.ballchasing.records import (
     GROUP_STATS,
+    MECHANICS,
     ZERO_WHEN_ABSENT,
     ParsedMatch,
     ParsedPlayer,
@@ -59,6 +60,7 @@ def _player_stats(stats: dict[str, Any], team_size: int) -> tuple[StatValue, ...
         missing("position_variance", NO_FRAMES),
         missing("aerial_rate", NO_TOUCHES),
         missing("challenge_win_rate", NO_TOUCHES),
+        *(missing(stat, NO_FRAMES) for stat in MECHANICS),
     )
 
 

@@ -18,16 +18,15 @@ from gamestats_assets.sources.ballchasing.records import (
     missing,
     ratio,
 )
+from gamestats_assets.sources.replays.aerials import AERIAL_BALL
 from gamestats_assets.sources.replays.boost import boost_stats
 from gamestats_assets.sources.replays.frames import ReplayFrames
 from gamestats_assets.sources.replays.header import HeaderPlayer, ReplayHeader
+from gamestats_assets.sources.replays.mechanics import mechanics_rows, mechanics_table, missing_rows
 from gamestats_assets.sources.replays.movement import movement_stats, on_pitch
 from gamestats_assets.sources.replays.positioning import positioning_stats
 
 SOURCE = "replay"
-AERIAL_HEIGHT = 300.0
-"""uu above which a touch is aerial (ball centre well above a car's reach on the ground)."""
-CONTEST_SECONDS = 1.0
 NO_CAR = "the player's car is in no frame"
 NO_TANK = "the replay's network stream replicates no car's boost tank"
 """Why a replay whose stream sends no boost amount (the game's replays before the spring of 2016) has no boost
@@ -61,23 +60,8 @@ def _grouped(frames: ReplayFrames, with_boost: bool) -> pl.DataFrame:
 
 
 def _touches(hits: pl.DataFrame) -> pl.DataFrame:
-    """Per player: touches, aerial touches, contests entered and contests after which their team touched
-    next (a contest: two consecutive touches by opposite teams within `CONTEST_SECONDS`)."""
-    ordered = hits.sort("frame").with_columns(
-        next_team=pl.col("team").shift(-1), next_player=pl.col("player_id").shift(-1),
-        next_time=pl.col("time").shift(-1), after_team=pl.col("team").shift(-2),
-    )
-    contests = ordered.filter((pl.col("team") != pl.col("next_team"))
-                              & (pl.col("next_time") - pl.col("time") <= CONTEST_SECONDS)
-                              & pl.col("after_team").is_not_null())
-    entered = pl.concat([
-        contests.select("player_id", won=pl.col("after_team") == pl.col("team")),
-        contests.select(pl.col("next_player").alias("player_id"), won=pl.col("after_team") == pl.col("next_team")),
-    ]).group_by("player_id").agg(contests=pl.len(), contests_won=pl.col("won").sum())
-    counts = hits.group_by("player_id").agg(touches=pl.len(),
-                                            aerials=(pl.col("ball_z") > AERIAL_HEIGHT).sum())
-    return counts.join(entered, on="player_id", how="left").with_columns(
-        pl.col("contests", "contests_won").fill_null(0))
+    """Per player: touches and aerial touches (the ball above `aerials.AERIAL_BALL`)."""
+    return hits.group_by("player_id").agg(touches=pl.len(), aerials=(pl.col("ball_z") > AERIAL_BALL).sum())
 
 
 def left_early(frames: ReplayFrames) -> tuple[HeaderPlayer, ...]:
@@ -132,7 +116,7 @@ def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[s
         no_car = {group: NO_CAR for group in GROUP_STATS}
         return (*scoreboard, *group_rows({}, no_car), *features({}, team_size, NO_CAR),
                 missing("position_variance", NO_CAR), missing("aerial_rate", NO_CAR),
-                missing("challenge_win_rate", NO_CAR))
+                missing("challenge_win_rate", NO_CAR), *missing_rows(NO_CAR))
     return (
         *scoreboard,
         *group_rows(row, {**OVER_NOTHING, "boost": no_boost} if no_boost else OVER_NOTHING),
@@ -141,6 +125,7 @@ def _player_stats(row: dict, line: HeaderPlayer, team_size: int, against: dict[s
         else missing("position_variance", "fewer than two frames"),
         ratio("aerial_rate", row.get("aerials"), row.get("touches"), "the player never touched the ball"),
         ratio("challenge_win_rate", row.get("contests_won"), row.get("contests"), "the player entered no contest"),
+        *mechanics_rows(row),
     )
 
 
@@ -155,7 +140,8 @@ def header_match(header: ReplayHeader, frames_null_reason: str) -> ParsedMatch:
                      stats=(*_scoreboard(p, against[p.team]), *group_rows({}, no_frames),
                             *features({}, header.team_size, frames_null_reason),
                             *(missing(stat, frames_null_reason)
-                              for stat in ("position_variance", "aerial_rate", "challenge_win_rate"))))
+                              for stat in ("position_variance", "aerial_rate", "challenge_win_rate")),
+                            *missing_rows(frames_null_reason)))
         for p in header.players
     )
     return ParsedMatch(
@@ -170,8 +156,9 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
     """The replay as a `ParsedMatch`: the header's scoreboard and the players who left early (`left_early`),
     each with the frame features of their team's size, and the match's team size the larger team's
     (`team_sizes`); only frames give
-    `position_variance` (mean of the variances of x and y on the pitch) and touches, aerial touches and
-    contests (`frames.detect_hits`). The boost stats are null (`NO_TANK`) where the stream replicates no tank."""
+    `position_variance` (mean of the variances of x and y on the pitch), touches, aerial touches and
+    contests (`frames.detect_hits`), and the mechanics (`mechanics.mechanics_rows`). The boost stats are null
+    (`NO_TANK`) where the stream replicates no tank."""
     header = frames.header
     no_boost = NO_TANK if frames.replications.is_empty() else None
     lines = (*header.players, *left_early(frames))
@@ -179,6 +166,7 @@ def replay_match(frames: ReplayFrames) -> ParsedMatch:
         pl.DataFrame({"player_id": [p.player_id for p in lines]}, schema={"player_id": pl.String})
         .join(_grouped(frames, with_boost=no_boost is None), on="player_id", how="left")
         .join(_touches(frames.hits), on="player_id", how="left")
+        .join(mechanics_table(frames), on="player_id", how="left")
     )
     against = _against(header, lines)
     rows = {row["player_id"]: row for row in per_player.iter_rows(named=True)}

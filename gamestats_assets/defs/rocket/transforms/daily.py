@@ -17,6 +17,7 @@ from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.measures import comparable
 from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, METALS, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import (
+    BOUNDED_RATES,
     MATCH_SCHEMA,
     PLAYER_SCHEMA,
     STAT_SCHEMA,
@@ -27,10 +28,10 @@ from gamestats_assets.sources.ballchasing.records import (
 )
 
 SOURCE_PRIORITY = {"replay": 0, "carball": 1, "ballchasing": 2}
-COUNT_RATES = ("shot_accuracy", "save_rate", "aerial_rate", "challenge_win_rate")
-"""Rates that are proportions of counted events (goals of shots, saves of shots faced, aerial touches of
-touches, contests won of contests): they get a Wilson interval with the count as sample size. Time shares
-and averages are measured over the whole game, not sampled, and get none."""
+COUNT_RATES = ("shot_accuracy", "save_rate", "aerial_rate", "challenge_win_rate", *BOUNDED_RATES)
+"""Rates that are proportions of counted events (goals of shots, saves of shots faced, aerial touches of touches,
+contests won of contests, and the frame mechanics' `records.BOUNDED_RATES`): they get a Wilson interval with the
+count as sample size. Time shares and averages are measured over the whole game, not sampled, and get none."""
 
 
 def _with_source_and_date(frame: pl.DataFrame, sources: dict[str, str], day: dt.date) -> pl.DataFrame:

@@ -4,11 +4,12 @@
 import { api, bySample, chart, el, empty, fmt, header, latest, loading, options, param, pct, rateCell, remember, roleName,
          shown, showError, sortableTable, thin } from "./common.js";
 import { loadTiers, queueName, tierFromAddress, tierName, tierNote } from "./tiers.js";
+import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
 
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
 const REGIONS = ["summary", "recommended", "trend-chart", "trend-note", "length-chart", "roles", "keystones",
-                 "rune-pages", "spells", "starting", "builds", "skills", "matchups"];
+                 "rune-pages", "spells", "starting", "builds", "skills", "matchups", "findings"];
 const run = latest();
 let champions = [];
 
@@ -77,7 +78,7 @@ function pickCard(id, title, rows, name) {
 /** The core build recommended is a full core: the deepest paths published (three items where there are any). */
 const fullCores = (builds) => builds.filter((r) => r.depth === Math.max(...builds.map((b) => b.depth)));
 
-function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells, starting]) {
+function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells, starting, findings]) {
   const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
   const current = patches.find((r) => r.patch === query.patch);
   $("summary").replaceChildren(...(current ? [
@@ -142,6 +143,8 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
     { key: "xp10", label: "XP @10", descending: true, value: (r) => r.xp_diff_10_mean, cell: (r) => signed(r.xp_diff_10_mean) },
     { key: "gold15", label: "Gold @15", descending: true, value: (r) => r.gold_diff_15_mean, cell: (r) => signed(r.gold_diff_15_mean) },
   ], "matchups"));
+  drawSection($("findings"), findings, "q");
+  $("findings-link").href = `findings.html?${new URLSearchParams({ champion: $("champion").value, queue: query.queue })}`;
 }
 
 /** Shows the chosen champion, queue and patch; what an earlier choice showed stays marked stale until then. */
@@ -158,7 +161,8 @@ function show() {
       api(`${url}/patch-trend`, { queue: query.queue, tier: query.tier, limit: 100 }),
       ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells",
         "starting-items"]
-        .map((path) => api(`${url}/${path}`, { ...query, limit: 100 }))]),
+        .map((path) => api(`${url}/${path}`, { ...query, limit: 100 })),
+      sectionFindings(SECTIONS[0], { champion: $("champion").value, queue: query.queue, tier: query.tier })]),
     render: (answers) => draw(query, answers),
     failed: (error) => `Could not load ${champion}: ${error.message}`,
   });

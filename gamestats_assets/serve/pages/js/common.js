@@ -5,7 +5,7 @@
 export const THIN_SAMPLE = 30;
 
 const PAGES = [["index.html", "Home"], ["tournament.html", "Tournament"], ["tierlist.html", "Tier list"],
-               ["champion.html", "Champion"],
+               ["champion.html", "Champion"], ["findings.html", "Findings"],
                ["player.html", "RL player"], ["kpi.html", "L2M KPIs"], ["admin.html", "Admin"]];
 
 const errorBox = () => document.getElementById("errors");

@@ -1,13 +1,19 @@
-// The Lineage 2M KPI page: DAU, new users, revenue, ARPU/ARPPU and the paying share per day over a date range,
-// for one server or all (summed over servers and countries; ARPU and ARPPU recomputed from the sums), and the
-// day-N retention and the accounts flagged as farms, for the same server or all.
+// The Lineage 2M KPI page: the last day, week or month of the range against the one before and the targets; DAU,
+// new users, revenue, ARPU/ARPPU and the paying share per day over a date range, for one server or all (summed over
+// servers and countries; ARPU and ARPPU recomputed from the sums); the retention triangle, the split by country,
+// server or VIP tier, the economy, and the day-N retention and the accounts flagged as farms, for the same server or
+// all; cumulative revenue and the VIP tiers over every server.
 import { api, chart, el, empty, fmt, header, latest, options, param, pct, rateCell, remember, shown, showError, sortableTable } from "./common.js";
+import { showCompare, showSplit, showTriangle } from "./kpi_board.js";
+import { showEconomy, showRevenue } from "./kpi_economy.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_DAYS = 366;
-const REGIONS = ["totals", "dau", "revenue", "arpu", "arppu", "paying", "days", "retention", "retention-note", "farms",
-                 "farms-note"];
+const REGIONS = ["compare", "compare-note", "totals", "dau", "revenue", "arpu", "arppu", "paying", "days", "triangle",
+                 "split", "diamonds", "reasons", "items", "tier-economy", "cumulative", "vip", "retention",
+                 "retention-note", "farms", "farms-note"];
 const run = latest();
+const splitRun = latest();
 
 header("kpi.html");
 
@@ -37,13 +43,39 @@ function byDay(rows) {
 function show(event) {
   event?.preventDefault();
   const query = { from: $("from").value, to: $("to").value, server_id: $("server").value };
-  remember(query);
+  const period = $("period").value;
+  remember({ ...query, period, by: $("split-by").value });
+  const range = { from: query.from, to: query.to };
   return run({
     regions: REGIONS.map((id) => $(id).closest(".chart") || $(id)),
     fetch: () => Promise.all([api("/api/v1/l2m/kpis", query), api("/api/v1/l2m/retention", query),
-                              api("/api/v1/l2m/farms", query)]),
-    render: ([kpis, retention, farms]) => { showDays(byDay(kpis.data)); showCohorts(query, retention, farms); },
+                              api("/api/v1/l2m/farms", query), api("/api/v1/l2m/compare", { to: query.to, period, server_id: query.server_id }),
+                              api("/api/v1/l2m/targets"), api("/api/v1/l2m/split", { ...query, by: $("split-by").value }),
+                              api("/api/v1/l2m/economy", query), api("/api/v1/l2m/revenue", range)]),
+    render: ([kpis, retention, farms, compare, targets, split, economy, revenue]) => {
+      showCompare(compare, period);
+      showDays(byDay(kpis.data));
+      showTriangle(retention, targets.data.retention, whereOf(query));
+      showSplit(split, $("split-by").value);
+      showEconomy(economy);
+      showRevenue(revenue);
+      showCohorts(query, retention, farms);
+    },
     failed: (error) => `Could not load the KPIs: ${error.message}`,
+  });
+}
+
+const whereOf = (query) => query.server_id ? `server ${query.server_id}` : "all servers";
+
+/** Shows the range split another way, the rest of the page as it is. */
+function resplit() {
+  const query = { from: $("from").value, to: $("to").value, server_id: $("server").value, by: $("split-by").value };
+  remember({ ...query, period: $("period").value });
+  return splitRun({
+    regions: [$("split")],
+    fetch: () => api("/api/v1/l2m/split", query),
+    render: (split) => showSplit(split, query.by),
+    failed: (error) => `Could not load the split: ${error.message}`,
   });
 }
 
@@ -95,7 +127,7 @@ function showDays(days) {
  * accounts flagged as farms per day, over the server chosen (a cohort by the server its users started on, a farm
  * by its accounts on that server) or every server. */
 function showCohorts(query, retention, farms) {
-  const where = query.server_id ? `server ${query.server_id}` : "all servers";
+  const where = whereOf(query);
   $("retention-title").textContent = `Retention (${where})`;
   $("farms-title").textContent = `Accounts flagged as farms (${where})`;
   const byN = new Map();
@@ -137,8 +169,12 @@ async function start() {
   $("to").value = param("to") || last;
   options($("server"), [["", "All servers"], ...servers.map((s) => [String(s.server_id), `${s.server_id} (${s.countries.join(", ")})`])],
           param("server_id") || "");
+  $("period").value = param("period") || "week";
+  $("split-by").value = param("by") || "country";
   $("range").addEventListener("submit", show);
   $("server").addEventListener("change", show);
+  $("period").addEventListener("change", show);
+  $("split-by").addEventListener("change", resplit);
   await show();
 }
 

@@ -1,0 +1,51 @@
+// The League findings page: the discovered patterns, correlations, objectives, vision and win model, each finding a
+// sentence with its effect, interval, games and q, filtered by queue, patch, champion, role and rank and sorted by
+// evidence, effect or games; the choice kept in the address.
+import { api, el, header, latest, options, param, remember, ROLES, showError, shown } from "./common.js";
+import { fillTiers, queueName, tierFromAddress, tierName } from "./tiers.js";
+import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
+
+const $ = (id) => document.getElementById(id);
+const run = latest();
+const SORTS = [["evidence", "Evidence (lowest q, most games)"], ["effect", "Effect (largest first)"], ["games", "Games"]];
+const COLUMN = { evidence: "q", effect: "effect", games: "n" };
+
+header("findings.html");
+
+function query() {
+  return { queue: $("queue").value, patch: $("patch").value, champion: $("champion").value, role: $("role").value,
+           tier: $("tier").value, sort: $("sort").value };
+}
+
+function show() {
+  const asked = query();
+  remember({ ...asked, sort: asked.sort === "evidence" ? "" : asked.sort });
+  $("title").textContent = ["Findings", asked.champion, asked.queue && queueName(asked.queue),
+                            asked.patch && `patch ${asked.patch}`, tierName(asked.tier)].filter(Boolean).join(" · ");
+  const regions = SECTIONS.map((s) => $(`section-${s.path}`));
+  return run({ regions, fetch: () => Promise.all(SECTIONS.map((s) => sectionFindings(s, asked))),
+               render: (answers) => answers.forEach((answer, i) => drawSection(regions[i], answer, COLUMN[asked.sort])),
+               failed: (error) => `Could not load the findings: ${error.message}` });
+}
+
+async function start() {
+  const [{ data: { champions } }, { data: tiers }] = await Promise.all([api("/api/v1/lol/champions"),
+    api("/api/v1/lol/tier-list", { limit: 1 })]);
+  const queues = [...new Set(champions.flatMap((c) => c.queues))].filter(Boolean).sort();
+  const patches = [...new Set(champions.flatMap((c) => c.patches))].filter(Boolean)
+    .sort((a, b) => b.localeCompare(a, "en", { numeric: true }));
+  options($("queue"), [["", "Every queue"], ...queues.map((q) => [q, queueName(q)])], param("queue") || "");
+  options($("patch"), [["", "Every patch"], ...patches.map((p) => [p, p])], param("patch") || "");
+  options($("champion"), [["", "Every champion"], ...champions.map((c) => [c.champion_name, c.champion_name])
+    .sort((a, b) => a[0].localeCompare(b[0]))], param("champion") || "");
+  options($("role"), [["", "Every role"], ...ROLES], param("role") || "");
+  fillTiers($("tier"), tiers.tiers.length ? tiers.tiers : ["all"], param("tier") || "all");
+  options($("sort"), SORTS, param("sort") || "evidence");
+  for (const id of ["queue", "patch", "champion", "role", "tier", "sort"]) $(id).addEventListener("change", show);
+  $("sections").replaceChildren(...SECTIONS.map((s) => el("section", { class: "card", id: `card-${s.path}` },
+    el("h2", {}, s.title), el("p", { class: "muted" }, s.note), el("div", { class: "scroll", id: `section-${s.path}` }))));
+  await show();
+}
+
+tierFromAddress($("tier"));
+start().catch((error) => { showError(`Could not load the findings: ${error.message}`); shown(); });

@@ -1,0 +1,76 @@
+// How a League finding reads on a page (the findings page and the champion page): its sentence, effect with its
+// 95 % interval, games and q in a table sortable by effect and by evidence, the findings that no longer hold on the
+// current patch marked; a section whose findings are not about one champion says so when one is chosen.
+import { api, el, empty, fmt, sortableTable } from "./common.js";
+
+/** The sections of findings, each the API's route and what it holds. */
+export const SECTIONS = [
+  { path: "patterns", champions: true, title: "Discovered patterns",
+    note: "A champion's first core item and skill max order against its other games, the first objective's win "
+      + "rate, a role's deaths against its vision." },
+  { path: "correlations", title: "Correlations",
+    note: "Pearson's r between a role's player variables, with game length held fixed beside it." },
+  { path: "objectives", title: "Objectives",
+    note: "The win rate of the team that takes each objective first, against an even 50 %." },
+  { path: "vision", title: "Vision", note: "A role's win rate in each quarter of vision, against its other quarters." },
+  { path: "win-model", title: "Win model",
+    note: "How much each lead at 10 and 15 minutes multiplies the odds of winning, with the model's held-out accuracy." },
+];
+
+const POINTS = { "win rate": 100 };
+
+/** The effect as its unit counts it: win rates in points, the others as they are. */
+export function effectText(row) {
+  const scale = POINTS[row.unit] || 1, digits = scale === 100 ? 1 : row.unit === "DPM" ? 0 : 2;
+  const signed = (v) => `${v * scale > 0 ? "+" : ""}${fmt(v * scale, digits)}`;
+  const unit = scale === 100 ? "pts" : row.unit;
+  return `${signed(row.effect)} [${signed(row.effect_ci_low)} to ${signed(row.effect_ci_high)}] ${unit}`;
+}
+
+export const qText = (q) => (q < 0.001 ? "< 0.001" : String(Number(Number(q).toPrecision(2))));
+
+/** The sentence; one of an earlier patch that no longer holds on the current one marked as such. */
+function sentenceCell(row) {
+  const outdated = row.holds_on_current_patch === false;
+  return el("span", { class: outdated ? "finding outdated" : "finding",
+                      title: outdated ? `no longer holds on ${row.current_patch}` : null }, row.sentence);
+}
+
+/** A sortable table of findings; `sortKey` the column sorted first ("q" for evidence, "effect" or "n"). */
+export function findingsTable(rows, sortKey = "q") {
+  return sortableTable([
+    { key: "finding", label: "Finding", text: true, sortable: false, value: (r) => r.sentence, cell: sentenceCell },
+    { key: "effect", label: "Effect [95% CI]", descending: true, cell: effectText,
+      value: (r) => Math.abs(r.effect) * (POINTS[r.unit] || 1) },
+    { key: "n", label: "n", descending: true, value: (r) => r.n },
+    { key: "q", label: "q", value: (r) => r.q_value, cell: (r) => qText(r.q_value) },
+  ], rows, { sortKey, descending: sortKey !== "q" });
+}
+
+/** The findings of `section` asked with `query`, drawn in `region` with a line counting them; a slice of ranks the
+ * table's tests do not count (a 404 for the tier) says so instead of failing the page. */
+export async function sectionFindings(section, query, limit = 50) {
+  if (query.champion && !section.champions) return { unchampioned: true };
+  try {
+    return await api(`/api/v1/lol/${section.path}`, { ...query, limit });
+  } catch (error) {
+    if (error.status === 404 && query.tier && /every rank/.test(error.message)) return { untiered: true };
+    throw error;
+  }
+}
+
+export function drawSection(region, answer, sortKey, what = "findings") {
+  if (answer.unchampioned) {
+    region.replaceChildren(empty("These findings are not about one champion: choose every champion to see them."));
+    return;
+  }
+  if (answer.untiered) {
+    region.replaceChildren(empty("These tests count games of every rank: none is narrowed to one rank yet."));
+    return;
+  }
+  const total = answer.metadata.total_count, rows = answer.data;
+  region.replaceChildren(rows.length ? el("div", {},
+    el("p", { class: "muted" }, `${fmt(total)} ${what}${total > rows.length ? `, the first ${fmt(rows.length)} shown` : ""}; `
+      + `each on at least ${fmt(answer.metadata.min_games)} games, significant below q = ${answer.metadata.q_threshold}.`),
+    findingsTable(rows, sortKey)) : empty(`No ${what} here on at least ${fmt(answer.metadata.min_games)} games.`));
+}

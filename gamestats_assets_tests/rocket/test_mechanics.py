@@ -1,0 +1,173 @@
+"""The mechanics measured from a replay's frames (`replays.mechanics`): planted values come back from a synthetic game,
+and on the real replays shots and saves agree with the game's own events and the average place with ballchasing's
+halves."""
+
+import numpy as np
+import polars as pl
+import pytest
+
+from gamestats_assets.sources.ballchasing.records import MECHANICS, stats_frame
+from gamestats_assets.sources.replays.features import replay_match
+from gamestats_assets.sources.replays.mechanics import mechanics_rows, mechanics_table
+from gamestats_assets.sources.replays.saves import SAVED
+from gamestats_assets.sources.replays.shooting import SHOT
+from gamestats_assets.sources.replays.touches import touch_outcomes
+from gamestats_assets_tests.rocket.conftest import FIXTURES, REPLAYS
+from gamestats_assets_tests.rocket.planted_frames import COUNTDOWN, Touch, planted, standing
+
+FRAMES = 300
+SWITCH = 150
+"""The frame at which A drops back behind B."""
+GOAL = 267
+
+
+def _two_a_side(base):
+    """A 2v2 of ten seconds: A (blue) touches in the air at 2 s as first man and is last man from 5 s; B (blue) makes
+    an aerial pass at 1.2 s and saves C's shot at 3.5 s; C (orange) fails an aerial at 2.5 s, shoots at 3 s and at
+    8 s, when A's save attempt deflects the ball in."""
+    a = standing(FRAMES, 1000, 1000)
+    a[SWITCH:, 1] = -3000
+    a[55:66, 2] = 500
+    b = standing(FRAMES, -1000, 0)
+    b[30:41, 2] = 700
+    c = standing(FRAMES, 1000, 3000)
+    c[70:81, 2] = 700
+    cars = {"A": (0, a), "B": (0, b), "C": (1, c), "D": (1, standing(FRAMES, -1000, 1000))}
+    touches = [
+        Touch(36, "B", (-2000, 500, 800), (0, 0, 0), (-500, -200, 0)),
+        Touch(60, "A", (0, 1000, 600), (0, 0, 0), (0, 3000, 0)),
+        Touch(75, "C", (2000, 0, 900), (0, 0, 0), (0, 500, 0)),
+        Touch(90, "C", (0, -3000, 93), (0, -100, 0), (0, -3000, 0)),
+        Touch(105, "B", (0, -4500, 93), (0, -3000, 0), (1500, 1000, 800)),
+        Touch(180, "D", (0, 0, 93), (1500, 1000, 800), (0, -500, 0)),
+        Touch(240, "C", (0, -4000, 93), (0, -500, 0), (0, -2000, 0)),
+        Touch(246, "A", (0, -4400, 93), (0, -2000, 0), (0, -1500, 0)),
+    ]
+    return planted(base, FRAMES, cars, touches, [(GOAL, 1)]), cars
+
+
+@pytest.fixture(scope="module")
+def two_a_side(parsed_replay):
+    frames, cars = _two_a_side(parsed_replay("XBOX_PARTY"))
+    table = {row["player_id"]: row for row in mechanics_table(frames).iter_rows(named=True)}
+    rows = {player: {s.stat_type: s.value for s in mechanics_rows(row)} for player, row in table.items()}
+    return cars, rows
+
+
+def test_the_average_place_and_its_spread_are_the_cars_planted_path_seen_from_its_own_goal(two_a_side):
+    cars, rows = two_a_side
+    for player, (team, path) in cars.items():
+        played = path[COUNTDOWN:GOAL] * ([1, 1, 1] if team == 0 else [-1, -1, 1])
+        for axis, name in enumerate("xyz"):
+            assert rows[player][f"avg_position_{name}"] == pytest.approx(played[:, axis].mean())
+            assert rows[player][f"position_sd_{name}"] == pytest.approx(played[:, axis].std(), abs=1e-6)
+    assert rows["C"]["avg_position_x"] == pytest.approx(-1000) and rows["C"]["avg_position_y"] == pytest.approx(-3000)
+
+
+def test_an_aerial_succeeds_by_a_shot_or_a_pass_and_fails_otherwise(two_a_side):
+    _, rows = two_a_side
+    assert (rows["A"]["aerial_attempts"], rows["A"]["aerial_success_rate"]) == (1, 1.0)
+    assert (rows["B"]["aerial_attempts"], rows["B"]["aerial_success_rate"]) == (1, 1.0)
+    assert (rows["C"]["aerial_attempts"], rows["C"]["aerial_success_rate"]) == (1, 0.0)
+    assert rows["D"]["aerial_attempts"] == 0 and rows["D"]["aerial_success_rate"] is None
+
+
+def test_shots_on_target_and_their_speed(two_a_side):
+    _, rows = two_a_side
+    assert (rows["C"]["shot_attempts"], rows["C"]["shot_on_target_rate"]) == (2, 1.0)
+    assert rows["C"]["shot_speed"] == pytest.approx(2500)
+    assert (rows["A"]["shot_attempts"], rows["A"]["shot_speed"]) == (1, pytest.approx(3000))
+    assert rows["D"]["shot_attempts"] == 0 and rows["D"]["shot_speed"] is None
+
+
+def test_a_save_attempt_succeeds_unless_the_goal_comes_before_the_next_touch(two_a_side):
+    _, rows = two_a_side
+    assert (rows["B"]["save_attempts"], rows["B"]["save_success_rate"]) == (1, 1.0)
+    assert (rows["A"]["save_attempts"], rows["A"]["save_success_rate"]) == (1, 0.0)
+    assert rows["C"]["save_attempts"] == 0 and rows["C"]["save_success_rate"] is None
+
+
+def test_rotation_timing_runs_from_a_first_mans_touch_to_his_stretch_as_last_man(two_a_side):
+    _, rows = two_a_side
+    assert rows["A"]["rotation_timing"] == pytest.approx((SWITCH - 60) / 30)
+    assert rows["B"]["rotation_timing"] is None
+    assert all(row["rotation_efficiency"] is None for row in rows.values())
+
+
+def test_who_contests_first_and_how_early(two_a_side):
+    _, rows = two_a_side
+    assert (rows["A"]["challenge_first_rate"], rows["A"]["challenge_timing"]) == (1.0, pytest.approx(0.5))
+    assert (rows["B"]["challenge_first_rate"], rows["B"]["challenge_timing"]) == (0.0, pytest.approx(-0.5))
+    assert (rows["C"]["challenge_first_rate"], rows["C"]["challenge_timing"]) == (0.5, pytest.approx(0.0))
+
+
+def test_rotation_efficiency_is_the_share_of_role_changes_in_the_cycle(parsed_replay):
+    """Three blue cars change places every second: P, Q, R front to back, then Q, R, P, then R, P, Q, then P, R, Q;
+    R's last change (first man to second) is out of the cycle."""
+    orders = [("P", "Q", "R"), ("Q", "R", "P"), ("R", "P", "Q"), ("P", "R", "Q")]
+    frames = COUNTDOWN + 30 * len(orders)
+    paths = {player: standing(frames, 0, 0) for player in "PQR"}
+    for step, order in enumerate(orders):
+        for place, player in enumerate(order):
+            paths[player][COUNTDOWN + 30 * step - (COUNTDOWN if step == 0 else 0):, 1] = -1000 * place
+    game = planted(parsed_replay("XBOX_PARTY"), frames, {p: (0, path) for p, path in paths.items()},
+                   [Touch(COUNTDOWN + 5, "P", (0, 0, 93), (0, 0, 0), (0, 0, 0))], [])
+    table = {row["player_id"]: row for row in mechanics_table(game).iter_rows(named=True)}
+    efficiency = {p: {s.stat_type: s for s in mechanics_rows(row)}["rotation_efficiency"] for p, row in table.items()}
+    assert {p: (s.numerator, s.denominator) for p, s in efficiency.items()} == {
+        "P": (3, 3), "Q": (2, 2), "R": (2, 3)}
+
+
+REAL = [*sorted((FIXTURES / "paired").glob("*.replay")), *sorted(REPLAYS.glob("*.replay"))]
+
+
+def _matched(frames, kind: str, mine: pl.Expr) -> tuple[int, int]:
+    """The game's events of `kind` (`shots`, `saves`) and how many follow, within three seconds, a touch of the same
+    player that `mine` marks."""
+    events = (frames.scoring.filter(pl.col("kind") == kind).join(frames.ball.select("frame", "time"), on="frame")
+              .sort("frame"))
+    marked = touch_outcomes(frames).filter(mine).select("player_id", touched="frame", at="time").sort("touched")
+    found = events.join_asof(marked, left_on="frame", right_on="touched", by="player_id", strategy="backward",
+                             check_sortedness=False)
+    return events.height, found.filter(pl.col("time") - pl.col("at") <= 3.0).height
+
+
+def test_most_of_the_games_shots_and_saves_follow_a_touch_the_mechanics_mark(replay_frames):
+    """The game's own shot and save events (the scoreboard's, ballchasing's `shots` and `saves`) over every real
+    replay of the fixtures: two in three shots follow a shot on target of the same player (`shooting.SHOT`), three in
+    four saves a save (`saves.SAVED`)."""
+    totals = {"shots": [0, 0], "saves": [0, 0]}
+    for path in REAL:
+        frames = replay_frames(path)
+        for kind, mine in (("shots", SHOT), ("saves", SAVED)):
+            events, found = _matched(frames, kind, mine)
+            totals[kind][0] += events
+            totals[kind][1] += found
+    (shots, shots_found), (saves, saves_found) = totals["shots"], totals["saves"]
+    assert shots > 100 and saves > 40
+    assert shots_found / shots >= 0.6 and saves_found / saves >= 0.7
+
+
+def test_the_average_place_up_the_pitch_follows_ballchasings_time_in_the_offensive_half(replay_frames):
+    """Over the players of the real replays, a player's `avg_position_y` ranks as their share of time in the
+    offensive half does (ballchasing's `positioning_percent_offensive_half`, which the frames reproduce)."""
+    pairs = []
+    for path in REAL:
+        stats = stats_frame([replay_match(replay_frames(path))])
+        wide = stats.pivot("stat_type", index="player_id", values="value")
+        pairs += wide.select("avg_position_y", "positioning_percent_offensive_half").drop_nulls().rows()
+    y, offensive = np.array(pairs).T
+    assert len(pairs) > 40
+    assert np.corrcoef(np.argsort(np.argsort(y)), np.argsort(np.argsort(offensive)))[0, 1] > 0.8
+
+
+def test_every_player_of_a_real_game_has_every_mechanic_or_the_reason_it_is_null(replay_frames):
+    final = FIXTURES / "paired" / "rlcs-2025-worlds-grand-final-flcn-nrg-g5.replay"
+    stats = stats_frame([replay_match(replay_frames(final))])
+    mechanics = stats.filter(pl.col("stat_type").is_in(MECHANICS))
+    assert mechanics.height == 6 * len(MECHANICS)
+    assert mechanics.filter(pl.col("value").is_null() & pl.col("null_reason").is_null()).is_empty()
+    values = dict(mechanics.group_by("stat_type").agg(pl.col("value").drop_nulls().len()).iter_rows())
+    assert all(values[stat] == 6 for stat in MECHANICS), values
+    speeds = mechanics.filter(pl.col("stat_type") == "shot_speed")["value"]
+    assert speeds.min() > 1000 and speeds.max() < 6000
