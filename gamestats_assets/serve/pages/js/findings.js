@@ -1,7 +1,7 @@
 // The League findings page: the discovered patterns, correlations, objectives, vision and win model, each finding a
 // sentence with its effect, interval, games and q, filtered by queue, patch, champion, role and rank and sorted by
 // evidence, effect or games; the choice kept in the address.
-import { api, el, header, latest, options, param, remember, ROLES, showError, shown } from "./common.js";
+import { api, header, latest, options, param, remember, ROLES, showError, shown } from "./common.js";
 import { fillTiers, queueName, tierFromAddress, tierName } from "./tiers.js";
 import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
 
@@ -42,8 +42,6 @@ async function start() {
   fillTiers($("tier"), tiers.tiers.length ? tiers.tiers : ["all"], param("tier") || "all");
   options($("sort"), SORTS, param("sort") || "evidence");
   for (const id of ["queue", "patch", "champion", "role", "tier", "sort"]) $(id).addEventListener("change", show);
-  $("sections").replaceChildren(...SECTIONS.map((s) => el("section", { class: "card", id: `card-${s.path}` },
-    el("h2", {}, s.title), el("p", { class: "muted" }, s.note), el("div", { class: "scroll", id: `section-${s.path}` }))));
   await show();
 }
 

@@ -3,19 +3,10 @@
 // current patch marked; a section whose findings are not about one champion says so when one is chosen.
 import { api, el, empty, fmt, sortableTable } from "./common.js";
 
-/** The sections of findings, each the API's route and what it holds. */
-export const SECTIONS = [
-  { path: "patterns", champions: true, title: "Discovered patterns",
-    note: "A champion's first core item and skill max order against its other games, the first objective's win "
-      + "rate, a role's deaths against its vision." },
-  { path: "correlations", title: "Correlations",
-    note: "Pearson's r between a role's player variables, with game length held fixed beside it." },
-  { path: "objectives", title: "Objectives",
-    note: "The win rate of the team that takes each objective first, against an even 50 %." },
-  { path: "vision", title: "Vision", note: "A role's win rate in each quarter of vision, against its other quarters." },
-  { path: "win-model", title: "Win model",
-    note: "How much each lead at 10 and 15 minutes multiplies the odds of winning, with the model's held-out accuracy." },
-];
+/** The sections of findings (`#section-<path>` on the findings page), each the API's route; `champions`: its
+ * findings can be about one champion. */
+export const SECTIONS = [{ path: "patterns", champions: true }, { path: "correlations" }, { path: "objectives" },
+                         { path: "vision" }, { path: "win-model" }];
 
 const POINTS = { "win rate": 100 };
 
