@@ -42,6 +42,11 @@ def test_every_l2m_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     route, answer = typed_get(lol_l2m_client, "/api/v1/l2m/servers")
     asked.add(route)
     assert server in {s["server_id"] for s in answer["data"]["servers"]}
+    for path, params in (("compare", {"to": days["to"], "server_id": server}), ("split", {**days, "by": "vip_tier"}),
+                         ("economy", days), ("revenue", days), ("targets", {})):
+        route, answer = typed_get(lol_l2m_client, f"/api/v1/l2m/{path}", params)
+        asked.add(route)
+        assert answer["data"], path
     covered(lol_l2m_client, "/api/v1/l2m", asked)
 
 
