@@ -6,6 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from gamestats_assets.defs.rocket.transforms import skills
 from gamestats_assets.sources.ballchasing.records import MECHANICS, stats_frame
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.mechanics import mechanics_rows, mechanics_table
@@ -171,3 +172,18 @@ def test_every_player_of_a_real_game_has_every_mechanic_or_the_reason_it_is_null
     assert all(values[stat] == 6 for stat in MECHANICS), values
     speeds = mechanics.filter(pl.col("stat_type") == "shot_speed")["value"]
     assert speeds.min() > 1000 and speeds.max() < 6000
+
+
+def test_the_weakness_detector_reads_a_mechanics_mean_as_it_is_and_its_rates_on_their_log_odds():
+    """`skills.player_levels` takes the frame mechanics among the skills' indicators: `rotation_timing` (a mean kept
+    as its total and count) as its value, `save_success_rate` as the log-odds of its counts."""
+    stats = pl.DataFrame({
+        "player_id": ["p", "p", "p"], "playlist": "ranked-doubles", "match_id": ["m1", "m1", "m1"],
+        "stat_type": ["rotation_timing", "save_success_rate", "avg_position_y"],
+        "value": [2.5, 0.75, -900.0], "numerator": [10.0, 3.0, None], "denominator": [4.0, 4.0, None]})
+    users = pl.DataFrame({"player_id": ["p"], "is_bot": [False], "rank_band": ["gold"], "rank_index": [20],
+                          "last_played_at": [0]})
+    levels = dict(skills.player_levels(stats, users).select("stat_type", "level").iter_rows())
+    assert levels == {"rotation_timing": 2.5, "save_success_rate": pytest.approx(np.log(3.5 / 1.5))}
+    assert "save_success_rate" in skills.SKILL_INDICATORS["saves"]
+    assert "rotation_timing" in skills.SKILL_INDICATORS["rotation"]
