@@ -13,6 +13,7 @@ from gamestats_assets.definitions import build_definitions, location_resources
 from gamestats_assets.defs.rocket.assets import landing_replays
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.sources.ballchasing.records import BOUNDED_RATES, MECHANICS
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, REPLAYS
 from gamestats_assets_tests.runs import execute_assets
 
@@ -113,6 +114,22 @@ def test_real_files_make_one_match_per_game_and_the_bad_file_is_quarantined(back
     cells = published(pg_url, "SELECT count(*), count(DISTINCT (player_id, cell_x, cell_y)) "
                               "FROM rocket.position_heatmaps WHERE match_id = %s", (SAVES_MATCH_ID,))
     assert cells[0][0] == cells[0][1] > 0, "the copy's position cells are not counted again"
+
+
+def test_a_replays_mechanics_reach_postgresql_by_name_with_the_rates_intervals(backfilled, pg_url):
+    """Every player of the real replay has each frame mechanic in `rocket.player_stats`, a value or the reason there
+    is none, and a rate with a value has its trials and 95 % interval."""
+    rows = published(pg_url, "SELECT stat_type, count(*), count(value) + count(null_reason), "
+                             "bool_and(value IS NULL OR NOT stat_type = ANY(%s) "
+                             "OR (sample_size = denominator AND ci_low <= value AND value <= ci_high)) "
+                             "FROM rocket.player_stats WHERE match_id = %s AND stat_type = ANY(%s) GROUP BY 1",
+                     (list(BOUNDED_RATES), SAVES_MATCH_ID, list(MECHANICS)))
+    assert {stat for stat, *_ in rows} == set(MECHANICS)
+    players = {n for _, n, _, _ in rows}
+    assert len(players) == 1 and all(known == n and intervals for _, n, known, intervals in rows)
+    positions = published(pg_url, "SELECT count(value) FROM rocket.player_stats WHERE match_id = %s "
+                                  "AND stat_type = 'avg_position_y'", (SAVES_MATCH_ID,))
+    assert positions[0][0] == players.pop() > 0
 
 
 def test_every_synthetic_game_has_a_winner_overtime_deciding_a_tied_regulation(backfilled, pg_url):
