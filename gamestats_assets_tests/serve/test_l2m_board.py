@@ -39,10 +39,11 @@ def published_period(pg_url: str, first: dt.date, last: dt.date, server_id: int 
     of `l2m_active` and `l2m_recharge` (a payer counted on the server they were active on that day)."""
     server = "AND server_id = %s" if server_id is not None else ""
     extra = (server_id,) if server_id is not None else ()
-    user_days, new_users, revenue = one(pg_url, "SELECT sum(dau)::bigint, sum(nru)::bigint, sum(revenue_usd) FROM l2m.l2m_daily_kpis "
-                                                f"WHERE date BETWEEN %s AND %s {server}", first, last, *extra)
-    (users,) = one(pg_url, f"SELECT count(DISTINCT user_id) FROM l2m.l2m_active WHERE date BETWEEN %s AND %s {server}",
-                   first, last, *extra)
+    user_days, new_users, revenue = one(pg_url, "SELECT sum(dau)::bigint, sum(nru)::bigint, sum(revenue_usd) FROM "
+                                                f"l2m.l2m_daily_kpis WHERE date BETWEEN %s AND %s {server}",
+                                        first, last, *extra)
+    (users,) = one(pg_url, "SELECT count(DISTINCT user_id) FROM l2m.l2m_active WHERE date BETWEEN %s AND %s "
+                           f"{server}", first, last, *extra)
     (payers,) = one(pg_url, "SELECT count(DISTINCT r.user_id) FROM l2m.l2m_recharge r JOIN l2m.l2m_active a "
                             "USING (date, user_id) WHERE date BETWEEN %s AND %s "
                             f"{server.replace('server_id', 'a.server_id')}", first, last, *extra)

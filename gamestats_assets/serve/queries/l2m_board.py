@@ -16,7 +16,7 @@ import psycopg
 
 from gamestats_assets.lib.core.stats import wilson_bounds
 from gamestats_assets.serve.l2m_targets import METRICS, PeriodTargets
-from gamestats_assets.serve.models import field, shape
+from gamestats_assets.serve.models import field, fields_of, shape
 from gamestats_assets.serve.queries import Query, query
 from gamestats_assets.serve.queries.l2m import KPIS, known_server
 
@@ -44,7 +44,7 @@ Period = shape(
     paying_rate_ci_high=field(float | None, "its upper bound"))
 Segment = shape("L2mSegment", "A segment's users, payers and revenue over a period",
                 segment=field(str, "the country code, server id or VIP tier (`Free`, then `A` to `G`)"),
-                **{name: (info.annotation, info) for name, info in Period.model_fields.items()})
+                **fields_of(Period))
 Metric = shape(
     "L2mMetricChange", "A KPI of the period against the period before and its target",
     metric=field(str, "`mean_dau`, `new_users`, `revenue_usd`, `arpu_usd`, `arppu_usd` or `paying_rate`"),
