@@ -59,7 +59,9 @@ PAGED = {("GET", "/api/v1/tournaments/leaderboard/teams"): ("data", "teams"),
          ("GET", "/api/v1/rocket/training/packs"): ("metadata", None),
          **{("GET", f"/api/v1/lol/champions/{{champion}}/{path}"): ("metadata", None) for path in (
              "roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
-             "rune-pages", "spells", "starting-items")}}
+             "rune-pages", "spells", "starting-items")},
+         **{("GET", f"/api/v1/lol/{path}"): ("metadata", None) for path in (
+             "patterns", "correlations", "objectives", "vision", "win-model")}}
 """Each list a client pages through, and where it says `total_count` (`data` beside the rows, or `metadata` when
 `data` is the rows)."""
 
@@ -347,6 +349,8 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
             Ask("GET", f"{base}/query", f"{base}/query", params={"champion": champion, "queue": queue, "patch": patch},
                 headers={}),
             Ask("GET", f"{base}/champions", f"{base}/champions", headers={}),
+            *(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"queue": queue}, headers={})
+              for p in ("patterns", "correlations", "objectives", "vision", "win-model")),
             *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params={**days, "server_id": server}, headers={})
               for p in ("kpis", "retention", "farms", "split", "economy")),
             Ask("GET", "/api/v1/l2m/compare", "/api/v1/l2m/compare", params={"to": days["to"], "server_id": server},

@@ -1,0 +1,132 @@
+"""The League findings page and the champion page's findings in headless Chromium, over the tables a real run
+published with findings planted beside them (`planted_findings`): each section lists as many findings as the
+published table has on enough games, each sentence with the table's n and q; choosing a champion lists its
+patterns alone, one of an earlier patch that is not found again marked; sorting by effect orders the effects; a
+slice of ranks the tables do not count is said; the champion page shows its champion's patterns; both fit a phone
+and a desktop without cutting text."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, clean_load, cut_elements, served
+from gamestats_assets_tests.serve.planted_findings import EARLIER, plant
+
+FEWEST = 30
+COUNTS = {
+    "patterns": "SELECT count(*) FROM lol.discovered_patterns WHERE n >= 30 AND n_baseline >= 30",
+    "correlations": "SELECT count(*) FROM lol.correlations WHERE n >= 30 AND pearson_r IS NOT NULL "
+                    "AND pearson_q IS NOT NULL",
+    "objectives": "SELECT count(*) FROM lol.objective_stats WHERE games >= 30",
+    "win-model": "SELECT count(*) FROM lol.win_model WHERE term <> 'const' AND n_train >= 30",
+}
+"""The findings each section lists, counted in the published tables (vision's comparisons are the API test's)."""
+
+
+@pytest.fixture(scope="module")
+def site(chromium, lol_and_l2m):
+    planted = plant(lol_and_l2m["pg_url"])
+    with served(lol_and_l2m["pg_url"]) as base, browser() as page:
+        yield base, page, lol_and_l2m["pg_url"], planted
+
+
+def count(pg_url: str, query: str, *params) -> int:
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(query, params).fetchone()[0]
+
+
+def rows(page, section: str) -> list[dict]:
+    """The findings a section shows: each row's sentence, effect, n and q as the page writes them."""
+    return page.evaluate(f"""[...document.querySelectorAll('#section-{section} tbody tr')].map((r) => ({{
+        sentence: r.children[0].innerText, effect: r.children[1].innerText, n: r.children[2].innerText,
+        q: r.children[3].innerText, outdated: !!r.querySelector('.finding.outdated') }}))""")
+
+
+def said(page, section: str) -> str:
+    return page.evaluate(f"document.getElementById('section-{section}').innerText")
+
+
+def choose(page, select: str, value: str) -> None:
+    page.evaluate(f"(() => {{ const s = document.getElementById({select!r}); s.value = {value!r};"
+                  " s.dispatchEvent(new Event('change')); })()")
+    page.ready()
+
+
+def q_text(q: float) -> str:
+    return "< 0.001" if q < 0.001 else f"{q:.2g}"
+
+
+def test_each_section_lists_the_published_findings_with_their_n_and_q(site, request):
+    base, page, pg_url, _ = site
+    with check(page, request):
+        clean_load(page, f"{base}/findings.html")
+        for section, query in COUNTS.items():
+            total = count(pg_url, query)
+            assert len(rows(page, section)) == min(total, 50), section
+            assert f"{total:,} findings" in said(page, section)
+        with psycopg.connect(pg_url) as conn:
+            patterns = conn.execute("SELECT subject, condition, n, q_value FROM lol.discovered_patterns "
+                                    "WHERE n >= 30 AND n_baseline >= 30 ORDER BY q_value, n DESC").fetchall()
+        shown = rows(page, "patterns")
+        assert [(r["n"], r["q"]) for r in shown] == [(f"{n:,}", q_text(q)) for _, _, n, q in patterns]
+        for (subject, condition, n, q), row in zip(patterns, shown, strict=True):
+            assert f"n = {n:,}" in row["sentence"] and ("q < 0.001" if q < 0.001 else f"q = {q:.2g}") in row["sentence"]
+
+
+def test_choosing_a_champion_shows_its_patterns_the_stale_one_marked(site, request):
+    base, page, pg_url, planted = site
+    with check(page, request):
+        clean_load(page, f"{base}/findings.html")
+        choose(page, "champion", planted.champion)
+        assert f"champion={planted.champion.replace(' ', '+')}" in page.evaluate("location.search") or \
+            f"champion={planted.champion}" in page.evaluate("decodeURIComponent(location.search)")
+        shown = rows(page, "patterns")
+        with psycopg.connect(pg_url) as conn:
+            expected = conn.execute("SELECT patch, condition, value_with, n FROM lol.discovered_patterns WHERE "
+                                    "subject = %s AND n >= 30 AND n_baseline >= 30", (planted.champion,)).fetchall()
+        assert len(shown) == len(expected) == 3
+        for patch, condition, value_with, n in expected:
+            row = next(r for r in shown if f" {patch}: {condition} first" in r["sentence"])
+            assert f"{value_with * 100:.1f} %" in row["sentence"] and row["n"] == f"{n:,}"
+            stale = patch == EARLIER and condition == "Muramana"
+            assert row["outdated"] == stale
+            assert (f"No longer found on the current patch {planted.current}" in row["sentence"]) == stale
+        for section in ("correlations", "objectives", "vision", "win-model"):
+            assert "not about one champion" in said(page, section)
+        choose(page, "champion", "")
+        choose(page, "sort", "effect")
+        effects = [abs(float(r["effect"].split()[0].replace(",", ""))) for r in rows(page, "objectives")]
+        assert effects == sorted(effects, reverse=True)
+        assert "sort=effect" in page.evaluate("location.search")
+        tiers = page.evaluate("[...document.querySelectorAll('#tier option')].map((o) => o.value).filter(Boolean)")
+        if tiers:
+            choose(page, "tier", tiers[0])
+            assert all("games of every rank" in said(page, section) for section in COUNTS)
+
+
+def test_the_champion_page_shows_its_champions_findings(site, request):
+    base, page, pg_url, planted = site
+    with check(page, request):
+        clean_load(page, f"{base}/champion.html?champion={planted.champion}&queue={planted.queue}")
+        shown = page.evaluate("[...document.querySelectorAll('#findings tbody tr')].map((r) => "
+                              "[r.children[0].innerText, r.children[2].innerText, r.children[3].innerText])")
+        with psycopg.connect(pg_url) as conn:
+            expected = conn.execute("SELECT patch, condition, n, q_value FROM lol.discovered_patterns WHERE "
+                                    "subject = %s AND n >= 30 AND n_baseline >= 30 ORDER BY q_value",
+                                    (planted.champion,)).fetchall()
+        assert [(n, q) for _, n, q in shown] == [(f"{n:,}", q_text(q)) for _, _, n, q in expected]
+        assert all(f"{planted.champion}, every role" in sentence for sentence, _, _ in shown)
+        link = page.evaluate("document.getElementById('findings-link').getAttribute('href')")
+        assert link.startswith("findings.html?") and f"queue={planted.queue}" in link
+
+
+@pytest.mark.parametrize("path", ["findings.html", "champion.html"])
+def test_the_findings_fit_a_phone_and_a_desktop(site, request, path):
+    base, page, _, planted = site
+    url = f"{base}/{path}?champion={planted.champion}"
+    with check(page, request):
+        with at_phone_width(page, f"phone_{path.replace('.html', '')}_findings"):
+            clean_load(page, url)
+        clean_load(page, url)
+        assert cut_elements(page) == []
