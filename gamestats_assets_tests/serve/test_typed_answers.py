@@ -5,11 +5,15 @@ OpenAPI document shows the same models, field by field."""
 
 from __future__ import annotations
 
+import shutil
+
 import psycopg
 import pytest
 
 from gamestats_assets.published.lol import COLUMNS
-from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for
+from gamestats_assets.sources.replays.header import read_header_alone
+from gamestats_assets_tests.rocket.conftest import REPLAYS
+from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for, publish_rocket_day
 from gamestats_assets_tests.serve.typed import get_routes, typed_get
 
 
@@ -42,6 +46,11 @@ def test_every_l2m_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     route, answer = typed_get(lol_l2m_client, "/api/v1/l2m/servers")
     asked.add(route)
     assert server in {s["server_id"] for s in answer["data"]["servers"]}
+    for path, params in (("compare", {"to": days["to"], "server_id": server}), ("split", {**days, "by": "vip_tier"}),
+                         ("economy", days), ("revenue", days), ("targets", {})):
+        route, answer = typed_get(lol_l2m_client, f"/api/v1/l2m/{path}", params)
+        asked.add(route)
+        assert answer["data"], path
     covered(lol_l2m_client, "/api/v1/l2m", asked)
 
 
@@ -105,6 +114,10 @@ def rocket_client(rocket_day):
         yield client
 
 
+FRAMES_DAY = "2026-03-02"
+"""The day a real raw replay is landed on for the frames answer (the rocket day's games are JSON, without frames)."""
+
+
 def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
     (player,) = first(rocket_day["pg_url"], "SELECT player_id FROM rocket.player_stats GROUP BY player_id "
                                             "ORDER BY count(DISTINCT match_id) DESC, player_id LIMIT 1")
@@ -136,6 +149,14 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
                     data_dir=rocket_day["data_dir"]) as operator:
         route, answer = typed_get(operator, f"{base}/conflicts", {}, headers={"Authorization": f"Bearer {TOKEN}"})
         asked.add(route)
+    raw = REPLAYS / "0_SAVES.replay"
+    landed = rocket_day["data_dir"] / "landing" / "rocket" / FRAMES_DAY
+    landed.mkdir(parents=True, exist_ok=True)
+    shutil.copy(raw, landed)
+    publish_rocket_day(rocket_day["data_dir"], rocket_day["pg_url"], FRAMES_DAY)
+    route, answer = typed_get(rocket_client, f"{base}/replays/{read_header_alone(raw).match_id}/frames", {})
+    asked.add(route)
+    assert answer["data"]["samples"] == len(answer["data"]["time"]) > 0
     covered(rocket_client, base, asked)
 
 
