@@ -1,10 +1,10 @@
 // How a League finding reads on a page (the findings page and the champion page): its sentence, effect with its
 // 95 % interval, games and q in a table sortable by effect and by evidence, the findings that no longer hold on the
-// current patch marked; a section whose findings are not about one champion says so when one is chosen.
+// current patch marked; a section whose findings are not about one champion, or not narrowed to ranks, says so.
 import { api, el, empty, fmt, sortableTable } from "./common.js";
 
 /** The sections of findings (`#section-<path>` on the findings page), each the API's route; `champions`: its
- * findings can be about one champion. */
+ * findings can be about one champion; `tiered`: its tests are made within a slice of ranked tiers (none yet). */
 export const SECTIONS = [{ path: "patterns", champions: true }, { path: "correlations" }, { path: "objectives" },
                          { path: "vision" }, { path: "win-model" }];
 
@@ -38,16 +38,12 @@ export function findingsTable(rows, sortKey = "q") {
   ], rows, { sortKey, descending: sortKey !== "q" });
 }
 
-/** The findings of `section` asked with `query`, drawn in `region` with a line counting them; a slice of ranks the
- * table's tests do not count (a 404 for the tier) says so instead of failing the page. */
+/** The findings of `section` asked with `query`: none asked of a champion where the section's findings are not
+ * about one, nor of a slice of ranks where its tests count every rank (`tiered`), each said in its place. */
 export async function sectionFindings(section, query, limit = 50) {
   if (query.champion && !section.champions) return { unchampioned: true };
-  try {
-    return await api(`/api/v1/lol/${section.path}`, { ...query, limit });
-  } catch (error) {
-    if (error.status === 404 && query.tier && /every rank/.test(error.message)) return { untiered: true };
-    throw error;
-  }
+  if (query.tier && !section.tiered) return { untiered: true };
+  return api(`/api/v1/lol/${section.path}`, { ...query, limit });
 }
 
 export function drawSection(region, answer, sortKey, what = "findings") {
