@@ -1,0 +1,27 @@
+-- Generated from the declaration of lol/cons/objective_timing by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE lol.objective_timing (
+    queue text NOT NULL,
+    patch text NOT NULL,
+    objective text NOT NULL,
+    period text NOT NULL,
+    from_minute integer,
+    games bigint,
+    objective_games bigint,
+    share_of_games double precision,
+    takes bigint,
+    first_minute_mean double precision,
+    first_minute_ci_low double precision,
+    first_minute_ci_high double precision,
+    wins bigint,
+    win_rate double precision,
+    win_rate_ci_low double precision,
+    win_rate_ci_high double precision,
+    low_sample boolean,
+    p_value double precision,
+    q_value double precision,
+    CHECK (games > 0 AND wins BETWEEN 0 AND games),
+    CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
+    CHECK (share_of_games > 0 AND share_of_games <= 1),
+    CHECK (q_value >= p_value),
+    PRIMARY KEY (queue, patch, objective, period)
+);
