@@ -14,13 +14,13 @@ from gamestats_assets.cli import demo
 from gamestats_assets.defs.l2m.transforms.farm_truth import PRECISION_FLOOR, RECALL_FLOOR
 from gamestats_assets.defs.lol.assets import GAMES_PER_PLAYER, PLAYERS_PER_GAME
 from gamestats_assets.defs.lol.checks import MAX_NOT_PLANTED_SHARE, MIN_RECALL
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES
 from gamestats_assets.defs.rocket.checks import TRUTH_FLOOR
 from gamestats_assets.defs.rocket.transforms import daily, skills
 from gamestats_assets.generator.emitters import l2m, lol, lol_pool, rocket
 from gamestats_assets.lib.authoring.checks import planted_truth_result
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.core.stats import RateAgainstFloor, fewest_to_decide
+from gamestats_assets.published.lol import MIN_GAMES
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 
 SMALLEST = 100

@@ -15,6 +15,11 @@ from gamestats_assets.lib.core.columns import (
 )
 from gamestats_assets.lib.core.erasure import Identity
 
+MIN_GAMES = 30
+"""Fewest games on each side of a comparison (and fewest players for a position's slope)."""
+Q_THRESHOLD = 0.05
+"""Benjamini–Hochberg level every reported pattern also meets."""
+
 TIER = TEXT.defaulting("'all'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
                                 "slices were computed over every game, the slice `all`")
 

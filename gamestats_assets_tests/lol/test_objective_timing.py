@@ -12,8 +12,8 @@ import pytest
 
 from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.defs.lol.transforms import objectives, truth
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES
 from gamestats_assets.generator.emitters import lol
+from gamestats_assets.published.lol import MIN_GAMES
 from gamestats_assets_tests.lol.real_games import (
     RANKED,
     TOURNAMENT,

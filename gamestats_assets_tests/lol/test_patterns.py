@@ -12,11 +12,11 @@ from gamestats_assets.defs.lol.transforms.pattern_sums import PATTERNS_FOLD, dis
 from gamestats_assets.defs.lol.transforms.patterns import (
     MIN_GAMES,
     Q_THRESHOLD,
-    benjamini_hochberg,
     exceedance_rejections,
     pairs_to_test,
 )
 from gamestats_assets.generator.emitters import lol
+from gamestats_assets.lib.core.stats import benjamini_hochberg
 from gamestats_assets_tests.lol.conftest import planted_games
 
 PRECISION_MATCHES_PER_DAY = 600

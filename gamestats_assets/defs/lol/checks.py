@@ -9,12 +9,12 @@ import polars as pl
 
 from gamestats_assets.defs.lol.assets import CONS_BY_NAME, DOMAIN, games, landing_games, std_key
 from gamestats_assets.defs.lol.transforms import truth
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, Q_THRESHOLD
 from gamestats_assets.lib.authoring.checks import Outcome, asset_check, frame_check, one_source_check, planted_truth_result
 from gamestats_assets.lib.core.stats import RateAgainstFloor
 from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
+from gamestats_assets.published.lol import MIN_GAMES, Q_THRESHOLD
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 MIN_RECALL = 0.9

@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 Z_95 = 1.959963984540054
@@ -124,3 +125,20 @@ def fisher_bounds(r: float, n: int, z: float = Z_95) -> tuple[float, float]:
         return -1.0, 1.0
     centre, half = math.atanh(max(-1.0, min(1.0, r)) * (1 - 1e-15)), z / math.sqrt(n - 3)
     return math.tanh(centre - half), math.tanh(centre + half)
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg q-values: q_(i) = min over j ≥ i of p_(j)·m/j, capped at 1 (NaN p stays NaN)."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full(p.shape, np.nan)
+    valid = ~np.isnan(p)
+    m = int(valid.sum())
+    if m == 0:
+        return q
+    order = np.argsort(p[valid])
+    ranked = p[valid][order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = np.empty(m)
+    out[order] = adjusted
+    q[valid] = out
+    return q

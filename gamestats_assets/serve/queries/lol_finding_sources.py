@@ -15,8 +15,7 @@ import math
 import numpy as np
 import psycopg
 
-from gamestats_assets.defs.lol.transforms.patterns import benjamini_hochberg
-from gamestats_assets.lib.core.stats import Z_95, fisher_bounds, newcombe_bounds, wilson_bounds
+from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, fisher_bounds, newcombe_bounds, wilson_bounds
 from gamestats_assets.serve.queries.lol_findings import SIGNIFICANT, Source, phrase_q
 from gamestats_assets.sources.riot.league import ALL
 

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
-from gamestats_assets.defs.lol.transforms.patterns import benjamini_hochberg
+from gamestats_assets.lib.core.stats import benjamini_hochberg
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
 

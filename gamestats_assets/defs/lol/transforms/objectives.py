@@ -14,11 +14,11 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, LENGTH_BUCKET_MINUTES, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import moments, with_mean
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES, benjamini_hochberg
 from gamestats_assets.defs.lol.transforms.std import FRAME_MINUTES
-from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
+from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, wilson_bounds
 from gamestats_assets.lib.lake.fold import Fold
 from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.published.lol import MIN_GAMES
 
 TIMING_MINUTES = 5
 """The width of a timing period: a period holds the games whose first take of the objective fell in it."""

@@ -10,11 +10,9 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import counted
+from gamestats_assets.lib.core.stats import benjamini_hochberg
+from gamestats_assets.published.lol import MIN_GAMES, Q_THRESHOLD
 
-MIN_GAMES = 30
-"""Fewest games on each side of a comparison (and fewest players for a position's slope)."""
-Q_THRESHOLD = 0.05
-"""Benjamini–Hochberg level every reported pattern also meets."""
 FALSE_SHARE = 0.10
 EXCEEDANCE_LEVEL = 0.05
 """Reported patterns keep P(more than `FALSE_SHARE` of them are false) ≤ `EXCEEDANCE_LEVEL`."""
@@ -33,23 +31,6 @@ GROUP = ("queue", "patch")
 PATTERNS_SCHEMA = {"pattern_type": pl.String, "subject": pl.String, "condition": pl.String, "metric": pl.String,
                    "effect": pl.Float64, "value_with": pl.Float64, "baseline": pl.Float64, "n": pl.Int64,
                    "n_baseline": pl.Int64, "p_value": pl.Float64}
-
-
-def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg q-values: q_(i) = min over j ≥ i of p_(j)·m/j, capped at 1 (NaN p stays NaN)."""
-    p = np.asarray(p_values, dtype=float)
-    q = np.full(p.shape, np.nan)
-    valid = ~np.isnan(p)
-    m = int(valid.sum())
-    if m == 0:
-        return q
-    order = np.argsort(p[valid])
-    ranked = p[valid][order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    out = np.empty(m)
-    out[order] = adjusted
-    q[valid] = out
-    return q
 
 
 def correlation_p(r: np.ndarray, n: int) -> np.ndarray:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import counted
-from gamestats_assets.defs.lol.transforms.patterns import MIN_GAMES
+from gamestats_assets.published.lol import MIN_GAMES
 
 MULTIPLIER_UNITS = ("DPM multiplier",)
 WIN_UNIT = "win log-odds"
