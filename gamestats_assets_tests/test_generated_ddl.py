@@ -167,7 +167,7 @@ def test_a_database_older_than_the_hand_written_ddl_is_refused(admin_url: str, t
         apply_migrations(url, older)
         with pytest.raises(RuntimeError, match="older DDL that lacks"):
             apply_migrations(url)
-    assert "010_demo_data.sql" in retired_files(SQL_DIR)
+    assert "010_demo_data.sql" in retired_files()
 
 
 SCORES = "t_gen.scores"

@@ -31,9 +31,9 @@ MIGRATION_LOCK = 4_242_001
 GENERATED = "generated"
 GENERATED_BEFORE = "100"
 """Hand-written files numbered below this apply before the generated tables, the others after them."""
-RETIRED_LIST = "retired.txt"
-"""The file of `sql/` naming, a line each, the hand-written files that built the declared tables before their DDL was
-generated (`check_not_partly_retired`)."""
+RETIRED_LIST = Path(__file__).resolve().parents[2] / "retired_ddl.txt"
+"""The package's list, a line each, of the hand-written files that built the declared tables before their DDL was
+generated (`check_not_partly_retired`): a record of what older databases applied, not DDL."""
 
 
 class PostgresUnavailable(RuntimeError):
@@ -164,17 +164,16 @@ def generated_name(path: Path) -> str:
     return f"{GENERATED}/{path.name}"
 
 
-def retired_files(sql_dir: Path) -> frozenset[str]:
-    """The names `sql_dir`'s `RETIRED_LIST` holds (none when it has no such file)."""
-    listed = sql_dir / RETIRED_LIST
-    lines = listed.read_text().splitlines() if listed.is_file() else []
+def retired_files(listed: Path = RETIRED_LIST) -> frozenset[str]:
+    """The file names `listed` holds."""
+    lines = listed.read_text().splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def check_not_partly_retired(recorded: Mapping[str, str], sql_dir: Path) -> None:
-    """Refuse a database that applied some of the files `sql_dir` lists as retired but not all: it predates the last
-    of them."""
-    retired = retired_files(sql_dir)
+def check_not_partly_retired(recorded: Mapping[str, str]) -> None:
+    """Refuse a database that applied some of the files `RETIRED_LIST` names but not all: it predates the last of
+    them."""
+    retired = retired_files()
     missing = sorted(retired - recorded.keys())
     if retired & recorded.keys() and missing:
         raise RuntimeError(
@@ -200,7 +199,7 @@ def apply_migrations(url: str, sql_dir: Path = SQL_DIR) -> list[str]:
         conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
         try:
             recorded = dict(conn.execute(f"SELECT filename, checksum FROM {MIGRATIONS_TABLE}").fetchall())
-            check_not_partly_retired(recorded, sql_dir)
+            check_not_partly_retired(recorded)
             for path in migration_files(sql_dir):
                 text = path.read_text()
                 checksum = hashlib.sha256(text.encode()).hexdigest()
