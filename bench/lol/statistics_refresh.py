@@ -1,7 +1,7 @@
 """lol statistics kept up to date: every statistic's refresh after one new game lands in a lake of `--days` days of
 history, against computing it over every game, as the statistics' assets do it: the folds kept game by game
-(`lib/lake/joined_fold.refresh`) and the tables computed again for the queues and patches that changed
-(`lib/lake/slices.refresh`).
+(`lib/refresh/joined.refresh`) and the tables computed again for the queues and patches that changed
+(`lib/refresh/slices.refresh`).
 
 `--games` synthetic games are generated and turned into the STD tables the statistics read once (not timed); each
 day of the lake holds a copy of them, re-keyed, and a patch lasts `--patch-days` days (the day's games are set to
@@ -24,7 +24,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.tables import STATISTICS, STD_TABLES, computed
 from gamestats_assets.generator.emitters.lol import generate_day
-from gamestats_assets.lib.lake import joined_fold, slices
+from gamestats_assets.lib.refresh.joined import JoinedFold
+from gamestats_assets.lib.refresh.state import unredacted
 from gamestats_assets.sources.riot.parse import parse_matches, parse_timelines
 
 FIRST_DAY = dt.date(2026, 1, 1)
@@ -61,13 +62,9 @@ def refresh_all(lake: str) -> tuple[dict[str, float], dict[str, dict]]:
     for table in STATISTICS:
         state = os.path.join(lake, "state", table.name)
         started = time.perf_counter()
-        if table.joined:
-            sources = {param: os.path.join(lake, ref) for param, ref in table.inputs.items()}
-            _, figures[table.name] = joined_fold.refresh(sources, table.joined, state, "bench")
-        else:
-            sources = {param: slices.Source(os.path.join(lake, ref)) for param, ref in table.inputs.items()}
-            _, figures[table.name] = slices.refresh(sources, table.slicing, table.compute, state, "bench", [])
-        seconds["folds" if table.joined else "sliced"] += time.perf_counter() - started
+        sources = {param: os.path.join(lake, ref) for param, ref in table.inputs.items()}
+        _, figures[table.name] = table.refresh.refresh(table, sources, state, "bench", [], None, unredacted)
+        seconds["folds" if isinstance(table.refresh, JoinedFold) else "sliced"] += time.perf_counter() - started
     return seconds, figures
 
 

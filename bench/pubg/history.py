@@ -1,5 +1,5 @@
 """What a refresh of `pubg/cons/player_advanced_career_stats` costs as the matches in the lake grow: the fold of the
-match summaries kept from their Delta log (`career.CAREER_FOLD`, `lib/lake/fold.refresh`, then the table finished
+match summaries kept from their Delta log (`career.CAREER_FOLD`, `lib/refresh/fold.refresh`, then the table finished
 from the state) after one new match, beside a full recompute (every match's summaries read as a snapshot's input over
 every partition is, a scan filtered to every match key, and the career computed from them), on a real Delta lake in a
 temporary folder. Beside them, what the tournament tables read of a per-match table now (the rows of the
@@ -29,7 +29,8 @@ import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.career import CAREER_FOLD, career_stats
 from gamestats_assets.defs.pubg.transforms.summaries import SUMMARY_TELEMETRY_COLUMNS
-from gamestats_assets.lib.lake.fold import refresh
+from gamestats_assets.lib.refresh.fold import refresh
+from gamestats_assets.lib.refresh.state import unredacted
 from gamestats_assets.lib.lake.read import read_partitions
 from gamestats_assets.lib.lake.write import write_partitions
 
@@ -82,7 +83,7 @@ def main() -> None:
                          [match_id(number)], physical_partitioning=False)
 
     def fold() -> tuple[dict, pl.DataFrame]:
-        figures = refresh(source, state, CAREER_FOLD)[1]
+        figures = refresh(source, state, CAREER_FOLD, None, unredacted)[1]
         return figures, CAREER_FOLD.finish(pl.read_delta(state))
 
     def every_match(keys: list[str]) -> pl.DataFrame:

@@ -1,5 +1,5 @@
 """What a refresh of `rocket/cons/peer_stats` costs as the history grows: the fold of the games' partials kept from
-their Delta log (`peers.PEER_FOLD`, `lib/lake/fold.refresh`, then the table finished from the state) after one new
+their Delta log (`peers.PEER_FOLD`, `lib/refresh/fold.refresh`, then the table finished from the state) after one new
 game, beside a full fold of every partial, on a real Delta lake in a temporary folder.
 
 The partials (`peer_partials` of synthetic `player_stats` rows: `--matches` games a day, six players a game drawn
@@ -25,7 +25,8 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.peers import PEER_FOLD, peer_partials
-from gamestats_assets.lib.lake.fold import refresh
+from gamestats_assets.lib.refresh.fold import refresh
+from gamestats_assets.lib.refresh.state import unredacted
 from gamestats_assets.lib.lake.write import replace_file_rows, write_partitions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -66,7 +67,7 @@ def main() -> None:
     written, extra, results = 0, 0, []
 
     def fold(state_uri: str) -> dict:
-        figures = refresh(source, state_uri, PEER_FOLD)[1]
+        figures = refresh(source, state_uri, PEER_FOLD, None, unredacted)[1]
         PEER_FOLD.finish(pl.read_delta(state_uri))
         return figures
 
@@ -91,7 +92,7 @@ def main() -> None:
                 rounds.append(timed(lambda: fold(state)))
             best_s, figures = min(rounds, key=lambda timing: timing[0])
             shutil.rmtree(f"{folder}/check", ignore_errors=True)
-            refresh(source, f"{folder}/check", PEER_FOLD)
+            refresh(source, f"{folder}/check", PEER_FOLD, None, unredacted)
             assert pl.read_delta(state).equals(pl.read_delta(f"{folder}/check")), "incremental != full fold"
             results.append({"days": days, "partial_rows": pl.scan_delta(source).select(pl.len()).collect().item(),
                             "state_groups": figures["groups"], "full_fold_s": round(full_s, 3),

@@ -1,4 +1,4 @@
-"""A fold kept from its source's Delta log (`lib/lake/fold.py`), on real Delta tables written as the by-game tables
+"""A fold kept from its source's Delta log (`lib/refresh/fold.py`), on real Delta tables written as the by-game tables
 are: after games arriving, a game's rows rewritten, a game removed and a player erased, the state equals a fold of
 every row, reading only the files changed when the log allows, every row when it does not (the removed file
 vacuumed, the log cleaned, another definition, a state written by the erasure); a state written out of order by a
@@ -12,7 +12,9 @@ from deltalake import DeltaTable
 from polars.testing import assert_frame_equal
 
 from gamestats_assets.lib.lake.erasure import erase_from_table
-from gamestats_assets.lib.lake.fold import Fold, FoldSourceError, folded_rows, refresh, write_state
+from gamestats_assets.lib.refresh.changes import FoldSourceError
+from gamestats_assets.lib.refresh.fold import Fold, folded_rows, refresh, write_state
+from gamestats_assets.lib.refresh.state import unredacted
 from gamestats_assets.lib.lake.write import replace_file_rows, write_partitions
 from gamestats_assets.published.players import PLAYERS
 
@@ -32,7 +34,7 @@ def game(match: str, players: list[str], day: dt.date = DAY, points: int = 1) ->
 @pytest.fixture
 def lake(tmp_path):
     class Lake:
-        source, state = str(tmp_path / "rocket" / "std" / "partials"), str(tmp_path / "rocket" / "fold" / "counts")
+        source, state = str(tmp_path / "rocket" / "std" / "partials"), str(tmp_path / "rocket" / "state" / "counts")
 
         def land(self, rows: pl.DataFrame, day: dt.date = DAY) -> None:
             write_partitions(self.source, rows, "date", [day], physical_partitioning=True)
@@ -41,7 +43,7 @@ def lake(tmp_path):
             replace_file_rows(self.source, rows, "date", day, matches, "match_id", physical_partitioning=True)
 
         def refresh(self, fold: Fold = FOLD) -> dict:
-            state, figures = refresh(self.source, self.state, fold)
+            state, figures = refresh(self.source, self.state, fold, None, unredacted)
             assert_frame_equal(state, fold.state(pl.read_delta(self.source)), check_row_order=True)
             return figures
 
@@ -101,7 +103,7 @@ def test_an_erased_player_comes_out_as_a_recount_and_leaves_the_state(lake):
 
 def test_a_slower_refresh_landing_last_is_continued_from(lake):
     lake.land(game("m1", ["a", "b"]))
-    earlier, _ = refresh(lake.source, lake.state, FOLD)
+    earlier, _ = refresh(lake.source, lake.state, FOLD, None, unredacted)
     version = DeltaTable(lake.source).version()
     lake.land(game("m2", ["c"], DAY + dt.timedelta(days=1)), DAY + dt.timedelta(days=1))
     lake.refresh()
@@ -127,7 +129,7 @@ def test_a_source_file_without_a_column_the_fold_reads_is_refused_unless_the_fol
 def test_the_state_is_judged_against_the_sources_row_count_without_reading_a_row(lake):
     lake.land(game("m1", ["a", "b", "c"]))
     lake.land(game("m2", ["d"], DAY + dt.timedelta(days=1)), DAY + dt.timedelta(days=1))
-    state, figures = refresh(lake.source, lake.state, FOLD)
+    state, figures = refresh(lake.source, lake.state, FOLD, None, unredacted)
     assert folded_rows(lake.source, lake.state, FOLD) == {
         "source_version": figures["source_version"], "source_rows": 4, "rows_in_state": 4}
     write_state(lake.state, FOLD, state.filter(pl.col("player_id") != "d"), figures["source_version"], None,

@@ -1,4 +1,4 @@
-"""Generations of a day's keys (`lib/lake/generations.py`): a table computed from others gets the same token for each
+"""Generations of a day's keys (`lib/refresh/generations.py`): a table computed from others gets the same token for each
 key whether it combines its inputs key by key or from its own record, and a record of the earlier form (key → token)
 reads as the same tokens."""
 
@@ -9,7 +9,7 @@ import random
 
 import dagster as dg
 
-from gamestats_assets.lib.lake.generations import (
+from gamestats_assets.lib.refresh.generations import (
     Generations,
     combined,
     generations_path,

@@ -1,4 +1,4 @@
-"""A joined fold (`lib/lake/joined_fold.py`) on real Delta tables: a refresh folds only the games whose rows changed
+"""A joined fold (`lib/refresh/joined.py`) on real Delta tables: a refresh folds only the games whose rows changed
 in any input (a game landed, changed, removed; a day's tiers written again with one game's tier changed), folds none
 when files are written again with the same rows, equals a fold of every game each time, and folds every game again
 when it cannot tell what changed."""
@@ -11,8 +11,9 @@ from pathlib import Path
 import polars as pl
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold, refresh
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold, refresh
+from gamestats_assets.lib.refresh.state import unredacted
 
 DAYS = [dt.date(2026, 6, 1), dt.date(2026, 6, 2)]
 
@@ -66,7 +67,7 @@ class Lake:
 
     def refresh(self, definition: str = "one") -> tuple[pl.DataFrame, dict]:
         state, figures = refresh({"players": self.uri("players"), "tiers": self.uri("tiers")}, JOINED,
-                                 self.uri("state"), definition)
+                                 self.uri("state"), definition, None, unredacted)
         return FOLD.finish(state), figures
 
     def every_game(self) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
-from gamestats_assets.lib.lake.generations import Generations, write_generations
+from gamestats_assets.lib.refresh.generations import Generations, write_generations
 
 KEY, CHECK = dg.AssetKey(["rocket", "cons", "player_stats"]), "stats_reference_published_matches"
 DAY, OTHER = dt.date(2026, 3, 2), dt.date(2026, 3, 3)

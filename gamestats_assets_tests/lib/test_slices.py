@@ -1,4 +1,4 @@
-"""A sliced table (`lib/lake/slices.py`) on real Delta tables: a refresh computes only the slices of the days whose
+"""A sliced table (`lib/refresh/slices.py`) on real Delta tables: a refresh computes only the slices of the days whose
 files changed, equals a computation over every slice after arrivals, changes, removals and days held back, and
 computes every slice again when it cannot tell what changed."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import polars as pl
 from deltalake import DeltaTable
 
-from gamestats_assets.lib.lake.slices import Slicing, Source, refresh
+from gamestats_assets.lib.refresh.slices import Slicing, Source, refresh
+from gamestats_assets.lib.refresh.state import unredacted
 
 DAYS = [dt.date(2026, 5, 1) + dt.timedelta(days=n) for n in range(4)]
 SLICING = Slicing(("patch",), "games", across=lambda state: state.with_columns(
@@ -38,7 +39,7 @@ def write(lake: Path, day: dt.date, games: list[tuple[str, str]], mode: str = "a
 
 def refreshed(lake: Path, held: list[dt.date] = (), definition: str = "one") -> tuple[pl.DataFrame, dict]:
     sources = {name: Source(str(lake / name)) for name in ("games", "players")}
-    state, figures = refresh(sources, SLICING, per_patch, str(lake / "state"), definition, held)
+    state, figures = refresh(sources, SLICING, per_patch, str(lake / "state"), definition, held, None, unredacted)
     return SLICING.across(state), figures
 
 

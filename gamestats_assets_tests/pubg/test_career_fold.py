@@ -20,7 +20,8 @@ from gamestats_assets.defs.pubg.transforms.career import career_stats
 from gamestats_assets.generator.emitters.pubg import Player, emit_match, public_match_plan, write_match
 from gamestats_assets.lib.authoring.table import table_key
 from gamestats_assets.lib.core.settings import Settings
-from gamestats_assets.lib.lake.fold import recorded_version, write_state
+from gamestats_assets.lib.refresh.fold import recorded_version, write_state
+from gamestats_assets.lib.refresh.state import STATE_LAYER
 from gamestats_assets.sources.pubg.weapons import weapon_causer, with_weapon_category
 from gamestats_assets_tests.pubg.test_pipeline import EVERYTHING, PER_MATCH, failed_checks
 
@@ -232,16 +233,16 @@ def test_the_career_tables_follow_a_match_added_changed_and_removed_as_from_scra
 
     assert refresh_career(lake)["files_added"] == 0, "nothing changed: nothing read"
     for table in CAREER_TABLES:
-        state_uri = str(lake["data_dir"] / "lake" / "pubg" / "fold" / table.name)
+        state_uri = str(lake["data_dir"] / "lake" / "pubg" / STATE_LAYER / table.name)
         state = pl.read_delta(state_uri)
-        write_state(state_uri, table.fold, state.filter(pl.col("account_id") != renamed),
-                    recorded_version(state_uri, table.fold, None), None, lambda frame: frame)
+        write_state(state_uri, table.refresh, state.filter(pl.col("account_id") != renamed),
+                    recorded_version(state_uri, table.refresh, None), None, lambda frame: frame)
     result = dg.materialize(EVERYTHING, selection=SNAPSHOT, instance=lake["instance"], resources=lake["resources"],
                             raise_on_error=False)
     assert not result.success and sorted(failed_checks(result)) == [
         "career_adds_up_to_match_summaries", "damage_adds_up_to_match_damage", "weapons_add_up_to_match_weapons"]
     assert_published_as_from_scratch(lake, "a state missing a player is not published")
 
-    shutil.rmtree(lake["data_dir"] / "lake" / "pubg" / "fold")
+    shutil.rmtree(lake["data_dir"] / "lake" / "pubg" / STATE_LAYER)
     assert refresh_career(lake)["full_fold"]
     assert_published_as_from_scratch(lake, "state dropped")

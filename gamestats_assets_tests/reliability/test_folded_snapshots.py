@@ -1,5 +1,5 @@
 """Rocket League's snapshots over every game (`peer_stats`, `peer_value_counts`) are folds of the games' partials
-kept from their Delta log (`lib/lake/fold.py`), run by Dagster for real: after games landing over days, a file
+kept from their Delta log (`lib/refresh/fold.py`), run by Dagster for real: after games landing over days, a file
 delivered again, a changed file and a removed file, the rows they publish equal those of a run from scratch over
 the same files to the last bit, each refresh reading only the partials' files that changed; after a player erased,
 those of a full fold of the same partials (the erasure leaves no log to read: every row is folded); a refresh that
@@ -14,9 +14,10 @@ import shutil
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.authoring import table as table_module
 from gamestats_assets.lib.intake.deletion import delete_player
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.lib.refresh import fold as fold_module
+from gamestats_assets.lib.refresh.state import STATE_LAYER
 from gamestats_assets.published.players import PLAYERS
 from gamestats_assets.sources.held_players import PLAYERS_OF
 from gamestats_assets_tests.reliability.test_new_files import DAY, Lake, ballchasing_game, lakes  # noqa: F401
@@ -107,7 +108,7 @@ def test_the_folds_follow_arrivals_changes_removals_and_an_erasure_as_a_run_from
     assert lake.run_snapshots("rocket")
     assert lake.folded["peer_stats"]["full_fold"], "the erasure leaves no log of the partials it rewrote"
     assert lake.folded["peer_value_counts"]["files_added"] == 0, "the value partials name no player: unchanged"
-    state = pl.read_delta(str(lake.data_dir / "lake" / "rocket" / "fold" / "peer_stats"))
+    state = pl.read_delta(str(lake.data_dir / "lake" / "rocket" / STATE_LAYER / "peer_stats"))
     assert player not in state["player_id"].to_list(), "the fold's state keeps no deleted player"
     assert_same_as_a_full_fold(lake, "erased")
 
@@ -117,7 +118,7 @@ def assert_same_as_a_full_fold(lake: Lake, step: str) -> None:
     partials again (their states dropped): an erasure rewrites the landing files otherwise than the lake (a raw
     replay is retired, its rows kept under the token), so a run from scratch is not over the same games."""
     incremental = published(lake)
-    shutil.rmtree(lake.data_dir / "lake" / "rocket" / "fold")
+    shutil.rmtree(lake.data_dir / "lake" / "rocket" / STATE_LAYER)
     assert lake.run_snapshots("rocket") and all(f["full_fold"] for f in lake.folded.values())
     assert incremental == published(lake), f"{step}: the folded snapshots differ from a full fold"
 
@@ -137,9 +138,9 @@ def test_a_refresh_failing_before_or_after_its_state_leaves_the_next_right(lakes
             refresh(*args, **kwargs)
         raise RuntimeError("the refresh's process died")
 
-    refresh = table_module.refresh
+    refresh = fold_module.refresh
     with monkeypatch.context() as patch:
-        patch.setattr(table_module, "refresh", crashed)
+        patch.setattr(fold_module, "refresh", crashed)
         with pytest.raises(AssertionError):
             lake.run("rocket", day=NEXT)
     assert lake.run_snapshots("rocket")

@@ -19,9 +19,11 @@ import pytest
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.defs.lol.tables import STATISTICS
-from gamestats_assets.lib.authoring.table import SLICES_LAYER
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.publish.postgres import connect
+from gamestats_assets.lib.refresh.joined import JoinedFold
+from gamestats_assets.lib.refresh.slices import Slicing
+from gamestats_assets.lib.refresh.state import STATE_LAYER
 from gamestats_assets_tests.conftest import migrated_database
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
 from gamestats_assets_tests.rocket.conftest import BALLCHASING, CARBALL, FIXTURES, REPLAYS
@@ -147,10 +149,10 @@ def comparable(value: object) -> object:
 
 
 SNAPSHOTS = {"rocket": ("peer_stats", "peer_value_counts"),
-             "lol": tuple(table.name for table in STATISTICS if table.joined)}
+             "lol": tuple(table.name for table in STATISTICS if isinstance(table.refresh, JoinedFold))}
 """The snapshots over every game a domain's day run feeds, compared too: those merged from the games' partials or
 rows."""
-SLICED = {"lol": tuple(table.name for table in STATISTICS if table.slicing)}
+SLICED = {"lol": tuple(table.name for table in STATISTICS if isinstance(table.refresh, Slicing))}
 """The snapshots over every game a domain's day run feeds that are computed again for the queues and patches whose
 games changed: compared with their computation over every slice of the same lake."""
 ETL_NODES = {"rocket": "replays", "lol": "games"}
@@ -214,7 +216,8 @@ def assert_same_as_every_slice(lake: Lake, domain: str, step: str) -> None:
     """Every sliced snapshot the lake published equals the same snapshot computed over every slice of the lake's
     tables (its state removed), exactly."""
     refreshed = lake.whole_tables(domain, SLICED[domain])
-    shutil.rmtree(lake.data_dir / "lake" / domain / SLICES_LAYER)
+    for table in SLICED[domain]:
+        shutil.rmtree(lake.data_dir / "lake" / domain / STATE_LAYER / table)
     assert lake.run_snapshots(domain)
     assert {figures["full_refresh"] for figures in lake.sliced.values()} == {True}
     for table, rows in lake.whole_tables(domain, SLICED[domain]).items():

@@ -17,7 +17,6 @@ import polars as pl
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
 from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, COLUMNS, checked_rows, day_checks, etl_key
-from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
@@ -28,7 +27,7 @@ from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, PHYSICAL_PARTITIONING
 from gamestats_assets.lib.lake.write import side_by_side
-from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
+from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.riot.parse import (
     TRUTH_FILE,
     Held,
@@ -133,7 +132,7 @@ and those of the files just read (of the others): a game's match file feeds the 
 def record_generations(platform: PlatformResource, day: dt.date, held: dict[str, pl.DataFrame],
                        written: dict[str, set[str]]) -> None:
     """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
-    (`written`, by table; `lib/lake/generations.py`): the STD tables compute those again."""
+    (`written`, by table; `lib/refresh/generations.py`): the STD tables compute those again."""
     held_games = {name: set(rows["match_id"].to_list()) for name, rows in held.items()}
     for name, (kept, *read) in GAME_FILES.items():
         games = set().union(*(written[table] for table in read))
@@ -218,7 +217,7 @@ def std_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DOMAIN, "std", name])
 
 
-TABLE_ASSETS = table_assets(DOMAIN, TABLES, keyed=keyed_step)
+TABLE_ASSETS = table_assets(DOMAIN, TABLES)
 """The asset of every table of `tables.py`, by reference (`std/games`, `cons/win_model` ...)."""
 CONS_BY_NAME = {table.name: TABLE_ASSETS[table.ref] for table in STATISTICS}
 games = one_table(TABLE_ASSETS["std/games"], std_key("games"))

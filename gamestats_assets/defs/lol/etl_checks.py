@@ -3,7 +3,7 @@ Data Dragon of their game's patch does not know (`transforms/unknown_ids.py`).
 
 Each day keeps a record of what each of its games was found to hold
 (`<data_dir>/state/checks/lol/etl/<day>.parquet`) and the ETL tables' tokens of the games it was found at
-(`lib/lake/generations.py`, as a table computed by key records them). A run looks again only at the games whose
+(`lib/refresh/generations.py`, as a table computed by key records them). A run looks again only at the games whose
 tokens changed (from the rows the run just wrote, or the lake's rows of those games) and drops the games gone; a day
 with no record is looked at whole. The record is written before its tokens: a run failing between the two looks at
 its games again, and replaces their findings."""
@@ -16,7 +16,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
-from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
 CHECKED_ETL = {

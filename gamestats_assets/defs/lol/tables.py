@@ -24,21 +24,13 @@ from gamestats_assets.defs.lol.transforms import (
     win_model,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Table, of_every_day, run_in_memory, undated
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
-from gamestats_assets.lib.lake.slices import Slicing, unchanged
+from gamestats_assets.lib.authoring.table import Table, by_game, of_every_day, run_in_memory, undated
+from gamestats_assets.lib.refresh.joined import JoinedFold
+from gamestats_assets.lib.refresh.slices import Slicing, unchanged
 from gamestats_assets.sources.riot import compound, ddragon, league
 
 EVENTS, FRAMES, MATCHES, PARTICIPANTS = "etl/timeline_events", "etl/participant_frames", "etl/matches", "etl/participants"
 ENTRIES = "etl/league_entries"
-
-
-def by_game(layer: str, name: str, compute: Callable[..., pl.DataFrame], description: str,
-            inputs: Mapping[str, str], **options) -> Table:
-    """The daily table `lol/<layer>/<name>`, one or more rows per game of the day (key date, match_id, ...) computed
-    from that game's rows of its `inputs` alone: its asset computes only the games whose input rows were written
-    again since its last run (`Table.by_key`)."""
-    return Table(layer, name, compute, description, inputs, by_key="match_id", **options)
 
 
 STD_TABLES = [
@@ -134,7 +126,7 @@ def statistic(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping[s
     index = "games" if "games" in inputs else "players"
     return Table("cons", name, of_every_day(of_queue_and_patch or compute), compute.__doc__, inputs, kind="snapshot",
                  summary=summary, columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks),
-                 slicing=Slicing(cons.GROUP, index, across=across or unchanged))
+                 refresh=Slicing(cons.GROUP, index, across=across or unchanged))
 
 
 def folded_statistic(name: str, compute: Callable[..., pl.DataFrame], joined: JoinedFold, inputs: Mapping[str, str],
@@ -146,7 +138,7 @@ def folded_statistic(name: str, compute: Callable[..., pl.DataFrame], joined: Jo
     too, `tier` following `patch` in the grain)."""
     if tiered:
         inputs, grain = {**inputs, "tiers": "std/game_tiers"}, (*grain[:2], "tier", *grain[2:])
-    return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", joined=joined,
+    return Table("cons", name, of_every_day(compute), compute.__doc__, inputs, kind="snapshot", refresh=joined,
                  summary=summary, columns=COLUMNS[name], publish=Publish(grain, PublishMode.SNAPSHOT, checks=checks))
 
 

@@ -25,7 +25,7 @@ from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Table, folded
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.tracking import roster
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.publish.postgres import PostgresResource
 
 DOMAIN = "pubg"

@@ -21,7 +21,6 @@ from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import LandingDay, read_files
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.authoring.keyed import keyed_step
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets, table_key
 from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
@@ -31,7 +30,7 @@ from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
-from gamestats_assets.lib.lake.generations import read_generations, renewed, write_generations
+from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 
 UPLOAD_POLL_SECONDS = 5
@@ -149,7 +148,7 @@ def replaced_games(matches: pl.LazyFrame, replaced: list[str]) -> set[str]:
 def record_generations(data_dir: str, day: dt.date, held: pl.DataFrame, written: set[str], taken_out: set[str]) -> None:
     """Record the games each ETL table of a game holds of `day`, those of the unchanged files (`held`, their
     `etl/matches` rows) and those the run `written`, with a new token for the games whose rows the run wrote or took
-    out (`taken_out`, those of the files it replaced; `lib/lake/generations.py`): the tables computed by game
+    out (`taken_out`, those of the files it replaced; `lib/refresh/generations.py`): the tables computed by game
     compute those again."""
     tokens = renewed(read_generations(data_dir, etl_key("matches"), day), set(held["match_id"].to_list()) | written,
                      written | taken_out)
@@ -224,7 +223,7 @@ def training_packs(platform: PlatformResource) -> pl.DataFrame:
     return catalogue(platform)
 
 
-TABLE_ASSETS = table_assets(DOMAIN, TABLES, keyed=keyed_step)
+TABLE_ASSETS = table_assets(DOMAIN, TABLES)
 """The asset of every table of `tables.py`, by reference (`cons/matches`, `cons/player_weaknesses` ...): those
 computed by game are one step's (`rocket__by_key`)."""
 (matches, match_players, users, player_stats, position_heatmaps, peer_partials, peer_stats, peer_value_partials,

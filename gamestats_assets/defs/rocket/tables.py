@@ -17,7 +17,7 @@ from gamestats_assets.defs.rocket.transforms import (
     skills,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
-from gamestats_assets.lib.authoring.table import Measured, Table, folded, undated
+from gamestats_assets.lib.authoring.table import Measured, Table, by_game, folded, undated
 from gamestats_assets.lib.core.partitions import daily_partitions_with_today
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.sources.ballchasing.training_packs import (
@@ -57,20 +57,19 @@ replay or from ballchasing's JSON. A raw replay's value agrees with ballchasing'
 {_not_matched()}"""
 
 
-def by_game(layer: str, name: str, compute, description: str, inputs: dict[str, str], **options) -> Table:
-    """The daily table `rocket/<layer>/<name>` of the games of the day (key `date, match_id, ...`), each game's rows
-    computed from that game's rows of its `inputs` alone: its asset computes only the games whose input rows were
-    written again since its last run and publishes only those (`Table.by_key`)."""
-    return Table(layer, name, compute, description, inputs, by_key="match_id", partitions_def=DAYS, **options)
+def by_day_of_games(layer: str, name: str, compute, description: str, inputs: dict[str, str], **options) -> Table:
+    """`by_game`: the daily table `rocket/<layer>/<name>` of the games of the day, on the calendar of the days games
+    are played (`DAYS`)."""
+    return by_game(layer, name, compute, description, inputs, partitions_def=DAYS, **options)
 
 
 DAILY_TABLES = [
-    by_game("cons", "matches", lambda day, etl_matches: daily.matches(etl_matches),
+    by_day_of_games("cons", "matches", lambda day, etl_matches: daily.matches(etl_matches),
             "`matches`: one row per game played that day (key `date, match_id`), from its most detailed source, with "
             "every source that knows it, the ballchasing id, scores, goals and result (`daily.matches`).",
             {"etl_matches": "etl/matches"}, columns=COLUMNS["matches"],
             publish=Publish(("date", "match_id"), sum_column="goals", indexes=("match_id",))),
-    by_game("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
+    by_day_of_games("std", "match_players", lambda day, etl_players, matches: daily.match_players(etl_players, matches),
             "`match_players`: the players of each match from its best source (key `date, match_id, player_id`): "
             "name, platform, team (0 blue, 1 orange), bot flag, scoreboard, and the rank any source gave with its "
             "band (`daily.match_players`).",
@@ -82,14 +81,14 @@ DAILY_TABLES = [
           {"match_players": "std/match_players", "matches": "cons/matches"},
           columns=COLUMNS["users"], publish=Publish(("date", "player_id"), sum_column="matches", indexes=("player_id",)),
           partitions_def=DAYS),
-    by_game("cons", "player_stats",
+    by_day_of_games("cons", "player_stats",
             lambda day, etl_stats, match_players, matches: daily.player_stats(etl_stats, match_players, matches),
             PLAYER_STATS_DESCRIPTION,
             {"etl_stats": "etl/match_stats", "match_players": "std/match_players", "matches": "cons/matches"},
             columns=COLUMNS["player_stats"],
             publish=Publish(("date", "match_id", "player_id", "stat_type"), sum_column="value",
                             indexes=("player_id", "match_id"), retired=("rank_percentile",))),
-    by_game("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
+    by_day_of_games("cons", "position_heatmaps", lambda day, cells, matches: heatmaps.position_heatmaps(cells, matches),
             "`position_heatmaps`: seconds each player's car spent in each cell of the pitch (8 × 10 cells of 1024 uu), "
             "per game (key `date, match_id, player_id, cell_x, cell_y`), seen from the player's own goal; from raw "
             "replays only, ballchasing's JSON having no positions (`heatmaps.position_heatmaps`).",
@@ -97,7 +96,7 @@ DAILY_TABLES = [
             columns=COLUMNS["position_heatmaps"],
             publish=Publish(("date", "match_id", "player_id", "cell_x", "cell_y"), sum_column="seconds",
                             indexes=("player_id",))),
-    by_game("cons", "replay_frames", lambda day, frames, matches: playback.replay_frames(frames, matches),
+    by_day_of_games("cons", "replay_frames", lambda day, frames, matches: playback.replay_frames(frames, matches),
             "`replay_frames`: a raw replay's ball and cars at ten samples a second with the clock and score, per game "
             "(key `date, match_id, sample, player_id`, the ball's rows `player_id` `ball`), which the 3D replay "
             "viewer draws; from raw replays only (`playback.replay_frames`).",
@@ -108,7 +107,7 @@ DAILY_TABLES = [
 """The day's tables of the games, each a function of `transforms` over the day's rows: those of a game's grain
 computed and published by game, `users` (a player's day) over the day."""
 
-PEER_PARTIALS = by_game("std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__,
+PEER_PARTIALS = by_day_of_games("std", "peer_partials", undated(peers.peer_partials), peers.peer_partials.__doc__,
                         {"stats": "cons/player_stats"}, reads={"stats": peers.PARTIAL_READS})
 """Each game's partial sums of `peer_stats` (`peers.peer_partials`)."""
 
@@ -121,7 +120,7 @@ PEER_STATS = folded(
                     checks=("players > 0", "games >= 0", "m2 >= 0")))
 """Same-rank peers' sums, what `/analytics/comparison` compares a player with (`peers.PEER_FOLD`)."""
 
-VALUE_PARTIALS = by_game("std", "peer_value_partials", undated(percentiles.value_partials),
+VALUE_PARTIALS = by_day_of_games("std", "peer_value_partials", undated(percentiles.value_partials),
                          percentiles.value_partials.__doc__, {"stats": "cons/player_stats"})
 """Each game's counts of values per bin (`percentiles.value_partials`)."""
 

@@ -12,8 +12,6 @@ from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, table_sche
 
 PUBLISHED_AS, GRAIN, PUBLISH_MODE, RECONCILED_SUM = "published_as", "grain", "publish_mode", "reconciled_sum"
 INDEXES, CHECKS, COMMENT, RETIRED = "published_indexes", "published_checks", "published_comment", "published_retired"
-BY_KEY = "computed_by_key"
-"""The metadata naming the column a daily table is computed and published by (`Table.by_key`)."""
 
 
 class PublishMode(Enum):

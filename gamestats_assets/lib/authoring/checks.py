@@ -14,7 +14,6 @@ import dagster as dg
 import polars as pl
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationTargetMaterializationData
 
-from gamestats_assets.lib.authoring.assets import BY_KEY
 from gamestats_assets.lib.authoring.keyed_checks import of_unjudged, record_passed, unjudged_keys
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
@@ -23,6 +22,7 @@ from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, file_sources
 from gamestats_assets.lib.intake.quarantine import quarantined, read_counts, rejected_share
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.publish.held import HELD_PARTITIONS, HELD_TABLES
+from gamestats_assets.lib.refresh.by_key import BY_KEY
 
 
 @dataclass(frozen=True)

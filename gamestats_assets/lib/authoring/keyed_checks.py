@@ -1,10 +1,10 @@
-"""What a check of a table computed by key (`Table.by_key`, a game's `match_id`) judges of a day: the keys whose
+"""What a check of a table computed by key (`ByKey`, a game's `match_id`) judges of a day: the keys whose
 rows were written since the check last passed on that day, every key of a day it never passed on.
 
 A check whose verdict on a day is the conjunction of its verdicts on the day's keys (a key's rows unique and not
 null, a game's stat rows of its own match, a game's partial sums of its own rows) needs no other key judged again.
 The tokens of the day's keys the check passed at are recorded under `state/generations/<asset key path>/checked/
-<check name>/<day>.json` (`lib/lake/generations.py`); a check that fails on a day records nothing, so it judges the
+<check name>/<day>.json` (`lib/refresh/generations.py`); a check that fails on a day records nothing, so it judges the
 same keys again on the next run."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.lake.generations import read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.generations import read_generations, stale, write_generations
 
 
 def checked_key(asset_key: dg.AssetKey, check: str) -> dg.AssetKey:

@@ -10,12 +10,12 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.authoring.assets import BY_KEY, Publish, PublishMode
+from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.checks import frame_check, keys_valid, multi_asset_check
 from gamestats_assets.lib.core.columns import COLUMN_SCHEMA, Columns, declared_columns, table_schema
 from gamestats_assets.lib.core.figures import cell, readable
 from gamestats_assets.lib.core.partitions import partitions_name
-from gamestats_assets.lib.lake.generations import read_generations
+from gamestats_assets.lib.refresh.generations import read_generations
 from gamestats_assets.lib.publish import publisher
 from gamestats_assets.lib.publish.by_key import publish_by_key
 from gamestats_assets.lib.publish.held import (
@@ -31,7 +31,8 @@ from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.lake.io_manager import row_count_metadata
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, partition_values
 from gamestats_assets.lib.publish.postgres import PostgresResource
-from gamestats_assets.lib.publish.sliced_load import SliceCuts, quantile_cuts
+from gamestats_assets.lib.publish.ranged_load import RangeCuts, quantile_cuts
+from gamestats_assets.lib.refresh.by_key import BY_KEY
 
 POSTGRES_POOL = "postgres_writer"
 
@@ -138,7 +139,7 @@ def publish_partitions(conn, context: dg.AssetExecutionContext, spec: PublishSpe
 
 
 def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequence[str] | None,
-                postgres: PostgresResource) -> SliceCuts | None:
+                postgres: PostgresResource) -> RangeCuts | None:
     """How the large partitions `keys` of `spec` are cut to be loaded over several connections at once: by the
     first integer key column besides the partition column, into `GAMESTATS_PUBLISH_CONNECTIONS` ranges of about
     equal rows (None when the table has no such column or one connection is set)."""
@@ -150,7 +151,7 @@ def load_slices(context: dg.AssetExecutionContext, spec: PublishSpec, keys: Sequ
     if column is None or connections < 2:
         return None
     cuts = quantile_cuts(scan.select(spec.partition_column, column), spec.partition_column, column, connections)
-    return SliceCuts(column, cuts, postgres.connection) if cuts else None
+    return RangeCuts(column, cuts, postgres.connection) if cuts else None
 
 
 PREVIEW_ROWS = 5

@@ -12,9 +12,8 @@ from typing import Any, Literal, NamedTuple
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.authoring.assets import Publish, lake_asset
+from gamestats_assets.lib.authoring.assets import Publish, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.headline import Headline, record_headline
-from gamestats_assets.lib.core.code import code_digest
 from gamestats_assets.lib.core.columns import Columns
 from gamestats_assets.lib.core.partitions import (
     carried_forward,
@@ -27,10 +26,10 @@ from gamestats_assets.lib.core.step_order import AFTER_THE_PUBLISH
 from gamestats_assets.lib.lake.io_manager import INPUT_COLUMNS
 from gamestats_assets.lib.lake.log import table_exists
 from gamestats_assets.lib.lake.rows import FrameStream, Rows, chained, restricted
-from gamestats_assets.lib.lake import joined_fold, slices
-from gamestats_assets.lib.lake.fold import Fold, folded_rows, refresh
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
-from gamestats_assets.lib.lake.slices import Slicing
+from gamestats_assets.lib.refresh.by_key import ByKey
+from gamestats_assets.lib.refresh.fold import Fold, folded_rows
+from gamestats_assets.lib.refresh.protocol import AssetKit, Refresh
+from gamestats_assets.lib.refresh.state import state_key
 
 Kind = Literal["etl", "daily", "carried", "window", "snapshot", "run"]
 
@@ -53,14 +52,12 @@ class Table:
     - `carried`: `compute(yesterday, day, **inputs)` continues its own previous day (None on the first day);
     - `window`: `compute(day, **inputs)`, inputs holding the days `window_days` before the day (0: the day);
     - `snapshot`: `compute(**inputs)` over every day (but those `skip_days` names) or partition (of the inputs it
-      reads `read_for` other inputs' keys, those keys' rows alone), or, for one that is a `fold` of its one input,
-      kept up to date from the input's Delta log (`folded`), or, for a `joined` fold of rows made game by game from
-      its inputs, from the inputs' logs (`joined_fold_asset`), or, for one made of independent `slicing` slices,
-      computed again only for the slices whose games changed (`sliced_asset`);
+      reads `read_for` other inputs' keys, those keys' rows alone);
     - `run`: `compute(**inputs)` over the rows of every partition of the run at once, partitioned by
       `partitions_def` (one key per match ...) and keyed by `partition_column`.
 
-    The function also takes the `given` arguments, and may return its rows as a `Measured`."""
+    The function also takes the `given` arguments, and may return its rows as a `Measured`. A table with a
+    `refresh` strategy (`lib/refresh/`) is kept up to date by it rather than computed whole."""
 
     layer: str
     name: str
@@ -104,18 +101,9 @@ class Table:
     go unseen."""
     after: Sequence[str] = ()
     """Tables it runs after without reading them: those that write what its givens read."""
-    by_key: str | None = None
-    """For a daily table each of whose rows, like those of its inputs, belongs to one value of this column (a game's
-    `match_id`): its asset computes only the values whose input rows were written again since its last run and
-    replaces their rows in the lake (`keyed.py`)."""
-    fold: Fold | None = None
-    """For a snapshot that is a sum over its one input's rows: that sum, the table's `compute` (`folded`)."""
-    joined: JoinedFold | None = None
-    """For a snapshot that is a sum over rows made game by game from its inputs: that sum, whose call is the table's
-    `compute` over every game (`lib/lake/joined_fold.py`)."""
-    slicing: Slicing | None = None
-    """For a snapshot whose `compute` makes each slice of games (a queue and patch) from that slice's rows alone:
-    the slices, and the step over them all (`lib/lake/slices.py`)."""
+    refresh: Refresh | None = None
+    """How the table is kept up to date when its inputs change (`lib/refresh/protocol.py`): by key (`by_game`), a
+    fold of one input (`folded`), a fold of rows made game by game, or by slice; none: computed whole."""
     read_for: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """For a snapshot: inputs of which only the rows of the keys another input holds matter (the matches a
     tournament table joins, not every match of the lake): parameter → (that input, the key column). Each is read
@@ -137,22 +125,10 @@ class Table:
             raise TypeError(f"{self.ref}: a {self.kind} table reads no input with "
                             f"{misplaced or ['read_as=FrameStream']} (`whole` and `history` are a daily table's; a "
                             "`FrameStream` a daily table's day)")
-        if self.by_key and (self.kind != "daily" or self.whole or self.history or self.given or self.read_as):
-            raise TypeError(f"{self.ref}: a table computed by key is a daily table of the day's rows of its inputs")
         if {source for source, _ in self.read_for.values()} & {*self.read_for, *self.read_as}:
             raise TypeError(f"{self.ref}: an input read for another's keys is read for those of one read whole")
-        if self.fold is not None and (self.kind != "snapshot" or len(self.inputs) != 1 or self.compute is not self.fold
-                                      or self.skip_days or self.given or self.read_as or self.reads
-                                      or self.read_for):
-            raise TypeError(f"{self.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
-        if self.joined is not None and (self.kind != "snapshot" or self.fold is not None or self.slicing is not None
-                                        or self.skip_days or self.given or self.read_as or self.reads
-                                        or self.read_for):
-            raise TypeError(f"{self.ref}: a joined fold is a snapshot of whole tables, computed by the fold alone")
-        if self.slicing is not None and (self.kind != "snapshot" or self.fold is not None or self.given
-                                         or self.read_as or self.read_for or self.slicing.index not in self.inputs):
-            raise TypeError(f"{self.ref}: a sliced table is a snapshot of tables, one of which (`index`) gives each "
-                            "game its slice")
+        if self.refresh is not None:
+            self.refresh.validate(self)
         if self.kind == "etl":
             return
         parameters = inspect.signature(self.compute).parameters
@@ -208,20 +184,20 @@ def of_every_day(compute: Callable[..., pl.DataFrame]) -> Callable[..., pl.DataF
     return snapshot
 
 
-def table_assets(domain: str, tables: Sequence[Table], etl: Callable[[Table], dg.AssetsDefinition] | None = None,
-                 keyed: Callable[[str, Sequence[Table]], dg.AssetsDefinition] | None = None
+def table_assets(domain: str, tables: Sequence[Table], etl: Callable[[Table], dg.AssetsDefinition] | None = None
                  ) -> dict[str, dg.AssetsDefinition]:
-    """Every table's asset, by reference (`etl/login`, `cons/daily_active` ...); `etl` builds those of kind `etl`, and
-    `keyed` the one step of the tables computed by key (`keyed.keyed_step`; `one_table` is a table's own asset of
-    it)."""
-    factories = {"etl": etl, "daily": daily_asset, "carried": carried_asset, "window": window_asset,
-                 "snapshot": snapshot_asset, "run": run_asset}
-    by_key = [table for table in tables if table.by_key]
-    if by_key and keyed is None:
-        raise TypeError(f"{[table.ref for table in by_key]} are computed by key: name the step that computes them")
-    step = keyed(domain, by_key) if by_key else None
-    return {table.ref: factories[table.kind](table) if table.kind == "etl"
-            else step if table.by_key else factories[table.kind](domain, table)
+    """Every table's asset, by reference (`etl/login`, `cons/daily_active` ...); `etl` builds those of kind `etl`,
+    each refresh strategy those it keeps (one step may compute several: `one_table` is a table's own asset of it),
+    the kind's factory the others."""
+    factories = {"daily": daily_asset, "carried": carried_asset, "window": window_asset, "snapshot": snapshot_asset,
+                 "run": run_asset}
+    strategies: dict[type[Refresh], list[Table]] = {}
+    for table in tables:
+        if table.refresh is not None:
+            strategies.setdefault(type(table.refresh), []).append(table)
+    kept = {ref: asset for strategy, chosen in strategies.items() for ref, asset in strategy.assets(domain, chosen,
+                                                                                                 KIT).items()}
+    return {table.ref: etl(table) if table.kind == "etl" else kept.get(table.ref) or factories[table.kind](domain, table)
             for table in tables}
 
 
@@ -308,7 +284,7 @@ def table_lake_asset(domain: str, table: Table, ins: Mapping[str, dg.AssetIn], *
     """`lake_asset` of the table: described, published and holding the columns as it says, reading `ins`, the
     resources its givens name and `resources`, after the tables it names (and the one it folds); one not published
     runs after the run's publish unless a published table needs it first (`AFTER_THE_PUBLISH`)."""
-    folded = table.inputs.values() if table.fold or table.joined or table.slicing else ()
+    folded = table.inputs.values() if table.refresh is not None and not table.refresh.loads_inputs else ()
     return lake_asset(domain, table.layer, table.name, ins=ins, description=table.asset_description,
                       publish=table.publish, columns=table.columns, required_resource_keys=resource_keys(table, *resources),
                       deps=[table_key(domain, ref) for ref in (*table.after, *folded)],
@@ -409,102 +385,31 @@ def window_asset(domain: str, table: Table) -> dg.AssetsDefinition:
 
 def folded(layer: str, name: str, fold: Fold, description: str, source: str, **options: Any) -> Table:
     """The snapshot `layer/name` that is `fold` over the rows of the table `source` (`"<layer>/<name>"`): its asset
-    reads only the source's files added and removed since its last refresh (`folded_asset`)."""
-    return Table(layer, name, fold, description, {"rows": source}, kind="snapshot", fold=fold, **options)
+    reads only the source's files added and removed since its last refresh (`lib/refresh/fold.py`)."""
+    return Table(layer, name, fold, description, {"rows": source}, kind="snapshot", refresh=fold, **options)
 
 
-FOLD_LAYER = "fold"
-"""The layer of a folded snapshot's state: `[<domain>, fold, <name>]`, a lake table no asset declares."""
-
-
-def folded_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The snapshot that is a `fold` of its one input, which it does not load: the fold's state is brought up to
-    date from the input's Delta log (`lib/lake/fold.refresh`, what it read recorded on the materialization), then
-    finished into the table."""
-    [source] = table.inputs.values()
-    state_key = dg.AssetKey([domain, FOLD_LAYER, table.name])
-
-    @table_lake_asset(domain, table, {}, "platform", "lake")
-    def _table(context: dg.AssetExecutionContext):
-        require_complete(context, domain, table)
-        lake = context.resources.lake
-        state, figures = refresh(lake.table_uri(table_key(domain, source)), lake.table_uri(state_key), table.fold,
-                                 lake.options(), lambda frame: lake.erased(state_key, frame))
-        context.add_output_metadata(figures)
-        return outcome(context, table, [table.fold.finish(state)])
-
-    return _table
+def by_game(layer: str, name: str, compute: Callable[..., pl.DataFrame], description: str,
+            inputs: Mapping[str, str], **options: Any) -> Table:
+    """The daily table `layer/name`, one or more rows per game of the day (key `date, match_id, ...`), each game's
+    rows computed from that game's rows of its `inputs` alone: its asset computes only the games whose input rows
+    were written again since its last run (`lib/refresh/by_key.py`)."""
+    return Table(layer, name, compute, description, inputs, refresh=ByKey("match_id"), **options)
 
 
 def folded_state(lake: Any, domain: str, table: Table) -> tuple[pl.DataFrame, dict[str, int]]:
     """The state of the folded `table` in `lake` (the lake IO manager), and its rows beside its source's at the
     version it folds (`fold.folded_rows`): what a check judges the table by without reading its source again."""
     [source] = table.inputs.values()
-    state_uri = lake.table_uri(dg.AssetKey([domain, FOLD_LAYER, table.name]))
-    counts = folded_rows(lake.table_uri(table_key(domain, source)), state_uri, table.fold, lake.options())
+    state_uri = lake.table_uri(state_key(domain, table.name))
+    counts = folded_rows(lake.table_uri(table_key(domain, source)), state_uri, table.refresh, lake.options())
     state = (pl.read_delta(state_uri, storage_options=lake.options()) if table_exists(state_uri, lake.options())
-             else table.fold.empty())
+             else table.refresh.empty())
     return state, counts
 
 
-def joined_fold_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The snapshot that is a fold of rows made game by game from its inputs, which it does not load: the fold's
-    state is brought up to date from the inputs' Delta logs (`lib/lake/joined_fold.refresh`, what it read recorded
-    on the materialization), then finished into the table. Its state is kept at `[<domain>, fold, <name>]` for the
-    code that computed it (`code_digest`) and the fold's definition."""
-    state_key = dg.AssetKey([domain, FOLD_LAYER, table.name])
-    definition = f"{code_digest()}:{table.joined.fold.definition}"
-
-    @table_lake_asset(domain, table, {}, "platform", "lake")
-    def _table(context: dg.AssetExecutionContext):
-        require_complete(context, domain, table)
-        lake = context.resources.lake
-        sources = {param: lake.table_uri(table_key(domain, ref)) for param, ref in table.inputs.items()}
-        state, figures = joined_fold.refresh(sources, table.joined, lake.table_uri(state_key), definition,
-                                             lake.options(), lambda frame: lake.erased(state_key, frame))
-        context.add_output_metadata(figures)
-        return outcome(context, table, [table.joined.fold.finish(state)])
-
-    return _table
-
-
-def sliced_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The snapshot made of independent slices, which does not load its inputs: its state, the rows of every
-    slice, is brought up to date from the inputs' Delta logs (`lib/lake/slices.refresh`, what it did recorded on the
-    materialization), and the table is the `across` step over it. Its state is kept at `[<domain>, slices, <name>]`
-    for the code that computed it (`code_digest`) and the table's columns."""
-    slicing = table.slicing
-    state_key = dg.AssetKey([domain, SLICES_LAYER, table.name])
-    definition = code_digest() + ":" + ",".join(table.columns)
-
-    @table_lake_asset(domain, table, {}, "platform", "lake")
-    def _table(context: dg.AssetExecutionContext):
-        require_complete(context, domain, table)
-        lake = context.resources.lake
-        held = list(table.skip_days(context.resources.platform)) if table.skip_days else []
-        sources = {param: slices.Source(lake.table_uri(table_key(domain, ref)), table.reads.get(param, ()))
-                   for param, ref in table.inputs.items()}
-        state, figures = slices.refresh(sources, slicing, table.compute, lake.table_uri(state_key), definition, held,
-                                        lake.options())
-        context.add_output_metadata(figures)
-        return outcome(context, table, [slicing.across(state)])
-
-    return _table
-
-
-SLICES_LAYER = "slices"
-"""The layer of a sliced snapshot's state: `[<domain>, slices, <name>]`, a lake table no asset declares."""
-
-
 def snapshot_asset(domain: str, table: Table) -> dg.AssetsDefinition:
-    """The table over every day in the lake, but the days `skip_days` names (a `fold`: `folded_asset`; a joined
-    fold: `joined_fold_asset`; one made of slices: `sliced_asset`)."""
-    if table.fold is not None:
-        return folded_asset(domain, table)
-    if table.joined is not None:
-        return joined_fold_asset(domain, table)
-    if table.slicing is not None:
-        return sliced_asset(domain, table)
+    """The table over every day in the lake, but the days `skip_days` names."""
 
     @table_lake_asset(domain, table, {param: table_in(domain, table, param, dg.AllPartitionMapping(),
                                                       pl.LazyFrame if param in table.read_for else None)
@@ -550,6 +455,18 @@ def run_asset(domain: str, table: Table) -> dg.AssetsDefinition:
         return outcome(context, table, [table.compute(**frames, **given_arguments(context, table))])
 
     return _table
+
+
+def table_out(domain: str, table: Table, **metadata: Any) -> dg.AssetOut:
+    """The output of `table` of a step that computes several, described and declared as its own asset would be, with
+    `metadata`."""
+    return dg.AssetOut(key=table_key(domain, table.ref), io_manager_key="lake", kinds={"delta"}, group_name=domain,
+                       description=table.asset_description,
+                       metadata={**metadata, **declared_metadata(domain, table.name, table.publish, table.columns)})
+
+
+KIT = AssetKit(table_lake_asset, outcome, require_complete, table_key, table_out)
+"""What the refresh strategies build their assets with."""
 
 
 @dataclass
@@ -609,6 +526,6 @@ def run_in_memory(tables: Sequence[Table], days: Sequence[dt.date],
             inputs = {param: pl.concat([frames[name(ref)] for frames in run.days.values()])
                       for param, ref in table.inputs.items()}
             computed = rows_of(table.compute(**inputs))
-            run.snapshots[table.frame_name] = table.slicing.across(computed) if table.slicing else computed
+            run.snapshots[table.frame_name] = table.refresh.finish_rows(computed) if table.refresh else computed
             on_table(table, None)
     return run

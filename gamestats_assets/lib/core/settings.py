@@ -75,7 +75,7 @@ class Settings:
       quarantine, DuckDB warehouse) is a shared filesystem mounted at the same path on every Celery worker;
       without it a run on Celery refuses to start, since one step writes landing files that another reads.
     - `GAMESTATS_PUBLISH_CONNECTIONS` (default the machine's cores, at most 4): connections a large
-      partition is loaded into PostgreSQL over at once (`lib/publish/sliced_load.py`); 1 loads every partition over
+      partition is loaded into PostgreSQL over at once (`lib/publish/ranged_load.py`); 1 loads every partition over
       one.
     - `GAMESTATS_MAX_DECOMPRESSED_BYTES` (default 2 GiB): the most one gzip file or answer may expand to; read
       where files are read (`lib/core/inputs.py`).
@@ -83,7 +83,7 @@ class Settings:
       its inputs to end once they were updated; past it, it is rebuilt from what they committed so far.
     - `GAMESTATS_PARSE_BATCH_FILES` (default 2,000) and `GAMESTATS_BY_KEY_BATCH_KEYS` (default 2,000): the most
       fresh files of a day an ETL parses at once and the most games a table computed by game computes at once; read
-      where they are used (`lib/intake/file_rows.py`, `lib/authoring/keyed.py`).
+      where they are used (`lib/intake/file_rows.py`, `lib/refresh/by_key.py`).
     - `GAMESTATS_LANDING_RETENTION_DAYS` (unset: kept): raw landing files whose day is older than this many days
       are retired, their rows kept, a whole day at once for the domains that retire their days whole (`gamestats
       landing retire`, the daily `landing_retention_schedule`, `lib/intake/retention.py`).

@@ -1,7 +1,7 @@
-"""Publishing a daily table computed by key (`Table.by_key`, a game's `match_id`) by key: of each day, only the keys
+"""Publishing a daily table computed by key (`ByKey`, a game's `match_id`) by key: of each day, only the keys
 whose rows the lake wrote again since the day was last published.
 
-The lake records a token per key of the day (`lib/lake/generations.py`); `PUBLISHED_KEYS` records, in the publish's
+The lake records a token per key of the day (`lib/refresh/generations.py`); `PUBLISHED_KEYS` records, in the publish's
 own transaction, the tokens of the keys each day published. A day is then published by deleting the rows of the keys
 whose token changed or that are gone and copying the lake's rows of the changed ones. A day with no record on either
 side is published whole (its partition exchanged, `publisher.exchange_partitions`). A failed publish changes neither
@@ -17,7 +17,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.lake.generations import Generations, stale
+from gamestats_assets.lib.refresh.generations import Generations, stale
 from gamestats_assets.lib.publish import publisher
 
 PUBLISHED_KEYS = "public.published_keys"

@@ -16,7 +16,7 @@ from psycopg import sql
 
 from gamestats_assets.lib.lake.rows import Bound, FrameStream, Rows, mapped, restricted, schema_of
 from gamestats_assets.lib.publish import copy_encoding
-from gamestats_assets.lib.publish.sliced_load import SliceCuts, load_concurrently
+from gamestats_assets.lib.publish.ranged_load import RangeCuts, load_concurrently
 
 PARTITION_SCHEMA_SUFFIX = "_partitions"
 """The partitions of `schema.table` live in `<schema>_partitions` (`sql/070`), so that the domain's schema
@@ -103,12 +103,12 @@ def publish_partitions(
     frame: Rows,
     partition_column: str,
     partition_values: Sequence[Any],
-    slices: SliceCuts | None = None,
+    cuts: RangeCuts | None = None,
 ) -> int:
     """Replace the rows of `partition_values` in `table` by `frame`, in one transaction.
 
     A table partitioned in PostgreSQL by `partition_column` gets each partition exchanged
-    (`exchange_partitions`, loading the partitions `slices` cuts over several connections); any other table
+    (`exchange_partitions`, loading the partitions `cuts` divides over several connections); any other table
     has the partitions' rows deleted and the new ones copied.
     """
     outside = ~pl.col(partition_column).is_in(list(partition_values))
@@ -125,7 +125,7 @@ def publish_partitions(
     else:
         within_partitions(frame.lazy().filter(outside).collect())
     if partitioned_by(conn, table) is not None:
-        return exchange_partitions(conn, table, frame, partition_column, partition_values, slices)
+        return exchange_partitions(conn, table, frame, partition_column, partition_values, cuts)
     with conn.transaction():
         conn.execute(
             sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(qualified(table), sql.Identifier(partition_column)),
@@ -151,7 +151,7 @@ def exchange_partitions(
     frame: Rows,
     partition_column: str,
     partition_values: Sequence[Any],
-    slices: SliceCuts | None = None,
+    cuts: RangeCuts | None = None,
 ) -> int:
     """Publish each of `partition_values` by loading a new table and exchanging it for the old partition.
 
@@ -159,32 +159,32 @@ def exchange_partitions(
     while readers keep reading the table untouched; then the table is locked, each old partition dropped
     and its new one attached under the same name. Readers see the old rows or the new, never a mix, and
     wait only for the exchange itself (milliseconds), not for the load. A failure anywhere rolls
-    everything back. A partition `slices` cuts is loaded over several connections at once
-    (`stage_sliced_partition`); the slices of an earlier publish of `table` that failed are dropped first.
+    everything back. A partition `cuts` divides is loaded over several connections at once
+    (`stage_ranged_partition`); the range tables of an earlier publish of `table` that failed are dropped first.
     """
     column = partitioned_by(conn, table)
     if column != partition_column:
         raise PublishError(f"{table} is partitioned in PostgreSQL by {column!r}, not by {partition_column!r}")
     schema, name = split_table(table)
     partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
-    if slices is not None and not unique_keys_include(conn, table, slices.column):
-        slices = None
+    if cuts is not None and not unique_keys_include(conn, table, cuts.column):
+        cuts = None
     rows = 0
     with conn.transaction():
-        drop_orphan_slices(conn, table)
+        drop_orphan_ranges(conn, table)
         staged = []
         for value in partition_values:
             part = frame if len(partition_values) == 1 else restricted(frame, partition_column, frozenset([value]))
-            bounds = slices.bounds(value) if slices else []
+            bounds = cuts.bounds(value) if cuts else []
             if len(bounds) > 1:
-                staging, copied, slice_tables = stage_sliced_partition(
-                    conn, table, partition_column, value, part, slices, bounds)
+                staging, copied, range_tables = stage_ranged_partition(
+                    conn, table, partition_column, value, part, cuts, bounds)
             else:
-                (staging, copied), slice_tables = stage_partition(conn, table, partition_column, value, part), []
-            staged.append((value, staging, slice_tables))
+                (staging, copied), range_tables = stage_partition(conn, table, partition_column, value, part), []
+            staged.append((value, staging, range_tables))
             rows += copied
         conn.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(qualified(table)))
-        for value, staging, slice_tables in staged:
+        for value, staging, range_tables in staged:
             canonical = partition_name(conn, name, value)
             if conn.execute(
                 "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -197,9 +197,9 @@ def exchange_partitions(
                     sql.Identifier(partition_schema, staging), sql.Identifier(canonical)
                 )
             )
-            for index, slice_table in enumerate(slice_tables):
+            for index, range_table in enumerate(range_tables):
                 conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-                    sql.Identifier(partition_schema, slice_table), sql.Identifier(f"{canonical}_s{index}")))
+                    sql.Identifier(partition_schema, range_table), sql.Identifier(f"{canonical}_s{index}")))
             conn.execute(
                 sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
                     qualified(table), sql.Identifier(partition_schema, canonical), sql.Literal(value)
@@ -255,44 +255,44 @@ def partition_table_definition(table: str, partition_column: str, value: Any, *c
 
 
 SLICE_MARK = "_slice_"
-"""In a slice table's name between its table's name and its load's id."""
+"""In a range table's name (as older publishes named it too) between its table's name and its load's id."""
 
 
-def stage_sliced_partition(conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: Rows,
-                           slices: SliceCuts, bounds: Sequence[Bound]) -> tuple[str, int, list[str]]:
-    """As `stage_partition`, but the new partition is a table partitioned by `slices.column` whose partitions,
+def stage_ranged_partition(conn: psycopg.Connection, table: str, partition_column: str, value: Any, rows: Rows,
+                           cuts: RangeCuts, bounds: Sequence[Bound]) -> tuple[str, int, list[str]]:
+    """As `stage_partition`, but the new partition is a table partitioned by `cuts.column` whose partitions,
     one per range of `bounds`, are loaded at once over connections of their own (`load_concurrently`);
-    returns its name, the rows loaded and the slice tables' names.
+    returns its name, the rows loaded and the range tables' names.
 
-    Each slice is created, loaded frozen and indexed in its connection's transaction and committed once all are,
+    Each range table is created, loaded frozen and indexed in its connection's transaction and committed once all are,
     with CHECK constraints equal to its bounds; it stays detached, invisible to readers, until the exchange. While
-    this transaction lasts it holds the advisory lock of the load's id, telling `drop_orphan_slices` the slices
-    are in use; once it ends, committed or not, slices left detached are orphans.
+    this transaction lasts it holds the advisory lock of the load's id, telling `drop_orphan_ranges` the range
+    tables are in use; once it ends, committed or not, range tables left detached are orphans.
     """
     schema, name = split_table(table)
     partition_schema = f"{schema}{PARTITION_SCHEMA_SUFFIX}"
     load_id = f"{name[:30]}{SLICE_MARK}{uuid.uuid4().hex[:12]}"
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (load_id,))
-    slice_tables = [f"{load_id}_{index}" for index in range(len(bounds))]
+    range_tables = [f"{load_id}_{index}" for index in range(len(bounds))]
 
-    def load_slice(slice_conn: psycopg.Connection, index: int, slice_rows: FrameStream) -> int:
-        target = sql.Identifier(partition_schema, slice_tables[index])
-        return load_partition_table(slice_conn, table, target, partition_column, value, slice_rows,
-                                    slice_check(slices.column, bounds[index]))
+    def load_range(range_conn: psycopg.Connection, index: int, range_rows: FrameStream) -> int:
+        target = sql.Identifier(partition_schema, range_tables[index])
+        return load_partition_table(range_conn, table, target, partition_column, value, range_rows,
+                                    range_check(cuts.column, bounds[index]))
 
-    copied = sum(load_concurrently(rows, slices.column, bounds, slices.connect, load_slice))
+    copied = sum(load_concurrently(rows, cuts.column, bounds, cuts.connect, load_range))
     staging = f"{name[:40]}_staging_{uuid.uuid4().hex[:12]}"
     target = sql.Identifier(partition_schema, staging)
     conn.execute(sql.SQL("CREATE TABLE {} ({}) PARTITION BY RANGE ({})").format(
-        target, partition_table_definition(table, partition_column, value), sql.Identifier(slices.column)))
-    for slice_table, (low, high) in zip(slice_tables, bounds):
+        target, partition_table_definition(table, partition_column, value), sql.Identifier(cuts.column)))
+    for range_table, (low, high) in zip(range_tables, bounds):
         conn.execute(sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})").format(
-            target, sql.Identifier(partition_schema, slice_table),
+            target, sql.Identifier(partition_schema, range_table),
             sql.SQL("MINVALUE") if low is None else sql.Literal(low),
             sql.SQL("MAXVALUE") if high is None else sql.Literal(high)))
     for statement in partition_index_statements(conn, table, target):
         conn.execute(statement)
-    return staging, copied, slice_tables
+    return staging, copied, range_tables
 
 
 def unique_keys_include(conn: psycopg.Connection, table: str, column: str) -> bool:
@@ -305,8 +305,8 @@ def unique_keys_include(conn: psycopg.Connection, table: str, column: str) -> bo
     ).fetchone()
 
 
-def slice_check(column: str, bound: Bound) -> sql.Composed:
-    """A CHECK constraint equal to a slice's range partition bound, so that attaching it skips scanning its rows."""
+def range_check(column: str, bound: Bound) -> sql.Composed:
+    """A CHECK constraint equal to a range table's partition bound, so that attaching it skips scanning its rows."""
     low, high = bound
     conditions = [sql.SQL("{} IS NOT NULL").format(sql.Identifier(column))]
     if low is not None:
@@ -316,8 +316,8 @@ def slice_check(column: str, bound: Bound) -> sql.Composed:
     return sql.SQL("CONSTRAINT {} CHECK ({})").format(sql.Identifier("slice_bound"), sql.SQL(" AND ").join(conditions))
 
 
-def drop_orphan_slices(conn: psycopg.Connection, table: str) -> list[str]:
-    """Drop the slice tables of `table` that a publish committed but never attached (its exchange failed, or its
+def drop_orphan_ranges(conn: psycopg.Connection, table: str) -> list[str]:
+    """Drop the range tables of `table` that a publish committed but never attached (its exchange failed, or its
     process died) and whose load is over (no transaction holds its advisory lock); return their names."""
     schema, name = split_table(table)
     orphans = conn.execute(

@@ -8,8 +8,8 @@ import polars as pl
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
 from gamestats_assets.lib.core.stats import with_wilson
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 
 ROWS = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "team_position": pl.String,
         "champion_id": pl.Int64, "champion_name": pl.String, "win": pl.Boolean, "kda": pl.Float64,

@@ -10,8 +10,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
 from gamestats_assets.lib.core.stats import Z_95, with_wilson
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.sources.riot.compound import OBJECTIVES
 
 GROUP = ("queue", "patch")

@@ -1,4 +1,4 @@
-"""What the statistics kept as exact counts share (`lib/lake/joined_fold.py`).
+"""What the statistics kept as exact counts share (`lib/refresh/joined.py`).
 
 Ranked tiers are a dimension of most of them: a statistic by tier is given for every slice of the games the sites
 let a player pick — `all` of them, each single tier (`iron` ... `challenger`, by the game's tier, `std/game_tiers`)
@@ -16,7 +16,7 @@ from fractions import Fraction
 import polars as pl
 
 from gamestats_assets.lib.core.stats import Z_95
-from gamestats_assets.lib.lake.fold import EXACT
+from gamestats_assets.lib.refresh.fold import EXACT
 from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
 
 SCALE = 10**6

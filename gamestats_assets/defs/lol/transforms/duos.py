@@ -18,8 +18,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.lib.core.stats import benjamini_hochberg
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 
 ADC, SUPPORT = "BOTTOM", "UTILITY"
 Q_THRESHOLD = 0.05

@@ -7,8 +7,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.sources.riot.compound import DIFFERENCES, LANE_MEASURES, LANE_MINUTES
 
 POSITIONS = ("TOP", "JUNGLE", "MIDDLE", "BOTTOM", "UTILITY")

@@ -13,8 +13,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import by_slice, with_tier
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 
 PAGE_SEPARATOR = "-"
 """Joins the rune ids of a page (keystone first, primary path in page order, then the secondary path's runes

@@ -1,7 +1,7 @@
 """When objectives fall and what taking them first is worth: `objective_timing` (every objective by the minute of the
 game's first take) and `dragon_vs_herald` (the teams that took the first dragon and not the first herald against
 those that did the reverse), over counted Summoner's Rift games with a known winner, within one queue and patch.
-Both are kept as exact counts merged game by game (`lib/lake/joined_fold.py`).
+Both are kept as exact counts merged game by game (`lib/refresh/joined.py`).
 
 scipy is imported by the functions that use it, so loading the code location does not load it."""
 
@@ -16,8 +16,8 @@ from gamestats_assets.defs.lol.transforms.cons import GROUP, LENGTH_BUCKET_MINUT
 from gamestats_assets.defs.lol.transforms.counts import moments, with_mean
 from gamestats_assets.defs.lol.transforms.std import FRAME_MINUTES
 from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, wilson_bounds
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.published.lol import MIN_GAMES
 
 TIMING_MINUTES = 5

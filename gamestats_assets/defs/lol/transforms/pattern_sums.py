@@ -12,8 +12,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted
 from gamestats_assets.defs.lol.transforms.patterns import PATTERNS_SCHEMA, patterns_found
-from gamestats_assets.lib.lake.fold import EXACT, Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import EXACT, Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.published.lol import MIN_GAMES
 from gamestats_assets.sources.riot.compound import OBJECTIVES
 

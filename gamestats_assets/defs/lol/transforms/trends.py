@@ -19,8 +19,8 @@ from gamestats_assets.defs.lol.transforms.cons import (
 )
 from gamestats_assets.defs.lol.transforms.counts import by_slice, per_tier, with_tier
 from gamestats_assets.lib.core.stats import with_wilson
-from gamestats_assets.lib.lake.fold import Fold
-from gamestats_assets.lib.lake.joined_fold import JoinedFold
+from gamestats_assets.lib.refresh.fold import Fold
+from gamestats_assets.lib.refresh.joined import JoinedFold
 
 
 LENGTH_KEYS = (*GROUP, "tier", "champion_id", "depth", "core_path", "length_bucket")

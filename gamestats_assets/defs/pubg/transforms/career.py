@@ -1,6 +1,6 @@
 """Each player's career over every match in the lake (`player_advanced_career_stats`), as a fold of the match
 summaries (`CAREER_FOLD`): exact integer sums per player, match type, name and match day kept from the summaries'
-Delta log (`lib/lake/fold.py`), so a new match costs its own rows, not every match's again.
+Delta log (`lib/refresh/fold.py`), so a new match costs its own rows, not every match's again.
 
 Every career table is given per match type as a player picks it on a stats site (`MATCH_TYPES`): `ranked` (the API's
 `matchType` `competitive`), `normal` (`official`) and `all` (every match, custom and event matches and those whose
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from gamestats_assets.lib.core.stats import wilson_interval
-from gamestats_assets.lib.lake.fold import EXACT, Fold
+from gamestats_assets.lib.refresh.fold import EXACT, Fold
 
 SCALE = 10**6
 """The fixed point of the damage, distance and time sums: a match's value counts as the nearest millionth, summed

@@ -8,7 +8,7 @@ import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.career import disagreeing, match_type_slices, scaled, unscaled
 from gamestats_assets.defs.pubg.transforms.extractors import _enemy
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.refresh.fold import Fold
 
 UNKNOWN = "Unknown"
 """The damage type or body part of an event whose telemetry names none."""

@@ -8,7 +8,7 @@ import polars as pl
 
 from gamestats_assets.defs.pubg.transforms.career import disagreeing, match_type_slices, scaled, unscaled
 from gamestats_assets.defs.pubg.transforms.extractors import CM_PER_M, _enemy, _enemy_kill
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.sources.pubg.weapons import weapon_causer, with_weapon_category
 
 UNKNOWN = "Unknown"

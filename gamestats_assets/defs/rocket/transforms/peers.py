@@ -3,7 +3,7 @@ so a player's comparison with the rest of their band is an index lookup and one 
 
 The table over every game is a fold of each game's partial sums (`peer_partials`, `PEER_FOLD`): exact integer sums
 per rank band, stat and player kept from the partials' Delta log, so a new game costs its own rows
-(`lib/lake/fold.py`); `peer_stats` computes the same from the rows themselves, to the fixed point of the values
+(`lib/refresh/fold.py`); `peer_stats` computes the same from the rows themselves, to the fixed point of the values
 (`SCALE`)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import polars as pl
 
-from gamestats_assets.lib.lake.fold import EXACT, Fold
+from gamestats_assets.lib.refresh.fold import EXACT, Fold
 
 PEER_SCHEMA = {"rank_band": pl.String, "stat_type": pl.String, "category": pl.String, "players": pl.Int64,
                "games": pl.Int64, "total": pl.Float64, "mean": pl.Float64, "m2": pl.Float64}

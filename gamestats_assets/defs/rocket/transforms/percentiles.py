@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.lib.lake.fold import Fold
+from gamestats_assets.lib.refresh.fold import Fold
 
 SIGNIFICANT_DIGITS = 3
 PEER_GROUP = ("rank_band", "playlist", "stat_type")

@@ -1,5 +1,5 @@
 """Generations of a daily table's keys: for each key of a day (a game's `match_id`), a token that changes whenever
-the table's rows of that key are written again. A table computed by key from other tables (`Table.by_key`) records,
+the table's rows of that key are written again. A table computed by key from other tables (`ByKey`) records,
 per key, the tokens of its inputs it computed the key from (`combined`), and on its next run computes again only the
 keys whose tokens changed or are gone (`stale`); the rows of the other keys stay as they are in the lake.
 

@@ -15,10 +15,10 @@ import pytest
 from gamestats_assets.lib.authoring.publish_steps import PublishSpec, build_publish_definitions
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.rows import WRITE_BATCH_ROWS
-from gamestats_assets.lib.publish import sliced_load
+from gamestats_assets.lib.publish import ranged_load
 from gamestats_assets.lib.publish.postgres import PostgresResource, apply_migrations, connect
 from gamestats_assets.lib.publish.publisher import PublishError, publish_partitions
-from gamestats_assets.lib.publish.sliced_load import SliceCuts, quantile_cuts
+from gamestats_assets.lib.publish.ranged_load import RangeCuts, quantile_cuts
 
 D1, D2 = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
 TABLE = "t_slice.lines"
@@ -47,8 +47,8 @@ def day_lines(day, numbers, tag="a") -> pl.DataFrame:
                         schema={"date": pl.Date, "line": pl.Int64, 'said "x"': pl.String})
 
 
-def cut(url, *points, day=D1) -> SliceCuts:
-    return SliceCuts("line", {day: list(points)}, lambda: connect(url))
+def cut(url, *points, day=D1) -> RangeCuts:
+    return RangeCuts("line", {day: list(points)}, lambda: connect(url))
 
 
 def stored(conn, day=D1):
@@ -65,15 +65,15 @@ def leftover_tables(conn) -> list[str]:
 
 
 def test_cuts_split_each_large_partition_into_ranges_of_about_equal_rows(monkeypatch):
-    monkeypatch.setattr(sliced_load, "SLICED_LOAD_MIN_ROWS", 100)
+    monkeypatch.setattr(ranged_load, "RANGED_LOAD_MIN_ROWS", 100)
     scan = pl.concat([day_lines(D1, range(1000)), day_lines(D2, range(50)),
                       day_lines(dt.date(2026, 1, 3), [7] * 300)]).lazy()
     cuts = quantile_cuts(scan, "date", "line", 4)
     assert cuts == {D1: [249, 499, 749], dt.date(2026, 1, 3): []}
     assert quantile_cuts(scan, "date", "line", 1) == {}
-    bounds = SliceCuts("line", cuts, connect).bounds(D1)
+    bounds = RangeCuts("line", cuts, connect).bounds(D1)
     assert bounds == [(None, 249), (249, 499), (499, 749), (749, None)]
-    assert SliceCuts("line", cuts, connect).bounds(D2) == [(None, None)]
+    assert RangeCuts("line", cuts, connect).bounds(D2) == [(None, None)]
 
 
 def test_a_cut_partition_is_loaded_in_slices_and_exchanged_whole(lines):
@@ -156,7 +156,7 @@ def test_each_slice_reads_its_own_range_so_slices_load_side_by_side_whatever_the
     rows = day_lines(D1, range(8 * WRITE_BATCH_ROWS))
     all_started = threading.Barrier(2, timeout=30)
 
-    def load_slice(conn, index, slice_rows):
+    def load_range(conn, index, slice_rows):
         taken = 0
         for batch in slice_rows.batches():
             if not taken:
@@ -165,7 +165,7 @@ def test_each_slice_reads_its_own_range_so_slices_load_side_by_side_whatever_the
         return taken
 
     bounds = [(None, 4 * WRITE_BATCH_ROWS), (4 * WRITE_BATCH_ROWS, None)]
-    loaded = sliced_load.load_concurrently(rows.lazy(), "line", bounds, lambda: connect(pg_url), load_slice)
+    loaded = ranged_load.load_concurrently(rows.lazy(), "line", bounds, lambda: connect(pg_url), load_range)
     assert loaded == [4 * WRITE_BATCH_ROWS, 4 * WRITE_BATCH_ROWS]
 
 
@@ -233,7 +233,7 @@ LINES_PUBLISH, LINES_CHECKS = build_publish_definitions([PublishSpec(lake_lines,
 
 
 def test_the_publish_step_loads_each_large_day_of_its_run_in_slices_and_reconciles(lines, tmp_path, monkeypatch):
-    monkeypatch.setattr(sliced_load, "SLICED_LOAD_MIN_ROWS", 500)
+    monkeypatch.setattr(ranged_load, "RANGED_LOAD_MIN_ROWS", 500)
     monkeypatch.setenv("GAMESTATS_PUBLISH_CONNECTIONS", "3")
     result = dg.materialize(
         [lake_lines, *LINES_PUBLISH, *LINES_CHECKS],

@@ -1,8 +1,9 @@
-"""A table that is a sum over the rows of a lake table, kept up to date from that table's Delta log.
+"""The strategy `Fold`: a table that is a sum over the rows of a lake table, kept up to date from that table's Delta
+log.
 
 A `Fold` says which columns of its source it reads, the groups (`by`) and the integer terms each source row adds to
-its group; its state is a lake table of each group's exact sums, whose Delta commit records the source version it
-folds and the fold's definition (`refresh`). A refresh reads only the source's Parquet files the log added and
+its group; its state (`state.py`) is a lake table of each group's exact sums, whose commit records the source version
+it folds and the fold's definition (`refresh`). A refresh reads only the source's Parquet files the log added and
 removed since that version, adds the added files' terms and subtracts the removed files' (a rewritten file is its
 old file removed and its rest added again): the sums being integers, the state equals a fold of every row, whatever
 order the changes came in. It folds every row again when it cannot do that: no state, another definition, a state
@@ -19,25 +20,24 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 import polars as pl
 import pyarrow.fs as pafs
-import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import DeltaTable
 from deltalake.exceptions import DeltaError
 
 from gamestats_assets.lib.lake.log import plain_parquet, table_exists
 from gamestats_assets.lib.lake.storage import table_filesystem
+from gamestats_assets.lib.refresh.changes import files_rows, log_changes, readable
+from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
+from gamestats_assets.lib.refresh.state import commit_state, read_state, recorded
 
 EXACT = pl.Decimal(38, 0)
 """The type of an exact sum in a fold's state: the state is stored in Delta, which has no 128-bit integer."""
-SOURCE_VERSION, DEFINITION = "fold.source_version", "fold.definition"
-"""The keys of a state commit's metadata: the source version folded, the fold's definition digest."""
 
 
 @dataclass(frozen=True)
-class Fold:
+class Fold(StateRefresh):
     """The sum over a source table's rows: `reads`, the source columns read (name → type), grouped `by` some of
     them, each row adding `terms` (state column → an integer expression of the row, a null adding nothing) to its
     group; `finish` makes the table from the state (a group whose terms are all zero is the same as no group).
@@ -58,8 +58,23 @@ class Fold:
         [rows] = frames.values()
         return self.finish(self.state(rows) if rows.height else self.empty())
 
+    def validate(self, table: TableDeclaration) -> None:
+        if (table.kind != "snapshot" or len(table.inputs) != 1 or table.compute is not self or table.skip_days
+                or table.given or table.read_as or table.reads or table.read_for):
+            raise TypeError(f"{table.ref}: a fold is a snapshot of one input, computed by the fold alone (`folded`)")
+
+    def definition(self, table: TableDeclaration | None = None) -> str:
+        return self.digest
+
+    def refresh(self, table, sources, state_uri, definition, held, storage_options, erased):
+        [source] = sources.values()
+        return refresh(source, state_uri, self, storage_options, erased)
+
+    def finish_state(self, state: pl.DataFrame) -> pl.DataFrame:
+        return self.finish(state)
+
     @property
-    def definition(self) -> str:
+    def digest(self) -> str:
         """A digest of what the state holds: the columns read, the groups, the terms and the derived columns."""
         text = json.dumps([{n: str(t) for n, t in self.reads.items()}, list(self.by),
                            {n: str(term) for n, term in self.terms.items()},
@@ -87,102 +102,21 @@ class Fold:
         return self.state(pl.DataFrame(schema=dict(self.reads)))
 
 
-class FoldSourceError(ValueError):
-    """A source file lacks a column the fold reads (written before the fold read it)."""
-
-
-@dataclass(frozen=True)
-class Changes:
-    """The source's files added and removed between two versions (paths relative to the table, as the log writes
-    them), with their partition values."""
-
-    added: dict[str, dict[str, str | None]]
-    removed: dict[str, dict[str, str | None]]
-
-
-def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
-    """The files the commits after version `since` up to `until` added and removed, a file added then removed in
-    between in neither; None when a commit of them is no longer in the log."""
-    filesystem = table_filesystem(uri, storage_options)
-    net: dict[str, int] = {}
-    values: dict[str, dict[str, str | None]] = {}
-    for version in range(since + 1, until + 1):
-        try:
-            with filesystem.open_input_stream(f"_delta_log/{version:020d}.json") as stream:
-                lines = stream.read().decode().splitlines()
-        except (FileNotFoundError, OSError):
-            return None
-        for line in filter(None, lines):
-            action = json.loads(line)
-            for kind, step in (("add", 1), ("remove", -1)):
-                if kind in action:
-                    path = action[kind]["path"]
-                    net[path] = net.get(path, 0) + step
-                    if action[kind].get("partitionValues") is not None:
-                        values[path] = action[kind]["partitionValues"]
-    if any(abs(count) > 1 for count in net.values()):
-        return None
-    return Changes({path: values.get(path, {}) for path, count in net.items() if count == 1},
-                   {path: values.get(path, {}) for path, count in net.items() if count == -1})
-
-
-def dated_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
-    """`log_changes` of a table partitioned by `date` between versions `since` and `until` (none when they are the
-    same); None when they cannot be told: `since` after `until` (the table made again), not plain Parquet, a commit
-    no longer in the log, a file without a `date`."""
-    if since == until:
-        return Changes({}, {})
-    if since > until or not plain_parquet(DeltaTable(uri, storage_options=storage_options)):
-        return None
-    changes = log_changes(uri, since, until, storage_options)
-    if changes is None or any(values.get("date") is None for values in {**changes.added, **changes.removed}.values()):
-        return None
-    return changes
-
-
-def file_rows(filesystem: pafs.FileSystem, path: str, partition_values: Mapping[str, str | None],
-              schema: Mapping[str, pl.DataType], absent: frozenset[str] = frozenset()) -> pl.DataFrame:
-    """The `schema` columns of one of the table's Parquet files: those it stores, its partition values for those it
-    is partitioned by, nulls for those of `absent` it was written without (`FoldSourceError` for any other)."""
-    stored = set(pq.read_schema(filesystem.open_input_file(unquote(path))).names)
-    unknown = [name for name in schema if name not in stored and name not in partition_values and name not in absent]
-    if unknown:
-        raise FoldSourceError(f"{path} was written without {unknown}, which the fold reads: compute its rows again")
-    frame = pl.from_arrow(pq.read_table(unquote(path), columns=[n for n in schema if n in stored],
-                                        filesystem=filesystem))
-    return frame.select((pl.col(name).cast(dtype) if name in stored else partition_value(partition_values.get(name),
-                                                                                         dtype)).alias(name)
-                        for name, dtype in schema.items())
-
-
-def partition_value(value: Any, dtype: pl.DataType) -> pl.Expr:
-    """A partition value as the log writes it (text) or delta-rs gives it, as a column of `dtype`."""
-    if isinstance(value, str) and dtype == pl.Date:
-        return pl.lit(value).str.to_date()
-    if isinstance(value, str) and isinstance(dtype, pl.Datetime):
-        return pl.lit(value).str.to_datetime(time_unit=dtype.time_unit, time_zone=dtype.time_zone)
-    return pl.lit(value).cast(dtype)
-
-
-def files_rows(filesystem: pafs.FileSystem, files: Mapping[str, Mapping[str, str | None]],
-               schema: Mapping[str, pl.DataType], absent: frozenset[str] = frozenset()) -> pl.DataFrame:
-    frames = [file_rows(filesystem, path, values, schema, absent) for path, values in sorted(files.items())]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=dict(schema))
-
-
 def recorded_version(state_uri: str, fold: Fold, storage_options: dict[str, str] | None) -> int | None:
     """The source version the state at `state_uri` folds, if its latest commit is a refresh's of this fold."""
-    if not table_exists(state_uri, storage_options):
-        return None
-    [commit] = DeltaTable(state_uri, storage_options=storage_options).history(1)
-    if commit.get(DEFINITION) != fold.definition or SOURCE_VERSION not in commit:
-        return None
-    return int(commit[SOURCE_VERSION])
+    record = recorded(state_uri, fold.digest, storage_options)
+    return None if record is None else int(record["version"])
 
 
-def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None = None,
-            erased: Callable[[pl.DataFrame], pl.DataFrame] = lambda frame: frame
-            ) -> tuple[pl.DataFrame, dict[str, Any]]:
+def write_state(state_uri: str, fold: Fold, state: pl.DataFrame, version: int,
+                storage_options: dict[str, str] | None, erased: Callable[[pl.DataFrame], pl.DataFrame]
+                ) -> pl.DataFrame:
+    """Write `state` as the whole state table, its commit naming the source `version` and the fold's digest."""
+    return commit_state(state_uri, state, {"version": version}, fold.digest, storage_options, erased)
+
+
+def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None,
+            erased: Callable[[pl.DataFrame], pl.DataFrame]) -> tuple[pl.DataFrame, dict[str, Any]]:
     """The fold's state for the source's current version, brought up to date from the state recorded and the
     source's log as this module says, and written (through `erased`, the lake's redaction of deleted players)
     with that version; with what it read: whether it folded every row (`full_fold`), the files added and removed
@@ -197,8 +131,7 @@ def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[s
     changes = (log_changes(source_uri, since, version, storage_options)
                if since is not None and since <= version and plain_parquet(source) else None)
     filesystem = table_filesystem(source_uri, storage_options)
-    if changes is not None and not all(is_relative(path) and exists(filesystem, path)
-                                       for path in [*changes.added, *changes.removed]):
+    if changes is not None and not readable(filesystem, [*changes.added, *changes.removed]):
         changes = None
     if changes is None:
         rows = all_rows(source, filesystem, fold)
@@ -206,7 +139,7 @@ def refresh(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[s
     else:
         added = files_rows(filesystem, changes.added, fold.reads, fold.absent)
         removed = files_rows(filesystem, changes.removed, fold.reads, fold.absent)
-        state = fold.merged([pl.read_delta(state_uri, storage_options=storage_options).cast(fold.empty().schema),
+        state = fold.merged([read_state(state_uri, fold.empty().schema, storage_options),
                              fold.state(added), fold.state(removed, -1)])
         figures = {"full_fold": False, "files_added": len(changes.added), "files_removed": len(changes.removed),
                    "rows_folded": added.height + removed.height}
@@ -228,32 +161,13 @@ def all_rows(source: DeltaTable, filesystem: pafs.FileSystem, fold: Fold) -> pl.
     return files_rows(filesystem, files, schema, fold.absent)
 
 
-def is_relative(path: str) -> bool:
-    return "://" not in path and not path.startswith("/")
-
-
-def exists(filesystem: pafs.FileSystem, path: str) -> bool:
-    return filesystem.get_file_info(unquote(path)).type == pafs.FileType.File
-
-
-def write_state(state_uri: str, fold: Fold, state: pl.DataFrame, version: int,
-                storage_options: dict[str, str] | None, erased: Callable[[pl.DataFrame], pl.DataFrame]
-                ) -> pl.DataFrame:
-    """Write `state` as the whole state table, its commit naming the source `version` and the fold's definition."""
-    state = erased(state)
-    write_deltalake(state_uri, state.to_arrow(), mode="overwrite", schema_mode="overwrite",
-                    storage_options=storage_options, commit_properties=CommitProperties(
-                        custom_metadata={SOURCE_VERSION: str(version), DEFINITION: fold.definition}))
-    return state
-
-
 def folded_rows(source_uri: str, state_uri: str, fold: Fold, storage_options: dict[str, str] | None = None
                 ) -> dict[str, int]:
     """The rows of the source version the state folds (`source_rows`, from the log's file statistics: no row is
     read) beside those the state counts (`rows_in_state`, its `counted` term's sum); -1 for what cannot be told
     (no state of this fold, a version no longer in the log, files without statistics)."""
     since = recorded_version(state_uri, fold, storage_options)
-    counted = (int(pl.read_delta(state_uri, storage_options=storage_options)[fold.counted].cast(pl.Int64).sum())
+    counted = (int(read_state(state_uri, None, storage_options)[fold.counted].cast(pl.Int64).sum())
                if since is not None and fold.counted else -1)
     if since is None or since < 0:
         return {"source_version": -1 if since is None else since, "source_rows": 0 if since == -1 else -1,

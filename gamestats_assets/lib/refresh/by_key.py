@@ -1,7 +1,7 @@
-"""The daily tables computed by key (`Table.by_key`, a game's `match_id`): one step computes them all, in declaration
-order, and each computes only the keys whose rows changed in its inputs since it last ran.
+"""The strategy `ByKey`: daily tables computed by key (a game's `match_id`). One step computes a domain's such tables,
+in declaration order, and each computes only the keys whose rows changed in its inputs since it last ran.
 
-For each day of the run, a table reads the tokens of its inputs' keys (`lib/lake/generations.py`), computes the keys
+For each day of the run, a table reads the tokens of its inputs' keys (`lib/refresh/generations.py`), computes the keys
 whose tokens changed from the inputs' rows of those keys alone, replaces their rows and those of keys gone from its
 inputs in the lake (by the day and the key, `DeltaLakeIOManager.replace_files`) and records the tokens it computed.
 A day it holds no record of, or one of its inputs holds none of, is computed and written whole. The keys are
@@ -13,20 +13,45 @@ published one is published by key from the same tokens (`lib/publish/by_key.py`)
 import datetime as dt
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from gamestats_assets.lib.authoring.assets import BY_KEY, declared_metadata
-from gamestats_assets.lib.authoring.table import Table, table_key
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN
-from gamestats_assets.lib.lake.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
+from gamestats_assets.lib.refresh.protocol import AssetKit, Refresh, TableDeclaration
 
-def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
+BY_KEY = "computed_by_key"
+"""The metadata naming the column a daily table is computed and published by."""
+
+
+@dataclass(frozen=True)
+class ByKey(Refresh):
+    """A daily table each of whose rows, like those of its inputs, belongs to one value of `column` (a game's
+    `match_id`): its asset computes only the values whose input rows were written again since its last run and
+    replaces their rows in the lake."""
+
+    column: str = "match_id"
+    loads_inputs = True
+
+    def validate(self, table: TableDeclaration) -> None:
+        if table.kind != "daily" or table.whole or table.history or table.given or table.read_as:
+            raise TypeError(f"{table.ref}: a table computed by key is a daily table of the day's rows of its inputs")
+
+    @classmethod
+    def assets(cls, domain: str, tables: Sequence[TableDeclaration], kit: AssetKit
+               ) -> dict[str, dg.AssetsDefinition]:
+        """The one step of `domain`'s tables computed by key, under each table's reference."""
+        step = keyed_step(domain, tables, kit)
+        return {table.ref: step for table in tables}
+
+
+def keyed_step(domain: str, tables: Sequence[TableDeclaration], kit: AssetKit) -> dg.AssetsDefinition:
     """One step (`<domain>__by_key`) computing the daily `tables` computed by key, each as its declaration says
     (described, published, holding its columns), in declaration order, partitioned by the tables' own calendar
     (`daily_partitions` unless they name one, the same for all); a run selecting some computes those."""
@@ -35,14 +60,11 @@ def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
     if len(calendars) != 1:
         raise TypeError(f"{[table.ref for table in tables]} are computed in one step: give them one calendar")
     [partitions_def] = calendars.values()
+    table_key = kit.table_key
     keys = {table.ref: table_key(domain, table.ref) for table in tables}
     within = set(keys.values())
-    outs = {table.name: dg.AssetOut(
-        key=keys[table.ref], io_manager_key="lake", kinds={"delta"}, group_name=domain,
-        description=table.asset_description,
-        metadata={PARTITION_COLUMN: "date", BY_KEY: table.by_key,
-                  **declared_metadata(domain, table.name, table.publish, table.columns)})
-        for table in tables}
+    outs = {table.name: kit.out(domain, table, **{PARTITION_COLUMN: "date", BY_KEY: table.refresh.column})
+            for table in tables}
     upstream = {table_key(domain, ref) for table in tables for ref in table.inputs.values()} - within
 
     @dg.multi_asset(
@@ -59,38 +81,40 @@ def keyed_step(domain: str, tables: Sequence[Table]) -> dg.AssetsDefinition:
         for table in tables:
             if keys[table.ref] in context.selected_asset_keys:
                 yield dg.MaterializeResult(asset_key=keys[table.ref],
-                                           metadata=computed_by_key(context, domain, table))
+                                           metadata=computed_by_key(context, keys[table.ref], table, [
+                                               table_key(domain, ref) for ref in table.inputs.values()]))
 
     return _step
 
 
-def computed_by_key(context: dg.AssetExecutionContext, domain: str, table: Table) -> dict[str, Any]:
-    """Compute `table` for each day of the run by key, as this module says: the materialization's metadata (keys
-    computed, removed and kept, rows written, days written whole, the days' rows)."""
-    data_dir, lake = context.resources.platform.data_dir, context.resources.lake
-    key, assets = table_key(domain, table.ref), context.assets_def
+def computed_by_key(context: dg.AssetExecutionContext, key: dg.AssetKey, table: TableDeclaration,
+                    inputs_keys: Sequence[dg.AssetKey]) -> dict[str, Any]:
+    """Compute `table` (at `key`, of the inputs at `inputs_keys`) for each day of the run by key, as this module says:
+    the materialization's metadata (keys computed, removed and kept, rows written, days written whole, the days'
+    rows)."""
+    data_dir, lake, assets, column = (context.resources.platform.data_dir, context.resources.lake, context.assets_def,
+                                      table.refresh.column)
     counts = {"keys_computed": 0, "keys_removed": 0, "keys_kept": 0, "rows_written": 0, "days_whole": 0}
     for partition, day in zip(context.partition_keys, days_of(context), strict=True):
-        inputs = [read_generations(data_dir, table_key(domain, ref), day) for ref in table.inputs.values()]
+        inputs = [read_generations(data_dir, input_key, day) for input_key in inputs_keys]
         recorded = read_generations(data_dir, key, day) if lake.day_rows(key, day).collect_schema() else None
         current = combined([tokens or Generations() for tokens in inputs], recorded)
         whole = recorded is None or any(tokens is None for tokens in inputs)
         again, gone = (sorted(current.keys), []) if whole else stale(recorded, current)
         metadata, size = assets.specs_by_key[key].metadata, batch_keys()
-        inputs_keys = [table_key(domain, ref) for ref in table.inputs.values()]
-        keys = day_keys(lake, inputs_keys, day, table.by_key) if whole else again
+        keys = day_keys(lake, inputs_keys, day, column) if whole else again
         parts = [keys[start:start + size] for start in range(0, len(keys), size)] or [[]]
         written = 0
         for number, part in enumerate(parts):
             values = None if whole and len(parts) == 1 else part
-            rows = table.compute(day, **{param: input_rows(lake, input_key, day, table.by_key, values)
+            rows = table.compute(day, **{param: input_rows(lake, input_key, day, column, values)
                                          for param, input_key in zip(table.inputs, inputs_keys, strict=True)})
             if whole and number == 0:
                 written += lake.write_asset(key, rows, metadata, assets.partitions_def,
                                             [partition])["dagster/row_count"]
             else:
                 written += lake.replace_files(key, metadata, assets.partitions_def, day, rows,
-                                              [*part, *(gone if number == 0 else [])], table.by_key)["rows_replaced"]
+                                              [*part, *(gone if number == 0 else [])], column)["rows_replaced"]
             del rows
         write_generations(data_dir, key, day, current)
         counts = {"keys_computed": counts["keys_computed"] + len(again),

@@ -1,10 +1,10 @@
-"""A table over every day of its inputs made of independent slices (a queue and patch of games), kept up to date by
-computing again only the slices whose games changed.
+"""The strategy `Slicing`: a table over every day of its inputs made of independent slices (a queue and patch of
+games), kept up to date by computing again only the slices whose games changed.
 
 A `Slicing` names the slice columns (`by`), the column tying every input's rows to a game (`key`) and the input
 that says each game's slice (`index`: rows of `date`, `key` and the `by` columns); every input is partitioned by
-`date`. The state is a lake table of the rows of every slice, as `compute` makes them, whose Delta commit records
-each input's version, the days held back and the definition. A refresh reads the inputs' Delta logs since those
+`date`. The state (`state.py`) is a lake table of the rows of every slice, as `compute` makes them, whose commit
+records each input's version, the days held back and the definition. A refresh reads the inputs' Delta logs since those
 versions: the days whose files were added or removed, and those newly held back or no longer held, hold the
 changed games; their slices, with those of the index's removed files, are computed again from every input's rows
 of their games, read only on the days holding them, and replace those slices' rows in the state. It computes every
@@ -17,20 +17,17 @@ with the previous patch): the table is `across` of the state."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from gamestats_assets.lib.lake.fold import FoldSourceError, dated_changes, exists, files_rows, is_relative
-from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.core.code import code_digest
 from gamestats_assets.lib.lake.storage import table_filesystem
-
-VERSIONS, HELD, DEFINITION = "slices.versions", "slices.held", "slices.definition"
-"""The keys of a state commit's metadata: each input's version, the days held back, the definition digest."""
+from gamestats_assets.lib.refresh.changes import FoldSourceError, dated_changes, files_rows, readable, version_of
+from gamestats_assets.lib.refresh.protocol import StateRefresh, TableDeclaration
+from gamestats_assets.lib.refresh.state import commit_state, read_state, recorded
 
 
 def unchanged(frame: pl.DataFrame) -> pl.DataFrame:
@@ -38,7 +35,7 @@ def unchanged(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @dataclass(frozen=True)
-class Slicing:
+class Slicing(StateRefresh):
     """How a snapshot is sliced: by the `by` columns of its rows and of its `index` input (parameter name), whose
     rows give each game (`key`) its slice and `date`; `across`, the step over every slice's rows."""
 
@@ -46,6 +43,25 @@ class Slicing:
     index: str
     key: str = "match_id"
     across: Callable[[pl.DataFrame], pl.DataFrame] = field(default=unchanged)
+
+    def validate(self, table: TableDeclaration) -> None:
+        if table.kind != "snapshot" or table.given or table.read_as or table.read_for or self.index not in table.inputs:
+            raise TypeError(f"{table.ref}: a sliced table is a snapshot of tables, one of which (`index`) gives each "
+                            "game its slice")
+
+    def definition(self, table: TableDeclaration) -> str:
+        """The code that computed the slices (`code_digest`) and the table's columns."""
+        return code_digest() + ":" + ",".join(table.columns)
+
+    def refresh(self, table, sources, state_uri, definition, held, storage_options, erased):
+        read = {param: Source(uri, table.reads.get(param, ())) for param, uri in sources.items()}
+        return refresh(read, self, table.compute, state_uri, definition, held, storage_options, erased)
+
+    def finish_state(self, state: pl.DataFrame) -> pl.DataFrame:
+        return self.across(state)
+
+    def finish_rows(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return self.across(rows)
 
 
 @dataclass(frozen=True)
@@ -56,19 +72,13 @@ class Recorded:
     held: frozenset[dt.date]
 
 
-def recorded(state_uri: str, definition: str, storage_options: dict[str, str] | None) -> Recorded | None:
+def recorded_slices(state_uri: str, definition: str, storage_options: dict[str, str] | None) -> Recorded | None:
     """What the state at `state_uri` was computed from, if its latest commit is a refresh's of `definition`."""
-    if not table_exists(state_uri, storage_options):
+    record = recorded(state_uri, definition, storage_options)
+    if record is None or "held" not in record:
         return None
-    [commit] = DeltaTable(state_uri, storage_options=storage_options).history(1)
-    if commit.get(DEFINITION) != definition or VERSIONS not in commit or HELD not in commit:
-        return None
-    return Recorded({param: int(version) for param, version in json.loads(commit[VERSIONS]).items()},
-                    frozenset(dt.date.fromisoformat(day) for day in json.loads(commit[HELD])))
-
-
-def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
-    return DeltaTable(uri, storage_options=storage_options).version() if table_exists(uri, storage_options) else -1
+    return Recorded({param: int(version) for param, version in record["versions"].items()},
+                    frozenset(dt.date.fromisoformat(day) for day in record["held"]))
 
 
 def changed_days(uri: str, since: int, until: int, storage_options: dict[str, str] | None
@@ -102,16 +112,16 @@ class Source:
 
 
 def refresh(sources: Mapping[str, Source], slicing: Slicing, compute: Callable[..., pl.DataFrame],
-            state_uri: str, definition: str,
-            held: Sequence[dt.date], storage_options: dict[str, str] | None = None
-            ) -> tuple[pl.DataFrame, dict[str, Any]]:
+            state_uri: str, definition: str, held: Sequence[dt.date], storage_options: dict[str, str] | None,
+            erased: Callable[[pl.DataFrame], pl.DataFrame]) -> tuple[pl.DataFrame, dict[str, Any]]:
     """The state for the inputs' current versions, the `held` days left out, brought up to date from the state
-    recorded and the inputs' logs as this module says and written with those versions; with what it did:
+    recorded and the inputs' logs as this module says and written (through `erased`, the lake's redaction of deleted
+    players) with those versions; with what it did:
     whether it computed every slice (`full_refresh`), the slices computed, the days and games read, the slices
     and the days held back."""
     versions = {param: version_of(source.uri, storage_options) for param, source in sources.items()}
     held = frozenset(held)
-    before = recorded(state_uri, definition, storage_options)
+    before = recorded_slices(state_uri, definition, storage_options)
     days: set[dt.date] | None = set() if before is not None and before.versions.keys() == versions.keys() else None
     removed: dict[str, dict[str, str | None]] = {}
     for param, source in sources.items():
@@ -135,20 +145,21 @@ def refresh(sources: Mapping[str, Source], slicing: Slicing, compute: Callable[.
                    "slices_computed": index.select(slicing.by).unique().height if index.width else 0,
                    "games_read": index[slicing.key].n_unique() if index.width else 0}
     elif dirty.is_empty():
-        state = pl.read_delta(state_uri, storage_options=storage_options)
+        state = read_state(state_uri, None, storage_options)
         figures = {"full_refresh": False, "slices_computed": 0}
     else:
         games = chosen_games(sources[slicing.index], versions[slicing.index], slicing, dirty, held, storage_options)
         frames = read(sources, versions, games["date"].unique().sort().to_list(), games.select(slicing.key), slicing,
                       held, storage_options)
         fresh = compute(**frames).join(dirty, on=list(slicing.by), how="semi", nulls_equal=True)
-        kept = pl.read_delta(state_uri, storage_options=storage_options).join(dirty, on=list(slicing.by), how="anti",
-                                                                               nulls_equal=True)
+        kept = read_state(state_uri, None, storage_options).join(dirty, on=list(slicing.by), how="anti",
+                                                                  nulls_equal=True)
         state = pl.concat([kept.select(fresh.columns), fresh], how="vertical_relaxed") if fresh.width else kept
         figures = {"full_refresh": False, "slices_computed": dirty.height,
                    "days_read": games["date"].n_unique(), "games_read": games.height}
     if dirty is None or not dirty.is_empty():
-        write_state(state_uri, state, versions, held, definition, storage_options)
+        state = commit_state(state_uri, state, {"versions": versions, "held": sorted(map(str, held))}, definition,
+                             storage_options, erased)
     return state, {**figures, "slices": state.select(slicing.by).unique().height,
                    "held_days": len(held)}
 
@@ -163,7 +174,7 @@ def dirty_slices(index: Source, version: int, slicing: Slicing, days: set[dt.dat
     found = [] if current is None else [current.collect()]
     if removed:
         filesystem = table_filesystem(index.uri, storage_options)
-        if not all(is_relative(path) and exists(filesystem, path) for path in removed):
+        if not readable(filesystem, removed):
             return None
         schema = found[0].schema if found else pl.scan_delta(index.uri, storage_options=storage_options).select(
             columns).collect_schema()
@@ -206,13 +217,3 @@ def read(sources: Mapping[str, Source], versions: Mapping[str, int], days: Seque
             rows = rows.join(games.lazy(), on=slicing.key, how="semi")
         frames[param] = rows.collect()
     return frames
-
-
-def write_state(state_uri: str, state: pl.DataFrame, versions: Mapping[str, int], held: frozenset[dt.date],
-                definition: str, storage_options: dict[str, str] | None) -> None:
-    """Write `state` as the whole state table, its commit naming the inputs' versions, the days held and the
-    definition."""
-    write_deltalake(state_uri, state.to_arrow(), mode="overwrite", schema_mode="overwrite",
-                    storage_options=storage_options, commit_properties=CommitProperties(custom_metadata={
-                        VERSIONS: json.dumps(dict(versions)), HELD: json.dumps(sorted(map(str, held))),
-                        DEFINITION: definition}))
