@@ -47,8 +47,9 @@ def erase_from_table(uri: str, domain: str, identity: Identity, player_id: str, 
                      names: Iterable[str] = ()) -> int:
     """Replace `player_id` and the names beside it by `token` in the table at `uri`, a table of `domain` whose
     columns naming a player are `identity`'s (their `names` among the words of a free-text column, and their id
-    and names as strings of a raw JSON column too), then leave no earlier version of it: the number of rows
-    changed."""
+    and names as strings of a raw JSON column too), then leave no earlier version of it, even when its current
+    rows hold none of them (a write since the player entered the register redacted them, but its earlier versions
+    still do): the number of rows changed."""
     table = DeltaTable(uri)
     scan = pl.scan_delta(uri)
     schema = scan.collect_schema()
@@ -70,8 +71,7 @@ def erase_from_table(uri: str, domain: str, identity: Identity, player_id: str, 
         predicate = f"{column} = {literal(player_id)}"
         updates = {name: literal(token) for name in names if schema.get(name) == pl.String}
         changed += table.update({**updates, column: literal(token)}, predicate=predicate)["num_updated_rows"]
-    if changed:
-        forget_history(table)
+    forget_history(table)
     return changed
 
 
