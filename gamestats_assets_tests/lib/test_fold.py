@@ -12,6 +12,7 @@ from deltalake import DeltaTable
 from polars.testing import assert_frame_equal
 
 from gamestats_assets.lib.lake.erasure import erase_from_table
+from gamestats_assets.lib.lake.merge import FANIN, merge_small_files
 from gamestats_assets.lib.refresh.changes import FoldSourceError
 from gamestats_assets.lib.refresh.fold import Fold, folded_rows, refresh, write_state
 from gamestats_assets.lib.refresh.state import unredacted
@@ -135,3 +136,23 @@ def test_the_state_is_judged_against_the_sources_row_count_without_reading_a_row
     write_state(lake.state, FOLD, state.filter(pl.col("player_id") != "d"), figures["source_version"], None,
                 lambda frame: frame)
     assert folded_rows(lake.source, lake.state, FOLD)["rows_in_state"] == 3, "a state missing a file's rows is told"
+
+
+def test_a_merge_of_small_files_changes_nothing_the_fold_reads_and_what_it_merged_stays_counted(lake):
+    lake.land(game("m0", ["z"]))
+    lake.refresh()
+    for number in range(1, FANIN + 1):
+        lake.replace(game(f"m{number}", [f"p{number}", "a"]), [f"m{number}"])
+    assert lake.refresh()["files_added"] == FANIN
+    for number in range(FANIN + 1, 2 * FANIN):
+        lake.replace(game(f"m{number}", [f"p{number}"]), [f"m{number}"])
+    lake.refresh()
+    lake.replace(game(f"m{2 * FANIN}", ["q"]), [f"m{2 * FANIN}"])
+    assert merge_small_files(lake.source, "date", DAY, "match_id") >= FANIN
+    figures = lake.refresh()
+    assert (figures["full_fold"], figures["files_added"], figures["files_removed"]) == (False, 1, 0), \
+        "the merge is passed over: only the game written since the last refresh is read, from its own file"
+    lake.replace(game("m3", ["a", "b"], points=4), ["m3"])
+    figures = lake.refresh()
+    assert not figures["full_fold"] and figures["files_removed"] >= 1, \
+        "a merged file a later write replaces is subtracted: its rows were the table's"

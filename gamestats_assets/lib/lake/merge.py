@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import polars as pl
 import pyarrow.parquet as pq
-from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError
 
 from gamestats_assets.lib.lake.log import plain_parquet
@@ -22,6 +22,9 @@ SMALLEST = 16 << 10
 """The upper size of the lowest tier's files, in bytes."""
 LARGEST = PARTITION_FILE_BYTES // FANIN
 """Files of this size and larger are never merged, so that a merged file stays within about `PARTITION_FILE_BYTES`."""
+ROWS_UNCHANGED = "lake.rows_unchanged"
+"""The commit metadata of a merge: the files it removes and adds hold the same rows, so a reader of the log's changes
+passes over it as it passes over actions written with `dataChange: false` (`lib/refresh/changes.py`)."""
 
 
 def tier(size: pl.Expr) -> pl.Expr:
@@ -52,7 +55,8 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
     they are. The merge reads and commits at one version: a concurrent commit touching the same files makes it give
     up (a later write merges them), never write rows older than the table's. After a merge, the files the table
     stopped referencing longer ago than its retention (`delta.deletedFileRetentionDuration`, a week unless set) are
-    deleted (a vacuum), so that the files merged or replaced away do not pile up on disk."""
+    deleted (a vacuum), so that the files merged or replaced away do not pile up on disk. Its commit says it changes
+    no row (`ROWS_UNCHANGED`)."""
     if "://" in uri:
         return 0
     table = DeltaTable(uri, storage_options=storage_options)
@@ -77,7 +81,8 @@ def merge_small_files(uri: str, column: str, value: Any, key_column: str,
     predicate = f"{partition_predicate(column, [value])} AND {partition_predicate(key_column, keys)}"
     try:
         write_deltalake(table, rows.to_arrow(), mode="overwrite", predicate=predicate, storage_options=storage_options,
-                        writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS))
+                        writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
+                        commit_properties=CommitProperties(custom_metadata={ROWS_UNCHANGED: "true"}))
     except CommitFailedError:
         return 0
     DeltaTable(uri, storage_options=storage_options).vacuum(dry_run=False)

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
 from gamestats_assets.lib.lake.log import plain_parquet, table_exists
+from gamestats_assets.lib.lake.merge import ROWS_UNCHANGED
 from gamestats_assets.lib.lake.storage import table_filesystem
 
 
@@ -40,7 +41,10 @@ def version_of(uri: str, storage_options: dict[str, str] | None) -> int:
 
 def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str] | None) -> Changes | None:
     """The files the commits after version `since` up to `until` added and removed, a file added then removed in
-    between in neither; None when a commit of them is no longer in the log."""
+    between in neither; None when a commit of them is no longer in the log. Actions that change no row are passed
+    over: those written with `dataChange: false` (a compaction) and those of a commit saying so (a merge of small
+    files, `ROWS_UNCHANGED`). A file such a commit removed that was added since `since` is then still counted added,
+    and one it added that a later commit removes is counted removed: their rows are the table's rows all the same."""
     filesystem = table_filesystem(uri, storage_options)
     net: dict[str, int] = {}
     values: dict[str, dict[str, str | None]] = {}
@@ -50,10 +54,12 @@ def log_changes(uri: str, since: int, until: int, storage_options: dict[str, str
                 lines = stream.read().decode().splitlines()
         except (FileNotFoundError, OSError):
             return None
-        for line in filter(None, lines):
-            action = json.loads(line)
+        actions = [json.loads(line) for line in filter(None, lines)]
+        if any(action.get("commitInfo", {}).get(ROWS_UNCHANGED) == "true" for action in actions):
+            continue
+        for action in actions:
             for kind, step in (("add", 1), ("remove", -1)):
-                if kind in action:
+                if kind in action and action[kind].get("dataChange", True):
                     path = action[kind]["path"]
                     net[path] = net.get(path, 0) + step
                     if action[kind].get("partitionValues") is not None:
