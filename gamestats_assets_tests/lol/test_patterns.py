@@ -62,6 +62,13 @@ def test_benjamini_hochberg_matches_the_definition():
     assert [round(x, 6) for x in q] == [0.04, 0.053333, 0.053333, 0.5]
 
 
+def test_a_q_value_is_never_below_its_p_value():
+    """`p·m/m` rounds below `p` for some m (13 tests of p = 0.9223651803506282): the published tables' checks
+    (`q_value >= p_value`) then refused a real publish."""
+    p = np.full(13, 0.9223651803506282)
+    assert (benjamini_hochberg(p) >= p).all()
+
+
 def test_exceedance_procedure_matches_the_definition():
     """m = 20 (NaN is no test), share 0.1, level 0.05: α_i = 0.05/(21 − i) for i ≤ 9 (Holm's), then
     α_10 = 0.1/12 and α_11 = 0.1/11; the step-down stops at the first p above its α_i."""

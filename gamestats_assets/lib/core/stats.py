@@ -128,7 +128,8 @@ def fisher_bounds(r: float, n: int, z: float = Z_95) -> tuple[float, float]:
 
 
 def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg q-values: q_(i) = min over j ≥ i of p_(j)·m/j, capped at 1 (NaN p stays NaN)."""
+    """Benjamini–Hochberg q-values: q_(i) = min over j ≥ i of p_(j)·m/j, capped at 1, never below p (which
+    `p·m/m` can fall by a rounding); NaN p stays NaN."""
     p = np.asarray(p_values, dtype=float)
     q = np.full(p.shape, np.nan)
     valid = ~np.isnan(p)
@@ -137,7 +138,7 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
         return q
     order = np.argsort(p[valid])
     ranked = p[valid][order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    adjusted = np.maximum(np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0), p[valid][order])
     out = np.empty(m)
     out[order] = adjusted
     q[valid] = out
