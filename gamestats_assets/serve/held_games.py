@@ -20,6 +20,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, retired_path
 from gamestats_assets.sources.replays.sections import SECTION_HEAD
 
@@ -34,23 +35,20 @@ def body_digest(data: bytes) -> str:
     return hashlib.blake2b(memoryview(data)[start:], digest_size=16).hexdigest()
 
 
-def games_folder(data_dir: Path) -> Path:
-    return data_dir / "state" / "games" / DOMAIN
+def game_path(data_dir: Path, body: str) -> Path:
+    """Where the match id the game of `body` is held as is recorded."""
+    return state_path(data_dir, "games", DOMAIN, body)
 
 
 def game_held_as(data_dir: Path, body: str) -> str | None:
     """The match id an upload of the game of `body` (`body_digest`) landed as, None when none did."""
-    path = games_folder(data_dir) / body
+    path = game_path(data_dir, body)
     return path.read_text() if path.exists() else None
 
 
 def record_game(data_dir: Path, body: str, match_id: str) -> None:
     """Record that the game of `body` is held as `match_id`."""
-    folder = games_folder(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{body}.{os.getpid()}"
-    temporary.write_text(match_id)
-    temporary.replace(folder / body)
+    write_state_file(game_path(data_dir, body), match_id)
 
 
 def held_copy(data_dir: Path, content: str) -> str | None:
@@ -59,7 +57,7 @@ def held_copy(data_dir: Path, content: str) -> str | None:
     None when no run read such a file. The runs' records say it (`state/parsed/rocket/<reader>/<day>.json`, and
     `state/retired/rocket/<day>.json`: name → size, modification time, digest)."""
     landing = data_dir / "landing" / DOMAIN
-    for record in sorted((data_dir / "state" / "parsed" / DOMAIN).glob("*/*.json")):
+    for record in sorted(state_path(data_dir, "parsed", DOMAIN).glob("*/*.json")):
         for name, stamp in json.loads(record.read_text()).get("files", {}).items():
             if stamp[2] == content and (landing / record.stem / name).is_file():
                 return str((landing / record.stem / name).relative_to(data_dir))

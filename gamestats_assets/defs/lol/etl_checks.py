@@ -9,6 +9,7 @@ with no record is looked at whole. The record is written before its tokens: a ru
 its games again, and replaces their findings."""
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import dagster as dg
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms import unknown_ids
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 
@@ -46,7 +48,7 @@ RECORD_KEY = etl_key("checks")
 
 
 def findings_path(data_dir: str | Path, day: dt.date) -> Path:
-    return Path(data_dir, "state", "checks", "lol", "etl", f"{day.isoformat()}.parquet")
+    return state_path(data_dir, "checks", "lol", "etl", f"{day.isoformat()}.parquet")
 
 
 def checked_rows(name: str, rows: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
@@ -100,8 +102,9 @@ def day_findings(lake: DeltaLakeIOManager, data_dir: str | Path, day: dt.date,
     found = game_findings(*(game_rows(lake, day, name, games, fresh[name], tokens[name].keys)
                             for name in COLUMNS)) if games else pl.DataFrame(schema=FINDINGS)
     findings = pl.concat([kept, found])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    findings.write_parquet(path)
+    written = io.BytesIO()
+    findings.write_parquet(written)
+    write_state_file(path, written.getvalue())
     write_generations(data_dir, RECORD_KEY, day, current)
     return findings, len(games)
 

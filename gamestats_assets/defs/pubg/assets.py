@@ -27,7 +27,13 @@ from gamestats_assets.lib.authoring.table import table_assets
 from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import fingerprint_metadata, keyed_files, landing_files, refused_files
+from gamestats_assets.lib.intake.discovery import (
+    fingerprint_metadata,
+    keyed_files,
+    landing_files,
+    landing_keys_path,
+    refused_files,
+)
 from gamestats_assets.lib.intake.intake_erasure import redact_delivered
 from gamestats_assets.lib.intake.keyed_files import kept_from_lake, record_parsed
 from gamestats_assets.lib.intake.landing import FILES, SYNTHETIC, landing_asset, record_sources
@@ -140,7 +146,7 @@ LANDING = keyed_files(DOMAIN, pubg_match_partitions, dg.AssetKey([DOMAIN, "landi
 def landing_index(platform: PlatformResource) -> dict[str, list]:
     """`kind/file name` → [fingerprint, match id] of every landing file, as the discovery last read them."""
     LANDING.find(platform)
-    path = Path(platform.data_dir) / "state" / "landing_keys" / f"{DOMAIN}.json"
+    path = landing_keys_path(platform.data_dir, DOMAIN)
     return json.loads(path.read_text()) if path.exists() else {}
 
 

@@ -18,16 +18,17 @@ import hmac
 import json
 import os
 import secrets
-import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
+
 TOKEN_PREFIX = "deleted:"
-REGISTER = Path("state") / "deletions.json"
-"""The register's place inside the data folder."""
+REGISTER = "deletions.json"
+"""The register's name in the state folder (`state_path`)."""
 KEY = "deletions.key"
 """The register's secret key, beside it."""
 
@@ -54,7 +55,7 @@ def id_digest(domain: str, player_id: str, key: bytes = b"") -> str:
 
 
 def register_path(data_dir: str | Path) -> Path:
-    return Path(data_dir) / REGISTER
+    return state_path(data_dir, REGISTER)
 
 
 def register_key(register: Path) -> bytes:
@@ -109,10 +110,7 @@ def enter(register: Path, domain: str, player_id: str, names: Iterable[str] = ()
         entry = {"domain": domain, "id_sha256": digest, "token": f"{TOKEN_PREFIX}{secrets.token_hex(8)}"}
         held.append(entry)
     entry["names_sha256"] = sorted({*entry.get("names_sha256", []), *(id_digest(domain, n, key) for n in names if n)})
-    register.parent.mkdir(parents=True, exist_ok=True)
-    temporary = register.with_name(f".{register.name}.{uuid.uuid4().hex}")
-    temporary.write_text(json.dumps({"keyed": bool(key), "players": held}, indent=1, sort_keys=True) + "\n")
-    temporary.replace(register)
+    write_state_file(register, json.dumps({"keyed": bool(key), "players": held}, indent=1, sort_keys=True) + "\n")
     return entry["token"]
 
 

@@ -47,6 +47,7 @@ from psycopg import sql
 
 from gamestats_assets.lib.core.erasure import Identity, deleted_ids, enter, id_digest, register_key, register_path
 from gamestats_assets.lib.core.inputs import read_content
+from gamestats_assets.lib.core.state_files import state_path
 from gamestats_assets.lib.intake.dagster_erasure import erase_from_instance
 from gamestats_assets.lib.intake.file_rows import ahead_path
 from gamestats_assets.lib.intake.landing_erasure import (
@@ -96,7 +97,7 @@ def check_request(players: Mapping[str, Identity], domain: str, player_id: str) 
 def one_at_a_time(data_dir: Path):
     """Hold the lock of deletions (`state/deletions.lock`) for the block: every other deletion, of any thread or
     process over the same data folder, waits for it."""
-    lock = Path(data_dir) / "state" / "deletions.lock"
+    lock = state_path(data_dir, "deletions.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

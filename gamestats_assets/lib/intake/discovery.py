@@ -20,6 +20,7 @@ import dagster as dg
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.inputs import entry_refusal
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 
 Fingerprints = dict[str, str]
 """Partition key → fingerprint of the landing files that make up the partition."""
@@ -166,7 +167,7 @@ def keyed_files(
     kinds = tuple(kinds)
 
     def find(platform: PlatformResource, keys: Iterable[str] | None = None) -> Fingerprints:
-        index_path = Path(platform.data_dir) / "state" / "landing_keys" / f"{domain}.json"
+        index_path = landing_keys_path(platform.data_dir, domain)
         index = json.loads(index_path.read_text()) if index_path.exists() else {}
         fresh, grouped = {}, {}
         for kind in kinds:
@@ -178,11 +179,16 @@ def keyed_files(
                 if key is not None:
                     grouped.setdefault(key, []).append((entry, stamp))
         if fresh != index:
-            index_path.parent.mkdir(parents=True, exist_ok=True)
-            index_path.write_text(json.dumps(fresh, sort_keys=True))
+            write_state_file(index_path, json.dumps(fresh, sort_keys=True))
         return {key: hashlib.sha1(repr(sorted(files)).encode()).hexdigest() for key, files in grouped.items()}
 
     return PartitionDiscovery(domain, partitions_def, find, landing_key)
+
+
+def landing_keys_path(data_dir: str | Path, domain: str) -> Path:
+    """`<data_dir>/state/landing_keys/<domain>.json`: `kind/file name` → [fingerprint, key] of every landing file of a
+    match-keyed domain, as its discovery last read them (`keyed_files`)."""
+    return state_path(data_dir, "landing_keys", f"{domain}.json")
 
 
 def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
@@ -192,7 +198,7 @@ def changed_keys(found: Fingerprints, seen: Fingerprints) -> list[str]:
 
 def requested_path(platform: PlatformResource, domain: str) -> Path:
     """`<data_dir>/state/requested/<domain>.json`: key → fingerprint of the files a sensor requested a run for."""
-    return Path(platform.data_dir) / "state" / "requested" / f"{domain}.json"
+    return state_path(platform.data_dir, "requested", f"{domain}.json")
 
 
 LANDING_HELD = "another sensor is landing files it will run; looking again next tick"
@@ -234,7 +240,7 @@ def _requested(platform: PlatformResource, domain: str, *, wait: bool = True) ->
         finally:
             _held.claims = held
         if requested != before:
-            path.write_text(json.dumps(requested, sort_keys=True))
+            write_state_file(path, json.dumps(requested, sort_keys=True))
 
 
 def requested_keys(platform: PlatformResource, domain: str) -> set[str]:

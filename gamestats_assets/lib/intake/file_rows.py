@@ -31,6 +31,7 @@ import polars as pl
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 
 BATCH_FILES_ENV = "GAMESTATS_PARSE_BATCH_FILES"
 DEFAULT_BATCH_FILES = 2000
@@ -130,25 +131,22 @@ class DayFiles:
 
     @bulk_allocation()
     def _write(self, files: Mapping[str, list]) -> None:
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.record.with_name(f".{self.record.name}.{os.getpid()}")
-        temporary.write_bytes(msgspec.json.encode({"version": self.version, "files": files}, order="sorted"))
-        temporary.replace(self.record)
+        write_state_file(self.record, msgspec.json.encode({"version": self.version, "files": files}, order="sorted"))
 
 
 def record_path(platform: PlatformResource, domain: str, reader: str, day: dt.date) -> Path:
     """Where what the lake holds of a day's files, as `reader` parsed them, is recorded."""
-    return Path(platform.data_dir) / "state" / "parsed" / domain / reader / f"{day.isoformat()}.json"
+    return state_path(platform.data_dir, "parsed", domain, reader, f"{day.isoformat()}.json")
 
 
 def ahead_path(data_dir: str | Path, domain: str) -> Path:
     """Where the files of `domain` parsed ahead of their run (an upload, parsed as it is received) are kept."""
-    return Path(data_dir) / "state" / "ahead" / domain
+    return state_path(data_dir, "ahead", domain)
 
 
 def retired_path(data_dir: str | Path, domain: str, day: str) -> Path:
     """Where the files retired from a day's landing folder are recorded."""
-    return Path(data_dir) / "state" / "retired" / domain / f"{day}.json"
+    return state_path(data_dir, "retired", domain, f"{day}.json")
 
 
 RETIRED_ON = "retired_on"
@@ -175,10 +173,7 @@ def retire(data_dir: str | Path, domain: str, day: str, folder: Path, paths: Ite
         held[file_name(folder, path)] = [stat.st_size, stat.st_mtime_ns, digest(path)]
     if not paths:
         return 0
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_name(f".{record.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(held, sort_keys=True))
-    temporary.replace(record)
+    write_state_file(record, json.dumps(held, sort_keys=True))
     for path in paths:
         path.unlink()
     return len(paths)

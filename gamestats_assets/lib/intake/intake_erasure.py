@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from gamestats_assets.lib.core.erasure import id_digest, name_tokens, register_key, tokens, without_names
 from gamestats_assets.lib.core.inputs import UnreadableInput
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.landing_erasure import documents_of, files_of, is_text, write_documents
 
 
 def record_path(data_dir: Path, domain: str) -> Path:
-    return Path(data_dir) / "state" / "intake_erasure" / f"{domain}.json"
+    return state_path(data_dir, "intake_erasure", f"{domain}.json")
 
 
 class Tokens:
@@ -96,8 +96,5 @@ def redact_delivered(data_dir: Path, domain: str, register: Path, folder: Path) 
             write_documents(path, raw, [document for document, _ in kept], lines)
             rewritten += 1
     record[name] = {"register": digest, "from_ns": began}
-    record_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record_file.with_name(f".{record_file.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(record, sort_keys=True))
-    temporary.replace(record_file)
+    write_state_file(record_file, json.dumps(record, sort_keys=True))
     return rewritten

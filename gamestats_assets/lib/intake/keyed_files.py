@@ -11,29 +11,26 @@ of the match delivered again is read as any new file."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from gamestats_assets.lib.core.inputs import UnsafePath, inside
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.discovery import files_fingerprint
 
 
 def parsed_path(data_dir: str | Path, domain: str, kind: str, key: str) -> Path:
     """Where what the lake holds of a match's files of `kind` is recorded."""
-    return inside(Path(data_dir) / "state" / "parsed" / domain / kind, f"{key}.json")
+    return inside(state_path(data_dir, "parsed", domain, kind), f"{key}.json")
 
 
 def retired_path(data_dir: str | Path, domain: str, key: str) -> Path:
     """Where the files retired of a match are recorded."""
-    return inside(Path(data_dir) / "state" / "retired" / domain, f"{key}.json")
+    return inside(state_path(data_dir, "retired", domain), f"{key}.json")
 
 
 def _write(path: Path, content: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(content, sort_keys=True))
-    temporary.replace(path)
+    write_state_file(path, json.dumps(content, sort_keys=True))
 
 
 def record_parsed(data_dir: str | Path, domain: str, kind: str, key: str, paths: Iterable[Path],
@@ -65,7 +62,7 @@ def retire_matches(data_dir: str | Path, domain: str, kinds: Sequence[str], last
     earlier and whose files of every kind the lake holds as landing has them: how many files were removed."""
     data_dir, landing = Path(data_dir), Path(data_dir) / "landing" / domain
     removed = 0
-    for record in sorted((data_dir / "state" / "parsed" / domain / kinds[0]).glob("*.json")):
+    for record in sorted(state_path(data_dir, "parsed", domain, kinds[0]).glob("*.json")):
         key = record.stem
         day = json.loads(record.read_text()).get("day")
         if day is None or day > last_day:

@@ -15,6 +15,7 @@ import dagster as dg
 
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.discovery import (
     FINGERPRINTS_METADATA,
     PartitionDiscovery,
@@ -53,12 +54,12 @@ def landing_asset(domain: str, name: str, *, partitions_def: dg.PartitionsDefini
 
 def delivered_marker(platform: PlatformResource, domain: str, key: str) -> Path:
     """The file that records that partition `key` of `domain` once had delivered (real) files."""
-    return Path(platform.data_dir) / "state" / "delivered" / domain / key
+    return state_path(platform.data_dir, "delivered", domain, key)
 
 
 def synthetic_manifest(platform: PlatformResource, domain: str, key: str) -> Path:
     """The files the emitter wrote for partition `key`: path relative to its folder → [size, mtime in ns]."""
-    return Path(platform.data_dir) / "state" / "generated" / domain / f"{key}.json"
+    return state_path(platform.data_dir, "generated", domain, f"{key}.json")
 
 
 def stamp(path: Path) -> list[int]:
@@ -106,8 +107,7 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
     if files and manifest.exists():
         return SYNTHETIC
     if files:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        write_state_file(marker, b"")
         return FILES
     if retired(platform.data_dir, domain, folder.name):
         return SYNTHETIC if manifest.exists() else FILES
@@ -125,9 +125,8 @@ def ensure_day(folder: Path, files: Iterable[Path], generate: Callable[[], None]
         )
     folder.mkdir(parents=True, exist_ok=True)
     generate()
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps({path.relative_to(folder).as_posix(): stamp(path) for path in list_files(folder)},
-                                   sort_keys=True))
+    write_state_file(manifest, json.dumps({path.relative_to(folder).as_posix(): stamp(path)
+                                           for path in list_files(folder)}, sort_keys=True))
     return SYNTHETIC
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from gamestats_assets.lib.core.erasure import id_digest, without_names
 from gamestats_assets.lib.core.inputs import GZIP_MAGIC, read_content
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.file_rows import file_name, retire
 
 NAME_KEYS = frozenset({"name", "playerName", "player_name", "riotIdGameName", "riotIdName", "riotIdTagline",
@@ -143,7 +144,7 @@ def files_of(folder: Path) -> list[Path]:
 
 def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, rewritten: list[Path]) -> None:
     """A generated day's manifest follows the generated files rewritten, so that they still count as generated."""
-    manifest = data_dir / "state" / "generated" / domain / f"{day}.json"
+    manifest = state_path(data_dir, "generated", domain, f"{day}.json")
     if not rewritten or not manifest.exists():
         return
     written = json.loads(manifest.read_text())
@@ -152,7 +153,7 @@ def keep_manifest_stamps(data_dir: Path, domain: str, day: str, folder: Path, re
         if name in written:
             stat = path.stat()
             written[name] = [stat.st_size, stat.st_mtime_ns]
-    manifest.write_text(json.dumps(written, sort_keys=True))
+    write_state_file(manifest, json.dumps(written, sort_keys=True))
 
 
 def erase_from_landing(data_dir: Path, redaction: Redaction, players_of: PlayersOf) -> dict[str, int]:

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gamestats_assets.lib.core.state_files import state_path
 from gamestats_assets.lib.intake import file_rows
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.keyed_files import retire_matches
@@ -74,7 +75,7 @@ def plural(count: int, noun: str) -> str:
 def parsed(data_dir: Path, domain: str, day: str) -> dict[str, list]:
     """The files of a day whose rows the lake holds, by any reader of the domain: name → size, modification time."""
     held: dict[str, list] = {}
-    for record in sorted((Path(data_dir) / "state" / "parsed" / domain).glob(f"*/{day}.json")):
+    for record in sorted(state_path(data_dir, "parsed", domain).glob(f"*/{day}.json")):
         held |= {name: stamp[:2] for name, stamp in json.loads(record.read_text()).get("files", {}).items()}
     return held
 

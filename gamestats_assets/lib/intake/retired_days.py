@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.state_files import write_state_file
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.file_rows import RETIRED_ON, digest, file_name, retired_path
 from gamestats_assets.lib.intake.quarantine import quarantine_file
@@ -56,10 +56,7 @@ def retire_day(data_dir: str | Path, domain: str, folder: Path, paths: Iterable[
         stat = path.stat()
         files[file_name(folder, path)] = [stat.st_size, stat.st_mtime_ns, digest(path)]
     record = retired_path(data_dir, domain, folder.name)
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_name(f".{record.name}.{os.getpid()}")
-    temporary.write_text(json.dumps({RETIRED_ON: today.isoformat(), "files": files}, sort_keys=True))
-    temporary.replace(record)
+    write_state_file(record, json.dumps({RETIRED_ON: today.isoformat(), "files": files}, sort_keys=True))
     for path in paths:
         path.unlink()
     return len(paths)

@@ -11,14 +11,15 @@ counts are what a read of the whole day gives."""
 
 from __future__ import annotations
 
+import io
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from gamestats_assets.lib.core.state_files import write_state_file
 from gamestats_assets.lib.intake.file_rows import DayFiles, file_name
 from gamestats_assets.lib.intake.quarantine import Reject
 from gamestats_assets.sources.thinkingdata.reader import FileRead, ReadStats
@@ -50,12 +51,11 @@ class FileNotes:
 
     def save(self, name: str, digest: str, read: FileRead) -> None:
         path, keys = self._paths(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        read.keys.rename("_key").to_frame().write_parquet(_temporary(keys))
-        _temporary(keys).replace(keys)
+        written = io.BytesIO()
+        read.keys.rename("_key").to_frame().write_parquet(written)
+        write_state_file(keys, written.getvalue())
         note = {"digest": digest, "stats": read.stats.as_dict(), "rejects": [asdict(r) for r in read.rejects]}
-        _temporary(path).write_text(json.dumps(note))
-        _temporary(path).replace(path)
+        write_state_file(path, json.dumps(note))
 
     def keep(self, names: Iterable[str]) -> None:
         """Remove the notes of every file but `names`."""
@@ -65,10 +65,6 @@ class FileNotes:
 
     def _paths(self, name: str) -> tuple[Path, Path]:
         return self.folder / f"{name}.json", self.folder / f"{name}.keys.parquet"
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}")
 
 
 @dataclass
