@@ -42,6 +42,7 @@ from gamestats_assets.serve import (
     rocket_conflicts,
     rocket_frames,
     rocket_heatmap,
+    rocket_imports,
 )
 from gamestats_assets.serve.alerts import start_alerts
 from gamestats_assets.serve.docs_bundle import serve_redoc_bundle
@@ -57,7 +58,7 @@ from gamestats_assets.serve.site import mount_pages
 from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
-           admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_conflicts.router,
+           admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_imports.router, rocket_conflicts.router,
            rocket_heatmap.router, rocket_frames.router, lol.router, lol_query.router, lol_findings.router, l2m.router,
            l2m_cohorts.router, l2m_board.router, l2m_economy.router, player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)

@@ -32,6 +32,7 @@ from gamestats_assets.serve.envelope import enveloped
 from gamestats_assets.serve.accounts import Principal
 from gamestats_assets.serve.guard import role
 from gamestats_assets.serve.held_games import body_digest, game_held_as, held_copy, hold, record_game, same_file
+from gamestats_assets.serve.imported_games import imported
 from gamestats_assets.serve.models import envelope, field, shape
 from gamestats_assets.serve.queries import Query as Read
 from gamestats_assets.serve.queries import rocket as queries
@@ -299,14 +300,17 @@ def recent_replays(reader: ReaderDep, player_id: PlayerId, limit: Limit = 10, of
             responses={404: {"description": "the replay was neither published, uploaded nor refused"}})
 def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Response:
     """A published replay's game and each player's stats by group, each with its rank percentile among same-rank
-    players' values of every published game; an upload not published yet answers its `processing` status, one the
-    pipeline refused its `failed` status and why; any other id is a 404."""
+    players' values of every published game; an upload or a ballchasing import not published yet answers its
+    `processing` status, one the pipeline refused its `failed` status and why; any other id is a 404."""
     match_id = replay_id.lower()
     answer = queries.replay.read(reader, match_id)
     if answer.data is None:
-        if landed(settings, match_id) or (uploads_folder(settings) / f"{match_id}.replay").exists():
+        import_file = imported(settings.data_dir, match_id)
+        if (landed(settings, match_id) or (uploads_folder(settings) / f"{match_id}.replay").exists()
+                or (import_file is not None and import_file.exists())):
             return enveloped(Answer(queries.Processing(id=match_id, status="processing"), answer.published_at))
-        if refused := last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay"):
+        if refused := (last_quarantined(settings.data_dir / "quarantine", DOMAIN, f"{match_id}.replay")
+                       or (import_file and last_quarantined(settings.data_dir / "quarantine", DOMAIN, import_file.name))):
             return enveloped(Answer(queries.Refused(id=match_id, status="failed", reason=refused["reason"],
                                                     refused_at=refused["quarantined_at"]), answer.published_at))
         raise HTTPException(404, f"replay {match_id} not found: neither published, uploaded nor refused")

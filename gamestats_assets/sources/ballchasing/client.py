@@ -24,11 +24,13 @@ LANDING_FOLDER = "ballchasing"
 LOG = logging.getLogger(__name__)
 
 
-def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS) -> ApiClient:
+def ballchasing_client(base_url: str = BASE_URL, limits: Sequence[EndpointLimit] = REGULAR_LIMITS,
+                       **options: Any) -> ApiClient:
     """A client of the ballchasing API at `base_url` with the token from `GAMESTATS_BALLCHASING_TOKEN` (sent
-    as is in `Authorization`); requests are spaced to a regular account's limits unless `limits` gives others."""
+    as is in `Authorization`); requests are spaced to a regular account's limits unless `limits` gives others, and
+    `options` set the rest of `ApiClient` (its timeout, its attempts)."""
     return ApiClient(name="ballchasing", base_url=base_url, api_key_env=TOKEN_ENV, auth_header="Authorization",
-                     key_format="{key}", limits=limits)
+                     key_format="{key}", limits=limits, **options)
 
 
 PLAYER_ID = re.compile(r"(?:(?:steam|epic|ps4|psn|xbox|switch):)?[\w.-]{1,64}")
@@ -65,6 +67,11 @@ def replay_id_of(entry: Mapping[str, Any]) -> str:
     return checked_id(entry.get("id"), UUID, "ballchasing replay id (a UUID)")
 
 
+def replay_json(document: Mapping[str, Any]) -> str:
+    """The text a replay's JSON is landed as."""
+    return json.dumps(document)
+
+
 def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) -> tuple[dt.date, Path]:
     """Fetch the full replay of a list entry and write it under its day's `ballchasing/` folder (through a
     temporary name, renamed when complete); return the day and the file."""
@@ -73,7 +80,7 @@ def land_replay(client: ApiClient, landing_dir: Path, entry: Mapping[str, Any]) 
     folder.mkdir(parents=True, exist_ok=True)
     target = inside(folder, f"{replay_id}.json")
     partial = inside(folder, f".{replay_id}.json.partial")
-    partial.write_text(json.dumps(client.get_json(f"/replays/{replay_id}")))
+    partial.write_text(replay_json(client.get_json(f"/replays/{replay_id}")))
     partial.rename(target)
     return day, target
 
@@ -99,7 +106,7 @@ def land_player_replays(client: ApiClient, landing_dir: Path, player_id: str, *,
     return landed
 
 
-def client_from_env() -> ApiClient:
+def client_from_env(**options: Any) -> ApiClient:
     """The client of the API at `GAMESTATS_BALLCHASING_URL` (default ballchasing.com: a test or a proxy
-    sets another)."""
-    return ballchasing_client(os.environ.get(URL_ENV, BASE_URL))
+    sets another), with `ballchasing_client`'s `limits` and `options`."""
+    return ballchasing_client(os.environ.get(URL_ENV, BASE_URL), **options)
