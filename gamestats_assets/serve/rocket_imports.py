@@ -87,16 +87,16 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
     folder = settings.data_dir / "landing" / DOMAIN
     if (held := next((p for p in folder.glob(f"*/{LANDING_FOLDER}/{replay_id}.json")
                       if not p.parts[-3].startswith(".")), None)) is not None:
-        return already_imported(replay_id, parse_replay_json(json.loads(held.read_text())),
-                                str(held.relative_to(settings.data_dir)))
+        game = parse_replay_json(json.loads(held.read_text()))
+        acting(who, game)
+        return already_imported(replay_id, game, str(held.relative_to(settings.data_dir)))
     document = fetched(replay_id)
     try:
         game = parse_replay_json(document)
     except (BallchasingFormatError, KeyError, TypeError, ValueError) as error:  # a format error is a ValueError too
         raise HTTPException(422, f"ballchasing replay {replay_id} does not say what game it is ({error}); "
                                  "nothing landed") from None
-    if not who.acts_for_any(player.player_id for player in game.players):
-        raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
+    acting(who, game)
     if deleted_ids(register_path(settings.data_dir), DOMAIN, [player.player_id for player in game.players]):
         raise HTTPException(422, f"ballchasing replay {replay_id} names a player deleted at their request; "
                                  "nothing landed")
@@ -120,6 +120,12 @@ def import_replay(settings: SettingsDep, asked: BallchasingImport,
     record_import(settings.data_dir, game.match_id, target)
     return JSONResponse(answer(replay_id, game, target.relative_to(settings.data_dir), "processing", False),
                         status_code=202)
+
+
+def acting(who: Principal, game) -> None:
+    """403 unless `who` acts for one of the players of `game`."""
+    if not who.acts_for_any(player.player_id for player in game.players):
+        raise HTTPException(403, f"account {who.name} acts for none of this replay's players")
 
 
 def fetched(replay_id: str) -> dict[str, Any]:

@@ -59,11 +59,15 @@ class _Ballchasing(BaseHTTPRequestHandler):
         else:
             status = 404
         payload = json.dumps(body if body is not None else {"error": "not found"}).encode()
-        self.send_response(status)
-        for name, value in {"Content-Type": "application/json", "Content-Length": str(len(payload)), **headers}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            for name, value in {"Content-Type": "application/json", "Content-Length": str(len(payload)),
+                                **headers}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the import stopped waiting for a slow answer
+            pass
 
     def log_message(self, *args):
         pass
