@@ -67,23 +67,37 @@ def _environment(data_dir: Path, pg_url: str) -> dict[str, str]:
             "GAMESTATS_ANCHOR_DATE": (dt.date.today() - dt.timedelta(days=20)).isoformat()}
 
 
-def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
-    """`DAY` of the LoL domain, `L2M_DAYS` days of the L2M domain from `DAY`, and their snapshots, run by Dagster
-    into `data_dir` and published into `pg_url`."""
+def publish_days(data_dir: Path, pg_url: str, days: dict[str, int], users: int) -> None:
+    """`days[domain]` days of each domain from `DAY`, for `users` synthetic users, and the domain's snapshots, run
+    by Dagster into `data_dir` and published into `pg_url`: the days in one run, as the landing sensor runs the days
+    delivered together (`day_range`)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GAMESTATS_DATA_DIR", str(data_dir))
         patch.setenv("GAMESTATS_PG_URL", pg_url)
-        patch.setenv("GAMESTATS_USERS", "300")
+        patch.setenv("GAMESTATS_USERS", str(users))
         patch.setenv("GAMESTATS_START_DATE", DAY.isoformat())
         apply_migrations(pg_url)
         defs = build_definitions(Settings.from_env())
         job = defs.resolve_implicit_global_asset_job_def()
         instance = dg.DagsterInstance.ephemeral()
-        for domain, days in (("lol", 1), ("l2m", L2M_DAYS)):
-            for day in (DAY + dt.timedelta(days=n) for n in range(days)):
-                assert execute_assets(job, asset_selection=domain_keys(defs, domain, True), instance=instance,
-                                      partition_key=day.isoformat()).success
+        for domain, count in days.items():
+            assert execute_assets(job, asset_selection=domain_keys(defs, domain, True), instance=instance,
+                                  **day_range(count)).success
             assert execute_assets(job, asset_selection=domain_keys(defs, domain, False), instance=instance).success
+
+
+def day_range(days: int) -> dict:
+    """The arguments of one run over `days` days from `DAY`: its partition key, or the range of its partitions."""
+    last = (DAY + dt.timedelta(days=days - 1)).isoformat()
+    if days == 1:
+        return {"partition_key": last}
+    return {"tags": {"dagster/asset_partition_range_start": DAY.isoformat(), "dagster/asset_partition_range_end": last}}
+
+
+def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
+    """`DAY` of the LoL domain, `L2M_DAYS` days of the L2M domain from `DAY` (300 synthetic users), and their
+    snapshots (`publish_days`)."""
+    publish_days(data_dir, pg_url, {"lol": 1, "l2m": L2M_DAYS}, users=300)
 
 
 ROCKET_DAY = dt.date(2026, 3, 1)
