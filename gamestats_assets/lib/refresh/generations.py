@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import dagster as dg
 import msgspec
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Generations:
 
 def generations_path(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Path:
     """Where the tokens of `key`'s table for `day` are recorded."""
-    return Path(data_dir, "state", "generations", *key.path, f"{day.isoformat()}.json")
+    return state_path(data_dir, "generations", *key.path, f"{day.isoformat()}.json")
 
 
 @bulk_allocation()
@@ -84,11 +84,8 @@ def read_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date) -> Ge
 
 def write_generations(data_dir: str | Path, key: dg.AssetKey, day: dt.date, generations: Generations) -> None:
     """Record `generations` as the tokens of `key`'s table for `day` (in place of the earlier ones, atomically)."""
-    path = generations_path(data_dir, key, day)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(msgspec.json.encode({"groups": generations.groups, "sources": generations.sources}))
-    temporary.replace(path)
+    write_state_file(generations_path(data_dir, key, day),
+                     msgspec.json.encode({"groups": generations.groups, "sources": generations.sources}))
 
 
 def renewed(previous: Generations | None, keys: Iterable[str], written: Iterable[str]) -> Generations:
