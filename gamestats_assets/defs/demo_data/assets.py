@@ -24,9 +24,11 @@ from gamestats_assets.lib.intake.discovery import day_folder, day_folders, files
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
+from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
 from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files, retired_day
+from gamestats_assets.lib.intake.etl_day import write_days_whole
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.lake.io_manager import RUN_ROWS, DeltaLakeIOManager
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
@@ -95,7 +97,7 @@ def synthetic_inputs(event_rules: pl.DataFrame, users: pl.DataFrame, day: dt.dat
 def synthetic_stamp(platform: PlatformResource, key: str) -> Path:
     """`<data_dir>/state/synthetic/demo_data/<day>.json`: the inputs a day's synthetic file was written
     from, and the file's fingerprint once written."""
-    return Path(platform.data_dir) / "state" / "synthetic" / DOMAIN / f"{key}.json"
+    return state_path(platform.data_dir, "synthetic", DOMAIN, f"{key}.json")
 
 
 def synthetic_stamp_text(inputs: str, path: Path) -> str:
@@ -138,8 +140,7 @@ def event_logs(context: dg.AssetExecutionContext, platform: PlatformResource, de
                 return
             stamp.unlink(missing_ok=True)
             demo_data_synthetic.write_day(rules, users, day, int(users["seed"][0]), users["anchor_date"][0], path)
-            stamp.parent.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(synthetic_stamp_text(inputs, path))
+            write_state_file(stamp, synthetic_stamp_text(inputs, path))
             generated.append(key)
 
         sources[key] = ensure_day(folder, [p for p in day_files(folder) if not p.name.startswith(SYNTHETIC_PREFIX)],
@@ -316,19 +317,18 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
     version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
     days = [day_lines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
             for key in context.partition_keys]
-    if all(day.in_lake for day in days):
-        for day in days:
-            day.record_read({})
-        rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
-        written = {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
-                   "lake_write": "none: no file new, changed or removed since the last run"}
-    else:
-        for day in days:
-            day.begin()
+
+    def write() -> dict:
+        if all(day.in_lake for day in days):
+            for day in days:
+                day.record_read({})
+            rows = sum(day.lake_rows.select(pl.len()).collect().item() for day in days)
+            return {"dagster/row_count" if len(days) == 1 else RUN_ROWS: rows,
+                    "lake_write": "none: no file new, changed or removed since the last run"}
         stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
-        written = lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
-    for day in days:
-        day.commit()
+        return lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
+
+    written = write_days_whole(days, write)
     counts = {name: sum(day.metadata[name] for day in days) for name in days[0].metadata}
     return dg.MaterializeResult(metadata={
         **written, **counts, "files_quarantined": sum(len(day.unreadable) for day in days),

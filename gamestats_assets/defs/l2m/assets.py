@@ -3,6 +3,8 @@ built from their declarations in `tables.py`; the ETL tables read the landing fo
 
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import dagster as dg
@@ -15,6 +17,7 @@ from gamestats_assets.lib.authoring.table import Table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
+from gamestats_assets.lib.intake.etl_day import EtlDay, EtlTables, Parsed, write_etl_day
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
 from gamestats_assets.lib.intake.landing import build_day_landing
 from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
@@ -68,7 +71,8 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
              lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
-        key, spec = context.asset_key, context.assets_def.specs_by_key[context.asset_key]
+        key = context.asset_key
+        etl = EtlTables(DOMAIN, table.name, reader_version(table), {table.name: key})
         whole = {date: retired_day(platform.data_dir, DOMAIN, date.isoformat()) for date in days_of(context)}
         retired = [day for day in whole.values() if day is not None]
         days = [etl_day(table, platform, date) for date, day in whole.items() if day is None]
@@ -79,26 +83,34 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
         counts = {name: sum(day.counts[name] for day in days) for name in (days[0].counts if days else ())}
         counts["rows_replaced"] = 0
         for day in days:
-            rejected = [path for path, _ in day.read.unreadable]
-            day.files.plan.begin()
-            written = lake.replace_files(key, spec.metadata, context.assets_def.partitions_def, day.date,
-                                         day.read.frame, day.files.plan.replaced(rejected), FILE_COLUMN)
-            counts["rows_replaced"] += written["rows_replaced"]
-            day.files.commit(day.read.files, rejected)
+            planned = EtlDay(day.date, day.files.plan.folder, day.files.plan)
+            written = write_etl_day(etl, context, platform, lake, planned, day.parsed, commit=day.commit)
+            counts["rows_replaced"] += written.rows_replaced[table.name]
         return dg.MaterializeResult(metadata={**counts, **kept_metadata(retired),
                                               **lake.days_row_count(key, days_of(context))})
 
     return _etl
 
 
-class EtlDay(NamedTuple):
-    """A day of an ETL run: its date, its files (`DayRead`), what the read of its fresh ones gave, and the run's
-    counts of the day (lines read, rejected ..., files parsed, reused ...)."""
+class ReadDay(NamedTuple):
+    """A day of an ETL run read ahead of its write: the table's name, its date, its files (`DayRead`), what the read
+    of its fresh ones gave, and the run's counts of the day (lines read, rejected ..., files parsed, reused ...)."""
 
+    name: str
     date: dt.date
     files: DayRead
     read: ReadResult
     counts: dict[str, int]
+
+    def parsed(self, batch: Sequence[Path]) -> Parsed:
+        """The day's rows as read ahead of its write (the whole day is one `batch`), its unreadable files quarantined
+        by `etl_day`."""
+        return Parsed({self.name: self.read.frame},
+                      quarantined=[path for path, _ in self.read.unreadable])
+
+    def commit(self, rejected: Sequence[Path]) -> None:
+        """Once the day's rows are written: its files and what each file read gave recorded (`DayRead.commit`)."""
+        self.files.commit(self.read.files, rejected)
 
     def rows_after(self, lake_rows: pl.LazyFrame) -> int:
         """How many rows the day holds once written: those read, and those the lake holds of the reused files (read
@@ -108,7 +120,7 @@ class EtlDay(NamedTuple):
         return lake_rows.filter(pl.col(FILE_COLUMN).is_in(self.files.reused)).select(pl.len()).collect().item()
 
 
-def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> EtlDay:
+def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> ReadDay:
     """A day of `table` read (`read_fresh`): its unreadable files quarantined, its rejected lines and read counts
     written, every file's."""
     key = day.isoformat()
@@ -119,7 +131,7 @@ def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> EtlDay:
     quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
     record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
     counts = {**stats.as_dict(), **files.plan.metadata, "files_quarantined": len(read.unreadable)}
-    return EtlDay(day, files, read, counts)
+    return ReadDay(table.name, day, files, read, counts)
 
 
 def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[DayRead, ReadResult]:

@@ -8,7 +8,8 @@ computes each day on its own and writes them in one lake commit.
 
 
 import datetime as dt
-import functools
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -20,14 +21,12 @@ from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, COLUMNS, checked_r
 from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import day_folder, landing_files
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, batch_files, plan_day, reused_rows
+from gamestats_assets.lib.intake.discovery import landing_files
+from gamestats_assets.lib.intake.etl_day import FILE_COUNTS, EtlDay, EtlTables, GameKeys, Parsed, run_etl
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
 from gamestats_assets.lib.intake.landing import build_day_landing
-from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN, PHYSICAL_PARTITIONING
-from gamestats_assets.lib.lake.write import side_by_side
-from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.riot.parse import (
     TRUTH_FILE,
     Held,
@@ -122,29 +121,43 @@ def fresh_tables(matches: ParsedMatches, timelines: ParsedTimelines) -> dict[str
             "participant_frames": timelines.frames.join(timeline_files, on="match_id", how="left")}
 
 
-GAME_FILES = {"matches": ("matches", "matches"), "participants": ("matches", "matches"),
-              "timeline_events": ("participant_frames", "timeline_events", "participant_frames"),
-              "participant_frames": ("participant_frames", "timeline_events", "participant_frames")}
-"""Each ETL table's games: those held in the lake of the day's unchanged files (read from the first table named)
+GAMES = GameKeys("match_id", {
+    "matches": ("matches", ("matches",)), "participants": ("matches", ("matches",)),
+    "timeline_events": ("participant_frames", ("timeline_events", "participant_frames")),
+    "participant_frames": ("participant_frames", ("timeline_events", "participant_frames"))})
+"""Each ETL table's games: those held in the lake of the day's unchanged files (read from the table named first)
 and those of the files just read (of the others): a game's match file feeds the first two, its timeline the last."""
-
-
-def record_generations(platform: PlatformResource, day: dt.date, held: dict[str, pl.DataFrame],
-                       written: dict[str, set[str]]) -> None:
-    """Record the games each ETL table holds of `day` with a new token for those whose rows were just written
-    (`written`, by table; `lib/refresh/generations.py`): the STD tables compute those again."""
-    held_games = {name: set(rows["match_id"].to_list()) for name, rows in held.items()}
-    for name, (kept, *read) in GAME_FILES.items():
-        games = set().union(*(written[table] for table in read))
-        write_generations(platform.data_dir, etl_key(name), day,
-                          renewed(read_generations(platform.data_dir, etl_key(name), day), games | held_games[kept],
-                                  games))
 
 
 def timelines_last(path: Path) -> bool:
     """The order a day's fresh files are read in batches: match files first, so that every batch of timelines is
     read knowing the platforms of the day's games (which name an info-only timeline)."""
     return is_timeline_name(path.name)
+
+
+class GamesParse:
+    """The parse of a day's fresh files, batch by batch (`parse_files`): each batch knows the games of the day's
+    unchanged files and of the earlier batches (`held_after`), and what the checks read of its rows is kept
+    (`checked`, by table)."""
+
+    def __init__(self, day: EtlDay) -> None:
+        self.day, self.known = day, held_games(dict(day.held))
+        self.checked: dict[str, list[pl.DataFrame]] = {name: [] for name in COLUMNS}
+
+    def __call__(self, batch: Sequence[Path]) -> Parsed:
+        matches, timelines = parse_files(list(batch), self.known)
+        rejected = [(self.day.folder / reject.file, reject.reason) for reject in [*matches.rejects, *timelines.rejects]]
+        self.known = held_after(self.known, matches, timelines)
+        tables = {name: frame.with_columns(pl.lit(self.day.date).alias("date"))
+                  for name, frame in fresh_tables(matches, timelines).items()}
+        for name in self.checked:
+            self.checked[name].append(checked_rows(name, tables[name]))
+        return Parsed(tables, rejected)
+
+
+ETL = EtlTables(DOMAIN, "games", READER_VERSION, {name: etl_key(name) for name in ETL_DESCRIPTIONS}, GamesParse,
+                files=riot_files, held=HELD_ROWS, games=GAMES, batched=True, order=timelines_last, side_by_side=True)
+"""The ETL tables of the day's Riot files as the protocol runs them (`lib/intake/etl_day.py`)."""
 
 
 @dg.multi_asset(
@@ -173,43 +186,19 @@ def etl_games(context: dg.AssetExecutionContext, platform: PlatformResource,
     tables skip them) and on champion and purchased item ids the Data Dragon of their game's patch does not know
     (kept with a null name downstream), listing them; they look again only at the games the run wrote
     (`etl_checks.py`)."""
-    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0}
-    replaced_rows: dict[str, int] = {name: 0 for name in ETL_DESCRIPTIONS}
-    days, checked, size = days_of(context), {}, batch_files()
-    for day in days:
-        folder = day_folder(platform, DOMAIN, day.isoformat())
-        plan = plan_day(platform, DOMAIN, "games", day, folder, riot_files(folder), READER_VERSION)
-        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns, where)
-                for name, (columns, where) in HELD_ROWS.items()}
-        known, rejected = held_games(held), []
-        written: dict[str, set[str]] = {name: set() for name in ETL_DESCRIPTIONS}
-        checked_parts: dict[str, list[pl.DataFrame]] = {name: [] for name in COLUMNS}
-        plan.begin()
-        for batch, replaced in plan.batches(size, timelines_last):
-            matches, timelines = parse_files(batch, known)
-            for reject in [*matches.rejects, *timelines.rejects]:
-                quarantine_file(platform.quarantine_dir, folder / reject.file, DOMAIN, day.isoformat(), reject.reason)
-                rejected.append(folder / reject.file)
-            known = held_after(known, matches, timelines)
-            tables = {name: frame.with_columns(pl.lit(day).alias("date"))
-                      for name, frame in fresh_tables(matches, timelines).items()}
-            del matches, timelines
-            metadata = side_by_side([functools.partial(
-                lake.replace_files, etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
-                context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN) for name, rows in tables.items()])
-            for name, table_metadata in zip(tables, metadata, strict=True):
-                replaced_rows[name] += table_metadata["rows_replaced"]
-                written[name] |= set(tables[name]["match_id"].to_list())
-            for name in checked_parts:
-                checked_parts[name].append(checked_rows(name, tables[name]))
-        record_generations(platform, day, held, written)
-        checked[day] = {name: pl.concat(parts) for name, parts in checked_parts.items()}
-        plan.commit(rejected)
-        for name, value in {**plan.metadata, "files_quarantined": len(rejected)}.items():
-            counts[name] += value
+    parses: dict[dt.date, GamesParse] = {}
+
+    def parser(day: EtlDay) -> GamesParse:
+        parses[day.date] = GamesParse(day)
+        return parses[day.date]
+
+    days = days_of(context)
+    run = run_etl(replace(ETL, parser=parser), context, platform, lake, days)
+    counts = {name: run.counts[name] for name in FILE_COUNTS}
     for name in ETL_DESCRIPTIONS:
         yield dg.MaterializeResult(asset_key=etl_key(name), metadata={
-            **counts, "rows_replaced": replaced_rows[name], **lake.days_row_count(etl_key(name), days)})
+            **counts, "rows_replaced": run.rows_replaced[name], **lake.days_row_count(etl_key(name), days)})
+    checked = {day: {name: pl.concat(parts) for name, parts in parse.checked.items()} for day, parse in parses.items()}
     yield from day_checks(lake, platform.data_dir, days, checked)
 
 

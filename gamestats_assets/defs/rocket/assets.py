@@ -11,6 +11,7 @@ them is declared in `tables.py`.
 
 import datetime as dt
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -26,11 +27,10 @@ from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.intake.discovery import day_folder, visible_files
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day, reused_rows
+from gamestats_assets.lib.intake.etl_day import FILE_COUNTS, EtlDay, EtlTables, GameKeys, Parsed, run_etl
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
 from gamestats_assets.lib.intake.landing import build_day_landing
-from gamestats_assets.lib.intake.quarantine import quarantine_file
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
-from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 
 UPLOAD_POLL_SECONDS = 5
@@ -137,23 +137,35 @@ GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells", "rep
 """The ETL tables whose rows are a game's (`match_id`), which the tables computed by game read."""
 
 
-def replaced_games(matches: pl.LazyFrame, replaced: list[str]) -> set[str]:
-    """The games whose `etl/matches` rows (`matches`, the day's) came from the files `replaced`: their rows change
-    whether or not a file of the run holds them again."""
-    if FILE_COLUMN not in matches.collect_schema().names():
-        return set()
-    return set(matches.filter(pl.col(FILE_COLUMN).is_in(replaced)).select("match_id").collect().to_series())
+GAMES = GameKeys("match_id", {name: ("matches", GAME_TABLES) for name in GAME_TABLES}, renew_replaced=True)
+"""Every ETL table of a game holds the games of the unchanged files' `etl/matches` rows and those the run wrote; a
+game whose rows a replaced file held gets a new token even when another file still holds a record of it."""
 
 
-def record_generations(data_dir: str, day: dt.date, held: pl.DataFrame, written: set[str], taken_out: set[str]) -> None:
-    """Record the games each ETL table of a game holds of `day`, those of the unchanged files (`held`, their
-    `etl/matches` rows) and those the run `written`, with a new token for the games whose rows the run wrote or took
-    out (`taken_out`, those of the files it replaced; `lib/refresh/generations.py`): the tables computed by game
-    compute those again."""
-    tokens = renewed(read_generations(data_dir, etl_key("matches"), day), set(held["match_id"].to_list()) | written,
-                     written | taken_out)
-    for name in GAME_TABLES:
-        write_generations(data_dir, etl_key(name), day, tokens)
+PARSE_COUNTS = ("replays_parsed_ahead", "replays_parse_seconds", "replays_parse_cpu_seconds")
+"""What the parse of the run's replays cost, in its metadata."""
+
+
+def replays_parse(day: EtlDay, data_dir: str) -> Callable[[Sequence[Path]], Parsed]:
+    """The parse of a day's fresh files (`read_files`): raw replays a process per core, but those parsed as they were
+    received, taken from where they wait and dropped once the day is committed; a record the day's unchanged files
+    hold is kept from them (`new_records`)."""
+
+    def parse(files: Sequence[Path]) -> Parsed:
+        held = dict(day.held)
+        read = read_files(day.folder, list(files), held_replays(held["matches"]), ahead=ahead_folder(data_dir))
+        costs = (len(read.taken_ahead), read.replays_parse_seconds, read.replays_parse_cpu_seconds)
+        return Parsed(new_records(fresh_tables(read, day.date), held), read.rejected, dict(zip(PARSE_COUNTS, costs)),
+                      committed=lambda: discard(ahead_folder(data_dir), read.taken_ahead))
+
+    return parse
+
+
+def etl_tables(data_dir: str) -> EtlTables:
+    """The day's ETL tables as the protocol runs them (`lib/intake/etl_day.py`), over the data folder `data_dir`."""
+    return EtlTables(DOMAIN, "replays", READER_VERSION, {name: etl_key(name) for name in ETL_TABLES},
+                     lambda day: replays_parse(day, data_dir), files=day_files,
+                     held={name: (columns, None) for name, columns in HELD_COLUMNS.items()}, games=GAMES)
 
 
 @dg.multi_asset(
@@ -180,34 +192,9 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     not parse is quarantined under `quarantine/rocket/<day>/` with the reason. Raw replays are parsed a process per
     core, but for an upload parsed as it was received (`sources.replays.parsed`, `replays_parsed_ahead` of them);
     `replays_parse_seconds` and `replays_parse_cpu_seconds` say what the parse cost."""
-    counts = {"files_quarantined": 0, "files_parsed": 0, "files_reused": 0, "files_removed": 0, "rows_replaced": 0,
-              "replays_parsed_ahead": 0, "replays_parse_seconds": 0.0, "replays_parse_cpu_seconds": 0.0}
-    for day in days_of(context):
-        folder = day_folder(platform, DOMAIN, day.isoformat())
-        plan = plan_day(platform, DOMAIN, "replays", day, folder, day_files(folder), READER_VERSION)
-        held = {name: reused_rows(lake.day_rows(etl_key(name), day), plan.unchanged, columns)
-                for name, columns in HELD_COLUMNS.items()}
-        read = read_files(folder, plan.fresh, held_replays(held["matches"]), ahead=ahead_folder(platform.data_dir))
-        rejected = [path for path, _ in read.rejected]
-        for path, reason in read.rejected:
-            quarantine_file(platform.quarantine_dir, path, DOMAIN, day.isoformat(), reason)
-        plan.begin()
-        replaced = plan.replaced(rejected)
-        taken_out, written_games = replaced_games(lake.day_rows(etl_key("matches"), day), replaced), set()
-        for name, rows in new_records(fresh_tables(read, day), held).items():
-            if name in GAME_TABLES:
-                written_games |= set(rows["match_id"].to_list())
-            written = lake.replace_files(etl_key(name), context.assets_def.specs_by_key[etl_key(name)].metadata,
-                                         context.assets_def.partitions_def, day, rows, replaced, FILE_COLUMN)
-            counts["rows_replaced"] += written["rows_replaced"]
-        record_generations(platform.data_dir, day, held["matches"], written_games, taken_out)
-        plan.commit(rejected)
-        discard(ahead_folder(platform.data_dir), read.taken_ahead)
-        for name, value in {**plan.metadata, "files_quarantined": len(read.rejected),
-                            "replays_parsed_ahead": len(read.taken_ahead),
-                            "replays_parse_seconds": read.replays_parse_seconds,
-                            "replays_parse_cpu_seconds": read.replays_parse_cpu_seconds}.items():
-            counts[name] += value
+    run = run_etl(etl_tables(platform.data_dir), context, platform, lake)
+    counts = {**{name: run.counts[name] for name in FILE_COUNTS}, "rows_replaced": sum(run.rows_replaced.values()),
+              **{name: run.counts.get(name, 0) for name in PARSE_COUNTS}}
     counts = {name: round(value, 2) if isinstance(value, float) else value for name, value in counts.items()}
     for name in ETL_TABLES:
         yield dg.MaterializeResult(asset_key=etl_key(name), metadata={

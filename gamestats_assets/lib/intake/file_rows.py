@@ -13,7 +13,8 @@ the first again and takes the rows of the second out, and the rows of the others
 may write the fresh files' rows in batches (`DayFiles.batches`, at most `GAMESTATS_PARSE_BATCH_FILES` files each), so
 that what it holds at once is a batch's, not the day's: until `commit`, the fresh files are recorded as pending (no
 stamp), so that after a failure the next run parses those still there again, replacing the rows an earlier batch
-wrote of them, and takes out the rows of those gone."""
+wrote of them, and takes out the rows of those gone. The sequence a domain's ETL runs with these (plan, begin,
+replace, commit) is written once, in `etl_day.py`."""
 
 from __future__ import annotations
 
