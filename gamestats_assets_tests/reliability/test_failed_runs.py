@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from gamestats_assets.lib.authoring import keyed
+from gamestats_assets.lib.refresh import by_key as keyed
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.publish import by_key
 from gamestats_assets_tests.lol.real_games import RANKED, TOURNAMENT, load, variant
