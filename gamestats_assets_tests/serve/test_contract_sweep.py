@@ -29,12 +29,15 @@ from gamestats_assets.serve.accounts import KEY
 from gamestats_assets.serve.app import ROUTERS, UPLOADS, create_app
 from gamestats_assets.serve.contract import EXAMPLES
 from gamestats_assets.serve.settings import ServeSettings
+from gamestats_assets.sources.ballchasing.client import TOKEN_ENV, URL_ENV
 from gamestats_assets_tests.rocket.conftest import REPLAYS
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.forged import with_section_crcs
 from gamestats_assets_tests.serve.conftest import DAY, L2M_DAYS, TOKEN, client_for, publish_rocket_day
 from gamestats_assets_tests.serve.running import landed_upload
 from gamestats_assets_tests.serve.test_admin_roster import file_players, submitted, tick
+from gamestats_assets_tests.serve.test_rocket_imports import BALLCHASING_TOKEN, ballchasing  # noqa: F401 (a fixture)
+from gamestats_assets_tests.serve.test_rocket_imports import REPLAY_ID as BALLCHASING_REPLAY
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 UNKNOWN = {"season_id": "no-such-season", "division": "no-such-division", "group": "no-such-group",
@@ -57,6 +60,7 @@ PAGED = {("GET", "/api/v1/tournaments/leaderboard/teams"): ("data", "teams"),
          ("GET", "/api/v1/lol/tier-list"): ("data", "champions"),
          ("GET", "/api/v1/rocket/replays/recent"): ("metadata", None),
          ("GET", "/api/v1/rocket/training/packs"): ("metadata", None),
+         ("GET", "/api/v1/rocket/leaderboards"): ("metadata", None),
          **{("GET", f"/api/v1/lol/champions/{{champion}}/{path}"): ("metadata", None) for path in (
              "roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
              "rune-pages", "spells", "starting-items")},
@@ -371,8 +375,13 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
     assert {key for key in routes() if key[1].startswith((base, "/api/v1/l2m"))} - asked == set()
 
 
-def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(document, rocket_day, kept):
+def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(document, rocket_day, kept, ballchasing,
+                                                                          monkeypatch):
     pg_url, data_dir = rocket_day["pg_url"], rocket_day["data_dir"]
+    monkeypatch.setenv(URL_ENV, ballchasing)
+    monkeypatch.setenv(TOKEN_ENV, BALLCHASING_TOKEN)
+    band, playlist = first(pg_url, "SELECT rank_band, playlist FROM rocket.player_stats WHERE stat_type = 'goals' "
+                                   "AND value_bin IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1")
     (player,) = first(pg_url, "SELECT player_id FROM rocket.player_stats GROUP BY player_id "
                               "ORDER BY count(DISTINCT match_id) DESC, player_id LIMIT 1")
     (trained,) = first(pg_url, "SELECT player_id FROM rocket.training_sessions ORDER BY 1 LIMIT 1")
@@ -392,12 +401,16 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
                  Ask("GET", f"{base}/replays/{{replay_id}}", f"{base}/replays/{replay}", headers={}),
                  Ask("GET", f"{base}/training/packs", f"{base}/training/packs", params={"q": "a"}, headers={}),
                  Ask("GET", f"{base}/players", f"{base}/players", headers={}),
+                 Ask("GET", f"{base}/leaderboards", f"{base}/leaderboards", headers={}, params={
+                     "stat": "goals", "band": band, "playlist": playlist, "min_games": 1}),
                  Ask("GET", f"{base}/stats", f"{base}/stats", headers={})]
         writes = [Ask("POST", f"{base}/training/sessions", f"{base}/training/sessions", body={
                       "player_id": trained, "pack_code": pack, "started_at": "2026-03-01T18:00:00Z",
                       "duration_seconds": 600, "attempts": 10, "successes": 4}),
                   Ask("POST", f"{base}/replays/upload", f"{base}/replays/upload",
-                      content=(REPLAYS / "0_SAVES.replay").read_bytes())]
+                      content=(REPLAYS / "0_SAVES.replay").read_bytes()),
+                  Ask("POST", f"{base}/replays/ballchasing", f"{base}/replays/ballchasing",
+                      body={"ballchasing_id": BALLCHASING_REPLAY})]
         asked = sweep(document, client, reads + writes, kept, roles={a.route: stranger for a in writes})
         garbage = checked(document, writes[1], writes[1].send(client, content=b"not a replay at all"), 415)
         assert "not a Rocket League replay" in garbage.json()["detail"]
