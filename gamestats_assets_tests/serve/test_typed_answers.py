@@ -141,7 +141,10 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
             reasons += 1
             assert typed_get(rocket_client, f"{base}/{path}", {"player_id": without[0]})[1]["metadata"]["reason"]
     assert reasons, "no player lacks a rank prediction, recommendations or skill scores: the empty answers untried"
-    for path, params in ((f"replays/{replay}", {}), ("training/packs", {"q": "a"}), ("players", {}), ("stats", {})):
+    (band,) = first(rocket_day["pg_url"], "SELECT rank_band FROM rocket.player_stats WHERE stat_type = 'goals' "
+                                          "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+    for path, params in ((f"replays/{replay}", {}), ("training/packs", {"q": "a"}), ("players", {}), ("stats", {}),
+                         ("leaderboards", {"stat": "goals", "band": band, "min_games": 1})):
         route, answer = typed_get(rocket_client, f"{base}/{path}", params)
         asked.add(route)
         assert answer["data"], path
