@@ -17,6 +17,8 @@ import re
 import zlib
 from pathlib import Path
 
+from gamestats_assets.lib.core.settings import env_count
+
 UUID = re.compile(r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}")
 """A UUID, with or without its hyphens (match ids, replay ids)."""
 GZIP_MAGIC = b"\x1f\x8b"
@@ -69,10 +71,7 @@ def entry_refusal(entry: os.DirEntry) -> str | None:
 
 def max_decompressed_bytes() -> int:
     """`GAMESTATS_MAX_DECOMPRESSED_BYTES`: the most bytes one gzip file or answer may expand to (default 2 GiB)."""
-    value = os.environ.get(MAX_DECOMPRESSED_ENV) or str(DEFAULT_MAX_DECOMPRESSED)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{MAX_DECOMPRESSED_ENV} must be a whole number of bytes of at least 1, not {value!r}")
-    return int(value)
+    return env_count(MAX_DECOMPRESSED_ENV, DEFAULT_MAX_DECOMPRESSED, "bytes")
 
 
 def gunzip_chunks(chunks, origin: str, limit: int) -> bytes:

@@ -37,6 +37,15 @@ def _count(name: str, value: str) -> int:
     return int(value)
 
 
+def env_count(name: str, default: int, unit: str) -> int:
+    """The environment variable `name`, a whole number of `unit` of at least 1 (`default` when unset or empty); a
+    `ValueError` naming it otherwise."""
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of {unit} of at least 1, not {value!r}")
+    return int(value)
+
+
 def _minutes(name: str, value: str) -> int:
     if _count(name, value) > 60:
         raise ValueError(f"{name} must be a whole number of minutes from 1 to 60, not {value!r}")

@@ -32,6 +32,7 @@ import polars as pl
 
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.lib.core.platform import PlatformResource
+from gamestats_assets.lib.core.settings import env_count
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
 
 BATCH_FILES_ENV = "GAMESTATS_PARSE_BATCH_FILES"
@@ -47,10 +48,7 @@ FILE_COLUMN = "source_file"
 def batch_files() -> int:
     """`GAMESTATS_PARSE_BATCH_FILES`: the most fresh files of a day a reader parses and writes at once (default
     2,000)."""
-    value = os.environ.get(BATCH_FILES_ENV) or str(DEFAULT_BATCH_FILES)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{BATCH_FILES_ENV} must be a whole number of files of at least 1, not {value!r}")
-    return int(value)
+    return env_count(BATCH_FILES_ENV, DEFAULT_BATCH_FILES, "files")
 
 
 def digest(path: Path) -> str:

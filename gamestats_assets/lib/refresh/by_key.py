@@ -11,7 +11,6 @@ before a failure and not recorded is computed again on the next run; its rows ar
 published one is published by key from the same tokens (`lib/publish/by_key.py`)."""
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import polars as pl
 
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.provenance import WORKER_METADATA, step_worker
+from gamestats_assets.lib.core.settings import env_count
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.partitioning import PARTITION_COLUMN
 from gamestats_assets.lib.refresh.generations import Generations, combined, read_generations, stale, write_generations
@@ -131,10 +131,7 @@ DEFAULT_BATCH_KEYS = 2000
 def batch_keys() -> int:
     """`GAMESTATS_BY_KEY_BATCH_KEYS`: the most keys (games) a table computed by key computes at once (default
     2,000)."""
-    value = os.environ.get(BATCH_KEYS_ENV) or str(DEFAULT_BATCH_KEYS)
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"{BATCH_KEYS_ENV} must be a whole number of keys of at least 1, not {value!r}")
-    return int(value)
+    return env_count(BATCH_KEYS_ENV, DEFAULT_BATCH_KEYS, "keys")
 
 
 def day_keys(lake: DeltaLakeIOManager, keys: Sequence[dg.AssetKey], day: dt.date, column: str) -> list[str]:
