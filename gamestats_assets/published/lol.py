@@ -268,7 +268,10 @@ COLUMNS: dict[str, Columns] = described({
         "kda_ci_low": DOUBLE, "kda_ci_high": DOUBLE, "queue_games": BIGINT("the queue and patch's counted games"),
         "pick_rate": DOUBLE("picked_games / queue_games"), "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "pick_rate_ci_low": DOUBLE,
-        "pick_rate_ci_high": DOUBLE, "tier": TIER},
+        "pick_rate_ci_high": DOUBLE,
+        "banned_games": BIGINT("the queue and patch's counted games in which either team banned the champion"),
+        "ban_rate": DOUBLE("banned_games / queue_games (0 in a queue without bans)"), "ban_rate_ci_low": DOUBLE,
+        "ban_rate_ci_high": DOUBLE, "tier": TIER},
     "bot_duo_stats": {
         "queue": TEXT, "patch": TEXT, "adc_champion_id": BIGINT("the BOTTOM player's champion key"),
         "support_champion_id": BIGINT("the UTILITY player's champion key"), "adc_champion_name": TEXT("its name"),

@@ -92,7 +92,7 @@ ETL_METADATA = {PARTITION_COLUMN: "date", PHYSICAL_PARTITIONING: False}
 unpartitioned write is the cheaper (`physically_partitioned`)."""
 
 
-READER_VERSION = "1"
+READER_VERSION = "2"
 """The version of the day's reader (`parse_files`): a new one parses every file of a day again on its next run."""
 
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import msgspec
 
-from gamestats_assets.generator.emitters.lol_pool import CLASS_OF, POOL, most_played, pick_weights
+from gamestats_assets.generator.emitters.lol_pool import (
+    BANS_PER_TEAM,
+    CLASS_OF,
+    POOL,
+    UNUSED_BAN,
+    ban_weights,
+    most_played,
+    pick_weights,
+)
 from gamestats_assets.lib.core.allocation import bulk_allocation
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.league import APEX, DIVISIONS, LEAGUE_SUFFIX, SOLO, TIERS
@@ -436,6 +444,23 @@ def participant_frames(rng: random.Random, players: list[Player], frame_count: i
     return frames
 
 
+def draw_bans(rng: random.Random, players: list[Player], names: Names) -> dict[int, list[dict]]:
+    """Each team's five bans (`BanDto`: champion key, pick turn 1–10), drawn by `ban_weights` among the champions
+    nobody plays in the game (bans come before picks), a few left unused (-1)."""
+    picked = {p.champion for p in players}
+    candidates, weights = ban_weights()
+    pool = [(name, weight) for name, weight in zip(candidates, weights, strict=True) if name not in picked]
+    banned: list[str] = []
+    while len(banned) < BANS_PER_TEAM * len(TEAMS):
+        name = rng.choices([n for n, _ in pool], weights=[w for _, w in pool])[0]
+        banned.append(name)
+        pool = [(n, w) for n, w in pool if n != name]
+    return {team: [{"championId": -1 if rng.random() < UNUSED_BAN else names.champion_id[name],
+                    "pickTurn": index * BANS_PER_TEAM + turn + 1}
+                   for turn, name in enumerate(banned[index * BANS_PER_TEAM:(index + 1) * BANS_PER_TEAM])]
+            for index, team in enumerate(TEAMS)}
+
+
 def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[str, dict, dict]:
     """One game: its match id (`EUW1_<day ordinal><4-digit game number>`), `MatchDto` (with the `metadata`
     wrapper, `gameDuration` in seconds) and `MatchTimelineDto` (a frame every minute with its events and ten
@@ -443,7 +468,8 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
 
     Five positions, each with its champions of `lol_pool.POOL` picked by popularity; two teams with a latent strength (which also raises
     their gold and xp); per player a first core item among three mythics, two later legendaries, a skill
-    max order among two, wards and deaths at their rates. Purchases include starters, components, boots,
+    max order among two, wards and deaths at their rates; each team's five bans among the others (`draw_bans`).
+    Purchases include starters, components, boots,
     undos and sales; objectives go to either team at random and kills pick a random enemy killer."""
     rng = game_rng(seed, day, number)
     match_id = match_id_for(day, number)
@@ -484,7 +510,8 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
     puuids = [puuid_of(seed, game_id, p.participant_id) for p in players]
     loadout_rng = random.Random(f"lol/{seed}/{day.isoformat()}/{number}/loadout")
     loadouts = {p.participant_id: loadout(loadout_rng, p) for p in players}
-    teams = [{"teamId": team, "win": team == winner, "bans": [],
+    bans = draw_bans(random.Random(f"lol/{seed}/{day.isoformat()}/{number}/bans"), players, names)
+    teams = [{"teamId": team, "win": team == winner, "bans": bans[team],
               "objectives": {"riftHerald": {"first": herald_team == team,
                                             "kills": sum(1 for _, k, t in takes if k == "RIFTHERALD" and t == team)}}}
              for team in TEAMS]

@@ -76,6 +76,20 @@ def pick_weights(position: str) -> tuple[float, ...]:
     return tuple(math.exp(-rank / POPULARITY_SCALE) for rank in range(1, len(POOL[position]) + 1))
 
 
+BANS_PER_TEAM = 5
+UNUSED_BAN = 0.02
+"""The share of bans a team leaves unused (Riot's `championId` -1)."""
+
+
+@cache
+def ban_weights() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Every champion of the pool and its relative chance to be banned: its pick weight in its position, so a
+    position's most played champions are banned in about a third of games and the long tail almost never."""
+    champions = [(champion, weight) for position, pool in POOL.items()
+                 for (champion, _), weight in zip(pool, pick_weights(position), strict=True)]
+    return tuple(name for name, _ in champions), tuple(weight for _, weight in champions)
+
+
 def most_played(per_position: int) -> tuple[str, ...]:
     """The `per_position` most played champions of every position."""
     return tuple(champion for champions in POOL.values() for champion, _ in champions[:per_position])

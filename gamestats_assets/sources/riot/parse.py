@@ -70,9 +70,11 @@ MATCHES_SCHEMA = {
     "game_start": pl.Datetime("ms", "UTC"), "game_duration_raw": pl.Int64, "duration_unit": pl.String,
     "game_duration_s": pl.Float64, "game_version": pl.String, "patch": pl.String, "queue_id": pl.Int64,
     "map_id": pl.Int64, "game_mode": pl.String, "game_type": pl.String, "winning_team_id": pl.Int64,
-    "participants": pl.Int32, "has_metadata": pl.Boolean, "source_file": pl.String,
+    "participants": pl.Int32, "banned_champion_ids": pl.List(pl.Int64), "has_metadata": pl.Boolean,
+    "source_file": pl.String,
 }
-"""`lol/etl/matches`: one row per match (`MatchDto.info`), key match_id."""
+"""`lol/etl/matches`: one row per match (`MatchDto.info`), key match_id. `banned_champion_ids`: the champions
+either team banned, each once, ascending (empty in a queue without bans)."""
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def parse_matches(documents: Iterable[tuple[str, bytes]], held: dict[str, str] |
             "game_version": info.gameVersion, "patch": f"{patch[0]}.{patch[1]}" if patch else None,
             "queue_id": info.queueId, "map_id": info.mapId, "game_mode": info.gameMode, "game_type": info.gameType,
             "winning_team_id": winners[0] if len(winners) == 1 else None, "participants": len(info.participants),
-            "has_metadata": document.metadata is not None, "source_file": name,
+            "banned_champion_ids": banned_champions(info.teams), "has_metadata": document.metadata is not None, "source_file": name,
         })
         players.extend(info.participants)
         player_matches.extend([match_id] * len(info.participants))
@@ -223,6 +225,12 @@ def parse_matches(documents: Iterable[tuple[str, bytes]], held: dict[str, str] |
     position = pl.col("team_position")
     participants = participants.with_columns(pl.when(position.is_in(TEAM_POSITIONS)).then(position).alias("team_position"))
     return ParsedMatches(matches, participants, rejects)
+
+
+def banned_champions(teams: list[schema.Team] | None) -> list[int]:
+    """The champions a game's teams banned, each once, ascending: a ban not used (`championId` -1) is none."""
+    return sorted({ban.championId for team in teams or [] for ban in team.bans or []
+                   if ban.championId is not None and ban.championId > 0})
 
 
 def timeline_match_id(document: timeline.TimelineDocument, info: timeline.TimelineInfo, name: str,

@@ -84,9 +84,16 @@ class Participant(msgspec.Struct):
     """The rune page (`perks.styles[].selections[].perk`); parsed into the `rune_*` columns."""
 
 
+class Ban(msgspec.Struct):
+    championId: int | None = None
+    """The champion banned; -1 (or absent) for a ban not used."""
+    pickTurn: int | None = None
+
+
 class Team(msgspec.Struct):
     teamId: int
     win: bool | None = None
+    bans: list[Ban] | None = None
 
 
 class MatchInfo(msgspec.Struct):

@@ -51,6 +51,7 @@ def games(matches: pl.DataFrame, participants: pl.DataFrame, frames: pl.DataFram
     under `REMAKE_SECONDS`. `afk_players`: players the timeline shows away (`afk_players`; 0 without a
     timeline). `counted` = neither a remake nor a game with an AFK player, of a known patch: the others stay
     in the lake and are counted by the `excluded_games` check, but no statistic uses them.
+    `banned_champion_ids`: the champions either team banned, each once.
     """
     flags = participants.lazy().group_by("match_id").agg(
         pl.col("game_ended_in_early_surrender").any().alias("early_surrender"),
@@ -59,11 +60,12 @@ def games(matches: pl.DataFrame, participants: pl.DataFrame, frames: pl.DataFram
     remake = pl.when(pl.col("has_flag")).then(pl.col("early_surrender")).otherwise(
         pl.col("game_duration_s") < REMAKE_SECONDS).fill_null(False)
     return (
-        matches.lazy().select("match_id", "queue_id", "patch", "map_id", "game_duration_s")
+        matches.lazy().select("match_id", "queue_id", "patch", "map_id", "game_duration_s", "banned_champion_ids")
         .join(flags, on="match_id", how="left").join(away, on="match_id", how="left")
         .select("match_id", "queue_id", queue_name(pl.col("queue_id")).alias("queue"), "patch",
                 (pl.col("map_id") == SUMMONERS_RIFT_MAP).fill_null(False).alias("summoners_rift"),
-                remake.alias("remake"), pl.col("afk_players").fill_null(0).cast(pl.Int32))
+                remake.alias("remake"), pl.col("afk_players").fill_null(0).cast(pl.Int32),
+                pl.col("banned_champion_ids").fill_null([]))
         .with_columns((~pl.col("remake") & (pl.col("afk_players") == 0) & pl.col("patch").is_not_null())
                       .alias("counted"))
         .sort("match_id").collect()

@@ -85,6 +85,8 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
     el("div", { class: "kpi" }, "Win rate", el("b", {}, rateOf(current))),
     el("div", { class: "kpi" }, "Pick rate", el("b", {}, `${pct(current.pick_rate)}`),
        el("span", { class: "muted" }, `[${pct(current.pick_rate_ci_low)}–${pct(current.pick_rate_ci_high)}] of ${fmt(current.queue_games)} games`)),
+    ...(roles.data.length ? [el("div", { class: "kpi" }, "Ban rate", el("b", {}, pct(roles.data[0].ban_rate)),
+       el("span", { class: "muted" }, `[${pct(roles.data[0].ban_rate_ci_low)}–${pct(roles.data[0].ban_rate_ci_high)}] of ${fmt(roles.data[0].queue_games)} games`))] : []),
     el("div", { class: "kpi" }, "Change since last patch", el("b", {}, current.win_rate_change === null ? "first patch"
       : `${current.win_rate_change > 0 ? "+" : ""}${fmt(current.win_rate_change * 100, 1)} pts`)),
   ] : [empty("No games of this champion on this patch.")]));

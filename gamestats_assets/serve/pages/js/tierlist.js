@@ -57,6 +57,8 @@ function draw(query, answer) {
       cell: (r) => rateCell(r.win_rate, r.win_rate_ci_low, r.win_rate_ci_high, r.games, r.low_sample) },
     { key: "pick", label: "Pick rate [95% CI]", descending: true, value: (r) => r.pick_rate,
       cell: (r) => `${pct(r.pick_rate)} [${pct(r.pick_rate_ci_low)}–${pct(r.pick_rate_ci_high)}]` },
+    { key: "ban", label: "Ban rate [95% CI]", descending: true, value: (r) => r.ban_rate,
+      cell: (r) => `${pct(r.ban_rate)} [${pct(r.ban_rate_ci_low)}–${pct(r.ban_rate_ci_high)}]` },
     { key: "games", label: "Games", descending: true, value: (r) => r.games },
     { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
   ], answer.champions, { sortKey: "rank", onRow: (row) => championPage(row, answer),
