@@ -19,10 +19,16 @@ CREATE TABLE lol.champion_stats (
     win_rate_ci_high double precision,
     pick_rate_ci_low double precision,
     pick_rate_ci_high double precision,
+    banned_games bigint,
+    ban_rate double precision,
+    ban_rate_ci_low double precision,
+    ban_rate_ci_high double precision,
     tier text NOT NULL DEFAULT 'all',
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
     CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     CHECK (picked_games <= games AND picked_games <= queue_games),
     CHECK (pick_rate > 0 AND pick_rate <= 1),
+    CHECK (banned_games BETWEEN 0 AND queue_games),
+    CHECK (ban_rate_ci_low <= ban_rate + 1e-9 AND ban_rate <= ban_rate_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, tier, team_position, champion_id)
 );
