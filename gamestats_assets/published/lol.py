@@ -102,6 +102,36 @@ COLUMNS: dict[str, Columns] = described({
         "dpm_ci_low": DOUBLE, "dpm_ci_high": DOUBLE, "kda_mean": DOUBLE, "kda_ci_low": DOUBLE, "kda_ci_high": DOUBLE,
         "champion_games": BIGINT, "pick_rate": DOUBLE, "win_rate": DOUBLE, "low_sample": BOOLEAN,
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "tier": TIER},
+    "skill_path_stats": {
+        "queue": TEXT, "patch": TEXT, "champion_id": BIGINT,
+        "skill_path": TEXT("the skill of each of the first 15 skill points in order, level 1 first: `Q`, `W`, `E` or "
+                           "`R` (`QWEQQRQEQEREEWW`)"),
+        "champion_name": TEXT, "games": BIGINT("the champion's counted games whose player took this path"),
+        "wins": BIGINT,
+        "champion_games": BIGINT("the champion's counted games whose player put at least 15 skill points in"),
+        "pick_rate": DOUBLE("games / champion_games: the share of the players who reached 15 points"),
+        "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
+        "tier": TIER},
+    "late_item_stats": {
+        "queue": TEXT, "patch": TEXT, "champion_id": BIGINT,
+        "slot": INTEGER("the core item's place by completion: 4, 5 or 6"),
+        "item_id": BIGINT("the core (legendary or mythic) item completed in that place"), "champion_name": TEXT,
+        "item_name": TEXT("its name in the Data Dragon of the game's patch"),
+        "games": BIGINT("the champion's counted games with this item in this place"), "wins": BIGINT,
+        "champion_games": BIGINT("the champion's counted games whose build reached the place"),
+        "pick_rate": DOUBLE("games / champion_games: the share of the builds that reached the place"),
+        "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
+        "tier": TIER},
+    "boots_stats": {
+        "queue": TEXT, "patch": TEXT, "champion_id": BIGINT,
+        "item_id": BIGINT("the first finished (tier-2) boots the player completed: Data Dragon items tagged `Boots` "
+                          "built from the basic Boots"),
+        "champion_name": TEXT, "item_name": TEXT("its name in the Data Dragon of the game's patch"),
+        "games": BIGINT("the champion's counted games with these boots"), "wins": BIGINT,
+        "champion_games": BIGINT("the champion's counted games whose player finished a pair of boots"),
+        "pick_rate": DOUBLE("games / champion_games: the share of the players who finished boots"),
+        "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
+        "tier": TIER},
     "objective_stats": {
         "queue": TEXT, "patch": TEXT, "objective": TEXT("dragon, herald, baron or tower"),
         "games": BIGINT("counted Summoner's Rift games where a team with a known result took it"),
@@ -150,9 +180,9 @@ COLUMNS: dict[str, Columns] = described({
         "min_games": BIGINT("the fewest teams each side a row needs")},
     "vision_stats": {
         "queue": TEXT, "patch": TEXT, "team_position": TEXT("the role"),
-        "vision_band": INTEGER("the role's quartile of vision per minute, 1 (lowest) to 4"),
+        "vision_band": INTEGER("the role's quartile of vision score per minute, 1 (lowest) to 4"),
         "games": BIGINT("the players of the band (one per counted Summoner's Rift game)"), "wins": BIGINT,
-        "vision_min": DOUBLE("the band's lowest vision per minute (wards placed and killed)"),
+        "vision_min": DOUBLE("the band's lowest vision score per minute (Riot's `visionScore`)"),
         "vision_max": DOUBLE("the band's highest"),
         "vision_score_per_min_mean": DOUBLE("mean vision score per minute"), "vision_score_per_min_ci_low": DOUBLE,
         "vision_score_per_min_ci_high": DOUBLE, "deaths_per_10_mean": DOUBLE("mean deaths per 10 minutes"),

@@ -19,6 +19,7 @@ from gamestats_assets.defs.lol.transforms import (
     objectives,
     pattern_sums,
     patterns,
+    reached,
     std,
     trends,
     win_model,
@@ -46,7 +47,7 @@ STD_TABLES = [
             undated(lambda events, matches: std.item_purchases(events, matches, ddragon.game_items(matches))),
             "Completed items bought, in order (key date, match_id, participant_id, event_index): undo, sale and "
             "component purchases resolved; core = legendary and mythic items (Data Dragon of the game's patch); "
-            "core_rank 1..3.", {"events": EVENTS, "matches": MATCHES}),
+            "core_rank 1, 2, 3... by completion.", {"events": EVENTS, "matches": MATCHES}),
     by_game("std", "skill_orders", undated(std.skill_orders),
             "Skill level-up sequence and max order (Q/W/E) per player (key date, match_id, participant_id).",
             {"events": EVENTS}),
@@ -151,6 +152,7 @@ PICK_CHECKS = (*RATE_CHECKS, "champion_games >= games", "pick_rate > 0 AND pick_
 PLAYERS = {"players": "std/participant_games"}
 GAMES = {"games": "std/games"}
 LOADOUTS = {**PLAYERS, "loadouts": "std/loadouts"}
+PURCHASES = {**PLAYERS, "purchases": "std/item_purchases"}
 STATISTICS = [
     folded_statistic("champion_stats", champions.champion_stats, champions.CHAMPION_STATS, {**PLAYERS, **GAMES},
                      ("queue", "patch", "team_position", "champion_id"),
@@ -161,6 +163,13 @@ STATISTICS = [
                      ("queue", "patch", "champion_id", "depth", "core_path"), ()),
     folded_statistic("skill_order_stats", cons.skill_order_stats, cons.SKILL_ORDERS, PLAYERS,
                      ("queue", "patch", "champion_id", "max_order"), ()),
+    folded_statistic("skill_path_stats", reached.skill_path_stats, reached.SKILL_PATHS,
+                     {**PLAYERS, "skills": "std/skill_orders"}, ("queue", "patch", "champion_id", "skill_path"),
+                     PICK_CHECKS),
+    folded_statistic("late_item_stats", reached.late_item_stats, reached.LATE_ITEMS, PURCHASES,
+                     ("queue", "patch", "champion_id", "slot", "item_id"), (*PICK_CHECKS, "slot BETWEEN 4 AND 6")),
+    folded_statistic("boots_stats", reached.boots_stats, reached.BOOTS, PURCHASES,
+                     ("queue", "patch", "champion_id", "item_id"), PICK_CHECKS),
     folded_statistic("objective_stats", cons.objective_stats, cons.OBJECTIVE_STATS,
                      {"first_objectives": "std/first_objectives", "coordination": "std/team_coordination", **GAMES},
                      ("queue", "patch", "objective"), (), tiered=False),
@@ -207,9 +216,9 @@ STATISTICS = [
                                             "significant": int(table["significant"].fill_null(False).sum())}),
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side) and
-refreshed for the queues and patches whose games changed; the
-tier list, builds, skill orders, matchups, win rates by length, patch trend, keystones, rune pages, spells and
-starting items also within each slice of ranked tiers."""
+refreshed for the queues and patches whose games changed; the tier list, builds, skill orders and paths, late items,
+boots, matchups, win rates by length, patch trend, keystones, rune pages, spells and starting items also within each
+slice of ranked tiers."""
 
 TABLES = [*STD_TABLES, *STATISTICS]
 """Every lol table computed from the ETL tables: the Dagster assets and the in-memory runs are built from them."""

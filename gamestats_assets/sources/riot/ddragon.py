@@ -306,6 +306,16 @@ def by_patch(table: pl.DataFrame, patches: Iterable[str | None], id_column: str)
                       for part in (first, second, newest)])
 
 
+def tier_two_boots(items: pl.DataFrame) -> pl.DataFrame:
+    """The finished (tier-2) boots of `items` (rows of `ITEMS_SCHEMA` by `patch`): items tagged `Boots` built from
+    boots built from nothing (the basic Boots), not from other finished boots, as the tier-3 boots of 15.x are:
+    `patch` and `item_id`."""
+    built = items.filter((pl.col("tier") == "boots") & (pl.col("components").list.len() > 0))
+    upgrades = built.explode("components").join(built.select("patch", pl.col("item_id").alias("components")),
+                                                on=["patch", "components"], nulls_equal=True)
+    return built.join(upgrades, on=["patch", "item_id"], how="anti", nulls_equal=True).select("patch", "item_id")
+
+
 def items_by_patch(patches: Iterable[str | None], reference_dir: Path = REFERENCE_DIR) -> pl.DataFrame:
     """Items of each game patch (`by_patch`): `patch`, `reference_patch` and the `ITEMS_SCHEMA` columns."""
     return by_patch(tables(reference_dir)[0], patches, "item_id")
