@@ -90,6 +90,34 @@ def test_the_retention_triangle_marks_each_cohort_against_its_target(site, reque
         assert text(page, "#triangle thead").count("target") == 4
 
 
+def test_the_retention_chart_draws_each_target(site, request):
+    base, page, _ = site
+    with check(page, request):
+        clean_load(page, f"{base}/kpi.html?from={DAY}&to={LAST_DAY}")
+        labels, target = page.evaluate(
+            "(() => { const c = Chart.getChart(document.getElementById('retention'));"
+            " return [c.data.labels, c.data.datasets.find((d) => d.label === 'target %').data]; })()")
+        assert labels == ["D1", "D3", "D7"]
+        assert target == [pytest.approx(TARGETS["retention"][f"d{n}"] * 100) for n in (1, 3, 7)]
+
+
+def test_a_country_narrows_the_kpis_and_says_what_it_does_not(site, request):
+    base, page, pg_url = site
+    with check(page, request):
+        clean_load(page, f"{base}/kpi.html?from={WEEK_START}&to={LAST_DAY}")
+        countries = rows(pg_url, "SELECT country_code, sum(dau)::bigint FROM l2m.l2m_daily_kpis WHERE date BETWEEN "
+                                 "%s AND %s AND country_code IS NOT NULL GROUP BY 1 ORDER BY 2", WEEK_START, LAST_DAY)
+        assert page.evaluate("[...document.getElementById('country').options].map((o) => o.value).slice(1)") == sorted(
+            country for country, _ in countries)
+        country, user_days = countries[0]
+        choose(page, "country", country)
+        assert text(page, "[data-metric=mean_dau]").splitlines()[1] == f"{user_days / 7:,.0f}"
+        assert page.evaluate("[...document.querySelectorAll('#days tbody tr')].map((r) => "
+                             "Number(r.cells[1].innerText.replace(/,/g, ''))).reduce((a, b) => a + b, 0)") == user_days
+        assert f"{country} only" in text(page, "#country-note") and f"country_code={country}" in page.evaluate(
+            "location.search")
+
+
 def test_the_split_by_vip_tier_adds_up_to_the_active_users(site, request):
     base, page, pg_url = site
     with check(page, request):

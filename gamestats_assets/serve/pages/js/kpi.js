@@ -43,15 +43,17 @@ function byDay(rows) {
 function show(event) {
   event?.preventDefault();
   const query = { from: $("from").value, to: $("to").value, server_id: $("server").value };
+  const country = { country_code: $("country").value };
   const period = $("period").value;
-  remember({ ...query, period, by: $("split-by").value });
+  remember({ ...query, ...country, period, by: $("split-by").value });
   const range = { from: query.from, to: query.to };
   return run({
     regions: REGIONS.map((id) => $(id).closest(".chart") || $(id)),
-    fetch: () => Promise.all([api("/api/v1/l2m/kpis", query), api("/api/v1/l2m/retention", query),
-                              api("/api/v1/l2m/farms", query), api("/api/v1/l2m/compare", { to: query.to, period, server_id: query.server_id }),
-                              api("/api/v1/l2m/targets"), api("/api/v1/l2m/split", { ...query, by: $("split-by").value }),
-                              api("/api/v1/l2m/economy", query), api("/api/v1/l2m/revenue", range)]),
+    fetch: () => Promise.all([api("/api/v1/l2m/kpis", { ...query, ...country }), api("/api/v1/l2m/retention", query),
+                              api("/api/v1/l2m/farms", query),
+                              api("/api/v1/l2m/compare", { to: query.to, period, server_id: query.server_id, ...country }),
+                              api("/api/v1/l2m/targets"), api("/api/v1/l2m/split", { ...query, ...country, by: $("split-by").value }),
+                              api("/api/v1/l2m/economy", { ...query, ...country }), api("/api/v1/l2m/revenue", range)]),
     render: ([kpis, retention, farms, compare, targets, split, economy, revenue]) => {
       showCompare(compare, period);
       showDays(byDay(kpis.data));
@@ -59,7 +61,11 @@ function show(event) {
       showSplit(split, $("split-by").value);
       showEconomy(economy);
       showRevenue(revenue);
-      showCohorts(query, retention, farms);
+      showCohorts(query, retention, farms, targets.data.retention);
+      $("country-note").textContent = country.country_code
+        ? `KPIs, the comparison, the split and the economy: ${country.country_code} only. Retention, farms and revenue `
+          + "cover every country: cohorts and farms are kept by server."
+        : "";
     },
     failed: (error) => `Could not load the KPIs: ${error.message}`,
   });
@@ -69,7 +75,8 @@ const whereOf = (query) => query.server_id ? `server ${query.server_id}` : "all 
 
 /** Shows the range split another way, the rest of the page as it is. */
 function resplit() {
-  const query = { from: $("from").value, to: $("to").value, server_id: $("server").value, by: $("split-by").value };
+  const query = { from: $("from").value, to: $("to").value, server_id: $("server").value, by: $("split-by").value,
+                  country_code: $("country").value };
   remember({ ...query, period: $("period").value });
   return splitRun({
     regions: [$("split")],
@@ -123,10 +130,11 @@ function showDays(days) {
   ], days, { sortKey: "date" }) : empty("No day in this range."));
 }
 
-/** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate) and the
+/** Day-N retention (cohorts of the range pooled per N, with the Wilson interval of the pooled rate, against the
+ * retention target of each N where one is set) and the
  * accounts flagged as farms per day, over the server chosen (a cohort by the server its users started on, a farm
  * by its accounts on that server) or every server. */
-function showCohorts(query, retention, farms) {
+function showCohorts(query, retention, farms, targets) {
   const where = whereOf(query);
   $("retention-title").textContent = `Retention (${where})`;
   $("farms-title").textContent = `Accounts flagged as farms (${where})`;
@@ -140,6 +148,9 @@ function showCohorts(query, retention, farms) {
   chart($("retention"), { type: "bar", data: { labels: days.map((d) => `D${d.day_n}`), datasets: [
     { type: "line", label: "retained %", data: days.map((d) => d.rate * 100), borderColor: "#2f5bd3",
       backgroundColor: "#2f5bd3", pointRadius: 5 },
+    { type: "line", label: "target %", data: days.map((d) => targets[`d${d.day_n}`] == null ? null : targets[`d${d.day_n}`] * 100),
+      borderColor: "#1a7f37", backgroundColor: "#1a7f37", borderDash: [6, 4], pointStyle: "line", pointRadius: 8,
+      spanGaps: true },
     { label: "95% interval", data: days.map((d) => [d.ci[0] * 100, d.ci[1] * 100]), backgroundColor: "rgba(47,91,211,.18)",
       barPercentage: 0.35, order: 1 }] },
     options: { plugins: { tooltip: { callbacks: { afterLabel: (ctx) => days[ctx.dataIndex] ? `n=${days[ctx.dataIndex].cohort} users in ${days[ctx.dataIndex].cohorts} cohorts` : "" } } },
@@ -169,10 +180,13 @@ async function start() {
   $("to").value = param("to") || last;
   options($("server"), [["", "All servers"], ...servers.map((s) => [String(s.server_id), `${s.server_id} (${s.countries.join(", ")})`])],
           param("server_id") || "");
+  const countries = [...new Set(servers.flatMap((s) => s.countries).filter(Boolean))].sort();
+  options($("country"), [["", "All countries"], ...countries.map((c) => [c, c])], param("country_code") || "");
   $("period").value = param("period") || "week";
   $("split-by").value = param("by") || "country";
   $("range").addEventListener("submit", show);
   $("server").addEventListener("change", show);
+  $("country").addEventListener("change", show);
   $("period").addEventListener("change", show);
   $("split-by").addEventListener("change", resplit);
   await show();
