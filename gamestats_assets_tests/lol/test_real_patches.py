@@ -168,3 +168,34 @@ def test_real_games_of_13_to_16_dropped_into_a_day_are_named_and_published(pg_ur
         published = set(conn.execute("SELECT DISTINCT queue, patch FROM lol.keystone_stats").fetchall())
     assert published == {("ranked_solo", "11.16"), ("other", "12.1"), ("ranked_solo", "13.24"),
                          ("ranked_flex", "14.1"), ("normal", "16.1"), ("ranked_solo", "16.2")}
+
+
+
+def test_a_champion_banned_in_one_game_and_played_in_another_has_its_ban_rate():
+    """The real 16.2 game and a copy in which its blue top laner plays the first champion the real game banned (the
+    copy's bans holding it no longer): that champion was banned in one of the two games. Every champion's banned
+    games recounted from the files' `teams[].bans`, a champion banned by both teams once, an unused ban (-1) none."""
+    real = load_real("16.2")
+    bans = [ban["championId"] for team in info(real[0])["teams"] for ban in team["bans"] if ban["championId"] > 0]
+    banned = bans[0]
+
+    def plays_the_ban(match_info: dict, _: dict) -> None:
+        top = next(p for p in match_info["participants"] if p["teamId"] == 100 and p["teamPosition"] == "TOP")
+        top["championId"] = banned
+        for team in match_info["teams"]:
+            team["bans"] = [ban for ban in team["bans"] if ban["championId"] != banned]
+    copy = variant(real, 1, change=plays_the_ban)
+    stats = tables_of([real, copy])["champion_stats"].filter(tier="all", queue="ranked_solo", patch="16.2")
+    counted: dict[int, int] = {}
+    for game in (real, copy):
+        for champion in {ban["championId"] for team in info(game[0])["teams"] for ban in team["bans"]
+                         if ban["championId"] > 0}:
+            counted[champion] = counted.get(champion, 0) + 1
+    assert counted[banned] == 1 and len(set(bans)) >= 5
+    for row in stats.iter_rows(named=True):
+        assert row["queue_games"] == 2
+        assert row["banned_games"] == counted.get(row["champion_id"], 0), row["champion_name"]
+        assert row["ban_rate"] == row["banned_games"] / 2
+        assert row["ban_rate_ci_low"] <= row["ban_rate"] <= row["ban_rate_ci_high"]
+    [played] = stats.filter(champion_id=banned).to_dicts()
+    assert (played["team_position"], played["games"], played["banned_games"]) == ("TOP", 1, 1)
