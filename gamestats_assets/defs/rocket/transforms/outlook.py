@@ -1,0 +1,156 @@
+"""A player's rank outlook: where their rank is heading over the next `HORIZON_DAYS`, from the trend of their own
+known ranks, beside their recent training, and said plainly when the evidence is thin (`rank_outlook`).
+
+A rank is taken as a random walk with drift: from one known day to the next it moves by the drift times the days
+between them plus an independent step whose variance grows with those days. The drift is the rank's change from its
+first to its last known day (in the last `WINDOW_DAYS`) over the days between; the step's variance per day is
+estimated from the changes between known days, never below what a whole-division rank's rounding gives them, so
+that a rank unchanged on three days is not called certain. The change over `HORIZON_DAYS` is the drift times them,
+its 95 % interval Student's t over the walk's spread in that time and the drift's own error. The outlook is judged on
+the players it can be tested on (`backtest`): each one's last known rank predicted from their days before it,
+against the baseline of no change (their rank of the day before)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from scipy.stats import t as student
+
+from gamestats_assets.defs.rocket.transforms.rank import against_baseline, mae_interval
+from gamestats_assets.lib.core.stats import wilson_bounds
+
+HORIZON_DAYS = 28
+"""How far ahead the rank change is predicted."""
+WINDOW_DAYS = 56
+"""The days of known ranks a trend is fitted on, back from the player's latest."""
+MIN_RANK_DAYS = 3
+"""The fewest days with a known rank a trend is fitted on (two points leave no error to judge it by)."""
+ROUNDING_VARIANCE = 1 / 6
+"""The variance a change between two known whole-division ranks carries from their rounding alone: the least a
+step between known days is given."""
+
+OUTLOOK = {
+    "rank_index": pl.Int64, "rank_days": pl.Int64, "first_rank_day": pl.Date, "last_rank_day": pl.Date,
+    "trend_per_week": pl.Float64, "trend_ci_low": pl.Float64, "trend_ci_high": pl.Float64,
+    "predicted_change": pl.Float64, "change_ci_low": pl.Float64, "change_ci_high": pl.Float64,
+    "outlook": pl.String, "training_sessions": pl.Int64, "training_success_rate": pl.Float64,
+    "training_success_ci_low": pl.Float64, "training_success_ci_high": pl.Float64,
+    "training_success_rate_before": pl.Float64, "tested_trend": pl.Float64, "tested_no_change": pl.Float64,
+}
+
+
+def known_ranks(seen: pl.DataFrame) -> pl.DataFrame:
+    """One row per human player and day with a known rank (`cons/users`): player_id, date, rank_index, within
+    `WINDOW_DAYS` of the player's latest such day."""
+    daily = (seen.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null())
+             .select("player_id", "date", pl.col("rank_index").cast(pl.Float64))
+             .unique(["player_id", "date"], keep="last"))
+    latest = pl.col("date").max().over("player_id")
+    return daily.filter(pl.col("date") > latest - dt.timedelta(days=WINDOW_DAYS)).sort("player_id", "date")
+
+
+def fitted(ranks: pl.DataFrame) -> pl.DataFrame:
+    """Per player of `ranks` (player_id, date, rank_index): their days (`n`), first and last day, latest rank, the
+    sum and count of their ranks (for a line through them), the drift per day and its standard error, and the
+    walk's step variance per day (`step_variance`) (drift null under `MIN_RANK_DAYS` days)."""
+    by = "player_id"
+    gap = (pl.col("date") - pl.col("date").shift(1).over(by)).dt.total_days().cast(pl.Float64)
+    steps = ranks.sort(by, "date").with_columns(gap.alias("gap"), pl.col("rank_index").diff().over(by).alias("step"))
+    walks = steps.group_by(by).agg(
+        pl.len().alias("n"), pl.col("date").min().alias("first_rank_day"), pl.col("date").max().alias("last_rank_day"),
+        pl.col("rank_index").last().cast(pl.Int64).alias("rank_index"), pl.col("rank_index").sum().alias("sy"),
+        (pl.col("rank_index").last() - pl.col("rank_index").first()).alias("rise"), pl.col("gap").sum().alias("span"))
+    drift = pl.col("rise") / pl.col("span")
+    spread = (steps.join(walks.select(by, drift.alias("drift")), on=by).filter(pl.col("gap") > 0)
+              .group_by(by).agg(((pl.col("step") - pl.col("drift") * pl.col("gap")) ** 2 / pl.col("gap")).sum()
+                                .alias("squares")))
+    enough = (pl.col("n") >= MIN_RANK_DAYS) & (pl.col("span") > 0)
+    variance = pl.max_horizontal(pl.col("squares") / (pl.col("n") - 2),
+                                 ROUNDING_VARIANCE * (pl.col("n") - 1) / pl.col("span"))
+    return (walks.join(spread, on=by, how="left")
+            .with_columns(pl.when(enough).then(drift).alias("slope"), pl.when(enough).then(variance).alias("step_variance"))
+            .with_columns((pl.col("step_variance") / pl.col("span")).sqrt().alias("slope_se")))
+
+
+def with_change(trends: pl.DataFrame) -> pl.DataFrame:
+    """`fitted`'s rows with the drift per week and its 95 % interval, the change predicted over `HORIZON_DAYS` and its
+    95 % prediction interval (the walk's spread over them and the drift's error), and the outlook in words."""
+    quantile = {n: float(student.ppf(0.975, n - 2)) for n in trends["n"].unique().to_list() if n >= MIN_RANK_DAYS}
+    t = pl.col("n").replace_strict(quantile, default=None, return_dtype=pl.Float64)
+    half = t * pl.col("slope_se")
+    ahead = t * (pl.col("step_variance") * (HORIZON_DAYS + HORIZON_DAYS ** 2 / pl.col("span"))).sqrt()
+    change = pl.col("slope") * HORIZON_DAYS
+    rows = trends.with_columns(
+        (pl.col("slope") * 7).alias("trend_per_week"), ((pl.col("slope") - half) * 7).alias("trend_ci_low"),
+        ((pl.col("slope") + half) * 7).alias("trend_ci_high"), change.alias("predicted_change"),
+        (change - ahead).alias("change_ci_low"), (change + ahead).alias("change_ci_high"))
+    outlook = (pl.when(pl.col("slope").is_null()).then(pl.lit("too few ranked days to tell"))
+               .when(pl.col("change_ci_low") > 0).then(pl.lit("rising"))
+               .when(pl.col("change_ci_high") < 0).then(pl.lit("falling"))
+               .otherwise(pl.lit("no change can be told")))
+    return rows.with_columns(outlook.alias("outlook"), pl.col("n").alias("rank_days"))
+
+
+def training(sessions: pl.DataFrame, last_days: pl.DataFrame) -> pl.DataFrame:
+    """Per player of `last_days` (player_id, last_rank_day): their training sessions in the `HORIZON_DAYS` up to
+    that day, the success rate over them with its Wilson interval, and the success rate of the `HORIZON_DAYS`
+    before (null without sessions)."""
+    days = (pl.col("last_rank_day") - pl.col("date")).dt.total_days()
+    held = sessions.select("player_id", "date", "attempts", "successes").join(last_days, on="player_id")
+    recent = held.filter(days.is_between(0, HORIZON_DAYS - 1)).group_by("player_id").agg(
+        pl.len().alias("training_sessions"), pl.col("attempts").sum().alias("attempts"),
+        pl.col("successes").sum().alias("successes"))
+    before = held.filter(days.is_between(HORIZON_DAYS, 2 * HORIZON_DAYS - 1)).group_by("player_id").agg(
+        (pl.col("successes").sum() / pl.col("attempts").sum()).alias("training_success_rate_before"))
+    bounds = [wilson_bounds(int(s), int(a)) if a else (None, None)
+              for s, a in recent.select("successes", "attempts").iter_rows()]
+    recent = recent.with_columns(
+        pl.when(pl.col("attempts") > 0).then(pl.col("successes") / pl.col("attempts")).alias("training_success_rate"),
+        pl.Series("training_success_ci_low", [b[0] for b in bounds], pl.Float64),
+        pl.Series("training_success_ci_high", [b[1] for b in bounds], pl.Float64))
+    return recent.drop("attempts", "successes").join(before, on="player_id", how="left")
+
+
+def backtest(ranks: pl.DataFrame) -> pl.DataFrame:
+    """The outlook tested where it can be: per player with more than `MIN_RANK_DAYS` known days, their last known
+    rank as the drift over the days before it predicts it (`tested_trend`: the rank of the day before moved by the
+    drift over the days between) and as no change does (`tested_no_change`, their rank of the day before)."""
+    last = pl.col("date") == pl.col("date").max().over("player_id")
+    earlier = ranks.filter(~last & (pl.len().over("player_id") > MIN_RANK_DAYS))
+    trends = fitted(earlier).filter(pl.col("slope").is_not_null())
+    target = ranks.filter(last).select("player_id", pl.col("date").alias("target_day"))
+    walked = pl.col("rank_index") + pl.col("slope") * (pl.col("target_day") - pl.col("last_rank_day")).dt.total_days()
+    return trends.join(target, on="player_id").select(
+        "player_id", walked.alias("tested_trend"), pl.col("rank_index").cast(pl.Float64).alias("tested_no_change"))
+
+
+def judged(outlook: pl.DataFrame) -> dict:
+    """The trend's and no change's mean absolute error (divisions, 95 % interval, n) over the players tested
+    (`backtest`), and their paired difference with its verdict (`against_baseline`)."""
+    tested = outlook.filter(pl.col("tested_trend").is_not_null())
+    model = (tested["tested_trend"] - tested["rank_index"]).to_numpy()
+    baseline = (tested["tested_no_change"] - tested["rank_index"]).to_numpy()
+    return {**{f"trend_{k}": v for k, v in mae_interval(model).items()},
+            **{f"no_change_{k}": v for k, v in mae_interval(baseline).items()},
+            **{f"trend_vs_no_change_{k}": v for k, v in against_baseline(model, baseline).items()}}
+
+
+def rank_outlook(seen: pl.DataFrame, sessions: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """`rank_outlook`: per human player with a known rank (key `player_id`), their latest rank, the days it is known
+    on (in the `WINDOW_DAYS` before their latest), its trend per week and the change predicted over
+    `HORIZON_DAYS` with their 95 % intervals (null under `MIN_RANK_DAYS` days), the outlook in words (`rising`,
+    `falling`, `no change can be told`, `too few ranked days to tell`), and their training over the same
+    `HORIZON_DAYS` (sessions, success rate with its Wilson interval, and the rate of the days before), and where the
+    trend can be tested, its prediction of the latest rank and no change's (`backtest`); metadata: their errors
+    (`judged`) and the players by outlook."""
+    ranks = known_ranks(seen)
+    trends = with_change(fitted(ranks))
+    practice = training(sessions, trends.select("player_id", "last_rank_day"))
+    outlook = (trends.join(practice, on="player_id", how="left").join(backtest(ranks), on="player_id", how="left")
+               .with_columns(pl.col("training_sessions").fill_null(0))
+               .select("player_id", *(pl.col(name).cast(dtype) for name, dtype in OUTLOOK.items()))
+               .sort("player_id"))
+    counts = dict(outlook.group_by("outlook").len().iter_rows())
+    return outlook, {**judged(outlook), "horizon_days": HORIZON_DAYS, "window_days": WINDOW_DAYS,
+                     "players": outlook.height, **{f"players_{k.replace(' ', '_')}": v for k, v in counts.items()}}

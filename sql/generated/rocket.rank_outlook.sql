@@ -1,0 +1,25 @@
+-- Generated from the declaration of rocket/cons/rank_outlook by `gamestats ddl`: edit the declaration, not this file.
+CREATE TABLE rocket.rank_outlook (
+    player_id text NOT NULL,
+    rank_index integer,
+    rank_days bigint,
+    first_rank_day date,
+    last_rank_day date,
+    trend_per_week double precision,
+    trend_ci_low double precision,
+    trend_ci_high double precision,
+    predicted_change double precision,
+    change_ci_low double precision,
+    change_ci_high double precision,
+    outlook text,
+    training_sessions bigint,
+    training_success_rate double precision,
+    training_success_ci_low double precision,
+    training_success_ci_high double precision,
+    training_success_rate_before double precision,
+    tested_trend double precision,
+    tested_no_change double precision,
+    CHECK (rank_days >= 1),
+    CHECK (change_ci_low <= predicted_change AND predicted_change <= change_ci_high),
+    PRIMARY KEY (player_id)
+);
