@@ -1,5 +1,6 @@
 """Rank prediction: a player's rank (in divisions) from their stats, scored on players it never saw, beside
-the population-mean and lobby baselines (`predict_ranks`). Rank change is not predicted (`RANK_CHANGE_NOTE`)."""
+the population-mean and lobby baselines (`predict_ranks`). Where a rank is heading is `outlook.py`'s, from the rank's
+own trend (`RANK_CHANGE_NOTE`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ HOLDOUT_SHARE = 0.25
 MIN_PLAYERS = 20
 PENALTIES = np.logspace(-2, 5, 29)
 """The ridge penalties tried, on standardised columns."""
-RANK_CHANGE_NOTE = """Whether a player will rank up is not predicted. Judging such a prediction needs players whose rank
-is known at several times: a few hundred players, each with ranked games over weeks and the rank every
-game gave (ballchasing's list pages, filtered by player, carry each game's ranks), so that a model of the
-next change can be scored on held-out players beside a baseline (the share of players who rank up). A
-raw replay carries no rank, and the public files hold almost every ranked player once; the synthetic
-players' progress is drawn by the emitter itself, so scoring on them would only score the emitter. The
-metadata counts the players with a rank history (`rank_history_players`: a known rank on two or more
-days) and the changes seen among them (`rank_ups`, `rank_downs`)."""
+RANK_CHANGE_NOTE = """Where a player's rank is heading is predicted from the trend of their own known ranks
+(`rocket.rank_outlook`), not from their stats: scoring a model of the next change from stats would need a few hundred
+players each with ranked games over weeks and the rank every game gave, and the public files hold almost every ranked
+player once, while the synthetic players' progress is drawn by the emitter itself, so scoring on them would only
+score the emitter. The metadata counts the players with a rank history (`rank_history_players`: a known rank on two
+or more days) and the changes seen among them (`rank_ups`, `rank_downs`)."""
 
 
 def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
