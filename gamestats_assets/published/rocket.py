@@ -107,6 +107,12 @@ COLUMNS: dict[str, Columns] = described({
         "success_rate": DOUBLE("successes / attempts"), "success_ci_low": DOUBLE, "success_ci_high": DOUBLE,
         "improvement": DOUBLE("this session's success rate minus the player's previous session's on the pack (null "
                               "for a first)")},
+    "stated_ranks": {
+        "player_id": TEXT, "playlist": TEXT("the playlist the rank is of"),
+        "rank_tier": INTEGER("the stated rank's tier, 1 (Bronze I) to 22 (Supersonic Legend)"),
+        "rank_division": INTEGER("its division, 1 to 4 (1 for Supersonic Legend)"),
+        "rank_index": INTEGER("the stated rank in divisions"), "rank_band": TEXT("its peer group"),
+        "stated_at": TIMESTAMPTZ("when the player stated it"), "statement_id": TEXT("the statement")},
     "player_weaknesses": {
         "player_id": TEXT, "rank_band": TEXT("the player's peer group"),
         "rank_index": INTEGER("the player's rank in divisions"),
@@ -157,7 +163,7 @@ COLUMNS: dict[str, Columns] = described({
 
 PLAYERS = Identity(ids={"player_id": ["name", "player_name"]},
                    own=["users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
-                        "planted_weaknesses", "players"],
+                        "stated_ranks", "planted_weaknesses", "players"],
                    texts=["title"])
 """The columns of rocket's tables (in the lake and published) that name a player, and the tables that are a
 player's own: what a player's deletion takes out (`lib/core/erasure.py`)."""

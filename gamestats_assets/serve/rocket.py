@@ -384,7 +384,8 @@ def packs(reader: ReaderDep, q: Words = None, skill: Category = None, difficulty
             summary="A player's training per pack: sessions, success rate and its interval")
 def training_progress(reader: ReaderDep, player_id: PlayerId) -> Response:
     """The player's logged training per pack (`rocket.training_sessions`): sessions, success rate and its Wilson
-    interval, mean improvement; a player without published sessions is a 404."""
+    interval, mean improvement; none for a player with published games who logged none; a player with neither
+    published sessions nor games is a 404."""
     return enveloped(queries.training_progress.read(reader, player_id), player_id=player_id)
 
 
@@ -421,11 +422,18 @@ def log_session(settings: SettingsDep, session: TrainingSession,
     if not who.acts_for(session.player_id):
         raise HTTPException(403, f"account {who.name} does not act for player {session.player_id!r}")
     session_id = uuid.uuid4().hex
-    day = landing_day(settings, session.started_at)
+    landed_in = land_line(settings, landing_day(settings, session.started_at), "training_sessions", session_id,
+                          {"session_id": session_id, **session.model_dump(mode="json")})
+    return {"session_id": session_id, "status": "processing", "landed": landed_in}
+
+
+def land_line(settings: ServeSettings, day: str, prefix: str, key: str, line: dict) -> str:
+    """Land `line` as the one-line file `<prefix>_<key>.jsonl` of `day`'s landing folder, whole or not at all (a
+    hidden partial file renamed), for the landing sensor to run as a dropped file; the folder, under the data
+    folder."""
     folder = settings.data_dir / "landing" / DOMAIN / day
     folder.mkdir(parents=True, exist_ok=True)
-    line = {"session_id": session_id, **session.model_dump(mode="json")}
-    partial = folder / f".training_sessions_{session_id}.jsonl"
+    partial = folder / f".{prefix}_{key}.jsonl"
     partial.write_text(json.dumps(line) + "\n")
-    os.replace(partial, folder / f"training_sessions_{session_id}.jsonl")
-    return {"session_id": session_id, "status": "processing", "landed": str(Path("landing") / DOMAIN / day)}
+    os.replace(partial, folder / f"{prefix}_{key}.jsonl")
+    return str(Path("landing") / DOMAIN / day)

@@ -63,12 +63,11 @@ PAGED = {("GET", "/api/v1/tournaments/leaderboard/teams"): ("data", "teams"),
          ("GET", "/api/v1/rocket/leaderboards"): ("metadata", None),
          **{("GET", f"/api/v1/lol/champions/{{champion}}/{path}"): ("metadata", None) for path in (
              "roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
-             "rune-pages", "spells", "starting-items", "skill-paths", "boots")},
+             "rune-pages", "spells", "starting-items")},
          **{("GET", f"/api/v1/lol/{path}"): ("metadata", None) for path in (
              "patterns", "correlations", "objectives", "vision", "win-model")}}
 """Each list a client pages through, and where it says `total_count` (`data` beside the rows, or `metadata` when
-`data` is the rows); but a champion's fourth to sixth items, of which the demo's players, finishing three core items,
-have no page."""
+`data` is the rows)."""
 
 
 @dataclass
@@ -349,7 +348,7 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
     asks = [*(Ask("GET", f"{base}/champions/{{champion}}/{p}", f"{base}/champions/{champion}/{p}",
                   params={"queue": queue, "patch": patch}, headers={}) for p in (
                 "roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
-                "rune-pages", "spells", "starting-items", "skill-paths", "late-items", "boots", "tiers")),
+                "rune-pages", "spells", "starting-items", "tiers")),
             Ask("GET", f"{base}/tier-list", f"{base}/tier-list", params={"queue": queue, "patch": patch}, headers={}),
             Ask("GET", f"{base}/query", f"{base}/query", params={"champion": champion, "queue": queue, "patch": patch},
                 headers={}),
@@ -395,7 +394,7 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
         stranger = keyed_as(client, "player", ("steam:1",))
         reads = [*(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"player_id": player}, headers={}) for p in (
                      "player", "replays/recent", "analytics/weaknesses", "analytics/progress",
-                     "analytics/rank-prediction", "analytics/comparison", "analytics/heatmap",
+                     "analytics/rank-prediction", "analytics/comparison", "analytics/heatmap", "analytics/game",
                      "training/recommendations")),
                  Ask("GET", f"{base}/training/progress", f"{base}/training/progress", params={"player_id": trained},
                      headers={}),
@@ -411,7 +410,9 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
                   Ask("POST", f"{base}/replays/upload", f"{base}/replays/upload",
                       content=(REPLAYS / "0_SAVES.replay").read_bytes()),
                   Ask("POST", f"{base}/replays/ballchasing", f"{base}/replays/ballchasing",
-                      body={"ballchasing_id": BALLCHASING_REPLAY})]
+                      body={"ballchasing_id": BALLCHASING_REPLAY}),
+                  Ask("POST", f"{base}/player/stated-rank", f"{base}/player/stated-rank", body={
+                      "player_id": player, "playlist": "ranked-doubles", "rank_tier": 8, "rank_division": 2})]
         asked = sweep(document, client, reads + writes, kept, roles={a.route: stranger for a in writes})
         garbage = checked(document, writes[1], writes[1].send(client, content=b"not a replay at all"), 415)
         assert "not a Rocket League replay" in garbage.json()["detail"]

@@ -616,8 +616,8 @@ def test_an_upload_without_a_valid_key_is_refused_on_the_page_and_nothing_lands(
 
 
 PLAYER_API = "*/api/v1/rocket/*player_id=*"
-"""The player page's requests of one player's numbers (eight a player)."""
-PLAYER_ANSWERS = 8
+"""The player page's requests of one player's numbers (ten a player)."""
+PLAYER_ANSWERS = 10
 
 
 def choose_player(page, player: str) -> None:

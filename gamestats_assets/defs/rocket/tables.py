@@ -15,6 +15,7 @@ from gamestats_assets.defs.rocket.transforms import (
     recommend,
     sessions,
     skills,
+    stated,
 )
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode
 from gamestats_assets.lib.authoring.table import Measured, Table, by_game, folded, undated
@@ -179,6 +180,9 @@ HISTORY_TABLES = [
           {"etl_sessions": "etl/training_sessions"}, whole=("etl_sessions",), given={"catalogue": catalogue},
           columns=COLUMNS["training_sessions"], publish=Publish(("date", "session_id"), sum_column="successes"),
           partitions_def=DAYS),
+    Table("cons", "stated_ranks", stated.stated_ranks, stated.stated_ranks.__doc__,
+          {"etl_stated": "etl/stated_ranks"}, kind="snapshot", columns=COLUMNS["stated_ranks"],
+          publish=Publish(("player_id",), PublishMode.SNAPSHOT)),
     Table("cons", "player_weaknesses", lambda stats, seen, planted: Measured(*skills.player_weaknesses(stats, seen, planted)),
           PLAYER_WEAKNESSES_DESCRIPTION, {"stats": STATS, "seen": SEEN, "planted": "etl/planted_weaknesses"},
           kind="snapshot", columns=COLUMNS["player_weaknesses"],
@@ -192,8 +196,8 @@ HISTORY_TABLES = [
            "history": "cons/training_sessions"}, kind="snapshot", columns=COLUMNS["recommendations"],
           publish=Publish(("player_id", "pack_code"), PublishMode.SNAPSHOT)),
 ]
-"""The tables over the players' whole history: their sessions, weaknesses, predicted ranks and what they should
-train."""
+"""The tables over the players' whole history: their sessions, stated ranks, weaknesses, predicted ranks and what
+they should train."""
 
 TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, VALUE_PARTIALS, PEER_VALUE_COUNTS, *HISTORY_TABLES]
 """Every rocket table computed from other tables."""

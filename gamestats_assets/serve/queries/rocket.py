@@ -50,11 +50,14 @@ RankName = field(str | None, "the rank's name as the game gives it (Gold II Divi
 LATEST_NAMES = ("SELECT DISTINCT ON (player_id) player_id, name FROM rocket.users WHERE name IS NOT NULL "
                 "AND player_id = ANY(%s) ORDER BY player_id, date DESC")
 """Each of a list of players' latest name."""
-KNOWN_BANDS = ("SELECT DISTINCT ON (player_id) player_id, rank_band, rank_index FROM rocket.users "
+KNOWN_BANDS = ("SELECT DISTINCT ON (player_id) player_id, rank_band, rank_index, stated FROM ("
+               "SELECT player_id, rank_band, rank_index, false AS stated, date FROM rocket.users "
                "WHERE player_id = ANY(%(players)s) AND rank_band IS NOT NULL AND rank_band <> 'unranked' "
-               "ORDER BY player_id, date DESC")
-"""Each of a list of players' latest known rank band (from any source's game: a raw replay carries none), with
-which a game of theirs that carries no rank is compared."""
+               "UNION ALL SELECT player_id, rank_band, rank_index, true, NULL FROM rocket.stated_ranks "
+               "WHERE player_id = ANY(%(players)s)) known ORDER BY player_id, stated, date DESC")
+"""Each of a list of players' latest known rank band (from any source's game: a raw replay carries none), else the
+rank they stated (`rocket.stated_ranks`, `stated` true), with which a game of theirs that carries no rank is
+compared."""
 
 Meaning = shape("RocketStatMeaning", "What a stat measures and how it is compared",
                 stat_type=field(str, "the stat (`goals`, `boost_bcpm`, ...)"),
@@ -117,15 +120,35 @@ def players(conn: psycopg.Connection) -> dict:
             "total_count": len(rows)}
 
 
+STATED = COLUMNS["stated_ranks"]
+StatedRank = row("RocketStatedRank", STATED, "playlist", "rank_tier", "rank_division", "rank_index", "rank_band",
+                 "stated_at", "statement_id", doc="The rank a player stated on their profile: stated, not verified", rank=RankName,
+                 playlist_name=field(str | None, "the playlist's name (its code when it has none)"),
+                 used=field(bool, "whether their games that carry no rank are compared at it: only when none of "
+                                  "their games gave a rank"))
 Profile = row("RocketProfile", USERS, "player_id", "name", "platform", "is_bot", "rank_index", "rank_band",
               doc="A player as last seen: name, platform and rank", rank=RankName,
-              games=field(int, "the player's published games"))
+              games=field(int, "the player's published games"),
+              stated=field(StatedRank | None, "the rank the player stated, not verified (null when they stated none)"))
 
 
-@query("rocket.users", "rocket.player_stats", returns=Profile)
+def stated_rank(conn: psycopg.Connection, player_id: str) -> dict | None:
+    """The rank `player_id` stated (`rocket.stated_ranks`), named, and whether it is used (no game of theirs gave a
+    rank); None when they stated none."""
+    found = conn.execute("SELECT playlist, rank_tier, rank_division, rank_index, rank_band, stated_at, "
+                         "statement_id FROM rocket.stated_ranks WHERE player_id = %s", (player_id,)).fetchone()
+    if found is None:
+        return None
+    ranked = conn.execute("SELECT 1 FROM rocket.users WHERE player_id = %s AND rank_band IS NOT NULL "
+                          "AND rank_band <> 'unranked' LIMIT 1", (player_id,)).fetchone()
+    return {**found, "rank": rank_name(found["rank_index"]), "playlist_name": playlist_name(found["playlist"]),
+            "used": ranked is None}
+
+
+@query("rocket.users", "rocket.player_stats", "rocket.stated_ranks", returns=Profile)
 def profile(conn: psycopg.Connection, player_id: str) -> dict:
-    """The player's latest name, platform and rank over the days they were seen (`NotFound` for an unknown
-    player)."""
+    """The player's latest name, platform and rank over the days they were seen, and the rank they stated
+    (`NotFound` for an unknown player)."""
     known_player(conn, player_id)
     seen = conn.execute(
         "SELECT player_id, (array_agg(name ORDER BY date DESC) FILTER (WHERE name IS NOT NULL))[1] AS name, "
@@ -137,7 +160,7 @@ def profile(conn: psycopg.Connection, player_id: str) -> dict:
                             (player_id,)).fetchone().values()
     seen = seen or {"player_id": player_id, "name": None, "platform": None, "is_bot": None, "rank_index": None,
                     "rank_band": None}
-    return {**seen, "rank": rank_name(seen["rank_index"]), "games": games}
+    return {**seen, "rank": rank_name(seen["rank_index"]), "games": games, "stated": stated_rank(conn, player_id)}
 
 
 GAME = ("match_id", "played_at", "playlist", "map_code", "duration", "team_size", "score_team_0", "score_team_1",
@@ -212,7 +235,8 @@ ComparedWith = shape("RocketComparedWith", "The players a player's values in a g
                      playlist=field(str | None, "their playlist"), playlist_name=NAMES["playlist_name"],
                      games=field(int | None, "their values of the stat most ranked (a player's game counts once)"),
                      rank_from=field(str, "`game`: the rank this game gave the player; `profile`: the player's "
-                                          "latest rank known from other games, as this one carries none; `none`: "
+                                          "latest rank known from other games, as this one carries none; `stated`: "
+                                          "the rank the player stated (not verified), as no game gave one; `none`: "
                                           "no rank known, so compared with players of unranked games"),
                      rank=field(str | None, "the rank compared at, by name (null for none)"))
 ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_index", doc="A player of the replay",
@@ -236,28 +260,31 @@ WITH known AS ({KNOWN_BANDS}),
 rows AS (
     SELECT s.*, k.rank_band IS NOT NULL AND s.rank_band = 'unranked' AS from_profile,
            CASE WHEN s.rank_band = 'unranked' THEN coalesce(k.rank_band, s.rank_band) ELSE s.rank_band END AS band,
-           k.rank_index AS known_index
+           k.rank_index AS known_index, k.stated AS known_stated
     FROM rocket.player_stats s LEFT JOIN known k USING (player_id) WHERE s.match_id = %(match)s
 )
-SELECT s.player_id, s.rank_band, s.rank_index, s.band, s.from_profile, s.known_index, s.playlist, s.category,
+SELECT s.player_id, s.rank_band, s.rank_index, s.band, s.from_profile, s.known_index, s.known_stated, s.playlist,
+       s.category,
        s.stat_type, s.value, peers_below.rank_percentile, peers_below.peers, s.null_reason
 FROM rows s {percentile_of('s', 's.band')}
 ORDER BY s.player_id, s.category, s.stat_type
 """
 """A game's stat rows, each ranked among the players of its rank band, or, for a player the game gave no rank, of
-the player's latest known band (`KNOWN_BANDS`)."""
+the player's latest known band, else their stated one (`KNOWN_BANDS`)."""
 
 
 def compared_with(found: dict) -> dict:
     """Whom a player's first stat row of `REPLAY_STATS` is ranked among, before the values are counted."""
-    rank_from = "profile" if found["from_profile"] else "none" if found["band"] == "unranked" else "game"
-    index = found["known_index"] if rank_from == "profile" else found["rank_index"]
+    rank_from = ("stated" if found["known_stated"] else "profile") if found["from_profile"] else \
+        "none" if found["band"] == "unranked" else "game"
+    index = found["known_index"] if rank_from in ("profile", "stated") else found["rank_index"]
     return {"rank_band": found["band"], "playlist": found["playlist"],
             "playlist_name": playlist_name(found["playlist"]), "games": None, "rank_from": rank_from,
             "rank": rank_name(index)}
 
 
 @query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts", "rocket.users",
+       "rocket.stated_ranks",
        returns=Replay | None)
 def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
     """The replay's game and each player's name, team, rank and stats, blue team first, each stat with its percentile
@@ -419,10 +446,7 @@ def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
 
 
 COMPARISON = f"""
-WITH known AS (
-    SELECT rank_band FROM rocket.users WHERE player_id = %(player)s AND rank_band IS NOT NULL
-      AND rank_band <> 'unranked' ORDER BY date DESC LIMIT 1
-), rows AS (
+WITH known AS ({KNOWN_BANDS}), rows AS (
     SELECT s.*, CASE WHEN s.rank_band = 'unranked' THEN coalesce((SELECT rank_band FROM known), s.rank_band)
                      ELSE s.rank_band END AS band
     FROM rocket.player_stats s WHERE s.player_id = %(player)s AND s.value IS NOT NULL
@@ -442,13 +466,14 @@ WITH known AS (
 )
 SELECT me.stat_type, me.category, me.rank_band, me.mean, me.games, me.pct AS rank_percentile, me.pct_sd,
        me.pct_games, me.ranked_among, me.from_profile, me.own_games, me.total, me.m2,
-       p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers
+       p.games AS band_games, p.total AS band_total, p.m2 AS band_m2, p.players - 1 AS peers,
+       (SELECT stated FROM known) AS stated
 FROM me JOIN band USING (rank_band)
 JOIN rocket.peer_stats p ON p.rank_band = me.rank_band AND p.stat_type = me.stat_type AND p.players > 1
 ORDER BY me.category, me.stat_type
 """
 """A player's mean of each stat in their most played rank band (a game that gave them no rank counted in their
-latest known band, `unranked` when none), with its mean percentile among the band's players of the same playlist and
+latest known band, else their stated one, `unranked` when none: `KNOWN_BANDS`), with its mean percentile among the band's players of the same playlist and
 that percentile's spread over their games, beside the band's figures in `peer_stats` (the player's own games in it
 taken out by `without`): an index lookup, not a scan of the band's stat rows."""
 
@@ -524,7 +549,8 @@ Compared = row("RocketComparedStat", STATS, "stat_type", "category", "rank_band"
                z=field(float | None, "the player's mean against theirs, in their standard deviations"))
 Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's most played rank band"),
                    rank_from=field(str | None, "`games`: the rank their games gave; `profile`: their latest rank "
-                                               "known from other games, as some of theirs carry none; `none`: no "
+                                               "known from other games, as some of theirs carry none; `stated`: the "
+                                               "rank they stated (not verified), as no game gave one; `none`: no "
                                                "rank known, so compared with players of unranked games"),
                    peers=field(int | None, "the other players of the band (with a value of the stat most shared)"),
                    peer_games=field(int | None, "their games"),
@@ -534,13 +560,16 @@ Comparison = shape("RocketComparison", rank_band=field(str | None, "the player's
                    stats=field(list[Compared], "each stat of the player beside their peers'"))
 
 
-@query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", "rocket.users", returns=Comparison)
+@query("rocket.player_stats", "rocket.peer_stats", "rocket.peer_value_counts", "rocket.users", "rocket.stated_ranks",
+       returns=Comparison)
 def comparison(conn: psycopg.Connection, player_id: str) -> dict:
     known_player(conn, player_id)
-    rows = [compared(found) for found in conn.execute(COMPARISON, {"player": player_id}).fetchall()]
+    found = conn.execute(COMPARISON, {"player": player_id, "players": [player_id]}).fetchall()
+    stated = any([row.pop("stated") for row in found])
+    rows = [compared(row) for row in found]
     band = rows[0]["rank_band"] if rows else None
     rank_from = None if band is None else "none" if band == "unranked" else \
-        "profile" if any(r["from_profile"] for r in rows) else "games"
+        ("stated" if stated else "profile") if any(r["from_profile"] for r in rows) else "games"
     return {"rank_band": band, "rank_from": rank_from, "peers": max((r["peers"] for r in rows), default=None),
             "peer_games": max((r["peer_games"] for r in rows), default=None),
             "ranked_among": max((r["ranked_among"] or 0 for r in rows), default=0) or None, "weak_below": WEAK_BELOW,
@@ -609,16 +638,18 @@ PackProgress = row("RocketPackProgress", SESSIONS, "pack_code", "attempts", "suc
                    mean_improvement=field(float | None, "the sessions' mean improvement"))
 
 
-@query("rocket.training_sessions", returns=list[PackProgress])
+@query("rocket.training_sessions", "rocket.player_stats", returns=list[PackProgress])
 def training_progress(conn: psycopg.Connection, player_id: str) -> list[dict]:
-    """Per pack: sessions, attempts, successes and the success rate with its Wilson interval (`NotFound` for a
-    player without published sessions)."""
+    """Per pack: sessions, attempts, successes and the success rate with its Wilson interval; none for a player with
+    published games but no session (`NotFound` for a player with neither)."""
     rows = conn.execute("SELECT pack_code, count(*) AS sessions, sum(attempts)::bigint AS attempts, "
                         "sum(successes)::bigint AS successes, min(date) AS first_day, max(date) AS last_day, "
                         "avg(improvement) AS mean_improvement FROM rocket.training_sessions "
                         "WHERE player_id = %s GROUP BY pack_code ORDER BY pack_code", (player_id,)).fetchall()
     if not rows:
-        raise NotFound(f"player {player_id!r} has no published training sessions")
+        if conn.execute("SELECT 1 FROM rocket.player_stats WHERE player_id = %s LIMIT 1", (player_id,)).fetchone():
+            return []
+        raise NotFound(f"player {player_id!r} has neither published training sessions nor games")
     frame = pl.DataFrame(rows, infer_schema_length=None).with_columns(
         pl.col("attempts", "successes").cast(pl.Float64))
     low, high = wilson_interval(pl.col("successes"), pl.col("attempts"))

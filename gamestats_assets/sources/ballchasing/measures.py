@@ -211,6 +211,19 @@ def comparable(stat: pl.Expr, value: pl.Expr, seconds: pl.Expr) -> pl.Expr:
             .otherwise(value))
 
 
+SKILL_INDICATORS: dict[str, tuple[str, ...]] = {
+    "shooting": ("shot_accuracy", "shot_on_target_rate", "shot_speed"),
+    "saves": ("save_rate", "save_success_rate"),
+    "aerials": ("aerial_rate", "time_high_air_share", "aerial_success_rate"),
+    "boost_management": ("boost_wasted_share", "time_zero_boost_share"),
+    "positioning": ("time_behind_ball_share",),
+    "rotation": ("avg_distance_to_mates", "rotation_timing", "rotation_efficiency"),
+    "challenges": ("challenge_win_rate", "challenge_first_rate", "challenge_timing"),
+}
+"""The stats each skill is read from; which way each is better is its declaration's (`measures.STATS`). A game's
+skill is read from the indicators its source gives (the frame mechanics only a raw replay's frames give), and the
+skill's `indicators` name them."""
+
 WEAK_BELOW = 25.0
 """The percentile (in the better direction) under which a stat or skill is weak: the band's bottom quarter."""
 MIDDLE = 50.0

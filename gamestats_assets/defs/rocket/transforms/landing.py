@@ -18,6 +18,7 @@ from gamestats_assets.lib.core.pool import Outcome, ProcessDied, each_in_process
 from gamestats_assets.lib.intake.discovery import visible_files
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, file_name
 from gamestats_assets.sources.ballchasing.carball import parse_carball_json
+from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.replays.header import read_header_alone
@@ -27,17 +28,21 @@ from gamestats_assets.sources.replays.playback import PLAYBACK_SCHEMA
 
 TRUTH_FILE = "planted_weaknesses.json"
 SESSIONS_PREFIX = "training_sessions"
+STATED_PREFIX = "stated_ranks"
 T = TypeVar("T")
 SESSION_SCHEMA = {"session_id": pl.String, "player_id": pl.String, "pack_code": pl.String,
                   "started_at": pl.String, "duration_seconds": pl.Int64, "attempts": pl.Int64,
                   "successes": pl.Int64}
+STATED_SCHEMA = {"statement_id": pl.String, "player_id": pl.String, "playlist": pl.String, "rank_tier": pl.Int64,
+                 "rank_division": pl.Int64, "stated_at": pl.String}
+"""A rank a player states on their profile, as `stated_ranks*.jsonl` lines hold it (`POST /player/stated-rank`)."""
 
 
 @dataclass
 class LandingDay:
     """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position
-    cells and playback frames, training sessions and truth (each with its file), rejected files, and what the
-    replays' parse cost."""
+    cells and playback frames, training sessions, stated ranks and truth (each with its file), rejected files, and
+    what the replays' parse cost."""
 
     folder: Path
     matches: list[ParsedMatch] = field(default_factory=list)
@@ -45,6 +50,7 @@ class LandingDay:
     positions: list[pl.DataFrame] = field(default_factory=list)
     playbacks: list[pl.DataFrame] = field(default_factory=list)
     sessions: list[pl.DataFrame] = field(default_factory=list)
+    stated: list[pl.DataFrame] = field(default_factory=list)
     truth: list[tuple[str, dict]] = field(default_factory=list)
     rejected: list[tuple[Path, str]] = field(default_factory=list)
     replays_parse_seconds: float = 0.0
@@ -58,6 +64,11 @@ class LandingDay:
     def sessions_frame(self) -> pl.DataFrame:
         """Every training-session line read (`SESSION_SCHEMA`, and `source_file`)."""
         return pl.concat([pl.DataFrame(schema={**SESSION_SCHEMA, FILE_COLUMN: pl.String}), *self.sessions],
+                         how="vertical_relaxed")
+
+    def stated_frame(self) -> pl.DataFrame:
+        """Every stated-rank line read (`STATED_SCHEMA`, and `source_file`)."""
+        return pl.concat([pl.DataFrame(schema={**STATED_SCHEMA, FILE_COLUMN: pl.String}), *self.stated],
                          how="vertical_relaxed")
 
     def positions_frame(self) -> pl.DataFrame:
@@ -112,6 +123,23 @@ def _sessions(path: Path) -> pl.DataFrame:
     frame = pl.read_ndjson(path, schema=SESSION_SCHEMA)
     if frame["player_id"].is_null().any() or frame["pack_code"].is_null().any():
         raise ValueError("training-session lines without player_id or pack_code")
+    if frame.select(pl.any_horizontal(pl.col(pl.String).str.contains("\x00", literal=True).any())).item():
+        raise ValueError(f"the file {NUL_REASON}")
+    return frame
+
+
+def _stated(path: Path) -> pl.DataFrame:
+    """A `stated_ranks*.jsonl` file's lines; ValueError unless each names its statement, player and playlist and a
+    rank on the ladder (tier 1–22, division 1–4, Supersonic Legend's 1) at a time that reads."""
+    frame = pl.read_ndjson(path, schema=STATED_SCHEMA)
+    if frame.select(pl.any_horizontal(pl.all().is_null()).any()).item():
+        raise ValueError("stated-rank lines without statement_id, player_id, playlist, rank or stated_at")
+    on_ladder = (pl.col("rank_tier").is_between(1, TOP_TIER) & pl.col("rank_division").is_between(1, DIVISIONS_PER_TIER)
+                 & ((pl.col("rank_tier") < TOP_TIER) | (pl.col("rank_division") == 1)))
+    if not frame.select(on_ladder.all()).item():
+        raise ValueError("a stated rank off the ladder (tier 1-22, division 1-4, Supersonic Legend's 1)")
+    if frame.select(pl.col("stated_at").str.to_datetime(time_zone="UTC", strict=False).is_null().any()).item():
+        raise ValueError("a stated rank whose stated_at is not a time")
     if frame.select(pl.any_horizontal(pl.col(pl.String).str.contains("\x00", literal=True).any())).item():
         raise ValueError(f"the file {NUL_REASON}")
     return frame
@@ -208,17 +236,17 @@ def read_day(folder: Path) -> LandingDay:
 
 def read_files(folder: Path, paths: list[Path], held: Held | None = None, workers: int | None = None,
                ahead: Path | None = None) -> LandingDay:
-    """The files `paths` of the day folder `folder`, parsed or rejected with its reason. Files are recognised by
-    their format, not their place: `*.replay` (a raw replay; its header's scoreboard alone, flagged, when its
-    stream cannot be read), `*.json` with `rocket_league_id` (a ballchasing replay or list page) or with
-    `gameMetadata` (a carball analysis), `training_sessions*.jsonl`, and `planted_weaknesses.json`. Anything
+    """The files `paths` of the day folder `folder`, parsed or rejected with its reason. Files are recognised by their
+    format, not their place: `*.replay` (a raw replay; its header's scoreboard alone, flagged, when its stream cannot
+    be read), `*.json` with `rocket_league_id` (a ballchasing replay or list page) or with `gameMetadata` (a carball
+    analysis), `training_sessions*.jsonl`, `stated_ranks*.jsonl` (`_stated`) and `planted_weaknesses.json`. Anything
     else, a file that does not parse, or one holding a NUL character (PostgreSQL stores none) is rejected, for the
-    caller to quarantine; so is a second raw replay of a game already read from another file (a copy delivered
-    again, `game (1).replay`), here or on an earlier run (`held`), as a duplicate of it, the one whose stream reads
-    kept (an unreadable one gave no position cells): an earlier file that loses so is rejected too. Raw replays
-    are parsed a process per core (`workers` when given, `parse_replays`); one whose parse kills its process is
-    rejected with that reason. A replay parsed ahead into the folder `ahead` (an upload, `parsed.parse_ahead`) is
-    taken from there (`LandingDay.taken_ahead`), not parsed again."""
+    caller to quarantine; so is a second raw replay of a game already read from another file (a copy delivered again,
+    `game (1).replay`), here or on an earlier run (`held`), as a duplicate of it, the one whose stream reads kept (an
+    unreadable one gave no position cells): an earlier file that loses so is rejected too. Raw replays are parsed a
+    process per core (`workers` when given, `parse_replays`); one whose parse kills its process is rejected with that
+    reason. A replay parsed ahead into the folder `ahead` (an upload, `parsed.parse_ahead`) is taken from there
+    (`LandingDay.taken_ahead`), not parsed again."""
     day = LandingDay(folder)
     replays: dict[str, tuple[Path, int]] = {}
     started = time.perf_counter()
@@ -234,11 +262,13 @@ def read_files(folder: Path, paths: list[Path], held: Held | None = None, worker
                 day.truth.append((name, json.loads(path.read_text())))
             elif path.name.startswith(SESSIONS_PREFIX) and path.suffix == ".jsonl":
                 day.sessions.append(_sessions(path).with_columns(pl.lit(name).alias(FILE_COLUMN)))
+            elif path.name.startswith(STATED_PREFIX) and path.suffix == ".jsonl":
+                day.stated.append(_stated(path).with_columns(pl.lit(name).alias(FILE_COLUMN)))
             elif path.suffix == ".json":
                 day.add(path, _without_nul(_json_matches(json.loads(path.read_text(encoding="utf-8-sig")))))
             else:
                 day.rejected.append((path, "not a Rocket League file: expected .replay, ballchasing or carball "
-                                           ".json, or training_sessions*.jsonl"))
+                                           ".json, training_sessions*.jsonl or stated_ranks*.jsonl"))
         except (ValueError, KeyError, TypeError, AttributeError, pl.exceptions.PolarsError, ProcessDied) as error:
             day.rejected.append((path, f"{type(error).__name__}: {error}"))
         except RecursionError:

@@ -10,20 +10,8 @@ import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.daily import COUNT_RATES
 from gamestats_assets.lib.core.stats import Z_95
-from gamestats_assets.sources.ballchasing.measures import SHARE, STATS, better_of
+from gamestats_assets.sources.ballchasing.measures import SHARE, SKILL_INDICATORS, STATS, better_of
 
-SKILL_INDICATORS: dict[str, tuple[str, ...]] = {
-    "shooting": ("shot_accuracy", "shot_on_target_rate", "shot_speed"),
-    "saves": ("save_rate", "save_success_rate"),
-    "aerials": ("aerial_rate", "time_high_air_share", "aerial_success_rate"),
-    "boost_management": ("boost_wasted_share", "time_zero_boost_share"),
-    "positioning": ("time_behind_ball_share",),
-    "rotation": ("avg_distance_to_mates", "rotation_timing", "rotation_efficiency"),
-    "challenges": ("challenge_win_rate", "challenge_first_rate", "challenge_timing"),
-}
-"""The stats each skill is read from; which way each is better is its declaration's (`measures.STATS`). A game's
-skill is read from the indicators its source gives (the frame mechanics only a raw replay's frames give), and the
-skill's `indicators` name them."""
 RATES = tuple(stat for stat, declared in STATS.items() if declared.unit == SHARE)
 """The indicators compared as rates, on the log-odds of their numerator and denominator (a mean kept as its total
 and count, `rotation_timing`, is compared as it is)."""

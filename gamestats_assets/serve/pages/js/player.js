@@ -5,17 +5,23 @@
 // the player's games drawn, red only where weak: below the band's bottom quarter with the interval below its median),
 // with whom and how many it compares, the skills against peers with the weak ones flagged, the positional heatmap
 // from their raw replays (drawn on a canvas: a field outline and shaded cells, a picture no chart library draws) with
-// the control to upload one, the training recommendations for the truly weakest skills and the recent replays.
+// the control to upload one, one game against the band (a hint, not a verdict, with packs for its hints), the rank
+// the player stated (marked so) with the form to state one, the training log per pack with the form to log a session,
+// the training recommendations for the truly weakest skills and the recent replays.
 import { api, chart, el, fmt, header, latest, options, param, remember, shown, showError, sortableTable } from "./common.js";
 import {
   bandName, coded, comparedAs, direction, loadMeanings, shownPercentile, shownStats, statLabel,
 } from "./rlstats.js";
+import { oneGame } from "./one_game.js";
+import { statedRank } from "./stated_rank.js";
+import { trainingLog } from "./training_log.js";
 import { uploadForm } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
 const BASE = "/api/v1/rocket";
 /** The regions showing a player's numbers, marked stale while another player's are asked. */
-const REGIONS = ["prediction", "progress", "percentiles", "field", "heatmap", "weaknesses", "recommendations", "replays"];
+const REGIONS = ["prediction", "progress", "percentiles", "field", "heatmap", "one-game", "stated", "training", "weaknesses",
+                 "recommendations", "replays"];
 const run = latest();
 let progress = {}, comparison = [];
 
@@ -23,6 +29,9 @@ header("player.html");
 
 /** A rank percentile (0–100) as `p72`. */
 const percentile = (value) => value === null || value === undefined ? "—" : `p${fmt(value)}`;
+
+/** `answer`, or null when it is a 404 (nothing published for the player). */
+const unlessMissing = (answer) => answer.catch((error) => { if (error.status === 404) return null; throw error; });
 
 /** Why an answer is empty (its `metadata.reason`), as a sentence, else `fallback`. */
 const reasonOf = (answer, fallback) => {
@@ -172,8 +181,9 @@ function comparedWith(comp) {
   if (!comp.rank_band) return "No same-rank players to compare with.";
   const players = comp.rank_band === "unranked" ? "players of unranked games" : `${bandName(comp.rank_band)} players`;
   const among = `Percentiles among up to ${fmt(comp.ranked_among)} games of ${players} in the same playlist (${fmt(comp.peers)} such players, ${fmt(comp.peer_games)} games, in every playlist)`;
+  if (comp.rank_from === "stated") return `${among}: this player's games carry no rank, so the rank they stated sets the band (stated, not verified).`;
   return comp.rank_from === "none"
-    ? `${among}: this player's games carry no rank (raw replays do not) and none is known from other games, so they are compared with other unranked games, few and of any level.`
+    ? `${among}: this player's games carry no rank (raw replays do not) and none is known from other games, so they are compared with other unranked games, few and of any level. Stating a rank below compares them with players of that band.`
     : comp.rank_from === "profile"
       ? `${among}: some of this player's games carry no rank, so their latest known rank sets the band.`
       : `${among}, the band of the player's most played rank.`;
@@ -191,17 +201,23 @@ function show() {
       api(`${BASE}/player`, { player_id }), api(`${BASE}/analytics/progress`, { player_id }), api(`${BASE}/analytics/comparison`, { player_id }),
       api(`${BASE}/analytics/weaknesses`, { player_id }), api(`${BASE}/analytics/rank-prediction`, { player_id }),
       api(`${BASE}/training/recommendations`, { player_id }), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
-      api(`${BASE}/analytics/heatmap`, { player_id })]),
+      api(`${BASE}/analytics/heatmap`, { player_id }), unlessMissing(api(`${BASE}/analytics/game`, { player_id })),
+      api(`${BASE}/training/progress`, { player_id })]),
     render: (answers) => showPlayer(player_id, answers),
     failed: (error) => `Could not load ${player_id}: ${error.message}`,
   });
 }
 
 /** Draws `player_id`'s answers (`show`'s, in its order). */
-function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat]) {
+function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat, game, training]) {
   const me = who.data;
+  const stated = me.stated ? `${me.stated.rank} (stated, not verified)` : null;
   $("title").replaceChildren(`Rocket League player · ${me.name || player_id}`,
-    el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
+    el("span", { class: "muted", id: "player-meta" }, ` ${[me.rank, stated, me.platform, `${fmt(me.games)} games`, me.name ? player_id : null].filter(Boolean).join(" · ")}`));
+  $("one-game").replaceChildren(...oneGame(game, me.name || player_id));
+  $("stated").replaceChildren(...statedRank(player_id, me.stated, show));
+  const suggested = [...new Set([...(game?.data.recommendations || []), ...recs.data].map((p) => p.pack_code))];
+  $("training").replaceChildren(...trainingLog(player_id, training.data, suggested, show));
   progress = prog.data.stats;
   comparison = comp.data.stats;
   const stats = shownStats(Object.keys(progress)).sort((a, b) => statLabel(a).localeCompare(statLabel(b)));

@@ -75,6 +75,9 @@ export function comparedWithText(compared, name) {
     return `Compared with ${games} of players of unranked games in ${playlist}: this game carries no rank and none is known for ${name}.`;
   }
   const among = `Compared with ${games} of ${bandName(compared.rank_band)} players in ${playlist}`;
+  if (compared.rank_from === "stated") {
+    return `${among}, the rank ${name} stated (${compared.rank || bandName(compared.rank_band)}; stated, not verified): this game carries none and no game of theirs gave one.`;
+  }
   return compared.rank_from === "profile"
     ? `${among}, ${name}'s latest known rank (${compared.rank || bandName(compared.rank_band)}): this game carries none.`
     : `${among}.`;

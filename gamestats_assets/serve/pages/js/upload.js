@@ -4,7 +4,8 @@
 // while the pipeline does not run says so, from `GET /api/v1/health`) and a link to its analysis.
 import { el } from "./common.js";
 
-const KEY = "gamestats.apiKey";
+/** Where the player's API key is kept for the tab. */
+export const KEY = "gamestats.apiKey";
 const UPLOAD = "/api/v1/rocket/replays/upload";
 const POLL_MS = 2000;
 

@@ -1,0 +1,42 @@
+// Writing from a page as a signed-in player: the API key kept for the tab (the upload control's), asked for in a
+// form where none is kept, a JSON body sent with it, and what was written followed until it is published.
+import { el } from "./common.js";
+import { KEY, signedInKey } from "./upload.js";
+
+const POLL_MS = 2000;
+
+/** The key field of a form, `id` its input's: shown only while no key is kept for the tab. */
+export function keyField(id) {
+  const field = el("label", { class: "key-field" }, "Your player API key",
+    el("input", { type: "password", id, autocomplete: "off", placeholder: "gsk_…", "aria-label": "Your API key" }));
+  field.hidden = Boolean(signedInKey());
+  return field;
+}
+
+/** Keeps the key typed into `field` (`keyField`) for the tab, empties it and hides it while one is kept. */
+export function takeKey(field) {
+  const input = field.querySelector("input");
+  if (input.value.trim()) sessionStorage.setItem(KEY, input.value.trim());
+  input.value = "";
+  field.hidden = Boolean(signedInKey());
+}
+
+/** POSTs `body` as JSON to `path` with the kept key; the answer's body, or an Error `status: detail` (a refused key
+ * is forgotten). */
+export async function postSigned(path, body) {
+  if (!signedInKey()) throw new Error("sign in first: enter your player API key");
+  const response = await fetch(path, { method: "POST", body: JSON.stringify(body),
+    headers: { Authorization: `Bearer ${signedInKey()}`, "Content-Type": "application/json" } });
+  const answer = await response.json().catch(() => ({}));
+  if (response.status === 401) sessionStorage.removeItem(KEY);
+  if (!response.ok) {
+    const detail = Array.isArray(answer.detail) ? answer.detail.map((d) => `${d.loc.at(-1)}: ${d.msg}`).join("; ") : answer.detail;
+    throw new Error(`${response.status}: ${detail || "no answer"}`);
+  }
+  return answer;
+}
+
+/** Calls `published()` every `POLL_MS` until it answers true (what was written is published). */
+export async function until(published) {
+  while (!(await published().catch(() => false))) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+}

@@ -1,0 +1,160 @@
+"""The Rocket League player page of a player who uploads raw replays, in headless Chromium at a desktop's and a
+phone's width: they state their rank (shown as stated, not verified), their uploaded game is then shown against that
+band's single games as the published counts give it (one game: a hint, not a verdict, with packs for its hints), and
+they log a training session whose pack's success rate and Wilson interval the page shows once it is published."""
+
+from __future__ import annotations
+
+import dagster as dg
+import psycopg
+import pytest
+
+from gamestats_assets.definitions import build_definitions
+from gamestats_assets.lib.core.settings import Settings
+from gamestats_assets.lib.core.stats import wilson_bounds
+from gamestats_assets.serve import accounts
+from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
+from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
+from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
+from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements, served
+from gamestats_assets_tests.serve.test_rocket import UPLOAD_DAY
+from gamestats_assets_tests.serve.test_rocket_profile import (
+    MATCH,
+    SYNTHETIC_DAY,
+    UPLOAD,
+    UPLOADER,
+    busiest_band,
+    expected_game,
+    rows,
+    today,
+)
+
+SHOTS = SCREENSHOTS / "rocket"
+WIDE = 1400
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, migrated_pg_url):
+    """A published synthetic day and the day of the real raw replay (landed as an upload is), with a player account
+    for `UPLOADER` and what runs a day and the tables over every day (`run_day`)."""
+    data_dir = tmp_path_factory.mktemp("pages_rocket_training") / "data"
+    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_USERS": "200"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        defs = build_definitions(Settings.from_env())
+        folder = Settings.from_env().landing_dir("rocket") / UPLOAD_DAY
+    instance = dg.DagsterInstance.ephemeral()
+
+    def run_day(day: str) -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
+            run(defs, rocket_keys(defs, partitioned=False), instance)
+
+    folder.mkdir(parents=True)
+    (folder / f"{MATCH}.replay").write_bytes(UPLOAD.read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+    run_day(folder.name)
+    with psycopg.connect(migrated_pg_url) as conn:
+        key = accounts.create(conn, "pages-rocket-trainee", "player", (UPLOADER,))
+    return {"data_dir": data_dir, "run_day": run_day, "key": key}
+
+
+@pytest.fixture(scope="module")
+def site(chromium, published, migrated_pg_url):
+    with served(migrated_pg_url, data_dir=published["data_dir"]) as base, browser() as page:
+        yield base, page
+
+
+def text(page, selector: str) -> str:
+    return page.evaluate(f"document.querySelector({selector!r})?.innerText || ''")
+
+
+def set_value(page, selector: str, value) -> None:
+    page.evaluate(f"(() => {{ const input = document.querySelector({selector!r}); input.value = {str(value)!r};"
+                  " input.dispatchEvent(new Event('input')); })()")
+
+
+def shown_stats(page) -> dict[str, str]:
+    """Each stat row of the one-game table: its percentile cell, as shown."""
+    return page.evaluate("Object.fromEntries([...document.querySelectorAll('#one-game-stats tbody tr')]"
+                         ".map(tr => [tr.dataset.stat, tr.children[2].innerText]))")
+
+
+def at(page, width: int) -> None:
+    page.viewport(width, DESKTOP[1] if width > PHONE[0] else PHONE[1])
+
+
+def test_a_player_states_a_rank_sees_one_game_against_it_and_logs_training(site, published, request,
+                                                                           migrated_pg_url):
+    base, page = site
+    ((playlist,),) = rows(migrated_pg_url, "SELECT playlist FROM rocket.matches WHERE match_id = %s", (MATCH,))
+    band = busiest_band(migrated_pg_url, playlist)
+    ((tier,),) = rows(migrated_pg_url, "SELECT min(rank_index) / 4 + 1 FROM rocket.player_stats WHERE rank_band = %s",
+                      (band,))
+    with check(page, request):
+        at(page, WIDE)
+        clean_load(page, f"{base}/player.html?player={UPLOADER}")
+        assert text(page, "#one-game-note").startswith("One game: a hint, not a verdict")
+        assert "unranked games" in text(page, "#one-game-who")
+        assert text(page, "#stated-now").startswith("No rank stated")
+        assert "No training session published" in text(page, "#training-progress")
+
+        set_value(page, "#stated-key", published["key"])
+        set_value(page, "#stated-tier", tier)
+        set_value(page, "#stated-division", 2)
+        page.evaluate("document.getElementById('stated-send').click()")
+        page.wait_for("document.getElementById('state-rank').dataset.status === 'processing'")
+        assert page.evaluate("sessionStorage.getItem('gamestats.apiKey')") == published["key"]
+        published["run_day"](today())
+        page.wait_for("document.getElementById('stated-now')?.innerText.includes('stated, not verified')", seconds=60)
+        page.ready()
+        band_name = band.replace("-", " ").title()
+        assert "(stated, not verified)" in text(page, "#player-meta")
+        who = text(page, "#one-game-who")
+        assert band_name in who and "stated, not verified" in who, who
+        expected = expected_game(migrated_pg_url, band)
+        shown = shown_stats(page)
+        assert shown and set(shown) <= set(expected)
+        for stat, cell in shown.items():
+            assert cell.startswith(f"p{round(expected[stat][0])} of "), (stat, cell, expected[stat])
+        hinted = page.evaluate("[...document.querySelectorAll('#one-game-stats tr.hint')].map(tr => tr.dataset.stat)")
+        assert set(hinted) == {stat for stat in shown if expected[stat][1]}
+        assert all(STATS[stat].label in text(page, "#one-game-hints") for stat in hinted)
+        packs = page.evaluate("[...document.querySelectorAll('#one-game-packs li')].map(li => li.dataset.skill)")
+        hints = {stat for stat, (_, hint) in expected.items() if hint}
+        read = {skill for skill, stats in SKILL_INDICATORS.items() if hints & set(stats)}
+        assert set(packs) == read, (packs, hints)
+        page.screenshot(SHOTS / "player_stated_rank_1400.png")
+
+        ((pack,),) = rows(migrated_pg_url, "SELECT code FROM rocket.training_packs ORDER BY code LIMIT 1")
+        set_value(page, "#session-pack", pack)
+        set_value(page, "#session-attempts", 20)
+        set_value(page, "#session-successes", 7)
+        assert page.evaluate("document.querySelector('#session-key').closest('label').hidden"), "signed in already"
+        page.evaluate("document.getElementById('session-send').click()")
+        page.wait_for("document.getElementById('log-session').dataset.status === 'processing'")
+        published["run_day"](today())
+        page.wait_for(f"!!document.querySelector('#training-progress tr[data-pack=\"{pack}\"]')", seconds=60)
+        page.ready()
+        low, high = wilson_bounds(7, 20)
+        row = text(page, f"#training-progress tr[data-pack='{pack}']")
+        assert f"35.0% [{low * 100:.1f}%–{high * 100:.1f}%] n=20" in row, row
+        assert rows(migrated_pg_url, "SELECT attempts, successes FROM rocket.training_sessions WHERE player_id = %s",
+                    (UPLOADER,)) == [(20, 7)]
+        page.screenshot(SHOTS / "player_training_1400.png")
+
+        at(page, PHONE[0])
+        try:
+            clean_load(page, f"{base}/player.html?player={UPLOADER}")
+            assert "stated, not verified" in text(page, "#stated-now")
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0] + 1
+            assert cut_elements(page) == []
+            page.screenshot(SHOTS / "player_training_390.png")
+        finally:
+            at(page, WIDE)
