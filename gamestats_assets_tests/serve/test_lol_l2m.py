@@ -31,7 +31,7 @@ def top_champion(client) -> tuple[str, str, str]:
 
 
 @pytest.mark.parametrize("path", ["roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend",
-                                  "keystones", "rune-pages", "spells", "starting-items"])
+                                  "keystones", "rune-pages", "spells", "starting-items", "skill-paths", "boots"])
 def test_a_champions_tables_by_queue_and_patch(client, path):
     name, queue, patch = top_champion(client)
     answer = client.get(f"{LOL}/{name.upper()}/{path}", params={"queue": queue, "patch": patch}).json()

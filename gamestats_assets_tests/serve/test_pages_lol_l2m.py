@@ -9,6 +9,7 @@ an error banner cleared by the next answer; an unknown page is an HTML 404 for a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from urllib.parse import quote, quote_plus
 
 import httpx
@@ -91,6 +92,37 @@ def add_sampled_choices(pg_url: str, champion: str, patch: str) -> None:
             conn.execute("DROP TABLE template")
 
 
+LATE_ITEMS = {4: ((3031, "Infinity Edge", 120, 66), (3036, "Lord Dominik's Regards", 40, 21)),
+              5: ((3072, "Bloodthirster", 90, 50),), 6: ((3026, "Guardian Angel", 30, 12),)}
+"""The fourth to sixth items a larger sample publishes for the most played champion: slot → (id, name, games, wins)."""
+
+
+def add_late_items(pg_url: str, champion: str, patch: str) -> None:
+    """The demo's players finish three core items: `LATE_ITEMS` published for `champion` on `patch`, of all games,
+    each slot's pick rate among the games that reached it."""
+    with psycopg.connect(pg_url) as conn:
+        queue, champion_id = conn.execute("SELECT queue, champion_id FROM lol.champion_stats WHERE champion_name = %s "
+                                          "AND patch = %s AND tier = %s ORDER BY games DESC LIMIT 1",
+                                          (champion, patch, ALL)).fetchone()
+        for slot, items in LATE_ITEMS.items():
+            reached = sum(games for _, _, games, _ in items)
+            for item_id, name, games, wins in items:
+                low, high = wilson(wins, games)
+                conn.execute("INSERT INTO lol.late_item_stats (queue, patch, tier, champion_id, slot, item_id, "
+                             "champion_name, item_name, games, wins, champion_games, pick_rate, win_rate, low_sample, "
+                             "win_rate_ci_low, win_rate_ci_high) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                             "%s, %s, %s, %s, %s)", (queue, patch, ALL, champion_id, slot, item_id, champion, name,
+                                                     games, wins, reached, games / reached, wins / games, games < 100,
+                                                     low, high))
+
+
+def wilson(wins: int, games: int) -> tuple[float, float]:
+    """The 95 % Wilson interval of `wins` in `games`."""
+    z, rate = 1.959964, wins / games
+    centre, half = rate + z * z / (2 * games), z * math.sqrt(rate * (1 - rate) / games + z * z / (4 * games * games))
+    return (centre - half) / (1 + z * z / games), (centre + half) / (1 + z * z / games)
+
+
 def champions_by_games(pg_url: str) -> list[str]:
     with psycopg.connect(pg_url) as conn:
         return [r[0] for r in conn.execute("SELECT champion_name FROM lol.patch_trend GROUP BY champion_name "
@@ -105,6 +137,7 @@ def site(chromium, lol_and_l2m):
     add_earlier_patch(pg_url)
     champions = champions_by_games(pg_url)
     add_sampled_choices(pg_url, champions[0], "12.21")
+    add_late_items(pg_url, champions[0], "12.21")
     with psycopg.connect(pg_url) as conn:
         conn.execute("DELETE FROM lol.patch_trend WHERE champion_name = %s AND patch = %s", (champions[-1], EARLIER_PATCH))
     with served(pg_url) as base, browser() as page:
@@ -261,8 +294,8 @@ def test_the_pages_cut_no_text_on_a_desktop(site, request, path):
 
 ROLE_NAMES = {"Top", "Jungle", "Mid", "Bot", "Support"}
 CHAMPION_API = "*/api/v1/lol/champions/*"
-CHAMPION_TABLES = 10
-"""The champion page's requests for one choice: the patch trend and nine tables of the queue and patch."""
+CHAMPION_TABLES = 13
+"""The champion page's requests for one choice: the patch trend and twelve tables of the queue and patch."""
 
 
 def held_tables(page, contains: str, count: int = CHAMPION_TABLES) -> list[dict]:
@@ -275,6 +308,12 @@ def held_tables(page, contains: str, count: int = CHAMPION_TABLES) -> list[dict]
 def texts(page, selector: str, text: str = "innerText") -> list[str]:
     """The text of every element of `selector`: as shown (`innerText`), or also where folded away (`textContent`)."""
     return page.evaluate(f"[...document.querySelectorAll({selector!r})].map(e => e.{text}.trim())")
+
+
+def cells(page, selector: str) -> list[list[str]]:
+    """The text of each cell of every row of `selector`, also where folded away."""
+    return page.evaluate(f"[...document.querySelectorAll({selector!r})]"
+                         ".map(r => [...r.querySelectorAll('td')].map(td => td.textContent.trim()))")
 
 
 def choose(page, select: str, value: str) -> None:
@@ -343,6 +382,45 @@ def test_the_champion_page_recommends_the_most_played_then_the_best_with_enough_
         assert "Conqueror (Precision)" in texts(page, "#pick-keystone dd.name")[1]
         assert "Precision + Resolve" in texts(page, "#pick-page dd.name")[1]
         assert texts(page, "#keystones > div > table tbody tr") and texts(page, "#spells > div > table tbody tr")
+
+
+def test_the_champion_page_shows_the_skill_path_late_items_and_boots_as_published(site, lol_and_l2m, request):
+    """The most played skill path drawn level by level with its rate and games, every published path listed; the
+    fourth to sixth items by place and the boots each with their games; each section says what it counts."""
+    pg_url = lol_and_l2m["pg_url"]
+    champion = champions_by_games(pg_url)[0]
+    with psycopg.connect(pg_url) as conn:
+        (queue,) = conn.execute("SELECT queue FROM lol.champion_stats WHERE champion_name = %s AND patch = '12.21' "
+                                "AND tier = %s ORDER BY games DESC LIMIT 1", (champion, ALL)).fetchone()
+        mine = "WHERE champion_name = %s AND queue = %s AND patch = '12.21' AND tier = %s"
+        paths = conn.execute(f"SELECT skill_path, games, champion_games FROM lol.skill_path_stats {mine} "
+                             "ORDER BY games DESC, win_rate_ci_low DESC, skill_path", (champion, queue, ALL)).fetchall()
+        boots = conn.execute(f"SELECT item_name, games FROM lol.boots_stats {mine}", (champion, queue, ALL)).fetchall()
+    assert paths and boots
+    base, page = site
+    with check(page, request):
+        clean_load(page, f"{base}/champion.html?champion={quote_plus(champion)}&queue={queue}&patch=12.21")
+        marked = page.evaluate("[...document.querySelectorAll('#skill-path tbody tr')].map(r => [r.querySelector('th')"
+                               ".innerText, [...r.querySelectorAll('td')].map(td => td.classList.contains('taken'))])")
+        drawn = "".join(next(skill for skill, taken in marked if taken[level]) for level in range(15))
+        top, games, reached = paths[0]
+        assert drawn == top and [skill for skill, _ in marked] == ["Q", "W", "E", "R"]
+        line = page.evaluate("document.querySelector('#skill-path .path-rate').innerText")
+        assert " ".join(top) in line and f"n={games:,}" in line and f"of {reached:,} players with 15 points" in line
+        listed = texts(page, "#skill-paths tbody tr td:first-child", "textContent")
+        assert sorted(listed) == sorted(" ".join(path) for path, _, _ in paths)
+        for slot, items in LATE_ITEMS.items():
+            rows = cells(page, f"#late-items [data-slot='{slot}'] tbody tr")
+            expected = sorted((name, f"{games:,}") for _, name, games, _ in items)
+            assert sorted((row[0], row[1]) for row in rows) == expected
+            assert all(f"n={row[1]}" in row[3] for row in rows)
+            heading = page.evaluate(f"document.querySelector(\"#late-items [data-slot='{slot}'] h3\").innerText")
+            assert f"{sum(games for _, _, games, _ in items):,} builds reached it" in heading
+        shown_boots = cells(page, "#boots tbody tr")
+        assert sorted((row[0], row[1]) for row in shown_boots) == sorted((name, f"{games:,}") for name, games in boots)
+        notes = page.evaluate("[...document.querySelectorAll('section.card p.muted')].map(p => p.innerText).join(' ')")
+        assert "at least 15" in notes and "reached that place" in notes and "finished a pair" in notes
+        assert not page.errors
 
 
 def test_the_patch_trend_axis_fits_its_rates_and_one_patch_says_so(site, lol_and_l2m, request):

@@ -54,16 +54,20 @@ def test_every_l2m_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     covered(lol_l2m_client, "/api/v1/l2m", asked)
 
 
+NOT_IN_THE_DEMO = {"late-items"}
+"""The champion tables the demo's games leave empty: its players finish three core items, never a fourth."""
+
+
 def test_every_lol_answer_is_its_declared_model(lol_and_l2m, lol_l2m_client):
     name, queue, patch = first(lol_and_l2m["pg_url"], "SELECT champion_name, queue, patch FROM lol.item_build_stats "
                                                       "ORDER BY games DESC, champion_name LIMIT 1")
     asked = set()
     for path in ("roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
-                 "rune-pages", "spells", "starting-items", "tiers"):
+                 "rune-pages", "spells", "starting-items", "skill-paths", "late-items", "boots", "tiers"):
         route, answer = typed_get(lol_l2m_client, f"/api/v1/lol/champions/{name}/{path}",
                                   {"queue": queue, "patch": patch})
         asked.add(route)
-        assert answer["data"], path
+        assert answer["data"] or path in NOT_IN_THE_DEMO, path
     for path, params in (("champions", {}), ("tier-list", {}), ("tier-list", {"queue": queue, "role": "MIDDLE"}),
                          ("query", {"champion": name, "metric": "dpm"}),
                          *((path, {"queue": queue}) for path in ("patterns", "correlations", "objectives", "vision",

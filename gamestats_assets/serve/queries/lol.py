@@ -1,7 +1,7 @@
 """League of Legends' reads: the champions published, a champion's rows of each table keyed by champion (roles,
-builds, skill orders, matchups, length win rates, patch trend, keystones, rune pages, spell pairs, starting items), the
-ranked tiers a champion has games of, the tier list of a queue and patch, and the compound query over one champion's
-participant facts."""
+builds, skill orders and paths, matchups, length win rates, patch trend, keystones, rune pages, spell pairs, starting
+items, fourth to sixth items, boots), the ranked tiers a champion has games of, the tier list of a queue and patch,
+and the compound query over one champion's participant facts."""
 
 from __future__ import annotations
 
@@ -76,18 +76,19 @@ class ChampionTable:
 
 
 def champion_rows(spec: ChampionTable) -> Query:
-    """The rows of `spec.table` of a champion (any case; 404 when the table has none), one queue and patch or
-    all, of one slice of ranked tiers when the table has them (`all` games unless asked; 404 for a queue, patch or
-    slice that is not `known`), `limit` from `offset` in `spec.order`, with how many there are."""
+    """The rows of `spec.table` of a champion (any case; 404 when `KNOWN`, which has every champion played, has
+    none: one whose players reached none of a table's choices, no fourth item, has no rows of it), one queue and
+    patch or all, of one slice of ranked tiers when the table has them (`all` games unless asked; 404 for a queue,
+    patch or slice that is not `known`), `limit` from `offset` in `spec.order`, with how many there are."""
     table = sql.Identifier(*spec.table.split("."))
     of_tier = sql.SQL("AND tier = %(tier)s " if spec.tiered else "")
 
     def compute(conn: psycopg.Connection, champion: str, queue: str | None, patch: str | None, tier: str,
                 limit: int, offset: int) -> dict:
-        found = conn.execute(sql.SQL("SELECT champion_id FROM {} WHERE lower(champion_name) = lower(%s) LIMIT 1")
-                             .format(table), (champion,)).fetchone()
+        found = conn.execute(f"SELECT champion_id FROM {KNOWN} WHERE lower(champion_name) = lower(%s) LIMIT 1",
+                             (champion,)).fetchone()
         if found is None:
-            raise NotFound(f"champion {champion!r} not found in {spec.table}")
+            raise NotFound(f"champion {champion!r} not found in {KNOWN}")
         known(conn, optional(queue), optional(patch), tier)
         return page(conn, sql.SQL(
             "SELECT {} FROM {} WHERE champion_id = %(champion_id)s "
@@ -111,6 +112,9 @@ TABLES = tuple(ChampionTable(path, f"lol.{table}", table_row(table, doc), order,
      "Core item paths with games, win rate and its interval, KDA and DPM"),
     ("skill-orders", "skill_order_stats", "A champion's skill max order", "games DESC, max_order",
      "Skill max orders with games, win rate and its interval"),
+    ("skill-paths", "skill_path_stats", "A champion's skill path: its first 15 skill points in order",
+     "games DESC, skill_path",
+     "Skill paths (the first 15 points, of the players who put 15 in) with pick rate, win rate and its interval"),
     ("matchups", "lane_matchups", "A champion against a lane opponent", "games DESC, opponent_champion_name",
      "Lane opponents with win rate and gold, XP and CS differences at 10 and 15 minutes"),
     ("length-win-rates", "length_win_rates", "A core path's win rate in a band of game length",
@@ -125,6 +129,12 @@ TABLES = tuple(ChampionTable(path, f"lol.{table}", table_row(table, doc), order,
      "Summoner spell pairs with their names, pick rate, win rate and its interval"),
     ("starting-items", "starting_item_stats", "A champion's starting items", "games DESC, starting_items",
      "Starting items (bought before the first minions) with their names, pick rate, win rate and its interval"),
+    ("late-items", "late_item_stats", "A champion's fourth, fifth or sixth core item", "games DESC, slot, item_id",
+     "Fourth to sixth core items with their names, pick rate among the builds that reached the place, win rate and "
+     "its interval"),
+    ("boots", "boots_stats", "A champion's finished boots", "games DESC, item_id",
+     "Finished (tier-2) boots with their names, pick rate among the players who finished a pair, win rate and its "
+     "interval"),
 ))
 QUERIES = {spec.path: champion_rows(spec) for spec in TABLES}
 """Each champion table's query, by its path."""

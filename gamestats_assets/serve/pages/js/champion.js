@@ -1,6 +1,7 @@
 // A League champion's page for one queue and patch: what to take first (the most played and the best starting
 // items, core build, keystone, rune page and summoner spells), the patch trend (win rate with its band), win rate by game length, its
-// roles, runes, spells, build paths, skill orders and lane matchups, every rate with its interval and games.
+// roles, runes, spells, build paths, fourth to sixth items, boots, the skill path level by level, skill orders and lane
+// matchups, every rate with its interval and games.
 import { api, bySample, chart, el, empty, fmt, header, latest, loading, options, param, pct, rateCell, remember, roleName,
          shown, showError, sortableTable, thin } from "./common.js";
 import { loadTiers, queueName, tierFromAddress, tierName, tierNote } from "./tiers.js";
@@ -9,7 +10,8 @@ import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
 const $ = (id) => document.getElementById(id);
 const base = () => `/api/v1/lol/champions/${encodeURIComponent($("champion").value)}`;
 const REGIONS = ["summary", "recommended", "trend-chart", "trend-note", "length-chart", "roles", "keystones",
-                 "rune-pages", "spells", "starting", "builds", "skills", "matchups", "findings"];
+                 "rune-pages", "spells", "starting", "builds", "late-items", "boots", "skill-path", "skill-paths", "skills",
+                 "matchups", "findings"];
 const run = latest();
 let champions = [];
 
@@ -56,6 +58,8 @@ const NAMES = {
   page: (r) => `${r.rune_names || r.rune_page}${r.primary_style_name ? ` · ${r.primary_style_name} + ${r.sub_style_name || "?"}` : ""}`,
   spells: (r) => r.spell_names || r.spell_pair,
   starting: (r) => r.starting_item_names || r.starting_items,
+  item: (r) => r.item_name || `item ${r.item_id}`,
+  path: (r) => [...r.skill_path].join(" "),
 };
 
 /** The most played of `rows` (ties: the higher lower bound), and the best: the highest lower bound of the win
@@ -75,10 +79,42 @@ function pickCard(id, title, rows, name) {
     el("dt", {}, "Best (highest lower bound, enough games)"), line(best)) : empty("No games on this queue and patch."));
 }
 
+const SKILLS = ["Q", "W", "E", "R"];
+const PLACES = { 4: "Fourth item", 5: "Fifth item", 6: "Sixth item" };
+
+/** The most played skill path (ties: the higher lower bound) level by level: a row per skill, a column per level,
+ * the skill each level's point went into marked, above its win rate, games and pick rate. */
+function skillGrid(paths) {
+  const { mostPlayed } = picks(paths);
+  if (!mostPlayed) return none();
+  const taken = [...mostPlayed.skill_path];
+  const grid = el("table", { class: "skill-grid", "aria-label": "The most played skill path, level by level" },
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Level"),
+      taken.map((_, level) => el("th", { scope: "col" }, String(level + 1))))),
+    el("tbody", {}, SKILLS.map((skill) => el("tr", {}, el("th", { scope: "row" }, skill),
+      taken.map((point) => el("td", point === skill ? { class: "taken" } : {}, point === skill ? skill : ""))))));
+  return el("div", {}, el("p", { class: "path-rate" }, "Most played: ", el("b", {}, NAMES.path(mostPlayed)), " · ",
+    rateOf(mostPlayed), ` · ${pct(mostPlayed.pick_rate)} of ${fmt(mostPlayed.champion_games)} players with 15 points`),
+    grid);
+}
+
+/** The fourth, fifth and sixth items, a table of each place the champion's builds reached. */
+function lateItems(rows) {
+  if (!rows.length) return none();
+  return el("div", {}, Object.entries(PLACES).map(([slot, title]) => {
+    const held = rows.filter((r) => r.slot === Number(slot));
+    return held.length ? el("div", { class: "place", "data-slot": slot },
+      el("h3", {}, `${title} · ${fmt(held[0].champion_games)} builds reached it`), split(held, [
+        { key: "item", label: "Item", text: true, value: NAMES.item, cell: NAMES.item },
+        gamesColumn, pickColumn, rateColumn], `${title.toLowerCase()}s`)) : null;
+  }));
+}
+
 /** The core build recommended is a full core: the deepest paths published (three items where there are any). */
 const fullCores = (builds) => builds.filter((r) => r.depth === Math.max(...builds.map((b) => b.depth)));
 
-function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells, starting, findings]) {
+function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones, pages, spells, starting, paths, late,
+                     boots, findings]) {
   const patches = trend.data.sort((a, b) => patchOrder(a.patch) - patchOrder(b.patch));
   const current = patches.find((r) => r.patch === query.patch);
   $("summary").replaceChildren(...(current ? [
@@ -134,6 +170,14 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
     { key: "kda", label: "KDA", descending: true, value: (r) => r.kda_mean, cell: (r) => fmt(r.kda_mean, 2) },
     { key: "dpm", label: "DPM", descending: true, value: (r) => r.dpm_mean },
   ], "builds"));
+  $("late-items").replaceChildren(lateItems(late.data));
+  $("boots").replaceChildren(split(boots.data, [
+    { key: "boots", label: "Boots", text: true, value: NAMES.item, cell: NAMES.item },
+    gamesColumn, pickColumn, rateColumn], "boots"));
+  $("skill-path").replaceChildren(skillGrid(paths.data));
+  $("skill-paths").replaceChildren(split(paths.data, [
+    { key: "path", label: "Skill path (levels 1–15)", text: true, value: (r) => r.skill_path, cell: NAMES.path },
+    gamesColumn, pickColumn, rateColumn], "skill paths"));
   $("skills").replaceChildren(split(skills.data, [
     { key: "order", label: "Max order", text: true, value: (r) => r.max_order, cell: (r) => r.max_order },
     gamesColumn, rateColumn, pickColumn], "skill orders"));
@@ -162,7 +206,7 @@ function show() {
     fetch: () => Promise.all([
       api(`${url}/patch-trend`, { queue: query.queue, tier: query.tier, limit: 100 }),
       ...["length-win-rates", "roles", "builds", "skill-orders", "matchups", "keystones", "rune-pages", "spells",
-        "starting-items"]
+        "starting-items", "skill-paths", "late-items", "boots"]
         .map((path) => api(`${url}/${path}`, { ...query, limit: 100 })),
       sectionFindings(SECTIONS[0], { champion: $("champion").value, queue: query.queue, tier: query.tier })]),
     render: (answers) => draw(query, answers),
