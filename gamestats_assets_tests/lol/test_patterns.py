@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import statistics
+
 import polars as pl
 
 import numpy as np
@@ -141,3 +144,33 @@ def test_objective_stats_and_coordination(planted):
     assert objectives["dragon"]["games"] == 600
     coordination = planted.std["team_coordination"]
     assert coordination["teammates_near"].is_between(0, 5).all()
+
+
+def test_a_build_paths_kda_change_against_the_champions_other_games_as_long_recounted(planted):
+    """`kda_vs_others` of every first core item with games on either side, recounted in plain Python from the
+    players: per 5-minute band of game length the mean KDA of the champion's games without the item, weighted by the
+    item's games in the band, against the item's own mean over the same bands, and the normal interval of the
+    difference from the two means' variances."""
+    players = planted.std["participant_games"].filter("counted").to_dicts()
+    builds = planted.cons["item_build_stats"].filter(depth=1, tier="all")
+    checked = 0
+    for row in builds.filter(pl.col("kda_vs_others").is_not_null()).iter_rows(named=True):
+        mine = [p for p in players if (p["queue"], p["patch"], p["champion_id"]) == (row["queue"], row["patch"],
+                                                                                     row["champion_id"])]
+        bands: dict[int, tuple[list[float], list[float]]] = {}
+        for p in mine:
+            path, others = bands.setdefault(int(p["minutes"] // 5), ([], []))
+            (path if p["core_1"] == row["core_path"] else others).append(round(p["kda"], 6))
+        kept = {band: (path, others) for band, (path, others) in bands.items() if path and len(others) > 1}
+        path_values = [value for path, _ in kept.values() for value in path]
+        weights = {band: len(path) / len(path_values) for band, (path, _) in kept.items()}
+        others_mean = sum(weights[band] * statistics.fmean(others) for band, (_, others) in kept.items())
+        others_variance = sum(weights[band] ** 2 * statistics.variance(others) / len(others)
+                              for band, (_, others) in kept.items())
+        difference = statistics.fmean(path_values) - others_mean
+        half = 1.959964 * math.sqrt(statistics.variance(path_values) / len(path_values) + others_variance)
+        assert row["others_kda_mean"] == pytest.approx(others_mean, abs=1e-9)
+        assert row["kda_vs_others"] == pytest.approx(difference, abs=1e-9)
+        assert row["kda_vs_others_ci_low"] == pytest.approx(difference - half, abs=1e-6)
+        checked += 1
+    assert checked > 50

@@ -22,6 +22,10 @@ CREATE TABLE lol.item_build_stats (
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
     win_rate_vs_same_length double precision,
+    others_kda_mean double precision,
+    kda_vs_others double precision,
+    kda_vs_others_ci_low double precision,
+    kda_vs_others_ci_high double precision,
     tier text NOT NULL DEFAULT 'all',
     PRIMARY KEY (queue, patch, tier, champion_id, depth, core_path)
 );

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from gamestats_assets.defs.lol.transforms.counts import by_slice, moments, with_mean, with_tier
+from gamestats_assets.defs.lol.transforms.counts import SCALE, by_slice, moments, with_mean, with_tier
 from gamestats_assets.lib.core.stats import Z_95, with_wilson
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -101,14 +101,14 @@ def finished_item_build_stats(state: pl.DataFrame) -> pl.DataFrame:
         pl.col("games", "wins", "kda_n", "kda_scaled", "kda_squares", "dpm_n", "dpm_scaled", "dpm_squares").sum())
     stats = (with_mean(with_mean(stats, "kda", "kda"), "dpm", "dpm")
              .join(games.group_by(champion).agg(pl.col("champion_games").sum()), on=champion)
-             .join(same_length, on=keys)
+             .join(same_length, on=keys).join(kda_against_others(games, paths, champion, keys), on=keys, how="left")
              .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
     return with_rate(stats).with_columns(
         (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length")
     ).select(*GROUP, "champion_id", "champion_name", "depth", "core_path", "games", "wins", "kda_mean", "kda_ci_low",
              "kda_ci_high", "dpm_mean", "dpm_ci_low", "dpm_ci_high", "champion_games", "same_length_win_rate",
              "pick_rate", "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "win_rate_vs_same_length",
-             "tier").sort(*GROUP, "tier", "champion_id", "depth", "games",
+             "others_kda_mean", "kda_vs_others", "kda_vs_others_ci_low", "kda_vs_others_ci_high", "tier").sort(*GROUP, "tier", "champion_id", "depth", "games",
                           descending=[False, False, False, False, False, True])
 
 
@@ -121,8 +121,40 @@ ITEM_BUILDS = JoinedFold(Fold(
      "stratum_known": (~PATH & pl.col("win").is_not_null()).cast(pl.Int64)},
     lambda state: finished_item_build_stats(state), counted="champion_games"), build_rows)
 """`item_build_stats` as a fold kept game by game: per queue, patch, tier, champion, core path and length bucket,
-exact counts of games and wins and the moments of KDA and DPM; per champion and length bucket its games and their
-wins (the strata)."""
+exact counts of games and wins and the moments of KDA and DPM; per champion and length bucket its games, their wins
+and the moments of their KDA (the strata)."""
+
+
+def kda_against_others(games: pl.DataFrame, paths: pl.DataFrame, champion: list[str], keys: list[str]) -> pl.DataFrame:
+    """Per path (`keys`): the mean KDA of the champion's other games (those whose build did not reach it) of the same
+    lengths, each 5-minute band weighted by the path's games in it (`others_kda_mean`), and the path's mean KDA less
+    it (`kda_vs_others`) with its 95 % normal interval (the two means' variances summed); null where no band holds
+    both the path's games and others, or fewer than two of either."""
+    bucket = [*champion, "length_bucket"]
+    strata = games.group_by(bucket).agg(pl.col(f"stratum_kda_{term}").sum().alias(f"all_{term}")
+                                        for term in ("n", "scaled", "squares"))
+    n, total, squares = (pl.col("all_n") - pl.col("kda_n"), pl.col("all_scaled") - pl.col("kda_scaled"),
+                         pl.col("all_squares") - pl.col("kda_squares"))
+    others = (paths.select(*bucket, *(name for name in paths.columns if name not in bucket and not name.startswith(
+        "stratum_"))).join(strata, on=bucket)
+              .with_columns(n.cast(pl.Float64).alias("others_n"), (total.cast(pl.Float64) / SCALE).alias("others_sum"),
+                            (squares.cast(pl.Float64) / SCALE**2).alias("others_squares"))
+              .filter((pl.col("others_n") > 1) & (pl.col("kda_n") > 0)))
+    mean = pl.col("others_sum") / pl.col("others_n")
+    variance = (pl.col("others_squares") - pl.col("others_n") * mean**2) / (pl.col("others_n") - 1)
+    weight = pl.col("kda_n") / pl.col("kda_n").sum().over(keys)
+    pooled = others.with_columns(weight.alias("weight"), mean.alias("mean"), variance.alias("variance")).group_by(keys).agg(
+        (pl.col("weight") * pl.col("mean")).sum().alias("others_kda_mean"),
+        (pl.col("weight") ** 2 * pl.col("variance") / pl.col("others_n")).sum().alias("others_variance"),
+        pl.col("kda_n", "kda_scaled", "kda_squares").sum())
+    path_n = pl.col("kda_n").cast(pl.Float64)
+    path_mean = pl.col("kda_scaled").cast(pl.Float64) / SCALE / path_n
+    path_variance = (pl.col("kda_squares").cast(pl.Float64) / SCALE**2 - path_n * path_mean**2) / (path_n - 1) / path_n
+    half = Z_95 * (path_variance + pl.col("others_variance")).sqrt()
+    difference = path_mean - pl.col("others_kda_mean")
+    return pooled.filter(path_n > 1).select(
+        *keys, "others_kda_mean", difference.alias("kda_vs_others"), (difference - half).alias("kda_vs_others_ci_low"),
+        (difference + half).alias("kda_vs_others_ci_high"))
 
 
 def item_build_stats(players: pl.DataFrame, tiers: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -137,8 +169,9 @@ def item_build_stats(players: pl.DataFrame, tiers: pl.DataFrame | None = None) -
     path's win rate is also set against the champion's own games of the same length: `same_length_win_rate`
     is the champion's win rate in each `LENGTH_BUCKET_MINUTES` stratum, weighted by the path's games in it,
     and `win_rate_vs_same_length` = `win_rate` − `same_length_win_rate` is the path's difference from
-    games as long as its own. `tier` names the slice of games (all, one tier, a band; without `tiers`, every game
-    is in `all` alone).
+    games as long as its own. Its KDA is set against the champion's other games of the same lengths the same way:
+    `kda_vs_others` = `kda_mean` − `others_kda_mean`, with its 95 % interval (`kda_against_others`). `tier` names the
+    slice of games (all, one tier, a band; without `tiers`, every game is in `all` alone).
     """
     return ITEM_BUILDS(players=players, tiers=tiers)
 
