@@ -155,14 +155,31 @@ COLUMNS: dict[str, Columns] = described({
         "total": BIGINT.required("values in every bin of the peer group, playlist and stat")},
     "peer_stats": {
         "rank_band": TEXT("the peer group"), "stat_type": TEXT, "category": TEXT,
+    "rank_outlook": {
+        "player_id": TEXT, "rank_index": INTEGER("the player's latest known rank in divisions"),
+        "rank_days": BIGINT("the days with a known rank the trend is fitted on (the 56 before the latest)"),
+        "first_rank_day": DATE("the first of them"), "last_rank_day": DATE("the last"),
+        "trend_per_week": DOUBLE("the rank's least-squares slope, divisions a week (null under three days)"),
+        "trend_ci_low": DOUBLE("its 95 % interval, Student's t"), "trend_ci_high": DOUBLE,
+        "predicted_change": DOUBLE("the change the trend predicts over the next 28 days, divisions"),
+        "change_ci_low": DOUBLE("its 95 % interval"), "change_ci_high": DOUBLE,
+        "outlook": TEXT("`rising` or `falling` (the interval excludes no change), `no change can be told`, or "
+                        "`too few ranked days to tell`"),
+        "training_sessions": BIGINT("the player's training sessions in the 28 days up to the last ranked day"),
+        "training_success_rate": DOUBLE("their shots made over shots attempted in those sessions"),
+        "training_success_ci_low": DOUBLE("its 95 % Wilson interval"), "training_success_ci_high": DOUBLE,
+        "training_success_rate_before": DOUBLE("the success rate of the 28 days before (null without sessions)"),
+        "tested_trend": DOUBLE("the latest rank as the trend over the days before it predicts it (null for a player "
+                               "with three known days or fewer): the trend tested"),
+        "tested_no_change": DOUBLE("the latest rank as no change predicts it: the rank of the day before")},
         "players": BIGINT.required("the players with a value of the stat"),
         "games": BIGINT.required("the values (a player's value in a game counts once)"), "total": DOUBLE("their sum"),
         "mean": DOUBLE("their mean"), "m2": DOUBLE("the sum of squared deviations from the mean")},
 }, MEANINGS)
 
 
-PLAYERS = Identity(ids={"player_id": ["name", "player_name"]},
-                   own=["users", "player_weaknesses", "rank_predictions", "recommendations", "training_sessions",
+PLAYERS = Identity(ids={"player_id": ["name", "player_name"], "scorer_id": [], "assister_id": []},
+                   own=["users", "player_weaknesses", "rank_predictions", "rank_outlook", "recommendations", "training_sessions",
                         "stated_ranks", "planted_weaknesses", "players"],
                    texts=["title"])
 """The columns of rocket's tables (in the lake and published) that name a player, and the tables that are a

@@ -44,6 +44,7 @@ from gamestats_assets.serve import (
     rocket_heatmap,
     rocket_imports,
     rocket_leaderboards,
+    rocket_outlook,
     rocket_profile,
 )
 from gamestats_assets.serve.alerts import start_alerts
@@ -61,7 +62,7 @@ from gamestats_assets.sources.replays.parsed import ahead_folder
 
 ROUTERS = (health.router, pubg.router, pubg_match.router, pubg_player.router, catalog.router, admin.router,
            admin_decisions.router, admin_roster.router, admin_accounts.router, rocket.router, rocket_imports.router,
-           rocket_leaderboards.router, rocket_conflicts.router, rocket_heatmap.router, rocket_frames.router,
+           rocket_leaderboards.router, rocket_outlook.router, rocket_conflicts.router, rocket_heatmap.router, rocket_frames.router,
            rocket_profile.router, lol.router, lol_query.router, lol_findings.router, l2m.router, l2m_cohorts.router,
            l2m_board.router, l2m_economy.router, player_deletion.router, metrics.router)
 UPLOADS = ("/api/v1/rocket/replays/upload",)

@@ -12,6 +12,7 @@ from gamestats_assets.defs.rocket.transforms import (
     percentiles,
     playback,
     rank,
+    outlook,
     recommend,
     sessions,
     skills,
@@ -163,11 +164,8 @@ whether the model beats each (`model_vs_playlist_median_verdict`, `model_vs_mean
 {rank.RANK_CHANGE_NOTE}"""
 RANK_PREDICTIONS_COMMENT = (
     "Per ranked player, the rank in divisions and the rank a model predicts from their stats (held out or not). "
-    "Whether a player will rank up is not predicted: judging it needs players whose rank is known at several "
-    "times (a few hundred players with ranked games over weeks and the rank each game gave, as ballchasing's "
-    "list pages filtered by player carry), scored on held-out players beside the share who rank up. Raw replays "
-    "carry no rank and the public files hold almost every ranked player once; the asset's metadata counts the "
-    "players with a rank history (rank_history_players).")
+    "Where a player's rank is heading is rocket.rank_outlook's, from the trend of their own known ranks; the "
+    "asset's metadata counts the players with a rank history (rank_history_players).")
 """What `rocket.rank_predictions` says of itself to the analysts who read it in PostgreSQL."""
 
 
@@ -199,5 +197,11 @@ HISTORY_TABLES = [
 """The tables over the players' whole history: their sessions, stated ranks, weaknesses, predicted ranks and what
 they should train."""
 
+    Table("cons", "rank_outlook", lambda seen, sessions: Measured(*outlook.rank_outlook(seen, sessions)),
+          outlook.rank_outlook.__doc__, {"seen": SEEN, "sessions": "cons/training_sessions"}, kind="snapshot",
+          columns=COLUMNS["rank_outlook"], publish=Publish(("player_id",), PublishMode.SNAPSHOT,
+                                                          checks=("rank_days >= 1",
+                                                                  "change_ci_low <= predicted_change AND "
+                                                                  "predicted_change <= change_ci_high"))),
 TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, VALUE_PARTIALS, PEER_VALUE_COUNTS, *HISTORY_TABLES]
 """Every rocket table computed from other tables."""
