@@ -100,6 +100,16 @@ def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
     publish_days(data_dir, pg_url, {"lol": 1, "l2m": L2M_DAYS}, users=300)
 
 
+FINDINGS_USERS = 1_000
+"""Synthetic users of the LoL day the findings are read from: 200 games, enough that more than 30 teams took the
+first dragon alone and more than 30 the first herald alone (`lol.dragon_vs_herald`); 300 users' 60 games are not."""
+
+
+def publish_lol_findings(data_dir: Path, pg_url: str) -> None:
+    """`DAY` of the LoL domain for `FINDINGS_USERS` synthetic users and its snapshots (`publish_days`)."""
+    publish_days(data_dir, pg_url, {"lol": 1}, users=FINDINGS_USERS)
+
+
 ROCKET_DAY = dt.date(2026, 3, 1)
 """The synthetic day the Rocket League domain is published for."""
 
@@ -165,6 +175,8 @@ published_one_round = copied_per_module(
 """The pubg tables of a synthetic season of `ONE_ROUND` as a real run published them."""
 lol_and_l2m = copied_per_module("lol_l2m", publish_lol_and_l2m)
 """`DAY` of LoL and `L2M_DAYS` of L2M as a real run of each domain published them."""
+lol_findings = copied_per_module("lol_findings", publish_lol_findings)
+"""`DAY` of LoL for `FINDINGS_USERS` users as a real run of the domain published it."""
 rocket_day = copied_per_module("rocket_day", publish_rocket)
 """`ROCKET_DAY` of Rocket League as a real run of the domain published it."""
 

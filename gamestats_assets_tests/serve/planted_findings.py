@@ -1,5 +1,5 @@
-"""Findings planted beside those a real run published (`lol_and_l2m`: one day, one patch, whose only discovered
-pattern is a role's deaths on vision): a champion's first-core-item patterns on the current patch and on an earlier
+"""Findings planted beside those a real run published (`lol_findings`: one day, one patch, no champion's pattern
+found in it): a champion's first-core-item patterns on the current patch and on an earlier
 one (one found again, one not, one on too few games), and an earlier patch's copies of two correlations, one
 significant on the current patch and one not, so the pages and the API have a champion's findings and findings
 that no longer hold to show."""

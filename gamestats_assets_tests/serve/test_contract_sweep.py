@@ -65,7 +65,8 @@ PAGED = {("GET", "/api/v1/tournaments/leaderboard/teams"): ("data", "teams"),
              "roles", "builds", "skill-orders", "matchups", "length-win-rates", "patch-trend", "keystones",
              "rune-pages", "spells", "starting-items", "skill-paths", "boots")},
          **{("GET", f"/api/v1/lol/{path}"): ("metadata", None) for path in (
-             "patterns", "correlations", "objectives", "vision", "win-model")}}
+             "patterns", "correlations", "objectives", "objective-timing", "dragon-vs-herald", "vision",
+             "win-model")}}
 """Each list a client pages through, and where it says `total_count` (`data` beside the rows, or `metadata` when
 `data` is the rows); but a champion's fourth to sixth items, of which the demo's players, finishing three core items,
 have no page."""
@@ -355,7 +356,7 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
                 headers={}),
             Ask("GET", f"{base}/champions", f"{base}/champions", headers={}),
             *(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"queue": queue}, headers={})
-              for p in ("patterns", "correlations", "objectives", "vision", "win-model")),
+              for p in ("patterns", "correlations", "objectives", "objective-timing", "vision", "win-model")),
             *(Ask("GET", f"/api/v1/l2m/{p}", f"/api/v1/l2m/{p}", params={**days, "server_id": server}, headers={})
               for p in ("kpis", "retention", "farms", "split", "economy")),
             Ask("GET", "/api/v1/l2m/compare", "/api/v1/l2m/compare", params={"to": days["to"], "server_id": server},
@@ -373,7 +374,24 @@ def test_every_lol_and_l2m_operation_answers_only_what_it_declares(document, lol
                                                                    "server_id": server}), 200).json()["data"] == []
         pages_past_their_end(document, client, asks)
     spent_budget(document, pg_url, asks)
-    assert {key for key in routes() if key[1].startswith((base, "/api/v1/l2m"))} - asked == set()
+    assert {key for key in routes() if key[1].startswith((base, "/api/v1/l2m"))} - asked == {
+        ("GET", f"{base}/{path}") for path in LARGER_DAY}
+
+
+LARGER_DAY = ("dragon-vs-herald",)
+"""The LoL findings the 60 games of `lol_and_l2m` leave empty (fewer than 30 teams took the first dragon alone, or
+the first herald alone), swept over the larger day of `lol_findings`."""
+
+
+def test_the_lol_findings_of_a_larger_day_answer_only_what_they_declare(document, lol_findings, kept):
+    pg_url = lol_findings["pg_url"]
+    (queue,) = first(pg_url, "SELECT queue FROM lol.dragon_vs_herald ORDER BY dragon_games DESC LIMIT 1")
+    asks = [Ask("GET", f"/api/v1/lol/{path}", f"/api/v1/lol/{path}", params={"queue": queue}, headers={})
+            for path in LARGER_DAY]
+    with client_for(pg_url, api_token=TOKEN, requests_per_minute=100_000) as client:
+        sweep(document, client, asks, kept, roles={})
+        pages_past_their_end(document, client, asks)
+    spent_budget(document, pg_url, asks)
 
 
 def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(document, rocket_day, kept, ballchasing,

@@ -1,8 +1,9 @@
-"""The LoL findings through HTTP (`/api/v1/lol/patterns`, `correlations`, `objectives`, `vision`, `win-model`) over
-the tables a real run published, with findings planted beside them (`planted_findings`): every row of each table on
-enough games is a finding with its effect, n and q as published, its interval and q recomputed here independently
-(statsmodels, scipy over the fact table's games), its sentence saying them; the filters, orders and threshold hold,
-and a finding of an earlier patch says whether it still holds on the current one."""
+"""The LoL findings through HTTP (`/api/v1/lol/patterns`, `correlations`, `objectives`, `objective-timing`,
+`dragon-vs-herald`, `vision`, `win-model`) over the tables a real run published, with findings planted beside them
+(`planted_findings`): every row of each table on enough games is a finding with its effect, n and q as published,
+its interval and q recomputed here independently (statsmodels, scipy over the fact table's games), its sentence
+saying them; the filters, orders and threshold hold, and a finding of an earlier patch says whether it still holds
+on the current one."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ FEWEST = 30
 
 
 @pytest.fixture(scope="module")
-def site(lol_and_l2m):
-    planted = plant(lol_and_l2m["pg_url"])
-    with client_for(lol_and_l2m["pg_url"], requests_per_minute=100_000) as client:
-        yield client, lol_and_l2m["pg_url"], planted
+def site(lol_findings):
+    planted = plant(lol_findings["pg_url"])
+    with client_for(lol_findings["pg_url"], requests_per_minute=100_000) as client:
+        yield client, lol_findings["pg_url"], planted
 
 
 def every(client, path: str, **params) -> list[dict]:
@@ -71,11 +72,13 @@ def test_every_pattern_on_enough_games_is_a_finding_with_its_interval(site):
             assert f["champion"] == row["subject"] and f"{row['value_with'] * 100:.1f} %" in f["sentence"]
             assert f"{row['condition']} first" in f["sentence"]
         if row["pattern_type"] == "vision_deaths":
-            players = table(pg_url, "SELECT vision_per_min, deaths_per_10 FROM lol.participant_query_facts WHERE "
-                            "counted AND summoners_rift AND queue = %s AND patch = %s AND team_position = %s AND "
-                            "vision_per_min IS NOT NULL AND deaths_per_10 IS NOT NULL",
+            players = table(pg_url, "SELECT vision_score_per_min, deaths_per_10 FROM lol.participant_query_facts "
+                            "WHERE counted AND summoners_rift AND queue = %s AND patch = %s AND team_position = %s "
+                            "AND vision_score_per_min IS NOT NULL AND deaths_per_10 IS NOT NULL",
                             row["queue"], row["patch"], row["subject"])
-            fit = stats.linregress([p["vision_per_min"] for p in players], [p["deaths_per_10"] for p in players])
+            fit = stats.linregress([p["vision_score_per_min"] for p in players],
+                                   [p["deaths_per_10"] for p in players])
+            assert row["condition"] == "vision_score_per_min" and "point of vision score" in f["sentence"]
             half = stats.t.ppf(0.975, len(players) - 2) * fit.stderr
             assert len(players) == row["n"] and f["role"] == row["subject"]
             assert math.isclose(f["effect_ci_low"], fit.slope - half, rel_tol=1e-6)
@@ -154,7 +157,126 @@ def test_correlations_objectives_vision_and_the_win_model_in_the_same_honest_for
         assert f"× {math.exp(row['coefficient']):.2f}" in f["sentence"] and f"n = {row['n_train']:,}" in f["sentence"]
 
 
-@pytest.mark.parametrize("path", ["patterns", "correlations", "objectives", "vision", "win-model"])
+def test_a_vision_quarter_is_a_quarter_of_the_roles_vision_score(site):
+    """Each row of `lol.vision_stats` holds the players of its quarter of the role's vision score per minute, ranked
+    from the players' facts: as many, from the lowest score to the highest; its finding says the score."""
+    client, pg_url, _ = site
+    scores: dict[tuple, list[float]] = {}
+    for r in table(pg_url, "SELECT queue, patch, team_position, vision_score_per_min FROM lol.participant_query_facts "
+                           "WHERE counted AND summoners_rift AND vision_score_per_min IS NOT NULL "
+                           "AND team_position <> '' ORDER BY vision_score_per_min"):
+        scores.setdefault((r["queue"], r["patch"], r["team_position"]), []).append(r["vision_score_per_min"])
+    bands = table(pg_url, "SELECT * FROM lol.vision_stats")
+    assert {(b["queue"], b["patch"], b["team_position"]) for b in bands} == set(scores)
+    for band in bands:
+        values = scores[(band["queue"], band["patch"], band["team_position"])]
+        quarter = [v for rank, v in enumerate(values, 1)
+                   if min(max(math.ceil(rank * 4 / len(values)), 1), 4) == band["vision_band"]]
+        assert band["games"] == len(quarter)
+        assert math.isclose(band["vision_min"], quarter[0]) and math.isclose(band["vision_max"], quarter[-1])
+    findings = every(client, "vision")
+    assert findings and all("vision score per minute" in f["sentence"] for f in findings)
+
+
+FIRST_TAKERS = """SELECT f.queue, f.patch, o.objective, count(DISTINCT f.match_id) AS games,
+    count(DISTINCT f.match_id) FILTER (WHERE f.win) AS wins FROM lol.participant_query_facts f
+    CROSS JOIN LATERAL (VALUES ('dragon', f.first_dragon), ('herald', f.first_herald), ('baron', f.first_baron),
+                               ('tower', f.first_tower)) AS o (objective, taken)
+    WHERE f.counted AND f.summoners_rift AND o.taken GROUP BY 1, 2, 3"""
+"""The games of each queue, patch and objective whose first take a team of theirs made, and those it won, counted
+from the players' facts."""
+
+
+def test_objective_timing_findings_are_its_rows_tested_again(site):
+    client, pg_url, _ = site
+    found = {(f["queue"], f["patch"], f["condition"]): f for f in every(client, "objective-timing")}
+    rows = table(pg_url, "SELECT * FROM lol.objective_timing ORDER BY queue, patch, objective, from_minute")
+    p = [stats.binomtest(r["wins"], r["games"], 0.5).pvalue for r in rows]
+    q = multipletests(p, method="fdr_bh")[1]
+    listed = [(r, p_value, value) for r, p_value, value in zip(rows, p, q, strict=True) if r["games"] >= FEWEST]
+    assert len(found) == len(listed) > 0 and {r["period"] for r, _, _ in listed} > {"all"}
+    takers = {(r["queue"], r["patch"], r["objective"]): (r["games"], r["wins"]) for r in table(pg_url, FIRST_TAKERS)}
+    for row, p_value, value in listed:
+        f = found[(row["queue"], row["patch"], f"first {row['objective']}, {row['period']}")]
+        wins, n = row["wins"], row["games"]
+        low, high = proportion_confint(wins, n, method="wilson")
+        assert (f["n"], f["n_baseline"], f["kind"], f["table"]) == (n, None, "objective_timing", "objective_timing")
+        assert close(f["effect"], wins / n - 0.5) and close(f["p_value"], p_value) and close(f["q_value"], value)
+        assert math.isclose(f["effect_ci_low"], low - 0.5, abs_tol=1e-9)
+        assert math.isclose(f["effect_ci_high"], high - 0.5, abs_tol=1e-9)
+        assert f"{wins / n * 100:.1f} %" in f["sentence"] and f"n = {n:,} games" in f["sentence"]
+        assert q_text(value) in f["sentence"]
+        if row["from_minute"] is None:
+            assert "whenever it fell" in f["sentence"]
+            if row["objective"] in ("dragon", "herald", "baron", "tower"):
+                assert takers[(row["queue"], row["patch"], row["objective"])] == (n, wins)
+        else:
+            assert f"between minutes {row['from_minute']} and {row['from_minute'] + 5}" in f["sentence"]
+            assert f"{row['share_of_games'] * 100:.1f} % of the {row['objective_games']:,} games" in f["sentence"]
+
+
+CHOSEN_SIDE = """SELECT queue, patch, side, band, count(*) AS teams, count(*) FILTER (WHERE win) AS wins FROM (
+    SELECT queue, patch, bool_or(win) AS win, floor(min(minutes) / 5)::int AS band,
+           CASE WHEN coalesce(bool_or(first_dragon), false) THEN 'dragon' ELSE 'herald' END AS side
+    FROM lol.participant_query_facts WHERE counted AND summoners_rift GROUP BY queue, patch, match_id, team_id
+    HAVING coalesce(bool_or(first_dragon), false) <> coalesce(bool_or(first_herald), false)) AS teams
+    GROUP BY 1, 2, 3, 4"""
+"""The teams that took the first dragon and not the first herald (`dragon`) or the reverse, by queue, patch and
+5-minute band of game length, and those that won, counted from the players' facts."""
+
+
+def same_length(strata: np.ndarray) -> tuple[float, float, float]:
+    """The difference of two win rates within strata (rows of wins₁, n₁, wins₂, n₂ with games each side), pooled
+    with Mantel–Haenszel weights n₁n₂/(n₁ + n₂): the difference, its standard error and its two-sided normal p."""
+    wins1, n1, wins2, n2 = strata.T
+    p1, p2, w = wins1 / n1, wins2 / n2, n1 * n2 / (n1 + n2)
+    difference = np.sum(w * (p1 - p2)) / np.sum(w)
+    error = math.sqrt(np.sum(w**2 * (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2))) / np.sum(w)
+    return difference, error, 2 * stats.norm.sf(abs(difference) / error)
+
+
+def test_dragon_vs_herald_findings_are_the_teams_counted_again(site):
+    client, pg_url, _ = site
+    found = {(f["queue"], f["patch"]): f for f in every(client, "dragon-vs-herald")}
+    sides: dict[tuple, dict] = {}
+    for r in table(pg_url, CHOSEN_SIDE):
+        sides.setdefault((r["queue"], r["patch"]), {}).setdefault(r["band"], {})[r["side"]] = (r["wins"], r["teams"])
+    published = {(r["queue"], r["patch"]): r for r in table(pg_url, "SELECT * FROM lol.dragon_vs_herald")}
+    tested, enough = {}, set()
+    for key, bands in sides.items():
+        totals = {side: [sum(band.get(side, (0, 0))[i] for band in bands.values()) for i in (0, 1)]
+                  for side in ("dragon", "herald")}
+        if min(totals["dragon"][1], totals["herald"][1]) < FEWEST:
+            continue
+        enough.add(key)
+        row = published[key]
+        assert [row["dragon_wins"], row["dragon_games"]] == totals["dragon"]
+        assert [row["herald_wins"], row["herald_games"]] == totals["herald"]
+        strata = np.array([[*band["dragon"], *band["herald"]] for band in bands.values() if len(band) == 2], float)
+        if len(strata):
+            tested[key] = (*same_length(strata), int(strata[:, 1].sum()), int(strata[:, 3].sum()))
+    assert set(published) == enough, "a queue and patch is published with enough teams each side, and only then"
+    q = dict(zip(tested, multipletests([t[2] for t in tested.values()], method="fdr_bh")[1], strict=True))
+    listed = {key: t for key, t in tested.items() if min(t[3], t[4]) >= FEWEST}
+    assert set(found) == set(listed) and found
+    for key, (difference, error, p_value, n, n_rest) in listed.items():
+        f, row = found[key], published[key]
+        assert (f["n"], f["n_baseline"], f["kind"]) == (n, n_rest, "dragon_vs_herald")
+        assert math.isclose(f["effect"], difference, rel_tol=1e-9, abs_tol=1e-12)
+        assert math.isclose(f["effect_ci_low"], difference - 1.959963984540054 * error, rel_tol=1e-9, abs_tol=1e-12)
+        assert math.isclose(f["effect_ci_high"], difference + 1.959963984540054 * error, rel_tol=1e-9, abs_tol=1e-12)
+        assert math.isclose(f["p_value"], p_value, rel_tol=1e-9) and math.isclose(f["q_value"], q[key], rel_tol=1e-9)
+        low, high = confint_proportions_2indep(row["dragon_wins"], row["dragon_games"], row["herald_wins"],
+                                               row["herald_games"], method="newcomb", compare="diff")
+        raw = [f"{value * 100:+.1f}".replace("-", "−") for value in (row["dragon_win_rate"] - row["herald_win_rate"],
+                                                                        low, high)]
+        assert f"{raw[0]} points [95 % CI {raw[1]} to {raw[2]}]" in f["sentence"]
+        assert f"{row['dragon_win_rate'] * 100:.1f} % vs {row['herald_win_rate'] * 100:.1f} %" in f["sentence"]
+        assert f"n = {n:,} vs {n_rest:,} teams" in f["sentence"] and q_text(q[key]) in f["sentence"]
+
+
+@pytest.mark.parametrize("path", ["patterns", "correlations", "objectives", "objective-timing", "dragon-vs-herald",
+                                  "vision", "win-model"])
 def test_filters_orders_and_the_threshold(site, path):
     client, _, planted = site
     findings = every(client, path)

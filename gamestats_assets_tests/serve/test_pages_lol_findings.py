@@ -3,13 +3,15 @@ published with findings planted beside them (`planted_findings`): each section l
 published table has on enough games, each sentence with the table's n and q; choosing a champion lists its
 patterns alone, one of an earlier patch that is not found again marked; sorting by effect orders the effects; a
 slice of ranks the tables do not count is said; the champion page shows its champion's patterns; both fit a phone
-and a desktop without cutting text."""
+and a desktop without cutting text, and the objective timing and dragon-against-herald sections show their values,
+sort and filter at a desktop's and a phone's width."""
 
 from __future__ import annotations
 
 import psycopg
 import pytest
 
+from gamestats_assets_tests.serve.chromium import DESKTOP
 from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, clean_load, cut_elements, served
 from gamestats_assets_tests.serve.planted_findings import EARLIER, plant
 
@@ -19,16 +21,19 @@ COUNTS = {
     "correlations": "SELECT count(*) FROM lol.correlations WHERE n >= 30 AND pearson_r IS NOT NULL "
                     "AND pearson_q IS NOT NULL",
     "objectives": "SELECT count(*) FROM lol.objective_stats WHERE games >= 30",
+    "objective-timing": "SELECT count(*) FROM lol.objective_timing WHERE games >= 30 AND q_value IS NOT NULL",
+    "dragon-vs-herald": "SELECT count(*) FROM lol.dragon_vs_herald WHERE q_value IS NOT NULL "
+                        "AND same_length_dragon_games >= 30 AND same_length_herald_games >= 30",
     "win-model": "SELECT count(*) FROM lol.win_model WHERE term <> 'const' AND n_train >= 30",
 }
 """The findings each section lists, counted in the published tables (vision's comparisons are the API test's)."""
 
 
 @pytest.fixture(scope="module")
-def site(chromium, lol_and_l2m):
-    planted = plant(lol_and_l2m["pg_url"])
-    with served(lol_and_l2m["pg_url"]) as base, browser() as page:
-        yield base, page, lol_and_l2m["pg_url"], planted
+def site(chromium, lol_findings):
+    planted = plant(lol_findings["pg_url"])
+    with served(lol_findings["pg_url"]) as base, browser() as page:
+        yield base, page, lol_findings["pg_url"], planted
 
 
 def count(pg_url: str, query: str, *params) -> int:
@@ -92,7 +97,7 @@ def test_choosing_a_champion_shows_its_patterns_the_stale_one_marked(site, reque
             stale = patch == EARLIER and condition == "Muramana"
             assert row["outdated"] == stale
             assert (f"No longer found on the current patch {planted.current}" in row["sentence"]) == stale
-        for section in ("correlations", "objectives", "vision", "win-model"):
+        for section in ("correlations", "objectives", "objective-timing", "dragon-vs-herald", "vision", "win-model"):
             assert "not about one champion" in said(page, section)
         choose(page, "champion", "")
         choose(page, "sort", "effect")
@@ -130,3 +135,57 @@ def test_the_findings_fit_a_phone_and_a_desktop(site, request, path):
             clean_load(page, url)
         clean_load(page, url)
         assert cut_elements(page) == []
+
+
+NEW_SECTIONS = {
+    "objective-timing": "SELECT patch, games, q_value FROM lol.objective_timing WHERE games >= 30 "
+                        "AND q_value IS NOT NULL",
+    "dragon-vs-herald": "SELECT patch, same_length_dragon_games, q_value FROM lol.dragon_vs_herald WHERE q_value "
+                        "IS NOT NULL AND same_length_dragon_games >= 30 AND same_length_herald_games >= 30",
+}
+"""The findings of the objective timing and dragon-against-herald sections: their patch, n and q, as published."""
+
+
+def q_number(text: str) -> float:
+    return 0.0 if text.startswith("<") else float(text)
+
+
+def effect_size(text: str) -> float:
+    return abs(float(text.split()[0].replace(",", "").replace("−", "-")))
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_objective_timing_and_dragon_vs_herald_at_a_desktop_and_a_phone(site, request, width):
+    """Each section lists the published rows on enough games by evidence (the first 50), each sentence with its n
+    and q, the effect with its interval beside; its effect column sorts it by the largest effect; a patch narrows
+    it; nothing is cut nor scrolls sideways."""
+    base, page, pg_url, planted = site
+    with check(page, request):
+        page.viewport(width, 900)
+        try:
+            clean_load(page, f"{base}/findings.html")
+            for section, query in NEW_SECTIONS.items():
+                with psycopg.connect(pg_url) as conn:
+                    published = sorted(conn.execute(query).fetchall(), key=lambda row: (row[2], -row[1]))[:50]
+                shown = rows(page, section)
+                assert sorted((r["n"], r["q"]) for r in shown) == sorted((f"{n:,}", q_text(q)) for _, n, q in published)
+                assert shown, section
+                assert [q_number(r["q"]) for r in shown] == sorted(q_number(r["q"]) for r in shown)
+                for row in shown:
+                    said_q = "q < 0.001" if row["q"] == "< 0.001" else f"q = {row['q']}"
+                    assert f"n = {row['n']}" in row["sentence"] and said_q in row["sentence"]
+                    assert row["effect"].endswith(" pts") and "[" in row["effect"] and " to " in row["effect"]
+                page.evaluate(f"document.querySelector('#section-{section} th[data-key=effect] button').click()")
+                effects = [effect_size(r["effect"]) for r in rows(page, section)]
+                assert effects == sorted(effects, reverse=True) and len(effects) == len(shown)
+            assert cut_elements(page) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+            choose(page, "patch", planted.current)
+            for section, query in NEW_SECTIONS.items():
+                with psycopg.connect(pg_url) as conn:
+                    on_patch = [row for row in conn.execute(query).fetchall() if row[0] == planted.current]
+                shown = rows(page, section)
+                assert len(shown) == min(len(on_patch), 50)
+                assert all(f" {planted.current}: " in r["sentence"] for r in shown)
+        finally:
+            page.viewport(*DESKTOP)

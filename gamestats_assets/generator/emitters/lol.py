@@ -101,13 +101,13 @@ PLANTED = (
     *(PlantedEffect("skill_max_order", champion, MAX_ORDERS[CLASS_OF[champion]][0], "dpm", 1.3, "DPM multiplier")
       for champion in most_played(DPM_PLANTED_PER_POSITION)),
     PlantedEffect("first_objective", "team", "first herald", "win_rate", REAL_WIN_EFFECT, "win log-odds"),
-    PlantedEffect("vision_deaths", "UTILITY", "vision_per_min", "deaths_per_10", -0.9,
-                  "log death rate per ward per minute"),
+    PlantedEffect("vision_deaths", "UTILITY", "vision_score_per_min", "deaths_per_10", -0.6,
+                  "log death rate per point of vision score per minute"),
 )
 """The planted effects: four champions' first core item and the first Rift Herald add to the win log-odds
 (`REAL_WIN_EFFECT`; `defs/lol/transforms/truth.py` says how many games finding one takes), the first max order
 of their class multiplies the damage per minute of each position's `DPM_PLANTED_PER_POSITION` most played
-champions, and a UTILITY player's wards per minute lower their death rate. Nothing else depends on winning,
+champions, and a UTILITY player's vision score per minute lowers their death rate. Nothing else depends on winning,
 items, skill orders or vision."""
 
 ITEM_WIN = {(e.subject, e.condition): e.size for e in PLANTED if e.pattern_type == "first_core_item"}
@@ -117,6 +117,8 @@ VISION_DEATHS = next(e for e in PLANTED if e.pattern_type == "vision_deaths")
 VISION_RATE = {"UTILITY": (1.3, 0.35)}
 """Wards (placed and killed) per minute, mean and spread; other positions use `OTHER_VISION`."""
 OTHER_VISION = (0.5, 0.15)
+VISION_SCORE_PER_WARD = 1.5
+"""The vision score a ward placed or killed earns (the match file's `visionScore`)."""
 DEATHS_PER_MINUTE = 0.2
 DPM_BY_POSITION = {"TOP": 620, "JUNGLE": 480, "MIDDLE": 720, "BOTTOM": 700, "UTILITY": 260}
 
@@ -240,7 +242,7 @@ def draw_players(rng: random.Random, minutes: float, strength: dict[int, float])
             vision = max(0.05, rng.gauss(mean, spread))
             death_rate = DEATHS_PER_MINUTE
             if position == VISION_DEATHS.subject:
-                death_rate *= math.exp(VISION_DEATHS.size * (vision - mean))
+                death_rate *= math.exp(VISION_DEATHS.size * VISION_SCORE_PER_WARD * (vision - mean))
             dpm = DPM_BY_POSITION[position] * math.exp(rng.gauss(0, 0.2)) * ORDER_DPM.get((champion, max_order), 1.0)
             players.append(Player(
                 participant_id=team_index * 5 + position_index + 1, team_id=team_id, position=position,
@@ -522,7 +524,8 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
         "teamId": p.team_id, "teamPosition": p.position, "individualPosition": p.position, "win": p.team_id == winner,
         "kills": tally[p.participant_id][0], "deaths": p.deaths, "assists": tally[p.participant_id][1],
         "champLevel": levels[p.participant_id], "goldEarned": int(500 + p.gold_per_min * minutes),
-        "totalDamageDealtToChampions": int(p.dpm * minutes), "visionScore": int(sum(vision[p.participant_id]) * 1.5),
+        "totalDamageDealtToChampions": int(p.dpm * minutes),
+        "visionScore": int(sum(vision[p.participant_id]) * VISION_SCORE_PER_WARD),
         "wardsPlaced": vision[p.participant_id][0], "wardsKilled": vision[p.participant_id][1],
         "timePlayed": duration_ms // 1000, **{f"item{i}": item for i, item in enumerate(items[p.participant_id])},
         **loadouts[p.participant_id],

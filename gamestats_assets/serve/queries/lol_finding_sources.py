@@ -2,10 +2,12 @@
 a finding with its effect, 95 % interval, n, q and sentence.
 
 The intervals are computed from what the tables publish, exactly where the test is: a win rate against the
-champion's other games by Newcombe's interval of the difference; a team's win rate against 50 % by its Wilson
-interval; a DPM difference (Welch) and a slope of deaths on vision (least squares) from the same games' values in
-`lol.participant_query_facts`; a correlation by Fisher's transformation; a model's coefficient by its standard
-error. Where a table publishes no q (objectives, vision bands, the win model), the test is made here from its
+champion's other games by Newcombe's interval of the difference; a team's win rate against 50 % (an objective
+taken first, in any period of the game or in one) by its Wilson interval; a DPM difference (Welch) and a slope of
+deaths on vision (least squares) from the same games' values in `lol.participant_query_facts`; a correlation by
+Fisher's transformation; a model's coefficient by its standard error; the first dragon against the first herald
+by the table's own interval of its difference within games of the same length, the raw difference beside it with
+Newcombe's. Where a table publishes no q (objectives, vision bands, the win model), the test is made here from its
 counts and q is Benjamini–Hochberg over every test of the table."""
 
 from __future__ import annotations
@@ -103,14 +105,16 @@ def order_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
 
 def vision_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
     """For each vision pattern, its role's counted Summoner's Rift players with both measures in its queue and
-    patch: n and the centred sums of squares and products of vision per minute (x) and deaths per 10 minutes (y)."""
+    patch: n and the centred sums of squares and products of vision score per minute (x) and deaths per 10 minutes
+    (y)."""
     rows = conn.execute(
-        "SELECT p.queue, p.patch, p.subject, regr_count(f.deaths_per_10, f.vision_per_min) AS n, "
-        "regr_sxx(f.deaths_per_10, f.vision_per_min) AS sxx, regr_syy(f.deaths_per_10, f.vision_per_min) AS syy, "
-        "regr_sxy(f.deaths_per_10, f.vision_per_min) AS sxy "
+        "SELECT p.queue, p.patch, p.subject, regr_count(f.deaths_per_10, f.vision_score_per_min) AS n, "
+        "regr_sxx(f.deaths_per_10, f.vision_score_per_min) AS sxx, "
+        "regr_syy(f.deaths_per_10, f.vision_score_per_min) AS syy, "
+        "regr_sxy(f.deaths_per_10, f.vision_score_per_min) AS sxy "
         f"FROM lol.discovered_patterns p JOIN {FACTS} f ON f.queue = p.queue AND f.patch = p.patch "
         "AND f.team_position = p.subject WHERE p.pattern_type = 'vision_deaths' AND f.counted AND f.summoners_rift "
-        "AND f.vision_per_min IS NOT NULL AND f.deaths_per_10 IS NOT NULL GROUP BY 1, 2, 3").fetchall()
+        "AND f.vision_score_per_min IS NOT NULL AND f.deaths_per_10 IS NOT NULL GROUP BY 1, 2, 3").fetchall()
     return {(r["queue"], r["patch"], r["subject"]): r for r in rows}
 
 
@@ -159,11 +163,12 @@ def pattern_findings(conn: psycopg.Connection) -> list[dict]:
             if sums is None or sums["n"] != n:
                 continue
             low, high = slope_bounds(n, sums["sxx"], sums["syy"], sums["sxy"])
-            sentence = (f"{role_of(row['subject'])} players, all ranks, {where(row)}: each extra ward placed or "
-                        f"killed per minute → {signed(row['effect'], 2)} deaths per 10 minutes "
+            sentence = (f"{role_of(row['subject'])} players, all ranks, {where(row)}: each extra point of vision "
+                        f"score per minute → {signed(row['effect'], 2)} deaths per 10 minutes "
                         f"{interval(low, high, 2)} (on average {row['baseline']:.2f}), {q}")
             out.append(finding(row, "discovered_patterns", kind, **common, role=row["subject"],
-                               unit="deaths per 10 min per vision per min", effect_ci_low=low, effect_ci_high=high,
+                               unit="deaths per 10 min per vision score per min", effect_ci_low=low,
+                               effect_ci_high=high,
                                sentence=sentence))
     return out
 
@@ -213,21 +218,87 @@ def proportion_p(wins1: int, n1: int, wins2: int, n2: int) -> float:
     return 1.0 if error == 0 else float(2 * stats.norm.sf(abs(wins1 / n1 - wins2 / n2) / error))
 
 
+OBJECTIVE_NAMES = {"herald": "Rift Herald", "baron": "Baron Nashor", "grubs": "Void Grubs"}
+"""Objectives as a player names them, where the tables name them shorter."""
+
+
+def objective_name(objective: str) -> str:
+    return OBJECTIVE_NAMES.get(objective, objective)
+
+
+def first_taker(row: dict, table: str, kind: str, condition: str, taking: str, p_value: float, q_value: float,
+                q_said: str) -> dict:
+    """The finding of `row`'s teams that took an objective first (`wins` of `games`) against an even 50 %: their
+    win rate less one half with its Wilson interval; `taking` says what they took and when, `q_said` its q."""
+    n, wins = row["games"], row["wins"]
+    low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
+    sentence = (f"Teams, all ranks, {where(row)}: {taking} → win rate {pct(wins / n)} vs an even 50 %, "
+                f"{signed((wins / n - 0.5) * 100)} points {interval(low, high, scale=100)}, n = {games(n)} games, "
+                f"{q_said}.")
+    return finding(row, table, kind, subject="team", condition=condition, metric="win_rate", value_with=wins / n,
+                   baseline=0.5, effect=wins / n - 0.5, effect_ci_low=low, effect_ci_high=high, unit="win rate",
+                   n=n, p_value=p_value, q_value=q_value, sentence=sentence)
+
+
 def objective_findings(conn: psycopg.Connection) -> list[dict]:
     """`lol.objective_stats`, a finding per objective, queue and patch: the win rate of the team taking it first
     against 50 % (exact binomial test), with its Wilson interval."""
-    found = []
-    for row in conn.execute("SELECT * FROM lol.objective_stats WHERE games > 0").fetchall():
-        n, wins = row["games"], row["wins"]
-        low, high = (bound - 0.5 for bound in wilson_bounds(wins, n))
-        sentence = (f"Teams, all ranks, {where(row)}: taking the first {row['objective']} → win rate "
-                    f"{pct(wins / n)} vs an even 50 %, {signed((wins / n - 0.5) * 100)} points "
-                    f"{interval(low, high, scale=100)}, n = {games(n)} games, {Q}.")
-        found.append(finding(row, "objective_stats", "objective", subject="team", condition=f"first {row['objective']}",
-                             metric="win_rate", value_with=wins / n, baseline=0.5, effect=wins / n - 0.5,
-                             effect_ci_low=low, effect_ci_high=high, unit="win rate", n=n,
-                             p_value=binomial_p(wins, n), q_value=1.0, sentence=sentence))
-    return with_q(found)
+    return with_q([first_taker(row, "objective_stats", "objective", f"first {row['objective']}",
+                               f"taking the first {objective_name(row['objective'])}",
+                               binomial_p(row["wins"], row["games"]), 1.0, Q)
+                   for row in conn.execute("SELECT * FROM lol.objective_stats WHERE games > 0").fetchall()])
+
+
+def when_taken(row: dict) -> str:
+    """When a row of `lol.objective_timing` says its games' first take fell: its period (`5-10 min`, or `all`),
+    with the share of the objective's games, and the mean minute with its interval."""
+    mean = ("" if row["first_minute_mean"] is None else
+            f"at minute {row['first_minute_mean']:.1f} on average [95 % CI {row['first_minute_ci_low']:.1f} to "
+            f"{row['first_minute_ci_high']:.1f}]")
+    if row["from_minute"] is None:
+        return f"whenever it fell{f' ({mean})' if mean else ''}"
+    start, end = row["period"].removesuffix(" min").split("-")
+    share = f"{pct(row['share_of_games'])} of the {games(row['objective_games'])} games it was taken in"
+    return f"between minutes {start} and {end} ({share}{'; ' + mean if mean else ''})"
+
+
+def objective_timing_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.objective_timing`, a finding per objective, queue, patch and period of the game's first take of it (or
+    every period, `all`): the first taker's win rate against 50 % with its Wilson interval, the table's exact
+    binomial p and its q over every row of the table."""
+    return [first_taker(row, "objective_timing", "objective_timing", f"first {row['objective']}, {row['period']}",
+                        f"taking the first {objective_name(row['objective'])} {when_taken(row)}", row["p_value"],
+                        row["q_value"], phrase_q(row["q_value"]))
+            for row in conn.execute("SELECT * FROM lol.objective_timing WHERE games > 0 AND p_value IS NOT NULL "
+                                    "AND q_value IS NOT NULL").fetchall()]
+
+
+def dragon_vs_herald_findings(conn: psycopg.Connection) -> list[dict]:
+    """`lol.dragon_vs_herald`, a finding per queue and patch: the win rate of the teams that took the first dragon
+    but not the first Rift Herald against that of the teams that did the reverse, compared as the table tests it,
+    within bands of game length (its difference, interval, p and q as published, on the teams of the bands both
+    sides have), the raw rates and their difference with Newcombe's interval beside it. A row whose sides share no
+    band has no test: it is left out."""
+    out = []
+    for row in conn.execute("SELECT * FROM lol.dragon_vs_herald WHERE same_length_difference IS NOT NULL "
+                            "AND p_value IS NOT NULL AND q_value IS NOT NULL").fetchall():
+        dragon, herald = row["dragon_win_rate"], row["herald_win_rate"]
+        raw_low, raw_high = newcombe_bounds(row["dragon_wins"], row["dragon_games"], row["herald_wins"],
+                                            row["herald_games"])
+        effect, low, high = row["same_length_difference"], row["same_length_ci_low"], row["same_length_ci_high"]
+        n, n_rest = row["same_length_dragon_games"], row["same_length_herald_games"]
+        sentence = (f"Teams, all ranks, {where(row)}: the first dragon without the first Rift Herald → win rate "
+                    f"{pct(dragon)} vs {pct(herald)} for the first Rift Herald without the first dragon, "
+                    f"{signed((dragon - herald) * 100)} points {interval(raw_low, raw_high, scale=100)} over "
+                    f"{games(row['dragon_games'])} vs {games(row['herald_games'])} teams; in games as long as each "
+                    f"other {signed(effect * 100)} points {interval(low, high, scale=100)}, n = {games(n)} vs "
+                    f"{games(n_rest)} teams, {phrase_q(row['q_value'])}.")
+        out.append(finding(row, "dragon_vs_herald", "dragon_vs_herald", subject="team",
+                           condition="first dragon vs first herald", metric="win_rate", value_with=dragon,
+                           baseline=herald, effect=effect, effect_ci_low=low, effect_ci_high=high, unit="win rate",
+                           n=n, n_baseline=n_rest, p_value=row["p_value"], q_value=row["q_value"],
+                           sentence=sentence))
+    return out
 
 
 def vision_findings(conn: psycopg.Connection) -> list[dict]:
@@ -251,7 +322,7 @@ def vision_findings(conn: psycopg.Connection) -> list[dict]:
                   f"; {row['deaths_per_10_mean']:.2f} deaths per 10 minutes [95 % CI {row['deaths_per_10_ci_low']:.2f} "
                   f"to {row['deaths_per_10_ci_high']:.2f}]")
         sentence = (f"{role_of(row['team_position'])} players in {BANDS.get(row['vision_band'], 'a quarter')} of "
-                    f"vision ({row['vision_min']:.2f} to {row['vision_max']:.2f} wards placed and killed per minute), "
+                    f"vision ({row['vision_min']:.2f} to {row['vision_max']:.2f} vision score per minute), "
                     f"all ranks, {where(row)}: win rate {pct(wins / n)} vs {pct(wins_rest / n_rest)} in the role's "
                     f"other quarters, {signed((wins / n - wins_rest / n_rest) * 100)} points "
                     f"{interval(low, high, scale=100)}, n = {games(n)} vs {games(n_rest)}, {Q}{deaths}.")
@@ -294,6 +365,10 @@ SOURCES = (
            "interval", correlation_findings, ("correlation",)),
     Source("objectives", "objective_stats", "The first taker's win rate of each objective against 50 %",
            objective_findings, ("objective",)),
+    Source("objective-timing", "objective_timing", "The first taker's win rate of each objective by when it fell, "
+           "against 50 %", objective_timing_findings, ("objective_timing",)),
+    Source("dragon-vs-herald", "dragon_vs_herald", "The first dragon's win rate against the first Rift Herald's, "
+           "in games as long as each other", dragon_vs_herald_findings, ("dragon_vs_herald",)),
     Source("vision", "vision_stats", "A role's win rate by quarter of vision against its other quarters",
            vision_findings, ("vision_band",)),
     Source("win-model", "win_model", "The win model's terms as odds ratios, with its held-out accuracy",

@@ -1,5 +1,5 @@
 """League of Legends' findings: the tested results of the published analysis tables (discovered patterns,
-correlations, objectives, vision, the win model), each one `Finding` in the same honest form, whatever its table
+correlations, objectives, objective timing, first dragon against first herald, vision, the win model), each one `Finding` in the same honest form, whatever its table
 holds: its effect with a 95 % interval, its games, its Benjamini–Hochberg q, whether it still holds on the queue's
 current patch, and a sentence a player reads.
 
@@ -29,7 +29,8 @@ SIGNIFICANT = Q_THRESHOLD
 Finding = shape(
     "LolFinding", "A tested result of a published analysis table, with its effect, interval, games and q",
     kind=field(str, "what was tested: `first_core_item`, `skill_max_order`, `first_objective`, `vision_deaths` "
-                    "(patterns), `correlation`, `objective`, `vision_band` or `win_model_term`"),
+                    "(patterns), `correlation`, `objective`, `objective_timing`, `dragon_vs_herald`, `vision_band` "
+                    "or `win_model_term`"),
     table=field(str, "the published table the finding is read from"),
     queue=field(str, "the queue tested"), patch=field(str, "the patch tested"),
     champion=field(str | None, "the champion the finding is about (null: not about one champion)"),
@@ -41,11 +42,12 @@ Finding = shape(
     value_with=field(float | None, "the measure with the condition (null where the effect is a slope, r or "
                                    "coefficient)"),
     baseline=field(float | None, "the measure it is compared with (the other games, or 50 % for a team's win)"),
-    effect=field(float, "value_with − baseline, or the slope, r or log-odds coefficient tested"),
+    effect=field(float, "value_with − baseline (for `dragon_vs_herald`, within games of the same length, as its "
+                        "table tests it), or the slope, r or log-odds coefficient tested"),
     effect_ci_low=field(float, "the effect's 95 % interval, low end"),
     effect_ci_high=field(float, "the effect's 95 % interval, high end"),
     unit=field(str, "what the effect counts: `win rate` (a share; ×100 for points), `DPM`, `deaths per 10 min "
-                    "per vision per min`, `r` or `log-odds`"),
+                    "per vision score per min`, `r` or `log-odds`"),
     n=field(int, "the games (or players, teams) with the condition"),
     n_baseline=field(int | None, "the games of the comparison (null where the effect is within one group)"),
     p_value=field(float, "the test's two-sided p"),

@@ -272,18 +272,18 @@ def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, 
 
 def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
     """Position × vision band of counted Summoner's Rift games: one row per (queue, patch, team_position,
-    vision_band), band 1 = the position's lowest quartile of vision per minute (wards placed and killed);
-    players, vision range, mean vision score per minute and deaths per 10 minutes (intervals), win rate
-    (Wilson, `low_sample`)."""
+    vision_band), band 1 = the position's lowest quartile of vision score per minute (Riot's `visionScore`);
+    players, vision score range, its mean and mean deaths per 10 minutes (intervals), win rate (Wilson,
+    `low_sample`)."""
     within = (*GROUP, "team_position")
     banded = counted(players, summoners_rift=True).filter(
-        pl.col("vision_per_min").is_not_null() & pl.col("team_position").is_not_null()
+        pl.col("vision_score_per_min").is_not_null() & pl.col("team_position").is_not_null()
         & (pl.col("team_position") != "")
-    ).with_columns((pl.col("vision_per_min").rank("ordinal").over(within) * VISION_BANDS
+    ).with_columns((pl.col("vision_score_per_min").rank("ordinal").over(within) * VISION_BANDS
                     / pl.len().over(within)).ceil().cast(pl.Int32).clip(1, VISION_BANDS).alias("vision_band"))
     stats = banded.group_by(*within, "vision_band").agg(
-        *games_and_wins(), pl.col("vision_per_min").min().alias("vision_min"),
-        pl.col("vision_per_min").max().alias("vision_max"),
+        *games_and_wins(), pl.col("vision_score_per_min").min().alias("vision_min"),
+        pl.col("vision_score_per_min").max().alias("vision_max"),
         *mean_interval("vision_score_per_min", "vision_score_per_min"),
         *mean_interval("deaths_per_10", "deaths_per_10"),
     )

@@ -23,13 +23,13 @@ SCALE = 10**9
 """The fixed point of the values summed: a slope and its test are sensitive to each value's last digits, so each
 counts to the nearest billionth (a sum of squared scaled DPM stays within `Decimal(38, 0)` over 10¹³ games)."""
 """The rows folded: one observation of a test family (`pattern_type`) for a subject under a condition, its value
-`y` (a win as 1 or 0, a DPM, deaths per 10 minutes) and, for a slope, `x` (vision per minute)."""
+`y` (a win as 1 or 0, a DPM, deaths per 10 minutes) and, for a slope, `x` (vision score per minute)."""
 
 
 def pattern_rows(players: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """The observations of every family in counted games: a champion's win under its first core item, its DPM
     under its skill max order, the win of the team that took an objective first (Summoner's Rift), and a
-    position's deaths per 10 minutes against its vision per minute (Summoner's Rift)."""
+    position's deaths per 10 minutes against its vision score per minute (Summoner's Rift)."""
     players = counted(players)
     champion = pl.col("champion_name").is_not_null()
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
@@ -45,10 +45,10 @@ def pattern_rows(players: pl.DataFrame, first_objectives: pl.DataFrame, games: p
             *GROUP, pl.lit("first_objective").alias("pattern_type"), pl.lit("team").alias("subject"),
             pl.lit(f"first {objective}").alias("condition"), pl.col("win").cast(pl.Float64).alias("y"))
           for objective in OBJECTIVES),
-        players.filter(pl.col("summoners_rift") & pl.col("vision_per_min").is_not_null()
+        players.filter(pl.col("summoners_rift") & pl.col("vision_score_per_min").is_not_null()
                        & pl.col("deaths_per_10").is_not_null() & pl.col("team_position").is_not_null()).select(
             *GROUP, pl.lit("vision_deaths").alias("pattern_type"), pl.col("team_position").alias("subject"),
-            pl.lit("vision_per_min").alias("condition"), pl.col("vision_per_min").alias("x"),
+            pl.lit("vision_score_per_min").alias("condition"), pl.col("vision_score_per_min").alias("x"),
             pl.col("deaths_per_10").alias("y")),
     ]
     return pl.concat(parts, how="diagonal_relaxed").select(pl.col(name).cast(dtype) for name, dtype in ROWS.items())
@@ -132,8 +132,8 @@ def objective_test(group: dict) -> dict:
 
 
 def slope_test(group: dict) -> dict | None:
-    """A position's least-squares slope of deaths per 10 minutes on vision per minute, with its t-test, from the
-    sums (`scipy.stats.linregress` on the values)."""
+    """A position's least-squares slope of deaths per 10 minutes on vision score per minute, with its t-test, from
+    the sums (`scipy.stats.linregress` on the values)."""
     from scipy import stats
     n = group["n"]
     sxx = (n * group["sxx"] - group["sx"] ** 2) / SCALE**2
@@ -144,7 +144,7 @@ def slope_test(group: dict) -> dict | None:
     r = 0.0 if syy <= 0 else max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
     df = n - 2
     t = r * math.sqrt(df / max((1.0 - r) * (1.0 + r), 1e-20))
-    return {"pattern_type": "vision_deaths", "subject": group["subject"], "condition": "vision_per_min",
+    return {"pattern_type": "vision_deaths", "subject": group["subject"], "condition": "vision_score_per_min",
             "metric": "deaths_per_10", "effect": sxy / sxx, "value_with": sxy / sxx,
             "baseline": group["sy"] / (n * SCALE), "n": n, "n_baseline": n,
             "p_value": float(2 * stats.t.sf(abs(t), df))}
@@ -178,7 +178,7 @@ def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, g
     z-tests, each item against the champion's other games) and its DPM by skill max order (Welch t-tests, likewise;
     a champion's row is its most extreme comparison, p multiplied by the comparisons made), the win rate of the
     team taking an objective first against 50 % (exact binomial), and per position the slope of deaths per 10
-    minutes on vision per minute (least squares, t-test). Benjamini–Hochberg bounds only the *expected* share of
+    minutes on vision score per minute (least squares, t-test). Benjamini–Hochberg bounds only the *expected* share of
     false patterns, so a pattern must also be rejected by `exceedance_rejections`; both run over every test made,
     whatever its outcome. Kept as exact sums merged game by game (`PATTERNS`)."""
     return PATTERNS(players=players, first_objectives=first_objectives, games=games)

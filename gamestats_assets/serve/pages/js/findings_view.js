@@ -6,7 +6,8 @@ import { api, el, empty, fmt, sortableTable } from "./common.js";
 /** The sections of findings (`#section-<path>` on the findings page), each the API's route; `champions`: its
  * findings can be about one champion; `tiered`: its tests are made within a slice of ranked tiers (none yet). */
 export const SECTIONS = [{ path: "patterns", champions: true }, { path: "correlations" }, { path: "objectives" },
-                         { path: "vision" }, { path: "win-model" }];
+                         { path: "vision" }, { path: "win-model" }, { path: "objective-timing" },
+                         { path: "dragon-vs-herald" }];
 
 const POINTS = { "win rate": 100 };
 
