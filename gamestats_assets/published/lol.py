@@ -229,6 +229,16 @@ COLUMNS: dict[str, Columns] = described({
         "baseline_auc": DOUBLE("the baseline's held-out AUC"), "baseline_auc_ci_low": DOUBLE,
         "baseline_auc_ci_high": DOUBLE, "auc_gain": DOUBLE("auc - baseline_auc"), "auc_gain_ci_low": DOUBLE,
         "auc_gain_ci_high": DOUBLE},
+    "coordination_outcomes": {
+        "queue": TEXT, "patch": TEXT, "objective": TEXT("dragon, herald, baron, tower, grubs (elite monsters by name)"),
+        "teammates_near": INTEGER("the taking team's players within 2 500 units of the take, 0 to 5"),
+        "takes": BIGINT("the takes with that many near whose taking team's result is known"),
+        "wins": BIGINT("of those, taken by the team that won the game"), "win_rate": DOUBLE("wins / takes"),
+        "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "low_sample": BOOLEAN,
+        "trend_per_teammate": DOUBLE("the objective's Cochran–Armitage slope: the takers' win rate change per "
+                                     "teammate more near (null under the minimum takes)"),
+        "trend_ci_low": DOUBLE("its 95 % interval"), "trend_ci_high": DOUBLE, "z": DOUBLE("the trend's z"),
+        "p_value": DOUBLE, "q_value": DOUBLE},
     "objective_tree": {
         "queue": TEXT, "patch": TEXT,
         "leaf": TEXT("the leaf's conditions: who took which first objective (`blue`, `red` or `none`), at most two"),
