@@ -93,6 +93,21 @@ COLUMNS: dict[str, Columns] = described({
         "x": INTEGER("across the pitch, uu (side walls at ±4096)"),
         "y": INTEGER("along it, uu (blue's back wall at -5120)"),
         "z": INTEGER("height, uu"), "boost": INTEGER("the car's boost, 0-100; null for the ball")},
+    "replay_goals": {
+        "date": DATE, "match_id": TEXT, "goal": INTEGER("the goal's place in the game, from 1"),
+        "frame": INTEGER("the stream's frame of the goal"),
+        "sample": INTEGER("the first sample of `replay_frames` that shows it (null past the last)"),
+        "team": INTEGER("the scoring team, 0 (blue) or 1 (orange)"),
+        "scorer_id": TEXT("the scorer's player id (null when the stream names no car of the game)"),
+        "assister_id": TEXT("the assister's player id (null for an unassisted goal)"),
+        "clock": INTEGER("the game's clock at the goal: seconds remaining, in overtime the seconds of overtime (the "
+                         "clock counts them up)"),
+        "game_seconds": INTEGER("seconds of play into the game: the clock's start less `clock`; in overtime the "
+                                "clock's start plus `overtime_seconds`"),
+        "overtime": BOOLEAN("scored in overtime"),
+        "overtime_seconds": INTEGER("seconds of overtime before the goal (null in regulation)"),
+        "score_team_0": INTEGER("the blue team's goals after it"),
+        "score_team_1": INTEGER("the orange team's goals after it")},
     "training_packs": {
         "code": TEXT("the pack's code"), "name": TEXT("its name"), "creator": TEXT("who made it"), "difficulty": TEXT,
         "difficulty_index": INTEGER("the division index the difficulty stands for: the middle of its metal"),

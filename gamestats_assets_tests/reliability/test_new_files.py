@@ -232,7 +232,8 @@ def ballchasing_game(number: int) -> dict:
     return game
 
 
-ROCKET_PUBLISHED_BY_GAME = ("matches", "match_players", "player_stats", "position_heatmaps", "replay_frames")
+ROCKET_PUBLISHED_BY_GAME = ("matches", "match_players", "player_stats", "position_heatmaps", "replay_frames",
+                            "replay_goals")
 ROCKET_BY_GAME = (*ROCKET_PUBLISHED_BY_GAME, "peer_partials", "peer_value_partials")
 """The rocket tables computed by game, those published by game first."""
 

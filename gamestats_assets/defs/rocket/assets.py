@@ -78,8 +78,8 @@ writes under `synthetic/`), the fingerprints of their files, and the asset that 
 
 
 ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "stated_ranks", "planted_weaknesses",
-              "position_cells", "replay_frames")
-READER_VERSION = "2"
+              "position_cells", "replay_frames", "replay_goals")
+READER_VERSION = "3"
 """The version of the day's reader (`read_files`): a new one parses every file of a day again on its next run."""
 
 
@@ -101,6 +101,7 @@ def fresh_tables(read: LandingDay, day: dt.date) -> dict[str, pl.DataFrame]:
         "stated_ranks": read.stated_frame().with_columns(date=pl.lit(day)),
         "position_cells": read.positions_frame().with_columns(date=pl.lit(day)),
         "replay_frames": read.playback_frame().with_columns(date=pl.lit(day)),
+        "replay_goals": read.goals_frame().with_columns(date=pl.lit(day)),
         "planted_weaknesses": pl.DataFrame(truth, schema={**TRUTH_SCHEMA, FILE_COLUMN: pl.String}, orient="row"),
     }
 
@@ -135,7 +136,7 @@ def new_records(fresh: dict[str, pl.DataFrame], held: dict[str, pl.DataFrame]) -
 HELD_COLUMNS = {"matches": ("match_id", "source", "frames_null_reason"), "planted_weaknesses": ("player_id",)}
 """What a run reads of the rows of the day's unchanged files: the records they hold."""
 
-GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells", "replay_frames")
+GAME_TABLES = ("matches", "match_players", "match_stats", "position_cells", "replay_frames", "replay_goals")
 """The ETL tables whose rows are a game's (`match_id`), which the tables computed by game read."""
 
 
@@ -186,8 +187,9 @@ def etl_replays(context: dg.AssetExecutionContext, platform: PlatformResource,
     its `null_reason`), `etl/training_sessions` (`session_id`), `etl/stated_ranks` (`statement_id`: a rank a
     player stated on their profile), `etl/planted_weaknesses` (`player_id`: the
     synthetic truth), `etl/position_cells` (`match_id, player_id, cell_x, cell_y`: a raw replay's seconds per
-    cell of the pitch, `sources.replays.heatmap`) and `etl/replay_frames` (`match_id, sample, player_id`: a raw
-    replay's ball and cars at ten samples a second, `sources.replays.playback`). Only the files new or changed
+    cell of the pitch, `sources.replays.heatmap`), `etl/replay_frames` (`match_id, sample, player_id`: a raw
+    replay's ball and cars at ten samples a second, `sources.replays.playback`) and `etl/replay_goals` (`match_id,
+    goal`: a raw replay's goals in order, `sources.replays.goals`). Only the files new or changed
     since the day's last run are parsed, and only their rows (and a removed file's) are replaced in the lake
     (`lib/intake/file_rows.py`); a record another file of the day holds is kept from that file. The day's games are
     recorded with a new token for those whose rows were written or taken out (`record_generations`), which the

@@ -105,6 +105,14 @@ DAILY_TABLES = [
             {"frames": "etl/replay_frames", "matches": "cons/matches"},
             columns=COLUMNS["replay_frames"],
             publish=Publish(("date", "match_id", "sample", "player_id"), sum_column="time", indexes=("match_id",))),
+    by_day_of_games("cons", "replay_goals", lambda day, goals, matches: playback.replay_goals(goals, matches),
+            "`replay_goals`: a raw replay's goals in order (key `date, match_id, goal`): the moment in the game as its "
+            "clock shows it (overtime apart), the scoring team, scorer and assister, the score after it and the "
+            "playback sample that first shows it; from raw replays only, ballchasing's JSON giving no goal's moment "
+            "(`playback.replay_goals`).",
+            {"goals": "etl/replay_goals", "matches": "cons/matches"},
+            columns=COLUMNS["replay_goals"],
+            publish=Publish(("date", "match_id", "goal"), sum_column="game_seconds", indexes=("match_id",))),
 ]
 """The day's tables of the games, each a function of `transforms` over the day's rows: those of a game's grain
 computed and published by game, `users` (a player's day) over the day."""

@@ -1,11 +1,11 @@
-"""A raw replay parsed into its match, its players' position cells and its playback frames (`parse_replay`), and
-parsed ahead of its run (`parse_ahead`): an upload is parsed while it is received, and the day's run takes that
-parse (`taken`) instead of parsing the file again.
+"""A raw replay parsed into its match, its players' position cells, its playback frames and its goals
+(`parse_replay`), and parsed ahead of its run (`parse_ahead`): an upload is parsed while it is received, and the
+day's run takes that parse (`taken`) instead of parsing the file again.
 
 What is parsed ahead is kept in a folder of its own (the platform's `state/ahead/rocket/`), named by the file's
 content digest and the parser's version (`PARSER_VERSION`), as the match (`<key>.json`, written last), its cells
-(`<key>.parquet`) and its playback frames (`<key>.playback.parquet`); a file whose bytes or parser changed finds
-nothing there and is parsed by its run."""
+(`<key>.parquet`), its playback frames (`<key>.playback.parquet`) and its goals (`<key>.goals.parquet`); a file
+whose bytes or parser changed finds nothing there and is parsed by its run."""
 
 from __future__ import annotations
 
@@ -27,30 +27,32 @@ from gamestats_assets.sources.ballchasing.records import ParsedMatch, ParsedPlay
 from gamestats_assets.sources.replays.claims import check_claims
 from gamestats_assets.sources.replays.features import header_match, replay_match
 from gamestats_assets.sources.replays.frames import read_frames
+from gamestats_assets.sources.replays.goals import GOALS_SCHEMA, goal_rows
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
 from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA, position_cells
 from gamestats_assets.sources.replays.playback import PLAYBACK_SCHEMA, playback_frames
 
-Parse = tuple[ParsedMatch, pl.DataFrame, pl.DataFrame]
-"""A replay's match, its players' position cells (`heatmap.CELLS_SCHEMA`) and its playback frames
-(`playback.PLAYBACK_SCHEMA`)."""
-KEPT = (".parquet", ".playback.parquet")
+Parse = tuple[ParsedMatch, pl.DataFrame, pl.DataFrame, pl.DataFrame]
+"""A replay's match, its players' position cells (`heatmap.CELLS_SCHEMA`), its playback frames
+(`playback.PLAYBACK_SCHEMA`) and its goals (`goals.GOALS_SCHEMA`)."""
+KEPT = (".parquet", ".playback.parquet", ".goals.parquet")
 """The suffixes of a parse's tables kept ahead, in `Parse`'s order."""
 
 
 def parse_replay(path: Path) -> Parse:
-    """A raw replay with its frames, its players' position cells and its playback frames, or, when its network
-    stream cannot be read, its header's scoreboard flagged with the reason and no cells nor playback;
-    `ReplayParseError` when not even the header reads, `claims.InconsistentReplay` when the header claims what the
-    frames contradict."""
+    """A raw replay with its frames, its players' position cells, its playback frames and its goals, or, when its
+    network stream cannot be read, its header's scoreboard flagged with the reason and no cells, playback nor
+    goals; `ReplayParseError` when not even the header reads, `claims.InconsistentReplay` when the header claims
+    what the frames contradict."""
     try:
         frames = read_frames(path)
     except ReplayParseError as unreadable:
         return (header_match(read_header_alone(path), str(unreadable)), pl.DataFrame(schema=CELLS_SCHEMA),
-                pl.DataFrame(schema=PLAYBACK_SCHEMA))
+                pl.DataFrame(schema=PLAYBACK_SCHEMA), pl.DataFrame(schema=GOALS_SCHEMA))
     check_claims(frames)
     match = replay_match(frames)
-    return match, position_cells(frames, match.match_id), playback_frames(frames, match.match_id)
+    return (match, position_cells(frames, match.match_id), playback_frames(frames, match.match_id),
+            goal_rows(frames, match.match_id))
 
 
 @functools.cache

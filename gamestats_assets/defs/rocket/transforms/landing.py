@@ -21,6 +21,7 @@ from gamestats_assets.sources.ballchasing.carball import parse_carball_json
 from gamestats_assets.sources.ballchasing.ranks import DIVISIONS_PER_TIER, TOP_TIER
 from gamestats_assets.sources.ballchasing.records import ParsedMatch
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
+from gamestats_assets.sources.replays.goals import GOALS_SCHEMA
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.heatmap import CELLS_SCHEMA
 from gamestats_assets.sources.replays.parsed import Parse, parse_replay, taken
@@ -40,8 +41,8 @@ STATED_SCHEMA = {"statement_id": pl.String, "player_id": pl.String, "playlist": 
 
 @dataclass
 class LandingDay:
-    """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position
-    cells and playback frames, training sessions, stated ranks and truth (each with its file), rejected files, and
+    """What a day's files hold: matches from every source (`files`: the file of each), the raw replays' position cells,
+    playback frames and goals, training sessions, stated ranks and truth (each with its file), rejected files, and
     what the replays' parse cost."""
 
     folder: Path
@@ -49,6 +50,7 @@ class LandingDay:
     files: list[str] = field(default_factory=list)
     positions: list[pl.DataFrame] = field(default_factory=list)
     playbacks: list[pl.DataFrame] = field(default_factory=list)
+    goals: list[pl.DataFrame] = field(default_factory=list)
     sessions: list[pl.DataFrame] = field(default_factory=list)
     stated: list[pl.DataFrame] = field(default_factory=list)
     truth: list[tuple[str, dict]] = field(default_factory=list)
@@ -79,6 +81,11 @@ class LandingDay:
     def playback_frame(self) -> pl.DataFrame:
         """Every raw replay's playback frames (`playback.PLAYBACK_SCHEMA`, and `source_file`)."""
         return pl.concat([pl.DataFrame(schema={**PLAYBACK_SCHEMA, FILE_COLUMN: pl.String}), *self.playbacks],
+                         how="vertical_relaxed")
+
+    def goals_frame(self) -> pl.DataFrame:
+        """Every raw replay's goals (`goals.GOALS_SCHEMA`, and `source_file`)."""
+        return pl.concat([pl.DataFrame(schema={**GOALS_SCHEMA, FILE_COLUMN: pl.String}), *self.goals],
                          how="vertical_relaxed")
 
     def add(self, path: Path, matches: list[ParsedMatch]) -> None:
@@ -208,7 +215,7 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
     if (earlier := held.get(header.match_id)) and earlier[1]:
         day.rejected.append((path, f"duplicate of {Path(earlier[0]).name} (match {header.match_id})"))
         return
-    match, cells, playback = _parsed(path, parsed)
+    match, cells, playback, goals = _parsed(path, parsed)
     _without_nul([match])
     if match.match_id in kept or match.match_id in held:
         first = kept[match.match_id][0] if match.match_id in kept else day.folder / held[match.match_id][0]
@@ -226,6 +233,7 @@ def _add_replay(day: LandingDay, path: Path, kept: dict[str, tuple[Path, int]], 
     kept[match.match_id] = (path, index)
     day.positions.append(cells.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
     day.playbacks.append(playback.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
+    day.goals.append(goals.with_columns(pl.lit(file_name(day.folder, path)).alias(FILE_COLUMN)))
 
 
 def read_day(folder: Path) -> LandingDay:
