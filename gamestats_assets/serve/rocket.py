@@ -296,12 +296,14 @@ def recent_replays(reader: ReaderDep, player_id: PlayerId, limit: Limit = 10, of
 
 @router.get("/replays/{replay_id}",
             response_model=envelope("RocketReplayAnswer", queries.Replay | queries.Processing | queries.Refused),
-            summary="A replay's analysis: per player, stats by group with rank percentiles",
+            summary="A replay's analysis: per player, stats by group with rank percentiles; its goals and boost pads",
             responses={404: {"description": "the replay was neither published, uploaded nor refused"}})
 def replay(reader: ReaderDep, settings: SettingsDep, replay_id: ReplayId) -> Response:
     """A published replay's game and each player's stats by group, each with its rank percentile among same-rank
-    players' values of every published game; an upload or a ballchasing import not published yet answers its
-    `processing` status, one the pipeline refused its `failed` status and why; any other id is a 404."""
+    players' values of every published game, its goals in order (each one's moment, scorer and assister: a raw
+    replay's alone) and each player's big and small pads with a total per team; an upload or a ballchasing import
+    not published yet answers its `processing` status, one the pipeline refused its `failed` status and why; any
+    other id is a 404."""
     match_id = replay_id.lower()
     answer = queries.replay.read(reader, match_id)
     if answer.data is None:

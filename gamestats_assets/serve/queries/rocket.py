@@ -17,6 +17,7 @@ from gamestats_assets.lib.core.stats import Z_95, spread_band, wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query
+from gamestats_assets.serve.queries.rocket_replay import PadLine, Timeline, boost_pads, goal_timeline
 from gamestats_assets.sources.ballchasing.measures import (
     DIRECTIONS,
     MIDDLE,
@@ -247,7 +248,10 @@ ReplayPlayer = row("RocketReplayPlayer", STATS, "player_id", "rank_band", "rank_
 REPLAY = (*GAME, "sources", "frames_null_reason")
 Replay = row("RocketReplay", MATCHES, *REPLAY, renamed={"match_id": "id"}, **NAMES,
              doc="A published replay's analysis", status=field(str, '"processed"'),
-             players=field(list[ReplayPlayer], "its players, each with their stats"))
+             players=field(list[ReplayPlayer], "its players, each with their stats"),
+             timeline=field(Timeline, "its goals in order, or why there are none to show"),
+             boost_pads=field(list[PadLine], "each player's boost pads, blue first, a total row after each team's "
+                                             "players"))
 Processing = shape("RocketReplayProcessing", "An uploaded replay not yet published",
                    id=field(str, "the replay's match id"),
                    status=field(str, '"processing"'))
@@ -284,12 +288,13 @@ def compared_with(found: dict) -> dict:
 
 
 @query("rocket.matches", "rocket.player_stats", "rocket.match_players", "rocket.peer_value_counts", "rocket.users",
-       "rocket.stated_ranks",
+       "rocket.stated_ranks", "rocket.replay_goals",
        returns=Replay | None)
 def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
     """The replay's game and each player's name, team, rank and stats, blue team first, each stat with its percentile
     among the same rank band and playlist (the player's latest known band where the game gave them none) and that
-    percentile turned toward better; None when it is not published."""
+    percentile turned toward better, with its goal timeline and each player's boost pads (`rocket_replay`); None when
+    it is not published."""
     match = conn.execute(f"SELECT {', '.join(REPLAY).replace('match_id', 'match_id AS id')} FROM rocket.matches "
                          "WHERE match_id = %s", (match_id,)).fetchone()
     if match is None:
@@ -313,7 +318,8 @@ def replay(conn: psycopg.Connection, match_id: str) -> dict | None:
             "peers": found["peers"], "null_reason": found["null_reason"]}
     ordered = sorted(players.values(), key=lambda p: (p["team"] is None, p["team"] or 0, p["name"] or "",
                                                       p["player_id"]))
-    return {**named(match), "status": "processed", "players": ordered}
+    return {**named(match), "status": "processed", "players": ordered, "timeline": goal_timeline(conn, match),
+            "boost_pads": boost_pads(conn, match_id, ordered)}
 
 
 SKILL = ("skill", "indicators", "rank_band", "playlist", "matches", "peers", "z", "rank_percentile",

@@ -2,7 +2,8 @@
 // with their players' names, ranks and whom their values are ranked among, then one table per stat group
 // (ballchasing's groups, the design's positional features inside positioning): a row per stat, named in words, a
 // column per player by team (a table a team, or a part of one, where they would not fit the screen), each value
-// with its percentile turned so that 100 is best. Of the stats that measure one
+// with its percentile turned so that 100 is best, after the goals in order and each player's boost pads
+// (`replay_events.js`). Of the stats that measure one
 // thing one is shown; stats no player of the replay has (its format does not carry them) are left out and named; an
 // upload still queued is followed until it is served or refused. A raw replay read frame by frame is watched in 3D
 // (`viewer.js`, loaded once the page's analysis is shown).
@@ -11,6 +12,7 @@ import {
   coded, comparedAs, comparedWithText, direction, groupOf, groupOrder, loadMeanings, meaning, shownStats, statLabel,
   statName, statValue,
 } from "./rlstats.js";
+import { boostPads, goalTimeline } from "./replay_events.js";
 import { follow, statusText } from "./upload.js";
 
 const $ = (id) => document.getElementById(id);
@@ -167,10 +169,19 @@ async function start() {
   const side = (team) => replay.players.filter((p) => p.team === team).map(playerName).join(", ");
   $("title").textContent = `Replay · ${side(0) || "?"} vs ${side(1) || "?"}`;
   $("match").replaceChildren(...summary(replay), teams(replay.players));
+  const watched = replay.source === "replay" && !replay.frames_null_reason;
+  $("events").replaceChildren(...[goalTimeline(replay, watched ? seekViewer : null), boostPads(replay)].filter(Boolean));
   analysis(replay);
   addEventListener("resize", () => { if (drawn && fit() !== fitting) analysis(drawn); });
   shown();
-  if (replay.source === "replay" && !replay.frames_null_reason) watch(replay.id);
+  if (watched) watch(replay.id);
+}
+
+/** The 3D viewer moved to `goal` (the goal its timeline marks at the same sample), brought into view. */
+function seekViewer(goal) {
+  const section = $("viewer");
+  section.scrollIntoView({ block: "start" });
+  section.querySelector(`.viewer-goal[data-sample="${goal.sample}"]`)?.click();
 }
 
 /** The replay's 3D viewer, its module asked for once the analysis is shown; a viewer that fails says so in its
