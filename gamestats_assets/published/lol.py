@@ -127,6 +127,15 @@ COLUMNS: dict[str, Columns] = described({
         "pick_rate": DOUBLE("games / champion_games: the share of the builds that reached the place"),
         "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
         "tier": TIER},
+    "item_sequence_stats": {
+        "queue": TEXT, "patch": TEXT, "champion_id": BIGINT,
+        "depth": INTEGER("the core items of the sequence: 4, 5 or 6"),
+        "sequence": TEXT("the first `depth` core items in completion order, joined by ` > `"), "champion_name": TEXT,
+        "games": BIGINT("the champion's counted games whose build began with the sequence"), "wins": BIGINT,
+        "champion_games": BIGINT("the champion's counted games whose build reached `depth` core items"),
+        "pick_rate": DOUBLE("games / champion_games: the sequence's support (kept at 1 % and 10 games or more)"),
+        "win_rate": DOUBLE, "low_sample": BOOLEAN, "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE,
+        "tier": TIER},
     "boots_stats": {
         "queue": TEXT, "patch": TEXT, "champion_id": BIGINT,
         "item_id": BIGINT("the first finished (tier-2) boots the player completed: Data Dragon items tagged `Boots` "

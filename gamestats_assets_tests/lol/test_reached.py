@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 import polars as pl
 import pytest
 
+from gamestats_assets.defs.lol.transforms import reached
 from gamestats_assets.sources.riot import ddragon
 from gamestats_assets.sources.riot.league import ALL
 from gamestats_assets.sources.riot.queues import QUEUES, OTHER
@@ -181,3 +182,33 @@ def test_the_builds_of_three_items_are_what_they_were(tables):
     for rank in (1, 2, 3):
         assert (joined[f"core_{rank}_id"].eq_missing(joined[str(rank)])).all()
     assert tables["item_purchases"]["core_rank"].max() > 3
+
+
+def sequences(game: Game) -> dict[int, list[tuple[int, str]]]:
+    """Each player's core items in purchase order as in `late_items`, named: (depth, the first `depth` names
+    joined by ` > `) for every depth 4 to 6 the build reached."""
+    items = ddragon.items(patch_of(game))
+    core = set(items.filter("is_core")["item_id"])
+    name = dict(items.select("item_id", "item_name").iter_rows())
+    upgrade_of = dict(items.select("item_id", "upgrade_of").drop_nulls().iter_rows())
+    chosen = {}
+    for pid, bought in kept_purchases(game).items():
+        path = [name[item] for item in bought if item in core and upgrade_of.get(item) not in bought]
+        chosen[pid] = [(depth, " > ".join(path[:depth])) for depth in (4, 5, 6) if len(path) >= depth]
+    return chosen
+
+
+def test_item_sequences_are_the_builds_prefixes_beyond_three_items(games, tables):
+    """Every sequence of four to six core items before the support threshold, recounted from the files; and the
+    threshold: on one game alone nothing is frequent, on twelve copies of it every sequence is."""
+    mined = reached.reached_fold("sequence", pl.String, {}, reached.item_sequences, within={"depth": pl.Int32})
+    counts = recount(games, sequences)
+    assert {key[3] for key in counts} == {4, 5, 6}
+    check_rates(mined(players=tables["participant_games"], purchases=tables["item_purchases"],
+                      tiers=tables["game_tiers"]), counts, ["depth", "sequence"], 1)
+    assert tables["item_sequence_stats"].is_empty()
+    copies = [variant(load_real("13.24"), number) for number in range(1, 13)]
+    frequent = tables_of(copies)["item_sequence_stats"].filter(tier=ALL)
+    expected = recount(copies, sequences)
+    assert published(frequent, ["depth", "sequence"]) == expected and (frequent["games"] == 12).all()
+    assert (frequent["pick_rate"] >= reached.MIN_SUPPORT).all()

@@ -21,15 +21,23 @@ SKILL_PATH_POINTS = 15
 """Skill points a skill path holds: the first 15, levels 1 to 15 (u.gg's skill path)."""
 LATE_SLOTS = (4, 5, 6)
 """The core items (legendary and mythic, by completion) after the core build of three."""
+SEQUENCE_DEPTHS = (4, 5, 6)
+"""The lengths of the item sequences mined beyond the core build of three."""
+MIN_SUPPORT = 0.01
+MIN_SUPPORT_GAMES = 10
+"""A sequence is frequent, and kept, at a support of 1 % of the players whose build reached its length and at least
+10 games."""
 PLAYER = ("match_id", "participant_id")
 
 
 def reached_fold(key: str, key_type: pl.DataType, described: Mapping[str, pl.DataType],
-                 reached: Callable[..., pl.DataFrame], within: Mapping[str, pl.DataType] | None = None) -> JoinedFold:
+                 reached: Callable[..., pl.DataFrame], within: Mapping[str, pl.DataType] | None = None,
+                 kept: Callable[[pl.DataFrame], pl.DataFrame] = lambda stats: stats) -> JoinedFold:
     """Champion × choice `key` (with its `described` columns, and `within` a slot) among the champion's players who
     reached a choice, as exact counts kept game by game: per queue, patch, tier, champion, slot and choice, the games
     and their wins. `reached(**frames)` gives the choices of every player who reached one (`match_id`,
-    `participant_id`, the slot, `key`, `described`) from the statistic's inputs but `players` and `tiers`."""
+    `participant_id`, the slot, `key`, `described`) from the statistic's inputs but `players` and `tiers`; `kept`
+    keeps the finished rows to publish (all by default)."""
     within = dict(within or {})
     reads = {"queue": pl.String, "patch": pl.String, "tier": pl.String, "champion_id": pl.Int64,
              "champion_name": pl.String, "win": pl.Boolean, **within, key: key_type, **described}
@@ -41,7 +49,8 @@ def reached_fold(key: str, key_type: pl.DataType, described: Mapping[str, pl.Dat
 
     fold = Fold(reads, (*GROUP, "tier", "champion_id", "champion_name", *within, key, *described),
                 {"games": pl.lit(1, pl.Int64), "wins": pl.col("win").fill_null(False).cast(pl.Int64)},
-                lambda state: finished_reached_stats(state, key, tuple(within), tuple(described)), counted="games")
+                lambda state: kept(finished_reached_stats(state, key, tuple(within), tuple(described))),
+                counted="games")
     return JoinedFold(fold, rows)
 
 
@@ -83,10 +92,28 @@ def boots(purchases: pl.DataFrame) -> pl.DataFrame:
             .group_by(*PLAYER, maintain_order=True).first().select(*PLAYER, "item_id", "item_name"))
 
 
+def item_sequences(purchases: pl.DataFrame) -> pl.DataFrame:
+    """Each player's core items in completion order as sequences of `SEQUENCE_DEPTHS` items (`core_rank` of
+    `std.item_purchases`): one row per player and `depth` their build reached, with `sequence`, the first `depth`
+    core items' names joined by ` > `."""
+    cores = (purchases.filter(pl.col("core_rank").is_between(1, max(SEQUENCE_DEPTHS))).sort(*PLAYER, "core_rank")
+             .group_by(*PLAYER, maintain_order=True).agg(pl.col("item_name")))
+    return pl.concat([cores.filter(pl.col("item_name").list.len() >= depth).select(
+        *PLAYER, pl.lit(depth, pl.Int32).alias("depth"), pl.col("item_name").list.head(depth).list.join(" > ")
+        .alias("sequence")) for depth in SEQUENCE_DEPTHS])
+
+
+def frequent(stats: pl.DataFrame) -> pl.DataFrame:
+    """The sequences whose support (their share of the champion's players whose build reached as deep) is at least
+    `MIN_SUPPORT`, of at least `MIN_SUPPORT_GAMES` games."""
+    return stats.filter((pl.col("pick_rate") >= MIN_SUPPORT) & (pl.col("games") >= MIN_SUPPORT_GAMES))
+
+
 SKILL_PATHS = reached_fold("skill_path", pl.String, {}, skill_paths)
 LATE_ITEMS = reached_fold("item_id", pl.Int64, {"item_name": pl.String}, late_items,
                           within={"slot": pl.Int32})
 BOOTS = reached_fold("item_id", pl.Int64, {"item_name": pl.String}, boots)
+ITEM_SEQUENCES = reached_fold("sequence", pl.String, {}, item_sequences, within={"depth": pl.Int32}, kept=frequent)
 """The reached statistics as folds kept game by game."""
 
 
@@ -104,6 +131,16 @@ def late_item_stats(players: pl.DataFrame, purchases: pl.DataFrame, tiers: pl.Da
     its name; games, pick rate among the champion's games whose build reached the slot (`champion_games`), and win
     rate with its 95 % Wilson interval and `low_sample`."""
     return LATE_ITEMS(players=players, purchases=purchases, tiers=tiers)
+
+
+def item_sequence_stats(players: pl.DataFrame, purchases: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
+    """Frequent item sequences beyond the core build, by ranked tier: one row per (queue, patch, tier, champion_id,
+    depth, sequence) of counted games, where `sequence` is the first `depth` (4 to 6) core items in completion order
+    and the rows kept are the frequent ones (`frequent`: support, the `pick_rate` among the champion's players whose
+    build reached `depth` items, of at least 1 % and 10 games); games, and win rate with its 95 % Wilson interval and
+    `low_sample`. The sequences are the builds' prefixes in completion order, mined as a prefix tree is: a sequence
+    is counted only where each shorter prefix of it was completed first."""
+    return ITEM_SEQUENCES(players=players, purchases=purchases, tiers=tiers)
 
 
 def boots_stats(players: pl.DataFrame, purchases: pl.DataFrame, tiers: pl.DataFrame) -> pl.DataFrame:
