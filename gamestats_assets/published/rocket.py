@@ -155,21 +155,6 @@ COLUMNS: dict[str, Columns] = described({
         "playlist": TEXT("the playlist the player plays most"),
         "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
                                       "playlist")},
-    "recommendations": {
-        "player_id": TEXT, "skill": TEXT,
-        "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "
-                       "and next lowest percentile among their peers"),
-        "z": DOUBLE("the skill's z"), "pack_code": TEXT, "pack_name": TEXT("the pack's name"), "difficulty": TEXT,
-        "distance": INTEGER("divisions between the pack's difficulty and the player's rank"),
-        "position": BIGINT("the pack's place among the skill's recommendations, nearest first")},
-    "peer_value_counts": {
-        "rank_band": TEXT("the peer group"), "playlist": TEXT("the playlist"), "stat_type": TEXT,
-        "value_bin": DOUBLE("the bin: a value to 3 significant digits"),
-        "games": BIGINT.required("values in the bin (a player's value in a game counts once)"),
-        "games_below": BIGINT.required("values in the bins below it"),
-        "total": BIGINT.required("values in every bin of the peer group, playlist and stat")},
-    "peer_stats": {
-        "rank_band": TEXT("the peer group"), "stat_type": TEXT, "category": TEXT,
     "rank_outlook": {
         "player_id": TEXT, "rank_index": INTEGER("the player's latest known rank in divisions"),
         "rank_days": BIGINT("the days with a known rank the trend is fitted on (the 56 before the latest)"),
@@ -187,6 +172,21 @@ COLUMNS: dict[str, Columns] = described({
         "tested_trend": DOUBLE("the latest rank as the trend over the days before it predicts it (null for a player "
                                "with three known days or fewer): the trend tested"),
         "tested_no_change": DOUBLE("the latest rank as no change predicts it: the rank of the day before")},
+    "recommendations": {
+        "player_id": TEXT, "skill": TEXT,
+        "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "
+                       "and next lowest percentile among their peers"),
+        "z": DOUBLE("the skill's z"), "pack_code": TEXT, "pack_name": TEXT("the pack's name"), "difficulty": TEXT,
+        "distance": INTEGER("divisions between the pack's difficulty and the player's rank"),
+        "position": BIGINT("the pack's place among the skill's recommendations, nearest first")},
+    "peer_value_counts": {
+        "rank_band": TEXT("the peer group"), "playlist": TEXT("the playlist"), "stat_type": TEXT,
+        "value_bin": DOUBLE("the bin: a value to 3 significant digits"),
+        "games": BIGINT.required("values in the bin (a player's value in a game counts once)"),
+        "games_below": BIGINT.required("values in the bins below it"),
+        "total": BIGINT.required("values in every bin of the peer group, playlist and stat")},
+    "peer_stats": {
+        "rank_band": TEXT("the peer group"), "stat_type": TEXT, "category": TEXT,
         "players": BIGINT.required("the players with a value of the stat"),
         "games": BIGINT.required("the values (a player's value in a game counts once)"), "total": DOUBLE("their sum"),
         "mean": DOUBLE("their mean"), "m2": DOUBLE("the sum of squared deviations from the mean")},

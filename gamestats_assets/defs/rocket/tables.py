@@ -197,6 +197,12 @@ HISTORY_TABLES = [
           RANK_PREDICTIONS_DESCRIPTION, {"stats": STATS, "seen": SEEN}, kind="snapshot",
           columns=COLUMNS["rank_predictions"],
           publish=Publish(("player_id",), PublishMode.SNAPSHOT, comment=RANK_PREDICTIONS_COMMENT)),
+    Table("cons", "rank_outlook", lambda seen, sessions: Measured(*outlook.rank_outlook(seen, sessions)),
+          outlook.rank_outlook.__doc__, {"seen": SEEN, "sessions": "cons/training_sessions"}, kind="snapshot",
+          columns=COLUMNS["rank_outlook"], publish=Publish(("player_id",), PublishMode.SNAPSHOT,
+                                                          checks=("rank_days >= 1",
+                                                                  "change_ci_low <= predicted_change AND "
+                                                                  "predicted_change <= change_ci_high"))),
     Table("cons", "recommendations", recommend.player_recommendations, recommend.player_recommendations.__doc__,
           {"player_weaknesses": "cons/player_weaknesses", "training_packs": "cons/training_packs",
            "history": "cons/training_sessions"}, kind="snapshot", columns=COLUMNS["recommendations"],
@@ -205,11 +211,5 @@ HISTORY_TABLES = [
 """The tables over the players' whole history: their sessions, stated ranks, weaknesses, predicted ranks and what
 they should train."""
 
-    Table("cons", "rank_outlook", lambda seen, sessions: Measured(*outlook.rank_outlook(seen, sessions)),
-          outlook.rank_outlook.__doc__, {"seen": SEEN, "sessions": "cons/training_sessions"}, kind="snapshot",
-          columns=COLUMNS["rank_outlook"], publish=Publish(("player_id",), PublishMode.SNAPSHOT,
-                                                          checks=("rank_days >= 1",
-                                                                  "change_ci_low <= predicted_change AND "
-                                                                  "predicted_change <= change_ci_high"))),
 TABLES = [*DAILY_TABLES, PEER_PARTIALS, PEER_STATS, VALUE_PARTIALS, PEER_VALUE_COUNTS, *HISTORY_TABLES]
 """Every rocket table computed from other tables."""

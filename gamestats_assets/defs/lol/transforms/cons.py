@@ -118,7 +118,8 @@ ITEM_BUILDS = JoinedFold(Fold(
     {"games": PATH.cast(pl.Int64), "wins": (PATH & pl.col("win")).cast(pl.Int64), **moments("kda", PATH),
      **moments("dpm", PATH), "champion_games": (~PATH).cast(pl.Int64),
      "stratum_wins": (~PATH & pl.col("win")).cast(pl.Int64),
-     "stratum_known": (~PATH & pl.col("win").is_not_null()).cast(pl.Int64)},
+     "stratum_known": (~PATH & pl.col("win").is_not_null()).cast(pl.Int64),
+     **{f"stratum_{name}": term for name, term in moments("kda", ~PATH).items()}},
     lambda state: finished_item_build_stats(state), counted="champion_games"), build_rows)
 """`item_build_stats` as a fold kept game by game: per queue, patch, tier, champion, core path and length bucket,
 exact counts of games and wins and the moments of KDA and DPM; per champion and length bucket its games, their wins
