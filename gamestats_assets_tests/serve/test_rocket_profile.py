@@ -10,10 +10,12 @@ import datetime as dt
 import dagster as dg
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.serve import accounts
+from gamestats_assets.serve.queries.rocket_game import PACKS_PER_HINT, packs_for
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
 from gamestats_assets.sources.ballchasing.ranks import rank_document
 from gamestats_assets.sources.replays.header import read_header_alone
@@ -209,3 +211,25 @@ def test_one_game_refuses_what_is_not_a_players_game(rocket):
     (other,) = rows(rocket["pg_url"], "SELECT match_id FROM rocket.matches WHERE match_id <> %s LIMIT 1", (MATCH,))[0]
     missing = client.get(f"{BASE}/analytics/game", params={"player_id": UPLOADER, "match_id": other})
     assert missing.status_code == 404 and other in missing.json()["detail"]
+
+
+def test_a_hinted_skill_gets_the_catalogue_packs_of_its_categories_nearest_the_rank(rocket):
+    """The packs for one game's hints, against the published catalogue: of the skill's categories, nearest the rank
+    compared at, a pack once, for the lowest skill first."""
+    skills = [{"skill": "saves", "skill_name": "Saves", "hints": ["save_rate"]},
+              {"skill": "positioning", "skill_name": "Positioning", "hints": ["time_behind_ball_share"]},
+              {"skill": "shooting", "skill_name": "Shooting", "hints": []}]
+    with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
+        packs = packs_for(conn, skills, 30)
+    catalogue = {code: (index, set(categories.split(";"))) for code, index, categories in rows(
+        rocket["pg_url"], "SELECT code, difficulty_index, categories FROM rocket.training_packs "
+                          "WHERE difficulty_index IS NOT NULL")}
+    saves = sorted((abs(index - 30), code) for code, (index, categories) in catalogue.items() if "saves" in categories)
+    assert [(p["skill"], p["pack_code"], p["distance"], p["position"]) for p in packs if p["skill"] == "saves"] == \
+        [("saves", code, distance, place) for place, (distance, code) in enumerate(saves[:PACKS_PER_HINT])]
+    positioning = [p for p in packs if p["skill"] == "positioning"]
+    assert len(positioning) == PACKS_PER_HINT and all(
+        catalogue[p["pack_code"]][1] & {"positioning", "saves"} for p in positioning)
+    assert len({p["pack_code"] for p in packs}) == len(packs) and "shooting" not in {p["skill"] for p in packs}
+    with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
+        assert packs_for(conn, skills[2:], 30) == []

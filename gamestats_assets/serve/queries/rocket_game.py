@@ -125,11 +125,14 @@ def game_skills(stats: list[dict]) -> list[dict]:
 def packs_for(conn: psycopg.Connection, skills: list[dict], rank_index: int | None) -> list[dict]:
     """Up to `PACKS_PER_HINT` catalogue packs of each hinted skill's categories (`SKILL_PACK_CATEGORIES`), nearest
     `rank_index` first (easiest first without a rank), a pack once, for its lowest skill."""
+    hinted = [s for s in skills if s["hints"]]
+    if not hinted:
+        return []
     catalogue = conn.execute("SELECT code AS pack_code, name AS pack_name, difficulty, difficulty_index, shots, "
                              "categories FROM rocket.training_packs WHERE difficulty_index IS NOT NULL "
                              "ORDER BY difficulty_index, code").fetchall()
     chosen, taken = [], set()
-    for skill in (s for s in skills if s["hints"]):
+    for skill in hinted:
         wanted = set(SKILL_PACK_CATEGORIES.get(skill["skill"], ()))
         fits = [p for p in catalogue if p["pack_code"] not in taken
                 and wanted & set((p["categories"] or "").split(";"))]
