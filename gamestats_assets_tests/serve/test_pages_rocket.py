@@ -334,6 +334,31 @@ def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(
     at_width(page, DESKTOP[0])
 
 
+def signed(value: float, digits: int = 1) -> str:
+    return f"{'+' if value > 0 else ''}{value:,.{digits}f}"
+
+
+def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can_be_told(site, request,
+                                                                                           migrated_pg_url):
+    base, page = site
+    outlooks = rows(migrated_pg_url, "SELECT player_id, rank_days, predicted_change, change_ci_low, change_ci_high, "
+                                     "outlook FROM rocket.rank_outlook ORDER BY rank_days DESC, player_id")
+    fitted = next(row for row in outlooks if row[2] is not None)
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            player, days, change, low, high, outlook = fitted
+            clean_load(page, f"{base}/player.html?player={player}")
+            shown = text(page, "#outlook-change")
+            assert f"{signed(change)} divisions in four weeks (95% {signed(low)} to {signed(high)})" in shown, shown
+            assert shown.startswith({"rising": "Rising", "falling": "Falling"}.get(outlook, "No change can be told"))
+            assert f"from {days} days with a known rank" in shown
+            assert "not in it" in text(page, "#outlook-training") or "No training session" in text(
+                page, "#outlook-training")
+            assert text(page, "#outlook-tested")
+    at_width(page, DESKTOP[0])
+
+
 def a_long_overtime_game(pg_url: str) -> str:
     """The synthetic three-a-side game that went longest into overtime."""
     return rows(pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'ballchasing' AND overtime "
@@ -617,7 +642,7 @@ def test_an_upload_without_a_valid_key_is_refused_on_the_page_and_nothing_lands(
 
 PLAYER_API = "*/api/v1/rocket/*player_id=*"
 """The player page's requests of one player's numbers (ten a player)."""
-PLAYER_ANSWERS = 10
+PLAYER_ANSWERS = 11
 
 
 def choose_player(page, player: str) -> None:

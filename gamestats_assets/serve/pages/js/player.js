@@ -1,6 +1,7 @@
 // A Rocket League player's page, by the player's name: the rank and the predicted rank named as the game names
 // them, with the interval on the ladder beside the baseline (the playlist's median rank) and said plainly to rest on
-// thin evidence when it is wide, each stat day by day against the band of same-rank players (the middle 68 % of
+// thin evidence when it is wide, where the rank is heading (its drift over four weeks, said plainly when nothing can
+// be told), each stat day by day against the band of same-rank players (the middle 68 % of
 // their games), every stat's percentile among them turned so that 100 is best (each bar labelled, its interval over
 // the player's games drawn, red only where weak: below the band's bottom quarter with the interval below its median),
 // with whom and how many it compares, the skills against peers with the weak ones flagged, the positional heatmap
@@ -13,6 +14,7 @@ import {
   bandName, coded, comparedAs, direction, loadMeanings, shownPercentile, shownStats, statLabel,
 } from "./rlstats.js";
 import { oneGame } from "./one_game.js";
+import { rankOutlook } from "./rank_outlook.js";
 import { statedRank } from "./stated_rank.js";
 import { trainingLog } from "./training_log.js";
 import { uploadForm } from "./upload.js";
@@ -20,7 +22,7 @@ import { uploadForm } from "./upload.js";
 const $ = (id) => document.getElementById(id);
 const BASE = "/api/v1/rocket";
 /** The regions showing a player's numbers, marked stale while another player's are asked. */
-const REGIONS = ["prediction", "progress", "percentiles", "field", "heatmap", "one-game", "stated", "training", "weaknesses",
+const REGIONS = ["prediction", "outlook", "progress", "percentiles", "field", "heatmap", "one-game", "stated", "training", "weaknesses",
                  "recommendations", "replays"];
 const run = latest();
 let progress = {}, comparison = [];
@@ -202,14 +204,14 @@ function show() {
       api(`${BASE}/analytics/weaknesses`, { player_id }), api(`${BASE}/analytics/rank-prediction`, { player_id }),
       api(`${BASE}/training/recommendations`, { player_id }), api(`${BASE}/replays/recent`, { player_id, limit: 10 }),
       api(`${BASE}/analytics/heatmap`, { player_id }), unlessMissing(api(`${BASE}/analytics/game`, { player_id })),
-      api(`${BASE}/training/progress`, { player_id })]),
+      api(`${BASE}/training/progress`, { player_id }), api(`${BASE}/analytics/rank-outlook`, { player_id })]),
     render: (answers) => showPlayer(player_id, answers),
     failed: (error) => `Could not load ${player_id}: ${error.message}`,
   });
 }
 
 /** Draws `player_id`'s answers (`show`'s, in its order). */
-function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat, game, training]) {
+function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat, game, training, outlook]) {
   const me = who.data;
   const stated = me.stated ? `${me.stated.rank} (stated, not verified)` : null;
   $("title").replaceChildren(`Rocket League player · ${me.name || player_id}`,
@@ -226,6 +228,7 @@ function showPlayer(player_id, [who, prog, comp, weak, rank, recs, recent, heat,
   $("field").replaceChildren(field(comparison));
   showHeatmap(heat.data);
   $("prediction").replaceChildren(...prediction(rank));
+  $("outlook").replaceChildren(...rankOutlook(outlook));
   drawPercentiles(comp.data);
   const skills = weak.data.skills;
   $("weaknesses").replaceChildren(skills.length ? sortableTable([
