@@ -5,6 +5,7 @@ sinks, cumulative revenue and the VIP tiers; the page fits a phone and cuts no t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -90,9 +91,10 @@ def test_the_retention_triangle_marks_each_cohort_against_its_target(site, reque
         assert text(page, "#triangle thead").count("target") == 4
 
 
-def test_the_retention_chart_draws_each_target(site, request):
+@pytest.mark.parametrize("phone", (False, True))
+def test_the_retention_chart_draws_each_target(site, request, phone):
     base, page, _ = site
-    with check(page, request):
+    with check(page, request), at_phone_width(page, "phone_kpi_targets") if phone else contextlib.nullcontext():
         clean_load(page, f"{base}/kpi.html?from={DAY}&to={LAST_DAY}")
         labels, target = page.evaluate(
             "(() => { const c = Chart.getChart(document.getElementById('retention'));"
@@ -101,9 +103,10 @@ def test_the_retention_chart_draws_each_target(site, request):
         assert target == [pytest.approx(TARGETS["retention"][f"d{n}"] * 100) for n in (1, 3, 7)]
 
 
-def test_a_country_narrows_the_kpis_and_says_what_it_does_not(site, request):
+@pytest.mark.parametrize("phone", (False, True))
+def test_a_country_narrows_the_kpis_and_says_what_it_does_not(site, request, phone):
     base, page, pg_url = site
-    with check(page, request):
+    with check(page, request), at_phone_width(page, "phone_kpi_country") if phone else contextlib.nullcontext():
         clean_load(page, f"{base}/kpi.html?from={WEEK_START}&to={LAST_DAY}")
         countries = rows(pg_url, "SELECT country_code, sum(dau)::bigint FROM l2m.l2m_daily_kpis WHERE date BETWEEN "
                                  "%s AND %s AND country_code IS NOT NULL GROUP BY 1 ORDER BY 2", WEEK_START, LAST_DAY)

@@ -1,4 +1,4 @@
-"""The ban rate on the League tier list and champion page in headless Chromium, over a day of the synthetic ladder a
+"""The ban rate on the League tier list and champion page in headless Chromium at a desktop's and a phone's width, over a day of the synthetic ladder a
 real run published (each team bans five champions among those nobody in the game plays, by popularity): every row's
 ban rate and interval as `lol.champion_stats` holds it, the champion page's the same, and the ladder's bans shaped as
 a ranked queue's are (the most banned champion in a large share of games, no champion banned in more games than
@@ -6,12 +6,13 @@ the queue has)."""
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import quote
 
 import psycopg
 import pytest
 
-from gamestats_assets_tests.serve.pages import browser, check, clean_load, served
+from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, clean_load, served
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +33,18 @@ def published(pg_url: str, queue: str, patch: str) -> dict[tuple[str, str], tupl
                              "AND patch = %s", (queue, patch)).fetchall()}
 
 
-def test_every_tier_list_row_shows_its_published_ban_rate(site, request):
+WIDTHS = ("desktop", "phone")
+
+
+def at(page, width: str, shot: str):
+    """The block at a desktop's width, or at a phone's (where nothing may scroll sideways or be cut)."""
+    return at_phone_width(page, shot) if width == "phone" else contextlib.nullcontext()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_tier_list_row_shows_its_published_ban_rate(site, request, width):
     base, page, pg_url = site
-    with check(page, request):
+    with check(page, request), at(page, width, "phone_tierlist_bans"):
         clean_load(page, f"{base}/tierlist.html")
         queue, patch = page.evaluate("[document.getElementById('queue').value, document.getElementById('patch').value]")
         rows = published(pg_url, queue, patch)
@@ -53,9 +63,10 @@ def test_every_tier_list_row_shows_its_published_ban_rate(site, request):
         assert all(b <= games for (_, _, _, b, games) in rows.values())
 
 
-def test_the_champion_page_shows_its_ban_rate(site, request):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_champion_page_shows_its_ban_rate(site, request, width):
     base, page, pg_url = site
-    with check(page, request):
+    with check(page, request), at(page, width, "phone_champion_bans"):
         clean_load(page, f"{base}/tierlist.html")
         queue, patch = page.evaluate("[document.getElementById('queue').value, document.getElementById('patch').value]")
         (name, _), (rate, low, high, _, games) = max(published(pg_url, queue, patch).items(), key=lambda r: r[1][0])
