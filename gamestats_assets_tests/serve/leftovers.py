@@ -103,9 +103,11 @@ def published(pg_url: str, schema: str) -> dict[str, list[tuple]]:
 
 
 def redacted(tables: dict[str, list[tuple]], player_id: str, token: str, own: set[str],
-             names: tuple[str, ...] = ("name",), column: str = "player_id") -> dict[str, list[tuple]]:
+             names: tuple[str, ...] = ("name",), column: str = "player_id",
+             others: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
     """`tables` as a deletion of `player_id` (in `column`) leaves them: rows of the `own` tables gone, the id and
-    the `names` of its rows replaced by `token` in the others."""
+    the `names` of its rows replaced by `token` in the others, and the id replaced by it in the `others` columns
+    that name a player (a goal's scorer)."""
     expected = {}
     for table, rows in tables.items():
         kept = []
@@ -115,6 +117,7 @@ def redacted(tables: dict[str, list[tuple]], player_id: str, token: str, own: se
                 if table in own:
                     continue
                 values = {n: token if n == column or n in names else v for n, v in values.items()}
+            values = {n: token if n in others and v == player_id else v for n, v in values.items()}
             kept.append(tuple(values.items()))
         expected[table] = sorted(kept, key=repr)
     return expected
