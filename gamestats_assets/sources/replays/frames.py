@@ -418,9 +418,12 @@ def _unsent(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) -> 
 
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
-    `HIT_DISTANCE`, credited to the nearest car."""
+    `HIT_DISTANCE`, credited to the nearest car. A ball the stream places but sends no velocity for is at rest
+    (a sleeping rigid body, as the ball waits for a kickoff's touch)."""
     jumps = (
         ball.sort("frame")
+        .with_columns(pl.when(pl.col("x").is_not_null()).then(pl.col(axis).fill_null(0.0)).alias(axis)
+                      for axis in ("vx", "vy", "vz"))
         .with_columns(
             jump=((pl.col("vx") - pl.col("vx").shift(1)) ** 2 + (pl.col("vy") - pl.col("vy").shift(1)) ** 2
                   + (pl.col("vz") - pl.col("vz").shift(1)) ** 2).sqrt(),
