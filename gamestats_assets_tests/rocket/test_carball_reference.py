@@ -43,8 +43,8 @@ CARBALL_CLEAR_BUFFER = 400.0
 """uu beyond the line of the own third a clear starts, and into the middle third the next touch finds the ball."""
 
 AGREE = [
-    ("3_KICKOFFS_4_SHOTS", "touches", 4), ("3_KICKOFFS_4_SHOTS", "kickoff_touches", 3), ("12_BOOST_PAD_45_USED", "touches", 1),
-    ("MID_AIR_PASS_GOAL", "touches", 2), ("GROUNDED_PASS_GOAL", "touches", 2), ("1_AERIAL", "touches", 4),
+    ("3_KICKOFFS_4_SHOTS", "touches", 4), ("3_KICKOFFS_4_SHOTS", "kickoff_touches", 3),
+    ("12_BOOST_PAD_45_USED", "touches", 1), ("MID_AIR_PASS_GOAL", "touches", 2), ("GROUNDED_PASS_GOAL", "touches", 2), ("1_AERIAL", "touches", 4),
     ("3_KICKOFFS_4_SHOTS", "shots", 3), ("12_BOOST_PAD_45_USED", "shots", 0), ("1_EPIC_SAVE", "shots", 2),
     ("MID_AIR_PASS_GOAL", "passes", 1), ("GROUNDED_PASS_GOAL", "passes", 1),
     ("1_AERIAL", "aerials", 1),
@@ -67,7 +67,8 @@ DEFINITION = [
     ("HIGH_AIR_PASS_GOAL", "passes", 1, 0, "carball_passes"),
     ("1_NORMAL_SAVE", "saves", 0, 1, None), ("2_CLEARS", "clears", 2, 3, "carball_clears"),
 ]
-"""(replay, count, carball's answer, the project's, the count of carball's rule on the project's touches)."""
+"""(replay, count, carball's answer, the project's, the count of carball's rule on the project's touches; none
+where the game's scoreboard bears the project out instead)."""
 
 OPEN = [
     ("KICKOFF_3_HITS", "touches", 3, "a touch is detected on the goal's frame, where the ball stops in the net"),
