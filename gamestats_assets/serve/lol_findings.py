@@ -1,7 +1,7 @@
 """League of Legends' findings (base `/api/v1/lol`): the discovered patterns, correlations, objectives, objective
-timing, first dragon against first herald, vision and win model as findings a player reads
-(`queries/lol_findings.py`), a route per published table made by `findings_route` from its `Source`
-(`queries/lol_finding_sources.py`)."""
+timing, first dragon against first herald, build paths, skill n-grams, coordination, objective tree, vision and
+win model as findings a player reads (`queries/lol_findings.py`), a route per published table made by
+`findings_route` from its `Source` (`queries/lol_finding_sources.py`)."""
 
 from __future__ import annotations
 

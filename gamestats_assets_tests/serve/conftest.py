@@ -100,9 +100,11 @@ def publish_lol_and_l2m(data_dir: Path, pg_url: str) -> None:
     publish_days(data_dir, pg_url, {"lol": 1, "l2m": L2M_DAYS}, users=300)
 
 
-FINDINGS_USERS = 1_000
-"""Synthetic users of the LoL day the findings are read from: 200 games, enough that more than 30 teams took the
-first dragon alone and more than 30 the first herald alone (`lol.dragon_vs_herald`); 300 users' 60 games are not."""
+FINDINGS_USERS = 5_000
+"""Synthetic users of the LoL day the findings are read from: 1,000 games, enough that more than 30 teams took the
+first dragon alone and more than 30 the first herald alone (`lol.dragon_vs_herald`), and that the most played
+champions have core paths and skill n-grams on 30 games each side (`lol.item_build_stats`, `lol.skill_ngrams`);
+300 users' 60 games are not."""
 
 
 def publish_lol_findings(data_dir: Path, pg_url: str) -> None:

@@ -1,8 +1,7 @@
-"""Findings planted beside those a real run published (`lol_findings`: one day, one patch, no champion's pattern
-found in it): a champion's first-core-item patterns on the current patch and on an earlier
-one (one found again, one not, one on too few games), and an earlier patch's copies of two correlations, one
-significant on the current patch and one not, so the pages and the API have a champion's findings and findings
-that no longer hold to show."""
+"""Findings planted beside those a real run published (`lol_findings`: one day, one patch): the most played champion
+no pattern was found of given first-core-item patterns on the current patch and on an earlier one (one found again,
+one not, one on too few games), and an earlier patch's copies of two correlations, one significant on the current
+patch and one not, so the pages and the API have a champion's findings and findings that no longer hold to show."""
 
 from __future__ import annotations
 
@@ -27,8 +26,8 @@ def plant(pg_url: str) -> Planted:
     """The planted rows written into `pg_url`'s `lol.discovered_patterns` and `lol.correlations`."""
     with psycopg.connect(pg_url) as conn:
         champion, queue, current = conn.execute(
-            "SELECT champion_name, queue, patch FROM lol.champion_stats WHERE tier = 'all' "
-            "ORDER BY games DESC, champion_name LIMIT 1").fetchone()
+            "SELECT champion_name, queue, patch FROM lol.champion_stats WHERE tier = 'all' AND champion_name NOT IN "
+            "(SELECT subject FROM lol.discovered_patterns) ORDER BY games DESC, champion_name LIMIT 1").fetchone()
         for patch, item, wins, n, rest_wins, rest, q in (
                 (current, "Eclipse", 24, 40, 27, 60, 0.01), (EARLIER, "Eclipse", 30, 45, 30, 70, 0.02),
                 (EARLIER, "Muramana", 14, 35, 40, 60, 0.04), (current, "Sundered Sky", 15, 20, 35, 80, 0.03)):

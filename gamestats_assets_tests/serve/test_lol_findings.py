@@ -1,5 +1,5 @@
 """The LoL findings through HTTP (`/api/v1/lol/patterns`, `correlations`, `objectives`, `objective-timing`,
-`dragon-vs-herald`, `vision`, `win-model`) over the tables a real run published, with findings planted beside them
+`dragon-vs-herald`, `build-paths`, `skill-ngrams`, `coordination`, `objective-tree`, `vision`, `win-model`) over the tables a real run published, with findings planted beside them
 (`planted_findings`): every row of each table on enough games is a finding with its effect, n and q as published,
 its interval and q recomputed here independently (statsmodels, scipy over the fact table's games), its sentence
 saying them; the filters, orders and threshold hold, and a finding of an earlier patch says whether it still holds
@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.planted_findings import EARLIER, plant
@@ -276,7 +276,8 @@ def test_dragon_vs_herald_findings_are_the_teams_counted_again(site):
 
 
 @pytest.mark.parametrize("path", ["patterns", "correlations", "objectives", "objective-timing", "dragon-vs-herald",
-                                  "vision", "win-model"])
+                                  "build-paths", "skill-ngrams", "coordination", "objective-tree", "vision",
+                                  "win-model"])
 def test_filters_orders_and_the_threshold(site, path):
     client, _, planted = site
     findings = every(client, path)
@@ -319,3 +320,167 @@ def test_the_kinds_of_patterns_filter(site):
         assert every(client, "patterns", kind=kind) == [f for f in findings if f["kind"] == kind]
     assert client.get(f"{API}/patterns", params={"kind": "luck"}).status_code == 422
     assert np.all([f["table"] == "discovered_patterns" for f in findings])
+
+
+def test_build_path_findings_are_the_champions_games_counted_again(site):
+    """Each path of every rank with a KDA change is a finding: its KDA against the champion's other games of the same
+    5-minute bands, weighted by the path's games in each, recounted from the players' facts (bands with fewer than
+    two other games or none of the path's left out), the normal interval and its p, q over the table."""
+    client, pg_url, _ = site
+    rows = table(pg_url, "SELECT * FROM lol.item_build_stats WHERE kda_vs_others IS NOT NULL")
+    found = {(f["queue"], f["patch"], f["tier"], f["champion"], f["condition"]): f
+             for tier in {r["tier"] for r in rows} for f in every(client, "build-paths", tier=tier)}
+    assert all(f["tier"] == "all" for f in every(client, "build-paths"))
+    p = [2 * stats.norm.sf(abs(r["kda_vs_others"]) / ((r["kda_vs_others_ci_high"] - r["kda_vs_others_ci_low"]) / 2
+                                                       / stats.norm.ppf(0.975))) for r in rows]
+    q = multipletests(p, method="fdr_bh")[1]
+    listed = [(r, value) for r, value in zip(rows, q, strict=True)
+              if r["games"] >= FEWEST and r["champion_games"] - r["games"] >= FEWEST]
+    assert len(found) == len(listed) > 0
+    facts = table(pg_url, "SELECT queue, patch, champion_name, core_1, core_2, core_3, kda, minutes "
+                  "FROM lol.participant_query_facts WHERE counted AND kda IS NOT NULL")
+    recounted = 0
+    for row, value in listed:
+        f = found[(row["queue"], row["patch"], row["tier"], row["champion_name"], row["core_path"])]
+        assert (f["n"], f["n_baseline"], f["kind"], f["unit"]) == (row["games"], row["champion_games"] - row["games"],
+                                                                   "build_path", "KDA")
+        assert close(f["effect"], row["kda_vs_others"]) and close(f["q_value"], value)
+        assert (f["effect_ci_low"], f["effect_ci_high"]) == (row["kda_vs_others_ci_low"], row["kda_vs_others_ci_high"])
+        signed = [f"{v:+.2f}".replace("-", "−") for v in (row["kda_vs_others"], row["kda_vs_others_ci_low"],
+                                                           row["kda_vs_others_ci_high"])]
+        assert f"{signed[0]} [95 % CI {signed[1]} to {signed[2]}]" in f["sentence"]
+        assert f"the core path {row['core_path']} → win rate {row['win_rate'] * 100:.1f} %" in f["sentence"]
+        assert f"n = {row['games']:,} vs {row['champion_games'] - row['games']:,}" in f["sentence"]
+        if row["tier"] != "all":
+            continue
+        items = row["core_path"].split(" > ")
+        champion = [x for x in facts if (x["queue"], x["patch"], x["champion_name"]) ==
+                    (row["queue"], row["patch"], row["champion_name"])]
+        bands: dict[int, tuple[list, list]] = {}
+        for x in champion:
+            on_path = [x[f"core_{i + 1}"] for i in range(len(items))] == items
+            bands.setdefault(int(x["minutes"] // 5), ([], []))[0 if on_path else 1].append(x["kda"])
+        kept = {band: (mine, rest) for band, (mine, rest) in bands.items() if mine and len(rest) > 1}
+        mine = [k for band in kept.values() for k in band[0]]
+        weights = {band: len(pair[0]) / len(mine) for band, pair in kept.items()}
+        others = sum(weights[b] * np.mean(rest) for b, (_, rest) in kept.items())
+        variance = np.var(mine, ddof=1) / len(mine) + sum(weights[b] ** 2 * np.var(rest, ddof=1) / len(rest)
+                                                          for b, (_, rest) in kept.items())
+        assert math.isclose(row["others_kda_mean"], others, rel_tol=1e-6, abs_tol=1e-6)
+        assert math.isclose(row["kda_vs_others"], np.mean(mine) - others, rel_tol=1e-6, abs_tol=1e-6)
+        half = stats.norm.ppf(0.975) * math.sqrt(variance)
+        assert math.isclose(row["kda_vs_others_ci_high"] - row["kda_vs_others_ci_low"], 2 * half, rel_tol=1e-5)
+        recounted += 1
+    assert recounted
+
+
+def test_skill_ngram_findings_are_its_rows_tested_again(site):
+    """Each n-gram the table tests is two findings, its DPM and its win rate against the champion's other players:
+    Newcombe's interval and the two-proportion z test's p from the counts, the DPM's normal interval from its
+    published mean and interval, each q over the table's tests."""
+    client, pg_url, _ = site
+    found = {(f["queue"], f["patch"], f["champion"], f["condition"], f["kind"]): f
+             for f in every(client, "skill-ngrams")}
+    rows = table(pg_url, "SELECT * FROM lol.skill_ngrams WHERE p_value IS NOT NULL ORDER BY queue, patch, "
+                 "champion_id, ngram")
+    assert rows and all(r["games"] + r["other_games"] == r["champion_games"] for r in rows)
+    other_wins = [round((r["win_rate"] - r["win_rate_difference"]) * r["other_games"]) for r in rows]
+    p = [proportions_ztest([r["wins"], o], [r["games"], r["other_games"]])[1] for r, o in zip(rows, other_wins,
+                                                                                                 strict=True)]
+    q = multipletests(p, method="fdr_bh")[1]
+    dpm_q = multipletests([r["dpm_p_value"] for r in rows], method="fdr_bh")[1]
+    listed = 0
+    for row, wins_rest, p_value, value, dpm_value in zip(rows, other_wins, p, q, dpm_q, strict=True):
+        assert math.isclose(row["p_value"], p_value, rel_tol=1e-6) and math.isclose(row["q_value"], value, rel_tol=1e-6)
+        assert math.isclose(row["dpm_q_value"], dpm_value, rel_tol=1e-6)
+        if min(row["games"], row["other_games"]) < FEWEST:
+            continue
+        listed += 2
+        low, high = confint_proportions_2indep(row["wins"], row["games"], wins_rest, row["other_games"],
+                                               method="newcomb", compare="diff")
+        rate = found[(row["queue"], row["patch"], row["champion_name"], row["ngram"], "skill_ngram_win_rate")]
+        assert close(rate["effect"], row["wins"] / row["games"] - wins_rest / row["other_games"])
+        assert math.isclose(rate["effect_ci_low"], low, abs_tol=1e-9)
+        assert math.isclose(rate["effect_ci_high"], high, abs_tol=1e-9)
+        assert close(rate["q_value"], row["q_value"]) and rate["n_baseline"] == row["other_games"]
+        dpm = found[(row["queue"], row["patch"], row["champion_name"], row["ngram"], "skill_ngram_dpm")]
+        assert close(dpm["effect"], row["dpm_difference"]) and close(dpm["q_value"], row["dpm_q_value"])
+        assert dpm["effect_ci_low"] < dpm["effect"] < dpm["effect_ci_high"] and dpm["unit"] == "DPM"
+        said = f"{' '.join(row['ngram'])} among the first nine skill points → {row['dpm_mean']:,.0f} DPM vs " \
+               f"{row['dpm_mean'] - row['dpm_difference']:,.0f} in the champion's other games"
+        assert said in dpm["sentence"] and f"n = {row['games']:,} vs {row['other_games']:,}" in dpm["sentence"]
+        assert q_text(row["dpm_q_value"]) in dpm["sentence"] and q_text(row["q_value"]) in rate["sentence"]
+    assert len(found) == listed > 0
+
+
+def test_coordination_findings_are_the_trend_of_its_takes_fitted_again(site):
+    """One finding per objective: the least-squares slope of a take's win on its teammates near over every take
+    (the Cochran–Armitage slope), its interval under the null's variance and its p, q over the objectives."""
+    client, pg_url, _ = site
+    found = {(f["queue"], f["patch"], f["condition"]): f for f in every(client, "coordination")}
+    rows = table(pg_url, "SELECT * FROM lol.coordination_outcomes ORDER BY queue, patch, objective, teammates_near")
+    objectives: dict[tuple, list[dict]] = {}
+    for row in rows:
+        objectives.setdefault((row["queue"], row["patch"], row["objective"]), []).append(row)
+    tested = {}
+    for key, counts in objectives.items():
+        x = np.repeat([r["teammates_near"] for r in counts], [r["takes"] for r in counts]).astype(float)
+        y = np.concatenate([[1.0] * r["wins"] + [0.0] * (r["takes"] - r["wins"]) for r in counts])
+        if len(x) < FEWEST or np.ptp(x) == 0 or y.min() == y.max():
+            assert counts[0]["p_value"] is None
+            continue
+        slope = np.polyfit(x, y, 1)[0]
+        error = math.sqrt(y.mean() * (1 - y.mean()) / ((x - x.mean()) ** 2).sum())
+        tested[key] = (slope, error, 2 * stats.norm.sf(abs(slope) / error), len(x))
+    q = dict(zip(tested, multipletests([t[2] for t in tested.values()], method="fdr_bh")[1], strict=True))
+    assert len(found) == len(tested) > 0
+    for key, (slope, error, p_value, n) in tested.items():
+        f = found[(key[0], key[1], f"teammates near {key[2]}")]
+        z = stats.norm.ppf(0.975)
+        assert f["n"] == n and f["kind"] == "coordination" and math.isclose(f["effect"], slope, abs_tol=1e-9)
+        assert math.isclose(f["effect_ci_low"], slope - z * error, abs_tol=1e-9)
+        assert math.isclose(f["effect_ci_high"], slope + z * error, abs_tol=1e-9)
+        assert math.isclose(f["p_value"], p_value, rel_tol=1e-6) and math.isclose(f["q_value"], q[key], rel_tol=1e-6)
+        assert f"n = {n:,} takes" in f["sentence"] and "an association, not a cause" in f["sentence"]
+        for r in objectives[key]:
+            assert f"{r['teammates_near']} near: {r['win_rate'] * 100:.1f} % of {r['takes']:,}" in f["sentence"]
+
+
+def test_objective_tree_findings_are_its_leaves_with_the_accuracy_said_honestly(site):
+    """Each leaf on enough training games is a finding: blue's win rate against 50 % (Wilson, exact binomial p, q
+    over the leaves); the leaves of a tree cover its games once, their held-out games called right make its
+    accuracy, and the sentence sets the accuracy against the baseline as the gain's interval allows."""
+    client, pg_url, _ = site
+    found = {(f["queue"], f["patch"], f["condition"]): f for f in every(client, "objective-tree")}
+    rows = table(pg_url, "SELECT * FROM lol.objective_tree WHERE n_train > 0 ORDER BY queue, patch, leaf")
+    assert rows
+    trees: dict[tuple, list[dict]] = {}
+    for row in rows:
+        trees.setdefault((row["queue"], row["patch"]), []).append(row)
+    for leaves in trees.values():
+        tree = leaves[0]
+        assert sum(r["n_train"] for r in leaves) == tree["games_train"]
+        assert sum(r["n_test"] for r in leaves) == tree["games_test"]
+        assert close(sum(r["correct_test"] for r in leaves) / tree["games_test"], tree["accuracy"])
+        assert close(tree["accuracy"] - tree["baseline_accuracy"], tree["accuracy_gain"])
+    q = multipletests([stats.binomtest(r["blue_wins_train"], r["n_train"], 0.5).pvalue for r in rows],
+                      method="fdr_bh")[1]
+    listed = [(r, value) for r, value in zip(rows, q, strict=True) if r["n_train"] >= FEWEST]
+    assert len(found) == len(listed) > 0
+    for row, value in listed:
+        f = found[(row["queue"], row["patch"], row["leaf"])]
+        wins, n = row["blue_wins_train"], row["n_train"]
+        low, high = proportion_confint(wins, n, method="wilson")
+        assert (f["n"], f["kind"], f["subject"]) == (n, "objective_tree_leaf", "blue")
+        assert close(f["effect"], wins / n - 0.5) and close(f["q_value"], value)
+        assert math.isclose(f["effect_ci_low"], low - 0.5, abs_tol=1e-9)
+        assert math.isclose(f["effect_ci_high"], high - 0.5, abs_tol=1e-9)
+        assert f"blue won {wins / n * 100:.1f} %" in f["sentence"] and f"n = {n:,} training games" in f["sentence"]
+        assert (f"The whole tree calls {row['accuracy'] * 100:.1f} % of {row['games_test']:,} held-out games right"
+                in f["sentence"]) and f"against {row['baseline_accuracy'] * 100:.1f} % for always calling" in f["sentence"]
+        verdict = ("worse than the baseline" if row["accuracy_gain_ci_high"] < 0 else "better than the baseline"
+                   if row["accuracy_gain_ci_low"] > 0 else "not told apart from the baseline")
+        assert f["sentence"].endswith(f"{verdict}.")
+        for condition in row["leaf"].split(" · "):
+            name, who = condition.split(": ")
+            assert f"{'nobody' if who == 'none' else who} took the {name}" in f["sentence"]

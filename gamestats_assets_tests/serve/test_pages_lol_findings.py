@@ -3,8 +3,8 @@ published with findings planted beside them (`planted_findings`): each section l
 published table has on enough games, each sentence with the table's n and q; choosing a champion lists its
 patterns alone, one of an earlier patch that is not found again marked; sorting by effect orders the effects; a
 slice of ranks the tables do not count is said; the champion page shows its champion's patterns; both fit a phone
-and a desktop without cutting text, and the objective timing and dragon-against-herald sections show their values,
-sort and filter at a desktop's and a phone's width."""
+and a desktop without cutting text, and the newer sections (objective timing, dragon against herald, build paths, skill
+n-grams, coordination, the objective tree) show their values, sort and filter at a desktop's and a phone's width."""
 
 from __future__ import annotations
 
@@ -142,8 +142,40 @@ NEW_SECTIONS = {
                         "AND q_value IS NOT NULL",
     "dragon-vs-herald": "SELECT patch, same_length_dragon_games, q_value FROM lol.dragon_vs_herald WHERE q_value "
                         "IS NOT NULL AND same_length_dragon_games >= 30 AND same_length_herald_games >= 30",
+    "skill-ngrams": "SELECT patch, games, q FROM lol.skill_ngrams, LATERAL (VALUES (q_value), (dpm_q_value)) AS t(q) "
+                    "WHERE p_value IS NOT NULL AND games >= 30 AND other_games >= 30",
+    "coordination": "SELECT patch, sum(takes)::bigint, min(q_value) FROM lol.coordination_outcomes "
+                    "WHERE q_value IS NOT NULL GROUP BY queue, patch, objective HAVING sum(takes) >= 30",
 }
-"""The findings of the objective timing and dragon-against-herald sections: their patch, n and q, as published."""
+"""The findings of the newer sections whose tables publish their q: their patch, n and q."""
+Q_ON_READ = {
+    "build-paths": ("SELECT patch, games, kda_vs_others / ((kda_vs_others_ci_high - kda_vs_others_ci_low) / 2 / "
+                    "1.959963984540054) AS z, tier = 'all' AND games >= 30 AND champion_games - games >= 30 AS shown "
+                    "FROM lol.item_build_stats WHERE kda_vs_others IS NOT NULL", "normal"),
+    "objective-tree": ("SELECT patch, n_train, blue_wins_train, n_train >= 30 FROM lol.objective_tree "
+                       "WHERE n_train > 0", "binomial"),
+}
+"""The newer sections whose q the findings compute over every row of their table: the rows and the test of each."""
+
+
+def q_on_read(pg_url: str, section: str) -> list[tuple]:
+    """The findings a section of `Q_ON_READ` lists on every rank: their patch, n and q (Benjamini–Hochberg over the
+    table's tests: a normal z's p, or an exact binomial test of blue's wins against 50 %)."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    query, test = Q_ON_READ[section]
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute(query).fetchall()
+    p = [2 * stats.norm.sf(abs(r[2])) if test == "normal" else stats.binomtest(r[2], r[1], 0.5).pvalue for r in rows]
+    return [(r[0], r[1], q) for r, q in zip(rows, multipletests(p, method="fdr_bh")[1], strict=True) if r[3]]
+
+
+def published_findings(pg_url: str, section: str) -> list[tuple]:
+    if section in Q_ON_READ:
+        return q_on_read(pg_url, section)
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(NEW_SECTIONS[section]).fetchall()
 
 
 def q_number(text: str) -> float:
@@ -154,9 +186,13 @@ def effect_size(text: str) -> float:
     return abs(float(text.split()[0].replace(",", "").replace("−", "-")))
 
 
+SECTIONS = (*NEW_SECTIONS, *Q_ON_READ)
+
+
 @pytest.mark.parametrize("width", [1400, 390])
-def test_objective_timing_and_dragon_vs_herald_at_a_desktop_and_a_phone(site, request, width):
-    """Each section lists the published rows on enough games by evidence (the first 50), each sentence with its n
+def test_the_newer_sections_at_a_desktop_and_a_phone(site, request, width):
+    """Each of the objective timing, dragon-against-herald, build path, skill n-gram, coordination and objective
+    tree sections lists the published rows on enough games by evidence (the first 50), each sentence with its n
     and q, the effect with its interval beside; its effect column sorts it by the largest effect; a patch narrows
     it; nothing is cut nor scrolls sideways."""
     base, page, pg_url, planted = site
@@ -164,9 +200,8 @@ def test_objective_timing_and_dragon_vs_herald_at_a_desktop_and_a_phone(site, re
         page.viewport(width, 900)
         try:
             clean_load(page, f"{base}/findings.html")
-            for section, query in NEW_SECTIONS.items():
-                with psycopg.connect(pg_url) as conn:
-                    published = sorted(conn.execute(query).fetchall(), key=lambda row: (row[2], -row[1]))[:50]
+            for section in SECTIONS:
+                published = sorted(published_findings(pg_url, section), key=lambda row: (row[2], -row[1]))[:50]
                 shown = rows(page, section)
                 assert sorted((r["n"], r["q"]) for r in shown) == sorted((f"{n:,}", q_text(q)) for _, n, q in published)
                 assert shown, section
@@ -174,16 +209,17 @@ def test_objective_timing_and_dragon_vs_herald_at_a_desktop_and_a_phone(site, re
                 for row in shown:
                     said_q = "q < 0.001" if row["q"] == "< 0.001" else f"q = {row['q']}"
                     assert f"n = {row['n']}" in row["sentence"] and said_q in row["sentence"]
-                    assert row["effect"].endswith(" pts") and "[" in row["effect"] and " to " in row["effect"]
+                    assert "[" in row["effect"] and " to " in row["effect"]
+                    assert row["effect"].endswith((" pts", " DPM") if section == "skill-ngrams" else
+                                                  " KDA" if section == "build-paths" else " pts")
                 page.evaluate(f"document.querySelector('#section-{section} th[data-key=effect] button').click()")
                 effects = [effect_size(r["effect"]) for r in rows(page, section)]
                 assert effects == sorted(effects, reverse=True) and len(effects) == len(shown)
             assert cut_elements(page) == []
             assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
             choose(page, "patch", planted.current)
-            for section, query in NEW_SECTIONS.items():
-                with psycopg.connect(pg_url) as conn:
-                    on_patch = [row for row in conn.execute(query).fetchall() if row[0] == planted.current]
+            for section in SECTIONS:
+                on_patch = [row for row in published_findings(pg_url, section) if row[0] == planted.current]
                 shown = rows(page, section)
                 assert len(shown) == min(len(on_patch), 50)
                 assert all(f" {planted.current}: " in r["sentence"] for r in shown)

@@ -1,6 +1,7 @@
 """League of Legends' findings: the tested results of the published analysis tables (discovered patterns,
-correlations, objectives, objective timing, first dragon against first herald, vision, the win model), each one `Finding` in the same honest form, whatever its table
-holds: its effect with a 95 % interval, its games, its Benjamini–Hochberg q, whether it still holds on the queue's
+correlations, objectives, objective timing, first dragon against first herald, build paths, skill n-grams,
+coordination, the objective tree, vision, the win model), each one `Finding` in the same honest form, whatever its
+table holds: its effect with a 95 % interval, its games, its Benjamini–Hochberg q, whether it still holds on the queue's
 current patch, and a sentence a player reads.
 
 A table becomes findings by one `Source`, declared in `queries/lol_finding_sources.py`: how its rows are read as
@@ -29,7 +30,8 @@ SIGNIFICANT = Q_THRESHOLD
 Finding = shape(
     "LolFinding", "A tested result of a published analysis table, with its effect, interval, games and q",
     kind=field(str, "what was tested: `first_core_item`, `skill_max_order`, `first_objective`, `vision_deaths` "
-                    "(patterns), `correlation`, `objective`, `objective_timing`, `dragon_vs_herald`, `vision_band` "
+                    "(patterns), `correlation`, `objective`, `objective_timing`, `dragon_vs_herald`, `build_path`, "
+                    "`skill_ngram_dpm`, `skill_ngram_win_rate`, `coordination`, `objective_tree_leaf`, `vision_band` "
                     "or `win_model_term`"),
     table=field(str, "the published table the finding is read from"),
     queue=field(str, "the queue tested"), patch=field(str, "the patch tested"),
@@ -43,12 +45,14 @@ Finding = shape(
                                    "coefficient)"),
     baseline=field(float | None, "the measure it is compared with (the other games, or 50 % for a team's win)"),
     effect=field(float, "value_with − baseline (for `dragon_vs_herald`, within games of the same length, as its "
-                        "table tests it), or the slope, r or log-odds coefficient tested"),
+                        "table tests it; for `build_path`, the KDA against the champion's other games as long), or the "
+                        "slope, r or log-odds coefficient tested"),
     effect_ci_low=field(float, "the effect's 95 % interval, low end"),
     effect_ci_high=field(float, "the effect's 95 % interval, high end"),
     unit=field(str, "what the effect counts: `win rate` (a share; ×100 for points), `DPM`, `deaths per 10 min "
-                    "per vision score per min`, `r` or `log-odds`"),
-    n=field(int, "the games (or players, teams) with the condition"),
+                    "per vision score per min`, `KDA`, `r` or `log-odds`; for `coordination` the win rate's change "
+                    "per teammate near"),
+    n=field(int, "the games (or players, teams, takes; a tree's leaf, its training games) with the condition"),
     n_baseline=field(int | None, "the games of the comparison (null where the effect is within one group)"),
     p_value=field(float, "the test's two-sided p"),
     q_value=field(float, "the Benjamini–Hochberg q over every test of its table"),
@@ -135,13 +139,14 @@ def listed(source: Source) -> Query:
         if champion is not None and conn.execute(f"SELECT 1 FROM {KNOWN} WHERE lower(champion_name) = lower(%s) "
                                                  "LIMIT 1", (champion,)).fetchone() is None:
             raise NotFound(f"champion {champion!r} not found in {KNOWN}")
-        findings = judged([f for f in source.findings(conn) if f["n"] >= min_games
+        made = source.findings(conn)
+        findings = judged([f for f in made if f["n"] >= min_games
                            and (f["n_baseline"] is None or f["n_baseline"] >= min_games)], current_patches(conn))
         chosen = [f for f in findings if (queue is None or f["queue"] == queue)
                   and (patch is None or f["patch"] == patch) and f["tier"] == tier
                   and (champion is None or (f["champion"] or "").lower() == champion.lower())
                   and (role is None or f["role"] == role) and (kind is None or f["kind"] == kind)]
-        if tier != ALL and not any(f["tier"] == tier for f in findings):
+        if tier != ALL and not any(f["tier"] == tier for f in made):
             raise NotFound(f"no findings of tier {tier!r} in lol.{source.table}: its tests count every rank")
         chosen.sort(key=ORDERS[order])
         return {"rows": chosen[offset:offset + limit], "total_count": len(chosen)}

@@ -1,6 +1,7 @@
 // The League findings page: the discovered patterns, correlations, objectives, objective timing, first dragon against
-// first herald, vision and win model, each finding a sentence with its effect, interval, games and q, filtered by
-// queue, patch, champion, role and rank and sorted by evidence, effect or games; the choice kept in the address.
+// first herald, build paths, skill n-grams, teammates near an objective, the objective tree, vision and win model,
+// each finding a sentence with its effect, interval, games and q, filtered by queue, patch, champion, role and rank
+// and sorted by evidence, effect or games; the choice kept in the address.
 import { api, header, latest, options, param, remember, ROLES, showError, shown } from "./common.js";
 import { fillTiers, queueName, tierFromAddress, tierName } from "./tiers.js";
 import { drawSection, SECTIONS, sectionFindings } from "./findings_view.js";
