@@ -44,7 +44,8 @@ CARBALL_CLEAR_BUFFER = 400.0
 
 AGREE = [
     ("3_KICKOFFS_4_SHOTS", "touches", 4), ("3_KICKOFFS_4_SHOTS", "kickoff_touches", 3),
-    ("12_BOOST_PAD_45_USED", "touches", 1), ("MID_AIR_PASS_GOAL", "touches", 2), ("GROUNDED_PASS_GOAL", "touches", 2), ("1_AERIAL", "touches", 4),
+    ("12_BOOST_PAD_45_USED", "touches", 1), ("MID_AIR_PASS_GOAL", "touches", 2), ("GROUNDED_PASS_GOAL", "touches", 2),
+    ("1_AERIAL", "touches", 4),
     ("3_KICKOFFS_4_SHOTS", "shots", 3), ("12_BOOST_PAD_45_USED", "shots", 0), ("1_EPIC_SAVE", "shots", 2),
     ("MID_AIR_PASS_GOAL", "passes", 1), ("GROUNDED_PASS_GOAL", "passes", 1),
     ("1_AERIAL", "aerials", 1),
@@ -83,10 +84,10 @@ OPEN = [
 
 
 def _counts_of(frames: ReplayFrames) -> dict[str, int]:
-    """The game's counts: touches (those of a kickoff: the ball at the centre spot), the published mechanics summed over the players (`mechanics_table`), passes and
-    clears of the touches (`touch_outcomes`), pads taken (`boost_stats`), the scoreboard's saves, and the counts
-    of carball's rules on the same touches (the ball's height, a teammate's next touch at any delay, the ball
-    past the buffers at this touch and the next)."""
+    """The game's counts: touches (those of a kickoff: the ball at the centre spot), the published mechanics
+    summed over the players (`mechanics_table`), passes and clears of the touches (`touch_outcomes`), pads taken
+    (`boost_stats`), the scoreboard's saves, and the counts of carball's rules on the same touches (the ball's
+    height, a teammate's next touch at any delay, the ball past the buffers at this touch and the next)."""
     touches = touch_outcomes(frames)
     players = mechanics_table(frames)
     pads = boost_stats(frames)
