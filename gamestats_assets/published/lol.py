@@ -247,7 +247,8 @@ COLUMNS: dict[str, Columns] = described({
         "win_rate_ci_high": DOUBLE, "low_sample": BOOLEAN, "dpm_mean": DOUBLE("their mean damage to champions a minute"),
         "dpm_ci_low": DOUBLE, "dpm_ci_high": DOUBLE, "other_games": BIGINT("the champion's players without it"),
         "win_rate_difference": DOUBLE("win_rate minus the other players' (null under 30 players on either side)"),
-        "difference_ci_low": DOUBLE("its 95 % interval, Newcombe's"), "difference_ci_high": DOUBLE,
+        "difference_ci_low": DOUBLE("the lower bound of its 95 % interval, Newcombe's"),
+        "difference_ci_high": DOUBLE("the upper bound of that interval"),
         "dpm_difference": DOUBLE("dpm_mean minus the other players'"),
         "dpm_difference_ci_low": DOUBLE("its 95 % interval"), "dpm_difference_ci_high": DOUBLE,
         "p_value": DOUBLE("the win-rate difference's two-sided p"),
@@ -262,7 +263,8 @@ COLUMNS: dict[str, Columns] = described({
         "win_rate_ci_low": DOUBLE, "win_rate_ci_high": DOUBLE, "low_sample": BOOLEAN,
         "trend_per_teammate": DOUBLE("the objective's Cochran–Armitage slope: the takers' win rate change per "
                                      "teammate more near (null under the minimum takes)"),
-        "trend_ci_low": DOUBLE("its 95 % interval"), "trend_ci_high": DOUBLE, "z": DOUBLE("the trend's z"),
+        "trend_ci_low": DOUBLE("the lower bound of its 95 % interval"),
+        "trend_ci_high": DOUBLE("the upper bound of that interval"), "z": DOUBLE("the trend's z"),
         "p_value": DOUBLE, "q_value": DOUBLE},
     "objective_tree": {
         "queue": TEXT, "patch": TEXT,

@@ -414,8 +414,8 @@ def test_every_rocket_and_deletion_operation_answers_only_what_it_declares(docum
         stranger = keyed_as(client, "player", ("steam:1",))
         reads = [*(Ask("GET", f"{base}/{p}", f"{base}/{p}", params={"player_id": player}, headers={}) for p in (
                      "player", "replays/recent", "analytics/weaknesses", "analytics/progress",
-                     "analytics/rank-prediction", "analytics/comparison", "analytics/heatmap", "analytics/game",
-                     "training/recommendations")),
+                     "analytics/rank-prediction", "analytics/rank-outlook", "analytics/comparison",
+                     "analytics/heatmap", "analytics/game", "training/recommendations")),
                  Ask("GET", f"{base}/training/progress", f"{base}/training/progress", params={"player_id": trained},
                      headers={}),
                  Ask("GET", f"{base}/replays/{{replay_id}}", f"{base}/replays/{replay}", headers={}),

@@ -62,9 +62,11 @@ def games(texts: list[str]) -> list[int]:
 
 
 def tier_list(page) -> list[tuple[str, int]]:
-    """The tier list's (champion, games) rows."""
+    """The tier list's (champion, games) rows, the games column found by its heading."""
+    headers = page.evaluate("[...document.querySelectorAll('#champions thead th')].map(h => h.innerText.trim())")
+    column = next(index for index, header in enumerate(headers) if header.startswith("Games"))
     return sorted((name, int(n.replace(",", ""))) for name, n in
-                  zip(cells(page, "champions", 1), cells(page, "champions", 5), strict=True))
+                  zip(cells(page, "champions", 1), cells(page, "champions", column), strict=True))
 
 
 def test_choosing_a_tier_shows_its_rows_and_the_address_keeps_it(site, lol_and_l2m, request):

@@ -137,7 +137,7 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
                                             "LIMIT 1")
     base, asked = "/api/v1/rocket", set()
     for path in ("player", "replays/recent", "analytics/weaknesses", "analytics/progress", "analytics/rank-prediction",
-                 "analytics/comparison", "analytics/heatmap", "analytics/game", "training/recommendations",
+                 "analytics/rank-outlook", "analytics/comparison", "analytics/heatmap", "analytics/game", "training/recommendations",
                  "training/progress"):
         route, answer = typed_get(rocket_client, f"{base}/{path}",
                                   {"player_id": trained if path == "training/progress" else player})
@@ -145,7 +145,7 @@ def test_every_rocket_answer_is_its_declared_model(rocket_day, rocket_client):
         assert answer["data"] or answer["metadata"].get("reason"), path
     reasons = 0
     for path, table in (("analytics/weaknesses", "player_weaknesses"),
-                        ("analytics/rank-prediction", "rank_predictions"),
+                        ("analytics/rank-prediction", "rank_predictions"), ("analytics/rank-outlook", "rank_outlook"),
                         ("training/recommendations", "recommendations")):
         without = first(rocket_day["pg_url"], f"SELECT player_id FROM rocket.player_stats EXCEPT "
                                               f"SELECT player_id FROM rocket.{table} ORDER BY 1 LIMIT 1")
