@@ -96,9 +96,11 @@ COLUMNS: dict[str, Columns] = described({
         "win_rate_vs_same_length": DOUBLE("win_rate - same_length_win_rate: the path against games as long as its "
                                           "own"),
         "others_kda_mean": DOUBLE("the mean KDA of the champion's other games (whose build did not reach the path) in "
-                                  "each 5-minute band of game length, weighted by the path's games in it"),
-        "kda_vs_others": DOUBLE("kda_mean - others_kda_mean over the same bands: the path's KDA change against the "
-                                "champion's other games as long as its own (null under two games of either)"),
+                                  "each 5-minute band of game length holding two or more of them, weighted by the "
+                                  "path's games in it"),
+        "kda_vs_others": DOUBLE("the path's mean KDA less others_kda_mean, both over the bands of game length that "
+                                "hold at least two other games: its KDA change against the champion's other games as "
+                                "long as its own (null under two of the path's games there)"),
         "kda_vs_others_ci_low": DOUBLE("its 95 % interval"), "kda_vs_others_ci_high": DOUBLE,
         "tier": TIER},
     "skill_order_stats": {

@@ -127,10 +127,11 @@ and the moments of their KDA (the strata)."""
 
 
 def kda_against_others(games: pl.DataFrame, paths: pl.DataFrame, champion: list[str], keys: list[str]) -> pl.DataFrame:
-    """Per path (`keys`): the mean KDA of the champion's other games (those whose build did not reach it) of the same
-    lengths, each 5-minute band weighted by the path's games in it (`others_kda_mean`), and the path's mean KDA less
-    it (`kda_vs_others`) with its 95 % normal interval (the two means' variances summed); null where no band holds
-    both the path's games and others, or fewer than two of either."""
+    """Per path (`keys`), over the 5-minute bands of game length that hold the path's games and at least two of the
+    champion's other games (those whose build did not reach it): the others' mean KDA, each band weighted by the
+    path's games in it (`others_kda_mean`), and the path's mean KDA over the same bands less it (`kda_vs_others`),
+    with its 95 % normal interval (the two means' variances summed); null where the bands hold fewer than two of the
+    path's games."""
     bucket = [*champion, "length_bucket"]
     strata = games.group_by(bucket).agg(pl.col(f"stratum_kda_{term}").sum().alias(f"all_{term}")
                                         for term in ("n", "scaled", "squares"))

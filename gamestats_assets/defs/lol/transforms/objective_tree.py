@@ -121,14 +121,15 @@ def tree_of(rows: pl.DataFrame) -> list[dict]:
     truth = test["blue_win"].to_numpy()
     right, baseline_right = called == truth, truth == majority
     difference = right.astype(float) - baseline_right.astype(float)
-    half = Z_95 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else float("nan")
+    half = Z_95 * difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else None
     accuracy, accuracy_low, accuracy_high = interval(int(right.sum()), len(truth))
     baseline, baseline_low, baseline_high = interval(int(baseline_right.sum()), len(truth))
     quality = {"games_train": train.height, "games_test": test.height, "accuracy": accuracy,
                "accuracy_ci_low": accuracy_low, "accuracy_ci_high": accuracy_high, "baseline_accuracy": baseline,
                "baseline_accuracy_ci_low": baseline_low, "baseline_accuracy_ci_high": baseline_high,
-               "accuracy_gain": float(difference.mean()), "accuracy_gain_ci_low": float(difference.mean() - half),
-               "accuracy_gain_ci_high": float(difference.mean() + half)}
+               "accuracy_gain": float(difference.mean()),
+               "accuracy_gain_ci_low": None if half is None else float(difference.mean() - half),
+               "accuracy_gain_ci_high": None if half is None else float(difference.mean() + half)}
     return [{**leaf, **quality} for leaf in leaves]
 
 
