@@ -8,6 +8,7 @@ an error banner cleared by the next answer; an unknown page is an HTML 404 for a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from urllib.parse import quote, quote_plus
@@ -384,9 +385,11 @@ def test_the_champion_page_recommends_the_most_played_then_the_best_with_enough_
         assert texts(page, "#keystones > div > table tbody tr") and texts(page, "#spells > div > table tbody tr")
 
 
-def test_the_champion_page_shows_the_skill_path_late_items_and_boots_as_published(site, lol_and_l2m, request):
+@pytest.mark.parametrize("phone", (False, True))
+def test_the_champion_page_shows_the_skill_path_late_items_and_boots_as_published(site, lol_and_l2m, request, phone):
     """The most played skill path drawn level by level with its rate and games, every published path listed; the
-    fourth to sixth items by place and the boots each with their games; each section says what it counts."""
+    fourth to sixth items by place and the boots each with their games; each section says what it counts; on a
+    desktop and on a phone, where nothing scrolls sideways."""
     pg_url = lol_and_l2m["pg_url"]
     champion = champions_by_games(pg_url)[0]
     with psycopg.connect(pg_url) as conn:
@@ -398,7 +401,7 @@ def test_the_champion_page_shows_the_skill_path_late_items_and_boots_as_publishe
         boots = conn.execute(f"SELECT item_name, games FROM lol.boots_stats {mine}", (champion, queue, ALL)).fetchall()
     assert paths and boots
     base, page = site
-    with check(page, request):
+    with check(page, request), at_phone_width(page, "phone_champion_reached") if phone else contextlib.nullcontext():
         clean_load(page, f"{base}/champion.html?champion={quote_plus(champion)}&queue={queue}&patch=12.21")
         marked = page.evaluate("[...document.querySelectorAll('#skill-path tbody tr')].map(r => [r.querySelector('th')"
                                ".innerText, [...r.querySelectorAll('td')].map(td => td.classList.contains('taken'))])")
