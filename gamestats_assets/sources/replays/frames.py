@@ -416,13 +416,19 @@ def _unsent(cars: pl.DataFrame, positions: pl.DataFrame, ball: pl.DataFrame) -> 
             .with_columns(pl.col("unsent").fill_null(False)))
 
 
+KICKOFF_SPOT_UU = 5.0
+"""How near the centre spot (in x and y) a ball without a velocity is taken to be resting for a kickoff."""
+
+
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
-    `HIT_DISTANCE`, credited to the nearest car. A ball the stream places but sends no velocity for is at rest
-    (a sleeping rigid body, as the ball waits for a kickoff's touch)."""
+    `HIT_DISTANCE`, credited to the nearest car. A ball the stream places on the kickoff spot but sends no velocity
+    for is at rest (a sleeping rigid body, as the ball waits for a kickoff's touch); elsewhere a missing velocity
+    stays unknown."""
+    resting = pl.col("x").abs().lt(KICKOFF_SPOT_UU) & pl.col("y").abs().lt(KICKOFF_SPOT_UU)
     jumps = (
         ball.sort("frame")
-        .with_columns(pl.when(pl.col("x").is_not_null()).then(pl.col(axis).fill_null(0.0)).alias(axis)
+        .with_columns(pl.when(resting).then(pl.col(axis).fill_null(0.0)).otherwise(pl.col(axis)).alias(axis)
                       for axis in ("vx", "vy", "vz"))
         .with_columns(
             jump=((pl.col("vx") - pl.col("vx").shift(1)) ** 2 + (pl.col("vy") - pl.col("vy").shift(1)) ** 2
