@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import re
 import uuid
@@ -40,7 +39,7 @@ from gamestats_assets.serve.reader import Answer, Reader
 from gamestats_assets.serve.settings import ServeSettings
 from gamestats_assets.sources.replays.claims import InconsistentReplay
 from gamestats_assets.sources.replays.header import ReplayParseError, read_header_alone
-from gamestats_assets.sources.replays.parsed import ahead_folder, discard
+from gamestats_assets.sources.replays.parsed import discard
 from gamestats_assets.sources.replays.sections import DamagedReplay, check_sections
 
 router = APIRouter(prefix="/api/v1/rocket", tags=["rocket league"])

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
+from gamestats_assets.serve.queries.lol_finding_sources import ROLE_NAMES
 from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, clean_load, served
 
 
@@ -41,19 +42,24 @@ def at(page, width: str, shot: str):
     return at_phone_width(page, shot) if width == "phone" else contextlib.nullcontext()
 
 
+def tier_list(page, base: str) -> tuple[str, str]:
+    """The tier list loaded: the queue and patch it shows."""
+    clean_load(page, f"{base}/tierlist.html")
+    return page.evaluate("[document.getElementById('queue').value, document.getElementById('patch').value]")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_tier_list_row_shows_its_published_ban_rate(site, request, width):
     base, page, pg_url = site
     with check(page, request), at(page, width, "phone_tierlist_bans"):
-        clean_load(page, f"{base}/tierlist.html")
-        queue, patch = page.evaluate("[document.getElementById('queue').value, document.getElementById('patch').value]")
+        queue, patch = tier_list(page, base)
         rows = published(pg_url, queue, patch)
         headers = page.evaluate("[...document.querySelectorAll('#champions thead th')].map((h) => h.innerText)")
         column = next(index for index, header in enumerate(headers) if header.startswith("Ban rate"))
         cells = page.evaluate(f"[...document.querySelectorAll('#champions tbody tr')].map((r) => [r.children[1]"
                               f".innerText, r.children[2].dataset.role || r.children[2].innerText, "
                               f"r.children[{column}].innerText])")
-        roles = {"Top": "TOP", "Jungle": "JUNGLE", "Mid": "MIDDLE", "Bot": "BOTTOM", "Support": "UTILITY"}
+        roles = {name: role for role, name in ROLE_NAMES.items()}
         assert len(cells) == len(rows)
         for name, role, text in cells:
             rate, low, high, _, _ = rows[(name, roles.get(role, role))]
@@ -67,8 +73,7 @@ def test_every_tier_list_row_shows_its_published_ban_rate(site, request, width):
 def test_the_champion_page_shows_its_ban_rate(site, request, width):
     base, page, pg_url = site
     with check(page, request), at(page, width, "phone_champion_bans"):
-        clean_load(page, f"{base}/tierlist.html")
-        queue, patch = page.evaluate("[document.getElementById('queue').value, document.getElementById('patch').value]")
+        queue, patch = tier_list(page, base)
         (name, _), (rate, low, high, _, games) = max(published(pg_url, queue, patch).items(), key=lambda r: r[1][0])
         clean_load(page, f"{base}/champion.html?champion={quote(name)}&queue={queue}&patch={patch}")
         kpi = page.evaluate("[...document.querySelectorAll('#summary .kpi')].map((k) => k.innerText)"

@@ -5,18 +5,15 @@ they log a training session whose pack's success rate and Wilson interval the pa
 
 from __future__ import annotations
 
-import dagster as dg
 import psycopg
 import pytest
 
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.core.stats import wilson_bounds
 from gamestats_assets.serve import accounts
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
-from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.chromium import DESKTOP, PHONE
 from gamestats_assets_tests.serve.pages import SCREENSHOTS, browser, check, clean_load, cut_elements, served
+from gamestats_assets_tests.serve.rocket_days import RocketDays
 from gamestats_assets_tests.serve.test_rocket import UPLOAD_DAY
 from gamestats_assets_tests.serve.test_rocket_profile import (
     MATCH,
@@ -38,31 +35,15 @@ def published(tmp_path_factory, migrated_pg_url):
     """A published synthetic day and the day of the real raw replay (landed as an upload is), with a player account
     for `UPLOADER` and what runs a day and the tables over every day (`run_day`)."""
     data_dir = tmp_path_factory.mktemp("pages_rocket_training") / "data"
-    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_USERS": "200"}
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        defs = build_definitions(Settings.from_env())
-        folder = Settings.from_env().landing_dir("rocket") / UPLOAD_DAY
-    instance = dg.DagsterInstance.ephemeral()
-
-    def run_day(day: str) -> None:
-        with pytest.MonkeyPatch.context() as patch:
-            for name, value in env.items():
-                patch.setenv(name, value)
-            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
-            run(defs, rocket_keys(defs, partitioned=False), instance)
-
+    days = RocketDays(data_dir, migrated_pg_url)
+    folder = days.landing / UPLOAD_DAY
     folder.mkdir(parents=True)
     (folder / f"{MATCH}.replay").write_bytes(UPLOAD.read_bytes())
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
-    run_day(folder.name)
+    days.run_day(SYNTHETIC_DAY.isoformat(), snapshots=False)
+    days.run_day(folder.name)
     with psycopg.connect(migrated_pg_url) as conn:
         key = accounts.create(conn, "pages-rocket-trainee", "player", (UPLOADER,))
-    return {"data_dir": data_dir, "run_day": run_day, "key": key}
+    return {"data_dir": data_dir, "run_day": days.run_day, "key": key}
 
 
 @pytest.fixture(scope="module")

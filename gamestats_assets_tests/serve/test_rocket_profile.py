@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-import dagster as dg
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from gamestats_assets.definitions import build_definitions
-from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.serve import accounts
 from gamestats_assets.serve.queries.rocket_game import PACKS_PER_HINT, packs_for
 from gamestats_assets.sources.ballchasing.measures import SKILL_INDICATORS, STATS
 from gamestats_assets.sources.ballchasing.ranks import rank_document
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets_tests.rocket.conftest import REPLAYS
-from gamestats_assets_tests.rocket.test_pipeline import rocket_keys, run
 from gamestats_assets_tests.serve.conftest import TOKEN, client_for
+from gamestats_assets_tests.serve.rocket_days import RocketDays
 from gamestats_assets_tests.serve.test_rocket import UPLOAD_DAY
 from gamestats_assets_tests.serve.typed import typed_get
 
@@ -44,25 +41,8 @@ def rocket(tmp_path_factory, migrated_pg_url):
     """A published synthetic day (ranked players of every band), the API over it with a player account acting for
     `UPLOADER`, the real raw replay uploaded by them and its day run, and what runs a day again (`run_day`)."""
     data_dir = tmp_path_factory.mktemp("serve_rocket_profile") / "data"
-    env = {"GAMESTATS_DATA_DIR": str(data_dir), "GAMESTATS_PG_URL": migrated_pg_url, "GAMESTATS_USERS": "200"}
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        defs = build_definitions(Settings.from_env())
-    instance = dg.DagsterInstance.ephemeral()
-
-    def run_day(day: str) -> None:
-        """`day`'s rocket assets, then the tables over every day, as the daemon runs a landed file's day."""
-        with pytest.MonkeyPatch.context() as patch:
-            for name, value in env.items():
-                patch.setenv(name, value)
-            run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=day)
-            run(defs, rocket_keys(defs, partitioned=False), instance)
-
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            patch.setenv(name, value)
-        run(defs, rocket_keys(defs, partitioned=True), instance, partition_key=SYNTHETIC_DAY.isoformat())
+    days = RocketDays(data_dir, migrated_pg_url)
+    days.run_day(SYNTHETIC_DAY.isoformat(), snapshots=False)
     with psycopg.connect(migrated_pg_url) as conn:
         key = accounts.create(conn, "rocket-profile-player", "player", (UPLOADER,))
         other = accounts.create(conn, "rocket-profile-other", "player", ("steam:1",))
@@ -71,9 +51,9 @@ def rocket(tmp_path_factory, migrated_pg_url):
         uploaded = client.post(f"{BASE}/replays/upload", content=UPLOAD.read_bytes(),
                                headers={"Authorization": f"Bearer {key}"})
         assert uploaded.status_code == 202, uploaded.text
-        run_day(UPLOAD_DAY)
+        days.run_day(UPLOAD_DAY)
         yield {"client": client, "key": key, "other": other, "data_dir": data_dir, "pg_url": migrated_pg_url,
-               "run_day": run_day, "defs": defs}
+               "run_day": days.run_day, "defs": days.defs}
 
 
 def rows(pg_url: str, query: str, params=()) -> list[tuple]:
