@@ -108,6 +108,26 @@ def spread_band(mean: float | None, sd: float | None, upper: float | None = None
     return tuple(float(upper * betaincinv(share * common, (1 - share) * common, q)) for q in ONE_SD_COVERAGE)
 
 
+def newcombe_interval(successes1: pl.Expr, trials1: pl.Expr, successes2: pl.Expr, trials2: pl.Expr,
+                      z: float = Z_95) -> tuple[pl.Expr, pl.Expr]:
+    """The interval of the difference of two proportions `p1 − p2` from their Wilson intervals, as expressions
+    (`newcombe_bounds` for plain numbers)."""
+    p1, p2 = successes1 / trials1, successes2 / trials2
+    (l1, u1), (l2, u2) = wilson_interval(successes1, trials1, z), wilson_interval(successes2, trials2, z)
+    return (p1 - p2 - ((p1 - l1) ** 2 + (u2 - p2) ** 2).sqrt(),
+            p1 - p2 + ((u1 - p1) ** 2 + (p2 - l2) ** 2).sqrt())
+
+
+def two_sided_p(difference: pl.Expr, error: pl.Expr) -> pl.Expr:
+    """The two-sided normal p of `difference` with standard error `error`, `erfc(|difference / error| / √2)`; 1 where
+    the error is not positive (no spread to test against) or not a number."""
+    from scipy import special
+
+    return pl.when((error > 0) & error.is_not_nan()).then(
+        (difference / error).abs().map_batches(lambda z: pl.Series(special.erfc(z.to_numpy() / math.sqrt(2))),
+                                               return_dtype=pl.Float64)).otherwise(1.0)
+
+
 def newcombe_bounds(successes1: int, trials1: int, successes2: int, trials2: int,
                     z: float = Z_95) -> tuple[float, float]:
     """The interval of the difference of two proportions `p1 − p2` from their Wilson intervals (Newcombe 1998,

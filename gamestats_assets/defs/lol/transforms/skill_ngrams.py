@@ -12,14 +12,12 @@ Only n-grams of at least `MIN_GAMES` players on either side are tested."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import SCALE, moments, with_mean
-from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, newcombe_bounds
+from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, newcombe_interval, two_sided_p
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.published.lol import MIN_GAMES
@@ -49,25 +47,26 @@ def ngram_rows(players: pl.DataFrame, skills: pl.DataFrame) -> pl.DataFrame:
         pl.col(name).cast(dtype) for name, dtype in ROWS.items())
 
 
-def tested(row: dict) -> dict:
-    """One n-gram's win-rate difference against the champion's other players (Newcombe's interval, the two-proportion
-    z test's p) and DPM difference (normal interval); null under `MIN_GAMES` players on either side."""
-    games, wins, other_games, other_wins = row["games"], row["wins"], row["other_games"], row["other_wins"]
-    if min(games, other_games) < MIN_GAMES:
-        return {"win_rate_difference": None, "difference_ci_low": None, "difference_ci_high": None, "p_value": None,
-                "dpm_difference": None, "dpm_difference_ci_low": None, "dpm_difference_ci_high": None,
-                "dpm_p_value": None}
-    low, high = newcombe_bounds(wins, games, other_wins, other_games)
+def with_tests(grams: pl.DataFrame) -> pl.DataFrame:
+    """`grams` plus each n-gram's win-rate difference against the champion's other players (Newcombe's interval, the
+    two-proportion z test's p) and DPM difference (normal interval, Welch's z test's p); null under `MIN_GAMES`
+    players on either side."""
+    games, wins, other_games, other_wins = (pl.col(name).cast(pl.Float64)
+                                            for name in ("games", "wins", "other_games", "other_wins"))
+    low, high = newcombe_interval(wins, games, other_wins, other_games)
     pooled = (wins + other_wins) / (games + other_games)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / games + 1 / other_games))
     difference = wins / games - other_wins / other_games
-    p = math.erfc(abs(difference / se) / math.sqrt(2)) if se > 0 else 1.0
-    dpm = row["dpm_mean"] - row["other_dpm_mean"]
-    dpm_se = math.sqrt(row["dpm_variance"] / row["dpm_count"] + row["other_dpm_variance"] / row["other_dpm_n"])
-    return {"win_rate_difference": difference, "difference_ci_low": low, "difference_ci_high": high, "p_value": p,
-            "dpm_difference": dpm, "dpm_difference_ci_low": dpm - Z_95 * dpm_se,
-            "dpm_difference_ci_high": dpm + Z_95 * dpm_se,
-            "dpm_p_value": math.erfc(abs(dpm / dpm_se) / math.sqrt(2)) if dpm_se > 0 else 1.0}
+    error = (pooled * (1 - pooled) * (1 / games + 1 / other_games)).sqrt()
+    dpm = pl.col("dpm_mean") - pl.col("other_dpm_mean")
+    dpm_error = (pl.col("dpm_variance") / pl.col("dpm_count")
+                 + pl.col("other_dpm_variance") / pl.col("other_dpm_n")).sqrt()
+    tests = {"win_rate_difference": difference, "difference_ci_low": low, "difference_ci_high": high,
+             "p_value": two_sided_p(difference, error), "dpm_difference": dpm,
+             "dpm_difference_ci_low": dpm - Z_95 * dpm_error, "dpm_difference_ci_high": dpm + Z_95 * dpm_error,
+             "dpm_p_value": two_sided_p(dpm, dpm_error)}
+    enough = pl.min_horizontal("games", "other_games") >= MIN_GAMES
+    return grams.with_columns(pl.when(enough).then(test).otherwise(None).cast(pl.Float64).alias(name)
+                              for name, test in tests.items())
 
 
 def sample_variance(n: pl.Expr, total: pl.Expr, squares: pl.Expr) -> pl.Expr:
@@ -104,12 +103,7 @@ def finished_skill_ngrams(state: pl.DataFrame) -> pl.DataFrame:
         pl.col("dpm_n").cast(pl.Float64).alias("dpm_count"),
         (pl.col("games") / pl.col("champion_games")).alias("share_of_players"))
     grams = with_rate(with_mean(grams, "dpm", "dpm").with_columns(pl.col("games", "wins").cast(pl.Int64)))
-    tests = pl.DataFrame([tested(row) for row in grams.iter_rows(named=True)],
-                         schema={name: pl.Float64 for name in ("win_rate_difference", "difference_ci_low",
-                                                               "difference_ci_high", "p_value", "dpm_difference",
-                                                               "dpm_difference_ci_low", "dpm_difference_ci_high",
-                                                               "dpm_p_value")})
-    grams = pl.concat([grams, tests], how="horizontal")
+    grams = with_tests(grams)
     return grams.with_columns(corrected(grams["p_value"]).alias("q_value"),
                               corrected(grams["dpm_p_value"]).alias("dpm_q_value")).select(
         *champion, "champion_name", "ngram", "games", "wins", "champion_games", "share_of_players", "win_rate",
