@@ -1,6 +1,6 @@
 """lol analysis at scale: the whole chain from the lake's ETL tables (purchase sequences, skill orders,
-objectives, vision, lane states → stats, lane matchups, length and patch trends → correlations → patterns → win
-model) for `--matches` games.
+objectives, vision, lane states → every CONS table of `tables.STATISTICS`, from champion stats and ban rates to
+item sequences, skill n-grams, the objective tree, correlations, patterns and the win model) for `--matches` games.
 
 `--chunk` synthetic games are generated and parsed into Delta ETL tables once, a batch at a time (not
 timed). The timed part runs as the pipeline does: day by day, each day's ETL tables are read from the lake
@@ -9,8 +9,8 @@ turned into every STD table, of which the pipeline keeps in the lake what the CO
 memory with match ids re-keyed for the copy, the others dropped); then the CONS tables are computed over all
 days.
 Reported: wall time and CPU seconds (all threads) of the analysis, the peak resident memory of the process
-while it runs (and before it starts, what the preparation left), and correlation throughput timed
-separately on the full player table.
+while it runs (and before it starts, what the preparation left), each CONS table's seconds and rows (computed one
+after the other), and correlation throughput timed separately on the full player table.
 Prints one JSON object.
 
     python bench/lol/analysis.py --matches 100000 --chunk 5000
@@ -88,9 +88,12 @@ def main() -> None:
             std = {name: pl.concat(parts) for name, parts in std_parts.items()}
             del std_parts
             std_s = time.perf_counter() - started
-            started = time.perf_counter()
-            cons = computed(std, STATISTICS, DAY)
-            cons_s = time.perf_counter() - started
+            cons, table_s = {}, {}
+            for table in STATISTICS:
+                started = time.perf_counter()
+                cons.update(computed(std, [table], DAY))
+                table_s[table.name] = time.perf_counter() - started
+            cons_s = sum(table_s.values())
             analysis_cpu = time.process_time() - cpu_started
 
         players = std["participant_games"]
@@ -108,6 +111,7 @@ def main() -> None:
         "correlation_s": round(correlation_s, 2),
         "correlation_pairs_per_minute": round(correlations.height / correlation_s * 60),
         "discovered_patterns": cons["discovered_patterns"].height,
+        "tables": {name: {"s": round(seconds, 2), "rows": cons[name].height} for name, seconds in table_s.items()},
         "win_model": win.to_dicts(), "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
     }))
 
