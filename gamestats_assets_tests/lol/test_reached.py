@@ -1,5 +1,6 @@
 """The skill path, fourth to sixth item and boots statistics on the real games with a timeline (11.16, 12.1, 13.24,
-14.1, and the 11.16 game again with the other team winning), each recounted from the Riot files themselves."""
+14.1, and the 11.16 game again with the other team winning), each recounted from the Riot files themselves; and the
+synthetic ladder's builds, as long as its games allow, mined into frequent sequences."""
 
 from __future__ import annotations
 
@@ -212,3 +213,20 @@ def test_item_sequences_are_the_builds_prefixes_beyond_three_items(games, tables
     expected = recount(copies, sequences)
     assert published(frequent, ["depth", "sequence"]) == expected and (frequent["games"] == 12).all()
     assert (frequent["pick_rate"] >= reached.MIN_SUPPORT).all()
+
+
+def test_the_synthetic_builds_complete_more_core_items_in_longer_games_and_are_mined(planted):
+    """The planted ladder's players hold about three core items at 25 minutes and five or six at 40 (`lol.CORE_GOLD`),
+    so its builds reach the fourth to sixth items and their usual orders are frequent sequences."""
+    cores = planted.std["item_purchases"].group_by("match_id", "participant_id").agg(
+        pl.col("core_rank").max().alias("cores"))
+    builds = planted.std["participant_games"].join(cores, on=["match_id", "participant_id"], how="left").with_columns(
+        pl.col("cores").fill_null(0))
+    at_25 = builds.filter(pl.col("minutes").is_between(24, 26))["cores"]
+    at_40 = builds.filter(pl.col("minutes").is_between(39, 41))["cores"]
+    assert 2.6 <= at_25.mean() <= 3.4 and at_25.max() <= 4
+    assert 5 <= at_40.mean() <= 6 and at_40.min() >= 4 and at_40.max() == 6
+    assert set(planted.cons["late_item_stats"]["slot"]) == {4, 5, 6}
+    mined = planted.cons["item_sequence_stats"].filter(tier=ALL)
+    assert mined.height > 10 and 4 in set(mined["depth"])
+    assert ((mined["pick_rate"] >= reached.MIN_SUPPORT) & (mined["games"] >= reached.MIN_SUPPORT_GAMES)).all()

@@ -39,23 +39,44 @@ SKILLS = {"Q": 1, "W": 2, "E": 3, "R": 4}
 
 BUILDS = {
     "fighter": (("Goredrinker", "Stridebreaker", "Trinity Force"),
-                ("Black Cleaver", "Sterak's Gage", "Death's Dance", "Spirit Visage"), "Doran's Blade"),
+                ("Black Cleaver", "Sterak's Gage", "Death's Dance", "Spirit Visage", "Maw of Malmortius"),
+                "Doran's Blade"),
     "assassin": (("Duskblade of Draktharr", "Eclipse", "Prowler's Claw"),
-                 ("Edge of Night", "Serylda's Grudge", "Serpent's Fang", "Death's Dance"), "Doran's Blade"),
+                 ("Edge of Night", "Serylda's Grudge", "Serpent's Fang", "Death's Dance", "Youmuu's Ghostblade"),
+                 "Doran's Blade"),
     "mage": (("Luden's Tempest", "Everfrost", "Liandry's Anguish"),
-             ("Zhonya's Hourglass", "Rabadon's Deathcap", "Void Staff", "Shadowflame"), "Doran's Ring"),
+             ("Zhonya's Hourglass", "Rabadon's Deathcap", "Void Staff", "Shadowflame", "Banshee's Veil"),
+             "Doran's Ring"),
     "marksman": (("Kraken Slayer", "Galeforce", "Immortal Shieldbow"),
-                 ("Infinity Edge", "Rapid Firecannon", "Bloodthirster", "Lord Dominik's Regards"), "Doran's Blade"),
+                 ("Infinity Edge", "Rapid Firecannon", "Bloodthirster", "Lord Dominik's Regards", "Guardian Angel"),
+                 "Doran's Blade"),
     "ezreal": (("Trinity Force", "Divine Sunderer", "Eclipse"),
-               ("Manamune", "Serylda's Grudge", "Black Cleaver", "Lord Dominik's Regards"), "Doran's Blade"),
+               ("Manamune", "Serylda's Grudge", "Black Cleaver", "Lord Dominik's Regards", "Guardian Angel"),
+               "Doran's Blade"),
     "tank_support": (("Locket of the Iron Solari", "Sunfire Aegis", "Imperial Mandate"),
-                     ("Knight's Vow", "Zeke's Convergence", "Thornmail", "Redemption"), "Steel Shoulderguards"),
+                     ("Knight's Vow", "Zeke's Convergence", "Thornmail", "Redemption", "Anathema's Chains"),
+                     "Steel Shoulderguards"),
     "enchanter": (("Moonstone Renewer", "Shurelya's Battlesong", "Imperial Mandate"),
-                  ("Ardent Censer", "Staff of Flowing Water", "Redemption", "Mikael's Blessing"), "Spellthief's Edge"),
+                  ("Ardent Censer", "Staff of Flowing Water", "Redemption", "Mikael's Blessing", "Chemtech Putrifier"),
+                  "Spellthief's Edge"),
     "tank": (("Sunfire Aegis", "Frostfire Gauntlet", "Turbo Chemtank"),
-             ("Thornmail", "Randuin's Omen", "Force of Nature", "Spirit Visage"), "Doran's Shield"),
+             ("Thornmail", "Randuin's Omen", "Force of Nature", "Spirit Visage", "Gargoyle Stoneplate"),
+             "Doran's Shield"),
 }
-"""Per champion class: the three first-core mythics, the later legendaries, the starter item."""
+"""Per champion class: the three first-core mythics, the five later legendaries in the order the class usually builds
+them, the starter item."""
+LATER_PREFERENCE = 4.0
+"""How much likelier a player builds a legendary next than the one after it in its class's usual order (`build_order`):
+the usual order of the first two follows the mythic in a little over half the builds, as a ladder's core builds do."""
+FIRST_CORE_MINUTES = (9.0, 13.0)
+"""When the first core item is completed, in minutes."""
+CORE_GOLD = 2400
+"""The gold a player earns between two completed core items (`add_purchases`): at the ladder's 390 gold a minute, a core
+item every 6.2 minutes, so that a build holds three core items at 25 minutes and five or six at 40."""
+INVENTORY_SLOTS = 6
+"""Item slots besides the trinket."""
+GAME_MINUTES = (20, 45)
+"""The range of a game's length, in minutes."""
 
 BOOTS = {"fighter": "Plated Steelcaps", "assassin": "Ionian Boots of Lucidity", "mage": "Sorcerer's Shoes",
          "marksman": "Berserker's Greaves", "ezreal": "Ionian Boots of Lucidity",
@@ -142,7 +163,7 @@ class Player:
     position: str
     champion: str
     first_core: str
-    later_core: tuple[str, str]
+    later_core: tuple[str, ...]
     max_order: str
     vision_per_min: float
     deaths: int
@@ -229,6 +250,16 @@ def pick_two(rng: random.Random, position: str) -> tuple[str, str]:
     return first, second
 
 
+def build_order(rng: random.Random, laters: tuple[str, ...]) -> tuple[str, ...]:
+    """The legendaries `laters` in the order a player builds them: each next one drawn among those left, the k-th
+    of the class's usual order with weight `LATER_PREFERENCE` ** −k (a Plackett–Luce order)."""
+    left = list(laters)
+    order = []
+    while left:
+        order.append(left.pop(rng.choices(range(len(left)), [LATER_PREFERENCE ** -k for k in range(len(left))])[0]))
+    return tuple(order)
+
+
 def draw_players(rng: random.Random, minutes: float, strength: dict[int, float]) -> list[Player]:
     players: list[Player] = []
     for position_index, position in enumerate(POSITIONS):
@@ -246,7 +277,7 @@ def draw_players(rng: random.Random, minutes: float, strength: dict[int, float])
             dpm = DPM_BY_POSITION[position] * math.exp(rng.gauss(0, 0.2)) * ORDER_DPM.get((champion, max_order), 1.0)
             players.append(Player(
                 participant_id=team_index * 5 + position_index + 1, team_id=team_id, position=position,
-                champion=champion, first_core=rng.choice(firsts), later_core=tuple(rng.sample(laters, 2)),
+                champion=champion, first_core=rng.choice(firsts), later_core=build_order(rng, laters),
                 max_order=max_order, vision_per_min=vision, deaths=poisson(rng, death_rate * minutes), dpm=dpm,
                 gold_per_min=rng.gauss(390, 25) + 25 * strength[team_id],
             ))
@@ -267,8 +298,10 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 def add_purchases(timeline: Timeline, rng: random.Random, player: Player, duration_ms: int, names: Names) -> list[int]:
-    """The player's shopping: starter, boots, three core items with their components, an undo or two,
-    the starter sold, Manamune's transformation. Returns the item ids held at the end (item0..item6)."""
+    """The player's shopping: starter, boots, core items with their components (the first at `FIRST_CORE_MINUTES`,
+    then one each `CORE_GOLD` earned, as many as the game's length allows), an undo or two, the starter sold (and the
+    boots, for a sixth core item in a full inventory), Manamune's transformation. Returns the item ids held at the
+    end (item0..item6)."""
     pid = player.participant_id
     build_class = CLASS_OF[player.champion]
     starter = names.item_id[BUILDS[build_class][2]]
@@ -278,7 +311,7 @@ def add_purchases(timeline: Timeline, rng: random.Random, player: Player, durati
     held = [starter]
     if rng.random() < 0.15:
         wrong = rng.choice(BUILDS[build_class][0])
-        at = rng.uniform(200_000, 400_000)
+        at = rng.uniform(150_000, 290_000)
         timeline.add(at, "ITEM_PURCHASED", participantId=pid, itemId=names.item_id[wrong])
         timeline.add(at + 1500, "ITEM_UNDO", participantId=pid, beforeId=names.item_id[wrong], afterId=0,
                      goldGain=names.gold[names.item_id[wrong]])
@@ -288,11 +321,15 @@ def add_purchases(timeline: Timeline, rng: random.Random, player: Player, durati
     timeline.add(boots_at + rng.uniform(180_000, 360_000), "ITEM_PURCHASED", participantId=pid, itemId=final_boots)
     timeline.add(boots_at + 360_000, "ITEM_DESTROYED", participantId=pid, itemId=names.item_id["Boots"])
     held.append(final_boots)
-    minutes_per_item = 60_000 * 60 * 3300 / (player.gold_per_min * 60)
-    completed_at = rng.uniform(480_000, 720_000)
+    interval_ms = CORE_GOLD / player.gold_per_min * 60_000
+    completed_at = rng.uniform(*FIRST_CORE_MINUTES) * 60_000
     for name in (player.first_core, *player.later_core):
         if completed_at >= duration_ms - 10_000:
             break
+        if len(held) == INVENTORY_SLOTS:
+            sold = starter if starter in held else final_boots
+            timeline.add(completed_at - 500, "ITEM_SOLD", participantId=pid, itemId=sold)
+            held.remove(sold)
         item = names.item_id[name]
         for component in names.components[item]:
             bought = completed_at - rng.uniform(30_000, 200_000)
@@ -308,11 +345,12 @@ def add_purchases(timeline: Timeline, rng: random.Random, player: Player, durati
             timeline.add(completed_at + 400_000, "ITEM_DESTROYED", participantId=pid, itemId=item)
             timeline.add(completed_at + 400_000, "ITEM_PURCHASED", participantId=pid, itemId=names.item_id["Muramana"])
             held[-1] = names.item_id["Muramana"]
-        completed_at += minutes_per_item * rng.uniform(0.12, 0.16)
-    if rng.random() < 0.6 and duration_ms > 1_500_000:
+        completed_at += interval_ms * rng.uniform(0.85, 1.15)
+    if starter in held and rng.random() < 0.6 and duration_ms > 1_500_000:
         timeline.add(rng.uniform(1_200_000, duration_ms - 60_000), "ITEM_SOLD", participantId=pid, itemId=starter)
         held.remove(starter)
-    return (held + [0] * 6)[:6] + [names.item_id["Oracle Lens" if player.position == "UTILITY" else "Stealth Ward"]]
+    trinket = names.item_id["Oracle Lens" if player.position == "UTILITY" else "Stealth Ward"]
+    return (held + [0] * INVENTORY_SLOTS)[:INVENTORY_SLOTS] + [trinket]
 
 
 def add_skills(timeline: Timeline, rng: random.Random, player: Player, duration_ms: int) -> int:
@@ -469,14 +507,14 @@ def generate_match(seed: int, day: dt.date, number: int, names: Names) -> tuple[
     participant frames), as dictionaries.
 
     Five positions, each with its champions of `lol_pool.POOL` picked by popularity; two teams with a latent strength (which also raises
-    their gold and xp); per player a first core item among three mythics, two later legendaries, a skill
-    max order among two, wards and deaths at their rates; each team's five bans among the others (`draw_bans`).
+    their gold and xp); per player a first core item among three mythics, then its class's legendaries in the order
+    `build_order` draws, a skill max order among two, wards and deaths at their rates; each team's five bans among the others (`draw_bans`).
     Purchases include starters, components, boots,
     undos and sales; objectives go to either team at random and kills pick a random enemy killer."""
     rng = game_rng(seed, day, number)
     match_id = match_id_for(day, number)
     game_id = int(match_id.split("_")[1])
-    duration_ms = int(rng.uniform(22, 38) * 60_000)
+    duration_ms = int(rng.uniform(*GAME_MINUTES) * 60_000)
     minutes = duration_ms / 60_000
     strength = {team: rng.gauss(0, 0.5) for team in TEAMS}
     players = draw_players(rng, minutes, strength)
