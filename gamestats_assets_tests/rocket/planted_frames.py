@@ -55,9 +55,11 @@ def planted(base: ReplayFrames, frames: int, cars: dict[str, tuple[int, np.ndarr
                      schema_overrides={"frame": pl.Int32, "team": pl.Int8})
         for player_id, (team, path) in cars.items()])
     teams = {player_id: team for player_id, (team, _) in cars.items()}
-    hits = pl.DataFrame([(t.frame, t.frame / FPS, t.player_id, teams[t.player_id], *t.ball) for t in touches],
+    hits = pl.DataFrame([(t.frame, t.frame / FPS, t.player_id, teams[t.player_id], *t.ball, t.frame)
+                         for t in touches],
                         schema={"frame": pl.Int32, "time": pl.Float64, "player_id": pl.String, "team": pl.Int8,
-                                "ball_x": pl.Float64, "ball_y": pl.Float64, "ball_z": pl.Float64}, orient="row")
+                                "ball_x": pl.Float64, "ball_y": pl.Float64, "ball_z": pl.Float64, "until": pl.Int32},
+                        orient="row")
     return dataclasses.replace(base, ball=ball, cars=car_rows, hits=hits,
                                goals=pl.DataFrame(goals, schema={"frame": pl.Int32, "team": pl.Int8}, orient="row"))
 

@@ -79,7 +79,7 @@ writes under `synthetic/`), the fingerprints of their files, and the asset that 
 
 ETL_TABLES = ("matches", "match_players", "match_stats", "training_sessions", "stated_ranks", "planted_weaknesses",
               "position_cells", "replay_frames", "replay_goals")
-READER_VERSION = "4"
+READER_VERSION = "5"
 """The version of the day's reader (`read_files`): a new one parses every file of a day again on its next run."""
 
 

@@ -25,6 +25,10 @@ frame at 30 fps, a bounce changes one component, which the distance rule filters
 HIT_DISTANCE = 300.0
 """uu between ball and car centres within which a car can have touched the ball (ball radius 93 uu plus a
 car's half-length and the distance covered in one frame at supersonic speed)."""
+CONTACT_SECONDS = 0.09
+"""Seconds within which a car's touch after its own previous one, no other car's between, continues that contact
+(up to two frames on at the stream's ~30 a second): a car pushing the ball changes its velocity over consecutive
+frames, and a ball bouncing off the floor against the car that just hit it changes it again."""
 RECORDING_GAP = 0.5
 """Seconds between two frames beyond which the recording jumped (the stream records ~30 frames a second, and
 a lag in play delays a frame by a tenth of a second or so; after a goal the recording skips ahead, by most
@@ -89,7 +93,8 @@ class ReplayFrames:
     demolished car's body rests), `unsent` (a car stopped after a goal that the stream no longer sends:
     `_unsent`)."""
     hits: pl.DataFrame
-    """One row per detected touch: `frame, time, player_id, team, ball_x, ball_y, ball_z`."""
+    """One row per detected touch (`detect_hits`): `frame, time, player_id, team, ball_x, ball_y, ball_z` (the ball
+    before it), `until` (the frame of the contact's last velocity change)."""
     pickups: pl.DataFrame
     """One row per boost pad picked up: `frame, player_id, pad_amount` (12 small, 100 big), `pad_y`, `fresh`
     (`_pickup_table`)."""
@@ -422,9 +427,10 @@ KICKOFF_SPOT_UU = 5.0
 
 def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
     """Touches: frames where the ball's velocity jumps by more than `HIT_VELOCITY_JUMP` with a car within
-    `HIT_DISTANCE`, credited to the nearest car. A ball the stream places on the kickoff spot but sends no velocity
-    for is at rest (a sleeping rigid body, as the ball waits for a kickoff's touch); elsewhere a missing velocity
-    stays unknown."""
+    `HIT_DISTANCE`, credited to the nearest car; one car's jumps less than `CONTACT_SECONDS` apart, no other car's
+    between, are one touch, from its first frame `until` its last. A ball the stream places on the kickoff spot but
+    sends no velocity for is at rest (a sleeping rigid body, as the ball waits for a kickoff's touch); elsewhere a
+    missing velocity stays unknown."""
     resting = pl.col("x").abs().lt(KICKOFF_SPOT_UU) & pl.col("y").abs().lt(KICKOFF_SPOT_UU)
     jumps = (
         ball.sort("frame")
@@ -446,10 +452,16 @@ def detect_hits(ball: pl.DataFrame, cars: pl.DataFrame) -> pl.DataFrame:
                                 + (pl.col("z") - pl.col("ball_z")) ** 2).sqrt())
         .filter(pl.col("distance") <= HIT_DISTANCE)
     )
+    new_contact = ((pl.col("player_id") != pl.col("player_id").shift(1))
+                   | (pl.col("time") - pl.col("time").shift(1) >= CONTACT_SECONDS)).fill_null(True)
     return (
         candidates.sort("frame", "distance")
         .unique("frame", keep="first", maintain_order=True)
-        .select("frame", "time", "player_id", "team", "ball_x", "ball_y", "ball_z")
+        .with_columns(contact=new_contact.cum_sum())
+        .group_by("contact", maintain_order=True)
+        .agg(pl.col("frame", "time", "player_id", "team", "ball_x", "ball_y", "ball_z").first(),
+             until=pl.col("frame").last())
+        .drop("contact")
     )
 
 

@@ -50,7 +50,7 @@ def touch_outcomes(frames: ReplayFrames) -> pl.DataFrame:
     ball_z` (the ball before the touch), the toucher's car height `car_z` and distance from the nearest side
     wall `wall_gap` (`car_x` and `car_y` seen from the side and end walls), and what followed:
 
-    - `speed`: the ball's speed (uu/s) at the touch's frame, just after it;
+    - `speed`: the ball's speed (uu/s) at the contact's last frame (`until`), just after it;
     - `at_goal`: the ball then headed into the opponents' goal mouth (`on_goal`); `aimed`: toward their goal
       line less than twice the goal's half-width from its centre, at any height; `was_at_own_goal`: before the
       touch, it was headed into the toucher's own goal mouth;
@@ -66,7 +66,7 @@ def touch_outcomes(frames: ReplayFrames) -> pl.DataFrame:
     conceded = frames.goals.sort("frame").select("frame", goal_frame="frame", team=(1 - pl.col("team")).cast(pl.Int8))
     attacked = OWN * GOAL_LINE
     return (
-        hits.join(ball, on="frame", how="left").join(before, on="frame", how="left")
+        hits.join(ball.rename({"frame": "until"}), on="until", how="left").join(before, on="frame", how="left")
         .join(cars, on=["frame", "player_id"], how="left")
         .join(_segments(frames, hits), on="frame", how="left")
         .join_asof(conceded, on="frame", by="team", strategy="forward", check_sortedness=False)
