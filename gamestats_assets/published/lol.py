@@ -218,13 +218,24 @@ COLUMNS: dict[str, Columns] = described({
         "queue": TEXT, "patch": TEXT,
         "pattern_type": TEXT("the family of tests: a champion's win rate by first core item, its DPM by skill max "
                              "order, the first objective's win rate, or the slope of deaths on vision"),
-        "subject": TEXT("what the test is about (a champion, an objective, a role)"),
+        "subject": TEXT("what the test is about (a champion, the team, a role)"),
         "condition": TEXT("the condition tested (an item, an order, ...)"), "metric": TEXT("the measure compared"),
         "effect": DOUBLE("value_with - baseline (for the vision family, the slope)"),
+        "effect_ci_low": DOUBLE("the effect's 95 % interval, low end: Newcombe's for a win rate against the "
+                                "champion's other games, Welch's for a DPM, Wilson's less one half for a team's win "
+                                "rate against 50 %, the least-squares slope's t interval"),
+        "effect_ci_high": DOUBLE("its high end"),
         "value_with": DOUBLE("the measure with the condition"),
         "baseline": DOUBLE("the measure without it (the comparison the test makes)"),
         "n": BIGINT("games with the condition"), "n_baseline": BIGINT("games of the baseline"), "p_value": DOUBLE,
-        "q_value": DOUBLE, "min_games": BIGINT("the fewest games each side a pattern needs")},
+        "q_value": DOUBLE("the Benjamini–Hochberg q over every test made in the row's slice of ranked tiers (`tier`): "
+                          "of every queue, patch, family, subject and role, whatever its outcome"),
+        "min_games": BIGINT("the fewest games each side a pattern needs"),
+        "role": TEXT.defaulting("''")("the champion's position (TOP, JUNGLE, MIDDLE, BOTTOM, UTILITY) in a test per "
+                                      "champion, the position tested in the vision family; empty for a team's test "
+                                      "(first objective), for a champion in a queue without positions, and on rows "
+                                      "from before roles were tested (every role together)"),
+        "tier": TIER},
     "win_model": {
         "queue": TEXT, "patch": TEXT, "minute": INTEGER("the game minute the state is taken at: 10 or 15"),
         "term": TEXT("the model's term: the intercept or a blue-minus-red difference (gold, XP, kills, dragons, "

@@ -7,6 +7,8 @@ on the current one."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 
 import numpy as np
@@ -15,12 +17,14 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from gamestats_assets_tests.serve.conftest import client_for
 from gamestats_assets_tests.serve.planted_findings import EARLIER, plant
 
 API = "/api/v1/lol"
 FEWEST = 30
+ROLES = {"TOP": "top", "JUNGLE": "jungle", "MIDDLE": "mid", "BOTTOM": "bot", "UTILITY": "support"}
 
 
 @pytest.fixture(scope="module")
@@ -53,45 +57,140 @@ def q_text(q: float) -> str:
     return "q < 0.001" if q < 0.001 else f"q = {q:.2g}"
 
 
-def test_every_pattern_on_enough_games_is_a_finding_with_its_interval(site):
+RANKS = ("IRON", "BRONZE", "SILVER", "GOLD", "PLATINUM", "EMERALD", "DIAMOND", "MASTER", "GRANDMASTER", "CHALLENGER")
+STEPS = {"IV": 0, "III": 1, "II": 2, "I": 3}
+
+
+def slices_of_games(data_dir, pg_url: str) -> dict[str, set[str]]:
+    """The games of each slice of ranked tiers, counted from the league files the run landed: a player's rank is
+    his highest entry in the game's league (flex for flex games, solo otherwise), a game's tier the lower median
+    of its ranked players' ranks; a game is in `all`, in its tier, and in each "and above" band it reaches."""
+    ranks: dict[tuple[str, str], int] = {}
+    for path in (data_dir / "landing" / "lol").rglob("*_league.json*"):
+        text = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        for entry in json.loads(text):
+            rank = RANKS.index(entry["tier"].upper()) * 4 + STEPS.get(entry.get("rank"), 0) * (
+                entry["tier"].upper() not in RANKS[7:])
+            key = (entry["puuid"], entry["queueType"])
+            ranks[key] = max(rank, ranks.get(key, rank))
+    assert ranks, "the run landed league files"
+    players: dict[str, list[int]] = {}
+    for r in table(pg_url, "SELECT DISTINCT match_id, puuid, queue FROM lol.participant_query_facts"):
+        league = "RANKED_FLEX_SR" if r["queue"] == "ranked_flex" else "RANKED_SOLO_5x5"
+        players.setdefault(r["match_id"], [])
+        if (r["puuid"], league) in ranks:
+            players[r["match_id"]].append(ranks[(r["puuid"], league)])
+    slices: dict[str, set[str]] = {"all": set(players)}
+    for match_id, found in players.items():
+        if not found:
+            continue
+        tier = RANKS[sorted(found)[(len(found) - 1) // 2] // 4]
+        slices.setdefault(tier.lower(), set()).add(match_id)
+        for band in ("PLATINUM", "EMERALD", "DIAMOND", "MASTER"):
+            if RANKS.index(tier) >= RANKS.index(band):
+                slices.setdefault(f"{band.lower()}_plus", set()).add(match_id)
+    return slices
+
+
+OBJECTIVE_COLUMNS = {"first dragon": "first_dragon", "first herald": "first_herald", "first baron": "first_baron",
+                     "first tower": "first_tower"}
+
+
+def test_every_pattern_on_enough_games_is_a_finding_with_its_interval(site, lol_findings):
+    """Every published pattern of every slice of ranks on enough games is a finding with the table's effect,
+    interval, n and q, its sentence naming the champion, role and ranks; its games counted again from the players'
+    facts within its role and the games of its slice (the slices counted from the landed league files), its
+    interval made again from them (statsmodels, scipy)."""
     client, pg_url, planted = site
-    found = {(f["patch"], f["kind"], f["subject"], f["condition"]): f for f in every(client, "patterns")}
     rows = table(pg_url, "SELECT * FROM lol.discovered_patterns WHERE n >= %s AND n_baseline >= %s", FEWEST, FEWEST)
+    tiers = {r["tier"] for r in rows}
+    found = {(f["tier"], f["patch"], f["kind"], f["subject"], f["role"] or "", f["condition"]): f
+             for tier in tiers for f in every(client, "patterns", tier=tier)}
     assert len(rows) == len(found) and {r["pattern_type"] for r in rows} >= {"first_core_item", "vision_deaths"}
+    assert tiers > {"all"}, "patterns are found within a slice of ranks too"
+    slices = slices_of_games(lol_findings["data_dir"], pg_url)
+    facts = table(pg_url, "SELECT * FROM lol.participant_query_facts WHERE counted")
+    recounted = set()
     for row in rows:
-        f = found[(row["patch"], row["pattern_type"], row["subject"], row["condition"])]
-        assert (f["n"], f["queue"]) == (row["n"], row["queue"])
+        f = found[(row["tier"], row["patch"], row["pattern_type"], row["subject"], row["role"], row["condition"])]
+        assert (f["n"], f["queue"], f["role"]) == (row["n"], row["queue"], row["role"] or None)
         assert close(f["effect"], row["effect"]) and close(f["q_value"], row["q_value"])
+        assert (f["effect_ci_low"], f["effect_ci_high"]) == (row["effect_ci_low"], row["effect_ci_high"])
         assert f["effect_ci_low"] <= f["effect"] <= f["effect_ci_high"]
         assert f"n = {row['n']:,}" in f["sentence"] and q_text(row["q_value"]) in f["sentence"]
-        if row["pattern_type"] == "first_core_item":
-            wins, rest = round(row["value_with"] * row["n"]), round(row["baseline"] * row["n_baseline"])
-            low, high = confint_proportions_2indep(wins, row["n"], rest, row["n_baseline"], method="newcomb",
-                                                   compare="diff")
-            assert close(f["effect_ci_low"], low) and close(f["effect_ci_high"], high)
-            assert f["champion"] == row["subject"] and f"{row['value_with'] * 100:.1f} %" in f["sentence"]
-            assert f"{row['condition']} first" in f["sentence"]
-        if row["pattern_type"] == "vision_deaths":
-            players = table(pg_url, "SELECT vision_score_per_min, deaths_per_10 FROM lol.participant_query_facts "
-                            "WHERE counted AND summoners_rift AND queue = %s AND patch = %s AND team_position = %s "
-                            "AND vision_score_per_min IS NOT NULL AND deaths_per_10 IS NOT NULL",
-                            row["queue"], row["patch"], row["subject"])
-            fit = stats.linregress([p["vision_score_per_min"] for p in players],
-                                   [p["deaths_per_10"] for p in players])
+        ranks = "all ranks" if row["tier"] == "all" else row["tier"].replace("_plus", "+").title()
+        assert f"{ranks}, {row['queue'].replace('_', ' ')} {row['patch']}: " in f["sentence"]
+        if row["subject"] == planted.champion:
+            continue
+        games = slices[row["tier"]]
+        mine = [x for x in facts if (x["queue"], x["patch"]) == (row["queue"], row["patch"]) and x["match_id"] in games]
+        if row["pattern_type"] in ("first_core_item", "skill_max_order"):
+            assert f["champion"] == row["subject"] and f["sentence"].startswith(f"{row['subject']}, ")
+            assert row["role"] and f", {ROLES[row['role']]}, {ranks}, " in f["sentence"]
+            of = "core_1" if row["pattern_type"] == "first_core_item" else "max_order"
+            measure = "win" if row["pattern_type"] == "first_core_item" else "dpm"
+            champion = [x for x in mine if (x["champion_name"], x["team_position"]) == (row["subject"], row["role"])
+                        and x[of] is not None and x[measure] is not None]
+            with_it = [float(x[measure]) for x in champion if x[of] == row["condition"]]
+            others = [float(x[measure]) for x in champion if x[of] != row["condition"]]
+            assert (len(with_it), len(others)) == (row["n"], row["n_baseline"])
+            if row["pattern_type"] == "first_core_item":
+                low, high = confint_proportions_2indep(sum(with_it), len(with_it), sum(others), len(others),
+                                                       method="newcomb", compare="diff")
+                assert f"{row['condition']} first" in f["sentence"]
+            else:
+                low, high = CompareMeans(DescrStatsW(with_it), DescrStatsW(others)).tconfint_diff(usevar="unequal")
+            assert math.isclose(np.mean(with_it) - np.mean(others), row["effect"], rel_tol=1e-6, abs_tol=1e-9)
+            assert math.isclose(f["effect_ci_low"], low, rel_tol=1e-6, abs_tol=1e-9)
+            assert math.isclose(f["effect_ci_high"], high, rel_tol=1e-6, abs_tol=1e-9)
+        elif row["pattern_type"] == "vision_deaths":
+            players = [x for x in mine if x["summoners_rift"] and x["team_position"] == row["subject"]
+                       and x["vision_score_per_min"] is not None and x["deaths_per_10"] is not None]
+            fit = stats.linregress([p["vision_score_per_min"] for p in players], [p["deaths_per_10"] for p in players])
             assert row["condition"] == "vision_score_per_min" and "point of vision score" in f["sentence"]
             half = stats.t.ppf(0.975, len(players) - 2) * fit.stderr
-            assert len(players) == row["n"] and f["role"] == row["subject"]
+            assert len(players) == row["n"] and f["role"] == row["subject"] == row["role"]
+            assert math.isclose(f["effect"], fit.slope, rel_tol=1e-6)
             assert math.isclose(f["effect_ci_low"], fit.slope - half, rel_tol=1e-6)
             assert math.isclose(f["effect_ci_high"], fit.slope + half, rel_tol=1e-6)
+        elif row["condition"] in OBJECTIVE_COLUMNS:
+            takers = {(x["match_id"], x["team_id"]): x["win"] for x in mine
+                      if x["summoners_rift"] and x[OBJECTIVE_COLUMNS[row["condition"]]] and x["win"] is not None}
+            wins, n = sum(takers.values()), len(takers)
+            low, high = proportion_confint(wins, n, method="wilson")
+            assert (n, f["role"]) == (row["n"], None) and close(f["effect"], wins / n - 0.5)
+            assert math.isclose(f["effect_ci_low"], low - 0.5, abs_tol=1e-9)
+            assert math.isclose(f["effect_ci_high"], high - 0.5, abs_tol=1e-9)
+        else:
+            continue
+        recounted.add((row["tier"], row["pattern_type"]))
+    assert {tier for tier, _ in recounted} > {"all"} and {kind for _, kind in recounted} >= {"vision_deaths"}
+
+
+def test_the_role_and_tier_filters_list_the_published_patterns_of_each(site):
+    """Each slice of ranks and role the table holds lists exactly its rows on enough games, by evidence."""
+    client, pg_url, _ = site
+    rows = table(pg_url, "SELECT * FROM lol.discovered_patterns WHERE n >= %s AND n_baseline >= %s "
+                         "ORDER BY q_value, n DESC", FEWEST, FEWEST)
+    pairs = {(r["tier"], r["role"]) for r in rows if r["role"]}
+    assert {tier for tier, _ in pairs} > {"all"} and len({role for _, role in pairs}) > 1
+    for tier, role in pairs:
+        listed = every(client, "patterns", tier=tier, role=role)
+        expected = [r for r in rows if (r["tier"], r["role"]) == (tier, role)]
+        assert sorted((f["patch"], f["kind"], f["subject"], f["condition"], f["n"]) for f in listed) == sorted(
+            (r["patch"], r["pattern_type"], r["subject"], r["condition"], r["n"]) for r in expected)
+        assert all((f["tier"], f["role"]) == (tier, role) for f in listed)
+        assert [f["q_value"] for f in listed] == sorted(f["q_value"] for f in listed)
 
 
 def test_a_finding_of_an_earlier_patch_says_whether_it_holds_on_the_current_one(site):
     client, _, planted = site
     findings = every(client, "patterns", champion=planted.champion.upper())
     by = {(f["patch"], f["condition"]): f for f in findings}
-    assert set(by) == {(planted.current, "Eclipse"), (EARLIER, "Eclipse"), (EARLIER, "Muramana")}, \
-        "the champion's patterns, Sundered Sky on 20 games left out"
-    assert all(f["current_patch"] == planted.current for f in findings)
+    assert set(by) == {(planted.current, "Eclipse"), (EARLIER, "Eclipse"), (EARLIER, "Muramana")}
+    assert all(f["current_patch"] == planted.current and f["role"] == planted.role for f in findings)
+    assert all(f["sentence"].startswith(f"{planted.champion}, {ROLES[planted.role]}, all ranks, ") for f in findings)
+    assert every(client, "patterns", champion=planted.champion, role=planted.role) == findings
     assert by[(planted.current, "Eclipse")]["holds_on_current_patch"] is None
     assert by[(EARLIER, "Eclipse")]["holds_on_current_patch"] is True
     assert f"Still holds on the current patch {planted.current}" in by[(EARLIER, "Eclipse")]["sentence"]
@@ -306,11 +405,12 @@ def test_filters_orders_and_the_threshold(site, path):
 def test_a_slice_of_ranks_the_tables_do_not_count_is_said(site):
     client, pg_url, _ = site
     held = {r["tier"] for r in table(pg_url, "SELECT DISTINCT tier FROM lol.champion_stats")} - {"all"}
-    if not held:
-        pytest.skip("the run published no slice of ranked tiers but all")
-    answer = client.get(f"{API}/patterns", params={"tier": sorted(held)[0]})
+    assert held, "the run published slices of ranked tiers"
+    answer = client.get(f"{API}/correlations", params={"tier": sorted(held)[0]})
     assert answer.status_code == 404 and "every rank" in answer.json()["detail"]
-    assert all(f["tier"] == "all" for f in every(client, "patterns"))
+    assert all(f["tier"] == "all" for f in every(client, "correlations"))
+    for tier in held:
+        assert all(f["tier"] == tier for f in every(client, "patterns", tier=tier))
 
 
 def test_the_kinds_of_patterns_filter(site):

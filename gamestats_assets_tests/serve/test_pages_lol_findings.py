@@ -2,7 +2,8 @@
 published with findings planted beside them (`planted_findings`): each section lists as many findings as the
 published table has on enough games, each sentence with the table's n and q; choosing a champion lists its
 patterns alone, one of an earlier patch that is not found again marked; sorting by effect orders the effects; a
-slice of ranks the tables do not count is said; the champion page shows its champion's patterns; both fit a phone
+slice of ranks the tables do not count is said, a slice and a role list the patterns published for them, named in
+each sentence; the champion page shows its champion's patterns with their role and ranks; both fit a phone
 and a desktop without cutting text, and the newer sections (objective timing, dragon against herald, build paths, skill
 n-grams, coordination, the objective tree) show their values, sort and filter at a desktop's and a phone's width."""
 
@@ -16,8 +17,9 @@ from gamestats_assets_tests.serve.pages import at_phone_width, browser, check, c
 from gamestats_assets_tests.serve.planted_findings import EARLIER, plant
 
 FEWEST = 30
+ROLES = {"TOP": "top", "JUNGLE": "jungle", "MIDDLE": "mid", "BOTTOM": "bot", "UTILITY": "support"}
 COUNTS = {
-    "patterns": "SELECT count(*) FROM lol.discovered_patterns WHERE n >= 30 AND n_baseline >= 30",
+    "patterns": "SELECT count(*) FROM lol.discovered_patterns WHERE tier = 'all' AND n >= 30 AND n_baseline >= 30",
     "correlations": "SELECT count(*) FROM lol.correlations WHERE n >= 30 AND pearson_r IS NOT NULL "
                     "AND pearson_q IS NOT NULL",
     "objectives": "SELECT count(*) FROM lol.objective_stats WHERE games >= 30",
@@ -72,7 +74,8 @@ def test_each_section_lists_the_published_findings_with_their_n_and_q(site, requ
             assert f"{total:,} findings" in said(page, section)
         with psycopg.connect(pg_url) as conn:
             patterns = conn.execute("SELECT subject, condition, n, q_value FROM lol.discovered_patterns "
-                                    "WHERE n >= 30 AND n_baseline >= 30 ORDER BY q_value, n DESC").fetchall()
+                                    "WHERE tier = 'all' AND n >= 30 AND n_baseline >= 30 "
+                                    "ORDER BY q_value, n DESC").fetchall()
         shown = rows(page, "patterns")
         assert [(r["n"], r["q"]) for r in shown] == [(f"{n:,}", q_text(q)) for _, _, n, q in patterns]
         for (subject, condition, n, q), row in zip(patterns, shown, strict=True):
@@ -89,7 +92,8 @@ def test_choosing_a_champion_shows_its_patterns_the_stale_one_marked(site, reque
         shown = rows(page, "patterns")
         with psycopg.connect(pg_url) as conn:
             expected = conn.execute("SELECT patch, condition, value_with, n FROM lol.discovered_patterns WHERE "
-                                    "subject = %s AND n >= 30 AND n_baseline >= 30", (planted.champion,)).fetchall()
+                                    "subject = %s AND tier = 'all' AND n >= 30 AND n_baseline >= 30",
+                                    (planted.champion,)).fetchall()
         assert len(shown) == len(expected) == 3
         for patch, condition, value_with, n in expected:
             row = next(r for r in shown if f" {patch}: {condition} first" in r["sentence"])
@@ -105,9 +109,11 @@ def test_choosing_a_champion_shows_its_patterns_the_stale_one_marked(site, reque
         assert effects == sorted(effects, reverse=True)
         assert "sort=effect" in page.evaluate("location.search")
         tiers = page.evaluate("[...document.querySelectorAll('#tier option')].map((o) => o.value).filter(Boolean)")
-        if tiers:
-            choose(page, "tier", tiers[0])
-            assert all("games of every rank" in said(page, section) for section in COUNTS)
+        assert tiers
+        choose(page, "tier", tiers[0])
+        assert all("games of every rank" in said(page, section) for section in COUNTS if section != "patterns")
+        total = count(pg_url, COUNTS["patterns"].replace("tier = 'all'", "tier = %s"), tiers[0])
+        assert len(rows(page, "patterns")) == min(total, 50)
 
 
 def test_the_champion_page_shows_its_champions_findings(site, request):
@@ -118,12 +124,44 @@ def test_the_champion_page_shows_its_champions_findings(site, request):
                               "[r.children[0].innerText, r.children[2].innerText, r.children[3].innerText])")
         with psycopg.connect(pg_url) as conn:
             expected = conn.execute("SELECT patch, condition, n, q_value FROM lol.discovered_patterns WHERE "
-                                    "subject = %s AND n >= 30 AND n_baseline >= 30 ORDER BY q_value",
+                                    "subject = %s AND tier = 'all' AND n >= 30 AND n_baseline >= 30 ORDER BY q_value",
                                     (planted.champion,)).fetchall()
         assert [(n, q) for _, n, q in shown] == [(f"{n:,}", q_text(q)) for _, _, n, q in expected]
-        assert all(f"{planted.champion}, every role" in sentence for sentence, _, _ in shown)
+        assert all(sentence.startswith(f"{planted.champion}, {ROLES[planted.role]}, all ranks, ")
+                   for sentence, _, _ in shown)
         link = page.evaluate("document.getElementById('findings-link').getAttribute('href')")
         assert link.startswith("findings.html?") and f"queue={planted.queue}" in link
+
+
+def test_a_role_and_a_slice_of_ranks_list_their_patterns(site, request):
+    """Choosing a slice of ranks and a role lists the patterns published for them, the sentences naming both; the
+    champion page at a slice of ranks shows its champion's patterns of that slice."""
+    base, page, pg_url, _ = site
+    with psycopg.connect(pg_url) as conn:
+        tier, role = conn.execute(
+            "SELECT tier, role FROM lol.discovered_patterns WHERE tier <> 'all' AND n >= 30 AND n_baseline >= 30 "
+            "AND pattern_type IN ('first_core_item', 'skill_max_order') GROUP BY tier, role "
+            "ORDER BY count(*) DESC, tier, role LIMIT 1").fetchone()
+        expected = conn.execute(
+            "SELECT subject, n, q_value FROM lol.discovered_patterns WHERE tier = %s AND role = %s AND n >= 30 "
+            "AND n_baseline >= 30 ORDER BY q_value, n DESC", (tier, role)).fetchall()
+    ranks = tier.replace("_plus", "+").title()
+    with check(page, request):
+        clean_load(page, f"{base}/findings.html")
+        choose(page, "tier", tier)
+        choose(page, "role", role)
+        shown = rows(page, "patterns")
+        assert [(r["n"], r["q"]) for r in shown] == [(f"{n:,}", q_text(q)) for _, n, q in expected][:50]
+        for row in shown:
+            assert f", {ROLES[role]}, {ranks}, " in row["sentence"] or f"{ROLES[role].title()} players, {ranks}, " \
+                in row["sentence"]
+        assert f"tier={tier}" in page.evaluate("location.search") and f"role={role}" in page.evaluate("location.search")
+        champion = next(subject for subject, _, _ in expected if subject not in ROLES)
+        clean_load(page, f"{base}/champion.html?champion={champion}&tier={tier}")
+        sentences = page.evaluate("[...document.querySelectorAll('#findings tbody tr')].map((r) => "
+                                  "r.children[0].innerText)")
+        assert sentences and all(s.startswith(f"{champion}, ") and f", {ranks}, " in s for s in sentences)
+        assert f"tier={tier}" in page.evaluate("document.getElementById('findings-link').getAttribute('href')")
 
 
 @pytest.mark.parametrize("path", ["findings.html", "champion.html"])

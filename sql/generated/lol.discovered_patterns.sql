@@ -7,6 +7,8 @@ CREATE TABLE lol.discovered_patterns (
     condition text NOT NULL,
     metric text,
     effect double precision,
+    effect_ci_low double precision,
+    effect_ci_high double precision,
     value_with double precision,
     baseline double precision,
     n bigint,
@@ -14,5 +16,10 @@ CREATE TABLE lol.discovered_patterns (
     p_value double precision,
     q_value double precision,
     min_games bigint,
-    PRIMARY KEY (queue, patch, pattern_type, subject, condition)
+    role text NOT NULL DEFAULT '',
+    tier text NOT NULL DEFAULT 'all',
+    CHECK (effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9),
+    CHECK (q_value >= p_value),
+    CHECK (n >= min_games AND n_baseline >= min_games),
+    PRIMARY KEY (queue, patch, tier, pattern_type, subject, role, condition)
 );

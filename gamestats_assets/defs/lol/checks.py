@@ -15,6 +15,7 @@ from gamestats_assets.lib.core.partitions import every_partition
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder, landing_files
 from gamestats_assets.published.lol import MIN_GAMES, Q_THRESHOLD
+from gamestats_assets.sources.riot.league import ALL
 from gamestats_assets.sources.riot.parse import TRUTH_FILE
 
 MIN_RECALL = 0.9
@@ -48,8 +49,8 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
                            games: pl.DataFrame) -> dg.AssetCheckResult:
     """Where the landing days carry the emitter's `planted_effects.json`, at least 90 % of the planted
     effects the games can reveal (`transforms/truth.py`: enough games for 80 % power) are reported, and at
-    most 10 % of the reported patterns are not planted, each judged by its interval (`planted_truth_result`); the metadata gives every effect's n, power and
-    whether it was found, and the games a +5-point win effect needs. Real data has no truth: the check then
+    most 10 % of the reported patterns of every rank (`tier` all) are not planted, each judged by its interval
+    (`planted_truth_result`); the metadata gives every effect's n, power and whether it was found, and the games a +5-point win effect needs. Real data has no truth: the check then
     verifies that every reported pattern meets the reporting rule (q below `Q_THRESHOLD`, `MIN_GAMES` on
     each side) and says so."""
     planted = {json.dumps(effect, sort_keys=True): effect
@@ -61,8 +62,8 @@ def planted_patterns_found(platform: PlatformResource, discovered_patterns: pl.D
         return dg.AssetCheckResult(passed=breaking == 0, severity=dg.AssetCheckSeverity.WARN,
                                    metadata={"planted_truth": "none (real data)", "reported": discovered_patterns.height,
                                              "reported_against_the_rule": breaking})
-    result = truth.score(discovered_patterns, list(planted.values()), participant_games.drop("date"),
-                         first_objectives.drop("date"), games.drop("date"))
+    result = truth.score(discovered_patterns.filter(tier=ALL), list(planted.values()),
+                         participant_games.drop("date"), first_objectives.drop("date"), games.drop("date"))
     effects = result.pop("effects")
     rates = [RateAgainstFloor("recall_detectable", result["found_detectable"], result["detectable"], MIN_RECALL),
              RateAgainstFloor("planted_share_of_reported", result["found"], result["reported"],

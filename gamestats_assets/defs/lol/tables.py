@@ -208,7 +208,9 @@ STATISTICS = [
               of_queue_and_patch=patterns.correlation_tests, across=patterns.with_correlation_q),
     folded_statistic("discovered_patterns", pattern_sums.discovered_patterns, pattern_sums.PATTERNS,
                      {**PLAYERS, "first_objectives": "std/first_objectives", **GAMES},
-                     ("queue", "patch", "pattern_type", "subject", "condition"), (), tiered=False,
+                     ("queue", "patch", "pattern_type", "subject", "role", "condition"),
+                     ("effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9", "q_value >= p_value",
+                      "n >= min_games AND n_baseline >= min_games"),
                      summary=lambda table: {"min_games": patterns.MIN_GAMES, "q_threshold": patterns.Q_THRESHOLD,
                                             "false_share_bound": patterns.FALSE_SHARE,
                                             "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
@@ -237,8 +239,8 @@ STATISTICS = [
 ]
 """The statistics, each within one queue and one patch (the patch trend sets a queue's patches side by side) and
 refreshed for the queues and patches whose games changed; the tier list, builds, skill orders and paths, late items,
-boots, matchups, win rates by length, patch trend, keystones, rune pages, spells and starting items also within each
-slice of ranked tiers."""
+boots, matchups, win rates by length, patch trend, keystones, rune pages, spells, starting items and discovered
+patterns also within each slice of ranked tiers."""
 
 TABLES = [*STD_TABLES, *STATISTICS]
 """Every lol table computed from the ETL tables: the Dagster assets and the in-memory runs are built from them."""

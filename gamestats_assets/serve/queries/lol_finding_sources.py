@@ -1,11 +1,11 @@
 """The published League tables read as findings (`queries/lol_findings.py`), one `Source` each: how a row becomes
 a finding with its effect, 95 % interval, n, q and sentence.
 
-The intervals are computed from what the tables publish, exactly where the test is: a win rate against the
-champion's other games by Newcombe's interval of the difference; a team's win rate against 50 % (an objective
-taken first, in any period of the game or in one) by its Wilson interval; a DPM difference (Welch) and a slope of
-deaths on vision (least squares) from the same games' values in `lol.participant_query_facts`; a correlation by
-Fisher's transformation; a model's coefficient by its standard error; the first dragon against the first herald
+The intervals are computed from what the tables publish, exactly where the test is: a discovered pattern (a win
+rate or DPM against the champion's other games in its role, a team's win rate against 50 %, a slope of deaths on
+vision) by the table's own interval, made with its test from the same games; a team's win rate against 50 % (an
+objective taken first, in any period of the game or in one) by its Wilson interval; a correlation by Fisher's
+transformation; a model's coefficient by its standard error; the first dragon against the first herald
 by the table's own interval of its difference within games of the same length, the raw difference beside it with
 Newcombe's; an n-gram of skill points, the trend of the takers' win rate per teammate near and a build path's KDA
 change by the table's own intervals; a leaf of the objective tree as blue's win rate against 50 % by its Wilson
@@ -22,9 +22,8 @@ import psycopg
 
 from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, fisher_bounds, newcombe_bounds, wilson_bounds
 from gamestats_assets.serve.queries.lol_findings import SIGNIFICANT, Source, phrase_q
-from gamestats_assets.sources.riot.league import ALL
+from gamestats_assets.sources.riot.league import ALL, BANDS, TIERS
 
-FACTS = "lol.participant_query_facts"
 ROLE_NAMES = {"TOP": "Top", "JUNGLE": "Jungle", "MIDDLE": "Mid", "BOTTOM": "Bot", "UTILITY": "Support"}
 VARIABLE_NAMES = {"kills": "kills", "deaths": "deaths", "assists": "assists", "kda": "KDA",
                   "dpm": "damage per minute", "gold_per_min": "gold per minute", "cs_per_min": "CS per minute",
@@ -34,7 +33,7 @@ VARIABLE_NAMES = {"kills": "kills", "deaths": "deaths", "assists": "assists", "k
 TERM_NAMES = {"gold_diff_k": "each 1,000 gold ahead", "xp_diff_k": "each 1,000 experience ahead",
               "kills_diff": "each kill ahead", "dragons_diff": "each dragon ahead",
               "heralds_diff": "each Rift Herald ahead", "towers_diff": "each tower ahead"}
-BANDS = {1: "the lowest quarter", 2: "the second quarter", 3: "the third quarter", 4: "the highest quarter"}
+QUARTERS = {1: "the lowest quarter", 2: "the second quarter", 3: "the third quarter", 4: "the highest quarter"}
 
 
 def pct(share: float) -> str:
@@ -63,6 +62,11 @@ def role_of(role: str | None) -> str:
     return ROLE_NAMES.get(role or "", role or "every role")
 
 
+def role_in(role: str | None) -> str:
+    """A role as a sentence names it after a champion: `top`, `support`, `every role`."""
+    return role_of(role).lower()
+
+
 def finding(row: dict, table: str, kind: str, **values) -> dict:
     """A finding of `row` (its queue and patch; every rank unless it has a tier), `values` its other fields."""
     base = {"table": table, "kind": kind, "queue": row["queue"], "patch": row["patch"], "champion": None, "role": None,
@@ -71,109 +75,47 @@ def finding(row: dict, table: str, kind: str, **values) -> dict:
     return {**found, "significant": found["q_value"] < SIGNIFICANT}
 
 
-def welch_bounds(n1: int, mean1: float, var1: float, n2: int, mean2: float, var2: float) -> tuple[float, float]:
-    """The 95 % Welch interval of mean1 − mean2 (Welch–Satterthwaite degrees of freedom)."""
-    from scipy import stats
-    error = var1 / n1 + var2 / n2
-    if error <= 0:
-        return mean1 - mean2, mean1 - mean2
-    df = error**2 / ((var1 / n1) ** 2 / (n1 - 1) + (var2 / n2) ** 2 / (n2 - 1))
-    half = float(stats.t.ppf(0.975, df)) * math.sqrt(error)
-    return mean1 - mean2 - half, mean1 - mean2 + half
-
-
-def slope_bounds(n: int, sxx: float, syy: float, sxy: float) -> tuple[float, float]:
-    """The 95 % interval of the least-squares slope of y on x from the centred sums: slope ± t·√(SSE/(n−2)/Sxx)."""
-    from scipy import stats
-    slope = sxy / sxx
-    error = math.sqrt(max(syy - slope * sxy, 0.0) / (n - 2) / sxx)
-    half = float(stats.t.ppf(0.975, n - 2)) * error
-    return slope - half, slope + half
-
-
-def order_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
-    """For each skill-order pattern, its champion's counted games with a max order and a DPM in its queue and
-    patch, split by the pattern's order: n, mean and variance of the DPM with it (`1`) and without (`2`)."""
-    rows = conn.execute(
-        "SELECT p.queue, p.patch, p.subject, p.condition, "
-        "count(*) FILTER (WHERE f.max_order = p.condition) AS n1, avg(f.dpm) FILTER (WHERE f.max_order = p.condition) "
-        "AS mean1, var_samp(f.dpm) FILTER (WHERE f.max_order = p.condition) AS var1, "
-        "count(*) FILTER (WHERE f.max_order <> p.condition) AS n2, avg(f.dpm) FILTER (WHERE f.max_order <> "
-        "p.condition) AS mean2, var_samp(f.dpm) FILTER (WHERE f.max_order <> p.condition) AS var2 "
-        f"FROM lol.discovered_patterns p JOIN {FACTS} f ON f.queue = p.queue AND f.patch = p.patch "
-        "AND f.champion_name = p.subject WHERE p.pattern_type = 'skill_max_order' AND f.counted "
-        "AND f.max_order IS NOT NULL AND f.dpm IS NOT NULL GROUP BY 1, 2, 3, 4").fetchall()
-    return {(r["queue"], r["patch"], r["subject"], r["condition"]): r for r in rows}
-
-
-def vision_sums(conn: psycopg.Connection) -> dict[tuple, dict]:
-    """For each vision pattern, its role's counted Summoner's Rift players with both measures in its queue and
-    patch: n and the centred sums of squares and products of vision score per minute (x) and deaths per 10 minutes
-    (y)."""
-    rows = conn.execute(
-        "SELECT p.queue, p.patch, p.subject, regr_count(f.deaths_per_10, f.vision_score_per_min) AS n, "
-        "regr_sxx(f.deaths_per_10, f.vision_score_per_min) AS sxx, "
-        "regr_syy(f.deaths_per_10, f.vision_score_per_min) AS syy, "
-        "regr_sxy(f.deaths_per_10, f.vision_score_per_min) AS sxy "
-        f"FROM lol.discovered_patterns p JOIN {FACTS} f ON f.queue = p.queue AND f.patch = p.patch "
-        "AND f.team_position = p.subject WHERE p.pattern_type = 'vision_deaths' AND f.counted AND f.summoners_rift "
-        "AND f.vision_score_per_min IS NOT NULL AND f.deaths_per_10 IS NOT NULL GROUP BY 1, 2, 3").fetchall()
-    return {(r["queue"], r["patch"], r["subject"]): r for r in rows}
+def pattern_finding(row: dict) -> dict:
+    """The finding of a row of `lol.discovered_patterns`: its effect, interval, n, p and q as published, the
+    champion, role and slice of ranks it was tested in said first."""
+    kind, n, n_rest = row["pattern_type"], row["n"], row["n_baseline"]
+    low, high = row["effect_ci_low"], row["effect_ci_high"]
+    role = row["role"] or None
+    who = ", ".join([row["subject"], role_in(role), tier_of(row), where(row)])
+    common = {"subject": row["subject"], "condition": row["condition"], "metric": row["metric"],
+              "effect": row["effect"], "effect_ci_low": low, "effect_ci_high": high, "n": n, "p_value": row["p_value"],
+              "q_value": row["q_value"], "role": role}
+    versus = f"n = {games(n)} vs {games(n_rest)}, {phrase_q(row['q_value'])}."
+    if kind == "first_core_item":
+        sentence = (f"{who}: {row['condition']} first → win rate {pct(row['value_with'])} vs {pct(row['baseline'])} "
+                    f"in the champion's other games, {signed(row['effect'] * 100)} points "
+                    f"{interval(low, high, scale=100)}, {versus}")
+        return finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="win rate",
+                       value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest, sentence=sentence)
+    if kind == "skill_max_order":
+        sentence = (f"{who}: maxing {row['condition']} → {row['value_with']:,.0f} damage per minute vs "
+                    f"{row['baseline']:,.0f} in the champion's other games, {signed(row['effect'], 0)} "
+                    f"{interval(low, high, 0)}, {versus}")
+        return finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="DPM",
+                       value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest, sentence=sentence)
+    if kind == "first_objective":
+        sentence = (f"Teams, {tier_of(row)}, {where(row)}: taking the {row['condition']} → win rate "
+                    f"{pct(row['value_with'])} vs an even 50 %, {signed(row['effect'] * 100)} points "
+                    f"{interval(low, high, scale=100)}, n = {games(n)}, {phrase_q(row['q_value'])}.")
+        return finding(row, "discovered_patterns", kind, **common, unit="win rate", value_with=row["value_with"],
+                       baseline=0.5, sentence=sentence)
+    sentence = (f"{role_of(role)} players, {tier_of(row)}, {where(row)}: each extra point of vision score per minute "
+                f"→ {signed(row['effect'], 2)} deaths per 10 minutes {interval(low, high, 2)} (on average "
+                f"{row['baseline']:.2f}), n = {games(n)}, {phrase_q(row['q_value'])}.")
+    return finding(row, "discovered_patterns", kind, **common, unit="deaths per 10 min per vision score per min",
+                   sentence=sentence)
 
 
 def pattern_findings(conn: psycopg.Connection) -> list[dict]:
     """`lol.discovered_patterns`, a finding each: a champion's win rate by first core item and DPM by skill max
-    order against its other games, the first objective's win rate against 50 %, a role's deaths on vision. A DPM or
-    vision pattern whose games `FACTS` does not hold as the pattern counted them has no interval: it is left out."""
-    orders, vision = order_sums(conn), vision_sums(conn)
-    out = []
-    for row in conn.execute("SELECT * FROM lol.discovered_patterns").fetchall():
-        kind, n, n_rest = row["pattern_type"], row["n"], row["n_baseline"]
-        q = f"n = {games(n)}, {phrase_q(row['q_value'])}."
-        common = {"subject": row["subject"], "condition": row["condition"], "metric": row["metric"],
-                  "effect": row["effect"], "n": n, "p_value": row["p_value"], "q_value": row["q_value"]}
-        if kind == "first_core_item":
-            low, high = newcombe_bounds(round(row["value_with"] * n), n, round(row["baseline"] * n_rest), n_rest)
-            sentence = (f"{row['subject']}, every role, all ranks, {where(row)}: {row['condition']} first → win rate "
-                        f"{pct(row['value_with'])} vs {pct(row['baseline'])} in the champion's other games, "
-                        f"{signed(row['effect'] * 100)} points {interval(low, high, scale=100)}, n = {games(n)} vs "
-                        f"{games(n_rest)}, {phrase_q(row['q_value'])}.")
-            out.append(finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="win rate",
-                               value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest,
-                               effect_ci_low=low, effect_ci_high=high, sentence=sentence))
-        elif kind == "skill_max_order":
-            sums = orders.get((row["queue"], row["patch"], row["subject"], row["condition"]))
-            if sums is None or sums["n1"] != n or sums["n2"] != n_rest:
-                continue
-            low, high = welch_bounds(sums["n1"], sums["mean1"], sums["var1"], sums["n2"], sums["mean2"], sums["var2"])
-            sentence = (f"{row['subject']}, every role, all ranks, {where(row)}: maxing {row['condition']} → "
-                        f"{row['value_with']:,.0f} damage per minute vs {row['baseline']:,.0f} in the champion's "
-                        f"other games, {signed(row['effect'], 0)} {interval(low, high, 0)}, n = {games(n)} vs "
-                        f"{games(n_rest)}, {phrase_q(row['q_value'])}.")
-            out.append(finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="DPM",
-                               value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest,
-                               effect_ci_low=low, effect_ci_high=high, sentence=sentence))
-        elif kind == "first_objective":
-            low, high = (bound - 0.5 for bound in wilson_bounds(round(row["value_with"] * n), n))
-            sentence = (f"Teams, all ranks, {where(row)}: taking the {row['condition']} → win rate "
-                        f"{pct(row['value_with'])} vs an even 50 %, {signed(row['effect'] * 100)} points "
-                        f"{interval(low, high, scale=100)}, {q}")
-            out.append(finding(row, "discovered_patterns", kind, **common, unit="win rate",
-                               value_with=row["value_with"], baseline=0.5, effect_ci_low=low, effect_ci_high=high,
-                               sentence=sentence))
-        elif kind == "vision_deaths":
-            sums = vision.get((row["queue"], row["patch"], row["subject"]))
-            if sums is None or sums["n"] != n:
-                continue
-            low, high = slope_bounds(n, sums["sxx"], sums["syy"], sums["sxy"])
-            sentence = (f"{role_of(row['subject'])} players, all ranks, {where(row)}: each extra point of vision "
-                        f"score per minute → {signed(row['effect'], 2)} deaths per 10 minutes "
-                        f"{interval(low, high, 2)} (on average {row['baseline']:.2f}), {q}")
-            out.append(finding(row, "discovered_patterns", kind, **common, role=row["subject"],
-                               unit="deaths per 10 min per vision score per min", effect_ci_low=low,
-                               effect_ci_high=high,
-                               sentence=sentence))
-    return out
+    order against its other games in its role, the first objective's win rate against 50 %, a role's deaths on
+    vision, each in its slice of ranked tiers."""
+    return [pattern_finding(row) for row in conn.execute("SELECT * FROM lol.discovered_patterns").fetchall()]
 
 
 def correlation_findings(conn: psycopg.Connection) -> list[dict]:
@@ -324,7 +266,7 @@ def vision_findings(conn: psycopg.Connection) -> list[dict]:
         deaths = ("" if row["deaths_per_10_mean"] is None else
                   f"; {row['deaths_per_10_mean']:.2f} deaths per 10 minutes [95 % CI {row['deaths_per_10_ci_low']:.2f} "
                   f"to {row['deaths_per_10_ci_high']:.2f}]")
-        sentence = (f"{role_of(row['team_position'])} players in {BANDS.get(row['vision_band'], 'a quarter')} of "
+        sentence = (f"{role_of(row['team_position'])} players in {QUARTERS.get(row['vision_band'], 'a quarter')} of "
                     f"vision ({row['vision_min']:.2f} to {row['vision_max']:.2f} vision score per minute), "
                     f"all ranks, {where(row)}: win rate {pct(wins / n)} vs {pct(wins_rest / n_rest)} in the role's "
                     f"other quarters, {signed((wins / n - wins_rest / n_rest) * 100)} points "
@@ -360,9 +302,15 @@ def win_model_findings(conn: psycopg.Connection) -> list[dict]:
     return with_q(found)
 
 
+TIER_NAMES = {ALL: "all ranks", **{tier.lower(): tier.title() for tier in TIERS},
+              **{f"{band.lower()}_plus": f"{band.title()}+" for band in BANDS}}
+"""The slices of ranked tiers as a sentence names them: `all ranks`, `Emerald`, `Emerald+`."""
+
+
 def tier_of(row: dict) -> str:
     """The ranks a row's games are of, as a sentence says them."""
-    return "all ranks" if (row.get("tier") or ALL) == ALL else f"rank {row['tier']}"
+    tier = row.get("tier") or ALL
+    return TIER_NAMES.get(tier, tier)
 
 
 def normal_p(effect: float, low: float, high: float) -> float:
@@ -516,7 +464,7 @@ def objective_tree_findings(conn: psycopg.Connection) -> list[dict]:
 SOURCES = (
     Source("patterns", "discovered_patterns", "The discovered patterns: a champion's win rate by first core item and "
            "DPM by skill max order, the first objective's win rate, a role's deaths on vision", pattern_findings,
-           ("first_core_item", "skill_max_order", "first_objective", "vision_deaths"), reads=(FACTS,)),
+           ("first_core_item", "skill_max_order", "first_objective", "vision_deaths")),
     Source("correlations", "correlations", "Correlations between a role's player variables, Pearson's r with its "
            "interval", correlation_findings, ("correlation",)),
     Source("objectives", "objective_stats", "The first taker's win rate of each objective against 50 %",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from gamestats_assets.published.lol import MIN_GAMES, Q_THRESHOLD
+from gamestats_assets.published.lol import COLUMNS, MIN_GAMES, Q_THRESHOLD
 from gamestats_assets.serve.models import field, paged, shape
 from gamestats_assets.serve.queries import NotFound, Query
 from gamestats_assets.serve.queries.lol import KNOWN, known, optional, patch_order
@@ -36,7 +36,7 @@ Finding = shape(
     table=field(str, "the published table the finding is read from"),
     queue=field(str, "the queue tested"), patch=field(str, "the patch tested"),
     champion=field(str | None, "the champion the finding is about (null: not about one champion)"),
-    role=field(str | None, "the role the finding is about (null: every role)"),
+    role=field(str | None, "the role the finding is about (null: every role, or a team's)"),
     tier=field(str, "the slice of ranked tiers whose games were tested (`all`: every rank)"),
     subject=field(str, "who or what the finding is about, as its table names it"),
     condition=field(str, "what was compared, as its table names it"),
@@ -55,7 +55,8 @@ Finding = shape(
     n=field(int, "the games (or players, teams, takes; a tree's leaf, its training games) with the condition"),
     n_baseline=field(int | None, "the games of the comparison (null where the effect is within one group)"),
     p_value=field(float, "the test's two-sided p"),
-    q_value=field(float, "the Benjamini–Hochberg q over every test of its table"),
+    q_value=field(float, "the Benjamini–Hochberg q over every test of its table (for the discovered patterns, "
+                         "every test of its slice of ranked tiers)"),
     significant=field(bool, f"q below {SIGNIFICANT}"),
     current_patch=field(str, "the newest patch of the queue in the published games"),
     holds_on_current_patch=field(bool | None, "whether the same finding is significant, the same way, on the "
@@ -77,14 +78,18 @@ largest effect either way first: effects of different kinds count different thin
 class Source:
     """A published table read as findings under `/api/v1/lol/<path>`: `findings(conn)` makes every finding of the
     table (each a `Finding` but for the current-patch judgement; a sentence ending before the judgement), of
-    `kinds`, reading `reads` besides `table`."""
+    `kinds`."""
 
     path: str
     table: str
     summary: str
     findings: Callable[[psycopg.Connection], list[dict]]
     kinds: tuple[str, ...]
-    reads: tuple[str, ...] = ()
+
+    @property
+    def tiered(self) -> bool:
+        """Whether the table's tests are made within each slice of ranked tiers (it has `tier`)."""
+        return "tier" in COLUMNS[self.table]
 
 
 def current_patches(conn: psycopg.Connection) -> dict[str, str]:
@@ -97,7 +102,8 @@ def current_patches(conn: psycopg.Connection) -> dict[str, str]:
 
 
 def same(finding: dict) -> tuple:
-    return finding["kind"], finding["queue"], finding["tier"], finding["subject"], finding["condition"]
+    return (finding["kind"], finding["queue"], finding["tier"], finding["role"], finding["subject"],
+            finding["condition"])
 
 
 def judged(findings: list[dict], current: dict[str, str]) -> list[dict]:
@@ -146,10 +152,10 @@ def listed(source: Source) -> Query:
                   and (patch is None or f["patch"] == patch) and f["tier"] == tier
                   and (champion is None or (f["champion"] or "").lower() == champion.lower())
                   and (role is None or f["role"] == role) and (kind is None or f["kind"] == kind)]
-        if tier != ALL and not any(f["tier"] == tier for f in made):
+        if tier != ALL and not source.tiered:
             raise NotFound(f"no findings of tier {tier!r} in lol.{source.table}: its tests count every rank")
         chosen.sort(key=ORDERS[order])
         return {"rows": chosen[offset:offset + limit], "total_count": len(chosen)}
 
     compute.__qualname__ = f"listed.{source.table}"
-    return Query((f"lol.{source.table}", *source.reads, KNOWN), FindingsPage, compute)
+    return Query((f"lol.{source.table}", KNOWN), FindingsPage, compute)

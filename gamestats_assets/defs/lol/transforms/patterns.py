@@ -29,7 +29,8 @@ LENGTH = "minutes"
 GROUP = ("queue", "patch")
 
 PATTERNS_SCHEMA = {"pattern_type": pl.String, "subject": pl.String, "condition": pl.String, "metric": pl.String,
-                   "effect": pl.Float64, "value_with": pl.Float64, "baseline": pl.Float64, "n": pl.Int64,
+                   "effect": pl.Float64, "effect_ci_low": pl.Float64, "effect_ci_high": pl.Float64,
+                   "value_with": pl.Float64, "baseline": pl.Float64, "n": pl.Int64,
                    "n_baseline": pl.Int64, "p_value": pl.Float64}
 
 
@@ -140,16 +141,24 @@ def exceedance_rejections(p_values: np.ndarray, share: float = FALSE_SHARE, leve
     return rejected
 
 
-def judged(tests: pl.DataFrame) -> pl.DataFrame:
-    """Pattern tests (`pattern_sums.each_test`) with each test's Benjamini–Hochberg q-value and whether the
-    false-share exceedance procedure rejects it, both over all the tests together."""
+def judged_together(tests: pl.DataFrame) -> pl.DataFrame:
+    """Pattern tests with each test's Benjamini–Hochberg q-value and whether the false-share exceedance procedure
+    rejects it, both over all the tests together."""
     p_values = tests["p_value"].fill_null(np.nan).to_numpy()
     return tests.with_columns(pl.Series("q_value", benjamini_hochberg(p_values), dtype=pl.Float64),
                               pl.Series("rejected", exceedance_rejections(p_values), dtype=pl.Boolean)).fill_nan(None)
 
 
+def judged(tests: pl.DataFrame) -> pl.DataFrame:
+    """Pattern tests (`pattern_sums.each_test`) judged together within each slice of ranked tiers (`tier`): the
+    family of a test is every test of its slice, of every queue, patch, family, subject and role."""
+    parts = [judged_together(part) for part in tests.partition_by("tier", maintain_order=True)]
+    return pl.concat(parts) if parts else judged_together(tests)
+
+
 def patterns_found(tests: pl.DataFrame) -> pl.DataFrame:
-    """The discovered patterns (`pattern_sums.discovered_patterns`) among the tests of every queue and patch."""
+    """The discovered patterns (`pattern_sums.discovered_patterns`) among the tests of every queue, patch and slice
+    of ranked tiers."""
     return (judged(tests).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
-            .sort("q_value", *GROUP, "pattern_type", "subject", "condition"))
+            .sort("tier", "q_value", *GROUP, "pattern_type", "subject", "role", "condition"))

@@ -190,7 +190,8 @@ function draw(query, [trend, lengths, roles, builds, skills, matchups, keystones
     { key: "gold15", label: "Gold @15", descending: true, value: (r) => r.gold_diff_15_mean, cell: (r) => signed(r.gold_diff_15_mean) },
   ], "matchups"));
   drawSection($("findings"), findings, "q");
-  $("findings-link").href = `findings.html?${new URLSearchParams({ champion: $("champion").value, queue: query.queue })}`;
+  $("findings-link").href = `findings.html?${new URLSearchParams({ champion: $("champion").value, queue: query.queue,
+                                                                   tier: query.tier })}`;
 }
 
 /** Shows the chosen champion, queue and patch; what an earlier choice showed stays marked stale until then. */

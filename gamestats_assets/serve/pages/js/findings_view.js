@@ -5,7 +5,8 @@ import { api, el, empty, fmt, sortableTable } from "./common.js";
 
 /** The sections of findings (`#section-<path>` on the findings page), each the API's route; `champions`: its
  * findings can be about one champion; `tiered`: its tests are made within a slice of ranked tiers. */
-export const SECTIONS = [{ path: "patterns", champions: true }, { path: "correlations" }, { path: "objectives" },
+export const SECTIONS = [{ path: "patterns", champions: true, tiered: true }, { path: "correlations" },
+                         { path: "objectives" },
                          { path: "vision" }, { path: "win-model" }, { path: "objective-timing" },
                          { path: "dragon-vs-herald" }, { path: "build-paths", champions: true, tiered: true },
                          { path: "skill-ngrams", champions: true }, { path: "coordination" },
