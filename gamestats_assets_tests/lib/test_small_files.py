@@ -1,8 +1,9 @@
-"""A day written a game at a time keeps few files: its small files are merged by tier as they accumulate, with
-every row kept, the files merged away deleted once past the table's retention, and a merge beaten by a concurrent
+"""A day written a game at a time keeps few files and a short log: its small files are merged by tier as they
+accumulate, with every row kept, its log checkpointed every ten commits, the files merged away deleted once past the table's retention, and a merge beaten by a concurrent
 commit gives up without losing or reviving a row."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -49,6 +50,8 @@ def test_a_day_written_a_game_at_a_time_holds_few_files_and_every_row(tmp_path):
     assert day_files(uri) < 3 * FANIN
     held = pl.scan_delta(uri).collect().sort("match_id", "player", "stat")
     assert held.equals(pl.concat(expected.values()).sort("match_id", "player", "stat"))
+    checkpoint = json.loads((Path(uri) / "_delta_log" / "_last_checkpoint").read_text())["version"]
+    assert DeltaTable(uri).version() - checkpoint < 10
 
 
 def test_a_merge_beaten_by_a_concurrent_commit_gives_up_and_keeps_the_newer_rows(tmp_path, monkeypatch):

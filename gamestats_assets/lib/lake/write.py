@@ -21,6 +21,10 @@ from gamestats_assets.lib.lake.partitioning import partition_predicate, partitio
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream, Rows, arrow_stream, as_stream
 
 COMMIT_ATTEMPTS = 5
+TABLE_SETTINGS = {"delta.checkpointInterval": "10"}
+"""The Delta properties a lake table is created with: a checkpoint every ten commits (Delta's default is a hundred),
+so that opening a table that takes a commit a run, as a day receiving uploads does, reads at most ten commit files
+after its last checkpoint."""
 
 
 def committed(write: Callable[[], int]) -> int:
@@ -88,6 +92,7 @@ def write_partitions(
             schema_mode="merge",
             storage_options=storage_options,
             writer_properties=writer_properties,
+            configuration=TABLE_SETTINGS,
         ), on_empty)
 
     return committed(write)
@@ -201,7 +206,7 @@ def commit_partition_files(
     schema = pl.DataFrame(schema={**(existing or {}), **frames.schema}).to_arrow().schema
     if existing is None:
         create_table_with_add_actions(uri, DeltaSchema.from_arrow(schema), adds, mode="error", partition_by=[column],
-                                      storage_options=storage_options)
+                                      configuration=TABLE_SETTINGS, storage_options=storage_options)
         return
     for attempt in range(1, COMMIT_ATTEMPTS + 1):
         table = DeltaTable(uri, storage_options=storage_options)
@@ -241,5 +246,5 @@ def replace_table(uri: str, rows: Rows, storage_options: dict[str, str] | None =
     how many rows were written."""
     stream = as_stream(rows)
     return committed(lambda: write_pass(stream, None, lambda frame: None, lambda frames: write_deltalake(
-        uri, arrow_stream(frames), mode="overwrite", schema_mode="overwrite", storage_options=storage_options
-    )))
+        uri, arrow_stream(frames), mode="overwrite", schema_mode="overwrite", configuration=TABLE_SETTINGS,
+        storage_options=storage_options)))

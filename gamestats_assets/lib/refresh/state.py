@@ -18,6 +18,7 @@ import polars as pl
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.write import TABLE_SETTINGS
 
 STATE_LAYER = "state"
 """The layer of the states: `[<domain>, state, <table>]`."""
@@ -53,7 +54,7 @@ def commit_state(state_uri: str, state: pl.DataFrame, record: Mapping[str, Any],
     """Write `state`, redacted by `erased`, as the whole state table in one commit recording `record` and
     `definition`; return what was written."""
     state = erased(state)
-    write_deltalake(state_uri, state.to_arrow(), mode="overwrite", schema_mode="overwrite",
+    write_deltalake(state_uri, state.to_arrow(), mode="overwrite", schema_mode="overwrite", configuration=TABLE_SETTINGS,
                     storage_options=storage_options, commit_properties=CommitProperties(custom_metadata={
                         RECORD: json.dumps(dict(record), sort_keys=True), DEFINITION: definition}))
     return state
