@@ -2,6 +2,8 @@
 and on the real replays shots and saves agree with the game's own events and the average place with ballchasing's
 halves."""
 
+import dataclasses
+
 import numpy as np
 import polars as pl
 import pytest
@@ -10,6 +12,7 @@ from gamestats_assets.defs.rocket.transforms import skills
 from gamestats_assets.sources.ballchasing.records import MECHANICS, stats_frame
 from gamestats_assets.sources.replays.features import replay_match
 from gamestats_assets.sources.replays.mechanics import mechanics_rows, mechanics_table
+from gamestats_assets.sources.replays.rotation import rotation_stats
 from gamestats_assets.sources.replays.saves import SAVED
 from gamestats_assets.sources.replays.shooting import SHOT
 from gamestats_assets.sources.replays.touches import touch_outcomes
@@ -20,6 +23,8 @@ FRAMES = 300
 SWITCH = 150
 """The frame at which A drops back behind B."""
 GOAL = 267
+HALVES_APART = 0.15
+"""How far a player's share of time in place in a real game's first half may lie from the second half's."""
 
 
 def _two_a_side(base):
@@ -92,7 +97,7 @@ def test_rotation_timing_runs_from_a_first_mans_touch_to_his_stretch_as_last_man
     _, rows = two_a_side
     assert rows["A"]["rotation_timing"] == pytest.approx((SWITCH - 60) / 30)
     assert rows["B"]["rotation_timing"] is None
-    assert all(row["rotation_efficiency"] is None for row in rows.values())
+    assert all(0 <= row["rotation_efficiency"] <= 1 for row in rows.values())
 
 
 def test_who_contests_first_and_how_early(two_a_side):
@@ -102,21 +107,42 @@ def test_who_contests_first_and_how_early(two_a_side):
     assert (rows["C"]["challenge_first_rate"], rows["C"]["challenge_timing"]) == (0.5, pytest.approx(0.0))
 
 
-def test_rotation_efficiency_is_the_share_of_role_changes_in_the_cycle(parsed_replay):
-    """Three blue cars change places every second: P, Q, R front to back, then Q, R, P, then R, P, Q, then P, R, Q;
-    R's last change (first man to second) is out of the cycle."""
-    orders = [("P", "Q", "R"), ("Q", "R", "P"), ("R", "P", "Q"), ("P", "R", "Q")]
-    frames = COUNTDOWN + 30 * len(orders)
+def test_rotation_efficiency_is_the_share_of_time_in_place(parsed_replay):
+    """Three blue cars behind a ball resting at the centre spot, one second per order: P, Q, R in place (P foremost
+    and nearest); Q run past the ball, foremost but not nearest; R ahead of the ball but nearest, the others behind
+    it; P and Q both past the ball, Q nearer. Seconds in place: P 3, Q 2, R 4 of 4."""
+    steps = [{"P": (0, -500), "Q": (300, -2000), "R": (-300, -4000)},
+             {"P": (0, -500), "Q": (2000, 1500), "R": (-300, -4000)},
+             {"P": (0, -500), "Q": (300, -2000), "R": (-300, 300)},
+             {"P": (0, 2000), "Q": (300, 500), "R": (-300, -4000)}]
+    frames = COUNTDOWN + 30 * len(steps)
     paths = {player: standing(frames, 0, 0) for player in "PQR"}
-    for step, order in enumerate(orders):
-        for place, player in enumerate(order):
-            paths[player][COUNTDOWN + 30 * step - (COUNTDOWN if step == 0 else 0):, 1] = -1000 * place
+    for step, places in enumerate(steps):
+        for player, (x, y) in places.items():
+            paths[player][(COUNTDOWN + 30 * step if step else 0):, :2] = (x, y)
     game = planted(parsed_replay("XBOX_PARTY"), frames, {p: (0, path) for p, path in paths.items()},
                    [Touch(COUNTDOWN + 5, "P", (0, 0, 93), (0, 0, 0), (0, 0, 0))], [])
     table = {row["player_id"]: row for row in mechanics_table(game).iter_rows(named=True)}
     efficiency = {p: {s.stat_type: s for s in mechanics_rows(row)}["rotation_efficiency"] for p, row in table.items()}
     assert {p: (s.numerator, s.denominator) for p, s in efficiency.items()} == {
-        "P": (3, 3), "Q": (2, 2), "R": (2, 3)}
+        "P": pytest.approx((3, 4)), "Q": pytest.approx((2, 4)), "R": pytest.approx((4, 4))}
+
+
+def test_rotation_efficiency_on_real_replays_is_high_and_alike_in_both_halves(parsed_replay):
+    """Every player of a real team game stands in their place most of their time at full strength (real players
+    rotate), and their share in the game's first half is within `HALVES_APART` of the second's."""
+    for stem in ("XBOX_PARTY", "OCE_RLCS_7_CARS", "BOTS_JOINING_AND_LEAVING"):
+        frames = parsed_replay(stem)
+        middle = frames.ball["frame"].median()
+        halves = [rotation_stats(dataclasses.replace(frames, ball=frames.ball.filter(kept))).select(
+            "player_id", share=pl.col("in_place_seconds") / pl.col("placed_seconds"))
+            for kept in (pl.col("frame") < middle, pl.col("frame") >= middle)]
+        whole = rotation_stats(frames).filter(pl.col("team_cars") >= 2)
+        share = whole["in_place_seconds"] / whole["placed_seconds"]
+        assert whole.height >= 3 and (whole["placed_seconds"] > 200).all()
+        assert share.is_between(0.5, 0.95).all(), (stem, share.to_list())
+        apart = halves[0].join(halves[1], on="player_id").select((pl.col("share") - pl.col("share_right")).abs())
+        assert apart.height == whole.height and (apart["share"] < HALVES_APART).all(), (stem, apart["share"].to_list())
 
 
 REAL = [*sorted((FIXTURES / "paired").glob("*.replay")), *sorted(REPLAYS.glob("*.replay"))]

@@ -153,7 +153,7 @@ STATS: dict[str, Stat] = {stat.stat_type: stat for stat in [
     _stat("save_attempts", "save attempts", COUNT),
     _stat("save_success_rate", "save attempts that saved", SHARE, HIGHER),
     _stat("rotation_timing", "seconds from a first man's touch back to last man", SECONDS, LOWER, False),
-    _stat("rotation_efficiency", "role changes that follow the rotation cycle", SHARE, HIGHER),
+    _stat("rotation_efficiency", "time in place in the rotation", SHARE, HIGHER),
     _stat("challenge_first_rate", "challenges contested first", SHARE, HIGHER),
     _stat("challenge_timing", "seconds ahead of the opponent in a challenge", SECONDS, HIGHER, False),
 ]}

@@ -105,21 +105,20 @@ GROUP_OF = {f"{group}_{name}": group for group, names in GROUP_STATS.items() for
 CATEGORY_OF = {**GROUP_OF, **{stat: category for category, stats in FEATURES.items() for stat in stats}}
 
 
-BOUNDED_RATES = ("aerial_success_rate", "shot_on_target_rate", "save_success_rate", "rotation_efficiency",
-                 "challenge_first_rate")
+BOUNDED_RATES = ("aerial_success_rate", "shot_on_target_rate", "save_success_rate", "challenge_first_rate")
 """The frame mechanics that are proportions of counted events, none above 1."""
 
 
 def upper_bound(stat_type: str) -> float | None:
     """The largest value a stat can take by its definition, None where it has none: 1 for a share of the player's
-    time and a proportion of counted events that cannot exceed their count (`aerial_rate`, `shot_accuracy`,
-    `challenge_win_rate`), 100 for ballchasing's percentages. Every stat is at least 0; `save_rate` has no upper
-    bound (ballchasing counts saves of balls that were not shots)."""
+    time (`rotation_efficiency` too) and a proportion of counted events that cannot exceed their count
+    (`aerial_rate`, `shot_accuracy`, `challenge_win_rate`), 100 for ballchasing's percentages. Every stat is at
+    least 0; `save_rate` has no upper bound (ballchasing counts saves of balls that were not shots)."""
     name = stat_type.removeprefix(f"{GROUP_OF[stat_type]}_") if stat_type in GROUP_OF else stat_type
     if stat_type in GROUP_OF and (name.startswith("percent_") or name.endswith("_percentage")):
         return 100.0
     if stat_type.endswith("_share") or stat_type in ("aerial_rate", "shot_accuracy", "challenge_win_rate",
-                                                     *BOUNDED_RATES):
+                                                     "rotation_efficiency", *BOUNDED_RATES):
         return 1.0
     return None
 

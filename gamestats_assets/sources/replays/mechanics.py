@@ -17,7 +17,6 @@ from gamestats_assets.sources.replays.touches import touch_outcomes
 
 NEVER_IN_PLAY = "the car was never on the pitch in live play"
 NO_TEAMMATE = "the player never had a teammate on the pitch"
-TWO_A_SIDE = "in a team of two every change of role follows the cycle"
 COUNTS = ("aerial_attempts", "aerial_successes", "shot_attempts", "shots_on_target", "save_attempts", "saves_made",
           "contests", "contests_won", "contests_first")
 
@@ -45,7 +44,7 @@ def mechanics_rows(row: dict) -> tuple[StatValue, ...]:
       attempt): `shooting.shot_stats`;
     - `save_attempts`, `save_success_rate` (saves per attempt): `saves.save_stats`;
     - `rotation_timing` (mean seconds from a touch as first man to the next stretch as last man) and
-      `rotation_efficiency` (changes of role in the cycle per change): `rotation.rotation_stats`;
+      `rotation_efficiency` (the share of the player's time in their place in the rotation): `rotation.rotation_stats`;
     - `challenge_first_rate` (contests touched first per contest) and `challenge_timing` (mean seconds the player's
       touch came before the opponent's): `challenges.challenge_stats`."""
     team_cars = row.get("team_cars") or 0
@@ -63,9 +62,8 @@ def mechanics_rows(row: dict) -> tuple[StatValue, ...]:
               "the player touched no ball headed into their goal"),
         ratio("rotation_timing", row.get("rotation_seconds"), row.get("rotations"),
               NO_TEAMMATE if team_cars < 2 else "the player never went back to last man after a touch as first man"),
-        ratio("rotation_efficiency", row.get("changes_in_cycle"), row.get("role_changes"),
-              NO_TEAMMATE if team_cars < 2 else "the player held no role long enough to change it")
-        if team_cars != 2 else missing("rotation_efficiency", TWO_A_SIDE),
+        ratio("rotation_efficiency", row.get("in_place_seconds"), row.get("placed_seconds"),
+              NO_TEAMMATE if team_cars < 2 else "the player's team was never complete in live play"),
         ratio("challenge_first_rate", row["contests_first"], row["contests"], "the player entered no contest"),
         ratio("challenge_timing", row.get("challenge_lead_total"), row["contests"], "the player entered no contest"),
     )

@@ -1,5 +1,5 @@
-"""Rotation per player: how long a player takes to get back after playing the ball as first man, and how often
-their changes of role follow the rotation cycle (`rotation_stats`)."""
+"""Rotation per player: how long a player takes to get back after playing the ball as first man, and how much of
+the time they stand in their place in the rotation (`rotation_stats`)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ def _plays(frames: ReplayFrames) -> pl.DataFrame:
 
 def roles(frames: ReplayFrames) -> pl.DataFrame:
     """Each frame of live play (`_plays`) and car on the pitch while its whole team is (`movement.on_pitch`):
-    `frame, time, dt, play, player_id, team, size` (the cars of the team), `role` (1 for the foremost car seen
-    from the own goal, the team's `size` for the hindmost)."""
+    `frame, time, dt, play, player_id, team, x, y, z, size` (the cars of the team), `role` (1 for the foremost car
+    seen from the own goal, the team's `size` for the hindmost)."""
     cars = on_pitch(frames).join(_plays(frames), on="frame").with_columns(y_own=pl.col("y") * OWN)
     return (cars.with_columns(cars_now=pl.len().over("frame", "team"))
             .filter(pl.col("cars_now") == pl.col("cars_now").max().over("team"))
             .with_columns(role=pl.col("y_own").rank("ordinal", descending=True).over("frame", "team").cast(pl.Int32))
-            .select("frame", "time", "dt", "play", "player_id", "team", size="cars_now", role="role"))
+            .select("frame", "time", "dt", "play", "player_id", "team", "x", "y", "z", size="cars_now", role="role"))
 
 
 def held_roles(frames: ReplayFrames) -> pl.DataFrame:
@@ -45,15 +45,19 @@ def held_roles(frames: ReplayFrames) -> pl.DataFrame:
             .sort("player_id", "play", "start").drop("stretch"))
 
 
-def _cycle(held: pl.DataFrame) -> pl.DataFrame:
-    """Per player: `role_changes`, the changes between held roles within a play, and `changes_in_cycle`, those that
-    follow the rotation cycle: from first man to last, or one place forward (last to second, second to first)."""
-    before = pl.col("role").shift(1).over("player_id", "play")
-    after = pl.col("role")
-    in_cycle = ((pl.col("before") == 1) & (after == pl.col("size"))) | (after == pl.col("before") - 1)
-    return (held.with_columns(before=before).filter(pl.col("before").is_not_null())
-            .group_by("player_id").agg(role_changes=pl.len().cast(pl.Int64),
-                                       changes_in_cycle=in_cycle.sum().cast(pl.Int64)))
+def _in_place(frames: ReplayFrames) -> pl.DataFrame:
+    """Per player of a team of two or more: `placed_seconds`, their time in a frame of `roles`, and
+    `in_place_seconds`, the part of it in their place in the rotation: as first man (the foremost car), their
+    team's nearest car to the ball; behind the first man, between the ball and their own goal."""
+    ball = frames.ball.select("frame", ball_x="x", ball_y="y", ball_z="z")
+    placed = (roles(frames).filter(pl.col("size") > 1).join(ball.drop_nulls(), on="frame")
+              .with_columns(to_ball=((pl.col("x") - pl.col("ball_x")) ** 2 + (pl.col("y") - pl.col("ball_y")) ** 2
+                                     + (pl.col("z") - pl.col("ball_z")) ** 2).sqrt(),
+                            goal_side=(pl.col("y") - pl.col("ball_y")) * OWN < 0))
+    nearest = pl.col("to_ball") == pl.col("to_ball").min().over("frame", "team")
+    return (placed.with_columns(in_place=pl.when(pl.col("role") == 1).then(nearest).otherwise(pl.col("goal_side")))
+            .group_by("player_id").agg(placed_seconds=pl.col("dt").sum(),
+                                       in_place_seconds=(pl.col("dt") * pl.col("in_place")).sum()))
 
 
 def _timings(frames: ReplayFrames, held: pl.DataFrame) -> pl.DataFrame:
@@ -75,10 +79,12 @@ only), and `rotation_seconds`, the summed time from that touch
 
 
 def rotation_stats(frames: ReplayFrames) -> pl.DataFrame:
-    """Per player who held a role: `team_cars` (the size the team played at), `role_changes` and `changes_in_cycle`
-    (`_cycle`), `rotations` and `rotation_seconds` (`_timings`), zeros where the player had none."""
+    """Per player who held a role: `team_cars` (the size the team played at), `placed_seconds` and
+    `in_place_seconds` (`_in_place`), `rotations` and `rotation_seconds` (`_timings`), zeros where the player had
+    none."""
     held = held_roles(frames)
-    counts = ("role_changes", "changes_in_cycle", "rotations")
     return (held.group_by("player_id").agg(team_cars=pl.col("size").max().cast(pl.Int64))
-            .join(_cycle(held), on="player_id", how="left").join(_timings(frames, held), on="player_id", how="left")
-            .with_columns(pl.col(*counts).fill_null(0), pl.col("rotation_seconds").fill_null(0.0)))
+            .join(_in_place(frames), on="player_id", how="left")
+            .join(_timings(frames, held), on="player_id", how="left")
+            .with_columns(pl.col("rotations").fill_null(0),
+                          pl.col("rotation_seconds", "placed_seconds", "in_place_seconds").fill_null(0.0)))
