@@ -151,10 +151,16 @@ COLUMNS: dict[str, Columns] = described({
     "rank_predictions": {
         "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
         "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),
+        "interval_low": DOUBLE("the low end of its 95 % conformal prediction interval, in divisions, not cut to the "
+                               "ladder (null: unbounded, too few training players)"),
+        "interval_high": DOUBLE("its high end"),
+        "games": BIGINT("the games the player's stats are means of (under 5: thin evidence)"),
         "held_out": BOOLEAN("the player was left out of training: a fair test of the model"),
         "playlist": TEXT("the playlist the player plays most"),
         "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
-                                      "playlist")},
+                                      "playlist"),
+        "baseline_interval_low": DOUBLE("the low end of the baseline's 95 % conformal interval (null: unbounded)"),
+        "baseline_interval_high": DOUBLE("its high end")},
     "rank_outlook": {
         "player_id": TEXT, "rank_index": INTEGER("the player's latest known rank in divisions"),
         "rank_days": BIGINT("the days with a known rank the trend is fitted on (the 56 before the latest)"),

@@ -29,7 +29,8 @@ from gamestats_assets.generator.emitters.rocket import (
 from gamestats_assets.lib.core.stats import wilson_interval
 from gamestats_assets.sources.ballchasing.replay_json import parse_replay_json
 from gamestats_assets.sources.ballchasing.training_packs import read_catalogue
-from gamestats_assets_tests.rocket.conftest import BALLCHASING
+from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES
+from gamestats_assets_tests.rocket.conftest import BALLCHASING, FIXTURES
 
 
 def wilson(successes: int, trials: int) -> tuple[float, float]:
@@ -124,11 +125,12 @@ def test_ridge_recovers_a_linear_rank_and_shrinks_noise_columns():
     y = 10 + 3 * x[:, 0] - 2 * x[:, 1] + rng.normal(scale=0.5, size=300)
     x[rng.random(x.shape) < 0.05] = np.nan
     training = np.arange(300) < 200
-    predicted, penalty = rank.ridge(x, y, training)
+    predicted, penalty, loo = rank.ridge(x, y, training)
     complete = ~np.isnan(x).any(axis=1) & ~training
     assert np.abs(predicted[complete] - y[complete]).mean() < 0.6
     assert np.isfinite(predicted).all() and penalty in rank.PENALTIES
-    noise_only, heavy = rank.ridge(x[:, 2:], y, training)
+    assert np.sqrt(np.mean(loo ** 2)) > np.sqrt(np.mean((predicted - y)[training] ** 2))
+    noise_only, heavy, _ = rank.ridge(x[:, 2:], y, training)
     assert heavy > penalty and np.abs(noise_only[~training] - y[training].mean()).mean() < 1.0
 
 
@@ -209,6 +211,85 @@ def test_rank_prediction_is_reported_beside_the_lobby_baseline_with_intervals(hi
     assert metadata["model_where_lobby_n"] == metadata["lobby_baseline_n"] == metadata["model_vs_lobby_n"]
     low, high = metadata["model_vs_lobby_ci_low"], metadata["model_vs_lobby_ci_high"]
     assert metadata["model_vs_lobby_verdict"] == ("better" if high < 0 else "worse" if low > 0 else "not distinguishable")
+
+
+PLANTED_PLAYLISTS = ("ranked-doubles", "ranked-duels", "ranked-standard")
+
+
+def planted_players(seed: int, n: int = 1200) -> pl.DataFrame:
+    """`player_features` of players whose rank is planted: 42 + 14 × a lasting skill, which four stats read through
+    a lasting personal offset and each game's luck (their means over the player's games, a geometric number of mean
+    12), beside eight stats of pure noise and the playlists' shares."""
+    rng = np.random.default_rng(seed)
+    games = rng.geometric(1 / 12, n)
+    skill = rng.normal(size=n)
+    playlist = rng.choice(PLANTED_PLAYLISTS, n, p=[0.4, 0.2, 0.4])
+    signal = {f"signal_{k}": skill + rng.normal(0, 0.3, n) + rng.normal(size=n) * 4 / np.sqrt(games)
+              for k in range(4)}
+    noise = {f"noise_{k}": rng.normal(size=n) for k in range(8)}
+    shares = {f"playlist_{name}": (playlist == name).astype(float) for name in PLANTED_PLAYLISTS}
+    return pl.DataFrame({"player_id": [f"p{i}" for i in range(n)],
+                         "rank_index": np.clip(np.round(42 + 14 * skill), 0, 85).astype(int), "games": games,
+                         **signal, **noise, **shares})
+
+
+def test_the_conformal_interval_holds_its_coverage_and_narrows_with_the_games_on_planted_players():
+    """Held out, the 95 % interval holds between 90 and 99 % of the planted players (Wilson's interval of the share
+    holding 95 %), each half of them by games too; the typical player's interval (the median) is narrower than ±1.96
+    held-out root mean squared errors, the interval of players with more games than the median narrower still, and
+    the baseline's interval (the playlist's median rank) wider than the model's."""
+    predictions, metadata = rank.predict_ranks(planted_players(0))
+    held = predictions.filter("held_out").with_columns(
+        width=pl.col("interval_high") - pl.col("interval_low"),
+        inside=pl.col("rank_index").is_between(pl.col("interval_low"), pl.col("interval_high")))
+    assert metadata["model_interval_n"] == held.height > 250 and metadata["nominal_coverage"] == 0.95
+    assert 0.90 <= metadata["model_interval_coverage"] <= 0.99
+    assert metadata["model_interval_coverage_ci_low"] <= 0.95 <= metadata["model_interval_coverage_ci_high"]
+    many = held["games"] > held["games"].median()
+    for half in (held.filter(many), held.filter(~many)):
+        assert 0.88 <= half["inside"].mean() <= 1.0
+    assert metadata["model_interval_median_width"] < metadata["rmse_interval_width"]
+    assert held.filter(many)["width"].mean() < metadata["rmse_interval_width"] < held.filter(~many)["width"].mean()
+    assert metadata["model_interval_width"] < metadata["playlist_median_interval_width"]
+    assert metadata["model_mae"] < metadata["playlist_median_baseline_mae"]
+    assert metadata["model_vs_playlist_median_verdict"] == "better"
+
+
+def test_the_rank_models_interval_on_the_synthetic_ladder_beats_the_baselines(history):
+    """On the synthetic ladder the model's interval holds about its 95 % of the held-out players and is narrower than
+    the playlist median's, whose own coverage is published beside it."""
+    stats, users, _, _, _ = history
+    predictions, metadata = rank.predict_ranks(rank.player_features(stats, users))
+    assert metadata["model_interval_coverage_ci_low"] <= 0.95 <= metadata["model_interval_coverage_ci_high"]
+    assert metadata["playlist_median_interval_coverage_ci_low"] <= 0.95
+    assert metadata["model_interval_width"] < metadata["playlist_median_interval_width"]
+    assert (predictions["interval_low"] < predictions["predicted_rank_index"]).all()
+    assert (predictions["predicted_rank_index"] < predictions["interval_high"]).all()
+
+
+def real_ranked_games() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The real ballchasing replay documents of the fixtures (the list page aside: it has no stats), through the
+    daily tables: `player_stats` and `users`."""
+    files = [*sorted((FIXTURES / "paired").glob("*.json")), *sorted(BALLCHASING.glob("replay*.json"))]
+    documents = [json.loads(path.read_text()) for path in files]
+    games = [parse_replay_json(document) for document in documents if "list" not in document]
+    etl = daily.etl_tables(games, games[0].played_at.date())
+    best = daily.matches(etl["matches"])
+    players = daily.match_players(etl["match_players"], best)
+    return daily.player_stats(etl["match_stats"], players, best), daily.users(players, best)
+
+
+def test_on_real_games_the_model_runs_and_says_its_evidence_is_thin():
+    """The real ranked players with full stats are few and have a game or two each: the model predicts, but too few
+    players train it to bound a 95 % interval, and every player's prediction rests on thin evidence."""
+    stats, users = real_ranked_games()
+    features = rank.player_features(stats, users)
+    predictions, metadata = rank.predict_ranks(features)
+    assert rank.MIN_PLAYERS <= features.height and predictions.height == features.height
+    assert predictions["predicted_rank_index"].is_not_null().all()
+    assert metadata["training_players"] < 19 and predictions["interval_low"].is_null().all()
+    assert metadata["model_interval_width"] is None and metadata["model_interval_n"] == metadata["held_out_players"]
+    assert (predictions["games"] < THIN_GAMES).all() and metadata["thin_evidence_players"] == features.height
 
 
 def test_the_lobby_baseline_on_real_ranked_games():

@@ -87,10 +87,15 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+REFITTED = ("predicted_rank_index", "interval_low", "interval_high", "held_out", "baseline_interval_low",
+            "baseline_interval_high")
+"""The columns of `rank_predictions` a new fit of the rank model changes."""
+
+
 def refitted(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """`tables` but the rank model's predictions: a rebuild fits it again with a seeded held-out split by the
     players' order, which the token (in place of the deleted player's id) changes."""
-    return {**tables, "rank_predictions": [tuple(c for c in row if c[0] not in ("predicted_rank_index", "held_out"))
+    return {**tables, "rank_predictions": [tuple(c for c in row if c[0] not in REFITTED)
                                            for row in tables["rank_predictions"]]}
 
 

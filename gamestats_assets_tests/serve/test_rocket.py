@@ -18,6 +18,7 @@ from psycopg.rows import dict_row
 from gamestats_assets.definitions import build_definitions
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.ballchasing.measures import STATS
+from gamestats_assets.sources.ballchasing.ranks import THIN_GAMES
 from gamestats_assets.sources.replays.header import read_header_alone
 from gamestats_assets.sources.replays.parsed import ahead_folder, discard
 from gamestats_assets.sources.replays.sections import SECTION_HEAD
@@ -423,10 +424,11 @@ def test_the_stats_declaration_is_served(rocket):
 def test_the_rank_model_is_reported_beside_the_playlists_median_and_a_wide_interval_called_thin(rocket):
     client, player = rocket["client"], a_player(rocket)
     with psycopg.connect(rocket["pg_url"], row_factory=dict_row) as conn:
-        held = conn.execute("SELECT rank_index, predicted_rank_index, baseline_rank_index FROM rocket.rank_predictions "
-                            "WHERE held_out").fetchall()
-        own = conn.execute("SELECT playlist, baseline_rank_index FROM rocket.rank_predictions WHERE player_id = %s",
-                           (player,)).fetchone()
+        held = conn.execute("SELECT rank_index, predicted_rank_index, baseline_rank_index, interval_low, "
+                            "interval_high, baseline_interval_low, baseline_interval_high "
+                            "FROM rocket.rank_predictions WHERE held_out").fetchall()
+        own = conn.execute("SELECT playlist, baseline_rank_index, interval_low, interval_high, games "
+                           "FROM rocket.rank_predictions WHERE player_id = %s", (player,)).fetchone()
     prediction = client.get(f"{BASE}/analytics/rank-prediction", params={"player_id": player}).json()["data"]
     model = prediction["model"]
     errors = [abs(r["predicted_rank_index"] - r["rank_index"]) for r in held]
@@ -439,9 +441,17 @@ def test_the_rank_model_is_reported_beside_the_playlists_median_and_a_wide_inter
     assert model["verdict"] == ("better" if high < 0 else "worse" if low > 0 else "not distinguishable")
     assert "median rank of the player's playlist" in model["baseline"]
     assert prediction["playlist"] == own["playlist"] and prediction["baseline_rank_index"] == own["baseline_rank_index"]
-    rmse = (sum(e ** 2 for e in (r["predicted_rank_index"] - r["rank_index"] for r in held)) / len(held)) ** 0.5
-    assert prediction["interval_divisions"] == pytest.approx(2 * 1.959963984540054 * rmse)
-    assert prediction["thin_evidence"] == (prediction["interval_divisions"] > 12)
+    assert prediction["interval_divisions"] == pytest.approx(own["interval_high"] - own["interval_low"])
+    assert prediction["games"] == own["games"]
+    assert prediction["thin_evidence"] == (prediction["interval_divisions"] > 12 or own["games"] < THIN_GAMES)
+    inside = [r["interval_low"] <= r["rank_index"] <= r["interval_high"] for r in held]
+    baseline_inside = [r["baseline_interval_low"] <= r["rank_index"] <= r["baseline_interval_high"] for r in held]
+    assert model["coverage"] == pytest.approx(sum(inside) / len(held))
+    assert model["coverage_ci"][0] <= model["coverage"] <= model["coverage_ci"][1]
+    assert model["baseline_coverage"] == pytest.approx(sum(baseline_inside) / len(held))
+    widths = [r["interval_high"] - r["interval_low"] for r in held]
+    assert model["interval_width"] == pytest.approx(sum(widths) / len(held))
+    assert model["nominal_coverage"] == 0.95
 
 
 def test_the_same_rank_band_of_every_stat_stays_within_what_the_stat_can_be(rocket):

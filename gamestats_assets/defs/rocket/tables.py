@@ -163,15 +163,18 @@ test anyone."""
 
 
 RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `player_id`), the rank in divisions and the rank a
-model predicts from their stats, whether the player was held out of training, and the baseline's prediction (the
-median rank of the player's main playlist among the training players); metadata: the held-out mean absolute error
-with its interval and n, beside the playlist-median, population-mean and lobby's average rank baselines', and
-whether the model beats each (`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`,
-`model_vs_lobby_verdict`: the paired difference of the errors with its interval) (`rank`).
+model predicts from their stats with its 95 % conformal interval, the games the stats are means of, whether the
+player was held out of training, and the baseline's prediction (the median rank of the player's main playlist among
+the training players) with its own 95 % interval; metadata: the held-out mean absolute error with its interval and
+n, beside the playlist-median, population-mean and lobby's average rank baselines', whether the model beats each
+(`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`, `model_vs_lobby_verdict`: the paired difference of
+the errors with its interval), and each interval's held-out coverage with its Wilson interval and mean width
+(`model_interval_*`, `playlist_median_interval_*`, beside `rmse_interval_width`) (`rank`).
 
 {rank.RANK_CHANGE_NOTE}"""
 RANK_PREDICTIONS_COMMENT = (
-    "Per ranked player, the rank in divisions and the rank a model predicts from their stats (held out or not). "
+    "Per ranked player, the rank in divisions and the rank a model predicts from their stats with its 95 % "
+    "conformal interval (held out or not), beside the playlist's median rank and its interval. "
     "Where a player's rank is heading is rocket.rank_outlook's, from the trend of their own known ranks; the "
     "asset's metadata counts the players with a rank history (rank_history_players).")
 """What `rocket.rank_predictions` says of itself to the analysts who read it in PostgreSQL."""

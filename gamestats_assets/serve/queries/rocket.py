@@ -13,7 +13,7 @@ import polars as pl
 import psycopg
 from psycopg import sql
 
-from gamestats_assets.lib.core.stats import Z_95, spread_band, wilson_interval
+from gamestats_assets.lib.core.stats import Z_95, spread_band, wilson_bounds, wilson_interval
 from gamestats_assets.published.rocket import COLUMNS
 from gamestats_assets.serve.models import columns_of, field, paged, row, shape, typed
 from gamestats_assets.serve.queries import NotFound, page, query
@@ -29,7 +29,12 @@ from gamestats_assets.sources.ballchasing.measures import (
     weak,
 )
 from gamestats_assets.sources.ballchasing.names import map_name, playlist_name, skill_name
-from gamestats_assets.sources.ballchasing.ranks import MAX_DIVISION_INDEX, rank_document
+from gamestats_assets.sources.ballchasing.ranks import (
+    MAX_DIVISION_INDEX,
+    PREDICTION_COVERAGE,
+    THIN_GAMES,
+    rank_document,
+)
 from gamestats_assets.sources.ballchasing.records import upper_bound
 from gamestats_assets.sources.replays.heatmap import CELL_UU, COLUMNS as GRID_COLUMNS, ROWS as GRID_ROWS
 
@@ -376,11 +381,16 @@ SELECT count(*) AS held_out_players,
        avg(abs(predicted_rank_index - rank_index)) AS mae,
        avg(abs(baseline_rank_index - rank_index)) AS baseline_mae,
        avg(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS mae_difference,
-       stddev_samp(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS difference_sd
+       stddev_samp(abs(predicted_rank_index - rank_index) - abs(baseline_rank_index - rank_index)) AS difference_sd,
+       count(*) FILTER (WHERE rank_index BETWEEN interval_low AND interval_high) AS covered,
+       avg(interval_high - interval_low) AS interval_width,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY interval_high - interval_low) AS interval_median_width,
+       count(*) FILTER (WHERE rank_index BETWEEN baseline_interval_low AND baseline_interval_high) AS baseline_covered,
+       avg(baseline_interval_high - baseline_interval_low) AS baseline_interval_width
 FROM rocket.rank_predictions WHERE held_out
 """
-"""The model's error on held-out players beside the baseline's (each player predicted at the median rank of their
-playlist among the players the model was fitted on), and their paired difference."""
+"""The model's error and its intervals' coverage on held-out players beside the baseline's (each player predicted at
+the median rank of their playlist among the players the model was fitted on), and their paired difference."""
 THIN_EVIDENCE_DIVISIONS = 12
 """A prediction interval wider than this (a metal's twelve divisions) is said to rest on thin evidence."""
 RankModel = shape("RocketRankModel", "The rank model's error on held-out players beside the baseline's",
@@ -395,19 +405,30 @@ RankModel = shape("RocketRankModel", "The rank model's error on held-out players
                   verdict=field(str, "`better` or `worse` where the interval excludes 0, else `not distinguishable` "
                                      "(`unjudged` under two players)"),
                   beats_baseline=field(bool | None, "whether the model errs less than the baseline, the interval "
-                                                    "of the difference wholly below 0 (null unjudged)"))
+                                                    "of the difference wholly below 0 (null unjudged)"),
+                  nominal_coverage=field(float, "the share of players the 95 % intervals are made to hold"),
+                  coverage=field(float | None, "the share of held-out players whose rank fell inside the model's "
+                                               "interval (null: no bounded interval)"),
+                  coverage_ci=field(list[float] | None, "that share's 95 % Wilson interval"),
+                  interval_width=field(float | None, "the model's interval's mean width over them, in divisions"),
+                  interval_median_width=field(float | None, "its median width, in divisions: the interval narrows "
+                                                            "as a player's games grow"),
+                  baseline_coverage=field(float | None, "the same share for the baseline's interval"),
+                  baseline_coverage_ci=field(list[float] | None, "its 95 % Wilson interval"),
+                  baseline_interval_width=field(float | None, "the baseline's interval's mean width, in divisions"))
 RankPrediction = row("RocketRankPrediction", COLUMNS["rank_predictions"], "rank_index", "predicted_rank_index",
-                     "held_out", "playlist", "baseline_rank_index", doc="A player's predicted rank", rank=RankName,
-                     playlist_name=NAMES["playlist_name"],
+                     "games", "held_out", "playlist", "baseline_rank_index", doc="A player's predicted rank",
+                     rank=RankName, playlist_name=NAMES["playlist_name"],
                      predicted_rank=field(str | None, "the predicted rank's name"),
                      baseline_rank=field(str | None, "the baseline's prediction by name: the playlist's median rank"),
-                     interval_95=field(list[float] | None, "the prediction ± 1.96 root mean squared errors, clipped "
-                                       "to the ladder (`scale`)"),
+                     interval_95=field(list[float] | None, "the 95 % conformal prediction interval, clipped to the "
+                                       "ladder (`scale`); null where too few players bound it"),
                      interval_95_ranks=field(list[str] | None, "the names of the interval's ends"),
                      interval_clipped=field(bool, "whether the ladder's ends cut the interval"),
                      interval_divisions=field(float | None, "the interval's width in divisions, before the cut"),
                      thin_evidence=field(bool, f"whether the interval is wider than {THIN_EVIDENCE_DIVISIONS} "
-                                               "divisions (a metal): the stats say little of the rank"),
+                                               f"divisions (a metal) or unbounded, or the player's stats are of fewer "
+                                               f"than {THIN_GAMES} games: the stats say little of the rank"),
                      scale=field(list[int], "the division index's range: Bronze I Division 1 to Supersonic Legend"),
                      model=field(RankModel, "the rank model's error on held-out players beside the baseline's"))
 
@@ -416,38 +437,53 @@ PLAYLIST_MEDIAN = "the median rank of the player's playlist among the players th
 """What the baseline predicts (`rank_predictions.baseline_rank_index`)."""
 
 
+def _share(covered: int, n: int, bounded: bool) -> tuple[float | None, list[float] | None]:
+    """A coverage and its Wilson interval, none without bounded intervals or players."""
+    if not bounded or n == 0:
+        return None, None
+    return covered / n, list(wilson_bounds(covered, n))
+
+
 def judged_model(model: dict) -> dict:
-    """`RANK_MODEL`'s row with the difference's 95 % interval and the verdict."""
+    """`RANK_MODEL`'s row with the difference's 95 % interval and the verdict, and each interval's coverage with its
+    Wilson interval."""
     n, sd, mean = model.pop("held_out_players"), model.pop("difference_sd"), model["mae_difference"]
+    covered, baseline_covered = model.pop("covered"), model.pop("baseline_covered")
+    coverage, coverage_ci = _share(covered, n, model["interval_width"] is not None)
+    baseline_coverage, baseline_ci = _share(baseline_covered, n, model["baseline_interval_width"] is not None)
+    shown = {**model, "held_out_players": n, "baseline": PLAYLIST_MEDIAN, "nominal_coverage": PREDICTION_COVERAGE,
+             "coverage": coverage, "coverage_ci": coverage_ci, "baseline_coverage": baseline_coverage,
+             "baseline_coverage_ci": baseline_ci}
     if n < 2 or sd is None or mean is None:
-        return {**model, "held_out_players": n, "difference_ci": None, "verdict": "unjudged", "beats_baseline": None,
-                "baseline": PLAYLIST_MEDIAN}
+        return {**shown, "difference_ci": None, "verdict": "unjudged", "beats_baseline": None}
     half = Z_95 * sd / math.sqrt(n)
     verdict = "better" if mean + half < 0 else "worse" if mean - half > 0 else "not distinguishable"
-    return {**model, "held_out_players": n, "difference_ci": [mean - half, mean + half], "verdict": verdict,
-            "beats_baseline": verdict == "better", "baseline": PLAYLIST_MEDIAN}
+    return {**shown, "difference_ci": [mean - half, mean + half], "verdict": verdict,
+            "beats_baseline": verdict == "better"}
 
 
 @query("rocket.rank_predictions", "rocket.player_stats",
        returns=reasoned("RocketRankPredictionFound", RankPrediction | None))
 def rank_prediction(conn: psycopg.Connection, player_id: str) -> dict:
-    found = conn.execute("SELECT rank_index, predicted_rank_index, held_out, playlist, baseline_rank_index "
-                         "FROM rocket.rank_predictions WHERE player_id = %s", (player_id,)).fetchone()
+    found = conn.execute("SELECT rank_index, predicted_rank_index, interval_low, interval_high, games, held_out, "
+                         "playlist, baseline_rank_index FROM rocket.rank_predictions WHERE player_id = %s",
+                         (player_id,)).fetchone()
     if found is None:
         return {"data": None, "reason": without_rows(conn, player_id, "rank prediction", RANK_NEEDS)}
     model = judged_model(conn.execute(RANK_MODEL).fetchone())
-    half = Z_95 * model["rmse"] if model["rmse"] is not None else None
-    predicted = found["predicted_rank_index"]
-    wide = None if half is None or predicted is None else [predicted - half, predicted + half]
+    low, high = found.pop("interval_low"), found.pop("interval_high")
+    wide = None if low is None or high is None else [low, high]
     interval = None if wide is None else [max(0.0, wide[0]), min(float(MAX_DIVISION_INDEX), wide[1])]
-    return {"data": {**found, "rank": rank_name(found["rank_index"]), "predicted_rank": rank_name(predicted),
+    return {"data": {**found, "rank": rank_name(found["rank_index"]),
+                     "predicted_rank": rank_name(found["predicted_rank_index"]),
                      "playlist_name": playlist_name(found["playlist"]),
                      "baseline_rank": rank_name(found["baseline_rank_index"]),
                      "interval_95": interval, "interval_95_ranks": None if interval is None
                      else [rank_name(end) for end in interval],
                      "interval_clipped": interval is not None and interval != wide,
                      "interval_divisions": None if wide is None else wide[1] - wide[0],
-                     "thin_evidence": wide is None or wide[1] - wide[0] > THIN_EVIDENCE_DIVISIONS,
+                     "thin_evidence": wide is None or wide[1] - wide[0] > THIN_EVIDENCE_DIVISIONS
+                     or (found["games"] or 0) < THIN_GAMES,
                      "scale": [0, MAX_DIVISION_INDEX], "model": model}, "reason": None}
 
 

@@ -11,6 +11,11 @@ METALS = ("bronze", "silver", "gold", "platinum", "diamond", "champion", "grand-
 TOP_TIER = 22
 DIVISIONS_PER_TIER = 4
 MAX_DIVISION_INDEX = (TOP_TIER - 1) * DIVISIONS_PER_TIER
+PREDICTION_COVERAGE = 0.95
+"""The share of players a predicted rank's interval is made to hold."""
+THIN_GAMES = 5
+"""Games under which a rank predicted from a player's stats rests on thin evidence: their means are mostly
+the games' luck."""
 ROMAN = ("I", "II", "III")
 
 

@@ -1,16 +1,25 @@
-"""Rank prediction: a player's rank (in divisions) from their stats, scored on players it never saw, beside
-the population-mean and lobby baselines (`predict_ranks`). Where a rank is heading is `outlook.py`'s, from the rank's
-own trend (`RANK_CHANGE_NOTE`)."""
+"""Rank prediction: a player's rank (in divisions) from their stats with a 95 % conformal interval, scored on players
+it never saw, beside the playlist-median, population-mean and lobby baselines (`predict_ranks`). Where a rank is
+heading is `outlook.py`'s, from the rank's own trend (`RANK_CHANGE_NOTE`)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
 
+from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
+from gamestats_assets.sources.ballchasing.ranks import PREDICTION_COVERAGE, THIN_GAMES
+
 HOLDOUT_SHARE = 0.25
-MIN_PLAYERS = 20
+MIN_PLAYERS = 12
+"""Ranked players under which no model is fitted. With fewer than 19 training players a 95 % conformal interval is
+unbounded (`conformal_quantile`): the model then predicts without an interval."""
 PENALTIES = np.logspace(-2, 5, 29)
 """The ridge penalties tried, on standardised columns."""
+SCALE_FLOOR = 0.1
+"""The least a player's squared residual scale may be, as a share of the training players' mean squared residual."""
 RANK_CHANGE_NOTE = """Where a player's rank is heading is predicted from the trend of their own known ranks
 (`rocket.rank_outlook`), not from their stats: scoring a model of the next change from stats would need a few hundred
 players each with ranked games over weeks and the rank every game gave, and the public files hold almost every ranked
@@ -20,7 +29,8 @@ or more days) and the changes seen among them (`rank_ups`, `rank_downs`)."""
 
 
 def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """One row per ranked human player: latest rank index and the mean of each stat over their matches."""
+    """One row per ranked human player: latest rank index, the games they played (`games`) and the mean of each stat
+    over their matches."""
     ranked = (users.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null()).sort("last_played_at")
               .group_by("player_id").agg(pl.col("rank_index").last()))
     means = (stats.filter(pl.col("value").is_not_null())
@@ -31,7 +41,9 @@ def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
                  .with_columns(share=pl.col("len") / pl.col("len").sum().over("player_id"))
                  .pivot(on="playlist", index="player_id", values="share", sort_columns=True)
                  .rename(lambda c: c if c == "player_id" else f"playlist_{c}").fill_null(0.0))
-    return ranked.join(means, on="player_id").join(playlists, on="player_id").sort("player_id")
+    games = stats.group_by("player_id").agg(games=pl.col("match_id").n_unique().cast(pl.Int64))
+    return (ranked.join(games, on="player_id").join(means, on="player_id").join(playlists, on="player_id")
+            .sort("player_id"))
 
 
 def rank_histories(seen: pl.DataFrame) -> dict[str, int]:
@@ -88,25 +100,87 @@ def against_baseline(model_errors: np.ndarray, baseline_errors: np.ndarray) -> d
     return {"mae_difference": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n, "verdict": verdict}
 
 
-def ridge(x: np.ndarray, y: np.ndarray, training: np.ndarray) -> tuple[np.ndarray, float]:
-    """Ridge regression of `y` on `x` fitted on the `training` rows, predicted for every row, and the
-    penalty chosen. Columns are standardised on the training rows and a missing value is set to the
-    training mean; the penalty is the one of `PENALTIES` whose leave-one-out squared error over the
-    training rows is least (in closed form from the singular values: a row's residual over one less its
+class Ridge(NamedTuple):
+    """A ridge fit: the prediction of every row, the penalty chosen and each training row's leave-one-out residual."""
+
+    predicted: np.ndarray
+    penalty: float
+    loo_residuals: np.ndarray
+
+
+def ridge(x: np.ndarray, y: np.ndarray, training: np.ndarray) -> Ridge:
+    """Ridge regression of `y` on `x` fitted on the `training` rows, predicted for every row, the penalty chosen
+    and the training rows' leave-one-out residuals. Columns are standardised on the training rows and a missing
+    value is set to the training mean; the penalty is the one of `PENALTIES` whose leave-one-out squared error over
+    the training rows is least (in closed form from the singular values: a row's residual over one less its
     leverage)."""
+    intercept = float(y[training].mean())
+    if x.shape[1] == 0:
+        return Ridge(np.full(len(y), intercept), float(PENALTIES[-1]),
+                     (y[training] - intercept) * training.sum() / max(training.sum() - 1, 1))
     mean, spread = np.nanmean(x[training], axis=0), np.nanstd(x[training], axis=0)
     z = np.nan_to_num((x - mean) / np.where(spread > 0, spread, 1.0))
-    intercept = float(y[training].mean())
     u, d, vt = np.linalg.svd(z[training], full_matrices=False)
     projected = u.T @ (y[training] - intercept)
 
-    def loo_error(penalty: float) -> float:
+    def loo_residuals(penalty: float) -> np.ndarray:
         shrink = d ** 2 / (d ** 2 + penalty)
         residual = y[training] - intercept - u @ (shrink * projected)
-        return float(np.mean((residual / (1 - (u ** 2) @ shrink)) ** 2))
+        return residual / (1 - (u ** 2) @ shrink)
 
-    penalty = float(min(PENALTIES, key=loo_error))
-    return intercept + z @ (vt.T @ (d / (d ** 2 + penalty) * projected)), penalty
+    penalty = float(min(PENALTIES, key=lambda penalty: float(np.mean(loo_residuals(penalty) ** 2))))
+    return Ridge(intercept + z @ (vt.T @ (d / (d ** 2 + penalty) * projected)), penalty, loo_residuals(penalty))
+
+
+def conformal_quantile(scores: np.ndarray, coverage: float = PREDICTION_COVERAGE) -> float:
+    """The split-conformal quantile of `scores` (one per calibration player): the ⌈(n + 1) × `coverage`⌉-th smallest,
+    which a new exchangeable player's score exceeds with probability at most 1 − `coverage`; infinite when n is too
+    small for that (under 19 players at 95 %)."""
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    rank = int(np.ceil((len(ordered) + 1) * coverage))
+    return float(ordered[rank - 1]) if rank <= len(ordered) else float("inf")
+
+
+def residual_scale(residuals: np.ndarray, training: np.ndarray, playlist: np.ndarray,
+                   games: np.ndarray) -> np.ndarray:
+    """Each player's residual scale, `sqrt(a_playlist + b / games)`: the part of the error every player of a playlist
+    has and the part that shrinks as their stats average more games, fitted by least squares to the training players'
+    squared `residuals` (one per training row), at least `SCALE_FLOOR` of their mean. A playlist no training player
+    plays has the mean of the others' parts."""
+    playlists = sorted(set(playlist[training]))
+    design = np.column_stack([*(playlist == name for name in playlists), 1 / np.maximum(games, 1)]).astype(float)
+    coefficients = np.linalg.lstsq(design[training], residuals ** 2, rcond=None)[0]
+    unseen = ~np.isin(playlist, playlists)
+    squared = design @ coefficients + unseen * coefficients[:-1].mean()
+    return np.sqrt(np.maximum(squared, SCALE_FLOOR * float(np.mean(residuals ** 2))))
+
+
+def conformal_intervals(predicted: np.ndarray, fit: Ridge, training: np.ndarray, playlist: np.ndarray,
+                        games: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every player's 95 % prediction interval, `predicted ± q × scale`: the scale is `residual_scale` of the
+    training players' leave-one-out residuals, and q the `conformal_quantile` of those residuals over their scale,
+    so that a player the model never saw falls inside with probability about `PREDICTION_COVERAGE`, narrower where
+    the player's games are many. Unbounded (±∞) under 19 training players."""
+    scale = residual_scale(fit.loo_residuals, training, playlist, games)
+    half = conformal_quantile(np.abs(fit.loo_residuals) / scale[training]) * scale
+    return predicted - half, predicted + half
+
+
+def coverage_summary(y: np.ndarray, low: np.ndarray, high: np.ndarray) -> dict[str, float | int | None]:
+    """Over the players given: the share whose rank fell inside their interval (`coverage`) with its 95 % Wilson
+    interval and n, and the interval's mean and median width in divisions (None where unbounded or without
+    players)."""
+    n = len(y)
+    if n == 0:
+        return {"coverage": None, "coverage_ci_low": None, "coverage_ci_high": None, "n": 0, "width": None,
+                "median_width": None}
+    inside = int(np.sum((low <= y) & (y <= high)))
+    ci_low, ci_high = wilson_bounds(inside, n)
+    widths = high - low
+    bounded = bool(np.isfinite(widths).all())
+    return {"coverage": inside / n, "coverage_ci_low": ci_low, "coverage_ci_high": ci_high, "n": n,
+            "width": float(np.mean(widths)) if bounded else None,
+            "median_width": float(np.median(widths)) if bounded else None}
 
 
 def playlist_medians(features: pl.DataFrame, training: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,54 +196,78 @@ def playlist_medians(features: pl.DataFrame, training: np.ndarray) -> tuple[np.n
     return main, np.array([medians.get(playlist, everyone) for playlist in main])
 
 
-def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
-    """Per player: actual and predicted rank index, whether the player was held out, their main playlist and the
-    playlist's median rank among the training players (`baseline_rank_index`, `playlist_medians`); metadata: MAE of
-    the model and of the baselines on the held-out players (None with a reason if there are fewer than
-    `MIN_PLAYERS` players).
+PREDICTION_SCHEMA = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
+                     "interval_low": pl.Float64, "interval_high": pl.Float64, "games": pl.Int64,
+                     "held_out": pl.Boolean, "playlist": pl.String, "baseline_rank_index": pl.Float64,
+                     "baseline_interval_low": pl.Float64, "baseline_interval_high": pl.Float64}
 
-    A seeded `HOLDOUT_SHARE` of the players is held out and `ridge` learns from the others; a feature with
-    fewer than two distinct values among the training players is left out. Each error is the mean absolute
-    error in divisions with its 95 % interval and n (`mae_interval`), beside the training mean rank and,
-    when `lobby` is given, the lobby's average rank (`lobby_ranks`: what matchmaking alone says); each
-    verdict compares the paired errors (`against_baseline`); the playlist's median rank is the baseline the API
-    reports beside the model. On real files few ranked player-games carry
-    full stats, so the model's n is small and is published with its error."""
-    schema = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
-              "held_out": pl.Boolean, "playlist": pl.String, "baseline_rank_index": pl.Float64}
+
+def _bounded(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
+    """Per player: actual and predicted rank index with its 95 % interval (`conformal_intervals`; null ends where
+    unbounded), the games their stats are means of, whether the player was held out, their main playlist, the
+    playlist's median rank among the training players (`baseline_rank_index`, `playlist_medians`) and the baseline's
+    own 95 % interval (that median ± the `conformal_quantile` of the training players' distances from their
+    playlist's median); metadata: the model's and the baselines' errors and both intervals' coverage on the
+    held-out players (None with a reason if there are fewer than `MIN_PLAYERS` players).
+
+    A seeded `HOLDOUT_SHARE` of the players is held out and `ridge` learns from the others, on every stat's mean and
+    the playlists' shares; a feature with fewer than two distinct values among the training players is left out. Each
+    error is the mean absolute error in divisions with its 95 % interval and n (`mae_interval`), beside the
+    playlist's median rank (the baseline the API reports), the training mean rank and, when `lobby` is given, the
+    lobby's average rank (`lobby_ranks`: what matchmaking alone says); each verdict compares the paired errors
+    (`against_baseline`). Each interval's coverage of the held-out players has its Wilson interval and n beside its
+    mean width (`coverage_summary`), and `rmse_interval_width` is the width ±1.96 held-out root mean squared errors
+    would give. On real files few ranked player-games carry full stats, so the model's n is small and is published
+    with its error."""
     if features.height < MIN_PLAYERS:
-        return pl.DataFrame(schema=schema), {"mae_divisions": None, "baseline_mae_divisions": None,
-                                             "reason": f"fewer than {MIN_PLAYERS} ranked players"}
+        return pl.DataFrame(schema=PREDICTION_SCHEMA), {"mae_divisions": None, "baseline_mae_divisions": None,
+                                                        "reason": f"fewer than {MIN_PLAYERS} ranked players"}
     y = features["rank_index"].cast(pl.Float64).to_numpy()
+    games = features["games"].to_numpy()
     held_out = np.random.default_rng(seed).random(len(y)) < HOLDOUT_SHARE
     training = features.filter(pl.Series(~held_out))
-    columns = [c for c in features.columns if c not in ("player_id", "rank_index")
+    columns = [c for c in features.columns if c not in ("player_id", "rank_index", "games")
                and training[c].drop_nulls().drop_nans().n_unique() > 1]
-    x = features.select(columns).cast(pl.Float64).to_numpy()
-    predicted, penalty = ridge(x, y, ~held_out)
+    fit = ridge(features.select(columns).cast(pl.Float64).to_numpy(), y, ~held_out)
+    predicted = fit.predicted
+    main, median = playlist_medians(features, ~held_out)
+    low, high = conformal_intervals(predicted, fit, ~held_out, main, games)
+    baseline_half = conformal_quantile(np.abs(y - median)[~held_out])
     baseline = float(y[~held_out].mean())
     lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
                   if lobby is not None else np.full(len(y), np.nan))
     with_lobby = held_out & ~np.isnan(lobby_rank.astype(float))
-    main, median = playlist_medians(features, ~held_out)
+    errors = predicted[held_out] - y[held_out]
     metadata = {
-        "mae_divisions": float(np.abs(predicted[held_out] - y[held_out]).mean()),
+        "mae_divisions": float(np.abs(errors).mean()),
         "baseline_mae_divisions": float(np.abs(baseline - y[held_out]).mean()),
         "held_out_players": int(held_out.sum()), "training_players": int((~held_out).sum()),
-        "features": len(columns), "ridge_penalty": penalty,
-        **_flat("model", mae_interval(predicted[held_out] - y[held_out])),
+        "features": len(columns), "ridge_penalty": fit.penalty, "nominal_coverage": PREDICTION_COVERAGE,
+        "thin_evidence_players": int((games < THIN_GAMES).sum()),
+        "rmse_interval_width": float(2 * Z_95 * np.sqrt(np.mean(errors ** 2))),
+        **_flat("model", mae_interval(errors)),
+        **_flat("model_interval", coverage_summary(y[held_out], low[held_out], high[held_out])),
+        **_flat("playlist_median_interval", coverage_summary(y[held_out], median[held_out] - baseline_half,
+                                                             median[held_out] + baseline_half)),
         **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
         **_flat("playlist_median_baseline", mae_interval(median[held_out] - y[held_out])),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
         **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
-        **_flat("model_vs_mean", against_baseline(predicted[held_out] - y[held_out], baseline - y[held_out])),
-        **_flat("model_vs_playlist_median", against_baseline(predicted[held_out] - y[held_out],
-                                                             median[held_out] - y[held_out])),
+        **_flat("model_vs_mean", against_baseline(errors, baseline - y[held_out])),
+        **_flat("model_vs_playlist_median", against_baseline(errors, median[held_out] - y[held_out])),
         **_flat("model_vs_lobby", against_baseline(predicted[with_lobby] - y[with_lobby],
                                                    lobby_rank[with_lobby] - y[with_lobby])),
     }
     frame = pl.DataFrame({"player_id": features["player_id"], "rank_index": y, "predicted_rank_index": predicted,
-                          "held_out": held_out, "playlist": main, "baseline_rank_index": median}, schema=schema)
+                          "interval_low": _bounded(low), "interval_high": _bounded(high), "games": games,
+                          "held_out": held_out, "playlist": main, "baseline_rank_index": median,
+                          "baseline_interval_low": _bounded(median - baseline_half),
+                          "baseline_interval_high": _bounded(median + baseline_half)},
+                         schema=PREDICTION_SCHEMA).fill_nan(None)
     return frame, metadata
 
 

@@ -271,12 +271,16 @@ function prediction(rank) {
          ? `95% interval ${r.interval_95_ranks[0]} to ${r.interval_95_ranks[1]} (divisions ${fmt(r.interval_95[0], 1)}–${fmt(r.interval_95[1], 1)}${r.interval_clipped ? ", cut at the ladder's end" : ""})`
          : "no interval"),
        r.thin_evidence ? el("p", { class: "thin-evidence", id: "thin-evidence" }, r.interval_divisions === null
-         ? "The evidence is thin: the model's error is not measured."
+         ? "The evidence is thin: too few players trained the model to bound its interval."
+         : r.games < 5
+         ? `The evidence is thin: the stats are of ${fmt(r.games)} game${r.games === 1 ? "" : "s"}, mostly their luck, and the interval spans ${fmt(r.interval_divisions, 1)} divisions.`
          : `The evidence is thin: the interval spans ${fmt(r.interval_divisions, 1)} divisions, more than a whole metal, so the stats say little of this player's rank.`) : null),
     el("div", { class: "kpi", id: "baseline" }, "Model vs baseline", el("b", {}, `MAE ${fmt(m.mae, 1)} vs ${fmt(m.baseline_mae, 1)} divisions`),
        el("span", { class: "muted" }, `Baseline: ${m.baseline} (${r.playlist_name || r.playlist || "—"}: ${r.baseline_rank || "—"}).`),
        el("span", { class: m.beats_baseline ? "up" : "down" }, m.verdict === "unjudged" ? "not measured"
-         : `The model ${verdict} the baseline: ${fmt(Math.abs(m.mae_difference), 1)} divisions ${m.mae_difference < 0 ? "fewer" : "more"} on average (95% ${fmt(m.difference_ci[0], 1)} to ${fmt(m.difference_ci[1], 1)}), over ${fmt(m.held_out_players)} held-out players.`)),
+         : `The model ${verdict} the baseline: ${fmt(Math.abs(m.mae_difference), 1)} divisions ${m.mae_difference < 0 ? "fewer" : "more"} on average (95% ${fmt(m.difference_ci[0], 1)} to ${fmt(m.difference_ci[1], 1)}), over ${fmt(m.held_out_players)} held-out players.`),
+       el("span", { class: "muted", id: "coverage" }, m.coverage === null ? "The interval's coverage is not measured."
+         : `Its 95% interval held ${fmt(100 * m.coverage, 0)}% of them (95% ${fmt(100 * m.coverage_ci[0], 0)}–${fmt(100 * m.coverage_ci[1], 0)}%), ${fmt(m.interval_width, 1)} divisions wide on average (median ${fmt(m.interval_median_width, 1)}); the baseline's held ${m.baseline_coverage === null ? "—" : fmt(100 * m.baseline_coverage, 0) + "%"} at ${fmt(m.baseline_interval_width, 1)} divisions.`)),
   ];
 }
 
