@@ -36,6 +36,7 @@ INTENDED_DIFFERENCES = {
     "rocket.users": {"indexes"},
     "rocket.player_weaknesses": {"columns"},
     "rocket.rank_predictions": {"columns", "comment"},
+    "lol.discovered_patterns": {"columns", "primary_key", "checks"},
     **{f"lol.{table}": {"columns", "primary_key"} for table in (
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
         "spell_pair_stats", "length_win_rates", "patch_trend")},
@@ -45,7 +46,7 @@ since (the tournament rounds' `season_name`; the match summaries' `created_at` a
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
 averages; the leaderboards' points apart and `rank_change_since`; who made an override or a schedule change, and
 `remake_failed` among an override's statuses; a division's place in the organiser's file; a skill percentile's interval, a rank prediction's playlist and its
-baseline, and its comment naming the rank outlook), which an older database gains by reconciliation or a numbered file, the rest alike."""
+baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval), which an older database gains by reconciliation or a numbered file, the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""

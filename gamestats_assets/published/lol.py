@@ -221,16 +221,16 @@ COLUMNS: dict[str, Columns] = described({
         "subject": TEXT("what the test is about (a champion, the team, a role)"),
         "condition": TEXT("the condition tested (an item, an order, ...)"), "metric": TEXT("the measure compared"),
         "effect": DOUBLE("value_with - baseline (for the vision family, the slope)"),
-        "effect_ci_low": DOUBLE("the effect's 95 % interval, low end: Newcombe's for a win rate against the "
-                                "champion's other games, Welch's for a DPM, Wilson's less one half for a team's win "
-                                "rate against 50 %, the least-squares slope's t interval"),
-        "effect_ci_high": DOUBLE("its high end"),
         "value_with": DOUBLE("the measure with the condition"),
         "baseline": DOUBLE("the measure without it (the comparison the test makes)"),
         "n": BIGINT("games with the condition"), "n_baseline": BIGINT("games of the baseline"), "p_value": DOUBLE,
         "q_value": DOUBLE("the Benjamini–Hochberg q over every test made in the row's slice of ranked tiers (`tier`): "
                           "of every queue, patch, family, subject and role, whatever its outcome"),
         "min_games": BIGINT("the fewest games each side a pattern needs"),
+        "effect_ci_low": DOUBLE("the effect's 95 % interval, low end: Newcombe's for a win rate against the "
+                                "champion's other games, Welch's for a DPM, Wilson's less one half for a team's win "
+                                "rate against 50 %, the least-squares slope's t interval"),
+        "effect_ci_high": DOUBLE("its high end"),
         "role": TEXT.defaulting("''")("the champion's position (TOP, JUNGLE, MIDDLE, BOTTOM, UTILITY) in a test per "
                                       "champion, the position tested in the vision family; empty for a team's test "
                                       "(first objective), for a champion in a queue without positions, and on rows "

@@ -151,11 +151,11 @@ COLUMNS: dict[str, Columns] = described({
     "rank_predictions": {
         "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
         "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),
+        "held_out": BOOLEAN("the player was left out of training: a fair test of the model"),
         "interval_low": DOUBLE("the low end of its 95 % conformal prediction interval, in divisions, not cut to the "
                                "ladder (null: unbounded, too few training players)"),
         "interval_high": DOUBLE("its high end"),
         "games": BIGINT("the games the player's stats are means of (under 5: thin evidence)"),
-        "held_out": BOOLEAN("the player was left out of training: a fair test of the model"),
         "playlist": TEXT("the playlist the player plays most"),
         "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
                                       "playlist"),
