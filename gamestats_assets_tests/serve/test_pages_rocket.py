@@ -337,6 +337,121 @@ def test_a_wide_prediction_interval_is_said_plainly_beside_the_playlists_median(
     at_width(page, DESKTOP[0])
 
 
+def signed(value: float, digits: int = 1) -> str:
+    return f"{'+' if value > 0 else ''}{value:,.{digits}f}"
+
+
+def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can_be_told(site, request,
+                                                                                           migrated_pg_url):
+    base, page = site
+    outlooks = rows(migrated_pg_url, "SELECT player_id, rank_days, predicted_change, change_ci_low, change_ci_high, "
+                                     "outlook FROM rocket.rank_outlook ORDER BY rank_days DESC, player_id")
+    fitted = next(row for row in outlooks if row[2] is not None)
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            player, days, change, low, high, outlook = fitted
+            clean_load(page, f"{base}/player.html?player={player}")
+            shown = text(page, "#outlook-change")
+            assert f"{signed(change)} divisions in four weeks (95% {signed(low)} to {signed(high)})" in shown, shown
+            assert shown.startswith({"rising": "Rising", "falling": "Falling"}.get(outlook, "No change can be told"))
+            assert f"from {days} days with a known rank" in shown
+            assert "not in it" in text(page, "#outlook-training") or "No training session" in text(
+                page, "#outlook-training")
+            assert text(page, "#outlook-tested")
+    at_width(page, DESKTOP[0])
+
+
+def a_long_overtime_game(pg_url: str) -> str:
+    """The synthetic three-a-side game that went longest into overtime."""
+    return rows(pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'ballchasing' AND overtime "
+                        "AND team_size = 3 ORDER BY duration DESC, match_id LIMIT 1")[0][0]
+
+
+def cells_of(page, stat: str) -> dict[str, str]:
+    """Each player's cell of `stat` on a replay's page, as shown."""
+    selector = json.dumps(f"#groups td[data-stat='{stat}']")
+    return page.evaluate(f"Object.fromEntries([...document.querySelectorAll({selector})]"
+                         ".map(td => [td.dataset.player, td.innerText]))")
+
+
+def test_an_overtime_games_times_and_totals_are_ranked_per_minute_and_each_player_travels_their_own(
+        site, request, migrated_pg_url):
+    """The overtime's players are not all at the top: a time's percentile is read from the published counts at its
+    share of the game (as the table's bin holds it), where the raw seconds would put everyone above p90; the six
+    players' distances are their own published values."""
+    base, page = site
+    match = a_long_overtime_game(migrated_pg_url)
+    stats = ("movement_time_ground", "positioning_time_defensive_half", "movement_total_distance")
+    published = rows(migrated_pg_url, f"""
+        SELECT s.player_id, s.stat_type, s.value, (100 * (c.games_below + c.games / 2.0) / c.total)::float,
+               (SELECT 100.0 * count(*) FILTER (WHERE o.value < s.value) / count(*) FROM rocket.player_stats o
+                WHERE o.stat_type = s.stat_type AND o.rank_band = s.rank_band AND o.playlist = s.playlist)::float
+        FROM rocket.player_stats s JOIN LATERAL (SELECT * FROM rocket.peer_value_counts c
+             WHERE c.rank_band = s.rank_band AND c.playlist = s.playlist AND c.stat_type = s.stat_type
+             AND c.value_bin <= s.value_bin ORDER BY c.value_bin DESC LIMIT 1) c ON true
+        WHERE s.match_id = %s AND s.stat_type = ANY(%s)""", (match, list(stats)))
+    assert len({value for _, stat, value, _, _ in published if stat == "movement_total_distance"}) == 6
+    assert sorted(raw for *_, raw in published)[len(published) // 2] > 90, "raw seconds would top every band"
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            clean_load(page, f"{base}/replay.html?id={match}")
+            for player, stat, value, percentile, _ in published:
+                shown = cells_of(page, stat)[player]
+                assert shown.split()[0] == f"{value:,.0f}" or shown.startswith(f"{value:,.0f} s"), (stat, shown)
+                assert f"p{round(percentile)}" in shown, (stat, shown, percentile)
+            assert sorted(p for *_, p, _ in published)[len(published) // 2] < 80
+    at_width(page, DESKTOP[0])
+
+
+def test_no_element_is_wider_than_its_viewport_and_codes_are_named(site, request, migrated_pg_url):
+    base, page = site
+    match, player = a_long_overtime_game(migrated_pg_url), a_player_with_skills(migrated_pg_url)
+    raw_game, crowded = (read_header_alone(REPLAYS / name).match_id.lower() for name in (REPLAY, CROWDED))
+    assert len(rows(migrated_pg_url, "SELECT player_id FROM rocket.match_players WHERE match_id = %s", (crowded,))) > 10
+    wider = ("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+             ".map(e => `${e.tagName}#${e.id}.${e.className}`)")
+    codes = ("stadium_p", "cs_day_p", "NeoTokyo_Standard_P", "ranked-standard", "ranked-doubles", "unranked-standard",
+             "boost_management", "time_zero_boost_share")
+    with check(page, request):
+        for width in (1400, PHONE[0]):
+            at_width(page, width)
+            for url in (f"replay.html?id={match}", f"replay.html?id={raw_game}", f"replay.html?id={crowded}",
+                        f"player.html?player={player}"):
+                clean_load(page, f"{base}/{url}")
+                assert page.evaluate(wider) == [], (width, url)
+                assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= "
+                                     "t.parentElement.clientWidth + 1)"), (width, url)
+                shown = page.evaluate("document.body.innerText")
+                assert not [code for code in codes if code in shown], (url, [c for c in codes if c in shown])
+            page.screenshot(SHOTS / f"player_named_{width}.png")
+        clean_load(page, f"{base}/replay.html?id={raw_game}")
+        assert page.evaluate("document.querySelector('#summary [title=\"cs_day_p\"]').innerText") == \
+            "Champions Field (Day)"
+        assert page.evaluate("document.querySelector('#summary [title=\"ranked-doubles\"]').innerText") == \
+            "Ranked Doubles 2v2"
+        clean_load(page, f"{base}/replay.html?id={crowded}")
+        assert page.evaluate("document.querySelector('#summary [title=\"NeoTokyo_Standard_P\"]').innerText") == \
+            "Neo Tokyo"
+    at_width(page, DESKTOP[0])
+
+
+def test_players_are_shown_by_their_names(site, request, migrated_pg_url):
+    base, page = site
+    player = a_player_with_skills(migrated_pg_url)
+    ((name,),) = rows(migrated_pg_url, "SELECT name FROM rocket.users WHERE player_id = %s AND name IS NOT NULL "
+                                     "ORDER BY date DESC LIMIT 1", (player,))
+    with check(page, request):
+        clean_load(page, f"{base}/player.html?player={player}")
+        assert text(page, "#title").startswith(f"Rocket League player · {name}")
+        labels = page.evaluate("[...document.querySelectorAll('#player option')].map(o => o.textContent)")
+        assert f"{name} (" in " ".join(labels)
+        assert not [label for label in labels if re.search(r"\d{17}", label)], labels
+        replay_names = page.evaluate("[...document.querySelectorAll('#replays a')].length")
+        assert replay_names > 0
+
+
 def test_ranks_are_named_and_the_interval_stays_on_the_ladder(site, request, migrated_pg_url):
     base, page = site
     player = a_player_with_skills(migrated_pg_url)
