@@ -89,7 +89,7 @@ def test_a_vacuumed_file_a_cleaned_log_or_another_definition_fold_every_row(lake
     assert lake.refresh(doubled)["files_added"] == 0
 
 
-def test_an_erased_player_comes_out_as_a_recount_and_leaves_the_state(lake):
+def test_an_erased_player_comes_out_as_a_recount_and_later_changes_are_read_alone(lake):
     lake.land(game("m1", ["a", "b", "c"]))
     lake.land(game("m2", ["b", "c"], DAY + dt.timedelta(days=1)), DAY + dt.timedelta(days=1))
     lake.refresh()
@@ -100,6 +100,10 @@ def test_an_erased_player_comes_out_as_a_recount_and_leaves_the_state(lake):
     assert figures["full_fold"], "the erasure forgets the log and the files it rewrote: every row is folded"
     assert "b" not in pl.read_delta(lake.state)["player_id"].to_list()
     assert_frame_equal(FOLD.finish(pl.read_delta(lake.state)), before), "a token counts as the player did"
+    for day in range(2, 26, 2):
+        for later in (day, day + 1):
+            lake.land(game(f"n{later}", ["a"], DAY + dt.timedelta(days=later)), DAY + dt.timedelta(days=later))
+        assert not lake.refresh()["full_fold"], "after the erasure the log is kept again: a refresh reads what changed"
 
 
 def test_a_slower_refresh_landing_last_is_continued_from(lake):

@@ -1,8 +1,9 @@
 """A deleted player taken out of the lake: in every Delta table of their domain, their id and the names beside it
 replaced by their token (the rows stay, for what is computed over several players), then every earlier version
 made unreadable: the table's
-log kept from a new checkpoint on only (`delta.logRetentionDuration` 0) and its unreferenced files vacuumed with
-no retention, so no version left holds them (the domain's `Identity` says which columns name a player)."""
+log kept from a new checkpoint on only (`delta.logRetentionDuration` 0, then Delta's default again) and its
+unreferenced files vacuumed with no retention, so no version left holds them (the domain's `Identity` says which
+columns name a player)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
 
 NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
+HISTORY_KEPT = {"delta.logRetentionDuration": "interval 30 days"}
+"""Delta's default log retention, set again once a table's history is forgotten: the checkpoints written every few
+commits after it keep the commits a refresh reads, as on a table never erased from."""
 
 
 def domain_tables(root: str, domain: str) -> Iterator[str]:
@@ -95,11 +99,12 @@ def raw_replaced(column: str, values: Iterable[str], token: str) -> str:
 
 def forget_history(table: DeltaTable) -> None:
     """Keep only `table`'s latest version: the log before a new checkpoint removed, the files no longer
-    referenced deleted at once."""
+    referenced deleted at once; later commits are kept as long as on any table."""
     table.alter.set_table_properties(NO_HISTORY)
     table.create_checkpoint()
     table.cleanup_metadata()
     table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
+    table.alter.set_table_properties(HISTORY_KEPT)
 
 
 def erase_from_lake(root: str, domain: str, identity: Identity, player_id: str, token: str,
