@@ -1,12 +1,16 @@
 """Dagster's storage has a schema of its own, `dagster`, apart from the project's tables in `public` and the
-domains' schemas; an instance made when its tables were in `public` is moved there and keeps its runs."""
+domains' schemas; an instance made when its tables were in `public` is moved there and keeps its runs; a lake made
+before its tables' settings gets them at the next start, its rows as they were."""
 
 import dagster as dg
+import polars as pl
 import psycopg
 import pytest
+from deltalake import DeltaTable, write_deltalake
 
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
+from gamestats_assets.lib.lake.write import TABLE_SETTINGS
 from gamestats_assets.lib.publish.postgres import libpq_url
 
 DAGSTER_TABLES = ("runs", "event_logs", "run_tags", "kvs", "alembic_version")
@@ -55,3 +59,19 @@ def test_an_instance_with_its_tables_in_public_is_moved_and_keeps_its_runs(games
         assert instance.get_run_by_id(a_run(instance)).is_success
     assert not set(DAGSTER_TABLES) & tables_in(gamestats_env, "public")
     assert set(DAGSTER_TABLES) <= tables_in(gamestats_env, "dagster")
+
+
+def test_a_lake_made_before_its_settings_gets_them_at_the_next_start_and_keeps_its_rows(gamestats_env):
+    settings = Settings.from_env()
+    rows = pl.DataFrame({"date": ["2026-11-01", "2026-11-02"], "match_id": ["m1", "m2"], "goals": [3, 1]})
+    uris = [f"{settings.lake_uri}/rocket/std/{name}" for name in ("matches", "player_stats")]
+    for uri in uris:
+        write_deltalake(uri, rows.to_arrow(), partition_by=["date"])
+        assert TABLE_SETTINGS.keys().isdisjoint(DeltaTable(uri).metadata().configuration)
+    prepare(settings)
+    for uri in uris:
+        assert DeltaTable(uri).metadata().configuration.items() >= TABLE_SETTINGS.items()
+        assert pl.read_delta(uri).sort("match_id").equals(rows)
+    versions = [DeltaTable(uri).version() for uri in uris]
+    prepare(settings)
+    assert [DeltaTable(uri).version() for uri in uris] == versions, "a settled lake is left as it is"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gamestats_assets.lib.core.settings import INSTANCE_CONFIG, Settings
 from gamestats_assets.lib.deploy.dagster_storage import create_tables
+from gamestats_assets.lib.lake.write import settle_tables
 from gamestats_assets.lib.publish import embedded_postgres
 from gamestats_assets.lib.publish.postgres import apply_migrations, dagster_storage_url, resolve_url
 
@@ -26,8 +27,8 @@ class PreparedEnvironment:
 
 
 def prepare(settings: Settings) -> PreparedEnvironment:
-    """Start PostgreSQL if embedded, apply the DDL, create Dagster's tables, and point `DAGSTER_HOME` at the
-    instance folder."""
+    """Start PostgreSQL if embedded, apply the DDL, create Dagster's tables, give the lake's older tables their
+    settings (`settle_tables`), and point `DAGSTER_HOME` at the instance folder."""
     embedded = settings.pg_url is None
     was_running = embedded and embedded_postgres.is_running(settings.postgres_dir)
     url = resolve_url(settings)
@@ -37,6 +38,7 @@ def prepare(settings: Settings) -> PreparedEnvironment:
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     os.environ["GAMESTATS_DAGSTER_PG_URL"] = dagster_storage_url(url)
     create_tables(os.environ["GAMESTATS_DAGSTER_PG_URL"])
+    settle_tables(settings.lake_uri)
     os.environ["GAMESTATS_DATA_DIR"] = str(settings.data_dir)
     return PreparedEnvironment(settings=settings, pg_url=url, started_embedded=embedded and not was_running)
 

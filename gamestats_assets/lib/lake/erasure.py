@@ -17,6 +17,7 @@ from deltalake import DeltaTable
 
 from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
+from gamestats_assets.lib.lake.log import local_tables
 
 NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
 HISTORY_KEPT = {"delta.logRetentionDuration": "interval 30 days"}
@@ -26,10 +27,7 @@ commits after it keep the commits a refresh reads, as on a table never erased fr
 
 def domain_tables(root: str, domain: str) -> Iterator[str]:
     """The Delta tables of `domain` under a local lake `root` (every folder holding a `_delta_log`)."""
-    for folder, subfolders, _ in os.walk(Path(root) / domain):
-        if "_delta_log" in subfolders:
-            subfolders.clear()
-            yield folder
+    return local_tables(Path(root) / domain)
 
 
 def names_in_lake(root: str, domain: str, identity: Identity, player_id: str) -> set[str]:

@@ -1,11 +1,13 @@
-"""What a table's Delta log says: whether a table is there, and its current version as plain Parquet files
-(`ParquetTable`) when they hold its rows as they are."""
+"""What a table's Delta log says: whether a table is there, the tables under a local folder, and a table's current
+version as plain Parquet files (`ParquetTable`) when they hold its rows as they are."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 import polars as pl
@@ -14,6 +16,14 @@ from deltalake.exceptions import TableNotFoundError
 
 LOG_ENTRY = re.compile(r"\d{20}\.(json|checkpoint\..+)")
 """A Delta log's version file: a commit (`00000000000000000007.json`) or a checkpoint of one."""
+
+
+def local_tables(folder: str | Path) -> Iterator[str]:
+    """The Delta tables under a local `folder` (every folder holding a `_delta_log`), none when it is not there."""
+    for parent, subfolders, _ in os.walk(folder):
+        if "_delta_log" in subfolders:
+            subfolders.clear()
+            yield parent
 
 
 def table_exists(uri: str, storage_options: dict[str, str] | None = None) -> bool:

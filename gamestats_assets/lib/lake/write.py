@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 import polars as pl
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake import Schema as DeltaSchema
-from deltalake.exceptions import CommitFailedError
+from deltalake.exceptions import CommitFailedError, DeltaError
 from deltalake.transaction import create_table_with_add_actions
 
-from gamestats_assets.lib.lake.log import table_exists
+from gamestats_assets.lib.lake.log import local_tables, table_exists
 from gamestats_assets.lib.lake.partition_files import PartitionFiles
 from gamestats_assets.lib.lake.partitioning import partition_predicate, partition_text
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream, Rows, arrow_stream, as_stream
@@ -25,6 +25,23 @@ TABLE_SETTINGS = {"delta.checkpointInterval": "10"}
 """The Delta properties a lake table is created with: a checkpoint every ten commits (Delta's default is a hundred),
 so that opening a table that takes a commit a run, as a day receiving uploads does, reads at most ten commit files
 after its last checkpoint."""
+
+
+def settle_tables(root: str) -> list[str]:
+    """Give `TABLE_SETTINGS` to the tables under a local lake `root` created without them (by a release before the
+    lake set them), each in a commit of its properties alone; the tables settled. A table another writer committed to
+    first is left as it is, for the next start."""
+    settled = []
+    for uri in [] if "://" in root else local_tables(root):
+        table = DeltaTable(uri)
+        if table.metadata().configuration.items() >= TABLE_SETTINGS.items():
+            continue
+        try:
+            table.alter.set_table_properties(TABLE_SETTINGS)
+        except DeltaError:
+            continue
+        settled.append(uri)
+    return settled
 
 
 def committed(write: Callable[[], int]) -> int:
