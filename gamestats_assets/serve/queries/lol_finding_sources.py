@@ -86,17 +86,18 @@ def pattern_finding(row: dict) -> dict:
               "effect": row["effect"], "effect_ci_low": low, "effect_ci_high": high, "n": n, "p_value": row["p_value"],
               "q_value": row["q_value"], "role": role}
     versus = f"n = {games(n)} vs {games(n_rest)}, {phrase_q(row['q_value'])}."
-    if kind == "first_core_item":
-        sentence = (f"{who}: {row['condition']} first → win rate {pct(row['value_with'])} vs {pct(row['baseline'])} "
-                    f"in the champion's other games, {signed(row['effect'] * 100)} points "
-                    f"{interval(low, high, scale=100)}, {versus}")
-        return finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="win rate",
-                       value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest, sentence=sentence)
-    if kind == "skill_max_order":
-        sentence = (f"{who}: maxing {row['condition']} → {row['value_with']:,.0f} damage per minute vs "
-                    f"{row['baseline']:,.0f} in the champion's other games, {signed(row['effect'], 0)} "
-                    f"{interval(low, high, 0)}, {versus}")
-        return finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit="DPM",
+    if kind in ("first_core_item", "skill_max_order"):
+        if kind == "first_core_item":
+            unit, sentence = "win rate", (
+                f"{who}: {row['condition']} first → win rate {pct(row['value_with'])} vs {pct(row['baseline'])} "
+                f"in the champion's other games, {signed(row['effect'] * 100)} points "
+                f"{interval(low, high, scale=100)}, {versus}")
+        else:
+            unit, sentence = "DPM", (
+                f"{who}: maxing {row['condition']} → {row['value_with']:,.0f} damage per minute vs "
+                f"{row['baseline']:,.0f} in the champion's other games, {signed(row['effect'], 0)} "
+                f"{interval(low, high, 0)}, {versus}")
+        return finding(row, "discovered_patterns", kind, **common, champion=row["subject"], unit=unit,
                        value_with=row["value_with"], baseline=row["baseline"], n_baseline=n_rest, sentence=sentence)
     if kind == "first_objective":
         sentence = (f"Teams, {tier_of(row)}, {where(row)}: taking the {row['condition']} → win rate "
