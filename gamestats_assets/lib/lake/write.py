@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import polars as pl
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 from deltalake import Schema as DeltaSchema
-from deltalake.exceptions import CommitFailedError, DeltaError
+from deltalake.exceptions import CommitFailedError
 from deltalake.transaction import create_table_with_add_actions
 
 from gamestats_assets.lib.lake.log import local_tables, table_exists
@@ -30,15 +30,17 @@ after its last checkpoint."""
 def settle_tables(root: str) -> list[str]:
     """Give `TABLE_SETTINGS` to the tables under a local lake `root` created without them (by a release before the
     lake set them), each in a commit of its properties alone; the tables settled. A table another writer committed to
-    first is left as it is, for the next start."""
+    first is left as it is, for the next start, and a log holding no version is passed over."""
     settled = []
     for uri in [] if "://" in root else local_tables(root):
+        if not table_exists(uri):
+            continue
         table = DeltaTable(uri)
         if table.metadata().configuration.items() >= TABLE_SETTINGS.items():
             continue
         try:
             table.alter.set_table_properties(TABLE_SETTINGS)
-        except DeltaError:
+        except CommitFailedError:
             continue
         settled.append(uri)
     return settled
