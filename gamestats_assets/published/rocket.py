@@ -168,7 +168,8 @@ COLUMNS: dict[str, Columns] = described({
         "trend_per_week": DOUBLE("the rank's drift, divisions a week (null under three days)"),
         "trend_ci_low": DOUBLE("the lower bound of its 95 % interval, Student's t"),
         "trend_ci_high": DOUBLE("the upper bound of that interval"),
-        "predicted_change": DOUBLE("the change the drift predicts over the next 28 days, divisions"),
+        "predicted_change": DOUBLE("the change predicted over the next 28 days, divisions: the drift's, plus "
+                                   "`training_change` where training is shown to matter"),
         "change_ci_low": DOUBLE("the lower bound of its 95 % prediction interval"),
         "change_ci_high": DOUBLE("the upper bound of that interval"),
         "outlook": TEXT("`rising` or `falling` (the interval excludes no change), `no change can be told`, or "
@@ -179,7 +180,20 @@ COLUMNS: dict[str, Columns] = described({
         "training_success_rate_before": DOUBLE("the success rate of the 28 days before (null without sessions)"),
         "tested_trend": DOUBLE("the latest rank as the trend over the days before it predicts it (null for a player "
                                "with three known days or fewer): the trend tested"),
-        "tested_no_change": DOUBLE("the latest rank as no change predicts it: the rank of the day before")},
+        "tested_no_change": DOUBLE("the latest rank as no change predicts it: the rank of the day before"),
+        "training_progress": DOUBLE("the training success rate less that of the 28 days before (null without both)"),
+        "training_change": DOUBLE("the divisions the player's training progress adds to `predicted_change`: the "
+                                  "training effect times the progress (null where the effect is not applied)"),
+        "tested_training_progress": DOUBLE("the progress as of the day before the latest rank, where the trend is "
+                                           "tested"),
+        "training_effect": DOUBLE("over the tested players, the divisions in 28 days that the trend missed per unit "
+                                  "of training progress (the same on every row); applied only where its interval "
+                                  "excludes none"),
+        "training_effect_ci_low": DOUBLE("its 95 % interval's lower bound"),
+        "training_effect_ci_high": DOUBLE("its upper bound"),
+        "training_effect_players": BIGINT("the tested players with a training progress it was estimated on"),
+        "training_effect_applied": BOOLEAN("whether the effect moves predictions: its interval excludes none, over "
+                                           "20 tested players or more")},
     "recommendations": {
         "player_id": TEXT, "skill": TEXT,
         "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "

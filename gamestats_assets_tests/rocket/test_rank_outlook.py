@@ -2,7 +2,9 @@
 by a planted drift, a random step each day, seen on a few days each as a whole-division rank. The drift's interval
 covers the planted drift about 95 times in 100, a player is called rising or falling only where the
 interval excludes no change and never the wrong way, a player seen on two days is said to be too few, the drift
-predicts the latest rank no worse than no change where ranks drift, and a player's training of the four weeks is counted beside it."""
+predicts the latest rank no worse than no change where ranks drift, and a player's training of the four weeks is counted
+beside it; training progress moves the predicted change where ranks planted to follow it show it does, and not
+where they follow another player's."""
 
 from __future__ import annotations
 
@@ -90,3 +92,48 @@ def test_training_of_the_four_weeks_is_counted_beside_the_trend():
     assert (row["training_sessions"], row["training_success_rate"]) == (2, 15 / 30)
     assert row["training_success_ci_low"] < 0.5 < row["training_success_ci_high"]
     assert row["training_success_rate_before"] == 0.2
+
+
+def trained_ladder(related: bool, players: int = 160, seed: int = 5) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`cons/users` and `cons/training_sessions` rows of `players` players over eight weeks: each trains every other
+    day, at a success rate that steps up by their progress (0 to 30 points) at day 28, and is seen on about ten
+    days, the last one day 55. Where `related`, a player's rank, flat with daily noise until day 47, then climbs by
+    a division a week for each 10 points of progress, faster than the trend of the days before says; otherwise the
+    climb follows another player's progress."""
+    rng = np.random.default_rng(seed)
+    progress = rng.uniform(0.0, 0.3, players)
+    climb = progress if related else rng.permutation(progress)
+    users, trained = [], []
+    for number in range(players):
+        player = f"steam:{number}"
+        daily = np.where(np.arange(56) > 47, climb[number] * 10 / 7, 0.0)
+        walk = rng.uniform(15, 45) + np.cumsum(daily + rng.normal(0, STEP_VARIANCE ** 0.5, size=56))
+        for day in [*sorted(rng.choice(55, size=9, replace=False)), 55]:
+            users.append({"date": START + dt.timedelta(days=int(day)), "player_id": player, "is_bot": False,
+                          "rank_index": int(round(walk[day]))})
+        for day in range(0, 56, 2):
+            rate = 0.3 + (progress[number] if day >= 28 else 0.0)
+            trained.append((player, START + dt.timedelta(days=day), 40, int(rng.binomial(40, rate))))
+    return pl.DataFrame(users), sessions(trained)
+
+
+def test_training_progress_moves_the_prediction_only_where_the_tested_players_show_it_matters():
+    seen, trained = trained_ladder(related=True)
+    outlook, metadata = rank_outlook(seen, trained)
+    assert metadata["training_effect_applied"] and metadata["training_effect_players"] >= 100
+    assert 0 < metadata["training_effect_ci_low"] < metadata["training_effect"]
+    moved = outlook.filter(pl.col("training_change").is_not_null())
+    assert moved.height >= 100
+    assert (moved["training_change"] == moved["training_effect"] * moved["training_progress"]).all()
+    assert moved["training_effect_applied"].all()
+    assert moved.filter(pl.col("training_progress") > 0)["training_change"].min() > 0
+    assert ((moved["change_ci_low"] <= moved["predicted_change"])
+            & (moved["predicted_change"] <= moved["change_ci_high"])).all()
+
+    unrelated, metadata = rank_outlook(*trained_ladder(related=False))
+    assert not metadata["training_effect_applied"] and metadata["training_effect_players"] >= 100
+    assert metadata["training_effect_ci_low"] <= 0 <= metadata["training_effect_ci_high"]
+    assert unrelated["training_change"].null_count() == unrelated.height
+    fitted = unrelated.filter(pl.col("predicted_change").is_not_null())
+    trend_only = (fitted["trend_per_week"] / 7 * HORIZON_DAYS).to_list()
+    assert fitted["predicted_change"].to_list() == pytest.approx(trend_only)

@@ -345,19 +345,24 @@ def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can
                                                                                            migrated_pg_url):
     base, page = site
     outlooks = rows(migrated_pg_url, "SELECT player_id, rank_days, predicted_change, change_ci_low, change_ci_high, "
-                                     "outlook FROM rocket.rank_outlook ORDER BY rank_days DESC, player_id")
+                                     "outlook, training_change, training_effect_players FROM rocket.rank_outlook "
+                                     "ORDER BY rank_days DESC, player_id")
     fitted = next(row for row in outlooks if row[2] is not None)
     with check(page, request):
         for width in (1400, PHONE[0]):
             at_width(page, width)
-            player, days, change, low, high, outlook = fitted
+            player, days, change, low, high, outlook, training_change, trained_players = fitted
             clean_load(page, f"{base}/player.html?player={player}")
             shown = text(page, "#outlook-change")
             assert f"{signed(change)} divisions in four weeks (95% {signed(low)} to {signed(high)})" in shown, shown
             assert shown.startswith({"rising": "Rising", "falling": "Falling"}.get(outlook, "No change can be told"))
             assert f"from {days} days with a known rank" in shown
-            assert "not in it" in text(page, "#outlook-training") or "No training session" in text(
-                page, "#outlook-training")
+            training = text(page, "#outlook-training")
+            if training_change is None:
+                assert "Not counted in the change" in training, training
+            else:
+                assert f"Counted in the change: {signed(training_change)} divisions" in training, training
+            assert f"{trained_players} tested players" in training, training
             assert text(page, "#outlook-tested")
     at_width(page, DESKTOP[0])
 

@@ -13,4 +13,4 @@ CREATE TABLE rocket.rank_predictions (
     baseline_interval_high double precision,
     PRIMARY KEY (player_id)
 );
-COMMENT ON TABLE rocket.rank_predictions IS 'Per ranked player, the rank in divisions and the rank a model predicts from their stats with its 95 % conformal interval (held out or not), beside the playlist''s median rank and its interval. Where a player''s rank is heading is rocket.rank_outlook''s, from the trend of their own known ranks; the asset''s metadata counts the players with a rank history (rank_history_players).';
+COMMENT ON TABLE rocket.rank_predictions IS 'Per ranked player, the rank in divisions and the rank a model predicts from their stats with its 95 % conformal interval (held out or not), beside the playlist''s median rank and its interval. Where a player''s rank is heading is rocket.rank_outlook''s, from the trend of their own known ranks and their training progress where it is shown to matter; the asset''s metadata counts the players with a rank history (rank_history_players).';

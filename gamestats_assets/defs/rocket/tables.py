@@ -175,7 +175,8 @@ the errors with its interval), and each interval's held-out coverage with its Wi
 RANK_PREDICTIONS_COMMENT = (
     "Per ranked player, the rank in divisions and the rank a model predicts from their stats with its 95 % "
     "conformal interval (held out or not), beside the playlist's median rank and its interval. "
-    "Where a player's rank is heading is rocket.rank_outlook's, from the trend of their own known ranks; the "
+    "Where a player's rank is heading is rocket.rank_outlook's, from the trend of their own known ranks and their "
+    "training progress where it is shown to matter; the "
     "asset's metadata counts the players with a rank history (rank_history_players).")
 """What `rocket.rank_predictions` says of itself to the analysts who read it in PostgreSQL."""
 

@@ -1,6 +1,6 @@
 """A Rocket League player's rank outlook (`rocket.rank_outlook`): where their rank is heading over the next four
-weeks from the trend of their own known ranks, with its interval, beside their recent training, and how well the
-trend has predicted the published players' latest ranks against no change."""
+weeks from the trend of their own known ranks and, where it is shown to matter, their training progress, with its
+interval, and how well the trend has predicted the published players' latest ranks against no change."""
 
 from __future__ import annotations
 

@@ -20,8 +20,8 @@ PENALTIES = np.logspace(-2, 5, 29)
 """The ridge penalties tried, on standardised columns."""
 SCALE_FLOOR = 0.1
 """The least a player's squared residual scale may be, as a share of the training players' mean squared residual."""
-RANK_CHANGE_NOTE = """Where a player's rank is heading is predicted from the trend of their own known ranks
-(`rocket.rank_outlook`), not from their stats: scoring a model of the next change from stats would need a few hundred
+RANK_CHANGE_NOTE = """Where a player's rank is heading is predicted from the trend of their own known ranks and,
+where the published players show it to matter, their training progress (`rocket.rank_outlook`), not from their stats: scoring a model of the next change from stats would need a few hundred
 players each with ranked games over weeks and the rank every game gave, and the public files hold almost every ranked
 player once, while the synthetic players' progress is drawn by the emitter itself, so scoring on them would only
 score the emitter. The metadata counts the players with a rank history (`rank_history_players`: a known rank on two

@@ -1,7 +1,8 @@
 // Where a Rocket League player's rank is heading (`GET /api/v1/rocket/analytics/rank-outlook`): the drift of their
-// known ranks and the change it predicts over four weeks, each with its interval, said rising or falling only when
-// the interval excludes no change; their training of the same weeks beside it; and, plainly, how well the drift has
-// predicted the published players' latest ranks against no change.
+// known ranks and the change predicted over four weeks, each with its interval, said rising or falling only when
+// the interval excludes no change; their training of the same weeks, with what their progress adds where the tested
+// players show training to matter and, plainly, where they do not; and how well the drift has predicted the published
+// players' latest ranks against no change.
 import { el, fmt } from "./common.js";
 
 const signed = (value, digits = 1) => `${value > 0 ? "+" : ""}${fmt(value, digits)}`;
@@ -18,12 +19,30 @@ function change(o) {
     + `from ${fmt(o.rank_days)} days with a known rank, ${o.first_rank_day} to ${o.last_rank_day} (drift ${signed(o.trend_per_week, 2)} a week).`;
 }
 
+/** The training effect over the tested players, in words: per 10 points of training progress, with its interval. */
+function effect(o) {
+  if (o.training_effect === null) return `training's effect is not measured: ${fmt(o.training_effect_players)} tested players with a training progress are too few`;
+  const per10 = (value) => signed(value / 10, 2);
+  return `over ${fmt(o.training_effect_players)} tested players, each 10 points of progress went with ${per10(o.training_effect)} `
+    + `divisions in four weeks beyond the trend (95% ${per10(o.training_effect_ci_low)} to ${per10(o.training_effect_ci_high)})`;
+}
+
+/** Whether the player's progress is in the change, and why not where it is not. */
+function counted(o) {
+  if (o.training_change !== null) return `Counted in the change: ${signed(o.training_change)} divisions for this player's progress (${effect(o)}).`;
+  if (o.training_effect === null) return `Not counted in the change: ${effect(o)}.`;
+  if (!o.training_effect_applied) {
+    const none = o.training_effect_ci_low <= 0 && o.training_effect_ci_high >= 0;
+    return `Not counted in the change: ${effect(o)}, ${none ? "which cannot be told from none" : "over too few players to count it"}.`;
+  }
+  return `Not counted in the change: no success rate of the four weeks before to measure progress from (${effect(o)}).`;
+}
+
 function training(o) {
-  if (!o.training_sessions) return "No training session logged in those four weeks.";
+  if (!o.training_sessions) return `No training session logged in those four weeks. ${counted(o)}`;
   const before = o.training_success_rate_before === null ? "" : `, against ${pct(o.training_success_rate_before)} in the four weeks before`;
   return `Training in those four weeks: ${fmt(o.training_sessions)} sessions, ${pct(o.training_success_rate)} of shots made `
-    + `(95% ${pct(o.training_success_ci_low)}–${pct(o.training_success_ci_high)})${before}. Shown beside the outlook, not in it: `
-    + "no published data relates training to a rank's change.";
+    + `(95% ${pct(o.training_success_ci_low)}–${pct(o.training_success_ci_high)})${before}. ${counted(o)}`;
 }
 
 function tested(backtest) {
