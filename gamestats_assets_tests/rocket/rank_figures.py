@@ -1,11 +1,14 @@
 """The rank model's held-out figures on a synthetic ladder, as `docs/domains/rocket.md` quotes them:
 `python -m gamestats_assets_tests.rocket.rank_figures [players] [days] [games a day] [seed]` prints the model's and
 the playlist-median baseline's mean absolute error, their 95 % intervals' coverage and width on the held-out players,
-and the width ±1.96 held-out root mean squared errors would give."""
+and the width ±1.96 held-out root mean squared errors would give; `python -m gamestats_assets_tests.rocket.rank_figures
+across [ladders] [hold-outs]` prints the conformal interval's and that width's mean coverage and width over demo-sized
+ladders (emitter seeds 1 to `ladders`) and hold-out seeds."""
 
 import datetime as dt
 import sys
 
+import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms import daily, rank
@@ -48,6 +51,25 @@ def main(players: int = 500, days: int = 3, games_per_day: float = 3.0, seed: in
           f"(n {enough.height})")
 
 
+def across(ladders: int = 6, holdouts: int = 3) -> None:
+    conformal, rmse = [], []
+    for seed in range(1, ladders + 1):
+        features = rank.player_features(*ladder(500, 3, 3.0, seed))
+        for holdout in range(holdouts):
+            predictions, metadata = rank.predict_ranks(features, seed=holdout)
+            held = predictions.filter("held_out")
+            errors = (held["predicted_rank_index"] - held["rank_index"]).to_numpy()
+            half = 1.96 * float(np.sqrt(np.mean(errors ** 2)))
+            conformal.append((metadata["model_interval_coverage"], metadata["model_interval_width"]))
+            rmse.append((float(np.mean(np.abs(errors) <= half)), 2 * half))
+    for name, figures in (("conformal", conformal), ("rmse_1.96", rmse)):
+        coverage, width = np.mean(figures, axis=0)
+        print(f"{name}: coverage {coverage:.3f}, mean width {width:.1f} ({len(figures)} hold-outs)")
+
+
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    main(*(kind(value) for kind, value in zip((int, int, float, int), arguments, strict=False)))
+    if arguments[:1] == ["across"]:
+        across(*(int(value) for value in arguments[1:]))
+    else:
+        main(*(kind(value) for kind, value in zip((int, int, float, int), arguments, strict=False)))
