@@ -1,6 +1,7 @@
 """Dagster's storage has a schema of its own, `dagster`, apart from the project's tables in `public` and the
 domains' schemas; an instance made when its tables were in `public` is moved there and keeps its runs; a lake made
-before its tables' settings gets them at the next start, its rows as they were."""
+before its tables' settings, or left by an erasure with no log kept, gets them at the next start, its rows as they
+were, and a start during an erasure harms neither."""
 
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from deltalake import DeltaTable, write_deltalake
 
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
-from gamestats_assets.lib.lake.write import TABLE_SETTINGS
+from gamestats_assets.lib.lake.erasure import forget_history
+from gamestats_assets.lib.lake.write import HISTORY_KEPT, NO_HISTORY, TABLE_SETTINGS, settle_tables
 from gamestats_assets.lib.publish.postgres import libpq_url
 
 DAGSTER_TABLES = ("runs", "event_logs", "run_tags", "kvs", "alembic_version")
@@ -64,17 +66,44 @@ def test_an_instance_with_its_tables_in_public_is_moved_and_keeps_its_runs(games
 
 
 def test_a_lake_made_before_its_settings_gets_them_at_the_next_start_and_keeps_its_rows(gamestats_env):
+    """Two tables created without the settings, one of them left by an erasure with no log kept, and an abandoned
+    log without a version."""
     settings = Settings.from_env()
     rows = pl.DataFrame({"date": ["2026-11-01", "2026-11-02"], "match_id": ["m1", "m2"], "goals": [3, 1]})
     uris = [f"{settings.lake_uri}/rocket/std/{name}" for name in ("matches", "player_stats")]
     for uri in uris:
         write_deltalake(uri, rows.to_arrow(), partition_by=["date"])
         assert TABLE_SETTINGS.keys().isdisjoint(DeltaTable(uri).metadata().configuration)
+    DeltaTable(uris[1]).alter.set_table_properties(NO_HISTORY)
     (Path(settings.lake_uri) / "rocket" / "std" / "abandoned" / "_delta_log").mkdir(parents=True)
     prepare(settings)
     for uri in uris:
         assert DeltaTable(uri).metadata().configuration.items() >= TABLE_SETTINGS.items()
         assert pl.read_delta(uri).sort("match_id").equals(rows)
+    assert DeltaTable(uris[1]).metadata().configuration.items() >= HISTORY_KEPT.items()
     versions = [DeltaTable(uri).version() for uri in uris]
     prepare(settings)
     assert [DeltaTable(uri).version() for uri in uris] == versions, "a settled lake is left as it is"
+
+
+def test_a_start_during_an_erasure_leaves_no_earlier_version_readable_and_the_erasure_finishes(gamestats_env):
+    """A start settles the table (its log kept again) between the moment an erasure stops keeping the log and its
+    checkpoint: the log before that checkpoint is removed all the same, and the erasure ends without error."""
+    settings = Settings.from_env()
+    uri = f"{settings.lake_uri}/rocket/std/matches"
+    for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
+        write_deltalake(uri, pl.DataFrame({"date": [day], "match_id": [f"m-{day}"]}).to_arrow(), mode="append")
+    table = DeltaTable(uri)
+    checkpoint = table.create_checkpoint
+
+    def start_then_checkpoint():
+        assert settle_tables(settings.lake_uri) == [uri]
+        checkpoint()
+
+    table.create_checkpoint = start_then_checkpoint
+    forget_history(table)
+    with pytest.raises(Exception, match="(?i)version|not found|log"):
+        DeltaTable(uri, version=0)
+    latest = DeltaTable(uri)
+    assert latest.metadata().configuration.items() >= {**TABLE_SETTINGS, **HISTORY_KEPT}.items()
+    assert pl.read_delta(uri).height == 3

@@ -14,15 +14,13 @@ from pathlib import Path
 
 import polars as pl
 from deltalake import DeltaTable
+from deltalake.exceptions import CommitFailedError
 
 from gamestats_assets.lib.core.erasure import Identity, id_digest, without_names
 from gamestats_assets.lib.core.sql_text import literal
 from gamestats_assets.lib.lake.log import local_tables
+from gamestats_assets.lib.lake.write import HISTORY_KEPT, NO_HISTORY
 
-NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
-HISTORY_KEPT = {"delta.logRetentionDuration": "interval 30 days"}
-"""Delta's default log retention, set again once a table's history is forgotten: the checkpoints written every few
-commits after it keep the commits a refresh reads, as on a table never erased from."""
 
 
 def domain_tables(root: str, domain: str) -> Iterator[str]:
@@ -96,13 +94,18 @@ def raw_replaced(column: str, values: Iterable[str], token: str) -> str:
 
 
 def forget_history(table: DeltaTable) -> None:
-    """Keep only `table`'s latest version: the log before a new checkpoint removed, the files no longer
-    referenced deleted at once; later commits are kept as long as on any table."""
+    """Keep only `table`'s latest version: the log before a new checkpoint removed (by the retention of the version
+    `NO_HISTORY` made, whatever commits follow it), the files no longer referenced deleted at once; later commits are
+    kept as long as on any table (`HISTORY_KEPT`, unless a start set it back first: `write.settle_tables`)."""
     table.alter.set_table_properties(NO_HISTORY)
     table.create_checkpoint()
     table.cleanup_metadata()
     table.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)
-    table.alter.set_table_properties(HISTORY_KEPT)
+    try:
+        table.alter.set_table_properties(HISTORY_KEPT)
+    except CommitFailedError:
+        if not DeltaTable(table.table_uri).metadata().configuration.items() >= HISTORY_KEPT.items():
+            raise
 
 
 def erase_from_lake(root: str, domain: str, identity: Identity, player_id: str, token: str,

@@ -25,21 +25,36 @@ TABLE_SETTINGS = {"delta.checkpointInterval": "10"}
 """The Delta properties a lake table is created with: a checkpoint every ten commits (Delta's default is a hundred),
 so that opening a table that takes a commit a run, as a day receiving uploads does, reads at most ten commit files
 after its last checkpoint."""
+NO_HISTORY = {"delta.logRetentionDuration": "interval 0 seconds"}
+"""The log retention an erasure sets for the moment it removes a table's log before a new checkpoint."""
+HISTORY_KEPT = {"delta.logRetentionDuration": "interval 30 days"}
+"""Delta's default log retention, set again once a table's history is forgotten: the checkpoints written every few
+commits after it keep the commits a refresh reads, as on a table never erased from."""
+
+
+def wanted_settings(configuration: dict[str, str]) -> dict[str, str]:
+    """The properties a table of `configuration` lacks: `TABLE_SETTINGS`, and `HISTORY_KEPT` where an erasure of a
+    release before erasures set it back left `NO_HISTORY`."""
+    wanted = {**TABLE_SETTINGS, **(HISTORY_KEPT if configuration.items() >= NO_HISTORY.items() else {})}
+    return {} if configuration.items() >= wanted.items() else wanted
 
 
 def settle_tables(root: str) -> list[str]:
-    """Give `TABLE_SETTINGS` to the tables under a local lake `root` created without them (by a release before the
-    lake set them), each in a commit of its properties alone; the tables settled. A table another writer committed to
-    first is left as it is, for the next start, and a log holding no version is passed over."""
+    """Give the tables under a local lake `root` the properties they lack (`wanted_settings`: a release before the
+    lake set them created them without, or an erasure left their log unkept), each in a commit of its properties
+    alone; the tables settled. A table another writer committed to first is left as it is, for the next start, and a
+    log holding no version is passed over. An erasure under way when its table's retention is set back is unharmed:
+    it removes the log by the retention of the version it set (`erasure.forget_history`)."""
     settled = []
     for uri in [] if "://" in root else local_tables(root):
         if not table_exists(uri):
             continue
         table = DeltaTable(uri)
-        if table.metadata().configuration.items() >= TABLE_SETTINGS.items():
+        wanted = wanted_settings(table.metadata().configuration)
+        if not wanted:
             continue
         try:
-            table.alter.set_table_properties(TABLE_SETTINGS)
+            table.alter.set_table_properties(wanted)
         except CommitFailedError:
             continue
         settled.append(uri)
