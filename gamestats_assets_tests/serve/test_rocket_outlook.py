@@ -1,7 +1,7 @@
-"""A player's rank outlook (`GET /api/v1/rocket/analytics/rank-outlook`) over a day as a real run published it:
-every ranked human player's answer against their days with a known rank in the published `rocket.users` (one day:
-too few to tell, with no change predicted), a player no source ranked is answered empty with the reason, and an
-unknown one is a 404."""
+"""A player's rank outlook (`GET /api/v1/rocket/analytics/rank-outlook`) over a day as a real run published it: every
+ranked human player's answer against their days with a known rank in the published `rocket.users` (one day: too few
+to tell, with no change predicted and no training effect measured), a player no source ranked is answered empty with
+the reason, and an unknown one is a 404."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ def test_each_ranked_player_is_answered_from_their_known_ranks(api):
             days, "too few ranked days to tell", None)
         assert data["rank"] and data["backtest"] == {"players": 0, "trend_mae": None, "no_change_mae": None,
                                                       "difference_ci": None, "verdict": "unjudged"}
+        assert (data["training_effect"], data["training_effect_players"], data["training_effect_applied"],
+                data["training_change"]) == (None, 0, False, None)
     if unranked:
         answer = api["client"].get(OUTLOOK, params={"player_id": unranked[0][0]}).json()
         assert answer["data"] is None and "carry none" in answer["metadata"]["reason"]
