@@ -153,11 +153,12 @@ def training_relation(tested: pl.DataFrame) -> dict[str, float | int | bool | No
     """Over the tested players with a training progress (`backtest`'s rows with `rank_index`): the least-squares slope
     of what the trend missed (`rank_index − tested_trend`) on the player's progress times the days it looked ahead,
     each taken from its mean among the players of as many days ahead (so that how far ahead, and when the progress was
-    measured, explain nothing), as divisions over `HORIZON_DAYS` per unit of progress (`training_effect`), with its
+    measured, explain nothing; a player no other was tested as far ahead of tells nothing and is left out), as divisions over `HORIZON_DAYS` per unit of progress (`training_effect`), with its
     95 % interval (Student's t over a standard error robust to errors that grow with the distance ahead) and n
     (`training_effect_players`), and whether it moves predictions (`training_effect_applied`: at least
     `MIN_TRAINED_PLAYERS` players and an interval that excludes none)."""
     rows = (tested.filter(pl.col("tested_training_progress").is_not_null() & (pl.col("tested_days") > 0))
+            .filter(pl.len().over("tested_days") > 1)
             .with_columns(missed=pl.col("rank_index") - pl.col("tested_trend"),
                           trained=pl.col("tested_training_progress") * pl.col("tested_days"))
             .with_columns((pl.col(name) - pl.col(name).mean().over("tested_days")).alias(name)
