@@ -367,6 +367,42 @@ def test_where_the_rank_is_heading_is_said_with_its_interval_or_that_nothing_can
     at_width(page, DESKTOP[0])
 
 
+def test_training_progress_counted_in_the_change_is_said_with_what_it_adds(site, request, migrated_pg_url):
+    """A player's published outlook as a ladder where training is shown to matter publishes it: their progress times
+    the effect added to their change, whose interval widens by the effect's. The page says the change with it, and
+    that training is counted, with what it adds and the effect's interval."""
+    base, page = site
+    [(player, change, low, high)] = rows(
+        migrated_pg_url, "SELECT player_id, predicted_change, change_ci_low, change_ci_high FROM rocket.rank_outlook "
+                         "WHERE predicted_change IS NOT NULL ORDER BY player_id DESC LIMIT 1")
+    moved = {"low": low + 1.2 - 0.5, "high": high + 1.2 + 0.5}
+    counted = {"predicted_change": change + 1.2, "change_ci_low": moved["low"], "change_ci_high": moved["high"],
+               "outlook": "rising" if moved["low"] > 0 else "falling" if moved["high"] < 0 else "no change can be told",
+               "training_progress": 0.1, "training_change": 1.2, "training_effect": 12.0,
+               "training_effect_ci_low": 4.0, "training_effect_ci_high": 20.0, "training_effect_players": 40,
+               "training_effect_applied": True}
+    assignments = ", ".join(f"{column} = %({column})s" for column in counted)
+    with psycopg.connect(migrated_pg_url, autocommit=True) as conn:
+        before = conn.execute("SELECT " + ", ".join(counted) + " FROM rocket.rank_outlook WHERE player_id = %s",
+                              (player,)).fetchone()
+        conn.execute(f"UPDATE rocket.rank_outlook SET {assignments} WHERE player_id = %(player)s",
+                     {**counted, "player": player})
+    try:
+        with check(page, request):
+            clean_load(page, f"{base}/player.html?player={player}")
+            shown = text(page, "#outlook-change")
+            assert (f"{signed(change + 1.2)} divisions in four weeks (95% {signed(moved['low'])} to "
+                    f"{signed(moved['high'])})") in shown, shown
+            training = text(page, "#outlook-training")
+            assert "Counted in the change: +1.2 divisions for this player's progress" in training, training
+            assert ("over 40 tested players, each 10 points of progress went with +1.20 divisions in four weeks "
+                    "beyond the trend (95% +0.40 to +2.00)") in training, training
+    finally:
+        with psycopg.connect(migrated_pg_url, autocommit=True) as conn:
+            conn.execute(f"UPDATE rocket.rank_outlook SET {assignments} WHERE player_id = %(player)s",
+                         {**dict(zip(counted, before, strict=True)), "player": player})
+
+
 def a_long_overtime_game(pg_url: str) -> str:
     """The synthetic three-a-side game that went longest into overtime."""
     return rows(pg_url, "SELECT match_id FROM rocket.matches WHERE source = 'ballchasing' AND overtime "
