@@ -88,15 +88,18 @@ def open_admin(page, up: Up, status: str = "") -> None:
 
 
 def decide(page, match_id: str, reason: str, button: str, choice: tuple[str, str] | None = None) -> float:
-    """On `match_id`'s card: the reason typed, `choice` (a select's class and value) picked, `button` clicked; the
-    moment of the click."""
+    """On `match_id`'s card: the reason typed, `choice` (a select's class and value) picked, `button` clicked, in one
+    step, so that the list's refresh after an earlier decision cannot draw the card anew between them; the moment of
+    the click."""
     card = f"document.querySelector('#validation article[data-match={json.dumps(match_id)}]')"
-    page.wait_for(f"!!{card}")
-    page.evaluate(f"{card}.querySelector('input[aria-label^=reason]').value = {json.dumps(reason)}")
-    if choice:
-        page.evaluate(f"{card}.querySelector('select.{choice[0]}').value = {json.dumps(choice[1])}")
+    chosen = f"card.querySelector('select.{choice[0]}').value = {json.dumps(choice[1])};" if choice else ""
+    offered = (f" && !!{card}.querySelector('select.{choice[0]} option[value={json.dumps(choice[1])}]')"
+               if choice else "")
+    page.wait_for(f"!!{card}{offered}")
     clicked = time.monotonic()
-    page.evaluate(f"[...{card}.querySelectorAll('button')].find(b => b.innerText === {json.dumps(button)}).click()")
+    page.evaluate(f"(() => {{ const card = {card}; card.querySelector('input[aria-label^=reason]').value = "
+                  f"{json.dumps(reason)}; {chosen} [...card.querySelectorAll('button')].find(b => b.innerText === "
+                  f"{json.dumps(button)}).click(); }})()")
     page.wait_for(f"document.getElementById('status').innerText.includes({json.dumps(match_id)})")
     return clicked
 
