@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from gamestats_assets.defs.rocket.transforms.outlook import HORIZON_DAYS, rank_outlook
+from gamestats_assets.defs.rocket.transforms.outlook import HORIZON_DAYS, rank_outlook, training_relation
 
 START = dt.date(2026, 9, 1)
 SLOPES = {"rising": 0.25, "falling": -0.2, "holding": 0.0}
@@ -137,3 +137,19 @@ def test_training_progress_moves_the_prediction_only_where_the_tested_players_sh
     fitted = unrelated.filter(pl.col("predicted_change").is_not_null())
     trend_only = (fitted["trend_per_week"] / 7 * HORIZON_DAYS).to_list()
     assert fitted["predicted_change"].to_list() == pytest.approx(trend_only)
+
+
+def test_a_player_tested_as_far_ahead_as_no_other_is_left_out_of_the_training_effect():
+    """Within players tested as many days ahead, a player alone at their distance tells nothing: the effect and its
+    n are those of the others."""
+    rng = np.random.default_rng(0)
+    progress = rng.uniform(0, 0.3, 40)
+    days = np.repeat([2, 5], 20)
+    shared = pl.DataFrame({"tested_days": days, "tested_training_progress": progress, "tested_trend": 20.0,
+                           "rank_index": 20.0 + progress * days + rng.normal(0, 0.5, 40)})
+    alone = pl.DataFrame({"tested_days": [9], "tested_training_progress": [0.3], "tested_trend": [20.0],
+                          "rank_index": [-50.0]})
+    relation = training_relation(shared)
+    assert relation["training_effect_players"] == 40 and relation["training_effect_applied"]
+    assert relation["training_effect_ci_low"] < HORIZON_DAYS < relation["training_effect_ci_high"]
+    assert training_relation(pl.concat([shared, alone], how="vertical_relaxed")) == relation

@@ -22,7 +22,6 @@ from gamestats_assets.lib.lake.log import local_tables
 from gamestats_assets.lib.lake.write import HISTORY_KEPT, NO_HISTORY
 
 
-
 def domain_tables(root: str, domain: str) -> Iterator[str]:
     """The Delta tables of `domain` under a local lake `root` (every folder holding a `_delta_log`)."""
     return local_tables(Path(root) / domain)

@@ -35,7 +35,7 @@ function counted(o) {
     const none = o.training_effect_ci_low <= 0 && o.training_effect_ci_high >= 0;
     return `Not counted in the change: ${effect(o)}, ${none ? "which cannot be told from none" : "over too few players to count it"}.`;
   }
-  return `Not counted in the change: no success rate of the four weeks before to measure progress from (${effect(o)}).`;
+  return `Not counted in the change: a progress needs a success rate in both four-week spans (${effect(o)}).`;
 }
 
 function training(o) {
