@@ -141,6 +141,18 @@ class AnthropicProvider(LLMProvider):
         return "".join(block.get("text", "") for block in reply["content"] if block.get("type") == "text")
 
 
+PROVIDERS: dict[str, type[LLMProvider]] = {"openai": OpenAIProvider, "anthropic": AnthropicProvider}
+"""The providers by the name `gamestats generate --ai` takes."""
+
+
+def provider_for(name: str, model: str | None = None, base_url: str | None = None,
+                 cache_dir: Path | None = None) -> LLMProvider:
+    """The provider called `name` (`openai`, `anthropic`), with its default model and API address unless given;
+    its key comes from its environment variable (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`)."""
+    chosen = {"model": model, "base_url": base_url, "cache_dir": cache_dir}
+    return PROVIDERS[name](**{key: value for key, value in chosen.items() if value is not None})
+
+
 def _json_object(text: str) -> dict[str, Any]:
     """The JSON object in a model's reply, with or without a fenced code block around it."""
     fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)

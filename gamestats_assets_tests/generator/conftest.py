@@ -36,3 +36,14 @@ def rpg_events(rpg_days, rpg_rules):
     from .events import events_frame
 
     return events_frame([line for lines in rpg_days.values() for line in lines], rpg_rules)
+
+
+@pytest.fixture
+def model_server():
+    """A model on 127.0.0.1 answering in the OpenAI or Anthropic shape: (base URL ending in /v1, its handler class,
+    whose `replies` are queued and `requests` recorded)."""
+    from .servers import RecordedModel, served
+
+    RecordedModel.replies, RecordedModel.requests = [], []
+    for url in served(RecordedModel):
+        yield f"{url}/v1", RecordedModel

@@ -1,6 +1,4 @@
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -9,45 +7,6 @@ from gamestats_assets.generator.taxonomy import read_taxonomy
 from gamestats_assets.sources.taxonomy.rules import ProductInfo, RuleSet
 
 from .conftest import TAXONOMIES
-
-
-class _RecordedModel(BaseHTTPRequestHandler):
-    """Replies with queued texts in the OpenAI or Anthropic response shape, recording each request."""
-
-    replies: list[str] = []
-    requests: list[tuple[str, dict, dict]] = []
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append((self.path, dict(self.headers), body))
-        text = type(self).replies.pop(0)
-        if self.path.endswith("/chat/completions"):
-            payload = {"id": "chatcmpl-1", "object": "chat.completion", "model": body["model"],
-                       "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                    "finish_reason": "stop"}]}
-        else:
-            payload = {"id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
-                       "content": [{"type": "text", "text": text}], "stop_reason": "end_turn"}
-        encoded = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(encoded)))
-        self.end_headers()
-        self.wfile.write(encoded)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def model_server():
-    _RecordedModel.replies, _RecordedModel.requests = [], []
-    server = HTTPServer(("127.0.0.1", 0), _RecordedModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/v1", _RecordedModel
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
