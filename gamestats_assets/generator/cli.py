@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -10,6 +11,7 @@ from gamestats_assets.generator.api import build_rules, build_users, write_days
 from gamestats_assets.generator.knowledge import PLATFORM_FAMILIES
 from gamestats_assets.generator.llm import PROVIDERS, LLMError, provider_for
 from gamestats_assets.generator.taxonomy import TaxonomyError
+from gamestats_assets.generator.upload import Receiver, Sent, UploadError, send_files
 from gamestats_assets.sources.taxonomy.population import PopulationConfig
 from gamestats_assets.sources.taxonomy.rules import ProductInfo
 
@@ -43,17 +45,46 @@ def _date(_context, _parameter, value: str | None) -> date | None:
               help="The provider's API address (default: its public one).")
 @click.option("--ai-cache", type=click.Path(file_okay=False), default=None,
               help="Folder caching the model's answers by taxonomy, provider, model and product.")
+@click.option("--send", "send_url", default=None,
+              help="Then send the days to this ThinkingData receiver (https://receiver.example.com).")
+@click.option("--app-id", default=None, help="The ThinkingData project's APP ID (with --send).")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 2000),
+              help="Events per request (with --send).")
+@click.option("--send-retries", default=4, show_default=True, type=click.IntRange(0, 10),
+              help="Tries again after a 5xx or a broken connection, waiting 0.5 s, 1 s, 2 s ... (with --send).")
+@click.option("--send-state", type=click.Path(dir_okay=False), default=None,
+              help="Resume file recording what was sent (default: OUT/.thinkingdata-sent.json).")
 def generate(taxonomy_path, users, days, start, anchor, seed, out_dir, industry, platform, ai_provider, model,
-             ai_base_url, ai_cache):
+             ai_base_url, ai_cache, send_url, app_id, batch_size, send_retries, send_state):
     """Generate DAYS daily ThinkingData JSONL files (YYYYMMDD.jsonl) for USERS users under OUT."""
     anchor = anchor or start
     if model and not ai_provider:
         raise click.UsageError("--model needs --ai PROVIDER")
+    if bool(send_url) != bool(app_id):
+        raise click.UsageError("--send URL and --app-id ID go together")
     provider = provider_for(ai_provider, model, ai_base_url, ai_cache) if ai_provider else None
     try:
         rules = build_rules(taxonomy_path, ProductInfo(industry=industry, platform=platform), provider)
     except (LLMError, TaxonomyError) as error:
         raise click.ClickException(str(error)) from None
     population = build_users(rules, PopulationConfig(users=users, seed=seed, anchor=anchor))
-    for path, lines, size in write_days(rules, population, start, days, seed, anchor, out_dir):
+    written = write_days(rules, population, start, days, seed, anchor, out_dir)
+    for path, lines, size in written:
         click.echo(f"{path}\t{lines} lines\t{size} bytes")
+    if send_url:
+        receiver = Receiver(send_url, app_id, batch_size=batch_size, attempts=send_retries + 1)
+        _send([path for path, _, _ in written], receiver, Path(send_state or Path(out_dir) / ".thinkingdata-sent.json"))
+
+
+def _send(paths: list[Path], receiver: Receiver, state: Path) -> None:
+    """Send the written days to the receiver, resuming after what `state` records as sent."""
+    def report(sent: Sent) -> None:
+        earlier = f", {sent.skipped} sent before" if sent.skipped else ""
+        click.echo(f"{sent.path.name}\tsent {sent.sent} events in {sent.batches} batches{earlier}, "
+                   f"{sent.retries} retries")
+
+    try:
+        send_files(paths, receiver, state, report)
+    except UploadError as error:
+        raise click.ClickException(f"{error}; what was sent is recorded in {state}, run again to send the rest") \
+            from None

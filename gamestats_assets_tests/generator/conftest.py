@@ -47,3 +47,14 @@ def model_server():
     RecordedModel.replies, RecordedModel.requests = [], []
     for url in served(RecordedModel):
         yield f"{url}/v1", RecordedModel
+
+
+@pytest.fixture
+def receiver():
+    """A ThinkingData receiver on 127.0.0.1: (its address, its handler class keeping the events it took)."""
+    from .servers import Receiver, served
+
+    Receiver.events, Receiver.requests, Receiver.accepted = [], 0, 0
+    Receiver.reset()
+    for url in served(Receiver):
+        yield url, Receiver

@@ -1,5 +1,7 @@
-"""Local HTTP servers the generator's tests talk to: a model answering in each provider's real response shape."""
+"""Local HTTP servers the generator's tests talk to: a model answering in each provider's real response shape, and a
+ThinkingData receiver."""
 
+import gzip
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -48,3 +50,49 @@ def served(handler):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A ThinkingData receiver: takes gzipped JSON arrays at `/sync_server` for APP ID `app_id` and answers
+    `{"code": 0}`, keeping every event; `down_after` accepted batches on it answers 503 until reset, and the
+    requests numbered in `drop` (from 1) or `fail` are cut off or answered 500 before they are read as taken."""
+
+    app_id = "app-1"
+    events: list[dict] = []
+    requests = 0
+    accepted = 0
+    down_after: int | None = None
+    drop: set[int] = set()
+    fail: set[int] = set()
+
+    @classmethod
+    def reset(cls, down_after=None, drop=(), fail=()):
+        cls.down_after, cls.drop, cls.fail = down_after, set(drop), set(fail)
+
+    def do_POST(self):
+        cls = type(self)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        cls.requests += 1
+        if cls.requests in cls.drop:
+            self.close_connection = True
+            return
+        if cls.requests in cls.fail or (cls.down_after is not None and cls.accepted >= cls.down_after):
+            return self._answer(503 if cls.requests not in cls.fail else 500, {"code": -9})
+        if self.path != "/sync_server" or self.headers.get("compress") != "gzip":
+            return self._answer(404, {"code": -1, "msg": "not a batch"})
+        if self.headers.get("appid") != cls.app_id:
+            return self._answer(200, {"code": -2, "msg": "APP ID doesn't exist"})
+        cls.events.extend(json.loads(gzip.decompress(body)))
+        cls.accepted += 1
+        self._answer(200, {"code": 0})
+
+    def _answer(self, status, payload):
+        encoded = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(encoded)))
+        self.end_headers()
+        self.wfile.write(encoded)
+
+    def log_message(self, *args):
+        pass
