@@ -111,7 +111,7 @@ def raw_copy(pg_url: str, frame: pl.DataFrame, properties_type: str, connections
     `properties_type`, in one transaction; over `connections` at once, each taking an equal share of the rows
     into a table of its own."""
     from gamestats_assets.lib.publish import copy_encoding
-    from gamestats_assets.lib.publish.publisher import column_types
+    from gamestats_assets.lib.publish.copying import column_types
 
     conns = [psycopg.connect(pg_url) for _ in range(connections)]
     tables = [f"public.raw_copy_{i}" for i in range(connections)]

@@ -37,7 +37,8 @@ from gamestats_assets.lib.lake.read import read_batches
 from gamestats_assets.lib.lake.write import write_partitions
 from gamestats_assets.lib.publish import copy_encoding
 from gamestats_assets.lib.publish.postgres import apply_migrations, connect
-from gamestats_assets.lib.publish.publisher import PARTITION_SCHEMA_SUFFIX, column_types, partition_name, publish_partitions
+from gamestats_assets.lib.publish.copying import column_types
+from gamestats_assets.lib.publish.publisher import PARTITION_SCHEMA_SUFFIX, partition_name, publish_partitions
 
 DAY = dt.date(2026, 11, 20)
 TARGET_RATIO = 0.9

@@ -12,7 +12,8 @@ import dagster as dg
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from gamestats_assets.lib.authoring.table import Table, by_game, folded, of_every_day, table_assets
+from gamestats_assets.lib.authoring.table import Table, by_game, folded, of_every_day
+from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.erasure import Identity, enter, register_path
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource

@@ -6,7 +6,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from gamestats_assets.lib.authoring.table import Measured, Table, table_assets
+from gamestats_assets.lib.authoring.table import Measured, Table
+from gamestats_assets.lib.authoring.table_assets import table_assets
 
 
 def outcomes(context: pl.DataFrame, matches: pl.DataFrame, now: str | None = None) -> pl.DataFrame:

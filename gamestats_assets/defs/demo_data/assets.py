@@ -19,7 +19,7 @@ import polars as pl
 from gamestats_assets.defs.demo_data.tables import TABLES
 from gamestats_assets.defs.demo_data.transforms.cons import rules_of
 from gamestats_assets.lib.authoring.assets import lake_asset
-from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.intake.discovery import day_folder, day_folders, files_fingerprint, fingerprint_metadata, refused_files
 from gamestats_assets.lib.core.partitions import daily_partitions
 from gamestats_assets.lib.core.platform import PlatformResource

@@ -13,7 +13,8 @@ import polars as pl
 from gamestats_assets.defs.l2m.tables import TABLES
 from gamestats_assets.defs.l2m.transforms import reference
 from gamestats_assets.lib.authoring.assets import lake_asset
-from gamestats_assets.lib.authoring.table import Table, table_assets
+from gamestats_assets.lib.authoring.table import Table
+from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder

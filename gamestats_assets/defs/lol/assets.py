@@ -18,7 +18,7 @@ import polars as pl
 from gamestats_assets.defs.lol.league import league_asset
 from gamestats_assets.defs.lol.tables import STATISTICS, TABLES
 from gamestats_assets.defs.lol.etl_checks import CHECKED_ETL, COLUMNS, checked_rows, day_checks, etl_key
-from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets
+from gamestats_assets.lib.authoring.table_assets import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import landing_files

@@ -23,7 +23,7 @@ from gamestats_assets.defs.pubg.tables import (
 )
 from gamestats_assets.defs.pubg.transforms import tournament
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
-from gamestats_assets.lib.authoring.table import table_assets
+from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.erasure import register_path
 from gamestats_assets.lib.core.inputs import inside
 from gamestats_assets.lib.core.platform import PlatformResource

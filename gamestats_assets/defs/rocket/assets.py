@@ -22,7 +22,8 @@ from gamestats_assets.defs.rocket.tables import DAYS, DOMAIN, TABLES, catalogue
 from gamestats_assets.defs.rocket.transforms import daily
 from gamestats_assets.defs.rocket.transforms.landing import LandingDay, read_files
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, lake_asset
-from gamestats_assets.lib.authoring.table import distinct, one_table, table_assets, table_key
+from gamestats_assets.lib.authoring.table import table_key
+from gamestats_assets.lib.authoring.table_assets import distinct, one_table, table_assets
 from gamestats_assets.lib.core.partitions import days_of
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
