@@ -151,10 +151,6 @@ RATE_CHECKS = ("games > 0 AND wins BETWEEN 0 AND games",
                "win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9")
 """What a win rate's row meets: games won within the games played, the rate within its interval."""
 PICK_CHECKS = (*RATE_CHECKS, "champion_games >= games", "pick_rate > 0 AND pick_rate <= 1")
-FINDING_CHECKS = ("q_value >= p_value", "significant = coalesce(q_value < 0.05, false)",
-                  "effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9")
-"""What a finding's row meets: its q at least its p, `significant` exactly where q is below 0.05, the effect within
-its interval."""
 
 
 PLAYERS = {"players": "std/participant_games"}
@@ -206,11 +202,8 @@ STATISTICS = [
               {"first_objectives": "std/first_objectives", **GAMES}, ("queue", "patch", "leaf"),
               summary=lambda table: {"min_games": objective_tree.MIN_GAMES, "min_split": objective_tree.MIN_SPLIT},
               checks=("correct_test BETWEEN 0 AND n_test", "blue_wins_train BETWEEN 0 AND n_train",
-                      "accuracy_gain_ci_low <= accuracy_gain AND accuracy_gain <= accuracy_gain_ci_high",
-                      *FINDING_CHECKS),
-              of_queue_and_patch=objective_tree.fitted_trees, across=objective_tree.with_leaf_q),
-    statistic("vision_stats", cons.vision_stats, PLAYERS, ("queue", "patch", "team_position", "vision_band"),
-              checks=FINDING_CHECKS, of_queue_and_patch=cons.vision_tests, across=cons.with_vision_q),
+                      "accuracy_gain_ci_low <= accuracy_gain AND accuracy_gain <= accuracy_gain_ci_high")),
+    statistic("vision_stats", cons.vision_stats, PLAYERS, ("queue", "patch", "team_position", "vision_band")),
     statistic("correlations", patterns.correlations, PLAYERS,
               ("queue", "patch", "team_position", "variable_x", "variable_y"),
               of_queue_and_patch=patterns.correlation_tests, across=patterns.with_correlation_q),
@@ -223,9 +216,7 @@ STATISTICS = [
                                             "false_share_bound": patterns.FALSE_SHARE,
                                             "exceedance_level": patterns.EXCEEDANCE_LEVEL}),
     statistic("win_model", win_model.win_model, {"states": "std/game_states", **GAMES},
-              ("queue", "patch", "minute", "term"), model_quality,
-              checks=("q_value >= p_value", "significant = coalesce(q_value < 0.05, false)"),
-              of_queue_and_patch=win_model.fitted_models, across=win_model.with_term_q),
+              ("queue", "patch", "minute", "term"), model_quality),
     folded_statistic("lane_matchups", lanes.lane_matchups, lanes.LANE_MATCHUPS, {**PLAYERS, "lanes": "std/lane_states"},
                      ("queue", "patch", "team_position", "champion_id", "opponent_champion_id"), ()),
     folded_statistic("length_win_rates", trends.length_win_rates, trends.LENGTH_WIN_RATES, PLAYERS,
