@@ -1,7 +1,7 @@
 """Dagster's storage has a schema of its own, `dagster`, apart from the project's tables in `public` and the
 domains' schemas; an instance made when its tables were in `public` is moved there and keeps its runs; a lake made
 before its tables' settings, or left by an erasure with no log kept, gets them at the next start, its rows as they
-were, and a start during an erasure harms neither."""
+were, and a start during an erasure harms neither; a start opens only the tables new or committed to since the last."""
 
 from pathlib import Path
 
@@ -14,7 +14,8 @@ from deltalake import DeltaTable, write_deltalake
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.lib.deploy.instance import prepare
 from gamestats_assets.lib.lake.erasure import forget_history
-from gamestats_assets.lib.lake.write import HISTORY_KEPT, NO_HISTORY, TABLE_SETTINGS, settle_tables
+from gamestats_assets.lib.lake.write import (HISTORY_KEPT, NO_HISTORY, SETTLED, TABLE_SETTINGS, settle_tables,
+                                             settled_record)
 from gamestats_assets.lib.publish.postgres import libpq_url
 
 DAGSTER_TABLES = ("runs", "event_logs", "run_tags", "kvs", "alembic_version")
@@ -107,3 +108,40 @@ def test_a_start_during_an_erasure_leaves_no_earlier_version_readable_and_the_er
     latest = DeltaTable(uri)
     assert latest.metadata().configuration.items() >= {**TABLE_SETTINGS, **HISTORY_KEPT}.items()
     assert pl.read_delta(uri).height == 3
+
+
+def test_a_second_start_opens_no_table_and_the_next_opens_only_those_written_since(gamestats_env):
+    """Which tables a start opened is told by when the lake's record (`SETTLED`) says it looked at each (`checked_ns`):
+    a start that opened a table records the time anew."""
+    settings = Settings.from_env()
+    rows = pl.DataFrame({"date": ["2026-11-01"], "match_id": ["m1"]})
+    uris = {name: f"{settings.lake_uri}/rocket/std/{name}" for name in ("matches", "player_stats", "sessions")}
+    for uri in uris.values():
+        write_deltalake(uri, rows.to_arrow())
+    prepare(settings)
+    first = settled_record(settings.lake_uri)
+    assert set(first) == {f"rocket/std/{name}" for name in uris}
+    prepare(settings)
+    assert settled_record(settings.lake_uri) == first, "a start after a start opens no table"
+
+    write_deltalake(uris["matches"], rows.to_arrow(), mode="append")
+    DeltaTable(uris["player_stats"]).alter.set_table_properties(NO_HISTORY)
+    write_deltalake(f"{settings.lake_uri}/lol/std/games", rows.to_arrow())
+    assert set(settle_tables(settings.lake_uri)) == {uris["player_stats"], f"{settings.lake_uri}/lol/std/games"}
+    third = settled_record(settings.lake_uri)
+    looked_again = {name for name in third if third[name]["checked_ns"] != first.get(name, {}).get("checked_ns")}
+    assert looked_again == {"rocket/std/matches", "rocket/std/player_stats", "lol/std/games"}
+    assert DeltaTable(uris["player_stats"]).metadata().configuration.items() >= HISTORY_KEPT.items()
+    assert settle_tables(settings.lake_uri) == [] and settled_record(settings.lake_uri) == third
+
+
+def test_a_record_that_is_not_one_has_every_table_looked_at_again(gamestats_env):
+    settings = Settings.from_env()
+    uri = f"{settings.lake_uri}/rocket/std/matches"
+    write_deltalake(uri, pl.DataFrame({"match_id": ["m1"]}).to_arrow())
+    for text in ("not json", "[1, 2]", '{"rocket/std/matches": {"log_ns": "soon"}}'):
+        (Path(settings.lake_uri) / SETTLED).write_text(text)
+        settle_tables(settings.lake_uri)
+        assert list(settled_record(settings.lake_uri)) == ["rocket/std/matches"]
+    assert DeltaTable(uri).metadata().configuration.items() >= TABLE_SETTINGS.items()
+    assert pl.read_delta(uri).height == 1

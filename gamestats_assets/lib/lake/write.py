@@ -4,7 +4,11 @@ concurrent writer committed first (`committed`)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
+import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -39,25 +43,75 @@ def wanted_settings(configuration: dict[str, str]) -> dict[str, str]:
     return {} if configuration.items() >= wanted.items() else wanted
 
 
+SETTLED = "_settled_tables.json"
+"""The file at a local lake's root where `settle_tables` records the tables it found with their settings: by path
+under the root, the modification time of the table's `_delta_log` folder then (`log_ns`) and when it looked
+(`checked_ns`)."""
+
+
+def log_stamp(uri: str) -> int:
+    """The modification time of the `_delta_log` folder of the local table at `uri`: a commit changes it."""
+    return os.stat(os.path.join(uri, "_delta_log")).st_mtime_ns
+
+
+def settled_record(root: str) -> dict[str, dict[str, int]]:
+    """What `settle_tables` last recorded under the local lake `root` (`SETTLED`), without the entries it could not
+    have written; empty when there is no such file or it is not such a record, so every table is looked at again."""
+    try:
+        with open(os.path.join(root, SETTLED), encoding="utf-8") as handle:
+            record = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    return {name: entry for name, entry in record.items()
+            if isinstance(entry, dict) and isinstance(entry.get("log_ns"), int)}
+
+
+def save_record(root: str, record: dict[str, dict[str, int]]) -> None:
+    """Write `record` as the lake's `SETTLED`, whole or not at all (a file of this process renamed over it); a lake
+    that cannot take it (read-only) is left without, to be looked at whole again at the next start."""
+    path = os.path.join(root, SETTLED)
+    partial = f"{path}.{os.getpid()}"
+    with contextlib.suppress(OSError):
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump(record, handle, indent=0, sort_keys=True)
+        os.replace(partial, path)
+
+
 def settle_tables(root: str) -> list[str]:
     """Give the tables under a local lake `root` the properties they lack (`wanted_settings`: a release before the
     lake set them created them without, or an erasure left their log unkept), each in a commit of its properties
     alone; the tables settled. A table another writer committed to first is left as it is, for the next start, and a
     log holding no version is passed over. An erasure under way when its table's retention is set back is unharmed:
-    it removes the log by the retention of the version it set (`erasure.forget_history`)."""
-    settled = []
-    for uri in [] if "://" in root else local_tables(root):
+    it removes the log by the retention of the version it set (`erasure.forget_history`).
+
+    A start opens only the tables new or committed to since the last: one recorded in `SETTLED` whose log has not
+    changed since is passed over unread, so a start costs what changed in the lake, not the lake's size."""
+    settled: list[str] = []
+    if "://" in root:
+        return settled
+    known = settled_record(root)
+    record = {}
+    for uri in local_tables(root):
+        name, stamp = os.path.relpath(uri, root), log_stamp(uri)
+        if known.get(name, {}).get("log_ns") == stamp:
+            record[name] = known[name]
+            continue
         if not table_exists(uri):
             continue
         table = DeltaTable(uri)
         wanted = wanted_settings(table.metadata().configuration)
-        if not wanted:
-            continue
-        try:
-            table.alter.set_table_properties(wanted)
-        except CommitFailedError:
-            continue
-        settled.append(uri)
+        if wanted:
+            try:
+                table.alter.set_table_properties(wanted)
+            except CommitFailedError:
+                continue
+            settled.append(uri)
+            stamp = log_stamp(uri)
+        record[name] = {"log_ns": stamp, "checked_ns": time.time_ns()}
+    if record != known:
+        save_record(root, record)
     return settled
 
 
