@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from gamestats_assets.generator.api import build_rules, build_users, write_days
+from gamestats_assets.generator.interactive import Plan, ask
 from gamestats_assets.generator.knowledge import PLATFORM_FAMILIES
 from gamestats_assets.generator.llm import PROVIDERS, LLMError, provider_for
 from gamestats_assets.generator.taxonomy import TaxonomyError
@@ -26,15 +28,15 @@ def _date(_context, _parameter, value: str | None) -> date | None:
 
 
 @click.command("generate", short_help="Generate daily ThinkingData JSONL files.")
-@click.option("--taxonomy", "taxonomy_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--taxonomy", "taxonomy_path", type=click.Path(exists=True, dir_okay=False),
               help="Taxonomy: an .xlsx with sheets events/properties, or a <name>_events.csv.")
 @click.option("--users", default=1000, show_default=True, type=click.IntRange(1), help="Population size.")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1), help="Days to write.")
-@click.option("--start", required=True, callback=_date, help="First day to write, YYYY-MM-DD.")
+@click.option("--start", callback=_date, help="First day to write, YYYY-MM-DD.")
 @click.option("--anchor", callback=_date, default=None,
               help="Date the segments hold at (default: --start). Keep it fixed to regenerate single days.")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory.")
 @click.option("--industry", default="game", show_default=True, help="game, ecommerce, saas, ...")
 @click.option("--platform", default="mobile", show_default=True, type=click.Choice(sorted(PLATFORM_FAMILIES)))
 @click.option("--ai", "ai_provider", type=click.Choice(sorted(PROVIDERS)), default=None,
@@ -54,9 +56,25 @@ def _date(_context, _parameter, value: str | None) -> date | None:
               help="Tries again after a 5xx or a broken connection, waiting 0.5 s, 1 s, 2 s ... (with --send).")
 @click.option("--send-state", type=click.Path(dir_okay=False), default=None,
               help="Resume file recording what was sent (default: OUT/.thinkingdata-sent.json).")
+@click.option("--interactive", is_flag=True,
+              help="Ask for the taxonomy, industry, platform, users, days, first day and output on the terminal.")
 def generate(taxonomy_path, users, days, start, anchor, seed, out_dir, industry, platform, ai_provider, model,
-             ai_base_url, ai_cache, send_url, app_id, batch_size, send_retries, send_state):
-    """Generate DAYS daily ThinkingData JSONL files (YYYYMMDD.jsonl) for USERS users under OUT."""
+             ai_base_url, ai_cache, send_url, app_id, batch_size, send_retries, send_state, interactive):
+    """Generate DAYS daily ThinkingData JSONL files (YYYYMMDD.jsonl) for USERS users under OUT.
+
+    --taxonomy, --start and --out are needed unless --interactive asks for them."""
+    plan = Plan(Path(taxonomy_path) if taxonomy_path else None, industry, platform, users, days, start,
+                Path(out_dir) if out_dir else None)
+    if interactive:
+        if not sys.stdin.isatty():
+            raise click.UsageError("--interactive asks its questions on a terminal; give the options instead")
+        plan = ask(plan, date.today())
+    missing = [name for name, value in (("--taxonomy", plan.taxonomy), ("--start", plan.start),
+                                        ("--out", plan.out_dir)) if value is None]
+    if missing:
+        raise click.UsageError(f"Missing option {', '.join(missing)} (or use --interactive)")
+    taxonomy_path, industry, platform, users, days, start, out_dir = (
+        plan.taxonomy, plan.industry, plan.platform, plan.users, plan.days, plan.start, plan.out_dir)
     anchor = anchor or start
     if model and not ai_provider:
         raise click.UsageError("--model needs --ai PROVIDER")
