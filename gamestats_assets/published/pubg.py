@@ -91,7 +91,17 @@ COLUMNS: dict[str, Columns] = described({
         "distance_from_center_m": DOUBLE("distance to the next safe zone's centre, metres"),
         "distance_from_edge_m": DOUBLE("distance to its edge, metres: positive outside it, negative inside"),
         "outside_zone": BOOLEAN("outside the current blue circle, where the zone hurts"),
-        "interval_s": DOUBLE("seconds to the next sample")},
+        "interval_s": DOUBLE("seconds to the next sample"),
+        "safe_zone_x_m": DOUBLE("the safe zone's centre at the sample, x in metres: the white circle the blue one "
+                                "closes on (the telemetry's `poisonGasWarningPosition`)"),
+        "safe_zone_y_m": DOUBLE("its centre's y, metres"),
+        "safe_zone_radius_m": DOUBLE("its radius, metres (`poisonGasWarningRadius`)"),
+        "inside_safe_zone": BOOLEAN("the player is inside the safe zone (on its edge counts as inside)"),
+        "blue_zone_x_m": DOUBLE("the blue zone's centre at the sample, x in metres: the current boundary outside which "
+                                "the zone hurts (the telemetry's `safetyZonePosition`)"),
+        "blue_zone_y_m": DOUBLE("its centre's y, metres"),
+        "blue_zone_radius_m": DOUBLE("its radius, metres (`safetyZoneRadius`)"),
+        "inside_blue_zone": BOOLEAN("the player is inside the blue zone: not `outside_zone`")},
     "landings": {
         "match_id": TEXT, "account_id": TEXT, "player_name": TEXT, "team_id": BIGINT,
         "landed_at_s": DOUBLE("when the player landed, seconds into the match"), "x_m": DOUBLE("where, x in metres"),

@@ -54,7 +54,7 @@ def test_each_match_says_what_was_extracted_for_a_tracked_player(platform_env):
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("pubg_match", keys)
     selection = [pubg.landing_match_files.key, *pubg.etl_match_objects.keys, *pubg.etl_telemetry.keys,
-                 pubg.cons("circle_samples"), *(key for asset in pubg.TRACKED_TABLES for key in asset.keys)]
+                 *(key for asset in pubg.TRACKED_TABLES for key in asset.keys)]
     for key in keys:
         assert dg.materialize(pubg.ASSETS, selection=selection, partition_key=key, instance=instance,
                               resources=resources).success

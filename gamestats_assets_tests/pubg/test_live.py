@@ -76,7 +76,7 @@ def test_the_client_lists_recent_matches_and_downloads_match_and_telemetry(api, 
     match_path, telemetry_path = client.download(MATCH_ID, tmp_path)
     client.close()
     assert read_match(match_path).participants.height == 91
-    assert read_telemetry(telemetry_path).event_counts["events"].sum() == len(EVENTS) == 64
+    assert read_telemetry(telemetry_path).event_counts["events"].sum() == len(EVENTS) == 98
     assert api.seen[0][0] == f"/shards/steam/players?filter%5BplayerIds%5D={PLAYER}"
     assert all(auth == "Bearer secret-key" for _, auth in api.seen)
 

@@ -9,5 +9,13 @@ CREATE TABLE pubg.player_circle_positions (
     distance_from_edge_m double precision,
     outside_zone boolean,
     interval_s double precision,
+    safe_zone_x_m double precision,
+    safe_zone_y_m double precision,
+    safe_zone_radius_m double precision,
+    inside_safe_zone boolean,
+    blue_zone_x_m double precision,
+    blue_zone_y_m double precision,
+    blue_zone_radius_m double precision,
+    inside_blue_zone boolean,
     PRIMARY KEY (match_id, account_id, sample_s)
 );

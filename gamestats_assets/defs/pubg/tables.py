@@ -52,6 +52,10 @@ def match_table(name: str, compute: Callable[..., pl.DataFrame], inputs: Mapping
 KILLS, KNOCKS, DAMAGE = "etl/telemetry_kills", "etl/telemetry_knocks", "etl/telemetry_damage"
 COMBAT = {"damage": DAMAGE, "knocks": KNOCKS, "kills": KILLS}
 COMBAT_WITH_PARTICIPANTS = {**COMBAT, "participants": "etl/participants"}
+ZONE_INPUTS = {"positions": "etl/telemetry_positions", "game_states": "etl/telemetry_game_states"}
+POSITIONS_READ = {"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}
+"""What the zone tables read: every position and game state of the match. Each computes the circle samples it needs
+(`extractors.circle_samples`); the lake keeps only the tracked players' (`player_circle_positions`)."""
 SUMMARY_PLAYERS = ("match_id", "account_id", "match_type", "has_telemetry")
 """The columns of `match_summaries` that say which players of a match a career table counts, and in which slice."""
 PER_MATCH_TABLES = [
@@ -66,13 +70,9 @@ PER_MATCH_TABLES = [
                 {"item_uses": "etl/telemetry_item_uses", "throwables": "etl/telemetry_throwables"}),
     match_table("killsteals", extractors.killsteals, COMBAT_WITH_PARTICIPANTS),
     match_table("advanced_stats", extractors.advanced_stats, COMBAT_WITH_PARTICIPANTS),
-    match_table("circle_samples", extractors.circle_samples,
-                {"positions": "etl/telemetry_positions", "game_states": "etl/telemetry_game_states"},
-                reads={"positions": ("match_id", "player_account_id", "elapsed_s", "player_x", "player_y")}),
-    match_table("player_circle_stats", extractors.circle_aggregates, {"samples": "cons/circle_samples"}),
-    match_table("player_circle_positions", extractors.tracked_circle_positions, {"samples": "cons/circle_samples"},
-                tracked=True,
-                publish=Publish(("match_id", "account_id", "sample_s"))),
+    match_table("player_circle_stats", extractors.player_circle_stats, ZONE_INPUTS, reads=POSITIONS_READ),
+    match_table("player_circle_positions", extractors.tracked_circle_positions, ZONE_INPUTS, reads=POSITIONS_READ,
+                tracked=True, publish=Publish(("match_id", "account_id", "sample_s"))),
     match_table("knock_outcomes", combat.knock_outcomes,
                 {"knocks": KNOCKS, "kills": KILLS, "revives": "etl/telemetry_revives"}),
     match_table("knock_summaries", combat.knock_summaries, {"outcomes": "cons/knock_outcomes"}),

@@ -203,15 +203,26 @@ def advanced_stats(kills: pl.DataFrame, knocks: pl.DataFrame, damage: pl.DataFra
     )
 
 
+def _zone_columns(name: str, source: str, distance: str) -> list[pl.Expr]:
+    """The centre and radius in metres of the zone in the game state's `<source>_*` columns, as `<name>_*_m`, and
+    `inside_<name>`: the player's distance to its centre (`distance`) is at most its radius."""
+    return [(pl.col(f"{source}_x") / CM_PER_M).alias(f"{name}_x_m"), (pl.col(f"{source}_y") / CM_PER_M).alias(f"{name}_y_m"),
+            (pl.col(f"{source}_radius") / CM_PER_M).alias(f"{name}_radius_m"),
+            (pl.col(distance) <= pl.col(f"{source}_radius")).alias(f"inside_{name}")]
+
+
 def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.DataFrame:
-    """Every living player at every `LogGameStatePeriodic` sample with their distance to the zone: one row
-    per (match_id, account_id, sample_s).
+    """Every living player at every `LogGameStatePeriodic` sample with the zones in force then: one row per
+    (match_id, account_id, sample_s).
 
     The player's position is their latest `LogPlayerPosition` at most `CIRCLE_SAMPLE_TOLERANCE_S` before
-    the sample. `distance_from_center_m`: to the centre of the next safe zone (the white circle,
-    `poisonGasWarningPosition`); `distance_from_edge_m`: to its edge, positive outside it and negative
-    inside; `outside_zone`: outside the current blue circle (`safetyZone`), where the zone hurts;
-    `interval_s`: time to the next sample, which `time_outside_zone_s` sums.
+    the sample. The zones are the sample's own game state: the safe zone, the white circle the blue zone
+    closes on (`poisonGasWarningPosition` and `poisonGasWarningRadius`), and the blue zone, outside which
+    the zone hurts (`safetyZonePosition` and `safetyZoneRadius`), each with its centre and radius in metres
+    and whether the player is inside it (on its edge counts as inside). `distance_from_center_m` and
+    `distance_from_edge_m`: to the safe zone's centre and edge, positive outside it and negative inside;
+    `outside_zone`: outside the blue zone; `interval_s`: time to the next sample, which
+    `time_outside_zone_s` sums. Samples before the first safe zone (radius 0) are left out.
     """
     states = (
         game_states.filter(pl.col("next_zone_radius") > 0)
@@ -240,6 +251,7 @@ def circle_samples(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.Dat
             (pl.col("player_y") / CM_PER_M).alias("y_m"), (pl.col("_to_next") / CM_PER_M).alias("distance_from_center_m"),
             ((pl.col("_to_next") - pl.col("next_zone_radius")) / CM_PER_M).alias("distance_from_edge_m"),
             (pl.col("_to_safe") > pl.col("safe_zone_radius")).alias("outside_zone"), "interval_s",
+            *_zone_columns("safe_zone", "next_zone", "_to_next"), *_zone_columns("blue_zone", "safe_zone", "_to_safe"),
         )
         .sort("match_id", "account_id", "sample_s")
     )
@@ -266,10 +278,17 @@ def circles(game_states: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def tracked_circle_positions(samples: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
-    """The `circle_samples` of tracked players only: one row per (match_id, account_id, sample_s) for each
-    account on the roster, with position, distance from the next zone's centre and edge, outside flag."""
-    return samples.filter(pl.col("account_id").is_in(list(tracked)))
+def tracked_circle_positions(positions: pl.DataFrame, game_states: pl.DataFrame, tracked: Collection[str]) -> pl.DataFrame:
+    """The `circle_samples` of tracked players, the only ones the lake keeps: one row per (match_id, account_id,
+    sample_s) for each account on the roster, with position, the safe and blue zones in force and whether the
+    player is inside each, distance from the safe zone's centre and edge."""
+    return circle_samples(positions.filter(pl.col("player_account_id").is_in(list(tracked))), game_states)
+
+
+def player_circle_stats(positions: pl.DataFrame, game_states: pl.DataFrame) -> pl.DataFrame:
+    """`circle_aggregates` of every player's `circle_samples`, which are computed for it and not kept: one row per
+    (match_id, account_id)."""
+    return circle_aggregates(circle_samples(positions, game_states))
 
 
 def circle_aggregates(samples: pl.DataFrame) -> pl.DataFrame:
