@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES, FAKER_PROVIDERS
+from gamestats_assets.generator.fakes import faker_provider
+from gamestats_assets.generator.knowledge import COUNTRIES, DEFAULT_COUNTRIES
 from gamestats_assets.generator.taxonomy import EventSpec, PropertySpec, Taxonomy
 from gamestats_assets.sources.taxonomy.rules import (
     Dependency,
@@ -155,12 +156,12 @@ class OfflineAnalyzer:
         if spec.name == "country":
             return ValueRule(spec.name, spec.type, scope, "choice", choices=DEFAULT_COUNTRIES,
                              weights=(1.0,) * len(DEFAULT_COUNTRIES))
+        provider = faker_provider(spec.name)
+        if provider:
+            return ValueRule(spec.name, spec.type, scope, "faker", faker=provider)
         if spec.name.endswith(("_id", "_code")):
             prefix = spec.name.rsplit("_", 1)[0]
             return ValueRule(spec.name, spec.type, scope, "identifier", prefix=f"{prefix}_")
-        provider = next((p for key, p in FAKER_PROVIDERS.items() if key in spec.name), "")
-        if provider:
-            return ValueRule(spec.name, spec.type, scope, "faker", faker=provider)
         return ValueRule(spec.name, spec.type, scope, "text")
 
     def _dependencies(self, taxonomy: Taxonomy, values: dict[str, ValueRule]) -> tuple[Dependency, ...]:

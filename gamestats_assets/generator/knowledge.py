@@ -87,16 +87,4 @@ LIBRARIES = {"android": "Android", "ios": "iOS", "web": "js", "pc": "C#"}
 APP_VERSIONS = ("2.3.0", "2.4.1", "2.5.0", "2.5.2")
 NETWORK_TYPES = {"android": ("WIFI", "5G", "4G"), "ios": ("WIFI", "5G", "4G"), "web": ("WIFI",), "pc": ("WIFI",)}
 
-FAKER_PROVIDERS: dict[str, str] = {
-    "email": "email",
-    "mail": "email",
-    "phone": "phone_number",
-    "mobile": "phone_number",
-    "address": "address",
-    "city": "city",
-    "company": "company",
-    "job": "job",
-    "name": "name",
-    "nickname": "user_name",
-}
 WORDS = ("alpha", "nova", "pixel", "ember", "quest", "orbit", "lumen", "spark", "drift", "echo")

@@ -17,6 +17,7 @@ from gamestats_assets.generator.updates import (
     set_state,
     unclamped_state,
 )
+from gamestats_assets.generator.fakes import pooled_faker
 from gamestats_assets.generator.values import draw_values
 from gamestats_assets.sources.taxonomy.rules import EventKind, Operation, ValueRule
 
@@ -138,6 +139,9 @@ def event_property_values(context: DayContext, event: str, rows: np.ndarray, use
             values[name] = np.full(len(rows), int(np.clip(position, rule.low, rule.high)))
         elif rule.generator == "datetime":
             values[name] = None
+        elif rule.generator == "faker":
+            countries = context.users["#country_code"].to_numpy()[users].astype(str)
+            values[name] = pooled_faker(rule.faker, countries, rng.random(len(rows)), context.seed)
         else:
             values[name] = draw_values(rule, rng.random(len(rows)))
     return values

@@ -21,7 +21,8 @@ from gamestats_assets.generator.knowledge import (
     NETWORK_TYPES,
     PLATFORM_FAMILIES,
 )
-from gamestats_assets.generator.values import draw_choice, draw_faker, draw_range, draw_values
+from gamestats_assets.generator.fakes import draw_faker
+from gamestats_assets.generator.values import draw_choice, draw_range, draw_values
 from gamestats_assets.sources.taxonomy.population import SEGMENT_ORDER, PopulationConfig, segment_ratios
 from gamestats_assets.sources.taxonomy.rules import Operation, RuleSet, Segment
 

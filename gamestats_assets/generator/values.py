@@ -1,11 +1,10 @@
-"""Property values drawn from value rules: uniforms in, typed values out (numpy arrays), plus Faker strings."""
+"""Property values drawn from value rules: uniforms in, typed values out (numpy arrays)."""
 
 from __future__ import annotations
 
 import numpy as np
-from faker import Faker
 
-from gamestats_assets.generator.knowledge import COUNTRIES, WORDS
+from gamestats_assets.generator.knowledge import WORDS
 from gamestats_assets.sources.taxonomy.rules import ValueRule
 
 
@@ -28,7 +27,7 @@ def draw_range(rule: ValueRule, uniforms: np.ndarray, low: float | None = None, 
 
 
 def draw_values(rule: ValueRule, uniforms: np.ndarray) -> np.ndarray:
-    """Values of a property for each uniform, following its rule (Faker rules are drawn by draw_faker)."""
+    """Values of a property for each uniform, following its rule (Faker rules are drawn in `fakes.py`)."""
     if rule.generator == "choice":
         return draw_choice(rule.choices, rule.weights, uniforms)
     if rule.generator == "range":
@@ -48,20 +47,3 @@ def clamp(rule: ValueRule, values: np.ndarray) -> np.ndarray:
     high = np.inf if rule.high is None else rule.high
     clipped = np.clip(values, low, high)
     return np.floor(clipped).astype(np.int64) if rule.integer else np.round(clipped, 2)
-
-
-def draw_faker(provider: str, countries: np.ndarray, seed: int) -> np.ndarray:
-    """Faker values (`provider` such as name, email, phone_number) in each user's country's locale.
-
-    Users are served in order within each locale by a Faker seeded from (seed, locale, provider), so the
-    same population always gets the same values.
-    """
-    values = np.empty(len(countries), dtype=object)
-    for code in sorted(set(countries.tolist())):
-        locale = COUNTRIES[code].locale if code in COUNTRIES else "en_US"
-        fake = Faker(locale)
-        fake.seed_instance(f"{seed}:{locale}:{provider}")
-        produce = getattr(fake, provider)
-        positions = np.flatnonzero(countries == code)
-        values[positions] = [str(produce()).replace("\n", ", ") for _ in positions]
-    return values
