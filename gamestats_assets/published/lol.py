@@ -14,11 +14,7 @@ from gamestats_assets.lib.core.columns import (
     described,
 )
 from gamestats_assets.lib.core.erasure import Identity
-
-MIN_GAMES = 30
-"""Fewest games on each side of a comparison (and fewest players for a position's slope)."""
-Q_THRESHOLD = 0.05
-"""Benjamini–Hochberg level every reported pattern also meets."""
+from gamestats_assets.published.lol_findings import FIRST_ITEM_GOLD, MIN_GAMES, Q_THRESHOLD, with_tests
 
 TIER = TEXT.defaulting("'all'")("the slice of games by ranked tier (`league.SLICES`); rows from before the "
                                 "slices were computed over every game, the slice `all`")
@@ -50,7 +46,7 @@ MEANINGS = {
 }
 """What a column name means in every lol table that has it."""
 
-COLUMNS: dict[str, Columns] = described({
+COLUMNS: dict[str, Columns] = with_tests(described({
     "participant_query_facts": {
         "date": DATE, "match_id": TEXT, "participant_id": BIGINT("the player's place in the game, 1 to 10"),
         "puuid": TEXT("the player's Riot account (PUUID)"),
@@ -390,7 +386,7 @@ COLUMNS: dict[str, Columns] = described({
         "win_rate_vs_expected": DOUBLE("win_rate - expected_win_rate"),
         "p_value": DOUBLE("the exact binomial test's p against the expectation"), "q_value": DOUBLE,
         "significant": BOOLEAN("q_value below 0.05")},
-}, MEANINGS)
+    **FIRST_ITEM_GOLD}, MEANINGS))
 
 
 PLAYERS = Identity(ids={"puuid": ["riot_id_game_name", "riot_id_name", "riot_id_tagline", "summoner_name",

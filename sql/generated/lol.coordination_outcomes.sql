@@ -16,8 +16,11 @@ CREATE TABLE lol.coordination_outcomes (
     z double precision,
     p_value double precision,
     q_value double precision,
+    significant boolean,
+    measure text,
     CHECK (wins BETWEEN 0 AND takes),
     CHECK (q_value >= p_value),
     CHECK (trend_ci_low <= trend_per_teammate AND trend_per_teammate <= trend_ci_high),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
     PRIMARY KEY (queue, patch, objective, teammates_near)
 );

@@ -16,5 +16,11 @@ CREATE TABLE lol.correlations (
     pearson_q double precision,
     spearman_q double precision,
     partial_q double precision,
+    pearson_ci_low double precision,
+    pearson_ci_high double precision,
+    significant boolean,
+    measure text,
+    CHECK (significant = coalesce(pearson_q < 0.05, false)),
+    CHECK (pearson_ci_low <= pearson_r + 1e-9 AND pearson_r <= pearson_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, team_position, variable_x, variable_y)
 );

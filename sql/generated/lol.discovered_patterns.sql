@@ -18,8 +18,11 @@ CREATE TABLE lol.discovered_patterns (
     effect_ci_high double precision,
     role text NOT NULL DEFAULT '',
     tier text NOT NULL DEFAULT 'all',
+    significant boolean,
+    measure text,
     CHECK (effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9),
     CHECK (q_value >= p_value),
     CHECK (n >= min_games AND n_baseline >= min_games),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
     PRIMARY KEY (queue, patch, tier, pattern_type, subject, role, condition)
 );

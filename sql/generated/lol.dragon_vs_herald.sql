@@ -23,7 +23,10 @@ CREATE TABLE lol.dragon_vs_herald (
     p_value double precision,
     q_value double precision,
     min_games bigint,
+    significant boolean,
+    measure text,
     CHECK (dragon_games >= min_games AND herald_games >= min_games),
     CHECK (difference_ci_low <= difference AND difference <= difference_ci_high),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
     PRIMARY KEY (queue, patch)
 );

@@ -27,5 +27,11 @@ CREATE TABLE lol.item_build_stats (
     kda_vs_others_ci_low double precision,
     kda_vs_others_ci_high double precision,
     tier text NOT NULL DEFAULT 'all',
+    p_value double precision,
+    q_value double precision,
+    significant boolean,
+    measure text,
+    CHECK (q_value >= p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
     PRIMARY KEY (queue, patch, tier, champion_id, depth, core_path)
 );

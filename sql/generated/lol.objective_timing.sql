@@ -19,9 +19,16 @@ CREATE TABLE lol.objective_timing (
     low_sample boolean,
     p_value double precision,
     q_value double precision,
+    effect double precision,
+    effect_ci_low double precision,
+    effect_ci_high double precision,
+    significant boolean,
+    measure text,
     CHECK (games > 0 AND wins BETWEEN 0 AND games),
     CHECK (win_rate BETWEEN 0 AND 1 AND win_rate_ci_low <= win_rate + 1e-9 AND win_rate <= win_rate_ci_high + 1e-9),
     CHECK (share_of_games > 0 AND share_of_games <= 1),
     CHECK (q_value >= p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
+    CHECK (effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, objective, period)
 );

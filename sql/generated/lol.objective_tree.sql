@@ -23,8 +23,18 @@ CREATE TABLE lol.objective_tree (
     accuracy_gain double precision,
     accuracy_gain_ci_low double precision,
     accuracy_gain_ci_high double precision,
+    effect double precision,
+    effect_ci_low double precision,
+    effect_ci_high double precision,
+    p_value double precision,
+    q_value double precision,
+    significant boolean,
+    measure text,
     CHECK (correct_test BETWEEN 0 AND n_test),
     CHECK (blue_wins_train BETWEEN 0 AND n_train),
     CHECK (accuracy_gain_ci_low <= accuracy_gain AND accuracy_gain <= accuracy_gain_ci_high),
+    CHECK (q_value >= p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
+    CHECK (effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, leaf)
 );

@@ -27,9 +27,13 @@ CREATE TABLE lol.skill_ngrams (
     q_value double precision,
     dpm_p_value double precision,
     dpm_q_value double precision,
+    significant boolean,
+    dpm_significant boolean,
     CHECK (wins BETWEEN 0 AND games),
     CHECK (games <= champion_games),
     CHECK (q_value >= p_value),
     CHECK (dpm_q_value >= dpm_p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
+    CHECK (dpm_significant = coalesce(dpm_q_value < 0.05, false)),
     PRIMARY KEY (queue, patch, champion_id, ngram)
 );

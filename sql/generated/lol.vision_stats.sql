@@ -18,5 +18,18 @@ CREATE TABLE lol.vision_stats (
     low_sample boolean,
     win_rate_ci_low double precision,
     win_rate_ci_high double precision,
+    other_games bigint,
+    other_wins bigint,
+    other_win_rate double precision,
+    effect double precision,
+    effect_ci_low double precision,
+    effect_ci_high double precision,
+    p_value double precision,
+    q_value double precision,
+    significant boolean,
+    measure text,
+    CHECK (q_value >= p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
+    CHECK (effect_ci_low <= effect + 1e-9 AND effect <= effect_ci_high + 1e-9),
     PRIMARY KEY (queue, patch, team_position, vision_band)
 );

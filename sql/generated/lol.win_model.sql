@@ -24,5 +24,12 @@ CREATE TABLE lol.win_model (
     auc_gain double precision,
     auc_gain_ci_low double precision,
     auc_gain_ci_high double precision,
+    coefficient_ci_low double precision,
+    coefficient_ci_high double precision,
+    q_value double precision,
+    significant boolean,
+    measure text,
+    CHECK (q_value >= p_value),
+    CHECK (significant = coalesce(q_value < 0.05, false)),
     PRIMARY KEY (queue, patch, minute, term)
 );

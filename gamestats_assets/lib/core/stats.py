@@ -163,3 +163,33 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     out[order] = adjusted
     q[valid] = out
     return q
+
+
+def binomial_p(successes: int, trials: int, rate: float = 0.5) -> float:
+    """The exact two-sided binomial p of `successes` of `trials` against the rate `rate` (one in two by default)."""
+    from scipy import stats
+    return float(stats.binomtest(successes, trials, rate).pvalue)
+
+
+def normal_p(z: float) -> float:
+    """The two-sided p of a standard normal statistic `z`: `2·(1 − Φ(|z|))`."""
+    from scipy import stats
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+def proportion_test(trials1: int, successes1: float, trials2: int, successes2: float) -> tuple[float, float]:
+    """The two-proportion z-test (pooled variance) of `successes1 / trials1` against `successes2 / trials2`: the
+    signed statistic and its two-sided p; (0, 1) where the rates cannot differ (no spread)."""
+    pooled = (successes1 + successes2) / (trials1 + trials2)
+    error = math.sqrt(pooled * (1 - pooled) * (1 / trials1 + 1 / trials2))
+    if error == 0:
+        return 0.0, 1.0
+    z = (successes1 / trials1 - successes2 / trials2) / error
+    return z, normal_p(z)
+
+
+def interval_p(effect: float, low: float, high: float, z: float = Z_95) -> float:
+    """The two-sided p of `effect` from its normal interval `low` to `high` at `z` (its standard error the interval's
+    half over `z`); 1 where the interval has no width."""
+    error = (high - low) / 2 / z
+    return 1.0 if error <= 0 else normal_p(effect / error)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.counts import SCALE, by_slice, moments, with_mean, with_tier
-from gamestats_assets.lib.core.stats import Z_95, with_wilson
+from gamestats_assets.defs.lol.transforms.tested import KDA, WIN_RATE, against_half, against_others, tested
+from gamestats_assets.lib.core.stats import Z_95, interval_p, with_wilson
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.sources.riot.compound import OBJECTIVES
@@ -103,12 +104,15 @@ def finished_item_build_stats(state: pl.DataFrame) -> pl.DataFrame:
              .join(games.group_by(champion).agg(pl.col("champion_games").sum()), on=champion)
              .join(same_length, on=keys).join(kda_against_others(games, paths, champion, keys), on=keys, how="left")
              .with_columns((pl.col("games") / pl.col("champion_games")).alias("pick_rate")))
-    return with_rate(stats).with_columns(
-        (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length")
-    ).select(*GROUP, "champion_id", "champion_name", "depth", "core_path", "games", "wins", "kda_mean", "kda_ci_low",
+    stats = with_rate(stats).with_columns(
+        (pl.col("win_rate") - pl.col("same_length_win_rate")).alias("win_rate_vs_same_length"))
+    p = [None if None in change else interval_p(*change)
+         for change in stats.select("kda_vs_others", "kda_vs_others_ci_low", "kda_vs_others_ci_high").iter_rows()]
+    return tested(stats.with_columns(pl.Series("p_value", p, dtype=pl.Float64)), KDA).select(*GROUP, "champion_id", "champion_name", "depth", "core_path", "games", "wins", "kda_mean", "kda_ci_low",
              "kda_ci_high", "dpm_mean", "dpm_ci_low", "dpm_ci_high", "champion_games", "same_length_win_rate",
              "pick_rate", "win_rate", "low_sample", "win_rate_ci_low", "win_rate_ci_high", "win_rate_vs_same_length",
-             "others_kda_mean", "kda_vs_others", "kda_vs_others_ci_low", "kda_vs_others_ci_high", "tier").sort(*GROUP, "tier", "champion_id", "depth", "games",
+             "others_kda_mean", "kda_vs_others", "kda_vs_others_ci_low", "kda_vs_others_ci_high", "tier", "p_value",
+             "q_value", "significant", "measure").sort(*GROUP, "tier", "champion_id", "depth", "games",
                           descending=[False, False, False, False, False, True])
 
 
@@ -172,8 +176,10 @@ def item_build_stats(players: pl.DataFrame, tiers: pl.DataFrame | None = None) -
     is the champion's win rate in each `LENGTH_BUCKET_MINUTES` stratum, weighted by the path's games in it,
     and `win_rate_vs_same_length` = `win_rate` − `same_length_win_rate` is the path's difference from
     games as long as its own. Its KDA is set against the champion's other games of the same lengths the same way:
-    `kda_vs_others` = `kda_mean` − `others_kda_mean`, with its 95 % interval (`kda_against_others`). `tier` names the
-    slice of games (all, one tier, a band; without `tiers`, every game is in `all` alone).
+    `kda_vs_others` = `kda_mean` − `others_kda_mean`, with its 95 % interval (`kda_against_others`): the finding,
+    its two-sided `p_value` from that normal interval, the Benjamini–Hochberg `q_value` over every path of the table
+    with one, `significant` and `measure` (`kda`). `tier` names the slice of games (all, one tier, a band; without
+    `tiers`, every game is in `all` alone).
     """
     return ITEM_BUILDS(players=players, tiers=tiers)
 
@@ -247,7 +253,7 @@ def finished_objective_stats(state: pl.DataFrame) -> pl.DataFrame:
         *GROUP, "objective", (pl.col("near_sum") / pl.col("near_n")).alias("mean_teammates_near"), "takes")
     stats = (state.filter(pl.col("games") > 0).select(*GROUP, "objective", "games", "wins")
              .join(near, on=[*GROUP, "objective"], how="left"))
-    return with_rate(stats).sort(*GROUP, "objective")
+    return tested(against_half(with_rate(stats)), WIN_RATE).sort(*GROUP, "objective")
 
 
 FIRST = pl.col("take") == 0
@@ -267,12 +273,14 @@ def objective_stats(first_objectives: pl.DataFrame, coordination: pl.DataFrame, 
 
     `games` = games where someone took it (with a known winner); `wins` = games won by the team that took
     it first; win rate with Wilson interval and `low_sample`; `mean_teammates_near` over every take of
-    that objective.
+    that objective. The finding: the win rate against an even 50 % (`effect`, its Wilson interval less one half),
+    the exact binomial `p_value`, its Benjamini–Hochberg `q_value` over every row of the table, `significant` and
+    `measure` (`win_rate`).
     """
     return OBJECTIVE_STATS(first_objectives=first_objectives, coordination=coordination, games=games)
 
 
-def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
+def vision_bands(players: pl.DataFrame) -> pl.DataFrame:
     """Position × vision band of counted Summoner's Rift games: one row per (queue, patch, team_position,
     vision_band), band 1 = the position's lowest quartile of vision score per minute (Riot's `visionScore`);
     players, vision score range, its mean and mean deaths per 10 minutes (intervals), win rate (Wilson,
@@ -290,3 +298,31 @@ def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
         *mean_interval("deaths_per_10", "deaths_per_10"),
     )
     return with_rate(stats).sort(*within, "vision_band")
+
+
+def vision_tests(players: pl.DataFrame) -> pl.DataFrame:
+    """`vision_bands` of one queue and patch, each band's win rate against its role's other bands (`other_games`,
+    `other_wins`, `other_win_rate`): the difference (`effect`), Newcombe's interval and the two-proportion z-test's
+    `p_value`."""
+    bands = vision_bands(players)
+    role = (*GROUP, "team_position")
+    bands = bands.with_columns((pl.col("games").sum().over(role) - pl.col("games")).alias("other_games"),
+                               (pl.col("wins").sum().over(role) - pl.col("wins")).alias("other_wins"))
+    return against_others(bands, "wins", "games", "other_wins", "other_games").with_columns(
+        (pl.col("other_wins") / pl.col("other_games")).fill_nan(None).alias("other_win_rate"))
+
+
+def with_vision_q(tests: pl.DataFrame) -> pl.DataFrame:
+    """`vision_tests` of every queue and patch with their q over every band tested, `significant` and `measure`."""
+    return tested(tests, WIN_RATE).sort(*GROUP, "team_position", "vision_band")
+
+
+def vision_stats(players: pl.DataFrame) -> pl.DataFrame:
+    """Position × vision band of counted Summoner's Rift games: one row per (queue, patch, team_position,
+    vision_band), band 1 = the position's lowest quartile of vision score per minute (Riot's `visionScore`);
+    players, vision score range, its mean and mean deaths per 10 minutes (intervals), win rate (Wilson,
+    `low_sample`). The finding: the band's win rate against its role's other bands in the queue and patch
+    (`other_games`, `other_wins`, `other_win_rate`), the difference (`effect`) with Newcombe's interval, the
+    two-proportion z-test's `p_value`, its Benjamini–Hochberg `q_value` over every band tested in the table,
+    `significant` and `measure` (`win_rate`)."""
+    return with_vision_q(vision_tests(players))

@@ -17,6 +17,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, with_rate
 from gamestats_assets.defs.lol.transforms.objectives import takes_of_counted_games
+from gamestats_assets.defs.lol.transforms.tested import WIN_RATE, as_findings
 from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -66,9 +67,10 @@ def finished_coordination(state: pl.DataFrame) -> pl.DataFrame:
     tested = tests.filter(pl.col("p_value").is_not_null())
     q = benjamini_hochberg(tested["p_value"].to_numpy()) if tested.height else np.array([])
     tests = tests.join(tested.select(*objective, pl.Series("q_value", q, dtype=pl.Float64)), on=objective, how="left")
-    return rows.join(tests, on=objective).select(
+    return as_findings(rows.join(tests, on=objective), WIN_RATE).select(
         *objective, "teammates_near", "takes", "wins", "win_rate", "win_rate_ci_low", "win_rate_ci_high", "low_sample",
-        "trend_per_teammate", "trend_ci_low", "trend_ci_high", "z", "p_value", "q_value").sort(
+        "trend_per_teammate", "trend_ci_low", "trend_ci_high", "z", "p_value", "q_value", "significant",
+        "measure").sort(
         *objective, "teammates_near")
 
 
@@ -86,5 +88,6 @@ def coordination_outcomes(coordination: pl.DataFrame, first_objectives: pl.DataF
     Summoner's Rift games' takes whose taking team's result is known: `takes`, `wins` (taken by the eventual
     winner), the win rate with its Wilson interval and `low_sample`; and on each row its objective's
     Cochran–Armitage trend over teammates near (`trend_per_teammate`, the win rate's change per teammate more, with
-    its 95 % interval, z, p and the Benjamini–Hochberg q over every objective), null under `MIN_GAMES` takes."""
+    its 95 % interval, z, p and the Benjamini–Hochberg q over every objective), null under `MIN_GAMES` takes;
+    `significant` (that q below `Q_THRESHOLD`) and `measure` (`win_rate`)."""
     return COORDINATION(coordination=coordination, first_objectives=first_objectives, games=games)

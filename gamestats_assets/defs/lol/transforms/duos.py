@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
-from gamestats_assets.lib.core.stats import benjamini_hochberg
+from gamestats_assets.lib.core.stats import benjamini_hochberg, binomial_p
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
 
@@ -27,14 +27,6 @@ Q_THRESHOLD = 0.05
 
 def logit(p: pl.Expr) -> pl.Expr:
     return (p / (1 - p)).log()
-
-
-def binomial_p(wins: int, games: int, expected: float | None) -> float | None:
-    """Exact two-sided binomial p-value of `wins` in `games` against the rate `expected` (None untested)."""
-    from scipy import stats
-    if expected is None or games == 0:
-        return None
-    return float(stats.binomtest(wins, games, expected).pvalue)
 
 
 PAIR_KEYS = (*GROUP, "adc_champion_id", "support_champion_id")
@@ -77,7 +69,8 @@ def tested_pairs(state: pl.DataFrame) -> pl.DataFrame:
     odds = (logit(pl.col("adc_win_rate")) + logit(pl.col("support_win_rate"))).exp()
     stats = with_rate(stats).with_columns((odds / (1 + odds)).alias("expected_win_rate"))
     stats = stats.with_columns((pl.col("win_rate") - pl.col("expected_win_rate")).alias("win_rate_vs_expected"))
-    p_values = [binomial_p(w, g, e) for w, g, e in stats.select("wins", "games", "expected_win_rate").iter_rows()]
+    p_values = [None if expected is None or games == 0 else binomial_p(wins, games, expected)
+                for wins, games, expected in stats.select("wins", "games", "expected_win_rate").iter_rows()]
     return stats.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64))
 
 

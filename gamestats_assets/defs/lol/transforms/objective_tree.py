@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import counted
+from gamestats_assets.defs.lol.transforms.tested import WIN_RATE, against_half, tested
 from gamestats_assets.defs.lol.transforms.win_model import held_out
 from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
 from gamestats_assets.sources.riot.compound import OBJECTIVES
@@ -133,14 +134,27 @@ def tree_of(rows: pl.DataFrame) -> list[dict]:
     return [{**leaf, **quality} for leaf in leaves]
 
 
+def fitted_trees(first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """The leaves of each queue and patch's tree (`objective_tree` before the q), each blue's win rate in its
+    training games against 50 %: `effect` (its Wilson interval less one half) and the exact binomial `p_value`."""
+    rows = objective_games(first_objectives, games)
+    found = [{**dict(zip(GROUP, key, strict=True)), **leaf}
+             for key, part in rows.group_by(GROUP, maintain_order=True) for leaf in tree_of(part)]
+    return against_half(pl.DataFrame(found, schema=TREE), "blue_wins_train", "n_train", "blue_win_rate")
+
+
+def with_leaf_q(leaves: pl.DataFrame) -> pl.DataFrame:
+    """`fitted_trees` of every queue and patch with the q over every leaf, `significant` and `measure`."""
+    return tested(leaves, WIN_RATE).sort(*GROUP, "leaf")
+
+
 def objective_tree(first_objectives: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
     """Objective choices against winning: one row per leaf of each queue and patch's tree (key queue, patch, leaf):
     its conditions (who took which first objective), depth, the call (`blue_predicted`), its training games and
     blue's wins there with the win rate's Wilson interval, its held-out games and those called right; and the
     tree's held-out accuracy, the baseline's (always calling the training games' more frequent winner) and the
     gain, each with its 95 % interval, repeated on every leaf. A queue and patch under `MIN_GAMES` training games
-    has no tree."""
-    rows = objective_games(first_objectives, games)
-    found = [{**dict(zip(GROUP, key, strict=True)), **leaf}
-             for key, part in rows.group_by(GROUP, maintain_order=True) for leaf in tree_of(part)]
-    return pl.DataFrame(found, schema=TREE).sort(*GROUP, "leaf")
+    has no tree. The finding of a leaf: blue's win rate against 50 % (`effect`, the Wilson interval less one
+    half), the exact binomial `p_value`, its Benjamini–Hochberg `q_value` over every leaf of the table,
+    `significant` and `measure` (`win_rate`)."""
+    return with_leaf_q(fitted_trees(first_objectives, games))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, LENGTH_BUCKET_MINUTES, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import moments, with_mean
 from gamestats_assets.defs.lol.transforms.std import FRAME_MINUTES
-from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, wilson_bounds
+from gamestats_assets.defs.lol.transforms.tested import WIN_RATE, against_half, as_findings, tested, with_q
+from gamestats_assets.lib.core.stats import Z_95, newcombe_bounds, normal_p, wilson_bounds
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.published.lol import MIN_GAMES
@@ -64,12 +64,6 @@ TIMING = JoinedFold(Fold(
 first take fell in it, their first takers' wins and the moments of that take's minute."""
 
 
-def binomial_p(wins: int, games: int) -> float:
-    """The exact two-sided binomial p of `wins` of `games` against one in two."""
-    from scipy import stats
-    return float(stats.binomtest(wins, games, 0.5).pvalue)
-
-
 def finished_objective_timing(state: pl.DataFrame) -> pl.DataFrame:
     """The timing from the fold's state: each period's rows and every objective's row over all periods, the rates,
     the tests against one in two and their Benjamini–Hochberg q over every row kept."""
@@ -85,13 +79,12 @@ def finished_objective_timing(state: pl.DataFrame) -> pl.DataFrame:
     rows = (rows.join(taken, on=objective).filter(pl.col("games") >= MIN_GAMES)
             .with_columns(pl.col("takes", "games", "wins", "objective_games").cast(pl.Int64),
                           (pl.col("games") / pl.col("objective_games")).alias("share_of_games")))
-    rows = with_rate(with_mean(rows, "minute", "first_minute"))
-    p = np.array([binomial_p(wins, games) for wins, games in rows.select("wins", "games").iter_rows()], dtype=float)
-    return rows.with_columns(pl.Series("p_value", p, dtype=pl.Float64),
-                             pl.Series("q_value", benjamini_hochberg(p), dtype=pl.Float64)).select(
+    rows = tested(against_half(with_rate(with_mean(rows, "minute", "first_minute"))), WIN_RATE)
+    return rows.select(
         *objective, "period", "from_minute", "games", "objective_games", "share_of_games", "takes",
         "first_minute_mean", "first_minute_ci_low", "first_minute_ci_high", "wins", "win_rate", "win_rate_ci_low",
-        "win_rate_ci_high", "low_sample", "p_value", "q_value").sort(*objective, "from_minute", nulls_last=True)
+        "win_rate_ci_high", "low_sample", "p_value", "q_value", "effect", "effect_ci_low", "effect_ci_high",
+        "significant", "measure").sort(*objective, "from_minute", nulls_last=True)
 
 
 def objective_timing(coordination: pl.DataFrame, first_objectives: pl.DataFrame, games: pl.DataFrame
@@ -105,7 +98,9 @@ def objective_timing(coordination: pl.DataFrame, first_objectives: pl.DataFrame,
     games / `objective_games` (the `all` row's games); `takes` = every take (either team, first or not) in the
     period; `first_minute_mean` the mean minute of those games' first take (95 % interval). `wins` = games won by
     the team that took it first: win rate with Wilson interval and `low_sample`, its exact binomial p against one
-    in two and the Benjamini–Hochberg q over every row of the table. A row needs `MIN_GAMES` games.
+    in two and the Benjamini–Hochberg q over every row of the table; the finding's `effect` (win rate less one
+    half, its interval the Wilson interval less one half), `significant` and `measure` (`win_rate`). A row needs
+    `MIN_GAMES` games.
     """
     return TIMING(coordination=coordination, first_objectives=first_objectives, games=games)
 
@@ -138,15 +133,6 @@ CHOICE = JoinedFold(Fold(
 wins."""
 
 
-def newcombe(wins1: int, n1: int, wins2: int, n2: int) -> tuple[float, float]:
-    """The 95 % interval of the difference of two proportions from their Wilson intervals (Newcombe 1998, method
-    10): p1 − p2 − √((p1 − l1)² + (u2 − p2)²) to p1 − p2 + √((u1 − p1)² + (p2 − l2)²)."""
-    p1, p2 = wins1 / n1, wins2 / n2
-    (l1, u1), (l2, u2) = wilson_bounds(wins1, n1), wilson_bounds(wins2, n2)
-    return (p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
-            p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
-
-
 def same_length_difference(strata: list[tuple[int, int, int, int]]) -> dict[str, float | int | None]:
     """The difference of two win rates within game-length strata, pooled with Cochran–Mantel–Haenszel weights
     w = n₁n₂/(n₁ + n₂) over the strata both sides have games in (`strata`: wins₁, n₁, wins₂, n₂ each), its
@@ -162,10 +148,9 @@ def same_length_difference(strata: list[tuple[int, int, int, int]]) -> dict[str,
     difference = sum(w * (p1 - p2) for w, (p1, p2) in zip(weights, rates, strict=True)) / total
     error = math.sqrt(sum(w**2 * (p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
                           for w, (p1, p2), (_, n1, _, n2) in zip(weights, rates, shared, strict=True))) / total
-    from scipy import stats
     return {"same_length_difference": difference,
             "same_length_ci_low": difference - Z_95 * error, "same_length_ci_high": difference + Z_95 * error,
-            "p_value": float(2 * stats.norm.sf(abs(difference) / error)) if error > 0 else None,
+            "p_value": normal_p(difference / error) if error > 0 else None,
             "same_length_dragon_games": sum(n1 for _, n1, _, _ in shared),
             "same_length_herald_games": sum(n2 for _, _, _, n2 in shared)}
 
@@ -196,7 +181,7 @@ def finished_dragon_vs_herald(state: pl.DataFrame) -> pl.DataFrame:
         strata = [(*sides["dragon"].get(b, (0, 0)), *sides["herald"].get(b, (0, 0))) for b in buckets]
         (dragon_low, dragon_high), (herald_low, herald_high) = (
             wilson_bounds(dragon_wins, dragon_games), wilson_bounds(herald_wins, herald_games))
-        low, high = newcombe(dragon_wins, dragon_games, herald_wins, herald_games)
+        low, high = newcombe_bounds(dragon_wins, dragon_games, herald_wins, herald_games)
         rows.append({"queue": queue, "patch": patch, "dragon_games": dragon_games, "dragon_wins": dragon_wins,
                      "dragon_win_rate": dragon_wins / dragon_games, "dragon_win_rate_ci_low": dragon_low,
                      "dragon_win_rate_ci_high": dragon_high, "herald_games": herald_games,
@@ -206,8 +191,7 @@ def finished_dragon_vs_herald(state: pl.DataFrame) -> pl.DataFrame:
                      "difference_ci_low": low, "difference_ci_high": high, **same_length_difference(strata),
                      "min_games": MIN_GAMES})
     table = pl.DataFrame(rows, schema={name: dtype for name, dtype in CHOICE_SCHEMA.items() if name != "q_value"})
-    q = benjamini_hochberg(table["p_value"].fill_null(np.nan).to_numpy())
-    return table.with_columns(pl.Series("q_value", q, dtype=pl.Float64)).fill_nan(None).select(*CHOICE_SCHEMA)
+    return as_findings(with_q(table).fill_nan(None), WIN_RATE).select(*CHOICE_SCHEMA, "significant", "measure")
 
 
 def dragon_vs_herald(first_objectives: pl.DataFrame, players: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
@@ -218,7 +202,7 @@ def dragon_vs_herald(first_objectives: pl.DataFrame, players: pl.DataFrame, game
     interval); `difference` = dragon − herald win rate with Newcombe's interval; `same_length_difference` the same
     difference within `LENGTH_BUCKET_MINUTES` game-length strata (Cochran–Mantel–Haenszel weights, normal
     interval, over the strata both sides have games in: `same_length_<side>_games`), as the build paths are
-    judged against games as long as theirs; its two-sided p and the Benjamini–Hochberg q over every row. A queue
-    and patch needs `min_games` teams on each side.
+    judged against games as long as theirs; its two-sided p and the Benjamini–Hochberg q over every row,
+    `significant` and `measure` (`win_rate`). A queue and patch needs `min_games` teams on each side.
     """
     return CHOICE(first_objectives=first_objectives, players=players, games=games)

@@ -14,7 +14,7 @@ import polars as pl
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted
 from gamestats_assets.defs.lol.transforms.counts import tier_slices, with_tier
 from gamestats_assets.defs.lol.transforms.patterns import PATTERNS_SCHEMA, patterns_found
-from gamestats_assets.lib.core.stats import newcombe_bounds, wilson_bounds
+from gamestats_assets.lib.core.stats import binomial_p, newcombe_bounds, proportion_test, wilson_bounds
 from gamestats_assets.lib.refresh.fold import EXACT, Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
 from gamestats_assets.published.lol import MIN_GAMES
@@ -96,17 +96,6 @@ def moments(n: int, total: int, squares: int) -> tuple[float, float]:
     return mean, (n * squares - total * total) / (n * (n - 1) * SCALE * SCALE) if n > 1 else 0.0
 
 
-def proportion_test(n1: int, wins1: float, n2: int, wins2: float) -> tuple[float, float]:
-    """Two-proportion z-test (pooled variance): the signed statistic and its two-sided p."""
-    from scipy import stats
-    pooled = (wins1 + wins2) / (n1 + n2)
-    error = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if error == 0:
-        return 0.0, 1.0
-    z = (wins1 / n1 - wins2 / n2) / error
-    return z, float(2 * stats.norm.sf(abs(z)))
-
-
 def welch_test(n1: int, mean1: float, var1: float, n2: int, mean2: float, var2: float
                ) -> tuple[float, float, float, float]:
     """Welch's t-test of two means (unequal variances): the signed statistic, its two-sided p and the 95 % interval
@@ -153,13 +142,12 @@ def contrasts(groups: list[dict], pattern_type: str) -> dict | None:
 def objective_test(group: dict) -> dict:
     """The win rate of the team that took an objective first against 50 % (exact binomial test, the Wilson
     interval less one half)."""
-    from scipy import stats
     n, wins = group["n"], round(group["sy"] / SCALE)
     low, high = wilson_bounds(wins, n)
     return {"pattern_type": "first_objective", "subject": "team", "condition": group["condition"],
             "metric": "win_rate", "effect": wins / n - 0.5, "effect_ci_low": low - 0.5, "effect_ci_high": high - 0.5,
             "value_with": wins / n, "baseline": 0.5, "n": n, "n_baseline": n,
-            "p_value": float(stats.binomtest(wins, n, 0.5).pvalue)}
+            "p_value": binomial_p(wins, n)}
 
 
 def slope_test(group: dict) -> dict | None:
@@ -221,5 +209,6 @@ def discovered_patterns(players: pl.DataFrame, first_objectives: pl.DataFrame, g
     games, one tier, an "and above" band; without `tiers`, every game in `all` alone). Benjamini–Hochberg bounds
     only the *expected* share of false patterns, so a pattern must also be rejected by `exceedance_rejections`;
     both run over every test made in the slice, whatever its outcome (every queue, patch, family, subject and
-    role). Kept as exact sums merged game by game (`PATTERNS`)."""
+    role). Every row is `significant`; its `measure` says what its effect counts (`win_rate` for the first core item
+    and the first objective, `dpm`, `deaths_per_10`). Kept as exact sums merged game by game (`PATTERNS`)."""
     return PATTERNS(players=players, first_objectives=first_objectives, games=games, tiers=tiers)

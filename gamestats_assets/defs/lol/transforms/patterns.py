@@ -10,7 +10,8 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import counted
-from gamestats_assets.lib.core.stats import benjamini_hochberg
+from gamestats_assets.defs.lol.transforms.tested import PATTERN_MEASURES, PEARSON_R, as_findings
+from gamestats_assets.lib.core.stats import benjamini_hochberg, fisher_bounds
 from gamestats_assets.published.lol import MIN_GAMES, Q_THRESHOLD
 
 FALSE_SHARE = 0.10
@@ -61,6 +62,8 @@ CORRELATIONS_SCHEMA = {"queue": pl.String, "patch": pl.String, "team_position": 
                        "spearman_r": pl.Float64, "spearman_p": pl.Float64, "partial_r": pl.Float64,
                        "partial_p": pl.Float64, "low_sample": pl.Boolean, "pearson_q": pl.Float64,
                        "spearman_q": pl.Float64, "partial_q": pl.Float64}
+FINDING = ("pearson_ci_low", "pearson_ci_high", "significant", "measure")
+"""The columns of a correlation's finding after its q."""
 
 
 def correlation_tests(players: pl.DataFrame) -> pl.DataFrame:
@@ -101,10 +104,16 @@ def correlation_tests(players: pl.DataFrame) -> pl.DataFrame:
 def with_correlation_q(table: pl.DataFrame) -> pl.DataFrame:
     """`correlation_tests` of every queue, patch and position with their Benjamini–Hochberg q over every pair of
     the table, separately for each measure: the `correlations` table."""
-    return table.with_columns(
+    bounds = [(None, None) if r is None or n is None else fisher_bounds(r, n)
+              for r, n in table.select("pearson_r", "n").iter_rows()]
+    table = table.with_columns(
         *[pl.Series(f"{measure}_q", benjamini_hochberg(table[f"{measure}_p"].fill_null(np.nan).to_numpy()),
                     dtype=pl.Float64) for measure in ("pearson", "spearman", "partial")],
-    ).fill_nan(None).select(*CORRELATIONS_SCHEMA).sort("queue", "patch", "team_position", "variable_x", "variable_y")
+        *[pl.Series(f"pearson_ci_{end}", [bound[i] for bound in bounds], dtype=pl.Float64)
+          for i, end in enumerate(("low", "high"))],
+    ).fill_nan(None)
+    return as_findings(table, PEARSON_R, q="pearson_q").select(*CORRELATIONS_SCHEMA, *FINDING).sort(
+        "queue", "patch", "team_position", "variable_x", "variable_y")
 
 
 def correlations(players: pl.DataFrame) -> pl.DataFrame:
@@ -116,7 +125,8 @@ def correlations(players: pl.DataFrame) -> pl.DataFrame:
     `partial_r`: Pearson's r controlling for game length (null for pairs with `minutes`), p on n − 3
     degrees of freedom. n = players of the group with every variable known (`low_sample` below
     `MIN_GAMES`); Benjamini–Hochberg q over every remaining pair of the table, separately for each measure.
-    A constant variable gives null r.
+    A constant variable gives null r. The finding: Pearson's r with Fisher's 95 % interval (`pearson_ci_low`,
+    `pearson_ci_high`), `significant` (its `pearson_q` below `Q_THRESHOLD`) and `measure` (`pearson_r`).
     """
     return with_correlation_q(correlation_tests(players))
 
@@ -158,7 +168,8 @@ def judged(tests: pl.DataFrame) -> pl.DataFrame:
 
 def patterns_found(tests: pl.DataFrame) -> pl.DataFrame:
     """The discovered patterns (`pattern_sums.discovered_patterns`) among the tests of every queue, patch and slice
-    of ranked tiers."""
-    return (judged(tests).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
+    of ranked tiers, each `significant` and with the `measure` its family's effect counts (`PATTERN_MEASURES`)."""
+    found = judged(tests).filter(pl.col("rejected") & (pl.col("q_value") < Q_THRESHOLD))
+    return (as_findings(found, pl.col("pattern_type").replace_strict(PATTERN_MEASURES, return_dtype=pl.String))
             .drop("rejected").with_columns(pl.lit(MIN_GAMES, dtype=pl.Int64).alias("min_games"))
             .sort("tier", "q_value", *GROUP, "pattern_type", "subject", "role", "condition"))

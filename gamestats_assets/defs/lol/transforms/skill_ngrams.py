@@ -17,6 +17,7 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import GROUP, counted, with_rate
 from gamestats_assets.defs.lol.transforms.counts import SCALE, moments, with_mean
+from gamestats_assets.defs.lol.transforms.tested import significant
 from gamestats_assets.lib.core.stats import Z_95, benjamini_hochberg, newcombe_interval, two_sided_p
 from gamestats_assets.lib.refresh.fold import Fold
 from gamestats_assets.lib.refresh.joined import JoinedFold
@@ -104,12 +105,15 @@ def finished_skill_ngrams(state: pl.DataFrame) -> pl.DataFrame:
         (pl.col("games") / pl.col("champion_games")).alias("share_of_players"))
     grams = with_rate(with_mean(grams, "dpm", "dpm").with_columns(pl.col("games", "wins").cast(pl.Int64)))
     grams = with_tests(grams)
-    return grams.with_columns(corrected(grams["p_value"]).alias("q_value"),
-                              corrected(grams["dpm_p_value"]).alias("dpm_q_value")).select(
+    grams = grams.with_columns(corrected(grams["p_value"]).alias("q_value"),
+                               corrected(grams["dpm_p_value"]).alias("dpm_q_value"))
+    return grams.with_columns(significant().alias("significant"), significant("dpm_q_value").alias("dpm_significant")
+                              ).select(
         *champion, "champion_name", "ngram", "games", "wins", "champion_games", "share_of_players", "win_rate",
         "win_rate_ci_low", "win_rate_ci_high", "low_sample", "dpm_mean", "dpm_ci_low", "dpm_ci_high", "other_games",
         "win_rate_difference", "difference_ci_low", "difference_ci_high", "dpm_difference", "dpm_difference_ci_low",
-        "dpm_difference_ci_high", "p_value", "q_value", "dpm_p_value", "dpm_q_value").sort(*champion, "games", "ngram",
+        "dpm_difference_ci_high", "p_value", "q_value", "dpm_p_value", "dpm_q_value", "significant",
+        "dpm_significant").sort(*champion, "games", "ngram",
                                                             descending=[False, False, False, True, False])
 
 
@@ -127,5 +131,6 @@ def skill_ngrams(players: pl.DataFrame, skills: pl.DataFrame) -> pl.DataFrame:
     (Wilson, `low_sample`), mean DPM (interval), `share_of_players` of the champion's `champion_games`; against the
     champion's `other_games` players without it, the win rate's difference (Newcombe's interval, p, and the
     Benjamini–Hochberg q over the table) and the DPM's (normal interval, p, q), null under `MIN_GAMES` on either
-    side."""
+    side; `significant` (the win-rate test's q below `Q_THRESHOLD`: a win-rate finding) and `dpm_significant` (the
+    DPM test's: a damage-per-minute finding)."""
     return SKILL_NGRAMS(players=players, skills=skills)

@@ -10,6 +10,8 @@ import polars as pl
 
 from gamestats_assets.defs.lol.transforms.cons import counted
 from gamestats_assets.defs.lol.transforms.std import TEAM_OF_PARTICIPANT, objective_takes
+from gamestats_assets.defs.lol.transforms.tested import LOG_ODDS, as_findings, with_q
+from gamestats_assets.lib.core.stats import Z_95
 
 MINUTES = (10, 15)
 FEATURES = ("gold_diff_k", "xp_diff_k", "kills_diff", "dragons_diff", "heralds_diff", "towers_diff")
@@ -116,13 +118,9 @@ def bootstrap_quality(truth: np.ndarray, model: np.ndarray, baseline: np.ndarray
             for end, value in (("", point[i]), ("_ci_low", low[i]), ("_ci_high", high[i]))}
 
 
-def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
-    """The fitted models on `game_states`: one row per (queue, patch, minute, term) with coefficient,
-    standard error and p, and the model's n_train, n_test, held-out accuracy and AUC beside the gold-difference
-    baseline's, with bootstrap intervals (`bootstrap_quality`; the AUC gain over the baseline is resampled
-    paired). Models are fitted within one queue and patch, on counted Summoner's Rift games; the target is
-    a blue win. A queue, patch and minute with fewer than `MIN_GAMES` training games, or only one outcome,
-    is left out."""
+def fitted_models(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """The terms of each queue, patch and minute's model (`win_model` before the q), each coefficient with its Wald
+    interval (`coefficient_ci_low`, `coefficient_ci_high`: ± 1.96 standard errors)."""
     rift = counted(games, summoners_rift=True).select("match_id", *GROUP)
     rows = []
     for key, group in states.join(rift, on="match_id").partition_by(*GROUP, "minute", as_dict=True).items():
@@ -138,4 +136,28 @@ def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
             rows.append({**dict(zip(GROUP, where, strict=True)), "minute": minute, "term": term,
                          "coefficient": coefficient, "std_error": error, "p_value": p, "n_train": train.height,
                          "n_test": test.height, **quality})
-    return pl.DataFrame(rows, schema=MODEL_SCHEMA).sort(*GROUP, "minute", "term")
+    half = Z_95 * pl.col("std_error")
+    return pl.DataFrame(rows, schema=MODEL_SCHEMA).with_columns(
+        (pl.col("coefficient") - half).alias("coefficient_ci_low"), (pl.col("coefficient") + half)
+        .alias("coefficient_ci_high"))
+
+
+def with_term_q(terms: pl.DataFrame) -> pl.DataFrame:
+    """`fitted_models` of every queue, patch and minute with the q of each term but the intercept (`const`) over
+    every such term of the table with a coefficient, standard error and p, `significant` and `measure`."""
+    term = (pl.col("term") != "const") & pl.all_horizontal(pl.col("coefficient", "std_error", "p_value").is_not_null())
+    family = with_q(terms.filter(term))
+    return as_findings(pl.concat([family, terms.filter(~term)], how="diagonal_relaxed"), LOG_ODDS).sort(
+        *GROUP, "minute", "term")
+
+
+def win_model(states: pl.DataFrame, games: pl.DataFrame) -> pl.DataFrame:
+    """The fitted models on `game_states`: one row per (queue, patch, minute, term) with coefficient,
+    standard error and p, and the model's n_train, n_test, held-out accuracy and AUC beside the gold-difference
+    baseline's, with bootstrap intervals (`bootstrap_quality`; the AUC gain over the baseline is resampled
+    paired). Models are fitted within one queue and patch, on counted Summoner's Rift games; the target is
+    a blue win. A queue, patch and minute with fewer than `MIN_GAMES` training games, or only one outcome,
+    is left out. The finding of a term but the intercept: its log-odds coefficient with its Wald interval, its p,
+    the Benjamini–Hochberg `q_value` over every such term of the table, `significant` and `measure` (`log_odds`);
+    the intercept's q is null."""
+    return with_term_q(fitted_models(states, games))
