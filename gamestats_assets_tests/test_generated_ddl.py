@@ -42,12 +42,15 @@ INTENDED_DIFFERENCES = {
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
         "spell_pair_stats", "length_win_rates", "patch_trend")},
 }
+    **{f"lol.{table}": {"columns", "checks"} for table in ("correlations", "objective_stats", "vision_stats",
+                                                           "win_model")},
+    "lol.item_build_stats": {"columns", "primary_key", "checks"},
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
 since (the tournament rounds' `season_name`; the match summaries' `created_at` and `match_type`; the serving indexes;
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
 averages; the leaderboards' points apart and `rank_change_since`; who made an override or a schedule change, and
 `remake_failed` among an override's statuses; a division's place in the organiser's file; a skill percentile's interval, a rank prediction's playlist and its
-baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
+baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""
