@@ -41,10 +41,10 @@ INTENDED_DIFFERENCES = {
     **{f"lol.{table}": {"columns", "primary_key"} for table in (
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
         "spell_pair_stats", "length_win_rates", "patch_trend")},
-}
     **{f"lol.{table}": {"columns", "checks"} for table in ("correlations", "objective_stats", "vision_stats",
                                                            "win_model")},
     "lol.item_build_stats": {"columns", "primary_key", "checks"},
+}
 """What the generated DDL makes differently from the hand-written DDL before it, by table: what was declared
 since (the tournament rounds' `season_name`; the match summaries' `created_at` and `match_type`; the serving indexes;
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
