@@ -28,6 +28,7 @@ INTENDED_DIFFERENCES = {
     "pubg.team_leaderboards": {"columns"},
     "pubg.player_leaderboards": {"columns"},
     "pubg.match_summaries": {"columns"},
+    "pubg.matches": {"columns"},
     "pubg.player_circle_positions": {"columns"},
     "pubg.player_advanced_career_stats": {"columns", "primary_key", "checks"},
     "pubg.tournament_match_overrides": {"columns", "checks"},
@@ -50,7 +51,7 @@ since (the tournament rounds' `season_name`; the match summaries' `created_at` a
 the lol statistics' `tier` and the career's `match_type`, in their keys, and the career's throwables and zone
 averages; the leaderboards' points apart and `rank_change_since`; who made an override or a schedule change, and
 `remake_failed` among an override's statuses; a division's place in the organiser's file; a skill percentile's interval, a rank prediction's playlist and its
-baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
+baseline, and its comment naming the rank outlook; a pattern's role, tier and effect interval; a finding's interval, p, q, significance and measure; a match's discovery priority; the zones of a circle sample), which an older database gains by reconciliation or a numbered file, the rest alike."""
 DROPPED = {"rocket.player_stats": {"rank_percentile"}}
 """Columns dropped on purpose since, retired by their declaration, whose values an upgrade does not keep: a day's rank
 percentile, now answered when read (`Publish.retired`)."""

@@ -75,7 +75,9 @@ COLUMNS: dict[str, Columns] = described({
         "participants": BIGINT("its participants, AI bots included"),
         "rosters": BIGINT("its rosters (teams of the lobby)"),
         "discovered_by": TEXT("the path that found it first: `api`, `tournament` or `landing` (its files dropped in)"),
-        "ai_participants": BIGINT("its AI bots (left out of every player statistic)")},
+        "ai_participants": BIGINT("its AI bots (left out of every player statistic)"),
+        "discovery_priority": BIGINT("the run priority its discovery path gives its runs (`dagster/priority`, higher "
+                                     "first): 10 for `tournament`, 0 for `api` and `landing`")},
     "player_damage_events": {
         "match_id": TEXT, "event_index": BIGINT, "elapsed_s": DOUBLE,
         "attacker_account_id": TEXT("who dealt the damage (null for the zone or the environment)"),

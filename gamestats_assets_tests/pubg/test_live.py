@@ -16,6 +16,7 @@ import pytest
 from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import first_discovery
 from gamestats_assets.defs.pubg.sensors import API_URL_ENV
+from gamestats_assets.defs.pubg.transforms.discovery import DISCOVERY_PRIORITY
 from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import Settings
 from gamestats_assets.sources.pubg.client import API_KEY_ENV, PubgClient
@@ -100,7 +101,8 @@ def test_api_discovery_downloads_new_matches_and_requests_a_run(api, platform_en
     result = tick("pubg_api_discovery", platform, instance)
     [request] = result.run_requests
     assert request.partition_key == MATCH_ID
-    assert request.tags["discovered_by"] == "api" and request.tags["dagster/priority"] == "0"
+    assert request.tags["discovered_by"] == "api"
+    assert request.tags["dagster/priority"] == str(DISCOVERY_PRIORITY["api"]) == "0"
     assert [key for r in result.dynamic_partitions_requests for key in r.partition_keys] == [MATCH_ID]
     landing = platform.landing_dir("pubg")
     assert (landing / "matches" / f"{MATCH_ID}.json").exists() and (landing / "telemetry" / f"{MATCH_ID}.json").exists()
@@ -118,4 +120,5 @@ def test_tournament_discovery_runs_first(api, platform_env, monkeypatch):
         {"team_name": "T", "division_id": "Pro", "group_id": "A", "players": [{"account_id": PLAYER, "name": "x"}]}],
         "rounds": [], "schedule": []}))
     [request] = tick("pubg_tournament_discovery", platform, dg.DagsterInstance.ephemeral()).run_requests
-    assert request.tags["discovered_by"] == "tournament" and request.tags["dagster/priority"] == "10"
+    assert request.tags["discovered_by"] == "tournament"
+    assert request.tags["dagster/priority"] == str(DISCOVERY_PRIORITY["tournament"]) == "10"

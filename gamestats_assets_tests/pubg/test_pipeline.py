@@ -17,6 +17,7 @@ from gamestats_assets.defs.pubg import domain
 from gamestats_assets.defs.pubg.assets import ASSETS, LANDING
 from gamestats_assets.defs.pubg.checks import CHECKS
 from gamestats_assets.defs.pubg.sensors import TRACKED_TARGET
+from gamestats_assets.defs.pubg.transforms.discovery import DISCOVERY_PRIORITY
 from gamestats_assets.generator.emitters.pubg import (
     emit_match,
     public_match_plan,
@@ -101,6 +102,7 @@ def test_landing_sensor_adds_a_partition_per_match_and_requests_one_run(built):
     assert sorted(added) == built["keys"]
     assert len(result.run_requests) == 1
     assert result.run_requests[0].tags["discovered_by"] == "landing"
+    assert result.run_requests[0].tags["dagster/priority"] == str(DISCOVERY_PRIORITY["landing"])
 
 
 def test_matches_runs_and_publishes_every_table(built):
@@ -108,8 +110,9 @@ def test_matches_runs_and_publishes_every_table(built):
     assert built["snapshots_run"].success, failed_checks(built["snapshots_run"])
     assert failed_checks(built["matches_run"]) == [] and failed_checks(built["snapshots_run"]) == []
     url = built["pg_url"]
-    found_by = dict(rows(url, "SELECT discovered_by, count(*) FROM pubg.matches GROUP BY discovered_by"))
-    assert found_by == {"landing": 1, "tournament": 3}
+    found_by = {(path, priority): n for path, priority, n in rows(
+        url, "SELECT discovered_by, discovery_priority, count(*) FROM pubg.matches GROUP BY 1, 2")}
+    assert found_by == {("landing", 0): 1, ("tournament", 10): 3}
     for table in ("match_summaries", "player_match_weapon_distribution", "player_weapon_accuracy",
                   "player_advanced_career_stats", "player_damage_stats", "player_weapon_stats",
                   "tournament_rounds", "tournament_scheduled_matches", "tournament_matches",

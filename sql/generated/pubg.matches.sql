@@ -15,6 +15,7 @@ CREATE TABLE pubg.matches (
     rosters bigint,
     discovered_by text,
     ai_participants bigint,
+    discovery_priority bigint,
     PRIMARY KEY (match_id)
 );
 CREATE INDEX ON pubg.matches (created_at DESC);

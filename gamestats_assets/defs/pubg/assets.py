@@ -22,6 +22,7 @@ from gamestats_assets.defs.pubg.tables import (
     TOURNAMENT_TABLES,
 )
 from gamestats_assets.defs.pubg.transforms import tournament
+from gamestats_assets.defs.pubg.transforms.discovery import with_discovery
 from gamestats_assets.lib.authoring.assets import Publish, PublishMode, declared_metadata, lake_asset
 from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.erasure import register_path
@@ -302,8 +303,9 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
                       lake: dg.ResourceParam[DeltaLakeIOManager]):
     """Each match object parsed once into its match, participants and rosters. `matches` also records
     `discovered_by`, the path that found the match first (`first_discovery`: landing, api or
-    tournament). A match object that does not parse is quarantined with the reason and the match gets no
-    rows; a match whose files were retired (`lib/intake/keyed_files.py`) keeps its rows as the lake holds them."""
+    tournament), and `discovery_priority`, the run priority of that path (`transforms.discovery`). A match
+    object that does not parse is quarantined with the reason and the match gets no rows; a match whose files
+    were retired (`lib/intake/keyed_files.py`) keeps its rows as the lake holds them."""
     frames = {name: [] for name in MATCH_TABLES}
     match_files = files_by_key(platform, MATCHES)
     read: dict[str, tuple[Path, str]] = {}
@@ -325,7 +327,7 @@ def etl_match_objects(context: dg.AssetExecutionContext, platform: PlatformResou
         frame = pl.concat([*frames[name], *held]) if frames[name] or held else pl.DataFrame(schema=MATCH_TABLES[name])
         if name == "matches":
             found_by = [first_discovery(platform, key) for key in frame["match_id"]]
-            frame = frame.with_columns(pl.Series("discovered_by", found_by, pl.String))
+            frame = with_discovery(frame, found_by)
         yield dg.Output(frame, output_name=name)
     if set(selected) == set(MATCH_TABLES):
         for key, (path, day) in read.items():
