@@ -34,6 +34,8 @@ MEANINGS = {
     "p_value": "the one-sided p of z", "null_reason": "why the value is null (null when it is not)",
     "difficulty": "the pack's difficulty: a rank metal, or null", "pack_code": "the pack's code",
     "shots": "shots on goal", "games": "the games counted", "total": "the sum the mean is made of",
+    "rank_from": "where the rank compared at comes from: `game` (a game of the player gave it) or `stated` (the rank "
+                 "the player stated, not verified, as no game gave one)",
 }
 """What a column name means in every rocket table that has it."""
 
@@ -147,7 +149,7 @@ COLUMNS: dict[str, Columns] = described({
         "standard_error": DOUBLE("the standard error of the player's mean over their games"),
         "percentile_ci_low": DOUBLE("the low end of the percentile's 95 % interval for the luck of the player's "
                                     "games"),
-        "percentile_ci_high": DOUBLE("its high end")},
+        "percentile_ci_high": DOUBLE("its high end"), "rank_from": TEXT},
     "rank_predictions": {
         "player_id": TEXT, "rank_index": DOUBLE("the player's rank in divisions"),
         "predicted_rank_index": DOUBLE("the rank the model predicts from their stats"),
@@ -160,7 +162,7 @@ COLUMNS: dict[str, Columns] = described({
         "baseline_rank_index": DOUBLE("the baseline's prediction: the median rank of the training players of that "
                                       "playlist"),
         "baseline_interval_low": DOUBLE("the low end of the baseline's 95 % conformal interval (null: unbounded)"),
-        "baseline_interval_high": DOUBLE("its high end")},
+        "baseline_interval_high": DOUBLE("its high end"), "rank_from": TEXT},
     "rank_outlook": {
         "player_id": TEXT, "rank_index": INTEGER("the player's latest known rank in divisions"),
         "rank_days": BIGINT("the days with a known rank the trend is fitted on (the 56 before the latest)"),
@@ -193,14 +195,21 @@ COLUMNS: dict[str, Columns] = described({
         "training_effect_ci_high": DOUBLE("its upper bound"),
         "training_effect_players": BIGINT("the tested players with a training progress it was estimated on"),
         "training_effect_applied": BOOLEAN("whether the effect moves predictions: its interval excludes none, over "
-                                           "20 tested players or more")},
+                                           "20 tested players or more"),
+        "rank_from": TEXT("where the latest rank comes from: `game`, or `stated` (a player no game gave a rank: the "
+                          "days they stated one, never tested)")},
     "recommendations": {
         "player_id": TEXT, "skill": TEXT,
         "reason": TEXT("`detected weakness`, else `weakest skill` or `second-weakest skill`: the player's lowest "
                        "and next lowest percentile among their peers"),
         "z": DOUBLE("the skill's z"), "pack_code": TEXT, "pack_name": TEXT("the pack's name"), "difficulty": TEXT,
         "distance": INTEGER("divisions between the pack's difficulty and the player's rank"),
-        "position": BIGINT("the pack's place among the skill's recommendations, nearest first")},
+        "position": BIGINT("the pack's place among the skill's recommendations, nearest first"),
+        "rank_band": TEXT("the band the skill was compared in (never `unranked`)"), "rank_from": TEXT,
+        "matches": BIGINT("the player's games scored on the skill: few games, a wide interval"),
+        "rank_percentile": DOUBLE("the skill's percentile among the band's players"),
+        "percentile_ci_low": DOUBLE("the low end of its 95 % interval for the luck of the player's games"),
+        "percentile_ci_high": DOUBLE("its high end")},
     "peer_value_counts": {
         "rank_band": TEXT("the peer group"), "playlist": TEXT("the playlist"), "stat_type": TEXT,
         "value_bin": DOUBLE("the bin: a value to 3 significant digits"),

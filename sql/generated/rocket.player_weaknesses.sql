@@ -21,5 +21,6 @@ CREATE TABLE rocket.player_weaknesses (
     standard_error double precision,
     percentile_ci_low double precision,
     percentile_ci_high double precision,
+    rank_from text,
     PRIMARY KEY (player_id, skill)
 );

@@ -27,6 +27,7 @@ CREATE TABLE rocket.rank_outlook (
     training_effect_ci_high double precision,
     training_effect_players bigint,
     training_effect_applied boolean,
+    rank_from text,
     CHECK (rank_days >= 1),
     CHECK (change_ci_low <= predicted_change AND predicted_change <= change_ci_high),
     PRIMARY KEY (player_id)

@@ -9,5 +9,11 @@ CREATE TABLE rocket.recommendations (
     difficulty text,
     distance integer,
     position bigint,
+    rank_band text,
+    rank_from text,
+    matches bigint,
+    rank_percentile double precision,
+    percentile_ci_low double precision,
+    percentile_ci_high double precision,
     PRIMARY KEY (player_id, pack_code)
 );

@@ -151,25 +151,30 @@ def catalogue(platform: PlatformResource) -> pl.DataFrame:
 PLAYER_WEAKNESSES_DESCRIPTION = """`player_weaknesses`: one row per player and skill over the whole history (key `player_id,
 skill`): indicators, games, the peers' lasting and game spreads, the standard error of the player's
 mean over their games, z against same-rank peers, rank percentile, p-value, BH-adjusted p-value,
-`is_weak`, and a logistic classifier's out-of-fold probability (`skills`). On synthetic data the metadata
+`is_weak`, and a logistic classifier's out-of-fold probability (`skills`). A player is compared in the band of the
+latest rank a game of theirs gave, else of the rank they stated (`rank_from` `stated`, `cons/stated_ranks`: raw
+replays carry no rank), among the peers whose rank a game gave, of whom they are never counted one; a player with
+no rank known is not compared (`unranked` is no band). On synthetic data the metadata
 scores the detection against the planted truth: recall and precision with their n (players, games per
 player) and the power expected at each player's games count (`skills.truth_scores`). Every player with
 enough games is tested; the recall floor of the `planted_weaknesses_found` check applies only to the
 planted weaknesses whose expected power at their player's games count is adequate, and elsewhere
 recall is judged against the power expected. Real players carry no known weakness, so on real data
 detection is not scored: the metadata gives the players and those with enough games to be tested
-(`players`, `players_tested`), and the public real files hold each player about once, too few games to
-test anyone."""
+(`players`, `players_tested`, and of them those compared at a stated rank, `players_stated`,
+`players_tested_stated`), and the public real files hold each player about once, too few games to test anyone."""
 
 
 RANK_PREDICTIONS_DESCRIPTION = f"""`rank_predictions`: per ranked player (key `player_id`), the rank in divisions and the rank a
 model predicts from their stats with its 95 % conformal interval, the games the stats are means of, whether the
 player was held out of training, and the baseline's prediction (the median rank of the player's main playlist among
-the training players) with its own 95 % interval; metadata: the held-out mean absolute error with its interval and
-n, beside the playlist-median, population-mean and lobby's average rank baselines', whether the model beats each
-(`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`, `model_vs_lobby_verdict`: the paired difference of
-the errors with its interval), and each interval's held-out coverage with its Wilson interval and mean width
-(`model_interval_*`, `playlist_median_interval_*`, beside `rmse_interval_width`) (`rank`).
+the training players) with its own 95 % interval, and where the rank comes from (`rank_from`: a player no game gave
+a rank is predicted beside the rank they stated, never learnt from nor judged on); metadata: the held-out mean
+absolute error with its interval and n, beside the playlist-median, population-mean and lobby's average rank
+baselines', whether the model beats each (`model_vs_playlist_median_verdict`, `model_vs_mean_verdict`,
+`model_vs_lobby_verdict`: the paired difference of the errors with its interval), and each interval's held-out
+coverage with its Wilson interval and mean width (`model_interval_*`, `playlist_median_interval_*`, beside
+`rmse_interval_width`) (`rank`).
 
 {rank.RANK_CHANGE_NOTE}"""
 RANK_PREDICTIONS_COMMENT = (
@@ -181,7 +186,7 @@ RANK_PREDICTIONS_COMMENT = (
 """What `rocket.rank_predictions` says of itself to the analysts who read it in PostgreSQL."""
 
 
-STATS, SEEN = "cons/player_stats", "cons/users"
+STATS, SEEN, STATED = "cons/player_stats", "cons/users", "cons/stated_ranks"
 HISTORY_TABLES = [
     Table("cons", "training_sessions", sessions.sessions_of_day,
           "`training_sessions` of the day (key `date, session_id`): pack, duration, attempts, successes, success rate "
@@ -193,16 +198,20 @@ HISTORY_TABLES = [
     Table("cons", "stated_ranks", stated.stated_ranks, stated.stated_ranks.__doc__,
           {"etl_stated": "etl/stated_ranks"}, kind="snapshot", columns=COLUMNS["stated_ranks"],
           publish=Publish(("player_id",), PublishMode.SNAPSHOT)),
-    Table("cons", "player_weaknesses", lambda stats, seen, planted: Measured(*skills.player_weaknesses(stats, seen, planted)),
-          PLAYER_WEAKNESSES_DESCRIPTION, {"stats": STATS, "seen": SEEN, "planted": "etl/planted_weaknesses"},
+    Table("cons", "player_weaknesses",
+          lambda stats, seen, planted, stated: Measured(*skills.player_weaknesses(stats, seen, planted, stated)),
+          PLAYER_WEAKNESSES_DESCRIPTION, {"stats": STATS, "seen": SEEN, "planted": "etl/planted_weaknesses",
+                                          "stated": STATED},
           kind="snapshot", columns=COLUMNS["player_weaknesses"],
           publish=Publish(("player_id", "skill"), PublishMode.SNAPSHOT)),
-    Table("cons", "rank_predictions", lambda stats, seen: Measured(*rank.rank_predictions(stats, seen)),
-          RANK_PREDICTIONS_DESCRIPTION, {"stats": STATS, "seen": SEEN}, kind="snapshot",
+    Table("cons", "rank_predictions", lambda stats, seen, stated: Measured(*rank.rank_predictions(stats, seen, stated)),
+          RANK_PREDICTIONS_DESCRIPTION, {"stats": STATS, "seen": SEEN, "stated": STATED}, kind="snapshot",
           columns=COLUMNS["rank_predictions"],
           publish=Publish(("player_id",), PublishMode.SNAPSHOT, comment=RANK_PREDICTIONS_COMMENT)),
-    Table("cons", "rank_outlook", lambda seen, sessions: Measured(*outlook.rank_outlook(seen, sessions)),
-          outlook.rank_outlook.__doc__, {"seen": SEEN, "sessions": "cons/training_sessions"}, kind="snapshot",
+    Table("cons", "rank_outlook",
+          lambda seen, sessions, stated: Measured(*outlook.rank_outlook(seen, sessions, stated)),
+          outlook.rank_outlook.__doc__, {"seen": SEEN, "sessions": "cons/training_sessions",
+                                         "stated": "etl/stated_ranks"}, kind="snapshot",
           columns=COLUMNS["rank_outlook"], publish=Publish(("player_id",), PublishMode.SNAPSHOT,
                                                           checks=("rank_days >= 1",
                                                                   "change_ci_low <= predicted_change AND "

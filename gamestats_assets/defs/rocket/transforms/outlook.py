@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.rank import against_baseline, mae_interval
+from gamestats_assets.defs.rocket.transforms.stated import GAME, STATED, stated_days
 from gamestats_assets.lib.core.stats import wilson_bounds
 
 HORIZON_DAYS = 28
@@ -49,31 +50,40 @@ OUTLOOK = {
     "training_success_rate_before": pl.Float64, "tested_trend": pl.Float64, "tested_no_change": pl.Float64,
     "training_progress": pl.Float64, "training_change": pl.Float64, "tested_training_progress": pl.Float64,
     "training_effect": pl.Float64, "training_effect_ci_low": pl.Float64, "training_effect_ci_high": pl.Float64,
-    "training_effect_players": pl.Int64, "training_effect_applied": pl.Boolean,
+    "training_effect_players": pl.Int64, "training_effect_applied": pl.Boolean, "rank_from": pl.String,
 }
 
 
-def known_ranks(seen: pl.DataFrame) -> pl.DataFrame:
-    """One row per human player and day with a known rank (`cons/users`): player_id, date, rank_index, within
-    `WINDOW_DAYS` of the player's latest such day."""
-    daily = (seen.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null())
+def known_ranks(seen: pl.DataFrame, stated: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per human player and day with a known rank: player_id, date, rank_index, within `WINDOW_DAYS` of the
+    player's latest such day, and `rank_from`: the days a game gave one (`cons/users`, `game`), else, for a player of
+    `seen` no game gave one, the days they stated one (`stated`: every statement, `stated.stated_days`)."""
+    humans = seen.filter(~pl.col("is_bot"))
+    daily = (humans.filter(pl.col("rank_index").is_not_null())
              .select("player_id", "date", pl.col("rank_index").cast(pl.Float64))
-             .unique(["player_id", "date"], keep="last"))
+             .unique(["player_id", "date"], keep="last").with_columns(rank_from=pl.lit(GAME)))
+    if stated is not None and stated.height:
+        claimed = (stated_days(stated).join(humans.select("player_id").unique(), on="player_id")
+                   .join(daily.select("player_id").unique(), on="player_id", how="anti")
+                   .select("player_id", "date", pl.col("rank_index").cast(pl.Float64), rank_from=pl.lit(STATED)))
+        daily = pl.concat([daily, claimed])
     latest = pl.col("date").max().over("player_id")
     return daily.filter(pl.col("date") > latest - dt.timedelta(days=WINDOW_DAYS)).sort("player_id", "date")
 
 
 def fitted(ranks: pl.DataFrame) -> pl.DataFrame:
-    """Per player of `ranks` (player_id, date, rank_index): their days (`n`), first and last day, latest rank, the
-    sum and count of their ranks (for a line through them), the drift per day and its standard error, and the
-    walk's step variance per day (`step_variance`) (drift null under `MIN_RANK_DAYS` days)."""
+    """Per player of `ranks` (player_id, date, rank_index, rank_from): their days (`n`), first and last day, latest
+    rank and where it comes from, the sum and count of their ranks (for a line through them), the drift per day and
+    its standard error, and the walk's step variance per day (`step_variance`) (drift null under `MIN_RANK_DAYS`
+    days)."""
     by = "player_id"
     gap = (pl.col("date") - pl.col("date").shift(1).over(by)).dt.total_days().cast(pl.Float64)
     steps = ranks.sort(by, "date").with_columns(gap.alias("gap"), pl.col("rank_index").diff().over(by).alias("step"))
     walks = steps.group_by(by).agg(
         pl.len().alias("n"), pl.col("date").min().alias("first_rank_day"), pl.col("date").max().alias("last_rank_day"),
         pl.col("rank_index").last().cast(pl.Int64).alias("rank_index"), pl.col("rank_index").sum().alias("sy"),
-        (pl.col("rank_index").last() - pl.col("rank_index").first()).alias("rise"), pl.col("gap").sum().alias("span"))
+        (pl.col("rank_index").last() - pl.col("rank_index").first()).alias("rise"), pl.col("gap").sum().alias("span"),
+        pl.col("rank_from").first())
     drift = pl.col("rise") / pl.col("span")
     spread = (steps.join(walks.select(by, drift.alias("drift")), on=by).filter(pl.col("gap") > 0)
               .group_by(by).agg(((pl.col("step") - pl.col("drift") * pl.col("gap")) ** 2 / pl.col("gap")).sum()
@@ -211,21 +221,23 @@ def judged(outlook: pl.DataFrame) -> dict:
             **{f"trend_vs_no_change_{k}": v for k, v in against_baseline(model, baseline).items()}}
 
 
-def rank_outlook(seen: pl.DataFrame, sessions: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+def rank_outlook(seen: pl.DataFrame, sessions: pl.DataFrame,
+                 stated: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
     """`rank_outlook`: per human player with a known rank (key `player_id`), their latest rank, the days it is known
-    on (in the `WINDOW_DAYS` before their latest), its trend per week and the change predicted over
-    `HORIZON_DAYS` with their 95 % intervals (null under `MIN_RANK_DAYS` days), the outlook in words (`rising`,
-    `falling`, `no change can be told`, `too few ranked days to tell`), their training over the same `HORIZON_DAYS`
-    (sessions, success rate with its Wilson interval, the rate of the days before and the progress between) with
-    what it adds to the change where the published players show training to matter (`with_training`), and where
-    the trend can be tested, its prediction of the latest rank and no change's and the progress as of then
-    (`backtest`); metadata: their errors (`judged`), the training relation (`training_relation`) and the players by
-    outlook."""
-    ranks = known_ranks(seen)
+    on (in the `WINDOW_DAYS` before their latest) and where it comes from (`rank_from`: `game`, else `stated` for a
+    player no game gave one, from their statements `stated`, `known_ranks`), its trend per week and the change
+    predicted over `HORIZON_DAYS` with their 95 % intervals (null under `MIN_RANK_DAYS` days), the outlook in words
+    (`rising`, `falling`, `no change can be told`, `too few ranked days to tell`), their training over the same
+    `HORIZON_DAYS` (sessions, success rate with its Wilson interval, the rate of the days before and the progress
+    between) with what it adds to the change where the published players show training to matter
+    (`with_training`), and where the trend can be tested (on ranks games gave), its prediction of the latest rank
+    and no change's and the progress as of then (`backtest`); metadata: their errors (`judged`), the training
+    relation (`training_relation`) and the players by outlook."""
+    ranks = known_ranks(seen, stated)
     trends = with_change(fitted(ranks))
     practice = training(sessions, trends.select("player_id", "last_rank_day"))
     joined = (trends.join(practice, on="player_id", how="left")
-              .join(backtest(ranks, sessions), on="player_id", how="left")
+              .join(backtest(ranks.filter(pl.col("rank_from") == GAME), sessions), on="player_id", how="left")
               .with_columns(pl.col("training_sessions").fill_null(0)))
     relation = training_relation(joined)
     outlook = (with_training(joined, relation)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
+from gamestats_assets.defs.rocket.transforms.stated import GAME, STATED, known_profiles
 from gamestats_assets.lib.core.stats import Z_95, wilson_bounds
 from gamestats_assets.sources.ballchasing.ranks import PREDICTION_COVERAGE, THIN_GAMES
 
@@ -28,11 +29,11 @@ score the emitter. The metadata counts the players with a rank history (`rank_hi
 or more days) and the changes seen among them (`rank_ups`, `rank_downs`)."""
 
 
-def player_features(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
-    """One row per ranked human player: latest rank index, the games they played (`games`) and the mean of each stat
-    over their matches."""
-    ranked = (users.filter(~pl.col("is_bot") & pl.col("rank_index").is_not_null()).sort("last_played_at")
-              .group_by("player_id").agg(pl.col("rank_index").last()))
+def player_features(stats: pl.DataFrame, users: pl.DataFrame, stated: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per human player with a known rank (`stated.known_profiles`: the latest a game gave, else the one
+    stated in `stated`, `rank_from` saying which): that rank's index, the games they played (`games`) and the mean of
+    each stat over their matches."""
+    ranked = known_profiles(users, stated).select("player_id", "rank_index", "rank_from")
     means = (stats.filter(pl.col("value").is_not_null())
              .group_by("player_id", "stat_type").agg(pl.col("value").mean())
              .pivot(on="stat_type", index="player_id", values="value", sort_columns=True))
@@ -199,7 +200,7 @@ def playlist_medians(features: pl.DataFrame, training: np.ndarray) -> tuple[np.n
 PREDICTION_SCHEMA = {"player_id": pl.String, "rank_index": pl.Float64, "predicted_rank_index": pl.Float64,
                      "interval_low": pl.Float64, "interval_high": pl.Float64, "games": pl.Int64,
                      "held_out": pl.Boolean, "playlist": pl.String, "baseline_rank_index": pl.Float64,
-                     "baseline_interval_low": pl.Float64, "baseline_interval_high": pl.Float64}
+                     "baseline_interval_low": pl.Float64, "baseline_interval_high": pl.Float64, "rank_from": pl.String}
 
 
 def _bounded(values: np.ndarray) -> np.ndarray:
@@ -222,15 +223,23 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     (`against_baseline`). Each interval's coverage of the held-out players has its Wilson interval and n beside its
     mean width (`coverage_summary`), and `rmse_interval_width` is the width ±1.96 held-out root mean squared errors
     would give. On real files few ranked player-games carry full stats, so the model's n is small and is published
-    with its error."""
-    if features.height < MIN_PLAYERS:
+    with its error.
+
+    A player whose rank is stated, not given by a game (`rank_from` `stated`), is predicted but never learnt from nor
+    judged on: held out, and left out of every figure of the metadata."""
+    if "rank_from" not in features.columns:
+        features = features.with_columns(rank_from=pl.lit(GAME))
+    claimed = (features["rank_from"] == STATED).to_numpy()
+    if int((~claimed).sum()) < MIN_PLAYERS:
         return pl.DataFrame(schema=PREDICTION_SCHEMA), {"mae_divisions": None, "baseline_mae_divisions": None,
                                                         "reason": f"fewer than {MIN_PLAYERS} ranked players"}
     y = features["rank_index"].cast(pl.Float64).to_numpy()
     games = features["games"].to_numpy()
-    held_out = np.random.default_rng(seed).random(len(y)) < HOLDOUT_SHARE
+    held_out = np.full(len(y), True)
+    held_out[~claimed] = np.random.default_rng(seed).random(int((~claimed).sum())) < HOLDOUT_SHARE
+    judged = held_out & ~claimed
     training = features.filter(pl.Series(~held_out))
-    columns = [c for c in features.columns if c not in ("player_id", "rank_index", "games")
+    columns = [c for c in features.columns if c not in ("player_id", "rank_index", "games", "rank_from")
                and training[c].drop_nulls().drop_nans().n_unique() > 1]
     fit = ridge(features.select(columns).cast(pl.Float64).to_numpy(), y, ~held_out)
     predicted = fit.predicted
@@ -240,25 +249,26 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
     baseline = float(y[~held_out].mean())
     lobby_rank = (features.select("player_id").join(lobby, on="player_id", how="left")["lobby_rank"].to_numpy()
                   if lobby is not None else np.full(len(y), np.nan))
-    with_lobby = held_out & ~np.isnan(lobby_rank.astype(float))
-    errors = predicted[held_out] - y[held_out]
+    with_lobby = judged & ~np.isnan(lobby_rank.astype(float))
+    errors = predicted[judged] - y[judged]
     metadata = {
         "mae_divisions": float(np.abs(errors).mean()),
-        "baseline_mae_divisions": float(np.abs(baseline - y[held_out]).mean()),
-        "held_out_players": int(held_out.sum()), "training_players": int((~held_out).sum()),
+        "baseline_mae_divisions": float(np.abs(baseline - y[judged]).mean()),
+        "held_out_players": int(judged.sum()), "training_players": int((~held_out).sum()),
         "features": len(columns), "ridge_penalty": fit.penalty, "nominal_coverage": PREDICTION_COVERAGE,
-        "thin_evidence_players": int((games < THIN_GAMES).sum()),
+        "thin_evidence_players": int((games[~claimed] < THIN_GAMES).sum()),
+        "stated_players": int(claimed.sum()),
         "rmse_interval_width": float(2 * Z_95 * np.sqrt(np.mean(errors ** 2))),
         **_flat("model", mae_interval(errors)),
-        **_flat("model_interval", coverage_summary(y[held_out], low[held_out], high[held_out])),
-        **_flat("playlist_median_interval", coverage_summary(y[held_out], median[held_out] - baseline_half,
-                                                             median[held_out] + baseline_half)),
-        **_flat("mean_baseline", mae_interval(baseline - y[held_out])),
-        **_flat("playlist_median_baseline", mae_interval(median[held_out] - y[held_out])),
+        **_flat("model_interval", coverage_summary(y[judged], low[judged], high[judged])),
+        **_flat("playlist_median_interval", coverage_summary(y[judged], median[judged] - baseline_half,
+                                                             median[judged] + baseline_half)),
+        **_flat("mean_baseline", mae_interval(baseline - y[judged])),
+        **_flat("playlist_median_baseline", mae_interval(median[judged] - y[judged])),
         **_flat("lobby_baseline", mae_interval(lobby_rank[with_lobby] - y[with_lobby])),
         **_flat("model_where_lobby", mae_interval(predicted[with_lobby] - y[with_lobby])),
-        **_flat("model_vs_mean", against_baseline(errors, baseline - y[held_out])),
-        **_flat("model_vs_playlist_median", against_baseline(errors, median[held_out] - y[held_out])),
+        **_flat("model_vs_mean", against_baseline(errors, baseline - y[judged])),
+        **_flat("model_vs_playlist_median", against_baseline(errors, median[judged] - y[judged])),
         **_flat("model_vs_lobby", against_baseline(predicted[with_lobby] - y[with_lobby],
                                                    lobby_rank[with_lobby] - y[with_lobby])),
     }
@@ -266,16 +276,19 @@ def predict_ranks(features: pl.DataFrame, seed: int = 0, lobby: pl.DataFrame | N
                           "interval_low": _bounded(low), "interval_high": _bounded(high), "games": games,
                           "held_out": held_out, "playlist": main, "baseline_rank_index": median,
                           "baseline_interval_low": _bounded(median - baseline_half),
-                          "baseline_interval_high": _bounded(median + baseline_half)},
+                          "baseline_interval_high": _bounded(median + baseline_half),
+                          "rank_from": features["rank_from"]},
                          schema=PREDICTION_SCHEMA).fill_nan(None)
     return frame, metadata
 
 
-def rank_predictions(stats: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
-    """`rank_predictions` (`predict_ranks` over `player_features`, with the lobby baseline) and its figures: the
-    model's and the baselines' errors and the players' rank histories (`rank_histories`)."""
+def rank_predictions(stats: pl.DataFrame, seen: pl.DataFrame,
+                     stated: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
+    """`rank_predictions` (`predict_ranks` over `player_features`, with the lobby baseline; a player no game gave a
+    rank predicted beside the rank they stated in `stated`) and its figures: the model's and the baselines' errors
+    and the players' rank histories (`rank_histories`)."""
     ranks = seen.filter(~pl.col("is_bot")).sort("last_played_at").group_by("player_id").agg(
         pl.col("rank_index").drop_nulls().last())
     lobby = lobby_ranks(stats.select("match_id", "player_id"), ranks)
-    predictions, metadata = predict_ranks(player_features(stats, seen), lobby=lobby)
+    predictions, metadata = predict_ranks(player_features(stats, seen, stated), lobby=lobby)
     return predictions, {**metadata, **rank_histories(seen)}

@@ -14,6 +14,9 @@ RANK_WINDOW = 12
 ORDINALS = ("weakest skill", "second-weakest skill")
 """The `reason` of a skill recommended for its place among the player's skills, lowest percentile first."""
 SKILLS_PER_PLAYER = len(ORDINALS)
+JUDGED = ("rank_band", "rank_from", "matches", "rank_percentile", "percentile_ci_low", "percentile_ci_high")
+"""What a recommendation carries of its skill's score (`skills.skill_scores`): the band it was compared in, where the
+rank comes from, the games and the percentile with its interval."""
 
 
 def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.DataFrame) -> pl.DataFrame:
@@ -22,9 +25,13 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
     (`detected weakness`, else `weakest skill` for the lowest and `second-weakest skill` for the next: a skill is
     never called the weakest while another of the player's is lower), and for each up to `PACKS_PER_SKILL`
     catalogue packs of the skill's categories whose difficulty is within `RANK_WINDOW` divisions of the player's
-    rank, nearest first, leaving out packs the player mastered."""
+    rank, nearest first, leaving out packs the player mastered. Each carries what the skill was judged against and
+    how surely: the band and where its rank comes from (`rank_from`: a game, or the rank the player stated), the
+    player's games on the skill and its percentile among the band with its 95 % interval. A player with no rank
+    known (`unranked`) gets none: no band was compared."""
     ranked = (
-        scores.filter(pl.col("z").is_not_null() & pl.col("rank_index").is_not_null())
+        scores.filter(pl.col("z").is_not_null() & pl.col("rank_index").is_not_null()
+                      & pl.col("rank_band").is_not_null() & (pl.col("rank_band") != "unranked"))
         .sort("player_id", "rank_percentile", "z")
         .with_columns(order=pl.int_range(1, pl.len() + 1).over("player_id"))
         .filter(pl.col("is_weak") | (pl.col("order") <= SKILLS_PER_PLAYER))
@@ -43,7 +50,7 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
         .unique(["skill", "code"])
     )
     return (
-        ranked.select("player_id", "skill", "z", "order", "rank_index", "reason")
+        ranked.select("player_id", "skill", "z", "order", "rank_index", "reason", *JUDGED)
         .join(candidates, on="skill")
         .with_columns(distance=(pl.col("difficulty_index") - pl.col("rank_index")).abs())
         .filter(pl.col("distance") <= RANK_WINDOW)
@@ -53,7 +60,7 @@ def recommendations(scores: pl.DataFrame, packs: pl.DataFrame, mastered: pl.Data
         .with_columns(pick=pl.int_range(pl.len()).over("player_id", "skill"))
         .filter(pl.col("pick") < PACKS_PER_SKILL)
         .select("player_id", "skill", "reason", "z", pl.col("code").alias("pack_code"), pl.col("name").alias("pack_name"),
-                "difficulty", "distance", pl.col("pick").alias("position"))
+                "difficulty", "distance", pl.col("pick").alias("position"), *JUDGED)
     )
 
 

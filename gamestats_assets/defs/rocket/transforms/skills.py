@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from gamestats_assets.defs.rocket.transforms.daily import COUNT_RATES
+from gamestats_assets.defs.rocket.transforms.stated import GAME, STATED, known_profiles
 from gamestats_assets.lib.core.stats import Z_95
 from gamestats_assets.sources.ballchasing.measures import SHARE, SKILL_INDICATORS, STATS, better_of
 
@@ -39,13 +40,13 @@ def _logit(numerator: pl.Expr, denominator: pl.Expr, counted: pl.Expr) -> pl.Exp
     return pl.when(counted).then(counted_odds.log()).otherwise((share / (1 - share)).log())
 
 
-def player_levels(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def player_levels(stats: pl.DataFrame, users: pl.DataFrame, stated: pl.DataFrame | None = None) -> pl.DataFrame:
     """Per player, game and indicator stat: the game's value (the log-odds of the game's rate for a rate,
-    else the stat), with the player's peer group (latest rank band, main playlist). Bots, players without
-    a rank band (they have no peers) and games of a rate without trials are left out."""
+    else the stat), with the player's peer group: the rank band they are compared at (`stated.known_profiles`: the
+    latest a game of theirs gave, else the one they stated in `stated`, with `rank_from` saying which) and their
+    main playlist. Bots, players with no rank known (`unranked` is no band of peers) and games of a rate without
+    trials are left out."""
     indicators = [stat for stats in SKILL_INDICATORS.values() for stat in stats]
-    profile = (users.filter(~pl.col("is_bot")).sort("last_played_at")
-               .group_by("player_id").agg(pl.col("rank_band").drop_nulls().last(), pl.col("rank_index").drop_nulls().last()))
     playlist = (stats.group_by("player_id", "playlist").agg(games=pl.col("match_id").n_unique())
                 .sort("games", "playlist", descending=[True, False]).unique("player_id", keep="first")
                 .select("player_id", "playlist"))
@@ -57,97 +58,123 @@ def player_levels(stats: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
         .select("player_id", "playlist", "stat_type", "match_id", level=pl.when(is_rate).then(
             _logit(pl.col("numerator"), pl.col("denominator"), pl.col("stat_type").is_in(COUNT_RATES)))
             .otherwise(pl.col("value")))
-        .join(profile, on="player_id")
-        .filter(pl.col("rank_band") != "unranked")
+        .join(known_profiles(users, stated), on="player_id")
     )
 
 
 def _game_skills(levels: pl.DataFrame) -> pl.DataFrame:
     """Per player, game and skill: the mean of the game's standardised indicators, with the indicators used.
-    Against the peers (same rank band and playlist, at least `MIN_PEERS` of them with `MIN_MATCHES` games)
-    an indicator is standardised the robust way, `direction × (value − median) / (MAD_TO_SD × MAD)`."""
+    Against the peers (same rank band and playlist, at least `MIN_PEERS` of them with `MIN_MATCHES` games, each of a
+    rank a game gave: `rank_from` `game`) an indicator is standardised the robust way,
+    `direction × (value − median) / (MAD_TO_SD × MAD)`; a player compared at the rank they stated is placed among
+    those peers, never counted as one."""
     direction = pl.DataFrame(
         [(skill, stat, better_of(stat)) for skill, stats in SKILL_INDICATORS.items() for stat in stats],
         schema={"skill": pl.String, "stat_type": pl.String, "direction": pl.Int8}, orient="row")
     group = ["rank_band", "playlist", "stat_type"]
     eligible = levels.filter(pl.len().over("player_id", "stat_type") >= MIN_MATCHES)
+    norms = (eligible.filter(pl.col("rank_from") == GAME).with_columns(median=pl.col("level").median().over(group))
+             .group_by(group).agg(pl.col("median").first(), peers=pl.col("player_id").n_unique(),
+                                  mad=(pl.col("level") - pl.col("median")).abs().median() * MAD_TO_SD))
     return (
-        eligible.with_columns(median=pl.col("level").median().over(group),
-                              peers=pl.col("player_id").n_unique().over(group))
-        .with_columns(mad=(pl.col("level") - pl.col("median")).abs().median().over(group) * MAD_TO_SD)
+        eligible.join(norms, on=group)
         .filter((pl.col("peers") >= MIN_PEERS) & (pl.col("mad") > 0))
         .join(direction, on="stat_type")
         .with_columns(z=pl.col("direction") * (pl.col("level") - pl.col("median")) / pl.col("mad"))
-        .group_by("player_id", "rank_band", "rank_index", "playlist", "match_id", "skill").agg(
+        .group_by("player_id", "rank_band", "rank_index", "rank_from", "playlist", "match_id", "skill").agg(
             game=pl.col("z").mean(), indicators=pl.col("stat_type").sort().str.join(","),
             peers=pl.col("peers").min())
     )
 
 
-def percentile_interval(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+def _at_or_below(rows: pl.DataFrame, column: str, peers: pl.DataFrame, group: list[str]) -> pl.Series:
+    """For each row of `rows`, in order: how many of the `peers`' means of its `group` are at or below its
+    `column`."""
+    ranked = (peers.select(*group, peer="mean").sort("peer")
+              .with_columns(at_or_below=pl.int_range(1, pl.len() + 1).over(group)))
+    found = rows.with_row_index("_row").select("_row", *group, column).sort(column).join_asof(
+        ranked, left_on=column, right_on="peer", by=group, strategy="backward", check_sortedness=False)
+    return found.sort("_row")["at_or_below"].fill_null(0)
+
+
+def percentile_interval(scored: pl.DataFrame, group: list[str], peers: pl.DataFrame | None = None) -> pl.DataFrame:
     """`scored` (a player's `mean` skill over `matches` games, the skill's pooled `game_variance`) with the 95 %
     interval of the player's rank percentile among the peers of their `group` (`percentile_ci_low`,
     `percentile_ci_high`): the share of the peers' means at or below the ends of the mean's interval for the games'
-    luck, `mean ± 1.96 × sqrt(game_variance / matches)`. Few games make it wide: a player is placed low among
-    their peers only as far as their games allow."""
+    luck, `mean ± 1.96 × sqrt(game_variance / matches)`; the peers are `scored` themselves, or `peers` (the rows then
+    placed as if each were one more of them). Few games make it wide: a player is placed low among their peers only
+    as far as their games allow."""
+    outside = peers is not None
+    peers = peers if outside else scored
     half = Z_95 * (pl.col("game_variance") / pl.col("matches")).sqrt()
-    peers = (scored.select(*group, peer="mean").sort("peer")
-             .with_columns(at_or_below=pl.int_range(1, pl.len() + 1).over(group)))
-    sizes = scored.group_by(group).agg(of=pl.len())
-    ends = scored.with_row_index("_row").with_columns(low=pl.col("mean") - half, high=pl.col("mean") + half)
+    ends = scored.with_columns(low=pl.col("mean") - half, high=pl.col("mean") + half)
+    sizes = ends.select(*group).join(peers.group_by(group).agg(of=pl.len()), on=group, how="left")["of"] + outside
+    return ends.with_columns(
+        (100 * (_at_or_below(ends, end, peers, group) + (outside and end == "high")) / sizes)
+        .alias(f"percentile_ci_{end}") for end in ("low", "high")
+    ).drop("low", "high")
 
-    def share_at_or_below(end: str) -> pl.DataFrame:
-        found = ends.select("_row", *group, end).sort(end).join_asof(
-            peers, left_on=end, right_on="peer", by=group, strategy="backward", check_sortedness=False)
-        return found.join(sizes, on=group).select(
-            "_row", (100 * pl.col("at_or_below").fill_null(0) / pl.col("of")).alias(f"percentile_ci_{end}"))
 
-    return (ends.join(share_at_or_below("low"), on="_row").join(share_at_or_below("high"), on="_row")
-            .sort("_row").drop("_row", "low", "high"))
+def _placed(scored: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """`scored` with each player's `rank_percentile` among the players of their `group` whose rank a game gave, and
+    its interval (`percentile_interval`): such a player's mid-rank among them, a player compared at a stated rank
+    placed as if they were one more of them."""
+    reference = scored.filter(pl.col("rank_from") == GAME)
+    own = percentile_interval(reference.with_columns(
+        rank_percentile=100 * (pl.col("mean").rank("average").over(group) - 0.5) / pl.len().over(group)), group)
+    others = scored.filter(pl.col("rank_from") != GAME)
+    sizes = others.select(*group).join(reference.group_by(group).agg(of=pl.len()), on=group, how="left")["of"]
+    placed = percentile_interval(others.with_columns(
+        rank_percentile=100 * (_at_or_below(others, "mean", reference, group) + 0.5) / (sizes + 1)), group, reference)
+    return pl.concat([own, placed], how="vertical_relaxed")
 
 
 def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
-    """Per player and skill (key `player_id, skill`): peer group, indicators used, games (`matches`),
-    the peers' `lasting_spread` and `game_spread`, the mean's `standard_error`, z, rank percentile
-    among peers with its 95 % interval for the games' luck (`percentile_interval`), p-value, BH-adjusted p-value
-    and `is_weak`; a skill the player cannot be compared on has a null z and `null_reason`.
+    """Per player and skill (key `player_id, skill`): peer group and where its rank comes from (`rank_from`),
+    indicators used, games (`matches`), the peers' `lasting_spread` and `game_spread`, the mean's `standard_error`,
+    z, rank percentile among peers with its 95 % interval for the games' luck (`_placed`), p-value,
+    BH-adjusted p-value and `is_weak`; a skill the player cannot be compared on has a null z and `null_reason`.
 
     A player's skill is the mean of their games' skills (`_game_skills`). It varies among peers because
     players differ lastingly (`lasting_spread`: the robust variance of the players' means around their
     peers' median, less the part the games' luck explains) and by a game's luck (`game_spread`: the pooled
-    spread of a player's games around their own mean); both are estimated per skill over every peer group.
+    spread of a player's games around their own mean); both are estimated per skill over every peer group, from
+    the players whose rank a game gave (`rank_from` `game`): a player compared at the rank they stated is placed
+    among them (`_placed`) and moves none of their figures.
     z is the mean's distance from the peers' median in its standard error,
     `sqrt(lasting_spread² + game_spread² / games + MEDIAN_VARIANCE × between / peers)`, so a player within
-    the rank's normal differences is not weak however many games they played. The one-sided p is `Φ(z)`;
-    a weakness survives Benjamini–Hochberg at `FALSE_DISCOVERY_RATE` over every player and skill at once."""
+    the rank's normal differences is not weak however many games they played, and a player of few games has a wide
+    interval. The one-sided p is `Φ(z)`; a weakness survives Benjamini–Hochberg at `FALSE_DISCOVERY_RATE` over every
+    player and skill at once."""
     from scipy.stats import norm
     from statsmodels.stats.multitest import multipletests
 
     skill_group = ["rank_band", "playlist", "skill"]
     per_player = (
         _game_skills(levels)
-        .group_by("player_id", "rank_band", "rank_index", "playlist", "skill").agg(
+        .group_by("player_id", "rank_band", "rank_index", "rank_from", "playlist", "skill").agg(
             mean=pl.col("game").mean(), squares=((pl.col("game") - pl.col("game").mean()) ** 2).sum(),
             matches=pl.len(), indicators=pl.col("indicators").mode().first(), peers=pl.col("peers").min())
         .filter(pl.col("matches") >= MIN_MATCHES)
     )
+    reference = per_player.filter(pl.col("rank_from") == GAME)
+    groups = reference.group_by(skill_group).agg(centre=pl.col("mean").median(), rank_peers=pl.len())
+    spreads = reference.join(groups, on=skill_group).group_by("skill").agg(
+        game_variance=pl.col("squares").sum() / (pl.col("matches") - 1).sum(),
+        between=((pl.col("mean") - pl.col("centre")).abs().median() * MAD_TO_SD) ** 2,
+        inverse_games=(1 / pl.col("matches")).mean())
     scored = (
-        per_player.with_columns(centre=pl.col("mean").median().over(skill_group),
-                                rank_peers=pl.len().over(skill_group))
-        .with_columns(game_variance=pl.col("squares").sum().over("skill") / (pl.col("matches") - 1).sum().over("skill"),
-                      between=((pl.col("mean") - pl.col("centre")).abs().median().over("skill") * MAD_TO_SD) ** 2)
-        .with_columns(luck=(pl.col("game_variance") / pl.col("matches")).mean().over("skill"))
+        per_player.join(groups, on=skill_group).join(spreads, on="skill")
+        .with_columns(luck=pl.col("game_variance") * pl.col("inverse_games"))
         .with_columns(lasting_spread=(pl.col("between") - pl.col("luck")).clip(lower_bound=0).sqrt(),
                       game_spread=pl.col("game_variance").sqrt())
         .with_columns(standard_error=(pl.col("lasting_spread") ** 2 + pl.col("game_variance") / pl.col("matches")
                                       + MEDIAN_VARIANCE * pl.col("between") / pl.col("rank_peers")).sqrt())
         .filter(pl.col("standard_error") > 0)
-        .with_columns(z=(pl.col("mean") - pl.col("centre")) / pl.col("standard_error"),
-                      rank_percentile=100 * (pl.col("mean").rank("average").over(skill_group) - 0.5)
-                      / pl.len().over(skill_group))
+        .with_columns(z=(pl.col("mean") - pl.col("centre")) / pl.col("standard_error"))
     )
-    scored = percentile_interval(scored, skill_group).drop(
-        "mean", "squares", "centre", "rank_peers", "game_variance", "between", "luck")
+    scored = _placed(scored, skill_group).drop(
+        "mean", "squares", "centre", "rank_peers", "game_variance", "between", "luck", "inverse_games")
     if scored.height:
         p_values = norm.cdf(scored["z"].to_numpy())
         rejected, adjusted, _, _ = multipletests(p_values, alpha=FALSE_DISCOVERY_RATE, method="fdr_bh")
@@ -156,14 +183,16 @@ def skill_scores(levels: pl.DataFrame) -> pl.DataFrame:
     else:
         scored = scored.with_columns(p_value=pl.lit(None, pl.Float64), p_adjusted=pl.lit(None, pl.Float64),
                                      is_weak=pl.lit(None, pl.Boolean))
-    players = levels.select("player_id", "rank_band", "rank_index", "playlist").unique()
+    players = levels.select("player_id", "rank_band", "rank_index", "rank_from", "playlist").unique()
     grid = players.join(pl.DataFrame({"skill": list(SKILL_INDICATORS)}), how="cross")
     return (
-        grid.join(scored.drop("rank_band", "rank_index", "playlist"), on=["player_id", "skill"], how="left")
+        grid.join(scored.drop("rank_band", "rank_index", "rank_from", "playlist"), on=["player_id", "skill"],
+                  how="left")
         .with_columns(null_reason=pl.when(pl.col("z").is_null()).then(pl.lit(
             f"no indicator with {MIN_MATCHES}+ games of the player and {MIN_PEERS}+ such peers "
             "of the same rank band and playlist")))
-        .select("player_id", "rank_band", "rank_index", "playlist", "skill", "indicators", "matches", "peers",
+        .select("player_id", "rank_band", "rank_index", "rank_from", "playlist", "skill", "indicators", "matches",
+                "peers",
                 "lasting_spread", "game_spread", "standard_error", "z", "rank_percentile", "percentile_ci_low",
                 "percentile_ci_high", "p_value", "p_adjusted", "is_weak", "null_reason")
         .sort("player_id", "skill")
@@ -290,16 +319,21 @@ def weakness_classifier(scores: pl.DataFrame, planted: pl.DataFrame | None, seed
                           .then(pl.lit("the skill could not be scored or the player is not in the truth")))), metadata
 
 
-def player_weaknesses(stats: pl.DataFrame, seen: pl.DataFrame, planted: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
-    """`player_weaknesses` (`skill_scores` with the classifier's probability) and its figures: the players and
-    those tested, the detection scored against the planted truth when there is one (`truth_scores`), and the
-    classifier's quality."""
-    scores = skill_scores(player_levels(stats, seen))
+def player_weaknesses(stats: pl.DataFrame, seen: pl.DataFrame, planted: pl.DataFrame,
+                      stated: pl.DataFrame | None = None) -> tuple[pl.DataFrame, dict]:
+    """`player_weaknesses` (`skill_scores` with the classifier's probability; a player no game gave a rank compared
+    at the rank they stated, `stated`) and its figures: the players and those tested, and of them those compared at a
+    stated rank (`*_stated`), the detection scored against the planted truth when there is one (`truth_scores`), and
+    the classifier's quality."""
+    scores = skill_scores(player_levels(stats, seen, stated))
     truth = planted.unique("player_id").select("player_id", "weakness") if planted.height else None
     scored, classifier = weakness_classifier(scores, truth)
     detection = truth_scores(scores, truth) if truth is not None else {}
-    return scored, {"players": scores["player_id"].n_unique(),
-                    "players_tested": scores.filter(pl.col("p_value").is_not_null())["player_id"].n_unique(),
+    tested = scores.filter(pl.col("p_value").is_not_null())
+    claimed = pl.col("rank_from") == STATED
+    return scored, {"players": scores["player_id"].n_unique(), "players_tested": tested["player_id"].n_unique(),
+                    "players_stated": scores.filter(claimed)["player_id"].n_unique(),
+                    "players_tested_stated": tested.filter(claimed)["player_id"].n_unique(),
                     **{f"truth_{k}": v for k, v in detection.items()},
                     **{f"classifier_{k}": v for k, v in classifier.items() if k != "calibration"},
                     "classifier_calibration": classifier.get("calibration", [])}
