@@ -38,6 +38,7 @@ INTENDED_DIFFERENCES = {
     "rocket.users": {"indexes"},
     "rocket.player_weaknesses": {"columns"},
     "rocket.rank_predictions": {"columns", "comment"},
+    "rocket.recommendations": {"columns"},
     "lol.discovered_patterns": {"columns", "primary_key", "checks"},
     **{f"lol.{table}": {"columns", "primary_key"} for table in (
         "item_build_stats", "skill_order_stats", "lane_matchups", "keystone_stats", "rune_page_stats",
