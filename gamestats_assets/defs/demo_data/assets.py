@@ -26,10 +26,10 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.core.settings import PROJECT_ROOT
 from gamestats_assets.lib.core.state_files import state_path, write_state_file
 from gamestats_assets.lib.intake.landing import ensure_day, landing_asset, record_sources
-from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files, retired_day
-from gamestats_assets.lib.intake.etl_day import write_days_whole
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
+from gamestats_assets.lib.intake.quarantine import quarantine_file
+from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, quarantine_late_files
+from gamestats_assets.lib.intake.etl_day import EtlDay, EtlTables, write_days_whole
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN
 from gamestats_assets.lib.lake.io_manager import RUN_ROWS, DeltaLakeIOManager
 from gamestats_assets.lib.lake.rows import FrameStream, RestartStream
 from gamestats_assets.sources.taxonomy.log_format import day_file_name, property_types
@@ -183,13 +183,10 @@ class DayLines:
     files are quarantined at once; at the end of each complete pass the day's rejected lines are quarantined and its
     lines counted, every file's. A day whose files held no readable line fails."""
 
-    def __init__(self, platform: PlatformResource, partition: str, schema: LineSchema, lake_rows: pl.LazyFrame,
-                 version: str) -> None:
-        self.platform, self.partition, self.schema, self.lake_rows = platform, partition, schema, lake_rows
-        self.day = dt.date.fromisoformat(partition)
-        folder = day_folder(platform, DOMAIN, partition)
-        paths = day_files(folder)
-        self.read = DayRead.start(plan_day(platform, DOMAIN, "events", self.day, folder, paths, version), paths)
+    def __init__(self, platform: PlatformResource, day: EtlDay, schema: LineSchema, lake_rows: pl.LazyFrame) -> None:
+        self.platform, self.partition, self.schema, self.lake_rows = platform, day.date.isoformat(), schema, lake_rows
+        self.day = day.date
+        self.read = DayRead.start(day.plan, day.paths)
         self.stream: RecordStream | None = None
         self.unreadable: list[Path] = []
 
@@ -230,12 +227,9 @@ class DayLines:
                              f"{self.platform.quarantine_dir / DOMAIN / self.partition}")
 
     def record_read(self, read: Mapping[str, FileRead]) -> ReadStats:
-        """Quarantine the day's rejected lines and keep its read counts, every file's (the reused ones' as their
-        notes hold them, the others' as just `read`); the counts."""
-        rejects, stats = self.read.totals(read)
-        quarantine_records(self.platform.quarantine_dir, rejects, DOMAIN, self.partition, "events")
-        record_read(self.platform.quarantine_dir, DOMAIN, self.partition, "events", stats.as_dict())
-        return stats
+        """Quarantine the day's rejected lines and keep its read counts, every file's (`DayRead.record_read`); the
+        counts."""
+        return self.read.record_read(self.platform.quarantine_dir, DOMAIN, self.partition, "events", read)
 
     @property
     def in_lake(self) -> bool:
@@ -243,18 +237,19 @@ class DayLines:
         its files."""
         return self.read.untouched and FILE_COLUMN in self.lake_rows.collect_schema().names()
 
-    def begin(self) -> None:
-        """Before the day's rows are written: the day's files recorded as they are read (`DayFiles.begin`)."""
-        self.read.plan.begin()
+    @property
+    def refused(self) -> list[Path]:
+        """The files quarantined whole, left out of the day's record."""
+        return self.unreadable
 
-    def commit(self) -> None:
-        """Once the day's rows are written: what each file read gave, and the day's files, recorded."""
-        self.read.commit(self.stream.files if self.stream is not None else {}, self.unreadable)
+    def recording(self) -> None:
+        """Once the day's rows are written, just before its record is committed: what each file read gave."""
+        self.read.recording(self.stream.files if self.stream is not None else {})
 
 
 class KeptDay:
     """A day retired whole (`lib/intake/retired_days.py`) in a run of `etl/events`: its rows as the lake holds them
-    (`lake_rows`), its folder not read, nothing recorded."""
+    (`lake_rows`), its folder not read, nothing recorded (`write_days_whole` keeps it)."""
 
     in_lake = True
     unreadable: tuple[Path, ...] = ()
@@ -267,13 +262,7 @@ class KeptDay:
     def batches(self) -> Iterator[pl.DataFrame]:
         return lake_batches(self.lake_rows, self.row_schema)
 
-    def begin(self) -> None:
-        pass
-
     def record_read(self, read: Mapping[str, FileRead]) -> None:
-        pass
-
-    def commit(self) -> None:
         pass
 
 
@@ -289,13 +278,6 @@ def lake_batches(lake_rows: pl.LazyFrame, schema: pl.Schema) -> Iterator[pl.Data
     held = set(lake_rows.collect_schema().names())
     columns = [pl.col(name) if name in held else pl.lit(None).alias(name) for name in schema]
     return lake_rows.select(columns).cast(dict(schema)).collect_batches(chunk_size=STREAM_BATCH_ROWS)
-
-
-def day_lines(platform: PlatformResource, partition: str, schema: LineSchema, lake_rows: pl.LazyFrame,
-              version: str) -> DayLines | KeptDay:
-    """A day of a run of `etl/events`: its files to read (`DayLines`), or, retired whole, its rows kept (`KeptDay`)."""
-    retired = retired_day(platform.data_dir, DOMAIN, partition)
-    return KeptDay(retired, schema, lake_rows) if retired else DayLines(platform, partition, schema, lake_rows, version)
 
 
 @lake_asset(DOMAIN, "etl", "events", partitions_def=daily_partitions, partition_column="date", deps=[event_logs],
@@ -315,10 +297,12 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
     types = property_types(rules_of(event_rules))
     schema = LineSchema(types, raw_properties=True)
     version = f"{READER_VERSION}:{hashlib.sha256(repr(sorted(types.items())).encode()).hexdigest()}"
-    days = [day_lines(platform, key, schema, lake.day_rows(context.asset_key, dt.date.fromisoformat(key)), version)
-            for key in context.partition_keys]
+    etl = EtlTables(DOMAIN, "events", version, {"events": context.asset_key}, files=day_files, whole_days=True)
 
-    def write() -> dict:
+    def lake_rows(day: dt.date) -> pl.LazyFrame:
+        return lake.day_rows(context.asset_key, day)
+
+    def write(days: list[DayLines | KeptDay]) -> dict:
         if all(day.in_lake for day in days):
             for day in days:
                 day.record_read({})
@@ -328,7 +312,10 @@ def events(context: dg.AssetExecutionContext, platform: PlatformResource, lake: 
         stream = FrameStream(days[0].row_schema, lambda: itertools.chain.from_iterable(day.batches() for day in days))
         return lake.write_assets(context, {context.asset_key: stream})[context.asset_key]
 
-    written = write_days_whole(days, write)
+    days, written = write_days_whole(
+        etl, platform, lake, [dt.date.fromisoformat(key) for key in context.partition_keys],
+        lambda day: DayLines(platform, day, schema, lake_rows(day.date)),
+        lambda retired: KeptDay(retired, schema, lake_rows(dt.date.fromisoformat(retired.day))), write)
     counts = {name: sum(day.metadata[name] for day in days) for name in days[0].metadata}
     return dg.MaterializeResult(metadata={
         **written, **counts, "files_quarantined": sum(len(day.unreadable) for day in days),

@@ -2,13 +2,7 @@
 built from their declarations in `tables.py`; the ETL tables read the landing folder."""
 
 
-import datetime as dt
-from collections.abc import Sequence
-from pathlib import Path
-from typing import NamedTuple
-
 import dagster as dg
-import polars as pl
 
 from gamestats_assets.defs.l2m.tables import TABLES
 from gamestats_assets.defs.l2m.transforms import reference
@@ -17,16 +11,11 @@ from gamestats_assets.lib.authoring.table import Table
 from gamestats_assets.lib.authoring.table_assets import table_assets
 from gamestats_assets.lib.core.partitions import daily_partitions, days_of
 from gamestats_assets.lib.core.platform import PlatformResource
-from gamestats_assets.lib.intake.discovery import day_folder
-from gamestats_assets.lib.intake.etl_day import EtlDay, EtlTables, Parsed, write_etl_day
-from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, plan_day
+from gamestats_assets.lib.intake.etl_day import EtlTables, run_etl
 from gamestats_assets.lib.intake.landing import build_day_landing
-from gamestats_assets.lib.intake.quarantine import quarantine_file, quarantine_records, record_read
-from gamestats_assets.lib.intake.retired_days import kept_metadata, retired_day
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.sources.l2m import EVENT_PROPERTIES, PROFILE_STEM, source_files, unclaimed_files
-from gamestats_assets.sources.thinkingdata import ReadResult
-from gamestats_assets.sources.thinkingdata.increments import DayRead
+from gamestats_assets.sources.thinkingdata.increments import ReadAhead
 
 DOMAIN = "l2m"
 LOG_TYPES = (*EVENT_PROPERTIES, PROFILE_STEM)
@@ -61,90 +50,28 @@ def build_etl_asset(table: Table) -> dg.AssetsDefinition:
     """`l2m/etl/<name>`: the table's reader over each day's landing files of its log type, each row with its file
     (`source_file`). Only the files new or changed since the day's last run are parsed, with the unchanged ones
     whose records they repeat or contradict; the other files' rows stay in the lake as they are (`lib/intake/
-    file_rows.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
+    etl_day.py`, `sources/thinkingdata/increments.py`). Rejected lines go to
     `quarantine/l2m/<day>/<name>.rejects.jsonl`, files that are not text are quarantined whole, and the lines read
     are counted for the reject-share check, every file of the day's; a source whose files held no readable line
-    fails. Only the rows of the files parsed, removed or quarantined are replaced in the lake (`replace_files`):
-    a run whose days have no file new, changed or removed writes nothing. A day retired whole (`lib/intake/
-    retired_days.py`) keeps its rows as the lake holds them, its folder not read."""
+    fails, every day of the run read before any is written. Only the rows of the files parsed, removed or
+    quarantined are replaced in the lake (`replace_files`): a run whose days have no file new, changed or removed
+    writes nothing. A day retired whole (`lib/intake/retired_days.py`) keeps its rows as the lake holds them, its
+    folder not read."""
 
     @lake_asset(DOMAIN, "etl", table.name, partitions_def=daily_partitions, partition_column="date",
                 deps=[landing_logs], description=table.asset_description, publish=table.publish)
     def _etl(context: dg.AssetExecutionContext, platform: PlatformResource,
              lake: dg.ResourceParam[DeltaLakeIOManager]) -> dg.MaterializeResult:
         key = context.asset_key
-        etl = EtlTables(DOMAIN, table.name, reader_version(table), {table.name: key})
-        whole = {date: retired_day(platform.data_dir, DOMAIN, date.isoformat()) for date in days_of(context)}
-        retired = [day for day in whole.values() if day is not None]
-        days = [etl_day(table, platform, date) for date, day in whole.items() if day is None]
-        for day in days:
-            if (day.read.unreadable or day.counts["lines"]) and not day.rows_after(lake.day_rows(key, day.date)):
-                raise dg.Failure(description=f"every {table.name} line delivered for {day.date} was rejected or "
-                                 f"unreadable: see {platform.quarantine_dir / DOMAIN / day.date.isoformat()}")
-        counts = {name: sum(day.counts[name] for day in days) for name in (days[0].counts if days else ())}
-        counts["rows_replaced"] = 0
-        for day in days:
-            planned = EtlDay(day.date, day.files.plan.folder, day.files.plan)
-            written = write_etl_day(etl, context, platform, lake, planned, day.parsed, commit=day.commit)
-            counts["rows_replaced"] += written.rows_replaced[table.name]
-        return dg.MaterializeResult(metadata={**counts, **kept_metadata(retired),
-                                              **lake.days_row_count(key, days_of(context))})
+        etl = EtlTables(DOMAIN, table.name, reader_version(table), {table.name: key},
+                        lambda day: ReadAhead.of(day, DOMAIN, table.name, table.compute, platform.quarantine_dir,
+                                                 lake.day_rows(key, day.date)),
+                        files=lambda folder: source_files(folder, table.name), ahead=True, whole_days=True)
+        run = run_etl(etl, context, platform, lake)
+        return dg.MaterializeResult(metadata={**run.counts, "rows_replaced": run.rows_replaced[table.name],
+                                              **run.kept_metadata, **lake.days_row_count(key, days_of(context))})
 
     return _etl
-
-
-class ReadDay(NamedTuple):
-    """A day of an ETL run read ahead of its write: the table's name, its date, its files (`DayRead`), what the read
-    of its fresh ones gave, and the run's counts of the day (lines read, rejected ..., files parsed, reused ...)."""
-
-    name: str
-    date: dt.date
-    files: DayRead
-    read: ReadResult
-    counts: dict[str, int]
-
-    def parsed(self, batch: Sequence[Path]) -> Parsed:
-        """The day's rows as read ahead of its write (the whole day is one `batch`), its unreadable files quarantined
-        by `etl_day`."""
-        return Parsed({self.name: self.read.frame},
-                      quarantined=[path for path, _ in self.read.unreadable])
-
-    def commit(self, rejected: Sequence[Path]) -> None:
-        """Once the day's rows are written: its files and what each file read gave recorded (`DayRead.commit`)."""
-        self.files.commit(self.read.files, rejected)
-
-    def rows_after(self, lake_rows: pl.LazyFrame) -> int:
-        """How many rows the day holds once written: those read, and those the lake holds of the reused files (read
-        from `lake_rows`, the table's rows of the day, only when none was read)."""
-        if self.read.frame.height or FILE_COLUMN not in lake_rows.collect_schema().names():
-            return self.read.frame.height
-        return lake_rows.filter(pl.col(FILE_COLUMN).is_in(self.files.reused)).select(pl.len()).collect().item()
-
-
-def etl_day(table: Table, platform: PlatformResource, day: dt.date) -> ReadDay:
-    """A day of `table` read (`read_fresh`): its unreadable files quarantined, its rejected lines and read counts
-    written, every file's."""
-    key = day.isoformat()
-    files, read = read_fresh(table, platform, day)
-    for path, reason in read.unreadable:
-        quarantine_file(platform.quarantine_dir, path, DOMAIN, key, reason)
-    rejects, stats = files.totals(read.files)
-    quarantine_records(platform.quarantine_dir, rejects, DOMAIN, key, table.name)
-    record_read(platform.quarantine_dir, DOMAIN, key, table.name, stats.as_dict())
-    counts = {**stats.as_dict(), **files.plan.metadata, "files_quarantined": len(read.unreadable)}
-    return ReadDay(table.name, day, files, read, counts)
-
-
-def read_fresh(table: Table, platform: PlatformResource, day: dt.date) -> tuple[DayRead, ReadResult]:
-    """The day's files of `table` new or changed since the day's last run parsed, with the unchanged ones whose
-    records meet theirs (read again until none is left, `DayRead.widen`); with what was planned."""
-    folder = day_folder(platform, DOMAIN, day.isoformat())
-    paths = source_files(folder, table.name)
-    day_read = DayRead.start(plan_day(platform, DOMAIN, table.name, day, folder, paths, reader_version(table)), paths)
-    read = table.compute(folder, day, files=day_read.to_read())
-    while day_read.widen(read.files):
-        read = table.compute(folder, day, files=day_read.to_read())
-    return day_read, read
 
 
 TABLE_ASSETS = table_assets(DOMAIN, TABLES, etl=build_etl_asset)

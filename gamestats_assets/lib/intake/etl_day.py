@@ -26,6 +26,7 @@ from gamestats_assets.lib.core.platform import PlatformResource
 from gamestats_assets.lib.intake.discovery import day_folder
 from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, DayFiles, batch_files, file_name, plan_day, reused_rows
 from gamestats_assets.lib.intake.quarantine import quarantine_file
+from gamestats_assets.lib.intake.retired_days import RetiredDay, kept_metadata, retired_day
 from gamestats_assets.lib.lake.io_manager import DeltaLakeIOManager
 from gamestats_assets.lib.lake.write import side_by_side
 from gamestats_assets.lib.refresh.generations import read_generations, renewed, write_generations
@@ -38,12 +39,14 @@ FILE_COUNTS = ("files_quarantined", "files_parsed", "files_reused", "files_remov
 class Parsed:
     """What a domain's parse gives of a batch of files: the rows of each ETL table (each with its `source_file`),
     the files it `rejected` with the reason (quarantined by the protocol) or `quarantined` itself, counts to add to
-    the run's metadata, and what to do once the day's record is committed (`committed`)."""
+    the run's metadata, what to record of the batch just before the day's record is committed (`recording`: what
+    a reader keeps beside the record) and what to do once it is committed (`committed`)."""
 
     tables: Mapping[str, pl.DataFrame]
     rejected: Sequence[tuple[Path, str]] = ()
     metadata: Mapping[str, float] = field(default_factory=dict)
     quarantined: Sequence[Path] = ()
+    recording: Callable[[], None] | None = None
     committed: Callable[[], None] | None = None
 
     @property
@@ -54,13 +57,15 @@ class Parsed:
 
 @dataclass(frozen=True)
 class EtlDay:
-    """A day of an ETL run before its files are parsed: its date, its landing folder, its files as planned and the
-    rows the lake holds of its unchanged files (`held`, by table)."""
+    """A day of an ETL run before its files are parsed: its date, its landing folder, its files as planned, the
+    rows the lake holds of its unchanged files (`held`, by table) and every file of the day (`paths`, in the order
+    the domain lists them)."""
 
     date: dt.date
     folder: Path
     plan: DayFiles
     held: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    paths: Sequence[Path] = ()
 
 
 Parse = Callable[[Sequence[Path]], Parsed]
@@ -86,8 +91,10 @@ class EtlTables:
     the table keys by name (`keys`), the parse of a day (`parser`: the day → its batch parse; a domain that reads a
     day ahead of its write gives the parse to `write_etl_day` instead), what it reads of the
     unchanged files' rows (`held`: table → columns and a filter), its games (`games`), whether the fresh files are
-    parsed in batches (`batched`, `GAMESTATS_PARSE_BATCH_FILES` at most, sorted by `order`) and whether a batch's
-    tables are written side by side."""
+    parsed in batches (`batched`, `GAMESTATS_PARSE_BATCH_FILES` at most, sorted by `order`), whether a batch's
+    tables are written side by side, whether every day of a run is parsed before any is written (`ahead`: a parse
+    that reads its day whole when it is made, and refuses the run when it names a `failure`) and whether a day
+    retired whole keeps its rows as the lake holds them, its folder not read (`whole_days`, `retired_days.py`)."""
 
     domain: str
     reader: str
@@ -100,6 +107,8 @@ class EtlTables:
     batched: bool = False
     order: Callable[[Path], Any] | None = None
     side_by_side: bool = False
+    ahead: bool = False
+    whole_days: bool = False
 
 
 @dataclass
@@ -113,10 +122,11 @@ class DayWritten:
 def plan_etl_day(etl: EtlTables, platform: PlatformResource, lake: DeltaLakeIOManager, day: dt.date) -> EtlDay:
     """The day's files planned (`plan_day`) and the rows the lake holds of its unchanged files read."""
     folder = day_folder(platform, etl.domain, day.isoformat())
-    plan = plan_day(platform, etl.domain, etl.reader, day, folder, etl.files(folder), etl.version)
+    paths = etl.files(folder)
+    plan = plan_day(platform, etl.domain, etl.reader, day, folder, paths, etl.version)
     held = {name: reused_rows(lake.day_rows(etl.keys[name], day), plan.unchanged, columns, where)
             for name, (columns, where) in etl.held.items()}
-    return EtlDay(day, folder, plan, held)
+    return EtlDay(day, folder, plan, held, paths)
 
 
 def games_of_files(rows: pl.LazyFrame, column: str, files: Sequence[str]) -> set[str]:
@@ -140,11 +150,10 @@ def record_generations(data_dir: str | Path, day: dt.date, keys: Mapping[str, dg
 
 
 def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: PlatformResource,
-                  lake: DeltaLakeIOManager, day: EtlDay, parse: Parse,
-                  commit: Callable[[Sequence[Path]], None] | None = None) -> DayWritten:
+                  lake: DeltaLakeIOManager, day: EtlDay, parse: Parse) -> DayWritten:
     """Begin the day's record, parse its fresh files batch by batch (`parse`), quarantine what it rejects, replace
-    each batch's files' rows in every table, record the games' tokens and commit the record (`commit`, given the
-    rejected files, when the domain keeps more than the plan's record)."""
+    each batch's files' rows in every table, record the games' tokens, what the parse records beside the day's
+    record (`Parsed.recording`), and commit the record, the refused files left out."""
     plan, size = day.plan, batch_files() if etl.batched else max(1, len(day.plan.fresh))
     counts: dict[str, float] = dict.fromkeys(FILE_COUNTS, 0)
     rows_replaced = dict.fromkeys(etl.keys, 0)
@@ -152,6 +161,7 @@ def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: P
     written: dict[str, set[str]] = {name: set() for name in game_tables}
     taken_out: dict[str, set[str]] = {}
     refused: list[Path] = []
+    recording: list[Callable[[], None]] = []
     committed: list[Callable[[], None]] = []
     plan.begin()
     for batch, replaced in plan.batches(size, etl.order):
@@ -175,12 +185,16 @@ def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: P
                 written[name] |= set(tables[name][etl.games.column].to_list())
         for name, value in parsed.metadata.items():
             counts[name] = counts.get(name, 0) + value
+        if parsed.recording is not None:
+            recording.append(parsed.recording)
         if parsed.committed is not None:
             committed.append(parsed.committed)
         del parsed, tables, writes
     if etl.games is not None:
         record_generations(platform.data_dir, day.date, etl.keys, etl.games, day.held, written, taken_out)
-    (commit or plan.commit)(refused)
+    for record in recording:
+        record()
+    plan.commit(refused)
     for done in committed:
         done()
     counts.update({**plan.metadata, "files_quarantined": len(refused)})
@@ -189,11 +203,17 @@ def write_etl_day(etl: EtlTables, context: dg.AssetExecutionContext, platform: P
 
 @dataclass
 class EtlRun:
-    """What an ETL run did over its days: the summed counts (`FILE_COUNTS` and the domain's) and rows replaced by
-    table."""
+    """What an ETL run did over its days: the summed counts (`FILE_COUNTS` and the domain's), rows replaced by
+    table, and the days retired whole whose rows were kept (`kept`)."""
 
     counts: dict[str, float]
     rows_replaced: dict[str, int]
+    kept: list[RetiredDay] = field(default_factory=list)
+
+    @property
+    def kept_metadata(self) -> dict[str, int | str]:
+        """What the run kept of the days retired whole, in its metadata (`retired_days.kept_metadata`)."""
+        return kept_metadata(self.kept)
 
     def add(self, day: DayWritten) -> None:
         for name, value in day.counts.items():
@@ -205,34 +225,67 @@ class EtlRun:
 def run_etl(etl: EtlTables, context: dg.AssetExecutionContext, platform: PlatformResource,
             lake: DeltaLakeIOManager, days: Iterable[dt.date] | None = None) -> EtlRun:
     """Every day of the run (`days`, by default the context's) planned (`plan_etl_day`), parsed and written
-    (`write_etl_day`) in turn, the parse of each day given by the domain's `parser`."""
+    (`write_etl_day`) in turn, the parse of each day given by the domain's `parser`; with `ahead`, every day's parse
+    is made before any day is written; with `whole_days`, a day retired whole is kept as the lake holds it."""
     if etl.parser is None:
         raise ValueError(f"the ETL tables of {etl.domain} ({etl.reader}) declare no parser")
     run = EtlRun(dict.fromkeys(FILE_COUNTS, 0), dict.fromkeys(etl.keys, 0))
-    for date in days_of(context) if days is None else days:
+    dates = list(days_of(context) if days is None else days)
+    if etl.whole_days:
+        whole = {date: retired_day(platform.data_dir, etl.domain, date.isoformat()) for date in dates}
+        run.kept = [day for day in whole.values() if day is not None]
+        dates = [date for date, day in whole.items() if day is None]
+    if etl.ahead:
+        parses = [(day, etl.parser(day)) for day in [plan_etl_day(etl, platform, lake, date) for date in dates]]
+        for _, parse in parses:
+            if getattr(parse, "failure", None):
+                raise dg.Failure(description=parse.failure)
+        for day, parse in parses:
+            run.add(write_etl_day(etl, context, platform, lake, day, parse))
+        return run
+    for date in dates:
         day = plan_etl_day(etl, platform, lake, date)
         run.add(write_etl_day(etl, context, platform, lake, day, etl.parser(day)))
     return run
 
 
-class DayRecord(Protocol):
-    """A day's record of what the lake holds of its files, as a domain writing its days whole keeps it."""
+class WholeDay(Protocol):
+    """A day of a run written whole with the others, as the domain opens it: the files it quarantined whole
+    (`refused`, left out of the day's record) and what it records beside the record (`recording`)."""
 
-    def begin(self) -> None: ...
+    refused: Sequence[Path]
 
-    def commit(self) -> None: ...
+    def recording(self) -> None: ...
 
 
+D = TypeVar("D", bound=WholeDay)
 T = TypeVar("T")
 
 
-def write_days_whole(days: Sequence[DayRecord], write: Callable[[], T]) -> T:
+def write_days_whole(etl: EtlTables, platform: PlatformResource, lake: DeltaLakeIOManager, dates: Iterable[dt.date],
+                     open_day: Callable[[EtlDay], D], keep_day: Callable[[RetiredDay], D],
+                     write: Callable[[list[D]], T]) -> tuple[list[D], T]:
     """The protocol of a domain whose days are written whole, all in one write (each day's rows streamed, those of
-    its unchanged files from the lake, the fresh files parsed on the way): every day's record begun, `write` called,
-    every day's record committed. Returns what `write` returned."""
-    for day in days:
-        day.begin()
-    written = write()
-    for day in days:
-        day.commit()
-    return written
+    its unchanged files from the lake, the fresh files parsed on the way): each day of `dates` planned
+    (`plan_etl_day`) and opened by the domain (`open_day`), or, retired whole (with `whole_days`, `retired_days.py`),
+    kept as the lake holds it (`keep_day`); every planned day's record begun, `write` called with the days, and
+    every planned day's record committed once what it records beside it is (`WholeDay.recording`), its refused files
+    left out. Returns the days and what `write` returned."""
+    opened: list[tuple[D, DayFiles | None]] = []
+    for date in dates:
+        retired = retired_day(platform.data_dir, etl.domain, date.isoformat()) if etl.whole_days else None
+        if retired is not None:
+            opened.append((keep_day(retired), None))
+            continue
+        day = plan_etl_day(etl, platform, lake, date)
+        opened.append((open_day(day), day.plan))
+    for _, plan in opened:
+        if plan is not None:
+            plan.begin()
+    days = [day for day, _ in opened]
+    written = write(days)
+    for day, plan in opened:
+        if plan is not None:
+            day.recording()
+            plan.commit(day.refused)
+    return days, written

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from gamestats_assets.lib.core.state_files import write_state_file
-from gamestats_assets.lib.intake.file_rows import DayFiles, file_name
-from gamestats_assets.lib.intake.quarantine import Reject
-from gamestats_assets.sources.thinkingdata.reader import FileRead, ReadStats
+from gamestats_assets.lib.intake.etl_day import EtlDay, Parsed
+from gamestats_assets.lib.intake.file_rows import FILE_COLUMN, DayFiles, file_name
+from gamestats_assets.lib.intake.quarantine import Reject, quarantine_file, quarantine_records, record_read
+from gamestats_assets.sources.thinkingdata.reader import FileRead, ReadResult, ReadStats
 
 NO_KEYS = pl.Series("_key", [], pl.UInt64)
 
@@ -145,10 +147,70 @@ class DayRead:
                 setattr(counts, name, getattr(counts, name) + value)
         return [reject for file in files for reject in file.rejects], counts
 
-    def commit(self, read: Mapping[str, FileRead], rejected: Iterable[Path]) -> None:
-        """Once the day's rows are written: keep the notes of the files just `read` and of the reused ones only, and
-        record the day's files but the `rejected` ones (`DayFiles.commit`)."""
+    def rows_after(self, read: int, lake_rows: pl.LazyFrame) -> int:
+        """How many rows the day holds once written: the `read` ones, and those the lake holds of the reused files
+        (read from `lake_rows`, the table's rows of the day, only when none was read)."""
+        if read or FILE_COLUMN not in lake_rows.collect_schema().names():
+            return read
+        return lake_rows.filter(pl.col(FILE_COLUMN).is_in(self.reused)).select(pl.len()).collect().item()
+
+    def read(self, read: Callable[[list[Path]], ReadResult]) -> ReadResult:
+        """The day read whole (`read` of the files to read): the files new or changed since the day's last run, with
+        the unchanged ones whose records meet theirs, read again until none is left (`widen`)."""
+        result = read(self.to_read())
+        while self.widen(result.files):
+            result = read(self.to_read())
+        return result
+
+    def record_read(self, quarantine_dir: Path, domain: str, partition: str, source: str,
+                    read: Mapping[str, FileRead]) -> ReadStats:
+        """Quarantine the day's rejected lines and keep its read counts, every file's (`totals`: the reused ones' as
+        their notes hold them, the others' as just `read`); the counts."""
+        rejects, stats = self.totals(read)
+        quarantine_records(quarantine_dir, rejects, domain, partition, source)
+        record_read(quarantine_dir, domain, partition, source, stats.as_dict())
+        return stats
+
+    def recording(self, read: Mapping[str, FileRead]) -> None:
+        """Just before the day's record is committed (by the intake protocol, `lib/intake/etl_day.py`): keep the
+        notes of the files just `read` and of the reused ones only."""
         for name, file in read.items():
             self.notes.save(name, self.plan.stamps[name][2], file)
         self.notes.keep([*read, *self.reused_notes])
-        self.plan.commit(rejected)
+
+
+class ReadAhead(NamedTuple):
+    """The parse of an ETL day (`lib/intake/etl_day.py`) whose ThinkingData files are read whole ahead of its write:
+    the table's `name`, the day's files (`DayRead`), what the read of its fresh ones gave, its read counts (lines
+    read, rejected ...) and why the run fails, when every line delivered was rejected or unreadable (`failure`)."""
+
+    name: str
+    files: DayRead
+    read: ReadResult
+    counts: dict[str, int]
+    failure: str | None
+
+    @classmethod
+    def of(cls, day: EtlDay, domain: str, name: str, compute: Callable[..., ReadResult], quarantine_dir: Path,
+           lake_rows: pl.LazyFrame) -> ReadAhead:
+        """The day read (`DayRead.read` of `compute(folder, date, files=...)`), its unreadable files quarantined,
+        its rejected lines and read counts written under `domain`, every file's (`DayRead.record_read`); `lake_rows`
+        are the table's rows of the day."""
+        key = day.date.isoformat()
+        files = DayRead.start(day.plan, day.paths)
+        read = files.read(lambda paths: compute(day.folder, day.date, files=paths))
+        for path, reason in read.unreadable:
+            quarantine_file(quarantine_dir, path, domain, key, reason)
+        stats = files.record_read(quarantine_dir, domain, key, name, read.files)
+        failure = None
+        if (read.unreadable or stats.lines) and not files.rows_after(read.frame.height, lake_rows):
+            failure = (f"every {name} line delivered for {day.date} was rejected or unreadable: see "
+                       f"{quarantine_dir / domain / key}")
+        return cls(name, files, read, stats.as_dict(), failure)
+
+    def __call__(self, batch: Sequence[Path]) -> Parsed:
+        """The day's rows as read ahead of its write (the whole day is one `batch`), its unreadable files quarantined
+        already, and the notes of what each file's read gave kept just before the day's record is committed."""
+        return Parsed({self.name: self.read.frame}, metadata=self.counts,
+                      quarantined=[path for path, _ in self.read.unreadable],
+                      recording=lambda: self.files.recording(self.read.files))
