@@ -26,8 +26,9 @@ from gamestats_assets.lib.deploy.run_health import LocalRunLauncher, run_process
 DEFINITIONS = "gamestats_assets.definitions"
 PRELOAD = (DEFINITIONS, "dagster._cli.api", "dagster._utils.test", "dagster._core.execution.api",
            "dagster._core.execution.context_creation_job", "dagster._core.execution.plan.execute_plan",
-           "gamestats_assets.lib.deploy.dagster_storage")
-"""What the server imports: the definitions, and what Dagster imports to load and execute a run of them."""
+           "gamestats_assets.lib.deploy.dagster_storage", "gamestats_assets.lib.deploy.warm_code")
+"""What the server imports: the definitions, what Dagster imports to load and execute a run of them, and last
+`warm_code`, which resolves the definitions' repository and keeps what the server holds out of garbage collections."""
 PACKAGE = Path(gamestats_assets.__file__).parent
 
 
